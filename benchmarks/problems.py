@@ -1,0 +1,271 @@
+"""The benchmark problems: plain NumPy functions returning a scalar, each with
+an expert hand-written gradient.
+
+Every problem function is written once, at module level, against the module
+global ``np`` (``import numpy as np``), the way users write NumPy.  The other
+frameworks run the very same function object with ``np`` rebound to
+``autograd.numpy``, ``jax.numpy`` or a thin torch adapter (see
+``runners.rebind``).  The scalar problems (1-3) live here; the array problems
+(4-10) in ``problems_arrays.py``.  ``PROBLEMS`` lists all of them in order.
+
+Hand-written gradients use the same library calls as the function itself
+(``np.sin`` on floats, not ``math.sin``), so "gradient / hand-written" measures
+the cost of the differentiation machinery and nothing else.  They return a
+tuple, one entry per ``wrt`` argument, in ``wrt`` order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from benchmarks import problems_arrays as pa
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One benchmark problem.
+
+    ``make_args(size)`` builds the argument tuple for ``size`` in ("full",
+    "smoke"); ``wrt`` are the positions differentiated; ``sizes`` describes
+    each size in words for the report; ``torch_func`` replaces ``func`` for
+    torch when the rebound function cannot be used as is (None: rebind).
+    """
+
+    name: str
+    title: str
+    func: Callable
+    hand_grad: Callable
+    make_args: Callable[[str], tuple]
+    wrt: tuple[int, ...]
+    sizes: dict[str, str]
+    torch_func: Callable | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# (1) a ~40-op scalar expression on Python floats
+# ---------------------------------------------------------------------------
+
+def scalar_expr(x, y, z):
+    a = np.sin(x) * np.cos(y) + x * y / (1.0 + z * z)
+    b = np.exp(-0.5 * a * a) + np.log(1.0 + x * x) * np.tanh(z)
+    c = np.sqrt(1.0 + y * y + b * b) - a / (2.0 + np.cos(x * z))
+    d = (a - b) * (b + c) + c ** 3 / (3.0 + y * y)
+    return d * np.exp(-0.1 * c) + np.arctan(d)
+
+
+def scalar_expr_grad(x, y, z):
+    sx, cx, sy, cy = np.sin(x), np.cos(x), np.sin(y), np.cos(y)
+    q = 1.0 + z * z
+    a = sx * cy + x * y / q
+    ea = np.exp(-0.5 * a * a)
+    lx = np.log(1.0 + x * x)
+    tz = np.tanh(z)
+    b = ea + lx * tz
+    s = np.sqrt(1.0 + y * y + b * b)
+    den = 2.0 + np.cos(x * z)
+    c = s - a / den
+    r = 3.0 + y * y
+    d = (a - b) * (b + c) + c ** 3 / r
+    e = np.exp(-0.1 * c)
+    # out = d * e + arctan(d)
+    gd = e + 1.0 / (1.0 + d * d)
+    gc = -0.1 * d * e
+    # d = (a - b) * (b + c) + c**3 / r
+    ga = gd * (b + c)
+    gb = gd * ((a - b) - (b + c))
+    gc = gc + gd * ((a - b) + 3.0 * c * c / r)
+    gy = -gd * c ** 3 / (r * r) * 2.0 * y
+    # c = s - a / den, den = 2 + cos(x z)
+    ga = ga - gc / den
+    gsin = -(gc * a / (den * den)) * np.sin(x * z)
+    gx = gsin * z
+    gz = gsin * x
+    # s = sqrt(1 + y^2 + b^2)
+    gy = gy + gc * y / s
+    gb = gb + gc * b / s
+    # b = exp(-a^2 / 2) + log(1 + x^2) * tanh(z)
+    gz = gz + gb * lx * (1.0 - tz * tz)
+    gx = gx + gb * tz * 2.0 * x / (1.0 + x * x)
+    ga = ga - gb * a * ea
+    # a = sin(x) cos(y) + x y / q
+    gx = gx + ga * (cx * cy + y / q)
+    gy = gy + ga * (x / q - sx * sy)
+    gz = gz - ga * x * y / (q * q) * 2.0 * z
+    return gx, gy, gz
+
+
+def scalar_expr_args(size):
+    return (0.7, -1.3, 0.4)
+
+
+# ---------------------------------------------------------------------------
+# (2) a scalar recurrence on floats with a data-dependent if
+# ---------------------------------------------------------------------------
+
+def recurrence(x, a, b, n_steps):
+    s = 0.0
+    for _ in range(n_steps):
+        if x > 0.0:
+            x = -(a * np.tanh(x) + b)
+        else:
+            x = 0.5 * a * np.sin(x) + a + b
+        s = s + x * x
+    return s / n_steps
+
+
+def recurrence_grad(x, a, b, n_steps):
+    xs = [x]
+    for _ in range(n_steps):
+        if x > 0.0:
+            x = -(a * np.tanh(x) + b)
+        else:
+            x = 0.5 * a * np.sin(x) + a + b
+        xs.append(x)
+    gx = 0.0
+    ga = 0.0
+    gb = 0.0
+    for i in range(n_steps - 1, -1, -1):
+        gx = gx + 2.0 * xs[i + 1] / n_steps
+        xi = xs[i]
+        if xi > 0.0:
+            t = np.tanh(xi)
+            ga = ga - gx * t
+            gb = gb - gx
+            gx = -gx * a * (1.0 - t * t)
+        else:
+            ga = ga + gx * (0.5 * np.sin(xi) + 1.0)
+            gb = gb + gx
+            gx = gx * 0.5 * a * np.cos(xi)
+    return gx, ga, gb
+
+
+def recurrence_args(size):
+    return (0.3, 0.9, 0.1, 1000 if size == "full" else 50)
+
+
+# ---------------------------------------------------------------------------
+# (3) a while-loop ODE integrator with a data-dependent step count:
+#     a projectile with quadratic drag, midpoint rule, until it lands
+# ---------------------------------------------------------------------------
+
+def drag_accel(vx, vy, k):
+    speed = np.sqrt(vx * vx + vy * vy)
+    return -k * speed * vx, -9.81 - k * speed * vy
+
+
+def ode_range(v0, angle, k, dt):
+    x = 0.0
+    y = 0.0
+    vx = v0 * np.cos(angle)
+    vy = v0 * np.sin(angle)
+    while y >= 0.0:
+        ax, ay = drag_accel(vx, vy, k)
+        mvx = vx + 0.5 * dt * ax
+        mvy = vy + 0.5 * dt * ay
+        bx, by = drag_accel(mvx, mvy, k)
+        x = x + dt * mvx
+        y = y + dt * mvy
+        vx = vx + dt * bx
+        vy = vy + dt * by
+    return x
+
+
+def _drag_accel_vjp(vx, vy, k, gax, gay):
+    sp = np.sqrt(vx * vx + vy * vy)
+    t = vx * gax + vy * gay
+    return -k * (sp * gax + vx * t / sp), -k * (sp * gay + vy * t / sp), -sp * t
+
+
+def ode_range_grad(v0, angle, k, dt):
+    vx = v0 * np.cos(angle)
+    vy = v0 * np.sin(angle)
+    y = 0.0
+    tape = []
+    while y >= 0.0:
+        ax, ay = drag_accel(vx, vy, k)
+        mvx = vx + 0.5 * dt * ax
+        mvy = vy + 0.5 * dt * ay
+        bx, by = drag_accel(mvx, mvy, k)
+        tape.append((vx, vy, mvx, mvy))
+        y = y + dt * mvy
+        vx = vx + dt * bx
+        vy = vy + dt * by
+    # the output is x: its adjoint stays 1, y's stays 0 (y only steers the loop)
+    gvx = 0.0
+    gvy = 0.0
+    gk = 0.0
+    for vx, vy, mvx, mvy in reversed(tape):
+        gmvx, gmvy, dk = _drag_accel_vjp(mvx, mvy, k, dt * gvx, dt * gvy)
+        gmvx = gmvx + dt
+        gk = gk + dk
+        gvx = gvx + gmvx
+        gvy = gvy + gmvy
+        dvx, dvy, dk = _drag_accel_vjp(vx, vy, k, 0.5 * dt * gmvx, 0.5 * dt * gmvy)
+        gvx = gvx + dvx
+        gvy = gvy + dvy
+        gk = gk + dk
+    ca, sa = np.cos(angle), np.sin(angle)
+    return gvx * ca + gvy * sa, v0 * (gvy * ca - gvx * sa), gk
+
+
+def ode_range_args(size):
+    return (20.0, 0.8, 0.02, 0.01 if size == "full" else 0.1)
+
+
+# ---------------------------------------------------------------------------
+# the registry
+# ---------------------------------------------------------------------------
+
+PROBLEMS = [
+    Problem("scalar_expr", "~40-op scalar expression on Python floats",
+            scalar_expr, scalar_expr_grad, scalar_expr_args, (0, 1, 2),
+            {"full": "3 floats", "smoke": "3 floats"}),
+    Problem("recurrence", "scalar recurrence on floats with a data-dependent if",
+            recurrence, recurrence_grad, recurrence_args, (0, 1, 2),
+            {"full": "1000 steps", "smoke": "50 steps"}),
+    Problem("ode_while", "while-loop ODE integrator (projectile with drag, until it lands)",
+            ode_range, ode_range_grad, ode_range_args, (0, 1, 2),
+            {"full": "dt=0.01 (~250 steps)", "smoke": "dt=0.1 (~25 steps)"}),
+    Problem("mlp_small", "MLP, 2 tanh hidden layers, softmax cross-entropy",
+            pa.mlp, pa.mlp_grad, pa.mlp_small_args, (0, 1, 2, 3, 4, 5),
+            {"full": "batch 32, in 64, width 64, 10 classes",
+             "smoke": "batch 4, in 5, width 8, 3 classes"}),
+    Problem("mlp_large", "MLP, 2 tanh hidden layers, softmax cross-entropy",
+            pa.mlp, pa.mlp_grad, pa.mlp_large_args, (0, 1, 2, 3, 4, 5),
+            {"full": "batch 512, in 1024, width 1024, 10 classes",
+             "smoke": "batch 6, in 7, width 9, 4 classes"}),
+    Problem("rnn", "tanh RNN, squared loss on the last state's readout",
+            pa.rnn, pa.rnn_grad, pa.rnn_args, (0, 1, 2, 3),
+            {"full": "50 steps, batch 32, in 32, hidden 128, out 10",
+             "smoke": "4 steps, batch 3, in 2, hidden 5, out 2"}),
+    Problem("logistic", "L2-regularised logistic regression",
+            pa.logistic, pa.logistic_grad, pa.logistic_args, (0, 1),
+            {"full": "10000 x 100", "smoke": "50 x 5"}),
+    Problem("elementwise", "~37-op elementwise chain, mean",
+            pa.elementwise, pa.elementwise_grad, pa.elementwise_args, (0,),
+            {"full": "1e6 elements", "smoke": "1000 elements"}),
+    Problem("matvec_tanh", "x = tanh(A @ x) repeated, loss sum(x**2)",
+            pa.matvec_tanh, pa.matvec_tanh_grad, pa.matvec_tanh_args, (0, 1),
+            {"full": "10x10, 100 steps", "smoke": "10x10, 5 steps"}),
+    Problem("nbody", "N-body gravity, symplectic Euler, final position loss wrt initial "
+            "velocities", pa.nbody, pa.nbody_grad, pa.nbody_args, (1,),
+            {"full": "64 particles, 200 steps", "smoke": "8 particles, 5 steps"}),
+]
+
+BY_NAME = {p.name: p for p in PROBLEMS}
+
+
+def get_problems(names: str | None = None) -> list[Problem]:
+    """The problems named in a comma-separated list (all when None/empty)."""
+    if not names:
+        return list(PROBLEMS)
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in BY_NAME]
+    if unknown:
+        raise SystemExit(f"unknown problem(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(BY_NAME)}")
+    return [BY_NAME[n] for n in wanted]

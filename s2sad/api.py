@@ -1,0 +1,165 @@
+"""The entry points of API.md: grad, value_and_grad, vjp, jvp, jacobian,
+hessian, defvjp, defjvp.  Each returns a :class:`Derivative`, which builds
+its generated function once per (function, wrt, mode, which arguments are
+containers), shows it as ``.source``, and checks the calls made on it."""
+from __future__ import annotations
+
+import itertools
+import linecache
+from typing import Any, Callable
+
+import numpy as np
+
+from s2sad import structure
+from s2sad.compiler import pipeline
+from s2sad.errors import DifferentiationError
+from s2sad.rules import registry
+
+_CACHE: dict = {}
+_counter = itertools.count(1)
+
+
+class Derivative:
+    """A generated derivative of ``fn``, called with ``fn``'s arguments."""
+
+    def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False) -> None:
+        for attr in ("__module__", "__doc__", "__qualname__"):
+            setattr(self, attr, getattr(fn, attr, None))
+        self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
+        self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
+        self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
+        self._last: pipeline.Generated | None = None
+
+    def generated(self, structured: frozenset = frozenset()) -> pipeline.Generated:
+        mode = {"grad": "grad", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
+        code = getattr(self.fn, "__code__", None)
+        key = (self.fn, code, self.wrt, mode, structured)
+        if key not in _CACHE:
+            if mode == "jvp":
+                _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured)
+            else:
+                _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured)
+            if self.verbose:
+                print(_CACHE[key].source)
+        self._last = _CACHE[key]
+        return self._last
+
+    @property
+    def source(self) -> str:
+        return (self._last or self.generated()).source
+
+    @property
+    def __wrapped__(self) -> Callable:
+        return (self._last or self.generated()).fn
+
+    def __repr__(self) -> str:
+        return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
+
+    def _structured(self, bound: Any) -> frozenset:
+        values = list(bound.arguments.values())
+        return frozenset(i for i in self.wrt if structure.is_structured(values[i]))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.kind == "vjp":
+            return self._vjp(args, kwargs)
+        if self.kind == "jvp":
+            return self._jvp(args, kwargs)
+        bound = structure.bind_call(self.fn, self.__name__, args, kwargs)
+        gen = self.generated(self._structured(bound))
+        value, grads = gen.fn(*args, **kwargs)
+        if self.kind == "grad" or self.kind == "value_and_grad":
+            _check_scalar(self.fn, value)
+        grads = grads if self.many or len(self.wrt) > 1 else grads
+        if self.many and len(self.wrt) == 1:
+            grads = (grads,)
+        return grads if self.kind == "grad" else (value, grads)
+
+    def _vjp(self, args: tuple, kwargs: dict) -> Any:
+        if not args:
+            raise TypeError(f"{self.__name__}(): pass the arguments, then the cotangent")
+        *args, cot = args
+        bound = structure.bind_call(self.fn, self.__name__, tuple(args), kwargs)
+        gen = self.generated(self._structured(bound))
+        seed = {_seed_name(gen): cot}
+        value, grads = gen.fn(*args, **kwargs, **seed)
+        structure.check_cotangent(self.__name__, value, cot)
+        if self.many and len(self.wrt) == 1:
+            grads = (grads,)
+        return value, grads
+
+    def _jvp(self, args: tuple, kwargs: dict) -> Any:
+        n = len(self.wrt)
+        if len(args) < n:
+            raise TypeError(f"{self.__name__}(): pass the arguments, then {n} tangent(s)")
+        primals, tangents = args[: len(args) - n], args[len(args) - n:]
+        bound = structure.bind_call(self.fn, self.__name__, tuple(primals), kwargs)
+        gen = self.generated(self._structured(bound))
+        names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
+            : gen.fn.__code__.co_kwonlyargcount][-n:]
+        return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
+
+
+def _seed_name(gen: pipeline.Generated) -> str:
+    code = gen.fn.__code__
+    return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+
+
+def _check_scalar(fn: Callable, value: Any) -> None:
+    if structure.is_structured(value) or np.ndim(value) != 0:
+        code = getattr(fn, "__code__", None)
+        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        raise DifferentiationError(
+            f"{where}: output of {fn.__name__}: grad needs a scalar output, got "
+            f"{type(value).__name__} of shape {np.shape(value)}; use s2sad.vjp, s2sad.jacobian, "
+            "or reduce the output (e.g. np.sum)")
+
+
+def _differentiable(fn: Callable) -> Callable:
+    """A Derivative of kind grad, seen as a function: its gradient part, with source."""
+    if not isinstance(fn, Derivative) or fn.kind != "grad":
+        if isinstance(fn, Derivative):
+            raise DifferentiationError(
+                f"<s2sad>:?: {fn!r}: only grad(...) can be differentiated again")
+        return fn
+    inner = fn.generated()
+    name = f"gradient_of_{fn.fn.__name__}"
+    params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
+    text = f"def {name}({params}):\n    return {inner.name}({params})[1]\n"
+    filename = f"<s2sad {name} #{next(_counter)}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace = {inner.name: inner.fn}
+    exec(compile(text, filename, "exec"), namespace)  # noqa: S102  (our own source)
+    out = namespace[name]
+    out.__module__ = "s2sad_generated"
+    return out
+
+
+def _entry(kind: str) -> Callable:
+    def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> Any:
+        if f is None:
+            return lambda g: Derivative(g, wrt, kind, verbose)
+        return Derivative(f, wrt, kind, verbose)
+    entry.__name__ = kind
+    return entry
+
+
+grad = _entry("grad")
+value_and_grad = _entry("value_and_grad")
+vjp = _entry("vjp")
+jvp = _entry("jvp")
+
+
+def defvjp(func: Callable) -> Callable:
+    """Register ``rule(g, ans, *args, **kwargs) -> cotangents`` as ``func``'s reverse rule."""
+    def register(rule: Callable) -> Callable:
+        registry.VJPS[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
+        return rule
+    return register
+
+
+def defjvp(func: Callable) -> Callable:
+    """Register ``rule(tangents, ans, *args, **kwargs) -> tangent`` as ``func``'s forward rule."""
+    def register(rule: Callable) -> Callable:
+        registry.JVPS[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
+        return rule
+    return register

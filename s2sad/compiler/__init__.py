@@ -1,0 +1,1 @@
+"""Source -> derivative source.  ``pipeline.py`` lists the stages in order."""

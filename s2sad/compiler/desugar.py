@@ -1,0 +1,229 @@
+"""Stage 3a: statement sugar -> a core of assignments, if, for, while, break.
+
+Input: the fenced ``FunctionDef``.  Output: the same function in which
+``+=`` is an assignment, a ``while`` tests a name computed before the loop
+and at the end of its body, ``continue`` is gone, and the statements after a
+``break``, ``return`` or ``raise`` that may jump are moved into the branch
+that falls through.  The reverse sweep can then replay every path from the
+branch flags alone.  A function with several returns assigns one result
+name and returns it once, at the end.
+"""
+from __future__ import annotations
+
+import copy
+
+import gast
+
+from s2sad.compiler.names import Namer, assign, const, load
+
+JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
+
+
+def desugar(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
+    body = _simple_statements(node.body)
+    body = _lower_while(body, namer)
+    body, result = _lower_loop_returns(body, namer)
+    body = _restructure(body)
+    body = _drop_continues(body)
+    node.body = _single_return(body, result, namer)
+    return node
+
+
+# ----- assignments -----
+
+def _simple_statements(stmts: list) -> list:
+    out = []
+    for s in stmts:
+        for block in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                setattr(s, block, _simple_statements(getattr(s, block)))
+        if isinstance(s, gast.AugAssign):
+            target_load = copy.deepcopy(s.target)
+            for n in gast.walk(target_load):
+                if hasattr(n, "ctx"):
+                    n.ctx = gast.Load()
+            value = gast.copy_location(gast.BinOp(left=target_load, op=s.op, right=s.value), s)
+            out.append(gast.copy_location(
+                gast.Assign(targets=[s.target], value=value, type_comment=None), s))
+        elif isinstance(s, gast.AnnAssign):
+            if s.value is not None:
+                out.append(gast.copy_location(
+                    gast.Assign(targets=[s.target], value=s.value, type_comment=None), s))
+        elif isinstance(s, gast.Assign) and len(s.targets) > 1:
+            first = gast.copy_location(
+                gast.Assign(targets=[s.targets[-1]], value=s.value, type_comment=None), s)
+            out.append(first)
+            for t in s.targets[:-1]:
+                src = copy.deepcopy(s.targets[-1])
+                for n in gast.walk(src):
+                    if hasattr(n, "ctx"):
+                        n.ctx = gast.Load()
+                out.append(gast.copy_location(
+                    gast.Assign(targets=[t], value=src, type_comment=None), s))
+        else:
+            out.append(s)
+    return out
+
+
+# ----- while: the test becomes a name, recomputed where an iteration ends -----
+
+def _lower_while(stmts: list, namer: Namer) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            s.body = _lower_while(s.body, namer)
+            s.orelse = _lower_while(s.orelse, namer)
+        if isinstance(s, gast.While) and not isinstance(s.test, gast.Name):
+            name = namer.fresh("cond")
+            recompute = assign(name, s.test, like=s)
+            out.append(copy.deepcopy(recompute))
+            s.body = _before_continue(s.body, recompute) + [copy.deepcopy(recompute)]
+            s.test = load(name)
+        out.append(s)
+    return out
+
+
+def _before_continue(stmts: list, recompute: gast.Assign) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Continue):
+            out.append(copy.deepcopy(recompute))
+        elif isinstance(s, gast.If):
+            s.body = _before_continue(s.body, recompute)
+            s.orelse = _before_continue(s.orelse, recompute)
+        out.append(s)
+    return out
+
+
+# ----- return inside a loop: store the result, set a flag, break out -----
+
+def _contains(stmts: list, kinds: tuple, into_loops: bool) -> bool:
+    for s in stmts:
+        if isinstance(s, kinds):
+            return True
+        if isinstance(s, gast.If) and (_contains(s.body, kinds, into_loops)
+                                        or _contains(s.orelse, kinds, into_loops)):
+            return True
+        if into_loops and isinstance(s, (gast.For, gast.While)) and _contains(
+                s.body, kinds, into_loops):
+            return True
+    return False
+
+
+def _lower_loop_returns(body: list, namer: Namer) -> tuple[list, str | None]:
+    loops = [s for s in gast.walk(gast.Module(body=body, type_ignores=[]))
+             if isinstance(s, (gast.For, gast.While))]
+    if not any(_contains(loop.body, (gast.Return,), True) for loop in loops):
+        returns = [s for s in gast.walk(gast.Module(body=body, type_ignores=[]))
+                   if isinstance(s, gast.Return)]
+        if len(returns) <= 1 and (not returns or body[-1] is returns[0]):
+            return body, None
+        return body, namer.fresh("result")
+    result, flag = namer.fresh("result"), namer.fresh("returned")
+    init = gast.copy_location(assign(flag, const(False)), body[0])
+    return [init] + _returns_to_breaks(body, result, flag, in_loop=False), result
+
+
+def _returns_to_breaks(stmts: list, result: str, flag: str, in_loop: bool) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Return) and in_loop:
+            value = s.value if s.value is not None else const(None)
+            out += [assign(result, value, like=s),
+                    gast.copy_location(assign(flag, const(True)), s),
+                    gast.copy_location(gast.Break(), s)]
+            continue
+        if isinstance(s, gast.If):
+            s.body = _returns_to_breaks(s.body, result, flag, in_loop)
+            s.orelse = _returns_to_breaks(s.orelse, result, flag, in_loop)
+        out.append(s)
+        if isinstance(s, (gast.For, gast.While)) and _contains(s.body, (gast.Return,), True):
+            s.body = _returns_to_breaks(s.body, result, flag, True)
+            leave = gast.Break() if in_loop else gast.Return(value=load(result))
+            out.append(gast.copy_location(
+                gast.If(test=load(flag), body=[gast.copy_location(leave, s)], orelse=[]), s))
+    return out
+
+
+# ----- the statements after a jump move into the branch that falls through -----
+
+def _may_jump(stmt: gast.stmt) -> bool:
+    return isinstance(stmt, gast.If) and _contains([stmt], JUMPS, into_loops=False)
+
+
+def _restructure(stmts: list) -> list:
+    out = []
+    for i, s in enumerate(stmts):
+        if isinstance(s, gast.If):
+            s.body, s.orelse = _restructure(s.body), _restructure(s.orelse)
+        elif isinstance(s, (gast.For, gast.While)):
+            s.body = _restructure(s.body)
+        out.append(s)
+        if isinstance(s, JUMPS):
+            return out
+        if _may_jump(s):
+            rest = _restructure(stmts[i + 1:])
+            if rest:
+                _append_rest(s, rest)
+            return out
+    return out
+
+
+def _append_rest(stmt: gast.If, rest: list) -> None:
+    for block in (stmt.body, stmt.orelse):
+        if block and isinstance(block[-1], JUMPS):
+            continue
+        if block and _may_jump(block[-1]):
+            _append_rest(block[-1], rest)
+        else:
+            block.extend(copy.deepcopy(rest))
+
+
+def _drop_continues(stmts: list) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Continue):
+            continue
+        for block in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                setattr(s, block, _drop_continues(getattr(s, block)))
+        out.append(s)
+    return out
+
+
+# ----- one return, at the end -----
+
+def _single_return(body: list, result: str | None, namer: Namer) -> list:
+    if result is None:
+        if not body or not isinstance(body[-1], gast.Return):
+            body.append(gast.Return(value=const(None)))
+        return body
+    body = _returns_to_assigns(body, result)
+    _append_fallthrough(body, [assign(result, const(None))])
+    return body + [gast.Return(value=load(result))]
+
+
+def _returns_to_assigns(stmts: list, result: str) -> list:
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Return):
+            value = s.value if s.value is not None else const(None)
+            if not (isinstance(value, gast.Name) and value.id == result):
+                out.append(assign(result, value, like=s))
+            out.append(gast.copy_location(gast.Pass(), s))  # marks: this path has returned
+            continue
+        if isinstance(s, gast.If):
+            s.body = _returns_to_assigns(s.body, result)
+            s.orelse = _returns_to_assigns(s.orelse, result)
+        out.append(s)
+    return out
+
+
+def _append_fallthrough(block: list, rest: list) -> None:
+    if block and isinstance(block[-1], (gast.Pass, gast.Raise)):
+        return
+    if block and isinstance(block[-1], gast.If):
+        for b in (block[-1].body, block[-1].orelse):
+            _append_fallthrough(b, rest)
+        return
+    block.extend(copy.deepcopy(rest))

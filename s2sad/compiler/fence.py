@@ -1,0 +1,69 @@
+"""Stage 2: accept or reject every syntax node kind, before any code runs.
+
+Input and output: the :class:`~s2sad.compiler.source.Source` of stage 1,
+unchanged.  A construct s2sad cannot differentiate raises
+:class:`DifferentiationError` with the real file and line and a rewrite.
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.source import Source
+from s2sad.errors import error_at
+
+# node kind -> (construct name, what to do instead)
+REJECTED: dict[type, tuple[str, str]] = {
+    gast.Try: ("try/except", "move the error handling outside the differentiated function"),
+    gast.With: ("with statement", "move the context manager outside the function"),
+    gast.AsyncWith: ("async with", "differentiate a plain synchronous function"),
+    gast.AsyncFor: ("async for", "differentiate a plain synchronous function"),
+    gast.AsyncFunctionDef: ("async def", "differentiate a plain synchronous function"),
+    gast.Await: ("await", "differentiate a plain synchronous function"),
+    gast.Yield: ("yield", "return a list or an array instead of a generator"),
+    gast.YieldFrom: ("yield from", "return a list or an array instead of a generator"),
+    gast.Global: ("global statement", "pass the value in as an argument and return it"),
+    gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
+    gast.ClassDef: ("class definition", "define the class outside the function"),
+    gast.FunctionDef: ("nested def", "define the helper at module level and call it"),
+    gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
+    gast.Delete: ("del statement", "leave the name alone or assign a new value"),
+    gast.NamedExpr: ("assignment expression (:=)", "assign on its own line first"),
+    gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
+    gast.SetComp: ("set comprehension", "build a list instead"),
+    gast.DictComp: ("dict comprehension", "build the dict with a for loop"),
+    gast.Set: ("set literal", "use a list or a tuple"),
+    gast.Import: ("import inside the function", "import at module level"),
+    gast.ImportFrom: ("import inside the function", "import at module level"),
+    gast.Match: ("match statement", "use if/elif/else"),
+}
+
+
+def check(src: Source) -> Source:
+    """Raise on the first rejected construct; otherwise return ``src``."""
+    _check_signature(src)
+    for stmt in src.node.body:
+        for node in gast.walk(stmt):
+            if type(node) in REJECTED:
+                construct, advice = REJECTED[type(node)]
+                raise error_at(src.filename, node, construct, advice)
+            _check_node(src, node)
+    return src
+
+
+def _check_signature(src: Source) -> None:
+    args = src.node.args
+    if args.vararg or args.kwarg:
+        raise error_at(src.filename, src.node, f"def {src.node.name}(*args/**kwargs)",
+                       "name every parameter explicitly")
+
+
+def _check_node(src: Source, node: gast.AST) -> None:
+    if isinstance(node, (gast.For, gast.While)) and node.orelse:
+        raise error_at(src.filename, node, "else clause of a loop",
+                       "set a flag before break and test it after the loop")
+    if isinstance(node, gast.Assign) or isinstance(node, gast.AugAssign):
+        targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+        for t in targets:
+            if isinstance(t, gast.Attribute):
+                raise error_at(src.filename, node, "assignment to an attribute",
+                               "keep the value in a local variable and return it")

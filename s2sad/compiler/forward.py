@@ -1,0 +1,159 @@
+"""Stage 7: forward mode.  SSA core form -> the function with a tangent
+statement after each statement whose value depends on a ``wrt`` input.
+
+The tangent of ``v = op(args)`` is the sum of the rule's terms for the
+varied arguments (``dv = dx * np.cos(x)``); a linear map is applied to the
+tangents themselves; control flow is left as it is, so every path carries
+its own tangents.  Mirrors :mod:`reverse`.
+"""
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+import gast
+
+from s2sad.compiler import activity as activity_stage
+from s2sad.compiler import templates
+from s2sad.compiler.names import assign, const, load, set_origin
+from s2sad.compiler.primitives import IDENTITY, Prim, primitive
+from s2sad.errors import error_at
+from s2sad.rules import registry
+
+if TYPE_CHECKING:
+    from s2sad.compiler.pipeline import Prepared
+
+
+class Forward:
+    def __init__(self, prep: Prepared, varied: set[str], containers: set[str]) -> None:
+        self.prep, self.varied, self.containers = prep, varied, containers
+        self.local = activity_stage.local_names(prep.node)
+        self.tangents: dict[str, str] = {}
+
+    def tan(self, name: str) -> str:
+        if name not in self.tangents:
+            self.tangents[name] = self.prep.namer.fresh("d" + name)
+        return self.tangents[name]
+
+    def is_varied(self, node: gast.expr) -> bool:
+        return isinstance(node, gast.Name) and node.id in self.varied
+
+    def block(self, stmts: list) -> list:
+        out: list = []
+        for s in stmts:
+            if isinstance(s, gast.Assign):
+                out += [s] + self.tangent(s)
+            elif isinstance(s, (gast.If, gast.For, gast.While)):
+                s.body = self.block(s.body)
+                s.orelse = self.block(s.orelse)
+                out.append(s)
+            else:
+                out.append(s)
+        return out
+
+    def tangent(self, s: gast.Assign) -> list:
+        v = s.targets[0].id
+        if v not in self.varied:
+            return []
+        prim = primitive(s.value, self.prep.namespace, self.local)
+        terms = self.terms(prim, s, v)
+        if not terms:
+            value = gast.Call(func=load("zeros_like"), args=[load(v)], keywords=[])
+        else:
+            value = terms[0]
+            for t in terms[1:]:
+                value = gast.Call(func=load("add_grads"), args=[value, t], keywords=[]) \
+                    if v in self.containers else gast.BinOp(left=value, op=gast.Add(), right=t)
+        node = assign(self.tan(v), value)
+        text = getattr(s, "s2sad_origin", None)
+        return [set_origin(node, text) if text else node]
+
+    def terms(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
+        if prim is None or registry.is_nondiff(prim.key):
+            return []
+        if prim.key == IDENTITY:
+            return [load(self.tan(prim.args[0].id))] if self.is_varied(prim.args[0]) else []
+        args = prim.args + list(prim.keywords.values())
+        if not any(self.is_varied(a) for a in args):
+            return []
+        rule = registry.lookup_jvp(prim.key)
+        if rule is None:
+            raise self.no_rule(prim, s)
+        if rule.user is not None:
+            return [self.user_term(rule, prim, v)]
+        if rule.linear:
+            return [self.linear(s.value, rule, prim)]
+        mapping, extra = templates.rule_mapping(rule, prim)
+        mapping["ans"] = load(v)
+        out = []
+        for param, text in zip(rule.sig.params, rule.templates):
+            arg = mapping.get(param)
+            if text is not None and arg is not None and self.is_varied(arg):
+                out.append(templates.instantiate(
+                    text, {**mapping, "d" + param: load(self.tan(arg.id))}))
+        for i, arg in enumerate(extra):
+            if rule.vararg_template is not None and self.is_varied(arg):
+                out.append(templates.instantiate(rule.vararg_template, {
+                    **mapping, "i": const(i), "d" + rule.sig.vararg: load(self.tan(arg.id))}))
+        return out
+
+    def linear(self, value: gast.expr, rule, prim: Prim) -> gast.expr:
+        """The linear map applied to the tangents (zeros for the others it is linear in)."""
+        mapping, extra = templates.rule_mapping(rule, prim)
+        linear_args = [mapping[p] for p, t in zip(rule.sig.params, rule.templates)
+                       if t is not None and p in mapping] + (
+            list(extra) if rule.vararg_template is not None else [])
+        swap = {}
+        for arg in linear_args:
+            if isinstance(arg, gast.Name):
+                swap[arg.id] = load(self.tan(arg.id)) if arg.id in self.varied else \
+                    gast.Call(func=load("zeros_like"), args=[load(arg.id)], keywords=[])
+        return _Swap(swap).visit(copy.deepcopy(value))
+
+    def user_term(self, rule, prim: Prim, v: str) -> gast.expr:
+        alias = self.prep.namer.fresh("jvp_" + prim.label.split(".")[-1])
+        self.prep.namespace[alias] = rule.user
+        tangents = [load(self.tan(a.id)) if self.is_varied(a) else const(None)
+                    for a in prim.args]
+        call = gast.Call(func=load(alias), args=[
+            gast.Tuple(elts=tangents, ctx=gast.Load()), load(v),
+            *prim.args], keywords=[gast.keyword(arg=k, value=a)
+                                   for k, a in prim.keywords.items()])
+        return gast.Call(func=load("user_jvp"), args=[call], keywords=[])
+
+    def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
+        label = prim.label or getattr(prim.key, "__name__", str(prim.key))
+        extra = " (it has a reverse rule: add a forward one with @s2sad.defjvp)" \
+            if registry.lookup_vjp(prim.key) is not None else ""
+        return error_at(self.prep.src.filename, s, f"call of {label}",
+                        "no forward-mode rule is known" + extra +
+                        "; register one with @s2sad.defjvp, or use s2sad.stop_gradient")
+
+
+class _Swap(gast.NodeTransformer):
+    def __init__(self, swap: dict) -> None:
+        self.swap = swap
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        return copy.deepcopy(self.swap.get(node.id, node)) if isinstance(
+            node.ctx, gast.Load) else node
+
+
+def build(prep: Prepared, wrt: list[str], containers: set[str]) -> tuple[gast.arguments, list]:
+    """Arguments and body of ``jvp_f``: ``(value, output tangent)``."""
+    act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp)
+    fw = Forward(prep, act.varied, containers)
+    for name in wrt:
+        fw.tan(name)
+    body = fw.block(prep.node.body[:-1])
+    result = prep.node.body[-1].value
+    if isinstance(result, gast.Name) and result.id in act.varied:
+        tangent = load(fw.tan(result.id))
+    else:
+        tangent = gast.Call(func=load("zeros_like"), args=[result], keywords=[])
+    body.append(gast.Return(value=gast.Tuple(elts=[result, tangent], ctx=gast.Load())))
+    args = copy.deepcopy(prep.node.args)
+    args.kwonlyargs = list(args.kwonlyargs) + [gast.Name(
+        id=fw.tan(n), ctx=gast.Param(), annotation=None, type_comment=None) for n in wrt]
+    args.kw_defaults = list(args.kw_defaults) + [None] * len(wrt)
+    return args, body

@@ -1,0 +1,97 @@
+"""Part of stage 3b: every ``for`` becomes a loop over ``range``.
+
+``for v in xs`` (an array's rows, a list, a tuple), ``enumerate``, ``zip``
+and ``reversed`` become index loops that read ``xs[i]``, so the reverse
+sweep sends each element's adjoint back with the indexing rule.
+Comprehensions become loops that append to a fresh list.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gast
+
+from s2sad.compiler.names import const, load, store
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+
+def _call(norm: Normalizer, fn: str, args: list) -> gast.Call:
+    return gast.Call(func=load(norm.global_name(fn)), args=args, keywords=[])
+
+
+def _item(seq: gast.expr, index: str) -> gast.Subscript:
+    return gast.Subscript(value=seq, slice=load(index), ctx=gast.Load())
+
+
+def _assign(target: gast.expr, value: gast.expr, like: gast.AST) -> gast.Assign:
+    return gast.copy_location(gast.Assign(targets=[target], value=value, type_comment=None), like)
+
+
+def _emit_loop(norm: Normalizer, s: gast.For, index: str, bounds: list, prefix: list) -> None:
+    body = norm.block(prefix + s.body)
+    loop = gast.For(target=store(index), iter=_call(norm, "range", bounds), body=body,
+                    orelse=[], type_comment=None)
+    norm.emit(loop, s)
+
+
+def lower_for(norm: Normalizer, s: gast.For) -> None:
+    it = s.iter
+    fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
+    if fn is range and isinstance(s.target, gast.Name):
+        bounds = [norm.atom(a) for a in it.args]
+        _emit_loop(norm, s, norm.name(s.target.id), bounds, [])
+    elif fn is enumerate and isinstance(s.target, gast.Tuple) and len(s.target.elts) == 2:
+        _lower_enumerate(norm, s, it)
+    elif fn is zip and isinstance(s.target, gast.Tuple):
+        seqs = [norm.atom(a, "seq") for a in it.args]
+        lengths = [norm.temp(_call(norm, "len", [q]), "n") for q in seqs]
+        n = lengths[0] if len(lengths) == 1 else norm.temp(_call(norm, "min", lengths), "n")
+        index = norm.new_local("i")
+        prefix = [_assign(t, _item(q, index), s) for t, q in zip(s.target.elts, seqs)]
+        _emit_loop(norm, s, index, [n], prefix)
+    elif fn is reversed:
+        seq = norm.atom(it.args[0], "seq")
+        n = norm.temp(_call(norm, "len", [seq]), "n")
+        last = norm.temp(gast.BinOp(left=n, op=gast.Sub(), right=const(1)), "last")
+        index = norm.new_local("i")
+        _emit_loop(norm, s, index, [last, const(-1), const(-1)],
+                   [_assign(s.target, _item(seq, index), s)])
+    else:
+        seq = norm.atom(it, "seq")
+        n = norm.temp(_call(norm, "len", [seq]), "n")
+        index = norm.new_local("i")
+        _emit_loop(norm, s, index, [n], [_assign(s.target, _item(seq, index), s)])
+
+
+def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
+    seq = norm.atom(it.args[0], "seq")
+    n = norm.temp(_call(norm, "len", [seq]), "n")
+    counter, value = s.target.elts
+    start = it.args[1] if len(it.args) > 1 else None
+    if isinstance(counter, gast.Name) and start is None:
+        index = norm.name(counter.id)
+        prefix = []
+    else:
+        index = norm.new_local("i")
+        count = load(index) if start is None else gast.BinOp(left=load(index), op=gast.Add(),
+                                                             right=start)
+        prefix = [_assign(counter, count, s)]
+    _emit_loop(norm, s, index, [n], prefix + [_assign(value, _item(seq, index), s)])
+
+
+def lower_comprehension(norm: Normalizer, node: gast.ListComp) -> gast.expr:
+    result = norm.new_local("items")
+    norm.emit(gast.Assign(targets=[store(result)], value=gast.List(elts=[], ctx=gast.Load()),
+                          type_comment=None), node)
+    append = gast.Attribute(value=load(result), attr="append", ctx=gast.Load())
+    inner: list = [gast.copy_location(gast.Expr(value=gast.Call(
+        func=append, args=[node.elt], keywords=[])), node)]
+    for gen in reversed(node.generators):
+        for cond in reversed(gen.ifs):
+            inner = [gast.copy_location(gast.If(test=cond, body=inner, orelse=[]), node)]
+        inner = [gast.copy_location(gast.For(target=gen.target, iter=gen.iter, body=inner,
+                                             orelse=[], type_comment=None), node)]
+    norm.out.extend(norm.block(inner))
+    return load(result)

@@ -1,0 +1,68 @@
+"""Fresh, readable names: ``add``, ``add_1``, ``x_2``; never a user's name."""
+from __future__ import annotations
+
+import gast
+
+
+class Namer:
+    """Hands out names no other variable of the generated function uses."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken: set[str] = set(taken or ())
+        self.user_locals: set[str] = set()
+
+    @staticmethod
+    def names_in(node: gast.AST) -> set[str]:
+        found = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        found |= {n.name for n in gast.walk(node) if isinstance(n, gast.FunctionDef)}
+        return found
+
+    def reserve(self, name: str) -> str:
+        self.taken.add(name)
+        return name
+
+    def fresh(self, base: str) -> str:
+        base = base.strip("_") or "t"
+        if base not in self.taken:
+            return self.reserve(base)
+        stem = base.rstrip("0123456789").rstrip("_") or base
+        k = 1
+        while f"{stem}_{k}" in self.taken:
+            k += 1
+        return self.reserve(f"{stem}_{k}")
+
+
+def load(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def store(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def assign(target: str, value: gast.expr, like: gast.AST | None = None) -> gast.Assign:
+    node = gast.Assign(targets=[store(target)], value=value, type_comment=None)
+    if like is not None:
+        gast.copy_location(node, like)
+        copy_origin(node, like)
+    return node
+
+
+def const(value: object) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
+
+
+def set_origin(node: gast.AST, text: str) -> gast.AST:
+    """The user's line a generated statement comes from (printed as a comment)."""
+    node.s2sad_origin = text
+    return node
+
+
+def origin(node: gast.AST) -> str | None:
+    return getattr(node, "s2sad_origin", None)
+
+
+def copy_origin(node: gast.AST, like: gast.AST) -> gast.AST:
+    if origin(like) is not None:
+        node.s2sad_origin = origin(like)
+    return node

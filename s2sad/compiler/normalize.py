@@ -1,0 +1,381 @@
+"""Stage 3b: one operation per statement.
+
+Input: the desugared ``FunctionDef``.  Output: a body in *core form*:
+
+- ``name = op`` where ``op`` is an atom, ``a <binop> b``, ``<unop> a``,
+  ``a <cmp> b``, ``f(atoms, key=atom)``, ``a[index]`` or a list/tuple/dict
+  of atoms; atoms are names, constants and module attributes (``np.pi``);
+- ``if name:`` / ``while name:`` / ``for name in range(atoms):``, ``break``;
+- expression statements (``print``), ``assert``, ``raise``; a final ``return``.
+
+Method and attribute spellings (``x.sum(axis=0)``, ``x.T``) become calls of
+the primitive; ``x[i] = v`` becomes ``x = setitem(x, i, v)``; ``xs.append(v)``
+becomes ``xs = list_append(xs, v)``; comprehensions become loops; a loop over
+an array, list, ``enumerate``, ``zip`` or ``reversed`` becomes a ``range``
+loop; calls of the user's own functions are inlined (normalized in turn).
+"""
+from __future__ import annotations
+
+import copy
+import types
+from typing import Any
+
+import gast
+
+from s2sad.compiler import desugar, fence, source
+from s2sad.compiler.names import Namer, assign, const, load, set_origin, store
+from s2sad.compiler.refs import ref_expr
+from s2sad.errors import error_at
+from s2sad.rules import registry
+
+BINOP_NAMES = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+               gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow",
+               gast.MatMult: "matmul"}
+LIBRARY_ROOTS = {"numpy", "scipy", "s2sad", "math", "builtins", "operator"}
+
+
+class Normalizer:
+    """Turns one function (and the helpers it calls) into core form."""
+
+    def __init__(self, src: source.Source, namer: Namer, namespace: dict[str, Any],
+                 rename: dict[str, str] | None = None, inlining: tuple = ()) -> None:
+        self.src, self.namer, self.namespace = src, namer, namespace
+        self.rename = rename if rename is not None else {}
+        self.inlining = inlining + (src.fn,)
+        self.locals = self._local_names(src.node)
+        self.out: list = []
+        self.line = src.node.lineno
+
+    # ----- helpers -----
+
+    @staticmethod
+    def _local_names(node: gast.FunctionDef) -> set[str]:
+        names = {a.id for a in node.args.args}
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                names.add(n.id)
+        return names
+
+    def error(self, node: gast.AST, construct: str, advice: str) -> Exception:
+        return error_at(self.src.filename, node, construct, advice)
+
+    def emit(self, stmt: gast.stmt, like: gast.AST | None = None) -> None:
+        lineno = getattr(like, "lineno", None) or self.line
+        stmt.lineno = lineno
+        where = f"line {lineno}" if len(self.inlining) == 1 else \
+            f"{self.src.node.name}(), line {lineno}"
+        set_origin(stmt, f"{where}: {self.src.line(lineno)}")
+        self.out.append(stmt)
+
+    def new_local(self, base: str) -> str:
+        """A fresh variable of this function (its name is final)."""
+        name = self.namer.fresh(base)
+        self.locals.add(name)
+        self.rename[name] = name
+        return name
+
+    def temp(self, value: gast.expr, base: str, like: gast.AST | None = None) -> gast.Name:
+        name = self.new_local(base)
+        self.emit(assign(name, value), like)
+        return load(name)
+
+    def name(self, ident: str) -> str:
+        if ident in self.locals:
+            if ident not in self.rename:
+                self.rename[ident] = ident if len(self.inlining) == 1 else \
+                    self.namer.fresh(f"{self.src.node.name}_{ident}")
+            return self.rename[ident]
+        return self.global_name(ident)
+
+    def global_name(self, ident: str) -> str:
+        try:
+            obj = self.src.resolve(ident)
+        except AttributeError:
+            raise self.error(self.current, f"name {ident!r}",
+                             "it is not defined; define it before the function") from None
+        if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals:
+            self.namespace[ident] = obj
+            return ident
+        alias = self.namer.fresh(ident)
+        self.namespace[alias] = obj
+        return alias
+
+    def resolve(self, node: gast.expr) -> Any:
+        """The object a global name or module attribute chain refers to, or None."""
+        if isinstance(node, gast.Name) and node.id not in self.locals:
+            try:
+                return self.src.resolve(node.id)
+            except AttributeError:
+                return None
+        if isinstance(node, gast.Attribute):
+            base = self.resolve(node.value)
+            return getattr(base, node.attr, None) if base is not None else None
+        return None
+
+    # ----- statements -----
+
+    def block(self, stmts: list) -> list:
+        saved, self.out = self.out, []
+        for s in stmts:
+            self.current = s
+            self.line = getattr(s, "lineno", self.line)
+            getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s)
+        result, self.out = self.out, saved
+        return result
+
+    def stmt_other(self, s: gast.stmt) -> None:
+        raise self.error(s, type(s).__name__.lower() + " statement",
+                         "rewrite it with assignments, if, for and while")
+
+    def stmt_Pass(self, s: gast.Pass) -> None:
+        pass
+
+    def stmt_Break(self, s: gast.Break) -> None:
+        self.emit(gast.Break(), s)
+
+    def stmt_Return(self, s: gast.Return) -> None:
+        value = self.atom(s.value) if s.value is not None else const(None)
+        self.emit(gast.Return(value=value), s)
+
+    def stmt_Raise(self, s: gast.Raise) -> None:
+        self.emit(self.rename_names(s), s)
+
+    def stmt_Assert(self, s: gast.Assert) -> None:
+        self.emit(gast.Assert(test=self.atom(s.test), msg=s.msg), s)
+
+    def stmt_Expr(self, s: gast.Expr) -> None:
+        call = s.value
+        if self._method_of_local(call, "append"):
+            xs = self.name(call.func.value.id)
+            value = gast.Call(func=load("list_append"), args=[load(xs), self.atom(call.args[0])],
+                              keywords=[])
+            self.emit(assign(xs, value), s)
+            return
+        if isinstance(call, gast.Constant):  # a docstring
+            return
+        self.emit(gast.Expr(value=self.expr(call)), s)
+
+    def _method_of_local(self, call: gast.expr, method: str) -> bool:
+        return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+            and call.func.attr == method and self._is_local(call.func.value)
+
+    def _is_local(self, node: gast.expr) -> bool:
+        return isinstance(node, gast.Name) and node.id in self.locals
+
+    def stmt_Assign(self, s: gast.Assign) -> None:
+        if self._method_of_local(s.value, "pop") and not s.value.args:
+            xs = self.name(s.value.func.value.id)  # item = xs.pop()
+            item = self.temp(gast.Subscript(value=load(xs), slice=const(-1), ctx=gast.Load()),
+                             "last", s)
+            rest = gast.Slice(lower=None, upper=const(-1), step=None)
+            self.emit(assign(xs, gast.Subscript(value=load(xs), slice=rest, ctx=gast.Load())), s)
+            self.assign_target(s.targets[0], item, s)
+            return
+        self.assign_target(s.targets[0], s.value, s)
+
+    def assign_target(self, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
+        if isinstance(target, gast.Name):
+            self.emit(assign(self.name(target.id), self.expr(value, base=target.id)), s)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            whole = self.atom(value)
+            for i, elt in enumerate(target.elts):
+                self.assign_target(elt, gast.Subscript(value=whole, slice=const(i),
+                                                       ctx=gast.Load()), s)
+        elif isinstance(target, gast.Subscript):
+            base = copy.deepcopy(target.value)
+            for n in gast.walk(base):
+                if hasattr(n, "ctx"):
+                    n.ctx = gast.Load()
+            call = gast.Call(func=load("setitem"), args=[
+                self.atom(base), self.index_value(target.slice), self.atom(value)], keywords=[])
+            if isinstance(target.value, gast.Name):
+                self.emit(assign(self.name(target.value.id), call), s)
+            else:
+                self.assign_target(target.value, self.temp(call, "updated", s), s)
+        else:
+            raise self.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+
+    def stmt_If(self, s: gast.If) -> None:
+        test = self.atom(s.test)
+        node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
+        self.emit(node, s)
+
+    def stmt_While(self, s: gast.While) -> None:
+        self.emit(gast.While(test=self.atom(s.test), body=self.block(s.body), orelse=[]), s)
+
+    def stmt_For(self, s: gast.For) -> None:
+        from s2sad.compiler.loops import lower_for
+        lower_for(self, s)
+
+    # ----- expressions -----
+
+    def atom(self, node: gast.expr, base: str = "t") -> gast.expr:
+        """Normalize ``node`` and return a name, constant or module attribute."""
+        value = self.expr(node, base)
+        if self.is_atom(value):
+            return value
+        return self.temp(value, self.base_name(value, base))
+
+    def is_atom(self, node: gast.expr) -> bool:
+        if isinstance(node, (gast.Name, gast.Constant)):
+            return True
+        return isinstance(node, gast.Attribute) and self.resolve(node) is not None and \
+            not isinstance(node.value, gast.Call)
+
+    def base_name(self, value: gast.expr, fallback: str) -> str:
+        if isinstance(value, gast.BinOp):
+            return BINOP_NAMES.get(type(value.op), fallback)
+        if isinstance(value, gast.UnaryOp):
+            return "neg" if isinstance(value.op, gast.USub) else "not_"
+        if isinstance(value, gast.Call):
+            f = value.func
+            return f.attr if isinstance(f, gast.Attribute) else getattr(f, "id", fallback)
+        if isinstance(value, gast.Subscript):
+            return getattr(value.value, "id", "item") + "_item"
+        if isinstance(value, gast.Compare):
+            return "cmp"
+        return {gast.List: "items", gast.Tuple: "items", gast.Dict: "items"}.get(
+            type(value), fallback)
+
+    def expr(self, node: gast.expr, base: str = "t") -> gast.expr:
+        """Normalize ``node`` to one operation over atoms (not yet assigned)."""
+        return getattr(self, "expr_" + type(node).__name__, self.expr_other)(node)
+
+    def expr_other(self, node: gast.expr) -> gast.expr:
+        return self.rename_names(node)  # an opaque expression: f-strings and the like
+
+    def rename_names(self, node: gast.AST) -> gast.AST:
+        node = copy.deepcopy(node)
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name):
+                n.id = self.name(n.id)
+        return node
+
+    def expr_Constant(self, node: gast.Constant) -> gast.expr:
+        return const(node.value)
+
+    def expr_Name(self, node: gast.Name) -> gast.expr:
+        return load(self.name(node.id))
+
+    def expr_Attribute(self, node: gast.Attribute) -> gast.expr:
+        if self.resolve(node) is not None:
+            return self.rename_names(node)
+        fn = registry.ATTRIBUTES.get(node.attr)
+        if fn is not None:
+            return gast.Call(func=self.ref(fn), args=[self.atom(node.value)], keywords=[])
+        return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
+
+    def ref(self, obj: Any) -> gast.expr:
+        expr = ref_expr(obj)
+        root = expr
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        if root.id in self.namespace and self.namespace[root.id] is not \
+                registry.TEMPLATE_NAMESPACE.get(root.id, self.namespace[root.id]):
+            raise self.error(self.current, f"name {root.id!r}",
+                             "s2sad needs this name for its own helpers; rename your variable")
+        return expr
+
+    def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
+        return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+
+    def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
+        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
+            return const(-node.operand.value)
+        if isinstance(node.op, gast.UAdd):
+            return self.expr(node.operand)
+        return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+
+    def expr_Compare(self, node: gast.Compare) -> gast.expr:
+        left = self.atom(node.left)
+        if len(node.ops) == 1:
+            return gast.Compare(left=left, ops=node.ops, comparators=[self.atom(
+                node.comparators[0])])
+        # a < b < c: evaluate b once, stop at the first false comparison
+        result = self.new_local("cmp")
+        right = self.atom(node.comparators[0])
+        self.emit(assign(result, gast.Compare(left=left, ops=node.ops[:1], comparators=[right])))
+        rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
+        body = self.block([gast.Assign(targets=[store(result)], value=rest, type_comment=None)])
+        self.emit(gast.If(test=load(result), body=body, orelse=[]))
+        return load(result)
+
+    def expr_BoolOp(self, node: gast.BoolOp) -> gast.expr:
+        result = self.new_local("and_" if isinstance(node.op, gast.And) else "or_")
+        self.emit(assign(result, self.expr(node.values[0])))
+        for value in node.values[1:]:
+            body = self.block([gast.Assign(targets=[store(result)], value=value,
+                                           type_comment=None)])
+            if isinstance(node.op, gast.And):
+                self.emit(gast.If(test=load(result), body=body, orelse=[]))
+            else:
+                self.emit(gast.If(test=load(result), body=[], orelse=body))
+        return load(result)
+
+    def expr_IfExp(self, node: gast.IfExp) -> gast.expr:
+        result = self.new_local("choice")
+        test = self.atom(node.test)
+        branches = []
+        for value in (node.body, node.orelse):
+            branch = self.block([gast.Assign(targets=[store(result)], value=value,
+                                             type_comment=None)])
+            branches.append(branch)
+        self.emit(gast.If(test=test, body=branches[0], orelse=branches[1]))
+        return load(result)
+
+    def expr_Subscript(self, node: gast.Subscript) -> gast.expr:
+        return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
+                              ctx=gast.Load())
+
+    def index(self, node: gast.expr) -> gast.expr:
+        if isinstance(node, gast.Slice):
+            parts = [None if p is None else self.atom(p)
+                     for p in (node.lower, node.upper, node.step)]
+            return gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
+        if isinstance(node, gast.Tuple):
+            return gast.Tuple(elts=[self.index(e) for e in node.elts], ctx=gast.Load())
+        return self.atom(node)
+
+    def index_value(self, node: gast.expr) -> gast.expr:
+        """An index as a value: ``1:3`` -> ``slice(1, 3)`` (for setitem and rules)."""
+        from s2sad.compiler.refs import index_as_value
+        return index_as_value(self.index(node))
+
+    def expr_List(self, node: gast.List) -> gast.expr:
+        return gast.List(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+
+    def expr_Tuple(self, node: gast.Tuple) -> gast.expr:
+        return gast.Tuple(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+
+    def expr_Dict(self, node: gast.Dict) -> gast.expr:
+        return gast.Dict(keys=[self.atom(k) for k in node.keys],
+                         values=[self.atom(v) for v in node.values])
+
+    def expr_ListComp(self, node: gast.ListComp) -> gast.expr:
+        from s2sad.compiler.loops import lower_comprehension
+        return lower_comprehension(self, node)
+
+    expr_GeneratorExp = expr_ListComp
+
+    def expr_Call(self, node: gast.Call) -> gast.expr:
+        from s2sad.compiler.calls import normalize_call
+        return normalize_call(self, node)
+
+
+def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any]) -> gast.FunctionDef:
+    """Stages 2-3 on ``src``: fence, desugar, then core form."""
+    fence.check(src)
+    namer.user_locals = Normalizer._local_names(src.node)
+    node = desugar.desugar(src.node, namer)
+    norm = Normalizer(src, namer, namespace)
+    norm.current = node
+    node.body = norm.block(node.body)
+    return node
+
+
+def is_user_function(obj: Any) -> bool:
+    """A Python function of the user's, to be inlined when it has no rule."""
+    if not isinstance(obj, types.FunctionType):
+        return False
+    root = (getattr(obj, "__module__", None) or "").split(".")[0]
+    return root not in LIBRARY_ROOTS

@@ -1,0 +1,165 @@
+"""The stages, in order, and the one function that runs them.
+
+    source -> fence -> desugar -> normalize -> ssa -> activity
+           -> reverse | forward -> render -> loader
+
+Each stage is a module of this package named for it; each can be shown
+(:func:`show`, ``s2sad show --stage``).
+"""
+from __future__ import annotations
+
+import copy
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import activity as activity_stage
+from s2sad.compiler import forward, loader, normalize, render, source, ssa
+from s2sad.compiler.names import Namer, assign, const, load
+from s2sad.compiler.primitives import IDENTITY, primitive
+from s2sad.compiler.reverse import Ctx, Reverse
+from s2sad.rules import registry
+
+STAGES = ("source", "normalize", "ssa", "reverse", "forward")
+CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
+                     runtime.list_append, list, tuple, dict, np.split, np.array_split,
+                     np.linalg.slogdet, np.meshgrid, operator.getitem}
+
+
+@dataclass
+class Generated:
+    """A generated derivative: the callable, its source, and its name."""
+
+    fn: Callable
+    source: str
+    name: str
+
+
+@dataclass
+class Prepared:
+    src: source.Source
+    node: gast.FunctionDef
+    namer: Namer
+    namespace: dict[str, Any]
+
+
+def prepare(fn: Callable, stage: str = "ssa") -> Prepared:
+    """Stages 1-4: the function in SSA core form (or an earlier stage)."""
+    src = source.load(fn)
+    namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE))
+    namespace = dict(src.namespace)
+    if stage == "source":
+        return Prepared(src, src.node, namer, namespace)
+    node = normalize.normalize(src, namer, namespace)
+    if stage != "normalize":
+        node = ssa.to_ssa(node, namer)
+    namespace.update(registry.TEMPLATE_NAMESPACE)
+    return Prepared(src, node, namer, namespace)
+
+
+def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set[str]:
+    """Names that may hold a list, tuple or dict: their adjoints add with add_grads."""
+    local = activity_stage.local_names(node)
+    found = set(params)
+    changed = True
+    while changed:
+        changed = False
+        for s in activity_stage.assignments(node):
+            name = s.targets[0].id
+            prim = primitive(s.value, namespace, local)
+            if name in found or prim is None:
+                continue
+            first = prim.args[0] if prim.args else None
+            holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
+                prim.key in (IDENTITY, runtime.setitem, runtime.stop_gradient)
+                and isinstance(first, gast.Name) and first.id in found)
+            if holds:
+                found.add(name)
+                changed = True
+    return found
+
+
+def _is_container_key(key: Any) -> bool:
+    try:
+        return key in CONTAINER_RESULTS or registry.lookup_vjp(key) is None
+    except TypeError:
+        return True
+
+
+def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
+    params = [a.id for a in node.args.args]
+    return [params[i] for i in wrt]
+
+
+def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
+                  structured: frozenset[int] = frozenset()) -> Generated:
+    """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"."""
+    prep = prepare(fn)
+    node, names = prep.node, wrt_names(prep.node, wrt)
+    act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
+    holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
+                         prep.namespace)
+    rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders)
+    result = node.body[-1].value
+    ctx = Ctx(defined=set())
+    out_active = isinstance(result, gast.Name) and act.is_active(result.id)
+    seed_name = rev.adj(result.id) if isinstance(result, gast.Name) else \
+        prep.namer.fresh("dout")
+    if out_active:
+        ctx.defined.add(result.id)
+    fwd, back = rev.block(node.body[:-1], ctx)
+    body = ([assign(rev.stack, gast.List(elts=[], ctx=gast.Load()))] if rev.stack else [])
+    body += fwd
+    value = result
+    if isinstance(result, gast.Name) and result.id in ssa.assigned_names(
+            [s for s in node.body if isinstance(s, (gast.For, gast.While))]):
+        value = load(prep.namer.fresh("value"))
+        body.append(assign(value.id, result))
+    if mode == "grad" and back:
+        body.append(assign(seed_name, const(1.0)))
+    body += back
+    grads = [gast.Call(func=load("cast_like"), args=[
+        load(rev.adj(p)) if p in ctx.defined else const(None), load(p)], keywords=[])
+        for p in names]
+    grad = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
+    body.append(gast.Return(value=gast.Tuple(elts=[value, grad], ctx=gast.Load())))
+    args = copy.deepcopy(node.args)
+    if mode == "vjp":
+        args.kwonlyargs = list(args.kwonlyargs) + [gast.Name(
+            id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None)]
+        args.kw_defaults = list(args.kw_defaults) + [None]
+    name = f"{mode}_{prep.src.node.name}"
+    return emit(name, args, body, prep)
+
+
+def build_forward(fn: Callable, wrt: tuple[int, ...],
+                  structured: frozenset[int] = frozenset()) -> Generated:
+    """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
+    prep = prepare(fn)
+    names = wrt_names(prep.node, wrt)
+    holders = containers(prep.node, {names[i] for i, w in enumerate(wrt) if w in structured},
+                         prep.namespace)
+    args, body = forward.build(prep, names, holders)
+    return emit(f"jvp_{prep.src.node.name}", args, body, prep)
+
+
+def emit(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
+    node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
+    text = render.function_source(node)
+    fn = loader.load(text, name, prep.namespace)
+    return Generated(fn, text, name)
+
+
+def show(fn: Callable, stage: str) -> str:
+    """The function after one stage, printed."""
+    if stage in ("reverse", "grad"):
+        return build_reverse(fn, (0,), "grad").source
+    if stage == "forward":
+        return build_forward(fn, (0,)).source
+    prep = prepare(fn, stage)
+    return render.function_source(prep.node)

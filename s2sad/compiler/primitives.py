@@ -1,0 +1,123 @@
+"""What a core-form right-hand side applies, and to what.
+
+Every stage after SSA asks the same questions of ``name = op``: which
+primitive (the key of the rule tables), which arguments bind to which
+parameters.  :func:`primitive` answers them once.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+
+from s2sad import runtime
+from s2sad.compiler.refs import index_as_value
+from s2sad.rules.registry import Rule
+
+OPERATORS = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
+    gast.Pow: operator.pow, gast.MatMult: operator.matmul, gast.USub: operator.neg,
+    gast.UAdd: operator.pos, gast.Not: operator.not_, gast.Lt: operator.lt,
+    gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
+    gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Is: operator.is_,
+    gast.IsNot: operator.is_not, gast.In: operator.contains, gast.NotIn: operator.contains,
+    gast.BitAnd: operator.and_, gast.BitOr: operator.or_, gast.BitXor: operator.xor,
+}
+IDENTITY = "identity"  # name = other_name
+UNKNOWN = "unknown"    # a call of something with no name in the namespace
+
+
+@dataclass
+class Prim:
+    """``key(*args, **keywords)``: the primitive a right-hand side applies."""
+
+    key: Any
+    args: list = field(default_factory=list)
+    keywords: dict = field(default_factory=dict)
+    label: str = ""
+
+
+def evaluate_ref(node: gast.expr, namespace: dict[str, Any]) -> Any:
+    """The object a (module attribute chain of a) global name refers to."""
+    if isinstance(node, gast.Name):
+        if node.id in namespace:
+            return namespace[node.id]
+        import builtins
+        return getattr(builtins, node.id, UNKNOWN)
+    if isinstance(node, gast.Attribute):
+        base = evaluate_ref(node.value, namespace)
+        return UNKNOWN if base is UNKNOWN else getattr(base, node.attr, UNKNOWN)
+    return UNKNOWN
+
+
+def primitive(value: gast.expr, namespace: dict[str, Any], local: set[str]) -> Prim | None:
+    """The primitive of a core-form value, or ``None`` for a constant."""
+    if isinstance(value, gast.Name):
+        return Prim(IDENTITY, [value], label="copy") if value.id in local else None
+    if isinstance(value, (gast.Constant, gast.Attribute)) and not _has_local(value, local):
+        return None
+    if isinstance(value, gast.BinOp):
+        return Prim(OPERATORS[type(value.op)], [value.left, value.right])
+    if isinstance(value, gast.UnaryOp):
+        return Prim(OPERATORS[type(value.op)], [value.operand])
+    if isinstance(value, gast.Compare):
+        return Prim(OPERATORS[type(value.ops[0])], [value.left, value.comparators[0]])
+    if isinstance(value, gast.Subscript):
+        return Prim(operator.getitem, [value.value, index_as_value(value.slice)])
+    if isinstance(value, gast.List):
+        return Prim(runtime.list_init, list(value.elts))
+    if isinstance(value, gast.Tuple):
+        return Prim(runtime.tuple_init, list(value.elts))
+    if isinstance(value, gast.Dict):
+        return Prim(runtime.dict_init, list(value.values), {"keys": gast.Tuple(
+            elts=list(value.keys), ctx=gast.Load())})
+    if isinstance(value, gast.Call):
+        if _has_local(value.func, local):
+            return Prim(UNKNOWN, list(value.args), {k.arg: k.value for k in value.keywords},
+                        label=_label(value.func))
+        key = evaluate_ref(value.func, namespace)
+        return Prim(key, list(value.args), {k.arg: k.value for k in value.keywords},
+                    label=_label(value.func))
+    return Prim(UNKNOWN, [n for n in gast.walk(value) if isinstance(n, gast.Name)
+                          and n.id in local], label=type(value).__name__)
+
+
+def _has_local(node: gast.AST, local: set[str]) -> bool:
+    return any(isinstance(n, gast.Name) and n.id in local for n in gast.walk(node))
+
+
+def _label(func: gast.expr) -> str:
+    if isinstance(func, gast.Attribute):
+        return _label(func.value) + "." + func.attr
+    return getattr(func, "id", "<call>")
+
+
+def bind(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gast.expr]]:
+    """Map a call's arguments to the rule's parameters; extra positionals are varargs."""
+    sig = rule.sig
+    bound: dict[str, gast.expr] = {}
+    extra: list[gast.expr] = []
+    for i, arg in enumerate(prim.args):
+        if i < sig.npos:
+            bound[sig.params[i]] = arg
+        else:
+            extra.append(arg)
+    for key, arg in prim.keywords.items():
+        if key in sig.params:
+            bound[key] = arg
+    return bound, extra
+
+
+def differentiable_args(rule: Rule | None, prim: Prim) -> list[gast.expr]:
+    """The arguments that a rule gives a derivative (all of them, without a rule)."""
+    if rule is None or rule.user is not None:
+        return list(prim.args) + list(prim.keywords.values())
+    bound, extra = bind(rule, prim)
+    out = [bound[p] for p, t in zip(rule.sig.params, rule.templates)
+           if t is not None and p in bound]
+    if rule.vararg_template is not None:
+        out += extra
+    return out

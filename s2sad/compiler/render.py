@@ -1,0 +1,63 @@
+"""The one printer: gast -> Python source, with origin comments.
+
+astor prints; comments travel as marker string statements that are turned
+into ``#`` lines after printing.  A switch to ``ast.unparse`` touches only
+this file.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+
+import astor
+import gast
+
+from s2sad.compiler.names import const, origin
+
+_MARK = "S2SAD-COMMENT: "
+
+
+def _with_comments(stmts: list, comments: bool) -> list:
+    out: list = []
+    last = None
+    for s in stmts:
+        text = origin(s)
+        if comments and text and text != last:
+            out.append(gast.Expr(value=const(_MARK + text)))
+        last = text or last
+        for block in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                inner = _with_comments(getattr(s, block), comments)
+                setattr(s, block, inner or ([gast.Pass()] if block == "body" else []))
+        out.append(s)
+    return out
+
+
+def _fix(node: gast.AST) -> ast.AST:
+    tree = gast.gast_to_ast(node)
+    return ast.fix_missing_locations(tree)
+
+
+def _uncomment(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:1] in ("'", '"') and stripped.lstrip("'\"").startswith(_MARK):
+            indent = line[: len(line) - len(line.lstrip())]
+            comment = ast.literal_eval(stripped)[len(_MARK):]
+            lines.append(f"{indent}# {comment}")
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def function_source(node: gast.FunctionDef, comments: bool = True) -> str:
+    """Print a function definition, origin comments included."""
+    node = copy.deepcopy(node)
+    node.body = _with_comments(node.body, comments) or [gast.Pass()]
+    text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])))
+    return _uncomment(text)
+
+
+def expr_source(node: gast.expr) -> str:
+    return astor.to_source(_fix(gast.Expression(body=node))).strip()

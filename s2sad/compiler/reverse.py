@@ -1,0 +1,210 @@
+"""Stage 6: reverse mode.  SSA core form -> one function that runs the
+forward sweep, keeping what the reverse sweep reads, then the adjoints.
+
+Each statement ``v = op(args)`` gives, in reverse order, one contribution
+per active argument from the rule template (``dx = dv * np.cos(x)``): the
+first contribution to an adjoint assigns it, later ones add.  Inside loops a
+statement pushes the loop-assigned values its contributions read onto one
+stack right after it runs, and the reverse sweep pops them back into the
+same names just before.  Control flow is in :mod:`reverse_control`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import gast
+
+from s2sad.compiler import templates
+from s2sad.compiler.activity import Activity
+from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
+from s2sad.compiler.primitives import IDENTITY, Prim, primitive
+from s2sad.compiler.reverse_control import ControlMixin
+from s2sad.errors import error_at
+from s2sad.rules import registry
+
+
+@dataclass
+class Loop:
+    """What the reverse sweep needs to know of an enclosing loop."""
+
+    assigned: set[str]
+    header: str | None = None       # recomputed by the reverse loop, never recorded
+    flags: list[str] = field(default_factory=list)  # tests of enclosing ifs that hold a break
+
+
+@dataclass
+class Ctx:
+    defined: set[str]                # adjoints that hold a value here (on every path)
+    loops: list[Loop] = field(default_factory=list)
+
+    def fork(self) -> Ctx:
+        return Ctx(set(self.defined), self.loops)
+
+    def recorded(self) -> set[str]:
+        """Names whose value at a statement must be pushed to be read back."""
+        names: set[str] = set()
+        for loop in self.loops:
+            names |= loop.assigned
+        return names - {loop.header for loop in self.loops}
+
+
+class Reverse(ControlMixin):
+    """Builds forward and reverse statement lists, block by block."""
+
+    def __init__(self, node: gast.FunctionDef, activity: Activity, namespace: dict[str, Any],
+                 namer: Namer, filename: str, containers: set[str],
+                 lookup: Callable[[Any], Any] = registry.lookup_vjp) -> None:
+        self.node, self.activity, self.namespace = node, activity, namespace
+        self.namer, self.filename, self.lookup = namer, filename, lookup
+        self.local = {a.id for a in node.args.args} | {
+            n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
+        self.containers = containers
+        self.adjoints: dict[str, str] = {}
+        self.stack: str | None = None
+        self.accumulated: set[str] = set()  # adjoints updated in place by add_at
+
+    # ----- names -----
+
+    def adj(self, name: str) -> str:
+        if name not in self.adjoints:
+            self.adjoints[name] = self.namer.fresh("d" + name if name[0].islower() or
+                                                   name[0].isupper() else "d_" + name)
+        return self.adjoints[name]
+
+    def stack_name(self) -> str:
+        if self.stack is None:
+            self.stack = self.namer.fresh("stack")
+        return self.stack
+
+    def push(self, names: list[str], like: gast.AST) -> gast.stmt:
+        value = load(names[0]) if len(names) == 1 else gast.Tuple(
+            elts=[load(n) for n in names], ctx=gast.Load())
+        call = gast.Call(func=gast.Attribute(value=load(self.stack_name()), attr="append",
+                                             ctx=gast.Load()), args=[value], keywords=[])
+        return copy_origin(gast.Expr(value=call), like)
+
+    def pop(self, names: list[str], like: gast.AST) -> gast.stmt:
+        target = store(names[0]) if len(names) == 1 else gast.Tuple(
+            elts=[store(n) for n in names], ctx=gast.Store())
+        call = gast.Call(func=gast.Attribute(value=load(self.stack_name()), attr="pop",
+                                             ctx=gast.Load()), args=[], keywords=[])
+        node = gast.Assign(targets=[target], value=call, type_comment=None)
+        return self.mark(node, like)
+
+    def mark(self, node: gast.stmt, like: gast.AST) -> gast.stmt:
+        """A reverse statement: its comment names the user's line it undoes."""
+        text = getattr(like, "s2sad_origin", None)
+        if text:
+            set_origin(node, "adjoint of " + text)
+        return node
+
+    def is_active(self, node: gast.expr) -> bool:
+        return isinstance(node, gast.Name) and self.activity.is_active(node.id)
+
+    # ----- blocks and statements -----
+
+    def block(self, stmts: list, ctx: Ctx) -> tuple[list, list]:
+        fwd: list = []
+        rev: list = []
+        for s in reversed(stmts):
+            f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
+            fwd = f + fwd
+            rev = rev + r
+        return fwd, rev
+
+    def stmt_other(self, s: gast.stmt, ctx: Ctx) -> tuple[list, list]:
+        return [s], []
+
+    def stmt_Assign(self, s: gast.Assign, ctx: Ctx) -> tuple[list, list]:
+        v = s.targets[0].id
+        if not self.activity.is_active(v) or v not in ctx.defined:
+            return [s], []
+        prim = primitive(s.value, self.namespace, self.local)
+        parts = self.contributions(prim, s, v)
+        ctx.defined.discard(v)
+        rev: list = []
+        reads: set[str] = set()
+        for arg, expr, acc in parts:
+            reads |= {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)
+                      and n.id in self.local}
+            rev += self.contribute(arg, expr, acc, ctx, s)
+        recorded = sorted(reads & ctx.recorded())
+        if recorded:
+            return [s, self.push(recorded, s)], [self.pop(recorded, s)] + rev
+        return [s], rev
+
+    def contributions(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
+        """(argument name, contribution expression, is accumulation) per active argument."""
+        g = load(self.adj(v))
+        if prim is None or registry.is_nondiff(prim.key):
+            return []
+        if prim.key == IDENTITY:
+            return [(prim.args[0].id, g, False)] if self.is_active(prim.args[0]) else []
+        active = [a for a in prim.args + list(prim.keywords.values()) if self.is_active(a)]
+        if not active:
+            return []
+        rule = self.lookup(prim.key)
+        if rule is None:
+            raise self.no_rule(prim, s)
+        if rule.user is not None:
+            return self.user_contributions(rule, prim, s, v)
+        mapping, extra = templates.rule_mapping(rule, prim)
+        mapping.update(g=g, ans=load(v))
+        out = []
+        for param, text in zip(rule.sig.params, rule.templates):
+            arg = mapping.get(param)
+            if text is not None and arg is not None and self.is_active(arg):
+                out.append((arg.id, templates.instantiate(text, mapping),
+                            templates.uses(text, "acc")))
+        for i, arg in enumerate(extra):
+            if rule.vararg_template is not None and self.is_active(arg):
+                expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
+                out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
+        return out
+
+    def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
+        alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
+        self.namespace[alias] = rule.user
+        call = gast.Call(func=load("user_vjp"), args=[load(alias), load(self.adj(v)), load(v),
+                         gast.Tuple(elts=list(prim.args), ctx=gast.Load())],
+                         keywords=[gast.keyword(arg=k, value=a)
+                                   for k, a in prim.keywords.items()])
+        cots = self.namer.fresh("cotangents")
+        self.pending = assign(cots, call)
+        return [(a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
+                for i, a in enumerate(prim.args) if self.is_active(a)] + [("", None, cots)]
+
+    def contribute(self, arg: str, expr: gast.expr, acc: Any, ctx: Ctx,
+                   s: gast.AST) -> list:
+        if arg == "":  # the call of a user rule, placed before its contributions
+            return [self.mark(self.pending, s)]
+        d = self.adj(arg)
+        if acc is True:
+            current = load(d) if arg in ctx.defined else const(None)
+            expr = templates.substitute(expr, {"acc": current})
+            self.accumulated.add(arg)
+        elif arg in ctx.defined:
+            expr = self.add(load(d), expr, arg)
+        elif arg in self.accumulated or arg in self.containers:
+            expr = gast.Call(func=load("fresh"), args=[expr], keywords=[])
+        ctx.defined.add(arg)
+        return [self.mark(assign(d, expr), s)]
+
+    def add(self, left: gast.expr, right: gast.expr, name: str) -> gast.expr:
+        if name in self.containers:
+            return gast.Call(func=load("add_grads"), args=[left, right], keywords=[])
+        return gast.BinOp(left=left, op=gast.Add(), right=right)
+
+    def zero(self, name: str, like: gast.AST) -> gast.stmt:
+        value = gast.Call(func=load("zeros_like"), args=[load(name)], keywords=[])
+        return self.mark(assign(self.adj(name), value), like)
+
+    def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
+        label = prim.label or getattr(prim.key, "__name__", str(prim.key))
+        return error_at(self.filename, s, f"call of {label}",
+                        "no derivative rule is known and its source cannot be read; "
+                        "register one with @s2sad.defvjp, or wrap an argument in "
+                        "s2sad.stop_gradient")
+

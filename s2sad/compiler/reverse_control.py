@@ -1,0 +1,149 @@
+"""Stage 6, control flow: the reverse of ``if``, ``for``, ``while`` and ``break``.
+
+- ``if``: the reverse runs the adjoint of the branch taken.  Outside loops
+  the test is an SSA name that still holds; inside loops it is pushed where
+  each path of the ``if`` ends (also just before a ``break``) and popped
+  before the reversed ``if``.  An adjoint given a value in one branch only
+  is set to zero in the other.
+- ``for i in range(...)`` without ``break``: reversed as
+  ``for i in reversed(range(...))``; ``i`` is never recorded.
+- other loops count their trips; the reverse runs that many reversed bodies.
+- adjoints that cross iterations (of values read in the loop and made
+  before it, or carried from one iteration to the next) are zero before the
+  reverse loop when they have no value yet, and hold one at the end of
+  every reversed iteration.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import gast
+
+from s2sad.compiler.names import assign, const, load, store
+from s2sad.compiler.ssa import assigned_names
+
+if TYPE_CHECKING:
+    from s2sad.compiler.reverse import Ctx
+
+
+def _has_break(stmts: list) -> bool:
+    for s in stmts:
+        if isinstance(s, gast.Break):
+            return True
+        if isinstance(s, gast.If) and (_has_break(s.body) or _has_break(s.orelse)):
+            return True
+    return False
+
+
+def _reads(stmts: list) -> set[str]:
+    return {n.id for s in stmts for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def _exposed(stmts: list) -> set[str]:
+    """Names a loop body may read before it assigns them (carried in)."""
+    written: set[str] = set()
+    exposed: set[str] = set()
+    for s in stmts:
+        exposed |= _reads([s]) - written
+        if isinstance(s, gast.Assign):
+            written.add(s.targets[0].id)
+    return exposed
+
+
+class ControlMixin:
+    """The control-flow statements of :class:`~s2sad.compiler.reverse.Reverse`."""
+
+    def stmt_Break(self, s: gast.Break, ctx: Ctx) -> tuple[list, list]:
+        flags = ctx.loops[-1].flags if ctx.loops else []
+        return [self.push([f], s) for f in reversed(flags)] + [s], []
+
+    def stmt_If(self, s: gast.If, ctx: Ctx) -> tuple[list, list]:
+        test = s.test
+        recorded = bool(ctx.loops) and isinstance(test, gast.Name) and \
+            test.id in ctx.recorded()
+        breaks = recorded and _has_break([s])
+        if breaks:
+            ctx.loops[-1].flags.append(test.id)
+        branches = []
+        for block in (s.body, s.orelse):
+            sub = ctx.fork()
+            branches.append((*self.block(block, sub), sub.defined))
+        if breaks:
+            ctx.loops[-1].flags.pop()
+        (fwd_t, rev_t, def_t), (fwd_e, rev_e, def_e) = branches
+        for rev, missing in ((rev_t, def_e - def_t), (rev_e, def_t - def_e)):
+            rev.extend(self.zero(name, s) for name in sorted(missing))
+        ctx.defined = def_t | def_e
+        if not rev_t and not rev_e and not breaks:
+            return [gast.If(test=test, body=fwd_t, orelse=fwd_e)], []
+        fwd_if = gast.If(test=test, body=fwd_t, orelse=fwd_e)
+        rev_if = self.mark(gast.If(test=test, body=rev_t, orelse=rev_e), s)
+        rev_ifs = [rev_if] if rev_t or rev_e else []
+        if not recorded:
+            return [fwd_if], [rev_if]
+        if breaks:
+            for block in (fwd_t, fwd_e):
+                if not (block and isinstance(block[-1], gast.Break)):
+                    block.append(self.push([test.id], s))
+            return [fwd_if], [self.pop([test.id], s)] + rev_ifs
+        return [fwd_if, self.push([test.id], s)], [self.pop([test.id], s), rev_if]
+
+    def loop_adjoints(self, body: list, assigned: set[str], ctx: Ctx) -> set[str]:
+        reads = _reads(body)
+        carried = (reads - assigned) | _exposed(body) | (ctx.defined & (assigned | reads))
+        return {n for n in carried if self.activity.is_active(n)}
+
+    def reverse_loop(self, s: gast.stmt, loop, ctx: Ctx) -> tuple[list, list, list]:
+        """Forward body, reversed body, and the zero adjoints to set before it."""
+        from s2sad.compiler.reverse import Ctx as Context
+        crossing = self.loop_adjoints(s.body, loop.assigned, ctx)
+        inits = [self.zero(n, s) for n in sorted(crossing - ctx.defined)]
+        ctx.defined |= crossing
+        sub = Context(set(ctx.defined), ctx.loops + [loop])
+        fwd, rev = self.block(s.body, sub)
+        rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
+        return fwd, rev, inits
+
+    def stmt_For(self, s: gast.For, ctx: Ctx) -> tuple[list, list]:
+        from s2sad.compiler.reverse import Loop
+        target = s.target.id
+        reversible = not _has_break(s.body) and target not in assigned_names(s.body)
+        loop = Loop(assigned_names(s.body) | {target}, target if reversible else None)
+        fwd, rev, inits = self.reverse_loop(s, loop, ctx)
+        if not rev:
+            return [gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])], []
+        if reversible:
+            bounds = sorted({n.id for n in gast.walk(s.iter) if isinstance(n, gast.Name)}
+                            & ctx.recorded())
+            back = gast.Call(func=load("reversed"), args=[s.iter], keywords=[])
+            rev_loop = self.mark(gast.For(target=store(target), iter=back, body=rev,
+                                          orelse=[]), s)
+            fwd_loop = gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])
+            if bounds:
+                return [fwd_loop, self.push(bounds, s)], [self.pop(bounds, s)] + inits + [
+                    rev_loop]
+            return [fwd_loop], inits + [rev_loop]
+        return self.counted(gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[]),
+                            rev, inits, s, ctx)
+
+    def stmt_While(self, s: gast.While, ctx: Ctx) -> tuple[list, list]:
+        from s2sad.compiler.reverse import Loop
+        loop = Loop(assigned_names(s.body))
+        fwd, rev, inits = self.reverse_loop(s, loop, ctx)
+        if not rev:
+            return [gast.While(test=s.test, body=fwd, orelse=[])], []
+        return self.counted(gast.While(test=s.test, body=fwd, orelse=[]), rev, inits, s, ctx)
+
+    def counted(self, fwd_loop: gast.stmt, rev: list, inits: list, s: gast.stmt,
+                ctx: Ctx) -> tuple[list, list]:
+        """A loop whose reverse runs as many times as the forward loop did."""
+        trips = self.namer.fresh("trips")
+        step = gast.BinOp(left=load(trips), op=gast.Add(), right=const(1))
+        fwd_loop.body.insert(0, assign(trips, step))
+        count = gast.Call(func=load("range"), args=[load(trips)], keywords=[])
+        rev_loop = self.mark(gast.For(target=store("_"), iter=count, body=rev, orelse=[]), s)
+        fwd = [assign(trips, const(0)), fwd_loop]
+        if ctx.loops:
+            return fwd + [self.push([trips], s)], [self.pop([trips], s)] + inits + [rev_loop]
+        return fwd, inits + [rev_loop]

@@ -1,0 +1,114 @@
+"""Stage 1: a Python function -> its gast ``FunctionDef`` and the names it reads.
+
+Output: a :class:`Source` whose ``node`` carries the real line numbers of the
+user's file, and whose ``namespace`` maps every global and closure name the
+function can read to its object.  Lambdas become a ``def`` returning the body.
+"""
+from __future__ import annotations
+
+import builtins
+import inspect
+import linecache
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import gast
+
+from s2sad.errors import DifferentiationError
+
+
+@dataclass
+class Source:
+    """A parsed function: its node, where it lives, and what its names mean."""
+
+    fn: Callable
+    node: gast.FunctionDef
+    filename: str
+    namespace: dict[str, Any]
+
+    def line(self, lineno: int) -> str:
+        """The user's source line, stripped, for origin comments."""
+        return linecache.getline(self.filename, lineno).strip()
+
+    def resolve(self, name: str) -> Any:
+        """The object a free name refers to, or raise ``KeyError``."""
+        if name in self.namespace:
+            return self.namespace[name]
+        return getattr(builtins, name)
+
+
+def _shift_lines(tree: gast.AST, offset: int) -> None:
+    for node in gast.walk(tree):
+        if hasattr(node, "lineno") and node.lineno is not None:
+            node.lineno += offset
+            if getattr(node, "end_lineno", None) is not None:
+                node.end_lineno += offset
+
+
+def _namespace(fn: Callable) -> dict[str, Any]:
+    names = dict(getattr(fn, "__globals__", {}))
+    cells = getattr(fn, "__closure__", None) or ()
+    for name, cell in zip(fn.__code__.co_freevars, cells):
+        try:
+            names[name] = cell.cell_contents
+        except ValueError:  # an empty cell: the closure variable is not bound yet
+            pass
+    return names
+
+
+def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef:
+    params = list(fn.__code__.co_varnames[: fn.__code__.co_argcount])
+    line = fn.__code__.co_firstlineno
+    lambdas = [n for n in gast.walk(tree) if isinstance(n, gast.Lambda)
+               and [a.id for a in n.args.args] == params and n.lineno == line]
+    if len(lambdas) != 1:
+        raise DifferentiationError(
+            f"{filename}:{fn.__code__.co_firstlineno}: lambda: cannot tell which lambda on "
+            "this line is meant; write it as a def")
+    lam = lambdas[0]
+    ret = gast.Return(value=lam.body)
+    gast.copy_location(ret, lam.body)
+    node = gast.FunctionDef(name="lambda_", args=lam.args, body=[ret], decorator_list=[],
+                            returns=None, type_comment=None, type_params=[])
+    return gast.copy_location(node, lam)
+
+
+def _parse(fn: Callable, filename: str) -> gast.AST:
+    lines, first = inspect.getsourcelines(fn)
+    text = textwrap.dedent("".join(lines))
+    try:
+        tree = gast.parse(text)
+    except SyntaxError:
+        if fn.__name__ != "<lambda>":
+            raise
+        # A lambda in the middle of a longer statement: parse its whole file.
+        tree = gast.parse("".join(linecache.getlines(filename)))
+        return tree
+    _shift_lines(tree, first - 1)
+    return tree
+
+
+def load(fn: Callable) -> Source:
+    """Parse ``fn``; raise :class:`DifferentiationError` if it has no source."""
+    fn = inspect.unwrap(fn)
+    if not inspect.isfunction(fn):
+        raise DifferentiationError(
+            f"<unknown>:?: {fn!r}: not a Python function with source; "
+            "differentiate a def, or register a rule with s2sad.defvjp")
+    filename = fn.__code__.co_filename
+    try:
+        tree = _parse(fn, filename)
+    except (OSError, TypeError, SyntaxError) as exc:
+        raise DifferentiationError(
+            f"{filename}:{fn.__code__.co_firstlineno}: function {fn.__name__}: source not "
+            f"available ({exc}); define it in a file, or register a rule with s2sad.defvjp"
+        ) from None
+    if fn.__name__ == "<lambda>":
+        node = _lambda_def(fn, tree, filename)
+    else:
+        defs = [n for n in gast.walk(tree) if isinstance(n, gast.FunctionDef)
+                and n.name == fn.__name__]
+        node = defs[0] if defs else tree.body[0]
+    node.decorator_list = []
+    return Source(fn, node, filename, _namespace(fn))

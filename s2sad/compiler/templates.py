@@ -1,0 +1,69 @@
+"""Rule templates -> expressions: parse once, substitute names, tidy ``g * 1``."""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+
+import gast
+
+from s2sad.compiler.names import const
+from s2sad.compiler.primitives import Prim, bind
+from s2sad.rules.registry import Rule
+
+
+@lru_cache(maxsize=None)
+def _parse(text: str) -> gast.expr:
+    return gast.parse(text.strip()).body[0].value
+
+
+def instantiate(text: str, mapping: dict[str, gast.expr]) -> gast.expr:
+    """``text`` with every name in ``mapping`` replaced by its expression."""
+    tree = copy.deepcopy(_parse(text))
+    return _Substitute(mapping).visit(tree)
+
+
+def substitute(expr: gast.expr, mapping: dict[str, gast.expr]) -> gast.expr:
+    return _Substitute(mapping).visit(expr)
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, mapping: dict[str, gast.expr]) -> None:
+        self.mapping = mapping
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if node.id in self.mapping:
+            return copy.deepcopy(self.mapping[node.id])
+        return node
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        self.generic_visit(node)
+        one = lambda n: isinstance(n, gast.Constant) and n.value == 1 and \
+            not isinstance(n.value, bool)  # noqa: E731
+        if isinstance(node.op, gast.Mult) and one(node.right):
+            return node.left
+        if isinstance(node.op, gast.Mult) and one(node.left):
+            return node.right
+        minus_one = lambda n: isinstance(n, gast.Constant) and n.value == -1  # noqa: E731
+        if isinstance(node.op, gast.Mult) and minus_one(node.right):
+            return gast.UnaryOp(op=gast.USub(), operand=node.left)
+        if isinstance(node.op, gast.Mult) and minus_one(node.left):
+            return gast.UnaryOp(op=gast.USub(), operand=node.right)
+        return node
+
+
+def uses(text: str, name: str) -> bool:
+    return any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(_parse(text)))
+
+
+def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gast.expr]]:
+    """Parameter name -> argument (or default); plus the extra positionals."""
+    bound, extra = bind(rule, prim)
+    mapping: dict[str, gast.expr] = {}
+    for param in rule.sig.params:
+        if param in bound:
+            mapping[param] = bound[param]
+        elif param in rule.sig.defaults:
+            mapping[param] = const(rule.sig.defaults[param])
+    if rule.sig.vararg:
+        mapping[rule.sig.vararg] = gast.Tuple(elts=list(extra), ctx=gast.Load())
+    return mapping, extra

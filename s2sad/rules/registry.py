@@ -1,0 +1,157 @@
+"""The rule tables and their registrars.
+
+A rule is a template: a Python expression over the primitive's parameter
+names, read like the line the user will see in the generated derivative.
+
+Reverse templates (one per positional parameter, ``None`` when that
+parameter gets no gradient) may use ``g`` (the output's adjoint) and ``ans``
+(the output).  A template that uses ``acc`` is an accumulation: it receives
+the parameter's current adjoint (``None`` when it has none yet) and its
+value *replaces* that adjoint instead of being added to it.
+
+Forward templates (one term per parameter) may use ``ans`` and the tangent of
+their parameter, spelled ``d`` + the parameter name (``dx``).  The tangent of
+the output is the sum of the terms of the active parameters.
+
+Template names resolve in ``TEMPLATE_NAMESPACE``: ``np``, ``math`` and the
+helpers of :mod:`s2sad.runtime`.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from s2sad import runtime
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Parameter names and defaults of a primitive, parsed from text."""
+
+    params: tuple[str, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    vararg: str | None = None
+    npos: int = 0  # how many of ``params`` can be passed by position
+
+    @staticmethod
+    def parse(text: str) -> Signature:
+        args = ast.parse(f"def _({text}): pass").body[0].args
+        names = tuple(a.arg for a in args.args)
+        defaults = {
+            a.arg: ast.literal_eval(d)
+            for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
+        }
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            names += (a.arg,)
+            if d is not None:
+                defaults[a.arg] = ast.literal_eval(d)
+        vararg = args.vararg.arg if args.vararg else None
+        return Signature(names, defaults, vararg, len(args.args))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Templates for one primitive; ``user`` holds a callable rule instead."""
+
+    sig: Signature
+    templates: tuple[str | None, ...] = ()
+    vararg_template: str | None = None
+    user: Callable | None = None
+    linear: bool = False
+
+
+VJPS: dict[Any, Rule] = {}
+JVPS: dict[Any, Rule] = {}
+NONDIFF: set[Any] = set()  # outputs carry no derivative (shapes, comparisons, floor)
+METHODS: dict[str, Any] = {}  # x.name(...) on an array -> primitive called as fn(x, ...)
+ATTRIBUTES: dict[str, Any] = {}  # x.name on an array -> primitive called as fn(x)
+TEMPLATE_NAMESPACE: dict[str, Any] = {"np": np, "math": math}
+TEMPLATE_NAMESPACE.update(runtime.HELPERS)
+
+
+def _key(fn: Any) -> Any:
+    """Rules are keyed by the callable itself (ufuncs and builtins hash fine)."""
+    return fn
+
+
+def defvjp(fn: Any, sig: str, *templates: str | None, varargs: str | None = None) -> None:
+    """Register reverse templates, one per positional parameter of ``sig``."""
+    VJPS[_key(fn)] = Rule(Signature.parse(sig), tuple(templates), varargs)
+
+
+def defjvp(fn: Any, sig: str, *templates: str | None, varargs: str | None = None) -> None:
+    """Register forward templates: one term per positional parameter."""
+    JVPS[_key(fn)] = Rule(Signature.parse(sig), tuple(templates), varargs)
+
+
+def defelementwise(fn: Any, sig: str, *partials: str | None) -> None:
+    """Elementwise function: give each parameter's partial derivative once.
+
+    Reverse: ``unbroadcast(g * partial, x)``; forward: ``dx * partial``.
+    A partial of ``None`` marks a parameter with no derivative.
+    """
+    s = Signature.parse(sig)
+    unary = len(partials) == 1
+    vjps, jvps = [], []
+    for name, partial in zip(s.params, partials):
+        if partial is None:
+            vjps.append(None)
+            jvps.append(None)
+            continue
+        term = "g" if partial == "1" else f"g * ({partial})"
+        vjps.append(term if unary else f"unbroadcast({term}, {name})")
+        jvps.append(f"d{name}" if partial == "1" else f"d{name} * ({partial})")
+    VJPS[_key(fn)] = Rule(s, tuple(vjps))
+    JVPS[_key(fn)] = Rule(s, tuple(jvps))
+
+
+def deflinear(fn: Any, sig: str, *templates: str | None) -> None:
+    """A map linear in its differentiable parameters (sum, reshape, transpose).
+
+    Reverse: the given transposed map.  Forward: the function itself applied
+    to the tangent in place of the parameter (rendered by the compiler).
+    """
+    s = Signature.parse(sig)
+    VJPS[_key(fn)] = Rule(s, tuple(templates))
+    JVPS[_key(fn)] = Rule(s, tuple(None if t is None else "linear" for t in templates),
+                          linear=True)
+
+
+def defnondiff(*fns: Any) -> None:
+    """Functions whose output has no derivative (zero almost everywhere)."""
+    NONDIFF.update(_key(f) for f in fns)
+
+
+def defmethod(name: str, fn: Any) -> None:
+    """``x.name(...)`` on an array means ``fn(x, ...)``."""
+    METHODS[name] = fn
+
+
+def defattr(name: str, fn: Any) -> None:
+    """``x.name`` on an array means ``fn(x)``."""
+    ATTRIBUTES[name] = fn
+
+
+def lookup_vjp(fn: Any) -> Rule | None:
+    try:
+        return VJPS.get(_key(fn))
+    except TypeError:  # unhashable callables have no built-in rule
+        return None
+
+
+def lookup_jvp(fn: Any) -> Rule | None:
+    try:
+        return JVPS.get(_key(fn))
+    except TypeError:
+        return None
+
+
+def is_nondiff(fn: Any) -> bool:
+    try:
+        return _key(fn) in NONDIFF
+    except TypeError:
+        return False

@@ -1,0 +1,37 @@
+"""Rules for Python structure: indexing, functional updates, list, tuple and
+dict literals, ``list.append``, ``stop_gradient``.
+
+Indexing accumulates (``acc``): the adjoint of ``x`` in ``v = x[idx]`` is
+updated in place at ``idx``, so a loop that reads ``x[i]`` costs O(1) per
+read in the reverse sweep, not a copy of ``x``.
+"""
+import operator
+
+from s2sad import runtime
+from s2sad.rules.registry import JVPS, VJPS, Rule, Signature, defjvp, deflinear, defnondiff
+
+# ----- indexing and updates -----
+deflinear(operator.getitem, "x, idx", "add_at(acc, x, idx, g)", None)
+deflinear(runtime.setitem, "x, idx, v", "zero_at(g, idx)", None, "unbroadcast(g[idx], v)")
+
+# ----- literals: one adjoint per element -----
+for _literal in (runtime.list_init, runtime.tuple_init):
+    VJPS[_literal] = Rule(Signature.parse("*xs"), (), "g[i]")
+    JVPS[_literal] = Rule(Signature.parse("*xs"), (), "linear", linear=True)
+VJPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "g[keys[i]]")
+JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linear", linear=True)
+
+deflinear(runtime.list_append, "xs, v", "list_drop_last(g, xs)", "list_last(g, v)")
+
+# ----- helpers that generated code calls: linear, so forward mode (and with it
+# Hessians by forward-over-reverse) goes through a generated gradient -----
+deflinear(runtime.unbroadcast, "t, x", "np.broadcast_to(g, np.shape(t))", None)
+deflinear(runtime.add_grads, "a, b", "g", "g")
+deflinear(runtime.fresh, "t", "g")
+deflinear(runtime.cast_like, "t, x", "g", None)
+deflinear(runtime.zero_at, "t, idx", "zero_at(g, idx)", None)
+deflinear(runtime.add_at, "acc, x, idx, t", "g", None, None, "g[idx]")
+deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", None)
+deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)
+defjvp(runtime.user_jvp, "t", "dt")
+defnondiff(runtime.stop_gradient, runtime.zeros_like)

@@ -1,0 +1,16 @@
+"""What generated code calls at run time.  Imports numpy only, never the
+compiler, so a module written by ``s2sad transform`` runs without s2sad
+transforming anything at import time.
+
+``HELPERS`` maps the names generated code uses to these functions.
+"""
+from __future__ import annotations
+
+from s2sad.runtime import arrays, core, linalg, numeric
+from s2sad.runtime.arrays import *  # noqa: F401,F403
+from s2sad.runtime.core import *  # noqa: F401,F403  (the names generated code uses)
+from s2sad.runtime.linalg import *  # noqa: F401,F403
+from s2sad.runtime.numeric import *  # noqa: F401,F403
+
+HELPERS = {name: getattr(mod, name)
+           for mod in (core, numeric, arrays, linalg) for name in mod.__all__}

@@ -1,0 +1,262 @@
+"""Helpers for shape and selection rules: the array methods that take
+varargs (``x.reshape(2, 3)``), and the adjoints that undo a concatenation,
+a stack, a tile, a repeat or a take.
+
+The adjoint of a list (or tuple) parameter is a list (or tuple) of the same
+length, one adjoint per element, each shaped like its element (a Python
+float element gets a float).  A list-valued output's adjoint may arrive with
+``None`` entries (unused outputs): :func:`fill_zeros` makes them zeros.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from s2sad.runtime.core import unbroadcast
+
+__all__ = [
+    "reshape_method", "transpose_method", "item_method", "clip_method", "astype",
+    "dtype_of", "axes_inverse", "item_adjoint", "astype_adjoint", "shaped_like",
+    "array_adjoint", "unconcat", "unstack_like", "hstack_axis", "as_columns",
+    "fill_zeros", "pick_adjoint", "replace_at", "untile", "unrepeat", "untake",
+    "untake_along_axis", "sort_indices", "linspace_adjoint", "spread_to_items", "undiff",
+    "unpad",
+]
+
+
+# ----- array methods with a calling convention of their own -----
+
+def _shape_arg(args: tuple) -> Any:
+    """``x.reshape(2, 3)`` and ``x.reshape((2, 3))`` both mean shape ``(2, 3)``."""
+    return args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+
+
+def reshape_method(a: Any, *shape: Any, order: str = "C") -> Any:
+    """``a.reshape(*shape)``."""
+    return np.reshape(a, _shape_arg(shape), order=order)
+
+
+def transpose_method(a: Any, *axes: Any) -> Any:
+    """``a.transpose(*axes)``."""
+    axes = _shape_arg(axes)
+    return np.transpose(a, None if axes in ((), (None,)) else axes)
+
+
+def item_method(a: Any, *args: Any) -> Any:
+    """``a.item(*args)`` for arrays and numpy or Python scalars."""
+    return np.asarray(a).item(*args)
+
+
+def clip_method(a: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    """``a.clip(min, max)`` (the method spells its bounds ``min`` and ``max``)."""
+    return np.clip(a, min, max)
+
+
+def astype(x: Any, dtype: Any, order: str = "K", casting: str = "unsafe",
+           copy: bool = True) -> Any:
+    """``x.astype(dtype)``, also for Python scalars."""
+    return np.asarray(x).astype(dtype, order=order, casting=casting, copy=copy)
+
+
+def dtype_of(x: Any) -> np.dtype:
+    """``x.dtype``."""
+    return np.asarray(x).dtype
+
+
+def axes_inverse(axes: Any) -> Any:
+    """The permutation undoing ``np.transpose(x, axes)`` (``None``: reversal)."""
+    axes = _shape_arg(tuple(axes)) if isinstance(axes, (tuple, list)) else axes
+    if axes is None or len(axes) == 0 or tuple(axes) == (None,):
+        return None
+    return tuple(int(i) for i in np.argsort(np.asarray(axes) % len(axes)))
+
+
+def item_adjoint(g: Any, a: Any, args: tuple) -> Any:
+    """Adjoint of ``a.item(*args)``: ``g`` at that one position."""
+    out = np.zeros(np.shape(a))
+    if not args:
+        out[...] = g
+    else:
+        idx = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+        flat = np.ravel_multi_index(idx, out.shape) if len(idx) > 1 else idx[0]
+        out.reshape(-1)[flat] = g
+    return shaped_like(out, a)
+
+
+def astype_adjoint(g: Any, x: Any, dtype: Any) -> Any:
+    """Adjoint of ``x.astype(dtype)``: identity to a float dtype, zero to an int one."""
+    if np.issubdtype(np.dtype(dtype), np.inexact):
+        return shaped_like(np.asarray(g, dtype=np.result_type(dtype_of(x), float)), x)
+    return shaped_like(np.zeros(np.shape(x)), x)
+
+
+# ----- lists in, lists out -----
+
+def shaped_like(g: Any, x: Any) -> Any:
+    """``g`` reshaped to ``x``'s shape; a float when ``x`` is a Python scalar."""
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return float(np.reshape(g, ()))
+    return np.reshape(g, np.shape(x))
+
+
+def array_adjoint(g: Any, obj: Any) -> Any:
+    """Adjoint of ``np.array(obj)``: nested lists get nested lists of adjoints."""
+    if isinstance(obj, (list, tuple)):
+        g = np.reshape(g, np.shape(obj))
+        return type(obj)(array_adjoint(g[i], v) for i, v in enumerate(obj))
+    return shaped_like(g, obj)
+
+
+def _pieces(g: Any, sizes: list[int], axis: int) -> list:
+    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+
+
+def unconcat(g: Any, arrays: Any, axis: Any = 0,
+             lift: Callable[[Any], Any] | None = None) -> Any:
+    """Adjoint of a concatenation of ``arrays`` (each first ``lift``-ed)."""
+    if axis is None:
+        sizes = [np.size(x) for x in arrays]
+        parts = _pieces(np.ravel(g), sizes, 0)
+    else:
+        shapes = [np.shape(x if lift is None else lift(x)) for x in arrays]
+        parts = _pieces(g, [s[axis] for s in shapes], axis)
+    return type(arrays)(shaped_like(p, x) for p, x in zip(parts, arrays))
+
+
+def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
+    """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
+    g = np.moveaxis(np.asarray(g), axis, 0)
+    return type(arrays)(shaped_like(g[i], x) for i, x in enumerate(arrays))
+
+
+def hstack_axis(tup: Any) -> int:
+    """The axis ``np.hstack`` joins along: 0 for 1-D pieces, else 1."""
+    return 0 if np.ndim(tup[0]) <= 1 else 1
+
+
+def as_columns(x: Any) -> Any:
+    """What ``np.column_stack`` makes of one piece: 1-D (or 0-d) becomes a column."""
+    return np.reshape(x, (-1, 1)) if np.ndim(x) < 2 else x
+
+
+def fill_zeros(g: Any, ans: Any) -> list:
+    """A list or tuple output's adjoint with ``None`` entries made zeros."""
+    if g is None:
+        return [np.zeros(np.shape(a)) for a in ans]
+    return [np.zeros(np.shape(a)) if v is None else v for v, a in zip(g, ans)]
+
+
+def pick_adjoint(g: Any, ans: Any, k: int) -> Any:
+    """Entry ``k`` of a tuple or list output's adjoint (zero when ``None``)."""
+    v = None if g is None else g[k]
+    return np.zeros(np.shape(ans[k])) if v is None else v
+
+
+def replace_at(seq: Any, k: int, v: Any) -> list:
+    """``seq`` as a list with entry ``k`` replaced by ``v``."""
+    out = list(seq)
+    out[k] = v
+    return out
+
+
+# ----- tile, repeat, take -----
+
+def untile(g: Any, a: Any, reps: Any) -> Any:
+    """Adjoint of ``np.tile(a, reps)``: sum the copies."""
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    shape = np.shape(a)
+    d = max(len(shape), len(reps))
+    shape1 = (1,) * (d - len(shape)) + shape
+    reps = (1,) * (d - len(reps)) + reps
+    inter = [n for pair in zip(reps, shape1) for n in pair]
+    summed = np.reshape(g, inter).sum(axis=tuple(range(0, 2 * d, 2)))
+    return shaped_like(summed, a)
+
+
+def _scatter_add(g: Any, shape: tuple, idx: Any, axis: int) -> np.ndarray:
+    out = np.zeros(shape)
+    np.add.at(np.moveaxis(out, axis, 0), idx, np.moveaxis(np.asarray(g), axis, 0))
+    return out
+
+
+def unrepeat(g: Any, a: Any, repeats: Any, axis: Any = None) -> Any:
+    """Adjoint of ``np.repeat(a, repeats, axis)``: sum each element's copies."""
+    shape = np.shape(a)
+    if axis is None:
+        idx = np.repeat(np.arange(np.size(a)), repeats)
+        return shaped_like(_scatter_add(g, (np.size(a),), idx, 0), a)
+    idx = np.repeat(np.arange(shape[axis]), repeats)
+    return shaped_like(_scatter_add(g, shape, idx, axis), a)
+
+
+def untake(g: Any, a: Any, indices: Any, axis: Any = None, mode: str = "raise") -> Any:
+    """Adjoint of ``np.take(a, indices, axis, mode=mode)``: add ``g`` back at ``indices``."""
+    shape = np.shape(a)
+    n = np.size(a) if axis is None else shape[axis]
+    idx = np.asarray(indices)
+    idx = idx % n if mode == "wrap" else np.clip(idx, 0, n - 1) if mode == "clip" else idx
+    if axis is None:
+        return shaped_like(_scatter_add(np.ravel(g), (n,), np.ravel(idx), 0), a)
+    axis = axis % len(shape)
+    g = np.asarray(g)
+    k = idx.ndim
+    g = np.moveaxis(g, range(axis, axis + k), range(k)).reshape((idx.size,) + g.shape[:axis]
+                                                                + g.shape[axis + k:])
+    return shaped_like(_scatter_add(np.moveaxis(g, 0, axis), shape, idx.ravel(), axis), a)
+
+
+def untake_along_axis(g: Any, arr: Any, indices: Any, axis: Any = -1) -> Any:
+    """Adjoint of ``np.take_along_axis(arr, indices, axis)`` (repeats add up)."""
+    if axis is None:
+        return shaped_like(_scatter_add(np.ravel(g), (np.size(arr),), np.ravel(indices), 0), arr)
+    g = np.asarray(g)
+    idx = list(np.indices(g.shape, sparse=True))
+    idx[axis] = indices
+    out = np.zeros(np.shape(arr))
+    np.add.at(out, tuple(idx), g)
+    return out
+
+
+def sort_indices(a: Any, axis: Any = -1) -> np.ndarray:
+    """The permutation ``np.sort`` applies (stable: ties keep their order)."""
+    return np.argsort(a, axis=axis, kind="stable")
+
+
+# ----- constructors with differentiable arguments -----
+
+def linspace_adjoint(g: Any, start: Any, stop: Any, num: int = 50, endpoint: bool = True,
+                     axis: int = 0, end: int = 0) -> Any:
+    """Adjoint of ``np.linspace`` for ``start`` (``end=0``) or ``stop`` (``end=1``)."""
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    t = 1.0 - t if end == 0 else t
+    total = np.tensordot(t, np.moveaxis(np.asarray(g), axis, 0), axes=(0, 0))
+    return unbroadcast(total, start if end == 0 else stop)
+
+
+# ----- sums, differences, padding -----
+
+def spread_to_items(g: Any, iterable: Any) -> Any:
+    """Adjoint of the builtin ``sum(iterable)``: ``g`` to each item (a list for a list)."""
+    if isinstance(iterable, (list, tuple)):
+        return type(iterable)(shaped_like(unbroadcast(g, x), x) for x in iterable)
+    return np.broadcast_to(g, np.shape(iterable))
+
+
+def undiff(g: Any, a: Any, n: int = 1, axis: int = -1) -> Any:
+    """Adjoint of ``np.diff(a, n, axis)``: each difference given back to its two ends."""
+    g = np.asarray(g)
+    for _ in range(n):
+        width = [(0, 0)] * g.ndim
+        width[axis] = (1, 0)
+        before = np.pad(g, width)
+        width[axis] = (0, 1)
+        g = np.pad(g, width) - before
+    return g
+
+
+def unpad(g: Any, array: Any, pad_width: Any) -> Any:
+    """Adjoint of ``np.pad(array, pad_width)`` (constant mode): the middle of ``g``."""
+    width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
+    g = np.asarray(g)
+    return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]

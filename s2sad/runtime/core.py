@@ -1,0 +1,196 @@
+"""Core runtime: zeros and sums of adjoints of any structure, unbroadcast,
+functional updates of arrays and lists, and what ``stop_gradient`` is."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "unbroadcast", "zeros_like", "add_grads", "add_at", "cast_like",
+    "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
+    "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
+    "user_vjp", "user_jvp",
+]
+
+
+def stop_gradient(x: Any) -> Any:
+    """Return ``x``; no gradient flows through it."""
+    return x
+
+
+def unbroadcast(g: Any, x: Any) -> Any:
+    """Sum ``g`` over the axes that broadcasting added to ``x``'s shape."""
+    shape = np.shape(x)
+    gshape = np.shape(g)
+    if gshape == shape:
+        return g
+    g = np.asarray(g)
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if not shape:
+        return g.item() if isinstance(x, (int, float)) else g.reshape(())
+    return g.reshape(shape)
+
+
+def zeros_like(x: Any) -> Any:
+    """A zero adjoint with the structure of ``x`` (float, array, list, dict)."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=np.result_type(x.dtype, float))
+    if isinstance(x, (list, tuple)):
+        return type(x)(zeros_like(v) for v in x)
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, np.generic):
+        return np.zeros((), dtype=np.result_type(x.dtype, float))[()]
+    return 0.0
+
+
+def add_grads(a: Any, b: Any) -> Any:
+    """Sum two adjoints of the same structure; ``None`` means zero."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple)):
+        return type(a)(add_grads(u, v) for u, v in zip(a, b))
+    if isinstance(a, dict):
+        return {k: add_grads(a[k], b[k]) for k in a}
+    return a + b
+
+
+def _is_fancy(idx: Any) -> bool:
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    return any(isinstance(p, (list, np.ndarray)) for p in parts)
+
+
+def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
+    """Adjoint of ``x[idx]``: add ``g`` into ``acc[idx]`` (``acc`` is owned).
+
+    ``acc`` of ``None`` means no adjoint yet: a zero one is made first.
+    """
+    if acc is None:
+        acc = zeros_like(x)
+        if isinstance(acc, tuple):
+            acc = list(acc)
+    if isinstance(acc, (list, dict)):
+        acc[idx] = add_grads(acc[idx], g)
+        return acc
+    if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like
+        return acc + g
+    if _is_fancy(idx):
+        np.add.at(acc, idx, g)
+    else:
+        acc[idx] += g
+    return acc
+
+
+def getitem_adjoint(g: Any, idx: Any, x: Any) -> Any:
+    """The part of a container adjoint that belongs to ``x[idx]``."""
+    if g is None:
+        return zeros_like(x[idx])
+    return g[idx]
+
+
+def setitem(x: Any, idx: Any, v: Any) -> Any:
+    """``x[idx] = v`` without touching the caller's ``x``: a changed copy."""
+    if isinstance(x, (list, dict)):
+        out = x.copy()
+        out[idx] = v
+        return out
+    out = np.array(x, dtype=np.result_type(x, v) if np.iscomplexobj(v) else None, copy=True)
+    out[idx] = v
+    return out
+
+
+def list_init(*items: Any) -> list:
+    """A new list (the list literal of the user's code)."""
+    return list(items)
+
+
+def tuple_init(*items: Any) -> tuple:
+    """A new tuple (the tuple literal of the user's code)."""
+    return items
+
+
+def dict_init(*values: Any, keys: tuple) -> dict:
+    """A new dict (the dict literal of the user's code)."""
+    return dict(zip(keys, values))
+
+
+def list_append(xs: list, v: Any) -> list:
+    """``xs.append(v)`` as a value: the caller's list is left alone."""
+    return [*xs, v]
+
+
+def list_drop_last(g: Any, xs: list) -> Any:
+    """Reverse of ``list_append`` for the list: the adjoint without its last entry."""
+    return list(g[:-1]) if g is not None else zeros_like(xs)
+
+
+def list_last(g: Any, v: Any) -> Any:
+    """Reverse of ``list_append`` for the value: the adjoint of the last entry."""
+    return g[-1] if g is not None else zeros_like(v)
+
+
+def cast_like(g: Any, x: Any) -> Any:
+    """Give a gradient the type and shape of its argument."""
+    if isinstance(x, (list, tuple)):
+        g = zeros_like(x) if g is None else g
+        return type(x)(cast_like(a, b) for a, b in zip(g, x))
+    if isinstance(x, dict):
+        g = zeros_like(x) if g is None else g
+        return {k: cast_like(g[k], x[k]) for k in x}
+    if g is None:
+        return zeros_like(x)
+    if isinstance(x, np.ndarray):
+        if np.shape(g) != x.shape:
+            g = np.broadcast_to(g, x.shape)
+        g = np.asarray(g, dtype=np.result_type(x.dtype, float))
+        return g if g.flags.writeable else g.copy()
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return to_float(g)
+    return g
+
+
+def to_float(g: Any) -> Any:
+    """A Python float for a 0-d result (keeps complex)."""
+    if np.ndim(g) == 0 and not np.iscomplexobj(g):
+        return float(g)
+    return g
+
+
+def fresh(g: Any) -> Any:
+    """A copy that the adjoint owns, so an in-place ``add_at`` touches no other."""
+    if isinstance(g, np.ndarray):
+        return g.copy()
+    if isinstance(g, (list, dict)):
+        return g.copy()
+    return g
+
+
+def zero_at(g: Any, idx: Any) -> Any:
+    """The adjoint of ``x`` in ``setitem(x, idx, v)``: ``g`` with ``idx`` cleared."""
+    out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
+    if isinstance(out, (list, dict)):
+        out[idx] = zeros_like(out[idx])
+    else:
+        out[idx] = 0
+    return out
+
+
+def user_vjp(rule: Any, g: Any, ans: Any, args: tuple, **kwargs: Any) -> tuple:
+    """Call a ``defvjp`` rule; ``None`` cotangents become zeros."""
+    cots = rule(g, ans, *args, **kwargs)
+    if not isinstance(cots, (tuple, list)) or len(args) == 1 and len(cots) != 1:
+        cots = (cots,)
+    return tuple(zeros_like(a) if c is None else c for c, a in zip(cots, args))
+
+
+def user_jvp(tangent: Any) -> Any:
+    """The output tangent of a ``defjvp`` rule (``None`` means zero)."""
+    return 0.0 if tangent is None else tangent

@@ -1,0 +1,258 @@
+"""Numeric helpers that elementwise and reduction rule templates call.
+
+Helpers that take a partial derivative which can be infinite (``sqrt`` at 0,
+``log`` at 0, ``arcsin`` at 1, ...) go through :func:`safe_mul` or
+:func:`safe_div`: where the incoming adjoint or tangent is exactly zero the
+result is exactly zero, never ``0 * inf = nan``, and Python floats never
+raise ``ZeroDivisionError``.  0-d results come back as numpy scalars
+(``np.float64`` is a ``float``), arrays stay arrays.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "repeat_to", "safe_mul", "safe_div", "broadcast_like",
+    "pow_dbase", "pow_dexp", "max_share", "min_share", "fmax_share", "fmin_share",
+    "clip_mask", "sinc_deriv", "log_of_base", "digamma", "trigamma",
+    "reduced_size", "centered", "prod_others", "extremum_share", "reverse_cumsum",
+    "cumprod_adjoint", "cumprod_tangent", "average_weights", "average_dweights",
+    "expand_weights", "reduce_to_weights", "lse_weights",
+]
+
+
+def _scalar(r: Any) -> Any:
+    """A 0-d array as a numpy scalar; anything else unchanged."""
+    return r[()] if isinstance(r, np.ndarray) and r.ndim == 0 else r
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    axis = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(a % ndim for a in axis)
+
+
+def _float(x: Any) -> np.ndarray:
+    """``x`` as a float (or complex) array, ints promoted."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.inexact) else x.astype(float)
+
+
+# ----- NaN-safe products and quotients -----
+
+def safe_mul(g: Any, d: Any) -> Any:
+    """``g * d``, exactly 0 where ``g == 0`` even if ``d`` is inf or nan."""
+    with np.errstate(all="ignore"):
+        r = np.multiply(g, d)
+    return _scalar(np.where(np.equal(g, 0), 0.0, r))
+
+
+def safe_div(g: Any, den: Any) -> Any:
+    """``g / den``, exactly 0 where ``g == 0`` even if ``den == 0``; never raises."""
+    with np.errstate(all="ignore"):
+        r = np.divide(g, den)
+    return _scalar(np.where(np.equal(g, 0), 0.0, r))
+
+
+def broadcast_like(t: Any, ans: Any) -> Any:
+    """A tangent given the output's shape (a term of ``x + y`` with ``x`` smaller)."""
+    if np.shape(t) == np.shape(ans):
+        return t
+    return np.array(np.broadcast_to(t, np.shape(ans)))
+
+
+# ----- partial derivatives with kinks or poles -----
+
+def pow_dbase(x: Any, y: Any) -> Any:
+    """d(x**y)/dx = y * x**(y-1); 0 where y == 0 (so 0**0 has slope 0)."""
+    x = _float(x)
+    with np.errstate(all="ignore"):
+        r = y * np.power(x, np.where(np.equal(y, 0), 1.0, np.subtract(y, 1)))
+    return _scalar(np.where(np.equal(y, 0), 0.0, r))
+
+
+def pow_dexp(x: Any, ans: Any) -> Any:
+    """d(x**y)/dy = x**y * log(x); 0 at x == 0, nan for x < 0."""
+    x = _float(x)
+    with np.errstate(all="ignore"):
+        r = np.multiply(ans, np.log(np.where(np.equal(x, 0), 1.0, x)))
+    return _scalar(r)
+
+
+def max_share(x: Any, y: Any) -> Any:
+    """Share of ``x`` in ``max(x, y)``: 1, 1/2 on a tie, 0."""
+    return _scalar(np.greater(x, y) + 0.5 * np.equal(x, y))
+
+
+def min_share(x: Any, y: Any) -> Any:
+    """Share of ``x`` in ``min(x, y)``: 1, 1/2 on a tie, 0."""
+    return _scalar(np.less(x, y) + 0.5 * np.equal(x, y))
+
+
+def fmax_share(x: Any, y: Any) -> Any:
+    """Share of ``x`` in ``np.fmax(x, y)``: as ``max_share``, but nan loses."""
+    share = np.where(np.isnan(y), 1.0, max_share(x, y))
+    return _scalar(np.where(np.isnan(x), 0.0, share))
+
+
+def fmin_share(x: Any, y: Any) -> Any:
+    """Share of ``x`` in ``np.fmin(x, y)``: as ``min_share``, but nan loses."""
+    share = np.where(np.isnan(y), 1.0, min_share(x, y))
+    return _scalar(np.where(np.isnan(x), 0.0, share))
+
+
+def clip_mask(a: Any, lo: Any, hi: Any) -> Any:
+    """1.0 where ``lo <= a <= hi`` (inclusive; ``None`` is no bound), else 0."""
+    inside = np.ones(np.shape(a), dtype=bool)
+    if lo is not None:
+        inside = inside & np.greater_equal(a, lo)
+    if hi is not None:
+        inside = inside & np.less_equal(a, hi)
+    return _scalar(inside.astype(float))
+
+
+def sinc_deriv(x: Any) -> Any:
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, and 0 at x == 0."""
+    x = _float(x)
+    safe = np.where(x == 0, 1.0, x)
+    return _scalar(np.where(x == 0, 0.0, (np.cos(np.pi * safe) - np.sinc(safe)) / safe))
+
+
+def log_of_base(base: Any) -> Any:
+    """``log(base)``; 1.0 for ``math.log(x)`` called without a base."""
+    return 1.0 if base is None else np.log(base)
+
+
+def digamma(x: Any) -> Any:
+    """The derivative of ``gammaln`` (needs scipy; imported only when used)."""
+    from scipy.special import digamma as psi
+    return psi(x)
+
+
+def trigamma(x: Any) -> Any:
+    """The derivative of ``digamma`` (needs scipy; imported only when used)."""
+    from scipy.special import polygamma
+    return polygamma(1, x)
+
+
+# ----- reductions -----
+
+def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Adjoint of a reduction: spread ``g`` back over the reduced axes of ``x``."""
+    shape = np.shape(x)
+    g = np.asarray(g)
+    if not keepdims:
+        g = np.expand_dims(g, _axes(axis, len(shape)))
+    return np.broadcast_to(g, shape)
+
+
+def reduced_size(a: Any, axis: Any = None) -> int:
+    """How many elements each output of a reduction over ``axis`` combines."""
+    shape = np.shape(a)
+    return int(np.prod([shape[i] for i in _axes(axis, len(shape))]))
+
+
+def centered(a: Any, axis: Any = None) -> Any:
+    """``a`` minus its mean over ``axis`` (kept broadcastable against ``a``)."""
+    return a - np.mean(a, axis=axis, keepdims=True)
+
+
+def _last(a: Any, axis: Any) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``a`` with the reduced axes moved last and merged: shape ``(..., n)``."""
+    a = _float(a)
+    axes = _axes(axis, a.ndim)
+    moved = np.moveaxis(a, axes, range(a.ndim - len(axes), a.ndim))
+    return moved.reshape(moved.shape[:a.ndim - len(axes)] + (-1,)), axes
+
+
+def prod_others(a: Any, axis: Any = None) -> Any:
+    """For each element, the product of the others in its group (exact at zeros)."""
+    flat, axes = _last(a, axis)
+    ones = np.ones(flat.shape[:-1] + (1,))
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    a = np.asarray(a)
+    moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
+    out = (left * right).reshape(moved_shape)
+    return np.moveaxis(out, range(a.ndim - len(axes), a.ndim), axes)
+
+
+def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Weights of a max/min reduction: 1/count on the elements equal to it, else 0."""
+    hit = np.equal(a, repeat_to(ans, a, axis, keepdims))
+    return hit / np.sum(hit, axis=axis, keepdims=True)
+
+
+def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
+    """Adjoint of ``np.cumsum(a, axis)``: the cumulative sum taken from the end."""
+    if axis is None:
+        return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(a))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+def _cumprod_jacobian(a: Any, axis: Any) -> np.ndarray:
+    """``J[..., j, k] = d cumprod_k / d a_j`` along the last axis (exact at zeros)."""
+    n = a.shape[-1]
+    m = np.array(np.broadcast_to(a[..., None, :], a.shape[:-1] + (n, n)))
+    i = np.arange(n)
+    m[..., i, i] = 1.0
+    return np.cumprod(m, axis=-1) * (i[None, :] >= i[:, None])
+
+
+def _cumprod_apply(t: Any, a: Any, axis: Any, spec: str) -> Any:
+    shape = np.shape(a)
+    ax = -1 if axis is None else axis
+    a2 = _float(a).ravel() if axis is None else np.moveaxis(_float(a), ax, -1)
+    t2 = np.ravel(t) if axis is None else np.moveaxis(np.asarray(t), ax, -1)
+    r = np.einsum(spec, _cumprod_jacobian(a2, axis), t2)
+    return np.reshape(r, shape) if axis is None else np.moveaxis(r, -1, ax)
+
+
+def cumprod_adjoint(g: Any, a: Any, axis: Any = None) -> Any:
+    """Adjoint of ``np.cumprod(a, axis)`` (O(n^2) per slice, exact with zeros)."""
+    return _cumprod_apply(g, a, axis, "...jk,...k->...j")
+
+
+def cumprod_tangent(da: Any, a: Any, axis: Any = None) -> Any:
+    """Tangent of ``np.cumprod(a, axis)``."""
+    return _cumprod_apply(da, a, axis, "...jk,...j->...k")
+
+
+def expand_weights(w: Any, a: Any, axis: Any) -> Any:
+    """``np.average`` weights (full or 1-D along ``axis``) broadcast to ``a``'s shape."""
+    w = np.asarray(w, dtype=float)
+    if w.shape != np.shape(a):
+        shape = [1] * np.ndim(a)
+        shape[axis] = -1
+        w = w.reshape(shape)
+    return np.broadcast_to(w, np.shape(a))
+
+
+def reduce_to_weights(full: Any, w: Any, axis: Any) -> Any:
+    """Adjoint of :func:`expand_weights`: sum back to the weights' shape."""
+    if np.shape(full) == np.shape(w):
+        return full
+    others = tuple(i for i in range(np.ndim(full)) if i != axis % np.ndim(full))
+    return np.sum(full, axis=others)
+
+
+def average_weights(a: Any, axis: Any = None, weights: Any = None) -> Any:
+    """d np.average(a, axis, weights) / da: the normalized weights, ``a``'s shape."""
+    w = np.ones(np.shape(a)) if weights is None else expand_weights(weights, a, axis)
+    return w / np.sum(w, axis=axis, keepdims=True)
+
+
+def average_dweights(a: Any, axis: Any, weights: Any, ans: Any, keepdims: bool) -> Any:
+    """d np.average / d(weights broadcast to ``a``): ``(a - ans) / sum(weights)``."""
+    w = expand_weights(weights, a, axis)
+    return (a - repeat_to(ans, a, axis, keepdims)) / np.sum(w, axis=axis, keepdims=True)
+
+
+def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,
+                b: Any = None) -> Any:
+    """d logsumexp(a, axis, b) / da: ``b * exp(a - ans)`` (the softmax weights)."""
+    w = np.exp(a - repeat_to(ans, a, axis, keepdims))
+    return w if b is None else w * b

@@ -1,0 +1,179 @@
+"""What cannot be differentiated is refused with a ``DifferentiationError``
+(a ``ValueError``) naming the file, the line and the construct; bad calls of
+a generated function raise ``TypeError`` / ``ValueError``.
+
+The error may come when the derivative is built or when it is first
+called, so each check wraps both."""
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import re
+
+import numpy as np
+import pytest
+
+import s2sad
+
+FILE = os.path.basename(__file__)
+
+
+def line_of(func, needle: str) -> int:
+    """The file line number of the first line of ``func`` that contains ``needle``."""
+    lines, start = inspect.getsourcelines(func)
+    for offset, text in enumerate(lines):
+        if needle in text:
+            return start + offset
+    raise AssertionError(f"{needle!r} not in {func.__name__}")
+
+
+def differentiation_error(make_and_call) -> str:
+    """Run ``make_and_call``; it must raise DifferentiationError. Returns the message."""
+    with pytest.raises(s2sad.DifferentiationError) as info:
+        make_and_call()
+    assert isinstance(info.value, ValueError)
+    return str(info.value)
+
+
+def assert_names_place(message: str, line: int) -> None:
+    assert FILE in message, f"file name missing from: {message}"
+    assert re.search(rf"(?<!\d){line}(?!\d)", message), f"line {line} missing from: {message}"
+
+
+# ------------------------------------------------------- unsupported syntax
+
+
+def uses_try(x):
+    y = x * 2.0
+    try:
+        y = math.log(y)
+    except ValueError:
+        y = 0.0
+    return y
+
+
+def uses_with(x):
+    with np.errstate(all="ignore"):
+        y = np.log(x)
+    return y
+
+
+def uses_yield(x):
+    yield x * 2.0
+
+
+def _helper_with_try(x):
+    try:
+        return x * x
+    finally:
+        pass
+
+
+def calls_bad_helper(x):
+    return _helper_with_try(x) + 1.0
+
+
+@pytest.mark.parametrize("func, needle, construct", [
+    (uses_try, "try:", "try"),
+    (uses_with, "with ", "with"),
+    (uses_yield, "yield", "yield"),
+    (_helper_with_try, "try:", "try"),
+    (calls_bad_helper, None, "try"),
+], ids=["try", "with", "yield", "try-finally", "in-a-helper"])
+def test_unsupported_syntax(func, needle, construct):
+    message = differentiation_error(lambda: s2sad.grad(func)(2.0))
+    line = line_of(_helper_with_try, "try:") if needle is None else line_of(func, needle)
+    assert_names_place(message, line)
+    assert construct in message.lower()
+
+
+@pytest.mark.parametrize("entry", ["grad", "value_and_grad", "vjp", "jvp"])
+def test_every_entry_point_refuses(entry):
+    def call():
+        fn = getattr(s2sad, entry)(uses_try)
+        if entry in ("vjp", "jvp"):
+            fn(2.0, 1.0)  # the cotangent / tangent comes last
+        else:
+            fn(2.0)
+
+    assert_names_place(differentiation_error(call), line_of(uses_try, "try:"))
+
+
+# ------------------------------------------------------ no source, no rule
+
+
+_opaque = eval("lambda t: t * 2.0")  # a function without source, on purpose
+
+
+def calls_opaque(x):
+    y = x + 1.0
+    return _opaque(y) * x
+
+
+def test_lambda_without_source():
+    differentiation_error(lambda: s2sad.grad(_opaque)(2.0))
+
+
+def test_function_from_exec_without_source():
+    namespace: dict = {}
+    exec("def g(x):\n    return x * x\n", namespace)
+    differentiation_error(lambda: s2sad.grad(namespace["g"])(2.0))
+
+
+@pytest.mark.parametrize("builtin", [math.sin, len, np.sin], ids=["math.sin", "len", "np.sin"])
+def test_builtin_has_no_source(builtin):
+    differentiation_error(lambda: s2sad.grad(builtin)(2.0))
+
+
+def test_call_with_no_rule_and_no_source():
+    message = differentiation_error(lambda: s2sad.grad(calls_opaque)(2.0))
+    assert_names_place(message, line_of(calls_opaque, "_opaque(y)"))
+
+
+# ------------------------------------------------------------ bad requests
+
+
+def vector_out(x):
+    return x * 2.0
+
+
+def two_params(x, y):
+    return x * y
+
+
+def test_non_scalar_output_to_grad():
+    message = differentiation_error(lambda: s2sad.grad(vector_out)(np.ones(3)))
+    assert "scalar" in message.lower()
+
+
+@pytest.mark.parametrize("wrt", ["nonexistent", 5, ("x", "nonexistent")])
+def test_wrt_names_no_argument(wrt):
+    message = differentiation_error(lambda: s2sad.grad(two_params, wrt=wrt)(1.0, 2.0))
+    assert str(wrt if not isinstance(wrt, tuple) else wrt[1]) in message
+
+
+# --------------------------------------------------- bad calls of the result
+
+
+@pytest.mark.parametrize("args", [(1.0,), (1.0, 2.0, 3.0), ()], ids=["too-few", "too-many", "none"])
+def test_wrong_number_of_arguments(args):
+    df = s2sad.grad(two_params)
+    with pytest.raises(TypeError):
+        df(*args)
+
+
+def test_vjp_without_cotangent():
+    with pytest.raises(TypeError):
+        s2sad.vjp(two_params)(1.0, 2.0)
+
+
+def test_jvp_without_tangent():
+    with pytest.raises(TypeError):
+        s2sad.jvp(two_params, wrt=(0, 1))(1.0, 2.0, 1.0)
+
+
+def test_cotangent_of_wrong_shape():
+    with pytest.raises((TypeError, ValueError)) as info:
+        s2sad.vjp(vector_out)(np.ones(3), np.ones(4))
+    assert "shape" in str(info.value).lower()
