@@ -30,17 +30,19 @@ class Derivative:
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         self._last: pipeline.Generated | None = None
 
-    def generated(self, structured: frozenset = frozenset()) -> pipeline.Generated:
+    def generated(self, structured: frozenset = frozenset(),
+                  scalars: frozenset = frozenset()) -> pipeline.Generated:
         mode = {"grad": "grad", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         code = getattr(self.fn, "__code__", None)
-        key = (self.fn, code, self.wrt, mode, structured)
+        key = (self.fn, code, self.wrt, mode, structured, scalars)
         if key not in _CACHE:
             if mode == "jvp":
                 _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured)
             else:
-                _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured)
-            if self.verbose:
-                print(_CACHE[key].source)
+                _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured,
+                                                     scalars)
+        if self.verbose and _CACHE[key] is not self._last:
+            print(_CACHE[key].source)
         self._last = _CACHE[key]
         return self._last
 
@@ -55,9 +57,13 @@ class Derivative:
     def __repr__(self) -> str:
         return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
 
-    def _structured(self, bound: Any) -> frozenset:
+    def _kinds(self, bound: Any) -> tuple[frozenset, frozenset]:
+        """Which wrt arguments are containers, and which arguments are Python numbers."""
         values = list(bound.arguments.values())
-        return frozenset(i for i in self.wrt if structure.is_structured(values[i]))
+        structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
+        scalars = frozenset(i for i, v in enumerate(values)
+                            if isinstance(v, (int, float)) and not isinstance(v, bool))
+        return structured, scalars
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.kind == "vjp":
@@ -65,10 +71,13 @@ class Derivative:
         if self.kind == "jvp":
             return self._jvp(args, kwargs)
         bound = structure.bind_call(self.fn, self.__name__, args, kwargs)
-        gen = self.generated(self._structured(bound))
-        value, grads = gen.fn(*args, **kwargs)
-        if self.kind == "grad" or self.kind == "value_and_grad":
-            _check_scalar(self.fn, value)
+        gen = self.generated(*self._kinds(bound))
+        try:
+            value, grads = gen.fn(*args, **kwargs)
+        except Exception:
+            _check_scalar(self.fn, self.fn(*args, **kwargs))  # the likelier cause, if it is
+            raise
+        _check_scalar(self.fn, value)
         grads = grads if self.many or len(self.wrt) > 1 else grads
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
@@ -79,7 +88,7 @@ class Derivative:
             raise TypeError(f"{self.__name__}(): pass the arguments, then the cotangent")
         *args, cot = args
         bound = structure.bind_call(self.fn, self.__name__, tuple(args), kwargs)
-        gen = self.generated(self._structured(bound))
+        gen = self.generated(*self._kinds(bound))
         seed = {_seed_name(gen): cot}
         value, grads = gen.fn(*args, **kwargs, **seed)
         structure.check_cotangent(self.__name__, value, cot)
@@ -93,7 +102,7 @@ class Derivative:
             raise TypeError(f"{self.__name__}(): pass the arguments, then {n} tangent(s)")
         primals, tangents = args[: len(args) - n], args[len(args) - n:]
         bound = structure.bind_call(self.fn, self.__name__, tuple(primals), kwargs)
-        gen = self.generated(self._structured(bound))
+        gen = self.generated(*self._kinds(bound))
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))

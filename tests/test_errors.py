@@ -77,7 +77,7 @@ def calls_bad_helper(x):
 @pytest.mark.parametrize("func, needle, construct", [
     (uses_try, "try:", "try"),
     (uses_with, "with ", "with"),
-    (uses_yield, "yield", "yield"),
+    (uses_yield, "yield x", "yield"),
     (_helper_with_try, "try:", "try"),
     (calls_bad_helper, None, "try"),
 ], ids=["try", "with", "yield", "try-finally", "in-a-helper"])

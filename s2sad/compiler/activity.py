@@ -77,3 +77,56 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
                 useful |= inputs
                 changed = True
     return Activity(varied, useful)
+
+
+SCALAR_BUILTINS = {abs, min, max, pow, float, int, round, len, bool}
+
+
+def _scalar_call(key: Any) -> bool:
+    import math
+    try:
+        return key in SCALAR_BUILTINS or getattr(math, getattr(key, "__name__", ""), None) is key
+    except TypeError:
+        return False
+
+
+def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
+                 namespace: dict[str, Any]) -> set[str]:
+    """Names that always hold a Python number: no broadcasting can touch them.
+
+    The largest set consistent with every assignment (so a loop that adds
+    floats to a float keeps it a float).
+    """
+    local = local_names(node)
+    params = {a.id for a in node.args.args}
+    defs: dict[str, list] = {}
+    for s in assignments(node):
+        defs.setdefault(s.targets[0].id, []).append(s.value)
+    loop_targets = {s.target.id for s in gast.walk(node) if isinstance(s, gast.For)}
+    scalar = (set(defs) - params) | set(scalar_params) | loop_targets
+
+    def is_scalar(v: gast.expr) -> bool:
+        if isinstance(v, gast.Constant):
+            return isinstance(v.value, (int, float, bool)) and not isinstance(v.value, complex)
+        if isinstance(v, gast.Name):
+            return v.id in scalar if v.id in local else False
+        if isinstance(v, gast.BinOp):
+            return is_scalar(v.left) and is_scalar(v.right)
+        if isinstance(v, gast.UnaryOp):
+            return is_scalar(v.operand)
+        if isinstance(v, gast.Compare):
+            return is_scalar(v.left) and is_scalar(v.comparators[0])
+        if isinstance(v, gast.Call):
+            prim = primitive(v, namespace, local)
+            return prim is not None and _scalar_call(prim.key) and all(
+                is_scalar(a) for a in v.args)
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(scalar - set(scalar_params) - loop_targets):
+            if not all(is_scalar(v) for v in defs.get(name, [])):
+                scalar.discard(name)
+                changed = True
+    return scalar

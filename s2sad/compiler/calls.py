@@ -10,6 +10,7 @@ import gast
 
 from s2sad.compiler import desugar, fence, source
 from s2sad.compiler.names import assign, const, load
+from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -56,7 +57,14 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     if fn in norm.inlining:
         raise norm.error(node, f"recursive call of {fn.__name__}()",
                          "recursion is not supported; write it as a loop")
-    src = fence.check(source.load(fn))
+    try:
+        src = fence.check(source.load(fn))
+    except DifferentiationError as exc:
+        if "source not available" not in str(exc):
+            raise
+        raise norm.error(node, f"call of {fn.__name__}()",
+                         "its source is not available and it has no rule; define it in a "
+                         "file, or register a rule with @s2sad.defvjp") from None
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining)

@@ -1,6 +1,8 @@
 """Fresh, readable names: ``add``, ``add_1``, ``x_2``; never a user's name."""
 from __future__ import annotations
 
+import keyword
+
 import gast
 
 
@@ -23,6 +25,8 @@ class Namer:
 
     def fresh(self, base: str) -> str:
         base = base.strip("_") or "t"
+        if keyword.iskeyword(base) or base in ("True", "False", "None"):
+            base += "_value"
         if base not in self.taken:
             return self.reserve(base)
         stem = base.rstrip("0123456789").rstrip("_") or base

@@ -96,14 +96,17 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
 
 
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
-                  structured: frozenset[int] = frozenset()) -> Generated:
+                  structured: frozenset[int] = frozenset(),
+                  scalars: frozenset[int] = frozenset()) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"."""
     prep = prepare(fn)
     node, names = prep.node, wrt_names(prep.node, wrt)
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
     holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
-    rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders)
+    params = [a.id for a in node.args.args]
+    numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, prep.namespace)
+    rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders, numbers)
     result = node.body[-1].value
     ctx = Ctx(defined=set())
     out_active = isinstance(result, gast.Name) and act.is_active(result.id)

@@ -25,6 +25,8 @@ def _with_comments(stmts: list, comments: bool) -> list:
         if comments and text and text != last:
             out.append(gast.Expr(value=const(_MARK + text)))
         last = text or last
+        if isinstance(s, gast.If) and not s.body and s.orelse:
+            s.test, s.body, s.orelse = gast.UnaryOp(op=gast.Not(), operand=s.test), s.orelse, []
         for block in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 inner = _with_comments(getattr(s, block), comments)

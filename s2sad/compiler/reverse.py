@@ -54,6 +54,7 @@ class Reverse(ControlMixin):
 
     def __init__(self, node: gast.FunctionDef, activity: Activity, namespace: dict[str, Any],
                  namer: Namer, filename: str, containers: set[str],
+                 scalars: set[str] = frozenset(),
                  lookup: Callable[[Any], Any] = registry.lookup_vjp) -> None:
         self.node, self.activity, self.namespace = node, activity, namespace
         self.namer, self.filename, self.lookup = namer, filename, lookup
@@ -61,6 +62,8 @@ class Reverse(ControlMixin):
             n.id for n in gast.walk(node) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
         self.containers = containers
+        self.scalars = scalars
+        self.bound = _unconditional(node.body) | {a.id for a in node.args.args}
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at
@@ -127,7 +130,7 @@ class Reverse(ControlMixin):
         rev: list = []
         reads: set[str] = set()
         for arg, expr, acc in parts:
-            reads |= {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)
+            reads |= {n.id for n in gast.walk(expr or self.pending) if isinstance(n, gast.Name)
                       and n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
         recorded = sorted(reads & ctx.recorded())
@@ -156,8 +159,10 @@ class Reverse(ControlMixin):
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_active(arg):
-                out.append((arg.id, templates.instantiate(text, mapping),
-                            templates.uses(text, "acc")))
+                expr = templates.instantiate(text, mapping)
+                if v in self.scalars and arg.id in self.scalars:
+                    expr = _without_unbroadcast(expr)
+                out.append((arg.id, expr, templates.uses(text, "acc")))
         for i, arg in enumerate(extra):
             if rule.vararg_template is not None and self.is_active(arg):
                 expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
@@ -173,8 +178,9 @@ class Reverse(ControlMixin):
                                    for k, a in prim.keywords.items()])
         cots = self.namer.fresh("cotangents")
         self.pending = assign(cots, call)
-        return [(a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
-                for i, a in enumerate(prim.args) if self.is_active(a)] + [("", None, cots)]
+        return [("", None, cots)] + [
+            (a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
+            for i, a in enumerate(prim.args) if self.is_active(a)]
 
     def contribute(self, arg: str, expr: gast.expr, acc: Any, ctx: Ctx,
                    s: gast.AST) -> list:
@@ -198,7 +204,9 @@ class Reverse(ControlMixin):
         return gast.BinOp(left=left, op=gast.Add(), right=right)
 
     def zero(self, name: str, like: gast.AST) -> gast.stmt:
-        value = gast.Call(func=load("zeros_like"), args=[load(name)], keywords=[])
+        """A zero adjoint; ``0.0`` where the value may not exist (never read there)."""
+        value = gast.Call(func=load("zeros_like"), args=[load(name)], keywords=[]) \
+            if name in self.bound else const(0.0)
         return self.mark(assign(self.adj(name), value), like)
 
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
@@ -208,3 +216,22 @@ class Reverse(ControlMixin):
                         "register one with @s2sad.defvjp, or wrap an argument in "
                         "s2sad.stop_gradient")
 
+
+
+def _without_unbroadcast(expr: gast.expr) -> gast.expr:
+    """``unbroadcast(e, x)`` is ``e`` when both are Python numbers."""
+    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and \
+            expr.func.id == "unbroadcast":
+        return expr.args[0]
+    return expr
+
+
+def _unconditional(stmts: list) -> set[str]:
+    """Names assigned outside every ``if``: bound wherever the adjoint sweep needs them."""
+    names: set[str] = set()
+    for s in stmts:
+        if isinstance(s, gast.Assign):
+            names.add(s.targets[0].id)
+        elif isinstance(s, (gast.For, gast.While)):
+            names |= _unconditional(s.body)
+    return names

@@ -40,11 +40,17 @@ def _reads(stmts: list) -> set[str]:
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
-def _exposed(stmts: list) -> set[str]:
+def _exposed(stmts: list, written: set[str] | None = None) -> set[str]:
     """Names a loop body may read before it assigns them (carried in)."""
-    written: set[str] = set()
+    written = set() if written is None else written
     exposed: set[str] = set()
     for s in stmts:
+        if isinstance(s, gast.If):
+            exposed |= _reads([s.test]) - written
+            then_written, else_written = set(written), set(written)
+            exposed |= _exposed(s.body, then_written) | _exposed(s.orelse, else_written)
+            written |= then_written & else_written
+            continue
         exposed |= _reads([s]) - written
         if isinstance(s, gast.Assign):
             written.add(s.targets[0].id)

@@ -1,1 +1,177 @@
-"""Rules: (to be written)."""
+"""NumPy reductions, shapes, joins and splits, selection; and the array
+methods and attributes (``x.sum(axis=0)``, ``x.T``) mapped to them.
+
+Reductions take ``axis`` as None, an int or a tuple, and ``keepdims``;
+``repeat_to`` spreads ``g`` back over the reduced axes.  Ties of ``max``/
+``min`` split the derivative equally; ``prod`` and ``cumprod`` are exact at
+zeros (products of the other elements, no division); ``std`` of a constant
+has derivative 0.  A list (or tuple) parameter (``np.concatenate([a, b])``,
+``np.stack(ys)``, ``np.array([a, b])``) gets a list (or tuple) adjoint, one
+entry per element; a list output (``np.split``) receives ``g`` as a list
+whose entries may be ``None`` (unused pieces), made zeros by ``fill_zeros``.
+Reductions given a list (``np.mean(losses)``) return an ndarray adjoint of
+shape ``np.shape(list)``.
+"""
+import numpy as np
+
+from s2sad import runtime as rt
+from s2sad.rules.kinds import defscale
+from s2sad.rules.registry import defattr, defjvp, deflinear, defmethod, defnondiff, defvjp
+
+SUM = "a, axis=None, dtype=None, out=None, keepdims=False"
+EXTREMUM = "a, axis=None, out=None, keepdims=False"
+VAR = "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
+SPREAD = "repeat_to(g, a, axis, keepdims)"
+
+# ----- sums and means -----
+deflinear(np.sum, SUM, SPREAD)
+deflinear(np.mean, SUM, f"{SPREAD} / reduced_size(a, axis)")
+defvjp(np.nansum, SUM, f"{SPREAD} * ~np.isnan(a)")
+defjvp(np.nansum, SUM, "np.sum(np.where(np.isnan(a), 0.0, da), axis=axis, keepdims=keepdims)")
+defvjp(np.nanmean, SUM, f"{SPREAD} * ~np.isnan(a) / np.sum(~np.isnan(a), axis=axis, keepdims=True)")
+defjvp(np.nanmean, SUM,
+       "np.nanmean(np.where(np.isnan(a), np.nan, da), axis=axis, keepdims=keepdims)")
+defvjp(np.average, "a, axis=None, weights=None, returned=False, *, keepdims=False",
+       f"{SPREAD} * average_weights(a, axis, weights)", None,
+       f"reduce_to_weights({SPREAD} * average_dweights(a, axis, weights, ans, keepdims), "
+       "weights, axis)")
+defjvp(np.average, "a, axis=None, weights=None, returned=False, *, keepdims=False",
+       "np.average(da, axis, weights, keepdims=keepdims)", None,
+       "np.sum(expand_weights(dweights, a, axis) * average_dweights(a, axis, weights, ans, "
+       "keepdims), axis=axis, keepdims=keepdims)")
+
+# ----- products, extrema, spread -----
+defvjp(np.prod, SUM, f"{SPREAD} * prod_others(a, axis)")
+defjvp(np.prod, SUM, "np.sum(da * prod_others(a, axis), axis=axis, keepdims=keepdims)")
+for _f in (np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin):
+    defvjp(_f, EXTREMUM, f"{SPREAD} * extremum_share(a, ans, axis, keepdims)")
+    defjvp(_f, EXTREMUM, "np.sum(da * extremum_share(a, ans, axis, keepdims), axis=axis, "
+           "keepdims=keepdims)")
+defvjp(np.var, VAR, f"{SPREAD} * 2 * centered(a, axis) / (reduced_size(a, axis) - ddof)")
+defjvp(np.var, VAR, "2 * np.sum(da * centered(a, axis), axis=axis, keepdims=keepdims) "
+       "/ (reduced_size(a, axis) - ddof)")
+defvjp(np.std, VAR, f"safe_div({SPREAD} * centered(a, axis), "
+       "(reduced_size(a, axis) - ddof) * repeat_to(ans, a, axis, keepdims))")
+defjvp(np.std, VAR, "safe_div(np.sum(da * centered(a, axis), axis=axis, keepdims=keepdims), "
+       "(reduced_size(a, axis) - ddof) * ans)")
+
+# ----- cumulative and differences -----
+deflinear(np.cumsum, "a, axis=None, dtype=None, out=None", "reverse_cumsum(g, a, axis)")
+defvjp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_adjoint(g, a, axis)")
+defjvp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_tangent(da, a, axis)")
+deflinear(np.diff, "a, n=1, axis=-1", "undiff(g, a, n, axis)")
+
+# ----- softmax family (scipy.special, when installed) -----
+try:
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = None
+if sp is not None:
+    LSE = "a, axis=None, b=None, keepdims=False, return_sign=False"
+    defvjp(sp.logsumexp, LSE, f"{SPREAD} * lse_weights(a, ans, axis, keepdims, b)")
+    defjvp(sp.logsumexp, LSE, "np.sum(da * lse_weights(a, ans, axis, keepdims, b), "
+           "axis=axis, keepdims=keepdims)")
+    defvjp(sp.softmax, "x, axis=None", "ans * (g - np.sum(g * ans, axis=axis, keepdims=True))")
+    defjvp(sp.softmax, "x, axis=None", "ans * (dx - np.sum(dx * ans, axis=axis, keepdims=True))")
+    defvjp(sp.log_softmax, "x, axis=None",
+           "g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)")
+    defjvp(sp.log_softmax, "x, axis=None",
+           "dx - np.sum(np.exp(ans) * dx, axis=axis, keepdims=True)")
+
+# ----- reshaping: the adjoint takes the input's shape back -----
+deflinear(np.reshape, "a, shape=None, order='C'", "np.reshape(g, np.shape(a), order=order)")
+deflinear(rt.reshape_method, "a, *shape, order='C'", "np.reshape(g, np.shape(a), order=order)")
+deflinear(np.ravel, "a, order='C'", "np.reshape(g, np.shape(a), order=order)")
+deflinear(np.squeeze, "a, axis=None", "np.reshape(g, np.shape(a))")
+deflinear(np.expand_dims, "a, axis", "np.reshape(g, np.shape(a))")
+deflinear(np.atleast_1d, "a", "np.reshape(g, np.shape(a))")
+deflinear(np.atleast_2d, "a", "np.reshape(g, np.shape(a))")
+deflinear(np.atleast_3d, "a", "np.reshape(g, np.shape(a))")
+deflinear(np.broadcast_to, "array, shape, subok=False", "unbroadcast(g, array)")
+
+# ----- permuting axes and elements: the adjoint is the inverse permutation -----
+deflinear(np.transpose, "a, axes=None", "np.transpose(g, axes_inverse(axes))")
+deflinear(rt.transpose_method, "a, *axes", "np.transpose(g, axes_inverse(axes))")
+deflinear(np.matrix_transpose, "x", "np.matrix_transpose(g)")
+deflinear(np.swapaxes, "a, axis1, axis2", "np.swapaxes(g, axis1, axis2)")
+deflinear(np.moveaxis, "a, source, destination", "np.moveaxis(g, destination, source)")
+deflinear(np.flip, "m, axis=None", "np.flip(g, axis)")
+deflinear(np.fliplr, "m", "np.fliplr(g)")
+deflinear(np.flipud, "m", "np.flipud(g)")
+deflinear(np.rot90, "m, k=1, axes=(0, 1)", "np.rot90(g, -k, axes)")
+deflinear(np.roll, "a, shift, axis=None", "np.roll(g, np.negative(shift), axis)")
+
+# ----- copies and conversions -----
+deflinear(np.copy, "a, order='K', subok=False", "g")
+deflinear(np.array, "object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0",
+          "array_adjoint(g, object)")
+deflinear(np.asarray, "a, dtype=None, order=None", "array_adjoint(g, a)")
+deflinear(np.asanyarray, "a, dtype=None, order=None", "array_adjoint(g, a)")
+deflinear(np.ascontiguousarray, "a, dtype=None", "array_adjoint(g, a)")
+deflinear(np.float64, "x", "array_adjoint(g, x)")
+defvjp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
+       "astype_adjoint(g, x, dtype)")
+defjvp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
+       "astype_adjoint(dx, x, dtype)")
+deflinear(rt.item_method, "a, *args", "item_adjoint(g, a, args)")
+
+# ----- joining: the adjoint is a list of pieces of g -----
+deflinear(np.concatenate, "arrays, axis=0", "unconcat(g, arrays, axis)")  # np.concat too
+deflinear(np.stack, "arrays, axis=0", "unstack_like(g, arrays, axis)")
+deflinear(np.vstack, "tup", "unconcat(g, tup, 0, np.atleast_2d)")
+deflinear(np.hstack, "tup", "unconcat(g, tup, hstack_axis(tup), np.atleast_1d)")
+deflinear(np.dstack, "tup", "unconcat(g, tup, 2, np.atleast_3d)")
+deflinear(np.column_stack, "tup", "unconcat(g, tup, 1, as_columns)")
+deflinear(np.tile, "A, reps", "untile(g, A, reps)")
+deflinear(np.repeat, "a, repeats, axis=None", "unrepeat(g, a, repeats, axis)")
+deflinear(np.pad, "array, pad_width, mode='constant'", "unpad(g, array, pad_width)")
+
+# ----- splitting: g is a list, possibly with None entries -----
+deflinear(np.split, "ary, indices_or_sections, axis=0",
+          "np.concatenate(fill_zeros(g, ans), axis=axis)")
+deflinear(np.array_split, "ary, indices_or_sections, axis=0",
+          "np.concatenate(fill_zeros(g, ans), axis=axis)")
+deflinear(np.hsplit, "ary, indices_or_sections", "np.hstack(fill_zeros(g, ans))")
+deflinear(np.vsplit, "ary, indices_or_sections", "np.vstack(fill_zeros(g, ans))")
+deflinear(np.dsplit, "ary, indices_or_sections", "np.dstack(fill_zeros(g, ans))")
+if hasattr(np, "unstack"):  # NumPy 2.1+
+    deflinear(np.unstack, "x, *, axis=0", "np.stack(fill_zeros(g, ans), axis=axis)")
+
+# ----- selection: the adjoint adds g back where it was taken from -----
+deflinear(np.take, "a, indices, axis=None, out=None, mode='raise'",
+          "untake(g, a, indices, axis, mode)")
+deflinear(np.take_along_axis, "arr, indices, axis=-1",
+          "untake_along_axis(g, arr, indices, axis)")
+defvjp(np.sort, "a, axis=-1, kind=None, order=None",
+       "untake_along_axis(g, a, sort_indices(a, axis), axis)")
+defjvp(np.sort, "a, axis=-1, kind=None, order=None",
+       "np.take_along_axis(da, sort_indices(a, axis), axis=axis)")
+defvjp(np.bincount, "x, weights=None, minlength=0", None, "g[x]")
+defjvp(np.bincount, "x, weights=None, minlength=0", None,
+       "np.bincount(x, dweights, minlength=minlength)")
+
+# ----- array methods: x.name(...) means fn(x, ...) -----
+for _name in ("sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod",
+              "ravel", "squeeze", "swapaxes", "repeat", "take", "round", "trace", "diagonal",
+              "dot", "copy", "conj", "conjugate", "all", "any", "argmax", "argmin", "argsort",
+              "nonzero", "searchsorted"):
+    defmethod(_name, getattr(np, _name))
+defmethod("flatten", np.ravel)
+defmethod("reshape", rt.reshape_method)
+defmethod("transpose", rt.transpose_method)
+defmethod("clip", rt.clip_method)
+defscale(rt.clip_method, "a, min=None, max=None",
+         "g * clip_mask(a, min, max)", "g * (a < min)", "g * (a > max)")
+defmethod("astype", rt.astype)
+defmethod("item", rt.item_method)
+
+# ----- array attributes: x.name means fn(x) -----
+defattr("T", np.transpose)
+defattr("mT", np.matrix_transpose)
+defattr("real", np.real)
+defattr("imag", np.imag)
+defattr("shape", np.shape)
+defattr("ndim", np.ndim)
+defattr("size", np.size)
+defattr("dtype", rt.dtype_of)
+defnondiff(rt.dtype_of)

@@ -1,1 +1,116 @@
-"""Rules: (to be written)."""
+"""NumPy elementwise functions (ufuncs and their kin; scipy.special when installed).
+
+Each rule gives the parameter's adjoint as an expression linear in ``g``
+(:func:`s2sad.rules.kinds.defscale`); the forward term is the same with ``g``
+renamed to the tangent.  Binary rules unbroadcast.
+
+Kink and pole conventions (every rule table follows them):
+
+- ``abs'(0) = 0`` (``np.sign``); ``copysign`` likewise.
+- Ties of ``maximum``/``minimum``/``fmax``/``fmin`` (and of the builtins
+  ``max``/``min`` and the ``max``/``min`` reductions) split the derivative
+  equally, so ``relu = np.maximum(x, 0)`` has slope 0.5 at 0.  ``fmax``/``fmin``
+  give all of it to the non-nan argument.
+- ``clip`` passes the derivative for ``lo <= x <= hi`` inclusive; a bound gets
+  it where it is strictly active (``x < lo``, ``x > hi``).
+- Poles: ``sqrt``, ``cbrt``, the ``log`` family, ``reciprocal``, ``power``
+  with a non-integer exponent, ``arcsin``/``arccos``/``arctanh`` at +-1,
+  ``arccosh`` at 1: the partial is infinite there, and the contribution is
+  inf where ``g != 0`` but exactly 0 where ``g == 0`` (``safe_div`` /
+  ``safe_mul``), never ``0 * inf = nan``.  ``power(x, 0)`` has slope 0 at 0.
+- ``np.where(c, x, y)`` gives the branch not taken an exactly-zero adjoint,
+  so ``np.where(x > 0, np.sqrt(x), 0.0)`` has a finite gradient at 0.
+- Norm-like functions have derivative 0 at the origin: ``hypot``,
+  ``arctan2``, ``np.linalg.norm``, ``std`` of a constant.
+- Step functions (``sign``, ``floor``, ``round``, ``heaviside``...) have
+  derivative 0 everywhere (they are registered as non-differentiable).
+"""
+import numpy as np
+
+from s2sad.rules.kinds import defscale
+from s2sad.rules.registry import deflinear, defnondiff
+
+# ----- arithmetic -----
+defscale(np.add, "x, y", "g", "g")
+defscale(np.subtract, "x, y", "g", "-g")
+defscale(np.multiply, "x, y", "g * y", "x * g")
+defscale(np.divide, "x, y", "g / y", "-g * ans / y")  # np.true_divide is np.divide
+defscale(np.power, "x, y", "safe_mul(g, pow_dbase(x, y))", "safe_mul(g, pow_dexp(x, ans))")
+defscale(np.float_power, "x, y",
+         "safe_mul(g, pow_dbase(x, y))", "safe_mul(g, pow_dexp(x, ans))")
+defscale(np.remainder, "x, y", "g", "-g * np.floor_divide(x, y)")  # np.mod too
+defscale(np.fmod, "x, y", "g", "-g * np.trunc(x / y)")
+deflinear(np.negative, "x", "-g")
+deflinear(np.positive, "x", "g")
+defscale(np.reciprocal, "x", "-safe_div(g, x**2)")
+defscale(np.square, "x", "g * 2 * x")
+
+# ----- powers, exponentials, logarithms -----
+defscale(np.sqrt, "x", "safe_div(g, 2 * ans)")
+defscale(np.cbrt, "x", "safe_div(g, 3 * ans**2)")
+defscale(np.exp, "x", "g * ans")
+defscale(np.exp2, "x", "g * ans * np.log(2)")
+defscale(np.expm1, "x", "g * (ans + 1)")
+defscale(np.log, "x", "safe_div(g, x)")
+defscale(np.log2, "x", "safe_div(g, x * np.log(2))")
+defscale(np.log10, "x", "safe_div(g, x * np.log(10))")
+defscale(np.log1p, "x", "safe_div(g, 1 + x)")
+defscale(np.logaddexp, "x, y", "g * np.exp(x - ans)", "g * np.exp(y - ans)")
+defscale(np.logaddexp2, "x, y", "g * np.exp2(x - ans)", "g * np.exp2(y - ans)")
+
+# ----- trigonometric and hyperbolic -----
+defscale(np.sin, "x", "g * np.cos(x)")
+defscale(np.cos, "x", "-g * np.sin(x)")
+defscale(np.tan, "x", "g * (1 + ans**2)")
+defscale(np.arcsin, "x", "safe_div(g, np.sqrt(1 - x**2))")
+defscale(np.arccos, "x", "-safe_div(g, np.sqrt(1 - x**2))")
+defscale(np.arctan, "x", "g / (1 + x**2)")
+defscale(np.arctan2, "y, x", "safe_div(g * x, x**2 + y**2)", "-safe_div(g * y, x**2 + y**2)")
+defscale(np.hypot, "x, y", "safe_div(g * x, ans)", "safe_div(g * y, ans)")
+defscale(np.sinh, "x", "g * np.cosh(x)")
+defscale(np.cosh, "x", "g * np.sinh(x)")
+defscale(np.tanh, "x", "g * (1 - ans**2)")
+defscale(np.arcsinh, "x", "g / np.sqrt(x**2 + 1)")
+defscale(np.arccosh, "x", "safe_div(g, np.sqrt(x**2 - 1))")
+defscale(np.arctanh, "x", "safe_div(g, 1 - x**2)")
+defscale(np.deg2rad, "x", "g * (np.pi / 180)")
+defscale(np.radians, "x", "g * (np.pi / 180)")
+defscale(np.rad2deg, "x", "g * (180 / np.pi)")
+defscale(np.degrees, "x", "g * (180 / np.pi)")
+defscale(np.sinc, "x", "g * sinc_deriv(x)")
+
+# ----- kinks: abs, max/min, clip, where -----
+defscale(np.absolute, "x", "g * np.sign(x)")  # np.abs is np.absolute
+defscale(np.fabs, "x", "g * np.sign(x)")
+defscale(np.copysign, "x, y", "g * np.sign(x) * np.copysign(1.0, y)", None)
+defscale(np.maximum, "x, y", "g * max_share(x, y)", "g * max_share(y, x)")
+defscale(np.minimum, "x, y", "g * min_share(x, y)", "g * min_share(y, x)")
+defscale(np.fmax, "x, y", "g * fmax_share(x, y)", "g * fmax_share(y, x)")
+defscale(np.fmin, "x, y", "g * fmin_share(x, y)", "g * fmin_share(y, x)")
+defscale(np.clip, "a, a_min=None, a_max=None",
+         "g * clip_mask(a, a_min, a_max)", "g * (a < a_min)", "g * (a > a_max)")
+defscale(np.where, "condition, x=None, y=None",
+         None, "np.where(condition, g, 0.0)", "np.where(condition, 0.0, g)")
+defscale(np.nan_to_num, "x", "g * np.isfinite(x)")
+
+# ----- complex parts (real inputs: identity and conjugation) -----
+deflinear(np.real, "val", "g")
+deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
+
+# ----- zero derivative almost everywhere: steps and rounding -----
+defnondiff(np.sign, np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
+           np.round, np.around, np.floor_divide, np.imag, np.spacing, np.nextafter)
+
+# ----- scipy.special, when installed -----
+try:
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = None
+if sp is not None:
+    defscale(sp.expit, "x", "g * ans * (1 - ans)")
+    defscale(sp.logit, "x", "safe_div(g, x * (1 - x))")
+    defscale(sp.erf, "x", "g * (2 / np.sqrt(np.pi)) * np.exp(-x**2)")
+    defscale(sp.erfc, "x", "-g * (2 / np.sqrt(np.pi)) * np.exp(-x**2)")
+    defscale(sp.gammaln, "x", "g * digamma(x)")
+    defscale(sp.digamma, "x", "g * trigamma(x)")
+    defscale(sp.log_expit, "x", "g * (1 - np.exp(ans))")

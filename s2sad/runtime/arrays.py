@@ -9,7 +9,8 @@ float element gets a float).  A list-valued output's adjoint may arrive with
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
