@@ -16,6 +16,7 @@ from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
 _CACHE: dict = {}
+_USER_RULES: list = []  # every defvjp/defjvp registration: generated code made before is stale
 _counter = itertools.count(1)
 
 
@@ -34,7 +35,7 @@ class Derivative:
                   scalars: frozenset = frozenset()) -> pipeline.Generated:
         mode = {"grad": "grad", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         code = getattr(self.fn, "__code__", None)
-        key = (self.fn, code, self.wrt, mode, structured, scalars)
+        key = (self.fn, code, self.wrt, mode, structured, scalars, len(_USER_RULES))
         if key not in _CACHE:
             if mode == "jvp":
                 _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured)
@@ -162,6 +163,7 @@ def defvjp(func: Callable) -> Callable:
     """Register ``rule(g, ans, *args, **kwargs) -> cotangents`` as ``func``'s reverse rule."""
     def register(rule: Callable) -> Callable:
         registry.VJPS[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
+        _USER_RULES.append(rule)
         return rule
     return register
 
@@ -170,5 +172,6 @@ def defjvp(func: Callable) -> Callable:
     """Register ``rule(tangents, ans, *args, **kwargs) -> tangent`` as ``func``'s forward rule."""
     def register(rule: Callable) -> Callable:
         registry.JVPS[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
+        _USER_RULES.append(rule)
         return rule
     return register

@@ -13,3 +13,15 @@ import pytest
 def rng() -> np.random.Generator:
     """A seeded generator: every test sees the same numbers on every run."""
     return np.random.default_rng(20240611)
+
+
+@pytest.fixture(autouse=True)
+def _restore_rule_tables():
+    """A test that registers a rule (defvjp/defjvp) must not leak it into others."""
+    from s2sad.rules import registry
+    saved = dict(registry.VJPS), dict(registry.JVPS)
+    yield
+    registry.VJPS.clear()
+    registry.VJPS.update(saved[0])
+    registry.JVPS.clear()
+    registry.JVPS.update(saved[1])

@@ -18,7 +18,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
-from s2sad.compiler import forward, loader, normalize, render, source, ssa
+from s2sad.compiler import forward, loader, normalize, render, simplify, source, ssa
 from s2sad.compiler.names import Namer, assign, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
@@ -151,6 +151,8 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
 
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
+    params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
+    body = simplify.simplify(body, prep.namespace, params)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node)

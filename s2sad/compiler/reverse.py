@@ -81,9 +81,11 @@ class Reverse(ControlMixin):
             self.stack = self.namer.fresh("stack")
         return self.stack
 
-    def push(self, names: list[str], like: gast.AST) -> gast.stmt:
-        value = load(names[0]) if len(names) == 1 else gast.Tuple(
-            elts=[load(n) for n in names], ctx=gast.Load())
+    def push(self, names: list[str], like: gast.AST, shapes: set[str] = frozenset()
+             ) -> gast.stmt:
+        kept = [gast.Call(func=load("shape_of"), args=[load(n)], keywords=[])
+                if n in shapes else load(n) for n in names]
+        value = kept[0] if len(kept) == 1 else gast.Tuple(elts=kept, ctx=gast.Load())
         call = gast.Call(func=gast.Attribute(value=load(self.stack_name()), attr="append",
                                              ctx=gast.Load()), args=[value], keywords=[])
         return copy_origin(gast.Expr(value=call), like)
@@ -135,7 +137,8 @@ class Reverse(ControlMixin):
             rev += self.contribute(arg, expr, acc, ctx, s)
         recorded = sorted(reads & ctx.recorded())
         if recorded:
-            return [s, self.push(recorded, s)], [self.pop(recorded, s)] + rev
+            shapes = _shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
+            return [s, self.push(recorded, s, shapes)], [self.pop(recorded, s)] + rev
         return [s], rev
 
     def contributions(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
@@ -235,3 +238,23 @@ def _unconditional(stmts: list) -> set[str]:
         elif isinstance(s, (gast.For, gast.While)):
             names |= _unconditional(s.body)
     return names
+
+
+SHAPE_POSITIONS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
+                   "reduced_size": (0,)}
+
+
+def _shape_only(exprs: list) -> set[str]:
+    """Names the expressions read only for their shape (see ``shape_of``)."""
+    shape_uses, value_uses = set(), set()
+    for expr in exprs:
+        in_shape = set()
+        for n in gast.walk(expr):
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
+                for i in SHAPE_POSITIONS.get(n.func.id, ()):
+                    if i < len(n.args) and isinstance(n.args[i], gast.Name):
+                        in_shape.add(id(n.args[i]))
+                        shape_uses.add(n.args[i].id)
+        value_uses |= {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)
+                       and id(n) not in in_shape}
+    return shape_uses - value_uses

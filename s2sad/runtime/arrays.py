@@ -252,7 +252,7 @@ def undiff(g: Any, a: Any, n: int = 1, axis: int = -1) -> Any:
         width[axis] = (1, 0)
         before = np.pad(g, width)
         width[axis] = (0, 1)
-        g = np.pad(g, width) - before
+        g = before - np.pad(g, width)
     return g
 
 

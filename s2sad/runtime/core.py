@@ -10,8 +10,29 @@ __all__ = [
     "unbroadcast", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
-    "user_vjp", "user_jvp",
+    "user_vjp", "user_jvp", "shape_of", "Shape",
 ]
+
+
+class Shape:
+    """What the reverse sweep keeps of an array it needs only the shape of."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape: tuple, dtype: Any) -> None:
+        self.shape, self.dtype = shape, dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"Shape({self.shape})"
+
+
+def shape_of(x: Any) -> Any:
+    """Keep an array's shape, not its memory (numbers are kept as they are)."""
+    return Shape(x.shape, x.dtype) if isinstance(x, np.ndarray) else x
 
 
 def stop_gradient(x: Any) -> Any:
@@ -39,7 +60,7 @@ def unbroadcast(g: Any, x: Any) -> Any:
 
 def zeros_like(x: Any) -> Any:
     """A zero adjoint with the structure of ``x`` (float, array, list, dict)."""
-    if isinstance(x, np.ndarray):
+    if isinstance(x, (np.ndarray, Shape)):
         return np.zeros(x.shape, dtype=np.result_type(x.dtype, float))
     if isinstance(x, (list, tuple)):
         return type(x)(zeros_like(v) for v in x)

@@ -202,8 +202,7 @@ def _cumprod_jacobian(a: Any, axis: Any) -> np.ndarray:
     return np.cumprod(m, axis=-1) * (i[None, :] >= i[:, None])
 
 
-def _cumprod_apply(t: Any, a: Any, axis: Any, spec: str) -> Any:
-    shape = np.shape(a)
+def _cumprod_apply(t: Any, a: Any, axis: Any, spec: str, shape: tuple) -> Any:
     ax = -1 if axis is None else axis
     a2 = _float(a).ravel() if axis is None else np.moveaxis(_float(a), ax, -1)
     t2 = np.ravel(t) if axis is None else np.moveaxis(np.asarray(t), ax, -1)
@@ -213,12 +212,12 @@ def _cumprod_apply(t: Any, a: Any, axis: Any, spec: str) -> Any:
 
 def cumprod_adjoint(g: Any, a: Any, axis: Any = None) -> Any:
     """Adjoint of ``np.cumprod(a, axis)`` (O(n^2) per slice, exact with zeros)."""
-    return _cumprod_apply(g, a, axis, "...jk,...k->...j")
+    return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
 
 
 def cumprod_tangent(da: Any, a: Any, axis: Any = None) -> Any:
     """Tangent of ``np.cumprod(a, axis)``."""
-    return _cumprod_apply(da, a, axis, "...jk,...j->...k")
+    return _cumprod_apply(da, a, axis, "...jk,...j->...k", (-1,))
 
 
 def expand_weights(w: Any, a: Any, axis: Any) -> Any:

@@ -1,0 +1,94 @@
+"""Stage 8: tidy the generated function without changing what it computes.
+
+- copy propagation: ``a = b`` outside loops, where ``a`` is assigned only
+  there and ``b`` never again afterwards, is dropped and ``a`` read as ``b``;
+- dead code: assignments of pure values to names nothing reads are dropped
+  (stack pops and calls of unknown functions always stay), to a fixpoint.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from s2sad import runtime
+from s2sad.compiler.primitives import evaluate_ref
+
+_IMPURE_METHODS = {"pop", "append"}
+
+
+def simplify(body: list, namespace: dict, keep: set[str]) -> list:
+    body = _propagate_copies(body, keep)
+    return _drop_dead(body, namespace, keep)
+
+
+def _stores(stmts: list) -> Counter:
+    return Counter(n.id for s in stmts for n in gast.walk(s)
+                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+
+
+def _loads(stmts: list) -> Counter:
+    return Counter(n.id for s in stmts for n in gast.walk(s)
+                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+
+
+def _flatten(stmts: list, in_loop: bool = False):
+    """(statement, enclosing block, inside a loop) in textual order."""
+    for s in stmts:
+        yield s, stmts, in_loop
+        if isinstance(s, gast.If):
+            yield from _flatten(s.body, in_loop)
+            yield from _flatten(s.orelse, in_loop)
+        elif isinstance(s, (gast.For, gast.While)):
+            yield from _flatten(s.body, True)
+
+
+def _propagate_copies(body: list, keep: set[str]) -> list:
+    stores = _stores(body)
+    order = list(_flatten(body))
+    for i, (s, block, in_loop) in enumerate(order):
+        if in_loop or not (isinstance(s, gast.Assign) and isinstance(s.value, gast.Name)):
+            continue
+        a, b = s.targets[0].id, s.value.id
+        if a in keep or stores[a] != 1:
+            continue
+        if any(b == n.id for t, _, _ in order[i + 1:] for n in gast.walk(t)
+               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
+            continue
+        block.remove(s)
+        for t, _, _ in order[i + 1:]:
+            for n in gast.walk(t):
+                if isinstance(n, gast.Name) and n.id == a and isinstance(n.ctx, gast.Load):
+                    n.id = b
+    return body
+
+
+def _pure(value: gast.expr, namespace: dict) -> bool:
+    for n in gast.walk(value):
+        if isinstance(n, gast.Call):
+            if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS:
+                return False
+            fn = evaluate_ref(n.func, namespace)
+            if not _known_pure(fn):
+                return False
+    return True
+
+
+def _known_pure(fn: object) -> bool:
+    if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float):
+        return True
+    module = (getattr(fn, "__module__", None) or "").split(".")[0]
+    return module in ("numpy", "math", "_operator", "operator") or type(fn).__name__ == "ufunc"
+
+
+def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
+    changed = True
+    while changed:
+        loads = _loads(body) + Counter(keep)
+        changed = False
+        for s, block, _ in list(_flatten(body)):
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
+                    s.targets[0].id not in loads and _pure(s.value, namespace):
+                block.remove(s)
+                changed = True
+    return body

@@ -1,0 +1,314 @@
+"""The rows of the rule table test: one or more calls per registered primitive,
+with arguments drawn from each function's domain (seeded, so deterministic).
+
+``R(fn, *args, wrt=..., **kwargs)`` is one call; ``wrt`` lists the positions
+to check (default: every float-valued argument the rule differentiates).
+``binary(fn, mx, my)`` adds the broadcasting cases every binary op must pass:
+equal shapes, (3, 4) & (4,), (3, 1) & (1, 4), scalar & array, array & scalar.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from s2sad import runtime as rt
+
+rng = np.random.default_rng(20240601)
+
+
+def N(*shape: int) -> Any:
+    x = rng.standard_normal(shape)
+    return float(x) if not shape else x
+
+
+def P(*shape: int) -> Any:  # positive, away from 0
+    x = rng.uniform(0.5, 2.0, shape)
+    return float(x) if not shape else x
+
+
+def U(*shape: int) -> Any:  # inside (-1, 1)
+    x = rng.uniform(-0.8, 0.8, shape)
+    return float(x) if not shape else x
+
+
+def G(*shape: int) -> Any:  # above 1
+    x = rng.uniform(1.2, 3.0, shape)
+    return float(x) if not shape else x
+
+
+def H(*shape: int) -> Any:  # inside (0, 1)
+    x = rng.uniform(0.1, 0.9, shape)
+    return float(x) if not shape else x
+
+
+def well(*shape: int) -> np.ndarray:  # well-conditioned n x n matrices: well(batch..., n)
+    n = shape[-1]
+    return rng.standard_normal(shape + (n,)) + n * np.eye(n)
+
+
+def spd(*shape: int) -> np.ndarray:  # symmetric positive definite: spd(batch..., n)
+    a = rng.standard_normal(shape + (shape[-1],))
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def symmetric(x: np.ndarray, r: np.random.Generator) -> np.ndarray:
+    v = r.standard_normal(x.shape)
+    return v + np.swapaxes(v, -1, -2)
+
+
+@dataclass(eq=False)
+class Row:
+    fn: Any
+    args: tuple
+    kwargs: dict
+    wrt: tuple | None = None
+    direction: Callable | None = None  # v = direction(x, rng) instead of normal noise
+    g_none: bool = False  # a tuple/list output's adjoint gets a None entry
+    label: str = field(default="")
+    index: int = 0
+
+
+ROWS: list[Row] = []
+
+
+def R(fn: Any, *args: Any, wrt: tuple | None = None, direction: Callable | None = None,
+      g_none: bool = False, **kwargs: Any) -> None:
+    name = getattr(fn, "__name__", str(fn))
+    ROWS.append(Row(fn, args, kwargs, wrt, direction, g_none, f"{name}-{len(ROWS)}", len(ROWS)))
+
+
+def binary(fn: Any, mx: Callable = N, my: Callable = N) -> None:
+    R(fn, mx(3, 4), my(3, 4))
+    R(fn, mx(3, 4), my(4))
+    R(fn, mx(3, 1), my(1, 4))
+    R(fn, mx(), my(3))
+    R(fn, mx(2, 3), my())
+
+
+def unary(fn: Any, m: Callable = N) -> None:
+    R(fn, m(3, 4))
+    R(fn, m())
+
+
+# ----- operators and builtins -----
+for _f, _mx, _my in [(operator.add, N, N), (operator.sub, N, N), (operator.mul, N, N),
+                     (operator.truediv, N, P), (operator.pow, P, N), (operator.mod, N, P)]:
+    binary(_f, _mx, _my)
+    R(_f, _mx(), _my())
+R(operator.pow, N(3), 2, wrt=(0,))
+R(operator.pow, N(), 3, wrt=(0,))
+R(operator.neg, N(3)); R(operator.neg, N())  # noqa: E702
+R(operator.pos, N(3))
+R(operator.abs, N(3))
+for _a, _b in [((3, 4), (4,)), ((4,), (4, 5)), ((4,), (4,)), ((3, 4), (4, 5)),
+               ((2, 3, 4), (4, 5)), ((2, 1, 3, 4), (5, 4, 2))]:
+    R(operator.matmul, N(*_a), N(*_b))
+    R(np.matmul, N(*_a), N(*_b))
+R(abs, N()); R(abs, N(3))  # noqa: E702
+R(max, 1.5, 0.5); R(max, -1.0, 2.0); R(min, 1.5, 0.5); R(min, -1.0, 2.0)  # noqa: E702
+R(pow, P(), N()); R(pow, P(3), 2.5)  # noqa: E702
+R(sum, [N(3), N(3), N(1)]); R(sum, [N(), N()], N()); R(sum, N(3, 4))  # noqa: E702
+R(float, N()); R(float, N(1)[0:1].reshape(()))  # noqa: E702
+
+# ----- math -----
+for _f, _m in [(math.sqrt, P), (math.exp, N), (math.expm1, N), (math.log, P), (math.log1p, P),
+               (math.log2, P), (math.log10, P), (math.fabs, N), (math.sin, N), (math.cos, N),
+               (math.tan, U), (math.asin, U), (math.acos, U), (math.atan, N), (math.sinh, N),
+               (math.cosh, N), (math.tanh, N), (math.asinh, N), (math.acosh, G), (math.atanh, U),
+               (math.degrees, N), (math.radians, N), (math.erf, N), (math.erfc, N),
+               (math.lgamma, P), (math.gamma, P)]:
+    R(_f, _m())
+if hasattr(math, "cbrt"):
+    R(math.cbrt, N()); R(math.exp2, N())  # noqa: E702
+R(math.log, P(), 2.0 + P())
+R(math.pow, P(), N())
+R(math.copysign, N(), -1.0, wrt=(0,))
+R(math.fmod, P() + 2.0, P())
+R(math.atan2, N(), N())
+R(math.hypot, N(), N()); R(math.hypot, N(), N(), N())  # noqa: E702
+R(math.fsum, [N(), N(), N()])
+
+# ----- numpy elementwise -----
+for _f, _m in [(np.negative, N), (np.positive, N), (np.reciprocal, P), (np.square, N),
+               (np.sqrt, P), (np.cbrt, N), (np.exp, N), (np.exp2, N), (np.expm1, N), (np.log, P),
+               (np.log2, P), (np.log10, P), (np.log1p, P), (np.sin, N), (np.cos, N), (np.tan, U),
+               (np.arcsin, U), (np.arccos, U), (np.arctan, N), (np.sinh, N), (np.cosh, N),
+               (np.tanh, N), (np.arcsinh, N), (np.arccosh, G), (np.arctanh, U), (np.deg2rad, N),
+               (np.radians, N), (np.rad2deg, N), (np.degrees, N), (np.sinc, N),
+               (np.absolute, N), (np.fabs, N), (np.nan_to_num, N), (np.real, N),
+               (np.conjugate, N)]:
+    unary(_f, _m)
+R(np.sinc, np.array([0.0, 0.5, -1.5]))
+for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),
+                     (np.divide, N, P), (np.power, P, N), (np.float_power, P, N),
+                     (np.remainder, N, P), (np.fmod, P, P), (np.logaddexp, N, N),
+                     (np.logaddexp2, N, N), (np.arctan2, N, N), (np.hypot, N, N),
+                     (np.maximum, N, N), (np.minimum, N, N), (np.fmax, N, N), (np.fmin, N, N)]:
+    binary(_f, _mx, _my)
+R(np.power, N(3, 4), 3, wrt=(0,))
+R(np.copysign, N(3, 4), N(4), wrt=(0,))
+R(np.fmax, np.array([1.0, np.nan, 2.0]), np.array([np.nan, 0.5, 3.0]))
+R(np.clip, N(3, 4), -0.5, 0.5, wrt=(0,))
+R(np.clip, N(3, 4), 0.5 * N(4) - 0.5, 0.5 * N(3, 1) + 0.5)
+R(np.clip, N(3, 4), None, 0.3 * N(4))
+R(np.where, N(3, 4) > 0, N(3, 4), N(4), wrt=(1, 2))
+R(np.where, N(3, 1) > 0, N(4), 0.0, wrt=(1,))
+R(np.where, N(4) > 0, 1.0, N(3, 4), wrt=(2,))
+
+# ----- scipy.special -----
+try:
+    import scipy.special as sp
+except ImportError:
+    sp = None
+if sp is not None:
+    for _f, _m in [(sp.expit, N), (sp.logit, H), (sp.erf, N), (sp.erfc, N), (sp.gammaln, P),
+                   (sp.digamma, P), (sp.log_expit, N)]:
+        unary(_f, _m)
+    R(sp.logsumexp, N(3, 4)); R(sp.logsumexp, N(2, 3, 4), axis=(0, 2))  # noqa: E702
+    R(sp.logsumexp, N(3, 4), axis=1, keepdims=True)
+    R(sp.logsumexp, N(3, 4), axis=1, b=P(3, 4), wrt=(0,))
+    for _f in (sp.softmax, sp.log_softmax):
+        R(_f, N(3, 4)); R(_f, N(3, 4), axis=1)  # noqa: E702
+
+# ----- reductions -----
+_nan = np.array([[1.0, np.nan, -0.5], [0.3, 2.0, np.nan]])
+for _f in (np.sum, np.mean, np.prod, np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin,
+           np.var, np.std, np.nansum, np.nanmean):
+    R(_f, N(2, 3, 4))
+    R(_f, N(2, 3, 4), axis=1)
+    R(_f, N(2, 3, 4), axis=(0, 2), keepdims=True)
+    R(_f, [N(), N(), N()])
+for _f in (np.nansum, np.nanmean, np.nanmax, np.nanmin):
+    R(_f, _nan); R(_f, _nan, axis=0)  # noqa: E702
+R(np.sum, [N(3), N(3)], axis=0)
+R(np.mean, [N(2), N(2), N(2)], axis=0)
+R(np.prod, np.array([[1.5, 0.0, 2.0], [0.0, 0.0, 3.0]]), axis=1)
+R(np.prod, np.array([1.5, 0.0, 2.0, -1.0]))
+R(np.var, N(3, 4), ddof=1); R(np.std, N(3, 4), axis=0, ddof=1)  # noqa: E702
+R(np.average, N(3, 4)); R(np.average, N(3, 4), 1)  # noqa: E702
+R(np.average, N(3, 4), None, P(3, 4))
+R(np.average, N(3, 4), 1, P(4))
+R(np.average, N(3, 4), 0, P(3), keepdims=True)
+R(np.cumsum, N(3, 4)); R(np.cumsum, N(3, 4), 1)  # noqa: E702
+R(np.cumprod, N(3, 4)); R(np.cumprod, N(3, 4), axis=0)  # noqa: E702
+R(np.cumprod, np.array([[1.5, 0.0, 2.0, -0.5], [0.5, 2.0, 0.0, 0.0]]), axis=1)
+R(np.diff, N(5)); R(np.diff, N(4, 5), 2, 0)  # noqa: E702
+
+# ----- shapes -----
+_A = N(3, 4)
+R(np.reshape, _A, (2, 6)); R(np.reshape, _A, (6, 2), order="F")  # noqa: E702
+R(rt.reshape_method, _A, 2, 6); R(rt.reshape_method, _A, (6, -1))  # noqa: E702
+R(np.ravel, N(3, 4)); R(np.ravel, N(3, 4), order="F")  # noqa: E702
+R(np.squeeze, N(3, 1, 4)); R(np.squeeze, N(1, 3, 1), axis=0)  # noqa: E702
+R(np.expand_dims, N(3, 4), 1); R(np.expand_dims, N(3), (0, 2))  # noqa: E702
+R(np.atleast_1d, N()); R(np.atleast_2d, N(3)); R(np.atleast_3d, N(3, 4))  # noqa: E702
+R(np.broadcast_to, N(4), (3, 4)); R(np.broadcast_to, N(3, 1), (2, 3, 4))  # noqa: E702
+R(np.transpose, N(3, 4)); R(np.transpose, N(2, 3, 4), (1, 2, 0))  # noqa: E702
+R(rt.transpose_method, N(2, 3, 4)); R(rt.transpose_method, N(2, 3, 4), 1, 2, 0)  # noqa: E702
+R(rt.transpose_method, N(2, 3, 4), (2, 0, 1))
+R(np.matrix_transpose, N(2, 3, 4))
+R(np.swapaxes, N(2, 3, 4), 0, 2)
+R(np.moveaxis, N(2, 3, 4), 0, -1); R(np.moveaxis, N(2, 3, 4), (0, 1), (2, 0))  # noqa: E702
+R(np.flip, N(3, 4)); R(np.flip, N(3, 4), 1); R(np.fliplr, N(3, 4))  # noqa: E702
+R(np.flipud, N(3, 4))
+R(np.rot90, N(3, 4)); R(np.rot90, N(2, 3, 4), 3, (1, 2))  # noqa: E702
+R(np.roll, N(3, 4), 2); R(np.roll, N(3, 4), (1, -1), (0, 1))  # noqa: E702
+R(np.copy, N(3, 4))
+R(np.array, [N(), N(), N()]); R(np.array, [N(3), N(3)]); R(np.array, N(3, 4))  # noqa: E702
+R(np.array, [[N(), N()], [N(), N()]]); R(np.array, (N(2), N(2)))  # noqa: E702
+R(np.asarray, [N(), N()]); R(np.asarray, N(3))  # noqa: E702
+R(np.asanyarray, N(3)); R(np.ascontiguousarray, N(3, 4).T); R(np.float64, N())  # noqa: E702
+R(rt.astype, N(3, 4), np.float64); R(rt.astype, N(), float); R(rt.astype, 3 * N(4), int)  # noqa
+R(rt.item_method, N(3, 4), 5); R(rt.item_method, N(3, 4), 1, 2)  # noqa: E702
+R(rt.item_method, N(1, 1)); R(rt.item_method, N(3, 4), (2, 3))  # noqa: E702
+R(rt.clip_method, N(3, 4), -0.5, 0.5, wrt=(0,))
+R(rt.clip_method, N(3, 4), 0.5 * N(4) - 0.5, 0.5 * N(4) + 0.5)
+R(rt.clip_method, N(3, 4), max=0.2, wrt=(0,))
+
+# ----- joining and splitting -----
+R(np.concatenate, [N(2, 3), N(1, 3), N(3, 3)])
+R(np.concatenate, (N(3, 2), N(3, 1)), axis=1)
+R(np.concatenate, [N(2, 2), N(3)], axis=None)
+R(np.stack, [N(3), N(3)]); R(np.stack, [N(2, 3), N(2, 3)], axis=2)  # noqa: E702
+R(np.stack, [N(), N(), N()])
+R(np.vstack, [N(3), N(2, 3)]); R(np.hstack, [N(2), N(3)])  # noqa: E702
+R(np.hstack, [N(2, 1), N(2, 3)]); R(np.dstack, [N(2, 3), N(2, 3, 2)])  # noqa: E702
+R(np.column_stack, [N(3), N(3, 2)])
+R(np.tile, N(3), 2); R(np.tile, N(2, 3), (2, 1, 3))  # noqa: E702
+R(np.repeat, N(3), 2); R(np.repeat, N(3, 4), [1, 0, 2], 0)  # noqa: E702
+R(np.repeat, N(2, 3), 3, axis=1)
+R(np.pad, N(3, 4), 1); R(np.pad, N(3, 4), ((1, 0), (2, 1)))  # noqa: E702
+R(np.split, N(4, 3), 2); R(np.split, N(3, 5), [1, 3], axis=1, g_none=True)  # noqa: E702
+R(np.array_split, N(7), 3, g_none=True)
+R(np.hsplit, N(3, 4), 2); R(np.vsplit, N(4, 3), [1]); R(np.dsplit, N(2, 2, 4), 2)  # noqa: E702
+if hasattr(np, "unstack"):
+    R(np.unstack, N(3, 4)); R(np.unstack, N(3, 4), axis=1, g_none=True)  # noqa: E702
+
+# ----- selection -----
+R(np.take, N(3, 4), [0, 2, 2], axis=1); R(np.take, N(3, 4), [[0, 5], [5, 11]])  # noqa: E702
+R(np.take, N(5), [1, 7], mode="wrap"); R(np.take, N(3, 4), 2, axis=0)  # noqa: E702
+R(np.take_along_axis, N(3, 4), np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]]), 1)
+R(np.take_along_axis, N(6), np.array([5, 0, 5]), None)
+R(np.sort, N(3, 4)); R(np.sort, N(3, 4), axis=0); R(np.sort, N(3, 4), axis=None)  # noqa: E702
+R(np.bincount, np.array([0, 2, 2, 4]), N(4), wrt=(1,))
+R(np.bincount, np.array([1, 1, 0]), N(3), 5, wrt=(1,))
+
+# ----- products -----
+for _a, _b in [((), (3,)), ((3,), ()), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 5)),
+               ((3, 4), (4, 5)), ((2, 3, 4), (5, 4, 2))]:
+    R(np.dot, N(*_a), N(*_b))
+R(np.vdot, N(3, 2), N(6)); R(np.outer, N(3), N(4)); R(np.outer, N(2, 2), N(3))  # noqa: E702
+for _a, _b in [((4,), (4,)), ((3, 4), (2, 4)), ((2, 3, 4), (4,)), ((), (3,))]:
+    R(np.inner, N(*_a), N(*_b))
+R(np.tensordot, N(2, 3, 4), N(3, 4, 5)); R(np.tensordot, N(3, 4), N(4, 5), 1)  # noqa: E702
+R(np.tensordot, N(3, 2, 4), N(2, 5, 3), ([1, 0], [0, 2])); R(np.tensordot, N(2), N(3), 0)  # noqa
+R(np.kron, N(2, 3), N(3, 2)); R(np.kron, N(3), N(2, 2))  # noqa: E702
+R(np.vecdot, N(3, 4), N(4)); R(np.vecdot, N(3, 4), N(3, 1), axis=0)  # noqa: E702
+for _s, _shapes in [("ij,jk->ik", [(3, 4), (4, 5)]), ("ij,jk", [(3, 4), (4, 5)]),
+                    ("ii->", [(3, 3)]), ("ii->i", [(3, 3)]), ("ij->", [(3, 4)]),
+                    ("ij->j", [(3, 4)]), ("i,i->", [(4,), (4,)]), ("i,j->ij", [(3,), (4,)]),
+                    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("ij,j", [(3, 4), (4,)]),
+                    ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]),
+                    ("i...,i", [(3, 2, 2), (3,)]), ("ij,ij,i->j", [(3, 4), (3, 4), (3,)]),
+                    ("iij->j", [(2, 2, 3)]), ("i,i", [(1,), (3,)])]:
+    R(np.einsum, _s, *[N(*s) for s in _shapes])
+
+# ----- diagonals -----
+R(np.trace, N(3, 3)); R(np.trace, N(3, 4), 1); R(np.trace, N(2, 3, 3), 0, 1, 2)  # noqa: E702
+R(np.diagonal, N(3, 4), -1); R(np.diagonal, N(3, 2, 3), 1, 0, 2)  # noqa: E702
+R(np.diag, N(3)); R(np.diag, N(3), 1); R(np.diag, N(3, 4), -1)  # noqa: E702
+R(np.tril, N(3, 4)); R(np.triu, N(3, 4), 1)  # noqa: E702
+
+# ----- np.linalg -----
+R(np.linalg.inv, well(3)); R(np.linalg.inv, well(2, 3))  # noqa: E702
+R(np.linalg.solve, well(3), N(3)); R(np.linalg.solve, well(3), N(3, 2))  # noqa: E702
+R(np.linalg.solve, well(2, 3), N(3, 2)); R(np.linalg.solve, well(2, 3), N(3))  # noqa
+R(np.linalg.det, well(3)); R(np.linalg.det, well(2, 3))  # noqa: E702
+R(np.linalg.slogdet, well(3)); R(np.linalg.slogdet, well(3), g_none=True)  # noqa: E702
+R(np.linalg.slogdet, -well(2, 3))
+for _x, _kw in [(N(4), {}), (N(3, 4), {}), (N(4), {"ord": 1}), (N(4), {"ord": np.inf}),
+                (N(4), {"ord": -np.inf}), (N(4), {"ord": 3}), (P(4), {"ord": 0.5}),
+                (N(3, 4), {"axis": 1}), (N(3, 4), {"axis": 0, "keepdims": True}),
+                (N(2, 3, 4), {}), (N(3, 4), {"ord": "fro"}), (N(3, 4), {"ord": "nuc"}),
+                (N(3, 4), {"ord": 2}), (N(3, 4), {"ord": -2}), (N(3, 4), {"ord": 1}),
+                (N(3, 4), {"ord": -1}), (N(3, 4), {"ord": np.inf}), (N(3, 4), {"ord": -np.inf}),
+                (N(2, 3, 4), {"ord": "fro", "axis": (1, 2)}),
+                (N(2, 3, 4), {"ord": 1, "axis": (2, 0), "keepdims": True}),
+                (N(3, 4), {"axis": (1,)})]:
+    R(np.linalg.norm, _x, **_kw)
+R(np.linalg.cholesky, spd(3), direction=symmetric)
+R(np.linalg.cholesky, spd(2, 3), direction=symmetric)
+R(np.linalg.cholesky, spd(3), upper=True, direction=symmetric)
+for _n in (0, 1, 3, -2):
+    R(np.linalg.matrix_power, well(3) / 3, _n)
+
+# ----- constructors with differentiable arguments -----
+R(np.full, (3, 4), N(), wrt=(1,)); R(np.full, (3, 4), N(4), wrt=(1,))  # noqa: E702
+R(np.full_like, N(3, 4), N(), wrt=(1,))
+R(np.linspace, N(), N(), 5); R(np.linspace, N(3), N(), 4, False)  # noqa: E702
+R(np.linspace, N(2), N(2), 3, axis=1)
