@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MMAP_THRESHOLD = "131072"
+MMAP_THRESHOLD = "4096"
 
 
 def _status_kib(field: str) -> int:

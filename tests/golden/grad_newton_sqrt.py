@@ -1,0 +1,54 @@
+def grad_newton_sqrt(a):
+    stack = []
+    # line 33: steps = 0
+    steps = 0
+    # line 34: while abs(x * x - a) > 1e-10:
+    mul = a * a
+    sub = mul - a
+    abs_1 = abs(sub)
+    cond = abs_1 > 1e-10
+    cond_1 = cond
+    steps_1 = steps
+    x_1 = a
+    trips = 0
+    while cond_1:
+        trips = trips + 1
+        # line 35: x = 0.5 * (x + a / x)
+        div = a / x_1
+        stack.append((div, x_1))
+        add = x_1 + div
+        x_1 = 0.5 * add
+        # line 36: steps += 1
+        steps_1_new = steps_1 + 1
+        steps_1 = steps_1_new
+        # line 37: if steps > 50:
+        cmp = steps_1 > 50
+        if cmp:
+            # line 38: break
+            stack.append(cmp)
+            break
+        else:
+            # line 34: while abs(x * x - a) > 1e-10:
+            mul_1 = x_1 * x_1
+            sub_1 = mul_1 - a
+            abs_2 = abs(sub_1)
+            cond_1 = abs_2 > 1e-10
+            # line 37: if steps > 50:
+            stack.append(cmp)
+    value = x_1
+    dx_1 = 1.0
+    # adjoint of line 34: while abs(x * x - a) > 1e-10:
+    da = zeros_like(a)
+    for _ in range(trips):
+        # adjoint of line 37: if steps > 50:
+        cmp = stack.pop()
+        # adjoint of line 35: x = 0.5 * (x + a / x)
+        dadd = 0.5 * dx_1
+        dx_1 = dadd
+        ddiv = dadd
+        div, x_1 = stack.pop()
+        da = da + ddiv / x_1
+        dx_1 = dx_1 + -ddiv * div / x_1
+    # adjoint of line 32: x = a
+    da = da + dx_1
+    return value, cast_like(da, a)
