@@ -9,7 +9,7 @@ third and a fourth call:
 - RSS: the resident-set high-water mark during the call minus the RSS just
   before it.  The high-water mark is reset first through
   ``/proc/self/clear_refs`` (Linux); glibc is told to serve every block of
-  128 KiB or more with mmap, so freed arrays leave RSS and do not hide the
+  4 KiB or more with mmap, so freed arrays leave RSS and do not hide the
   next call's allocations.  Where clear_refs is unavailable: ``ru_maxrss``
   after the call minus RSS before it.
 - tracemalloc (numpy-based runners only; numpy reports its array buffers to

@@ -106,6 +106,10 @@ class HandRunner(Runner):
         return _numpy_prepared(problem.hand_grad, args, len(problem.wrt))
 
 
+def _s2sad_warmup(x):
+    return x * x
+
+
 class S2sadRunner(Runner):
     name = "s2sad"
     module = "s2sad"
@@ -114,6 +118,13 @@ class S2sadRunner(Runner):
         reason = super().unavailable()
         if reason is None and not hasattr(importlib.import_module("s2sad"), "grad"):
             reason = "s2sad has no grad yet"
+        if reason is None:  # load s2sad's lazily imported parts outside any measurement
+            import s2sad
+
+            try:
+                s2sad.grad(_s2sad_warmup)(1.0)
+            except Exception as exc:
+                reason = f"s2sad.grad fails on x * x ({type(exc).__name__}: {exc})"
         return reason
 
     def prepare(self, problem, args):

@@ -26,6 +26,8 @@ class Derivative:
     def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False) -> None:
         for attr in ("__module__", "__doc__", "__qualname__"):
             setattr(self, attr, getattr(fn, attr, None))
+        # grad of a grad: forward mode over the generated gradient (forward-over-reverse)
+        self.nested = isinstance(fn, Derivative) and kind in ("grad", "value_and_grad")
         self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
@@ -34,6 +36,7 @@ class Derivative:
     def generated(self, structured: frozenset = frozenset(),
                   scalars: frozenset = frozenset()) -> pipeline.Generated:
         mode = {"grad": "grad", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
+        mode = "jvp" if self.nested else mode
         code = getattr(self.fn, "__code__", None)
         key = (self.fn, code, self.wrt, mode, structured, scalars, len(_USER_RULES))
         if key not in _CACHE:
@@ -72,6 +75,8 @@ class Derivative:
         if self.kind == "jvp":
             return self._jvp(args, kwargs)
         bound = structure.bind_call(self.fn, self.__name__, args, kwargs)
+        if self.nested:
+            return self._forward_over_reverse(bound, args, kwargs)
         gen = self.generated(*self._kinds(bound))
         try:
             value, grads = gen.fn(*args, **kwargs)
@@ -82,6 +87,16 @@ class Derivative:
         grads = grads if self.many or len(self.wrt) > 1 else grads
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
+        return grads if self.kind == "grad" else (value, grads)
+
+    def _forward_over_reverse(self, bound: Any, args: tuple, kwargs: dict) -> Any:
+        from s2sad.jacobians import forward_columns
+        self.generated(*self._kinds(bound))
+        value = self.fn(*args, **kwargs)
+        _check_scalar(self.fn, value)
+        grads = forward_columns(self.fn, self.wrt, tuple(bound.args), bound.kwargs)
+        grads = tuple(g if np.shape(g) else float(g) for g in grads)
+        grads = grads if self.many else grads[0]
         return grads if self.kind == "grad" else (value, grads)
 
     def _vjp(self, args: tuple, kwargs: dict) -> Any:
@@ -134,7 +149,12 @@ def _differentiable(fn: Callable) -> Callable:
     inner = fn.generated()
     name = f"gradient_of_{fn.fn.__name__}"
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
-    text = f"def {name}({params}):\n    return {inner.name}({params})[1]\n"
+    call = f"{inner.name}({params})"
+    if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent
+        code = inner.fn.__code__
+        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+        call = f"{inner.name}({params}, {seed}=1.0)"
+    text = f"def {name}({params}):\n    return {call}[1]\n"
     filename = f"<s2sad {name} #{next(_counter)}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace = {inner.name: inner.fn}

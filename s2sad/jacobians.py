@@ -26,14 +26,15 @@ def _as_array(t: Any, shape: tuple) -> np.ndarray:
     return np.broadcast_to(np.asarray(t, dtype=float), shape)
 
 
-def _forward(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
-             part: Callable = lambda t: t) -> list:
+def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -> list:
+    """One JVP per input element: the Jacobian of ``fn`` for each position."""
     out = []
     for i in positions:
         jvp = api.jvp(fn, wrt=i)
-        columns = [part(jvp(*args, e, **kwargs)[1]) for e in _basis(args[i])]
-        out_shape = np.shape(part(jvp(*args, next(_basis(args[i])), **kwargs)[1]))
-        cols = np.stack([_as_array(c, out_shape) for c in columns], axis=-1)
+        columns = [jvp(*args, e, **kwargs)[1] for e in _basis(args[i])]
+        out_shape = np.shape(columns[0]) if columns else ()
+        cols = np.stack([_as_array(c, out_shape) for c in columns], axis=-1) if columns else \
+            np.zeros(out_shape + (0,))
         out.append(cols.reshape(out_shape + np.shape(args[i])))
     return out
 
@@ -69,7 +70,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto") -> Cal
             n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
             chosen = "forward" if n_in <= int(np.prod(np.shape(value))) else "reverse"
         if chosen == "forward":
-            out = _forward(f, positions, full, bound.kwargs)
+            out = forward_columns(f, positions, full, bound.kwargs)
         else:
             out = _reverse(f, positions, full, bound.kwargs, value)
         out = [o if o.shape else float(o) for o in out]

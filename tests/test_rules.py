@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import importlib
 import math
 import operator
 import warnings
@@ -23,9 +24,19 @@ from typing import Any
 import numpy as np
 import pytest
 
+import helper_rows  # noqa: F401  (adds the rows of the helpers' rules)
 from rule_rows import ROWS, Row
 from s2sad import runtime as rt
-from s2sad.rules import registry
+from s2sad.rules import (
+    helpers,
+    kinds,
+    nondiff,
+    numpy_arrays,
+    numpy_linalg,
+    numpy_ufuncs,
+    operators,
+    registry,
+)
 from s2sad.rules.registry import ATTRIBUTES, JVPS, METHODS, NONDIFF, TEMPLATE_NAMESPACE, VJPS
 
 EPS = 1e-6
@@ -190,8 +201,42 @@ def test_jvp(row: Row, pos: int) -> None:
 
 # ----- coverage of the tables -----
 
-STRUCTURAL = {operator.getitem} | {getattr(rt.core, n) for n in rt.core.__all__}
-OURS = [k for k in set(VJPS) | set(JVPS) if k not in STRUCTURAL]
+class _Recorder(dict):
+    """Stands in for a rule table while the rule modules are re-run: keeps the keys."""
+
+    def __init__(self, keys: set) -> None:
+        super().__init__()
+        self.keys_seen = keys
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.keys_seen.add(key)
+
+    def update(self, items: Any) -> None:  # NONDIFF.update(...)
+        self.keys_seen.update(items)
+
+
+def registered_by(*modules: Any) -> tuple[set, set]:
+    """(keys given rules, keys declared non-differentiable) by re-running ``modules``
+    against recording tables; the real tables are left as they were."""
+    ruled: set = set()
+    nondiff: set = set()
+    saved = registry.VJPS, registry.JVPS, registry.NONDIFF
+    registry.VJPS, registry.JVPS, registry.NONDIFF = (
+        _Recorder(ruled), _Recorder(ruled), _Recorder(nondiff))
+    try:
+        importlib.reload(kinds)
+        for module in modules:
+            importlib.reload(module)
+    finally:
+        registry.VJPS, registry.JVPS, registry.NONDIFF = saved
+        importlib.reload(kinds)
+    return ruled, nondiff
+
+
+# The tables of this suite (structures.py and user rules are checked elsewhere).
+RULED, DECLARED_NONDIFF = registered_by(operators, numpy_ufuncs, numpy_arrays, numpy_linalg,
+                                        nondiff, helpers)
+OURS = sorted(RULED, key=str)
 
 
 def test_every_rule_has_both_modes() -> None:
@@ -214,6 +259,41 @@ def test_methods_and_attributes_are_registered() -> None:
     for table in (METHODS, ATTRIBUTES):
         for name, fn in table.items():
             assert fn in VJPS or fn in NONDIFF, name
+
+
+# Helpers with no rule of their own: a derivative through them is one order too many.
+LEAVES = {rt.sinc_deriv2, rt.prod_others_apply, rt.cumprod_second, rt.norm_curvature,
+          rt.einsum_operands_adjoint, rt.einsum_operands_tangent, rt.einsum_adjoint_tangent,
+          rt.cholesky_adjoint, rt.cholesky_tangent, rt.matrix_power_adjoint,
+          rt.matrix_power_tangent}
+
+
+def called(text: str) -> list[Any]:
+    """The functions a template calls, resolved as the compiler resolves them."""
+    out = []
+    for node in ast.walk(ast.parse(text, mode="eval")):
+        if isinstance(node, ast.Call):
+            try:
+                out.append(eval(compile(ast.Expression(node.func), "<t>", "eval"),  # noqa: S307
+                                {**vars(builtins), **TEMPLATE_NAMESPACE}))
+            except NameError:  # a parameter called as a function: not in rule tables
+                pass
+    return out
+
+
+def test_templates_call_only_differentiable_things() -> None:
+    """Closure: whatever a template calls has rules too (or is a documented leaf), so
+    the generated derivative can be differentiated again."""
+    missing = set()
+    for table in (VJPS, JVPS):
+        for rule in (table[k] for k in OURS):
+            for text in (*rule.templates, rule.vararg_template):
+                if text in (None, "linear"):
+                    continue
+                for fn in called(text):
+                    if fn not in VJPS and fn not in NONDIFF and fn not in LEAVES:
+                        missing.add(getattr(fn, "__name__", str(fn)))
+    assert sorted(missing) == []
 
 
 KNOWN = set(TEMPLATE_NAMESPACE) | set(dir(builtins)) | {"g", "ans", "acc", "i"}

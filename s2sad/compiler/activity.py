@@ -36,7 +36,7 @@ def assignments(node: gast.AST) -> list[gast.Assign]:
 
 
 def local_names(node: gast.FunctionDef) -> set[str]:
-    names = {a.id for a in node.args.args}
+    names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
     names |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
               and isinstance(n.ctx, gast.Store)}
     return names
@@ -98,7 +98,7 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
     floats to a float keeps it a float).
     """
     local = local_names(node)
-    params = {a.id for a in node.args.args}
+    params = {a.id for a in (node.args.args + node.args.kwonlyargs)}
     defs: dict[str, list] = {}
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     from s2sad.compiler.normalize import is_user_function
     func = node.func
+    if norm._method_of_local(node, "pop") and len(node.args) <= 1:
+        return _pop(norm, node)
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
         obj = norm.atom(func.value)
         args, kws = _arguments(norm, node)
@@ -29,12 +31,25 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return gast.Call(func=gast.Attribute(value=obj, attr=func.attr, ctx=gast.Load()),
                          args=args, keywords=kws)
     fn = norm.resolve(func)
+    if fn is dict and not node.args:  # dict(p=a, q=b) is the literal {'p': a, 'q': b}
+        return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
+                                   values=[k.value for k in node.keywords]))
     args, kws = _arguments(norm, node)
     if fn is None:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
     if is_user_function(fn) and registry.lookup_vjp(fn) is None and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=norm.rename_names(func), args=args, keywords=kws)
+
+
+def _pop(norm: Normalizer, node: gast.Call) -> gast.expr:
+    """``xs.pop(i)`` as values: the item, then ``xs`` without it."""
+    xs = norm.name(node.func.value.id)
+    where = norm.atom(node.args[0]) if node.args else const(-1)
+    item = norm.temp(gast.Subscript(value=load(xs), slice=where, ctx=gast.Load()), "item", node)
+    rest = gast.Call(func=load("list_remove"), args=[load(xs), where], keywords=[])
+    norm.emit(assign(xs, rest), node)
+    return item
 
 
 def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
@@ -82,4 +97,29 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     stmts = child.block(body)
     result = stmts.pop()
     norm.out.extend(stmts)
+    # A helper that changes an argument in place (xs.append, x[i] = v) changed the
+    # caller's value: the caller's name takes the helper's final value.
+    for param in _mutated(src.node):
+        arg = bound.arguments.get(param)
+        if isinstance(arg, gast.Name) and arg.id in norm.locals:
+            norm.out.append(assign(arg.id, load(child.name(param)), like=node))
+            norm.out[-1].lineno = node.lineno
     return result.value if isinstance(result, gast.Return) else const(None)
+
+
+def _mutated(node: gast.FunctionDef) -> list[str]:
+    """Parameters the function changes in place."""
+    params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
+    found = set()
+    for n in gast.walk(node):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
+            found.add(n.func.value.id)
+        targets = n.targets if isinstance(n, gast.Assign) else \
+            [n.target] if isinstance(n, gast.AugAssign) else []
+        for t in targets:
+            while isinstance(t, gast.Subscript):
+                t = t.value
+                if isinstance(t, gast.Name):
+                    found.add(t.id)
+    return [p for p in params if p in found]

@@ -103,12 +103,18 @@ class Forward:
         linear_args = [mapping[p] for p, t in zip(rule.sig.params, rule.templates)
                        if t is not None and p in mapping] + (
             list(extra) if rule.vararg_template is not None else [])
+        memo: dict = {}
+        clone = copy.deepcopy(value, memo)
         swap = {}
         for arg in linear_args:
-            if isinstance(arg, gast.Name):
-                swap[arg.id] = load(self.tan(arg.id)) if arg.id in self.varied else \
-                    gast.Call(func=load("zeros_like"), args=[load(arg.id)], keywords=[])
-        return _Swap(swap).visit(copy.deepcopy(value))
+            if id(arg) not in memo:
+                continue
+            if self.is_varied(arg):
+                swap[id(memo[id(arg)])] = load(self.tan(arg.id))
+            else:
+                swap[id(memo[id(arg)])] = gast.Call(func=load("zeros_like"),
+                                                    args=[copy.deepcopy(arg)], keywords=[])
+        return _Swap(swap).visit(clone)
 
     def user_term(self, rule, prim: Prim, v: str) -> gast.expr:
         alias = self.prep.namer.fresh("jvp_" + prim.label.split(".")[-1])
@@ -131,12 +137,15 @@ class Forward:
 
 
 class _Swap(gast.NodeTransformer):
+    """Replace given nodes (by identity) of an expression."""
+
     def __init__(self, swap: dict) -> None:
         self.swap = swap
 
-    def visit_Name(self, node: gast.Name) -> gast.expr:
-        return copy.deepcopy(self.swap.get(node.id, node)) if isinstance(
-            node.ctx, gast.Load) else node
+    def visit(self, node: gast.AST) -> gast.AST:
+        if id(node) in self.swap:
+            return self.swap[id(node)]
+        return super().visit(node)
 
 
 def build(prep: Prepared, wrt: list[str], containers: set[str]) -> tuple[gast.arguments, list]:

@@ -50,7 +50,7 @@ class Normalizer:
 
     @staticmethod
     def _local_names(node: gast.FunctionDef) -> set[str]:
-        names = {a.id for a in node.args.args}
+        names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
         for n in gast.walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 names.add(n.id)
@@ -163,14 +163,6 @@ class Normalizer:
         return isinstance(node, gast.Name) and node.id in self.locals
 
     def stmt_Assign(self, s: gast.Assign) -> None:
-        if self._method_of_local(s.value, "pop") and not s.value.args:
-            xs = self.name(s.value.func.value.id)  # item = xs.pop()
-            item = self.temp(gast.Subscript(value=load(xs), slice=const(-1), ctx=gast.Load()),
-                             "last", s)
-            rest = gast.Slice(lower=None, upper=const(-1), step=None)
-            self.emit(assign(xs, gast.Subscript(value=load(xs), slice=rest, ctx=gast.Load())), s)
-            self.assign_target(s.targets[0], item, s)
-            return
         self.assign_target(s.targets[0], s.value, s)
 
     def assign_target(self, target: gast.expr, value: gast.expr, s: gast.AST) -> None:

@@ -122,7 +122,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
             [s for s in node.body if isinstance(s, (gast.For, gast.While))]):
         value = load(prep.namer.fresh("value"))
         body.append(assign(value.id, result))
-    if mode == "grad" and back:
+    if mode == "grad" and out_active:
         body.append(assign(seed_name, const(1.0)))
     body += back
     grads = [gast.Call(func=load("cast_like"), args=[

@@ -75,9 +75,10 @@ def primitive(value: gast.expr, namespace: dict[str, Any], local: set[str]) -> P
         return Prim(runtime.dict_init, list(value.values), {"keys": gast.Tuple(
             elts=list(value.keys), ctx=gast.Load())})
     if isinstance(value, gast.Call):
-        if _has_local(value.func, local):
-            return Prim(UNKNOWN, list(value.args), {k.arg: k.value for k in value.keywords},
-                        label=_label(value.func))
+        if _has_local(value.func, local):  # a method of a local value, or a local callable
+            receiver = [value.func.value] if isinstance(value.func, gast.Attribute) else []
+            return Prim(UNKNOWN, receiver + list(value.args),
+                        {k.arg: k.value for k in value.keywords}, label=_label(value.func))
         key = evaluate_ref(value.func, namespace)
         return Prim(key, list(value.args), {k.arg: k.value for k in value.keywords},
                     label=_label(value.func))

@@ -132,6 +132,6 @@ class SSA:
 
 def to_ssa(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
     """Rename ``node``'s body in place (see the module docstring)."""
-    params = [a.id for a in node.args.args]
+    params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
     node.body = SSA(namer, params).block(copy.deepcopy(node.body), {p: p for p in params}, False)
     return node

@@ -31,14 +31,13 @@ defjvp(np.nansum, SUM, "np.sum(np.where(np.isnan(a), 0.0, da), axis=axis, keepdi
 defvjp(np.nanmean, SUM, f"{SPREAD} * ~np.isnan(a) / np.sum(~np.isnan(a), axis=axis, keepdims=True)")
 defjvp(np.nanmean, SUM,
        "np.nanmean(np.where(np.isnan(a), np.nan, da), axis=axis, keepdims=keepdims)")
-defvjp(np.average, "a, axis=None, weights=None, returned=False, *, keepdims=False",
-       f"{SPREAD} * average_weights(a, axis, weights)", None,
-       f"reduce_to_weights({SPREAD} * average_dweights(a, axis, weights, ans, keepdims), "
-       "weights, axis)")
-defjvp(np.average, "a, axis=None, weights=None, returned=False, *, keepdims=False",
-       "np.average(da, axis, weights, keepdims=keepdims)", None,
-       "np.sum(expand_weights(dweights, a, axis) * average_dweights(a, axis, weights, ans, "
-       "keepdims), axis=axis, keepdims=keepdims)")
+AVERAGE = "a, axis=None, weights=None, returned=False, *, keepdims=False"
+WSUM = "np.sum(expand_weights(weights, a, axis), axis=axis, keepdims=True)"
+DWEIGHTS = f"(a - repeat_to(ans, a, axis, keepdims)) / {WSUM}"  # d average / d weights
+defvjp(np.average, AVERAGE, f"{SPREAD} * average_weights(a, axis, weights)", None,
+       f"reduce_to_weights({SPREAD} * {DWEIGHTS}, weights, axis)")
+defjvp(np.average, AVERAGE, "np.average(da, axis, weights, keepdims=keepdims)", None,
+       f"np.sum(expand_weights(dweights, a, axis) * {DWEIGHTS}, axis=axis, keepdims=keepdims)")
 
 # ----- products, extrema, spread -----
 defvjp(np.prod, SUM, f"{SPREAD} * prod_others(a, axis)")

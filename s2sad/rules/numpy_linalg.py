@@ -42,7 +42,7 @@ defjvp(np.vecdot, "x1, x2, *, axis=-1", "np.vecdot(dx1, x2, axis=axis)",
 EINSUM = "subscripts, *operands, out=None, optimize=False"
 defvjp(np.einsum, EINSUM, None, varargs="einsum_adjoint(g, subscripts, operands, i)")
 defjvp(np.einsum, EINSUM, None,
-       varargs="np.einsum(subscripts, *replace_at(operands, i, doperands), optimize=optimize)")
+       varargs="einsum_with(subscripts, operands, i, doperands)")
 
 # ----- diagonals and triangles -----
 deflinear(np.trace, "a, offset=0, axis1=0, axis2=1, dtype=None, out=None",
@@ -57,10 +57,12 @@ defvjp(np.linalg.inv, "a", "-np.matrix_transpose(ans) @ g @ np.matrix_transpose(
 defjvp(np.linalg.inv, "a", "-ans @ da @ ans")
 defvjp(np.linalg.solve, "a, b", "solve_lhs_adjoint(g, a, b, ans)", "solve_rhs_adjoint(g, a, b)")
 defjvp(np.linalg.solve, "a, b", "solve_lhs_tangent(da, a, b, ans)", "solve_rhs_tangent(db, a, b)")
-defvjp(np.linalg.det, "a", "det_adjoint(g, a, ans)")
+INV_T = "np.matrix_transpose(np.linalg.inv(a))"
+defvjp(np.linalg.det, "a", f"np.expand_dims(g * ans, (-2, -1)) * {INV_T}")
 defjvp(np.linalg.det, "a", "ans * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)")
-defvjp(np.linalg.slogdet, "a", "slogdet_adjoint(g, a)")
-defjvp(np.linalg.slogdet, "a", "slogdet_tangent(da, a, ans)")
+defvjp(np.linalg.slogdet, "a", f"np.expand_dims(pick_adjoint(g, ans, 1), (-2, -1)) * {INV_T}")
+defjvp(np.linalg.slogdet, "a", "(np.zeros(np.shape(ans[0])), "
+       "np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1))")
 defvjp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
        "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis)")
 defjvp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",

@@ -111,6 +111,6 @@ if sp is not None:
     defscale(sp.logit, "x", "safe_div(g, x * (1 - x))")
     defscale(sp.erf, "x", "g * (2 / np.sqrt(np.pi)) * np.exp(-x**2)")
     defscale(sp.erfc, "x", "-g * (2 / np.sqrt(np.pi)) * np.exp(-x**2)")
-    defscale(sp.gammaln, "x", "g * digamma(x)")
-    defscale(sp.digamma, "x", "g * trigamma(x)")
+    defscale(sp.gammaln, "x", "g * polygamma(0, x)")
+    defscale(sp.digamma, "x", "g * polygamma(1, x)")
     defscale(sp.log_expit, "x", "g * (1 - np.exp(ans))")

@@ -90,8 +90,8 @@ defjvp(math.hypot, "*coordinates", varargs="safe_div(dcoordinates * coordinates[
 # ----- math: special functions -----
 defscale(math.erf, "x", "g * (2 / math.sqrt(math.pi)) * math.exp(-x * x)", broadcast=False)
 defscale(math.erfc, "x", "-g * (2 / math.sqrt(math.pi)) * math.exp(-x * x)", broadcast=False)
-defscale(math.lgamma, "x", "g * digamma(x)", broadcast=False)
-defscale(math.gamma, "x", "g * ans * digamma(x)", broadcast=False)
+defscale(math.lgamma, "x", "g * polygamma(0, x)", broadcast=False)
+defscale(math.gamma, "x", "g * ans * polygamma(0, x)", broadcast=False)
 defvjp(math.fsum, "seq", "spread_to_items(g, seq)")
 defjvp(math.fsum, "seq", "math.fsum(dseq)")
 

@@ -22,6 +22,10 @@ VJPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "g[key
 JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linear", linear=True)
 
 deflinear(runtime.list_append, "xs, v", "list_drop_last(g, xs)", "list_last(g, v)")
+deflinear(runtime.list_remove, "xs, i", "list_insert_zero(g, i, xs)", None)
+deflinear(list, "x", "sequence_adjoint(g, x)")
+deflinear(tuple, "x", "sequence_adjoint(g, x)")
+deflinear(dict, "x", "g")
 
 # ----- helpers that generated code calls: linear, so forward mode (and with it
 # Hessians by forward-over-reverse) goes through a generated gradient -----
@@ -34,4 +38,4 @@ deflinear(runtime.add_at, "acc, x, idx, t", "g", None, None, "g[idx]")
 deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", None)
 deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)
 defjvp(runtime.user_jvp, "t", "dt")
-defnondiff(runtime.stop_gradient, runtime.zeros_like)
+defnondiff(runtime.stop_gradient, runtime.zeros_like, runtime.shape_of)

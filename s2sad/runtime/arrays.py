@@ -18,11 +18,11 @@ from s2sad.runtime.core import unbroadcast
 
 __all__ = [
     "reshape_method", "transpose_method", "item_method", "clip_method", "astype",
-    "dtype_of", "axes_inverse", "item_adjoint", "astype_adjoint", "shaped_like",
-    "array_adjoint", "unconcat", "unstack_like", "hstack_axis", "as_columns",
+    "dtype_of", "axes_inverse", "item_of", "item_adjoint", "astype_adjoint", "shaped_like",
+    "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
     "fill_zeros", "pick_adjoint", "replace_at", "untile", "unrepeat", "untake",
-    "untake_along_axis", "sort_indices", "linspace_adjoint", "spread_to_items", "undiff",
-    "unpad",
+    "untake_along_axis", "sort_indices", "linspace_adjoint", "linspace_spread",
+    "spread_to_items", "undiff", "unpad",
 ]
 
 
@@ -71,6 +71,11 @@ def axes_inverse(axes: Any) -> Any:
     if axes is None or len(axes) == 0 or tuple(axes) == (None,):
         return None
     return tuple(int(i) for i in np.argsort(np.asarray(axes) % len(axes)))
+
+
+def item_of(a: Any, args: tuple) -> Any:
+    """``a.item(*args)`` with the index as one tuple (the adjoint of ``item_adjoint``)."""
+    return item_method(a, *args)
 
 
 def item_adjoint(g: Any, a: Any, args: tuple) -> Any:
@@ -123,6 +128,15 @@ def unconcat(g: Any, arrays: Any, axis: Any = 0,
         shapes = [np.shape(x if lift is None else lift(x)) for x in arrays]
         parts = _pieces(g, [s[axis] for s in shapes], axis)
     return type(arrays)(shaped_like(p, x) for p, x in zip(parts, arrays))
+
+
+def reconcat(parts: Any, t: Any, axis: Any = 0,
+             lift: Callable[[Any], Any] | None = None) -> Any:
+    """Adjoint of :func:`unconcat`: the pieces joined again, shaped like ``t``."""
+    if axis is None:
+        return np.reshape(np.concatenate([np.ravel(p) for p in parts]), np.shape(t))
+    pieces = [np.asarray(p) if lift is None else lift(p) for p in parts]
+    return np.reshape(np.concatenate(pieces, axis=axis), np.shape(t))
 
 
 def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
@@ -233,6 +247,14 @@ def linspace_adjoint(g: Any, start: Any, stop: Any, num: int = 50, endpoint: boo
     t = 1.0 - t if end == 0 else t
     total = np.tensordot(t, np.moveaxis(np.asarray(g), axis, 0), axes=(0, 0))
     return unbroadcast(total, start if end == 0 else stop)
+
+
+def linspace_spread(t: Any, start: Any, stop: Any, num: int = 50, endpoint: bool = True,
+                    axis: int = 0, end: int = 0) -> Any:
+    """Adjoint of :func:`linspace_adjoint`: ``t`` (shaped like ``start`` or ``stop``)
+    spread over the points with the weights of that end point."""
+    t = np.broadcast_to(t, np.broadcast_shapes(np.shape(start), np.shape(stop)))
+    return np.linspace(t * (1 - end), t * end, num, endpoint=endpoint, axis=axis)
 
 
 # ----- sums, differences, padding -----

@@ -10,7 +10,7 @@ __all__ = [
     "unbroadcast", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
-    "user_vjp", "user_jvp", "shape_of", "Shape",
+    "user_vjp", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove", "list_insert_zero",
 ]
 
 
@@ -215,3 +215,22 @@ def user_vjp(rule: Any, g: Any, ans: Any, args: tuple, **kwargs: Any) -> tuple:
 def user_jvp(tangent: Any) -> Any:
     """The output tangent of a ``defjvp`` rule (``None`` means zero)."""
     return 0.0 if tangent is None else tangent
+
+
+def sequence_adjoint(g: Any, x: Any) -> Any:
+    """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind."""
+    if isinstance(x, np.ndarray):
+        return np.asarray(g, dtype=float).reshape(x.shape)
+    return type(x)(g) if isinstance(x, (list, tuple)) else g
+
+
+def list_remove(xs: list, i: int) -> list:
+    """``xs`` without its item ``i`` (what ``xs.pop(i)`` leaves), as a new list."""
+    i = i % len(xs)
+    return xs[:i] + xs[i + 1:]
+
+
+def list_insert_zero(g: list, i: int, xs: list) -> list:
+    """Reverse of ``list_remove``: a zero adjoint back in the removed slot."""
+    i = i % len(xs)
+    return [*g[:i], zeros_like(xs[i]), *g[i:]]

@@ -16,10 +16,10 @@ import numpy as np
 __all__ = [
     "repeat_to", "safe_mul", "safe_div", "broadcast_like",
     "pow_dbase", "pow_dexp", "max_share", "min_share", "fmax_share", "fmin_share",
-    "clip_mask", "sinc_deriv", "log_of_base", "digamma", "trigamma",
-    "reduced_size", "centered", "prod_others", "extremum_share", "reverse_cumsum",
-    "cumprod_adjoint", "cumprod_tangent", "average_weights", "average_dweights",
-    "expand_weights", "reduce_to_weights", "lse_weights",
+    "clip_mask", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
+    "reduced_size", "centered", "prod_others", "prod_others_apply", "extremum_share",
+    "reverse_cumsum", "cumprod_adjoint", "cumprod_tangent", "cumprod_second",
+    "average_weights", "expand_weights", "reduce_to_weights", "lse_weights",
 ]
 
 
@@ -115,10 +115,20 @@ def clip_mask(a: Any, lo: Any, hi: Any) -> Any:
 
 
 def sinc_deriv(x: Any) -> Any:
-    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, and 0 at x == 0."""
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x; its Taylor series near 0 (exact at 0)."""
     x = _float(x)
-    safe = np.where(x == 0, 1.0, x)
-    return _scalar(np.where(x == 0, 0.0, (np.cos(np.pi * safe) - np.sinc(safe)) / safe))
+    far = np.where(np.abs(x) < 1e-3, 1.0, x)
+    series = -np.pi ** 2 * x / 3 + np.pi ** 4 * x ** 3 / 30
+    return _scalar(np.where(np.abs(x) < 1e-3, series, (np.cos(np.pi * far) - np.sinc(far)) / far))
+
+
+def sinc_deriv2(x: Any) -> Any:
+    """d^2 sinc(x)/dx^2 = (-pi sin(pi x) - 2 sinc'(x)) / x; its Taylor series near 0."""
+    x = _float(x)
+    far = np.where(np.abs(x) < 1e-3, 1.0, x)
+    series = -np.pi ** 2 / 3 + np.pi ** 4 * x ** 2 / 10
+    r = (-np.pi * np.sin(np.pi * far) - 2 * sinc_deriv(far)) / far
+    return _scalar(np.where(np.abs(x) < 1e-3, series, r))
 
 
 def log_of_base(base: Any) -> Any:
@@ -126,16 +136,11 @@ def log_of_base(base: Any) -> Any:
     return 1.0 if base is None else np.log(base)
 
 
-def digamma(x: Any) -> Any:
-    """The derivative of ``gammaln`` (needs scipy; imported only when used)."""
-    from scipy.special import digamma as psi
-    return psi(x)
-
-
-def trigamma(x: Any) -> Any:
-    """The derivative of ``digamma`` (needs scipy; imported only when used)."""
-    from scipy.special import polygamma
-    return polygamma(1, x)
+def polygamma(n: Any, x: Any) -> Any:
+    """The n-th derivative of digamma: ``gammaln`` has derivative ``polygamma(0, x)``
+    (needs scipy, imported only when used)."""
+    from scipy.special import polygamma as psi_n
+    return _scalar(psi_n(n, x))
 
 
 # ----- reductions -----
@@ -180,6 +185,23 @@ def prod_others(a: Any, axis: Any = None) -> Any:
     return np.moveaxis(out, range(a.ndim - len(axes), a.ndim), axes)
 
 
+def prod_others_apply(t: Any, a: Any, axis: Any = None) -> Any:
+    """``M t`` per group, ``M[j, k] = d prod_others_k / d a_j`` (symmetric, 0 on the
+    diagonal): the derivative of :func:`prod_others`, in either mode."""
+    flat, axes = _last(a, axis)
+    tf, _ = _last(t, axis)
+    n = flat.shape[-1]
+    m = np.array(np.broadcast_to(flat[..., None, None, :], flat.shape[:-1] + (n, n, n)))
+    i = np.arange(n)
+    m[..., i, :, i] = 1.0
+    m[..., :, i, i] = 1.0
+    pair = np.prod(m, axis=-1) * (i[:, None] != i[None, :])
+    r = np.einsum("...jk,...k->...j", pair, tf)
+    a = np.asarray(a)
+    moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
+    return np.moveaxis(r.reshape(moved_shape), range(a.ndim - len(axes), a.ndim), axes)
+
+
 def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Weights of a max/min reduction: 1/count on the elements equal to it, else 0."""
     hit = np.equal(a, repeat_to(ans, a, axis, keepdims))
@@ -208,6 +230,35 @@ def _cumprod_apply(t: Any, a: Any, axis: Any, spec: str, shape: tuple) -> Any:
     t2 = np.ravel(t) if axis is None else np.moveaxis(np.asarray(t), ax, -1)
     r = np.einsum(spec, _cumprod_jacobian(a2, axis), t2)
     return np.reshape(r, shape) if axis is None else np.moveaxis(r, -1, ax)
+
+
+def _cumprod_curvature(a: np.ndarray) -> np.ndarray:
+    """``C[..., j, m, k] = d^2 cumprod_k / d a_j d a_m`` along the last axis."""
+    n = a.shape[-1]
+    c = np.array(np.broadcast_to(a[..., None, None, :], a.shape[:-1] + (n, n, n)))
+    i = np.arange(n)
+    c[..., i, :, i] = 1.0
+    c[..., :, i, i] = 1.0
+    keep = (i[:, None, None] != i[None, :, None]) & (i[None, None, :] >= i[:, None, None]) \
+        & (i[None, None, :] >= i[None, :, None])
+    return np.cumprod(c, axis=-1) * keep
+
+
+def cumprod_second(t: Any, u: Any, a: Any, axis: Any = None, adjoint: bool = True) -> Any:
+    """Second derivative of ``np.cumprod(a, axis)`` contracted with ``t`` and ``u``:
+    ``adjoint=True`` gives the derivative of ``cumprod_adjoint(t, a)`` along ``u``
+    (either mode: the contraction is symmetric in ``j, m``), ``False`` that of
+    ``cumprod_tangent(t, a)`` along ``u``; or its adjoint when ``u`` is the output's."""
+    shape = np.shape(a)
+    ax = -1 if axis is None else axis
+    def last(v: Any) -> np.ndarray:
+        return np.ravel(v) if axis is None else np.moveaxis(np.asarray(v), ax, -1)
+    c = _cumprod_curvature(last(_float(a)))
+    if adjoint:  # (H(t) u)_j = sum_{m,k} C[j,m,k] t_k u_m
+        r = np.einsum("...jmk,...k,...m->...j", c, last(t), last(u))
+        return np.reshape(r, shape) if axis is None else np.moveaxis(r, -1, ax)
+    r = np.einsum("...jmk,...j,...m->...k", c, last(t), last(u))
+    return r if axis is None else np.moveaxis(r, -1, ax)
 
 
 def cumprod_adjoint(g: Any, a: Any, axis: Any = None) -> Any:
@@ -242,12 +293,6 @@ def average_weights(a: Any, axis: Any = None, weights: Any = None) -> Any:
     """d np.average(a, axis, weights) / da: the normalized weights, ``a``'s shape."""
     w = np.ones(np.shape(a)) if weights is None else expand_weights(weights, a, axis)
     return w / np.sum(w, axis=axis, keepdims=True)
-
-
-def average_dweights(a: Any, axis: Any, weights: Any, ans: Any, keepdims: bool) -> Any:
-    """d np.average / d(weights broadcast to ``a``): ``(a - ans) / sum(weights)``."""
-    w = expand_weights(weights, a, axis)
-    return (a - repeat_to(ans, a, axis, keepdims)) / np.sum(w, axis=axis, keepdims=True)
 
 
 def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,

@@ -1,0 +1,147 @@
+"""The reverse pass of an executed graph (:func:`s2sad.graph`).
+
+Why a pass of its own: the graph shows the adjoint of every intermediate
+value, which generated derivative code keeps in locals that loops overwrite.
+Evaluating the same rule templates that the generated code is built from
+(:mod:`s2sad.rules`) on the values recorded during the forward run, step by
+step in reverse, gives exactly those numbers: the first contribution to an
+adjoint sets it, later ones add (fan-out sums), an ``acc`` template replaces it.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import templates
+from s2sad.compiler.primitives import Prim
+from s2sad.rules import registry
+
+if TYPE_CHECKING:
+    from s2sad.graph import Node
+
+
+@dataclass(eq=False)
+class Step:
+    """A recorded assignment: its node, primitive, and the values it read."""
+
+    node: Node
+    prim: Prim | None
+    reads: dict[str, Any]
+    arg_nodes: dict[str, Node]
+    group: int | None = None  # the truncated loop this hidden step belongs to
+
+
+def compile_node(node: gast.AST, mode: str) -> Any:
+    """Compile a core-form expression (``eval``) or statement (``exec``) as it is."""
+    wrapper = gast.Expression(body=node) if mode == "eval" else gast.Module(
+        body=[node], type_ignores=[])
+    tree = ast.fix_missing_locations(gast.gast_to_ast(wrapper))
+    return compile(tree, "<s2sad graph>", mode)
+
+
+@lru_cache(maxsize=1024)
+def _template(text: str) -> Any:
+    return compile(text, "<s2sad rule>", "eval")
+
+
+def _seed(value: Any) -> Any:
+    """d output / d output: ones shaped like the output (1.0 for a scalar)."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_seed(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _seed(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return np.ones(value.shape, dtype=np.result_type(value.dtype, float))
+    return 1.0
+
+
+def _zero(value: Any) -> Any:
+    """The adjoint of a value the output does not depend on: 0, or ``None`` if not real."""
+    real = (float, complex, np.inexact, list, tuple, dict)
+    if isinstance(value, real) or (isinstance(value, np.ndarray)
+                                   and np.issubdtype(value.dtype, np.inexact)):
+        return runtime.zeros_like(value)
+    return None
+
+
+class Backward:
+    """Adjoints of every recorded node, from the rule templates of :mod:`s2sad.rules`.
+
+    Why templates and not a generated derivative: the graph needs the adjoint
+    of every intermediate value, which generated code keeps in locals that
+    loops overwrite; evaluating the same templates on the recorded values,
+    step by step in reverse, gives exactly those numbers.
+    """
+
+    def __init__(self, namespace: dict[str, Any], notes: list[str]) -> None:
+        self.namespace, self.notes = namespace, notes
+        self.globals = dict(registry.TEMPLATE_NAMESPACE)
+        self.adj: dict[Node, Any] = {}
+
+    def run(self, steps: list[Step], inputs: list[Node], out: Node) -> None:
+        self.adj[out] = _seed(out.value)
+        if np.ndim(out.value) != 0 or isinstance(out.value, (list, tuple, dict)):
+            self.notes.append("the output is not a scalar: adjoints are those of the sum "
+                              "of its entries")
+        for step in reversed(steps):
+            g = self.adj.get(step.node)
+            if g is not None and step.prim is not None:
+                self.step(step, g)
+        for node in inputs + [s.node for s in steps]:
+            node.adjoint = self.adj[node] if node in self.adj else _zero(node.value)
+
+    def give(self, parent: Node, value: Any, replaces: bool) -> None:
+        if replaces or parent not in self.adj:
+            self.adj[parent] = value
+        else:
+            self.adj[parent] = runtime.add_grads(self.adj[parent], value)
+
+    def value(self, expr: gast.expr, step: Step) -> Any:
+        return eval(compile_node(expr, "eval"), self.namespace, dict(step.reads))  # noqa: S307
+
+    def step(self, step: Step, g: Any) -> None:
+        prim = step.prim
+        args = [a for a in prim.args + list(prim.keywords.values())
+                if isinstance(a, gast.Name) and a.id in step.arg_nodes]
+        if not args or registry.is_nondiff(prim.key):
+            return
+        rule = registry.lookup_vjp(prim.key)
+        if rule is None:
+            self.notes.append(f"line {step.node.line}: no reverse rule for {step.node.op}; "
+                              f"adjoints stop at {step.node.name}")
+        elif rule.user is not None:
+            self.user_rule(rule, step, g)
+        else:
+            self.templates(rule, step, g)
+
+    def user_rule(self, rule: registry.Rule, step: Step, g: Any) -> None:
+        prim = step.prim
+        cots = runtime.user_vjp(rule.user, g, step.node.value,
+                                tuple(self.value(a, step) for a in prim.args),
+                                **{k: self.value(v, step) for k, v in prim.keywords.items()})
+        for arg, cot in zip(prim.args, cots):
+            if isinstance(arg, gast.Name) and arg.id in step.arg_nodes:
+                self.give(step.arg_nodes[arg.id], cot, False)
+
+    def templates(self, rule: registry.Rule, step: Step, g: Any) -> None:
+        mapping, extra = templates.rule_mapping(rule, step.prim)
+        env = {p: self.value(e, step) for p, e in mapping.items()}
+        env.update(g=g, ans=step.node.value)
+        pairs = [(mapping.get(p), t, {}) for p, t in zip(rule.sig.params, rule.templates)]
+        if rule.vararg_template is not None:
+            pairs += [(a, rule.vararg_template, {"i": i}) for i, a in enumerate(extra)]
+        for arg, text, more in pairs:
+            if text is None or not isinstance(arg, gast.Name) or arg.id not in step.arg_nodes:
+                continue
+            parent = step.arg_nodes[arg.id]
+            replaces = templates.uses(text, "acc")
+            if replaces:
+                more = {**more, "acc": runtime.fresh(self.adj.get(parent))}
+            self.give(parent, eval(_template(text), self.globals, {**env, **more}),  # noqa: S307
+                      replaces)

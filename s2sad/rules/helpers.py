@@ -1,0 +1,157 @@
+"""Rules for the runtime helpers that rule templates call, so a generated
+derivative can be differentiated again (``hessian`` is forward over reverse,
+``grad(grad(f))`` reverse over reverse).
+
+Most helpers are linear in the adjoint they are given, and their reverse rule
+is the map they transpose: ``repeat_to`` <-> ``sum``, ``unconcat`` <->
+``concatenate``, ``matmul_lhs_adjoint(t, a, b)`` <-> ``t @ b``.  Bilinear ones
+(``matmul_lhs_adjoint`` is linear in ``t`` and in ``b``) get one term each.
+
+Leaves: these helpers have no rule, so a derivative of order three through
+the primitive that uses them stops with a clear "no rule" error:
+``sinc_deriv2``, ``prod_others_apply``, ``cumprod_second``, ``norm_curvature``,
+``einsum_operands_adjoint``, ``einsum_operands_tangent``,
+``einsum_adjoint_tangent``, and the second order already for ``cholesky``
+and ``matrix_power`` (``cholesky_*``, ``matrix_power_*``).
+"""
+from s2sad import runtime as rt
+from s2sad.rules.kinds import defscale
+from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp
+
+# ----- NaN-safe arithmetic and elementwise partials -----
+defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(g, t)")
+defscale(rt.safe_div, "t, den", "safe_div(g, den)", "-safe_div(g * ans, den)")
+deflinear(rt.broadcast_like, "t, like", "unbroadcast(g, t)", None)
+defscale(rt.pow_dbase, "x, y", "safe_mul(g, safe_mul(y, pow_dbase(x, y - 1)))",
+         "safe_mul(g, np.power(x, y - 1) + safe_mul(y, pow_dexp(x, np.power(x, y - 1))))")
+defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0))")
+defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
+defscale(rt.log_of_base, "base", "safe_div(g, base)")
+defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
+defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
+           rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis)
+
+# ----- reductions -----
+deflinear(rt.repeat_to, "t, x, axis=None, keepdims=False",
+          "np.reshape(np.sum(g, axis=axis, keepdims=keepdims), np.shape(t))", None)
+deflinear(rt.centered, "a, axis=None", "centered(g, axis)")
+deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), np.shape(t))",
+          None)
+defvjp(rt.prod_others, "a, axis=None", "prod_others_apply(g, a, axis)")
+defjvp(rt.prod_others, "a, axis=None", "prod_others_apply(da, a, axis)")
+defvjp(rt.cumprod_adjoint, "t, a, axis=None",
+       "cumprod_tangent(g, a, axis)", "cumprod_second(t, g, a, axis, True)")
+defjvp(rt.cumprod_adjoint, "t, a, axis=None",
+       "cumprod_adjoint(dt, a, axis)", "cumprod_second(t, da, a, axis, True)")
+defvjp(rt.cumprod_tangent, "t, a, axis=None",
+       "cumprod_adjoint(g, a, axis)", "cumprod_second(g, t, a, axis, True)")
+defjvp(rt.cumprod_tangent, "t, a, axis=None",
+       "cumprod_tangent(dt, a, axis)", "cumprod_second(t, da, a, axis, False)")
+WSUM = "np.sum(expand_weights(weights, a, axis), axis=axis, keepdims=True)"
+defvjp(rt.average_weights, "a, axis=None, weights=None", None, None,
+       f"reduce_to_weights((g - np.sum(g * ans, axis=axis, keepdims=True)) / {WSUM}, "
+       "weights, axis)")
+defjvp(rt.average_weights, "a, axis=None, weights=None", None, None,
+       "(expand_weights(dweights, a, axis) - ans * np.sum(expand_weights(dweights, a, axis), "
+       f"axis=axis, keepdims=True)) / {WSUM}")
+deflinear(rt.expand_weights, "w, a, axis", "reduce_to_weights(g, w, axis)", None)
+deflinear(rt.reduce_to_weights, "full, w, axis", "expand_weights(g, full, axis)", None)
+LSE = "a, lse, axis=None, keepdims=False, b=None"
+defvjp(rt.lse_weights, LSE, "unbroadcast(g * ans, a)",
+       "-np.sum(g * ans, axis=axis, keepdims=keepdims)", None, None,
+       "unbroadcast(g * np.exp(a - repeat_to(lse, a, axis, keepdims)), b)")
+defjvp(rt.lse_weights, LSE, "da * ans", "-repeat_to(dlse, a, axis, keepdims) * ans", None, None,
+       "db * np.exp(a - repeat_to(lse, a, axis, keepdims))")
+
+# ----- shapes and selection: the adjoint of an adjoint is the forward map -----
+deflinear(rt.shaped_like, "t, x", "shaped_like(g, t)", None)
+deflinear(rt.array_adjoint, "t, obj", "np.reshape(np.asarray(g, dtype=float), np.shape(t))", None)
+deflinear(rt.unconcat, "t, arrays, axis=0, lift=None", "reconcat(g, t, axis, lift)", None)
+deflinear(rt.reconcat, "parts, t, axis=0, lift=None", "unconcat(g, parts, axis, lift)", None)
+deflinear(rt.unstack_like, "t, arrays, axis=0", "np.stack(fill_zeros(g, arrays), axis)", None)
+deflinear(rt.as_columns, "x", "np.reshape(g, np.shape(x))")
+deflinear(rt.fill_zeros, "parts, like", "g", None)
+deflinear(rt.pick_adjoint, "t, like, k", "replace_at(fill_zeros(None, like), k, g)", None)
+deflinear(rt.replace_at, "seq, k, v", "replace_at(g, k, zeros_like(v))", None, "g[k]")
+deflinear(rt.item_adjoint, "t, a, args", "item_of(g, args)", None)
+deflinear(rt.item_of, "a, args", "item_adjoint(g, a, args)", None)
+deflinear(rt.astype_adjoint, "t, x, dtype", "astype_adjoint(g, t, dtype)", None)
+deflinear(rt.untile, "t, a, reps", "np.reshape(np.tile(g, reps), np.shape(t))", None)
+deflinear(rt.unrepeat, "t, a, repeats, axis=None", "np.repeat(g, repeats, axis)", None)
+deflinear(rt.untake, "t, a, indices, axis=None, mode='raise'",
+          "np.take(g, indices, axis, mode=mode)", None)
+deflinear(rt.untake_along_axis, "t, arr, indices, axis=-1",
+          "np.take_along_axis(g, indices, axis=axis)", None)
+deflinear(rt.spread_to_items, "t, iterable", "broadcast_like(sum(g), t)", None)
+deflinear(rt.undiff, "t, a, n=1, axis=-1", "np.diff(g, n, axis)", None)
+deflinear(rt.unpad, "t, array, pad_width", "np.pad(g, pad_width)", None)
+LINSPACE = "t, start, stop, num=50, endpoint=True, axis=0, end=0"
+deflinear(rt.linspace_adjoint, LINSPACE,
+          "linspace_spread(g, start, stop, num, endpoint, axis, end)", None, None)
+deflinear(rt.linspace_spread, LINSPACE,
+          "linspace_adjoint(g, start, stop, num, endpoint, axis, end)", None, None)
+deflinear(rt.undiagonal, "t, a, offset=0, axis1=0, axis2=1",
+          "np.diagonal(g, offset, axis1, axis2)", None)
+deflinear(rt.untrace, "t, a, offset=0, axis1=0, axis2=1", "np.trace(g, offset, axis1, axis2)",
+          None)
+deflinear(rt.diag_adjoint, "t, v, k=0", "np.diag(g, k)", None)
+
+# ----- products: bilinear in the adjoint and the other operand -----
+for _lhs, _rhs, _prod in [("dot_lhs_adjoint", "dot_rhs_adjoint", "np.dot"),
+                          ("matmul_lhs_adjoint", "matmul_rhs_adjoint", "np.matmul"),
+                          ("inner_lhs_adjoint", "inner_rhs_adjoint", "np.inner"),
+                          ("kron_lhs_adjoint", "kron_rhs_adjoint", "np.kron")]:
+    defvjp(getattr(rt, _lhs), "t, a, b", f"{_prod}(g, b)", None, f"{_rhs}(t, g, b)")
+    defjvp(getattr(rt, _lhs), "t, a, b", f"{_lhs}(dt, a, b)", None, f"{_lhs}(t, a, db)")
+    defvjp(getattr(rt, _rhs), "t, a, b", f"{_prod}(a, g)", f"{_lhs}(t, a, g)")
+    defjvp(getattr(rt, _rhs), "t, a, b", f"{_rhs}(dt, a, b)", f"{_rhs}(t, da, b)")
+TDOT = "t, a, b, axes=2"
+defvjp(rt.tensordot_lhs_adjoint, TDOT,
+       "np.tensordot(g, b, axes)", None, "tensordot_rhs_adjoint(t, g, b, axes)")
+defjvp(rt.tensordot_lhs_adjoint, TDOT,
+       "tensordot_lhs_adjoint(dt, a, b, axes)", None, "tensordot_lhs_adjoint(t, a, db, axes)")
+defvjp(rt.tensordot_rhs_adjoint, TDOT,
+       "np.tensordot(a, g, axes)", "tensordot_lhs_adjoint(t, a, g, axes)")
+defjvp(rt.tensordot_rhs_adjoint, TDOT,
+       "tensordot_rhs_adjoint(dt, a, b, axes)", "tensordot_rhs_adjoint(t, da, b, axes)")
+
+# ----- einsum: multilinear in the adjoint and the other operands -----
+EADJ = "t, subscripts, operands, k"
+defvjp(rt.einsum_adjoint, EADJ, "einsum_with(subscripts, operands, k, g)", None,
+       "einsum_operands_adjoint(t, subscripts, replace_at(operands, k, g), k)")
+defjvp(rt.einsum_adjoint, EADJ, "einsum_adjoint(dt, subscripts, operands, k)", None,
+       "einsum_adjoint_tangent(t, subscripts, operands, k, doperands)")
+EWITH = "subscripts, operands, k, v"
+defvjp(rt.einsum_with, EWITH, None,
+       "einsum_operands_adjoint(g, subscripts, replace_at(operands, k, v), k)", None,
+       "einsum_adjoint(g, subscripts, operands, k)")
+defjvp(rt.einsum_with, EWITH, None,
+       "einsum_operands_tangent(subscripts, replace_at(operands, k, v), k, doperands)", None,
+       "einsum_with(subscripts, operands, k, dv)")
+
+# ----- solve: x = S(b) = a^-1 b, its adjoint S^T, and their derivatives in a -----
+AT = "np.matrix_transpose(a)"
+ST_T = f"solve_rhs_tangent(t, {AT}, b)"  # a^-T t, not summed over broadcast axes
+defvjp(rt.solve_rhs_tangent, "e, a, b",
+       "solve_rhs_adjoint(g, a, b)", "solve_lhs_adjoint(g, a, b, ans)")
+defjvp(rt.solve_rhs_tangent, "e, a, b",
+       "solve_rhs_tangent(de, a, b)", "solve_lhs_tangent(da, a, b, ans)")
+defvjp(rt.solve_lhs_tangent, "e, a, b, x", "solve_lhs_adjoint(g, a, b, x)",
+       "solve_lhs_adjoint(g, a, b, ans)", None,
+       f"-matmul_rhs_adjoint(solve_rhs_tangent(g, {AT}, b), e, x)")
+defjvp(rt.solve_lhs_tangent, "e, a, b, x", "solve_lhs_tangent(de, a, b, x)",
+       "solve_lhs_tangent(da, a, b, ans)", None, "solve_lhs_tangent(e, a, b, dx)")
+defvjp(rt.solve_rhs_adjoint, "t, a, b", "solve_rhs_tangent(g, a, b)",
+       "solve_lhs_adjoint(t, a, b, solve_rhs_tangent(g, a, b))")
+defjvp(rt.solve_rhs_adjoint, "t, a, b", "solve_rhs_adjoint(dt, a, b)",
+       f"unbroadcast(solve_lhs_tangent(np.matrix_transpose(da), {AT}, b, {ST_T}), b)")
+defvjp(rt.solve_lhs_adjoint, "t, a, b, x", "solve_lhs_tangent(g, a, b, x)",
+       "solve_lhs_adjoint(t, a, b, solve_lhs_tangent(g, a, b, x))", None,
+       f"-matmul_rhs_adjoint({ST_T}, g, x)")
+defjvp(rt.solve_lhs_adjoint, "t, a, b, x", "solve_lhs_adjoint(dt, a, b, x)",
+       f"-matmul_lhs_adjoint(solve_lhs_tangent(np.matrix_transpose(da), {AT}, b, {ST_T}), a, x)",
+       None, "solve_lhs_adjoint(t, a, b, dx)")
+
+# ----- norm -----
+defvjp(rt.norm_partial, "x, ord=None, axis=None", "norm_curvature(g, x, ord, axis)")
+defjvp(rt.norm_partial, "x, ord=None, axis=None", "norm_curvature(dx, x, ord, axis)")

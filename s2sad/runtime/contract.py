@@ -1,0 +1,219 @@
+"""Helpers for products: ``dot``, ``matmul``, ``tensordot``, ``inner``, ``kron``
+and ``einsum``, in all their shapes (vectors, matrices, batched and broadcast
+stacks).  Each ``*_lhs_adjoint`` / ``*_rhs_adjoint`` is the transpose of the
+product as a linear map of one operand; the rules for these helpers (for
+derivatives of derivatives) are products again.
+"""
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import numpy as np
+
+from s2sad.runtime.arrays import shaped_like
+from s2sad.runtime.core import unbroadcast
+
+__all__ = [
+    "dot_lhs_adjoint", "dot_rhs_adjoint", "matmul_lhs_adjoint", "matmul_rhs_adjoint",
+    "tensordot_lhs_adjoint", "tensordot_rhs_adjoint", "inner_lhs_adjoint",
+    "inner_rhs_adjoint", "kron_lhs_adjoint", "kron_rhs_adjoint", "einsum_adjoint",
+    "einsum_with", "einsum_operands_adjoint", "einsum_operands_tangent",
+    "einsum_adjoint_tangent",
+]
+
+_T = np.matrix_transpose
+
+
+# ----- dot, matmul, tensordot, inner, kron -----
+
+def dot_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``a`` in ``np.dot(a, b)``."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if a.ndim == 0 or b.ndim == 0:
+        return unbroadcast(g * b, a)
+    if b.ndim == 1:
+        return g[..., None] * b
+    p, q = a.ndim, b.ndim
+    return np.tensordot(g, b, axes=(list(range(p - 1, g.ndim)), [*range(q - 2), q - 1]))
+
+
+def dot_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``b`` in ``np.dot(a, b)``."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if a.ndim == 0 or b.ndim == 0:
+        return unbroadcast(g * a, b)
+    lead = list(range(a.ndim - 1))
+    r = np.tensordot(a, g, axes=(lead, lead))
+    return r if b.ndim == 1 else np.moveaxis(r, 0, -2)
+
+
+def _as_matrices(g: Any, a: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Promote 1-D matmul operands (and the output adjoint) to matrices."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if b.ndim == 1:
+        b, g = b[:, None], g[..., None]
+    if a.ndim == 1:
+        a, g = a[None, :], np.expand_dims(g, -2)
+    return g, a, b
+
+
+def matmul_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``a`` in ``a @ b``: ``g @ b^T`` summed over broadcast batch axes."""
+    g2, a2, b2 = _as_matrices(g, a, b)
+    return np.reshape(unbroadcast(g2 @ _T(b2), a2), np.shape(a))
+
+
+def matmul_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``b`` in ``a @ b``: ``a^T @ g`` summed over broadcast batch axes."""
+    g2, a2, b2 = _as_matrices(g, a, b)
+    return np.reshape(unbroadcast(_T(a2) @ g2, b2), np.shape(b))
+
+
+def _tensordot_axes(axes: Any, na: int, nb: int) -> tuple[list[int], list[int]]:
+    if isinstance(axes, (int, np.integer)):
+        return list(range(na - axes, na)), list(range(axes))
+    ax_a, ax_b = ([x] if isinstance(x, (int, np.integer)) else list(x) for x in axes)
+    return [i % na for i in ax_a], [j % nb for j in ax_b]
+
+
+def tensordot_lhs_adjoint(g: Any, a: Any, b: Any, axes: Any = 2) -> Any:
+    """Adjoint of ``a`` in ``np.tensordot(a, b, axes)``."""
+    ax_a, ax_b = _tensordot_axes(axes, np.ndim(a), np.ndim(b))
+    free_a = [i for i in range(np.ndim(a)) if i not in ax_a]
+    free_b = [j for j in range(np.ndim(b)) if j not in ax_b]
+    r = np.tensordot(g, b, axes=(list(range(len(free_a), np.ndim(g))), free_b))
+    order = free_a + [ax_a[ax_b.index(j)] for j in sorted(ax_b)]
+    return np.transpose(r, np.argsort(order))
+
+
+def tensordot_rhs_adjoint(g: Any, a: Any, b: Any, axes: Any = 2) -> Any:
+    """Adjoint of ``b`` in ``np.tensordot(a, b, axes)``."""
+    ax_a, ax_b = _tensordot_axes(axes, np.ndim(a), np.ndim(b))
+    free_a = [i for i in range(np.ndim(a)) if i not in ax_a]
+    free_b = [j for j in range(np.ndim(b)) if j not in ax_b]
+    r = np.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
+    order = [ax_b[ax_a.index(i)] for i in sorted(ax_a)] + free_b
+    return np.transpose(r, np.argsort(order))
+
+
+def inner_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``a`` in ``np.inner(a, b)`` (a contraction of the last axes)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(np.multiply(g, b), a)
+    return tensordot_lhs_adjoint(g, a, b, ([-1], [-1]))
+
+
+def inner_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``b`` in ``np.inner(a, b)``."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(np.multiply(g, a), b)
+    return tensordot_rhs_adjoint(g, a, b, ([-1], [-1]))
+
+
+def _kron_parts(g: Any, a: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``g`` split as ``(m0, p0, m1, p1, ...)``, with ``a`` and ``b`` padded to one ndim."""
+    d = max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (d - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (d - np.ndim(b)) + np.shape(b)
+    g = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
+    return g, np.reshape(a, sa), np.reshape(b, sb), d
+
+
+def kron_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``a`` in ``np.kron(a, b)``."""
+    g, a2, b2, d = _kron_parts(g, a, b)
+    la, lb = string.ascii_letters[:d], string.ascii_letters[d:2 * d]
+    gs = "".join(x + y for x, y in zip(la, lb))
+    return shaped_like(np.einsum(f"{gs},{lb}->{la}", g, b2), a)
+
+
+def kron_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    """Adjoint of ``b`` in ``np.kron(a, b)``."""
+    g, a2, b2, d = _kron_parts(g, a, b)
+    la, lb = string.ascii_letters[:d], string.ascii_letters[d:2 * d]
+    gs = "".join(x + y for x, y in zip(la, lb))
+    return shaped_like(np.einsum(f"{gs},{la}->{lb}", g, a2), b)
+
+
+# ----- einsum -----
+
+def _einsum_parse(subscripts: str, operands: Any) -> tuple[list[str], str, list[str]]:
+    """Explicit per-operand and output subscripts, ``...`` spelled out in letters."""
+    subs = subscripts.replace(" ", "")
+    ins, out = subs.split("->") if "->" in subs else (subs, None)
+    ins = ins.split(",")
+    spare = [c for c in string.ascii_letters if c not in subs]
+    n_ell = max([np.ndim(op) - len(s.replace("...", "")) for s, op in zip(ins, operands)
+                 if "..." in s], default=0)
+    ell, spare = "".join(spare[:n_ell]), spare[n_ell:]
+    ins = [s.replace("...", ell[n_ell - (np.ndim(op) - len(s.replace("...", ""))):])
+           for s, op in zip(ins, operands)]
+    if out is None:
+        letters = "".join(ins)
+        out = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1
+                                   and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return ins, out, spare
+
+
+def einsum_adjoint(g: Any, subscripts: str, operands: Any, k: int) -> Any:
+    """Adjoint of operand ``k`` of ``np.einsum(subscripts, *operands)``: an einsum of
+    ``g`` with the other operands, to operand ``k``'s subscripts (repeated letters
+    write a diagonal; letters only ``k`` has, and broadcast size-1 axes, handled)."""
+    ins, out, spare = _einsum_parse(subscripts, operands)
+    shape = np.shape(operands[k])
+    sizes: dict[str, int] = {}
+    for s, op in zip(ins, operands):
+        for c, n in zip(s, np.shape(op)):
+            sizes[c] = max(sizes.get(c, 1), n)
+    mine = [spare.pop() if n == 1 and sizes[c] > 1 else c for c, n in zip(ins[k], shape)]
+    others = [s for j, s in enumerate(ins) if j != k]
+    rest = [op for j, op in enumerate(operands) if j != k]
+    uniq = list(dict.fromkeys(mine))
+    seen = set(out).union(*others)
+    avail = [c for c in uniq if c in seen]
+    r = np.einsum(",".join([out, *others]) + "->" + "".join(avail), g, *rest)
+    for i, c in enumerate(uniq):
+        if c not in avail:
+            r = np.expand_dims(r, i)
+    size = dict(zip(mine, shape))
+    r = np.broadcast_to(r, [size[c] for c in uniq])
+    if len(uniq) == len(mine):
+        return shaped_like(np.array(r, dtype=float), operands[k])
+    full = np.zeros(shape)
+    np.einsum(f"{''.join(mine)}->{''.join(uniq)}", full)[...] = r
+    return full
+
+
+def _replace(seq: Any, k: int, v: Any) -> list:
+    out = list(seq)
+    out[k] = v
+    return out
+
+
+def einsum_with(subscripts: str, operands: Any, k: int, v: Any) -> Any:
+    """``np.einsum(subscripts, *operands)`` with operand ``k`` replaced by ``v``
+    (the forward term of operand ``k``)."""
+    return np.einsum(subscripts, *_replace(operands, k, v))
+
+
+def einsum_operands_adjoint(g: Any, subscripts: str, operands: Any, skip: int) -> tuple:
+    """Adjoints of every operand but ``skip`` (which gets zeros) for output adjoint ``g``."""
+    return tuple(np.zeros(np.shape(op)) if j == skip else einsum_adjoint(g, subscripts, operands, j)
+                 for j, op in enumerate(operands))
+
+
+def einsum_operands_tangent(subscripts: str, operands: Any, skip: int, tangents: Any) -> Any:
+    """Tangent of the einsum along every operand's tangent but ``skip``'s."""
+    terms = [einsum_with(subscripts, operands, j, t) for j, t in enumerate(tangents)
+             if j != skip and t is not None]
+    return sum(terms) if terms else np.zeros(np.shape(np.einsum(subscripts, *operands)))
+
+
+def einsum_adjoint_tangent(t: Any, subscripts: str, operands: Any, k: int, tangents: Any) -> Any:
+    """Tangent of ``einsum_adjoint(t, subscripts, operands, k)`` along the operands'."""
+    terms = [einsum_adjoint(t, subscripts, _replace(operands, j, d), k)
+             for j, d in enumerate(tangents) if j != k and d is not None]
+    return sum(terms) if terms else np.zeros(np.shape(operands[k]))

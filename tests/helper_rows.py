@@ -1,0 +1,112 @@
+"""Rows for the rules of the runtime helpers (what second derivatives go
+through): each helper is called as a rule template calls it, ``t`` standing
+for the adjoint or tangent it is given."""
+from __future__ import annotations
+
+import numpy as np
+
+from rule_rows import N, P, R, well
+from s2sad import runtime as rt
+
+# ----- NaN-safe arithmetic and partials -----
+R(rt.safe_mul, N(3, 4), N(4)); R(rt.safe_mul, N(), N(3))  # noqa: E702
+R(rt.safe_div, N(3, 4), P(4)); R(rt.safe_div, N(3), P())  # noqa: E702
+R(rt.broadcast_like, N(4), N(3, 4), wrt=(0,)); R(rt.broadcast_like, N(), N(3), wrt=(0,))  # noqa
+R(rt.pow_dbase, P(3, 4), N(4)); R(rt.pow_dbase, P(3), 2.5)  # noqa: E702
+R(rt.pow_dexp, P(3, 4), N(3, 4))
+R(rt.sinc_deriv, N(3, 4)); R(rt.sinc_deriv, np.array([0.0, 0.7, -1.2]))  # noqa: E702
+R(rt.log_of_base, 2.0 + P())
+R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702
+
+# ----- reductions -----
+R(rt.repeat_to, N(2, 4), N(2, 3, 4), 1, wrt=(0,))
+R(rt.repeat_to, N(1, 3, 1), N(2, 3, 4), (0, 2), True, wrt=(0,))
+R(rt.repeat_to, N(), N(3, 4), wrt=(0,))
+R(rt.centered, N(3, 4), 1); R(rt.centered, N(3, 4))  # noqa: E702
+R(rt.reverse_cumsum, N(3, 4), N(3, 4), 1, wrt=(0,)); R(rt.reverse_cumsum, N(12), N(3, 4), wrt=(0,))  # noqa
+R(rt.prod_others, N(3, 4), 1); R(rt.prod_others, N(2, 3, 4), (0, 2))  # noqa: E702
+R(rt.prod_others, np.array([[1.5, 0.0, 2.0], [0.0, 0.0, 3.0]]), 1)
+_z = np.array([[1.5, 0.0, 2.0, -0.5], [0.5, 2.0, -1.0, 0.7]])
+R(rt.cumprod_adjoint, N(2, 4), _z, 1); R(rt.cumprod_adjoint, N(8), N(2, 4))  # noqa: E702
+R(rt.cumprod_tangent, N(2, 4), _z, 1); R(rt.cumprod_tangent, N(2, 4), N(2, 4))  # noqa: E702
+R(rt.average_weights, N(3, 4), 1, P(4), wrt=(2,))
+R(rt.average_weights, N(3, 4), None, P(3, 4), wrt=(2,))
+R(rt.expand_weights, P(4), N(3, 4), 1, wrt=(0,))
+R(rt.reduce_to_weights, N(3, 4), P(4), 1, wrt=(0,))
+R(rt.lse_weights, N(3, 4), N(3), 1)
+R(rt.lse_weights, N(3, 4), N(1, 4), 0, True, P(3, 4))
+
+# ----- shapes and selection -----
+R(rt.shaped_like, N(3, 4), N(12), wrt=(0,)); R(rt.shaped_like, N(1), 2.0, wrt=(0,))  # noqa
+R(rt.array_adjoint, N(3), [N(), N(), N()], wrt=(0,))
+R(rt.array_adjoint, N(2, 3), [N(3), N(3)], wrt=(0,))
+R(rt.unconcat, N(5, 3), [N(2, 3), N(3, 3)], wrt=(0,))
+R(rt.unconcat, N(3, 3), [N(3), N(2, 3)], 0, np.atleast_2d, wrt=(0,))
+R(rt.unconcat, N(7), [N(2, 2), N(3)], None, wrt=(0,))
+R(rt.reconcat, [N(2, 3), N(3, 3)], N(5, 3), wrt=(0,))
+R(rt.reconcat, [N(3), N(2, 3)], N(3, 3), 0, np.atleast_2d, wrt=(0,))
+R(rt.reconcat, [N(2, 2), N(3)], N(7), None, wrt=(0,))
+R(rt.unstack_like, N(2, 3), [N(3), N(3)], wrt=(0,))
+R(rt.unstack_like, N(3, 2), [N(3), N(3)], 1, wrt=(0,))
+R(rt.as_columns, N(3)); R(rt.as_columns, N(3, 2))  # noqa: E702
+R(rt.fill_zeros, [N(2), N(3)], [N(2), N(3)], wrt=(0,))
+R(rt.pick_adjoint, (N(2), N(3)), (N(2), N(3)), 1, wrt=(0,))
+R(rt.replace_at, (N(2), N(3)), 0, N(2))
+R(rt.item_adjoint, N(), N(3, 4), (5,), wrt=(0,)); R(rt.item_adjoint, N(), N(3, 4), (1, 2), wrt=(0,))  # noqa
+R(rt.item_of, N(3, 4), (1, 2)); R(rt.item_of, N(3, 4), (7,))  # noqa: E702
+R(rt.astype_adjoint, N(3, 4), N(3, 4), np.float64, wrt=(0,))
+R(rt.astype_adjoint, N(3, 4), N(3, 4), int, wrt=(0,))
+R(rt.untile, N(2, 6), N(3), (2, 2), wrt=(0,))
+R(rt.unrepeat, N(6), N(3), 2, wrt=(0,)); R(rt.unrepeat, N(3, 4), N(3, 4), [1, 0, 2], 0, wrt=(0,))  # noqa
+R(rt.untake, N(3, 3), N(3, 4), [0, 2, 2], 1, wrt=(0,))
+R(rt.untake, N(2), N(5), [1, 7], None, "wrap", wrt=(0,))
+R(rt.untake_along_axis, N(3, 3), N(3, 4), np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]]), 1, wrt=(0,))
+R(rt.untake_along_axis, N(3), N(6), np.array([5, 0, 5]), None, wrt=(0,))
+R(rt.spread_to_items, N(3), [N(3), N(1)], wrt=(0,)); R(rt.spread_to_items, N(4), N(3, 4), wrt=(0,))  # noqa
+R(rt.undiff, N(4), N(5), wrt=(0,)); R(rt.undiff, N(2, 5), N(4, 5), 2, 0, wrt=(0,))  # noqa: E702
+R(rt.unpad, N(5, 6), N(3, 4), 1, wrt=(0,))
+R(rt.linspace_adjoint, N(5), N(), N(), 5, True, 0, 0, wrt=(0,))
+R(rt.linspace_adjoint, N(4, 3), N(3), N(), 4, False, 0, 1, wrt=(0,))
+R(rt.linspace_spread, N(), N(3), N(), 4, False, 0, 1, wrt=(0,))
+R(rt.linspace_spread, N(3), N(3), N(), 5, True, 0, 0, wrt=(0,))
+R(rt.undiagonal, N(3), N(3, 4), wrt=(0,)); R(rt.undiagonal, N(2, 2), N(3, 2, 3), 1, 0, 2, wrt=(0,))  # noqa
+R(rt.untrace, N(), N(3, 4), 1, wrt=(0,)); R(rt.untrace, N(2), N(2, 3, 3), 0, 1, 2, wrt=(0,))  # noqa
+R(rt.diag_adjoint, N(4, 4), N(3), 1, wrt=(0,)); R(rt.diag_adjoint, N(2), N(3, 4), -1, wrt=(0,))  # noqa
+
+# ----- products -----
+for _lhs, _rhs, _cases in [
+        (rt.matmul_lhs_adjoint, rt.matmul_rhs_adjoint,
+         [((3, 5), (3, 4), (4, 5)), ((3,), (3, 4), (4,)), ((5,), (4,), (4, 5)), ((), (4,), (4,)),
+          ((2, 3, 5), (2, 3, 4), (4, 5))]),
+        (rt.dot_lhs_adjoint, rt.dot_rhs_adjoint,
+         [((3, 5), (3, 4), (4, 5)), ((3,), (), (3,)), ((3,), (3, 4), (4,))]),
+        (rt.inner_lhs_adjoint, rt.inner_rhs_adjoint, [((3, 2), (3, 4), (2, 4)), ((), (4,), (4,))]),
+        (rt.kron_lhs_adjoint, rt.kron_rhs_adjoint, [((6, 6), (2, 3), (3, 2)), ((6,), (3,), (2,))]),
+        (rt.tensordot_lhs_adjoint, rt.tensordot_rhs_adjoint, [((2, 5), (2, 3, 4), (3, 4, 5))])]:
+    for _t, _a, _b in _cases:
+        R(_lhs, N(*_t), N(*_a), N(*_b), wrt=(0, 2))
+        R(_rhs, N(*_t), N(*_a), N(*_b), wrt=(0, 1))
+R(rt.tensordot_lhs_adjoint, N(3, 5), N(3, 4), N(4, 5), 1, wrt=(0, 2))
+R(rt.tensordot_rhs_adjoint, N(3, 5), N(3, 4), N(4, 5), 1, wrt=(0, 1))
+
+# ----- einsum -----
+R(rt.einsum_adjoint, N(3, 5), "ij,jk->ik", (N(3, 4), N(4, 5)), 0, wrt=(0, 2))
+R(rt.einsum_adjoint, N(3), "ii->i", (N(3, 3),), 0, wrt=(0,))
+R(rt.einsum_adjoint, N(4), "ij,ij,i->j", (N(3, 4), N(3, 4), N(3)), 1, wrt=(0, 2))
+R(rt.einsum_with, "ij,jk->ik", (N(3, 4), N(4, 5)), 1, N(4, 5), wrt=(1, 3))
+R(rt.einsum_with, "ij,ij,i->j", (N(3, 4), N(3, 4), N(3)), 2, N(3), wrt=(1, 3))
+
+# ----- solve -----
+for _b, _x in [((3,), (3,)), ((3, 2), (3, 2))]:
+    R(rt.solve_rhs_tangent, N(*_b), well(3), N(*_b))
+    R(rt.solve_lhs_tangent, N(3, 3), well(3), N(*_b), N(*_x))
+    R(rt.solve_rhs_adjoint, N(*_x), well(3), N(*_b))
+    R(rt.solve_lhs_adjoint, N(*_x), well(3), N(*_b), N(*_x))
+R(rt.solve_rhs_adjoint, N(2, 3, 2), well(2, 3), N(3, 2))
+R(rt.solve_lhs_adjoint, N(2, 3, 2), well(2, 3), N(3, 2), N(2, 3, 2))
+
+# ----- norm -----
+R(rt.norm_partial, N(4)); R(rt.norm_partial, N(3, 4), None, 1)  # noqa: E702
+R(rt.norm_partial, N(4), 3); R(rt.norm_partial, P(4), 0.5); R(rt.norm_partial, N(4), 1)  # noqa
+R(rt.norm_partial, N(3, 4), "fro"); R(rt.norm_partial, N(2, 3, 4), "fro", (1, 2))  # noqa: E702
+R(rt.norm_partial, N(2, 3, 4))

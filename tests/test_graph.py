@@ -1,0 +1,338 @@
+"""``s2sad.graph``: static and executed graphs, values, adjoints, and drawings.
+
+Adjoints are checked against hand-derived numbers and against ``s2sad.grad``,
+so the picture agrees with the generated derivative.
+"""
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.graph_render import _dot_text, _mermaid_text, fmt
+from s2sad.rules import registry
+
+
+def seeds(x, y):
+    a = x + y
+    return a * x
+
+
+def fan_out(x):
+    a = x * x
+    b = a + x
+    return a * b
+
+
+def accumulate(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x * i
+    return s
+
+
+def nested(x):
+    s = x
+    for _i in range(2):
+        for j in range(3):
+            s = s * x + j
+    return s
+
+
+def branch(x):
+    if x > 0.0:
+        y = x * x
+    else:
+        y = -x
+    return y * 3.0
+
+
+def doubling(x):
+    while x < 10.0:
+        x = x * 2.0
+    return x
+
+
+def stops(x):
+    s = x
+    for _i in range(10):
+        s = s * 1.5
+        if s > 5.0:
+            break
+    return s
+
+
+def vector(x):
+    y = np.sin(x) * x[0]
+    return y @ x
+
+
+def as_list(x):
+    ys = [x, x * 2.0]
+    total = 0.0
+    for y in ys:
+        total = total + y
+    return total
+
+
+def recip(x):
+    y = x - 1.0
+    return 1.0 / y
+
+
+def cube(x):
+    return x ** 3
+
+
+def uses_rule(x):
+    return cube(x) + x
+
+
+# ------------------------------------------------------------ the seeds' example
+
+def test_seeds_example_values_and_adjoints() -> None:
+    g = s2sad.graph(seeds, 3.0, 2.0)
+    assert [n.name for n in g.inputs] == ["x", "y"]
+    assert g.node("a").value == 5.0
+    assert g.outputs[0].value == 15.0
+    assert g["x"].adjoint == 8.0  # 3 through a, plus 5 directly
+    assert g["y"].adjoint == 3.0
+    assert g["a"].adjoint == 3.0
+    assert g.outputs[0].adjoint == 1.0
+    assert g["a"].op == "add" and g.outputs[0].op == "mul"
+    assert g["a"].line == seeds.__code__.co_firstlineno + 1
+    assert g.executed and not g.truncated
+
+
+def test_parents_and_children_are_nodes_and_agree() -> None:
+    g = s2sad.graph(seeds, 3.0, 2.0)
+    x, a, out = g["x"], g["a"], g.outputs[0]
+    assert a.parents == [x, g["y"]]
+    assert set(map(id, x.children)) == {id(a), id(out)}
+    for n in g.nodes:
+        for p in n.parents:
+            assert n in p.children
+            assert g.nodes.index(p) < g.nodes.index(n)  # topological order
+
+
+def test_fan_out_sums() -> None:
+    x = 1.5
+    g = s2sad.graph(fan_out, x)
+    a, b = x * x, x * x + x
+    assert g["a"].adjoint == pytest.approx(b + a)  # through the product and through b
+    assert g["x"].adjoint == pytest.approx((b + a) * 2 * x + a)
+    assert g["x"].adjoint == pytest.approx(s2sad.grad(fan_out)(x))
+    assert len(g["a"].children) == 2
+
+
+def test_unknown_node_is_a_clear_key_error() -> None:
+    with pytest.raises(KeyError, match="no node 'zz'"):
+        s2sad.graph(seeds, 3.0, 2.0).node("zz")
+
+
+# ------------------------------------------------------------ control flow
+
+def test_loop_shows_each_iteration() -> None:
+    g = s2sad.graph(accumulate, 2.0, 3)
+    names = [n.name for n in g.nodes]
+    for k in range(3):
+        assert any(name.endswith(f"@{k}") for name in names)
+    assert g.outputs[0].value == 2.0 * (0 + 1 + 2)
+    assert g["x"].adjoint == pytest.approx(0 + 1 + 2)
+    assert g["n"].adjoint is None  # an int: no derivative drawn
+    chain = [n for n in g.nodes if n.op == "add"]
+    assert len(chain) == 3
+    assert chain[1] in chain[2].parents  # iteration 2 reads iteration 1
+
+
+def test_nested_loops_name_both_counters() -> None:
+    g = s2sad.graph(nested, 1.1)
+    assert any(n.name.endswith("@1.2") for n in g.nodes)
+    assert g["x"].adjoint == pytest.approx(s2sad.grad(nested)(1.1))
+
+
+@pytest.mark.parametrize("x", [2.0, -2.0])
+def test_branch_shows_only_the_branch_taken(x: float) -> None:
+    g = s2sad.graph(branch, x)
+    ops = [n.op for n in g.nodes]
+    assert ("mul" in ops[:3] or "neg" in ops) and len(g.nodes) == 4
+    assert ("neg" in ops) == (x < 0)
+    assert g["x"].adjoint == pytest.approx(6 * x if x > 0 else -3.0)
+
+
+def test_while_and_break() -> None:
+    g = s2sad.graph(doubling, 1.5)
+    assert g.outputs[0].value == 12.0
+    assert g["x"].adjoint == pytest.approx(8.0)
+    g = s2sad.graph(stops, 1.0)
+    assert g.outputs[0].value == pytest.approx(1.5 ** 4)
+    assert g["x"].adjoint == pytest.approx(s2sad.grad(stops)(1.0))
+
+
+def test_long_loops_are_truncated_and_say_so() -> None:
+    g = s2sad.graph(accumulate, 2.0, 100, max_loop_nodes=10)
+    assert g.truncated
+    assert any("showing 10 nodes" in note for note in g.notes)
+    stand_in = [n for n in g.nodes if n.op == "truncated"]
+    assert len(stand_in) == 1 and stand_in[0].name.startswith("... ")
+    assert g.outputs[0].op == "add" and g.outputs[0].value == 2.0 * sum(range(100))
+    assert stand_in[0] in g.outputs[0].parents
+    assert g["x"].adjoint == pytest.approx(sum(range(100)))
+    assert len(g.nodes) < 20
+
+
+def test_lists_and_getitem() -> None:
+    g = s2sad.graph(as_list, 1.5)
+    assert g.outputs[0].value == pytest.approx(4.5)
+    assert g["x"].adjoint == pytest.approx(3.0)
+    assert "getitem" in [n.op for n in g.nodes]
+
+
+def test_arrays_match_grad() -> None:
+    x = np.array([0.3, -1.2, 2.0])
+    g = s2sad.graph(vector, x)
+    np.testing.assert_allclose(g["x"].adjoint, s2sad.grad(vector)(x))
+    assert g.outputs[0].value == pytest.approx(vector(x))
+    assert "np.sin" in [n.op for n in g.nodes]
+
+
+def test_user_rule_is_used() -> None:
+    calls = []
+
+    def cube_vjp(g, ans, x):
+        calls.append(x)
+        return (3.0 * g * x ** 2,)
+
+    s2sad.defvjp(cube)(cube_vjp)
+    try:
+        g = s2sad.graph(uses_rule, 2.0)
+    finally:
+        registry.VJPS.pop(cube)  # leave the tables as the other tests expect them
+    assert g["x"].adjoint == pytest.approx(3 * 4.0 + 1)
+    assert calls == [2.0]
+
+
+def test_non_scalar_output_adjoints_are_of_the_sum() -> None:
+    g = s2sad.graph(lambda x: x * 2.0, np.ones(3))
+    np.testing.assert_allclose(g.inputs[0].adjoint, [2.0, 2.0, 2.0])
+    assert any("not a scalar" in note for note in g.notes)
+
+
+def test_errors_inside_the_run_name_the_line() -> None:
+    with pytest.raises(ZeroDivisionError) as info:
+        s2sad.graph(recip, 1.0)
+    assert info.value.s2sad_where.endswith(f":{recip.__code__.co_firstlineno + 2}")
+
+
+def test_wrt_marks_inputs() -> None:
+    g = s2sad.graph(seeds, 3.0, 2.0, wrt="y")
+    assert g.wrt == [g["y"]]
+    assert "y (input, wrt)" in g.to_mermaid()
+    with pytest.raises(s2sad.DifferentiationError, match="wrt='z'"):
+        s2sad.graph(seeds, wrt="z")
+
+
+# ------------------------------------------------------------ the static graph
+
+def test_static_graph_of_straight_code() -> None:
+    g = s2sad.graph(seeds)
+    assert not g.executed
+    assert [(n.name, n.op) for n in g.nodes] == [
+        ("x", "input"), ("y", "input"), ("a", "add"), ("mul", "mul")]
+    assert g.outputs == [g["mul"]]
+    assert all(n.value is None and n.adjoint is None for n in g.nodes)
+    assert g["mul"].line == seeds.__code__.co_firstlineno + 2
+
+
+def test_static_graph_of_a_loop_has_a_back_edge() -> None:
+    g = s2sad.graph(accumulate)
+    assert "phi" in [n.op for n in g.nodes]
+    assert len(g.back_edges) == 1
+    parent, child = g.back_edges[0]
+    assert child.op == "phi" and parent.op == "add"
+    for n in g.nodes:
+        for p in n.parents:
+            if (p, n) not in g.back_edges:
+                assert g.nodes.index(p) < g.nodes.index(n)
+
+
+def test_static_graph_of_a_branch_joins_without_back_edges() -> None:
+    g = s2sad.graph(branch)
+    assert g.back_edges == []
+    phi = [n for n in g.nodes if n.op == "phi"]
+    assert len(phi) == 1 and len(phi[0].parents) == 2
+
+
+# ------------------------------------------------------------ drawings
+
+NODE_LINE = re.compile(r'^    n\d+(\(\[|\[)"[^"]*"(\]\)|\])$')
+EDGE_LINE = re.compile(r"^    n\d+ (-->|-\. next iteration \.->) n\d+$")
+
+
+def check_mermaid(text: str) -> None:
+    lines = text.splitlines()
+    assert lines[0] == "flowchart TD"
+    for line in lines[1:]:
+        assert (line.startswith("    %%") or NODE_LINE.match(line) or EDGE_LINE.match(line)
+                or line.startswith("    classDef ") or line.startswith("    class ")), line
+
+
+@pytest.mark.parametrize("make", [
+    lambda: s2sad.graph(seeds, 3.0, 2.0),
+    lambda: s2sad.graph(accumulate),
+    lambda: s2sad.graph(accumulate, 2.0, 50, max_loop_nodes=6),
+    lambda: s2sad.graph(vector, np.arange(5.0)),
+])
+def test_mermaid_is_well_formed(make) -> None:
+    check_mermaid(make().to_mermaid())
+
+
+def test_mermaid_labels_carry_values_and_adjoints() -> None:
+    text = s2sad.graph(seeds, 3.0, 2.0).to_mermaid()
+    assert 'x (input, wrt)<br/>value 3<br/>adjoint 8"' in text
+    assert "a = add<br/>line" in text
+    assert "value 15" in text
+    assert " -. next iteration .-> " in s2sad.graph(accumulate).to_mermaid()
+
+
+def test_escaping() -> None:
+    assert _mermaid_text('say "hi" <b> #1 `x`') == \
+        "say #quot;hi#quot; #lt;b#gt; #35;1 #96;x#96;"
+    assert _dot_text('a "b" \\ c\nd') == 'a \\"b\\" \\\\ c\\nd'
+
+
+def test_number_formatting_is_compact() -> None:
+    assert fmt(3.0) == "3"
+    assert fmt(math.pi) == "3.142"
+    assert fmt(7) == "7"
+    assert fmt(np.arange(6.0).reshape(2, 3)) == "(2, 3) [0, 1, 2, ...]"
+    assert fmt(np.float64(0.5)) == "0.5"
+    assert fmt([1.0, 2.0]) == "list [1, 2]"
+    assert fmt(None) == "None"
+
+
+def test_dot_is_well_formed() -> None:
+    text = s2sad.graph(seeds, 3.0, 2.0).to_dot()
+    assert text.startswith('digraph "seeds" {') and text.rstrip().endswith("}")
+    assert 'label="x (input, wrt)\\nvalue 3\\nadjoint 8"' in text
+    assert "n0 -> n2;" in text
+    assert "peripheries=2" in text
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz dot is not installed")
+@pytest.mark.parametrize("make", [
+    lambda: s2sad.graph(seeds, 3.0, 2.0),
+    lambda: s2sad.graph(doubling),
+    lambda: s2sad.graph(accumulate, 2.0, 50, max_loop_nodes=6),
+    lambda: s2sad.graph(vector, np.arange(5.0)),
+])
+def test_graphviz_accepts_the_dot(make) -> None:
+    run = subprocess.run(["dot", "-Tsvg"], input=make().to_dot(), capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "<svg" in run.stdout
