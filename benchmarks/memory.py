@@ -2,9 +2,9 @@
 
 ``measure(problem, runner, size)`` (called by ``run.py``) starts
 ``python -m benchmarks.memory PROBLEM RUNNER SIZE``, which builds the
-arguments, prepares the runner, calls it twice (so one-time work -- s2sad's
+arguments, prepares the runner, calls it once (so one-time work -- s2sad's
 transform, jax.jit's compile, jax's per-op caches -- is done), then measures a
-third and a fourth call:
+second and a third call:
 
 - RSS: the resident-set high-water mark during the call minus the RSS just
   before it.  The high-water mark is reset first through
@@ -92,7 +92,6 @@ def _child(problem_name: str, runner_name: str, size: str) -> dict:
         return {"error": reason}
     args = problem.make_args(size)
     prep = runner.prepare(problem, args)
-    prep.call()
     prep.call()
     rss, rss_method = _rss_peak_extra(prep.call)
     result = {"rss_bytes": rss, "rss_method": rss_method}

@@ -46,6 +46,7 @@ import math  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -103,24 +104,28 @@ def prepare_cell(problem, runner, args: tuple, ref: tuple) -> tuple[dict, object
     return cell, prep
 
 
-def _calibrate(call, target: float) -> int:
-    """Calls per sample so that one sample takes about ``target`` seconds."""
+def _calibrate(call, target: float) -> tuple[int, float]:
+    """Calls per sample so that one sample takes about ``target`` seconds, and
+    the time of the one call made to find out."""
     t0 = time.perf_counter()
     call()
     once = time.perf_counter() - t0
-    return 1 if once >= target else min(10**6, math.ceil(target / max(once, 1e-9)))
+    return (1 if once >= target else min(10**6, math.ceil(target / max(once, 1e-9)))), once
 
 
 def time_cells(cells: dict, preps: dict, repeats: int, target: float, cap: float) -> None:
     """Interleaved rounds: each round times every runner once, in a rotating order."""
     names = [n for n in cells if preps.get(n) is not None]
-    inner = {n: _calibrate(preps[n].call, target) for n in names}
-    spent = dict.fromkeys(names, 0.0)
-    samples: dict[str, list[float]] = {n: [] for n in names}
+    inner, spent, samples = {}, {}, {}
+    for n in names:
+        inner[n], once = _calibrate(preps[n].call, target)
+        spent[n] = once
+        # a slow call (>= the sample time) is a sample already: keep it
+        samples[n] = [once] if inner[n] == 1 and once >= target > 0 else []
     for rnd in range(repeats):
         shift = rnd % len(names) if names else 0
         for n in names[shift:] + names[:shift]:
-            if spent[n] > cap and len(samples[n]) >= 3:
+            if len(samples[n]) >= repeats or (spent[n] > cap and len(samples[n]) >= 3):
                 continue
             call = preps[n].call
             gc.collect()
@@ -147,36 +152,52 @@ def add_ratios(cells: dict) -> None:
             cell["one_time_s"] = cell["first_call_s"] - cell["median_s"]
 
 
-def run_problem(problem, runners, size: str, repeats: int, target: float, cap: float,
-                with_memory: bool) -> dict:
+def run_problem(problem, runners, size: str, repeats: int, target: float, cap: float) -> dict:
+    """Prepare and check every runner on one problem, then time them."""
     args = problem.make_args(size)
     ref = tuple(np.asarray(g, dtype=float) for g in problem.hand_grad(*args))
     cells, preps = {}, {}
     for runner in runners:
         cells[runner.name], preps[runner.name] = prepare_cell(problem, runner, args, ref)
     _log(f"  prepared and checked; timing {repeats} interleaved round(s)")
-    time_cells(cells, preps, repeats, target, cap)
+    gc.collect()
+    gc.freeze()  # keeps the per-sample gc.collect() cheap with jax and torch loaded
+    try:
+        time_cells(cells, preps, repeats, target, cap)
+    finally:
+        gc.unfreeze()
     add_ratios(cells)
     preps.clear()
     gc.collect()
-    if with_memory:
-        _log("  peak memory, one fresh process per runner")
-        for name, cell in cells.items():
-            if cell["status"] == "ok":
-                cell["memory"] = memory.measure(problem.name, name, size)
     return {"name": problem.name, "title": problem.title, "size": size,
             "size_desc": problem.sizes[size], "wrt": list(problem.wrt),
             "args_bytes": int(sum(np.asarray(a).nbytes for a in args)), "runners": cells}
 
 
+def measure_memory(results: list[dict], workers: int = 2) -> None:
+    """Peak memory of every runner that ran, one fresh process each.  Runs after
+    all timing, so ``workers`` processes at a time disturb no timing."""
+    jobs = [(prob, name) for prob in results for name, cell in prob["runners"].items()
+            if cell["status"] == "ok"]
+    _log(f"peak memory: {len(jobs)} fresh processes, {workers} at a time")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        found = pool.map(lambda job: memory.measure(job[0]["name"], job[1], job[0]["size"]),
+                         jobs)
+        for (prob, name), mem in zip(jobs, found):
+            prob["runners"][name]["memory"] = mem
+
+
 def run_benchmarks(problems, runners, size: str = "full", repeats: int = 15,
-                   target: float = 0.02, cap: float = 15.0, with_memory: bool = True) -> dict:
+                   target: float = 0.02, cap: float = 10.0, with_memory: bool = True) -> dict:
     """Run, check and time ``problems`` with ``runners``; the results as a dict."""
     started = time.time()
     results = []
     for problem in problems:
         _log(f"[{time.time() - started:6.1f}s] {problem.name} ({problem.sizes[size]})")
-        results.append(run_problem(problem, runners, size, repeats, target, cap, with_memory))
+        results.append(run_problem(problem, runners, size, repeats, target, cap))
+    if with_memory:
+        _log(f"[{time.time() - started:6.1f}s] memory")
+        measure_memory(results, workers=max(1, min(2, os.cpu_count() or 1)))
     return {"meta": report.environment(), "settings": {
         "size": size, "repeats": repeats, "min_sample_s": target, "max_seconds_per_runner": cap,
         "rtol": RTOL, "runners": [r.name for r in runners], "memory": with_memory,
@@ -225,9 +246,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--threads", default="1", help="BLAS/OpenMP/XLA threads (default 1)")
     p.add_argument("--min-sample-time", type=float, default=0.02,
                    help="seconds per timing sample; fast calls are repeated within a sample")
-    p.add_argument("--max-runner-time", type=float, default=15.0,
+    p.add_argument("--max-runner-time", type=float, default=10.0,
                    help="stop timing a runner on a problem after this many seconds "
-                        "(at least 3 rounds)")
+                        "(at least 3 rounds; default 10)")
     p.add_argument("--no-memory", action="store_true", help="skip the fresh-process memory runs")
     p.add_argument("--json", help=f"where to write results (default {RESULTS_JSON} for full "
                                   "runs, nothing for --smoke)")

@@ -4,6 +4,7 @@ its generated function once per (function, wrt, mode, which arguments are
 containers), shows it as ``.source``, and checks the calls made on it."""
 from __future__ import annotations
 
+import inspect
 import itertools
 import linecache
 from typing import Any, Callable
@@ -20,6 +21,9 @@ _USER_RULES: list = []  # every defvjp/defjvp registration: generated code made 
 _counter = itertools.count(1)
 
 
+_NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)
+
+
 class Derivative:
     """A generated derivative of ``fn``, called with ``fn``'s arguments."""
 
@@ -31,6 +35,8 @@ class Derivative:
         self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
+        self._nparams = len(inspect.signature(self.fn).parameters)
+        self._variants: dict = {}
         self._last: pipeline.Generated | None = None
 
     def generated(self, structured: frozenset = frozenset(),
@@ -61,40 +67,50 @@ class Derivative:
     def __repr__(self) -> str:
         return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
 
-    def _kinds(self, bound: Any) -> tuple[frozenset, frozenset]:
-        """Which wrt arguments are containers, and which arguments are Python numbers."""
-        values = list(bound.arguments.values())
-        structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
-        scalars = frozenset(i for i, v in enumerate(values)
-                            if isinstance(v, (int, float)) and not isinstance(v, bool))
-        return structured, scalars
+    def _values(self, args: tuple, kwargs: dict) -> tuple:
+        """The full argument list (defaults applied); a clear TypeError for a bad call."""
+        if not kwargs and len(args) == self._nparams:
+            return args
+        return tuple(structure.bind_call(self.fn, self.__name__, args, kwargs).arguments.values())
+
+    def _for(self, values: tuple) -> pipeline.Generated:
+        """The generated function for these argument kinds (numbers, containers, arrays)."""
+        key = tuple(type(v) in _NUMBERS for v in values) + tuple(
+            isinstance(values[i], (list, tuple, dict)) for i in self.wrt)
+        gen = self._variants.get(key)
+        if gen is None or self.verbose:
+            structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
+            scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
+            gen = self._variants[key] = self.generated(structured, scalars)
+        self._last = gen
+        return gen
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.kind == "vjp":
             return self._vjp(args, kwargs)
         if self.kind == "jvp":
             return self._jvp(args, kwargs)
-        bound = structure.bind_call(self.fn, self.__name__, args, kwargs)
+        values = self._values(args, kwargs)
         if self.nested:
-            return self._forward_over_reverse(bound, args, kwargs)
-        gen = self.generated(*self._kinds(bound))
+            return self._forward_over_reverse(values, args, kwargs)
+        gen = self._for(values)
         try:
             value, grads = gen.fn(*args, **kwargs)
         except Exception:
             _check_scalar(self.fn, self.fn(*args, **kwargs))  # the likelier cause, if it is
             raise
-        _check_scalar(self.fn, value)
-        grads = grads if self.many or len(self.wrt) > 1 else grads
+        if type(value) not in _NUMBERS:
+            _check_scalar(self.fn, value)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
         return grads if self.kind == "grad" else (value, grads)
 
-    def _forward_over_reverse(self, bound: Any, args: tuple, kwargs: dict) -> Any:
+    def _forward_over_reverse(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         from s2sad.jacobians import forward_columns
-        self.generated(*self._kinds(bound))
+        self._for(values)
         value = self.fn(*args, **kwargs)
         _check_scalar(self.fn, value)
-        grads = forward_columns(self.fn, self.wrt, tuple(bound.args), bound.kwargs)
+        grads = forward_columns(self.fn, self.wrt, values, {})
         grads = tuple(g if np.shape(g) else float(g) for g in grads)
         grads = grads if self.many else grads[0]
         return grads if self.kind == "grad" else (value, grads)
@@ -103,8 +119,7 @@ class Derivative:
         if not args:
             raise TypeError(f"{self.__name__}(): pass the arguments, then the cotangent")
         *args, cot = args
-        bound = structure.bind_call(self.fn, self.__name__, tuple(args), kwargs)
-        gen = self.generated(*self._kinds(bound))
+        gen = self._for(self._values(tuple(args), kwargs))
         seed = {_seed_name(gen): cot}
         value, grads = gen.fn(*args, **kwargs, **seed)
         structure.check_cotangent(self.__name__, value, cot)
@@ -117,8 +132,7 @@ class Derivative:
         if len(args) < n:
             raise TypeError(f"{self.__name__}(): pass the arguments, then {n} tangent(s)")
         primals, tangents = args[: len(args) - n], args[len(args) - n:]
-        bound = structure.bind_call(self.fn, self.__name__, tuple(primals), kwargs)
-        gen = self.generated(*self._kinds(bound))
+        gen = self._for(self._values(tuple(primals), kwargs))
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))

@@ -22,8 +22,11 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from s2sad import structure
 from s2sad.compiler import pipeline
 from s2sad.errors import DifferentiationError
+from s2sad.export import module_text
+from s2sad.graph import graph
 
 IMPORTS_NOTE = ("MODULE.py is imported (its top-level code runs) to find the functions and the "
                 "names they read.")
@@ -47,7 +50,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``s2sad`` and its three subcommands."""
     parser = _Parser(prog="s2sad", description="Source-to-source automatic differentiation "
-                     "of Python/NumPy functions. " + IMPORTS_NOTE)
+                     "of Python/NumPy functions. " + IMPORTS_NOTE, epilog="Errors print one "
+                     "line; set S2SAD_TRACEBACK=1 to see the traceback of an unexpected one.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _transform_parser(commands)
     _show_parser(commands)
@@ -94,21 +98,22 @@ def _graph_parser(commands: Any) -> None:
                    "read with ast.literal_eval, never run as code; lists of numbers become "
                    "float NumPy arrays")
     p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    p.add_argument("--wrt", nargs="+", metavar="ARG", default=["0"],
-                   help="inputs to mark as the ones of interest (positions or names)")
+    p.add_argument("--wrt", action="append", metavar="ARG",
+                   help="inputs to mark as the ones of interest: positions or names, "
+                   "comma-separated or repeated (default: 0)")
     p.set_defaults(run=cmd_graph)
 
 
 def _mode_and_wrt(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
-    p.add_argument("--wrt", nargs="+", metavar="ARG", default=["0"],
+    p.add_argument("--wrt", action="append", metavar="ARG",
                    help="arguments to differentiate with respect to: positions or names, "
-                   "space- or comma-separated (default: 0)")
+                   "comma-separated or repeated (default: 0)")
 
 
-def parse_wrt(items: list[str]) -> Any:
-    """``["0"]`` -> 0, ``["x,y"]`` -> ("x", "y"): the ``wrt`` of the library."""
-    parts = [p for item in items for p in item.split(",") if p.strip()]
+def parse_wrt(items: list[str] | None) -> Any:
+    """``None`` -> 0, ``["1"]`` -> 1, ``["x,y"]`` -> ("x", "y"): the ``wrt`` of the library."""
+    parts = [p for item in items or ["0"] for p in item.split(",") if p.strip()]
     values = [int(p) if p.strip().lstrip("-").isdigit() else p.strip() for p in parts]
     return values[0] if len(values) == 1 else tuple(values)
 
@@ -195,7 +200,6 @@ def resolve_target(target: str) -> Callable:
 # ----- commands -----
 
 def cmd_transform(ns: argparse.Namespace) -> None:
-    from s2sad.export import module_text
     module = load_module(ns.module)
     names = ns.functions or [f.__name__ for f in functions_of(module)]
     if not names:
@@ -213,7 +217,6 @@ def cmd_transform(ns: argparse.Namespace) -> None:
 
 
 def cmd_show(ns: argparse.Namespace) -> None:
-    from s2sad import structure
     fn = resolve_target(ns.target)
     stage = ns.stage or ns.mode
     positions, _ = structure.resolve_wrt(fn, parse_wrt(ns.wrt))
@@ -227,7 +230,6 @@ def cmd_show(ns: argparse.Namespace) -> None:
 
 
 def cmd_graph(ns: argparse.Namespace) -> None:
-    from s2sad.graph import graph
     fn = resolve_target(ns.target)
     args = parse_args_literal(ns.args) if ns.args is not None else ()
     if args:

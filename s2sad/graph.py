@@ -233,6 +233,7 @@ class _Tracer:
         self.hidden_lines: dict[int, int | None] = {}
         self.notes: list[str] = []
         self.codes: dict[int, tuple] = {}
+        self.prims: dict[int, tuple] = {}
 
     def run(self, values: dict[str, Any]) -> Graph:
         fn_node = self.prep.node
@@ -250,6 +251,7 @@ class _Tracer:
         return self.finish(inputs, out)
 
     def output(self, signal: Any) -> Node:
+        """The returned value's node (a new ``const`` one if no node holds it)."""
         if isinstance(signal, tuple) and signal[2] is not None:
             return signal[2]
         value = signal[1] if isinstance(signal, tuple) else None
@@ -298,16 +300,19 @@ class _Tracer:
 
     def do_Assign(self, s: gast.Assign) -> None:
         name, value = s.targets[0].id, self.eval(s.value)
-        prim = primitive(s.value, self.namespace, self.local)
+        if id(s) not in self.prims:  # one Prim per statement: the reverse pass plans by it
+            self.prims[id(s)] = (primitive(s.value, self.namespace, self.local),
+                                 [n for n in _reads(s.value) if n in self.local])
+        prim, names = self.prims[id(s)]
         self.env[name] = value
         if prim is not None and prim.key == IDENTITY:
             source = self.node_of.get(prim.args[0].id)
-            if source is not None:
-                self.node_of[name] = source
-            else:
+            if source is None:
                 self.node_of.pop(name, None)
+            else:
+                self.node_of[name] = source  # a copy is drawn as the value it copies
             return None
-        reads = {n: self.env[n] for n in _reads(s.value) if n in self.local and n in self.env}
+        reads = {n: self.env[n] for n in names if n in self.env}
         arg_nodes = {n: self.node_of[n] for n in reads if n in self.node_of}
         node = self.new_node(name, op_label(prim), s, value)
         node.parents = list(dict.fromkeys(arg_nodes.values()))

@@ -83,6 +83,7 @@ class Backward:
         self.namespace, self.notes = namespace, notes
         self.globals = dict(registry.TEMPLATE_NAMESPACE)
         self.adj: dict[Node, Any] = {}
+        self.plans: dict[int, tuple] = {}
 
     def run(self, steps: list[Step], inputs: list[Node], out: Node) -> None:
         self.adj[out] = _seed(out.value)
@@ -95,6 +96,9 @@ class Backward:
                 self.step(step, g)
         for node in inputs + [s.node for s in steps]:
             node.adjoint = self.adj[node] if node in self.adj else _zero(node.value)
+        for node in inputs:  # the type and shape of the argument, as s2sad.grad gives
+            if node in self.adj and _zero(node.value) is not None:
+                node.adjoint = runtime.cast_like(node.adjoint, node.value)
 
     def give(self, parent: Node, value: Any, replaces: bool) -> None:
         if replaces or parent not in self.adj:
@@ -129,19 +133,30 @@ class Backward:
             if isinstance(arg, gast.Name) and arg.id in step.arg_nodes:
                 self.give(step.arg_nodes[arg.id], cot, False)
 
+    def plan(self, rule: registry.Rule, prim: Prim) -> tuple[dict, list]:
+        """Per primitive (one per statement): compiled arguments, and per argument name
+        the template, its extra names and whether it replaces the adjoint."""
+        if id(prim) not in self.plans:
+            mapping, extra = templates.rule_mapping(rule, prim)
+            codes = {p: compile_node(e, "eval") for p, e in mapping.items()}
+            pairs = [(mapping.get(p), t, {}) for p, t in zip(rule.sig.params, rule.templates)]
+            if rule.vararg_template is not None:
+                pairs += [(a, rule.vararg_template, {"i": i}) for i, a in enumerate(extra)]
+            todo = [(arg.id, _template(text), more, templates.uses(text, "acc"))
+                    for arg, text, more in pairs
+                    if text is not None and isinstance(arg, gast.Name)]
+            self.plans[id(prim)] = (prim, codes, todo)
+        return self.plans[id(prim)][1:]
+
     def templates(self, rule: registry.Rule, step: Step, g: Any) -> None:
-        mapping, extra = templates.rule_mapping(rule, step.prim)
-        env = {p: self.value(e, step) for p, e in mapping.items()}
+        codes, todo = self.plan(rule, step.prim)
+        env = {p: eval(c, self.namespace, dict(step.reads))  # noqa: S307
+               for p, c in codes.items()}
         env.update(g=g, ans=step.node.value)
-        pairs = [(mapping.get(p), t, {}) for p, t in zip(rule.sig.params, rule.templates)]
-        if rule.vararg_template is not None:
-            pairs += [(a, rule.vararg_template, {"i": i}) for i, a in enumerate(extra)]
-        for arg, text, more in pairs:
-            if text is None or not isinstance(arg, gast.Name) or arg.id not in step.arg_nodes:
+        for name, code, more, replaces in todo:
+            parent = step.arg_nodes.get(name)
+            if parent is None:
                 continue
-            parent = step.arg_nodes[arg.id]
-            replaces = templates.uses(text, "acc")
             if replaces:
                 more = {**more, "acc": runtime.fresh(self.adj.get(parent))}
-            self.give(parent, eval(_template(text), self.globals, {**env, **more}),  # noqa: S307
-                      replaces)
+            self.give(parent, eval(code, self.globals, {**env, **more}), replaces)  # noqa: S307

@@ -214,6 +214,7 @@ def test_args_are_literals_only() -> None:
     assert parse_wrt(["0"]) == 0
     assert parse_wrt(["x,y"]) == ("x", "y")
     assert parse_wrt(["0", "y"]) == (0, "y")
+    assert parse_wrt(None) == 0
 
 
 # ------------------------------------------------------------ help

@@ -83,9 +83,13 @@ SCALAR_BUILTINS = {abs, min, max, pow, float, int, round, len, bool}
 
 
 def _scalar_call(key: Any) -> bool:
+    """Calls that map numbers to a number (a ufunc of NumPy scalars gives a NumPy scalar)."""
     import math
+
+    import numpy as np
     try:
-        return key in SCALAR_BUILTINS or getattr(math, getattr(key, "__name__", ""), None) is key
+        return key in SCALAR_BUILTINS or isinstance(key, np.ufunc) or \
+            getattr(math, getattr(key, "__name__", ""), None) is key
     except TypeError:
         return False
 

@@ -82,16 +82,23 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
                          "file, or register a rule with @s2sad.defvjp") from None
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
     body = desugar.desugar(src.node, norm.namer).body
-    child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining)
+    child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
+                       literals=norm.literals)
     child.current = src.node
     try:
         bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
     except TypeError as exc:
         raise norm.error(node, f"call of {fn.__name__}()", str(exc)) from None
+    reassigned = _assigned(src.node) | set(_mutated(src.node))
     for param in inspect.signature(fn).parameters.values():
         value = bound.arguments.get(param.name)
         if value is None:
             value = _default(norm, param.default)
+        if isinstance(value, gast.Name) and param.name not in reassigned:
+            child.rename[param.name] = value.id  # read-only parameter: use the argument
+            child.locals.add(value.id)
+            child.rename[value.id] = value.id
+            continue
         norm.out.append(assign(child.name(param.name), value, like=node))
         norm.out[-1].lineno = node.lineno
     stmts = child.block(body)
@@ -104,7 +111,16 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         if isinstance(arg, gast.Name) and arg.id in norm.locals:
             norm.out.append(assign(arg.id, load(child.name(param)), like=node))
             norm.out[-1].lineno = node.lineno
-    return result.value if isinstance(result, gast.Return) else const(None)
+    value = result.value if isinstance(result, gast.Return) else const(None)
+    if isinstance(value, gast.Name):  # the helper's result is now a name of the caller's
+        norm.locals.add(value.id)
+        norm.rename[value.id] = value.id
+    return value
+
+
+def _assigned(node: gast.FunctionDef) -> set[str]:
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
 
 
 def _mutated(node: gast.FunctionDef) -> list[str]:

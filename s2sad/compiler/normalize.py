@@ -38,8 +38,10 @@ class Normalizer:
     """Turns one function (and the helpers it calls) into core form."""
 
     def __init__(self, src: source.Source, namer: Namer, namespace: dict[str, Any],
-                 rename: dict[str, str] | None = None, inlining: tuple = ()) -> None:
+                 rename: dict[str, str] | None = None, inlining: tuple = (),
+                 literals: dict | None = None) -> None:
         self.src, self.namer, self.namespace = src, namer, namespace
+        self.literals = literals if literals is not None else {}  # temp -> its tuple items
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
         self.locals = self._local_names(src.node)
@@ -76,6 +78,8 @@ class Normalizer:
 
     def temp(self, value: gast.expr, base: str, like: gast.AST | None = None) -> gast.Name:
         name = self.new_local(base)
+        if isinstance(value, (gast.Tuple, gast.List)):
+            self.literals[name] = value.elts
         self.emit(assign(name, value), like)
         return load(name)
 
@@ -170,6 +174,16 @@ class Normalizer:
             self.emit(assign(self.name(target.id), self.expr(value, base=target.id)), s)
         elif isinstance(target, (gast.Tuple, gast.List)):
             whole = self.atom(value)
+            items = self.literals.get(getattr(whole, "id", None))
+            stored = {self.name(n.id) for n in gast.walk(target) if isinstance(n, gast.Name)}
+            if items is not None and len(items) == len(target.elts) and not any(
+                    isinstance(i, gast.Name) and i.id in stored for i in items):
+                for elt, item in zip(target.elts, items):  # a, b = (p, q): no tuple needed
+                    if isinstance(item, gast.Name) and item.id not in self.locals:
+                        self.locals.add(item.id)  # a final name made by an inlined helper
+                        self.rename[item.id] = item.id
+                    self.assign_target(elt, item, s)
+                return
             for i, elt in enumerate(target.elts):
                 self.assign_target(elt, gast.Subscript(value=whole, slice=const(i),
                                                        ctx=gast.Load()), s)

@@ -74,9 +74,12 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
             if name in found or prim is None:
                 continue
             first = prim.args[0] if prim.args else None
-            holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                prim.key in (IDENTITY, runtime.setitem, runtime.stop_gradient)
-                and isinstance(first, gast.Name) and first.id in found)
+            of_found = isinstance(first, gast.Name) and first.id in found
+            if prim.key is operator.getitem:  # an item of a container may be one
+                holds = of_found
+            else:
+                holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
+                    prim.key in (IDENTITY, runtime.setitem, runtime.stop_gradient) and of_found)
             if holds:
                 found.add(name)
                 changed = True

@@ -35,6 +35,21 @@ class _Substitute(gast.NodeTransformer):
             return copy.deepcopy(self.mapping[node.id])
         return node
 
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name == "pow_dbase" and _int_const(node.args[1]) and node.args[1].value >= 1:
+            n = node.args[1].value  # d(x**n)/dx for a whole n >= 1: n * x ** (n - 1)
+            if n == 1:
+                return const(1)
+            power = node.args[0] if n == 2 else gast.BinOp(
+                left=node.args[0], op=gast.Pow(), right=const(n - 1))
+            return gast.BinOp(left=const(n), op=gast.Mult(), right=power)
+        if name == "safe_mul" and _finite(node.args[1]):
+            return self.visit_BinOp(gast.BinOp(left=node.args[0], op=gast.Mult(),
+                                               right=node.args[1]))
+        return node
+
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
         one = lambda n: isinstance(n, gast.Constant) and n.value == 1 and \
@@ -67,3 +82,18 @@ def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gas
     if rule.sig.vararg:
         mapping[rule.sig.vararg] = gast.Tuple(elts=list(extra), ctx=gast.Load())
     return mapping, extra
+
+
+def _int_const(node: gast.expr) -> bool:
+    return isinstance(node, gast.Constant) and type(node.value) is int
+
+
+def _finite(node: gast.expr) -> bool:
+    """An expression that cannot be inf or nan for finite inputs (no division, logs...)."""
+    for n in gast.walk(node):
+        if isinstance(n, gast.Call):
+            return False
+        if isinstance(n, gast.BinOp) and not isinstance(n.op, (gast.Add, gast.Sub, gast.Mult)):
+            if not (isinstance(n.op, gast.Pow) and _int_const(n.right) and n.right.value >= 0):
+                return False
+    return True

@@ -43,8 +43,13 @@ def _float(x: Any) -> np.ndarray:
 
 # ----- NaN-safe products and quotients -----
 
+_NUMBERS = (float, int, np.float64)
+
+
 def safe_mul(g: Any, d: Any) -> Any:
     """``g * d``, exactly 0 where ``g == 0`` even if ``d`` is inf or nan."""
+    if type(g) in _NUMBERS and type(d) in _NUMBERS:  # the fast path of scalar code
+        return g * d if g else 0.0
     with np.errstate(all="ignore"):
         r = np.multiply(g, d)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
@@ -52,6 +57,8 @@ def safe_mul(g: Any, d: Any) -> Any:
 
 def safe_div(g: Any, den: Any) -> Any:
     """``g / den``, exactly 0 where ``g == 0`` even if ``den == 0``; never raises."""
+    if type(g) in _NUMBERS and type(den) in _NUMBERS and den:
+        return g / den if g else 0.0
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
