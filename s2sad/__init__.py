@@ -1,10 +1,33 @@
-"""s2sad: source-to-source automatic differentiation for Python and NumPy."""
-from s2sad import rules  # noqa: F401  (registers the built-in rules)
-from s2sad.api import defjvp, defvjp, grad, jvp, value_and_grad, vjp
+"""s2sad: source-to-source automatic differentiation for Python and NumPy.
+
+The entry points load the compiler on first use, so ``import s2sad.runtime``
+(all that a module written by ``s2sad transform`` needs) imports numpy only.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from s2sad.errors import DifferentiationError
-from s2sad.graph import graph
-from s2sad.jacobians import hessian, jacobian
-from s2sad.runtime import stop_gradient
+from s2sad.runtime.core import stop_gradient
+
+_ENTRY_POINTS = {
+    "grad": "s2sad.api", "value_and_grad": "s2sad.api", "vjp": "s2sad.api",
+    "jvp": "s2sad.api", "defvjp": "s2sad.api", "defjvp": "s2sad.api",
+    "jacobian": "s2sad.jacobians", "hessian": "s2sad.jacobians", "graph": "s2sad.graph_view",
+}
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "defvjp", "defjvp",
            "stop_gradient", "DifferentiationError", "graph"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ENTRY_POINTS:
+        value = getattr(importlib.import_module(_ENTRY_POINTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 's2sad' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from s2sad import structure
+import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad.compiler import pipeline
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -161,7 +162,7 @@ def _differentiable(fn: Callable) -> Callable:
                 f"<s2sad>:?: {fn!r}: only grad(...) can be differentiated again")
         return fn
     inner = fn.generated()
-    name = f"gradient_of_{fn.fn.__name__}"
+    name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
     call = f"{inner.name}({params})"
     if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent

@@ -26,7 +26,7 @@ from s2sad import structure
 from s2sad.compiler import pipeline
 from s2sad.errors import DifferentiationError
 from s2sad.export import module_text
-from s2sad.graph import graph
+from s2sad.graph_view import graph
 
 IMPORTS_NOTE = ("MODULE.py is imported (its top-level code runs) to find the functions and the "
                 "names they read.")

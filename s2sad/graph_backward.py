@@ -23,7 +23,7 @@ from s2sad.compiler.primitives import Prim
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
-    from s2sad.graph import Node
+    from s2sad.graph_view import Node
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from s2sad.graph import Graph, Node
+    from s2sad.graph_view import Graph, Node
 
 ENTRIES = 3  # entries of an array shown in a label
 

@@ -83,7 +83,7 @@ class Forward:
             return [self.user_term(rule, prim, v)]
         if rule.linear:
             return [self.linear(s.value, rule, prim)]
-        mapping, extra = templates.rule_mapping(rule, prim)
+        mapping, extra = self.mapping(rule, prim, s)
         mapping["ans"] = load(v)
         out = []
         for param, text in zip(rule.sig.params, rule.templates):
@@ -126,6 +126,15 @@ class Forward:
             *prim.args], keywords=[gast.keyword(arg=k, value=a)
                                    for k, a in prim.keywords.items()])
         return gast.Call(func=load("user_jvp"), args=[call], keywords=[])
+
+    def mapping(self, rule: Any, prim: Prim, s: gast.AST) -> tuple:
+        try:
+            return templates.rule_mapping(rule, prim)
+        except templates.UnknownKeyword as exc:
+            label = prim.label or getattr(prim.key, "__name__", str(prim.key))
+            raise error_at(self.prep.src.filename, s, f"call of {label} with {exc}=",
+                           "this keyword argument is not supported by its derivative rule; "
+                           "compute it another way (e.g. mask with np.where)") from None
 
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
         label = prim.label or getattr(prim.key, "__name__", str(prim.key))

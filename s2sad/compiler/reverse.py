@@ -156,7 +156,7 @@ class Reverse(ControlMixin):
             raise self.no_rule(prim, s)
         if rule.user is not None:
             return self.user_contributions(rule, prim, s, v)
-        mapping, extra = templates.rule_mapping(rule, prim)
+        mapping, extra = self.mapping(rule, prim, s)
         mapping.update(g=g, ans=load(v))
         out = []
         for param, text in zip(rule.sig.params, rule.templates):
@@ -211,6 +211,15 @@ class Reverse(ControlMixin):
         value = gast.Call(func=load("zeros_like"), args=[load(name)], keywords=[]) \
             if name in self.bound else const(0.0)
         return self.mark(assign(self.adj(name), value), like)
+
+    def mapping(self, rule: Any, prim: Prim, s: gast.AST) -> tuple:
+        try:
+            return templates.rule_mapping(rule, prim)
+        except templates.UnknownKeyword as exc:
+            label = prim.label or getattr(prim.key, "__name__", str(prim.key))
+            raise error_at(self.filename, s, f"call of {label} with {exc}=",
+                           "this keyword argument is not supported by its derivative rule; "
+                           "compute it another way (e.g. mask with np.where)") from None
 
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
         label = prim.label or getattr(prim.key, "__name__", str(prim.key))

@@ -66,6 +66,10 @@ class _Substitute(gast.NodeTransformer):
         return node
 
 
+class UnknownKeyword(Exception):
+    """A keyword argument the rule does not know: its derivative would be wrong."""
+
+
 def uses(text: str, name: str) -> bool:
     return any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(_parse(text)))
 
@@ -73,6 +77,9 @@ def uses(text: str, name: str) -> bool:
 def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gast.expr]]:
     """Parameter name -> argument (or default); plus the extra positionals."""
     bound, extra = bind(rule, prim)
+    unknown = set(prim.keywords) - set(rule.sig.params)
+    if unknown:
+        raise UnknownKeyword(", ".join(sorted(unknown)))
     mapping: dict[str, gast.expr] = {}
     for param in rule.sig.params:
         if param in bound:

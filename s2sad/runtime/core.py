@@ -62,8 +62,11 @@ def zeros_like(x: Any) -> Any:
     """A zero adjoint with the structure of ``x`` (float, array, list, dict)."""
     if isinstance(x, (np.ndarray, Shape)):
         return np.zeros(x.shape, dtype=np.result_type(x.dtype, float))
-    if isinstance(x, (list, tuple)):
-        return type(x)(zeros_like(v) for v in x)
+    if isinstance(x, list):
+        return [zeros_like(v) for v in x]
+    if isinstance(x, tuple):  # a namedtuple (SlogdetResult) takes its fields by position
+        items = [zeros_like(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, np.generic):
