@@ -76,8 +76,7 @@ class Derivative:
 
     def _for(self, values: tuple) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        key = tuple(type(v) in _NUMBERS for v in values) + tuple(
-            isinstance(values[i], (list, tuple, dict)) for i in self.wrt)
+        key = tuple(map(type, values))
         gen = self._variants.get(key)
         if gen is None or self.verbose:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
@@ -91,10 +90,11 @@ class Derivative:
             return self._vjp(args, kwargs)
         if self.kind == "jvp":
             return self._jvp(args, kwargs)
-        values = self._values(args, kwargs)
+        values = args if not kwargs and len(args) == self._nparams else \
+            self._values(args, kwargs)
         if self.nested:
             return self._forward_over_reverse(values, args, kwargs)
-        gen = self._for(values)
+        gen = self._variants.get(tuple(map(type, values))) or self._for(values)
         try:
             value, grads = gen.fn(*args, **kwargs)
         except Exception:

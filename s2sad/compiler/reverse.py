@@ -170,7 +170,7 @@ class Reverse(ControlMixin):
             if rule.vararg_template is not None and self.is_active(arg):
                 expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
                 out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
-        return out
+        return _merge(out)
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
@@ -267,3 +267,21 @@ def _shape_only(exprs: list) -> set[str]:
         value_uses |= {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)
                        and id(n) not in in_shape}
     return shape_uses - value_uses
+
+
+def _merge(parts: list) -> list:
+    """One contribution per argument: ``x * x`` gives ``2 * (g * x)``, not two statements."""
+    out: list = []
+    for arg, expr, acc in parts:
+        same = [i for i, (a, e, c) in enumerate(out) if a == arg and not c and not acc]
+        if not same:
+            out.append((arg, expr, acc))
+            continue
+        i = same[0]
+        first = out[i][1]
+        if templates.same_product(first, expr):
+            merged = gast.BinOp(left=const(2), op=gast.Mult(), right=first)
+        else:
+            merged = gast.BinOp(left=first, op=gast.Add(), right=expr)
+        out[i] = (arg, merged, False)
+    return out

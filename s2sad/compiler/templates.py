@@ -104,3 +104,12 @@ def _finite(node: gast.expr) -> bool:
             if not (isinstance(n.op, gast.Pow) and _int_const(n.right) and n.right.value >= 0):
                 return False
     return True
+
+
+def same_product(a: gast.expr, b: gast.expr) -> bool:
+    """``g * x`` and ``x * g``: equal up to the order of one multiplication."""
+    def key(e: gast.expr) -> object:
+        if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
+            return tuple(sorted((gast.dump(e.left), gast.dump(e.right))))
+        return gast.dump(e)
+    return key(a) == key(b)

@@ -58,14 +58,23 @@ def _as_matrices(g: Any, a: Any, b: Any) -> tuple[np.ndarray, np.ndarray, np.nda
     return g, a, b
 
 
+def _plain(g: Any, a: Any, b: Any) -> bool:
+    """Matrix times matrix, or matrix times vector: no batch axes to sum over."""
+    return type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim <= 2
+
+
 def matmul_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
     """Adjoint of ``a`` in ``a @ b``: ``g @ b^T`` summed over broadcast batch axes."""
+    if _plain(g, a, b):
+        return g @ b.T if b.ndim == 2 else np.multiply.outer(g, b)
     g2, a2, b2 = _as_matrices(g, a, b)
     return np.reshape(unbroadcast(g2 @ _T(b2), a2), np.shape(a))
 
 
 def matmul_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
     """Adjoint of ``b`` in ``a @ b``: ``a^T @ g`` summed over broadcast batch axes."""
+    if _plain(g, a, b):
+        return a.T @ g
     g2, a2, b2 = _as_matrices(g, a, b)
     return np.reshape(unbroadcast(_T(a2) @ g2, b2), np.shape(b))
 

@@ -46,6 +46,8 @@ def unbroadcast(g: Any, x: Any) -> Any:
     gshape = np.shape(g)
     if gshape == shape:
         return g
+    if len(gshape) == len(shape) + 1 and gshape[1:] == shape:  # a bias added to each row
+        return np.sum(g, axis=0)
     g = np.asarray(g)
     extra = g.ndim - len(shape)
     if extra > 0:
@@ -163,6 +165,11 @@ def list_last(g: Any, v: Any) -> Any:
 
 def cast_like(g: Any, x: Any) -> Any:
     """Give a gradient the type and shape of its argument."""
+    if type(x) is float and type(g) in (float, np.float64):
+        return float(g)
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and \
+            g.dtype == np.float64 and g.flags.writeable:
+        return g
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
         return type(x)(cast_like(a, b) for a, b in zip(g, x))

@@ -50,6 +50,8 @@ def safe_mul(g: Any, d: Any) -> Any:
     """``g * d``, exactly 0 where ``g == 0`` even if ``d`` is inf or nan."""
     if type(g) in _NUMBERS and type(d) in _NUMBERS:  # the fast path of scalar code
         return g * d if g else 0.0
+    if type(d) is np.ndarray and np.isfinite(d).all():
+        return g * d
     with np.errstate(all="ignore"):
         r = np.multiply(g, d)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
@@ -59,6 +61,8 @@ def safe_div(g: Any, den: Any) -> Any:
     """``g / den``, exactly 0 where ``g == 0`` even if ``den == 0``; never raises."""
     if type(g) in _NUMBERS and type(den) in _NUMBERS and den:
         return g / den if g else 0.0
+    if type(den) is np.ndarray and den.all() and np.isfinite(den).all():
+        return g / den
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
@@ -155,6 +159,8 @@ def polygamma(n: Any, x: Any) -> Any:
 def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Adjoint of a reduction: spread ``g`` back over the reduced axes of ``x``."""
     shape = np.shape(x)
+    if axis is None and np.ndim(g) == 0 and len(shape) and np.prod(shape) < 4096:
+        return np.full(shape, g)  # small: cheaper than a broadcast view
     g = np.asarray(g)
     if not keepdims:
         g = np.expand_dims(g, _axes(axis, len(shape)))
@@ -211,8 +217,11 @@ def prod_others_apply(t: Any, a: Any, axis: Any = None) -> Any:
 
 def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Weights of a max/min reduction: 1/count on the elements equal to it, else 0."""
-    hit = np.equal(a, repeat_to(ans, a, axis, keepdims))
-    return hit / np.sum(hit, axis=axis, keepdims=True)
+    if not keepdims and axis is not None:
+        ans = np.expand_dims(ans, _axes(axis, np.ndim(a)))
+    hit = np.equal(a, ans)
+    count = np.sum(hit, axis=axis, keepdims=True)
+    return hit / count
 
 
 def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
