@@ -39,8 +39,16 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def environment() -> dict:
     return {
+        "load_average_at_end": load_average(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
@@ -152,7 +160,8 @@ def markdown(results: dict) -> str:
     out = [f"# s2sad benchmarks ({s['size']} sizes)", "",
            f"{meta['date']} · {meta['cpu']} · Python {meta['python']} · "
            f"threads {meta['threads']['OMP_NUM_THREADS'] or 'default'} · "
-           f"{s['repeats']} interleaved rounds, median · wall {s['wall_s']:.0f} s", "",
+           f"{s['repeats']} interleaved rounds, median · wall {s['wall_s']:.0f} s · "
+           f"load average at start {s.get('load_average_at_start')}", "",
            "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v), "",
            "## Problems", "",
            _table(["problem", "what", "size", "inputs"],
@@ -178,8 +187,8 @@ def markdown(results: dict) -> str:
         out += ["## One-time cost", "",
                 "s2sad: `s2sad.grad(f)` + first call − a steady-state call (the transform). "
                 "jax.jit: first call − a steady-state call (trace + compile). ~0: within "
-                "timing noise (mlp_large reuses the function, hence the transform, of "
-                "mlp_small).", "",
+                "timing noise (e.g. a function already transformed for an earlier problem).",
+                "",
                 _table(["problem"] + one_time, _grid(results, one_time, _one_time_text)),
                 ""]
     notes = _notes(results)

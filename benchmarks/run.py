@@ -191,6 +191,7 @@ def run_benchmarks(problems, runners, size: str = "full", repeats: int = 15,
                    target: float = 0.02, cap: float = 10.0, with_memory: bool = True) -> dict:
     """Run, check and time ``problems`` with ``runners``; the results as a dict."""
     started = time.time()
+    load = report.load_average()
     results = []
     for problem in problems:
         _log(f"[{time.time() - started:6.1f}s] {problem.name} ({problem.sizes[size]})")
@@ -201,7 +202,8 @@ def run_benchmarks(problems, runners, size: str = "full", repeats: int = 15,
     return {"meta": report.environment(), "settings": {
         "size": size, "repeats": repeats, "min_sample_s": target, "max_seconds_per_runner": cap,
         "rtol": RTOL, "runners": [r.name for r in runners], "memory": with_memory,
-        "wall_s": time.time() - started}, "problems": results}
+        "wall_s": time.time() - started, "load_average_at_start": load},
+        "problems": results}
 
 
 def failures(results: dict, require_ok: tuple[str, ...] = ()) -> list[str]:

@@ -38,12 +38,14 @@ class Derivative:
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         self._nparams = len(inspect.signature(self.fn).parameters)
         self._variants: dict = {}
+        self._checked: dict = {}  # argument signature -> grad variant, output checked scalar
         self._last: pipeline.Generated | None = None
 
     def generated(self, structured: frozenset = frozenset(),
-                  scalars: frozenset = frozenset()) -> pipeline.Generated:
-        mode = {"grad": "grad", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
-        mode = "jvp" if self.nested else mode
+                  scalars: frozenset = frozenset(), check: bool = False) -> pipeline.Generated:
+        """``check``: the grad variant that also returns the output, to check it once."""
+        mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
+        mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
         key = (self.fn, code, self.wrt, mode, structured, scalars, len(_USER_RULES))
         if key not in _CACHE:
@@ -74,16 +76,36 @@ class Derivative:
             return args
         return tuple(structure.bind_call(self.fn, self.__name__, args, kwargs).arguments.values())
 
-    def _for(self, values: tuple) -> pipeline.Generated:
+    def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         key = tuple(map(type, values))
-        gen = self._variants.get(key)
+        gen = None if check else self._variants.get(key)
         if gen is None or self.verbose:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
-            gen = self._variants[key] = self.generated(structured, scalars)
+            gen = self.generated(structured, scalars, check)
+            if not check:
+                self._variants[key] = gen
         self._last = gen
         return gen
+
+    def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
+        """grad: the first call for each argument signature also checks the output is a
+        scalar; later calls run the variant that does not compute the output at all."""
+        key = _signature(values)
+        lean = self._checked.get(key)
+        if lean is not None:
+            grads = lean.fn(*args, **kwargs)
+        else:
+            full = self._for(values, check=True)
+            try:
+                value, grads = full.fn(*args, **kwargs)
+            except Exception:
+                _check_scalar(self.fn, self.fn(*args, **kwargs))
+                raise
+            _check_scalar(self.fn, value)
+            self._checked[key] = self._for(values)
+        return (grads,) if self.many and len(self.wrt) == 1 else grads
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.kind == "vjp":
@@ -94,6 +116,8 @@ class Derivative:
             self._values(args, kwargs)
         if self.nested:
             return self._forward_over_reverse(values, args, kwargs)
+        if self.kind == "grad":
+            return self._grad(values, args, kwargs)
         gen = self._variants.get(tuple(map(type, values))) or self._for(values)
         try:
             value, grads = gen.fn(*args, **kwargs)
@@ -139,6 +163,11 @@ class Derivative:
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
 
 
+def _signature(values: tuple) -> tuple:
+    """Types, and array ranks: what decides whether the output is a scalar."""
+    return tuple(v.ndim if type(v) is np.ndarray else type(v) for v in values)
+
+
 def _seed_name(gen: pipeline.Generated) -> str:
     code = gen.fn.__code__
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
@@ -164,12 +193,12 @@ def _differentiable(fn: Callable) -> Callable:
     inner = fn.generated()
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
-    call = f"{inner.name}({params})"
+    call = f"{inner.name}({params})"  # the lean grad returns the gradient alone
     if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent
         code = inner.fn.__code__
         seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-        call = f"{inner.name}({params}, {seed}=1.0)"
-    text = f"def {name}({params}):\n    return {call}[1]\n"
+        call = f"{inner.name}({params}, {seed}=1.0)[1]"
+    text = f"def {name}({params}):\n    return {call}\n"
     filename = f"<s2sad {name} #{next(_counter)}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace = {inner.name: inner.fn}

@@ -101,7 +101,10 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset()) -> Generated:
-    """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"."""
+    """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
+    "grad" without the output value, so the forward work only the value needs is dropped."""
+    lean = mode == "lean"
+    mode = "grad" if lean else mode
     prep = prepare(fn)
     node, names = prep.node, wrt_names(prep.node, wrt)
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
@@ -132,13 +135,14 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
         load(rev.adj(p)) if p in ctx.defined else const(None), load(p)], keywords=[])
         for p in names]
     grad = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
-    body.append(gast.Return(value=gast.Tuple(elts=[value, grad], ctx=gast.Load())))
+    body.append(gast.Return(value=grad if lean else gast.Tuple(elts=[value, grad],
+                                                                 ctx=gast.Load())))
     args = copy.deepcopy(node.args)
     if mode == "vjp":
         args.kwonlyargs = list(args.kwonlyargs) + [gast.Name(
             id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None)]
         args.kw_defaults = list(args.kw_defaults) + [None]
-    name = f"{mode}_{prep.src.node.name}"
+    name = f"{'vjp' if mode == 'vjp' else 'grad'}_{prep.src.node.name}"
     return emit(name, args, body, prep)
 
 

@@ -25,7 +25,7 @@ SPREAD = "repeat_to(g, a, axis, keepdims)"
 
 # ----- sums and means -----
 deflinear(np.sum, SUM, SPREAD)
-deflinear(np.mean, SUM, f"{SPREAD} / reduced_size(a, axis)")
+deflinear(np.mean, SUM, "repeat_to(g / reduced_size(a, axis), a, axis, keepdims)")
 defvjp(np.nansum, SUM, f"{SPREAD} * ~np.isnan(a)")
 defjvp(np.nansum, SUM, "np.sum(np.where(np.isnan(a), 0.0, da), axis=axis, keepdims=keepdims)")
 defvjp(np.nanmean, SUM, f"{SPREAD} * ~np.isnan(a) / np.sum(~np.isnan(a), axis=axis, keepdims=True)")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import math
+
 import numpy as np
 
 __all__ = [
@@ -158,8 +160,8 @@ def polygamma(n: Any, x: Any) -> Any:
 
 def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Adjoint of a reduction: spread ``g`` back over the reduced axes of ``x``."""
-    shape = np.shape(x)
-    if axis is None and np.ndim(g) == 0 and len(shape) and np.prod(shape) < 4096:
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if axis is None and type(g) in _NUMBERS and shape and math.prod(shape) < 4096:
         return np.full(shape, g)  # small: cheaper than a broadcast view
     g = np.asarray(g)
     if not keepdims:
