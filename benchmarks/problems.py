@@ -118,26 +118,29 @@ def recurrence(x, a, b, n_steps):
 
 
 def recurrence_grad(x, a, b, n_steps):
-    xs = [x]
+    tape = []  # (took the if branch, x before the step, tanh(x) or sin(x))
+    s_tape = []
     for _ in range(n_steps):
         if x > 0.0:
-            x = -(a * np.tanh(x) + b)
+            t = np.tanh(x)
+            tape.append((True, x, t))
+            x = -(a * t + b)
         else:
-            x = 0.5 * a * np.sin(x) + a + b
-        xs.append(x)
+            sx = np.sin(x)
+            tape.append((False, x, sx))
+            x = 0.5 * a * sx + a + b
+        s_tape.append(x)
     gx = 0.0
     ga = 0.0
     gb = 0.0
-    for i in range(n_steps - 1, -1, -1):
-        gx = gx + 2.0 * xs[i + 1] / n_steps
-        xi = xs[i]
-        if xi > 0.0:
-            t = np.tanh(xi)
-            ga = ga - gx * t
+    for (positive, xi, v), x_next in zip(reversed(tape), reversed(s_tape)):
+        gx = gx + 2.0 * x_next / n_steps
+        if positive:
+            ga = ga - gx * v
             gb = gb - gx
-            gx = -gx * a * (1.0 - t * t)
+            gx = -gx * a * (1.0 - v * v)
         else:
-            ga = ga + gx * (0.5 * np.sin(xi) + 1.0)
+            ga = ga + gx * (0.5 * v + 1.0)
             gb = gb + gx
             gx = gx * 0.5 * a * np.cos(xi)
     return gx, ga, gb
@@ -174,41 +177,41 @@ def ode_range(v0, angle, k, dt):
     return x
 
 
-def _drag_accel_vjp(vx, vy, k, gax, gay):
-    sp = np.sqrt(vx * vx + vy * vy)
+def _drag_accel_vjp(vx, vy, sp, k, gax, gay):
+    """Cotangents of (vx, vy, k) given those of drag_accel's outputs; sp = speed."""
     t = vx * gax + vy * gay
     return -k * (sp * gax + vx * t / sp), -k * (sp * gay + vy * t / sp), -sp * t
 
 
 def ode_range_grad(v0, angle, k, dt):
-    vx = v0 * np.cos(angle)
-    vy = v0 * np.sin(angle)
+    ca, sa = np.cos(angle), np.sin(angle)
+    vx = v0 * ca
+    vy = v0 * sa
     y = 0.0
     tape = []
     while y >= 0.0:
-        ax, ay = drag_accel(vx, vy, k)
-        mvx = vx + 0.5 * dt * ax
-        mvy = vy + 0.5 * dt * ay
-        bx, by = drag_accel(mvx, mvy, k)
-        tape.append((vx, vy, mvx, mvy))
+        sp = np.sqrt(vx * vx + vy * vy)
+        mvx = vx - 0.5 * dt * k * sp * vx
+        mvy = vy + 0.5 * dt * (-9.81 - k * sp * vy)
+        msp = np.sqrt(mvx * mvx + mvy * mvy)
+        tape.append((vx, vy, sp, mvx, mvy, msp))
         y = y + dt * mvy
-        vx = vx + dt * bx
-        vy = vy + dt * by
+        vx = vx - dt * k * msp * mvx
+        vy = vy + dt * (-9.81 - k * msp * mvy)
     # the output is x: its adjoint stays 1, y's stays 0 (y only steers the loop)
     gvx = 0.0
     gvy = 0.0
     gk = 0.0
-    for vx, vy, mvx, mvy in reversed(tape):
-        gmvx, gmvy, dk = _drag_accel_vjp(mvx, mvy, k, dt * gvx, dt * gvy)
+    for vx, vy, sp, mvx, mvy, msp in reversed(tape):
+        gmvx, gmvy, dk = _drag_accel_vjp(mvx, mvy, msp, k, dt * gvx, dt * gvy)
         gmvx = gmvx + dt
         gk = gk + dk
         gvx = gvx + gmvx
         gvy = gvy + gmvy
-        dvx, dvy, dk = _drag_accel_vjp(vx, vy, k, 0.5 * dt * gmvx, 0.5 * dt * gmvy)
+        dvx, dvy, dk = _drag_accel_vjp(vx, vy, sp, k, 0.5 * dt * gmvx, 0.5 * dt * gmvy)
         gvx = gvx + dvx
         gvy = gvy + dvy
         gk = gk + dk
-    ca, sa = np.cos(angle), np.sin(angle)
     return gvx * ca + gvy * sa, v0 * (gvy * ca - gvx * sa), gk
 
 

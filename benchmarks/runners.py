@@ -17,6 +17,7 @@ ops (direct aliases; only the reductions are wrapped, to translate
 from __future__ import annotations
 
 import importlib
+import os
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,7 +228,7 @@ class TorchRunner(Runner):
         if reason is None:
             import torch
 
-            torch.set_num_threads(1)
+            torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or 1))
         return reason
 
     def prepare(self, problem, args):

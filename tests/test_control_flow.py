@@ -383,3 +383,21 @@ def test_list_of_layer_tuples(rng):
 def test_list_of_floats():
     g = check_grad(scalar_list, [0.5, -1.5], 2.0)
     assert_tree_close(g, [2.0 - 1.5, 4.0 + 0.5])
+
+
+def _product(a, b):
+    return a * b - b
+
+
+def swapped_helper_arguments(a, b):
+    """A helper called with the caller's names in the other order (a past bug)."""
+    if a > b:
+        o = _product(a, b)
+    else:
+        o = _product(b, a)
+    return o
+
+
+@pytest.mark.parametrize("a, b", [(2.0, 0.5), (0.5, 2.0)])
+def test_helper_called_with_swapped_names(a, b):
+    check_grad(swapped_helper_arguments, a, b, wrt=(0, 1))

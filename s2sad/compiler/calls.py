@@ -94,10 +94,9 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         value = bound.arguments.get(param.name)
         if value is None:
             value = _default(norm, param.default)
-        if isinstance(value, gast.Name) and param.name not in reassigned:
+        if isinstance(value, gast.Name) and param.name not in reassigned and \
+                value.id not in child.locals:
             child.rename[param.name] = value.id  # read-only parameter: use the argument
-            child.locals.add(value.id)
-            child.rename[value.id] = value.id
             continue
         norm.out.append(assign(child.name(param.name), value, like=node))
         norm.out[-1].lineno = node.lineno

@@ -150,6 +150,9 @@ def dict_init(*values: Any, keys: tuple) -> dict:
 
 def list_append(xs: list, v: Any) -> list:
     """``xs.append(v)`` as a value: the caller's list is left alone."""
+    if not isinstance(xs, (list, tuple)):  # some other object with an append method
+        xs.append(v)
+        return xs
     return [*xs, v]
 
 
