@@ -126,9 +126,9 @@ class Backward:
 
     def user_rule(self, rule: registry.Rule, step: Step, g: Any) -> None:
         prim = step.prim
-        cots = runtime.user_vjp(rule.user, g, step.node.value,
-                                tuple(self.value(a, step) for a in prim.args),
-                                **{k: self.value(v, step) for k, v in prim.keywords.items()})
+        args = tuple(self.value(a, step) for a in prim.args)
+        keywords = {k: self.value(v, step) for k, v in prim.keywords.items()}
+        cots = runtime.user_cotangents(rule.user(g, step.node.value, *args, **keywords), args)
         for arg, cot in zip(prim.args, cots):
             if isinstance(arg, gast.Name) and arg.id in step.arg_nodes:
                 self.give(step.arg_nodes[arg.id], cot, False)

@@ -111,6 +111,8 @@ class Forward:
                 continue
             if self.is_varied(arg):
                 swap[id(memo[id(arg)])] = load(self.tan(arg.id))
+            elif isinstance(arg, gast.Constant) and arg.value is None:
+                continue  # None: "no value yet" (add_at's accumulator), zero as it is
             else:
                 swap[id(memo[id(arg)])] = gast.Call(func=load("zeros_like"),
                                                     args=[copy.deepcopy(arg)], keywords=[])

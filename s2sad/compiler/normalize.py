@@ -89,6 +89,8 @@ class Normalizer:
                 self.rename[ident] = ident if len(self.inlining) == 1 else \
                     self.namer.fresh(f"{self.src.node.name}_{ident}")
             return self.rename[ident]
+        if ident in self.rename.values():  # already a final name (normalized once before)
+            return ident
         return self.global_name(ident)
 
     def global_name(self, ident: str) -> str:

@@ -173,14 +173,16 @@ class Reverse(ControlMixin):
         return _merge(out)
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
+        """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
         self.namespace[alias] = rule.user
-        call = gast.Call(func=load("user_vjp"), args=[load(alias), load(self.adj(v)), load(v),
-                         gast.Tuple(elts=list(prim.args), ctx=gast.Load())],
+        call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
                          keywords=[gast.keyword(arg=k, value=a)
                                    for k, a in prim.keywords.items()])
+        args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())
         cots = self.namer.fresh("cotangents")
-        self.pending = assign(cots, call)
+        self.pending = assign(cots, gast.Call(func=load("user_cotangents"),
+                                              args=[call, args], keywords=[]))
         return [("", None, cots)] + [
             (a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
             for i, a in enumerate(prim.args) if self.is_active(a)]

@@ -38,6 +38,11 @@ def _rename_loads(node: gast.AST, env: dict[str, str]) -> gast.AST:
     return node
 
 
+def _reads_all(stmts: list) -> frozenset:
+    return frozenset(n.id for s in stmts for n in gast.walk(s) if isinstance(n, gast.Name)
+                     and isinstance(n.ctx, gast.Load))
+
+
 def _reads(value: gast.AST) -> set[str]:
     return {n.id for n in gast.walk(value) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load)}
@@ -58,9 +63,12 @@ class SSA:
         self.defined.add(new)
         return new
 
-    def block(self, stmts: list, env: dict[str, str], in_loop: bool) -> list:
+    def block(self, stmts: list, env: dict[str, str], in_loop: bool,
+              after: frozenset = frozenset()) -> list:
+        """``after``: the names that code following this block reads."""
         out: list = []
-        for s in stmts:
+        for i, s in enumerate(stmts):
+            self.after = after | _reads_all(stmts[i + 1:])
             out.extend(getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(
                 s, env, in_loop))
         return out
@@ -88,8 +96,9 @@ class SSA:
     def stmt_If(self, s: gast.If, env: dict, in_loop: bool) -> list:
         _rename_loads(s.test, env)
         then_env, else_env = dict(env), dict(env)
-        s.body = self.block(s.body, then_env, in_loop)
-        s.orelse = self.block(s.orelse, else_env, in_loop)
+        after = self.after
+        s.body = self.block(s.body, then_env, in_loop, after)
+        s.orelse = self.block(s.orelse, else_env, in_loop, after)
         for name in sorted(set(then_env) | set(else_env)):
             a, b = then_env.get(name), else_env.get(name)
             if a == b or a is None or b is None:
@@ -103,14 +112,18 @@ class SSA:
         return [s]
 
     def _enter_loop(self, s: gast.stmt, env: dict, in_loop: bool) -> list:
-        """Fresh names for what the loop assigns, copied from before the loop."""
+        """Fresh names for what the loop assigns, copied from before the loop where the
+        loop reads them first or code after it reads them (the loop may not run)."""
         if in_loop:
             return []
+        from s2sad.compiler.reverse_control import _exposed
+        head = [s.test] if isinstance(s, gast.While) else []
+        needed = _exposed(s.body) | _reads_all(head) | set(self.after)
         copies = []
         for name in sorted(assigned_names([s])):
             before = env.get(name)
             env[name] = self.version(name)
-            if before is not None:
+            if before is not None and name in needed:
                 copies.append(copy_origin(gast.copy_location(
                     assign(env[name], load(before)), s), s))
         return copies
@@ -120,13 +133,13 @@ class SSA:
         copies = self._enter_loop(s, env, in_loop)
         s.target = store(env.get(s.target.id, s.target.id))
         env[s.target.id] = s.target.id
-        s.body = self.block(s.body, env, True)
+        s.body = self.block(s.body, env, True, self.after)
         return copies + [s]
 
     def stmt_While(self, s: gast.While, env: dict, in_loop: bool) -> list:
         copies = self._enter_loop(s, env, in_loop)
         _rename_loads(s.test, env)
-        s.body = self.block(s.body, env, True)
+        s.body = self.block(s.body, env, True, self.after)
         return copies + [s]
 
 

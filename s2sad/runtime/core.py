@@ -10,7 +10,7 @@ __all__ = [
     "unbroadcast", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
-    "user_vjp", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove", "list_insert_zero",
+    "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove", "list_insert_zero",
 ]
 
 
@@ -217,9 +217,8 @@ def zero_at(g: Any, idx: Any) -> Any:
     return out
 
 
-def user_vjp(rule: Any, g: Any, ans: Any, args: tuple, **kwargs: Any) -> tuple:
-    """Call a ``defvjp`` rule; ``None`` cotangents become zeros."""
-    cots = rule(g, ans, *args, **kwargs)
+def user_cotangents(cots: Any, args: tuple) -> tuple:
+    """What a ``defvjp`` rule returned, one per argument; ``None`` becomes zeros."""
     if not isinstance(cots, (tuple, list)) or len(args) == 1 and len(cots) != 1:
         cots = (cots,)
     return tuple(zeros_like(a) if c is None else c for c, a in zip(cots, args))

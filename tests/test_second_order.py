@@ -1,0 +1,125 @@
+"""Second order: Hessians (forward-over-reverse), grad of grad, and custom rules
+at second order, against finite differences of the gradient and closed forms."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+
+
+def fd_jacobian_of(g, x, eps=1e-5):
+    """Central differences of a gradient function, column by column."""
+    cols = [(np.asarray(g(x + eps * e)) - np.asarray(g(x - eps * e))) / (2 * eps)
+            for e in np.eye(x.size)]
+    return np.stack(cols, axis=1)
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def rosenbrock_hessian(x):
+    n = x.size
+    H = np.zeros((n, n))
+    for i in range(n - 1):
+        H[i, i] += 1200 * x[i] ** 2 - 400 * x[i + 1] + 2
+        H[i + 1, i + 1] += 200
+        H[i, i + 1] = H[i + 1, i] = -400 * x[i]
+    return H
+
+
+def test_rosenbrock_10d_hessian():
+    x = np.linspace(-1.2, 1.5, 10)
+    H = s2sad.hessian(rosenbrock)(x)
+    assert H.shape == (10, 10)
+    np.testing.assert_allclose(H, rosenbrock_hessian(x), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(H, fd_jacobian_of(s2sad.grad(rosenbrock), x), atol=1e-6)
+
+
+def signed_cubes(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            s = s + x[i] ** 3 * x[0]
+        else:
+            s = s - np.sin(x[i]) * x[i]
+    return s
+
+
+@pytest.mark.parametrize("x", [np.array([0.5, -0.3, 1.2, -2.0]),   # both branches
+                               np.array([0.4, 0.3, 1.2, 2.0]),     # only the then-branch
+                               np.array([-0.5, -0.3, -1.2, -2.0])])  # only the else-branch
+def test_hessian_through_a_data_dependent_if_in_a_loop(x):
+    H = s2sad.hessian(signed_cubes)(x)
+    np.testing.assert_allclose(H, fd_jacobian_of(s2sad.grad(signed_cubes), x), atol=1e-6)
+    np.testing.assert_allclose(H, H.T, atol=1e-12)
+
+
+def piecewise(x):
+    if x > 1.0:
+        y = x ** 3
+    else:
+        y = math.sin(x) * x
+    return y
+
+
+@pytest.mark.parametrize("x", [2.0, 0.5])
+def test_grad_of_grad_through_a_branch(x):
+    d2 = s2sad.grad(s2sad.grad(piecewise))(x)
+    expected = 6 * x if x > 1.0 else 2 * math.cos(x) - x * math.sin(x)
+    assert isinstance(d2, float)
+    assert math.isclose(d2, expected, rel_tol=1e-10)
+
+
+def power_loop(x, n):
+    y = 1.0
+    for _ in range(n):
+        y = y * x
+    return y
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_third_derivative_of_a_loop(n):
+    d3 = s2sad.grad(s2sad.grad(s2sad.grad(power_loop)))(1.3, n)
+    expected = n * (n - 1) * (n - 2) * 1.3 ** (n - 3) if n >= 3 else 0.0
+    assert math.isclose(d3, expected, rel_tol=1e-10, abs_tol=1e-12)
+
+
+def quartic(x):
+    return x ** 4
+
+
+@s2sad.defvjp(quartic)
+def _quartic_vjp(g, ans, x):
+    return (4 * g * x ** 3,)
+
+
+@s2sad.defjvp(quartic)
+def _quartic_jvp(tangents, ans, x):
+    return 4 * x ** 3 * tangents[0]
+
+
+def uses_quartic(x):
+    return np.sum(quartic(x) * x)
+
+
+def test_hessian_through_a_custom_rule():
+    x = np.array([0.3, -0.7, 1.1])
+    H = s2sad.hessian(uses_quartic)(x)   # d2/dx2 of x**5 summed: 20 x**3 on the diagonal
+    np.testing.assert_allclose(H, np.diag(20 * x ** 3), rtol=1e-12, atol=1e-12)
+
+
+def test_jacobian_modes_agree_on_a_loop():
+    def f(x):
+        out = np.zeros(3)
+        for i in range(3):
+            out[i] = np.sum(np.sin(x * (i + 1)))
+        return out
+    x = np.array([0.2, -0.4])
+    J = {m: s2sad.jacobian(f, mode=m)(x) for m in ("forward", "reverse", "auto")}
+    expected = np.stack([(i + 1) * np.cos(x * (i + 1)) for i in range(3)])
+    for m, j in J.items():
+        np.testing.assert_allclose(j, expected, atol=1e-12, err_msg=m)
