@@ -7,12 +7,13 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from s2sad import structure
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
+from s2sad import structure
 from s2sad.compiler import pipeline
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry

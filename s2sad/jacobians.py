@@ -6,7 +6,8 @@ forward-over-reverse: JVPs of the generated gradient.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -3,7 +3,8 @@ checks of the calls users make on generated functions."""
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -20,7 +20,7 @@ PHRASES = {
     "rnn.py": "dloss/dWh vs finite differences",
     "newton.py": "max |s2sad - implicit|",
     "physics.py": "lands at  25.0000 m",
-    "custom_rule.py": "d probit_loss / dw",
+    "custom_rule.py": "hessian of probit_loss",
     "cli_roundtrip.py": "the written module's gradient matches",
     "graph_view.py": "a = 5, f = 15, df/dx = 8, df/dy = 3",
 }

@@ -9,10 +9,10 @@ import ast
 import os
 from pathlib import Path
 
-import golden_functions as gf
 import numpy as np
 import pytest
 
+import golden_functions as gf
 import s2sad
 
 GOLDEN = Path(__file__).parent / "golden"

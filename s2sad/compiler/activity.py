@@ -9,8 +9,9 @@ order, which is exact outside loops (SSA) and safe inside them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import gast
 

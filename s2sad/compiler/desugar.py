@@ -31,37 +31,38 @@ def desugar(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
 
 # ----- assignments -----
 
+def _as_load(node: gast.expr) -> gast.expr:
+    node = copy.deepcopy(node)
+    for n in gast.walk(node):
+        if hasattr(n, "ctx"):
+            n.ctx = gast.Load()
+    return node
+
+
+def _assign_to(target: gast.expr, value: gast.expr, like: gast.AST) -> gast.Assign:
+    return gast.copy_location(gast.Assign(targets=[target], value=value, type_comment=None), like)
+
+
+def _simple_statement(s: gast.stmt) -> list:
+    """``x += v``, ``x: T = v`` and ``a = b = v`` as plain assignments."""
+    if isinstance(s, gast.AugAssign):
+        value = gast.copy_location(gast.BinOp(left=_as_load(s.target), op=s.op, right=s.value), s)
+        return [_assign_to(s.target, value, s)]
+    if isinstance(s, gast.AnnAssign):
+        return [_assign_to(s.target, s.value, s)] if s.value is not None else []
+    if isinstance(s, gast.Assign) and len(s.targets) > 1:
+        last = s.targets[-1]
+        return [_assign_to(last, s.value, s)] + [_assign_to(t, _as_load(last), s)
+                                                 for t in s.targets[:-1]]
+    return [s]
+
+
 def _simple_statements(stmts: list) -> list:
     out = []
     for s in stmts:
-        for block in ("body", "orelse"):
-            if isinstance(s, (gast.If, gast.For, gast.While)):
-                setattr(s, block, _simple_statements(getattr(s, block)))
-        if isinstance(s, gast.AugAssign):
-            target_load = copy.deepcopy(s.target)
-            for n in gast.walk(target_load):
-                if hasattr(n, "ctx"):
-                    n.ctx = gast.Load()
-            value = gast.copy_location(gast.BinOp(left=target_load, op=s.op, right=s.value), s)
-            out.append(gast.copy_location(
-                gast.Assign(targets=[s.target], value=value, type_comment=None), s))
-        elif isinstance(s, gast.AnnAssign):
-            if s.value is not None:
-                out.append(gast.copy_location(
-                    gast.Assign(targets=[s.target], value=s.value, type_comment=None), s))
-        elif isinstance(s, gast.Assign) and len(s.targets) > 1:
-            first = gast.copy_location(
-                gast.Assign(targets=[s.targets[-1]], value=s.value, type_comment=None), s)
-            out.append(first)
-            for t in s.targets[:-1]:
-                src = copy.deepcopy(s.targets[-1])
-                for n in gast.walk(src):
-                    if hasattr(n, "ctx"):
-                        n.ctx = gast.Load()
-                out.append(gast.copy_location(
-                    gast.Assign(targets=[t], value=src, type_comment=None), s))
-        else:
-            out.append(s)
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            s.body, s.orelse = _simple_statements(s.body), _simple_statements(s.orelse)
+        out.extend(_simple_statement(s))
     return out
 
 

@@ -26,7 +26,6 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.ClassDef: ("class definition", "define the class outside the function"),
     gast.FunctionDef: ("nested def", "define the helper at module level and call it"),
     gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
-    gast.Delete: ("del statement", "leave the name alone or assign a new value"),
     gast.NamedExpr: ("assignment expression (:=)", "assign on its own line first"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
@@ -58,6 +57,11 @@ def _check_signature(src: Source) -> None:
 
 
 def _check_node(src: Source, node: gast.AST) -> None:
+    names_only = all(isinstance(n, (gast.Name, gast.Tuple, gast.Del)) for t in node.targets
+                     for n in gast.walk(t)) if isinstance(node, gast.Delete) else True
+    if not names_only:
+        raise error_at(src.filename, node, "del of an item or attribute",
+                       "build a new value without it instead")
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         raise error_at(src.filename, node, "else clause of a loop",
                        "set a flag before break and test it after the loop")

@@ -9,7 +9,7 @@ its own tangents.  Mirrors :mod:`reverse`.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gast
 

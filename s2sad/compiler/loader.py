@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import linecache
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _counter = itertools.count(1)
 

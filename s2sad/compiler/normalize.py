@@ -136,6 +136,9 @@ class Normalizer:
     def stmt_Pass(self, s: gast.Pass) -> None:
         pass
 
+    def stmt_Delete(self, s: gast.Delete) -> None:
+        pass  # ``del name`` frees memory; it changes no value, so no derivative
+
     def stmt_Break(self, s: gast.Break) -> None:
         self.emit(gast.Break(), s)
 

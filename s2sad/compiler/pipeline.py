@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import gast
 import numpy as np
@@ -143,7 +144,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
             id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None)]
         args.kw_defaults = list(args.kw_defaults) + [None]
     name = f"{'vjp' if mode == 'vjp' else 'grad'}_{prep.src.node.name}"
-    return emit(name, args, body, prep)
+    return emit(name, args, body, prep, numbers)
 
 
 def build_forward(fn: Callable, wrt: tuple[int, ...],
@@ -157,9 +158,10 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     return emit(f"jvp_{prep.src.node.name}", args, body, prep)
 
 
-def emit(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
+def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
+         small: set[str] = frozenset()) -> Generated:
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
-    body = simplify.simplify(body, prep.namespace, params)
+    body = simplify.simplify(body, prep.namespace, params, small)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node)

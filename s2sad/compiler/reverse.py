@@ -10,8 +10,9 @@ same names just before.  Control flow is in :mod:`reverse_control`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import gast
 
@@ -58,12 +59,12 @@ class Reverse(ControlMixin):
                  lookup: Callable[[Any], Any] = registry.lookup_vjp) -> None:
         self.node, self.activity, self.namespace = node, activity, namespace
         self.namer, self.filename, self.lookup = namer, filename, lookup
-        self.local = {a.id for a in (node.args.args + node.args.kwonlyargs)} | {
-            n.id for n in gast.walk(node) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Store)}
+        params = {a.id for a in node.args.args + node.args.kwonlyargs}
+        self.local = params | {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                               and isinstance(n.ctx, gast.Store)}
         self.containers = containers
         self.scalars = scalars
-        self.bound = _unconditional(node.body) | {a.id for a in (node.args.args + node.args.kwonlyargs)}
+        self.bound = _unconditional(node.body) | params
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at

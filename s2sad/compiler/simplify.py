@@ -17,9 +17,37 @@ from s2sad.compiler.primitives import evaluate_ref
 _IMPURE_METHODS = {"pop", "append"}
 
 
-def simplify(body: list, namespace: dict, keep: set[str]) -> list:
+def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = frozenset()
+             ) -> list:
+    """``keep``: names that must survive (parameters); ``small``: names known to hold
+    numbers, never worth a ``del``."""
     body = _propagate_copies(body, keep)
-    return _drop_dead(body, namespace, keep)
+    body = _drop_dead(body, namespace, keep)
+    return _free_after_last_use(body, keep | set(small))
+
+
+def _free_after_last_use(body: list, keep: set[str]) -> list:
+    """``del`` what the function body itself assigned, after the statement that last
+    reads it, so a large intermediate does not live until the return."""
+    assigned = {s.targets[0].id for s in body if isinstance(s, gast.Assign)
+                and isinstance(s.targets[0], gast.Name)}
+    last: dict[str, int] = {}
+    for i, s in enumerate(body):
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                last[n.id] = i
+    free: dict[int, list] = {}
+    for name, i in last.items():
+        if name in assigned and name not in keep and i < len(body) - 1:
+            free.setdefault(i, []).append(name)
+    out: list = []
+    for i, s in enumerate(body):
+        out.append(s)
+        if i in free and not isinstance(s, gast.Return):
+            names = [gast.Name(id=n, ctx=gast.Del(), annotation=None, type_comment=None)
+                     for n in sorted(free[i])]
+            out.append(gast.Delete(targets=names))
+    return out
 
 
 def _stores(stmts: list) -> Counter:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 
 import gast
 
@@ -11,7 +11,7 @@ from s2sad.compiler.primitives import Prim, bind
 from s2sad.rules.registry import Rule
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(text: str) -> gast.expr:
     return gast.parse(text.strip()).body[0].value
 

@@ -8,9 +8,10 @@ import numpy as np
 
 __all__ = [
     "unbroadcast", "zeros_like", "add_grads", "add_at", "cast_like",
-    "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
-    "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
-    "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove", "list_insert_zero",
+    "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
+    "list_last", "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
+    "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
+    "list_insert_zero",
 ]
 
 

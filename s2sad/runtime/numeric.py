@@ -9,9 +9,8 @@ raise ``ZeroDivisionError``.  0-d results come back as numpy scalars
 """
 from __future__ import annotations
 
-from typing import Any
-
 import math
+from typing import Any
 
 import numpy as np
 
