@@ -88,8 +88,11 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
 
 
 def _is_container_key(key: Any) -> bool:
+    """May this call return a list, tuple or dict (unknown calls may)?"""
     try:
-        return key in CONTAINER_RESULTS or registry.lookup_vjp(key) is None
+        if key in CONTAINER_RESULTS:
+            return True
+        return registry.lookup_vjp(key) is None and not registry.is_nondiff(key)
     except TypeError:
         return True
 

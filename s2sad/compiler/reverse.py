@@ -11,6 +11,7 @@ same names just before.  Control flow is in :mod:`reverse_control`.
 from __future__ import annotations
 
 from collections.abc import Callable
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,9 +39,10 @@ class Loop:
 class Ctx:
     defined: set[str]                # adjoints that hold a value here (on every path)
     loops: list[Loop] = field(default_factory=list)
+    after: frozenset = frozenset()   # names the forward sweep reads after this point
 
     def fork(self) -> Ctx:
-        return Ctx(set(self.defined), self.loops)
+        return Ctx(set(self.defined), self.loops, self.after)
 
     def recorded(self) -> set[str]:
         """Names whose value at a statement must be pushed to be read back."""
@@ -68,6 +70,13 @@ class Reverse(ControlMixin):
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at
+        self.in_place: set[str] = set()  # adjoints a loop owns: contributions use +=
+        defs: dict[str, list] = {}
+        for a in gast.walk(node):
+            if isinstance(a, gast.Assign):
+                defs.setdefault(a.targets[0].id, []).append(a.value)
+        self.views = {n: v[0] for n, v in defs.items()
+                      if len(v) == 1 and isinstance(v[0], gast.Subscript)}
 
     # ----- names -----
 
@@ -114,10 +123,14 @@ class Reverse(ControlMixin):
     def block(self, stmts: list, ctx: Ctx) -> tuple[list, list]:
         fwd: list = []
         rev: list = []
-        for s in reversed(stmts):
+        outer = ctx.after
+        for i in reversed(range(len(stmts))):
+            ctx.after = outer | _loads(stmts[i + 1:])
+            s = stmts[i]
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
             fwd = f + fwd
             rev = rev + r
+        ctx.after = outer
         return fwd, rev
 
     def stmt_other(self, s: gast.stmt, ctx: Ctx) -> tuple[list, list]:
@@ -137,10 +150,22 @@ class Reverse(ControlMixin):
                       and n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
         recorded = sorted(reads & ctx.recorded())
+        again = [n for n in recorded if self.recomputable(n, ctx)]
+        recorded = [n for n in recorded if n not in again]
+        rev = [self.mark(assign(n, copy.deepcopy(self.views[n])), s) for n in again] + rev
         if recorded:
             shapes = _shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
             return [s, self.push(recorded, s, shapes)], [self.pop(recorded, s)] + rev
         return [s], rev
+
+    def recomputable(self, name: str, ctx: Ctx) -> bool:
+        """``v = x[i]`` with ``x`` and ``i`` unchanged by the loops (or ``i`` a counter the
+        reverse loop sets again): taken again in the reverse sweep, never stored."""
+        view = self.views.get(name)
+        if view is None:
+            return False
+        used = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
+        return not used & ctx.recorded()
 
     def contributions(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
         """(argument name, contribution expression, is accumulation) per active argument."""
@@ -197,6 +222,8 @@ class Reverse(ControlMixin):
             current = load(d) if arg in ctx.defined else const(None)
             expr = templates.substitute(expr, {"acc": current})
             self.accumulated.add(arg)
+        elif arg in ctx.defined and arg in self.in_place and arg not in self.containers:
+            return [self.mark(gast.AugAssign(target=store(d), op=gast.Add(), value=expr), s)]
         elif arg in ctx.defined:
             expr = self.add(load(d), expr, arg)
         elif arg in self.accumulated or arg in self.containers:
@@ -288,3 +315,8 @@ def _merge(parts: list) -> list:
             merged = gast.BinOp(left=first, op=gast.Add(), right=expr)
         out[i] = (arg, merged, False)
     return out
+
+
+def _loads(stmts: list) -> frozenset:
+    return frozenset(n.id for s in stmts for n in gast.walk(s)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))

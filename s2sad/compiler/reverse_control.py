@@ -51,6 +51,11 @@ def _exposed(stmts: list, written: set[str] | None = None) -> set[str]:
             exposed |= _exposed(s.body, then_written) | _exposed(s.orelse, else_written)
             written |= then_written & else_written
             continue
+        if isinstance(s, (gast.For, gast.While)):  # what the inner loop reads before it writes
+            head = [s.iter] if isinstance(s, gast.For) else [s.test]
+            inner = set(written) | ({s.target.id} if isinstance(s, gast.For) else set())
+            exposed |= (_reads(head) | _exposed(s.body, inner)) - written
+            continue
         exposed |= _reads([s]) - written
         if isinstance(s, gast.Assign):
             written.add(s.targets[0].id)
@@ -105,9 +110,15 @@ class ControlMixin:
         from s2sad.compiler.reverse import Ctx as Context
         crossing = self.loop_adjoints(s.body, loop.assigned, ctx)
         inits = [self.zero(n, s) for n in sorted(crossing - ctx.defined)]
+        # zeroed here and never reassigned by the loop: only this loop holds the array,
+        # so contributions add in place (no new array per iteration)
+        owned = {n for n in crossing - ctx.defined - loop.assigned if n in self.bound}
         ctx.defined |= crossing
-        sub = Context(set(ctx.defined), ctx.loops + [loop])
+        sub = Context(set(ctx.defined), ctx.loops + [loop], ctx.after)
+        self.in_place |= owned
         fwd, rev = self.block(s.body, sub)
+        self.in_place -= owned
+        fwd = _free_temporaries(fwd, s.body, ctx.after)
         rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
         return fwd, rev, inits
 
@@ -153,3 +164,24 @@ class ControlMixin:
         if ctx.loops:
             return fwd + [self.push([trips], s)], [self.pop([trips], s)] + inits + [rev_loop]
         return fwd, inits + [rev_loop]
+
+
+def _free_temporaries(fwd: list, body: list, after: frozenset) -> list:
+    """``del`` each value an iteration makes and uses up, after its last use, so the last
+    iteration's temporaries do not outlive the loop (the reverse sweep pops what it
+    needs into those names again)."""
+    made = [st.targets[0].id for st in body if isinstance(st, gast.Assign)]
+    temps = set(made) - _exposed(body) - set(after)
+    last: dict[str, int] = {}
+    for i, st in enumerate(fwd):
+        for n in gast.walk(st):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in temps:
+                last[n.id] = i
+    out: list = []
+    for i, st in enumerate(fwd):
+        out.append(st)
+        names = sorted(n for n, j in last.items() if j == i)
+        if names and not isinstance(st, (gast.Break, gast.If)):
+            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
+                                                      type_comment=None) for n in names]))
+    return out
