@@ -184,13 +184,32 @@ def _check_scalar(fn: Callable, value: Any) -> None:
             "or reduce the output (e.g. np.sum)")
 
 
+def _define(name: str, text: str, namespace: dict) -> Callable:
+    """A small function of our own, with its source registered for the pipeline."""
+    filename = f"<s2sad {name} #{next(_counter)}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    exec(compile(text, filename, "exec"), namespace)  # noqa: S102  (our own source)
+    out = namespace[name]
+    out.__module__ = "s2sad_generated"
+    return out
+
+
+def _primitive_call(fn: Callable) -> Callable:
+    """A function with its own rule is a primitive: differentiate a call of it."""
+    params = ", ".join(inspect.signature(fn).parameters)
+    name = "call_" + "".join(c if c.isalnum() else "_" for c in fn.__name__).strip("_")
+    return _define(name, f"def {name}({params}):\n    return primitive({params})\n",
+                   {"primitive": fn})
+
+
 def _differentiable(fn: Callable) -> Callable:
     """A Derivative of kind grad, seen as a function: its gradient part, with source."""
     if not isinstance(fn, Derivative) or fn.kind != "grad":
         if isinstance(fn, Derivative):
             raise DifferentiationError(
                 f"<s2sad>:?: {fn!r}: only grad(...) can be differentiated again")
-        return fn
+        has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
+        return _primitive_call(fn) if has_rule and inspect.isfunction(fn) else fn
     inner = fn.generated()
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
@@ -199,14 +218,8 @@ def _differentiable(fn: Callable) -> Callable:
         code = inner.fn.__code__
         seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
         call = f"{inner.name}({params}, {seed}=1.0)[1]"
-    text = f"def {name}({params}):\n    return {call}\n"
-    filename = f"<s2sad {name} #{next(_counter)}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-    namespace = {inner.name: inner.fn}
-    exec(compile(text, filename, "exec"), namespace)  # noqa: S102  (our own source)
-    out = namespace[name]
-    out.__module__ = "s2sad_generated"
-    return out
+    return _define(name, f"def {name}({params}):\n    return {call}\n",
+                   {inner.name: inner.fn})
 
 
 def _entry(kind: str) -> Callable:

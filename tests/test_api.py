@@ -348,3 +348,24 @@ def stopped(x):
 def test_stop_gradient():
     assert s2sad.stop_gradient(2.5) == 2.5
     assert_tree_close(s2sad.grad(stopped)(1.5), 1.5 ** 2)
+
+
+def softplus(x):
+    return np.where(x > 30, x, np.log1p(np.exp(np.minimum(x, 30))))
+
+
+def test_a_function_with_its_own_rule_is_a_primitive_when_differentiated_itself():
+    calls = []
+
+    @s2sad.defvjp(softplus)
+    def softplus_vjp(g, ans, x):
+        calls.append(1)
+        return (g * np.exp(x - ans),)
+
+    @s2sad.defjvp(softplus)
+    def softplus_jvp(tangents, ans, x):
+        return tangents[0] * np.exp(x - ans)
+
+    assert math.isclose(s2sad.grad(softplus)(0.0), 0.5)
+    assert calls, "the rule was used, not the body"
+    assert math.isclose(s2sad.grad(s2sad.grad(softplus))(0.0), 0.25)  # sigmoid'(0)

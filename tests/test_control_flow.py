@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 
+import s2sad
 from gradcheck import assert_tree_close, assert_unchanged, check_grad, check_jvp, normal
 
 # ------------------------------------------------------------------ branches
@@ -401,3 +402,16 @@ def swapped_helper_arguments(a, b):
 @pytest.mark.parametrize("a, b", [(2.0, 0.5), (0.5, 2.0)])
 def test_helper_called_with_swapped_names(a, b):
     check_grad(swapped_helper_arguments, a, b, wrt=(0, 1))
+
+
+def raises_when_negative(x):
+    if x < 0:
+        raise ValueError("x must not be negative")
+    return x * x * 3.0
+
+
+def test_raise_before_the_return():
+    check_grad(raises_when_negative, 1.5)
+    assert s2sad.jvp(raises_when_negative)(1.5, 1.0) == (6.75, 9.0)
+    with pytest.raises(ValueError, match="must not be negative"):
+        s2sad.grad(raises_when_negative)(-1.0)

@@ -304,3 +304,14 @@ SCALAR_CASES = [
                          ids=[c[0].__name__ for c in SCALAR_CASES])
 def test_grad_of_scalar_loss(f, make_args, wrt, rng):
     check_grad(f, *make_args(rng), wrt=wrt)
+
+
+def sum_below_one(x):
+    mask = x > 1.0
+    return np.sum(x[~mask] ** 2)
+
+
+def test_inverted_mask():
+    x = np.array([0.5, 2.0, -0.3])
+    g = check_grad(sum_below_one, x)
+    np.testing.assert_allclose(g, np.where(x > 1.0, 0.0, 2 * x))

@@ -195,10 +195,10 @@ def _drop_continues(stmts: list) -> list:
 # ----- one return, at the end -----
 
 def _single_return(body: list, result: str | None, namer: Namer) -> list:
-    if result is None:
-        if not body or not isinstance(body[-1], gast.Return):
-            body.append(gast.Return(value=const(None)))
+    if result is None and body and isinstance(body[-1], gast.Return):
         return body
+    if result is None:  # the return moved into a branch (after an if that raises)
+        result = namer.fresh("result")
     body = _returns_to_assigns(body, result)
     _append_fallthrough(body, [assign(result, const(None))])
     return body + [gast.Return(value=load(result))]

@@ -25,6 +25,7 @@ OPERATORS = {
     gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Is: operator.is_,
     gast.IsNot: operator.is_not, gast.In: operator.contains, gast.NotIn: operator.contains,
     gast.BitAnd: operator.and_, gast.BitOr: operator.or_, gast.BitXor: operator.xor,
+    gast.Invert: operator.invert, gast.LShift: operator.lshift, gast.RShift: operator.rshift,
 }
 IDENTITY = "identity"  # name = other_name
 UNKNOWN = "unknown"    # a call of something with no name in the namespace

@@ -3,14 +3,20 @@ def grad_mlp_loss(W, x, b):
     matmul = W @ x
     add = matmul + b
     tanh = np.tanh(add)
+    del add
     pow = tanh ** 2
-    sum = np.sum(pow)
     dsum = 1.0
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
     dpow = repeat_to(dsum, pow, None, False)
-    dtanh = unbroadcast(safe_mul(dpow, pow_dbase(tanh, 2)), tanh)
+    del dsum, pow
+    dtanh = unbroadcast(dpow * (2 * tanh), tanh)
+    del dpow
     dadd = dtanh * (1 - tanh ** 2)
+    del dtanh, tanh
     dmatmul = unbroadcast(dadd, matmul)
+    del matmul
     db = unbroadcast(dadd, b)
+    del dadd
     dW = matmul_lhs_adjoint(dmatmul, W, x)
-    return sum, (cast_like(dW, W), cast_like(db, b))
+    del dmatmul
+    return cast_like(dW, W), cast_like(db, b)

@@ -17,10 +17,13 @@ def grad_newton_sqrt(a):
         div = a / x_1
         stack.append((div, x_1))
         add = x_1 + div
+        del div
         x_1 = 0.5 * add
+        del add
         # line 36: steps += 1
         steps_1_new = steps_1 + 1
         steps_1 = steps_1_new
+        del steps_1_new
         # line 37: if steps > 50:
         cmp = steps_1 > 50
         if cmp:
@@ -35,7 +38,6 @@ def grad_newton_sqrt(a):
             cond_1 = abs_2 > 1e-10
             # line 37: if steps > 50:
             stack.append(cmp)
-    value = x_1
     dx_1 = 1.0
     # adjoint of line 34: while abs(x * x - a) > 1e-10:
     da = zeros_like(a)
@@ -47,8 +49,10 @@ def grad_newton_sqrt(a):
         dx_1 = dadd
         ddiv = dadd
         div, x_1 = stack.pop()
-        da = da + ddiv / x_1
+        da += ddiv / x_1
         dx_1 = dx_1 + -ddiv * div / x_1
+    del stack, trips
     # adjoint of line 32: x = a
     da = da + dx_1
-    return value, cast_like(da, a)
+    del dx_1
+    return cast_like(da, a)

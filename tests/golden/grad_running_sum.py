@@ -9,20 +9,21 @@ def grad_running_sum(x, n):
         mul = x * i
         sin = np.sin(mul)
         stack.append(mul)
+        del mul
         s_1_new = s_1 + sin
-        stack.append((shape_of(s_1), shape_of(sin)))
+        del sin
         s_1 = s_1_new
-    value = s_1
+        del s_1_new
     ds_1 = 1.0
     # adjoint of line 26: for i in range(n):
     dx = zeros_like(x)
     for i in reversed(range(n)):
         # adjoint of line 27: s = s + np.sin(x * i)
         ds_1_new = ds_1
-        s_1, sin = stack.pop()
-        ds_1 = unbroadcast(ds_1_new, s_1)
-        dsin = unbroadcast(ds_1_new, sin)
+        ds_1 = ds_1_new
+        dsin = ds_1_new
         mul = stack.pop()
         dmul = dsin * np.cos(mul)
-        dx = dx + dmul * i
-    return value, cast_like(dx, x)
+        dx += dmul * i
+    del ds_1, stack
+    return cast_like(dx, x)

@@ -3,6 +3,7 @@ def jvp_running_sum(x, n, *, dx):
     s = 0.0
     # line 26: for i in range(n):
     s_1 = s
+    del s
     ds_1 = zeros_like(s_1)
     for i in range(n):
         # line 27: s = s + np.sin(x * i)
