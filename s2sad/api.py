@@ -237,19 +237,19 @@ vjp = _entry("vjp")
 jvp = _entry("jvp")
 
 
-def defvjp(func: Callable) -> Callable:
-    """Register ``rule(g, ans, *args, **kwargs) -> cotangents`` as ``func``'s reverse rule."""
+def _user_rule(table: dict, func: Callable) -> Callable:
     def register(rule: Callable) -> Callable:
-        registry.VJPS[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
+        table[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
         _USER_RULES.append(rule)
         return rule
     return register
+
+
+def defvjp(func: Callable) -> Callable:
+    """Register ``rule(g, ans, *args, **kwargs) -> cotangents`` as ``func``'s reverse rule."""
+    return _user_rule(registry.VJPS, func)
 
 
 def defjvp(func: Callable) -> Callable:
     """Register ``rule(tangents, ans, *args, **kwargs) -> tangent`` as ``func``'s forward rule."""
-    def register(rule: Callable) -> Callable:
-        registry.JVPS[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
-        _USER_RULES.append(rule)
-        return rule
-    return register
+    return _user_rule(registry.JVPS, func)

@@ -252,3 +252,19 @@ def unit(rng: np.random.Generator, *shape: int) -> np.ndarray:
 def well_conditioned(rng: np.random.Generator, n: int) -> np.ndarray:
     """An n x n matrix near 3 I: safely invertible."""
     return 3.0 * np.eye(n) + 0.5 * rng.standard_normal((n, n))
+
+
+def both_modes(cases: list) -> tuple:
+    """Two tests over ``(f, make_args, wrt)`` rows: the VJP and the JVP of each row."""
+    import pytest
+    ids = [f"{c[0].__name__}-{i}" for i, c in enumerate(cases)]
+
+    @pytest.mark.parametrize("f, make_args, wrt", cases, ids=ids)
+    def reverse(f, make_args, wrt, rng):
+        check_vjp(f, *make_args(rng), wrt=wrt, rng=rng)
+
+    @pytest.mark.parametrize("f, make_args, wrt", cases, ids=ids)
+    def forward(f, make_args, wrt, rng):
+        check_jvp(f, *make_args(rng), wrt=wrt, rng=rng)
+
+    return reverse, forward

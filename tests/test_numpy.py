@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcheck import check_grad, check_jvp, check_vjp, normal, pos, unit
+from gradcheck import both_modes, check_grad, normal, pos, unit
 
 # -------------------------------------------------------------------- ufuncs
 
@@ -256,17 +256,7 @@ VECTOR_CASES = [
     (j_stack, lambda r: (normal(r, 3), normal(r, 3)), (0, 1)),
     (j_hstack_vstack, lambda r: (normal(r, 3), normal(r, 3)), (0, 1)),
 ]
-VECTOR_IDS = [f"{c[0].__name__}-{i}" for i, c in enumerate(VECTOR_CASES)]
-
-
-@pytest.mark.parametrize("f, make_args, wrt", VECTOR_CASES, ids=VECTOR_IDS)
-def test_reverse_mode(f, make_args, wrt, rng):
-    check_vjp(f, *make_args(rng), wrt=wrt, rng=rng)
-
-
-@pytest.mark.parametrize("f, make_args, wrt", VECTOR_CASES, ids=VECTOR_IDS)
-def test_forward_mode(f, make_args, wrt, rng):
-    check_jvp(f, *make_args(rng), wrt=wrt, rng=rng)
+test_reverse_mode, test_forward_mode = both_modes(VECTOR_CASES)
 
 
 def summed(x):

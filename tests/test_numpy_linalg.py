@@ -3,9 +3,15 @@ norm), small models checked against closed forms, and Hessians."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, normal, well_conditioned
+from gradcheck import (
+    both_modes,
+    check_grad,
+    check_hessian,
+    check_jvp,
+    normal,
+    well_conditioned,
+)
 
 # ---------------------------------------------------------------- products
 
@@ -78,17 +84,7 @@ VECTOR_CASES = [
     (la_norm_vec, lambda r: (normal(r, 4),), 0),
     (la_norm_mat, lambda r: (normal(r, 2, 3),), 0),
 ]
-VECTOR_IDS = [f"{c[0].__name__}-{i}" for i, c in enumerate(VECTOR_CASES)]
-
-
-@pytest.mark.parametrize("f, make_args, wrt", VECTOR_CASES, ids=VECTOR_IDS)
-def test_reverse_mode(f, make_args, wrt, rng):
-    check_vjp(f, *make_args(rng), wrt=wrt, rng=rng)
-
-
-@pytest.mark.parametrize("f, make_args, wrt", VECTOR_CASES, ids=VECTOR_IDS)
-def test_forward_mode(f, make_args, wrt, rng):
-    check_jvp(f, *make_args(rng), wrt=wrt, rng=rng)
+test_reverse_mode, test_forward_mode = both_modes(VECTOR_CASES)
 
 
 def test_det_closed_form(rng):

@@ -10,8 +10,8 @@ same names just before.  Control flow is in :mod:`reverse_control`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
