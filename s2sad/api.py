@@ -241,6 +241,7 @@ def _user_rule(table: dict, func: Callable) -> Callable:
     def register(rule: Callable) -> Callable:
         table[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
         _USER_RULES.append(rule)
+        registry.GENERATION[0] += 1
         return rule
     return register
 

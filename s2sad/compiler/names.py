@@ -70,3 +70,16 @@ def copy_origin(node: gast.AST, like: gast.AST) -> gast.AST:
     if origin(like) is not None:
         node.s2sad_origin = origin(like)
     return node
+
+
+def clone(node: object) -> object:
+    """A deep copy of a gast tree: faster than ``copy.deepcopy`` (no memo, no reduce)."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = type(node)(**{f: clone(getattr(node, f, None)) for f in node._fields})
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin"):
+        if hasattr(node, attr):
+            setattr(new, attr, getattr(node, attr))
+    return new

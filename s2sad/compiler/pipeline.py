@@ -9,6 +9,7 @@ Each stage is a module of this package named for it; each can be shown
 from __future__ import annotations
 
 import copy
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import forward, loader, normalize, render, simplify, source, ssa
-from s2sad.compiler.names import Namer, assign, const, load
+from s2sad.compiler.names import Namer, assign, clone, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
 from s2sad.rules import registry
@@ -108,7 +109,31 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped."""
     lean = mode == "lean"
-    mode = "grad" if lean else mode
+    parts = _reverse_parts(fn, getattr(fn, "__code__", None), wrt, "grad" if lean else mode,
+                           structured, scalars, registry.GENERATION[0])
+    body = clone(parts.body)
+    grad = clone(parts.grad)
+    body.append(gast.Return(value=grad if lean else gast.Tuple(
+        elts=[clone(parts.value), grad], ctx=gast.Load())))
+    return emit(parts.name, clone(parts.args), body, parts.prep, parts.numbers)
+
+
+@dataclass
+class _Parts:
+    """A reverse-mode derivative up to its return: shared by grad and its lean variant."""
+
+    prep: Prepared
+    body: list
+    value: gast.expr
+    grad: gast.expr
+    args: gast.arguments
+    name: str
+    numbers: set[str]
+
+
+@functools.lru_cache(maxsize=64)
+def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
+                   structured: frozenset[int], scalars: frozenset[int], rules: int) -> _Parts:
     prep = prepare(fn)
     node, names = prep.node, wrt_names(prep.node, wrt)
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
@@ -139,15 +164,13 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
         load(rev.adj(p)) if p in ctx.defined else const(None), load(p)], keywords=[])
         for p in names]
     grad = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
-    body.append(gast.Return(value=grad if lean else gast.Tuple(elts=[value, grad],
-                                                                 ctx=gast.Load())))
     args = copy.deepcopy(node.args)
     if mode == "vjp":
         args.kwonlyargs = list(args.kwonlyargs) + [gast.Name(
             id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None)]
         args.kw_defaults = list(args.kw_defaults) + [None]
-    name = f"{'vjp' if mode == 'vjp' else 'grad'}_{prep.src.node.name}"
-    return emit(name, args, body, prep, numbers)
+    name = f"{mode}_{prep.src.node.name}"
+    return _Parts(prep, body, value, grad, args, name, numbers)
 
 
 def build_forward(fn: Callable, wrt: tuple[int, ...],

@@ -7,12 +7,11 @@ this file.
 from __future__ import annotations
 
 import ast
-import copy
 
 import astor
 import gast
 
-from s2sad.compiler.names import const, origin
+from s2sad.compiler.names import clone, const, origin
 
 _MARK = "S2SAD-COMMENT: "
 
@@ -55,7 +54,7 @@ def _uncomment(text: str) -> str:
 
 def function_source(node: gast.FunctionDef, comments: bool = True) -> str:
     """Print a function definition, origin comments included."""
-    node = copy.deepcopy(node)
+    node = clone(node)
     node.body = _with_comments(node.body, comments) or [gast.Pass()]
     text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])))
     return _uncomment(text)

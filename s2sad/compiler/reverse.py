@@ -124,10 +124,11 @@ class Reverse(ControlMixin):
         fwd: list = []
         rev: list = []
         outer = ctx.after
-        for i in reversed(range(len(stmts))):
-            ctx.after = outer | _loads(stmts[i + 1:])
-            s = stmts[i]
+        later: frozenset = frozenset()
+        for s in reversed(stmts):
+            ctx.after = outer | later
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
+            later = later | _loads([s])
             fwd = f + fwd
             rev = rev + r
         ctx.after = outer

@@ -74,21 +74,35 @@ def _flatten(stmts: list, in_loop: bool = False):
 def _propagate_copies(body: list, keep: set[str]) -> list:
     stores = _stores(body)
     order = list(_flatten(body))
+    last_store: dict[str, int] = {}
+    for i, (s, _, _) in enumerate(order):
+        for n in gast.walk(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
+                _header_names(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                last_store[n.id] = i
+    renames: dict[str, str] = {}
     for i, (s, block, in_loop) in enumerate(order):
         if in_loop or not (isinstance(s, gast.Assign) and isinstance(s.value, gast.Name)):
             continue
         a, b = s.targets[0].id, s.value.id
-        if a in keep or stores[a] != 1:
-            continue
-        if any(b == n.id for t, _, _ in order[i + 1:] for n in gast.walk(t)
-               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)):
+        if a in keep or stores[a] != 1 or last_store.get(b, -1) > i:
             continue
         block.remove(s)
-        for t, _, _ in order[i + 1:]:
-            for n in gast.walk(t):
-                if isinstance(n, gast.Name) and n.id == a and isinstance(n.ctx, gast.Load):
-                    n.id = b
+        renames[a] = b
+    for s, _, _ in order:
+        for n in gast.walk(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
+                _header_names(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                while n.id in renames:
+                    n.id = renames[n.id]
     return body
+
+
+def _header_names(s: gast.stmt) -> list:
+    """The names in a compound statement's own header (its blocks are visited apart)."""
+    head = s.test if isinstance(s, (gast.If, gast.While)) else gast.Tuple(
+        elts=[s.target, s.iter], ctx=gast.Load())
+    return list(gast.walk(head))
 
 
 def _pure(value: gast.expr, namespace: dict) -> bool:

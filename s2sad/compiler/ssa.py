@@ -14,11 +14,9 @@ Input: core form.  Output: core form in which
 """
 from __future__ import annotations
 
-import copy
-
 import gast
 
-from s2sad.compiler.names import Namer, assign, copy_origin, load, store
+from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, store
 
 
 def assigned_names(stmts: list) -> set[str]:
@@ -36,6 +34,16 @@ def _rename_loads(node: gast.AST, env: dict[str, str]) -> gast.AST:
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in env:
             n.id = env[n.id]
     return node
+
+
+def _suffix_reads(stmts: list) -> list[frozenset]:
+    """For each statement, the names the statements after it read (one walk each)."""
+    out: list[frozenset] = [frozenset()] * len(stmts)
+    acc: frozenset = frozenset()
+    for i in range(len(stmts) - 1, -1, -1):
+        out[i] = acc
+        acc = acc | _reads_all([stmts[i]])
+    return out
 
 
 def _reads_all(stmts: list) -> frozenset:
@@ -67,8 +75,9 @@ class SSA:
               after: frozenset = frozenset()) -> list:
         """``after``: the names that code following this block reads."""
         out: list = []
+        later = _suffix_reads(stmts)
         for i, s in enumerate(stmts):
-            self.after = after | _reads_all(stmts[i + 1:])
+            self.after = after | later[i]
             out.extend(getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(
                 s, env, in_loop))
         return out
@@ -146,5 +155,5 @@ class SSA:
 def to_ssa(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
     """Rename ``node``'s body in place (see the module docstring)."""
     params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
-    node.body = SSA(namer, params).block(copy.deepcopy(node.body), {p: p for p in params}, False)
+    node.body = SSA(namer, params).block(clone(node.body), {p: p for p in params}, False)
     return node

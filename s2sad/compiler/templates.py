@@ -1,12 +1,11 @@
 """Rule templates -> expressions: parse once, substitute names, tidy ``g * 1``."""
 from __future__ import annotations
 
-import copy
 from functools import cache
 
 import gast
 
-from s2sad.compiler.names import const
+from s2sad.compiler.names import clone, const
 from s2sad.compiler.primitives import Prim, bind
 from s2sad.rules.registry import Rule
 
@@ -18,7 +17,7 @@ def _parse(text: str) -> gast.expr:
 
 def instantiate(text: str, mapping: dict[str, gast.expr]) -> gast.expr:
     """``text`` with every name in ``mapping`` replaced by its expression."""
-    tree = copy.deepcopy(_parse(text))
+    tree = clone(_parse(text))
     return _Substitute(mapping).visit(tree)
 
 
@@ -32,7 +31,7 @@ class _Substitute(gast.NodeTransformer):
 
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if node.id in self.mapping:
-            return copy.deepcopy(self.mapping[node.id])
+            return clone(self.mapping[node.id])
         return node
 
     def visit_Call(self, node: gast.Call) -> gast.expr:

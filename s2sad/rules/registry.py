@@ -71,6 +71,7 @@ NONDIFF: set[Any] = set()  # outputs carry no derivative (shapes, comparisons, f
 METHODS: dict[str, Any] = {}  # x.name(...) on an array -> primitive called as fn(x, ...)
 ATTRIBUTES: dict[str, Any] = {}  # x.name on an array -> primitive called as fn(x)
 TEMPLATE_NAMESPACE: dict[str, Any] = {"np": np, "math": math}
+GENERATION = [0]  # bumped by every user rule: derivatives generated before are stale
 TEMPLATE_NAMESPACE.update(runtime.HELPERS)
 
 
