@@ -95,6 +95,38 @@ def _scalar_call(key: Any) -> bool:
         return False
 
 
+def _full_reduction(prim: Any) -> bool:
+    """``np.sum(x)``, ``np.mean(x)``...: no axis, no keepdims, so one number."""
+    import numpy as np
+    reductions = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.var, np.std}
+    try:
+        if prim.key not in reductions:
+            return False
+    except TypeError:
+        return False
+    extra = len(prim.args) > 1 or any(k in prim.keywords for k in ("axis", "keepdims", "out"))
+    return not extra
+
+
+def _is_scalar(v: gast.expr, scalar: set[str], local: set[str], namespace: dict) -> bool:
+    """Is this right-hand side a number, given which names are numbers?"""
+    if isinstance(v, gast.Constant):
+        return isinstance(v.value, (int, float, bool))
+    if isinstance(v, gast.Name):
+        return v.id in scalar if v.id in local else False
+    parts = {gast.BinOp: lambda: [v.left, v.right], gast.UnaryOp: lambda: [v.operand],
+             gast.Compare: lambda: [v.left, v.comparators[0]]}.get(type(v))
+    if parts is not None:
+        return all(_is_scalar(p, scalar, local, namespace) for p in parts())
+    if isinstance(v, gast.Call):
+        prim = primitive(v, namespace, local)
+        if prim is None:
+            return False
+        return _full_reduction(prim) or _scalar_call(prim.key) and all(
+            _is_scalar(a, scalar, local, namespace) for a in v.args)
+    return False
+
+
 def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
                  namespace: dict[str, Any]) -> set[str]:
     """Names that always hold a Python number: no broadcasting can touch them.
@@ -111,21 +143,7 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
     scalar = (set(defs) - params) | set(scalar_params) | loop_targets
 
     def is_scalar(v: gast.expr) -> bool:
-        if isinstance(v, gast.Constant):
-            return isinstance(v.value, (int, float, bool)) and not isinstance(v.value, complex)
-        if isinstance(v, gast.Name):
-            return v.id in scalar if v.id in local else False
-        if isinstance(v, gast.BinOp):
-            return is_scalar(v.left) and is_scalar(v.right)
-        if isinstance(v, gast.UnaryOp):
-            return is_scalar(v.operand)
-        if isinstance(v, gast.Compare):
-            return is_scalar(v.left) and is_scalar(v.comparators[0])
-        if isinstance(v, gast.Call):
-            prim = primitive(v, namespace, local)
-            return prim is not None and _scalar_call(prim.key) and all(
-                is_scalar(a) for a in v.args)
-        return False
+        return _is_scalar(v, scalar, local, namespace)
 
     changed = True
     while changed:

@@ -77,6 +77,8 @@ class Reverse(ControlMixin):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
         self.views = {n: v[0] for n, v in defs.items()
                       if len(v) == 1 and isinstance(v[0], gast.Subscript)}
+        self.same_shape = {n: arg for n, v in defs.items() if len(v) == 1
+                           and (arg := _elementwise_arg(v[0], namespace, self.local))}
 
     # ----- names -----
 
@@ -121,16 +123,34 @@ class Reverse(ControlMixin):
     # ----- blocks and statements -----
 
     def block(self, stmts: list, ctx: Ctx) -> tuple[list, list]:
+        """Statements in reverse order.  In a loop, the values a run of assignments must
+        record are pushed together once, after the run (see :class:`Record`)."""
         fwd: list = []
         rev: list = []
         outer = ctx.after
         later: frozenset = frozenset()
+        record: Record | None = None
         for s in reversed(stmts):
             ctx.after = outer | later
+            self.to_record = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
             later = later | _loads([s])
+            if not isinstance(s, gast.Assign):  # (what a nested block left is not ours)
+                self.to_record = None
+                record = record.close() if record is not None else None
+            if self.to_record is not None:
+                if record is not None and set(self.to_record[0]) & record.assigned:
+                    record = record.close()  # a later statement of the run changes it
+                if record is None:
+                    record = Record(self, s)
+                    f, r = f + [record.push_node], [record.pop_node] + r
+                record.add(*self.to_record)
+            if record is not None and isinstance(s, gast.Assign):
+                record.assigned.add(s.targets[0].id)
             fwd = f + fwd
             rev = rev + r
+        if record is not None:
+            record.close()
         ctx.after = outer
         return fwd, rev
 
@@ -156,7 +176,7 @@ class Reverse(ControlMixin):
         rev = [self.mark(assign(n, copy.deepcopy(self.views[n])), s) for n in again] + rev
         if recorded:
             shapes = _shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
-            return [s, self.push(recorded, s, shapes)], [self.pop(recorded, s)] + rev
+            self.to_record = (recorded, shapes)
         return [s], rev
 
     def recomputable(self, name: str, ctx: Ctx) -> bool:
@@ -189,7 +209,7 @@ class Reverse(ControlMixin):
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_active(arg):
-                expr = templates.instantiate(text, mapping)
+                expr = _shapes_from(templates.instantiate(text, mapping), self.same_shape)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = _without_unbroadcast(expr)
                 out.append((arg.id, expr, templates.uses(text, "acc")))
@@ -300,6 +320,41 @@ def _shape_only(exprs: list) -> set[str]:
     return shape_uses - value_uses
 
 
+def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
+    """``unbroadcast(g * x, x)`` and ``unbroadcast(x * g, x)``."""
+    def parts(e: gast.expr):
+        ok = isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+            e.func.id == "unbroadcast" and len(e.args) == 2
+        return (e.args[0], gast.dump(e.args[1])) if ok else None
+    pa, pb = parts(a), parts(b)
+    return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
+
+
+def _elementwise_arg(value: gast.expr, namespace: dict, local: set[str]) -> str | None:
+    """The argument whose shape the result of a one-argument ufunc (or -x) has."""
+    import numpy as np
+    if isinstance(value, gast.UnaryOp) and isinstance(value.operand, gast.Name):
+        return value.operand.id if value.operand.id in local else None
+    if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
+            isinstance(value.args[0], gast.Name) and value.args[0].id in local:
+        prim = primitive(value, namespace, local)
+        if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 1:
+            return value.args[0].id
+    return None
+
+
+def _shapes_from(expr: gast.expr, same_shape: dict) -> gast.expr:
+    """Read a shape from a value with the same shape that is kept anyway (``log`` of
+    ``add`` has the shape of ``add``), so the value itself need not be kept or made."""
+    for n in gast.walk(expr):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
+            for i in SHAPE_POSITIONS.get(n.func.id, ()):
+                if i < len(n.args) and isinstance(n.args[i], gast.Name) and \
+                        n.args[i].id in same_shape:
+                    n.args[i] = load(same_shape[n.args[i].id])
+    return expr
+
+
 def _merge(parts: list) -> list:
     """One contribution per argument: ``x * x`` gives ``2 * (g * x)``, not two statements."""
     out: list = []
@@ -310,12 +365,43 @@ def _merge(parts: list) -> list:
             continue
         i = same[0]
         first = out[i][1]
-        if templates.same_product(first, expr):
+        if _unbroadcast_pair(first, expr):
+            first.args[0] = gast.BinOp(left=const(2), op=gast.Mult(), right=first.args[0])
+            merged = first
+        elif templates.same_product(first, expr):
             merged = gast.BinOp(left=const(2), op=gast.Mult(), right=first)
         else:
             merged = gast.BinOp(left=first, op=gast.Add(), right=expr)
         out[i] = (arg, merged, False)
     return out
+
+
+class Record:
+    """One push after a run of assignments, one pop before its reverse: the values the
+    run's adjoints read, each once.  Pushing a value after the run is right as long as
+    no later statement of the run assigns it: where one does, a new run begins."""
+
+    def __init__(self, rev: Reverse, like: gast.AST) -> None:
+        self.rev, self.like = rev, like
+        self.names: list[str] = []
+        self.assigned: set[str] = set()  # by the run's statements after the current one
+        self.shapes: set[str] = set()
+        self.values: set[str] = set()
+        self.push_node = rev.push(["_"], like)
+        self.pop_node = rev.pop(["_"], like)
+
+    def add(self, names: list[str], shapes: set[str]) -> None:
+        for n in names:
+            if n not in self.names:
+                self.names.append(n)
+            (self.shapes if n in shapes else self.values).add(n)
+
+    def close(self) -> None:
+        names = sorted(self.names)
+        shapes = self.shapes - self.values
+        self.push_node.value = self.rev.push(names, self.like, shapes).value
+        self.pop_node.targets = self.rev.pop(names, self.like).targets
+        return None
 
 
 def _loads(stmts: list) -> frozenset:

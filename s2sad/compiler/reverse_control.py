@@ -118,7 +118,7 @@ class ControlMixin:
         self.in_place |= owned
         fwd, rev = self.block(s.body, sub)
         self.in_place -= owned
-        fwd = _free_temporaries(fwd, s.body, ctx.after)
+        fwd = _free_temporaries(fwd, s.body, ctx.after | self.scalars)
         rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
         return fwd, rev, inits
 

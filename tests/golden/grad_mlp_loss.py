@@ -3,14 +3,13 @@ def grad_mlp_loss(W, x, b):
     matmul = W @ x
     add = matmul + b
     tanh = np.tanh(add)
-    del add
     pow = tanh ** 2
     dsum = 1.0
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
     dpow = repeat_to(dsum, pow, None, False)
     del dsum, pow
-    dtanh = unbroadcast(dpow * (2 * tanh), tanh)
-    del dpow
+    dtanh = unbroadcast(dpow * (2 * tanh), add)
+    del add, dpow
     dadd = dtanh * (1 - tanh ** 2)
     del dtanh, tanh
     dmatmul = unbroadcast(dadd, matmul)

@@ -17,13 +17,10 @@ def grad_newton_sqrt(a):
         div = a / x_1
         stack.append((div, x_1))
         add = x_1 + div
-        del div
         x_1 = 0.5 * add
-        del add
         # line 36: steps += 1
         steps_1_new = steps_1 + 1
         steps_1 = steps_1_new
-        del steps_1_new
         # line 37: if steps > 50:
         cmp = steps_1 > 50
         if cmp:

@@ -9,11 +9,8 @@ def grad_running_sum(x, n):
         mul = x * i
         sin = np.sin(mul)
         stack.append(mul)
-        del mul
         s_1_new = s_1 + sin
-        del sin
         s_1 = s_1_new
-        del s_1_new
     ds_1 = 1.0
     # adjoint of line 26: for i in range(n):
     dx = zeros_like(x)
