@@ -335,6 +335,12 @@ def _elementwise_arg(value: gast.expr, namespace: dict, local: set[str]) -> str 
     import numpy as np
     if isinstance(value, gast.UnaryOp) and isinstance(value.operand, gast.Name):
         return value.operand.id if value.operand.id in local else None
+    if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+        sides = [value.left, value.right]  # x ** 2, 1.0 - x: the shape of x
+        names = [n for n in sides if isinstance(n, gast.Name) and n.id in local]
+        numbers = [n for n in sides if isinstance(n, gast.Constant)
+                   and isinstance(n.value, (int, float))]
+        return names[0].id if len(names) == 1 and len(numbers) == 1 else None
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
             isinstance(value.args[0], gast.Name) and value.args[0].id in local:
         prim = primitive(value, namespace, local)

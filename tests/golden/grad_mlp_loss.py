@@ -3,11 +3,10 @@ def grad_mlp_loss(W, x, b):
     matmul = W @ x
     add = matmul + b
     tanh = np.tanh(add)
-    pow = tanh ** 2
     dsum = 1.0
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
-    dpow = repeat_to(dsum, pow, None, False)
-    del dsum, pow
+    dpow = repeat_to(dsum, tanh, None, False)
+    del dsum
     dtanh = unbroadcast(dpow * (2 * tanh), add)
     del add, dpow
     dadd = dtanh * (1 - tanh ** 2)
