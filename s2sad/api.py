@@ -51,7 +51,7 @@ class Derivative:
         key = (self.fn, code, self.wrt, mode, structured, scalars, len(_USER_RULES))
         if key not in _CACHE:
             if mode == "jvp":
-                _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured)
+                _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured, scalars)
             else:
                 _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured,
                                                      scalars)

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 
 
 class Forward:
-    def __init__(self, prep: Prepared, varied: set[str], containers: set[str]) -> None:
+    def __init__(self, prep: Prepared, varied: set[str], containers: set[str],
+                 scalars: set[str] = frozenset()) -> None:
         self.prep, self.varied, self.containers = prep, varied, containers
+        self.scalars = scalars
         self.local = activity_stage.local_names(prep.node)
         self.tangents: dict[str, str] = {}
 
@@ -89,8 +91,10 @@ class Forward:
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_varied(arg):
-                out.append(templates.instantiate(
-                    text, {**mapping, "d" + param: load(self.tan(arg.id))}))
+                term = templates.instantiate(text, {**mapping, "d" + param: load(self.tan(arg.id))})
+                if v in self.scalars and arg.id in self.scalars:
+                    term = _without_broadcast(term)
+                out.append(term)
         for i, arg in enumerate(extra):
             if rule.vararg_template is not None and self.is_varied(arg):
                 out.append(templates.instantiate(rule.vararg_template, {
@@ -159,10 +163,21 @@ class _Swap(gast.NodeTransformer):
         return super().visit(node)
 
 
-def build(prep: Prepared, wrt: list[str], containers: set[str]) -> tuple[gast.arguments, list]:
+def _without_broadcast(term: gast.expr) -> gast.expr:
+    """``broadcast_like(t, ans)`` is ``t`` when both are numbers."""
+    if isinstance(term, gast.BinOp):
+        term.left, term.right = _without_broadcast(term.left), _without_broadcast(term.right)
+    if isinstance(term, gast.Call) and isinstance(term.func, gast.Name) and \
+            term.func.id == "broadcast_like":
+        return term.args[0]
+    return term
+
+
+def build(prep: Prepared, wrt: list[str], containers: set[str],
+          scalars: set[str] = frozenset()) -> tuple[gast.arguments, list]:
     """Arguments and body of ``jvp_f``: ``(value, output tangent)``."""
     act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp)
-    fw = Forward(prep, act.varied, containers)
+    fw = Forward(prep, act.varied, containers, scalars)
     for name in wrt:
         fw.tan(name)
     body = fw.block(prep.node.body[:-1])

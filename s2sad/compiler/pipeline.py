@@ -174,14 +174,18 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
 
 
 def build_forward(fn: Callable, wrt: tuple[int, ...],
-                  structured: frozenset[int] = frozenset()) -> Generated:
+                  structured: frozenset[int] = frozenset(),
+                  scalars: frozenset[int] = frozenset()) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
     prep = prepare(fn)
     names = wrt_names(prep.node, wrt)
     holders = containers(prep.node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
-    args, body = forward.build(prep, names, holders)
-    return emit(f"jvp_{prep.src.node.name}", args, body, prep)
+    params = [a.id for a in prep.node.args.args]
+    numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
+                                          prep.namespace)
+    args, body = forward.build(prep, names, holders, numbers)
+    return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers)
 
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,

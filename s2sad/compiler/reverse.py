@@ -255,6 +255,8 @@ class Reverse(ControlMixin):
     def add(self, left: gast.expr, right: gast.expr, name: str) -> gast.expr:
         if name in self.containers:
             return gast.Call(func=load("add_grads"), args=[left, right], keywords=[])
+        if isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
+            return gast.BinOp(left=left, op=gast.Sub(), right=right.operand)  # a - b
         return gast.BinOp(left=left, op=gast.Add(), right=right)
 
     def zero(self, name: str, like: gast.AST) -> gast.stmt:

@@ -3,7 +3,6 @@ def jvp_running_sum(x, n, *, dx):
     s = 0.0
     # line 26: for i in range(n):
     s_1 = s
-    del s
     ds_1 = zeros_like(s_1)
     for i in range(n):
         # line 27: s = s + np.sin(x * i)
@@ -12,8 +11,7 @@ def jvp_running_sum(x, n, *, dx):
         sin = np.sin(mul)
         dsin = dmul * np.cos(mul)
         s_1_new = s_1 + sin
-        ds_1_new = broadcast_like(ds_1, s_1_new) + broadcast_like(dsin, s_1_new
-            )
+        ds_1_new = ds_1 + dsin
         s_1 = s_1_new
         ds_1 = ds_1_new
     return s_1, ds_1
