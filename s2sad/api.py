@@ -147,7 +147,11 @@ class Derivative:
         *args, cot = args
         gen = self._for(self._values(tuple(args), kwargs))
         seed = {_seed_name(gen): cot}
-        value, grads = gen.fn(*args, **kwargs, **seed)
+        try:
+            value, grads = gen.fn(*args, **kwargs, **seed)
+        except (ValueError, IndexError, TypeError):
+            structure.check_cotangent(self.__name__, self.fn(*args, **kwargs), cot)
+            raise
         structure.check_cotangent(self.__name__, value, cot)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
@@ -158,7 +162,10 @@ class Derivative:
         if len(args) < n:
             raise TypeError(f"{self.__name__}(): pass the arguments, then {n} tangent(s)")
         primals, tangents = args[: len(args) - n], args[len(args) - n:]
-        gen = self._for(self._values(tuple(primals), kwargs))
+        values = self._values(tuple(primals), kwargs)
+        for i, t in zip(self.wrt, tangents):
+            structure.check_tangent(self.__name__, values[i], t)
+        gen = self._for(values)
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))

@@ -59,3 +59,18 @@ def check_cotangent(name: str, value: Any, cot: Any) -> None:
     if np.shape(cot) != np.shape(value):
         raise ValueError(f"{name}(): the cotangent has shape {np.shape(cot)}, but the output "
                          f"has shape {np.shape(value)}; pass one of the output's shape")
+
+
+def check_tangent(name: str, x: Any, t: Any) -> None:
+    """A tangent must have its argument's structure and shape."""
+    if is_structured(x):
+        if not is_structured(t) or len(t) != len(x):
+            raise ValueError(f"{name}(): a tangent must match its argument's structure "
+                             f"({type(x).__name__} of {len(x)})")
+        items = x.items() if isinstance(x, dict) else enumerate(x)
+        for k, v in items:
+            check_tangent(name, v, t[k])
+        return
+    if np.shape(t) != np.shape(x):
+        raise ValueError(f"{name}(): a tangent has shape {np.shape(t)}, but its argument has "
+                         f"shape {np.shape(x)}; pass one of the argument's shape")

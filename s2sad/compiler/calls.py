@@ -37,7 +37,8 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     args, kws = _arguments(norm, node)
     if fn is None:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
-    if is_user_function(fn) and registry.lookup_vjp(fn) is None and not registry.is_nondiff(fn):
+    has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
+    if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=norm.rename_names(func), args=args, keywords=kws)
 

@@ -16,7 +16,7 @@ import gast
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import templates
 from s2sad.compiler.names import assign, const, load, set_origin
-from s2sad.compiler.primitives import IDENTITY, Prim, primitive
+from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
 from s2sad.errors import error_at
 from s2sad.rules import registry
 
@@ -123,6 +123,7 @@ class Forward:
         return _Swap(swap).visit(clone)
 
     def user_term(self, rule, prim: Prim, v: str) -> gast.expr:
+        prim = positional(prim)
         alias = self.prep.namer.fresh("jvp_" + prim.label.split(".")[-1])
         self.prep.namespace[alias] = rule.user
         tangents = [load(self.tan(a.id)) if self.is_varied(a) else const(None)

@@ -45,6 +45,7 @@ class Normalizer:
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
         self.locals = self._local_names(src.node)
+        self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
         self.out: list = []
         self.line = src.node.lineno
 
@@ -86,7 +87,9 @@ class Normalizer:
     def name(self, ident: str) -> str:
         if ident in self.locals:
             if ident not in self.rename:
-                self.rename[ident] = ident if len(self.inlining) == 1 else \
+                clash = ident in registry.TEMPLATE_NAMESPACE and ident not in self.params
+                self.rename[ident] = self.namer.fresh(ident) if clash else ident \
+                    if len(self.inlining) == 1 else \
                     self.namer.fresh(f"{self.src.node.name}_{ident}")
             return self.rename[ident]
         if ident in self.rename.values():  # already a final name (normalized once before)

@@ -98,8 +98,13 @@ def _is_container_key(key: Any) -> bool:
         return True
 
 
+def param_names(node: gast.FunctionDef) -> list[str]:
+    """Parameters in the order calls bind them (keyword-only ones last)."""
+    return [a.id for a in node.args.args + node.args.kwonlyargs]
+
+
 def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
-    params = [a.id for a in node.args.args]
+    params = param_names(node)
     return [params[i] for i in wrt]
 
 
@@ -139,7 +144,7 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
     holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
-    params = [a.id for a in node.args.args]
+    params = param_names(node)
     numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, prep.namespace)
     rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders, numbers)
     result = node.body[-1].value
@@ -181,7 +186,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     names = wrt_names(prep.node, wrt)
     holders = containers(prep.node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
-    params = [a.id for a in prep.node.args.args]
+    params = param_names(prep.node)
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
                                           prep.namespace)
     args, body = forward.build(prep, names, holders, numbers)

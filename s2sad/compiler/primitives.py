@@ -123,3 +123,25 @@ def differentiable_args(rule: Rule | None, prim: Prim) -> list[gast.expr]:
     if rule.vararg_template is not None:
         out += extra
     return out
+
+
+def positional(prim: Prim) -> Prim:
+    """The call with its keyword arguments moved to their positions (for user rules,
+    which take one cotangent or tangent per positional argument)."""
+    import inspect
+    try:
+        bound = inspect.signature(prim.key).bind(*prim.args, **prim.keywords)
+    except (TypeError, ValueError):
+        return prim
+    args, keywords = [], {}
+    for name, value in bound.arguments.items():
+        kind = bound.signature.parameters[name].kind
+        if kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            args.append(value)
+        elif kind == inspect.Parameter.VAR_POSITIONAL:
+            args.extend(value)
+        elif kind == inspect.Parameter.KEYWORD_ONLY:
+            keywords[name] = value
+        else:
+            keywords.update(value)
+    return Prim(prim.key, args, keywords, prim.label)

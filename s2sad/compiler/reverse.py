@@ -20,7 +20,7 @@ import gast
 from s2sad.compiler import templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
-from s2sad.compiler.primitives import IDENTITY, Prim, primitive
+from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -50,6 +50,9 @@ class Ctx:
         for loop in self.loops:
             names |= loop.assigned
         return names - {loop.header for loop in self.loops}
+
+
+ACC = "_s2sad_accumulator_"  # stands for ``acc`` until the adjoint it updates is known
 
 
 class Reverse(ControlMixin):
@@ -204,7 +207,7 @@ class Reverse(ControlMixin):
         if rule.user is not None:
             return self.user_contributions(rule, prim, s, v)
         mapping, extra = self.mapping(rule, prim, s)
-        mapping.update(g=g, ans=load(v))
+        mapping.update(g=g, ans=load(v), acc=load(ACC))
         out = []
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
@@ -221,6 +224,7 @@ class Reverse(ControlMixin):
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
         """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""
+        prim = positional(prim)
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
         self.namespace[alias] = rule.user
         call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
@@ -241,7 +245,7 @@ class Reverse(ControlMixin):
         d = self.adj(arg)
         if acc is True:
             current = load(d) if arg in ctx.defined else const(None)
-            expr = templates.substitute(expr, {"acc": current})
+            expr = templates.substitute(expr, {ACC: current})
             self.accumulated.add(arg)
         elif arg in ctx.defined and arg in self.in_place and arg not in self.containers:
             return [self.mark(gast.AugAssign(target=store(d), op=gast.Add(), value=expr), s)]

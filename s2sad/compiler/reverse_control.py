@@ -110,6 +110,10 @@ class ControlMixin:
         from s2sad.compiler.reverse import Ctx as Context
         crossing = self.loop_adjoints(s.body, loop.assigned, ctx)
         inits = [self.zero(n, s) for n in sorted(crossing - ctx.defined)]
+        # a zero made from a value an enclosing loop changes needs that value's shape as it
+        # was after this loop ran: recorded with the loop (see ``close_loop``)
+        shapes = sorted(n for n in crossing - ctx.defined
+                        if n in self.bound and n in ctx.recorded())
         # zeroed here and never reassigned by the loop: only this loop holds the array,
         # so contributions add in place (no new array per iteration)
         owned = {n for n in crossing - ctx.defined - loop.assigned if n in self.bound}
@@ -120,6 +124,7 @@ class ControlMixin:
         self.in_place -= owned
         fwd = _free_temporaries(fwd, s.body, ctx.after | self.scalars)
         rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
+        self.shapes_for_zeros = shapes  # read by close_loop, right after (nested loops done)
         return fwd, rev, inits
 
     def stmt_For(self, s: gast.For, ctx: Ctx) -> tuple[list, list]:
@@ -137,10 +142,7 @@ class ControlMixin:
             rev_loop = self.mark(gast.For(target=store(target), iter=back, body=rev,
                                           orelse=[]), s)
             fwd_loop = gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])
-            if bounds:
-                return [fwd_loop, self.push(bounds, s)], [self.pop(bounds, s)] + inits + [
-                    rev_loop]
-            return [fwd_loop], inits + [rev_loop]
+            return self.close_loop(fwd_loop, bounds, inits + [rev_loop], s)
         return self.counted(gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[]),
                             rev, inits, s, ctx)
 
@@ -160,10 +162,18 @@ class ControlMixin:
         fwd_loop.body.insert(0, assign(trips, step))
         count = gast.Call(func=load("range"), args=[load(trips)], keywords=[])
         rev_loop = self.mark(gast.For(target=store("_"), iter=count, body=rev, orelse=[]), s)
-        fwd = [assign(trips, const(0)), fwd_loop]
-        if ctx.loops:
-            return fwd + [self.push([trips], s)], [self.pop([trips], s)] + inits + [rev_loop]
-        return fwd, inits + [rev_loop]
+        fwd, rev = self.close_loop(fwd_loop, [trips] if ctx.loops else [], inits + [rev_loop], s)
+        return [assign(trips, const(0))] + fwd, rev
+
+    def close_loop(self, fwd_loop: gast.stmt, kept: list, rev: list, s: gast.stmt
+                   ) -> tuple[list, list]:
+        """Record what the reversed loop needs from after the forward loop: its bounds or
+        trip count, and the shapes its zero adjoints are made from."""
+        shapes = set(self.shapes_for_zeros)
+        names = sorted(set(kept) | shapes)
+        if not names:
+            return [fwd_loop], rev
+        return [fwd_loop, self.push(names, s, shapes)], [self.pop(names, s)] + rev
 
 
 def _free_temporaries(fwd: list, body: list, after: frozenset) -> list:

@@ -44,13 +44,18 @@ class _Substitute(gast.NodeTransformer):
             power = node.args[0] if n == 2 else gast.BinOp(
                 left=node.args[0], op=gast.Pow(), right=const(n - 1))
             return gast.BinOp(left=const(n), op=gast.Mult(), right=power)
-        if name == "safe_mul" and _finite(node.args[1]):
-            return self.visit_BinOp(gast.BinOp(left=node.args[0], op=gast.Mult(),
-                                               right=node.args[1]))
+        if name == "safe_mul" and _finite(node.args[1]):  # (its children are done already)
+            return _tidy(gast.BinOp(left=node.args[0], op=gast.Mult(), right=node.args[1]))
         return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
+        return _tidy(node)
+
+
+def _tidy(node: gast.BinOp) -> gast.expr:
+    """``g * 1`` is ``g``, ``g * -1`` is ``-g`` (children already substituted)."""
+    if True:
         one = lambda n: isinstance(n, gast.Constant) and n.value == 1 and \
             not isinstance(n.value, bool)  # noqa: E731
         if isinstance(node.op, gast.Mult) and one(node.right):

@@ -172,7 +172,7 @@ def cast_like(g: Any, x: Any) -> Any:
     if type(x) is float and type(g) in (float, np.float64):
         return float(g)
     if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and \
-            g.dtype == np.float64 and g.flags.writeable:
+            g.dtype == _grad_dtype(x.dtype) and g.flags.writeable:
         return g
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
@@ -185,11 +185,16 @@ def cast_like(g: Any, x: Any) -> Any:
     if isinstance(x, np.ndarray):
         if np.shape(g) != x.shape:
             g = np.broadcast_to(g, x.shape)
-        g = np.asarray(g, dtype=np.result_type(x.dtype, float))
+        g = np.asarray(g, dtype=_grad_dtype(x.dtype))
         return g if g.flags.writeable else g.copy()
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return to_float(g)
     return g
+
+
+def _grad_dtype(dtype: np.dtype) -> np.dtype:
+    """A float array's gradient has its dtype (float32 stays float32); ints get float64."""
+    return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(float)
 
 
 def to_float(g: Any) -> Any:
