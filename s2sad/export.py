@@ -21,6 +21,7 @@ from typing import Any
 
 from s2sad import structure
 from s2sad.compiler import pipeline
+from s2sad.compiler.loader import global_names
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -76,7 +77,7 @@ def _free_names(source: str) -> list[str]:
 
 def _import_of(name: str, gen: pipeline.Generated, module: ModuleType) -> Import | None:
     """Where the object that ``name`` means in the generated code can be imported from."""
-    namespace = gen.fn.__globals__
+    namespace = global_names(gen.fn)
     obj = namespace.get(name, getattr(builtins, name, None))
     if name not in namespace or getattr(builtins, name, object()) is obj:
         if hasattr(builtins, name):

@@ -65,8 +65,9 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto") -> Cal
         full = tuple(bound.args)
         chosen = mode
         value = None
-        if mode != "forward":
-            value = f(*args, **kwargs)
+        if mode != "forward":  # on copies: f may change its arguments in place
+            value = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
+                      **kwargs)
         if mode == "auto":
             n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
             chosen = "forward" if n_in <= int(np.prod(np.shape(value))) else "reverse"

@@ -17,11 +17,22 @@ if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
 
 
+IN_PLACE = {"sort", "fill", "resize", "put", "itemset", "partition", "setfield", "byteswap"}
+
+
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     from s2sad.compiler.normalize import is_user_function
     func = node.func
     if norm._method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
+    if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
+            norm.resolve(func) is None:
+        raise norm.error(node, f".{func.attr}() changes its array in place",
+                         f"use the value-returning form, e.g. x = np.{func.attr}(x) or "
+                         "build a new array")
+    if any(k.arg == "out" for k in node.keywords):
+        raise norm.error(node, "out= writes into an existing array",
+                         "assign the result to a name instead")
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
         obj = norm.atom(func.value)
         args, kws = _arguments(norm, node)
@@ -138,4 +149,6 @@ def _mutated(node: gast.FunctionDef) -> list[str]:
                 t = t.value
                 if isinstance(t, gast.Name):
                     found.add(t.id)
-    return [p for p in params if p in found]
+    rebound = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+               and isinstance(n.ctx, gast.Store)}  # v = v.copy(): later changes hit the copy
+    return [p for p in params if p in found and p not in rebound]

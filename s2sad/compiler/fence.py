@@ -39,6 +39,9 @@ REJECTED: dict[type, tuple[str, str]] = {
 
 def check(src: Source) -> Source:
     """Raise on the first rejected construct; otherwise return ``src``."""
+    if isinstance(src.node, gast.AsyncFunctionDef):
+        construct, advice = REJECTED[gast.AsyncFunctionDef]
+        raise error_at(src.filename, src.node, construct, advice)
     _check_signature(src)
     for stmt in src.node.body:
         for node in gast.walk(stmt):

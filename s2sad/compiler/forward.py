@@ -178,7 +178,7 @@ def build(prep: Prepared, wrt: list[str], containers: set[str],
           scalars: set[str] = frozenset()) -> tuple[gast.arguments, list]:
     """Arguments and body of ``jvp_f``: ``(value, output tangent)``."""
     act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp)
-    fw = Forward(prep, act.varied, containers, scalars)
+    fw = Forward(prep, act.active | set(wrt), containers, scalars)
     for name in wrt:
         fw.tan(name)
     body = fw.block(prep.node.body[:-1])

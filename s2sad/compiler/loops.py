@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
-from s2sad.compiler.names import const, load, store
+from s2sad.compiler.names import clone, const, load, store
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
@@ -69,7 +69,8 @@ def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
     seq = norm.atom(it.args[0], "seq")
     n = norm.temp(_call(norm, "len", [seq]), "n")
     counter, value = s.target.elts
-    start = it.args[1] if len(it.args) > 1 else None
+    start = it.args[1] if len(it.args) > 1 else next(
+        (k.value for k in it.keywords if k.arg == "start"), None)
     if isinstance(counter, gast.Name) and start is None:
         index = norm.name(counter.id)
         prefix = []
@@ -81,7 +82,24 @@ def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
     _emit_loop(norm, s, index, [n], prefix + [_assign(value, _item(seq, index), s)])
 
 
+def _own_names(norm: Normalizer, node: gast.ListComp) -> gast.ListComp:
+    """A comprehension's loop names are its own (Python 3): give them fresh names so they
+    neither read nor overwrite the function's variables of the same name."""
+    node = clone(node)
+    names = {n.id for g in node.generators for n in gast.walk(g.target)
+             if isinstance(n, gast.Name)}
+    fresh = {n: norm.new_local(n) for n in sorted(names)}
+    parts = [node.elt] + [g.target for g in node.generators] + [
+        c for g in node.generators for c in g.ifs] + [g.iter for g in node.generators[1:]]
+    for part in parts:
+        for n in gast.walk(part):
+            if isinstance(n, gast.Name) and n.id in fresh:
+                n.id = fresh[n.id]
+    return node
+
+
 def lower_comprehension(norm: Normalizer, node: gast.ListComp) -> gast.expr:
+    node = _own_names(norm, node)
     result = norm.new_local("items")
     norm.emit(gast.Assign(targets=[store(result)], value=gast.List(elts=[], ctx=gast.Load()),
                           type_comment=None), node)

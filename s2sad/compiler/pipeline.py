@@ -200,7 +200,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node)
-    fn = loader.load(text, name, prep.namespace)
+    fn = loader.load(text, name, prep.namespace, getattr(prep.src.fn, "__globals__", None))
     return Generated(fn, text, name)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import gast
 
+from s2sad.compiler.loader import global_names
 from s2sad.errors import DifferentiationError
 
 
@@ -48,7 +49,7 @@ def _shift_lines(tree: gast.AST, offset: int) -> None:
 
 
 def _namespace(fn: Callable) -> dict[str, Any]:
-    names = dict(getattr(fn, "__globals__", {}))
+    names = global_names(fn)
     cells = getattr(fn, "__closure__", None) or ()
     for name, cell in zip(fn.__code__.co_freevars, cells):
         try:
@@ -108,8 +109,8 @@ def load(fn: Callable) -> Source:
     if fn.__name__ == "<lambda>":
         node = _lambda_def(fn, tree, filename)
     else:
-        defs = [n for n in gast.walk(tree) if isinstance(n, gast.FunctionDef)
-                and n.name == fn.__name__]
+        defs = [n for n in gast.walk(tree) if isinstance(n, (gast.FunctionDef,
+                gast.AsyncFunctionDef)) and n.name == fn.__name__]
         node = defs[0] if defs else tree.body[0]
     node.decorator_list = []
     return Source(fn, node, filename, _namespace(fn))

@@ -10,7 +10,13 @@ has derivative 0.  A list (or tuple) parameter (``np.concatenate([a, b])``,
 entry per element; a list output (``np.split``) receives ``g`` as a list
 whose entries may be ``None`` (unused pieces), made zeros by ``fill_zeros``.
 Reductions given a list (``np.mean(losses)``) return an ndarray adjoint of
-shape ``np.shape(list)``.
+shape ``np.shape(list)``.  ``ptp`` is ``max - min`` with their tie convention;
+``median`` gives its derivative to the middle element (1/2 to each of the two
+middle elements for an even size, elements equal to a middle value splitting
+its share).  ``np.insert`` / ``np.delete`` / ``np.append`` differentiate the
+array and the inserted values, never the indices.  ``np.add.reduce`` and the
+other ufunc reductions are keyed by the bound method (equal each time it is
+looked up) and reduce over ``axis=0`` by default.
 """
 import numpy as np
 
@@ -46,6 +52,11 @@ for _f in (np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin):
     defvjp(_f, EXTREMUM, f"{SPREAD} * extremum_share(a, ans, axis, keepdims)")
     defjvp(_f, EXTREMUM, "np.sum(da * extremum_share(a, ans, axis, keepdims), axis=axis, "
            "keepdims=keepdims)")
+defvjp(np.ptp, EXTREMUM, f"{SPREAD} * ptp_share(a, axis)")
+defjvp(np.ptp, EXTREMUM, "np.sum(da * ptp_share(a, axis), axis=axis, keepdims=keepdims)")
+MEDIAN = "a, axis=None, out=None, overwrite_input=False, keepdims=False"
+defvjp(np.median, MEDIAN, f"{SPREAD} * median_share(a, axis)")
+defjvp(np.median, MEDIAN, "np.sum(da * median_share(a, axis), axis=axis, keepdims=keepdims)")
 defvjp(np.var, VAR, f"{SPREAD} * 2 * centered(a, axis) / (reduced_size(a, axis) - ddof)")
 defjvp(np.var, VAR, "2 * np.sum(da * centered(a, axis), axis=axis, keepdims=keepdims) "
        "/ (reduced_size(a, axis) - ddof)")
@@ -53,6 +64,18 @@ defvjp(np.std, VAR, f"safe_div({SPREAD} * centered(a, axis), "
        "(reduced_size(a, axis) - ddof) * repeat_to(ans, a, axis, keepdims))")
 defjvp(np.std, VAR, "safe_div(np.sum(da * centered(a, axis), axis=axis, keepdims=keepdims), "
        "(reduced_size(a, axis) - ddof) * ans)")
+
+# ----- ufunc reductions: like sum, prod, max, min, with axis=0 by default -----
+UREDUCE = "array, axis=0, dtype=None, out=None, keepdims=False"
+USPREAD = "repeat_to(g, array, axis, keepdims)"
+deflinear(np.add.reduce, UREDUCE, USPREAD)
+defvjp(np.multiply.reduce, UREDUCE, f"{USPREAD} * prod_others(array, axis)")
+defjvp(np.multiply.reduce, UREDUCE,
+       "np.sum(darray * prod_others(array, axis), axis=axis, keepdims=keepdims)")
+for _f in (np.maximum.reduce, np.minimum.reduce):
+    defvjp(_f, UREDUCE, f"{USPREAD} * extremum_share(array, ans, axis, keepdims)")
+    defjvp(_f, UREDUCE, "np.sum(darray * extremum_share(array, ans, axis, keepdims), "
+           "axis=axis, keepdims=keepdims)")
 
 # ----- cumulative and differences -----
 deflinear(np.cumsum, "a, axis=None, dtype=None, out=None", "reverse_cumsum(g, a, axis)")
@@ -108,6 +131,12 @@ deflinear(np.asarray, "a, dtype=None, order=None", "array_adjoint(g, a)")
 deflinear(np.asanyarray, "a, dtype=None, order=None", "array_adjoint(g, a)")
 deflinear(np.ascontiguousarray, "a, dtype=None", "array_adjoint(g, a)")
 deflinear(np.float64, "x", "array_adjoint(g, x)")
+deflinear(np.float32, "x", "array_adjoint(g, x)")
+deflinear(np.longdouble, "x", "array_adjoint(g, x)")
+# A half-precision tangent would keep 3 digits: the cast's derivative (the identity)
+# keeps the tangent as it is, in both modes.
+defvjp(np.float16, "x", "array_adjoint(g, x)")
+defjvp(np.float16, "x", "array_adjoint(dx, x)")
 defvjp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
        "astype_adjoint(g, x, dtype)")
 defjvp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
@@ -124,6 +153,12 @@ deflinear(np.column_stack, "tup", "unconcat(g, tup, 1, as_columns)")
 deflinear(np.tile, "A, reps", "untile(g, A, reps)")
 deflinear(np.repeat, "a, repeats, axis=None", "unrepeat(g, a, repeats, axis)")
 deflinear(np.pad, "array, pad_width, mode='constant'", "unpad(g, array, pad_width)")
+deflinear(np.append, "arr, values, axis=None", "unconcat(g, [arr, values], axis)[0]",
+          "unconcat(g, [arr, values], axis)[1]")
+deflinear(np.insert, "arr, obj, values, axis=None",
+          "scatter_to(g, insert_sources(arr, obj, values, axis, 0), arr)", None,
+          "scatter_to(g, insert_sources(arr, obj, values, axis, 1), values)")
+deflinear(np.delete, "arr, obj, axis=None", "scatter_to(g, delete_sources(arr, obj, axis), arr)")
 
 # ----- splitting: g is a list, possibly with None entries -----
 deflinear(np.split, "ary, indices_or_sections, axis=0",

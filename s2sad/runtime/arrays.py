@@ -22,7 +22,8 @@ __all__ = [
     "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
     "fill_zeros", "pick_adjoint", "replace_at", "untile", "unrepeat", "untake",
     "untake_along_axis", "sort_indices", "linspace_adjoint", "linspace_spread",
-    "spread_to_items", "undiff", "unpad",
+    "spread_to_items", "undiff", "unpad", "insert_sources", "delete_sources", "scatter_to",
+    "gather_from",
 ]
 
 
@@ -283,3 +284,44 @@ def unpad(g: Any, array: Any, pad_width: Any) -> Any:
     width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
     g = np.asarray(g)
     return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]
+
+
+# ----- insert, delete: index maps, and the scatter / gather they give -----
+
+def _numbered(x: Any) -> np.ndarray:
+    """The flat positions of ``x``'s elements, in ``x``'s shape."""
+    return np.arange(np.size(x)).reshape(np.shape(x))
+
+
+def insert_sources(arr: Any, obj: Any, values: Any, axis: Any = None, which: int = 0) -> Any:
+    """For each element of ``np.insert(arr, obj, values, axis)``, the flat position it
+    came from in ``arr`` (``which=0``) or in ``values`` (``which=1``); -1 elsewhere.
+    Broadcast ``values`` repeat their positions."""
+    if which == 0:
+        return np.insert(_numbered(arr), obj, np.full(np.shape(values), -1), axis)
+    return np.insert(np.full(np.shape(arr), -1), obj, _numbered(values), axis)
+
+
+def delete_sources(arr: Any, obj: Any, axis: Any = None) -> Any:
+    """For each element of ``np.delete(arr, obj, axis)``, its flat position in ``arr``."""
+    return np.delete(_numbered(arr), obj, axis)
+
+
+def scatter_to(g: Any, src: Any, like: Any) -> Any:
+    """Adjoint of a gather: ``g[p]`` added to flat position ``src[p]`` of a zero array
+    shaped like ``like`` (entries with ``src < 0`` dropped); a list ``like`` gets a list."""
+    src = np.asarray(src)
+    keep = src >= 0
+    out = np.zeros(np.size(like))
+    np.add.at(out, src[keep], np.broadcast_to(np.asarray(g, dtype=float), src.shape)[keep])
+    return array_adjoint(out.reshape(np.shape(like)), like)
+
+
+def gather_from(t: Any, src: Any) -> Any:
+    """``t``'s elements at the flat positions ``src`` (0 where ``src < 0``), shaped like
+    ``src``: the adjoint of :func:`scatter_to`."""
+    src = np.asarray(src)
+    flat = np.ravel(np.asarray(t, dtype=float))
+    if flat.size == 0:
+        return np.zeros(src.shape)
+    return np.where(src >= 0, flat[np.maximum(src, 0)], 0.0)

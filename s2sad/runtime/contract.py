@@ -19,7 +19,8 @@ __all__ = [
     "tensordot_lhs_adjoint", "tensordot_rhs_adjoint", "inner_lhs_adjoint",
     "inner_rhs_adjoint", "kron_lhs_adjoint", "kron_rhs_adjoint", "einsum_adjoint",
     "einsum_with", "einsum_operands_adjoint", "einsum_operands_tangent",
-    "einsum_adjoint_tangent",
+    "einsum_adjoint_tangent", "multi_dot_adjoint", "multi_dot_tangent", "multi_dot_second",
+    "multi_dot_tangent2",
 ]
 
 _T = np.matrix_transpose
@@ -226,3 +227,68 @@ def einsum_adjoint_tangent(t: Any, subscripts: str, operands: Any, k: int, tange
     terms = [einsum_adjoint(t, subscripts, _replace(operands, j, d), k)
              for j, d in enumerate(tangents) if j != k and d is not None]
     return sum(terms) if terms else np.zeros(np.shape(operands[k]))
+
+
+# ----- multi_dot: a chain of matrix products (the first and last may be vectors) -----
+
+def _chain(arrays: Any) -> list[np.ndarray]:
+    """The chain as matrices: a 1-D first factor a row, a 1-D last one a column."""
+    mats = [np.asarray(x, dtype=float) for x in arrays]
+    if mats[0].ndim == 1:
+        mats[0] = mats[0][None, :]
+    if mats[-1].ndim == 1:
+        mats[-1] = mats[-1][:, None]
+    return mats
+
+
+def multi_dot_adjoint(g: Any, arrays: Any) -> Any:
+    """Adjoint of ``np.linalg.multi_dot(arrays)``: one entry per factor, ``L^T g R^T``
+    with ``L`` the product of the factors before it and ``R`` of those after; a list
+    (or tuple) like ``arrays``."""
+    mats = _chain(arrays)
+    n = len(mats)
+    g = np.reshape(np.asarray(g, dtype=float), (mats[0].shape[0], mats[-1].shape[1]))
+    left = [np.eye(mats[0].shape[0])]
+    for m in mats[:-1]:
+        left.append(left[-1] @ m)
+    right = [np.eye(mats[-1].shape[1])]
+    for m in mats[:0:-1]:
+        right.append(m @ right[-1])
+    right = right[::-1]  # right[k]: the product of the factors after k
+    return type(arrays)(shaped_like(left[k].T @ g @ right[k].T, x)
+                        for k, x in enumerate(arrays))
+
+
+def multi_dot_tangent(arrays: Any, tangents: Any) -> Any:
+    """Tangent of ``np.linalg.multi_dot(arrays)`` along the factors' ``tangents``
+    (``None`` entries are zero): the transpose of :func:`multi_dot_adjoint`."""
+    terms = [np.linalg.multi_dot(_replace(arrays, k, t)) for k, t in enumerate(tangents or ())
+             if t is not None]
+    return sum(terms) if terms else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
+
+
+def multi_dot_second(g: Any, arrays: Any, tangents: Any) -> Any:
+    """Entry ``j``: ``sum_{k != j}`` of the adjoint of factor ``j`` with factor ``k``
+    replaced by its tangent; the derivative of :func:`multi_dot_adjoint` in the factors
+    along ``tangents`` (and the adjoint in the factors of :func:`multi_dot_tangent`)."""
+    out = [np.zeros(np.shape(x)) for x in arrays]
+    if g is None or tangents is None:
+        return type(arrays)(shaped_like(o, x) for o, x in zip(out, arrays))
+    for k, t in enumerate(tangents):
+        if t is None:
+            continue
+        adj = multi_dot_adjoint(g, _replace(arrays, k, t))
+        for j in range(len(arrays)):
+            if j != k:
+                out[j] = out[j] + np.asarray(adj[j])
+    return type(arrays)(shaped_like(o, x) for o, x in zip(out, arrays))
+
+
+def multi_dot_tangent2(arrays: Any, tangents: Any, others: Any) -> Any:
+    """``sum_{j != k}`` of the chain with factor ``k`` replaced by ``tangents[k]`` and
+    factor ``j`` by ``others[j]``: the derivative of :func:`multi_dot_tangent` in the
+    factors along ``others``."""
+    terms = [np.linalg.multi_dot(_replace(_replace(arrays, k, t), j, u))
+             for k, t in enumerate(tangents or ()) for j, u in enumerate(others or ())
+             if j != k and t is not None and u is not None]
+    return sum(terms) if terms else np.zeros(np.shape(np.linalg.multi_dot(arrays)))

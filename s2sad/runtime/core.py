@@ -102,8 +102,8 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     """
     if acc is None:
         acc = zeros_like(x)
-        if isinstance(acc, tuple):
-            acc = list(acc)
+    if isinstance(acc, tuple):  # a tuple's adjoint is built up as a list
+        acc = list(acc)
     if isinstance(acc, (list, dict)):
         acc[idx] = add_grads(acc[idx], g)
         return acc

@@ -94,10 +94,28 @@ def _matrix_norm_partial(x: np.ndarray, ord: Any) -> np.ndarray:  # noqa: A002
     return np.sign(x) * _share(hit, -1 if sums_axis == -2 else -2)
 
 
-def norm_partial(x: Any, ord: Any = None, axis: Any = None) -> Any:  # noqa: A002
+def _as_vectors(x: np.ndarray, axis: Any) -> tuple[np.ndarray, Any]:
+    """``x`` with the axes of a vector norm (``None``: all) moved last and merged, and
+    the function that takes an array of that shape back to ``x``'s layout."""
+    axes = tuple(range(x.ndim)) if axis is None else tuple(
+        a % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    last = tuple(range(x.ndim - len(axes), x.ndim))
+    moved = np.moveaxis(x, axes, last)
+    def back(v: np.ndarray) -> np.ndarray:
+        return np.moveaxis(np.reshape(v, moved.shape), last, axes)
+    return np.reshape(moved, moved.shape[:x.ndim - len(axes)] + (-1,)), back
+
+
+def norm_partial(x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+                 vector: bool = False) -> Any:
     """d np.linalg.norm(x, ord, axis) / dx, shaped like ``x`` (0 at a zero vector;
-    max-type norms split the derivative equally among ties)."""
+    max-type norms split the derivative equally among ties).  ``vector=True``: the
+    vector norm over ``axis`` (all axes for ``None``, several for a tuple), as
+    ``np.linalg.vector_norm``."""
     x = np.asarray(x, dtype=float)
+    if vector:
+        flat, back = _as_vectors(x, axis)
+        return back(_vector_norm_partial(flat, 2 if ord is None else ord, -1))
     if isinstance(axis, (tuple, list)) and len(axis) == 1:
         axis = axis[0]
     matrix = isinstance(axis, (tuple, list)) or (axis is None and ord is not None
@@ -120,10 +138,17 @@ def _p_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarra
     return np.where(n == 0, 0.0, h)
 
 
-def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None) -> Any:  # noqa: A002
+def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+                   vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
     this serves both modes).  Piecewise-linear norms (1, inf) have curvature 0."""
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    if vector:
+        if ord in (1, -1, np.inf, -np.inf, 0):
+            return np.zeros(x.shape)
+        flat, back = _as_vectors(x, axis)
+        tflat, _ = _as_vectors(np.broadcast_to(t, x.shape), axis)
+        return back(_p_curvature(tflat, flat, 2.0 if ord is None else float(ord), -1))
     if isinstance(axis, (tuple, list)) and len(axis) == 1:
         axis = axis[0]
     matrix = isinstance(axis, (tuple, list)) or (axis is None and ord is not None

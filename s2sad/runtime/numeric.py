@@ -21,6 +21,7 @@ __all__ = [
     "reduced_size", "centered", "prod_others", "prod_others_apply", "extremum_share",
     "reverse_cumsum", "cumprod_adjoint", "cumprod_tangent", "cumprod_second",
     "average_weights", "expand_weights", "reduce_to_weights", "lse_weights",
+    "ptp_share", "median_share", "extremum_args_adjoint", "extremum_args_tangent",
 ]
 
 
@@ -317,3 +318,67 @@ def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,
     """d logsumexp(a, axis, b) / da: ``b * exp(a - ans)`` (the softmax weights)."""
     w = np.exp(a - repeat_to(ans, a, axis, keepdims))
     return w if b is None else w * b
+
+
+def ptp_share(a: Any, axis: Any = None) -> Any:
+    """d np.ptp(a, axis) / da, shaped like ``a``: the max's weights minus the min's,
+    ties split equally as for ``max``/``min`` (0 everywhere for a constant slice)."""
+    hi = np.max(a, axis=axis, keepdims=True)
+    lo = np.min(a, axis=axis, keepdims=True)
+    return extremum_share(a, hi, axis, True) - extremum_share(a, lo, axis, True)
+
+
+def median_share(a: Any, axis: Any = None) -> Any:
+    """d np.median(a, axis) / da, shaped like ``a``: weight 1 on the middle element
+    of each slice, 1/2 on each of the two middle elements for an even size; the
+    elements equal to a middle value split its weight equally (the tie convention
+    of ``max``/``min``)."""
+    flat, axes = _last(a, axis)
+    n = flat.shape[-1]
+    s = np.sort(flat, axis=-1)
+    share = np.zeros(flat.shape)
+    for k in ((n - 1) // 2, n // 2):
+        hit = flat == s[..., k:k + 1]
+        share += 0.5 * hit / np.maximum(np.sum(hit, axis=-1, keepdims=True), 1)
+    a = np.asarray(a)
+    moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
+    return np.moveaxis(share.reshape(moved_shape), range(a.ndim - len(axes), a.ndim), axes)
+
+
+def _args_shares(args: tuple, ans: Any) -> Any:
+    """Weights of the builtin ``max``/``min`` (one iterable or several arguments):
+    1/count on the items equal to the result, else 0."""
+    if len(args) == 1:
+        items = args[0]
+        if isinstance(items, (list, tuple)):
+            hits = [np.equal(v, ans) for v in items]
+            count = max(sum(hits), 1)
+            return [h / count for h in hits]
+        hits = np.equal(items, ans)
+        return hits / max(np.sum(hits), 1)
+    hits = [np.equal(v, ans) for v in args]
+    count = np.maximum(sum(hits), 1)
+    return [h / count for h in hits]
+
+
+def extremum_args_adjoint(g: Any, args: tuple, i: int, ans: Any) -> Any:
+    """Adjoint of argument ``i`` of the builtin ``max(*args)`` / ``min(*args)``
+    (``ans`` the result).  One argument is an iterable: a list or tuple gets a
+    list or tuple of adjoints, an array an array.  Ties split ``g`` equally."""
+    shares = _args_shares(args, ans)
+    if len(args) == 1:
+        if isinstance(args[0], (list, tuple)):
+            return type(args[0])(_scalar(np.multiply(g, s)) for s in shares)
+        return np.multiply(g, shares)
+    return _scalar(np.multiply(g, shares[i]))
+
+
+def extremum_args_tangent(t: Any, args: tuple, i: int, ans: Any) -> Any:
+    """Tangent of the builtin ``max(*args)`` / ``min(*args)`` along argument ``i``'s
+    tangent ``t`` (the transpose of :func:`extremum_args_adjoint`)."""
+    shares = _args_shares(args, ans)
+    if len(args) == 1:
+        if isinstance(args[0], (list, tuple)):
+            return _scalar(sum(np.multiply(s, v) for s, v in zip(shares, t)))
+        return _scalar(np.sum(np.multiply(shares, t), axis=0))
+    return _scalar(np.multiply(t, shares[i]))

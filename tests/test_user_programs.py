@@ -1,0 +1,212 @@
+"""Programs as users write them, each once a bug: checked against finite differences
+or a closed form."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+
+
+def squares(x, y):
+    return x ** 2 + y ** 2          # a base named like a rule parameter (y, g, ans)
+
+
+def power_of_g(g):
+    return g ** 3 + np.power(g, 2)
+
+
+def test_powers_of_variables_named_like_rule_parameters():
+    assert s2sad.grad(squares, wrt=(0, 1))(3.0, 5.0) == (6.0, 10.0)
+    assert s2sad.grad(power_of_g)(2.0) == 16.0
+    check_jvp(squares, 3.0, 5.0, wrt=(0, 1))
+
+
+def keyword_only(x, *, k=2.0):
+    return x ** 2 * k
+
+
+def test_keyword_only_parameters():
+    assert s2sad.grad(keyword_only)(3.0, k=3.0) == 18.0
+    assert s2sad.grad(keyword_only)(3.0) == 12.0
+    assert s2sad.grad(keyword_only, wrt="k")(3.0, k=1.0) == 9.0
+
+
+def double(x):
+    return x * 2.0
+
+
+def test_wrong_shapes_of_cotangents_and_tangents_are_clear():
+    with pytest.raises(ValueError, match="shape"):
+        s2sad.vjp(double)(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="shape"):
+        s2sad.jvp(double)(np.ones(3), np.ones(4))
+
+
+def total(x):
+    return np.sum(x * x)
+
+
+def test_float32_arguments_get_float32_gradients():
+    g = s2sad.grad(total)(np.ones(3, np.float32))
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, 2.0)
+
+
+def scaled(x, s):
+    return x * s
+
+
+@s2sad.defvjp(scaled)
+def _scaled_vjp(g, ans, x, s):
+    return (g * s, g * x)
+
+
+@s2sad.defjvp(scaled)
+def _scaled_jvp(tangents, ans, x, s):
+    tx, ts = tangents
+    return (0.0 if tx is None else tx * s) + (0.0 if ts is None else ts * x)
+
+
+def scaled_by_keyword(x, s):
+    return scaled(s=s, x=x) ** 2
+
+
+def test_user_rules_called_with_keyword_arguments():
+    check_grad(scaled_by_keyword, 3.0, 2.0, wrt=(0, 1))
+    check_jvp(scaled_by_keyword, 3.0, 2.0, wrt=(0, 1))
+
+
+def named_like_helpers(x):
+    acc = x * 2.0
+    centered = acc - np.mean(acc)
+    unbroadcast = centered * 3.0
+    return acc[0] * acc[1] + np.std(centered) + np.sum(unbroadcast ** 2)
+
+
+def test_variables_named_like_generated_helpers():
+    check_grad(named_like_helpers, np.array([0.3, 1.2, -0.5]))
+
+
+def row_squares(A):
+    out = 0.0
+    for row in A:
+        for v in row:
+            out = out + v * v
+    return out
+
+
+def gram_energy(X):
+    s = 0.0
+    for i in range(X.shape[0]):
+        xi = X[i]
+        for j in range(X.shape[0]):
+            s = s + np.dot(xi, X[j]) ** 2
+    return s
+
+
+def test_inner_loops_reading_values_of_the_outer_loop():
+    A = np.arange(6.0).reshape(2, 3) / 5
+    np.testing.assert_allclose(check_grad(row_squares, A), 2 * A)
+    check_grad(gram_energy, A)
+
+
+def over_a_tuple(t):
+    s = 0.0
+    for v in t:
+        s = s + v * v
+    return s
+
+
+def enumerate_from_one(xs):
+    s = 0.0
+    for i, v in enumerate(xs, start=1):
+        s = s + i * v
+    return s
+
+
+def test_loops_over_tuples_and_enumerate_with_start():
+    assert s2sad.grad(over_a_tuple)((1.0, 2.0)) == (2.0, 4.0)
+    np.testing.assert_allclose(s2sad.grad(enumerate_from_one)(np.array([1.0, 2.0])), [1, 2])
+
+
+def zero_first(v):
+    v = v.copy()
+    v[0] = 0.0
+    return v
+
+
+def uses_a_copying_helper(x):
+    return np.sum(zero_first(x)) + np.sum(x)
+
+
+def comprehension_scope(x):
+    v = x * 2.0
+    ys = [v * 3.0 for v in range(3)]
+    return v + sum(ys)
+
+
+def test_helper_copies_and_comprehension_names_do_not_leak():
+    x = np.array([1.0, 2.0, 3.0])
+    value, g = s2sad.value_and_grad(uses_a_copying_helper)(x)
+    assert value == 11.0
+    np.testing.assert_allclose(g, [1.0, 2.0, 2.0])
+    np.testing.assert_allclose(x, [1.0, 2.0, 3.0])
+    assert s2sad.value_and_grad(comprehension_scope)(1.0) == (11.0, 2.0)
+
+
+def sorts_in_place(z):
+    z.sort()
+    return z[0]
+
+
+async def asynchronous(x):
+    return x
+
+
+def test_in_place_methods_and_async_are_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="sort"):
+        s2sad.grad(sorts_in_place)(np.array([3.0, 1.0]))
+    with pytest.raises(s2sad.DifferentiationError, match="async"):
+        s2sad.grad(asynchronous)(1.0)
+
+
+SCALE = 5.0
+
+
+def scaled_by_global(x):
+    return SCALE * x
+
+
+def test_a_rebound_module_global_is_read_when_called(monkeypatch):
+    g = s2sad.grad(scaled_by_global)
+    assert g(1.0) == 5.0
+    monkeypatch.setitem(globals(), "SCALE", 7.0)
+    assert g(1.0) == 7.0
+
+
+def prints_a_value(x):
+    y = x * 2.0
+    print(f"y={y}")
+    return y * x
+
+
+def test_forward_mode_through_a_print(capsys):
+    assert s2sad.jvp(prints_a_value)(1.5, 1.0) == (4.5, 6.0)
+    assert "y=3.0" in capsys.readouterr().out
+
+
+def mutates_its_argument(x):
+    x[0] = 2.0 * x[0]
+    return x * 1.0
+
+
+def test_jacobian_leaves_the_callers_array_alone():
+    x = np.array([1.0, 2.0])
+    J = s2sad.jacobian(mutates_its_argument)(x)
+    np.testing.assert_allclose(J, np.diag([2.0, 1.0]))
+    np.testing.assert_allclose(x, [1.0, 2.0])
+    assert math.isclose(float(x[0]), 1.0)
