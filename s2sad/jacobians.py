@@ -52,13 +52,37 @@ def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: A
     return out
 
 
-def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto") -> Callable:
-    """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``)."""
+class _Built:
+    """A jacobian or hessian: callable, with the source of the derivative it runs."""
+
+    def __init__(self, fn: Callable, derivative: Callable, name: str) -> None:
+        self._fn, self._derivative, self.__name__ = fn, derivative, name
+        self.__doc__ = getattr(derivative, "__doc__", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._fn(*args, **kwargs)
+
+    @property
+    def source(self) -> str:
+        return self._derivative().source
+
+    @property
+    def __wrapped__(self) -> Callable:
+        return self._derivative().__wrapped__
+
+
+def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
+             verbose: bool = False) -> Callable:
+    """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
+
+    ``.source`` is the generated VJP (reverse) or JVP (forward) it runs.
+    """
     if f is None:
-        return lambda g: jacobian(g, wrt, mode)
+        return lambda g: jacobian(g, wrt, mode, verbose)
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
     positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
+    used = {"mode": "forward" if mode == "forward" else "reverse"}
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         bound = structure.bind_call(f, "jacobian", args, kwargs)
@@ -71,23 +95,42 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto") -> Cal
         if mode == "auto":
             n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
             chosen = "forward" if n_in <= int(np.prod(np.shape(value))) else "reverse"
+        used["mode"] = chosen
         if chosen == "forward":
             out = forward_columns(f, positions, full, bound.kwargs)
         else:
             out = _reverse(f, positions, full, bound.kwargs, value)
         out = [o if o.shape else float(o) for o in out]
         return tuple(out) if many else out[0]
-    jac.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
-    return jac
+
+    def derivative() -> Callable:
+        make = api.jvp if used["mode"] == "forward" else api.vjp
+        return make(f, wrt=positions[0] if used["mode"] == "forward" else positions)
+    built = _Built(jac, derivative, f"jacobian_{getattr(f, '__name__', 'f')}")
+    if verbose:
+        print(built.source)
+    return built
 
 
-def hessian(f: Callable | None = None, wrt: Any = 0) -> Callable:
-    """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``."""
+def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> Callable:
+    """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``: forward mode
+    over the generated gradient (``.source`` is that forward-mode function)."""
     if f is None:
-        return lambda g: hessian(g, wrt)
+        return lambda g: hessian(g, wrt, verbose)
     gradient = api.grad(f, wrt=wrt)
+    positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
 
     def hess(*args: Any, **kwargs: Any) -> Any:
-        return jacobian(gradient, wrt=wrt, mode="forward")(*args, **kwargs)
-    hess.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
-    return hess
+        try:
+            return jacobian(gradient, wrt=wrt, mode="forward")(*args, **kwargs)
+        except api.DifferentiationError:
+            raise
+        except ValueError:  # the likelier cause, if it is: f is not scalar
+            api._check_scalar(f, f(*args, **kwargs))
+            raise
+
+    built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),
+                   f"hessian_{getattr(f, '__name__', 'f')}")
+    if verbose:
+        print(built.source)
+    return built

@@ -369,3 +369,20 @@ def test_a_function_with_its_own_rule_is_a_primitive_when_differentiated_itself(
     assert math.isclose(s2sad.grad(softplus)(0.0), 0.5)
     assert calls, "the rule was used, not the body"
     assert math.isclose(s2sad.grad(s2sad.grad(softplus))(0.0), 0.25)  # sigmoid'(0)
+
+
+def test_jacobian_and_hessian_show_their_source(capsys):
+    J = s2sad.jacobian(cubes_vector)
+    assert "def " in J.source and inspect.getsource(J).strip() == J.source.strip()
+    H = s2sad.hessian(cubes_of, verbose=True)
+    np.testing.assert_allclose(H(np.array([1.0, 2.0])), np.diag([6.0, 12.0]))
+    assert "def " in capsys.readouterr().out
+    assert inspect.getsource(H).strip() == H.source.strip()
+
+
+def cubes_vector(x):
+    return x ** 3
+
+
+def cubes_of(x):
+    return np.sum(x ** 3)

@@ -11,8 +11,9 @@ Leaves: these helpers have no rule, so a derivative of order three through
 the primitive that uses them stops with a clear "no rule" error:
 ``sinc_deriv2``, ``prod_others_apply``, ``cumprod_second``, ``norm_curvature``,
 ``einsum_operands_adjoint``, ``einsum_operands_tangent``,
-``einsum_adjoint_tangent``, and the second order already for ``cholesky``
-and ``matrix_power`` (``cholesky_*``, ``matrix_power_*``).
+``einsum_adjoint_tangent``, ``multi_dot_second``, ``multi_dot_tangent2``, and
+the second order already for ``cholesky`` and ``matrix_power``
+(``cholesky_*``, ``matrix_power_*``).
 """
 from s2sad import runtime as rt
 from s2sad.rules.kinds import defscale
@@ -29,7 +30,13 @@ defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
 defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
-           rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis)
+           rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
+           rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
+# builtin max/min: the share of each item, linear in the adjoint or tangent given
+deflinear(rt.extremum_args_adjoint, "t, args, i, ans", "extremum_args_tangent(g, args, i, ans)",
+          None, None, None)
+deflinear(rt.extremum_args_tangent, "t, args, i, ans", "extremum_args_adjoint(g, args, i, ans)",
+          None, None, None)
 
 # ----- reductions -----
 deflinear(rt.repeat_to, "t, x, axis=None, keepdims=False",
@@ -95,6 +102,9 @@ deflinear(rt.undiagonal, "t, a, offset=0, axis1=0, axis2=1",
 deflinear(rt.untrace, "t, a, offset=0, axis1=0, axis2=1", "np.trace(g, offset, axis1, axis2)",
           None)
 deflinear(rt.diag_adjoint, "t, v, k=0", "np.diag(g, k)", None)
+deflinear(rt.scatter_to, "t, src, like", "gather_from(g, src)", None, None)
+deflinear(rt.gather_from, "t, src", "scatter_to(g, src, t)", None)
+deflinear(rt.symmetrized, "x", "symmetrized(g)")
 
 # ----- products: bilinear in the adjoint and the other operand -----
 for _lhs, _rhs, _prod in [("dot_lhs_adjoint", "dot_rhs_adjoint", "np.dot"),
@@ -114,6 +124,16 @@ defvjp(rt.tensordot_rhs_adjoint, TDOT,
        "np.tensordot(a, g, axes)", "tensordot_lhs_adjoint(t, a, g, axes)")
 defjvp(rt.tensordot_rhs_adjoint, TDOT,
        "tensordot_rhs_adjoint(dt, a, b, axes)", "tensordot_rhs_adjoint(t, da, b, axes)")
+
+# ----- multi_dot: linear in the adjoint (tangents), multilinear in the factors -----
+defvjp(rt.multi_dot_adjoint, "t, arrays", "multi_dot_tangent(arrays, g)",
+       "multi_dot_second(t, arrays, g)")
+defjvp(rt.multi_dot_adjoint, "t, arrays", "multi_dot_adjoint(dt, arrays)",
+       "multi_dot_second(t, arrays, darrays)")
+defvjp(rt.multi_dot_tangent, "arrays, tangents", "multi_dot_second(g, arrays, tangents)",
+       "multi_dot_adjoint(g, arrays)")
+defjvp(rt.multi_dot_tangent, "arrays, tangents", "multi_dot_tangent2(arrays, tangents, darrays)",
+       "multi_dot_tangent(arrays, dtangents)")
 
 # ----- einsum: multilinear in the adjoint and the other operands -----
 EADJ = "t, subscripts, operands, k"
@@ -153,5 +173,7 @@ defjvp(rt.solve_lhs_adjoint, "t, a, b, x", "solve_lhs_adjoint(dt, a, b, x)",
        None, "solve_lhs_adjoint(t, a, b, dx)")
 
 # ----- norm -----
-defvjp(rt.norm_partial, "x, ord=None, axis=None", "norm_curvature(g, x, ord, axis)")
-defjvp(rt.norm_partial, "x, ord=None, axis=None", "norm_curvature(dx, x, ord, axis)")
+defvjp(rt.norm_partial, "x, ord=None, axis=None, vector=False",
+       "norm_curvature(g, x, ord, axis, vector)")
+defjvp(rt.norm_partial, "x, ord=None, axis=None, vector=False",
+       "norm_curvature(dx, x, ord, axis, vector)")

@@ -10,6 +10,20 @@ symmetric and returns a symmetric adjoint; ``det``'s adjoint needs an
 invertible matrix.  ``slogdet`` returns ``(sign, logabsdet)``: its reverse
 template receives ``g`` as the tuple ``(g_sign, g_logdet)`` whose entries may
 be ``None``, and its forward term is the tuple ``(0, dlogabsdet)``.
+
+``cross`` is for 3-vectors (and stacks of them, broadcast).  ``pinv`` is
+differentiated as a full-rank pseudo-inverse (its rank is locally constant).
+``multi_dot`` takes a list of matrices (the first and last may be vectors) and
+returns a list adjoint.  ``eigh`` treats its argument as symmetric (like
+``cholesky``) and returns a symmetric adjoint; its output is ``(w, v)`` and
+its reverse template receives ``g = (g_w, g_v)`` whose entries may be
+``None``: ``g_w`` gives ``v diag(g_w) v^T``, well defined for repeated
+eigenvalues too, ``g_v`` gives ``v (F o v^T g_v) v^T`` with
+``F_ij = 1 / (w_j - w_i)``, which needs distinct eigenvalues (where ``g_v``
+projects to 0 across a repeated pair that term is 0, not nan).  Its forward
+term is the tuple ``(dw, dv)``.  The NumPy 2 spellings ``np.linalg.matmul``,
+``outer``, ``trace``, ``vector_norm`` and ``matrix_norm`` have rules when
+they exist.
 """
 import numpy as np
 
@@ -71,3 +85,60 @@ defvjp(np.linalg.cholesky, "a, *, upper=False", "cholesky_adjoint(g, ans, upper)
 defjvp(np.linalg.cholesky, "a, *, upper=False", "cholesky_tangent(da, ans, upper)")
 defvjp(np.linalg.matrix_power, "a, n", "matrix_power_adjoint(g, a, n)")
 defjvp(np.linalg.matrix_power, "a, n", "matrix_power_tangent(da, a, n)")
+
+
+# ----- cross: bilinear, <g, a x b> = <a, b x g> = <b, g x a> -----
+CROSS = "a, b, axisa=-1, axisb=-1, axisc=-1, axis=None"
+defvjp(np.cross, CROSS, "unbroadcast(np.cross(b, g, axisb, axisc, axisa, axis), a)",
+       "unbroadcast(np.cross(g, a, axisc, axisa, axisb, axis), b)")
+defjvp(np.cross, CROSS, "np.cross(da, b, axisa, axisb, axisc, axis)",
+       "np.cross(a, db, axisa, axisb, axisc, axis)")
+
+# ----- pinv (full rank): X = pinv(A); dX = -X dA X + X X^T dA^T (I - A X)
+#       + (I - X A) dA^T X^T X, and its transpose -----
+XT, GT, DAT = "np.matrix_transpose(ans)", "np.matrix_transpose(g)", "np.matrix_transpose(da)"
+PINV = "a, rcond=None, hermitian=False"
+defvjp(np.linalg.pinv, PINV, f"-{XT} @ g @ {XT} + ({GT} - a @ (ans @ {GT})) @ (ans @ {XT}) "
+       f"+ ({XT} @ ans) @ ({GT} - ({GT} @ ans) @ a)")
+defjvp(np.linalg.pinv, PINV, f"-ans @ da @ ans + (ans @ {XT}) @ ({DAT} - ({DAT} @ a) @ ans) "
+       f"+ ({DAT} - ans @ (a @ {DAT})) @ ({XT} @ ans)")
+
+# ----- multi_dot: a list of factors, a list adjoint -----
+defvjp(np.linalg.multi_dot, "arrays, *, out=None", "multi_dot_adjoint(g, arrays)")
+defjvp(np.linalg.multi_dot, "arrays, *, out=None", "multi_dot_tangent(arrays, darrays)")
+
+# ----- eigh: (w, v) with a = v diag(w) v^T, a symmetric -----
+V, W = "ans[1]", "ans[0]"
+VT = f"np.matrix_transpose({V})"
+GAPS = f"np.expand_dims({W}, -2) - np.expand_dims({W}, -1)"  # w_j - w_i
+F = f"safe_div(1.0 - np.eye(np.shape(a)[-1]), {GAPS})"  # 1 / (w_j - w_i), 0 on the diagonal
+EIG_INNER = (f"np.expand_dims(pick_adjoint(g, ans, 0), -1) * np.eye(np.shape(a)[-1]) "
+             f"+ safe_mul({VT} @ pick_adjoint(g, ans, 1), {F})")
+EIG_ADJ = f"{V} @ ({EIG_INNER}) @ {VT}"
+defvjp(np.linalg.eigh, "a, UPLO='L'", f"symmetrized({EIG_ADJ})")
+defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.sum({V} * (da @ {V}), axis=-2), "
+       f"{V} @ safe_mul({VT} @ symmetrized(da) @ {V}, {F}))")
+
+# ----- NumPy 2 spellings in np.linalg (same templates as their counterparts) -----
+if hasattr(np.linalg, "matmul"):
+    defvjp(np.linalg.matmul, "x1, x2", "matmul_lhs_adjoint(g, x1, x2)",
+           "matmul_rhs_adjoint(g, x1, x2)")
+    defjvp(np.linalg.matmul, "x1, x2", "np.matmul(dx1, x2)", "np.matmul(x1, dx2)")
+if hasattr(np.linalg, "outer"):
+    defvjp(np.linalg.outer, "x1, x2", "np.reshape(g @ np.ravel(x2), np.shape(x1))",
+           "np.reshape(np.ravel(x1) @ g, np.shape(x2))")
+    defjvp(np.linalg.outer, "x1, x2", "np.outer(dx1, x2)", "np.outer(x1, dx2)")
+if hasattr(np.linalg, "trace"):
+    deflinear(np.linalg.trace, "x, *, offset=0, dtype=None", "untrace(g, x, offset, -2, -1)")
+if hasattr(np.linalg, "vector_norm"):
+    VNORM = "x, *, axis=None, keepdims=False, ord=2"
+    defvjp(np.linalg.vector_norm, VNORM,
+           "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis, True)")
+    defjvp(np.linalg.vector_norm, VNORM,
+           "np.sum(dx * norm_partial(x, ord, axis, True), axis=axis, keepdims=keepdims)")
+if hasattr(np.linalg, "matrix_norm"):
+    MNORM = "x, *, keepdims=False, ord='fro'"
+    defvjp(np.linalg.matrix_norm, MNORM,
+           "repeat_to(g, x, (-2, -1), keepdims) * norm_partial(x, ord, (-2, -1))")
+    defjvp(np.linalg.matrix_norm, MNORM,
+           "np.sum(dx * norm_partial(x, ord, (-2, -1)), axis=(-2, -1), keepdims=keepdims)")

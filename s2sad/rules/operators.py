@@ -9,6 +9,11 @@ that can be infinite goes through ``safe_div``/``safe_mul``, which never raise
 conventions are those of :mod:`s2sad.rules.numpy_ufuncs` (``abs'(0) = 0``,
 ties of ``max``/``min`` split equally, ``sqrt'(0) = inf`` only where ``g != 0``).
 
+The builtins ``max`` and ``min`` take several arguments or one iterable (a
+list, a tuple or a 1-D array): ``g`` goes to the items equal to the result,
+split equally among them (``max(x)`` of an array gets an array adjoint,
+``max([a, b])`` a list).
+
 Vararg templates use ``i`` for the index of the extra argument (as
 :mod:`s2sad.rules.structures` does) and ``d<vararg>`` for its tangent.
 """
@@ -39,8 +44,11 @@ defnondiff(operator.floordiv, operator.lt, operator.le, operator.gt, operator.ge
 
 # ----- builtins -----
 defscale(abs, "x", "g * np.sign(x)")
-defscale(max, "a, b", "g * max_share(a, b)", "g * max_share(b, a)", broadcast=False)
-defscale(min, "a, b", "g * min_share(a, b)", "g * min_share(b, a)", broadcast=False)
+for _f in (max, min):  # max(a, b, ...) or max(iterable): the share of each item
+    defvjp(_f, "*args, key=None, default=None",
+           varargs="extremum_args_adjoint(g, args, i, ans)")
+    defjvp(_f, "*args, key=None, default=None",
+           varargs="extremum_args_tangent(dargs, args, i, ans)")
 defscale(pow, "base, exp, mod=None",
          "safe_mul(g, pow_dbase(base, exp))", "safe_mul(g, pow_dexp(base, ans))")
 defvjp(sum, "iterable, start=0", "spread_to_items(g, iterable)", "unbroadcast(g, start)")

@@ -17,6 +17,7 @@ __all__ = [
     "solve_lhs_adjoint", "solve_rhs_adjoint", "solve_lhs_tangent", "solve_rhs_tangent",
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
+    "symmetrized",
 ]
 
 _T = np.matrix_transpose
@@ -162,7 +163,12 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A
     return _p_curvature(t, x, 2.0 if ord in (None, 2, "fro") else float(ord), axes)
 
 
-# ----- cholesky, matrix_power -----
+# ----- cholesky, eigh, matrix_power -----
+
+def symmetrized(x: Any) -> Any:
+    """``(x + x^T) / 2`` over the last two axes (its own adjoint)."""
+    return 0.5 * (x + _T(x))
+
 
 def _phi(x: np.ndarray) -> np.ndarray:
     """The lower triangle with its diagonal halved."""
