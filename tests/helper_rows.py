@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rule_rows import N, P, R, spd, well
+from rule_rows import N, P, R, well
 from s2sad import runtime as rt
 
 # ----- NaN-safe arithmetic and partials -----
@@ -17,15 +17,6 @@ R(rt.pow_dexp, P(3, 4), N(3, 4))
 R(rt.sinc_deriv, N(3, 4)); R(rt.sinc_deriv, np.array([0.0, 0.7, -1.2]))  # noqa: E702
 R(rt.log_of_base, 2.0 + P())
 R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702
-
-# ----- builtin max / min -----
-for _args, _ans in [((1.5, 0.5, 1.5), 1.5), (([0.3, -1.0, 0.3],), 0.3),
-                    ((np.array([0.2, 2.0, -1.0]),), 2.0)]:
-    for _f, _t in [(rt.extremum_args_adjoint, N()), (rt.extremum_args_tangent, N())]:
-        R(_f, _t, _args, 0, _ans, wrt=(0,))
-R(rt.extremum_args_tangent, [N(), N(), N()], ([0.3, -1.0, 0.3],), 0, 0.3, wrt=(0,))
-R(rt.extremum_args_tangent, N(3), (np.array([0.2, 2.0, -1.0]),), 0, 2.0, wrt=(0,))
-R(rt.extremum_args_adjoint, N(), (1.5, 0.5, 1.5), 2, 1.5, wrt=(0,))
 
 # ----- reductions -----
 R(rt.repeat_to, N(2, 4), N(2, 3, 4), 1, wrt=(0,))
@@ -82,12 +73,6 @@ R(rt.undiagonal, N(3), N(3, 4), wrt=(0,)); R(rt.undiagonal, N(2, 2), N(3, 2, 3),
 R(rt.untrace, N(), N(3, 4), 1, wrt=(0,)); R(rt.untrace, N(2), N(2, 3, 3), 0, 1, 2, wrt=(0,))  # noqa
 R(rt.diag_adjoint, N(4, 4), N(3), 1, wrt=(0,)); R(rt.diag_adjoint, N(2), N(3, 4), -1, wrt=(0,))  # noqa
 
-_src = np.array([[0, -1, 2], [-1, 5, 5]])
-R(rt.scatter_to, N(2, 3), _src, N(2, 3), wrt=(0,)); R(rt.scatter_to, N(2, 3), _src, N(6), wrt=(0,))  # noqa
-R(rt.scatter_to, N(3), np.array([1, -1, 0]), [N(), N()], wrt=(0,))
-R(rt.gather_from, N(2, 3), _src, wrt=(0,)); R(rt.gather_from, [N(), N()], np.array([1, -1, 0]), wrt=(0,))  # noqa
-R(rt.symmetrized, N(3, 3)); R(rt.symmetrized, N(2, 3, 3))  # noqa: E702
-
 # ----- products -----
 for _lhs, _rhs, _cases in [
         (rt.matmul_lhs_adjoint, rt.matmul_rhs_adjoint,
@@ -103,13 +88,6 @@ for _lhs, _rhs, _cases in [
         R(_rhs, N(*_t), N(*_a), N(*_b), wrt=(0, 1))
 R(rt.tensordot_lhs_adjoint, N(3, 5), N(3, 4), N(4, 5), 1, wrt=(0, 2))
 R(rt.tensordot_rhs_adjoint, N(3, 5), N(3, 4), N(4, 5), 1, wrt=(0, 1))
-
-# ----- multi_dot -----
-for _arrays in ([N(3, 4), N(4, 5), N(5, 2)], [N(4), N(4, 5), N(5)], (N(3, 4), N(4))):
-    _out = np.linalg.multi_dot(_arrays)
-    R(rt.multi_dot_adjoint, N(*np.shape(_out)), _arrays)
-    R(rt.multi_dot_tangent, _arrays, [N(*np.shape(a)) for a in _arrays])
-R(rt.multi_dot_tangent, [N(3, 4), N(4, 5), N(5, 2)], [None, N(4, 5), None], wrt=(0,))
 
 # ----- einsum -----
 R(rt.einsum_adjoint, N(3, 5), "ij,jk->ik", (N(3, 4), N(4, 5)), 0, wrt=(0, 2))
@@ -132,6 +110,23 @@ R(rt.norm_partial, N(4)); R(rt.norm_partial, N(3, 4), None, 1)  # noqa: E702
 R(rt.norm_partial, N(4), 3); R(rt.norm_partial, P(4), 0.5); R(rt.norm_partial, N(4), 1)  # noqa
 R(rt.norm_partial, N(3, 4), "fro"); R(rt.norm_partial, N(2, 3, 4), "fro", (1, 2))  # noqa: E702
 R(rt.norm_partial, N(2, 3, 4))
+
+# ----- helpers added later (last, so earlier rows keep their draws) -----
+for _args, _res, _t in [((1.5, 0.5, 1.5), 1.5, N()), (([0.3, -1.0, 0.3],), 0.3, [N(), N(), N()]),
+                        ((np.array([0.2, 2.0, -1.0]),), 2.0, N(3))]:
+    for _k in range(len(_args)):
+        R(rt.extremum_args_adjoint, N(), _args, _k, _res, wrt=(0,))
+        R(rt.extremum_args_tangent, _t if len(_args) == 1 else N(), _args, _k, _res, wrt=(0,))
+_src = np.array([[0, -1, 2], [-1, 5, 5]])
+R(rt.scatter_to, N(2, 3), _src, N(2, 3), wrt=(0,)); R(rt.scatter_to, N(2, 3), _src, N(6), wrt=(0,))  # noqa
+R(rt.scatter_to, N(3), np.array([1, -1, 0]), [N(), N()], wrt=(0,))
+R(rt.gather_from, N(2, 3), _src, wrt=(0,))
+R(rt.gather_from, [N(), N()], np.array([1, -1, 0]), wrt=(0,))
+R(rt.symmetrized, N(3, 3)); R(rt.symmetrized, N(2, 3, 3))  # noqa: E702
+for _arrays in ([N(3, 4), N(4, 5), N(5, 2)], [N(4), N(4, 5), N(5)], (N(3, 4), N(4))):
+    _out = np.linalg.multi_dot(_arrays)
+    R(rt.multi_dot_adjoint, N(*np.shape(_out)), _arrays)
+    R(rt.multi_dot_tangent, _arrays, [N(*np.shape(a)) for a in _arrays])
+R(rt.multi_dot_tangent, [N(3, 4), N(4, 5), N(5, 2)], [None, N(4, 5), None], wrt=(0,))
 R(rt.norm_partial, N(2, 3, 4), 2, None, True); R(rt.norm_partial, N(2, 3, 4), 3, (0, 2), True)  # noqa
-R(rt.norm_partial, N(3, 4), None, 1, True)
-_ = spd  # (spd kept importable for eigh-type helper rows)
+R(rt.norm_partial, N(3, 4), None, 1, True); R(rt.norm_partial, P(2, 3), 0.5, None, True)  # noqa

@@ -111,9 +111,6 @@ for _a, _b in [((3, 4), (4,)), ((4,), (4, 5)), ((4,), (4,)), ((3, 4), (4, 5)),
     R(np.matmul, N(*_a), N(*_b))
 R(abs, N()); R(abs, N(3))  # noqa: E702
 R(max, 1.5, 0.5); R(max, -1.0, 2.0); R(min, 1.5, 0.5); R(min, -1.0, 2.0)  # noqa: E702
-for _f in (max, min):  # several arguments, one list, one array
-    R(_f, N(), N(), N()); R(_f, [N(), N(), N(), N()]); R(_f, N(5))  # noqa: E702
-    R(_f, (N(), N()))
 R(pow, P(), N()); R(pow, P(3), 2.5)  # noqa: E702
 R(sum, [N(3), N(3), N(1)]); R(sum, [N(), N()], N()); R(sum, N(3, 4))  # noqa: E702
 R(float, N()); R(float, N(1)[0:1].reshape(()))  # noqa: E702
@@ -201,14 +198,6 @@ R(np.cumsum, N(3, 4)); R(np.cumsum, N(3, 4), 1)  # noqa: E702
 R(np.cumprod, N(3, 4)); R(np.cumprod, N(3, 4), axis=0)  # noqa: E702
 R(np.cumprod, np.array([[1.5, 0.0, 2.0, -0.5], [0.5, 2.0, 0.0, 0.0]]), axis=1)
 R(np.diff, N(5)); R(np.diff, N(4, 5), 2, 0)  # noqa: E702
-R(np.ptp, N(2, 3, 4)); R(np.ptp, N(3, 4), axis=1)  # noqa: E702
-R(np.ptp, N(2, 3, 4), axis=(0, 2), keepdims=True)
-R(np.median, N(5)); R(np.median, N(6)); R(np.median, N(3, 4), axis=1)  # noqa: E702
-R(np.median, N(3, 5), axis=0, keepdims=True); R(np.median, N(2, 3, 4), axis=(0, 2))  # noqa: E702
-R(np.median, N(3, 4))
-for _f in (np.add.reduce, np.multiply.reduce, np.maximum.reduce, np.minimum.reduce):
-    R(_f, N(3, 4)); R(_f, N(2, 3, 4), axis=(0, 2)); R(_f, N(3, 4), 1, keepdims=True)  # noqa
-    R(_f, N(3, 4), axis=None)
 
 # ----- shapes -----
 _A = N(3, 4)
@@ -234,12 +223,6 @@ R(np.array, [N(), N(), N()]); R(np.array, [N(3), N(3)]); R(np.array, N(3, 4))  #
 R(np.array, [[N(), N()], [N(), N()]]); R(np.array, (N(2), N(2)))  # noqa: E702
 R(np.asarray, [N(), N()]); R(np.asarray, N(3))  # noqa: E702
 R(np.asanyarray, N(3)); R(np.ascontiguousarray, N(3, 4).T); R(np.float64, N())  # noqa: E702
-R(np.longdouble, N(3)); R(np.longdouble, N())  # noqa: E702
-# float32 checked near 0 (where its rounding is below the tolerance of the difference);
-# float16 at 0 along directions whose steps +-1e-6 v are exact half-precision numbers
-R(np.float32, 1e-5 * N(3, 4)); R(np.float32, 0.0)  # noqa: E702
-R(np.float16, np.zeros(4),
-  direction=lambda x, r: np.round(20 * r.standard_normal(np.shape(x))) * 2.0 ** -24 / 1e-6)
 R(rt.astype, N(3, 4), np.float64); R(rt.astype, N(), float); R(rt.astype, 3 * N(4), int)  # noqa
 R(rt.item_method, N(3, 4), 5); R(rt.item_method, N(3, 4), 1, 2)  # noqa: E702
 R(rt.item_method, N(1, 1)); R(rt.item_method, N(3, 4), (2, 3))  # noqa: E702
@@ -260,15 +243,6 @@ R(np.tile, N(3), 2); R(np.tile, N(2, 3), (2, 1, 3))  # noqa: E702
 R(np.repeat, N(3), 2); R(np.repeat, N(3, 4), [1, 0, 2], 0)  # noqa: E702
 R(np.repeat, N(2, 3), 3, axis=1)
 R(np.pad, N(3, 4), 1); R(np.pad, N(3, 4), ((1, 0), (2, 1)))  # noqa: E702
-R(np.append, N(3), N(2)); R(np.append, N(2, 3), N()); R(np.append, N(), N(2, 2))  # noqa: E702
-R(np.append, N(2, 3), N(1, 3), axis=0); R(np.append, N(2, 3), N(2, 2), 1)  # noqa: E702
-R(np.append, N(3), [N(), N()])
-R(np.insert, N(5), 2, N()); R(np.insert, N(5), [0, 2, 5], N(3))  # noqa: E702
-R(np.insert, N(5), [1, 1], N(2)); R(np.insert, N(2, 3), 1, N(3), axis=0)  # noqa: E702
-R(np.insert, N(2, 3), [0, 3], N(2, 1), axis=1); R(np.insert, N(2, 3), 4, N(2))  # noqa: E702
-R(np.insert, N(2, 3), slice(0, 2), N(), axis=1); R(np.insert, N(4), 1, [N(), N()])  # noqa: E702
-R(np.delete, N(5), 2); R(np.delete, N(5), [0, 3]); R(np.delete, N(3, 4), 1, axis=1)  # noqa
-R(np.delete, N(3, 4), [0, 2], 0); R(np.delete, N(3, 4), slice(1, None, 2))  # noqa: E702
 R(np.split, N(4, 3), 2); R(np.split, N(3, 5), [1, 3], axis=1, g_none=True)  # noqa: E702
 R(np.array_split, N(7), 3, g_none=True)
 R(np.hsplit, N(3, 4), 2); R(np.vsplit, N(4, 3), [1]); R(np.dsplit, N(2, 2, 4), 2)  # noqa: E702
@@ -295,8 +269,6 @@ R(np.tensordot, N(2, 3, 4), N(3, 4, 5)); R(np.tensordot, N(3, 4), N(4, 5), 1)  #
 R(np.tensordot, N(3, 2, 4), N(2, 5, 3), ([1, 0], [0, 2])); R(np.tensordot, N(2), N(3), 0)  # noqa
 R(np.kron, N(2, 3), N(3, 2)); R(np.kron, N(3), N(2, 2))  # noqa: E702
 R(np.vecdot, N(3, 4), N(4)); R(np.vecdot, N(3, 4), N(3, 1), axis=0)  # noqa: E702
-R(np.cross, N(3), N(3)); R(np.cross, N(4, 3), N(3)); R(np.cross, N(2, 1, 3), N(4, 3))  # noqa
-R(np.cross, N(3, 4), N(4, 3), axisa=0, axisc=0); R(np.cross, N(3, 2), N(3, 2), axis=0)  # noqa
 for _s, _shapes in [("ij,jk->ik", [(3, 4), (4, 5)]), ("ij,jk", [(3, 4), (4, 5)]),
                     ("ii->", [(3, 3)]), ("ii->i", [(3, 3)]), ("ij->", [(3, 4)]),
                     ("ij->j", [(3, 4)]), ("i,i->", [(4,), (4,)]), ("i,j->ij", [(3,), (4,)]),
@@ -334,30 +306,59 @@ R(np.linalg.cholesky, spd(2, 3), direction=symmetric)
 R(np.linalg.cholesky, spd(3), upper=True, direction=symmetric)
 for _n in (0, 1, 3, -2):
     R(np.linalg.matrix_power, well(3) / 3, _n)
-R(np.linalg.pinv, N(4, 3)); R(np.linalg.pinv, N(3, 4)); R(np.linalg.pinv, well(3))  # noqa
-R(np.linalg.pinv, N(2, 4, 3)); R(np.linalg.pinv, spd(3), hermitian=True, direction=symmetric)  # noqa
-R(np.linalg.multi_dot, [N(3, 4), N(4, 5), N(5, 2)]); R(np.linalg.multi_dot, [N(4), N(4, 3)])  # noqa
-R(np.linalg.multi_dot, [N(4), N(4, 5), N(5)]); R(np.linalg.multi_dot, [N(3, 4), N(4)])  # noqa
-R(np.linalg.multi_dot, (N(2, 3), N(3, 3), N(3, 3), N(3)))
-R(np.linalg.eigh, spd(3), direction=symmetric)
-R(np.linalg.eigh, spd(4), direction=symmetric, g_none=True)  # eigenvectors' part alone
-R(np.linalg.eigh, symmetric(N(3, 3), rng), direction=symmetric)
-R(np.linalg.eigh, spd(2, 3), direction=symmetric)
-if hasattr(np.linalg, "matmul"):
-    R(np.linalg.matmul, N(3, 4), N(4, 5)); R(np.linalg.matmul, N(2, 3, 4), N(4))  # noqa: E702
-    R(np.linalg.outer, N(3), N(4))
-    R(np.linalg.trace, N(3, 3)); R(np.linalg.trace, N(2, 3, 4), offset=1)  # noqa: E702
-    for _x, _kw in [(N(4), {}), (N(3, 4), {}), (N(3, 4), {"axis": 1}),
-                    (N(2, 3, 4), {"axis": (0, 2), "keepdims": True}), (N(3, 4), {"ord": 1}),
-                    (N(3, 4), {"ord": np.inf, "axis": 0}), (N(2, 3, 4), {"ord": 3, "axis": (1, 2)}),
-                    (N(3, 4), {"keepdims": True})]:
-        R(np.linalg.vector_norm, _x, **_kw)
-    for _x, _kw in [(N(3, 4), {}), (N(2, 3, 4), {"keepdims": True}), (N(3, 4), {"ord": "nuc"}),
-                    (N(2, 3, 4), {"ord": 2}), (N(3, 4), {"ord": 1}), (N(3, 4), {"ord": -np.inf})]:
-        R(np.linalg.matrix_norm, _x, **_kw)
 
 # ----- constructors with differentiable arguments -----
 R(np.full, (3, 4), N(), wrt=(1,)); R(np.full, (3, 4), N(4), wrt=(1,))  # noqa: E702
 R(np.full_like, N(3, 4), N(), wrt=(1,))
 R(np.linspace, N(), N(), 5); R(np.linspace, N(3), N(), 4, False)  # noqa: E702
 R(np.linspace, N(2), N(2), 3, axis=1)
+
+# ----- rules added later: their rows come last, so earlier rows keep their draws -----
+for _f in (max, min):  # several arguments, one list, one tuple, one array
+    R(_f, N(), N(), N()); R(_f, [N(), N(), N(), N()]); R(_f, (N(), N())); R(_f, N(5))  # noqa
+R(np.ptp, N(2, 3, 4)); R(np.ptp, N(3, 4), axis=1)  # noqa: E702
+R(np.ptp, N(2, 3, 4), axis=(0, 2), keepdims=True)
+R(np.median, N(5)); R(np.median, N(6)); R(np.median, N(3, 4), axis=1)  # noqa: E702
+R(np.median, N(3, 5), axis=0, keepdims=True); R(np.median, N(2, 3, 4), axis=(0, 2))  # noqa: E702
+R(np.median, N(3, 4))
+for _f in (np.add.reduce, np.multiply.reduce, np.maximum.reduce, np.minimum.reduce):
+    R(_f, N(3, 4)); R(_f, N(2, 3, 4), axis=(0, 2)); R(_f, N(3, 4), 1, keepdims=True)  # noqa
+    R(_f, N(3, 4), axis=None)
+R(np.longdouble, N(3)); R(np.longdouble, N())  # noqa: E702
+# float32 checked near 0 (where its rounding is below the tolerance of the difference);
+# float16 at 0 along directions whose steps +-1e-6 v are exact half-precision numbers
+R(np.float32, 1e-5 * N(3, 4)); R(np.float32, 0.0)  # noqa: E702
+R(np.float16, np.zeros(4),
+  direction=lambda x, r: np.round(20 * r.standard_normal(np.shape(x))) * 2.0 ** -24 / 1e-6)
+R(np.append, N(3), N(2)); R(np.append, N(2, 3), N()); R(np.append, N(), N(2, 2))  # noqa: E702
+R(np.append, N(2, 3), N(1, 3), axis=0); R(np.append, N(2, 3), N(2, 2), 1)  # noqa: E702
+R(np.append, N(3), [N(), N()])
+R(np.insert, N(5), 2, N()); R(np.insert, N(5), [0, 2, 5], N(3))  # noqa: E702
+R(np.insert, N(5), [1, 1], N(2)); R(np.insert, N(2, 3), 1, N(3), axis=0)  # noqa: E702
+R(np.insert, N(2, 3), [0, 3], N(2, 1), axis=1); R(np.insert, N(2, 3), 4, N(2))  # noqa: E702
+R(np.insert, N(2, 3), slice(0, 2), N(), axis=1); R(np.insert, N(4), 1, [N(), N()])  # noqa: E702
+R(np.delete, N(5), 2); R(np.delete, N(5), [0, 3]); R(np.delete, N(3, 4), 1, axis=1)  # noqa
+R(np.delete, N(3, 4), [0, 2], 0); R(np.delete, N(3, 4), slice(1, None, 2))  # noqa: E702
+R(np.cross, N(3), N(3)); R(np.cross, N(4, 3), N(3)); R(np.cross, N(2, 1, 3), N(4, 3))  # noqa
+R(np.cross, N(3, 4), N(4, 3), axisa=0, axisc=0); R(np.cross, N(3, 2), N(3, 2), axis=0)  # noqa
+R(np.linalg.pinv, N(4, 3)); R(np.linalg.pinv, N(3, 4)); R(np.linalg.pinv, well(3))  # noqa
+R(np.linalg.pinv, N(2, 4, 3)); R(np.linalg.pinv, spd(3), hermitian=True, direction=symmetric)  # noqa
+R(np.linalg.multi_dot, [N(3, 4), N(4, 5), N(5, 2)]); R(np.linalg.multi_dot, [N(4), N(4, 3)])  # noqa
+R(np.linalg.multi_dot, [N(4), N(4, 5), N(5)]); R(np.linalg.multi_dot, [N(3, 4), N(4)])  # noqa
+R(np.linalg.multi_dot, (N(2, 3), N(3, 3), N(3, 3), N(3)))
+R(np.linalg.eigh, spd(3), direction=symmetric)
+R(np.linalg.eigh, spd(4), direction=symmetric, g_none=True)  # the eigenvectors' part alone
+R(np.linalg.eigh, symmetric(N(3, 3), rng), direction=symmetric)
+R(np.linalg.eigh, spd(2, 3), direction=symmetric)
+if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
+    R(np.linalg.matmul, N(3, 4), N(4, 5)); R(np.linalg.matmul, N(2, 3, 4), N(4))  # noqa: E702
+    R(np.linalg.outer, N(3), N(4))
+    R(np.linalg.trace, N(3, 3)); R(np.linalg.trace, N(2, 3, 4), offset=1)  # noqa: E702
+    for _x, _kw in [(N(4), {}), (N(3, 4), {}), (N(3, 4), {"axis": 1}),
+                    (N(2, 3, 4), {"axis": (0, 2), "keepdims": True}), (N(3, 4), {"ord": 1}),
+                    (N(3, 4), {"ord": np.inf, "axis": 0}),
+                    (N(2, 3, 4), {"ord": 3, "axis": (1, 2)}), (N(3, 4), {"keepdims": True})]:
+        R(np.linalg.vector_norm, _x, **_kw)
+    for _x, _kw in [(N(3, 4), {}), (N(2, 3, 4), {"keepdims": True}), (N(3, 4), {"ord": "nuc"}),
+                    (N(2, 3, 4), {"ord": 2}), (N(3, 4), {"ord": 1}), (N(3, 4), {"ord": -np.inf})]:
+        R(np.linalg.matrix_norm, _x, **_kw)

@@ -269,7 +269,7 @@ def test_methods_and_attributes_are_registered() -> None:
 LEAVES = {rt.sinc_deriv2, rt.prod_others_apply, rt.cumprod_second, rt.norm_curvature,
           rt.einsum_operands_adjoint, rt.einsum_operands_tangent, rt.einsum_adjoint_tangent,
           rt.cholesky_adjoint, rt.cholesky_tangent, rt.matrix_power_adjoint,
-          rt.matrix_power_tangent}
+          rt.matrix_power_tangent, rt.multi_dot_second, rt.multi_dot_tangent2}
 
 
 def called(text: str) -> list[Any]:

@@ -210,3 +210,48 @@ def test_jacobian_leaves_the_callers_array_alone():
     np.testing.assert_allclose(J, np.diag([2.0, 1.0]))
     np.testing.assert_allclose(x, [1.0, 2.0])
     assert math.isclose(float(x[0]), 1.0)
+
+
+def list_filled_by_index(x):
+    ys = [0.0] * 3
+    for i in range(3):
+        ys[i] = x * (i + 1)
+    return sum(ys) * ys[2]
+
+
+def list_operations(x):
+    ys = [x, 2 * x]
+    zs = ys + [3 * x]
+    zs.extend([x * x])
+    zs.insert(0, 5 * x)
+    return zs[0] + zs[3] + zs[4] + np.sum(np.array(zs)) + sum([x] * 3)
+
+
+@pytest.mark.parametrize("f", [list_filled_by_index, list_operations])
+def test_list_repetition_concatenation_extend_insert(f):
+    check_grad(f, 1.3)
+    check_jvp(f, 1.3)
+
+
+def l2_penalty(params):
+    s = 0.0
+    for name, value in params.items():
+        s = s + np.sum(value ** 2)
+    return s + sum(np.sum(v * v) for v in params.values())
+
+
+def sum_by_key(params):
+    s = 0.0
+    for k in params.keys():
+        s = s + np.sum(params[k]) * 2.0
+    return s
+
+
+def test_iterating_a_dict_of_parameters():
+    p = {"W": np.array([1.0, 2.0]), "b": np.array([3.0])}
+    g = s2sad.grad(l2_penalty)(p)
+    assert list(g) == ["W", "b"]
+    np.testing.assert_allclose(g["W"], 4 * p["W"])
+    np.testing.assert_allclose(g["b"], 4 * p["b"])
+    g = s2sad.grad(sum_by_key)(p)
+    np.testing.assert_allclose(g["W"], [2.0, 2.0])

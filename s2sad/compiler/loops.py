@@ -36,10 +36,39 @@ def _emit_loop(norm: Normalizer, s: gast.For, index: str, bounds: list, prefix: 
     norm.emit(loop, s)
 
 
+def _dict_view(norm: Normalizer, it: gast.expr) -> str | None:
+    """``d.items()``, ``d.keys()``, ``d.values()`` of a local: which one."""
+    if isinstance(it, gast.Call) and not it.args and isinstance(it.func, gast.Attribute) and \
+            it.func.attr in ("items", "keys", "values") and norm._is_local(it.func.value):
+        return it.func.attr
+    return None
+
+
+def _lower_dict_view(norm: Normalizer, s: gast.For, view: str) -> None:
+    """``for k, v in d.items()``: a loop over the keys that reads ``d[k]``."""
+    d = norm.atom(s.iter.func.value, "d")
+    keys = norm.temp(_call(norm, "list", [d]), "keys")
+    n = norm.temp(_call(norm, "len", [keys]), "n")
+    index = norm.new_local("i")
+    key = norm.new_local("key")
+    prefix = [_assign(gast.Name(id=key, ctx=gast.Store(), annotation=None, type_comment=None),
+                      _item(keys, index), s)]
+    item = gast.Subscript(value=d, slice=load(key), ctx=gast.Load())
+    if view == "items":
+        k, v = s.target.elts
+        prefix += [_assign(k, load(key), s), _assign(v, item, s)]
+    else:
+        prefix.append(_assign(s.target, load(key) if view == "keys" else item, s))
+    _emit_loop(norm, s, index, [n], prefix)
+
+
 def lower_for(norm: Normalizer, s: gast.For) -> None:
     it = s.iter
     fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
-    if fn is range and isinstance(s.target, gast.Name):
+    view = _dict_view(norm, it)
+    if view is not None and (view != "items" or isinstance(s.target, gast.Tuple)):
+        _lower_dict_view(norm, s, view)
+    elif fn is range and isinstance(s.target, gast.Name):
         bounds = [norm.atom(a) for a in it.args]
         _emit_loop(norm, s, norm.name(s.target.id), bounds, [])
     elif fn is enumerate and isinstance(s.target, gast.Tuple) and len(s.target.elts) == 2:

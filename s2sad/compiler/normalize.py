@@ -157,12 +157,14 @@ class Normalizer:
 
     def stmt_Expr(self, s: gast.Expr) -> None:
         call = s.value
-        if self._method_of_local(call, "append"):
-            xs = self.name(call.func.value.id)
-            value = gast.Call(func=load("list_append"), args=[load(xs), self.atom(call.args[0])],
-                              keywords=[])
-            self.emit(assign(xs, value), s)
-            return
+        for method, helper in (("append", "list_append"), ("extend", "list_concat"),
+                               ("insert", "list_insert")):
+            if self._method_of_local(call, method):  # xs.append(v): xs = list_append(xs, v)
+                xs = self.name(call.func.value.id)
+                value = gast.Call(func=load(helper), args=[load(xs)] + [
+                    self.atom(a) for a in call.args], keywords=[])
+                self.emit(assign(xs, value), s)
+                return
         if isinstance(call, gast.Constant):  # a docstring
             return
         self.emit(gast.Expr(value=self.expr(call)), s)
@@ -291,6 +293,13 @@ class Normalizer:
         return expr
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
+        lists = [isinstance(n, (gast.List, gast.ListComp)) for n in (node.left, node.right)]
+        if any(lists) and isinstance(node.op, gast.Add):  # ys + [v]: concatenation
+            return gast.Call(func=load("list_concat"), args=[
+                self.atom(node.left), self.atom(node.right)], keywords=[])
+        if lists[0] and isinstance(node.op, gast.Mult):  # [0.0] * n: repetition
+            return gast.Call(func=load("list_repeat"), args=[
+                self.atom(node.left), self.atom(node.right)], keywords=[])
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
 
     def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:

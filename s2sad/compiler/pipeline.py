@@ -28,8 +28,9 @@ from s2sad.rules import registry
 
 STAGES = ("source", "normalize", "ssa", "reverse", "forward")
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
-                     runtime.list_append, list, tuple, dict, np.split, np.array_split,
-                     np.linalg.slogdet, np.meshgrid, operator.getitem}
+                     runtime.list_append, runtime.list_concat, runtime.list_repeat,
+                     runtime.list_insert, runtime.list_remove, list, tuple, dict, np.split,
+                     np.array_split, np.linalg.slogdet, np.meshgrid, operator.getitem}
 
 
 @dataclass
@@ -81,7 +82,8 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
                 holds = of_found
             else:
                 holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                    prim.key in (IDENTITY, runtime.setitem, runtime.stop_gradient) and of_found)
+                    prim.key in (IDENTITY, runtime.setitem, runtime.stop_gradient,
+                                 runtime.copy_value) and of_found)
             if holds:
                 found.add(name)
                 changed = True

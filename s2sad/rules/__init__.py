@@ -9,3 +9,6 @@ from s2sad.rules import (  # noqa: F401
     registry,  # noqa: F401
     structures,  # noqa: F401
 )
+
+# x.copy() keeps the kind of x (a list stays a list), so it is not np.copy
+registry.METHODS["copy"] = __import__("s2sad.runtime", fromlist=["copy_value"]).copy_value

@@ -33,10 +33,10 @@ defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mas
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
 # builtin max/min: the share of each item, linear in the adjoint or tangent given
-deflinear(rt.extremum_args_adjoint, "t, args, i, ans", "extremum_args_tangent(g, args, i, ans)",
-          None, None, None)
-deflinear(rt.extremum_args_tangent, "t, args, i, ans", "extremum_args_adjoint(g, args, i, ans)",
-          None, None, None)
+deflinear(rt.extremum_args_adjoint, "t, args, k, result",
+          "extremum_args_tangent(g, args, k, result)", None, None, None)
+deflinear(rt.extremum_args_tangent, "t, args, k, result",
+          "extremum_args_adjoint(g, args, k, result)", None, None, None)
 
 # ----- reductions -----
 deflinear(rt.repeat_to, "t, x, axis=None, keepdims=False",

@@ -24,6 +24,11 @@ JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linea
 deflinear(runtime.list_append, "xs, v", "list_drop_last(g, xs)", "list_last(g, v)")
 deflinear(runtime.list_remove, "xs, i", "list_insert_zero(g, i, xs)", None)
 deflinear(list, "x", "sequence_adjoint(g, x)")
+deflinear(runtime.list_concat, "a, b", "list(g[:len(a)])", "list(g[len(a):])")
+deflinear(runtime.list_repeat, "a, n", "list_repeat_adjoint(g, a, n)", None)
+deflinear(runtime.list_repeat_adjoint, "t, a, n", "list_repeat(g, n)", None, None)
+deflinear(runtime.list_insert, "xs, i, v", "list_remove(g, i)", None, "g[i]")
+deflinear(runtime.copy_value, "x", "g")
 deflinear(tuple, "x", "sequence_adjoint(g, x)")
 deflinear(dict, "x", "g")
 

@@ -246,7 +246,6 @@ def multi_dot_adjoint(g: Any, arrays: Any) -> Any:
     with ``L`` the product of the factors before it and ``R`` of those after; a list
     (or tuple) like ``arrays``."""
     mats = _chain(arrays)
-    n = len(mats)
     g = np.reshape(np.asarray(g, dtype=float), (mats[0].shape[0], mats[-1].shape[1]))
     left = [np.eye(mats[0].shape[0])]
     for m in mats[:-1]:

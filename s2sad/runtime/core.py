@@ -11,7 +11,8 @@ __all__ = [
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
     "list_last", "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
-    "list_insert_zero",
+    "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
+    "copy_value",
 ]
 
 
@@ -252,3 +253,34 @@ def list_insert_zero(g: list, i: int, xs: list) -> list:
     """Reverse of ``list_remove``: a zero adjoint back in the removed slot."""
     i = i % len(xs)
     return [*g[:i], zeros_like(xs[i]), *g[i:]]
+
+
+def list_concat(a: list, b: list) -> list:
+    """``a + b`` for lists (``ys + [v]``, ``ys.extend(zs)``), as a new list."""
+    return [*a, *b]
+
+
+def list_repeat(a: list, n: int) -> list:
+    """``[0.0] * n``: ``a`` repeated, as a new list."""
+    return list(a) * n
+
+
+def list_repeat_adjoint(g: list, a: list, n: int) -> list:
+    """Reverse of ``list_repeat``: each item's adjoint summed over its copies."""
+    k = len(a)
+    out = list(g[:k])
+    for j in range(1, n):
+        out = [add_grads(u, v) for u, v in zip(out, g[j * k:(j + 1) * k])]
+    return out
+
+
+def list_insert(xs: list, i: int, v: Any) -> list:
+    """``xs.insert(i, v)`` as a value: a new list."""
+    out = list(xs)
+    out.insert(i, v)
+    return out
+
+
+def copy_value(x: Any) -> Any:
+    """``x.copy()`` of an array, list or dict: a copy of the same kind."""
+    return x.copy()

@@ -345,40 +345,40 @@ def median_share(a: Any, axis: Any = None) -> Any:
     return np.moveaxis(share.reshape(moved_shape), range(a.ndim - len(axes), a.ndim), axes)
 
 
-def _args_shares(args: tuple, ans: Any) -> Any:
+def _args_shares(args: tuple, result: Any) -> Any:
     """Weights of the builtin ``max``/``min`` (one iterable or several arguments):
     1/count on the items equal to the result, else 0."""
     if len(args) == 1:
         items = args[0]
         if isinstance(items, (list, tuple)):
-            hits = [np.equal(v, ans) for v in items]
+            hits = [np.equal(v, result) for v in items]
             count = max(sum(hits), 1)
             return [h / count for h in hits]
-        hits = np.equal(items, ans)
+        hits = np.equal(items, result)
         return hits / max(np.sum(hits), 1)
-    hits = [np.equal(v, ans) for v in args]
+    hits = [np.equal(v, result) for v in args]
     count = np.maximum(sum(hits), 1)
     return [h / count for h in hits]
 
 
-def extremum_args_adjoint(g: Any, args: tuple, i: int, ans: Any) -> Any:
-    """Adjoint of argument ``i`` of the builtin ``max(*args)`` / ``min(*args)``
-    (``ans`` the result).  One argument is an iterable: a list or tuple gets a
+def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
+    """Adjoint of argument ``k`` of the builtin ``max(*args)`` / ``min(*args)``
+    (which returned ``result``).  One argument is an iterable: a list or tuple gets a
     list or tuple of adjoints, an array an array.  Ties split ``g`` equally."""
-    shares = _args_shares(args, ans)
+    shares = _args_shares(args, result)
     if len(args) == 1:
         if isinstance(args[0], (list, tuple)):
             return type(args[0])(_scalar(np.multiply(g, s)) for s in shares)
         return np.multiply(g, shares)
-    return _scalar(np.multiply(g, shares[i]))
+    return _scalar(np.multiply(g, shares[k]))
 
 
-def extremum_args_tangent(t: Any, args: tuple, i: int, ans: Any) -> Any:
-    """Tangent of the builtin ``max(*args)`` / ``min(*args)`` along argument ``i``'s
+def extremum_args_tangent(t: Any, args: tuple, k: int, result: Any) -> Any:
+    """Tangent of the builtin ``max(*args)`` / ``min(*args)`` along argument ``k``'s
     tangent ``t`` (the transpose of :func:`extremum_args_adjoint`)."""
-    shares = _args_shares(args, ans)
+    shares = _args_shares(args, result)
     if len(args) == 1:
         if isinstance(args[0], (list, tuple)):
             return _scalar(sum(np.multiply(s, v) for s, v in zip(shares, t)))
         return _scalar(np.sum(np.multiply(shares, t), axis=0))
-    return _scalar(np.multiply(t, shares[i]))
+    return _scalar(np.multiply(t, shares[k]))
