@@ -235,7 +235,7 @@ def test_list_repetition_concatenation_extend_insert(f):
 
 def l2_penalty(params):
     s = 0.0
-    for name, value in params.items():
+    for _name, value in params.items():
         s = s + np.sum(value ** 2)
     return s + sum(np.sum(v * v) for v in params.values())
 
