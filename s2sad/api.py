@@ -55,7 +55,7 @@ class Derivative:
             else:
                 _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured,
                                                      scalars)
-        if self.verbose and _CACHE[key] is not self._last:
+        if self.verbose and not check and _CACHE[key] is not self._last:
             print(_CACHE[key].source)
         self._last = _CACHE[key]
         return self._last
@@ -81,7 +81,7 @@ class Derivative:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         key = tuple(map(type, values))
         gen = None if check else self._variants.get(key)
-        if gen is None or self.verbose:
+        if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
             gen = self.generated(structured, scalars, check)
@@ -182,6 +182,11 @@ def _seed_name(gen: pipeline.Generated) -> str:
 
 
 def _check_scalar(fn: Callable, value: Any) -> None:
+    if value is None:
+        code = getattr(fn, "__code__", None)
+        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        raise DifferentiationError(f"{where}: output of {fn.__name__}: the function returns "
+                                   "None; return the number to differentiate")
     if structure.is_structured(value) or np.ndim(value) != 0:
         code = getattr(fn, "__code__", None)
         where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
