@@ -415,3 +415,31 @@ def test_raise_before_the_return():
     assert s2sad.jvp(raises_when_negative)(1.5, 1.0) == (6.75, 9.0)
     with pytest.raises(ValueError, match="must not be negative"):
         s2sad.grad(raises_when_negative)(-1.0)
+
+
+def enumerate_of_zip(xs, ys):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(xs, ys)):
+        s = s + i * a * b
+    return s
+
+
+def zip_pairs(xs, ys):
+    s = 0.0
+    for pair in zip(xs, ys):
+        s = s + pair[0] * pair[1] ** 2
+    return s
+
+
+def zip_with_reversed(xs, ys):
+    s = 0.0
+    for a, b in zip(xs, reversed(ys)):
+        s = s + a * b * b
+    return s
+
+
+@pytest.mark.parametrize("f", [enumerate_of_zip, zip_pairs, zip_with_reversed])
+def test_nested_iterators(f):
+    xs, ys = np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.25, 2.0])
+    check_grad(f, xs, ys, wrt=(0, 1))
+    check_jvp(f, xs, ys, wrt=(0, 1))

@@ -71,27 +71,47 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
     elif fn is range and isinstance(s.target, gast.Name):
         bounds = [norm.atom(a) for a in it.args]
         _emit_loop(norm, s, norm.name(s.target.id), bounds, [])
-    elif fn is enumerate and isinstance(s.target, gast.Tuple) and len(s.target.elts) == 2:
+    elif fn is enumerate and isinstance(s.target, gast.Tuple) and len(s.target.elts) == 2 \
+            and not _is_view(norm, it.args[0]):
         _lower_enumerate(norm, s, it)
-    elif fn is zip and isinstance(s.target, gast.Tuple):
-        seqs = [norm.atom(a, "seq") for a in it.args]
-        lengths = [norm.temp(_call(norm, "len", [q]), "n") for q in seqs]
+    else:  # a sequence, or zip / enumerate / reversed of sequences, nested as they like
+        n, element = _view(norm, it)
+        index = norm.new_local("i")
+        _emit_loop(norm, s, index, [n], [_assign(s.target, element(load(index)), s)])
+
+
+def _is_view(norm: Normalizer, node: gast.expr) -> bool:
+    fn = norm.resolve(node.func) if isinstance(node, gast.Call) else None
+    return fn in (zip, enumerate, reversed)
+
+
+def _view(norm: Normalizer, it: gast.expr):
+    """The length of an iterable and how to build its item ``i``, for sequences and
+    ``zip``, ``enumerate`` and ``reversed`` of them (read by index, never iterated)."""
+    fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
+    if fn is zip:
+        parts = [_view(norm, a) for a in it.args]
+        lengths = [n for n, _ in parts]
         n = lengths[0] if len(lengths) == 1 else norm.temp(_call(norm, "min", lengths), "n")
-        index = norm.new_local("i")
-        prefix = [_assign(t, _item(q, index), s) for t, q in zip(s.target.elts, seqs)]
-        _emit_loop(norm, s, index, [n], prefix)
-    elif fn is reversed:
-        seq = norm.atom(it.args[0], "seq")
-        n = norm.temp(_call(norm, "len", [seq]), "n")
+        return n, lambda i: gast.Tuple(elts=[e(i) for _, e in parts], ctx=gast.Load())
+    if fn is enumerate:
+        n, inner = _view(norm, it.args[0])
+        start = it.args[1] if len(it.args) > 1 else next(
+            (k.value for k in it.keywords if k.arg == "start"), None)
+        count = (lambda i: i) if start is None else (
+            lambda i: gast.BinOp(left=i, op=gast.Add(), right=start))
+        return n, lambda i: gast.Tuple(elts=[count(i), inner(i)], ctx=gast.Load())
+    if fn is reversed:
+        n, inner = _view(norm, it.args[0])
         last = norm.temp(gast.BinOp(left=n, op=gast.Sub(), right=const(1)), "last")
-        index = norm.new_local("i")
-        _emit_loop(norm, s, index, [last, const(-1), const(-1)],
-                   [_assign(s.target, _item(seq, index), s)])
-    else:
-        seq = norm.atom(it, "seq")
-        n = norm.temp(_call(norm, "len", [seq]), "n")
-        index = norm.new_local("i")
-        _emit_loop(norm, s, index, [n], [_assign(s.target, _item(seq, index), s)])
+        return n, lambda i: inner(gast.BinOp(left=last, op=gast.Sub(), right=i))
+    seq = norm.atom(it, "seq")
+    n = norm.temp(_call(norm, "len", [seq]), "n")
+    return n, lambda i: _item_at(seq, i)
+
+
+def _item_at(seq: gast.expr, index: gast.expr) -> gast.Subscript:
+    return gast.Subscript(value=seq, slice=index, ctx=gast.Load())
 
 
 def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:

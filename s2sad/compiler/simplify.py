@@ -23,7 +23,20 @@ def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = froz
     numbers, never worth a ``del``."""
     body = _propagate_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
+    body = _drop_stale_deletes(body)
     return _free_after_last_use(body, keep | set(small))
+
+
+def _drop_stale_deletes(body: list) -> list:
+    """A ``del`` of a value dead code elimination removed goes too."""
+    stores = _stores(body)
+    for s, block, _ in list(_flatten(body)):
+        if isinstance(s, gast.Delete):
+            s.targets = [t for t in s.targets if not isinstance(t, gast.Name)
+                         or stores[t.id]]
+            if not s.targets:
+                block.remove(s)
+    return body
 
 
 def _free_after_last_use(body: list, keep: set[str]) -> list:

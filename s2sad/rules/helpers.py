@@ -125,13 +125,17 @@ defvjp(rt.tensordot_rhs_adjoint, TDOT,
 defjvp(rt.tensordot_rhs_adjoint, TDOT,
        "tensordot_rhs_adjoint(dt, a, b, axes)", "tensordot_rhs_adjoint(t, da, b, axes)")
 
-# ----- multi_dot: linear in the adjoint (tangents), multilinear in the factors -----
-defvjp(rt.multi_dot_adjoint, "t, arrays", "multi_dot_tangent(arrays, g)",
-       "multi_dot_second(t, arrays, g)")
+# ----- multi_dot: linear in the adjoint (tangents), multilinear in the factors; the
+# factors' adjoints come flat (one array: its derivative's terms add with +) and
+# unconcat(_, arrays, None) cuts them into a list -----
+FLAT_G = "unconcat(g, arrays, None)"
+defvjp(rt.multi_dot_adjoint, "t, arrays", f"multi_dot_tangent(arrays, {FLAT_G})",
+       f"unconcat(multi_dot_second(t, arrays, {FLAT_G}), arrays, None)")
 defjvp(rt.multi_dot_adjoint, "t, arrays", "multi_dot_adjoint(dt, arrays)",
        "multi_dot_second(t, arrays, darrays)")
-defvjp(rt.multi_dot_tangent, "arrays, tangents", "multi_dot_second(g, arrays, tangents)",
-       "multi_dot_adjoint(g, arrays)")
+defvjp(rt.multi_dot_tangent, "arrays, tangents",
+       "unconcat(multi_dot_second(g, arrays, tangents), arrays, None)",
+       "unconcat(multi_dot_adjoint(g, arrays), arrays, None)")
 defjvp(rt.multi_dot_tangent, "arrays, tangents", "multi_dot_tangent2(arrays, tangents, darrays)",
        "multi_dot_tangent(arrays, dtangents)")
 

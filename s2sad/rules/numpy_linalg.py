@@ -104,7 +104,8 @@ defjvp(np.linalg.pinv, PINV, f"-ans @ da @ ans + (ans @ {XT}) @ ({DAT} - ({DAT} 
        f"+ ({DAT} - ans @ (a @ {DAT})) @ ({XT} @ ans)")
 
 # ----- multi_dot: a list of factors, a list adjoint -----
-defvjp(np.linalg.multi_dot, "arrays, *, out=None", "multi_dot_adjoint(g, arrays)")
+defvjp(np.linalg.multi_dot, "arrays, *, out=None",
+       "unconcat(multi_dot_adjoint(g, arrays), arrays, None)")
 defjvp(np.linalg.multi_dot, "arrays, *, out=None", "multi_dot_tangent(arrays, darrays)")
 
 # ----- eigh: (w, v) with a = v diag(w) v^T, a symmetric -----

@@ -241,10 +241,9 @@ def _chain(arrays: Any) -> list[np.ndarray]:
     return mats
 
 
-def multi_dot_adjoint(g: Any, arrays: Any) -> Any:
-    """Adjoint of ``np.linalg.multi_dot(arrays)``: one entry per factor, ``L^T g R^T``
-    with ``L`` the product of the factors before it and ``R`` of those after; a list
-    (or tuple) like ``arrays``."""
+def _chain_adjoints(g: Any, arrays: Any) -> list[np.ndarray]:
+    """One adjoint per factor of the chain, ``L^T g R^T`` with ``L`` the product of
+    the factors before it and ``R`` of those after."""
     mats = _chain(arrays)
     g = np.reshape(np.asarray(g, dtype=float), (mats[0].shape[0], mats[-1].shape[1]))
     left = [np.eye(mats[0].shape[0])]
@@ -254,40 +253,61 @@ def multi_dot_adjoint(g: Any, arrays: Any) -> Any:
     for m in mats[:0:-1]:
         right.append(m @ right[-1])
     right = right[::-1]  # right[k]: the product of the factors after k
-    return type(arrays)(shaped_like(left[k].T @ g @ right[k].T, x)
-                        for k, x in enumerate(arrays))
+    return [left[k].T @ g @ right[k].T for k in range(len(mats))]
+
+
+def _flat(parts: Any) -> np.ndarray:
+    return np.concatenate([np.ravel(p) for p in parts])
+
+
+def multi_dot_adjoint(g: Any, arrays: Any) -> np.ndarray:
+    """Adjoint of ``np.linalg.multi_dot(arrays)``, the factors' adjoints raveled and
+    joined in one flat array (``unconcat(_, arrays, None)`` makes it a list like
+    ``arrays``): an array, so the terms of its own derivatives add with ``+``."""
+    return _flat(_chain_adjoints(g, arrays))
+
+
+def _pieces_of(flat: Any, arrays: Any) -> list:
+    """A flat array cut into pieces shaped like ``arrays`` (a list passes through)."""
+    if isinstance(flat, (list, tuple)):
+        return list(flat)
+    sizes = np.cumsum([np.size(x) for x in arrays])[:-1]
+    return [np.reshape(p, np.shape(x)) for p, x in zip(np.split(np.ravel(flat), sizes), arrays)]
 
 
 def multi_dot_tangent(arrays: Any, tangents: Any) -> Any:
     """Tangent of ``np.linalg.multi_dot(arrays)`` along the factors' ``tangents``
     (``None`` entries are zero): the transpose of :func:`multi_dot_adjoint`."""
-    terms = [np.linalg.multi_dot(_replace(arrays, k, t)) for k, t in enumerate(tangents or ())
+    tangents = () if tangents is None else _pieces_of(tangents, arrays)
+    terms = [np.linalg.multi_dot(_replace(arrays, k, t)) for k, t in enumerate(tangents)
              if t is not None]
     return sum(terms) if terms else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
 
 
-def multi_dot_second(g: Any, arrays: Any, tangents: Any) -> Any:
-    """Entry ``j``: ``sum_{k != j}`` of the adjoint of factor ``j`` with factor ``k``
-    replaced by its tangent; the derivative of :func:`multi_dot_adjoint` in the factors
-    along ``tangents`` (and the adjoint in the factors of :func:`multi_dot_tangent`)."""
+def multi_dot_second(g: Any, arrays: Any, tangents: Any) -> np.ndarray:
+    """Flat like :func:`multi_dot_adjoint`, entry ``j``: ``sum_{k != j}`` of the adjoint
+    of factor ``j`` with factor ``k`` replaced by its tangent (``tangents`` a list or a
+    flat array); the derivative of :func:`multi_dot_adjoint` in the factors along
+    ``tangents``, and the adjoint in the factors of :func:`multi_dot_tangent`."""
     out = [np.zeros(np.shape(x)) for x in arrays]
-    if g is None or tangents is None:
-        return type(arrays)(shaped_like(o, x) for o, x in zip(out, arrays))
-    for k, t in enumerate(tangents):
-        if t is None:
-            continue
-        adj = multi_dot_adjoint(g, _replace(arrays, k, t))
-        for j in range(len(arrays)):
-            if j != k:
-                out[j] = out[j] + np.asarray(adj[j])
-    return type(arrays)(shaped_like(o, x) for o, x in zip(out, arrays))
+    if g is not None and tangents is not None:
+        for k, t in enumerate(_pieces_of(tangents, arrays)):
+            if t is None:
+                continue
+            adj = _chain_adjoints(g, _replace(arrays, k, t))
+            for j in range(len(arrays)):
+                if j != k:
+                    out[j] = out[j] + np.reshape(adj[j], np.shape(out[j]))
+    return _flat(out)
 
 
 def multi_dot_tangent2(arrays: Any, tangents: Any, others: Any) -> Any:
     """``sum_{j != k}`` of the chain with factor ``k`` replaced by ``tangents[k]`` and
     factor ``j`` by ``others[j]``: the derivative of :func:`multi_dot_tangent` in the
     factors along ``others``."""
+    tangents = () if tangents is None else _pieces_of(tangents, arrays)
+    others = () if others is None else _pieces_of(others, arrays)
     terms = [np.linalg.multi_dot(_replace(_replace(arrays, k, t), j, u))
-             for k, t in enumerate(tangents or ()) for j, u in enumerate(others or ())
+             for k, t in enumerate(tangents) for j, u in enumerate(others)
              if j != k and t is not None and u is not None]
     return sum(terms) if terms else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
