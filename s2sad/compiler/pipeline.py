@@ -30,7 +30,8 @@ STAGES = ("source", "normalize", "ssa", "reverse", "forward")
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
                      runtime.list_append, runtime.list_concat, runtime.list_repeat,
                      runtime.list_insert, runtime.list_remove, list, tuple, dict, np.split,
-                     np.array_split, np.linalg.slogdet, np.meshgrid, operator.getitem}
+                     np.array_split, np.linalg.slogdet, np.linalg.eigh, np.meshgrid,
+                     operator.getitem}
 
 
 @dataclass

@@ -187,10 +187,11 @@ defjvp(np.bincount, "x, weights=None, minlength=0", None,
 # ----- array methods: x.name(...) means fn(x, ...) -----
 for _name in ("sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod",
               "ravel", "squeeze", "swapaxes", "repeat", "take", "round", "trace", "diagonal",
-              "dot", "copy", "conj", "conjugate", "all", "any", "argmax", "argmin", "argsort",
+              "dot", "conj", "conjugate", "all", "any", "argmax", "argmin", "argsort",
               "nonzero", "searchsorted"):
     defmethod(_name, getattr(np, _name))
 defmethod("flatten", np.ravel)
+defmethod("copy", rt.copy_value)  # x.copy() keeps its kind (a list stays a list)
 defmethod("reshape", rt.reshape_method)
 defmethod("transpose", rt.transpose_method)
 defmethod("clip", rt.clip_method)

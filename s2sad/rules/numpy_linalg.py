@@ -17,11 +17,12 @@ differentiated as a full-rank pseudo-inverse (its rank is locally constant).
 returns a list adjoint.  ``eigh`` treats its argument as symmetric (like
 ``cholesky``) and returns a symmetric adjoint; its output is ``(w, v)`` and
 its reverse template receives ``g = (g_w, g_v)`` whose entries may be
-``None``: ``g_w`` gives ``v diag(g_w) v^T``, well defined for repeated
-eigenvalues too, ``g_v`` gives ``v (F o v^T g_v) v^T`` with
-``F_ij = 1 / (w_j - w_i)``, which needs distinct eigenvalues (where ``g_v``
-projects to 0 across a repeated pair that term is 0, not nan).  Its forward
-term is the tuple ``(dw, dv)``.  The NumPy 2 spellings ``np.linalg.matmul``,
+``None``: ``g_w`` gives ``v diag(g_w) v^T``, exact for repeated eigenvalues
+too; ``g_v`` gives ``v (F o v^T g_v) v^T`` with ``F_ij = 1 / (w_j - w_i)``,
+and ``F_ij = 0`` where ``w_i == w_j`` (the eigenvectors of a repeated
+eigenvalue are not unique: this is exact for what does not depend on their
+choice, and finite always).  Its forward term is the tuple ``(dw, dv)``,
+``dv = v (F o v^T da v)``.  The NumPy 2 spellings ``np.linalg.matmul``,
 ``outer``, ``trace``, ``vector_norm`` and ``matrix_norm`` have rules when
 they exist.
 """
@@ -112,13 +113,13 @@ defjvp(np.linalg.multi_dot, "arrays, *, out=None", "multi_dot_tangent(arrays, da
 V, W = "ans[1]", "ans[0]"
 VT = f"np.matrix_transpose({V})"
 GAPS = f"np.expand_dims({W}, -2) - np.expand_dims({W}, -1)"  # w_j - w_i
-F = f"safe_div(1.0 - np.eye(np.shape(a)[-1]), {GAPS})"  # 1 / (w_j - w_i), 0 on the diagonal
+F = f"safe_div(np.not_equal({GAPS}, 0.0) * 1.0, {GAPS})"  # 1 / (w_j - w_i); 0 where equal
 EIG_INNER = (f"np.expand_dims(pick_adjoint(g, ans, 0), -1) * np.eye(np.shape(a)[-1]) "
-             f"+ safe_mul({VT} @ pick_adjoint(g, ans, 1), {F})")
+             f"+ ({VT} @ pick_adjoint(g, ans, 1)) * {F}")
 EIG_ADJ = f"{V} @ ({EIG_INNER}) @ {VT}"
 defvjp(np.linalg.eigh, "a, UPLO='L'", f"symmetrized({EIG_ADJ})")
 defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.sum({V} * (da @ {V}), axis=-2), "
-       f"{V} @ safe_mul({VT} @ symmetrized(da) @ {V}, {F}))")
+       f"{V} @ (({VT} @ symmetrized(da) @ {V}) * {F}))")
 
 # ----- NumPy 2 spellings in np.linalg (same templates as their counterparts) -----
 if hasattr(np.linalg, "matmul"):

@@ -267,31 +267,22 @@ def multi_dot_adjoint(g: Any, arrays: Any) -> np.ndarray:
     return _flat(_chain_adjoints(g, arrays))
 
 
-def _pieces_of(flat: Any, arrays: Any) -> list:
-    """A flat array cut into pieces shaped like ``arrays`` (a list passes through)."""
-    if isinstance(flat, (list, tuple)):
-        return list(flat)
-    sizes = np.cumsum([np.size(x) for x in arrays])[:-1]
-    return [np.reshape(p, np.shape(x)) for p, x in zip(np.split(np.ravel(flat), sizes), arrays)]
-
-
 def multi_dot_tangent(arrays: Any, tangents: Any) -> Any:
     """Tangent of ``np.linalg.multi_dot(arrays)`` along the factors' ``tangents``
     (``None`` entries are zero): the transpose of :func:`multi_dot_adjoint`."""
-    tangents = () if tangents is None else _pieces_of(tangents, arrays)
-    terms = [np.linalg.multi_dot(_replace(arrays, k, t)) for k, t in enumerate(tangents)
+    terms = [np.linalg.multi_dot(_replace(arrays, k, t)) for k, t in enumerate(tangents or ())
              if t is not None]
     return sum(terms) if terms else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
 
 
 def multi_dot_second(g: Any, arrays: Any, tangents: Any) -> np.ndarray:
     """Flat like :func:`multi_dot_adjoint`, entry ``j``: ``sum_{k != j}`` of the adjoint
-    of factor ``j`` with factor ``k`` replaced by its tangent (``tangents`` a list or a
-    flat array); the derivative of :func:`multi_dot_adjoint` in the factors along
-    ``tangents``, and the adjoint in the factors of :func:`multi_dot_tangent`."""
+    of factor ``j`` with factor ``k`` replaced by its tangent (``None``: zero); the
+    derivative of :func:`multi_dot_adjoint` in the factors along ``tangents``, and the
+    adjoint in the factors of :func:`multi_dot_tangent`."""
     out = [np.zeros(np.shape(x)) for x in arrays]
     if g is not None and tangents is not None:
-        for k, t in enumerate(_pieces_of(tangents, arrays)):
+        for k, t in enumerate(tangents):
             if t is None:
                 continue
             adj = _chain_adjoints(g, _replace(arrays, k, t))
@@ -305,9 +296,7 @@ def multi_dot_tangent2(arrays: Any, tangents: Any, others: Any) -> Any:
     """``sum_{j != k}`` of the chain with factor ``k`` replaced by ``tangents[k]`` and
     factor ``j`` by ``others[j]``: the derivative of :func:`multi_dot_tangent` in the
     factors along ``others``."""
-    tangents = () if tangents is None else _pieces_of(tangents, arrays)
-    others = () if others is None else _pieces_of(others, arrays)
     terms = [np.linalg.multi_dot(_replace(_replace(arrays, k, t), j, u))
-             for k, t in enumerate(tangents) for j, u in enumerate(others)
+             for k, t in enumerate(tangents or ()) for j, u in enumerate(others or ())
              if j != k and t is not None and u is not None]
     return sum(terms) if terms else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
