@@ -164,3 +164,13 @@ def test_hessian_of_quadratic_form(rng):
 
 def test_hessian_of_mlp_loss_in_x(rng):
     check_hessian(mlp_in_x, normal(rng, 3))
+
+
+def logabsdet_field(a):
+    return np.linalg.slogdet(a).logabsdet
+
+
+def test_named_tuple_fields_of_results():
+    A = np.array([[2.0, 0.3], [0.3, 1.0]])
+    np.testing.assert_allclose(check_grad(logabsdet_field, A), np.linalg.inv(A).T)
+    check_jvp(logabsdet_field, A)

@@ -279,7 +279,9 @@ class Normalizer:
         fn = registry.ATTRIBUTES.get(node.attr)
         if fn is not None:
             return gast.Call(func=self.ref(fn), args=[self.atom(node.value)], keywords=[])
-        return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
+        # r.logabsdet of a named tuple (slogdet, eigh): getattr, whose rule knows fields
+        return gast.Call(func=load(self.global_name("getattr")),
+                         args=[self.atom(node.value), const(node.attr)], keywords=[])
 
     def ref(self, obj: Any) -> gast.expr:
         expr = ref_expr(obj)

@@ -27,6 +27,8 @@ from s2sad.compiler.reverse import Ctx, Reverse
 from s2sad.rules import registry
 
 STAGES = ("source", "normalize", "ssa", "reverse", "forward")
+# builtins the generated code may call although the user's code does not: never temp names
+COMPILER_BUILTINS = {"getattr", "len", "range", "reversed", "min", "list", "slice"}
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
                      runtime.list_append, runtime.list_concat, runtime.list_repeat,
                      runtime.list_insert, runtime.list_remove, list, tuple, dict, np.split,
@@ -54,7 +56,7 @@ class Prepared:
 def prepare(fn: Callable, stage: str = "ssa") -> Prepared:
     """Stages 1-4: the function in SSA core form (or an earlier stage)."""
     src = source.load(fn)
-    namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE))
+    namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE) | COMPILER_BUILTINS)
     namespace = dict(src.namespace)
     if stage == "source":
         return Prepared(src, src.node, namer, namespace)

@@ -12,7 +12,7 @@ __all__ = [
     "list_last", "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
     "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
-    "copy_value",
+    "copy_value", "field_add", "field_of",
 ]
 
 
@@ -284,3 +284,16 @@ def list_insert(xs: list, i: int, v: Any) -> list:
 def copy_value(x: Any) -> Any:
     """``x.copy()`` of an array, list or dict: a copy of the same kind."""
     return x.copy()
+
+
+def field_add(acc: Any, x: Any, name: str, g: Any) -> Any:
+    """Adjoint of ``x.name`` for a named tuple: ``g`` added at that field's position."""
+    if not hasattr(x, "_fields"):
+        raise TypeError(f"the derivative of .{name} is known for named tuples only, "
+                        f"not {type(x).__name__}")
+    return add_at(acc, x, x._fields.index(name), g)
+
+
+def field_of(t: Any, x: Any, name: str) -> Any:
+    """Tangent of ``x.name``: the field of ``t`` at that name's position in ``x``."""
+    return getattr(t, name) if hasattr(t, "_fields") else t[x._fields.index(name)]
