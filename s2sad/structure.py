@@ -46,31 +46,26 @@ def is_structured(x: Any) -> bool:
     return isinstance(x, (list, tuple, dict))
 
 
+def _check_like(name: str, what: str, owner: str, reference: Any, value: Any) -> None:
+    """``value`` (a cotangent or tangent) must have ``reference``'s structure and shape."""
+    if is_structured(reference):
+        if not is_structured(value) or len(value) != len(reference):
+            raise ValueError(f"{name}(): {what} must match {owner}'s structure "
+                             f"({type(reference).__name__} of {len(reference)})")
+        items = reference.items() if isinstance(reference, dict) else enumerate(reference)
+        for k, v in items:
+            _check_like(name, what, owner, v, value[k])
+        return
+    if np.shape(value) != np.shape(reference):
+        raise ValueError(f"{name}(): {what} has shape {np.shape(value)}, but {owner} has "
+                         f"shape {np.shape(reference)}; pass one of {owner}'s shape")
+
+
 def check_cotangent(name: str, value: Any, cot: Any) -> None:
     """A cotangent must have the output's structure and shape."""
-    if is_structured(value):
-        if not is_structured(cot) or len(cot) != len(value):
-            raise ValueError(f"{name}(): the cotangent must match the output's structure "
-                             f"({type(value).__name__} of {len(value)})")
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        for k, v in items:
-            check_cotangent(name, v, cot[k])
-        return
-    if np.shape(cot) != np.shape(value):
-        raise ValueError(f"{name}(): the cotangent has shape {np.shape(cot)}, but the output "
-                         f"has shape {np.shape(value)}; pass one of the output's shape")
+    _check_like(name, "the cotangent", "the output", value, cot)
 
 
 def check_tangent(name: str, x: Any, t: Any) -> None:
     """A tangent must have its argument's structure and shape."""
-    if is_structured(x):
-        if not is_structured(t) or len(t) != len(x):
-            raise ValueError(f"{name}(): a tangent must match its argument's structure "
-                             f"({type(x).__name__} of {len(x)})")
-        items = x.items() if isinstance(x, dict) else enumerate(x)
-        for k, v in items:
-            check_tangent(name, v, t[k])
-        return
-    if np.shape(t) != np.shape(x):
-        raise ValueError(f"{name}(): a tangent has shape {np.shape(t)}, but its argument has "
-                         f"shape {np.shape(x)}; pass one of the argument's shape")
+    _check_like(name, "a tangent", "its argument", x, t)
