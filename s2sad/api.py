@@ -96,9 +96,11 @@ class Derivative:
         key = _signature(values)
         lean = self._checked.get(key)
         if lean is not None:
+            lean.fn.s2sad_refresh()
             grads = lean.fn(*args, **kwargs)
         else:
             full = self._for(values, check=True)
+            full.fn.s2sad_refresh()
             try:
                 value, grads = full.fn(*args, **kwargs)
             except Exception:
@@ -120,6 +122,7 @@ class Derivative:
         if self.kind == "grad":
             return self._grad(values, args, kwargs)
         gen = self._variants.get(tuple(map(type, values))) or self._for(values)
+        gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs)
         except Exception:
@@ -147,6 +150,7 @@ class Derivative:
         *args, cot = args
         gen = self._for(self._values(tuple(args), kwargs))
         seed = {_seed_name(gen): cot}
+        gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
         except (ValueError, IndexError, TypeError):
@@ -166,6 +170,7 @@ class Derivative:
         for i, t in zip(self.wrt, tangents):
             structure.check_tangent(self.__name__, values[i], t)
         gen = self._for(values)
+        gen.fn.s2sad_refresh()
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))

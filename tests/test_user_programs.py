@@ -255,3 +255,21 @@ def test_iterating_a_dict_of_parameters():
     np.testing.assert_allclose(g["b"], 4 * p["b"])
     g = s2sad.grad(sum_by_key)(p)
     np.testing.assert_allclose(g["W"], [2.0, 2.0])
+
+
+def entropy(p):
+    return -np.sum(np.where(p > 0, p * np.log(p), 0.0))
+
+
+def guarded_reciprocal(x):
+    return np.sum(np.where(x != 0, 1.0 / x, 0.0))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_np_where_guards_keep_nan_out_of_the_gradient():
+    g = s2sad.grad(entropy)(np.array([0.0, 0.5, 0.5]))
+    np.testing.assert_allclose(g, [0.0, -np.log(0.5) - 1, -np.log(0.5) - 1])
+    g = s2sad.grad(guarded_reciprocal)(np.array([0.0, 2.0]))
+    np.testing.assert_allclose(g, [0.0, -0.25])
+    t = s2sad.jvp(guarded_reciprocal)(np.array([0.0, 2.0]), np.array([1.0, 1.0]))[1]
+    assert np.isfinite(t) and math.isclose(t, -0.25)

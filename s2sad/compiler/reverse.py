@@ -288,11 +288,32 @@ class Reverse(ControlMixin):
 
 
 def _without_unbroadcast(expr: gast.expr) -> gast.expr:
-    """``unbroadcast(e, x)`` is ``e`` when both are Python numbers."""
+    """Between numbers: ``unbroadcast(e, x)`` is ``e``, ``safe_mul(g, y)`` is ``g * y``
+    (NaN-safety matters for arrays masked by ``np.where``; scalar code branches)."""
     if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and \
             expr.func.id == "unbroadcast":
-        return expr.args[0]
-    return expr
+        expr = expr.args[0]
+    return _plain_arithmetic(expr)
+
+
+def _plain_arithmetic(expr: gast.expr) -> gast.expr:
+    """``safe_mul(g, y)`` as ``g * y``; ``safe_div(g, y)`` as ``g / y`` when ``y`` is the
+    user's own divisor (a name: its division ran already); poles (``2 * sqrt``) stay."""
+    for node in list(gast.walk(expr)):
+        for name, value in gast.iter_fields(node):
+            items = value if isinstance(value, list) else [value]
+            new = [_plain_call(v) if isinstance(v, gast.Call) else v for v in items]
+            setattr(node, name, new if isinstance(value, list) else new[0])
+    return _plain_call(expr) if isinstance(expr, gast.Call) else expr
+
+
+def _plain_call(call: gast.Call) -> gast.expr:
+    name = call.func.id if isinstance(call.func, gast.Name) else None
+    if name == "safe_mul":
+        return gast.BinOp(left=call.args[0], op=gast.Mult(), right=call.args[1])
+    if name == "safe_div" and isinstance(call.args[1], gast.Name):
+        return gast.BinOp(left=call.args[0], op=gast.Div(), right=call.args[1])
+    return call
 
 
 def _unconditional(stmts: list) -> set[str]:

@@ -44,7 +44,7 @@ class _Substitute(gast.NodeTransformer):
             power = node.args[0] if n == 2 else gast.BinOp(
                 left=node.args[0], op=gast.Pow(), right=const(n - 1))
             return gast.BinOp(left=const(n), op=gast.Mult(), right=power)
-        if name == "safe_mul" and _finite(node.args[1]):  # (its children are done already)
+        if name == "safe_mul" and isinstance(node.args[1], gast.Constant):  # g * 2
             return _tidy(gast.BinOp(left=node.args[0], op=gast.Mult(), right=node.args[1]))
         return node
 

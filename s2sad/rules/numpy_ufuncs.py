@@ -33,8 +33,9 @@ from s2sad.rules.registry import deflinear, defnondiff
 # ----- arithmetic -----
 defscale(np.add, "x, y", "g", "g")
 defscale(np.subtract, "x, y", "g", "-g")
-defscale(np.multiply, "x, y", "g * y", "x * g")
-defscale(np.divide, "x, y", "g / y", "-g * ans / y")  # np.true_divide is np.divide
+defscale(np.multiply, "x, y", "safe_mul(g, y)", "safe_mul(g, x)")
+# (np.true_divide is np.divide)
+defscale(np.divide, "x, y", "safe_div(g, y)", "-safe_div(safe_mul(g, ans), y)")
 defscale(np.power, "x, y", "safe_mul(g, pow_dbase(x, y))", "safe_mul(g, pow_dexp(x, ans))")
 defscale(np.float_power, "x, y",
          "safe_mul(g, pow_dbase(x, y))", "safe_mul(g, pow_dexp(x, ans))")

@@ -26,8 +26,8 @@ from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp
 # ----- arithmetic operators -----
 defscale(operator.add, "x, y", "g", "g")
 defscale(operator.sub, "x, y", "g", "-g")
-defscale(operator.mul, "x, y", "g * y", "x * g")
-defscale(operator.truediv, "x, y", "g / y", "-g * ans / y")
+defscale(operator.mul, "x, y", "safe_mul(g, y)", "safe_mul(g, x)")
+defscale(operator.truediv, "x, y", "safe_div(g, y)", "-safe_div(safe_mul(g, ans), y)")
 defscale(operator.pow, "x, y", "safe_mul(g, pow_dbase(x, y))", "safe_mul(g, pow_dexp(x, ans))")
 defscale(operator.mod, "x, y", "g", "-g * (x // y)")
 deflinear(operator.neg, "x", "-g")

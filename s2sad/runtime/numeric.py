@@ -52,8 +52,11 @@ def safe_mul(g: Any, d: Any) -> Any:
     """``g * d``, exactly 0 where ``g == 0`` even if ``d`` is inf or nan."""
     if type(g) in _NUMBERS and type(d) in _NUMBERS:  # the fast path of scalar code
         return g * d if g else 0.0
-    if type(d) is np.ndarray and np.isfinite(d).all():
-        return g * d
+    if type(d) is np.ndarray or type(g) is np.ndarray:
+        with np.errstate(invalid="ignore"):
+            r = np.multiply(g, d)
+        if not np.isnan(r).any():  # one extra read, no extra pass where nothing is wrong
+            return r
     with np.errstate(all="ignore"):
         r = np.multiply(g, d)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
@@ -63,8 +66,11 @@ def safe_div(g: Any, den: Any) -> Any:
     """``g / den``, exactly 0 where ``g == 0`` even if ``den == 0``; never raises."""
     if type(g) in _NUMBERS and type(den) in _NUMBERS and den:
         return g / den if g else 0.0
-    if type(den) is np.ndarray and den.all() and np.isfinite(den).all():
-        return g / den
+    if type(den) is np.ndarray or type(g) is np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.divide(g, den)
+        if np.isfinite(r).all():
+            return r
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))

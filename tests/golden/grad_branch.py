@@ -8,7 +8,7 @@ def grad_branch(x, y):
     if cmp:
         # adjoint of line 18: z = x * y
         dx = dz_2 * y
-        dy = x * dz_2
+        dy = dz_2 * x
     else:
         # adjoint of line 20: z = np.sin(x)
         dx = dz_2 * np.cos(x)

@@ -42,12 +42,12 @@ def grad_newton_sqrt(a):
         # adjoint of line 37: if steps > 50:
         cmp = stack.pop()
         # adjoint of line 35: x = 0.5 * (x + a / x)
-        dadd = 0.5 * dx_1
+        dadd = dx_1 * 0.5
         dx_1 = dadd
         ddiv = dadd
         div, x_1 = stack.pop()
         da += ddiv / x_1
-        dx_1 = dx_1 + -ddiv * div / x_1
+        dx_1 = dx_1 - safe_mul(ddiv, div) / x_1
     del stack, trips
     # adjoint of line 32: x = a
     da = da + dx_1

@@ -7,7 +7,7 @@ def jvp_running_sum(x, n, *, dx):
     for i in range(n):
         # line 27: s = s + np.sin(x * i)
         mul = x * i
-        dmul = dx * i
+        dmul = safe_mul(dx, i)
         sin = np.sin(mul)
         dsin = dmul * np.cos(mul)
         s_1_new = s_1 + sin
