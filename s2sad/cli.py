@@ -145,6 +145,9 @@ def load_module(path: str) -> ModuleType:
     if not file.is_file():
         raise UserError(f"{path}: no such file")
     name, folder = file.stem, str(file.resolve().parent)
+    if file.suffix != ".py" or not name.isidentifier():
+        raise UserError(f"{path}: not an importable Python module name; use a .py file "
+                        "named like a Python identifier (e.g. my_model.py)")
     loaded = sys.modules.get(name)
     if loaded is not None and loaded not in _LOADED and \
             Path(getattr(loaded, "__file__", "") or "").resolve() != file.resolve():
@@ -200,8 +203,12 @@ def resolve_target(target: str) -> Callable:
 # ----- commands -----
 
 def cmd_transform(ns: argparse.Namespace) -> None:
+    if ns.output and Path(ns.output).resolve() == Path(ns.module).resolve():
+        raise UserError(f"{ns.output}: that is the module being transformed; write the "
+                        "derivatives to another file")
     module = load_module(ns.module)
-    names = ns.functions or [f.__name__ for f in functions_of(module)]
+    names = ns.functions or [f.__name__ for f in functions_of(module)
+                             if f.__name__.isidentifier()]
     if not names:
         raise UserError(f"{ns.module}: no top-level functions to differentiate")
     fns = [function_named(module, ns.module, n) for n in names]
