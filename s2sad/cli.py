@@ -228,7 +228,7 @@ def cmd_show(ns: argparse.Namespace) -> None:
     stage = ns.stage or ns.mode
     positions, _ = structure.resolve_wrt(fn, parse_wrt(ns.wrt))
     if stage == "reverse":
-        text = pipeline.build_reverse(fn, positions, "grad").source
+        text = pipeline.build_reverse(fn, positions, "lean").source
     elif stage == "forward":
         text = pipeline.build_forward(fn, positions).source
     else:

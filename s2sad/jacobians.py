@@ -112,6 +112,23 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     return built
 
 
+def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> tuple:
+    """``H[i][j]``: derivative of the gradient for argument ``i`` by argument ``j``."""
+    columns = []
+    for j in positions:
+        jvp = api.jvp(gradient, wrt=j)
+        columns.append([jvp(*args, e, **kwargs)[1] for e in _basis(args[j])])
+    out = []
+    for a, i in enumerate(positions):
+        row = []
+        for b, j in enumerate(positions):
+            shape = np.shape(args[i]) + np.shape(args[j])
+            block = np.stack([np.asarray(t[a], dtype=float) for t in columns[b]], axis=-1)
+            row.append(block.reshape(shape) if shape else float(block.reshape(())))
+        out.append(tuple(row))
+    return tuple(out)
+
+
 def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> Callable:
     """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``: forward mode
     over the generated gradient (``.source`` is that forward-mode function)."""
@@ -122,6 +139,8 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> C
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         try:
+            if isinstance(wrt, (tuple, list)):
+                return _blocks(gradient, positions, args, kwargs)
             return jacobian(gradient, wrt=wrt, mode="forward")(*args, **kwargs)
         except api.DifferentiationError:
             raise

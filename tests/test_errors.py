@@ -177,3 +177,21 @@ def test_cotangent_of_wrong_shape():
     with pytest.raises((TypeError, ValueError)) as info:
         s2sad.vjp(vector_out)(np.ones(3), np.ones(4))
     assert "shape" in str(info.value).lower()
+
+
+def _two_args(x, y):
+    return x * y
+
+
+@s2sad.defvjp(_two_args)
+def _too_few_cotangents(g, ans, x, y):
+    return (g * y,)
+
+
+def uses_two_args(x):
+    return _two_args(x, 2.0)
+
+
+def test_a_rule_returning_too_few_cotangents_says_so():
+    with pytest.raises(TypeError, match="cotangent"):
+        s2sad.grad(uses_two_args)(1.0)

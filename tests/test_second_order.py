@@ -123,3 +123,16 @@ def test_jacobian_modes_agree_on_a_loop():
     expected = np.stack([(i + 1) * np.cos(x * (i + 1)) for i in range(3)])
     for m, j in J.items():
         np.testing.assert_allclose(j, expected, atol=1e-12, err_msg=m)
+
+
+def scaled_square_norm(x, y):
+    return np.sum(x ** 2) * y
+
+
+def test_hessian_with_a_tuple_wrt_gives_blocks():
+    x, y = np.array([1.0, 2.0]), 3.0
+    (hxx, hxy), (hyx, hyy) = s2sad.hessian(scaled_square_norm, wrt=(0, 1))(x, y)
+    np.testing.assert_allclose(hxx, 2 * y * np.eye(2))
+    np.testing.assert_allclose(hxy, 2 * x)
+    np.testing.assert_allclose(hyx, 2 * x)
+    assert hyy == 0.0

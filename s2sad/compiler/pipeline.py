@@ -125,7 +125,8 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     grad = clone(parts.grad)
     body.append(gast.Return(value=grad if lean else gast.Tuple(
         elts=[clone(parts.value), grad], ctx=gast.Load())))
-    return emit(parts.name, clone(parts.args), body, parts.prep, parts.numbers)
+    name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
+    return emit(name, clone(parts.args), body, parts.prep, parts.numbers)
 
 
 @dataclass
@@ -212,7 +213,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
 def show(fn: Callable, stage: str) -> str:
     """The function after one stage, printed."""
     if stage in ("reverse", "grad"):
-        return build_reverse(fn, (0,), "grad").source
+        return build_reverse(fn, (0,), "lean").source
     if stage == "forward":
         return build_forward(fn, (0,)).source
     prep = prepare(fn, stage)

@@ -134,10 +134,15 @@ def positional(prim: Prim) -> Prim:
     except (TypeError, ValueError):
         return prim
     args, keywords = [], {}
-    for name, value in bound.arguments.items():
-        kind = bound.signature.parameters[name].kind
-        if kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+    for index, (name, value) in enumerate(bound.arguments.items()):
+        param = bound.signature.parameters[name]
+        kind = param.kind
+        required = param.default is inspect.Parameter.empty or index < len(prim.args)
+        if kind == inspect.Parameter.POSITIONAL_ONLY or (
+                kind == inspect.Parameter.POSITIONAL_OR_KEYWORD and required):
             args.append(value)
+        elif kind == inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            keywords[name] = value  # an optional one passed by keyword stays a keyword
         elif kind == inspect.Parameter.VAR_POSITIONAL:
             args.extend(value)
         elif kind == inspect.Parameter.KEYWORD_ONLY:

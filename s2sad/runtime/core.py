@@ -228,6 +228,9 @@ def user_cotangents(cots: Any, args: tuple) -> tuple:
     """What a ``defvjp`` rule returned, one per argument; ``None`` becomes zeros."""
     if not isinstance(cots, (tuple, list)) or len(args) == 1 and len(cots) != 1:
         cots = (cots,)
+    if len(cots) != len(args):
+        raise TypeError(f"a defvjp rule returned {len(cots)} cotangent(s) for {len(args)} "
+                        "positional argument(s); return one per argument (None for none)")
     return tuple(zeros_like(a) if c is None else c for c, a in zip(cots, args))
 
 
