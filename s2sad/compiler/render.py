@@ -58,7 +58,3 @@ def function_source(node: gast.FunctionDef, comments: bool = True) -> str:
     node.body = _with_comments(node.body, comments) or [gast.Pass()]
     text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])))
     return _uncomment(text)
-
-
-def expr_source(node: gast.expr) -> str:
-    return astor.to_source(_fix(gast.Expression(body=node))).strip()

@@ -99,16 +99,6 @@ def _int_const(node: gast.expr) -> bool:
     return isinstance(node, gast.Constant) and type(node.value) is int
 
 
-def _finite(node: gast.expr) -> bool:
-    """An expression that cannot be inf or nan for finite inputs (no division, logs...)."""
-    for n in gast.walk(node):
-        if isinstance(n, gast.Call):
-            return False
-        if isinstance(n, gast.BinOp) and not isinstance(n.op, (gast.Add, gast.Sub, gast.Mult)):
-            if not (isinstance(n.op, gast.Pow) and _int_const(n.right) and n.right.value >= 0):
-                return False
-    return True
-
 
 def same_product(a: gast.expr, b: gast.expr) -> bool:
     """``g * x`` and ``x * g``: equal up to the order of one multiplication."""

@@ -9,7 +9,7 @@ import numpy as np
 __all__ = [
     "unbroadcast", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
-    "list_last", "getitem_adjoint", "stop_gradient", "to_float", "fresh", "zero_at",
+    "list_last", "stop_gradient", "to_float", "fresh", "zero_at",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
     "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
     "copy_value", "field_add", "field_of",
@@ -115,13 +115,6 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     else:
         acc[idx] += g
     return acc
-
-
-def getitem_adjoint(g: Any, idx: Any, x: Any) -> Any:
-    """The part of a container adjoint that belongs to ``x[idx]``."""
-    if g is None:
-        return zeros_like(x[idx])
-    return g[idx]
 
 
 def setitem(x: Any, idx: Any, v: Any) -> Any:
