@@ -20,7 +20,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
-from s2sad.compiler import forward, loader, normalize, render, simplify, source, ssa
+from s2sad.compiler import finite, forward, loader, normalize, render, simplify, source, ssa
 from s2sad.compiler.names import Namer, assign, clone, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
@@ -171,9 +171,8 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     if mode == "grad" and out_active:
         body.append(assign(seed_name, const(1.0)))
     body += back
-    grads = [gast.Call(func=load("cast_like"), args=[
-        load(rev.adj(p)) if p in ctx.defined else const(None), load(p)], keywords=[])
-        for p in names]
+    grads = [_returned_gradient(rev.adj(p) if p in ctx.defined else None, p, p in numbers)
+             for p in names]
     grad = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
     args = copy.deepcopy(node.args)
     if mode == "vjp":
@@ -182,6 +181,16 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
         args.kw_defaults = list(args.kw_defaults) + [None]
     name = f"{mode}_{prep.src.node.name}"
     return _Parts(prep, body, value, grad, args, name, numbers)
+
+
+def _returned_gradient(adjoint: str | None, param: str, number: bool) -> gast.expr:
+    """``float(dx.real)`` for a number (the real part: complex intermediates of a real
+    input), else ``cast_like(dx, x)`` (the argument's shape, dtype and container type)."""
+    if number and adjoint is not None:
+        real = gast.Attribute(value=load(adjoint), attr="real", ctx=gast.Load())
+        return gast.Call(func=load("float"), args=[real], keywords=[])
+    return gast.Call(func=load("cast_like"), args=[
+        load(adjoint) if adjoint else const(None), load(param)], keywords=[])
 
 
 def build_forward(fn: Callable, wrt: tuple[int, ...],
@@ -203,6 +212,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] = frozenset()) -> Generated:
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.simplify(body, prep.namespace, params, small)
+    body = finite.drop_guards(body, prep.namespace, params)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node)

@@ -87,10 +87,26 @@ def broadcast_like(t: Any, ans: Any) -> Any:
 
 def pow_dbase(x: Any, y: Any) -> Any:
     """d(x**y)/dx = y * x**(y-1); 0 where y == 0 (so 0**0 has slope 0)."""
+    if type(y) in (int, float) and y and type(x) is np.ndarray and x.dtype.kind == "f":
+        return y * _power(x, y - 1)  # a constant exponent: no masks
     x = _float(x)
     with np.errstate(all="ignore"):
         r = y * np.power(x, np.where(np.equal(y, 0), 1.0, np.subtract(y, 1)))
     return _scalar(np.where(np.equal(y, 0), 0.0, r))
+
+
+def _power(x: np.ndarray, q: float) -> np.ndarray:
+    """``x ** q``, by products and one square root for small integer and half-integer
+    ``q`` (libm's pow is several times slower than a product)."""
+    n = abs(q)
+    if n > 6 or 2 * n != int(2 * n):
+        with np.errstate(all="ignore"):
+            return np.power(x, q)
+    with np.errstate(all="ignore"):
+        r = np.sqrt(x) if n != int(n) else np.ones_like(x)
+        for _ in range(int(n)):
+            r = r * x
+        return 1.0 / r if q < 0 else r
 
 
 def pow_dexp(x: Any, ans: Any) -> Any:
@@ -171,7 +187,12 @@ def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
         return np.full(shape, g)  # small: cheaper than a broadcast view
     g = np.asarray(g)
     if not keepdims:
-        g = np.expand_dims(g, _axes(axis, len(shape)))
+        axes = _axes(axis, len(shape))
+        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+    if g.size * len(shape) < 4096:  # small: a filled array is cheaper than a view
+        out = np.empty(shape, dtype=g.dtype)
+        out[...] = g
+        return out
     return np.broadcast_to(g, shape)
 
 
@@ -226,10 +247,12 @@ def prod_others_apply(t: Any, a: Any, axis: Any = None) -> Any:
 def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Weights of a max/min reduction: 1/count on the elements equal to it, else 0."""
     if not keepdims and axis is not None:
-        ans = np.expand_dims(ans, _axes(axis, np.ndim(a)))
+        axes = _axes(axis, np.ndim(a))
+        ans = np.reshape(ans, tuple(1 if i in axes else n for i, n in enumerate(np.shape(a))))
     hit = np.equal(a, ans)
-    count = np.sum(hit, axis=axis, keepdims=True)
-    return hit / count
+    share = hit.astype(float)
+    count = share.sum(axis=axis, keepdims=True)
+    return share if count.max(initial=1.0) == 1.0 else share / count
 
 
 def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:

@@ -15,4 +15,4 @@ def grad_branch(x, y):
         # adjoint of line 17: if x > y:
         dy = zeros_like(y)
     del dz_2
-    return cast_like(dx, x), cast_like(dy, y)
+    return float(dx.real), float(dy.real)

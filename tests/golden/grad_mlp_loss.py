@@ -7,7 +7,7 @@ def grad_mlp_loss(W, x, b):
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
     dpow = repeat_to(dsum, tanh, None, False)
     del dsum
-    dtanh = unbroadcast(safe_mul(dpow, 2 * tanh), add)
+    dtanh = unbroadcast(dpow * (2 * tanh), add)
     del add, dpow
     dadd = dtanh * (1 - tanh ** 2)
     del dtanh, tanh

@@ -52,4 +52,4 @@ def grad_newton_sqrt(a):
     # adjoint of line 32: x = a
     da = da + dx_1
     del dx_1
-    return cast_like(da, a)
+    return float(da.real)

@@ -23,4 +23,4 @@ def grad_running_sum(x, n):
         dmul = dsin * np.cos(mul)
         dx += dmul * i
     del ds_1, stack
-    return cast_like(dx, x)
+    return float(dx.real)

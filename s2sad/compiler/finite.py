@@ -1,0 +1,256 @@
+"""Stage 8b: drop the NaN guards that cannot fire.
+
+``safe_mul(g, d)`` exists for the ``0 * inf`` of a gradient under an
+``np.where`` guard (``p * log(p)`` at ``p == 0``); ``safe_div(g, d)`` for a
+zero denominator.  Each costs an extra pass over the array.  This pass proves,
+from the forward definitions, which values are finite and which are positive
+(``1 + x * x``, ``np.sum(np.exp(z))``, ``np.cos(b) + 2``), and writes
+``g * d`` and ``g / d`` there.  Inputs are taken to be finite; overflow of
+products is ignored (``exp`` is not: softplus guards its overflow).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.runtime import pow_dbase
+
+FINITE, POS, NONNEG, NONPOS, UNIT = "finite", "pos", "nonneg", "nonpos", "unit"
+ALL = frozenset({FINITE, POS, NONNEG, NONPOS, UNIT})
+NONE: frozenset = frozenset()
+
+# f(x) -> facts of the result, given the facts of the (first) argument
+_UNARY = {
+    **dict.fromkeys((np.sin, np.cos, math.sin, math.cos), lambda f: {FINITE, UNIT}),
+    **dict.fromkeys((np.tanh, math.tanh), lambda f: {FINITE, UNIT} | (f & {POS, NONNEG, NONPOS})),
+    **dict.fromkeys((np.arctan, math.atan), lambda f: {FINITE} | (f & {POS, NONNEG, NONPOS})),
+    **dict.fromkeys((np.exp, math.exp), lambda f: {POS} | ({FINITE, UNIT} if NONPOS in f else
+                                                           {FINITE} if UNIT in f else set())),
+    **dict.fromkeys((np.log, math.log), lambda f: {FINITE} if POS in f else set()),
+    **dict.fromkeys((np.log1p, math.log1p), lambda f: {FINITE, NONNEG} if NONNEG in f else set()),
+    **dict.fromkeys((np.sqrt, math.sqrt), lambda f: (f & {FINITE, POS}) | {NONNEG}
+                    if NONNEG in f else set()),
+    **dict.fromkeys((np.abs, abs, math.fabs), lambda f: (f & {FINITE, POS, UNIT}) | {NONNEG}),
+    np.square: lambda f: (f & {FINITE, POS, UNIT}) | {NONNEG},
+    np.negative: lambda f: _negated(f),
+}
+# reductions and structural functions of their first argument: its facts carry over
+_OF_FIRST = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
+             np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
+             np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float}
+_OF_ALL = {np.maximum, np.minimum, np.clip, max, min}  # the facts every argument shares
+_PRODUCTS = {np.matmul, np.dot, np.einsum, np.tensordot, np.outer, np.inner, np.prod}
+
+
+def drop_guards(body: list, namespace: dict, params: set[str]) -> list:
+    facts, single = _facts(body, namespace, params)
+    _Rewrite(facts, single, namespace).visit(gast.Module(body=body, type_ignores=[]))
+    return body
+
+
+def _facts(body: list, namespace: dict, params: set[str]) -> tuple[dict, dict]:
+    """The greatest assignment of facts consistent with every definition of a name."""
+    defs, opaque = _definitions(body)
+    facts = {name: ALL for name in defs if name not in opaque}
+    facts.update({p: frozenset({FINITE}) for p in params})
+    single = {k: v[0] for k, v in defs.items() if len(v) == 1 and k not in opaque}
+    of = _ExprFacts(facts, single, namespace).of
+    changed = True
+    while changed:
+        changed = False
+        for name, values in defs.items():
+            if name in facts and name not in params:
+                new = facts[name].intersection(*(of(v) for v in values))
+                if new != facts[name]:
+                    facts[name], changed = new, True
+    return facts, single
+
+
+def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
+    """Each name's assigned values; ``opaque``: names also set in ways not followed."""
+    defs: dict[str, list] = {}
+    opaque: set[str] = set()
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Assign) and not _is_pop(node.value):  # a pop restores
+            for t in node.targets:                                     # values set elsewhere
+                if isinstance(t, gast.Name):
+                    defs.setdefault(t.id, []).append(node.value)
+                else:
+                    opaque |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            opaque.add(node.target.id)
+        elif isinstance(node, gast.For):
+            opaque |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+    return defs, opaque
+
+
+def _is_pop(v: gast.expr) -> bool:
+    return isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) and \
+        v.func.attr == "pop"
+
+
+def _negated(f: frozenset | set) -> set:
+    out = set(f & {FINITE, UNIT})
+    out |= {NONPOS} if NONNEG in f else set()
+    out |= {NONNEG} if NONPOS in f else set()
+    return out
+
+
+def _constant_facts(c: Any) -> set:
+    if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c):
+        return set()
+    out = {FINITE}
+    out |= {POS, NONNEG} if c > 0 else {NONNEG, NONPOS} if c == 0 else {NONPOS}
+    return out | ({UNIT} if abs(c) <= 1 else set())
+
+
+class _ExprFacts:
+    def __init__(self, facts: dict, single: dict, namespace: dict) -> None:
+        self.facts, self.single, self.namespace = facts, single, namespace
+
+    def scaled(self, e: gast.expr, base: gast.expr) -> float | None:
+        """``c`` when ``e`` is a name defined as ``c * base`` (``-0.5 * a`` times ``a``)."""
+        v = self.single.get(e.id) if isinstance(e, gast.Name) else None
+        if isinstance(v, gast.BinOp) and isinstance(v.op, gast.Mult) and \
+                isinstance(base, gast.Name):
+            for c, x in ((v.left, v.right), (v.right, v.left)):
+                if _number(c) is not None and isinstance(x, gast.Name) and x.id == base.id:
+                    return _number(c)
+        return None
+
+    def below_max(self, left: gast.expr, right: gast.expr) -> bool:
+        """``x - np.max(x, ...)``: never positive (the stable softmax shift)."""
+        v = self.single.get(right.id) if isinstance(right, gast.Name) else None
+        return isinstance(v, gast.Call) and bool(v.args) and isinstance(left, gast.Name) and \
+            isinstance(v.args[0], gast.Name) and v.args[0].id == left.id and \
+            evaluate_ref(v.func, self.namespace) in (np.max, np.amax)
+
+    def of(self, e: gast.expr) -> set:
+        if isinstance(e, gast.Constant):
+            return _constant_facts(e.value)
+        if isinstance(e, gast.Name):
+            return set(self.facts.get(e.id, NONE))
+        if isinstance(e, gast.UnaryOp):
+            f = self.of(e.operand)
+            return _negated(f) if isinstance(e.op, gast.USub) else \
+                f if isinstance(e.op, gast.UAdd) else {FINITE}
+        if isinstance(e, (gast.Compare, gast.BoolOp)):
+            return {FINITE, NONNEG, UNIT}
+        if isinstance(e, gast.BinOp):
+            return self.binop(e)
+        if isinstance(e, (gast.List, gast.Tuple)) and e.elts:
+            return set.intersection(*(self.of(x) for x in e.elts))
+        if isinstance(e, gast.Subscript):
+            return self.of(e.value)
+        if isinstance(e, gast.Attribute) and e.attr in ("T", "real", "flat"):
+            return self.of(e.value) & {FINITE}
+        if isinstance(e, gast.Call):
+            return self.call(e)
+        return set()
+
+    def binop(self, e: gast.BinOp) -> set:
+        a, b = self.of(e.left), self.of(e.right)
+        both = a & b & {FINITE}
+        if isinstance(e.op, gast.Add):
+            positive = (POS in a and NONNEG in b) or (NONNEG in a and POS in b) or \
+                _above_one(e.left, b) or _above_one(e.right, a)
+            return both | (a & b & {NONNEG, NONPOS}) | ({POS, NONNEG} if positive else set())
+        if isinstance(e.op, gast.Sub):
+            return both | ({POS, NONNEG} if _above_one(e.left, b) else set()) | \
+                ({NONPOS} if self.below_max(e.left, e.right) else set()) | \
+                ({NONNEG} if NONNEG in a and NONPOS in b else set())
+        if isinstance(e.op, gast.Mult):
+            return both | (a & b & {UNIT, POS}) | self.product_sign(e, a, b)
+        if isinstance(e.op, gast.MatMult):
+            return set(both)
+        if isinstance(e.op, gast.Div):
+            return (both | (a & b & {POS, NONNEG})) if POS in b else set()
+        if isinstance(e.op, gast.Pow) and _number(e.right) is not None:
+            return self.power(a, _number(e.right))
+        return set()
+
+    def product_sign(self, e: gast.BinOp, a: set, b: set) -> set:
+        same = isinstance(e.left, gast.Name) and isinstance(e.right, gast.Name) and \
+            e.left.id == e.right.id
+        k = self.scaled(e.left, e.right)
+        k = self.scaled(e.right, e.left) if k is None else k
+        out = set() if k is None else {NONNEG if k >= 0 else NONPOS}  # c * x * x: sign of c
+        if same or (NONNEG in a and NONNEG in b) or (NONPOS in a and NONPOS in b):
+            out.add(NONNEG)
+        if (NONNEG in a and NONPOS in b) or (NONPOS in a and NONNEG in b):
+            out.add(NONPOS)
+        return out
+
+    @staticmethod
+    def power(a: set, p: float) -> set:
+        whole = float(p).is_integer()
+        if p >= 0 and whole:
+            out = (a & {FINITE, POS}) | ({NONNEG} if p % 2 == 0 or NONNEG in a else set())
+            return out | (a & {UNIT})
+        if POS in a:  # fractional or negative powers of a positive value
+            return {FINITE, POS, NONNEG}
+        if p >= 0 and NONNEG in a:
+            return (a & {FINITE, UNIT}) | {NONNEG}
+        return set()
+
+    def call(self, e: gast.Call) -> set:
+        fn = evaluate_ref(e.func, self.namespace)
+        args = [a for a in e.args if not isinstance(a, gast.Starred)]
+        try:
+            if fn in _UNARY and args:
+                return set(_UNARY[fn](frozenset(self.of(args[0]))))
+            if fn in _OF_FIRST and args:
+                return self.of(args[0])
+            if fn in _PRODUCTS and args:
+                arrays = [self.of(a) for a in args if not isinstance(a, gast.Constant)]
+                return set.intersection(*arrays) & {FINITE} if arrays else set()
+            if fn in _OF_ALL and args:
+                return set.intersection(*(self.of(a) for a in args))
+            if fn is pow_dbase and len(args) == 2 and _number(args[1]) is not None:
+                return self.power(self.of(args[0]), _number(args[1]) - 1) & {FINITE}
+            if fn is np.where and len(args) == 3:
+                return self.of(args[1]) & self.of(args[2])
+        except TypeError:  # an unhashable callee
+            return set()
+        return set()
+
+
+def _number(e: gast.expr) -> float | None:
+    """The value of a numeric literal, ``-1.5`` included."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner = _number(e.operand)
+        return None if inner is None else -inner
+    if isinstance(e, gast.Constant) and isinstance(e.value, (int, float)) and \
+            not isinstance(e.value, bool):
+        return float(e.value)
+    return None
+
+
+def _above_one(e: gast.expr, other: set) -> bool:
+    """``c + other`` with a constant ``c > 1`` and ``|other| <= 1``: positive."""
+    return isinstance(e, gast.Constant) and isinstance(e.value, (int, float)) and \
+        not isinstance(e.value, bool) and e.value > 1 and UNIT in other
+
+
+class _Rewrite(gast.NodeTransformer):
+    """``safe_mul(g, d)`` -> ``g * d`` for a finite ``d``; ``safe_div(g, d)`` -> ``g / d``
+    for a positive ``d``."""
+
+    def __init__(self, facts: dict, single: dict, namespace: dict) -> None:
+        self.of = _ExprFacts(facts, single, namespace).of
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name not in ("safe_mul", "safe_div") or len(node.args) != 2 or node.keywords:
+            return node
+        g, d = node.args
+        if name == "safe_mul" and FINITE in self.of(d):
+            return gast.BinOp(left=g, op=gast.Mult(), right=d)
+        if name == "safe_div" and POS in self.of(d):  # g / inf is 0 too
+            return gast.BinOp(left=g, op=gast.Div(), right=d)
+        return node

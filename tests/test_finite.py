@@ -1,0 +1,91 @@
+"""compiler/finite.py: which values are provably finite or positive, and the NaN
+guards that therefore go; plus gradients where a guard must stay."""
+import gast
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.compiler import finite
+from tests.gradcheck import check_grad
+
+NS = {"np": np}
+
+
+def facts_of(src: str, params: str = "x, y") -> dict:
+    body = gast.parse(src).body
+    facts, _ = finite._facts(body, NS, {p.strip() for p in params.split(",")})
+    return facts
+
+
+@pytest.mark.parametrize("src, fact", [
+    ("v = 1.0 + x * x", finite.POS),
+    ("a = -0.5 * x\nv = a * x", finite.NONPOS),
+    ("a = -0.5 * x\nb = a * x\nv = np.exp(b)", finite.FINITE),
+    ("m = np.max(x, axis=1, keepdims=True)\nv = x - m", finite.NONPOS),
+    ("m = np.max(x, axis=1, keepdims=True)\nz = x - m\ne = np.exp(z)\nv = np.sum(e, axis=1)",
+     finite.POS),
+    ("c = np.cos(y)\nv = 2.0 + c", finite.POS),
+    ("d = 1.0 + x * x\nv = y / d", finite.FINITE),
+    ("s = np.sum(x * x, axis=2)\nv = (s + 0.01) ** -1.5", finite.FINITE),
+    ("v = np.tanh(x @ y)", finite.FINITE),
+])
+def test_facts_proved(src: str, fact: str) -> None:
+    assert fact in facts_of(src)["v"]
+
+
+@pytest.mark.parametrize("src, fact", [
+    ("v = np.exp(x)", finite.FINITE),      # overflows: softplus guards it
+    ("v = x / y", finite.FINITE),
+    ("v = np.log(x)", finite.FINITE),
+    ("v = x - y", finite.POS),
+    ("v = x ** -1", finite.FINITE),
+    ("v = np.sqrt(x)", finite.FINITE),    # x may be negative
+    ("v = g * x", finite.FINITE),           # g is a global: nothing known
+])
+def test_facts_not_claimed(src: str, fact: str) -> None:
+    assert fact not in facts_of(src).get("v", frozenset())
+
+
+def test_loop_carried_value_keeps_only_what_every_definition_gives() -> None:
+    facts = facts_of("v = 1.0\nfor i in range(3):\n    v = v / y\n")
+    assert finite.FINITE not in facts["v"]
+    facts = facts_of("v = 1.0\nfor i in range(3):\n    v = v * np.cos(y)\n")
+    assert finite.FINITE in facts["v"] and finite.UNIT in facts["v"]
+
+
+def softplus(x):
+    return np.sum(np.where(x > 30.0, x, np.log1p(np.exp(x))))
+
+
+def guarded_sqrt(x):
+    return np.sum(np.where(x > 0, np.sqrt(np.abs(x)), 0.0))
+
+
+def guarded_quotient(x, y):
+    return np.sum(np.where(y != 0, x / np.where(y != 0, y, 1.0) + x / y, 0.0))
+
+
+def smooth(x):
+    a = np.sin(x) + 0.5 * x
+    b = np.exp(-0.5 * a * a) + np.log1p(x * x)
+    return np.mean(np.sqrt(1.0 + a * a + b * b) / (2.0 + np.cos(b)))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_guards_stay_where_overflow_and_poles_are_possible() -> None:
+    x = np.array([-2.0, 0.5, 1000.0])
+    g = s2sad.grad(softplus)(x)
+    np.testing.assert_allclose(g, [1 / (1 + np.exp(2.0)), 1 / (1 + np.exp(-0.5)), 1.0])
+    g = s2sad.grad(guarded_sqrt)(np.array([0.0, 4.0]))
+    np.testing.assert_allclose(g, [0.0, 0.25])
+    g = s2sad.grad(guarded_quotient, wrt=(0, 1))(np.array([1.0, 2.0]), np.array([0.0, 4.0]))
+    np.testing.assert_allclose(g[0], [0.0, 0.5])
+    np.testing.assert_allclose(g[1], [0.0, -2 * 2.0 / 16])
+
+
+def test_proved_values_lose_their_guards_and_keep_their_gradient(rng) -> None:
+    g = s2sad.grad(smooth)
+    x = rng.standard_normal(7)
+    check_grad(smooth, x)
+    g(x)
+    assert "safe_" not in g.source
