@@ -20,7 +20,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
-from s2sad.compiler import finite, forward, loader, normalize, render, simplify, source, ssa
+from s2sad.compiler import finite, forward, hoist, loader, normalize, render, simplify, source, ssa
 from s2sad.compiler.names import Namer, assign, clone, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
@@ -62,7 +62,7 @@ def prepare(fn: Callable, stage: str = "ssa") -> Prepared:
         return Prepared(src, src.node, namer, namespace)
     node = normalize.normalize(src, namer, namespace)
     if stage != "normalize":
-        node = ssa.to_ssa(node, namer)
+        node = hoist.hoist(ssa.to_ssa(node, namer))
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace)
 

@@ -2,6 +2,8 @@
 
 - copy propagation: ``a = b`` outside loops, where ``a`` is assigned only
   there and ``b`` never again afterwards, is dropped and ``a`` read as ``b``;
+- inside loops: ``t = e; v = t`` becomes ``v = e`` (loop-carried updates), and a
+  copy whose reads all follow it in its block is read through;
 - dead code: assignments of pure values to names nothing reads are dropped
   (stack pops and calls of unknown functions always stay), to a fixpoint.
 """
@@ -22,6 +24,7 @@ def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = froz
     """``keep``: names that must survive (parameters); ``small``: names known to hold
     numbers, never worth a ``del``."""
     body = _propagate_copies(body, keep)
+    body = _fold_loop_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
     body = _drop_stale_deletes(body)
     return _free_after_last_use(body, keep | set(small))
@@ -109,6 +112,68 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
                 while n.id in renames:
                     n.id = renames[n.id]
     return body
+
+
+def _fold_loop_copies(body: list, keep: set[str]) -> list:
+    changed = True
+    while changed:
+        stores, loads = _stores(body), _loads(body)
+        changed = any(_fold_copy(s, block, stores, loads, keep)
+                      for s, block, in_loop in list(_flatten(body))
+                      if in_loop and _is_copy(s) and any(x is s for x in block))
+    return body
+
+
+def _is_copy(s: gast.stmt) -> bool:
+    return isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
+        isinstance(s.value, gast.Name)
+
+
+def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
+               keep: set[str]) -> bool:
+    """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
+    j = next(i for i, x in enumerate(block) if x is s)
+    v, t = s.targets[0].id, s.value.id
+    if v in keep or t in keep:
+        return False
+    before = block[j - 1] if j else None
+    if before is not None and _is_copy(before) and before.targets[0].id == t and \
+            before.value.id == v:  # t = v; v = t
+        del block[j]
+        return True
+    k = next((i for i in range(j - 1, -1, -1) if isinstance(block[i], gast.Assign)
+              and isinstance(block[i].targets[0], gast.Name) and block[i].targets[0].id == t),
+             None)
+    if k is not None and stores[t] == 1 and loads[t] == 1 and \
+            not _mentions(block[k + 1:j], v) and _only_deleted(block[k + 1:j], t):
+        block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e
+        del block[j]
+        return True
+    rest = block[j + 1:]
+    if stores[v] == 1 and _loads(rest)[v] == loads[v] and not _mentions(rest, t, loads=False):
+        for n in (n for st in rest for n in gast.walk(st)):
+            if isinstance(n, gast.Name) and n.id == v:
+                n.id = t
+        del block[j]
+        return True
+    return False
+
+
+def _mentions(stmts: list, name: str, loads: bool = True) -> bool:
+    return any(isinstance(n, gast.Name) and n.id == name and
+               (loads or not isinstance(n.ctx, gast.Load))
+               for st in stmts for n in gast.walk(st))
+
+
+def _only_deleted(stmts: list, name: str) -> bool:
+    """``name`` appears in ``stmts`` only in ``del`` statements (they are dropped)."""
+    for st in stmts:
+        if isinstance(st, gast.Delete):
+            st.targets[:] = [x for x in st.targets if not (isinstance(x, gast.Name)
+                                                             and x.id == name)]
+        elif _mentions([st], name):
+            return False
+    return True
 
 
 def _header_names(s: gast.stmt) -> list:

@@ -19,8 +19,7 @@ def grad_newton_sqrt(a):
         add = x_1 + div
         x_1 = 0.5 * add
         # line 36: steps += 1
-        steps_1_new = steps_1 + 1
-        steps_1 = steps_1_new
+        steps_1 = steps_1 + 1
         # line 37: if steps > 50:
         cmp = steps_1 > 50
         if cmp:
@@ -44,10 +43,9 @@ def grad_newton_sqrt(a):
         # adjoint of line 35: x = 0.5 * (x + a / x)
         dadd = dx_1 * 0.5
         dx_1 = dadd
-        ddiv = dadd
         div, x_1 = stack.pop()
-        da += ddiv / x_1
-        dx_1 = dx_1 - safe_mul(ddiv, div) / x_1
+        da += dadd / x_1
+        dx_1 = dx_1 - safe_mul(dadd, div) / x_1
     del stack, trips
     # adjoint of line 32: x = a
     da = da + dx_1

@@ -9,18 +9,14 @@ def grad_running_sum(x, n):
         mul = x * i
         sin = np.sin(mul)
         stack.append(mul)
-        s_1_new = s_1 + sin
-        s_1 = s_1_new
+        s_1 = s_1 + sin
     ds_1 = 1.0
     # adjoint of line 26: for i in range(n):
     dx = zeros_like(x)
     for i in reversed(range(n)):
         # adjoint of line 27: s = s + np.sin(x * i)
-        ds_1_new = ds_1
-        ds_1 = ds_1_new
-        dsin = ds_1_new
         mul = stack.pop()
-        dmul = dsin * np.cos(mul)
+        dmul = ds_1 * np.cos(mul)
         dx += dmul * i
     del ds_1, stack
     return float(dx.real)

@@ -10,8 +10,6 @@ def jvp_running_sum(x, n, *, dx):
         dmul = safe_mul(dx, i)
         sin = np.sin(mul)
         dsin = dmul * np.cos(mul)
-        s_1_new = s_1 + sin
-        ds_1_new = ds_1 + dsin
-        s_1 = s_1_new
-        ds_1 = ds_1_new
+        s_1 = s_1 + sin
+        ds_1 = ds_1 + dsin
     return s_1, ds_1

@@ -1,0 +1,71 @@
+"""Stage 4b: loop-invariant assignments move in front of their loop.
+
+A value a loop body computes only from names the loop never assigns is the
+same in every iteration (``-k``, ``0.5 * dt``, the parameter copies of an
+inlined helper).  Computed once, it costs nothing per iteration, and the
+reverse sweep does not record it per iteration either.  Only expressions that
+cannot raise move (names, numbers, ``+ - *``, unary minus), so a loop that
+runs zero times behaves as before.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from s2sad.compiler.ssa import assigned_names
+
+_SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
+
+
+def hoist(node: gast.FunctionDef) -> gast.FunctionDef:
+    stores = Counter(n.id for n in gast.walk(node)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    node.body = _block(node.body, stores)
+    return node
+
+
+def _block(stmts: list, stores: Counter) -> list:
+    out: list = []
+    for s in stmts:
+        if isinstance(s, gast.If):
+            s.body, s.orelse = _block(s.body, stores), _block(s.orelse, stores)
+        elif isinstance(s, (gast.For, gast.While)):
+            s.body = _block(s.body, stores)  # inner loops first: their invariants may rise
+            out.extend(_invariants(s, stores))
+        out.append(s)
+    return out
+
+
+def _invariants(loop: gast.For | gast.While, stores: Counter) -> list:
+    """Remove and return the loop's top-level invariant assignments, in order."""
+    varying = assigned_names(loop.body)
+    if isinstance(loop, gast.For):
+        varying |= assigned_names([gast.Assign(targets=[loop.target], value=loop.iter)])
+    moved = []
+    for s in list(loop.body):
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and \
+                _cannot_raise(s.value) and not _reads(s.value) & varying:
+            loop.body.remove(s)
+            moved.append(s)
+            varying.discard(s.targets[0].id)
+    if not loop.body:
+        loop.body = [gast.Pass()]
+    return moved
+
+
+def _reads(e: gast.expr) -> set[str]:
+    return {n.id for n in gast.walk(e) if isinstance(n, gast.Name)}
+
+
+def _cannot_raise(e: gast.expr) -> bool:
+    if isinstance(e, gast.Name):
+        return True
+    if isinstance(e, gast.Constant):
+        return isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
+    if isinstance(e, gast.UnaryOp):
+        return isinstance(e.op, (gast.USub, gast.UAdd)) and _cannot_raise(e.operand)
+    if isinstance(e, gast.BinOp):
+        return isinstance(e.op, _SAFE_OPS) and _cannot_raise(e.left) and _cannot_raise(e.right)
+    return False
