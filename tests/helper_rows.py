@@ -22,6 +22,10 @@ R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702
 R(rt.repeat_to, N(2, 4), N(2, 3, 4), 1, wrt=(0,))
 R(rt.repeat_to, N(1, 3, 1), N(2, 3, 4), (0, 2), True, wrt=(0,))
 R(rt.repeat_to, N(), N(3, 4), wrt=(0,))
+_m = np.array([[1.0, 3.0, 3.0, -2.0], [0.5, 2.0, -1.0, 0.7]])  # a tie in row 0
+R(rt.extremum_adjoint, N(2), _m, _m.max(1), 1, wrt=(0,))
+R(rt.extremum_adjoint, N(2, 1), _m, _m.max(1, keepdims=True), 1, True, wrt=(0,))
+R(rt.extremum_adjoint, N(), _m, _m.min(), wrt=(0,))
 R(rt.centered, N(3, 4), 1); R(rt.centered, N(3, 4))  # noqa: E702
 R(rt.reverse_cumsum, N(3, 4), N(3, 4), 1, wrt=(0,)); R(rt.reverse_cumsum, N(12), N(3, 4), wrt=(0,))  # noqa
 R(rt.prod_others, N(3, 4), 1); R(rt.prod_others, N(2, 3, 4), (0, 2))  # noqa: E702

@@ -32,6 +32,9 @@ defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
 defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
+deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
+          "np.reshape(np.sum(g * extremum_share(a, peak, axis, keepdims), axis=axis, "
+          "keepdims=keepdims), np.shape(t))", None, None)
 # builtin max/min: the share of each item, linear in the adjoint or tangent given
 deflinear(rt.extremum_args_adjoint, "t, args, k, result",
           "extremum_args_tangent(g, args, k, result)", None, None, None)

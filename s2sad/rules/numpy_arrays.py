@@ -49,7 +49,7 @@ defjvp(np.average, AVERAGE, "np.average(da, axis, weights, keepdims=keepdims)", 
 defvjp(np.prod, SUM, f"{SPREAD} * prod_others(a, axis)")
 defjvp(np.prod, SUM, "np.sum(da * prod_others(a, axis), axis=axis, keepdims=keepdims)")
 for _f in (np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin):
-    defvjp(_f, EXTREMUM, f"{SPREAD} * extremum_share(a, ans, axis, keepdims)")
+    defvjp(_f, EXTREMUM, "extremum_adjoint(g, a, ans, axis, keepdims)")
     defjvp(_f, EXTREMUM, "np.sum(da * extremum_share(a, ans, axis, keepdims), axis=axis, "
            "keepdims=keepdims)")
 defvjp(np.ptp, EXTREMUM, f"{SPREAD} * ptp_share(a, axis)")
@@ -73,7 +73,7 @@ defvjp(np.multiply.reduce, UREDUCE, f"{USPREAD} * prod_others(array, axis)")
 defjvp(np.multiply.reduce, UREDUCE,
        "np.sum(darray * prod_others(array, axis), axis=axis, keepdims=keepdims)")
 for _f in (np.maximum.reduce, np.minimum.reduce):
-    defvjp(_f, UREDUCE, f"{USPREAD} * extremum_share(array, ans, axis, keepdims)")
+    defvjp(_f, UREDUCE, "extremum_adjoint(g, array, ans, axis, keepdims)")
     defjvp(_f, UREDUCE, "np.sum(darray * extremum_share(array, ans, axis, keepdims), "
            "axis=axis, keepdims=keepdims)")
 

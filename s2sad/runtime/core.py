@@ -48,16 +48,19 @@ def unbroadcast(g: Any, x: Any) -> Any:
     gshape = g.shape if type(g) is np.ndarray else np.shape(g)
     if gshape == shape:
         return g
-    if len(gshape) == len(shape) + 1 and gshape[1:] == shape:  # a bias added to each row
-        return g.sum(axis=0) if type(g) is np.ndarray else np.sum(g, axis=0)
     g = np.asarray(g)
     extra = g.ndim - len(shape)
+    if extra == 1 and gshape[1:] == shape:  # a bias added to each row
+        return g.sum(axis=0)
     axes = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1)
-    g = sum_axes(g, axes)
+        i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     if not shape:
+        g = sum_axes(g, axes)
         return g.item() if isinstance(x, (int, float)) else g.reshape(())
-    return g.reshape(shape)
+    if g.size < 4096:  # small: numpy's own loop, the shape kept
+        g = g.sum(axis=axes, keepdims=True)
+        return g.reshape(shape) if extra else g
+    return sum_axes(g, axes).reshape(shape)
 
 
 def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:

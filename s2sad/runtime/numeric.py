@@ -19,6 +19,7 @@ __all__ = [
     "pow_dbase", "pow_dexp", "max_share", "min_share", "fmax_share", "fmin_share",
     "clip_mask", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
     "reduced_size", "centered", "prod_others", "prod_others_apply", "extremum_share",
+    "extremum_adjoint",
     "reverse_cumsum", "cumprod_adjoint", "cumprod_tangent", "cumprod_second",
     "average_weights", "expand_weights", "reduce_to_weights", "lse_weights",
     "ptp_share", "median_share", "extremum_args_adjoint", "extremum_args_tangent",
@@ -253,6 +254,21 @@ def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -
     share = hit.astype(float)
     count = share.sum(axis=axis, keepdims=True)
     return share if count.max(initial=1.0) == 1.0 else share / count
+
+
+def extremum_adjoint(g: Any, a: Any, ans: Any, axis: Any = None,
+                     keepdims: bool = False) -> Any:
+    """Adjoint of a max/min reduction: ``g`` on the elements equal to the extremum,
+    split evenly between ties (one multiply where there are none, the usual case)."""
+    a = np.asarray(a)
+    axes = _axes(axis, a.ndim)
+    kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+    ans = np.reshape(ans, kept)
+    hit = np.equal(a, ans)
+    r = hit * np.reshape(g, kept)
+    if np.count_nonzero(hit) != ans.size:  # ties share
+        r = r / np.sum(hit, axis=axes, keepdims=True)
+    return r
 
 
 def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
