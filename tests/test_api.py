@@ -386,3 +386,23 @@ def cubes_vector(x):
 
 def cubes_of(x):
     return np.sum(x ** 3)
+
+
+def _clipped_sin(x):
+    return np.sin(x)
+
+
+def _uses_clipped_sin(x):
+    return 2.0 * _clipped_sin(x)
+
+
+def test_a_rule_registered_after_the_first_call_is_used_by_the_next() -> None:
+    g = s2sad.grad(_uses_clipped_sin)
+    assert math.isclose(g(0.3), 2 * math.cos(0.3))
+    assert math.isclose(g(0.3), 2 * math.cos(0.3))  # the fast path for numbers
+
+    @s2sad.defvjp(_clipped_sin)
+    def _rule(gr, ans, x):  # a deliberately different derivative: the rule decides
+        return (gr * 0.5,)
+
+    assert math.isclose(g(0.3), 1.0)

@@ -6,7 +6,7 @@ import pytest
 
 import s2sad
 from s2sad.compiler import finite
-from tests.gradcheck import check_grad
+from gradcheck import check_grad
 
 NS = {"np": np}
 
