@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.compiler import finite
 from gradcheck import check_grad
+from s2sad.compiler import finite
 
 NS = {"np": np}
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.compiler import pipeline
 from gradcheck import check_grad, check_jvp
+from s2sad.compiler import pipeline
 
 
 def damped(x, k, n):
