@@ -16,7 +16,7 @@ def damped(x, k, n):
 
 def nested(x, k, n):
     s = 0.0
-    for i in range(n):
+    for i in range(n):  # noqa: B007  (the loop index, unused, as users write it)
         c = -k
         for j in range(n):
             s = s + c * np.sin(x + j) - k * 0.25
