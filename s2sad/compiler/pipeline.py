@@ -1,7 +1,7 @@
 """The stages, in order, and the one function that runs them.
 
-    source -> fence -> desugar -> normalize -> ssa -> activity
-           -> reverse | forward -> render -> loader
+    source -> fence -> desugar -> normalize -> ssa -> hoist -> activity
+           -> reverse | forward -> algebra -> simplify -> finite -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
 (:func:`show`, ``s2sad show --stage``).
@@ -20,7 +20,18 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
-from s2sad.compiler import finite, forward, hoist, loader, normalize, render, simplify, source, ssa
+from s2sad.compiler import (
+    algebra,
+    finite,
+    forward,
+    hoist,
+    loader,
+    normalize,
+    render,
+    simplify,
+    source,
+    ssa,
+)
 from s2sad.compiler.names import Namer, assign, clone, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
@@ -211,6 +222,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] = frozenset()) -> Generated:
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
+    body = algebra.simplify_arithmetic(body, set(small))
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,

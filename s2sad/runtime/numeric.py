@@ -56,7 +56,7 @@ def safe_mul(g: Any, d: Any) -> Any:
     if type(d) is np.ndarray or type(g) is np.ndarray:
         with np.errstate(invalid="ignore"):
             r = np.multiply(g, d)
-        if not np.isnan(r).any():  # one extra read, no extra pass where nothing is wrong
+        if not _has_nan(r):  # one extra read, no extra pass where nothing is wrong
             return r
     with np.errstate(all="ignore"):
         r = np.multiply(g, d)
@@ -70,11 +70,20 @@ def safe_div(g: Any, den: Any) -> Any:
     if type(den) is np.ndarray or type(g) is np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.divide(g, den)
-        if np.isfinite(r).all():
+        if not _has_nan(r):  # g / 0 = inf is the right answer where g != 0
             return r
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
+
+
+def _has_nan(r: np.ndarray) -> bool:
+    """Whether ``r`` holds a nan: by one BLAS dot product (nan iff a nan is there;
+    inf squares to inf) for contiguous floats, twice as fast as ``isnan().any()``."""
+    if r.dtype == np.float64 and r.flags.c_contiguous and r.size:
+        v = r.reshape(-1)
+        return math.isnan(np.dot(v, v))
+    return bool(np.isnan(r).any())
 
 
 def broadcast_like(t: Any, ans: Any) -> Any:
@@ -199,8 +208,10 @@ def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
 
 def reduced_size(a: Any, axis: Any = None) -> int:
     """How many elements each output of a reduction over ``axis`` combines."""
-    shape = np.shape(a)
-    return int(np.prod([shape[i] for i in _axes(axis, len(shape))]))
+    shape = a.shape if type(a) is np.ndarray else np.shape(a)
+    if axis is None:
+        return math.prod(shape)
+    return math.prod(shape[i] for i in _axes(axis, len(shape)))
 
 
 def centered(a: Any, axis: Any = None) -> Any:

@@ -3,16 +3,16 @@ def grad_branch(x, y):
     cmp = x > y
     if cmp:
         pass
-    dz_2 = 1.0
     # adjoint of line 17: if x > y:
     if cmp:
+        dz = 1.0
         # adjoint of line 18: z = x * y
-        dx = dz_2 * y
-        dy = dz_2 * x
+        dx = dz * y
+        dy = dz * x
     else:
+        dz_1 = 1.0
         # adjoint of line 20: z = np.sin(x)
-        dx = dz_2 * np.cos(x)
+        dx = dz_1 * np.cos(x)
         # adjoint of line 17: if x > y:
         dy = zeros_like(y)
-    del dz_2
     return float(dx.real), float(dy.real)

@@ -3,13 +3,11 @@ def grad_mlp_loss(W, x, b):
     matmul = W @ x
     add = matmul + b
     tanh = np.tanh(add)
-    dsum = 1.0
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
-    dpow = repeat_to(dsum, tanh, None, False)
-    del dsum
+    dpow = repeat_to(1.0, tanh, None, False)
     dtanh = unbroadcast(dpow * (2 * tanh), add)
     del add, dpow
-    dadd = dtanh * (1 - tanh ** 2)
+    dadd = dtanh * (1 - tanh * tanh)
     del dtanh, tanh
     dmatmul = unbroadcast(dadd, matmul)
     del matmul

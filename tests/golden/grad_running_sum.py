@@ -1,9 +1,7 @@
 def grad_running_sum(x, n):
     stack = []
-    # line 25: s = 0.0
-    s = 0.0
     # line 26: for i in range(n):
-    s_1 = s
+    s_1 = 0.0
     for i in range(n):
         # line 27: s = s + np.sin(x * i)
         mul = x * i

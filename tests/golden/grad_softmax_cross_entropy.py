@@ -12,10 +12,8 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     arange = np.arange(shape_item)
     del shape_item
     logp_item = logp[arange, labels]
-    dneg = 1.0
     # adjoint of line 13: return -np.mean(logp[np.arange(X.shape[0]), labels])
-    dmean = -dneg
-    del dneg
+    dmean = -1.0
     dlogp_item = repeat_to(dmean / reduced_size(logp_item, None), logp_item,
         None, False)
     del dmean, logp_item

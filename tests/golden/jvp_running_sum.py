@@ -1,8 +1,6 @@
 def jvp_running_sum(x, n, *, dx):
-    # line 25: s = 0.0
-    s = 0.0
     # line 26: for i in range(n):
-    s_1 = s
+    s_1 = 0.0
     ds_1 = zeros_like(s_1)
     for i in range(n):
         # line 27: s = s + np.sin(x * i)

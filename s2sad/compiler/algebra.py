@@ -1,0 +1,88 @@
+"""Stage 8b: arithmetic identities that are exact in floating point.
+
+- a number assigned once at the top level (the seed ``dout = 1.0``) is read
+  as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python
+  number ``x`` is ``x`` (arrays keep the product: it is a fresh array, and an
+  integer array becomes float);
+- ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
+  product is faster than a power);
+- ``a + -b`` is ``a - b`` and ``a + -b * c`` is ``a - b * c`` (IEEE negation is
+  exact, so these are the same numbers with one pass fewer).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+
+def simplify_arithmetic(body: list, numbers: set[str]) -> list:
+    constants: dict[str, gast.Constant] = {}
+    while True:  # a copy of a constant is a constant too
+        found = {k: v for k, v in _single_constants(body).items() if k not in constants}
+        if not found:
+            break
+        constants.update(found)
+        body = [s for s in body if not (isinstance(s, gast.Assign) and
+                                        isinstance(s.targets[0], gast.Name) and
+                                        s.targets[0].id in found)]
+        replace = _Identities(found, set())
+        for s in body:
+            replace.visit(s)
+    rewrite = _Identities({}, numbers)
+    for s in body:
+        rewrite.visit(s)
+    return body
+
+
+def _single_constants(body: list) -> dict[str, gast.Constant]:
+    stores = Counter(n.id for s in body for n in gast.walk(s)
+                     if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load))
+    return {s.targets[0].id: s.value for s in body
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and
+            isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and
+            isinstance(s.value, gast.Constant) and type(s.value.value) is float}
+
+
+def _is_one(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) is float and e.value == 1.0
+
+
+def _negated(e: gast.expr) -> gast.expr | None:
+    """``b`` for ``-b``; ``b * c`` for ``-b * c``; else None."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        return e.operand
+    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
+        inner = _negated(e.left)
+        if inner is not None:
+            return gast.BinOp(left=inner, op=e.op, right=e.right)
+    return None
+
+
+class _Identities(gast.NodeTransformer):
+    def __init__(self, constants: dict, numbers: set[str]) -> None:
+        self.constants, self.numbers = constants, numbers
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if isinstance(node.ctx, gast.Load) and node.id in self.constants:
+            return gast.Constant(value=self.constants[node.id].value, kind=None)
+        return node
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        self.generic_visit(node)
+        left, right = node.left, node.right
+        if isinstance(node.op, gast.Mult) and _is_one(left) and self.number(right):
+            return right
+        if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
+            return left
+        if isinstance(node.op, gast.Pow) and isinstance(left, gast.Name) and \
+                isinstance(right, gast.Constant) and type(right.value) is int and right.value == 2:
+            return gast.BinOp(left=left, op=gast.Mult(), right=gast.Name(
+                id=left.id, ctx=gast.Load(), annotation=None, type_comment=None))
+        if isinstance(node.op, gast.Add) and _negated(right) is not None:
+            return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
+        return node
+
+    def number(self, e: gast.expr) -> bool:
+        return (isinstance(e, gast.Name) and e.id in self.numbers) or \
+            (isinstance(e, gast.Constant) and type(e.value) is float)
