@@ -6,8 +6,8 @@
   integer array becomes float);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
-- ``a + -b`` is ``a - b`` and ``a + -b * c`` is ``a - b * c`` (IEEE negation is
-  exact, so these are the same numbers with one pass fewer).
+- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
+  (IEEE negation is exact, so these are the same numbers with a pass fewer).
 """
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def simplify_arithmetic(body: list, numbers: set[str]) -> list:
         body = [s for s in body if not (isinstance(s, gast.Assign) and
                                         isinstance(s.targets[0], gast.Name) and
                                         s.targets[0].id in found)]
+        for s in gast.walk(gast.Module(body=body, type_ignores=[])):
+            if isinstance(s, gast.Delete):
+                s.targets = [t for t in s.targets if getattr(t, "id", None) not in found]
+        body = [s for s in body if not (isinstance(s, gast.Delete) and not s.targets)]
         replace = _Identities(found, set())
         for s in body:
             replace.visit(s)
@@ -37,7 +41,7 @@ def simplify_arithmetic(body: list, numbers: set[str]) -> list:
 
 def _single_constants(body: list) -> dict[str, gast.Constant]:
     stores = Counter(n.id for s in body for n in gast.walk(s)
-                     if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load))
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     return {s.targets[0].id: s.value for s in body
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and
@@ -46,6 +50,10 @@ def _single_constants(body: list) -> dict[str, gast.Constant]:
 
 def _is_one(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is float and e.value == 1.0
+
+
+def _is_minus_one(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) is float and e.value == -1.0
 
 
 def _negated(e: gast.expr) -> gast.expr | None:
@@ -68,11 +76,24 @@ class _Identities(gast.NodeTransformer):
             return gast.Constant(value=self.constants[node.id].value, kind=None)
         return node
 
+    def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
+        self.generic_visit(node)
+        inner = node.operand
+        if isinstance(node.op, gast.USub) and isinstance(inner, gast.UnaryOp) and \
+                isinstance(inner.op, gast.USub):
+            return inner.operand  # --x is x
+        if isinstance(node.op, gast.USub) and isinstance(inner, gast.Constant) and \
+                type(inner.value) is float:
+            return gast.Constant(value=-inner.value, kind=None)
+        return node
+
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
         left, right = node.left, node.right
         if isinstance(node.op, gast.Mult) and _is_one(left) and self.number(right):
             return right
+        if isinstance(node.op, gast.Mult) and _is_minus_one(left) and self.number(right):
+            return gast.UnaryOp(op=gast.USub(), operand=right)
         if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
             return left
         if isinstance(node.op, gast.Pow) and isinstance(left, gast.Name) and \
@@ -84,5 +105,10 @@ class _Identities(gast.NodeTransformer):
         return node
 
     def number(self, e: gast.expr) -> bool:
+        """``e`` is a Python number (arithmetic of known numbers and float literals)."""
+        if isinstance(e, gast.BinOp):
+            return self.number(e.left) and self.number(e.right)
+        if isinstance(e, gast.UnaryOp):
+            return self.number(e.operand)
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
-            (isinstance(e, gast.Constant) and type(e.value) is float)
+            (isinstance(e, gast.Constant) and type(e.value) in (float, int))

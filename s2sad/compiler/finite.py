@@ -114,7 +114,7 @@ class _ExprFacts:
 
     def scaled(self, e: gast.expr, base: gast.expr) -> float | None:
         """``c`` when ``e`` is a name defined as ``c * base`` (``-0.5 * a`` times ``a``)."""
-        v = self.single.get(e.id) if isinstance(e, gast.Name) else None
+        v = self.single.get(e.id) if isinstance(e, gast.Name) else e
         if isinstance(v, gast.BinOp) and isinstance(v.op, gast.Mult) and \
                 isinstance(base, gast.Name):
             for c, x in ((v.left, v.right), (v.right, v.left)):
@@ -124,7 +124,7 @@ class _ExprFacts:
 
     def below_max(self, left: gast.expr, right: gast.expr) -> bool:
         """``x - np.max(x, ...)``: never positive (the stable softmax shift)."""
-        v = self.single.get(right.id) if isinstance(right, gast.Name) else None
+        v = self.single.get(right.id) if isinstance(right, gast.Name) else right
         return isinstance(v, gast.Call) and bool(v.args) and isinstance(left, gast.Name) and \
             isinstance(v.args[0], gast.Name) and v.args[0].id == left.id and \
             evaluate_ref(v.func, self.namespace) in (np.max, np.amax)

@@ -191,6 +191,7 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
             id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None)]
         args.kw_defaults = list(args.kw_defaults) + [None]
     name = f"{mode}_{prep.src.node.name}"
+    numbers = numbers | {rev.adjoints[n] for n in numbers if n in rev.adjoints}  # scalar too
     return _Parts(prep, body, value, grad, args, name, numbers)
 
 
@@ -224,6 +225,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = algebra.simplify_arithmetic(body, set(small))
     body = simplify.simplify(body, prep.namespace, params, small)
+    body = algebra.simplify_arithmetic(body, set(small))  # what fusing exposed
     body = finite.drop_guards(body, prep.namespace, params)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])

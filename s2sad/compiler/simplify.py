@@ -4,6 +4,8 @@
   there and ``b`` never again afterwards, is dropped and ``a`` read as ``b``;
 - inside loops: ``t = e; v = t`` becomes ``v = e`` (loop-carried updates), and a
   copy whose reads all follow it in its block is read through;
+- a pure temporary read once, by the next statement of the same source line, is
+  written into that statement (``mul = a * b; add = mul + c`` -> ``add = a * b + c``);
 - dead code: assignments of pure values to names nothing reads are dropped
   (stack pops and calls of unknown functions always stay), to a fixpoint.
 """
@@ -14,6 +16,7 @@ from collections import Counter
 import gast
 
 from s2sad import runtime
+from s2sad.compiler.names import origin
 from s2sad.compiler.primitives import evaluate_ref
 
 _IMPURE_METHODS = {"pop", "append"}
@@ -26,6 +29,7 @@ def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = froz
     body = _propagate_copies(body, keep)
     body = _fold_loop_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
+    _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
     body = _drop_stale_deletes(body)
     return _free_after_last_use(body, keep | set(small))
 
@@ -174,6 +178,46 @@ def _only_deleted(stmts: list, name: str) -> bool:
         elif _mentions([st], name):
             return False
     return True
+
+
+def _fuse_single_uses(block: list, namespace: dict, keep: set[str], stores: Counter,
+                      loads: Counter) -> None:
+    for s in block:
+        for inner in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                _fuse_single_uses(getattr(s, inner), namespace, keep, stores, loads)
+    i = 0
+    while i < len(block) - 1:
+        s, nxt = block[i], block[i + 1]
+        t = s.targets[0].id if isinstance(s, gast.Assign) and \
+            isinstance(s.targets[0], gast.Name) else None
+        if t is not None and t not in keep and stores[t] == 1 and loads[t] == 1 and \
+                isinstance(nxt, (gast.Assign, gast.AugAssign, gast.Return)) and \
+                nxt.value is not None and origin(s) == origin(nxt) and \
+                _pure(s.value, namespace) and _pure(nxt.value, namespace) and \
+                _substitute(nxt, t, s.value):
+            del block[i]
+            i = max(i - 1, 0)
+        else:
+            i += 1
+
+
+def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:
+    """Replace the one read of ``name`` in ``stmt``'s value by ``value``."""
+    for node in gast.walk(stmt.value):
+        for field, child in gast.iter_fields(node):
+            items = child if isinstance(child, list) else [child]
+            for k, c in enumerate(items):
+                if isinstance(c, gast.Name) and c.id == name and isinstance(c.ctx, gast.Load):
+                    if isinstance(child, list):
+                        child[k] = value
+                    else:
+                        setattr(node, field, value)
+                    return True
+    if isinstance(stmt.value, gast.Name) and stmt.value.id == name:
+        stmt.value = value
+        return True
+    return False
 
 
 def _header_names(s: gast.stmt) -> list:

@@ -4,11 +4,9 @@ def grad_mlp_loss(W, x, b):
     add = matmul + b
     tanh = np.tanh(add)
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
-    dpow = repeat_to(1.0, tanh, None, False)
-    dtanh = unbroadcast(dpow * (2 * tanh), add)
-    del add, dpow
-    dadd = dtanh * (1 - tanh * tanh)
-    del dtanh, tanh
+    dadd = unbroadcast(repeat_to(1.0, tanh, None, False) * (2 * tanh), add) * (
+        1 - tanh * tanh)
+    del add, tanh
     dmatmul = unbroadcast(dadd, matmul)
     del matmul
     db = unbroadcast(dadd, b)

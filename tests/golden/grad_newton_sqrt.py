@@ -3,11 +3,7 @@ def grad_newton_sqrt(a):
     # line 33: steps = 0
     steps = 0
     # line 34: while abs(x * x - a) > 1e-10:
-    mul = a * a
-    sub = mul - a
-    abs_1 = abs(sub)
-    cond = abs_1 > 1e-10
-    cond_1 = cond
+    cond_1 = abs(a * a - a) > 1e-10
     steps_1 = steps
     x_1 = a
     trips = 0
@@ -16,8 +12,7 @@ def grad_newton_sqrt(a):
         # line 35: x = 0.5 * (x + a / x)
         div = a / x_1
         stack.append((div, x_1))
-        add = x_1 + div
-        x_1 = 0.5 * add
+        x_1 = 0.5 * (x_1 + div)
         # line 36: steps += 1
         steps_1 = steps_1 + 1
         # line 37: if steps > 50:
@@ -28,10 +23,7 @@ def grad_newton_sqrt(a):
             break
         else:
             # line 34: while abs(x * x - a) > 1e-10:
-            mul_1 = x_1 * x_1
-            sub_1 = mul_1 - a
-            abs_2 = abs(sub_1)
-            cond_1 = abs_2 > 1e-10
+            cond_1 = abs(x_1 * x_1 - a) > 1e-10
             # line 37: if steps > 50:
             stack.append(cmp)
     dx_1 = 1.0
@@ -49,5 +41,4 @@ def grad_newton_sqrt(a):
     del stack, trips
     # adjoint of line 32: x = a
     da = da + dx_1
-    del dx_1
     return float(da.real)

@@ -8,13 +8,11 @@ def grad_running_sum(x, n):
         sin = np.sin(mul)
         stack.append(mul)
         s_1 = s_1 + sin
-    ds_1 = 1.0
     # adjoint of line 26: for i in range(n):
     dx = zeros_like(x)
     for i in reversed(range(n)):
         # adjoint of line 27: s = s + np.sin(x * i)
         mul = stack.pop()
-        dmul = ds_1 * np.cos(mul)
-        dx += dmul * i
-    del ds_1, stack
+        dx += 1.0 * np.cos(mul) * i
+    del stack
     return float(dx.real)
