@@ -80,8 +80,7 @@ class Reverse(ControlMixin):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
         self.views = {n: v[0] for n, v in defs.items()
                       if len(v) == 1 and isinstance(v[0], gast.Subscript)}
-        self.same_shape = {n: arg for n, v in defs.items() if len(v) == 1
-                           and (arg := _elementwise_arg(v[0], namespace, self.local))}
+        self.same_shape = _shape_roots(defs, namespace, self.local, scalars)
 
     # ----- names -----
 
@@ -357,23 +356,42 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
 
 
-def _elementwise_arg(value: gast.expr, namespace: dict, local: set[str]) -> str | None:
-    """The argument whose shape the result of a one-argument ufunc (or -x) has."""
+def _shape_roots(defs: dict, namespace: dict, local: set[str], numbers: set[str]) -> dict:
+    """For each elementwise result, the earliest value with its shape (``d * exp(-c)
+    + arctan(d)`` has the shape of ``d``): shapes are read from there, so a value the
+    reverse sweep needs only the shape of is not computed at all."""
+    direct = {n: args for n, v in defs.items() if len(v) == 1 and
+              (args := _elementwise_args(v[0], namespace, local, numbers))}
+    roots: dict[str, str] = {}
+
+    def root(n: str, depth: int = 0) -> str:
+        if n not in roots:
+            found = {root(a, depth + 1) for a in direct[n]} if n in direct and depth < 100 \
+                else {n}
+            roots[n] = found.pop() if len(found) == 1 else n
+        return roots[n]
+    return {n: root(n) for n in direct if root(n) != n}
+
+
+def _elementwise_args(value: gast.expr, namespace: dict, local: set[str],
+                      numbers: set[str]) -> list[str]:
+    """The arguments whose common shape the result of an elementwise operation has
+    (``-x``, ``x ** 2``, ``x * y``, ``np.tanh(x)``; numbers do not count)."""
     import numpy as np
-    if isinstance(value, gast.UnaryOp) and isinstance(value.operand, gast.Name):
-        return value.operand.id if value.operand.id in local else None
+    if isinstance(value, gast.UnaryOp):
+        value = gast.BinOp(left=value.operand, op=gast.Add(), right=gast.Constant(0, None))
     if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
-        sides = [value.left, value.right]  # x ** 2, 1.0 - x: the shape of x
-        names = [n for n in sides if isinstance(n, gast.Name) and n.id in local]
-        numbers = [n for n in sides if isinstance(n, gast.Constant)
-                   and isinstance(n.value, (int, float))]
-        return names[0].id if len(names) == 1 and len(numbers) == 1 else None
+        sides = [value.left, value.right]
+        if not all(isinstance(n, gast.Name) and n.id in local or isinstance(n, gast.Constant)
+                   and isinstance(n.value, (int, float)) for n in sides):
+            return []
+        return [n.id for n in sides if isinstance(n, gast.Name) and n.id not in numbers]
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
             isinstance(value.args[0], gast.Name) and value.args[0].id in local:
         prim = primitive(value, namespace, local)
         if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 1:
-            return value.args[0].id
-    return None
+            return [value.args[0].id]
+    return []
 
 
 def _shapes_from(expr: gast.expr, same_shape: dict) -> gast.expr:

@@ -4,7 +4,7 @@ def grad_mlp_loss(W, x, b):
     add = matmul + b
     tanh = np.tanh(add)
     # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
-    dadd = unbroadcast(repeat_to(1.0, tanh, None, False) * (2 * tanh), add) * (
+    dadd = unbroadcast(repeat_to(1.0, add, None, False) * (2 * tanh), add) * (
         1 - tanh * tanh)
     del add, tanh
     dmatmul = unbroadcast(dadd, matmul)
