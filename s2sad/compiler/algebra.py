@@ -4,6 +4,8 @@
   as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python
   number ``x`` is ``x`` (arrays keep the product: it is a fresh array, and an
   integer array becomes float);
+- ``repeat_to(a, x, axis, True) * y`` with ``y`` of ``x``'s shape is ``a * y``
+  (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
 - ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
@@ -16,7 +18,7 @@ from collections import Counter
 import gast
 
 
-def simplify_arithmetic(body: list, numbers: set[str]) -> list:
+def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -> list:
     constants: dict[str, gast.Constant] = {}
     while True:  # a copy of a constant is a constant too
         found = {k: v for k, v in _single_constants(body).items() if k not in constants}
@@ -30,10 +32,10 @@ def simplify_arithmetic(body: list, numbers: set[str]) -> list:
             if isinstance(s, gast.Delete):
                 s.targets = [t for t in s.targets if getattr(t, "id", None) not in found]
         body = [s for s in body if not (isinstance(s, gast.Delete) and not s.targets)]
-        replace = _Identities(found, set())
+        replace = _Identities(found, set(), {})
         for s in body:
             replace.visit(s)
-    rewrite = _Identities({}, numbers)
+    rewrite = _Identities({}, numbers, shapes)
     for s in body:
         rewrite.visit(s)
     return body
@@ -56,10 +58,19 @@ def _is_minus_one(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is float and e.value == -1.0
 
 
+_LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint"}  # linear in the first argument
+
+
 def _negated(e: gast.expr) -> gast.expr | None:
-    """``b`` for ``-b``; ``b * c`` for ``-b * c``; else None."""
+    """``b`` for ``-b``; ``b * c`` for ``-b * c``; ``f(b, ...)`` for ``f(-b, ...)`` of a
+    helper linear in ``b``; else None."""
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
         return e.operand
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id in _LINEAR \
+            and e.args and isinstance(e.args[0], gast.UnaryOp) and \
+            isinstance(e.args[0].op, gast.USub):
+        return gast.Call(func=e.func, args=[e.args[0].operand, *e.args[1:]],
+                         keywords=e.keywords)
     if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
         inner = _negated(e.left)
         if inner is not None:
@@ -68,8 +79,8 @@ def _negated(e: gast.expr) -> gast.expr | None:
 
 
 class _Identities(gast.NodeTransformer):
-    def __init__(self, constants: dict, numbers: set[str]) -> None:
-        self.constants, self.numbers = constants, numbers
+    def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
+        self.constants, self.numbers, self.shapes = constants, numbers, shapes
 
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.constants:
@@ -100,9 +111,24 @@ class _Identities(gast.NodeTransformer):
                 isinstance(right, gast.Constant) and type(right.value) is int and right.value == 2:
             return gast.BinOp(left=left, op=gast.Mult(), right=gast.Name(
                 id=left.id, ctx=gast.Load(), annotation=None, type_comment=None))
+        if isinstance(node.op, gast.Mult):
+            for spread, other in ((left, right), (right, left)):
+                if self.broadcasts_itself(spread, other):
+                    return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
         if isinstance(node.op, gast.Add) and _negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
         return node
+
+    def broadcasts_itself(self, spread: gast.expr, other: gast.expr) -> bool:
+        """``repeat_to(a, x, axis, True) * b`` with ``b`` of ``x``'s shape: ``a`` has
+        ``x``'s shape with the reduced axes kept as 1, so ``a * b`` broadcasts alike."""
+        if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
+                spread.func.id == "repeat_to" and len(spread.args) == 4 and
+                isinstance(spread.args[3], gast.Constant) and spread.args[3].value is True and
+                isinstance(spread.args[1], gast.Name) and isinstance(other, gast.Name)):
+            return False
+        shape = spread.args[1].id
+        return self.shapes.get(shape, shape) == self.shapes.get(other.id, other.id)
 
     def number(self, e: gast.expr) -> bool:
         """``e`` is a Python number (arithmetic of known numbers and float literals)."""

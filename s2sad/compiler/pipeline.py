@@ -1,7 +1,8 @@
 """The stages, in order, and the one function that runs them.
 
     source -> fence -> desugar -> normalize -> ssa -> hoist -> activity
-           -> reverse | forward -> algebra -> simplify -> finite -> render -> loader
+           -> reverse | forward -> algebra -> simplify -> finite -> algebra
+           -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
 (:func:`show`, ``s2sad show --stage``).
@@ -137,7 +138,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     body.append(gast.Return(value=grad if lean else gast.Tuple(
         elts=[clone(parts.value), grad], ctx=gast.Load())))
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
-    return emit(name, clone(parts.args), body, parts.prep, parts.numbers)
+    return emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes)
 
 
 @dataclass
@@ -151,6 +152,7 @@ class _Parts:
     args: gast.arguments
     name: str
     numbers: set[str]
+    shapes: dict[str, str]
 
 
 @functools.lru_cache(maxsize=64)
@@ -192,7 +194,7 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
         args.kw_defaults = list(args.kw_defaults) + [None]
     name = f"{mode}_{prep.src.node.name}"
     numbers = numbers | {rev.adjoints[n] for n in numbers if n in rev.adjoints}  # scalar too
-    return _Parts(prep, body, value, grad, args, name, numbers)
+    return _Parts(prep, body, value, grad, args, name, numbers, rev.same_shape)
 
 
 def _returned_gradient(adjoint: str | None, param: str, number: bool) -> gast.expr:
@@ -221,12 +223,13 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
 
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
-         small: set[str] = frozenset()) -> Generated:
+         small: set[str] = frozenset(), shapes: dict[str, str] | None = None) -> Generated:
+    """``small``: names holding numbers; ``shapes``: name -> a name of the same shape."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
-    body = algebra.simplify_arithmetic(body, set(small))
+    body = algebra.simplify_arithmetic(body, set(small), shapes or {})
     body = simplify.simplify(body, prep.namespace, params, small)
-    body = algebra.simplify_arithmetic(body, set(small))  # what fusing exposed
     body = finite.drop_guards(body, prep.namespace, params)
+    body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node)

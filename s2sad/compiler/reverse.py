@@ -289,6 +289,8 @@ class Reverse(ControlMixin):
 def _without_unbroadcast(expr: gast.expr) -> gast.expr:
     """Between numbers: ``unbroadcast(e, x)`` is ``e``, ``safe_mul(g, y)`` is ``g * y``
     (NaN-safety matters for arrays masked by ``np.where``; scalar code branches)."""
+    if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+        return gast.UnaryOp(op=expr.op, operand=_without_unbroadcast(expr.operand))
     if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and \
             expr.func.id == "unbroadcast":
         expr = expr.args[0]

@@ -30,6 +30,15 @@ def _names(text: str) -> set[str]:
     return {n.id for n in ast.walk(ast.parse(text, mode="eval")) if isinstance(n, ast.Name)}
 
 
+def _unbroadcast(scale: str, name: str) -> str:
+    """``unbroadcast(scale, name)``; a leading minus goes outside, onto the (possibly
+    smaller) sum: ``-unbroadcast(g, y)`` negates y's shape, not the output's."""
+    tree = ast.parse(scale, mode="eval").body
+    if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.USub):
+        return f"-unbroadcast({ast.unparse(tree.operand)}, {name})"
+    return f"unbroadcast({scale}, {name})"
+
+
 def defscale(fn: Any, sig: str, *scales: str | None, broadcast: bool = True) -> None:
     """Elementwise rule: per parameter, its adjoint as an expression linear in ``g``.
 
@@ -49,7 +58,7 @@ def defscale(fn: Any, sig: str, *scales: str | None, broadcast: bool = True) -> 
             vjps.append(None)
             jvps.append(None)
             continue
-        vjps.append(f"unbroadcast({scale}, {name})" if several else scale)
+        vjps.append(_unbroadcast(scale, name) if several else scale)
         term = _rename(scale, "g", "d" + name)
         if several and not (operands - {name}) <= _names(term) and "ans" not in _names(term):
             term = f"broadcast_like({term}, ans)"

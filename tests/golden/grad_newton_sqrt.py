@@ -37,7 +37,7 @@ def grad_newton_sqrt(a):
         dx_1 = dadd
         div, x_1 = stack.pop()
         da += dadd / x_1
-        dx_1 = dx_1 - safe_mul(dadd, div) / x_1
+        dx_1 = dx_1 - dadd * div / x_1
     del stack, trips
     # adjoint of line 32: x = a
     da = da + dx_1
