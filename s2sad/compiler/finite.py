@@ -44,6 +44,10 @@ _OF_FIRST = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np
              np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float}
 _OF_ALL = {np.maximum, np.minimum, np.clip, max, min}  # the facts every argument shares
 _PRODUCTS = {np.matmul, np.dot, np.einsum, np.tensordot, np.outer, np.inner, np.prod}
+_MADE = {np.zeros: {FINITE, NONNEG, NONPOS, UNIT}, np.zeros_like: {FINITE, NONNEG, NONPOS, UNIT},
+         np.ones: {FINITE, POS, NONNEG, UNIT}, np.ones_like: {FINITE, POS, NONNEG, UNIT},
+         np.eye: {FINITE, NONNEG, UNIT}, np.identity: {FINITE, NONNEG, UNIT},
+         np.arange: {FINITE}, np.linspace: {FINITE}, np.shape: {FINITE, NONNEG}, len: {FINITE, NONNEG}}
 
 
 def drop_guards(body: list, namespace: dict, params: set[str]) -> list:
@@ -203,6 +207,8 @@ class _ExprFacts:
         try:
             if fn in _UNARY and args:
                 return set(_UNARY[fn](frozenset(self.of(args[0]))))
+            if fn in _MADE:
+                return set(_MADE[fn])
             if fn in _OF_FIRST and args:
                 return self.of(args[0])
             if fn in _PRODUCTS and args:

@@ -179,7 +179,7 @@ def cast_like(g: Any, x: Any) -> Any:
     if type(x) is float and type(g) in (float, np.float64):
         return float(g)
     if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and \
-            g.dtype == _grad_dtype(x.dtype) and g.flags.writeable:
+            g.dtype == x.dtype and x.dtype.kind in "fc" and g.flags.writeable:
         return g
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g

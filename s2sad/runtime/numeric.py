@@ -273,11 +273,12 @@ def extremum_adjoint(g: Any, a: Any, ans: Any, axis: Any = None,
     split evenly between ties (one multiply where there are none, the usual case)."""
     a = np.asarray(a)
     axes = _axes(axis, a.ndim)
-    kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
-    ans = np.reshape(ans, kept)
-    hit = np.equal(a, ans)
-    r = hit * np.reshape(g, kept)
-    if np.count_nonzero(hit) != ans.size:  # ties share
+    if not (keepdims or axis is None):  # give the reduced axes back, as size 1
+        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        ans, g = np.reshape(ans, kept), np.reshape(g, kept)
+    hit = a == ans
+    r = hit * g
+    if np.count_nonzero(hit) != np.size(ans):  # ties share
         r = r / np.sum(hit, axis=axes, keepdims=True)
     return r
 
