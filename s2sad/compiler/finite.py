@@ -47,7 +47,8 @@ _PRODUCTS = {np.matmul, np.dot, np.einsum, np.tensordot, np.outer, np.inner, np.
 _MADE = {np.zeros: {FINITE, NONNEG, NONPOS, UNIT}, np.zeros_like: {FINITE, NONNEG, NONPOS, UNIT},
          np.ones: {FINITE, POS, NONNEG, UNIT}, np.ones_like: {FINITE, POS, NONNEG, UNIT},
          np.eye: {FINITE, NONNEG, UNIT}, np.identity: {FINITE, NONNEG, UNIT},
-         np.arange: {FINITE}, np.linspace: {FINITE}, np.shape: {FINITE, NONNEG}, len: {FINITE, NONNEG}}
+         np.arange: {FINITE}, np.linspace: {FINITE},
+         np.shape: {FINITE, NONNEG}, len: {FINITE, NONNEG}}
 
 
 def drop_guards(body: list, namespace: dict, params: set[str]) -> list:
