@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import gast
+import numpy as np
 
-from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, primitive
+from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 
 
@@ -142,7 +143,13 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
     loop_targets = {s.target.id for s in gast.walk(node) if isinstance(s, gast.For)}
     scalar = (set(defs) - params) | set(scalar_params) | loop_targets
 
+    shapes = {n for n, vs in defs.items() if all(
+        isinstance(v, gast.Call) and evaluate_ref(v.func, namespace) is np.shape for v in vs)}
+
     def is_scalar(v: gast.expr) -> bool:
+        if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and \
+                v.value.id in shapes and isinstance(v.slice, gast.Constant):
+            return True  # an entry of a shape: an int
         return _is_scalar(v, scalar, local, namespace)
 
     changed = True
@@ -153,3 +160,110 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
                 scalar.discard(name)
                 changed = True
     return scalar
+
+
+def shift_only_maxima(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str]:
+    """Maxima subtracted only to keep ``exp`` in range, ``z = x - np.max(x, axis=a,
+    keepdims=True)``, where ``z`` feeds nothing but a softmax ``exp(z) / s`` or a
+    log-softmax ``z - log(s)`` (``s = np.sum(exp(z), axis=a, keepdims=True)``).
+    The output does not change when the maximum does, so no gradient flows through it
+    (JAX's ``logsumexp`` says the same with ``stop_gradient``)."""
+    return _Shifts(node, namespace).maxima()
+
+
+class _Shifts:
+    def __init__(self, node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
+        self.namespace, self.local = namespace, local_names(node)
+        defs: dict[str, list] = {}
+        for s in assignments(node):
+            defs.setdefault(s.targets[0].id, []).append(s.value)
+        self.single = {k: v[0] for k, v in defs.items() if len(v) == 1}
+        self.loads: dict[str, int] = {}
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                self.loads[n.id] = self.loads.get(n.id, 0) + 1
+        self.users: dict[str, list[str]] = {}
+        for target, value in self.single.items():
+            for n in gast.walk(value):
+                if isinstance(n, gast.Name):
+                    self.users.setdefault(n.id, []).append(target)
+
+    def maxima(self) -> set[str]:
+        found = set()
+        for m in self.single:
+            prim = self.call(m, np.max, np.amax)
+            if prim is None or not prim.args or not isinstance(prim.args[0], gast.Name):
+                continue
+            axis = self.axis(prim)
+            z = self.only_users(m)
+            if axis is not None and len(z) == 1 and \
+                    self.binop(z[0], gast.Sub, prim.args[0].id, m) and \
+                    self.softmax_only(z[0], axis):
+                found.add(m)
+        return found
+
+    def only_users(self, name: str) -> list[str]:
+        """Its readers, if every read of it is in one of these single assignments."""
+        found = self.users.get(name, [])
+        return found if len(found) == self.loads.get(name, 0) else []
+
+    def call(self, name: str | None, *fns: Any) -> Prim | None:
+        value = self.single.get(name) if name else None
+        prim = primitive(value, self.namespace, self.local) if value is not None else None
+        try:
+            return prim if prim is not None and prim.key in fns else None
+        except TypeError:
+            return None
+
+    def binop(self, name: str, op: type, left: str, right: str | None = None) -> bool:
+        v = self.single.get(name)
+        return isinstance(v, gast.BinOp) and isinstance(v.op, op) and \
+            isinstance(v.left, gast.Name) and v.left.id == left and \
+            isinstance(v.right, gast.Name) and (right is None or v.right.id == right)
+
+    @staticmethod
+    def axis(prim: Prim) -> str | None:
+        """The reduced axis, printed, of a reduction with ``keepdims=True``."""
+        keep = prim.keywords.get("keepdims")
+        at = prim.keywords.get("axis", prim.args[1] if len(prim.args) > 1 else None)
+        if not (isinstance(keep, gast.Constant) and keep.value is True) or at is None:
+            return None
+        return gast.dump(at)
+
+    def sums(self, e: str, axis: str) -> list[str]:
+        return [s for s in self.only_users(e)
+                if (p := self.call(s, np.sum)) is not None and self.axis(p) == axis]
+
+    def is_lse(self, w: str, z: str, axis: str) -> bool:
+        """``w = log(s)``, ``s = np.sum(exp(z), axis=axis, keepdims=True)``."""
+        log = self.call(w, np.log)
+        if log is None or not isinstance(log.args[0], gast.Name):
+            return False
+        s = log.args[0].id
+        total = self.call(s, np.sum)
+        e = total.args[0] if total is not None and total.args else None
+        return self.axis(total) == axis and isinstance(e, gast.Name) and \
+            self.call(e.id, np.exp) is not None and self.binop_arg(e.id, z)
+
+    def binop_arg(self, e: str, z: str) -> bool:
+        arg = self.single[e].args[0] if isinstance(self.single.get(e), gast.Call) else None
+        return isinstance(arg, gast.Name) and arg.id == z
+
+    def softmax_only(self, z: str, axis: str) -> bool:
+        users = self.only_users(z)
+        return bool(users) and all(self.exp_ok(u, z, axis) if self.call(u, np.exp)
+                                   else self.binop(u, gast.Sub, z) and
+                                   self.is_lse(self.single[u].right.id, z, axis)
+                                   for u in users)
+
+    def exp_ok(self, e: str, z: str, axis: str) -> bool:
+        """Every use of ``e = exp(z)`` is its sum over ``axis`` or ``e / that sum``, and the
+        sums are used only to divide ``e`` or in ``z - log(sum)``."""
+        sums = self.sums(e, axis)
+        if not sums or any(w not in sums and not self.binop(w, gast.Div, e, sums[0])
+                           for w in self.only_users(e)):
+            return False
+        return all(self.binop(w, gast.Div, e, s) or (
+            self.call(w, np.log) is not None and
+            all(self.binop(r, gast.Sub, z, w) for r in self.only_users(w) or [None]))
+            for s in sums for w in self.only_users(s) or [None])

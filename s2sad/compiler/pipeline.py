@@ -161,6 +161,7 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     prep = prepare(fn)
     node, names = prep.node, wrt_names(prep.node, wrt)
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
+    act.varied -= activity_stage.shift_only_maxima(node, prep.namespace)
     holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
     params = param_names(node)
