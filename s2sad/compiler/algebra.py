@@ -4,8 +4,8 @@
   as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python
   number ``x`` is ``x`` (arrays keep the product: it is a fresh array, and an
   integer array becomes float);
-- ``repeat_to(a, x, axis, True) * y`` with ``y`` of ``x``'s shape is ``a * y``
-  (broadcasting spreads ``a`` in the product, no spread array is made);
+- ``repeat_to(a, x, axis, True) * y`` (or ``+``, ``-``) with ``y`` of ``x``'s shape is
+  ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
 - ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
@@ -111,10 +111,14 @@ class _Identities(gast.NodeTransformer):
                 isinstance(right, gast.Constant) and type(right.value) is int and right.value == 2:
             return gast.BinOp(left=left, op=gast.Mult(), right=gast.Name(
                 id=left.id, ctx=gast.Load(), annotation=None, type_comment=None))
-        if isinstance(node.op, gast.Mult):
+        if isinstance(node.op, (gast.Mult, gast.Add, gast.Sub)):
             for spread, other in ((left, right), (right, left)):
                 if self.broadcasts_itself(spread, other):
-                    return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
+                    node = gast.BinOp(left=spread.args[0], op=node.op, right=other) \
+                        if spread is left else gast.BinOp(left=other, op=node.op,
+                                                          right=spread.args[0])
+                    left, right = node.left, node.right
+                    break
         if isinstance(node.op, gast.Add) and _negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
         return node

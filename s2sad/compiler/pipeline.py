@@ -195,7 +195,9 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
         args.kw_defaults = list(args.kw_defaults) + [None]
     name = f"{mode}_{prep.src.node.name}"
     numbers = numbers | {rev.adjoints[n] for n in numbers if n in rev.adjoints}  # scalar too
-    return _Parts(prep, body, value, grad, args, name, numbers, rev.same_shape)
+    shapes = {**rev.same_shape, **{d: rev.same_shape.get(p, p) for p, d in rev.adjoints.items()
+                                   if p not in holders}}  # an adjoint has its value's shape
+    return _Parts(prep, body, value, grad, args, name, numbers, shapes)
 
 
 def _returned_gradient(adjoint: str | None, param: str, number: bool) -> gast.expr:
