@@ -34,6 +34,12 @@ def logsumexp(x):
     return np.sum(m + np.log(np.sum(np.exp(x - m), axis=0, keepdims=True)))
 
 
+def max_read_twice(x):
+    m = np.max(x, axis=0, keepdims=True)
+    lse = m + np.log(np.sum(np.exp(x - m), axis=0, keepdims=True))
+    return np.sum(lse) + np.sum(m * m)
+
+
 def other_axis(x):
     z = x - np.max(x, axis=0, keepdims=True)
     return np.sum(z - np.log(np.sum(np.exp(z), axis=1, keepdims=True)))
@@ -45,10 +51,10 @@ def shifted(fn) -> set:
 
 
 def test_softmax_shifts_are_found() -> None:
-    assert shifted(log_softmax_nll) and shifted(softmax_weighted)
+    assert shifted(log_softmax_nll) and shifted(softmax_weighted) and shifted(logsumexp)
 
 
-@pytest.mark.parametrize("fn", [shift_used_elsewhere, logsumexp, other_axis])
+@pytest.mark.parametrize("fn", [shift_used_elsewhere, max_read_twice, other_axis])
 def test_other_uses_of_the_maximum_keep_its_gradient(fn) -> None:
     assert not shifted(fn)
 
@@ -66,8 +72,8 @@ def test_gradients_with_the_shift_dropped(rng) -> None:
     assert "extremum" not in g.source  # no adjoint for the maximum
 
 
-@pytest.mark.parametrize("fn", [shift_used_elsewhere, logsumexp, other_axis])
-def test_gradients_where_the_maximum_counts(fn, rng) -> None:
+@pytest.mark.parametrize("fn", [shift_used_elsewhere, logsumexp, max_read_twice, other_axis])
+def test_gradients_where_the_maximum_counts_or_not(fn, rng) -> None:
     check_grad(fn, rng.standard_normal((3, 4)))
 
 

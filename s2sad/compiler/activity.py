@@ -165,7 +165,8 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
 def shift_only_maxima(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str]:
     """Maxima subtracted only to keep ``exp`` in range, ``z = x - np.max(x, axis=a,
     keepdims=True)``, where ``z`` feeds nothing but a softmax ``exp(z) / s`` or a
-    log-softmax ``z - log(s)`` (``s = np.sum(exp(z), axis=a, keepdims=True)``).
+    log-softmax ``z - log(s)`` (``s = np.sum(exp(z), axis=a, keepdims=True)``), or
+    the log-sum-exp ``m + log(s)``.
     The output does not change when the maximum does, so no gradient flows through it
     (JAX's ``logsumexp`` says the same with ``stop_gradient``)."""
     return _Shifts(node, namespace).maxima()
@@ -194,13 +195,31 @@ class _Shifts:
             prim = self.call(m, np.max, np.amax)
             if prim is None or not prim.args or not isinstance(prim.args[0], gast.Name):
                 continue
-            axis = self.axis(prim)
-            z = self.only_users(m)
-            if axis is not None and len(z) == 1 and \
-                    self.binop(z[0], gast.Sub, prim.args[0].id, m) and \
-                    self.softmax_only(z[0], axis):
+            axis, x = self.axis(prim), prim.args[0].id
+            users = self.only_users(m)
+            subs = [z for z in users if self.binop(z, gast.Sub, x, m)]
+            if axis is None or len(subs) != 1:
+                continue
+            if len(users) == 1 and self.softmax_only(subs[0], axis) or \
+                    len(users) == 2 and self.logsumexp(m, subs[0], axis, users):
                 found.add(m)
         return found
+
+    def logsumexp(self, m: str, z: str, axis: str, users: list[str]) -> bool:
+        """``m + log(np.sum(exp(x - m), axis, keepdims=True))``: ``log(sum(exp(x)))``
+        whatever ``m`` is, with nothing else reading the parts."""
+        (total,) = [u for u in users if u != z]
+        v = self.single.get(total)
+        if not (isinstance(v, gast.BinOp) and isinstance(v.op, gast.Add) and
+                {getattr(v.left, "id", None), getattr(v.right, "id", None)} - {m}):
+            return False
+        w = v.right.id if getattr(v.left, "id", None) == m else getattr(v.left, "id", None)
+        if w is None or not self.is_lse(w, z, axis) or self.only_users(w) != [total]:
+            return False
+        s = self.single[w].args[0].id
+        e = self.single[s].args[0].id
+        return self.only_users(z) == [e] and self.only_users(e) == [s] and \
+            self.only_users(s) == [w]
 
     def only_users(self, name: str) -> list[str]:
         """Its readers, if every read of it is in one of these single assignments."""
