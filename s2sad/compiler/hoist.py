@@ -1,7 +1,7 @@
 """Stage 4b: loop-invariant assignments move in front of their loop.
 
-A value a loop body computes only from names the loop never assigns is the
-same in every iteration (``-k``, ``0.5 * dt``, the parameter copies of an
+A value a loop body (or a branch in it) computes only from names the loop
+never assigns is the same in every iteration (``-k``, ``0.5 * dt``, the parameter copies of an
 inlined helper).  Computed once, it costs nothing per iteration, and the
 reverse sweep does not record it per iteration either.  Only expressions that
 cannot raise move (names, numbers, ``+ - *``, unary minus), so a loop that
@@ -38,21 +38,28 @@ def _block(stmts: list, stores: Counter) -> list:
 
 
 def _invariants(loop: gast.For | gast.While, stores: Counter) -> list:
-    """Remove and return the loop's top-level invariant assignments, in order."""
+    """Remove and return the loop's invariant assignments (in its ifs too), in order."""
     varying = assigned_names(loop.body)
     if isinstance(loop, gast.For):
         varying |= assigned_names([gast.Assign(targets=[loop.target], value=loop.iter)])
-    moved = []
-    for s in list(loop.body):
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and \
-                _cannot_raise(s.value) and not _reads(s.value) & varying:
-            loop.body.remove(s)
-            moved.append(s)
-            varying.discard(s.targets[0].id)
+    moved: list = []
+    _take(loop.body, varying, stores, moved)
     if not loop.body:
         loop.body = [gast.Pass()]
     return moved
+
+
+def _take(block: list, varying: set[str], stores: Counter, moved: list) -> None:
+    for s in list(block):
+        if isinstance(s, gast.If):
+            _take(s.body, varying, stores, moved)
+            _take(s.orelse, varying, stores, moved)
+        elif isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and \
+                _cannot_raise(s.value) and not _reads(s.value) & varying:
+            block.remove(s)
+            moved.append(s)
+            varying.discard(s.targets[0].id)
 
 
 def _reads(e: gast.expr) -> set[str]:

@@ -72,6 +72,7 @@ class Reverse(ControlMixin):
         self.bound = _unconditional(node.body) | params
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
+        self.flag: str | None = None  # the branch flag an if just pushed
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at
         self.in_place: set[str] = set()  # adjoints a loop owns: contributions use +=
         defs: dict[str, list] = {}
@@ -134,9 +135,13 @@ class Reverse(ControlMixin):
         record: Record | None = None
         for s in reversed(stmts):
             ctx.after = outer | later
-            self.to_record = None
+            self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
             later = later | _loads([s])
+            if self.flag is not None and record is not None and \
+                    self.flag not in record.assigned:  # the if's flag joins the next record
+                f, r = f[:-1], r[1:]
+                record.add([self.flag], set())
             if not isinstance(s, gast.Assign):  # (what a nested block left is not ours)
                 self.to_record = None
                 record = record.close() if record is not None else None

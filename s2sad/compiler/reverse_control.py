@@ -98,6 +98,7 @@ class ControlMixin:
                 if not (block and isinstance(block[-1], gast.Break)):
                     block.append(self.push([test.id], s))
             return [fwd_if], [self.pop([test.id], s)] + rev_ifs
+        self.flag = test.id  # block() may push it with the record of the run after the if
         return [fwd_if, self.push([test.id], s)], [self.pop([test.id], s), rev_if]
 
     def loop_adjoints(self, body: list, assigned: set[str], ctx: Ctx) -> set[str]:

@@ -246,13 +246,19 @@ def _known_pure(fn: object) -> bool:
 
 
 def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
+    """Also a value only its own updates read (``s = s + x`` in a loop, ``s`` unused)."""
     changed = True
     while changed:
         loads = _loads(body) + Counter(keep)
+        own = Counter(n.id for s, _, _ in _flatten(body)
+                      if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                      for n in gast.walk(s.value)
+                      if isinstance(n, gast.Name) and n.id == s.targets[0].id)
         changed = False
         for s, block, _ in list(_flatten(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
-                    s.targets[0].id not in loads and _pure(s.value, namespace):
+                    loads[s.targets[0].id] == own[s.targets[0].id] and \
+                    _pure(s.value, namespace):
                 block.remove(s)
                 changed = True
     return body
