@@ -4,8 +4,8 @@
   as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python
   number ``x`` is ``x`` (arrays keep the product: it is a fresh array, and an
   integer array becomes float);
-- ``repeat_to(a, x, axis, True) * y`` (or ``+``, ``-``) with ``y`` of ``x``'s shape is
-  ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
+- ``repeat_to(a, x, axis, True) * y`` (or ``+ - /``; or ``axis=None``) with ``y`` of
+  ``x``'s shape is ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
 - ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
@@ -111,7 +111,7 @@ class _Identities(gast.NodeTransformer):
                 isinstance(right, gast.Constant) and type(right.value) is int and right.value == 2:
             return gast.BinOp(left=left, op=gast.Mult(), right=gast.Name(
                 id=left.id, ctx=gast.Load(), annotation=None, type_comment=None))
-        if isinstance(node.op, (gast.Mult, gast.Add, gast.Sub)):
+        if isinstance(node.op, (gast.Mult, gast.Add, gast.Sub, gast.Div)):
             for spread, other in ((left, right), (right, left)):
                 if self.broadcasts_itself(spread, other):
                     node = gast.BinOp(left=spread.args[0], op=node.op, right=other) \
@@ -128,9 +128,10 @@ class _Identities(gast.NodeTransformer):
         ``x``'s shape with the reduced axes kept as 1, so ``a * b`` broadcasts alike."""
         if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
                 spread.func.id == "repeat_to" and len(spread.args) == 4 and
-                isinstance(spread.args[3], gast.Constant) and spread.args[3].value is True and
+                any(isinstance(a, gast.Constant) and a.value is v
+                    for a, v in ((spread.args[3], True), (spread.args[2], None))) and
                 isinstance(spread.args[1], gast.Name) and isinstance(other, gast.Name)):
-            return False
+            return False  # (keepdims, or a full reduction: a number spreads by itself)
         shape = spread.args[1].id
         return self.shapes.get(shape, shape) == self.shapes.get(other.id, other.id)
 
