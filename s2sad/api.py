@@ -115,6 +115,8 @@ class Derivative:
                     all(type(v) in _NUMBERS for v in values) and len(values) == len(args):
                 fn = self._checked[key].fn
                 self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state)
+                if type(self) is Derivative:  # the first such signature: a call without dispatch
+                    self.__class__ = _fast_class(tuple(map(type, args)), fn)
         return (grads,) if self.many and len(self.wrt) == 1 else grads
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -125,6 +127,10 @@ class Derivative:
                 namespace[k] = user.get(k, namespace[k])
             return fn(*args)
         return self._call(args, kwargs)
+
+    def _dispatch(self, args: tuple, more: tuple, kwargs: dict) -> Any:
+        return Derivative.__call__(self, *(a for a in args if a is not _MISSING), *more,
+                                   **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         if self._rules != registry.GENERATION[0]:  # a rule registered since: regenerate
@@ -193,6 +199,29 @@ class Derivative:
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
+
+
+_MISSING = object()
+
+
+def _fast_class(types: tuple, fn: Callable) -> type:
+    """A subclass whose ``__call__`` checks the argument types inline and calls the
+    checked gradient of numbers directly: a scalar gradient in a loop pays no dispatch.
+    (Python looks ``__call__`` up on the class, hence one small class per derivative.)"""
+    names, namespace, user = fn.s2sad_refresh.state
+    params = [f"a{i}" for i in range(len(types))]
+    test = " and ".join(f"type({p}) is t{i}" for i, p in enumerate(params))
+    refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
+    args = ", ".join(params)
+    source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
+              f"    if {test} and not more and not kw and self._rules == gen[0]:\n"
+              f"{refresh}        return fn({args})\n"
+              f"    return self._dispatch(({args},), more, kw)\n")
+    scope = {"fn": fn, "ns": namespace, "user": user, "gen": _GENERATION, "M": _MISSING,
+             **{f"t{i}": t for i, t in enumerate(types)}}
+    exec(source, scope)  # noqa: S102  (our own two-branch dispatcher)
+    return type(Derivative.__name__, (Derivative,), {"__call__": scope["__call__"],
+                                                     "__module__": Derivative.__module__})
 
 
 def _signature(values: tuple) -> tuple:

@@ -406,3 +406,22 @@ def test_a_rule_registered_after_the_first_call_is_used_by_the_next() -> None:
         return (gr * 0.5,)
 
     assert math.isclose(g(0.3), 1.0)
+
+
+def _scaled_sin(x, k=2.0):
+    return k * np.sin(x)
+
+
+def test_calls_after_the_fast_path_is_set_up_keep_their_meaning() -> None:
+    g = s2sad.grad(_scaled_sin)
+    assert math.isclose(g(0.3), 2 * math.cos(0.3))
+    assert math.isclose(g(0.3), 2 * math.cos(0.3))
+    assert isinstance(g, s2sad.api.Derivative) and "grad" in repr(g)
+    assert math.isclose(g(0.3, 3.0), 3 * math.cos(0.3))  # another signature
+    assert math.isclose(g(x=0.3), 2 * math.cos(0.3))  # keywords
+    assert math.isclose(g(0.3, k=0.5), 0.5 * math.cos(0.3))
+    assert math.isclose(g(np.float64(0.3)), 2 * math.cos(0.3))  # another type
+    np.testing.assert_allclose(g(np.array([0.3, 0.4])[:1].reshape(())), 2 * math.cos(0.3))
+    with pytest.raises(TypeError):
+        g(0.3, 1.0, 2.0)
+    assert math.isclose(g(0.3), 2 * math.cos(0.3))
