@@ -46,18 +46,21 @@ class Derivative:
         self._last: pipeline.Generated | None = None
 
     def generated(self, structured: frozenset = frozenset(),
-                  scalars: frozenset = frozenset(), check: bool = False) -> pipeline.Generated:
-        """``check``: the grad variant that also returns the output, to check it once."""
+                  scalars: frozenset = frozenset(), check: bool = False,
+                  ranks: tuple = ()) -> pipeline.Generated:
+        """``check``: the grad variant that also returns the output, to check it once;
+        ``ranks``: (position, ndim) of the array arguments, for code specialised to them."""
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        key = (self.fn, code, self.wrt, mode, structured, scalars, len(_USER_RULES))
+        key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES))
         if key not in _CACHE:
             if mode == "jvp":
-                _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured, scalars)
+                _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured, scalars,
+                                                     ranks)
             else:
                 _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured,
-                                                     scalars)
+                                                     scalars, ranks)
         if self.verbose and not check and _CACHE[key] is not self._last:
             print(_CACHE[key].source)
         self._last = _CACHE[key]
@@ -82,12 +85,13 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        key = tuple(map(type, values))
+        ranks = tuple((i, v.ndim) for i, v in enumerate(values) if type(v) is np.ndarray)
+        key = (tuple(map(type, values)), ranks)
         gen = None if check else self._variants.get(key)
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
-            gen = self.generated(structured, scalars, check)
+            gen = self.generated(structured, scalars, check, ranks)
             if not check:
                 self._variants[key] = gen
         self._last = gen
@@ -146,7 +150,7 @@ class Derivative:
             return self._forward_over_reverse(values, args, kwargs)
         if self.kind == "grad":
             return self._grad(values, args, kwargs)
-        gen = self._variants.get(tuple(map(type, values))) or self._for(values)
+        gen = self._for(values)
         gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs)

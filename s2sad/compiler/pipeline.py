@@ -1,7 +1,7 @@
 """The stages, in order, and the one function that runs them.
 
     source -> fence -> desugar -> normalize -> ssa -> hoist -> activity
-           -> reverse | forward -> algebra -> simplify -> finite -> algebra
+           -> reverse | forward -> algebra -> simplify -> finite -> algebra -> ranks
            -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
@@ -33,6 +33,7 @@ from s2sad.compiler import (
     source,
     ssa,
 )
+from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer, assign, clone, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
@@ -127,7 +128,7 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
 
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
-                  scalars: frozenset[int] = frozenset()) -> Generated:
+                  scalars: frozenset[int] = frozenset(), ranks: tuple = ()) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped."""
     lean = mode == "lean"
@@ -138,7 +139,8 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     body.append(gast.Return(value=grad if lean else gast.Tuple(
         elts=[clone(parts.value), grad], ctx=gast.Load())))
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
-    return emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes)
+    return emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
+                _param_ranks(parts.prep.node, ranks))
 
 
 @dataclass
@@ -210,9 +212,14 @@ def _returned_gradient(adjoint: str | None, param: str, number: bool) -> gast.ex
         load(adjoint) if adjoint else const(None), load(param)], keywords=[])
 
 
+def _param_ranks(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
+    params = param_names(node)
+    return {params[i]: r for i, r in ranks if i < len(params)}
+
+
 def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
-                  scalars: frozenset[int] = frozenset()) -> Generated:
+                  scalars: frozenset[int] = frozenset(), ranks: tuple = ()) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
     prep = prepare(fn)
     names = wrt_names(prep.node, wrt)
@@ -222,17 +229,21 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
                                           prep.namespace)
     args, body = forward.build(prep, names, holders, numbers)
-    return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers)
+    return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers,
+                ranks=_param_ranks(prep.node, ranks))
 
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
-         small: set[str] = frozenset(), shapes: dict[str, str] | None = None) -> Generated:
-    """``small``: names holding numbers; ``shapes``: name -> a name of the same shape."""
+         small: set[str] = frozenset(), shapes: dict[str, str] | None = None,
+         ranks: dict[str, int] | None = None) -> Generated:
+    """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
+    ``ranks``: array parameter -> its ndim."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = algebra.simplify_arithmetic(body, set(small), shapes or {})
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed
+    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node)

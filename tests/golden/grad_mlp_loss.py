@@ -11,6 +11,6 @@ def grad_mlp_loss(W, x, b):
     del matmul
     db = unbroadcast(dadd, b)
     del dadd
-    dW = matmul_lhs_adjoint(dmatmul, W, x)
+    dW = np.multiply.outer(dmatmul, x)
     del dmatmul
     return cast_like(dW, W), cast_like(db, b)

@@ -22,6 +22,6 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     del matmul
     db = unbroadcast(dlogits, b)
     del dlogits
-    dW = matmul_rhs_adjoint(dmatmul, X, W)
+    dW = X.T @ dmatmul
     del dmatmul
     return cast_like(dW, W), cast_like(db, b)

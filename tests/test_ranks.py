@@ -1,0 +1,43 @@
+"""compiler/ranks.py: each rank signature gets its own generated function, whose
+matmul adjoints of matrices and vectors are the products themselves."""
+import numpy as np
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+
+
+def bilinear(A, x, y):
+    return np.sum(np.tanh(x @ A @ y))
+
+
+def layer(W, h):
+    for _ in range(2):
+        h = np.tanh(h[None, :] @ W)[0]
+    return np.sum(h * h)
+
+
+def test_matrix_and_vector_products_are_plain(rng) -> None:
+    A, x, y = rng.standard_normal((3, 4)), rng.standard_normal(3), rng.standard_normal(4)
+    g = s2sad.grad(bilinear, wrt=(0, 1, 2))
+    check_grad(bilinear, A, x, y, wrt=(0, 1, 2))
+    g(A, x, y)
+    assert "matmul_lhs_adjoint" not in g.source and "matmul_rhs_adjoint" not in g.source
+    assert "np.multiply.outer" in g.source
+
+
+def test_each_rank_signature_gets_its_own_code(rng) -> None:
+    A = rng.standard_normal((3, 4))
+    g = s2sad.grad(bilinear, wrt=(0, 1, 2))
+    for x, y in [(rng.standard_normal(3), rng.standard_normal(4)),
+                 (rng.standard_normal((2, 3)), rng.standard_normal((4, 5))),
+                 (rng.standard_normal((2, 2, 3)), rng.standard_normal(4))]:
+        check_grad(bilinear, A, x, y, wrt=(0, 1, 2))
+        expected = s2sad.grad(bilinear, wrt=(0, 1, 2))(A, x, y)
+        for got, want in zip(g(A, x, y), expected):
+            np.testing.assert_allclose(got, want)
+
+
+def test_indexing_keeps_track_of_ranks(rng) -> None:
+    W, h = rng.standard_normal((3, 3)), rng.standard_normal(3)
+    check_grad(layer, W, h, wrt=(0, 1))
+    check_jvp(layer, W, h, wrt=(0, 1))
