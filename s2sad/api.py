@@ -4,6 +4,8 @@ its generated function once per (function, wrt, mode, which arguments are
 containers), shows it as ``.source``, and checks the calls made on it."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
 import itertools
 import linecache
@@ -55,16 +57,18 @@ class Derivative:
         code = getattr(self.fn, "__code__", None)
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES))
         if key not in _CACHE:
-            if mode == "jvp":
-                _CACHE[key] = pipeline.build_forward(self.fn, self.wrt, structured, scalars,
-                                                     ranks)
-            else:
-                _CACHE[key] = pipeline.build_reverse(self.fn, self.wrt, mode, structured,
-                                                     scalars, ranks)
+            with _no_gc():
+                _CACHE[key] = self._build(mode, structured, scalars, ranks)
         if self.verbose and not check and _CACHE[key] is not self._last:
             print(_CACHE[key].source)
         self._last = _CACHE[key]
         return self._last
+
+    def _build(self, mode: str, structured: frozenset, scalars: frozenset,
+               ranks: tuple) -> pipeline.Generated:
+        if mode == "jvp":
+            return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks)
+        return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks)
 
     @property
     def source(self) -> str:
@@ -203,6 +207,20 @@ class Derivative:
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
+
+
+@contextlib.contextmanager
+def _no_gc() -> Any:
+    """The transform makes many short-lived tree nodes and no reference cycles: a full
+    collection it would trigger costs more than the transform (tens of ms with large
+    libraries loaded), for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _MISSING = object()

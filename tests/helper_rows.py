@@ -14,6 +14,8 @@ R(rt.safe_div, N(3, 4), P(4)); R(rt.safe_div, N(3), P())  # noqa: E702
 R(rt.broadcast_like, N(4), N(3, 4), wrt=(0,)); R(rt.broadcast_like, N(), N(3), wrt=(0,))  # noqa
 R(rt.pow_dbase, P(3, 4), N(4)); R(rt.pow_dbase, P(3), 2.5)  # noqa: E702
 R(rt.pow_dexp, P(3, 4), N(3, 4))
+R(rt.abs_tangent, N(3, 4), N(3, 4), wrt=(0,))
+R(rt.imag_adjoint, N(3), N(3), wrt=(0,))
 R(rt.sinc_deriv, N(3, 4)); R(rt.sinc_deriv, np.array([0.0, 0.7, -1.2]))  # noqa: E702
 R(rt.log_of_base, 2.0 + P())
 R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702

@@ -141,7 +141,7 @@ for _f, _m in [(np.negative, N), (np.positive, N), (np.reciprocal, P), (np.squar
                (np.tanh, N), (np.arcsinh, N), (np.arccosh, G), (np.arctanh, U), (np.deg2rad, N),
                (np.radians, N), (np.rad2deg, N), (np.degrees, N), (np.sinc, N),
                (np.absolute, N), (np.fabs, N), (np.nan_to_num, N), (np.real, N),
-               (np.conjugate, N)]:
+               (np.imag, N), (np.conjugate, N)]:
     unary(_f, _m)
 R(np.sinc, np.array([0.0, 0.5, -1.5]))
 for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),

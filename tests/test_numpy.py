@@ -5,10 +5,13 @@ Vector-valued functions are checked in reverse mode (a random cotangent) and
 forward mode; a scalar loss through ``grad`` as well."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from gradcheck import both_modes, check_grad, normal, pos, unit
+import s2sad
+from gradcheck import both_modes, check_grad, check_jvp, normal, pos, unit
 
 # -------------------------------------------------------------------- ufuncs
 
@@ -305,3 +308,42 @@ def test_inverted_mask():
     x = np.array([0.5, 2.0, -0.3])
     g = check_grad(sum_below_one, x)
     np.testing.assert_allclose(g, np.where(x > 1.0, 0.0, 2 * x))
+
+
+# ----- complex values inside a real function: the gradient is real -----
+
+def _phase_sum(x):
+    return np.sum(np.real(np.exp(1j * x) * x))
+
+
+def _modulus(x):
+    return np.sum(np.abs(np.exp(1j * x) + 2.0))
+
+
+def _imag_part(x):
+    return np.sum(np.imag(np.exp(1j * x)) * x)
+
+
+def _fourier_energy(x):
+    s = 0.0
+    for k in range(3):
+        s = s + np.abs(np.sum(x * np.exp(-2j * np.pi * k * np.arange(x.shape[0]) / 4))) ** 2
+    return s
+
+
+@pytest.mark.parametrize("fn", [_phase_sum, _modulus, _imag_part, _fourier_energy])
+def test_complex_intermediates_give_real_gradients(fn, rng) -> None:
+    x = rng.standard_normal(4)
+    g = check_grad(fn, x)
+    assert g.dtype == np.float64
+    check_jvp(fn, x)
+
+
+def test_complex_intermediates_of_numbers() -> None:
+    g = s2sad.grad(_modulus_of_number)(0.3)
+    expected = -2 * math.sin(0.3) / math.sqrt(5 + 4 * math.cos(0.3))  # |e^{ix} + 2|'
+    assert type(g) is float and math.isclose(g, expected)
+
+
+def _modulus_of_number(x):
+    return np.abs(np.exp(1j * x) + 2.0)

@@ -19,12 +19,12 @@ import gast
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -> list:
-    constants: dict[str, gast.Constant] = {}
+    stores = Counter(n.id for s in body for n in gast.walk(s)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     while True:  # a copy of a constant is a constant too
-        found = {k: v for k, v in _single_constants(body).items() if k not in constants}
+        found = _single_constants(body, stores)
         if not found:
             break
-        constants.update(found)
         body = [s for s in body if not (isinstance(s, gast.Assign) and
                                         isinstance(s.targets[0], gast.Name) and
                                         s.targets[0].id in found)]
@@ -41,9 +41,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -
     return body
 
 
-def _single_constants(body: list) -> dict[str, gast.Constant]:
-    stores = Counter(n.id for s in body for n in gast.walk(s)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
     return {s.targets[0].id: s.value for s in body
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and
@@ -141,5 +139,8 @@ class _Identities(gast.NodeTransformer):
             return self.number(e.left) and self.number(e.right)
         if isinstance(e, gast.UnaryOp):
             return self.number(e.operand)
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
+                isinstance(e.func.value, gast.Name) and e.func.value.id in ("np", "math"):
+            return bool(e.args) and not e.keywords and all(self.number(a) for a in e.args)
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
             (isinstance(e, gast.Constant) and type(e.value) in (float, int))

@@ -239,7 +239,6 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
-    body = algebra.simplify_arithmetic(body, set(small), shapes or {})
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed

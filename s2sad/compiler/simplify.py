@@ -119,12 +119,14 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
 
 
 def _fold_loop_copies(body: list, keep: set[str]) -> list:
+    """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
+    stores, loads = _stores(body), _loads(body)
     changed = True
     while changed:
-        stores, loads = _stores(body), _loads(body)
-        changed = any(_fold_copy(s, block, stores, loads, keep)
-                      for s, block, in_loop in list(_flatten(body))
-                      if in_loop and _is_copy(s) and any(x is s for x in block))
+        changed = False
+        for s, block, in_loop in list(_flatten(body)):
+            if in_loop and _is_copy(s) and any(x is s for x in block):
+                changed |= _fold_copy(s, block, stores, loads, keep)
     return body
 
 
@@ -141,6 +143,8 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     if v in keep or t in keep:
         return False
     before = block[j - 1] if j else None
+    stores[v] -= 1  # the copy goes in each of the rewrites below
+    loads[t] -= 1
     if before is not None and _is_copy(before) and before.targets[0].id == t and \
             before.value.id == v:  # t = v; v = t
         del block[j]
@@ -148,18 +152,22 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     k = next((i for i in range(j - 1, -1, -1) if isinstance(block[i], gast.Assign)
               and isinstance(block[i].targets[0], gast.Name) and block[i].targets[0].id == t),
              None)
-    if k is not None and stores[t] == 1 and loads[t] == 1 and \
+    if k is not None and stores[t] == 1 and loads[t] == 0 and \
             not _mentions(block[k + 1:j], v) and _only_deleted(block[k + 1:j], t):
         block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e
+        stores[t], stores[v] = 0, stores[v] + 1
         del block[j]
         return True
     rest = block[j + 1:]
-    if stores[v] == 1 and _loads(rest)[v] == loads[v] and not _mentions(rest, t, loads=False):
+    if stores[v] == 0 and _loads(rest)[v] == loads[v] and not _mentions(rest, t, loads=False):
         for n in (n for st in rest for n in gast.walk(st)):
             if isinstance(n, gast.Name) and n.id == v:
                 n.id = t
+        loads[t], loads[v] = loads[t] + loads[v], 0
         del block[j]
         return True
+    stores[v] += 1  # kept
+    loads[t] += 1
     return False
 
 
@@ -238,6 +246,10 @@ def _pure(value: gast.expr, namespace: dict) -> bool:
     return True
 
 
+def _real(stmts: list) -> bool:
+    return any(not isinstance(s, gast.Pass) for s in stmts)
+
+
 def _known_pure(fn: object) -> bool:
     if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float):
         return True
@@ -258,7 +270,8 @@ def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
         for s, block, _ in list(_flatten(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
                     loads[s.targets[0].id] == own[s.targets[0].id] and \
-                    _pure(s.value, namespace):
-                block.remove(s)
+                    _pure(s.value, namespace) or isinstance(s, gast.If) and \
+                    isinstance(s.test, gast.Name) and not _real(s.body + s.orelse):
+                block.remove(s)  # (an if left with nothing to do goes too)
                 changed = True
     return body

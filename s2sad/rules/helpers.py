@@ -29,7 +29,9 @@ defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0
 defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
-defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
+deflinear(rt.abs_tangent, "t, x", "g * abs_slope(x)", None)
+deflinear(rt.imag_adjoint, "t, val", "imag_adjoint(g, val)", None)
+defnondiff(rt.abs_slope, rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",

@@ -28,7 +28,7 @@ Kink and pole conventions (every rule table follows them):
 import numpy as np
 
 from s2sad.rules.kinds import defscale
-from s2sad.rules.registry import deflinear, defnondiff
+from s2sad.rules.registry import defjvp, deflinear, defnondiff
 
 # ----- arithmetic -----
 defscale(np.add, "x, y", "g", "g")
@@ -81,7 +81,8 @@ defscale(np.degrees, "x", "g * (180 / np.pi)")
 defscale(np.sinc, "x", "g * sinc_deriv(x)")
 
 # ----- kinks: abs, max/min, clip, where -----
-defscale(np.absolute, "x", "g * np.sign(x)")  # np.abs is np.absolute
+defscale(np.absolute, "x", "g * abs_slope(x)")  # np.abs is np.absolute
+defjvp(np.absolute, "x", "abs_tangent(dx, x)")
 defscale(np.fabs, "x", "g * np.sign(x)")
 defscale(np.copysign, "x, y", "g * np.sign(x) * np.copysign(1.0, y)", None)
 defscale(np.maximum, "x, y", "g * max_share(x, y)", "g * max_share(y, x)")
@@ -94,13 +95,15 @@ defscale(np.where, "condition, x=None, y=None",
          None, "np.where(condition, g, 0.0)", "np.where(condition, 0.0, g)")
 defscale(np.nan_to_num, "x", "g * np.isfinite(x)")
 
-# ----- complex parts (real inputs: identity and conjugation) -----
+# ----- complex parts: the cotangent of a complex value z is dL/dRe z - i dL/dIm z
+# (autograd's convention), so a real input's gradient is the real part -----
 deflinear(np.real, "val", "g")
+deflinear(np.imag, "val", "imag_adjoint(g, val)")
 deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
 
 # ----- zero derivative almost everywhere: steps and rounding -----
 defnondiff(np.sign, np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
-           np.round, np.around, np.floor_divide, np.imag, np.spacing, np.nextafter)
+           np.round, np.around, np.floor_divide, np.spacing, np.nextafter)
 
 # ----- scipy.special, when installed -----
 try:

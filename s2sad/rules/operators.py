@@ -32,7 +32,8 @@ defscale(operator.pow, "x, y", "safe_mul(g, pow_dbase(x, y))", "safe_mul(g, pow_
 defscale(operator.mod, "x, y", "g", "-g * (x // y)")
 deflinear(operator.neg, "x", "-g")
 deflinear(operator.pos, "x", "g")
-defscale(operator.abs, "x", "g * np.sign(x)")
+defscale(operator.abs, "x", "g * abs_slope(x)")
+defjvp(operator.abs, "x", "abs_tangent(dx, x)")
 defvjp(operator.matmul, "a, b", "matmul_lhs_adjoint(g, a, b)", "matmul_rhs_adjoint(g, a, b)")
 defjvp(operator.matmul, "a, b", "da @ b", "a @ db")
 
@@ -43,7 +44,8 @@ defnondiff(operator.floordiv, operator.lt, operator.le, operator.gt, operator.ge
            operator.invert, operator.lshift, operator.rshift, operator.index)
 
 # ----- builtins -----
-defscale(abs, "x", "g * np.sign(x)")
+defscale(abs, "x", "g * abs_slope(x)")
+defjvp(abs, "x", "abs_tangent(dx, x)")
 for _f in (max, min):  # max(a, b, ...) or max(iterable): the share of each item
     defvjp(_f, "*args, key=None, default=None",
            varargs="extremum_args_adjoint(g, args, i, ans)")

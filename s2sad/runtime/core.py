@@ -47,8 +47,11 @@ def unbroadcast(g: Any, x: Any) -> Any:
     shape = x.shape if type(x) is np.ndarray else np.shape(x)
     gshape = g.shape if type(g) is np.ndarray else np.shape(g)
     if gshape == shape:
-        return g
+        return g.real if type(g) is np.ndarray and g.dtype.kind == "c" and \
+            not np.iscomplexobj(x) else g  # a real value's adjoint is real
     g = np.asarray(g)
+    if g.dtype.kind == "c" and not np.iscomplexobj(x):
+        g = g.real
     extra = g.ndim - len(shape)
     if extra == 1 and gshape[1:] == shape:  # a bias added to each row
         return g.sum(axis=0)
@@ -189,6 +192,8 @@ def cast_like(g: Any, x: Any) -> Any:
         return {k: cast_like(g[k], x[k]) for k in x}
     if g is None:
         return zeros_like(x)
+    if np.iscomplexobj(g) and not np.iscomplexobj(x):
+        g = np.real(g)  # complex values on the way, a real argument: the real part
     if isinstance(x, np.ndarray):
         if np.shape(g) != x.shape:
             g = np.broadcast_to(g, x.shape)

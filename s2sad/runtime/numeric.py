@@ -16,7 +16,8 @@ import numpy as np
 
 __all__ = [
     "repeat_to", "safe_mul", "safe_div", "broadcast_like",
-    "pow_dbase", "pow_dexp", "max_share", "min_share", "fmax_share", "fmin_share",
+    "pow_dbase", "pow_dexp", "abs_slope", "abs_tangent", "imag_adjoint",
+    "max_share", "min_share", "fmax_share", "fmin_share",
     "clip_mask", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
     "reduced_size", "centered", "prod_others", "prod_others_apply", "extremum_share",
     "extremum_adjoint",
@@ -125,6 +126,28 @@ def pow_dexp(x: Any, ans: Any) -> Any:
     with np.errstate(all="ignore"):
         r = np.multiply(ans, np.log(np.where(np.equal(x, 0), 1.0, x)))
     return _scalar(r)
+
+
+def abs_slope(x: Any) -> Any:
+    """d|x|: ``sign(x)`` (0 at 0) for reals; ``conj(x) / |x|`` for complex ``x``, the
+    cotangent convention under which a real output's gradient is its real part."""
+    if not np.iscomplexobj(x):
+        return np.sign(x)
+    x = np.asarray(x)
+    size = np.abs(x)
+    return _scalar(np.where(size == 0, 0.0, np.conj(x) / np.where(size == 0, 1.0, size)))
+
+
+def abs_tangent(t: Any, x: Any) -> Any:
+    """Tangent of |x|: ``t * sign(x)``; ``Re(conj(x) t) / |x|`` for complex ``x``."""
+    if not np.iscomplexobj(x):
+        return t * np.sign(x)
+    return _scalar(np.real(t * abs_slope(x)))
+
+
+def imag_adjoint(g: Any, val: Any) -> Any:
+    """Adjoint of ``np.imag(val)``: ``-1j * g`` for complex ``val``, 0 for a real one."""
+    return -1j * g if np.iscomplexobj(val) else np.zeros_like(g, dtype=float) + 0.0 * g
 
 
 def max_share(x: Any, y: Any) -> Any:

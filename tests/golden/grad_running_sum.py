@@ -9,6 +9,6 @@ def grad_running_sum(x, n):
     for i in reversed(range(n)):
         # adjoint of line 27: s = s + np.sin(x * i)
         mul = stack.pop()
-        dx += 1.0 * np.cos(mul) * i
+        dx += np.cos(mul) * i
     del stack
     return float(dx.real)
