@@ -245,7 +245,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
-    text = render.function_source(node)
+    text = render.function_source(node, owned=True)
     fn = loader.load(text, name, prep.namespace, getattr(prep.src.fn, "__globals__", None))
     return Generated(fn, text, name)
 

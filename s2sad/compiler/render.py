@@ -52,9 +52,10 @@ def _uncomment(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def function_source(node: gast.FunctionDef, comments: bool = True) -> str:
-    """Print a function definition, origin comments included."""
-    node = clone(node)
+def function_source(node: gast.FunctionDef, comments: bool = True, owned: bool = False) -> str:
+    """Print a function definition, origin comments included (``owned``: the caller
+    gives the tree away, so it is printed without a copy)."""
+    node = node if owned else clone(node)
     node.body = _with_comments(node.body, comments) or [gast.Pass()]
     text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])))
     return _uncomment(text)

@@ -158,17 +158,29 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
         stores[t], stores[v] = 0, stores[v] + 1
         del block[j]
         return True
-    rest = block[j + 1:]
-    if stores[v] == 0 and _loads(rest)[v] == loads[v] and not _mentions(rest, t, loads=False):
-        for n in (n for st in rest for n in gast.walk(st)):
-            if isinstance(n, gast.Name) and n.id == v:
-                n.id = t
+    reads = _reads_unless_stored(block[j + 1:], v, t) if stores[v] == 0 else None
+    if reads is not None and len(reads) == loads[v]:  # read only after it, t unchanged
+        for n in reads:
+            n.id = t
         loads[t], loads[v] = loads[t] + loads[v], 0
         del block[j]
         return True
     stores[v] += 1  # kept
     loads[t] += 1
     return False
+
+
+def _reads_unless_stored(stmts: list, name: str, other: str) -> list | None:
+    """The reads of ``name`` in ``stmts``; None if ``other`` is assigned there."""
+    reads = []
+    for st in stmts:
+        for n in gast.walk(st):
+            if isinstance(n, gast.Name):
+                if n.id == name:
+                    reads.append(n)
+                elif n.id == other and not isinstance(n.ctx, gast.Load):
+                    return None
+    return reads
 
 
 def _mentions(stmts: list, name: str, loads: bool = True) -> bool:
