@@ -56,6 +56,7 @@ class Generated:
     fn: Callable
     source: str
     name: str
+    tree: list | None = None  # the final statements, when kept (see ``emit``)
 
 
 @dataclass
@@ -132,15 +133,38 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped."""
     lean = mode == "lean"
-    parts = _reverse_parts(fn, getattr(fn, "__code__", None), wrt, "grad" if lean else mode,
+    key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
+           registry.GENERATION[0])
+    parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
                            structured, scalars, registry.GENERATION[0])
+    if lean and key in _FULL:  # the value-and-gradient body, already simplified
+        return _without_value(_FULL.pop(key), parts)
     body = clone(parts.body)
     grad = clone(parts.grad)
     body.append(gast.Return(value=grad if lean else gast.Tuple(
         elts=[clone(parts.value), grad], ctx=gast.Load())))
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
-    return emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
-                _param_ranks(parts.prep.node, ranks))
+    gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
+               _param_ranks(parts.prep.node, ranks), keep=mode == "grad")
+    if mode == "grad":
+        if len(_FULL) > 32:
+            _FULL.clear()
+        _FULL[key] = gen.tree
+    return gen
+
+
+_FULL: dict = {}  # value_and_grad bodies the grad variant built next starts from
+
+
+def _without_value(tree: list, parts: _Parts) -> Generated:
+    """The grad variant from the value-and-gradient one: return the gradient only, and
+    drop the work only the value needed (cheaper than running every pass again)."""
+    body = clone(tree)
+    body[-1] = gast.Return(value=body[-1].value.elts[1])
+    args = clone(parts.args)
+    params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
+    body = simplify.drop_dead_code(body, parts.prep.namespace, params)
+    return _emitted(parts.name, args, body, parts.prep)
 
 
 @dataclass
@@ -235,14 +259,21 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] = frozenset(), shapes: dict[str, str] | None = None,
-         ranks: dict[str, int] | None = None) -> Generated:
+         ranks: dict[str, int] | None = None, keep: bool = False) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
-    ``ranks``: array parameter -> its ndim."""
+    ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
+    tree = clone(body) if keep else None
+    gen = _emitted(name, args, body, prep)
+    gen.tree = tree
+    return gen
+
+
+def _emitted(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
     node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
     text = render.function_source(node, owned=True)

@@ -34,6 +34,11 @@ def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = froz
     return _free_after_last_use(body, keep | set(small))
 
 
+def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
+    """Dead code and the ``del`` statements of what it assigned (no other tidying)."""
+    return _drop_stale_deletes(_drop_dead(body, namespace, keep))
+
+
 def _drop_stale_deletes(body: list) -> list:
     """A ``del`` of a value dead code elimination removed goes too."""
     stores = _stores(body)
