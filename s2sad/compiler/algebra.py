@@ -17,9 +17,11 @@ from collections import Counter
 
 import gast
 
+from s2sad.compiler.names import nodes
+
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -> list:
-    stores = Counter(n.id for s in body for n in gast.walk(s)
+    stores = Counter(n.id for s in body for n in nodes(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     while True:  # a copy of a constant is a constant too
         found = _single_constants(body, stores)
@@ -28,7 +30,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -
         body = [s for s in body if not (isinstance(s, gast.Assign) and
                                         isinstance(s.targets[0], gast.Name) and
                                         s.targets[0].id in found)]
-        for s in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for s in nodes(gast.Module(body=body, type_ignores=[])):
             if isinstance(s, gast.Delete):
                 s.targets = [t for t in s.targets if getattr(t, "id", None) not in found]
         body = [s for s in body if not (isinstance(s, gast.Delete) and not s.targets)]

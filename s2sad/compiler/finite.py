@@ -16,6 +16,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.runtime import pow_dbase
 
@@ -79,17 +80,17 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
     """Each name's assigned values; ``opaque``: names also set in ways not followed."""
     defs: dict[str, list] = {}
     opaque: set[str] = set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and not _is_pop(node.value):  # a pop restores
             for t in node.targets:                                     # values set elsewhere
                 if isinstance(t, gast.Name):
                     defs.setdefault(t.id, []).append(node.value)
                 else:
-                    opaque |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
+                    opaque |= {n.id for n in nodes(t) if isinstance(n, gast.Name)}
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             opaque.add(node.target.id)
         elif isinstance(node, gast.For):
-            opaque |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+            opaque |= {n.id for n in nodes(node.target) if isinstance(n, gast.Name)}
     return defs, opaque
 
 

@@ -83,3 +83,18 @@ def clone(node: object) -> object:
         if hasattr(node, attr):
             setattr(new, attr, getattr(node, attr))
     return new
+
+
+def nodes(node: object):  # noqa: ANN201  (a generator of gast nodes)
+    """Every node under ``node`` (or a list of them), depth first: ``gast.walk`` without
+    its per-node field iterators, for the passes that only count or collect."""
+    stack = list(node) if isinstance(node, list) else [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        for f in n._fields:
+            v = getattr(n, f, None)
+            if isinstance(v, list):
+                stack.extend(x for x in v if isinstance(x, gast.AST))
+            elif isinstance(v, gast.AST):
+                stack.append(v)

@@ -16,7 +16,7 @@ from collections import Counter
 import gast
 
 from s2sad import runtime
-from s2sad.compiler.names import origin
+from s2sad.compiler.names import nodes, origin
 from s2sad.compiler.primitives import evaluate_ref
 
 _IMPURE_METHODS = {"pop", "append"}
@@ -58,7 +58,7 @@ def _free_after_last_use(body: list, keep: set[str]) -> list:
                 and isinstance(s.targets[0], gast.Name)}
     last: dict[str, int] = {}
     for i, s in enumerate(body):
-        for n in gast.walk(s):
+        for n in nodes(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 last[n.id] = i
     free: dict[int, list] = {}
@@ -76,12 +76,12 @@ def _free_after_last_use(body: list, keep: set[str]) -> list:
 
 
 def _stores(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in gast.walk(s)
+    return Counter(n.id for s in stmts for n in nodes(s)
                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
 
 
 def _loads(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in gast.walk(s)
+    return Counter(n.id for s in stmts for n in nodes(s)
                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
 
 
@@ -101,7 +101,7 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
     order = list(_flatten(body))
     last_store: dict[str, int] = {}
     for i, (s, _, _) in enumerate(order):
-        for n in gast.walk(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
+        for n in nodes(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
                 _header_names(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 last_store[n.id] = i
@@ -115,7 +115,7 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
         block.remove(s)
         renames[a] = b
     for s, _, _ in order:
-        for n in gast.walk(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
+        for n in nodes(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
                 _header_names(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 while n.id in renames:
@@ -179,7 +179,7 @@ def _reads_unless_stored(stmts: list, name: str, other: str) -> list | None:
     """The reads of ``name`` in ``stmts``; None if ``other`` is assigned there."""
     reads = []
     for st in stmts:
-        for n in gast.walk(st):
+        for n in nodes(st):
             if isinstance(n, gast.Name):
                 if n.id == name:
                     reads.append(n)
@@ -191,7 +191,7 @@ def _reads_unless_stored(stmts: list, name: str, other: str) -> list | None:
 def _mentions(stmts: list, name: str, loads: bool = True) -> bool:
     return any(isinstance(n, gast.Name) and n.id == name and
                (loads or not isinstance(n.ctx, gast.Load))
-               for st in stmts for n in gast.walk(st))
+               for st in stmts for n in nodes(st))
 
 
 def _only_deleted(stmts: list, name: str) -> bool:
@@ -229,7 +229,7 @@ def _fuse_single_uses(block: list, namespace: dict, keep: set[str], stores: Coun
 
 def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:
     """Replace the one read of ``name`` in ``stmt``'s value by ``value``."""
-    for node in gast.walk(stmt.value):
+    for node in nodes(stmt.value):
         for field, child in gast.iter_fields(node):
             items = child if isinstance(child, list) else [child]
             for k, c in enumerate(items):
@@ -249,11 +249,11 @@ def _header_names(s: gast.stmt) -> list:
     """The names in a compound statement's own header (its blocks are visited apart)."""
     head = s.test if isinstance(s, (gast.If, gast.While)) else gast.Tuple(
         elts=[s.target, s.iter], ctx=gast.Load())
-    return list(gast.walk(head))
+    return list(nodes(head))
 
 
 def _pure(value: gast.expr, namespace: dict) -> bool:
-    for n in gast.walk(value):
+    for n in nodes(value):
         if isinstance(n, gast.Call):
             if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS:
                 return False
@@ -281,7 +281,7 @@ def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
         loads = _loads(body) + Counter(keep)
         own = Counter(n.id for s, _, _ in _flatten(body)
                       if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                      for n in gast.walk(s.value)
+                      for n in nodes(s.value)
                       if isinstance(n, gast.Name) and n.id == s.targets[0].id)
         changed = False
         for s, block, _ in list(_flatten(body)):
