@@ -119,13 +119,19 @@ class Derivative:
                 raise
             _check_scalar(self.fn, value)
             self._checked[key] = self._for(values)
-            if not (self.many and len(self.wrt) == 1) and \
-                    all(type(v) in _NUMBERS for v in values) and len(values) == len(args):
-                fn = self._checked[key].fn
-                self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state)
-                if type(self) is Derivative:  # the first such signature: a call without dispatch
-                    self.__class__ = _fast_class(tuple(map(type, args)), fn)
+            self._remember(args, values, self._checked[key].fn)
         return (grads,) if self.many and len(self.wrt) == 1 else grads
+
+    def _remember(self, args: tuple, values: tuple, fn: Callable) -> None:
+        """Checked gradients of numbers (and arrays, by rank) are called without dispatch."""
+        if self.many and len(self.wrt) == 1 or len(values) != len(args) or \
+                not all(type(v) in _NUMBERS or type(v) is np.ndarray for v in values):
+            return
+        if all(type(v) in _NUMBERS for v in values):
+            self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state)
+        if type(self) is Derivative:  # the first such signature: a call method of its own
+            ranks = tuple(v.ndim if type(v) is np.ndarray else None for v in values)
+            self.__class__ = _fast_class(tuple(map(type, args)), ranks, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))
@@ -226,13 +232,14 @@ def _no_gc() -> Any:
 _MISSING = object()
 
 
-def _fast_class(types: tuple, fn: Callable) -> type:
-    """A subclass whose ``__call__`` checks the argument types inline and calls the
-    checked gradient of numbers directly: a scalar gradient in a loop pays no dispatch.
+def _fast_class(types: tuple, ranks: tuple, fn: Callable) -> type:
+    """A subclass whose ``__call__`` checks the argument types (and array ranks) inline
+    and calls the checked gradient directly: a gradient in a loop pays no dispatch.
     (Python looks ``__call__`` up on the class, hence one small class per derivative.)"""
     names, namespace, user = fn.s2sad_refresh.state
     params = [f"a{i}" for i in range(len(types))]
-    test = " and ".join(f"type({p}) is t{i}" for i, p in enumerate(params))
+    test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.ndim == {r}")
+                        for i, (p, r) in enumerate(zip(params, ranks)))
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"

@@ -425,3 +425,17 @@ def test_calls_after_the_fast_path_is_set_up_keep_their_meaning() -> None:
     with pytest.raises(TypeError):
         g(0.3, 1.0, 2.0)
     assert math.isclose(g(0.3), 2 * math.cos(0.3))
+
+
+def _column_sums(x):
+    return np.sum(x * x, axis=0)
+
+
+def test_arrays_of_another_rank_are_checked_again(rng) -> None:
+    g = s2sad.grad(_column_sums)
+    x = rng.standard_normal(3)
+    np.testing.assert_allclose(g(x), 2 * x)
+    np.testing.assert_allclose(g(x), 2 * x)  # the fast path, same rank
+    with pytest.raises(s2sad.DifferentiationError, match="scalar"):
+        g(rng.standard_normal((3, 2)))  # a vector output: still refused
+    np.testing.assert_allclose(g(2 * x), 4 * x)
