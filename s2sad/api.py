@@ -87,6 +87,19 @@ class Derivative:
             return args
         return tuple(structure.bind_call(self.fn, self.__name__, args, kwargs).arguments.values())
 
+    def _bound(self, args: tuple, kwargs: dict, given: tuple, extra: str) -> tuple:
+        """The arguments of a vjp/jvp call (``given``: all it was passed); a call that
+        forgot the trailing extra values is told so, not that an argument is missing."""
+        try:
+            return self._values(args, kwargs)
+        except TypeError:
+            try:
+                self._values(given, kwargs)
+            except TypeError:
+                raise
+            raise TypeError(f"{self.__name__}(): pass the arguments of "
+                            f"{getattr(self.fn, '__name__', 'f')}, then {extra}") from None
+
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         ranks = tuple((i, v.ndim) for i, v in enumerate(values) if type(v) is np.ndarray)
@@ -186,8 +199,9 @@ class Derivative:
     def _vjp(self, args: tuple, kwargs: dict) -> Any:
         if not args:
             raise TypeError(f"{self.__name__}(): pass the arguments, then the cotangent")
+        given = args
         *args, cot = args
-        gen = self._for(self._values(tuple(args), kwargs))
+        gen = self._for(self._bound(tuple(args), kwargs, given, "the output's cotangent"))
         seed = {_seed_name(gen): cot}
         gen.fn.s2sad_refresh()
         try:
@@ -205,7 +219,8 @@ class Derivative:
         if len(args) < n:
             raise TypeError(f"{self.__name__}(): pass the arguments, then {n} tangent(s)")
         primals, tangents = args[: len(args) - n], args[len(args) - n:]
-        values = self._values(tuple(primals), kwargs)
+        values = self._bound(tuple(primals), kwargs, args, f"{n} tangent(s), one per wrt "
+                             "argument")
         for i, t in zip(self.wrt, tangents):
             structure.check_tangent(self.__name__, values[i], t)
         gen = self._for(values)

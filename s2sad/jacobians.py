@@ -33,7 +33,7 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -
     for i in positions:
         jvp = api.jvp(fn, wrt=i)
         columns = [jvp(*args, e, **kwargs)[1] for e in _basis(args[i])]
-        out_shape = np.shape(columns[0]) if columns else ()
+        out_shape = np.shape(columns[0]) if columns else np.shape(fn(*args, **kwargs))
         cols = np.stack([_as_array(c, out_shape) for c in columns], axis=-1) if columns else \
             np.zeros(out_shape + (0,))
         out.append(cols.reshape(out_shape + np.shape(args[i])))

@@ -195,3 +195,30 @@ def uses_two_args(x):
 def test_a_rule_returning_too_few_cotangents_says_so():
     with pytest.raises(TypeError, match="cotangent"):
         s2sad.grad(uses_two_args)(1.0)
+
+
+def _doubled(x):
+    return 2.0 * x
+
+
+def _cubes(x):
+    return np.sum(x ** 3)
+
+
+def test_a_forgotten_cotangent_or_tangent_is_named() -> None:
+    x = np.arange(3.0)
+    with pytest.raises(TypeError, match="then the output's cotangent"):
+        s2sad.vjp(_doubled)(x)
+    with pytest.raises(TypeError, match="then 1 tangent"):
+        s2sad.jvp(_cubes)(x)
+
+
+def test_jacobian_of_an_empty_input_has_the_output_rows() -> None:
+    J = s2sad.jacobian(_doubled, mode="forward")(np.zeros(0))
+    assert J.shape == (0, 0)
+    J = s2sad.jacobian(_sum_and_one)(np.zeros(0))
+    assert J.shape == (2, 0)
+
+
+def _sum_and_one(x):
+    return np.array([np.sum(x), 1.0])
