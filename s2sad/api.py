@@ -37,6 +37,10 @@ class Derivative:
             setattr(self, attr, getattr(fn, attr, None))
         # grad of a grad: forward mode over the generated gradient (forward-over-reverse)
         self.nested = isinstance(fn, Derivative) and kind in ("grad", "value_and_grad")
+        self._self = None  # a bound method: its object, passed first, never differentiated
+        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+            self._self, wrt = fn.__self__, _after_self(fn, wrt)
+            fn = fn.__func__
         self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
@@ -160,6 +164,8 @@ class Derivative:
                                    **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
+        if self._self is not None:
+            args = (self._self, *args)
         if self._rules != registry.GENERATION[0]:  # a rule registered since: regenerate
             self._variants.clear(), self._checked.clear(), self._fast.clear()
             self._rules = registry.GENERATION[0]
@@ -309,6 +315,14 @@ def _primitive_call(fn: Callable) -> Callable:
     name = "call_" + "".join(c if c.isalnum() else "_" for c in fn.__name__).strip("_")
     return _define(name, f"def {name}({params}):\n    return primitive({params})\n",
                    {"primitive": fn})
+
+
+def _after_self(method: Callable, wrt: Any) -> Any:
+    """``wrt`` of a bound method counts its arguments after ``self`` (negative positions
+    and names need no change)."""
+    def shift(w: Any) -> Any:
+        return w + 1 if isinstance(w, int) and not isinstance(w, bool) and w >= 0 else w
+    return tuple(map(shift, wrt)) if isinstance(wrt, (tuple, list)) else shift(wrt)
 
 
 def _differentiable(fn: Callable) -> Callable:

@@ -6,6 +6,7 @@ forward-over-reverse: JVPs of the generated gradient.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,17 @@ class _Built:
         return self._derivative().__wrapped__
 
 
+def _is_bound(f: Any) -> bool:
+    return inspect.ismethod(f) and inspect.isfunction(f.__func__)
+
+
+def _on_self(method: Any, built: _Built) -> _Built:
+    """A jacobian or hessian of a bound method: the function's, with ``self`` passed."""
+    obj = method.__self__
+    return _Built(lambda *args, **kwargs: built(obj, *args, **kwargs), built._derivative,
+                  built.__name__)
+
+
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
              verbose: bool = False) -> Callable:
     """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
@@ -79,6 +91,8 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     """
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose)
+    if _is_bound(f):
+        return _on_self(f, jacobian(f.__func__, api._after_self(f, wrt), mode, verbose))
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
     positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
@@ -134,6 +148,8 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> C
     over the generated gradient (``.source`` is that forward-mode function)."""
     if f is None:
         return lambda g: hessian(g, wrt, verbose)
+    if _is_bound(f):
+        return _on_self(f, hessian(f.__func__, api._after_self(f, wrt), verbose))
     gradient = api.grad(f, wrt=wrt)
     positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
 

@@ -439,3 +439,33 @@ def test_arrays_of_another_rank_are_checked_again(rng) -> None:
     with pytest.raises(s2sad.DifferentiationError, match="scalar"):
         g(rng.standard_normal((3, 2)))  # a vector output: still refused
     np.testing.assert_allclose(g(2 * x), 4 * x)
+
+
+class _Model:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def loss(self, w, b=0.0):
+        return self.scale * np.sum(np.tanh(w + b) ** 2)
+
+    def outputs(self, w):
+        return self.scale * np.sin(w)
+
+
+def test_bound_methods_are_differentiated_after_self(rng) -> None:
+    m, w = _Model(2.0), rng.standard_normal(3)
+    t = np.tanh(w)
+    expected = 2.0 * 2 * t * (1 - t * t)
+    np.testing.assert_allclose(s2sad.grad(m.loss)(w), expected)
+    np.testing.assert_allclose(s2sad.grad(m.loss, wrt="w")(w), expected)
+    gw, gb = s2sad.grad(m.loss, wrt=(0, 1))(w, 0.0)
+    np.testing.assert_allclose(gw, expected)
+    assert math.isclose(gb, float(np.sum(expected)))
+    value, g = s2sad.value_and_grad(m.loss)(w)
+    assert math.isclose(value, m.loss(w)) and np.allclose(g, expected)
+    np.testing.assert_allclose(s2sad.jacobian(m.outputs)(w), np.diag(2.0 * np.cos(w)))
+    np.testing.assert_allclose(s2sad.vjp(m.outputs)(w, np.ones(3))[1], 2.0 * np.cos(w))
+    check_grad(m.loss, w)
+    H = s2sad.hessian(m.loss)(w)
+    d = 2.0 * (2 * (1 - t * t) ** 2 - 4 * t * t * (1 - t * t))  # (2 s t t')' = 2 s (t'^2 + t t'')
+    np.testing.assert_allclose(H, np.diag(d), atol=1e-12)
