@@ -5,6 +5,7 @@ containers), shows it as ``.source``, and checks the calls made on it."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import inspect
 import itertools
@@ -37,10 +38,12 @@ class Derivative:
             setattr(self, attr, getattr(fn, attr, None))
         # grad of a grad: forward mode over the generated gradient (forward-over-reverse)
         self.nested = isinstance(fn, Derivative) and kind in ("grad", "value_and_grad")
-        self._self = None  # a bound method: its object, passed first, never differentiated
-        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
-            self._self, wrt = fn.__self__, _after_self(fn, wrt)
-            fn = fn.__func__
+        # a bound method or a functools.partial: what it passes first, never differentiated
+        self._prefix: tuple = ()
+        self._fixed: dict = {}
+        if (bound := unbind(fn)) is not None:
+            fn, self._prefix, self._fixed = bound
+            wrt = _after(len(self._prefix), wrt)
         self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
@@ -164,8 +167,8 @@ class Derivative:
                                    **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
-        if self._self is not None:
-            args = (self._self, *args)
+        if self._prefix or self._fixed:
+            args, kwargs = (*self._prefix, *args), {**self._fixed, **kwargs}
         if self._rules != registry.GENERATION[0]:  # a rule registered since: regenerate
             self._variants.clear(), self._checked.clear(), self._fast.clear()
             self._rules = registry.GENERATION[0]
@@ -317,11 +320,23 @@ def _primitive_call(fn: Callable) -> Callable:
                    {"primitive": fn})
 
 
-def _after_self(method: Callable, wrt: Any) -> Any:
-    """``wrt`` of a bound method counts its arguments after ``self`` (negative positions
-    and names need no change)."""
+def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:
+    """A bound method or ``functools.partial`` of a Python function as (function,
+    leading arguments, fixed keywords); None for anything else."""
+    if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+        return fn.__func__, (fn.__self__,), {}
+    if isinstance(fn, functools.partial):
+        inner = unbind(fn.func) or (fn.func, (), {})
+        if inspect.isfunction(inner[0]):
+            return inner[0], (*inner[1], *fn.args), {**inner[2], **fn.keywords}
+    return None
+
+
+def _after(n: int, wrt: Any) -> Any:
+    """``wrt`` counted after ``n`` leading arguments (negative positions and names need
+    no change)."""
     def shift(w: Any) -> Any:
-        return w + 1 if isinstance(w, int) and not isinstance(w, bool) and w >= 0 else w
+        return w + n if isinstance(w, int) and not isinstance(w, bool) and w >= 0 else w
     return tuple(map(shift, wrt)) if isinstance(wrt, (tuple, list)) else shift(wrt)
 
 

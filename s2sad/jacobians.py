@@ -6,7 +6,6 @@ forward-over-reverse: JVPs of the generated gradient.
 """
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -72,15 +71,16 @@ class _Built:
         return self._derivative().__wrapped__
 
 
-def _is_bound(f: Any) -> bool:
-    return inspect.ismethod(f) and inspect.isfunction(f.__func__)
-
-
-def _on_self(method: Any, built: _Built) -> _Built:
-    """A jacobian or hessian of a bound method: the function's, with ``self`` passed."""
-    obj = method.__self__
-    return _Built(lambda *args, **kwargs: built(obj, *args, **kwargs), built._derivative,
-                  built.__name__)
+def _on_prefix(f: Any, build: Callable) -> _Built | None:
+    """The jacobian or hessian of a bound method or partial: built for the function
+    (``build(function, shift)``), called with the leading arguments passed."""
+    bound = api.unbind(f)
+    if bound is None:
+        return None
+    fn, prefix, fixed = bound
+    built = build(fn, len(prefix))
+    return _Built(lambda *args, **kwargs: built(*prefix, *args, **{**fixed, **kwargs}),
+                  built._derivative, built.__name__)
 
 
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
@@ -91,8 +91,9 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     """
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose)
-    if _is_bound(f):
-        return _on_self(f, jacobian(f.__func__, api._after_self(f, wrt), mode, verbose))
+    if (built := _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode,
+                                                     verbose))) is not None:
+        return built
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
     positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
@@ -148,8 +149,9 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> C
     over the generated gradient (``.source`` is that forward-mode function)."""
     if f is None:
         return lambda g: hessian(g, wrt, verbose)
-    if _is_bound(f):
-        return _on_self(f, hessian(f.__func__, api._after_self(f, wrt), verbose))
+    if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \
+            is not None:
+        return built
     gradient = api.grad(f, wrt=wrt)
     positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
 

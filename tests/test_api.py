@@ -4,6 +4,7 @@ pass-through, user rules and ``stop_gradient``."""
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import math
 import traceback
@@ -469,3 +470,19 @@ def test_bound_methods_are_differentiated_after_self(rng) -> None:
     H = s2sad.hessian(m.loss)(w)
     d = 2.0 * (2 * (1 - t * t) ** 2 - 4 * t * t * (1 - t * t))  # (2 s t t')' = 2 s (t'^2 + t t'')
     np.testing.assert_allclose(H, np.diag(d), atol=1e-12)
+
+
+def _weighted(w, x, k=1.0):
+    return k * np.sum((w * x) ** 2)
+
+
+def test_partials_are_differentiated_in_their_free_arguments(rng) -> None:
+    w, x = rng.standard_normal(3), rng.standard_normal(3)
+    expected = 3.0 * 2 * w * x * x
+    np.testing.assert_allclose(s2sad.grad(functools.partial(_weighted, k=3.0))(w, x), expected)
+    np.testing.assert_allclose(s2sad.grad(functools.partial(_weighted, w))(x), 2 * w * w * x)
+    np.testing.assert_allclose(
+        s2sad.hessian(functools.partial(_weighted, x=x, k=3.0))(w), np.diag(6.0 * x * x))
+    m = _Model(2.0)
+    np.testing.assert_allclose(s2sad.grad(functools.partial(m.loss, b=0.0))(w),
+                               s2sad.grad(m.loss)(w))
