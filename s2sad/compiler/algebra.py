@@ -54,6 +54,10 @@ def _is_one(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is float and e.value == 1.0
 
 
+def _number_literal(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) in (int, float)
+
+
 def _is_minus_one(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is float and e.value == -1.0
 
@@ -71,6 +75,10 @@ def _negated(e: gast.expr) -> gast.expr | None:
             isinstance(e.args[0].op, gast.USub):
         return gast.Call(func=e.func, args=[e.args[0].operand, *e.args[1:]],
                          keywords=e.keywords)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult) and \
+            _number_literal(e.left) and e.left.value < 0:
+        return gast.BinOp(left=gast.Constant(value=-e.left.value, kind=None), op=e.op,
+                          right=e.right)
     if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
         inner = _negated(e.left)
         if inner is not None:
@@ -119,6 +127,10 @@ class _Identities(gast.NodeTransformer):
                                                           right=spread.args[0])
                     left, right = node.left, node.right
                     break
+        if isinstance(node.op, gast.Mult) and _number_literal(left) and \
+                _negated(right) is not None:  # 2 * (-a * b) is -2 * (a * b)
+            return gast.BinOp(left=gast.Constant(value=-left.value, kind=None), op=node.op,
+                              right=_negated(right))
         if isinstance(node.op, gast.Add) and _negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
         return node
