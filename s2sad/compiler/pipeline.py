@@ -211,8 +211,9 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     if mode == "grad" and out_active:
         body.append(assign(seed_name, const(1.0)))
     body += back
-    grads = [_returned_gradient(rev.adj(p) if p in ctx.defined else None, p, p in numbers)
-             for p in names]
+    real = _real_only(node)
+    grads = [_returned_gradient(rev.adj(p) if p in ctx.defined else None, p, p in numbers,
+                                real) for p in names]
     grad = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
     args = copy.deepcopy(node.args)
     if mode == "vjp":
@@ -226,12 +227,22 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     return _Parts(prep, body, value, grad, args, name, numbers, shapes)
 
 
-def _returned_gradient(adjoint: str | None, param: str, number: bool) -> gast.expr:
-    """``float(dx.real)`` for a number (the real part: complex intermediates of a real
-    input), else ``cast_like(dx, x)`` (the argument's shape, dtype and container type)."""
+def _real_only(node: gast.FunctionDef) -> bool:
+    """No complex literal, ``complex`` or FFT anywhere: every value is real."""
+    return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
+                   isinstance(n, gast.Name) and n.id == "complex" or
+                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in gast.walk(node))
+
+
+def _returned_gradient(adjoint: str | None, param: str, number: bool,
+                       real: bool) -> gast.expr:
+    """``float(dx)`` for a number (``float(dx.real)`` where complex values may occur
+    inside: the real part), else ``cast_like(dx, x)`` (the argument's shape, dtype and
+    container type)."""
     if number and adjoint is not None:
-        real = gast.Attribute(value=load(adjoint), attr="real", ctx=gast.Load())
-        return gast.Call(func=load("float"), args=[real], keywords=[])
+        value = load(adjoint) if real else gast.Attribute(value=load(adjoint), attr="real",
+                                                          ctx=gast.Load())
+        return gast.Call(func=load("float"), args=[value], keywords=[])
     return gast.Call(func=load("cast_like"), args=[
         load(adjoint) if adjoint else const(None), load(param)], keywords=[])
 

@@ -41,4 +41,4 @@ def grad_newton_sqrt(a):
     del stack, trips
     # adjoint of line 32: x = a
     da = da + dx_1
-    return float(da.real)
+    return float(da)

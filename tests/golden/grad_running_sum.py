@@ -11,4 +11,4 @@ def grad_running_sum(x, n):
         mul = stack.pop()
         dx += np.cos(mul) * i
     del stack
-    return float(dx.real)
+    return float(dx)
