@@ -17,7 +17,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import templates
+from s2sad.compiler import shapes, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
@@ -81,7 +81,7 @@ class Reverse(ControlMixin):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
         self.views = {n: v[0] for n, v in defs.items()
                       if len(v) == 1 and isinstance(v[0], gast.Subscript)}
-        self.same_shape = _shape_roots(defs, namespace, self.local, scalars)
+        self.same_shape = shapes.shape_roots(defs, namespace, self.local, scalars)
 
     # ----- names -----
 
@@ -182,8 +182,8 @@ class Reverse(ControlMixin):
         recorded = [n for n in recorded if n not in again]
         rev = [self.mark(assign(n, copy.deepcopy(self.views[n])), s) for n in again] + rev
         if recorded:
-            shapes = _shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
-            self.to_record = (recorded, shapes)
+            only = shapes.shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
+            self.to_record = (recorded, only)
         return [s], rev
 
     def recomputable(self, name: str, ctx: Ctx) -> bool:
@@ -216,7 +216,7 @@ class Reverse(ControlMixin):
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_active(arg):
-                expr = _shapes_from(templates.instantiate(text, mapping), self.same_shape)
+                expr = shapes.shapes_from(templates.instantiate(text, mapping), self.same_shape)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = _without_unbroadcast(expr)
                 out.append((arg.id, expr, templates.uses(text, "acc")))
@@ -333,26 +333,6 @@ def _unconditional(stmts: list) -> set[str]:
     return names
 
 
-SHAPE_POSITIONS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
-                   "reduced_size": (0,)}
-
-
-def _shape_only(exprs: list) -> set[str]:
-    """Names the expressions read only for their shape (see ``shape_of``)."""
-    shape_uses, value_uses = set(), set()
-    for expr in exprs:
-        in_shape = set()
-        for n in gast.walk(expr):
-            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
-                for i in SHAPE_POSITIONS.get(n.func.id, ()):
-                    if i < len(n.args) and isinstance(n.args[i], gast.Name):
-                        in_shape.add(id(n.args[i]))
-                        shape_uses.add(n.args[i].id)
-        value_uses |= {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)
-                       and id(n) not in in_shape}
-    return shape_uses - value_uses
-
-
 def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
     """``unbroadcast(g * x, x)`` and ``unbroadcast(x * g, x)``."""
     def parts(e: gast.expr):
@@ -361,56 +341,6 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
         return (e.args[0], gast.dump(e.args[1])) if ok else None
     pa, pb = parts(a), parts(b)
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
-
-
-def _shape_roots(defs: dict, namespace: dict, local: set[str], numbers: set[str]) -> dict:
-    """For each elementwise result, the earliest value with its shape (``d * exp(-c)
-    + arctan(d)`` has the shape of ``d``): shapes are read from there, so a value the
-    reverse sweep needs only the shape of is not computed at all."""
-    direct = {n: args for n, v in defs.items() if len(v) == 1 and
-              (args := _elementwise_args(v[0], namespace, local, numbers))}
-    roots: dict[str, str] = {}
-
-    def root(n: str, depth: int = 0) -> str:
-        if n not in roots:
-            found = {root(a, depth + 1) for a in direct[n]} if n in direct and depth < 100 \
-                else {n}
-            roots[n] = found.pop() if len(found) == 1 else n
-        return roots[n]
-    return {n: root(n) for n in direct if root(n) != n}
-
-
-def _elementwise_args(value: gast.expr, namespace: dict, local: set[str],
-                      numbers: set[str]) -> list[str]:
-    """The arguments whose common shape the result of an elementwise operation has
-    (``-x``, ``x ** 2``, ``x * y``, ``np.tanh(x)``; numbers do not count)."""
-    import numpy as np
-    if isinstance(value, gast.UnaryOp):
-        value = gast.BinOp(left=value.operand, op=gast.Add(), right=gast.Constant(0, None))
-    if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
-        sides = [value.left, value.right]
-        if not all(isinstance(n, gast.Name) and n.id in local or isinstance(n, gast.Constant)
-                   and isinstance(n.value, (int, float)) for n in sides):
-            return []
-        return [n.id for n in sides if isinstance(n, gast.Name) and n.id not in numbers]
-    if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
-            isinstance(value.args[0], gast.Name) and value.args[0].id in local:
-        prim = primitive(value, namespace, local)
-        if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 1:
-            return [value.args[0].id]
-    return []
-
-
-def _shapes_from(expr: gast.expr, same_shape: dict) -> gast.expr:
-    """Read a shape from a value with the same shape that is kept anyway (``log`` of
-    ``add`` has the shape of ``add``), so the value itself need not be kept or made."""
-    for n in gast.walk(expr):
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
-            for i in SHAPE_POSITIONS.get(n.func.id, ()):
-                if i < len(n.args) and isinstance(n.args[i], gast.Name) and \
-                        n.args[i].id in same_shape:
-                    n.args[i] = load(same_shape[n.args[i].id])
-    return expr
 
 
 def _merge(parts: list) -> list:

@@ -1,0 +1,270 @@
+"""Adjoint and tangent helpers of reductions: spreading an adjoint back over the
+reduced axes, and the shares of max/min/median/cumulative products.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from s2sad.runtime.numeric import _NUMBERS, _axes, _float, _scalar
+
+__all__ = [
+    "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
+    "extremum_share", "extremum_adjoint", "reverse_cumsum", "cumprod_adjoint",
+    "cumprod_tangent", "cumprod_second", "average_weights", "expand_weights",
+    "reduce_to_weights", "lse_weights", "ptp_share", "median_share",
+    "extremum_args_adjoint", "extremum_args_tangent",
+]
+
+
+def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Adjoint of a reduction: spread ``g`` back over the reduced axes of ``x``."""
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if axis is None and type(g) in _NUMBERS and shape and math.prod(shape) < 4096:
+        return np.full(shape, g)  # small: cheaper than a broadcast view
+    g = np.asarray(g)
+    if not keepdims:
+        axes = _axes(axis, len(shape))
+        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+    if g.size * len(shape) < 4096:  # small: a filled array is cheaper than a view
+        out = np.empty(shape, dtype=g.dtype)
+        out[...] = g
+        return out
+    return np.broadcast_to(g, shape)
+
+
+def reduced_size(a: Any, axis: Any = None) -> int:
+    """How many elements each output of a reduction over ``axis`` combines."""
+    shape = a.shape if type(a) is np.ndarray else np.shape(a)
+    if axis is None:
+        return math.prod(shape)
+    return math.prod(shape[i] for i in _axes(axis, len(shape)))
+
+
+def centered(a: Any, axis: Any = None) -> Any:
+    """``a`` minus its mean over ``axis`` (kept broadcastable against ``a``)."""
+    return a - np.mean(a, axis=axis, keepdims=True)
+
+
+def _last(a: Any, axis: Any) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``a`` with the reduced axes moved last and merged: shape ``(..., n)``."""
+    a = _float(a)
+    axes = _axes(axis, a.ndim)
+    moved = np.moveaxis(a, axes, range(a.ndim - len(axes), a.ndim))
+    return moved.reshape(moved.shape[:a.ndim - len(axes)] + (-1,)), axes
+
+
+def prod_others(a: Any, axis: Any = None) -> Any:
+    """For each element, the product of the others in its group (exact at zeros)."""
+    flat, axes = _last(a, axis)
+    ones = np.ones(flat.shape[:-1] + (1,))
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    a = np.asarray(a)
+    moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
+    out = (left * right).reshape(moved_shape)
+    return np.moveaxis(out, range(a.ndim - len(axes), a.ndim), axes)
+
+
+def prod_others_apply(t: Any, a: Any, axis: Any = None) -> Any:
+    """``M t`` per group, ``M[j, k] = d prod_others_k / d a_j`` (symmetric, 0 on the
+    diagonal): the derivative of :func:`prod_others`, in either mode."""
+    flat, axes = _last(a, axis)
+    tf, _ = _last(t, axis)
+    n = flat.shape[-1]
+    m = np.array(np.broadcast_to(flat[..., None, None, :], flat.shape[:-1] + (n, n, n)))
+    i = np.arange(n)
+    m[..., i, :, i] = 1.0
+    m[..., :, i, i] = 1.0
+    pair = np.prod(m, axis=-1) * (i[:, None] != i[None, :])
+    r = np.einsum("...jk,...k->...j", pair, tf)
+    a = np.asarray(a)
+    moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
+    return np.moveaxis(r.reshape(moved_shape), range(a.ndim - len(axes), a.ndim), axes)
+
+
+def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Weights of a max/min reduction: 1/count on the elements equal to it, else 0."""
+    if not keepdims and axis is not None:
+        axes = _axes(axis, np.ndim(a))
+        ans = np.reshape(ans, tuple(1 if i in axes else n for i, n in enumerate(np.shape(a))))
+    hit = np.equal(a, ans)
+    share = hit.astype(float)
+    count = share.sum(axis=axis, keepdims=True)
+    return share if count.max(initial=1.0) == 1.0 else share / count
+
+
+def extremum_adjoint(g: Any, a: Any, ans: Any, axis: Any = None,
+                     keepdims: bool = False) -> Any:
+    """Adjoint of a max/min reduction: ``g`` on the elements equal to the extremum,
+    split evenly between ties (one multiply where there are none, the usual case)."""
+    a = np.asarray(a)
+    axes = _axes(axis, a.ndim)
+    if not (keepdims or axis is None):  # give the reduced axes back, as size 1
+        kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
+        ans, g = np.reshape(ans, kept), np.reshape(g, kept)
+    hit = a == ans
+    r = hit * g
+    if np.count_nonzero(hit) != np.size(ans):  # ties share
+        r = r / np.sum(hit, axis=axes, keepdims=True)
+    return r
+
+
+def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
+    """Adjoint of ``np.cumsum(a, axis)``: the cumulative sum taken from the end."""
+    if axis is None:
+        return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(a))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+def _cumprod_jacobian(a: Any, axis: Any) -> np.ndarray:
+    """``J[..., j, k] = d cumprod_k / d a_j`` along the last axis (exact at zeros)."""
+    n = a.shape[-1]
+    m = np.array(np.broadcast_to(a[..., None, :], a.shape[:-1] + (n, n)))
+    i = np.arange(n)
+    m[..., i, i] = 1.0
+    return np.cumprod(m, axis=-1) * (i[None, :] >= i[:, None])
+
+
+def _cumprod_apply(t: Any, a: Any, axis: Any, spec: str, shape: tuple) -> Any:
+    ax = -1 if axis is None else axis
+    a2 = _float(a).ravel() if axis is None else np.moveaxis(_float(a), ax, -1)
+    t2 = np.ravel(t) if axis is None else np.moveaxis(np.asarray(t), ax, -1)
+    r = np.einsum(spec, _cumprod_jacobian(a2, axis), t2)
+    return np.reshape(r, shape) if axis is None else np.moveaxis(r, -1, ax)
+
+
+def _cumprod_curvature(a: np.ndarray) -> np.ndarray:
+    """``C[..., j, m, k] = d^2 cumprod_k / d a_j d a_m`` along the last axis."""
+    n = a.shape[-1]
+    c = np.array(np.broadcast_to(a[..., None, None, :], a.shape[:-1] + (n, n, n)))
+    i = np.arange(n)
+    c[..., i, :, i] = 1.0
+    c[..., :, i, i] = 1.0
+    keep = (i[:, None, None] != i[None, :, None]) & (i[None, None, :] >= i[:, None, None]) \
+        & (i[None, None, :] >= i[None, :, None])
+    return np.cumprod(c, axis=-1) * keep
+
+
+def cumprod_second(t: Any, u: Any, a: Any, axis: Any = None, adjoint: bool = True) -> Any:
+    """Second derivative of ``np.cumprod(a, axis)`` contracted with ``t`` and ``u``:
+    ``adjoint=True`` gives the derivative of ``cumprod_adjoint(t, a)`` along ``u``
+    (either mode: the contraction is symmetric in ``j, m``), ``False`` that of
+    ``cumprod_tangent(t, a)`` along ``u``; or its adjoint when ``u`` is the output's."""
+    shape = np.shape(a)
+    ax = -1 if axis is None else axis
+    def last(v: Any) -> np.ndarray:
+        return np.ravel(v) if axis is None else np.moveaxis(np.asarray(v), ax, -1)
+    c = _cumprod_curvature(last(_float(a)))
+    if adjoint:  # (H(t) u)_j = sum_{m,k} C[j,m,k] t_k u_m
+        r = np.einsum("...jmk,...k,...m->...j", c, last(t), last(u))
+        return np.reshape(r, shape) if axis is None else np.moveaxis(r, -1, ax)
+    r = np.einsum("...jmk,...j,...m->...k", c, last(t), last(u))
+    return r if axis is None else np.moveaxis(r, -1, ax)
+
+
+def cumprod_adjoint(g: Any, a: Any, axis: Any = None) -> Any:
+    """Adjoint of ``np.cumprod(a, axis)`` (O(n^2) per slice, exact with zeros)."""
+    return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
+
+
+def cumprod_tangent(da: Any, a: Any, axis: Any = None) -> Any:
+    """Tangent of ``np.cumprod(a, axis)``."""
+    return _cumprod_apply(da, a, axis, "...jk,...j->...k", (-1,))
+
+
+def expand_weights(w: Any, a: Any, axis: Any) -> Any:
+    """``np.average`` weights (full or 1-D along ``axis``) broadcast to ``a``'s shape."""
+    w = np.asarray(w, dtype=float)
+    if w.shape != np.shape(a):
+        shape = [1] * np.ndim(a)
+        shape[axis] = -1
+        w = w.reshape(shape)
+    return np.broadcast_to(w, np.shape(a))
+
+
+def reduce_to_weights(full: Any, w: Any, axis: Any) -> Any:
+    """Adjoint of :func:`expand_weights`: sum back to the weights' shape."""
+    if np.shape(full) == np.shape(w):
+        return full
+    others = tuple(i for i in range(np.ndim(full)) if i != axis % np.ndim(full))
+    return np.sum(full, axis=others)
+
+
+def average_weights(a: Any, axis: Any = None, weights: Any = None) -> Any:
+    """d np.average(a, axis, weights) / da: the normalized weights, ``a``'s shape."""
+    w = np.ones(np.shape(a)) if weights is None else expand_weights(weights, a, axis)
+    return w / np.sum(w, axis=axis, keepdims=True)
+
+
+def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,
+                b: Any = None) -> Any:
+    """d logsumexp(a, axis, b) / da: ``b * exp(a - ans)`` (the softmax weights)."""
+    w = np.exp(a - repeat_to(ans, a, axis, keepdims))
+    return w if b is None else w * b
+
+
+def ptp_share(a: Any, axis: Any = None) -> Any:
+    """d np.ptp(a, axis) / da, shaped like ``a``: the max's weights minus the min's,
+    ties split equally as for ``max``/``min`` (0 everywhere for a constant slice)."""
+    hi = np.max(a, axis=axis, keepdims=True)
+    lo = np.min(a, axis=axis, keepdims=True)
+    return extremum_share(a, hi, axis, True) - extremum_share(a, lo, axis, True)
+
+
+def median_share(a: Any, axis: Any = None) -> Any:
+    """d np.median(a, axis) / da, shaped like ``a``: weight 1 on the middle element
+    of each slice, 1/2 on each of the two middle elements for an even size; the
+    elements equal to a middle value split its weight equally (the tie convention
+    of ``max``/``min``)."""
+    flat, axes = _last(a, axis)
+    n = flat.shape[-1]
+    s = np.sort(flat, axis=-1)
+    share = np.zeros(flat.shape)
+    for k in ((n - 1) // 2, n // 2):
+        hit = flat == s[..., k:k + 1]
+        share += 0.5 * hit / np.maximum(np.sum(hit, axis=-1, keepdims=True), 1)
+    a = np.asarray(a)
+    moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
+    return np.moveaxis(share.reshape(moved_shape), range(a.ndim - len(axes), a.ndim), axes)
+
+
+def _args_shares(args: tuple, result: Any) -> Any:
+    """Weights of the builtin ``max``/``min`` (one iterable or several arguments):
+    1/count on the items equal to the result, else 0."""
+    if len(args) == 1:
+        items = args[0]
+        if isinstance(items, (list, tuple)):
+            hits = [np.equal(v, result) for v in items]
+            count = max(sum(hits), 1)
+            return [h / count for h in hits]
+        hits = np.equal(items, result)
+        return hits / max(np.sum(hits), 1)
+    hits = [np.equal(v, result) for v in args]
+    count = np.maximum(sum(hits), 1)
+    return [h / count for h in hits]
+
+
+def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
+    """Adjoint of argument ``k`` of the builtin ``max(*args)`` / ``min(*args)``
+    (which returned ``result``).  One argument is an iterable: a list or tuple gets a
+    list or tuple of adjoints, an array an array.  Ties split ``g`` equally."""
+    shares = _args_shares(args, result)
+    if len(args) == 1:
+        if isinstance(args[0], (list, tuple)):
+            return type(args[0])(_scalar(np.multiply(g, s)) for s in shares)
+        return np.multiply(g, shares)
+    return _scalar(np.multiply(g, shares[k]))
+
+
+def extremum_args_tangent(t: Any, args: tuple, k: int, result: Any) -> Any:
+    """Tangent of the builtin ``max(*args)`` / ``min(*args)`` along argument ``k``'s
+    tangent ``t`` (the transpose of :func:`extremum_args_adjoint`)."""
+    shares = _args_shares(args, result)
+    if len(args) == 1:
+        if isinstance(args[0], (list, tuple)):
+            return _scalar(sum(np.multiply(s, v) for s, v in zip(shares, t)))
+        return _scalar(np.sum(np.multiply(shares, t), axis=0))
+    return _scalar(np.multiply(t, shares[k]))
