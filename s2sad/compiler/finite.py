@@ -52,10 +52,29 @@ _MADE = {np.zeros: {FINITE, NONNEG, NONPOS, UNIT}, np.zeros_like: {FINITE, NONNE
          np.shape: {FINITE, NONNEG}, len: {FINITE, NONNEG}}
 
 
-def drop_guards(body: list, namespace: dict, params: set[str]) -> list:
+def drop_guards(body: list, namespace: dict, params: set[str],
+                numbers: frozenset | set = frozenset(),
+                adjoints: frozenset | set = frozenset()) -> list:
+    """``numbers``: names holding Python numbers; ``adjoints``: names of adjoints (the
+    statements of the reverse sweep, where partials of numbers use ``math``)."""
     facts, single = _facts(body, namespace, params)
-    _Rewrite(facts, single, namespace).visit(gast.Module(body=body, type_ignores=[]))
+    rewrite = _Rewrite(facts, single, namespace, numbers)
+    for s in body:
+        _visit(rewrite, s, adjoints)
     return body
+
+
+def _visit(rewrite: _Rewrite, s: gast.stmt, adjoints: frozenset | set) -> None:
+    targets = s.targets if isinstance(s, gast.Assign) else \
+        [s.target] if isinstance(s, gast.AugAssign) else []
+    rewrite.in_reverse = any(isinstance(t, gast.Name) and t.id in adjoints for t in targets)
+    if isinstance(s, (gast.If, gast.For, gast.While)):
+        for inner in s.body + s.orelse:
+            _visit(rewrite, inner, adjoints)
+        rewrite.in_reverse = False
+        rewrite.visit(s.test if not isinstance(s, gast.For) else s.iter)
+        return
+    rewrite.visit(s)
 
 
 def _facts(body: list, namespace: dict, params: set[str]) -> tuple[dict, dict]:
@@ -244,15 +263,38 @@ def _above_one(e: gast.expr, other: set) -> bool:
         not isinstance(e.value, bool) and e.value > 1 and UNIT in other
 
 
+_MATH = {np.sin: "sin", np.cos: "cos"}
+
+
 class _Rewrite(gast.NodeTransformer):
     """``safe_mul(g, d)`` -> ``g * d`` for a finite ``d``; ``safe_div(g, d)`` -> ``g / d``
-    for a positive ``d``."""
+    for a positive ``d``; in the reverse sweep, ``np.cos(x)`` of a finite number ->
+    ``math.cos(x)`` (a partial derivative: four times cheaper, and never raising on a
+    finite argument; the forward sweep keeps the user's own calls)."""
 
-    def __init__(self, facts: dict, single: dict, namespace: dict) -> None:
+    def __init__(self, facts: dict, single: dict, namespace: dict,
+                 numbers: frozenset | set) -> None:
         self.of = _ExprFacts(facts, single, namespace).of
+        self.namespace, self.numbers, self.in_reverse = namespace, numbers, False
+
+    def math_call(self, node: gast.Call) -> gast.expr | None:
+        fn = evaluate_ref(node.func, self.namespace) if self.in_reverse else None
+        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if fn not in _MATH or not isinstance(arg, gast.Name) or arg.id not in self.numbers \
+                or FINITE not in self.of(arg):
+            return None
+        math_ = gast.Name(id="math", ctx=gast.Load(), annotation=None, type_comment=None)
+        return gast.Call(func=gast.Attribute(value=math_, attr=_MATH[fn], ctx=gast.Load()),
+                         args=[arg], keywords=[])
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
+        try:
+            cheaper = self.math_call(node)
+        except TypeError:  # an unhashable callee
+            cheaper = None
+        if cheaper is not None:
+            return cheaper
         name = node.func.id if isinstance(node.func, gast.Name) else None
         if name not in ("safe_mul", "safe_div") or len(node.args) != 2 or node.keywords:
             return node

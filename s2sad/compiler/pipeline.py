@@ -145,7 +145,8 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
         elts=[clone(parts.value), grad], ctx=gast.Load())))
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
-               _param_ranks(parts.prep.node, ranks), keep=mode == "grad")
+               _param_ranks(parts.prep.node, ranks), keep=mode == "grad",
+               adjoints=parts.adjoints)
     if mode == "grad":
         if len(_FULL) > 32:
             _FULL.clear()
@@ -179,6 +180,7 @@ class _Parts:
     name: str
     numbers: set[str]
     shapes: dict[str, str]
+    adjoints: frozenset
 
 
 @functools.lru_cache(maxsize=64)
@@ -224,7 +226,8 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     numbers = numbers | {rev.adjoints[n] for n in numbers if n in rev.adjoints}  # scalar too
     shapes = {**rev.same_shape, **{d: rev.same_shape.get(p, p) for p, d in rev.adjoints.items()
                                    if p not in holders}}  # an adjoint has its value's shape
-    return _Parts(prep, body, value, grad, args, name, numbers, shapes)
+    return _Parts(prep, body, value, grad, args, name, numbers, shapes,
+                  frozenset(rev.adjoints.values()))
 
 
 def _real_only(node: gast.FunctionDef) -> bool:
@@ -270,12 +273,13 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] = frozenset(), shapes: dict[str, str] | None = None,
-         ranks: dict[str, int] | None = None, keep: bool = False) -> Generated:
+         ranks: dict[str, int] | None = None, keep: bool = False,
+         adjoints: frozenset | set = frozenset()) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.simplify(body, prep.namespace, params, small)
-    body = finite.drop_guards(body, prep.namespace, params)
+    body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
     tree = clone(body) if keep else None
