@@ -1,5 +1,7 @@
 """compiler/finite.py: which values are provably finite or positive, and the NaN
 guards that therefore go; plus gradients where a guard must stay."""
+import math
+
 import gast
 import numpy as np
 import pytest
@@ -103,3 +105,13 @@ def test_partials_of_numbers_use_math_in_the_reverse_sweep_only() -> None:
     assert "math." not in forward and "math.sin" in reverse
     value, _ = s2sad.value_and_grad(trig_chain)(0.3, -1.2)
     assert value == trig_chain(0.3, -1.2)  # the value is computed as the user wrote it
+
+
+def unused_root_of_number(x):
+    return np.sqrt(x) * 0.0 + x
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_pole_of_a_number_still_gives_inf_or_zero() -> None:
+    assert s2sad.grad(unused_root_of_number)(0.0) == 1.0   # zero adjoint at the pole: 0
+    assert math.isclose(s2sad.grad(unused_root_of_number)(4.0), 1.0)

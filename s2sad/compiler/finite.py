@@ -268,7 +268,8 @@ _MATH = {np.sin: "sin", np.cos: "cos"}
 
 class _Rewrite(gast.NodeTransformer):
     """``safe_mul(g, d)`` -> ``g * d`` for a finite ``d``; ``safe_div(g, d)`` -> ``g / d``
-    for a positive ``d``; in the reverse sweep, ``np.cos(x)`` of a finite number ->
+    for a positive ``d`` (``g / d if d else safe_div(g, d)`` between numbers: a call only
+    at a pole); in the reverse sweep, ``np.cos(x)`` of a finite number ->
     ``math.cos(x)`` (a partial derivative: four times cheaper, and never raising on a
     finite argument; the forward sweep keeps the user's own calls)."""
 
@@ -303,4 +304,16 @@ class _Rewrite(gast.NodeTransformer):
             return gast.BinOp(left=g, op=gast.Mult(), right=d)
         if name == "safe_div" and POS in self.of(d):  # g / inf is 0 too
             return gast.BinOp(left=g, op=gast.Div(), right=d)
+        if name == "safe_div" and self.number(g) and self.number(d):  # no call per number
+            return gast.IfExp(test=d, body=gast.BinOp(left=g, op=gast.Div(), right=d),
+                              orelse=node)
         return node
+
+    def number(self, e: gast.expr) -> bool:
+        """``e`` is arithmetic of names holding numbers and number literals."""
+        if isinstance(e, gast.BinOp):
+            return self.number(e.left) and self.number(e.right)
+        if isinstance(e, gast.UnaryOp):
+            return self.number(e.operand)
+        return isinstance(e, gast.Name) and e.id in self.numbers or \
+            isinstance(e, gast.Constant) and type(e.value) in (int, float)
