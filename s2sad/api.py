@@ -99,11 +99,11 @@ class Derivative:
         forgot the trailing extra values is told so, not that an argument is missing."""
         try:
             return self._values(args, kwargs)
-        except TypeError:
+        except TypeError as wrong:
             try:
                 self._values(given, kwargs)
             except TypeError:
-                raise
+                raise wrong from None
             raise TypeError(f"{self.__name__}(): pass the arguments of "
                             f"{getattr(self.fn, '__name__', 'f')}, then {extra}") from None
 
