@@ -41,3 +41,15 @@ def test_indexing_keeps_track_of_ranks(rng) -> None:
     W, h = rng.standard_normal((3, 3)), rng.standard_normal(3)
     check_grad(layer, W, h, wrt=(0, 1))
     check_jvp(layer, W, h, wrt=(0, 1))
+
+
+def relu_layer(W, x):
+    return np.sum(np.maximum(W @ x, 0.0) ** 2)
+
+
+def test_binary_ufuncs_keep_the_rank(rng) -> None:
+    W, x = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    g = s2sad.grad(relu_layer, wrt=(0, 1))
+    check_grad(relu_layer, W, x, wrt=(0, 1))
+    g(W, x)
+    assert "matmul_lhs_adjoint" not in g.source

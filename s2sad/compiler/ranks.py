@@ -99,8 +99,9 @@ def _call_rank(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
     first = _rank(e.args[0], ranks, namespace)
     if fn in (np.zeros_like, np.ones_like, np.tanh, np.exp):
         return first
-    if isinstance(fn, np.ufunc) and fn.nin == 1 and len(e.args) == 1 and not e.keywords:
-        return first
+    if isinstance(fn, np.ufunc) and len(e.args) == fn.nin and not e.keywords:
+        ranks_ = [first] + [_rank(a, ranks, namespace) for a in e.args[1:]]
+        return None if None in ranks_ else max(ranks_)  # elementwise: broadcast
     try:
         if fn not in _REDUCTIONS or first is None:
             return None
