@@ -146,12 +146,20 @@ def imag_adjoint(g: Any, val: Any) -> Any:
 
 def max_share(x: Any, y: Any) -> Any:
     """Share of ``x`` in ``max(x, y)``: 1, 1/2 on a tie, 0."""
-    return _scalar(np.greater(x, y) + 0.5 * np.equal(x, y))
+    return _share(np.greater(x, y), x, y)
 
 
 def min_share(x: Any, y: Any) -> Any:
     """Share of ``x`` in ``min(x, y)``: 1, 1/2 on a tie, 0."""
-    return _scalar(np.less(x, y) + 0.5 * np.equal(x, y))
+    return _share(np.less(x, y), x, y)
+
+
+def _share(wins: Any, x: Any, y: Any) -> Any:
+    """``wins`` as 1/0 (a boolean mask multiplies like one), 1/2 where ``x == y``."""
+    ties = np.equal(x, y)
+    if not np.any(ties):  # no tie: the mask itself (relu's gradient in two passes)
+        return wins
+    return _scalar(wins + 0.5 * ties)
 
 
 def fmax_share(x: Any, y: Any) -> Any:
