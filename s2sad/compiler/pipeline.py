@@ -2,7 +2,7 @@
 
     source -> fence -> desugar -> normalize -> ssa -> hoist -> activity
            -> reverse | forward -> algebra -> simplify -> finite -> algebra -> ranks
-           -> render -> loader
+           -> ownership -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
 (:func:`show`, ``s2sad show --stage``).
@@ -28,6 +28,7 @@ from s2sad.compiler import (
     hoist,
     loader,
     normalize,
+    ownership,
     render,
     simplify,
     source,
@@ -99,7 +100,8 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
                 holds = of_found
             else:
                 holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                    prim.key in (IDENTITY, runtime.setitem, runtime.stop_gradient,
+                    prim.key in (IDENTITY, runtime.setitem, runtime.write_at,
+                                 runtime.stop_gradient,
                                  runtime.copy_value) and of_found)
             if holds:
                 found.add(name)
@@ -282,6 +284,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
+    body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
     tree = clone(body) if keep else None
     gen = _emitted(name, args, body, prep)
     gen.tree = tree

@@ -11,9 +11,15 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
+# runtime helpers (and functions) whose result has the rank of their first / second argument
+_SAME_AS_FIRST = {np.zeros_like, np.ones_like, np.tanh, np.exp, runtime.zeros_like,
+                  runtime.fresh, runtime.setitem, runtime.write_at, runtime.zero_at,
+                  runtime.clear_at, runtime.add_at}
+_SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to}
 _UNKNOWN = -1  # a name whose definitions disagree or cannot be followed
 
 
@@ -22,12 +28,13 @@ def specialise(body: list, params: dict[str, int], numbers: set[str],
     """``params``: array parameter -> its rank."""
     if not params:
         return body
-    ranks = _infer(body, params, numbers, namespace)
+    ranks = infer(body, params, numbers, namespace)
     _Products(ranks).visit(gast.Module(body=body, type_ignores=[]))
     return body
 
 
-def _infer(body: list, params: dict[str, int], numbers: set[str], namespace: dict) -> dict:
+def infer(body: list, params: dict[str, int], numbers: set[str], namespace: dict) -> dict:
+    """The rank of every name that follows from the parameters' ranks."""
     defs: dict[str, list] = {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
@@ -40,14 +47,14 @@ def _infer(body: list, params: dict[str, int], numbers: set[str], namespace: dic
         for name, values in defs.items():
             if name in params or name in numbers or ranks.get(name) == _UNKNOWN:
                 continue
-            found = {_rank(v, ranks, namespace) for v in values} - {None}
+            found = {rank_of(v, ranks, namespace) for v in values} - {None}
             new = found.pop() if len(found) == 1 else _UNKNOWN if found else None
             if new is not None and new != ranks.get(name):
                 ranks[name], changed = new, True
     return {k: v for k, v in ranks.items() if v != _UNKNOWN}
 
 
-def _rank(e: gast.expr, ranks: dict, namespace: dict) -> int | None:
+def rank_of(e: gast.expr, ranks: dict, namespace: dict) -> int | None:
     """The rank of ``e`` if it follows from known ranks (a pop restores a value defined
     elsewhere: no information)."""
     if isinstance(e, gast.Constant):
@@ -56,33 +63,33 @@ def _rank(e: gast.expr, ranks: dict, namespace: dict) -> int | None:
         r = ranks.get(e.id)
         return None if r == _UNKNOWN else r
     if isinstance(e, gast.UnaryOp):
-        return _rank(e.operand, ranks, namespace)
+        return rank_of(e.operand, ranks, namespace)
     if isinstance(e, gast.BinOp):
-        a, b = _rank(e.left, ranks, namespace), _rank(e.right, ranks, namespace)
+        a, b = rank_of(e.left, ranks, namespace), rank_of(e.right, ranks, namespace)
         if a is None or b is None:
             return None
         if isinstance(e.op, gast.MatMult):
             return {(2, 2): 2, (2, 1): 1, (1, 2): 1, (1, 1): 0}.get((a, b))
         return max(a, b)
     if isinstance(e, gast.Attribute) and e.attr == "T":
-        return _rank(e.value, ranks, namespace)
+        return rank_of(e.value, ranks, namespace)
     if isinstance(e, gast.Subscript):
-        return _index_rank(e, ranks, namespace)
+        return _indexrank_of(e, ranks, namespace)
     if isinstance(e, gast.Call):
-        return _call_rank(e, ranks, namespace)
+        return _callrank_of(e, ranks, namespace)
     return None
 
 
-def _index_rank(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None:
+def _indexrank_of(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None:
     """``x[i]``, ``x[:, 0]``, ``x[None, :]``: basic indexing by numbers, slices, None."""
-    r = _rank(e.value, ranks, namespace)
+    r = rank_of(e.value, ranks, namespace)
     parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
     for p in parts:
         if isinstance(p, gast.Slice):
             continue
         if isinstance(p, gast.Constant) and p.value is None:
             r = None if r is None else r + 1
-        elif _rank(p, ranks, namespace) == 0 and not isinstance(p, gast.Constant) or \
+        elif rank_of(p, ranks, namespace) == 0 and not isinstance(p, gast.Constant) or \
                 isinstance(p, gast.Constant) and type(p.value) is int:
             r = None if r is None else r - 1
         else:
@@ -90,17 +97,21 @@ def _index_rank(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None:
     return r
 
 
-def _call_rank(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
+def _callrank_of(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
     fn = evaluate_ref(e.func, namespace)
     if not e.args:
         return None
-    if fn in (np.zeros, np.ones, np.empty) and isinstance(e.args[0], (gast.Tuple, gast.List)):
-        return len(e.args[0].elts)
-    first = _rank(e.args[0], ranks, namespace)
-    if fn in (np.zeros_like, np.ones_like, np.tanh, np.exp):
+    if fn in (np.zeros, np.ones, np.empty):
+        if isinstance(e.args[0], (gast.Tuple, gast.List)):
+            return len(e.args[0].elts)
+        return 1 if rank_of(e.args[0], ranks, namespace) == 0 else None
+    first = rank_of(e.args[0], ranks, namespace)
+    if fn in _SAME_AS_FIRST:
         return first
+    if fn in _SAME_AS_SECOND and len(e.args) > 1:
+        return rank_of(e.args[1], ranks, namespace)
     if isinstance(fn, np.ufunc) and len(e.args) == fn.nin and not e.keywords:
-        ranks_ = [first] + [_rank(a, ranks, namespace) for a in e.args[1:]]
+        ranks_ = [first] + [rank_of(a, ranks, namespace) for a in e.args[1:]]
         return None if None in ranks_ else max(ranks_)  # elementwise: broadcast
     try:
         if fn not in _REDUCTIONS or first is None:

@@ -224,7 +224,7 @@ class Reverse(ControlMixin):
             if rule.vararg_template is not None and self.is_active(arg):
                 expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
                 out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
-        return _merge(out)
+        return _merge(_clearing_last(out))
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
         """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""
@@ -341,6 +341,15 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
         return (e.args[0], gast.dump(e.args[1])) if ok else None
     pa, pb = parts(a), parts(b)
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
+
+
+def _clearing_last(parts: list) -> list:
+    """A contribution that clears part of ``g`` (``zero_at``) after those that read it,
+    so that the clearing can be done in place (see :mod:`ownership`)."""
+    def clears(part: tuple) -> bool:
+        return part[1] is not None and any(
+            isinstance(n, gast.Name) and n.id == "zero_at" for n in gast.walk(part[1]))
+    return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
 
 
 def _merge(parts: list) -> list:

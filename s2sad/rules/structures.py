@@ -13,6 +13,7 @@ from s2sad.rules.registry import JVPS, VJPS, Rule, Signature, defjvp, deflinear,
 # ----- indexing and updates -----
 deflinear(operator.getitem, "x, idx", "add_at(acc, x, idx, g)", None)
 deflinear(runtime.setitem, "x, idx, v", "zero_at(g, idx)", None, "unbroadcast(g[idx], v)")
+deflinear(runtime.write_at, "x, idx, v", "zero_at(g, idx)", None, "unbroadcast(g[idx], v)")
 
 # ----- literals: one adjoint per element -----
 for _literal in (runtime.list_init, runtime.tuple_init):
@@ -43,6 +44,7 @@ deflinear(runtime.add_grads, "a, b", "g", "g")
 deflinear(runtime.fresh, "t", "g")
 deflinear(runtime.cast_like, "t, x", "g", None)
 deflinear(runtime.zero_at, "t, idx", "zero_at(g, idx)", None)
+deflinear(runtime.clear_at, "t, idx", "zero_at(g, idx)", None)
 deflinear(runtime.add_at, "acc, x, idx, t", "g", None, None, "g[idx]")
 deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", None)
 deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)

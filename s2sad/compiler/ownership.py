@@ -1,0 +1,325 @@
+"""Stage 8e: ownership.  Which names hold an object that no other live name, no
+stack and no caller can see; updates in place happen only on those.
+
+Two kinds of statements need the answer:
+
+- *in-place by nature*: ``acc = add_at(acc, x, idx, g)`` (an adjoint read by
+  ``x[idx]``), ``d += e`` (an adjoint a loop owns), ``write_at`` and
+  ``clear_at``.  On an object another live name shares (a cotangent the
+  caller passed, an adjoint that is the same array as another adjoint) they
+  would change both, so the shared definition is copied once (``fresh``) or,
+  where that cannot help, the update is made out of place;
+- *copies that need not be*: ``x = setitem(x, idx, v)`` and
+  ``d = zero_at(g, idx)`` become ``write_at`` / ``clear_at`` (O(size of the
+  written part), not O(size of the array)) when the array is owned and its
+  old value is never read again.
+
+The facts are liveness (a name read later on some path) and *leaks*: the names
+whose object an expression may return or hold (``unbroadcast(g, x)`` may
+return ``g``; ``x[1:]`` is a view of ``x``; ``a * b`` is a new object).  A name
+is *owned* when every definition is a new object, an update of itself, or an
+object handed over by an owned name that is dead from then on; and it never
+hands its object to another name, a stack or a container while still live.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.names import copy_origin, load, nodes
+from s2sad.compiler.primitives import evaluate_ref
+
+UNKNOWN = "?"  # an object of unknown origin: never owned
+_SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
+# calls whose result holds none of their arguments' objects
+_NEW = {
+    np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like, np.empty_like,
+    np.full_like, np.copy, np.arange, np.linspace, np.eye, np.identity, np.concatenate,
+    np.stack, np.vstack, np.hstack, np.dot, np.matmul, np.outer, np.inner, np.sum, np.mean,
+    np.prod, np.cumsum, np.cumprod, np.tile, np.repeat, np.kron, np.where, np.clip, np.std,
+    np.var, np.max, np.min, np.amax, np.amin, np.tensordot, np.trace, np.diff, np.sort,
+    np.linalg.inv, np.linalg.solve, np.linalg.det, np.linalg.norm, np.shape, np.ndim,
+    np.size, len, float, int, bool, abs, math.sqrt, math.exp, math.log, math.sin,
+    math.cos, runtime.setitem, runtime.zero_at, runtime.fresh, runtime.safe_mul,
+    runtime.safe_div, runtime.zeros_like, runtime.shape_of,
+}
+# calls that may return their first argument itself (or a view of it)
+_FIRST = {runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.add_at,
+          runtime.write_at, runtime.clear_at}
+_SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,
+                      runtime.repeat_to}
+# in place by nature -> the copying function that does the same out of place
+_IN_PLACE = {runtime.write_at: "setitem", runtime.clear_at: "zero_at"}
+# copying functions -> the in-place function to use on an owned, dead-after array
+_CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
+
+
+def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
+        ranks: dict[str, int]) -> list:
+    """Make every in-place update safe, and copying updates in place where they may be."""
+    facts = _Facts(body, namespace, params, numbers, ranks)
+    facts.repair_required()
+    facts.use_candidates()
+    return body
+
+
+class _Facts:
+    def __init__(self, body: list, namespace: dict, params: set[str], numbers: set[str],
+                 ranks: dict[str, int]) -> None:
+        self.body, self.namespace, self.numbers = body, namespace, numbers
+        self.ranks = ranks_stage.infer(body, ranks, numbers, namespace)
+        self.local = {n.id for n in nodes(body) if isinstance(n, gast.Name) and
+                      isinstance(n.ctx, gast.Store)} - params
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.blocks = dict(_flatten(self.body))
+        self.flat = [s for s in _flatten_stmts(self.body)]
+        self.after: dict[int, frozenset] = {}
+        _live(self.body, frozenset(), self.after)
+        self.owned = self._owned()
+
+    # ----- what an expression may hold -----
+
+    def leaks(self, e: gast.expr) -> set[str]:
+        if isinstance(e, gast.Name):
+            return {e.id}
+        if isinstance(e, gast.Constant):
+            return set()
+        if isinstance(e, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+            parts = [e.left, e.right] if isinstance(e, gast.BinOp) else []
+            return set().union(*(self.leaks(p) for p in parts
+                                 if isinstance(p, (gast.List, gast.Tuple))))
+        if isinstance(e, (gast.Tuple, gast.List, gast.Set)):
+            return set().union(*(self.leaks(x) for x in e.elts))
+        if isinstance(e, gast.Dict):
+            return set().union(*(self.leaks(x) for x in e.values))
+        if isinstance(e, gast.IfExp):
+            return self.leaks(e.body) | self.leaks(e.orelse)
+        if isinstance(e, gast.BoolOp):
+            return set().union(*(self.leaks(x) for x in e.values))
+        if isinstance(e, gast.Subscript):
+            return set() if self.is_number(e) else self.leaks(e.value)
+        if isinstance(e, gast.Attribute):
+            if e.attr in _SHAPE_ATTRS:
+                return set()
+            return self.leaks(e.value) if _has_local_root(e, self.local) else {UNKNOWN}
+        if isinstance(e, gast.Call):
+            return self.call_leaks(e)
+        return {UNKNOWN}
+
+    def call_leaks(self, e: gast.Call) -> set[str]:
+        fn = evaluate_ref(e.func, self.namespace)
+        args = list(e.args) + [k.value for k in e.keywords]
+        try:
+            if fn in _NEW or isinstance(fn, np.ufunc) and not any(
+                    k.arg == "out" for k in e.keywords):
+                return set()
+            if fn in _FIRST or fn in _CANDIDATES:
+                return self.leaks(e.args[0]) if e.args else set()
+            if fn in _SHAPE_ONLY_SECOND:  # repeat_to: its first argument, or a view
+                return self.leaks(e.args[0]) | {UNKNOWN}
+        except TypeError:  # an unhashable callable
+            pass
+        if isinstance(e.func, gast.Attribute):
+            args.append(e.func.value)
+        return set().union(*(self.leaks(a) for a in args)) | {UNKNOWN}
+
+    def is_number(self, e: gast.Subscript) -> bool:
+        """``x[i]`` of a vector by an integer (and the like): a new scalar."""
+        return ranks_stage.rank_of(e, self.ranks, self.namespace) == 0
+
+    # ----- owned names -----
+
+    def _owned(self) -> set[str]:
+        owned = set(self.local) - self.numbers
+        changed = True
+        while changed:
+            changed = False
+            for s in self.flat:
+                for target, held in self.bindings(s):
+                    live = self.after[id(s)]
+                    for m in held - {target}:
+                        if m in owned and m in live:
+                            owned.discard(m)
+                            changed = True
+                        if target in owned and (m not in owned or m in live):
+                            owned.discard(target)
+                            changed = True
+        return owned
+
+    def bindings(self, s: gast.stmt) -> Iterator[tuple[str | None, set[str]]]:
+        """(name bound or None, the names whose objects it may now hold)."""
+        if isinstance(s, gast.Assign):
+            held = self.leaks(s.value)
+            for t in s.targets:
+                if isinstance(t, gast.Name):
+                    yield t.id, held
+                else:
+                    for n in nodes(t):
+                        if isinstance(n, gast.Name):
+                            yield n.id, held | {UNKNOWN}
+        elif isinstance(s, gast.Expr):
+            held = self.leaks(s.value)
+            if held - {UNKNOWN}:
+                yield None, held
+
+    # ----- rewrites -----
+
+    def repair_required(self) -> None:
+        """In-place updates of shared objects: copy the shared definition once, or update
+        out of place where a copy cannot make the name owned."""
+        needed = {name for name, _, _ in self.in_place()} - self.numbers
+        bad = {n for n in needed if n not in self.owned}
+        if not bad:
+            return
+        for s in self.flat:
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
+                    s.targets[0].id in bad and not self.self_update(s):
+                s.value = _call("fresh", s.value)
+        self.refresh()
+        for name, _, fix in self.in_place():
+            if name not in self.owned:
+                fix()
+        self.refresh()
+
+    def in_place(self) -> list:
+        """(name updated in place, statement, the out-of-place rewrite)."""
+        out = []
+        for s in self.flat:
+            if isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name) and \
+                    s.target.id not in self.numbers and s.target.id in self.local:
+                out.append((s.target.id, s, lambda s=s: self.out_of_place(s)))
+            call = _call_of(s)
+            if call is None or not call.args or not isinstance(call.args[0], gast.Name):
+                continue
+            fn = evaluate_ref(call.func, self.namespace)
+            if fn is runtime.add_at:
+                out.append((call.args[0].id, s, lambda c=call: _wrap_first(c)))
+            elif fn in _IN_PLACE:
+                out.append((call.args[0].id, s, lambda c=call, f=fn: _rename(c, _IN_PLACE[f])))
+        return out
+
+    def out_of_place(self, s: gast.AugAssign) -> None:
+        """``d += e`` as ``d = d + e``."""
+        block = self.blocks[id(s)]
+        new = gast.Assign(targets=[s.target], value=gast.BinOp(
+            left=load(s.target.id), op=s.op, right=s.value), type_comment=None)
+        block[[id(x) for x in block].index(id(s))] = copy_origin(new, s)
+
+    def self_update(self, s: gast.Assign) -> bool:
+        call = _call_of(s)
+        return call is not None and bool(call.args) and isinstance(call.args[0], gast.Name) \
+            and call.args[0].id == s.targets[0].id
+
+    def use_candidates(self) -> None:
+        """``setitem`` / ``zero_at`` of an owned array whose old value is dead: in place."""
+        for s in self.flat:
+            call = _call_of(s)
+            if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
+                continue
+            fn = evaluate_ref(call.func, self.namespace)
+            try:
+                new = _CANDIDATES.get(fn)
+            except TypeError:
+                continue
+            name = call.args[0].id
+            if new and name in self.owned and (name == s.targets[0].id or
+                                               name not in self.after[id(s)]):
+                _rename(call, new)
+
+
+# ----- liveness -----
+
+def _live(stmts: list, live: frozenset, after: dict[int, frozenset]) -> frozenset:
+    """The names live before ``stmts``; records the names live after each statement."""
+    for s in reversed(stmts):
+        after[id(s)] = live
+        live = _live_before(s, live, after)
+    return live
+
+
+def _live_before(s: gast.stmt, live: frozenset, after: dict) -> frozenset:
+    if isinstance(s, gast.If):
+        return _live(s.body, live, after) | _live(s.orelse, live, after) | _reads(s.test)
+    if isinstance(s, (gast.For, gast.While)):
+        head = _reads(s.iter if isinstance(s, gast.For) else s.test)
+        loop = live | head
+        while True:  # the body's end flows to the loop head (and, by break, out)
+            inner = _live(s.body, loop, after)
+            if isinstance(s, gast.For):
+                inner = inner - _reads(s.target, gast.Store)
+            new = live | head | inner
+            if new == loop:
+                return loop
+            loop = new
+    if isinstance(s, gast.Assign):
+        stored = frozenset(n.id for t in s.targets for n in nodes(t)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        return (live - stored) | _reads(s.value) | _reads_in_targets(s.targets)
+    if isinstance(s, gast.Delete):
+        return live - frozenset(t.id for t in s.targets if isinstance(t, gast.Name))
+    return live | _reads(s)
+
+
+def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
+    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
+                     isinstance(n.ctx, ctx))
+
+
+def _reads_in_targets(targets: list) -> frozenset:
+    return frozenset().union(*(_reads(t) for t in targets))
+
+
+def _flatten(stmts: list) -> Iterator[tuple[int, list]]:
+    """(id of a statement, the block holding it), in textual order."""
+    for s in stmts:
+        yield id(s), stmts
+        if isinstance(s, gast.If):
+            yield from _flatten(s.body)
+            yield from _flatten(s.orelse)
+        elif isinstance(s, (gast.For, gast.While)):
+            yield from _flatten(s.body)
+
+
+def _flatten_stmts(stmts: list) -> Iterator[gast.stmt]:
+    for s in stmts:
+        yield s
+        if isinstance(s, gast.If):
+            yield from _flatten_stmts(s.body)
+            yield from _flatten_stmts(s.orelse)
+        elif isinstance(s, (gast.For, gast.While)):
+            yield from _flatten_stmts(s.body)
+
+
+# ----- small rewrites -----
+
+def _call_of(s: gast.stmt) -> gast.Call | None:
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call):
+        return s.value
+    return None
+
+
+def _call(name: str, *args: gast.expr) -> gast.Call:
+    return gast.Call(func=load(name), args=list(args), keywords=[])
+
+
+def _rename(call: gast.Call, name: str) -> None:
+    call.func = load(name)
+
+
+def _wrap_first(call: gast.Call) -> None:
+    call.args[0] = _call("fresh", call.args[0])
+
+
+def _has_local_root(e: gast.expr, local: set[str]) -> bool:
+    while isinstance(e, (gast.Attribute, gast.Subscript)):
+        e = e.value
+    return isinstance(e, gast.Name) and e.id in local
