@@ -79,7 +79,7 @@ def _show_parser(commands: Any) -> None:
     p = commands.add_parser(
         "show", help="print the generated derivative, or the function after one stage",
         description="Print the generated derivative source of MODULE.py:NAME, or with "
-        "--stage the function after that pipeline stage (source, normalize, ssa: the core "
+        "--stage the function after that pipeline stage (source, normalize, alias, ssa: the core "
         "form; reverse, forward: the derivative). " + IMPORTS_NOTE)
     p.add_argument("target", metavar="MODULE.py:NAME")
     _mode_and_wrt(p)

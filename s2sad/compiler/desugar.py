@@ -47,7 +47,9 @@ def _simple_statement(s: gast.stmt) -> list:
     """``x += v``, ``x: T = v`` and ``a = b = v`` as plain assignments."""
     if isinstance(s, gast.AugAssign):
         value = gast.copy_location(gast.BinOp(left=_as_load(s.target), op=s.op, right=s.value), s)
-        return [_assign_to(s.target, value, s)]
+        out = _assign_to(s.target, value, s)
+        out.s2sad_augmented = True  # x += v changes an array x in place (see alias.py)
+        return [out]
     if isinstance(s, gast.AnnAssign):
         return [_assign_to(s.target, s.value, s)] if s.value is not None else []
     if isinstance(s, gast.Assign) and len(s.targets) > 1:

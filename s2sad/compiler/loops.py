@@ -75,7 +75,7 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
             and not _is_view(norm, it.args[0]):
         _lower_enumerate(norm, s, it)
     else:  # a sequence, or zip / enumerate / reversed of sequences, nested as they like
-        n, element = _view(norm, it)
+        n, element = _view(norm, it, _stored(s.body))
         index = norm.new_local("i")
         _emit_loop(norm, s, index, [n], [_assign(s.target, element(load(index)), s)])
 
@@ -85,27 +85,36 @@ def _is_view(norm: Normalizer, node: gast.expr) -> bool:
     return fn in (zip, enumerate, reversed)
 
 
-def _view(norm: Normalizer, it: gast.expr):
+def _stored(stmts: list) -> set[str]:
+    return {n.id for s in stmts for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+
+def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     """The length of an iterable and how to build its item ``i``, for sequences and
-    ``zip``, ``enumerate`` and ``reversed`` of them (read by index, never iterated)."""
+    ``zip``, ``enumerate`` and ``reversed`` of them (read by index, never iterated).
+    A name the loop body binds again is read through a name of its own: Python iterates
+    over the object the name held when the loop began."""
     fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
     if fn is zip:
-        parts = [_view(norm, a) for a in it.args]
+        parts = [_view(norm, a, rebound) for a in it.args]
         lengths = [n for n, _ in parts]
         n = lengths[0] if len(lengths) == 1 else norm.temp(_call(norm, "min", lengths), "n")
         return n, lambda i: gast.Tuple(elts=[e(i) for _, e in parts], ctx=gast.Load())
     if fn is enumerate:
-        n, inner = _view(norm, it.args[0])
+        n, inner = _view(norm, it.args[0], rebound)
         start = it.args[1] if len(it.args) > 1 else next(
             (k.value for k in it.keywords if k.arg == "start"), None)
         count = (lambda i: i) if start is None else (
             lambda i: gast.BinOp(left=i, op=gast.Add(), right=start))
         return n, lambda i: gast.Tuple(elts=[count(i), inner(i)], ctx=gast.Load())
     if fn is reversed:
-        n, inner = _view(norm, it.args[0])
+        n, inner = _view(norm, it.args[0], rebound)
         last = norm.temp(gast.BinOp(left=n, op=gast.Sub(), right=const(1)), "last")
         return n, lambda i: inner(gast.BinOp(left=last, op=gast.Sub(), right=i))
     seq = norm.atom(it, "seq")
+    if isinstance(it, gast.Name) and it.id in rebound:
+        seq = norm.temp(seq, "seq")
     n = norm.temp(_call(norm, "len", [seq]), "n")
     return n, lambda i: _item_at(seq, i)
 
@@ -116,6 +125,8 @@ def _item_at(seq: gast.expr, index: gast.expr) -> gast.Subscript:
 
 def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
     seq = norm.atom(it.args[0], "seq")
+    if isinstance(it.args[0], gast.Name) and it.args[0].id in _stored(s.body):
+        seq = norm.temp(seq, "seq")  # iterated as the loop found it
     n = norm.temp(_call(norm, "len", [seq]), "n")
     counter, value = s.target.elts
     start = it.args[1] if len(it.args) > 1 else next(

@@ -68,6 +68,7 @@ class Normalizer:
         where = f"line {lineno}" if len(self.inlining) == 1 else \
             f"{self.src.node.name}(), line {lineno}"
         set_origin(stmt, f"{where}: {self.src.line(lineno)}")
+        stmt.s2sad_file = self.src.filename
         self.out.append(stmt)
 
     def new_local(self, base: str) -> str:
@@ -181,7 +182,9 @@ class Normalizer:
 
     def assign_target(self, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
         if isinstance(target, gast.Name):
-            self.emit(assign(self.name(target.id), self.expr(value, base=target.id)), s)
+            stmt = assign(self.name(target.id), self.expr(value, base=target.id))
+            stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
+            self.emit(stmt, s)
         elif isinstance(target, (gast.Tuple, gast.List)):
             whole = self.atom(value)
             items = self.literals.get(getattr(whole, "id", None))

@@ -32,6 +32,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin, load, nodes
 from s2sad.compiler.primitives import evaluate_ref
 
@@ -80,9 +81,10 @@ class _Facts:
 
     def refresh(self) -> None:
         self.blocks = dict(_flatten(self.body))
+        self.depth = dict(_depths(self.body, 0))
         self.flat = [s for s in _flatten_stmts(self.body)]
         self.after: dict[int, frozenset] = {}
-        _live(self.body, frozenset(), self.after)
+        live_after(self.body, self.after)
         self.owned = self._owned()
 
     # ----- what an expression may hold -----
@@ -219,63 +221,50 @@ class _Facts:
             and call.args[0].id == s.targets[0].id
 
     def use_candidates(self) -> None:
-        """``setitem`` / ``zero_at`` of an owned array whose old value is dead: in place."""
-        for s in self.flat:
-            call = _call_of(s)
-            if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
-                continue
-            fn = evaluate_ref(call.func, self.namespace)
-            try:
-                new = _CANDIDATES.get(fn)
-            except TypeError:
-                continue
-            name = call.args[0].id
-            if new and name in self.owned and (name == s.targets[0].id or
-                                               name not in self.after[id(s)]):
-                _rename(call, new)
+        """``setitem`` / ``zero_at`` of an owned array whose old value is dead: in place.
+        An array that is not owned because it comes from the caller (or another name) is
+        copied once before the loop that writes into it, when that makes it owned."""
+        candidates = [c for c in (self.candidate(s) for s in self.flat) if c is not None]
+        for name in {name for name, _, _ in candidates if name not in self.owned}:
+            self.copy_before_loops(name, min(d for n, _, d in candidates if n == name))
+        for name, call, _ in candidates:
+            if name in self.owned:
+                _rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
 
+    def candidate(self, s: gast.stmt) -> tuple | None:
+        """(array name, the copying call, loop depth) of ``x = setitem(x, ...)`` and the
+        like whose old value is dead after it."""
+        call = _call_of(s)
+        if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
+            return None
+        try:
+            if evaluate_ref(call.func, self.namespace) not in _CANDIDATES:
+                return None
+        except TypeError:
+            return None
+        name = call.args[0].id
+        if name != s.targets[0].id and name in self.after[id(s)]:
+            return None
+        return name, call, self.depth[id(s)]
 
-# ----- liveness -----
-
-def _live(stmts: list, live: frozenset, after: dict[int, frozenset]) -> frozenset:
-    """The names live before ``stmts``; records the names live after each statement."""
-    for s in reversed(stmts):
-        after[id(s)] = live
-        live = _live_before(s, live, after)
-    return live
-
-
-def _live_before(s: gast.stmt, live: frozenset, after: dict) -> frozenset:
-    if isinstance(s, gast.If):
-        return _live(s.body, live, after) | _live(s.orelse, live, after) | _reads(s.test)
-    if isinstance(s, (gast.For, gast.While)):
-        head = _reads(s.iter if isinstance(s, gast.For) else s.test)
-        loop = live | head
-        while True:  # the body's end flows to the loop head (and, by break, out)
-            inner = _live(s.body, loop, after)
-            if isinstance(s, gast.For):
-                inner = inner - _reads(s.target, gast.Store)
-            new = live | head | inner
-            if new == loop:
-                return loop
-            loop = new
-    if isinstance(s, gast.Assign):
-        stored = frozenset(n.id for t in s.targets for n in nodes(t)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-        return (live - stored) | _reads(s.value) | _reads_in_targets(s.targets)
-    if isinstance(s, gast.Delete):
-        return live - frozenset(t.id for t in s.targets if isinstance(t, gast.Name))
-    return live | _reads(s)
-
-
-def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
-    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
-                     isinstance(n.ctx, ctx))
-
-
-def _reads_in_targets(targets: list) -> frozenset:
-    return frozenset().union(*(_reads(t) for t in targets))
-
+    def copy_before_loops(self, name: str, depth: int) -> None:
+        """Copy the definitions of ``name`` that are shared (outside the loops that write
+        into it); keep the copies only if that makes the name owned."""
+        shared = [s for s in self.flat if isinstance(s, gast.Assign) and
+                  _call_of(s) is not None or isinstance(s, gast.Assign) and
+                  isinstance(s.targets[0], gast.Name)]
+        shared = [s for s in shared if s.targets[0].id == name and not self.self_update(s)
+                  and self.leaks(s.value)]
+        if not shared or depth == 0 or any(self.depth[id(s)] >= depth for s in shared):
+            return
+        values = [s.value for s in shared]
+        for s in shared:
+            s.value = _call("fresh", s.value)
+        self.refresh()
+        if name not in self.owned:
+            for s, v in zip(shared, values):
+                s.value = v
+            self.refresh()
 
 def _flatten(stmts: list) -> Iterator[tuple[int, list]]:
     """(id of a statement, the block holding it), in textual order."""
@@ -286,6 +275,17 @@ def _flatten(stmts: list) -> Iterator[tuple[int, list]]:
             yield from _flatten(s.orelse)
         elif isinstance(s, (gast.For, gast.While)):
             yield from _flatten(s.body)
+
+
+def _depths(stmts: list, depth: int) -> Iterator[tuple[int, int]]:
+    """(id of a statement, how many loops enclose it)."""
+    for s in stmts:
+        yield id(s), depth
+        if isinstance(s, gast.If):
+            yield from _depths(s.body, depth)
+            yield from _depths(s.orelse, depth)
+        elif isinstance(s, (gast.For, gast.While)):
+            yield from _depths(s.body, depth + 1)
 
 
 def _flatten_stmts(stmts: list) -> Iterator[gast.stmt]:

@@ -1,6 +1,6 @@
 """The stages, in order, and the one function that runs them.
 
-    source -> fence -> desugar -> normalize -> ssa -> hoist -> activity
+    source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
            -> reverse | forward -> algebra -> simplify -> finite -> algebra -> ranks
            -> ownership -> render -> loader
 
@@ -23,6 +23,7 @@ from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
     algebra,
+    alias,
     finite,
     forward,
     hoist,
@@ -40,7 +41,7 @@ from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
 from s2sad.rules import registry
 
-STAGES = ("source", "normalize", "ssa", "reverse", "forward")
+STAGES = ("source", "normalize", "alias", "ssa", "reverse", "forward")
 # builtins the generated code may call although the user's code does not: never temp names
 COMPILER_BUILTINS = {"getattr", "len", "range", "reversed", "min", "list", "slice"}
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
@@ -68,15 +69,24 @@ class Prepared:
     namespace: dict[str, Any]
 
 
-def prepare(fn: Callable, stage: str = "ssa") -> Prepared:
-    """Stages 1-4: the function in SSA core form (or an earlier stage)."""
+def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozenset(),
+            ranks: tuple = ()) -> Prepared:
+    """Stages 1-4: the function in SSA core form (or an earlier stage); ``scalars`` and
+    ``ranks``: the argument kinds the derivative is generated for, when known."""
     src = source.load(fn)
     namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE) | COMPILER_BUILTINS)
     namespace = dict(src.namespace)
     if stage == "source":
         return Prepared(src, src.node, namer, namespace)
     node = normalize.normalize(src, namer, namespace)
-    if stage != "normalize":
+    if stage == "normalize":
+        return Prepared(src, node, namer, namespace)
+    params = param_names(node)
+    numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, namespace)
+    node = alias.resolve_aliases(node, {**namespace, **registry.TEMPLATE_NAMESPACE},
+                                 src.filename, numbers, _param_ranks(node, ranks),
+                                 outer=set(namespace))
+    if stage != "alias":
         node = hoist.hoist(ssa.to_ssa(node, namer))
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace)
@@ -138,7 +148,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
            registry.GENERATION[0])
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
-                           structured, scalars, registry.GENERATION[0])
+                           structured, scalars, registry.GENERATION[0], ranks)
     if lean and key in _FULL:  # the value-and-gradient body, already simplified
         return _without_value(_FULL.pop(key), parts)
     body = clone(parts.body)
@@ -187,8 +197,9 @@ class _Parts:
 
 @functools.lru_cache(maxsize=64)
 def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
-                   structured: frozenset[int], scalars: frozenset[int], rules: int) -> _Parts:
-    prep = prepare(fn)
+                   structured: frozenset[int], scalars: frozenset[int], rules: int,
+                   ranks: tuple = ()) -> _Parts:
+    prep = prepare(fn, scalars=scalars, ranks=ranks)
     node, names = prep.node, wrt_names(prep.node, wrt)
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
     act.varied -= activity_stage.shift_only_maxima(node, prep.namespace)
@@ -261,7 +272,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = ()) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
-    prep = prepare(fn)
+    prep = prepare(fn, scalars=scalars, ranks=ranks)
     names = wrt_names(prep.node, wrt)
     holders = containers(prep.node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)

@@ -174,6 +174,8 @@ class Reverse(ControlMixin):
         rev: list = []
         reads: set[str] = set()
         for arg, expr, acc in parts:
+            if acc is True and arg in ctx.defined:
+                _no_shape_needed(expr, ACC)
             reads |= {n.id for n in gast.walk(expr or self.pending) if isinstance(n, gast.Name)
                       and n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
@@ -341,6 +343,16 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
         return (e.args[0], gast.dump(e.args[1])) if ok else None
     pa, pb = parts(a), parts(b)
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
+
+
+def _no_shape_needed(expr: gast.expr, adjoint: str) -> None:
+    """``add_at(dx, x, i, g)`` reads ``x`` only to make a zero adjoint when ``dx`` is
+    ``None``: with ``dx`` defined it passes ``None``, so ``x`` need not be kept."""
+    for n in gast.walk(expr):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
+                n.func.id == "add_at" and len(n.args) == 4 and \
+                isinstance(n.args[0], gast.Name) and n.args[0].id == adjoint:
+            n.args[1] = const(None)
 
 
 def _clearing_last(parts: list) -> list:

@@ -1,0 +1,267 @@
+"""Stage 3c: aliases.  Which names may share one object (an array, a list), and what
+an in-place write through one of them means for the others.
+
+Input and output: core form (see :mod:`normalize`), before SSA.  From here on the
+compiler treats arrays as values: ``x = setitem(x, i, v)`` makes a new ``x``.
+Python does not: after ``t = y; y *= 0.8`` the name ``t`` sees the change, and
+after ``v = x[1:]; v[0] = 5.0`` so does ``x``.  This stage finds, for every
+in-place write (``x[i] = v``, ``x += v`` on an array, ``xs.append(v)``), the
+other names that may share the written object and are read later:
+
+- none: the functional update computes what Python computes for every name
+  read later; nothing to do;
+- a name that is surely the same object (``t = y``): it is bound again after
+  the write (``t = y``), so it sees the change in value and in derivative;
+- anything else (a view, a name that may or may not be the object, a list
+  holding it, a global): refused with file:line, the names and a rewrite.
+
+The facts come from a points-to analysis over the statements in order (loops
+to a fixpoint): each name points to objects, *the same* object or *a part* of
+it (a view, an element).  An object is made by a statement (the most recent
+one made there is told apart from older ones, so ``u = u_new`` in a time-step
+loop does not alias next step's ``u_new``), or is an argument, or comes from
+outside the function.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.liveness import live_after
+from s2sad.compiler.names import assign, copy_origin, load, nodes
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.errors import error_at
+
+SAME, PART = "same", "part"
+# functions whose result may be (a view of) their first argument
+VIEWS = {
+    np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
+    np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
+    np.diagonal, np.broadcast_to, np.real, np.imag, np.split, np.array_split, np.hsplit,
+    np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
+    np.flipud, np.rot90, runtime.stop_gradient, runtime.unbroadcast,
+    runtime.cast_like, runtime.to_float, runtime.repeat_to,
+}
+# functions whose result holds their arguments (any other library function: a new object)
+CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
+              runtime.list_append, runtime.list_concat, runtime.list_insert,
+              runtime.list_repeat, runtime.user_cotangents}
+# in-place by nature: ``x = f(x, ...)`` changes the object x holds
+WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
+          runtime.list_insert, runtime.add_at, runtime.clear_at}
+LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
+
+State = dict[str, frozenset]
+
+
+def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,
+                    numbers: set[str] = frozenset(), ranks: dict[str, int] | None = None,
+                    outer: set[str] = frozenset()) -> gast.FunctionDef:
+    """Bind again the names that share a written object; refuse what cannot be.
+    ``outer``: the global and closure names the function reads."""
+    analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
+    analysis.outer = set(outer) - set(analysis.params)
+    analysis.run()
+    for stmt, block, names in analysis.rebinds.values():
+        at = [id(x) for x in block].index(id(stmt)) + 1
+        block[at:at] = [copy_origin(assign(t, load(stmt.targets[0].id), like=stmt), stmt)
+                        for t in sorted(names)]
+    return node
+
+
+class _Aliases:
+    def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
+                 numbers: set[str], ranks: dict[str, int]) -> None:
+        self.node, self.namespace, self.filename = node, namespace, filename
+        self.params = [a.id for a in node.args.args + node.args.kwonlyargs]
+        self.local = set(self.params) | {n.id for n in nodes(node) if isinstance(n, gast.Name)
+                                         and isinstance(n.ctx, gast.Store)}
+        self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
+        self.numbers = numbers | {n for n, r in self.ranks.items() if r == 0}
+        self.after: dict[int, frozenset] = {}
+        live_after(node.body, self.after)
+        self.rebinds: dict[int, tuple] = {}
+
+    def run(self) -> None:
+        state: State = {p: frozenset() if p in self.numbers else
+                        frozenset({(("arg", p), SAME)}) for p in self.params}
+        for name in self.local & set(self.outer):  # x[i] = v on a global x
+            state[name] = frozenset({(("outer", name), SAME)})
+        self.block(self.node.body, state)
+
+    # ----- statements -----
+
+    def block(self, stmts: list, state: State) -> State:
+        for s in stmts:
+            state = self.stmt(s, stmts, state)
+        return state
+
+    def stmt(self, s: gast.stmt, block: list, state: State) -> State:
+        if isinstance(s, gast.If):
+            return _join(self.block(s.body, dict(state)), self.block(s.orelse, dict(state)))
+        if isinstance(s, (gast.For, gast.While)):
+            return self.loop(s, state)
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            return self.assignment(s, block, state)
+        if isinstance(s, gast.Assign):  # a tuple target: parts of the value
+            held = self.points(s.value, state, s)
+            for n in nodes(s.targets[0]):
+                if isinstance(n, gast.Name):
+                    state[n.id] = _as_parts(held) | {(("new", id(s)), SAME)}
+        return state
+
+    def loop(self, s: gast.stmt, state: State) -> State:
+        if isinstance(s, gast.For) and isinstance(s.target, gast.Name):
+            state[s.target.id] = frozenset()
+        while True:
+            end = self.block(s.body, dict(state))
+            joined = _join(state, end)
+            if joined == state:
+                return joined
+            state = joined
+
+    def assignment(self, s: gast.Assign, block: list, state: State) -> State:
+        name = s.targets[0].id
+        written = self.written(s)
+        if written == "maybe" and self.conflicts(s, name, state):
+            raise self.refusal(s, name, self.conflicts(s, name, state), maybe=True)
+        if written is True:
+            self.check_write(s, block, name, state)
+            held = state.get(name, frozenset())
+            if isinstance(s.value, gast.Call) and len(s.value.args) > 1 and \
+                    self.ranks.get(name, 0) < 1:  # a list holds what is put into it
+                held = held | _as_parts(self.points(s.value.args[-1], state, s))
+            state[name] = held
+            return state
+        value = self.points(s.value, state, s)
+        if written == "maybe":
+            value = value | state.get(name, frozenset())
+        state[name] = frozenset() if name in self.numbers else value
+        return state
+
+    def written(self, s: gast.Assign) -> bool | str:
+        """Does ``s`` change the object its target holds (True), or may it ("maybe")?"""
+        name = s.targets[0].id
+        value = s.value
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
+                and value.args[0].id == name:
+            try:
+                return evaluate_ref(value.func, self.namespace) in WRITES
+            except TypeError:
+                return False
+        if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
+            return True if self.ranks.get(name, 0) >= 1 else "maybe"
+        return False
+
+    # ----- the objects an expression may hold -----
+
+    def points(self, e: gast.expr, state: State, s: gast.stmt) -> frozenset:
+        if isinstance(e, gast.Name):
+            if e.id in self.local:
+                return state.get(e.id, frozenset())
+            return frozenset({(("outer", e.id), SAME)})
+        if isinstance(e, gast.Constant):
+            return frozenset()
+        if isinstance(e, gast.Subscript):
+            if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
+                return self.new(s, state)
+            return _as_parts(self.points(e.value, state, s))
+        if isinstance(e, gast.Attribute):
+            if isinstance(e.value, gast.Name) and e.value.id in self.local:
+                return _as_parts(self.points(e.value, state, s))
+            return frozenset({(("outer", gast.dump(e)), SAME)})
+        if isinstance(e, gast.Call):
+            return self.call(e, state, s)
+        return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
+
+    def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
+        fn = evaluate_ref(e.func, self.namespace)
+        args = list(e.args) + [k.value for k in e.keywords]
+        try:
+            if fn in VIEWS and e.args:
+                return _as_parts(self.points(e.args[0], state, s))
+            if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
+                items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
+                return self.new(s, state) | frozenset(items)
+        except TypeError:
+            pass
+        module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
+        if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
+                fn not in CONTAINERS:
+            return self.new(s, state)
+        held = frozenset().union(*(self.points(a, state, s) for a in args))
+        return self.new(s, state) | _as_parts(held)  # containers hold their items
+
+    def new(self, s: gast.stmt, state: State) -> frozenset:
+        """The object ``s`` makes; older objects made there are no longer the newest."""
+        recent, old = ("new", id(s)), ("old", id(s))
+        for k, held in state.items():
+            if any(o == recent for o, _ in held):
+                state[k] = frozenset((old if o == recent else o, how) for o, how in held)
+        return frozenset({(recent, SAME)})
+
+    def fancy(self, e: gast.Subscript) -> bool:
+        """An index by an array or a list copies."""
+        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        return any(isinstance(p, gast.Name) and (self.ranks.get(p.id) or 0) >= 1
+                   for p in parts)
+
+    # ----- writes -----
+
+    def conflicts(self, s: gast.stmt, name: str, state: State) -> list[tuple[str, bool]]:
+        """(other live name sharing the object, surely the same object) pairs."""
+        mine = state.get(name, frozenset())
+        objects = {o for o, _ in mine}
+        out = []
+        for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
+            held = state[other]
+            if other == name or not objects & {o for o, _ in held}:
+                continue
+            out.append((other, held == mine and _one_whole_object(held)))
+        return out
+
+    def check_write(self, s: gast.Assign, block: list, name: str, state: State) -> None:
+        outer = [o for o, _ in state.get(name, frozenset()) if o[0] == "outer"]
+        if outer:
+            raise error_at(self.where(s), s, f"in-place write into {outer[0][1]}",
+                           f"{outer[0][1]} comes from outside the function and a derivative "
+                           f"never changes it; work on a copy: {name} = {outer[0][1]}.copy()")
+        conflicts = self.conflicts(s, name, state)
+        if any(not same for _, same in conflicts):
+            raise self.refusal(s, name, conflicts)
+        if conflicts:
+            self.rebinds[id(s)] = (s, block, {other for other, _ in conflicts})
+
+    def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
+                ) -> Exception:
+        others = ", ".join(o for o, same in conflicts if maybe or not same)
+        kind = "if it is an array, " if maybe else ""
+        return error_at(
+            self.where(s), s, f"in-place write to {name}",
+            f"{kind}{name} shares its memory with {others} (the same array, a view such as "
+            f"a slice, .T or reshape, or a list holding it), which is read later, so Python "
+            f"changes {others} too; s2sad does not model this write: update out of place "
+            f"({name} = {name} + ...), or write into a copy ({name} = {name}.copy() first)")
+
+    def where(self, s: gast.stmt) -> str:
+        return getattr(s, "s2sad_file", self.filename)
+
+
+def _join(a: State, b: State) -> State:
+    return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
+
+
+def _one_whole_object(held: frozenset) -> bool:
+    """Surely one object: the newest made by one statement, or an argument."""
+    if len(held) != 1:
+        return False
+    (obj, how), = held
+    return how == SAME and obj[0] in ("new", "arg")
+
+
+def _as_parts(held: frozenset) -> frozenset:
+    return frozenset((o, PART) for o, _ in held)

@@ -1,0 +1,57 @@
+"""Liveness over structured statements: which names a later statement may read.
+
+Shared by the stages that decide whether an object may be changed in place
+(:mod:`alias` before SSA, :mod:`ownership` on the generated code).  Loops are
+run to a fixpoint; ``break`` and ``continue`` are covered because the live
+set after every statement of a loop body includes what is live after the loop.
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.names import nodes
+
+
+def live_after(body: list, after: dict[int, frozenset]) -> frozenset:
+    """Fill ``after`` (id of statement -> names live after it); the names live on entry."""
+    return _live(body, frozenset(), after)
+
+
+def _live(stmts: list, live: frozenset, after: dict[int, frozenset]) -> frozenset:
+    """The names live before ``stmts``; records the names live after each statement."""
+    for s in reversed(stmts):
+        after[id(s)] = live
+        live = _live_before(s, live, after)
+    return live
+
+
+def _live_before(s: gast.stmt, live: frozenset, after: dict) -> frozenset:
+    if isinstance(s, gast.If):
+        return _live(s.body, live, after) | _live(s.orelse, live, after) | _reads(s.test)
+    if isinstance(s, (gast.For, gast.While)):
+        head = _reads(s.iter if isinstance(s, gast.For) else s.test)
+        loop = live | head
+        while True:  # the body's end flows to the loop head (and, by break, out)
+            inner = _live(s.body, loop, after)
+            if isinstance(s, gast.For):
+                inner = inner - _reads(s.target, gast.Store)
+            new = live | head | inner
+            if new == loop:
+                return loop
+            loop = new
+    if isinstance(s, gast.Assign):
+        stored = frozenset(n.id for t in s.targets for n in nodes(t)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        return (live - stored) | _reads(s.value) | _reads_in_targets(s.targets)
+    if isinstance(s, gast.Delete):
+        return live - frozenset(t.id for t in s.targets if isinstance(t, gast.Name))
+    return live | _reads(s)
+
+
+def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
+    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
+                     isinstance(n.ctx, ctx))
+
+
+def _reads_in_targets(targets: list) -> frozenset:
+    return frozenset().union(*(_reads(t) for t in targets))

@@ -1,0 +1,367 @@
+"""Arrays are mutable and shared: values and gradients of programs whose names share an
+array, checked against what Python computes (value) and finite differences or closed
+forms (gradient); refusals for the sharing s2sad does not model; inputs never written."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp, numerical_grad
+
+TABLE = np.array([1.0, 2.0, 3.0])
+
+
+def python_value(f, *args):
+    """What Python computes, on copies (the function may write into its arguments)."""
+    return f(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+
+
+def check_value_and_grad(f, *args, rtol=1e-6):
+    saved = [np.copy(a) for a in args]
+    value, grad = s2sad.value_and_grad(f)(*args)
+    for a, b in zip(args, saved):
+        assert np.array_equal(a, b), "an argument was written"
+    np.testing.assert_allclose(value, python_value(f, *args), rtol=1e-12)
+    expected = numerical_grad(lambda *a: python_value(f, *a), args)
+    np.testing.assert_allclose(grad, expected, rtol=rtol, atol=1e-8)
+    return grad
+
+
+# ----- adjoints that share one array (the issue's three-line function) -----
+
+def shared_adjoint(a):
+    b = a + 1
+    c = b[0] + 1.5
+    return np.sum(a + b + c)
+
+
+def shared_adjoint_2d(a):
+    b = a * 2.0
+    c = b[0, 1] * b[1, 0]
+    return np.sum(a * b) + c
+
+
+def shared_adjoint_loop(a):
+    b = a + 1
+    s = 0.0
+    for i in range(a.shape[0]):
+        s = s + b[i] * a[i]
+    return np.sum(a + b) + s
+
+
+def shared_cotangent(a):
+    b = a + 1
+    c = b[0] + 1.5
+    return a + b + c
+
+
+def test_adjoints_sharing_an_array_are_not_changed_through_each_other():
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(s2sad.grad(shared_adjoint)(x), [5.0, 2.0, 2.0])
+    check_grad(shared_adjoint, x)
+    check_grad(shared_adjoint_2d, np.arange(6.0).reshape(2, 3) + 0.5)
+    check_grad(shared_adjoint_loop, x)
+
+
+def test_vjp_leaves_the_cotangent_alone():
+    x = np.array([1.0, 2.0, 3.0])
+    u = np.array([0.3, -1.0, 2.0])
+    saved = u.copy()
+    _, g = s2sad.vjp(shared_cotangent)(x, u)
+    assert np.array_equal(u, saved)
+    np.testing.assert_allclose(g, u + u + [u.sum(), 0, 0])
+    check_vjp(shared_cotangent, x)
+    check_jvp(shared_cotangent, x)
+
+
+# ----- names bound to one array: a write through one is seen by the other -----
+
+def rebound_then_scaled(y):
+    t = y
+    y *= 0.8
+    return np.sum(t * y)
+
+
+def rebound_then_written(y):
+    t = y
+    y[0] = y[1] * 3.0
+    return np.sum(t * np.sin(y))
+
+
+def rebound_in_a_loop(y):
+    t = y * 1.0
+    u = t
+    for _ in range(3):
+        t *= 0.9
+        t[1] = t[1] + u[0]
+    return np.sum(u * u)
+
+
+def rebound_in_a_branch(y):
+    t = y * 1.0
+    u = t
+    if np.sum(y) > 0:
+        t += y
+    else:
+        t -= 2 * y
+    return np.sum(u * y)
+
+
+@pytest.mark.parametrize("f", [rebound_then_scaled, rebound_then_written, rebound_in_a_loop])
+def test_names_bound_to_one_array_see_each_others_writes(f):
+    check_value_and_grad(f, np.array([1.0, 2.0, 3.0]))
+
+
+def test_rebound_then_scaled_closed_form():
+    y = np.array([1.0, 2.0])
+    value, grad = s2sad.value_and_grad(rebound_then_scaled)(y)
+    assert value == pytest.approx(0.64 * 5.0)
+    np.testing.assert_allclose(grad, 1.28 * y)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_write_in_either_branch_is_seen(sign):
+    check_value_and_grad(rebound_in_a_branch, sign * np.array([1.0, 2.0, 3.0]))
+
+
+# ----- helpers that write into what they are passed -----
+
+def zero_first(a, v):
+    a[0] = v
+
+
+def scale_in_place(a, k):
+    a *= k
+
+
+def calls_writing_helpers(x):
+    z = x * 2.0
+    zero_first(z, x[1] * x[2])
+    w = z
+    scale_in_place(z, 3.0)
+    return np.sum(w * x)
+
+
+def test_helpers_that_write_into_their_arguments():
+    check_value_and_grad(calls_writing_helpers, np.array([1.0, 2.0, 3.0]))
+
+
+# ----- numbers read from an array before it is written keep their value -----
+
+def read_then_written(x):
+    r = x * 1.0
+    a = r[0]
+    r[0] = 5.0 * r[1]
+    return a * np.sum(r * r)
+
+
+def swap_elements(x):
+    r = x * 1.0
+    for i in range(r.shape[0] - 1):
+        old = r[i]
+        r[i] = r[i + 1]
+        r[i + 1] = old * 2.0
+    return np.sum(r * np.arange(1.0, r.shape[0] + 1))
+
+
+@pytest.mark.parametrize("f", [read_then_written, swap_elements])
+def test_numbers_read_before_a_write(f):
+    check_value_and_grad(f, np.array([1.0, -2.0, 3.0, 0.5]))
+
+
+# ----- the loop iterates over the object its name held when it began -----
+
+def rebinds_the_iterated_name(y):
+    s = 0.0
+    for e in y:
+        y = y + y
+        s = s + e * np.sum(y)
+    return s
+
+
+def rebinds_in_enumerate(y):
+    s = 0.0
+    for i, e in enumerate(y):
+        y = y * 1.5
+        s = s + i * e * np.sum(y)
+    return s
+
+
+def rebinds_in_zip(y, z):
+    s = 0.0
+    for a, b in zip(y, z):
+        y = y + b
+        s = s + a * np.sum(y)
+    return s
+
+
+@pytest.mark.parametrize("f", [rebinds_the_iterated_name, rebinds_in_enumerate])
+def test_loops_over_a_name_they_rebind(f):
+    check_value_and_grad(f, np.array([1.0, 2.0, 3.0]))
+
+
+def test_zip_over_a_name_it_rebinds():
+    y, z = np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0])
+    assert s2sad.value_and_grad(rebinds_in_zip)(y, z)[0] == pytest.approx(
+        rebinds_in_zip(y, z))
+    check_grad(rebinds_in_zip, y, z, wrt=(0, 1))
+
+
+# ----- element loops: in place, in linear time, right -----
+
+def stencil(u):
+    n = u.shape[0]
+    r = np.zeros(n)
+    for i in range(1, n - 1):
+        r[i] = u[i - 1] - 2 * u[i] + u[i + 1]
+    return np.sum(r * r)
+
+
+def trajectory(p):
+    n = p.shape[0]
+    x = np.zeros(n)
+    x[0] = p[0]
+    for t in range(n - 1):
+        x[t + 1] = x[t] + 0.1 * np.sin(x[t]) * p[t + 1]
+    return np.sum(x * x)
+
+
+def heat_steps(u):
+    n = u.shape[0]
+    for _ in range(3):
+        u_new = np.zeros(n)
+        for i in range(1, n - 1):
+            u_new[i] = u[i] + 0.2 * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.01 * u[i] ** 3
+        u = u_new
+    return np.sum(u * u)
+
+
+def repeated_indices(x, idx):
+    r = np.zeros(3)
+    for j in range(idx.shape[0]):
+        r[idx[j]] += x[j] * x[j]
+    return np.sum(r * np.array([1.0, 2.0, 3.0]))
+
+
+def rows_and_columns(x):
+    M = np.zeros((3, 3))
+    for i in range(3):
+        M[i, :] = x * (i + 1.0)
+    for j in range(3):
+        M[:, j] = M[:, j] * x[j]
+    return np.sum(np.tanh(M))
+
+
+def caller_array_written(x):
+    for i in range(1, x.shape[0]):
+        x[i] = x[i - 1] * 0.5 + x[i]
+    return np.sum(x * x)
+
+
+@pytest.mark.parametrize("f", [stencil, trajectory, heat_steps, rows_and_columns,
+                               caller_array_written])
+def test_element_loops(f):
+    x = np.random.default_rng(3).standard_normal(7)
+    if f is rows_and_columns:
+        x = x[:3]
+    check_value_and_grad(f, x)
+    v = np.random.default_rng(4).standard_normal(x.shape)
+    value, tangent = s2sad.jvp(f)(x, v)
+    eps = 1e-6
+    expected = (python_value(f, x + eps * v) - python_value(f, x - eps * v)) / (2 * eps)
+    assert value == pytest.approx(python_value(f, x), rel=1e-12)
+    assert tangent == pytest.approx(expected, rel=1e-6)
+
+
+def test_repeated_indices_add_up():
+    x, idx = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 2, 0, 2])
+    g = s2sad.grad(repeated_indices)(x, idx)
+    np.testing.assert_allclose(g, 2 * x * np.array([1.0, 3.0, 1.0, 3.0]))
+
+
+def test_stencil_closed_form():
+    u = np.random.default_rng(1).standard_normal(9)
+    n = u.shape[0]
+    L = np.zeros((n, n))
+    for i in range(1, n - 1):
+        L[i, i - 1:i + 2] = [1.0, -2.0, 1.0]
+    np.testing.assert_allclose(s2sad.grad(stencil)(u), 2 * L.T @ (L @ u), rtol=1e-12)
+
+
+def test_element_loops_write_in_place():
+    source = s2sad.grad(stencil)
+    source(np.ones(5))
+    assert "write_at(" in source.source and "clear_at(" in source.source
+    assert "setitem(" not in source.source and "zero_at(" not in source.source
+
+
+def test_a_written_argument_is_copied_once_not_per_write():
+    d = s2sad.grad(caller_array_written)
+    x = np.arange(5.0)
+    d(x)
+    assert d.source.count("fresh(") == 1 and "write_at(" in d.source
+    assert np.array_equal(x, np.arange(5.0))
+
+
+# ----- refusals: the sharing s2sad does not model -----
+
+def writes_through_a_slice(x):
+    x = x * 1.0
+    v = x[1:]
+    v[0] = 5.0
+    return np.sum(x * x)
+
+
+def writes_under_a_transpose(x):
+    A = np.outer(x, x)
+    v = A.T
+    A[0, 1] = 3.0
+    return np.sum(v * A)
+
+
+def writes_under_a_row(x):
+    A = np.outer(x, x)
+    row = A[0]
+    A[0, 1] = 3.0
+    return np.sum(row * x)
+
+
+def writes_one_of_two_maybe_aliases(x):
+    if np.sum(x) > 0:
+        t = x * 1.0
+    else:
+        t = x * 2.0
+    u = t if x[0] > 0 else x * 3.0
+    t[0] = 1.0
+    return np.sum(u * x)
+
+
+def writes_a_global(x):
+    TABLE[0] = x[0]
+    return np.sum(TABLE * x)
+
+
+@pytest.mark.parametrize("f, names", [
+    (writes_through_a_slice, "v shares its memory with x"),
+    (writes_under_a_transpose, "A shares its memory with v"),
+    (writes_under_a_row, "A shares its memory with row"),
+    (writes_one_of_two_maybe_aliases, "t shares its memory with u"),
+    (writes_a_global, "TABLE"),
+])
+def test_refused_with_file_line_and_names(f, names):
+    x = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(s2sad.DifferentiationError) as info:
+        s2sad.grad(f)(x)
+    message = str(info.value)
+    assert "test_aliasing.py:" in message and names in message
+    assert np.array_equal(x, [1.0, 2.0, 3.0])
+    assert np.array_equal(TABLE, [1.0, 2.0, 3.0])
+
+
+def test_a_slice_written_when_its_base_is_dead_is_fine():
+    def f(x):
+        v = x[1:] * 1.0
+        v[0] = 5.0 * v[1]
+        return np.sum(v * v)
+    check_value_and_grad(f, np.array([1.0, 2.0, 3.0, 4.0]))
