@@ -16,6 +16,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 
@@ -129,12 +130,18 @@ def _is_scalar(v: gast.expr, scalar: set[str], local: set[str], namespace: dict)
 
 
 def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
-                 namespace: dict[str, Any]) -> set[str]:
-    """Names that always hold a Python number: no broadcasting can touch them.
+                 namespace: dict[str, Any], ranks: dict[str, int] | None = None) -> set[str]:
+    """Names that always hold a number: no broadcasting can touch them.
 
     The largest set consistent with every assignment (so a loop that adds
-    floats to a float keeps it a float).
+    floats to a float keeps it a float).  With the ranks of the array parameters
+    known, an element read from an array (``x[i]`` of a vector) is a number too.
     """
+    if ranks:
+        numbers = scalar_names(node, scalar_params, namespace)
+        known = ranks_stage.infer(node.body, ranks, numbers, namespace)
+        elements = {n for n, r in known.items() if r == 0} - set(ranks)
+        return scalar_names(node, scalar_params | elements, namespace) | elements
     local = local_names(node)
     params = {a.id for a in (node.args.args + node.args.kwonlyargs)}
     defs: dict[str, list] = {}

@@ -33,7 +33,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin, load, nodes
+from s2sad.compiler.names import assign, const, copy_origin, load, nodes
 from s2sad.compiler.primitives import evaluate_ref
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
@@ -67,6 +67,8 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     facts = _Facts(body, namespace, params, numbers, ranks)
     facts.repair_required()
     facts.use_candidates()
+    facts.refresh()
+    facts.write_inline()
     return body
 
 
@@ -231,6 +233,34 @@ class _Facts:
             if name in self.owned:
                 _rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
 
+    def write_inline(self) -> None:
+        """``x = write_at(x, i, v)``, ``g = clear_at(g, i)`` and ``d = add_at(d, None, i, e)``
+        of an array of known rank at a number ``i``: ``x[i] = v``, ``g[i] = 0.0`` and
+        ``d[i] += e``, as a person writes them (no call per element)."""
+        for s in self.flat:
+            call = _call_of(s)
+            if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
+                continue
+            fn = evaluate_ref(call.func, self.namespace)
+            name, idx = call.args[0].id, call.args[2 if fn is runtime.add_at else 1]
+            if (self.ranks.get(name) or 0) < 1 or \
+                    ranks_stage.rank_of(idx, self.ranks, self.namespace) != 0:
+                continue
+            target = gast.Subscript(value=load(name), slice=idx, ctx=gast.Store())
+            if fn is runtime.write_at:
+                new = [gast.Assign(targets=[target], value=call.args[2], type_comment=None)]
+            elif fn is runtime.clear_at:
+                new = [gast.Assign(targets=[target], value=const(0.0), type_comment=None)]
+            elif fn is runtime.add_at and _is_none(call.args[1]) and name in self.owned:
+                new = [gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
+            else:
+                continue
+            if s.targets[0].id != name:
+                new.append(assign(s.targets[0].id, load(name)))
+            block = self.blocks[id(s)]
+            at = [id(x) for x in block].index(id(s))
+            block[at:at + 1] = [copy_origin(n, s) for n in new]
+
     def candidate(self, s: gast.stmt) -> tuple | None:
         """(array name, the copying call, loop depth) of ``x = setitem(x, ...)`` and the
         like whose old value is dead after it."""
@@ -305,6 +335,10 @@ def _call_of(s: gast.stmt) -> gast.Call | None:
             isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call):
         return s.value
     return None
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _call(name: str, *args: gast.expr) -> gast.Call:

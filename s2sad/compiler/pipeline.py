@@ -206,7 +206,8 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
     params = param_names(node)
-    numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, prep.namespace)
+    numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, prep.namespace,
+                                          _param_ranks(node, ranks))
     rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders, numbers)
     result = node.body[-1].value
     ctx = Ctx(defined=set())
@@ -278,7 +279,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                          prep.namespace)
     params = param_names(prep.node)
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
-                                          prep.namespace)
+                                          prep.namespace, _param_ranks(prep.node, ranks))
     args, body = forward.build(prep, names, holders, numbers)
     return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers,
                 ranks=_param_ranks(prep.node, ranks))

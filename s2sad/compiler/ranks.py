@@ -153,6 +153,9 @@ class _Products(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name == "unbroadcast" and len(node.args) == 2 and all(
+                rank_of(a, self.ranks, {}) == 0 for a in node.args):
+            return node.args[0]  # a number's adjoint from a number
         if name not in ("matmul_lhs_adjoint", "matmul_rhs_adjoint") or len(node.args) != 3:
             return node
         g, a, b = node.args

@@ -80,7 +80,8 @@ class Reverse(ControlMixin):
             if isinstance(a, gast.Assign):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
         self.views = {n: v[0] for n, v in defs.items()
-                      if len(v) == 1 and isinstance(v[0], gast.Subscript)}
+                      if len(v) == 1 and (isinstance(v[0], gast.Subscript) or
+                                          n in scalars and _index_arithmetic(v[0]))}
         self.same_shape = shapes.shape_roots(defs, namespace, self.local, scalars)
 
     # ----- names -----
@@ -189,8 +190,9 @@ class Reverse(ControlMixin):
         return [s], rev
 
     def recomputable(self, name: str, ctx: Ctx) -> bool:
-        """``v = x[i]`` with ``x`` and ``i`` unchanged by the loops (or ``i`` a counter the
-        reverse loop sets again): taken again in the reverse sweep, never stored."""
+        """``v = x[i]`` or ``j = i + 1`` with ``x`` and ``i`` unchanged by the loops (or
+        ``i`` a counter the reverse loop sets again): taken again in the reverse sweep,
+        never stored."""
         view = self.views.get(name)
         if view is None:
             return False
@@ -221,6 +223,8 @@ class Reverse(ControlMixin):
                 expr = shapes.shapes_from(templates.instantiate(text, mapping), self.same_shape)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = _without_unbroadcast(expr)
+                elif arg.id in self.scalars:
+                    _number_shape(expr, arg.id)
                 out.append((arg.id, expr, templates.uses(text, "acc")))
         for i, arg in enumerate(extra):
             if rule.vararg_template is not None and self.is_active(arg):
@@ -343,6 +347,22 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
         return (e.args[0], gast.dump(e.args[1])) if ok else None
     pa, pb = parts(a), parts(b)
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
+
+
+def _index_arithmetic(value: gast.expr) -> bool:
+    """``i + 1``, ``n - i``: one operation on names and constants (numbers)."""
+    return isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) and \
+        all(isinstance(x, (gast.Name, gast.Constant)) for x in (value.left, value.right))
+
+
+def _number_shape(expr: gast.expr, number: str) -> None:
+    """``unbroadcast(e, v)`` of a number ``v`` reads only that ``v`` is a number: ``0.0``
+    says the same without keeping ``v`` for the reverse sweep."""
+    for n in gast.walk(expr):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
+                n.func.id == "unbroadcast" and len(n.args) == 2 and \
+                isinstance(n.args[1], gast.Name) and n.args[1].id == number:
+            n.args[1] = const(0.0)
 
 
 def _no_shape_needed(expr: gast.expr, adjoint: str) -> None:
