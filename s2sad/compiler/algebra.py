@@ -20,7 +20,9 @@ import gast
 from s2sad.compiler.names import nodes
 
 
-def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -> list:
+def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
+                        real: bool = False) -> list:
+    """``real``: no value is complex (``unbroadcast`` also takes the real part)."""
     stores = Counter(n.id for s in body for n in nodes(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     while True:  # a copy of a constant is a constant too
@@ -38,6 +40,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str]) -
         for s in body:
             replace.visit(s)
     rewrite = _Identities({}, numbers, shapes)
+    rewrite.real = real
     for s in body:
         rewrite.visit(s)
     return body
@@ -89,6 +92,7 @@ def _negated(e: gast.expr) -> gast.expr | None:
 class _Identities(gast.NodeTransformer):
     def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
         self.constants, self.numbers, self.shapes = constants, numbers, shapes
+        self.real = False
 
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.constants:
@@ -128,12 +132,53 @@ class _Identities(gast.NodeTransformer):
                     left, right = node.left, node.right
                     break
         if isinstance(node.op, gast.Mult) and _number_literal(left) and \
+                isinstance(right, gast.BinOp) and isinstance(right.op, gast.Mult) and \
+                _is_one(right.left):  # 2 * (1.0 * y) is 2.0 * y
+            return gast.BinOp(left=gast.Constant(value=float(left.value), kind=None),
+                              op=node.op, right=right.right)
+        if isinstance(node.op, gast.Mult) and _number_literal(left) and \
                 _negated(right) is not None:  # 2 * (-a * b) is -2 * (a * b)
             return gast.BinOp(left=gast.Constant(value=-left.value, kind=None), op=node.op,
                               right=_negated(right))
         if isinstance(node.op, gast.Add) and _negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
         return node
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        """``safe_mul(repeat_to(c, x, ...), y)`` with a literal ``c`` other than 0 is
+        ``c * y`` (no zero to guard); ``unbroadcast(e, x)`` with ``e`` of ``x``'s shape
+        is ``e``."""
+        self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name == "safe_mul" and len(node.args) == 2:
+            spread, other = node.args
+            if self.broadcasts_itself(spread, other) and _number_literal(spread.args[0]) \
+                    and spread.args[0].value != 0:
+                if _is_one(spread.args[0]):
+                    return gast.BinOp(left=gast.Constant(value=1.0, kind=None),
+                                      op=gast.Mult(), right=other)
+                return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
+        if name == "unbroadcast" and len(node.args) == 2 and self.real and \
+                isinstance(node.args[1], gast.Name):
+            root = self.shape_root(node.args[0])
+            if root is not None and root == self.shapes.get(node.args[1].id, node.args[1].id):
+                return node.args[0]
+        return node
+
+    def shape_root(self, e: gast.expr) -> str | None:
+        """The name whose shape an elementwise expression of names and numbers has."""
+        if isinstance(e, gast.Name):
+            return None if e.id in self.numbers else self.shapes.get(e.id, e.id)
+        if isinstance(e, gast.UnaryOp):
+            return self.shape_root(e.operand)
+        if isinstance(e, gast.BinOp) and not isinstance(e.op, gast.MatMult):
+            left, right = self.shape_root(e.left), self.shape_root(e.right)
+            if self.number(e.left):
+                return right
+            if self.number(e.right):
+                return left
+            return left if left is not None and left == right else None
+        return None
 
     def broadcasts_itself(self, spread: gast.expr, other: gast.expr) -> bool:
         """``repeat_to(a, x, axis, True) * b`` with ``b`` of ``x``'s shape: ``a`` has

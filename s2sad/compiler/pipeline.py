@@ -294,7 +294,8 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
-    body = algebra.simplify_arithmetic(body, set(small), shapes or {})  # what those exposed
+    body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed
+                                       real=_real_only(prep.node))
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
     body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
     tree = clone(body) if keep else None

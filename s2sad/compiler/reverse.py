@@ -17,7 +17,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import shapes, templates
+from s2sad.compiler import elements, shapes, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
@@ -32,6 +32,7 @@ class Loop:
 
     assigned: set[str]
     header: str | None = None       # recomputed by the reverse loop, never recorded
+    node: gast.For | None = None    # the loop itself, when it is reversed as a range
     flags: list[str] = field(default_factory=list)  # tests of enclosing ifs that hold a break
 
 
@@ -79,6 +80,7 @@ class Reverse(ControlMixin):
         for a in gast.walk(node):
             if isinstance(a, gast.Assign):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
+        self.defs = defs
         self.views = {n: v[0] for n, v in defs.items()
                       if len(v) == 1 and (isinstance(v[0], gast.Subscript) or
                                           n in scalars and _index_arithmetic(v[0]))}
@@ -183,6 +185,7 @@ class Reverse(ControlMixin):
         recorded = sorted(reads & ctx.recorded())
         again = [n for n in recorded if self.recomputable(n, ctx)]
         recorded = [n for n in recorded if n not in again]
+        again = self.in_order(again, ctx)
         rev = [self.mark(assign(n, copy.deepcopy(self.views[n])), s) for n in again] + rev
         if recorded:
             only = shapes.shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
@@ -197,7 +200,29 @@ class Reverse(ControlMixin):
         if view is None:
             return False
         used = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
-        return not used & ctx.recorded()
+        return all(self.recomputable(u, ctx) and _index_arithmetic(self.views[u]) or
+                   self.final_element(view, u, ctx) for u in used & ctx.recorded())
+
+    def final_element(self, view: gast.expr, array: str, ctx: Ctx) -> bool:
+        """``x[t + r]`` of an array the loop writes only ahead of ``t + r``."""
+        loop = ctx.loops[-1] if ctx.loops else None
+        if any(array in outer.assigned for outer in ctx.loops[:-1]):
+            return False  # an enclosing loop makes the array anew
+        return loop is not None and loop.node is not None and \
+            isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name) and \
+            view.value.id == array and elements.final_at_read(
+                view, loop.node, loop.header, self.defs, self.namespace)
+
+    def in_order(self, names: list[str], ctx: Ctx) -> list[str]:
+        """The names to take again, each after the index arithmetic it reads."""
+        out: list[str] = []
+        for n in names:
+            for u in sorted(n2.id for n2 in gast.walk(self.views[n]) if isinstance(n2, gast.Name)):
+                if u in ctx.recorded() and u in self.views and u not in out and \
+                        u not in names and _index_arithmetic(self.views[u]):
+                    out.append(u)
+            out.append(n)
+        return out
 
     def contributions(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
         """(argument name, contribution expression, is accumulation) per active argument."""

@@ -132,7 +132,8 @@ class ControlMixin:
         from s2sad.compiler.reverse import Loop
         target = s.target.id
         reversible = not _has_break(s.body) and target not in assigned_names(s.body)
-        loop = Loop(assigned_names(s.body) | {target}, target if reversible else None)
+        loop = Loop(assigned_names(s.body) | {target}, target if reversible else None,
+                    node=s if reversible else None)
         fwd, rev, inits = self.reverse_loop(s, loop, ctx)
         if not rev:
             return [gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])], []
