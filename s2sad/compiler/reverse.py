@@ -33,6 +33,7 @@ class Loop:
     assigned: set[str]
     header: str | None = None       # recomputed by the reverse loop, never recorded
     node: gast.For | None = None    # the loop itself, when it is reversed as a range
+    kept: set[str] = field(default_factory=set)  # values of enclosing loops read again
     flags: list[str] = field(default_factory=list)  # tests of enclosing ifs that hold a break
 
 
@@ -200,8 +201,18 @@ class Reverse(ControlMixin):
         if view is None:
             return False
         used = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
-        return all(self.recomputable(u, ctx) and _index_arithmetic(self.views[u]) or
-                   self.final_element(view, u, ctx) for u in used & ctx.recorded())
+        if not all(self.recomputable(u, ctx) and _index_arithmetic(self.views[u]) or
+                   self.final_element(view, u, ctx) or self.outer_value(u, ctx)
+                   for u in used & ctx.recorded()):
+            return False
+        ctx.loops[-1].kept |= {u for u in used & ctx.recorded() if self.outer_value(u, ctx)}
+        return True
+
+    def outer_value(self, name: str, ctx: Ctx) -> bool:
+        """An array only enclosing loops assign: recorded once per run of the innermost
+        loop (see ``close_loop``), not once per element read from it."""
+        return len(ctx.loops) > 1 and name not in ctx.loops[-1].assigned and \
+            name not in self.scalars and name not in self.views
 
     def final_element(self, view: gast.expr, array: str, ctx: Ctx) -> bool:
         """``x[t + r]`` of an array the loop writes only ahead of ``t + r``."""

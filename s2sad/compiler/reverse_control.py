@@ -144,9 +144,9 @@ class ControlMixin:
             rev_loop = self.mark(gast.For(target=store(target), iter=back, body=rev,
                                           orelse=[]), s)
             fwd_loop = gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])
-            return self.close_loop(fwd_loop, bounds, inits + [rev_loop], s)
+            return self.close_loop(fwd_loop, bounds + sorted(loop.kept), inits + [rev_loop], s)
         return self.counted(gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[]),
-                            rev, inits, s, ctx)
+                            rev, inits, s, ctx, sorted(loop.kept))
 
     def stmt_While(self, s: gast.While, ctx: Ctx) -> tuple[list, list]:
         from s2sad.compiler.reverse import Loop
@@ -154,24 +154,26 @@ class ControlMixin:
         fwd, rev, inits = self.reverse_loop(s, loop, ctx)
         if not rev:
             return [gast.While(test=s.test, body=fwd, orelse=[])], []
-        return self.counted(gast.While(test=s.test, body=fwd, orelse=[]), rev, inits, s, ctx)
+        return self.counted(gast.While(test=s.test, body=fwd, orelse=[]), rev, inits, s, ctx,
+                            sorted(loop.kept))
 
     def counted(self, fwd_loop: gast.stmt, rev: list, inits: list, s: gast.stmt,
-                ctx: Ctx) -> tuple[list, list]:
+                ctx: Ctx, kept: list) -> tuple[list, list]:
         """A loop whose reverse runs as many times as the forward loop did."""
         trips = self.namer.fresh("trips")
         step = gast.BinOp(left=load(trips), op=gast.Add(), right=const(1))
         fwd_loop.body.insert(0, assign(trips, step))
         count = gast.Call(func=load("range"), args=[load(trips)], keywords=[])
         rev_loop = self.mark(gast.For(target=store("_"), iter=count, body=rev, orelse=[]), s)
-        fwd, rev = self.close_loop(fwd_loop, [trips] if ctx.loops else [], inits + [rev_loop], s)
+        fwd, rev = self.close_loop(fwd_loop, ([trips] if ctx.loops else []) + kept,
+                                   inits + [rev_loop], s)
         return [assign(trips, const(0))] + fwd, rev
 
     def close_loop(self, fwd_loop: gast.stmt, kept: list, rev: list, s: gast.stmt
                    ) -> tuple[list, list]:
         """Record what the reversed loop needs from after the forward loop: its bounds or
         trip count, and the shapes its zero adjoints are made from."""
-        shapes = set(self.shapes_for_zeros)
+        shapes = set(self.shapes_for_zeros) - set(kept)
         names = sorted(set(kept) | shapes)
         if not names:
             return [fwd_loop], rev
