@@ -114,8 +114,9 @@ def _is_scalar(v: gast.expr, scalar: set[str], local: set[str], namespace: dict)
     """Is this right-hand side a number, given which names are numbers?"""
     if isinstance(v, gast.Constant):
         return isinstance(v.value, (int, float, bool))
-    if isinstance(v, gast.Name):
-        return v.id in scalar if v.id in local else False
+    if isinstance(v, gast.Name):  # a global number (dt = 0.01) is a number too
+        return v.id in scalar if v.id in local else \
+            type(namespace.get(v.id)) in (int, float)
     parts = {gast.BinOp: lambda: [v.left, v.right], gast.UnaryOp: lambda: [v.operand],
              gast.Compare: lambda: [v.left, v.comparators[0]]}.get(type(v))
     if parts is not None:

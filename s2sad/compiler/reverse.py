@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import gast
+import numpy as np
 
 from s2sad.compiler import elements, shapes, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
-from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
+from s2sad.compiler.primitives import IDENTITY, Prim, evaluate_ref, positional, primitive
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -84,7 +85,7 @@ class Reverse(ControlMixin):
         self.defs = defs
         self.views = {n: v[0] for n, v in defs.items()
                       if len(v) == 1 and (isinstance(v[0], gast.Subscript) or
-                                          n in scalars and _index_arithmetic(v[0]))}
+                                          n in scalars and _cheap(v[0], scalars, namespace))}
         self.same_shape = shapes.shape_roots(defs, namespace, self.local, scalars)
 
     # ----- names -----
@@ -201,7 +202,7 @@ class Reverse(ControlMixin):
         if view is None:
             return False
         used = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
-        if not all(self.recomputable(u, ctx) and _index_arithmetic(self.views[u]) or
+        if not all(self.recomputable(u, ctx) or
                    self.final_element(view, u, ctx) or self.outer_value(u, ctx)
                    for u in used & ctx.recorded()):
             return False
@@ -225,14 +226,17 @@ class Reverse(ControlMixin):
                 view, loop.node, loop.header, self.defs, self.namespace)
 
     def in_order(self, names: list[str], ctx: Ctx) -> list[str]:
-        """The names to take again, each after the index arithmetic it reads."""
+        """The names to take again, each after the numbers it is computed from."""
         out: list[str] = []
+
+        def visit(n: str) -> None:
+            for u in sorted({x.id for x in gast.walk(self.views[n]) if isinstance(x, gast.Name)}):
+                if u in ctx.recorded() and u in self.views and u not in out:
+                    visit(u)
+            if n not in out:
+                out.append(n)
         for n in names:
-            for u in sorted(n2.id for n2 in gast.walk(self.views[n]) if isinstance(n2, gast.Name)):
-                if u in ctx.recorded() and u in self.views and u not in out and \
-                        u not in names and _index_arithmetic(self.views[u]):
-                    out.append(u)
-            out.append(n)
+            visit(n)
         return out
 
     def contributions(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
@@ -385,10 +389,20 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
 
 
-def _index_arithmetic(value: gast.expr) -> bool:
-    """``i + 1``, ``n - i``: one operation on names and constants (numbers)."""
-    return isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)) and \
-        all(isinstance(x, (gast.Name, gast.Constant)) for x in (value.left, value.right))
+def _cheap(value: gast.expr, numbers: set[str], namespace: dict) -> bool:
+    """One arithmetic operation or ufunc of numbers and constants (``i + 1``,
+    ``0.1 * s``, ``np.sin(x_item)``): taken again, not recorded, where its inputs can be."""
+    if isinstance(value, gast.BinOp):
+        parts = [value.left, value.right]
+    elif isinstance(value, gast.UnaryOp):
+        parts = [value.operand]
+    elif isinstance(value, gast.Call) and not value.keywords and \
+            isinstance(evaluate_ref(value.func, namespace), np.ufunc):
+        parts = value.args
+    else:
+        return False
+    return all(isinstance(p, gast.Constant) or isinstance(p, gast.Name) and (
+        p.id in numbers or type(namespace.get(p.id)) in (int, float)) for p in parts)
 
 
 def _number_shape(expr: gast.expr, number: str) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 import gast
 
 from s2sad import runtime
+from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import nodes, origin
 from s2sad.compiler.primitives import evaluate_ref
 
@@ -284,11 +285,21 @@ def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
                       for n in nodes(s.value)
                       if isinstance(n, gast.Name) and n.id == s.targets[0].id)
         changed = False
+        after: dict[int, frozenset] = {}
+        live_after(body, after)
         for s, block, _ in list(_flatten(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
-                    loads[s.targets[0].id] == own[s.targets[0].id] and \
-                    _pure(s.value, namespace) or isinstance(s, gast.If) and \
-                    isinstance(s.test, gast.Name) and not _real(s.body + s.orelse):
-                block.remove(s)  # (an if left with nothing to do goes too)
+                    (loads[s.targets[0].id] == own[s.targets[0].id] or
+                     s.targets[0].id not in after[id(s)] | keep) and \
+                    _pure(s.value, namespace) or isinstance(s, (gast.If, gast.For)) and \
+                    isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
+                    and not _real(s.body + s.orelse):
+                block.remove(s)  # (an if or a range loop left with nothing to do goes too)
                 changed = True
     return body
+
+
+def _ranged(s: gast.stmt, namespace: dict) -> bool:
+    return isinstance(s, gast.For) and isinstance(s.iter, gast.Call) and \
+        evaluate_ref(s.iter.func, namespace) in (range, reversed) and \
+        all(isinstance(a, (gast.Name, gast.Constant)) for a in s.iter.args)
