@@ -10,6 +10,7 @@ import gast
 
 from s2sad.compiler import desugar, fence, source
 from s2sad.compiler.names import assign, const, load
+from s2sad.compiler.spellings import einsum_sublists
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -17,19 +18,25 @@ if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
 
 
-IN_PLACE = {"sort", "fill", "resize", "put", "itemset", "partition", "setfield", "byteswap"}
+IN_PLACE = {  # methods that change their array, and the value-returning form to use
+    "sort": "x = np.sort(x)", "fill": "x = np.full_like(x, v)",
+    "resize": "x = np.resize(x, shape)", "put": "x = x.copy(); x[indices] = values",
+    "itemset": "x[i] = v", "partition": "x = np.partition(x, k)",
+    "setfield": "a new array", "byteswap": "x = x.byteswap()",
+}
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     from s2sad.compiler.normalize import is_user_function
+    node = einsum_sublists(norm, node) or node
     func = node.func
     if norm._method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
     if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
             norm.resolve(func) is None:
         raise norm.error(node, f".{func.attr}() changes its array in place",
-                         f"use the value-returning form, e.g. x = np.{func.attr}(x) or "
-                         "build a new array")
+                         f"use the value-returning form, {IN_PLACE[func.attr]}, or build "
+                         "a new array")
     if any(k.arg == "out" for k in node.keywords):
         raise norm.error(node, "out= writes into an existing array",
                          "assign the result to a name instead")

@@ -352,6 +352,10 @@ class Normalizer:
         return load(result)
 
     def expr_Subscript(self, node: gast.Subscript) -> gast.expr:
+        from s2sad.compiler.spellings import index_trick
+        joined = index_trick(self, node)
+        if joined is not None:
+            return self.expr(joined)
         return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
                               ctx=gast.Load())
 

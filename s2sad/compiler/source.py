@@ -113,4 +113,59 @@ def load(fn: Callable) -> Source:
                 gast.AsyncFunctionDef)) and n.name == fn.__name__]
         node = defs[0] if defs else tree.body[0]
     node.decorator_list = []
-    return Source(fn, node, filename, _namespace(fn))
+    namespace = _namespace(fn)
+    if fn.__name__ != "<lambda>":
+        _check_current(fn, node, filename)
+    _defaults_as_values(fn, node, namespace)
+    return Source(fn, node, filename, namespace)
+
+
+def _defaults_as_values(fn: Callable, node: gast.FunctionDef, namespace: dict) -> None:
+    """Default values as the objects the function holds (``def f(x, k=k)`` read ``k`` when
+    it was defined), named in the namespace: the derivative's signature uses them."""
+    args = node.args
+    values = list(fn.__defaults__ or ())
+    for i, value in enumerate(values):
+        param = args.args[len(args.args) - len(values) + i].id
+        args.defaults[i] = _default_ref(param, value, namespace, args.defaults[i])
+    for i, a in enumerate(args.kwonlyargs):
+        if (fn.__kwdefaults__ or {}).get(a.id, _NONE) is not _NONE:
+            args.kw_defaults[i] = _default_ref(a.id, fn.__kwdefaults__[a.id], namespace,
+                                               args.kw_defaults[i])
+
+
+_NONE = object()
+
+
+def _default_ref(param: str, value: Any, namespace: dict, old: gast.expr) -> gast.expr:
+    if isinstance(old, gast.Constant):
+        return old
+    name = f"{param}_default"
+    while name in namespace and namespace[name] is not value:
+        name += "_"
+    namespace[name] = value
+    return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None,
+                                        type_comment=None), old)
+
+
+def _check_current(fn: Callable, node: gast.FunctionDef, filename: str) -> None:
+    """The source found at the function's lines must be the function that runs: after the
+    file is edited (an editor, a notebook with autoreload) the lines may hold other code.
+    Every instruction of the running code carries the place (lines and columns) of the
+    expression it came from; each must be the place of an expression in the text now."""
+    indent = _indent(fn)
+    places = {(n.lineno, n.end_lineno, n.col_offset + indent, n.end_col_offset + indent)
+              for n in gast.walk(node) if getattr(n, "end_col_offset", None) is not None}
+    code = {p for p in fn.__code__.co_positions() if None not in p and p[2:] != (0, 0)}
+    if not code or code <= places:
+        return
+    raise DifferentiationError(
+        f"{filename}:{fn.__code__.co_firstlineno}: function {fn.__name__}: its source in the "
+        "file no longer matches the function that runs (the file was edited after it was "
+        "imported); reload the module (importlib.reload) or run the cell again")
+
+
+def _indent(fn: Callable) -> int:
+    lines, _ = inspect.getsourcelines(fn)
+    first = lines[0] if lines else ""
+    return len(first) - len(first.lstrip())

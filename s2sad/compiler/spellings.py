@@ -1,0 +1,76 @@
+"""Part of stage 3b: NumPy's other spellings of a primitive, rewritten into the usual
+one before a call is normalized, so that one rule serves both.
+
+- ``np.r_[a, b, 0:3]`` is ``np.concatenate([np.atleast_1d(a), np.atleast_1d(b),
+  np.r_[0:3]])`` (a slice is a constant range);
+- ``np.c_[a, b]`` is ``np.column_stack([a, b])``;
+- ``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` (operands and sublists of axis
+  numbers) is ``np.einsum("ab,bc->ac", a, b)``.
+"""
+from __future__ import annotations
+
+import string
+from typing import TYPE_CHECKING
+
+import gast
+import numpy as np
+
+from s2sad.compiler.names import const
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+
+def index_trick(norm: Normalizer, node: gast.Subscript) -> gast.expr | None:
+    """``np.r_[...]`` / ``np.c_[...]`` as a call of the joining function, or None."""
+    obj = norm.resolve(node.value)
+    if obj is not np.r_ and obj is not np.c_:
+        return None
+    items = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
+    if items and isinstance(items[0], gast.Constant) and isinstance(items[0].value, str):
+        raise norm.error(node, "np.r_ / np.c_ with a directive string",
+                         "join with np.concatenate, np.stack or np.column_stack instead")
+    if obj is np.c_:
+        return _np_call(norm, "column_stack", [gast.List(elts=list(items), ctx=gast.Load())])
+    pieces = [gast.Subscript(value=node.value, slice=i, ctx=gast.Load())
+              if isinstance(i, gast.Slice) else _np_call(norm, "atleast_1d", [i])
+              for i in items]
+    return _np_call(norm, "concatenate", [gast.List(elts=pieces, ctx=gast.Load())])
+
+
+def einsum_sublists(norm: Normalizer, node: gast.Call) -> gast.Call | None:
+    """``np.einsum(a, [0, 1], [1, 0])`` as ``np.einsum("ab->ba", a)``, or None."""
+    if norm.resolve(node.func) is not np.einsum or not node.args or \
+            isinstance(node.args[0], gast.Constant):
+        return None
+    args = list(node.args)
+    operands, subscripts = [], []
+    while len(args) >= 2 and _axes(args[1]) is not None:
+        operands.append(args.pop(0))
+        subscripts.append(_letters(_axes(args.pop(0))))
+    if not operands or len(args) > 1 or args and _axes(args[0]) is None:
+        raise norm.error(node, "np.einsum with sublists of axes",
+                         "give the axes as a string (np.einsum('ij->ji', a)); sublists "
+                         "must be lists of integers written in the call")
+    text = ",".join(subscripts) + ("->" + _letters(_axes(args[0])) if args else "")
+    return gast.Call(func=node.func, args=[const(text), *operands], keywords=node.keywords)
+
+
+def _axes(node: gast.expr) -> list | None:
+    if not isinstance(node, (gast.List, gast.Tuple)):
+        return None
+    out = []
+    for e in node.elts:
+        if isinstance(e, gast.Constant) and (type(e.value) is int or e.value is Ellipsis):
+            out.append(e.value)
+        else:
+            return None
+    return out
+
+
+def _letters(axes: list) -> str:
+    return "".join("..." if a is Ellipsis else string.ascii_letters[a] for a in axes)
+
+
+def _np_call(norm: Normalizer, name: str, args: list) -> gast.Call:
+    return gast.Call(func=norm.ref(getattr(np, name)), args=args, keywords=[])
