@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
+from s2sad import runtime
 from s2sad.compiler.names import clone, const, load, store
 
 if TYPE_CHECKING:
@@ -115,6 +116,9 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     seq = norm.atom(it, "seq")
     if isinstance(it, gast.Name) and it.id in rebound:
         seq = norm.temp(seq, "seq")
+    if isinstance(it, gast.Name) and norm._is_local(it):  # a dict: its keys
+        items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq], keywords=[])
+        seq = norm.temp(items, "seq")
     n = norm.temp(_call(norm, "len", [seq]), "n")
     return n, lambda i: _item_at(seq, i)
 

@@ -153,6 +153,8 @@ class _Products(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name == "iteration_items" and (self.rank(node.args[0]) or 0) >= 1:
+            return node.args[0]  # an array is gone through as it is
         if name == "unbroadcast" and len(node.args) == 2 and all(
                 rank_of(a, self.ranks, {}) == 0 for a in node.args):
             return node.args[0]  # a number's adjoint from a number

@@ -10,6 +10,7 @@ __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
     "list_last", "stop_gradient", "to_float", "fresh", "zero_at", "write_at", "clear_at",
+    "iteration_items", "items_adjoint",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
     "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
     "copy_value", "field_add", "field_of",
@@ -163,6 +164,16 @@ def clear_at(g: Any, idx: Any) -> Any:
         g[idx] = 0
         return g
     return zero_at(g, idx)
+
+
+def iteration_items(x: Any) -> Any:
+    """What ``for v in x`` goes through, by index: a dict's keys, else ``x`` itself."""
+    return list(x) if isinstance(x, dict) else x
+
+
+def items_adjoint(g: Any, x: Any) -> Any:
+    """Adjoint of :func:`iteration_items`: a dict's keys carry no gradient."""
+    return zeros_like(x) if isinstance(x, dict) else g
 
 
 def list_init(*items: Any) -> list:
