@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
-from s2sad import structure
+from s2sad import library, structure
 from s2sad.compiler import pipeline
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -47,7 +47,9 @@ class Derivative:
         self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
-        self._nparams = len(inspect.signature(self.fn).parameters)
+        parameters = inspect.signature(self.fn).parameters.values()
+        self._nparams = len(parameters)
+        self._varargs = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
         self._variants: dict = {}
         self._checked: dict = {}  # argument signature -> grad variant, output checked scalar
         self._fast: dict = {}  # argument types (numbers only) -> that variant's function
@@ -167,6 +169,8 @@ class Derivative:
                                    **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
+        if self._varargs:  # def f(*args): the compiler's refusal, not a binding error
+            self.generated()
         if self._prefix or self._fixed:
             args, kwargs = (*self._prefix, *args), {**self._fixed, **kwargs}
         if self._rules != registry.GENERATION[0]:  # a rule registered since: regenerate
@@ -312,14 +316,6 @@ def _define(name: str, text: str, namespace: dict) -> Callable:
     return out
 
 
-def _primitive_call(fn: Callable) -> Callable:
-    """A function with its own rule is a primitive: differentiate a call of it."""
-    params = ", ".join(inspect.signature(fn).parameters)
-    name = "call_" + "".join(c if c.isalnum() else "_" for c in fn.__name__).strip("_")
-    return _define(name, f"def {name}({params}):\n    return primitive({params})\n",
-                   {"primitive": fn})
-
-
 def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:
     """A bound method or ``functools.partial`` of a Python function as (function,
     leading arguments, fixed keywords); None for anything else."""
@@ -347,7 +343,7 @@ def _differentiable(fn: Callable) -> Callable:
             raise DifferentiationError(
                 f"<s2sad>:?: {fn!r}: only grad(...) can be differentiated again")
         has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
-        return _primitive_call(fn) if has_rule and inspect.isfunction(fn) else fn
+        return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
     inner = fn.generated()
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
@@ -363,7 +359,9 @@ def _differentiable(fn: Callable) -> Callable:
 def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> Any:
         if f is None:
-            return lambda g: Derivative(g, wrt, kind, verbose)
+            return lambda g: entry(g, wrt, verbose)
+        if library.is_library_callable(f):
+            return library.CallOf(f, wrt, kind, verbose)
         return Derivative(f, wrt, kind, verbose)
     entry.__name__ = kind
     return entry

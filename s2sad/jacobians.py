@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad import api, structure
+from s2sad import api, library, structure
 
 
 def _basis(x: Any):
@@ -55,9 +55,11 @@ def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: A
 class _Built:
     """A jacobian or hessian: callable, with the source of the derivative it runs."""
 
-    def __init__(self, fn: Callable, derivative: Callable, name: str) -> None:
+    def __init__(self, fn: Callable, derivative: Callable, name: str,
+                 of: tuple | None = None) -> None:
         self._fn, self._derivative, self.__name__ = fn, derivative, name
         self.__doc__ = getattr(derivative, "__doc__", None)
+        self.of = of  # (function, wrt position) of a jacobian, for its own jacobian
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._fn(*args, **kwargs)
@@ -96,6 +98,10 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         return built
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+    if isinstance(f, _Built) and f.of is not None:
+        return _of_jacobian(f, wrt)
+    if library.is_library_callable(f):
+        return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
     positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
     used = {"mode": "forward" if mode == "forward" else "reverse"}
 
@@ -121,10 +127,52 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     def derivative() -> Callable:
         make = api.jvp if used["mode"] == "forward" else api.vjp
         return make(f, wrt=positions[0] if used["mode"] == "forward" else positions)
-    built = _Built(jac, derivative, f"jacobian_{getattr(f, '__name__', 'f')}")
+    built = _Built(jac, derivative, f"jacobian_{getattr(f, '__name__', 'f')}",
+                   of=(f, positions[0]) if not many else None)
     if verbose:
         print(built.source)
     return built
+
+
+def _per_call(f: Callable, build: Callable, kind: str) -> _Built:
+    """A jacobian or hessian of a library callable: built for each shape of call."""
+    made: dict = {}
+    last: list = []
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        key = (len(args), tuple(sorted(kwargs)))
+        if key not in made:
+            made[key] = build(library.call_of(f, len(args), sorted(kwargs)))
+        last[:] = [made[key]]
+        return made[key](*args, **kwargs)
+
+    return _Built(run, lambda: last[0]._derivative(), f"{kind}_{getattr(f, '__name__', 'f')}")
+
+
+def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
+    """``jacobian(jacobian(f))``: forward mode over the generated forward-mode derivative
+    of ``f``, one run per pair of input elements."""
+    f, i = inner.of
+    (j,), _ = structure.resolve_wrt(api._differentiable(f), wrt)
+    used: dict = {}
+
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        full = tuple(structure.bind_call(f, "jacobian", args, kwargs).args)
+        gen = api.jvp(f, wrt=i)._for(full)
+        code = gen.fn.__code__
+        tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+        outer = used["jvp"] = api.jvp(gen.fn, wrt=j)
+        value = np.asarray(f(*[np.copy(a) if isinstance(a, np.ndarray) else a
+                               for a in full], **kwargs))
+        blocks = [[np.broadcast_to(outer(*full, eb, **{tangent: ea}, **kwargs)[1][1],
+                                   value.shape) for ea in _basis(full[i])]
+                  for eb in _basis(full[j])]
+        shape = value.shape + np.shape(full[i]) + np.shape(full[j])
+        out = np.stack([np.stack(row, axis=-1) for row in blocks], axis=-1) if blocks else \
+            np.zeros(shape)
+        return out.reshape(shape) if shape else float(out.reshape(()))
+
+    return _Built(jac, lambda: used["jvp"], f"jacobian_{inner.__name__}")
 
 
 def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> tuple:
@@ -152,6 +200,8 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> C
     if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \
             is not None:
         return built
+    if library.is_library_callable(f):
+        return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
     gradient = api.grad(f, wrt=wrt)
     positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
 

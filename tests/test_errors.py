@@ -121,9 +121,16 @@ def test_function_from_exec_without_source():
     differentiation_error(lambda: s2sad.grad(namespace["g"])(2.0))
 
 
-@pytest.mark.parametrize("builtin", [math.sin, len, np.sin], ids=["math.sin", "len", "np.sin"])
-def test_builtin_has_no_source(builtin):
-    differentiation_error(lambda: s2sad.grad(builtin)(2.0))
+def test_builtin_without_rule_or_source():
+    differentiation_error(lambda: s2sad.grad(len)(2.0))
+
+
+@pytest.mark.parametrize("builtin, slope", [(math.sin, math.cos), (np.sin, np.cos),
+                                            (np.tanh, lambda x: 1 - np.tanh(x) ** 2)],
+                         ids=["math.sin", "np.sin", "np.tanh"])
+def test_a_callable_with_a_rule_is_differentiated_itself(builtin, slope):
+    assert s2sad.grad(builtin)(2.0) == pytest.approx(slope(2.0), rel=1e-12)
+    assert s2sad.jvp(builtin)(2.0, 1.0)[1] == pytest.approx(slope(2.0), rel=1e-12)
 
 
 def test_call_with_no_rule_and_no_source():

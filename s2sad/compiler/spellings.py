@@ -2,7 +2,7 @@
 one before a call is normalized, so that one rule serves both.
 
 - ``np.r_[a, b, 0:3]`` is ``np.concatenate([np.atleast_1d(a), np.atleast_1d(b),
-  np.r_[0:3]])`` (a slice is a constant range);
+  np.arange(0, 3, 1)])``;
 - ``np.c_[a, b]`` is ``np.column_stack([a, b])``;
 - ``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` (operands and sublists of axis
   numbers) is ``np.einsum("ab,bc->ac", a, b)``.
@@ -32,17 +32,25 @@ def index_trick(norm: Normalizer, node: gast.Subscript) -> gast.expr | None:
                          "join with np.concatenate, np.stack or np.column_stack instead")
     if obj is np.c_:
         return _np_call(norm, "column_stack", [gast.List(elts=list(items), ctx=gast.Load())])
-    pieces = [gast.Subscript(value=node.value, slice=i, ctx=gast.Load())
-              if isinstance(i, gast.Slice) else _np_call(norm, "atleast_1d", [i])
-              for i in items]
+    pieces = [_np_call(norm, "arange", _range_of(norm, i)) if isinstance(i, gast.Slice)
+              else _np_call(norm, "atleast_1d", [i]) for i in items]
     return _np_call(norm, "concatenate", [gast.List(elts=pieces, ctx=gast.Load())])
+
+
+def _range_of(norm: Normalizer, s: gast.Slice) -> list:
+    """``np.r_[a:b:c]`` is ``np.arange(a, b, c)`` (a complex step means linspace: refused)."""
+    if isinstance(s.step, gast.Constant) and isinstance(s.step.value, complex) or \
+            s.upper is None:
+        raise norm.error(s, "np.r_ with a slice of a complex step or no end",
+                         "write np.linspace(start, stop, num) or np.arange(start, stop)")
+    return [s.lower or const(0), s.upper, s.step or const(1)]
 
 
 def einsum_sublists(norm: Normalizer, node: gast.Call) -> gast.Call | None:
     """``np.einsum(a, [0, 1], [1, 0])`` as ``np.einsum("ab->ba", a)``, or None."""
-    if norm.resolve(node.func) is not np.einsum or not node.args or \
-            isinstance(node.args[0], gast.Constant):
-        return None
+    if norm.resolve(node.func) is not np.einsum or len(node.args) < 2 or \
+            not isinstance(node.args[1], (gast.List, gast.Tuple)):
+        return None  # (subscripts as a string, or a name holding it)
     args = list(node.args)
     operands, subscripts = [], []
     while len(args) >= 2 and _axes(args[1]) is not None:

@@ -121,7 +121,11 @@ def _pieces(g: Any, sizes: list[int], axis: int) -> list:
 
 def unconcat(g: Any, arrays: Any, axis: Any = 0,
              lift: Callable[[Any], Any] | None = None) -> Any:
-    """Adjoint of a concatenation of ``arrays`` (each first ``lift``-ed)."""
+    """Adjoint of a concatenation of ``arrays`` (each first ``lift``-ed); an array given
+    as the sequence (``np.column_stack(x)``) gets its pieces back as one array."""
+    if isinstance(arrays, np.ndarray):
+        parts = unconcat(g, list(arrays), axis, lift)
+        return np.reshape(np.asarray(parts, dtype=np.result_type(g, float)), arrays.shape)
     if axis is None:
         sizes = [np.size(x) for x in arrays]
         parts = _pieces(np.ravel(g), sizes, 0)

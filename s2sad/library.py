@@ -1,0 +1,115 @@
+"""Derivatives of a library callable given itself: ``s2sad.grad(np.sin)``,
+``s2sad.jvp(np.einsum)``, ``s2sad.vjp(scipy.special.logsumexp)``.
+
+Such a callable has a rule, not source, and its signature may hold ``*operands``
+and defaults the rule reads.  Each call is differentiated as written: a small
+function that makes exactly that call (so many positional arguments, these
+keywords) is generated once per shape of call and differentiated like any other.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from s2sad.rules import registry
+
+
+def has_rule(fn: Any) -> bool:
+    """A callable with a rule of its own (a ufunc, a NumPy or SciPy function, a user's
+    function registered with defvjp/defjvp)."""
+    try:
+        return registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
+    except TypeError:
+        return False
+
+
+def is_library_callable(fn: Any) -> bool:
+    """A callable with a rule that :func:`signature_call` cannot stand for: a ufunc, a
+    builtin, a function of ``*args``."""
+    from s2sad.api import Derivative
+    if isinstance(fn, Derivative) or not callable(fn) or not has_rule(fn):
+        return False
+    if not inspect.isfunction(fn):
+        return True
+    return any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values())
+
+
+def signature_call(fn: Any) -> Any:
+    """``def call_f(x, axis=None, *, keepdims=False): return primitive(x, axis, ...)``: a
+    Python function with a rule, as a call of it with its own signature and defaults."""
+    from s2sad.api import _define
+    params, passed, namespace = [], [], {"primitive": fn}
+    star = False
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind == p.VAR_KEYWORD:
+            continue
+        if p.kind == p.KEYWORD_ONLY and not star:
+            params.append("*")
+            star = True
+        text = p.name
+        if p.default is not p.empty:
+            namespace[f"{p.name}_default"] = p.default
+            text += f"={p.name}_default"
+        params.append(text)
+        passed.append(p.name if p.kind != p.KEYWORD_ONLY else f"{p.name}={p.name}")
+    name = "call_" + "".join(c if c.isalnum() else "_" for c in fn.__name__).strip("_")
+    return _define(name, f"def {name}({', '.join(params)}):\n"
+                         f"    return primitive({', '.join(passed)})\n", namespace)
+
+
+class CallOf:
+    """``grad``/``vjp``/``jvp``/``value_and_grad`` of a callable with a rule."""
+
+    def __init__(self, fn: Any, wrt: Any, kind: str, verbose: bool = False) -> None:
+        self.fn, self.wrt, self.kind, self.verbose = fn, wrt, kind, verbose
+        self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
+        self._made: dict = {}
+        self._last: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        extra = {"vjp": 1, "jvp": len(self.wrt) if isinstance(self.wrt, (tuple, list)) else 1
+                 }.get(self.kind, 0)
+        n = len(args) - extra
+        key = (n, tuple(sorted(kwargs)))
+        if key not in self._made:
+            from s2sad.api import Derivative
+            self._made[key] = Derivative(call_of(self.fn, n, sorted(kwargs)), self.wrt,
+                                         self.kind, self.verbose)
+        self._last = self._made[key]
+        return self._last(*args, **kwargs)
+
+    @property
+    def source(self) -> str:
+        if self._last is None:
+            raise AttributeError("call the derivative once: its source depends on the call")
+        return self._last.source
+
+    def __repr__(self) -> str:
+        return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
+
+
+def call_of(fn: Any, n: int, keywords: list[str]) -> Any:
+    """``def call_f(a0, ..., *, k): return primitive(a0, ..., k=k)``."""
+    from s2sad.api import _define
+    names = [_param_name(fn, i) for i in range(n)]
+    params = ", ".join(names + (["*"] + keywords if keywords else []))
+    passed = ", ".join(names + [f"{k}={k}" for k in keywords])
+    name = "call_" + "".join(c if c.isalnum() else "_" for c in
+                             getattr(fn, "__name__", "f")).strip("_")
+    return _define(name, f"def {name}({params}):\n    return primitive({passed})\n",
+                   {"primitive": fn})
+
+
+def _param_name(fn: Any, i: int) -> str:
+    """The rule's (or the signature's) name of positional parameter ``i``, else ``a{i}``."""
+    rule = registry.lookup_vjp(fn) or registry.lookup_jvp(fn)
+    names: list = list(rule.sig.params[: rule.sig.npos]) if rule and rule.sig.params else []
+    if not names:
+        try:
+            names = [p.name for p in inspect.signature(fn).parameters.values()
+                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):
+            names = []
+    if i < len(names) and names[i].isidentifier() and names[i] != "primitive":
+        return names[i]
+    return f"a{i}"

@@ -1,0 +1,225 @@
+"""No wrong number, no crash: spellings, defaults, dict loops, library callables given
+themselves, nested jacobians and edited source, each against finite differences or a
+closed form."""
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import pytest
+import scipy.special as sp
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+
+X = np.array([0.5, -1.0, 2.0])
+
+
+# ----- np.r_, np.c_ and einsum's sublists are their usual primitives -----
+
+def r_join(x):
+    return np.sum(np.r_[x, x * 2.0, 3.0] ** 2)
+
+
+def r_join_with_range(x):
+    return np.sum(np.r_[0:2, np.sin(x)] * np.arange(5.0))
+
+
+def r_join_rows(x):
+    M = np.outer(x, x)
+    return np.sum(np.r_[M, x[None, :]] ** 3)
+
+
+def c_join(x):
+    return np.sum(np.c_[x, x ** 2] @ np.array([1.0, -2.0]))
+
+
+def einsum_transpose(a):
+    return np.sum(np.einsum(a, [0, 1], [1, 0]) * np.arange(6.0).reshape(3, 2))
+
+
+def einsum_product(a):
+    return np.sum(np.einsum(a, [0, 1], a, [1, 2], [0, 2]) ** 2)
+
+
+def einsum_trace(a):
+    return np.einsum(a, [0, 0]) * np.einsum(a, [0, 1], [])
+
+
+@pytest.mark.parametrize("f", [r_join, r_join_with_range, r_join_rows, c_join])
+def test_index_tricks_are_joins(f):
+    check_grad(f, X)
+    check_jvp(f, X)
+
+
+def test_r_join_closed_form():
+    np.testing.assert_allclose(s2sad.grad(r_join)(X), 10.0 * X)
+
+
+@pytest.mark.parametrize("f, a", [(einsum_transpose, np.arange(6.0).reshape(2, 3) + 1),
+                                  (einsum_product, np.arange(4.0).reshape(2, 2) - 1.5),
+                                  (einsum_trace, np.arange(4.0).reshape(2, 2) + 0.5)])
+def test_einsum_sublists(f, a):
+    check_grad(f, a)
+    check_jvp(f, a)
+
+
+def test_einsum_transpose_closed_form():
+    a = np.ones((2, 3))
+    np.testing.assert_allclose(s2sad.grad(einsum_transpose)(a), np.arange(6.0).reshape(3, 2).T)
+
+
+# ----- defaults are the values the function holds -----
+
+def make_scaled():
+    k = 2.5
+
+    def scaled(x, k=k):
+        return x * x * k
+    return scaled
+
+
+SCALE = 3.0
+
+
+def scaled_by_global(x, k=SCALE * 2):
+    return x * k
+
+
+def keyword_default(x, *, shift=np.array([1.0, 2.0, 3.0])):  # noqa: B008  (the case tested)
+    return np.sum((x - shift) ** 2)
+
+
+def test_defaults_from_an_enclosing_scope():
+    assert s2sad.grad(make_scaled())(1.5) == pytest.approx(2 * 1.5 * 2.5)
+    assert s2sad.grad(scaled_by_global)(1.0) == pytest.approx(6.0)
+    np.testing.assert_allclose(s2sad.grad(keyword_default)(X), 2 * (X - [1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(s2sad.grad(keyword_default)(X, shift=X), 0.0)
+
+
+# ----- a loop over a dict goes through its keys -----
+
+def over_keys(x):
+    d = {"a": x, "b": 2.0 * x}
+    s = 0.0
+    for k in d:
+        s = s + np.sum(d[k] ** 2)
+    return s
+
+
+def over_keys_method(x):
+    d = {"a": x, "b": np.sin(x)}
+    s = 0.0
+    for k in d.keys():
+        s = s + np.sum(d[k])
+    return s
+
+
+def over_a_dict_argument(params, x):
+    s = 0.0
+    for name in params:
+        s = s + np.sum(params[name] * x)
+    return s
+
+
+def test_loops_over_dicts():
+    np.testing.assert_allclose(s2sad.grad(over_keys)(X), 10.0 * X)
+    check_grad(over_keys_method, X)
+    params = {"w": np.array([1.0, 2.0, 3.0]), "b": np.array([0.5, 0.5, 0.5])}
+    g = s2sad.grad(over_a_dict_argument)(params, X)
+    np.testing.assert_allclose(g["w"], X) and np.testing.assert_allclose(g["b"], X)
+
+
+# ----- joins of an array given as the sequence -----
+
+def column_stack_of_a_vector(x):
+    return np.sum(np.column_stack(x) ** 3)
+
+
+def vstack_of_a_matrix(m):
+    return np.sum(np.vstack(m) ** 3)
+
+
+def hstack_of_a_matrix(m):
+    return np.sum(np.hstack(m) ** 3)
+
+
+@pytest.mark.parametrize("f, a", [(column_stack_of_a_vector, X),
+                                  (vstack_of_a_matrix, np.arange(6.0).reshape(2, 3)),
+                                  (hstack_of_a_matrix, np.arange(6.0).reshape(2, 3))])
+def test_joins_of_an_array(f, a):
+    np.testing.assert_allclose(s2sad.grad(f)(a), 3 * a ** 2)
+    check_jvp(f, a)
+
+
+# ----- library callables given themselves -----
+
+def test_library_callables_themselves():
+    assert s2sad.grad(np.sin)(1.0) == pytest.approx(math.cos(1.0))
+    value, g = s2sad.vjp(sp.logsumexp)(X, 1.0)
+    assert value == pytest.approx(sp.logsumexp(X))
+    np.testing.assert_allclose(g, np.exp(X - sp.logsumexp(X)))
+    _, g = s2sad.vjp(sp.logsumexp)(np.ones((2, 2)), np.ones(2), axis=1)
+    np.testing.assert_allclose(g, 0.5)
+    value, t = s2sad.jvp(np.einsum, wrt=(1, 2))("i,i", X, X, np.ones(3), np.ones(3))
+    assert value == pytest.approx(X @ X) and t == pytest.approx(2 * X.sum())
+    np.testing.assert_allclose(s2sad.jacobian(np.sin)(X), np.diag(np.cos(X)))
+    np.testing.assert_allclose(s2sad.hessian(sp.logsumexp)(X), np.diag(
+        sp.softmax(X)) - np.outer(sp.softmax(X), sp.softmax(X)), atol=1e-12)
+
+
+# ----- nested jacobians and argument forms -----
+
+def cubes_and_mix(v):
+    return v ** 3 + np.sin(v[0]) * v
+
+
+def test_jacobian_of_a_jacobian():
+    x = np.array([1.0, 2.0])
+    got = s2sad.jacobian(s2sad.jacobian(cubes_and_mix))(x)
+    J = s2sad.jacobian(cubes_and_mix)
+    eps = 1e-6
+    expected = np.stack([(J(x + eps * e) - J(x - eps * e)) / (2 * eps) for e in np.eye(2)],
+                        axis=-1)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    # d2/dv0^2 of v0^3 + sin(v0) v0 = 6 v0 + 2 cos(v0) - sin(v0) v0
+    assert got[0, 0, 0] == pytest.approx(6.0 + 2 * np.cos(1.0) - np.sin(1.0))
+
+
+def star_args(*args):
+    return args[0] * args[1]
+
+
+@pytest.mark.parametrize("entry", [s2sad.grad, s2sad.jvp, s2sad.vjp])
+def test_a_function_of_star_args_is_refused_clearly(entry):
+    with pytest.raises(s2sad.DifferentiationError, match="name every parameter"):
+        entry(star_args)(1.0, 2.0, 1.0)
+
+
+def test_one_position_in_a_tuple_gives_a_tuple():
+    assert s2sad.grad(lambda a, b: a * b, wrt=(0,))(1.0, 2.0) == (2.0,)
+    check_vjp(r_join, X)
+
+
+# ----- the source read is the function that runs -----
+
+def test_an_edited_file_is_refused_until_reloaded(tmp_path):
+    module = tmp_path / "edited_module.py"
+    module.write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(x * x)\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        mod = importlib.import_module("edited_module")
+        module.write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(x * x * x)\n")
+        later = time.time() + 5
+        os.utime(module, (later, later))
+        with pytest.raises(s2sad.DifferentiationError, match="no longer matches"):
+            s2sad.jvp(mod.f)(X, np.ones(3))
+        mod = importlib.reload(mod)
+        np.testing.assert_allclose(s2sad.grad(mod.f)(X), 3 * X ** 2)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("edited_module", None)
