@@ -41,6 +41,8 @@ class Derivative:
         # a bound method or a functools.partial: what it passes first, never differentiated
         self._prefix: tuple = ()
         self._fixed: dict = {}
+        # a bound method's class: calls of self.other(x) in it are inlined
+        self._owner: type | None = type(fn.__self__) if inspect.ismethod(fn) else None
         if (bound := unbind(fn)) is not None:
             fn, self._prefix, self._fixed = bound
             wrt = _after(len(self._prefix), wrt)
@@ -64,7 +66,8 @@ class Derivative:
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES))
+        key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES),
+               self._owner)
         if key not in _CACHE:
             with _no_gc():
                 _CACHE[key] = self._build(mode, structured, scalars, ranks)
@@ -76,8 +79,10 @@ class Derivative:
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
                ranks: tuple) -> pipeline.Generated:
         if mode == "jvp":
-            return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks)
-        return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks)
+            return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks,
+                                          self._owner)
+        return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
+                                      self._owner)
 
     @property
     def source(self) -> str:

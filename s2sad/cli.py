@@ -185,7 +185,11 @@ def functions_of(module: ModuleType) -> list[Callable]:
 
 
 def function_named(module: ModuleType, path: str, name: str) -> Callable:
-    fn = getattr(module, name, None)
+    """``NAME`` or ``Class.method`` (a method: its function, ``self`` first)."""
+    fn: Any = module
+    for part in name.split("."):
+        fn = inspect.getattr_static(fn, part, None) if fn is not None else None
+    fn = getattr(fn, "__func__", fn)  # a staticmethod or classmethod: its function
     if not inspect.isfunction(fn):
         known = ", ".join(f.__name__ for f in functions_of(module)) or "none"
         raise UserError(f"{path}: no function named {name!r} (functions: {known})")
@@ -223,16 +227,34 @@ def cmd_transform(ns: argparse.Namespace) -> None:
         sys.stdout.write(text)
 
 
+def method_owner(target: str, fn: Callable) -> type | None:
+    """``path.py:Class.method`` of a method taking ``self``: the class (its other methods
+    called on ``self`` are inlined, and ``wrt`` counts from the argument after ``self``)."""
+    path, _, name = target.rpartition(":")
+    if "." not in name or not fn.__code__.co_varnames[:1] == ("self",):
+        return None
+    owner: Any = load_module(path)
+    for part in name.split(".")[:-1]:
+        owner = getattr(owner, part, None)
+    return owner if isinstance(owner, type) else None
+
+
 def cmd_show(ns: argparse.Namespace) -> None:
     fn = resolve_target(ns.target)
+    owner = method_owner(ns.target, fn)
     stage = ns.stage or ns.mode
-    positions, _ = structure.resolve_wrt(fn, parse_wrt(ns.wrt))
+    wrt = parse_wrt(ns.wrt)
+    if owner is not None and ns.wrt is None:
+        wrt = 1  # the first argument after self
+    positions, _ = structure.resolve_wrt(fn, wrt)
     if stage == "reverse":
-        text = pipeline.build_reverse(fn, positions, "lean").source
+        text = pipeline.build_reverse(fn, positions, "lean", owner=owner).source
     elif stage == "forward":
-        text = pipeline.build_forward(fn, positions).source
+        text = pipeline.build_forward(fn, positions, owner=owner).source
     else:
-        text = pipeline.show(fn, stage)
+        text = pipeline.prepare(fn, stage, owner=owner) if stage != "source" else None
+        text = pipeline.show(fn, stage) if text is None else \
+            pipeline.render.function_source(text.node)
     sys.stdout.write(text)
 
 

@@ -223,3 +223,66 @@ def test_an_edited_file_is_refused_until_reloaded(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("edited_module", None)
+
+
+# ----- methods that call other methods of self -----
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    def predict(self, x):
+        return np.tanh(self.w * x)
+
+    @staticmethod
+    def penalty(x):
+        return 0.1 * np.sum(x ** 2)
+
+    def loss(self, x):
+        return np.sum(self.predict(x) ** 2) + self.penalty(x)
+
+
+class Shifted(Model):
+    def predict(self, x):
+        return np.tanh(self.w * x + 1.0)
+
+
+def test_a_method_calling_other_methods():
+    w = np.array([0.5, 0.1, 2.0])
+    for model, shift in ((Model(w), 0.0), (Shifted(w), 1.0)):
+        t = np.tanh(w * X + shift)
+        expected = 2 * t * (1 - t ** 2) * w + 0.2 * X
+        np.testing.assert_allclose(s2sad.grad(model.loss)(X), expected, rtol=1e-12)
+        check_grad(model.loss, X)
+
+
+# ----- reverse over reverse through slices and dict arguments -----
+
+def sliced(x):
+    return np.sum(x[1:] ** 3) + np.sum(x[::2] ** 2)
+
+
+def of_a_dict(p):
+    return np.sum(p["a"] ** 3) * p["b"]
+
+
+def test_vjp_of_grad_through_slices():
+    u = np.array([1.0, -0.5, 2.0])
+    _, hu = s2sad.vjp(s2sad.grad(sliced))(X, u)
+    np.testing.assert_allclose(hu, s2sad.hessian(sliced)(X) @ u, rtol=1e-12)
+    H = np.diag([2.0, 6 * X[1], 6 * X[2] + 2.0])
+    np.testing.assert_allclose(hu, H @ u, rtol=1e-12)
+
+
+def test_vjp_of_grad_through_a_dict():
+    p = {"a": X, "b": 2.0}
+    _, hu = s2sad.vjp(s2sad.grad(of_a_dict))(p, {"a": np.ones(3), "b": 1.0})
+    np.testing.assert_allclose(hu["a"], 6 * X * 2.0 + 3 * X ** 2)
+    assert hu["b"] == pytest.approx(np.sum(3 * X ** 2))
+
+
+def test_no_rule_parameter_is_named_like_a_template_word():
+    from s2sad.rules import registry
+    for table in (registry.VJPS, registry.JVPS):
+        for key, rule in table.items():
+            assert not {"g", "ans", "acc"} & set(rule.sig.params), key

@@ -40,6 +40,12 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if any(k.arg == "out" for k in node.keywords):
         raise norm.error(node, "out= writes into an existing array",
                          "assign the result to a name instead")
+    method = _own_method(norm, func)
+    if method is not None:
+        args, kws = _arguments(norm, node)
+        if isinstance(method, staticmethod):
+            return inline(norm, method.__func__, args, kws, node)
+        return inline(norm, method, [norm.atom(func.value)] + args, kws, node)
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
         obj = norm.atom(func.value)
         args, kws = _arguments(norm, node)
@@ -59,6 +65,23 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=norm.rename_names(func), args=args, keywords=kws)
+
+
+def _own_method(norm: Normalizer, func: gast.expr) -> Any:
+    """``self.other`` in a method: the class's plain function, to inline with ``self``."""
+    from s2sad.compiler.normalize import is_user_function
+    if norm.owner is None or not isinstance(func, gast.Attribute) or \
+            not isinstance(func.value, gast.Name) or func.value.id != _first_param(norm):
+        return None
+    found = inspect.getattr_static(norm.owner, func.attr, None)
+    plain = found.__func__ if isinstance(found, staticmethod) else found
+    has_rule = registry.lookup_vjp(plain) is not None or registry.lookup_jvp(plain) is not None
+    return found if is_user_function(plain) and not has_rule else None
+
+
+def _first_param(norm: Normalizer) -> str | None:
+    params = norm.src.node.args.args
+    return params[0].id if params else None
 
 
 def _pop(norm: Normalizer, node: gast.Call) -> gast.expr:
@@ -103,6 +126,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
                        literals=norm.literals)
+    child.owner = norm.owner if args and _is_self(norm, args[0]) else None
     child.current = src.node
     try:
         bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
@@ -134,6 +158,13 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         norm.locals.add(value.id)
         norm.rename[value.id] = value.id
     return value
+
+
+def _is_self(norm: Normalizer, arg: gast.expr) -> bool:
+    """Is ``arg`` the caller's own ``self`` (its first parameter, unchanged)?"""
+    first = _first_param(norm)
+    return first is not None and isinstance(arg, gast.Name) and \
+        arg.id in (first, norm.rename.get(first))
 
 
 def _assigned(node: gast.FunctionDef) -> set[str]:

@@ -48,6 +48,7 @@ class Normalizer:
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
         self.out: list = []
         self.line = src.node.lineno
+        self.owner: type | None = None  # the class of the first parameter (a method's self)
 
     # ----- helpers -----
 
@@ -394,12 +395,15 @@ class Normalizer:
         return normalize_call(self, node)
 
 
-def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any]) -> gast.FunctionDef:
-    """Stages 2-3 on ``src``: fence, desugar, then core form."""
+def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
+              owner: type | None = None) -> gast.FunctionDef:
+    """Stages 2-3 on ``src``: fence, desugar, then core form.  ``owner``: the class of
+    the instance a method is bound to (its first parameter)."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     node = desugar.desugar(src.node, namer)
     norm = Normalizer(src, namer, namespace)
+    norm.owner = owner
     norm.current = node
     node.body = norm.block(node.body)
     return node
