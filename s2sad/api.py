@@ -10,6 +10,7 @@ import gc
 import inspect
 import itertools
 import linecache
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import library, structure
 from s2sad.compiler import pipeline
+from s2sad.compiler.normalize import Known
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -60,29 +62,30 @@ class Derivative:
 
     def generated(self, structured: frozenset = frozenset(),
                   scalars: frozenset = frozenset(), check: bool = False,
-                  ranks: tuple = ()) -> pipeline.Generated:
+                  ranks: tuple = (), callables: tuple = ()) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
         ``ranks``: (position, ndim) of the array arguments, for code specialised to them."""
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
+        known = Known(self._owner, callables) if self._owner or callables else None
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES),
-               self._owner)
+               known)
         if key not in _CACHE:
             with _no_gc():
-                _CACHE[key] = self._build(mode, structured, scalars, ranks)
+                _CACHE[key] = self._build(mode, structured, scalars, ranks, known)
         if self.verbose and not check and _CACHE[key] is not self._last:
             print(_CACHE[key].source)
         self._last = _CACHE[key]
         return self._last
 
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
-               ranks: tuple) -> pipeline.Generated:
+               ranks: tuple, known: Known | None) -> pipeline.Generated:
         if mode == "jvp":
             return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks,
-                                          self._owner)
+                                          known)
         return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
-                                      self._owner)
+                                      known)
 
     @property
     def source(self) -> str:
@@ -117,21 +120,31 @@ class Derivative:
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         ranks = tuple((i, v.ndim) for i, v in enumerate(values) if type(v) is np.ndarray)
-        key = (tuple(map(type, values)), ranks)
+        callables = self._callables(values)
+        key = (tuple(map(type, values)), ranks, callables)
         gen = None if check else self._variants.get(key)
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
-            gen = self.generated(structured, scalars, check, ranks)
+            gen = self.generated(structured, scalars, check, ranks, callables)
             if not check:
                 self._variants[key] = gen
         self._last = gen
         return gen
 
+    def _callables(self, values: tuple) -> tuple:
+        """(parameter, function) of the functions passed for parameters not in ``wrt``:
+        the derivative is made for each (``act(x)`` is a call of the one passed)."""
+        if not any(callable(v) for v in values):
+            return ()
+        names = list(inspect.signature(self.fn).parameters)
+        return tuple((names[i], v) for i, v in enumerate(values) if i not in self.wrt and
+                     i < len(names) and _is_function(v))
+
     def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         """grad: the first call for each argument signature also checks the output is a
         scalar; later calls run the variant that does not compute the output at all."""
-        key = _signature(values)
+        key = (_signature(values), self._callables(values))
         lean = self._checked.get(key)
         if lean is not None:
             lean.fn.s2sad_refresh()
@@ -319,6 +332,10 @@ def _define(name: str, text: str, namespace: dict) -> Callable:
     out = namespace[name]
     out.__module__ = "s2sad_generated"
     return out
+
+
+def _is_function(v: Any) -> bool:
+    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))
 
 
 def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:

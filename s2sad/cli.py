@@ -24,6 +24,7 @@ import numpy as np
 
 from s2sad import structure
 from s2sad.compiler import pipeline
+from s2sad.compiler.normalize import Known
 from s2sad.errors import DifferentiationError
 from s2sad.export import module_text
 from s2sad.graph_view import graph
@@ -242,17 +243,18 @@ def method_owner(target: str, fn: Callable) -> type | None:
 def cmd_show(ns: argparse.Namespace) -> None:
     fn = resolve_target(ns.target)
     owner = method_owner(ns.target, fn)
+    known = Known(owner) if owner is not None else None
     stage = ns.stage or ns.mode
     wrt = parse_wrt(ns.wrt)
     if owner is not None and ns.wrt is None:
         wrt = 1  # the first argument after self
     positions, _ = structure.resolve_wrt(fn, wrt)
     if stage == "reverse":
-        text = pipeline.build_reverse(fn, positions, "lean", owner=owner).source
+        text = pipeline.build_reverse(fn, positions, "lean", known=known).source
     elif stage == "forward":
-        text = pipeline.build_forward(fn, positions, owner=owner).source
+        text = pipeline.build_forward(fn, positions, known=known).source
     else:
-        text = pipeline.prepare(fn, stage, owner=owner) if stage != "source" else None
+        text = pipeline.prepare(fn, stage, known=known) if stage != "source" else None
         text = pipeline.show(fn, stage) if text is None else \
             pipeline.render.function_source(text.node)
     sys.stdout.write(text)

@@ -3,6 +3,7 @@ themselves, nested jacobians and edited source, each against finite differences 
 closed form."""
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import os
@@ -286,3 +287,105 @@ def test_no_rule_parameter_is_named_like_a_template_word():
     for table in (registry.VJPS, registry.JVPS):
         for key, rule in table.items():
             assert not {"g", "ans", "acc"} & set(rule.sig.params), key
+
+
+# ----- functions passed as arguments, *args in calls, reduce, gradients inside -----
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def layer(x, act=np.tanh):
+    return np.sum(act(x) * x)
+
+
+def apply_twice(f, x):
+    return f(f(x))
+
+
+def composed(x, act=np.sin):
+    return np.sum(apply_twice(act, x))
+
+
+@pytest.mark.parametrize("act, expected", [
+    (None, lambda x: np.tanh(x) + x * (1 - np.tanh(x) ** 2)),
+    (relu, lambda x: np.maximum(x, 0) + x * (x > 0)),
+    (np.exp, lambda x: np.exp(x) * (1 + x)),
+])
+def test_a_function_passed_for_a_parameter(act, expected):
+    args = (X,) if act is None else (X, act)
+    np.testing.assert_allclose(s2sad.grad(layer)(*args), expected(X), rtol=1e-12)
+
+
+def test_a_function_passed_on_to_a_helper():
+    np.testing.assert_allclose(s2sad.grad(composed)(X), np.cos(np.sin(X)) * np.cos(X))
+    np.testing.assert_allclose(s2sad.grad(composed)(X, np.tanh),
+                               (1 - np.tanh(np.tanh(X)) ** 2) * (1 - np.tanh(X) ** 2))
+
+
+def pair_product(a, b):
+    return a * b
+
+
+def spread_a_tuple(x):
+    params = (x, x + 1.0)
+    return np.sum(pair_product(*params))
+
+
+def spread_a_shape(x):
+    return np.sum(x * np.ones(*x.shape)) + np.sum(x.reshape(*x.shape) ** 2)
+
+
+def spread_unknown(x, sizes):
+    return np.sum(pair_product(*sizes) * x)
+
+
+def test_star_args_in_calls():
+    np.testing.assert_allclose(s2sad.grad(spread_a_tuple)(X), 2 * X + 1)
+    np.testing.assert_allclose(s2sad.grad(spread_a_shape)(X), 1 + 2 * X)
+    with pytest.raises(s2sad.DifferentiationError, match="test_sweep.py:"):
+        s2sad.grad(spread_unknown)(X, [2.0, 3.0])
+
+
+def reduce_lambda(x):
+    return functools.reduce(lambda a, b: a * b, [x, x, 2.0])
+
+
+def reduce_function(x):
+    return np.sum(functools.reduce(np.add, (x, np.sin(x), x * x)))
+
+
+def reduce_initial(x):
+    return functools.reduce(pair_product, [x, x], 3.0)
+
+
+def test_reduce_is_unrolled():
+    assert s2sad.grad(reduce_lambda)(1.5) == pytest.approx(4 * 1.5)
+    np.testing.assert_allclose(s2sad.grad(reduce_function)(X), 1 + np.cos(X) + 2 * X)
+    assert s2sad.grad(reduce_initial)(2.0) == pytest.approx(12.0)
+
+
+def cube(t):
+    return t ** 3
+
+
+DCUBE = s2sad.grad(cube)
+
+
+def uses_a_global_gradient(x):
+    return DCUBE(x) * x
+
+
+def uses_a_gradient_written_out(x):
+    return s2sad.grad(cube)(x) * x
+
+
+def uses_a_local_gradient(x):
+    dg = s2sad.grad(cube)
+    return dg(x) * x + dg(2.0 * x)
+
+
+def test_a_gradient_called_inside_the_function():
+    assert s2sad.grad(uses_a_global_gradient)(2.0) == pytest.approx(9 * 4.0)
+    assert s2sad.grad(uses_a_gradient_written_out)(2.0) == pytest.approx(9 * 4.0)
+    assert s2sad.grad(uses_a_local_gradient)(2.0) == pytest.approx(9 * 4.0 + 24 * 2.0)

@@ -3,6 +3,8 @@ functions are inlined (normalized in their own namespace, names prefixed),
 everything else stays a call of the object the user named."""
 from __future__ import annotations
 
+import copy
+import functools
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +30,11 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     from s2sad.compiler.normalize import is_user_function
-    node = einsum_sublists(norm, node) or node
+    node = _spread_literals(norm, einsum_sublists(norm, node) or node)
+    special = _special_form(norm, node)
+    if special is not None:
+        return special
     func = node.func
-    if norm._method_of_local(node, "pop") and len(node.args) <= 1:
-        return _pop(norm, node)
     if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
             norm.resolve(func) is None:
         raise norm.error(node, f".{func.attr}() changes its array in place",
@@ -40,12 +43,6 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if any(k.arg == "out" for k in node.keywords):
         raise norm.error(node, "out= writes into an existing array",
                          "assign the result to a name instead")
-    method = _own_method(norm, func)
-    if method is not None:
-        args, kws = _arguments(norm, node)
-        if isinstance(method, staticmethod):
-            return inline(norm, method.__func__, args, kws, node)
-        return inline(norm, method, [norm.atom(func.value)] + args, kws, node)
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
         obj = norm.atom(func.value)
         args, kws = _arguments(norm, node)
@@ -62,9 +59,124 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if fn is None:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
+    _check_starred(norm, node, fn, args)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
+    if isinstance(func, gast.Name) and func.id in norm.callables:  # act(x), act=np.tanh
+        alias = norm.namer.fresh(func.id)
+        norm.namespace[alias] = fn
+        return gast.Call(func=load(alias), args=args, keywords=kws)
     return gast.Call(func=norm.rename_names(func), args=args, keywords=kws)
+
+
+def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
+    method of ``self`` inlined, ``xs.pop()`` as values."""
+    if norm.resolve(node.func) is functools.reduce:
+        return norm.expr(_unrolled_reduce(norm, node))
+    if norm._method_of_local(node, "pop") and len(node.args) <= 1:
+        return _pop(norm, node)
+    inner = _derivative_called(norm, node.func)
+    method = _own_method(norm, node.func)
+    if inner is None and method is None:
+        return None
+    args, kws = _arguments(norm, node)
+    if inner is not None:  # dg(x) with dg = s2sad.grad(g): the generated gradient, inlined
+        return inline(norm, inner, args, kws, node)
+    if isinstance(method, staticmethod):
+        return inline(norm, method.__func__, args, kws, node)
+    return inline(norm, method, [norm.atom(node.func.value)] + args, kws, node)
+
+
+def _derivative_called(norm: Normalizer, func: gast.expr) -> Any:
+    """The function (with source) of a gradient called in the function: a global
+    ``dg = s2sad.grad(g)``, a local one, or ``s2sad.grad(g)(x)`` written out."""
+    from s2sad import api
+    found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
+    if isinstance(func, gast.Call) and norm.resolve(func.func) in (api.grad,) and \
+            func.args and not func.keywords:
+        target = norm.resolve(func.args[0]) if isinstance(
+            func.args[0], (gast.Name, gast.Attribute)) else None
+        found = api.grad(target) if callable(target) else None
+    if not isinstance(found, api.Derivative) or found.kind != "grad":
+        return None
+    try:
+        return api._differentiable(found)
+    except DifferentiationError:
+        return None
+
+
+def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
+    """``s2sad.grad(g)`` on the right of an assignment: the Derivative it makes."""
+    from s2sad import api
+    if isinstance(value, gast.Call) and norm.resolve(value.func) is api.grad and \
+            len(value.args) == 1 and not value.keywords and \
+            isinstance(value.args[0], (gast.Name, gast.Attribute)):
+        target = norm.resolve(value.args[0])
+        return api.grad(target) if callable(target) else None
+    return None
+
+
+def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
+    """``f(*(a, b))``, ``f(*params)`` of a tuple or list written in the function: the
+    items passed one by one."""
+    args: list = []
+    for a in node.args:
+        items = None
+        if isinstance(a, gast.Starred):
+            value = a.value
+            items = value.elts if isinstance(value, (gast.Tuple, gast.List)) else \
+                norm.literals.get(norm.name(value.id)) if isinstance(value, gast.Name) \
+                else None
+        args.extend(items if items is not None else [a])
+    return gast.copy_location(gast.Call(func=node.func, args=args, keywords=node.keywords),
+                              node)
+
+
+def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> None:
+    """``f(*xs)`` of a sequence of unknown length is left to run as written only where
+    no argument it spreads gets a gradient: a function without one (``np.random.randn``,
+    ``np.zeros``), or the starred part of a rule's ``*args`` (``x.reshape(*shape)``)."""
+    starred = [i for i, a in enumerate(args) if isinstance(a, gast.Starred)]
+    if not starred or registry.is_nondiff(fn):
+        return
+    rule = registry.lookup_vjp(fn)
+    if rule is not None and rule.sig.vararg and rule.vararg_template is None and \
+            min(starred) >= rule.sig.npos:
+        return
+    raise norm.error(node, "a call with *args of a sequence whose length is not written",
+                     "pass the arguments one by one, or build the tuple in the function")
+
+
+def _unrolled_reduce(norm: Normalizer, node: gast.Call) -> gast.expr:
+    """``functools.reduce(f, [a, b, c])`` is ``f(f(a, b), c)`` (a lambda applied by
+    putting the arguments in its body)."""
+    fn, seq = node.args[0], node.args[1] if len(node.args) > 1 else None
+    items = seq.elts if isinstance(seq, (gast.List, gast.Tuple)) else \
+        norm.literals.get(norm.name(seq.id)) if isinstance(seq, gast.Name) else None
+    if items is None:
+        raise norm.error(node, "functools.reduce over a sequence whose length is not written",
+                         "write the sequence in the call, or use a for loop")
+    items = list(node.args[2:3]) + list(items)
+    if not items:
+        raise norm.error(node, "functools.reduce of an empty sequence", "give an initial value")
+    out = items[0]
+    for item in items[1:]:
+        out = gast.copy_location(_apply(fn, [out, item]), node)
+    return out
+
+
+def _apply(fn: gast.expr, args: list) -> gast.expr:
+    if not isinstance(fn, gast.Lambda):
+        return gast.Call(func=fn, args=args, keywords=[])
+    params = [a.id for a in fn.args.args]
+    body = copy.deepcopy(fn.body)
+    values = dict(zip(params, args))
+
+    class Put(gast.NodeTransformer):
+        def visit_Name(self, n: gast.Name) -> gast.expr:
+            return copy.deepcopy(values[n.id]) if n.id in values else n
+    return Put().visit(body)
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:
@@ -95,7 +207,8 @@ def _pop(norm: Normalizer, node: gast.Call) -> gast.expr:
 
 
 def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
-    args = [norm.atom(a) for a in node.args]
+    args = [gast.Starred(value=norm.atom(a.value), ctx=gast.Load())
+            if isinstance(a, gast.Starred) else norm.atom(a) for a in node.args]
     kws = [gast.keyword(arg=k.arg, value=norm.atom(k.value)) for k in node.keywords]
     return args, kws
 
@@ -135,6 +248,10 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     reassigned = _assigned(src.node) | set(_mutated(src.node))
     for param in inspect.signature(fn).parameters.values():
         value = bound.arguments.get(param.name)
+        passed = norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
+        if callable(passed) and param.name not in reassigned:  # a function passed on
+            child.callables[param.name] = passed
+            continue
         if value is None:
             value = _default(norm, param.default)
         if isinstance(value, gast.Name) and param.name not in reassigned and \

@@ -44,12 +44,27 @@ def check(src: Source) -> Source:
         raise error_at(src.filename, src.node, construct, advice)
     _check_signature(src)
     for stmt in src.node.body:
+        allowed = _allowed_in_calls(stmt)
         for node in gast.walk(stmt):
-            if type(node) in REJECTED:
+            if type(node) in REJECTED and id(node) not in allowed:
                 construct, advice = REJECTED[type(node)]
                 raise error_at(src.filename, node, construct, advice)
             _check_node(src, node)
     return src
+
+
+def _allowed_in_calls(stmt: gast.stmt) -> set[int]:
+    """``f(*args)`` (checked when the call is normalized) and the function given to
+    ``functools.reduce``, which may be a lambda (applied when the call is unrolled)."""
+    allowed: set[int] = set()
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Call):
+            allowed |= {id(a) for a in node.args if isinstance(a, gast.Starred)}
+            name = node.func.attr if isinstance(node.func, gast.Attribute) else \
+                getattr(node.func, "id", None)
+            if name == "reduce" and node.args and isinstance(node.args[0], gast.Lambda):
+                allowed.add(id(node.args[0]))
+    return allowed
 
 
 def _check_signature(src: Source) -> None:

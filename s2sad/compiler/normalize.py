@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import types
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import gast
@@ -32,6 +34,16 @@ BINOP_NAMES = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "di
                gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow",
                gast.MatMult: "matmul"}
 LIBRARY_ROOTS = {"numpy", "scipy", "s2sad", "math", "builtins", "operator"}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a call tells the compiler beyond the kinds of its arguments: the class of a
+    bound method's instance (``self.other(x)`` is inlined from it), and the functions
+    passed for parameters (``def f(x, act=np.tanh)``: ``act(x)`` is a call of that)."""
+
+    owner: type | None = None
+    callables: tuple = ()  # (parameter name, function)
 
 
 class Normalizer:
@@ -49,6 +61,9 @@ class Normalizer:
         self.out: list = []
         self.line = src.node.lineno
         self.owner: type | None = None  # the class of the first parameter (a method's self)
+        self.callables: dict[str, Any] = {}  # parameters given a function at this call
+        self.stores = Counter(n.id for n in gast.walk(src.node) if isinstance(n, gast.Name)
+                              and isinstance(n.ctx, gast.Store))
 
     # ----- helpers -----
 
@@ -113,6 +128,8 @@ class Normalizer:
 
     def resolve(self, node: gast.expr) -> Any:
         """The object a global name or module attribute chain refers to, or None."""
+        if isinstance(node, gast.Name) and node.id in self.callables:
+            return self.callables[node.id]  # a parameter given a function at this call
         if isinstance(node, gast.Name) and node.id not in self.locals:
             try:
                 return self.src.resolve(node.id)
@@ -183,9 +200,7 @@ class Normalizer:
 
     def assign_target(self, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
         if isinstance(target, gast.Name):
-            stmt = assign(self.name(target.id), self.expr(value, base=target.id))
-            stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
-            self.emit(stmt, s)
+            self.assign_name(target.id, value, s)
         elif isinstance(target, (gast.Tuple, gast.List)):
             whole = self.atom(value)
             items = self.literals.get(getattr(whole, "id", None))
@@ -214,6 +229,21 @@ class Normalizer:
                 self.assign_target(target.value, self.temp(call, "updated", s), s)
         else:
             raise self.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+
+    def assign_name(self, name: str, value: gast.expr, s: gast.AST) -> None:
+        from s2sad.compiler.calls import derivative_made
+        made = derivative_made(self, value)
+        if made is not None:  # dg = s2sad.grad(g): calls of dg use the derivative
+            self.callables[name] = made
+            return
+        stmt = assign(self.name(name), self.expr(value, base=name))
+        if isinstance(stmt.value, (gast.Tuple, gast.List)) and \
+                self.stores.get(name, 0) == 1 and all(
+                    isinstance(e, gast.Constant) or self.stores.get(e.id, 0) <= 1
+                    for e in stmt.value.elts):  # params = (w, b): its items, fixed
+            self.literals[stmt.targets[0].id] = stmt.value.elts
+        stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
+        self.emit(stmt, s)
 
     def stmt_If(self, s: gast.If) -> None:
         test = self.atom(s.test)
@@ -396,14 +426,15 @@ class Normalizer:
 
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
-              owner: type | None = None) -> gast.FunctionDef:
-    """Stages 2-3 on ``src``: fence, desugar, then core form.  ``owner``: the class of
-    the instance a method is bound to (its first parameter)."""
+              known: Known | None = None) -> gast.FunctionDef:
+    """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
+    tells beyond the kinds of the arguments."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     node = desugar.desugar(src.node, namer)
     norm = Normalizer(src, namer, namespace)
-    norm.owner = owner
+    norm.owner = known.owner if known else None
+    norm.callables = dict(known.callables) if known else {}
     norm.current = node
     node.body = norm.block(node.body)
     return node

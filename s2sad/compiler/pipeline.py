@@ -70,16 +70,16 @@ class Prepared:
 
 
 def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozenset(),
-            ranks: tuple = (), owner: type | None = None) -> Prepared:
+            ranks: tuple = (), known: normalize.Known | None = None) -> Prepared:
     """Stages 1-4: the function in SSA core form (or an earlier stage); ``scalars`` and
-    ``ranks``: the argument kinds the derivative is generated for, when known; ``owner``:
-    the class of the instance a method is bound to (``self.other(x)`` calls are inlined)."""
+    ``ranks``: the argument kinds the derivative is generated for, when known; ``known``:
+    what the call says beyond kinds (a method's class, functions passed as arguments)."""
     src = source.load(fn)
     namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE) | COMPILER_BUILTINS)
     namespace = dict(src.namespace)
     if stage == "source":
         return Prepared(src, src.node, namer, namespace)
-    node = normalize.normalize(src, namer, namespace, owner)
+    node = normalize.normalize(src, namer, namespace, known)
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)
     params = param_names(node)
@@ -143,14 +143,14 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
-                  owner: type | None = None) -> Generated:
+                  known: normalize.Known | None = None) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped."""
     lean = mode == "lean"
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
-           registry.GENERATION[0], owner)
+           registry.GENERATION[0], known)
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
-                           structured, scalars, registry.GENERATION[0], ranks, owner)
+                           structured, scalars, registry.GENERATION[0], ranks, known)
     if lean and key in _FULL:  # the value-and-gradient body, already simplified
         return _without_value(_FULL.pop(key), parts)
     body = clone(parts.body)
@@ -200,8 +200,8 @@ class _Parts:
 @functools.lru_cache(maxsize=64)
 def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                    structured: frozenset[int], scalars: frozenset[int], rules: int,
-                   ranks: tuple = (), owner: type | None = None) -> _Parts:
-    prep = prepare(fn, scalars=scalars, ranks=ranks, owner=owner)
+                   ranks: tuple = (), known: normalize.Known | None = None) -> _Parts:
+    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     node, names = prep.node, wrt_names(prep.node, wrt)
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
     act.varied -= activity_stage.shift_only_maxima(node, prep.namespace)
@@ -274,9 +274,9 @@ def _param_ranks(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
 def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
-                  owner: type | None = None) -> Generated:
+                  known: normalize.Known | None = None) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
-    prep = prepare(fn, scalars=scalars, ranks=ranks, owner=owner)
+    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     names = wrt_names(prep.node, wrt)
     holders = containers(prep.node, {names[i] for i, w in enumerate(wrt) if w in structured},
                          prep.namespace)
