@@ -129,6 +129,8 @@ R(rt.scatter_to, N(3), np.array([1, -1, 0]), [N(), N()], wrt=(0,))
 R(rt.gather_from, N(2, 3), _src, wrt=(0,))
 R(rt.gather_from, [N(), N()], np.array([1, -1, 0]), wrt=(0,))
 R(rt.symmetrized, N(3, 3)); R(rt.symmetrized, N(2, 3, 3))  # noqa: E702
+R(rt.triangle_read, N(3, 3)); R(rt.triangle_read, N(2, 3, 3), "U")  # noqa: E702
+R(rt.triangle_read_adjoint, N(3, 3)); R(rt.triangle_read_adjoint, N(3, 3), "U")  # noqa: E702
 for _arrays in ([N(3, 4), N(4, 5), N(5, 2)], [N(4), N(4, 5), N(5)], (N(3, 4), N(4))):
     _out = np.linalg.multi_dot(_arrays)
     R(rt.multi_dot_adjoint, N(*np.shape(_out)), _arrays)

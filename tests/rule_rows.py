@@ -350,6 +350,10 @@ R(np.linalg.eigh, spd(3), direction=symmetric)
 R(np.linalg.eigh, spd(4), direction=symmetric, g_none=True)  # the eigenvectors' part alone
 R(np.linalg.eigh, symmetric(N(3, 3), rng), direction=symmetric)
 R(np.linalg.eigh, spd(2, 3), direction=symmetric)
+R(np.linalg.eigh, spd(3))  # any direction: one triangle is read (docs/kinks.md)
+R(np.linalg.eigh, spd(3), UPLO="U"); R(np.linalg.eigh, spd(2, 3))  # noqa: E702
+R(np.linalg.eigvalsh, spd(3)); R(np.linalg.eigvalsh, spd(3), UPLO="U")  # noqa: E702
+R(np.linalg.eigvalsh, spd(2, 4))
 if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
     R(np.linalg.matmul, N(3, 4), N(4, 5)); R(np.linalg.matmul, N(2, 3, 4), N(4))  # noqa: E702
     R(np.linalg.outer, N(3), N(4))

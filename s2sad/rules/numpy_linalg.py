@@ -117,9 +117,16 @@ F = f"safe_div(np.not_equal({GAPS}, 0.0) * 1.0, {GAPS})"  # 1 / (w_j - w_i); 0 w
 EIG_INNER = (f"np.expand_dims(pick_adjoint(g, ans, 0), -1) * np.eye(np.shape(a)[-1]) "
              f"+ ({VT} @ pick_adjoint(g, ans, 1)) * {F}")
 EIG_ADJ = f"{V} @ ({EIG_INNER}) @ {VT}"
-defvjp(np.linalg.eigh, "a, UPLO='L'", f"symmetrized({EIG_ADJ})")
-defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.sum({V} * (da @ {V}), axis=-2), "
-       f"{V} @ (({VT} @ symmetrized(da) @ {V}) * {F}))")
+# NumPy reads one triangle of a (UPLO): the other one gets no gradient, and an entry of
+# the triangle read counts for both places it fills (docs/kinks.md)
+defvjp(np.linalg.eigh, "a, UPLO='L'", f"triangle_read_adjoint(symmetrized({EIG_ADJ}), UPLO)")
+DS = "triangle_read(da, UPLO)"
+defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.sum({V} * ({DS} @ {V}), axis=-2), "
+       f"{V} @ (({VT} @ {DS} @ {V}) * {F}))")
+VA = "np.linalg.eigh(a, UPLO)[1]"
+defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"triangle_read_adjoint(symmetrized(({VA} * "
+       f"np.expand_dims(g, -2)) @ np.matrix_transpose({VA})), UPLO)")
+defjvp(np.linalg.eigvalsh, "a, UPLO='L'", f"np.sum({VA} * ({DS} @ {VA}), axis=-2)")
 
 # ----- NumPy 2 spellings in np.linalg (same templates as their counterparts) -----
 if hasattr(np.linalg, "matmul"):

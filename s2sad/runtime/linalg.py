@@ -17,7 +17,7 @@ __all__ = [
     "solve_lhs_adjoint", "solve_rhs_adjoint", "solve_lhs_tangent", "solve_rhs_tangent",
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
-    "symmetrized",
+    "symmetrized", "triangle_read", "triangle_read_adjoint",
 ]
 
 _T = np.matrix_transpose
@@ -164,6 +164,24 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A
 
 
 # ----- cholesky, eigh, matrix_power -----
+
+def triangle_read(x: Any, uplo: str = "L") -> Any:
+    """The symmetric matrix ``eigh(x, UPLO)`` works on: the lower (or upper) triangle of
+    ``x`` mirrored; the other triangle is never read."""
+    x = np.asarray(x)
+    if str(uplo).upper() == "U":
+        return np.triu(x) + _T(np.triu(x, 1))
+    return np.tril(x) + _T(np.tril(x, -1))
+
+
+def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
+    """Adjoint of :func:`triangle_read`: an entry of the triangle read gets the adjoints
+    of both places it fills; the triangle not read gets none."""
+    g = np.asarray(g)
+    if str(uplo).upper() == "U":
+        return np.triu(g) + np.triu(_T(g), 1)
+    return np.tril(g) + np.tril(_T(g), -1)
+
 
 def symmetrized(x: Any) -> Any:
     """``(x + x^T) / 2`` over the last two axes (its own adjoint)."""
