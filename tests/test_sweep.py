@@ -389,3 +389,39 @@ def test_a_gradient_called_inside_the_function():
     assert s2sad.grad(uses_a_global_gradient)(2.0) == pytest.approx(9 * 4.0)
     assert s2sad.grad(uses_a_gradient_written_out)(2.0) == pytest.approx(9 * 4.0)
     assert s2sad.grad(uses_a_local_gradient)(2.0) == pytest.approx(9 * 4.0 + 24 * 2.0)
+
+
+# ----- helpers without rules are differentiated through their source: any order works -----
+
+def chol_energy(x):
+    A = np.outer(x, x) + np.eye(3) * 3.0
+    return np.sum(np.linalg.cholesky(A) ** 2) + np.sum(np.linalg.cholesky(A))
+
+
+def power_sum(x):
+    return np.sum(np.linalg.matrix_power(np.outer(x, x) * 0.3 + np.eye(3), 3))
+
+
+def einsum_square(x):
+    a = np.outer(x, x) + np.diag(x)
+    return np.sum(np.einsum("ij,jk->ik", a, a) ** 2)
+
+
+def product_all(x):
+    return np.prod(x) + np.sum(np.cumprod(x))
+
+
+def dots(x):
+    a = np.outer(x, x) + np.eye(3)
+    return np.sum(np.linalg.multi_dot([a, a, x]))
+
+
+@pytest.mark.parametrize("f", [chol_energy, power_sum, einsum_square, product_all, dots])
+def test_hessians_through_helpers_without_rules(f):
+    x = np.array([0.7, -0.4, 1.1])
+    H = s2sad.hessian(f)(x)
+    g = s2sad.grad(f)
+    eps = 1e-6
+    expected = np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(3)],
+                        axis=-1)
+    np.testing.assert_allclose(H, expected, rtol=1e-5, atol=1e-6)

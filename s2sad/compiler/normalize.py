@@ -444,5 +444,7 @@ def is_user_function(obj: Any) -> bool:
     """A Python function of the user's, to be inlined when it has no rule."""
     if not isinstance(obj, types.FunctionType):
         return False
-    root = (getattr(obj, "__module__", None) or "").split(".")[0]
-    return root not in LIBRARY_ROOTS
+    module = getattr(obj, "__module__", None) or ""
+    if module.startswith("s2sad.runtime"):  # a helper without a rule: through its source
+        return True
+    return module.split(".")[0] not in LIBRARY_ROOTS

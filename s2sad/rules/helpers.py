@@ -7,13 +7,13 @@ is the map they transpose: ``repeat_to`` <-> ``sum``, ``unconcat`` <->
 ``concatenate``, ``matmul_lhs_adjoint(t, a, b)`` <-> ``t @ b``.  Bilinear ones
 (``matmul_lhs_adjoint`` is linear in ``t`` and in ``b``) get one term each.
 
-Leaves: these helpers have no rule, so a derivative of order three through
-the primitive that uses them stops with a clear "no rule" error:
+Leaves: these helpers have no rule of their own; a derivative through them
+differentiates their source (the compiler inlines a runtime helper without a
+rule like a user's function), so every order works:
 ``sinc_deriv2``, ``prod_others_apply``, ``cumprod_second``, ``norm_curvature``,
 ``einsum_operands_adjoint``, ``einsum_operands_tangent``,
-``einsum_adjoint_tangent``, ``multi_dot_second``, ``multi_dot_tangent2``, and
-the second order already for ``cholesky`` and ``matrix_power``
-(``cholesky_*``, ``matrix_power_*``).
+``einsum_adjoint_tangent``, ``multi_dot_second``, ``multi_dot_tangent2``,
+``cholesky_*`` and ``matrix_power_*``.
 """
 from s2sad import runtime as rt
 from s2sad.rules.kinds import defscale
