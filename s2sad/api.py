@@ -35,7 +35,9 @@ _NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)
 class Derivative:
     """A generated derivative of ``fn``, called with ``fn``'s arguments."""
 
-    def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False) -> None:
+    def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False,
+                 holomorphic: bool = False) -> None:
+        self.holomorphic = holomorphic  # a complex output allowed (its complex derivative)
         for attr in ("__module__", "__doc__", "__qualname__"):
             setattr(self, attr, getattr(fn, attr, None))
         # grad of a grad: forward mode over the generated gradient (forward-over-reverse)
@@ -157,7 +159,7 @@ class Derivative:
             except Exception:
                 _check_scalar(self.fn, self.fn(*args, **kwargs))
                 raise
-            _check_scalar(self.fn, value)
+            _check_scalar(self.fn, value, self.holomorphic)
             self._checked[key] = self._for(values)
             self._remember(args, values, self._checked[key].fn)
         return (grads,) if self.many and len(self.wrt) == 1 else grads
@@ -211,8 +213,8 @@ class Derivative:
         except Exception:
             _check_scalar(self.fn, self.fn(*args, **kwargs))  # the likelier cause, if it is
             raise
-        if type(value) not in _NUMBERS:
-            _check_scalar(self.fn, value)
+        if type(value) not in _NUMBERS or type(value) is complex:
+            _check_scalar(self.fn, value, self.holomorphic)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
         return grads if self.kind == "grad" else (value, grads)
@@ -309,7 +311,7 @@ def _seed_name(gen: pipeline.Generated) -> str:
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
 
 
-def _check_scalar(fn: Callable, value: Any) -> None:
+def _check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
     if value is None:
         code = getattr(fn, "__code__", None)
         where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
@@ -322,6 +324,13 @@ def _check_scalar(fn: Callable, value: Any) -> None:
             f"{where}: output of {fn.__name__}: grad needs a scalar output, got "
             f"{type(value).__name__} of shape {np.shape(value)}; use s2sad.vjp, s2sad.jacobian, "
             "or reduce the output (e.g. np.sum)")
+    if not holomorphic and np.iscomplexobj(value):
+        code = getattr(fn, "__code__", None)
+        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        raise DifferentiationError(
+            f"{where}: output of {fn.__name__}: grad of a complex output; for a holomorphic "
+            "function pass holomorphic=True (the complex derivative, as in JAX), else "
+            "differentiate a real output (np.abs(z) ** 2, np.real(...))")
 
 
 def _define(name: str, text: str, namespace: dict) -> Callable:
@@ -379,12 +388,13 @@ def _differentiable(fn: Callable) -> Callable:
 
 
 def _entry(kind: str) -> Callable:
-    def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> Any:
+    def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
+              holomorphic: bool = False) -> Any:
         if f is None:
-            return lambda g: entry(g, wrt, verbose)
+            return lambda g: entry(g, wrt, verbose, holomorphic)
         if library.is_library_callable(f):
             return library.CallOf(f, wrt, kind, verbose)
-        return Derivative(f, wrt, kind, verbose)
+        return Derivative(f, wrt, kind, verbose, holomorphic)
     entry.__name__ = kind
     return entry
 
