@@ -1,9 +1,16 @@
 """Fresh, readable names: ``add``, ``add_1``, ``x_2``; never a user's name."""
 from __future__ import annotations
 
+import builtins
 import keyword
 
 import gast
+
+# generated code never shadows a builtin (rule templates call sum, max, abs...)
+BUILTINS = frozenset(dir(builtins))
+READABLE = {"sum": "total", "max": "maximum", "min": "minimum", "abs": "absolute",
+            "pow": "power", "round": "rounded", "len": "length", "all": "all_true",
+            "any": "any_true", "divmod": "quotient"}
 
 
 class Namer:
@@ -27,6 +34,7 @@ class Namer:
         base = base.strip("_") or "t"
         if keyword.iskeyword(base) or base in ("True", "False", "None"):
             base += "_value"
+        base = READABLE.get(base, base + "_value" if base in BUILTINS else base)
         if base not in self.taken:
             return self.reserve(base)
         stem = base.rstrip("0123456789").rstrip("_") or base

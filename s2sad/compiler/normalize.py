@@ -25,7 +25,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import Namer, assign, const, load, set_origin, store
+from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin, store
 from s2sad.compiler.refs import ref_expr
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -104,7 +104,8 @@ class Normalizer:
     def name(self, ident: str) -> str:
         if ident in self.locals:
             if ident not in self.rename:
-                clash = ident in registry.TEMPLATE_NAMESPACE and ident not in self.params
+                clash = (ident in registry.TEMPLATE_NAMESPACE or ident in BUILTINS) and \
+                    ident not in self.params  # a local named sum: templates call the builtin
                 self.rename[ident] = self.namer.fresh(ident) if clash else ident \
                     if len(self.inlining) == 1 else \
                     self.namer.fresh(f"{self.src.node.name}_{ident}")

@@ -107,12 +107,15 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
                 continue
             first = prim.args[0] if prim.args else None
             of_found = isinstance(first, gast.Name) and first.id in found
+            if prim.key in (runtime.add_at, runtime.field_add) and len(prim.args) > 1:
+                second = prim.args[1]  # add_at(None, xs, i, g): an adjoint shaped like xs
+                of_found = of_found or isinstance(second, gast.Name) and second.id in found
             if prim.key is operator.getitem:  # an item of a container may be one
                 holds = of_found
             else:
                 holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                    prim.key in (IDENTITY, runtime.setitem, runtime.write_at,
-                                 runtime.stop_gradient,
+                    prim.key in (IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
+                                 runtime.field_add, runtime.stop_gradient,
                                  runtime.copy_value) and of_found)
             if holds:
                 found.add(name)

@@ -156,6 +156,9 @@ def _check_current(fn: Callable, node: gast.FunctionDef, filename: str) -> None:
     indent = _indent(fn)
     places = {(n.lineno, n.end_lineno, n.col_offset + indent, n.end_col_offset + indent)
               for n in gast.walk(node) if getattr(n, "end_col_offset", None) is not None}
+    places |= {(n.end_lineno, n.end_lineno, n.end_col_offset + indent - len(n.attr),
+                n.end_col_offset + indent) for n in gast.walk(node)  # a method name alone
+               if isinstance(n, gast.Attribute) and n.end_col_offset is not None}
     code = {p for p in fn.__code__.co_positions() if None not in p and p[2:] != (0, 0)}
     if not code or code <= places:
         return
