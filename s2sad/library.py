@@ -39,10 +39,13 @@ def signature_call(fn: Any) -> Any:
     Python function with a rule, as a call of it with its own signature and defaults."""
     from s2sad.api import _define
     params, passed, namespace = [], [], {"primitive": fn}
+    rule = registry.lookup_vjp(fn) or registry.lookup_jvp(fn)
+    known = set(rule.sig.params) if rule is not None and rule.user is None else None
     star = False
     for p in inspect.signature(fn).parameters.values():
-        if p.kind == p.VAR_KEYWORD:
-            continue
+        if p.kind == p.VAR_KEYWORD or known is not None and p.name not in known and \
+                p.default is not p.empty:
+            continue  # (a keyword its rule does not know: left at its default)
         if p.kind == p.KEYWORD_ONLY and not star:
             params.append("*")
             star = True

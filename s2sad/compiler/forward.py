@@ -103,7 +103,7 @@ class Forward:
 
     def linear(self, value: gast.expr, rule, prim: Prim) -> gast.expr:
         """The linear map applied to the tangents (zeros for the others it is linear in)."""
-        mapping, extra = templates.rule_mapping(rule, prim)
+        mapping, extra = self.mapping(rule, prim, value)
         linear_args = [mapping[p] for p, t in zip(rule.sig.params, rule.templates)
                        if t is not None and p in mapping] + (
             list(extra) if rule.vararg_template is not None else [])

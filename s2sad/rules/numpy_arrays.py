@@ -144,10 +144,14 @@ defjvp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
 deflinear(rt.item_method, "a, *args", "item_adjoint(g, a, args)")
 
 # ----- joining: the adjoint is a list of pieces of g -----
-deflinear(np.concatenate, "arrays, axis=0", "unconcat(g, arrays, axis)")  # np.concat too
-deflinear(np.stack, "arrays, axis=0", "unstack_like(g, arrays, axis)")
-deflinear(np.vstack, "tup", "unconcat(g, tup, 0, np.atleast_2d)")
-deflinear(np.hstack, "tup", "unconcat(g, tup, hstack_axis(tup), np.atleast_1d)")
+deflinear(np.concatenate, "arrays, axis=0, *, dtype=None, casting='same_kind'",
+          "unconcat(g, arrays, axis)")  # np.concat too
+deflinear(np.stack, "arrays, axis=0, *, dtype=None, casting='same_kind'",
+          "unstack_like(g, arrays, axis)")
+deflinear(np.vstack, "tup, *, dtype=None, casting='same_kind'",
+          "unconcat(g, tup, 0, np.atleast_2d)")
+deflinear(np.hstack, "tup, *, dtype=None, casting='same_kind'",
+          "unconcat(g, tup, hstack_axis(tup), np.atleast_1d)")
 deflinear(np.dstack, "tup", "unconcat(g, tup, 2, np.atleast_3d)")
 deflinear(np.column_stack, "tup", "unconcat(g, tup, 1, as_columns)")
 deflinear(np.tile, "A, reps", "untile(g, A, reps)")
