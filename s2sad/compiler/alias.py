@@ -43,8 +43,9 @@ VIEWS = {
     np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
     np.diagonal, np.broadcast_to, np.real, np.imag, np.split, np.array_split, np.hsplit,
     np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
-    np.flipud, np.rot90, runtime.stop_gradient, runtime.unbroadcast,
-    runtime.cast_like, runtime.to_float, runtime.repeat_to,
+    np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.stop_gradient,
+    runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.repeat_to,
+    runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
 }
 # functions whose result holds their arguments (any other library function: a new object)
 CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,

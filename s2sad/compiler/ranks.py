@@ -16,7 +16,8 @@ from s2sad.compiler.primitives import evaluate_ref
 
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
 # runtime helpers (and functions) whose result has the rank of their first / second argument
-_SAME_AS_FIRST = {np.zeros_like, np.ones_like, np.tanh, np.exp, runtime.zeros_like,
+_SAME_AS_FIRST = {np.zeros_like, np.ones_like, np.tanh, np.exp, np.copy, runtime.copy_value,
+                  runtime.zeros_like,
                   runtime.fresh, runtime.setitem, runtime.write_at, runtime.zero_at,
                   runtime.clear_at, runtime.add_at}
 _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to}

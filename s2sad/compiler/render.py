@@ -35,8 +35,24 @@ def _with_comments(stmts: list, comments: bool) -> list:
 
 
 def _fix(node: gast.AST) -> ast.AST:
-    tree = gast.gast_to_ast(node)
+    tree = _NegativeConstants().visit(gast.gast_to_ast(node))
     return ast.fix_missing_locations(tree)
+
+
+class _NegativeConstants(ast.NodeTransformer):
+    """A negative number as ``-(0.7)``: printed bare, ``-0.7 ** 2`` would be read as
+    ``-(0.7 ** 2)``; as a negation, the printer puts it in parentheses where needed."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        value = node.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+                (value < 0 or value == 0 and str(value).startswith("-")):
+            return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+        if isinstance(value, complex) and (value.real < 0 or value.imag < 0):
+            return ast.Call(func=ast.Name(id="complex", ctx=ast.Load()), args=[
+                self.visit(ast.Constant(value=value.real)),
+                self.visit(ast.Constant(value=value.imag))], keywords=[])
+        return node
 
 
 def _uncomment(text: str) -> str:

@@ -73,6 +73,7 @@ class Reverse(ControlMixin):
         self.containers = containers
         self.scalars = scalars
         self.bound = _unconditional(node.body) | params
+        self.bound_here = set(self.bound)  # names surely assigned where the sweep now is
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
         self.flag: str | None = None  # the branch flag an if just pushed
@@ -87,6 +88,10 @@ class Reverse(ControlMixin):
                       if len(v) == 1 and (isinstance(v[0], gast.Subscript) or
                                           n in scalars and _cheap(v[0], scalars, namespace))}
         self.same_shape = shapes.shape_roots(defs, namespace, self.local, scalars)
+        self.in_loops = {n.id for loop in gast.walk(node) if isinstance(loop, (gast.For,
+                         gast.While)) for s in loop.body for n in gast.walk(s)
+                         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        self.usable_roots = self.same_shape
 
     # ----- names -----
 
@@ -138,7 +143,11 @@ class Reverse(ControlMixin):
         outer = ctx.after
         later: frozenset = frozenset()
         record: Record | None = None
-        for s in reversed(stmts):
+        outer_bound = self.bound_here
+        before = _assigned_before(stmts)
+        for k in reversed(range(len(stmts))):
+            s = stmts[k]
+            self.bound_here = outer_bound | before[k]
             ctx.after = outer | later
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
@@ -164,6 +173,7 @@ class Reverse(ControlMixin):
         if record is not None:
             record.close()
         ctx.after = outer
+        self.bound_here = outer_bound
         return fwd, rev
 
     def stmt_other(self, s: gast.stmt, ctx: Ctx) -> tuple[list, list]:
@@ -174,6 +184,7 @@ class Reverse(ControlMixin):
         if not self.activity.is_active(v) or v not in ctx.defined:
             return [s], []
         prim = primitive(s.value, self.namespace, self.local)
+        self.usable_roots = self.roots_here(ctx)
         parts = self.contributions(prim, s, v)
         ctx.defined.discard(v)
         rev: list = []
@@ -193,6 +204,13 @@ class Reverse(ControlMixin):
             only = shapes.shape_only([e for _, e, _ in parts if e is not None]) & set(recorded)
             self.to_record = (recorded, only)
         return [s], rev
+
+    def roots_here(self, ctx: Ctx) -> dict[str, str]:
+        """Same-shape roots a statement here may read: a value made in a loop only inside
+        that loop (after it, the loop's temporaries are gone)."""
+        inner = ctx.loops[-1].assigned if ctx.loops else set()
+        return {n: r for n, r in self.same_shape.items()
+                if r not in self.in_loops or r in inner}
 
     def recomputable(self, name: str, ctx: Ctx) -> bool:
         """``v = x[i]`` or ``j = i + 1`` with ``x`` and ``i`` unchanged by the loops (or
@@ -260,7 +278,8 @@ class Reverse(ControlMixin):
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_active(arg):
-                expr = shapes.shapes_from(templates.instantiate(text, mapping), self.same_shape)
+                expr = shapes.shapes_from(templates.instantiate(text, mapping),
+                                          self.usable_roots)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = _without_unbroadcast(expr)
                 elif arg.id in self.scalars:
@@ -316,7 +335,7 @@ class Reverse(ControlMixin):
     def zero(self, name: str, like: gast.AST) -> gast.stmt:
         """A zero adjoint; ``0.0`` where the value may not exist (never read there)."""
         value = gast.Call(func=load("zeros_like"), args=[load(name)], keywords=[]) \
-            if name in self.bound else const(0.0)
+            if name in self.bound_here else const(0.0)
         return self.mark(assign(self.adj(name), value), like)
 
     def mapping(self, rule: Any, prim: Prim, s: gast.AST) -> tuple:
@@ -368,14 +387,26 @@ def _plain_call(call: gast.Call) -> gast.expr:
     return call
 
 
+def _assigned_before(stmts: list) -> list[set[str]]:
+    """For each statement, the names the statements before it surely assign."""
+    out, names = [], set()
+    for s in stmts:
+        out.append(set(names))
+        names |= _unconditional([s])
+    return out
+
+
 def _unconditional(stmts: list) -> set[str]:
-    """Names assigned outside every ``if``: bound wherever the adjoint sweep needs them."""
+    """Names assigned on every path (outside an ``if``, or in both of its branches):
+    bound wherever the adjoint sweep needs them, so a zero adjoint has their shape."""
     names: set[str] = set()
     for s in stmts:
         if isinstance(s, gast.Assign):
             names.add(s.targets[0].id)
         elif isinstance(s, (gast.For, gast.While)):
             names |= _unconditional(s.body)
+        elif isinstance(s, gast.If) and s.orelse:
+            names |= _unconditional(s.body) & _unconditional(s.orelse)
     return names
 
 

@@ -134,8 +134,10 @@ class ControlMixin:
         reversible = not _has_break(s.body) and target not in assigned_names(s.body)
         loop = Loop(assigned_names(s.body) | {target}, target if reversible else None,
                     node=s if reversible else None)
+        saved = set(ctx.defined)
         fwd, rev, inits = self.reverse_loop(s, loop, ctx)
-        if not rev:
+        if not rev:  # nothing to reverse: its zero adjoints are not made either
+            ctx.defined.intersection_update(saved)
             return [gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])], []
         if reversible:
             bounds = sorted({n.id for n in gast.walk(s.iter) if isinstance(n, gast.Name)}
@@ -151,8 +153,10 @@ class ControlMixin:
     def stmt_While(self, s: gast.While, ctx: Ctx) -> tuple[list, list]:
         from s2sad.compiler.reverse import Loop
         loop = Loop(assigned_names(s.body))
+        saved = set(ctx.defined)
         fwd, rev, inits = self.reverse_loop(s, loop, ctx)
         if not rev:
+            ctx.defined.intersection_update(saved)
             return [gast.While(test=s.test, body=fwd, orelse=[])], []
         return self.counted(gast.While(test=s.test, body=fwd, orelse=[]), rev, inits, s, ctx,
                             sorted(loop.kept))

@@ -269,34 +269,48 @@ def _real(stmts: list) -> bool:
 
 
 def _known_pure(fn: object) -> bool:
-    if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float):
+    if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float,
+                                                  slice):
         return True
     module = (getattr(fn, "__module__", None) or "").split(".")[0]
     return module in ("numpy", "math", "_operator", "operator") or type(fn).__name__ == "ufunc"
 
 
 def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
-    """Also a value only its own updates read (``s = s + x`` in a loop, ``s`` unused)."""
+    """Assignments nothing reads later (by liveness), and a value only its own updates
+    read (``s = s + x`` in a loop, ``s`` unused): all its assignments, or none."""
     changed = True
     while changed:
-        loads = _loads(body) + Counter(keep)
-        own = Counter(n.id for s, _, _ in _flatten(body)
-                      if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                      for n in nodes(s.value)
-                      if isinstance(n, gast.Name) and n.id == s.targets[0].id)
         changed = False
         after: dict[int, frozenset] = {}
         live_after(body, after)
         for s, block, _ in list(_flatten(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
-                    (loads[s.targets[0].id] == own[s.targets[0].id] or
-                     s.targets[0].id not in after[id(s)] | keep) and \
+                    s.targets[0].id not in after[id(s)] | keep and \
                     _pure(s.value, namespace) or isinstance(s, (gast.If, gast.For)) and \
                     isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
                     and not _real(s.body + s.orelse):
                 block.remove(s)  # (an if or a range loop left with nothing to do goes too)
                 changed = True
+        changed |= _drop_self_fed(body, namespace, keep)
     return body
+
+
+def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
+    loads = _loads(body) + Counter(keep)
+    assigns: dict[str, list] = {}
+    for s, block, _ in _flatten(body):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            assigns.setdefault(s.targets[0].id, []).append((s, block))
+    own = Counter(n.id for name, found in assigns.items() for s, _ in found
+                  for n in nodes(s.value) if isinstance(n, gast.Name) and n.id == name)
+    changed = False
+    for name, found in assigns.items():
+        if loads[name] == own[name] and all(_pure(s.value, namespace) for s, _ in found):
+            for s, block in found:
+                block.remove(s)
+            changed = True
+    return changed
 
 
 def _ranged(s: gast.stmt, namespace: dict) -> bool:
