@@ -129,6 +129,10 @@ R(rt.scatter_to, N(3), np.array([1, -1, 0]), [N(), N()], wrt=(0,))
 R(rt.gather_from, N(2, 3), _src, wrt=(0,))
 R(rt.gather_from, [N(), N()], np.array([1, -1, 0]), wrt=(0,))
 R(rt.symmetrized, N(3, 3)); R(rt.symmetrized, N(2, 3, 3))  # noqa: E702
+R(rt.written_part, N(5), [1, 1, 3]); R(rt.written_part, N(4, 3), (slice(1, 3), 0))  # noqa
+R(rt.written_part, N(4), 2)
+R(rt.scatter_add, N(5), [0, 0, 2], N(3)); R(rt.scatter_add, N(4, 2), 1, N(2))  # noqa: E702
+R(rt.scatter_subtract, N(5), [1, 1], N(2)); R(rt.scatter_subtract, N(3), [0, 2], 1.5)  # noqa
 R(rt.triangle_read, N(3, 3)); R(rt.triangle_read, N(2, 3, 3), "U")  # noqa: E702
 R(rt.triangle_read_adjoint, N(3, 3)); R(rt.triangle_read_adjoint, N(3, 3), "U")  # noqa: E702
 for _arrays in ([N(3, 4), N(4, 5), N(5, 2)], [N(4), N(4, 5), N(5)], (N(3, 4), N(4))):

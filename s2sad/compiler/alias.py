@@ -53,7 +53,8 @@ CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.
               runtime.list_repeat, runtime.user_cotangents}
 # in-place by nature: ``x = f(x, ...)`` changes the object x holds
 WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
-          runtime.list_insert, runtime.add_at, runtime.clear_at}
+          runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
+          runtime.scatter_subtract}
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]

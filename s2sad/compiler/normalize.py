@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import gast
+import numpy as np
 
+from s2sad import runtime
 from s2sad.compiler import desugar, fence, source
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin, store
 from s2sad.compiler.refs import ref_expr
@@ -187,7 +189,27 @@ class Normalizer:
                 return
         if isinstance(call, gast.Constant):  # a docstring
             return
+        if self._ufunc_at(s, call):
+            return
         self.emit(gast.Expr(value=self.expr(call)), s)
+
+    def _ufunc_at(self, s: gast.stmt, call: gast.expr) -> bool:
+        """``np.add.at(a, idx, b)`` changes ``a`` in place: ``a = scatter_add(a, idx, b)``
+        (``np.subtract.at`` alike), a value the derivative goes through."""
+        fn = self.resolve(call.func) if isinstance(call, gast.Call) else None
+        ufunc = getattr(fn, "__self__", None)
+        if getattr(fn, "__name__", None) != "at" or not isinstance(ufunc, np.ufunc):
+            return False
+        helper = {np.add: runtime.scatter_add, np.subtract: runtime.scatter_subtract}.get(ufunc)
+        if helper is None or len(call.args) != 3 or not self._is_local(call.args[0]):
+            raise self.error(s, f"np.{ufunc.__name__}.at", "it changes its array in place; "
+                             "np.add.at and np.subtract.at of a local array are differentiated, "
+                             f"write this one out of place (a = a.copy(); ...)")
+        target = self.name(call.args[0].id)
+        value = gast.Call(func=self.ref(helper), args=[load(target), self.index_value(
+            call.args[1]), self.atom(call.args[2])], keywords=[])
+        self.emit(assign(target, value), s)
+        return True
 
     def _method_of_local(self, call: gast.expr, method: str) -> bool:
         return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \

@@ -48,11 +48,12 @@ _NEW = {
     np.linalg.inv, np.linalg.solve, np.linalg.det, np.linalg.norm, np.shape, np.ndim,
     np.size, len, float, int, bool, abs, math.sqrt, math.exp, math.log, math.sin,
     math.cos, runtime.setitem, runtime.zero_at, runtime.fresh, runtime.safe_mul,
+    runtime.scatter_add, runtime.scatter_subtract,
     runtime.safe_div, runtime.zeros_like, runtime.shape_of,
 }
 # calls that may return their first argument itself (or a view of it)
 _FIRST = {runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.add_at,
-          runtime.write_at, runtime.clear_at}
+          runtime.write_at, runtime.clear_at, runtime.written_part}
 _SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,
                       runtime.repeat_to}
 # in place by nature -> the copying function that does the same out of place

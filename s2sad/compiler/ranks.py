@@ -129,6 +129,17 @@ def _callrank_of(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
     return first - 1 if isinstance(axis, gast.Constant) and isinstance(axis.value, int) else None
 
 
+def _basic_index(idx: gast.expr, products: _Products) -> bool:
+    """An index that cannot repeat a position: a number, a slice, or a tuple of them."""
+    if isinstance(idx, gast.Tuple):
+        return all(_basic_index(e, products) for e in idx.elts)
+    if isinstance(idx, gast.Constant):
+        return type(idx.value) is int or idx.value is None
+    if isinstance(idx, gast.Call) and isinstance(idx.func, gast.Name) and idx.func.id == "slice":
+        return True
+    return rank_of(idx, products.ranks, {}) == 0
+
+
 def _outer(*args: gast.expr) -> gast.Call:
     np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
     outer = gast.Attribute(value=gast.Attribute(value=np_, attr="multiply", ctx=gast.Load()),
@@ -154,6 +165,8 @@ class _Products(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name == "written_part" and len(node.args) == 2 and _basic_index(node.args[1], self):
+            return gast.Subscript(value=node.args[0], slice=node.args[1], ctx=gast.Load())
         if name == "iteration_items" and (self.rank(node.args[0]) or 0) >= 1:
             return node.args[0]  # an array is gone through as it is
         if name == "unbroadcast" and len(node.args) == 2 and all(

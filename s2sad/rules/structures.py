@@ -12,8 +12,12 @@ from s2sad.rules.registry import JVPS, VJPS, Rule, Signature, defjvp, deflinear,
 
 # ----- indexing and updates -----
 deflinear(operator.getitem, "x, idx", "add_at(acc, x, idx, g)", None)
-deflinear(runtime.setitem, "x, idx, v", "zero_at(g, idx)", None, "unbroadcast(g[idx], v)")
-deflinear(runtime.write_at, "x, idx, v", "zero_at(g, idx)", None, "unbroadcast(g[idx], v)")
+SET_V = "unbroadcast(written_part(g, idx), v)"  # an index that repeats: the last write's
+deflinear(runtime.setitem, "x, idx, v", "zero_at(g, idx)", None, SET_V)
+deflinear(runtime.write_at, "x, idx, v", "zero_at(g, idx)", None, SET_V)
+deflinear(runtime.written_part, "t, idx", "setitem(zeros_like(t), idx, g)", None)
+deflinear(runtime.scatter_add, "a, idx, b", "g", None, "unbroadcast(g[idx], b)")
+deflinear(runtime.scatter_subtract, "a, idx, b", "g", None, "-unbroadcast(g[idx], b)")
 
 # ----- literals: one adjoint per element -----
 for _literal in (runtime.list_init, runtime.tuple_init):

@@ -10,7 +10,7 @@ __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
     "list_last", "stop_gradient", "to_float", "fresh", "zero_at", "write_at", "clear_at",
-    "iteration_items", "items_adjoint",
+    "iteration_items", "items_adjoint", "scatter_add", "scatter_subtract", "written_part",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
     "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
     "copy_value", "field_add", "field_of",
@@ -164,6 +164,33 @@ def clear_at(g: Any, idx: Any) -> Any:
         g[idx] = 0
         return g
     return zero_at(g, idx)
+
+
+def scatter_add(a: Any, idx: Any, b: Any) -> Any:
+    """``np.add.at(a, idx, b)`` as a value (``a`` itself is left alone)."""
+    out = np.array(a, dtype=np.result_type(a, b), copy=True)
+    np.add.at(out, idx, b)
+    return out
+
+
+def scatter_subtract(a: Any, idx: Any, b: Any) -> Any:
+    """``np.subtract.at(a, idx, b)`` as a value."""
+    out = np.array(a, dtype=np.result_type(a, b), copy=True)
+    np.subtract.at(out, idx, b)
+    return out
+
+
+def written_part(g: Any, idx: Any) -> Any:
+    """The adjoint of ``v`` in ``x[idx] = v``: ``g[idx]``, where an index that repeats
+    gives its gradient to the last write only (the one NumPy keeps)."""
+    part = g[idx]
+    if not _is_fancy(idx):
+        return part
+    shape = np.shape(part)
+    order = np.arange(int(np.prod(shape))).reshape(shape)
+    last = np.full(np.shape(g), -1)
+    last[idx] = order
+    return np.where(last[idx] == order, part, 0.0)
 
 
 def iteration_items(x: Any) -> Any:
