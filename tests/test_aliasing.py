@@ -366,3 +366,155 @@ def test_a_slice_written_when_its_base_is_dead_is_fine():
         v[0] = 5.0 * v[1]
         return np.sum(v * v)
     check_value_and_grad(f, np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+# ----- found by a random-program generator: each with variations -----
+
+def reshape_view_then_base_written(x):
+    x = x * 1.0
+    v = x.reshape(2, 2)
+    x[0] = 5.0
+    return np.sum(v * v)
+
+
+def write_through_reshape_view(x):
+    M = x.reshape(2, 2)
+    M[0, 0] = x[3] * x[1]
+    return np.sum(x * x)
+
+
+def transpose_method_view(x):
+    M = np.outer(x, x)
+    v = M.transpose()
+    M[0, 1] = 2.0
+    return np.sum(v)
+
+
+@pytest.mark.parametrize("f", [reshape_view_then_base_written, write_through_reshape_view,
+                               transpose_method_view])
+def test_method_views_are_views(f):
+    x = np.array([0.3, -0.5, 0.7, 1.1])
+    with pytest.raises(s2sad.DifferentiationError, match="shares its memory"):
+        s2sad.grad(f)(x)
+    assert np.array_equal(x, [0.3, -0.5, 0.7, 1.1])
+
+
+def repeated_fancy_write(x):
+    y = x * 1.0
+    y[[1, 1]] = x[0:2] * x[2]
+    return np.sum(y)
+
+
+def repeated_fancy_add(x):
+    y = x * 1.0
+    y[[1, 1]] += x[0:2]
+    return np.sum(y * y)
+
+
+def repeated_fancy_2d(x):
+    M = np.outer(x, x)
+    M[[0, 0, 2], [1, 1, 0]] = x[:3] ** 2
+    return np.sum(M * M)
+
+
+@pytest.mark.parametrize("f", [repeated_fancy_write, repeated_fancy_add, repeated_fancy_2d])
+def test_a_repeated_index_keeps_the_last_write(f):
+    check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
+
+
+def add_at_argument(x):
+    np.add.at(x, [0], x[1])
+    return np.sum(x * x)
+
+
+def add_at_repeated(x):
+    y = x * 1.0
+    np.add.at(y, [0, 0, 3], x[1:] ** 2)
+    return np.sum(y * y)
+
+
+def subtract_at_local(x):
+    y = np.zeros(3)
+    np.subtract.at(y, [1, 1], x[:2])
+    return np.sum(np.sin(y) * x[:3])
+
+
+@pytest.mark.parametrize("f", [add_at_argument, add_at_repeated, subtract_at_local])
+def test_ufunc_at_is_differentiated(f):
+    check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
+
+
+def negative_constant_power(x):
+    c = -0.7
+    return x[0] * c ** 2 + (-2) ** 3 * x[1] + (-0.5) ** 2
+
+
+def test_negative_constants_keep_their_sign():
+    value, g = s2sad.value_and_grad(negative_constant_power)(np.array([0.3, -0.5]))
+    assert value == pytest.approx(0.3 * 0.49 + 4.0 + 0.25)
+    np.testing.assert_allclose(g, [0.49, -8.0])
+
+
+def branch_then_loop_read(x):
+    if x[0] < 0.0:
+        y = np.sin(x)
+    else:
+        y = np.cos(x)
+    s = 0.0
+    for _ in range(2):
+        s = s + y[1]
+    return s
+
+
+def alias_written_in_a_branch_loop(x):
+    y = x * 1.0
+    t = y
+    s = y[3]
+    if x[0] < 0.0:
+        for i in range(4):
+            t[i] = 0.3
+    return np.sum(y) + s
+
+
+def rebinding_in_a_branch(x):
+    r = x * 1.0
+    z = x[0:3] * 2.0
+    if x[0] > 0.0:
+        for i in range(2):
+            r[i] = z[0] * x[3]
+    return np.sum(r * r)
+
+
+@pytest.mark.parametrize("f", [branch_then_loop_read, alias_written_in_a_branch_loop,
+                               rebinding_in_a_branch])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_arrays_made_in_branches_then_read_in_loops(f, sign):
+    check_value_and_grad(f, sign * np.array([0.3, -0.5, 0.7, 1.1]))
+
+
+def dead_slice_write_in_loop(x):
+    z = np.zeros(4)
+    for _ in range(3):
+        z[1:3] = x[2:4]
+    return np.sum(x)
+
+
+def loop_item_used_after(x):
+    y = x.copy()
+    for _ in range(len(x)):
+        s = y[3] ** 2
+    return s + 0.5
+
+
+def dead_loop_read_of_a_matrix(x):
+    M = np.outer(x[2:4], x[1:3])
+    N = np.outer(M[:, 1], M[:, 0])
+    for _ in range(2):
+        s = M[1, 1]  # noqa: F841  (a dead read in a loop: the case tested)
+    return np.sum(N)
+
+
+@pytest.mark.parametrize("f", [dead_slice_write_in_loop, loop_item_used_after,
+                               dead_loop_read_of_a_matrix])
+def test_dead_and_loop_local_values(f):
+    check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
