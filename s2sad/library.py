@@ -18,7 +18,8 @@ def has_rule(fn: Any) -> bool:
     """A callable with a rule of its own (a ufunc, a NumPy or SciPy function, a user's
     function registered with defvjp/defjvp)."""
     try:
-        return registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
+        return registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None \
+            or registry.lookup_through(fn) is not None
     except TypeError:
         return False
 

@@ -166,8 +166,8 @@ try:
 except ImportError:
     sp = None
 if sp is not None:
-    for _f, _m in [(sp.expit, N), (sp.logit, H), (sp.erf, N), (sp.erfc, N), (sp.gammaln, P),
-                   (sp.digamma, P), (sp.log_expit, N)]:
+    for _f, _m in [(sp.expit, N), (sp.ndtr, N), (sp.logit, H), (sp.erf, N), (sp.erfc, N),
+                   (sp.gammaln, P), (sp.digamma, P), (sp.log_expit, N)]:
         unary(_f, _m)
     R(sp.logsumexp, N(3, 4)); R(sp.logsumexp, N(2, 3, 4), axis=(0, 2))  # noqa: E702
     R(sp.logsumexp, N(3, 4), axis=1, keepdims=True)

@@ -60,6 +60,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
     _check_starred(norm, node, fn, args)
+    reference = registry.lookup_through(fn) if not has_rule else None
+    if reference is not None:  # a library function differentiated through a closed form
+        return inline(norm, reference, args, kws, node)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     if isinstance(func, gast.Name) and func.id in norm.callables:  # act(x), act=np.tanh

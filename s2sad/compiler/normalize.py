@@ -204,7 +204,7 @@ class Normalizer:
         if helper is None or len(call.args) != 3 or not self._is_local(call.args[0]):
             raise self.error(s, f"np.{ufunc.__name__}.at", "it changes its array in place; "
                              "np.add.at and np.subtract.at of a local array are differentiated, "
-                             f"write this one out of place (a = a.copy(); ...)")
+                             "write this one out of place (a = a.copy(); ...)")
         target = self.name(call.args[0].id)
         value = gast.Call(func=self.ref(helper), args=[load(target), self.index_value(
             call.args[1]), self.atom(call.args[2])], keywords=[])
@@ -468,6 +468,6 @@ def is_user_function(obj: Any) -> bool:
     if not isinstance(obj, types.FunctionType):
         return False
     module = getattr(obj, "__module__", None) or ""
-    if module.startswith("s2sad.runtime"):  # a helper without a rule: through its source
-        return True
+    if module.startswith(("s2sad.runtime", "s2sad.rules")):  # helpers without a rule,
+        return True  # closed forms of library functions: differentiated through the source
     return module.split(".")[0] not in LIBRARY_ROOTS

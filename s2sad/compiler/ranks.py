@@ -165,6 +165,15 @@ class _Products(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        plain = self.plain(name, node)
+        if plain is not None:
+            return plain
+        if name not in ("matmul_lhs_adjoint", "matmul_rhs_adjoint") or len(node.args) != 3:
+            return node
+        return self.product(name, node)
+
+    def plain(self, name: str | None, node: gast.Call) -> gast.expr | None:
+        """Helpers that the ranks make plain: an index, the array itself, the number."""
         if name == "written_part" and len(node.args) == 2 and _basic_index(node.args[1], self):
             return gast.Subscript(value=node.args[0], slice=node.args[1], ctx=gast.Load())
         if name == "iteration_items" and (self.rank(node.args[0]) or 0) >= 1:
@@ -172,8 +181,9 @@ class _Products(gast.NodeTransformer):
         if name == "unbroadcast" and len(node.args) == 2 and all(
                 rank_of(a, self.ranks, {}) == 0 for a in node.args):
             return node.args[0]  # a number's adjoint from a number
-        if name not in ("matmul_lhs_adjoint", "matmul_rhs_adjoint") or len(node.args) != 3:
-            return node
+        return None
+
+    def product(self, name: str, node: gast.Call) -> gast.expr:
         g, a, b = node.args
         shapes = (self.rank(a), self.rank(b))
         if name == "matmul_lhs_adjoint":

@@ -7,6 +7,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_ufuncs,
     operators,
     registry,  # noqa: F401
+    scipy_stats,
     structures,  # noqa: F401
 )
 

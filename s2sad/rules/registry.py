@@ -68,6 +68,9 @@ class Rule:
 VJPS: dict[Any, Rule] = {}
 JVPS: dict[Any, Rule] = {}
 NONDIFF: set[Any] = set()  # outputs carry no derivative (shapes, comparisons, floor)
+# library callable -> a Python function computing the same from primitives with rules:
+# differentiated through its source (``scipy.stats.norm.cdf`` through ``ndtr``)
+THROUGH: dict[Any, Callable] = {}
 METHODS: dict[str, Any] = {}  # x.name(...) on an array -> primitive called as fn(x, ...)
 ATTRIBUTES: dict[str, Any] = {}  # x.name on an array -> primitive called as fn(x)
 TEMPLATE_NAMESPACE: dict[str, Any] = {"np": np, "math": math}
@@ -121,6 +124,19 @@ def deflinear(fn: Any, sig: str, *templates: str | None) -> None:
     VJPS[_key(fn)] = Rule(s, tuple(templates))
     JVPS[_key(fn)] = Rule(s, tuple(None if t is None else "linear" for t in templates),
                           linear=True)
+
+
+def defthrough(fn: Any, reference: Callable) -> None:
+    """``fn`` is differentiated as ``reference``, a Python function with source that
+    computes the same value from primitives that have rules (a closed form)."""
+    THROUGH[fn] = reference
+
+
+def lookup_through(fn: Any) -> Callable | None:
+    try:
+        return THROUGH.get(fn)
+    except TypeError:
+        return None
 
 
 def defnondiff(*fns: Any) -> None:
