@@ -25,6 +25,11 @@ import numpy as np
 import pytest
 
 import helper_rows  # noqa: F401  (adds the rows of the helpers' rules)
+import rows_decompositions  # noqa: F401  (rows by domain, added to ROWS on import)
+import rows_extra  # noqa: F401
+import rows_fft  # noqa: F401
+import rows_scipy  # noqa: F401
+import rows_stats  # noqa: F401
 from rule_rows import ROWS, Row
 from s2sad import runtime as rt
 from s2sad.rules import (

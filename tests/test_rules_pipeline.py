@@ -9,6 +9,11 @@ import linecache
 import numpy as np
 import pytest
 
+import rows_decompositions  # noqa: F401  (rows by domain, added to ROWS on import)
+import rows_extra  # noqa: F401
+import rows_fft  # noqa: F401
+import rows_scipy  # noqa: F401
+import rows_stats  # noqa: F401
 import s2sad
 from rule_rows import ROWS, Row
 from s2sad.rules import registry

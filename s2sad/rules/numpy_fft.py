@@ -1,0 +1,1 @@
+"""(filled in by the coverage work of issue 12)."""
