@@ -12,3 +12,31 @@ def error_at(filename: str, node: Any, construct: str, advice: str) -> Different
     """Build the error for ``node`` (anything with a ``lineno``) in ``filename``."""
     line = getattr(node, "lineno", None) or "?"
     return DifferentiationError(f"{filename}:{line}: {construct}: {advice}")
+
+
+def missing_rule(filename: str, node: Any, fn: Any, label: str, forward: bool = False
+                 ) -> DifferentiationError:
+    """A call with no rule and no readable source: name it, and the two ways out."""
+    module = getattr(fn, "__module__", None) or _home_of(fn)
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or label
+    full = f"{module}.{name}" if module and module not in ("builtins", "__main__") else name
+    short = name.split(".")[-1]
+    kind, rule, args = ("defjvp", "jvp", "tangents, ans, x") if forward else \
+        ("defvjp", "vjp", "g, ans, x")
+    body = "tangents[0] * <d/dx>" if forward else "(g * <d/dx>,)"
+    return DifferentiationError(
+        f"{filename}:{getattr(node, 'lineno', None) or '?'}: call of {full}: no "
+        f"{'forward-mode ' if forward else ''}derivative rule is known and its source cannot "
+        f"be read; give it one: @s2sad.{kind}({short}) on "
+        f"def {short}_{rule}({args}): return {body}  (docs/extending.md), or, if no gradient "
+        f"should flow through it, call it on s2sad.stop_gradient(x)")
+
+
+def _home_of(fn: Any) -> str:
+    """The module a ufunc (which does not say) is found in: numpy or scipy.special."""
+    import sys
+    for module in ("numpy", "scipy.special"):
+        mod = sys.modules.get(module)
+        if mod is not None and getattr(mod, getattr(fn, "__name__", ""), None) is fn:
+            return module
+    return ""

@@ -17,7 +17,7 @@ from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import templates
 from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
-from s2sad.errors import error_at
+from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -145,11 +145,7 @@ class Forward:
 
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
         label = prim.label or getattr(prim.key, "__name__", str(prim.key))
-        extra = " (it has a reverse rule: add a forward one with @s2sad.defjvp)" \
-            if registry.lookup_vjp(prim.key) is not None else ""
-        return error_at(self.prep.src.filename, s, f"call of {label}",
-                        "no forward-mode rule is known" + extra +
-                        "; register one with @s2sad.defjvp, or use s2sad.stop_gradient")
+        return missing_rule(self.prep.src.filename, s, prim.key, label, forward=True)
 
 
 class _Swap(gast.NodeTransformer):

@@ -23,7 +23,7 @@ from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import IDENTITY, Prim, evaluate_ref, positional, primitive
 from s2sad.compiler.reverse_control import ControlMixin
-from s2sad.errors import error_at
+from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
 
@@ -349,10 +349,7 @@ class Reverse(ControlMixin):
 
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
         label = prim.label or getattr(prim.key, "__name__", str(prim.key))
-        return error_at(self.filename, s, f"call of {label}",
-                        "no derivative rule is known and its source cannot be read; "
-                        "register one with @s2sad.defvjp, or wrap an argument in "
-                        "s2sad.stop_gradient")
+        return missing_rule(self.filename, s, prim.key, label)
 
 
 
