@@ -518,3 +518,35 @@ def dead_loop_read_of_a_matrix(x):
                                dead_loop_read_of_a_matrix])
 def test_dead_and_loop_local_values(f):
     check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
+
+
+def iterates_over_what_it_writes(x):
+    y = x * 1.0
+    t = y
+    for e in t:
+        t[1] += e
+    return np.sum(y * y)
+
+
+def iterates_over_rows_it_writes(x):
+    M = np.outer(x, x)
+    for row in M:
+        M[0, 0] = M[0, 0] + np.sum(row)
+    return np.sum(M)
+
+
+def enumerates_what_it_writes(x):
+    y = x * 2.0
+    for i, e in enumerate(y):
+        if i + 1 < len(y):
+            y[i + 1] = y[i + 1] + e * e
+    return np.sum(y)
+
+
+@pytest.mark.parametrize("f", [iterates_over_what_it_writes, iterates_over_rows_it_writes,
+                               enumerates_what_it_writes])
+def test_a_loop_sees_the_writes_into_what_it_iterates(f):
+    try:
+        check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
+    except s2sad.DifferentiationError as refusal:  # an honest refusal names the place
+        assert "test_aliasing.py:" in str(refusal)

@@ -43,10 +43,12 @@ VIEWS = {
     np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
     np.diagonal, np.broadcast_to, np.real, np.imag, np.split, np.array_split, np.hsplit,
     np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
-    np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.stop_gradient,
-    runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.repeat_to,
+    np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.unbroadcast,
+    runtime.cast_like, runtime.to_float, runtime.repeat_to,
     runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
 }
+# functions that return their (array) argument itself
+ITSELF = {runtime.iteration_items, runtime.stop_gradient}
 # functions whose result holds their arguments (any other library function: a new object)
 CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
               runtime.list_append, runtime.list_concat, runtime.list_insert,
@@ -184,6 +186,8 @@ class _Aliases:
         fn = evaluate_ref(e.func, self.namespace)
         args = list(e.args) + [k.value for k in e.keywords]
         try:
+            if fn in ITSELF and e.args:  # the argument itself (a dict's keys: a new list)
+                return self.points(e.args[0], state, s)
             if fn in VIEWS and e.args:
                 return _as_parts(self.points(e.args[0], state, s))
             if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
@@ -223,7 +227,7 @@ class _Aliases:
             held = state[other]
             if other == name or not objects & {o for o, _ in held}:
                 continue
-            out.append((other, held == mine and _one_whole_object(held)))
+            out.append((other, _same_object(held, mine)))
         return out
 
     def check_write(self, s: gast.Assign, block: list, name: str, state: State) -> None:
@@ -257,12 +261,15 @@ def _join(a: State, b: State) -> State:
     return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
 
 
-def _one_whole_object(held: frozenset) -> bool:
-    """Surely one object: the newest made by one statement, or an argument."""
-    if len(held) != 1:
+def _same_object(a: frozenset, b: frozenset) -> bool:
+    """Do two names surely hold one object (the newest made by one statement, or an
+    argument)?  What the object holds (a list's items) does not matter."""
+    whole_a = {o for o, how in a if how == SAME}
+    whole_b = {o for o, how in b if how == SAME}
+    if len(whole_a) != 1 or whole_a != whole_b:
         return False
-    (obj, how), = held
-    return how == SAME and obj[0] in ("new", "arg")
+    (obj,) = whole_a
+    return obj[0] in ("new", "arg") and not any(o == obj for o, how in a | b if how == PART)
 
 
 def _as_parts(held: frozenset) -> frozenset:

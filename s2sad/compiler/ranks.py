@@ -109,6 +109,8 @@ def _callrank_of(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
     first = rank_of(e.args[0], ranks, namespace)
     if fn in _SAME_AS_FIRST:
         return first
+    if fn is np.outer:
+        return 2
     if fn in _SAME_AS_SECOND and len(e.args) > 1:
         return rank_of(e.args[1], ranks, namespace)
     if isinstance(fn, np.ufunc) and len(e.args) == fn.nin and not e.keywords:
