@@ -33,7 +33,6 @@ import math
 import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,8 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/element_loop
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import report  # noqa: E402
+from benchmarks.memory import peak_extra_traced  # noqa: E402
+from benchmarks.problems import select  # noqa: E402
 
 FULL_SIZES = (1000, 4000, 16000)
 SMOKE_SIZES = (50,)
@@ -207,14 +208,7 @@ BY_NAME = {p.name: p for p in PROBLEMS}
 
 def get_problems(names: str | None = None) -> list[LoopProblem]:
     """The problems named in a comma-separated list (all when None/empty)."""
-    if not names:
-        return list(PROBLEMS)
-    wanted = [n.strip() for n in names.split(",") if n.strip()]
-    unknown = [n for n in wanted if n not in BY_NAME]
-    if unknown:
-        raise SystemExit(f"unknown problem(s): {', '.join(unknown)}; "
-                         f"known: {', '.join(BY_NAME)}")
-    return [BY_NAME[n] for n in wanted]
+    return select(BY_NAME, names)
 
 
 # ---------------------------------------------------------------------------
@@ -288,21 +282,6 @@ def time_calls(calls: dict[str, Callable], repeats: int, target: float) -> dict[
                 "calls_per_sample": inner[n]} for n in names}
 
 
-def peak_extra_bytes(call: Callable) -> int:
-    """tracemalloc peak during one call minus the traced memory just before it (the
-    returned gradient counts; the input, made before tracing starts, does not)."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        out = call()
-        peak = tracemalloc.get_traced_memory()[1]
-        del out
-    finally:
-        tracemalloc.stop()
-    return peak - before
-
-
 def measure_memory(problem: LoopProblem, n: int, seed: int) -> dict:
     """Peak extra memory of one s2sad gradient call and one hand-written call at ``n``,
     each after a warm-up call, against the budget 2 * n * 8 bytes + the tape (the
@@ -312,9 +291,9 @@ def measure_memory(problem: LoopProblem, n: int, seed: int) -> dict:
     x = problem.make_input(n, np.random.default_rng(seed))
     g = s2sad.grad(problem.func)
     g(x)
-    s2sad_bytes = peak_extra_bytes(lambda: g(x))
+    s2sad_bytes = peak_extra_traced(lambda: g(x))
     problem.hand_grad(x)
-    hand_bytes = peak_extra_bytes(lambda: problem.hand_grad(x))
+    hand_bytes = peak_extra_traced(lambda: problem.hand_grad(x))
     budget = 2 * x.nbytes + 8 * problem.tape_elems(n)
     return {"n": n, "array_bytes": x.nbytes, "tape_bytes": 8 * problem.tape_elems(n),
             "budget_bytes": budget, "s2sad_bytes": s2sad_bytes, "hand_bytes": hand_bytes,

@@ -66,7 +66,7 @@ def _rss_peak_extra(call) -> tuple[int, str]:
     return (peak - before) * 1024, "rss-hwm" if exact else "ru_maxrss"
 
 
-def _tracemalloc_peak_extra(call) -> int:
+def peak_extra_traced(call) -> int:
     import tracemalloc
 
     gc.collect()
@@ -96,7 +96,7 @@ def _child(problem_name: str, runner_name: str, size: str) -> dict:
     rss, rss_method = _rss_peak_extra(prep.call)
     result = {"rss_bytes": rss, "rss_method": rss_method}
     if runner.numpy_based:
-        result["tracemalloc_bytes"] = _tracemalloc_peak_extra(prep.call)
+        result["tracemalloc_bytes"] = peak_extra_traced(prep.call)
         result["bytes"], result["method"] = result["tracemalloc_bytes"], "tracemalloc"
     else:
         result["bytes"], result["method"] = rss, rss_method

@@ -264,11 +264,16 @@ BY_NAME = {p.name: p for p in PROBLEMS}
 
 def get_problems(names: str | None = None) -> list[Problem]:
     """The problems named in a comma-separated list (all when None/empty)."""
+    return select(BY_NAME, names)
+
+
+def select(by_name: dict, names: str | None) -> list:
+    """The entries of ``by_name`` named in a comma-separated list (all when None/empty)."""
     if not names:
-        return list(PROBLEMS)
+        return list(by_name.values())
     wanted = [n.strip() for n in names.split(",") if n.strip()]
-    unknown = [n for n in wanted if n not in BY_NAME]
+    unknown = [n for n in wanted if n not in by_name]
     if unknown:
         raise SystemExit(f"unknown problem(s): {', '.join(unknown)}; "
-                         f"known: {', '.join(BY_NAME)}")
-    return [BY_NAME[n] for n in wanted]
+                         f"known: {', '.join(by_name)}")
+    return [by_name[n] for n in wanted]
