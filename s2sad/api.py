@@ -389,7 +389,8 @@ def _differentiable(fn: Callable) -> Callable:
 
 def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
-              holomorphic: bool = False) -> Any:
+              holomorphic: bool = False, argnums: Any = None) -> Any:
+        wrt = argnums if argnums is not None else wrt  # JAX's spelling of wrt
         if f is None:
             return lambda g: entry(g, wrt, verbose, holomorphic)
         if library.is_library_callable(f):

@@ -86,11 +86,13 @@ def _on_prefix(f: Any, build: Callable) -> _Built | None:
 
 
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
-             verbose: bool = False) -> Callable:
+             verbose: bool = False, argnums: Any = None) -> Callable:
     """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
 
-    ``.source`` is the generated VJP (reverse) or JVP (forward) it runs.
+    ``.source`` is the generated VJP (reverse) or JVP (forward) it runs; ``argnums`` is
+    JAX's spelling of ``wrt``.
     """
+    wrt = argnums if argnums is not None else wrt
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose)
     if (built := _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode,
@@ -192,9 +194,11 @@ def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> 
     return tuple(out)
 
 
-def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False) -> Callable:
+def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
+            argnums: Any = None) -> Callable:
     """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``: forward mode
     over the generated gradient (``.source`` is that forward-mode function)."""
+    wrt = argnums if argnums is not None else wrt
     if f is None:
         return lambda g: hessian(g, wrt, verbose)
     if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \

@@ -425,3 +425,18 @@ def test_hessians_through_helpers_without_rules(f):
     expected = np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(3)],
                         axis=-1)
     np.testing.assert_allclose(H, expected, rtol=1e-5, atol=1e-6)
+
+
+# ----- argnums: JAX's spelling of wrt -----
+
+def two_args(a, b):
+    return a * a * b + np.sin(b)
+
+
+def test_argnums_is_wrt():
+    assert s2sad.grad(two_args, argnums=1)(2.0, 0.5) == pytest.approx(4.0 + np.cos(0.5))
+    assert s2sad.grad(two_args, argnums=(0, 1))(2.0, 0.5) == pytest.approx((2.0, 4 + np.cos(0.5)))
+    value, g = s2sad.value_and_grad(two_args, argnums=0)(2.0, 0.5)
+    assert value == pytest.approx(2.0 + np.sin(0.5)) and g == pytest.approx(2.0)
+    assert s2sad.hessian(two_args, argnums=1)(2.0, 0.5) == pytest.approx(-np.sin(0.5))
+    assert s2sad.jacobian(two_args, argnums=0)(2.0, 0.5) == pytest.approx(2.0)
