@@ -36,8 +36,11 @@ class Derivative:
     """A generated derivative of ``fn``, called with ``fn``'s arguments."""
 
     def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False,
-                 holomorphic: bool = False) -> None:
+                 holomorphic: bool = False, has_aux: bool = False) -> None:
         self.holomorphic = holomorphic  # a complex output allowed (its complex derivative)
+        self.has_aux = has_aux  # f returns (output, aux): aux is passed back as it is
+        if has_aux and kind == "jvp":
+            raise TypeError("jvp(f, has_aux=True) is not supported; use vjp or grad")
         for attr in ("__module__", "__doc__", "__qualname__"):
             setattr(self, attr, getattr(fn, attr, None))
         # grad of a grad: forward mode over the generated gradient (forward-over-reverse)
@@ -70,7 +73,8 @@ class Derivative:
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        known = Known(self._owner, callables) if self._owner or callables else None
+        known = Known(self._owner, callables, self.has_aux) \
+            if self._owner or callables or self.has_aux else None
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES),
                known)
         if key not in _CACHE:
@@ -151,18 +155,33 @@ class Derivative:
         if lean is not None:
             lean.fn.s2sad_refresh()
             grads = lean.fn(*args, **kwargs)
+            grads, aux = grads if self.has_aux else (grads, None)
         else:
             full = self._for(values, check=True)
             full.fn.s2sad_refresh()
             try:
                 value, grads = full.fn(*args, **kwargs)
             except Exception:
-                _check_scalar(self.fn, self.fn(*args, **kwargs))
+                _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
                 raise
+            value, aux = value if self.has_aux else (value, None)
             _check_scalar(self.fn, value, self.holomorphic)
             self._checked[key] = self._for(values)
-            self._remember(args, values, self._checked[key].fn)
-        return (grads,) if self.many and len(self.wrt) == 1 else grads
+            if not self.has_aux:
+                self._remember(args, values, self._checked[key].fn)
+        grads = (grads,) if self.many and len(self.wrt) == 1 else grads
+        return (grads, aux) if self.has_aux else grads
+
+    def _output(self, value: Any) -> Any:
+        """The output of ``f`` (with ``has_aux``, the first of the pair it returns)."""
+        if not self.has_aux:
+            return value
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            code = getattr(self.fn, "__code__", None)
+            where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+            raise DifferentiationError(f"{where}: output of {self.fn.__name__}: with "
+                                       "has_aux=True the function returns (output, aux)")
+        return value[0]
 
     def _remember(self, args: tuple, values: tuple, fn: Callable) -> None:
         """Checked gradients of numbers (and arrays, by rank) are called without dispatch."""
@@ -210,11 +229,12 @@ class Derivative:
         gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs)
-        except Exception:
-            _check_scalar(self.fn, self.fn(*args, **kwargs))  # the likelier cause, if it is
+        except Exception:  # the likelier cause, if it is
+            _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
             raise
-        if type(value) not in _NUMBERS or type(value) is complex:
-            _check_scalar(self.fn, value, self.holomorphic)
+        output = value[0] if self.has_aux else value
+        if type(output) not in _NUMBERS or type(output) is complex:
+            _check_scalar(self.fn, output, self.holomorphic)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
         return grads if self.kind == "grad" else (value, grads)
@@ -240,12 +260,14 @@ class Derivative:
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
         except (ValueError, IndexError, TypeError):
-            structure.check_cotangent(self.__name__, self.fn(*args, **kwargs), cot)
+            structure.check_cotangent(self.__name__, self._output(self.fn(*args, **kwargs)),
+                                      cot)
             raise
+        value, aux = value if self.has_aux else (value, None)
         structure.check_cotangent(self.__name__, value, cot)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
-        return value, grads
+        return (value, grads, aux) if self.has_aux else (value, grads)
 
     def _jvp(self, args: tuple, kwargs: dict) -> Any:
         n = len(self.wrt)
@@ -389,13 +411,13 @@ def _differentiable(fn: Callable) -> Callable:
 
 def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
-              holomorphic: bool = False, argnums: Any = None) -> Any:
+              holomorphic: bool = False, argnums: Any = None, has_aux: bool = False) -> Any:
         wrt = argnums if argnums is not None else wrt  # JAX's spelling of wrt
         if f is None:
-            return lambda g: entry(g, wrt, verbose, holomorphic)
-        if library.is_library_callable(f):
+            return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux)
+        if library.is_library_callable(f) and not has_aux:
             return library.CallOf(f, wrt, kind, verbose)
-        return Derivative(f, wrt, kind, verbose, holomorphic)
+        return Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     entry.__name__ = kind
     return entry
 

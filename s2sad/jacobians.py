@@ -86,24 +86,21 @@ def _on_prefix(f: Any, build: Callable) -> _Built | None:
 
 
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
-             verbose: bool = False, argnums: Any = None) -> Callable:
+             verbose: bool = False, argnums: Any = None, has_aux: bool = False) -> Callable:
     """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
 
     ``.source`` is the generated VJP (reverse) or JVP (forward) it runs; ``argnums`` is
-    JAX's spelling of ``wrt``.
+    JAX's spelling of ``wrt``; with ``has_aux`` ``f`` returns ``(output, aux)`` and the
+    Jacobian comes back as ``(jacobian, aux)``.
     """
     wrt = argnums if argnums is not None else wrt
     if f is None:
-        return lambda g: jacobian(g, wrt, mode, verbose)
-    if (built := _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode,
-                                                     verbose))) is not None:
-        return built
+        return lambda g: jacobian(g, wrt, mode, verbose, has_aux=has_aux)
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-    if isinstance(f, _Built) and f.of is not None:
-        return _of_jacobian(f, wrt)
-    if library.is_library_callable(f):
-        return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
+    special = _special_jacobian(f, wrt, mode, verbose, has_aux)
+    if special is not None:
+        return special
     positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
     used = {"mode": "forward" if mode == "forward" else "reverse"}
 
@@ -134,6 +131,43 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     if verbose:
         print(built.source)
     return built
+
+
+def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
+                      has_aux: bool) -> _Built | None:
+    """Jacobians built another way: with aux, of a bound method or partial, of a
+    jacobian, of a library callable."""
+    if has_aux:
+        return _with_aux(f, wrt)
+    built = _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode, verbose))
+    if built is not None:
+        return built
+    if isinstance(f, _Built) and f.of is not None:
+        return _of_jacobian(f, wrt)
+    if library.is_library_callable(f):
+        return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
+    return None
+
+
+def _with_aux(f: Callable, wrt: Any) -> _Built:
+    """``jacobian(f, has_aux=True)``: one VJP per output element (reverse mode)."""
+    positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
+    vjp = api.vjp(f, wrt=positions, has_aux=True)
+
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        full = tuple(structure.bind_call(f, "jacobian", args, kwargs).args)
+        value, aux = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
+                       **kwargs)
+        rows = [vjp(*full, e, **kwargs)[1] for e in _basis(value)]
+        out = []
+        for j, i in enumerate(positions):
+            stacked = np.stack([np.asarray(r[j], dtype=float) for r in rows]) if rows else \
+                np.zeros((0,) + np.shape(full[i]))
+            block = stacked.reshape(np.shape(value) + np.shape(full[i]))
+            out.append(block if block.shape else float(block))
+        return (tuple(out) if many else out[0]), aux
+
+    return _Built(jac, lambda: vjp, f"jacobian_{getattr(f, '__name__', 'f')}")
 
 
 def _per_call(f: Callable, build: Callable, kind: str) -> _Built:

@@ -18,6 +18,7 @@ import s2sad
 from gradcheck import check_grad, check_jvp, check_vjp
 
 X = np.array([0.5, -1.0, 2.0])
+EPS = 1e-6
 
 
 # ----- np.r_, np.c_ and einsum's sublists are their usual primitives -----
@@ -440,3 +441,35 @@ def test_argnums_is_wrt():
     assert value == pytest.approx(2.0 + np.sin(0.5)) and g == pytest.approx(2.0)
     assert s2sad.hessian(two_args, argnums=1)(2.0, 0.5) == pytest.approx(-np.sin(0.5))
     assert s2sad.jacobian(two_args, argnums=0)(2.0, 0.5) == pytest.approx(2.0)
+
+
+# ----- has_aux: a loss that also returns what is not differentiated -----
+
+def loss_with_aux(w, x, y):
+    pred = np.tanh(x @ w)
+    err = pred - y
+    return np.sum(err ** 2), {"pred": pred, "accuracy": np.mean(np.abs(err) < 0.5)}
+
+
+def vector_with_aux(w):
+    return np.sin(w) * 2.0, [w.shape, "note"]
+
+
+def test_has_aux_in_every_entry_point():
+    rng = np.random.default_rng(5)
+    w, x, y = rng.standard_normal(3), rng.standard_normal((5, 3)), rng.standard_normal(5)
+    value, aux = loss_with_aux(w, x, y)
+    expected = np.array([(loss_with_aux(w + EPS * e, x, y)[0] -
+                          loss_with_aux(w - EPS * e, x, y)[0]) / (2 * EPS) for e in np.eye(3)])
+    for _ in range(2):  # the first call checks the output, later ones run the lean variant
+        g, a = s2sad.grad(loss_with_aux, has_aux=True)(w, x, y)
+        np.testing.assert_allclose(g, expected, rtol=1e-6)
+        np.testing.assert_array_equal(a["pred"], aux["pred"])
+    (v, a), g = s2sad.value_and_grad(loss_with_aux, has_aux=True)(w, x, y)
+    assert v == pytest.approx(value) and a["accuracy"] == aux["accuracy"]
+    np.testing.assert_allclose(g, expected, rtol=1e-6)
+    v, g, a = s2sad.vjp(loss_with_aux, has_aux=True)(w, x, y, 2.0)
+    np.testing.assert_allclose(g, 2 * expected, rtol=1e-6)
+    J, a = s2sad.jacobian(vector_with_aux, has_aux=True)(w)
+    np.testing.assert_allclose(J, np.diag(2 * np.cos(w)))
+    assert a == [w.shape, "note"]

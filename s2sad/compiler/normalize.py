@@ -46,6 +46,7 @@ class Known:
 
     owner: type | None = None
     callables: tuple = ()  # (parameter name, function)
+    aux: bool = False  # the function returns (output, aux): aux is passed back as it is
 
 
 class Normalizer:

@@ -158,8 +158,13 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
         return _without_value(_FULL.pop(key), parts)
     body = clone(parts.body)
     grad = clone(parts.grad)
-    body.append(gast.Return(value=grad if lean else gast.Tuple(
-        elts=[clone(parts.value), grad], ctx=gast.Load())))
+    if parts.aux is not None:  # has_aux: (gradient, aux) / ((value, aux), gradient)
+        grad_or_pair = gast.Tuple(elts=[grad, clone(parts.aux)], ctx=gast.Load())
+        value = gast.Tuple(elts=[clone(parts.value), clone(parts.aux)], ctx=gast.Load())
+    else:
+        grad_or_pair, value = grad, clone(parts.value)
+    body.append(gast.Return(value=grad_or_pair if lean else gast.Tuple(
+        elts=[value, grad], ctx=gast.Load())))
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
                _param_ranks(parts.prep.node, ranks), keep=mode == "grad",
@@ -178,7 +183,9 @@ def _without_value(tree: list, parts: _Parts) -> Generated:
     """The grad variant from the value-and-gradient one: return the gradient only, and
     drop the work only the value needed (cheaper than running every pass again)."""
     body = clone(tree)
-    body[-1] = gast.Return(value=body[-1].value.elts[1])
+    value, grad = body[-1].value.elts
+    body[-1] = gast.Return(value=grad if parts.aux is None else gast.Tuple(
+        elts=[grad, value.elts[1]], ctx=gast.Load()))
     args = clone(parts.args)
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.drop_dead_code(body, parts.prep.namespace, params)
@@ -198,6 +205,7 @@ class _Parts:
     numbers: set[str]
     shapes: dict[str, str]
     adjoints: frozenset
+    aux: gast.expr | None = None  # has_aux: the second item of what the function returns
 
 
 @functools.lru_cache(maxsize=64)
@@ -206,6 +214,7 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                    ranks: tuple = (), known: normalize.Known | None = None) -> _Parts:
     prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     node, names = prep.node, wrt_names(prep.node, wrt)
+    aux = _split_aux(node, prep.namer) if known is not None and known.aux else None
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
     act.varied -= activity_stage.shift_only_maxima(node, prep.namespace)
     holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
@@ -246,7 +255,18 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     shapes = {**rev.same_shape, **{d: rev.same_shape.get(p, p) for p, d in rev.adjoints.items()
                                    if p not in holders}}  # an adjoint has its value's shape
     return _Parts(prep, body, value, grad, args, name, numbers, shapes,
-                  frozenset(rev.adjoints.values()))
+                  frozenset(rev.adjoints.values()), aux)
+
+
+def _split_aux(node: gast.FunctionDef, namer: Namer) -> gast.expr:
+    """``return result`` of ``(output, aux)``: the output is ``result[0]``, differentiated;
+    ``result[1]`` is passed back as it is."""
+    result = node.body[-1].value
+    out, aux = namer.fresh("out"), namer.fresh("aux")
+    node.body[-1:] = [assign(n, gast.Subscript(value=clone(result), slice=const(i),
+                                               ctx=gast.Load()), like=node.body[-1])
+                      for i, n in enumerate((out, aux))] + [gast.Return(value=load(out))]
+    return load(aux)
 
 
 def _real_only(node: gast.FunctionDef) -> bool:
