@@ -31,7 +31,13 @@ defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
 deflinear(rt.abs_tangent, "t, x", "g * abs_slope(x)", None)
 deflinear(rt.imag_adjoint, "t, val", "imag_adjoint(g, val)", None)
-defnondiff(rt.abs_slope, rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
+# the slope of |x| is sign(x) for reals (a constant: no derivative), conj(x) / |x| for
+# complex x, which turns with x's phase (second derivatives through np.abs of complex)
+defvjp(rt.abs_slope, "x", "safe_div(np.conj(g) - np.real(g * ans) * ans, np.abs(x)) "
+       "if np.iscomplexobj(x) else zeros_like(x)")
+defjvp(rt.abs_slope, "x", "safe_div(np.conj(dx) - ans * abs_tangent(dx, x), np.abs(x)) "
+       "if np.iscomplexobj(x) else zeros_like(x)")
+defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",

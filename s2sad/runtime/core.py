@@ -127,6 +127,8 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
         return acc
     if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like
         return acc + g
+    if type(g) is np.ndarray and g.dtype.kind == "c" and acc.dtype.kind != "c":
+        g = g.real  # a real value's adjoint is real (the convention of docs/supported.md)
     if _is_fancy(idx):
         np.add.at(acc, idx, g)
     else:
