@@ -390,11 +390,16 @@ def _after(n: int, wrt: Any) -> Any:
 
 
 def _differentiable(fn: Callable) -> Callable:
-    """A Derivative of kind grad, seen as a function: its gradient part, with source."""
+    """A Derivative seen as a function with source: the gradient part of a grad, and a
+    vjp, jvp or value_and_grad called as the user calls it (cotangent or tangents last)."""
+    if isinstance(fn, Derivative) and fn.kind in ("vjp", "jvp", "value_and_grad") and \
+            not fn.has_aux:
+        return _called_as_the_user_calls(fn)
     if not isinstance(fn, Derivative) or fn.kind != "grad":
         if isinstance(fn, Derivative):
             raise DifferentiationError(
-                f"<s2sad>:?: {fn!r}: only grad(...) can be differentiated again")
+                f"<s2sad>:?: {fn!r}: a derivative with has_aux cannot be differentiated "
+                "again; differentiate one without aux")
         has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
         return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
     inner = fn.generated()
@@ -407,6 +412,22 @@ def _differentiable(fn: Callable) -> Callable:
         call = f"{inner.name}({params}, {seed}=1.0)[1]"
     return _define(name, f"def {name}({params}):\n    return {call}\n",
                    {inner.name: inner.fn})
+
+
+def _called_as_the_user_calls(fn: Derivative) -> Callable:
+    """``def vjp_of_f(x, dout): return vjp_f(x, dout=dout)``: the extra values a vjp or
+    jvp takes as keywords become positional parameters, so it can be differentiated."""
+    inner = fn.generated()
+    code = inner.fn.__code__
+    params = list(code.co_varnames[: code.co_argcount])
+    extra = list(code.co_varnames[code.co_argcount: code.co_argcount + code.co_kwonlyargcount])
+    extra = [] if fn.kind == "value_and_grad" else extra[-1:] if fn.kind == "vjp" else \
+        extra[-len(fn.wrt):]
+    name = f"{fn.kind}_of_" + "".join(c if c.isalnum() else "_"
+                                      for c in fn.fn.__name__).strip("_")
+    passed = ", ".join(params + [f"{e}={e}" for e in extra])
+    return _define(name, f"def {name}({', '.join(params + extra)}):\n"
+                         f"    return {inner.name}({passed})\n", {inner.name: inner.fn})
 
 
 def _entry(kind: str) -> Callable:

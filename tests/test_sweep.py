@@ -473,3 +473,29 @@ def test_has_aux_in_every_entry_point():
     J, a = s2sad.jacobian(vector_with_aux, has_aux=True)(w)
     np.testing.assert_allclose(J, np.diag(2 * np.cos(w)))
     assert a == [w.shape, "note"]
+
+
+# ----- a vjp or jvp differentiated again (as autograd's second-order checks do) -----
+
+def sines_times_first(x):
+    return np.sin(x) * x[0]
+
+
+def test_vjp_of_vjp_and_jvp_of_jvp():
+    x, u = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, -1.0])
+    cv, cg = np.array([0.3, 0.1, -0.2]), np.array([1.0, 0.5, 0.25])
+
+    def paired(xx):
+        value, grads = s2sad.vjp(sines_times_first)(xx, u)
+        return np.sum(value * cv) + np.sum(grads * cg)
+    _, g = s2sad.vjp(s2sad.vjp(sines_times_first))(x, u, (cv, cg))
+    np.testing.assert_allclose(g, [(paired(x + EPS * e) - paired(x - EPS * e)) / (2 * EPS)
+                                   for e in np.eye(3)], rtol=1e-6)
+    _, (_, t) = s2sad.jvp(s2sad.jvp(sines_times_first))(x, u, u)
+
+    def tangent(xx):
+        return s2sad.jvp(sines_times_first)(xx, u)[1]
+    np.testing.assert_allclose(t, (tangent(x + EPS * u) - tangent(x - EPS * u)) / (2 * EPS),
+                               rtol=1e-6)
+    _, (_, gg) = s2sad.jvp(s2sad.value_and_grad(lambda v: np.sum(v ** 3)))(x, u)
+    np.testing.assert_allclose(gg, 6 * x * u)
