@@ -139,13 +139,13 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
     jacobian, of a library callable."""
     if has_aux:
         return _with_aux(f, wrt)
+    if library.is_library_callable(f):  # (a bound method with a rule too: scipy.stats)
+        return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
     built = _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode, verbose))
     if built is not None:
         return built
     if isinstance(f, _Built) and f.of is not None:
         return _of_jacobian(f, wrt)
-    if library.is_library_callable(f):
-        return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
     return None
 
 
@@ -235,11 +235,11 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
     wrt = argnums if argnums is not None else wrt
     if f is None:
         return lambda g: hessian(g, wrt, verbose)
+    if library.is_library_callable(f):
+        return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
     if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \
             is not None:
         return built
-    if library.is_library_callable(f):
-        return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
     gradient = api.grad(f, wrt=wrt)
     positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
 

@@ -30,8 +30,8 @@ def is_library_callable(fn: Any) -> bool:
     from s2sad.api import Derivative
     if isinstance(fn, Derivative) or not callable(fn) or not has_rule(fn):
         return False
-    if not inspect.isfunction(fn):
-        return True
+    if not inspect.isfunction(fn) or registry.lookup_through(fn) is not None:
+        return True  # (a closed form stands for it: never its library source)
     return any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values())
 
 
@@ -81,6 +81,12 @@ class CallOf:
                                          self.kind, self.verbose)
         self._last = self._made[key]
         return self._last(*args, **kwargs)
+
+    def as_function(self) -> Any:
+        """The derivative of a call with one positional argument, as a Derivative (to be
+        differentiated again: ``grad(grad(np.sin))``)."""
+        from s2sad.api import Derivative
+        return Derivative(call_of(self.fn, 1, []), self.wrt, self.kind, self.verbose)
 
     @property
     def source(self) -> str:

@@ -1,4 +1,19 @@
-"""Rule rows (see rule_rows.py): filled in by the coverage work of issue 12."""
+"""Rule rows (see rule_rows.py) of s2sad/rules/numpy_extra.py's templates: np.partition,
+the running extrema np.maximum/minimum.accumulate, np.convolve and np.correlate.  (Its
+closed forms, differentiated through their source, are tested in test_numpy_extra.py.)"""
 from __future__ import annotations
 
+import numpy as np
+
 from rule_rows import G, H, N, P, R, U, binary, spd, unary, well  # noqa: F401
+
+R(np.partition, N(7), 3); R(np.partition, N(3, 5), [1, 3], axis=1)  # noqa: E702
+R(np.partition, N(4, 3), 2, axis=0); R(np.partition, N(3, 4), 5, axis=None)  # noqa: E702
+for _f in (np.maximum.accumulate, np.minimum.accumulate):
+    R(_f, N(6)); R(_f, N(3, 4), axis=1); R(_f, N(3, 4), 0)  # noqa: E702
+    R(_f, np.array([0.5, 2.0, 1.0, 2.5, -1.0, 3.0]))
+for _f in (np.convolve, np.correlate):
+    for _m, _n in [(5, 3), (3, 5), (4, 4), (6, 1), (2, 7)]:
+        for _mode in ("full", "same", "valid"):
+            R(_f, N(_m), N(_n), _mode)
+    R(_f, N(5), N(3))

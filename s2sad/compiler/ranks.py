@@ -52,6 +52,14 @@ def infer(body: list, params: dict[str, int], numbers: set[str], namespace: dict
             new = found.pop() if len(found) == 1 else _UNKNOWN if found else None
             if new is not None and new != ranks.get(name):
                 ranks[name], changed = new, True
+    changed = True
+    while changed:  # then sure: every definition has that rank (none is unknown)
+        changed = False
+        for name, values in defs.items():
+            if name in params or name in numbers or ranks.get(name, _UNKNOWN) == _UNKNOWN:
+                continue
+            if any(rank_of(v, ranks, namespace) != ranks[name] for v in values):
+                ranks[name], changed = _UNKNOWN, True
     return {k: v for k, v in ranks.items() if v != _UNKNOWN}
 
 
@@ -75,13 +83,13 @@ def rank_of(e: gast.expr, ranks: dict, namespace: dict) -> int | None:
     if isinstance(e, gast.Attribute) and e.attr == "T":
         return rank_of(e.value, ranks, namespace)
     if isinstance(e, gast.Subscript):
-        return _indexrank_of(e, ranks, namespace)
+        return _index_rank(e, ranks, namespace)
     if isinstance(e, gast.Call):
-        return _callrank_of(e, ranks, namespace)
+        return _call_rank(e, ranks, namespace)
     return None
 
 
-def _indexrank_of(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None:
+def _index_rank(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None:
     """``x[i]``, ``x[:, 0]``, ``x[None, :]``: basic indexing by numbers, slices, None."""
     r = rank_of(e.value, ranks, namespace)
     parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
@@ -98,7 +106,7 @@ def _indexrank_of(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None
     return r
 
 
-def _callrank_of(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
+def _call_rank(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
     fn = evaluate_ref(e.func, namespace)
     if not e.args:
         return None

@@ -1,1 +1,180 @@
-"""(filled in by the coverage work of issue 12)."""
+"""NumPy odds and ends (and their scipy.signal / scipy.integrate kin).
+
+Templates: ``np.partition`` (the adjoint goes back through the permutation
+``np.argpartition`` makes, which is the arrangement ``np.partition`` returns),
+``np.maximum.accumulate`` / ``np.minimum.accumulate`` (each output's derivative
+goes to the element holding the running extremum, the latest one on ties),
+``np.convolve`` and ``np.correlate`` in both inputs and every mode (linear in
+each: the adjoint is a ``valid`` correlation of ``g`` padded to the ``full``
+length, at the offset the mode cuts at).
+
+Closed forms differentiated through their source (``defthrough``), each written
+as NumPy computes it so values agree to rounding: ``np.interp`` (in ``x``, ``fp``,
+``left`` and ``right``; ``xp`` increasing and constant; ``period`` not supported),
+``np.gradient`` (one constant spacing, an int ``axis``, or all axes of an array of
+up to 3 dimensions; ``edge_order`` 1 or 2), ``np.trapezoid`` /
+``scipy.integrate.trapezoid`` (in ``y``, ``x`` and ``dx``), ``np.polyval`` (Horner's
+loop: in ``p`` and ``x``), ``np.polyfit`` (in ``y``: the coefficients are the scaled
+least-squares solution ``pinv(V) y``; ``x`` constant, no ``w``, ``full`` or ``cov``),
+``scipy.signal.convolve`` / ``fftconvolve`` of 1-D inputs (through ``np.convolve``,
+with scipy's ``same`` centring).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from s2sad.rules.registry import defjvp, defthrough, defvjp
+
+# ----- selection by a permutation -----
+PARTITION = "a, kth, axis=-1, kind='introselect', order=None"
+defvjp(np.partition, PARTITION,
+       "untake_along_axis(g, a, np.argpartition(a, kth, axis=axis), axis)")
+defjvp(np.partition, PARTITION,
+       "np.take_along_axis(da, np.argpartition(a, kth, axis=axis), axis=axis)")
+
+# ----- running extrema: the derivative of each output is the running arg-extremum's -----
+ACCUMULATE = "array, axis=0, dtype=None, out=None"
+RUNNING = ("np.maximum.accumulate(np.where(array == ans, np.indices(np.shape(array))[axis], 0), "
+           "axis=axis)")  # the latest position holding the running extremum
+for _f in (np.maximum.accumulate, np.minimum.accumulate):
+    defvjp(_f, ACCUMULATE, f"untake_along_axis(g, array, {RUNNING}, axis)")
+    defjvp(_f, ACCUMULATE, f"np.take_along_axis(darray, {RUNNING}, axis=axis)")
+
+# ----- convolution and correlation (1-D): slices of the full one -----
+_FULL = "(np.size(a) + np.size(v) - 1)"
+_SHORT = "min(np.size(a), np.size(v))"
+_CONV_AT = f"(0 if mode == 'full' else ({_SHORT} - 1) // 2 if mode == 'same' else {_SHORT} - 1)"
+_CORR_AT = (f"(0 if mode == 'full' else ((np.size(v) - 1) // 2 if np.size(a) >= np.size(v) "
+            f"else np.size(a) // 2) if mode == 'same' else {_SHORT} - 1)")
+
+
+def _padded(at: str) -> str:
+    return f"np.pad(g, ({at}, {_FULL} - {at} - np.size(g)))"
+
+
+# (bilinear: a forward term per input, the other input as it is)
+defvjp(np.convolve, "a, v, mode='full'", f"np.correlate({_padded(_CONV_AT)}, v, 'valid')",
+       f"np.correlate({_padded(_CONV_AT)}, a, 'valid')")
+defjvp(np.convolve, "a, v, mode='full'", "np.convolve(da, v, mode)", "np.convolve(a, dv, mode)")
+# correlate(a, v, 'full') is convolve(a, flip(v), 'full')
+defvjp(np.correlate, "a, v, mode='valid'",
+       f"np.correlate({_padded(_CORR_AT)}, np.flip(v), 'valid')",
+       f"np.flip(np.correlate({_padded(_CORR_AT)}, a, 'valid'))")
+defjvp(np.correlate, "a, v, mode='valid'", "np.correlate(da, v, mode)",
+       "np.correlate(a, dv, mode)")
+
+
+# ----- np.interp: the segment's line; constant outside (left / right) -----
+
+def interp(x, xp, fp, left=None, right=None, period=None):
+    n = np.size(xp)
+    j = np.clip(np.searchsorted(xp, x, side='right') - 1, 0, n - 2)
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    inside = slope * (x - xp[j]) + fp[j]
+    inside = np.where(x == xp[n - 1], fp[n - 1], inside)
+    if left is None:
+        below = fp[0]
+    else:
+        below = left
+    if right is None:
+        above = fp[n - 1]
+    else:
+        above = right
+    return np.where(x < xp[0], below, np.where(x > xp[n - 1], above, inside))
+
+
+# ----- np.gradient: central differences inside, one-sided at the ends -----
+
+def gradient_along(f, spacing, axis, edge_order):
+    y = np.moveaxis(f, axis, 0)
+    mid = (y[2:] - y[:-2]) / (2. * spacing)
+    if edge_order == 1:
+        first = (y[1] - y[0]) / spacing
+        last = (y[-1] - y[-2]) / spacing
+    else:
+        first = -1.5 / spacing * y[0] + 2. / spacing * y[1] + -0.5 / spacing * y[2]
+        last = 0.5 / spacing * y[-3] + -2. / spacing * y[-2] + 1.5 / spacing * y[-1]
+    out = np.concatenate([np.expand_dims(first, 0), mid, np.expand_dims(last, 0)], axis=0)
+    return np.moveaxis(out, 0, axis)
+
+
+def gradient(f, spacing=1.0, axis=None, edge_order=1):
+    # (a tuple per axis written out: a list built in a loop has no second derivative yet)
+    if axis is not None:
+        return gradient_along(f, spacing, axis, edge_order)
+    if np.ndim(f) == 1:
+        return gradient_along(f, spacing, 0, edge_order)
+    if np.ndim(f) == 2:
+        return (gradient_along(f, spacing, 0, edge_order),
+                gradient_along(f, spacing, 1, edge_order))
+    return (gradient_along(f, spacing, 0, edge_order), gradient_along(f, spacing, 1, edge_order),
+            gradient_along(f, spacing, 2, edge_order))
+
+
+# ----- trapezoid rule -----
+
+def trapezoid_spaced(y, d, axis):
+    z = np.moveaxis(y, axis, -1)
+    return np.sum(np.moveaxis(d * (z[..., 1:] + z[..., :-1]) / 2.0, -1, axis), axis=axis)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    if x is None:
+        return trapezoid_spaced(y, dx, axis)
+    if np.ndim(x) == 1:
+        return trapezoid_spaced(y, np.diff(x), axis)
+    return trapezoid_spaced(y, np.moveaxis(np.diff(x, axis=axis), axis, -1), axis)
+
+
+# ----- polynomials -----
+
+def polyval(p, x):
+    y = np.zeros_like(x)
+    for pv in p:
+        y = y * x + pv
+    return y
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    lhs = np.vander(np.asarray(x) + 0.0, deg + 1)
+    scale = np.sqrt(np.sum(lhs * lhs, axis=0))
+    c = np.linalg.pinv(lhs / scale) @ y
+    return np.transpose(np.transpose(c) / scale)
+
+
+# ----- scipy.signal: 1-D convolution, scipy's 'same' centred on in1 -----
+
+def signal_convolve(in1, in2, mode='full', method='auto'):
+    if mode == 'same':
+        n = np.size(in1)
+        start = (np.size(in2) - 1) // 2
+        return np.convolve(in1, in2)[start:start + n]
+    return np.convolve(in1, in2, mode)
+
+
+def signal_fftconvolve(in1, in2, mode='full', axes=None):
+    if mode == 'same':
+        n = np.size(in1)
+        start = (np.size(in2) - 1) // 2
+        return np.convolve(in1, in2)[start:start + n]
+    return np.convolve(in1, in2, mode)
+
+
+defthrough(np.interp, interp)
+defthrough(np.gradient, gradient)
+defthrough(np.trapezoid, trapezoid)
+if hasattr(np, "trapz"):  # NumPy < 2.4
+    defthrough(np.trapz, trapezoid)
+defthrough(np.polyval, polyval)
+defthrough(np.polyfit, polyfit)
+
+try:
+    import scipy.integrate as _integrate
+    import scipy.signal as _signal
+except ImportError:  # scipy is optional
+    _signal = None
+if _signal is not None:
+    defthrough(_signal.convolve, signal_convolve)
+    defthrough(_signal.fftconvolve, signal_fftconvolve)
+    if _integrate.trapezoid is not np.trapezoid:
+        defthrough(_integrate.trapezoid, trapezoid)

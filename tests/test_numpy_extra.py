@@ -1,0 +1,255 @@
+"""NumPy odds and ends differentiated through their closed forms (``defthrough``,
+s2sad/rules/numpy_extra.py): np.interp, np.gradient, np.trapezoid, np.polyval,
+np.polyfit, scipy.signal.convolve / fftconvolve, scipy.integrate.trapezoid.  Each value
+equals the library's; reverse and forward derivatives in each argument equal central
+differences of the library function; Hessians for a few.  (The template rules of the
+module, np.partition, the running extrema and np.convolve / np.correlate, have rows in
+rows_extra.py.)"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.rules import numpy_extra, registry
+
+ss = pytest.importorskip("scipy.signal")
+si = pytest.importorskip("scipy.integrate")
+
+EPS = 1e-6
+rng = np.random.default_rng(99)
+
+
+# module-level functions (s2sad reads their source), one call each
+def interp(x, xp, fp):
+    return np.interp(x, xp, fp)
+
+
+def interp_lr(x, xp, fp, left, right):
+    return np.interp(x, xp, fp, left=left, right=right)
+
+
+def gradient(f):
+    return np.gradient(f)
+
+
+def gradient_spaced(f, h):
+    return np.gradient(f, h)
+
+
+def gradient_edge2(f, h):
+    return np.gradient(f, h, edge_order=2)
+
+
+def gradient_axis(f):
+    return np.gradient(f, axis=1, edge_order=2)
+
+
+def gradient_all(f):
+    gy, gx = np.gradient(f)
+    return np.sin(gy) + gx * gx
+
+
+def gradient_3d(f):
+    a, b, c = np.gradient(f)
+    return a + b + c
+
+
+def trapezoid(y):
+    return np.trapezoid(y)
+
+
+def trapezoid_x(y, x):
+    return np.trapezoid(y, x)
+
+
+def trapezoid_dx(y, dx):
+    return np.trapezoid(y, dx=dx, axis=0)
+
+
+def trapezoid_xnd(y, x):
+    return np.trapezoid(y, x, axis=0)
+
+
+def scipy_trapezoid(y, x):
+    return si.trapezoid(y, x)
+
+
+def polyval(p, x):
+    return np.polyval(p, x)
+
+
+def polyfit(x, y):
+    return np.polyfit(x, y, 2)
+
+
+def convolve_full(a, b):
+    return ss.convolve(a, b)
+
+
+def convolve_same(a, b):
+    return ss.convolve(a, b, mode="same")
+
+
+def convolve_valid(a, b):
+    return ss.convolve(a, b, "valid")
+
+
+def fftconvolve_full(a, b):
+    return ss.fftconvolve(a, b)
+
+
+def fftconvolve_same(a, b):
+    return ss.fftconvolve(a, b, mode="same")
+
+
+def fftconvolve_valid(a, b):
+    return ss.fftconvolve(a, b, mode="valid")
+
+
+_xp = np.sort(rng.uniform(0.0, 5.0, 6))
+_x = rng.uniform(-1.0, 6.0, 7)
+CASES = [  # (function, library result, args, differentiable positions)
+    (interp, lambda x, xp, fp: np.interp(x, xp, fp), (_x, _xp, rng.standard_normal(6)), (0, 2)),
+    (interp, lambda x, xp, fp: np.interp(x, xp, fp), (1.7, _xp, rng.standard_normal(6)), (0, 2)),
+    (interp_lr, lambda x, xp, fp, lo, hi: np.interp(x, xp, fp, left=lo, right=hi),
+     (_x, _xp, rng.standard_normal(6), 0.3, -0.4), (0, 2, 3, 4)),
+    (gradient, np.gradient, (rng.standard_normal(7),), (0,)),
+    (gradient_spaced, np.gradient, (rng.standard_normal(7), 0.7), (0, 1)),
+    (gradient_edge2, lambda f, h: np.gradient(f, h, edge_order=2),
+     (rng.standard_normal(7), 0.7), (0, 1)),
+    (gradient_axis, lambda f: np.gradient(f, axis=1, edge_order=2),
+     (rng.standard_normal((3, 5)),), (0,)),
+    (gradient_all, lambda f: np.sin(np.gradient(f)[0]) + np.gradient(f)[1] ** 2,
+     (rng.standard_normal((3, 5)),), (0,)),
+    (gradient_3d, lambda f: np.sum(np.stack(np.gradient(f)), axis=0),
+     (rng.standard_normal((3, 4, 5)),), (0,)),
+    (trapezoid, np.trapezoid, (rng.standard_normal((3, 5)),), (0,)),
+    (trapezoid_x, np.trapezoid, (rng.standard_normal((3, 5)), np.sort(rng.standard_normal(5))),
+     (0, 1)),
+    (trapezoid_dx, lambda y, dx: np.trapezoid(y, dx=dx, axis=0),
+     (rng.standard_normal((4, 3)), 0.3), (0, 1)),
+    (trapezoid_xnd, lambda y, x: np.trapezoid(y, x, axis=0),
+     (rng.standard_normal((4, 3)), np.sort(rng.standard_normal((4, 3)), axis=0)), (0, 1)),
+    (scipy_trapezoid, si.trapezoid, (rng.standard_normal(6), np.sort(rng.standard_normal(6))),
+     (0, 1)),
+    (polyval, np.polyval, (rng.standard_normal(4), rng.uniform(-1.5, 1.5, 5)), (0, 1)),
+    (polyval, np.polyval, (rng.standard_normal(3), 0.8), (0, 1)),
+    (polyfit, lambda x, y: np.polyfit(x, y, 2), (np.linspace(-1, 2, 7), rng.standard_normal(7)),
+     (1,)),
+    (polyfit, lambda x, y: np.polyfit(x, y, 2),
+     (np.linspace(-1, 2, 7), rng.standard_normal((7, 3))), (1,)),
+]
+for _f, _lib, _mode in [(convolve_full, ss.convolve, "full"), (convolve_same, ss.convolve, "same"),
+                        (convolve_valid, ss.convolve, "valid"),
+                        (fftconvolve_full, ss.fftconvolve, "full"),
+                        (fftconvolve_same, ss.fftconvolve, "same"),
+                        (fftconvolve_valid, ss.fftconvolve, "valid")]:
+    for _n1, _n2 in [(7, 4), (6, 3)] + ([(3, 6)] if _mode != "valid" else []):
+        CASES.append((_f, lambda a, b, _lib=_lib, _mode=_mode: _lib(a, b, mode=_mode),
+                      (rng.standard_normal(_n1), rng.standard_normal(_n2)), (0, 1)))
+
+
+def _label(case) -> str:
+    return f"{case[0].__name__}-{'x'.join(str(np.shape(a)) for a in case[2])}"
+
+
+PAIRS = [(c, w) for c in CASES for w in c[3]]
+
+
+def _moved(args, w, v, t):
+    args = list(args)
+    args[w] = args[w] + t * v
+    return args
+
+
+def _difference(fn, args, w, v):
+    hi, lo = fn(*_moved(args, w, v, EPS)), fn(*_moved(args, w, v, -EPS))
+    return (np.asarray(hi) - np.asarray(lo)) / (2 * EPS)
+
+
+def _near(a, b, scale=1.0) -> None:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6 * (scale + np.abs(b).max(initial=0)))
+
+
+def test_the_references_are_registered() -> None:
+    for fn, ref in [(np.interp, numpy_extra.interp), (np.gradient, numpy_extra.gradient),
+                    (np.trapezoid, numpy_extra.trapezoid), (np.polyval, numpy_extra.polyval),
+                    (np.polyfit, numpy_extra.polyfit), (si.trapezoid, numpy_extra.trapezoid),
+                    (ss.convolve, numpy_extra.signal_convolve),
+                    (ss.fftconvolve, numpy_extra.signal_fftconvolve)]:
+        assert registry.lookup_through(fn) is ref
+
+
+@pytest.mark.parametrize("case", CASES, ids=_label)
+def test_value_is_the_librarys(case) -> None:
+    f, lib, args, wrts = case
+    np.testing.assert_allclose(f(*args), lib(*args), rtol=1e-12, atol=1e-13)
+    # the reference itself (what s2sad differentiates) gives the same value
+    value, _ = s2sad.vjp(f, wrt=wrts[-1])(*args, np.ones(np.shape(lib(*args))))
+    np.testing.assert_allclose(value, lib(*args), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("case, w", PAIRS, ids=[f"{_label(c)}[{w}]" for c, w in PAIRS])
+def test_vjp_and_jvp_against_differences(case, w) -> None:
+    f, lib, args, _ = case
+    r = np.random.default_rng(abs(hash((_label(case), w))) % 2**32)
+    x = args[w]
+    v = r.standard_normal(np.shape(x))
+    v = float(v) if np.ndim(x) == 0 else v
+    fd = _difference(lib, args, w, v)
+    ans = lib(*args)
+    u = r.standard_normal(np.shape(ans))
+    _, adj = s2sad.vjp(f, wrt=w)(*args, u)
+    assert np.shape(adj) == np.shape(x)
+    _near(np.sum(np.asarray(adj) * v), np.sum(u * fd))
+    _, tangent = s2sad.jvp(f, wrt=w)(*args, v)
+    assert np.shape(tangent) == np.shape(ans)
+    _near(tangent, fd)
+
+
+def test_interp_at_the_knots_takes_the_right_segment() -> None:
+    xp, fp = np.array([0.0, 1.0, 3.0]), np.array([0.0, 2.0, 3.0])
+    x = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
+    value, adj = s2sad.vjp(interp, wrt=0)(x, xp, fp, np.ones(6))
+    assert value.tolist() == np.interp(x, xp, fp).tolist()
+    assert adj.tolist() == [0.0, 2.0, 0.5, 0.5, 0.0, 0.0]
+
+
+# ----- second order -----
+
+def interp_loss(x, fp):
+    return np.sum(np.sin(np.interp(x, XP, fp)))
+
+
+def polyval_loss(p, x):
+    return np.sum(np.polyval(p, x) ** 2)
+
+
+def smooth_loss(f):
+    return np.sum(np.gradient(np.sin(f), 0.5) ** 2) + np.trapezoid(np.exp(f), dx=0.1)
+
+
+def signal_loss(a, b):
+    return np.sum(np.cos(ss.fftconvolve(a, b, mode="same")))
+
+
+XP = np.linspace(0.0, 4.0, 5)
+SECOND = [(interp_loss, (rng.uniform(0.2, 3.8, 6), rng.standard_normal(5)), (0, 1)),
+          (polyval_loss, (rng.standard_normal(4), rng.standard_normal(3)), (0, 1)),
+          (smooth_loss, (rng.standard_normal(6),), (0,)),
+          (signal_loss, (rng.standard_normal(6), rng.standard_normal(3)), (0, 1))]
+
+
+@pytest.mark.parametrize("f, args, wrts", SECOND, ids=[s[0].__name__ for s in SECOND])
+def test_hessian(f, args, wrts) -> None:
+    r = np.random.default_rng(3)
+    for w in wrts:
+        x = args[w]
+        v = r.standard_normal(np.shape(x))
+        g = s2sad.grad(f, wrt=w)(*args)
+        _near(np.sum(g * v), _difference(f, args, w, v))
+        h = np.asarray(s2sad.hessian(f, wrt=w)(*args))
+        gd = _difference(s2sad.grad(f, wrt=w), args, w, v)
+        _near(h @ v, gd, scale=np.abs(g).max())
