@@ -499,3 +499,26 @@ def test_vjp_of_vjp_and_jvp_of_jvp():
                                rtol=1e-6)
     _, (_, gg) = s2sad.jvp(s2sad.value_and_grad(lambda v: np.sum(v ** 3)))(x, u)
     np.testing.assert_allclose(gg, 6 * x * u)
+
+
+def guarded_log(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(x > 0, np.log(np.abs(x) + 1e-300), 0.0)
+    return np.sum(y * x)
+
+
+def test_errstate_blocks_are_their_body():
+    x = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(s2sad.grad(guarded_log)(x),
+                               np.where(x > 0, np.log(np.abs(x)) + 1.0, 0.0))
+
+
+def uses_another_context(x):
+    with open("/dev/null"):
+        y = x * 2
+    return y
+
+
+def test_other_with_blocks_are_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="with statement"):
+        s2sad.grad(uses_another_context)(1.0)

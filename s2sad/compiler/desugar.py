@@ -20,13 +20,28 @@ JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
 
 def desugar(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
-    body = _simple_statements(node.body)
+    body = _simple_statements(_without_errstate(node.body))
     body = _lower_while(body, namer)
     body, result = _lower_loop_returns(body, namer)
     body = _restructure(body)
     body = _drop_continues(body)
     node.body = _single_return(body, result, namer)
     return node
+
+
+def _without_errstate(stmts: list) -> list:
+    """``with np.errstate(...):`` (the fence lets no other ``with`` through) is its body:
+    it only changes how floating-point warnings are reported."""
+    out: list = []
+    for s in stmts:
+        if isinstance(s, gast.With):
+            out.extend(_without_errstate(s.body))
+            continue
+        for block in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                setattr(s, block, _without_errstate(getattr(s, block)))
+        out.append(s)
+    return out
 
 
 # ----- assignments -----

@@ -64,7 +64,16 @@ def _allowed_in_calls(stmt: gast.stmt) -> set[int]:
                 getattr(node.func, "id", None)
             if name == "reduce" and node.args and isinstance(node.args[0], gast.Lambda):
                 allowed.add(id(node.args[0]))
+        if isinstance(node, gast.With) and all(_only_warnings(i) for i in node.items):
+            allowed.add(id(node))  # with np.errstate(...): its body, as it is
     return allowed
+
+
+def _only_warnings(item: gast.withitem) -> bool:
+    """``np.errstate(...)`` changes how warnings are reported, nothing else."""
+    call = item.context_expr
+    return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and \
+        call.func.attr == "errstate" and item.optional_vars is None
 
 
 def _check_signature(src: Source) -> None:
