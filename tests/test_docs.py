@@ -173,10 +173,15 @@ SYNTAX = {
 def _modules() -> list[tuple[str, str, object]]:
     mods = [("Python operators", "operator", operator), ("Python builtins", "", builtins),
             ("math", "math", math), ("NumPy", "np", np), ("numpy.linalg", "np.linalg", np.linalg),
-            ("numpy.random", "np.random", np.random)]
+            ("numpy.fft", "np.fft", np.fft), ("numpy.random", "np.random", np.random)]
     try:
+        import scipy.integrate
+        import scipy.linalg
+        import scipy.signal
         import scipy.special
-        mods.append(("scipy.special (when scipy is installed)", "scipy.special", scipy.special))
+        mods += [(f"{name} (when scipy is installed)", name, module) for name, module in (
+            ("scipy.special", scipy.special), ("scipy.linalg", scipy.linalg),
+            ("scipy.integrate", scipy.integrate), ("scipy.signal", scipy.signal))]
     except ImportError:
         pass
     return mods
@@ -201,6 +206,8 @@ def _names_in(module: object, keys: set) -> dict[int, list[str]]:
 def _status(key: object, registry) -> str:
     if key in registry.NONDIFF:
         return "none (a constant)"
+    if registry.lookup_through(key) is not None:
+        return "reverse, forward (through a closed form)"
     modes = [m for m, table in (("reverse", registry.VJPS), ("forward", registry.JVPS))
              if key in table]
     return ", ".join(modes)
@@ -225,7 +232,7 @@ def rule_table() -> str:
     import s2sad.rules  # noqa: F401  (registers the built-in rules)
     from s2sad.rules import registry
     keys = {k for k, r in list(registry.VJPS.items()) + list(registry.JVPS.items())
-            if r.user is None} | set(registry.NONDIFF)
+            if r.user is None} | set(registry.NONDIFF) | set(registry.THROUGH)
     out, seen = [], set()
     for title, prefix, module in _modules():
         rows = []
@@ -260,7 +267,10 @@ def _resolve(name: str) -> object | None:
     head, _, rest = name.partition(".")
     if head == "scipy":
         try:
-            import scipy.special
+            import scipy.integrate
+            import scipy.linalg
+            import scipy.signal
+            import scipy.special  # noqa: F401
         except ImportError:
             return None
         obj, rest = scipy, rest

@@ -54,7 +54,7 @@ def uses_try(x):
 
 
 def uses_with(x):
-    with np.errstate(all="ignore"):
+    with open("/dev/null"):  # (np.errstate is allowed: it only changes warnings)
         y = np.log(x)
     return y
 

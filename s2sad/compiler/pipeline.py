@@ -124,11 +124,16 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
 
 
 def _is_container_key(key: Any) -> bool:
-    """May this call return a list, tuple or dict (unknown calls may)?"""
+    """May this call return a list, tuple or dict (unknown calls may; so does a primitive
+    whose rule reads its output or adjoint by item: ``pick_adjoint(g, ans, 1)``)?"""
     try:
         if key in CONTAINER_RESULTS:
             return True
-        return registry.lookup_vjp(key) is None and not registry.is_nondiff(key)
+        rule = registry.lookup_vjp(key)
+        if rule is None:
+            return not registry.is_nondiff(key)
+        texts = [t for t in (*rule.templates, rule.vararg_template) if t]
+        return any(word in t for t in texts for word in ("pick_adjoint(", "ans[", "fill_zeros("))
     except TypeError:
         return True
 

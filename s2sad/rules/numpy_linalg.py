@@ -82,8 +82,11 @@ defvjp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
        "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis)")
 defjvp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
        "np.sum(dx * norm_partial(x, ord, axis), axis=axis, keepdims=keepdims)")
-defvjp(np.linalg.cholesky, "a, *, upper=False", "cholesky_adjoint(g, ans, upper)")
-defjvp(np.linalg.cholesky, "a, *, upper=False", "cholesky_tangent(da, ans, upper)")
+# cholesky reads one triangle of a (the upper one with upper=True), like eigh
+defvjp(np.linalg.cholesky, "a, *, upper=False",
+       "triangle_read_adjoint(cholesky_adjoint(g, ans, upper), upper)")
+defjvp(np.linalg.cholesky, "a, *, upper=False",
+       "cholesky_tangent(triangle_read(da, upper), ans, upper)")
 defvjp(np.linalg.matrix_power, "a, n", "matrix_power_adjoint(g, a, n)")
 defjvp(np.linalg.matrix_power, "a, n", "matrix_power_tangent(da, a, n)")
 

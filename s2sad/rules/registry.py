@@ -76,6 +76,12 @@ ATTRIBUTES: dict[str, Any] = {}  # x.name on an array -> primitive called as fn(
 TEMPLATE_NAMESPACE: dict[str, Any] = {"np": np, "math": math}
 GENERATION = [0]  # bumped by every user rule: derivatives generated before are stale
 TEMPLATE_NAMESPACE.update(runtime.HELPERS)
+try:  # rules of scipy functions call scipy by these names (scipy is optional)
+    import scipy.linalg
+    import scipy.special
+    TEMPLATE_NAMESPACE.update(scipy_special=scipy.special, scipy_linalg=scipy.linalg)
+except ImportError:
+    pass
 
 
 def _key(fn: Any) -> Any:

@@ -1,1 +1,92 @@
-"""(filled in by the coverage work of issue 12)."""
+"""scipy.special (when installed): elementwise rules, one template per parameter
+(:func:`s2sad.rules.kinds.defscale`: the forward term is the same with ``g`` renamed).
+
+``ndtr``, ``expit``, ``logit``, ``erf``, ``erfc``, ``gammaln``, ``digamma`` and
+``log_expit`` are in :mod:`numpy_ufuncs`; ``logsumexp``, ``softmax`` and
+``log_softmax`` in :mod:`numpy_arrays`; ``scipy.special.sinc`` is ``np.sinc``.
+
+Derivatives in a constant order or index only: ``polygamma(n, x)`` in ``x``,
+``multigammaln(a, d)`` in ``a``.  Inverse functions take their slope from ``ans``
+(``ndtri'(y) = sqrt(2 pi) exp(ans^2 / 2)``), so no other special function is
+needed.  Poles follow the conventions of :mod:`numpy_ufuncs`: ``ndtri`` at 0
+and 1, ``erfinv`` at +-1, ``xlogy``/``entr``/``rel_entr`` at 0 give inf where
+the adjoint is nonzero and exactly 0 where it is zero (``safe_mul``/``safe_div``).
+
+Functions whose derivative is another special function (the Bessel family,
+Hurwitz ``zeta`` in ``q``, ``gammainc``/``gammaincc`` in ``x``) need that
+function by name in a template: their rules are registered when the template
+namespace has ``scipy_special`` (the ``scipy.special`` module, or a lazy
+stand-in for it), see :func:`register_special_by_name`.
+"""
+from __future__ import annotations
+
+from s2sad.rules.kinds import defscale
+from s2sad.rules.registry import TEMPLATE_NAMESPACE
+
+try:
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = None
+
+SPECIAL = "scipy_special"  # how templates name scipy.special (when the namespace has it)
+
+if sp is not None:
+    # ----- inverses: the slope from the output -----
+    defscale(sp.ndtri, "y", "safe_mul(g, np.sqrt(2 * np.pi) * np.exp(ans**2 / 2))")
+    defscale(sp.log_ndtr, "x", "g * np.exp(-x**2 / 2 - ans) / np.sqrt(2 * np.pi)")
+    defscale(sp.erfinv, "y", "safe_mul(g, (np.sqrt(np.pi) / 2) * np.exp(ans**2))")
+    defscale(sp.erfcinv, "y", "-safe_mul(g, (np.sqrt(np.pi) / 2) * np.exp(ans**2))")
+
+    # ----- gamma family: digamma and its derivatives through polygamma -----
+    defscale(sp.gamma, "x", "g * ans * polygamma(0, x)")
+    defscale(sp.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
+    # log Gamma_d(a) = const + sum_{j<d} gammaln(a - j/2)
+    defscale(sp.multigammaln, "a, d",
+             "g * np.sum(polygamma(0, np.expand_dims(a, -1) - np.arange(d) / 2), axis=-1)", None)
+    defscale(sp.beta, "a, b", "g * ans * (polygamma(0, a) - polygamma(0, a + b))",
+             "g * ans * (polygamma(0, b) - polygamma(0, a + b))")
+    defscale(sp.betaln, "a, b", "g * (polygamma(0, a) - polygamma(0, a + b))",
+             "g * (polygamma(0, b) - polygamma(0, a + b))")
+
+    # ----- x log y and the entropies (0 log 0 = 0) -----
+    defscale(sp.xlogy, "x, y", "safe_mul(g, np.log(y))", "safe_div(g * x, y)")
+    defscale(sp.xlog1py, "x, y", "safe_mul(g, np.log1p(y))", "safe_div(g * x, 1 + y)")
+    defscale(sp.entr, "x", "-safe_mul(g, np.log(x) + 1)")
+    defscale(sp.rel_entr, "x, y", "safe_mul(g, np.log(x / y) + 1)", "-safe_div(g * x, y)")
+    defscale(sp.kl_div, "x, y", "safe_mul(g, np.log(x / y))", "g - safe_div(g * x, y)")
+
+
+def register_special_by_name() -> bool:
+    """The rules whose templates call other scipy.special functions (as
+    ``scipy_special.i1(x)``); registered only when the template namespace has
+    ``scipy_special``.  Returns whether they were."""
+    if sp is None or SPECIAL not in TEMPLATE_NAMESPACE:
+        return False
+    s = SPECIAL
+    # ----- Bessel functions: I0' = I1, I1' = (I0 + I2) / 2 (no 1/x at 0), ... -----
+    defscale(sp.i0, "x", f"g * {s}.i1(x)")
+    defscale(sp.i1, "x", f"g * ({s}.i0(x) + {s}.iv(2, x)) / 2")
+    # exponentially scaled: i0e = exp(-|x|) i0, a kink at 0 (slope 0 there, like abs)
+    defscale(sp.i0e, "x", f"g * ({s}.i1e(x) - np.sign(x) * ans)")
+    defscale(sp.i1e, "x", f"g * (({s}.i0e(x) + {s}.ive(2, x)) / 2 - np.sign(x) * ans)")
+    defscale(sp.j0, "x", f"-g * {s}.j1(x)")
+    defscale(sp.j1, "x", f"g * ({s}.j0(x) - {s}.jv(2, x)) / 2")
+    defscale(sp.y0, "x", f"-g * {s}.y1(x)")
+    defscale(sp.y1, "x", f"g * ({s}.y0(x) - {s}.yv(2, x)) / 2")
+    # any order v (constant): in x only
+    defscale(sp.iv, "v, x", None, f"g * ({s}.iv(v - 1, x) + {s}.iv(v + 1, x)) / 2")
+    defscale(sp.ive, "v, x", None,
+             f"g * (({s}.ive(v - 1, x) + {s}.ive(v + 1, x)) / 2 - np.sign(x) * ans)")
+    defscale(sp.jv, "v, x", None, f"g * ({s}.jv(v - 1, x) - {s}.jv(v + 1, x)) / 2")
+    defscale(sp.yv, "v, x", None, f"g * ({s}.yv(v - 1, x) - {s}.yv(v + 1, x)) / 2")
+    defscale(sp.kv, "v, x", None, f"-g * ({s}.kv(v - 1, x) + {s}.kv(v + 1, x)) / 2")
+    # ----- Hurwitz zeta in q: d/dq zeta(x, q) = -x zeta(x + 1, q) -----
+    defscale(sp.zeta, "x, q=None", None, f"-g * x * {s}.zeta(x + 1, q)")
+    # ----- regularized incomplete gamma in x: x^(a-1) e^-x / Gamma(a) -----
+    density = f"np.exp({s}.xlogy(a - 1, x) - x - {s}.gammaln(a))"
+    defscale(sp.gammainc, "a, x", None, f"g * {density}")
+    defscale(sp.gammaincc, "a, x", None, f"-g * {density}")
+    return True
+
+
+register_special_by_name()

@@ -169,7 +169,7 @@ def triangle_read(x: Any, uplo: str = "L") -> Any:
     """The symmetric matrix ``eigh(x, UPLO)`` works on: the lower (or upper) triangle of
     ``x`` mirrored; the other triangle is never read."""
     x = np.asarray(x)
-    if str(uplo).upper() == "U":
+    if uplo is True or str(uplo).upper() == "U":  # (True: cholesky's upper=True)
         return np.triu(x) + _T(np.triu(x, 1))
     return np.tril(x) + _T(np.tril(x, -1))
 
@@ -178,7 +178,7 @@ def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
     """Adjoint of :func:`triangle_read`: an entry of the triangle read gets the adjoints
     of both places it fills; the triangle not read gets none."""
     g = np.asarray(g)
-    if str(uplo).upper() == "U":
+    if uplo is True or str(uplo).upper() == "U":
         return np.triu(g) + np.triu(_T(g), 1)
     return np.tril(g) + np.tril(_T(g), -1)
 
