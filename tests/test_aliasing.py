@@ -550,3 +550,30 @@ def test_a_loop_sees_the_writes_into_what_it_iterates(f):
         check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
     except s2sad.DifferentiationError as refusal:  # an honest refusal names the place
         assert "test_aliasing.py:" in str(refusal)
+
+
+def reads_behind_from_the_start(x):
+    r = x * 1.0
+    for i in range(0, r.shape[0]):
+        r[i] = np.sin(r[i - 1])  # at i = 0, r[-1]: the last element, written later
+    return np.sum(r * r)
+
+
+def reads_behind_from_one(x):
+    r = x * 1.0
+    for i in range(1, r.shape[0]):
+        r[i] = np.sin(r[i - 1])
+    return np.sum(r * r)
+
+
+def reads_two_behind_from_one(x):
+    r = x * 1.0
+    for i in range(1, r.shape[0]):
+        r[i] = r[i] + np.cos(r[i - 2])  # at i = 1, r[-1]
+    return np.sum(r * r)
+
+
+@pytest.mark.parametrize("f", [reads_behind_from_the_start, reads_behind_from_one,
+                               reads_two_behind_from_one])
+def test_negative_indices_in_element_loops(f):
+    check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1, 0.2]))

@@ -40,7 +40,10 @@ def final_at_read(read: gast.Subscript, loop: gast.For, header: str,
             writes.append(value.args[1])
         elif s.targets[0].id in family:
             return False  # the array is made anew in the loop
-    return all((w := offset(idx, header, defs)) is not None and w > at for idx in writes)
+    offsets = [offset(idx, header, defs) for idx in writes]
+    start = _start(loop)
+    return start is not None and all(w is not None and w > at for w in offsets) and \
+        start + min([at, *offsets]) >= 0  # a negative index counts from the end: no order
 
 
 def offset(idx: gast.expr, header: str, defs: dict[str, list]) -> int | None:
@@ -61,6 +64,16 @@ def offset(idx: gast.expr, header: str, defs: dict[str, list]) -> int | None:
 
 def _int(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is int
+
+
+def _start(loop: gast.For) -> int | None:
+    """The first value of the loop's counter, when it is a number written in the code."""
+    args = loop.iter.args
+    if len(args) == 1:
+        return 0
+    first = args[0]
+    return first.value if isinstance(first, gast.Constant) and type(first.value) is int \
+        else None
 
 
 def _steps_by_one(loop: gast.For, namespace: dict[str, Any]) -> bool:
