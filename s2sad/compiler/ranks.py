@@ -58,9 +58,16 @@ def infer(body: list, params: dict[str, int], numbers: set[str], namespace: dict
         for name, values in defs.items():
             if name in params or name in numbers or ranks.get(name, _UNKNOWN) == _UNKNOWN:
                 continue
-            if any(rank_of(v, ranks, namespace) != ranks[name] for v in values):
+            if any(rank_of(v, ranks, namespace) != ranks[name] for v in values
+                   if not _restores(v)):
                 ranks[name], changed = _UNKNOWN, True
     return {k: v for k, v in ranks.items() if v != _UNKNOWN}
+
+
+def _restores(value: gast.expr) -> bool:
+    """``stack.pop()``: a value of the same name pushed earlier, no new information."""
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+        value.func.attr == "pop" and not value.args
 
 
 def rank_of(e: gast.expr, ranks: dict, namespace: dict) -> int | None:
