@@ -133,6 +133,7 @@ R(rt.written_part, N(5), [1, 1, 3]); R(rt.written_part, N(4, 3), (slice(1, 3), 0
 R(rt.written_part, N(4), 2)
 R(rt.scatter_add, N(5), [0, 0, 2], N(3)); R(rt.scatter_add, N(4, 2), 1, N(2))  # noqa: E702
 R(rt.scatter_subtract, N(5), [1, 1], N(2)); R(rt.scatter_subtract, N(3), [0, 2], 1.5)  # noqa
+R(rt.lse_tangent, N(3), N(3)); R(rt.lse_tangent, N(2), (N(2), np.ones(2)), True)  # noqa: E702
 R(rt.abs_slope, N(4)); R(rt.abs_slope, N(2, 3))  # noqa: E702  (reals: a constant slope)
 R(rt.triangle_read, N(3, 3)); R(rt.triangle_read, N(2, 3, 3), "U")  # noqa: E702
 R(rt.triangle_read_adjoint, N(3, 3)); R(rt.triangle_read_adjoint, N(3, 3), "U")  # noqa: E702

@@ -252,3 +252,27 @@ def test_expm_of_a_scaled_matrix(scipy_in_templates) -> None:
         return np.sum(sl.expm(t * np.array([[0.0, 1.0], [-1.0, 0.0]])))
     # expm(t J) is the rotation by t: the sum of its entries is 2 cos t
     assert np.isclose(s2sad.grad(h)(0.4), -2 * np.sin(0.4))
+
+
+def lse_signed_value(x):
+    return sp.logsumexp(x, b=np.array([1.0, -0.5, 2.0]), return_sign=True)[0]
+
+
+def lse_signed_product(x):
+    r, s = sp.logsumexp(x, b=np.array([1.0, -0.5, 2.0]), return_sign=True)
+    return r * s + r ** 2
+
+
+def lse_signed_axis(x):
+    r, s = sp.logsumexp(np.outer(x, x), axis=1, b=-1.0, return_sign=True)
+    return np.sum(r * s)
+
+
+@pytest.mark.parametrize("h", [lse_signed_value, lse_signed_product, lse_signed_axis])
+def test_logsumexp_return_sign(h) -> None:
+    x = np.array([0.3, 0.9, -0.2])
+    eps = 1e-6
+    fd = np.array([(h(x + eps * e) - h(x - eps * e)) / (2 * eps) for e in np.eye(3)])
+    np.testing.assert_allclose(s2sad.grad(h)(x), fd, rtol=1e-6, atol=1e-8)
+    v = np.array([0.5, -1.0, 2.0])
+    assert s2sad.jvp(h)(x, v)[1] == pytest.approx(fd @ v, rel=1e-6)

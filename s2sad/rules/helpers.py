@@ -75,6 +75,8 @@ defjvp(rt.average_weights, "a, axis=None, weights=None", None, None,
 deflinear(rt.expand_weights, "w, a, axis", "reduce_to_weights(g, w, axis)", None)
 deflinear(rt.reduce_to_weights, "full, w, axis", "expand_weights(g, full, axis)", None)
 LSE = "a, lse, axis=None, keepdims=False, b=None"
+deflinear(rt.lse_tangent, "t, value, return_sign=False",
+          "pick_adjoint(g, ans, 0) if return_sign else g", None, None)
 defvjp(rt.lse_weights, LSE, "unbroadcast(g * ans, a)",
        "-np.sum(g * ans, axis=axis, keepdims=keepdims)", None, None,
        "unbroadcast(g * np.exp(a - repeat_to(lse, a, axis, keepdims)), b)")

@@ -90,9 +90,12 @@ except ImportError:  # scipy is optional
     sp = None
 if sp is not None:
     LSE = "a, axis=None, b=None, keepdims=False, return_sign=False"
-    defvjp(sp.logsumexp, LSE, f"{SPREAD} * lse_weights(a, ans, axis, keepdims, b)")
-    defjvp(sp.logsumexp, LSE, "np.sum(da * lse_weights(a, ans, axis, keepdims, b), "
-           "axis=axis, keepdims=keepdims)")
+    # return_sign=True: ans is (log|s|, sign s); the sign has no derivative
+    G_LSE = "(pick_adjoint(g, ans, 0) if return_sign else g)"
+    defvjp(sp.logsumexp, LSE, f"repeat_to({G_LSE}, a, axis, keepdims) * "
+           "lse_weights(a, ans, axis, keepdims, b)")
+    defjvp(sp.logsumexp, LSE, "lse_tangent(np.sum(da * lse_weights(a, ans, axis, keepdims, b), "
+           "axis=axis, keepdims=keepdims), ans, return_sign)")
     defvjp(sp.softmax, "x, axis=None", "ans * (g - np.sum(g * ans, axis=axis, keepdims=True))")
     defjvp(sp.softmax, "x, axis=None", "ans * (dx - np.sum(dx * ans, axis=axis, keepdims=True))")
     defvjp(sp.log_softmax, "x, axis=None",

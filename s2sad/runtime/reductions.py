@@ -14,7 +14,7 @@ __all__ = [
     "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
     "extremum_share", "extremum_adjoint", "reverse_cumsum", "cumprod_adjoint",
     "cumprod_tangent", "cumprod_second", "average_weights", "expand_weights",
-    "reduce_to_weights", "lse_weights", "ptp_share", "median_share",
+    "reduce_to_weights", "lse_weights", "lse_tangent", "ptp_share", "median_share",
     "extremum_args_adjoint", "extremum_args_tangent",
 ]
 
@@ -201,9 +201,20 @@ def average_weights(a: Any, axis: Any = None, weights: Any = None) -> Any:
 
 def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,
                 b: Any = None) -> Any:
-    """d logsumexp(a, axis, b) / da: ``b * exp(a - ans)`` (the softmax weights)."""
-    w = np.exp(a - repeat_to(ans, a, axis, keepdims))
+    """d logsumexp(a, axis, b) / da: ``b * exp(a - ans)`` (the softmax weights); with
+    ``return_sign`` (``ans`` is ``(log|s|, sign)``), times the sign."""
+    if isinstance(ans, tuple):
+        value, sign = ans
+        w = np.exp(a - repeat_to(value, a, axis, keepdims)) * repeat_to(sign, a, axis, keepdims)
+    else:
+        w = np.exp(a - repeat_to(ans, a, axis, keepdims))
     return w if b is None else w * b
+
+
+def lse_tangent(t: Any, value: Any, return_sign: bool = False) -> Any:
+    """The tangent of logsumexp: ``t``, or ``(t, 0)`` with ``return_sign`` (``value`` is
+    then the pair the function returned)."""
+    return (t, np.zeros(np.shape(value[1]))) if return_sign else t
 
 
 def ptp_share(a: Any, axis: Any = None) -> Any:
