@@ -32,15 +32,18 @@ def desugar(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
 def _without_errstate(stmts: list) -> list:
     """``with np.errstate(...):`` (the fence lets no other ``with`` through) is its body:
     it only changes how floating-point warnings are reported."""
+    return _each_statement(stmts, lambda s: _without_errstate(s.body)
+                           if isinstance(s, gast.With) else [s])
+
+
+def _each_statement(stmts: list, rewrite) -> list:  # noqa: ANN001  (stmt -> list of stmts)
+    """``rewrite`` applied to every statement, in nested blocks first."""
     out: list = []
     for s in stmts:
-        if isinstance(s, gast.With):
-            out.extend(_without_errstate(s.body))
-            continue
         for block in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
-                setattr(s, block, _without_errstate(getattr(s, block)))
-        out.append(s)
+                setattr(s, block, _each_statement(getattr(s, block), rewrite))
+        out.extend(rewrite(s))
     return out
 
 
@@ -198,15 +201,7 @@ def _append_rest(stmt: gast.If, rest: list) -> None:
 
 
 def _drop_continues(stmts: list) -> list:
-    out = []
-    for s in stmts:
-        if isinstance(s, gast.Continue):
-            continue
-        for block in ("body", "orelse"):
-            if isinstance(s, (gast.If, gast.For, gast.While)):
-                setattr(s, block, _drop_continues(getattr(s, block)))
-        out.append(s)
-    return out
+    return _each_statement(stmts, lambda s: [] if isinstance(s, gast.Continue) else [s])
 
 
 # ----- one return, at the end -----

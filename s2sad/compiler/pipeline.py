@@ -133,9 +133,24 @@ def _is_container_key(key: Any) -> bool:
         if rule is None:
             return not registry.is_nondiff(key)
         texts = [t for t in (*rule.templates, rule.vararg_template) if t]
-        return any(word in t for t in texts for word in ("pick_adjoint(", "ans[", "fill_zeros("))
+        return any(_reads_items(t) for t in texts)
     except TypeError:
         return True
+
+
+def _reads_items(template: str) -> bool:
+    """Does a rule read its output or adjoint by item (for some keywords at least: then
+    the output may be a tuple)?"""
+    import ast
+
+    def walk(node: ast.AST) -> bool:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("pick_adjoint", "fill_zeros") or \
+                isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+                node.value.id == "ans":
+            return True
+        return any(walk(child) for child in ast.iter_child_nodes(node))
+    return walk(ast.parse(template, mode="eval"))
 
 
 def param_names(node: gast.FunctionDef) -> list[str]:

@@ -34,6 +34,17 @@ class _Substitute(gast.NodeTransformer):
             return clone(self.mapping[node.id])
         return node
 
+    def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
+        """``a if False else b`` of a keyword given as a constant is ``b``."""
+        node.test = self.visit(node.test)
+        test = node.test
+        negated = isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not)
+        inner = test.operand if negated else test
+        if isinstance(inner, gast.Constant) and isinstance(inner.value, (bool, type(None))):
+            return self.visit(node.body if bool(inner.value) != negated else node.orelse)
+        self.generic_visit(node)
+        return node
+
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None

@@ -14,8 +14,8 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     del arange, logp, logp_item
     # adjoint of line 12: logp = logits - logsumexp(logits, axis=1, keepdims=True)
     dlogits = unbroadcast(dlogp, logits)
-    dlogits = dlogits - repeat_to(unbroadcast(dlogp, logsumexp_1), logits, 
-        1, True) * lse_weights(logits, logsumexp_1, 1, True, None)
+    dlogits = dlogits + repeat_to(fresh(-unbroadcast(dlogp, logsumexp_1)),
+        logits, 1, True) * lse_weights(logits, logsumexp_1, 1, True, None)
     del dlogp, logits, logsumexp_1
     # adjoint of line 11: logits = X @ W + b
     dmatmul = unbroadcast(dlogits, matmul)
