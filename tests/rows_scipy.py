@@ -43,6 +43,9 @@ def special_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
     for _f in (sp.gammainc, sp.gammaincc):
         R(_f, P(3, 4), P(3, 4), wrt=(1,)); R(_f, 1.0, P(3), wrt=(1,))  # noqa: E702
         R(_f, P(4), 2 * P(3, 4), wrt=(1,))
+    R(sp.betainc, P(3, 4) + 0.5, P(3, 4) + 0.5, H(3, 4), wrt=(2,))
+    R(sp.betainc, 2.0, 3.0, H(4), wrt=(2,))
+    R(sp.stdtr, P(3, 4) * 3, N(3, 4), wrt=(1,)); R(sp.stdtr, 2.5, N(4), wrt=(1,))  # noqa
 
 
 def linalg_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
@@ -60,7 +63,7 @@ def linalg_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
 if sp is not None:
     # ----- scipy.special -----
     for _f, _m in [(sp.ndtri, H), (sp.log_ndtr, N), (sp.erfinv, U), (sp.gamma, P),
-                   (sp.entr, P)]:
+                   (sp.entr, P), (sp.rgamma, P)]:
         unary(_f, _m)
     R(sp.log_ndtr, np.array([-30.0, -3.0, 0.0, 5.0]))
     R(sp.erfcinv, 2 * H(3, 4)); R(sp.erfcinv, 1.5)  # noqa: E702

@@ -254,3 +254,42 @@ def test_black_scholes_greeks(S, K, r, sigma, T) -> None:
     assert math.isclose(gamma, pdf / (S * sigma * math.sqrt(T)), rel_tol=1e-10)
     hess = s2sad.hessian(call_price, wrt=0)(S, K, r, sigma, T)
     assert math.isclose(float(hess), pdf / (S * sigma * math.sqrt(T)), rel_tol=1e-10)
+
+
+# ----- cdf and sf through the incomplete gamma / beta functions and stdtr -----
+
+def t_cdf_sum(x):
+    return np.sum(st.t.cdf(x, 3.5, loc=0.2, scale=1.5)) + np.sum(st.t.sf(x, 5.0))
+
+
+def gamma_cdf_sum(x):
+    return np.sum(st.gamma.cdf(x + 3.0, 2.5, scale=1.5)) + np.sum(st.gamma.sf(x + 3.0, 1.5))
+
+
+def beta_cdf_sum(x):
+    z = 1.0 / (1.0 + np.exp(-x))
+    return np.sum(st.beta.cdf(z, 2.0, 3.0)) + np.sum(st.beta.sf(z, 0.7, 1.3))
+
+
+@pytest.mark.parametrize("f", [t_cdf_sum, gamma_cdf_sum, beta_cdf_sum])
+def test_cdf_and_sf_in_the_data(f):
+    x = np.array([0.3, -0.4, 1.2])
+    eps = 1e-6
+    expected = np.array([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(3)])
+    np.testing.assert_allclose(s2sad.grad(f)(x), expected, rtol=1e-6, atol=1e-9)
+    v = np.array([1.0, -0.5, 2.0])
+    assert s2sad.jvp(f)(x, v)[1] == pytest.approx(expected @ v, rel=1e-6)
+
+
+def t_cdf_in_df(df):
+    return st.t.cdf(0.7, df)
+
+
+def gamma_cdf_in_a(a):
+    return st.gamma.cdf(2.0, a)
+
+
+def test_shape_parameters_without_a_rule_are_refused_not_zero():
+    for f in (t_cdf_in_df, gamma_cdf_in_a):
+        with pytest.raises(s2sad.DifferentiationError, match="has no rule yet"):
+            s2sad.grad(f)(3.0)

@@ -16,7 +16,7 @@ import gast
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import templates
 from s2sad.compiler.names import assign, const, load, set_origin
-from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive
+from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive, refuse_unsupported
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
@@ -88,6 +88,7 @@ class Forward:
         mapping, extra = self.mapping(rule, prim, s)
         mapping["ans"] = load(v)
         out = []
+        refuse_unsupported(prim, mapping, self.is_varied, self.prep.src.filename, s)
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_varied(arg):

@@ -7,6 +7,7 @@ parameters.  :func:`primitive` answers them once.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,8 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler.refs import index_as_value
+from s2sad.errors import error_at
+from s2sad.rules import registry
 from s2sad.rules.registry import Rule
 
 OPERATORS = {
@@ -118,8 +121,9 @@ def differentiable_args(rule: Rule | None, prim: Prim) -> list[gast.expr]:
     if rule is None or rule.user is not None:
         return list(prim.args) + list(prim.keywords.values())
     bound, extra = bind(rule, prim)
+    refused = registry.unsupported(prim.key)  # (active, so that using them is refused)
     out = [bound[p] for p, t in zip(rule.sig.params, rule.templates)
-           if t is not None and p in bound]
+           if (t is not None or p in refused) and p in bound]
     if rule.vararg_template is not None:
         out += extra
     return out
@@ -150,3 +154,16 @@ def positional(prim: Prim) -> Prim:
         else:
             keywords.update(value)
     return Prim(prim.key, args, keywords, prim.label)
+
+
+def refuse_unsupported(prim: Prim, mapping: dict, active: Callable, filename: str,
+                        s: gast.AST) -> None:
+    """A parameter whose derivative has no rule yet, given an active value: refused."""
+    for param in registry.unsupported(prim.key):
+        arg = mapping.get(param)
+        if arg is not None and active(arg):
+            label = prim.label or getattr(prim.key, "__name__", str(prim.key))
+            raise error_at(filename, s, f"{label} in its argument {param!r}",
+                           "that derivative has no rule yet; wrap the argument in "
+                           "s2sad.stop_gradient if it is a constant, or give the function a "
+                           "rule with @s2sad.defvjp / @s2sad.defjvp")

@@ -21,7 +21,14 @@ import numpy as np
 from s2sad.compiler import elements, shapes, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
-from s2sad.compiler.primitives import IDENTITY, Prim, evaluate_ref, positional, primitive
+from s2sad.compiler.primitives import (
+    IDENTITY,
+    Prim,
+    evaluate_ref,
+    positional,
+    primitive,
+    refuse_unsupported,
+)
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
@@ -275,6 +282,7 @@ class Reverse(ControlMixin):
         mapping, extra = self.mapping(rule, prim, s)
         mapping.update(g=g, ans=load(v), acc=load(ACC))
         out = []
+        refuse_unsupported(prim, mapping, self.is_active, self.filename, s)
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_active(arg):

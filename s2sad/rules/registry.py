@@ -132,6 +132,23 @@ def deflinear(fn: Any, sig: str, *templates: str | None) -> None:
                           linear=True)
 
 
+UNSUPPORTED: dict[Any, tuple[str, ...]] = {}  # primitive -> parameters with no derivative yet
+
+
+def defunsupported(fn: Any, *params: str) -> None:
+    """Parameters of ``fn`` that do change its value but have no rule yet (the order of a
+    Bessel function, ``a`` in ``gammainc``): differentiating in them is refused, never a
+    silent zero."""
+    UNSUPPORTED[fn] = tuple(params)
+
+
+def unsupported(fn: Any) -> tuple[str, ...]:
+    try:
+        return UNSUPPORTED.get(fn, ())
+    except TypeError:
+        return ()
+
+
 def defthrough(fn: Any, reference: Callable) -> None:
     """``fn`` is differentiated as ``reference``, a Python function with source that
     computes the same value from primitives that have rules (a closed form)."""

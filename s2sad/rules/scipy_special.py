@@ -21,7 +21,7 @@ stand-in for it), see :func:`register_special_by_name`.
 from __future__ import annotations
 
 from s2sad.rules.kinds import defscale
-from s2sad.rules.registry import TEMPLATE_NAMESPACE
+from s2sad.rules.registry import TEMPLATE_NAMESPACE, defnondiff, defunsupported
 
 try:
     import scipy.special as sp
@@ -39,6 +39,8 @@ if sp is not None:
 
     # ----- gamma family: digamma and its derivatives through polygamma -----
     defscale(sp.gamma, "x", "g * ans * polygamma(0, x)")
+    defscale(sp.rgamma, "x", "-g * ans * polygamma(0, x)")  # 1 / gamma
+    defnondiff(sp.gammasgn)
     defscale(sp.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
     # log Gamma_d(a) = const + sum_{j<d} gammaln(a - j/2)
     defscale(sp.multigammaln, "a, d",
@@ -86,6 +88,17 @@ def register_special_by_name() -> bool:
     density = f"np.exp({s}.xlogy(a - 1, x) - x - {s}.gammaln(a))"
     defscale(sp.gammainc, "a, x", None, f"g * {density}")
     defscale(sp.gammaincc, "a, x", None, f"-g * {density}")
+    # ----- regularized incomplete beta and Student's t distribution, in x -----
+    defscale(sp.betainc, "a, b, x", None, None,
+             f"g * np.exp({s}.xlogy(a - 1, x) + {s}.xlog1py(b - 1, -x) - {s}.betaln(a, b))")
+    defscale(sp.stdtr, "df, t", None,
+             f"g * np.exp({s}.gammaln((df + 1) / 2) - {s}.gammaln(df / 2) - 0.5 * "
+             "np.log(df * np.pi) - (df + 1) / 2 * np.log1p(t * t / df))")
+    # the order, the shape parameters: they change the value, their derivative has no rule
+    for fn, params in ((sp.iv, ("v",)), (sp.ive, ("v",)), (sp.jv, ("v",)), (sp.yv, ("v",)),
+                       (sp.kv, ("v",)), (sp.zeta, ("x",)), (sp.gammainc, ("a",)),
+                       (sp.gammaincc, ("a",)), (sp.betainc, ("a", "b")), (sp.stdtr, ("df",))):
+        defunsupported(fn, *params)
     return True
 
 

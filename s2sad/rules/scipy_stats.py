@@ -306,6 +306,33 @@ def dirichlet_pdf(x, alpha):
     return np.exp(-lnb + np.sum(np.transpose((alpha - 1) * np.log(np.transpose(x))), 0))
 
 
+# ----- distribution functions through the incomplete gamma / beta and stdtr (in x, loc
+# and scale; their shape parameters are refused, see scipy_special.py) -----
+
+def t_cdf(x, df, loc=0.0, scale=1.0):
+    return sp.stdtr(df, (x - loc) / scale)
+
+
+def t_sf(x, df, loc=0.0, scale=1.0):
+    return sp.stdtr(df, -(x - loc) / scale)
+
+
+def gamma_cdf(x, a, loc=0.0, scale=1.0):
+    return sp.gammainc(a, (x - loc) / scale)
+
+
+def gamma_sf(x, a, loc=0.0, scale=1.0):
+    return sp.gammaincc(a, (x - loc) / scale)
+
+
+def beta_cdf(x, a, b, loc=0.0, scale=1.0):
+    return sp.betainc(a, b, (x - loc) / scale)
+
+
+def beta_sf(x, a, b, loc=0.0, scale=1.0):
+    return 1.0 - sp.betainc(a, b, (x - loc) / scale)
+
+
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``
 REFERENCES = {
     ("norm", "logpdf"): norm_logpdf, ("norm", "pdf"): norm_pdf, ("norm", "cdf"): norm_cdf,
@@ -332,6 +359,8 @@ REFERENCES = {
     ("multivariate_normal", "logpdf"): multivariate_normal_logpdf,
     ("multivariate_normal", "pdf"): multivariate_normal_pdf,
     ("dirichlet", "logpdf"): dirichlet_logpdf, ("dirichlet", "pdf"): dirichlet_pdf,
+    ("t", "cdf"): t_cdf, ("t", "sf"): t_sf, ("gamma", "cdf"): gamma_cdf,
+    ("gamma", "sf"): gamma_sf, ("beta", "cdf"): beta_cdf, ("beta", "sf"): beta_sf,
 }
 
 # through special functions that have rules once scipy_special.py gives them
