@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import assign, const, load
+from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -230,14 +230,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     if fn in norm.inlining:
         raise norm.error(node, f"recursive call of {fn.__name__}()",
                          "recursion is not supported; write it as a loop")
-    try:
-        src = fence.check(source.load(fn))
-    except DifferentiationError as exc:
-        if "source not available" not in str(exc):
-            raise
-        raise norm.error(node, f"call of {fn.__name__}()",
-                         "its source is not available and it has no rule; define it in a "
-                         "file, or register a rule with @s2sad.defvjp") from None
+    src = _source_of(norm, fn, node)
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
@@ -265,6 +258,8 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         norm.out[-1].lineno = node.lineno
     stmts = child.block(body)
     result = stmts.pop()
+    if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
+        _at_the_call(stmts, norm, node)  # s2sad's own closed forms: the user's line
     norm.out.extend(stmts)
     # A helper that changes an argument in place (xs.append, x[i] = v) changed the
     # caller's value: the caller's name takes the helper's final value.
@@ -280,11 +275,33 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     return value
 
 
+def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
+    try:
+        return fence.check(source.load(fn))
+    except DifferentiationError as exc:
+        if "source not available" not in str(exc):
+            raise
+        raise norm.error(node, f"call of {fn.__name__}()",
+                         "its source is not available and it has no rule; define it in a "
+                         "file, or register a rule with @s2sad.defvjp") from None
+
+
 def _is_self(norm: Normalizer, arg: gast.expr) -> bool:
     """Is ``arg`` the caller's own ``self`` (its first parameter, unchanged)?"""
     first = _first_param(norm)
     return first is not None and isinstance(arg, gast.Name) and \
         arg.id in (first, norm.rename.get(first))
+
+
+def _at_the_call(stmts: list, norm: Normalizer, node: gast.AST) -> None:
+    """Statements inlined from s2sad's own closed forms carry the user's call: its line
+    in comments and in any error about them."""
+    origin = f"line {node.lineno}: {norm.src.line(node.lineno)}"
+    for n in gast.walk(gast.Module(body=stmts, type_ignores=[])):
+        if isinstance(n, gast.stmt):
+            n.lineno = node.lineno
+            n.s2sad_file = norm.src.filename
+            set_origin(n, origin)
 
 
 def _assigned(node: gast.FunctionDef) -> set[str]:
