@@ -104,6 +104,21 @@ class Derivative:
     def __repr__(self) -> str:
         return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the generated source (highlighted when pygments is there)."""
+        import html
+        try:
+            text = self.source
+        except DifferentiationError as refused:
+            return f"<pre>{html.escape(str(refused))}</pre>"
+        try:
+            from pygments import highlight
+            from pygments.formatters import HtmlFormatter
+            from pygments.lexers import PythonLexer
+        except ImportError:
+            return f"<pre>{html.escape(text)}</pre>"
+        return highlight(text, PythonLexer(), HtmlFormatter(noclasses=True))
+
     def _values(self, args: tuple, kwargs: dict) -> tuple:
         """The full argument list (defaults applied); a clear TypeError for a bad call."""
         if not kwargs and len(args) == self._nparams:

@@ -128,3 +128,29 @@ def to_dot(graph: Graph) -> str:
         out.append(f"    {ids[parent]} -> {ids[child]}{extra};")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def rendered(dot: str, fmt: str) -> str | bytes | None:
+    """DOT text drawn by graphviz (``svg`` as text, ``png`` as bytes), or None without it."""
+    try:
+        import graphviz
+        data = graphviz.Source(dot).pipe(format=fmt)
+    except Exception:  # noqa: BLE001  (no package, no dot program: no picture)
+        return None
+    return data.decode() if fmt == "svg" else data
+
+
+def save(graph: Graph, path: str) -> None:
+    """Write ``graph`` to ``path`` in the format its suffix names."""
+    suffix = str(path).rsplit(".", 1)[-1].lower()
+    if suffix in ("dot", "gv", "mmd", "mermaid"):
+        text = to_dot(graph) if suffix in ("dot", "gv") else to_mermaid(graph)
+        with open(path, "w") as out:
+            out.write(text + "\n")
+        return
+    picture = rendered(to_dot(graph), suffix) if suffix in ("svg", "png") else None
+    if picture is None:
+        raise ValueError(f"{path}: write .dot or .mmd, or install the graphviz package and "
+                         "program for .svg and .png (pip install graphviz)")
+    with open(path, "wb") as out:
+        out.write(picture if isinstance(picture, bytes) else picture.encode())

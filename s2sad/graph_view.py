@@ -32,7 +32,7 @@ from s2sad import runtime, structure
 from s2sad.compiler import pipeline
 from s2sad.compiler.primitives import IDENTITY, Prim, primitive
 from s2sad.graph_backward import Backward, Step, compile_node
-from s2sad.graph_render import to_dot, to_mermaid
+from s2sad.graph_render import rendered, save, to_dot, to_mermaid
 
 MAX_LOOP_NODES = 200  # per outermost loop; the rest is drawn as one "truncated" node
 _LABELS = ((runtime.list_init, "list"), (runtime.tuple_init, "tuple"),
@@ -87,6 +87,18 @@ class Graph:
     def to_dot(self) -> str:
         """Graphviz DOT text; labels carry values and adjoints when known."""
         return to_dot(self)
+
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the graph as a Mermaid block (JupyterLab and GitHub draw it)."""
+        return f"```mermaid\n{self.to_mermaid()}\n```"
+
+    def _repr_svg_(self) -> str | None:
+        """The picture, when the ``graphviz`` package and its ``dot`` program are there."""
+        return rendered(self.to_dot(), "svg")
+
+    def save(self, path: str) -> None:
+        """Write the graph: ``.dot``, ``.mmd`` (text), ``.svg`` or ``.png`` (graphviz)."""
+        save(self, path)
 
 
 def graph(f: Callable, *args: Any, wrt: Any = 0, max_loop_nodes: int = MAX_LOOP_NODES) -> Graph:
