@@ -34,6 +34,7 @@ from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, copy_origin, load, nodes
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.views import views as views_of
 from s2sad.errors import error_at
 
 SAME, PART = "same", "part"
@@ -67,14 +68,27 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
                     outer: set[str] = frozenset()) -> gast.FunctionDef:
     """Bind again the names that share a written object; refuse what cannot be.
     ``outer``: the global and closure names the function reads."""
-    analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
-    analysis.outer = set(outer) - set(analysis.params)
-    analysis.run()
-    for stmt, block, names in analysis.rebinds.values():
-        at = [id(x) for x in block].index(id(stmt)) + 1
-        block[at:at] = [copy_origin(assign(t, load(stmt.targets[0].id), like=stmt), stmt)
-                        for t in sorted(names)]
+    for _ in range(16):  # a write through a view writes its base: analysed again
+        analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
+        analysis.outer = set(outer) - set(analysis.params)
+        analysis.run()
+        if not analysis.through:
+            break
+        for stmt, block, new in analysis.through.values():
+            _insert_after(stmt, block, [new])
+    for stmt, block, new in analysis.rebinds.values():
+        _insert_after(stmt, block, new)
     return node
+
+
+def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
+    at = [id(x) for x in block].index(id(stmt)) + 1
+    for n in new:
+        n.lineno = stmt.lineno
+        copy_origin(n, stmt)
+        if hasattr(stmt, "s2sad_file"):
+            n.s2sad_file = stmt.s2sad_file
+    block[at:at] = new
 
 
 class _Aliases:
@@ -88,7 +102,9 @@ class _Aliases:
         self.numbers = numbers | {n for n, r in self.ranks.items() if r == 0}
         self.after: dict[int, frozenset] = {}
         live_after(node.body, self.after)
-        self.rebinds: dict[int, tuple] = {}
+        self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
+        self.through: dict[int, tuple] = {}  # writes through a view: their base written
+        self.views = views_of(node, namespace)
 
     def run(self) -> None:
         state: State = {p: frozenset() if p in self.numbers else
@@ -237,10 +253,37 @@ class _Aliases:
                            f"{outer[0][1]} comes from outside the function and a derivative "
                            f"never changes it; work on a copy: {name} = {outer[0][1]}.copy()")
         conflicts = self.conflicts(s, name, state)
-        if any(not same for _, same in conflicts):
-            raise self.refusal(s, name, conflicts)
+        if conflicts and self.write_through(s, block, name, state):
+            return
+        whole = _whole(state.get(name, frozenset()))
+        rebind, retake, bad = [], [], []
+        for other, same in conflicts:
+            view = self.views.get(other)
+            if same:
+                rebind.append(other)
+            elif view is not None and whole is not None and \
+                    _whole(state.get(view.base, frozenset())) == whole and \
+                    state[other] == frozenset({(whole, PART)}):
+                retake.append(other)  # a view of the written array: taken again
+            else:
+                bad.append((other, same))
+        if bad:
+            raise self.refusal(s, name, bad)
         if conflicts:
-            self.rebinds[id(s)] = (s, block, {other for other, _ in conflicts})
+            self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in sorted(rebind)] +
+                                   [assign(t, self.views[t].again()) for t in sorted(retake)])
+
+    def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
+        """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""
+        view = self.views.get(name)
+        mine = state.get(name, frozenset())
+        if view is None or len(mine) != 1:
+            return False
+        (obj, how), = mine
+        if how != PART or _whole(state.get(view.base, frozenset())) != obj:
+            return False
+        self.through[id(s)] = (s, block, assign(view.base, view.written_back(name)))
+        return True
 
     def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
                 ) -> Exception:
@@ -259,6 +302,15 @@ class _Aliases:
 
 def _join(a: State, b: State) -> State:
     return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
+
+
+def _whole(held: frozenset) -> Any:
+    """The one object a name surely holds whole (the newest made somewhere, or an
+    argument), or None."""
+    if len(held) != 1:
+        return None
+    (obj, how), = held
+    return obj if how == SAME and obj[0] in ("new", "arg") else None
 
 
 def _same_object(a: frozenset, b: frozenset) -> bool:
