@@ -585,3 +585,36 @@ def reads_two_behind_from_one(x):
                                reads_two_behind_from_one])
 def test_negative_indices_in_element_loops(f):
     check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1, 0.2]))
+
+
+def grow(a):
+    for k in range(1, len(a)):
+        a[k] = a[k] + 0.5 * np.sin(a[k - 1])
+
+
+def view_of_an_array_a_helper_writes(x):
+    v = x[::1]
+    grow(x)
+    return np.sum(v * v)
+
+
+def view_then_alias_written(x):
+    y = x * 1.0
+    v = y[1:]
+    t = y
+    t[2] = t[0] * 3.0
+    return np.sum(v * x[1:])
+
+
+def reshape_view_of_alias(x):
+    y = x * 2.0
+    m = y.reshape(2, 2)
+    z = y
+    z *= 1.5
+    return np.sum(np.sin(m))
+
+
+@pytest.mark.parametrize("f", [view_of_an_array_a_helper_writes, view_then_alias_written,
+                               reshape_view_of_alias])
+def test_views_of_an_array_written_through_another_name(f):
+    check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))

@@ -271,7 +271,7 @@ class _Aliases:
             raise self.refusal(s, name, bad)
         if conflicts:
             self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in sorted(rebind)] +
-                                   [assign(t, self.views[t].again()) for t in sorted(retake)])
+                                   [assign(t, self.views[t].again(name)) for t in sorted(retake)])
 
     def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
         """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""

@@ -32,9 +32,12 @@ class View:
     value: gast.expr  # the expression that takes the view from ``base``
     kind: str         # "index", "transpose" or "reshape"
 
-    def again(self) -> gast.expr:
-        """The view taken again from its base (as it was defined)."""
-        return copy.deepcopy(self.value)
+    def again(self, base: str) -> gast.expr:
+        """The view taken again, from ``base`` (a name holding its base's object now)."""
+        value = copy.deepcopy(self.value)
+        inner = value.value if self.kind == "index" else value.args[0]
+        inner.id = base
+        return value
 
     def written_back(self, name: str) -> gast.expr:
         """The base after a write through ``name``: the view's data put back."""
