@@ -104,7 +104,15 @@ class _Aliases:
         live_after(node.body, self.after)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
-        self.views = views_of(node, namespace)
+        self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
+
+    def is_view(self, view: Any) -> bool:
+        """Surely a view: its base an array of known rank, the result an array too (not a
+        number: ``x[0]`` of a vector is a copy; nor a list's slice, also a copy)."""
+        if (self.ranks.get(view.base) or 0) < 1:
+            return False
+        return view.kind != "index" or \
+            (ranks_stage.rank_of(view.value, self.ranks, self.namespace) or 0) >= 1
 
     def run(self) -> None:
         state: State = {p: frozenset() if p in self.numbers else
