@@ -2,12 +2,16 @@
 again after their base is written, and how a write through one reaches its base.
 
 A view here is a name assigned once, in the whole function, from a basic slice or a
-shape change of another name with constant arguments: ``v = x[1:]``, ``row = A[0]``,
-``t = x.T``, ``m = x.reshape(2, 2)``, ``f = np.ravel(x)``.  Python shares memory
-between ``v`` and ``x``; the core form does not, so after ``x[i] = ...`` the compiler
-takes ``v`` again (``v = x[1:]``), and after ``v[0] = ...`` it writes ``v`` back into
-``x`` (``x = setitem(x, slice(1, None), v)``, ``x = np.transpose(t)``,
-``x = np.reshape(m, np.shape(x))``).
+transpose of another name with constant arguments: ``v = x[1:]``, ``row = A[0]``,
+``t = x.T``.  Python shares memory between ``v`` and ``x``; the core form does not, so
+after ``x[i] = ...`` the compiler takes ``v`` again (``v = x[1:]``), and after
+``v[0] = ...`` it writes ``v`` back into ``x`` (``x = setitem(x, slice(1, None), v)``,
+``x = np.transpose(t)``).
+
+``x.reshape(...)`` and ``np.ravel(x)`` are not views here: NumPy returns a view or a
+copy depending on ``x``'s memory layout (a Fortran-ordered or strided ``x`` gives a
+copy), which is not known when the derivative is generated; writes shared with them
+stay refused.
 """
 from __future__ import annotations
 
@@ -23,14 +27,12 @@ from s2sad.compiler.names import load, nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 
-RESHAPES = {np.reshape, np.ravel, runtime.reshape_method}
-
 
 @dataclass
 class View:
     base: str
     value: gast.expr  # the expression that takes the view from ``base``
-    kind: str         # "index", "transpose" or "reshape"
+    kind: str         # "index" or "transpose"
 
     def again(self, base: str) -> gast.expr:
         """The view taken again, from ``base`` (a name holding its base's object now)."""
@@ -45,10 +47,7 @@ class View:
             return gast.Call(func=load("setitem"), args=[
                 load(self.base), index_as_value(copy.deepcopy(self.value.slice)), load(name)],
                 keywords=[])
-        if self.kind == "transpose":
-            return gast.Call(func=_np("transpose"), args=[load(name)], keywords=[])
-        shape = gast.Call(func=_np("shape"), args=[load(self.base)], keywords=[])
-        return gast.Call(func=_np("reshape"), args=[load(name), shape], keywords=[])
+        return gast.Call(func=_np("transpose"), args=[load(name)], keywords=[])
 
 
 def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
@@ -63,7 +62,7 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
     out = {}
     for name, assigned in stores.items():
         if len(assigned) == 1 and isinstance(assigned[0].targets[0], gast.Name):
-            view = _view_of(assigned[0].value, namespace, stores)
+            view = _view_of(assigned[0].value, namespace)
             if view is not None and view.base != name:
                 out[name] = view
     return out
@@ -82,7 +81,7 @@ def _updates_itself(s: gast.Assign, namespace: dict) -> bool:
         evaluate_ref(value.func, namespace) in (runtime.setitem, runtime.write_at)
 
 
-def _view_of(value: gast.expr, namespace: dict, stores: dict) -> View | None:
+def _view_of(value: gast.expr, namespace: dict) -> View | None:
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
             _constant_index(value.slice):
         return View(value.value.id, value, "index")
@@ -95,11 +94,6 @@ def _view_of(value: gast.expr, namespace: dict, stores: dict) -> View | None:
         return None
     if (fn is np.transpose or fn is runtime.transpose_method) and not rest:
         return View(value.args[0].id, value, "transpose")
-    try:
-        if fn in RESHAPES:
-            return View(value.args[0].id, value, "reshape")
-    except TypeError:
-        return None
     return None
 
 
