@@ -678,3 +678,59 @@ def reshape_view_of_alias(x):
 @pytest.mark.parametrize("f", [view_of_an_array_a_helper_writes, view_then_alias_written])
 def test_views_of_an_array_written_through_another_name(f):
     check_value_and_grad(f, np.array([0.3, -0.5, 0.7, 1.1]))
+
+
+# ----- copy=False / copy=None may hand back the argument itself -----
+
+def write_through_astype_without_copy(x):
+    z = x * 1.0
+    y = z.astype(np.float64, copy=False)
+    y[0] = 2.0 * y[1]
+    return np.sum(z * z)
+
+
+def write_through_array_without_copy_in_a_loop(x):
+    z = np.sin(x)
+    y = np.array(z, copy=None)
+    for i in range(2):
+        y[i + 1] = y[i] * 0.5
+    return np.sum(z * x)
+
+
+def base_written_under_astype_without_copy(x):
+    z = x * 2.0
+    y = z.astype(float, copy=False)
+    if x[0] > 0:
+        z[0] = 3.0
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("f", [write_through_astype_without_copy,
+                               write_through_array_without_copy_in_a_loop,
+                               base_written_under_astype_without_copy])
+def test_writes_shared_with_a_result_that_may_not_be_a_copy_are_refused(f):
+    x = np.array([0.3, -0.5, 0.7])
+    with pytest.raises(s2sad.DifferentiationError, match="test_aliasing.py:"):
+        s2sad.value_and_grad(f)(x)
+    assert np.array_equal(x, [0.3, -0.5, 0.7])
+
+
+def write_through_astype_with_copy(x):
+    z = x * 1.0
+    y = z.astype(np.float64, copy=True)
+    y[0] = 2.0 * y[1]
+    return np.sum(z * z * y)
+
+
+def write_through_astype_without_copy_base_dead(x):
+    z = x * 1.0
+    y = z.astype(np.float64, copy=False)
+    y[0] = 2.0 * y[1]
+    return np.sum(y * y * x)
+
+
+@pytest.mark.parametrize("f", [write_through_astype_with_copy,
+                               write_through_astype_without_copy_base_dead])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_astype_copies_and_dead_bases_are_differentiated(f, sign):
+    check_value_and_grad(f, sign * np.array([0.3, -0.5, 0.7]))

@@ -212,7 +212,7 @@ class _Aliases:
         try:
             if fn in ITSELF and e.args:  # the argument itself (a dict's keys: a new list)
                 return self.points(e.args[0], state, s)
-            if fn in VIEWS and e.args:
+            if (fn in VIEWS or _may_not_copy(e)) and e.args:
                 return _as_parts(self.points(e.args[0], state, s))
             if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
                 items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
@@ -334,3 +334,10 @@ def _same_object(a: frozenset, b: frozenset) -> bool:
 
 def _as_parts(held: frozenset) -> frozenset:
     return frozenset((o, PART) for o, _ in held)
+
+
+def _may_not_copy(e: gast.Call) -> bool:
+    """``x.astype(t, copy=False)``, ``np.array(x, copy=None)``: ``x`` itself when no copy
+    is needed (the dtype already matches), which depends on the call's arguments."""
+    return any(k.arg == "copy" and not (isinstance(k.value, gast.Constant) and
+                                        k.value.value is True) for k in e.keywords)
