@@ -705,9 +705,37 @@ def base_written_under_astype_without_copy(x):
     return np.sum(y * y)
 
 
+def write_through_an_unknown_method_result(x):
+    z = x * 1.0
+    y = z.view()
+    y[0] = 2.0 * y[1]
+    return np.sum(z * z)
+
+
+def base_written_under_view_method_in_a_branch(x):
+    z = x * 2.0
+    y = z.view()
+    if x[1] < 0:
+        z[1] = 1.5
+    return np.sum(y * x)
+
+
+def bump_third(a):
+    a[2] = 4.0 * a[0]
+
+
+def write_through_view_method_in_a_helper(x):
+    z = np.cos(x)
+    bump_third(z.view())
+    return np.sum(z * x)
+
+
 @pytest.mark.parametrize("f", [write_through_astype_without_copy,
                                write_through_array_without_copy_in_a_loop,
-                               base_written_under_astype_without_copy])
+                               base_written_under_astype_without_copy,
+                               write_through_an_unknown_method_result,
+                               base_written_under_view_method_in_a_branch,
+                               write_through_view_method_in_a_helper])
 def test_writes_shared_with_a_result_that_may_not_be_a_copy_are_refused(f):
     x = np.array([0.3, -0.5, 0.7])
     with pytest.raises(s2sad.DifferentiationError, match="test_aliasing.py:"):

@@ -33,7 +33,7 @@ from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, copy_origin, load, nodes
-from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
 from s2sad.compiler.views import views as views_of
 from s2sad.errors import error_at
 
@@ -219,6 +219,8 @@ class _Aliases:
                 return self.new(s, state) | frozenset(items)
         except TypeError:
             pass
+        if fn is UNKNOWN and isinstance(e.func, gast.Attribute):  # x.view(): may share x
+            return self.new(s, state) | _as_parts(self.points(e.func.value, state, s))
         module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
         if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
                 fn not in CONTAINERS:
