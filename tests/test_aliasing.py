@@ -762,3 +762,49 @@ def write_through_astype_without_copy_base_dead(x):
 @pytest.mark.parametrize("sign", [1.0, -1.0])
 def test_astype_copies_and_dead_bases_are_differentiated(f, sign):
     check_value_and_grad(f, sign * np.array([0.3, -0.5, 0.7]))
+
+
+# ----- [z, w], (z, w) and {"k": z} hold z itself, as lists built by append do -----
+
+def write_through_a_list_display_item(x):
+    z = x * 1.0
+    items = [z, z * 2.0]
+    items[0][1] = 3.0 * x[0]
+    return np.sum(z * x)
+
+
+def write_through_a_dict_display_item(x):
+    z = x * 1.0
+    table = {"k": z}
+    table["k"][0] = 2.0 * x[2]
+    return np.sum(z * z)
+
+
+def write_through_a_tuple_item_in_a_loop(x):
+    z = np.sin(x)
+    pair = (z, x * 2.0)
+    for i in range(2):
+        pair[0][i + 1] = pair[0][i] * x[i]
+    return np.sum(z * x)
+
+
+@pytest.mark.parametrize("f", [write_through_a_list_display_item,
+                               write_through_a_dict_display_item,
+                               write_through_a_tuple_item_in_a_loop])
+def test_writes_into_an_item_another_name_holds_are_refused(f):
+    x = np.array([0.3, -0.5, 0.7])
+    with pytest.raises(s2sad.DifferentiationError, match="shares its memory"):
+        s2sad.value_and_grad(f)(x)
+    assert np.array_equal(x, [0.3, -0.5, 0.7])
+
+
+def write_into_a_display_item_nobody_else_holds(x):
+    items = [x * 1.0, x * 2.0]
+    items[1][0] = 5.0 * x[1]
+    return np.sum(items[1] * items[0])
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_writes_into_a_display_item_nobody_else_holds_are_differentiated(sign):
+    check_value_and_grad(write_into_a_display_item_nobody_else_holds,
+                         sign * np.array([0.3, -0.5, 0.7]))

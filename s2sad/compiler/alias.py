@@ -194,6 +194,10 @@ class _Aliases:
             return frozenset({(("outer", e.id), SAME)})
         if isinstance(e, gast.Constant):
             return frozenset()
+        if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
+            items = e.values if isinstance(e, gast.Dict) else e.elts
+            held = frozenset().union(*(self.points(i, state, s) for i in items))
+            return self.new(s, state) | _as_parts(held)
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
                 return self.new(s, state)
