@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from benchmarks import problems_arrays as pa
+from benchmarks import problems_linalg, problems_loops
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,9 @@ PROBLEMS = [
             "velocities", pa.nbody, pa.nbody_grad, pa.nbody_args, (1,),
             {"full": "64 particles, 200 steps", "smoke": "8 particles, 5 steps"}),
 ]
+
+# (11-18) kinds of code the first ten do not cover, written as users write them
+PROBLEMS += [Problem(**spec) for spec in problems_linalg.SPECS + problems_loops.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 
