@@ -18,7 +18,7 @@ import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import library, structure
-from s2sad.compiler import pipeline
+from s2sad.compiler import dims, pipeline
 from s2sad.compiler.normalize import Known
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -140,7 +140,8 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        ranks = tuple((i, v.ndim) for i, v in enumerate(values) if type(v) is np.ndarray)
+        arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray]
+        ranks = tuple(zip(arrays, dims.symbolic([values[i].shape for i in arrays])))
         callables = self._callables(values)
         key = (tuple(map(type, values)), ranks, callables)
         gen = None if check else self._variants.get(key)
@@ -206,8 +207,8 @@ class Derivative:
         if all(type(v) in _NUMBERS for v in values):
             self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state)
         if type(self) is Derivative:  # the first such signature: a call method of its own
-            ranks = tuple(v.ndim if type(v) is np.ndarray else None for v in values)
-            self.__class__ = _fast_class(tuple(map(type, args)), ranks, fn)
+            shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
+            self.__class__ = _fast_class(tuple(map(type, args)), shapes, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))
@@ -317,14 +318,14 @@ def _no_gc() -> Any:
 _MISSING = object()
 
 
-def _fast_class(types: tuple, ranks: tuple, fn: Callable) -> type:
-    """A subclass whose ``__call__`` checks the argument types (and array ranks) inline
+def _fast_class(types: tuple, shapes: tuple, fn: Callable) -> type:
+    """A subclass whose ``__call__`` checks the argument types (and array shapes) inline
     and calls the checked gradient directly: a gradient in a loop pays no dispatch.
     (Python looks ``__call__`` up on the class, hence one small class per derivative.)"""
     names, namespace, user = fn.s2sad_refresh.state
     params = [f"a{i}" for i in range(len(types))]
-    test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.ndim == {r}")
-                        for i, (p, r) in enumerate(zip(params, ranks)))
+    test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
+                        for i, (p, r) in enumerate(zip(params, shapes)))
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
@@ -332,15 +333,18 @@ def _fast_class(types: tuple, ranks: tuple, fn: Callable) -> type:
               f"{refresh}        return fn({args})\n"
               f"    return self._dispatch(({args},), more, kw)\n")
     scope = {"fn": fn, "ns": namespace, "user": user, "gen": _GENERATION, "M": _MISSING,
-             **{f"t{i}": t for i, t in enumerate(types)}}
+             **{f"t{i}": t for i, t in enumerate(types)},
+             **{f"s{i}": s for i, s in enumerate(shapes)}}
     exec(source, scope)  # noqa: S102  (our own two-branch dispatcher)
     return type(Derivative.__name__, (Derivative,), {"__call__": scope["__call__"],
                                                      "__module__": Derivative.__module__})
 
 
 def _signature(values: tuple) -> tuple:
-    """Types, and array ranks: what decides whether the output is a scalar."""
-    return tuple(v.ndim if type(v) is np.ndarray else type(v) for v in values)
+    """Types, and array shape classes: what the generated code is specialised to."""
+    arrays = [v.shape for v in values if type(v) is np.ndarray]
+    classes = iter(dims.symbolic(arrays))
+    return tuple(next(classes) if type(v) is np.ndarray else type(v) for v in values)
 
 
 def _seed_name(gen: pipeline.Generated) -> str:

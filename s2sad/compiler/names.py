@@ -87,7 +87,8 @@ def clone(node: object) -> object:
     if not isinstance(node, gast.AST):
         return node
     new = type(node)(**{f: clone(getattr(node, f, None)) for f in node._fields})
-    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin"):
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin",
+                 "s2sad_slot"):
         if hasattr(node, attr):
             setattr(new, attr, getattr(node, attr))
     return new

@@ -1,7 +1,7 @@
 """The stages, in order, and the one function that runs them.
 
     source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
-           -> reverse | forward -> algebra -> simplify -> finite -> algebra -> ranks
+           -> reverse | forward -> ranks, tape -> simplify -> finite -> algebra -> ranks
            -> ownership -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
@@ -34,6 +34,7 @@ from s2sad.compiler import (
     simplify,
     source,
     ssa,
+    tape,
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer, assign, clone, const, load
@@ -338,11 +339,15 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
+    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
+                                  real=_real_only(prep.node))
+    body = tape.prune(body)
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed
                                        real=_real_only(prep.node))
-    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace)
+    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
+                                  real=_real_only(prep.node))  # what those exposed
     body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
     tree = clone(body) if keep else None
     gen = _emitted(name, args, body, prep)

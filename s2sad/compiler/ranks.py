@@ -1,149 +1,44 @@
-"""Stage 8d: with the ranks of the array arguments known (each rank signature gets
-its own generated function), infer the rank of every value and write the matmul
-adjoints of plain matrices and vectors as the products themselves:
+"""Stage 8a: with the shape classes of the array arguments known (each gets its own
+generated function, ``dims``), write the helpers the shapes make plain as plain code:
 ``matmul_lhs_adjoint(g, A, x)`` of a matrix ``A`` and a vector ``x`` is
-``np.multiply.outer(g, x)``, ``matmul_rhs_adjoint(g, A, x)`` is ``A.T @ g``.
+``np.multiply.outer(g, x)``, ``matmul_rhs_adjoint(g, A, x)`` is ``A.T @ g``, and
+``unbroadcast(g, x)`` of a ``g`` shaped like ``x`` is ``g`` itself (a sum over the
+broadcast axes where they are known).
 """
 from __future__ import annotations
 
 from typing import Any
 
 import gast
-import numpy as np
 
-from s2sad import runtime
-from s2sad.compiler.primitives import evaluate_ref
-
-_REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
-# runtime helpers (and functions) whose result has the rank of their first / second argument
-_SAME_AS_FIRST = {np.zeros_like, np.ones_like, np.tanh, np.exp, np.copy, runtime.copy_value,
-                  runtime.zeros_like,
-                  runtime.fresh, runtime.setitem, runtime.write_at, runtime.zero_at,
-                  runtime.clear_at, runtime.add_at}
-_SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to}
-_UNKNOWN = -1  # a name whose definitions disagree or cannot be followed
+from s2sad.compiler import dims
 
 
-def specialise(body: list, params: dict[str, int], numbers: set[str],
-               namespace: dict[str, Any]) -> list:
-    """``params``: array parameter -> its rank."""
+def specialise(body: list, params: dict[str, Any], numbers: set[str],
+               namespace: dict[str, Any], real: bool = False) -> list:
+    """``params``: array parameter -> its shape class (``dims.symbolic``) or rank;
+    ``real``: no complex value occurs (an adjoint never needs its real part taken)."""
     if not params:
         return body
-    ranks = infer(body, params, numbers, namespace)
-    _Products(ranks).visit(gast.Module(body=body, type_ignores=[]))
+    facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
+    _Products(facts, real).visit(gast.Module(body=body, type_ignores=[]))
     return body
 
 
-def infer(body: list, params: dict[str, int], numbers: set[str], namespace: dict) -> dict:
-    """The rank of every name that follows from the parameters' ranks."""
-    defs: dict[str, list] = {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
-                isinstance(node.targets[0], gast.Name):
-            defs.setdefault(node.targets[0].id, []).append(node.value)
-    ranks: dict[str, int] = {**dict.fromkeys(numbers, 0), **params}
-    changed = True
-    while changed:  # optimistic: a definition not yet known does not disagree
-        changed = False
-        for name, values in defs.items():
-            if name in params or name in numbers or ranks.get(name) == _UNKNOWN:
-                continue
-            found = {rank_of(v, ranks, namespace) for v in values} - {None}
-            new = found.pop() if len(found) == 1 else _UNKNOWN if found else None
-            if new is not None and new != ranks.get(name):
-                ranks[name], changed = new, True
-    changed = True
-    while changed:  # then sure: every definition has that rank (none is unknown)
-        changed = False
-        for name, values in defs.items():
-            if name in params or name in numbers or ranks.get(name, _UNKNOWN) == _UNKNOWN:
-                continue
-            if any(rank_of(v, ranks, namespace) != ranks[name] for v in values
-                   if not _restores(v)):
-                ranks[name], changed = _UNKNOWN, True
-    return {k: v for k, v in ranks.items() if v != _UNKNOWN}
+def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:
+    return {k: (None,) * v if isinstance(v, int) else v for k, v in params.items()}
 
 
-def _restores(value: gast.expr) -> bool:
-    """``stack.pop()``: a value of the same name pushed earlier, no new information."""
-    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
-        value.func.attr == "pop" and not value.args
+def infer(body: list, params: dict[str, Any], numbers: set[str], namespace: dict) -> dict:
+    """The rank of every name that follows from the parameters' ranks (or shapes)."""
+    facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
+    return {k: len(v) for k, v in facts.shapes.items() if isinstance(v, tuple)}
 
 
 def rank_of(e: gast.expr, ranks: dict, namespace: dict) -> int | None:
-    """The rank of ``e`` if it follows from known ranks (a pop restores a value defined
-    elsewhere: no information)."""
-    if isinstance(e, gast.Constant):
-        return 0 if isinstance(e.value, (int, float)) else None
-    if isinstance(e, gast.Name):
-        r = ranks.get(e.id)
-        return None if r == _UNKNOWN else r
-    if isinstance(e, gast.UnaryOp):
-        return rank_of(e.operand, ranks, namespace)
-    if isinstance(e, gast.BinOp):
-        a, b = rank_of(e.left, ranks, namespace), rank_of(e.right, ranks, namespace)
-        if a is None or b is None:
-            return None
-        if isinstance(e.op, gast.MatMult):
-            return {(2, 2): 2, (2, 1): 1, (1, 2): 1, (1, 1): 0}.get((a, b))
-        return max(a, b)
-    if isinstance(e, gast.Attribute) and e.attr == "T":
-        return rank_of(e.value, ranks, namespace)
-    if isinstance(e, gast.Subscript):
-        return _index_rank(e, ranks, namespace)
-    if isinstance(e, gast.Call):
-        return _call_rank(e, ranks, namespace)
-    return None
-
-
-def _index_rank(e: gast.Subscript, ranks: dict, namespace: dict) -> int | None:
-    """``x[i]``, ``x[:, 0]``, ``x[None, :]``: basic indexing by numbers, slices, None."""
-    r = rank_of(e.value, ranks, namespace)
-    parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
-    for p in parts:
-        if isinstance(p, gast.Slice):
-            continue
-        if isinstance(p, gast.Constant) and p.value is None:
-            r = None if r is None else r + 1
-        elif rank_of(p, ranks, namespace) == 0 and not isinstance(p, gast.Constant) or \
-                isinstance(p, gast.Constant) and type(p.value) is int:
-            r = None if r is None else r - 1
-        else:
-            return None
-    return r
-
-
-def _call_rank(e: gast.Call, ranks: dict, namespace: dict) -> int | None:
-    fn = evaluate_ref(e.func, namespace)
-    if not e.args:
-        return None
-    if fn in (np.zeros, np.ones, np.empty):
-        if isinstance(e.args[0], (gast.Tuple, gast.List)):
-            return len(e.args[0].elts)
-        return 1 if rank_of(e.args[0], ranks, namespace) == 0 else None
-    first = rank_of(e.args[0], ranks, namespace)
-    if fn in _SAME_AS_FIRST:
-        return first
-    if fn is np.outer:
-        return 2
-    if fn in _SAME_AS_SECOND and len(e.args) > 1:
-        return rank_of(e.args[1], ranks, namespace)
-    if isinstance(fn, np.ufunc) and len(e.args) == fn.nin and not e.keywords:
-        ranks_ = [first] + [rank_of(a, ranks, namespace) for a in e.args[1:]]
-        return None if None in ranks_ else max(ranks_)  # elementwise: broadcast
-    try:
-        if fn not in _REDUCTIONS or first is None:
-            return None
-    except TypeError:
-        return None
-    keywords = {k.arg: k.value for k in e.keywords}
-    axis = keywords.get("axis", e.args[1] if len(e.args) > 1 else None)
-    keep = keywords.get("keepdims")
-    if isinstance(keep, gast.Constant) and keep.value is True:
-        return first
-    if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
-        return 0
-    return first - 1 if isinstance(axis, gast.Constant) and isinstance(axis.value, int) else None
+    """The rank of ``e`` if it follows from known ranks."""
+    s = dims.Facts.over(ranks, namespace).of(e)
+    return len(s) if isinstance(s, tuple) else None
 
 
 def _basic_index(idx: gast.expr, products: _Products) -> bool:
@@ -154,7 +49,7 @@ def _basic_index(idx: gast.expr, products: _Products) -> bool:
         return type(idx.value) is int or idx.value is None
     if isinstance(idx, gast.Call) and isinstance(idx.func, gast.Name) and idx.func.id == "slice":
         return True
-    return rank_of(idx, products.ranks, {}) == 0
+    return products.facts.of(idx) == ()
 
 
 def _outer(*args: gast.expr) -> gast.Call:
@@ -162,6 +57,39 @@ def _outer(*args: gast.expr) -> gast.Call:
     outer = gast.Attribute(value=gast.Attribute(value=np_, attr="multiply", ctx=gast.Load()),
                            attr="outer", ctx=gast.Load())
     return gast.Call(func=outer, args=list(args), keywords=[])
+
+
+def _sum(g: gast.expr, axes: list[int], keepdims: bool) -> gast.expr:
+    """``np.sum(g, axis=(..), keepdims=..)``."""
+    np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+    axis = gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
+    keywords = [gast.keyword(arg="axis", value=axis)]
+    if keepdims:
+        keywords.append(gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None)))
+    return gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
+                     keywords=keywords)
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
+
+
+def _is_expand_dims(node: gast.Call) -> bool:
+    f = node.func
+    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
+        isinstance(f.value, gast.Name) and f.value.id == "np" and len(node.args) == 2
+
+
+def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
+    """``pick_adjoint(add_at(None, ans, i, v), ans, i)``: ``v`` (what was put there)."""
+    if isinstance(g, gast.Call) and isinstance(g.func, gast.Name) and \
+            g.func.id == "add_at" and len(g.args) == 4 and _is_none(g.args[0]) and \
+            isinstance(i, gast.Constant) and isinstance(g.args[2], gast.Constant) and \
+            g.args[2].value == i.value and isinstance(g.args[3], gast.Name) and \
+            isinstance(ans, gast.Name) and isinstance(g.args[1], gast.Name) and \
+            g.args[1].id == ans.id:
+        return g.args[3]
+    return None
 
 
 def _t(e: gast.expr) -> gast.expr:
@@ -173,11 +101,42 @@ def _matmul(a: gast.expr, b: gast.expr) -> gast.expr:
 
 
 class _Products(gast.NodeTransformer):
-    def __init__(self, ranks: dict[str, int]) -> None:
-        self.ranks = ranks
+    def __init__(self, facts: dims.Facts, real: bool) -> None:
+        self.facts, self.real = facts, real
 
     def rank(self, e: gast.expr) -> int | None:
-        return self.ranks.get(e.id) if isinstance(e, gast.Name) else None
+        s = self.facts.of(e)
+        return len(s) if isinstance(s, tuple) else None
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
+        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
+        self.generic_visit(node)
+        if not isinstance(node.op, gast.Mult):
+            return node
+        for spread, other in ((node.left, node.right), (node.right, node.left)):
+            g = self.spread_number(spread)
+            if g is not None and dims.known(sx := self.facts.of(self.spread_of(spread))) and \
+                    self.facts.of(other) == sx:
+                if isinstance(g, gast.Constant) and g.value == 1.0:
+                    return other
+                return gast.BinOp(left=g, op=gast.Mult(), right=other)
+        return node
+
+    def spread_number(self, e: gast.expr) -> gast.expr | None:
+        """``g`` of ``repeat_to(g, x, None, False)`` (or of a name defined once as that)
+        when ``g`` is a number that cannot change in between: a literal."""
+        if isinstance(e, gast.Name) and len(self.facts.defs.get(e.id, ())) == 1:
+            e = self.facts.defs[e.id][0]
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+                e.func.id == "repeat_to" and len(e.args) == 4 and _is_none(e.args[2]) and \
+                isinstance(e.args[0], gast.Constant) and self.facts.of(e.args[0]) == ():
+            return e.args[0]
+        return None
+
+    def spread_of(self, e: gast.expr) -> gast.expr:
+        call = self.facts.defs[e.id][0] if isinstance(e, gast.Name) else e
+        return call.args[1]
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
@@ -195,10 +154,34 @@ class _Products(gast.NodeTransformer):
             return gast.Subscript(value=node.args[0], slice=node.args[1], ctx=gast.Load())
         if name == "iteration_items" and (self.rank(node.args[0]) or 0) >= 1:
             return node.args[0]  # an array is gone through as it is
-        if name == "unbroadcast" and len(node.args) == 2 and all(
-                rank_of(a, self.ranks, {}) == 0 for a in node.args):
-            return node.args[0]  # a number's adjoint from a number
+        if name == "unbroadcast" and len(node.args) == 2 and not node.keywords:
+            return self.unbroadcast(*node.args)
+        if name == "pick_adjoint" and len(node.args) == 3:
+            return _picked(*node.args)
+        if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
+            return node.args[0]
+        if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
+            return node.args[0]  # a number broadcasts as it is
         return None
+
+    def unbroadcast(self, g: gast.expr, x: gast.expr) -> gast.expr | None:
+        """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting
+        added where those are known (a real program: no real part to take)."""
+        sg, sx = self.facts.of(g), self.facts.of(x)
+        if sg == () and sx == ():
+            return g  # a number's adjoint from a number
+        if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:
+            return None
+        if sg == sx:
+            return g
+        extra = len(sg) - len(sx)
+        if extra < 0:
+            return None
+        axes = list(range(extra)) + [i + extra for i, n in enumerate(sx)
+                                     if n == 1 and sg[i + extra] != 1]
+        if extra and len(axes) > extra:
+            return None  # both kinds of axes: the helper
+        return _sum(g, axes, keepdims=not extra)
 
     def product(self, name: str, node: gast.Call) -> gast.expr:
         g, a, b = node.args

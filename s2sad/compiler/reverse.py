@@ -11,6 +11,7 @@ same names just before.  Control flow is in :mod:`reverse_control`.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -491,6 +492,9 @@ def _merge(parts: list) -> list:
     return out
 
 
+_SLOTS = itertools.count()  # pairs a push with its pop (tape.prune)
+
+
 class Record:
     """One push after a run of assignments, one pop before its reverse: the values the
     run's adjoints read, each once.  Pushing a value after the run is right as long as
@@ -504,6 +508,7 @@ class Record:
         self.values: set[str] = set()
         self.push_node = rev.push(["_"], like)
         self.pop_node = rev.pop(["_"], like)
+        self.push_node.s2sad_slot = self.pop_node.s2sad_slot = next(_SLOTS)
 
     def add(self, names: list[str], shapes: set[str]) -> None:
         for n in names:

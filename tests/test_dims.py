@@ -1,0 +1,104 @@
+"""compiler/dims.py (shape classes of the arguments, shapes of every value) and
+compiler/tape.py: helpers the shapes make plain are gone, and broadcasting is still
+undone wherever a length is 1; each shape class gets its own code."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+from s2sad.compiler import dims
+
+
+def biased(W, x, b):
+    return np.sum(np.tanh(W @ x + b) ** 2)
+
+
+def kalman_like(F, Q, H, ys, m, P):
+    ll = 0.0
+    for t in range(ys.shape[0]):
+        m = F @ m
+        P = F @ P @ F.T + Q
+        v = ys[t] - H @ m
+        S = H @ P @ H.T + 1.0
+        Sinv = np.linalg.inv(S)
+        K = P @ H.T @ Sinv
+        m = m + K @ v
+        P = P - K @ S @ K.T
+        ll = ll - 0.5 * (np.linalg.slogdet(S)[1] + v @ Sinv @ v)
+    return ll
+
+
+def row_and_column(x, r, c):
+    return np.sum(np.sin(x + r) * (x * c))
+
+
+def pairwise(pos, s):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r2 = np.sum(diff ** 2, axis=-1) + np.eye(pos.shape[0])
+    return np.sum(s / r2)
+
+
+def test_shape_classes_share_symbols_and_keep_ones() -> None:
+    assert dims.symbolic([(4, 4), (2, 4), (1, 4), ()]) == [("a", "a"), ("b", "a"),
+                                                           (1, "a"), ()]
+
+
+def test_plain_gradient_has_no_helpers(rng) -> None:
+    W, x, b = rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal(3)
+    g = s2sad.grad(biased, wrt=(0, 2))
+    check_grad(biased, W, x, b, wrt=(0, 2))
+    g(W, x, b)
+    for helper in ("unbroadcast", "repeat_to", "matmul_lhs_adjoint", "shape_of"):
+        assert helper not in g.source
+
+
+@pytest.mark.parametrize("b_shape", [(3,), (1,), (3, 1), ()])
+def test_broadcast_bias_is_still_summed(rng, b_shape) -> None:
+    """The same Derivative called with a bias of each shape: (1,) and (3, 1) broadcast
+    against (3,) and must have their adjoints summed; a float is a number."""
+    g = s2sad.grad(biased, wrt=(0, 2))
+    W, x = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    for shape in [(3,), b_shape, (3,)]:
+        b = rng.standard_normal(shape) if shape else 0.7
+        check_grad(biased, W, x, b, wrt=(0, 2))
+        dW, db = g(W, x, b)
+        want = s2sad.grad(biased, wrt=(0, 2))(W, x, b)
+        np.testing.assert_allclose(dW, want[0], rtol=1e-12)
+        np.testing.assert_allclose(db, want[1], rtol=1e-12)
+        assert np.shape(db) == np.shape(b)
+
+
+@pytest.mark.parametrize("shapes", [((4, 3), (1, 3), (4, 1)), ((4, 3), (3,), (4, 3)),
+                                    ((1, 3), (1, 3), (1, 1)), ((2, 1), (2, 3), (1,))])
+def test_rows_and_columns_broadcast_both_ways(rng, shapes) -> None:
+    args = [rng.standard_normal(s) for s in shapes]
+    check_grad(row_and_column, *args, wrt=(0, 1, 2))
+
+
+@pytest.mark.parametrize("n, obs", [(3, 2), (2, 2), (1, 1), (3, 1)])
+def test_loop_of_small_matrices(rng, n, obs) -> None:
+    """Kalman-like loop; (1, 1) matrices and equal state and observation sizes put
+    lengths of 1 and shared symbols in the shape class."""
+    F = np.eye(n) + 0.1 * rng.standard_normal((n, n))
+    H = rng.standard_normal((obs, n))
+    args = (F, 0.1 * np.eye(n), H, rng.standard_normal((4, obs)), np.zeros(n), np.eye(n))
+    check_grad(kalman_like, *args, wrt=(0, 1, 2))
+    g = s2sad.grad(kalman_like, wrt=(0, 1))
+    g(*args)
+    assert "unbroadcast" not in g.source and "shape_of" not in g.source
+
+
+def test_pushed_values_no_adjoint_reads_are_not_pushed(rng) -> None:
+    F = np.eye(3) + 0.1 * rng.standard_normal((3, 3))
+    args = (F, 0.1 * np.eye(3), rng.standard_normal((2, 3)), rng.standard_normal((5, 2)),
+            np.zeros(3), np.eye(3))
+    g = s2sad.grad(kalman_like, wrt=(0, 1))
+    g(*args)
+    pushed = "".join(line for line in g.source.splitlines() if ".append(" in line)
+    assert "matmul_1" not in pushed  # read by unbroadcast only, which is gone
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_pairwise_broadcast_is_summed(rng, n) -> None:
+    pos = rng.standard_normal((n, 3)) * 3
+    check_grad(pairwise, pos, 1.3, wrt=(0, 1))
