@@ -486,3 +486,29 @@ def test_partials_are_differentiated_in_their_free_arguments(rng) -> None:
     m = _Model(2.0)
     np.testing.assert_allclose(s2sad.grad(functools.partial(m.loss, b=0.0))(w),
                                s2sad.grad(m.loss)(w))
+
+
+def test_import_does_not_load_scipy_until_the_user_does(tmp_path) -> None:
+    """SciPy's rules are registered once the user imports the submodule: ``import s2sad``
+    (and a NumPy-only gradient) never pays SciPy's import time."""
+    import subprocess
+    import sys
+    script = tmp_path / "lazy.py"
+    script.write_text(
+        "import sys\n"
+        "import numpy as np\n"
+        "import s2sad\n"
+        "def f(x):\n"
+        "    return np.sum(np.sin(x) ** 2)\n"
+        "s2sad.grad(f)(np.ones(3))\n"
+        "assert not [m for m in sys.modules if m.startswith('scipy')], 'scipy loaded'\n"
+        "from scipy.special import ndtr\n"
+        "def g(x):\n"
+        "    return np.sum(ndtr(x))\n"
+        "d = s2sad.grad(g)(np.array([0.0, 1.0]))\n"
+        "want = np.exp(-np.array([0.0, 1.0]) ** 2 / 2) / np.sqrt(2 * np.pi)\n"
+        "assert np.allclose(d, want, rtol=1e-12), d\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr

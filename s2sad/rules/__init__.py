@@ -1,4 +1,7 @@
-"""Rule tables: importing this package registers every built-in rule."""
+"""Rule tables: importing this package registers every built-in rule (SciPy's once the
+user has imported the SciPy submodule: ``registry.when_imported``)."""
+import importlib
+
 from s2sad.rules import (  # noqa: F401
     helpers,  # noqa: F401  (rules for the helpers templates call)
     nondiff,
@@ -10,11 +13,13 @@ from s2sad.rules import (  # noqa: F401
     numpy_ufuncs,
     operators,
     registry,  # noqa: F401
-    scipy_linalg,
-    scipy_special,
-    scipy_stats,
     structures,  # noqa: F401
 )
+
+for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "scipy_linalg"),
+                        ("scipy.stats", "scipy_stats")):
+    registry.when_imported(_module, lambda rules=_rules: importlib.import_module(
+        f"s2sad.rules.{rules}"))
 
 # x.copy() keeps the kind of x (a list stays a list), so it is not np.copy
 registry.METHODS["copy"] = __import__("s2sad.runtime", fromlist=["copy_value"]).copy_value

@@ -22,7 +22,15 @@ import numpy as np
 
 from s2sad import runtime as rt
 from s2sad.rules.kinds import defscale
-from s2sad.rules.registry import defattr, defjvp, deflinear, defmethod, defnondiff, defvjp
+from s2sad.rules.registry import (
+    defattr,
+    defjvp,
+    deflinear,
+    defmethod,
+    defnondiff,
+    defvjp,
+    when_imported,
+)
 
 SUM = "a, axis=None, dtype=None, out=None, keepdims=False"
 EXTREMUM = "a, axis=None, out=None, keepdims=False"
@@ -83,12 +91,10 @@ defvjp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_adjoint(g, a, 
 defjvp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_tangent(da, a, axis)")
 deflinear(np.diff, "a, n=1, axis=-1", "undiff(g, a, n, axis)")
 
-# ----- softmax family (scipy.special, when installed) -----
-try:
+# ----- softmax family (scipy.special, once imported) -----
+def _softmax_family_rules() -> None:
     import scipy.special as sp
-except ImportError:  # scipy is optional
-    sp = None
-if sp is not None:
+
     LSE = "a, axis=None, b=None, keepdims=False, return_sign=False"
     # return_sign=True: ans is (log|s|, sign s); the sign has no derivative
     G_LSE = "(pick_adjoint(g, ans, 0) if return_sign else g)"
@@ -102,6 +108,9 @@ if sp is not None:
            "g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)")
     defjvp(sp.log_softmax, "x, axis=None",
            "dx - np.sum(np.exp(ans) * dx, axis=axis, keepdims=True)")
+
+
+when_imported("scipy.special", _softmax_family_rules)
 
 # ----- reshaping: the adjoint takes the input's shape back -----
 deflinear(np.reshape, "a, shape=None, order='C'", "np.reshape(g, np.shape(a), order=order)")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from s2sad.rules.registry import defjvp, defthrough, defvjp
+from s2sad.rules.registry import defjvp, defthrough, defvjp, when_imported
 
 # ----- selection by a permutation -----
 PARTITION = "a, kth, axis=-1, kind='introselect', order=None"
@@ -168,13 +168,17 @@ if hasattr(np, "trapz"):  # NumPy < 2.4
 defthrough(np.polyval, polyval)
 defthrough(np.polyfit, polyfit)
 
-try:
-    import scipy.integrate as _integrate
-    import scipy.signal as _signal
-except ImportError:  # scipy is optional
-    _signal = None
-if _signal is not None:
-    defthrough(_signal.convolve, signal_convolve)
-    defthrough(_signal.fftconvolve, signal_fftconvolve)
-    if _integrate.trapezoid is not np.trapezoid:
-        defthrough(_integrate.trapezoid, trapezoid)
+def _signal_rules() -> None:
+    import scipy.signal as signal
+    defthrough(signal.convolve, signal_convolve)
+    defthrough(signal.fftconvolve, signal_fftconvolve)
+
+
+def _integrate_rules() -> None:
+    import scipy.integrate as integrate
+    if integrate.trapezoid is not np.trapezoid:
+        defthrough(integrate.trapezoid, trapezoid)
+
+
+when_imported("scipy.signal", _signal_rules)  # importing scipy.signal takes a second:
+when_imported("scipy.integrate", _integrate_rules)  # the rules wait until the user does

@@ -28,7 +28,7 @@ Kink and pole conventions (every rule table follows them):
 import numpy as np
 
 from s2sad.rules.kinds import defscale
-from s2sad.rules.registry import defjvp, deflinear, defnondiff
+from s2sad.rules.registry import defjvp, deflinear, defnondiff, when_imported
 
 # ----- arithmetic -----
 defscale(np.add, "x, y", "g", "g")
@@ -105,12 +105,10 @@ deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
 defnondiff(np.sign, np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
            np.round, np.around, np.floor_divide, np.spacing, np.nextafter)
 
-# ----- scipy.special, when installed -----
-try:
+# ----- scipy.special, once imported -----
+def _scipy_special_rules() -> None:
     import scipy.special as sp
-except ImportError:  # scipy is optional
-    sp = None
-if sp is not None:
+
     defscale(sp.expit, "x", "g * ans * (1 - ans)")
     defscale(sp.ndtr, "x", "g * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi)")
     defscale(sp.logit, "x", "safe_div(g, x * (1 - x))")
@@ -119,3 +117,6 @@ if sp is not None:
     defscale(sp.gammaln, "x", "g * polygamma(0, x)")
     defscale(sp.digamma, "x", "g * polygamma(1, x)")
     defscale(sp.log_expit, "x", "g * (1 - np.exp(ans))")
+
+
+when_imported("scipy.special", _scipy_special_rules)

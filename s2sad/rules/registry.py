@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,23 +66,61 @@ class Rule:
     linear: bool = False
 
 
-VJPS: dict[Any, Rule] = {}
-JVPS: dict[Any, Rule] = {}
-NONDIFF: set[Any] = set()  # outputs carry no derivative (shapes, comparisons, floor)
+# rules of an optional library's functions are registered once the user has imported it
+# (a SciPy submodule takes up to a second to import: ``import s2sad`` does not pay it)
+_PENDING: dict[str, list[Callable[[], None]]] = {}
+_MODULES_SEEN = [0]
+
+
+def when_imported(module: str, register: Callable[[], None]) -> None:
+    """Call ``register`` (which defines rules) once ``module`` is in ``sys.modules``."""
+    _PENDING.setdefault(module, []).append(register)
+    _MODULES_SEEN[0] = 0
+
+
+def load_imported() -> None:
+    """Register the pending rules of the libraries imported since the last look."""
+    if not _PENDING or len(sys.modules) == _MODULES_SEEN[0]:
+        return
+    _MODULES_SEEN[0] = len(sys.modules)
+    for module in [m for m in _PENDING if m in sys.modules]:
+        for register in _PENDING.pop(module):
+            register()
+
+
+class _Table(dict):
+    """A rule table that first registers the rules of libraries imported since."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        load_imported()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        load_imported()
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key: Any) -> Any:
+        load_imported()
+        return dict.__getitem__(self, key)
+
+
+class _Set(set):
+    def __contains__(self, key: object) -> bool:
+        load_imported()
+        return set.__contains__(self, key)
+
+
+VJPS: dict[Any, Rule] = _Table()
+JVPS: dict[Any, Rule] = _Table()
+NONDIFF: set[Any] = _Set()  # outputs carry no derivative (shapes, comparisons, floor)
 # library callable -> a Python function computing the same from primitives with rules:
 # differentiated through its source (``scipy.stats.norm.cdf`` through ``ndtr``)
-THROUGH: dict[Any, Callable] = {}
+THROUGH: dict[Any, Callable] = _Table()
 METHODS: dict[str, Any] = {}  # x.name(...) on an array -> primitive called as fn(x, ...)
 ATTRIBUTES: dict[str, Any] = {}  # x.name on an array -> primitive called as fn(x)
 TEMPLATE_NAMESPACE: dict[str, Any] = {"np": np, "math": math}
 GENERATION = [0]  # bumped by every user rule: derivatives generated before are stale
 TEMPLATE_NAMESPACE.update(runtime.HELPERS)
-try:  # rules of scipy functions call scipy by these names (scipy is optional)
-    import scipy.linalg
-    import scipy.special
-    TEMPLATE_NAMESPACE.update(scipy_special=scipy.special, scipy_linalg=scipy.linalg)
-except ImportError:
-    pass
 
 
 def _key(fn: Any) -> Any:
@@ -132,7 +171,7 @@ def deflinear(fn: Any, sig: str, *templates: str | None) -> None:
                           linear=True)
 
 
-UNSUPPORTED: dict[Any, tuple[str, ...]] = {}  # primitive -> parameters with no derivative yet
+UNSUPPORTED: dict[Any, tuple[str, ...]] = _Table()  # primitive -> parameters with no derivative yet
 
 
 def defunsupported(fn: Any, *params: str) -> None:

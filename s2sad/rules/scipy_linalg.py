@@ -35,6 +35,8 @@ except ImportError:  # scipy is optional
     sl = None
 
 LINALG = "scipy_linalg"  # how templates name scipy.linalg (when the namespace has it)
+if sl is not None:
+    TEMPLATE_NAMESPACE.setdefault(LINALG, sl)
 T = "np.matrix_transpose"
 UPLO = "('L' if lower else 'U')"
 SYM = "('sym', 'symmetric', 'her', 'hermitian', 'pos', 'positive definite')"

@@ -29,6 +29,8 @@ except ImportError:  # scipy is optional
     sp = None
 
 SPECIAL = "scipy_special"  # how templates name scipy.special (when the namespace has it)
+if sp is not None:
+    TEMPLATE_NAMESPACE.setdefault(SPECIAL, sp)
 
 if sp is not None:
     # ----- inverses: the slope from the output -----
