@@ -231,10 +231,12 @@ def rule_table() -> str:
     """The Markdown tables of every library function and method with a rule."""
     import s2sad.rules  # noqa: F401  (registers the built-in rules)
     from s2sad.rules import registry
+    modules = _modules()  # imports scipy: its rules are registered on the next look
+    registry.load_imported()
     keys = {k for k, r in list(registry.VJPS.items()) + list(registry.JVPS.items())
             if r.user is None} | set(registry.NONDIFF) | set(registry.THROUGH)
     out, seen = [], set()
-    for title, prefix, module in _modules():
+    for title, prefix, module in modules:
         rows = []
         for ident, names in _names_in(module, keys).items():
             if ident in seen:

@@ -1,7 +1,7 @@
 """The stages, in order, and the one function that runs them.
 
     source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
-           -> reverse | forward -> ranks, tape -> simplify -> finite -> algebra -> ranks
+           -> reverse | forward -> ranks, tape -> reuse -> simplify -> finite -> algebra -> ranks
            -> ownership -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
@@ -31,6 +31,7 @@ from s2sad.compiler import (
     normalize,
     ownership,
     render,
+    reuse,
     simplify,
     source,
     ssa,
@@ -342,6 +343,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
                                   real=_real_only(prep.node))
     body = tape.prune(body)
+    body = reuse.reuse(body, prep.namespace, params)
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed

@@ -297,20 +297,32 @@ def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
 
 
 def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
-    loads = _loads(body) + Counter(keep)
+    """Values only their own updates read, directly or around a cycle (``a = t + x;
+    t = a * y`` in a loop, ``t`` unused after it): all their assignments go."""
     assigns: dict[str, list] = {}
     for s, block, _ in _flatten(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             assigns.setdefault(s.targets[0].id, []).append((s, block))
-    own = Counter(n.id for name, found in assigns.items() for s, _ in found
-                  for n in nodes(s.value) if isinstance(n, gast.Name) and n.id == name)
-    changed = False
-    for name, found in assigns.items():
-        if loads[name] == own[name] and all(_pure(s.value, namespace) for s, _ in found):
-            for s, block in found:
-                block.remove(s)
-            changed = True
-    return changed
+    dead = {name for name, found in assigns.items() if name not in keep and
+            all(len(s.targets) == 1 and _pure(s.value, namespace) for s, _ in found)}
+    loads = _loads(body)
+    reads = {name: Counter(n.id for s, _ in found for n in nodes(s.value)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+             for name, found in assigns.items() if name in dead}
+    changed = True
+    while changed:  # a name read by anything but the assignments of dead names is live
+        changed = False
+        inside = Counter()
+        for name in dead:
+            inside.update(reads[name])
+        for name in list(dead):
+            if loads[name] != inside[name]:
+                dead.discard(name)
+                changed = True
+    for name in dead:
+        for s, block in assigns[name]:
+            block.remove(s)
+    return bool(dead)
 
 
 def _ranged(s: gast.stmt, namespace: dict) -> bool:

@@ -1,10 +1,8 @@
 def grad_newton_sqrt(a):
     stack = []
-    # line 33: steps = 0
-    steps = 0
     # line 34: while abs(x * x - a) > 1e-10:
     cond_1 = abs(a * a - a) > 1e-10
-    steps_1 = steps
+    steps_1 = 0
     x_1 = a
     trips = 0
     while cond_1:
@@ -14,9 +12,10 @@ def grad_newton_sqrt(a):
         stack.append((div, x_1))
         x_1 = 0.5 * (x_1 + div)
         # line 36: steps += 1
-        steps_1 = steps_1 + 1
+        steps_1_new = steps_1 + 1
+        steps_1 = steps_1_new
         # line 37: if steps > 50:
-        cmp = steps_1 > 50
+        cmp = steps_1_new > 50
         if cmp:
             # line 38: break
             stack.append(cmp)

@@ -1,0 +1,201 @@
+"""Values the generated code would compute twice.
+
+The reverse sweep takes cheap values again rather than recording them (an element
+``x[i]``, index arithmetic ``i + 1``), so one block often reads the same element or
+does the same arithmetic two or three times; and a seed ``1.0`` carried around a
+loop (``d = 1.0`` before it, ``d_new = d; d = d_new`` inside) is a constant the
+arithmetic passes cannot see.  Here the second computation reads the first name
+(copy propagation then removes it), and a name that only ever holds one literal is
+that literal.
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.simplify import _known_pure
+
+_APPEND = "append"
+# NumPy functions that write into an argument (and any call given out=)
+_WRITERS = {"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
+            "at", "fill", "sort", "resize", "itemset", "setfield"}
+
+
+def reuse(body: list, namespace: dict, keep: set[str]) -> list:
+    """``keep``: the parameters (never replaced by a literal)."""
+    _fold_constants(body, keep)
+    _number_values(body, namespace)
+    return body
+
+
+# ----- names that only ever hold one literal -----
+
+def _fold_constants(body: list, keep: set[str]) -> None:
+    defs: dict[str, list] = {}
+    other: set[str] = set(keep)
+    tree = gast.Module(body=body, type_ignores=[])
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], gast.Name):
+            defs.setdefault(node.targets[0].id, []).append(node.value)
+            continue
+        targets = node.targets if isinstance(node, gast.Assign) else \
+            [node.target] if isinstance(node, (gast.AugAssign, gast.For)) else []
+        for t in targets:
+            other |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
+    values = _literal_values(defs, other)
+    if values:
+        _Literal(values).visit(tree)
+
+
+def _literal_values(defs: dict[str, list], other: set[str]) -> dict[str, gast.Constant]:
+    """Optimistic: a copy of a name not yet known does not disagree."""
+    candidates = {n for n, vs in defs.items() if n not in other and all(
+        isinstance(v, gast.Name) or isinstance(v, gast.Constant) and
+        type(v.value) in (int, float) for v in vs)}
+    value: dict[str, tuple] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name in list(candidates):
+            found = set()
+            for v in defs[name]:
+                if isinstance(v, gast.Constant):
+                    found.add((type(v.value), v.value))
+                elif v.id not in candidates:
+                    found.add(None)
+                elif v.id in value:
+                    found.add(value[v.id])
+            if None in found or len(found) > 1:
+                candidates.discard(name)
+                value.pop(name, None)
+                changed = True
+            elif found and value.get(name) != next(iter(found)):
+                value[name] = next(iter(found))
+                changed = True
+    return {n: gast.Constant(value=v[1], kind=None) for n, v in value.items()
+            if n in candidates}
+
+
+class _Literal(gast.NodeTransformer):
+    def __init__(self, values: dict[str, gast.Constant]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if isinstance(node.ctx, gast.Load) and node.id in self.values:
+            return gast.Constant(value=self.values[node.id].value, kind=None)
+        return node
+
+
+# ----- the same element read or arithmetic done again in one block -----
+
+def _number_values(stmts: list, namespace: dict) -> None:
+    table: dict[str, tuple[str, frozenset]] = {}  # expression -> (holder, names it reads)
+    copies: dict[str, str] = {}  # name -> the name it was copied from, in this block
+    for s in list(stmts):
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            for field in ("body", "orelse"):
+                _number_values(getattr(s, field), namespace)
+            table.clear()
+            copies.clear()
+            continue
+        _Rename(copies).visit(s)
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name):
+            if _assign(s, table, copies, namespace):
+                stmts.remove(s)  # x = x
+            continue
+        stored = set()
+        if isinstance(s, (gast.Assign, gast.AugAssign, gast.Delete)):
+            targets = s.targets if not isinstance(s, gast.AugAssign) else [s.target]
+            stored = set().union(*(_names(t) for t in targets))
+        elif isinstance(s, gast.Expr) and _is_append(s.value):
+            stored = _names(s.value.func.value)
+        _forget(table, copies, stored)
+        if not (isinstance(s, gast.Delete) or isinstance(s, gast.Expr) and
+                _is_append(s.value) or stored and _pure(s.value, namespace)):
+            table.clear()  # a call that may write any array
+            copies.clear()
+
+
+def _assign(s: gast.Assign, table: dict, copies: dict, namespace: dict) -> bool:
+    """Number one assignment; True when it copies a name to itself (drop it)."""
+    target = s.targets[0].id
+    key = _key(s.value)
+    if key is not None and key in table:
+        s.value = gast.Name(id=table[key][0], ctx=gast.Load(), annotation=None,
+                            type_comment=None)
+    elif not _pure(s.value, namespace):
+        table.clear()
+        copies.clear()
+        return False
+    if isinstance(s.value, gast.Name) and s.value.id == target:
+        return True
+    _forget(table, copies, {target})
+    if isinstance(s.value, gast.Name):
+        copies[target] = s.value.id
+    elif key is not None and key not in table and target not in _names(s.value):
+        table[key] = (target, frozenset(_names(s.value)))
+    return False
+
+
+class _Rename(gast.NodeTransformer):
+    """Reads of a copy read the original (the copy may then be dead)."""
+
+    def __init__(self, copies: dict[str, str]) -> None:
+        self.copies = copies
+
+    def visit_Name(self, node: gast.Name) -> gast.Name:
+        if isinstance(node.ctx, gast.Load) and node.id in self.copies:
+            return gast.Name(id=self.copies[node.id], ctx=gast.Load(), annotation=None,
+                             type_comment=None)
+        return node
+
+
+def _forget(table: dict, copies: dict, names: set[str]) -> None:
+    for key, (holder, reads) in list(table.items()):
+        if holder in names or reads & names:
+            del table[key]
+    for name, original in list(copies.items()):
+        if name in names or original in names:
+            del copies[name]
+
+
+def _key(e: gast.expr) -> str | None:
+    """A cheap expression worth reading again: an element, or arithmetic of names,
+    numbers and elements (no calls)."""
+    if not isinstance(e, (gast.Subscript, gast.BinOp, gast.UnaryOp)):
+        return None
+    for n in gast.walk(e):
+        if not isinstance(n, (gast.Subscript, gast.BinOp, gast.UnaryOp, gast.Name,
+                              gast.Constant, gast.Slice, gast.Tuple, gast.operator,
+                              gast.unaryop, gast.expr_context)):
+            return None
+    return gast.dump(e)
+
+
+def _names(e: gast.AST) -> set[str]:
+    return {n.id for n in gast.walk(e) if isinstance(n, gast.Name)}
+
+
+def _is_append(e: gast.expr) -> bool:
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
+        e.func.attr == _APPEND and isinstance(e.func.value, gast.Name)
+
+
+def _pure(e: gast.expr, namespace: dict) -> bool:
+    for n in gast.walk(e):
+        if isinstance(n, gast.Call):
+            if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
+                    any(k.arg == "out" for k in n.keywords):
+                return False
+            name = n.func.attr if isinstance(n.func, gast.Attribute) else \
+                n.func.id if isinstance(n.func, gast.Name) else None
+            if name in _WRITERS:
+                return False
+            try:
+                if not _known_pure(evaluate_ref(n.func, namespace)):
+                    return False
+            except TypeError:
+                return False
+    return True
