@@ -73,3 +73,44 @@ def test_value_only_feeding_itself_is_not_computed(rng) -> None:
     g = s2sad.grad(cycle_feeds_itself, wrt=(0, 1))
     g(x, 0.7)
     assert "0.5" not in g.source  # t = a * 0.5 feeds only a, which feeds only t
+
+
+def _field(y, k):
+    return np.array([y[1], -k[0] * y[0] - k[1] * y[1] + k[2] * np.sin(y[0])])
+
+
+def _step(y, h, k):
+    a = _field(y, k)
+    b = _field(y + 0.5 * h * a, k)
+    c = _field(y + 0.5 * h * b, k)
+    d = _field(y + h * c, k)
+    return y + h / 6.0 * (a + 2 * b + 2 * c + d)
+
+
+def integrate(k, y0, t_end):
+    y, t, h = y0, 0.0, 0.3
+    while t < t_end:
+        if t + h > t_end:
+            h = t_end - t
+        y = _step(y, h, k)
+        t = t + h
+    return y[0] ** 2 + y[0] * y[1]
+
+
+def half_steps(k, y0):
+    y = y0
+    for _ in range(3):
+        y = _step(_step(y, 0.05, k), 0.05, k)
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("t_end", [0.2, 0.7, 1.0])
+def test_elements_of_small_arrays_built_by_helpers(t_end) -> None:
+    """Helpers reading y[0], y[1] several times and building np.array([..]): elements
+    read again are pushed under the first name (the copy's del must go too)."""
+    check_grad(integrate, np.array([1.0, 0.1, 0.3]), np.array([1.0, -0.2]), t_end,
+               wrt=(0, 1))
+
+
+def test_nested_helper_calls_in_a_loop() -> None:
+    check_grad(half_steps, np.array([0.8, 0.2, 0.5]), np.array([0.3, 0.4]), wrt=(0, 1))

@@ -99,6 +99,12 @@ def _number_values(stmts: list, namespace: dict) -> None:
             table.clear()
             copies.clear()
             continue
+        if isinstance(s, gast.Delete):  # a copy's reads now read the original: the copy
+            s.targets = [t for t in s.targets  # may go as dead code, so it is not deleted
+                         if not (isinstance(t, gast.Name) and t.id in copies)]
+            if not s.targets:
+                stmts.remove(s)
+                continue
         _Rename(copies).visit(s)
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name):
