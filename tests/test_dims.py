@@ -102,3 +102,34 @@ def test_pushed_values_no_adjoint_reads_are_not_pushed(rng) -> None:
 def test_pairwise_broadcast_is_summed(rng, n) -> None:
     pos = rng.standard_normal((n, 3)) * 3
     check_grad(pairwise, pos, 1.3, wrt=(0, 1))
+
+
+def spring(y, k, c):
+    """A state built element by element (np.array([..])) added to arguments: the
+    argument's length is learned from the literal's (2), a length-1 c broadcasts."""
+    for _ in range(3):
+        f = np.array([y[1], -k[0] * y[0] - k[1] * y[1]])
+        y = y + 0.1 * f + c
+    return y[0] ** 2 + 3.0 * y[1] ** 2
+
+
+@pytest.mark.parametrize("c_shape", [(2,), (1,), ()])
+def test_small_state_vectors_built_from_elements(rng, c_shape) -> None:
+    y, k = rng.standard_normal(2), np.array([1.3, 0.2])
+    c = rng.standard_normal(c_shape) if c_shape else 0.05
+    check_grad(spring, y, k, c, wrt=(0, 1, 2))
+    g = s2sad.grad(spring, wrt=(0, 1))
+    g(y, k, c)
+    assert "array_adjoint" not in g.source and "add_at" not in g.source
+    if c_shape == (2,):
+        assert "unbroadcast" not in g.source
+
+
+def three_body(p):
+    q = np.array([p[0] * p[1], p[1] - p[2], p[2] ** 2])
+    r = q + p
+    return np.sum(r * np.array([1.0, 2.0, 3.0]))
+
+
+def test_literal_array_of_three_against_a_vector(rng) -> None:
+    check_grad(three_body, rng.standard_normal(3))

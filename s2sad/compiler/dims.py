@@ -22,6 +22,7 @@ from s2sad.compiler.primitives import evaluate_ref
 
 Dim = Any  # int | str | None
 _UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
+_NO = object()
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.st
 _SAME_AS_FIRST = {np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
                   np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, runtime.copy_value,
                   runtime.zeros_like, runtime.fresh, runtime.setitem, runtime.write_at,
-                  runtime.zero_at, runtime.clear_at, runtime.add_at, runtime.shape_of,
+                  runtime.zero_at, runtime.clear_at, runtime.shape_of,
                   runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read,
                   np.asarray, np.ascontiguousarray, np.real, np.imag, np.conj}
 _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
@@ -66,15 +67,23 @@ class Facts:
         self.namespace = namespace
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
+        self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
         self._fixed = set(params) | set(numbers)
         self.defs = _definitions(body)
-        self._solve()
+        start = dict(self.shapes)
+        for _ in range(3):  # again while broadcasting teaches what a symbol's length is
+            known = dict(self.learned)
+            self._solve()
+            if self.learned == known:
+                break
+            self.shapes, self.sizes = dict(start), {}
 
     @classmethod
     def over(cls, shapes: dict[str, Any], namespace: dict) -> Facts:
         """Facts of expressions over names whose shapes (or ranks) are given."""
         facts = cls.__new__(cls)
         facts.namespace, facts.shapes, facts.sizes, facts.defs = namespace, shapes, {}, {}
+        facts.learned = {}
         return facts
 
     def rank(self, name: str) -> int | None:
@@ -108,6 +117,9 @@ class Facts:
 
     def of(self, e: gast.expr) -> Any:
         """The shape of ``e`` (None: unknown)."""
+        return self.canon(self._of(e))
+
+    def _of(self, e: gast.expr) -> Any:
         if isinstance(e, gast.Constant):
             return () if isinstance(e.value, (int, float, bool)) else None
         if isinstance(e, gast.Name):
@@ -122,12 +134,17 @@ class Facts:
             return s[::-1] if isinstance(s, tuple) else None
         if isinstance(e, gast.Subscript):
             return self._index(e)
-        if isinstance(e, gast.Tuple):
-            items = tuple(self.of(x) for x in e.elts)
-            return Items(items)
+        if isinstance(e, (gast.Tuple, gast.List)):
+            return Items(tuple(self.of(x) for x in e.elts))
         if isinstance(e, gast.Call):
             return self._call(e)
         return None
+
+    def canon(self, s: Any) -> Any:
+        """``s`` with each symbol whose length broadcasting fixed replaced by it."""
+        if isinstance(s, tuple) and self.learned:
+            return tuple(self.learned.get(d, d) if isinstance(d, str) else d for d in s)
+        return s
 
     def size(self, e: gast.expr) -> Dim:
         """The value of an int expression that is a known length (``x.shape[0]``)."""
@@ -156,7 +173,7 @@ class Facts:
             return None
         if isinstance(e.op, gast.MatMult):
             return _matmul(a, b)
-        return broadcast(a, b)
+        return broadcast(a, b, self.learned)
 
     def _index(self, e: gast.Subscript) -> Any:
         s = self.of(e.value)
@@ -184,23 +201,21 @@ class Facts:
     def _call(self, e: gast.Call) -> Any:
         fn = evaluate_ref(e.func, self.namespace)
         try:
-            if fn in _CONSTRUCTORS and e.args:
-                return self._constructed(e.args[0])
-            if fn is np.eye and len(e.args) == 1 and not e.keywords:
-                n = self.size(e.args[0])
-                return (n, n)
-            if fn is runtime.pick_adjoint and len(e.args) == 3:
-                return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
-                                                  ctx=gast.Load()))
+            special = self._by_argument(fn, e)
+            if special is not _NO:
+                return special
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
+            if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
+                    not e.keywords and len(args) == 1:
+                return _stacked(args[0].shapes)
             for position, fns in enumerate((_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)):
                 if fn in fns and len(args) > position:
                     return args[position]
             if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in _ELEMENTWISE) \
                     and not e.keywords:
-                return _broadcast_all(args)
+                return _broadcast_all(args, self.learned)
             if fn in _REDUCTIONS:
                 keywords = {k.arg: k.value for k in e.keywords}
                 return _reduced(args[0], keywords.get("axis", e.args[1] if len(e.args) > 1
@@ -211,6 +226,20 @@ class Facts:
         except TypeError:  # an unhashable callable
             return None
         return None
+
+    def _by_argument(self, fn: Any, e: gast.Call) -> Any:
+        """Calls whose shape follows from an argument's value, not its shape."""
+        if fn in _CONSTRUCTORS and e.args:
+            return self._constructed(e.args[0])
+        if fn is np.eye and len(e.args) == 1 and not e.keywords:
+            n = self.size(e.args[0])
+            return (n, n)
+        if fn is runtime.add_at and len(e.args) == 4:  # into acc, or zeros like x
+            return self.of(e.args[1] if _is_none(e.args[0]) else e.args[0])
+        if fn is runtime.pick_adjoint and len(e.args) == 3:
+            return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
+                                              ctx=gast.Load()))
+        return _NO
 
     def _constructed(self, shape: gast.expr) -> Any:
         if isinstance(shape, (gast.Tuple, gast.List)):
@@ -232,6 +261,10 @@ def _definitions(body: list) -> dict[str, list]:
                 _counts(node.iter):
             defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
     return defs
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _restores(value: gast.expr) -> bool:
@@ -265,7 +298,16 @@ def known(s: Any) -> bool:
     return isinstance(s, tuple) and None not in s
 
 
-def _broadcast_dim(a: Dim, b: Dim) -> Dim:
+def _broadcast_dim(a: Dim, b: Dim, learned: dict | None = None) -> Dim:
+    """The broadcast length; a symbol against an int other than 1 must equal it (or
+    NumPy raises): ``learned`` records that."""
+    if learned is not None:
+        a = learned.get(a, a) if isinstance(a, str) else a
+        b = learned.get(b, b) if isinstance(b, str) else b
+        for sym, n in ((a, b), (b, a)):
+            if isinstance(sym, str) and type(n) is int and n != 1:
+                learned[sym] = n
+                return n
     if a == 1:
         return b
     if b == 1:
@@ -277,19 +319,30 @@ def _broadcast_dim(a: Dim, b: Dim) -> Dim:
     return None
 
 
-def broadcast(a: tuple, b: tuple) -> tuple:
+def broadcast(a: tuple, b: tuple, learned: dict | None = None) -> tuple:
     n = max(len(a), len(b))
     a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    return tuple(_broadcast_dim(x, y) for x, y in zip(a, b))
+    return tuple(_broadcast_dim(x, y, learned) for x, y in zip(a, b))
 
 
-def _broadcast_all(shapes: list) -> Any:
+def _broadcast_all(shapes: list, learned: dict | None = None) -> Any:
     if not all(isinstance(s, tuple) for s in shapes):
         return None
     out: tuple = ()
     for s in shapes:
-        out = broadcast(out, s)
+        out = broadcast(out, s, learned)
     return out
+
+
+def _stacked(items: tuple) -> Any:
+    """``np.array([a, b])`` of values of one shape: that shape with the count in front."""
+    if not items or not all(isinstance(s, tuple) for s in items):
+        return None
+    first = items[0]
+    if not all(len(s) == len(first) and all(_same(x, y) for x, y in zip(s, first))
+               for s in items):
+        return None
+    return (len(items),) + first
 
 
 def _matmul(a: tuple, b: tuple) -> tuple | None:

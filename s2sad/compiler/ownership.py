@@ -240,6 +240,9 @@ class _Facts:
         ``d[i] += e``, as a person writes them (no call per element)."""
         for s in self.flat:
             call = _call_of(s)
+            if call is not None and len(call.args) == 4 and _is_none(call.args[0]):
+                self.start_inline(s, call)
+                continue
             if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
                 continue
             fn = evaluate_ref(call.func, self.namespace)
@@ -261,6 +264,22 @@ class _Facts:
             block = self.blocks[id(s)]
             at = [id(x) for x in block].index(id(s))
             block[at:at + 1] = [copy_origin(n, s) for n in new]
+
+    def start_inline(self, s: gast.Assign, call: gast.Call) -> None:
+        """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
+        ``d = zeros_like(x)`` then ``d[i] += e``."""
+        if evaluate_ref(call.func, self.namespace) is not runtime.add_at:
+            return
+        name, like, idx = s.targets[0].id, call.args[1], call.args[2]
+        if (self.ranks.get(name) or 0) < 1 or not isinstance(like, gast.Name) or \
+                ranks_stage.rank_of(idx, self.ranks, self.namespace) != 0:
+            return
+        target = gast.Subscript(value=load(name), slice=idx, ctx=gast.Store())
+        new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
+               gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
+        block = self.blocks[id(s)]
+        at = [id(x) for x in block].index(id(s))
+        block[at:at + 1] = [copy_origin(n, s) for n in new]
 
     def candidate(self, s: gast.stmt) -> tuple | None:
         """(array name, the copying call, loop depth) of ``x = setitem(x, ...)`` and the

@@ -21,8 +21,22 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     if not params:
         return body
     facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
-    _Products(facts, real).visit(gast.Module(body=body, type_ignores=[]))
+    tree = gast.Module(body=body, type_ignores=[])
+    _Products(facts, real, _indexed_only(tree)).visit(tree)
     return body
+
+
+def _indexed_only(tree: gast.AST) -> set[str]:
+    """Names every read of which takes one item at a literal int (``d[0]``)."""
+    item_reads, reads = set(), set()
+    for n in gast.walk(tree):
+        if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and \
+                isinstance(n.slice, gast.Constant) and type(n.slice.value) is int:
+            item_reads.add(id(n.value))
+    for n in gast.walk(tree):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            reads.add((n.id, id(n) in item_reads))
+    return {name for name, item in reads if item} - {name for name, item in reads if not item}
 
 
 def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:
@@ -101,8 +115,26 @@ def _matmul(a: gast.expr, b: gast.expr) -> gast.expr:
 
 
 class _Products(gast.NodeTransformer):
-    def __init__(self, facts: dims.Facts, real: bool) -> None:
-        self.facts, self.real = facts, real
+    def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:
+        self.facts, self.real, self.indexed_only = facts, real, indexed_only
+
+    def visit_Assign(self, node: gast.Assign) -> gast.stmt:
+        """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
+        ``d[0]``, ``d[1]``: ``d = g`` (its items are the same numbers)."""
+        target = node.targets[0]
+        call = node.value
+        if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "fresh" and len(call.args) == 1:
+            call = call.args[0]
+        if isinstance(target, gast.Name) and target.id in self.indexed_only and \
+                isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "array_adjoint" and len(call.args) == 2:
+            items = self.facts.of(call.args[1])
+            if isinstance(items, dims.Items) and all(s == () for s in items.shapes) and \
+                    self.facts.of(call.args[0]) == (len(items.shapes),):
+                node.value = call.args[0]
+        self.generic_visit(node)
+        return node
 
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)
@@ -167,7 +199,7 @@ class _Products(gast.NodeTransformer):
     def unbroadcast(self, g: gast.expr, x: gast.expr) -> gast.expr | None:
         """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting
         added where those are known (a real program: no real part to take)."""
-        sg, sx = self.facts.of(g), self.facts.of(x)
+        sg, sx = self.facts.canon(self.facts.of(g)), self.facts.canon(self.facts.of(x))
         if sg == () and sx == ():
             return g  # a number's adjoint from a number
         if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:

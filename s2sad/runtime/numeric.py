@@ -48,6 +48,8 @@ def safe_mul(g: Any, d: Any) -> Any:
     """``g * d``, exactly 0 where ``g == 0`` even if ``d`` is inf or nan."""
     if type(g) in _NUMBERS and type(d) in _NUMBERS:  # the fast path of scalar code
         return g * d if g else 0.0
+    if type(d) in _NUMBERS and math.isfinite(d) or type(g) in _NUMBERS and g:
+        return g * d  # a finite factor (or g nowhere 0): nothing to guard
     if type(d) is np.ndarray or type(g) is np.ndarray:
         with np.errstate(invalid="ignore"):
             r = np.multiply(g, d)
@@ -62,6 +64,8 @@ def safe_div(g: Any, den: Any) -> Any:
     """``g / den``, exactly 0 where ``g == 0`` even if ``den == 0``; never raises."""
     if type(g) in _NUMBERS and type(den) in _NUMBERS and den:
         return g / den if g else 0.0
+    if type(den) in _NUMBERS and den and math.isfinite(den):
+        return g / den  # a finite divisor other than 0: nothing to guard
     if type(den) is np.ndarray or type(g) is np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.divide(g, den)
