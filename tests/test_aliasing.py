@@ -808,3 +808,57 @@ def write_into_a_display_item_nobody_else_holds(x):
 def test_writes_into_a_display_item_nobody_else_holds_are_differentiated(sign):
     check_value_and_grad(write_into_a_display_item_nobody_else_holds,
                          sign * np.array([0.3, -0.5, 0.7]))
+
+
+# ----- a write through a transpose view of an array another name also holds -----
+
+def through_transpose(x):
+    r = x
+    v = r.T
+    s = x[1]
+    v[2:4] = x[3:5] * 2.0
+    return np.sum(x * x) + s * x[2]
+
+
+def through_transpose_matrix(A):
+    B = A
+    T = B.T
+    T[0, 1] = T[0, 1] * 3.0 + A[1, 1]
+    return np.sum(np.sin(A) * B)
+
+
+def through_transpose_in_loop(x):
+    r = x
+    v = r.T
+    for i in range(3):
+        v[i + 1] = v[i] * 0.5 + x[i + 2]
+    return np.sum(x ** 3) + np.sum(r)
+
+
+def through_transpose_repeated_index(x):
+    r = x
+    v = x.T
+    r *= 0.9
+    v[[3, 0, 0]] += v[0:3]
+    return np.sum(np.sin(r) * r) + np.sum(x * x)
+
+
+@pytest.mark.parametrize("f", [through_transpose, through_transpose_in_loop,
+                               through_transpose_repeated_index])
+def test_write_through_a_transpose_view_reaches_every_name(f):
+    x = np.array([0.3, -1.2, 0.7, 1.1, -0.4, 0.9])
+    want = f(x.copy())
+    value, _ = s2sad.value_and_grad(f)(x.copy())
+    np.testing.assert_allclose(value, want, rtol=1e-12)
+    check_grad(f, x)
+    v = np.linspace(-1.0, 1.0, x.size)  # f writes into its argument: fresh copies each call
+    _, tangent = s2sad.jvp(f)(x.copy(), v)
+    fd = (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6
+    np.testing.assert_allclose(tangent, fd, rtol=1e-5)
+
+
+def test_write_through_a_transpose_view_of_a_matrix():
+    A = np.array([[0.3, -1.2, 0.5], [0.7, 1.1, -0.2], [0.4, -0.6, 0.8]])
+    value, _ = s2sad.value_and_grad(through_transpose_matrix)(A.copy())
+    np.testing.assert_allclose(value, through_transpose_matrix(A.copy()), rtol=1e-12)
+    check_grad(through_transpose_matrix, A)

@@ -68,14 +68,18 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
                     outer: set[str] = frozenset()) -> gast.FunctionDef:
     """Bind again the names that share a written object; refuse what cannot be.
     ``outer``: the global and closure names the function reads."""
+    handled: set[int] = set()  # writes through a view whose base write is in place
     for _ in range(16):  # a write through a view writes its base: analysed again
         analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
         analysis.outer = set(outer) - set(analysis.params)
+        analysis.handled = handled
         analysis.run()
         if not analysis.through:
             break
         for stmt, block, new in analysis.through.values():
-            _insert_after(stmt, block, [new])
+            new.s2sad_augmented = True  # x = np.transpose(t) writes x's object, like
+            _insert_after(stmt, block, [new])  # x = setitem(x, ..): others see it too
+            handled.add(id(stmt))
     for stmt, block, new in analysis.rebinds.values():
         _insert_after(stmt, block, new)
     return node
@@ -104,6 +108,7 @@ class _Aliases:
         live_after(node.body, self.after)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
+        self.handled: set[int] = set()
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
 
     def is_view(self, view: Any) -> bool:
@@ -293,6 +298,8 @@ class _Aliases:
         mine = state.get(name, frozenset())
         if view is None or len(mine) != 1:
             return False
+        if id(s) in self.handled:
+            return True  # its base write follows it already
         (obj, how), = mine
         if how != PART or _whole(state.get(view.base, frozenset())) != obj:
             return False
