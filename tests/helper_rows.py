@@ -20,6 +20,11 @@ R(rt.sinc_deriv, N(3, 4)); R(rt.sinc_deriv, np.array([0.0, 0.7, -1.2]))  # noqa:
 R(rt.log_of_base, 2.0 + P())
 R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702
 
+# ----- triangular solves (in b: the solver reads a's triangle only) -----
+_tri = np.tril(np.array([[1.0, 0.0, 0.0], [0.4, -1.2, 0.0], [0.3, 0.8, 0.9]])) + 2 * np.eye(3)
+R(rt.tri_solve, _tri, N(3), True, wrt=(1,)); R(rt.tri_solve, _tri, N(3, 2), True, True, wrt=(1,))  # noqa
+R(rt.tri_solve, _tri.T, N(3), False, wrt=(1,)); R(rt.tri_solve, _tri.T, N(3), False, True, wrt=(1,))  # noqa
+
 # ----- reductions -----
 R(rt.repeat_to, N(2, 4), N(2, 3, 4), 1, wrt=(0,))
 R(rt.repeat_to, N(1, 3, 1), N(2, 3, 4), (0, 2), True, wrt=(0,))

@@ -343,13 +343,14 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
                                   real=_real_only(prep.node))
     body = tape.prune(body)
-    body = reuse.reuse(body, prep.namespace, params)
+    body = reuse.reuse(body, prep.namespace, params, prep.namer)
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed
                                        real=_real_only(prep.node))
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
                                   real=_real_only(prep.node))  # what those exposed
+    reuse.share_costly_calls(body, prep.namespace, prep.namer)
     body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
     tree = clone(body) if keep else None
     gen = _emitted(name, args, body, prep)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import gast
+import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.primitives import evaluate_ref
 
 
 def specialise(body: list, params: dict[str, Any], numbers: set[str],
@@ -22,8 +24,44 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
         return body
     facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
     tree = gast.Module(body=body, type_ignores=[])
-    _Products(facts, real, _indexed_only(tree)).visit(tree)
+    products = _Products(facts, real, _indexed_only(tree))
+    products.lower = _triangular(facts.defs, namespace)
+    products.visit(tree)
     return body
+
+
+def _triangular(defs: dict[str, list], namespace: dict[str, Any]) -> dict[str, bool]:
+    """Names holding a triangular matrix: name -> whether it is the lower triangle
+    (``np.linalg.cholesky``'s factor, ``np.tril``; their transposes the other way)."""
+    found: dict[str, bool] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, values in defs.items():
+            kinds = {_triangle(v, found, namespace) for v in values}
+            if len(kinds) == 1 and None not in kinds and found.get(name) != next(iter(kinds)):
+                found[name] = next(iter(kinds))
+                changed = True
+    return found
+
+
+def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict) -> bool | None:
+    if isinstance(e, gast.Name):
+        return found.get(e.id)
+    if isinstance(e, gast.Attribute) and e.attr == "T" and isinstance(e.value, gast.Name):
+        inner = found.get(e.value.id)
+        return None if inner is None else not inner
+    if not isinstance(e, gast.Call) or len(e.args) != 1:
+        return None
+    fn = evaluate_ref(e.func, namespace)
+    if fn is np.linalg.cholesky and not e.keywords:
+        return True
+    if fn in (np.tril, np.triu) and not e.keywords:
+        return fn is np.tril
+    if fn in (np.transpose, np.matrix_transpose) and isinstance(e.args[0], gast.Name) and \
+            e.args[0].id in found:
+        return not found[e.args[0].id]
+    return None
 
 
 def _indexed_only(tree: gast.AST) -> set[str]:
@@ -84,6 +122,10 @@ def _sum(g: gast.expr, axes: list[int], keepdims: bool) -> gast.expr:
                      keywords=keywords)
 
 
+def _name(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
 def _is_none(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and e.value is None
 
@@ -117,6 +159,7 @@ def _matmul(a: gast.expr, b: gast.expr) -> gast.expr:
 class _Products(gast.NodeTransformer):
     def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:
         self.facts, self.real, self.indexed_only = facts, real, indexed_only
+        self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -190,11 +233,33 @@ class _Products(gast.NodeTransformer):
             return self.unbroadcast(*node.args)
         if name == "pick_adjoint" and len(node.args) == 3:
             return _picked(*node.args)
+        if name in ("solve_rhs_adjoint", "solve_lhs_adjoint"):
+            return self.triangular_solve(name, node)
         if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
             return node.args[0]
         if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
             return node.args[0]  # a number broadcasts as it is
         return None
+
+    def triangular_solve(self, name: str, node: gast.Call) -> gast.expr | None:
+        """Adjoints of ``solve(a, b)`` of a triangular ``a`` (no broadcasting): one
+        triangular solve ``w = solve(a^T, g)``, shared by both (``reuse``);
+        ``b``'s adjoint is ``w``, ``a``'s is ``-w x^T``."""
+        g, a, b = node.args[:3]
+        if not isinstance(a, gast.Name) or a.id not in self.lower or node.keywords:
+            return None
+        sa, sb, sg = (self.facts.of(e) for e in (a, b, g))
+        if not (dims.known(sa) and len(sa) == 2 and sa[0] == sa[1] and dims.known(sb) and
+                len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb):
+            return None
+        w = gast.Call(func=_name("tri_solve"), args=[a, g, gast.Constant(
+            value=self.lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
+            keywords=[])
+        if name == "solve_rhs_adjoint":
+            return w
+        ans = node.args[3]
+        product = _outer(w, ans) if len(sb) == 1 else _matmul(w, _t(ans))
+        return gast.UnaryOp(op=gast.USub(), operand=product)
 
     def unbroadcast(self, g: gast.expr, x: gast.expr) -> gast.expr | None:
         """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting

@@ -10,7 +10,10 @@ that literal.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import gast
+import numpy as np
 
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
@@ -21,11 +24,109 @@ _WRITERS = {"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal", "pu
             "at", "fill", "sort", "resize", "itemset", "setfield"}
 
 
-def reuse(body: list, namespace: dict, keep: set[str]) -> list:
-    """``keep``: the parameters (never replaced by a literal)."""
+# deterministic calls costly enough to compute once when two adjoints need them
+_COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv"}
+
+
+def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> list:
+    """``keep``: the parameters (never replaced by a literal); ``namer`` names the
+    values of costly calls made twice (a solve both adjoints of ``solve(a, b)`` need)."""
     _fold_constants(body, keep)
     _number_values(body, namespace)
+    if namer is not None:
+        share_costly_calls(body, namespace, namer)
     return body
+
+
+# ----- a costly call made twice in one block -----
+
+def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
+    """The second of two equal costly calls (no write in between) reads the first's
+    value, which gets a name of its own."""
+    seen: dict[str, tuple] = {}  # call -> (first statement, names it reads, shared name)
+    for s in list(stmts):
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            for field in ("body", "orelse"):
+                share_costly_calls(getattr(s, field), namespace, namer)
+            seen.clear()
+            continue
+        for call in _costly_calls(s, namespace):
+            key = gast.dump(call)
+            if key not in seen:
+                seen[key] = (s, frozenset(_names(call)), None)
+                continue
+            first, reads, shared = seen[key]
+            if shared is None:
+                shared = namer.fresh(_call_name(call))
+                at = next(i for i, x in enumerate(stmts) if x is first)
+                stmts.insert(at, gast.Assign(targets=[gast.Name(
+                    id=shared, ctx=gast.Store(), annotation=None, type_comment=None)],
+                    value=call, type_comment=None))
+                _Replace(key, shared).visit(first)
+                seen[key] = (first, reads, shared)
+            _Replace(key, shared).visit(s)
+        stored = _stored(s)
+        if stored is None or isinstance(s, (gast.Assign, gast.AugAssign)) and \
+                not _pure(s.value, namespace):
+            seen.clear()
+            continue
+        for key, (_, reads, _) in list(seen.items()):
+            if reads & stored:
+                del seen[key]
+
+
+def _costly_calls(s: gast.stmt, namespace: dict) -> list:
+    if not isinstance(s, (gast.Assign, gast.AugAssign)) or not _pure(s.value, namespace):
+        return []
+    return [n for n in _always_evaluated(s.value) if isinstance(n, gast.Call) and
+            _call_name(n) in _COSTLY and not n.keywords and
+            all(isinstance(a, (gast.Name, gast.Constant)) for a in n.args)]
+
+
+def _always_evaluated(e: gast.AST) -> list:
+    """The nodes of ``e`` outside the branches of ``a if c else b``, ``and``/``or`` and
+    lambdas and comprehensions: moved before the statement, those would run when the
+    statement does not run them (``inv(x)`` where ``x`` is not square)."""
+    out, todo = [], [e]
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        if isinstance(n, gast.IfExp):
+            todo.append(n.test)
+        elif isinstance(n, gast.BoolOp):
+            todo.append(n.values[0])
+        elif not isinstance(n, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
+                                gast.GeneratorExp)):
+            todo.extend(gast.iter_child_nodes(n))
+    return out
+
+
+def _call_name(call: gast.Call) -> str:
+    f = call.func
+    return f.attr if isinstance(f, gast.Attribute) else f.id if isinstance(f, gast.Name) \
+        else "value"
+
+
+def _stored(s: gast.stmt) -> set[str] | None:
+    """Names ``s`` assigns (None: it may write anything)."""
+    if isinstance(s, (gast.Assign, gast.AugAssign, gast.Delete)):
+        targets = s.targets if not isinstance(s, gast.AugAssign) else [s.target]
+        return set().union(*(_names(t) for t in targets))
+    if isinstance(s, gast.Expr) and _is_append(s.value):
+        return _names(s.value.func.value)
+    return None
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, key: str, name: str) -> None:
+        self.key, self.name = key, name
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        if gast.dump(node) == self.key:
+            return gast.Name(id=self.name, ctx=gast.Load(), annotation=None,
+                             type_comment=None)
+        self.generic_visit(node)
+        return node
 
 
 # ----- names that only ever hold one literal -----
@@ -200,7 +301,9 @@ def _pure(e: gast.expr, namespace: dict) -> bool:
             if name in _WRITERS:
                 return False
             try:
-                if not _known_pure(evaluate_ref(n.func, namespace)):
+                fn = evaluate_ref(n.func, namespace)
+                if not _known_pure(fn) and not isinstance(getattr(fn, "__self__", None),
+                                                          np.ufunc):  # np.multiply.outer
                     return False
             except TypeError:
                 return False

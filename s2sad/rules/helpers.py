@@ -19,6 +19,16 @@ from s2sad import runtime as rt
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp
 
+# ----- triangular solves: x = a^-1 b, or a^-T b with trans (a's adjoint is all of a's,
+# as for np.linalg.solve, whose call with a triangular a it replaces) -----
+_W = "tri_solve(a, g, lower, not trans)"
+_GA = f"-(np.outer({_W}, ans) if np.ndim(b) == 1 else {_W} @ np.matrix_transpose(ans))"
+defvjp(rt.tri_solve, "a, b, lower, trans=False", f"np.matrix_transpose({_GA}) if trans else {_GA}",
+       _W)
+defjvp(rt.tri_solve, "a, b, lower, trans=False",
+       "-tri_solve(a, (np.matrix_transpose(da) if trans else da) @ ans, lower, trans)",
+       "tri_solve(a, db, lower, trans)")
+
 # ----- NaN-safe arithmetic and elementwise partials -----
 defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(g, t)")
 defscale(rt.safe_div, "t, den", "safe_div(g, den)", "-safe_div(g * ans, den)")

@@ -12,6 +12,7 @@ import numpy as np
 
 from s2sad.runtime.core import unbroadcast
 from s2sad.runtime.numeric import safe_div, safe_mul
+from s2sad.runtime.triangular import tri_solve
 
 __all__ = [
     "solve_lhs_adjoint", "solve_rhs_adjoint", "solve_lhs_tangent", "solve_rhs_tangent",
@@ -197,7 +198,8 @@ def cholesky_adjoint(g: Any, ans: Any, upper: bool = False) -> Any:
     """Adjoint of ``cholesky(a)``, symmetric (``a`` is taken as symmetric)."""
     low, g = (_T(ans), _T(g)) if upper else (ans, g)
     p = _phi(_T(low) @ g)
-    s = np.linalg.solve(_T(low), _T(np.linalg.solve(_T(low), _T(p))))
+    inner = tri_solve(low, _T(p), lower=True, trans=True)  # L^-T P^T
+    s = tri_solve(low, _T(inner), lower=True, trans=True)  # L^-T P L^-1
     return 0.5 * (s + _T(s))
 
 
