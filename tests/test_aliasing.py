@@ -862,3 +862,39 @@ def test_write_through_a_transpose_view_of_a_matrix():
     value, _ = s2sad.value_and_grad(through_transpose_matrix)(A.copy())
     np.testing.assert_allclose(value, through_transpose_matrix(A.copy()), rtol=1e-12)
     check_grad(through_transpose_matrix, A)
+
+
+# ----- an adjoint accumulated into in place while another name still needs it -----
+
+def fan_out_then_slices(x):
+    r = x
+    t = x
+    for _ in range(2):
+        z = x
+    M = np.outer(t[2:5], x[1:4] * x[0:3])
+    z -= x + r + M[1, 0]
+    return np.sum(t)
+
+
+def shared_adjoint_rows(A):
+    B = A
+    s = B[0] * B[1]
+    B -= A * 2.0 + s[0]
+    return np.sum(A * A) + np.sum(s)
+
+
+def accumulated_adjoint_loop(x):
+    y = x
+    for i in range(3):
+        y = y - x[i:i + 2].sum() * x
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("f, x", [
+    (fan_out_then_slices, np.array([-0.73, 0.38, -0.96, -1.17, 0.003, -0.08, -1.55])),
+    (shared_adjoint_rows, np.array([[0.3, -1.2, 0.5], [0.7, 1.1, -0.2]])),
+    (accumulated_adjoint_loop, np.array([0.3, -0.5, 0.8, 0.1, -0.9]))])
+def test_adjoint_updated_in_place_is_not_shared(f, x):
+    value, _ = s2sad.value_and_grad(f)(x.copy())
+    np.testing.assert_allclose(value, f(x.copy()), rtol=1e-12)
+    check_grad(f, x)

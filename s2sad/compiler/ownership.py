@@ -187,12 +187,25 @@ class _Facts:
         for s in self.flat:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
                     s.targets[0].id in bad and not self.self_update(s):
-                s.value = _call("fresh", s.value)
+                if not self.copy_what_it_updates(s) and self.leaks(s.value):
+                    s.value = _call("fresh", s.value)  # (a new object needs no copy)
         self.refresh()
         for name, _, fix in self.in_place():
             if name not in self.owned:
                 fix()
         self.refresh()
+
+    def copy_what_it_updates(self, s: gast.Assign) -> bool:
+        """``d = add_at(e, ..)`` updates ``e`` in place: copying its result would be too
+        late, so ``e`` is copied on the way in (``add_at(fresh(e), ..)``)."""
+        call = _call_of(s)
+        if call is None or not call.args or not isinstance(call.args[0], gast.Name):
+            return False
+        fn = evaluate_ref(call.func, self.namespace)
+        if fn is not runtime.add_at and fn not in _IN_PLACE:
+            return False
+        _wrap_first(call)
+        return True
 
     def in_place(self) -> list:
         """(name updated in place, statement, the out-of-place rewrite)."""
