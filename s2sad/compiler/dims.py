@@ -103,7 +103,13 @@ class Facts:
         while changed:
             changed = False
             for name, values in self.defs.items():
-                if name in self._fixed or self.shapes.get(name) == _UNKNOWN:
+                if name in self._fixed:
+                    if self.shapes.get(name) == ():  # a number: maybe a known length
+                        size = _join_dims([self.size(v) for v in values])
+                        changed |= size != self.sizes.get(name)
+                        self.sizes[name] = size
+                    continue
+                if self.shapes.get(name) == _UNKNOWN:
                     continue
                 found = [self.of(v) for v in values]
                 if not optimistic and any(f is None for f in found):
@@ -129,6 +135,9 @@ class Facts:
             return self.of(e.operand)
         if isinstance(e, gast.BinOp):
             return self._binop(e)
+        if isinstance(e, gast.Attribute) and e.attr == "shape":
+            s = self.of(e.value)
+            return (len(s),) if isinstance(s, tuple) else None
         if isinstance(e, gast.Attribute) and e.attr == "T":
             s = self.of(e.value)
             return s[::-1] if isinstance(s, tuple) else None
@@ -155,6 +164,8 @@ class Facts:
         if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
                 type(e.slice.value) is int:
             v = e.value
+            if isinstance(v, gast.Name) and len(self.defs.get(v.id, ())) == 1:
+                v = self.defs[v.id][0]  # shape = np.shape(x); n = shape[0]
             of = v.value if isinstance(v, gast.Attribute) and v.attr == "shape" else \
                 v.args[0] if isinstance(v, gast.Call) and len(v.args) == 1 and \
                 evaluate_ref(v.func, self.namespace) is np.shape else None
@@ -409,7 +420,8 @@ def _solve(args: list, e: gast.Call) -> Any:
 
 
 def _transpose(args: list, e: gast.Call) -> Any:
-    return args[0][::-1] if len(args) == 1 else None
+    whole = len(args) == 1 or len(args) == 2 and _is_none(e.args[1])
+    return args[0][::-1] if whole else None
 
 
 def _matrix_transpose(args: list, e: gast.Call) -> Any:
@@ -433,7 +445,8 @@ def _expand_dims(args: list, e: gast.Call) -> Any:
     return _expanded(args[0], e.args[1]) if len(args) == 2 else None
 
 
-_SHAPE_RULES = {np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
+_SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
+                np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: _outer, np.diag: _diag, np.expand_dims: _expand_dims}
 

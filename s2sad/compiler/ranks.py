@@ -77,6 +77,12 @@ def _indexed_only(tree: gast.AST) -> set[str]:
     return {name for name, item in reads if item} - {name for name, item in reads if not item}
 
 
+def shape_facts(body: list, params: dict[str, Any], numbers: set[str],
+                namespace: dict[str, Any]) -> dims.Facts:
+    """The shapes of the values of ``body`` (see ``specialise``)."""
+    return dims.Facts(body, _as_shapes(params), numbers, namespace)
+
+
 def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:
     return {k: (None,) * v if isinstance(v, int) else v for k, v in params.items()}
 
@@ -109,6 +115,20 @@ def _outer(*args: gast.expr) -> gast.Call:
     outer = gast.Attribute(value=gast.Attribute(value=np_, attr="multiply", ctx=gast.Load()),
                            attr="outer", ctx=gast.Load())
     return gast.Call(func=outer, args=list(args), keywords=[])
+
+
+def _contracted(g: gast.expr, facts: dims.Facts) -> gast.expr:
+    """``sum(a * b)`` of two vectors of one shape is ``a @ b`` (one BLAS dot, no
+    temporary); any other array's sum is ``np.sum(g)``."""
+    if isinstance(g, gast.BinOp) and isinstance(g.op, gast.Mult):
+        sa, sb = facts.of(g.left), facts.of(g.right)
+        if sa == sb and isinstance(sa, tuple) and len(sa) == 1 and dims.known(sa):
+            return _matmul(g.left, g.right)
+    np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+    total = gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
+                      keywords=[])
+    total.s2sad_contract = True  # once a * b is written into it, a dot (second run)
+    return total
 
 
 def _sum(g: gast.expr, axes: list[int], keepdims: bool) -> gast.expr:
@@ -233,6 +253,9 @@ class _Products(gast.NodeTransformer):
             return self.unbroadcast(*node.args)
         if name == "pick_adjoint" and len(node.args) == 3:
             return _picked(*node.args)
+        if getattr(node, "s2sad_contract", False) and len(node.args) == 1:
+            dot = _contracted(node.args[0], self.facts)
+            return dot if isinstance(dot, gast.BinOp) else None
         if name in ("solve_rhs_adjoint", "solve_lhs_adjoint"):
             return self.triangular_solve(name, node)
         if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
@@ -267,6 +290,8 @@ class _Products(gast.NodeTransformer):
         sg, sx = self.facts.canon(self.facts.of(g)), self.facts.canon(self.facts.of(x))
         if sg == () and sx == ():
             return g  # a number's adjoint from a number
+        if self.real and sx == () and isinstance(x, gast.Constant) and dims.known(sg) and sg:
+            return _contracted(g, self.facts)  # an array's sum into a number
         if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:
             return None
         if sg == sx:

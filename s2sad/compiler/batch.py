@@ -1,0 +1,156 @@
+"""Loop-level work of the reverse sweep done once after the loop.
+
+A parameter's adjoint inside a reversed loop is often only accumulated into:
+``dA += np.multiply.outer(u, v)`` (a rank-1 update per step) or ``dW += a @ b``.
+Where nothing else in the loop reads or writes it, the loop collects the factors
+instead (``dA_rows.append(u)``) and one product after the loop adds them all, as a
+person writes it: ``dA += np.array(dA_rows).T @ np.array(dA_cols)``.  The factors
+kept are the size of what the tape keeps for such a step; sums of whole arrays
+(``db += e``) stay in the loop (keeping every ``e`` could cost far more memory).
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler import dims
+from s2sad.compiler.names import load, store
+
+
+def batch(body: list, facts: dims.Facts, namer: object) -> list:
+    """Rewrite every loop of ``body`` (nested ones first); ``facts``: value shapes."""
+    for at, s in reversed(list(enumerate(body))):
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            for field in ("body", "orelse"):
+                batch(getattr(s, field), facts, namer)
+        if isinstance(s, gast.For):
+            before, after = _batch_loop(s, facts, namer)
+            body[at:at + 1] = before + [s] + after
+    return body
+
+
+def _batch_loop(loop: gast.For, facts: dims.Facts, namer: object) -> tuple[list, list]:
+    before: list = []
+    after: list = []
+    counts = _uses(loop)
+    updates: dict[str, int] = {}
+    for s in loop.body:
+        update = _update(s)
+        if update is not None and update[0] not in _names(update[1]):
+            updates[update[0]] = updates.get(update[0], 0) + 1
+    new_body: list = []
+    for s in loop.body:
+        new_body.append(s)
+        update = _update(s)
+        if update is None:
+            continue
+        target, value = update
+        if counts.get(target, 0) != updates.get(target) or \
+                not _loop_free_target(target, loop):
+            continue  # read, or written otherwise, in the loop
+        outer = _outer_of(value, facts)
+        product = _product_of(value, facts)
+        if outer is not None:
+            rows, cols = namer.fresh(target + "_rows"), namer.fresh(target + "_cols")
+            new_body[-1:] = [_append(rows, outer[0]), _append(cols, outer[1])]
+            before += [_empty(rows), _empty(cols)]
+            product = gast.BinOp(left=gast.Attribute(value=_array(rows), attr="T",
+                                                     ctx=gast.Load()),
+                                 op=gast.MatMult(), right=_array(cols))
+            after.append(_guarded(rows, target, product))
+        elif product is not None:  # sum_k A_k @ B_k = [A_1 .. A_K] @ [B_1; ..; B_K]
+            lefts, rights = namer.fresh(target + "_lefts"), namer.fresh(target + "_rights")
+            new_body[-1:] = [_append(lefts, product[0]), _append(rights, product[1])]
+            before += [_empty(lefts), _empty(rights)]
+            joined = gast.BinOp(left=_concatenated(lefts, 1), op=gast.MatMult(),
+                                right=_concatenated(rights, 0))
+            after.append(_guarded(lefts, target, joined))
+    loop.body = new_body
+    return before, after
+
+
+def _update(s: gast.stmt) -> tuple[str, gast.expr] | None:
+    """``d += e`` or ``d = d + e``: (d, e)."""
+    if isinstance(s, gast.AugAssign) and isinstance(s.op, gast.Add) and \
+            isinstance(s.target, gast.Name):
+        return s.target.id, s.value
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.BinOp) and \
+            isinstance(s.value.op, gast.Add) and isinstance(s.value.left, gast.Name) and \
+            s.value.left.id == s.targets[0].id:
+        return s.targets[0].id, s.value.right
+    return None
+
+
+def _uses(loop: gast.For) -> dict[str, int]:
+    """How many statements of the loop mention each name."""
+    counts: dict[str, int] = {}
+    for s in loop.body:
+        for name in {n.id for n in gast.walk(s) if isinstance(n, gast.Name)}:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _loop_free_target(target: str, loop: gast.For) -> bool:
+    return not any(isinstance(n, gast.Name) and n.id == target
+                   for n in gast.walk(loop.target)) and \
+        not any(isinstance(n, gast.Name) and n.id == target for n in gast.walk(loop.iter))
+
+
+def _outer_of(value: gast.expr, facts: dims.Facts) -> tuple | None:
+    """``np.multiply.outer(u, v)`` of two vectors: (u, v)."""
+    if not (isinstance(value, gast.Call) and len(value.args) == 2 and not value.keywords):
+        return None
+    f = value.func
+    if not (isinstance(f, gast.Attribute) and f.attr == "outer" and
+            isinstance(f.value, gast.Attribute) and f.value.attr == "multiply"):
+        return None
+    shapes = [facts.of(a) for a in value.args]
+    if all(isinstance(s, tuple) and len(s) == 1 for s in shapes):
+        return value.args[0], value.args[1]
+    return None
+
+
+def _product_of(value: gast.expr, facts: dims.Facts) -> tuple | None:
+    """``A @ B`` of two matrices: (A, B)."""
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) and \
+            _rank(value.left, facts) == 2 and _rank(value.right, facts) == 2:
+        return value.left, value.right
+    return None
+
+
+def _concatenated(name: str, axis: int) -> gast.Call:
+    return gast.Call(func=_np("concatenate"), args=[load(name)], keywords=[
+        gast.keyword(arg="axis", value=gast.Constant(value=axis, kind=None))])
+
+
+def _names(e: gast.AST) -> set[str]:
+    return {n.id for n in gast.walk(e) if isinstance(n, gast.Name)}
+
+
+def _rank(e: gast.expr, facts: dims.Facts) -> int | None:
+    s = facts.of(e)
+    return len(s) if isinstance(s, tuple) else None
+
+
+def _np(attr: str) -> gast.Attribute:
+    return gast.Attribute(value=load("np"), attr=attr, ctx=gast.Load())
+
+
+def _array(name: str) -> gast.Call:
+    return gast.Call(func=_np("array"), args=[load(name)], keywords=[])
+
+
+def _empty(name: str) -> gast.Assign:
+    return gast.Assign(targets=[store(name)], value=gast.List(elts=[], ctx=gast.Load()),
+                       type_comment=None)
+
+
+def _append(name: str, value: gast.expr) -> gast.Expr:
+    return gast.Expr(value=gast.Call(func=gast.Attribute(
+        value=load(name), attr="append", ctx=gast.Load()), args=[value], keywords=[]))
+
+
+def _guarded(items: str, target: str, value: gast.expr) -> gast.If:
+    """``if items: target += value`` (a loop that ran no step added nothing)."""
+    return gast.If(test=load(items), body=[gast.AugAssign(
+        target=store(target), op=gast.Add(), value=value)], orelse=[])

@@ -1,0 +1,77 @@
+"""compiler/batch.py: rank-1 updates and matrix products accumulated into a
+parameter's adjoint inside a loop are one product after it; loops that run no step,
+or stop early, add nothing more."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+
+
+def descent(A, b, lr, steps):
+    x = np.zeros(b.shape[0])
+    for _ in range(steps):
+        x = x - lr * (A @ x - b + 0.1 * x ** 3)
+    return np.sum((x - 1.0) ** 2)
+
+
+def descent_until(A, b, lr, tol):
+    x = np.zeros(b.shape[0])
+    g = A @ x - b
+    k = 0
+    while np.linalg.norm(g) > tol and k < 50:
+        x = x - lr * g
+        g = A @ x - b
+        k = k + 1
+    return np.sum(x * x)
+
+
+def rnn(Wx, Wh, xs):
+    h = np.zeros((xs.shape[1], Wh.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ Wx + h @ Wh)
+    return np.sum(h ** 2)
+
+
+def early_stop(W, x):
+    h = x
+    for _ in range(6):
+        h = np.tanh(W @ h)
+        if np.sum(h) > 1.5:
+            break
+    return np.sum(h)
+
+
+@pytest.fixture
+def spd(rng):
+    M = rng.standard_normal((4, 4))
+    return M @ M.T / 4 + np.eye(4)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 7])
+def test_rank_one_updates_in_a_loop(spd, rng, steps) -> None:
+    b = rng.standard_normal(4)
+    check_grad(descent, spd, b, 0.2, steps, wrt=(0, 1))
+    g = s2sad.grad(descent, wrt=(0, 1))
+    g(spd, b, 0.2, steps)
+    assert "dA += np.array(dA_rows).T @ np.array(dA_cols)" in g.source
+
+
+@pytest.mark.parametrize("tol", [1e-3, 100.0])  # many steps, and none
+def test_while_loop_of_steps(spd, rng, tol) -> None:
+    check_grad(descent_until, spd, rng.standard_normal(4), 0.3, tol, wrt=(0, 1))
+
+
+def test_matrix_products_in_an_rnn(rng) -> None:
+    Wx, Wh = 0.5 * rng.standard_normal((3, 5)), 0.4 * rng.standard_normal((5, 5))
+    xs = rng.standard_normal((4, 2, 3))
+    check_grad(rnn, Wx, Wh, xs, wrt=(0, 1))
+    g = s2sad.grad(rnn, wrt=(0, 1))
+    g(Wx, Wh, xs)
+    assert "np.concatenate" in g.source
+
+
+@pytest.mark.parametrize("scale", [0.1, 2.0])  # runs all steps / stops early
+def test_loop_that_breaks(rng, scale) -> None:
+    W = scale * rng.standard_normal((3, 3))
+    check_grad(early_stop, W, np.array([0.5, 0.4, 0.6]), wrt=(0, 1))
