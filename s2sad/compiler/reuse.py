@@ -38,6 +38,32 @@ def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> lis
     return body
 
 
+# ----- a costly call the forward sweep already made -----
+
+def forward_values(stmts: list, defs: dict[str, list]) -> list[dict[str, str]]:
+    """Per statement of a block: call -> name, for the costly calls assigned before it in
+    the block to a name assigned once (``Sinv = np.linalg.inv(S)``): an adjoint that
+    needs ``inv(S)`` reads ``Sinv`` (the tape keeps it) instead of inverting again."""
+    out, known = [], {}
+    for s in stmts:
+        out.append(dict(known))
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
+                _call_name(s.value) in _COSTLY and len(defs.get(s.targets[0].id, ())) == 1 \
+                and all(isinstance(a, gast.Name) and len(defs.get(a.id, ())) <= 1
+                        for a in s.value.args) and not s.value.keywords:
+            known[gast.dump(s.value)] = s.targets[0].id
+    return out
+
+
+def with_forward_values(expr: gast.expr, known: dict[str, str]) -> gast.expr:
+    if not known:
+        return expr
+    for key, name in known.items():
+        expr = _Replace(key, name).visit(expr)
+    return expr
+
+
 # ----- a costly call made twice in one block -----
 
 def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import elements, shapes, templates
+from s2sad.compiler import elements, reuse, shapes, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
@@ -100,6 +100,7 @@ class Reverse(ControlMixin):
                          gast.While)) for s in loop.body for n in gast.walk(s)
                          if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
+        self.computed: dict[str, str] = {}  # costly calls the forward sweep made (reuse)
 
     # ----- names -----
 
@@ -153,9 +154,11 @@ class Reverse(ControlMixin):
         record: Record | None = None
         outer_bound = self.bound_here
         before = _assigned_before(stmts)
+        computed = reuse.forward_values(stmts, self.defs)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
             self.bound_here = outer_bound | before[k]
+            self.computed = computed[k]
             ctx.after = outer | later
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
@@ -287,8 +290,8 @@ class Reverse(ControlMixin):
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
             if text is not None and arg is not None and self.is_active(arg):
-                expr = shapes.shapes_from(templates.instantiate(text, mapping),
-                                          self.usable_roots)
+                expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
+                    text, mapping), self.computed), self.usable_roots)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = _without_unbroadcast(expr)
                 elif arg.id in self.scalars:
