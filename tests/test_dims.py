@@ -133,3 +133,34 @@ def three_body(p):
 
 def test_literal_array_of_three_against_a_vector(rng) -> None:
     check_grad(three_body, rng.standard_normal(3))
+
+
+def taps(w, x, y):
+    k = w.shape[0]
+    n = x.shape[0] - k + 1
+    out = np.zeros(n)
+    for j in range(k):
+        out = out + w[j] * x[j:j + n]
+    return np.mean((np.tanh(out) - y) ** 2)
+
+
+def taps_strided(w, x):
+    acc = 0.0
+    for j in range(w.shape[0]):
+        seg = x[j::2]
+        acc = acc + w[j] * np.sum(seg * seg) + np.sum(w[j] * seg)
+    return acc
+
+
+@pytest.mark.parametrize("k, m", [(3, 9), (4, 4), (1, 5)])  # n = m - k + 1, n == 1 too
+def test_taps_loop_sums_by_dot_products(rng, k, m) -> None:
+    w, x = rng.standard_normal(k), rng.standard_normal(m)
+    y = rng.standard_normal(m - k + 1)
+    check_grad(taps, w, x, y, wrt=(0, 1, 2))
+    g = s2sad.grad(taps)
+    g(w, x, y)
+    assert "@ x_item" in g.source
+
+
+def test_strided_segments(rng) -> None:
+    check_grad(taps_strided, rng.standard_normal(3), rng.standard_normal(8), wrt=(0, 1))

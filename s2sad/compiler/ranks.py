@@ -122,13 +122,27 @@ def _contracted(g: gast.expr, facts: dims.Facts) -> gast.expr:
     temporary); any other array's sum is ``np.sum(g)``."""
     if isinstance(g, gast.BinOp) and isinstance(g.op, gast.Mult):
         sa, sb = facts.of(g.left), facts.of(g.right)
-        if sa == sb and isinstance(sa, tuple) and len(sa) == 1 and dims.known(sa):
+        if sa == sb and isinstance(sa, tuple) and len(sa) == 1 and \
+                (dims.known(sa) or _shaped_like(g.left, g.right) or
+                 _shaped_like(g.right, g.left)):
             return _matmul(g.left, g.right)
     np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
     total = gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
                       keywords=[])
     total.s2sad_contract = True  # once a * b is written into it, a dot (second run)
     return total
+
+
+def _shaped_like(e: gast.expr, x: gast.expr) -> bool:
+    """``e`` surely has ``x``'s shape, lengths unknown: ``x`` itself, or
+    ``unbroadcast(g, x)`` (the same name, read at the same point)."""
+    if not isinstance(x, gast.Name):
+        return False
+    if isinstance(e, gast.Name):
+        return e.id == x.id
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "unbroadcast" and len(e.args) == 2 and \
+        isinstance(e.args[1], gast.Name) and e.args[1].id == x.id
 
 
 def _sum(g: gast.expr, axes: list[int], keepdims: bool) -> gast.expr:
@@ -148,6 +162,14 @@ def _name(name: str) -> gast.Name:
 
 def _is_none(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and e.value is None
+
+
+def _is_np_solve(node: gast.Call) -> bool:
+    f = node.func
+    return isinstance(f, gast.Attribute) and f.attr == "solve" and \
+        isinstance(f.value, gast.Attribute) and f.value.attr == "linalg" and \
+        isinstance(f.value.value, gast.Name) and f.value.value.id == "np" and \
+        len(node.args) == 2 and not node.keywords
 
 
 def _is_expand_dims(node: gast.Call) -> bool:
@@ -258,6 +280,11 @@ class _Products(gast.NodeTransformer):
             return dot if isinstance(dot, gast.BinOp) else None
         if name in ("solve_rhs_adjoint", "solve_lhs_adjoint"):
             return self.triangular_solve(name, node)
+        if _is_np_solve(node) and isinstance(node.args[0], gast.Name) and \
+                node.args[0].id in self.lower and self.rank(node.args[0]) == 2 and \
+                self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column
+            return gast.Call(func=_name("tri_solve"), args=[node.args[0], node.args[1], \
+                gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
         if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
             return node.args[0]
         if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
@@ -290,7 +317,8 @@ class _Products(gast.NodeTransformer):
         sg, sx = self.facts.canon(self.facts.of(g)), self.facts.canon(self.facts.of(x))
         if sg == () and sx == ():
             return g  # a number's adjoint from a number
-        if self.real and sx == () and isinstance(x, gast.Constant) and dims.known(sg) and sg:
+        if self.real and sx == () and isinstance(x, gast.Constant) and isinstance(sg, tuple) \
+                and sg:
             return _contracted(g, self.facts)  # an array's sum into a number
         if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:
             return None
