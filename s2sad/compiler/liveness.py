@@ -14,38 +14,49 @@ from s2sad.compiler.names import nodes
 
 def live_after(body: list, after: dict[int, frozenset]) -> frozenset:
     """Fill ``after`` (id of statement -> names live after it); the names live on entry."""
-    return _live(body, frozenset(), after)
+    return _live(body, frozenset(), after, {})
 
 
-def _live(stmts: list, live: frozenset, after: dict[int, frozenset]) -> frozenset:
-    """The names live before ``stmts``; records the names live after each statement."""
+def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict) -> frozenset:
+    """The names live before ``stmts``; records the names live after each statement.
+    ``memo``: what each simple statement stores and reads (loops go round again)."""
     for s in reversed(stmts):
         after[id(s)] = live
-        live = _live_before(s, live, after)
+        live = _live_before(s, live, after, memo)
     return live
 
 
-def _live_before(s: gast.stmt, live: frozenset, after: dict) -> frozenset:
+def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict) -> frozenset:
     if isinstance(s, gast.If):
-        return _live(s.body, live, after) | _live(s.orelse, live, after) | _reads(s.test)
+        return _live(s.body, live, after, memo) | _live(s.orelse, live, after, memo) | \
+            _reads(s.test)
     if isinstance(s, (gast.For, gast.While)):
         head = _reads(s.iter if isinstance(s, gast.For) else s.test)
         loop = live | head
         while True:  # the body's end flows to the loop head (and, by break, out)
-            inner = _live(s.body, loop, after)
+            inner = _live(s.body, loop, after, memo)
             if isinstance(s, gast.For):
                 inner = inner - _reads(s.target, gast.Store)
             new = live | head | inner
             if new == loop:
                 return loop
             loop = new
+    known = memo.get(id(s))
+    if known is None:
+        known = memo[id(s)] = _gen_kill(s)
+    stored, reads = known
+    return (live - stored) | reads
+
+
+def _gen_kill(s: gast.stmt) -> tuple[frozenset, frozenset]:
+    """(names ``s`` stores, names it reads) of a statement without a body."""
     if isinstance(s, gast.Assign):
         stored = frozenset(n.id for t in s.targets for n in nodes(t)
                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-        return (live - stored) | _reads(s.value) | _reads_in_targets(s.targets)
+        return stored, _reads(s.value) | _reads_in_targets(s.targets)
     if isinstance(s, gast.Delete):
-        return live - frozenset(t.id for t in s.targets if isinstance(t, gast.Name))
-    return live | _reads(s)
+        return frozenset(t.id for t in s.targets if isinstance(t, gast.Name)), frozenset()
+    return frozenset(), _reads(s)
 
 
 def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:

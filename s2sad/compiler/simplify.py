@@ -127,13 +127,21 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
 def _fold_loop_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
     stores, loads = _stores(body), _loads(body)
+    names: dict[int, list] = {}  # statement -> its Name nodes (folds rename them in place)
     changed = True
     while changed:
         changed = False
         for s, block, in_loop in list(_flatten(body)):
             if in_loop and _is_copy(s) and any(x is s for x in block):
-                changed |= _fold_copy(s, block, stores, loads, keep)
+                changed |= _fold_copy(s, block, stores, loads, keep, names)
     return body
+
+
+def _names_in(st: gast.stmt, cache: dict[int, list]) -> list:
+    found = cache.get(id(st))
+    if found is None or found[0] is not st:
+        found = cache[id(st)] = (st, [n for n in nodes(st) if isinstance(n, gast.Name)])
+    return found[1]
 
 
 def _is_copy(s: gast.stmt) -> bool:
@@ -142,7 +150,7 @@ def _is_copy(s: gast.stmt) -> bool:
 
 
 def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
-               keep: set[str]) -> bool:
+               keep: set[str], names: dict[int, list]) -> bool:
     """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
     j = next(i for i, x in enumerate(block) if x is s)
     v, t = s.targets[0].id, s.value.id
@@ -159,12 +167,13 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
               and isinstance(block[i].targets[0], gast.Name) and block[i].targets[0].id == t),
              None)
     if k is not None and stores[t] == 1 and loads[t] == 0 and \
-            not _mentions(block[k + 1:j], v) and _only_deleted(block[k + 1:j], t):
+            not _mentions(block[k + 1:j], v, names=names) and \
+            _only_deleted(block[k + 1:j], t, names):
         block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e
         stores[t], stores[v] = 0, stores[v] + 1
         del block[j]
         return True
-    reads = _reads_unless_stored(block[j + 1:], v, t) if stores[v] == 0 else None
+    reads = _reads_unless_stored(block[j + 1:], v, t, names) if stores[v] == 0 else None
     if reads is not None and len(reads) == loads[v]:  # read only after it, t unchanged
         for n in reads:
             n.id = t
@@ -176,32 +185,37 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     return False
 
 
-def _reads_unless_stored(stmts: list, name: str, other: str) -> list | None:
+def _reads_unless_stored(stmts: list, name: str, other: str,
+                         names: dict[int, list]) -> list | None:
     """The reads of ``name`` in ``stmts``; None if ``other`` is assigned there."""
     reads = []
     for st in stmts:
-        for n in nodes(st):
-            if isinstance(n, gast.Name):
-                if n.id == name:
-                    reads.append(n)
-                elif n.id == other and not isinstance(n.ctx, gast.Load):
-                    return None
+        for n in _names_in(st, names):
+            if n.id == name:
+                reads.append(n)
+            elif n.id == other and not isinstance(n.ctx, gast.Load):
+                return None
     return reads
 
 
-def _mentions(stmts: list, name: str, loads: bool = True) -> bool:
+def _mentions(stmts: list, name: str, loads: bool = True,
+              names: dict[int, list] | None = None) -> bool:
+    if names is not None:
+        return any(n.id == name and (loads or not isinstance(n.ctx, gast.Load))
+                   for st in stmts for n in _names_in(st, names))
     return any(isinstance(n, gast.Name) and n.id == name and
                (loads or not isinstance(n.ctx, gast.Load))
                for st in stmts for n in nodes(st))
 
 
-def _only_deleted(stmts: list, name: str) -> bool:
+def _only_deleted(stmts: list, name: str, names: dict[int, list]) -> bool:
     """``name`` appears in ``stmts`` only in ``del`` statements (they are dropped)."""
     for st in stmts:
         if isinstance(st, gast.Delete):
             st.targets[:] = [x for x in st.targets if not (isinstance(x, gast.Name)
                                                              and x.id == name)]
-        elif _mentions([st], name):
+            names.pop(id(st), None)
+        elif _mentions([st], name, names=names):
             return False
     return True
 
