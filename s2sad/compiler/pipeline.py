@@ -2,7 +2,7 @@
 
     source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
            -> reverse | forward -> ranks, tape -> reuse -> simplify -> finite -> algebra -> ranks
-           -> batch -> ownership -> render -> loader
+           -> batch -> floats -> ownership -> render -> loader
 
 Each stage is a module of this package named for it; each can be shown
 (:func:`show`, ``s2sad show --stage``).
@@ -26,6 +26,7 @@ from s2sad.compiler import (
     alias,
     batch,
     finite,
+    floats,
     forward,
     hoist,
     loader,
@@ -352,8 +353,9 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
                                   real=_real_only(prep.node))  # what those exposed
     reuse.share_costly_calls(body, prep.namespace, prep.namer)
-    body = batch.batch(body, ranks_stage.shape_facts(body, ranks or {}, set(small),
-                                                     prep.namespace), prep.namer)
+    facts = ranks_stage.shape_facts(body, ranks or {}, set(small), prep.namespace)
+    body = batch.batch(body, facts, prep.namer)
+    body = floats.elements_as_floats(body, params, facts, prep.namer)
     body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
     tree = clone(body) if keep else None
     gen = _emitted(name, args, body, prep)

@@ -1,0 +1,126 @@
+"""Elements of a float64 vector argument read one by one in a loop, as Python floats.
+
+``x[i]`` of a NumPy array is a NumPy scalar, and arithmetic on NumPy scalars costs
+three to four times what it costs on Python floats.  Where a vector argument is only
+ever read element by element (and for its shape), with the loop that reads it going
+over its length, the derivative reads the elements from ``x.tolist()`` instead
+(``as_floats``: a float64 vector only; anything else is used as it is).  For ``+``,
+``-``, ``*``, comparisons and NumPy functions Python floats compute exactly what NumPy
+scalars do; division (by anything but a nonzero literal), powers and ``%`` differ
+(Python raises at zero or overflow, or goes complex), so a function using them keeps
+the array.
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler import dims
+from s2sad.compiler.names import load, set_origin
+
+_SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
+_SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
+
+
+def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: object
+                       ) -> list:
+    if not params or not _float_safe(body):
+        return body
+    parents = _parents(body)
+    chosen = [p for p in sorted(params) if facts.rank(p) == 1 and
+              _read_by_element(p, body, parents, facts) and _looped_over(p, body)]
+    if not chosen:
+        return body
+    renames = {p: namer.fresh(p + "_items") for p in chosen}
+    _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
+    start = [set_origin(gast.Assign(
+        targets=[gast.Name(id=renames[p], ctx=gast.Store(), annotation=None, type_comment=None)],
+        value=gast.Call(func=load("as_floats"), args=[load(p)], keywords=[]), type_comment=None),
+        f"{p} is read element by element: as Python floats") for p in chosen]
+    return start + body
+
+
+def _float_safe(body: list) -> bool:
+    """No arithmetic where Python floats and NumPy scalars part ways."""
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        op = n.op if isinstance(n, (gast.BinOp, gast.AugAssign)) else None
+        if isinstance(op, (gast.Pow, gast.Mod, gast.FloorDiv)):
+            return False
+        if isinstance(op, gast.Div):
+            right = n.right if isinstance(n, gast.BinOp) else n.value
+            if not (isinstance(right, gast.Constant) and type(right.value) in (int, float)
+                    and right.value != 0):
+                return False
+    return True
+
+
+def _parents(body: list) -> dict[int, gast.AST]:
+    out: dict[int, gast.AST] = {}
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for child in gast.iter_child_nodes(n):
+            out[id(child)] = n
+    return out
+
+
+def _read_by_element(p: str, body: list, parents: dict, facts: dims.Facts) -> bool:
+    """Every use of ``p``: a read ``p[i]`` at a number ``i``, or of its shape."""
+    found = False
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if not (isinstance(n, gast.Name) and n.id == p):
+            continue
+        if not isinstance(n.ctx, gast.Load):
+            return False
+        up = parents.get(id(n))
+        if isinstance(up, gast.Subscript) and up.value is n and \
+                isinstance(up.ctx, gast.Load) and facts.of(up.slice) == () and \
+                not isinstance(parents.get(id(up)), (gast.AugAssign, gast.Delete)):
+            found = True
+        elif isinstance(up, gast.Attribute) and up.attr in _SHAPE_ATTRS:
+            continue
+        elif isinstance(up, gast.Call) and _shape_read(up, n):
+            continue
+        else:
+            return False
+    return found
+
+
+def _shape_read(call: gast.Call, arg: gast.Name) -> bool:
+    f = call.func
+    name = f.id if isinstance(f, gast.Name) else f.attr if isinstance(f, gast.Attribute) \
+        else None
+    return name in _SHAPE_READS or name == "shape" and call.args and call.args[0] is arg
+
+
+def _looped_over(p: str, body: list) -> bool:
+    """Some loop's length is computed from ``p``'s (it goes through its elements)."""
+    defs: dict[str, gast.expr] = {}
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], gast.Name):
+            defs[n.targets[0].id] = n.value
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(n, (gast.For, gast.While)) and \
+                _mentions(n.iter if isinstance(n, gast.For) else n.test, p, defs, 4):
+            return True
+    return False
+
+
+def _mentions(e: gast.expr, p: str, defs: dict, depth: int) -> bool:
+    for n in gast.walk(e):
+        if isinstance(n, gast.Name):
+            if n.id == p:
+                return True
+            if depth and n.id in defs and _mentions(defs[n.id], p, defs, depth - 1):
+                return True
+    return False
+
+
+class _ReadItems(gast.NodeTransformer):
+    def __init__(self, renames: dict[str, str], facts: dims.Facts) -> None:
+        self.renames, self.facts = renames, facts
+
+    def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
+        self.generic_visit(node)
+        if isinstance(node.value, gast.Name) and node.value.id in self.renames and \
+                isinstance(node.ctx, gast.Load):
+            node.value = load(self.renames[node.value.id])
+        return node
