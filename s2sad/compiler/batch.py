@@ -1,4 +1,4 @@
-"""Loop-level work of the reverse sweep done once after the loop.
+"""Stage 8e (batch): loop-level work of the reverse sweep done once after the loop.
 
 A parameter's adjoint inside a reversed loop is often only accumulated into:
 ``dA += np.multiply.outer(u, v)`` (a rank-1 update per step) or ``dW += a @ b``.

@@ -1,4 +1,4 @@
-"""Stage 8b: drop the NaN guards that cannot fire.
+"""Stage 8d: drop the NaN guards that cannot fire.
 
 ``safe_mul(g, d)`` exists for the ``0 * inf`` of a gradient under an
 ``np.where`` guard (``p * log(p)`` at ``p == 0``); ``safe_div(g, d)`` for a
