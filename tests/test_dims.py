@@ -164,3 +164,26 @@ def test_taps_loop_sums_by_dot_products(rng, k, m) -> None:
 
 def test_strided_segments(rng) -> None:
     check_grad(taps_strided, rng.standard_normal(3), rng.standard_normal(8), wrt=(0, 1))
+
+
+def pairwise_1d(x):
+    d = x[:, None] - x[None, :]
+    return np.sum(np.tanh(d) * d)
+
+
+def row_norms_scale(A):
+    r = np.sum(A * A, axis=-1)
+    return np.sum(np.sin(r)[:, None] * A) + np.sum(np.sum(A, axis=0) * A)
+
+
+def stacked_views(x):
+    a = x[None, :, :]
+    b = x[:, None, :]
+    return np.sum((a - b) ** 2 * np.cos(a))
+
+
+@pytest.mark.parametrize("f, shape", [(pairwise_1d, (5,)), (pairwise_1d, (1,)),
+                                      (row_norms_scale, (4, 3)), (row_norms_scale, (1, 3)),
+                                      (stacked_views, (3, 2)), (stacked_views, (2, 1))])
+def test_new_axes_and_axis_sums(rng, f, shape) -> None:
+    check_grad(f, rng.standard_normal(shape))

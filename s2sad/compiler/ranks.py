@@ -160,6 +160,13 @@ def _name(name: str) -> gast.Name:
     return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
 
 
+def _whole_slice(e: gast.expr) -> bool:
+    """``slice(None, None)`` (``:``)."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "slice" and len(e.args) == 2 and all(_is_none(a) for a in e.args) \
+        or isinstance(e, gast.Slice) and e.lower is None and e.upper is None and e.step is None
+
+
 def _is_none(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and e.value is None
 
@@ -238,7 +245,26 @@ class _Products(gast.NodeTransformer):
                 if isinstance(g, gast.Constant) and g.value == 1.0:
                     return other
                 return gast.BinOp(left=g, op=gast.Mult(), right=other)
+            expanded = self.spread_along(spread, other)
+            if expanded is not None:
+                return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
         return node
+
+    def spread_along(self, spread: gast.expr, other: gast.expr) -> gast.expr | None:
+        """``repeat_to(g, x, axis, False) * e`` with ``e`` of ``x``'s (known) shape and
+        ``axis`` an int: ``np.expand_dims(g, axis) * e`` broadcasts, nothing is filled."""
+        if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
+                spread.func.id == "repeat_to" and len(spread.args) == 4 and
+                isinstance(spread.args[2], gast.Constant) and
+                type(spread.args[2].value) is int and
+                isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False):
+            return None
+        sx = self.facts.of(spread.args[1])
+        if not dims.known(sx) or self.facts.of(other) != sx:
+            return None
+        np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+        return gast.Call(func=gast.Attribute(value=np_, attr="expand_dims", ctx=gast.Load()),
+                         args=[spread.args[0], spread.args[2]], keywords=[])
 
     def spread_number(self, e: gast.expr) -> gast.expr | None:
         """``g`` of ``repeat_to(g, x, None, False)`` (or of a name defined once as that)
@@ -273,6 +299,8 @@ class _Products(gast.NodeTransformer):
             return node.args[0]  # an array is gone through as it is
         if name == "unbroadcast" and len(node.args) == 2 and not node.keywords:
             return self.unbroadcast(*node.args)
+        if name == "add_at" and len(node.args) == 4 and not node.keywords:
+            return self.reshaped_add(*node.args)
         if name == "pick_adjoint" and len(node.args) == 3:
             return _picked(*node.args)
         if getattr(node, "s2sad_contract", False) and len(node.args) == 1:
@@ -290,6 +318,24 @@ class _Products(gast.NodeTransformer):
         if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
             return node.args[0]  # a number broadcasts as it is
         return None
+
+    def reshaped_add(self, acc: gast.expr, x: gast.expr, idx: gast.expr,
+                     g: gast.expr) -> gast.expr | None:
+        """The adjoint of ``x[None, :, :]`` (new axes and whole slices only) is ``g``
+        with ``x``'s shape: ``add_at`` of it is a reshape (and an add)."""
+        parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
+        whole = [p for p in parts if not _is_none(p)]
+        if not all(_whole_slice(p) for p in whole) or len(whole) == len(parts):
+            return None
+        like = x if _is_none(acc) else acc
+        if not isinstance(like, gast.Name) or self.rank(like) != len(whole):
+            return None
+        np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+        shape = gast.Call(func=gast.Attribute(value=np_, attr="shape", ctx=gast.Load()),
+                          args=[like], keywords=[])
+        part = gast.Call(func=gast.Attribute(value=np_, attr="reshape", ctx=gast.Load()),
+                         args=[g, shape], keywords=[])
+        return part if _is_none(acc) else gast.BinOp(left=acc, op=gast.Add(), right=part)
 
     def triangular_solve(self, name: str, node: gast.Call) -> gast.expr | None:
         """Adjoints of ``solve(a, b)`` of a triangular ``a`` (no broadcasting): one
