@@ -204,11 +204,19 @@ def _torch_reduction(op: Callable) -> Callable:
 def _make_torch_np() -> types.SimpleNamespace:
     import torch
 
-    ns = types.SimpleNamespace(float64=torch.float64)
-    for name in ("sin", "cos", "tan", "exp", "log", "log1p", "expm1", "tanh", "sqrt",
-                 "arctan", "abs", "maximum", "minimum", "where", "zeros_like", "ones_like",
-                 "outer", "einsum", "square"):
+    ns = types.SimpleNamespace(float64=torch.float64, pi=np.pi)
+    for name in ("maximum", "minimum", "where", "zeros_like", "ones_like", "outer", "einsum",
+                 "diag"):
         setattr(ns, name, getattr(torch, name))
+    for name in ("sin", "cos", "tan", "exp", "log", "log1p", "expm1", "tanh", "sqrt",
+                 "arctan", "abs", "square"):  # also of a Python float, as numpy's are
+        setattr(ns, name, _torch_unary(getattr(torch, name)))
+    ns.eye = lambda n: torch.eye(n, dtype=torch.float64)
+    ns.array = lambda items: torch.stack([torch.as_tensor(v, dtype=torch.float64)
+                                          for v in items])
+    ns.linalg = types.SimpleNamespace(inv=torch.linalg.inv, slogdet=torch.linalg.slogdet,
+                                      cholesky=torch.linalg.cholesky,
+                                      solve=torch.linalg.solve, norm=torch.linalg.norm)
     ns.sum = _torch_reduction(torch.sum)
     ns.mean = _torch_reduction(torch.mean)
     ns.max = _torch_reduction(torch.amax)
@@ -216,6 +224,13 @@ def _make_torch_np() -> types.SimpleNamespace:
     ns.zeros = lambda shape: torch.zeros(shape, dtype=torch.float64)
     ns.ones = lambda shape: torch.ones(shape, dtype=torch.float64)
     return ns
+
+
+def _torch_unary(fn: Callable) -> Callable:
+    import torch
+
+    return lambda x: fn(x if isinstance(x, torch.Tensor) else
+                        torch.as_tensor(x, dtype=torch.float64))
 
 
 class TorchRunner(Runner):

@@ -1,12 +1,13 @@
 """Stage 8e (batch): loop-level work of the reverse sweep done once after the loop.
 
-A parameter's adjoint inside a reversed loop is often only accumulated into:
-``dA += np.multiply.outer(u, v)`` (a rank-1 update per step) or ``dW += a @ b``.
-Where nothing else in the loop reads or writes it, the loop collects the factors
-instead (``dA_rows.append(u)``) and one product after the loop adds them all, as a
-person writes it: ``dA += np.array(dA_rows).T @ np.array(dA_cols)``.  The factors
-kept are the size of what the tape keeps for such a step; sums of whole arrays
-(``db += e``) stay in the loop (keeping every ``e`` could cost far more memory).
+A parameter's adjoint inside a reversed loop is often only accumulated into by a
+rank-1 update per step, ``dA += np.multiply.outer(u, v)``.  Where nothing else in the
+loop reads or writes it, the loop collects the vectors instead (``dA_rows.append(u)``)
+and one product after the loop adds them all, as a person writes it:
+``dA += np.array(dA_rows).T @ np.array(dA_cols)`` (two vectors a step, where the
+update itself is a matrix).  Matrix products (``dW += h.T @ dz``) and sums of whole
+arrays stay in the loop: collecting them costs memory the size of the tape again
+and, measured on an RNN, time too (one large product after copying every factor).
 """
 from __future__ import annotations
 
@@ -48,7 +49,6 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: object) -> tuple[list,
                 not _loop_free_target(target, loop):
             continue  # read, or written otherwise, in the loop
         outer = _outer_of(value, facts)
-        product = _product_of(value, facts)
         if outer is not None:
             rows, cols = namer.fresh(target + "_rows"), namer.fresh(target + "_cols")
             new_body[-1:] = [_append(rows, outer[0]), _append(cols, outer[1])]
@@ -57,13 +57,6 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: object) -> tuple[list,
                                                      ctx=gast.Load()),
                                  op=gast.MatMult(), right=_array(cols))
             after.append(_guarded(rows, target, product))
-        elif product is not None:  # sum_k A_k @ B_k = [A_1 .. A_K] @ [B_1; ..; B_K]
-            lefts, rights = namer.fresh(target + "_lefts"), namer.fresh(target + "_rights")
-            new_body[-1:] = [_append(lefts, product[0]), _append(rights, product[1])]
-            before += [_empty(lefts), _empty(rights)]
-            joined = gast.BinOp(left=_concatenated(lefts, 1), op=gast.MatMult(),
-                                right=_concatenated(rights, 0))
-            after.append(_guarded(lefts, target, joined))
     loop.body = new_body
     return before, after
 
@@ -108,19 +101,6 @@ def _outer_of(value: gast.expr, facts: dims.Facts) -> tuple | None:
     if all(isinstance(s, tuple) and len(s) == 1 for s in shapes):
         return value.args[0], value.args[1]
     return None
-
-
-def _product_of(value: gast.expr, facts: dims.Facts) -> tuple | None:
-    """``A @ B`` of two matrices: (A, B)."""
-    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) and \
-            _rank(value.left, facts) == 2 and _rank(value.right, facts) == 2:
-        return value.left, value.right
-    return None
-
-
-def _concatenated(name: str, axis: int) -> gast.Call:
-    return gast.Call(func=_np("concatenate"), args=[load(name)], keywords=[
-        gast.keyword(arg="axis", value=gast.Constant(value=axis, kind=None))])
 
 
 def _names(e: gast.AST) -> set[str]:
