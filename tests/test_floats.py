@@ -96,3 +96,13 @@ def test_other_arrays_are_used_as_they_are(rng, dtype) -> None:
     np.add.at(want, idx, idx.astype(float))
     np.testing.assert_allclose(dw, want, rtol=1e-6)
     assert dw.dtype == dtype
+
+
+def test_long_vectors_stay_arrays(monkeypatch) -> None:
+    """Past the length cap the elements are read from the array (same gradient)."""
+    from s2sad.runtime import core
+    x = np.linspace(-1.0, 1.0, 7)
+    want = s2sad.grad(chain)(x)
+    monkeypatch.setattr(core, "_FLOATS_AT_MOST", 3)
+    assert core.as_floats(x) is x
+    np.testing.assert_allclose(s2sad.grad(chain)(x), want, rtol=1e-14)

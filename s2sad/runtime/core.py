@@ -206,10 +206,15 @@ def items_adjoint(g: Any, x: Any) -> Any:
     return zeros_like(x) if isinstance(x, dict) else g
 
 
+_FLOATS_AT_MOST = 100_000  # a list of floats takes 4x the array's memory: 3.2 MB at most
+
+
 def as_floats(x: Any) -> Any:
     """The elements of a float64 vector as Python floats (``x.tolist()``: arithmetic on
-    them costs a third of NumPy scalars'); anything else as it is."""
-    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1:
+    them costs a third of NumPy scalars'); anything else, or a vector so long that the
+    list's memory (32 bytes an element) would matter, as it is."""
+    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1 and \
+            x.size <= _FLOATS_AT_MOST:
         return x.tolist()
     return x
 
