@@ -1,6 +1,7 @@
 """compiler/algebra.py: exact arithmetic identities in generated code, checked on
 the source they produce and on the numbers."""
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import check_grad
@@ -35,3 +36,28 @@ def test_array_products_by_one_stay_fresh_arrays() -> None:
     gx[0] = 5.0  # the gradient is the caller's to keep and change
     np.testing.assert_array_equal(x, [0.0, 1.0, 2.0])
     np.testing.assert_array_equal(s2sad.grad(f)(x), [1.0, 1.0, 1.0])
+
+
+def scaled_chain(x, a, c):
+    y = -a * x * 3.0 * np.sin(x) * c
+    return np.sum(y * x) - np.sum(-(x * a) * 2.0 * x)
+
+
+def scaled_loop(x, lr):
+    d = np.zeros_like(x)
+    for _ in range(3):
+        d = d + (-lr) * x * 0.5 * np.cos(d)
+    return np.sum(d * d)
+
+
+def test_numbers_are_multiplied_before_arrays(rng) -> None:
+    x = rng.standard_normal(5)
+    check_grad(scaled_chain, x, 0.7, -1.3, wrt=(0, 1, 2))
+    g = s2sad.grad(scaled_chain, wrt=(0, 1, 2))
+    g(x, 0.7, -1.3)
+    assert "-dtotal" not in g.source  # no pass over an array just to negate it
+
+
+@pytest.mark.parametrize("lr", [0.1, -0.4])
+def test_numbers_first_in_a_loop(rng, lr) -> None:
+    check_grad(scaled_loop, rng.standard_normal(4), lr, wrt=(0, 1))

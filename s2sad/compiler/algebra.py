@@ -89,6 +89,17 @@ def _negated(e: gast.expr) -> gast.expr | None:
     return None
 
 
+def _factors(e: gast.expr) -> tuple[list, int]:
+    """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
+        (left, nl), (right, nr) = _factors(e.left), _factors(e.right)
+        return left + right, nl + nr
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner, n = _factors(e.operand)
+        return inner, n + 1
+    return [e], 0
+
+
 class _Identities(gast.NodeTransformer):
     def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
         self.constants, self.numbers, self.shapes = constants, numbers, shapes
@@ -142,7 +153,35 @@ class _Identities(gast.NodeTransformer):
                               right=_negated(right))
         if isinstance(node.op, gast.Add) and _negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
+        if isinstance(node.op, gast.Mult):
+            return self.numbers_first(node) or node
         return node
+
+    def visit_AugAssign(self, node: gast.AugAssign) -> gast.stmt:
+        """``d += -e`` is ``d -= e`` (no pass to negate ``e``)."""
+        self.generic_visit(node)
+        if isinstance(node.op, gast.Add) and _negated(node.value) is not None:
+            node.op, node.value = gast.Sub(), _negated(node.value)
+        return node
+
+    def numbers_first(self, node: gast.BinOp) -> gast.expr | None:
+        """``dg * theta * (3 * (x * x))``: the numbers multiplied first, then the arrays
+        (``3 * theta * dg * (x * x)``): one pass over memory per array factor, not per
+        factor (and a sign folds into the number)."""
+        factors, negated = _factors(node)
+        numbers = [f for f in factors if self.number(f)]
+        arrays = [f for f in factors if not self.number(f)]
+        if not arrays or len(numbers) + negated < 2 or not numbers:
+            return None
+        coefficient = numbers[0]
+        for f in numbers[1:]:
+            coefficient = gast.BinOp(left=coefficient, op=gast.Mult(), right=f)
+        if negated % 2:
+            coefficient = gast.UnaryOp(op=gast.USub(), operand=coefficient)
+        out = coefficient
+        for f in arrays:
+            out = gast.BinOp(left=out, op=gast.Mult(), right=f)
+        return out
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         """``safe_mul(repeat_to(c, x, ...), y)`` with a literal ``c`` other than 0 is
