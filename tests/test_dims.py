@@ -187,3 +187,21 @@ def stacked_views(x):
                                       (stacked_views, (3, 2)), (stacked_views, (2, 1))])
 def test_new_axes_and_axis_sums(rng, f, shape) -> None:
     check_grad(f, rng.standard_normal(shape))
+
+
+def mean_cross_entropy(W, X, Y):
+    logits = X @ W
+    z = logits - np.max(logits, axis=1, keepdims=True)
+    logp = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.sum(Y * logp) / X.shape[0]
+
+
+@pytest.mark.parametrize("classes", [3, 1])
+def test_spread_of_a_computed_number(rng, classes) -> None:
+    """repeat_to(-(1 / n), Y * logp) * Y is -(1 / n) * Y: Y * logp is not computed."""
+    W, X = rng.standard_normal((4, classes)), rng.standard_normal((5, 4))
+    Y = np.eye(classes)[rng.integers(0, classes, 5)]
+    check_grad(mean_cross_entropy, W, X, Y)
+    g = s2sad.grad(mean_cross_entropy)
+    g(W, X, Y)
+    assert "repeat_to" not in g.source and "Y * logp" not in g.source

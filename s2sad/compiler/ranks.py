@@ -267,13 +267,16 @@ class _Products(gast.NodeTransformer):
                          args=[spread.args[0], spread.args[2]], keywords=[])
 
     def spread_number(self, e: gast.expr) -> gast.expr | None:
-        """``g`` of ``repeat_to(g, x, None, False)`` (or of a name defined once as that)
-        when ``g`` is a number that cannot change in between: a literal."""
+        """``g`` of ``repeat_to(g, x, None, False)`` when ``g`` is a number: any, for the
+        call itself; a literal, for a name defined once as that call (it cannot change
+        in between)."""
+        direct = not isinstance(e, gast.Name)  # evaluated right here: any number will do
         if isinstance(e, gast.Name) and len(self.facts.defs.get(e.id, ())) == 1:
             e = self.facts.defs[e.id][0]
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
                 e.func.id == "repeat_to" and len(e.args) == 4 and _is_none(e.args[2]) and \
-                isinstance(e.args[0], gast.Constant) and self.facts.of(e.args[0]) == ():
+                (direct or isinstance(e.args[0], gast.Constant)) and \
+                self.facts.of(e.args[0]) == ():
             return e.args[0]
         return None
 
