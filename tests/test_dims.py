@@ -206,3 +206,17 @@ def test_spread_of_a_computed_number(rng, classes) -> None:
     g(W, X, Y)
     code = "\n".join(line for line in g.source.splitlines() if not line.lstrip().startswith("#"))
     assert "repeat_to" not in code and "Y * logp" not in code, code
+
+
+@pytest.mark.parametrize("n", [3, 1])
+def test_transposes_of_arguments_are_not_kept(rng, n) -> None:
+    """F.T and H.T are read again from F and H in the reverse sweep, not pushed."""
+    F = np.eye(n) + 0.1 * rng.standard_normal((n, n))
+    args = (F, 0.1 * np.eye(n), rng.standard_normal((2, n)), rng.standard_normal((4, 2)),
+            np.zeros(n), np.eye(n))
+    check_grad(kalman_like, *args, wrt=(0, 1))
+    g = s2sad.grad(kalman_like, wrt=(0, 1))
+    g(*args)
+    kept = [line for line in g.source.splitlines() if "= np.transpose(F)" in line or
+            "= np.transpose(H)" in line]
+    assert kept == []  # no name holds them, so none is pushed each step

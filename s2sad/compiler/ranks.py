@@ -26,6 +26,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     tree = gast.Module(body=body, type_ignores=[])
     products = _Products(facts, real, _indexed_only(tree))
     products.lower = _triangular(facts.defs, namespace)
+    products.arguments = set(params)
     products.visit(tree)
     return body
 
@@ -209,6 +210,7 @@ class _Products(gast.NodeTransformer):
     def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:
         self.facts, self.real, self.indexed_only = facts, real, indexed_only
         self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
+        self.arguments: set[str] = set()  # the array arguments
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -231,6 +233,28 @@ class _Products(gast.NodeTransformer):
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)
         return len(s) if isinstance(s, tuple) else None
+
+    def t(self, e: gast.expr) -> gast.expr:
+        """``e.T``, simplified as ``visit_Attribute`` does."""
+        return self.visit_Attribute(_t(e))
+
+    def visit_Attribute(self, node: gast.Attribute) -> gast.expr:
+        """``t.T`` of ``t = np.transpose(A)`` with ``A`` an argument no statement
+        assigns: ``A`` itself (``t`` need not be kept for the reverse sweep)."""
+        self.generic_visit(node)
+        if node.attr != "T" or not isinstance(node.value, gast.Name):
+            return node
+        values = self.facts.defs.get(node.value.id, ())
+        if len(values) != 1 or not isinstance(values[0], gast.Call) or \
+                len(values[0].args) != 1 or values[0].keywords:
+            return node
+        call = values[0]
+        inner = call.args[0]
+        if isinstance(call.func, gast.Attribute) and call.func.attr == "transpose" and \
+                isinstance(inner, gast.Name) and inner.id in self.arguments and \
+                inner.id not in self.facts.defs and self.rank(inner) == 2:
+            return gast.Name(id=inner.id, ctx=gast.Load(), annotation=None, type_comment=None)
+        return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
@@ -387,7 +411,7 @@ class _Products(gast.NodeTransformer):
         shapes = (self.rank(a), self.rank(b))
         if name == "matmul_lhs_adjoint":
             if shapes == (2, 2):
-                return _matmul(g, _t(b))
+                return _matmul(g, self.t(b))
             if shapes == (2, 1):
                 return _outer(g, b)
             if shapes == (1, 2):
@@ -396,7 +420,7 @@ class _Products(gast.NodeTransformer):
                 return gast.BinOp(left=g, op=gast.Mult(), right=b)
         else:
             if shapes in ((2, 2), (2, 1)):
-                return _matmul(_t(a), g)
+                return _matmul(self.t(a), g)
             if shapes == (1, 2):
                 return _outer(a, g)
             if shapes == (1, 1):
