@@ -106,3 +106,22 @@ def test_long_vectors_stay_arrays(monkeypatch) -> None:
     monkeypatch.setattr(core, "_FLOATS_AT_MOST", 3)
     assert core.as_floats(x) is x
     np.testing.assert_allclose(s2sad.grad(chain)(x), want, rtol=1e-14)
+
+
+def pairs(x):
+    total = 0.0
+    for i in range(x.shape[0] - 1):
+        total = total + (x[i + 1] - x[i] * x[i]) * (x[i + 1] - x[i] * x[i]) + x[i]
+    return total
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adjoint_added_into_element_by_element_is_a_list(rng, dtype) -> None:
+    x = rng.standard_normal(6).astype(dtype)
+    if dtype == np.float64:
+        check_grad(pairs, x)
+    g = s2sad.grad(pairs)
+    dx = g(x)
+    assert "floats_zeros(x)" in g.source and dx.dtype == dtype and dx.shape == x.shape
+    want = s2sad.grad(pairs)(x.astype(np.float64))
+    np.testing.assert_allclose(dx, want, rtol=1e-5)

@@ -32,6 +32,8 @@ def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: o
         return body
     renames = {p: namer.fresh(p + "_items") for p in chosen}
     _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
+    for p in chosen:
+        _adjoint_as_list(p, body, facts)
     start = [set_origin(gast.Assign(
         targets=[gast.Name(id=renames[p], ctx=gast.Store(), annotation=None, type_comment=None)],
         value=gast.Call(func=load("as_floats"), args=[load(p)], keywords=[]), type_comment=None),
@@ -112,6 +114,50 @@ def _mentions(e: gast.expr, p: str, defs: dict, depth: int) -> bool:
             if depth and n.id in defs and _mentions(defs[n.id], p, defs, depth - 1):
                 return True
     return False
+
+
+def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
+    """``dp = zeros_like(p)`` only added into element by element (``add_at(dp, None, i,
+    e)`` at a number ``i``) and returned: a list of floats, ``dp[i] += e`` (an element
+    of a list is updated in a fortieth of the time of an array's)."""
+    tree = gast.Module(body=body, type_ignores=[])
+    starts = [s for s in gast.walk(tree) if isinstance(s, gast.Assign) and
+              isinstance(s.targets[0], gast.Name) and _call_named(s.value, "zeros_like") and
+              len(s.value.args) == 1 and isinstance(s.value.args[0], gast.Name) and
+              s.value.args[0].id == p]
+    if len(starts) != 1:
+        return
+    d = starts[0].targets[0].id
+    adds, uses = [], 0
+    for s in gast.walk(tree):
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and s.targets[0].id == d and \
+                s is not starts[0]:
+            call = s.value
+            if not (_call_named(call, "add_at") and len(call.args) == 4 and
+                    isinstance(call.args[0], gast.Name) and call.args[0].id == d and
+                    isinstance(call.args[1], gast.Constant) and call.args[1].value is None
+                    and facts.of(call.args[2]) == () and facts.of(call.args[3]) == ()):
+                return
+            adds.append(s)
+        elif isinstance(s, gast.Call) and _call_named(s, "cast_like") and \
+                isinstance(s.args[0], gast.Name) and s.args[0].id == d:
+            uses += 1
+    mentions = sum(1 for n in gast.walk(tree) if isinstance(n, gast.Name) and n.id == d and
+                   isinstance(n.ctx, gast.Load))
+    if not adds or mentions != len(adds) + uses:  # read anywhere else: an array it stays
+        return
+    starts[0].value = gast.Call(func=load("floats_zeros"), args=[load(p)], keywords=[])
+    for s in adds:
+        call = s.value
+        s.__class__ = gast.AugAssign  # d = add_at(d, None, i, e)  ->  d[i] += e
+        s.target = gast.Subscript(value=load(d), slice=call.args[2], ctx=gast.Store())
+        s.op, s.value = gast.Add(), call.args[3]
+        del s.targets
+
+
+def _call_named(e: gast.expr, name: str) -> bool:
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
 
 
 class _ReadItems(gast.NodeTransformer):

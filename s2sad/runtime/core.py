@@ -10,8 +10,8 @@ __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
     "list_last", "stop_gradient", "to_float", "fresh", "zero_at", "write_at", "clear_at",
-    "iteration_items", "items_adjoint", "as_floats", "floats_adjoint", "scatter_add",
-    "scatter_subtract", "written_part",
+    "iteration_items", "items_adjoint", "as_floats", "floats_adjoint", "floats_zeros",
+    "scatter_add", "scatter_subtract", "written_part",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
     "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
     "copy_value", "field_add", "field_of",
@@ -217,6 +217,12 @@ def as_floats(x: Any) -> Any:
             x.size <= _FLOATS_AT_MOST:
         return x.tolist()
     return x
+
+
+def floats_zeros(x: Any) -> list:
+    """A zero adjoint for a vector added into element by element: a list of floats
+    (``cast_like`` makes it an array of ``x``'s kind at the end)."""
+    return [0.0] * len(x)
 
 
 def floats_adjoint(g: Any, x: Any) -> Any:
