@@ -350,10 +350,10 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed
                                        real=_real_only(prep.node))
-    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
-                                  real=_real_only(prep.node))  # what those exposed
-    reuse.share_costly_calls(body, prep.namespace, prep.namer)
     facts = ranks_stage.shape_facts(body, ranks or {}, set(small), prep.namespace)
+    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
+                                  real=_real_only(prep.node), facts=facts)  # what those exposed
+    reuse.share_costly_calls(body, prep.namespace, prep.namer)
     body = batch.batch(body, facts, prep.namer)
     body = floats.elements_as_floats(body, params, facts, prep.namer)
     body = ownership.own(body, prep.namespace, params, set(small), ranks or {})

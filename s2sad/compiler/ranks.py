@@ -17,12 +17,14 @@ from s2sad.compiler.primitives import evaluate_ref
 
 
 def specialise(body: list, params: dict[str, Any], numbers: set[str],
-               namespace: dict[str, Any], real: bool = False) -> list:
+               namespace: dict[str, Any], real: bool = False,
+               facts: dims.Facts | None = None) -> list:
     """``params``: array parameter -> its shape class (``dims.symbolic``) or rank;
-    ``real``: no complex value occurs (an adjoint never needs its real part taken)."""
+    ``real``: no complex value occurs (an adjoint never needs its real part taken);
+    ``facts``: the shapes of ``body``'s values, when already known."""
     if not params:
         return body
-    facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
+    facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace)
     tree = gast.Module(body=body, type_ignores=[])
     products = _Products(facts, real, _indexed_only(tree))
     products.lower = _triangular(facts.defs, namespace)
