@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_hessian
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def smoothing(alpha, beta, data):
@@ -125,3 +125,10 @@ def test_adjoint_added_into_element_by_element_is_a_list(rng, dtype) -> None:
     assert "floats_zeros(x)" in g.source and dx.dtype == dtype and dx.shape == x.shape
     want = s2sad.grad(pairs)(x.astype(np.float64))
     np.testing.assert_allclose(dx, want, rtol=1e-5)
+
+
+def test_forward_mode_and_second_order_through_floats(rng) -> None:
+    """jvp of code that reads floats, and the Hessian through the float-list adjoint."""
+    data = np.cumsum(rng.standard_normal(8))
+    check_jvp(smoothing, 0.3, 0.2, data, wrt=(0, 1, 2))
+    check_hessian(pairs, rng.standard_normal(5))

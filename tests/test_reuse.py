@@ -147,3 +147,20 @@ def test_inverse_in_one_branch_only_is_not_assumed(rng, sign) -> None:
     A, v = rng.standard_normal((3, 3)), rng.standard_normal(3)
     v[0] = sign * abs(v[0])
     check_grad(det_after_inverse_in_branch, A, v, wrt=(0, 1))
+
+
+def accumulate_then_read(x, w):
+    g = x * 1.0
+    total = 0.0
+    for i in range(x.shape[0] - 1):
+        a = g[i] * w
+        g[i] += a * x[i + 1]
+        total = total + g[i] * g[i + 1] + a
+    return total
+
+
+@pytest.mark.parametrize("w", [0.5, -1.5])
+def test_element_read_after_an_in_place_add(rng, w) -> None:
+    """g[i] read, g[i] added into in place, g[i] read again: the second read sees the
+    update (the adjoint sweep's add_at updates its accumulator in place too)."""
+    check_grad(accumulate_then_read, rng.standard_normal(5), w, wrt=(0, 1))

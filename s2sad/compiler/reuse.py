@@ -21,7 +21,9 @@ from s2sad.compiler.simplify import _known_pure
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)
 _WRITERS = {"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
-            "at", "fill", "sort", "resize", "itemset", "setfield"}
+            "at", "fill", "sort", "resize", "itemset", "setfield",
+            # runtime helpers that update their first argument in place
+            "add_at", "write_at", "clear_at", "scatter_add", "scatter_subtract"}
 
 
 # deterministic calls costly enough to compute once when two adjoints need them
