@@ -15,10 +15,11 @@ _ENTRY_POINTS = {
     "grad": "s2sad.api", "value_and_grad": "s2sad.api", "vjp": "s2sad.api",
     "jvp": "s2sad.api", "defvjp": "s2sad.api", "defjvp": "s2sad.api",
     "jacobian": "s2sad.jacobians", "hessian": "s2sad.jacobians", "graph": "s2sad.graph_view",
+    "jacobian_sparsity": "s2sad.sparsity",
 }
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "defvjp", "defjvp",
-           "stop_gradient", "DifferentiationError", "graph"]
+           "stop_gradient", "DifferentiationError", "graph", "jacobian_sparsity"]
 
 
 def __getattr__(name: str) -> Any:

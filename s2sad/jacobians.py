@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad import api, library, structure
+from s2sad import api, library, sparsity, structure
 
 
 def _basis(x: Any):
@@ -86,16 +86,23 @@ def _on_prefix(f: Any, build: Callable) -> _Built | None:
 
 
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
-             verbose: bool = False, argnums: Any = None, has_aux: bool = False) -> Callable:
+             verbose: bool = False, argnums: Any = None, has_aux: bool = False,
+             sparse: bool = False) -> Callable:
     """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
 
     ``.source`` is the generated VJP (reverse) or JVP (forward) it runs; ``argnums`` is
     JAX's spelling of ``wrt``; with ``has_aux`` ``f`` returns ``(output, aux)`` and the
-    Jacobian comes back as ``(jacobian, aux)``.
+    Jacobian comes back as ``(jacobian, aux)``. ``sparse=True``: a ``scipy.sparse`` CSR
+    matrix (``out.size x arg.size``) from the pattern the program's wiring gives
+    (:func:`s2sad.jacobian_sparsity`), one JVP per column colour (or VJP per row colour).
     """
     wrt = argnums if argnums is not None else wrt
     if f is None:
-        return lambda g: jacobian(g, wrt, mode, verbose, has_aux=has_aux)
+        return lambda g: jacobian(g, wrt, mode, verbose, has_aux=has_aux, sparse=sparse)
+    if sparse:
+        if has_aux:
+            raise ValueError("jacobian: sparse=True does not take has_aux")
+        return sparsity.sparse_jacobian(f, wrt, verbose)
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
     special = _special_jacobian(f, wrt, mode, verbose, has_aux)
@@ -229,12 +236,15 @@ def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> 
 
 
 def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
-            argnums: Any = None) -> Callable:
+            argnums: Any = None, sparse: bool = False) -> Callable:
     """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``: forward mode
-    over the generated gradient (``.source`` is that forward-mode function)."""
+    over the generated gradient (``.source`` is that forward-mode function).
+    ``sparse=True``: a CSR matrix from the pattern of the gradient's program."""
     wrt = argnums if argnums is not None else wrt
     if f is None:
-        return lambda g: hessian(g, wrt, verbose)
+        return lambda g: hessian(g, wrt, verbose, sparse=sparse)
+    if sparse:
+        return sparsity.sparse_jacobian(api.grad(f, wrt=wrt), wrt, verbose)
     if library.is_library_callable(f):
         return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
     if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from s2sad.rules.registry import JVPS, VJPS, Rule, Signature
+from s2sad.rules.registry import ELEMENTWISE, JVPS, VJPS, Rule, Signature
 
 
 def _rename(text: str, old: str, new: str) -> str:
@@ -65,3 +65,4 @@ def defscale(fn: Any, sig: str, *scales: str | None, broadcast: bool = True) -> 
         jvps.append(term)
     VJPS[fn] = Rule(s, tuple(vjps))
     JVPS[fn] = Rule(s, tuple(jvps))
+    ELEMENTWISE.add(fn)

@@ -113,6 +113,7 @@ class _Set(set):
 VJPS: dict[Any, Rule] = _Table()
 JVPS: dict[Any, Rule] = _Table()
 NONDIFF: set[Any] = _Set()  # outputs carry no derivative (shapes, comparisons, floor)
+ELEMENTWISE: set[Any] = _Set()  # output element k reads input elements k (broadcast)
 # library callable -> a Python function computing the same from primitives with rules:
 # differentiated through its source (``scipy.stats.norm.cdf`` through ``ndtr``)
 THROUGH: dict[Any, Callable] = _Table()
@@ -157,6 +158,7 @@ def defelementwise(fn: Any, sig: str, *partials: str | None) -> None:
         jvps.append(f"d{name}" if partial == "1" else f"d{name} * ({partial})")
     VJPS[_key(fn)] = Rule(s, tuple(vjps))
     JVPS[_key(fn)] = Rule(s, tuple(jvps))
+    ELEMENTWISE.add(_key(fn))
 
 
 def deflinear(fn: Any, sig: str, *templates: str | None) -> None:
