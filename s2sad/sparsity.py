@@ -188,23 +188,25 @@ def sparse_jacobian(f: Callable, wrt: Any = 0, verbose: bool = False) -> Callabl
     """``jacobian(f, wrt, sparse=True)``: a CSR matrix (``out.size x arg.size``) from
     one JVP per column colour or one VJP per row colour, whichever is fewer."""
     positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
-    patterns = jacobian_sparsity(f, wrt=positions)
+    patterns = jacobian_sparsity(f, wrt=positions if many else positions[0])
+    count = len(inspect.signature(f).parameters)
     plans: dict = {}
     tangents = {i: api.jvp(f, wrt=i, verbose=verbose) for i in positions}
     cotangents = api.vjp(f, wrt=positions, verbose=verbose)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        bound = structure.bind_call(f, "jacobian", args, kwargs)
-        values = tuple(bound.args)
-        key = _shape_key(values, positions, bound.kwargs)
+        values = args if not kwargs and len(args) == count else \
+            tuple(structure.bind_call(f, "jacobian", args, kwargs).arguments.values())
+        key = _shape_key(values, positions, {})
         if key not in plans:
-            plans[key] = [_plan(p) for p in patterns(*values, **bound.kwargs)]
+            found = patterns(*values)
+            plans[key] = [_plan(p) for p in (found if many else (found,))]
         out = []
         for k, (i, plan) in enumerate(zip(positions, plans[key])):
             if plan[0] == "columns":
-                out.append(_by_columns(tangents[i], values, i, plan, bound.kwargs))
+                out.append(_by_columns(tangents[i], values, i, plan, {}))
             else:
-                out.append(_by_rows(cotangents, values, k, plan, bound.kwargs))
+                out.append(_by_rows(cotangents, values, k, plan, {}))
         return tuple(out) if many else out[0]
 
     def plan(*args: Any, **kwargs: Any) -> Any:
@@ -212,7 +214,7 @@ def sparse_jacobian(f: Callable, wrt: Any = 0, verbose: bool = False) -> Callabl
         count) per argument in ``wrt``."""
         jac(*args, **kwargs)
         bound = structure.bind_call(f, "jacobian", args, kwargs)
-        found = plans[_shape_key(tuple(bound.args), positions, bound.kwargs)]
+        found = plans[_shape_key(tuple(bound.arguments.values()), positions, {})]
         return tuple(found) if many else found[0]
 
     jac.pattern, jac.plan = patterns, plan  # type: ignore[attr-defined]
@@ -220,44 +222,45 @@ def sparse_jacobian(f: Callable, wrt: Any = 0, verbose: bool = False) -> Callabl
 
 
 def _plan(pattern: Any) -> tuple:
+    """("columns" | "rows", pattern, colours, count, where): ``where`` picks each nonzero
+    (in CSR order) out of the compressed product; seeds made once."""
+    pattern = pattern.tocsr()
+    pattern.sort_indices()
     columns, rows = colour(pattern), colour(pattern.T)
     count_c = int(columns.max()) + 1 if columns.size else 0
     count_r = int(rows.max()) + 1 if rows.size else 0
+    at_row = np.repeat(np.arange(pattern.shape[0]), np.diff(pattern.indptr))
     if count_c <= count_r:
-        return ("columns", pattern.tocsr(), columns, count_c)
-    return ("rows", pattern.tocsr(), rows, count_r)
+        return ("columns", pattern, columns, count_c, (at_row, columns[pattern.indices]))
+    return ("rows", pattern, rows, count_r, (rows[at_row], pattern.indices))
 
 
 def _by_columns(jvp: Callable, values: tuple, i: int, plan: tuple, kwargs: dict) -> Any:
-    _, pattern, colours, count = plan
+    _, pattern, colours, count, where = plan
     x = values[i]
     compressed = np.zeros((pattern.shape[0], count))
     for c in range(count):
         seed = (colours == c).astype(float).reshape(np.shape(x))
-        seed = seed if np.ndim(x) else float(seed)
-        _, tangent = jvp(*values, seed, **kwargs)
+        _, tangent = jvp(*values, seed if np.ndim(x) else float(seed), **kwargs)
         compressed[:, c] = np.ravel(np.real(tangent))
-    rows, cols = pattern.nonzero()
-    return _assemble(compressed[rows, colours[cols]], rows, cols, pattern.shape)
+    return _assemble(compressed[where], pattern)
 
 
 def _by_rows(vjp: Callable, values: tuple, k: int, plan: tuple, kwargs: dict) -> Any:
-    _, pattern, colours, count = plan
-    out_shape = np.shape(values and _output_shape(vjp, values, kwargs))
+    _, pattern, colours, count, where = plan
+    out_shape = _output_shape(vjp, values, kwargs)
     compressed = np.zeros((count, pattern.shape[1]))
     for c in range(count):
         seed = (colours == c).astype(float).reshape(out_shape)
-        seed = seed if out_shape else float(seed)
-        _, grads = vjp(*values, seed, **kwargs)
+        _, grads = vjp(*values, seed if out_shape else float(seed), **kwargs)
         compressed[c] = np.ravel(grads[k])
-    rows, cols = pattern.nonzero()
-    return _assemble(compressed[colours[rows], cols], rows, cols, pattern.shape)
+    return _assemble(compressed[where], pattern)
 
 
-def _output_shape(vjp: Any, values: tuple, kwargs: dict) -> Any:
-    return np.zeros(np.shape(vjp.fn(*[np.copy(v) if isinstance(v, np.ndarray) else v
-                                      for v in values], **kwargs)))
+def _output_shape(vjp: Any, values: tuple, kwargs: dict) -> tuple:
+    return np.shape(vjp.fn(*[np.copy(v) if isinstance(v, np.ndarray) else v for v in values],
+                           **kwargs))
 
 
-def _assemble(data: np.ndarray, rows: np.ndarray, cols: np.ndarray, shape: tuple) -> Any:
-    return _sparse().csr_matrix((data, (rows, cols)), shape=shape)
+def _assemble(data: np.ndarray, pattern: Any) -> Any:
+    return _sparse().csr_matrix((data, pattern.indices, pattern.indptr), shape=pattern.shape)

@@ -23,6 +23,8 @@ PHRASES = {
     "custom_rule.py": "hessian of probit_loss",
     "cli_roundtrip.py": "the written module's gradient matches",
     "graph_view.py": "a = 5, f = 15, df/dx = 8, df/dy = 3",
+    "stiff_pde_sparse.py": "sparse Jacobian from 4 JVPs equals the dense one",
+    "sparse_least_squares.py": "same optimum",
 }
 
 
