@@ -39,11 +39,11 @@ def closed_form(u, d, k):
     return sparse.diags([np.full(n - 1, d), main, np.full(n - 1, d)], [-1, 0, 1]).tocsr()
 
 
-def timed(fn, repeats):
+def timed(fn, args, repeats):
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
-        fn()
+        fn(*args)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
@@ -71,10 +71,10 @@ def run(sizes, repeats, check_only=False):
             return rows, False
         if check_only:
             continue
-        t_sparse = timed(lambda: jac(*args), repeats)
-        t_dense = timed(lambda: dense_jac(*args), max(1, repeats // 3)) if n <= 10_000 \
+        t_sparse = timed(jac, args, repeats)
+        t_dense = timed(dense_jac, args, max(1, repeats // 3)) if n <= 10_000 \
             else float("nan")
-        t_f = timed(lambda: rhs(*args), repeats)
+        t_f = timed(rhs, args, repeats)
         rows.append({"n": n, "nnz": int(pattern.nnz), "colours": int(colours.max() + 1),
                      "pattern_s": t_pattern, "colouring_s": t_colour, "sparse_s": t_sparse,
                      "dense_s": t_dense, "dense_over_sparse": t_dense / t_sparse,
