@@ -291,3 +291,110 @@ def test_sparse_hessian_closed_form():
     x = np.linspace(-0.5, 0.5, 6)
     H = s2sad.hessian(separable, sparse=True)(x).toarray()
     np.testing.assert_allclose(H, np.diag(np.exp(x) * (x + 2)), rtol=1e-12, atol=1e-14)
+
+
+def test_benchmark_smoke():
+    from benchmarks import sparsity as bench
+    assert bench.main(["--smoke"]) == 0
+
+
+# ----- element loops and branches: variations -----
+
+def both_sides_write(x):
+    y = np.zeros(x.shape[0])
+    for i in range(1, x.shape[0]):
+        if x[i] > x[i - 1]:
+            y[i] = x[i] - x[i - 1]
+        else:
+            y[i] = np.exp(x[i])
+    return y
+
+
+def one_side_writes(x):
+    y = x * 1.0
+    for i in range(x.shape[0] - 1):
+        if x[i] > 0:
+            y[i] = y[i] * x[i + 1]
+    return y
+
+
+def recurrence(x):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for t in range(1, x.shape[0]):
+        y[t] = 0.5 * y[t - 1] + x[t]
+    return y
+
+
+def number_after_loop(x):
+    s = 0.0
+    last = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            last = x[i]
+        s = s + last
+    return np.array([s, last])
+
+
+def newton_sqrt(a):
+    r = a * 0.5 + 0.5
+    while np.max(np.abs(r * r - a)) > 1e-12:
+        r = 0.5 * (r + a / r)
+    return r
+
+
+def growing_while(x):
+    y = x * 1.0
+    while y[0] < 10.0:
+        y = y + np.roll(y, 1) * 0.1
+    return y
+
+
+VARIATIONS = [
+    (both_sides_write, (np.array([0.1, 0.5, 0.2, 0.9, -0.3, 0.4]),)),
+    (one_side_writes, (np.array([0.5, -1.0, 2.0, 0.3, -0.2]),)),
+    (recurrence, (np.linspace(-1, 1, 7),)),
+    (number_after_loop, (np.array([0.5, -1.0, 2.0, -0.3]),)),
+    (newton_sqrt, (np.array([2.0, 3.0, 5.0]),)),
+    (growing_while, (np.array([1.0, 2.0, 3.0, 4.0]),)),
+]
+
+
+@pytest.mark.parametrize("f,args", VARIATIONS, ids=[f.__name__ for f, _ in VARIATIONS])
+def test_variations_hold_every_nonzero(f, args):
+    pattern = s2sad.jacobian_sparsity(f)(*args).toarray()
+    seen = observed(f, args) if f is not growing_while else \
+        np.abs(np.reshape(s2sad.jacobian(f)(*args), pattern.shape)) > 0
+    assert not np.any(seen & ~pattern)
+    J = s2sad.jacobian(f, sparse=True)(*args)
+    np.testing.assert_allclose(J.toarray(), np.reshape(s2sad.jacobian(f)(*args), J.shape),
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_closed_forms_of_variations():
+    x = np.linspace(-1, 1, 6)
+    assert np.array_equal(s2sad.jacobian_sparsity(recurrence)(x).toarray(),
+                          np.tril(np.ones((6, 6))) > 0)  # y[t] reads x[0..t]
+    both = s2sad.jacobian_sparsity(both_sides_write)(x).toarray()
+    assert np.array_equal(both, (np.eye(6) + np.eye(6, k=-1) > 0) & (np.arange(6) > 0)[:, None])
+    assert np.array_equal(s2sad.jacobian_sparsity(newton_sqrt)(np.ones(3) * 2).toarray(),
+                          np.eye(3) > 0)  # elementwise iteration, any number of trips
+    # the while loop shifts by one per trip, as many trips as the data asks: all of it
+    assert s2sad.jacobian_sparsity(growing_while)(np.ones(4)).nnz == 16
+
+
+def test_callers_arrays_untouched():
+    x = np.array([0.1, 0.5, 0.2, 0.9, -0.3, 0.4])
+    before = x.copy()
+    s2sad.jacobian_sparsity(both_sides_write)(x)
+    s2sad.jacobian(both_sides_write, sparse=True)(x)
+    assert np.array_equal(x, before)
+
+
+def test_pattern_reused_per_shape_and_long_element_loop():
+    pattern = s2sad.jacobian_sparsity(recurrence)
+    x = np.linspace(0, 1, 3000)
+    P = pattern(x)
+    assert P.nnz == 3000 * 3001 // 2
+    assert pattern(x + 1.0) is P  # the same shapes: computed once
+    assert pattern(np.ones(5)).shape == (5, 5)

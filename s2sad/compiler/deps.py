@@ -20,24 +20,105 @@ import numpy as np
 import scipy.sparse as sparse
 
 
+class Unmodelled(Exception):
+    """The pattern cannot be followed here: the caller makes it dense."""
+
+
 class Dep:
-    """A value that depends on the inputs; see the module docstring."""
+    """A value that depends on the inputs; see the module docstring. Rows written one
+    at a time (``r[i] = v`` in a loop) wait in ``extra`` (an append-only list shared
+    by the successive values of ``r``) until something needs them as a matrix."""
 
-    __slots__ = ("value", "ids", "rows")
+    __slots__ = ("value", "ids", "_rows", "extra")
 
-    def __init__(self, value: Any, ids: np.ndarray, rows: sparse.csr_matrix) -> None:
-        self.value, self.ids, self.rows = value, ids, rows
+    def __init__(self, value: Any, ids: np.ndarray, rows: sparse.csr_matrix,
+                 extra: list | None = None) -> None:
+        self.value, self.ids, self._rows = value, ids, rows
+        self.extra = extra if extra is not None else []
+
+    @property
+    def rows(self) -> sparse.csr_matrix:
+        if self.extra:
+            self._rows = sparse.vstack([self._rows, _rows_of(self.extra, self._rows.shape[1])],
+                                       "csr")
+            self.extra = []
+        return self._rows
+
+    @property
+    def width(self) -> int:
+        return self._rows.shape[1]
 
     @property
     def shape(self) -> tuple:
         return np.shape(self.ids)
 
     def __repr__(self) -> str:
-        return f"Dep(shape={self.shape}, nnz={self.pattern().nnz})"
+        return f"{type(self).__name__}(shape={self.shape}, nnz={self.pattern().nnz})"
 
     def pattern(self) -> sparse.csr_matrix:
         """One row per element (C order), one column per input element."""
         return self.rows[np.ravel(self.ids)]
+
+    def row(self, k: int) -> frozenset:
+        """The input columns row ``k`` reads."""
+        base = self._rows.shape[0]
+        if k >= base:
+            return self.extra[k - base]
+        rows = self._rows
+        return frozenset(rows.indices[rows.indptr[k]:rows.indptr[k + 1]].tolist())
+
+
+class Num(Dep):
+    """A number that depends on the inputs: its set of columns, without matrices (the
+    scalar arithmetic of element loops stays cheap)."""
+
+    __slots__ = ("cols", "n")
+
+    def __init__(self, value: Any, cols: frozenset, n: int) -> None:
+        self.value, self.cols, self.n = value, cols, n
+
+    @property
+    def ids(self) -> np.ndarray:  # type: ignore[override]
+        return np.ones((), dtype=np.int64)
+
+    @property
+    def rows(self) -> sparse.csr_matrix:
+        return sparse.vstack([empty_rows(self.n), _rows_of([self.cols], self.n)], "csr")
+
+    @property
+    def width(self) -> int:
+        return self.n
+
+    @property
+    def shape(self) -> tuple:
+        return ()
+
+    def pattern(self) -> sparse.csr_matrix:
+        return _rows_of([self.cols], self.n)
+
+    def row(self, k: int) -> frozenset:
+        return self.cols if k else frozenset()
+
+
+def _rows_of(sets: list, n: int) -> sparse.csr_matrix:
+    cols = [sorted(s) for s in sets]
+    indptr = np.cumsum([0] + [len(c) for c in cols])
+    indices = np.fromiter((j for c in cols for j in c), dtype=np.int32, count=int(indptr[-1]))
+    return sparse.csr_matrix((np.ones(indices.size, bool), indices, indptr), shape=(len(sets), n))
+
+
+def cols_of(x: Any) -> frozenset:
+    """The input columns a number reads (constants: none)."""
+    if isinstance(x, Num):
+        return x.cols
+    if isinstance(x, Dep):
+        return x.row(int(x.ids)) if x.ids.ndim == 0 else frozenset(
+            x.pattern().indices.tolist())
+    return frozenset()
+
+
+def is_number(value: Any) -> bool:
+    return np.ndim(value) == 0 and not isinstance(value, (list, tuple, dict))
 
 
 def empty_rows(n: int, count: int = 1) -> sparse.csr_matrix:
@@ -66,29 +147,33 @@ def constant_ids(value: Any) -> np.ndarray:
 def no_derivative(value: Any, n: int) -> Dep:
     """A value that changes with the inputs but has no derivative (a comparison,
     an index found by argmax): it is not constant for branches and indices."""
+    if is_number(value):
+        return Num(value, frozenset(), n)
     return Dep(value, constant_ids(value), empty_rows(n))
 
 
 def width(items: list) -> int:
-    return next(d.rows.shape[1] for d in items if isinstance(d, Dep))
+    return next(d.width for d in _deps_in(items))
 
 
 def stacked(items: list) -> tuple[list[np.ndarray], sparse.csr_matrix]:
     """The ids of several values over one rows matrix (constants: row 0)."""
     n = width(items)
     blocks, ids, offset = [empty_rows(n)], [], 1
-    seen: dict[int, int] = {}
+    seen: dict[int, tuple[int, Any]] = {}
     for item in items:
         if not isinstance(item, Dep):
             ids.append(constant_ids(item))
             continue
-        if id(item.rows) not in seen:
-            seen[id(item.rows)] = offset - 1
-            blocks.append(item.rows[1:])
-            offset += item.rows.shape[0] - 1
-        base = seen[id(item.rows)]
+        key = id(item) if isinstance(item, Num) else id(item.rows)
+        if key not in seen:
+            rows = item.rows
+            seen[key] = (offset - 1, rows)
+            blocks.append(rows[1:])
+            offset += rows.shape[0] - 1
+        base, rows = seen[key]
         ids.append(np.where(item.ids > 0, item.ids + base, 0))
-    if len(blocks) == 2:  # one rows matrix: keep it as it is
+    if len(blocks) == 2 and len({id(d) for d in items if isinstance(d, Num)}) == 0:
         return ids, next(d for d in items if isinstance(d, Dep)).rows
     return ids, sparse.vstack(blocks, "csr")
 
@@ -109,6 +194,10 @@ def moved(value: Any, move: Callable[[list], Any], items: list) -> Dep:
     """An operation that only moves (or zeroes) elements: apply it to the ids."""
     ids, rows = stacked(items)
     out = np.asarray(move(ids), dtype=np.int64)
+    if is_number(value) and out.size == 1:
+        k = int(out.reshape(()))
+        return Num(value, frozenset(rows.indices[rows.indptr[k]:rows.indptr[k + 1]].tolist()),
+                   rows.shape[1])
     if out.shape != np.shape(value):
         out = np.broadcast_to(out, np.shape(value))
     return compact(Dep(value, out, rows))
@@ -119,6 +208,8 @@ def elementwise(value: Any, operands: list) -> Dep:
     (broadcasting aligns them)."""
     shape = np.shape(value)
     deps = [d for d in operands if isinstance(d, Dep)]
+    if is_number(value) and all(d.shape == () for d in deps):
+        return Num(value, frozenset().union(*(cols_of(d) for d in deps)), deps[0].width)
     first = deps[0]
     ids0 = np.broadcast_to(first.ids, shape)
     if all(d.rows is first.rows and np.array_equal(np.broadcast_to(d.ids, shape), ids0)
@@ -151,6 +242,22 @@ def reduced(value: Any, dep: Dep, axis: Any) -> Dep:
     except ValueError:
         ids = grouped.ids.reshape(np.shape(value))
     return Dep(value, ids, grouped.rows)
+
+
+def written(value: Any, x: Any, idx: Any, v: Any, n: int) -> Dep:
+    """``x[idx] = v`` of one element: the written row waits in ``extra`` (O(1) in the
+    rows; the ids are copied)."""
+    if isinstance(x, Dep):
+        ids, rows, extra = np.array(x.ids, copy=True), x._rows, x.extra
+    else:
+        ids, rows, extra = constant_ids(value), empty_rows(n), []
+    cols = cols_of(v)
+    if cols:
+        extra.append(cols)
+        ids[idx] = rows.shape[0] + len(extra) - 1
+    else:
+        ids[idx] = 0
+    return Dep(value, ids, rows, extra)
 
 
 def scattered(value: Any, x: Any, idx: Any, v: Any) -> Dep:
@@ -210,6 +317,8 @@ def _grouped_rows(d: Any, ids: np.ndarray, axis: int, n: int) -> sparse.csr_matr
 def anything(value: Any, operands: list) -> Dep:
     """Not modelled: every output element reads all that any operand reads."""
     deps = list(_deps_in(operands))
+    if is_number(value):
+        return Num(value, frozenset().union(*(cols_of(d) for d in deps)), deps[0].width)
     union = deps[0].pattern().sum(axis=0) > 0
     for d in deps[1:]:
         union = union + (d.pattern().sum(axis=0) > 0)
@@ -251,13 +360,46 @@ def joined(a: Any, b: Any, value: Any, n: int) -> Any:
     if isinstance(a, (list, tuple, dict)) or isinstance(b, (list, tuple, dict)) or \
             np.shape(_plain(a)) != np.shape(_plain(b)):
         raise ValueError("the branches make values of different shapes")
+    if is_number(_plain(value)) and np.ndim(_plain(a)) == 0:
+        return Num(_plain(value), cols_of(a) | cols_of(b), n)
+    if not isinstance(a, Dep) or not isinstance(b, Dep):  # a constant adds no columns
+        d = a if isinstance(a, Dep) else b
+        return Dep(_plain(value), d.ids, d._rows, d.extra) if not isinstance(d, Num) else \
+            Dep(_plain(value), d.ids, d.rows)
+    if a._rows is b._rows and a.extra is b.extra and not isinstance(a, Num):
+        return _joined_lineage(a, b, _plain(value))
     parts = [d.pattern() if isinstance(d, Dep) else empty_rows(n, int(np.size(d)))
              for d in (a, b)]
     return from_pattern(_plain(value), parts[0] + parts[1])
 
 
+def _joined_lineage(a: Dep, b: Dep, value: Any) -> Dep:
+    """Two values grown from one (``r`` written in one branch or both): only the
+    elements whose rows differ get a new, joined row."""
+    ids = np.array(np.broadcast_to(a.ids, a.shape), copy=True)
+    other = np.broadcast_to(b.ids, b.shape)
+    extra, base = a.extra, a._rows.shape[0]
+    for k in np.flatnonzero(ids != other).tolist():
+        i, j = ids.flat[k], other.flat[k]
+        cols = (a.row(int(i)) if i else frozenset()) | (b.row(int(j)) if j else frozenset())
+        extra.append(cols)
+        ids.flat[k] = base + len(extra) - 1
+    return Dep(value, ids, a._rows, extra)
+
+
 def _plain(x: Any) -> Any:
     return x.value if isinstance(x, Dep) else x
+
+
+def plain(x: Any) -> Any:
+    """The value Python computes, with Deps inside containers unwrapped."""
+    if isinstance(x, Dep):
+        return x.value
+    if isinstance(x, (list, tuple)):
+        return type(x)(plain(v) for v in x)
+    if isinstance(x, dict):
+        return {k: plain(v) for k, v in x.items()}
+    return x
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -271,6 +413,8 @@ def _same(a: Any, b: Any) -> bool:
 def same_pattern(a: Any, b: Any) -> bool:
     """Whether two states of a loop variable read the same inputs (and, for
     constants, are equal): the loop's fixpoint is reached."""
+    if isinstance(a, Num) and isinstance(b, Num):
+        return a.cols == b.cols
     if isinstance(a, Dep) and isinstance(b, Dep):
         return a.shape == b.shape and (a.pattern() != b.pattern()).nnz == 0
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):

@@ -14,16 +14,17 @@ nonzero.
 from __future__ import annotations
 
 import builtins
+import contextlib
+import gc
 import operator
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import gast
 import numpy as np
 
-from s2sad.compiler import deps
-from s2sad.compiler.deps import Dep
+from s2sad.compiler import deps, families
+from s2sad.compiler.deps import Dep, Unmodelled, plain
 from s2sad.rules import patterns
 
 BINARY = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -39,10 +40,6 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
 FIXPOINT_ROUNDS = 200
 
 
-class Unmodelled(Exception):
-    """The pattern cannot be followed here: the caller makes it dense."""
-
-
 class _Break(Exception):
     pass
 
@@ -55,32 +52,55 @@ class _Dead(Exception):
     """A ``raise`` reached: this path makes no value."""
 
 
-def plain(x: Any) -> Any:
-    """The value Python computes, with Deps inside containers unwrapped."""
-    if isinstance(x, Dep):
-        return x.value
-    if isinstance(x, (list, tuple)):
-        return type(x)(plain(v) for v in x)
-    if isinstance(x, dict):
-        return {k: plain(v) for k, v in x.items()}
-    return x
+class _Pending:
+    """A join of two array values not made until the name is read (the core form
+    leaves many names of earlier trips that are never read again)."""
+
+    __slots__ = ("a", "b", "value", "done")
+
+    def __init__(self, a: Any, b: Any, value: Any) -> None:
+        self.a, self.b, self.value, self.done = a, b, value, _UNSET
+
+
+_UNSET = object()
+
+
+def _value(x: Any) -> Any:
+    return x.value if isinstance(x, _Pending) else plain(x)
 
 
 def interpret(node: gast.FunctionDef, env: dict[str, Any], namespace: dict[str, Any],
               width: int) -> Any:
     """The returned value of the core-form function ``node`` called with ``env``."""
     machine = Interpreter(namespace, width)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    with warnings.catch_warnings(), np.errstate(all="ignore"), _no_gc():
         warnings.simplefilter("ignore")
         try:
-            return machine.body(node.body, dict(env))
+            return machine.resolved(machine.body(node.body, dict(env)))
         except (_Dead, _Break, _Continue):
             raise Unmodelled("the function raises for these arguments") from None
+        except Unmodelled:
+            raise
+        except Exception as e:  # a side not taken computed on values it never sees
+            raise Unmodelled(f"{type(e).__name__}: {e}") from None
+
+
+@contextlib.contextmanager
+def _no_gc() -> Any:
+    """The many small sets made in a long loop would make each collection slower."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class Interpreter:
     def __init__(self, namespace: dict[str, Any], width: int) -> None:
         self.namespace, self.width = namespace, width
+        self.owned: set[int] = set()  # ids of array values made here (never the caller's)
 
     # ----- statements -----
     def body(self, stmts: list, env: dict) -> Any:
@@ -162,13 +182,26 @@ class Interpreter:
         out = {}
         for name in set(a) | set(b):
             if name in a and name in b:
-                try:
-                    out[name] = deps.joined(a[name], b[name], plain(taken[name]), self.width)
-                except ValueError as e:
-                    raise Unmodelled(str(e)) from None
+                x, y = a[name], b[name]
+                if x is y:
+                    out[name] = x
+                elif isinstance(x, (Dep, _Pending)) or isinstance(y, (Dep, _Pending)):
+                    out[name] = _Pending(x, y, _value(taken[name]))
+                else:
+                    out[name] = self.joined(x, y, _value(taken[name]))
             else:
                 out[name] = a.get(name, b.get(name))
         return out
+
+    def joined(self, a: Any, b: Any, value: Any) -> Any:
+        a, b = self.resolved(a), self.resolved(b)
+        return self._joined(a, b, value)
+
+    def _joined(self, a: Any, b: Any, value: Any) -> Any:
+        try:
+            return deps.joined(a, b, value, self.width)
+        except ValueError as e:
+            raise Unmodelled(str(e)) from None
 
     def for_range(self, stmt: gast.For, env: dict) -> None:
         iterable = self.expr(stmt.iter, env)
@@ -212,14 +245,33 @@ class Interpreter:
                 self.run_block(stmt.body, after)
             except (_Break, _Continue):
                 raise Unmodelled("break in a loop whose trips depend on the inputs") from None
-            joined = self.join([state, after], after)
-            if all(name in state and deps.same_pattern(state[name], v)
+            joined = {k: self.resolved(v) for k, v in self.join([state, after], after).items()}
+            if all(name in state and deps.same_pattern(self.resolved(state[name]), v)
                    for name, v in joined.items()):
                 env.clear()
                 env.update(joined)
                 return
             state = joined
         raise Unmodelled("a while loop whose pattern does not settle")
+
+    def resolved(self, value: Any) -> Any:
+        """A pending join made (once: every copy of the environment holding it shares it)."""
+        if not isinstance(value, _Pending):
+            return value
+        stack = [value]  # chains of joins of names left from earlier trips are long
+        while stack:
+            top = stack[-1]
+            if top.done is not _UNSET:
+                stack.pop()
+                continue
+            waiting = [p for p in (top.a, top.b) if isinstance(p, _Pending) and p.done is _UNSET]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            top.done = self._joined(*(p.done if isinstance(p, _Pending) else p
+                                      for p in (top.a, top.b)), top.value)
+            stack.pop()
+        return value.done
 
     # ----- expressions -----
     def expr(self, node: gast.expr, env: dict) -> Any:
@@ -230,7 +282,10 @@ class Interpreter:
 
     def expr_Name(self, node: gast.Name, env: dict) -> Any:
         if node.id in env:
-            return env[node.id]
+            value = env[node.id]
+            if isinstance(value, _Pending):
+                value = env[node.id] = self.resolved(value)
+            return value
         if node.id in self.namespace:
             return self.namespace[node.id]
         if hasattr(builtins, node.id):
@@ -301,6 +356,9 @@ class Interpreter:
         if isinstance(base, Dep):
             if deps.contains_dep(idx):
                 return deps.anything(base.value[plain(idx)], [base, idx])
+            value = base.value[idx]
+            if deps.is_number(value) and not isinstance(base, deps.Num):
+                return deps.Num(value, base.row(int(base.ids[idx])), self.width)
             return deps.moved(base.value[idx], lambda ids: ids[0][idx], [base])
         if deps.contains_dep(idx):  # a constant read at a place the inputs choose
             if isinstance(base, (list, tuple, dict)):
@@ -309,183 +367,26 @@ class Interpreter:
         return base[idx]
 
     # ----- calls -----
+    def owned_write(self, args: list) -> bool:
+        """``r[i] = v`` of one element into an array this interpretation made: its
+        value is updated in place (a Dep's value serves shapes and the branch taken,
+        never the pattern, which lives in the ids)."""
+        if len(args) != 3 or not isinstance(args[0], Dep) or isinstance(args[0], deps.Num):
+            return False
+        x, idx, v = args
+        return id(x.value) in self.owned and not deps.contains_dep(idx) and \
+            deps.is_number(plain(v)) and deps.is_number(x.value[idx]) and \
+            np.can_cast(np.result_type(plain(v)), x.value.dtype, "same_kind")
+
     def call(self, fn: Any, args: list, kwargs: dict) -> Any:
         family = patterns.kind(fn)
         if family == "containers":
             return fn(*args, **kwargs)
+        if family == "writes" and self.owned_write(args):
+            x, idx, v = args
+            x.value[idx] = plain(v)  # the old value of x is not read: no copy of it
+            return deps.written(x.value, x, idx, v, self.width)
         value = fn(*plain(args), **plain(kwargs))
         if family == "shape_only" or not deps.contains_dep([args, kwargs]):
             return value
-        return RULES.get(family, _anything)(self, fn, value, args, kwargs)
-
-
-def _anything(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    if isinstance(value, (tuple, list)):
-        return type(value)(deps.anything(v, [args, kwargs]) for v in value)
-    if not isinstance(value, (np.ndarray, np.generic, int, float, complex, bool)):
-        raise Unmodelled(f"a {type(value).__name__} made from the inputs by {fn!r}")
-    return deps.anything(value, [args, kwargs])
-
-
-def _no_derivative(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    if isinstance(value, (tuple, list)):
-        return type(value)(deps.no_derivative(v, machine.width) for v in value)
-    return deps.no_derivative(value, machine.width)
-
-
-def _elementwise(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    if isinstance(value, (tuple, list)):  # np.where(mask): the indices
-        return _anything(machine, fn, value, args, kwargs)
-    if deps.contains_dep(kwargs) and not set(kwargs) <= {"out", "where", "dtype"}:
-        return _anything(machine, fn, value, args, kwargs)
-    if any(isinstance(a, (list, tuple)) and deps.contains_dep(a) for a in args):
-        return _anything(machine, fn, value, args, kwargs)
-    return deps.elementwise(value, args)
-
-
-def _moves(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    if fn in patterns.GATHERS and isinstance(args[0], (list, tuple)):
-        return _gathers(machine, fn, value, args, kwargs)
-    if not isinstance(args[0], Dep) or deps.contains_dep([args[1:], kwargs]):
-        return _anything(machine, fn, value, args, kwargs)
-    rest = {k: v for k, v in kwargs.items() if k not in ("dtype", "copy", "order")}
-    if fn is np.pad and "constant_values" in rest:
-        rest["constant_values"] = 0
-    return deps.moved(value, lambda ids: fn(ids[0], *args[1:], **rest), [args[0]])
-
-
-def _gathers(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    leaves: list = []
-    shape = _leaves(args[0], leaves)
-    if deps.contains_dep([args[1:], kwargs]):
-        return _anything(machine, fn, value, args, kwargs)
-    rest = {k: v for k, v in kwargs.items() if k not in ("dtype", "copy", "order")}
-    return deps.moved(value, lambda ids: fn(_rebuild(shape, iter(ids)), *args[1:], **rest),
-                      leaves)
-
-
-def _leaves(x: Any, out: list) -> Any:
-    if isinstance(x, (list, tuple)):
-        return type(x)(_leaves(v, out) for v in x)
-    out.append(x)
-    return None
-
-
-def _rebuild(shape: Any, ids: Any) -> Any:
-    if isinstance(shape, (list, tuple)):
-        return type(shape)(_rebuild(v, ids) for v in shape)
-    return next(ids)
-
-
-def _axis(args: list, kwargs: dict, position: int, default: Any) -> Any:
-    if "axis" in kwargs:
-        return kwargs["axis"]
-    return args[position] if len(args) > position else default
-
-
-def _reductions(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    position, default = patterns.REDUCTIONS[fn]
-    axis = _axis(args, kwargs, position, default)
-    extra = [a for k, a in enumerate(args) if k not in (0, position)]
-    if not isinstance(args[0], Dep) or deps.contains_dep(extra + [kwargs]) or \
-            isinstance(value, tuple):
-        return _anything(machine, fn, value, args, kwargs)
-    return deps.reduced(value, args[0], axis)
-
-
-def _fibres(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    position, default = patterns.FIBRES[fn]
-    axis = _axis(args, kwargs, position, default)
-    if not isinstance(args[0], Dep) or deps.contains_dep([args[1:], kwargs]) or axis is None:
-        return _anything(machine, fn, value, args, kwargs)
-    return deps.reduced(value, args[0], axis)
-
-
-def _prefixes(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    axis = _axis(args, kwargs, *patterns.PREFIXES[fn])
-    if not isinstance(args[0], Dep) or deps.contains_dep([args[1:], kwargs]) or \
-            np.shape(value) != args[0].shape:
-        return _anything(machine, fn, value, args, kwargs)
-    if axis is None:
-        flat = deps.moved(np.ravel(args[0].value), lambda ids: np.ravel(ids[0]), [args[0]])
-        return deps.prefix(value, flat, 0) if np.ndim(value) <= 1 else \
-            _anything(machine, fn, value, args, kwargs)
-    return deps.prefix(value, args[0], axis)
-
-
-def _products(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    if len(args) != 2 or kwargs:
-        return _anything(machine, fn, value, args, kwargs)
-    return deps.matmul(value, *args)
-
-
-def _writes(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    x, idx, v = args
-    if isinstance(x, (list, dict)):
-        return fn(x, idx, v)
-    if deps.contains_dep(idx):
-        return _anything(machine, fn, value, args, kwargs)
-
-    def write(ids: list) -> np.ndarray:
-        out = np.array(ids[0], copy=True)
-        out[idx] = ids[1]
-        return out
-    return deps.moved(value, write, [x, v])
-
-
-def _scatters(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    x, idx, v = args
-    if deps.contains_dep(idx) or not isinstance(plain(x), np.ndarray):
-        return _anything(machine, fn, value, args, kwargs)
-    return deps.scattered(value, x, idx, v)
-
-
-def _accumulates(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    acc, _, idx, g = args
-    if deps.contains_dep(idx) or not isinstance(value, np.ndarray):
-        return _anything(machine, fn, value, [acc, g], kwargs)
-    return deps.scattered(value, acc, idx, g)
-
-
-def _clears(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    g, idx = args
-    if deps.contains_dep(idx) or not isinstance(g, Dep) or not isinstance(value, np.ndarray):
-        return _anything(machine, fn, value, args, kwargs)
-
-    def clear(ids: list) -> np.ndarray:
-        out = np.array(ids[0], copy=True)
-        out[idx] = 0
-        return out
-    return deps.moved(value, clear, [g])
-
-
-def _shaped(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    if not deps.contains_dep([args[0], kwargs]):
-        return value  # a constant spread to a shape
-    if not isinstance(args[0], Dep) or deps.contains_dep(kwargs):
-        return _anything(machine, fn, value, args, kwargs)
-    rest = plain(args[1:])
-    return deps.moved(value, lambda ids: fn(ids[0], *rest), [args[0]])
-
-
-def _unbroadcasts(machine: Interpreter, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
-    g = args[0]
-    if not deps.contains_dep(g):
-        return value  # a constant summed to a shape
-    if not isinstance(g, Dep):
-        return _anything(machine, fn, value, args, kwargs)
-    target, shape = np.shape(value), g.shape
-    if target == shape:
-        return deps.moved(value, lambda ids: ids[0], [g])
-    lead = len(shape) - len(target)
-    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(target)
-                                      if n == 1 and shape[lead + i] != 1)
-    return deps.reduced(value, g, axes) if axes else _anything(machine, fn, value, args, {})
-
-
-RULES: dict[str, Callable] = {
-    "no_derivative": _no_derivative, "elementwise": _elementwise, "moves": _moves,
-    "reductions": _reductions, "fibres": _fibres, "prefixes": _prefixes, "products": _products,
-    "writes": _writes, "scatters": _scatters, "accumulates": _accumulates,
-    "clears": _clears, "shaped": _shaped, "unbroadcasts": _unbroadcasts,
-}
+        return families.RULES.get(family, families.anything)(self, fn, value, args, kwargs)
