@@ -9,6 +9,7 @@ import importlib
 from typing import Any
 
 from s2sad.errors import DifferentiationError
+from s2sad.runtime.checkpoint import checkpoint
 from s2sad.runtime.core import stop_gradient
 
 _ENTRY_POINTS = {
@@ -19,7 +20,7 @@ _ENTRY_POINTS = {
 }
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "defvjp", "defjvp",
-           "stop_gradient", "DifferentiationError", "graph", "jacobian_sparsity"]
+           "stop_gradient", "DifferentiationError", "graph", "jacobian_sparsity", "checkpoint"]
 
 
 def __getattr__(name: str) -> Any:

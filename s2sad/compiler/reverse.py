@@ -308,13 +308,19 @@ class Reverse(ControlMixin):
         prim = positional(prim)
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
         self.namespace[alias] = rule.user
+        keywords = [gast.keyword(arg=k, value=a) for k, a in prim.keywords.items()]
+        extra = []
+        if getattr(rule.user, "s2sad_wants_active", False):  # which cotangents are read
+            flags = gast.Tuple(elts=[const(bool(self.is_active(a))) for a in prim.args],
+                               ctx=gast.Load())
+            keywords.append(gast.keyword(arg="s2sad_active", value=flags))
+            extra = [flags]
         call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
-                         keywords=[gast.keyword(arg=k, value=a)
-                                   for k, a in prim.keywords.items()])
+                         keywords=keywords)
         args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())
         cots = self.namer.fresh("cotangents")
         self.pending = assign(cots, gast.Call(func=load("user_cotangents"),
-                                              args=[call, args], keywords=[]))
+                                              args=[call, args, *extra], keywords=[]))
         return [("", None, cots)] + [
             (a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
             for i, a in enumerate(prim.args) if self.is_active(a)]

@@ -117,7 +117,11 @@ def load(fn: Callable) -> Source:
     if fn.__name__ != "<lambda>" and not filename.startswith("<s2sad"):
         _check_current(fn, node, filename)  # (generated derivatives are never edited)
     _defaults_as_values(fn, node, namespace)
-    return Source(fn, node, filename, namespace)
+    src = Source(fn, node, filename, namespace)
+    if any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in gast.walk(node)):
+        from s2sad.compiler import checkpoint
+        checkpoint.rewrite(src)
+    return src
 
 
 def _defaults_as_values(fn: Callable, node: gast.FunctionDef, namespace: dict) -> None:

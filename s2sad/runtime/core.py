@@ -321,14 +321,18 @@ def zero_at(g: Any, idx: Any) -> Any:
     return out
 
 
-def user_cotangents(cots: Any, args: tuple) -> tuple:
-    """What a ``defvjp`` rule returned, one per argument; ``None`` becomes zeros."""
+def user_cotangents(cots: Any, args: tuple, active: tuple | None = None) -> tuple:
+    """What a ``defvjp`` rule returned, one per argument; ``None`` becomes zeros (for
+    the arguments the derivative reads: ``active``, when given)."""
     if not isinstance(cots, (tuple, list)) or len(args) == 1 and len(cots) != 1:
         cots = (cots,)
     if len(cots) != len(args):
         raise TypeError(f"a defvjp rule returned {len(cots)} cotangent(s) for {len(args)} "
                         "positional argument(s); return one per argument (None for none)")
-    return tuple(zeros_like(a) if c is None else c for c, a in zip(cots, args))
+    if active is None:
+        active = (True,) * len(args)
+    return tuple(zeros_like(a) if c is None and on else c
+                 for c, a, on in zip(cots, args, active))
 
 
 def user_jvp(tangent: Any) -> Any:

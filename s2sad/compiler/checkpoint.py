@@ -1,0 +1,290 @@
+"""Stage 1b: a loop marked ``for t in s2sad.checkpoint(range(...)):`` becomes one call.
+
+The loop's body is made into a function of its own that runs it over a part of
+the range (``loop``), taking the values the body carries from trip to trip and
+the values it reads, and returning the carried ones. The marked loop becomes
+
+    h, loss, s2sad_record = checkpointed_12(start, stop, step, h, loss, W, xs)
+
+a primitive whose forward pass runs ``loop`` segment by segment keeping
+snapshots, and whose reverse rule (:mod:`s2sad.runtime.checkpoint`) recomputes
+segments from them and runs the generated VJP of ``loop`` over each, so memory
+no longer grows with the number of trips. Forward mode runs the JVP of the whole
+loop (the marker changes nothing there).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad.errors import error_at
+from s2sad.rules import registry
+from s2sad.runtime import checkpoint as rt
+
+MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault",
+            "sort", "reverse", "fill", "resize", "itemset", "put"}
+_MADE: dict = {}  # (file, line, schedule, names) -> the primitive made for that loop
+
+
+def rewrite(src: Any) -> None:
+    """Replace every marked loop of ``src.node`` by a call of its primitive."""
+    marked = [n for n in gast.walk(src.node) if isinstance(n, gast.For) and _schedule(n, src)]
+    for loop in marked:
+        _replace(src, loop)
+
+
+def _schedule(node: gast.For, src: Any) -> tuple | None:
+    call = node.iter
+    if not isinstance(call, gast.Call) or _resolve(call.func, src) is not rt.checkpoint:
+        return None
+    words = {k.arg: k.value for k in call.keywords}
+    if len(call.args) != 1 or not _is_range(call.args[0], src) or set(words) - {"every",
+                                                                                 "snapshots"}:
+        raise error_at(src.filename, node, "s2sad.checkpoint(...)",
+                       "mark a loop over a range: for t in s2sad.checkpoint(range(T)) or "
+                       "s2sad.checkpoint(range(T), every=k) or (..., snapshots=c)")
+    for word, value in words.items():
+        if not isinstance(value, gast.Constant) or not isinstance(value.value, int):
+            raise error_at(src.filename, node, f"s2sad.checkpoint({word}=...)",
+                           f"give {word}= as a whole number written in the code")
+    if "snapshots" in words:
+        return ("binomial", words["snapshots"].value)
+    return ("uniform", words["every"].value if "every" in words else 0)
+
+
+def _resolve(node: gast.expr, src: Any) -> Any:
+    if isinstance(node, gast.Name):
+        return src.namespace.get(node.id, getattr(builtins, node.id, None))
+    if isinstance(node, gast.Attribute):
+        base = _resolve(node.value, src)
+        return getattr(base, node.attr, None) if base is not None else None
+    return None
+
+
+def _is_range(node: gast.expr, src: Any) -> bool:
+    return isinstance(node, gast.Call) and _resolve(node.func, src) is range and \
+        not node.keywords and 1 <= len(node.args) <= 3
+
+
+def _replace(src: Any, node: gast.For) -> None:
+    schedule = _schedule(node, src)
+    where = (src.filename, node.lineno)
+    if not isinstance(node.target, gast.Name) or node.orelse:
+        raise error_at(src.filename, node, "a checkpointed loop",
+                       "loop over one name (for t in ...) and give it no else: block")
+    for inner in gast.walk(gast.Module(body=node.body, type_ignores=[])):
+        if isinstance(inner, (gast.Return, gast.Yield, gast.Break)) and \
+                not _inside_inner_loop(node, inner):
+            raise error_at(src.filename, inner, "break/return in a checkpointed loop",
+                           "a checkpointed loop runs all its trips: leave it by its range")
+    carried, params = _interface(src, node)
+    name = f"checkpointed_{node.lineno}"
+    bounds = _bounds(node.iter.args[0])
+    key = (*where, schedule, tuple(carried), tuple(params), gast.dump(node))
+    if key not in _MADE:
+        _MADE[key] = _primitive(src, node, name, schedule, carried, params)
+    primitive = _MADE[key]
+    if registry.lookup_vjp(primitive) is None:  # the tables were reset (tests do)
+        _register(primitive, primitive.s2sad_loop, schedule, len(carried))
+    src.namespace[name] = primitive
+    call = gast.Call(func=gast.Name(name, gast.Load(), None, None),
+                     args=[*bounds, *(gast.Name(v, gast.Load(), None, None)
+                                      for v in carried + params)], keywords=[])
+    targets = [gast.Name(v, gast.Store(), None, None) for v in carried]
+    targets.append(gast.Name(f"s2sad_record_{node.lineno}", gast.Store(), None, None))
+    assign = gast.Assign(targets=[gast.Tuple(targets, gast.Store())], value=call,
+                         type_comment=None)
+    gast.copy_location(assign, node)
+    for child in gast.walk(assign):
+        gast.copy_location(child, node)
+    _swap(src.node, node, assign)
+
+
+def _inside_inner_loop(outer: gast.For, node: gast.AST) -> bool:
+    """Whether a break sits in a loop nested in the checkpointed one (allowed)."""
+    if not isinstance(node, gast.Break):
+        return False
+    for inner in gast.walk(gast.Module(body=outer.body, type_ignores=[])):
+        if isinstance(inner, (gast.For, gast.While)) and any(n is node for n in
+                                                             gast.walk(inner)):
+            return True
+    return False
+
+
+def _bounds(rng: gast.Call) -> list[gast.expr]:
+    args = list(rng.args)
+    if len(args) == 1:
+        args = [gast.Constant(0, None), args[0]]
+    if len(args) == 2:
+        args.append(gast.Constant(1, None))
+    return args
+
+
+def _swap(tree: gast.AST, old: gast.stmt, new: gast.stmt) -> None:
+    for parent in gast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is old for s in block):
+                block[[i for i, s in enumerate(block) if s is old][0]] = new
+                return
+
+
+def _names(nodes: list, ctx: type) -> set[str]:
+    out = set()
+    for n in gast.walk(gast.Module(body=nodes, type_ignores=[])):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, ctx):
+            out.add(n.id)
+    return out
+
+
+def _written(body: list) -> set[str]:
+    """Names the body binds, and arrays and lists it changes in place."""
+    return _names(body, gast.Store) | _mutated(body)
+
+
+def _mutated(body: list) -> set[str]:
+    """Names whose object the body changes in place: ``h[i] = v``, ``h += v``,
+    ``xs.append(v)``."""
+    out = set()
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        targets = n.targets if isinstance(n, gast.Assign) else [n.target] \
+            if isinstance(n, gast.AugAssign) else []
+        for t in targets:
+            inner = isinstance(n, gast.AugAssign)
+            while isinstance(t, (gast.Subscript, gast.Attribute)):
+                t, inner = t.value, True
+            if isinstance(t, gast.Name) and inner:
+                out.add(t.id)
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in MUTATORS and isinstance(n.func.value, gast.Name):
+            out.add(n.func.value.id)
+    return out
+
+
+def _writes_in_place(body: list, carried: list) -> bool:
+    """Whether the body may change a carried value in place (``h[i] = v``, ``h += v``,
+    ``xs.append(v)``): then every restart from a snapshot works on a copy of it."""
+    return bool(_mutated(body) & set(carried))
+
+
+def _interface(src: Any, node: gast.For) -> tuple[list[str], list[str]]:
+    """(carried, read): what the body passes from trip to trip and what it only reads."""
+    fn = src.node
+    inside = {id(n) for n in gast.walk(gast.Module(body=node.body, type_ignores=[]))}
+    inside.add(id(node.target))
+    names = [n for n in gast.walk(fn) if isinstance(n, gast.Name) and id(n) not in inside]
+    defined_outside = {a.id for a in fn.args.args + fn.args.kwonlyargs} | \
+        {n.id for n in names if isinstance(n.ctx, gast.Store)}
+    read_outside = {n.id for n in names if isinstance(n.ctx, gast.Load)}
+    written = _written(node.body) - {node.target.id}
+    read = _names(node.body, gast.Load)
+    carried = sorted(v for v in written if v in read_outside or
+                     (v in read and v in defined_outside))
+    for v in carried:
+        if v not in defined_outside:
+            raise error_at(src.filename, node, f"{v} in a checkpointed loop",
+                           f"{v} is first set inside the loop and read after it: give it "
+                           "a value before the loop")
+    if node.target.id in read_outside:
+        raise error_at(src.filename, node, f"the loop variable {node.target.id}",
+                       "read outside a checkpointed loop: keep your own count")
+    if not carried:
+        raise error_at(src.filename, node, "a checkpointed loop",
+                       "it changes no value read after it or in its next trip: nothing "
+                       "to checkpoint")
+    return carried, sorted(v for v in read - written - {node.target.id}
+                           if v in defined_outside)
+
+
+def _primitive(src: Any, node: gast.For, name: str, schedule: tuple, carried: list,
+               params: list) -> Callable:
+    loop = _loop_function(src, node, name, carried, params)
+    loop.s2sad_writes = _writes_in_place(node.body, carried)  # type: ignore[attr-defined]
+    nc = len(carried)
+
+    def primitive(start: int, stop: int, step: int, *args: Any) -> tuple:
+        return rt.run(loop, schedule, nc, start, stop, step, *args)
+
+    primitive.__name__ = primitive.__qualname__ = name
+    primitive.s2sad_loop = loop  # type: ignore[attr-defined]
+    _register(primitive, loop, schedule, nc)
+    return primitive
+
+
+def _loop_function(src: Any, node: gast.For, name: str, carried: list,
+                   params: list) -> Callable:
+    from s2sad.compiler import loader
+
+    body = ast.unparse(gast.gast_to_ast(gast.Module(body=node.body, type_ignores=[])))
+    head = ", ".join(["s2sad_start", "s2sad_stop", "s2sad_step", *carried, *params])
+    text = (f"def {name}_loop({head}):\n"
+            f"    # the loop of {src.filename}:{node.lineno}, over part of its range\n"
+            f"    for {node.target.id} in range(s2sad_start, s2sad_stop, s2sad_step):\n"
+            + "".join(f"        {line}\n" for line in body.splitlines()) +
+            f"    return {', '.join(carried)}\n")
+    return loader.load(text, f"{name}_loop", dict(src.namespace))
+
+
+def _register(primitive: Callable, loop: Callable, schedule: tuple, nc: int) -> None:
+    from s2sad import api
+
+    def differentiable(args: tuple, active: tuple | None = None) -> tuple:
+        """The carried values (their cotangents pass from segment to segment) and the
+        parameters whose cotangents the caller reads."""
+        return tuple(3 + k for k, v in enumerate(args[3:]) if _is_float(v) and (
+            k < nc or active is None or active[3 + k]))
+
+    @functools.cache
+    def vjp_for(positions: tuple) -> Callable:
+        return api.vjp(loop, wrt=positions)
+
+    def vjp_of(args: tuple, active: tuple | None = None) -> Callable:
+        positions = differentiable(args, active)
+        inner = vjp_for(positions)
+
+        def call(*full: Any) -> tuple:
+            value, grads = inner(*full)
+            grads = grads if isinstance(grads, tuple) else (grads,)
+            out: list = [None] * (len(full) - 4)
+            for p, gr in zip(positions, grads):
+                out[p - 3] = gr
+            return value, out
+        return call
+
+    def reverse(g: Any, ans: Any, *args: Any, s2sad_active: tuple | None = None) -> tuple:
+        return rt.reverse(loop, functools.partial(_with_active, vjp_of, s2sad_active),
+                          schedule, nc, g, ans[-1], args[3:])
+
+    def forward(tangents: Any, ans: Any, *args: Any) -> Any:
+        positions = differentiable(args)
+        given = [tangents[p] if tangents[p] is not None else np.zeros_like(args[p])
+                 for p in positions]
+        _, out = api.jvp(loop, wrt=positions)(*args, *given)
+        return (*(out if nc > 1 else (out,)), 0.0)
+
+    reverse.s2sad_wants_active = True  # type: ignore[attr-defined]
+    reverse.__name__ = f"vjp_{primitive.__name__}"
+    forward.__name__ = f"jvp_{primitive.__name__}"
+    signature = registry.Signature((), {}, "args", 0)
+    registry.VJPS[primitive] = registry.Rule(signature, user=reverse)
+    registry.JVPS[primitive] = registry.Rule(signature, user=forward)
+
+
+def _with_active(vjp_of: Callable, active: tuple | None, args: tuple) -> Callable:
+    return vjp_of(args, active)
+
+
+def _is_float(v: Any) -> bool:
+    if isinstance(v, (float, np.floating, complex)):
+        return True
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind in "fc"
+    if isinstance(v, (list, tuple)):
+        return bool(v) and all(_is_float(x) for x in v)
+    return False
