@@ -235,3 +235,11 @@ def test_marker_returns_its_range_and_checks_words():
         s2sad.checkpoint(range(3), every=2, snapshots=2)
     with pytest.raises(ValueError):
         s2sad.checkpoint(range(3), every=0)
+
+
+def test_generated_source_shows_the_call_and_its_rule():
+    src = s2sad.grad(rnn_binomial).source
+    line = rnn_binomial.__code__.co_firstlineno + 3
+    assert f"checkpointed_{line}(0, T, 1, h0, 0.0, Wh, Wx, xs)" in src
+    assert f"vjp_checkpointed_{line}(" in src and "s2sad_active" in src
+    assert f"# line {line}: for t in s2sad.checkpoint(range(T), snapshots=2):" in src

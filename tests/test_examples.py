@@ -25,6 +25,7 @@ PHRASES = {
     "graph_view.py": "a = 5, f = 15, df/dx = 8, df/dy = 3",
     "stiff_pde_sparse.py": "sparse Jacobian from 4 JVPs equals the dense one",
     "sparse_least_squares.py": "same optimum",
+    "checkpointed_rnn.py": "memory saved by uniform segments",
 }
 
 
