@@ -34,7 +34,9 @@ class Step:
     prim: Prim | None
     reads: dict[str, Any]
     arg_nodes: dict[str, Node]
-    group: int | None = None  # the truncated loop this hidden step belongs to
+    group: int | None = None  # the folded loop run this hidden step belongs to
+    loops: tuple = ()  # (loop run, iteration) of each loop around it, outermost first
+    expr: Any = None  # the right-hand side, drawn in the label when the node is shown
 
 
 def compile_node(node: gast.AST, mode: str) -> Any:

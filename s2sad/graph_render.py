@@ -1,13 +1,18 @@
-"""Drawings of a :class:`s2sad.graph.Graph`: Mermaid and Graphviz DOT text.
+"""Drawings of a :class:`s2sad.graph.Graph`: Mermaid and Graphviz DOT text, and
+SVG or PNG pictures through Graphviz when it is installed.
 
 Why text: both formats render in the places people read code (Markdown,
-notebooks, ``dot -Tsvg``) with no drawing library here.  Labels are escaped
+notebooks, ``dot -Tsvg``) with no drawing library here; Graphviz (the optional
+``viz`` extra) only turns the DOT text into a picture.  Both are laid out left
+to right, inputs first and the output last, as textbooks draw a computational
+graph.  Labels are escaped
 for each format, and numbers are short (4 significant digits; an array
 shows its shape and its first entries), so a drawing stays readable.
 """
 from __future__ import annotations
 
 import numbers
+import shutil
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,19 +49,26 @@ def fmt(value: Any) -> str:
 
 
 def label_lines(node: Node, executed: bool, wrt: bool = False) -> list[str]:
-    """What a node's box says: name and op, user line, value, adjoint."""
-    if node.op == "truncated":
-        return [node.name, f"nodes of the loop at line {node.line}", "not drawn"]
-    kind = "input, wrt" if wrt else "input"
-    head = f"{node.name} ({kind})" if node.op == "input" else f"{node.name} = {node.op}"
-    lines = [head]
-    if node.line is not None and node.op != "input":
-        lines.append(f"line {node.line}")
-    if executed and node.op != "truncated":
+    """What a node's box says: ``a = x + y``, its user line, value, adjoint."""
+    if node.op == "folded":
+        return [node.name, f"{node.folded} nodes not drawn"]
+    if node.op == "input":
+        lines = [f"{node.name} (input, wrt)" if wrt else f"{node.name} (input)"]
+    else:
+        lines = [f"{node.name} = {node.expr or node.op}"]
+        if node.line is not None:
+            lines.append(f"line {node.line}")
+    if executed:
         lines.append(f"value {fmt(node.value)}")
         if node.adjoint is not None:
             lines.append(f"adjoint {fmt(node.adjoint)}")
     return lines
+
+
+def _title(graph: Graph) -> str:
+    if graph.executed:
+        return f"{graph.name}: executed at the given arguments; adjoint = d output / d node"
+    return f"{graph.name}: static (SSA form)"
 
 
 def _ids(graph: Graph) -> dict[Node, str]:
@@ -77,11 +89,16 @@ def _mermaid_text(text: str) -> str:
     return text
 
 
+MERMAID_CLASSES = ("    classDef input fill:#e8f0fe,stroke:#3b6fd8",
+                   "    classDef output fill:#fff4d6,stroke:#c98a00,stroke-width:3px",
+                   "    classDef folded fill:#f2f2f2,stroke-dasharray: 5 5")
+
+
 def to_mermaid(graph: Graph) -> str:
-    """Mermaid ``flowchart TD``; inputs are rounded, outputs bold, back edges dashed."""
+    """Mermaid ``flowchart LR`` (inputs left, output right, as textbooks draw it);
+    inputs are rounded, the output bold, back edges dashed, folded loops grey."""
     ids = _ids(graph)
-    kind = "executed at the given arguments" if graph.executed else "static (SSA form)"
-    out = ["flowchart TD", f"    %% {_mermaid_text(graph.name)}: {kind}"]
+    out = ["flowchart LR", f"    %% {_mermaid_text(_title(graph))}"]
     out += [f"    %% {_mermaid_text(' '.join(note.split()))}" for note in graph.notes]
     for n in graph.nodes:
         lines = label_lines(n, graph.executed, n in graph.wrt)
@@ -91,38 +108,51 @@ def to_mermaid(graph: Graph) -> str:
     for parent, child, back in _edges(graph):
         arrow = " -. next iteration .-> " if back else " --> "
         out.append(f"    {ids[parent]}{arrow}{ids[child]}")
-    out.append("    classDef output stroke-width:3px")
-    out.append("    classDef truncated stroke-dasharray: 5 5")
-    for cls, nodes in (("output", graph.outputs),
-                       ("truncated", [n for n in graph.nodes if n.op == "truncated"])):
-        if nodes:
-            out.append(f"    class {','.join(ids[n] for n in nodes if n in ids)} {cls}")
+    out += MERMAID_CLASSES
+    for cls, nodes in _classes(graph):
+        out.append(f"    class {','.join(ids[n] for n in nodes)} {cls}")
     return "\n".join(out) + "\n"
+
+
+def _classes(graph: Graph) -> list[tuple[str, list[Node]]]:
+    """(style, its nodes) for each style some drawn node has."""
+    drawn = set(map(id, graph.nodes))
+    found = [("input", graph.inputs), ("output", graph.outputs),
+             ("folded", [n for n in graph.nodes if n.op == "folded"])]
+    found = [(cls, [n for n in nodes if id(n) in drawn]) for cls, nodes in found]
+    return [(cls, nodes) for cls, nodes in found if nodes]
 
 
 def _dot_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+DOT_STYLE = {"input": 'shape=ellipse, fillcolor="#e8f0fe", color="#3b6fd8"',
+             "output": 'peripheries=2, fillcolor="#fff4d6", color="#c98a00"',
+             "folded": 'style="rounded,dashed,filled", fillcolor="#f2f2f2"'}
+
+
 def to_dot(graph: Graph) -> str:
-    """Graphviz ``digraph``; inputs are ellipses, outputs double boxes, back edges dashed."""
+    """Graphviz ``digraph`` laid out left to right (inputs on the left edge, the
+    output on the right); inputs are ellipses, the output a double box, back
+    edges dashed, folded loops grey and dashed."""
     ids = _ids(graph)
-    out = [f'digraph "{_dot_text(graph.name)}" {{', "    rankdir=TB;",
-           '    node [shape=box, style=rounded, fontname="Helvetica", fontsize=11];',
-           '    edge [fontname="Helvetica", fontsize=9];']
+    out = [f'digraph "{_dot_text(graph.name)}" {{', "    rankdir=LR;",
+           f'    labelloc=t; fontname="Helvetica"; label="{_dot_text(_title(graph))}";',
+           '    node [shape=box, style="rounded,filled", fillcolor=white, '
+           'fontname="Helvetica", fontsize=11];',
+           '    edge [fontname="Helvetica", fontsize=9, color="#555555"];']
     out += [f"    // {' '.join(note.split())}" for note in graph.notes]
-    outputs = set(map(id, graph.outputs))
+    styles = {id(n): cls for cls, nodes in _classes(graph) for n in nodes}
     for n in graph.nodes:
         lines = label_lines(n, graph.executed, n in graph.wrt)
-        label = "\\n".join(_dot_text(t) for t in lines)
-        attrs = [f'label="{label}"']
-        if n.op == "input":
-            attrs.append("shape=ellipse")
-        if id(n) in outputs:
-            attrs.append("peripheries=2")
-        if n.op == "truncated":
-            attrs.append('style="rounded,dashed"')
+        attrs = ['label="' + "\\n".join(_dot_text(t) for t in lines) + '"']
+        if id(n) in styles:
+            attrs.append(DOT_STYLE[styles[id(n)]])
+        if n in graph.wrt:
+            attrs.append("penwidth=2")
         out.append(f"    {ids[n]} [{', '.join(attrs)}];")
+    out += _ranks(graph, ids)
     for parent, child, back in _edges(graph):
         extra = ' [style=dashed, constraint=false, label="next iteration"]' if back else ""
         out.append(f"    {ids[parent]} -> {ids[child]}{extra};")
@@ -130,14 +160,51 @@ def to_dot(graph: Graph) -> str:
     return "\n".join(out) + "\n"
 
 
-def rendered(dot: str, fmt: str) -> str | bytes | None:
-    """DOT text drawn by graphviz (``svg`` as text, ``png`` as bytes), or None without it."""
+def _ranks(graph: Graph, ids: dict[Node, str]) -> list[str]:
+    """Inputs in the first column and a final output in the last, as textbooks draw."""
+    inputs = [ids[n] for n in graph.inputs if n in ids]
+    last = [ids[n] for n in graph.outputs if n in ids and not n.children]
+    return [f"    {{ rank={rank}; {'; '.join(group)}; }}"
+            for rank, group in (("source", inputs), ("sink", last)) if group]
+
+
+INSTALL_DOT = "apt install graphviz, brew install graphviz, or graphviz.org"
+
+
+class GraphvizMissing(RuntimeError):
+    """No ``graphviz`` package or no ``dot`` program: SVG and PNG cannot be drawn."""
+
+
+def graphviz_problem() -> str | None:
+    """Why pictures cannot be drawn here, in one line saying what to install; None
+    when they can."""
     try:
-        import graphviz
-        data = graphviz.Source(dot).pipe(format=fmt)
-    except Exception:  # noqa: BLE001  (no package, no dot program: no picture)
-        return None
+        import graphviz  # noqa: F401
+    except ImportError:
+        return ('SVG and PNG need the graphviz Python package (pip install -e ".[viz]") '
+                f"and Graphviz's dot program ({INSTALL_DOT})")
+    if shutil.which("dot") is None:
+        return f"SVG and PNG need Graphviz's dot program on PATH ({INSTALL_DOT})"
+    return None
+
+
+def picture(dot: str, fmt: str) -> str | bytes:
+    """DOT text drawn by Graphviz: ``svg`` as text, ``png`` as bytes.
+    Raises :class:`GraphvizMissing` saying what to install."""
+    problem = graphviz_problem()
+    if problem is not None:
+        raise GraphvizMissing(problem)
+    import graphviz
+    data = graphviz.Source(dot).pipe(format=fmt)
     return data.decode() if fmt == "svg" else data
+
+
+def rendered(dot: str, fmt: str) -> str | bytes | None:
+    """The picture, or None without Graphviz (a notebook then shows the Mermaid block)."""
+    try:
+        return picture(dot, fmt)
+    except Exception:  # noqa: BLE001  (no package, no dot program, dot failed: no picture)
+        return None
 
 
 def save(graph: Graph, path: str) -> None:
@@ -148,9 +215,8 @@ def save(graph: Graph, path: str) -> None:
         with open(path, "w") as out:
             out.write(text + "\n")
         return
-    picture = rendered(to_dot(graph), suffix) if suffix in ("svg", "png") else None
-    if picture is None:
-        raise ValueError(f"{path}: write .dot or .mmd, or install the graphviz package and "
-                         "program for .svg and .png (pip install graphviz)")
+    if suffix not in ("svg", "png"):
+        raise ValueError(f"{path}: write .svg or .png (a picture), .dot or .mmd (text)")
+    picture_data = picture(to_dot(graph), suffix)
     with open(path, "wb") as out:
-        out.write(picture if isinstance(picture, bytes) else picture.encode())
+        out.write(picture_data if isinstance(picture_data, bytes) else picture_data.encode())

@@ -15,13 +15,19 @@ the chain rule by hand.
   ``s`` in iteration 2; ``@1.0`` in nested loops) and a branch as the branch
   taken.  Each node gets ``.value``, and ``.adjoint`` from a reverse pass that
   evaluates the same rule templates the generated derivatives use
-  (:mod:`s2sad.rules`), so the picture and the generated code agree.
+  (:mod:`s2sad.rules`), so the picture and the generated code agree.  Nodes
+  carry the user's names (``s``, not the SSA form's ``s_1``), the output
+  computed by a compiler temporary is named after the function, and a long
+  loop is *folded*: when one of its lines ran more than ``fold_after`` times,
+  only its first iterations are drawn and the rest is one node that says how many.
 
 ``Node.parents`` and ``Node.children`` hold :class:`Node` objects.
 """
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +40,9 @@ from s2sad.compiler.primitives import IDENTITY, Prim, primitive
 from s2sad.graph_backward import Backward, Step, compile_node
 from s2sad.graph_render import rendered, save, to_dot, to_mermaid
 
-MAX_LOOP_NODES = 200  # per outermost loop; the rest is drawn as one "truncated" node
+FOLD_AFTER = 30  # times one line of a loop run may be drawn; past that the run is folded
+SHOWN_ITERATIONS = 3  # the iterations of a folded loop that are drawn
+EXPR_CHARS = 40  # longest right-hand side drawn in a label
 _LABELS = ((runtime.list_init, "list"), (runtime.tuple_init, "tuple"),
            (runtime.dict_init, "dict"))
 
@@ -51,6 +59,8 @@ class Node:
     origin: str | None = None  # "line 7: a = x + y"
     value: Any = None
     adjoint: Any = None
+    expr: str | None = None  # what computed it, in the drawn names: "x + y"
+    folded: int = 0  # for a folded loop's node: how many nodes it stands for
 
     def __repr__(self) -> str:
         return f"<Node {self.name} = {self.op}>"
@@ -65,7 +75,7 @@ class Graph:
     inputs: list[Node]
     outputs: list[Node]
     executed: bool = False
-    truncated: bool = False  # some loop iterations are drawn as one node
+    truncated: bool = False  # some loop iterations are folded into one node
     notes: list[str] = field(default_factory=list)
     back_edges: list[tuple[Node, Node]] = field(default_factory=list)  # (parent, child)
     wrt: list[Node] = field(default_factory=list)
@@ -80,8 +90,14 @@ class Graph:
 
     __getitem__ = node
 
+    def __repr__(self) -> str:
+        """Short, since a notebook falls back to it: the name, size, and kind."""
+        kind = "executed at the given arguments" if self.executed else "static (SSA form)"
+        folded = ", long loops folded" if self.truncated else ""
+        return f"<Graph of {self.name}: {len(self.nodes)} nodes, {kind}{folded}>"
+
     def to_mermaid(self) -> str:
-        """Mermaid ``flowchart TD`` text; labels carry values and adjoints when known."""
+        """Mermaid ``flowchart LR`` text; labels carry values and adjoints when known."""
         return to_mermaid(self)
 
     def to_dot(self) -> str:
@@ -101,18 +117,22 @@ class Graph:
         save(self, path)
 
 
-def graph(f: Callable, *args: Any, wrt: Any = 0, max_loop_nodes: int = MAX_LOOP_NODES) -> Graph:
+def graph(f: Callable, *args: Any, wrt: Any = 0, fold_after: int | None = FOLD_AFTER,
+          shown_iterations: int = SHOWN_ITERATIONS) -> Graph:
     """The graph of ``f``: static without ``args``, executed (values, adjoints) with them.
 
     Adjoints are derivatives of the output (of the sum of its entries when it
     is not a scalar) for every node; ``wrt`` only marks inputs as the ones of
-    interest (``graph.wrt``, highlighted in the drawings).
+    interest (``graph.wrt``, highlighted in the drawings).  A loop one of whose
+    lines ran more than ``fold_after`` times (``None``: no limit) is drawn as its
+    first ``shown_iterations`` iterations and one node for the rest, so the
+    picture stays readable; values and adjoints are computed for all.
     """
     positions, _ = structure.resolve_wrt(f, wrt)
     prep = pipeline.prepare(f, "ssa")
     if args:
         values = structure.bind_call(f, f"graph({f.__name__})", args, {}).arguments
-        out = _Tracer(prep, max_loop_nodes).run(dict(values))
+        out = _Tracer(prep, fold_after, shown_iterations).run(dict(values))
     else:
         out = _static(prep)
     out.wrt = [out.inputs[i] for i in positions if i < len(out.inputs)]
@@ -160,6 +180,45 @@ def _params(node: gast.FunctionDef) -> list[str]:
 def _result(node: gast.FunctionDef) -> gast.expr | None:
     last = node.body[-1] if node.body else None
     return last.value if isinstance(last, gast.Return) else None
+
+
+def _user_names(prep: pipeline.Prepared) -> set[str]:
+    """The names the user wrote in the function (its parameters and locals)."""
+    return set(getattr(getattr(prep.src.fn, "__code__", None), "co_varnames", ()))
+
+
+def display_name(name: str, user: set[str]) -> str:
+    """The user's name behind an SSA name (``s_1_new`` -> ``s``); a compiler
+    temporary (``mul_1``) keeps its own, since the user has none for it."""
+    base = name
+    while base not in user:
+        shorter = re.sub(r"_(new|\d+)$", "", base)
+        if shorter == base:
+            return name
+        base = shorter
+    return base
+
+
+def expr_text(expr: gast.expr, names: dict[str, str]) -> str:
+    """The core form's right-hand side as the picture names things: ``s@1 + mul@2``."""
+    tree = gast.gast_to_ast(expr)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in names:
+            node.id = names[node.id]
+    text = ast.unparse(tree)
+    return text if len(text) <= EXPR_CHARS else text[:EXPR_CHARS - 3] + "..."
+
+
+def _output_name(fn_node: gast.FunctionDef, out: Node, user: set[str], taken: set[str]) -> None:
+    """Name the output after the function when a compiler temporary computed it
+    (``f = a * x``, as textbooks write it, rather than ``mul = a * x``)."""
+    base, at, rest = out.name.partition("@")
+    if out.op in ("input", "folded") or display_name(base, user) in user or \
+            fn_node.name in user:
+        return
+    name = fn_node.name + at + rest
+    if name not in taken:
+        out.name = name
 
 
 # ----- the static graph -----
@@ -210,21 +269,43 @@ def _static(prep: pipeline.Prepared) -> Graph:
             return resolve(alias[name], seen + (name,))
         return nodes.get(name)
 
+    pos = {id(node): where[name] for name, node in nodes.items()}
+    result = _result(fn_node)
+    out = resolve(result.id) if isinstance(result, gast.Name) else None
+    if out is not None:
+        _output_name(fn_node, out, _user_names(prep), set(nodes))
     back: list[tuple[Node, Node]] = []
     for name, ds in defs.items():
         child = nodes.get(name) if name not in alias else None
-        for s, *_ in ds if child is not None else ():
-            for read in _reads(s.value):
-                parent = resolve(read) if read in local else None
-                if parent is None or parent is child or parent in child.parents:
-                    continue
-                child.parents.append(parent)
-                if where[parent.name] > where[name]:
-                    back.append((parent, child))
-    result = _result(fn_node)
-    out = resolve(result.id) if isinstance(result, gast.Name) else None
-    order = sorted(nodes.values(), key=lambda n: where[n.name])
+        if child is not None:
+            back += _link(child, [s.value for s, *_ in ds], local, resolve, pos)
+    order = sorted(nodes.values(), key=lambda n: pos[id(n)])
     return Graph(fn_node.name, order, inputs, [out] if out else [], back_edges=back)
+
+
+def _link(child: Node, values: list[gast.expr], local: set[str], resolve: Callable,
+          pos: dict[int, int]) -> list[tuple[Node, Node]]:
+    """Give ``child`` the parents its definitions read and its drawn right-hand side;
+    return the edges that go back around a loop."""
+    back = []
+    for value in values:
+        for read in _reads(value):
+            parent = resolve(read) if read in local else None
+            if parent is None or parent is child or parent in child.parents:
+                continue
+            child.parents.append(parent)
+            if pos[id(parent)] > pos[id(child)]:
+                back.append((parent, child))
+    child.expr = _static_expr(child, values[0], resolve)
+    return back
+
+
+def _static_expr(node: Node, value: gast.expr, resolve: Callable) -> str:
+    """``phi(s, s_1_new)`` for a join, else the defining right-hand side."""
+    if node.op == "phi":
+        return f"phi({', '.join(p.name for p in node.parents)})"
+    found = {read: resolve(read) for read in _reads(value)}
+    return expr_text(value, {read: n.name for read, n in found.items() if n is not None})
 
 
 # ----- the executed graph -----
@@ -232,17 +313,20 @@ def _static(prep: pipeline.Prepared) -> Graph:
 class _Tracer:
     """Runs the core form, recording one step per executed assignment."""
 
-    def __init__(self, prep: pipeline.Prepared, cap: int) -> None:
-        self.prep, self.cap = prep, cap
+    def __init__(self, prep: pipeline.Prepared, cap: int | None, shown: int) -> None:
+        self.prep, self.cap, self.shown = prep, cap, shown
         self.namespace = prep.namespace
         self.local = _local_names(prep.node)
+        self.user = _user_names(prep)
+        self.shown_as: dict[str, str] = {}  # SSA name -> the name drawn
         self.env: dict[str, Any] = {}
         self.node_of: dict[str, Node] = {}
         self.steps: list[Step] = []
         self.iters: list[int] = []
+        self.runs: list[int] = []  # the loop runs around the statement being run
+        self.run_line: dict[int, int | None] = {}  # loop run -> the loop's line
+        self.run_trips: dict[int, int] = {}  # loop run -> iterations it made
         self.used: set[str] = set()
-        self.loop_count, self.group, self.loop_line = 0, 0, None
-        self.hidden_lines: dict[int, int | None] = {}
         self.notes: list[str] = []
         self.codes: dict[int, tuple] = {}
         self.prims: dict[int, tuple] = {}
@@ -256,10 +340,8 @@ class _Tracer:
             self.node_of[p] = inputs[-1]
         signal = self.block(fn_node.body)
         out = self.output(signal)
-        for step in self.steps:
-            if step.node is out:
-                step.group = None  # the output is always drawn
         Backward(self.namespace, self.notes).run(self.steps, inputs, out)
+        _output_name(fn_node, out, self.user, self.used)
         return self.finish(inputs, out)
 
     def output(self, signal: Any) -> Node:
@@ -272,14 +354,20 @@ class _Tracer:
         return node
 
     def new_node(self, name: str, op: str, stmt: gast.AST, value: Any) -> Node:
-        base = re.sub(r"_new(_\d+)?$", "", name) if self.iters else name
+        if name not in self.shown_as:
+            self.shown_as[name] = display_name(name, self.user)
+        base = self.shown_as[name]
         label = base + ("@" + ".".join(map(str, self.iters)) if self.iters else "")
+        return Node(self.unique(label), op, line=getattr(stmt, "lineno", None),
+                    origin=getattr(stmt, "s2sad_origin", None), value=value)
+
+    def unique(self, label: str) -> str:
+        """``label``, or ``label#2``... when a node already has it (``y = y + x``)."""
         k, unique = 2, label
         while unique in self.used:
             unique, k = f"{label}#{k}", k + 1
         self.used.add(unique)
-        return Node(unique, op, line=getattr(stmt, "lineno", None),
-                    origin=getattr(stmt, "s2sad_origin", None), value=value)
+        return unique
 
     # ----- statements -----
 
@@ -328,31 +416,22 @@ class _Tracer:
         arg_nodes = {n: self.node_of[n] for n in reads if n in self.node_of}
         node = self.new_node(name, op_label(prim), s, value)
         node.parents = list(dict.fromkeys(arg_nodes.values()))
-        self.steps.append(Step(node, prim, reads, arg_nodes, self.hide(s)))
+        loops = tuple(zip(self.runs, self.iters)) if self.runs else ()
+        self.steps.append(Step(node, prim, reads, arg_nodes, loops=loops, expr=s.value))
         self.node_of[name] = node
         return None
-
-    def hide(self, s: gast.AST) -> int | None:
-        """The group of a step past the loop cap (drawn as one node), else ``None``."""
-        if not self.iters:
-            return None
-        self.loop_count += 1
-        if self.loop_count <= self.cap:
-            return None
-        self.hidden_lines.setdefault(self.group, self.loop_line)
-        return self.group
 
     def do_If(self, s: gast.If) -> Any:
         return self.block(s.body if self.eval(s.test) else s.orelse)
 
     def loop(self, s: gast.stmt, iterations: Any) -> Any:
-        if not self.iters:
-            self.loop_count, self.group = 0, self.group + 1
-            self.loop_line = getattr(s, "lineno", None)
+        run = len(self.run_line)
+        self.run_line[run], self.run_trips[run] = getattr(s, "lineno", None), 0
+        self.runs.append(run)
         self.iters.append(0)
         try:
             for k, _ in enumerate(iterations):
-                self.iters[-1] = k
+                self.iters[-1], self.run_trips[run] = k, k + 1
                 signal = self.block(s.body)
                 if signal == "break":
                     break
@@ -360,6 +439,7 @@ class _Tracer:
                     return signal
         finally:
             self.iters.pop()
+            self.runs.pop()
         return None
 
     def do_For(self, s: gast.For) -> Any:
@@ -391,30 +471,80 @@ class _Tracer:
 
     # ----- the drawn graph -----
 
+    def fold(self, out: Node) -> set[int]:
+        """Mark the steps of long loop runs past their first iterations (``step.group``
+        is the run); return the folded runs.  A run is long when one of its lines
+        ran more than ``cap`` times in it (a line computing ``s + x * i`` draws two
+        nodes each time; a line in a loop inside counts each inner trip); the
+        outermost long run around a step folds it."""
+        ran = {(step.node.line, step.loops) for step in self.steps if step.loops}
+        per_line: dict[int, Counter] = {}
+        for line, loops in ran:
+            for run, _ in loops:
+                per_line.setdefault(run, Counter())[line] += 1
+        long = {run for run, lines in per_line.items() if self.cap is not None and
+                max(lines.values()) > self.cap and self.run_trips[run] > self.shown}
+        for step in self.steps:
+            if step.node is not out:  # the output is always drawn
+                step.group = next((run for run, k in step.loops
+                                   if run in long and k >= self.shown), None)
+        return {step.group for step in self.steps if step.group is not None}
+
     def finish(self, inputs: list[Node], out: Node) -> Graph:
-        """Visible nodes in order; each truncated loop's hidden steps become one node."""
+        """Visible nodes in order, each folded loop run's steps drawn as one node."""
+        folded = self.fold(out)
         nodes: list[Node] = list(inputs)
         standin: dict[int, Node] = {}
         hidden: dict[Node, Node] = {}
         for step in self.steps:
             if step.group is None:
                 nodes.append(step.node)
-                continue
-            if step.group not in standin:
-                line = self.hidden_lines[step.group]
-                standin[step.group] = Node(f"...loop at line {line}", "truncated", line=line)
+            elif step.group not in standin:
+                standin[step.group] = self.folded_node(step)
                 nodes.append(standin[step.group])
-            hidden[step.node] = standin[step.group]
-        for count, (group, node) in enumerate(standin.items()):
-            n = sum(1 for s in self.steps if s.group == group)
-            node.name = f"... {n} more" + (f" #{count + 1}" if count else "")
-            self.notes.append(f"loop at line {node.line}: showing {self.cap} nodes; "
-                              f"{n} more are drawn as one node")
+            if step.group is not None:
+                hidden[step.node] = standin[step.group]
+                standin[step.group].folded += 1
+        self.rewire(nodes, hidden)
+        for step in self.steps:
+            if step.group is None and step.expr is not None:
+                step.node.expr = self.expr(step)
+        for run in sorted(folded):
+            self.notes.append(f"loop at line {self.run_line[run]}: {self.run_trips[run]} "
+                              f"iterations; the first {self.shown} are drawn, the other "
+                              f"{standin[run].folded} nodes as one")
+        return Graph(self.prep.node.name, nodes, inputs, [hidden.get(out, out)],
+                     executed=True, truncated=bool(standin), notes=self.notes)
+
+    def folded_node(self, step: Step) -> Node:
+        """``... 997 more iterations of line 12`` (``(@1)``: in iteration 1 of the loop
+        around it)."""
+        run = step.group
+        more, line = self.run_trips[run] - self.shown, self.run_line[run]
+        outer = [str(k) for r, k in step.loops[:[r for r, _ in step.loops].index(run)]]
+        where = f" (@{'.'.join(outer)})" if outer else ""
+        name = f"... {more} more iteration{'s' * (more != 1)} of line {line}{where}"
+        return Node(self.unique(name), "folded", line=line)
+
+    @staticmethod
+    def rewire(nodes: list[Node], hidden: dict[Node, Node]) -> None:
+        """Edges into and out of folded steps go to their loop's node (only from
+        nodes drawn before it, so ``nodes`` stays in topological order)."""
         for node in nodes:
             parents = [hidden.get(p, p) for p in node.parents]
             node.parents = [p for p in dict.fromkeys(parents) if p is not node]
+        index = {id(n): i for i, n in enumerate(nodes)}
+        extra: dict[Node, dict[Node, None]] = {}
         for h, stand in hidden.items():
-            stand.parents += [p for p in h.parents if p not in hidden and p not in stand.parents]
-        outputs = [hidden.get(out, out)]
-        return Graph(self.prep.node.name, nodes, inputs, outputs, executed=True,
-                     truncated=bool(standin), notes=self.notes)
+            for p in h.parents:
+                p = hidden.get(p, p)
+                if p is not stand and index[id(p)] < index[id(stand)]:
+                    extra.setdefault(stand, {})[p] = None
+        for stand, parents in extra.items():
+            stand.parents = list(dict.fromkeys(stand.parents + list(parents)))
+
+    def expr(self, step: Step) -> str:
+        """The step's right-hand side with the drawn names of the values it read."""
+        names = {n: display_name(n, self.user) for n in _reads(step.expr) if n in self.local}
+        names.update((n, node.name) for n, node in step.arg_nodes.items())
+        return expr_text(step.expr, names)

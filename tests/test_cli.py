@@ -185,7 +185,7 @@ def test_show_stages(user: Path, capsys: pytest.CaptureFixture) -> None:
 def test_graph_mermaid_with_args(user: Path) -> None:
     run = run_cli("graph", f"{user}:f", "--args", "3.0, 2.0")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("flowchart TD\n")
+    assert run.stdout.startswith("flowchart LR\n")
     assert "value 15" in run.stdout
     assert "x (input, wrt)<br/>value 3<br/>adjoint 8" in run.stdout
     assert "y (input)<br/>value 2<br/>adjoint 3" in run.stdout

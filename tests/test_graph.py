@@ -98,6 +98,8 @@ def uses_rule(x):
 def test_seeds_example_values_and_adjoints() -> None:
     g = s2sad.graph(seeds, 3.0, 2.0)
     assert [n.name for n in g.inputs] == ["x", "y"]
+    assert [n.name for n in g.nodes] == ["x", "y", "a", "seeds"]  # the output: f = a * x
+    assert [n.expr for n in g.nodes[2:]] == ["x + y", "a * x"]
     assert g.node("a").value == 5.0
     assert g.outputs[0].value == 15.0
     assert g["x"].adjoint == 8.0  # 3 through a, plus 5 directly
@@ -141,7 +143,8 @@ def test_loop_shows_each_iteration() -> None:
     g = s2sad.graph(accumulate, 2.0, 3)
     names = [n.name for n in g.nodes]
     for k in range(3):
-        assert any(name.endswith(f"@{k}") for name in names)
+        assert f"s@{k}" in names  # the user's name, not the SSA form's s_1
+    assert g["s@2"].expr == "s@1 + mul@2" and g["mul@2"].expr == "x * i"
     assert g.outputs[0].value == 2.0 * (0 + 1 + 2)
     assert g["x"].adjoint == pytest.approx(0 + 1 + 2)
     assert g["n"].adjoint is None  # an int: no derivative drawn
@@ -174,16 +177,53 @@ def test_while_and_break() -> None:
     assert g["x"].adjoint == pytest.approx(s2sad.grad(stops)(1.0))
 
 
-def test_long_loops_are_truncated_and_say_so() -> None:
-    g = s2sad.graph(accumulate, 2.0, 100, max_loop_nodes=10)
+def test_long_loops_are_folded_and_say_so() -> None:
+    g = s2sad.graph(accumulate, 2.0, 100, fold_after=10)
     assert g.truncated
-    assert any("showing 10 nodes" in note for note in g.notes)
-    stand_in = [n for n in g.nodes if n.op == "truncated"]
-    assert len(stand_in) == 1 and stand_in[0].name.startswith("... ")
+    loop_line = accumulate.__code__.co_firstlineno + 2
+    assert any(f"loop at line {loop_line}: 100 iterations; the first 3 are drawn" in note
+               for note in g.notes)
+    folded = [n for n in g.nodes if n.op == "folded"]
+    assert [n.name for n in folded] == [f"... 97 more iterations of line {loop_line}"]
+    # iterations 3..98 (two nodes each) and iteration 99's product: the sum of 99 is drawn
+    assert folded[0].folded == 2 * 97 - 1
     assert g.outputs[0].op == "add" and g.outputs[0].value == 2.0 * sum(range(100))
-    assert stand_in[0] in g.outputs[0].parents
-    assert g["x"].adjoint == pytest.approx(sum(range(100)))
-    assert len(g.nodes) < 20
+    assert folded[0] in g.outputs[0].parents
+    assert g["s@2"] in folded[0].parents and g["x"] in folded[0].parents
+    assert g["x"].adjoint == pytest.approx(sum(range(100)))  # adjoints of every iteration
+    assert [n.name for n in g.nodes if n.name.startswith("s@")] == ["s@0", "s@1", "s@2", "s@99"]
+
+
+def test_loops_up_to_the_limit_are_drawn_whole() -> None:
+    g = s2sad.graph(accumulate, 2.0, 30)
+    assert not g.truncated and len([n for n in g.nodes if n.op == "add"]) == 30
+    assert s2sad.graph(accumulate, 2.0, 31).truncated
+    assert not s2sad.graph(accumulate, 2.0, 500, fold_after=None).truncated
+
+
+def inner_long(x, n, m):
+    s = x
+    for _i in range(n):
+        for _j in range(m):
+            s = s * 0.5 + x
+        s = s + 1.0
+    return s
+
+
+def test_a_long_inner_loop_is_folded_in_each_outer_iteration() -> None:
+    g = s2sad.graph(inner_long, 2.0, 2, 100)
+    inner = inner_long.__code__.co_firstlineno + 3
+    assert [n.name for n in g.nodes if n.op == "folded"] == [
+        f"... 97 more iterations of line {inner} (@0)",
+        f"... 97 more iterations of line {inner} (@1)"]
+    assert g["x"].adjoint == pytest.approx(s2sad.grad(inner_long)(2.0, 2, 100))
+    g = s2sad.graph(inner_long, 2.0, 50, 50)  # both long: the outer one folds first
+    folded = [n.name for n in g.nodes if n.op == "folded"]
+    assert len(folded) == 4 and folded[-1].endswith(f"of line {inner - 1}")
+    assert len(g.nodes) < 40
+    for n in g.nodes:
+        for p in n.parents:
+            assert g.nodes.index(p) < g.nodes.index(n)  # still in topological order
 
 
 def test_lists_and_getitem() -> None:
@@ -242,11 +282,12 @@ def test_wrt_marks_inputs() -> None:
 def test_static_graph_of_straight_code() -> None:
     g = s2sad.graph(seeds)
     assert not g.executed
-    assert [(n.name, n.op) for n in g.nodes] == [
-        ("x", "input"), ("y", "input"), ("a", "add"), ("mul", "mul")]
-    assert g.outputs == [g["mul"]]
+    assert [(n.name, n.op, n.expr) for n in g.nodes] == [
+        ("x", "input", None), ("y", "input", None), ("a", "add", "x + y"),
+        ("seeds", "mul", "a * x")]
+    assert g.outputs == [g["seeds"]]
     assert all(n.value is None and n.adjoint is None for n in g.nodes)
-    assert g["mul"].line == seeds.__code__.co_firstlineno + 2
+    assert g["seeds"].line == seeds.__code__.co_firstlineno + 2
 
 
 def test_static_graph_of_a_loop_has_a_back_edge() -> None:
@@ -272,20 +313,28 @@ def test_static_graph_of_a_branch_joins_without_back_edges() -> None:
 
 NODE_LINE = re.compile(r'^    n\d+(\(\[|\[)"[^"]*"(\]\)|\])$')
 EDGE_LINE = re.compile(r"^    n\d+ (-->|-\. next iteration \.->) n\d+$")
+CLASS_DEF = re.compile(r"^    classDef (input|output|folded) [\w#:;,. -]+$")
+CLASS_USE = re.compile(r"^    class n\d+(,n\d+)* (input|output|folded)$")
 
 
 def check_mermaid(text: str) -> None:
+    """Every line is one the Mermaid flowchart grammar accepts, and every node
+    named by an edge or a class is declared."""
     lines = text.splitlines()
-    assert lines[0] == "flowchart TD"
+    assert lines[0] == "flowchart LR"  # inputs on the left, the output on the right
+    declared = {line.split("(")[0].split("[")[0].strip() for line in lines
+                if NODE_LINE.match(line)}
     for line in lines[1:]:
         assert (line.startswith("    %%") or NODE_LINE.match(line) or EDGE_LINE.match(line)
-                or line.startswith("    classDef ") or line.startswith("    class ")), line
+                or CLASS_DEF.match(line) or CLASS_USE.match(line)), line
+        if EDGE_LINE.match(line) or CLASS_USE.match(line):
+            assert set(re.findall(r"n\d+", line)) <= declared, line
 
 
 @pytest.mark.parametrize("make", [
     lambda: s2sad.graph(seeds, 3.0, 2.0),
     lambda: s2sad.graph(accumulate),
-    lambda: s2sad.graph(accumulate, 2.0, 50, max_loop_nodes=6),
+    lambda: s2sad.graph(accumulate, 2.0, 50, fold_after=6),
     lambda: s2sad.graph(vector, np.arange(5.0)),
 ])
 def test_mermaid_is_well_formed(make) -> None:
@@ -294,10 +343,31 @@ def test_mermaid_is_well_formed(make) -> None:
 
 def test_mermaid_labels_carry_values_and_adjoints() -> None:
     text = s2sad.graph(seeds, 3.0, 2.0).to_mermaid()
-    assert 'x (input, wrt)<br/>value 3<br/>adjoint 8"' in text
-    assert "a = add<br/>line" in text
-    assert "value 15" in text
+    line = seeds.__code__.co_firstlineno
+    assert '(["x (input, wrt)<br/>value 3<br/>adjoint 8"])' in text
+    assert f'["a = x + y<br/>line {line + 1}<br/>value 5<br/>adjoint 3"]' in text
+    assert f'["seeds = a * x<br/>line {line + 2}<br/>value 15<br/>adjoint 1"]' in text
+    assert "    class n0,n1 input\n" in text and "    class n3 output\n" in text
     assert " -. next iteration .-> " in s2sad.graph(accumulate).to_mermaid()
+
+
+def test_fan_out_is_one_edge_per_use() -> None:
+    text = s2sad.graph(fan_out, 1.5).to_mermaid()
+    # x feeds a = x * x and b = a + x; a feeds b and the output
+    assert text.count("    n0 --> ") == 2 and text.count("    n1 --> ") == 2
+
+
+def test_folded_loop_in_the_drawings() -> None:
+    g = s2sad.graph(accumulate, 2.0, 1000)
+    loop_line = accumulate.__code__.co_firstlineno + 2
+    name = f"... 997 more iterations of line {loop_line}"
+    assert len(g.nodes) < 15
+    mermaid = g.to_mermaid()
+    check_mermaid(mermaid)
+    assert f'["{name}<br/>1993 nodes not drawn"]' in mermaid
+    assert re.search(r"    class n\d+ folded", mermaid)
+    dot = g.to_dot()
+    assert f'label="{name}\\n1993 nodes not drawn", style="rounded,dashed,filled"' in dot
 
 
 def test_escaping() -> None:
@@ -319,16 +389,20 @@ def test_number_formatting_is_compact() -> None:
 def test_dot_is_well_formed() -> None:
     text = s2sad.graph(seeds, 3.0, 2.0).to_dot()
     assert text.startswith('digraph "seeds" {') and text.rstrip().endswith("}")
+    assert "    rankdir=LR;\n" in text  # left to right, as textbooks draw it
+    assert "{ rank=source; n0; n1; }" in text and "{ rank=sink; n3; }" in text
     assert 'label="x (input, wrt)\\nvalue 3\\nadjoint 8"' in text
-    assert "n0 -> n2;" in text
+    assert 'n3 [label="seeds = a * x\\nline' in text
+    assert "n0 -> n2;" in text and "n0 -> n3;" in text
     assert "peripheries=2" in text
+    assert text.count("{") == text.count("}")
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz dot is not installed")
 @pytest.mark.parametrize("make", [
     lambda: s2sad.graph(seeds, 3.0, 2.0),
     lambda: s2sad.graph(doubling),
-    lambda: s2sad.graph(accumulate, 2.0, 50, max_loop_nodes=6),
+    lambda: s2sad.graph(accumulate, 2.0, 50, fold_after=6),
     lambda: s2sad.graph(vector, np.arange(5.0)),
 ])
 def test_graphviz_accepts_the_dot(make) -> None:
