@@ -15,11 +15,15 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
 
-from s2sad.cli import main, parse_args_literal, parse_wrt
+from s2sad import graph_render
+from s2sad.cli import Arithmetic, functions_of, main, parse_args_literal, parse_wrt
+from s2sad.graph_render import graphviz_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +68,72 @@ def divides(x):
     y = x - 1.0
     return 1.0 / y
 '''
+
+
+METHODS_MODULE = '''\
+import math
+
+import numpy as np
+
+RATE = 0.5
+
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    def scale(self, x):
+        return x * self.w
+
+    def loss(self, x, y):
+        return self.scale(x) * y + np.sin(x)
+
+    @staticmethod
+    def square(x):
+        return x * x
+
+    @classmethod
+    def build(cls, x):
+        return x * 2.0
+
+
+def make_data(n, seed=0):
+    rng = np.random.default_rng(seed)
+    xs = np.linspace(0.0, 1.0, n)
+    return xs, rng.normal(size=n)
+
+
+def main():
+    print(energy(3, 0.5))
+
+
+def energy(n, x):
+    total = 0.0
+    for i in range(n - 1):
+        total += helper(x) * i
+    return total
+
+
+def helper(t):
+    return math.exp(RATE * t)
+
+
+def fit(params, data):
+    w, b = params
+    xs, ys = data
+    return np.mean((w * xs + b - ys) ** 2)
+
+
+def pick(x, k):
+    return x[k - 1]
+'''
+
+
+@pytest.fixture
+def methods(tmp_path: Path) -> Path:
+    path = tmp_path / "cli_methods_mod.py"
+    path.write_text(METHODS_MODULE)
+    return path
 
 
 @pytest.fixture
@@ -161,6 +231,96 @@ def test_transform_several_wrt_to_stdout(user: Path, capsys: pytest.CaptureFixtu
     assert namespace["grad_f"](3.0, 2.0) == (8.0, 3.0)
 
 
+def test_transform_methods(methods: Path, tmp_path: Path) -> None:
+    """A method is written as a function of the object and its arguments, differentiated
+    with respect to the first argument after self; self.scale(x) is inlined."""
+    out = tmp_path / "cli_methods_grads.py"
+    assert main(["transform", str(methods), "-f", "Model.loss", "-f", "Model.square",
+                 "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "def grad_Model_loss(self, x, y):" in text and "def grad_Model_square(x):" in text
+    assert "grad_Model_loss(obj, *args)" in text  # the module's docstring says how to call it
+    got = run_written(tmp_path, methods.parent, tmp_path / "elsewhere", """
+        import json, cli_methods_mod as m, cli_methods_grads as d
+        model = m.Model(1.7)
+        print(json.dumps([d.grad_Model_loss(model, 0.4, 2.0),
+                          d.value_and_grad_Model_loss(model, 0.4, 2.0)[0],
+                          d.grad_Model_square(3.0)]))
+    """)
+    mod = import_file(methods)
+    model = mod.Model(1.7)
+    assert got[0] == pytest.approx(central(lambda x: model.loss(x, 2.0), 0.4), rel=1e-6)
+    assert got[1] == pytest.approx(model.loss(0.4, 2.0))
+    assert got[2] == 6.0
+
+
+def test_transform_method_wrt_and_forward(methods: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["transform", str(methods), "-f", "Model.loss", "--wrt", "0"]) == 0
+    assert '"""The gradient of Model_loss with respect to x."""' in capsys.readouterr().out
+    assert main(["transform", str(methods), "-f", "Model.loss", "--wrt", "1",
+                 "--mode", "forward"]) == 0
+    text = capsys.readouterr().out
+    assert "def jvp_Model_loss(self, x, y, *, dy):" in text
+    namespace: dict = {}
+    exec(compile(text, "<written>", "exec"), namespace)  # noqa: S102
+    model = import_file(methods).Model(1.7)
+    value, tangent = namespace["jvp_Model_loss"](model, 0.4, 2.0, dy=1.0)
+    assert tangent == pytest.approx(0.4 * 1.7)
+
+
+def test_show_a_method(methods: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["show", f"{methods}:Model.loss"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("def grad_loss(self, x, y):") and "scale(), line" in text
+    assert main(["show", f"{methods}:Model.loss", "--stage", "ssa"]) == 0
+    assert capsys.readouterr().out.startswith("def loss(self, x, y):")
+
+
+def test_transform_skips_what_does_not_compute(methods: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cli_methods_all.py"
+    run = run_cli("transform", str(methods), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        "s2sad: skipped make_data, main, pick: no parameter used in arithmetic; name them "
+        "with -f to differentiate them",
+        f"s2sad: wrote {out}"]
+    text = out.read_text()
+    written = sorted(line.split("(")[0][4:] for line in text.splitlines()
+                     if line.startswith("def grad_"))
+    assert written == ["grad_energy", "grad_fit", "grad_helper"]  # top-level functions only
+    # energy(n, x): with respect to x, the first parameter it computes with (helper(x) * i)
+    assert '"""The gradient of energy with respect to x."""' in text
+    got = run_written(tmp_path, methods.parent, tmp_path / "elsewhere", """
+        import json, numpy as np, cli_methods_all as d
+        print(json.dumps([d.grad_energy(4, 0.3),
+                          list(d.grad_fit(np.array([2.0, 0.5]),
+                                          (np.arange(3.0), np.array([1.0, 2.0, 2.5]))))]))
+    """)
+    mod = import_file(methods)
+    assert got[0] == pytest.approx(central(lambda x: mod.energy(4, x), 0.3), rel=1e-6)
+    data = (np.arange(3.0), np.array([1.0, 2.0, 2.5]))
+    slope_w = central(lambda w: mod.fit(np.array([w, 0.5]), data), 2.0)
+    assert got[1][0] == pytest.approx(slope_w, rel=1e-6)
+
+
+def test_naming_a_skipped_function_still_writes_it(methods: Path,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    assert main(["transform", str(methods), "-f", "pick"]) == 0
+    captured = capsys.readouterr()
+    assert "def grad_pick(x, k):" in captured.out and captured.err == ""
+
+
+def test_which_parameters_a_function_computes_with(methods: Path) -> None:
+    mod = import_file(methods)
+    reader = Arithmetic()
+    found = {f.__name__: reader.params(f) for f in functions_of(mod)}
+    assert found == {"make_data": set(),  # sizes and seeds only: linspace's num, normal's size
+                     "main": set(), "energy": {"x"},  # range(n - 1) is a size
+                     "helper": {"t"}, "fit": {"params", "data"},  # through unpacking
+                     "pick": set()}  # k - 1 is an index
+    assert reader.params(mod.Model.loss, mod.Model) == {"x", "y"}  # x through self.scale
+
+
 # ------------------------------------------------------------ show
 
 def test_show_prints_the_generated_source(user: Path) -> None:
@@ -198,6 +358,96 @@ def test_graph_dot_with_args(user: Path, capsys: pytest.CaptureFixture) -> None:
     if shutil.which("dot"):
         run = subprocess.run(["dot", "-Tsvg"], input=text, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The text of every label in an SVG, parsed as XML (so it must be well formed)."""
+    root = ElementTree.fromstring(svg)
+    assert root.tag == SVG + "svg"
+    return [t.text or "" for t in root.iter(SVG + "text")]
+
+
+@pytest.mark.skipif(graphviz_problem() is not None, reason="graphviz or dot is not installed")
+def test_graph_svg_file(user: Path, tmp_path: Path) -> None:
+    out = tmp_path / "f.svg"
+    run = run_cli("graph", f"{user}:f", "--args", "3.0, 2.0", "--format", "svg", "-o",
+                  str(out))
+    assert run.returncode == 0, run.stderr
+    texts = svg_texts(out.read_text())
+    for label in ("x (input, wrt)", "a = x + y", "f = a * x", "value 5", "value 15",
+                  "adjoint 8", "adjoint 3"):
+        assert label in texts, (label, texts)
+    png = tmp_path / "f.png"
+    assert main(["graph", f"{user}:f", "--args", "3.0, 2.0", "-o", str(png)]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+class FakeSource:
+    """Stands in for graphviz.Source: records the DOT text, returns a made-up picture."""
+
+    drawn: list = []
+
+    def __init__(self, dot: str) -> None:
+        self.dot = dot
+
+    def pipe(self, format: str) -> bytes:  # noqa: A002  (graphviz's own keyword)
+        FakeSource.drawn.append((format, self.dot))
+        return b"\x89PNG fake" if format == "png" else b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+
+
+def test_graph_pictures_go_through_graphviz(user: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", SimpleNamespace(Source=FakeSource))
+    monkeypatch.setattr(graph_render.shutil, "which", lambda name: "/usr/bin/" + name)
+    FakeSource.drawn.clear()
+    assert main(["graph", f"{user}:f", "--args", "3.0, 2.0", "-o", str(tmp_path / "f.png")]) == 0
+    assert (tmp_path / "f.png").read_bytes() == b"\x89PNG fake"
+    assert main(["graph", f"{user}:f", "--format", "svg"]) == 0  # svg is text: to stdout
+    assert capsys.readouterr().out.startswith("<svg")
+    assert [fmt for fmt, _ in FakeSource.drawn] == ["png", "svg"]
+    assert "rankdir=LR;" in FakeSource.drawn[0][1] and "value 15" in FakeSource.drawn[0][1]
+
+
+@pytest.mark.parametrize("missing", ["package", "dot"])
+def test_graph_svg_without_graphviz_says_what_to_install(
+        missing: str, user: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    if missing == "package":
+        monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz fails
+    else:
+        monkeypatch.setitem(sys.modules, "graphviz", SimpleNamespace(Source=FakeSource))
+        monkeypatch.setattr(graph_render.shutil, "which", lambda name: None)
+    for fmt in ("svg", "png"):
+        out = tmp_path / f"f.{fmt}"
+        assert main(["graph", f"{user}:f", "--args", "3.0, 2.0", "--format", fmt,
+                     "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"error: --format {fmt}: "), err
+        assert "Graphviz's dot program" in err and "apt install graphviz" in err
+        assert ('pip install -e ".[viz]"' in err) == (missing == "package")
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix, start", [(".mmd", "flowchart LR\n"),
+                                           (".dot", 'digraph "f" {\n')])
+def test_graph_text_formats_to_a_file(suffix: str, start: str, user: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / f"f{suffix}"
+    assert main(["graph", f"{user}:f", "--args", "3.0, 2.0", "-o", str(out)]) == 0
+    assert out.read_text().startswith(start) and "value 15" in out.read_text()
+    assert capsys.readouterr().err == f"s2sad: wrote {out}\n"
+
+
+def test_graph_folds_a_long_loop(user: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["graph", f"{user}:loop", "--args", "0.7, 1000"]) == 0
+    text = capsys.readouterr().out
+    loop_line = USER_MODULE.splitlines().index("    for i in range(n):") + 1
+    assert f'["... 997 more iterations of line {loop_line}<br/>' in text
+    assert text.count("-->") < 60
 
 
 def test_graph_static(user: Path, capsys: pytest.CaptureFixture) -> None:
@@ -238,6 +488,13 @@ def test_console_script_or_module_runs() -> None:
 # ------------------------------------------------------------ errors
 
 def error_cases(bad: Path, tmp_path: Path) -> list[tuple[list[str], str]]:
+    methods = tmp_path / "cli_methods_mod.py"
+    methods.write_text(METHODS_MODULE)
+    lines = METHODS_MODULE.splitlines()
+    build_line = lines.index("    @classmethod") + 1  # a decorated def starts there
+    loss_line = lines.index("    def loss(self, x, y):") + 1
+    nothing = tmp_path / "cli_nothing_mod.py"
+    nothing.write_text("def main():\n    print('hello')\n")
     syntax = tmp_path / "cli_syntax_mod.py"
     syntax.write_text("def f(x):\n    return x +\n")
     boom = tmp_path / "cli_boom_mod.py"
@@ -258,6 +515,14 @@ def error_cases(bad: Path, tmp_path: Path) -> list[tuple[list[str], str]]:
         (["transform", str(bad), "-f", "ok", "-o", str(tmp_path / "no" / "x.py")],
          "cannot write it"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["transform", str(methods), "-f", "Model.build"],
+         f"cli_methods_mod.py:{build_line}: Model.build is a classmethod"),
+        (["show", f"{methods}:Model.loss", "--wrt", "self"],
+         f"cli_methods_mod.py:{loss_line}: Model.loss: --wrt names self"),
+        (["graph", f"{methods}:Model.loss", "--args", "1.0, 2.0"],
+         f"cli_methods_mod.py:{loss_line}: Model.loss is a method"),
+        (["transform", str(nothing)], "no top-level function computes with its parameters "
+         "(skipped: main); name one with -f"),
     ]
 
 
