@@ -112,6 +112,20 @@ class Graph:
         """The picture, when the ``graphviz`` package and its ``dot`` program are there."""
         return rendered(self.to_dot(), "svg")
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """One drawing for a notebook: the SVG picture when Graphviz draws it, else the
+        Mermaid block.  Why not leave it to the two ``_repr_`` methods: given both,
+        Jupyter shows the Markdown, and the picture would never be seen."""
+        svg = self._repr_svg_()
+        drawing = {"image/svg+xml": svg} if svg is not None else \
+            {"text/markdown": self._repr_markdown_()}
+        return {"text/plain": repr(self), **drawing}
+
+    def _ipython_display_(self) -> None:
+        """IPython displays the bundle alone (it would add the other ``_repr_`` forms)."""
+        from IPython.display import display
+        display(self._repr_mimebundle_(), raw=True)
+
     def save(self, path: str) -> None:
         """Write the graph: ``.dot``, ``.mmd`` (text), ``.svg`` or ``.png`` (graphviz)."""
         save(self, path)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad import graph_view
 from s2sad.graph_render import _dot_text, _mermaid_text, fmt
 from s2sad.rules import registry
 
@@ -396,6 +397,17 @@ def test_dot_is_well_formed() -> None:
     assert "n0 -> n2;" in text and "n0 -> n3;" in text
     assert "peripheries=2" in text
     assert text.count("{") == text.count("}")
+
+
+def test_a_notebook_gets_one_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = s2sad.graph(seeds, 3.0, 2.0)
+    monkeypatch.setattr(graph_view, "rendered", lambda dot, fmt: None)  # no Graphviz
+    bundle = g._repr_mimebundle_()
+    assert sorted(bundle) == ["text/markdown", "text/plain"]
+    assert bundle["text/markdown"] == g._repr_markdown_()
+    assert bundle["text/plain"] == "<Graph of seeds: 4 nodes, executed at the given arguments>"
+    monkeypatch.setattr(graph_view, "rendered", lambda dot, fmt: f"<svg>{fmt}</svg>")
+    assert g._repr_mimebundle_() == {"text/plain": repr(g), "image/svg+xml": "<svg>svg</svg>"}
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz dot is not installed")

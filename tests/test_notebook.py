@@ -5,20 +5,28 @@ show, which is plain Python.  Each code cell runs in one namespace, its source p
 in ``linecache`` under a file name of its own as IPython does (so s2sad can read the
 functions it defines), and a cell ending in an expression is displayed as Jupyter
 would: by calling the value's ``_repr_html_``, ``_repr_markdown_`` and ``_repr_svg_``.
-With nbclient, nbformat and ipykernel installed the notebook also runs in a real kernel.
+Where IPython is installed the notebook also runs in IPython's shell, whose display
+formatter makes what a Jupyter kernel sends (a graph must show one drawing); with
+nbclient, nbformat and ipykernel it also runs in a real kernel.
 """
 from __future__ import annotations
 
 import ast
 import contextlib
+import importlib.util
 import io
 import json
 import linecache
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+
+from s2sad.graph_render import graphviz_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "examples" / "notebook.ipynb"
@@ -125,6 +133,56 @@ def test_a_long_loop_is_folded(outputs) -> None:
     assert '["... 997 more iterations of line 3<br/>1993 nodes not drawn"]' in markdown
     assert markdown.count("-->") < 30
     check_svg(display, ["... 997 more iterations of line 3"])
+
+
+IPYTHON_RUN = """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from traitlets.config import Config
+
+config = Config()
+config.HistoryManager.enabled = False
+shell = InteractiveShell.instance(config=config)
+cells = []
+# what a kernel would send for a cell's last value (a terminal prints its text only)
+shell.displayhook.write_format_data = lambda data, metadata=None: cells[-1].append(data)
+for source in json.load(sys.stdin):
+    cells.append([])
+    with capture_output() as displayed:  # display() calls, as _ipython_display_ makes
+        shell.run_cell(source).raise_error()
+    cells[-1] += [output.data for output in displayed.outputs]
+print(json.dumps(cells))
+"""
+
+
+@pytest.fixture(scope="module")
+def ipython_outputs(tmp_path_factory) -> list[list[dict]]:
+    """The notebook run by IPython's own shell, in a fresh interpreter (it changes
+    ``__main__``, builtins and warning filters): what each cell displays."""
+    if importlib.util.find_spec("IPython") is None:
+        pytest.skip("IPython is not installed")
+    env = dict(os.environ, IPYTHONDIR=str(tmp_path_factory.mktemp("ipython")),
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    run = subprocess.run([sys.executable, "-c", IPYTHON_RUN], input=json.dumps(code_cells()),
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_ipython_shows_the_cells(ipython_outputs) -> None:
+    assert ipython_outputs[1] == [{"text/plain": "(8.0, 3.0)"}]
+    assert "grad_f" in ipython_outputs[2][0]["text/html"]
+
+
+@pytest.mark.parametrize("cell, text", [(3, "value 15"), (4, "997 more iterations")])
+def test_ipython_shows_one_drawing_of_a_graph(ipython_outputs, cell: int, text: str) -> None:
+    """The picture when Graphviz can draw it, else the Mermaid block, never both (given
+    both, Jupyter would show the Markdown and the picture would never be seen)."""
+    (bundle,) = ipython_outputs[cell]
+    drawing = "image/svg+xml" if graphviz_problem() is None else "text/markdown"
+    assert sorted(bundle) == sorted([drawing, "text/plain"])
+    assert text in bundle[drawing]
 
 
 def test_in_a_real_kernel() -> None:
