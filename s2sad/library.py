@@ -11,6 +11,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import numpy as np
+
 from s2sad.rules import registry
 
 
@@ -74,13 +76,20 @@ class CallOf:
         extra = {"vjp": 1, "jvp": len(self.wrt) if isinstance(self.wrt, (tuple, list)) else 1
                  }.get(self.kind, 0)
         n = len(args) - extra
-        key = (n, tuple(sorted(kwargs)))
+        literals = self._literals(args[:n])
+        key = (n, tuple(sorted(kwargs)), tuple(sorted(literals.items())))
         if key not in self._made:
             from s2sad.api import Derivative
-            self._made[key] = Derivative(call_of(self.fn, n, sorted(kwargs)), self.wrt,
-                                         self.kind, self.verbose)
+            self._made[key] = Derivative(call_of(self.fn, n, sorted(kwargs), literals),
+                                         self.wrt, self.kind, self.verbose)
         self._last = self._made[key]
         return self._last(*args, **kwargs)
+
+    def _literals(self, args: tuple) -> dict:
+        """Arguments not differentiated that are plain constants (subscripts, axes,
+        ``einsum``'s sublists): written into the call, where the compiler reads them."""
+        wrt = self.wrt if isinstance(self.wrt, (tuple, list)) else (self.wrt,)
+        return {i: v for i, v in enumerate(args) if i not in wrt and _is_literal(v)}
 
     def as_function(self) -> Any:
         """The derivative of a call with one positional argument, as a Derivative (to be
@@ -98,12 +107,21 @@ class CallOf:
         return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
 
 
-def call_of(fn: Any, n: int, keywords: list[str]) -> Any:
-    """``def call_f(a0, ..., *, k): return primitive(a0, ..., k=k)``."""
+def _is_literal(v: Any) -> bool:
+    if isinstance(v, (tuple, list)):
+        return all(_is_literal(x) for x in v)
+    return v is None or isinstance(v, (str, bool, int)) and not isinstance(v, np.generic)
+
+
+def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) -> Any:
+    """``def call_f(a0, ..., *, k): return primitive(a0, ..., k=k)``; the positions in
+    ``literals`` pass their value written out (``(0, 1)`` for ``a1``)."""
     from s2sad.api import _define
+    literals = literals or {}
     names = [_param_name(fn, i) for i in range(n)]
     params = ", ".join(names + (["*"] + keywords if keywords else []))
-    passed = ", ".join(names + [f"{k}={k}" for k in keywords])
+    passed = ", ".join([repr(literals[i]) if i in literals else name
+                        for i, name in enumerate(names)] + [f"{k}={k}" for k in keywords])
     name = "call_" + "".join(c if c.isalnum() else "_" for c in
                              getattr(fn, "__name__", "f")).strip("_")
     return _define(name, f"def {name}({params}):\n    return primitive({passed})\n",

@@ -78,3 +78,84 @@ def test_a_complex_output_without_holomorphic_is_refused(f):
         s2sad.grad(f)(0.4 + 1.1j)
     with pytest.raises(s2sad.DifferentiationError, match="holomorphic=True"):
         s2sad.value_and_grad(f)(0.4 + 1.1j)
+
+
+# ----- norms and singular values of complex arrays (their formulas conjugated) -----
+
+def vector_norm(z):
+    return np.linalg.norm(z)
+
+
+def vector_norm_3(z):
+    return np.linalg.norm(z, ord=3)
+
+
+def frobenius_axis(z):
+    return np.sum(np.linalg.norm(z, axis=1) * np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+def nuclear(z):
+    return np.linalg.norm(z, ord="nuc")
+
+
+def spectral(z):
+    return np.linalg.norm(z, ord=2)
+
+
+def singular_values(z):
+    return np.sum(np.linalg.svd(z, compute_uv=False) * np.array([1.0, 2.0, 3.0]))
+
+
+_RNG = np.random.default_rng(7)
+_Z4 = _RNG.normal(size=4) + 1j * _RNG.normal(size=4)
+_Z43 = _RNG.normal(size=(4, 3)) + 1j * _RNG.normal(size=(4, 3))
+
+
+@pytest.mark.parametrize("f, z", [(vector_norm, _Z4), (vector_norm_3, _Z4),
+                                  (frobenius_axis, _Z43), (nuclear, _Z43), (spectral, _Z43),
+                                  (singular_values, _Z43)],
+                         ids=["norm", "norm3", "axis", "nuc", "ord2", "svd-s"])
+def test_complex_norms_and_singular_values(f, z):
+    np.testing.assert_allclose(s2sad.grad(f)(z), partials(f, z), rtol=1e-6, atol=1e-8)
+    d = _RNG.normal(size=z.shape) + 1j * _RNG.normal(size=z.shape)
+    _, t = s2sad.jvp(f)(z, d)
+    fd = (f(z + EPS * d) - f(z - EPS * d)) / (2 * EPS)
+    assert abs(t - fd) < 1e-6 * max(1.0, abs(fd)) and np.isrealobj(t)
+
+
+def complex_vectors(z):
+    u, s, vh = np.linalg.svd(z, full_matrices=False)
+    return np.sum(np.abs(u))
+
+
+def complex_eigh(h):
+    w, v = np.linalg.eigh(h)
+    return np.sum(w)
+
+
+def complex_eigvalsh(h):
+    return np.sum(np.linalg.eigvalsh(h) ** 2)
+
+
+@pytest.mark.parametrize("f", [complex_vectors, complex_eigh, complex_eigvalsh])
+def test_complex_decompositions_without_a_formula_are_refused(f):
+    z = _Z43 if f is complex_vectors else _Z43[:3] + _Z43[:3].conj().T
+    with pytest.raises(s2sad.DifferentiationError, match="complex matrix"):
+        s2sad.grad(f)(z)
+    real = np.real(z)  # the real case keeps its derivative
+    np.testing.assert_allclose(s2sad.grad(f)(real + real.T if f is not complex_vectors else real),
+                               s2sad.grad(f)(real + real.T if f is not complex_vectors else real))
+
+
+def einsum_real_complex(a, c):
+    return np.sum(np.abs(np.einsum("ij,jk->ik", a, c)) ** 2)
+
+
+def test_einsum_keeps_a_complex_operands_adjoint_complex():
+    a = _RNG.normal(size=(2, 4))
+    c = _Z43
+    g = s2sad.grad(einsum_real_complex, wrt=1)(a, c)
+    np.testing.assert_allclose(g, partials(lambda w: einsum_real_complex(a, w), c), rtol=1e-6,
+                               atol=1e-8)
+    ga = s2sad.grad(einsum_real_complex, wrt=0)(a, c)
+    assert np.isrealobj(ga)  # a real operand's adjoint stays real

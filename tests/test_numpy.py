@@ -347,3 +347,21 @@ def test_complex_intermediates_of_numbers() -> None:
 
 def _modulus_of_number(x):
     return np.abs(np.exp(1j * x) + 2.0)
+
+
+def test_einsum_given_itself_in_the_sublist_form():
+    """s2sad.vjp(np.einsum) / jvp on the interleaved form: the sublists are constants
+    written into the call (they used to be taken for the subscripts string)."""
+    rng = np.random.default_rng(3)
+    A, B = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    tA, tB = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    _, t = s2sad.jvp(np.einsum, wrt=(0, 2))(A, (0, 1), B, (1, 2), (0, 2), tA, tB)
+    np.testing.assert_allclose(t, tA @ B + A @ tB, rtol=1e-12)
+    _, t = s2sad.jvp(np.einsum, wrt=0)(A, (0, 1), (1, 0), tA)
+    np.testing.assert_allclose(t, tA.T)
+    ct = rng.normal(size=(2, 4))
+    _, (gA, gB) = s2sad.vjp(np.einsum, wrt=(0, 2))(A, (0, 1), B, (1, 2), (0, 2), ct)
+    np.testing.assert_allclose(gA, ct @ B.T, rtol=1e-12)
+    np.testing.assert_allclose(gB, A.T @ ct, rtol=1e-12)
+    g = s2sad.grad(np.einsum, wrt=0)(np.arange(3.0), (0,), np.ones(3), (0,), ())
+    np.testing.assert_allclose(g, np.ones(3))

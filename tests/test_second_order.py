@@ -136,3 +136,40 @@ def test_hessian_with_a_tuple_wrt_gives_blocks():
     np.testing.assert_allclose(hxy, 2 * x)
     np.testing.assert_allclose(hyx, 2 * x)
     assert hyy == 0.0
+
+
+def eigh_pair(x):
+    w, v = np.linalg.eigh(x)
+    return tuple((w, v))
+
+
+def listed(x):
+    return list((np.sin(x), x * x))
+
+
+def test_vjp_of_vjp_through_tuple_and_list_of_results():
+    """list(x) / tuple(x)'s adjoint helper has a rule of its own: derivatives of the
+    generated derivative go through it (they used to stop at a helper with no rule)."""
+    x = np.array([[2.0, 0.3, 0.1], [0.3, 1.0, 0.2], [0.1, 0.2, -1.0]])
+    ct = (np.array([1.0, -0.5, 0.25]), np.eye(3) * 0.1)
+    vjp = s2sad.vjp(eigh_pair)
+    outer = s2sad.vjp(vjp, wrt=(0,))
+    direction = np.array([[0.2, -0.1, 0.05], [-0.1, 0.3, 0.0], [0.05, 0.0, -0.2]])
+    no_value = (np.zeros(3), np.zeros((3, 3)))  # only the gradient part is looked at
+    _, (gx,) = outer(x, ct, (no_value, direction))
+    eps = 1e-6
+
+    def inner(y):
+        return np.sum(vjp(y, ct)[1] * direction)
+    sym = np.zeros_like(x)
+    for i in range(3):
+        for j in range(3):
+            e = np.zeros_like(x)
+            e[i, j] = eps
+            sym[i, j] = (inner(x + e) - inner(x - e)) / (2 * eps)
+    np.testing.assert_allclose(gx, sym, rtol=1e-5, atol=1e-7)
+    v2 = s2sad.vjp(listed)
+    _, (g2,) = s2sad.vjp(v2, wrt=(0,))(np.array([0.5, 1.0]), [np.ones(2), np.ones(2)],
+                                     ([np.zeros(2), np.zeros(2)], np.array([1.0, -1.0])))
+    # d/dx of <(1, -1), cos(x) * 1 + 2 x * 1>
+    np.testing.assert_allclose(g2, (-np.sin([0.5, 1.0]) + 2.0) * np.array([1.0, -1.0]))

@@ -33,6 +33,9 @@ defjvp(rt.tri_solve, "a, b, lower, trans=False",
 defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(g, t)")
 defscale(rt.safe_div, "t, den", "safe_div(g, den)", "-safe_div(g * ans, den)")
 deflinear(rt.broadcast_like, "t, like", "unbroadcast(g, t)", None)
+deflinear(rt.only_real, "value, a, name", "g", None, None)
+# list(x) / tuple(x)'s adjoint taken back to the kind of x: the reverse goes back again
+deflinear(rt.sequence_adjoint, "t, x", "sequence_adjoint(g, t)", None)
 defscale(rt.pow_dbase, "x, y", "safe_mul(g, safe_mul(y, pow_dbase(x, y - 1)))",
          "safe_mul(g, np.power(x, y - 1) + safe_mul(y, pow_dexp(x, np.power(x, y - 1))))")
 defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0))")

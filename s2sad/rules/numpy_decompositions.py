@@ -94,8 +94,10 @@ OUT_V = f"(({GV1} - {V1} @ {M_V} - {V2} @ ({_t(GV2)} @ {V1})) * {SINV_ROW})"
 SVD_UV_ADJ = f"{U1} @ ({INNER} @ {_t(V1)} + {_t(OUT_V)}) + {OUT_U} @ {_t(V1)}"
 UA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[0]"
 VHA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[2]"
-SVD_S_ADJ = f"({UA} * {_row('g')}) @ {VHA}"
-SVD_ADJ = f"({SVD_UV_ADJ} if compute_uv else {SVD_S_ADJ})"
+# complex a: the singular values' adjoint is conj(U diag(g) V^H) (d/dre - i d/dim);
+# through U and V only the real formulas are known: refused for complex a
+SVD_S_ADJ = f"np.conj(({UA} * {_row('g')}) @ {VHA})"
+SVD_ADJ = f"(only_real({SVD_UV_ADJ}, a, 'np.linalg.svd') if compute_uv else {SVD_S_ADJ})"
 SVD = "a, full_matrices=True, compute_uv=True, hermitian=False"
 # hermitian=True: NumPy reads the lower triangle (eigh), the upper one gets nothing
 defvjp(np.linalg.svd, SVD, f"(triangle_read_adjoint({SVD_ADJ}, 'L') if hermitian else {SVD_ADJ})")
@@ -109,8 +111,9 @@ DU2 = f"-{U1} @ ({_col(_recip(S))} * ({_t(V1)} @ {_t(DA)} @ {U2}))"
 DV2 = f"-{V1} @ ({_col(_recip(S))} * ({_t(U1)} @ {DA} @ {V2}))"
 SVD_UV_TAN = (f"(np.concatenate([{DU1}, {DU2}], axis=-1), np.diagonal({P_SVD}, 0, -2, -1), "
               f"{_t(f'np.concatenate([{DV1}, {DV2}], axis=-1)')})")
-SVD_S_TAN = f"np.sum({UA} * ({DA} @ {_t(VHA)}), axis=-2)"
-defjvp(np.linalg.svd, SVD, f"({SVD_UV_TAN} if compute_uv else {SVD_S_TAN})")
+SVD_S_TAN = f"np.real(np.sum(np.conj({UA}) * ({DA} @ np.conj({_t(VHA)})), axis=-2))"
+defjvp(np.linalg.svd, SVD,
+       f"(only_real({SVD_UV_TAN}, a, 'np.linalg.svd') if compute_uv else {SVD_S_TAN})")
 
 # ----- eig: a V = V diag(w), columns of V of unit norm with their largest entry real -----
 W, V = "ans[0]", "ans[1]"

@@ -81,7 +81,7 @@ defjvp(np.linalg.slogdet, "a", "(np.zeros(np.shape(ans[0])), "
 defvjp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
        "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis)")
 defjvp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
-       "np.sum(dx * norm_partial(x, ord, axis), axis=axis, keepdims=keepdims)")
+       "np.real(np.sum(dx * norm_partial(x, ord, axis), axis=axis, keepdims=keepdims))")
 # cholesky reads one triangle of a (the upper one with upper=True), like eigh
 defvjp(np.linalg.cholesky, "a, *, upper=False",
        "triangle_read_adjoint(cholesky_adjoint(g, ans, upper), upper)")
@@ -122,14 +122,16 @@ EIG_INNER = (f"np.expand_dims(pick_adjoint(g, ans, 0), -1) * np.eye(np.shape(a)[
 EIG_ADJ = f"{V} @ ({EIG_INNER}) @ {VT}"
 # NumPy reads one triangle of a (UPLO): the other one gets no gradient, and an entry of
 # the triangle read counts for both places it fills (docs/kinks.md)
-defvjp(np.linalg.eigh, "a, UPLO='L'", f"triangle_read_adjoint(symmetrized({EIG_ADJ}), UPLO)")
+defvjp(np.linalg.eigh, "a, UPLO='L'", "only_real(triangle_read_adjoint(symmetrized("
+       f"{EIG_ADJ}), UPLO), a, 'np.linalg.eigh')")
 DS = "triangle_read(da, UPLO)"
-defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.sum({V} * ({DS} @ {V}), axis=-2), "
-       f"{V} @ (({VT} @ {DS} @ {V}) * {F}))")
+defjvp(np.linalg.eigh, "a, UPLO='L'", f"only_real((np.sum({V} * ({DS} @ {V}), axis=-2), "
+       f"{V} @ (({VT} @ {DS} @ {V}) * {F})), a, 'np.linalg.eigh')")
 VA = "np.linalg.eigh(a, UPLO)[1]"
-defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"triangle_read_adjoint(symmetrized(({VA} * "
-       f"np.expand_dims(g, -2)) @ np.matrix_transpose({VA})), UPLO)")
-defjvp(np.linalg.eigvalsh, "a, UPLO='L'", f"np.sum({VA} * ({DS} @ {VA}), axis=-2)")
+defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"only_real(triangle_read_adjoint(symmetrized(({VA} * "
+       f"np.expand_dims(g, -2)) @ np.matrix_transpose({VA})), UPLO), a, 'np.linalg.eigvalsh')")
+defjvp(np.linalg.eigvalsh, "a, UPLO='L'",
+       f"only_real(np.sum({VA} * ({DS} @ {VA}), axis=-2), a, 'np.linalg.eigvalsh')")
 
 # ----- NumPy 2 spellings in np.linalg (same templates as their counterparts) -----
 if hasattr(np.linalg, "matmul"):
@@ -147,10 +149,12 @@ if hasattr(np.linalg, "vector_norm"):
     defvjp(np.linalg.vector_norm, VNORM,
            "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis, True)")
     defjvp(np.linalg.vector_norm, VNORM,
-           "np.sum(dx * norm_partial(x, ord, axis, True), axis=axis, keepdims=keepdims)")
+           "np.real(np.sum(dx * norm_partial(x, ord, axis, True), axis=axis, "
+           "keepdims=keepdims))")
 if hasattr(np.linalg, "matrix_norm"):
     MNORM = "x, *, keepdims=False, ord='fro'"
     defvjp(np.linalg.matrix_norm, MNORM,
            "repeat_to(g, x, (-2, -1), keepdims) * norm_partial(x, ord, (-2, -1))")
     defjvp(np.linalg.matrix_norm, MNORM,
-           "np.sum(dx * norm_partial(x, ord, (-2, -1)), axis=(-2, -1), keepdims=keepdims)")
+           "np.real(np.sum(dx * norm_partial(x, ord, (-2, -1)), axis=(-2, -1), "
+           "keepdims=keepdims))")

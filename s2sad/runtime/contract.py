@@ -189,10 +189,11 @@ def einsum_adjoint(g: Any, subscripts: str, operands: Any, k: int) -> Any:
         if c not in avail:
             r = np.expand_dims(r, i)
     size = dict(zip(mine, shape))
-    r = np.broadcast_to(r, [size[c] for c in uniq])
-    if len(uniq) == len(mine):
-        return shaped_like(np.array(r, dtype=float), operands[k])
-    full = np.zeros(shape)
+    kind = complex if np.iscomplexobj(operands[k]) else float
+    r = np.broadcast_to(r if kind is complex else np.real(r), [size[c] for c in uniq])
+    if len(uniq) == len(mine):  # a real operand's adjoint is real (docs/supported.md)
+        return shaped_like(np.array(r, dtype=kind), operands[k])
+    full = np.zeros(shape, dtype=kind)
     np.einsum(f"{''.join(mine)}->{''.join(uniq)}", full)[...] = r
     return full
 

@@ -15,6 +15,7 @@ from s2sad.runtime.numeric import safe_div, safe_mul
 from s2sad.runtime.triangular import tri_solve
 
 __all__ = [
+    "only_real",
     "solve_lhs_adjoint", "solve_rhs_adjoint", "solve_lhs_tangent", "solve_rhs_tangent",
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
@@ -67,7 +68,7 @@ def _share(hit: np.ndarray, axis: Any) -> np.ndarray:
 
 def _vector_norm_partial(x: np.ndarray, ord: Any, axis: Any) -> np.ndarray:  # noqa: A002
     n = np.linalg.norm(x, ord, axis, keepdims=True) if axis is not None or x.ndim == 1 \
-        else np.sqrt(np.sum(x * x, keepdims=True))
+        else np.sqrt(np.sum(np.abs(x) ** 2, keepdims=True))
     if ord is None or ord == 2:
         return safe_div(x, n)
     if ord == 1:
@@ -82,7 +83,7 @@ def _vector_norm_partial(x: np.ndarray, ord: Any, axis: Any) -> np.ndarray:  # n
 def _matrix_norm_partial(x: np.ndarray, ord: Any) -> np.ndarray:  # noqa: A002
     """d norm / dx for matrices in the last two axes."""
     if ord in (None, "fro"):
-        return safe_div(x, np.sqrt(np.sum(x * x, axis=(-2, -1), keepdims=True)))
+        return safe_div(x, np.sqrt(np.sum(np.abs(x) ** 2, axis=(-2, -1), keepdims=True)))
     if ord in ("nuc", 2, -2):
         u, _, vt = np.linalg.svd(x, full_matrices=False)
         if ord == "nuc":
@@ -108,13 +109,32 @@ def _as_vectors(x: np.ndarray, axis: Any) -> tuple[np.ndarray, Any]:
     return np.reshape(moved, moved.shape[:x.ndim - len(axes)] + (-1,)), back
 
 
+def only_real(value: Any, a: Any, name: str) -> Any:
+    """``value``, the derivative of ``name`` at ``a``, whose formula holds for real ``a``
+    only: a complex ``a`` is refused rather than given a wrong number."""
+    if np.iscomplexobj(a):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            f"<s2sad>:?: {name} of a complex matrix: its derivative is only known for real "
+            "ones here; differentiate through real and imaginary parts you form yourself, "
+            "or use np.linalg.norm / the singular values alone")
+    return value
+
+
 def norm_partial(x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
                  vector: bool = False) -> Any:
     """d np.linalg.norm(x, ord, axis) / dx, shaped like ``x`` (0 at a zero vector;
     max-type norms split the derivative equally among ties).  ``vector=True``: the
     vector norm over ``axis`` (all axes for ``None``, several for a tuple), as
-    ``np.linalg.vector_norm``."""
-    x = np.asarray(x, dtype=float)
+    ``np.linalg.vector_norm``.  Complex ``x``: d/dre - i d/dim (the convention of
+    docs/supported.md), the conjugate of the same formulas with sign(z) = z / |z|."""
+    x = np.asarray(x)
+    if x.dtype.kind == "c":
+        return np.conj(_norm_partial(x, ord, axis, vector))
+    return _norm_partial(np.asarray(x, dtype=float), ord, axis, vector)
+
+
+def _norm_partial(x: np.ndarray, ord: Any, axis: Any, vector: bool) -> Any:  # noqa: A002
     if vector:
         flat, back = _as_vectors(x, axis)
         return back(_vector_norm_partial(flat, 2 if ord is None else ord, -1))
