@@ -146,7 +146,7 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
     jacobian, of a library callable."""
     if has_aux:
         return _with_aux(f, wrt)
-    if library.is_library_callable(f):  # (a bound method with a rule too: scipy.stats)
+    if library.is_library_callable(f) or library.has_varargs(f):  # (scipy.stats methods)
         return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
     built = _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode, verbose))
     if built is not None:
@@ -245,7 +245,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         return lambda g: hessian(g, wrt, verbose, sparse=sparse)
     if sparse:
         return sparsity.sparse_jacobian(api.grad(f, wrt=wrt), wrt, verbose)
-    if library.is_library_callable(f):
+    if library.is_library_callable(f) or library.has_varargs(f):
         return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
     if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \
             is not None:

@@ -37,6 +37,14 @@ def is_library_callable(fn: Any) -> bool:
     return any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values())
 
 
+def has_varargs(fn: Any) -> bool:
+    """A Python function of ``*args`` or ``**kwargs``: differentiated per shape of call,
+    as a function of the arguments one call passes (its body inlined with them bound)."""
+    return inspect.isfunction(fn) and any(
+        p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for p in inspect.signature(fn).parameters.values())
+
+
 def signature_call(fn: Any) -> Any:
     """``def call_f(x, axis=None, *, keepdims=False): return primitive(x, axis, ...)``: a
     Python function with a rule, as a call of it with its own signature and defaults."""

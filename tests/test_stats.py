@@ -40,10 +40,10 @@ def _spd(d: int) -> np.ndarray:
 LOC, SCALE = 0.3, 1.7
 CASES: list = []  # (distribution, method, args, kwargs)
 for _d in ("norm", "expon", "laplace", "cauchy", "logistic"):
-    for _m in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"):
+    for _m in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"):
         if (_d, _m) not in scipy_stats.REFERENCES:
             continue
-        _data = _unit() if _m == "ppf" else \
+        _data = _unit() if _m in ("ppf", "isf") else \
             LOC + SCALE * _pos() if _d == "expon" else _x()
         CASES.append((_d, _m, (_data,), {}))
         CASES.append((_d, _m, (_data, LOC, SCALE), {}))
@@ -74,6 +74,17 @@ for _m in ("logpdf", "pdf"):
                {"mean": _x(4), "cov": _spd(4)}),
               ("dirichlet", _m, (rng.dirichlet([0.5, 2.0, 3.5]), np.array([0.5, 2.0, 3.5])), {}),
               ("dirichlet", _m, (rng.dirichlet([1.5, 2.0, 0.7, 4.0], 3).T, _pos(4)), {})]
+for _m in ("logpdf", "pdf"):  # chi2: df is differentiable in the density
+    CASES += [("chi2", _m, (_pos(), 3.4), {}), ("chi2", _m, (LOC + SCALE * _pos(), 2.5, LOC,
+                                                             SCALE), {})]
+for _m in ("cdf", "sf", "logcdf", "logsf"):  # through gammainc / stdtr: in x, loc and scale
+    CASES += [("chi2", _m, (_pos(), 3), {}), ("chi2", _m, (LOC + SCALE * _pos(), 5),
+                                                          {"loc": LOC, "scale": SCALE})]
+for _m in ("logcdf", "logsf"):
+    CASES += [("t", _m, (_x(), 3), {}), ("t", _m, (_x(), 4, LOC, SCALE), {})]
+for _m in ("cdf", "sf"):  # poisson: in the rate
+    CASES += [("poisson", _m, (np.arange(6), 3.3), {}),
+              ("poisson", _m, (np.arange(6) + 1, _pos(6), 1), {})]
 for _m in ("logpmf", "pmf"):
     CASES += [("poisson", _m, (np.arange(6), 3.3), {}),
               ("poisson", _m, (np.arange(6), _pos(6)), {}),

@@ -248,6 +248,11 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         if callable(passed) and param.name not in reassigned:  # a function passed on
             child.callables[param.name] = passed
             continue
+        if param.kind == param.VAR_POSITIONAL:  # *args: the tuple of the extra arguments
+            value = gast.Tuple(elts=list(value or ()), ctx=gast.Load())
+        elif param.kind == param.VAR_KEYWORD:  # **kwargs: a dict of the extra keywords
+            items = dict(value or {})
+            value = gast.Dict(keys=[const(k) for k in items], values=list(items.values()))
         if value is None:
             value = _default(norm, param.default)
         if isinstance(value, gast.Name) and param.name not in reassigned and \
@@ -277,7 +282,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
 
 def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
     try:
-        return fence.check(source.load(fn))
+        return fence.check(source.load(fn), inlined=True)
     except DifferentiationError as exc:
         if "source not available" not in str(exc):
             raise

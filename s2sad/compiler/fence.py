@@ -37,12 +37,14 @@ REJECTED: dict[type, tuple[str, str]] = {
 }
 
 
-def check(src: Source) -> Source:
-    """Raise on the first rejected construct; otherwise return ``src``."""
+def check(src: Source, inlined: bool = False) -> Source:
+    """Raise on the first rejected construct; otherwise return ``src``.  ``inlined``: a
+    helper spliced into a call, whose ``*args`` / ``**kwargs`` the call binds."""
     if isinstance(src.node, gast.AsyncFunctionDef):
         construct, advice = REJECTED[gast.AsyncFunctionDef]
         raise error_at(src.filename, src.node, construct, advice)
-    _check_signature(src)
+    if not inlined:
+        _check_signature(src)
     for stmt in src.node.body:
         allowed = _allowed_in_calls(stmt)
         for node in gast.walk(stmt):

@@ -73,6 +73,7 @@ class Normalizer:
     @staticmethod
     def _local_names(node: gast.FunctionDef) -> set[str]:
         names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
+        names |= {a.id for a in (node.args.vararg, node.args.kwarg) if a is not None}
         for n in gast.walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 names.add(n.id)

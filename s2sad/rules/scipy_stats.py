@@ -69,6 +69,10 @@ def norm_ppf(q, loc=0.0, scale=1.0):
     return sp.ndtri(q) * scale + loc
 
 
+def norm_isf(q, loc=0.0, scale=1.0):
+    return -sp.ndtri(q) * scale + loc
+
+
 # ----- t -----
 
 def t_logpdf(x, df, loc=0.0, scale=1.0):
@@ -317,6 +321,56 @@ def t_sf(x, df, loc=0.0, scale=1.0):
     return sp.stdtr(df, -(x - loc) / scale)
 
 
+def t_logcdf(x, df, loc=0.0, scale=1.0):
+    return np.log(sp.stdtr(df, (x - loc) / scale))
+
+
+def t_logsf(x, df, loc=0.0, scale=1.0):
+    return np.log(sp.stdtr(df, -(x - loc) / scale))
+
+
+# chi2(df) is gamma(df / 2, scale=2): scipy's _logpdf is xlogy(df/2 - 1, x) - x/2 -
+# gammaln(df/2) - log(2) df/2
+LOG_2 = float(np.log(2.0))
+
+
+def chi2_logpdf(x, df, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    return (df / 2.0 - 1.0) * np.log(z) - z / 2.0 - sp.gammaln(df / 2.0) - LOG_2 * df / 2.0 \
+        - np.log(scale)
+
+
+def chi2_pdf(x, df, loc=0.0, scale=1.0):
+    return np.exp(chi2_logpdf(x, df, loc, scale))
+
+
+def chi2_cdf(x, df, loc=0.0, scale=1.0):
+    return sp.gammainc(df / 2.0, (x - loc) / scale / 2.0)
+
+
+def chi2_sf(x, df, loc=0.0, scale=1.0):
+    return sp.gammaincc(df / 2.0, (x - loc) / scale / 2.0)
+
+
+def chi2_logcdf(x, df, loc=0.0, scale=1.0):
+    return np.log(sp.gammainc(df / 2.0, (x - loc) / scale / 2.0))
+
+
+def chi2_logsf(x, df, loc=0.0, scale=1.0):
+    return np.log(sp.gammaincc(df / 2.0, (x - loc) / scale / 2.0))
+
+
+# poisson's cdf is Q(floor(k) + 1, mu) (scipy's pdtr): in the rate mu only
+def poisson_cdf(k, mu, loc=0):
+    n = stop_gradient(np.floor(k - loc))
+    return sp.gammaincc(n + 1.0, mu)
+
+
+def poisson_sf(k, mu, loc=0):
+    n = stop_gradient(np.floor(k - loc))
+    return sp.gammainc(n + 1.0, mu)
+
+
 def gamma_cdf(x, a, loc=0.0, scale=1.0):
     return sp.gammainc(a, (x - loc) / scale)
 
@@ -361,6 +415,10 @@ REFERENCES = {
     ("dirichlet", "logpdf"): dirichlet_logpdf, ("dirichlet", "pdf"): dirichlet_pdf,
     ("t", "cdf"): t_cdf, ("t", "sf"): t_sf, ("gamma", "cdf"): gamma_cdf,
     ("gamma", "sf"): gamma_sf, ("beta", "cdf"): beta_cdf, ("beta", "sf"): beta_sf,
+    ("t", "logcdf"): t_logcdf, ("t", "logsf"): t_logsf,
+    ("chi2", "logpdf"): chi2_logpdf, ("chi2", "pdf"): chi2_pdf, ("chi2", "cdf"): chi2_cdf,
+    ("chi2", "sf"): chi2_sf, ("chi2", "logcdf"): chi2_logcdf, ("chi2", "logsf"): chi2_logsf,
+    ("poisson", "cdf"): poisson_cdf, ("poisson", "sf"): poisson_sf,
 }
 
 # through special functions that have rules once scipy_special.py gives them
@@ -368,7 +426,8 @@ REFERENCES = {
 if st is not None:
     for _key, _reference, _needs in [(("norm", "logcdf"), norm_logcdf, sp.log_ndtr),
                                      (("norm", "logsf"), norm_logsf, sp.log_ndtr),
-                                     (("norm", "ppf"), norm_ppf, sp.ndtri)]:
+                                     (("norm", "ppf"), norm_ppf, sp.ndtri),
+                                     (("norm", "isf"), norm_isf, sp.ndtri)]:
         if lookup_vjp(_needs) is not None and lookup_jvp(_needs) is not None:
             REFERENCES[_key] = _reference
     for (_dist, _method), _reference in REFERENCES.items():
