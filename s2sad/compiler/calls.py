@@ -248,11 +248,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         if callable(passed) and param.name not in reassigned:  # a function passed on
             child.callables[param.name] = passed
             continue
-        if param.kind == param.VAR_POSITIONAL:  # *args: the tuple of the extra arguments
-            value = gast.Tuple(elts=list(value or ()), ctx=gast.Load())
-        elif param.kind == param.VAR_KEYWORD:  # **kwargs: a dict of the extra keywords
-            items = dict(value or {})
-            value = gast.Dict(keys=[const(k) for k in items], values=list(items.values()))
+        value = _collected(param, value)
         if value is None:
             value = _default(norm, param.default)
         if isinstance(value, gast.Name) and param.name not in reassigned and \
@@ -277,6 +273,17 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     if isinstance(value, gast.Name):  # the helper's result is now a name of the caller's
         norm.locals.add(value.id)
         norm.rename[value.id] = value.id
+    return value
+
+
+def _collected(param: inspect.Parameter, value: Any) -> Any:
+    """``*args`` bound to a tuple display of the extra arguments, ``**kwargs`` to a dict
+    display of the extra keywords; any other parameter's value as it is."""
+    if param.kind == param.VAR_POSITIONAL:
+        return gast.Tuple(elts=list(value or ()), ctx=gast.Load())
+    if param.kind == param.VAR_KEYWORD:
+        items = dict(value or {})
+        return gast.Dict(keys=[const(k) for k in items], values=list(items.values()))
     return value
 
 
