@@ -21,7 +21,8 @@ def has_rule(fn: Any) -> bool:
     function registered with defvjp/defjvp)."""
     try:
         return registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None \
-            or registry.lookup_through(fn) is not None
+            or registry.lookup_through(fn) is not None or \
+            isinstance(fn, np.ufunc) and registry.is_nondiff(fn)  # np.sign: flat
     except TypeError:
         return False
 
@@ -85,7 +86,7 @@ class CallOf:
                  }.get(self.kind, 0)
         n = len(args) - extra
         literals = self._literals(args[:n])
-        key = (n, tuple(sorted(kwargs)), tuple(sorted(literals.items())))
+        key = (n, tuple(sorted(kwargs)), repr(sorted(literals.items())))
         if key not in self._made:
             from s2sad.api import Derivative
             self._made[key] = Derivative(call_of(self.fn, n, sorted(kwargs), literals),
@@ -118,7 +119,8 @@ class CallOf:
 def _is_literal(v: Any) -> bool:
     if isinstance(v, (tuple, list)):
         return all(_is_literal(x) for x in v)
-    return v is None or isinstance(v, (str, bool, int)) and not isinstance(v, np.generic)
+    return v is None or v is Ellipsis or isinstance(v, (str, bool, int)) and \
+        not isinstance(v, np.generic)
 
 
 def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) -> Any:

@@ -17,3 +17,7 @@ for _f in (np.convolve, np.correlate):
         for _mode in ("full", "same", "valid"):
             R(_f, N(_m), N(_n), _mode)
     R(_f, N(5), N(3))
+# np.angle of real values (flat), np.real_if_close, np.rollaxis (complex: test_complex.py)
+R(np.angle, N(4)); R(np.angle, N(2, 3), True)  # noqa: E702
+R(np.real_if_close, N(5)); R(np.rollaxis, N(2, 3, 4), 2); R(np.rollaxis, N(2, 3, 4), 0, 3)  # noqa: E702
+R(np.rollaxis, N(2, 3, 4), -1, 1)

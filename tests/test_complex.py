@@ -140,7 +140,7 @@ def complex_eigvalsh(h):
 @pytest.mark.parametrize("f", [complex_vectors, complex_eigh, complex_eigvalsh])
 def test_complex_decompositions_without_a_formula_are_refused(f):
     z = _Z43 if f is complex_vectors else _Z43[:3] + _Z43[:3].conj().T
-    with pytest.raises(s2sad.DifferentiationError, match="complex matrix"):
+    with pytest.raises(s2sad.DifferentiationError, match="complex value"):
         s2sad.grad(f)(z)
     real = np.real(z)  # the real case keeps its derivative
     np.testing.assert_allclose(s2sad.grad(f)(real + real.T if f is not complex_vectors else real),
@@ -159,3 +159,72 @@ def test_einsum_keeps_a_complex_operands_adjoint_complex():
                                atol=1e-8)
     ga = s2sad.grad(einsum_real_complex, wrt=0)(a, c)
     assert np.isrealobj(ga)  # a real operand's adjoint stays real
+
+
+def angle_sum(z):
+    return np.sum(np.angle(z) * np.array([1.0, 2.0, -1.0]))
+
+
+def angle_degrees(z):
+    return np.sum(np.angle(z, deg=True) ** 2)
+
+
+def close_to_real(z):
+    return np.sum(np.real_if_close(z) ** 2)
+
+
+@pytest.mark.parametrize("f", [angle_sum, angle_degrees])
+def test_angle_of_complex_values(f):
+    z = np.array([0.4 + 0.3j, -1.0 + 0.5j, 0.2 - 2.0j])
+    np.testing.assert_allclose(s2sad.grad(f)(z), partials(f, z), rtol=1e-6, atol=1e-8)
+    d = np.array([0.3 - 0.1j, 1.0j, -0.5 + 0.2j])
+    _, t = s2sad.jvp(f)(z, d)
+    assert abs(t - (f(z + EPS * d) - f(z - EPS * d)) / (2 * EPS)) < 1e-6
+
+
+def test_real_if_close_and_real_angle():
+    z = np.array([1.0 + 1e-16j, 2.0 - 1e-17j, -0.5 + 0j])
+    assert np.isrealobj(np.real_if_close(z))
+    np.testing.assert_allclose(s2sad.grad(close_to_real)(z), 2 * np.real(z))
+    np.testing.assert_allclose(s2sad.grad(angle_sum)(np.array([1.0, -2.0, 3.0])), 0.0)
+
+
+def spread(z):
+    return np.var(z) + 2.0 * np.std(z * np.array([1.0, 2.0, 0.5]))
+
+
+def test_var_and_std_of_complex_values():
+    z = np.array([0.4 + 0.3j, -1.0 + 0.5j, 0.2 - 2.0j])
+    np.testing.assert_allclose(s2sad.grad(spread)(z), partials(spread, z), rtol=1e-6, atol=1e-8)
+    d = np.array([0.3 - 0.1j, 1.0j, -0.5 + 0.2j])
+    _, t = s2sad.jvp(spread)(z, d)
+    assert np.isrealobj(t)
+    assert abs(t - (spread(z + EPS * d) - spread(z - EPS * d)) / (2 * EPS)) < 1e-6
+    assert s2sad.grad(lambda w: np.sum(np.real(w)))(1j) == 1 + 0j  # the argument's type
+
+
+def abs_of_complex(z):
+    return np.sum(np.abs(z) * np.array([1.0, 2.0]))
+
+
+def norm_of_complex(z):
+    return np.linalg.norm(z)
+
+
+@pytest.mark.parametrize("f", [abs_of_complex, norm_of_complex])
+def test_second_derivatives_at_complex_values_are_right_or_refused(f):
+    z = np.array([0.4 + 0.3j, -1.0 + 0.5j])
+    d = np.array([1.0 + 0.5j, 0.2j])
+    np.testing.assert_allclose(s2sad.grad(f)(z), partials(f, z), rtol=1e-6, atol=1e-8)
+    g = s2sad.grad(f)
+    if f is abs_of_complex:  # forward over reverse goes through abs_slope's own rule
+        _, t = s2sad.jvp(g)(z, d)
+        np.testing.assert_allclose(t, (g(z + EPS * d) - g(z - EPS * d)) / (2 * EPS), atol=1e-6)
+        with pytest.raises(s2sad.DifferentiationError, match="complex value"):
+            s2sad.jvp(s2sad.jvp(f), wrt=0)(z, d, d)  # forward over forward: not yet
+    else:
+        with pytest.raises(s2sad.DifferentiationError, match="complex value"):
+            s2sad.jvp(g)(z, d)
+    real = np.array([0.4, -1.0])  # real values keep their second derivatives
+    H = s2sad.hessian(f)(real)
+    assert np.all(np.isfinite(H))

@@ -365,3 +365,16 @@ def test_einsum_given_itself_in_the_sublist_form():
     np.testing.assert_allclose(gB, A.T @ ct, rtol=1e-12)
     g = s2sad.grad(np.einsum, wrt=0)(np.arange(3.0), (0,), np.ones(3), (0,), ())
     np.testing.assert_allclose(g, np.ones(3))
+
+
+def rolled(a):
+    return np.sum(np.rollaxis(a, 2, 0) * np.arange(24.0).reshape(4, 2, 3))
+
+
+def test_rollaxis_and_flat_ufuncs_given_themselves():
+    a = np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4)
+    np.testing.assert_allclose(s2sad.grad(rolled)(a),
+                               np.moveaxis(np.arange(24.0).reshape(4, 2, 3), 0, 2))
+    for flat in (np.sign, np.ceil, np.floor):
+        _, (g,) = s2sad.vjp(flat, wrt=(0,))(np.array([0.3, -1.7]), np.ones(2))
+        np.testing.assert_array_equal(g, 0.0)

@@ -42,7 +42,12 @@ defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0
 defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
-deflinear(rt.abs_tangent, "t, x", "g * abs_slope(x)", None)
+# abs_tangent(t, x) = Re(t sign(x)): flat in a real x; in a complex x its derivative is
+# not written yet: refused there, never a silent zero
+defvjp(rt.abs_tangent, "t, x", "g * abs_slope(x)",
+       "only_real(zeros_like(x), x, 'a second derivative of np.abs')")
+defjvp(rt.abs_tangent, "t, x", "abs_tangent(dt, x)",
+       "only_real(0.0 * abs_tangent(dx, x), x, 'a second derivative of np.abs')")
 deflinear(rt.imag_adjoint, "t, val", "imag_adjoint(g, val)", None)
 # the slope of |x| is sign(x) for reals (a constant: no derivative), conj(x) / |x| for
 # complex x, which turns with x's phase (second derivatives through np.abs of complex)

@@ -65,13 +65,15 @@ defjvp(np.ptp, EXTREMUM, "np.sum(da * ptp_share(a, axis), axis=axis, keepdims=ke
 MEDIAN = "a, axis=None, out=None, overwrite_input=False, keepdims=False"
 defvjp(np.median, MEDIAN, f"{SPREAD} * median_share(a, axis)")
 defjvp(np.median, MEDIAN, "np.sum(da * median_share(a, axis), axis=axis, keepdims=keepdims)")
-defvjp(np.var, VAR, f"{SPREAD} * 2 * centered(a, axis) / (reduced_size(a, axis) - ddof)")
-defjvp(np.var, VAR, "2 * np.sum(da * centered(a, axis), axis=axis, keepdims=keepdims) "
-       "/ (reduced_size(a, axis) - ddof)")
-defvjp(np.std, VAR, f"safe_div({SPREAD} * centered(a, axis), "
+# complex a: var is the mean of |a - mean|^2 (real): the adjoint conjugates the centred
+# values (d/dre - i d/dim) and the tangent is real
+defvjp(np.var, VAR, f"{SPREAD} * 2 * np.conj(centered(a, axis)) / (reduced_size(a, axis) - ddof)")
+defjvp(np.var, VAR, "2 * np.real(np.sum(da * np.conj(centered(a, axis)), axis=axis, "
+       "keepdims=keepdims)) / (reduced_size(a, axis) - ddof)")
+defvjp(np.std, VAR, f"safe_div({SPREAD} * np.conj(centered(a, axis)), "
        "(reduced_size(a, axis) - ddof) * repeat_to(ans, a, axis, keepdims))")
-defjvp(np.std, VAR, "safe_div(np.sum(da * centered(a, axis), axis=axis, keepdims=keepdims), "
-       "(reduced_size(a, axis) - ddof) * ans)")
+defjvp(np.std, VAR, "safe_div(np.real(np.sum(da * np.conj(centered(a, axis)), axis=axis, "
+       "keepdims=keepdims)), (reduced_size(a, axis) - ddof) * ans)")
 
 # ----- ufunc reductions: like sum, prod, max, min, with axis=0 by default -----
 UREDUCE = "array, axis=0, dtype=None, out=None, keepdims=False"

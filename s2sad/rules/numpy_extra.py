@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from s2sad.rules.registry import defjvp, defthrough, defvjp, when_imported
+from s2sad.rules.registry import defjvp, deflinear, defthrough, defvjp, when_imported
 
 # ----- selection by a permutation -----
 PARTITION = "a, kth, axis=-1, kind='introselect', order=None"
@@ -179,6 +179,13 @@ def _integrate_rules() -> None:
     if integrate.trapezoid is not np.trapezoid:
         defthrough(integrate.trapezoid, trapezoid)
 
+
+# ----- np.angle, np.real_if_close, np.rollaxis -----
+defvjp(np.angle, "z, deg=False", "angle_adjoint(g, z, deg)")
+defjvp(np.angle, "z, deg=False", "angle_tangent(dz, z, deg)")
+defvjp(np.real_if_close, "a, tol=100", "g")
+defjvp(np.real_if_close, "a, tol=100", "real_if_close_tangent(da, ans)")
+deflinear(np.rollaxis, "a, axis, start=0", "unroll_axis(g, a, axis, start)")
 
 when_imported("scipy.signal", _signal_rules)  # importing scipy.signal takes a second:
 when_imported("scipy.integrate", _integrate_rules)  # the rules wait until the user does

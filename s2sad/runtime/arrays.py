@@ -23,7 +23,7 @@ __all__ = [
     "fill_zeros", "pick_adjoint", "replace_at", "untile", "unrepeat", "untake",
     "untake_along_axis", "sort_indices", "linspace_adjoint", "linspace_spread",
     "spread_to_items", "undiff", "unpad", "insert_sources", "delete_sources", "scatter_to",
-    "gather_from",
+    "gather_from", "unroll_axis", "angle_adjoint", "angle_tangent", "real_if_close_tangent",
 ]
 
 
@@ -329,3 +329,40 @@ def gather_from(t: Any, src: Any) -> Any:
     if flat.size == 0:
         return np.zeros(src.shape)
     return np.where(src >= 0, flat[np.maximum(src, 0)], 0.0)
+
+
+def _rolled_to(ndim: int, axis: int, start: int) -> tuple[int, int]:
+    """np.rollaxis(a, axis, start) as np.moveaxis(a, axis, dest): (axis, dest)."""
+    axis = axis % ndim
+    start = start + ndim if start < 0 else start
+    return axis, start - 1 if axis < start else start
+
+
+def unroll_axis(g: Any, a: Any, axis: int, start: int = 0) -> Any:
+    """Adjoint of ``np.rollaxis(a, axis, start)``: the axis moved back."""
+    axis, dest = _rolled_to(np.ndim(a), axis, start)
+    return np.moveaxis(g, dest, axis)
+
+
+def angle_adjoint(g: Any, z: Any, deg: bool = False) -> Any:
+    """Adjoint of ``np.angle(z)``: -i / z (d/dre - i d/dim of atan2(im, re)); a real
+    z's angle is 0 or pi, flat."""
+    scale = 180.0 / np.pi if deg else 1.0
+    if not np.iscomplexobj(z):
+        return 0.0 * g * z
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(z == 0, 0.0, g * scale * (-1j / np.where(z == 0, 1.0, z)))
+
+
+def angle_tangent(t: Any, z: Any, deg: bool = False) -> Any:
+    """Tangent of ``np.angle(z)``: Im(t / z)."""
+    scale = 180.0 / np.pi if deg else 1.0
+    if not np.iscomplexobj(z):
+        return 0.0 * np.real(t) * np.real(z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(z == 0, 0.0, scale * np.imag(t / np.where(z == 0, 1.0, z)))
+
+
+def real_if_close_tangent(t: Any, ans: Any) -> Any:
+    """Tangent of ``np.real_if_close``: real where the result was made real."""
+    return np.real(t) if np.isrealobj(ans) else t

@@ -168,10 +168,22 @@ def _einsum_parse(subscripts: str, operands: Any) -> tuple[list[str], str, list[
     return ins, out, spare
 
 
+def _subscripts(subscripts: Any) -> str:
+    """The rules read ``np.einsum(subscripts, *operands)``: sublists passed in variables
+    (not written in the call) cannot be told from operands: refused, not misread."""
+    if not isinstance(subscripts, str):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            "<s2sad>:?: np.einsum with sublists held in variables: write the sublists in "
+            "the call (np.einsum(a, [0, 1], b, [1, 2])) or use a subscripts string")
+    return subscripts
+
+
 def einsum_adjoint(g: Any, subscripts: str, operands: Any, k: int) -> Any:
     """Adjoint of operand ``k`` of ``np.einsum(subscripts, *operands)``: an einsum of
     ``g`` with the other operands, to operand ``k``'s subscripts (repeated letters
     write a diagonal; letters only ``k`` has, and broadcast size-1 axes, handled)."""
+    subscripts = _subscripts(subscripts)
     ins, out, spare = _einsum_parse(subscripts, operands)
     shape = np.shape(operands[k])
     sizes: dict[str, int] = {}
@@ -207,7 +219,7 @@ def _replace(seq: Any, k: int, v: Any) -> list:
 def einsum_with(subscripts: str, operands: Any, k: int, v: Any) -> Any:
     """``np.einsum(subscripts, *operands)`` with operand ``k`` replaced by ``v``
     (the forward term of operand ``k``)."""
-    return np.einsum(subscripts, *_replace(operands, k, v))
+    return np.einsum(_subscripts(subscripts), *_replace(operands, k, v))
 
 
 def einsum_operands_adjoint(g: Any, subscripts: str, operands: Any, skip: int) -> tuple:

@@ -115,9 +115,9 @@ def only_real(value: Any, a: Any, name: str) -> Any:
     if np.iscomplexobj(a):
         from s2sad.errors import DifferentiationError
         raise DifferentiationError(
-            f"<s2sad>:?: {name} of a complex matrix: its derivative is only known for real "
-            "ones here; differentiate through real and imaginary parts you form yourself, "
-            "or use np.linalg.norm / the singular values alone")
+            f"<s2sad>:?: {name} at a complex value: only known for real values here; "
+            "differentiate through real and imaginary parts you form yourself (or, for "
+            "np.linalg.svd, use the singular values alone)")
     return value
 
 
@@ -164,6 +164,7 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A
                    vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
     this serves both modes).  Piecewise-linear norms (1, inf) have curvature 0."""
+    only_real(None, x, "a second derivative of np.linalg.norm")
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
     if vector:
         if ord in (1, -1, np.inf, -np.inf, 0):
