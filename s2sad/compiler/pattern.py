@@ -209,14 +209,19 @@ class Interpreter:
             raise Unmodelled("a loop whose length depends on the inputs")
         for item in iterable:
             self.assign(stmt.target, item, env)
-            try:
-                self.run_block(stmt.body, env)
-            except _Break:
+            if not self.trip(stmt.body, env):
                 return
-            except _Continue:
-                continue
-        else:
-            self.run_block(stmt.orelse, env)
+        self.run_block(stmt.orelse, env)
+
+    def trip(self, body: list, env: dict) -> bool:
+        """One trip of a loop body; False when it breaks out."""
+        try:
+            self.run_block(body, env)
+        except _Break:
+            return False
+        except _Continue:
+            pass
+        return True
 
     def while_loop(self, stmt: gast.While, env: dict) -> None:
         while True:
@@ -227,12 +232,8 @@ class Interpreter:
             if not test:
                 self.run_block(stmt.orelse, env)
                 return
-            try:
-                self.run_block(stmt.body, env)
-            except _Break:
+            if not self.trip(stmt.body, env):
                 return
-            except _Continue:
-                continue
 
     def fixpoint(self, stmt: gast.While, env: dict) -> None:
         """Join the states after 0, 1, 2, ... trips until nothing changes."""
