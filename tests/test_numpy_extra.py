@@ -253,3 +253,32 @@ def test_hessian(f, args, wrts) -> None:
         h = np.asarray(s2sad.hessian(f, wrt=w)(*args))
         gd = _difference(s2sad.grad(f, wrt=w), args, w, v)
         _near(h @ v, gd, scale=np.abs(g).max())
+
+
+def gradient_two_axes(x):
+    gx, gy = np.gradient(x, axis=(0, 1))
+    return np.sum(gx * gx) + np.sum(np.sin(gy))
+
+
+def gradient_axes_list(x):
+    return np.sum(np.gradient(x, axis=[1])[0] ** 2)
+
+
+@pytest.mark.parametrize("f", [gradient_two_axes, gradient_axes_list])
+def test_gradient_with_a_tuple_of_axes(f):
+    x = np.linspace(-1, 1, 20).reshape(4, 5) ** 2
+    g = s2sad.grad(f)(x)
+    d = np.cos(np.arange(20.0)).reshape(4, 5)
+    fd = (f(x + 1e-6 * d) - f(x - 1e-6 * d)) / 2e-6
+    assert abs(np.sum(g * d) - fd) < 1e-6 * max(1.0, abs(fd))
+
+
+def kron_scale(s, m):
+    return np.sum(np.abs(np.kron(s, m)) ** 2)
+
+
+def test_kron_of_a_real_number_and_a_complex_matrix():
+    m = np.array([[1.0 + 2.0j, 0.5], [-1.0j, 2.0]])
+    g = s2sad.grad(kron_scale)(0.7, m)
+    assert isinstance(g, float)
+    assert g == pytest.approx(2 * 0.7 * np.sum(np.abs(m) ** 2), rel=1e-12)

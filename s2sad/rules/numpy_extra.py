@@ -100,6 +100,17 @@ def gradient_along(f, spacing, axis, edge_order):
 
 def gradient(f, spacing=1.0, axis=None, edge_order=1):
     # (a tuple per axis written out: a list built in a loop has no second derivative yet)
+    if isinstance(axis, (tuple, list)):
+        if len(axis) == 1:
+            return gradient_along(f, spacing, axis[0], edge_order)
+        if len(axis) == 2:
+            return (gradient_along(f, spacing, axis[0], edge_order),
+                    gradient_along(f, spacing, axis[1], edge_order))
+        if len(axis) > 3:
+            raise ValueError("s2sad's np.gradient: at most three axes in a tuple")
+        return (gradient_along(f, spacing, axis[0], edge_order),
+                gradient_along(f, spacing, axis[1], edge_order),
+                gradient_along(f, spacing, axis[2], edge_order))
     if axis is not None:
         return gradient_along(f, spacing, axis, edge_order)
     if np.ndim(f) == 1:

@@ -103,7 +103,7 @@ def astype_adjoint(g: Any, x: Any, dtype: Any) -> Any:
 def shaped_like(g: Any, x: Any) -> Any:
     """``g`` reshaped to ``x``'s shape; a float when ``x`` is a Python scalar."""
     if isinstance(x, (float, int)) and not isinstance(x, bool):
-        return float(np.reshape(g, ()))
+        return float(np.real(np.reshape(g, ())))  # a real number's adjoint is real
     return np.reshape(g, np.shape(x))
 
 
