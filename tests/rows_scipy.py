@@ -39,6 +39,7 @@ def special_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
         R(_f, 1.5, P(3, 4), wrt=(1,)); R(_f, np.array([0.0, 1.0, 2.5]), P(4, 3), wrt=(1,))  # noqa
         R(_f, 0.5, P(), wrt=(1,))
     R(sp.ive, 1.0, N(3, 4), wrt=(1,))
+    R(sp.yn, 2, P(3, 4), wrt=(1,)); R(sp.yn, np.array([0, 1, 3]), P(4, 3), wrt=(1,))  # noqa
     R(sp.zeta, 3.0, P(3, 4), wrt=(1,)); R(sp.zeta, np.array([2.0, 3.5]), P(3, 2), wrt=(1,))  # noqa
     for _f in (sp.gammainc, sp.gammaincc):
         R(_f, P(3, 4), P(3, 4), wrt=(1,)); R(_f, 1.0, P(3), wrt=(1,))  # noqa: E702

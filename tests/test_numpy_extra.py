@@ -282,3 +282,19 @@ def test_kron_of_a_real_number_and_a_complex_matrix():
     g = s2sad.grad(kron_scale)(0.7, m)
     assert isinstance(g, float)
     assert g == pytest.approx(2 * 0.7 * np.sum(np.abs(m) ** 2), rel=1e-12)
+
+
+def selected(x, d):
+    return np.sum(np.select([x > 1.0, x < -0.5], [x ** 2, np.sin(x) * d], default=d * 3.0))
+
+
+def test_select_takes_the_first_true_choice():
+    x = np.array([1.5, 0.2, -1.0, 2.0, -0.2])
+    d = np.array([0.3, -0.7, 1.1, 0.4, 2.0])
+    assert selected(x, d) == pytest.approx(float(np.sum(np.select(
+        [x > 1.0, x < -0.5], [x ** 2, np.sin(x) * d], default=d * 3.0))))
+    gx, gd = s2sad.grad(selected, wrt=(0, 1))(x, d)
+    np.testing.assert_allclose(gx, [3.0, 0.0, np.cos(-1.0) * 1.1, 4.0, 0.0])
+    np.testing.assert_allclose(gd, [0.0, 3.0, np.sin(-1.0), 0.0, 3.0])
+    _, t = s2sad.jvp(selected)(x, d, np.ones(5))
+    assert t == pytest.approx(float(np.sum(gx)))

@@ -191,6 +191,17 @@ def _integrate_rules() -> None:
         defthrough(integrate.trapezoid, trapezoid)
 
 
+# ----- np.select: the first true condition's choice, as nested np.where -----
+
+def select(condlist, choicelist, default=0):
+    out = default
+    for k in range(len(condlist) - 1, -1, -1):
+        out = np.where(condlist[k], choicelist[k], out)
+    return out
+
+
+defthrough(np.select, select)
+
 # ----- np.angle, np.real_if_close, np.rollaxis -----
 defvjp(np.angle, "z, deg=False", "angle_adjoint(g, z, deg)")
 defjvp(np.angle, "z, deg=False", "angle_tangent(dz, z, deg)")

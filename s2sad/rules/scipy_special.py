@@ -83,6 +83,8 @@ def register_special_by_name() -> bool:
              f"g * (({s}.ive(v - 1, x) + {s}.ive(v + 1, x)) / 2 - np.sign(x) * ans)")
     defscale(sp.jv, "v, x", None, f"g * ({s}.jv(v - 1, x) - {s}.jv(v + 1, x)) / 2")
     defscale(sp.yv, "v, x", None, f"g * ({s}.yv(v - 1, x) - {s}.yv(v + 1, x)) / 2")
+    # integer orders: yn and jn (scipy's jn is jv) in x; n is a whole number
+    defscale(sp.yn, "n, x", None, f"g * ({s}.yn(n - 1, x) - {s}.yn(n + 1, x)) / 2")
     defscale(sp.kv, "v, x", None, f"-g * ({s}.kv(v - 1, x) + {s}.kv(v + 1, x)) / 2")
     # ----- Hurwitz zeta in q: d/dq zeta(x, q) = -x zeta(x + 1, q) -----
     defscale(sp.zeta, "x, q=None", None, f"-g * x * {s}.zeta(x + 1, q)")
