@@ -123,6 +123,15 @@ def _is_literal(v: Any) -> bool:
         not isinstance(v, np.generic)
 
 
+def _written(v: Any) -> str:
+    """A literal as source (``...`` for Ellipsis, which einsum sublists hold)."""
+    if isinstance(v, (tuple, list)):
+        inner = ", ".join(_written(x) for x in v) + ("," if len(v) == 1 and
+                                                      isinstance(v, tuple) else "")
+        return f"({inner})" if isinstance(v, tuple) else f"[{inner}]"
+    return "..." if v is Ellipsis else repr(v)
+
+
 def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) -> Any:
     """``def call_f(a0, ..., *, k): return primitive(a0, ..., k=k)``; the positions in
     ``literals`` pass their value written out (``(0, 1)`` for ``a1``)."""
@@ -130,7 +139,7 @@ def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) 
     literals = literals or {}
     names = [_param_name(fn, i) for i in range(n)]
     params = ", ".join(names + (["*"] + keywords if keywords else []))
-    passed = ", ".join([repr(literals[i]) if i in literals else name
+    passed = ", ".join([_written(literals[i]) if i in literals else name
                         for i, name in enumerate(names)] + [f"{k}={k}" for k in keywords])
     name = "call_" + "".join(c if c.isalnum() else "_" for c in
                              getattr(fn, "__name__", "f")).strip("_")

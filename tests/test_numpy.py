@@ -378,3 +378,29 @@ def test_rollaxis_and_flat_ufuncs_given_themselves():
     for flat in (np.sign, np.ceil, np.floor):
         _, (g,) = s2sad.vjp(flat, wrt=(0,))(np.array([0.3, -1.7]), np.ones(2))
         np.testing.assert_array_equal(g, 0.0)
+
+
+def einsum_held(a, s0, b, s1, out):
+    return np.einsum(a, s0, b, s1, out)
+
+
+def test_einsum_sublists_held_in_variables():
+    """The sublists arrive as arguments (a wrapper def): first derivatives read the call
+    as NumPy does; second derivatives are refused, never wrong."""
+    rng = np.random.default_rng(5)
+    A, B, ct = rng.normal(size=(2, 3)), rng.normal(size=(3, 4)), rng.normal(size=(2, 4))
+    _, (gA, gB) = s2sad.vjp(einsum_held, wrt=(0, 2))(A, (0, 1), B, (1, 2), (0, 2), ct)
+    np.testing.assert_allclose(gA, ct @ B.T, rtol=1e-12)
+    np.testing.assert_allclose(gB, A.T @ ct, rtol=1e-12)
+    _, (g0,) = s2sad.vjp(einsum_held, wrt=(0,))(A, (0, 1), B, (1, 2), (0, 2), ct)
+    np.testing.assert_allclose(g0, ct @ B.T, rtol=1e-12)
+    tA, tB = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    _, t = s2sad.jvp(einsum_held, wrt=(0, 2))(A, (0, 1), B, (1, 2), (0, 2), tA, tB)
+    np.testing.assert_allclose(t, tA @ B + A @ tB, rtol=1e-12)
+    X, Y = rng.normal(size=(5, 2, 3)), rng.normal(size=(5, 3, 4))
+    _, t = s2sad.jvp(einsum_held, wrt=0)(X, (..., 0, 1), Y, (..., 1, 2), (..., 0, 2), X)
+    np.testing.assert_allclose(t, X @ Y, rtol=1e-12)
+    vjp = s2sad.vjp(einsum_held, wrt=(0, 2))
+    with pytest.raises(s2sad.DifferentiationError, match="sublists held in variables"):
+        s2sad.vjp(vjp, wrt=(0,))(A, (0, 1), B, (1, 2), (0, 2), ct,
+                                 (np.zeros((2, 4)), (np.zeros((2, 3)), np.ones((3, 4)))))

@@ -173,16 +173,20 @@ defjvp(rt.multi_dot_tangent, "arrays, tangents", "multi_dot_tangent2(arrays, tan
        "multi_dot_tangent(arrays, dtangents)")
 
 # ----- einsum: multilinear in the adjoint and the other operands -----
+# an active ``subscripts`` is an operand of the interleaved form held in variables
+# (np.einsum(a, s0, b, s1)): first derivatives only; a second one is refused
+INTERLEAVED = "einsum_interleaved_second(subscripts)"
+defnondiff(rt.einsum_interleaved_second)  # it raises: nothing to differentiate
 EADJ = "t, subscripts, operands, k"
-defvjp(rt.einsum_adjoint, EADJ, "einsum_with(subscripts, operands, k, g)", None,
+defvjp(rt.einsum_adjoint, EADJ, "einsum_with(subscripts, operands, k, g)", INTERLEAVED,
        "einsum_operands_adjoint(t, subscripts, replace_at(operands, k, g), k)")
-defjvp(rt.einsum_adjoint, EADJ, "einsum_adjoint(dt, subscripts, operands, k)", None,
+defjvp(rt.einsum_adjoint, EADJ, "einsum_adjoint(dt, subscripts, operands, k)", INTERLEAVED,
        "einsum_adjoint_tangent(t, subscripts, operands, k, doperands)")
 EWITH = "subscripts, operands, k, v"
-defvjp(rt.einsum_with, EWITH, None,
+defvjp(rt.einsum_with, EWITH, INTERLEAVED,
        "einsum_operands_adjoint(g, subscripts, replace_at(operands, k, v), k)", None,
        "einsum_adjoint(g, subscripts, operands, k)")
-defjvp(rt.einsum_with, EWITH, None,
+defjvp(rt.einsum_with, EWITH, INTERLEAVED,
        "einsum_operands_tangent(subscripts, replace_at(operands, k, v), k, doperands)", None,
        "einsum_with(subscripts, operands, k, dv)")
 

@@ -55,8 +55,11 @@ defjvp(np.vecdot, "x1, x2, *, axis=-1", "np.vecdot(dx1, x2, axis=axis)",
 
 # ----- einsum: operand i's adjoint is an einsum of g with the others -----
 EINSUM = "subscripts, *operands, out=None, optimize=False"
-defvjp(np.einsum, EINSUM, None, varargs="einsum_adjoint(g, subscripts, operands, i)")
-defjvp(np.einsum, EINSUM, None,
+# the first argument is an operand itself when the sublists are held in variables
+# (np.einsum(a, s0, b, s1)): its adjoint is operand -1's, read as NumPy reads the call
+defvjp(np.einsum, EINSUM, "einsum_adjoint(g, subscripts, operands, -1)",
+       varargs="einsum_adjoint(g, subscripts, operands, i)")
+defjvp(np.einsum, EINSUM, "einsum_with(subscripts, operands, -1, dsubscripts)",
        varargs="einsum_with(subscripts, operands, i, doperands)")
 
 # ----- diagonals and triangles -----

@@ -20,7 +20,7 @@ __all__ = [
     "inner_rhs_adjoint", "kron_lhs_adjoint", "kron_rhs_adjoint", "einsum_adjoint",
     "einsum_with", "einsum_operands_adjoint", "einsum_operands_tangent",
     "einsum_adjoint_tangent", "multi_dot_adjoint", "multi_dot_tangent", "multi_dot_second",
-    "multi_dot_tangent2",
+    "multi_dot_tangent2", "einsum_interleaved_second",
 ]
 
 _T = np.matrix_transpose
@@ -168,22 +168,38 @@ def _einsum_parse(subscripts: str, operands: Any) -> tuple[list[str], str, list[
     return ins, out, spare
 
 
-def _subscripts(subscripts: Any) -> str:
-    """The rules read ``np.einsum(subscripts, *operands)``: sublists passed in variables
-    (not written in the call) cannot be told from operands: refused, not misread."""
-    if not isinstance(subscripts, str):
-        from s2sad.errors import DifferentiationError
-        raise DifferentiationError(
-            "<s2sad>:?: np.einsum with sublists held in variables: write the sublists in "
-            "the call (np.einsum(a, [0, 1], b, [1, 2])) or use a subscripts string")
-    return subscripts
+def _interleaved(subscripts: Any, operands: Any, k: int) -> tuple[str, list, int]:
+    """``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` with its sublists held in variables:
+    (subscripts string, the arrays, the index among them of argument ``k + 1``)."""
+    args = [subscripts, *operands]
+    pairs = args[:-1] if len(args) % 2 else args  # an odd count ends with the output's
+    text = ",".join(_letters_of(s) for s in pairs[1::2]) + (
+        "->" + _letters_of(args[-1]) if len(args) % 2 else "")
+    return text, pairs[0::2], (k + 1) // 2
+
+
+def einsum_interleaved_second(subscripts: Any) -> Any:
+    """Second derivatives of ``np.einsum(a, s0, b, s1)`` with the sublists held in
+    variables are not written: refused (write the sublists in the call, or a string)."""
+    from s2sad.errors import DifferentiationError
+    raise DifferentiationError(
+        "<s2sad>:?: a second derivative of np.einsum with sublists held in variables: "
+        "write the sublists in the call (np.einsum(a, [0, 1], b, [1, 2])) or use a "
+        "subscripts string")
+
+
+def _letters_of(sublist: Any) -> str:
+    return "".join("..." if a is Ellipsis else string.ascii_letters[int(a)] for a in sublist)
 
 
 def einsum_adjoint(g: Any, subscripts: str, operands: Any, k: int) -> Any:
     """Adjoint of operand ``k`` of ``np.einsum(subscripts, *operands)``: an einsum of
     ``g`` with the other operands, to operand ``k``'s subscripts (repeated letters
-    write a diagonal; letters only ``k`` has, and broadcast size-1 axes, handled)."""
-    subscripts = _subscripts(subscripts)
+    write a diagonal; letters only ``k`` has, and broadcast size-1 axes, handled).
+    Sublists held in variables (``k`` then counts from the first argument, -1 for it)
+    are read as NumPy reads them."""
+    if not isinstance(subscripts, str):
+        return einsum_adjoint(g, *_interleaved(subscripts, operands, k))
     ins, out, spare = _einsum_parse(subscripts, operands)
     shape = np.shape(operands[k])
     sizes: dict[str, int] = {}
@@ -219,17 +235,23 @@ def _replace(seq: Any, k: int, v: Any) -> list:
 def einsum_with(subscripts: str, operands: Any, k: int, v: Any) -> Any:
     """``np.einsum(subscripts, *operands)`` with operand ``k`` replaced by ``v``
     (the forward term of operand ``k``)."""
-    return np.einsum(_subscripts(subscripts), *_replace(operands, k, v))
+    if not isinstance(subscripts, str):
+        return np.einsum(*_replace([subscripts, *operands], k + 1, v))
+    return np.einsum(subscripts, *_replace(operands, k, v))
 
 
 def einsum_operands_adjoint(g: Any, subscripts: str, operands: Any, skip: int) -> tuple:
     """Adjoints of every operand but ``skip`` (which gets zeros) for output adjoint ``g``."""
+    if not isinstance(subscripts, str):
+        einsum_interleaved_second(subscripts)
     return tuple(np.zeros(np.shape(op)) if j == skip else einsum_adjoint(g, subscripts, operands, j)
                  for j, op in enumerate(operands))
 
 
 def einsum_operands_tangent(subscripts: str, operands: Any, skip: int, tangents: Any) -> Any:
     """Tangent of the einsum along every operand's tangent but ``skip``'s."""
+    if not isinstance(subscripts, str):
+        einsum_interleaved_second(subscripts)
     terms = [einsum_with(subscripts, operands, j, t) for j, t in enumerate(tangents)
              if j != skip and t is not None]
     return sum(terms) if terms else np.zeros(np.shape(np.einsum(subscripts, *operands)))
@@ -237,6 +259,8 @@ def einsum_operands_tangent(subscripts: str, operands: Any, skip: int, tangents:
 
 def einsum_adjoint_tangent(t: Any, subscripts: str, operands: Any, k: int, tangents: Any) -> Any:
     """Tangent of ``einsum_adjoint(t, subscripts, operands, k)`` along the operands'."""
+    if not isinstance(subscripts, str):
+        einsum_interleaved_second(subscripts)
     terms = [einsum_adjoint(t, subscripts, _replace(operands, j, d), k)
              for j, d in enumerate(tangents) if j != k and d is not None]
     return sum(terms) if terms else np.zeros(np.shape(operands[k]))
