@@ -90,6 +90,23 @@ class Graph:
 
     __getitem__ = node
 
+    def reaches(self, output: str | Node | None = None) -> list[Node]:
+        """The inputs some path of the graph joins to ``output`` (the first output by
+        default): where that output's row of the Jacobian can be nonzero; the others'
+        entries are zero whatever the values (docs/sparsity.md)."""
+        start = self.outputs[0] if output is None else \
+            output if isinstance(output, Node) else self.node(output)
+        seen: set[int] = set()
+        todo = [start]
+        while todo:
+            n = todo.pop()
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
+            todo.extend(n.parents)
+            todo.extend(p for p, c in self.back_edges if c is n)
+        return [n for n in self.inputs if id(n) in seen]
+
     def __repr__(self) -> str:
         """Short, since a notebook falls back to it: the name, size, and kind."""
         kind = "executed at the given arguments" if self.executed else "static (SSA form)"

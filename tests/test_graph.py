@@ -422,3 +422,21 @@ def test_graphviz_accepts_the_dot(make) -> None:
                          text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "<svg" in run.stdout
+
+
+def two_outputs_of(x, y, z):
+    a = x * y
+    return a + np.sin(a), z * 2.0
+
+
+def reads_two(x, y, z):
+    return x * y + 0.0 * z
+
+
+def test_reaches_names_the_inputs_joined_to_an_output():
+    g = s2sad.graph(reads_two, 1.0, 2.0, 3.0)
+    assert [n.name for n in g.reaches()] == ["x", "y", "z"]  # 0 * z is still a path
+    s = s2sad.graph(two_outputs_of)  # static: the tuple's two items are nodes of their own
+    assert [n.name for n in s.reaches("add")] == ["x", "y"]
+    assert [n.name for n in s.reaches(s.node("mul"))] == ["z"]
+    assert [n.name for n in s.reaches()] == ["x", "y", "z"]
