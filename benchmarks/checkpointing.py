@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import statistics
 import sys
-import time
 import tracemalloc
 
 import numpy as np
 
 import s2sad
+from benchmarks.report import median_seconds
 from s2sad.runtime.checkpoint import optimal_advances
 
 BATCH, HIDDEN, INPUT = 32, 128, 16
@@ -79,15 +78,6 @@ def peak(fn, args):
     return top - base
 
 
-def seconds(fn, args, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def run(sizes, repeats, check_only=False):
     rows = []
     for T in sizes:
@@ -102,10 +92,10 @@ def run(sizes, repeats, check_only=False):
         if check_only:
             continue
         base_mem = peak(grads["store-all"], args)
-        base_time = seconds(grads["store-all"], args, repeats)
+        base_time = median_seconds(grads["store-all"], args, repeats)
         for name, g in grads.items():
             mem = base_mem if name == "store-all" else peak(g, args)
-            sec = base_time if name == "store-all" else seconds(g, args, repeats)
+            sec = base_time if name == "store-all" else median_seconds(g, args, repeats)
             rows.append({"T": T, "schedule": name, "peak_MiB": mem / 2 ** 20,
                          "memory_ratio": mem / base_mem, "seconds": sec,
                          "time_ratio": sec / base_time,

@@ -197,3 +197,14 @@ def markdown(results: dict) -> str:
             f"(max |g - g_hand| / max |g_hand| <= {s['rtol']:g}).", ""]
     out += notes or ["All runners that ran agree with the hand-written gradients."]
     return "\n".join(out)
+
+
+def median_seconds(fn, args, repeats: int) -> float:
+    """The median time of ``fn(*args)`` over ``repeats`` calls."""
+    import statistics
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)

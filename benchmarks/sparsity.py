@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 
@@ -24,6 +23,7 @@ import numpy as np
 import scipy.sparse as sparse
 
 import s2sad
+from benchmarks.report import median_seconds
 from s2sad.sparsity import colour
 
 
@@ -37,15 +37,6 @@ def closed_form(u, d, k):
     n = u.size
     main = -2.0 * d + k * (1.0 - 2.0 * u)
     return sparse.diags([np.full(n - 1, d), main, np.full(n - 1, d)], [-1, 0, 1]).tocsr()
-
-
-def timed(fn, args, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def run(sizes, repeats, check_only=False):
@@ -71,10 +62,10 @@ def run(sizes, repeats, check_only=False):
             return rows, False
         if check_only:
             continue
-        t_sparse = timed(jac, args, repeats)
-        t_dense = timed(dense_jac, args, max(1, repeats // 3)) if n <= 10_000 \
+        t_sparse = median_seconds(jac, args, repeats)
+        t_dense = median_seconds(dense_jac, args, max(1, repeats // 3)) if n <= 10_000 \
             else float("nan")
-        t_f = timed(rhs, args, repeats)
+        t_f = median_seconds(rhs, args, repeats)
         rows.append({"n": n, "nnz": int(pattern.nnz), "colours": int(colours.max() + 1),
                      "pattern_s": t_pattern, "colouring_s": t_colour, "sparse_s": t_sparse,
                      "dense_s": t_dense, "dense_over_sparse": t_dense / t_sparse,
