@@ -121,6 +121,9 @@ R(rt.solve_lhs_adjoint, N(2, 3, 2), well(2, 3), N(3, 2), N(2, 3, 2))
 
 # ----- norm -----
 R(rt.norm_partial, N(4)); R(rt.norm_partial, N(3, 4), None, 1)  # noqa: E702
+_A = N(3, 4)
+R(rt.std_share, _A, np.std(_A)); R(rt.std_share, _A, np.std(_A, axis=1), 1, 1)  # noqa: E702
+R(rt.std_share, _A, np.std(_A, axis=0, keepdims=True), 0, 0, True)
 R(rt.norm_partial, N(4), 3); R(rt.norm_partial, P(4), 0.5); R(rt.norm_partial, N(4), 1)  # noqa
 R(rt.norm_partial, N(3, 4), "fro"); R(rt.norm_partial, N(2, 3, 4), "fro", (1, 2))  # noqa: E702
 R(rt.norm_partial, N(2, 3, 4))

@@ -272,6 +272,7 @@ def test_methods_and_attributes_are_registered() -> None:
 
 # Helpers with no rule of their own: a derivative through them is one order too many.
 LEAVES = {rt.sinc_deriv2, rt.prod_others_apply, rt.cumprod_second, rt.norm_curvature,
+          rt.std_share_along,
           rt.einsum_operands_adjoint, rt.einsum_operands_tangent, rt.einsum_adjoint_tangent,
           rt.cholesky_adjoint, rt.cholesky_tangent, rt.matrix_power_adjoint,
           rt.matrix_power_tangent, rt.multi_dot_second, rt.multi_dot_tangent2}

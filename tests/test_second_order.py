@@ -173,3 +173,25 @@ def test_vjp_of_vjp_through_tuple_and_list_of_results():
                                      ([np.zeros(2), np.zeros(2)], np.array([1.0, -1.0])))
     # d/dx of <(1, -1), cos(x) * 1 + 2 x * 1>
     np.testing.assert_allclose(g2, (-np.sin([0.5, 1.0]) + 2.0) * np.array([1.0, -1.0]))
+
+
+def spread_of(x):
+    return np.std(x * np.array([1.0, 2.0, 0.5, 1.5]), ddof=1) + np.std(x[:2], axis=0)
+
+
+def std_of_one(x):
+    return np.std(x)
+
+
+def test_std_second_derivatives():
+    x = np.array([0.3, 1.2, -0.7, 2.0])
+    H = s2sad.hessian(spread_of)(x)
+    g = s2sad.grad(spread_of)
+    eps = 1e-6
+    fd = np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(4)], axis=1)
+    np.testing.assert_allclose(H, fd, rtol=1e-6, atol=1e-8)
+    # one number: std is 0 everywhere, so is every derivative (was nan at second order)
+    vjp = s2sad.vjp(std_of_one)
+    _, (gx, gc) = s2sad.vjp(vjp, wrt=(0, 1))(3.5, 0.7, (0.0, 1.0))
+    assert gx == 0.0 and gc == 0.0
+    assert s2sad.hessian(std_of_one)(np.array([2.0])).tolist() == [[0.0]]

@@ -10,7 +10,7 @@ is the map they transpose: ``repeat_to`` <-> ``sum``, ``unconcat`` <->
 Leaves: these helpers have no rule of their own; a derivative through them
 differentiates their source (the compiler inlines a runtime helper without a
 rule like a user's function), so every order works:
-``sinc_deriv2``, ``prod_others_apply``, ``cumprod_second``, ``norm_curvature``,
+``sinc_deriv2``, ``prod_others_apply``, ``cumprod_second``, ``norm_curvature``, ``std_share_along``,
 ``einsum_operands_adjoint``, ``einsum_operands_tangent``,
 ``einsum_adjoint_tangent``, ``multi_dot_second``, ``multi_dot_tangent2``,
 ``cholesky_*`` and ``matrix_power_*``.
@@ -171,6 +171,14 @@ defvjp(rt.multi_dot_tangent, "arrays, tangents",
        "unconcat(multi_dot_adjoint(g, arrays), arrays, None)")
 defjvp(rt.multi_dot_tangent, "arrays, tangents", "multi_dot_tangent2(arrays, tangents, darrays)",
        "multi_dot_tangent(arrays, dtangents)")
+
+# ----- np.std's share c / ((n - ddof) s): in a with s held, and in s (-share / s) -----
+STD = "a, spread, axis=None, ddof=0, keepdims=False"
+SHARE_S = "repeat_to(spread, a, axis, keepdims)"
+defvjp(rt.std_share, STD, "std_share_along(g, a, spread, axis, ddof, keepdims)",
+       f"-np.sum(safe_div(g * ans, {SHARE_S}), axis=axis, keepdims=keepdims)")
+defjvp(rt.std_share, STD, "std_share_along(da, a, spread, axis, ddof, keepdims)",
+       f"-safe_div(ans * repeat_to(dspread, a, axis, keepdims), {SHARE_S})")
 
 # ----- einsum: multilinear in the adjoint and the other operands -----
 # an active ``subscripts`` is an operand of the interleaved form held in variables

@@ -70,10 +70,9 @@ defjvp(np.median, MEDIAN, "np.sum(da * median_share(a, axis), axis=axis, keepdim
 defvjp(np.var, VAR, f"{SPREAD} * 2 * np.conj(centered(a, axis)) / (reduced_size(a, axis) - ddof)")
 defjvp(np.var, VAR, "2 * np.real(np.sum(da * np.conj(centered(a, axis)), axis=axis, "
        "keepdims=keepdims)) / (reduced_size(a, axis) - ddof)")
-defvjp(np.std, VAR, f"safe_div({SPREAD} * np.conj(centered(a, axis)), "
-       "(reduced_size(a, axis) - ddof) * repeat_to(ans, a, axis, keepdims))")
-defjvp(np.std, VAR, "safe_div(np.real(np.sum(da * np.conj(centered(a, axis)), axis=axis, "
-       "keepdims=keepdims)), (reduced_size(a, axis) - ddof) * ans)")
+defvjp(np.std, VAR, f"{SPREAD} * std_share(a, ans, axis, ddof, keepdims)")
+defjvp(np.std, VAR, "np.real(np.sum(da * std_share(a, ans, axis, ddof, keepdims), "
+       "axis=axis, keepdims=keepdims))")
 
 # ----- ufunc reductions: like sum, prod, max, min, with axis=0 by default -----
 UREDUCE = "array, axis=0, dtype=None, out=None, keepdims=False"

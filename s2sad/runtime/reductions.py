@@ -8,14 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime.numeric import _NUMBERS, _axes, _float, _scalar
+from s2sad.runtime.numeric import _NUMBERS, _axes, _float, _scalar, safe_div
 
 __all__ = [
     "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
     "extremum_share", "extremum_adjoint", "reverse_cumsum", "cumprod_adjoint",
     "cumprod_tangent", "cumprod_second", "average_weights", "expand_weights",
     "reduce_to_weights", "lse_weights", "lse_tangent", "ptp_share", "median_share",
-    "extremum_args_adjoint", "extremum_args_tangent",
+    "extremum_args_adjoint", "extremum_args_tangent", "std_share", "std_share_along",
 ]
 
 
@@ -279,3 +279,23 @@ def extremum_args_tangent(t: Any, args: tuple, k: int, result: Any) -> Any:
             return _scalar(sum(np.multiply(s, v) for s, v in zip(shares, t)))
         return _scalar(np.sum(np.multiply(shares, t), axis=0))
     return _scalar(np.multiply(t, shares[k]))
+
+
+def std_share(a: Any, spread: Any, axis: Any = None, ddof: int = 0,
+              keepdims: bool = False) -> Any:
+    """d np.std(a) / da: the (conjugated) centred values over (n - ddof) std, 0 where the
+    spread is 0 (a single element, or all equal: std's kink).  ``spread`` is the std."""
+    s = repeat_to(spread, a, axis, keepdims)
+    return safe_div(np.conj(centered(a, axis)), (reduced_size(a, axis) - ddof) * s)
+
+
+def std_share_along(t: Any, a: Any, spread: Any, axis: Any = None, ddof: int = 0,
+                    keepdims: bool = False) -> Any:
+    """The derivative of :func:`std_share` in ``a`` along ``t``, the spread held: the
+    centred ``t`` over (n - ddof) std; 0 where the spread is 0 (never 0 / 0)."""
+    if np.iscomplexobj(a) or np.iscomplexobj(t):
+        from s2sad.runtime.linalg import only_real
+        only_real(None, 1j, "a second derivative of np.std")
+    s = repeat_to(spread, a, axis, keepdims)
+    t = np.broadcast_to(t, np.shape(a))
+    return np.where(s == 0, 0.0, safe_div(centered(t, axis), (reduced_size(a, axis) - ddof) * s))
