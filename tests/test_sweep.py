@@ -555,3 +555,24 @@ def uses_another_context(x):
 def test_other_with_blocks_are_refused():
     with pytest.raises(s2sad.DifferentiationError, match="with statement"):
         s2sad.grad(uses_another_context)(1.0)
+
+
+def uses_get(d, w):
+    return np.sum(d.get("c", w) * 3.0) + np.sum(d.get("a") ** 2) + np.sum(d.get("b", 0.0))
+
+
+def test_dict_get_in_both_cases():
+    """d.get(key, default): the entry when the key is there, the default otherwise."""
+    w = np.array([1.0, 2.0])
+    with_c = {"a": np.array([1.0, -1.0]), "b": np.arange(3.0), "c": np.array([5.0, 6.0])}
+    without_c = {"a": np.array([1.0, -1.0]), "b": np.arange(3.0)}
+    gd, gw = s2sad.grad(uses_get, wrt=(0, 1))(with_c, w)
+    np.testing.assert_allclose(gd["c"], [3.0, 3.0])
+    np.testing.assert_allclose(gd["a"], [2.0, -2.0])
+    np.testing.assert_allclose(gd["b"], [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(gw, 0.0)
+    gd, gw = s2sad.grad(uses_get, wrt=(0, 1))(without_c, w)
+    np.testing.assert_allclose(gw, [3.0, 3.0])
+    assert set(gd) == {"a", "b"}
+    _, t = s2sad.jvp(uses_get, wrt=1)(without_c, w, np.array([1.0, -2.0]))
+    assert t == pytest.approx(-3.0)

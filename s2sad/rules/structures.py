@@ -8,10 +8,27 @@ read in the reverse sweep, not a copy of ``x``.
 import operator
 
 from s2sad import runtime
-from s2sad.rules.registry import JVPS, VJPS, Rule, Signature, defjvp, deflinear, defnondiff
+from s2sad.rules.registry import (
+    JVPS,
+    VJPS,
+    Rule,
+    Signature,
+    defjvp,
+    deflinear,
+    defmethod,
+    defnondiff,
+    defvjp,
+)
 
 # ----- indexing and updates -----
 deflinear(operator.getitem, "x, idx", "add_at(acc, x, idx, g)", None)
+# d.get(key, default): the entry's adjoint, or the default's when the key is missing
+GET = "d, key, default=None"
+defvjp(runtime.dict_get, GET, "add_at(None, d, key, g) if key in d else zeros_like(d)", None,
+       "zeros_like(default) if key in d else g")
+defjvp(runtime.dict_get, GET, "dd[key] if key in d else zeros_like(ans)", None,
+       "zeros_like(ans) if key in d else ddefault")
+defmethod("get", runtime.dict_get)
 SET_V = "unbroadcast(written_part(g, idx), v)"  # an index that repeats: the last write's
 deflinear(runtime.setitem, "x, idx, v", "zero_at(g, idx)", None, SET_V)
 deflinear(runtime.write_at, "x, idx, v", "zero_at(g, idx)", None, SET_V)

@@ -14,7 +14,7 @@ __all__ = [
     "scatter_add", "scatter_subtract", "written_part",
     "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
     "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
-    "copy_value", "field_add", "field_of",
+    "copy_value", "field_add", "field_of", "dict_get",
 ]
 
 
@@ -347,6 +347,11 @@ def sequence_adjoint(g: Any, x: Any) -> Any:
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=float).reshape(x.shape)
     return type(x)(g) if isinstance(x, (list, tuple)) else g
+
+
+def dict_get(d: Any, key: Any, default: Any = None) -> Any:
+    """``d.get(key, default)``: the entry, or the default when the key is missing."""
+    return d.get(key, default)
 
 
 def list_remove(xs: list, i: int) -> list:
