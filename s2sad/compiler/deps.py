@@ -173,7 +173,7 @@ def stacked(items: list) -> tuple[list[np.ndarray], sparse.csr_matrix]:
             offset += rows.shape[0] - 1
         base, rows = seen[key]
         ids.append(np.where(item.ids > 0, item.ids + base, 0))
-    if len(blocks) == 2 and len({id(d) for d in items if isinstance(d, Num)}) == 0:
+    if len(blocks) == 2 and not any(isinstance(d, Num) for d in items):
         return ids, next(d for d in items if isinstance(d, Dep)).rows
     return ids, sparse.vstack(blocks, "csr")
 

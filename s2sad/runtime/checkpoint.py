@@ -122,14 +122,12 @@ class _Reverser:
                  params: tuple, totals: list) -> None:
         self.loop, self.vjp_of, self.nc = loop, vjp_of, nc
         self.start, self.step, self.params, self.totals = start, step, params, totals
-        self.advanced = 0  # trips run forward without taping (recomputations)
 
     def fresh(self, state: list) -> list:
         """The state as the loop may use it: a copy only if the loop writes into it."""
         return copied(state) if getattr(self.loop, "s2sad_writes", True) else state
 
     def advance(self, state: list, i: int, j: int) -> list:
-        self.advanced += j - i
         out = self.loop(self.start + i * self.step, self.start + j * self.step, self.step,
                         *self.fresh(state), *self.params)
         return list(_as_tuple(out, self.nc))
@@ -200,8 +198,3 @@ def optimal_advances(n: int, s: int) -> int:
     while beta(s + 1, r) < n:
         r += 1
     return r * n - beta(s + 2, r - 1)
-
-
-def tangent(loop: Callable, jvp_of: Callable, nc: int, tangents: tuple, args: tuple) -> Any:
-    """Forward mode ignores the marker: the tangent of the whole loop at once."""
-    return jvp_of(args)(*args, *tangents)
