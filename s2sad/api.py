@@ -22,6 +22,7 @@ from s2sad.compiler import dims, pipeline
 from s2sad.compiler.normalize import Known
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
+from s2sad.runtime import backend
 
 _CACHE: dict = {}
 _USER_RULES: list = []  # every defvjp/defjvp registration: generated code made before is stale
@@ -149,6 +150,9 @@ class Derivative:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
             gen = self.generated(structured, scalars, check, ranks, callables)
+            foreign = _foreign_array(values)
+            if foreign is not None:  # the same derivative on the arguments' array library
+                gen = pipeline.portable(gen, self.fn, foreign)
             if not check:
                 self._variants[key] = gen
         self._last = gen
@@ -345,6 +349,21 @@ def _signature(values: tuple) -> tuple:
     arrays = [v.shape for v in values if type(v) is np.ndarray]
     classes = iter(dims.symbolic(arrays))
     return tuple(next(classes) if type(v) is np.ndarray else type(v) for v in values)
+
+
+def _foreign_array(values: tuple) -> Any:
+    """The first array of another library than NumPy among ``values`` (containers
+    looked into), or None: array-api-compat is imported only when there is one."""
+    for v in values:
+        if type(v) is np.ndarray or type(v) in _NUMBERS or v is None:
+            continue
+        if isinstance(v, (list, tuple, dict)):
+            inner = _foreign_array(tuple(v.values() if isinstance(v, dict) else v))
+            if inner is not None:
+                return inner
+        elif hasattr(v, "shape") and hasattr(v, "dtype") and backend.is_foreign_array(v):
+            return v
+    return None
 
 
 def _seed_name(gen: pipeline.Generated) -> str:

@@ -13,7 +13,7 @@ import copy
 import functools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import gast
@@ -39,6 +39,7 @@ from s2sad.compiler import (
     ssa,
     tape,
 )
+from s2sad.compiler import portable as portable_stage
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer, assign, clone, const, load
 from s2sad.compiler.primitives import IDENTITY, primitive
@@ -63,6 +64,7 @@ class Generated:
     source: str
     name: str
     tree: list | None = None  # the final statements, when kept (see ``emit``)
+    ported: dict = field(default_factory=dict)  # array library -> its variant (``portable``)
 
 
 @dataclass
@@ -369,6 +371,20 @@ def _emitted(name: str, args: gast.arguments, body: list, prep: Prepared) -> Gen
     text = render.function_source(node, owned=True)
     fn = loader.load(text, name, prep.namespace, getattr(prep.src.fn, "__globals__", None))
     return Generated(fn, text, name)
+
+
+def portable(gen: Generated, fn: Callable, array: Any) -> Generated:
+    """``gen`` for the array library of ``array`` (made once per library)."""
+    from s2sad.runtime.backend import array_namespace
+    key = type(array)
+    if key not in gen.ported:
+        code = getattr(fn, "__code__", None)
+        filename = code.co_filename if code else "<unknown>"
+        port, text = portable_stage.variant(gen.source, gen.name, gen.fn.__globals__,
+                                            getattr(fn, "__globals__", None), filename,
+                                            array_namespace(array))
+        gen.ported[key] = Generated(port, text, gen.name)
+    return gen.ported[key]
 
 
 def show(fn: Callable, stage: str) -> str:

@@ -1,0 +1,178 @@
+"""Stage 10: the variant of a generated derivative for another array library.
+
+The NumPy variant's source is rewritten name by name, keeping its lines and comments:
+references to NumPy (``np.exp``, ``np.linalg.solve``, a function imported from NumPy)
+become references to ``xp``, the arguments' namespace spelled as NumPy
+(``runtime/backend.py``), bound by a first statement ``xp = array_namespace(...)``;
+helpers run in their array-API versions (``runtime/portable.py``); ``float(g)`` becomes
+``to_float(g)``, which leaves a lazy 0-d array lazy.  Whatever has no version on that
+library is refused here, naming the user's line, before anything runs.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+import re
+import types
+from typing import Any
+
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import loader
+from s2sad.errors import DifferentiationError
+
+_HELPER_IDS = {id(v): k for k, v in runtime.HELPERS.items()}
+
+
+def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any,
+            filename: str, spelled: Any) -> tuple[Any, str]:
+    """(function, source) of the derivative ``name`` in ``source`` for the library of
+    ``spelled`` (a ``backend.Spelling``)."""
+    from s2sad.runtime import backend, portable
+    source = _edit(source, _guarded_divisions(ast.parse(source)))
+    tree = ast.parse(source)
+    fn_node = tree.body[0]
+    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    xp = next(c for c in ("xp", "xp_", "xp__", "array_ns") if c not in taken)
+    lines = source.splitlines()
+    edits: list[tuple[int, int, int, str]] = []  # (line, start, end, text) of one name
+    for root, path in _numpy_references(fn_node, namespace):
+        if namespace.get(root.id) is math and not hasattr(spelled, path[0][0]):
+            continue  # math.gamma(n) and the like: numbers only, as in the NumPy variant
+        _check(spelled, path[0], root, lines, filename)
+        edits.append(_replace(root, ".".join([xp, *path[1]])))
+    for node in ast.walk(fn_node):
+        if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
+            continue
+        helper = _HELPER_IDS.get(id(namespace.get(node.id)))
+        if helper == node.id and node.id not in portable.PORTABLE:
+            raise _refusal(f"its derivative needs {node.id}, which runs on NumPy arrays "
+                           "only", spelled, node, lines, filename)
+        if node.id == "float" and namespace.get("float", builtins.float) is builtins.float:
+            edits.append(_replace(node, "to_float"))
+    text = _bind_namespace(_edit(source, edits), fn_node, xp)
+    scope = {**namespace, **portable.PORTABLE, "array_namespace": backend.array_namespace}
+    return loader.load(text, name, scope, user_globals), text
+
+
+def _replace(node: ast.AST, text: str) -> tuple[int, int, int, str]:
+    return (node.lineno, node.col_offset, node.end_col_offset, text)
+
+
+def _guarded_divisions(tree: ast.AST) -> list[tuple[int, int, int, str]]:
+    """``g / d if d else safe_div(g, d)`` (numbers, in the NumPy variant) is
+    ``safe_div(g, d)``: the test would ask a lazy 0-d array for its value."""
+    edits = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.IfExp) and isinstance(node.orelse, ast.Call) and \
+                isinstance(node.orelse.func, ast.Name) and node.orelse.func.id == "safe_div":
+            edits.append((node, node.orelse))
+    return [(n.lineno, n.col_offset, (n.end_lineno, n.end_col_offset), ast.unparse(o))
+            for n, o in edits if not any(_inside(n, m) for m, _ in edits if m is not n)]
+
+
+def _inside(node: ast.AST, outer: ast.AST) -> bool:
+    return any(n is node for n in ast.walk(outer))
+
+
+def _numpy_references(fn_node: ast.AST, namespace: dict) -> list:
+    """Each outermost reference into NumPy (or ``math``'s function of a number): its root
+    name, the path to check below ``numpy`` and the path that replaces the root."""
+    found: list = []
+    inner: set[int] = set()
+    for node in ast.walk(fn_node):
+        if id(node) in inner or not isinstance(node, (ast.Attribute, ast.Name)):
+            continue
+        found_here = _path(node, namespace)
+        if found_here is not None:
+            found.append(found_here)
+            inner.update(id(n) for n in ast.walk(node))
+    return found
+
+
+def _path(node: ast.AST, namespace: dict) -> tuple | None:
+    """``np.linalg.solve`` -> (root ``np``, (["linalg", "solve"], [])) when its root is
+    NumPy; ``la.solve`` of ``from numpy import linalg as la``: (la, (.., ["linalg"]))."""
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
+        return None
+    root = namespace.get(node.id)
+    if root is math and len(attrs) == 1 and callable(getattr(math, attrs[0], None)):
+        return node, ([attrs[0]], [])  # math.sqrt(s) of a number that may be a 0-d array
+    if isinstance(root, types.ModuleType) and root.__name__.split(".")[0] == "numpy":
+        below = root.__name__.split(".")[1:]
+        return (node, (below + attrs, below)) if attrs or below else None
+    if not attrs and callable(root) and _is_numpy_function(root):
+        module = getattr(root, "__module__", None) or "numpy"
+        where = ["linalg"] if "linalg" in module else []
+        return node, (where + [root.__name__], where + [root.__name__])
+    return None
+
+
+def _is_numpy_function(fn: Any) -> bool:
+    if isinstance(fn, np.ufunc):
+        return getattr(np, fn.__name__, None) is fn
+    module = getattr(fn, "__module__", "") or ""
+    return module.split(".")[0] == "numpy" and not isinstance(fn, type)
+
+
+def _check(spelled: Any, path: list[str], node: ast.AST, lines: list[str],
+           filename: str) -> None:
+    target = spelled
+    for part in path:
+        try:
+            target = getattr(target, part)
+        except AttributeError:
+            raise _refusal(f"np.{'.'.join(path)} has no counterpart in the array API",
+                           spelled, node, lines, filename) from None
+
+
+def _refusal(what: str, spelled: Any, node: ast.AST, lines: list[str],
+             filename: str) -> DifferentiationError:
+    line = _user_line(lines, node.lineno)
+    return DifferentiationError(
+        f"{filename}:{line}: {what}: the derivative cannot run on {spelled.backend} "
+        "arrays; pass NumPy arrays (np.asarray), or write that step with array-API "
+        "functions (docs/backends.md)")
+
+
+def _user_line(lines: list[str], lineno: int) -> str:
+    """The user's line a generated line comes from: its nearest ``# line N`` comment."""
+    for text in reversed(lines[:lineno]):
+        m = re.match(r"\s*# (?:adjoint of |tangent of )?line (\d+)", text)
+        if m:
+            return m.group(1)
+    return "?"
+
+
+def _edit(text: str, edits: list) -> str:
+    """Replace spans of ``text``: (line, column, end, new text), ``end`` a column on the
+    same line or a (line, column) pair."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    spans = []
+    for line, col, end, new in edits:
+        end_line, end_col = end if isinstance(end, tuple) else (line, end)
+        spans.append((starts[line - 1] + col, starts[end_line - 1] + end_col, new))
+    for a, b, new in sorted(spans, reverse=True):
+        text = text[:a] + new + text[b:]
+    return text
+
+
+def _bind_namespace(text: str, fn_node: ast.FunctionDef, xp: str) -> str:
+    """``xp = array_namespace(<parameters>)`` before the first statement of the body."""
+    lines = text.splitlines()
+    first = fn_node.body[0].lineno - 1
+    while first > 0 and lines[first - 1].lstrip().startswith("#"):
+        first -= 1  # above the first statement's comments
+    indent = " " * fn_node.body[0].col_offset
+    a = fn_node.args
+    params = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+    lines.insert(first, f"{indent}{xp} = array_namespace({', '.join(params)})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,175 @@
+"""One derivative, any array library: the corpus of tests/backend_programs.py on Dask,
+array-api-strict (which rejects every call outside the standard), PyTorch and JAX arrays.
+
+The oracle is central finite differences of the NumPy function (``numerical_grad``); each
+library's gradient must equal it and be of that library's array type.  PyTorch and JAX run
+where they are installed (``pip install -e ".[bench]"``); Dask and array-api-strict are
+test dependencies, so CI runs them.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import s2sad
+from backend_programs import CORPUS
+from gradcheck import numerical_grad
+
+warnings.filterwarnings("ignore", message=".*__array_api_version__.*")
+
+
+def _dask():
+    da = pytest.importorskip("dask.array")
+    return (lambda a: da.from_array(a, chunks=max(1, a.shape[0] // 2))), da.Array
+
+
+def _strict():
+    st = pytest.importorskip("array_api_strict")
+    return st.asarray, type(st.ones(1))
+
+
+def _torch():
+    torch = pytest.importorskip("torch")
+    return torch.asarray, torch.Tensor
+
+
+def _jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    return jax.numpy.asarray, jax.Array
+
+
+LIBRARIES = {"dask": _dask, "array_api_strict": _strict, "torch": _torch, "jax": _jax}
+STRAIGHT_LINE = [k for k in CORPUS if k not in
+                 ("element_loop", "scaled_power_above", "scaled_power_below")]
+
+
+def _on(library, args):
+    convert, kind = LIBRARIES[library]()
+    return tuple(convert(a) if isinstance(a, np.ndarray) else a for a in args), kind
+
+
+def _leaves(x):
+    return [v for item in x for v in _leaves(item)] if isinstance(x, (tuple, list)) else [x]
+
+
+def _assert_same(actual, expected, kind):
+    for a, e in zip(_leaves(actual), _leaves(expected)):
+        if isinstance(e, np.ndarray):
+            assert isinstance(a, kind), f"{type(a).__name__} is not {kind.__name__}"
+        np.testing.assert_allclose(np.asarray(a, dtype=float), e, rtol=1e-6, atol=1e-7)
+
+
+@pytest.fixture(scope="module")
+def oracles():
+    """Finite-difference gradients of each program at its arguments."""
+    out = {}
+    for name, (f, make, wrt) in CORPUS.items():
+        args = make(np.random.default_rng(7))
+        out[name] = args, numerical_grad(f, args, wrt=wrt)
+    return out
+
+
+@pytest.mark.parametrize("library", list(LIBRARIES))
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_grad_on_each_library_equals_finite_differences(name, library, oracles):
+    f, _, wrt = CORPUS[name]
+    args, expected = oracles[name]
+    foreign, kind = _on(library, args)
+    _assert_same(s2sad.grad(f, wrt=wrt)(*foreign), expected, kind)
+
+
+@pytest.mark.parametrize("library", list(LIBRARIES))
+@pytest.mark.parametrize("name", ["logistic", "mlp", "rnn", "stacked", "element_loop",
+                                  "scaled_power_above", "scaled_power_below"])
+def test_value_and_grad_vjp_and_jvp_on_each_library(name, library, oracles):
+    f, _, wrt = CORPUS[name]
+    args, expected = oracles[name]
+    foreign, kind = _on(library, args)
+    value, grads = s2sad.value_and_grad(f, wrt=wrt)(*foreign)
+    assert abs(float(value) - f(*args)) <= 1e-10 * max(1.0, abs(f(*args)))
+    _assert_same(grads, expected, kind)
+    value, grads = s2sad.vjp(f, wrt=wrt)(*foreign, 2.0)
+    _assert_same(grads, tuple(2.0 * np.asarray(e) for e in _leaves(expected)), kind)
+    rng = np.random.default_rng(3)
+    directions = [rng.normal(size=np.shape(args[i])) for i in wrt]
+    tangents = _on(library, tuple(d if np.ndim(d) else float(d) for d in directions))[0]
+    _, out = s2sad.jvp(f, wrt=wrt)(*foreign, *tangents)
+    slope = sum(float(np.sum(np.asarray(e) * d)) for e, d in zip(_leaves(expected),
+                                                                  directions))
+    assert abs(float(out) - slope) <= 1e-6 * max(1.0, abs(slope))
+
+
+@pytest.mark.parametrize("name", STRAIGHT_LINE)
+def test_dask_gradient_stays_lazy(name, oracles):
+    """No Dask computation runs inside the derivative: it returns a graph."""
+    callbacks = pytest.importorskip("dask.callbacks")
+    f, _, wrt = CORPUS[name]
+    args, expected = oracles[name]
+    foreign, kind = _on("dask", args)
+
+    class Count(callbacks.Callback):
+        runs = 0
+
+        def _start(self, dsk):
+            Count.runs += 1
+
+    with Count():
+        grads = s2sad.grad(f, wrt=wrt)(*foreign)
+    assert Count.runs == 0
+    _assert_same(grads, expected, kind)
+
+
+@pytest.mark.parametrize("library", ["dask", "array_api_strict"])
+def test_a_number_argument_gets_a_number_and_arrays_are_left_alone(library, oracles):
+    args, expected = oracles["ridge"]
+    foreign, kind = _on(library, args)
+    before = [np.array(a, dtype=float, copy=True) for a in foreign[:3]]
+    dw, dlam = s2sad.grad(CORPUS["ridge"][0], wrt=(0, 3))(*foreign)
+    assert isinstance(dw, kind)
+    assert abs(float(dlam) - expected[1]) < 1e-6
+    if library != "dask":
+        assert type(dlam) is float
+    for b, a in zip(before, foreign[:3]):
+        np.testing.assert_array_equal(np.asarray(a), b)
+
+
+def spectrum_energy(x):
+    return np.sum(np.abs(np.fft.fft(x)) ** 2)
+
+
+def product(A):
+    return np.prod(A)
+
+
+@pytest.mark.parametrize("f,says", [(spectrum_energy, "np.fft.fft has no counterpart"),
+                                    (product, "needs prod_others, which runs on NumPy")])
+def test_what_has_no_array_api_version_is_refused_at_the_users_line(f, says):
+    strict = pytest.importorskip("array_api_strict")
+    x = np.random.default_rng(0).normal(size=(3, 3)) + 3 * np.eye(3)
+    with pytest.raises(s2sad.DifferentiationError) as refused:
+        s2sad.grad(f)(strict.asarray(x))
+    message = str(refused.value)
+    assert says in message and "array_api_strict arrays" in message
+    assert f"test_backends.py:{f.__code__.co_firstlineno + 1}:" in message
+
+
+def test_numpy_arguments_keep_the_numpy_variant():
+    f, make, wrt = CORPUS["logistic"]
+    g = s2sad.grad(f, wrt=wrt)
+    g(*make(np.random.default_rng(0)))
+    assert "array_namespace" not in g.source and "np.exp" in g.source
+
+
+def test_the_variant_reads_as_the_numpy_one_on_xp():
+    st = pytest.importorskip("array_api_strict")
+    f, make, wrt = CORPUS["logistic"]
+    g = s2sad.grad(f, wrt=wrt)
+    args = make(np.random.default_rng(0))
+    g(*(st.asarray(a) for a in args))
+    lines = g.source.splitlines()
+    assert lines[1].strip() == "xp = array_namespace(w, X, y)"
+    code = [line for line in lines if not line.lstrip().startswith("#")]
+    assert "    exp = xp.exp(-z)" in code and not any("np." in line for line in code)
