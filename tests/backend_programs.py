@@ -5,6 +5,7 @@ Each entry: (function, arguments maker(rng) -> tuple of NumPy values, wrt)."""
 from __future__ import annotations
 
 import numpy as np
+from array_api_compat import array_namespace
 
 
 def logistic(w, X, y):
@@ -126,6 +127,40 @@ def inverse_trace(A, B):
     return np.sum(np.linalg.inv(A) * B) + np.sum(A.T @ B)
 
 
+def linear_solve(A, b, B):
+    x = np.linalg.solve(A, b)
+    return np.sum(x * x) + np.sum(np.linalg.solve(A, B) * B)
+
+
+def clipped(x):
+    return np.sum(np.clip(x, -0.5, 0.5) ** 2) + np.sum(np.abs(x))
+
+
+def spread(X):
+    return np.sum(np.var(X, axis=0)) + np.std(X)
+
+
+def running_sum(x):
+    return np.sum(np.cumsum(x) ** 2)
+
+
+def powers(x, y):
+    return np.sum(np.power(np.abs(x) + 1.0, y)) + np.sum(np.dot(x, y) * x)
+
+
+def xp_logistic(w, X, y):
+    """Written against the array API: its namespace from its argument."""
+    xp = array_namespace(X)
+    z = X @ w
+    return xp.mean(xp.log1p(xp.exp(-y * z))) + 0.1 * xp.sum(xp.pow(w, 2.0))
+
+
+def xp_layers(W, X):
+    xp = X.__array_namespace__()
+    h = xp.tanh(xp.matmul(X, W))
+    return xp.sum(xp.concat([h, xp.matrix_transpose(W)], axis=0) ** 2)
+
+
 def _reg(rng, n=40, d=5):
     return rng.normal(size=d), rng.normal(size=(n, d))
 
@@ -163,5 +198,14 @@ CORPUS = {
     "log_sum_exp": (log_sum_exp, lambda r: (r.normal(size=6),), (0,)),
     "inverse_trace": (inverse_trace, lambda r: (r.normal(size=(3, 3)) + 3 * np.eye(3),
                                                 r.normal(size=(3, 3))), (0, 1)),
+    "linear_solve": (linear_solve, lambda r: (r.normal(size=(3, 3)) + 3 * np.eye(3),
+                                              r.normal(size=3), r.normal(size=(3, 2))),
+                     (0, 1, 2)),
+    "clipped": (clipped, lambda r: (r.normal(size=9),), (0,)),
+    "spread": (spread, lambda r: (r.normal(size=(6, 3)),), (0,)),
+    "running_sum": (running_sum, lambda r: (r.normal(size=7),), (0,)),
+    "powers": (powers, lambda r: (r.normal(size=5), r.normal(size=5)), (0, 1)),
+    "xp_logistic": (xp_logistic, lambda r: (*_reg(r), np.sign(r.normal(size=40))), (0,)),
+    "xp_layers": (xp_layers, lambda r: (r.normal(size=(3, 3)), r.normal(size=(5, 3))), (0,)),
     "slices_and_steps": (slices_and_steps, lambda r: (r.normal(size=8),), (0,)),
 }

@@ -26,6 +26,7 @@ PHRASES = {
     "stiff_pde_sparse.py": "sparse Jacobian from 4 JVPs equals the dense one",
     "sparse_least_squares.py": "same optimum",
     "checkpointed_rnn.py": "memory saved by uniform segments",
+    "dask_logistic.py": "first gradient equals the NumPy gradient",
 }
 
 

@@ -34,7 +34,8 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
     source = _edit(source, _guarded_divisions(ast.parse(source)))
     tree = ast.parse(source)
     fn_node = tree.body[0]
-    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and
+             namespace.get(n.id) is not np}  # a name for NumPy is replaced: free
     xp = next(c for c in ("xp", "xp_", "xp__", "array_ns") if c not in taken)
     lines = source.splitlines()
     edits: list[tuple[int, int, int, str]] = []  # (line, start, end, text) of one name

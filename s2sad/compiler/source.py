@@ -16,6 +16,7 @@ from typing import Any
 
 import gast
 
+from s2sad.compiler import namespaces
 from s2sad.compiler.loader import global_names
 from s2sad.errors import DifferentiationError
 
@@ -118,6 +119,7 @@ def load(fn: Callable) -> Source:
         _check_current(fn, node, filename)  # (generated derivatives are never edited)
     _defaults_as_values(fn, node, namespace)
     src = Source(fn, node, filename, namespace)
+    namespaces.as_numpy(src)
     if any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in gast.walk(node)):
         from s2sad.compiler import checkpoint
         checkpoint.rewrite(src)

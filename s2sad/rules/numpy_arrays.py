@@ -88,6 +88,7 @@ for _f in (np.maximum.reduce, np.minimum.reduce):
 
 # ----- cumulative and differences -----
 deflinear(np.cumsum, "a, axis=None, dtype=None, out=None", "reverse_cumsum(g, a, axis)")
+deflinear(np.cumulative_sum, "x, *, axis=None, dtype=None", "reverse_cumsum(g, x, axis)")
 defvjp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_adjoint(g, a, axis)")
 defjvp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_tangent(da, a, axis)")
 deflinear(np.diff, "a, n=1, axis=-1", "undiff(g, a, n, axis)")
@@ -154,6 +155,8 @@ defvjp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
        "astype_adjoint(g, x, dtype)")
 defjvp(rt.astype, "x, dtype, order='K', casting='unsafe', copy=True",
        "astype_adjoint(dx, x, dtype)")
+defvjp(np.astype, "x, dtype, *, copy=True, device=None", "astype_adjoint(g, x, dtype)")
+defjvp(np.astype, "x, dtype, *, copy=True, device=None", "astype_adjoint(dx, x, dtype)")
 deflinear(rt.item_method, "a, *args", "item_adjoint(g, a, args)")
 
 # ----- joining: the adjoint is a list of pieces of g -----

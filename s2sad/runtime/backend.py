@@ -28,6 +28,7 @@ ones ones_like positive prod real remainder repeat reshape roll round sign signb
 sinh sort sqrt square squeeze stack subtract sum take tan tanh tensordot tile tril triu
 trunc where zeros zeros_like full full_like empty empty_like eye arange linspace asarray
 einsum astype isdtype result_type matrix_transpose
+pow concat permute_dims vecdot cumulative_sum
 """.split())
 
 _RENAMED = {

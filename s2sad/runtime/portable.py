@@ -358,7 +358,7 @@ def unconcat(g: Any, arrays: Any, axis: Any = 0, lift: Any = None) -> Any:
     axis = axis % len(_shape(g))
     parts, start = [], 0
     for n in sizes:
-        parts.append(g[(slice(None),) * axis + (slice(start, start + n),)])
+        parts.append(g[(slice(None),) * axis + (slice(start, start + n), ...)])
         start += n
     return type(arrays)(shaped_like(p, x) for p, x in zip(parts, arrays))
 
@@ -371,6 +371,123 @@ def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
 
 def sequence_adjoint(g: Any, x: Any) -> Any:
     return g
+
+
+def pick_adjoint(g: Any, ans: Any, k: int) -> Any:
+    v = None if g is None else g[k]
+    return zeros_like(ans[k]) if v is None else v
+
+
+def array_adjoint(g: Any, obj: Any) -> Any:
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(array_adjoint(g[i, ...], v) for i, v in enumerate(obj))
+    return shaped_like(g, obj)
+
+
+def astype_adjoint(g: Any, x: Any, dtype: Any) -> Any:
+    xp = _xp(g, x)
+    if xp.isdtype(dtype, ("real floating", "complex floating")):
+        return shaped_like(g, x)
+    return zeros_like(x)
+
+
+def pow_dbase(x: Any, y: Any) -> Any:
+    """d(x**y)/dx = y * x**(y-1); 0 where y == 0."""
+    if isinstance(y, _NUMBERS):
+        return 0.0 * x if y == 0 else y * x ** (y - 1)
+    xp = _xp(x, y)
+    return xp.where(y == 0, 0.0, y * x ** xp.where(y == 0, 1.0, y - 1))
+
+
+def pow_dexp(x: Any, ans: Any) -> Any:
+    """d(x**y)/dy = x**y * log(x); 0 at x == 0."""
+    if isinstance(x, _NUMBERS):
+        return ans * math.log(x) if x else 0.0 * ans
+    xp = _xp(x)
+    return ans * xp.log(xp.where(x == 0, 1.0, x))
+
+
+def dot_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    if not _shape(a) or not _shape(b):
+        return unbroadcast(g * b, a)
+    return matmul_lhs_adjoint(g, a, b) if len(_shape(b)) <= 2 else _dot_nd(a)
+
+
+def dot_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    if not _shape(a) or not _shape(b):
+        return unbroadcast(g * a, b)
+    return matmul_rhs_adjoint(g, a, b) if len(_shape(b)) <= 2 else _dot_nd(b)
+
+
+def _dot_nd(x: Any) -> Any:
+    from s2sad.errors import DifferentiationError
+    raise DifferentiationError("np.dot of an array of more than two axes: its adjoint runs "
+                               f"on NumPy arrays only, not {type(x).__module__}; use @")
+
+
+def clip_mask(a: Any, lo: Any, hi: Any) -> Any:
+    if isinstance(a, _NUMBERS):
+        return float((lo is None or a >= lo) and (hi is None or a <= hi))
+    xp = _xp(a)
+    inside = xp.ones(_shape(a), dtype=xp.bool, device=_device(a))
+    if lo is not None:
+        inside = inside & (a >= lo)
+    if hi is not None:
+        inside = inside & (a <= hi)
+    return xp.astype(inside, _real_float(xp, a.dtype))
+
+
+def centered(a: Any, axis: Any = None) -> Any:
+    return a - _xp(a).mean(a, axis=axis, keepdims=True)
+
+
+def std_share(a: Any, spread: Any, axis: Any = None, ddof: int = 0,
+              keepdims: bool = False) -> Any:
+    from s2sad.runtime import reduced_size
+    s = repeat_to(spread, a, axis, keepdims)
+    return safe_div(centered(a, axis), (reduced_size(a, axis) - ddof) * s)
+
+
+def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
+    xp = _xp(g)
+    if axis is None:
+        flat = xp.flip(xp.reshape(g, (-1,)), axis=0)
+        return xp.reshape(xp.flip(xp.cumulative_sum(flat, axis=0), axis=0), _shape(a))
+    return xp.flip(xp.cumulative_sum(xp.flip(g, axis=axis), axis=axis), axis=axis)
+
+
+def _solve_transposed(g: Any, a: Any, b: Any) -> Any:
+    """``solve(a^T, g)``, a vector ``b`` (and ``g``) taken as a column."""
+    xp = _xp(g, a)
+    if len(_shape(b)) == 1:
+        return xp.linalg.solve(_mT(xp, a), g[..., None])[..., 0]
+    return xp.linalg.solve(_mT(xp, a), g)
+
+
+def solve_lhs_adjoint(g: Any, a: Any, b: Any, ans: Any) -> Any:
+    """``-solve(a^T, g) x^T``."""
+    gb, xp = _solve_transposed(g, a, b), _xp(g, a)
+    if len(_shape(b)) == 1:
+        return unbroadcast(-gb[..., :, None] * ans[..., None, :], a)
+    return unbroadcast(-gb @ _mT(xp, ans), a)
+
+
+def solve_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
+    return unbroadcast(_solve_transposed(g, a, b), b)
+
+
+def solve_lhs_tangent(da: Any, a: Any, b: Any, ans: Any) -> Any:
+    xp = _xp(da, a)
+    if len(_shape(b)) == 1:
+        return -xp.linalg.solve(a, da @ ans[..., None])[..., 0]
+    return -xp.linalg.solve(a, da @ ans)
+
+
+def solve_rhs_tangent(db: Any, a: Any, b: Any) -> Any:
+    xp = _xp(db, a)
+    if len(_shape(b)) == 1:
+        return xp.linalg.solve(a, db[..., None])[..., 0]
+    return xp.linalg.solve(a, db)
 
 
 # the helpers that are plain Python (containers, shapes, indices) run as they are
