@@ -366,3 +366,6 @@ if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
     for _x, _kw in [(N(3, 4), {}), (N(2, 3, 4), {"keepdims": True}), (N(3, 4), {"ord": "nuc"}),
                     (N(2, 3, 4), {"ord": 2}), (N(3, 4), {"ord": 1}), (N(3, 4), {"ord": -np.inf})]:
         R(np.linalg.matrix_norm, _x, **_kw)
+if hasattr(np, "cumulative_sum"):  # NumPy 2.1 spellings of the array API
+    R(np.cumulative_sum, N(5)); R(np.cumulative_sum, N(3, 4), axis=1)  # noqa: E702
+    R(np.astype, N(3, 4), np.float64); R(np.astype, 3 * N(4), np.int64)  # noqa: E702
