@@ -84,7 +84,7 @@ def load_imported() -> None:
         return
     _MODULES_SEEN[0] = len(sys.modules)
     for module in [m for m in _PENDING if m in sys.modules]:
-        for register in _PENDING.pop(module):
+        for register in _PENDING.pop(module, ()):  # (a register may have loaded it)
             register()
 
 

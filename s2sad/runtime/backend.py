@@ -9,6 +9,7 @@ Numbers stay numbers: ``xp.exp(2.0)`` is a Python float on every library.
 """
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -69,9 +70,17 @@ def _swapaxes(xp: Any, a: Any, i: int, j: int) -> Any:
 
 
 def _expand_dims(xp: Any, a: Any, axis: Any) -> Any:
-    for ax in sorted(axis) if isinstance(axis, (tuple, list)) else (axis,):
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    ndim = _ndim(a) + len(axes)  # NumPy: positions in the result
+    for ax in sorted(ax % ndim for ax in axes):
         a = xp.expand_dims(a, axis=ax)
     return a
+
+
+def _squeeze(xp: Any, a: Any, axis: Any = None) -> Any:
+    if axis is None:
+        axis = tuple(i for i, n in enumerate(a.shape) if n == 1)
+    return xp.squeeze(a, axis=axis)
 
 
 def _outer(xp: Any, a: Any, b: Any) -> Any:
@@ -97,7 +106,7 @@ def _reshape(xp: Any, a: Any, shape: Any, order: str = "C") -> Any:
 
 
 _WRITTEN: dict[str, Callable] = {
-    "reshape": _reshape,
+    "reshape": _reshape, "squeeze": _squeeze,
     "dot": _dot, "transpose": _transpose, "swapaxes": _swapaxes,
     "expand_dims": _expand_dims, "outer": _outer, "var": _spread("var"),
     "std": _spread("std"), "iscomplexobj": _iscomplexobj,
@@ -125,7 +134,54 @@ def _any_array(args: tuple) -> bool:
     return False
 
 
-def _numbers_too(np_fn: Callable, xp_fn: Callable) -> Callable:
+# how many leading parameters of NumPy's signature the standard takes by position (1 when
+# not listed); the others are passed by keyword, under the standard's names
+_BY_POSITION = {"roll": 2, "repeat": 2, "take": 2, "tensordot": 2, "where": 3,
+                "moveaxis": 3, "reshape": 2, "full_like": 2, "solve": 2, "matmul": 2,
+                "vecdot": 2, "outer": 2, "atan2": 2, "pow": 2}
+_STANDARD_NAMES = {"a_min": "min", "a_max": "max"}
+
+
+def _by_keyword(name: str, np_fn: Callable, xp_fn: Callable) -> Callable:
+    """``xp_fn`` called as NumPy's ``np_fn`` is: NumPy's positional options (``np.flip(g,
+    axis)``, ``np.tril(m, k)``) by keyword; options left at NumPy's default (``out=None``,
+    ``hermitian=False``) left out, so the library's own default applies."""
+    if isinstance(np_fn, np.ufunc):
+        return xp_fn
+    try:
+        sig = inspect.signature(np_fn)
+    except (TypeError, ValueError):
+        return xp_fn
+    n = _BY_POSITION.get(name, 1)
+    params = sig.parameters
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if len(args) <= n and not kwargs:
+            return xp_fn(*args)
+        bound = sig.bind(*args, **kwargs)
+        positional, keywords = [], {}
+        for i, (key, value) in enumerate(bound.arguments.items()):
+            p = params[key]
+            if i < n and p.kind is not p.KEYWORD_ONLY:
+                positional.append(value)
+            elif p.kind is p.VAR_KEYWORD:
+                keywords.update(value)
+            elif not _is_default(value, p.default):
+                keywords[_STANDARD_NAMES.get(key, key)] = value
+        return xp_fn(*positional, **keywords)
+    return call
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if value is default:
+        return True
+    if default is inspect.Parameter.empty or repr(default) == "<no value>":
+        return False
+    return type(value) in (int, float, str, bool) and type(default) is type(value) and \
+        value == default
+
+
+def _numbers_too(np_fn: Callable, xp_fn: Callable, ns: Any) -> Callable:
     """``xp_fn`` on arrays; on numbers only, NumPy's function and a Python number back
     (the standard's functions take arrays, and a NumPy scalar would turn a later
     product with an array of another library into a NumPy array)."""
@@ -133,7 +189,10 @@ def _numbers_too(np_fn: Callable, xp_fn: Callable) -> Callable:
         if _any_array(args) or _any_array(tuple(kwargs.values())):
             return xp_fn(*args, **kwargs)
         r = np_fn(*args, **kwargs)
-        return r.item() if isinstance(r, (np.generic, np.ndarray)) and r.ndim == 0 else r
+        if isinstance(r, np.ndarray) and r.ndim:
+            # index arithmetic (np.negative(shifts)) stays Python; values join the library
+            return tuple(r.tolist()) if r.dtype.kind in "iu" else ns.asarray(r)
+        return r.item() if isinstance(r, (np.generic, np.ndarray)) else r
     call.__name__ = getattr(np_fn, "__name__", "call")
     return call
 
@@ -167,11 +226,13 @@ class Spelling:
         if top and name in _WRITTEN:
             written = _WRITTEN[name]
             xp_fn = lambda *a, **k: written(ns, *a, **k)  # noqa: E731
-            return xp_fn if np_fn is None else _numbers_too(np_fn, xp_fn)
+            return xp_fn if np_fn is None else _numbers_too(np_fn, xp_fn, ns)
         if (name in table or top and name in _RENAMED) and hasattr(ns, target) and \
                 np_fn is not None:
             made = top and name in _CREATION  # no array argument says where: here
-            return getattr(ns, target) if made else _numbers_too(np_fn, getattr(ns, target))
+            if made:
+                return getattr(ns, target)
+            return _numbers_too(np_fn, _by_keyword(target, np_fn, getattr(ns, target)), ns)
         raise AttributeError(f"NumPy's {name} has no array-API counterpart on "
                              f"{self.backend} arrays")
 

@@ -47,6 +47,8 @@ def _xp(*values: Any) -> Any:
 
 
 def _shape(x: Any) -> tuple:
+    if isinstance(x, (list, tuple)):
+        return np.shape(x)
     return tuple(x.shape) if hasattr(x, "shape") else ()
 
 
@@ -222,7 +224,7 @@ def _where(x: Any) -> Any:
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
-    if axis is None:
+    if axis is None or ndim == 0:
         return tuple(range(ndim))
     axis = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     return tuple(a % ndim for a in axis)
@@ -386,7 +388,11 @@ def array_adjoint(g: Any, obj: Any) -> Any:
 
 def astype_adjoint(g: Any, x: Any, dtype: Any) -> Any:
     xp = _xp(g, x)
-    if xp.isdtype(dtype, ("real floating", "complex floating")):
+    try:
+        floating = xp.isdtype(dtype, ("real floating", "complex floating"))
+    except (TypeError, ValueError):  # a NumPy dtype or type, given as the user wrote it
+        floating = np.dtype(dtype).kind in "fc"
+    if floating:
         return shaped_like(g, x)
     return zeros_like(x)
 
