@@ -367,6 +367,19 @@ def _foreign_array(values: tuple) -> Any:
     return None
 
 
+def numpy_only(what: str, fn: Callable, values: tuple) -> None:
+    """Refuse, naming the library, a derivative that builds NumPy arrays of its own
+    (Jacobian columns, sparsity patterns) when called with another library's arrays."""
+    foreign = _foreign_array(values)
+    if foreign is not None:
+        code = getattr(fn, "__code__", None)
+        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        raise DifferentiationError(
+            f"{where}: s2sad.{what} of {getattr(fn, '__name__', 'f')}: runs on NumPy "
+            f"arrays, not {backend.backend_name(foreign)} arrays; call it with np.asarray "
+            "of them, or use s2sad.grad / vjp / jvp, which run on any array library")
+
+
 def _seed_name(gen: pipeline.Generated) -> str:
     code = gen.fn.__code__
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]

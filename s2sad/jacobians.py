@@ -114,6 +114,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     def jac(*args: Any, **kwargs: Any) -> Any:
         bound = structure.bind_call(f, "jacobian", args, kwargs)
         full = tuple(bound.args)
+        api.numpy_only("jacobian", f, full)
         chosen = mode
         value = None
         if mode != "forward":  # on copies: f may change its arguments in place
@@ -254,6 +255,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
     positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
 
     def hess(*args: Any, **kwargs: Any) -> Any:
+        api.numpy_only("hessian", f, args + tuple(kwargs.values()))
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)

@@ -40,6 +40,7 @@ def jacobian_sparsity(f: Callable, wrt: Any = 0) -> Callable:
     def pattern(*args: Any, **kwargs: Any) -> Any:
         bound = structure.bind_call(f, "jacobian_sparsity", args, kwargs)
         values = tuple(bound.arguments.values())
+        api.numpy_only("jacobian_sparsity", f, values)
         key = _shape_key(values, positions, {})
         if key not in cache:
             cache[key] = _compute(f, positions, values, {})

@@ -47,6 +47,15 @@ def rnn(W, U, h0, xs):
     return np.sum(h * h)
 
 
+def rnn_from_zeros(W, xs):
+    h = np.zeros(W.shape[0])
+    total = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(W @ h + xs[t, :])
+        total = total + np.sum(h * np.ones(W.shape[0]))
+    return total
+
+
 def gaussian_nll(mu, log_sigma, X):
     sigma = np.exp(log_sigma)
     z = (X - mu) / sigma
@@ -178,6 +187,8 @@ CORPUS = {
     "rosenbrock": (rosenbrock, lambda r: (r.normal(size=7),), (0,)),
     "rnn": (rnn, lambda r: (0.5 * r.normal(size=(4, 4)), r.normal(size=(4, 3)),
                             r.normal(size=4), r.normal(size=(6, 3))), (0, 1, 2)),
+    "rnn_from_zeros": (rnn_from_zeros, lambda r: (0.5 * r.normal(size=(4, 4)),
+                                                  r.normal(size=(5, 4))), (0,)),
     "gaussian_nll": (gaussian_nll, lambda r: (r.normal(size=3), 0.1 * r.normal(size=3),
                                               r.normal(size=(25, 3))), (0, 1)),
     "leaky_relu_net": (leaky_relu_net,

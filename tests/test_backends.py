@@ -156,6 +156,30 @@ def test_what_has_no_array_api_version_is_refused_at_the_users_line(f, says):
     assert f"test_backends.py:{f.__code__.co_firstlineno + 1}:" in message
 
 
+def checkpointed(W, xs):
+    h = np.zeros(W.shape[0])
+    for t in s2sad.checkpoint(range(xs.shape[0])):
+        h = np.tanh(W @ h + xs[t, :])
+    return np.sum(h)
+
+
+def tanh_map(x):
+    return np.tanh(x) * 2.0
+
+
+@pytest.mark.parametrize("call,says", [
+    (lambda x: s2sad.jacobian(tanh_map)(x), "s2sad.jacobian of tanh_map: runs on NumPy"),
+    (lambda x: s2sad.hessian(spectrum_energy)(x), "s2sad.hessian of spectrum_energy"),
+    (lambda x: s2sad.jacobian_sparsity(tanh_map)(x), "s2sad.jacobian_sparsity of tanh_map"),
+    (lambda x: s2sad.grad(checkpointed)(x[:, None] * x, x[None, :] + x[:, None]),
+     "a checkpointed loop (s2sad.checkpoint) runs on NumPy arrays only")])
+def test_derivatives_that_build_numpy_arrays_refuse_other_libraries(call, says):
+    strict = pytest.importorskip("array_api_strict")
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_backends\.py:\d+: ") as refused:
+        call(strict.asarray(np.linspace(0.1, 0.9, 3)))
+    assert says in str(refused.value) and "array_api_strict" in str(refused.value)
+
+
 def test_numpy_arguments_keep_the_numpy_variant():
     f, make, wrt = CORPUS["logistic"]
     g = s2sad.grad(f, wrt=wrt)

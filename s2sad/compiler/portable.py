@@ -47,6 +47,9 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
     for node in ast.walk(fn_node):
         if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
             continue
+        if getattr(namespace.get(node.id), "__module__", None) == "s2sad.compiler.checkpoint":
+            raise _refusal("a checkpointed loop (s2sad.checkpoint) runs on NumPy arrays only",
+                           spelled, node, lines, filename)
         helper = _HELPER_IDS.get(id(namespace.get(node.id)))
         if helper == node.id and node.id not in portable.PORTABLE:
             raise _refusal(f"its derivative needs {node.id}, which runs on NumPy arrays "

@@ -172,6 +172,20 @@ def _by_keyword(name: str, np_fn: Callable, xp_fn: Callable) -> Callable:
     return call
 
 
+def _float64_by_default(name: str, make: Callable, ns: Any) -> Callable:
+    """``np.zeros(3)`` is float64 on every library, as in NumPy (torch's default is
+    float32, which a product with the float64 arguments would not accept)."""
+    if name not in ("zeros", "ones", "empty", "eye", "linspace", "full"):
+        return make
+
+    def made(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("dtype") is None and (name != "full" or isinstance(
+                args[1] if len(args) > 1 else kwargs.get("fill_value"), float)):
+            kwargs["dtype"] = ns.float64
+        return make(*args, **kwargs)
+    return made
+
+
 def _is_default(value: Any, default: Any) -> bool:
     if value is default:
         return True
@@ -231,7 +245,7 @@ class Spelling:
                 np_fn is not None:
             made = top and name in _CREATION  # no array argument says where: here
             if made:
-                return getattr(ns, target)
+                return _float64_by_default(name, getattr(ns, target), ns)
             return _numbers_too(np_fn, _by_keyword(target, np_fn, getattr(ns, target)), ns)
         raise AttributeError(f"NumPy's {name} has no array-API counterpart on "
                              f"{self.backend} arrays")
