@@ -141,8 +141,10 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray]
-        ranks = tuple(zip(arrays, dims.symbolic([values[i].shape for i in arrays])))
+        foreign = _foreign_array(values)
+        arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray or
+                  foreign is not None and _specialised(v)]
+        ranks = tuple(zip(arrays, dims.symbolic([tuple(values[i].shape) for i in arrays])))
         callables = self._callables(values)
         key = (tuple(map(type, values)), ranks, callables)
         gen = None if check else self._variants.get(key)
@@ -150,7 +152,6 @@ class Derivative:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
             gen = self.generated(structured, scalars, check, ranks, callables)
-            foreign = _foreign_array(values)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
             if not check:
@@ -251,7 +252,8 @@ class Derivative:
         try:
             value, grads = gen.fn(*args, **kwargs)
         except Exception:  # the likelier cause, if it is
-            _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+            if _foreign_array(values) is None:  # (the function may not run on those)
+                _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
             raise
         output = value[0] if self.has_aux else value
         if type(output) not in _NUMBERS or type(output) is complex:
@@ -281,6 +283,8 @@ class Derivative:
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
         except (ValueError, IndexError, TypeError):
+            if _foreign_array(tuple(args)) is not None:
+                raise
             structure.check_cotangent(self.__name__, self._output(self.fn(*args, **kwargs)),
                                       cot)
             raise
@@ -365,6 +369,15 @@ def _foreign_array(values: tuple) -> Any:
         elif hasattr(v, "shape") and hasattr(v, "dtype") and backend.is_foreign_array(v):
             return v
     return None
+
+
+def _specialised(v: Any) -> bool:
+    """An array of another library that gets code specialised to its rank, as NumPy's
+    do: every length known (Dask's may not be), and writable in place (JAX's are not:
+    its code writes through the helpers, which use ``.at``)."""
+    shape = getattr(v, "shape", None)
+    return shape is not None and hasattr(v, "dtype") and not isinstance(v, np.generic) and \
+        all(isinstance(n, int) for n in shape) and not hasattr(v, "at")
 
 
 def numpy_only(what: str, fn: Callable, values: tuple) -> None:

@@ -170,6 +170,36 @@ def xp_layers(W, X):
     return xp.sum(xp.concat([h, xp.matrix_transpose(W)], axis=0) ** 2)
 
 
+def overwrite_elements(x):
+    """An element read, then written over: NumPy's read is a copy (torch's a view)."""
+    y = x * 1.0
+    a = y[2]
+    y[2] = 0.0
+    y[0] = a * y[1]
+    return np.sum(y * y) + a * x[3]
+
+
+def element_writes(x):
+    r = np.zeros(x.shape[0])
+    for i in range(1, x.shape[0]):
+        r[i] = x[i] * x[i - 1] + 0.5 * r[i - 1]
+    return np.sum(r * r)
+
+
+def aliased_update(x):
+    t = x * 1.0
+    u = t
+    u[1] += t[2] * t[0]
+    u[3] = u[3] * u[1]
+    return np.sum(t * t) + np.sum(np.sin(u))
+
+
+def reshaped(x):
+    M = x.reshape(2, 3)
+    v = np.ravel(M.T)
+    return np.sum(M @ M.T) + np.sum(v[::2] * v[1::2]) + len(x) * np.sum(x)
+
+
 def _reg(rng, n=40, d=5):
     return rng.normal(size=d), rng.normal(size=(n, d))
 
@@ -218,5 +248,9 @@ CORPUS = {
     "powers": (powers, lambda r: (r.normal(size=5), r.normal(size=5)), (0, 1)),
     "xp_logistic": (xp_logistic, lambda r: (*_reg(r), np.sign(r.normal(size=40))), (0,)),
     "xp_layers": (xp_layers, lambda r: (r.normal(size=(3, 3)), r.normal(size=(5, 3))), (0,)),
+    "overwrite_elements": (overwrite_elements, lambda r: (r.normal(size=5),), (0,)),
+    "element_writes": (element_writes, lambda r: (r.normal(size=6),), (0,)),
+    "aliased_update": (aliased_update, lambda r: (r.normal(size=5),), (0,)),
+    "reshaped": (reshaped, lambda r: (r.normal(size=6),), (0,)),
     "slices_and_steps": (slices_and_steps, lambda r: (r.normal(size=8),), (0,)),
 }

@@ -43,7 +43,8 @@ def _jax():
 
 LIBRARIES = {"dask": _dask, "array_api_strict": _strict, "torch": _torch, "jax": _jax}
 STRAIGHT_LINE = [k for k in CORPUS if k not in
-                 ("element_loop", "scaled_power_above", "scaled_power_below")]
+                 ("element_loop", "scaled_power_above", "scaled_power_below",
+                  "element_writes", "rnn_from_zeros")]
 
 
 def _on(library, args):
@@ -72,22 +73,34 @@ def oracles():
     return out
 
 
+# JAX's arrays are values: its code is not specialised to ranks, and without them an
+# element read of an array written after is refused (it could be a view)
+REFUSED = {("overwrite_elements", "jax"): "in-place write to y"}
+
+
 @pytest.mark.parametrize("library", list(LIBRARIES))
 @pytest.mark.parametrize("name", list(CORPUS))
 def test_grad_on_each_library_equals_finite_differences(name, library, oracles):
     f, _, wrt = CORPUS[name]
     args, expected = oracles[name]
     foreign, kind = _on(library, args)
+    if (name, library) in REFUSED:
+        with pytest.raises(s2sad.DifferentiationError, match=REFUSED[name, library]):
+            s2sad.grad(f, wrt=wrt)(*foreign)
+        return
     _assert_same(s2sad.grad(f, wrt=wrt)(*foreign), expected, kind)
 
 
 @pytest.mark.parametrize("library", list(LIBRARIES))
 @pytest.mark.parametrize("name", ["logistic", "mlp", "rnn", "stacked", "element_loop",
-                                  "scaled_power_above", "scaled_power_below"])
+                                  "scaled_power_above", "scaled_power_below",
+                                  "overwrite_elements", "element_writes", "aliased_update"])
 def test_value_and_grad_vjp_and_jvp_on_each_library(name, library, oracles):
     f, _, wrt = CORPUS[name]
     args, expected = oracles[name]
     foreign, kind = _on(library, args)
+    if (name, library) in REFUSED:
+        pytest.skip("refused, as test_grad_on_each_library_equals_finite_differences checks")
     value, grads = s2sad.value_and_grad(f, wrt=wrt)(*foreign)
     assert abs(float(value) - f(*args)) <= 1e-10 * max(1.0, abs(f(*args)))
     _assert_same(grads, expected, kind)

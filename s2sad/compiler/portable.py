@@ -32,11 +32,14 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
     ``spelled`` (a ``backend.Spelling``)."""
     from s2sad.runtime import backend, portable
     source = _edit(source, _guarded_divisions(ast.parse(source)))
+    if backend.scalar_views(spelled):
+        source = _element_reads_copied(source)
     tree = ast.parse(source)
     fn_node = tree.body[0]
     taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and
              namespace.get(n.id) is not np}  # a name for NumPy is replaced: free
     xp = next(c for c in ("xp", "xp_", "xp__", "array_ns") if c not in taken)
+    length = next(c for c in ("length", "array_len", "len_of_array") if c not in taken)
     lines = source.splitlines()
     edits: list[tuple[int, int, int, str]] = []  # (line, start, end, text) of one name
     for root, path in _numpy_references(fn_node, namespace):
@@ -54,11 +57,53 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
         if helper == node.id and node.id not in portable.PORTABLE:
             raise _refusal(f"its derivative needs {node.id}, which runs on NumPy arrays "
                            "only", spelled, node, lines, filename)
-        if node.id == "float" and namespace.get("float", builtins.float) is builtins.float:
-            edits.append(_replace(node, "to_float"))
+        for builtin, portable_name in (("float", "to_float"), ("len", length)):
+            if node.id == builtin and namespace.get(builtin, getattr(builtins, builtin)) \
+                    is getattr(builtins, builtin):
+                edits.append(_replace(node, portable_name))
     text = _bind_namespace(_edit(source, edits), fn_node, xp)
-    scope = {**namespace, **portable.PORTABLE, "array_namespace": backend.array_namespace}
-    return loader.load(text, name, scope, user_globals), text
+    scope = {**namespace, **portable.PORTABLE, "array_namespace": backend.array_namespace,
+             length: portable.length}
+    fn = loader.load(text, name, scope, user_globals)
+    return _located(fn, text, filename, spelled.backend), text
+
+
+def _located(fn: Any, text: str, filename: str, library: str) -> Any:
+    """``fn`` under its own signature, whose errors name the user's line: a step the
+    library cannot run (a negative slice step on torch, a method it lacks) is refused as
+    a DifferentiationError, never a bare error out of generated code."""
+    code = fn.__code__
+    n = code.co_argcount + code.co_kwonlyargcount
+    params = list(code.co_varnames[:n])
+    positional, keyword = params[:code.co_argcount], params[code.co_argcount:]
+    signature = ", ".join(positional + (["*", *keyword] if keyword else []))
+    call = ", ".join(positional + [f"{k}={k}" for k in keyword])
+    lines = text.splitlines()
+
+    def refusal(error: Exception) -> Exception:
+        if isinstance(error, DifferentiationError) and re.match(r"\S+:\d+: ", str(error)):
+            return error
+        tb, line = error.__traceback__, None
+        while tb is not None:
+            if tb.tb_frame.f_code is code:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        where = f"{filename}:{_user_line(lines, line) if line else '?'}"
+        if isinstance(error, DifferentiationError):
+            return DifferentiationError(f"{where}: {error}")
+        return DifferentiationError(
+            f"{where}: {library} cannot run this step of the derivative "
+            f"({type(error).__name__}: {error}); pass NumPy arrays, or write that step with "
+            "array-API functions (docs/backends.md)")
+    scope = {"inner": fn, "refusal": refusal}
+    exec(f"def {fn.__name__}({signature}):\n"  # noqa: S102  (our own two-line wrapper)
+         f"    try:\n        return inner({call})\n"
+         f"    except Exception as error:\n        raise refusal(error) from error\n", scope)
+    wrapper = scope[fn.__name__]
+    wrapper.__defaults__, wrapper.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
+    wrapper.s2sad_refresh = fn.s2sad_refresh
+    wrapper.__wrapped__ = fn
+    return wrapper
 
 
 def _replace(node: ast.AST, text: str) -> tuple[int, int, int, str]:
@@ -75,6 +120,34 @@ def _guarded_divisions(tree: ast.AST) -> list[tuple[int, int, int, str]]:
             edits.append((node, node.orelse))
     return [(n.lineno, n.col_offset, (n.end_lineno, n.end_col_offset), ast.unparse(o))
             for n, o in edits if not any(_inside(n, m) for m, _ in edits if m is not n)]
+
+
+def _element_reads_copied(source: str) -> str:
+    """``a[i]`` -> ``read_at(a, i)``, for a library whose 0-d results of indexing are
+    views (torch): NumPy's are copies, and the derivative keeps an element it read
+    while the array is written after (``d = dx[2]; dx[2] = 0.0``)."""
+    while True:
+        tree = ast.parse(source)
+        reads = [n for n in ast.walk(tree) if isinstance(n, ast.Subscript) and
+                 isinstance(n.ctx, ast.Load) and
+                 not any(isinstance(m, ast.Subscript) for m in ast.walk(n) if m is not n)]
+        if not reads:
+            return source
+        source = _edit(source, [
+            (n.lineno, n.col_offset, (n.end_lineno, n.end_col_offset),
+             f"read_at({ast.get_source_segment(source, n.value)}, "
+             f"{_index_text(source, n.slice)})") for n in reads])
+
+
+def _index_text(source: str, index: ast.AST) -> str:
+    """An index as a value: ``1:3`` -> ``slice(1, 3, None)``; ``i, ...`` a tuple."""
+    if isinstance(index, ast.Slice):
+        parts = [ast.get_source_segment(source, p) if p is not None else "None"
+                 for p in (index.lower, index.upper, index.step)]
+        return f"slice({', '.join(parts)})"
+    if isinstance(index, ast.Tuple):
+        return "(" + "".join(_index_text(source, e) + ", " for e in index.elts) + ")"
+    return ast.get_source_segment(source, index)
 
 
 def _inside(node: ast.AST, outer: ast.AST) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["array_namespace", "is_foreign_array", "backend_name", "Spelling"]
+__all__ = ["array_namespace", "is_foreign_array", "backend_name", "Spelling", "scalar_views"]
 
 # functions the array API standard has under NumPy's own name
 _SAME = frozenset("""
@@ -105,8 +105,18 @@ def _reshape(xp: Any, a: Any, shape: Any, order: str = "C") -> Any:
     return xp.reshape(a, (shape,) if isinstance(shape, int) else tuple(shape))
 
 
+def _array(xp: Any, obj: Any, dtype: Any = None, copy: bool = True) -> Any:
+    """``np.array``: a list of arrays (a tape's vectors) stacked; anything else, an array."""
+    if isinstance(obj, (list, tuple)) and obj and any(map(_is_array, obj)):
+        out = xp.stack(list(obj))
+        return out if dtype is None else xp.astype(out, dtype)
+    return xp.asarray(obj, dtype=dtype, copy=copy)
+
+
 _WRITTEN: dict[str, Callable] = {
+    "array": _array,
     "reshape": _reshape, "squeeze": _squeeze,
+    "ravel": lambda xp, a, order="C": _reshape(xp, a, (-1,), order),
     "dot": _dot, "transpose": _transpose, "swapaxes": _swapaxes,
     "expand_dims": _expand_dims, "outer": _outer, "var": _spread("var"),
     "std": _spread("std"), "iscomplexobj": _iscomplexobj,
@@ -240,13 +250,17 @@ class Spelling:
         if top and name in _WRITTEN:
             written = _WRITTEN[name]
             xp_fn = lambda *a, **k: written(ns, *a, **k)  # noqa: E731
-            return xp_fn if np_fn is None else _numbers_too(np_fn, xp_fn, ns)
+            return xp_fn if np_fn is None or name == "array" else \
+                _numbers_too(np_fn, xp_fn, ns)
         if (name in table or top and name in _RENAMED) and hasattr(ns, target) and \
                 np_fn is not None:
             made = top and name in _CREATION  # no array argument says where: here
             if made:
                 return _float64_by_default(name, getattr(ns, target), ns)
-            return _numbers_too(np_fn, _by_keyword(target, np_fn, getattr(ns, target)), ns)
+            call = _numbers_too(np_fn, _by_keyword(target, np_fn, getattr(ns, target)), ns)
+            if name == "multiply":  # np.multiply.outer(u, v), the outer product of a tape
+                call.outer = lambda a, b: _outer(ns, a, b)  # type: ignore[attr-defined]
+            return call
         raise AttributeError(f"NumPy's {name} has no array-API counterpart on "
                              f"{self.backend} arrays")
 
@@ -272,6 +286,20 @@ def is_foreign_array(v: Any) -> bool:
 def backend_name(v: Any) -> str:
     """The library an array belongs to, as users name it (``dask``, ``torch``)."""
     return type(v).__module__.split(".")[0].replace("jaxlib", "jax")
+
+
+def scalar_views(spelled: Spelling) -> bool:
+    """Whether indexing an array to a 0-d result gives a view (torch, CuPy), not a copy
+    as NumPy does: seen by writing after reading, once per library."""
+    if not hasattr(spelled, "_scalar_views"):
+        try:
+            a = spelled.namespace.zeros(2)
+            element = a[0]
+            a[0] = 1.0
+            spelled._scalar_views = bool(element == 1.0)
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            spelled._scalar_views = False  # immutable (JAX) or lazy (Dask): never views
+    return spelled._scalar_views
 
 
 def _arrays(values: tuple) -> list:

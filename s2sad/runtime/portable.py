@@ -200,6 +200,66 @@ def cast_like(g: Any, x: Any) -> Any:
     return g
 
 
+def items_adjoint(g: Any, x: Any) -> Any:
+    return zeros_like(x) if isinstance(x, dict) else g
+
+
+def reshape_method(a: Any, *shape: Any, order: str = "C") -> Any:
+    from s2sad.runtime.arrays import _shape_arg
+    if order != "C":
+        raise ValueError(f"reshape(order={order!r}) has no array-API counterpart")
+    return _xp(a).reshape(a, tuple(_shape_arg(shape)))
+
+
+def transpose_method(a: Any, *axes: Any) -> Any:
+    from s2sad.runtime.arrays import _shape_arg
+    axes = _shape_arg(axes)
+    if axes in ((), (None,), None):
+        axes = tuple(range(len(_shape(a))))[::-1]
+    return _xp(a).permute_dims(a, tuple(axes))
+
+
+def scatter_add(a: Any, idx: Any, b: Any) -> Any:
+    """``np.add.at(a, idx, b)`` as a value: basic indices (an index array needs torch's
+    ``index_put_`` with accumulation)."""
+    out = fresh(a)
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if type(out).__module__.startswith("torch") and any(_is_array(p) or isinstance(p, list)
+                                                       for p in parts):
+        import torch
+        index = tuple(torch.as_tensor(p) for p in parts)
+        return out.index_put_(index, torch.as_tensor(b, dtype=out.dtype), accumulate=True)
+    return add_at(out, a, idx, b)
+
+
+def scatter_subtract(a: Any, idx: Any, b: Any) -> Any:
+    return scatter_add(a, idx, -b)
+
+
+def read_at(a: Any, idx: Any) -> Any:
+    """``a[idx]``, a copy where it is one element (a view on torch), as in NumPy."""
+    r = a[idx]
+    return _xp(r).asarray(r, copy=True) if _is_array(r) and not r.shape else r
+
+
+def as_floats(x: Any) -> Any:
+    """NumPy's variant reads a vector's elements as Python floats; here it stays."""
+    return x
+
+
+def floats_zeros(x: Any) -> Any:
+    return zeros_like(x)
+
+
+def floats_adjoint(g: Any, x: Any) -> Any:
+    return g
+
+
+def length(x: Any) -> int:
+    """``len(x)``: an array's first axis (the standard's arrays need not have ``len``)."""
+    return x.shape[0] if _is_array(x) else len(x)
+
+
 def to_float(g: Any) -> Any:
     if _is_array(g):
         if _lazy(g) or _xp(g).isdtype(g.dtype, "complex floating"):
