@@ -210,3 +210,32 @@ def test_the_variant_reads_as_the_numpy_one_on_xp():
     assert lines[1].strip() == "xp = array_namespace(w, X, y)"
     code = [line for line in lines if not line.lstrip().startswith("#")]
     assert "    exp = xp.exp(-z)" in code and not any("np." in line for line in code)
+
+
+# The benchmark problems, written as users write them, at their smoke sizes: each
+# library's gradient equals NumPy's (test_benchmarks and --check-hand check NumPy's
+# against hand-written gradients and finite differences), or the step that library
+# cannot run is refused at its line.
+PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
+                    ("rnn", "array_api_strict"): "array_api_strict cannot run this step",
+                    ("kalman", "array_api_strict"): "array_api_strict cannot run this step"}
+
+
+def _problems():
+    from benchmarks.problems import PROBLEMS
+    return {p.name: p for p in PROBLEMS}
+
+
+@pytest.mark.parametrize("library", list(LIBRARIES))
+@pytest.mark.parametrize("name", sorted(_problems()))
+def test_benchmark_problems_on_each_library(name, library):
+    problem = _problems()[name]
+    args = problem.make_args("smoke")
+    expected = s2sad.grad(problem.func, wrt=problem.wrt)(*args)
+    foreign, kind = _on(library, args)
+    derivative = s2sad.grad(problem.func, wrt=problem.wrt)
+    if (name, library) in PROBLEM_REFUSALS:
+        with pytest.raises(s2sad.DifferentiationError, match=PROBLEM_REFUSALS[name, library]):
+            derivative(*foreign)
+        return
+    _assert_same(derivative(*foreign), expected, kind)

@@ -113,7 +113,34 @@ def _array(xp: Any, obj: Any, dtype: Any = None, copy: bool = True) -> Any:
     return xp.asarray(obj, dtype=dtype, copy=copy)
 
 
+def _diag(xp: Any, v: Any, k: int = 0) -> Any:
+    if k:
+        raise ValueError("np.diag with an offset has no array-API counterpart here")
+    if _ndim(v) == 1:
+        return xp.eye(v.shape[0], dtype=v.dtype) * v
+    return xp.linalg.diagonal(v)
+
+
+def _norm(xp: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+          keepdims: bool = False) -> Any:
+    """``np.linalg.norm`` as the standard's vector or matrix norm."""
+    if isinstance(axis, (tuple, list)) and len(axis) == 2 or axis is None and \
+            ord is not None and _ndim(x) == 2:
+        return xp.linalg.matrix_norm(x, ord="fro" if ord is None else ord,
+                                     keepdims=keepdims) if axis in (None, (-2, -1)) else \
+            _no("np.linalg.norm over axes other than the last two")
+    return xp.linalg.vector_norm(x, axis=axis, ord=2 if ord is None else ord,
+                                 keepdims=keepdims)
+
+
+def _no(what: str) -> Any:
+    raise ValueError(f"{what} has no array-API counterpart")
+
+
+_LINALG_WRITTEN: dict[str, Callable] = {"norm": _norm}
+
 _WRITTEN: dict[str, Callable] = {
+    "diag": _diag,
     "array": _array,
     "reshape": _reshape, "squeeze": _squeeze,
     "ravel": lambda xp, a, order="C": _reshape(xp, a, (-1,), order),
@@ -178,7 +205,13 @@ def _by_keyword(name: str, np_fn: Callable, xp_fn: Callable) -> Callable:
                 keywords.update(value)
             elif not _is_default(value, p.default):
                 keywords[_STANDARD_NAMES.get(key, key)] = value
-        return xp_fn(*positional, **keywords)
+        try:
+            return xp_fn(*positional, **keywords)
+        except TypeError as error:
+            if "keyword" not in str(error):
+                raise
+            raise ValueError(f"np.{name} with {', '.join(keywords)} has no array-API "
+                             f"counterpart ({error})") from None
     return call
 
 
@@ -228,8 +261,10 @@ class Spelling:
                  table: frozenset = _SAME) -> None:
         self._ns, self.backend, self._np, self._table = ns, backend, numpy_module, table
         self.namespace = ns  # the standard's names, for the helpers
+        self._top = ns
         if table is _SAME and hasattr(ns, "linalg"):
             self.linalg = Spelling(ns.linalg, backend, np.linalg, _LINALG)
+            self.linalg._top = ns
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -252,6 +287,13 @@ class Spelling:
             xp_fn = lambda *a, **k: written(ns, *a, **k)  # noqa: E731
             return xp_fn if np_fn is None or name == "array" else \
                 _numbers_too(np_fn, xp_fn, ns)
+        if not top and name == "cholesky" and self.backend == "dask":
+            # array-api-compat's (1.16) dask cholesky returns the upper factor
+            import dask.array as da
+            return lambda x, upper=False: da.linalg.cholesky(x, lower=not upper)
+        if not top and name in _LINALG_WRITTEN:
+            written = _LINALG_WRITTEN[name]
+            return lambda *a, **k: written(self._top, *a, **k)
         if (name in table or top and name in _RENAMED) and hasattr(ns, target) and \
                 np_fn is not None:
             made = top and name in _CREATION  # no array argument says where: here

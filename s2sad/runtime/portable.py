@@ -236,6 +236,69 @@ def scatter_subtract(a: Any, idx: Any, b: Any) -> Any:
     return scatter_add(a, idx, -b)
 
 
+def norm_partial(x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+                 vector: bool = False) -> Any:
+    """d norm / dx of the 2-norm (or Frobenius norm): ``x / norm``, 0 at a zero vector."""
+    if ord not in (None, 2, "fro") or ord == 2 and not vector and (
+            axis is None and len(_shape(x)) == 2 or isinstance(axis, (tuple, list))):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(f"np.linalg.norm with ord={ord!r}: its derivative runs "
+                                   "on NumPy arrays only")
+    xp = _xp(x)
+    n = xp.linalg.vector_norm(x, axis=axis, keepdims=True)
+    return xp.where(n == 0, 0.0, x / xp.where(n == 0, 1.0, n))
+
+
+def diag_adjoint(g: Any, v: Any, k: int = 0) -> Any:
+    xp = _xp(g)
+    if k:
+        raise ValueError("np.diag with an offset has no array-API counterpart here")
+    if len(_shape(v)) == 1:
+        return xp.linalg.diagonal(g)
+    return xp.eye(_shape(v)[0], _shape(v)[1], dtype=g.dtype) * xp.reshape(
+        g, (1, -1)) if _shape(v)[0] >= _shape(v)[1] else \
+        xp.eye(_shape(v)[0], _shape(v)[1], dtype=g.dtype) * xp.reshape(g, (-1, 1))
+
+
+def tri_solve(a: Any, b: Any, lower: bool, trans: bool = False) -> Any:
+    """A triangular solve by the standard's general ``solve`` (it has no triangular one;
+    same solution, more work)."""
+    xp = _xp(a, b)
+    a = _mT(xp, a) if trans else a
+    if len(_shape(b)) == 1:
+        return xp.linalg.solve(a, b[..., None])[..., 0]
+    return xp.linalg.solve(a, b)
+
+
+def _lower(xp: Any, x: Any, upper: bool, k: int = 0) -> Any:
+    return xp.triu(x, k=-k) if upper else xp.tril(x, k=k)
+
+
+def triangle_read(x: Any, uplo: Any = "L") -> Any:
+    xp, upper = _xp(x), uplo is True or str(uplo).upper() == "U"
+    return _lower(xp, x, upper) + _mT(xp, _lower(xp, x, upper, -1))
+
+
+def triangle_read_adjoint(g: Any, uplo: Any = "L") -> Any:
+    xp, upper = _xp(g), uplo is True or str(uplo).upper() == "U"
+    return _lower(xp, g, upper) + _lower(xp, _mT(xp, g), upper, -1)
+
+
+def symmetrized(x: Any) -> Any:
+    return 0.5 * (x + _mT(_xp(x), x))
+
+
+def cholesky_adjoint(g: Any, ans: Any, upper: bool = False) -> Any:
+    """Adjoint of ``cholesky(a)``: ``L^-T phi(L^T g) L^-1``, symmetrized."""
+    xp = _xp(g, ans)
+    low, g = (_mT(xp, ans), _mT(xp, g)) if upper else (ans, g)
+    lg = _mT(xp, low) @ g
+    p = xp.tril(lg) - 0.5 * xp.eye(_shape(lg)[-1], dtype=lg.dtype) * lg
+    inner = tri_solve(low, _mT(xp, p), lower=True, trans=True)
+    s = tri_solve(low, _mT(xp, inner), lower=True, trans=True)
+    return 0.5 * (s + _mT(xp, s))
+
+
 def read_at(a: Any, idx: Any) -> Any:
     """``a[idx]``, a copy where it is one element (a view on torch), as in NumPy."""
     r = a[idx]
