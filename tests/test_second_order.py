@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from gradcheck import check_grad
 
 
 def fd_jacobian_of(g, x, eps=1e-5):
@@ -195,3 +196,74 @@ def test_std_second_derivatives():
     _, (gx, gc) = s2sad.vjp(vjp, wrt=(0, 1))(3.5, 0.7, (0.0, 1.0))
     assert gx == 0.0 and gc == 0.0
     assert s2sad.hessian(std_of_one)(np.array([2.0])).tolist() == [[0.0]]
+
+
+# ----- a derivative called inside the function being differentiated -----
+
+def _energy(x):
+    return np.sum(np.sin(x) * x)
+
+
+def _field(x):
+    return np.sin(x) * x
+
+
+_GRAD, _VJP = s2sad.grad(_energy), s2sad.vjp(_field)
+_VALUE_AND_GRAD, _JVP = s2sad.value_and_grad(_energy), s2sad.jvp(_field)
+
+
+def through_grad(x):
+    return np.sum(_GRAD(x) ** 2)
+
+
+def through_vjp(x):
+    value, g = _VJP(x, np.cos(x))
+    return np.sum(g ** 2) + np.sum(value)
+
+
+def through_value_and_grad(x):
+    value, g = _VALUE_AND_GRAD(x)
+    return value * np.sum(g)
+
+
+def through_jvp(x):
+    value, t = _JVP(x, np.ones_like(x))
+    return np.sum(t ** 2) - np.sum(value * t)
+
+
+@pytest.mark.parametrize("f", [through_grad, through_vjp, through_value_and_grad,
+                               through_jvp])
+@pytest.mark.parametrize("x", [np.array([0.3, -1.2, 2.0]), np.array([1.5, 0.1])])
+def test_a_derivative_called_inside_is_differentiated(f, x):
+    check_grad(f, x)
+
+
+def symmetrized_cholesky(*args):
+    """autograd's test idiom: the first argument made symmetric, the rest passed on."""
+    return _cholesky_sum(_symmetric(args[0]), *args[1:])
+
+
+def _symmetric(A):
+    L = np.tril(A)
+    return (L + L.T) / 2.0
+
+
+def _cholesky_sum(A, *weights):
+    out = np.sum(np.linalg.cholesky(A))
+    for w in weights:
+        out = out + np.sum(w * A)
+    return out
+
+
+def spread_middle(*args):
+    return np.sum(np.stack(args[1:-1]) * args[0]) + np.sum(args[-1] ** 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_star_of_a_slice_of_star_args(n, rng):
+    A = rng.normal(size=(4, 4))
+    A = A @ A.T + 4 * np.eye(4)
+    weights = [rng.normal(size=(4, 4)) for _ in range(n - 1)]
+    check_grad(symmetrized_cholesky, A, *weights, wrt=tuple(range(n)))
+    vectors = [rng.normal(size=3) for _ in range(n + 2)]
+    check_grad(spread_middle, *vectors, wrt=tuple(range(n + 2)))

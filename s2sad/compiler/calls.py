@@ -92,8 +92,9 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
 
 
 def _derivative_called(norm: Normalizer, func: gast.expr) -> Any:
-    """The function (with source) of a gradient called in the function: a global
-    ``dg = s2sad.grad(g)``, a local one, or ``s2sad.grad(g)(x)`` written out."""
+    """The function (with source) of a derivative called in the function: a global
+    ``dg = s2sad.grad(g)`` (or a vjp, jvp, value_and_grad), a local one, or
+    ``s2sad.grad(g)(x)`` written out."""
     from s2sad import api
     found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
     if isinstance(func, gast.Call) and norm.resolve(func.func) in (api.grad,) and \
@@ -101,7 +102,8 @@ def _derivative_called(norm: Normalizer, func: gast.expr) -> Any:
         target = norm.resolve(func.args[0]) if isinstance(
             func.args[0], (gast.Name, gast.Attribute)) else None
         found = api.grad(target) if callable(target) else None
-    if not isinstance(found, api.Derivative) or found.kind != "grad":
+    if not isinstance(found, api.Derivative) or found.has_aux or \
+            found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
     try:
         return api._differentiable(found)
@@ -127,13 +129,26 @@ def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
     for a in node.args:
         items = None
         if isinstance(a, gast.Starred):
-            value = a.value
-            items = value.elts if isinstance(value, (gast.Tuple, gast.List)) else \
-                norm.literals.get(norm.name(value.id)) if isinstance(value, gast.Name) \
-                else None
+            items = _literal_items(norm, a.value)
         args.extend(items if items is not None else [a])
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=node.keywords),
                               node)
+
+
+def _literal_items(norm: Normalizer, value: gast.expr) -> list | None:
+    """The items of a tuple or list written in the function, or of a constant slice of
+    one (``*args[1:]`` in a function of ``*args``); None when not known."""
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return value.elts
+    if isinstance(value, gast.Name):
+        return norm.literals.get(norm.name(value.id))
+    if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice):
+        items = _literal_items(norm, value.value)
+        bounds = [b.value if isinstance(b, gast.Constant) else b
+                  for b in (value.slice.lower, value.slice.upper, value.slice.step)]
+        if items is not None and all(b is None or type(b) is int for b in bounds):
+            return list(items)[slice(*bounds)]
+    return None
 
 
 def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> None:
@@ -257,6 +272,11 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
             continue
         norm.out.append(assign(child.name(param.name), value, like=node))
         norm.out[-1].lineno = node.lineno
+        if param.kind == param.VAR_POSITIONAL and param.name not in reassigned and all(
+                isinstance(e, gast.Constant) or isinstance(e, gast.Name) and
+                e.id not in reassigned for e in value.elts):
+            norm.literals[child.name(param.name)] = value.elts  # f(*args[1:]) spreads
+            child.rename.update({e.id: e.id for e in value.elts if isinstance(e, gast.Name)})
     stmts = child.block(body)
     result = stmts.pop()
     if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
