@@ -273,3 +273,70 @@ def test_np_where_guards_keep_nan_out_of_the_gradient():
     np.testing.assert_allclose(g, [0.0, -0.25])
     t = s2sad.jvp(guarded_reciprocal)(np.array([0.0, 2.0]), np.array([1.0, 1.0]))[1]
     assert np.isfinite(t) and math.isclose(t, -0.25)
+
+
+# ----- defs and lambdas inside the differentiated function -----
+
+def two_layers(W1, W2, X, scale):
+    def layer(W, h):
+        return np.tanh(h @ W) * scale
+    return np.sum(layer(W2, layer(W1, X)) ** 2)
+
+
+def reads_at_the_call(x):
+    def f(y):
+        return np.sin(y) * a
+    a = 2.0 * x
+    b = f(x)
+    a = a + 1.0  # the second call sees the new a, as Python's closure does
+    return np.sum(b + f(x))
+
+
+def step_in_a_loop(x, n):
+    def step(v, k):
+        return v + 0.1 * np.sin(v) * k
+    for i in range(n):
+        x = step(x, i)
+    return np.sum(x ** 2)
+
+
+def branch_inside(x):
+    def pick(v):
+        if np.sum(v) > 0:
+            return v * v
+        return -v
+    return np.sum(pick(x)) + np.sum(pick(-x))
+
+
+def defs_calling_defs(x, c):
+    square = lambda v: v * v * c  # noqa: E731
+    both = lambda v, w: np.sin(v) + square(w)  # noqa: E731
+
+    def outer(v):
+        return both(v, 2 * v) + np.exp(v) * c
+    return np.sum(outer(x)) + np.sum(square(x))
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_defs_inside_the_function(sign, rng):
+    W1, W2, X = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(5, 3))
+    x = sign * (np.abs(rng.normal(size=4)) + 0.1)  # both sides of branch_inside's if
+    check_grad(two_layers, W1, W2, X, 0.7, wrt=(0, 1, 3))
+    check_grad(reads_at_the_call, x)
+    check_grad(step_in_a_loop, x, 4)
+    check_grad(branch_inside, x)
+    check_grad(defs_calling_defs, x, 0.3, wrt=(0, 1))
+    check_jvp(two_layers, W1, W2, X, 0.7, wrt=0)
+
+
+def passes_its_def_on(x):
+    def double(y):
+        return 2 * y
+    return np.sum(list(map(double, x)))
+
+
+def test_a_def_inside_used_as_a_value_is_refused_at_its_line():
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=r"test_user_programs\.py:\d+: double, a def inside the function, "
+                             r"used as a value"):
+        s2sad.grad(passes_its_def_on)(np.ones(3))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import linecache
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -252,6 +254,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
                        literals=norm.literals)
     child.owner = norm.owner if args and _is_self(norm, args[0]) else None
     child.current = src.node
+    _bind_free_names(norm, child, fn)
     try:
         bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
     except TypeError as exc:
@@ -296,6 +299,16 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     return value
 
 
+def _bind_free_names(norm: Normalizer, child: Normalizer, fn: Any) -> None:
+    """A nested def reads the caller's variables as they are at the call."""
+    for free in getattr(fn, "s2sad_free", ()):
+        if free in norm.local_defs:
+            child.local_defs[free] = norm.local_defs[free]
+        elif free in norm.locals:
+            child.locals.add(free)
+            child.rename[free] = norm.name(free)
+
+
 def _collected(param: inspect.Parameter, value: Any) -> Any:
     """``*args`` bound to a tuple display of the extra arguments, ``**kwargs`` to a dict
     display of the extra keywords; any other parameter's value as it is."""
@@ -305,6 +318,46 @@ def _collected(param: inspect.Parameter, value: Any) -> Any:
         items = dict(value or {})
         return gast.Dict(keys=[const(k) for k in items], values=list(items.values()))
     return value
+
+
+def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> Any:
+    """A def inside the function (or ``f = lambda ...``) as a Python function of the
+    user's lines (never run: its calls are inlined); ``s2sad_free``: the names it reads
+    from the function around it, which the inlined body reads at the call."""
+    if isinstance(node, gast.Assign):
+        name, node = node.targets[0].id, node.value
+        params_of = node.args
+    else:
+        name, params_of = node.name, node.args
+    if getattr(node, "decorator_list", None):
+        raise norm.error(node, "a decorated def inside the function",
+                         "define it at module level and call it")
+    lines = linecache.getlines(norm.src.filename)[node.lineno - 1:node.end_lineno]
+    text = "\n" * (node.lineno - 1) + textwrap.dedent("".join(lines))
+    if isinstance(node, gast.Lambda):  # the lambda alone, on its line
+        if node.end_lineno != node.lineno:
+            raise norm.error(node, f"{name} = lambda over several lines",
+                             "write it as a def inside the function, or on one line")
+        text = "\n" * (node.lineno - 1) + \
+            f"{name} = {lines[0][node.col_offset:node.end_col_offset]}\n"
+    scope = dict(norm.namespace)
+    try:
+        exec(compile(text, norm.src.filename, "exec"), scope)  # noqa: S102  (defines it)
+    except SyntaxError:
+        raise norm.error(node, f"{name}, defined inside the function",
+                         "define it at module level and call it") from None
+    fn = scope[name]
+    params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
+        {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
+    stored = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+              isinstance(n.ctx, gast.Store)}
+    free = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, gast.Load)} - params - stored
+    for inner in [norm.local_defs[f] for f in free if f in norm.local_defs]:
+        free |= inner.s2sad_free  # what the defs it calls read, it passes on
+    fn.s2sad_free = free
+    fn.s2sad_nested = True
+    return fn
 
 
 def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:

@@ -24,7 +24,6 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("global statement", "pass the value in as an argument and return it"),
     gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
-    gast.FunctionDef: ("nested def", "define the helper at module level and call it"),
     gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
     gast.NamedExpr: ("assignment expression (:=)", "assign on its own line first"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
@@ -66,6 +65,9 @@ def _allowed_in_calls(stmt: gast.stmt) -> set[int]:
                 getattr(node.func, "id", None)
             if name == "reduce" and node.args and isinstance(node.args[0], gast.Lambda):
                 allowed.add(id(node.args[0]))
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \
+                isinstance(node.targets[0], gast.Name):
+            allowed.add(id(node.value))  # f = lambda y: ...: a def inside, by another name
         if isinstance(node, gast.With) and all(_only_warnings(i) for i in node.items):
             allowed.add(id(node))  # with np.errstate(...): its body, as it is
     return allowed

@@ -49,6 +49,16 @@ class Known:
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
 
 
+def own_nodes(node: gast.AST) -> Any:
+    """The nodes of a function, not those of the defs inside it."""
+    todo = list(gast.iter_child_nodes(node))
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, gast.FunctionDef):
+            todo.extend(gast.iter_child_nodes(n))
+
+
 class Normalizer:
     """Turns one function (and the helpers it calls) into core form."""
 
@@ -65,8 +75,9 @@ class Normalizer:
         self.line = src.node.lineno
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
-        self.stores = Counter(n.id for n in gast.walk(src.node) if isinstance(n, gast.Name)
+        self.stores = Counter(n.id for n in own_nodes(src.node) if isinstance(n, gast.Name)
                               and isinstance(n.ctx, gast.Store))
+        self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
 
     # ----- helpers -----
 
@@ -74,7 +85,7 @@ class Normalizer:
     def _local_names(node: gast.FunctionDef) -> set[str]:
         names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
         names |= {a.id for a in (node.args.vararg, node.args.kwarg) if a is not None}
-        for n in gast.walk(node):
+        for n in own_nodes(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 names.add(n.id)
         return names
@@ -135,6 +146,8 @@ class Normalizer:
         """The object a global name or module attribute chain refers to, or None."""
         if isinstance(node, gast.Name) and node.id in self.callables:
             return self.callables[node.id]  # a parameter given a function at this call
+        if isinstance(node, gast.Name) and node.id in self.local_defs:
+            return self.local_defs[node.id]  # a def inside the function
         if isinstance(node, gast.Name) and node.id not in self.locals:
             try:
                 return self.src.resolve(node.id)
@@ -159,6 +172,12 @@ class Normalizer:
     def stmt_other(self, s: gast.stmt) -> None:
         raise self.error(s, type(s).__name__.lower() + " statement",
                          "rewrite it with assignments, if, for and while")
+
+    def stmt_FunctionDef(self, s: gast.FunctionDef) -> None:
+        """A def inside the function: a function its calls inline, reading the values
+        its free names have at the call (as a Python closure does)."""
+        from s2sad.compiler.calls import nested_function
+        self.local_defs[s.name] = nested_function(self, s)
 
     def stmt_Pass(self, s: gast.Pass) -> None:
         pass
@@ -221,6 +240,11 @@ class Normalizer:
         return isinstance(node, gast.Name) and node.id in self.locals
 
     def stmt_Assign(self, s: gast.Assign) -> None:
+        if isinstance(s.value, gast.Lambda) and isinstance(s.targets[0], gast.Name) and \
+                self.stores[s.targets[0].id] == 1:  # f = lambda y: ...: as a nested def
+            from s2sad.compiler.calls import nested_function
+            self.local_defs[s.targets[0].id] = nested_function(self, s)
+            return
         self.assign_target(s.targets[0], s.value, s)
 
     def assign_target(self, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
@@ -330,6 +354,9 @@ class Normalizer:
         return const(node.value)
 
     def expr_Name(self, node: gast.Name) -> gast.expr:
+        if node.id in self.local_defs:
+            raise self.error(node, f"{node.id}, a def inside the function, used as a value",
+                             "call it there, or define it at module level to pass it on")
         return load(self.name(node.id))
 
     def expr_Attribute(self, node: gast.Attribute) -> gast.expr:

@@ -115,7 +115,8 @@ def load(fn: Callable) -> Source:
         node = defs[0] if defs else tree.body[0]
     node.decorator_list = []
     namespace = _namespace(fn)
-    if fn.__name__ != "<lambda>" and not filename.startswith("<s2sad"):
+    if fn.__name__ != "<lambda>" and not filename.startswith("<s2sad") and \
+            not getattr(fn, "s2sad_nested", False):
         _check_current(fn, node, filename)  # (generated derivatives are never edited)
     _defaults_as_values(fn, node, namespace)
     src = Source(fn, node, filename, namespace)
