@@ -3,6 +3,7 @@ or a closed form."""
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 import pytest
@@ -340,3 +341,37 @@ def test_a_def_inside_used_as_a_value_is_refused_at_its_line():
                        match=r"test_user_programs\.py:\d+: double, a def inside the function, "
                              r"used as a value"):
         s2sad.grad(passes_its_def_on)(np.ones(3))
+
+
+# ----- dict views and sorted -----
+
+def weighted_by_rank(params):
+    total = 0.0
+    for i, (k, v) in enumerate(sorted(params.items(), key=operator.itemgetter(0))):
+        total = total + np.sum(np.sin(v)) * (i + 1.0)
+    for v in params.values():
+        total = total + np.sum(v ** 2)
+    for k in sorted(params.keys()):
+        total = total + np.sum(np.cos(params[k]))
+    return total
+
+
+def largest_first(a, b, c):
+    ranked = sorted([a, b, c], key=np.sum, reverse=True)
+    return np.sum(ranked[0] * 3.0) + np.sum(ranked[1] ** 2) + np.sum(np.sin(ranked[2]))
+
+
+def from_views(params):
+    values = list(params.values())
+    pairs = params.items()
+    return np.sum(values[0] * values[-1]) + sum(np.sum(v) * len(k) for k, v in pairs)
+
+
+@pytest.mark.parametrize("shift", [0.0, 5.0, -5.0])
+def test_dict_views_and_sorted(shift, rng):
+    params = {"w": rng.normal(size=3), "b": rng.normal(size=3), "scale": rng.normal(size=3)}
+    check_grad(weighted_by_rank, params)
+    check_grad(from_views, params)
+    a, b, c = rng.normal(size=3), rng.normal(size=3) + shift, rng.normal(size=3) - shift
+    check_grad(largest_first, a, b, c, wrt=(0, 1, 2))  # the order changes with shift
+    check_jvp(largest_first, a, b, c, wrt=1)

@@ -58,6 +58,16 @@ deflinear(runtime.field_add, "total, x, name, t", "g", None, None, "getattr(g, n
 deflinear(tuple, "x", "sequence_adjoint(g, x)")
 deflinear(dict, "x", "g")
 
+# ----- dict views and sorted: lists, and the permutation sorted applies -----
+deflinear(runtime.dict_items, "d", "items_to_dict(g, d)")
+deflinear(runtime.dict_values, "d", "values_to_dict(g, d)")
+defmethod("items", runtime.dict_items)
+defmethod("values", runtime.dict_values)
+defmethod("keys", runtime.dict_keys)
+SORTED = "iterable, key=None, reverse=False"
+defvjp(sorted, SORTED, "sorted_adjoint(g, iterable, key, reverse)", None, None)
+defjvp(sorted, SORTED, "sorted_like(diterable, iterable, key, reverse)", None, None)
+
 # ----- helpers that generated code calls: linear, so forward mode (and with it
 # Hessians by forward-over-reverse) goes through a generated gradient -----
 deflinear(runtime.unbroadcast, "t, x", "np.broadcast_to(g, np.shape(t))", None)
@@ -76,4 +86,5 @@ deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", 
 deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)
 defjvp(runtime.user_jvp, "t", "dt")
 deflinear(runtime.user_cotangents, "t, args", "g", None)
-defnondiff(runtime.stop_gradient, runtime.zeros_like, runtime.shape_of)
+defnondiff(runtime.stop_gradient, runtime.zeros_like, runtime.shape_of, runtime.dict_keys,
+           runtime.sort_order)

@@ -1,0 +1,66 @@
+"""Python's dict views and ``sorted`` as values the derivative can follow: a dict's
+``items()``, ``values()`` and ``keys()`` as lists, and the permutation ``sorted`` applies,
+taken again in the reverse sweep to give each item's adjoint back to its place."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from s2sad.runtime.core import zeros_like
+
+__all__ = ["dict_items", "dict_values", "dict_keys", "items_to_dict", "values_to_dict",
+           "sort_order", "sorted_adjoint", "sorted_like"]
+
+
+def dict_items(d: Any) -> list:
+    """``d.items()``, as a list of (key, value) pairs."""
+    return list(d.items())
+
+
+def dict_values(d: Any) -> list:
+    """``d.values()``, as a list."""
+    return list(d.values())
+
+
+def dict_keys(d: Any) -> list:
+    """``d.keys()``, as a list (keys carry no gradient)."""
+    return list(d)
+
+
+def items_to_dict(g: Any, d: Any) -> dict:
+    """Adjoint of :func:`dict_items`: each pair's value adjoint under its key."""
+    return {k: zeros_like(v) if g is None or g[i] is None or g[i][1] is None else g[i][1]
+            for i, (k, v) in enumerate(d.items())}
+
+
+def values_to_dict(g: Any, d: Any) -> dict:
+    """Adjoint of :func:`dict_values`: the list's entries under the dict's keys."""
+    return {k: zeros_like(v) if g is None or g[i] is None else g[i]
+            for i, (k, v) in enumerate(d.items())}
+
+
+def sort_order(xs: Any, key: Callable | None = None, reverse: bool = False) -> list:
+    """The positions of ``xs`` in the order ``sorted(xs, key=key, reverse=reverse)``
+    returns them (stable, as ``sorted``)."""
+    items = list(xs)
+    by = (lambda i: items[i]) if key is None else (lambda i: key(items[i]))
+    return sorted(range(len(items)), key=by, reverse=reverse)
+
+
+def sorted_adjoint(g: Any, xs: Any, key: Callable | None = None,
+                   reverse: bool = False) -> list:
+    """Adjoint of ``sorted(xs)``: the adjoint of output ``j`` goes back to the item it
+    came from."""
+    items = list(xs)
+    out: list = [zeros_like(v) for v in items]
+    if g is not None:
+        for j, i in enumerate(sort_order(items, key, reverse)):
+            if g[j] is not None:
+                out[i] = g[j]
+    return out
+
+
+def sorted_like(t: Any, xs: Any, key: Callable | None = None, reverse: bool = False) -> list:
+    """Tangent of ``sorted(xs)``: the tangents in the order the values were sorted."""
+    tangents = list(t)
+    return [tangents[i] for i in sort_order(xs, key, reverse)]
