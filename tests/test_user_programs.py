@@ -347,7 +347,7 @@ def test_a_def_inside_used_as_a_value_is_refused_at_its_line():
 
 def weighted_by_rank(params):
     total = 0.0
-    for i, (k, v) in enumerate(sorted(params.items(), key=operator.itemgetter(0))):
+    for i, (_key, v) in enumerate(sorted(params.items(), key=operator.itemgetter(0))):
         total = total + np.sum(np.sin(v)) * (i + 1.0)
     for v in params.values():
         total = total + np.sum(v ** 2)
