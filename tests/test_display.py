@@ -33,11 +33,24 @@ def test_a_graph_is_saved_by_its_suffix(tmp_path):
         g.save(tmp_path / "f.txt")
 
 
-def test_svg_when_graphviz_is_there():
-    svg = s2sad.graph(seeds, 3.0, 2.0)._repr_svg_()
+def test_svg_when_graphviz_is_there(tmp_path):
+    """The seeds' example drawn by Graphviz: a = 5, f = 15, adjoints 8 (x) and 3 (y)."""
+    g = s2sad.graph(seeds, 3.0, 2.0, wrt=(0, 1))
+    svg = g._repr_svg_()
     if svg is None:  # no graphviz package or dot program here: nothing to draw
-        pytest.skip("graphviz is not installed")
-    xml.dom.minidom.parseString(svg)
+        pytest.skip("graphviz is not installed (.ci/run installs it where it can)")
+    text = "".join(node.data for node in _text_nodes(xml.dom.minidom.parseString(svg)))
+    for shown in ("a = x + y", "value 5", "value 15", "adjoint 8", "adjoint 3"):
+        assert shown in text, shown
+    g.save(tmp_path / "f.png")
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _text_nodes(node):
+    if node.nodeType == node.TEXT_NODE:
+        yield node
+    for child in node.childNodes:
+        yield from _text_nodes(child)
 
 
 def test_a_derivative_shows_its_source():
