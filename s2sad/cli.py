@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 from typing import Any, NoReturn
 
 import numpy as np
@@ -482,34 +482,13 @@ def _rule_params(rule: Any) -> tuple[list[str], set[str]]:
 # ----- writing the derivatives -----
 
 def module_text(module: ModuleType, targets: list[Target], mode: str) -> str:
-    """The source of a module holding the derivative of each target.
-
-    Why not :func:`s2sad.export.module_text` alone: a method needs its class (to
-    inline ``self.other(x)``) and a name of its own (``grad_Model_loss``), and each
-    target its own ``wrt``; the blocks, imports and header are export's."""
-    blocks: list[str] = []
-    imports: set = set()
-    for t in targets:
-        if mode == "forward":
-            gen = pipeline.build_forward(t.fn, t.positions, known=t.known)
-            blocks.append(gen.source.replace(f"def {gen.name}(", f"def jvp_{t.name}(", 1))
-        else:
-            gen = pipeline.build_reverse(t.fn, t.positions, "grad", known=t.known)
-            blocks += export._reverse_blocks(SimpleNamespace(__name__=t.name), gen,
-                                             t.positions)
-        imports |= {export._import_of(name, gen, module)
-                    for name in export._free_names(gen.source)} - {None}
-    path = Path(getattr(module, "__file__", None) or module.__name__).name
+    """The source of a module holding the derivative of each target (a method's
+    derivative is named ``grad_Class_method`` and takes the object first)."""
     methods = [t.name for t in targets if t.owner is not None]
     note = (f"A method's derivative takes the object first: {_called(methods[0], mode)}.\n"
             if methods else "")
-    doc = (f'"""Derivatives of {path}, written by `s2sad transform --mode {mode}`.\n\n'
-           "Generated code: edit the original and run s2sad again. Importing this module\n"
-           f'transforms nothing; it needs numpy and s2sad.runtime.\n{note}"""\n')
-    text = doc + export._header(imports) + "\n\n" + "\n\n".join(
-        b.rstrip() + "\n" for b in blocks)
-    compile(text, "<s2sad transform>", "exec")  # fail here, not in the user's import
-    return text
+    return export.entries_text(module, [export.Entry(t.fn, t.name, t.positions, t.known)
+                                        for t in targets], mode, note)
 
 
 def _called(name: str, mode: str) -> str:

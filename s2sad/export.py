@@ -15,6 +15,7 @@ import builtins
 import inspect
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,31 +29,49 @@ from s2sad.rules import registry
 Import = tuple[str, str | None, str]  # (module, name or None for "import module", as)
 
 
+@dataclass
+class Entry:
+    """One derivative to write: the function, the name its derivatives take
+    (``grad_<name>``), the positions differentiated, and what the call knows (a
+    method's class, to inline ``self.other(x)``)."""
+
+    fn: Callable
+    name: str
+    positions: tuple
+    known: Any = None
+
+
 def module_text(module: ModuleType, fns: list[Callable], mode: str, wrt: Any) -> str:
     """The source of a module holding the derivative of each of ``fns``."""
+    return entries_text(module, [Entry(fn, fn.__name__, structure.resolve_wrt(fn, wrt)[0])
+                                 for fn in fns], mode)
+
+
+def entries_text(module: ModuleType, entries: list[Entry], mode: str, note: str = "") -> str:
+    """The module's source: its docstring (with ``note``), the imports the code reads,
+    then each entry's derivatives (``jvp_<name>``, or ``value_and_grad_<name>`` and
+    ``grad_<name>``)."""
     blocks: list[str] = []
     imports: set[Import] = set()
-    for fn in fns:
-        positions, _ = structure.resolve_wrt(fn, wrt)
+    for e in entries:
         if mode == "forward":
-            gen = pipeline.build_forward(fn, positions)
-            blocks.append(gen.source)
+            gen = pipeline.build_forward(e.fn, e.positions, known=e.known)
+            blocks.append(gen.source.replace(f"def {gen.name}(", f"def jvp_{e.name}(", 1))
         else:
-            gen = pipeline.build_reverse(fn, positions, "grad")
-            blocks += _reverse_blocks(fn, gen, positions)
+            gen = pipeline.build_reverse(e.fn, e.positions, "grad", known=e.known)
+            blocks += _reverse_blocks(e.name, gen, e.positions)
         imports |= {_import_of(name, gen, module) for name in _free_names(gen.source)} - {None}
     path = Path(getattr(module, "__file__", None) or module.__name__).name
     doc = (f'"""Derivatives of {path}, written by `s2sad transform --mode {mode}`.\n\n'
            "Generated code: edit the original and run s2sad again. Importing this module\n"
-           'transforms nothing; it needs numpy and s2sad.runtime.\n"""\n')
+           f'transforms nothing; it needs numpy and s2sad.runtime.\n{note}"""\n')
     text = doc + _header(imports) + "\n\n" + "\n\n".join(b.rstrip() + "\n" for b in blocks)
     compile(text, "<s2sad transform>", "exec")  # fail here, not in the user's import
     return text
 
 
-def _reverse_blocks(fn: Callable, gen: pipeline.Generated, positions: tuple) -> list[str]:
+def _reverse_blocks(name: str, gen: pipeline.Generated, positions: tuple) -> list[str]:
     """``value_and_grad_f`` (the generated code) and ``grad_f`` (its gradient part)."""
-    name = fn.__name__
     source = gen.source.replace(f"def {gen.name}(", f"def value_and_grad_{name}(", 1)
     args = ast.parse(gen.source).body[0].args
     params = [a.arg for a in args.posonlyargs + args.args]
