@@ -42,9 +42,9 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: python benchmarks/element_loops.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import report  # noqa: E402
-from benchmarks.memory import peak_extra_traced  # noqa: E402
-from benchmarks.problems import select  # noqa: E402
+from benchmarks import report
+from benchmarks.memory import peak_extra_traced
+from benchmarks.problems import select
 
 FULL_SIZES = (1000, 4000, 16000)
 SMOKE_SIZES = (50,)

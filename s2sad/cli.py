@@ -395,7 +395,7 @@ class _Reader:
             return self.call(node)
         return set()
 
-    def value(self, node: ast.AST) -> set[str]:  # noqa: C901  (one case per node type)
+    def value(self, node: ast.AST) -> set[str]:
         """The parameters an expression's value comes from."""
         if isinstance(node, ast.Name):
             return set(self.carries.get(node.id, ()))

@@ -109,7 +109,7 @@ class Backward:
             self.adj[parent] = runtime.add_grads(self.adj[parent], value)
 
     def value(self, expr: gast.expr, step: Step) -> Any:
-        return eval(compile_node(expr, "eval"), self.namespace, dict(step.reads))  # noqa: S307
+        return eval(compile_node(expr, "eval"), self.namespace, dict(step.reads))
 
     def step(self, step: Step, g: Any) -> None:
         prim = step.prim
@@ -152,7 +152,7 @@ class Backward:
 
     def templates(self, rule: registry.Rule, step: Step, g: Any) -> None:
         codes, todo = self.plan(rule, step.prim)
-        env = {p: eval(c, self.namespace, dict(step.reads))  # noqa: S307
+        env = {p: eval(c, self.namespace, dict(step.reads))
                for p, c in codes.items()}
         env.update(g=g, ans=step.node.value)
         for name, code, more, replaces in todo:
@@ -161,4 +161,4 @@ class Backward:
                 continue
             if replaces:
                 more = {**more, "acc": runtime.fresh(self.adj.get(parent))}
-            self.give(parent, eval(code, self.globals, {**env, **more}), replaces)  # noqa: S307
+            self.give(parent, eval(code, self.globals, {**env, **more}), replaces)

@@ -203,7 +203,7 @@ def rendered(dot: str, fmt: str) -> str | bytes | None:
     """The picture, or None without Graphviz (a notebook then shows the Mermaid block)."""
     try:
         return picture(dot, fmt)
-    except Exception:  # noqa: BLE001  (no package, no dot program, dot failed: no picture)
+    except Exception:  # (no package, no dot program, dot failed: no picture)
         return None
 
 

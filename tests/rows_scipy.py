@@ -30,7 +30,7 @@ def factor_direction(x, r):
 FD = factor_direction
 
 
-def special_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
+def special_by_name_rows(R) -> None:  # (the row maker)
     for _f, _m in [(sp.i0, N), (sp.i1, N), (sp.i0e, N), (sp.i1e, N), (sp.j0, N), (sp.j1, N),
                    (sp.y0, P), (sp.y1, P)]:
         R(_f, _m(3, 4)); R(_f, _m())  # noqa: E702
@@ -49,7 +49,7 @@ def special_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
     R(sp.stdtr, P(3, 4) * 3, N(3, 4), wrt=(1,)); R(sp.stdtr, 2.5, N(4), wrt=(1,))  # noqa
 
 
-def linalg_by_name_rows(R) -> None:  # noqa: N803  (the row maker)
+def linalg_by_name_rows(R) -> None:  # (the row maker)
     for _f in (sl.expm, sl.sqrtm, sl.logm):
         _m = spd(3) / 6 if _f is not sl.expm else N(3, 3)
         R(_f, _m); R(_f, well(4) / 4)  # noqa: E702

@@ -98,7 +98,7 @@ def run_block(block: Block, namespace: dict, path: Path, n: int, folder: Path) -
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         try:
-            exec(compile(block.code, str(file), "exec"), namespace)  # noqa: S102
+            exec(compile(block.code, str(file), "exec"), namespace)
         except Exception as exc:
             raise AssertionError(f"{path.name}, block at line {block.start} raised "
                                  f"{type(exc).__name__}: {exc}") from exc
@@ -198,7 +198,7 @@ def _names_in(module: object, keys: set) -> dict[int, list[str]]:
                 obj = getattr(module, name)
                 if obj in keys:
                     found.setdefault(id(obj), []).append(name)
-            except Exception:  # noqa: S112  (unhashable objects and lazy attributes)
+            except Exception:  # (unhashable objects and lazy attributes)
                 continue
     return found
 
@@ -272,7 +272,7 @@ def _resolve(name: str) -> object | None:
             import scipy.integrate
             import scipy.linalg
             import scipy.signal
-            import scipy.special  # noqa: F401
+            import scipy.special
         except ImportError:
             return None
         obj, rest = scipy, rest

@@ -62,8 +62,8 @@ def run_cell(source: str, number: int, namespace: dict) -> tuple[str, dict | Non
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(compile(tree, filename, "exec"), namespace)  # noqa: S102
-        value = None if last is None else eval(  # noqa: S307
+        exec(compile(tree, filename, "exec"), namespace)
+        value = None if last is None else eval(
             compile(ast.Expression(last.value), filename, "eval"), namespace)
     return printed.getvalue(), (None if last is None else shown(value))
 

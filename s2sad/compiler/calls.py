@@ -342,7 +342,7 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
             f"{name} = {lines[0][node.col_offset:node.end_col_offset]}\n"
     scope = dict(norm.namespace)
     try:
-        exec(compile(text, norm.src.filename, "exec"), scope)  # noqa: S102  (defines it)
+        exec(compile(text, norm.src.filename, "exec"), scope)  # (defines it)
     except SyntaxError:
         raise norm.error(node, f"{name}, defined inside the function",
                          "define it at module level and call it") from None

@@ -36,7 +36,7 @@ def _without_errstate(stmts: list) -> list:
                            if isinstance(s, gast.With) else [s])
 
 
-def _each_statement(stmts: list, rewrite) -> list:  # noqa: ANN001  (stmt -> list of stmts)
+def _each_statement(stmts: list, rewrite) -> list:  # (stmt -> list of stmts)
     """``rewrite`` applied to every statement, in nested blocks first."""
     out: list = []
     for s in stmts:

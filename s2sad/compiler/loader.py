@@ -25,7 +25,7 @@ def load(source: str, name: str, namespace: dict[str, Any],
     lines = source.splitlines(keepends=True)
     linecache.cache[filename] = (len(source), None, lines, filename)
     code = compile(source, filename, "exec")
-    exec(code, namespace)  # noqa: S102  (our own generated source)
+    exec(code, namespace)  # (our own generated source)
     fn = namespace[name]
     if user_globals is not None:
         fn.s2sad_refresh = _refresher(fn, namespace, user_globals)

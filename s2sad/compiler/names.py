@@ -94,7 +94,7 @@ def clone(node: object) -> object:
     return new
 
 
-def nodes(node: object):  # noqa: ANN201  (a generator of gast nodes)
+def nodes(node: object):  # (a generator of gast nodes)
     """Every node under ``node`` (or a list of them), depth first: ``gast.walk`` without
     its per-node field iterators, for the passes that only count or collect."""
     stack = list(node) if isinstance(node, list) else [node]

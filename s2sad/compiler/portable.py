@@ -96,7 +96,7 @@ def _located(fn: Any, text: str, filename: str, library: str) -> Any:
             f"({type(error).__name__}: {error}); pass NumPy arrays, or write that step with "
             "array-API functions (docs/backends.md)")
     scope = {"inner": fn, "refusal": refusal}
-    exec(f"def {fn.__name__}({signature}):\n"  # noqa: S102  (our own two-line wrapper)
+    exec(f"def {fn.__name__}({signature}):\n"  # (our own two-line wrapper)
          f"    try:\n        return inner({call})\n"
          f"    except Exception as error:\n        raise refusal(error) from error\n", scope)
     wrapper = scope[fn.__name__]

@@ -3,7 +3,7 @@ user has imported the SciPy submodule: ``registry.when_imported``)."""
 import importlib
 
 from s2sad.rules import (  # noqa: F401
-    helpers,  # noqa: F401  (rules for the helpers templates call)
+    helpers,
     nondiff,
     numpy_arrays,
     numpy_decompositions,
@@ -12,8 +12,8 @@ from s2sad.rules import (  # noqa: F401
     numpy_linalg,
     numpy_ufuncs,
     operators,
-    registry,  # noqa: F401
-    structures,  # noqa: F401
+    registry,
+    structures,
 )
 
 for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "scipy_linalg"),

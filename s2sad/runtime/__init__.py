@@ -16,14 +16,14 @@ from s2sad.runtime import (
     sequences,
     triangular,
 )
-from s2sad.runtime.arrays import *  # noqa: F401,F403
-from s2sad.runtime.contract import *  # noqa: F401,F403
-from s2sad.runtime.core import *  # noqa: F401,F403  (the names generated code uses)
-from s2sad.runtime.linalg import *  # noqa: F401,F403
-from s2sad.runtime.numeric import *  # noqa: F401,F403
-from s2sad.runtime.reductions import *  # noqa: F401,F403
-from s2sad.runtime.sequences import *  # noqa: F401,F403
-from s2sad.runtime.triangular import *  # noqa: F401,F403
+from s2sad.runtime.arrays import *  # noqa: F403
+from s2sad.runtime.contract import *  # noqa: F403
+from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
+from s2sad.runtime.linalg import *  # noqa: F403
+from s2sad.runtime.numeric import *  # noqa: F403
+from s2sad.runtime.reductions import *  # noqa: F403
+from s2sad.runtime.sequences import *  # noqa: F403
+from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, numeric, reductions, arrays, contract, linalg, triangular, sequences)

@@ -50,7 +50,7 @@ def item_method(a: Any, *args: Any) -> Any:
     return np.asarray(a).item(*args)
 
 
-def clip_method(a: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+def clip_method(a: Any, min: Any = None, max: Any = None) -> Any:
     """``a.clip(min, max)`` (the method spells its bounds ``min`` and ``max``)."""
     return np.clip(a, min, max)
 

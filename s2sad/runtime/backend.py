@@ -121,7 +121,7 @@ def _diag(xp: Any, v: Any, k: int = 0) -> Any:
     return xp.linalg.diagonal(v)
 
 
-def _norm(xp: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+def _norm(xp: Any, x: Any, ord: Any = None, axis: Any = None,
           keepdims: bool = False) -> Any:
     """``np.linalg.norm`` as the standard's vector or matrix norm."""
     if isinstance(axis, (tuple, list)) and len(axis) == 2 or axis is None and \

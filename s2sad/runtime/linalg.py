@@ -66,7 +66,7 @@ def _share(hit: np.ndarray, axis: Any) -> np.ndarray:
     return hit / np.sum(hit, axis=axis, keepdims=True)
 
 
-def _vector_norm_partial(x: np.ndarray, ord: Any, axis: Any) -> np.ndarray:  # noqa: A002
+def _vector_norm_partial(x: np.ndarray, ord: Any, axis: Any) -> np.ndarray:
     n = np.linalg.norm(x, ord, axis, keepdims=True) if axis is not None or x.ndim == 1 \
         else np.sqrt(np.sum(np.abs(x) ** 2, keepdims=True))
     if ord is None or ord == 2:
@@ -80,7 +80,7 @@ def _vector_norm_partial(x: np.ndarray, ord: Any, axis: Any) -> np.ndarray:  # n
     return safe_div(safe_mul(np.sign(x), np.abs(x) ** (ord - 1)), n ** (ord - 1))
 
 
-def _matrix_norm_partial(x: np.ndarray, ord: Any) -> np.ndarray:  # noqa: A002
+def _matrix_norm_partial(x: np.ndarray, ord: Any) -> np.ndarray:
     """d norm / dx for matrices in the last two axes."""
     if ord in (None, "fro"):
         return safe_div(x, np.sqrt(np.sum(np.abs(x) ** 2, axis=(-2, -1), keepdims=True)))
@@ -121,7 +121,7 @@ def only_real(value: Any, a: Any, name: str) -> Any:
     return value
 
 
-def norm_partial(x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+def norm_partial(x: Any, ord: Any = None, axis: Any = None,
                  vector: bool = False) -> Any:
     """d np.linalg.norm(x, ord, axis) / dx, shaped like ``x`` (0 at a zero vector;
     max-type norms split the derivative equally among ties).  ``vector=True``: the
@@ -134,7 +134,7 @@ def norm_partial(x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
     return _norm_partial(np.asarray(x, dtype=float), ord, axis, vector)
 
 
-def _norm_partial(x: np.ndarray, ord: Any, axis: Any, vector: bool) -> Any:  # noqa: A002
+def _norm_partial(x: np.ndarray, ord: Any, axis: Any, vector: bool) -> Any:
     if vector:
         flat, back = _as_vectors(x, axis)
         return back(_vector_norm_partial(flat, 2 if ord is None else ord, -1))
@@ -160,7 +160,7 @@ def _p_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarra
     return np.where(n == 0, 0.0, h)
 
 
-def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
                    vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
     this serves both modes).  Piecewise-linear norms (1, inf) have curvature 0."""

@@ -236,7 +236,7 @@ def scatter_subtract(a: Any, idx: Any, b: Any) -> Any:
     return scatter_add(a, idx, -b)
 
 
-def norm_partial(x: Any, ord: Any = None, axis: Any = None,  # noqa: A002
+def norm_partial(x: Any, ord: Any = None, axis: Any = None,
                  vector: bool = False) -> Any:
     """d norm / dx of the 2-norm (or Frobenius norm): ``x / norm``, 0 at a zero vector."""
     if ord not in (None, 2, "fro") or ord == 2 and not vector and (
