@@ -375,3 +375,31 @@ def test_dict_views_and_sorted(shift, rng):
     a, b, c = rng.normal(size=3), rng.normal(size=3) + shift, rng.normal(size=3) - shift
     check_grad(largest_first, a, b, c, wrt=(0, 1, 2))  # the order changes with shift
     check_jvp(largest_first, a, b, c, wrt=1)
+
+
+def writes_through_values(p):
+    first = list(p.values())[0]
+    first[0] = first[0] * 3.0  # changes p["a"] too, as Python does
+    return np.sum(p["a"] ** 2) + np.sum(p["b"] ** 2)
+
+
+def writes_through_sorted(p):
+    first = sorted(p.values(), key=np.sum)[0]
+    first[0] = first[0] * 3.0
+    return np.sum(p["a"] ** 2) + np.sum(p["b"] ** 2)
+
+
+def writes_through_items(p):
+    pairs = sorted(p.items())
+    pairs[1][1][0] = 0.5 * pairs[1][1][0]
+    return np.sum(p["a"] ** 2) + np.sum(p["b"] ** 2)
+
+
+@pytest.mark.parametrize("f", [writes_through_values, writes_through_sorted,
+                               writes_through_items])
+def test_writes_into_arrays_a_dict_view_holds_are_refused_not_wrong(f):
+    """The list a view or sorted makes holds the dict's own arrays: a write into one
+    changes the dict. s2sad refuses it at its line rather than miss that."""
+    p = {"a": np.array([1.0, 2.0]), "b": np.array([-5.0, 1.0])}
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs\.py:\d+: in-place"):
+        s2sad.grad(f)(p)

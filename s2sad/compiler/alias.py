@@ -54,6 +54,10 @@ ITSELF = {runtime.iteration_items, runtime.stop_gradient}
 CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
               runtime.list_append, runtime.list_concat, runtime.list_insert,
               runtime.list_repeat, runtime.user_cotangents}
+# functions whose result holds the items of their first argument (its other arguments,
+# sorted's key, are not held): a dict's views, sorted lists, their adjoints
+HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_like,
+               runtime.sorted_adjoint, runtime.items_to_dict, runtime.values_to_dict}
 # in-place by nature: ``x = f(x, ...)`` changes the object x holds
 WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
           runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
@@ -223,6 +227,8 @@ class _Aliases:
                 return self.points(e.args[0], state, s)
             if (fn in VIEWS or _may_not_copy(e)) and e.args:
                 return _as_parts(self.points(e.args[0], state, s))
+            if fn in HOLDS_FIRST and e.args:
+                return self.new(s, state) | _as_parts(self.points(e.args[0], state, s))
             if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
                 items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
                 return self.new(s, state) | frozenset(items)
