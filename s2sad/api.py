@@ -497,10 +497,14 @@ def _called_as_the_user_calls(fn: Derivative) -> Callable:
 
 def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
-              holomorphic: bool = False, argnums: Any = None, has_aux: bool = False) -> Any:
+              holomorphic: bool = False, argnums: Any = None, has_aux: bool = False,
+              checkpoint: dict | None = None) -> Any:
         wrt = argnums if argnums is not None else wrt  # JAX's spelling of wrt
         if f is None:
-            return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux)
+            return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux,
+                                   checkpoint=checkpoint)
+        if checkpoint:  # loops named by their line: as if marked with s2sad.checkpoint
+            f = _with_checkpoints(f, checkpoint)
         if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad"):
             f = f.as_function()  # grad(grad(np.sin)): the inner one for one argument
         if (library.is_library_callable(f) or library.has_varargs(f)) and not has_aux:
@@ -508,6 +512,19 @@ def _entry(kind: str) -> Callable:
         return Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     entry.__name__ = kind
     return entry
+
+
+def _with_checkpoints(f: Callable, checkpoint: dict) -> Callable:
+    """A copy of ``f`` (same code, globals and closure) carrying the loops to checkpoint:
+    derivatives of ``f`` itself are not changed."""
+    from s2sad.compiler.checkpoint import requested
+    if not isinstance(f, types.FunctionType):
+        raise TypeError("checkpoint= names loops of a Python function (def)")
+    copy = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
+                              f.__closure__)
+    copy.__kwdefaults__, copy.__qualname__ = f.__kwdefaults__, f.__qualname__
+    copy.s2sad_checkpoint = requested(checkpoint)  # type: ignore[attr-defined]
+    return copy
 
 
 grad = _entry("grad")

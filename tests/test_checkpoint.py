@@ -251,3 +251,59 @@ def test_generated_source_shows_the_call_and_its_rule():
     assert f"checkpointed_{line}(0, T, 1, h0, 0.0, Wh, Wx, xs)" in src
     assert f"vjp_checkpointed_{line}(" in src and "s2sad_active" in src
     assert f"# line {line}: for t in s2sad.checkpoint(range(T), snapshots=2):" in src
+
+
+# ----- the same without touching the code: grad(f, checkpoint={LINE: schedule}) -----
+
+def _loop_line(f):
+    """The line of f's first for statement."""
+    import inspect
+    lines, first = inspect.getsourcelines(f)
+    return first + next(i for i, text in enumerate(lines) if text.lstrip().startswith("for "))
+
+
+@pytest.mark.parametrize("spec", ["uniform", "uniform:3", "binomial:3", "binomial:10"])
+@pytest.mark.parametrize("T", [0, 1, 7, 12])
+def test_loops_named_by_line_equal_store_all(spec, T):
+    Wh, Wx, xs, h0 = _data(T, seed=5)
+    xs[::2] *= -3.0  # both sides of the branch
+    wrt = (0, 1, 2, 3)
+    checkpoint = {_loop_line(rnn_store_all): spec}
+    want = s2sad.grad(rnn_store_all, wrt=wrt)(Wh, Wx, xs, h0, T)
+    derivative = s2sad.grad(rnn_store_all, wrt=wrt, checkpoint=checkpoint)
+    for a, b in zip(derivative(Wh, Wx, xs, h0, T), want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert "checkpointed_" in derivative.source
+    assert "checkpointed_" not in s2sad.grad(rnn_store_all, wrt=wrt).source  # f unchanged
+    value, grads = s2sad.value_and_grad(rnn_store_all, wrt=0, checkpoint=checkpoint)(
+        Wh, Wx, xs, h0, T)
+    assert value == rnn_store_all(Wh, Wx, xs, h0, T)
+    np.testing.assert_allclose(grads, want[0], rtol=1e-12, atol=1e-12)
+    _, cot = s2sad.vjp(rnn_store_all, wrt=0, checkpoint=checkpoint)(Wh, Wx, xs, h0, T, 2.0)
+    np.testing.assert_allclose(cot, 2.0 * want[0], rtol=1e-12, atol=1e-12)
+
+
+def test_nested_loop_named_by_line():
+    x, W = np.random.default_rng(2).normal(size=4), np.eye(4) * 0.7
+    got = s2sad.grad(nested_store_all, checkpoint={_loop_line(nested_store_all): "binomial:3"})
+    np.testing.assert_allclose(got(x, W, 9), s2sad.grad(nested_store_all)(x, W, 9),
+                               rtol=1e-12, atol=1e-12)
+
+
+def newton_sqrt(a):
+    x = a
+    while abs(x * x - a) > 1e-10:
+        x = 0.5 * (x + a / x)
+    return x
+
+
+def test_checkpoint_option_refusals():
+    line = _loop_line(rnn_store_all)
+    with pytest.raises(s2sad.DifferentiationError, match=f"line {line + 1} starts no loop"):
+        s2sad.grad(rnn_store_all, checkpoint={line + 1: "uniform"})(*_data(3), 3)
+    with pytest.raises(ValueError, match="binomial:<snapshots>"):
+        s2sad.grad(rnn_store_all, checkpoint={line: "binomial"})
+    while_line = newton_sqrt.__code__.co_firstlineno + 2
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=f"test_checkpoint.py:{while_line}: a checkpointed while loop"):
+        s2sad.grad(newton_sqrt, checkpoint={while_line: "uniform"})(2.0)

@@ -34,9 +34,47 @@ _MADE: dict = {}  # (file, line, schedule, names) -> the primitive made for that
 
 def rewrite(src: Any) -> None:
     """Replace every marked loop of ``src.node`` by a call of its primitive."""
+    _mark_requested(src, getattr(src.fn, "s2sad_checkpoint", None) or {})
     marked = [n for n in gast.walk(src.node) if isinstance(n, gast.For) and _schedule(n, src)]
     for loop in marked:
         _replace(src, loop)
+
+
+def requested(checkpoint: dict) -> dict:
+    """``grad(f, checkpoint={LINE: "binomial:10" | "uniform" | "uniform:25"})``, checked:
+    line -> the marker's keywords."""
+    out = {}
+    for line, spec in checkpoint.items():
+        kind, _, size = str(spec).partition(":")
+        if not isinstance(line, int) or kind not in ("uniform", "binomial") or \
+                (size and not size.isdigit()) or (kind == "binomial" and not size):
+            raise ValueError(f"checkpoint={{{line!r}: {spec!r}}}: give {{line number: "
+                             "'uniform' | 'uniform:<trips per segment>' | "
+                             "'binomial:<snapshots>'}")
+        out[line] = {"snapshots": int(size)} if kind == "binomial" else \
+            {"every": int(size)} if size else {}
+    return out
+
+
+def _mark_requested(src: Any, lines: dict) -> None:
+    """Put the marker on the loops named by their line (``grad(f, checkpoint=...)``)."""
+    loops = {n.lineno: n for n in gast.walk(src.node) if isinstance(n, (gast.For, gast.While))}
+    for line, words in lines.items():
+        loop = loops.get(line)
+        if loop is None:
+            raise error_at(src.filename, src.node, f"checkpoint={{{line}: ...}}",
+                           f"line {line} starts no loop of {src.node.name}; name the line of "
+                           "its for statement")
+        if isinstance(loop, gast.While):
+            raise error_at(src.filename, loop, "a checkpointed while loop",
+                           "its trip count is known only by running it: write it as a for "
+                           "loop over range(max_trips) whose body does nothing once done")
+        src.namespace["s2sad_checkpoint_marker"] = rt.checkpoint
+        loop.iter = gast.Call(func=gast.Name(id="s2sad_checkpoint_marker", ctx=gast.Load(),
+                                             annotation=None, type_comment=None),
+                              args=[loop.iter], keywords=[
+                                  gast.keyword(arg=k, value=gast.Constant(value=v, kind=None))
+                                  for k, v in words.items()])
 
 
 def _schedule(node: gast.For, src: Any) -> tuple | None:

@@ -121,7 +121,8 @@ def load(fn: Callable) -> Source:
     _defaults_as_values(fn, node, namespace)
     src = Source(fn, node, filename, namespace)
     namespaces.as_numpy(src)
-    if any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in gast.walk(node)):
+    if getattr(fn, "s2sad_checkpoint", None) or \
+            any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in gast.walk(node)):
         from s2sad.compiler import checkpoint
         checkpoint.rewrite(src)
     return src
