@@ -199,8 +199,7 @@ class Derivative:
         if not self.has_aux:
             return value
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            code = getattr(self.fn, "__code__", None)
-            where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+            where = _defined_at(self.fn)
             raise DifferentiationError(f"{where}: output of {self.fn.__name__}: with "
                                        "has_aux=True the function returns (output, aux)")
         return value[0]
@@ -380,13 +379,18 @@ def _specialised(v: Any) -> bool:
         all(isinstance(n, int) for n in shape) and not hasattr(v, "at")
 
 
+def _defined_at(fn: Callable) -> str:
+    """``file:line`` of a function's def, for errors about the whole function."""
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+
+
 def numpy_only(what: str, fn: Callable, values: tuple) -> None:
     """Refuse, naming the library, a derivative that builds NumPy arrays of its own
     (Jacobian columns, sparsity patterns) when called with another library's arrays."""
     foreign = _foreign_array(values)
     if foreign is not None:
-        code = getattr(fn, "__code__", None)
-        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        where = _defined_at(fn)
         raise DifferentiationError(
             f"{where}: s2sad.{what} of {getattr(fn, '__name__', 'f')}: runs on NumPy "
             f"arrays, not {backend.backend_name(foreign)} arrays; call it with np.asarray "
@@ -400,20 +404,17 @@ def _seed_name(gen: pipeline.Generated) -> str:
 
 def _check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
     if value is None:
-        code = getattr(fn, "__code__", None)
-        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        where = _defined_at(fn)
         raise DifferentiationError(f"{where}: output of {fn.__name__}: the function returns "
                                    "None; return the number to differentiate")
     if structure.is_structured(value) or np.ndim(value) != 0:
-        code = getattr(fn, "__code__", None)
-        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        where = _defined_at(fn)
         raise DifferentiationError(
             f"{where}: output of {fn.__name__}: grad needs a scalar output, got "
             f"{type(value).__name__} of shape {np.shape(value)}; use s2sad.vjp, s2sad.jacobian, "
             "or reduce the output (e.g. np.sum)")
     if not holomorphic and np.iscomplexobj(value):
-        code = getattr(fn, "__code__", None)
-        where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+        where = _defined_at(fn)
         raise DifferentiationError(
             f"{where}: output of {fn.__name__}: grad of a complex output; for a holomorphic "
             "function pass holomorphic=True (the complex derivative, as in JAX), else "

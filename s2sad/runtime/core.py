@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "cast_like",
+    "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item", "cast_like",
     "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
     "list_last", "stop_gradient", "to_float", "fresh", "zero_at", "write_at", "clear_at",
     "iteration_items", "items_adjoint", "as_floats", "floats_adjoint", "floats_zeros",
@@ -121,11 +121,8 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     """
     if acc is None:
         acc = zeros_like(x)
-    if isinstance(acc, tuple):  # a tuple's adjoint is built up as a list
-        acc = list(acc)
-    if isinstance(acc, (list, dict)):
-        acc[idx] = add_grads(acc[idx], g)
-        return acc
+    if isinstance(acc, (list, tuple, dict)):
+        return add_to_item(acc, idx, g)
     if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like
         return acc + g
     if type(g) is np.ndarray and g.dtype.kind == "c" and acc.dtype.kind != "c":
@@ -134,6 +131,14 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
         np.add.at(acc, idx, g)
     else:
         acc[idx] += g
+    return acc
+
+
+def add_to_item(acc: Any, idx: Any, g: Any) -> Any:
+    """A container's adjoint with ``g`` added at ``idx`` (a tuple's is built up as a
+    list)."""
+    acc = list(acc) if isinstance(acc, tuple) else acc
+    acc[idx] = add_grads(acc[idx], g)
     return acc
 
 

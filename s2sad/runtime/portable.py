@@ -102,11 +102,8 @@ def zeros_like(x: Any) -> Any:
 def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     if acc is None:
         acc = zeros_like(x)
-    if isinstance(acc, tuple):
-        acc = list(acc)
-    if isinstance(acc, (list, dict)):
-        acc[idx] = core.add_grads(acc[idx], g)
-        return acc
+    if isinstance(acc, (list, tuple, dict)):
+        return core.add_to_item(acc, idx, g)
     if isinstance(acc, _NUMBERS):
         return acc + g
     _basic_index(idx, acc)
