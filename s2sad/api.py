@@ -174,6 +174,7 @@ class Derivative:
         key = (_signature(values), self._callables(values))
         lean = self._checked.get(key)
         if lean is not None:
+            self._last = lean
             lean.fn.s2sad_refresh()
             grads = lean.fn(*args, **kwargs)
             grads, aux = grads if self.has_aux else (grads, None)
@@ -190,7 +191,7 @@ class Derivative:
             _check_scalar(self.fn, value, self.holomorphic)
             self._checked[key] = self._for(values)
             if not self.has_aux:
-                self._remember(args, values, self._checked[key].fn)
+                self._remember(args, values, self._checked[key])
         grads = (grads,) if self.many and len(self.wrt) == 1 else grads
         return (grads, aux) if self.has_aux else grads
 
@@ -204,21 +205,23 @@ class Derivative:
                                        "has_aux=True the function returns (output, aux)")
         return value[0]
 
-    def _remember(self, args: tuple, values: tuple, fn: Callable) -> None:
-        """Checked gradients of numbers (and arrays, by rank) are called without dispatch."""
+    def _remember(self, args: tuple, values: tuple, gen: pipeline.Generated) -> None:
+        """Checked gradients of numbers (and arrays, by rank) are called without dispatch
+        (``.source`` still shows the variant the last call ran)."""
         if self.many and len(self.wrt) == 1 or len(values) != len(args) or \
                 not all(type(v) in _NUMBERS or type(v) is np.ndarray for v in values):
             return
+        fn = gen.fn
         if all(type(v) in _NUMBERS for v in values):
-            self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state)
+            self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
-            self.__class__ = _fast_class(tuple(map(type, args)), shapes, fn)
+            self.__class__ = _fast_class(tuple(map(type, args)), shapes, gen)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))
         if fast is not None and self._rules == _GENERATION[0]:  # a checked grad on numbers
-            fn, names, namespace, user = fast
+            fn, names, namespace, user, self._last = fast
             for k in names:  # loader.refresh, inlined: this path is the scalar hot loop
                 namespace[k] = user.get(k, namespace[k])
             return fn(*args)
@@ -326,10 +329,11 @@ def _no_gc() -> Any:
 _MISSING = object()
 
 
-def _fast_class(types: tuple, shapes: tuple, fn: Callable) -> type:
+def _fast_class(types: tuple, shapes: tuple, gen: pipeline.Generated) -> type:
     """A subclass whose ``__call__`` checks the argument types (and array shapes) inline
     and calls the checked gradient directly: a gradient in a loop pays no dispatch.
     (Python looks ``__call__`` up on the class, hence one small class per derivative.)"""
+    fn = gen.fn
     names, namespace, user = fn.s2sad_refresh.state
     params = [f"a{i}" for i in range(len(types))]
     test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
@@ -338,9 +342,10 @@ def _fast_class(types: tuple, shapes: tuple, fn: Callable) -> type:
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
               f"    if {test} and not more and not kw and self._rules == gen[0]:\n"
-              f"{refresh}        return fn({args})\n"
+              f"{refresh}        self._last = last\n        return fn({args})\n"
               f"    return self._dispatch(({args},), more, kw)\n")
     scope = {"fn": fn, "ns": namespace, "user": user, "gen": _GENERATION, "M": _MISSING,
+             "last": gen,
              **{f"t{i}": t for i, t in enumerate(types)},
              **{f"s{i}": s for i, s in enumerate(shapes)}}
     exec(source, scope)  # (our own two-branch dispatcher)
