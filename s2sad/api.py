@@ -504,8 +504,8 @@ def _called_as_the_user_calls(fn: Derivative) -> Callable:
 def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
               holomorphic: bool = False, argnums: Any = None, has_aux: bool = False,
-              checkpoint: dict | None = None) -> Any:
-        wrt = argnums if argnums is not None else wrt  # JAX's spelling of wrt
+              checkpoint: dict | None = None, argnum: Any = None) -> Any:
+        wrt = _positions(wrt, argnums, argnum)
         if f is None:
             return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux,
                                    checkpoint=checkpoint)
@@ -518,6 +518,11 @@ def _entry(kind: str) -> Callable:
         return Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     entry.__name__ = kind
     return entry
+
+
+def _positions(wrt: Any, argnums: Any, argnum: Any) -> Any:
+    """``wrt``, or JAX's spelling of it (``argnums``), or autograd's (``argnum``)."""
+    return argnums if argnums is not None else argnum if argnum is not None else wrt
 
 
 def _with_checkpoints(f: Callable, checkpoint: dict) -> Callable:

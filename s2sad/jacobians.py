@@ -87,16 +87,16 @@ def _on_prefix(f: Any, build: Callable) -> _Built | None:
 
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
              verbose: bool = False, argnums: Any = None, has_aux: bool = False,
-             sparse: bool = False) -> Callable:
+             sparse: bool = False, argnum: Any = None) -> Callable:
     """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
 
     ``.source`` is the generated VJP (reverse) or JVP (forward) it runs; ``argnums`` is
-    JAX's spelling of ``wrt``; with ``has_aux`` ``f`` returns ``(output, aux)`` and the
-    Jacobian comes back as ``(jacobian, aux)``. ``sparse=True``: a ``scipy.sparse`` CSR
+    JAX's spelling of ``wrt`` (``argnum`` autograd's); with ``has_aux`` ``f`` returns
+    ``(output, aux)`` and the Jacobian comes back as ``(jacobian, aux)``. ``sparse=True``: a ``scipy.sparse`` CSR
     matrix (``out.size x arg.size``) from the pattern the program's wiring gives
     (:func:`s2sad.jacobian_sparsity`), one JVP per column colour (or VJP per row colour).
     """
-    wrt = argnums if argnums is not None else wrt
+    wrt = api._positions(wrt, argnums, argnum)
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose, has_aux=has_aux, sparse=sparse)
     if sparse:
@@ -237,11 +237,11 @@ def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> 
 
 
 def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
-            argnums: Any = None, sparse: bool = False) -> Callable:
+            argnums: Any = None, sparse: bool = False, argnum: Any = None) -> Callable:
     """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``: forward mode
     over the generated gradient (``.source`` is that forward-mode function).
     ``sparse=True``: a CSR matrix from the pattern of the gradient's program."""
-    wrt = argnums if argnums is not None else wrt
+    wrt = api._positions(wrt, argnums, argnum)
     if f is None:
         return lambda g: hessian(g, wrt, verbose, sparse=sparse)
     if sparse:

@@ -476,6 +476,15 @@ def test_argnums_is_wrt():
     assert s2sad.jacobian(two_args, argnums=0)(2.0, 0.5) == pytest.approx(2.0)
 
 
+def test_argnum_is_wrt_as_autograd_spells_it():
+    assert s2sad.grad(two_args, argnum=1)(2.0, 0.5) == pytest.approx(4.0 + np.cos(0.5))
+    assert s2sad.grad(two_args, argnum=(0, 1))(2.0, 0.5) == pytest.approx((2.0, 4 + np.cos(0.5)))
+    _, g = s2sad.vjp(two_args, argnum=1)(2.0, 0.5, 3.0)
+    assert g == pytest.approx(3.0 * (4.0 + np.cos(0.5)))
+    assert s2sad.hessian(two_args, argnum=1)(2.0, 0.5) == pytest.approx(-np.sin(0.5))
+    assert s2sad.jacobian(two_args, argnum=1)(2.0, 0.5) == pytest.approx(4.0 + np.cos(0.5))
+
+
 # ----- has_aux: a loss that also returns what is not differentiated -----
 
 def loss_with_aux(w, x, y):
