@@ -92,9 +92,10 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
 
     ``.source`` is the generated VJP (reverse) or JVP (forward) it runs; ``argnums`` is
     JAX's spelling of ``wrt`` (``argnum`` autograd's); with ``has_aux`` ``f`` returns
-    ``(output, aux)`` and the Jacobian comes back as ``(jacobian, aux)``. ``sparse=True``: a ``scipy.sparse`` CSR
-    matrix (``out.size x arg.size``) from the pattern the program's wiring gives
-    (:func:`s2sad.jacobian_sparsity`), one JVP per column colour (or VJP per row colour).
+    ``(output, aux)`` and the Jacobian comes back as ``(jacobian, aux)``. ``sparse=True``:
+    a ``scipy.sparse`` CSR matrix (``out.size x arg.size``) from the pattern the program's
+    wiring gives (:func:`s2sad.jacobian_sparsity`), one JVP per column colour (or VJP per
+    row colour).
     """
     wrt = api._positions(wrt, argnums, argnum)
     if f is None:
