@@ -63,7 +63,6 @@ deflinear(runtime.dict_items, "d", "items_to_dict(g, d)")
 deflinear(runtime.dict_values, "d", "values_to_dict(g, d)")
 defmethod("items", runtime.dict_items)
 defmethod("values", runtime.dict_values)
-defmethod("keys", runtime.dict_keys)
 SORTED = "iterable, key=None, reverse=False"
 defvjp(sorted, SORTED, "sorted_adjoint(g, iterable, key, reverse)", None, None)
 defjvp(sorted, SORTED, "sorted_like(diterable, iterable, key, reverse)", None, None)

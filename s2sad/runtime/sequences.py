@@ -24,7 +24,7 @@ def dict_values(d: Any) -> list:
 
 def dict_keys(d: Any) -> list:
     """``d.keys()``, as a list (keys carry no gradient)."""
-    return list(d)
+    return list(d.keys())
 
 
 def items_to_dict(g: Any, d: Any) -> dict:
