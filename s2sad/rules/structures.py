@@ -66,6 +66,14 @@ defmethod("values", runtime.dict_values)
 SORTED = "iterable, key=None, reverse=False"
 defvjp(sorted, SORTED, "sorted_adjoint(g, iterable, key, reverse)", None, None)
 defjvp(sorted, SORTED, "sorted_like(diterable, iterable, key, reverse)", None, None)
+# the two are each other's transposes (linear in the values; the order is a constant)
+PERMUTED = "t, iterable, key=None, reverse=False"
+deflinear(runtime.sorted_like, PERMUTED, "sorted_adjoint(g, iterable, key, reverse)", None,
+          None, None)
+deflinear(runtime.sorted_adjoint, PERMUTED, "sorted_like(g, iterable, key, reverse)", None,
+          None, None)
+deflinear(runtime.items_to_dict, "t, d", "dict_items(g)", None)
+deflinear(runtime.values_to_dict, "t, d", "dict_values(g)", None)
 
 # ----- helpers that generated code calls: linear, so forward mode (and with it
 # Hessians by forward-over-reverse) goes through a generated gradient -----
