@@ -898,3 +898,47 @@ def test_adjoint_updated_in_place_is_not_shared(f, x):
     value, _ = s2sad.value_and_grad(f)(x.copy())
     np.testing.assert_allclose(value, f(x.copy()), rtol=1e-12)
     check_grad(f, x)
+
+
+# ----- appending to a list changes the list, not the arrays it holds -----
+
+def append_keeps_the_items(x):
+    y = np.sin(x)
+    seen = [y]
+    for k in range(3):
+        seen.append(seen[-1] * x + k)  # y is read after: appending does not change it
+    return np.sum(y * seen[-1])
+
+
+def append_seen_through_another_name(x):
+    lst = [x * 1.0]
+    same = lst
+    lst.append(np.cos(x))
+    return np.sum(same[-1] * x) + len(same)
+
+
+def append_to_an_inner_list(x):
+    inner = [x]
+    outer = [inner]
+    inner.append(x * x)
+    return np.sum(outer[0][-1] * np.sin(x))
+
+
+def element_then_append(x):
+    lst = [np.exp(x)]
+    first = lst[0]
+    lst.append(first * 2.0)
+    return np.sum(first) + np.sum(lst[1] * x)
+
+
+@pytest.mark.parametrize("f", [append_keeps_the_items, append_seen_through_another_name,
+                               append_to_an_inner_list, element_then_append])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_appending_to_a_list_holding_arrays(f, sign):
+    """Differentiated (Python's value, finite differences), or refused: never wrong."""
+    x = sign * np.array([0.3, -0.5, 0.7])
+    try:
+        check_value_and_grad(f, x)
+    except s2sad.DifferentiationError as refused:
+        assert "shares its memory" in str(refused)
+        assert f is append_to_an_inner_list  # the one sharing s2sad may refuse

@@ -307,3 +307,136 @@ def test_checkpoint_option_refusals():
     with pytest.raises(s2sad.DifferentiationError,
                        match=f"test_checkpoint.py:{while_line}: a checkpointed while loop"):
         s2sad.grad(newton_sqrt, checkpoint={while_line: "uniform"})(2.0)
+
+
+def skipping(x, W, T):
+    s = x
+    total = 0.0
+    for t in s2sad.checkpoint(range(T), snapshots=2):
+        if t % 3 == 1:
+            continue  # the trip is left early: reversed by the loop function
+        s = np.sin(W @ s)
+        total = total + np.sum(s) * t
+    return total
+
+
+def skipping_inner(x, W, T):
+    s = x
+    total = 0.0
+    for t in s2sad.checkpoint(range(T), snapshots=2):
+        for k in range(4):
+            if k == 2:
+                continue  # an inner loop's continue: one trip is still one step
+            s = np.sin(W @ s) * (1.0 + 0.1 * k)
+        total = total + np.sum(s) * t
+    return total
+
+
+def skipping_store_all(x, W, T):
+    s = x
+    total = 0.0
+    for t in range(T):
+        if t % 3 == 1:
+            continue
+        s = np.sin(W @ s)
+        total = total + np.sum(s) * t
+    return total
+
+
+def skipping_inner_store_all(x, W, T):
+    s = x
+    total = 0.0
+    for t in range(T):
+        for k in range(4):
+            if k == 2:
+                continue
+            s = np.sin(W @ s) * (1.0 + 0.1 * k)
+        total = total + np.sum(s) * t
+    return total
+
+
+@pytest.mark.parametrize("T", [0, 1, 4, 11])
+@pytest.mark.parametrize("f,store_all", [(skipping, skipping_store_all),
+                                         (skipping_inner, skipping_inner_store_all)])
+def test_one_trip_steps_and_continue(f, store_all, T):
+    rng = np.random.default_rng(T)
+    x, W = rng.normal(size=4), rng.normal(size=(4, 4)) * 0.5
+    got = s2sad.grad(f, wrt=(0, 1))(x, W, T)
+    want = s2sad.grad(store_all, wrt=(0, 1))(x, W, T)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    d = rng.normal(size=W.shape)
+    eps = 1e-6
+    fd = (f(x, W + eps * d, T) - f(x, W - eps * d, T)) / (2 * eps)
+    assert abs(np.sum(got[1] * d) - fd) < 1e-7 * max(1.0, abs(fd))
+
+
+def _fd_jacobian(g, x, eps=1e-5):
+    return np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(x.size)],
+                    axis=1)
+
+
+@pytest.mark.parametrize("T", [0, 1, 5, 9])
+@pytest.mark.parametrize("f,store_all", [(nested, nested_store_all),
+                                         (skipping, skipping_store_all),
+                                         (skipping_inner, skipping_inner_store_all)])
+def test_hessians_through_checkpointed_loops(f, store_all, T):
+    """Second order runs the loop's store-all VJP in forward mode: equal to the Hessian
+    of the unmarked loop, and to differences of the gradient."""
+    rng = np.random.default_rng(T + 7)
+    x, W = rng.normal(size=4), rng.normal(size=(4, 4)) * 0.5
+    H = s2sad.hessian(f)(x, W, T)
+    np.testing.assert_allclose(H, s2sad.hessian(store_all)(x, W, T), rtol=1e-12, atol=1e-12)
+    g = s2sad.grad(f)
+    np.testing.assert_allclose(H, _fd_jacobian(lambda v: g(v, W, T), x), atol=1e-6)
+
+
+@pytest.mark.parametrize("f", [rnn, rnn_every2, rnn_binomial])
+def test_hessian_vector_products_through_the_rnn_with_branches(f):
+    Wh, Wx, xs, h0 = _data(7, seed=11)
+    assert set(_branches(Wh, Wx, xs, h0, 7)) == {True, False}
+    hv = s2sad.hessian(f, wrt=3)(Wh, Wx, xs, h0, 7)
+    want = s2sad.hessian(rnn_store_all, wrt=3)(Wh, Wx, xs, h0, 7)
+    np.testing.assert_allclose(hv, want, rtol=1e-10, atol=1e-12)
+
+
+GAIN = 1.0
+
+
+def gained(x, T):
+    s = x
+    for t in s2sad.checkpoint(range(T), snapshots=2):
+        s = np.sin(GAIN * s) + 0.1 * t
+    return np.sum(s)
+
+
+def test_a_global_changed_between_calls_is_read_again():
+    global GAIN
+    x = np.array([0.2, -0.4])
+    g = s2sad.grad(gained)
+    try:
+        for gain in (1.0, 2.5, -0.7):
+            GAIN = gain
+            eps = 1e-6
+            fd = [(gained(x + eps * e, 6) - gained(x - eps * e, 6)) / (2 * eps)
+                  for e in np.eye(2)]
+            np.testing.assert_allclose(g(x, 6), fd, atol=1e-8)
+    finally:
+        GAIN = 1.0
+
+
+def test_forward_and_second_order_read_a_changed_global_too():
+    global GAIN
+    x = np.array([0.2, -0.4])
+    try:
+        for gain in (1.0, 2.5):
+            GAIN = gain
+            eps = 1e-6
+            _, t = s2sad.jvp(gained)(x, 6, np.array([1.0, 0.0]))
+            fd = (gained(x + [eps, 0], 6) - gained(x - [eps, 0], 6)) / (2 * eps)
+            assert abs(t - fd) < 1e-7
+            H = s2sad.hessian(gained)(x, 6)
+            np.testing.assert_allclose(H, _fd_jacobian(
+                functools.partial(s2sad.grad(gained), T=6), x), rtol=1e-6, atol=1e-6)
+    finally:
+        GAIN = 1.0

@@ -229,3 +229,36 @@ def test_jacobian_of_an_empty_input_has_the_output_rows() -> None:
 
 def _sum_and_one(x):
     return np.array([np.sum(x), 1.0])
+
+
+def _tanh_layer(h, W):
+    return np.tanh(h @ W)
+
+
+def _layer_and_sum(h, W):
+    out = np.tanh(h @ W)
+    return out, np.sum(out)
+
+
+@pytest.mark.parametrize("cot", [np.ones((1, 3)), np.ones(3), 1.0])
+def test_broadcastable_cotangent_is_refused(cot):
+    """The generated vjp takes the cotangent to be shaped like the output (no reduction
+    for it): one that would broadcast is refused by its shape, never summed wrongly."""
+    h, W = np.ones((4, 2)), np.ones((2, 3))
+    with pytest.raises(ValueError, match="shape"):
+        s2sad.vjp(_tanh_layer)(h, W, cot)
+    with pytest.raises(ValueError, match="shape"):
+        s2sad.vjp(_layer_and_sum)(h, W, (cot, 1.0))
+
+
+def test_cotangent_shaped_like_output_against_differences():
+    rng = np.random.default_rng(4)
+    h, W, c = rng.normal(size=(4, 2)), rng.normal(size=(2, 3)), rng.normal(size=(4, 3))
+    _, (dh, dW) = s2sad.vjp(_layer_and_sum, wrt=(0, 1))(h, W, (c, 0.5))
+    eps = 1e-6
+    for x, dx, i in ((h, dh, 0), (W, dW, 1)):
+        d = rng.normal(size=x.shape)
+        plus, minus = [h, W], [h, W]
+        plus[i], minus[i] = x + eps * d, x - eps * d
+        f = [np.sum(c * _tanh_layer(*a)) + 0.5 * _layer_and_sum(*a)[1] for a in (plus, minus)]
+        assert abs(np.sum(dx * d) - (f[0] - f[1]) / (2 * eps)) < 1e-7

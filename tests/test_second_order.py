@@ -267,3 +267,60 @@ def test_star_of_a_slice_of_star_args(n, rng):
     check_grad(symmetrized_cholesky, A, *weights, wrt=tuple(range(n)))
     vectors = [rng.normal(size=3) for _ in range(n + 2)]
     check_grad(spread_middle, *vectors, wrt=tuple(range(n + 2)))
+
+
+# Loops whose state starts as the parameter itself: the gradient's tape holds the
+# argument, and appending to the tape changes the list, not the array it holds.
+
+def sin_map(x, W):
+    s = x
+    total = 0.0
+    for t in range(4):
+        s = np.sin(W @ s)
+        total = total + np.sum(s ** 2) * (t + 1)
+    return total
+
+
+def damped(x):
+    s = x
+    for _ in range(5):
+        if np.sum(s) > 0:
+            s = 0.9 * s - 0.1 * s ** 3
+        else:
+            s = np.tanh(s) + 0.2 * s
+    return np.sum(s * s)
+
+
+def scalar_recurrence(x):
+    y = x[0]
+    for i in range(1, x.shape[0]):
+        y = y * np.cos(x[i]) + x[i] ** 2
+    return y
+
+
+_W = np.random.default_rng(2).normal(size=(3, 3)) * 0.6
+
+
+@pytest.mark.parametrize("f,x", [
+    (lambda x: sin_map(x, _W), np.array([0.3, -0.2, 0.5])),
+    (damped, np.array([0.4, 0.1, 0.2])),      # the then-branch every trip
+    (damped, np.array([-0.4, -0.1, -0.2])),   # the else-branch every trip
+    (scalar_recurrence, np.array([0.7, -0.4, 1.1, 0.3])),
+], ids=["matrix_map", "damped_then", "damped_else", "scalar_recurrence"])
+def test_hessian_of_a_loop_whose_state_starts_as_the_argument(f, x):
+    if f.__name__ == "<lambda>":
+        g = s2sad.grad(sin_map)
+        H = s2sad.hessian(sin_map)(x, _W)
+        fd = fd_jacobian_of(lambda v: g(v, _W), x)
+    else:
+        H = s2sad.hessian(f)(x)
+        fd = fd_jacobian_of(s2sad.grad(f), x)
+    np.testing.assert_allclose(H, fd, atol=1e-6)
+    np.testing.assert_allclose(H, H.T, atol=1e-10)
+
+
+def test_hessian_of_the_scalar_recurrence_closed_form():
+    x = np.array([0.7, -0.4])
+    # y = x0 cos(x1) + x1^2
+    want = np.array([[0.0, -np.sin(x[1])], [-np.sin(x[1]), -x[0] * np.cos(x[1]) + 2.0]])
+    np.testing.assert_allclose(s2sad.hessian(scalar_recurrence)(x), want, atol=1e-12)

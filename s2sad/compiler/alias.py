@@ -62,6 +62,8 @@ HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_l
 WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
           runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
           runtime.scatter_subtract}
+# in-place on a list: the list changes, not the objects it holds
+LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert}
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]
@@ -113,6 +115,7 @@ class _Aliases:
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
         self.handled: set[int] = set()
+        self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
 
     def is_view(self, view: Any) -> bool:
@@ -206,11 +209,14 @@ class _Aliases:
         if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
             items = e.values if isinstance(e, gast.Dict) else e.elts
             held = frozenset().union(*(self.points(i, state, s) for i in items))
+            self.containers.add(id(s))
             return self.new(s, state) | _as_parts(held)
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
                 return self.new(s, state)
-            return _as_parts(self.points(e.value, state, s))
+            # an item of a list is one of the objects it holds, not a part of the list
+            return _as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
+                                       if o[1] not in self.containers or how != SAME))
         if isinstance(e, gast.Attribute):
             if isinstance(e.value, gast.Name) and e.value.id in self.local:
                 return _as_parts(self.points(e.value, state, s))
@@ -260,9 +266,11 @@ class _Aliases:
     # ----- writes -----
 
     def conflicts(self, s: gast.stmt, name: str, state: State) -> list[tuple[str, bool]]:
-        """(other live name sharing the object, surely the same object) pairs."""
+        """(other live name sharing the object, surely the same object) pairs. A list
+        changed by ``append``/``insert``/``+=`` is only the list: the arrays it holds (a
+        tape's) are not written, so only names holding that list itself share the write."""
         mine = state.get(name, frozenset())
-        objects = {o for o, _ in mine}
+        objects = {o for o, how in mine if how == SAME or not self.list_write(s)}
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
             held = state[other]
@@ -270,6 +278,13 @@ class _Aliases:
                 continue
             out.append((other, _same_object(held, mine)))
         return out
+
+    def list_write(self, s: gast.stmt) -> bool:
+        try:
+            return isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) and \
+                evaluate_ref(s.value.func, self.namespace) in LIST_WRITES
+        except TypeError:
+            return False
 
     def check_write(self, s: gast.Assign, block: list, name: str, state: State) -> None:
         outer = [o for o, _ in state.get(name, frozenset()) if o[0] == "outer"]

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import gast
-import numpy as np
 
+from s2sad.compiler import checkpoint_rules
 from s2sad.errors import error_at
 from s2sad.rules import registry
 from s2sad.runtime import checkpoint as rt
@@ -129,7 +128,7 @@ def _replace(src: Any, node: gast.For) -> None:
         _MADE[key] = _primitive(src, node, name, schedule, carried, params)
     primitive = _MADE[key]
     if registry.lookup_vjp(primitive) is None:  # the tables were reset (tests do)
-        _register(primitive, primitive.s2sad_loop, schedule, len(carried))
+        checkpoint_rules.register(primitive, schedule, len(carried))
     src.namespace[name] = primitive
     call = gast.Call(func=gast.Name(name, gast.Load(), None, None),
                      args=[*bounds, *(gast.Name(v, gast.Load(), None, None)
@@ -145,8 +144,8 @@ def _replace(src: Any, node: gast.For) -> None:
 
 
 def _inside_inner_loop(outer: gast.For, node: gast.AST) -> bool:
-    """Whether a break sits in a loop nested in the checkpointed one (allowed)."""
-    if not isinstance(node, gast.Break):
+    """Whether a break or continue sits in a loop nested in the checkpointed one."""
+    if not isinstance(node, (gast.Break, gast.Continue)):
         return False
     for inner in gast.walk(gast.Module(body=outer.body, type_ignores=[])):
         if isinstance(inner, (gast.For, gast.While)) and any(n is node for n in
@@ -247,11 +246,13 @@ def _primitive(src: Any, node: gast.For, name: str, schedule: tuple, carried: li
     nc = len(carried)
 
     def primitive(start: int, stop: int, step: int, *args: Any) -> tuple:
+        checkpoint_rules.refresh(primitive)
         return rt.run(loop, schedule, nc, start, stop, step, *args)
 
     primitive.__name__ = primitive.__qualname__ = name
     primitive.s2sad_loop = loop  # type: ignore[attr-defined]
-    _register(primitive, loop, schedule, nc)
+    primitive.s2sad_step = _step_function(src, node, name, carried, params)  # type: ignore[attr-defined]
+    checkpoint_rules.register(primitive, schedule, nc)
     return primitive
 
 
@@ -266,63 +267,27 @@ def _loop_function(src: Any, node: gast.For, name: str, carried: list,
             f"    for {node.target.id} in range(s2sad_start, s2sad_stop, s2sad_step):\n"
             + "".join(f"        {line}\n" for line in body.splitlines()) +
             f"    return {', '.join(carried)}\n")
-    return loader.load(text, f"{name}_loop", dict(src.namespace))
+    return loader.load(text, f"{name}_loop", dict(src.namespace), _user_globals(src))
 
 
-def _register(primitive: Callable, loop: Callable, schedule: tuple, nc: int) -> None:
-    from s2sad import api
+def _step_function(src: Any, node: gast.For, name: str, carried: list,
+                   params: list) -> Callable | None:
+    """One trip of the loop, as a function of the loop variable: the reverse sweep of a
+    single trip (all of binomial's) then sums no adjoint over trips, so it starts none at
+    zero. None if the body leaves its trip by ``continue`` (the loop function does it)."""
+    from s2sad.compiler import loader
 
-    def differentiable(args: tuple, active: tuple | None = None) -> tuple:
-        """The carried values (their cotangents pass from segment to segment) and the
-        parameters whose cotangents the caller reads."""
-        return tuple(3 + k for k, v in enumerate(args[3:]) if _is_float(v) and (
-            k < nc or active is None or active[3 + k]))
-
-    @functools.cache
-    def vjp_for(positions: tuple) -> Callable:
-        return api.vjp(loop, wrt=positions)
-
-    def vjp_of(args: tuple, active: tuple | None = None) -> Callable:
-        positions = differentiable(args, active)
-        inner = vjp_for(positions)
-
-        def call(*full: Any) -> tuple:
-            value, grads = inner(*full)
-            grads = grads if isinstance(grads, tuple) else (grads,)
-            out: list = [None] * (len(full) - 4)
-            for p, gr in zip(positions, grads):
-                out[p - 3] = gr
-            return value, out
-        return call
-
-    def reverse(g: Any, ans: Any, *args: Any, s2sad_active: tuple | None = None) -> tuple:
-        return rt.reverse(loop, functools.partial(_with_active, vjp_of, s2sad_active),
-                          schedule, nc, g, ans[-1], args[3:])
-
-    def forward(tangents: Any, ans: Any, *args: Any) -> Any:
-        positions = differentiable(args)
-        given = [tangents[p] if tangents[p] is not None else np.zeros_like(args[p])
-                 for p in positions]
-        _, out = api.jvp(loop, wrt=positions)(*args, *given)
-        return (*(out if nc > 1 else (out,)), 0.0)
-
-    reverse.s2sad_wants_active = True  # type: ignore[attr-defined]
-    reverse.__name__ = f"vjp_{primitive.__name__}"
-    forward.__name__ = f"jvp_{primitive.__name__}"
-    signature = registry.Signature((), {}, "args", 0)
-    registry.VJPS[primitive] = registry.Rule(signature, user=reverse)
-    registry.JVPS[primitive] = registry.Rule(signature, user=forward)
+    if any(isinstance(n, gast.Continue) and not _inside_inner_loop(node, n)
+           for n in gast.walk(gast.Module(body=node.body, type_ignores=[]))):
+        return None
+    body = ast.unparse(gast.gast_to_ast(gast.Module(body=node.body, type_ignores=[])))
+    head = ", ".join([node.target.id, *carried, *params])
+    text = (f"def {name}_step({head}):\n"
+            f"    # one trip of the loop of {src.filename}:{node.lineno}\n"
+            + "".join(f"    {line}\n" for line in body.splitlines()) +
+            f"    return {', '.join(carried)}\n")
+    return loader.load(text, f"{name}_step", dict(src.namespace), _user_globals(src))
 
 
-def _with_active(vjp_of: Callable, active: tuple | None, args: tuple) -> Callable:
-    return vjp_of(args, active)
-
-
-def _is_float(v: Any) -> bool:
-    if isinstance(v, (float, np.floating, complex)):
-        return True
-    if isinstance(v, np.ndarray):
-        return v.dtype.kind in "fc"
-    if isinstance(v, (list, tuple)):
-        return bool(v) and all(_is_float(x) for x in v)
-    return False
+def _user_globals(src: Any) -> dict | None:
+    return getattr(src.fn, "__globals__", None)

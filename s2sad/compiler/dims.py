@@ -63,13 +63,17 @@ class Facts:
     """Shapes of names (and lengths held by int names) in a body of statements."""
 
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
-                 namespace: dict) -> None:
+                 namespace: dict, alike: dict[str, gast.expr] | None = None) -> None:
+        """``alike``: a parameter shaped like an expression of the body (a vjp's
+        cotangent: like the output, which the caller checks it is)."""
         self.namespace = namespace
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
         self._fixed = set(params) | set(numbers)
         self.defs = _definitions(body)
+        for name, like in (alike or {}).items():
+            self.defs.setdefault(name, []).append(like)
         start = dict(self.shapes)
         for _ in range(3):  # again while broadcasting teaches what a symbol's length is
             known = dict(self.learned)

@@ -192,9 +192,10 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     body.append(gast.Return(value=grad_or_pair if lean else gast.Tuple(
         elts=[value, grad], ctx=gast.Load())))
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
+    seed = {parts.args.kwonlyargs[-1].id: clone(parts.value)} if mode == "vjp" else {}
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
                _param_ranks(parts.prep.node, ranks), keep=mode == "grad",
-               adjoints=parts.adjoints)
+               adjoints=parts.adjoints, alike=seed)
     if mode == "grad":
         if len(_FULL) > 32:
             _FULL.clear()
@@ -340,19 +341,20 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] = frozenset(), shapes: dict[str, str] | None = None,
          ranks: dict[str, int] | None = None, keep: bool = False,
-         adjoints: frozenset | set = frozenset()) -> Generated:
+         adjoints: frozenset | set = frozenset(), alike: dict | None = None) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
-    ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree."""
+    ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree;
+    ``alike``: a parameter shaped like an expression (the cotangent, like the output)."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
-                                  real=_real_only(prep.node))
+                                  real=_real_only(prep.node), alike=alike)
     body = tape.prune(body)
     body = reuse.reuse(body, prep.namespace, params, prep.namer)
     body = simplify.simplify(body, prep.namespace, params, small)
     body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
     body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed
                                        real=_real_only(prep.node))
-    facts = ranks_stage.shape_facts(body, ranks or {}, set(small), prep.namespace)
+    facts = ranks_stage.shape_facts(body, ranks or {}, set(small), prep.namespace, alike)
     body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
                                   real=_real_only(prep.node), facts=facts)  # what those exposed
     reuse.share_costly_calls(body, prep.namespace, prep.namer)

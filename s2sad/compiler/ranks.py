@@ -18,13 +18,13 @@ from s2sad.compiler.primitives import evaluate_ref
 
 def specialise(body: list, params: dict[str, Any], numbers: set[str],
                namespace: dict[str, Any], real: bool = False,
-               facts: dims.Facts | None = None) -> list:
+               facts: dims.Facts | None = None, alike: dict | None = None) -> list:
     """``params``: array parameter -> its shape class (``dims.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known."""
     if not params:
         return body
-    facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace)
+    facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
     tree = gast.Module(body=body, type_ignores=[])
     products = _Products(facts, real, _indexed_only(tree))
     products.lower = _triangular(facts.defs, namespace)
@@ -81,9 +81,9 @@ def _indexed_only(tree: gast.AST) -> set[str]:
 
 
 def shape_facts(body: list, params: dict[str, Any], numbers: set[str],
-                namespace: dict[str, Any]) -> dims.Facts:
+                namespace: dict[str, Any], alike: dict | None = None) -> dims.Facts:
     """The shapes of the values of ``body`` (see ``specialise``)."""
-    return dims.Facts(body, _as_shapes(params), numbers, namespace)
+    return dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
 
 
 def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:

@@ -101,7 +101,7 @@ def reverse(loop: Callable, vjp_of: Callable, schedule: tuple, nc: int, g: Any, 
         return (None, None, None, *cot, *totals)
     if schedule[0] == "binomial":
         # c snapshots in all: the start state and c - 1 more
-        cot = revolve(step_back, record.snaps[0][1], 0, n, max(int(schedule[1]) - 1, 0), cot)
+        revolve(step_back, record.snaps[0][1], 0, n, max(int(schedule[1]) - 1, 0), cot)
     else:
         k = segment_length(schedule, n)
         for i, state in reversed(record.snaps):
@@ -135,9 +135,7 @@ class _Reverser:
     def __call__(self, state: list, i: int, j: int, cot: list) -> list:
         a, b = self.start + i * self.step, self.start + j * self.step
         args = (a, b, self.step, *self.fresh(state), *self.params)
-        out_cot = cot[0] if self.nc == 1 else tuple(cot)
-        _, grads = self.vjp_of(args)(*args, out_cot)
-        grads = list(grads)
+        grads = list(self.vjp_of(args)(*args, _taken(cot, self.nc))[1])
         for k, gp in enumerate(grads[self.nc:]):
             if gp is None:
                 continue
@@ -150,27 +148,34 @@ class _Reverser:
         return [_zero_if_none(c, v) for c, v in zip(grads[:self.nc], state)]
 
 
+def _taken(cot: list, nc: int) -> Any:
+    """The outputs' cotangents, emptied from ``cot`` so the VJP may free them early."""
+    out = cot[0] if nc == 1 else tuple(cot)
+    cot.clear()
+    return out
+
+
 def beta(s: int, r: int) -> int:
     """The most trips ``s`` snapshots reverse with each trip run at most ``r`` times
     forward beyond the first: C(s + r, s)."""
     return math.comb(s + r, s)
 
 
-def revolve(step_back: _Reverser, state: list, i: int, j: int, s: int, cot: list) -> list:
+def revolve(step_back: _Reverser, state: list, i: int, j: int, s: int, cot: list) -> None:
     """Reverse trips [i, j) from the carried values at i, with ``s`` free snapshots
-    (the one holding ``state`` not counted), by the binomial schedule."""
-    n = j - i
-    if n == 1:
-        return step_back(state, i, j, cot)
+    (the one holding ``state`` not counted), by the binomial schedule. ``cot`` (the
+    cotangents at trip j) is replaced in place by those at trip i, so no frame of the
+    recursion keeps an old one alive."""
+    while j - i > 1 and s > 0:
+        m = i + _split(j - i, s)
+        mid = step_back.advance(state, i, m)
+        revolve(step_back, mid, m, j, s - 1, cot)
+        del mid  # its snapshot is free again for the left part
+        j = m
     if s == 0:  # no snapshot left: recompute from i for every trip, last first
-        for t in range(j - 1, i - 1, -1):
-            cot = step_back(step_back.advance(state, i, t) if t > i else state, t, t + 1, cot)
-        return cot
-    m = i + _split(n, s)
-    mid = step_back.advance(state, i, m)
-    cot = revolve(step_back, mid, m, j, s - 1, cot)
-    del mid  # its snapshot is free again for the left part
-    return revolve(step_back, state, i, m, s, cot)
+        for t in range(j - 1, i, -1):
+            cot[:] = step_back(step_back.advance(state, i, t), t, t + 1, cot)
+    cot[:] = step_back(state, i, i + 1, cot)
 
 
 @functools.cache
