@@ -2,6 +2,8 @@
 import numpy as np
 from scipy.special import logsumexp
 
+import s2sad
+
 
 def mlp_loss(W, x, b):
     return np.sum(np.tanh(W @ x + b) ** 2)
@@ -37,3 +39,23 @@ def newton_sqrt(a):
         if steps > 50:
             break
     return x
+
+
+def rnn_uniform(Wh, xs, h0):
+    h = h0
+    loss = 0.0
+    for t in s2sad.checkpoint(range(xs.shape[0])):
+        h = np.tanh(Wh @ h + xs[t])
+        if np.sum(h) > 0:
+            loss = loss + np.sum(h * h)
+    return loss
+
+
+def rnn_binomial(Wh, xs, h0):
+    h = h0
+    loss = 0.0
+    for t in s2sad.checkpoint(range(xs.shape[0]), snapshots=4):
+        h = np.tanh(Wh @ h + xs[t])
+        if np.sum(h) > 0:
+            loss = loss + np.sum(h * h)
+    return loss

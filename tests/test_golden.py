@@ -26,6 +26,10 @@ CASES = {
     "grad_running_sum": (lambda: s2sad.grad(gf.running_sum), (0.3, 5)),
     "grad_newton_sqrt": (lambda: s2sad.grad(gf.newton_sqrt), (2.0,)),
     "jvp_running_sum": (lambda: s2sad.jvp(gf.running_sum), (0.3, 5, 1.0)),
+    "grad_checkpoint_uniform": (lambda: s2sad.grad(gf.rnn_uniform, wrt=(0, 2)),
+                                (np.eye(3) * 0.5, np.ones((6, 3)) * 0.1, np.ones(3))),
+    "grad_checkpoint_binomial": (lambda: s2sad.grad(gf.rnn_binomial, wrt=(0, 2)),
+                                 (np.eye(3) * 0.5, np.ones((6, 3)) * 0.1, np.ones(3))),
 }
 
 

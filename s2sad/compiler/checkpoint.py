@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -251,9 +253,41 @@ def _primitive(src: Any, node: gast.For, name: str, schedule: tuple, carried: li
 
     primitive.__name__ = primitive.__qualname__ = name
     primitive.s2sad_loop = loop  # type: ignore[attr-defined]
-    primitive.s2sad_step = _step_function(src, node, name, carried, params)  # type: ignore[attr-defined]
+    step = _step_function(src, node, name, carried, params)
+    primitive.s2sad_step = step  # type: ignore[attr-defined]
+    primitive.s2sad_shown = _described(name, node.lineno, schedule, carried, loop,  # type: ignore[attr-defined]
+                                       step if schedule[0] == "binomial" else None)
     checkpoint_rules.register(primitive, schedule, nc)
     return primitive
+
+
+def _described(name: str, line: int, schedule: tuple, carried: list, loop: Callable,
+               step: Callable | None) -> str:
+    """What a reader of the derivative's source is shown of a checkpointed loop: the
+    schedule in words and the functions it runs."""
+    import inspect
+    kept = ", ".join(carried)
+    if schedule[0] == "binomial":
+        words = (f"binomial (revolve) with {schedule[1]} snapshots: the forward pass runs "
+                 f"{name}_loop keeping ({kept}) at its start; the reverse pass restores a "
+                 f"snapshot, advances with {name}_loop (no tape), stores new snapshots where "
+                 f"revolve says, and reverses one trip at a time with the VJP of " +
+                 (f"{name}_step" if step else f"{name}_loop"))
+    else:
+        every = f"{schedule[1]} trips" if schedule[1] else "ceil(sqrt(trips)) trips"
+        words = (f"uniform segments of {every}: the forward pass runs {name}_loop segment "
+                 f"by segment keeping ({kept}) at each segment's start; the reverse pass "
+                 f"takes the segments last to first and runs the VJP of {name}_loop over "
+                 "each (a taped forward over the segment, then its reverse)")
+    lines = textwrap.wrap(f"{name}: the checkpointed loop of line {line}, {words}.", 86)
+    texts = [inspect.getsource(f) for f in (loop, step) if f is not None]
+    return "\n\n" + "".join(f"# {x}\n" for x in lines) + "\n\n".join(texts)
+
+
+def shown(text: str, namespace: dict) -> str:
+    """The functions behind the checkpointed loops ``text`` calls, as source to read."""
+    return "".join(getattr(namespace.get(name), "s2sad_shown", "") for name in sorted(
+        set(re.findall(r"\b(checkpointed_\d+)\(", text))))
 
 
 def _loop_function(src: Any, node: gast.For, name: str, carried: list,
@@ -263,7 +297,7 @@ def _loop_function(src: Any, node: gast.For, name: str, carried: list,
     body = ast.unparse(gast.gast_to_ast(gast.Module(body=node.body, type_ignores=[])))
     head = ", ".join(["s2sad_start", "s2sad_stop", "s2sad_step", *carried, *params])
     text = (f"def {name}_loop({head}):\n"
-            f"    # the loop of {src.filename}:{node.lineno}, over part of its range\n"
+            f"    # the loop of line {node.lineno}, over part of its range\n"
             f"    for {node.target.id} in range(s2sad_start, s2sad_stop, s2sad_step):\n"
             + "".join(f"        {line}\n" for line in body.splitlines()) +
             f"    return {', '.join(carried)}\n")
@@ -283,7 +317,7 @@ def _step_function(src: Any, node: gast.For, name: str, carried: list,
     body = ast.unparse(gast.gast_to_ast(gast.Module(body=node.body, type_ignores=[])))
     head = ", ".join([node.target.id, *carried, *params])
     text = (f"def {name}_step({head}):\n"
-            f"    # one trip of the loop of {src.filename}:{node.lineno}\n"
+            f"    # one trip of the loop of line {node.lineno}\n"
             + "".join(f"    {line}\n" for line in body.splitlines()) +
             f"    return {', '.join(carried)}\n")
     return loader.load(text, f"{name}_step", dict(src.namespace), _user_globals(src))

@@ -25,6 +25,7 @@ from s2sad.compiler import (
     algebra,
     alias,
     batch,
+    checkpoint,
     finite,
     floats,
     forward,
@@ -372,7 +373,7 @@ def _emitted(name: str, args: gast.arguments, body: list, prep: Prepared) -> Gen
                             type_comment=None, type_params=[])
     text = render.function_source(node, owned=True)
     fn = loader.load(text, name, prep.namespace, getattr(prep.src.fn, "__globals__", None))
-    return Generated(fn, text, name)
+    return Generated(fn, text + checkpoint.shown(text, prep.namespace), name)
 
 
 def portable(gen: Generated, fn: Callable, array: Any) -> Generated:

@@ -1,8 +1,8 @@
 def grad_mlp_loss(W, x, b):
-    # line 7: return np.sum(np.tanh(W @ x + b) ** 2)
+    # line 9: return np.sum(np.tanh(W @ x + b) ** 2)
     add = W @ x + b
     tanh = np.tanh(add)
-    # adjoint of line 7: return np.sum(np.tanh(W @ x + b) ** 2)
+    # adjoint of line 9: return np.sum(np.tanh(W @ x + b) ** 2)
     dadd = 2 * tanh * (1 - tanh * tanh)
     del add, tanh
     dW = np.multiply.outer(dadd, x)

@@ -1,43 +1,43 @@
 def grad_newton_sqrt(a):
     stack = []
-    # line 34: while abs(x * x - a) > 1e-10:
+    # line 36: while abs(x * x - a) > 1e-10:
     cond_1 = abs(a * a - a) > 1e-10
     steps_1 = 0
     x_1 = a
     trips = 0
     while cond_1:
         trips = trips + 1
-        # line 35: x = 0.5 * (x + a / x)
+        # line 37: x = 0.5 * (x + a / x)
         div = a / x_1
         stack.append((div, x_1))
         x_1 = 0.5 * (x_1 + div)
-        # line 36: steps += 1
+        # line 38: steps += 1
         steps_1_new = steps_1 + 1
         steps_1 = steps_1_new
-        # line 37: if steps > 50:
+        # line 39: if steps > 50:
         cmp = steps_1_new > 50
         if cmp:
-            # line 38: break
+            # line 40: break
             stack.append(cmp)
             break
         else:
-            # line 34: while abs(x * x - a) > 1e-10:
+            # line 36: while abs(x * x - a) > 1e-10:
             cond_1 = abs(x_1 * x_1 - a) > 1e-10
-            # line 37: if steps > 50:
+            # line 39: if steps > 50:
             stack.append(cmp)
     dx_1 = 1.0
-    # adjoint of line 34: while abs(x * x - a) > 1e-10:
+    # adjoint of line 36: while abs(x * x - a) > 1e-10:
     da = zeros_like(a)
     for _ in range(trips):
-        # adjoint of line 37: if steps > 50:
+        # adjoint of line 39: if steps > 50:
         cmp = stack.pop()
-        # adjoint of line 35: x = 0.5 * (x + a / x)
+        # adjoint of line 37: x = 0.5 * (x + a / x)
         dadd = dx_1 * 0.5
         dx_1 = dadd
         div, x_1 = stack.pop()
         da += dadd / x_1
         dx_1 = dx_1 - dadd * div / x_1
     del stack, trips
-    # adjoint of line 32: x = a
+    # adjoint of line 34: x = a
     da = da + dx_1
     return float(da)

@@ -1,9 +1,9 @@
 def jvp_running_sum(x, n, *, dx):
-    # line 26: for i in range(n):
+    # line 28: for i in range(n):
     s_1 = 0.0
     ds_1 = zeros_like(s_1)
     for i in range(n):
-        # line 27: s = s + np.sin(x * i)
+        # line 29: s = s + np.sin(x * i)
         mul = x * i
         dmul = safe_mul(dx, i)
         sin = np.sin(mul)
