@@ -942,3 +942,37 @@ def test_appending_to_a_list_holding_arrays(f, sign):
     except s2sad.DifferentiationError as refused:
         assert "shares its memory" in str(refused)
         assert f is append_to_an_inner_list  # the one sharing s2sad may refuse
+
+
+# ----- a name assigned from another is that object, whichever one it is -----
+
+def bound_after_a_loop(x):
+    for e in x[:2]:
+        x = x * 0.5 + np.cos(e)  # x: the argument or a new array, by the trip count
+    z = x
+    x[1] += z[0] * 2.0           # z sees the write
+    return np.sum(np.sin(z) * x)
+
+
+def bound_after_a_branch(x):
+    if np.sum(x) > 0:
+        y = x * 2.0
+    else:
+        y = np.exp(x)
+    z = y
+    y[0] = y[0] * y[2]
+    return np.sum(z * z) + np.sum(y)
+
+
+def bound_then_rebound(x):
+    y = np.sin(x) if x[0] > 0 else x * 3.0
+    z = y
+    y = y + 1.0                  # y rebound: z keeps the old object
+    z[2] = 7.0 * x[1]
+    return np.sum(z * y)
+
+
+@pytest.mark.parametrize("f", [bound_after_a_loop, bound_after_a_branch, bound_then_rebound])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_name_assigned_from_another_sees_its_writes(f, sign):
+    check_value_and_grad(f, sign * np.array([0.3, -0.5, 0.7, 0.2]))

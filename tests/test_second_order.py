@@ -324,3 +324,74 @@ def test_hessian_of_the_scalar_recurrence_closed_form():
     # y = x0 cos(x1) + x1^2
     want = np.array([[0.0, -np.sin(x[1])], [-np.sin(x[1]), -x[0] * np.cos(x[1]) + 2.0]])
     np.testing.assert_allclose(s2sad.hessian(scalar_recurrence)(x), want, atol=1e-12)
+
+
+# Adjoints of tuples and lists read twice add item by item (a tuple's adjoint made by
+# np.array's adjoint is a tuple too: adding two with + would concatenate them).
+
+def _pair_product(y):
+    return y[0] * y[1]
+
+
+def nested_tuple_grad(x):
+    return np.sum(np.sin(np.array(s2sad.grad(_pair_product)((x, x)))))
+
+
+def _weighted(v):
+    return v[0] * v[1] ** 2 + v[2]
+
+
+def nested_list_grad(x):
+    return np.sum(np.array(s2sad.grad(_weighted)([x, 2.0 * x, x * x])) ** 2)
+
+
+def tuple_read_twice(x):
+    t = (x, x * x)
+    a = np.array(t)
+    return np.sum(a * a) + np.sum(np.cos(np.array(t)))
+
+
+def test_second_and_third_derivatives_through_a_gradient_of_a_tuple():
+    x = 10.0
+    # nested_tuple_grad(x) = 2 sin(x)
+    assert abs(s2sad.grad(nested_tuple_grad)(x) - 2 * np.cos(x)) < 1e-12
+    assert abs(s2sad.grad(s2sad.grad(nested_tuple_grad))(x) + 2 * np.sin(x)) < 1e-12
+    assert abs(s2sad.grad(s2sad.grad(s2sad.grad(nested_tuple_grad)))(x)
+               + 2 * np.cos(x)) < 1e-12
+
+
+@pytest.mark.parametrize("x", [0.7, -1.3])
+def test_second_derivative_through_a_gradient_of_a_list(x):
+    # grad of _weighted at (x, 2x, x^2) = (4x^2, 4x^2, 1): f = 32 x^4 + 1
+    assert abs(s2sad.grad(nested_list_grad)(x) - 128 * x ** 3) < 1e-9
+    assert abs(s2sad.grad(s2sad.grad(nested_list_grad))(x) - 384 * x ** 2) < 1e-9
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -0.8]), np.array([1.1, 0.4])])
+def test_hessian_of_a_tuple_read_twice(x):
+    H = s2sad.hessian(tuple_read_twice)(x)
+    np.testing.assert_allclose(H, fd_jacobian_of(s2sad.grad(tuple_read_twice), x), atol=1e-6)
+    # f = sum(x^2 + x^4 + cos x + cos x^2): diagonal
+    want = 2 + 12 * x ** 2 - np.cos(x) - 2 * np.sin(x ** 2) - 4 * x ** 2 * np.cos(x ** 2)
+    np.testing.assert_allclose(H, np.diag(want), atol=1e-10)
+
+
+_d_nested_tuple = s2sad.grad(nested_tuple_grad)
+_d_nested_list = s2sad.grad(nested_list_grad)
+
+
+def calls_the_gradient_of_a_tuple(x):
+    return _d_nested_tuple(x)
+
+
+def calls_the_gradient_of_a_list(x):
+    return _d_nested_list(x) * x
+
+
+@pytest.mark.parametrize("x", [10.0, -0.6])
+def test_gradients_of_functions_that_call_such_gradients(x):
+    """The called gradient is inlined: its tuple adjoints are read twice there."""
+    assert abs(s2sad.grad(calls_the_gradient_of_a_tuple)(x) + 2 * np.sin(x)) < 1e-12
+    # d/dx (128 x^4) = 512 x^3
+    assert abs(s2sad.grad(calls_the_gradient_of_a_list)(x) - 512 * x ** 3) < 1e-9 * max(
+        1.0, abs(512 * x ** 3))

@@ -38,6 +38,7 @@ from s2sad.compiler.views import views as views_of
 from s2sad.errors import error_at
 
 SAME, PART = "same", "part"
+BOUND = "="  # state[BOUND + name]: the binding name has (see _Aliases.bind)
 # functions whose result may be (a view of) their first argument
 VIEWS = {
     np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
@@ -129,6 +130,8 @@ class _Aliases:
     def run(self) -> None:
         state: State = {p: frozenset() if p in self.numbers else
                         frozenset({(("arg", p), SAME)}) for p in self.params}
+        for p in self.params:
+            state[BOUND + p] = frozenset({(("arg", p), BOUND)})
         for name in self.local & set(self.outer):  # x[i] = v on a global x
             state[name] = frozenset({(("outer", name), SAME)})
         self.block(self.node.body, state)
@@ -152,11 +155,13 @@ class _Aliases:
             for n in nodes(s.targets[0]):
                 if isinstance(n, gast.Name):
                     state[n.id] = _as_parts(held) | {(("new", id(s)), SAME)}
+                    self.bind(n.id, s, state)
         return state
 
     def loop(self, s: gast.stmt, state: State) -> State:
         if isinstance(s, gast.For) and isinstance(s.target, gast.Name):
             state[s.target.id] = frozenset()
+            self.bind(s.target.id, s, state)
         while True:
             end = self.block(s.body, dict(state))
             joined = _join(state, end)
@@ -181,7 +186,31 @@ class _Aliases:
         if written == "maybe":
             value = value | state.get(name, frozenset())
         state[name] = frozenset() if name in self.numbers else value
+        copied = s.value.id if isinstance(s.value, gast.Name) and s.value.id in self.local \
+            else None
+        self.bind(name, s, state, copied)
         return state
+
+    def bind(self, name: str, s: gast.stmt, state: State, like: str | None = None) -> None:
+        """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound
+        to (whatever object that is), any other statement to its newest run."""
+        if like is not None and len(state.get(BOUND + like, ())) == 1:
+            state[BOUND + name] = state[BOUND + like]
+            return
+        recent, old = ("new", id(s)), ("old", id(s))
+        for k, held in list(state.items()):
+            if k.startswith(BOUND) and any(o == recent for o, _ in held):
+                state[k] = frozenset((old if o == recent else o, how) for o, how in held)
+        state[BOUND + name] = frozenset({(recent, BOUND)})
+        if like is not None:  # whichever object that is, the two names share it from here
+            state[BOUND + like] = state[BOUND + name]
+
+    def bound_together(self, a: str, b: str, state: State) -> bool:
+        """Are ``a`` and ``b`` surely one object because one was assigned from the other
+        (``z = x``), even where which object that is depends on the path taken?"""
+        tokens = state.get(BOUND + a)
+        return tokens is not None and len(tokens) == 1 and tokens == state.get(BOUND + b) \
+            and next(iter(tokens))[0][0] in ("new", "arg")
 
     def written(self, s: gast.Assign) -> bool | str:
         """Does ``s`` change the object its target holds (True), or may it ("maybe")?"""
@@ -276,7 +305,8 @@ class _Aliases:
             held = state[other]
             if other == name or not objects & {o for o, _ in held}:
                 continue
-            out.append((other, _same_object(held, mine)))
+            out.append((other, _same_object(held, mine) or
+                        self.bound_together(other, name, state)))
         return out
 
     def list_write(self, s: gast.stmt) -> bool:

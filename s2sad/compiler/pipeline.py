@@ -56,6 +56,15 @@ CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
                      np.array_split, np.linalg.slogdet, np.linalg.eigh, np.meshgrid,
                      operator.getitem}
 
+# results that are containers when their first argument is, or (the second table) their
+# second: an adjoint shaped like a tuple of arrays is a tuple
+KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
+                    runtime.field_add, runtime.stop_gradient, runtime.copy_value,
+                    runtime.fresh, runtime.zeros_like, runtime.add_grads,
+                    runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint}
+SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
+                      runtime.cast_like, runtime.sequence_adjoint}
+
 
 @dataclass
 class Generated:
@@ -114,16 +123,14 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
                 continue
             first = prim.args[0] if prim.args else None
             of_found = isinstance(first, gast.Name) and first.id in found
-            if prim.key in (runtime.add_at, runtime.field_add) and len(prim.args) > 1:
+            if prim.key in SHAPED_LIKE_SECOND and len(prim.args) > 1:
                 second = prim.args[1]  # add_at(None, xs, i, g): an adjoint shaped like xs
                 of_found = of_found or isinstance(second, gast.Name) and second.id in found
             if prim.key is operator.getitem:  # an item of a container may be one
                 holds = of_found
             else:
                 holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                    prim.key in (IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
-                                 runtime.field_add, runtime.stop_gradient,
-                                 runtime.copy_value) and of_found)
+                    prim.key in KEEPS_CONTAINERS and of_found)
             if holds:
                 found.add(name)
                 changed = True
