@@ -155,3 +155,5 @@ for _arrays in ([N(3, 4), N(4, 5), N(5, 2)], [N(4), N(4, 5), N(5)], (N(3, 4), N(
 R(rt.multi_dot_tangent, [N(3, 4), N(4, 5), N(5, 2)], [None, N(4, 5), None], wrt=(0,))
 R(rt.norm_partial, N(2, 3, 4), 2, None, True); R(rt.norm_partial, N(2, 3, 4), 3, (0, 2), True)  # noqa
 R(rt.norm_partial, N(3, 4), None, 1, True); R(rt.norm_partial, P(2, 3), 0.5, None, True)  # noqa
+_x = N(3, 4)
+R(rt.sign_tangent, N(3, 4), _x, np.sign(_x)); R(rt.sign_adjoint, N(3, 4), _x, np.sign(_x))  # noqa

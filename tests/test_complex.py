@@ -233,3 +233,57 @@ def test_second_derivatives_at_complex_values_are_right_or_refused(f):
     real = np.array([0.4, -1.0])  # real values keep their second derivatives
     H = s2sad.hessian(f)(real)
     assert np.all(np.isfinite(H))
+
+
+# ----- np.sign: flat for reals, x / |x| for complex x (NumPy 2) -----
+
+def sign_times_conj(z):
+    return np.real(np.sign(z) * np.conj(z + 0.3j))
+
+
+def imag_of_sign_squared(z):
+    return np.sum(np.imag(np.sign(z) ** 2) + np.real(np.sign(z)) * np.abs(z))
+
+
+def phase_of_product(z):
+    return np.real(np.sign(z * z + 1.0) * (1.0 - 2.0j))
+
+
+@pytest.mark.parametrize("f, z", [(sign_times_conj, 0.7 - 0.4j),
+                                  (imag_of_sign_squared, np.array([1.0 + 1.0j, -0.5 + 2.0j])),
+                                  (phase_of_product, 0.2 + 0.9j)])
+def test_sign_of_complex_values(f, z):
+    np.testing.assert_allclose(s2sad.grad(f)(z), partials(f, z), rtol=1e-6, atol=1e-8)
+
+
+def complex_sign(z):
+    return np.sign(z)
+
+
+def test_sign_of_complex_values_forward_and_closed_form():
+    z, t = 0.6 + 0.8j, 0.3 - 1.1j  # |z| = 1: d sign = (t - z^2 conj(t)) / 2
+    _, out = s2sad.jvp(complex_sign)(z, t)
+    np.testing.assert_allclose(out, (t - z * z * np.conj(t)) / 2, atol=1e-12)
+    fd = (np.sign(z + EPS * t) - np.sign(z - EPS * t)) / (2 * EPS)
+    np.testing.assert_allclose(out, fd, atol=1e-8)
+
+
+def signed_squares(x):
+    return np.sum(np.sign(x) * x ** 2)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_sign_of_real_values_stays_flat(sign):
+    x = sign * np.array([0.5, -1.2, 2.0])
+    np.testing.assert_allclose(s2sad.grad(signed_squares)(x), 2 * np.abs(x), atol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(signed_squares)(x), np.diag(2 * np.sign(x)),
+                               atol=1e-12)
+
+
+def real_of_gradient(z):
+    return np.real(s2sad.grad(sign_times_conj)(z))
+
+
+def test_second_derivative_of_complex_sign_is_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="np.sign"):
+        s2sad.grad(real_of_gradient)(0.7 - 0.4j)

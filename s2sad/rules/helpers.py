@@ -48,6 +48,14 @@ defvjp(rt.abs_tangent, "t, x", "g * abs_slope(x)",
        "only_real(zeros_like(x), x, 'a second derivative of np.abs')")
 defjvp(rt.abs_tangent, "t, x", "abs_tangent(dt, x)",
        "only_real(0.0 * abs_tangent(dx, x), x, 'a second derivative of np.abs')")
+# np.sign's tangent and adjoint: each the other's transpose in t / g; their derivative in
+# x is 0 for real x, refused for complex x (not written yet)
+_SIGN2 = "only_real({z}, x, 'a second derivative of np.sign')"
+for _lin, _other in ((rt.sign_tangent, "sign_adjoint"), (rt.sign_adjoint, "sign_tangent")):
+    defvjp(_lin, "t, x, s", f"{_other}(g, x, s)", _SIGN2.format(z="zeros_like(x)"),
+           _SIGN2.format(z="zeros_like(s)"))
+    defjvp(_lin, "t, x, s", f"{_lin.__name__}(dt, x, s)", _SIGN2.format(z="0.0 * dx"),
+           _SIGN2.format(z="0.0 * ds"))
 deflinear(rt.imag_adjoint, "t, val", "imag_adjoint(g, val)", None)
 # the slope of |x| is sign(x) for reals (a constant: no derivative), conj(x) / |x| for
 # complex x, which turns with x's phase (second derivatives through np.abs of complex)

@@ -28,7 +28,7 @@ Kink and pole conventions (every rule table follows them):
 import numpy as np
 
 from s2sad.rules.kinds import defscale
-from s2sad.rules.registry import defjvp, deflinear, defnondiff, when_imported
+from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp, when_imported
 
 # ----- arithmetic -----
 defscale(np.add, "x, y", "g", "g")
@@ -103,7 +103,10 @@ deflinear(np.imag, "val", "imag_adjoint(g, val)")
 deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
 
 # ----- zero derivative almost everywhere: steps and rounding -----
-defnondiff(np.sign, np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
+# np.sign is flat for reals; NumPy 2 makes it x / |x| for complex x, which is not
+defvjp(np.sign, "x", "sign_adjoint(g, x, ans)")
+defjvp(np.sign, "x", "sign_tangent(dx, x, ans)")
+defnondiff(np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
            np.round, np.around, np.floor_divide, np.spacing, np.nextafter)
 
 # ----- scipy.special, once imported -----

@@ -17,7 +17,8 @@ import numpy as np
 __all__ = [
     "safe_mul", "safe_div", "broadcast_like", "pow_dbase", "pow_dexp", "abs_slope",
     "abs_tangent", "imag_adjoint", "max_share", "min_share", "fmax_share", "fmin_share",
-    "clip_mask", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
+    "clip_mask", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma", "sign_adjoint",
+    "sign_tangent",
 ]
 
 
@@ -141,6 +142,26 @@ def abs_tangent(t: Any, x: Any) -> Any:
     if not np.iscomplexobj(x):
         return t * np.sign(x)
     return _scalar(np.real(t * abs_slope(x)))
+
+
+def sign_tangent(t: Any, x: Any, s: Any) -> Any:
+    """Tangent of ``s = np.sign(x)``: 0 for real ``x``; for complex ``x`` (NumPy 2:
+    ``x / |x|``) ``(t - s**2 conj(t)) / (2 |x|)``, 0 at 0."""
+    if not np.iscomplexobj(x):
+        return 0.0 * t
+    return _on_circle(t - s * s * np.conj(t), x)
+
+
+def sign_adjoint(g: Any, x: Any, s: Any) -> Any:
+    """Adjoint of ``s = np.sign(x)`` (the transpose of :func:`sign_tangent`)."""
+    if not np.iscomplexobj(x):
+        return np.zeros_like(x, dtype=float) + 0.0 * np.real(g)
+    return _on_circle(g - np.conj(g) * np.conj(s * s), x)
+
+
+def _on_circle(v: Any, x: Any) -> Any:
+    size = 2.0 * np.abs(x)
+    return _scalar(np.where(size == 0, 0.0, v / np.where(size == 0, 1.0, size)))
 
 
 def imag_adjoint(g: Any, val: Any) -> Any:

@@ -418,6 +418,27 @@ def abs_slope(x: Any) -> Any:
     return xp.where(size == 0, 0.0, xp.conj(x) / xp.where(size == 0, 1.0, size))
 
 
+def _complex(x: Any) -> bool:
+    return not isinstance(x, _NUMBERS) and _xp(x).isdtype(x.dtype, "complex floating")
+
+
+def sign_tangent(t: Any, x: Any, s: Any) -> Any:
+    return _on_circle(t - s * s * _xp(x).conj(t), x) if _complex(x) else 0.0 * t
+
+
+def sign_adjoint(g: Any, x: Any, s: Any) -> Any:
+    if not _complex(x):
+        return zeros_like(x) if _is_array(x) else 0.0
+    xp = _xp(x)
+    return _on_circle(g - xp.conj(g) * xp.conj(s * s), x)
+
+
+def _on_circle(v: Any, x: Any) -> Any:
+    xp = _xp(x)
+    size = 2.0 * xp.abs(x)
+    return xp.where(size == 0, 0.0, v / xp.where(size == 0, 1.0, size))
+
+
 def abs_tangent(t: Any, x: Any) -> Any:
     return t * abs_slope(x) if isinstance(x, _NUMBERS) or \
         not _xp(x).isdtype(x.dtype, "complex floating") else _xp(x).real(t * abs_slope(x))
