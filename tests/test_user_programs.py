@@ -2,6 +2,7 @@
 or a closed form."""
 from __future__ import annotations
 
+import functools
 import math
 import operator
 
@@ -441,3 +442,112 @@ def test_second_order_through_defs_inside_and_sorted(x):
     check_jvp(through_a_dict, x)
     # second order through a loop over a dict's items (the gradient's tape holds them)
     check_hessian(through_a_dict, x)
+
+
+# ----- wrappers that change one argument and pass all of them on -----
+
+def symmetrize_arg(fun, argnum):
+    def symmetrize(X):
+        return 0.5 * (X + np.swapaxes(X, -1, -2))
+
+    def symmetrized(*args, **kwargs):
+        args = list(args)
+        args[argnum] = symmetrize(args[argnum])
+        return fun(*args, **kwargs)
+    return symmetrized
+
+
+def scaled_logdet(x, A, scale=1.0):
+    return scale * np.sum(x ** 2) * np.linalg.slogdet(A)[1]
+
+
+def weighted(a, b, c):
+    return np.sum(a * 1.0 + b * 2.0 + c * np.sin(c))
+
+
+def drop_first(*args):
+    args = args[1:]
+    return weighted(np.ones(2), *args)
+
+
+def square_last(*args):
+    args = list(args)
+    args[-1] = args[-1] ** 2
+    return weighted(*args)
+
+
+def changed_in_a_loop(*args):
+    args = list(args)
+    for i in range(2):
+        args[i] = args[i] * 2.0
+    return weighted(*args)
+
+
+def replaced_item_of_a_list(a, b):
+    pair = [a, b]
+    pair[0] = 5.0 * a
+    return np.sum(pair[0] * a) + np.sum(pair[1] * b)  # a itself is not written
+
+
+_SYM = symmetrize_arg(scaled_logdet, 1)
+_SYM_KW = symmetrize_arg(functools.partial(scaled_logdet, scale=3.0), 1)
+
+
+def _fd(f, args, k, eps=1e-6):
+    x = args[k]
+    out = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        up, down = [a.copy() for a in args], [a.copy() for a in args]
+        up[k][i] += eps
+        down[k][i] -= eps
+        out[i] = (f(*up) - f(*down)) / (2 * eps)
+    return out
+
+
+@pytest.mark.parametrize("f", [_SYM, _SYM_KW])
+def test_a_wrapper_that_replaces_one_argument(f):
+    x = np.array([0.3, -0.8])
+    A = np.array([[2.0, 0.3], [0.1, 1.5]])
+    gx, gA = s2sad.grad(f, wrt=(0, 1))(x, A)
+    np.testing.assert_allclose(gx, _fd(f, [x, A], 0), atol=1e-7)
+    np.testing.assert_allclose(gA, _fd(f, [x, A], 1), atol=1e-7)
+
+
+@pytest.mark.parametrize("f", [drop_first, square_last, replaced_item_of_a_list])
+def test_sequences_changed_item_by_item(f):
+    args = [np.array([0.4, -1.1]), np.array([0.9, 0.2]), np.array([-0.3, 0.6])]
+    args = args[:2] if f is replaced_item_of_a_list else args
+    wrt = tuple(range(len(args)))
+    value, grads = s2sad.value_and_grad(f, wrt=wrt)(*args)
+    assert value == pytest.approx(f(*args))
+    for k, g in enumerate(grads):
+        np.testing.assert_allclose(g, _fd(f, args, k), atol=1e-7)
+
+
+def test_a_sequence_changed_in_a_loop_is_refused_at_its_line():
+    args = [np.ones(2)] * 3
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs\.py:\d+"):
+        s2sad.grad(changed_in_a_loop, wrt=(0,))(*args)
+
+
+_row_sums = functools.partial(np.sum, axis=1)
+
+
+def _affine(scale, x, shift=0.0):
+    return scale * x + shift
+
+
+_twice_shifted = functools.partial(_affine, 2.0, shift=0.5)
+
+
+def through_partials(X):
+    return np.sum(np.sin(_row_sums(X)) + _twice_shifted(X[:, 0]) ** 2)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_functions_given_by_functools_partial(sign):
+    X = sign * np.array([[0.3, -0.2, 0.9], [1.1, 0.4, -0.6]])
+    want = np.cos(X.sum(axis=1))[:, None] * np.ones_like(X)
+    want[:, 0] += 2 * (2.0 * X[:, 0] + 0.5) * 2.0
+    np.testing.assert_allclose(s2sad.grad(through_partials)(X), want, atol=1e-12)
+    check_grad(through_partials, X)

@@ -275,6 +275,8 @@ class _Aliases:
         if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
                 fn not in CONTAINERS:
             return self.new(s, state)
+        if fn in CONTAINERS and fn is not runtime.user_cotangents:
+            self.containers.add(id(s))  # list(xs), [a, b]: a new list, dict or tuple
         held = frozenset().union(*(self.points(a, state, s) for a in args))
         return self.new(s, state) | _as_parts(held)  # containers hold their items
 
@@ -299,7 +301,7 @@ class _Aliases:
         changed by ``append``/``insert``/``+=`` is only the list: the arrays it holds (a
         tape's) are not written, so only names holding that list itself share the write."""
         mine = state.get(name, frozenset())
-        objects = {o for o, how in mine if how == SAME or not self.list_write(s)}
+        objects = {o for o, how in mine if how == SAME or not self.list_write(s, mine)}
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
             held = state[other]
@@ -309,12 +311,18 @@ class _Aliases:
                         self.bound_together(other, name, state)))
         return out
 
-    def list_write(self, s: gast.stmt) -> bool:
+    def list_write(self, s: gast.stmt, mine: frozenset) -> bool:
+        """A write that changes a list (or dict), not the objects it holds: ``append``,
+        or ``xs[i] = v`` where ``xs`` surely is a list this function made."""
         try:
-            return isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) and \
-                evaluate_ref(s.value.func, self.namespace) in LIST_WRITES
+            fn = evaluate_ref(s.value.func, self.namespace) if isinstance(s, gast.Assign) \
+                and isinstance(s.value, gast.Call) else None
         except TypeError:
             return False
+        whole = [o for o, how in mine if how == SAME]
+        return fn in LIST_WRITES or fn is runtime.setitem and bool(whole) and \
+            getattr(s, "s2sad_item_replaced", False) and all(
+                o[0] == "new" and o[1] in self.containers for o in whole)
 
     def check_write(self, s: gast.Assign, block: list, name: str, state: State) -> None:
         outer = [o for o, _ in state.get(name, frozenset()) if o[0] == "outer"]

@@ -54,6 +54,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return gast.Call(func=gast.Attribute(value=obj, attr=func.attr, ctx=gast.Load()),
                          args=args, keywords=kws)
     fn = norm.resolve(func)
+    unwrapped = _partial_call(norm, node, fn)
+    if unwrapped is not None:
+        return normalize_call(norm, unwrapped)
     if fn is dict and not node.args:  # dict(p=a, q=b) is the literal {'p': a, 'q': b}
         return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
                                    values=[k.value for k in node.keywords]))
@@ -131,13 +134,39 @@ def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
     for a in node.args:
         items = None
         if isinstance(a, gast.Starred):
-            items = _literal_items(norm, a.value)
+            items = literal_items(norm, a.value)
         args.extend(items if items is not None else [a])
-    return gast.copy_location(gast.Call(func=node.func, args=args, keywords=node.keywords),
+    keywords: list = []
+    for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
+        known = norm.literals.get("**" + norm.name(k.value.id)) if k.arg is None and \
+            isinstance(k.value, gast.Name) and k.value.id in norm.locals else None
+        keywords.extend([gast.keyword(arg=key.value, value=v) for key, v in zip(
+            known.keys, known.values)] if known is not None else [k])
+    return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
 
 
-def _literal_items(norm: Normalizer, value: gast.expr) -> list | None:
+def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | None:
+    """``g(x)`` with ``g = functools.partial(f, 2, axis=1)`` (constants bound): the call
+    ``f(2, x, axis=1)``."""
+    if not isinstance(fn, functools.partial) or registry.lookup_vjp(fn) is not None or \
+            not all(_constant(v) for v in (*fn.args, *fn.keywords.values())):
+        return None
+    alias = norm.namer.fresh(getattr(fn.func, "__name__", "partial"))
+    norm.callables[alias] = fn.func
+    norm.namespace[alias] = fn.func
+    args = [const(v) for v in fn.args] + list(node.args)
+    given = {k.arg for k in node.keywords}
+    keywords = [gast.keyword(arg=k, value=const(v)) for k, v in fn.keywords.items()
+                if k not in given] + list(node.keywords)
+    return gast.copy_location(gast.Call(func=load(alias), args=args, keywords=keywords), node)
+
+
+def _constant(v: Any) -> bool:
+    return v is None or type(v) in (bool, int, float, complex, str)
+
+
+def literal_items(norm: Normalizer, value: gast.expr) -> list | None:
     """The items of a tuple or list written in the function, or of a constant slice of
     one (``*args[1:]`` in a function of ``*args``); None when not known."""
     if isinstance(value, (gast.Tuple, gast.List)):
@@ -145,7 +174,7 @@ def _literal_items(norm: Normalizer, value: gast.expr) -> list | None:
     if isinstance(value, gast.Name):
         return norm.literals.get(norm.name(value.id))
     if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice):
-        items = _literal_items(norm, value.value)
+        items = literal_items(norm, value.value)
         bounds = [b.value if isinstance(b, gast.Constant) else b
                   for b in (value.slice.lower, value.slice.upper, value.slice.step)]
         if items is not None and all(b is None or type(b) is int for b in bounds):
@@ -275,11 +304,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
             continue
         norm.out.append(assign(child.name(param.name), value, like=node))
         norm.out[-1].lineno = node.lineno
-        if param.kind == param.VAR_POSITIONAL and param.name not in reassigned and all(
-                isinstance(e, gast.Constant) or isinstance(e, gast.Name) and
-                e.id not in reassigned for e in value.elts):
-            norm.literals[child.name(param.name)] = value.elts  # f(*args[1:]) spreads
-            child.rename.update({e.id: e.id for e in value.elts if isinstance(e, gast.Name)})
+        _bind_collected(norm, child, param, value, reassigned)
     stmts = child.block(body)
     result = stmts.pop()
     if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
@@ -307,6 +332,26 @@ def _bind_free_names(norm: Normalizer, child: Normalizer, fn: Any) -> None:
         elif free in norm.locals:
             child.locals.add(free)
             child.rename[free] = norm.name(free)
+
+
+def _bind_collected(norm: Normalizer, child: Normalizer, param: inspect.Parameter,
+                    value: Any, reassigned: set) -> None:
+    """What the helper's ``*args`` and ``**kwargs`` hold at this call, for ``f(*args)``
+    and ``f(**kwargs)`` inside it (and, where it changes ``args`` item by item at its top,
+    statement by statement: :mod:`sequences`)."""
+    items = value.elts if param.kind == param.VAR_POSITIONAL else \
+        value.values if param.kind == param.VAR_KEYWORD else None
+    if items is None or not all(isinstance(e, gast.Constant) or isinstance(e, gast.Name)
+                                and e.id not in reassigned for e in items):
+        return
+    if param.kind == param.VAR_POSITIONAL and (param.name not in reassigned or
+                                               param.name in child.tracked):
+        norm.literals[child.name(param.name)] = value.elts  # f(*args[1:]) spreads
+    elif param.kind == param.VAR_KEYWORD and param.name not in reassigned:
+        norm.literals["**" + child.name(param.name)] = value  # f(**kwargs) passes them
+    else:
+        return
+    child.rename.update({e.id: e.id for e in items if isinstance(e, gast.Name)})
 
 
 def _collected(param: inspect.Parameter, value: Any) -> Any:

@@ -26,7 +26,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import desugar, fence, source
+from s2sad.compiler import desugar, fence, sequences, source
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin, store
 from s2sad.compiler.refs import ref_expr
 from s2sad.errors import error_at
@@ -78,6 +78,7 @@ class Normalizer:
         self.stores = Counter(n.id for n in own_nodes(src.node) if isinstance(n, gast.Name)
                               and isinstance(n.ctx, gast.Store))
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
+        self.tracked = sequences.tracked(src.node)  # names whose items are followed
 
     # ----- helpers -----
 
@@ -266,18 +267,34 @@ class Normalizer:
                 self.assign_target(elt, gast.Subscript(value=whole, slice=const(i),
                                                        ctx=gast.Load()), s)
         elif isinstance(target, gast.Subscript):
-            base = copy.deepcopy(target.value)
-            for n in gast.walk(base):
-                if hasattr(n, "ctx"):
-                    n.ctx = gast.Load()
-            call = gast.Call(func=load("setitem"), args=[
-                self.atom(base), self.index_value(target.slice), self.atom(value)], keywords=[])
-            if isinstance(target.value, gast.Name):
-                self.emit(assign(self.name(target.value.id), call), s)
-            else:
-                self.assign_target(target.value, self.temp(call, "updated", s), s)
+            self.assign_item(target, value, s)
         else:
             raise self.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+
+    def assign_item(self, target: gast.Subscript, value: gast.expr, s: gast.AST,
+                    nested: bool = False) -> None:
+        """``x[i] = v`` as ``x = setitem(x, i, v)`` (in place: see :mod:`alias`);
+        ``nested``: ``v`` is ``x[i]`` written in place (``x[i][j] = w``)."""
+        base = copy.deepcopy(target.value)
+        for n in gast.walk(base):
+            if hasattr(n, "ctx"):
+                n.ctx = gast.Load()
+        item = self.atom(value)
+        followed = isinstance(target.value, gast.Name) and target.value.id in self.tracked
+        if followed and isinstance(item, gast.Name) and self.stores.get(item.id, 0) > 1:
+            item = self.temp(item, "item", s)  # the item as it is now
+        call = gast.Call(func=load("setitem"), args=[
+            self.atom(base), self.index_value(target.slice), item], keywords=[])
+        if isinstance(target.value, gast.Name):
+            stmt = assign(self.name(target.value.id), call)
+            stmt.s2sad_item_replaced = not nested  # a list's item replaced, not written into
+            self.emit(stmt, s)
+            if followed:
+                sequences.written(self, self.name(target.value.id), target.slice, item)
+        elif isinstance(target.value, gast.Subscript):
+            self.assign_item(target.value, self.temp(call, "updated", s), s, nested=True)
+        else:
+            self.assign_target(target.value, self.temp(call, "updated", s), s)
 
     def assign_name(self, name: str, value: gast.expr, s: gast.AST) -> None:
         from s2sad.compiler.calls import derivative_made
@@ -285,7 +302,12 @@ class Normalizer:
         if made is not None:  # dg = s2sad.grad(g): calls of dg use the derivative
             self.callables[name] = made
             return
+        items = sequences.copied_items(self, value) if name in self.tracked else None
         stmt = assign(self.name(name), self.expr(value, base=name))
+        if name in self.tracked:  # items known statement by statement, or not at all
+            self.literals.pop(stmt.targets[0].id, None)
+            if items is not None:
+                self.literals[stmt.targets[0].id] = items
         if isinstance(stmt.value, (gast.Tuple, gast.List)) and \
                 self.stores.get(name, 0) == 1 and all(
                     isinstance(e, gast.Constant) or self.stores.get(e.id, 0) <= 1

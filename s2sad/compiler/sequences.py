@@ -1,0 +1,96 @@
+"""Stage 2 helper: the items of a sequence, known statement by statement.
+
+A wrapper's idiom changes one argument and passes all of them on::
+
+    def symmetrized(*args):
+        args = list(args)
+        args[1] = 0.5 * (args[1] + args[1].T)
+        return f(*args)
+
+``f(*args)`` can be differentiated only if the compiler knows how many items
+``args`` holds and which. It does when the name is bound only by statements at
+the top of the function (each runs once, in order) and is only read item by
+item, spread (``*args``) or measured (``len``): then no other name sees the
+sequence, and the items after each statement are the items before it with the
+written one replaced (``Normalizer.literals``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+_SEQUENCE_COPIES = (list, tuple)
+
+
+def tracked(node: gast.FunctionDef) -> set[str]:
+    """Names of ``node`` whose items can be followed statement by statement."""
+    top = {id(s) for s in node.body}
+    parents: dict[int, gast.AST] = {}
+    names: dict[str, bool] = {}
+    todo: list[gast.AST] = list(node.body)
+    for s in node.body:
+        parents[id(s)] = node
+    while todo:
+        n = todo.pop()
+        for child in gast.iter_child_nodes(n):
+            parents[id(child)] = n
+            if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
+                todo.append(child)
+        if isinstance(n, gast.Name):
+            names[n.id] = names.get(n.id, True) and _followed(n, parents, top)
+    return {name for name, ok in names.items() if ok}
+
+
+def _followed(n: gast.Name, parents: dict, top: set[int]) -> bool:
+    up = parents.get(id(n))
+    if isinstance(n.ctx, gast.Store):  # name = ... at the top of the function
+        return isinstance(up, gast.Assign) and id(up) in top and up.targets == [n]
+    if isinstance(up, gast.Starred):
+        return True
+    if isinstance(up, gast.Call) and isinstance(up.func, gast.Name) and \
+            up.func.id in ("len", "list", "tuple") and up.args == [n]:
+        return True  # its length, or a copy (a new sequence: no other name sees this one)
+    if not isinstance(up, gast.Subscript) or up.value is not n:
+        return False
+    if isinstance(up.ctx, gast.Load):
+        return True
+    above = parents.get(id(up))  # name[i] = v at the top of the function
+    return isinstance(above, gast.Assign) and id(above) in top and above.targets == [up]
+
+
+def copied_items(norm: Any, value: gast.expr) -> list | None:
+    """The items of ``list(xs)``, ``tuple(xs)`` or ``xs`` when those of ``xs`` are known."""
+    from s2sad.compiler.calls import literal_items
+    if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
+            norm.resolve(value.func) in _SEQUENCE_COPIES:
+        value = value.args[0]
+    if isinstance(value, (gast.Name, gast.Subscript)):  # xs, xs[1:]
+        items = literal_items(norm, value)
+        return list(items) if items is not None else None
+    return None
+
+
+def known_index(norm: Any, index: gast.expr) -> int | None:
+    """An index written as an int, or a name outside the function holding one."""
+    if isinstance(index, gast.Constant) and type(index.value) is int:
+        return index.value
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+        inner = known_index(norm, index.operand)
+        return None if inner is None else -inner
+    if isinstance(index, gast.Name) and index.id not in norm.locals:
+        value = norm.resolve(index)
+        return value if type(value) is int else None
+    return None
+
+
+def written(norm: Any, name: str, index: gast.expr, item: gast.expr) -> None:
+    """After ``name[index] = item``: the items with that one replaced, or unknown."""
+    items = norm.literals.get(name)
+    k = known_index(norm, index)
+    if items is None or k is None or not -len(items) <= k < len(items):
+        norm.literals.pop(name, None)
+        return
+    items = list(items)
+    items[k] = item
+    norm.literals[name] = items
