@@ -157,3 +157,6 @@ R(rt.norm_partial, N(2, 3, 4), 2, None, True); R(rt.norm_partial, N(2, 3, 4), 3,
 R(rt.norm_partial, N(3, 4), None, 1, True); R(rt.norm_partial, P(2, 3), 0.5, None, True)  # noqa
 _x = N(3, 4)
 R(rt.sign_tangent, N(3, 4), _x, np.sign(_x)); R(rt.sign_adjoint, N(3, 4), _x, np.sign(_x))  # noqa
+_blocks = [N(2, 2), N(3), N(1, 2)]
+R(rt.block_diag_adjoint, N(4, 7), _blocks, 1, wrt=(0,))
+R(rt.block_diag_tangent, N(3), _blocks, 1, wrt=(0,))

@@ -47,6 +47,10 @@ def special_by_name_rows(R) -> None:  # (the row maker)
     R(sp.betainc, P(3, 4) + 0.5, P(3, 4) + 0.5, H(3, 4), wrt=(2,))
     R(sp.betainc, 2.0, 3.0, H(4), wrt=(2,))
     R(sp.stdtr, P(3, 4) * 3, N(3, 4), wrt=(1,)); R(sp.stdtr, 2.5, N(4), wrt=(1,))  # noqa
+    for _f in (sp.gammaincinv, sp.gammainccinv):  # probabilities away from 0 and 1
+        R(_f, P(3, 4), 0.1 + 0.8 * H(3, 4), wrt=(1,)); R(_f, 2.0, 0.1 + 0.8 * H(4), wrt=(1,))  # noqa
+    R(sp.betaincinv, P(3, 4) + 0.5, P(3, 4) + 0.5, 0.1 + 0.8 * H(3, 4), wrt=(2,))
+    R(sp.stdtrit, P(3, 4) * 3, 0.1 + 0.8 * H(3, 4), wrt=(1,))
 
 
 def linalg_by_name_rows(R) -> None:  # (the row maker)
@@ -113,3 +117,4 @@ if sl is not None:
     R(sl.eigh, spd(3), spd(3), eigvals_only=True, lower=False, wrt=(0,))
     if sl.expm in VJPS:  # rules with scipy.linalg in templates
         linalg_by_name_rows(R)
+    R(sl.block_diag, N(2, 2), N(3), N(1, 2)); R(sl.block_diag, N(3, 2), 1.5)  # noqa: E702

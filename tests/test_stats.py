@@ -305,3 +305,58 @@ def test_shape_parameters_without_a_rule_are_refused_not_zero():
     for f in (t_cdf_in_df, gamma_cdf_in_a):
         with pytest.raises(s2sad.DifferentiationError, match="has no rule yet"):
             s2sad.grad(f)(3.0)
+
+
+# ----- logcdf / logsf of gamma and beta; ppf of gamma, beta and t (inverse functions) -----
+
+def log_tails(x):
+    z = 1.0 / (1.0 + np.exp(-x))
+    return np.sum(st.gamma.logcdf(x + 3.0, 2.5, scale=1.5) + st.gamma.logsf(x + 3.0, 1.5)
+                  + st.beta.logcdf(z, 2.0, 3.0) + st.beta.logsf(z, 0.7, 1.3))
+
+
+def quantiles(x):
+    q = 1.0 / (1.0 + np.exp(-x))
+    return np.sum(st.gamma.ppf(q, 2.5, loc=0.1, scale=1.7) + st.beta.ppf(q, 2.0, 3.0) ** 2
+                  + st.t.ppf(q, 4.0, scale=1.3) * q)
+
+
+@pytest.mark.parametrize("f", [log_tails, quantiles])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_log_tails_and_quantiles(f, sign):
+    x = sign * np.array([0.3, -0.4, 1.2])
+    eps = 1e-5
+    expected = np.array([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(3)])
+    np.testing.assert_allclose(s2sad.grad(f)(x), expected, rtol=1e-5, atol=1e-8)
+    v = np.array([1.0, -0.5, 2.0])
+    assert s2sad.jvp(f)(x, v)[1] == pytest.approx(expected @ v, rel=1e-5)
+    g = s2sad.grad(f)
+    H = s2sad.hessian(f)(x)
+    fd = np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(3)], axis=1)
+    np.testing.assert_allclose(H, fd, rtol=1e-4, atol=1e-6)
+
+
+def t_median(scale):
+    return st.t.ppf(0.5, 4.0, scale=scale) + st.t.ppf(0.75, 4.0) * scale
+
+
+def test_quantile_closed_forms():
+    # d ppf / dq = 1 / pdf(ppf(q)); at the median of t(4): 1 / (Gamma(5/2) / (2 sqrt(pi)))
+    q = np.array([0.5])
+    want = 2 * np.sqrt(np.pi) / (0.75 * np.sqrt(np.pi))
+    assert s2sad.grad(lambda_free_t)(q)[0] == pytest.approx(want, rel=1e-12)
+    # in scale: ppf(0.75; 4) (the quantile itself)
+    assert s2sad.grad(t_median)(1.3) == pytest.approx(st.t.ppf(0.75, 4.0), rel=1e-12)
+
+
+def lambda_free_t(q):
+    return np.sum(st.t.ppf(q, 4.0))
+
+
+def gamma_ppf_in_a(a):
+    return st.gamma.ppf(0.3, a)
+
+
+def test_quantiles_in_shape_parameters_are_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="has no rule yet"):
+        s2sad.grad(gamma_ppf_in_a)(2.0)

@@ -56,6 +56,12 @@ for _lin, _other in ((rt.sign_tangent, "sign_adjoint"), (rt.sign_adjoint, "sign_
            _SIGN2.format(z="zeros_like(s)"))
     defjvp(_lin, "t, x, s", f"{_lin.__name__}(dt, x, s)", _SIGN2.format(z="0.0 * dx"),
            _SIGN2.format(z="0.0 * ds"))
+# scipy.linalg.block_diag's adjoint and tangent: each the other's transpose; the arrays
+# are read for their shapes only
+defvjp(rt.block_diag_adjoint, "t, arrs, i", "block_diag_tangent(g, arrs, i)", None, None)
+defjvp(rt.block_diag_adjoint, "t, arrs, i", "block_diag_adjoint(dt, arrs, i)", None, None)
+defvjp(rt.block_diag_tangent, "t, arrs, i", "block_diag_adjoint(g, arrs, i)", None, None)
+defjvp(rt.block_diag_tangent, "t, arrs, i", "block_diag_tangent(dt, arrs, i)", None, None)
 deflinear(rt.imag_adjoint, "t, val", "imag_adjoint(g, val)", None)
 # the slope of |x| is sign(x) for reals (a constant: no derivative), conj(x) / |x| for
 # complex x, which turns with x's phase (second derivatives through np.abs of complex)

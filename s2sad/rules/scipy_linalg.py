@@ -63,6 +63,9 @@ def masked(x: str) -> str:
 
 
 if sl is not None:
+    # ----- block_diag(*arrs): linear; each array's adjoint is its block -----
+    defvjp(sl.block_diag, "*arrs", varargs="block_diag_adjoint(g, arrs, i)")
+    defjvp(sl.block_diag, "*arrs", varargs="block_diag_tangent(darrs, arrs, i)")
     # ----- inv, det, solve -----
     INV = "a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False"
     defvjp(sl.inv, INV, read_adjoint(f"-{T}(ans) @ g @ {T}(ans)"))

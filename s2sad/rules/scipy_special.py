@@ -98,10 +98,21 @@ def register_special_by_name() -> bool:
     defscale(sp.stdtr, "df, t", None,
              f"g * np.exp({s}.gammaln((df + 1) / 2) - {s}.gammaln(df / 2) - 0.5 * "
              "np.log(df * np.pi) - (df + 1) / 2 * np.log1p(t * t / df))")
+    # ----- their inverses (the ppf's), in the probability: 1 / the density at the answer -----
+    gamma_at = f"np.exp({s}.gammaln(a) - {s}.xlogy(a - 1, ans) + ans)"
+    defscale(sp.gammaincinv, "a, y", None, f"g * {gamma_at}")
+    defscale(sp.gammainccinv, "a, y", None, f"-g * {gamma_at}")
+    defscale(sp.betaincinv, "a, b, y", None, None,
+             f"g * np.exp({s}.betaln(a, b) - {s}.xlogy(a - 1, ans) - {s}.xlog1py(b - 1, -ans))")
+    defscale(sp.stdtrit, "df, p", None,
+             f"g * np.exp({s}.gammaln(df / 2) - {s}.gammaln((df + 1) / 2) + 0.5 * "
+             "np.log(df * np.pi) + (df + 1) / 2 * np.log1p(ans * ans / df))")
     # the order, the shape parameters: they change the value, their derivative has no rule
     for fn, params in ((sp.iv, ("v",)), (sp.ive, ("v",)), (sp.jv, ("v",)), (sp.yv, ("v",)),
                        (sp.kv, ("v",)), (sp.zeta, ("x",)), (sp.gammainc, ("a",)),
-                       (sp.gammaincc, ("a",)), (sp.betainc, ("a", "b")), (sp.stdtr, ("df",))):
+                       (sp.gammaincc, ("a",)), (sp.betainc, ("a", "b")), (sp.stdtr, ("df",)),
+                       (sp.gammaincinv, ("a",)), (sp.gammainccinv, ("a",)),
+                       (sp.betaincinv, ("a", "b")), (sp.stdtrit, ("df",))):
         defunsupported(fn, *params)
     return True
 

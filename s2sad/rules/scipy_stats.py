@@ -387,6 +387,35 @@ def beta_sf(x, a, b, loc=0.0, scale=1.0):
     return 1.0 - sp.betainc(a, b, (x - loc) / scale)
 
 
+def gamma_logcdf(x, a, loc=0.0, scale=1.0):
+    return np.log(sp.gammainc(a, (x - loc) / scale))
+
+
+def gamma_logsf(x, a, loc=0.0, scale=1.0):
+    return np.log(sp.gammaincc(a, (x - loc) / scale))
+
+
+def beta_logcdf(x, a, b, loc=0.0, scale=1.0):
+    return np.log(sp.betainc(a, b, (x - loc) / scale))
+
+
+def beta_logsf(x, a, b, loc=0.0, scale=1.0):
+    return np.log1p(-sp.betainc(a, b, (x - loc) / scale))
+
+
+# the quantiles through the inverse distribution functions (in q, loc and scale)
+def gamma_ppf(q, a, loc=0.0, scale=1.0):
+    return loc + scale * sp.gammaincinv(a, q)
+
+
+def beta_ppf(q, a, b, loc=0.0, scale=1.0):
+    return loc + scale * sp.betaincinv(a, b, q)
+
+
+def t_ppf(q, df, loc=0.0, scale=1.0):
+    return loc + scale * sp.stdtrit(df, q)
+
+
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``
 REFERENCES = {
     ("norm", "logpdf"): norm_logpdf, ("norm", "pdf"): norm_pdf, ("norm", "cdf"): norm_cdf,
@@ -419,6 +448,8 @@ REFERENCES = {
     ("chi2", "logpdf"): chi2_logpdf, ("chi2", "pdf"): chi2_pdf, ("chi2", "cdf"): chi2_cdf,
     ("chi2", "sf"): chi2_sf, ("chi2", "logcdf"): chi2_logcdf, ("chi2", "logsf"): chi2_logsf,
     ("poisson", "cdf"): poisson_cdf, ("poisson", "sf"): poisson_sf,
+    ("gamma", "logcdf"): gamma_logcdf, ("gamma", "logsf"): gamma_logsf,
+    ("beta", "logcdf"): beta_logcdf, ("beta", "logsf"): beta_logsf,
 }
 
 # through special functions that have rules once scipy_special.py gives them
@@ -427,7 +458,10 @@ if st is not None:
     for _key, _reference, _needs in [(("norm", "logcdf"), norm_logcdf, sp.log_ndtr),
                                      (("norm", "logsf"), norm_logsf, sp.log_ndtr),
                                      (("norm", "ppf"), norm_ppf, sp.ndtri),
-                                     (("norm", "isf"), norm_isf, sp.ndtri)]:
+                                     (("norm", "isf"), norm_isf, sp.ndtri),
+                                     (("gamma", "ppf"), gamma_ppf, sp.gammaincinv),
+                                     (("beta", "ppf"), beta_ppf, sp.betaincinv),
+                                     (("t", "ppf"), t_ppf, sp.stdtrit)]:
         if lookup_vjp(_needs) is not None and lookup_jvp(_needs) is not None:
             REFERENCES[_key] = _reference
     for (_dist, _method), _reference in REFERENCES.items():

@@ -19,7 +19,8 @@ __all__ = [
     "solve_lhs_adjoint", "solve_rhs_adjoint", "solve_lhs_tangent", "solve_rhs_tangent",
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
-    "symmetrized", "triangle_read", "triangle_read_adjoint",
+    "symmetrized", "triangle_read", "triangle_read_adjoint", "block_diag_adjoint",
+    "block_diag_tangent",
 ]
 
 _T = np.matrix_transpose
@@ -283,3 +284,26 @@ def diag_adjoint(g: Any, v: Any, k: int = 0) -> Any:
     if np.ndim(v) == 1:
         return np.array(np.diagonal(g, k))
     return undiagonal(g, v, k, 0, 1)
+
+
+def _block(arrs: Any, i: int) -> tuple:
+    """Where ``scipy.linalg.block_diag(*arrs)`` puts ``arrs[i]`` (a 1-D array as a row, a
+    number as 1x1): (first row, first column, rows, columns), and the output's shape."""
+    shapes = [np.atleast_2d(np.asarray(a)).shape[-2:] for a in arrs]
+    rows, cols = [0, *np.cumsum([h for h, _ in shapes])], [0, *np.cumsum([w for _, w in shapes])]
+    return (int(rows[i]), int(cols[i]), *shapes[i]), (int(rows[-1]), int(cols[-1]))
+
+
+def block_diag_adjoint(g: Any, arrs: Any, i: int) -> Any:
+    """Adjoint of ``block_diag(*arrs)`` in ``arrs[i]``: its block of ``g``."""
+    (r, c, h, w), _ = _block(arrs, i)
+    return np.reshape(g[r:r + h, c:c + w], np.shape(arrs[i]))
+
+
+def block_diag_tangent(t: Any, arrs: Any, i: int) -> Any:
+    """Tangent of ``block_diag(*arrs)`` from ``arrs[i]``'s: ``t`` in its block, zeros
+    elsewhere (the transpose of :func:`block_diag_adjoint`)."""
+    (r, c, h, w), shape = _block(arrs, i)
+    out = np.zeros(shape, dtype=np.result_type(t, float))
+    out[r:r + h, c:c + w] = np.reshape(t, (h, w))
+    return out
