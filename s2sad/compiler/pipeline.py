@@ -368,6 +368,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     reuse.share_costly_calls(body, prep.namespace, prep.namer)
     body = batch.batch(body, facts, prep.namer)
     body = floats.elements_as_floats(body, params, facts, prep.namer)
+    body = tape.prune(body)  # what the passes since the first pruning left unread
     body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
     tree = clone(body) if keep else None
     gen = _emitted(name, args, body, prep)

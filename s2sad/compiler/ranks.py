@@ -27,6 +27,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
     tree = gast.Module(body=body, type_ignores=[])
     products = _Products(facts, real, _indexed_only(tree))
+    products.numbers = numbers
     products.lower = _triangular(facts.defs, namespace)
     products.arguments = set(params)
     products.visit(tree)
@@ -213,6 +214,7 @@ class _Products(gast.NodeTransformer):
         self.facts, self.real, self.indexed_only = facts, real, indexed_only
         self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
         self.arguments: set[str] = set()  # the array arguments
+        self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -346,6 +348,10 @@ class _Products(gast.NodeTransformer):
             return node.args[0]
         if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
             return node.args[0]  # a number broadcasts as it is
+        if name == "fresh" and len(node.args) == 1 and (
+                isinstance(node.args[0], gast.Constant) or
+                isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers):
+            return node.args[0]  # a number is never written in place: no copy
         return None
 
     def reshaped_add(self, acc: gast.expr, x: gast.expr, idx: gast.expr,
