@@ -284,7 +284,7 @@ class Derivative:
         gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
-        except (ValueError, IndexError, TypeError):
+        except (ValueError, IndexError, KeyError, TypeError):
             if _foreign_array(tuple(args)) is not None:
                 raise
             structure.check_cotangent(self.__name__, self._output(self.fn(*args, **kwargs)),
@@ -473,7 +473,7 @@ def _differentiable(fn: Callable) -> Callable:
                 "again; differentiate one without aux")
         has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
         return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
-    inner = fn.generated()
+    inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
     call = f"{inner.name}({params})"  # the lean grad returns the gradient alone
@@ -488,7 +488,7 @@ def _differentiable(fn: Callable) -> Callable:
 def _called_as_the_user_calls(fn: Derivative) -> Callable:
     """``def vjp_of_f(x, dout): return vjp_f(x, dout=dout)``: the extra values a vjp or
     jvp takes as keywords become positional parameters, so it can be differentiated."""
-    inner = fn.generated()
+    inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
     code = inner.fn.__code__
     params = list(code.co_varnames[: code.co_argcount])
     extra = list(code.co_varnames[code.co_argcount: code.co_argcount + code.co_kwonlyargcount])

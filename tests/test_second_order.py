@@ -3,6 +3,7 @@ at second order, against finite differences of the gradient and closed forms."""
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 import pytest
@@ -395,3 +396,50 @@ def test_gradients_of_functions_that_call_such_gradients(x):
     # d/dx (128 x^4) = 512 x^3
     assert abs(s2sad.grad(calls_the_gradient_of_a_list)(x) - 512 * x ** 3) < 1e-9 * max(
         1.0, abs(512 * x ** 3))
+
+
+# Second order through functions of dicts: reverse over reverse and forward over reverse
+# of a vjp, against differences of the gradient (a Hessian-vector product).
+
+def over_sorted_keys(d):
+    A = 0.0
+    B = 0.0
+    for i, k in enumerate(sorted(d)):
+        A = A + np.sum(np.sin(d[k])) * (i + 1.0)
+        B = B + np.sum(np.cos(d[k]))
+    return A + B
+
+
+def over_items_values_keys(d):
+    A = 0.0
+    for i, (k, v) in enumerate(sorted(d.items(), key=operator.itemgetter(0))):
+        A = A + np.sum(np.sin(v)) * (i + 1.0)
+    for v in d.values():
+        A = A + np.sum(v * v * v)
+    for k in sorted(d.keys()):
+        A = A + np.sum(np.cos(d[k]))
+    return A
+
+
+def _dict_hvp_by_differences(f, d, u, eps=1e-6):
+    g = s2sad.grad(f)
+    plus = g({k: v + eps * u[k] for k, v in d.items()})
+    minus = g({k: v - eps * u[k] for k, v in d.items()})
+    return {k: (plus[k] - minus[k]) / (2 * eps) for k in d}
+
+
+@pytest.mark.parametrize("f", [over_sorted_keys, over_items_values_keys])
+def test_second_order_of_functions_of_dicts(f):
+    rng = np.random.default_rng(3)
+    d = {"b": rng.normal(size=(2, 3)), "a": rng.normal(size=4), "c": rng.normal(size=(3,))}
+    u = {k: rng.normal(size=v.shape) for k, v in d.items()}
+    want = _dict_hvp_by_differences(f, d, u)
+    zero_u = {k: np.zeros_like(v) for k, v in d.items()}
+    _, (rev,) = s2sad.vjp(s2sad.vjp(f), wrt=(0,))(d, 1.0, (0.0, u))
+    _, (_, fwd) = s2sad.jvp(s2sad.vjp(f), wrt=(0, 1))(d, 1.0, u, 0.0)
+    _, (_, seeded) = s2sad.jvp(s2sad.vjp(f), wrt=(0, 1))(d, 1.0, zero_u, 1.0)
+    grad = s2sad.grad(f)(d)
+    for k in d:
+        np.testing.assert_allclose(rev[k], want[k], atol=1e-6)
+        np.testing.assert_allclose(fwd[k], want[k], atol=1e-6)
+        np.testing.assert_allclose(seeded[k], grad[k], atol=1e-12)  # linear in the seed

@@ -551,3 +551,56 @@ def test_functions_given_by_functools_partial(sign):
     want[:, 0] += 2 * (2.0 * X[:, 0] + 0.5) * 2.0
     np.testing.assert_allclose(s2sad.grad(through_partials)(X), want, atol=1e-12)
     check_grad(through_partials, X)
+
+
+# ----- the gradient called again (the lean variant, built from the first one's tree) -----
+
+def loop_over_sorted_keys(d):
+    total = 0.0
+    for i, k in enumerate(sorted(d)):
+        total = total + np.sum(np.sin(d[k])) * (i + 1.0)
+    return total
+
+
+def loop_over_values_and_items(d):
+    total = 0.0
+    for v in d.values():
+        total = total + np.sum(v * v)
+    for k, v in d.items():
+        total = total + np.sum(np.cos(v)) * len(k)
+    return total
+
+
+def loop_over_a_list(xs):
+    total = 0.0
+    for i in range(len(xs)):
+        y = np.tanh(xs[i])
+        total = total + np.sum(y * y) * (i + 1.0)
+    return total
+
+
+@pytest.mark.parametrize("f", [loop_over_sorted_keys, loop_over_values_and_items])
+def test_gradients_of_dict_loops_called_again(f):
+    rng = np.random.default_rng(8)
+    d = {"b": rng.normal(size=(2, 3)), "a": rng.normal(size=4)}
+    g = s2sad.grad(f)
+    eps = 1e-6
+    for _ in range(3):
+        got = g(d)
+        for k, v in d.items():
+            for i in np.ndindex(v.shape):
+                up = {**d, k: v.copy()}
+                up[k][i] += eps
+                down = {**d, k: v.copy()}
+                down[k][i] -= eps
+                assert got[k][i] == pytest.approx((f(up) - f(down)) / (2 * eps), abs=1e-7)
+
+
+def test_gradient_of_a_list_loop_called_again():
+    xs = [np.array([0.3, -0.7]), np.array([1.2])]
+    g = s2sad.grad(loop_over_a_list)
+    first, second = g(xs), g(xs)
+    for a, b, x, i in zip(first, second, xs, (1.0, 2.0)):
+        want = i * 2 * np.tanh(x) * (1 - np.tanh(x) ** 2)
+        np.testing.assert_allclose(a, want, atol=1e-12)
+        np.testing.assert_allclose(b, want, atol=1e-12)

@@ -31,25 +31,38 @@ def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = froz
     body = _fold_loop_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
     _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
-    body = _drop_stale_deletes(body)
+    body = _drop_stale_deletes(body, set(keep), set(_loads(body)))
     return _free_after_last_use(body, keep | set(small))
 
 
 def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
     """Dead code and the ``del`` statements of what it assigned (no other tidying)."""
-    return _drop_stale_deletes(_drop_dead(body, namespace, keep))
+    body = _drop_dead(body, namespace, keep)
+    return _drop_stale_deletes(body, set(keep), set(_loads(body)))
 
 
-def _drop_stale_deletes(body: list) -> list:
-    """A ``del`` of a value dead code elimination removed goes too."""
-    stores = _stores(body)
-    for s, block, _ in list(_flatten(body)):
+def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = None) -> list:
+    """A ``del`` of a name no statement before it binds any more (dead code elimination
+    removed the assignment it freed; the name may still be bound later, as the reverse
+    sweep binds a forward value again) goes too."""
+    for s in list(block):
         if isinstance(s, gast.Delete):
             s.targets = [t for t in s.targets if not isinstance(t, gast.Name)
-                         or stores[t.id]]
+                         or t.id in bound]
+            bound -= {t.id for t in s.targets if isinstance(t, gast.Name)}
             if not s.targets:
                 block.remove(s)
-    return body
+            continue
+        for inner in ("body", "orelse"):
+            if isinstance(getattr(s, inner, None), list) and not isinstance(s, gast.FunctionDef):
+                _drop_stale_deletes(getattr(s, inner), set(bound), read)
+        if isinstance(s, (gast.For, gast.If)) and not s.body and not s.orelse and (
+                isinstance(s, gast.If) or read is not None and
+                isinstance(s.target, gast.Name) and s.target.id not in read):
+            block.remove(s)  # nothing left to run (nor a loop variable read elsewhere)
+            continue
+        bound |= set(_stores([s]))
+    return block
 
 
 def _free_after_last_use(body: list, keep: set[str]) -> list:

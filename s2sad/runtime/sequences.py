@@ -50,7 +50,9 @@ def sort_order(xs: Any, key: Callable | None = None, reverse: bool = False) -> l
 def sorted_adjoint(g: Any, xs: Any, key: Callable | None = None,
                    reverse: bool = False) -> list:
     """Adjoint of ``sorted(xs)``: the adjoint of output ``j`` goes back to the item it
-    came from."""
+    came from (``sorted`` of a dict sorts its keys: no adjoint for its values)."""
+    if isinstance(xs, dict):
+        return zeros_like(xs)
     items = list(xs)
     out: list = [zeros_like(v) for v in items]
     if g is not None:
