@@ -412,7 +412,7 @@ def over_sorted_keys(d):
 
 def over_items_values_keys(d):
     A = 0.0
-    for i, (k, v) in enumerate(sorted(d.items(), key=operator.itemgetter(0))):
+    for i, (_k, v) in enumerate(sorted(d.items(), key=operator.itemgetter(0))):
         A = A + np.sum(np.sin(v)) * (i + 1.0)
     for v in d.values():
         A = A + np.sum(v * v * v)
