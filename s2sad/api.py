@@ -20,7 +20,7 @@ import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import library, structure
 from s2sad.compiler import dims, pipeline
 from s2sad.compiler.normalize import Known
-from s2sad.errors import DifferentiationError
+from s2sad.errors import DifferentiationError, in_generated_code
 from s2sad.rules import registry
 from s2sad.runtime import backend
 
@@ -176,16 +176,23 @@ class Derivative:
         if lean is not None:
             self._last = lean
             lean.fn.s2sad_refresh()
-            grads = lean.fn(*args, **kwargs)
+            try:
+                grads = lean.fn(*args, **kwargs)
+            except Exception as error:
+                if _foreign_array(values) is not None:
+                    raise
+                self.fn(*args, **kwargs)  # the function's own error, if it has one
+                raise self._placed(error) from error
             grads, aux = grads if self.has_aux else (grads, None)
         else:
             full = self._for(values, check=True)
             full.fn.s2sad_refresh()
             try:
                 value, grads = full.fn(*args, **kwargs)
-            except Exception:
+            except Exception as error:
                 if _foreign_array(values) is None:  # (the function may not run on those)
                     _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+                    raise self._placed(error) from error
                 raise
             value, aux = value if self.has_aux else (value, None)
             _check_scalar(self.fn, value, self.holomorphic)
@@ -194,6 +201,12 @@ class Derivative:
                 self._remember(args, values, self._checked[key])
         grads = (grads,) if self.many and len(self.wrt) == 1 else grads
         return (grads, aux) if self.has_aux else grads
+
+    def _placed(self, error: Exception) -> Exception:
+        """An error of generated code (the function itself ran) at the user's line."""
+        code = getattr(self.fn, "__code__", None)
+        placed = in_generated_code(error, code.co_filename) if code else None
+        return placed if placed is not None else error
 
     def _output(self, value: Any) -> Any:
         """The output of ``f`` (with ``has_aux``, the first of the pair it returns)."""
@@ -253,9 +266,10 @@ class Derivative:
         gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs)
-        except Exception:  # the likelier cause, if it is
+        except Exception as error:  # the likelier cause, if it is
             if _foreign_array(values) is None:  # (the function may not run on those)
                 _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+                raise self._placed(error) from error
             raise
         output = value[0] if self.has_aux else value
         if type(output) not in _NUMBERS or type(output) is complex:
@@ -284,12 +298,12 @@ class Derivative:
         gen.fn.s2sad_refresh()
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
-        except (ValueError, IndexError, KeyError, TypeError):
+        except Exception as error:
             if _foreign_array(tuple(args)) is not None:
                 raise
             structure.check_cotangent(self.__name__, self._output(self.fn(*args, **kwargs)),
                                       cot)
-            raise
+            raise self._placed(error) from error
         value, aux = value if self.has_aux else (value, None)
         structure.check_cotangent(self.__name__, value, cot)
         if self.many and len(self.wrt) == 1:
@@ -309,7 +323,13 @@ class Derivative:
         gen.fn.s2sad_refresh()
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
-        return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
+        try:
+            return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
+        except Exception as error:
+            if _foreign_array(values) is not None:
+                raise
+            self.fn(*primals, **kwargs)  # the function's own error, if it has one
+            raise self._placed(error) from error
 
 
 @contextlib.contextmanager

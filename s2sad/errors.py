@@ -40,3 +40,35 @@ def _home_of(fn: Any) -> str:
         if mod is not None and getattr(mod, getattr(fn, "__name__", ""), None) is fn:
             return module
     return ""
+
+
+def in_generated_code(error: BaseException, user_file: str) -> DifferentiationError | None:
+    """``error`` raised while running generated code, as a DifferentiationError naming the
+    user's line the failing generated line comes from (its ``# line N`` comment); None
+    when no generated code ran. A refusal raised there without a place gets one."""
+    import linecache
+    import re
+    tb, where, last = error.__traceback__, None, ""
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        if last.startswith("<s2sad "):
+            where = (last, tb.tb_lineno)
+        tb = tb.tb_next
+    library = any(part in last for part in ("/numpy/", "/scipy/", "<__array_function__"))
+    unplaced = isinstance(error, DifferentiationError) and str(error).startswith("<s2sad>:?: ")
+    if where is None or not (last.startswith("<s2sad ") or library or unplaced):
+        return None  # raised on purpose by a rule of the user's or a check of s2sad's
+    line = "?"
+    for text in reversed(linecache.getlines(where[0])[:where[1]]):
+        found = re.match(r"\s*# (?:adjoint of |tangent of )?line (\d+)", text)
+        if found:
+            line = found.group(1)
+            break
+    message = str(error)
+    if isinstance(error, DifferentiationError):
+        placed = message.startswith("<s2sad>:?: ")
+        return DifferentiationError(f"{user_file}:{line}: {message[11:]}") if placed else None
+    return DifferentiationError(
+        f"{user_file}:{line}: the derivative of this line failed ({type(error).__name__}: "
+        f"{message}) although the function itself runs: an s2sad bug, please report it; "
+        "meanwhile s2sad.stop_gradient or a rule of your own (s2sad.defvjp) gets past it")

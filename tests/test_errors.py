@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+import scipy.signal
 
 import s2sad
 
@@ -262,3 +263,46 @@ def test_cotangent_shaped_like_output_against_differences():
         plus[i], minus[i] = x + eps * d, x - eps * d
         f = [np.sum(c * _tanh_layer(*a)) + 0.5 * _layer_and_sum(*a)[1] for a in (plus, minus)]
         assert abs(np.sum(dx * d) - (f[0] - f[1]) / (2 * eps)) < 1e-7
+
+
+# ----- an error of generated code is placed at the user's line -----
+
+def convolve_2d(a, b):
+    return np.sum(scipy.signal.convolve(a, b) ** 2)
+
+
+def _complex_sign_loss(z):
+    return np.real(np.sign(z) * np.conj(z + 0.3j))
+
+
+def gradient_of_the_sign_loss(z):
+    return np.real(s2sad.grad(_complex_sign_loss)(z))
+
+
+def reads_past_the_end(x):
+    return x[5] * 2.0
+
+
+def test_a_failing_derivative_step_names_the_users_line():
+    line = convolve_2d.__code__.co_firstlineno + 1
+    with pytest.raises(s2sad.DifferentiationError, match=rf"test_errors\.py:{line}: the "
+                       "derivative of this line failed \\(ValueError") as info:
+        s2sad.grad(convolve_2d)(np.ones((3, 3)), np.ones((2, 2)))
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_a_refusal_raised_while_running_is_placed():
+    line = gradient_of_the_sign_loss.__code__.co_firstlineno + 1
+    with pytest.raises(s2sad.DifferentiationError, match=rf"test_errors\.py:{line}: a second "
+                       "derivative of np.sign"):
+        s2sad.grad(gradient_of_the_sign_loss)(0.7 - 0.4j)
+
+
+@pytest.mark.parametrize("how", ["grad", "value_and_grad", "jvp"])
+def test_the_functions_own_error_is_its_own(how):
+    x = np.ones(3)
+    with pytest.raises(IndexError):
+        if how == "jvp":
+            s2sad.jvp(reads_past_the_end)(x, np.ones(3))
+        else:
+            getattr(s2sad, how)(reads_past_the_end)(x)
