@@ -480,9 +480,19 @@ def _after(n: int, wrt: Any) -> Any:
     return tuple(map(shift, wrt)) if isinstance(wrt, (tuple, list)) else shift(wrt)
 
 
-def _differentiable(fn: Callable) -> Callable:
+def parameters_of(fn: Callable) -> Callable:
+    """A callable with ``fn``'s parameters (to resolve ``wrt``): a grad has its
+    function's, without building a derivative for them."""
+    if isinstance(fn, Derivative) and fn.kind == "grad" and not fn.nested:
+        return fn.fn
+    return _differentiable(fn)
+
+
+def _differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     """A Derivative seen as a function with source: the gradient part of a grad, and a
-    vjp, jvp or value_and_grad called as the user calls it (cotangent or tangents last)."""
+    vjp, jvp or value_and_grad called as the user calls it (cotangent or tangents last).
+    ``args``: the arguments it will be called with (a grad is then the variant for their
+    kinds and ranks, as a call would run it)."""
     if isinstance(fn, Derivative) and fn.kind in ("vjp", "jvp", "value_and_grad") and \
             not fn.has_aux:
         return _called_as_the_user_calls(fn)
@@ -493,7 +503,8 @@ def _differentiable(fn: Callable) -> Callable:
                 "again; differentiate one without aux")
         has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
         return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
-    inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
+    inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
+        _foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
     call = f"{inner.name}({params})"  # the lean grad returns the gradient alone

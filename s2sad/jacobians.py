@@ -30,6 +30,8 @@ def _as_array(t: Any, shape: tuple) -> np.ndarray:
 def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -> list:
     """One JVP per input element: the Jacobian of ``fn`` for each position."""
     out = []
+    if isinstance(fn, api.Derivative) and fn.kind == "grad" and not kwargs:
+        fn = api._differentiable(fn, args)  # the gradient for these arguments' ranks
     for i in positions:
         jvp = api.jvp(fn, wrt=i)
         columns = [jvp(*args, e, **kwargs)[1] for e in _basis(args[i])]
@@ -109,11 +111,11 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     special = _special_jacobian(f, wrt, mode, verbose, has_aux)
     if special is not None:
         return special
-    positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
+    positions, many = structure.resolve_wrt(api.parameters_of(f), wrt)
     used = {"mode": "forward" if mode == "forward" else "reverse"}
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        bound = structure.bind_call(f, "jacobian", args, kwargs)
+        bound = structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs)
         full = tuple(bound.args)
         api.numpy_only("jacobian", f, full)
         chosen = mode
@@ -160,11 +162,11 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
 
 def _with_aux(f: Callable, wrt: Any) -> _Built:
     """``jacobian(f, has_aux=True)``: one VJP per output element (reverse mode)."""
-    positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
+    positions, many = structure.resolve_wrt(api.parameters_of(f), wrt)
     vjp = api.vjp(f, wrt=positions, has_aux=True)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        full = tuple(structure.bind_call(f, "jacobian", args, kwargs).args)
+        full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
         value, aux = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
                        **kwargs)
         rows = [vjp(*full, e, **kwargs)[1] for e in _basis(value)]
@@ -198,11 +200,11 @@ def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
     """``jacobian(jacobian(f))``: forward mode over the generated forward-mode derivative
     of ``f``, one run per pair of input elements."""
     f, i = inner.of
-    (j,), _ = structure.resolve_wrt(api._differentiable(f), wrt)
+    (j,), _ = structure.resolve_wrt(api.parameters_of(f), wrt)
     used: dict = {}
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        full = tuple(structure.bind_call(f, "jacobian", args, kwargs).args)
+        full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
         gen = api.jvp(f, wrt=i)._for(full)
         code = gen.fn.__code__
         tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
@@ -253,7 +255,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
             is not None:
         return built
     gradient = api.grad(f, wrt=wrt)
-    positions, _ = structure.resolve_wrt(api._differentiable(f), wrt)
+    positions, _ = structure.resolve_wrt(api.parameters_of(f), wrt)
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))

@@ -34,11 +34,11 @@ def jacobian_sparsity(f: Callable, wrt: Any = 0) -> Callable:
     ``wrt``), true wherever some input could change the output for some input
     values. ``.reason`` on the returned function says why the last pattern is
     dense when the program could not be followed (None otherwise)."""
-    positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
+    positions, many = structure.resolve_wrt(api.parameters_of(f), wrt)
     cache: dict = {}
 
     def pattern(*args: Any, **kwargs: Any) -> Any:
-        bound = structure.bind_call(f, "jacobian_sparsity", args, kwargs)
+        bound = structure.bind_call(api.parameters_of(f), "jacobian_sparsity", args, kwargs)
         values = tuple(bound.arguments.values())
         api.numpy_only("jacobian_sparsity", f, values)
         key = _shape_key(values, positions, {})
@@ -188,7 +188,7 @@ def _dsatur(meets: Any) -> np.ndarray:
 def sparse_jacobian(f: Callable, wrt: Any = 0, verbose: bool = False) -> Callable:
     """``jacobian(f, wrt, sparse=True)``: a CSR matrix (``out.size x arg.size``) from
     one JVP per column colour or one VJP per row colour, whichever is fewer."""
-    positions, many = structure.resolve_wrt(api._differentiable(f), wrt)
+    positions, many = structure.resolve_wrt(api.parameters_of(f), wrt)
     patterns = jacobian_sparsity(f, wrt=positions if many else positions[0])
     count = len(inspect.signature(f).parameters)
     plans: dict = {}
@@ -197,7 +197,8 @@ def sparse_jacobian(f: Callable, wrt: Any = 0, verbose: bool = False) -> Callabl
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         values = args if not kwargs and len(args) == count else \
-            tuple(structure.bind_call(f, "jacobian", args, kwargs).arguments.values())
+            tuple(structure.bind_call(api.parameters_of(f), "jacobian", args,
+                                      kwargs).arguments.values())
         key = _shape_key(values, positions, {})
         if key not in plans:
             found = patterns(*values)
@@ -214,7 +215,7 @@ def sparse_jacobian(f: Callable, wrt: Any = 0, verbose: bool = False) -> Callabl
         """How the last call's Jacobian is found: ("columns" | "rows", pattern, colours,
         count) per argument in ``wrt``."""
         jac(*args, **kwargs)
-        bound = structure.bind_call(f, "jacobian", args, kwargs)
+        bound = structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs)
         found = plans[_shape_key(tuple(bound.arguments.values()), positions, {})]
         return tuple(found) if many else found[0]
 

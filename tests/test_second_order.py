@@ -443,3 +443,45 @@ def test_second_order_of_functions_of_dicts(f):
         np.testing.assert_allclose(rev[k], want[k], atol=1e-6)
         np.testing.assert_allclose(fwd[k], want[k], atol=1e-6)
         np.testing.assert_allclose(seeded[k], grad[k], atol=1e-12)  # linear in the seed
+
+
+# Hessians of loops whose gradient keeps only shapes on its tape (element writes into a
+# copy each step, in-place updates through a second name): the gradient is built for
+# the arguments' ranks, and the tape's items are known to have the shapes pushed.
+
+def heat_steps(u0):
+    u = u0.copy()
+    n = u.shape[0]
+    for _ in range(6):
+        new = u.copy()
+        for i in range(1, n - 1):
+            new[i] = u[i] + 0.2 * (u[i - 1] - 2 * u[i] + u[i + 1]) + 0.1 * u[i] ** 2
+        u = new
+    return np.sum(u ** 3)
+
+
+def updated_through_another_name(x):
+    y = np.zeros_like(x)
+    y += x
+    y *= 2.0
+    y[1:] -= x[:-1]
+    z = y
+    z **= 2
+    return np.sum(y) + np.sum(z * x)
+
+
+def accumulated_arrays(x):
+    s = np.zeros_like(x)
+    for t in range(4):
+        s = s + np.sin(x * s + t) * (t + 1.0)
+    return np.sum(s * s)
+
+
+@pytest.mark.parametrize("f", [heat_steps, updated_through_another_name,
+                               accumulated_arrays])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_hessians_of_loops_with_shape_only_tapes(f, sign):
+    x = sign * np.array([0.3, -0.5, 0.7, 0.2, 0.9])
+    H = s2sad.hessian(f)(x)
+    np.testing.assert_allclose(H, fd_jacobian_of(s2sad.grad(f), x), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(H, H.T, atol=1e-9)

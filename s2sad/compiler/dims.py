@@ -32,6 +32,14 @@ class Items:
     shapes: tuple
 
 
+@dataclass(frozen=True)
+class Elements:
+    """A list grown by appends whose items all have one shape (None: no item yet), such
+    as the tape of shapes a reverse sweep pops."""
+
+    shape: Any
+
+
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
     """Shape classes of concrete shapes: 1 stays 1, equal lengths share a symbol."""
     symbols: dict[int, str] = {}
@@ -147,6 +155,8 @@ class Facts:
             return s[::-1] if isinstance(s, tuple) else None
         if isinstance(e, gast.Subscript):
             return self._index(e)
+        if isinstance(e, gast.List) and not e.elts:
+            return Elements(None)
         if isinstance(e, (gast.Tuple, gast.List)):
             return Items(tuple(self.of(x) for x in e.elts))
         if isinstance(e, gast.Call):
@@ -192,6 +202,9 @@ class Facts:
 
     def _index(self, e: gast.Subscript) -> Any:
         s = self.of(e.value)
+        if isinstance(s, Elements):  # an item of the list: its items' shape
+            return s.shape if isinstance(s.shape, tuple) and not isinstance(
+                e.slice, gast.Slice) else None
         if isinstance(s, Items):
             i = e.slice.value if isinstance(e.slice, gast.Constant) else None
             return s.shapes[i] if type(i) is int and -len(s.shapes) <= i < len(s.shapes) \
@@ -222,6 +235,8 @@ class Facts:
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
+            if isinstance(args[0], Elements):
+                return _grown(fn, args)
             if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
                     not e.keywords and len(args) == 1:
                 return _stacked(args[0].shapes)
@@ -460,12 +475,24 @@ def _join_dims(dims: list) -> Dim:
     return first if all(_same(d, first) for d in dims) else None
 
 
+def _grown(fn: Any, args: list) -> Any:
+    """A list of items of one shape after ``list_append`` (joined) or ``list_remove``."""
+    if fn is runtime.list_remove:
+        return args[0]
+    if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
+        return None
+    return Elements(args[1] if args[0].shape is None else _join_all([args[0].shape, args[1]]))
+
+
 def _join_all(found: list) -> Any:
     if not found:
         return None
     first = found[0]
     for s in found[1:]:
-        if isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
+        if isinstance(first, Elements) and isinstance(s, Elements):
+            inner = [x.shape for x in (first, s) if x.shape is not None]
+            first = Elements(_join_all(inner) if inner else None)
+        elif isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
             first = tuple(x if _same(x, y) else None for x, y in zip(first, s))
         elif s != first:
             return _UNKNOWN
