@@ -544,7 +544,8 @@ def _entry(kind: str) -> Callable:
             f = _with_checkpoints(f, checkpoint)
         if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad"):
             f = f.as_function()  # grad(grad(np.sin)): the inner one for one argument
-        if (library.is_library_callable(f) or library.has_varargs(f)) and not has_aux:
+        if (library.is_library_callable(f) or library.has_varargs(f) or
+                isinstance(f, library.CallOf)) and not has_aux:  # made per call
             return library.CallOf(f, wrt, kind, verbose)
         return Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     entry.__name__ = kind

@@ -82,17 +82,26 @@ class CallOf:
         self._last: Any = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        extra = {"vjp": 1, "jvp": len(self.wrt) if isinstance(self.wrt, (tuple, list)) else 1
-                 }.get(self.kind, 0)
-        n = len(args) - extra
-        literals = self._literals(args[:n])
-        key = (n, tuple(sorted(kwargs)), repr(sorted(literals.items())))
+        self._last = self.derivative_for(len(args), sorted(kwargs),
+                                         self._literals(args[:len(args) - self.extra]))
+        return self._last(*args, **kwargs)
+
+    @property
+    def extra(self) -> int:
+        """How many values a call passes after the function's arguments."""
+        return {"vjp": 1, "jvp": len(self.wrt) if isinstance(self.wrt, (tuple, list))
+                else 1}.get(self.kind, 0)
+
+    def derivative_for(self, count: int, keywords: list, literals: dict | None = None) -> Any:
+        """The Derivative a call with ``count`` positional values runs (also when the call
+        is inside a function being differentiated: a derivative of this derivative)."""
+        n, literals = count - self.extra, literals or {}
+        key = (n, tuple(keywords), repr(sorted(literals.items())))
         if key not in self._made:
             from s2sad.api import Derivative
-            self._made[key] = Derivative(call_of(self.fn, n, sorted(kwargs), literals),
+            self._made[key] = Derivative(call_of(self.fn, n, list(keywords), literals),
                                          self.wrt, self.kind, self.verbose)
-        self._last = self._made[key]
-        return self._last(*args, **kwargs)
+        return self._made[key]
 
     def _literals(self, args: tuple) -> dict:
         """Arguments not differentiated that are plain constants (subscripts, axes,

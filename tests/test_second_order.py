@@ -485,3 +485,69 @@ def test_hessians_of_loops_with_shape_only_tapes(f, sign):
     H = s2sad.hessian(f)(x)
     np.testing.assert_allclose(H, fd_jacobian_of(s2sad.grad(f), x), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(H, H.T, atol=1e-9)
+
+
+# Derivatives of derivatives of functions of *args (made per call, for the number of
+# arguments the call passes).
+
+def _psd_chol(A):
+    return np.linalg.cholesky(A)
+
+
+def _lower_sym(A):
+    L = np.tril(A)
+    return (L + L.T) / 2.0
+
+
+def star_cholesky(*args):
+    return _psd_chol(_lower_sym(args[0]), *args[1:])
+
+
+def star_weighted(*args):
+    return np.sum(np.sin(args[0]) * args[1] ** 2)
+
+
+_D_STAR = s2sad.vjp(star_weighted, wrt=(0, 1))
+
+
+def calls_a_vjp_of_a_star_function(x):
+    _, (dx, dy) = _D_STAR(x, 2.0 * x, 1.0)
+    return np.sum(dx * dy)
+
+
+def _spd(rng, n=4):
+    B = rng.normal(size=(n, n))
+    return B @ B.T + n * np.eye(n)
+
+
+def test_vjp_of_vjp_of_a_star_function():
+    rng = np.random.default_rng(5)
+    A, G, H, D = _spd(rng), rng.normal(size=(4, 4)), rng.normal(size=(4, 4)), \
+        rng.normal(size=(4, 4))
+    v1 = s2sad.vjp(star_cholesky)
+    _, second = s2sad.vjp(v1)(A, G, (np.zeros((4, 4)), H))
+    second = second[0] if isinstance(second, tuple) else second
+
+    def first(a):
+        g = v1(a, G)[1]
+        return g[0] if isinstance(g, tuple) else g
+    eps = 1e-6
+    fd = (first(A + eps * D) - first(A - eps * D)) / (2 * eps)
+    assert np.sum(second * D) == pytest.approx(np.sum(fd * H), rel=1e-6, abs=1e-9)
+
+
+def test_jvp_of_vjp_of_a_star_function():
+    x, y, t = np.array([0.3, -0.8]), np.array([1.1, 0.4]), np.array([1.0, -2.0])
+    v1 = s2sad.vjp(star_weighted, wrt=(0, 1))
+    _, (_, (dx, dy)) = s2sad.jvp(v1, wrt=0)(x, y, 1.0, t)
+    # d/dx of (cos(x) y^2, 2 sin(x) y) along t
+    np.testing.assert_allclose(dx, -np.sin(x) * y ** 2 * t, atol=1e-12)
+    np.testing.assert_allclose(dy, 2 * np.cos(x) * y * t, atol=1e-12)
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -0.8]), np.array([-1.2, 2.0])])
+def test_gradient_of_a_function_calling_a_vjp_of_a_star_function(x):
+    # dx = cos(x) (2x)^2, dy = 2 sin(x) (2x): sum(dx * dy) = 16 x^3 sin(x) cos(x)
+    want = 48 * x ** 2 * np.sin(x) * np.cos(x) + 16 * x ** 3 * np.cos(2 * x)
+    np.testing.assert_allclose(s2sad.grad(calls_a_vjp_of_a_star_function)(x), want,
+                               atol=1e-10)

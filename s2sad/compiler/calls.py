@@ -84,7 +84,7 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return norm.expr(_unrolled_reduce(norm, node))
     if norm._method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
-    inner = _derivative_called(norm, node.func)
+    inner = _derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
         return None
@@ -96,12 +96,17 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     return inline(norm, method, [norm.atom(node.func.value)] + args, kws, node)
 
 
-def _derivative_called(norm: Normalizer, func: gast.expr) -> Any:
+def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:
     """The function (with source) of a derivative called in the function: a global
     ``dg = s2sad.grad(g)`` (or a vjp, jvp, value_and_grad), a local one, or
-    ``s2sad.grad(g)(x)`` written out."""
-    from s2sad import api
+    ``s2sad.grad(g)(x)`` written out; a derivative of a function of ``*args`` (made
+    per call) is the one for this call's number of arguments."""
+    from s2sad import api, library
     found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
+    if isinstance(found, library.CallOf) and not any(
+            isinstance(a, gast.Starred) for a in node.args):
+        found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
+                                                            if k.arg is not None))
     if isinstance(func, gast.Call) and norm.resolve(func.func) in (api.grad,) and \
             func.args and not func.keywords:
         target = norm.resolve(func.args[0]) if isinstance(
