@@ -604,3 +604,73 @@ def test_gradient_of_a_list_loop_called_again():
         want = i * 2 * np.tanh(x) * (1 - np.tanh(x) ** 2)
         np.testing.assert_allclose(a, want, atol=1e-12)
         np.testing.assert_allclose(b, want, atol=1e-12)
+
+
+# ----- programs as users write them: every entry point, each called again -----
+
+class _Ridge:
+    def __init__(self, X, y):
+        self.X, self.y = X, y
+
+    def loss(self, w):
+        r = self.X @ w - self.y
+        return 0.5 * r @ r + 0.1 * np.sum(w ** 2)
+
+
+def consecutive_pairs(x):
+    total = 0.0
+    for a, b in zip(x[:-1], x[1:]):
+        total += (b - a) ** 2 * np.exp(-a)
+    return total
+
+
+def returns_early(x):
+    if np.sum(x) > 10.0:
+        return np.sum(x)
+    y = x * 2
+    if y[0] > 0:
+        return np.sum(np.sin(y))
+    return np.sum(np.cos(y))
+
+
+def shrinks_until_small(x):
+    s = x.copy()
+    k = 0
+    while np.linalg.norm(s) > 0.1 and k < 50:
+        s = 0.8 * s - 0.01 * np.tanh(s)
+        k += 1
+    return np.sum(s ** 2) * k
+
+
+def solves_repeatedly(x):
+    A = np.eye(3) * 2.0 + np.outer(x, x)
+    v = np.ones(3)
+    for _ in range(3):
+        v = np.linalg.solve(A, v) + x
+    return np.sum(v * v)
+
+
+_RNG = np.random.default_rng(2)
+_MODEL = _Ridge(_RNG.normal(size=(6, 3)), _RNG.normal(size=6))
+
+
+@pytest.mark.parametrize("f,x", [
+    (_MODEL.loss, np.array([0.3, -0.2, 0.5])),
+    (consecutive_pairs, np.array([0.3, -0.5, 0.7, 1.1, 0.2])),
+    (returns_early, np.array([0.3, -0.1, 0.2])),    # second branch
+    (returns_early, np.array([-0.3, -0.1, 0.2])),   # last return
+    (returns_early, np.array([5.0, 6.0, 0.2])),     # first return
+    (shrinks_until_small, np.array([0.5, -0.4, 0.3])),
+    (solves_repeatedly, np.array([0.2, -0.4, 0.3])),
+], ids=["method", "zip", "early_second", "early_last", "early_first", "while", "solve"])
+def test_every_entry_point_on_users_programs(f, x):
+    eps = 1e-6
+    fd = np.array([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(x.size)])
+    g = s2sad.grad(f)
+    for _ in range(2):
+        np.testing.assert_allclose(g(x), fd, rtol=1e-5, atol=1e-6)
+    _, t = s2sad.jvp(f)(x, np.ones_like(x))
+    assert t == pytest.approx(fd.sum(), rel=1e-5, abs=1e-6)
+    H = s2sad.hessian(f)(x)
+    Hfd = np.stack([(g(x + 1e-5 * e) - g(x - 1e-5 * e)) / 2e-5 for e in np.eye(x.size)], 1)
+    np.testing.assert_allclose(H, Hfd, rtol=1e-4, atol=1e-5)
