@@ -118,3 +118,15 @@ if sl is not None:
     if sl.expm in VJPS:  # rules with scipy.linalg in templates
         linalg_by_name_rows(R)
     R(sl.block_diag, N(2, 2), N(3), N(1, 2)); R(sl.block_diag, N(3, 2), 1.5)  # noqa: E702
+if sl is not None:  # N-D scipy.signal.convolve: its primitive and the embedding helpers
+    import scipy.signal  # noqa: F401  (registers the rules)
+
+    from s2sad import runtime as _rt
+    from s2sad.rules.registry import load_imported
+    load_imported()
+    for _mode in ("full", "same", "valid"):
+        R(_rt.nd_convolve, N(4, 5), N(2, 3), _mode)
+    R(_rt.nd_convolve, N(3, 3, 2), N(2, 2, 2))
+    R(_rt.conv_embed, N(3, 3), N(4, 5), N(2, 3), wrt=(0,))
+    R(_rt.conv_crop, N(5, 7), N(3, 3), wrt=(0,))
+    R(_rt.conv_pad, N(3, 3), N(5, 7), wrt=(0,))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.signal
 
 import s2sad
 from s2sad.rules import numpy_extra, registry
@@ -298,3 +299,36 @@ def test_select_takes_the_first_true_choice():
     np.testing.assert_allclose(gd, [0.0, 3.0, np.sin(-1.0), 0.0, 3.0])
     _, t = s2sad.jvp(selected)(x, d, np.ones(5))
     assert t == pytest.approx(float(np.sum(gx)))
+
+
+# ----- scipy.signal.convolve of arrays of two or more axes, in every mode -----
+
+def _convolved_2d(a, b):
+    return np.sum(np.sin(scipy.signal.convolve(a, b)) ** 2)
+
+
+def _convolved_modes(a, b):
+    return np.sum(scipy.signal.convolve(a, b, mode="same") * a) + \
+        np.sum(scipy.signal.fftconvolve(a, b, mode="valid") ** 3)
+
+
+@pytest.mark.parametrize("f", [_convolved_2d, _convolved_modes])
+def test_nd_convolution_at_first_and_second_order(f):
+    rng = np.random.default_rng(9)
+    a, b = rng.normal(size=(4, 5)), rng.normal(size=(2, 3))
+    ga, gb = s2sad.grad(f, wrt=(0, 1))(a, b)
+    eps = 1e-6
+    for x, gx, k in ((a, ga, 0), (b, gb, 1)):
+        fd = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            e = np.zeros_like(x)
+            e[i] = eps
+            args_p, args_m = [a, b], [a, b]
+            args_p[k], args_m[k] = x + e, x - e
+            fd[i] = (f(*args_p) - f(*args_m)) / (2 * eps)
+        np.testing.assert_allclose(gx, fd, atol=1e-7)
+    g = s2sad.grad(f)
+    H = s2sad.hessian(f)(a, b)
+    basis = np.eye(a.size).reshape((a.size,) + a.shape)
+    Hfd = np.stack([(g(a + 1e-6 * e, b) - g(a - 1e-6 * e, b)) / 2e-6 for e in basis], -1)
+    np.testing.assert_allclose(H, Hfd.reshape(a.shape + a.shape), atol=1e-6)

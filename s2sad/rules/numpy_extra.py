@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from s2sad.rules.registry import defjvp, deflinear, defthrough, defvjp, when_imported
+from s2sad.runtime.signal import conv_crop, conv_embed, conv_pad, nd_convolve
 
 # ----- selection by a permutation -----
 PARTITION = "a, kth, axis=-1, kind='introselect', order=None"
@@ -156,6 +157,8 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
 # ----- scipy.signal: 1-D convolution, scipy's 'same' centred on in1 -----
 
 def signal_convolve(in1, in2, mode='full', method='auto'):
+    if np.ndim(in1) > 1 or np.ndim(in2) > 1:
+        return nd_convolve(in1, in2, mode)
     if mode == 'same':
         n = np.size(in1)
         start = (np.size(in2) - 1) // 2
@@ -164,6 +167,8 @@ def signal_convolve(in1, in2, mode='full', method='auto'):
 
 
 def signal_fftconvolve(in1, in2, mode='full', axes=None):
+    if (np.ndim(in1) > 1 or np.ndim(in2) > 1) and axes is None:
+        return nd_convolve(in1, in2, mode)
     if mode == 'same':
         n = np.size(in1)
         start = (np.size(in2) - 1) // 2
@@ -183,6 +188,20 @@ def _signal_rules() -> None:
     import scipy.signal as signal
     defthrough(signal.convolve, signal_convolve)
     defthrough(signal.fftconvolve, signal_fftconvolve)
+    # N-D: each adjoint the full-shaped cotangent convolved with the other operand flipped
+    flip = "np.flip(b, axis=tuple(range(np.ndim(b))))"
+    defvjp(nd_convolve, "a, b, mode='full'",
+           f"nd_convolve(conv_embed(g, a, b), {flip}, 'valid')",
+           f"nd_convolve(conv_embed(g, a, b), {flip.replace('b', 'a')}, 'valid')")
+    defjvp(nd_convolve, "a, b, mode='full'", "nd_convolve(da, b, mode)",
+           "nd_convolve(a, db, mode)")
+    # the embedding and the crop are linear, each the other's transpose (shapes only read)
+    defvjp(conv_embed, "t, a, b", "conv_crop(g, t)", None, None)
+    defjvp(conv_embed, "t, a, b", "conv_embed(dt, a, b)", None, None)
+    defvjp(conv_crop, "t, like", "conv_pad(g, t)", None)
+    defjvp(conv_crop, "t, like", "conv_crop(dt, like)", None)
+    defvjp(conv_pad, "t, like", "conv_crop(g, t)", None)
+    defjvp(conv_pad, "t, like", "conv_pad(dt, like)", None)
 
 
 def _integrate_rules() -> None:

@@ -14,6 +14,7 @@ from s2sad.runtime import (
     numeric,
     reductions,
     sequences,
+    signal,
     triangular,
 )
 from s2sad.runtime.arrays import *  # noqa: F403
@@ -23,8 +24,10 @@ from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
 from s2sad.runtime.sequences import *  # noqa: F403
+from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
-           for mod in (core, numeric, reductions, arrays, contract, linalg, triangular, sequences)
+           for mod in (core, numeric, reductions, arrays, contract, linalg, triangular, sequences,
+                       signal)
            for name in mod.__all__}
