@@ -160,3 +160,5 @@ R(rt.sign_tangent, N(3, 4), _x, np.sign(_x)); R(rt.sign_adjoint, N(3, 4), _x, np
 _blocks = [N(2, 2), N(3), N(1, 2)]
 R(rt.block_diag_adjoint, N(4, 7), _blocks, 1, wrt=(0,))
 R(rt.block_diag_tangent, N(3), _blocks, 1, wrt=(0,))
+_m = np.array([[2.0, 0.3, 0.0], [0.3, 1.5, 0.2], [0.0, 0.2, 1.0]])
+R(rt.off_branch_cut, N(3, 3), _m, "scipy.linalg.sqrtm", wrt=(0,))

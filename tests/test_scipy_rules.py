@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.linalg as sla
 
 sp = pytest.importorskip("scipy.special")
 sl = pytest.importorskip("scipy.linalg")
@@ -276,3 +277,38 @@ def test_logsumexp_return_sign(h) -> None:
     np.testing.assert_allclose(s2sad.grad(h)(x), fd, rtol=1e-6, atol=1e-8)
     v = np.array([0.5, -1.0, 2.0])
     assert s2sad.jvp(h)(x, v)[1] == pytest.approx(fd @ v, rel=1e-6)
+
+
+# ----- sqrtm and logm: their principal branch is cut along the negative real axis -----
+
+def _sqrtm_cubed(A):
+    S = sla.sqrtm(0.5 * (A + A.T))
+    return np.real(np.sum(S * S * S))
+
+
+def _logm_squared(A):
+    L = sla.logm(0.5 * (A + A.T))
+    return np.real(np.sum(L * L))
+
+
+@pytest.mark.parametrize("f", [_sqrtm_cubed, _logm_squared])
+def test_principal_matrix_functions_at_second_order(f):
+    rng = np.random.default_rng(4)
+    B = rng.normal(size=(3, 3))
+    A, D = B @ B.T + np.eye(3), rng.normal(size=(3, 3))
+    g = s2sad.grad(f)
+    fd = (g(A + 1e-6 * D) - g(A - 1e-6 * D)) / 2e-6
+    _, rev = s2sad.vjp(g)(A, D)
+    _, fwd = s2sad.jvp(g)(A, D)
+    assert np.sum(rev * D) == pytest.approx(np.sum(fd * D), rel=1e-6)
+    np.testing.assert_allclose(fwd, fd, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("f", [_sqrtm_cubed, _logm_squared])
+def test_principal_matrix_functions_on_their_branch_cut_are_refused(f):
+    A = np.diag([-2.0, 0.5, 1.0]) + 0.1  # a negative eigenvalue: on the cut
+    assert np.min(np.linalg.eigvalsh(0.5 * (A + A.T))) < 0
+    line = f.__code__.co_firstlineno + 1
+    with pytest.raises(s2sad.DifferentiationError, match=rf"test_scipy_rules\.py:{line}: "
+                       "a derivative of scipy.linalg"):
+        s2sad.grad(f)(A)

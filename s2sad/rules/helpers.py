@@ -56,6 +56,9 @@ for _lin, _other in ((rt.sign_tangent, "sign_adjoint"), (rt.sign_adjoint, "sign_
            _SIGN2.format(z="zeros_like(s)"))
     defjvp(_lin, "t, x, s", f"{_lin.__name__}(dt, x, s)", _SIGN2.format(z="0.0 * dx"),
            _SIGN2.format(z="0.0 * ds"))
+# a principal matrix function's derivative, checked off its branch cut: the identity
+defvjp(rt.off_branch_cut, "value, a, name", "g", None, None)
+defjvp(rt.off_branch_cut, "value, a, name", "dvalue", None, None)
 # scipy.linalg.block_diag's adjoint and tangent: each the other's transpose; the arrays
 # are read for their shapes only
 defvjp(rt.block_diag_adjoint, "t, arrs, i", "block_diag_tangent(g, arrs, i)", None, None)

@@ -191,8 +191,10 @@ def register_linalg_by_name() -> bool:
                     f"np.concatenate([np.zeros(np.shape({base})), {base}], -1)], -2))"
                     f"[..., :np.shape(A)[-1], np.shape(A)[-1]:]")
 
-        defvjp(fn, sig, frechet(f"{T}(A)", "g"))
-        defjvp(fn, sig, frechet("A", "dA"))
+        cut = (lambda t, name=name: t) if name == "expm" else \
+            (lambda t, name=name: f"off_branch_cut({t}, A, 'scipy.linalg.{name}')")
+        defvjp(fn, sig, cut(frechet(f"{T}(A)", "g")))
+        defjvp(fn, sig, cut(frechet("A", "dA")))
     # lu_solve: x = op(a)^-1 b with a = p L U; p^T a^-T g = L^-T U^-T g needs no pivots
     LUS = "lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True"
     TR = "trans in (1, 2, 'T', 'C')"

@@ -20,7 +20,7 @@ __all__ = [
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
     "symmetrized", "triangle_read", "triangle_read_adjoint", "block_diag_adjoint",
-    "block_diag_tangent",
+    "block_diag_tangent", "off_branch_cut",
 ]
 
 _T = np.matrix_transpose
@@ -119,6 +119,22 @@ def only_real(value: Any, a: Any, name: str) -> Any:
             f"<s2sad>:?: {name} at a complex value: only known for real values here; "
             "differentiate through real and imaginary parts you form yourself (or, for "
             "np.linalg.svd, use the singular values alone)")
+    return value
+
+
+def off_branch_cut(value: Any, a: Any, name: str) -> Any:
+    """``value``, a derivative of the principal ``name`` (sqrtm, logm) at ``a``, unless an
+    eigenvalue of ``a`` lies on the negative real axis, where the branch is cut: there the
+    derivative depends on the direction (and the block-matrix formula divides by ~0)."""
+    w = np.linalg.eigvals(a)
+    cut = (np.abs(w.imag) <= 1e-9 * np.maximum(1.0, np.abs(w))) & (w.real <= 0)
+    if np.any(cut):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            f"<s2sad>:?: a derivative of {name} at a matrix with an eigenvalue on the "
+            "negative real axis (where its principal branch is cut, the derivative depends "
+            "on the direction): shift the matrix into the right half-plane, or differentiate "
+            "a formula you write for your case")
     return value
 
 
