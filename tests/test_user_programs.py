@@ -674,3 +674,38 @@ def test_every_entry_point_on_users_programs(f, x):
     H = s2sad.hessian(f)(x)
     Hfd = np.stack([(g(x + 1e-5 * e) - g(x - 1e-5 * e)) / 2e-5 for e in np.eye(x.size)], 1)
     np.testing.assert_allclose(H, Hfd, rtol=1e-4, atol=1e-5)
+
+
+# ----- imports inside the function -----
+
+def imports_a_module_inside(x):
+    import numpy.linalg
+    import scipy.special as sp
+    return np.sum(sp.expit(x) * np.sin(x)) + numpy.linalg.norm(np.cos(x))
+
+
+def imports_names_in_a_branch(x):
+    if x[0] > 0:
+        from scipy.special import erf
+        return np.sum(erf(x))
+    from numpy import tanh as th
+    return np.sum(th(x) ** 2)
+
+
+def imports_a_name_it_assigns(x):
+    import math
+    math = x * 2.0  # noqa: F811  (the clash this test is about)
+    return np.sum(math)
+
+
+@pytest.mark.parametrize("f,x", [(imports_a_module_inside, np.array([0.3, -0.7, 1.2])),
+                                 (imports_names_in_a_branch, np.array([0.3, -0.7, 1.2])),
+                                 (imports_names_in_a_branch, np.array([-0.3, -0.7, 1.2]))])
+def test_imports_inside_the_function(f, x):
+    check_grad(f, x)
+
+
+def test_an_import_whose_name_is_assigned_is_refused_at_its_line():
+    line = imports_a_name_it_assigns.__code__.co_firstlineno + 1
+    with pytest.raises(s2sad.DifferentiationError, match=rf"test_user_programs\.py:{line}"):
+        s2sad.grad(imports_a_name_it_assigns)(np.ones(2))

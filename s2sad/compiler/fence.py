@@ -30,8 +30,9 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.DictComp: ("dict comprehension", "build the dict with a for loop"),
     gast.Set: ("set literal", "use a list or a tuple"),
-    gast.Import: ("import inside the function", "import at module level"),
-    gast.ImportFrom: ("import inside the function", "import at module level"),
+    gast.Import: ("an import inside the function of a name it also assigns",
+                  "import at module level, or use another name"),
+    gast.ImportFrom: ("a relative or * import inside the function", "import at module level"),
     gast.Match: ("match statement", "use if/elif/else"),
 }
 

@@ -120,12 +120,50 @@ def load(fn: Callable) -> Source:
         _check_current(fn, node, filename)  # (generated derivatives are never edited)
     _defaults_as_values(fn, node, namespace)
     src = Source(fn, node, filename, namespace)
+    _imports_inside(src)
     namespaces.as_numpy(src)
     if getattr(fn, "s2sad_checkpoint", None) or \
             any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in gast.walk(node)):
         from s2sad.compiler import checkpoint
         checkpoint.rewrite(src)
     return src
+
+
+def _imports_inside(src: Source) -> None:
+    """``import m`` / ``from m import f`` inside the function: bound once in its namespace
+    (a module is imported once anyway), so the body reads them as it reads globals. Left
+    in place (and refused by the fence) when a name it binds is also assigned there."""
+    stored = {n.id for n in gast.walk(src.node) if isinstance(n, gast.Name) and
+              isinstance(n.ctx, (gast.Store, gast.Param))}
+    for parent in list(gast.walk(src.node)):
+        for field in ("body", "orelse"):
+            block = getattr(parent, field, None)
+            if not isinstance(block, list):
+                continue
+            for s in [s for s in block if isinstance(s, (gast.Import, gast.ImportFrom))]:
+                bound = _imported(s)
+                if bound is None or set(bound) & stored:
+                    continue
+                src.namespace.update(bound)
+                block.remove(s)
+            if not block and field == "body" and parent is not src.node:
+                block.append(gast.Pass())
+
+
+def _imported(s: gast.stmt) -> dict | None:
+    """The names an import statement binds, or None if it cannot be done here."""
+    import importlib
+    try:
+        if isinstance(s, gast.Import):
+            return {a.asname or a.name.split(".")[0]: importlib.import_module(
+                a.name if a.asname else a.name.split(".")[0]) for a in s.names}
+        if s.level or s.module is None or any(a.name == "*" for a in s.names):
+            return None
+        module = importlib.import_module(s.module)
+        return {a.asname or a.name: getattr(module, a.name) if hasattr(module, a.name) else
+                importlib.import_module(f"{s.module}.{a.name}") for a in s.names}
+    except ImportError:
+        return None
 
 
 def _defaults_as_values(fn: Callable, node: gast.FunctionDef, namespace: dict) -> None:
