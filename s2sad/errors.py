@@ -47,7 +47,6 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
     user's line the failing generated line comes from (its ``# line N`` comment); None
     when no generated code ran. A refusal raised there without a place gets one."""
     import linecache
-    import re
     tb, where, last = error.__traceback__, None, ""
     while tb is not None:
         last = tb.tb_frame.f_code.co_filename
@@ -58,12 +57,7 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
     unplaced = isinstance(error, DifferentiationError) and str(error).startswith("<s2sad>:?: ")
     if where is None or not (last.startswith("<s2sad ") or library or unplaced):
         return None  # raised on purpose by a rule of the user's or a check of s2sad's
-    line = "?"
-    for text in reversed(linecache.getlines(where[0])[:where[1]]):
-        found = re.match(r"\s*# (?:adjoint of |tangent of )?line (\d+)", text)
-        if found:
-            line = found.group(1)
-            break
+    line = user_line(linecache.getlines(where[0]), where[1])
     message = str(error)
     if isinstance(error, DifferentiationError):
         placed = message.startswith("<s2sad>:?: ")
@@ -72,3 +66,13 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
         f"{user_file}:{line}: the derivative of this line failed ({type(error).__name__}: "
         f"{message}) although the function itself runs: an s2sad bug, please report it; "
         "meanwhile s2sad.stop_gradient or a rule of your own (s2sad.defvjp) gets past it")
+
+
+def user_line(lines: list[str], lineno: int) -> str:
+    """The user's line a generated line comes from: its nearest ``# line N`` comment."""
+    import re
+    for text in reversed(lines[:lineno]):
+        found = re.match(r"\s*# (?:adjoint of |tangent of )?line (\d+)", text)
+        if found:
+            return found.group(1)
+    return "?"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp, numerical_grad
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, numerical_grad
 
 TABLE = np.array([1.0, 2.0, 3.0])
 
@@ -939,6 +939,8 @@ def test_appending_to_a_list_holding_arrays(f, sign):
     x = sign * np.array([0.3, -0.5, 0.7])
     try:
         check_value_and_grad(f, x)
+        check_jvp(f, x)
+        check_hessian(f, x)
     except s2sad.DifferentiationError as refused:
         assert "shares its memory" in str(refused)
         assert f is append_to_an_inner_list  # the one sharing s2sad may refuse
@@ -975,4 +977,7 @@ def bound_then_rebound(x):
 @pytest.mark.parametrize("f", [bound_after_a_loop, bound_after_a_branch, bound_then_rebound])
 @pytest.mark.parametrize("sign", [1.0, -1.0])
 def test_a_name_assigned_from_another_sees_its_writes(f, sign):
-    check_value_and_grad(f, sign * np.array([0.3, -0.5, 0.7, 0.2]))
+    x = sign * np.array([0.3, -0.5, 0.7, 0.2])
+    check_value_and_grad(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)

@@ -511,6 +511,9 @@ def test_a_wrapper_that_replaces_one_argument(f):
     gx, gA = s2sad.grad(f, wrt=(0, 1))(x, A)
     np.testing.assert_allclose(gx, _fd(f, [x, A], 0), atol=1e-7)
     np.testing.assert_allclose(gA, _fd(f, [x, A], 1), atol=1e-7)
+    D = np.array([[0.5, -1.0], [0.2, 0.7]])  # forward mode along a direction in A
+    _, t = s2sad.jvp(f, wrt=1)(x, A, D)
+    assert t == pytest.approx((f(x, A + 1e-6 * D) - f(x, A - 1e-6 * D)) / 2e-6, rel=1e-6)
 
 
 @pytest.mark.parametrize("f", [drop_first, square_last, replaced_item_of_a_list])

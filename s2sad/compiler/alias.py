@@ -182,6 +182,8 @@ class _Aliases:
                 held = held | _as_parts(self.points(s.value.args[-1], state, s))
             state[name] = held
             return state
+        if self.makes_container(s.value):
+            self.containers.add(id(s))
         value = self.points(s.value, state, s)
         if written == "maybe":
             value = value | state.get(name, frozenset())
@@ -238,7 +240,6 @@ class _Aliases:
         if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
             items = e.values if isinstance(e, gast.Dict) else e.elts
             held = frozenset().union(*(self.points(i, state, s) for i in items))
-            self.containers.add(id(s))
             return self.new(s, state) | _as_parts(held)
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
@@ -275,8 +276,6 @@ class _Aliases:
         if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
                 fn not in CONTAINERS:
             return self.new(s, state)
-        if fn in CONTAINERS and fn is not runtime.user_cotangents:
-            self.containers.add(id(s))  # list(xs), [a, b]: a new list, dict or tuple
         held = frozenset().union(*(self.points(a, state, s) for a in args))
         return self.new(s, state) | _as_parts(held)  # containers hold their items
 
@@ -310,6 +309,17 @@ class _Aliases:
             out.append((other, _same_object(held, mine) or
                         self.bound_together(other, name, state)))
         return out
+
+    def makes_container(self, value: gast.expr) -> bool:
+        """``[a, b]``, ``(a, b)``, ``{k: v}``, ``list(xs)``: the object the statement
+        makes (its whole value) is a list, tuple or dict."""
+        if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
+            return True
+        try:
+            return isinstance(value, gast.Call) and evaluate_ref(
+                value.func, self.namespace) in CONTAINERS - {runtime.user_cotangents}
+        except TypeError:
+            return False
 
     def list_write(self, s: gast.stmt, mine: frozenset) -> bool:
         """A write that changes a list (or dict), not the objects it holds: ``append``,

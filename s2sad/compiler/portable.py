@@ -21,7 +21,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import loader
-from s2sad.errors import DifferentiationError
+from s2sad.errors import DifferentiationError, user_line
 
 _HELPER_IDS = {id(v): k for k, v in runtime.HELPERS.items()}
 
@@ -88,7 +88,7 @@ def _located(fn: Any, text: str, filename: str, library: str) -> Any:
             if tb.tb_frame.f_code is code:
                 line = tb.tb_lineno
             tb = tb.tb_next
-        where = f"{filename}:{_user_line(lines, line) if line else '?'}"
+        where = f"{filename}:{user_line(lines, line) if line else '?'}"
         if isinstance(error, DifferentiationError):
             return DifferentiationError(f"{where}: {error}")
         return DifferentiationError(
@@ -211,20 +211,11 @@ def _check(spelled: Any, path: list[str], node: ast.AST, lines: list[str],
 
 def _refusal(what: str, spelled: Any, node: ast.AST, lines: list[str],
              filename: str) -> DifferentiationError:
-    line = _user_line(lines, node.lineno)
+    line = user_line(lines, node.lineno)
     return DifferentiationError(
         f"{filename}:{line}: {what}: the derivative cannot run on {spelled.backend} "
         "arrays; pass NumPy arrays (np.asarray), or write that step with array-API "
         "functions (docs/backends.md)")
-
-
-def _user_line(lines: list[str], lineno: int) -> str:
-    """The user's line a generated line comes from: its nearest ``# line N`` comment."""
-    for text in reversed(lines[:lineno]):
-        m = re.match(r"\s*# (?:adjoint of |tangent of )?line (\d+)", text)
-        if m:
-            return m.group(1)
-    return "?"
 
 
 def _edit(text: str, edits: list) -> str:
