@@ -12,7 +12,7 @@ import itertools
 import linecache
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,16 @@ from s2sad.compiler.normalize import Known
 from s2sad.errors import DifferentiationError, in_generated_code
 from s2sad.rules import registry
 from s2sad.runtime import backend
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Refresh(Protocol):
+        """A generated function's ``s2sad_refresh`` (``loader._refresher``)."""
+
+        state: tuple[list[str], dict[str, Any], dict[str, Any]]
+
+        def __call__(self) -> None: ...
 
 _CACHE: dict = {}
 _USER_RULES: list = []  # every defvjp/defjvp registration: generated code made before is stale
@@ -175,7 +185,7 @@ class Derivative:
         lean = self._checked.get(key)
         if lean is not None:
             self._last = lean
-            lean.fn.s2sad_refresh()
+            _refresh_of(lean.fn)()
             try:
                 grads = lean.fn(*args, **kwargs)
             except Exception as error:
@@ -186,7 +196,7 @@ class Derivative:
             grads, aux = grads if self.has_aux else (grads, None)
         else:
             full = self._for(values, check=True)
-            full.fn.s2sad_refresh()
+            _refresh_of(full.fn)()
             try:
                 value, grads = full.fn(*args, **kwargs)
             except Exception as error:
@@ -226,7 +236,7 @@ class Derivative:
             return
         fn = gen.fn
         if all(type(v) in _NUMBERS for v in values):
-            self._fast[tuple(map(type, args))] = (fn, *fn.s2sad_refresh.state, gen)
+            self._fast[tuple(map(type, args))] = (fn, *_refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
             self.__class__ = _fast_class(tuple(map(type, args)), shapes, gen)
@@ -250,7 +260,9 @@ class Derivative:
         if self._prefix or self._fixed:
             args, kwargs = (*self._prefix, *args), {**self._fixed, **kwargs}
         if self._rules != registry.GENERATION[0]:  # a rule registered since: regenerate
-            self._variants.clear(), self._checked.clear(), self._fast.clear()
+            self._variants.clear()
+            self._checked.clear()
+            self._fast.clear()
             self._rules = registry.GENERATION[0]
         if self.kind == "vjp":
             return self._vjp(args, kwargs)
@@ -263,7 +275,7 @@ class Derivative:
         if self.kind == "grad":
             return self._grad(values, args, kwargs)
         gen = self._for(values)
-        gen.fn.s2sad_refresh()
+        _refresh_of(gen.fn)()
         try:
             value, grads = gen.fn(*args, **kwargs)
         except Exception as error:  # the likelier cause, if it is
@@ -283,19 +295,19 @@ class Derivative:
         self._for(values)
         value = self.fn(*args, **kwargs)
         _check_scalar(self.fn, value)
-        grads = forward_columns(self.fn, self.wrt, values, {})
-        grads = tuple(g if np.shape(g) else float(g) for g in grads)
-        grads = grads if self.many else grads[0]
+        columns = [g if np.shape(g) else float(g)
+                   for g in forward_columns(self.fn, self.wrt, values, {})]
+        grads = tuple(columns) if self.many else columns[0]
         return grads if self.kind == "grad" else (value, grads)
 
     def _vjp(self, args: tuple, kwargs: dict) -> Any:
         if not args:
             raise TypeError(f"{self.__name__}(): pass the arguments, then the cotangent")
         given = args
-        *args, cot = args
+        args, cot = args[:-1], args[-1]
         gen = self._for(self._bound(tuple(args), kwargs, given, "the output's cotangent"))
         seed = {_seed_name(gen): cot}
-        gen.fn.s2sad_refresh()
+        _refresh_of(gen.fn)()
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
         except Exception as error:
@@ -320,7 +332,7 @@ class Derivative:
         for i, t in zip(self.wrt, tangents):
             structure.check_tangent(self.__name__, values[i], t)
         gen = self._for(values)
-        gen.fn.s2sad_refresh()
+        _refresh_of(gen.fn)()
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         try:
@@ -354,7 +366,7 @@ def _fast_class(types: tuple, shapes: tuple, gen: pipeline.Generated) -> type:
     and calls the checked gradient directly: a gradient in a loop pays no dispatch.
     (Python looks ``__call__`` up on the class, hence one small class per derivative.)"""
     fn = gen.fn
-    names, namespace, user = fn.s2sad_refresh.state
+    names, namespace, user = _refresh_of(fn).state
     params = [f"a{i}" for i in range(len(types))]
     test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
                         for i, (p, r) in enumerate(zip(params, shapes)))
@@ -371,6 +383,11 @@ def _fast_class(types: tuple, shapes: tuple, gen: pipeline.Generated) -> type:
     exec(source, scope)  # (our own two-branch dispatcher)
     return type(Derivative.__name__, (Derivative,), {"__call__": scope["__call__"],
                                                      "__module__": Derivative.__module__})
+
+
+def _refresh_of(fn: Callable) -> _Refresh:
+    """The refresher ``loader.load`` set on a generated function (``Generated.fn``)."""
+    return fn.s2sad_refresh  # type: ignore[attr-defined]  # (set by loader.load)
 
 
 def _signature(values: tuple) -> tuple:

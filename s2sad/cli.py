@@ -91,8 +91,9 @@ def _show_parser(commands: Any) -> None:
         "show", help="print the generated derivative, or the function after one stage",
         description="Print the generated derivative source of MODULE.py:NAME (or "
         "MODULE.py:Class.method), or with --stage the function after that pipeline stage "
-        "(source, normalize, alias, ssa: the core form; reverse, forward: the derivative). "
-        + IMPORTS_NOTE)
+        "(source, normalize, alias, ssa: the core form; reverse, forward: the derivative as "
+        "that stage writes it) or late pass (" + ", ".join(pipeline.LATE_STAGES) + ", in "
+        "that order: the derivative after it; --mode picks which). " + IMPORTS_NOTE)
     p.add_argument("target", metavar="MODULE.py:NAME")
     _mode_and_wrt(p)
     p.add_argument("--stage", choices=pipeline.STAGES, help="stop after this stage")
@@ -174,6 +175,7 @@ def load_module(path: str) -> ModuleType:
     if folder not in sys.path:
         sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location(name, str(file))
+    assert spec is not None and spec.loader is not None  # (a .py file: a source loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     _LOADED.append(module)
@@ -304,7 +306,7 @@ class Arithmetic:
         return self.memo[fn]
 
 
-def _function_tree(fn: Callable) -> ast.FunctionDef | None:
+def _function_tree(fn: Callable) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -313,7 +315,7 @@ def _function_tree(fn: Callable) -> ast.FunctionDef | None:
     return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
 
 
-def _params_of(node: ast.FunctionDef) -> list[str]:
+def _params_of(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     args = node.args
     return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
 
@@ -372,6 +374,7 @@ class _Reader:
     def sites(self) -> Any:
         """Every node, leaving out index expressions and the arguments of calls with no
         derivative (``range(n - 1)``, ``np.zeros(n + 1)``, ``len(x)``)."""
+        assert self.tree is not None  # (only computes() asks, once it has a tree)
         stack: list[ast.AST] = [self.tree]
         while stack:
             node = stack.pop()
@@ -432,7 +435,8 @@ class _Reader:
     def call(self, node: ast.Call) -> set[str]:
         """The parameters that reach a call's arguments with a derivative."""
         callee = self.resolve(node.func)
-        if callee is _VALUE_METHOD:  # x.sum(), x.dot(w): as np.sum(x), np.dot(x, w)
+        if callee is _VALUE_METHOD and isinstance(node.func, ast.Attribute):
+            # x.sum(), x.dot(w): as np.sum(x), np.dot(x, w)
             ruled = registry.lookup_vjp(getattr(np, node.func.attr, None)) is not None
             return self.value(node.func.value) | self.args(node) if ruled else set()
         rule = registry.lookup_vjp(callee) if callee is not None else None
@@ -498,7 +502,9 @@ def _called(name: str, mode: str) -> str:
 def default_targets(module: ModuleType, path: str, wrt: list[str] | None
                     ) -> tuple[list[Target], list[str]]:
     """The top-level functions that compute with a parameter, and the names of the others."""
-    reader, chosen, skipped = Arithmetic(), [], []
+    reader = Arithmetic()
+    chosen: list[str] = []
+    skipped: list[str] = []
     for fn in functions_of(module):
         if fn.__name__.isidentifier():
             (chosen if reader.params(fn) else skipped).append(fn.__name__)
@@ -530,16 +536,13 @@ def cmd_transform(ns: argparse.Namespace) -> None:
 
 def cmd_show(ns: argparse.Namespace) -> None:
     t = resolve_target(ns.target, ns.wrt)
-    stage = ns.stage or ns.mode
-    if stage == "reverse":
-        text = pipeline.build_reverse(t.fn, t.positions, "lean", known=t.known).source
-    elif stage == "forward":
+    forward = ns.mode == "forward"
+    if ns.stage is None and forward:
         text = pipeline.build_forward(t.fn, t.positions, known=t.known).source
-    elif stage == "source":
-        text = pipeline.show(t.fn, stage)
+    elif ns.stage is None:
+        text = pipeline.build_reverse(t.fn, t.positions, "lean", known=t.known).source
     else:
-        text = pipeline.render.function_source(
-            pipeline.prepare(t.fn, stage, known=t.known).node)
+        text = pipeline.show(t.fn, ns.stage, t.positions, forward, t.known)
     sys.stdout.write(text)
 
 

@@ -60,7 +60,8 @@ def entries_text(module: ModuleType, entries: list[Entry], mode: str, note: str 
         else:
             gen = pipeline.build_reverse(e.fn, e.positions, "grad", known=e.known)
             blocks += _reverse_blocks(e.name, gen, e.positions)
-        imports |= {_import_of(name, gen, module) for name in _free_names(gen.source)} - {None}
+        imports |= {imp for name in _free_names(gen.source)
+                    if (imp := _import_of(name, gen, module)) is not None}
     path = Path(getattr(module, "__file__", None) or module.__name__).name
     doc = (f'"""Derivatives of {path}, written by `s2sad transform --mode {mode}`.\n\n'
            "Generated code: edit the original and run s2sad again. Importing this module\n"
@@ -73,7 +74,9 @@ def entries_text(module: ModuleType, entries: list[Entry], mode: str, note: str 
 def _reverse_blocks(name: str, gen: pipeline.Generated, positions: tuple) -> list[str]:
     """``value_and_grad_f`` (the generated code) and ``grad_f`` (its gradient part)."""
     source = gen.source.replace(f"def {gen.name}(", f"def value_and_grad_{name}(", 1)
-    args = ast.parse(gen.source).body[0].args
+    fdef = ast.parse(gen.source).body[0]
+    assert isinstance(fdef, ast.FunctionDef)  # (the generated source is one def)
+    args = fdef.args
     params = [a.arg for a in args.posonlyargs + args.args]
     call = ", ".join(params + [f"{a.arg}={a.arg}" for a in args.kwonlyargs])
     wrt = ", ".join(params[i] for i in positions)
@@ -86,6 +89,7 @@ def _reverse_blocks(name: str, gen: pipeline.Generated, positions: tuple) -> lis
 def _free_names(source: str) -> list[str]:
     """Names the generated function reads but does not define."""
     fdef = ast.parse(source).body[0]
+    assert isinstance(fdef, ast.FunctionDef)  # (the generated source is one def)
     args = fdef.args
     bound = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
     bound |= {n.id for n in ast.walk(fdef) if isinstance(n, ast.Name)

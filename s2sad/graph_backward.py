@@ -113,6 +113,7 @@ class Backward:
 
     def step(self, step: Step, g: Any) -> None:
         prim = step.prim
+        assert prim is not None  # (run() steps back only through primitives)
         args = [a for a in prim.args + list(prim.keywords.values())
                 if isinstance(a, gast.Name) and a.id in step.arg_nodes]
         if not args or registry.is_nondiff(prim.key):
@@ -128,6 +129,7 @@ class Backward:
 
     def user_rule(self, rule: registry.Rule, step: Step, g: Any) -> None:
         prim = step.prim
+        assert prim is not None and rule.user is not None  # (as step() found them)
         args = tuple(self.value(a, step) for a in prim.args)
         keywords = {k: self.value(v, step) for k, v in prim.keywords.items()}
         cots = runtime.user_cotangents(rule.user(g, step.node.value, *args, **keywords), args)
@@ -141,7 +143,8 @@ class Backward:
         if id(prim) not in self.plans:
             mapping, extra = templates.rule_mapping(rule, prim)
             codes = {p: compile_node(e, "eval") for p, e in mapping.items()}
-            pairs = [(mapping.get(p), t, {}) for p, t in zip(rule.sig.params, rule.templates)]
+            pairs: list[tuple[gast.expr | None, str | None, dict[str, int]]] = [
+                (mapping.get(p), t, {}) for p, t in zip(rule.sig.params, rule.templates)]
             if rule.vararg_template is not None:
                 pairs += [(a, rule.vararg_template, {"i": i}) for i, a in enumerate(extra)]
             todo = [(arg.id, _template(text), more, templates.uses(text, "acc"))
@@ -151,6 +154,7 @@ class Backward:
         return self.plans[id(prim)][1:]
 
     def templates(self, rule: registry.Rule, step: Step, g: Any) -> None:
+        assert step.prim is not None  # (as step() found it)
         codes, todo = self.plan(rule, step.prim)
         env = {p: eval(c, self.namespace, dict(step.reads))
                for p, c in codes.items()}

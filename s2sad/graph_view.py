@@ -127,7 +127,9 @@ class Graph:
 
     def _repr_svg_(self) -> str | None:
         """The picture, when the ``graphviz`` package and its ``dot`` program are there."""
-        return rendered(self.to_dot(), "svg")
+        svg = rendered(self.to_dot(), "svg")
+        assert not isinstance(svg, bytes)  # (svg is drawn as text)
+        return svg
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """One drawing for a notebook: the SVG picture when Graphviz draws it, else the
@@ -417,7 +419,8 @@ class _Tracer:
         """Tell the reader (and the CLI, by ``exc.s2sad_where``) which user line raised."""
         if hasattr(exc, "s2sad_where"):
             return
-        exc.s2sad_where = f"{self.prep.src.filename}:{getattr(s, 'lineno', '?')}"
+        where = f"{self.prep.src.filename}:{getattr(s, 'lineno', '?')}"
+        exc.s2sad_where = where  # type: ignore[attr-defined]  # (any exception the code raised)
         if hasattr(exc, "add_note"):  # Python 3.11+
             exc.add_note(f"raised while s2sad.graph ran {getattr(s, 's2sad_origin', None)}")
 
@@ -551,6 +554,7 @@ class _Tracer:
         """``... 997 more iterations of line 12`` (``(@1)``: in iteration 1 of the loop
         around it)."""
         run = step.group
+        assert run is not None  # (finish() folds only steps of a loop run)
         more, line = self.run_trips[run] - self.shown, self.run_line[run]
         outer = [str(k) for r, k in step.loops[:[r for r, _ in step.loops].index(run)]]
         where = f" (@{'.'.join(outer)})" if outer else ""
@@ -571,8 +575,8 @@ class _Tracer:
                 p = hidden.get(p, p)
                 if p is not stand and index[id(p)] < index[id(stand)]:
                     extra.setdefault(stand, {})[p] = None
-        for stand, parents in extra.items():
-            stand.parents = list(dict.fromkeys(stand.parents + list(parents)))
+        for stand, more in extra.items():
+            stand.parents = list(dict.fromkeys(stand.parents + list(more)))
 
     def expr(self, step: Step) -> str:
         """The step's right-hand side with the drawn names of the values it read."""

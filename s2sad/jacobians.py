@@ -119,7 +119,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         full = tuple(bound.args)
         api.numpy_only("jacobian", f, full)
         chosen = mode
-        value = None
+        value: Any = None
         if mode != "forward":  # on copies: f may change its arguments in place
             value = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
                       **kwargs)
@@ -199,6 +199,7 @@ def _per_call(f: Callable, build: Callable, kind: str) -> _Built:
 def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
     """``jacobian(jacobian(f))``: forward mode over the generated forward-mode derivative
     of ``f``, one run per pair of input elements."""
+    assert inner.of is not None  # (jacobian() calls this only for such an ``inner``)
     f, i = inner.of
     (j,), _ = structure.resolve_wrt(api.parameters_of(f), wrt)
     used: dict = {}

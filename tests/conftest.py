@@ -27,3 +27,19 @@ def _restore_rule_tables():
                     getattr(r.user, "s2sad_internal", False)}  # a checkpointed loop's
         table.clear()  # by the test: they stay
         table.update({**built_in, **before})
+
+
+def _verify_after_each_pass(name: str, body: list, facts) -> None:
+    from s2sad.compiler import verify
+    found = verify.problems(body, facts.params, facts.namespace)
+    if found:
+        raise AssertionError(f"after the late pass {name!r}: " + "; ".join(found[:5]))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _verified_passes():
+    """Every derivative any test generates is checked after each late pass (verify.py)."""
+    from s2sad.compiler import optimize
+    optimize.CHECK = _verify_after_each_pass
+    yield
+    optimize.CHECK = None

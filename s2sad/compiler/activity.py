@@ -269,7 +269,7 @@ class _Shifts:
         s = log.args[0].id
         total = self.call(s, np.sum)
         e = total.args[0] if total is not None and total.args else None
-        return self.axis(total) == axis and isinstance(e, gast.Name) and \
+        return total is not None and self.axis(total) == axis and isinstance(e, gast.Name) and \
             self.call(e.id, np.exp) is not None and self.binop_arg(e.id, z)
 
     def binop_arg(self, e: str, z: str) -> bool:
@@ -290,7 +290,8 @@ class _Shifts:
         if not sums or any(w not in sums and not self.binop(w, gast.Div, e, sums[0])
                            for w in self.only_users(e)):
             return False
-        return all(self.binop(w, gast.Div, e, s) or (
-            self.call(w, np.log) is not None and
-            all(self.binop(r, gast.Sub, z, w) for r in self.only_users(w) or [None]))
-            for s in sums for w in self.only_users(s) or [None])
+        return all(self.only_users(s) for s in sums) and all(
+            self.binop(w, gast.Div, e, s) or (
+                self.call(w, np.log) is not None and bool(self.only_users(w)) and
+                all(self.binop(r, gast.Sub, z, w) for r in self.only_users(w)))
+            for s in sums for w in self.only_users(s))

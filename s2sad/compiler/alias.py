@@ -71,8 +71,9 @@ State = dict[str, frozenset]
 
 
 def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,
-                    numbers: set[str] = frozenset(), ranks: dict[str, int] | None = None,
-                    outer: set[str] = frozenset()) -> gast.FunctionDef:
+                    numbers: set[str] | frozenset[str] = frozenset(),
+                    ranks: dict[str, int] | None = None,
+                    outer: set[str] | frozenset[str] = frozenset()) -> gast.FunctionDef:
     """Bind again the names that share a written object; refuse what cannot be.
     ``outer``: the global and closure names the function reads."""
     handled: set[int] = set()  # writes through a view whose base write is in place
@@ -103,6 +104,8 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
 
 
 class _Aliases:
+    outer: set[str]  # the global and closure names read (set by resolve_aliases)
+
     def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
                  numbers: set[str], ranks: dict[str, int]) -> None:
         self.node, self.namespace, self.filename = node, namespace, filename

@@ -14,10 +14,10 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import load, store
+from s2sad.compiler.names import Namer, copy_origin, load, store
 
 
-def batch(body: list, facts: dims.Facts, namer: object) -> list:
+def batch(body: list, facts: dims.Facts, namer: Namer) -> list:
     """Rewrite every loop of ``body`` (nested ones first); ``facts``: value shapes."""
     for at, s in reversed(list(enumerate(body))):
         if isinstance(s, (gast.If, gast.For, gast.While)):
@@ -29,7 +29,7 @@ def batch(body: list, facts: dims.Facts, namer: object) -> list:
     return body
 
 
-def _batch_loop(loop: gast.For, facts: dims.Facts, namer: object) -> tuple[list, list]:
+def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, list]:
     before: list = []
     after: list = []
     counts = _uses(loop)
@@ -51,12 +51,15 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: object) -> tuple[list,
         outer = _outer_of(value, facts)
         if outer is not None:
             rows, cols = namer.fresh(target + "_rows"), namer.fresh(target + "_cols")
-            new_body[-1:] = [_append(rows, outer[0]), _append(cols, outer[1])]
-            before += [_empty(rows), _empty(cols)]
+            update_stmt = new_body[-1]
+            new_body[-1:] = [copy_origin(_append(name, part), update_stmt)
+                             for name, part in ((rows, outer[0]), (cols, outer[1]))]
+            before += [copy_origin(_empty(rows), loop), copy_origin(_empty(cols), loop)]
             product = gast.BinOp(left=gast.Attribute(value=_array(rows), attr="T",
                                                      ctx=gast.Load()),
                                  op=gast.MatMult(), right=_array(cols))
-            after.append(_guarded(rows, target, product))
+            after.append(copy_origin(_guarded(rows, target, product), loop))
+            copy_origin(after[-1].body[0], loop)
     loop.body = new_body
     return before, after
 

@@ -307,8 +307,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
                 value.id not in child.locals:
             child.rename[param.name] = value.id  # read-only parameter: use the argument
             continue
-        norm.out.append(assign(child.name(param.name), value, like=node))
-        norm.out[-1].lineno = node.lineno
+        norm.emit(assign(child.name(param.name), value), node)
         _bind_collected(norm, child, param, value, reassigned)
     stmts = child.block(body)
     result = stmts.pop()
@@ -317,11 +316,10 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     norm.out.extend(stmts)
     # A helper that changes an argument in place (xs.append, x[i] = v) changed the
     # caller's value: the caller's name takes the helper's final value.
-    for param in _mutated(src.node):
-        arg = bound.arguments.get(param)
+    for changed in _mutated(src.node):
+        arg = bound.arguments.get(changed)
         if isinstance(arg, gast.Name) and arg.id in norm.locals:
-            norm.out.append(assign(arg.id, load(child.name(param)), like=node))
-            norm.out[-1].lineno = node.lineno
+            norm.emit(assign(arg.id, load(child.name(changed))), node)
     value = result.value if isinstance(result, gast.Return) else const(None)
     if isinstance(value, gast.Name):  # the helper's result is now a name of the caller's
         norm.locals.add(value.id)

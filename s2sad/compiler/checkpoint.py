@@ -113,6 +113,7 @@ def _is_range(node: gast.expr, src: Any) -> bool:
 
 def _replace(src: Any, node: gast.For) -> None:
     schedule = _schedule(node, src)
+    assert schedule is not None  # (only loops marked with a schedule are replaced)
     where = (src.filename, node.lineno)
     if not isinstance(node.target, gast.Name) or node.orelse:
         raise error_at(src.filename, node, "a checkpointed loop",

@@ -68,7 +68,7 @@ def register(primitive: Callable, schedule: tuple, nc: int) -> None:
     signature = registry.Signature((), {}, "args", 0)
     second = _second_order(primitive, nc)
     for rule in (reverse, forward, second):  # made by s2sad, not by the user
-        rule.s2sad_internal = True  # type: ignore[attr-defined]
+        rule.s2sad_internal = True  # type: ignore[union-attr]
     registry.VJPS[primitive] = registry.Rule(signature, user=reverse)
     registry.JVPS[primitive] = registry.Rule(signature, user=forward)
     registry.JVPS[reverse] = registry.Rule(signature, user=second)

@@ -63,6 +63,7 @@ _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
                    runtime.diag_adjoint}
 _SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
                   runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
+_SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)
 _ELEMENTWISE = {runtime.safe_mul, runtime.safe_div, np.where, np.clip}
 _CONSTRUCTORS = {np.zeros, np.ones, np.empty, np.full}
 
@@ -212,7 +213,8 @@ class Facts:
         if not isinstance(s, tuple):
             return None
         parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
-        out, axis = [], 0
+        out: list[int | None] = []
+        axis = 0
         for p in parts:
             if isinstance(p, gast.Constant) and p.value is None:
                 out.append(1)
@@ -240,7 +242,7 @@ class Facts:
             if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
                     not e.keywords and len(args) == 1:
                 return _stacked(args[0].shapes)
-            for position, fns in enumerate((_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)):
+            for position, fns in enumerate(_SAME_AS_ARG):
                 if fn in fns and len(args) > position:
                     return args[position]
             if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in _ELEMENTWISE) \
@@ -412,7 +414,7 @@ def _expanded(s: Any, axes: gast.expr) -> Any:
     if not isinstance(s, tuple) or None in wanted:
         return None
     n = len(s) + len(wanted)
-    at = {a % n for a in wanted}
+    at = {a % n for a in wanted if a is not None}  # (none is: see above)
     rest = iter(s)
     return tuple(1 if i in at else next(rest) for i in range(n))
 
@@ -433,7 +435,9 @@ def _det(args: list, e: gast.Call) -> Any:
 
 
 def _solve(args: list, e: gast.Call) -> Any:
-    a, b = args if len(args) == 2 else (None, None)
+    if len(args) != 2:
+        return None
+    a, b = args
     return (a[1],) + b[1:] if isinstance(b, tuple) and len(a) == 2 and len(b) in (1, 2) \
         else None
 

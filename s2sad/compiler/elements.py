@@ -41,9 +41,10 @@ def final_at_read(read: gast.Subscript, loop: gast.For, header: str,
         elif s.targets[0].id in family:
             return False  # the array is made anew in the loop
     offsets = [offset(idx, header, defs) for idx in writes]
+    known = [w for w in offsets if w is not None]
     start = _start(loop)
-    return start is not None and all(w is not None and w > at for w in offsets) and \
-        start + min([at, *offsets]) >= 0  # a negative index counts from the end: no order
+    return start is not None and len(known) == len(offsets) and all(w > at for w in known) \
+        and start + min([at, *known]) >= 0  # a negative index counts from the end: no order
 
 
 def offset(idx: gast.expr, header: str, defs: dict[str, list]) -> int | None:

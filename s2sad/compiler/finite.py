@@ -194,8 +194,8 @@ class _ExprFacts:
             return set(both)
         if isinstance(e.op, gast.Div):
             return (both | (a & b & {POS, NONNEG})) if POS in b else set()
-        if isinstance(e.op, gast.Pow) and _number(e.right) is not None:
-            return self.power(a, _number(e.right))
+        if isinstance(e.op, gast.Pow) and (p := _number(e.right)) is not None:
+            return self.power(a, p)
         return set()
 
     def product_sign(self, e: gast.BinOp, a: set, b: set) -> set:
@@ -237,8 +237,8 @@ class _ExprFacts:
                 return set.intersection(*arrays) & {FINITE} if arrays else set()
             if fn in _OF_ALL and args:
                 return set.intersection(*(self.of(a) for a in args))
-            if fn is pow_dbase and len(args) == 2 and _number(args[1]) is not None:
-                return self.power(self.of(args[0]), _number(args[1]) - 1) & {FINITE}
+            if fn is pow_dbase and len(args) == 2 and (p := _number(args[1])) is not None:
+                return self.power(self.of(args[0]), p - 1) & {FINITE}
             if fn is np.where and len(args) == 3:
                 return self.of(args[1]) & self.of(args[2])
         except TypeError:  # an unhashable callee
@@ -287,6 +287,17 @@ class _Rewrite(gast.NodeTransformer):
         math_ = gast.Name(id="math", ctx=gast.Load(), annotation=None, type_comment=None)
         return gast.Call(func=gast.Attribute(value=math_, attr=_MATH[fn], ctx=gast.Load()),
                          args=[arg], keywords=[])
+
+    def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
+        """``g / d if d else safe_div(g, d)`` is guarded already (the pass runs again to
+        a fixpoint): its call stays."""
+        call = node.orelse
+        if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "safe_div" and isinstance(node.body, gast.BinOp):
+            node.test, node.body = self.visit(node.test), self.visit(node.body)
+            return node
+        self.generic_visit(node)
+        return node
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)

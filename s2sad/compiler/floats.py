@@ -15,13 +15,13 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import load, set_origin
+from s2sad.compiler.names import Namer, load, set_origin
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
 
 
-def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: object
+def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: Namer
                        ) -> list:
     if not params or not _float_safe(body):
         return body

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 class Forward:
     def __init__(self, prep: Prepared, varied: set[str], containers: set[str],
-                 scalars: set[str] = frozenset()) -> None:
+                 scalars: set[str] | frozenset[str] = frozenset()) -> None:
         self.prep, self.varied, self.containers = prep, varied, containers
         self.scalars = scalars
         self.local = activity_stage.local_names(prep.node)
@@ -98,6 +98,7 @@ class Forward:
                 out.append(term)
         for i, arg in enumerate(extra):
             if rule.vararg_template is not None and self.is_varied(arg):
+                assert rule.sig.vararg is not None  # a varargs template goes with ``*args``
                 out.append(templates.instantiate(rule.vararg_template, {
                     **mapping, "i": const(i), "d" + rule.sig.vararg: load(self.tan(arg.id))}))
         return out
@@ -172,8 +173,9 @@ def _without_broadcast(term: gast.expr) -> gast.expr:
 
 
 def build(prep: Prepared, wrt: list[str], containers: set[str],
-          scalars: set[str] = frozenset()) -> tuple[gast.arguments, list]:
-    """Arguments and body of ``jvp_f``: ``(value, output tangent)``."""
+          scalars: set[str]) -> tuple[gast.arguments, list]:
+    """Arguments and body of ``jvp_f``: ``(value, output tangent)``; the tangents of
+    ``scalars`` (names holding numbers) are added to them."""
     act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp)
     fw = Forward(prep, act.active | set(wrt), containers, scalars)
     for name in wrt:
@@ -189,4 +191,5 @@ def build(prep: Prepared, wrt: list[str], containers: set[str],
     args.kwonlyargs = list(args.kwonlyargs) + [gast.Name(
         id=fw.tan(n), ctx=gast.Param(), annotation=None, type_comment=None) for n in wrt]
     args.kw_defaults = list(args.kw_defaults) + [None] * len(wrt)
+    scalars.update(fw.tangents[n] for n in list(scalars) if n in fw.tangents)  # numbers too
     return args, body

@@ -42,5 +42,5 @@ def _refresher(fn: Callable, namespace: dict[str, Any], user: dict[str, Any]) ->
     def refresh() -> None:
         for k in names:
             namespace[k] = user.get(k, namespace[k])
-    refresh.state = (names, namespace, user)
+    refresh.state = (names, namespace, user)  # type: ignore[attr-defined]  # (read by api.py)
     return refresh

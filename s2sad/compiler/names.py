@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+from typing import Any, TypeVar, overload
 
 import gast
 
@@ -80,7 +81,14 @@ def copy_origin(node: gast.AST, like: gast.AST) -> gast.AST:
     return node
 
 
-def clone(node: object) -> object:
+_T = TypeVar("_T")
+
+
+@overload
+def clone(node: list) -> list: ...
+@overload
+def clone(node: _T) -> _T: ...
+def clone(node: Any) -> Any:
     """A deep copy of a gast tree: faster than ``copy.deepcopy`` (no memo, no reduce)."""
     if isinstance(node, list):
         return [clone(n) for n in node]
@@ -97,7 +105,7 @@ def clone(node: object) -> object:
 def nodes(node: object):  # (a generator of gast nodes)
     """Every node under ``node`` (or a list of them), depth first: ``gast.walk`` without
     its per-node field iterators, for the passes that only count or collect."""
-    stack = list(node) if isinstance(node, list) else [node]
+    stack: list[Any] = list(node) if isinstance(node, list) else [node]
     while stack:
         n = stack.pop()
         yield n

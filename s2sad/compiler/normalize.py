@@ -222,7 +222,9 @@ class Normalizer:
         ufunc = getattr(fn, "__self__", None)
         if getattr(fn, "__name__", None) != "at" or not isinstance(ufunc, np.ufunc):
             return False
-        helper = {np.add: runtime.scatter_add, np.subtract: runtime.scatter_subtract}.get(ufunc)
+        helpers: dict[np.ufunc, Any] = {np.add: runtime.scatter_add,
+                                        np.subtract: runtime.scatter_subtract}
+        helper = helpers.get(ufunc)
         if helper is None or len(call.args) != 3 or not self._is_local(call.args[0]):
             raise self.error(s, f"np.{ufunc.__name__}.at", "it changes its array in place; "
                              "np.add.at and np.subtract.at of a local array are differentiated, "

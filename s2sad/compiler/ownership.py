@@ -24,7 +24,7 @@ hands its object to another name, a stack or a container while still live.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gast
@@ -209,7 +209,7 @@ class _Facts:
 
     def in_place(self) -> list:
         """(name updated in place, statement, the out-of-place rewrite)."""
-        out = []
+        out: list[tuple[str, gast.stmt, Callable[..., None]]] = []
         for s in self.flat:
             if isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name) and \
                     s.target.id not in self.numbers and s.target.id in self.local:

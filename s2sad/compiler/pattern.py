@@ -269,8 +269,8 @@ class Interpreter:
             if waiting:
                 stack.extend(waiting)
                 continue
-            top.done = self._joined(*(p.done if isinstance(p, _Pending) else p
-                                      for p in (top.a, top.b)), top.value)
+            a, b = (p.done if isinstance(p, _Pending) else p for p in (top.a, top.b))
+            top.done = self._joined(a, b, top.value)
             stack.pop()
         return value.done
 

@@ -22,32 +22,27 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
-    algebra,
     alias,
-    batch,
     checkpoint,
-    finite,
-    floats,
     forward,
+    free,
     hoist,
     loader,
     normalize,
-    ownership,
+    optimize,
     render,
-    reuse,
     simplify,
     source,
     ssa,
-    tape,
 )
 from s2sad.compiler import portable as portable_stage
-from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import Namer, assign, clone, const, load
+from s2sad.compiler.names import Namer, assign, clone, const, copy_origin, load
+from s2sad.compiler.optimize import Step
 from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
 from s2sad.rules import registry
 
-STAGES = ("source", "normalize", "alias", "ssa", "reverse", "forward")
+FRONT_STAGES = ("source", "normalize", "alias", "ssa")
 # builtins the generated code may call although the user's code does not: never temp names
 COMPILER_BUILTINS = {"getattr", "len", "range", "reversed", "min", "list", "slice"}
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
@@ -180,15 +175,17 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
-                  known: normalize.Known | None = None) -> Generated:
+                  known: normalize.Known | None = None, upto: str | None = None
+                  ) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
-    "grad" without the output value, so the forward work only the value needs is dropped."""
+    "grad" without the output value, so the forward work only the value needs is dropped;
+    ``upto``: only print it, as after that stage ("reverse") or late pass."""
     lean = mode == "lean"
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
            registry.GENERATION[0], known)
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
                            structured, scalars, registry.GENERATION[0], ranks, known)
-    if lean and key in _FULL:  # the value-and-gradient body, already simplified
+    if lean and key in _FULL and upto is None:  # value and gradient, already simplified
         return _without_value(_FULL.pop(key), parts)
     body = clone(parts.body)
     grad = clone(parts.grad)
@@ -203,8 +200,8 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     seed = {parts.args.kwonlyargs[-1].id: clone(parts.value)} if mode == "vjp" else {}
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
                _param_ranks(parts.prep.node, ranks), keep=mode == "grad",
-               adjoints=parts.adjoints, alike=seed)
-    if mode == "grad":
+               adjoints=parts.adjoints, alike=seed, upto=upto)
+    if mode == "grad" and upto is None:
         if len(_FULL) > 32:
             _FULL.clear()
         _FULL[key] = gen.tree
@@ -224,7 +221,7 @@ def _without_value(tree: list, parts: _Parts) -> Generated:
     args = clone(parts.args)
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.drop_dead_code(body, parts.prep.namespace, params)
-    return _emitted(parts.name, args, body, parts.prep)
+    return _emitted(parts.name, args, free.free(body, params | parts.numbers), parts.prep)
 
 
 @dataclass
@@ -272,9 +269,9 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     if isinstance(result, gast.Name) and result.id in ssa.assigned_names(
             [s for s in node.body if isinstance(s, (gast.For, gast.While))]):
         value = load(prep.namer.fresh("value"))
-        body.append(assign(value.id, result))
+        body.append(assign(value.id, result, like=node.body[-1]))
     if mode == "grad" and out_active:
-        body.append(assign(seed_name, const(1.0)))
+        body.append(assign(seed_name, const(1.0), like=node.body[-1]))
     body += back
     real = _real_only(node)
     grads = [_returned_gradient(rev.adj(p) if p in ctx.defined else None, p, p in numbers,
@@ -300,7 +297,8 @@ def _split_aux(node: gast.FunctionDef, namer: Namer) -> gast.expr:
     out, aux = namer.fresh("out"), namer.fresh("aux")
     node.body[-1:] = [assign(n, gast.Subscript(value=clone(result), slice=const(i),
                                                ctx=gast.Load()), like=node.body[-1])
-                      for i, n in enumerate((out, aux))] + [gast.Return(value=load(out))]
+                      for i, n in enumerate((out, aux))] + [
+        copy_origin(gast.Return(value=load(out)), node.body[-1])]
     return load(aux)
 
 
@@ -332,7 +330,8 @@ def _param_ranks(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
 def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
-                  known: normalize.Known | None = None) -> Generated:
+                  known: normalize.Known | None = None, upto: str | None = None
+                  ) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
     prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     names = wrt_names(prep.node, wrt)
@@ -343,43 +342,65 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                                           prep.namespace, _param_ranks(prep.node, ranks))
     args, body = forward.build(prep, names, holders, numbers)
     return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers,
-                ranks=_param_ranks(prep.node, ranks))
+                ranks=_param_ranks(prep.node, ranks), upto=upto)
+
+
+# The late passes, in the order they run (``s2sad show --stage NAME`` prints the function
+# after any of them); the ``fixpoint`` ones run again, in turn, while one still changes it.
+PASSES = (
+    Step("ranks", optimize.ranks),
+    Step("prune", optimize.prune),
+    Step("reuse", optimize.reuse_values),
+    Step("simplify", optimize.tidy, fixpoint=True),
+    Step("finite", optimize.guards, fixpoint=True),
+    Step("algebra", optimize.arithmetic, fixpoint=True),
+    Step("shapes", optimize.shapes, fixpoint=True),
+    Step("share", optimize.share),
+    Step("batch", optimize.batched),
+    Step("floats", optimize.as_floats),
+    Step("unread", optimize.prune),
+    Step("ownership", optimize.owned),
+    Step("free", optimize.freed),
+)
+LATE_STAGES = tuple(step.name for step in PASSES)
+STAGES = (*FRONT_STAGES, "reverse", "forward", *LATE_STAGES)  # what ``show`` can print
 
 
 def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
-         small: set[str] = frozenset(), shapes: dict[str, str] | None = None,
+         small: set[str] | frozenset[str] = frozenset(), shapes: dict[str, str] | None = None,
          ranks: dict[str, int] | None = None, keep: bool = False,
-         adjoints: frozenset | set = frozenset(), alike: dict | None = None) -> Generated:
+         adjoints: frozenset | set = frozenset(), alike: dict | None = None,
+         upto: str | None = None) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
-    ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree;
-    ``alike``: a parameter shaped like an expression (the cotangent, like the output)."""
+    ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree
+    (before ``del`` insertion); ``alike``: a parameter shaped like an expression (the
+    cotangent, like the output); ``upto``: stop after that late pass, only print."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
-    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
-                                  real=_real_only(prep.node), alike=alike)
-    body = tape.prune(body)
-    body = reuse.reuse(body, prep.namespace, params, prep.namer)
-    body = simplify.simplify(body, prep.namespace, params, small)
-    body = finite.drop_guards(body, prep.namespace, params, small, adjoints)
-    body = algebra.simplify_arithmetic(body, set(small), shapes or {},  # what those exposed
-                                       real=_real_only(prep.node))
-    facts = ranks_stage.shape_facts(body, ranks or {}, set(small), prep.namespace, alike)
-    body = ranks_stage.specialise(body, ranks or {}, set(small), prep.namespace,
-                                  real=_real_only(prep.node), facts=facts)  # what those exposed
-    reuse.share_costly_calls(body, prep.namespace, prep.namer)
-    body = batch.batch(body, facts, prep.namer)
-    body = floats.elements_as_floats(body, params, facts, prep.namer)
-    body = tape.prune(body)  # what the passes since the first pruning left unread
-    body = ownership.own(body, prep.namespace, params, set(small), ranks or {})
+    facts = optimize.Facts(prep.namespace, prep.namer, params, set(small), shapes or {},
+                           ranks or {}, frozenset(adjoints), alike or {},
+                           _real_only(prep.node))
+    if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
+        body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
+        return Generated(_printed_only, render.function_source(_function(name, args, body)),
+                         name)
+    body = optimize.run(body, facts, PASSES[:-1])
     tree = clone(body) if keep else None
-    gen = _emitted(name, args, body, prep)
+    gen = _emitted(name, args, optimize.run(body, facts, PASSES[-1:]), prep)
     gen.tree = tree
     return gen
 
 
-def _emitted(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
-    node = gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+def _printed_only(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("a derivative generated up to one pass is for printing only")
+
+
+def _function(name: str, args: gast.arguments, body: list) -> gast.FunctionDef:
+    return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
-    text = render.function_source(node, owned=True)
+
+
+def _emitted(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
+    text = render.function_source(_function(name, args, body), owned=True)
     fn = loader.load(text, name, prep.namespace, getattr(prep.src.fn, "__globals__", None))
     return Generated(fn, text + checkpoint.shown(text, prep.namespace), name)
 
@@ -398,11 +419,13 @@ def portable(gen: Generated, fn: Callable, array: Any) -> Generated:
     return gen.ported[key]
 
 
-def show(fn: Callable, stage: str) -> str:
-    """The function after one stage, printed."""
-    if stage in ("reverse", "grad"):
-        return build_reverse(fn, (0,), "lean").source
-    if stage == "forward":
-        return build_forward(fn, (0,)).source
-    prep = prepare(fn, stage)
-    return render.function_source(prep.node)
+def show(fn: Callable, stage: str, wrt: tuple[int, ...] = (0,), forward: bool = False,
+         known: normalize.Known | None = None) -> str:
+    """The function after one stage or late pass, printed (the late passes of the
+    reverse-mode derivative, or of the forward-mode one when ``forward``)."""
+    if stage in FRONT_STAGES:
+        prep = prepare(fn, stage, known=known)
+        return render.function_source(prep.node)
+    if stage == "forward" or forward and stage != "reverse":
+        return build_forward(fn, wrt, known=known, upto=stage).source
+    return build_reverse(fn, wrt, "lean", known=known, upto=stage).source

@@ -36,6 +36,7 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
         source = _element_reads_copied(source)
     tree = ast.parse(source)
     fn_node = tree.body[0]
+    assert isinstance(fn_node, ast.FunctionDef)  # the source is one generated def
     taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and
              namespace.get(n.id) is not np}  # a name for NumPy is replaced: free
     xp = next(c for c in ("xp", "xp_", "xp__", "array_ns") if c not in taken)
@@ -106,11 +107,13 @@ def _located(fn: Any, text: str, filename: str, library: str) -> Any:
     return wrapper
 
 
-def _replace(node: ast.AST, text: str) -> tuple[int, int, int, str]:
+def _replace(node: ast.expr, text: str) -> tuple[int, int, int, str]:
+    assert node.end_col_offset is not None  # (parsed: it has positions)
     return (node.lineno, node.col_offset, node.end_col_offset, text)
 
 
-def _guarded_divisions(tree: ast.AST) -> list[tuple[int, int, int, str]]:
+def _guarded_divisions(tree: ast.AST
+                       ) -> list[tuple[int, int, tuple[int | None, int | None], str]]:
     """``g / d if d else safe_div(g, d)`` (numbers, in the NumPy variant) is
     ``safe_div(g, d)``: the test would ask a lazy 0-d array for its value."""
     edits = []
@@ -142,12 +145,19 @@ def _element_reads_copied(source: str) -> str:
 def _index_text(source: str, index: ast.AST) -> str:
     """An index as a value: ``1:3`` -> ``slice(1, 3, None)``; ``i, ...`` a tuple."""
     if isinstance(index, ast.Slice):
-        parts = [ast.get_source_segment(source, p) if p is not None else "None"
+        parts = [_segment(source, p) if p is not None else "None"
                  for p in (index.lower, index.upper, index.step)]
         return f"slice({', '.join(parts)})"
     if isinstance(index, ast.Tuple):
         return "(" + "".join(_index_text(source, e) + ", " for e in index.elts) + ")"
-    return ast.get_source_segment(source, index)
+    return _segment(source, index)
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    """The text of a node parsed from ``source`` (so it has positions)."""
+    text = ast.get_source_segment(source, node)
+    assert text is not None
+    return text
 
 
 def _inside(node: ast.AST, outer: ast.AST) -> bool:
@@ -198,7 +208,7 @@ def _is_numpy_function(fn: Any) -> bool:
     return module.split(".")[0] == "numpy" and not isinstance(fn, type)
 
 
-def _check(spelled: Any, path: list[str], node: ast.AST, lines: list[str],
+def _check(spelled: Any, path: list[str], node: ast.expr, lines: list[str],
            filename: str) -> None:
     target = spelled
     for part in path:
@@ -209,7 +219,7 @@ def _check(spelled: Any, path: list[str], node: ast.AST, lines: list[str],
                            spelled, node, lines, filename) from None
 
 
-def _refusal(what: str, spelled: Any, node: ast.AST, lines: list[str],
+def _refusal(what: str, spelled: Any, node: ast.expr, lines: list[str],
              filename: str) -> DifferentiationError:
     line = user_line(lines, node.lineno)
     return DifferentiationError(

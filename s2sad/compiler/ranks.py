@@ -43,8 +43,9 @@ def _triangular(defs: dict[str, list], namespace: dict[str, Any]) -> dict[str, b
         changed = False
         for name, values in defs.items():
             kinds = {_triangle(v, found, namespace) for v in values}
-            if len(kinds) == 1 and None not in kinds and found.get(name) != next(iter(kinds)):
-                found[name] = next(iter(kinds))
+            kind = next(iter(kinds)) if len(kinds) == 1 else None
+            if kind is not None and found.get(name) != kind:
+                found[name] = kind
                 changed = True
     return found
 

@@ -15,6 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler.names import assign
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -46,7 +47,8 @@ def forward_values(stmts: list, defs: dict[str, list]) -> list[dict[str, str]]:
     """Per statement of a block: call -> name, for the costly calls assigned before it in
     the block to a name assigned once (``Sinv = np.linalg.inv(S)``): an adjoint that
     needs ``inv(S)`` reads ``Sinv`` (the tape keeps it) instead of inverting again."""
-    out, known = [], {}
+    out: list[dict[str, str]] = []
+    known: dict[str, str] = {}
     for s in stmts:
         out.append(dict(known))
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
@@ -87,9 +89,7 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
             if shared is None:
                 shared = namer.fresh(_call_name(call))
                 at = next(i for i, x in enumerate(stmts) if x is first)
-                stmts.insert(at, gast.Assign(targets=[gast.Name(
-                    id=shared, ctx=gast.Store(), annotation=None, type_comment=None)],
-                    value=call, type_comment=None))
+                stmts.insert(at, assign(shared, call, like=first))
                 _Replace(key, shared).visit(first)
                 seen[key] = (first, reads, shared)
             _Replace(key, shared).visit(s)
@@ -187,7 +187,7 @@ def _literal_values(defs: dict[str, list], other: set[str]) -> dict[str, gast.Co
     while changed:
         changed = False
         for name in list(candidates):
-            found = set()
+            found: set[tuple | None] = set()  # (type, value), or None: not a literal
             for v in defs[name]:
                 if isinstance(v, gast.Constant):
                     found.add((type(v.value), v.value))
@@ -195,12 +195,13 @@ def _literal_values(defs: dict[str, list], other: set[str]) -> dict[str, gast.Co
                     found.add(None)
                 elif v.id in value:
                     found.add(value[v.id])
+            first = next(iter(found), None)
             if None in found or len(found) > 1:
                 candidates.discard(name)
                 value.pop(name, None)
                 changed = True
-            elif found and value.get(name) != next(iter(found)):
-                value[name] = next(iter(found))
+            elif first is not None and value.get(name) != first:
+                value[name] = first
                 changed = True
     return {n: gast.Constant(value=v[1], kind=None) for n, v in value.items()
             if n in candidates}

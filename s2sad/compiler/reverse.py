@@ -69,9 +69,11 @@ ACC = "_s2sad_accumulator_"  # stands for ``acc`` until the adjoint it updates i
 class Reverse(ControlMixin):
     """Builds forward and reverse statement lists, block by block."""
 
+    to_record: tuple[list[str], set[str]] | None  # what an assignment's adjoint reads back
+
     def __init__(self, node: gast.FunctionDef, activity: Activity, namespace: dict[str, Any],
                  namer: Namer, filename: str, containers: set[str],
-                 scalars: set[str] = frozenset(),
+                 scalars: set[str] | frozenset[str] = frozenset(),
                  lookup: Callable[[Any], Any] = registry.lookup_vjp) -> None:
         self.node, self.activity, self.namespace = node, activity, namespace
         self.namer, self.filename, self.lookup = namer, filename, lookup
@@ -115,8 +117,8 @@ class Reverse(ControlMixin):
             self.stack = self.namer.fresh("stack")
         return self.stack
 
-    def push(self, names: list[str], like: gast.AST, shapes: set[str] = frozenset()
-             ) -> gast.stmt:
+    def push(self, names: list[str], like: gast.AST,
+             shapes: set[str] | frozenset[str] = frozenset()) -> gast.stmt:
         kept = [gast.Call(func=load("shape_of"), args=[load(n)], keywords=[])
                 if n in shapes else load(n) for n in names]
         value = kept[0] if len(kept) == 1 else gast.Tuple(elts=kept, ctx=gast.Load())
@@ -169,7 +171,9 @@ class Reverse(ControlMixin):
                 record.add([self.flag], set())
             if not isinstance(s, gast.Assign):  # (what a nested block left is not ours)
                 self.to_record = None
-                record = record.close() if record is not None else None
+                if record is not None:
+                    record.close()
+                record = None
             if self.to_record is not None:
                 if record is not None and set(self.to_record[0]) & record.assigned:
                     record = record.close()  # a later statement of the run changes it
@@ -249,7 +253,7 @@ class Reverse(ControlMixin):
         loop = ctx.loops[-1] if ctx.loops else None
         if any(array in outer.assigned for outer in ctx.loops[:-1]):
             return False  # an enclosing loop makes the array anew
-        return loop is not None and loop.node is not None and \
+        return loop is not None and loop.node is not None and loop.header is not None and \
             isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name) and \
             view.value.id == array and elements.final_at_read(
                 view, loop.node, loop.header, self.defs, self.namespace)
@@ -404,7 +408,8 @@ def _plain_call(call: gast.Call) -> gast.expr:
 
 def _assigned_before(stmts: list) -> list[set[str]]:
     """For each statement, the names the statements before it surely assign."""
-    out, names = [], set()
+    out: list[set[str]] = []
+    names: set[str] = set()
     for s in stmts:
         out.append(set(names))
         names |= _unconditional([s])
@@ -435,7 +440,7 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
     return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
 
 
-def _cheap(value: gast.expr, numbers: set[str], namespace: dict) -> bool:
+def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict) -> bool:
     """One arithmetic operation or ufunc of numbers and constants (``i + 1``,
     ``0.1 * s``, ``np.sin(x_item)``): taken again, not recorded, where its inputs can be."""
     if isinstance(value, gast.BinOp):

@@ -23,7 +23,9 @@ from s2sad.compiler.names import assign, const, load, store
 from s2sad.compiler.ssa import assigned_names
 
 if TYPE_CHECKING:
-    from s2sad.compiler.reverse import Ctx
+    from s2sad.compiler.activity import Activity
+    from s2sad.compiler.names import Namer
+    from s2sad.compiler.reverse import Ctx, Loop
 
 
 def _has_break(stmts: list) -> bool:
@@ -64,6 +66,22 @@ def _exposed(stmts: list, written: set[str] | None = None) -> set[str]:
 
 class ControlMixin:
     """The control-flow statements of :class:`~s2sad.compiler.reverse.Reverse`."""
+
+    # The attributes and methods of ``Reverse`` (reverse.py) that the mixin uses:
+    namer: Namer
+    activity: Activity
+    bound: set[str]  # names assigned on every path of the function
+    in_place: set[str]  # adjoints a loop owns: contributions use +=
+    flag: str | None  # the branch flag an if just pushed
+    shapes_for_zeros: list[str]  # set by reverse_loop, read by close_loop
+
+    if TYPE_CHECKING:
+        def block(self, stmts: list, ctx: Ctx) -> tuple[list, list]: ...
+        def push(self, names: list[str], like: gast.AST,
+                 shapes: set[str] | frozenset[str] = ...) -> gast.stmt: ...
+        def pop(self, names: list[str], like: gast.AST) -> gast.stmt: ...
+        def mark(self, node: gast.stmt, like: gast.AST) -> gast.stmt: ...
+        def zero(self, name: str, like: gast.AST) -> gast.stmt: ...
 
     def stmt_Break(self, s: gast.Break, ctx: Ctx) -> tuple[list, list]:
         flags = ctx.loops[-1].flags if ctx.loops else []
@@ -106,7 +124,7 @@ class ControlMixin:
         carried = (reads - assigned) | _exposed(body) | (ctx.defined & (assigned | reads))
         return {n for n in carried if self.activity.is_active(n)}
 
-    def reverse_loop(self, s: gast.stmt, loop, ctx: Ctx) -> tuple[list, list, list]:
+    def reverse_loop(self, s: gast.stmt, loop: Loop, ctx: Ctx) -> tuple[list, list, list]:
         """Forward body, reversed body, and the zero adjoints to set before it."""
         from s2sad.compiler.reverse import Ctx as Context
         crossing = self.loop_adjoints(s.body, loop.assigned, ctx)
@@ -123,7 +141,6 @@ class ControlMixin:
         self.in_place |= owned
         fwd, rev = self.block(s.body, sub)
         self.in_place -= owned
-        fwd = _free_temporaries(fwd, s.body, ctx.after | self.scalars)
         rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
         self.shapes_for_zeros = shapes  # read by close_loop, right after (nested loops done)
         return fwd, rev, inits
@@ -166,12 +183,12 @@ class ControlMixin:
         """A loop whose reverse runs as many times as the forward loop did."""
         trips = self.namer.fresh("trips")
         step = gast.BinOp(left=load(trips), op=gast.Add(), right=const(1))
-        fwd_loop.body.insert(0, assign(trips, step))
+        fwd_loop.body.insert(0, assign(trips, step, like=s))
         count = gast.Call(func=load("range"), args=[load(trips)], keywords=[])
         rev_loop = self.mark(gast.For(target=store("_"), iter=count, body=rev, orelse=[]), s)
         fwd, rev = self.close_loop(fwd_loop, ([trips] if ctx.loops else []) + kept,
                                    inits + [rev_loop], s)
-        return [assign(trips, const(0))] + fwd, rev
+        return [assign(trips, const(0), like=s)] + fwd, rev
 
     def close_loop(self, fwd_loop: gast.stmt, kept: list, rev: list, s: gast.stmt
                    ) -> tuple[list, list]:
@@ -182,24 +199,3 @@ class ControlMixin:
         if not names:
             return [fwd_loop], rev
         return [fwd_loop, self.push(names, s, shapes)], [self.pop(names, s)] + rev
-
-
-def _free_temporaries(fwd: list, body: list, after: frozenset) -> list:
-    """``del`` each value an iteration makes and uses up, after its last use, so the last
-    iteration's temporaries do not outlive the loop (the reverse sweep pops what it
-    needs into those names again)."""
-    made = [st.targets[0].id for st in body if isinstance(st, gast.Assign)]
-    temps = set(made) - _exposed(body) - set(after)
-    last: dict[str, int] = {}
-    for i, st in enumerate(fwd):
-        for n in gast.walk(st):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in temps:
-                last[n.id] = i
-    out: list = []
-    for i, st in enumerate(fwd):
-        out.append(st)
-        names = sorted(n for n, j in last.items() if j == i)
-        if names and not isinstance(st, (gast.Break, gast.If)):
-            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for n in names]))
-    return out

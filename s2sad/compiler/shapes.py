@@ -32,7 +32,8 @@ def shape_only(exprs: list) -> set[str]:
     return shape_uses - value_uses
 
 
-def shape_roots(defs: dict, namespace: dict, local: set[str], numbers: set[str]) -> dict:
+def shape_roots(defs: dict, namespace: dict, local: set[str],
+                numbers: set[str] | frozenset[str]) -> dict:
     """For each elementwise result, the earliest value with its shape (``d * exp(-c)
     + arctan(d)`` has the shape of ``d``): shapes are read from there, so a value the
     reverse sweep needs only the shape of is not computed at all."""
@@ -50,7 +51,7 @@ def shape_roots(defs: dict, namespace: dict, local: set[str], numbers: set[str])
 
 
 def _elementwise_args(value: gast.expr, namespace: dict, local: set[str],
-                      numbers: set[str]) -> list[str]:
+                      numbers: set[str] | frozenset[str]) -> list[str]:
     """The arguments whose common shape the result of an elementwise operation has
     (``-x``, ``x ** 2``, ``x * y``, ``np.tanh(x)``; numbers do not count)."""
     import numpy as np

@@ -23,16 +23,13 @@ from s2sad.compiler.primitives import evaluate_ref
 _IMPURE_METHODS = {"pop", "append"}
 
 
-def simplify(body: list, namespace: dict, keep: set[str], small: set[str] = frozenset()
-             ) -> list:
-    """``keep``: names that must survive (parameters); ``small``: names known to hold
-    numbers, never worth a ``del``."""
+def simplify(body: list, namespace: dict, keep: set[str]) -> list:
+    """``keep``: names that must survive (parameters)."""
     body = _propagate_copies(body, keep)
     body = _fold_loop_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
     _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
-    body = _drop_stale_deletes(body, set(keep), set(_loads(body)))
-    return _free_after_last_use(body, keep | set(small))
+    return _drop_stale_deletes(body, set(keep), set(_loads(body)))
 
 
 def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
@@ -63,30 +60,6 @@ def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = No
             continue
         bound |= set(_stores([s]))
     return block
-
-
-def _free_after_last_use(body: list, keep: set[str]) -> list:
-    """``del`` what the function body itself assigned, after the statement that last
-    reads it, so a large intermediate does not live until the return."""
-    assigned = {s.targets[0].id for s in body if isinstance(s, gast.Assign)
-                and isinstance(s.targets[0], gast.Name)}
-    last: dict[str, int] = {}
-    for i, s in enumerate(body):
-        for n in nodes(s):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                last[n.id] = i
-    free: dict[int, list] = {}
-    for name, i in last.items():
-        if name in assigned and name not in keep and i < len(body) - 1:
-            free.setdefault(i, []).append(name)
-    out: list = []
-    for i, s in enumerate(body):
-        out.append(s)
-        if i in free and not isinstance(s, gast.Return):
-            names = [gast.Name(id=n, ctx=gast.Del(), annotation=None, type_comment=None)
-                     for n in sorted(free[i])]
-            out.append(gast.Delete(targets=names))
-    return out
 
 
 def _stores(stmts: list) -> Counter:
@@ -137,10 +110,13 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
     return body
 
 
+_Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name nodes
+
+
 def _fold_loop_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
     stores, loads = _stores(body), _loads(body)
-    names: dict[int, list] = {}  # statement -> its Name nodes (folds rename them in place)
+    names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
     changed = True
     while changed:
         changed = False
@@ -150,7 +126,7 @@ def _fold_loop_copies(body: list, keep: set[str]) -> list:
     return body
 
 
-def _names_in(st: gast.stmt, cache: dict[int, list]) -> list:
+def _names_in(st: gast.stmt, cache: _Names) -> list:
     found = cache.get(id(st))
     if found is None or found[0] is not st:
         found = cache[id(st)] = (st, [n for n in nodes(st) if isinstance(n, gast.Name)])
@@ -163,7 +139,7 @@ def _is_copy(s: gast.stmt) -> bool:
 
 
 def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
-               keep: set[str], names: dict[int, list]) -> bool:
+               keep: set[str], names: _Names) -> bool:
     """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
     j = next(i for i, x in enumerate(block) if x is s)
     v, t = s.targets[0].id, s.value.id
@@ -199,7 +175,7 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
 
 
 def _reads_unless_stored(stmts: list, name: str, other: str,
-                         names: dict[int, list]) -> list | None:
+                         names: _Names) -> list | None:
     """The reads of ``name`` in ``stmts``; None if ``other`` is assigned there."""
     reads = []
     for st in stmts:
@@ -212,7 +188,7 @@ def _reads_unless_stored(stmts: list, name: str, other: str,
 
 
 def _mentions(stmts: list, name: str, loads: bool = True,
-              names: dict[int, list] | None = None) -> bool:
+              names: _Names | None = None) -> bool:
     if names is not None:
         return any(n.id == name and (loads or not isinstance(n.ctx, gast.Load))
                    for st in stmts for n in _names_in(st, names))
@@ -221,7 +197,7 @@ def _mentions(stmts: list, name: str, loads: bool = True,
                for st in stmts for n in nodes(st))
 
 
-def _only_deleted(stmts: list, name: str, names: dict[int, list]) -> bool:
+def _only_deleted(stmts: list, name: str, names: _Names) -> bool:
     """``name`` appears in ``stmts`` only in ``del`` statements (they are dropped)."""
     for st in stmts:
         if isinstance(st, gast.Delete):
@@ -339,7 +315,7 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
     changed = True
     while changed:  # a name read by anything but the assignments of dead names is live
         changed = False
-        inside = Counter()
+        inside: Counter[str] = Counter()
         for name in dead:
             inside.update(reads[name])
         for name in list(dead):

@@ -174,9 +174,10 @@ def _defaults_as_values(fn: Callable, node: gast.FunctionDef, namespace: dict) -
     for i, value in enumerate(values):
         param = args.args[len(args.args) - len(values) + i].id
         args.defaults[i] = _default_ref(param, value, namespace, args.defaults[i])
+    kwdefaults = fn.__kwdefaults__ or {}
     for i, a in enumerate(args.kwonlyargs):
-        if (fn.__kwdefaults__ or {}).get(a.id, _NONE) is not _NONE:
-            args.kw_defaults[i] = _default_ref(a.id, fn.__kwdefaults__[a.id], namespace,
+        if kwdefaults.get(a.id, _NONE) is not _NONE:
+            args.kw_defaults[i] = _default_ref(a.id, kwdefaults[a.id], namespace,
                                                args.kw_defaults[i])
 
 

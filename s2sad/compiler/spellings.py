@@ -53,14 +53,16 @@ def einsum_sublists(norm: Normalizer, node: gast.Call) -> gast.Call | None:
         return None  # (subscripts as a string, or a name holding it)
     args = list(node.args)
     operands, subscripts = [], []
-    while len(args) >= 2 and _axes(args[1]) is not None:
+    while len(args) >= 2 and (axes := _axes(args[1])) is not None:
         operands.append(args.pop(0))
-        subscripts.append(_letters(_axes(args.pop(0))))
-    if not operands or len(args) > 1 or args and _axes(args[0]) is None:
+        subscripts.append(_letters(axes))
+        del args[0]
+    output = _axes(args[0]) if args else []
+    if not operands or len(args) > 1 or output is None:
         raise norm.error(node, "np.einsum with sublists of axes",
                          "give the axes as a string (np.einsum('ij->ji', a)); sublists "
                          "must be lists of integers written in the call")
-    text = ",".join(subscripts) + ("->" + _letters(_axes(args[0])) if args else "")
+    text = ",".join(subscripts) + ("->" + _letters(output) if args else "")
     return gast.Call(func=node.func, args=[const(text), *operands], keywords=node.keywords)
 
 

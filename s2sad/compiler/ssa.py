@@ -116,7 +116,7 @@ class SSA:
             joined = self.version(name)
             for block, version in ((s.body, a), (s.orelse, b)):
                 if not (block and isinstance(block[-1], (gast.Break, gast.Raise))):
-                    block.append(gast.copy_location(assign(joined, load(version)), s))
+                    block.append(assign(joined, load(version), like=s))
             env[name] = joined
         return [s]
 

@@ -16,7 +16,8 @@ from s2sad.compiler import liveness
 def prune(body: list) -> list:
     after: dict[int, frozenset] = {}
     liveness.live_after(body, after)
-    pops, pushes = {}, {}
+    pops: dict[int, gast.Assign] = {}  # slot -> the pop, and the push it pairs with
+    pushes: dict[int, gast.Expr] = {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         slot = getattr(node, "s2sad_slot", None)
         if slot is not None:

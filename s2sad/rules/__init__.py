@@ -1,6 +1,7 @@
 """Rule tables: importing this package registers every built-in rule (SciPy's once the
 user has imported the SciPy submodule: ``registry.when_imported``)."""
 import importlib
+from functools import partial
 
 from s2sad.rules import (  # noqa: F401
     helpers,
@@ -18,8 +19,7 @@ from s2sad.rules import (  # noqa: F401
 
 for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "scipy_linalg"),
                         ("scipy.stats", "scipy_stats")):
-    registry.when_imported(_module, lambda rules=_rules: importlib.import_module(
-        f"s2sad.rules.{rules}"))
+    registry.when_imported(_module, partial(importlib.import_module, f"s2sad.rules.{_rules}"))
 
 # x.copy() keeps the kind of x (a list stays a list), so it is not np.copy
 registry.METHODS["copy"] = __import__("s2sad.runtime", fromlist=["copy_value"]).copy_value

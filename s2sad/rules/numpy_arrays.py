@@ -81,9 +81,9 @@ deflinear(np.add.reduce, UREDUCE, USPREAD)
 defvjp(np.multiply.reduce, UREDUCE, f"{USPREAD} * prod_others(array, axis)")
 defjvp(np.multiply.reduce, UREDUCE,
        "np.sum(darray * prod_others(array, axis), axis=axis, keepdims=keepdims)")
-for _f in (np.maximum.reduce, np.minimum.reduce):
-    defvjp(_f, UREDUCE, "extremum_adjoint(g, array, ans, axis, keepdims)")
-    defjvp(_f, UREDUCE, "np.sum(darray * extremum_share(array, ans, axis, keepdims), "
+for _reducer in (np.maximum.reduce, np.minimum.reduce):
+    defvjp(_reducer, UREDUCE, "extremum_adjoint(g, array, ans, axis, keepdims)")
+    defjvp(_reducer, UREDUCE, "np.sum(darray * extremum_share(array, ans, axis, keepdims), "
            "axis=axis, keepdims=keepdims)")
 
 # ----- cumulative and differences -----

@@ -41,7 +41,9 @@ class Signature:
 
     @staticmethod
     def parse(text: str) -> Signature:
-        args = ast.parse(f"def _({text}): pass").body[0].args
+        fn = ast.parse(f"def _({text}): pass").body[0]
+        assert isinstance(fn, ast.FunctionDef)
+        args = fn.args
         names = tuple(a.arg for a in args.args)
         defaults = {
             a.arg: ast.literal_eval(d)
@@ -68,11 +70,11 @@ class Rule:
 
 # rules of an optional library's functions are registered once the user has imported it
 # (a SciPy submodule takes up to a second to import: ``import s2sad`` does not pay it)
-_PENDING: dict[str, list[Callable[[], None]]] = {}
+_PENDING: dict[str, list[Callable[[], object]]] = {}
 _MODULES_SEEN = [0]
 
 
-def when_imported(module: str, register: Callable[[], None]) -> None:
+def when_imported(module: str, register: Callable[[], object]) -> None:
     """Call ``register`` (which defines rules) once ``module`` is in ``sys.modules``."""
     _PENDING.setdefault(module, []).append(register)
     _MODULES_SEEN[0] = 0
@@ -147,7 +149,8 @@ def defelementwise(fn: Any, sig: str, *partials: str | None) -> None:
     """
     s = Signature.parse(sig)
     unary = len(partials) == 1
-    vjps, jvps = [], []
+    vjps: list[str | None] = []
+    jvps: list[str | None] = []
     for name, partial in zip(s.params, partials):
         if partial is None:
             vjps.append(None)

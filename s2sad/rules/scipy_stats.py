@@ -20,6 +20,8 @@ written with ``xlogy`` / ``betaln`` / ``poch`` use ``(a - 1) * log(x)`` and sums
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from s2sad.rules.registry import defthrough, lookup_jvp, lookup_vjp
@@ -417,7 +419,7 @@ def t_ppf(q, df, loc=0.0, scale=1.0):
 
 
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``
-REFERENCES = {
+REFERENCES: dict[tuple[str, str], Callable] = {
     ("norm", "logpdf"): norm_logpdf, ("norm", "pdf"): norm_pdf, ("norm", "cdf"): norm_cdf,
     ("norm", "sf"): norm_sf,
     ("t", "logpdf"): t_logpdf, ("t", "pdf"): t_pdf,
@@ -455,13 +457,15 @@ REFERENCES = {
 # through special functions that have rules once scipy_special.py gives them
 # (it is imported before this module)
 if st is not None:
-    for _key, _reference, _needs in [(("norm", "logcdf"), norm_logcdf, sp.log_ndtr),
-                                     (("norm", "logsf"), norm_logsf, sp.log_ndtr),
-                                     (("norm", "ppf"), norm_ppf, sp.ndtri),
-                                     (("norm", "isf"), norm_isf, sp.ndtri),
-                                     (("gamma", "ppf"), gamma_ppf, sp.gammaincinv),
-                                     (("beta", "ppf"), beta_ppf, sp.betaincinv),
-                                     (("t", "ppf"), t_ppf, sp.stdtrit)]:
+    _conditional: list[tuple[tuple[str, str], Callable, object]] = [
+        (("norm", "logcdf"), norm_logcdf, sp.log_ndtr),
+        (("norm", "logsf"), norm_logsf, sp.log_ndtr),
+        (("norm", "ppf"), norm_ppf, sp.ndtri),
+        (("norm", "isf"), norm_isf, sp.ndtri),
+        (("gamma", "ppf"), gamma_ppf, sp.gammaincinv),
+        (("beta", "ppf"), beta_ppf, sp.betaincinv),
+        (("t", "ppf"), t_ppf, sp.stdtrit)]
+    for _key, _reference, _needs in _conditional:
         if lookup_vjp(_needs) is not None and lookup_jvp(_needs) is not None:
             REFERENCES[_key] = _reference
     for (_dist, _method), _reference in REFERENCES.items():

@@ -10,7 +10,7 @@ float element gets a float).  A list-valued output's adjoint may arrive with
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -34,7 +34,7 @@ def _shape_arg(args: tuple) -> Any:
     return args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
 
 
-def reshape_method(a: Any, *shape: Any, order: str = "C") -> Any:
+def reshape_method(a: Any, *shape: Any, order: Literal["C", "F", "A"] = "C") -> Any:
     """``a.reshape(*shape)``."""
     return np.reshape(a, _shape_arg(shape), order=order)
 
@@ -55,7 +55,8 @@ def clip_method(a: Any, min: Any = None, max: Any = None) -> Any:
     return np.clip(a, min, max)
 
 
-def astype(x: Any, dtype: Any, order: str = "K", casting: str = "unsafe",
+def astype(x: Any, dtype: Any, order: Literal["K", "A", "C", "F"] = "K",
+           casting: Literal["no", "equiv", "safe", "same_kind", "unsafe"] = "unsafe",
            copy: bool = True) -> Any:
     """``x.astype(dtype)``, also for Python scalars."""
     return np.asarray(x).astype(dtype, order=order, casting=casting, copy=copy)

@@ -257,6 +257,8 @@ def _numbers_too(np_fn: Callable, xp_fn: Callable, ns: Any) -> Callable:
 class Spelling:
     """An array-API namespace under NumPy's names; ``linalg`` likewise."""
 
+    _scalar_views: bool  # set by scalar_views() once probed; no class default
+
     def __init__(self, ns: Any, backend: str, numpy_module: Any = np,
                  table: frozenset = _SAME) -> None:
         self._ns, self.backend, self._np, self._table = ns, backend, numpy_module, table

@@ -80,7 +80,8 @@ def matmul_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
     return np.reshape(unbroadcast(_T(a2) @ g2, b2), np.shape(b))
 
 
-def _tensordot_axes(axes: Any, na: int, nb: int) -> tuple[list[int], list[int]]:
+def _tensordot_axes(axes: Any, na: int, nb: int) -> tuple[list[Any], list[Any]]:
+    # the axes are ints, or numpy integers when the caller passed those
     if isinstance(axes, (int, np.integer)):
         return list(range(na - axes, na)), list(range(axes))
     ax_a, ax_b = ([x] if isinstance(x, (int, np.integer)) else list(x) for x in axes)
@@ -151,8 +152,8 @@ def kron_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
 def _einsum_parse(subscripts: str, operands: Any) -> tuple[list[str], str, list[str]]:
     """Explicit per-operand and output subscripts, ``...`` spelled out in letters."""
     subs = subscripts.replace(" ", "")
-    ins, out = subs.split("->") if "->" in subs else (subs, None)
-    ins = ins.split(",")
+    joined, out = subs.split("->") if "->" in subs else (subs, None)
+    ins = joined.split(",")
     spare = [c for c in string.ascii_letters if c not in subs]
     n_ell = max([np.ndim(op) - len(s.replace("...", "")) for s, op in zip(ins, operands)
                  if "..." in s], default=0)

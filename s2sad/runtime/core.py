@@ -148,9 +148,9 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
         out = x.copy()
         out[idx] = v
         return out
-    out = np.array(x, dtype=np.result_type(x, v) if np.iscomplexobj(v) else None, copy=True)
-    out[idx] = v
-    return out
+    arr = np.array(x, dtype=np.result_type(x, v) if np.iscomplexobj(v) else None, copy=True)
+    arr[idx] = v
+    return arr
 
 
 def write_at(x: Any, idx: Any, v: Any) -> Any:

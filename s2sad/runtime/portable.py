@@ -549,7 +549,8 @@ def pow_dbase(x: Any, y: Any) -> Any:
 def pow_dexp(x: Any, ans: Any) -> Any:
     """d(x**y)/dy = x**y * log(x); 0 at x == 0."""
     if isinstance(x, _NUMBERS):
-        return ans * math.log(x) if x else 0.0 * ans
+        # a complex Python scalar raises TypeError in math.log, as it always has
+        return ans * math.log(x) if x else 0.0 * ans  # type: ignore[arg-type]
     xp = _xp(x)
     return ans * xp.log(xp.where(x == 0, 1.0, x))
 

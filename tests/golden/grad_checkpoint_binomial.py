@@ -11,7 +11,6 @@ def grad_rnn_binomial(Wh, xs, h0):
     del checkpointed_1, dcheckpointed_1
     dh = cotangents[3]
     dWh = cotangents[5]
-    del cotangents
     return cast_like(dWh, Wh), cast_like(dh, h0)
 
 

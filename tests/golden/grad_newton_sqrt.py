@@ -6,6 +6,7 @@ def grad_newton_sqrt(a):
     x_1 = a
     trips = 0
     while cond_1:
+        # line 36: while abs(x * x - a) > 1e-10:
         trips = trips + 1
         # line 37: x = 0.5 * (x + a / x)
         div = a / x_1
@@ -25,6 +26,7 @@ def grad_newton_sqrt(a):
             cond_1 = abs(x_1 * x_1 - a) > 1e-10
             # line 39: if steps > 50:
             stack.append(cmp)
+    # line 41: return x
     dx_1 = 1.0
     # adjoint of line 36: while abs(x * x - a) > 1e-10:
     da = zeros_like(a)

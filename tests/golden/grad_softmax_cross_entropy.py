@@ -23,5 +23,4 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     db = unbroadcast(dlogits, b)
     del dlogits
     dW = X.T @ dmatmul
-    del dmatmul
     return cast_like(dW, W), cast_like(db, b)

@@ -1,0 +1,184 @@
+"""The late passes: the generated function, tidied and specialised until nothing changes.
+
+Every pass is a function ``(body, facts) -> body`` over one :class:`Facts` object;
+:data:`s2sad.compiler.pipeline.PASSES` lists them in order and :func:`run` runs the
+list, the passes marked ``fixpoint`` again while one of them still changes the
+body (dropping a no-op ``unbroadcast`` leaves a copy that copy folding then removes).
+``del`` statements are inserted last (:mod:`free`), so no pass has to keep them right.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+
+from s2sad.compiler import (
+    algebra,
+    batch,
+    dims,
+    finite,
+    floats,
+    free,
+    ownership,
+    reuse,
+    simplify,
+    tape,
+)
+from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.names import Namer, nodes
+
+ROUNDS = 3  # at most this many rounds of the fixpoint passes
+# called after every pass with (pass name, body, facts) when set: the tests verify there
+CHECK: Callable[[str, list, Any], None] | None = None
+
+
+@dataclass
+class Facts:
+    """What the late passes know of the generated function and share."""
+
+    namespace: dict[str, Any]
+    namer: Namer
+    params: set[str]  # the generated function's parameters: never dropped or renamed
+    numbers: set[str] = field(default_factory=set)  # names holding numbers, not arrays
+    same_shape: dict[str, str] = field(default_factory=dict)  # name -> one of its shape
+    ranks: dict[str, Any] = field(default_factory=dict)  # array parameter -> shape class
+    adjoints: frozenset = frozenset()  # adjoint names (finite where their values are)
+    alike: dict = field(default_factory=dict)  # parameter -> expression of its shape
+    real: bool = False  # no complex value anywhere
+    shapes: dims.Facts | None = None  # every value's shape, from the ``shapes`` pass
+
+
+Pass = Callable[[list, Facts], list]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of the pass table."""
+
+    name: str
+    run: Pass
+    fixpoint: bool = False  # run again with its neighbours while one of them changes
+    doc: str = ""
+
+
+def run(body: list, facts: Facts, passes: Sequence[Step], upto: str | None = None) -> list:
+    """``body`` after every pass (or up to and including the pass named ``upto``)."""
+    at = 0
+    while at < len(passes):
+        group = [passes[at]]
+        while group[-1].fixpoint and at + len(group) < len(passes) and \
+                passes[at + len(group)].fixpoint:
+            group.append(passes[at + len(group)])
+        body, stopped = _run_group(body, facts, group, upto)
+        if stopped:
+            return body
+        at += len(group)
+    return body
+
+
+def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
+               ) -> tuple[list, bool]:
+    """One pass, or a fixpoint group run round after round until a round changes
+    nothing; True when the pass named ``upto`` has run."""
+    rounds = ROUNDS if group[0].fixpoint else 1
+    for _ in range(rounds):
+        before = signature(body) if rounds > 1 else None
+        for step in group:
+            body = step.run(body, facts)
+            if CHECK is not None:
+                CHECK(step.name, body, facts)
+            if step.name == upto:
+                return body, True
+        if before is None or signature(body) == before:
+            break
+    return body, False
+
+
+def signature(body: list) -> int:
+    """A fingerprint of ``body``'s structure and names: equal when a pass changed nothing."""
+    return hash(tuple((type(n), getattr(n, "id", None) or getattr(n, "attr", None) or
+                       (repr(n.value) if isinstance(n, gast.Constant) else None))
+                      for n in nodes(body)))
+
+
+# -- the passes: each adapts one stage's entry point to (body, facts) -> body --------
+
+def ranks(body: list, facts: Facts) -> list:
+    """Helpers the argument ranks make plain (``matmul_lhs_adjoint`` of a matrix and a
+    vector is an outer product)."""
+    return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
+                                  real=facts.real, alike=facts.alike)
+
+
+def prune(body: list, facts: Facts) -> list:
+    """Tape pushes whose popped values nothing reads."""
+    return tape.prune(body)
+
+
+def reuse_values(body: list, facts: Facts) -> list:
+    """Constants folded, numbers recognised, costly calls computed once."""
+    return reuse.reuse(body, facts.namespace, facts.params, facts.namer)
+
+
+def tidy(body: list, facts: Facts) -> list:
+    """Copies folded, single-use temporaries inlined, dead code dropped."""
+    return simplify.simplify(body, facts.namespace, facts.params)
+
+
+def guards(body: list, facts: Facts) -> list:
+    """``safe_*`` guards dropped where the values are known finite."""
+    return finite.drop_guards(body, facts.namespace, facts.params, facts.numbers,
+                              facts.adjoints)
+
+
+def arithmetic(body: list, facts: Facts) -> list:
+    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
+                                       real=facts.real)
+
+
+def shapes(body: list, facts: Facts) -> list:
+    """Every value's shape worked out again, and the helpers it makes the identity or a
+    plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``)."""
+    facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
+                                           facts.namespace, facts.alike)
+    return ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
+                                  real=facts.real, facts=facts.shapes)
+
+
+def share(body: list, facts: Facts) -> list:
+    """Costly calls with the same arguments computed once."""
+    reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    return body
+
+
+def batched(body: list, facts: Facts) -> list:
+    """Per-iteration products into one adjoint batched after the loop."""
+    return batch.batch(body, _shapes(body, facts), facts.namer)
+
+
+def as_floats(body: list, facts: Facts) -> list:
+    """Vectors read element by element in a loop read as Python floats."""
+    return floats.elements_as_floats(body, facts.params, _shapes(body, facts), facts.namer)
+
+
+def owned(body: list, facts: Facts) -> list:
+    """Updates in place of arrays nothing else holds."""
+    return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
+                         facts.ranks)
+
+
+def freed(body: list, facts: Facts) -> list:
+    """``del`` of each array after its last use, so it does not live to the return."""
+    known = facts.shapes.shapes if facts.shapes is not None else {}
+    numbers = {n for n, shape in known.items() if shape == ()}
+    return free.free(body, facts.params | set(facts.numbers) | numbers)
+
+
+def _shapes(body: list, facts: Facts) -> dims.Facts:
+    if facts.shapes is None:
+        facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
+                                               facts.namespace, facts.alike)
+    return facts.shapes

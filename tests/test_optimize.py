@@ -1,0 +1,189 @@
+"""The late passes under their manager: each pass keeps the function well formed (the
+verifier after every pass), the fixpoint finishes what one pass exposes, ``del``
+insertion frees arrays and nothing else, and every pass can be printed."""
+from __future__ import annotations
+
+import textwrap
+
+import gast
+import numpy as np
+import pytest
+
+import s2sad
+from backend_programs import CORPUS
+from gradcheck import assert_tree_close, numerical_grad
+from s2sad.compiler import free, optimize, pipeline, verify
+from s2sad.compiler.names import nodes
+
+
+@pytest.fixture
+def verified(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Runs the verifier after every late pass; the problems found, by pass."""
+    found: list = []
+
+    def check(name: str, body: list, facts: optimize.Facts) -> None:
+        found.extend((name, p) for p in verify.problems(body, facts.params, facts.namespace))
+    monkeypatch.setattr(optimize, "CHECK", check)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_every_pass_keeps_the_function_well_formed(name: str, verified: list) -> None:
+    f, make, wrt = CORPUS[name]
+    pipeline._reverse_parts.cache_clear()
+    pipeline._FULL.clear()
+    args = make(np.random.default_rng(0))
+    for build in (lambda: pipeline.build_reverse(f, wrt, "grad"),
+                  lambda: pipeline.build_forward(f, wrt)):
+        try:
+            build()
+        except s2sad.DifferentiationError:
+            continue  # refused: nothing generated to check
+    assert verified == []
+    # and the derivative still computes the right number
+    assert_tree_close(s2sad.grad(f, wrt=wrt)(*args), numerical_grad(f, args, wrt=wrt))
+
+
+def test_verifier_reports_a_read_before_assignment_and_a_missing_line() -> None:
+    body = gast.parse("y = x + z\nif c:\n    w = 1.0\n    del y\nv = y + w\ndel w\n").body
+    found = verify.problems(body, {"x", "c"}, {})
+    assert "z read where it is unbound" in found
+    assert "y read where it is unbound" in found  # deleted before
+    assert "del w where it may be unbound" in found  # the else side does not bind it
+    assert "w read where it is unbound" not in found  # the user's code may do that
+    assert any(p.startswith("no user line") for p in found)
+
+
+def test_verifier_accepts_deleting_a_loop_value_in_a_later_loop() -> None:
+    """The reverse sweep frees what the forward loop bound: its loop runs only if that did."""
+    body = gast.parse("for i in r:\n    h = i\nfor j in r:\n    g = h\n    del h\n").body
+    assert [p for p in verify.problems(body, {"r"}, {}) if "unbound" in p] == []
+    body = gast.parse("for i in r:\n    h = i\ng = h\ndel h\n").body
+    assert "del h where it may be unbound" in verify.problems(body, {"r"}, {})
+
+
+def _dels(src: str, keep: set[str] = frozenset()) -> list[list[str]]:
+    body = free.free(gast.parse(textwrap.dedent(src)).body, set(keep))
+    return [[t.id for t in n.targets] for n in nodes(body) if isinstance(n, gast.Delete)]
+
+
+def test_free_deletes_after_the_last_use_and_not_before_return() -> None:
+    src = """
+    a = x * 2
+    b = a + 1
+    c = b * b
+    return c
+    """
+    assert _dels(src, {"x"}) == [["a"]]  # b: the return comes next
+
+
+@pytest.mark.parametrize("src", [
+    "a = x * 2\ny = a\nz = y + 1\nw = z * z\nreturn w",  # copied: y still holds it
+    "a = x * 2\nstack.append(a)\nz = x + 1\nw = z * z\nreturn w",  # pushed on the tape
+    "a = x * 2\nt = (a, x)\nz = t[0] + 1\nw = z * z\nreturn w",  # packed in a tuple
+])
+def test_free_does_not_delete_a_value_something_else_holds(src: str) -> None:
+    assert "a" not in sum(_dels(src, {"x", "stack"}), [])
+
+
+def test_free_in_loops_deletes_per_iteration_values_only() -> None:
+    src = """
+    s = x
+    for i in r:
+        t = s * 2
+        u = t + 1
+        s = u
+    return s
+    """
+    dels = _dels(src, {"x", "r"})
+    assert ["t"] in dels and all("s" not in d for d in dels)  # s is carried round
+
+
+def test_free_keeps_branch_flags_and_numbers() -> None:
+    src = """
+    c = x > 0
+    n = 2.0 * k
+    if c:
+        y = x * n
+    else:
+        y = x
+    z = y * y
+    w = z + 1
+    return w
+    """
+    assert _dels(src, {"x", "k", "n"}) == [["y"]]  # bound by both branches
+
+
+def test_fixpoint_folds_the_copies_a_dropped_helper_leaves() -> None:
+    """``unbroadcast(g, x)`` of a g shaped like x goes (shapes pass), and the copy it
+    leaves is folded by the next round of copy folding."""
+    from golden_functions import mlp_loss
+    rng = np.random.default_rng(1)
+    W, x, b = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=3)
+    g = s2sad.grad(mlp_loss, wrt=(0, 1, 2))
+    g(W, x, b)
+    text = g.source
+    assert "unbroadcast" not in text and "repeat_to" not in text
+    assert not any(line.strip().split(" = ")[-1].isidentifier()
+                   for line in text.splitlines() if " = " in line and "cast_like" not in line)
+
+
+@pytest.mark.parametrize("stage", pipeline.STAGES)
+def test_show_prints_every_stage_and_pass(stage: str) -> None:
+    from golden_functions import branch
+    text = pipeline.show(branch, stage)
+    assert text.startswith("def ") and "branch" in text.splitlines()[0]
+    if stage in pipeline.LATE_STAGES:  # a reverse-mode derivative after that pass
+        assert text.startswith("def grad_branch(")
+        compile(text, "<show>", "exec")
+
+
+def test_show_forward_mode_after_a_pass() -> None:
+    from golden_functions import running_sum
+    assert pipeline.show(running_sum, "simplify", forward=True).startswith(
+        "def jvp_running_sum(")
+
+
+def test_passes_have_unique_names_and_free_is_last() -> None:
+    names = [step.name for step in pipeline.PASSES]
+    assert len(set(names)) == len(names) and names[-1] == "free"
+    assert pipeline.LATE_STAGES == tuple(names)
+
+
+def test_free_of_names_both_branches_bind_and_delete() -> None:
+    """A name each branch binds and frees again is not bound after the ``if``: no second
+    ``del`` of it (the reverse sweep of a loop with a branch pops into such names)."""
+    src = """
+    for i in r:
+        if c:
+            t = x * 2
+            y = t + 1
+        else:
+            t = x * 3
+            y = t - 1
+        z = y * x
+        stack.append(z)
+    return x
+    """
+    body = free.free(gast.parse(textwrap.dedent(src)).body, {"x", "r", "c", "stack"})
+    assert [p for p in verify.problems(body, {"x", "r", "c", "stack"}, {})
+            if "unbound" in p] == []
+    assert sorted([t.id for t in n.targets] for n in nodes(body)
+                  if isinstance(n, gast.Delete)) == [["t"], ["t"], ["y"]]
+
+
+def test_free_after_a_loop_that_frees_the_name_inside() -> None:
+    """The reverse sweep pops into a name the forward sweep bound at the top: freed in
+    the loop, it is not freed again after it."""
+    src = """
+    s = x * 1
+    for i in r:
+        s = stack.pop()
+        g = g * s
+    y = g + 1
+    w = y * y
+    return w
+    """
+    body = free.free(gast.parse(textwrap.dedent(src)).body, {"x", "r", "stack"})
+    assert [p for p in verify.problems(body, {"x", "r", "stack", "g"}, {})
+            if "unbound" in p] == []
