@@ -59,3 +59,60 @@ def rnn_binomial(Wh, xs, h0):
         if np.sum(h) > 0:
             loss = loss + np.sum(h * h)
     return loss
+
+
+def loop_with_if(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            s = s + x[i] * x[i]
+        else:
+            s = s - 0.5 * x[i]
+    return s
+
+
+def fan_out(x):
+    y = np.sin(x)
+    return np.sum(y * y + y * x)
+
+
+def in_place_writes(x):
+    r = np.zeros_like(x)
+    for i in range(1, x.shape[0]):
+        r[i] = 0.5 * r[i - 1] + x[i]
+    return np.sum(r ** 2)
+
+
+def _layer(W, h):
+    return np.tanh(W @ h)
+
+
+def two_layers(W1, W2, x):
+    return np.sum(_layer(W2, _layer(W1, x)) ** 2)
+
+
+def logistic_map(r, x0, n):
+    x = x0
+    for _ in range(n):
+        x = r * x * (1.0 - x)
+    return x
+
+
+def dict_mlp(params, x):
+    h = np.tanh(params["W"] @ x + params["b"])
+    return np.sum(h ** 2)
+
+
+def gp_nlml(K, y):
+    L = np.linalg.cholesky(K)
+    alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+
+
+def rnn(Wh, xs, h0):
+    h = h0
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(Wh @ h + xs[t])
+        loss = loss + np.sum(h * h)
+    return loss

@@ -31,6 +31,25 @@ CASES = {
     "grad_checkpoint_binomial": (lambda: s2sad.grad(gf.rnn_binomial, wrt=(0, 2)),
                                  (np.eye(3) * 0.5, np.ones((6, 3)) * 0.1, np.ones(3))),
 }
+_SPD = np.array([[2.0, 0.5, 0.1], [0.5, 1.5, 0.2], [0.1, 0.2, 1.0]])
+# (function, wrt, arguments): the gradient and the forward derivative of each are golden
+CORPUS = {
+    "mlp_loss": (gf.mlp_loss, (0, 2), (np.ones((3, 2)), np.ones(2), np.ones(3))),
+    "branch": (gf.branch, (0, 1), (1.0, 2.0)),
+    "newton_sqrt": (gf.newton_sqrt, 0, (2.0,)),
+    "loop_with_if": (gf.loop_with_if, 0, (np.array([1.0, -2.0, 3.0]),)),
+    "fan_out": (gf.fan_out, 0, (np.linspace(0.1, 1.0, 4),)),
+    "in_place_writes": (gf.in_place_writes, 0, (np.linspace(0.1, 1.0, 4),)),
+    "two_layers": (gf.two_layers, (0, 1), (np.eye(3), np.eye(3), np.ones(3))),
+    "logistic_map": (gf.logistic_map, (0, 1), (3.5, 0.2, 10)),
+    "dict_mlp": (gf.dict_mlp, 0, ({"W": np.eye(3), "b": np.ones(3)}, np.ones(3))),
+    "gp_nlml": (gf.gp_nlml, 0, (_SPD, np.ones(3))),
+    "rnn": (gf.rnn, (0, 2), (np.eye(3) * 0.5, np.ones((6, 3)) * 0.1, np.ones(3))),
+}
+for _name, (_f, _wrt, _args) in CORPUS.items():
+    CASES.setdefault(f"grad_{_name}", (lambda f=_f, w=_wrt: s2sad.grad(f, wrt=w), _args))
+    _tangent = tuple(_args[i] for i in ((_wrt,) if isinstance(_wrt, int) else _wrt))
+    CASES[f"jvp_{_name}"] = (lambda f=_f, w=_wrt: s2sad.jvp(f, wrt=w), (*_args, *_tangent))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -13,7 +13,7 @@ import s2sad
 from backend_programs import CORPUS
 from gradcheck import assert_tree_close, numerical_grad
 from s2sad.compiler import free, optimize, pipeline, verify
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import nodes, set_origin
 
 
 @pytest.fixture
@@ -62,8 +62,17 @@ def test_verifier_accepts_deleting_a_loop_value_in_a_later_loop() -> None:
     assert "del h where it may be unbound" in verify.problems(body, {"r"}, {})
 
 
+def _parsed(src: str) -> list:
+    """Statements of ``src``, each from a user line of its own (its origin)."""
+    body = gast.parse(textwrap.dedent(src)).body
+    for n in nodes(body):
+        if isinstance(n, gast.stmt):
+            set_origin(n, f"line {n.lineno}")
+    return body
+
+
 def _dels(src: str, keep: set[str] = frozenset()) -> list[list[str]]:
-    body = free.free(gast.parse(textwrap.dedent(src)).body, set(keep))
+    body = free.free(_parsed(src), set(keep))
     return [[t.id for t in n.targets] for n in nodes(body) if isinstance(n, gast.Delete)]
 
 
@@ -165,7 +174,7 @@ def test_free_of_names_both_branches_bind_and_delete() -> None:
         stack.append(z)
     return x
     """
-    body = free.free(gast.parse(textwrap.dedent(src)).body, {"x", "r", "c", "stack"})
+    body = free.free(_parsed(src), {"x", "r", "c", "stack"})
     assert [p for p in verify.problems(body, {"x", "r", "c", "stack"}, {})
             if "unbound" in p] == []
     assert sorted([t.id for t in n.targets] for n in nodes(body)
@@ -184,6 +193,22 @@ def test_free_after_a_loop_that_frees_the_name_inside() -> None:
     w = y * y
     return w
     """
-    body = free.free(gast.parse(textwrap.dedent(src)).body, {"x", "r", "stack"})
+    body = free.free(_parsed(src), {"x", "r", "stack"})
     assert [p for p in verify.problems(body, {"x", "r", "stack", "g"}, {})
             if "unbound" in p] == []
+
+
+def test_free_deletes_once_per_user_line() -> None:
+    """What dies in the statements of one line goes in one ``del`` after them."""
+    body = _parsed("""
+    a = x * 2
+    b = a + 1
+    c = b * b
+    d = c - x
+    return d
+    """)
+    for s in body[:3]:
+        set_origin(s, "line 1")
+    dels = [[t.id for t in n.targets] for n in nodes(free.free(body, {"x"}))
+            if isinstance(n, gast.Delete)]
+    assert dels == [["a", "b"]]  # c: the return comes right after its line

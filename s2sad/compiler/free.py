@@ -4,17 +4,18 @@ Without it a large intermediate lives until the function returns, and the last
 iteration's temporaries of a loop outlive the loop.  Run once, after every other
 pass, from liveness over the structured statements: a name is deleted after a
 statement that reads or stores it when no later statement may read it, where the
-same block bound it for certain (a plain assignment of that block, not one inside
-a branch) and it may hold an array.  Not where it frees nothing: a value whose last
-use copies it to another name, pushes it on the tape or packs it into a tuple, a
-branch flag, right before ``return`` (the frame goes anyway), after ``break``.
+same block bound it for certain (a plain assignment of that block, or one both
+branches of an ``if`` make) and it may hold an array; one ``del`` per user line.
+Not where it frees nothing: a value whose last use copies it to another name, pushes
+it on the tape or packs it into a tuple, a branch flag, right before ``return`` (the
+frame goes anyway), after ``break``.
 """
 from __future__ import annotations
 
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import nodes, origin
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -27,26 +28,43 @@ def free(body: list, keep: set[str]) -> list:
 
 
 def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -> list:
+    """One ``del`` per user line at most: what dies in the statements of one line (one
+    origin comment) is deleted after the last of them, or before a loop or a statement
+    that binds the name again."""
     bound: set[str] = set()
+    pending: list[str] = []
     out: list = []
-    for i, s in enumerate(block):
-        if isinstance(s, (gast.If, gast.For, gast.While)):
+    for s in block:
+        compound = isinstance(s, (gast.If, gast.For, gast.While))
+        if pending and (compound or origin(s) != origin(out[-1]) or _stores(s) & set(pending)
+                        or isinstance(s, _ENDS)):
+            out.append(_delete(pending) if not isinstance(s, gast.Return) else None)
+            pending = []
+        if compound:
             s.body = _free(s.body, after, keep, top=False)
             s.orelse = _free(s.orelse, after, keep, top=False)
+            bound -= {t.id for n in nodes(s) if isinstance(n, gast.Delete)  # freed in there:
+                      for t in n.targets if isinstance(t, gast.Name)}  # maybe unbound
         out.append(s)
-        if isinstance(s, (gast.If, gast.For, gast.While)):  # freed in there: maybe unbound
-            bound -= {t.id for n in nodes(s) if isinstance(n, gast.Delete)
-                      for t in n.targets if isinstance(t, gast.Name)}
         bound |= _binds(s)
         dead = sorted(n for n in _uses(s) & bound - _held(s) if n not in keep
                       and n not in after.get(id(s), ()))
-        returns = i + 1 < len(block) and isinstance(block[i + 1], gast.Return) or \
-            top and i + 1 == len(block)
-        if dead and not isinstance(s, _ENDS) and not returns:
-            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for n in dead]))
+        if not isinstance(s, _ENDS):
+            pending += dead
             bound -= set(dead)
-    return out
+    if pending and not top:
+        out.append(_delete(pending))
+    return [s for s in out if s is not None]
+
+
+def _delete(names: list[str]) -> gast.Delete:
+    return gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
+                                          type_comment=None) for n in sorted(names)])
+
+
+def _stores(s: gast.stmt) -> set[str]:
+    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, gast.Store)} if not isinstance(s, (gast.For, gast.While)) else set()
 
 
 def _binds(s: gast.stmt) -> set[str]:

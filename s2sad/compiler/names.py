@@ -115,3 +115,10 @@ def nodes(node: object):  # (a generator of gast nodes)
                 stack.extend(x for x in v if isinstance(x, gast.AST))
             elif isinstance(v, gast.AST):
                 stack.append(v)
+
+
+def root_name(target: gast.expr) -> str | None:
+    """The name an assignment to ``target`` changes (``r`` of ``r[i]`` or ``r.x``)."""
+    while isinstance(target, (gast.Subscript, gast.Attribute)):
+        target = target.value
+    return target.id if isinstance(target, gast.Name) else None

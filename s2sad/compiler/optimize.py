@@ -15,6 +15,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import (
+    accumulate,
     algebra,
     batch,
     dims,
@@ -168,6 +169,16 @@ def owned(body: list, facts: Facts) -> list:
     """Updates in place of arrays nothing else holds."""
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
                          facts.ranks)
+
+
+def accumulated(body: list, facts: Facts) -> list:
+    """Neighbouring contributions to one adjoint from one line summed in one statement."""
+    return accumulate.merge(body)
+
+
+def fused(body: list, facts: Facts) -> list:
+    """Single-use temporaries written into their one reader."""
+    return simplify.fuse(body, facts.namespace, facts.params)
 
 
 def freed(body: list, facts: Facts) -> list:

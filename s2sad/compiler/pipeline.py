@@ -360,6 +360,8 @@ PASSES = (
     Step("floats", optimize.as_floats),
     Step("unread", optimize.prune),
     Step("ownership", optimize.owned),
+    Step("accumulate", optimize.accumulated),
+    Step("fuse", optimize.fused),
     Step("free", optimize.freed),
 )
 LATE_STAGES = tuple(step.name for step in PASSES)

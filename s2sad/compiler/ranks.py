@@ -22,7 +22,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     """``params``: array parameter -> its shape class (``dims.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known."""
-    if not params:
+    if not params and not numbers:
         return body
     facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
     tree = gast.Module(body=body, type_ignores=[])
@@ -313,9 +313,31 @@ class _Products(gast.NodeTransformer):
         call = self.facts.defs[e.id][0] if isinstance(e, gast.Name) else e
         return call.args[1]
 
+    def spread_guarded(self, name: str, node: gast.Call) -> gast.expr | None:
+        """``safe_mul(repeat_to(g, x, None, False), e)`` (and ``safe_div`` with the spread
+        number on top) of an ``e`` shaped like ``x``: the number ``g`` does the spreading;
+        a literal other than 0 needs no guard (``2 * e``, ``1.0 / e``; ``e`` for 1.0)."""
+        pairs = [node.args, node.args[::-1]] if name == "safe_mul" else [node.args]
+        for spread, other in pairs:
+            g = self.spread_number(spread)
+            if g is None or not dims.known(sx := self.facts.of(self.spread_of(spread))) or \
+                    self.facts.of(other) != sx:
+                continue
+            if not (isinstance(g, gast.Constant) and g.value):
+                return gast.Call(func=_name(name), args=[g, other], keywords=[])
+            if name == "safe_mul":
+                return other if g.value == 1.0 else gast.BinOp(left=g, op=gast.Mult(),
+                                                               right=other)
+            return gast.BinOp(left=g, op=gast.Div(), right=other)
+        return None
+
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name in ("safe_mul", "safe_div") and len(node.args) == 2 and not node.keywords:
+            simpler = self.spread_guarded(name, node)
+            if simpler is not None:
+                return simpler
         plain = self.plain(name, node)
         if plain is not None:
             return plain
@@ -349,9 +371,20 @@ class _Products(gast.NodeTransformer):
             return node.args[0]
         if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
             return node.args[0]  # a number broadcasts as it is
-        if name == "fresh" and len(node.args) == 1 and (
-                isinstance(node.args[0], gast.Constant) or
-                isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers):
+        return self.plain_value(name, node)
+
+    def plain_value(self, name: str | None, node: gast.Call) -> gast.expr | None:
+        """Helpers that hand back their argument, or a number's zero."""
+        number = len(node.args) == 1 and (
+            isinstance(node.args[0], gast.Constant) or
+            isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers)
+        if name == "broadcast_like" and len(node.args) == 2 and \
+                dims.known(shape := self.facts.of(node.args[0])) and \
+                self.facts.of(node.args[1]) == shape:
+            return node.args[0]  # a tangent of the output's shape already
+        if name == "zeros_like" and number and self.real:
+            return gast.Constant(value=0.0, kind=None)
+        if name == "fresh" and number:
             return node.args[0]  # a number is never written in place: no copy
         return None
 

@@ -16,9 +16,12 @@ from s2sad.compiler.names import clone, const, origin
 _MARK = "S2SAD-COMMENT: "
 
 
-def _with_comments(stmts: list, comments: bool) -> list:
+def _with_comments(stmts: list, comments: bool, last: str | None = None
+                   ) -> tuple[list, str | None]:
+    """``stmts`` with a comment line before each change of origin; the origin printed
+    last (a block whose first statement comes from its header's line repeats no
+    comment)."""
     out: list = []
-    last = None
     for s in stmts:
         text = origin(s)
         if comments and text and text != last:
@@ -26,12 +29,14 @@ def _with_comments(stmts: list, comments: bool) -> list:
         last = text or last
         if isinstance(s, gast.If) and not s.body and s.orelse:
             s.test, s.body, s.orelse = gast.UnaryOp(op=gast.Not(), operand=s.test), s.orelse, []
-        for block in ("body", "orelse"):
-            if isinstance(s, (gast.If, gast.For, gast.While)):
-                inner = _with_comments(getattr(s, block), comments)
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            header = last
+            for block in ("body", "orelse"):
+                inner, last = _with_comments(getattr(s, block), comments, header)
                 setattr(s, block, inner or ([gast.Pass()] if block == "body" else []))
+            last = last if s.body or s.orelse else header
         out.append(s)
-    return out
+    return out, last
 
 
 def _fix(node: gast.AST) -> ast.AST:
@@ -72,6 +77,6 @@ def function_source(node: gast.FunctionDef, comments: bool = True, owned: bool =
     """Print a function definition, origin comments included (``owned``: the caller
     gives the tree away, so it is printed without a copy)."""
     node = node if owned else clone(node)
-    node.body = _with_comments(node.body, comments) or [gast.Pass()]
+    node.body = _with_comments(node.body, comments)[0] or [gast.Pass()]
     text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])))
     return _uncomment(text)

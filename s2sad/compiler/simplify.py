@@ -2,8 +2,9 @@
 
 - copy propagation: ``a = b`` outside loops, where ``a`` is assigned only
   there and ``b`` never again afterwards, is dropped and ``a`` read as ``b``;
-- inside loops: ``t = e; v = t`` becomes ``v = e`` (loop-carried updates), and a
-  copy whose reads all follow it in its block is read through;
+- ``t = e; v = t`` becomes ``v = e`` (loop-carried updates, the copies that join
+  the branches of an ``if``), and a copy whose reads all follow it in its block is
+  read through;
 - a pure temporary read once, by the next statement of the same source line, is
   written into that statement (``mul = a * b; add = mul + c`` -> ``add = a * b + c``);
 - dead code: assignments of pure values to names nothing reads are dropped
@@ -17,7 +18,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin
+from s2sad.compiler.names import nodes, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
 
 _IMPURE_METHODS = {"pop", "append"}
@@ -26,10 +27,17 @@ _IMPURE_METHODS = {"pop", "append"}
 def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     """``keep``: names that must survive (parameters)."""
     body = _propagate_copies(body, keep)
-    body = _fold_loop_copies(body, keep)
+    body = _fold_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
     _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
     return _drop_stale_deletes(body, set(keep), set(_loads(body)))
+
+
+def fuse(body: list, namespace: dict, keep: set[str]) -> list:
+    """Only the single-use temporaries written into their reader (after passes that
+    made new readers, such as the in-place updates of :mod:`ownership`)."""
+    _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
+    return body
 
 
 def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
@@ -113,15 +121,15 @@ def _propagate_copies(body: list, keep: set[str]) -> list:
 _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name nodes
 
 
-def _fold_loop_copies(body: list, keep: set[str]) -> list:
+def _fold_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
     stores, loads = _stores(body), _loads(body)
     names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
     changed = True
     while changed:
         changed = False
-        for s, block, in_loop in list(_flatten(body)):
-            if in_loop and _is_copy(s) and any(x is s for x in block):
+        for s, block, _ in list(_flatten(body)):
+            if _is_copy(s) and any(x is s for x in block):
                 changed |= _fold_copy(s, block, stores, loads, keep, names)
     return body
 
@@ -217,18 +225,50 @@ def _fuse_single_uses(block: list, namespace: dict, keep: set[str], stores: Coun
                 _fuse_single_uses(getattr(s, inner), namespace, keep, stores, loads)
     i = 0
     while i < len(block) - 1:
-        s, nxt = block[i], block[i + 1]
+        s = block[i]
         t = s.targets[0].id if isinstance(s, gast.Assign) and \
             isinstance(s.targets[0], gast.Name) else None
-        if t is not None and t not in keep and stores[t] == 1 and loads[t] == 1 and \
-                isinstance(nxt, (gast.Assign, gast.AugAssign, gast.Return)) and \
-                nxt.value is not None and origin(s) == origin(nxt) and \
-                _pure(s.value, namespace) and _pure(nxt.value, namespace) and \
-                _substitute(nxt, t, s.value):
+        reader = _single_reader(block, i, t, namespace) \
+            if t is not None and t not in keep and stores[t] == 1 and loads[t] == 1 else None
+        if reader is not None and _substitute(reader, t, s.value):
             del block[i]
             i = max(i - 1, 0)
         else:
             i += 1
+
+
+_FUSED_SIZE = 24  # nodes: a longer expression reads worse than its parts
+
+
+def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt | None:
+    """The later statement of ``block`` (same source line) that reads ``name``, when the
+    pure value of ``block[i]`` can be moved into it: nothing in between writes what the
+    value reads, and the result stays short."""
+    s = block[i]
+    if not _pure(s.value, namespace):
+        return None
+    reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+    for nxt in block[i + 1:]:
+        if origin(nxt) != origin(s) or not isinstance(
+                nxt, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
+            return None
+        if any(isinstance(n, gast.Name) and n.id == name for n in nodes(nxt)):
+            fits = sum(1 for _ in nodes(s.value)) + sum(1 for _ in nodes(nxt.value)) <= \
+                _FUSED_SIZE or nxt is block[i + 1]
+            return nxt if not isinstance(nxt, gast.Expr) and nxt.value is not None and \
+                _pure(nxt.value, namespace) and fits else None
+        written = {n.id for target in _written(nxt) for n in nodes(target)
+                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)} | \
+            {root_name(target) for target in _written(nxt)}
+        if written & reads or isinstance(nxt, gast.Expr):  # not past a push either
+            return None
+    return None
+
+
+def _written(s: gast.stmt) -> list:
+    if isinstance(s, gast.Assign):
+        return s.targets
+    return [s.target] if isinstance(s, gast.AugAssign) else []
 
 
 def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:

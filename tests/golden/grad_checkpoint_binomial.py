@@ -8,7 +8,6 @@ def grad_rnn_binomial(Wh, xs, h0):
         checkpointed_1, 0, shape_item, 1, h0, 0.0, Wh, xs, s2sad_active=(
         False, False, False, True, False, True, False)), (0, shape_item, 1,
         h0, 0.0, Wh, xs), (False, False, False, True, False, True, False))
-    del checkpointed_1, dcheckpointed_1
     dh = cotangents[3]
     dWh = cotangents[5]
     return cast_like(dWh, Wh), cast_like(dh, h0)

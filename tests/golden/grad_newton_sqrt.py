@@ -6,7 +6,6 @@ def grad_newton_sqrt(a):
     x_1 = a
     trips = 0
     while cond_1:
-        # line 36: while abs(x * x - a) > 1e-10:
         trips = trips + 1
         # line 37: x = 0.5 * (x + a / x)
         div = a / x_1
@@ -29,7 +28,7 @@ def grad_newton_sqrt(a):
     # line 41: return x
     dx_1 = 1.0
     # adjoint of line 36: while abs(x * x - a) > 1e-10:
-    da = zeros_like(a)
+    da = 0.0
     for _ in range(trips):
         # adjoint of line 39: if steps > 50:
         cmp = stack.pop()

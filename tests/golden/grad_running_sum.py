@@ -1,6 +1,6 @@
 def grad_running_sum(x, n):
     # adjoint of line 28: for i in range(n):
-    dx = zeros_like(x)
+    dx = 0.0
     for i in reversed(range(n)):
         # adjoint of line 29: s = s + np.sin(x * i)
         mul = x * i

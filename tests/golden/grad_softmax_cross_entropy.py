@@ -18,9 +18,6 @@ def grad_softmax_cross_entropy(W, b, X, labels):
         logits, 1, True) * lse_weights(logits, logsumexp_1, 1, True, None)
     del dlogp, logits, logsumexp_1
     # adjoint of line 13: logits = X @ W + b
-    dmatmul = unbroadcast(dlogits, matmul)
-    del matmul
     db = unbroadcast(dlogits, b)
-    del dlogits
-    dW = X.T @ dmatmul
+    dW = X.T @ unbroadcast(dlogits, matmul)
     return cast_like(dW, W), cast_like(db, b)
