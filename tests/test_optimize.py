@@ -13,7 +13,7 @@ import s2sad
 from backend_programs import CORPUS
 from gradcheck import assert_tree_close, numerical_grad
 from s2sad.compiler import free, optimize, pipeline, verify
-from s2sad.compiler.names import nodes, set_origin
+from s2sad.compiler.names import nodes, origin, set_origin
 
 
 @pytest.fixture
@@ -212,3 +212,91 @@ def test_free_deletes_once_per_user_line() -> None:
     dels = [[t.id for t in n.targets] for n in nodes(free.free(body, {"x"}))
             if isinstance(n, gast.Delete)]
     assert dels == [["a", "b"]]  # c: the return comes right after its line
+
+
+# ----- per-pass snippets: statements in, statements out -----
+
+def _snippet(src: str, line_of: dict[int, str] | None = None) -> list:
+    """``src`` parsed; statement n (1-based) gets origin ``line_of[n]`` (default: its own
+    line); nested statements count too."""
+    body = gast.parse(textwrap.dedent(src).strip()).body
+    for n in nodes(body):
+        if isinstance(n, gast.stmt):
+            set_origin(n, (line_of or {}).get(n.lineno, f"line {n.lineno}"))
+    return body
+
+
+def _printed(body: list) -> list[str]:
+    import ast
+    return [ast.unparse(gast.gast_to_ast(s)) for s in body]
+
+
+def test_accumulate_merges_the_contributions_of_one_line() -> None:
+    from s2sad.compiler import accumulate
+    body = _snippet("""
+    dy = x
+    dx = y
+    dy = dy + 2 * y
+    dx[i] += a
+    dx[i] -= b
+    """, {n: "adjoint of line 9" for n in range(1, 6)})
+    assert _printed(accumulate.merge(body)) == [
+        "dy = x + 2 * y", "dx = y", "dx[i] += a - b"]
+
+
+@pytest.mark.parametrize("src, kept", [
+    ("dy = x\ndy = dy + 2 * y", False),  # one line: merged
+    ("dy = x\nx = 3.0\ndy = dy + 2 * x", True),  # the term reads what changed in between
+    ("dy = x\ndy = dy + dy * y", True),  # the term reads the target
+])
+def test_accumulate_only_where_the_sum_is_the_same(src: str, kept: bool) -> None:
+    from s2sad.compiler import accumulate
+    body = _snippet(src, {1: "l", 2: "l", 3: "l"})
+    assert (len(accumulate.merge(body)) == len(src.splitlines())) == kept
+
+
+def test_accumulate_keeps_contributions_of_different_lines_apart() -> None:
+    from s2sad.compiler import accumulate
+    body = _snippet("dx = a\ndx = dx + b")  # lines 1 and 2: each keeps its comment
+    assert len(accumulate.merge(body)) == 2
+
+
+def test_copies_joining_the_branches_of_an_if_are_folded() -> None:
+    from s2sad.compiler import simplify
+    body = _snippet("""
+    if c:
+        z = x * y
+        z_2 = z
+    else:
+        z_1 = x * 2
+        z_2 = z_1
+    return z_2
+    """, {3: "line 1", 6: "line 1"})
+    assert _printed(simplify.simplify(body, {}, {"x", "y", "c"})) == [
+        "if c:\n    z_2 = x * y\nelse:\n    z_2 = x * 2", "return z_2"]
+
+
+def test_a_copy_is_read_through_until_its_source_changes() -> None:
+    """``d = dx * 0.5; dx = d; g += d / x; dx = dx - d * y`` reads ``d`` as ``dx``."""
+    from s2sad.compiler import simplify
+    body = _snippet("""
+    dv = x * 1.0
+    for t in r:
+        d = dv * 0.5
+        dv = d
+        g += d / x
+        dv = dv - d * y
+    return dv
+    """, {n: "adjoint of line 3" for n in range(3, 7)})
+    out = _printed(simplify.simplify(body, {}, {"r", "x", "y", "g"}))
+    assert out[1] == "for t in r:\n    dv = dv * 0.5\n    g += dv / x\n    dv = dv - dv * y"
+
+
+def test_an_adjoint_copy_is_not_merged_into_a_forward_value() -> None:
+    """``a = x + y`` (line 5) and ``dx = a`` (adjoint of line 6): one statement would
+    lose the adjoint's comment."""
+    from s2sad.compiler import simplify
+    body = _snippet("a = x + y\ndx = a\ndx = dx * y\nreturn dx", {
+        1: "line 5", 2: "adjoint of line 6", 3: "adjoint of line 6", 4: "adjoint of line 6"})
+    out = simplify.simplify(body, {}, {"x", "y"})
+    assert _printed(out)[0] == "a = x + y" and origin(out[0]) == "line 5"

@@ -1,9 +1,10 @@
 """Contributions to one adjoint from one user line, summed in one statement.
 
-The reverse stage writes one statement per contribution (``dx[i] += a`` then
-``dx[i] += b``; ``dL = dL - p`` then ``dL = dL + q``); a person writes
-``dx[i] += a + b``.  Two accumulations into the same target, next to each other
-and from the same line, merge when the second term does not read the target.
+The reverse stage writes one statement per contribution (``dy = x``, then
+``dx[i] += a`` and ``dx[i] += b``, ``dy = dy + 2 * y``); a person writes
+``dx[i] += a + b`` and ``dy = x + 2 * y``.  An accumulation into a target merges
+into the statement of the same line before it that last set or added to that
+target, when nothing in between writes what its term reads.
 """
 from __future__ import annotations
 
@@ -12,33 +13,70 @@ import gast
 from s2sad.compiler.names import nodes, origin, root_name
 
 _SIGNS = (gast.Add, gast.Sub)
+_SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
 def merge(block: list) -> list:
-    """``block`` with neighbouring accumulations merged (in nested blocks too)."""
+    """``block`` with accumulations merged (in nested blocks too)."""
     out: list = []
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 setattr(s, field, merge(getattr(s, field)))
-        if out and _merged(out[-1], s):
-            continue
-        out.append(s)
+        if not _merged(out, s):
+            out.append(s)
     return out
 
 
-def _merged(first: gast.stmt, second: gast.stmt) -> bool:
-    """Fold ``second`` into ``first`` when both add to the same target."""
-    a, b = _term(first), _term(second)
-    if a is None or b is None or origin(second) not in (None, origin(first)):
+def _merged(out: list, second: gast.stmt) -> bool:
+    """Fold ``second``, an accumulation, into the last statement of ``out`` that set or
+    added to its target."""
+    b = _term(second)
+    if b is None:
         return False
-    (target_a, op_a, _), (target_b, op_b, term_b) = a, b
-    if gast.dump(target_a) != gast.dump(target_b) or root_name(target_b) in _names(term_b):
+    target, op_b, term_b = b
+    root, reads = root_name(target), _names(term_b)
+    if root is None or root in reads or not _movable(term_b):
         return False
-    subtracted = isinstance(first, gast.AugAssign) and isinstance(op_a, gast.Sub)
-    op = (gast.Add() if isinstance(op_b, gast.Sub) else gast.Sub()) if subtracted else op_b
-    first.value = gast.BinOp(left=first.value, op=op, right=term_b)  # t -= a - b, ...
+    for k in range(len(out) - 1, -1, -1):
+        first = out[k]
+        if not isinstance(first, _SIMPLE) or origin(first) != origin(second):
+            return False
+        if root in _names(first):
+            return _into(first, target, op_b, term_b)
+        if _written(first) & reads:
+            return False
+    return False
+
+
+def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast.expr
+          ) -> bool:
+    a = _term(first)
+    if a is not None and gast.dump(a[0]) == gast.dump(target):
+        subtracted = isinstance(first, gast.AugAssign) and isinstance(a[1], gast.Sub)
+        op = (gast.Add() if isinstance(op_b, gast.Sub) else gast.Sub()) if subtracted \
+            else op_b  # t -= a, then - b: t -= a + b
+    elif isinstance(target, gast.Name) and isinstance(first, gast.Assign) and \
+            len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
+            first.targets[0].id == target.id and target.id not in _names(first.value):
+        op = op_b  # v = e, then v = v + b: v = e + b
+    else:
+        return False
+    first.value = gast.BinOp(left=first.value, op=op, right=term_b)
     return True
+
+
+def _movable(e: gast.expr) -> bool:
+    """No call in ``e`` that pops or pushes (it may run earlier)."""
+    return not any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and
+                   n.func.attr in ("pop", "append") for n in nodes(e))
+
+
+def _written(s: gast.stmt) -> set[str]:
+    targets = s.targets if isinstance(s, gast.Assign) else \
+        [s.target] if isinstance(s, gast.AugAssign) else []
+    return {n.id for t in targets for n in nodes(t) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, gast.Store)} | {root_name(t) for t in targets} - {None}
 
 
 def _term(s: gast.stmt) -> tuple[gast.expr, gast.operator, gast.expr] | None:

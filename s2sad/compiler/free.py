@@ -24,7 +24,7 @@ def free(body: list, keep: set[str]) -> list:
     """``keep``: names never deleted (parameters, names known to hold numbers)."""
     after: dict[int, frozenset] = {}
     live_after(body, after)
-    return _free(body, after, keep | _flags(body), top=True)
+    return _free(body, after, keep | _flags(body) | _small(body), top=True)
 
 
 def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -> list:
@@ -108,3 +108,30 @@ def _flags(body: list) -> set[str]:
     """Names tested by ``if`` or ``while``: numbers (an array has no truth value)."""
     return {n.test.id for n in nodes(body) if isinstance(n, (gast.If, gast.While))
             and isinstance(n.test, gast.Name)}
+
+
+def _small(body: list) -> set[str]:
+    """Names whose memory is nothing to free: counters (``n = 0``, ``n = n + 1``) and
+    the tape (only pushed to and popped from: empty once the reverse sweep is done)."""
+    values: dict[str, list] = {}
+    other_use: set[str] = set()
+    parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
+    for n in nodes(body):
+        if isinstance(n, gast.Assign):
+            for target in n.targets:
+                if isinstance(target, gast.Name):
+                    values.setdefault(target.id, []).append(n.value)
+        elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            up = parents.get(id(n))
+            if not (isinstance(up, gast.Attribute) and up.attr in ("append", "pop")):
+                other_use.add(n.id)
+    return {name for name, vs in values.items() if all(_counted(name, v) for v in vs) or
+            name not in other_use and all(isinstance(v, gast.List) and not v.elts
+                                          for v in vs)}
+
+
+def _counted(name: str, value: gast.expr) -> bool:
+    if isinstance(value, gast.Constant):
+        return isinstance(value.value, (int, float))
+    return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and \
+        value.left.id == name and isinstance(value.right, gast.Constant)

@@ -341,8 +341,11 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
                                           prep.namespace, _param_ranks(prep.node, ranks))
     args, body = forward.build(prep, names, holders, numbers)
-    return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers,
-                ranks=_param_ranks(prep.node, ranks), upto=upto)
+    shaped = _param_ranks(prep.node, ranks)
+    tangents = args.kwonlyargs[len(args.kwonlyargs) - len(names):]
+    alike = {t.id: load(n) for t, n in zip(tangents, names) if n in shaped}  # checked
+    return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers, ranks=shaped,
+                alike=alike, upto=upto)
 
 
 # The late passes, in the order they run (``s2sad show --stage NAME`` prints the function

@@ -37,7 +37,16 @@ def fuse(body: list, namespace: dict, keep: set[str]) -> list:
     """Only the single-use temporaries written into their reader (after passes that
     made new readers, such as the in-place updates of :mod:`ownership`)."""
     _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
-    return body
+    return _without_self_copies(body)
+
+
+def _without_self_copies(block: list) -> list:
+    """``v = v`` (an update in place leaves it) does nothing."""
+    for s in block:
+        for field in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                setattr(s, field, _without_self_copies(getattr(s, field)))
+    return [s for s in block if not (_is_copy(s) and s.targets[0].id == s.value.id)]
 
 
 def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
@@ -163,14 +172,22 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     k = next((i for i in range(j - 1, -1, -1) if isinstance(block[i], gast.Assign)
               and isinstance(block[i].targets[0], gast.Name) and block[i].targets[0].id == t),
              None)
-    if k is not None and stores[t] == 1 and loads[t] == 0 and \
-            not _mentions(block[k + 1:j], v, names=names) and \
-            _only_deleted(block[k + 1:j], t, names):
-        block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e
-        stores[t], stores[v] = 0, stores[v] + 1
-        del block[j]
-        return True
-    reads = _reads_unless_stored(block[j + 1:], v, t, names) if stores[v] == 0 else None
+    if k is not None and stores[t] == 1 and not _mentions(block[k + 1:j], v, names=names) \
+            and not (_is_copy(block[k]) and block[k].value.id == v) and \
+            _same_sweep(block[k], s):
+        between = _reads_of(block[k + 1:j], t, names)
+        after = [] if len(between) == loads[t] else \
+            _reads_until_stored(block[j + 1:], t, v, names)
+        reads = between + (after or [])
+        if after is not None and len(reads) == loads[t]:
+            block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e (t read as v)
+            for n in reads:
+                n.id = v
+            stores[t], stores[v], loads[v], loads[t] = 0, stores[v] + 1, \
+                loads[v] + len(reads), 0
+            del block[j]
+            return True
+    reads = _reads_until_stored(block[j + 1:], v, t, names) if stores[v] == 0 else None
     if reads is not None and len(reads) == loads[v]:  # read only after it, t unchanged
         for n in reads:
             n.id = t
@@ -180,19 +197,6 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     stores[v] += 1  # kept
     loads[t] += 1
     return False
-
-
-def _reads_unless_stored(stmts: list, name: str, other: str,
-                         names: _Names) -> list | None:
-    """The reads of ``name`` in ``stmts``; None if ``other`` is assigned there."""
-    reads = []
-    for st in stmts:
-        for n in _names_in(st, names):
-            if n.id == name:
-                reads.append(n)
-            elif n.id == other and not isinstance(n.ctx, gast.Load):
-                return None
-    return reads
 
 
 def _mentions(stmts: list, name: str, loads: bool = True,
@@ -205,16 +209,34 @@ def _mentions(stmts: list, name: str, loads: bool = True,
                for st in stmts for n in nodes(st))
 
 
-def _only_deleted(stmts: list, name: str, names: _Names) -> bool:
-    """``name`` appears in ``stmts`` only in ``del`` statements (they are dropped)."""
+def _same_sweep(first: gast.stmt, copy: gast.stmt) -> bool:
+    """May ``first`` take over ``copy``'s work and keep its comment: both from one line,
+    or both of the forward sweep (the copies that join branches and carry loop values);
+    never an adjoint's copy merged into a forward value (its comment would be lost)."""
+    a, b = origin(first) or "", origin(copy) or ""
+    return a == b or not a.startswith("adjoint") and not b.startswith("adjoint")
+
+
+def _reads_of(stmts: list, name: str, names: _Names) -> list:
+    return [n for st in stmts for n in _names_in(st, names)
+            if n.id == name and isinstance(n.ctx, gast.Load)]
+
+
+def _reads_until_stored(stmts: list, name: str, other: str, names: _Names) -> list | None:
+    """The reads of ``name`` in ``stmts`` up to the first store of ``other`` (its value
+    included); None if ``name`` is read after that or ``other`` is stored in a block."""
+    reads: list = []
     for st in stmts:
-        if isinstance(st, gast.Delete):
-            st.targets[:] = [x for x in st.targets if not (isinstance(x, gast.Name)
-                                                             and x.id == name)]
-            names.pop(id(st), None)
-        elif _mentions([st], name, names=names):
-            return False
-    return True
+        found = _names_in(st, names)
+        if any(n.id == other and not isinstance(n.ctx, gast.Load) for n in found):
+            if not isinstance(st, gast.Assign):
+                return None
+            in_value = _reads_of([st.value], name, {})
+            rest = _reads_of(stmts[stmts.index(st) + 1:], name, names)
+            return None if rest or len(in_value) != len(_reads_of([st], name, names)) \
+                else reads + in_value
+        reads += [n for n in found if n.id == name and isinstance(n.ctx, gast.Load)]
+    return reads
 
 
 def _fuse_single_uses(block: list, namespace: dict, keep: set[str], stores: Counter,

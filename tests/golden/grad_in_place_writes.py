@@ -17,9 +17,9 @@ def grad_in_place_writes(x):
     dx = floats_zeros(x)
     for i in reversed(range(1, shape_item)):
         # adjoint of line 82: r[i] = 0.5 * r[i - 1] + x[i]
-        dadd = dr_1[i]
+        dx_item = dr_1[i]
         dr_1[i] = 0.0
-        dx[i] += dadd
+        dx[i] += dx_item
         sub = i - 1
-        dr_1[sub] += dadd * 0.5
+        dr_1[sub] += dx_item * 0.5
     return cast_like(dx, x)

@@ -12,10 +12,9 @@ def grad_newton_sqrt(a):
         stack.append((div, x_1))
         x_1 = 0.5 * (x_1 + div)
         # line 38: steps += 1
-        steps_1_new = steps_1 + 1
-        steps_1 = steps_1_new
+        steps_1 = steps_1 + 1
         # line 39: if steps > 50:
-        cmp = steps_1_new > 50
+        cmp = steps_1 > 50
         if cmp:
             # line 40: break
             stack.append(cmp)
@@ -33,12 +32,10 @@ def grad_newton_sqrt(a):
         # adjoint of line 39: if steps > 50:
         cmp = stack.pop()
         # adjoint of line 37: x = 0.5 * (x + a / x)
-        dadd = dx_1 * 0.5
-        dx_1 = dadd
+        dx_1 = dx_1 * 0.5
         div, x_1 = stack.pop()
-        da += dadd / x_1
-        dx_1 = dx_1 - dadd * div / x_1
-    del stack, trips
+        da += dx_1 / x_1
+        dx_1 = dx_1 - dx_1 * div / x_1
     # adjoint of line 34: x = a
     da = da + dx_1
     return float(da)

@@ -29,7 +29,6 @@ def grad_rnn(Wh, xs, h0):
         dWh_cols.append(h_1)
         dh_1 = Wh.T @ dmatmul
         del dmatmul
-    del stack
     if dWh_rows:
         dWh += np.array(dWh_rows).T @ np.array(dWh_cols)
     return cast_like(dWh, Wh), cast_like(dh_1, h0)

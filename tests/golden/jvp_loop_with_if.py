@@ -10,10 +10,10 @@ def jvp_loop_with_if(x, *, dx):
         cmp = x_items[i] > 0
         if cmp:
             # line 68: s = s + x[i] * x[i]
-            x_item_1 = x_items[i]
-            dx_item_1 = dx[i]
-            s_1 = s_1 + x_item_1 * x_item_1
-            ds_1 = ds_1 + (dx_item_1 * x_item_1 + dx_item_1 * x_item_1)
+            x_item_2 = x_items[i]
+            dx_item_2 = dx[i]
+            s_1 = s_1 + x_item_2 * x_item_2
+            ds_1 = ds_1 + (dx_item_2 * x_item_2 + dx_item_2 * x_item_2)
         else:
             # line 70: s = s - 0.5 * x[i]
             s_1 = s_1 - 0.5 * x_items[i]

@@ -12,10 +12,9 @@ def jvp_newton_sqrt(a, *, da):
         x_1 = 0.5 * (x_1 + div)
         dx_1 = dadd * 0.5
         # line 38: steps += 1
-        steps_1_new = steps_1 + 1
-        steps_1 = steps_1_new
+        steps_1 = steps_1 + 1
         # line 39: if steps > 50:
-        cmp = steps_1_new > 50
+        cmp = steps_1 > 50
         if cmp:
             # line 40: break
             break
