@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import nodes, origin, root_name
+from s2sad.compiler.names import nodes, origin, root_name, written_names
 
 _SIGNS = (gast.Add, gast.Sub)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
@@ -44,7 +44,7 @@ def _merged(out: list, second: gast.stmt) -> bool:
             return False
         if root in _names(first):
             return _into(first, target, op_b, term_b)
-        if _written(first) & reads:
+        if written_names(first) & reads:
             return False
     return False
 
@@ -70,13 +70,6 @@ def _movable(e: gast.expr) -> bool:
     """No call in ``e`` that pops or pushes (it may run earlier)."""
     return not any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and
                    n.func.attr in ("pop", "append") for n in nodes(e))
-
-
-def _written(s: gast.stmt) -> set[str]:
-    targets = s.targets if isinstance(s, gast.Assign) else \
-        [s.target] if isinstance(s, gast.AugAssign) else []
-    return {n.id for t in targets for n in nodes(t) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)} | {root_name(t) for t in targets} - {None}
 
 
 def _term(s: gast.stmt) -> tuple[gast.expr, gast.operator, gast.expr] | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+from collections.abc import Iterator
 from typing import Any, TypeVar, overload
 
 import gast
@@ -102,18 +103,32 @@ def clone(node: Any) -> Any:
     return new
 
 
-def nodes(node: object):  # (a generator of gast nodes)
-    """Every node under ``node`` (or a list of them), depth first: ``gast.walk`` without
-    its per-node field iterators, for the passes that only count or collect."""
-    stack: list[Any] = list(node) if isinstance(node, list) else [node]
+# fields that never hold a node worth visiting (``ctx``: read it from its Name)
+_LEAF_FIELDS = frozenset({"ctx", "id", "attr", "kind", "type_comment", "arg", "name",
+                          "module", "level", "conversion", "is_async", "simple", "names",
+                          "type_params"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def nodes(node: object) -> Iterator[gast.AST]:
+    """Every node under ``node`` (or a list of them), depth first, expression contexts
+    left out: ``gast.walk`` without its per-node field iterators, for the passes that
+    only count or collect (the most called function of the compiler)."""
+    stack = list(node) if isinstance(node, list) else [node]
+    child = _CHILD_FIELDS
     while stack:
         n = stack.pop()
+        if not isinstance(n, gast.AST):
+            continue  # a constant's value, a None in a list of defaults
         yield n
-        for f in n._fields:
+        fields = child.get(type(n))
+        if fields is None:
+            fields = child[type(n)] = tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        for f in fields:
             v = getattr(n, f, None)
-            if isinstance(v, list):
-                stack.extend(x for x in v if isinstance(x, gast.AST))
-            elif isinstance(v, gast.AST):
+            if v.__class__ is list:
+                stack.extend(v)
+            elif v is not None:
                 stack.append(v)
 
 
@@ -122,3 +137,13 @@ def root_name(target: gast.expr) -> str | None:
     while isinstance(target, (gast.Subscript, gast.Attribute)):
         target = target.value
     return target.id if isinstance(target, gast.Name) else None
+
+
+def written_names(s: gast.stmt) -> set[str]:
+    """Names an assignment changes: those it binds and those it writes into
+    (``r`` of ``r[i] = v`` and of ``r[i] += v``)."""
+    targets = s.targets if isinstance(s, gast.Assign) else \
+        [s.target] if isinstance(s, gast.AugAssign) else []
+    bound = {n.id for t in targets for n in nodes(t)
+             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return bound | {r for r in map(root_name, targets) if r is not None}

@@ -18,7 +18,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin, root_name
+from s2sad.compiler.names import nodes, origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
 
 _IMPURE_METHODS = {"pop", "append"}
@@ -176,7 +176,7 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
             and not (_is_copy(block[k]) and block[k].value.id == v) and \
             _same_sweep(block[k], s):
         between = _reads_of(block[k + 1:j], t, names)
-        after = [] if len(between) == loads[t] else \
+        after: list | None = [] if len(between) == loads[t] else \
             _reads_until_stored(block[j + 1:], t, v, names)
         reads = between + (after or [])
         if after is not None and len(reads) == loads[t]:
@@ -187,9 +187,9 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
                 loads[v] + len(reads), 0
             del block[j]
             return True
-    reads = _reads_until_stored(block[j + 1:], v, t, names) if stores[v] == 0 else None
-    if reads is not None and len(reads) == loads[v]:  # read only after it, t unchanged
-        for n in reads:
+    later = _reads_until_stored(block[j + 1:], v, t, names) if stores[v] == 0 else None
+    if later is not None and len(later) == loads[v]:  # read only after it, t unchanged
+        for n in later:
             n.id = t
         loads[t], loads[v] = loads[t] + loads[v], 0
         del block[j]
@@ -252,14 +252,14 @@ def _fuse_single_uses(block: list, namespace: dict, keep: set[str], stores: Coun
             isinstance(s.targets[0], gast.Name) else None
         reader = _single_reader(block, i, t, namespace) \
             if t is not None and t not in keep and stores[t] == 1 and loads[t] == 1 else None
-        if reader is not None and _substitute(reader, t, s.value):
+        if reader is not None and t is not None and _substitute(reader, t, s.value):
             del block[i]
             i = max(i - 1, 0)
         else:
             i += 1
 
 
-_FUSED_SIZE = 24  # nodes: a longer expression reads worse than its parts
+_FUSED_SIZE = 18  # nodes: a longer expression reads worse than its parts
 
 
 def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt | None:
@@ -279,18 +279,9 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
                 _FUSED_SIZE or nxt is block[i + 1]
             return nxt if not isinstance(nxt, gast.Expr) and nxt.value is not None and \
                 _pure(nxt.value, namespace) and fits else None
-        written = {n.id for target in _written(nxt) for n in nodes(target)
-                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)} | \
-            {root_name(target) for target in _written(nxt)}
-        if written & reads or isinstance(nxt, gast.Expr):  # not past a push either
+        if written_names(nxt) & reads or isinstance(nxt, gast.Expr):  # not past a push either
             return None
     return None
-
-
-def _written(s: gast.stmt) -> list:
-    if isinstance(s, gast.Assign):
-        return s.targets
-    return [s.target] if isinstance(s, gast.AugAssign) else []
 
 
 def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:

@@ -4,17 +4,15 @@ def jvp_gp_nlml(K, y, *, dK):
     dL = cholesky_tangent(triangle_read(dK, False), L, False)
     # line 108: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     transpose = np.transpose(L)
-    dtranspose = np.transpose(dL)
     solve = tri_solve(L, y, True)
     dsolve = solve_lhs_tangent(dL, L, y, solve)
     alpha = tri_solve(transpose, solve, False)
-    dalpha = solve_lhs_tangent(dtranspose, transpose, solve, alpha
+    dalpha = solve_lhs_tangent(np.transpose(dL), transpose, solve, alpha
         ) + solve_rhs_tangent(dsolve, transpose, solve)
-    del dsolve, dtranspose, solve, transpose
+    del dsolve, solve, transpose
     # line 109: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
     mul = 0.5 * y
     diag = np.diag(L)
-    dtotal = np.sum(safe_div(np.diag(dL), diag))
     add = mul @ alpha + np.sum(np.log(diag))
-    dadd = mul @ dalpha + dtotal
+    dadd = mul @ dalpha + np.sum(safe_div(np.diag(dL), diag))
     return add, dadd

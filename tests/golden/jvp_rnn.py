@@ -13,7 +13,6 @@ def jvp_rnn(Wh, xs, h0, *, dWh, dh0):
         dh_1 = dadd * (1 - h_1 * h_1)
         del add, dadd
         # line 117: loss = loss + np.sum(h * h)
-        dtotal = np.sum(dh_1 * h_1 + dh_1 * h_1)
         loss_1 = loss_1 + np.sum(h_1 * h_1)
-        dloss_1 = dloss_1 + dtotal
+        dloss_1 = dloss_1 + np.sum(dh_1 * h_1 + dh_1 * h_1)
     return loss_1, dloss_1
