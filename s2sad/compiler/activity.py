@@ -17,6 +17,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 
@@ -40,7 +41,7 @@ def assignments(node: gast.AST) -> list[gast.Assign]:
 
 def local_names(node: gast.FunctionDef) -> set[str]:
     names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
-    names |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    names |= {n.id for n in nodes(node) if isinstance(n, gast.Name)
               and isinstance(n.ctx, gast.Store)}
     return names
 
@@ -51,7 +52,7 @@ def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
         return set()
     rule = None if prim.key == IDENTITY else lookup(prim.key)
     args = prim.args if prim.key == IDENTITY else differentiable_args(rule, prim)
-    return {n.id for a in args for n in gast.walk(a) if isinstance(n, gast.Name)}
+    return {n.id for a in args for n in nodes(a) if isinstance(n, gast.Name)}
 
 
 def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
@@ -71,7 +72,7 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
                 varied.add(target)
                 changed = True
     ret = node.body[-1]
-    useful = {n.id for n in gast.walk(ret) if isinstance(n, gast.Name)}
+    useful = {n.id for n in nodes(ret) if isinstance(n, gast.Name)}
     changed = True
     while changed:
         changed = False
@@ -148,7 +149,7 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
     defs: dict[str, list] = {}
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)
-    loop_targets = {s.target.id for s in gast.walk(node) if isinstance(s, gast.For)}
+    loop_targets = {s.target.id for s in nodes(node) if isinstance(s, gast.For)}
     scalar = (set(defs) - params) | set(scalar_params) | loop_targets
 
     shapes = {n for n, vs in defs.items() if all(

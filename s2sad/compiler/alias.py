@@ -120,6 +120,7 @@ class _Aliases:
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
+        self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
 
     def is_view(self, view: Any) -> bool:
@@ -202,10 +203,8 @@ class _Aliases:
         if like is not None and len(state.get(BOUND + like, ())) == 1:
             state[BOUND + name] = state[BOUND + like]
             return
-        recent, old = ("new", id(s)), ("old", id(s))
-        for k, held in list(state.items()):
-            if k.startswith(BOUND) and any(o == recent for o, _ in held):
-                state[k] = frozenset((old if o == recent else o, how) for o, how in held)
+        recent = ("new", id(s))
+        self.age(s, state, BOUND)
         state[BOUND + name] = frozenset({(recent, BOUND)})
         if like is not None:  # whichever object that is, the two names share it from here
             state[BOUND + like] = state[BOUND + name]
@@ -284,11 +283,21 @@ class _Aliases:
 
     def new(self, s: gast.stmt, state: State) -> frozenset:
         """The object ``s`` makes; older objects made there are no longer the newest."""
+        self.age(s, state)
+        return frozenset({(("new", id(s)), SAME)})
+
+    def age(self, s: gast.stmt, state: State, keys: str = "") -> None:
+        """``s`` runs again (a loop): what it made before is no longer the newest (in
+        the entries whose keys start with ``keys``)."""
+        first = ("", id(s)) not in self.made and (BOUND, id(s)) not in self.made
+        self.made.add((keys, id(s)))
+        if first:  # nothing holds its objects yet
+            return
         recent, old = ("new", id(s)), ("old", id(s))
-        for k, held in state.items():
-            if any(o == recent for o, _ in held):
+        marks = {(recent, how) for how in (SAME, PART, BOUND)}
+        for k, held in list(state.items()):
+            if not marks.isdisjoint(held) and k.startswith(keys):
                 state[k] = frozenset((old if o == recent else o, how) for o, how in held)
-        return frozenset({(recent, SAME)})
 
     def fancy(self, e: gast.Subscript) -> bool:
         """An index by an array or a list copies."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import assign, const, load, set_origin
+from s2sad.compiler.names import assign, const, load, nodes, set_origin
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -397,9 +397,9 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     fn = scope[name]
     params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
         {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
-    stored = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+    stored = {n.id for n in nodes(node) if isinstance(n, gast.Name) and
               isinstance(n.ctx, gast.Store)}
-    free = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+    free = {n.id for n in nodes(node) if isinstance(n, gast.Name) and
             isinstance(n.ctx, gast.Load)} - params - stored
     for inner in [norm.local_defs[f] for f in free if f in norm.local_defs]:
         free |= inner.s2sad_free  # what the defs it calls read, it passes on
@@ -438,7 +438,7 @@ def _at_the_call(stmts: list, norm: Normalizer, node: gast.AST) -> None:
 
 
 def _assigned(node: gast.FunctionDef) -> set[str]:
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    return {n.id for n in nodes(node) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
 
 
@@ -457,6 +457,6 @@ def _mutated(node: gast.FunctionDef) -> list[str]:
                 t = t.value
                 if isinstance(t, gast.Name):
                     found.add(t.id)
-    rebound = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    rebound = {n.id for n in nodes(node) if isinstance(n, gast.Name)
                and isinstance(n.ctx, gast.Store)}  # v = v.copy(): later changes hit the copy
     return [p for p in params if p in found and p not in rebound]

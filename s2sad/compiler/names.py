@@ -24,8 +24,8 @@ class Namer:
 
     @staticmethod
     def names_in(node: gast.AST) -> set[str]:
-        found = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-        found |= {n.name for n in gast.walk(node) if isinstance(n, gast.FunctionDef)}
+        found = {n.id for n in nodes(node) if isinstance(n, gast.Name)}
+        found |= {n.name for n in nodes(node) if isinstance(n, gast.FunctionDef)}
         return found
 
     def reserve(self, name: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
-from s2sad.compiler.names import assign, const, load, store
+from s2sad.compiler.names import assign, const, load, nodes, store
 from s2sad.compiler.ssa import assigned_names
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def _has_break(stmts: list) -> bool:
 
 
 def _reads(stmts: list) -> set[str]:
-    return {n.id for s in stmts for n in gast.walk(s)
+    return {n.id for s in stmts for n in nodes(s)
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
@@ -157,7 +157,7 @@ class ControlMixin:
             ctx.defined.intersection_update(saved)
             return [gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])], []
         if reversible:
-            bounds = sorted({n.id for n in gast.walk(s.iter) if isinstance(n, gast.Name)}
+            bounds = sorted({n.id for n in nodes(s.iter) if isinstance(n, gast.Name)}
                             & ctx.recorded())
             back = gast.Call(func=load("reversed"), args=[s.iter], keywords=[])
             rev_loop = self.mark(gast.For(target=store(target), iter=back, body=rev,

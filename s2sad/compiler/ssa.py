@@ -16,21 +16,21 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, store
+from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, nodes, store
 
 
 def assigned_names(stmts: list) -> set[str]:
     """Names assigned anywhere in ``stmts`` (loop targets included)."""
     names = set()
     for s in stmts:
-        for n in gast.walk(s):
+        for n in nodes(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 names.add(n.id)
     return names
 
 
 def _rename_loads(node: gast.AST, env: dict[str, str]) -> gast.AST:
-    for n in gast.walk(node):
+    for n in nodes(node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in env:
             n.id = env[n.id]
     return node
@@ -47,12 +47,12 @@ def _suffix_reads(stmts: list) -> list[frozenset]:
 
 
 def _reads_all(stmts: list) -> frozenset:
-    return frozenset(n.id for s in stmts for n in gast.walk(s) if isinstance(n, gast.Name)
+    return frozenset(n.id for s in stmts for n in nodes(s) if isinstance(n, gast.Name)
                      and isinstance(n.ctx, gast.Load))
 
 
 def _reads(value: gast.AST) -> set[str]:
-    return {n.id for n in gast.walk(value) if isinstance(n, gast.Name)
+    return {n.id for n in nodes(value) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load)}
 
 
