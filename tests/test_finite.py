@@ -30,6 +30,10 @@ def facts_of(src: str, params: str = "x, y") -> dict:
     ("d = 1.0 + x * x\nv = y / d", finite.FINITE),
     ("s = np.sum(x * x, axis=2)\nv = (s + 0.01) ** -1.5", finite.FINITE),
     ("v = np.tanh(x @ y)", finite.FINITE),
+    ("v = np.arctan(x)", finite.FINITE),  # facts declared beside the rules (rules/facts.py)
+    ("v = np.abs(np.sin(x))", finite.UNIT),
+    ("v = 2.0 + np.maximum(np.cos(x), np.sin(y))", finite.POS),
+    ("v = np.ones(3) + x * x", finite.POS),
 ])
 def test_facts_proved(src: str, fact: str) -> None:
     assert fact in facts_of(src)["v"]
@@ -43,6 +47,8 @@ def test_facts_proved(src: str, fact: str) -> None:
     ("v = x ** -1", finite.FINITE),
     ("v = np.sqrt(x)", finite.FINITE),    # x may be negative
     ("v = g * x", finite.FINITE),           # g is a global: nothing known
+    ("v = np.arctan(x)", finite.POS),       # x may be negative
+    ("v = np.maximum(np.cos(x), y)", finite.UNIT),  # y may be large
 ])
 def test_facts_not_claimed(src: str, fact: str) -> None:
     assert fact not in facts_of(src).get("v", frozenset())
@@ -115,3 +121,23 @@ def unused_root_of_number(x):
 def test_a_pole_of_a_number_still_gives_inf_or_zero() -> None:
     assert s2sad.grad(unused_root_of_number)(0.0) == 1.0   # zero adjoint at the pole: 0
     assert math.isclose(s2sad.grad(unused_root_of_number)(4.0), 1.0)
+
+
+def _sinh_ratio(x):
+    return np.sum(x / np.cosh(x))
+
+
+def test_a_fact_declared_for_a_function_drops_its_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What adding a primitive's fact takes: one ``deffacts`` line beside its rules."""
+    from s2sad.rules import facts
+    x = np.array([0.3, -1.2, 2.0])
+    plain = s2sad.grad(_sinh_ratio)
+    np.testing.assert_allclose(plain(x), (np.cosh(x) - x * np.sinh(x)) / np.cosh(x) ** 2)
+    assert "safe_div(" in plain.source
+    monkeypatch.setitem(facts._RESULTS, np.cosh, ((lambda args: {"finite", "pos"}), False))
+    declared = s2sad.grad(_sinh_ratio)  # a new transform sees the new fact
+    declared._variants.clear()
+    from s2sad import api
+    api._CACHE.clear()
+    np.testing.assert_allclose(declared(x), plain(x))
+    assert "safe_div(" not in declared.source

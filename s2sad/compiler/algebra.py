@@ -1,4 +1,4 @@
-"""Stage 8b: arithmetic identities that are exact in floating point.
+"""Late pass ``algebra``: arithmetic identities that are exact in floating point.
 
 - a number assigned once at the top level (the seed ``dout = 1.0``) is read
   as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python

@@ -1,4 +1,4 @@
-"""Stage 8e (batch): loop-level work of the reverse sweep done once after the loop.
+"""Late pass ``batch``: loop-level work of the reverse sweep done once after the loop.
 
 A parameter's adjoint inside a reversed loop is often only accumulated into by a
 rank-1 update per step, ``dA += np.multiply.outer(u, v)``.  Where nothing else in the

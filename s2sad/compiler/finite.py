@@ -1,11 +1,12 @@
-"""Stage 8d: drop the NaN guards that cannot fire.
+"""Late pass ``finite``: drop the NaN guards that cannot fire.
 
 ``safe_mul(g, d)`` exists for the ``0 * inf`` of a gradient under an
 ``np.where`` guard (``p * log(p)`` at ``p == 0``); ``safe_div(g, d)`` for a
 zero denominator.  Each costs an extra pass over the array.  This pass proves,
 from the forward definitions, which values are finite and which are positive
 (``1 + x * x``, ``np.sum(np.exp(z))``, ``np.cos(b) + 2``), and writes
-``g * d`` and ``g / d`` there.  Inputs are taken to be finite; overflow of
+``g * d`` and ``g / d`` there.  What a call's result is, each function's rules
+declare (:mod:`s2sad.rules.facts`).  Inputs are taken to be finite; overflow of
 products is ignored (``exp`` is not: softplus guards its overflow).
 """
 from __future__ import annotations
@@ -18,38 +19,10 @@ import numpy as np
 
 from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
 
-FINITE, POS, NONNEG, NONPOS, UNIT = "finite", "pos", "nonneg", "nonpos", "unit"
-ALL = frozenset({FINITE, POS, NONNEG, NONPOS, UNIT})
 NONE: frozenset = frozenset()
-
-# f(x) -> facts of the result, given the facts of the (first) argument
-_UNARY = {
-    **dict.fromkeys((np.sin, np.cos, math.sin, math.cos), lambda f: {FINITE, UNIT}),
-    **dict.fromkeys((np.tanh, math.tanh), lambda f: {FINITE, UNIT} | (f & {POS, NONNEG, NONPOS})),
-    **dict.fromkeys((np.arctan, math.atan), lambda f: {FINITE} | (f & {POS, NONNEG, NONPOS})),
-    **dict.fromkeys((np.exp, math.exp), lambda f: {POS} | ({FINITE, UNIT} if NONPOS in f else
-                                                           {FINITE} if UNIT in f else set())),
-    **dict.fromkeys((np.log, math.log), lambda f: {FINITE} if POS in f else set()),
-    **dict.fromkeys((np.log1p, math.log1p), lambda f: {FINITE, NONNEG} if NONNEG in f else set()),
-    **dict.fromkeys((np.sqrt, math.sqrt), lambda f: (f & {FINITE, POS}) | {NONNEG}
-                    if NONNEG in f else set()),
-    **dict.fromkeys((np.abs, abs, math.fabs), lambda f: (f & {FINITE, POS, UNIT}) | {NONNEG}),
-    np.square: lambda f: (f & {FINITE, POS, UNIT}) | {NONNEG},
-    np.negative: lambda f: _negated(f),
-}
-# reductions and structural functions of their first argument: its facts carry over
-_OF_FIRST = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
-             np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
-             np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float}
-_OF_ALL = {np.maximum, np.minimum, np.clip, max, min}  # the facts every argument shares
-_PRODUCTS = {np.matmul, np.dot, np.einsum, np.tensordot, np.outer, np.inner, np.prod}
-_MADE = {np.zeros: {FINITE, NONNEG, NONPOS, UNIT}, np.zeros_like: {FINITE, NONNEG, NONPOS, UNIT},
-         np.ones: {FINITE, POS, NONNEG, UNIT}, np.ones_like: {FINITE, POS, NONNEG, UNIT},
-         np.eye: {FINITE, NONNEG, UNIT}, np.identity: {FINITE, NONNEG, UNIT},
-         np.arange: {FINITE}, np.linspace: {FINITE},
-         np.shape: {FINITE, NONNEG}, len: {FINITE, NONNEG}}
 
 
 def drop_guards(body: list, namespace: dict, params: set[str],
@@ -118,13 +91,6 @@ def _is_pop(v: gast.expr) -> bool:
         v.func.attr == "pop"
 
 
-def _negated(f: frozenset | set) -> set:
-    out = set(f & {FINITE, UNIT})
-    out |= {NONPOS} if NONNEG in f else set()
-    out |= {NONNEG} if NONPOS in f else set()
-    return out
-
-
 def _constant_facts(c: Any) -> set:
     if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c):
         return set()
@@ -161,7 +127,7 @@ class _ExprFacts:
             return set(self.facts.get(e.id, NONE))
         if isinstance(e, gast.UnaryOp):
             f = self.of(e.operand)
-            return _negated(f) if isinstance(e.op, gast.USub) else \
+            return negated(frozenset(f)) if isinstance(e.op, gast.USub) else \
                 f if isinstance(e.op, gast.UAdd) else {FINITE}
         if isinstance(e, (gast.Compare, gast.BoolOp)):
             return {FINITE, NONNEG, UNIT}
@@ -226,24 +192,13 @@ class _ExprFacts:
         fn = evaluate_ref(e.func, self.namespace)
         args = [a for a in e.args if not isinstance(a, gast.Starred)]
         try:
-            if fn in _UNARY and args:
-                return set(_UNARY[fn](frozenset(self.of(args[0]))))
-            if fn in _MADE:
-                return set(_MADE[fn])
-            if fn in _OF_FIRST and args:
-                return self.of(args[0])
-            if fn in _PRODUCTS and args:
-                arrays = [self.of(a) for a in args if not isinstance(a, gast.Constant)]
-                return set.intersection(*arrays) & {FINITE} if arrays else set()
-            if fn in _OF_ALL and args:
-                return set.intersection(*(self.of(a) for a in args))
             if fn is pow_dbase and len(args) == 2 and (p := _number(args[1])) is not None:
                 return self.power(self.of(args[0]), p - 1) & {FINITE}
             if fn is np.where and len(args) == 3:
                 return self.of(args[1]) & self.of(args[2])
         except TypeError:  # an unhashable callee
             return set()
-        return set()
+        return of_result(fn, [frozenset(self.of(a)) for a in args])  # rules/facts.py
 
 
 def _number(e: gast.expr) -> float | None:

@@ -1,4 +1,4 @@
-"""Stage 8e (floats): a float64 vector read element by element in a loop, as floats.
+"""Late pass ``floats``: a float64 vector read element by element in a loop, as floats.
 
 ``x[i]`` of a NumPy array is a NumPy scalar, and arithmetic on NumPy scalars costs
 three to four times what it costs on Python floats.  Where a vector argument is only

@@ -1,4 +1,4 @@
-"""Stage 8f: ownership.  Which names hold an object that no other live name, no
+"""Late pass ``ownership``.  Which names hold an object that no other live name, no
 stack and no caller can see; updates in place happen only on those.
 
 Two kinds of statements need the answer:

@@ -1,11 +1,11 @@
-"""The stages, in order, and the one function that runs them.
+"""The stages, in order, and the functions that run them.
 
     source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
-           -> reverse | forward -> ranks, tape -> reuse -> simplify -> finite -> algebra -> ranks
-           -> batch -> floats -> ownership -> render -> loader
+           -> reverse | forward -> the late passes (PASSES, run by optimize.py)
+           -> render -> loader [-> portable]
 
-Each stage is a module of this package named for it; each can be shown
-(:func:`show`, ``s2sad show --stage``).
+Each stage is a module of this package named for it; each stage and each late pass
+can be shown (:func:`show`, ``s2sad show --stage NAME``).
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Stage 8a: with the shape classes of the array arguments known (each gets its own
-generated function, ``dims``), write the helpers the shapes make plain as plain code:
+"""Late passes ``ranks`` and ``shapes``: with the shape classes of the array
+arguments known (each gets its own generated function, ``dims``), write the
+helpers the shapes make plain as plain code:
 ``matmul_lhs_adjoint(g, A, x)`` of a matrix ``A`` and a vector ``x`` is
 ``np.multiply.outer(g, x)``, ``matmul_rhs_adjoint(g, A, x)`` is ``A.T @ g``, and
 ``unbroadcast(g, x)`` of a ``g`` shaped like ``x`` is ``g`` itself (a sum over the

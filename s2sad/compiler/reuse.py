@@ -1,4 +1,4 @@
-"""Stage 8a (reuse): values the generated code would compute twice.
+"""Late passes ``reuse`` and ``share``: values the generated code would compute twice.
 
 The reverse sweep takes cheap values again rather than recording them (an element
 ``x[i]``, index arithmetic ``i + 1``), so one block often reads the same element or

@@ -1,4 +1,5 @@
-"""Stage 8c: tidy the generated function without changing what it computes.
+"""Late passes ``simplify`` and ``fuse``: tidy the generated function without
+changing what it computes.
 
 - copy propagation: ``a = b`` outside loops, where ``a`` is assigned only
   there and ``b`` never again afterwards, is dropped and ``a`` read as ``b``;

@@ -7,12 +7,18 @@ points).
 """
 import numpy as np
 
+from s2sad.rules.facts import deffacts
 from s2sad.rules.registry import defjvp, defnondiff, defvjp
 
 # ----- constructors -----
 defnondiff(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.eye,
            np.identity, np.arange, np.tri, np.indices, np.diag_indices, np.tril_indices,
            np.triu_indices, np.ix_)
+deffacts((np.zeros, np.zeros_like), "finite nonneg nonpos unit")
+deffacts((np.ones, np.ones_like), "finite pos nonneg unit")
+deffacts((np.eye, np.identity), "finite nonneg unit")
+deffacts((np.arange, np.linspace), "finite")
+deffacts((np.shape, len), "finite nonneg")
 
 # ----- constructors with a differentiable fill value or end points -----
 defvjp(np.full, "shape, fill_value, dtype=None, order='C'", None, "unbroadcast(g, fill_value)")

@@ -21,6 +21,8 @@ looked up) and reduce over ``axis=0`` by default.
 import numpy as np
 
 from s2sad import runtime as rt
+from s2sad.rules import facts
+from s2sad.rules.facts import deffacts
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import (
     defattr,
@@ -230,3 +232,11 @@ defattr("ndim", np.ndim)
 defattr("size", np.size)
 defattr("dtype", rt.dtype_of)
 defnondiff(rt.dtype_of)
+
+# ----- what the finite pass may assume of the results (rules/facts.py) -----
+deffacts((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
+          np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
+          np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float), facts.of_first)
+deffacts((np.maximum, np.minimum, np.clip, max, min), facts.shared)
+deffacts((np.matmul, np.dot, np.einsum, np.tensordot, np.outer, np.inner, np.prod),
+         facts.product)

@@ -25,8 +25,12 @@ Kink and pole conventions (every rule table follows them):
 - Step functions (``sign``, ``floor``, ``round``, ``heaviside``...) have
   derivative 0 everywhere (they are registered as non-differentiable).
 """
+import math
+
 import numpy as np
 
+from s2sad.rules import facts as F
+from s2sad.rules.facts import deffacts
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp, when_imported
 
@@ -42,35 +46,46 @@ defscale(np.float_power, "x, y",
 defscale(np.remainder, "x, y", "g", "-g * np.floor_divide(x, y)")  # np.mod too
 defscale(np.fmod, "x, y", "g", "-g * np.trunc(x / y)")
 deflinear(np.negative, "x", "-g")
+deffacts(np.negative, lambda a: F.negated(a[0]))
 deflinear(np.positive, "x", "g")
 defscale(np.reciprocal, "x", "-safe_div(g, x**2)")
 defscale(np.square, "x", "g * 2 * x")
+deffacts(np.square, F.magnitude)
 
 # ----- powers, exponentials, logarithms -----
 defscale(np.sqrt, "x", "safe_div(g, 2 * ans)")
+deffacts((np.sqrt, math.sqrt),
+         lambda a: (a[0] & {F.FINITE, F.POS}) | {F.NONNEG} if F.NONNEG in a[0] else ())
 defscale(np.cbrt, "x", "safe_div(g, 3 * ans**2)")
 defscale(np.exp, "x", "safe_mul(g, ans)")  # inf * 0 under an overflow guard
+deffacts((np.exp, math.exp), lambda a: {F.POS} | ({F.FINITE, F.UNIT} if F.NONPOS in a[0] else
+                                       {F.FINITE} if F.UNIT in a[0] else set()))
 defscale(np.exp2, "x", "safe_mul(g, ans * np.log(2))")
 defscale(np.expm1, "x", "safe_mul(g, ans + 1)")
 defscale(np.log, "x", "safe_div(g, x)")
+deffacts((np.log, math.log), lambda a: {F.FINITE} if F.POS in a[0] else ())
 defscale(np.log2, "x", "safe_div(g, x * np.log(2))")
 defscale(np.log10, "x", "safe_div(g, x * np.log(10))")
 defscale(np.log1p, "x", "safe_div(g, 1 + x)")
+deffacts((np.log1p, math.log1p), lambda a: {F.FINITE, F.NONNEG} if F.NONNEG in a[0] else ())
 defscale(np.logaddexp, "x, y", "g * np.exp(x - ans)", "g * np.exp(y - ans)")
 defscale(np.logaddexp2, "x, y", "g * np.exp2(x - ans)", "g * np.exp2(y - ans)")
 
 # ----- trigonometric and hyperbolic -----
 defscale(np.sin, "x", "g * np.cos(x)")
 defscale(np.cos, "x", "-g * np.sin(x)")
+deffacts((np.sin, np.cos, math.sin, math.cos), "finite unit")
 defscale(np.tan, "x", "g * (1 + ans**2)")
 defscale(np.arcsin, "x", "safe_div(g, np.sqrt(1 - x**2))")
 defscale(np.arccos, "x", "-safe_div(g, np.sqrt(1 - x**2))")
 defscale(np.arctan, "x", "g / (1 + x**2)")
+deffacts((np.arctan, math.atan), lambda a: {F.FINITE} | (a[0] & {F.POS, F.NONNEG, F.NONPOS}))
 defscale(np.arctan2, "y, x", "safe_div(g * x, x**2 + y**2)", "-safe_div(g * y, x**2 + y**2)")
 defscale(np.hypot, "x, y", "safe_div(g * x, ans)", "safe_div(g * y, ans)")
 defscale(np.sinh, "x", "safe_mul(g, np.cosh(x))")
 defscale(np.cosh, "x", "safe_mul(g, np.sinh(x))")
 defscale(np.tanh, "x", "g * (1 - ans**2)")
+deffacts((np.tanh, math.tanh), lambda a: {F.FINITE, F.UNIT} | (a[0] & {F.POS, F.NONNEG, F.NONPOS}))
 defscale(np.arcsinh, "x", "g / np.sqrt(x**2 + 1)")
 defscale(np.arccosh, "x", "safe_div(g, np.sqrt(x**2 - 1))")
 defscale(np.arctanh, "x", "safe_div(g, 1 - x**2)")
@@ -83,6 +98,7 @@ defscale(np.sinc, "x", "g * sinc_deriv(x)")
 # ----- kinks: abs, max/min, clip, where -----
 defscale(np.absolute, "x", "g * abs_slope(x)")  # np.abs is np.absolute
 defjvp(np.absolute, "x", "abs_tangent(dx, x)")
+deffacts((np.absolute, abs, math.fabs), F.magnitude)
 defscale(np.fabs, "x", "g * np.sign(x)")
 defscale(np.copysign, "x, y", "g * np.sign(x) * np.copysign(1.0, y)", None)
 defscale(np.maximum, "x, y", "g * max_share(x, y)", "g * max_share(y, x)")

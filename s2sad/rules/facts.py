@@ -1,0 +1,84 @@
+"""What the compiler may assume of a function's result, declared beside its rules.
+
+The finite pass (:mod:`s2sad.compiler.finite`) writes ``g * d`` for ``safe_mul(g, d)``
+where it proves ``d`` finite, and ``g / d`` for ``safe_div(g, d)`` where ``d`` is
+positive.  It knows arithmetic itself; of a call it knows what the function's
+entry here says.  A fact is a word:
+
+=========  ==================
+finite     not inf, not NaN
+pos        > 0
+nonneg     >= 0
+nonpos     <= 0
+unit       ``|y| <= 1``
+=========  ==================
+
+``deffacts(np.sin, "finite unit")`` declares words that always hold;
+``deffacts(np.log, lambda a: {"finite"} if "pos" in a[0] else set())`` derives
+them from the facts of the arguments (a list: one set per argument).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+FINITE, POS, NONNEG, NONPOS, UNIT = "finite", "pos", "nonneg", "nonpos", "unit"
+ALL = frozenset({FINITE, POS, NONNEG, NONPOS, UNIT})
+
+Derive = Callable[[list[frozenset]], Iterable[str]]
+_RESULTS: dict[Any, tuple[Derive, bool]] = {}  # fn -> (derive, needs an argument)
+
+
+def deffacts(fns: Any, result: str | Derive) -> None:
+    """The facts of the result of ``fns`` (one function or a tuple of them)."""
+    if isinstance(result, str):
+        words = frozenset(result.split())
+        assert words <= ALL, f"unknown facts: {sorted(words - ALL)}"
+        entry: tuple[Derive, bool] = ((lambda args: words), False)
+    else:
+        entry = (result, True)
+    for fn in fns if isinstance(fns, tuple) else (fns,):
+        _RESULTS[fn] = entry
+
+
+def of_result(fn: Any, args: list[frozenset]) -> set[str]:
+    """The facts of ``fn(*args)``, given the facts of its arguments (none if unknown)."""
+    try:
+        entry = _RESULTS.get(fn)
+    except TypeError:  # an unhashable callee
+        return set()
+    if entry is None or entry[1] and not args:
+        return set()
+    return set(entry[0](args))
+
+
+# ----- derivations that many functions share -----
+
+def of_first(args: list[frozenset]) -> set[str]:
+    """A reduction or rearrangement of its first argument: its facts carry over."""
+    return set(args[0])
+
+
+def shared(args: list[frozenset]) -> set[str]:
+    """``np.maximum``, ``np.clip``: the facts every argument has."""
+    return set(frozenset.intersection(*args))
+
+
+def product(args: list[frozenset]) -> set[str]:
+    """Sums of products (``np.matmul``): finite where every factor is."""
+    return set(frozenset.intersection(*args) & {FINITE})
+
+
+def magnitude(args: list[frozenset]) -> set[str]:
+    """``abs(x)``, ``x ** 2``: not negative, finite, positive, within 1 where ``x`` is."""
+    return set(args[0] & {FINITE, POS, UNIT}) | {NONNEG}
+
+
+def negated(f: frozenset) -> set[str]:
+    """The facts of ``-x``."""
+    out = set(f & {FINITE, UNIT})
+    if NONNEG in f:
+        out.add(NONPOS)
+    if NONPOS in f:
+        out.add(NONNEG)
+    return out
