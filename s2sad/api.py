@@ -152,15 +152,12 @@ class Derivative:
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         foreign = _foreign_array(values)
-        arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray or
-                  foreign is not None and _specialised(v)]
-        ranks = tuple(zip(arrays, dims.symbolic([tuple(values[i].shape) for i in arrays])))
+        scalars, ranks = kinds_of(values)
         callables = self._callables(values)
         key = (tuple(map(type, values)), ranks, callables)
         gen = None if check else self._variants.get(key)
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
-            scalars = frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS)
             gen = self.generated(structured, scalars, check, ranks, callables)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
@@ -395,6 +392,16 @@ def _signature(values: tuple) -> tuple:
     arrays = [v.shape for v in values if type(v) is np.ndarray]
     classes = iter(dims.symbolic(arrays))
     return tuple(next(classes) if type(v) is np.ndarray else type(v) for v in values)
+
+
+def kinds_of(values: tuple) -> tuple[frozenset[int], tuple]:
+    """(positions of numbers, (position, shape class) of arrays): what a derivative is
+    generated for (one variant per kind of call)."""
+    foreign = _foreign_array(values)
+    arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray or
+              foreign is not None and _specialised(v)]
+    ranks = tuple(zip(arrays, dims.symbolic([tuple(values[i].shape) for i in arrays])))
+    return frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS), ranks
 
 
 def _foreign_array(values: tuple) -> Any:

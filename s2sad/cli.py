@@ -97,6 +97,10 @@ def _show_parser(commands: Any) -> None:
     p.add_argument("target", metavar="MODULE.py:NAME")
     _mode_and_wrt(p)
     p.add_argument("--stage", choices=pipeline.STAGES, help="stop after this stage")
+    p.add_argument("--args", metavar='"3.0, [1.0, 2.0]"', help="arguments as Python literals "
+                   "(read with ast.literal_eval; lists of numbers become float arrays): show "
+                   "the variant a call with such arguments runs (numbers, arrays of those "
+                   "ranks), as .source does after a call")
     p.set_defaults(run=cmd_show)
 
 
@@ -537,13 +541,33 @@ def cmd_transform(ns: argparse.Namespace) -> None:
 def cmd_show(ns: argparse.Namespace) -> None:
     t = resolve_target(ns.target, ns.wrt)
     forward = ns.mode == "forward"
+    kinds = _kinds(t, ns.args)
+    scalars, ranks = kinds
     if ns.stage is None and forward:
-        text = pipeline.build_forward(t.fn, t.positions, known=t.known).source
+        text = pipeline.build_forward(t.fn, t.positions, scalars=scalars, ranks=ranks,
+                                      known=t.known).source
     elif ns.stage is None:
-        text = pipeline.build_reverse(t.fn, t.positions, "lean", known=t.known).source
+        text = pipeline.build_reverse(t.fn, t.positions, "lean", scalars=scalars, ranks=ranks,
+                                      known=t.known).source
     else:
-        text = pipeline.show(t.fn, ns.stage, t.positions, forward, t.known)
+        text = pipeline.show(t.fn, ns.stage, t.positions, forward, t.known, kinds)
     sys.stdout.write(text)
+
+
+def _kinds(t: Target, args: str | None) -> tuple:
+    """The kinds of call ``--args`` stands for (numbers, arrays of which shapes): the
+    variant such a call runs; without it, the one for any arguments."""
+    if args is None:
+        return frozenset(), ()
+    values = parse_args_literal(args)
+    if t.known is not None and t.known.owner is not None:
+        raise UserError("--args cannot give a method its self; show it without --args")
+    params = inspect.signature(t.fn).parameters
+    if len(values) != len(params):
+        raise UserError(f"{t.name}{inspect.signature(t.fn)}: --args gives {len(values)} "
+                        f"value(s): give one per parameter")
+    from s2sad.api import kinds_of
+    return kinds_of(values)
 
 
 def cmd_graph(ns: argparse.Namespace) -> None:

@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 
+import s2sad
 from s2sad import graph_render
 from s2sad.cli import Arithmetic, functions_of, main, parse_args_literal, parse_wrt
 from s2sad.graph_render import graphviz_problem
@@ -542,3 +543,54 @@ def test_errors_from_a_subprocess(bad: Path, tmp_path: Path, index: int) -> None
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and expected in run.stderr, run.stderr
     assert run.stdout == ""
+
+
+SHOWN_MODULE = """
+import numpy as np
+
+
+def loss(W, x, s):
+    return np.sum(np.tanh(W @ x) ** 2) * s
+"""
+
+
+@pytest.fixture
+def shown(tmp_path: Path) -> Path:
+    path = tmp_path / "cli_shown_mod.py"
+    path.write_text(SHOWN_MODULE)
+    return path
+
+
+def test_show_args_prints_the_variant_such_a_call_runs(shown: Path,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    """Any arguments: the generic variant (helpers that test shapes at run time); a
+    matrix, a vector and a number: the one .source shows after such a call."""
+    assert main(["show", f"{shown}:loss"]) == 0
+    generic = capsys.readouterr().out
+    args = "[[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0], 2.0"
+    assert main(["show", f"{shown}:loss", "--args", args]) == 0
+    specialised = capsys.readouterr().out
+    assert "unbroadcast" in generic and "unbroadcast" not in specialised
+    assert "np.multiply.outer" in specialised
+    spec = importlib.util.spec_from_file_location("cli_shown_mod", shown)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    derivative = s2sad.grad(module.loss)
+    W, x = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 2.0])
+    derivative(W, x, 2.0)
+    assert derivative.source == specialised
+
+
+@pytest.mark.parametrize("stage", ["ranks", "simplify", "free"])
+def test_show_args_with_a_late_pass(shown: Path, capsys: pytest.CaptureFixture,
+                                    stage: str) -> None:
+    args = "[[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0], 2.0"
+    assert main(["show", f"{shown}:loss", "--args", args, "--stage", stage]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("def grad_loss(W, x, s):") and "matmul_lhs_adjoint" not in text
+
+
+def test_show_args_must_give_every_parameter(shown: Path,
+                                             capsys: pytest.CaptureFixture) -> None:
+    assert main(["show", f"{shown}:loss", "--args", "1.0"]) != 0
+    assert "give one per parameter" in capsys.readouterr().err

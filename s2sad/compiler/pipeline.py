@@ -425,12 +425,16 @@ def portable(gen: Generated, fn: Callable, array: Any) -> Generated:
 
 
 def show(fn: Callable, stage: str, wrt: tuple[int, ...] = (0,), forward: bool = False,
-         known: normalize.Known | None = None) -> str:
+         known: normalize.Known | None = None, kinds: tuple = (frozenset(), ())) -> str:
     """The function after one stage or late pass, printed (the late passes of the
-    reverse-mode derivative, or of the forward-mode one when ``forward``)."""
+    reverse-mode derivative, or of the forward-mode one when ``forward``); ``kinds``:
+    (positions of numbers, ranks) of the call it is for (``api.kinds_of``)."""
+    scalars, ranks = kinds
     if stage in FRONT_STAGES:
-        prep = prepare(fn, stage, known=known)
+        prep = prepare(fn, stage, scalars, ranks, known=known)
         return render.function_source(prep.node)
     if stage == "forward" or forward and stage != "reverse":
-        return build_forward(fn, wrt, known=known, upto=stage).source
-    return build_reverse(fn, wrt, "lean", known=known, upto=stage).source
+        return build_forward(fn, wrt, scalars=scalars, ranks=ranks, known=known,
+                             upto=stage).source
+    return build_reverse(fn, wrt, "lean", scalars=scalars, ranks=ranks, known=known,
+                         upto=stage).source
