@@ -61,16 +61,6 @@ def rnn_binomial(Wh, xs, h0):
     return loss
 
 
-def loop_with_if(x):
-    s = 0.0
-    for i in range(x.shape[0]):
-        if x[i] > 0:
-            s = s + x[i] * x[i]
-        else:
-            s = s - 0.5 * x[i]
-    return s
-
-
 def fan_out(x):
     y = np.sin(x)
     return np.sum(y * y + y * x)

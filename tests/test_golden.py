@@ -14,6 +14,7 @@ import pytest
 
 import golden_functions as gf
 import s2sad
+from backend_programs import element_loop
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = {
@@ -37,7 +38,7 @@ CORPUS = {
     "mlp_loss": (gf.mlp_loss, (0, 2), (np.ones((3, 2)), np.ones(2), np.ones(3))),
     "branch": (gf.branch, (0, 1), (1.0, 2.0)),
     "newton_sqrt": (gf.newton_sqrt, 0, (2.0,)),
-    "loop_with_if": (gf.loop_with_if, 0, (np.array([1.0, -2.0, 3.0]),)),
+    "loop_with_if": (element_loop, 0, (np.array([1.0, -2.0, 3.0]),)),
     "fan_out": (gf.fan_out, 0, (np.linspace(0.1, 1.0, 4),)),
     "in_place_writes": (gf.in_place_writes, 0, (np.linspace(0.1, 1.0, 4),)),
     "two_layers": (gf.two_layers, (0, 1), (np.eye(3), np.eye(3), np.ones(3))),

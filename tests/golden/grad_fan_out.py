@@ -1,9 +1,9 @@
 def grad_fan_out(x):
-    # line 75: y = np.sin(x)
+    # line 65: y = np.sin(x)
     y = np.sin(x)
-    # adjoint of line 76: return np.sum(y * y + y * x)
+    # adjoint of line 66: return np.sum(y * y + y * x)
     dy = x + 2 * y
     dx = y
-    # adjoint of line 75: y = np.sin(x)
+    # adjoint of line 65: y = np.sin(x)
     dx = dx + dy * np.cos(x)
     return cast_like(dx, x)

@@ -1,23 +1,23 @@
 def grad_gp_nlml(K, y):
-    # line 107: L = np.linalg.cholesky(K)
+    # line 97: L = np.linalg.cholesky(K)
     L = np.linalg.cholesky(K)
-    # line 108: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    # line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     transpose = np.transpose(L)
     solve = tri_solve(L, y, True)
     alpha = tri_solve(transpose, solve, False)
-    # line 109: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+    # line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
     mul = 0.5 * y
     diag = np.diag(L)
-    # adjoint of line 109: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+    # adjoint of line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
     dL = diag_adjoint(1.0 / diag, L, 0)
     dalpha = mul * 1.0
     del diag, mul
-    # adjoint of line 108: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    # adjoint of line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     tri_solve_1 = tri_solve(transpose, dalpha, False, True)
     dtranspose = -np.multiply.outer(tri_solve_1, alpha)
     dL = dL - np.multiply.outer(tri_solve(L, tri_solve_1, True, True), solve
         ) + np.transpose(dtranspose, None)
     del alpha, dalpha, dtranspose, solve, transpose, tri_solve_1
-    # adjoint of line 107: L = np.linalg.cholesky(K)
+    # adjoint of line 97: L = np.linalg.cholesky(K)
     dK = triangle_read_adjoint(cholesky_adjoint(dL, L, False), False)
     return cast_like(dK, K)

@@ -1,20 +1,20 @@
 def grad_logistic_map(r, x0, n):
     stack = []
-    # line 96: for _ in range(n):
+    # line 86: for _ in range(n):
     x_1 = x0
     for _ in range(n):
-        # line 97: x = r * x * (1.0 - x)
+        # line 87: x = r * x * (1.0 - x)
         mul = r * x_1
         stack.append(x_1)
         sub = 1.0 - x_1
         x_1 = mul * sub
         stack.append((mul, sub))
-    # line 98: return x
+    # line 88: return x
     dx_1 = 1.0
-    # adjoint of line 96: for _ in range(n):
+    # adjoint of line 86: for _ in range(n):
     dr = 0.0
     for _ in reversed(range(n)):
-        # adjoint of line 97: x = r * x * (1.0 - x)
+        # adjoint of line 87: x = r * x * (1.0 - x)
         mul, sub = stack.pop()
         dmul = dx_1 * sub
         dx_1 = -(dx_1 * mul)

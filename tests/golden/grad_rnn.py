@@ -1,27 +1,27 @@
 def grad_rnn(Wh, xs, h0):
     stack = []
-    # line 115: for t in range(xs.shape[0]):
+    # line 105: for t in range(xs.shape[0]):
     shape_item = np.shape(xs)[0]
     h_1 = h0
     for t in range(shape_item):
-        # line 116: h = np.tanh(Wh @ h + xs[t])
+        # line 106: h = np.tanh(Wh @ h + xs[t])
         matmul = Wh @ h_1
         stack.append(h_1)
         h_1 = np.tanh(matmul + xs[t])
         del matmul
-        # line 117: loss = loss + np.sum(h * h)
+        # line 107: loss = loss + np.sum(h * h)
         stack.append(h_1)
-    # adjoint of line 115: for t in range(xs.shape[0]):
+    # adjoint of line 105: for t in range(xs.shape[0]):
     dWh = zeros_like(Wh)
     dh_1 = zeros_like(h_1)
     dWh_rows = []
     dWh_cols = []
     del h_1
     for t in reversed(range(shape_item)):
-        # adjoint of line 117: loss = loss + np.sum(h * h)
+        # adjoint of line 107: loss = loss + np.sum(h * h)
         h_1 = stack.pop()
         dh_1 = dh_1 + 2.0 * h_1
-        # adjoint of line 116: h = np.tanh(Wh @ h + xs[t])
+        # adjoint of line 106: h = np.tanh(Wh @ h + xs[t])
         dmatmul = dh_1 * (1 - h_1 * h_1)
         del dh_1, h_1
         h_1 = stack.pop()

@@ -1,8 +1,8 @@
 def jvp_fan_out(x, *, dx):
-    # line 75: y = np.sin(x)
+    # line 65: y = np.sin(x)
     y = np.sin(x)
     dy = dx * np.cos(x)
-    # line 76: return np.sum(y * y + y * x)
+    # line 66: return np.sum(y * y + y * x)
     dadd = dy * y + dy * y + (dy * x + dx * y)
     total = np.sum(y * y + y * x)
     dtotal = np.sum(dadd)

@@ -1,8 +1,8 @@
 def jvp_gp_nlml(K, y, *, dK):
-    # line 107: L = np.linalg.cholesky(K)
+    # line 97: L = np.linalg.cholesky(K)
     L = np.linalg.cholesky(K)
     dL = cholesky_tangent(triangle_read(dK, False), L, False)
-    # line 108: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    # line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     transpose = np.transpose(L)
     solve = tri_solve(L, y, True)
     dsolve = solve_lhs_tangent(dL, L, y, solve)
@@ -10,7 +10,7 @@ def jvp_gp_nlml(K, y, *, dK):
     dalpha = solve_lhs_tangent(np.transpose(dL), transpose, solve, alpha
         ) + solve_rhs_tangent(dsolve, transpose, solve)
     del dsolve, solve, transpose
-    # line 109: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+    # line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
     mul = 0.5 * y
     diag = np.diag(L)
     add = mul @ alpha + np.sum(np.log(diag))

@@ -1,20 +1,20 @@
 def jvp_in_place_writes(x, *, dx):
     # x is read element by element: as Python floats
     x_items = as_floats(x)
-    # line 80: r = np.zeros_like(x)
+    # line 70: r = np.zeros_like(x)
     r = np.zeros_like(x)
-    # line 81: for i in range(1, x.shape[0]):
+    # line 71: for i in range(1, x.shape[0]):
     shape_item = np.shape(x)[0]
     r_1 = fresh(r)
     dr_1 = zeros_like(r)
     del r
     for i in range(1, shape_item):
-        # line 82: r[i] = 0.5 * r[i - 1] + x[i]
+        # line 72: r[i] = 0.5 * r[i - 1] + x[i]
         sub = i - 1
         r_1[i] = 0.5 * r_1[sub] + x_items[i]
         dr_1[i] = dr_1[sub] * 0.5 + dx[i]
     del x_items
-    # line 83: return np.sum(r ** 2)
+    # line 73: return np.sum(r ** 2)
     total = np.sum(r_1 * r_1)
     dtotal = np.sum(safe_mul(dr_1, 2 * r_1))
     return total, dtotal

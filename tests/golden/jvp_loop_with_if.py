@@ -1,21 +1,21 @@
-def jvp_loop_with_if(x, *, dx):
+def jvp_element_loop(x, *, dx):
     # x is read element by element: as Python floats
     x_items = as_floats(x)
-    # line 66: for i in range(x.shape[0]):
+    # line 108: for i in range(x.shape[0]):
     shape_item = np.shape(x)[0]
-    s_1 = 0.0
-    ds_1 = 0.0
+    total_1 = 0.0
+    dtotal_1 = 0.0
     for i in range(shape_item):
-        # line 67: if x[i] > 0:
+        # line 109: if x[i] > 0:
         cmp = x_items[i] > 0
         if cmp:
-            # line 68: s = s + x[i] * x[i]
+            # line 110: total = total + x[i] * x[i]
             x_item_2 = x_items[i]
             dx_item_2 = dx[i]
-            s_1 = s_1 + x_item_2 * x_item_2
-            ds_1 = ds_1 + (dx_item_2 * x_item_2 + dx_item_2 * x_item_2)
+            total_1 = total_1 + x_item_2 * x_item_2
+            dtotal_1 = dtotal_1 + (dx_item_2 * x_item_2 + dx_item_2 * x_item_2)
         else:
-            # line 70: s = s - 0.5 * x[i]
-            s_1 = s_1 - 0.5 * x_items[i]
-            ds_1 = ds_1 - dx[i] * 0.5
-    return s_1, ds_1
+            # line 112: total = total - 2.0 * x[i]
+            total_1 = total_1 - 2.0 * x_items[i]
+            dtotal_1 = dtotal_1 - dx[i] * 2.0
+    return total_1, dtotal_1
