@@ -45,6 +45,25 @@ def other_axis(x):
     return np.sum(z - np.log(np.sum(np.exp(z), axis=1, keepdims=True)))
 
 
+def log_of_no_sum(x):
+    """``m + np.log(...)`` looks like a logsumexp, but the log takes no sum: the maximum
+    keeps its gradient (this shape once crashed the matcher)."""
+    m = np.max(x, axis=1, keepdims=True)
+    y = np.exp(x - m)
+    return np.sum(m + np.log(y * y + 1.0))
+
+
+def log_of_a_product(x):
+    m = np.max(x, axis=0, keepdims=True)
+    return np.sum(m + np.log(np.prod(np.exp(x - m), axis=0, keepdims=True) + 1.0))
+
+
+def log_of_a_name(x):
+    m = np.max(x, axis=1, keepdims=True)
+    s = np.exp(x - m) + 0.5
+    return np.sum(m + np.log(s))
+
+
 def shifted(fn) -> set:
     prep = pipeline.prepare(fn)
     return activity.shift_only_maxima(prep.node, prep.namespace)
@@ -54,7 +73,8 @@ def test_softmax_shifts_are_found() -> None:
     assert shifted(log_softmax_nll) and shifted(softmax_weighted) and shifted(logsumexp)
 
 
-@pytest.mark.parametrize("fn", [shift_used_elsewhere, max_read_twice, other_axis])
+@pytest.mark.parametrize("fn", [shift_used_elsewhere, max_read_twice, other_axis,
+                                log_of_no_sum, log_of_a_product, log_of_a_name])
 def test_other_uses_of_the_maximum_keep_its_gradient(fn) -> None:
     assert not shifted(fn)
 
@@ -72,7 +92,8 @@ def test_gradients_with_the_shift_dropped(rng) -> None:
     assert "extremum" not in g.source  # no adjoint for the maximum
 
 
-@pytest.mark.parametrize("fn", [shift_used_elsewhere, logsumexp, max_read_twice, other_axis])
+@pytest.mark.parametrize("fn", [shift_used_elsewhere, logsumexp, max_read_twice, other_axis,
+                                log_of_no_sum, log_of_a_product, log_of_a_name])
 def test_gradients_where_the_maximum_counts_or_not(fn, rng) -> None:
     check_grad(fn, rng.standard_normal((3, 4)))
 
