@@ -5,10 +5,12 @@ mode.  Output: :class:`Activity`: a value is *varied* when it depends on a
 ``wrt`` input through differentiable arguments, *useful* when the output
 depends on it that way, and *active* when both.  Only active values get
 adjoints (reverse) or tangents (forward).  The analysis ignores statement
-order, which is exact outside loops (SSA) and safe inside them.
+order, which is exact outside loops (SSA) and safe inside them.  Also which names
+may hold a list, tuple or dict (:func:`containers`: their adjoints add as containers).
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
@@ -296,3 +299,79 @@ class _Shifts:
                 self.call(w, np.log) is not None and bool(self.only_users(w)) and
                 all(self.binop(r, gast.Sub, z, w) for r in self.only_users(w)))
             for s in sums for w in self.only_users(s))
+
+
+# ----- containers: which names may hold a list, tuple or dict -----
+
+CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
+                     runtime.list_append, runtime.list_concat, runtime.list_repeat,
+                     runtime.list_insert, runtime.list_remove, list, tuple, dict, np.split,
+                     np.array_split, np.linalg.slogdet, np.linalg.eigh, np.meshgrid,
+                     operator.getitem}
+
+# results that are containers when their first argument is, or (the second table) their
+# second: an adjoint shaped like a tuple of arrays is a tuple
+KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
+                    runtime.field_add, runtime.stop_gradient, runtime.copy_value,
+                    runtime.fresh, runtime.zeros_like, runtime.add_grads,
+                    runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint}
+SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
+                      runtime.cast_like, runtime.sequence_adjoint}
+
+
+def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set[str]:
+    """Names that may hold a list, tuple or dict: their adjoints add with add_grads."""
+    local = local_names(node)
+    found = set(params)
+    changed = True
+    while changed:
+        changed = False
+        for s in assignments(node):
+            name = s.targets[0].id
+            prim = primitive(s.value, namespace, local)
+            if name in found or prim is None:
+                continue
+            first = prim.args[0] if prim.args else None
+            of_found = isinstance(first, gast.Name) and first.id in found
+            if prim.key in SHAPED_LIKE_SECOND and len(prim.args) > 1:
+                second = prim.args[1]  # add_at(None, xs, i, g): an adjoint shaped like xs
+                of_found = of_found or isinstance(second, gast.Name) and second.id in found
+            if prim.key is operator.getitem:  # an item of a container may be one
+                holds = of_found
+            else:
+                holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
+                    prim.key in KEEPS_CONTAINERS and of_found)
+            if holds:
+                found.add(name)
+                changed = True
+    return found
+
+
+def _is_container_key(key: Any) -> bool:
+    """May this call return a list, tuple or dict (unknown calls may; so does a primitive
+    whose rule reads its output or adjoint by item: ``pick_adjoint(g, ans, 1)``)?"""
+    try:
+        if key in CONTAINER_RESULTS:
+            return True
+        rule = registry.lookup_vjp(key)
+        if rule is None:
+            return not registry.is_nondiff(key)
+        texts = [t for t in (*rule.templates, rule.vararg_template) if t]
+        return any(_reads_items(t) for t in texts)
+    except TypeError:
+        return True
+
+
+def _reads_items(template: str) -> bool:
+    """Does a rule read its output or adjoint by item (for some keywords at least: then
+    the output may be a tuple)?"""
+    import ast
+
+    def walk(node: ast.AST) -> bool:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("pick_adjoint", "fill_zeros") or \
+                isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+                node.value.id == "ans":
+            return True
+        return any(walk(child) for child in ast.iter_child_nodes(node))
+    return walk(ast.parse(template, mode="eval"))

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import gast
-import numpy as np
 
-from s2sad import runtime
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
     alias,
@@ -38,29 +35,12 @@ from s2sad.compiler import (
 from s2sad.compiler import portable as portable_stage
 from s2sad.compiler.names import Namer, assign, clone, const, copy_origin, load
 from s2sad.compiler.optimize import Step
-from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.compiler.reverse import Ctx, Reverse
 from s2sad.rules import registry
 
 FRONT_STAGES = ("source", "normalize", "alias", "ssa")
 # builtins the generated code may call although the user's code does not: never temp names
 COMPILER_BUILTINS = {"getattr", "len", "range", "reversed", "min", "list", "slice"}
-CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
-                     runtime.list_append, runtime.list_concat, runtime.list_repeat,
-                     runtime.list_insert, runtime.list_remove, list, tuple, dict, np.split,
-                     np.array_split, np.linalg.slogdet, np.linalg.eigh, np.meshgrid,
-                     operator.getitem}
-
-# results that are containers when their first argument is, or (the second table) their
-# second: an adjoint shaped like a tuple of arrays is a tuple
-KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
-                    runtime.field_add, runtime.stop_gradient, runtime.copy_value,
-                    runtime.fresh, runtime.zeros_like, runtime.add_grads,
-                    runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint}
-SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
-                      runtime.cast_like, runtime.sequence_adjoint}
-
-
 @dataclass
 class Generated:
     """A generated derivative: the callable, its source, and its name."""
@@ -102,64 +82,6 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = hoist.hoist(ssa.to_ssa(node, namer))
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace)
-
-
-def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set[str]:
-    """Names that may hold a list, tuple or dict: their adjoints add with add_grads."""
-    local = activity_stage.local_names(node)
-    found = set(params)
-    changed = True
-    while changed:
-        changed = False
-        for s in activity_stage.assignments(node):
-            name = s.targets[0].id
-            prim = primitive(s.value, namespace, local)
-            if name in found or prim is None:
-                continue
-            first = prim.args[0] if prim.args else None
-            of_found = isinstance(first, gast.Name) and first.id in found
-            if prim.key in SHAPED_LIKE_SECOND and len(prim.args) > 1:
-                second = prim.args[1]  # add_at(None, xs, i, g): an adjoint shaped like xs
-                of_found = of_found or isinstance(second, gast.Name) and second.id in found
-            if prim.key is operator.getitem:  # an item of a container may be one
-                holds = of_found
-            else:
-                holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                    prim.key in KEEPS_CONTAINERS and of_found)
-            if holds:
-                found.add(name)
-                changed = True
-    return found
-
-
-def _is_container_key(key: Any) -> bool:
-    """May this call return a list, tuple or dict (unknown calls may; so does a primitive
-    whose rule reads its output or adjoint by item: ``pick_adjoint(g, ans, 1)``)?"""
-    try:
-        if key in CONTAINER_RESULTS:
-            return True
-        rule = registry.lookup_vjp(key)
-        if rule is None:
-            return not registry.is_nondiff(key)
-        texts = [t for t in (*rule.templates, rule.vararg_template) if t]
-        return any(_reads_items(t) for t in texts)
-    except TypeError:
-        return True
-
-
-def _reads_items(template: str) -> bool:
-    """Does a rule read its output or adjoint by item (for some keywords at least: then
-    the output may be a tuple)?"""
-    import ast
-
-    def walk(node: ast.AST) -> bool:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("pick_adjoint", "fill_zeros") or \
-                isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
-                node.value.id == "ans":
-            return True
-        return any(walk(child) for child in ast.iter_child_nodes(node))
-    return walk(ast.parse(template, mode="eval"))
 
 
 def param_names(node: gast.FunctionDef) -> list[str]:
@@ -249,8 +171,8 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
     aux = _split_aux(node, prep.namer) if known is not None and known.aux else None
     act = activity_stage.analyze(node, names, prep.namespace, registry.lookup_vjp)
     act.varied -= activity_stage.shift_only_maxima(node, prep.namespace)
-    holders = containers(node, {names[i] for i, w in enumerate(wrt) if w in structured},
-                         prep.namespace)
+    holders = activity_stage.containers(
+        node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
     params = param_names(node)
     numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, prep.namespace,
                                           _param_ranks(node, ranks))
@@ -335,8 +257,8 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
     prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     names = wrt_names(prep.node, wrt)
-    holders = containers(prep.node, {names[i] for i, w in enumerate(wrt) if w in structured},
-                         prep.namespace)
+    holders = activity_stage.containers(
+        prep.node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
     params = param_names(prep.node)
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
                                           prep.namespace, _param_ranks(prep.node, ranks))
