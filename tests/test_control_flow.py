@@ -443,3 +443,53 @@ def test_nested_iterators(f):
     xs, ys = np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.25, 2.0])
     check_grad(f, xs, ys, wrt=(0, 1))
     check_jvp(f, xs, ys, wrt=(0, 1))
+
+
+# ----- a break's branch flag: on the tape only when the reverse sweep reads it -----
+
+def capped_newton(a):
+    x = a
+    steps = 0
+    while abs(x * x - a) > 1e-10:
+        x = 0.5 * (x + a / x)
+        steps += 1
+        if steps > 50:  # the flag: a counter's test, nothing to undo in either branch
+            break
+    return x
+
+
+def break_on_value(x, n):
+    s = 0.0
+    for _ in range(n):
+        if s > 2.0:  # the branch that breaks also scales s: the reverse reads the flag
+            s = s * 0.5
+            break
+        s = s + x * x
+    return s
+
+
+def nested_breaks(x, n):
+    s = x
+    for i in range(n):
+        for j in range(3):
+            if j > i:  # integer flags only: nothing to undo
+                break
+            s = np.sin(s) + 0.1 * x
+        if i > 2:
+            break
+    return s
+
+
+@pytest.mark.parametrize("f, args, flags", [
+    (capped_newton, (2.0,), set()),
+    (break_on_value, (1.1, 6), {"cmp"}),
+    (break_on_value, (0.5, 6), {"cmp"}),  # never breaks: the other branch every time
+    (nested_breaks, (0.7, 6), {"cmp"}),  # the inner if undoes a line, the outer nothing
+])
+def test_break_flags_on_the_tape_only_when_read(f, args, flags) -> None:
+    check_grad(f, *args)
+    g = s2sad.grad(f)
+    g(*args)
+    popped = {line.split("=")[0].strip() for line in g.source.splitlines()
+              if "stack.pop()" in line}
+    assert {name for name in popped if name.startswith("cmp")} == flags, g.source

@@ -11,7 +11,6 @@ same names just before.  Control flow is in :mod:`reverse_control`.
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import elements, reuse, shapes, templates
+from s2sad.compiler import elements, reuse, shapes, tape, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
@@ -43,7 +42,8 @@ class Loop:
     header: str | None = None       # recomputed by the reverse loop, never recorded
     node: gast.For | None = None    # the loop itself, when it is reversed as a range
     kept: set[str] = field(default_factory=set)  # values of enclosing loops read again
-    flags: list[str] = field(default_factory=list)  # tests of enclosing ifs that hold a break
+    # tests of enclosing ifs that hold a break, and the slot their pushes and pop share
+    flags: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -506,9 +506,6 @@ def _merge(parts: list) -> list:
     return out
 
 
-_SLOTS = itertools.count()  # pairs a push with its pop (tape.prune)
-
-
 class Record:
     """One push after a run of assignments, one pop before its reverse: the values the
     run's adjoints read, each once.  Pushing a value after the run is right as long as
@@ -522,7 +519,7 @@ class Record:
         self.values: set[str] = set()
         self.push_node = rev.push(["_"], like)
         self.pop_node = rev.pop(["_"], like)
-        self.push_node.s2sad_slot = self.pop_node.s2sad_slot = next(_SLOTS)
+        self.push_node.s2sad_slot = self.pop_node.s2sad_slot = next(tape.SLOTS)
 
     def add(self, names: list[str], shapes: set[str]) -> None:
         for n in names:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
+from s2sad.compiler import tape
 from s2sad.compiler.names import assign, const, load, nodes, store
 from s2sad.compiler.ssa import assigned_names
 
@@ -85,15 +86,16 @@ class ControlMixin:
 
     def stmt_Break(self, s: gast.Break, ctx: Ctx) -> tuple[list, list]:
         flags = ctx.loops[-1].flags if ctx.loops else []
-        return [self.push([f], s) for f in reversed(flags)] + [s], []
+        return [_slotted(self.push([f], s), slot) for f, slot in reversed(flags)] + [s], []
 
     def stmt_If(self, s: gast.If, ctx: Ctx) -> tuple[list, list]:
         test = s.test
         recorded = bool(ctx.loops) and isinstance(test, gast.Name) and \
             test.id in ctx.recorded()
         breaks = recorded and _has_break([s])
+        slot = next(tape.SLOTS)
         if breaks:
-            ctx.loops[-1].flags.append(test.id)
+            ctx.loops[-1].flags.append((test.id, slot))
         branches = []
         for block in (s.body, s.orelse):
             sub = ctx.fork()
@@ -114,8 +116,8 @@ class ControlMixin:
         if breaks:
             for block in (fwd_t, fwd_e):
                 if not (block and isinstance(block[-1], gast.Break)):
-                    block.append(self.push([test.id], s))
-            return [fwd_if], [self.pop([test.id], s)] + rev_ifs
+                    block.append(_slotted(self.push([test.id], s), slot))
+            return [fwd_if], [_slotted(self.pop([test.id], s), slot)] + rev_ifs
         self.flag = test.id  # block() may push it with the record of the run after the if
         return [fwd_if, self.push([test.id], s)], [self.pop([test.id], s), rev_if]
 
@@ -199,3 +201,9 @@ class ControlMixin:
         if not names:
             return [fwd_loop], rev
         return [fwd_loop, self.push(names, s, shapes)], [self.pop(names, s)] + rev
+
+
+def _slotted(stmt: gast.stmt, slot: int) -> gast.stmt:
+    """A push or pop of a branch flag, paired with the others of its ``if`` (tape.prune)."""
+    stmt.s2sad_slot = slot
+    return stmt

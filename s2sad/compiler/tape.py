@@ -4,53 +4,61 @@ The reverse stage pushes what the adjoint templates read; the late passes then
 make some reads unnecessary (``unbroadcast(g, x)`` of a ``g`` already shaped like
 ``x`` no longer reads ``x``).  A popped name dead after its pop is dropped from the
 pop and from the push that pairs with it (``s2sad_slot``), and the pair goes when
-nothing is left; the forward work only the push needed is then dead code.
+nothing is left; the forward work only the push needed is then dead code.  A branch
+flag pushed on each path out of an ``if`` (one push per path, one pop) goes whole.
 """
 from __future__ import annotations
+
+import itertools
 
 import gast
 
 from s2sad.compiler import liveness
 
+SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
+
 
 def prune(body: list) -> list:
     after: dict[int, frozenset] = {}
     liveness.live_after(body, after)
-    pops: dict[int, gast.Assign] = {}  # slot -> the pop, and the push it pairs with
-    pushes: dict[int, gast.Expr] = {}
+    pops: dict[int, gast.Assign] = {}  # slot -> the pop, and the pushes it pairs with
+    pushes: dict[int, list[gast.Expr]] = {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         slot = getattr(node, "s2sad_slot", None)
-        if slot is not None:
-            (pops if isinstance(node, gast.Assign) else pushes)[slot] = node
+        if slot is not None and isinstance(node, gast.Assign):
+            pops[slot] = node
+        elif slot is not None:
+            pushes.setdefault(slot, []).append(node)
     dead: dict[int, set[int]] = {}
     for slot, pop in pops.items():
-        if slot not in pushes:
-            continue
         targets = _items(pop.targets[0])
         live = after.get(id(pop), frozenset())
         drop = {i for i, t in enumerate(targets) if isinstance(t, gast.Name) and
                 t.id not in live}
-        if drop and len(_items(pushes[slot].value.args[0])) == len(targets):
+        paired = pushes.get(slot, [])
+        whole = len(drop) == len(targets)  # several pushes (one per path): all or none
+        if drop and paired and (len(paired) == 1 or whole) and \
+                all(len(_items(p.value.args[0])) == len(targets) for p in paired):
             dead[slot] = drop
     if not dead:
         return body
     for slot, drop in dead.items():
-        _keep(pops[slot], drop, pushes[slot])
-    return _without_empty(body, {id(pops[s]) for s in dead} | {id(pushes[s]) for s in dead})
+        pop = pops[slot]
+        pop.targets = _kept(pop.targets[0], drop, gast.Store())
+        for push in pushes[slot]:
+            push.value.args = _kept(push.value.args[0], drop, gast.Load())
+    return _without_empty(body, {id(pops[s]) for s in dead} |
+                          {id(p) for s in dead for p in pushes[s]})
 
 
 def _items(e: gast.expr) -> list:
     return list(e.elts) if isinstance(e, gast.Tuple) else [e]
 
 
-def _keep(pop: gast.Assign, drop: set[int], push: gast.Expr) -> None:
-    call = push.value
-    targets = [t for i, t in enumerate(_items(pop.targets[0])) if i not in drop]
-    values = [v for i, v in enumerate(_items(call.args[0])) if i not in drop]
-    pop.targets = [targets[0] if len(targets) == 1 else
-                   gast.Tuple(elts=targets, ctx=gast.Store())] if targets else []
-    call.args = [values[0] if len(values) == 1 else
-                 gast.Tuple(elts=values, ctx=gast.Load())] if values else []
+def _kept(items: gast.expr, drop: set[int], ctx: gast.expr_context) -> list:
+    """What stays of a pop's target or a push's value: ``[]`` when nothing does."""
+    left = [v for i, v in enumerate(_items(items)) if i not in drop]
+    return [left[0] if len(left) == 1 else gast.Tuple(elts=left, ctx=ctx)] if left else []
 
 
 def _without_empty(stmts: list, changed: set[int]) -> list:

@@ -17,20 +17,15 @@ def grad_newton_sqrt(a):
         cmp = steps_1 > 50
         if cmp:
             # line 40: break
-            stack.append(cmp)
             break
         else:
             # line 36: while abs(x * x - a) > 1e-10:
             cond_1 = abs(x_1 * x_1 - a) > 1e-10
-            # line 39: if steps > 50:
-            stack.append(cmp)
     # line 41: return x
     dx_1 = 1.0
     # adjoint of line 36: while abs(x * x - a) > 1e-10:
     da = 0.0
     for _ in range(trips):
-        # adjoint of line 39: if steps > 50:
-        cmp = stack.pop()
         # adjoint of line 37: x = 0.5 * (x + a / x)
         dx_1 = dx_1 * 0.5
         div, x_1 = stack.pop()
