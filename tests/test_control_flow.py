@@ -7,6 +7,7 @@ never cross one; branches are tested on both sides."""
 from __future__ import annotations
 
 import copy
+import functools
 import math
 
 import numpy as np
@@ -14,7 +15,14 @@ import pytest
 
 import s2sad
 from golden_functions import newton_sqrt
-from gradcheck import assert_tree_close, assert_unchanged, check_grad, check_jvp, normal
+from gradcheck import (
+    assert_tree_close,
+    assert_unchanged,
+    check_grad,
+    check_hessian,
+    check_jvp,
+    normal,
+)
 
 # ------------------------------------------------------------------ branches
 
@@ -478,6 +486,9 @@ def nested_breaks(x, n):
 ])
 def test_break_flags_on_the_tape_only_when_read(f, args, flags) -> None:
     check_grad(f, *args)
+    check_jvp(f, *args)  # forward mode: no tape, the same branches
+    of_x = f if len(args) == 1 else functools.partial(f, n=args[1])
+    check_hessian(of_x, args[0])  # second order: through the pruned tape
     g = s2sad.grad(f)
     g(*args)
     popped = {line.split("=")[0].strip() for line in g.source.splitlines()

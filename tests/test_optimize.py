@@ -255,6 +255,19 @@ def test_accumulate_only_where_the_sum_is_the_same(src: str, kept: bool) -> None
     assert (len(accumulate.merge(body)) == len(src.splitlines())) == kept
 
 
+def test_accumulate_keeps_an_alias_that_sees_a_write_in_between() -> None:
+    """``dy = x`` makes ``dy`` the object ``x`` is; a write into ``x`` before ``dy = dy + b``
+    shows in ``dy``: ``dy = x + b`` at the top would miss it."""
+    from s2sad.compiler import accumulate
+    body = _snippet("dy = x\nx[0] = 5.0\ndy = dy + b", {1: "l", 2: "l", 3: "l"})
+    assert len(accumulate.merge(body)) == 3
+    x, b = np.array([1.0, 2.0]), np.array([10.0, 20.0])
+    merged, kept = {"x": x.copy(), "b": b}, {"x": x.copy(), "b": b}
+    exec("dy = x\nx[0] = 5.0\ndy = dy + b", {}, kept)
+    exec("dy = x + b\nx[0] = 5.0", {}, merged)  # what the merge would have written
+    assert kept["dy"][0] == 15.0 and merged["dy"][0] == 11.0  # why it must not
+
+
 def test_accumulate_keeps_contributions_of_different_lines_apart() -> None:
     from s2sad.compiler import accumulate
     body = _snippet("dx = a\ndx = dx + b")  # lines 1 and 2: each keeps its comment

@@ -38,13 +38,15 @@ def _merged(out: list, second: gast.stmt) -> bool:
     root, reads = root_name(target), _names(term_b)
     if root is None or root in reads or not _movable(term_b):
         return False
+    written: set[str] = set()  # by the statements between the two
     for k in range(len(out) - 1, -1, -1):
         first = out[k]
         if not isinstance(first, _SIMPLE) or origin(first) != origin(second):
             return False
-        if root in _names(first):
-            return _into(first, target, op_b, term_b)
-        if written_names(first) & reads:
+        if root in _names(first):  # (v = x; x[0] = 5; v = v + b: v is x, sees the write)
+            return not written & _names(first.value) and _into(first, target, op_b, term_b)
+        written |= written_names(first)
+        if written & reads:
             return False
     return False
 

@@ -61,7 +61,6 @@ class Step:
     name: str
     run: Pass
     fixpoint: bool = False  # run again with its neighbours while one of them changes
-    doc: str = ""
 
 
 def run(body: list, facts: Facts, passes: Sequence[Step], upto: str | None = None) -> list:

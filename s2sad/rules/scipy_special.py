@@ -88,25 +88,26 @@ def register_special_by_name() -> bool:
     defscale(sp.kv, "v, x", None, f"-g * ({s}.kv(v - 1, x) + {s}.kv(v + 1, x)) / 2")
     # ----- Hurwitz zeta in q: d/dq zeta(x, q) = -x zeta(x + 1, q) -----
     defscale(sp.zeta, "x, q=None", None, f"-g * x * {s}.zeta(x + 1, q)")
-    # ----- regularized incomplete gamma in x: x^(a-1) e^-x / Gamma(a) -----
-    density = f"np.exp({s}.xlogy(a - 1, x) - x - {s}.gammaln(a))"
-    defscale(sp.gammainc, "a, x", None, f"g * {density}")
-    defscale(sp.gammaincc, "a, x", None, f"-g * {density}")
-    # ----- regularized incomplete beta and Student's t distribution, in x -----
-    defscale(sp.betainc, "a, b, x", None, None,
-             f"g * np.exp({s}.xlogy(a - 1, x) + {s}.xlog1py(b - 1, -x) - {s}.betaln(a, b))")
-    defscale(sp.stdtr, "df, t", None,
-             f"g * np.exp({s}.gammaln((df + 1) / 2) - {s}.gammaln(df / 2) - 0.5 * "
-             "np.log(df * np.pi) - (df + 1) / 2 * np.log1p(t * t / df))")
-    # ----- their inverses (the ppf's), in the probability: 1 / the density at the answer -----
-    gamma_at = f"np.exp({s}.gammaln(a) - {s}.xlogy(a - 1, ans) + ans)"
-    defscale(sp.gammaincinv, "a, y", None, f"g * {gamma_at}")
-    defscale(sp.gammainccinv, "a, y", None, f"-g * {gamma_at}")
-    defscale(sp.betaincinv, "a, b, y", None, None,
-             f"g * np.exp({s}.betaln(a, b) - {s}.xlogy(a - 1, ans) - {s}.xlog1py(b - 1, -ans))")
-    defscale(sp.stdtrit, "df, p", None,
-             f"g * np.exp({s}.gammaln(df / 2) - {s}.gammaln((df + 1) / 2) + 0.5 * "
-             "np.log(df * np.pi) + (df + 1) / 2 * np.log1p(ans * ans / df))")
+    # ----- regularized incomplete gamma and beta, Student's t: d/dx of each is its
+    # density at x; d/dy of each inverse (the ppf) is 1 / that density at the answer -----
+    def log_gamma(x: str) -> str:  # log of x^(a-1) e^-x / Gamma(a)
+        return f"{s}.xlogy(a - 1, {x}) - {x} - {s}.gammaln(a)"
+
+    def log_beta(x: str) -> str:  # log of x^(a-1) (1-x)^(b-1) / B(a, b)
+        return f"{s}.xlogy(a - 1, {x}) + {s}.xlog1py(b - 1, -{x}) - {s}.betaln(a, b)"
+
+    def log_t(x: str) -> str:  # log of the t density with df degrees of freedom
+        return (f"{s}.gammaln((df + 1) / 2) - {s}.gammaln(df / 2) - 0.5 * "
+                f"np.log(df * np.pi) - (df + 1) / 2 * np.log1p({x} * {x} / df)")
+
+    defscale(sp.gammainc, "a, x", None, f"g * np.exp({log_gamma('x')})")
+    defscale(sp.gammaincc, "a, x", None, f"-g * np.exp({log_gamma('x')})")
+    defscale(sp.betainc, "a, b, x", None, None, f"g * np.exp({log_beta('x')})")
+    defscale(sp.stdtr, "df, t", None, f"g * np.exp({log_t('t')})")
+    defscale(sp.gammaincinv, "a, y", None, f"g * np.exp(-({log_gamma('ans')}))")
+    defscale(sp.gammainccinv, "a, y", None, f"-g * np.exp(-({log_gamma('ans')}))")
+    defscale(sp.betaincinv, "a, b, y", None, None, f"g * np.exp(-({log_beta('ans')}))")
+    defscale(sp.stdtrit, "df, p", None, f"g * np.exp(-({log_t('ans')}))")
     # the order, the shape parameters: they change the value, their derivative has no rule
     for fn, params in ((sp.iv, ("v",)), (sp.ive, ("v",)), (sp.jv, ("v",)), (sp.yv, ("v",)),
                        (sp.kv, ("v",)), (sp.zeta, ("x",)), (sp.gammainc, ("a",)),
