@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad
+from gradcheck import check_grad, check_jvp
 
 
 def poly(x, y):
@@ -61,3 +61,21 @@ def test_numbers_are_multiplied_before_arrays(rng) -> None:
 @pytest.mark.parametrize("lr", [0.1, -0.4])
 def test_numbers_first_in_a_loop(rng, lr) -> None:
     check_grad(scaled_loop, rng.standard_normal(4), lr, wrt=(0, 1))
+
+
+def doubled_mask(x):
+    m = x > 0
+    k = m + m  # booleans: ``or``, not 2
+    return np.sum(x * k + x * x)
+
+
+@pytest.mark.parametrize("x", [np.array([0.5, -1.0, 2.0]), np.array([-0.5, -2.0])])
+def test_the_same_term_twice_is_doubled_in_derivatives_only(x) -> None:
+    """``dx * x + dx * x`` of a tangent is ``2 * (dx * x)``; the user's ``m + m`` of
+    booleans stays what Python computes (``m``)."""
+    check_grad(doubled_mask, x)
+    check_jvp(doubled_mask, x)
+    np.testing.assert_allclose(s2sad.grad(doubled_mask)(x), (x > 0) + 2 * x)  # closed form
+    j = s2sad.jvp(doubled_mask)
+    j(x, x)
+    assert "m + m" in j.source and "2 * (" in j.source

@@ -54,6 +54,24 @@ def test_rank_one_updates_in_a_loop(spd, rng, steps) -> None:
     check_grad(descent, spd, b, 0.2, steps, wrt=(0, 1))
     g = s2sad.grad(descent, wrt=(0, 1))
     g(spd, b, 0.2, steps)
+    assert "dA = np.array(dA_rows).T @ np.array(dA_cols) if dA_rows else zeros_like(A)" \
+        in g.source  # the product is the adjoint: no zeros added to
+
+
+def descent_then_quadratic(A, b, lr, steps):
+    """``A`` also read after the loop: its adjoint starts there, the product adds in."""
+    x = np.zeros(b.shape[0])
+    for _ in range(steps):
+        x = x - lr * (A @ x - b)
+    return np.sum((x - 1.0) ** 2) + x @ A @ x
+
+
+@pytest.mark.parametrize("steps", [0, 1, 5])
+def test_rank_one_updates_added_to_an_adjoint_begun_after_the_loop(spd, rng, steps) -> None:
+    b = rng.standard_normal(4)
+    check_grad(descent_then_quadratic, spd, b, 0.2, steps, wrt=(0, 1))
+    g = s2sad.grad(descent_then_quadratic, wrt=(0, 1))
+    g(spd, b, 0.2, steps)
     assert "dA += np.array(dA_rows).T @ np.array(dA_cols)" in g.source
 
 

@@ -4,7 +4,8 @@ The reverse stage writes one statement per contribution (``dy = x``, then
 ``dx[i] += a`` and ``dx[i] += b``, ``dy = dy + 2 * y``); a person writes
 ``dx[i] += a + b`` and ``dy = x + 2 * y``.  An accumulation into a target merges
 into the statement of the same line before it that last set or added to that
-target, when nothing in between writes what its term reads.
+target, when nothing in between writes what its term reads; the same term twice in
+a derivative is doubled (``dx[i] += 2 * x_item``).
 """
 from __future__ import annotations
 
@@ -16,19 +17,20 @@ _SIGNS = (gast.Add, gast.Sub)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
-def merge(block: list) -> list:
-    """``block`` with accumulations merged (in nested blocks too)."""
+def merge(block: list, derivatives: frozenset = frozenset()) -> list:
+    """``block`` with accumulations merged (in nested blocks too); ``derivatives``: names
+    of adjoints and tangents (floats: ``e + e`` is ``2 * e``)."""
     out: list = []
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
-                setattr(s, field, merge(getattr(s, field)))
-        if not _merged(out, s):
+                setattr(s, field, merge(getattr(s, field), derivatives))
+        if not _merged(out, s, derivatives):
             out.append(s)
     return out
 
 
-def _merged(out: list, second: gast.stmt) -> bool:
+def _merged(out: list, second: gast.stmt, derivatives: frozenset) -> bool:
     """Fold ``second``, an accumulation, into the last statement of ``out`` that set or
     added to its target."""
     b = _term(second)
@@ -44,15 +46,16 @@ def _merged(out: list, second: gast.stmt) -> bool:
         if not isinstance(first, _SIMPLE) or origin(first) != origin(second):
             return False
         if root in _names(first):  # (v = x; x[0] = 5; v = v + b: v is x, sees the write)
-            return not written & _names(first.value) and _into(first, target, op_b, term_b)
+            return not written & _names(first.value) and \
+                _into(first, target, op_b, term_b, root in derivatives)
         written |= written_names(first)
         if written & reads:
             return False
     return False
 
 
-def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast.expr
-          ) -> bool:
+def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast.expr,
+          doubled: bool) -> bool:
     a = _term(first)
     if a is not None and gast.dump(a[0]) == gast.dump(target):
         subtracted = isinstance(first, gast.AugAssign) and isinstance(a[1], gast.Sub)
@@ -64,7 +67,11 @@ def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast
         op = op_b  # v = e, then v = v + b: v = e + b
     else:
         return False
-    first.value = gast.BinOp(left=first.value, op=op, right=term_b)
+    if doubled and isinstance(op, gast.Add) and gast.dump(first.value) == gast.dump(term_b):
+        first.value = gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
+                                 right=term_b)
+    else:
+        first.value = gast.BinOp(left=first.value, op=op, right=term_b)
     return True
 
 

@@ -9,7 +9,9 @@
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
 - ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
-  (IEEE negation is exact, so these are the same numbers with a pass fewer).
+  (IEEE negation is exact, so these are the same numbers with a pass fewer);
+- in a derivative's statement (an adjoint or a tangent: floats, never booleans),
+  ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once).
 """
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import nodes, root_name
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
-                        real: bool = False) -> list:
-    """``real``: no value is complex (``unbroadcast`` also takes the real part)."""
+                        real: bool = False, derivatives: frozenset = frozenset()) -> list:
+    """``real``: no value is complex (``unbroadcast`` also takes the real part);
+    ``derivatives``: the names of adjoints or tangents."""
     stores = Counter(n.id for s in body for n in nodes(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     while True:  # a copy of a constant is a constant too
@@ -40,7 +43,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
         for s in body:
             replace.visit(s)
     rewrite = _Identities({}, numbers, shapes)
-    rewrite.real = real
+    rewrite.real, rewrite.derivatives = real, derivatives
     for s in body:
         rewrite.visit(s)
     return body
@@ -51,6 +54,13 @@ def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and
             isinstance(s.value, gast.Constant) and type(s.value.value) is float}
+
+
+def _plain(e: gast.expr) -> bool:
+    """Names, numbers, items and arithmetic of them: no call (nothing to run twice)."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
+                              gast.Subscript, gast.expr_context, gast.operator,
+                              gast.unaryop)) for n in gast.walk(e))
 
 
 def _is_one(e: gast.expr) -> bool:
@@ -104,6 +114,14 @@ class _Identities(gast.NodeTransformer):
     def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
         self.constants, self.numbers, self.shapes = constants, numbers, shapes
         self.real = False
+        self.derivatives: frozenset = frozenset()
+        self.in_derivative = False
+
+    def visit_Assign(self, node: gast.Assign) -> gast.stmt:
+        self.in_derivative = any(root_name(t) in self.derivatives for t in node.targets)
+        self.generic_visit(node)
+        self.in_derivative = False
+        return node
 
     def visit_Name(self, node: gast.Name) -> gast.expr:
         if isinstance(node.ctx, gast.Load) and node.id in self.constants:
@@ -124,12 +142,9 @@ class _Identities(gast.NodeTransformer):
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
         left, right = node.left, node.right
-        if isinstance(node.op, gast.Mult) and _is_one(left) and self.number(right):
-            return right
-        if isinstance(node.op, gast.Mult) and _is_minus_one(left) and self.number(right):
-            return gast.UnaryOp(op=gast.USub(), operand=right)
-        if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
-            return left
+        plain = self.by_one(node)
+        if plain is not None:
+            return plain
         if isinstance(node.op, gast.Pow) and isinstance(left, gast.Name) and \
                 isinstance(right, gast.Constant) and type(right.value) is int and right.value == 2:
             return gast.BinOp(left=left, op=gast.Mult(), right=gast.Name(
@@ -157,9 +172,27 @@ class _Identities(gast.NodeTransformer):
             return self.numbers_first(node) or node
         return node
 
+    def by_one(self, node: gast.BinOp) -> gast.expr | None:
+        """``1.0 * x``, ``x * 1.0``, ``x / 1.0``, ``-1.0 * x`` of a number; ``e + e`` in a
+        derivative."""
+        left, right = node.left, node.right
+        if isinstance(node.op, gast.Mult) and _is_one(left) and self.number(right):
+            return right
+        if isinstance(node.op, gast.Mult) and _is_minus_one(left) and self.number(right):
+            return gast.UnaryOp(op=gast.USub(), operand=right)
+        if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
+            return left
+        if isinstance(node.op, gast.Add) and self.in_derivative and _plain(left) and \
+                gast.dump(left) == gast.dump(right):
+            return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
+                              right=left)
+        return None
+
     def visit_AugAssign(self, node: gast.AugAssign) -> gast.stmt:
         """``d += -e`` is ``d -= e`` (no pass to negate ``e``)."""
+        self.in_derivative = root_name(node.target) in self.derivatives
         self.generic_visit(node)
+        self.in_derivative = False
         if isinstance(node.op, gast.Add) and _negated(node.value) is not None:
             node.op, node.value = gast.Sub(), _negated(node.value)
         return node
@@ -199,19 +232,19 @@ class _Identities(gast.NodeTransformer):
                 return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
         if name == "unbroadcast" and len(node.args) == 2 and self.real and \
                 isinstance(node.args[1], gast.Name):
-            root = self.shape_root(node.args[0])
+            root = self.shaperoot_name(node.args[0])
             if root is not None and root == self.shapes.get(node.args[1].id, node.args[1].id):
                 return node.args[0]
         return node
 
-    def shape_root(self, e: gast.expr) -> str | None:
+    def shaperoot_name(self, e: gast.expr) -> str | None:
         """The name whose shape an elementwise expression of names and numbers has."""
         if isinstance(e, gast.Name):
             return None if e.id in self.numbers else self.shapes.get(e.id, e.id)
         if isinstance(e, gast.UnaryOp):
-            return self.shape_root(e.operand)
+            return self.shaperoot_name(e.operand)
         if isinstance(e, gast.BinOp) and not isinstance(e.op, gast.MatMult):
-            left, right = self.shape_root(e.left), self.shape_root(e.right)
+            left, right = self.shaperoot_name(e.left), self.shaperoot_name(e.right)
             if self.number(e.left):
                 return right
             if self.number(e.right):

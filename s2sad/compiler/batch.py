@@ -26,7 +26,33 @@ def batch(body: list, facts: dims.Facts, namer: Namer) -> list:
         if isinstance(s, gast.For):
             before, after = _batch_loop(s, facts, namer)
             body[at:at + 1] = before + [s] + after
+    _start_from_product(body)
     return body
+
+
+def _start_from_product(body: list) -> None:
+    """``d = zeros_like(p)``, nothing reading ``d`` until ``if rows: d += product``:
+    ``d = product if rows else zeros_like(p)`` (no zeros added to)."""
+    for at in range(len(body) - 1, -1, -1):
+        s = body[at]
+        if not (isinstance(s, gast.If) and not s.orelse and len(s.body) == 1 and
+                isinstance(s.body[0], gast.AugAssign) and isinstance(s.body[0].target,
+                                                                     gast.Name)):
+            continue
+        target = s.body[0].target.id
+        start = next((i for i in range(at - 1, -1, -1) if target in _names(body[i])), None)
+        if start is None or not _zeros_of(body[start], target):
+            continue
+        body[at] = copy_origin(gast.Assign(targets=[store(target)], value=gast.IfExp(
+            test=s.test, body=s.body[0].value, orelse=body[start].value), type_comment=None), s)
+        del body[start]
+
+
+def _zeros_of(s: gast.stmt, target: str) -> bool:
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and s.targets[0].id == target and \
+        isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name) and \
+        s.value.func.id == "zeros_like"
 
 
 def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, list]:

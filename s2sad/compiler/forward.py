@@ -173,9 +173,9 @@ def _without_broadcast(term: gast.expr) -> gast.expr:
 
 
 def build(prep: Prepared, wrt: list[str], containers: set[str],
-          scalars: set[str]) -> tuple[gast.arguments, list]:
-    """Arguments and body of ``jvp_f``: ``(value, output tangent)``; the tangents of
-    ``scalars`` (names holding numbers) are added to them."""
+          scalars: set[str]) -> tuple[gast.arguments, list, frozenset]:
+    """Arguments and body of ``jvp_f``: ``(value, output tangent)``, and the tangents'
+    names; the tangents of ``scalars`` (names holding numbers) are added to them."""
     act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp)
     fw = Forward(prep, act.active | set(wrt), containers, scalars)
     for name in wrt:
@@ -192,4 +192,4 @@ def build(prep: Prepared, wrt: list[str], containers: set[str],
         id=fw.tan(n), ctx=gast.Param(), annotation=None, type_comment=None) for n in wrt]
     args.kw_defaults = list(args.kw_defaults) + [None] * len(wrt)
     scalars.update(fw.tangents[n] for n in list(scalars) if n in fw.tangents)  # numbers too
-    return args, body
+    return args, body, frozenset(fw.tangents.values())

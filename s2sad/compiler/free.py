@@ -7,8 +7,10 @@ statement that reads or stores it when no later statement may read it, where the
 same block bound it for certain (a plain assignment of that block, or one both
 branches of an ``if`` make) and it may hold an array; one ``del`` per user line.
 Not where it frees nothing: a value whose last use copies it to another name, pushes
-it on the tape or packs it into a tuple, a branch flag, right before ``return`` (the
-frame goes anyway), after ``break``.
+it on the tape or packs it into a tuple, a value a loop left on the tape, a branch
+flag, right before ``return`` (the frame goes anyway), after ``break``; nor a loop's
+own temporaries inside it (the next trip binds them again: one trip's worth of
+memory, freed there, is what a person writing the loop accepts).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
     bound: set[str] = set()
     pending: list[str] = []
     out: list = []
+    on_tape: set[str] = set()
     for s in block:
         compound = isinstance(s, (gast.If, gast.For, gast.While))
         if pending and (compound or origin(s) != origin(out[-1]) or _stores(s) & set(pending)
@@ -41,13 +44,15 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
             out.append(_delete(pending) if not isinstance(s, gast.Return) else None)
             pending = []
         if compound:
-            s.body = _free(s.body, after, keep, top=False)
-            s.orelse = _free(s.orelse, after, keep, top=False)
+            inner = keep | _stored_in(s) if isinstance(s, (gast.For, gast.While)) else keep
+            s.body = _free(s.body, after, inner, top=False)
+            s.orelse = _free(s.orelse, after, inner, top=False)
             bound -= {t.id for n in nodes(s) if isinstance(n, gast.Delete)  # freed in there:
                       for t in n.targets if isinstance(t, gast.Name)}  # maybe unbound
         out.append(s)
+        on_tape = on_tape - _binds(s) | _pushed_at_end(s)
         bound |= _binds(s)
-        dead = sorted(n for n in _uses(s) & bound - _held(s) if n not in keep
+        dead = sorted(n for n in _uses(s) & bound - _held(s) - on_tape if n not in keep
                       and n not in after.get(id(s), ()))
         if not isinstance(s, _ENDS):
             pending += dead
@@ -85,6 +90,29 @@ def _bound_at_end(block: list) -> set[str]:
         else:
             bound |= _binds(s)
     return bound
+
+
+def _stored_in(loop: gast.stmt) -> set[str]:
+    return {n.id for n in nodes(loop.body) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, gast.Store)}
+
+
+def _pushed_at_end(s: gast.stmt) -> set[str]:
+    """Names a loop pushes after their last binding in its body: after the loop the name
+    and the tape hold the same value (deleting the name frees nothing)."""
+    if not isinstance(s, (gast.For, gast.While)):
+        return set()
+    pushed: set[str] = set()
+    for inner in s.body:
+        pushed -= _binds(inner)
+        if _is_push(inner):
+            pushed |= _held(inner)
+    return pushed
+
+
+def _is_push(s: gast.stmt) -> bool:
+    return isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and \
+        isinstance(s.value.func, gast.Attribute) and s.value.func.attr == "append"
 
 
 def _uses(s: gast.stmt) -> set[str]:

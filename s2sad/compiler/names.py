@@ -28,6 +28,13 @@ class Namer:
         found |= {n.name for n in nodes(node) if isinstance(n, gast.FunctionDef)}
         return found
 
+    def copy(self) -> Namer:
+        """A namer that goes on from here without changing this one (each derivative
+        built from one cached stage gets the same names)."""
+        other = Namer(self.taken)
+        other.user_locals = set(self.user_locals)
+        return other
+
     def reserve(self, name: str) -> str:
         self.taken.add(name)
         return name

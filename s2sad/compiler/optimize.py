@@ -23,6 +23,7 @@ from s2sad.compiler import (
     floats,
     free,
     ownership,
+    recompute,
     reuse,
     simplify,
     tape,
@@ -49,6 +50,7 @@ class Facts:
     alike: dict = field(default_factory=dict)  # parameter -> expression of its shape
     real: bool = False  # no complex value anywhere
     shapes: dims.Facts | None = None  # every value's shape, from the ``shapes`` pass
+    tangents: frozenset = frozenset()  # tangent names (forward mode)
 
 
 Pass = Callable[[list, Facts], list]
@@ -122,6 +124,11 @@ def reuse_values(body: list, facts: Facts) -> list:
     return reuse.reuse(body, facts.namespace, facts.params, facts.namer)
 
 
+def recomputed(body: list, facts: Facts) -> list:
+    """Cheap numbers the reverse sweep popped computed there again (no tape)."""
+    return recompute.recompute(body, facts.numbers, facts.params)
+
+
 def tidy(body: list, facts: Facts) -> list:
     """Copies folded, single-use temporaries inlined, dead code dropped."""
     return simplify.simplify(body, facts.namespace, facts.params)
@@ -136,7 +143,8 @@ def guards(body: list, facts: Facts) -> list:
 def arithmetic(body: list, facts: Facts) -> list:
     """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
-                                       real=facts.real)
+                                       real=facts.real,
+                                       derivatives=facts.adjoints | facts.tangents)
 
 
 def shapes(body: list, facts: Facts) -> list:
@@ -172,7 +180,7 @@ def owned(body: list, facts: Facts) -> list:
 
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement."""
-    return accumulate.merge(body)
+    return accumulate.merge(body, facts.adjoints | facts.tangents)
 
 
 def fused(body: list, facts: Facts) -> list:

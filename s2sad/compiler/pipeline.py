@@ -142,7 +142,8 @@ def _without_value(tree: list, parts: _Parts) -> Generated:
         elts=[grad, value.elts[1]], ctx=gast.Load()))
     args = clone(parts.args)
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
-    body = simplify.drop_dead_code(body, parts.prep.namespace, params)
+    body = simplify.fuse(simplify.drop_dead_code(body, parts.prep.namespace, params),
+                         parts.prep.namespace, params)
     return _emitted(parts.name, args, free.free(body, params | parts.numbers), parts.prep)
 
 
@@ -262,12 +263,12 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     params = param_names(prep.node)
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
                                           prep.namespace, _param_ranks(prep.node, ranks))
-    args, body = forward.build(prep, names, holders, numbers)
+    args, body, tangents_of = forward.build(prep, names, holders, numbers)
     shaped = _param_ranks(prep.node, ranks)
     tangents = args.kwonlyargs[len(args.kwonlyargs) - len(names):]
     alike = {t.id: load(n) for t, n in zip(tangents, names) if n in shaped}  # checked
     return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers, ranks=shaped,
-                alike=alike, upto=upto)
+                alike=alike, upto=upto, tangents=tangents_of)
 
 
 # The late passes, in the order they run (``s2sad show --stage NAME`` prints the function
@@ -276,6 +277,7 @@ PASSES = (
     Step("ranks", optimize.ranks),
     Step("prune", optimize.prune),
     Step("reuse", optimize.reuse_values),
+    Step("recompute", optimize.recomputed, fixpoint=True),
     Step("simplify", optimize.tidy, fixpoint=True),
     Step("finite", optimize.guards, fixpoint=True),
     Step("algebra", optimize.arithmetic, fixpoint=True),
@@ -297,15 +299,15 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] | frozenset[str] = frozenset(), shapes: dict[str, str] | None = None,
          ranks: dict[str, int] | None = None, keep: bool = False,
          adjoints: frozenset | set = frozenset(), alike: dict | None = None,
-         upto: str | None = None) -> Generated:
+         upto: str | None = None, tangents: frozenset = frozenset()) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree
     (before ``del`` insertion); ``alike``: a parameter shaped like an expression (the
     cotangent, like the output); ``upto``: stop after that late pass, only print."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
-    facts = optimize.Facts(prep.namespace, prep.namer, params, set(small), shapes or {},
+    facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
                            ranks or {}, frozenset(adjoints), alike or {},
-                           _real_only(prep.node))
+                           _real_only(prep.node), tangents=tangents)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return Generated(_printed_only, render.function_source(_function(name, args, body)),

@@ -14,6 +14,7 @@ import gast
 from s2sad.compiler.names import clone, const, origin
 
 _MARK = "S2SAD-COMMENT: "
+WIDTH = 88  # black's line length: long calls break after a comma, never before a ")"
 
 
 def _with_comments(stmts: list, comments: bool, last: str | None = None
@@ -78,5 +79,74 @@ def function_source(node: gast.FunctionDef, comments: bool = True, owned: bool =
     gives the tree away, so it is printed without a copy)."""
     node = node if owned else clone(node)
     node.body = _with_comments(node.body, comments)[0] or [gast.Pass()]
-    text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])))
+    text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])),
+                           pretty_source=_pretty_source)
     return _uncomment(text)
+
+
+def _pretty_source(pieces: list[str]) -> str:
+    return "\n".join(line for text in "".join(pieces).split("\n") for line in _wrap(text))
+
+
+def _wrap(line: str) -> list[str]:
+    """A long line broken inside its brackets, after a comma or before an operator (of
+    the places that leave at least half a line, the outermost, the last of them), the
+    rest indented four more; an assigned sum gets brackets to break in, as a person
+    writes it; a line with no place to break stays long."""
+    if len(line) <= WIDTH:
+        return [line]
+    line = _bracketed(line)
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    points = _breaks(line)
+    out: list[str] = []
+    start = 0
+    while len(line) - start + (len(indent) if out else 0) > WIDTH:
+        room = WIDTH - (len(indent) if out else 0)
+        fitting = [(depth, p) for depth, p in points if start + room // 2 < p <= start + room] \
+            or [(depth, p) for depth, p in points if start < p <= start + room]
+        later = [p for _, p in points if p > start]
+        end = min(fitting, key=lambda dp: (dp[0], -dp[1]))[1] if fitting else \
+            later[0] if later else None
+        if end is None:
+            break
+        out.append(indent + line[start:end].strip() if out else line[:end].rstrip())
+        start = end
+    return out + [indent + line[start:].strip()] if out else [line]
+
+
+_OPERATORS = (" + ", " - ", " * ", " @ ", " / ", " if ", " else ")
+
+
+def _bracketed(line: str) -> str:
+    """``x = a + f(b)`` -> ``x = (a + f(b))``: the same tree, with a bracket to break in."""
+    head, eq, value = line.partition(" = ")
+    if not eq or any(c in head for c in "([{'\"") or \
+            not any(depth == 1 for depth, _ in _breaks(f"({value})", commas=False)):
+        return line
+    return f"{head} = ({value})"
+
+
+def _breaks(line: str, commas: bool = True) -> list[tuple[int, int]]:
+    """(bracket depth, offset) of the places a line may break inside brackets: just
+    past a ``, ``, or just before a binary operator (none in a string)."""
+    points, depth, i = [], 0, 0
+    while i < len(line):
+        c = line[i]
+        if c in "'\"":
+            i = _string_end(line, i)
+            continue
+        depth += (c in "([{") - (c in ")]}")
+        if depth > 0 and commas and c == "," and line[i + 1:i + 2] == " ":
+            points.append((depth, i + 1))
+        elif depth > 0 and c == " " and line.startswith(_OPERATORS, i):
+            points.append((depth, i))
+        i += 1
+    return points
+
+
+def _string_end(line: str, i: int) -> int:
+    quote = line[i:i + 3] if line[i:i + 3] in ("'''", '"""') else line[i]
+    j = i + len(quote)
+    while j < len(line) and not line.startswith(quote, j):
+        j += 2 if line[j] == "\\" else 1
+    return j + len(quote)

@@ -119,7 +119,8 @@ class ControlMixin:
                     block.append(_slotted(self.push([test.id], s), slot))
             return [fwd_if], [_slotted(self.pop([test.id], s), slot)] + rev_ifs
         self.flag = test.id  # block() may push it with the record of the run after the if
-        return [fwd_if, self.push([test.id], s)], [self.pop([test.id], s), rev_if]
+        return [fwd_if, _slotted(self.push([test.id], s), slot)], \
+            [_slotted(self.pop([test.id], s), slot), rev_if]
 
     def loop_adjoints(self, body: list, assigned: set[str], ctx: Ctx) -> set[str]:
         reads = _reads(body)

@@ -161,8 +161,10 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
     j = next(i for i, x in enumerate(block) if x is s)
     v, t = s.targets[0].id, s.value.id
-    if v in keep or t in keep:
+    if v in keep:
         return False
+    if t in keep:  # (a parameter is never renamed: only read for the copy)
+        return _fold_until_rebound(block, j, stores, loads, names)
     before = block[j - 1] if j else None
     stores[v] -= 1  # the copy goes in each of the rewrites below
     loads[t] -= 1
@@ -197,7 +199,22 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
         return True
     stores[v] += 1  # kept
     loads[t] += 1
-    return False
+    return _fold_until_rebound(block, j, stores, loads, names)
+
+
+def _fold_until_rebound(block: list, j: int, stores: Counter, loads: Counter,
+                        names: _Names) -> bool:
+    """``v = t; ...v...; v = f(v)``: ``t`` read until ``v`` is bound again."""
+    v, t = block[j].targets[0].id, block[j].value.id
+    until = _reads_until_rebound(block, j, v, t, names)
+    if until is None:
+        return False
+    for n in until:
+        n.id = t
+    loads[t], loads[v] = loads[t] + len(until) - 1, loads[v] - len(until)
+    stores[v] -= 1
+    del block[j]
+    return True
 
 
 def _mentions(stmts: list, name: str, loads: bool = True,
@@ -221,6 +238,19 @@ def _same_sweep(first: gast.stmt, copy: gast.stmt) -> bool:
 def _reads_of(stmts: list, name: str, names: _Names) -> list:
     return [n for st in stmts for n in _names_in(st, names)
             if n.id == name and isinstance(n.ctx, gast.Load)]
+
+
+def _reads_until_rebound(block: list, j: int, v: str, t: str, names: _Names) -> list | None:
+    """The reads of ``v`` after the copy ``block[j]`` up to the value of the plain
+    assignment that next binds it in the same block, where ``t`` is not stored: the
+    only reads that can see the copy (in a loop, the next trip sees the new value)."""
+    k = next((i for i in range(j + 1, len(block))
+              if _mentions([block[i]], v, loads=False, names=names)), None)
+    if k is None or not (isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and
+                         isinstance(block[k].targets[0], gast.Name)) or \
+            _mentions(block[j + 1:k + 1], t, loads=False, names=names):
+        return None
+    return _reads_of(block[j + 1:k], v, names) + _reads_of([block[k].value], v, {})
 
 
 def _reads_until_stored(stmts: list, name: str, other: str, names: _Names) -> list | None:

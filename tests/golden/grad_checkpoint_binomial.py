@@ -4,10 +4,10 @@ def grad_rnn_binomial(Wh, xs, h0):
     checkpointed_1 = checkpointed_57(0, shape_item, 1, h0, 0.0, Wh, xs)
     # adjoint of line 57: for t in s2sad.checkpoint(range(xs.shape[0]), snapshots=4):
     dcheckpointed_1 = add_at(None, checkpointed_1, 1, 1.0)
-    cotangents = user_cotangents(vjp_checkpointed_57(dcheckpointed_1,
-        checkpointed_1, 0, shape_item, 1, h0, 0.0, Wh, xs, s2sad_active=(
-        False, False, False, True, False, True, False)), (0, shape_item, 1,
-        h0, 0.0, Wh, xs), (False, False, False, True, False, True, False))
+    cotangents = user_cotangents(vjp_checkpointed_57(dcheckpointed_1, checkpointed_1, 0,
+        shape_item, 1, h0, 0.0, Wh, xs, s2sad_active=(False, False, False, True, False,
+        True, False)), (0, shape_item, 1, h0, 0.0, Wh, xs),
+        (False, False, False, True, False, True, False))
     dh = cotangents[3]
     dWh = cotangents[5]
     return cast_like(dWh, Wh), cast_like(dh, h0)

@@ -10,8 +10,7 @@ def grad_dict_mlp(params, x):
     del add
     # adjoint of line 92: h = np.tanh(params["W"] @ x + params["b"])
     dadd = dh * (1 - h * h)
-    dparams = add_at(None, params, 'b', fresh(unbroadcast(dadd, params_item_1))
-        )
-    dparams = add_at(dparams, None, 'W', fresh(matmul_lhs_adjoint(
-        unbroadcast(dadd, matmul), params_item, x)))
+    dparams = add_at(None, params, 'b', fresh(unbroadcast(dadd, params_item_1)))
+    dparams = add_at(dparams, None, 'W', fresh(matmul_lhs_adjoint(unbroadcast(dadd,
+        matmul), params_item, x)))
     return cast_like(dparams, params)

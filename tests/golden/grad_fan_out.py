@@ -3,7 +3,6 @@ def grad_fan_out(x):
     y = np.sin(x)
     # adjoint of line 66: return np.sum(y * y + y * x)
     dy = x + 2 * y
-    dx = y
     # adjoint of line 65: y = np.sin(x)
-    dx = dx + dy * np.cos(x)
+    dx = y + dy * np.cos(x)
     return cast_like(dx, x)

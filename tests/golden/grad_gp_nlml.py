@@ -15,8 +15,8 @@ def grad_gp_nlml(K, y):
     # adjoint of line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     tri_solve_1 = tri_solve(transpose, dalpha, False, True)
     dtranspose = -np.multiply.outer(tri_solve_1, alpha)
-    dL = dL - np.multiply.outer(tri_solve(L, tri_solve_1, True, True), solve
-        ) + np.transpose(dtranspose, None)
+    dL = (dL - np.multiply.outer(tri_solve(L, tri_solve_1, True, True), solve)
+        + np.transpose(dtranspose, None))
     del alpha, dalpha, dtranspose, solve, transpose, tri_solve_1
     # adjoint of line 97: L = np.linalg.cholesky(K)
     dK = triangle_read_adjoint(cholesky_adjoint(dL, L, False), False)

@@ -3,7 +3,7 @@ def jvp_fan_out(x, *, dx):
     y = np.sin(x)
     dy = dx * np.cos(x)
     # line 66: return np.sum(y * y + y * x)
-    dadd = dy * y + dy * y + (dy * x + dx * y)
+    dadd = 2 * (dy * y) + (dy * x + dx * y)
     total = np.sum(y * y + y * x)
     dtotal = np.sum(dadd)
     return total, dtotal

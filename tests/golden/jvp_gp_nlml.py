@@ -7,8 +7,8 @@ def jvp_gp_nlml(K, y, *, dK):
     solve = tri_solve(L, y, True)
     dsolve = solve_lhs_tangent(dL, L, y, solve)
     alpha = tri_solve(transpose, solve, False)
-    dalpha = solve_lhs_tangent(np.transpose(dL), transpose, solve, alpha
-        ) + solve_rhs_tangent(dsolve, transpose, solve)
+    dalpha = (solve_lhs_tangent(np.transpose(dL), transpose, solve, alpha)
+        + solve_rhs_tangent(dsolve, transpose, solve))
     del dsolve, solve, transpose
     # line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
     mul = 0.5 * y

@@ -11,9 +11,8 @@ def jvp_element_loop(x, *, dx):
         if cmp:
             # line 110: total = total + x[i] * x[i]
             x_item_2 = x_items[i]
-            dx_item_2 = dx[i]
             total_1 = total_1 + x_item_2 * x_item_2
-            dtotal_1 = dtotal_1 + (dx_item_2 * x_item_2 + dx_item_2 * x_item_2)
+            dtotal_1 = dtotal_1 + 2 * x_item_2 * dx[i]
         else:
             # line 112: total = total - 2.0 * x[i]
             total_1 = total_1 - 2.0 * x_items[i]

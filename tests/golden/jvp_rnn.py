@@ -11,8 +11,7 @@ def jvp_rnn(Wh, xs, h0, *, dWh, dh0):
         dadd = broadcast_like(dWh @ h_1 + Wh @ dh_1, add)
         h_1 = np.tanh(add)
         dh_1 = dadd * (1 - h_1 * h_1)
-        del add, dadd
         # line 107: loss = loss + np.sum(h * h)
         loss_1 = loss_1 + np.sum(h_1 * h_1)
-        dloss_1 = dloss_1 + np.sum(dh_1 * h_1 + dh_1 * h_1)
+        dloss_1 = dloss_1 + np.sum(2 * (dh_1 * h_1))
     return loss_1, dloss_1

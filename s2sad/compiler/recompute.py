@@ -1,0 +1,129 @@
+"""Late pass ``recompute``: a cheap number the reverse sweep pops is computed there again.
+
+An element loop's branch flag (``cmp = x[i] > 0``) is pushed on every trip and
+popped in the reversed loop; a person writing the gradient tests ``x[i] > 0``
+again instead, and the forward loop, left with nothing to do for the reverse
+sweep, goes.  Done where the value is a number (a flag, or a name known to hold a
+number), computed without a call from the loop's counter, the function's
+parameters (generated code never writes into them) and numbers bound once before
+the loop, and the two loops run over the same range, one reversed.
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.names import clone, copy_origin, nodes
+
+MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
+_CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
+          gast.Subscript, gast.Tuple, gast.expr_context, gast.cmpop, gast.operator,
+          gast.unaryop, gast.boolop)
+
+
+def recompute(body: list, numbers: set[str], params: set[str]) -> list:
+    stores = _store_counts(body)
+    fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
+    loops = [s for s in body if isinstance(s, gast.For) and isinstance(s.target, gast.Name)]
+    pushes = {getattr(n, "s2sad_slot", None): (loop, n) for loop in loops for n in loop.body
+              if isinstance(n, gast.Expr) and getattr(n, "s2sad_slot", None) is not None}
+    for rev in loops:
+        forward = next((f for f in loops if _reversed_of(rev, f)), None)
+        if forward is None or not _counter_kept(forward) or not _counter_kept(rev):
+            continue
+        for at, pop in enumerate(rev.body):
+            slot = getattr(pop, "s2sad_slot", None)
+            loop, push = pushes.get(slot, (None, None))
+            if loop is not forward or not _single_name_pop(pop, push):
+                continue
+            name = pop.targets[0].id
+            if name not in numbers and not _tested(rev, name):
+                continue
+            value = _value(forward.body, forward.body.index(push), name,
+                           fixed | {forward.target.id})
+            if value is not None:
+                rev.body[at] = copy_origin(gast.Assign(targets=pop.targets, value=value,
+                                                       type_comment=None), pop)
+                forward.body.remove(push)
+    return body
+
+
+def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | None:
+    """``name``'s value at ``block[upto]`` as an expression of ``known`` names only (the
+    names the block bound before substituted by their values), or None."""
+    at = next((i for i in range(upto - 1, -1, -1) if name in _stored(block[i])), None)
+    if at is None or not _plain_assign(block[at], name):
+        return None
+    value = clone(block[at].value)
+    if sum(1 for _ in gast.walk(value)) > MAX_NODES or \
+            not all(isinstance(n, _CHEAP) for n in gast.walk(value)):
+        return None
+    for n in [n for n in gast.walk(value) if isinstance(n, gast.Name)]:
+        if n.id in known:
+            continue
+        inner = _value(block, at, n.id, known)
+        if inner is None:
+            return None
+        value = _substituted(value, n, inner)
+    return value
+
+
+def _substituted(tree: gast.expr, old: gast.Name, new: gast.expr) -> gast.expr:
+    if tree is old:
+        return new
+    for parent in gast.walk(tree):
+        for field, child in gast.iter_fields(parent):
+            if child is old:
+                setattr(parent, field, new)
+            elif isinstance(child, list) and any(c is old for c in child):
+                setattr(parent, field, [new if c is old else c for c in child])
+    return tree
+
+
+def _reversed_of(rev: gast.For, forward: gast.For) -> bool:
+    """``for i in reversed(R)`` after ``for i in R``."""
+    it = rev.iter
+    return forward is not rev and isinstance(it, gast.Call) and \
+        isinstance(it.func, gast.Name) and it.func.id == "reversed" and len(it.args) == 1 and \
+        isinstance(forward.target, gast.Name) and forward.target.id == rev.target.id and \
+        gast.dump(it.args[0]) == gast.dump(forward.iter)
+
+
+def _counter_kept(loop: gast.For) -> bool:
+    return all(loop.target.id not in _stored(s) for s in loop.body)
+
+
+def _single_name_pop(pop: gast.stmt, push: gast.stmt | None) -> bool:
+    return push is not None and isinstance(pop, gast.Assign) and \
+        isinstance(pop.targets[0], gast.Name) and len(push.value.args) == 1 and \
+        isinstance(push.value.args[0], gast.Name) and \
+        push.value.args[0].id == pop.targets[0].id
+
+
+def _tested(loop: gast.For, name: str) -> bool:
+    return any(isinstance(n, (gast.If, gast.While)) and isinstance(n.test, gast.Name) and
+               n.test.id == name for n in nodes(loop.body))
+
+
+def _plain_assign(s: gast.stmt, name: str) -> bool:
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and s.targets[0].id == name
+
+
+def _stored(s: gast.AST) -> set[str]:
+    return {n.id for n in gast.walk(s) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, gast.Store)}
+
+
+def _store_counts(body: list) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for n in nodes(body):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]:
+    """Numbers bound by one statement at the top, never again: the same in both loops."""
+    return {s.targets[0].id for s in body if isinstance(s, gast.Assign) and
+            len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
+            s.targets[0].id in numbers and stores.get(s.targets[0].id) == 1}

@@ -1,0 +1,88 @@
+"""compiler/recompute.py: a branch flag the reverse sweep would pop is computed there
+again when it is a cheap expression of the loop counter, the parameters and numbers
+bound once; a flag that depends on what the loop carries stays on the tape.  Every
+case on both sides of its branch, gradients against finite differences."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+
+
+def relu_squares(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            total = total + x[i] * x[i]
+        else:
+            total = total - 2.0 * x[i]
+    return total
+
+
+def above_threshold(x, c):
+    total = 0.0
+    for i in range(x.shape[0]):
+        if x[i] * 2.0 > c + 1.0:
+            total = total + np.sin(x[i])
+        else:
+            total = total + x[i] ** 3
+    return total
+
+
+def even_steps(x, n):
+    s = x
+    for i in range(n):
+        if i % 2 == 0:
+            s = s * 1.5
+        else:
+            s = np.tanh(s)
+    return s
+
+
+def carried(x):
+    """The flag reads the running total: it must come from the tape."""
+    total = 0.0
+    for i in range(x.shape[0]):
+        if total > 1.0:
+            total = total * 0.5 + x[i]
+        else:
+            total = total + x[i] * x[i]
+    return total
+
+
+def _forward_loops(g) -> int:
+    return sum(1 for line in g.source.splitlines()
+               if line.strip().startswith("for ") and "reversed" not in line)
+
+
+@pytest.mark.parametrize("x", [np.array([1.0, -2.0, 3.0, 0.5]),
+                               np.array([-1.0, -0.5, -3.0]), np.array([2.0, 0.1])])
+def test_an_element_loops_flag_is_tested_again_in_the_reverse_sweep(x) -> None:
+    check_grad(relu_squares, x)
+    g = s2sad.grad(relu_squares)
+    np.testing.assert_allclose(g(x), np.where(x > 0, 2 * x, -2.0))  # closed form
+    assert "stack" not in g.source and _forward_loops(g) == 0
+    assert "cmp = x_items[i] > 0" in g.source
+
+
+@pytest.mark.parametrize("c", [-10.0, 0.3, 10.0])  # every side, then both
+def test_a_flag_from_a_parameter_and_an_element(c) -> None:
+    x = np.array([0.9, -0.4, 0.2, 1.3])
+    check_grad(above_threshold, x, c, wrt=0)
+    g = s2sad.grad(above_threshold)
+    g(x, c)
+    assert "stack" not in g.source
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 5])
+def test_a_flag_from_the_counter(n) -> None:
+    check_grad(even_steps, 0.7, n)
+    check_jvp(even_steps, 0.7, n)
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, 0.4, 0.2]), np.array([1.5, 0.2, -0.3, 0.9])])
+def test_a_flag_that_reads_the_carried_value_stays_on_the_tape(x) -> None:
+    check_grad(carried, x)
+    g = s2sad.grad(carried)
+    g(x)
+    assert "stack.pop()" in g.source
