@@ -128,7 +128,7 @@ R(rt.norm_partial, N(4), 3); R(rt.norm_partial, P(4), 0.5); R(rt.norm_partial, N
 R(rt.norm_partial, N(3, 4), "fro"); R(rt.norm_partial, N(2, 3, 4), "fro", (1, 2))  # noqa: E702
 R(rt.norm_partial, N(2, 3, 4))
 
-# ----- helpers added later (last, so earlier rows keep their draws) -----
+# ----- helpers added later -----
 for _args, _res, _t in [((1.5, 0.5, 1.5), 1.5, N()), (([0.3, -1.0, 0.3],), 0.3, [N(), N(), N()]),
                         ((np.array([0.2, 2.0, -1.0]),), 2.0, N(3))]:
     for _k in range(len(_args)):
@@ -148,10 +148,10 @@ R(rt.lse_tangent, N(3), N(3)); R(rt.lse_tangent, N(2), (N(2), np.ones(2)), True)
 R(rt.abs_slope, N(4)); R(rt.abs_slope, N(2, 3))  # noqa: E702  (reals: a constant slope)
 R(rt.triangle_read, N(3, 3)); R(rt.triangle_read, N(2, 3, 3), "U")  # noqa: E702
 R(rt.triangle_read_adjoint, N(3, 3)); R(rt.triangle_read_adjoint, N(3, 3), "U")  # noqa: E702
-for _arrays in ([N(3, 4), N(4, 5), N(5, 2)], [N(4), N(4, 5), N(5)], (N(3, 4), N(4))):
-    _out = np.linalg.multi_dot(_arrays)
-    R(rt.multi_dot_adjoint, N(*np.shape(_out)), _arrays)
-    R(rt.multi_dot_tangent, _arrays, [N(*np.shape(a)) for a in _arrays])
+for _arrays, _out in [([N(3, 4), N(4, 5), N(5, 2)], (3, 2)), ([N(4), N(4, 5), N(5)], ()),
+                      ((N(3, 4), N(4)), (3,))]:
+    R(rt.multi_dot_adjoint, N(*_out), _arrays)
+    R(rt.multi_dot_tangent, _arrays, [N(*a.shape) for a in _arrays])
 R(rt.multi_dot_tangent, [N(3, 4), N(4, 5), N(5, 2)], [None, N(4, 5), None], wrt=(0,))
 R(rt.norm_partial, N(2, 3, 4), 2, None, True); R(rt.norm_partial, N(2, 3, 4), 3, (0, 2), True)  # noqa
 R(rt.norm_partial, N(3, 4), None, 1, True); R(rt.norm_partial, P(2, 3), 0.5, None, True)  # noqa

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rule_rows import G, H, N, P, R, U, binary, rng, spd, symmetric, unary, well  # noqa: F401
+from rule_rows import G, H, N, P, R, U, binary, later, spd, symmetric, unary, well
 from s2sad.rules.registry import VJPS
 
 try:
@@ -59,10 +59,10 @@ def linalg_by_name_rows(R) -> None:  # (the row maker)
         R(_f, _m); R(_f, well(4) / 4)  # noqa: E702
     R(sl.expm, N(2, 3, 3))
     _a = well(3)
-    R(sl.lu_solve, sl.lu_factor(_a), N(3), wrt=(0, 1), direction=FD)
-    R(sl.lu_solve, sl.lu_factor(well(4)), N(4, 2), wrt=(0, 1), direction=FD)
+    R(sl.lu_solve, later(sl.lu_factor)(_a), N(3), wrt=(0, 1), direction=FD)
+    R(sl.lu_solve, later(sl.lu_factor)(well(4)), N(4, 2), wrt=(0, 1), direction=FD)
     for _t in (1, 2):
-        R(sl.lu_solve, sl.lu_factor(well(3)), N(3, 2), trans=_t, wrt=(0, 1), direction=FD)
+        R(sl.lu_solve, later(sl.lu_factor)(well(3)), N(3, 2), trans=_t, wrt=(0, 1), direction=FD)
 
 
 if sp is not None:
@@ -102,8 +102,8 @@ if sl is not None:
     R(sl.cholesky, spd(3), direction=symmetric)
     R(sl.cho_factor, spd(3)); R(sl.cho_factor, spd(4), lower=True)  # noqa: E702
     for _low in (False, True):
-        R(sl.cho_solve, sl.cho_factor(spd(3), lower=_low), N(3), wrt=(0, 1), direction=FD)
-        R(sl.cho_solve, sl.cho_factor(spd(4), lower=_low), N(4, 2), wrt=(0, 1), direction=FD)
+        R(sl.cho_solve, later(sl.cho_factor)(spd(3), lower=_low), N(3), wrt=(0, 1), direction=FD)
+        R(sl.cho_solve, later(sl.cho_factor)(spd(4), lower=_low), N(4, 2), wrt=(0, 1), direction=FD)
     R(sl.lu_factor, well(3)); R(sl.lu_factor, N(4, 4))  # noqa: E702
     # the default driver (syevr) may flip an eigenvector's sign under a step of 1e-6:
     # eigenvectors are checked with driver="evd" (numpy's), eigenvalues with both

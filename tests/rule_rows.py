@@ -5,12 +5,24 @@ with arguments drawn from each function's domain (seeded, so deterministic).
 to check (default: every float-valued argument the rule differentiates).
 ``binary(fn, mx, my)`` adds the broadcasting cases every binary op must pass:
 equal shapes, (3, 4) & (4,), (3, 1) & (1, 4), scalar & array, array & scalar.
+
+Each row draws from its own stream.  ``N(3, 4)`` (and ``P``, ``U``, ``G``, ``H``,
+``well``, ``spd``) only describes an argument; arithmetic, indexing, attributes and
+NumPy functions on descriptions describe too (``0.5 * N(4) - 0.5``, ``np.std(A)``),
+``later(f)(...)`` defers any other function, ``drawn(f, ...)`` calls ``f(..., rng)``.
+``R`` draws them with a generator seeded (zlib.crc32) from the calling module, the
+function, a description of the arguments and the row's ordinal among rows with all
+three equal: adding a row changes no other row's data (test_rule_rows.py checks it).
+The same description used in two rows is drawn afresh in each; within one row, once.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
-from collections.abc import Callable
+import sys
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,42 +30,193 @@ import numpy as np
 
 from s2sad import runtime as rt
 
-rng = np.random.default_rng(20240601)
+SEED = 20240601
 
 
-def N(*shape: int) -> Any:
-    x = rng.standard_normal(shape)
+class Lazy:
+    """An argument described, drawn when its row is registered, with the row's stream."""
+
+    __array_priority__ = 1000
+
+    def __init__(self, make: Callable, *args: Any, **kwargs: Any) -> None:
+        self.make, self.args, self.kwargs = make, args, kwargs
+
+    def value(self, r: np.random.Generator, memo: dict) -> Any:
+        if id(self) not in memo:
+            args = materialize(self.args, r, memo)
+            kwargs = materialize(self.kwargs, r, memo)
+            memo[id(self)] = (self, self.make(*args, **kwargs))  # (self: keeps the id alive)
+        return memo[id(self)][1]
+
+    def describe(self) -> str:
+        return f"{_name(self.make)}({describe(self.args)}, {describe(self.kwargs)})"
+
+    # descriptions compose: x + 1, x[0], x.T, x.reshape(2, 6), np.std(x), np.sign(x) ...
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Lazy:
+        return Lazy(ufunc if method == "__call__" else getattr(ufunc, method), *inputs, **kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Lazy:
+        return Lazy(func, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Lazy:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Lazy(getattr, self, name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Lazy:
+        return Lazy(_call, self, *args, **kwargs)
+
+    def __getitem__(self, key: Any) -> Lazy:
+        return Lazy(operator.getitem, self, key)
+
+    def __iter__(self) -> Iterator:
+        raise TypeError("a described argument has no items before it is drawn")
+
+    def __bool__(self) -> bool:
+        raise TypeError("a described argument has no truth value before it is drawn")
+
+
+def _call(f: Callable, *args: Any, **kwargs: Any) -> Any:
+    return f(*args, **kwargs)
+
+
+def _binary(op: Callable, swap: bool = False) -> Callable:
+    if swap:
+        return lambda self, other: Lazy(op, other, self)
+    return lambda self, other: Lazy(op, self, other)
+
+
+for _op in ("add", "sub", "mul", "truediv", "pow"):
+    setattr(Lazy, f"__{_op}__", _binary(getattr(operator, _op)))
+    setattr(Lazy, f"__r{_op}__", _binary(getattr(operator, _op), swap=True))
+for _op in ("gt", "lt", "ge", "le", "matmul"):
+    setattr(Lazy, f"__{_op}__", _binary(getattr(operator, _op)))
+Lazy.__neg__ = lambda self: Lazy(operator.neg, self)  # type: ignore[method-assign]
+
+
+class Draw(Lazy):
+    """``kind(*shape)`` drawn from the row's stream (a float when the shape is ())."""
+
+    def __init__(self, kind: str, shape: tuple[int, ...]) -> None:
+        super().__init__(DRAWS[kind], *shape)
+        self.kind, self.shape = kind, shape
+
+    def value(self, r: np.random.Generator, memo: dict) -> Any:
+        if id(self) not in memo:
+            memo[id(self)] = (self, self.make(r, self.shape))
+        return memo[id(self)][1]
+
+    def describe(self) -> str:
+        return f"{self.kind}{self.shape}"
+
+
+def _scalar_or(x: np.ndarray, shape: tuple) -> Any:
     return float(x) if not shape else x
+
+
+def _well(r: np.random.Generator, shape: tuple) -> np.ndarray:
+    n = shape[-1]
+    return r.standard_normal(shape + (n,)) + n * np.eye(n)
+
+
+def _spd(r: np.random.Generator, shape: tuple) -> np.ndarray:
+    a = r.standard_normal(shape + (shape[-1],))
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+DRAWS: dict[str, Callable] = {
+    "N": lambda r, s: _scalar_or(r.standard_normal(s), s),
+    "P": lambda r, s: _scalar_or(r.uniform(0.5, 2.0, s), s),  # positive, away from 0
+    "U": lambda r, s: _scalar_or(r.uniform(-0.8, 0.8, s), s),  # inside (-1, 1)
+    "G": lambda r, s: _scalar_or(r.uniform(1.2, 3.0, s), s),  # above 1
+    "H": lambda r, s: _scalar_or(r.uniform(0.1, 0.9, s), s),  # inside (0, 1)
+    "well": _well,  # well-conditioned n x n matrices: well(batch..., n)
+    "spd": _spd,  # symmetric positive definite: spd(batch..., n)
+}
+
+
+def N(*shape: int) -> Any:  # standard normal
+    return Draw("N", shape)
 
 
 def P(*shape: int) -> Any:  # positive, away from 0
-    x = rng.uniform(0.5, 2.0, shape)
-    return float(x) if not shape else x
+    return Draw("P", shape)
 
 
 def U(*shape: int) -> Any:  # inside (-1, 1)
-    x = rng.uniform(-0.8, 0.8, shape)
-    return float(x) if not shape else x
+    return Draw("U", shape)
 
 
 def G(*shape: int) -> Any:  # above 1
-    x = rng.uniform(1.2, 3.0, shape)
-    return float(x) if not shape else x
+    return Draw("G", shape)
 
 
 def H(*shape: int) -> Any:  # inside (0, 1)
-    x = rng.uniform(0.1, 0.9, shape)
-    return float(x) if not shape else x
+    return Draw("H", shape)
 
 
-def well(*shape: int) -> np.ndarray:  # well-conditioned n x n matrices: well(batch..., n)
-    n = shape[-1]
-    return rng.standard_normal(shape + (n,)) + n * np.eye(n)
+def well(*shape: int) -> Any:  # well-conditioned n x n matrices: well(batch..., n)
+    return Draw("well", shape)
 
 
-def spd(*shape: int) -> np.ndarray:  # symmetric positive definite: spd(batch..., n)
-    a = rng.standard_normal(shape + (shape[-1],))
-    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+def spd(*shape: int) -> Any:  # symmetric positive definite: spd(batch..., n)
+    return Draw("spd", shape)
+
+
+def later(f: Callable) -> Callable[..., Lazy]:
+    """``later(f)(*args)``: ``f`` called on the drawn arguments (scipy's factorizations)."""
+    return lambda *args, **kwargs: Lazy(f, *args, **kwargs)
+
+
+def drawn(f: Callable, *args: Any) -> Lazy:
+    """``f(*drawn args, rng)``: a maker that takes the row's generator itself."""
+    return _WithRng(f, *args)
+
+
+class _WithRng(Lazy):
+    def value(self, r: np.random.Generator, memo: dict) -> Any:
+        if id(self) not in memo:
+            memo[id(self)] = (self, self.make(*materialize(self.args, r, memo), r))
+        return memo[id(self)][1]
+
+
+def materialize(x: Any, r: np.random.Generator, memo: dict | None = None) -> Any:
+    """``x`` with every description in it drawn from ``r`` (depth first, left to right)."""
+    memo = {} if memo is None else memo
+    if isinstance(x, Lazy):
+        return x.value(r, memo)
+    if isinstance(x, (list, tuple)):
+        return type(x)(materialize(v, r, memo) for v in x)
+    if isinstance(x, dict):
+        return {k: materialize(v, r, memo) for k, v in x.items()}
+    return x
+
+
+def draw(x: Any, seed: Any) -> Any:
+    """A description drawn outside the table (``draw(real_eig(4), 3)``)."""
+    return materialize(x, np.random.default_rng(seed))
+
+
+def _name(f: Any) -> str:
+    module = getattr(f, "__module__", None) or ""
+    return f"{module}.{getattr(f, '__qualname__', None) or getattr(f, '__name__', repr(f))}"
+
+
+def describe(x: Any) -> str:
+    """A stable text for a row's arguments (no addresses): what its seed is made of."""
+    if isinstance(x, Lazy):
+        return x.describe()
+    if isinstance(x, (list, tuple)):
+        return f"{type(x).__name__}[{', '.join(describe(v) for v in x)}]"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k}={describe(v)}" for k, v in x.items()) + "}"
+    if isinstance(x, np.ndarray):
+        return f"array{x.shape}{x.dtype}:{zlib.crc32(np.ascontiguousarray(x).tobytes())}"
+    if x is None or isinstance(x, (bool, int, float, complex, str, slice, np.generic)):
+        return repr(x)
+    if callable(x):
+        return _name(x)
+    return type(x).__name__
 
 
 def symmetric(x: np.ndarray, r: np.random.Generator) -> np.ndarray:
@@ -71,28 +234,68 @@ class Row:
     g_none: bool = False  # a tuple/list output's adjoint gets a None entry
     label: str = field(default="")
     index: int = 0
+    key: str = ""  # module | function | arguments described | ordinal among equal ones
+    seed: int = 0  # zlib.crc32 of the key: the row's own stream (its data, its directions)
 
 
 ROWS: list[Row] = []
+_ORDINALS: dict[int, tuple[list[Row], dict[str, int]]] = {}
+_TARGETS: list[list[Row]] = [ROWS]
+
+
+@contextlib.contextmanager
+def collecting(rows: list[Row]) -> Iterator[list[Row]]:
+    """``R`` appends to ``rows`` instead of ``ROWS`` inside the block."""
+    _TARGETS.append(rows)
+    try:
+        yield rows
+    finally:
+        _TARGETS.pop()
+
+
+def row_rng(seed: int, *more: int) -> np.random.Generator:
+    return np.random.default_rng([SEED, seed, *more])
+
+
+def register(rows: list[Row], module: str, fn: Any, args: tuple, kwargs: dict,
+             wrt: tuple | None = None, direction: Callable | None = None,
+             g_none: bool = False) -> Row:
+    stem = f"{module}|{_name(fn)}|{describe(args)}|{describe(kwargs)}"
+    counts = _ORDINALS.setdefault(id(rows), (rows, {}))[1]  # (holds rows: its id stays)
+    ordinal = counts[stem] = counts.get(stem, -1) + 1
+    key = f"{stem}|{ordinal}"
+    seed = zlib.crc32(key.encode())
+    memo: dict = {}
+    r = row_rng(seed)
+    drawn_args = materialize(args, r, memo)
+    drawn_kwargs = materialize(kwargs, r, memo)
+    name = getattr(fn, "__name__", str(fn))
+    row = Row(fn, drawn_args, drawn_kwargs, wrt, direction, g_none, f"{name}-{len(rows)}",
+              len(rows), key, seed)
+    rows.append(row)
+    return row
+
+
+def _module(depth: int) -> str:
+    return sys._getframe(depth + 1).f_globals.get("__name__", "?")
 
 
 def R(fn: Any, *args: Any, wrt: tuple | None = None, direction: Callable | None = None,
       g_none: bool = False, **kwargs: Any) -> None:
-    name = getattr(fn, "__name__", str(fn))
-    ROWS.append(Row(fn, args, kwargs, wrt, direction, g_none, f"{name}-{len(ROWS)}", len(ROWS)))
+    register(_TARGETS[-1], _module(1), fn, args, kwargs, wrt, direction, g_none)
 
 
 def binary(fn: Any, mx: Callable = N, my: Callable = N) -> None:
-    R(fn, mx(3, 4), my(3, 4))
-    R(fn, mx(3, 4), my(4))
-    R(fn, mx(3, 1), my(1, 4))
-    R(fn, mx(), my(3))
-    R(fn, mx(2, 3), my())
+    module = _module(1)
+    for a, b in [(mx(3, 4), my(3, 4)), (mx(3, 4), my(4)), (mx(3, 1), my(1, 4)), (mx(), my(3)),
+                 (mx(2, 3), my())]:
+        register(_TARGETS[-1], module, fn, (a, b), {})
 
 
 def unary(fn: Any, m: Callable = N) -> None:
-    R(fn, m(3, 4))
-    R(fn, m())
+    module = _module(1)
+    register(_TARGETS[-1], module, fn, (m(3, 4),), {})
+    register(_TARGETS[-1], module, fn, (m(),), {})
 
 
 # ----- operators and builtins -----
@@ -154,7 +357,7 @@ R(np.power, N(3, 4), 3, wrt=(0,))
 R(np.copysign, N(3, 4), N(4), wrt=(0,))
 R(np.fmax, np.array([1.0, np.nan, 2.0]), np.array([np.nan, 0.5, 3.0]))
 R(np.clip, N(3, 4), -0.5, 0.5, wrt=(0,))
-R(np.clip, N(3, 4), 0.5 * N(4) - 0.5, 0.5 * N(3, 1) + 0.5)
+R(np.clip, N(3, 4), -0.5 - 0.5 * H(4), 0.5 + 0.5 * H(3, 1))  # lo < hi: the rule's domain
 R(np.clip, N(3, 4), None, 0.3 * N(4))
 R(np.where, N(3, 4) > 0, N(3, 4), N(4), wrt=(1, 2))
 R(np.where, N(3, 1) > 0, N(4), 0.0, wrt=(1,))
@@ -227,7 +430,7 @@ R(rt.astype, N(3, 4), np.float64); R(rt.astype, N(), float); R(rt.astype, 3 * N(
 R(rt.item_method, N(3, 4), 5); R(rt.item_method, N(3, 4), 1, 2)  # noqa: E702
 R(rt.item_method, N(1, 1)); R(rt.item_method, N(3, 4), (2, 3))  # noqa: E702
 R(rt.clip_method, N(3, 4), -0.5, 0.5, wrt=(0,))
-R(rt.clip_method, N(3, 4), 0.5 * N(4) - 0.5, 0.5 * N(4) + 0.5)
+R(rt.clip_method, N(3, 4), -0.5 - 0.5 * H(4), 0.5 + 0.5 * H(4))  # lo < hi
 R(rt.clip_method, N(3, 4), max=0.2, wrt=(0,))
 
 # ----- joining and splitting -----
@@ -313,7 +516,7 @@ R(np.full_like, N(3, 4), N(), wrt=(1,))
 R(np.linspace, N(), N(), 5); R(np.linspace, N(3), N(), 4, False)  # noqa: E702
 R(np.linspace, N(2), N(2), 3, axis=1)
 
-# ----- rules added later: their rows come last, so earlier rows keep their draws -----
+# ----- rules added later (a row may go anywhere: each draws from its own stream) -----
 for _f in (max, min):  # several arguments, one list, one tuple, one array
     R(_f, N(), N(), N()); R(_f, [N(), N(), N(), N()]); R(_f, (N(), N())); R(_f, N(5))  # noqa
 R(np.ptp, N(2, 3, 4)); R(np.ptp, N(3, 4), axis=1)  # noqa: E702
@@ -348,7 +551,7 @@ R(np.linalg.multi_dot, [N(4), N(4, 5), N(5)]); R(np.linalg.multi_dot, [N(3, 4), 
 R(np.linalg.multi_dot, (N(2, 3), N(3, 3), N(3, 3), N(3)))
 R(np.linalg.eigh, spd(3), direction=symmetric)
 R(np.linalg.eigh, spd(4), direction=symmetric, g_none=True)  # the eigenvectors' part alone
-R(np.linalg.eigh, symmetric(N(3, 3), rng), direction=symmetric)
+R(np.linalg.eigh, drawn(symmetric, N(3, 3)), direction=symmetric)
 R(np.linalg.eigh, spd(2, 3), direction=symmetric)
 R(np.linalg.eigh, spd(3))  # any direction: one triangle is read (docs/kinks.md)
 R(np.linalg.eigh, spd(3), UPLO="U"); R(np.linalg.eigh, spd(2, 3))  # noqa: E702

@@ -13,6 +13,7 @@ import pytest
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, numerical_grad
 from rows_decompositions import real_eig
+from rule_rows import draw
 from s2sad.rules import registry
 
 K = 2  # PCA rank
@@ -285,15 +286,16 @@ COMPLEX_SPECTRUM = np.array([[1.0, -2.0, 0.5], [1.5, 0.3, -1.0], [0.2, 0.8, 2.0]
 
 
 def test_eigvals_of_a_nonsymmetric_matrix_with_real_eigenvalues():
-    a = real_eig(4)
+    a = draw(real_eig(4), 4)
     assert np.isrealobj(np.linalg.eigvals(a))
     g = check_grad(eigvals_cubed, a)
     np.testing.assert_allclose(g, 3 * (a @ a).T, atol=1e-8)  # sum w^3 = trace(a^3)
     check_jvp(eigvals_cubed, a)
     check_grad(eig_values_and_vectors, a)
     check_jvp(eig_values_and_vectors, a)
-    check_hessian(eig_values_and_vectors, real_eig(3))
-    check_reverse_over_reverse(eig_values_and_vectors, real_eig(3), np.random.default_rng(3))
+    check_hessian(eig_values_and_vectors, draw(real_eig(3), 3))
+    check_reverse_over_reverse(eig_values_and_vectors, draw(real_eig(3), 3),
+                               np.random.default_rng(3))
 
 
 @pytest.mark.parametrize("f", [eigvals_modulus, eigvectors_modulus, eigvectors_real_part,
@@ -407,7 +409,7 @@ def test_matrix_rank_is_a_constant(rng):
 
 
 def test_numerical_reference_agrees():  # sanity: the reference of the checks above
-    a = real_eig(3)
+    a = draw(real_eig(3), 412)
     np.testing.assert_allclose(numerical_grad(eigvals_cubed, (a,)), 3 * (a @ a).T, atol=1e-6)
 
 

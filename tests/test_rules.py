@@ -30,7 +30,7 @@ import rows_extra  # noqa: F401
 import rows_fft  # noqa: F401
 import rows_scipy  # noqa: F401
 import rows_stats  # noqa: F401
-from rule_rows import ROWS, Row
+from rule_rows import ROWS, Row, row_rng
 from s2sad import runtime as rt
 from s2sad.rules import (
     helpers,
@@ -150,7 +150,8 @@ CASES = [(row, pos) for row in ROWS for pos in positions(row, VJPS[row.fn])]
 
 
 def rng_for(row: Row, pos: int) -> np.random.Generator:
-    return np.random.default_rng([row.index, pos])
+    """The row's own stream (rule_rows.row_rng: from its seed, not its place in the table)."""
+    return row_rng(row.seed, pos)
 
 
 # ----- the table: reverse and forward templates against finite differences -----

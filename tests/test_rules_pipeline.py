@@ -15,7 +15,7 @@ import rows_fft  # noqa: F401
 import rows_scipy  # noqa: F401
 import rows_stats  # noqa: F401
 import s2sad
-from rule_rows import ROWS, Row
+from rule_rows import ROWS, Row, row_rng
 from s2sad.rules import registry
 
 EPS = 1e-6
@@ -106,7 +106,7 @@ CASES = first_rows()
 def test_rule_through_the_pipeline(row: Row, pos: int) -> None:
     h = source_function(row, pos)
     x = row.args[pos]
-    rng = np.random.default_rng([row.index, pos, 7])
+    rng = row_rng(row.seed, pos, 7)
     v = direction(row, x, rng)
     g = s2sad.grad(h)(x)
     near(np.sum(np.asarray(g) * v), along(h, x, v))

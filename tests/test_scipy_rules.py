@@ -18,7 +18,7 @@ import rows_scipy  # noqa: E402
 import s2sad  # noqa: E402
 import test_rules as tr  # noqa: E402
 import test_rules_pipeline as tp  # noqa: E402
-from rule_rows import ROWS, Row  # noqa: E402
+from rule_rows import ROWS, R, Row, collecting  # noqa: E402
 from s2sad.rules import registry, scipy_linalg, scipy_special  # noqa: E402
 from s2sad.rules.registry import JVPS, TEMPLATE_NAMESPACE, VJPS  # noqa: E402
 
@@ -127,7 +127,7 @@ def triangular_in_a(a):
 
 
 def _fixed(kind: str) -> np.ndarray:
-    """A fixed 3 x 3 matrix (rule_rows' makers draw from a shared stream)."""
+    """A fixed 3 x 3 matrix."""
     a = np.random.default_rng(11).standard_normal((3, 3))
     return a @ a.T + 3 * np.eye(3) if kind == "spd" else a + 3 * np.eye(3)
 
@@ -169,11 +169,8 @@ def test_eigh_pair_reverse_over_reverse() -> None:
 
 def _rows(make) -> list[Row]:
     out: list[Row] = []
-
-    def maker(fn, *args, wrt=None, direction=None, g_none=False, **kwargs):
-        out.append(Row(fn, args, kwargs, wrt, direction, g_none,
-                       f"{getattr(fn, '__name__', fn)}-{len(out)}", 100000 + len(out)))
-    make(maker)
+    with collecting(out):  # (each row draws from its own stream, as in ROWS)
+        make(R)
     return out
 
 
