@@ -144,8 +144,11 @@ def test_loop_shows_each_iteration() -> None:
     g = s2sad.graph(accumulate, 2.0, 3)
     names = [n.name for n in g.nodes]
     for k in range(3):
-        assert f"s@{k}" in names  # the user's name, not the SSA form's s_1
-    assert g["s@2"].expr == "s@1 + mul@2" and g["mul@2"].expr == "x * i"
+        assert f"s[i={k}]" in names  # the user's name, not the SSA form's s_1
+    # the product has no user name: it is labelled by the user's expression, and
+    # the iteration tells its three copies apart
+    assert g["s[i=2]"].expr == "s[i=1] + x * i" and g["x * i [i=2]"].expr == "x * i"
+    assert g["x * i [i=2]"].label == "x * i [i=2]" and not g["x * i [i=2]"].named
     assert g.outputs[0].value == 2.0 * (0 + 1 + 2)
     assert g["x"].adjoint == pytest.approx(0 + 1 + 2)
     assert g["n"].adjoint is None  # an int: no derivative drawn
@@ -156,7 +159,8 @@ def test_loop_shows_each_iteration() -> None:
 
 def test_nested_loops_name_both_counters() -> None:
     g = s2sad.graph(nested, 1.1)
-    assert any(n.name.endswith("@1.2") for n in g.nodes)
+    assert g.outputs[0].name == "s[_i=1, j=2]"  # both loops' variables
+    assert g["s[_i=1, j=2]"].expr == "s[_i=1, j=1] * x + j"
     assert g["x"].adjoint == pytest.approx(s2sad.grad(nested)(1.1))
 
 
@@ -190,9 +194,11 @@ def test_long_loops_are_folded_and_say_so() -> None:
     assert folded[0].folded == 2 * 97 - 1
     assert g.outputs[0].op == "add" and g.outputs[0].value == 2.0 * sum(range(100))
     assert folded[0] in g.outputs[0].parents
-    assert g["s@2"] in folded[0].parents and g["x"] in folded[0].parents
+    assert g["s[i=2]"] in folded[0].parents and g["x"] in folded[0].parents
     assert g["x"].adjoint == pytest.approx(sum(range(100)))  # adjoints of every iteration
-    assert [n.name for n in g.nodes if n.name.startswith("s@")] == ["s@0", "s@1", "s@2", "s@99"]
+    assert [n.name for n in g.nodes if n.name.startswith("s[")] == [
+        "s[i=0]", "s[i=1]", "s[i=2]", "s[i=99]"]
+    assert g["s[i=99]"].expr == "s[i=98] + x * i"  # reads a folded value by its label
 
 
 def test_loops_up_to_the_limit_are_drawn_whole() -> None:
@@ -215,8 +221,8 @@ def test_a_long_inner_loop_is_folded_in_each_outer_iteration() -> None:
     g = s2sad.graph(inner_long, 2.0, 2, 100)
     inner = inner_long.__code__.co_firstlineno + 3
     assert [n.name for n in g.nodes if n.op == "folded"] == [
-        f"... 97 more iterations of line {inner} (@0)",
-        f"... 97 more iterations of line {inner} (@1)"]
+        f"... 97 more iterations of line {inner} [_i=0]",
+        f"... 97 more iterations of line {inner} [_i=1]"]
     assert g["x"].adjoint == pytest.approx(s2sad.grad(inner_long)(2.0, 2, 100))
     g = s2sad.graph(inner_long, 2.0, 50, 50)  # both long: the outer one folds first
     folded = [n.name for n in g.nodes if n.op == "folded"]
@@ -293,10 +299,12 @@ def test_static_graph_of_straight_code() -> None:
 
 def test_static_graph_of_a_loop_has_a_back_edge() -> None:
     g = s2sad.graph(accumulate)
-    assert "phi" in [n.op for n in g.nodes]
+    assert "phi" not in [n.op for n in g.nodes]
     assert len(g.back_edges) == 1
     parent, child = g.back_edges[0]
-    assert child.op == "phi" and parent.op == "add"
+    # the user's variable s, from its value before the loop and from the last iteration
+    assert child.op == "carried" and child.label == "s" and parent.op == "add"
+    assert child.parents == [g["s"], parent] and parent.expr == "s + x * i"
     for n in g.nodes:
         for p in n.parents:
             if (p, n) not in g.back_edges:
@@ -306,8 +314,10 @@ def test_static_graph_of_a_loop_has_a_back_edge() -> None:
 def test_static_graph_of_a_branch_joins_without_back_edges() -> None:
     g = s2sad.graph(branch)
     assert g.back_edges == []
-    phi = [n for n in g.nodes if n.op == "phi"]
-    assert len(phi) == 1 and len(phi[0].parents) == 2
+    join = [n for n in g.nodes if n.op == "join"]
+    assert len(join) == 1 and join[0].label == "y"
+    assert [(p.label, p.expr) for p in join[0].parents] == [("y", "x * x"), ("y", "-x")]
+    assert g.outputs[0].parents == [join[0]] and g.outputs[0].expr == "y * 3.0"
 
 
 # ------------------------------------------------------------ drawings
@@ -354,8 +364,9 @@ def test_mermaid_labels_carry_values_and_adjoints() -> None:
 
 def test_fan_out_is_one_edge_per_use() -> None:
     text = s2sad.graph(fan_out, 1.5).to_mermaid()
-    # x feeds a = x * x and b = a + x; a feeds b and the output
-    assert text.count("    n0 --> ") == 2 and text.count("    n1 --> ") == 2
+    # x feeds a = x * x twice and b = a + x once; a feeds b and the output
+    assert text.count("    n0 --> n1\n") == 2
+    assert text.count("    n0 --> ") == 3 and text.count("    n1 --> ") == 2
 
 
 def test_folded_loop_in_the_drawings() -> None:
@@ -437,6 +448,6 @@ def test_reaches_names_the_inputs_joined_to_an_output():
     g = s2sad.graph(reads_two, 1.0, 2.0, 3.0)
     assert [n.name for n in g.reaches()] == ["x", "y", "z"]  # 0 * z is still a path
     s = s2sad.graph(two_outputs_of)  # static: the tuple's two items are nodes of their own
-    assert [n.name for n in s.reaches("add")] == ["x", "y"]
-    assert [n.name for n in s.reaches(s.node("mul"))] == ["z"]
+    assert [n.name for n in s.reaches("a + np.sin(a)")] == ["x", "y"]
+    assert [n.name for n in s.reaches(s.node("z * 2.0"))] == ["z"]
     assert [n.name for n in s.reaches()] == ["x", "y", "z"]
