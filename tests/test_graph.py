@@ -10,11 +10,14 @@ import re
 import shutil
 import subprocess
 
+import gast
 import numpy as np
 import pytest
 
 import s2sad
-from s2sad import graph_view
+from s2sad import graph_labels, graph_view
+from s2sad.compiler import pipeline
+from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.graph_render import _dot_text, _mermaid_text, fmt
 from s2sad.rules import registry
 
@@ -318,6 +321,131 @@ def test_static_graph_of_a_branch_joins_without_back_edges() -> None:
     assert len(join) == 1 and join[0].label == "y"
     assert [(p.label, p.expr) for p in join[0].parents] == [("y", "x * x"), ("y", "-x")]
     assert g.outputs[0].parents == [join[0]] and g.outputs[0].expr == "y * 3.0"
+
+
+# ------------------------------------------------------------ the user's names
+
+def rnn(x, W):
+    h = x
+    for t in range(3):  # noqa: B007  (the labels name the iterations t=0, t=1, t=2)
+        h = np.tanh(W @ h)
+    return np.sum(h * h)
+
+
+def square(x):
+    return x * x
+
+
+RNN_X = np.array([0.3, -0.8])
+RNN_W = np.array([[0.9, -0.4], [0.2, 1.1]])
+
+
+def central(f, args: tuple, i: int, eps: float = 1e-6):
+    """d f / d args[i] by central differences, entry by entry."""
+    x = np.asarray(args[i], dtype=float)
+    out = np.zeros(x.shape)
+    for k in np.ndindex(x.shape):
+        moved = []
+        for step in (eps, -eps):
+            y = x.copy()
+            y[k] += step
+            moved.append(f(*args[:i], y if x.ndim else float(y), *args[i + 1:]))
+        out[k] = (moved[0] - moved[1]) / (2 * eps)
+    return out if x.ndim else float(out)
+
+
+def core_primitives(f) -> int:
+    """How many assignments of the SSA core form compute something (not copies)."""
+    prep = pipeline.prepare(f, "ssa")
+    local = graph_labels.local_names(prep.node)
+    prims = [primitive(n.value, prep.namespace, local) for n in gast.walk(prep.node)
+             if isinstance(n, gast.Assign)]
+    return sum(p is None or p.key != IDENTITY for p in prims)
+
+
+def test_loop_labels_are_the_users_names() -> None:
+    g = s2sad.graph(rnn, RNN_X, RNN_W)
+    assert [n.label for n in g.nodes] == [
+        "x", "W", "W @ x", "h[t=0]", "W @ h[t=0]", "h[t=1]", "W @ h[t=1]", "h[t=2]",
+        "h[t=2] * h[t=2]", "rnn"]
+    assert [n.name for n in g.nodes] == [n.label for n in g.nodes]  # unique already
+    assert g["h[t=1]"].expr == "np.tanh(W @ h[t=0])"
+    assert g["rnn"].expr == "np.sum(h[t=2] * h[t=2])"
+    text = g.to_mermaid()
+    assert '["h[t=0] = np.tanh(W @ x)<br/>line' in text
+    assert '["W @ h[t=0]<br/>line' in text and '["h[t=2] * h[t=2]<br/>line' in text
+    assert "matmul" not in text and not re.search(r"\bmul\b|@\d", text)  # no compiler names
+    h2 = np.tanh(RNN_W @ np.tanh(RNN_W @ np.tanh(RNN_W @ RNN_X)))
+    np.testing.assert_allclose(g["h[t=2]"].adjoint, 2 * h2)  # d sum(h * h) / d h
+    np.testing.assert_allclose(g["x"].adjoint, central(rnn, (RNN_X, RNN_W), 0), rtol=1e-6)
+    np.testing.assert_allclose(g["W"].adjoint, central(rnn, (RNN_X, RNN_W), 1), rtol=1e-6)
+
+
+def test_static_loop_draws_every_primitive_and_the_users_variable() -> None:
+    g = s2sad.graph(rnn)
+    assert [(n.op, n.label, n.expr) for n in g.nodes[2:]] == [
+        ("carried", "h", None), ("matmul", "W @ h", "W @ h"),
+        ("np.tanh", "h", "np.tanh(W @ h)"), ("mul", "h * h", "h * h"),
+        ("np.sum", "rnn", "np.sum(h * h)")]
+    carried, tanh = g.nodes[2], g.nodes[4]
+    assert carried.parents == [g["x"], tanh] and g.back_edges == [(tanh, carried)]
+    assert g["h * h"].parents == [carried, carried]  # both uses
+    text = g.to_mermaid()
+    assert "phi" not in text and '["h = np.tanh(W @ h)<br/>line' in text
+    assert '["h<br/>carried around the loop at line' in text
+    assert f"    n{g.nodes.index(tanh)} -. next iteration .-> n2\n" in text
+
+
+@pytest.mark.parametrize("f", [seeds, fan_out, accumulate, nested, branch, doubling, stops,
+                               as_list, inner_long, rnn, square, vector, recip])
+def test_static_graphs_have_no_phi_and_every_primitive(f) -> None:
+    g = s2sad.graph(f)
+    ops = [n.op for n in g.nodes]
+    assert "phi" not in ops
+    computed = [op for op in ops if op not in ("input", "carried", "join")]
+    assert len(computed) == core_primitives(f)
+    assert len({n.name for n in g.nodes}) == len(g.nodes)  # names stay unique
+
+
+def test_a_square_has_an_edge_per_operand() -> None:
+    g = s2sad.graph(square, 3.0)
+    x, out = g["x"], g["square"]
+    assert out.parents == [x, x] and x.children == [out, out]
+    assert g.to_mermaid().count("    n0 --> n1\n") == 2
+    assert g.to_dot().count("    n0 -> n1;\n") == 2
+    assert x.adjoint == pytest.approx(6.0) == 2 * 3.0  # d x^2 / dx = 2x
+    assert x.adjoint == pytest.approx(central(square, (3.0,), 0))
+    assert s2sad.graph(square).to_mermaid().count("    n0 --> n1\n") == 2  # static too
+
+
+@pytest.mark.parametrize("x", [2.0, -2.0])
+def test_branch_in_the_users_names(x: float) -> None:
+    g = s2sad.graph(branch, x)
+    assert [n.label for n in g.nodes] == ["x", "x > 0.0", "y", "branch"]
+    taken, other = ("x * x", "-x") if x > 0 else ("-x", "x * x")
+    assert g["y"].expr == taken and g["branch"].expr == "y * 3.0"
+    text = g.to_mermaid()
+    assert f'["y = {taken}<br/>' in text and f"y = {other}<" not in text
+    assert g["x"].adjoint == pytest.approx(central(branch, (x,), 0))
+
+
+def test_while_loop_counts_trips() -> None:
+    g = s2sad.graph(doubling, 1.5)
+    assert [n.label for n in g.nodes if n.named] == [
+        "x", "x[trip=1]", "x[trip=2]", "x[trip=3]"]
+    assert g["x[trip=2]"].expr == "x[trip=1] * 2.0"
+    assert g["x[trip=2] < 10.0"].parents == [g["x[trip=2]"]]  # the loop's test, each trip
+    assert g.outputs == [g["x[trip=3]"]] and g.outputs[0].value == 12.0
+    assert g["x"].adjoint == pytest.approx(central(doubling, (1.5,), 0)) == 8.0
+    static = s2sad.graph(doubling)
+    carried = [n for n in static.nodes if n.op == "carried"]
+    assert [n.label for n in carried] == ["x"] and static.outputs == carried
+
+
+def test_a_loop_over_a_list_counts_trips_and_reads_items() -> None:
+    g = s2sad.graph(as_list, 1.5)
+    assert g["y[trip=2]"].expr == "ys[1]" and g["total[trip=2]"].expr == "total[trip=1] + y[trip=2]"
+    assert "iter(ys)" in [n.label for n in g.nodes]
 
 
 # ------------------------------------------------------------ drawings
