@@ -59,7 +59,7 @@ def label_lines(node: Node, executed: bool, wrt: bool = False) -> list[str]:
         lines = [node.label, f"{WHERE[node.op]} line {node.line}"]
     else:
         shown = _short(node.expr or node.op)
-        lines = [f"{node.label} = {shown}" if node.named else _short(node.label)]
+        lines = [f"{node.label} = {shown}" if node.named else _temporary(node)]
         if node.line is not None:
             lines.append(f"line {node.line}")
     if executed:
@@ -71,6 +71,14 @@ def label_lines(node: Node, executed: bool, wrt: bool = False) -> list[str]:
 
 WHERE = {"carried": "carried around the loop at", "join": "from either branch of the if at"}
 EXPR_CHARS = 40  # longest expression drawn in a box
+
+
+def _temporary(node: Node) -> str:
+    """A temporary's box: its expression cut short, keeping the iteration that
+    tells it from its copies (``x * i [i=2]``)."""
+    expr = node.expr or node.label
+    tail = node.label[len(expr):] if node.label.startswith(expr) else ""
+    return _short(node.label[:len(node.label) - len(tail)]) + tail
 
 
 def _short(text: str) -> str:

@@ -61,6 +61,8 @@ class Tracer:
         self.notes: list[str] = []
         self.codes: dict[int, tuple] = {}
         self.prims: dict[int, tuple] = {}
+        self.shown_as: dict[str, str | None] = {}  # SSA name -> the user's, None: temporary
+        self.pending: dict[Node, tuple[Step, dict[str, int]]] = {}  # labels made when drawn
 
     def run(self, values: dict[str, Any]) -> Graph:
         fn_node = self.prep.node
@@ -71,10 +73,14 @@ class Tracer:
                                tree=name_tree(p)))
             self.node_of[p] = inputs[-1]
         out = self.output(self.block(fn_node.body))
+        folded = self.fold(out)
+        drawn = inputs + [step.node for step in self.steps if step.group is None]
+        for node in drawn:
+            self.describe(node)
         name_output(fn_node.name, out, self.user)
-        assign_names(inputs + [s.node for s in self.steps], self.used)
+        assign_names(drawn, self.used)
         Backward(self.namespace, self.notes).run(self.steps, inputs, out)
-        return self.finish(inputs, out)
+        return self.finish(inputs, out, folded)
 
     def output(self, signal: Any) -> Node:
         """The returned value's node (a new ``const`` one if no node holds it)."""
@@ -85,19 +91,35 @@ class Tracer:
         self.steps.append(Step(node, None, {}, {}))
         return node
 
-    def new_node(self, name: str, op: str, stmt: gast.AST, value: Any, tree: ast.expr,
-                 expr: str) -> Node:
-        """A user's variable is labelled ``h[t=0]`` and shows ``expr`` as what
-        computed it; a temporary is labelled by ``expr`` and read as ``tree``."""
+    def new_node(self, name: str, op: str, stmt: gast.AST, value: Any) -> Node:
+        """A user's variable is labelled now (``h[t=0]``, cheap); what computed it,
+        and a temporary's label, when it is drawn (:meth:`describe`)."""
         tags = tuple(self.tags)
         node = Node(name, op, line=getattr(stmt, "lineno", None), value=value,
-                    origin=getattr(stmt, "s2sad_origin", None), tags=tags, expr=expr)
-        if is_user(name, self.user):
-            node.label = display_name(name, self.user) + tag_text(tags)
-            node.tree = name_tree(node.label)
+                    origin=getattr(stmt, "s2sad_origin", None), tags=tags)
+        if name not in self.shown_as:
+            self.shown_as[name] = display_name(name, self.user) \
+                if is_user(name, self.user) else None
+        shown = self.shown_as[name]
+        if shown is None:
+            node.named = False
         else:
-            node.label, node.named, node.tree = node.expr or "", False, tree
+            node.label = shown + tag_text(tags)
+            node.tree = name_tree(node.label)
         return node
+
+    def describe(self, node: Node) -> ast.expr | None:
+        """Fill in ``node.expr`` (and a temporary's label, ``W @ h[t=0]``) from the
+        labels of what it read; return the tree other labels put it in as.  Why
+        lazily: a long folded loop's hidden steps are never drawn, and labelling
+        them would cost more than running them."""
+        if node in self.pending and node.expr is None:
+            step, counters = self.pending[node]
+            tree, node.expr = computed(step.prim, substituted(
+                step.expr, lambda n: self.drawn(n, step.arg_nodes, counters)))
+            if not node.named:
+                node.label, node.tree = node.expr, tree
+        return node.tree
 
     # ----- statements -----
 
@@ -133,20 +155,22 @@ class Tracer:
         name, value = s.targets[0].id, self.eval(s.value)
         if id(s) not in self.prims:  # one Prim per statement: the reverse pass plans by it
             uses = [n for n in operands(s.value) if n in self.local]
-            self.prims[id(s)] = (primitive(s.value, self.namespace, self.local),
-                                 list(dict.fromkeys(uses)), uses)
-        prim, names, uses = self.prims[id(s)]
+            names = list(dict.fromkeys(uses))
+            self.prims[id(s)] = (primitive(s.value, self.namespace, self.local), names, uses,
+                                 [n for n in names if not is_user(n, self.user)])
+        prim, names, uses, counters = self.prims[id(s)]
         self.env[name] = value
         if prim is not None and prim.key == IDENTITY:
             self.copy(name, prim.args[0].id)
             return None
         reads = {n: self.env[n] for n in names if n in self.env}
         arg_nodes = {n: self.node_of[n] for n in reads if n in self.node_of}
-        tree = substituted(s.value, lambda n: self.drawn(n, arg_nodes))
-        node = self.new_node(name, op_label(prim), s, value, *computed(prim, tree))
+        node = self.new_node(name, op_label(prim), s, value)
         node.parents = [arg_nodes[n] for n in uses if n in arg_nodes]  # one per use
         loops = tuple(zip(self.runs, self.iters)) if self.runs else ()
         self.steps.append(Step(node, prim, reads, arg_nodes, loops=loops, expr=s.value))
+        self.pending[node] = (self.steps[-1], {n: reads[n] for n in counters if n in reads
+                                               and isinstance(reads[n], int)})
         self.node_of[name] = node
         return None
 
@@ -157,17 +181,16 @@ class Tracer:
         else:
             self.node_of.pop(name, None)
 
-    def drawn(self, name: str, arg_nodes: dict[str, Node]) -> ast.expr | None:
+    def drawn(self, name: str, arg_nodes: dict[str, Node],
+              counters: dict[str, int]) -> ast.expr | None:
         """How a name read by a statement appears in its label: a value's label, a
         temporary's expression, a compiler's loop counter as its number."""
-        node = arg_nodes.get(name)
-        if node is not None:
-            return node.tree
-        if name not in self.local:
-            return None
-        if not is_user(name, self.user) and isinstance(self.env.get(name), int):
-            return ast.Constant(self.env[name])
-        return name_tree(display_name(name, self.user))
+        if name in arg_nodes:  # a user's value is its label; a temporary, described
+            node = arg_nodes[name]
+            return node.tree if node.tree is not None else self.describe(node)
+        if name in counters:
+            return ast.Constant(counters[name])
+        return name_tree(display_name(name, self.user)) if name in self.local else None
 
     def do_If(self, s: gast.If) -> Any:
         return self.block(s.body if self.eval(s.test) else s.orelse)
@@ -243,9 +266,8 @@ class Tracer:
                                    if run in long and k >= self.shown), None)
         return {step.group for step in self.steps if step.group is not None}
 
-    def finish(self, inputs: list[Node], out: Node) -> Graph:
+    def finish(self, inputs: list[Node], out: Node, folded: set[int]) -> Graph:
         """Visible nodes in order, each folded loop run's steps drawn as one node."""
-        folded = self.fold(out)
         nodes: list[Node] = list(inputs)
         standin: dict[int, Node] = {}
         hidden: dict[Node, Node] = {}
