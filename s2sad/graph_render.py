@@ -49,13 +49,17 @@ def fmt(value: Any) -> str:
 
 
 def label_lines(node: Node, executed: bool, wrt: bool = False) -> list[str]:
-    """What a node's box says: ``a = x + y``, its user line, value, adjoint."""
+    """What a node's box says: ``h[t=0] = np.tanh(W @ x)`` (a temporary: just
+    ``W @ x``), its user line, value, adjoint."""
     if node.op == "folded":
         return [node.name, f"{node.folded} nodes not drawn"]
     if node.op == "input":
-        lines = [f"{node.name} (input, wrt)" if wrt else f"{node.name} (input)"]
+        lines = [f"{node.label} (input, wrt)" if wrt else f"{node.label} (input)"]
+    elif node.op in WHERE:
+        lines = [node.label, f"{WHERE[node.op]} line {node.line}"]
     else:
-        lines = [f"{node.name} = {node.expr or node.op}"]
+        shown = _short(node.expr or node.op)
+        lines = [f"{node.label} = {shown}" if node.named else _temporary(node)]
         if node.line is not None:
             lines.append(f"line {node.line}")
     if executed:
@@ -65,10 +69,27 @@ def label_lines(node: Node, executed: bool, wrt: bool = False) -> list[str]:
     return lines
 
 
+WHERE = {"carried": "carried around the loop at", "join": "from either branch of the if at"}
+EXPR_CHARS = 40  # longest expression drawn in a box
+
+
+def _temporary(node: Node) -> str:
+    """A temporary's box: its expression cut short, keeping the iteration that
+    tells it from its copies (``x * i [i=2]``)."""
+    expr = node.expr or node.label
+    tail = node.label[len(expr):] if node.label.startswith(expr) else ""
+    return _short(node.label[:len(node.label) - len(tail)]) + tail
+
+
+def _short(text: str) -> str:
+    """A label cut to ``EXPR_CHARS`` so a box stays narrow."""
+    return text if len(text) <= EXPR_CHARS else text[:EXPR_CHARS - 3] + "..."
+
+
 def _title(graph: Graph) -> str:
     if graph.executed:
         return f"{graph.name}: executed at the given arguments; adjoint = d output / d node"
-    return f"{graph.name}: static (SSA form)"
+    return f"{graph.name}: static (every primitive once; dashed: next iteration)"
 
 
 def _ids(graph: Graph) -> dict[Node, str]:

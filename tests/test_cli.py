@@ -454,7 +454,8 @@ def test_graph_folds_a_long_loop(user: Path, capsys: pytest.CaptureFixture) -> N
 def test_graph_static(user: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["graph", f"{user}:loop"]) == 0
     text = capsys.readouterr().out
-    assert "static" in text and "phi" in text and "value" not in text
+    assert "static" in text and "value" not in text and "phi" not in text
+    assert "s<br/>carried around the loop at line" in text and " -. next iteration .-> " in text
 
 
 def test_args_are_literals_only() -> None:

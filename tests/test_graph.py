@@ -10,11 +10,14 @@ import re
 import shutil
 import subprocess
 
+import gast
 import numpy as np
 import pytest
 
 import s2sad
-from s2sad import graph_view
+from s2sad import graph_labels, graph_view
+from s2sad.compiler import pipeline
+from s2sad.compiler.primitives import IDENTITY, primitive
 from s2sad.graph_render import _dot_text, _mermaid_text, fmt
 from s2sad.rules import registry
 
@@ -144,8 +147,11 @@ def test_loop_shows_each_iteration() -> None:
     g = s2sad.graph(accumulate, 2.0, 3)
     names = [n.name for n in g.nodes]
     for k in range(3):
-        assert f"s@{k}" in names  # the user's name, not the SSA form's s_1
-    assert g["s@2"].expr == "s@1 + mul@2" and g["mul@2"].expr == "x * i"
+        assert f"s[i={k}]" in names  # the user's name, not the SSA form's s_1
+    # the product has no user name: it is labelled by the user's expression, and
+    # the iteration tells its three copies apart
+    assert g["s[i=2]"].expr == "s[i=1] + x * i" and g["x * i [i=2]"].expr == "x * i"
+    assert g["x * i [i=2]"].label == "x * i [i=2]" and not g["x * i [i=2]"].named
     assert g.outputs[0].value == 2.0 * (0 + 1 + 2)
     assert g["x"].adjoint == pytest.approx(0 + 1 + 2)
     assert g["n"].adjoint is None  # an int: no derivative drawn
@@ -156,7 +162,8 @@ def test_loop_shows_each_iteration() -> None:
 
 def test_nested_loops_name_both_counters() -> None:
     g = s2sad.graph(nested, 1.1)
-    assert any(n.name.endswith("@1.2") for n in g.nodes)
+    assert g.outputs[0].name == "s[_i=1, j=2]"  # both loops' variables
+    assert g["s[_i=1, j=2]"].expr == "s[_i=1, j=1] * x + j"
     assert g["x"].adjoint == pytest.approx(s2sad.grad(nested)(1.1))
 
 
@@ -190,9 +197,11 @@ def test_long_loops_are_folded_and_say_so() -> None:
     assert folded[0].folded == 2 * 97 - 1
     assert g.outputs[0].op == "add" and g.outputs[0].value == 2.0 * sum(range(100))
     assert folded[0] in g.outputs[0].parents
-    assert g["s@2"] in folded[0].parents and g["x"] in folded[0].parents
+    assert g["s[i=2]"] in folded[0].parents and g["x"] in folded[0].parents
     assert g["x"].adjoint == pytest.approx(sum(range(100)))  # adjoints of every iteration
-    assert [n.name for n in g.nodes if n.name.startswith("s@")] == ["s@0", "s@1", "s@2", "s@99"]
+    assert [n.name for n in g.nodes if n.name.startswith("s[")] == [
+        "s[i=0]", "s[i=1]", "s[i=2]", "s[i=99]"]
+    assert g["s[i=99]"].expr == "s[i=98] + x * i"  # reads a folded value by its label
 
 
 def test_loops_up_to_the_limit_are_drawn_whole() -> None:
@@ -215,8 +224,8 @@ def test_a_long_inner_loop_is_folded_in_each_outer_iteration() -> None:
     g = s2sad.graph(inner_long, 2.0, 2, 100)
     inner = inner_long.__code__.co_firstlineno + 3
     assert [n.name for n in g.nodes if n.op == "folded"] == [
-        f"... 97 more iterations of line {inner} (@0)",
-        f"... 97 more iterations of line {inner} (@1)"]
+        f"... 97 more iterations of line {inner} [_i=0]",
+        f"... 97 more iterations of line {inner} [_i=1]"]
     assert g["x"].adjoint == pytest.approx(s2sad.grad(inner_long)(2.0, 2, 100))
     g = s2sad.graph(inner_long, 2.0, 50, 50)  # both long: the outer one folds first
     folded = [n.name for n in g.nodes if n.op == "folded"]
@@ -293,10 +302,12 @@ def test_static_graph_of_straight_code() -> None:
 
 def test_static_graph_of_a_loop_has_a_back_edge() -> None:
     g = s2sad.graph(accumulate)
-    assert "phi" in [n.op for n in g.nodes]
+    assert "phi" not in [n.op for n in g.nodes]
     assert len(g.back_edges) == 1
     parent, child = g.back_edges[0]
-    assert child.op == "phi" and parent.op == "add"
+    # the user's variable s, from its value before the loop and from the last iteration
+    assert child.op == "carried" and child.label == "s" and parent.op == "add"
+    assert child.parents == [g["s"], parent] and parent.expr == "s + x * i"
     for n in g.nodes:
         for p in n.parents:
             if (p, n) not in g.back_edges:
@@ -306,8 +317,135 @@ def test_static_graph_of_a_loop_has_a_back_edge() -> None:
 def test_static_graph_of_a_branch_joins_without_back_edges() -> None:
     g = s2sad.graph(branch)
     assert g.back_edges == []
-    phi = [n for n in g.nodes if n.op == "phi"]
-    assert len(phi) == 1 and len(phi[0].parents) == 2
+    join = [n for n in g.nodes if n.op == "join"]
+    assert len(join) == 1 and join[0].label == "y"
+    assert [(p.label, p.expr) for p in join[0].parents] == [("y", "x * x"), ("y", "-x")]
+    assert g.outputs[0].parents == [join[0]] and g.outputs[0].expr == "y * 3.0"
+
+
+# ------------------------------------------------------------ the user's names
+
+def rnn(x, W):
+    h = x
+    for t in range(3):  # noqa: B007  (the labels name the iterations t=0, t=1, t=2)
+        h = np.tanh(W @ h)
+    return np.sum(h * h)
+
+
+def square(x):
+    return x * x
+
+
+RNN_X = np.array([0.3, -0.8])
+RNN_W = np.array([[0.9, -0.4], [0.2, 1.1]])
+
+
+def central(f, args: tuple, i: int, eps: float = 1e-6):
+    """d f / d args[i] by central differences, entry by entry."""
+    x = np.asarray(args[i], dtype=float)
+    out = np.zeros(x.shape)
+    for k in np.ndindex(x.shape):
+        moved = []
+        for step in (eps, -eps):
+            y = x.copy()
+            y[k] += step
+            moved.append(f(*args[:i], y if x.ndim else float(y), *args[i + 1:]))
+        out[k] = (moved[0] - moved[1]) / (2 * eps)
+    return out if x.ndim else float(out)
+
+
+def core_primitives(f) -> int:
+    """How many assignments of the SSA core form compute something (not copies)."""
+    prep = pipeline.prepare(f, "ssa")
+    local = graph_labels.local_names(prep.node)
+    prims = [primitive(n.value, prep.namespace, local) for n in gast.walk(prep.node)
+             if isinstance(n, gast.Assign)]
+    return sum(p is None or p.key != IDENTITY for p in prims)
+
+
+def test_loop_labels_are_the_users_names() -> None:
+    g = s2sad.graph(rnn, RNN_X, RNN_W)
+    assert [n.label for n in g.nodes] == [
+        "x", "W", "W @ x", "h[t=0]", "W @ h[t=0]", "h[t=1]", "W @ h[t=1]", "h[t=2]",
+        "h[t=2] * h[t=2]", "rnn"]
+    assert [n.name for n in g.nodes] == [n.label for n in g.nodes]  # unique already
+    assert g["h[t=1]"].expr == "np.tanh(W @ h[t=0])"
+    assert g["rnn"].expr == "np.sum(h[t=2] * h[t=2])"
+    text = g.to_mermaid()
+    assert '["h[t=0] = np.tanh(W @ x)<br/>line' in text
+    assert '["W @ h[t=0]<br/>line' in text and '["h[t=2] * h[t=2]<br/>line' in text
+    assert "matmul" not in text and not re.search(r"\bmul\b|@\d", text)  # no compiler names
+    h2 = np.tanh(RNN_W @ np.tanh(RNN_W @ np.tanh(RNN_W @ RNN_X)))
+    np.testing.assert_allclose(g["h[t=2]"].adjoint, 2 * h2)  # d sum(h * h) / d h
+    np.testing.assert_allclose(g["x"].adjoint, central(rnn, (RNN_X, RNN_W), 0), rtol=1e-6)
+    np.testing.assert_allclose(g["W"].adjoint, central(rnn, (RNN_X, RNN_W), 1), rtol=1e-6)
+
+
+def test_static_loop_draws_every_primitive_and_the_users_variable() -> None:
+    g = s2sad.graph(rnn)
+    assert [(n.op, n.label, n.expr) for n in g.nodes[2:]] == [
+        ("carried", "h", None), ("matmul", "W @ h", "W @ h"),
+        ("np.tanh", "h", "np.tanh(W @ h)"), ("mul", "h * h", "h * h"),
+        ("np.sum", "rnn", "np.sum(h * h)")]
+    carried, tanh = g.nodes[2], g.nodes[4]
+    assert carried.parents == [g["x"], tanh] and g.back_edges == [(tanh, carried)]
+    assert g["h * h"].parents == [carried, carried]  # both uses
+    text = g.to_mermaid()
+    assert "phi" not in text and '["h = np.tanh(W @ h)<br/>line' in text
+    assert '["h<br/>carried around the loop at line' in text
+    assert f"    n{g.nodes.index(tanh)} -. next iteration .-> n2\n" in text
+
+
+@pytest.mark.parametrize("f", [seeds, fan_out, accumulate, nested, branch, doubling, stops,
+                               as_list, inner_long, rnn, square, vector, recip])
+def test_static_graphs_have_no_phi_and_every_primitive(f) -> None:
+    g = s2sad.graph(f)
+    ops = [n.op for n in g.nodes]
+    assert "phi" not in ops
+    computed = [op for op in ops if op not in ("input", "carried", "join")]
+    assert len(computed) == core_primitives(f)
+    assert len({n.name for n in g.nodes}) == len(g.nodes)  # names stay unique
+
+
+def test_a_square_has_an_edge_per_operand() -> None:
+    g = s2sad.graph(square, 3.0)
+    x, out = g["x"], g["square"]
+    assert out.parents == [x, x] and x.children == [out, out]
+    assert g.to_mermaid().count("    n0 --> n1\n") == 2
+    assert g.to_dot().count("    n0 -> n1;\n") == 2
+    assert x.adjoint == pytest.approx(6.0) == 2 * 3.0  # d x^2 / dx = 2x
+    assert x.adjoint == pytest.approx(central(square, (3.0,), 0))
+    assert s2sad.graph(square).to_mermaid().count("    n0 --> n1\n") == 2  # static too
+
+
+@pytest.mark.parametrize("x", [2.0, -2.0])
+def test_branch_in_the_users_names(x: float) -> None:
+    g = s2sad.graph(branch, x)
+    assert [n.label for n in g.nodes] == ["x", "x > 0.0", "y", "branch"]
+    taken, other = ("x * x", "-x") if x > 0 else ("-x", "x * x")
+    assert g["y"].expr == taken and g["branch"].expr == "y * 3.0"
+    text = g.to_mermaid()
+    assert f'["y = {taken}<br/>' in text and f"y = {other}<" not in text
+    assert g["x"].adjoint == pytest.approx(central(branch, (x,), 0))
+
+
+def test_while_loop_counts_trips() -> None:
+    g = s2sad.graph(doubling, 1.5)
+    assert [n.label for n in g.nodes if n.named] == [
+        "x", "x[trip=1]", "x[trip=2]", "x[trip=3]"]
+    assert g["x[trip=2]"].expr == "x[trip=1] * 2.0"
+    assert g["x[trip=2] < 10.0"].parents == [g["x[trip=2]"]]  # the loop's test, each trip
+    assert g.outputs == [g["x[trip=3]"]] and g.outputs[0].value == 12.0
+    assert g["x"].adjoint == pytest.approx(central(doubling, (1.5,), 0)) == 8.0
+    static = s2sad.graph(doubling)
+    carried = [n for n in static.nodes if n.op == "carried"]
+    assert [n.label for n in carried] == ["x"] and static.outputs == carried
+
+
+def test_a_loop_over_a_list_counts_trips_and_reads_items() -> None:
+    g = s2sad.graph(as_list, 1.5)
+    assert g["y[trip=2]"].expr == "ys[1]" and g["total[trip=2]"].expr == "total[trip=1] + y[trip=2]"
+    assert "iter(ys)" in [n.label for n in g.nodes]
 
 
 # ------------------------------------------------------------ drawings
@@ -354,8 +492,9 @@ def test_mermaid_labels_carry_values_and_adjoints() -> None:
 
 def test_fan_out_is_one_edge_per_use() -> None:
     text = s2sad.graph(fan_out, 1.5).to_mermaid()
-    # x feeds a = x * x and b = a + x; a feeds b and the output
-    assert text.count("    n0 --> ") == 2 and text.count("    n1 --> ") == 2
+    # x feeds a = x * x twice and b = a + x once; a feeds b and the output
+    assert text.count("    n0 --> n1\n") == 2
+    assert text.count("    n0 --> ") == 3 and text.count("    n1 --> ") == 2
 
 
 def test_folded_loop_in_the_drawings() -> None:
@@ -437,6 +576,6 @@ def test_reaches_names_the_inputs_joined_to_an_output():
     g = s2sad.graph(reads_two, 1.0, 2.0, 3.0)
     assert [n.name for n in g.reaches()] == ["x", "y", "z"]  # 0 * z is still a path
     s = s2sad.graph(two_outputs_of)  # static: the tuple's two items are nodes of their own
-    assert [n.name for n in s.reaches("add")] == ["x", "y"]
-    assert [n.name for n in s.reaches(s.node("mul"))] == ["z"]
+    assert [n.name for n in s.reaches("a + np.sin(a)")] == ["x", "y"]
+    assert [n.name for n in s.reaches(s.node("z * 2.0"))] == ["z"]
     assert [n.name for n in s.reaches()] == ["x", "y", "z"]
