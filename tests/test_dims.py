@@ -220,3 +220,56 @@ def test_transposes_of_arguments_are_not_kept(rng, n) -> None:
     kept = [line for line in g.source.splitlines() if "= np.transpose(F)" in line or
             "= np.transpose(H)" in line]
     assert kept == []  # no name holds them, so none is pushed each step
+
+
+# ----- shape kinds declared beside the rules (rules.facts.defshape) -----
+
+from scipy.special import log_softmax, logsumexp  # noqa: E402
+
+
+def xent_lse(W, X, y):
+    logits = X @ W
+    logp = logits - logsumexp(logits, axis=1, keepdims=True)
+    return -np.mean(logp[np.arange(X.shape[0]), y])
+
+
+def xent_log_softmax(W, X, y):
+    logp = log_softmax(X @ W, axis=-1)
+    return -np.sum(logp[np.arange(X.shape[0]), y]) / X.shape[0]
+
+
+def weighted_lse(W, X, w):
+    return np.sum(logsumexp(X @ W, axis=0, b=w))  # b broadcasts: not a plain reduction
+
+
+def lse_rows(W, X):
+    return np.sum(logsumexp(X @ W, axis=1) ** 2)
+
+
+@pytest.mark.parametrize("fn", [xent_lse, xent_log_softmax])
+@pytest.mark.parametrize("n, k", [(5, 3), (1, 4), (6, 1)])
+def test_cross_entropy_adjoints_are_plain_where_shapes_are_known(rng, fn, n, k) -> None:
+    W, X = rng.standard_normal((4, k)), rng.standard_normal((n, 4))
+    y = rng.integers(0, k, n)
+    check_grad(fn, W, X, y)
+    g = s2sad.grad(fn)
+    g(W, X, y)
+    if n > 1 and k > 1:
+        assert "unbroadcast" not in g.source and "repeat_to" not in g.source
+
+
+@pytest.mark.parametrize("fn, m", [(weighted_lse, 3), (lse_rows, 3), (lse_rows, 1)])
+def test_logsumexp_reductions(rng, fn, m) -> None:
+    W, X = rng.standard_normal((4, m)), rng.standard_normal((5, 4))
+    args = (W, X, rng.uniform(0.5, 2.0, (5, m))) if fn is weighted_lse else (W, X)
+    check_grad(fn, *args)
+
+
+def test_a_reduction_with_weights_or_a_sign_is_not_followed() -> None:
+    import gast
+    facts = dims.Facts.over({"a": ("n", "m")}, {"logsumexp": logsumexp, "np": np})
+    of = lambda src: facts.of(gast.parse(src).body[0].value)  # noqa: E731
+    assert of("logsumexp(a, axis=1, keepdims=True)") == ("n", 1)
+    assert of("np.sum(a, axis=0)") == ("m",)
+    assert of("logsumexp(a, axis=1, b=a)") is None
+    assert of("logsumexp(a, axis=1, return_sign=True)") is None

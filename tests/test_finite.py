@@ -34,6 +34,8 @@ def facts_of(src: str, params: str = "x, y") -> dict:
     ("v = np.abs(np.sin(x))", finite.UNIT),
     ("v = 2.0 + np.maximum(np.cos(x), np.sin(y))", finite.POS),
     ("v = np.ones(3) + x * x", finite.POS),
+    ("for i in range(3):\n    v = x * i", finite.FINITE),  # a range's counter: an int
+    ("for i in reversed(range(1, 4)):\n    v = np.cos(x) * i", finite.FINITE),
 ])
 def test_facts_proved(src: str, fact: str) -> None:
     assert fact in facts_of(src)["v"]
@@ -49,6 +51,9 @@ def test_facts_proved(src: str, fact: str) -> None:
     ("v = g * x", finite.FINITE),           # g is a global: nothing known
     ("v = np.arctan(x)", finite.POS),       # x may be negative
     ("v = np.maximum(np.cos(x), y)", finite.UNIT),  # y may be large
+    ("for i in range(3):\n    v = x * i", finite.POS),  # i may be 0
+    ("for i in g:\n    v = x * i", finite.FINITE),  # a counter over anything: not known
+    ("for i in range(3):\n    v = x * i\ni = 1.0 / y\nw = i", finite.FINITE),
 ])
 def test_facts_not_claimed(src: str, fact: str) -> None:
     assert fact not in facts_of(src).get("v", frozenset())

@@ -11,11 +11,13 @@
 - ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
   (IEEE negation is exact, so these are the same numbers with a pass fewer);
 - in a derivative's statement (an adjoint or a tangent: floats, never booleans),
-  ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once).
+  ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once);
+- ``fresh(e) * y`` is ``e * y`` (arithmetic makes a new array: the copy is waste).
 """
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import gast
 
@@ -23,9 +25,10 @@ from s2sad.compiler.names import nodes, root_name
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
-                        real: bool = False, derivatives: frozenset = frozenset()) -> list:
+                        real: bool = False, derivatives: frozenset = frozenset(),
+                        dims: Any = None) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
-    ``derivatives``: the names of adjoints or tangents."""
+    ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts."""
     stores = Counter(n.id for s in body for n in nodes(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     while True:  # a copy of a constant is a constant too
@@ -43,7 +46,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
         for s in body:
             replace.visit(s)
     rewrite = _Identities({}, numbers, shapes)
-    rewrite.real, rewrite.derivatives = real, derivatives
+    rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
     for s in body:
         rewrite.visit(s)
     return body
@@ -54,6 +57,18 @@ def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and
             isinstance(s.value, gast.Constant) and type(s.value.value) is float}
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
+
+
+def _unfreshed(e: gast.expr) -> gast.expr:
+    """``fresh(e)`` in arithmetic is ``e``: the operation makes a new array anyway."""
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "fresh" \
+            and len(e.args) == 1 and not e.keywords:
+        return e.args[0]
+    return e
 
 
 def _plain(e: gast.expr) -> bool:
@@ -116,6 +131,7 @@ class _Identities(gast.NodeTransformer):
         self.real = False
         self.derivatives: frozenset = frozenset()
         self.in_derivative = False
+        self.dims: Any = None  # every value's shape (dims.Facts), once worked out
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         self.in_derivative = any(root_name(t) in self.derivatives for t in node.targets)
@@ -141,6 +157,7 @@ class _Identities(gast.NodeTransformer):
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
+        node.left, node.right = _unfreshed(node.left), _unfreshed(node.right)
         left, right = node.left, node.right
         plain = self.by_one(node)
         if plain is not None:
@@ -152,9 +169,9 @@ class _Identities(gast.NodeTransformer):
         if isinstance(node.op, (gast.Mult, gast.Add, gast.Sub, gast.Div)):
             for spread, other in ((left, right), (right, left)):
                 if self.broadcasts_itself(spread, other):
-                    node = gast.BinOp(left=spread.args[0], op=node.op, right=other) \
-                        if spread is left else gast.BinOp(left=other, op=node.op,
-                                                          right=spread.args[0])
+                    a = _unfreshed(spread.args[0])
+                    node = gast.BinOp(left=a, op=node.op, right=other) \
+                        if spread is left else gast.BinOp(left=other, op=node.op, right=a)
                     left, right = node.left, node.right
                     break
         if isinstance(node.op, gast.Mult) and _number_literal(left) and \
@@ -219,7 +236,9 @@ class _Identities(gast.NodeTransformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         """``safe_mul(repeat_to(c, x, ...), y)`` with a literal ``c`` other than 0 is
         ``c * y`` (no zero to guard); ``unbroadcast(e, x)`` with ``e`` of ``x``'s shape
-        is ``e``."""
+        is ``e``; ``add_at(acc, x, idx, repeat_to(c, y, None, False))`` of a number ``c``
+        is ``add_at(acc, x, idx, c)`` (the adjoint of ``x[idx]`` has its shape: adding
+        ``c`` there spreads it alike)."""
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
         if name == "safe_mul" and len(node.args) == 2:
@@ -230,21 +249,30 @@ class _Identities(gast.NodeTransformer):
                     return gast.BinOp(left=gast.Constant(value=1.0, kind=None),
                                       op=gast.Mult(), right=other)
                 return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
+        if name == "add_at" and len(node.args) == 4 and self.spread_number(node.args[3]):
+            node.args[3] = node.args[3].args[0]  # np.add.at and acc[idx] += spread it
         if name == "unbroadcast" and len(node.args) == 2 and self.real and \
                 isinstance(node.args[1], gast.Name):
-            root = self.shaperoot_name(node.args[0])
+            root = self.shape_root(node.args[0])
             if root is not None and root == self.shapes.get(node.args[1].id, node.args[1].id):
                 return node.args[0]
         return node
 
-    def shaperoot_name(self, e: gast.expr) -> str | None:
+    def spread_number(self, e: gast.expr) -> bool:
+        """``repeat_to(c, y, None, False)`` of a number ``c``: ``c`` in ``y``'s shape."""
+        return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+            e.func.id == "repeat_to" and len(e.args) == 4 and not e.keywords and \
+            _is_none(e.args[2]) and isinstance(e.args[3], gast.Constant) and \
+            e.args[3].value is False and self.number(e.args[0])
+
+    def shape_root(self, e: gast.expr) -> str | None:
         """The name whose shape an elementwise expression of names and numbers has."""
         if isinstance(e, gast.Name):
             return None if e.id in self.numbers else self.shapes.get(e.id, e.id)
         if isinstance(e, gast.UnaryOp):
-            return self.shaperoot_name(e.operand)
+            return self.shape_root(e.operand)
         if isinstance(e, gast.BinOp) and not isinstance(e.op, gast.MatMult):
-            left, right = self.shaperoot_name(e.left), self.shaperoot_name(e.right)
+            left, right = self.shape_root(e.left), self.shape_root(e.right)
             if self.number(e.left):
                 return right
             if self.number(e.right):
@@ -259,10 +287,15 @@ class _Identities(gast.NodeTransformer):
                 spread.func.id == "repeat_to" and len(spread.args) == 4 and
                 any(isinstance(a, gast.Constant) and a.value is v
                     for a, v in ((spread.args[3], True), (spread.args[2], None))) and
-                isinstance(spread.args[1], gast.Name) and isinstance(other, gast.Name)):
+                isinstance(spread.args[1], gast.Name)):
             return False  # (keepdims, or a full reduction: a number spreads by itself)
         shape = spread.args[1].id
-        return self.shapes.get(shape, shape) == self.shapes.get(other.id, other.id)
+        if isinstance(other, gast.Name) and \
+                self.shapes.get(shape, shape) == self.shapes.get(other.id, other.id):
+            return True
+        known = self.dims.of(spread.args[1]) if self.dims is not None else None
+        return isinstance(known, tuple) and None not in known and \
+            known == self.dims.of(other)
 
     def number(self, e: gast.expr) -> bool:
         """``e`` is a Python number (arithmetic of known numbers and float literals)."""
@@ -273,5 +306,8 @@ class _Identities(gast.NodeTransformer):
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
                 isinstance(e.func.value, gast.Name) and e.func.value.id in ("np", "math"):
             return bool(e.args) and not e.keywords and all(self.number(a) for a in e.args)
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+                e.func.id in ("reduced_size", "len"):
+            return True  # counts
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
             (isinstance(e, gast.Constant) and type(e.value) in (float, int))

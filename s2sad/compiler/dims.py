@@ -19,6 +19,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.rules.facts import shape_kind
 
 Dim = Any  # int | str | None
 _UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
@@ -48,14 +49,11 @@ def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
         for n in shape) for shape in shapes]
 
 
-_REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var,
-               np.linalg.norm}
-_SAME_AS_FIRST = {np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
-                  np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, runtime.copy_value,
-                  runtime.zeros_like, runtime.fresh, runtime.setitem, runtime.write_at,
-                  runtime.zero_at, runtime.clear_at, runtime.shape_of,
-                  runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read,
-                  np.asarray, np.ascontiguousarray, np.real, np.imag, np.conj}
+# the compiler's own helpers; what a user's function's result is shaped like, its rules
+# declare (rules.facts.defshape)
+_SAME_AS_FIRST = {runtime.copy_value, runtime.zeros_like, runtime.fresh, runtime.setitem,
+                  runtime.write_at, runtime.zero_at, runtime.clear_at, runtime.shape_of,
+                  runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read}
 _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
                    runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
                    runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,
@@ -64,7 +62,7 @@ _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
 _SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
                   runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
 _SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)
-_ELEMENTWISE = {runtime.safe_mul, runtime.safe_div, np.where, np.clip}
+_ELEMENTWISE = {runtime.safe_mul, runtime.safe_div}
 _CONSTRUCTORS = {np.zeros, np.ones, np.empty, np.full}
 
 
@@ -242,16 +240,17 @@ class Facts:
             if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
                     not e.keywords and len(args) == 1:
                 return _stacked(args[0].shapes)
+            kind = shape_kind(fn)
+            if kind == "first":
+                return args[0]
             for position, fns in enumerate(_SAME_AS_ARG):
                 if fn in fns and len(args) > position:
                     return args[position]
-            if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in _ELEMENTWISE) \
-                    and not e.keywords:
+            if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in _ELEMENTWISE or
+                    kind == "elementwise") and not e.keywords:
                 return _broadcast_all(args, self.learned)
-            if fn in _REDUCTIONS:
-                keywords = {k.arg: k.value for k in e.keywords}
-                return _reduced(args[0], keywords.get("axis", e.args[1] if len(e.args) > 1
-                                                      else None), keywords.get("keepdims"))
+            if kind == "reduction":
+                return _reduced_call(args[0], e)
             rule = _SHAPE_RULES.get(fn) or (_outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):
                 return rule(args, e)
@@ -268,6 +267,9 @@ class Facts:
             return (n, n)
         if fn is runtime.add_at and len(e.args) == 4:  # into acc, or zeros like x
             return self.of(e.args[1] if _is_none(e.args[0]) else e.args[0])
+        if fn is runtime.lse_weights and (len(e.args) < 5 or _is_none(e.args[4])) and \
+                not e.keywords:  # (weights b broadcast with a)
+            return self.of(e.args[0])
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
@@ -279,6 +281,16 @@ class Facts:
         if self.of(shape) == ():
             return (self.size(shape),)
         return None
+
+
+def _reduced_call(shape: Any, e: gast.Call) -> Any:
+    """A reduction's result: over ``axis`` (second or by keyword), ``keepdims``; any other
+    keyword (``b=``, ``return_sign=``, ``dtype=``) is not followed."""
+    keywords = {k.arg: k.value for k in e.keywords}
+    if set(keywords) - {"axis", "keepdims", "ddof", "dtype"} or len(e.args) > 2:
+        return None
+    return _reduced(shape, keywords.get("axis", e.args[1] if len(e.args) > 1 else None),
+                    keywords.get("keepdims"))
 
 
 def _definitions(body: list) -> dict[str, list]:

@@ -54,6 +54,7 @@ def _facts(body: list, namespace: dict, params: set[str]) -> tuple[dict, dict]:
     """The greatest assignment of facts consistent with every definition of a name."""
     defs, opaque = _definitions(body)
     facts = {name: ALL for name in defs if name not in opaque}
+    facts.update({c: frozenset({FINITE}) for c in _counters(body) - opaque - set(defs)})
     facts.update({p: frozenset({FINITE}) for p in params})
     single = {k: v[0] for k, v in defs.items() if len(v) == 1 and k not in opaque}
     of = _ExprFacts(facts, single, namespace).of
@@ -81,9 +82,24 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
                     opaque |= {n.id for n in nodes(t) if isinstance(n, gast.Name)}
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             opaque.add(node.target.id)
-        elif isinstance(node, gast.For):
+        elif isinstance(node, gast.For) and not _counted(node):
             opaque |= {n.id for n in nodes(node.target) if isinstance(n, gast.Name)}
     return defs, opaque
+
+
+def _counters(body: list) -> set[str]:
+    """Names only a ``for`` over a ``range`` binds: ints, finite."""
+    return {n.target.id for n in nodes(gast.Module(body=body, type_ignores=[]))
+            if isinstance(n, gast.For) and _counted(n)}
+
+
+def _counted(loop: gast.For) -> bool:
+    it = loop.iter
+    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+            it.func.id == "reversed" and len(it.args) == 1:
+        it = it.args[0]
+    return isinstance(loop.target, gast.Name) and isinstance(it, gast.Call) and \
+        isinstance(it.func, gast.Name) and it.func.id == "range"
 
 
 def _is_pop(v: gast.expr) -> bool:

@@ -144,7 +144,8 @@ def arithmetic(body: list, facts: Facts) -> list:
     """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
-                                       derivatives=facts.adjoints | facts.tangents)
+                                       derivatives=facts.adjoints | facts.tangents,
+                                       dims=facts.shapes)
 
 
 def shapes(body: list, facts: Facts) -> list:

@@ -27,11 +27,42 @@ _IMPURE_METHODS = {"pop", "append"}
 
 def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     """``keep``: names that must survive (parameters)."""
+    _drop_repeated_bindings(body, namespace)
     body = _propagate_copies(body, keep)
     body = _fold_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
     _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
     return _drop_stale_deletes(body, set(keep), set(_loads(body)))
+
+
+def _drop_repeated_bindings(block: list, namespace: dict) -> None:
+    """``v = e`` again, where the block already bound ``v = e`` and nothing in between
+    changed ``v`` or what ``e`` reads (``add = i + 1`` for an index read, then for the
+    adjoint added at it): the second goes."""
+    for s in block:
+        for field in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                _drop_repeated_bindings(getattr(s, field), namespace)
+    for j in range(len(block) - 1, 0, -1):
+        s = block[j]
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace)):
+            continue
+        name, reads = s.targets[0].id, {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+        for k in range(j - 1, -1, -1):
+            written = _written(block[k])
+            if name in written:
+                if isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
+                        gast.dump(block[k].value) == gast.dump(s.value) and name not in reads:
+                    del block[j]
+                break
+            if written & reads:
+                break
+
+
+def _written(s: gast.stmt) -> set[str]:
+    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
+            not isinstance(n.ctx, gast.Load)} | set(written_names(s))
 
 
 def fuse(body: list, namespace: dict, keep: set[str]) -> list:
@@ -207,7 +238,7 @@ def _fold_until_rebound(block: list, j: int, stores: Counter, loads: Counter,
     """``v = t; ...v...; v = f(v)``: ``t`` read until ``v`` is bound again."""
     v, t = block[j].targets[0].id, block[j].value.id
     until = _reads_until_rebound(block, j, v, t, names)
-    if until is None:
+    if until is None or not _line_stays(block, j):
         return False
     for n in until:
         n.id = t
@@ -238,6 +269,13 @@ def _same_sweep(first: gast.stmt, copy: gast.stmt) -> bool:
 def _reads_of(stmts: list, name: str, names: _Names) -> list:
     return [n for st in stmts for n in _names_in(st, names)
             if n.id == name and isinstance(n.ctx, gast.Load)]
+
+
+def _line_stays(block: list, j: int) -> bool:
+    """Another statement of the block comes from ``block[j]``'s line: its comment stays
+    when ``block[j]`` goes (a line's adjoint never vanishes from the code)."""
+    mark = origin(block[j])
+    return any(origin(s) == mark for k, s in enumerate(block) if k != j)
 
 
 def _reads_until_rebound(block: list, j: int, v: str, t: str, names: _Names) -> list | None:

@@ -16,6 +16,12 @@ unit       ``|y| <= 1``
 ``deffacts(np.sin, "finite unit")`` declares words that always hold;
 ``deffacts(np.log, lambda a: {"finite"} if "pos" in a[0] else set())`` derives
 them from the facts of the arguments (a list: one set per argument).
+
+The shape facts (:mod:`s2sad.compiler.dims`, which drops ``unbroadcast`` of an
+adjoint already shaped like its value) read a function's *shape kind*:
+``defshape(np.sum, "reduction")`` (``axis``, second or by keyword, and
+``keepdims``), ``"first"`` (the shape of the first argument: ``np.copy``,
+``softmax``), ``"elementwise"`` (the arguments broadcast together).
 """
 from __future__ import annotations
 
@@ -39,6 +45,24 @@ def deffacts(fns: Any, result: str | Derive) -> None:
         entry = (result, True)
     for fn in fns if isinstance(fns, tuple) else (fns,):
         _RESULTS[fn] = entry
+
+
+SHAPE_KINDS = frozenset({"reduction", "first", "elementwise"})
+_SHAPES: dict[Any, str] = {}  # fn -> its shape kind
+
+
+def defshape(fns: Any, kind: str) -> None:
+    """How the shape of the result of ``fns`` follows from its arguments'."""
+    assert kind in SHAPE_KINDS, f"unknown shape kind: {kind}"
+    for fn in fns if isinstance(fns, tuple) else (fns,):
+        _SHAPES[fn] = kind
+
+
+def shape_kind(fn: Any) -> str | None:
+    try:
+        return _SHAPES.get(fn)
+    except TypeError:  # an unhashable callee
+        return None
 
 
 def of_result(fn: Any, args: list[frozenset]) -> set[str]:

@@ -22,7 +22,7 @@ import numpy as np
 
 from s2sad import runtime as rt
 from s2sad.rules import facts
-from s2sad.rules.facts import deffacts
+from s2sad.rules.facts import deffacts, defshape
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import (
     defattr,
@@ -112,6 +112,8 @@ def _softmax_family_rules() -> None:
            "g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)")
     defjvp(sp.log_softmax, "x, axis=None",
            "dx - np.sum(np.exp(ans) * dx, axis=axis, keepdims=True)")
+    defshape(sp.logsumexp, "reduction")
+    defshape((sp.softmax, sp.log_softmax), "first")
 
 
 when_imported("scipy.special", _softmax_family_rules)
@@ -233,7 +235,13 @@ defattr("size", np.size)
 defattr("dtype", rt.dtype_of)
 defnondiff(rt.dtype_of)
 
-# ----- what the finite pass may assume of the results (rules/facts.py) -----
+# ----- what the shape facts and the finite pass may assume of results (rules/facts.py) ---
+defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var,
+          np.linalg.norm), "reduction")
+defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
+          np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.ascontiguousarray,
+          np.real, np.imag, np.conj), "first")
+defshape((np.where, np.clip), "elementwise")
 deffacts((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
           np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
           np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float), facts.of_first)

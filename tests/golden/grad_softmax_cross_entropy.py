@@ -1,7 +1,6 @@
 def grad_softmax_cross_entropy(W, b, X, labels):
     # line 13: logits = X @ W + b
-    matmul = X @ W
-    logits = matmul + b
+    logits = X @ W + b
     # line 14: logp = logits - logsumexp(logits, axis=1, keepdims=True)
     logsumexp_1 = logsumexp(logits, axis=1, keepdims=True)
     logp = logits - logsumexp_1
@@ -9,15 +8,13 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     arange = np.arange(np.shape(X)[0])
     logp_item = logp[arange, labels]
     # adjoint of line 15: return -np.mean(logp[np.arange(X.shape[0]), labels])
-    dlogp = add_at(None, logp, (arange, labels),
-        repeat_to(-1.0 / reduced_size(logp_item, None), logp_item, None, False))
+    dlogp = add_at(None, logp, (arange, labels), -1.0 / reduced_size(logp_item, None))
     del arange, logp, logp_item
     # adjoint of line 14: logp = logits - logsumexp(logits, axis=1, keepdims=True)
-    dlogits = (unbroadcast(dlogp, logits) + repeat_to(fresh(-unbroadcast(dlogp,
-        logsumexp_1)), logits, 1, True) * lse_weights(logits, logsumexp_1, 1, True,
-        None))
+    dlogits = (dlogp - np.sum(dlogp, axis=(1,), keepdims=True)
+        * lse_weights(logits, logsumexp_1, 1, True, None))
     del dlogp, logits, logsumexp_1
     # adjoint of line 13: logits = X @ W + b
-    db = unbroadcast(dlogits, b)
-    dW = X.T @ unbroadcast(dlogits, matmul)
+    db = np.sum(dlogits, axis=(0,))
+    dW = X.T @ dlogits
     return cast_like(dW, W), cast_like(db, b)
