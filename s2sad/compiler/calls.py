@@ -82,7 +82,7 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     method of ``self`` inlined, ``xs.pop()`` as values."""
     if norm.resolve(node.func) is functools.reduce:
         return norm.expr(_unrolled_reduce(norm, node))
-    if norm._method_of_local(node, "pop") and len(node.args) <= 1:
+    if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
     inner = _derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
