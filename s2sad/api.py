@@ -1,46 +1,45 @@
 """The entry points of API.md: grad, value_and_grad, vjp, jvp, jacobian,
 hessian, defvjp, defjvp.  Each returns a :class:`Derivative`, which builds
 its generated function once per (function, wrt, mode, which arguments are
-containers), shows it as ``.source``, and checks the calls made on it."""
+containers), shows it as ``.source``, and checks the calls made on it.  What a
+call's arguments are is in :mod:`call_kinds`, the fast path of repeated calls in
+:mod:`fast_call`, derivatives differentiated again in :mod:`differentiable`, and the
+user's rules in :mod:`user_rules`."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import inspect
-import itertools
-import linecache
 import types
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import library, structure
-from s2sad.compiler import dims, pipeline
+from s2sad.call_kinds import (
+    NUMBERS,
+    check_scalar,
+    defined_at,
+    foreign_array,
+    kinds_of,
+    shape_signature,
+)
+from s2sad.call_kinds import numpy_only as numpy_only
+from s2sad.compiler import pipeline
 from s2sad.compiler.normalize import Known
+from s2sad.differentiable import after, differentiable, unbind
+from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.errors import DifferentiationError, in_generated_code
+from s2sad.fast_call import MISSING, fast_class, refresh_of
 from s2sad.rules import registry
-from s2sad.runtime import backend
-
-if TYPE_CHECKING:
-    from typing import Protocol
-
-    class _Refresh(Protocol):
-        """A generated function's ``s2sad_refresh`` (``loader._refresher``)."""
-
-        state: tuple[list[str], dict[str, Any], dict[str, Any]]
-
-        def __call__(self) -> None: ...
+from s2sad.user_rules import USER_RULES
+from s2sad.user_rules import defjvp as defjvp
+from s2sad.user_rules import defvjp as defvjp
 
 _CACHE: dict = {}
-_USER_RULES: list = []  # every defvjp/defjvp registration: generated code made before is stale
-_counter = itertools.count(1)
 _GENERATION = registry.GENERATION
-
-
-_NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)
 
 
 class Derivative:
@@ -63,8 +62,8 @@ class Derivative:
         self._owner: type | None = type(fn.__self__) if inspect.ismethod(fn) else None
         if (bound := unbind(fn)) is not None:
             fn, self._prefix, self._fixed = bound
-            wrt = _after(len(self._prefix), wrt)
-        self.fn, self.kind, self.verbose = _differentiable(fn), kind, verbose
+            wrt = after(len(self._prefix), wrt)
+        self.fn, self.kind, self.verbose = differentiable(fn), kind, verbose
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         parameters = inspect.signature(self.fn).parameters.values()
@@ -86,7 +85,7 @@ class Derivative:
         code = getattr(self.fn, "__code__", None)
         known = Known(self._owner, callables, self.has_aux) \
             if self._owner or callables or self.has_aux else None
-        key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(_USER_RULES),
+        key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
                known)
         if key not in _CACHE:
             with _no_gc():
@@ -151,7 +150,7 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        foreign = _foreign_array(values)
+        foreign = foreign_array(values)
         scalars, ranks = kinds_of(values)
         callables = self._callables(values)
         key = (tuple(map(type, values)), ranks, callables)
@@ -178,31 +177,31 @@ class Derivative:
     def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         """grad: the first call for each argument signature also checks the output is a
         scalar; later calls run the variant that does not compute the output at all."""
-        key = (_signature(values), self._callables(values))
+        key = (shape_signature(values), self._callables(values))
         lean = self._checked.get(key)
         if lean is not None:
             self._last = lean
-            _refresh_of(lean.fn)()
+            refresh_of(lean.fn)()
             try:
                 grads = lean.fn(*args, **kwargs)
             except Exception as error:
-                if _foreign_array(values) is not None:
+                if foreign_array(values) is not None:
                     raise
                 self.fn(*args, **kwargs)  # the function's own error, if it has one
                 raise self._placed(error) from error
             grads, aux = grads if self.has_aux else (grads, None)
         else:
             full = self._for(values, check=True)
-            _refresh_of(full.fn)()
+            refresh_of(full.fn)()
             try:
                 value, grads = full.fn(*args, **kwargs)
             except Exception as error:
-                if _foreign_array(values) is None:  # (the function may not run on those)
-                    _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+                if foreign_array(values) is None:  # (the function may not run on those)
+                    check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
                     raise self._placed(error) from error
                 raise
             value, aux = value if self.has_aux else (value, None)
-            _check_scalar(self.fn, value, self.holomorphic)
+            check_scalar(self.fn, value, self.holomorphic)
             self._checked[key] = self._for(values)
             if not self.has_aux:
                 self._remember(args, values, self._checked[key])
@@ -220,7 +219,7 @@ class Derivative:
         if not self.has_aux:
             return value
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            where = _defined_at(self.fn)
+            where = defined_at(self.fn)
             raise DifferentiationError(f"{where}: output of {self.fn.__name__}: with "
                                        "has_aux=True the function returns (output, aux)")
         return value[0]
@@ -229,14 +228,14 @@ class Derivative:
         """Checked gradients of numbers (and arrays, by rank) are called without dispatch
         (``.source`` still shows the variant the last call ran)."""
         if self.many and len(self.wrt) == 1 or len(values) != len(args) or \
-                not all(type(v) in _NUMBERS or type(v) is np.ndarray for v in values):
+                not all(type(v) in NUMBERS or type(v) is np.ndarray for v in values):
             return
         fn = gen.fn
-        if all(type(v) in _NUMBERS for v in values):
-            self._fast[tuple(map(type, args))] = (fn, *_refresh_of(fn).state, gen)
+        if all(type(v) in NUMBERS for v in values):
+            self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
-            self.__class__ = _fast_class(tuple(map(type, args)), shapes, gen)
+            self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))
@@ -248,7 +247,7 @@ class Derivative:
         return self._call(args, kwargs)
 
     def _dispatch(self, args: tuple, more: tuple, kwargs: dict) -> Any:
-        return Derivative.__call__(self, *(a for a in args if a is not _MISSING), *more,
+        return Derivative.__call__(self, *(a for a in args if a is not MISSING), *more,
                                    **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
@@ -272,17 +271,17 @@ class Derivative:
         if self.kind == "grad":
             return self._grad(values, args, kwargs)
         gen = self._for(values)
-        _refresh_of(gen.fn)()
+        refresh_of(gen.fn)()
         try:
             value, grads = gen.fn(*args, **kwargs)
         except Exception as error:  # the likelier cause, if it is
-            if _foreign_array(values) is None:  # (the function may not run on those)
-                _check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+            if foreign_array(values) is None:  # (the function may not run on those)
+                check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
                 raise self._placed(error) from error
             raise
         output = value[0] if self.has_aux else value
-        if type(output) not in _NUMBERS or type(output) is complex:
-            _check_scalar(self.fn, output, self.holomorphic)
+        if type(output) not in NUMBERS or type(output) is complex:
+            check_scalar(self.fn, output, self.holomorphic)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
         return grads if self.kind == "grad" else (value, grads)
@@ -291,7 +290,7 @@ class Derivative:
         from s2sad.jacobians import forward_columns
         self._for(values)
         value = self.fn(*args, **kwargs)
-        _check_scalar(self.fn, value)
+        check_scalar(self.fn, value)
         columns = [g if np.shape(g) else float(g)
                    for g in forward_columns(self.fn, self.wrt, values, {})]
         grads = tuple(columns) if self.many else columns[0]
@@ -304,11 +303,11 @@ class Derivative:
         args, cot = args[:-1], args[-1]
         gen = self._for(self._bound(tuple(args), kwargs, given, "the output's cotangent"))
         seed = {_seed_name(gen): cot}
-        _refresh_of(gen.fn)()
+        refresh_of(gen.fn)()
         try:
             value, grads = gen.fn(*args, **kwargs, **seed)
         except Exception as error:
-            if _foreign_array(tuple(args)) is not None:
+            if foreign_array(tuple(args)) is not None:
                 raise
             structure.check_cotangent(self.__name__, self._output(self.fn(*args, **kwargs)),
                                       cot)
@@ -329,13 +328,13 @@ class Derivative:
         for i, t in zip(self.wrt, tangents):
             structure.check_tangent(self.__name__, values[i], t)
         gen = self._for(values)
-        _refresh_of(gen.fn)()
+        refresh_of(gen.fn)()
         names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
             : gen.fn.__code__.co_kwonlyargcount][-n:]
         try:
             return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
         except Exception as error:
-            if _foreign_array(values) is not None:
+            if foreign_array(values) is not None:
                 raise
             self.fn(*primals, **kwargs)  # the function's own error, if it has one
             raise self._placed(error) from error
@@ -355,205 +354,13 @@ def _no_gc() -> Any:
             gc.enable()
 
 
-_MISSING = object()
-
-
-def _fast_class(types: tuple, shapes: tuple, gen: pipeline.Generated) -> type:
-    """A subclass whose ``__call__`` checks the argument types (and array shapes) inline
-    and calls the checked gradient directly: a gradient in a loop pays no dispatch.
-    (Python looks ``__call__`` up on the class, hence one small class per derivative.)"""
-    fn = gen.fn
-    names, namespace, user = _refresh_of(fn).state
-    params = [f"a{i}" for i in range(len(types))]
-    test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
-                        for i, (p, r) in enumerate(zip(params, shapes)))
-    refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
-    args = ", ".join(params)
-    source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
-              f"    if {test} and not more and not kw and self._rules == gen[0]:\n"
-              f"{refresh}        self._last = last\n        return fn({args})\n"
-              f"    return self._dispatch(({args},), more, kw)\n")
-    scope = {"fn": fn, "ns": namespace, "user": user, "gen": _GENERATION, "M": _MISSING,
-             "last": gen,
-             **{f"t{i}": t for i, t in enumerate(types)},
-             **{f"s{i}": s for i, s in enumerate(shapes)}}
-    exec(source, scope)  # (our own two-branch dispatcher)
-    return type(Derivative.__name__, (Derivative,), {"__call__": scope["__call__"],
-                                                     "__module__": Derivative.__module__})
-
-
-def _refresh_of(fn: Callable) -> _Refresh:
-    """The refresher ``loader.load`` set on a generated function (``Generated.fn``)."""
-    return fn.s2sad_refresh  # type: ignore[attr-defined]  # (set by loader.load)
-
-
-def _signature(values: tuple) -> tuple:
-    """Types, and array shape classes: what the generated code is specialised to."""
-    arrays = [v.shape for v in values if type(v) is np.ndarray]
-    classes = iter(dims.symbolic(arrays))
-    return tuple(next(classes) if type(v) is np.ndarray else type(v) for v in values)
-
-
-def kinds_of(values: tuple) -> tuple[frozenset[int], tuple]:
-    """(positions of numbers, (position, shape class) of arrays): what a derivative is
-    generated for (one variant per kind of call)."""
-    foreign = _foreign_array(values)
-    arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray or
-              foreign is not None and _specialised(v)]
-    ranks = tuple(zip(arrays, dims.symbolic([tuple(values[i].shape) for i in arrays])))
-    return frozenset(i for i, v in enumerate(values) if type(v) in _NUMBERS), ranks
-
-
-def _foreign_array(values: tuple) -> Any:
-    """The first array of another library than NumPy among ``values`` (containers
-    looked into), or None: array-api-compat is imported only when there is one."""
-    for v in values:
-        if type(v) is np.ndarray or type(v) in _NUMBERS or v is None:
-            continue
-        if isinstance(v, (list, tuple, dict)):
-            inner = _foreign_array(tuple(v.values() if isinstance(v, dict) else v))
-            if inner is not None:
-                return inner
-        elif hasattr(v, "shape") and hasattr(v, "dtype") and backend.is_foreign_array(v):
-            return v
-    return None
-
-
-def _specialised(v: Any) -> bool:
-    """An array of another library that gets code specialised to its rank, as NumPy's
-    do: every length known (Dask's may not be), and writable in place (JAX's are not:
-    its code writes through the helpers, which use ``.at``)."""
-    shape = getattr(v, "shape", None)
-    return shape is not None and hasattr(v, "dtype") and not isinstance(v, np.generic) and \
-        all(isinstance(n, int) for n in shape) and not hasattr(v, "at")
-
-
-def _defined_at(fn: Callable) -> str:
-    """``file:line`` of a function's def, for errors about the whole function."""
-    code = getattr(fn, "__code__", None)
-    return f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
-
-
-def numpy_only(what: str, fn: Callable, values: tuple) -> None:
-    """Refuse, naming the library, a derivative that builds NumPy arrays of its own
-    (Jacobian columns, sparsity patterns) when called with another library's arrays."""
-    foreign = _foreign_array(values)
-    if foreign is not None:
-        where = _defined_at(fn)
-        raise DifferentiationError(
-            f"{where}: s2sad.{what} of {getattr(fn, '__name__', 'f')}: runs on NumPy "
-            f"arrays, not {backend.backend_name(foreign)} arrays; call it with np.asarray "
-            "of them, or use s2sad.grad / vjp / jvp, which run on any array library")
+def _is_function(v: Any) -> bool:
+    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))
 
 
 def _seed_name(gen: pipeline.Generated) -> str:
     code = gen.fn.__code__
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-
-
-def _check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
-    if value is None:
-        where = _defined_at(fn)
-        raise DifferentiationError(f"{where}: output of {fn.__name__}: the function returns "
-                                   "None; return the number to differentiate")
-    if structure.is_structured(value) or np.ndim(value) != 0:
-        where = _defined_at(fn)
-        raise DifferentiationError(
-            f"{where}: output of {fn.__name__}: grad needs a scalar output, got "
-            f"{type(value).__name__} of shape {np.shape(value)}; use s2sad.vjp, s2sad.jacobian, "
-            "or reduce the output (e.g. np.sum)")
-    if not holomorphic and np.iscomplexobj(value):
-        where = _defined_at(fn)
-        raise DifferentiationError(
-            f"{where}: output of {fn.__name__}: grad of a complex output; for a holomorphic "
-            "function pass holomorphic=True (the complex derivative, as in JAX), else "
-            "differentiate a real output (np.abs(z) ** 2, np.real(...))")
-
-
-def _define(name: str, text: str, namespace: dict) -> Callable:
-    """A small function of our own, with its source registered for the pipeline."""
-    filename = f"<s2sad {name} #{next(_counter)}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-    exec(compile(text, filename, "exec"), namespace)  # (our own source)
-    out = namespace[name]
-    out.__module__ = "s2sad_generated"
-    return out
-
-
-def _is_function(v: Any) -> bool:
-    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))
-
-
-def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:
-    """A bound method or ``functools.partial`` of a Python function as (function,
-    leading arguments, fixed keywords); None for anything else."""
-    if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
-        return fn.__func__, (fn.__self__,), {}
-    if isinstance(fn, functools.partial):
-        inner = unbind(fn.func) or (fn.func, (), {})
-        if inspect.isfunction(inner[0]):
-            return inner[0], (*inner[1], *fn.args), {**inner[2], **fn.keywords}
-    return None
-
-
-def _after(n: int, wrt: Any) -> Any:
-    """``wrt`` counted after ``n`` leading arguments (negative positions and names need
-    no change)."""
-    def shift(w: Any) -> Any:
-        return w + n if isinstance(w, int) and not isinstance(w, bool) and w >= 0 else w
-    return tuple(map(shift, wrt)) if isinstance(wrt, (tuple, list)) else shift(wrt)
-
-
-def parameters_of(fn: Callable) -> Callable:
-    """A callable with ``fn``'s parameters (to resolve ``wrt``): a grad has its
-    function's, without building a derivative for them."""
-    if isinstance(fn, Derivative) and fn.kind == "grad" and not fn.nested:
-        return fn.fn
-    return _differentiable(fn)
-
-
-def _differentiable(fn: Callable, args: tuple | None = None) -> Callable:
-    """A Derivative seen as a function with source: the gradient part of a grad, and a
-    vjp, jvp or value_and_grad called as the user calls it (cotangent or tangents last).
-    ``args``: the arguments it will be called with (a grad is then the variant for their
-    kinds and ranks, as a call would run it)."""
-    if isinstance(fn, Derivative) and fn.kind in ("vjp", "jvp", "value_and_grad") and \
-            not fn.has_aux:
-        return _called_as_the_user_calls(fn)
-    if not isinstance(fn, Derivative) or fn.kind != "grad":
-        if isinstance(fn, Derivative):
-            raise DifferentiationError(
-                f"<s2sad>:?: {fn!r}: a derivative with has_aux cannot be differentiated "
-                "again; differentiate one without aux")
-        has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
-        return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
-    inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
-        _foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
-    name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
-    params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
-    call = f"{inner.name}({params})"  # the lean grad returns the gradient alone
-    if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent
-        code = inner.fn.__code__
-        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-        call = f"{inner.name}({params}, {seed}=1.0)[1]"
-    return _define(name, f"def {name}({params}):\n    return {call}\n",
-                   {inner.name: inner.fn})
-
-
-def _called_as_the_user_calls(fn: Derivative) -> Callable:
-    """``def vjp_of_f(x, dout): return vjp_f(x, dout=dout)``: the extra values a vjp or
-    jvp takes as keywords become positional parameters, so it can be differentiated."""
-    inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
-    code = inner.fn.__code__
-    params = list(code.co_varnames[: code.co_argcount])
-    extra = list(code.co_varnames[code.co_argcount: code.co_argcount + code.co_kwonlyargcount])
-    extra = [] if fn.kind == "value_and_grad" else extra[-1:] if fn.kind == "vjp" else \
-        extra[-len(fn.wrt):]
-    name = f"{fn.kind}_of_" + "".join(c if c.isalnum() else "_"
-                                      for c in fn.fn.__name__).strip("_")
-    passed = ", ".join(params + [f"{e}={e}" for e in extra])
-    return _define(name, f"def {name}({', '.join(params + extra)}):\n"
-                         f"    return {inner.name}({passed})\n", {inner.name: inner.fn})
 
 
 def _entry(kind: str) -> Callable:
@@ -598,22 +405,3 @@ grad = _entry("grad")
 value_and_grad = _entry("value_and_grad")
 vjp = _entry("vjp")
 jvp = _entry("jvp")
-
-
-def _user_rule(table: dict, func: Callable) -> Callable:
-    def register(rule: Callable) -> Callable:
-        table[func] = registry.Rule(registry.Signature((), {}, "args", 0), user=rule)
-        _USER_RULES.append(rule)
-        registry.GENERATION[0] += 1
-        return rule
-    return register
-
-
-def defvjp(func: Callable) -> Callable:
-    """Register ``rule(g, ans, *args, **kwargs) -> cotangents`` as ``func``'s reverse rule."""
-    return _user_rule(registry.VJPS, func)
-
-
-def defjvp(func: Callable) -> Callable:
-    """Register ``rule(tangents, ans, *args, **kwargs) -> tangent`` as ``func``'s forward rule."""
-    return _user_rule(registry.JVPS, func)

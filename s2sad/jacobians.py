@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from s2sad import api, library, sparsity, structure
+from s2sad.call_kinds import check_scalar
+from s2sad.differentiable import after, differentiable
 
 
 def _basis(x: Any):
@@ -31,7 +33,7 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -
     """One JVP per input element: the Jacobian of ``fn`` for each position."""
     out = []
     if isinstance(fn, api.Derivative) and fn.kind == "grad" and not kwargs:
-        fn = api._differentiable(fn, args)  # the gradient for these arguments' ranks
+        fn = differentiable(fn, args)  # the gradient for these arguments' ranks
     for i in positions:
         jvp = api.jvp(fn, wrt=i)
         columns = [jvp(*args, e, **kwargs)[1] for e in _basis(args[i])]
@@ -152,7 +154,7 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
         return _with_aux(f, wrt)
     if library.is_library_callable(f) or library.has_varargs(f):  # (scipy.stats methods)
         return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
-    built = _on_prefix(f, lambda fn, n: jacobian(fn, api._after(n, wrt), mode, verbose))
+    built = _on_prefix(f, lambda fn, n: jacobian(fn, after(n, wrt), mode, verbose))
     if built is not None:
         return built
     if isinstance(f, _Built) and f.of is not None:
@@ -252,7 +254,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         return sparsity.sparse_jacobian(api.grad(f, wrt=wrt), wrt, verbose)
     if library.is_library_callable(f) or library.has_varargs(f):
         return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
-    if (built := _on_prefix(f, lambda fn, n: hessian(fn, api._after(n, wrt), verbose))) \
+    if (built := _on_prefix(f, lambda fn, n: hessian(fn, after(n, wrt), verbose))) \
             is not None:
         return built
     gradient = api.grad(f, wrt=wrt)
@@ -267,7 +269,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         except api.DifferentiationError:
             raise
         except ValueError:  # the likelier cause, if it is: f is not scalar
-            api._check_scalar(f, f(*args, **kwargs))
+            check_scalar(f, f(*args, **kwargs))
             raise
 
     built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),

@@ -49,7 +49,7 @@ def has_varargs(fn: Any) -> bool:
 def signature_call(fn: Any) -> Any:
     """``def call_f(x, axis=None, *, keepdims=False): return primitive(x, axis, ...)``: a
     Python function with a rule, as a call of it with its own signature and defaults."""
-    from s2sad.api import _define
+    from s2sad.differentiable import define
     params, passed, namespace = [], [], {"primitive": fn}
     rule = registry.lookup_vjp(fn) or registry.lookup_jvp(fn)
     known = set(rule.sig.params) if rule is not None and rule.user is None else None
@@ -68,7 +68,7 @@ def signature_call(fn: Any) -> Any:
         params.append(text)
         passed.append(p.name if p.kind != p.KEYWORD_ONLY else f"{p.name}={p.name}")
     name = "call_" + "".join(c if c.isalnum() else "_" for c in fn.__name__).strip("_")
-    return _define(name, f"def {name}({', '.join(params)}):\n"
+    return define(name, f"def {name}({', '.join(params)}):\n"
                          f"    return primitive({', '.join(passed)})\n", namespace)
 
 
@@ -144,7 +144,7 @@ def _written(v: Any) -> str:
 def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) -> Any:
     """``def call_f(a0, ..., *, k): return primitive(a0, ..., k=k)``; the positions in
     ``literals`` pass their value written out (``(0, 1)`` for ``a1``)."""
-    from s2sad.api import _define
+    from s2sad.differentiable import define
     literals = literals or {}
     names = [_param_name(fn, i) for i in range(n)]
     params = ", ".join(names + (["*"] + keywords if keywords else []))
@@ -152,7 +152,7 @@ def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) 
                         for i, name in enumerate(names)] + [f"{k}={k}" for k in keywords])
     name = "call_" + "".join(c if c.isalnum() else "_" for c in
                              getattr(fn, "__name__", "f")).strip("_")
-    return _define(name, f"def {name}({params}):\n    return primitive({passed})\n",
+    return define(name, f"def {name}({params}):\n    return primitive({passed})\n",
                    {"primitive": fn})
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import api, structure
+from s2sad.differentiable import differentiable
 from s2sad.errors import DifferentiationError
 
 
@@ -80,7 +81,7 @@ def _compute(f: Callable, positions: tuple, values: tuple, kwargs: dict) -> tupl
         raise DifferentiationError("<s2sad>:?: jacobian_sparsity: the function returns a "
                                    f"{type(out).__name__}; return one array or number")
     try:
-        prep = pipeline.prepare(api._differentiable(f), "ssa", _scalars(values),
+        prep = pipeline.prepare(differentiable(f), "ssa", _scalars(values),
                                 _ranks(values), _known(f, values))
         env = _environment(prep.node, values, positions, sizes, width, kwargs)
         result = pattern.interpret(prep.node, env, prep.namespace, width)

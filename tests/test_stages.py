@@ -16,7 +16,7 @@ import pytest
 import s2sad
 from gradcheck import numerical_grad
 from s2sad.api import kinds_of
-from s2sad.compiler import optimize, pipeline, render
+from s2sad.compiler import generated, optimize, pipeline, render
 
 
 def scaled(x, W):
@@ -123,7 +123,7 @@ def passes(fn, args, wrt) -> list[tuple[str, str]]:
     def capture(name, body, facts):
         if saved is not None:
             saved(name, body, facts)
-        seen.append((name, _body(render.function_source(pipeline._function("d", _NO_ARGS, body)))))
+        seen.append((name, _body(render.function_source(generated.function("d", _NO_ARGS, body)))))
     optimize.CHECK = capture
     try:
         pipeline.build_reverse(fn, wrt, "lean", scalars=scalars, ranks=ranks, upto="free")

@@ -6,7 +6,8 @@ mode.  Output: :class:`Activity`: a value is *varied* when it depends on a
 depends on it that way, and *active* when both.  Only active values get
 adjoints (reverse) or tangents (forward).  The analysis ignores statement
 order, which is exact outside loops (SSA) and safe inside them.  Also which names
-may hold a list, tuple or dict (:func:`containers`: their adjoints add as containers).
+may hold a list, tuple or dict (:func:`containers`: their adjoints add as containers),
+and whether every value is real (:func:`real_only`).
 """
 from __future__ import annotations
 
@@ -375,3 +376,10 @@ def _reads_items(template: str) -> bool:
             return True
         return any(walk(child) for child in ast.iter_child_nodes(node))
     return walk(ast.parse(template, mode="eval"))
+
+
+def real_only(node: gast.FunctionDef) -> bool:
+    """No complex literal, ``complex`` or FFT anywhere: every value is real."""
+    return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
+                   isinstance(n, gast.Name) and n.id == "complex" or
+                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in gast.walk(node))

@@ -82,7 +82,7 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     method of ``self`` inlined, ``xs.pop()`` as values."""
     if norm.resolve(node.func) is functools.reduce:
         return norm.expr(_unrolled_reduce(norm, node))
-    if norm._method_of_local(node, "pop") and len(node.args) <= 1:
+    if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
     inner = _derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
@@ -102,6 +102,7 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
     ``s2sad.grad(g)(x)`` written out; a derivative of a function of ``*args`` (made
     per call) is the one for this call's number of arguments."""
     from s2sad import api, library
+    from s2sad.differentiable import differentiable
     found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
     if isinstance(found, library.CallOf) and not any(
             isinstance(a, gast.Starred) for a in node.args):
@@ -116,7 +117,7 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
     try:
-        return api._differentiable(found)
+        return differentiable(found)
     except DifferentiationError:
         return None
 

@@ -6,12 +6,12 @@ give ``F: (a, a)``, ``H: (b, a)``).  From these symbols a shape follows through
 arithmetic (broadcasting), products, indexing, reductions and constructors, and
 loops (to a fixpoint).  A dimension is an int, a symbol (a length that is not 1), or
 None (unknown); a shape is a tuple of dimensions, ``Items`` of a tuple of values, or
-absent (unknown rank).  The late passes use them to drop helpers that would do
+absent (unknown rank); how shapes combine and which shape each function gives is in
+:mod:`shape_rules`.  The late passes use them to drop helpers that would do
 nothing (``unbroadcast`` of an adjoint that already has its value's shape).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import gast
@@ -19,26 +19,29 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.shape_rules import (
+    CONSTRUCTORS,
+    ELEMENTWISE,
+    SAME_AS_ARG,
+    SHAPE_RULES,
+    UNKNOWN,
+    Dim,
+    Elements,
+    Items,
+    broadcast,
+    broadcast_all,
+    grown,
+    is_none,
+    join_all,
+    join_dims,
+    matmul,
+    outer,
+    reduced,
+    stacked,
+)
 from s2sad.rules.facts import shape_kind
 
-Dim = Any  # int | str | None
-_UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
 _NO = object()
-
-
-@dataclass(frozen=True)
-class Items:
-    """A tuple of values (``np.linalg.slogdet``'s result, a tuple display)."""
-
-    shapes: tuple
-
-
-@dataclass(frozen=True)
-class Elements:
-    """A list grown by appends whose items all have one shape (None: no item yet), such
-    as the tape of shapes a reverse sweep pops."""
-
-    shape: Any
 
 
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
@@ -47,23 +50,6 @@ def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
     return [tuple(1 if n == 1 else symbols.setdefault(n, "abcdefghijklmnopqrstuvwxyz"[
         len(symbols) % 26] + ("" if len(symbols) < 26 else str(len(symbols))))
         for n in shape) for shape in shapes]
-
-
-# the compiler's own helpers; what a user's function's result is shaped like, its rules
-# declare (rules.facts.defshape)
-_SAME_AS_FIRST = {runtime.copy_value, runtime.zeros_like, runtime.fresh, runtime.setitem,
-                  runtime.write_at, runtime.zero_at, runtime.clear_at, runtime.shape_of,
-                  runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read}
-_SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
-                   runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
-                   runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,
-                   runtime.cholesky_adjoint, runtime.undiagonal, runtime.untrace,
-                   runtime.diag_adjoint}
-_SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
-                  runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
-_SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)
-_ELEMENTWISE = {runtime.safe_mul, runtime.safe_div}
-_CONSTRUCTORS = {np.zeros, np.ones, np.empty, np.full}
 
 
 class Facts:
@@ -106,7 +92,7 @@ class Facts:
         # definition gives a shape (a name with one that does not is unknown)
         self._iterate(optimistic=True)
         self._iterate(optimistic=False)
-        self.shapes = {k: v for k, v in self.shapes.items() if v != _UNKNOWN}
+        self.shapes = {k: v for k, v in self.shapes.items() if v != UNKNOWN}
         self.sizes = {k: v for k, v in self.sizes.items() if v is not None}
 
     def _iterate(self, optimistic: bool) -> None:
@@ -116,18 +102,18 @@ class Facts:
             for name, values in self.defs.items():
                 if name in self._fixed:
                     if self.shapes.get(name) == ():  # a number: maybe a known length
-                        size = _join_dims([self.size(v) for v in values])
+                        size = join_dims([self.size(v) for v in values])
                         changed |= size != self.sizes.get(name)
                         self.sizes[name] = size
                     continue
-                if self.shapes.get(name) == _UNKNOWN:
+                if self.shapes.get(name) == UNKNOWN:
                     continue
                 found = [self.of(v) for v in values]
                 if not optimistic and any(f is None for f in found):
-                    new = _UNKNOWN
+                    new = UNKNOWN
                 else:
-                    new = _join_all([f for f in found if f is not None])
-                size = _join_dims([self.size(v) for v in values]) if new == () else None
+                    new = join_all([f for f in found if f is not None])
+                size = join_dims([self.size(v) for v in values]) if new == () else None
                 if new is not None and (new != self.shapes.get(name) or
                                         size != self.sizes.get(name)):
                     self.shapes[name], self.sizes[name], changed = new, size, True
@@ -141,7 +127,7 @@ class Facts:
             return () if isinstance(e.value, (int, float, bool)) else None
         if isinstance(e, gast.Name):
             s = self.shapes.get(e.id)
-            return (None,) * s if type(s) is int else None if s == _UNKNOWN else s
+            return (None,) * s if type(s) is int else None if s == UNKNOWN else s
         if isinstance(e, gast.UnaryOp):
             return self.of(e.operand)
         if isinstance(e, gast.BinOp):
@@ -196,7 +182,7 @@ class Facts:
         if not isinstance(a, tuple) or not isinstance(b, tuple):
             return None
         if isinstance(e.op, gast.MatMult):
-            return _matmul(a, b)
+            return matmul(a, b)
         return broadcast(a, b, self.learned)
 
     def _index(self, e: gast.Subscript) -> Any:
@@ -236,22 +222,22 @@ class Facts:
             if not args:
                 return None
             if isinstance(args[0], Elements):
-                return _grown(fn, args)
+                return grown(fn, args)
             if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
                     not e.keywords and len(args) == 1:
-                return _stacked(args[0].shapes)
+                return stacked(args[0].shapes)
             kind = shape_kind(fn)
             if kind == "first":
                 return args[0]
-            for position, fns in enumerate(_SAME_AS_ARG):
+            for position, fns in enumerate(SAME_AS_ARG):
                 if fn in fns and len(args) > position:
                     return args[position]
-            if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in _ELEMENTWISE or
+            if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in ELEMENTWISE or
                     kind == "elementwise") and not e.keywords:
-                return _broadcast_all(args, self.learned)
+                return broadcast_all(args, self.learned)
             if kind == "reduction":
                 return _reduced_call(args[0], e)
-            rule = _SHAPE_RULES.get(fn) or (_outer if fn == np.multiply.outer else None)
+            rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):
                 return rule(args, e)
         except TypeError:  # an unhashable callable
@@ -260,14 +246,14 @@ class Facts:
 
     def _by_argument(self, fn: Any, e: gast.Call) -> Any:
         """Calls whose shape follows from an argument's value, not its shape."""
-        if fn in _CONSTRUCTORS and e.args:
+        if fn in CONSTRUCTORS and e.args:
             return self._constructed(e.args[0])
         if fn is np.eye and len(e.args) == 1 and not e.keywords:
             n = self.size(e.args[0])
             return (n, n)
         if fn is runtime.add_at and len(e.args) == 4:  # into acc, or zeros like x
-            return self.of(e.args[1] if _is_none(e.args[0]) else e.args[0])
-        if fn is runtime.lse_weights and (len(e.args) < 5 or _is_none(e.args[4])) and \
+            return self.of(e.args[1] if is_none(e.args[0]) else e.args[0])
+        if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \
                 not e.keywords:  # (weights b broadcast with a)
             return self.of(e.args[0])
         if fn is runtime.pick_adjoint and len(e.args) == 3:
@@ -289,7 +275,7 @@ def _reduced_call(shape: Any, e: gast.Call) -> Any:
     keywords = {k.arg: k.value for k in e.keywords}
     if set(keywords) - {"axis", "keepdims", "ddof", "dtype"} or len(e.args) > 2:
         return None
-    return _reduced(shape, keywords.get("axis", e.args[1] if len(e.args) > 1 else None),
+    return reduced(shape, keywords.get("axis", e.args[1] if len(e.args) > 1 else None),
                     keywords.get("keepdims"))
 
 
@@ -305,10 +291,6 @@ def _definitions(body: list) -> dict[str, list]:
                 _counts(node.iter):
             defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
     return defs
-
-
-def _is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _restores(value: gast.expr) -> bool:
@@ -333,183 +315,6 @@ def _whole(p: gast.Slice) -> bool:
         and isinstance(step.operand, gast.Constant) and step.operand.value == 1)
 
 
-def _same(a: Dim, b: Dim) -> bool:
-    return a is not None and a == b
-
-
 def known(s: Any) -> bool:
     """A shape whose every length is known (an int or a symbol)."""
     return isinstance(s, tuple) and None not in s
-
-
-def _broadcast_dim(a: Dim, b: Dim, learned: dict | None = None) -> Dim:
-    """The broadcast length; a symbol against an int other than 1 must equal it (or
-    NumPy raises): ``learned`` records that."""
-    if learned is not None:
-        a = learned.get(a, a) if isinstance(a, str) else a
-        b = learned.get(b, b) if isinstance(b, str) else b
-        for sym, n in ((a, b), (b, a)):
-            if isinstance(sym, str) and type(n) is int and n != 1:
-                learned[sym] = n
-                return n
-    if a == 1:
-        return b
-    if b == 1:
-        return a
-    if _same(a, b):
-        return a
-    if a is None or b is None:  # the other is not 1: broadcasting keeps it (or fails)
-        return a if b is None and isinstance(a, str) else b if isinstance(b, str) else None
-    return None
-
-
-def broadcast(a: tuple, b: tuple, learned: dict | None = None) -> tuple:
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    return tuple(_broadcast_dim(x, y, learned) for x, y in zip(a, b))
-
-
-def _broadcast_all(shapes: list, learned: dict | None = None) -> Any:
-    if not all(isinstance(s, tuple) for s in shapes):
-        return None
-    out: tuple = ()
-    for s in shapes:
-        out = broadcast(out, s, learned)
-    return out
-
-
-def _stacked(items: tuple) -> Any:
-    """``np.array([a, b])`` of values of one shape: that shape with the count in front."""
-    if not items or not all(isinstance(s, tuple) for s in items):
-        return None
-    first = items[0]
-    if not all(len(s) == len(first) and all(_same(x, y) for x, y in zip(s, first))
-               for s in items):
-        return None
-    return (len(items),) + first
-
-
-def _matmul(a: tuple, b: tuple) -> tuple | None:
-    if len(a) == 2 and len(b) == 2:
-        return (a[0], b[1])
-    if len(a) == 2 and len(b) == 1:
-        return (a[0],)
-    if len(a) == 1 and len(b) == 2:
-        return (b[1],)
-    if len(a) == 1 and len(b) == 1:
-        return ()
-    return None
-
-
-def _reduced(s: Any, axis: gast.expr | None, keep: gast.expr | None) -> Any:
-    if not isinstance(s, tuple):
-        return None
-    keepdims = isinstance(keep, gast.Constant) and keep.value is True
-    if keep is not None and not isinstance(keep, gast.Constant):
-        return None
-    if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
-        return (1,) * len(s) if keepdims else ()
-    if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
-            isinstance(axis.operand, gast.Constant):
-        axis = gast.Constant(value=-axis.operand.value, kind=None)
-    if not isinstance(axis, gast.Constant) or type(axis.value) is not int or \
-            not -len(s) <= axis.value < len(s):
-        return None
-    k = axis.value % len(s)
-    return s[:k] + ((1,) if keepdims else ()) + s[k + 1:]
-
-
-def _expanded(s: Any, axes: gast.expr) -> Any:
-    """``np.expand_dims(x, (-2, -1))``: 1s inserted."""
-    parts = axes.elts if isinstance(axes, gast.Tuple) else [axes]
-    wanted = [_int(p) for p in parts]
-    if not isinstance(s, tuple) or None in wanted:
-        return None
-    n = len(s) + len(wanted)
-    at = {a % n for a in wanted if a is not None}  # (none is: see above)
-    rest = iter(s)
-    return tuple(1 if i in at else next(rest) for i in range(n))
-
-
-def _int(e: gast.expr) -> int | None:
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
-        v = _int(e.operand)
-        return None if v is None else -v
-    return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
-
-
-def _slogdet(args: list, e: gast.Call) -> Any:
-    return Items((args[0][:-2], args[0][:-2])) if len(args[0]) >= 2 else None
-
-
-def _det(args: list, e: gast.Call) -> Any:
-    return args[0][:-2] if len(args[0]) >= 2 else None
-
-
-def _solve(args: list, e: gast.Call) -> Any:
-    if len(args) != 2:
-        return None
-    a, b = args
-    return (a[1],) + b[1:] if isinstance(b, tuple) and len(a) == 2 and len(b) in (1, 2) \
-        else None
-
-
-def _transpose(args: list, e: gast.Call) -> Any:
-    whole = len(args) == 1 or len(args) == 2 and _is_none(e.args[1])
-    return args[0][::-1] if whole else None
-
-
-def _matrix_transpose(args: list, e: gast.Call) -> Any:
-    s = args[0]
-    return s[:-2] + s[-1:] + s[-2:-1] if len(args) == 1 and len(s) >= 2 else None
-
-
-def _outer(args: list, e: gast.Call) -> Any:
-    return args[0] + args[1] if len(args) == 2 and isinstance(args[1], tuple) and \
-        len(args[0]) == len(args[1]) == 1 else None
-
-
-def _diag(args: list, e: gast.Call) -> Any:
-    s = args[0]
-    if len(args) != 1 or e.keywords or len(s) not in (1, 2):
-        return None
-    return (s[0], s[0]) if len(s) == 1 else (s[0] if _same(s[0], s[1]) else None,)
-
-
-def _expand_dims(args: list, e: gast.Call) -> Any:
-    return _expanded(args[0], e.args[1]) if len(args) == 2 else None
-
-
-_SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
-                np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
-                np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
-                np.outer: _outer, np.diag: _diag, np.expand_dims: _expand_dims}
-
-
-def _join_dims(dims: list) -> Dim:
-    first = dims[0] if dims else None
-    return first if all(_same(d, first) for d in dims) else None
-
-
-def _grown(fn: Any, args: list) -> Any:
-    """A list of items of one shape after ``list_append`` (joined) or ``list_remove``."""
-    if fn is runtime.list_remove:
-        return args[0]
-    if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
-        return None
-    return Elements(args[1] if args[0].shape is None else _join_all([args[0].shape, args[1]]))
-
-
-def _join_all(found: list) -> Any:
-    if not found:
-        return None
-    first = found[0]
-    for s in found[1:]:
-        if isinstance(first, Elements) and isinstance(s, Elements):
-            inner = [x.shape for x in (first, s) if x.shape is not None]
-            first = Elements(_join_all(inner) if inner else None)
-        elif isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
-            first = tuple(x if _same(x, y) else None for x, y in zip(first, s))
-        elif s != first:
-            return _UNKNOWN
-    return first

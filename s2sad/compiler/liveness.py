@@ -66,3 +66,31 @@ def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
 
 def _reads_in_targets(targets: list) -> frozenset:
     return frozenset().union(*(_reads(t) for t in targets))
+
+
+def reads_in(stmts: list) -> set[str]:
+    """Names the statements read."""
+    return {n.id for s in stmts for n in nodes(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def exposed(stmts: list, written: set[str] | None = None) -> set[str]:
+    """Names a loop body may read before it assigns them (carried in)."""
+    written = set() if written is None else written
+    found: set[str] = set()
+    for s in stmts:
+        if isinstance(s, gast.If):
+            found |= reads_in([s.test]) - written
+            then_written, else_written = set(written), set(written)
+            found |= exposed(s.body, then_written) | exposed(s.orelse, else_written)
+            written |= then_written & else_written
+            continue
+        if isinstance(s, (gast.For, gast.While)):  # what the inner loop reads before it writes
+            head = [s.iter] if isinstance(s, gast.For) else [s.test]
+            inner = set(written) | ({s.target.id} if isinstance(s, gast.For) else set())
+            found |= (reads_in(head) | exposed(s.body, inner)) - written
+            continue
+        found |= reads_in([s]) - written
+        if isinstance(s, gast.Assign):
+            written.add(s.targets[0].id)
+    return found

@@ -40,7 +40,7 @@ def _emit_loop(norm: Normalizer, s: gast.For, index: str, bounds: list, prefix: 
 def _dict_view(norm: Normalizer, it: gast.expr) -> str | None:
     """``d.items()``, ``d.keys()``, ``d.values()`` of a local: which one."""
     if isinstance(it, gast.Call) and not it.args and isinstance(it.func, gast.Attribute) and \
-            it.func.attr in ("items", "keys", "values") and norm._is_local(it.func.value):
+            it.func.attr in ("items", "keys", "values") and norm.is_local(it.func.value):
         return it.func.attr
     return None
 
@@ -116,7 +116,7 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     seq = norm.atom(it, "seq")
     if isinstance(it, gast.Name) and it.id in rebound:
         seq = norm.temp(seq, "seq")
-    if isinstance(it, gast.Name) and norm._is_local(it):  # a dict: its keys
+    if isinstance(it, gast.Name) and norm.is_local(it):  # a dict: its keys
         items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq], keywords=[])
         seq = norm.temp(items, "seq")
     n = norm.temp(_call(norm, "len", [seq]), "n")

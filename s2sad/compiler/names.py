@@ -154,3 +154,19 @@ def written_names(s: gast.stmt) -> set[str]:
     bound = {n.id for t in targets for n in nodes(t)
              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     return bound | {r for r in map(root_name, targets) if r is not None}
+
+
+def param_names(node: gast.FunctionDef) -> list[str]:
+    """Parameters in the order calls bind them (keyword-only ones last)."""
+    return [a.id for a in node.args.args + node.args.kwonlyargs]
+
+
+def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
+    params = param_names(node)
+    return [params[i] for i in wrt]
+
+
+def param_ranks(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
+    """``ranks`` (position, ndim) of the array arguments, by parameter name."""
+    params = param_names(node)
+    return {params[i]: r for i, r in ranks if i < len(params)}

@@ -23,11 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import gast
-import numpy as np
 
-from s2sad import runtime
-from s2sad.compiler import desugar, fence, sequences, source
-from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin, store
+from s2sad.compiler import assignments, conditionals, desugar, fence, sequences, source
+from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -200,123 +198,20 @@ class Normalizer:
         self.emit(gast.Assert(test=self.atom(s.test), msg=s.msg), s)
 
     def stmt_Expr(self, s: gast.Expr) -> None:
-        call = s.value
-        for method, helper in (("append", "list_append"), ("extend", "list_concat"),
-                               ("insert", "list_insert")):
-            if self._method_of_local(call, method):  # xs.append(v): xs = list_append(xs, v)
-                xs = self.name(call.func.value.id)
-                value = gast.Call(func=load(helper), args=[load(xs)] + [
-                    self.atom(a) for a in call.args], keywords=[])
-                self.emit(assign(xs, value), s)
-                return
-        if isinstance(call, gast.Constant):  # a docstring
+        if isinstance(s.value, gast.Constant):  # a docstring
             return
-        if self._ufunc_at(s, call):
-            return
-        self.emit(gast.Expr(value=self.expr(call)), s)
-
-    def _ufunc_at(self, s: gast.stmt, call: gast.expr) -> bool:
-        """``np.add.at(a, idx, b)`` changes ``a`` in place: ``a = scatter_add(a, idx, b)``
-        (``np.subtract.at`` alike), a value the derivative goes through."""
-        fn = self.resolve(call.func) if isinstance(call, gast.Call) else None
-        ufunc = getattr(fn, "__self__", None)
-        if getattr(fn, "__name__", None) != "at" or not isinstance(ufunc, np.ufunc):
-            return False
-        helpers: dict[np.ufunc, Any] = {np.add: runtime.scatter_add,
-                                        np.subtract: runtime.scatter_subtract}
-        helper = helpers.get(ufunc)
-        if helper is None or len(call.args) != 3 or not self._is_local(call.args[0]):
-            raise self.error(s, f"np.{ufunc.__name__}.at", "it changes its array in place; "
-                             "np.add.at and np.subtract.at of a local array are differentiated, "
-                             "write this one out of place (a = a.copy(); ...)")
-        target = self.name(call.args[0].id)
-        value = gast.Call(func=self.ref(helper), args=[load(target), self.index_value(
-            call.args[1]), self.atom(call.args[2])], keywords=[])
-        self.emit(assign(target, value), s)
-        return True
-
-    def _method_of_local(self, call: gast.expr, method: str) -> bool:
-        return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
-            and call.func.attr == method and self._is_local(call.func.value)
-
-    def _is_local(self, node: gast.expr) -> bool:
-        return isinstance(node, gast.Name) and node.id in self.locals
+        if not assignments.in_place_call(self, s):
+            self.emit(gast.Expr(value=self.expr(s.value)), s)
 
     def stmt_Assign(self, s: gast.Assign) -> None:
-        if isinstance(s.value, gast.Lambda) and isinstance(s.targets[0], gast.Name) and \
-                self.stores[s.targets[0].id] == 1:  # f = lambda y: ...: as a nested def
-            from s2sad.compiler.calls import nested_function
-            self.local_defs[s.targets[0].id] = nested_function(self, s)
-            return
-        self.assign_target(s.targets[0], s.value, s)
+        assignments.normalize_assign(self, s)
 
-    def assign_target(self, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
-        if isinstance(target, gast.Name):
-            self.assign_name(target.id, value, s)
-        elif isinstance(target, (gast.Tuple, gast.List)):
-            whole = self.atom(value)
-            items = self.literals.get(getattr(whole, "id", None))
-            stored = {self.name(n.id) for n in gast.walk(target) if isinstance(n, gast.Name)}
-            if items is not None and len(items) == len(target.elts) and not any(
-                    isinstance(i, gast.Name) and i.id in stored for i in items):
-                for elt, item in zip(target.elts, items):  # a, b = (p, q): no tuple needed
-                    if isinstance(item, gast.Name) and item.id not in self.locals:
-                        self.locals.add(item.id)  # a final name made by an inlined helper
-                        self.rename[item.id] = item.id
-                    self.assign_target(elt, item, s)
-                return
-            for i, elt in enumerate(target.elts):
-                self.assign_target(elt, gast.Subscript(value=whole, slice=const(i),
-                                                       ctx=gast.Load()), s)
-        elif isinstance(target, gast.Subscript):
-            self.assign_item(target, value, s)
-        else:
-            raise self.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+    def is_local(self, node: gast.expr) -> bool:
+        return isinstance(node, gast.Name) and node.id in self.locals
 
-    def assign_item(self, target: gast.Subscript, value: gast.expr, s: gast.AST,
-                    nested: bool = False) -> None:
-        """``x[i] = v`` as ``x = setitem(x, i, v)`` (in place: see :mod:`alias`);
-        ``nested``: ``v`` is ``x[i]`` written in place (``x[i][j] = w``)."""
-        base = copy.deepcopy(target.value)
-        for n in gast.walk(base):
-            if hasattr(n, "ctx"):
-                n.ctx = gast.Load()
-        item = self.atom(value)
-        followed = isinstance(target.value, gast.Name) and target.value.id in self.tracked
-        if followed and isinstance(item, gast.Name) and self.stores.get(item.id, 0) > 1:
-            item = self.temp(item, "item", s)  # the item as it is now
-        call = gast.Call(func=load("setitem"), args=[
-            self.atom(base), self.index_value(target.slice), item], keywords=[])
-        if isinstance(target.value, gast.Name):
-            stmt = assign(self.name(target.value.id), call)
-            stmt.s2sad_item_replaced = not nested  # a list's item replaced, not written into
-            self.emit(stmt, s)
-            if followed:
-                sequences.written(self, self.name(target.value.id), target.slice, item)
-        elif isinstance(target.value, gast.Subscript):
-            self.assign_item(target.value, self.temp(call, "updated", s), s, nested=True)
-        else:
-            self.assign_target(target.value, self.temp(call, "updated", s), s)
-
-    def assign_name(self, name: str, value: gast.expr, s: gast.AST) -> None:
-        from s2sad.compiler.calls import derivative_made
-        made = derivative_made(self, value)
-        if made is not None:  # dg = s2sad.grad(g): calls of dg use the derivative
-            self.callables[name] = made
-            return
-        items = sequences.copied_items(self, value) if name in self.tracked else None
-        stmt = assign(self.name(name), self.expr(value, base=name))
-        if name in self.tracked:  # items known statement by statement, or not at all
-            self.literals.pop(stmt.targets[0].id, None)
-            if items is not None:
-                self.literals[stmt.targets[0].id] = items
-        if isinstance(stmt.value, (gast.Tuple, gast.List)) and \
-                self.stores.get(name, 0) == 1 and all(
-                    isinstance(e, gast.Constant) or self.stores.get(e.id, 0) <= 1
-                    for e in stmt.value.elts):  # params = (w, b): its items, fixed
-            self.literals[stmt.targets[0].id] = stmt.value.elts
-        stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
-        self.emit(stmt, s)
+    def method_of_local(self, call: gast.expr, method: str) -> bool:
+        return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+            and call.func.attr == method and self.is_local(call.func.value)
 
     def stmt_If(self, s: gast.If) -> None:
         test = self.atom(s.test)
@@ -422,41 +317,13 @@ class Normalizer:
         return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
 
     def expr_Compare(self, node: gast.Compare) -> gast.expr:
-        left = self.atom(node.left)
-        if len(node.ops) == 1:
-            return gast.Compare(left=left, ops=node.ops, comparators=[self.atom(
-                node.comparators[0])])
-        # a < b < c: evaluate b once, stop at the first false comparison
-        result = self.new_local("cmp")
-        right = self.atom(node.comparators[0])
-        self.emit(assign(result, gast.Compare(left=left, ops=node.ops[:1], comparators=[right])))
-        rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
-        body = self.block([gast.Assign(targets=[store(result)], value=rest, type_comment=None)])
-        self.emit(gast.If(test=load(result), body=body, orelse=[]))
-        return load(result)
+        return conditionals.comparison(self, node)
 
     def expr_BoolOp(self, node: gast.BoolOp) -> gast.expr:
-        result = self.new_local("and_" if isinstance(node.op, gast.And) else "or_")
-        self.emit(assign(result, self.expr(node.values[0])))
-        for value in node.values[1:]:
-            body = self.block([gast.Assign(targets=[store(result)], value=value,
-                                           type_comment=None)])
-            if isinstance(node.op, gast.And):
-                self.emit(gast.If(test=load(result), body=body, orelse=[]))
-            else:
-                self.emit(gast.If(test=load(result), body=[], orelse=body))
-        return load(result)
+        return conditionals.boolean(self, node)
 
     def expr_IfExp(self, node: gast.IfExp) -> gast.expr:
-        result = self.new_local("choice")
-        test = self.atom(node.test)
-        branches = []
-        for value in (node.body, node.orelse):
-            branch = self.block([gast.Assign(targets=[store(result)], value=value,
-                                             type_comment=None)])
-            branches.append(branch)
-        self.emit(gast.If(test=test, body=branches[0], orelse=branches[1]))
-        return load(result)
+        return conditionals.choice(self, node)
 
     def expr_Subscript(self, node: gast.Subscript) -> gast.expr:
         from s2sad.compiler.spellings import index_trick

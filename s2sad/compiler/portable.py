@@ -64,7 +64,7 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
                 edits.append(_replace(node, portable_name))
     text = _bind_namespace(_edit(source, edits), fn_node, xp)
     scope = {**namespace, **portable.PORTABLE, "array_namespace": backend.array_namespace,
-             length: portable.length}
+             length: portable.PORTABLE["length"]}
     fn = loader.load(text, name, scope, user_globals)
     return _located(fn, text, filename, spelled.backend), text
 

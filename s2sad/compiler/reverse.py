@@ -6,13 +6,14 @@ per active argument from the rule template (``dx = dv * np.cos(x)``): the
 first contribution to an adjoint assigns it, later ones add.  Inside loops a
 statement pushes the loop-assigned values its contributions read onto one
 stack right after it runs, and the reverse sweep pops them back into the
-same names just before.  Control flow is in :mod:`reverse_control`.
+same names just before.  Control flow is in :mod:`reverse_control`, the tidying of
+the contributions in :mod:`reverse_contributions`, the function around the sweeps in
+:mod:`reverse_assembly`.
 """
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import gast
@@ -29,39 +30,17 @@ from s2sad.compiler.primitives import (
     primitive,
     refuse_unsupported,
 )
+from s2sad.compiler.reverse_context import Ctx, assigned_before, unconditional
+from s2sad.compiler.reverse_contributions import (
+    clearing_last,
+    merge,
+    no_shape_needed,
+    number_shape,
+    without_unbroadcast,
+)
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
-
-
-@dataclass
-class Loop:
-    """What the reverse sweep needs to know of an enclosing loop."""
-
-    assigned: set[str]
-    header: str | None = None       # recomputed by the reverse loop, never recorded
-    node: gast.For | None = None    # the loop itself, when it is reversed as a range
-    kept: set[str] = field(default_factory=set)  # values of enclosing loops read again
-    # tests of enclosing ifs that hold a break, and the slot their pushes and pop share
-    flags: list[tuple[str, int]] = field(default_factory=list)
-
-
-@dataclass
-class Ctx:
-    defined: set[str]                # adjoints that hold a value here (on every path)
-    loops: list[Loop] = field(default_factory=list)
-    after: frozenset = frozenset()   # names the forward sweep reads after this point
-
-    def fork(self) -> Ctx:
-        return Ctx(set(self.defined), self.loops, self.after)
-
-    def recorded(self) -> set[str]:
-        """Names whose value at a statement must be pushed to be read back."""
-        names: set[str] = set()
-        for loop in self.loops:
-            names |= loop.assigned
-        return names - {loop.header for loop in self.loops}
-
 
 ACC = "_s2sad_accumulator_"  # stands for ``acc`` until the adjoint it updates is known
 
@@ -82,7 +61,7 @@ class Reverse(ControlMixin):
                                and isinstance(n.ctx, gast.Store)}
         self.containers = containers
         self.scalars = scalars
-        self.bound = _unconditional(node.body) | params
+        self.bound = unconditional(node.body) | params
         self.bound_here = set(self.bound)  # names surely assigned where the sweep now is
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
@@ -155,7 +134,7 @@ class Reverse(ControlMixin):
         later: frozenset = frozenset()
         record: Record | None = None
         outer_bound = self.bound_here
-        before = _assigned_before(stmts)
+        before = assigned_before(stmts)
         computed = reuse.forward_values(stmts, self.defs)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
@@ -206,7 +185,7 @@ class Reverse(ControlMixin):
         reads: set[str] = set()
         for arg, expr, acc in parts:
             if acc is True and arg in ctx.defined:
-                _no_shape_needed(expr, ACC)
+                no_shape_needed(expr, ACC)
             reads |= {n.id for n in gast.walk(expr or self.pending) if isinstance(n, gast.Name)
                       and n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
@@ -297,15 +276,15 @@ class Reverse(ControlMixin):
                 expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
                     text, mapping), self.computed), self.usable_roots)
                 if v in self.scalars and arg.id in self.scalars:
-                    expr = _without_unbroadcast(expr)
+                    expr = without_unbroadcast(expr)
                 elif arg.id in self.scalars:
-                    _number_shape(expr, arg.id)
+                    number_shape(expr, arg.id)
                 out.append((arg.id, expr, templates.uses(text, "acc")))
         for i, arg in enumerate(extra):
             if rule.vararg_template is not None and self.is_active(arg):
                 expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
                 out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
-        return _merge(_clearing_last(out))
+        return merge(clearing_last(out))
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
         """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""
@@ -374,72 +353,6 @@ class Reverse(ControlMixin):
         return missing_rule(self.filename, s, prim.key, label)
 
 
-
-def _without_unbroadcast(expr: gast.expr) -> gast.expr:
-    """Between numbers: ``unbroadcast(e, x)`` is ``e``, ``safe_mul(g, y)`` is ``g * y``
-    (NaN-safety matters for arrays masked by ``np.where``; scalar code branches)."""
-    if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
-        return gast.UnaryOp(op=expr.op, operand=_without_unbroadcast(expr.operand))
-    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and \
-            expr.func.id == "unbroadcast":
-        expr = expr.args[0]
-    return _plain_arithmetic(expr)
-
-
-def _plain_arithmetic(expr: gast.expr) -> gast.expr:
-    """``safe_mul(g, y)`` as ``g * y``; ``safe_div(g, y)`` as ``g / y`` when ``y`` is the
-    user's own divisor (a name: its division ran already); poles (``2 * sqrt``) stay."""
-    for node in list(gast.walk(expr)):
-        for name, value in gast.iter_fields(node):
-            items = value if isinstance(value, list) else [value]
-            new = [_plain_call(v) if isinstance(v, gast.Call) else v for v in items]
-            setattr(node, name, new if isinstance(value, list) else new[0])
-    return _plain_call(expr) if isinstance(expr, gast.Call) else expr
-
-
-def _plain_call(call: gast.Call) -> gast.expr:
-    name = call.func.id if isinstance(call.func, gast.Name) else None
-    if name == "safe_mul":
-        return gast.BinOp(left=call.args[0], op=gast.Mult(), right=call.args[1])
-    if name == "safe_div" and isinstance(call.args[1], gast.Name):
-        return gast.BinOp(left=call.args[0], op=gast.Div(), right=call.args[1])
-    return call
-
-
-def _assigned_before(stmts: list) -> list[set[str]]:
-    """For each statement, the names the statements before it surely assign."""
-    out: list[set[str]] = []
-    names: set[str] = set()
-    for s in stmts:
-        out.append(set(names))
-        names |= _unconditional([s])
-    return out
-
-
-def _unconditional(stmts: list) -> set[str]:
-    """Names assigned on every path (outside an ``if``, or in both of its branches):
-    bound wherever the adjoint sweep needs them, so a zero adjoint has their shape."""
-    names: set[str] = set()
-    for s in stmts:
-        if isinstance(s, gast.Assign):
-            names.add(s.targets[0].id)
-        elif isinstance(s, (gast.For, gast.While)):
-            names |= _unconditional(s.body)
-        elif isinstance(s, gast.If) and s.orelse:
-            names |= _unconditional(s.body) & _unconditional(s.orelse)
-    return names
-
-
-def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
-    """``unbroadcast(g * x, x)`` and ``unbroadcast(x * g, x)``."""
-    def parts(e: gast.expr):
-        ok = isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-            e.func.id == "unbroadcast" and len(e.args) == 2
-        return (e.args[0], gast.dump(e.args[1])) if ok else None
-    pa, pb = parts(a), parts(b)
-    return bool(pa and pb and pa[1] == pb[1] and templates.same_product(pa[0], pb[0]))
-
-
 def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict) -> bool:
     """One arithmetic operation or ufunc of numbers and constants (``i + 1``,
     ``0.1 * s``, ``np.sin(x_item)``): taken again, not recorded, where its inputs can be."""
@@ -454,56 +367,6 @@ def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict
         return False
     return all(isinstance(p, gast.Constant) or isinstance(p, gast.Name) and (
         p.id in numbers or type(namespace.get(p.id)) in (int, float)) for p in parts)
-
-
-def _number_shape(expr: gast.expr, number: str) -> None:
-    """``unbroadcast(e, v)`` of a number ``v`` reads only that ``v`` is a number: ``0.0``
-    says the same without keeping ``v`` for the reverse sweep."""
-    for n in gast.walk(expr):
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
-                n.func.id == "unbroadcast" and len(n.args) == 2 and \
-                isinstance(n.args[1], gast.Name) and n.args[1].id == number:
-            n.args[1] = const(0.0)
-
-
-def _no_shape_needed(expr: gast.expr, adjoint: str) -> None:
-    """``add_at(dx, x, i, g)`` reads ``x`` only to make a zero adjoint when ``dx`` is
-    ``None``: with ``dx`` defined it passes ``None``, so ``x`` need not be kept."""
-    for n in gast.walk(expr):
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
-                n.func.id == "add_at" and len(n.args) == 4 and \
-                isinstance(n.args[0], gast.Name) and n.args[0].id == adjoint:
-            n.args[1] = const(None)
-
-
-def _clearing_last(parts: list) -> list:
-    """A contribution that clears part of ``g`` (``zero_at``) after those that read it,
-    so that the clearing can be done in place (see :mod:`ownership`)."""
-    def clears(part: tuple) -> bool:
-        return part[1] is not None and any(
-            isinstance(n, gast.Name) and n.id == "zero_at" for n in gast.walk(part[1]))
-    return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
-
-
-def _merge(parts: list) -> list:
-    """One contribution per argument: ``x * x`` gives ``2 * (g * x)``, not two statements."""
-    out: list = []
-    for arg, expr, acc in parts:
-        same = [i for i, (a, e, c) in enumerate(out) if a == arg and not c and not acc]
-        if not same:
-            out.append((arg, expr, acc))
-            continue
-        i = same[0]
-        first = out[i][1]
-        if _unbroadcast_pair(first, expr):
-            first.args[0] = gast.BinOp(left=const(2), op=gast.Mult(), right=first.args[0])
-            merged = first
-        elif templates.same_product(first, expr):
-            merged = gast.BinOp(left=const(2), op=gast.Mult(), right=first)
-        else:
-            merged = gast.BinOp(left=first, op=gast.Add(), right=expr)
-        out[i] = (arg, merged, False)
-    return out
 
 
 class Record:

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING
 import gast
 
 from s2sad.compiler import tape
+from s2sad.compiler.liveness import exposed, reads_in
 from s2sad.compiler.names import assign, const, load, nodes, store
+from s2sad.compiler.reverse_context import Ctx, Loop
 from s2sad.compiler.ssa import assigned_names
 
 if TYPE_CHECKING:
     from s2sad.compiler.activity import Activity
     from s2sad.compiler.names import Namer
-    from s2sad.compiler.reverse import Ctx, Loop
 
 
 def _has_break(stmts: list) -> bool:
@@ -36,33 +37,6 @@ def _has_break(stmts: list) -> bool:
         if isinstance(s, gast.If) and (_has_break(s.body) or _has_break(s.orelse)):
             return True
     return False
-
-
-def _reads(stmts: list) -> set[str]:
-    return {n.id for s in stmts for n in nodes(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-
-
-def _exposed(stmts: list, written: set[str] | None = None) -> set[str]:
-    """Names a loop body may read before it assigns them (carried in)."""
-    written = set() if written is None else written
-    exposed: set[str] = set()
-    for s in stmts:
-        if isinstance(s, gast.If):
-            exposed |= _reads([s.test]) - written
-            then_written, else_written = set(written), set(written)
-            exposed |= _exposed(s.body, then_written) | _exposed(s.orelse, else_written)
-            written |= then_written & else_written
-            continue
-        if isinstance(s, (gast.For, gast.While)):  # what the inner loop reads before it writes
-            head = [s.iter] if isinstance(s, gast.For) else [s.test]
-            inner = set(written) | ({s.target.id} if isinstance(s, gast.For) else set())
-            exposed |= (_reads(head) | _exposed(s.body, inner)) - written
-            continue
-        exposed |= _reads([s]) - written
-        if isinstance(s, gast.Assign):
-            written.add(s.targets[0].id)
-    return exposed
 
 
 class ControlMixin:
@@ -123,13 +97,12 @@ class ControlMixin:
             [_slotted(self.pop([test.id], s), slot), rev_if]
 
     def loop_adjoints(self, body: list, assigned: set[str], ctx: Ctx) -> set[str]:
-        reads = _reads(body)
-        carried = (reads - assigned) | _exposed(body) | (ctx.defined & (assigned | reads))
+        reads = reads_in(body)
+        carried = (reads - assigned) | exposed(body) | (ctx.defined & (assigned | reads))
         return {n for n in carried if self.activity.is_active(n)}
 
     def reverse_loop(self, s: gast.stmt, loop: Loop, ctx: Ctx) -> tuple[list, list, list]:
         """Forward body, reversed body, and the zero adjoints to set before it."""
-        from s2sad.compiler.reverse import Ctx as Context
         crossing = self.loop_adjoints(s.body, loop.assigned, ctx)
         inits = [self.zero(n, s) for n in sorted(crossing - ctx.defined)]
         # a zero made from a value an enclosing loop changes needs that value's shape as it
@@ -140,7 +113,7 @@ class ControlMixin:
         # so contributions add in place (no new array per iteration)
         owned = {n for n in crossing - ctx.defined - loop.assigned if n in self.bound}
         ctx.defined |= crossing
-        sub = Context(set(ctx.defined), ctx.loops + [loop], ctx.after)
+        sub = Ctx(set(ctx.defined), ctx.loops + [loop], ctx.after)
         self.in_place |= owned
         fwd, rev = self.block(s.body, sub)
         self.in_place -= owned
@@ -149,7 +122,6 @@ class ControlMixin:
         return fwd, rev, inits
 
     def stmt_For(self, s: gast.For, ctx: Ctx) -> tuple[list, list]:
-        from s2sad.compiler.reverse import Loop
         target = s.target.id
         reversible = not _has_break(s.body) and target not in assigned_names(s.body)
         loop = Loop(assigned_names(s.body) | {target}, target if reversible else None,
@@ -171,7 +143,6 @@ class ControlMixin:
                             rev, inits, s, ctx, sorted(loop.kept))
 
     def stmt_While(self, s: gast.While, ctx: Ctx) -> tuple[list, list]:
-        from s2sad.compiler.reverse import Loop
         loop = Loop(assigned_names(s.body))
         saved = set(ctx.defined)
         fwd, rev, inits = self.reverse_loop(s, loop, ctx)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gast
 
+from s2sad.compiler.liveness import exposed
 from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, nodes, store
 
 
@@ -125,9 +126,8 @@ class SSA:
         loop reads them first or code after it reads them (the loop may not run)."""
         if in_loop:
             return []
-        from s2sad.compiler.reverse_control import _exposed
         head = [s.test] if isinstance(s, gast.While) else []
-        needed = _exposed(s.body) | _reads_all(head) | set(self.after)
+        needed = exposed(s.body) | _reads_all(head) | set(self.after)
         copies = []
         for name in sorted(assigned_names([s])):
             before = env.get(name)

@@ -1,0 +1,140 @@
+"""Part of stage 3b: assignments in core form, and the calls that assign in place.
+
+``a, b = pair`` binds each name (from the tuple's items when they are known);
+``x[i] = v`` is ``x = setitem(x, i, v)`` (done in place later: see :mod:`alias`);
+``xs.append(v)`` is ``xs = list_append(xs, v)``; ``np.add.at(a, i, b)`` is
+``a = scatter_add(a, i, b)``; ``dg = s2sad.grad(g)`` makes calls of ``dg`` use the
+derivative.
+"""
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import sequences
+from s2sad.compiler.names import assign, const, load
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+LIST_METHODS = (("append", "list_append"), ("extend", "list_concat"), ("insert", "list_insert"))
+
+
+def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
+    """A call statement that changes a local list or array, emitted as an assignment
+    (``xs.append(v)``: ``xs = list_append(xs, v)``); False for any other call."""
+    call = s.value
+    for method, helper in LIST_METHODS:
+        if norm.method_of_local(call, method):
+            xs = norm.name(call.func.value.id)
+            value = gast.Call(func=load(helper), args=[load(xs)] + [
+                norm.atom(a) for a in call.args], keywords=[])
+            norm.emit(assign(xs, value), s)
+            return True
+    return _ufunc_at(norm, s, call)
+
+
+def _ufunc_at(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
+    """``np.add.at(a, idx, b)`` changes ``a`` in place: ``a = scatter_add(a, idx, b)``
+    (``np.subtract.at`` alike), a value the derivative goes through."""
+    fn = norm.resolve(call.func) if isinstance(call, gast.Call) else None
+    ufunc = getattr(fn, "__self__", None)
+    if getattr(fn, "__name__", None) != "at" or not isinstance(ufunc, np.ufunc):
+        return False
+    helpers: dict[np.ufunc, Any] = {np.add: runtime.scatter_add,
+                                    np.subtract: runtime.scatter_subtract}
+    helper = helpers.get(ufunc)
+    if helper is None or len(call.args) != 3 or not norm.is_local(call.args[0]):
+        raise norm.error(s, f"np.{ufunc.__name__}.at", "it changes its array in place; "
+                         "np.add.at and np.subtract.at of a local array are differentiated, "
+                         "write this one out of place (a = a.copy(); ...)")
+    target = norm.name(call.args[0].id)
+    value = gast.Call(func=norm.ref(helper), args=[load(target), norm.index_value(
+        call.args[1]), norm.atom(call.args[2])], keywords=[])
+    norm.emit(assign(target, value), s)
+    return True
+
+
+def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
+    """``target = value``; ``f = lambda ...`` assigned once is a nested def."""
+    if isinstance(s.value, gast.Lambda) and isinstance(s.targets[0], gast.Name) and \
+            norm.stores[s.targets[0].id] == 1:  # f = lambda y: ...: as a nested def
+        from s2sad.compiler.calls import nested_function
+        norm.local_defs[s.targets[0].id] = nested_function(norm, s)
+        return
+    assign_target(norm, s.targets[0], s.value, s)
+
+
+def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
+    if isinstance(target, gast.Name):
+        assign_name(norm, target.id, value, s)
+    elif isinstance(target, (gast.Tuple, gast.List)):
+        whole = norm.atom(value)
+        items = norm.literals.get(getattr(whole, "id", None))
+        stored = {norm.name(n.id) for n in gast.walk(target) if isinstance(n, gast.Name)}
+        if items is not None and len(items) == len(target.elts) and not any(
+                isinstance(i, gast.Name) and i.id in stored for i in items):
+            for elt, item in zip(target.elts, items):  # a, b = (p, q): no tuple needed
+                if isinstance(item, gast.Name) and item.id not in norm.locals:
+                    norm.locals.add(item.id)  # a final name made by an inlined helper
+                    norm.rename[item.id] = item.id
+                assign_target(norm, elt, item, s)
+            return
+        for i, elt in enumerate(target.elts):
+            assign_target(norm, elt, gast.Subscript(value=whole, slice=const(i),
+                                                   ctx=gast.Load()), s)
+    elif isinstance(target, gast.Subscript):
+        assign_item(norm, target, value, s)
+    else:
+        raise norm.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+
+
+def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: gast.AST,
+                nested: bool = False) -> None:
+    """``x[i] = v`` as ``x = setitem(x, i, v)`` (in place: see :mod:`alias`);
+    ``nested``: ``v`` is ``x[i]`` written in place (``x[i][j] = w``)."""
+    base = copy.deepcopy(target.value)
+    for n in gast.walk(base):
+        if hasattr(n, "ctx"):
+            n.ctx = gast.Load()
+    item = norm.atom(value)
+    followed = isinstance(target.value, gast.Name) and target.value.id in norm.tracked
+    if followed and isinstance(item, gast.Name) and norm.stores.get(item.id, 0) > 1:
+        item = norm.temp(item, "item", s)  # the item as it is now
+    call = gast.Call(func=load("setitem"), args=[
+        norm.atom(base), norm.index_value(target.slice), item], keywords=[])
+    if isinstance(target.value, gast.Name):
+        stmt = assign(norm.name(target.value.id), call)
+        stmt.s2sad_item_replaced = not nested  # a list's item replaced, not written into
+        norm.emit(stmt, s)
+        if followed:
+            sequences.written(norm, norm.name(target.value.id), target.slice, item)
+    elif isinstance(target.value, gast.Subscript):
+        assign_item(norm, target.value, norm.temp(call, "updated", s), s, nested=True)
+    else:
+        assign_target(norm, target.value, norm.temp(call, "updated", s), s)
+
+
+def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> None:
+    from s2sad.compiler.calls import derivative_made
+    made = derivative_made(norm, value)
+    if made is not None:  # dg = s2sad.grad(g): calls of dg use the derivative
+        norm.callables[name] = made
+        return
+    items = sequences.copied_items(norm, value) if name in norm.tracked else None
+    stmt = assign(norm.name(name), norm.expr(value, base=name))
+    if name in norm.tracked:  # items known statement by statement, or not at all
+        norm.literals.pop(stmt.targets[0].id, None)
+        if items is not None:
+            norm.literals[stmt.targets[0].id] = items
+    if isinstance(stmt.value, (gast.Tuple, gast.List)) and \
+            norm.stores.get(name, 0) == 1 and all(
+                isinstance(e, gast.Constant) or norm.stores.get(e.id, 0) <= 1
+                for e in stmt.value.elts):  # params = (w, b): its items, fixed
+        norm.literals[stmt.targets[0].id] = stmt.value.elts
+    stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
+    norm.emit(stmt, s)

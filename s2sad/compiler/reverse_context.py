@@ -1,0 +1,61 @@
+"""Stage 6, where the reverse sweep is: the loops around a statement (:class:`Loop`),
+which adjoints hold a value there (:class:`Ctx`) and which names are surely bound;
+shared by :mod:`reverse` and :mod:`reverse_control`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import gast
+
+
+@dataclass
+class Loop:
+    """What the reverse sweep needs to know of an enclosing loop."""
+
+    assigned: set[str]
+    header: str | None = None       # recomputed by the reverse loop, never recorded
+    node: gast.For | None = None    # the loop itself, when it is reversed as a range
+    kept: set[str] = field(default_factory=set)  # values of enclosing loops read again
+    # tests of enclosing ifs that hold a break, and the slot their pushes and pop share
+    flags: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Ctx:
+    defined: set[str]                # adjoints that hold a value here (on every path)
+    loops: list[Loop] = field(default_factory=list)
+    after: frozenset = frozenset()   # names the forward sweep reads after this point
+
+    def fork(self) -> Ctx:
+        return Ctx(set(self.defined), self.loops, self.after)
+
+    def recorded(self) -> set[str]:
+        """Names whose value at a statement must be pushed to be read back."""
+        names: set[str] = set()
+        for loop in self.loops:
+            names |= loop.assigned
+        return names - {loop.header for loop in self.loops}
+
+
+def assigned_before(stmts: list) -> list[set[str]]:
+    """For each statement, the names the statements before it surely assign."""
+    out: list[set[str]] = []
+    names: set[str] = set()
+    for s in stmts:
+        out.append(set(names))
+        names |= unconditional([s])
+    return out
+
+
+def unconditional(stmts: list) -> set[str]:
+    """Names assigned on every path (outside an ``if``, or in both of its branches):
+    bound wherever the adjoint sweep needs them, so a zero adjoint has their shape."""
+    names: set[str] = set()
+    for s in stmts:
+        if isinstance(s, gast.Assign):
+            names.add(s.targets[0].id)
+        elif isinstance(s, (gast.For, gast.While)):
+            names |= unconditional(s.body)
+        elif isinstance(s, gast.If) and s.orelse:
+            names |= unconditional(s.body) & unconditional(s.orelse)
+    return names

@@ -1,0 +1,230 @@
+"""How shapes combine, for the shape facts of :mod:`dims`: broadcasting (a symbol against
+an int other than 1 learns it), matrix products, reductions, ``expand_dims``, stacking,
+the join of a name's definitions (loops), and the table of which shape each function
+gives (the same as one argument, elementwise, reduced, constructed, or a rule of its own).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+
+Dim = Any  # int | str | None
+UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
+
+
+@dataclass(frozen=True)
+class Items:
+    """A tuple of values (``np.linalg.slogdet``'s result, a tuple display)."""
+
+    shapes: tuple
+
+
+@dataclass(frozen=True)
+class Elements:
+    """A list grown by appends whose items all have one shape (None: no item yet), such
+    as the tape of shapes a reverse sweep pops."""
+
+    shape: Any
+
+
+# the compiler's own helpers; what a user's function's result is shaped like, its rules
+# declare (rules.facts.defshape: reductions, same shape as the first argument, elementwise)
+_SAME_AS_FIRST = {runtime.copy_value, runtime.zeros_like, runtime.fresh, runtime.setitem,
+                  runtime.write_at, runtime.zero_at, runtime.clear_at, runtime.shape_of,
+                  runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read}
+_SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
+                   runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
+                   runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,
+                   runtime.cholesky_adjoint, runtime.undiagonal, runtime.untrace,
+                   runtime.diag_adjoint}
+_SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
+                  runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
+SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)
+ELEMENTWISE = {runtime.safe_mul, runtime.safe_div}
+CONSTRUCTORS = {np.zeros, np.ones, np.empty, np.full}
+
+
+def is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
+
+
+def _same(a: Dim, b: Dim) -> bool:
+    return a is not None and a == b
+
+
+def _broadcast_dim(a: Dim, b: Dim, learned: dict | None = None) -> Dim:
+    """The broadcast length; a symbol against an int other than 1 must equal it (or
+    NumPy raises): ``learned`` records that."""
+    if learned is not None:
+        a = learned.get(a, a) if isinstance(a, str) else a
+        b = learned.get(b, b) if isinstance(b, str) else b
+        for sym, n in ((a, b), (b, a)):
+            if isinstance(sym, str) and type(n) is int and n != 1:
+                learned[sym] = n
+                return n
+    if a == 1:
+        return b
+    if b == 1:
+        return a
+    if _same(a, b):
+        return a
+    if a is None or b is None:  # the other is not 1: broadcasting keeps it (or fails)
+        return a if b is None and isinstance(a, str) else b if isinstance(b, str) else None
+    return None
+
+
+def broadcast(a: tuple, b: tuple, learned: dict | None = None) -> tuple:
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    return tuple(_broadcast_dim(x, y, learned) for x, y in zip(a, b))
+
+
+def broadcast_all(shapes: list, learned: dict | None = None) -> Any:
+    if not all(isinstance(s, tuple) for s in shapes):
+        return None
+    out: tuple = ()
+    for s in shapes:
+        out = broadcast(out, s, learned)
+    return out
+
+
+def stacked(items: tuple) -> Any:
+    """``np.array([a, b])`` of values of one shape: that shape with the count in front."""
+    if not items or not all(isinstance(s, tuple) for s in items):
+        return None
+    first = items[0]
+    if not all(len(s) == len(first) and all(_same(x, y) for x, y in zip(s, first))
+               for s in items):
+        return None
+    return (len(items),) + first
+
+
+def matmul(a: tuple, b: tuple) -> tuple | None:
+    if len(a) == 2 and len(b) == 2:
+        return (a[0], b[1])
+    if len(a) == 2 and len(b) == 1:
+        return (a[0],)
+    if len(a) == 1 and len(b) == 2:
+        return (b[1],)
+    if len(a) == 1 and len(b) == 1:
+        return ()
+    return None
+
+
+def reduced(s: Any, axis: gast.expr | None, keep: gast.expr | None) -> Any:
+    if not isinstance(s, tuple):
+        return None
+    keepdims = isinstance(keep, gast.Constant) and keep.value is True
+    if keep is not None and not isinstance(keep, gast.Constant):
+        return None
+    if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
+        return (1,) * len(s) if keepdims else ()
+    if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
+            isinstance(axis.operand, gast.Constant):
+        axis = gast.Constant(value=-axis.operand.value, kind=None)
+    if not isinstance(axis, gast.Constant) or type(axis.value) is not int or \
+            not -len(s) <= axis.value < len(s):
+        return None
+    k = axis.value % len(s)
+    return s[:k] + ((1,) if keepdims else ()) + s[k + 1:]
+
+
+def _expanded(s: Any, axes: gast.expr) -> Any:
+    """``np.expand_dims(x, (-2, -1))``: 1s inserted."""
+    parts = axes.elts if isinstance(axes, gast.Tuple) else [axes]
+    wanted = [_int(p) for p in parts]
+    if not isinstance(s, tuple) or None in wanted:
+        return None
+    n = len(s) + len(wanted)
+    at = {a % n for a in wanted if a is not None}  # (none is: see above)
+    rest = iter(s)
+    return tuple(1 if i in at else next(rest) for i in range(n))
+
+
+def _int(e: gast.expr) -> int | None:
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        v = _int(e.operand)
+        return None if v is None else -v
+    return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
+
+
+def _slogdet(args: list, e: gast.Call) -> Any:
+    return Items((args[0][:-2], args[0][:-2])) if len(args[0]) >= 2 else None
+
+
+def _det(args: list, e: gast.Call) -> Any:
+    return args[0][:-2] if len(args[0]) >= 2 else None
+
+
+def _solve(args: list, e: gast.Call) -> Any:
+    if len(args) != 2:
+        return None
+    a, b = args
+    return (a[1],) + b[1:] if isinstance(b, tuple) and len(a) == 2 and len(b) in (1, 2) \
+        else None
+
+
+def _transpose(args: list, e: gast.Call) -> Any:
+    whole = len(args) == 1 or len(args) == 2 and is_none(e.args[1])
+    return args[0][::-1] if whole else None
+
+
+def _matrix_transpose(args: list, e: gast.Call) -> Any:
+    s = args[0]
+    return s[:-2] + s[-1:] + s[-2:-1] if len(args) == 1 and len(s) >= 2 else None
+
+
+def outer(args: list, e: gast.Call) -> Any:
+    return args[0] + args[1] if len(args) == 2 and isinstance(args[1], tuple) and \
+        len(args[0]) == len(args[1]) == 1 else None
+
+
+def _diag(args: list, e: gast.Call) -> Any:
+    s = args[0]
+    if len(args) != 1 or e.keywords or len(s) not in (1, 2):
+        return None
+    return (s[0], s[0]) if len(s) == 1 else (s[0] if _same(s[0], s[1]) else None,)
+
+
+def _expand_dims(args: list, e: gast.Call) -> Any:
+    return _expanded(args[0], e.args[1]) if len(args) == 2 else None
+
+
+SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
+                np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
+                np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
+                np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims}
+
+
+def join_dims(dims: list) -> Dim:
+    first = dims[0] if dims else None
+    return first if all(_same(d, first) for d in dims) else None
+
+
+def grown(fn: Any, args: list) -> Any:
+    """A list of items of one shape after ``list_append`` (joined) or ``list_remove``."""
+    if fn is runtime.list_remove:
+        return args[0]
+    if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
+        return None
+    return Elements(args[1] if args[0].shape is None else join_all([args[0].shape, args[1]]))
+
+
+def join_all(found: list) -> Any:
+    if not found:
+        return None
+    first = found[0]
+    for s in found[1:]:
+        if isinstance(first, Elements) and isinstance(s, Elements):
+            inner = [x.shape for x in (first, s) if x.shape is not None]
+            first = Elements(join_all(inner) if inner else None)
+        elif isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
+            first = tuple(x if _same(x, y) else None for x, y in zip(first, s))
+        elif s != first:
+            return UNKNOWN
+    return first

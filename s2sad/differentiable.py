@@ -1,0 +1,107 @@
+"""What the pipeline reads when it is given something other than a plain function:
+a bound method or ``functools.partial`` (its function, the arguments it fixes), and a
+derivative differentiated again (the gradient part of a grad; a vjp, jvp or
+value_and_grad called as the user calls it), each a small function with source.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import itertools
+import linecache
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from s2sad import library
+from s2sad.call_kinds import foreign_array
+from s2sad.errors import DifferentiationError
+from s2sad.rules import registry
+
+if TYPE_CHECKING:
+    from s2sad.api import Derivative
+
+_counter = itertools.count(1)
+
+
+def define(name: str, text: str, namespace: dict) -> Callable:
+    """A small function of our own, with its source registered for the pipeline."""
+    filename = f"<s2sad {name} #{next(_counter)}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    exec(compile(text, filename, "exec"), namespace)  # (our own source)
+    out = namespace[name]
+    out.__module__ = "s2sad_generated"
+    return out
+
+
+def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:
+    """A bound method or ``functools.partial`` of a Python function as (function,
+    leading arguments, fixed keywords); None for anything else."""
+    if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+        return fn.__func__, (fn.__self__,), {}
+    if isinstance(fn, functools.partial):
+        inner = unbind(fn.func) or (fn.func, (), {})
+        if inspect.isfunction(inner[0]):
+            return inner[0], (*inner[1], *fn.args), {**inner[2], **fn.keywords}
+    return None
+
+
+def after(n: int, wrt: Any) -> Any:
+    """``wrt`` counted after ``n`` leading arguments (negative positions and names need
+    no change)."""
+    def shift(w: Any) -> Any:
+        return w + n if isinstance(w, int) and not isinstance(w, bool) and w >= 0 else w
+    return tuple(map(shift, wrt)) if isinstance(wrt, (tuple, list)) else shift(wrt)
+
+
+def parameters_of(fn: Callable) -> Callable:
+    """A callable with ``fn``'s parameters (to resolve ``wrt``): a grad has its
+    function's, without building a derivative for them."""
+    from s2sad.api import Derivative
+    if isinstance(fn, Derivative) and fn.kind == "grad" and not fn.nested:
+        return fn.fn
+    return differentiable(fn)
+
+
+def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
+    """A Derivative seen as a function with source: the gradient part of a grad, and a
+    vjp, jvp or value_and_grad called as the user calls it (cotangent or tangents last).
+    ``args``: the arguments it will be called with (a grad is then the variant for their
+    kinds and ranks, as a call would run it)."""
+    from s2sad.api import Derivative
+    if isinstance(fn, Derivative) and fn.kind in ("vjp", "jvp", "value_and_grad") and \
+            not fn.has_aux:
+        return _called_as_the_user_calls(fn)
+    if not isinstance(fn, Derivative) or fn.kind != "grad":
+        if isinstance(fn, Derivative):
+            raise DifferentiationError(
+                f"<s2sad>:?: {fn!r}: a derivative with has_aux cannot be differentiated "
+                "again; differentiate one without aux")
+        has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
+        return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
+    inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
+        foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
+    name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
+    params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
+    call = f"{inner.name}({params})"  # the lean grad returns the gradient alone
+    if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent
+        code = inner.fn.__code__
+        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+        call = f"{inner.name}({params}, {seed}=1.0)[1]"
+    return define(name, f"def {name}({params}):\n    return {call}\n",
+                   {inner.name: inner.fn})
+
+
+def _called_as_the_user_calls(fn: Derivative) -> Callable:
+    """``def vjp_of_f(x, dout): return vjp_f(x, dout=dout)``: the extra values a vjp or
+    jvp takes as keywords become positional parameters, so it can be differentiated."""
+    inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
+    code = inner.fn.__code__
+    params = list(code.co_varnames[: code.co_argcount])
+    extra = list(code.co_varnames[code.co_argcount: code.co_argcount + code.co_kwonlyargcount])
+    extra = [] if fn.kind == "value_and_grad" else extra[-1:] if fn.kind == "vjp" else \
+        extra[-len(fn.wrt):]
+    name = f"{fn.kind}_of_" + "".join(c if c.isalnum() else "_"
+                                      for c in fn.fn.__name__).strip("_")
+    passed = ", ".join(params + [f"{e}={e}" for e in extra])
+    return define(name, f"def {name}({', '.join(params + extra)}):\n"
+                         f"    return {inner.name}({passed})\n", {inner.name: inner.fn})

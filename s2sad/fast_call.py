@@ -1,0 +1,54 @@
+"""The fast path of a derivative called again and again (a gradient in a loop): a
+subclass per derivative whose ``__call__`` checks the argument types (and array shapes)
+inline and calls the generated function directly, with no dispatch."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from s2sad.rules import registry
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from s2sad.compiler.generated import Generated
+
+    class _Refresh(Protocol):
+        """A generated function's ``s2sad_refresh`` (``loader._refresher``)."""
+
+        state: tuple[list[str], dict[str, Any], dict[str, Any]]
+
+        def __call__(self) -> None: ...
+
+
+MISSING = object()
+
+
+def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated) -> type:
+    """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
+    the argument types (and array shapes) inline and calls the checked gradient directly:
+    a gradient in a loop pays no dispatch.  (Python looks ``__call__`` up on the class,
+    hence one small class per derivative.)"""
+    fn = gen.fn
+    names, namespace, user = refresh_of(fn).state
+    params = [f"a{i}" for i in range(len(types))]
+    test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
+                        for i, (p, r) in enumerate(zip(params, shapes)))
+    refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
+    args = ", ".join(params)
+    source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
+              f"    if {test} and not more and not kw and self._rules == gen[0]:\n"
+              f"{refresh}        self._last = last\n        return fn({args})\n"
+              f"    return self._dispatch(({args},), more, kw)\n")
+    scope = {"fn": fn, "ns": namespace, "user": user, "gen": registry.GENERATION, "M": MISSING,
+             "last": gen,
+             **{f"t{i}": t for i, t in enumerate(types)},
+             **{f"s{i}": s for i, s in enumerate(shapes)}}
+    exec(source, scope)  # (our own two-branch dispatcher)
+    return type(base.__name__, (base,), {"__call__": scope["__call__"],
+                                         "__module__": base.__module__})
+
+
+def refresh_of(fn: Callable) -> _Refresh:
+    """The refresher ``loader.load`` set on a generated function (``Generated.fn``)."""
+    return fn.s2sad_refresh  # type: ignore[attr-defined]  # (set by loader.load)
