@@ -15,23 +15,64 @@ from s2sad.errors import DifferentiationError
 from s2sad.runtime import backend
 
 NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)
+MAX_HELD = 16  # a container of up to this many arrays gets code for their shapes
 
 
 def shape_signature(values: tuple) -> tuple:
-    """Types, and array shape classes: what the generated code is specialised to."""
-    arrays = [v.shape for v in values if type(v) is np.ndarray]
-    classes = iter(dims.symbolic(arrays))
-    return tuple(next(classes) if type(v) is np.ndarray else type(v) for v in values)
+    """Types, and array shape classes (of the arrays in a list, tuple or dict too): what
+    the generated code is specialised to."""
+    shapes = [_container(v) if type(v) in (list, tuple, dict) else v.shape
+              if type(v) is np.ndarray else None for v in values]
+    arrays = [s for s in shapes if s is not None]
+    classes = dict(zip(map(id, arrays), _classes(arrays)))
+    return tuple(classes[id(s)] if s is not None else type(v) for v, s in zip(values, shapes))
 
 
 def kinds_of(values: tuple) -> tuple[frozenset[int], tuple]:
     """(positions of numbers, (position, shape class) of arrays): what a derivative is
-    generated for (one variant per kind of call)."""
+    generated for (one variant per kind of call).  A list, tuple or dict holding only
+    NumPy arrays and numbers has a class too (``dims.Items`` / ``dims.Keyed``)."""
     foreign = foreign_array(values)
-    arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray or
-              foreign is not None and _specialised(v)]
-    ranks = tuple(zip(arrays, dims.symbolic([tuple(values[i].shape) for i in arrays])))
+    if foreign is not None:
+        arrays = [i for i, v in enumerate(values) if _specialised(v)]
+        shapes = [tuple(values[i].shape) for i in arrays]
+    else:
+        held = [(i, _container(v) if type(v) in (list, tuple, dict) else tuple(v.shape)
+                 if type(v) is np.ndarray else None) for i, v in enumerate(values)]
+        arrays = [i for i, s in held if s is not None]
+        shapes = [s for _, s in held if s is not None]
+    ranks = tuple(zip(arrays, _classes(shapes)))
     return frozenset(i for i, v in enumerate(values) if type(v) in NUMBERS), ranks
+
+
+def _container(v: Any) -> Any:
+    """The shapes a list, tuple or dict of NumPy arrays and numbers holds (numbers: ``()``),
+    as ``dims.Items`` / ``dims.Keyed`` of concrete shapes; None for anything else."""
+    items = list(v.values()) if type(v) is dict else v
+    if not 0 < len(items) <= MAX_HELD or not any(type(x) is np.ndarray for x in items) or \
+            not all(type(x) is np.ndarray or type(x) in NUMBERS for x in items):
+        return None  # (a long list, or numbers only: one generic variant for all lengths)
+    shapes = tuple(x.shape if type(x) is np.ndarray else () for x in items)
+    return dims.Keyed(tuple(zip(v.keys(), shapes))) if type(v) is dict else dims.Items(shapes)
+
+
+def _classes(shapes: list) -> list:
+    """Shape classes of concrete shapes (those inside containers too), one symbol per
+    length across all of them (``dims.symbolic``)."""
+    flat: list[tuple] = []
+    for s in shapes:
+        flat += [shape for _, shape in s.items] if isinstance(s, dims.Keyed) else \
+            list(s.shapes) if isinstance(s, dims.Items) else [tuple(s)]
+    classes = iter(dims.symbolic(flat))
+    out: list = []
+    for s in shapes:
+        if isinstance(s, dims.Keyed):
+            out.append(dims.Keyed(tuple((k, next(classes)) for k, _ in s.items)))
+        elif isinstance(s, dims.Items):
+            out.append(dims.Items(tuple(next(classes) for _ in s.shapes)))
+        else:
+            out.append(next(classes))
+    return out
 
 
 def foreign_array(values: tuple) -> Any:

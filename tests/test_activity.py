@@ -104,3 +104,14 @@ def test_second_order_through_a_softmax(rng) -> None:
     def f(x):
         return softmax_weighted(x, v)
     check_hessian(f, rng.standard_normal(4))
+
+
+def test_container_results_and_reductions_are_read_from_the_rules() -> None:
+    """What a function returns (a container, a reduction's number) is declared beside its
+    rules (rules.facts.defshape); the compiler keeps only its own helpers."""
+    from s2sad.compiler import activity
+    from s2sad.rules import facts
+    for fn in (np.split, np.array_split, np.meshgrid, np.linalg.slogdet, list, tuple, dict):
+        assert facts.shape_kind(fn) == "container" and activity._is_container_key(fn)
+    assert not activity._is_container_key(np.tanh)
+    assert facts.shape_kind(np.linalg.norm) == "reduction"

@@ -8,9 +8,10 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad
+from s2sad import runtime as rt
 from s2sad.compiler import finite
 
-NS = {"np": np}
+NS = {"np": np, "setitem": rt.setitem}
 
 
 def facts_of(src: str, params: str = "x, y") -> dict:
@@ -35,6 +36,9 @@ def facts_of(src: str, params: str = "x, y") -> dict:
     ("v = 2.0 + np.maximum(np.cos(x), np.sin(y))", finite.POS),
     ("v = np.ones(3) + x * x", finite.POS),
     ("for i in range(3):\n    v = x * i", finite.FINITE),  # a range's counter: an int
+    ("v = np.zeros(3)\nv[1] = x * 2.0", finite.FINITE),  # an element written: its value
+    ("v = np.ones(3)\nv[0] += x * x", finite.POS),
+    ("r = np.zeros(3)\nv = setitem(r, 1, np.tanh(x))", finite.UNIT),
     ("for i in reversed(range(1, 4)):\n    v = np.cos(x) * i", finite.FINITE),
 ])
 def test_facts_proved(src: str, fact: str) -> None:
@@ -52,6 +56,9 @@ def test_facts_proved(src: str, fact: str) -> None:
     ("v = np.arctan(x)", finite.POS),       # x may be negative
     ("v = np.maximum(np.cos(x), y)", finite.UNIT),  # y may be large
     ("for i in range(3):\n    v = x * i", finite.POS),  # i may be 0
+    ("v = np.zeros(3)\nv[1] = x / y", finite.FINITE),  # an element written may be inf
+    ("v = np.ones(3)\nv[0] -= x * x", finite.POS),
+    ("r = np.zeros(3)\nv = setitem(r, 1, np.exp(x))", finite.FINITE),
     ("for i in g:\n    v = x * i", finite.FINITE),  # a counter over anything: not known
     ("for i in range(3):\n    v = x * i\ni = 1.0 / y\nw = i", finite.FINITE),
 ])
@@ -146,3 +153,31 @@ def test_a_fact_declared_for_a_function_drops_its_guard(monkeypatch: pytest.Monk
     api._CACHE.clear()
     np.testing.assert_allclose(declared(x), plain(x))
     assert "safe_div(" not in declared.source
+
+
+def smoothed(x):
+    r = np.zeros_like(x)
+    for i in range(1, x.shape[0]):
+        r[i] = 0.5 * r[i - 1] + x[i]
+    return np.sum(r ** 2)
+
+
+def smoothed_ratio(x, y):
+    r = np.ones_like(x)
+    for i in range(1, x.shape[0]):
+        r[i] = r[i - 1] * 0.5 + x[i] / y[i]  # y[i] may be 0: not known finite
+    return np.sum(r ** 2)
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_elements_written_in_a_loop_keep_their_facts(rng, n) -> None:
+    from gradcheck import check_jvp
+    x, y = rng.standard_normal(n), rng.uniform(0.5, 2.0, n)
+    check_jvp(smoothed, x)
+    check_jvp(smoothed_ratio, x, y, wrt=(0, 1))
+    j = s2sad.jvp(smoothed)
+    j(x, x)
+    assert "safe_mul" not in j.source
+    k = s2sad.jvp(smoothed_ratio, wrt=(0, 1))
+    k(x, y, x, y)
+    assert "safe_" in k.source

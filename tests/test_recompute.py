@@ -86,3 +86,55 @@ def test_a_flag_that_reads_the_carried_value_stays_on_the_tape(x) -> None:
     g = s2sad.grad(carried)
     g(x)
     assert "stack.pop()" in g.source
+
+
+def sum_by_key(params):
+    s = 0.0
+    for k in params.keys():
+        s = s + np.sum(params[k]) * 2.0
+    return s
+
+
+def weighted_list(ws, x):
+    total = 0.0
+    for i in range(len(ws)):
+        total = total + np.sum(np.tanh(ws[i] * x)) * (i + 1)
+    return total
+
+
+def signed_by_key(params):
+    s = 0.0
+    for k in params:
+        if np.sum(params[k]) > 0:
+            s = s + np.sum(params[k] ** 2)
+        else:
+            s = s - np.sum(params[k])
+    return s
+
+
+def test_an_item_of_a_list_read_only_by_item_is_taken_again() -> None:
+    """``k = keys[i]`` (``keys = list(params)``, only ever indexed) is read again in the
+    reverse sweep: no tape, no forward loop."""
+    p = {"W": np.array([[1.0, -2.0], [0.5, 3.0]]), "b": np.array([3.0])}
+    g = s2sad.grad(sum_by_key)
+    out = g(p)
+    np.testing.assert_allclose(out["W"], 2.0 * np.ones((2, 2)))  # closed form
+    np.testing.assert_allclose(out["b"], [2.0])
+    assert "stack" not in g.source
+    check_grad(sum_by_key, p)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_list_of_arrays_looped_by_index(rng, n) -> None:
+    ws = [rng.standard_normal(3) for _ in range(n)]
+    check_grad(weighted_list, ws, rng.standard_normal(3), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("signs", [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0)])
+def test_a_flag_read_from_a_dict_item_both_ways(rng, signs) -> None:
+    p = {"a": signs[0] * rng.uniform(0.5, 1.0, 3), "b": signs[1] * rng.uniform(0.5, 1.0, 2)}
+    check_grad(signed_by_key, p)
+    closed = {k: 2 * v if np.sum(v) > 0 else -np.ones_like(v) for k, v in p.items()}
+    out = s2sad.grad(signed_by_key)(p)
+    for k in p:
+        np.testing.assert_allclose(out[k], closed[k])

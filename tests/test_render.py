@@ -256,12 +256,8 @@ def with_constant(value) -> gast.FunctionDef:
 CONSTANTS = [-0.7, -0.0, -3, -(2 ** 70), 0.5, math.inf, -math.inf, complex(-1.0, 2.0),
              complex(0.0, -1.0), complex(-0.0, -1.0), complex(1.5, 2.0),
              complex(-math.inf, 1.0)]
-NEGATIVE_ZERO_PARTS = [
-    pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=(
-        "render._NegativeConstants tests value.real < 0 / value.imag < 0 for complex "
-        "constants: a -0.0 part is printed as astor's repr, which drops the zero's sign")))
-    for v in (complex(1.0, -0.0), complex(-0.0, 1.0), complex(-0.0, 0.0),
-              complex(-0.0, -0.0))]
+NEGATIVE_ZERO_PARTS = [complex(1.0, -0.0), complex(-0.0, 1.0), complex(-0.0, 0.0),
+                       complex(-0.0, -0.0)]  # the sign of a zero part survives printing
 
 
 @pytest.mark.parametrize("value", CONSTANTS + NEGATIVE_ZERO_PARTS, ids=repr)

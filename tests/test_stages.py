@@ -204,7 +204,7 @@ CHANGES = {
     ]),
     "shapes": (writes, [
         "dy_1 = dmul_1 * x",
-        "dx = safe_mul(dmul_1, y_1)",
+        "dx = dmul_1 * y_1",
     ], [
         "dy_1 = x",
         "dx = y_1",
@@ -235,15 +235,6 @@ CHANGES = {
         "x_item = x_items[i]",
         "dx = add_at(dx, None, i, math.cos(x_item) * x_items[add])",
     ]),
-    "unread": (rnn, [
-        "h_1 = np.tanh(matmul + matmul_1)",
-        "stack.append((h_1, shape_of(matmul), shape_of(matmul_1)))",
-        "h_1, matmul, matmul_1 = stack.pop()",
-        "h_1 = stack.pop()",
-    ], [
-        "h_1 = np.tanh(matmul + matmul_1)",
-        "h_1 = stack.pop()",
-    ]),
     "ownership": (writes, [
         "y_1 = setitem(y, 0, y[0] * 3.0)",
         "dy = add_at(dy, None, 0, x[0] * 3.0)",
@@ -258,12 +249,13 @@ CHANGES = {
     ], [
         "dx = 1.0 / (2 * sqrt) + 1.0 / x",
     ]),
-    "fuse": (rnn, [
-        "matmul = xs_item @ Wx",
-        "matmul_1 = h_1 @ Wh",
-        "h_1 = np.tanh(matmul + matmul_1)",
+    "fuse": (writes, [  # ownership wrote y in place: the copy y_1 = y folded
+        "y = x * 1.0",
+        "y[0] = y[0] * 3.0",
+        "y_1 = y",
     ], [
-        "h_1 = np.tanh(xs_item @ Wx + h_1 @ Wh)",
+        "y_1 = x * 1.0",
+        "y_1[0] = y_1[0] * 3.0",
     ]),
     "free": (scaled, [], [
         "del y",

@@ -24,6 +24,7 @@ from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
+from s2sad.rules.facts import shape_kind
 
 
 @dataclass
@@ -103,13 +104,9 @@ def _scalar_call(key: Any) -> bool:
 
 
 def _full_reduction(prim: Any) -> bool:
-    """``np.sum(x)``, ``np.mean(x)``...: no axis, no keepdims, so one number."""
-    import numpy as np
-    reductions = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.var, np.std}
-    try:
-        if prim.key not in reductions:
-            return False
-    except TypeError:
+    """``np.sum(x)``, ``np.mean(x)``...: no axis, no keepdims, so one number (a reduction
+    is what its rules declare one: ``defshape(fn, "reduction")``)."""
+    if shape_kind(prim.key) != "reduction":
         return False
     extra = len(prim.args) > 1 or any(k in prim.keywords for k in ("axis", "keepdims", "out"))
     return not extra
@@ -304,11 +301,11 @@ class _Shifts:
 
 # ----- containers: which names may hold a list, tuple or dict -----
 
+# the compiler's own helpers that build containers; of a user's function, its rules
+# say so (rules.facts.defshape(fn, "container"))
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
                      runtime.list_append, runtime.list_concat, runtime.list_repeat,
-                     runtime.list_insert, runtime.list_remove, list, tuple, dict, np.split,
-                     np.array_split, np.linalg.slogdet, np.linalg.eigh, np.meshgrid,
-                     operator.getitem}
+                     runtime.list_insert, runtime.list_remove, operator.getitem}
 
 # results that are containers when their first argument is, or (the second table) their
 # second: an adjoint shaped like a tuple of arrays is a tuple
@@ -352,7 +349,7 @@ def _is_container_key(key: Any) -> bool:
     """May this call return a list, tuple or dict (unknown calls may; so does a primitive
     whose rule reads its output or adjoint by item: ``pick_adjoint(g, ans, 1)``)?"""
     try:
-        if key in CONTAINER_RESULTS:
+        if key in CONTAINER_RESULTS or shape_kind(key) == "container":
             return True
         rule = registry.lookup_vjp(key)
         if rule is None:

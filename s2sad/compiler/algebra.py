@@ -249,8 +249,9 @@ class _Identities(gast.NodeTransformer):
                     return gast.BinOp(left=gast.Constant(value=1.0, kind=None),
                                       op=gast.Mult(), right=other)
                 return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
-        if name == "add_at" and len(node.args) == 4 and self.spread_number(node.args[3]):
-            node.args[3] = node.args[3].args[0]  # np.add.at and acc[idx] += spread it
+        if name == "add_at" and len(node.args) == 4 and \
+                self.spread_number(_unfreshed(node.args[3])):
+            node.args[3] = _unfreshed(node.args[3]).args[0]  # add_at spreads it alike
         if name == "unbroadcast" and len(node.args) == 2 and self.real and \
                 isinstance(node.args[1], gast.Name):
             root = self.shape_root(node.args[0])
@@ -292,6 +293,8 @@ class _Identities(gast.NodeTransformer):
         shape = spread.args[1].id
         if isinstance(other, gast.Name) and \
                 self.shapes.get(shape, shape) == self.shapes.get(other.id, other.id):
+            return True
+        if self.shape_root(other) == self.shapes.get(shape, shape):  # 2 * x, like x
             return True
         known = self.dims.of(spread.args[1]) if self.dims is not None else None
         return isinstance(known, tuple) and None not in known and \

@@ -28,6 +28,7 @@ from s2sad.compiler.shape_rules import (
     Dim,
     Elements,
     Items,
+    Keyed,
     broadcast,
     broadcast_all,
     grown,
@@ -190,6 +191,10 @@ class Facts:
         if isinstance(s, Elements):  # an item of the list: its items' shape
             return s.shape if isinstance(s.shape, tuple) and not isinstance(
                 e.slice, gast.Slice) else None
+        if isinstance(s, Keyed):
+            key = e.slice.value if isinstance(e.slice, gast.Constant) else _NO
+            return next((shape for k, shape in s.items if k == key and
+                         type(k) is type(key)), None)
         if isinstance(s, Items):
             i = e.slice.value if isinstance(e.slice, gast.Constant) else None
             return s.shapes[i] if type(i) is int and -len(s.shapes) <= i < len(s.shapes) \

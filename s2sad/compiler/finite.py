@@ -76,15 +76,25 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
     for node in nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and not _is_pop(node.value):  # a pop restores
             for t in node.targets:                                     # values set elsewhere
-                if isinstance(t, gast.Name):
-                    defs.setdefault(t.id, []).append(node.value)
+                if isinstance(_element_of(t), gast.Name):  # x = v, x[i] = v: x holds v
+                    defs.setdefault(_element_of(t).id, []).append(node.value)
                 else:
                     opaque |= {n.id for n in nodes(t) if isinstance(n, gast.Name)}
-        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-            opaque.add(node.target.id)
+        elif isinstance(node, gast.AugAssign) and isinstance(_element_of(node.target),
+                                                             gast.Name):
+            base = _element_of(node.target)  # x += v, x[i] += v: x holds x + v
+            defs.setdefault(base.id, []).append(gast.BinOp(
+                left=gast.Name(id=base.id, ctx=gast.Load(), annotation=None, type_comment=None),
+                op=node.op, right=node.value))
         elif isinstance(node, gast.For) and not _counted(node):
             opaque |= {n.id for n in nodes(node.target) if isinstance(n, gast.Name)}
     return defs, opaque
+
+
+def _element_of(target: gast.expr) -> gast.expr:
+    """The array a target writes into: ``x`` of ``x[i]`` (``x`` itself for a name)."""
+    return target.value if isinstance(target, gast.Subscript) and \
+        isinstance(target.value, gast.Name) else target
 
 
 def _counters(body: list) -> set[str]:

@@ -7,34 +7,41 @@ set after every statement of a loop body includes what is live after the loop.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
 from s2sad.compiler.names import nodes
 
 
-def live_after(body: list, after: dict[int, frozenset]) -> frozenset:
-    """Fill ``after`` (id of statement -> names live after it); the names live on entry."""
-    return _live(body, frozenset(), after, {})
+def live_after(body: list, after: dict[int, frozenset], values_only: bool = False
+               ) -> frozenset:
+    """Fill ``after`` (id of statement -> names live after it); the names live on entry.
+    ``values_only``: a read of a name for its shape alone (``zeros_like(r)``) does not
+    keep its value live (an in-place write never changes a shape)."""
+    return _live(body, frozenset(), after, {}, _value_reads if values_only else _reads)
 
 
-def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict) -> frozenset:
+def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict,
+          reads: Callable) -> frozenset:
     """The names live before ``stmts``; records the names live after each statement.
     ``memo``: what each simple statement stores and reads (loops go round again)."""
     for s in reversed(stmts):
         after[id(s)] = live
-        live = _live_before(s, live, after, memo)
+        live = _live_before(s, live, after, memo, reads)
     return live
 
 
-def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict) -> frozenset:
+def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
+                 reads: Callable) -> frozenset:
     if isinstance(s, gast.If):
-        return _live(s.body, live, after, memo) | _live(s.orelse, live, after, memo) | \
-            _reads(s.test)
+        return _live(s.body, live, after, memo, reads) | \
+            _live(s.orelse, live, after, memo, reads) | reads(s.test)
     if isinstance(s, (gast.For, gast.While)):
-        head = _reads(s.iter if isinstance(s, gast.For) else s.test)
+        head = reads(s.iter if isinstance(s, gast.For) else s.test)
         loop = live | head
         while True:  # the body's end flows to the loop head (and, by break, out)
-            inner = _live(s.body, loop, after, memo)
+            inner = _live(s.body, loop, after, memo, reads)
             if isinstance(s, gast.For):
                 inner = inner - _reads(s.target, gast.Store)
             new = live | head | inner
@@ -43,29 +50,39 @@ def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict) -> froz
             loop = new
     known = memo.get(id(s))
     if known is None:
-        known = memo[id(s)] = _gen_kill(s)
-    stored, reads = known
-    return (live - stored) | reads
+        known = memo[id(s)] = _gen_kill(s, reads)
+    stored, read = known
+    return (live - stored) | read
 
 
-def _gen_kill(s: gast.stmt) -> tuple[frozenset, frozenset]:
+def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
     """(names ``s`` stores, names it reads) of a statement without a body."""
     if isinstance(s, gast.Assign):
         stored = frozenset(n.id for t in s.targets for n in nodes(t)
                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-        return stored, _reads(s.value) | _reads_in_targets(s.targets)
+        return stored, reads(s.value) | frozenset().union(*(reads(t) for t in s.targets))
     if isinstance(s, gast.Delete):
         return frozenset(t.id for t in s.targets if isinstance(t, gast.Name)), frozenset()
-    return frozenset(), _reads(s)
+    return frozenset(), reads(s)
+
+
+# the runtime helpers that read an argument for its shape (and dtype) only
+SHAPE_ARGUMENTS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
+                   "reduced_size": (0,), "shape_of": (0,)}
+
+
+def _value_reads(node: gast.AST) -> frozenset:
+    """The names ``node`` reads for their values (not those read for a shape only)."""
+    shape = {id(n.args[i]) for n in nodes(node) if isinstance(n, gast.Call) and
+             isinstance(n.func, gast.Name)
+             for i in SHAPE_ARGUMENTS.get(n.func.id, ()) if i < len(n.args)}
+    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
+                     isinstance(n.ctx, gast.Load) and id(n) not in shape)
 
 
 def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
     return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
                      isinstance(n.ctx, ctx))
-
-
-def _reads_in_targets(targets: list) -> frozenset:
-    return frozenset().union(*(_reads(t) for t in targets))
 
 
 def reads_in(stmts: list) -> set[str]:

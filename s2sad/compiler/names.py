@@ -166,7 +166,10 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
     return [params[i] for i in wrt]
 
 
-def param_ranks(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
-    """``ranks`` (position, ndim) of the array arguments, by parameter name."""
+def param_ranks(node: gast.FunctionDef, ranks: tuple, held: bool = False) -> dict[str, Any]:
+    """``ranks`` (position, shape class) of the array arguments, by parameter name;
+    ``held``: of the lists, tuples and dicts of arrays too (for the late passes: the
+    stages before take an item of a container for what it is, whatever its shape)."""
     params = param_names(node)
-    return {params[i]: r for i, r in ranks if i < len(params)}
+    return {params[i]: r for i, r in ranks if i < len(params) and
+            (held or isinstance(r, tuple))}

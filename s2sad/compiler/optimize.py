@@ -125,8 +125,9 @@ def reuse_values(body: list, facts: Facts) -> list:
 
 
 def recomputed(body: list, facts: Facts) -> list:
-    """Cheap numbers the reverse sweep popped computed there again (no tape)."""
-    return recompute.recompute(body, facts.numbers, facts.params)
+    """Cheap numbers the reverse sweep popped computed there again (no tape); the tape
+    pruned first of what the passes before made unread (in the fixpoint: every round)."""
+    return recompute.recompute(tape.prune(body), facts.numbers, facts.params)
 
 
 def tidy(body: list, facts: Facts) -> list:

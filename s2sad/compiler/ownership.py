@@ -42,6 +42,7 @@ _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
 _NEW = {
     np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like, np.empty_like,
     np.full_like, np.copy, np.arange, np.linspace, np.eye, np.identity, np.concatenate,
+    np.multiply.outer,
     np.stack, np.vstack, np.hstack, np.dot, np.matmul, np.outer, np.inner, np.sum, np.mean,
     np.prod, np.cumsum, np.cumprod, np.tile, np.repeat, np.kron, np.where, np.clip, np.std,
     np.var, np.max, np.min, np.amax, np.amin, np.tensordot, np.trace, np.diff, np.sort,
@@ -66,6 +67,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
         ranks: dict[str, int]) -> list:
     """Make every in-place update safe, and copying updates in place where they may be."""
     facts = _Facts(body, namespace, params, numbers, ranks)
+    facts.no_copies_of_new_objects()
     facts.repair_required()
     facts.use_candidates()
     facts.refresh()
@@ -87,7 +89,7 @@ class _Facts:
         self.depth = dict(_depths(self.body, 0))
         self.flat = [s for s in _flatten_stmts(self.body)]
         self.after: dict[int, frozenset] = {}
-        live_after(self.body, self.after)
+        live_after(self.body, self.after, values_only=True)  # (writes keep shapes)
         self.owned = self._owned()
 
     # ----- what an expression may hold -----
@@ -176,6 +178,22 @@ class _Facts:
                 yield None, held
 
     # ----- rewrites -----
+
+    def no_copies_of_new_objects(self) -> None:
+        """``fresh(e)`` of an ``e`` that is a new object (``np.multiply.outer(g, x)``, a
+        sum): the copy is waste (an earlier pass copied an expression a later one made
+        new)."""
+        for node in nodes(self.body):
+            for field, child in gast.iter_fields(node):
+                items = child if isinstance(child, list) else [child]
+                for k, c in enumerate(items):
+                    if _call_named(c, "fresh") and len(c.args) == 1 and \
+                            not self.leaks(c.args[0]):
+                        if isinstance(child, list):
+                            child[k] = c.args[0]
+                        else:
+                            setattr(node, field, c.args[0])
+        self.refresh()
 
     def repair_required(self) -> None:
         """In-place updates of shared objects: copy the shared definition once, or update
@@ -328,6 +346,10 @@ class _Facts:
             for s, v in zip(shared, values):
                 s.value = v
             self.refresh()
+
+def _call_named(e: Any, name: str) -> bool:
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
+
 
 def _flatten(stmts: list) -> Iterator[tuple[int, list]]:
     """(id of a statement, the block holding it), in textual order."""

@@ -95,7 +95,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
     seed = {parts.args.kwonlyargs[-1].id: clone(parts.value)} if mode == "vjp" else {}
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
-               param_ranks(parts.prep.node, ranks), keep=mode == "grad",
+               param_ranks(parts.prep.node, ranks, held=True), keep=mode == "grad",
                adjoints=parts.adjoints, alike=seed, upto=upto)
     if mode == "grad" and upto is None:
         if len(_FULL) > 32:
@@ -145,7 +145,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
                                           prep.namespace, param_ranks(prep.node, ranks))
     args, body, tangents_of = forward.build(prep, names, holders, numbers)
-    shaped = param_ranks(prep.node, ranks)
+    shaped = param_ranks(prep.node, ranks, held=True)
     tangents = args.kwonlyargs[len(args.kwonlyargs) - len(names):]
     alike = {t.id: load(n) for t, n in zip(tangents, names) if n in shaped}  # checked
     return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers, ranks=shaped,
@@ -166,7 +166,6 @@ PASSES = (
     Step("share", optimize.share),
     Step("batch", optimize.batched),
     Step("floats", optimize.as_floats),
-    Step("unread", optimize.prune),
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),

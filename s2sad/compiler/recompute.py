@@ -4,7 +4,7 @@ An element loop's branch flag (``cmp = x[i] > 0``) is pushed on every trip and
 popped in the reversed loop; a person writing the gradient tests ``x[i] > 0``
 again instead, and the forward loop, left with nothing to do for the reverse
 sweep, goes.  Done where the value is a number (a flag, or a name known to hold a
-number), computed without a call from the loop's counter, the function's
+number) or an item (``keys[i]``), computed without a call from the loop's counter, the function's
 parameters (generated code never writes into them) and numbers bound once before
 the loop, and the two loops run over the same range, one reversed.
 """
@@ -36,11 +36,10 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
             if loop is not forward or not _single_name_pop(pop, push):
                 continue
             name = pop.targets[0].id
-            if name not in numbers and not _tested(rev, name):
-                continue
             value = _value(forward.body, forward.body.index(push), name,
                            fixed | {forward.target.id})
-            if value is not None:
+            if value is not None and (name in numbers or _tested(rev, name) or
+                                      _item(value)):
                 rev.body[at] = copy_origin(gast.Assign(targets=pop.targets, value=value,
                                                        type_comment=None), pop)
                 forward.body.remove(push)
@@ -99,6 +98,12 @@ def _single_name_pop(pop: gast.stmt, push: gast.stmt | None) -> bool:
         push.value.args[0].id == pop.targets[0].id
 
 
+def _item(value: gast.expr) -> bool:
+    """``keys[i]``: an item or a view taken again, O(1) whatever it holds."""
+    return isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+        isinstance(value.slice, (gast.Name, gast.Constant))
+
+
 def _tested(loop: gast.For, name: str) -> bool:
     return any(isinstance(n, (gast.If, gast.While)) and isinstance(n.test, gast.Name) and
                n.test.id == name for n in nodes(loop.body))
@@ -123,7 +128,23 @@ def _store_counts(body: list) -> dict[str, int]:
 
 
 def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]:
-    """Numbers bound by one statement at the top, never again: the same in both loops."""
-    return {s.targets[0].id for s in body if isinstance(s, gast.Assign) and
+    """Names bound by one statement at the top, never again, holding a number or an
+    object only ever read by item (``keys = list(params)``; nothing can change it: no
+    other name gets it): the same in both loops."""
+    once = {s.targets[0].id for s in body if isinstance(s, gast.Assign) and
             len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
-            s.targets[0].id in numbers and stores.get(s.targets[0].id) == 1}
+            stores.get(s.targets[0].id) == 1}
+    return {n for n in once if n in numbers} | (once & _read_by_item_only(body))
+
+
+def _read_by_item_only(body: list) -> set[str]:
+    parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
+    loads: dict[str, bool] = {}
+    for n in nodes(body):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            up = parents.get(id(n))
+            by_item = isinstance(up, gast.Subscript) and up.value is n and \
+                isinstance(up.ctx, gast.Load) or isinstance(up, gast.Call) and \
+                isinstance(up.func, gast.Name) and up.func.id == "len" and n in up.args
+            loads[n.id] = loads.get(n.id, True) and by_item
+    return {name for name, only in loads.items() if only}

@@ -7,6 +7,7 @@ this file.
 from __future__ import annotations
 
 import ast
+import math
 
 import astor
 import gast
@@ -54,7 +55,8 @@ class _NegativeConstants(ast.NodeTransformer):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and \
                 (value < 0 or value == 0 and str(value).startswith("-")):
             return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
-        if isinstance(value, complex) and (value.real < 0 or value.imag < 0):
+        if isinstance(value, complex) and (math.copysign(1.0, value.real) < 0 or
+                                           math.copysign(1.0, value.imag) < 0):
             return ast.Call(func=ast.Name(id="complex", ctx=ast.Load()), args=[
                 self.visit(ast.Constant(value=value.real)),
                 self.visit(ast.Constant(value=value.imag))], keywords=[])

@@ -18,6 +18,13 @@ UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
 
 
 @dataclass(frozen=True)
+class Keyed:
+    """A dict of values: (key, shape) pairs (a parameter dict of arrays)."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
 class Items:
     """A tuple of values (``np.linalg.slogdet``'s result, a tuple display)."""
 
@@ -38,7 +45,7 @@ _SAME_AS_FIRST = {runtime.copy_value, runtime.zeros_like, runtime.fresh, runtime
                   runtime.write_at, runtime.zero_at, runtime.clear_at, runtime.shape_of,
                   runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read}
 _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
-                   runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
+                   runtime.broadcast_like, runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
                    runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,
                    runtime.cholesky_adjoint, runtime.undiagonal, runtime.untrace,
                    runtime.diag_adjoint}

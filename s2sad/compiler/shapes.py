@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gast
 
+from s2sad.compiler.liveness import SHAPE_ARGUMENTS
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import primitive
 
-SHAPE_POSITIONS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
-                   "reduced_size": (0,)}
+SHAPE_POSITIONS = SHAPE_ARGUMENTS
 
 
 def shape_only(exprs: list) -> set[str]:

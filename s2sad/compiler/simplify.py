@@ -66,8 +66,11 @@ def _written(s: gast.stmt) -> set[str]:
 
 
 def fuse(body: list, namespace: dict, keep: set[str]) -> list:
-    """Only the single-use temporaries written into their reader (after passes that
-    made new readers, such as the in-place updates of :mod:`ownership`)."""
+    """Only the copies folded and the single-use temporaries written into their reader
+    (after passes that made new readers, such as the in-place updates of
+    :mod:`ownership`, or copies, where it found no copy needed: a copy folded names
+    the same object either way)."""
+    body = _fold_copies(body, keep)
     _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
     return _without_self_copies(body)
 

@@ -21,7 +21,9 @@ The shape facts (:mod:`s2sad.compiler.dims`, which drops ``unbroadcast`` of an
 adjoint already shaped like its value) read a function's *shape kind*:
 ``defshape(np.sum, "reduction")`` (``axis``, second or by keyword, and
 ``keepdims``), ``"first"`` (the shape of the first argument: ``np.copy``,
-``softmax``), ``"elementwise"`` (the arguments broadcast together).
+``softmax``), ``"elementwise"`` (the arguments broadcast together),
+``"container"`` (a list, tuple or dict of arrays: ``np.split``, ``slogdet``; its
+adjoint is one too, see :mod:`s2sad.compiler.activity`).
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ def deffacts(fns: Any, result: str | Derive) -> None:
         _RESULTS[fn] = entry
 
 
-SHAPE_KINDS = frozenset({"reduction", "first", "elementwise"})
+SHAPE_KINDS = frozenset({"reduction", "first", "elementwise", "container"})
 _SHAPES: dict[Any, str] = {}  # fn -> its shape kind
 
 

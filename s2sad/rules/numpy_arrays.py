@@ -242,6 +242,7 @@ defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.a
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.ascontiguousarray,
           np.real, np.imag, np.conj), "first")
 defshape((np.where, np.clip), "elementwise")
+defshape((np.split, np.array_split, np.meshgrid), "container")
 deffacts((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
           np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
           np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float), facts.of_first)

@@ -28,6 +28,7 @@ they exist.
 """
 import numpy as np
 
+from s2sad.rules.facts import defshape
 from s2sad.rules.registry import defjvp, deflinear, defvjp
 
 # ----- products -----
@@ -78,6 +79,7 @@ defjvp(np.linalg.solve, "a, b", "solve_lhs_tangent(da, a, b, ans)", "solve_rhs_t
 INV_T = "np.matrix_transpose(np.linalg.inv(a))"
 defvjp(np.linalg.det, "a", f"np.expand_dims(g * ans, (-2, -1)) * {INV_T}")
 defjvp(np.linalg.det, "a", "ans * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)")
+defshape((np.linalg.slogdet, np.linalg.eigh), "container")  # tuples of arrays
 defvjp(np.linalg.slogdet, "a", f"np.expand_dims(pick_adjoint(g, ans, 1), (-2, -1)) * {INV_T}")
 defjvp(np.linalg.slogdet, "a", "(np.zeros(np.shape(ans[0])), "
        "np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1))")

@@ -8,6 +8,8 @@ read in the reverse sweep, not a copy of ``x``.
 import operator
 
 from s2sad import runtime
+from s2sad.rules import facts
+from s2sad.rules.facts import deffacts, defshape
 from s2sad.rules.registry import (
     JVPS,
     VJPS,
@@ -57,6 +59,10 @@ deflinear(runtime.field_of, "t, x, name", "field_add(None, x, name, g)", None, N
 deflinear(runtime.field_add, "total, x, name, t", "g", None, None, "getattr(g, name)")
 deflinear(tuple, "x", "sequence_adjoint(g, x)")
 deflinear(dict, "x", "g")
+defshape((list, tuple, dict), "container")
+deffacts((runtime.fresh, runtime.copy_value), facts.of_first)  # copies: the same values
+deffacts((runtime.setitem, runtime.write_at),  # (x, idx, v): x's values and v's
+         lambda a: set(a[0] & a[2]) if len(a) > 2 else set())
 
 # ----- dict views and sorted: lists, and the permutation sorted applies -----
 deflinear(runtime.dict_items, "d", "items_to_dict(g, d)")

@@ -2,12 +2,10 @@ def jvp_in_place_writes(x, *, dx):
     # x is read element by element: as Python floats
     x_items = as_floats(x)
     # line 70: r = np.zeros_like(x)
-    r = np.zeros_like(x)
+    r_1 = np.zeros_like(x)
     # line 71: for i in range(1, x.shape[0]):
     shape_item = np.shape(x)[0]
-    r_1 = fresh(r)
-    dr_1 = zeros_like(r)
-    del r
+    dr_1 = zeros_like(r_1)
     for i in range(1, shape_item):
         # line 72: r[i] = 0.5 * r[i - 1] + x[i]
         sub = i - 1
@@ -16,5 +14,5 @@ def jvp_in_place_writes(x, *, dx):
     del x_items
     # line 73: return np.sum(r ** 2)
     total = np.sum(r_1 * r_1)
-    dtotal = np.sum(safe_mul(dr_1, 2 * r_1))
+    dtotal = np.sum(dr_1 * (2 * r_1))
     return total, dtotal

@@ -7,9 +7,8 @@ def jvp_rnn(Wh, xs, h0, *, dWh, dh0):
     dloss_1 = 0.0
     for t in range(shape_item):
         # line 106: h = np.tanh(Wh @ h + xs[t])
-        add = Wh @ h_1 + xs[t]
-        dadd = broadcast_like(dWh @ h_1 + Wh @ dh_1, add)
-        h_1 = np.tanh(add)
+        dadd = dWh @ h_1 + Wh @ dh_1
+        h_1 = np.tanh(Wh @ h_1 + xs[t])
         dh_1 = dadd * (1 - h_1 * h_1)
         # line 107: loss = loss + np.sum(h * h)
         loss_1 = loss_1 + np.sum(h_1 * h_1)

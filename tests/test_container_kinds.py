@@ -1,0 +1,93 @@
+"""Derivatives specialised to the shapes of the arrays a list, tuple or dict argument
+holds (call_kinds.kinds_of, dims.Keyed / dims.Items): the helpers those shapes make plain
+go, broadcasting that the shapes still need is undone, and each shape class of the
+items gets its own variant.  Gradients against central finite differences."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+from s2sad.api import kinds_of, shape_signature
+from s2sad.compiler import dims
+
+
+def dict_layer(params, x):
+    h = np.tanh(params["W"] @ x + params["b"])
+    return np.sum(h ** 2) * params["scale"]
+
+
+def list_layers(params, x):
+    h = np.tanh(params[0] @ x + params[1])
+    return np.sum((params[2] @ h) ** 2)
+
+
+def tuple_pair(wb, x):
+    W, b = wb
+    return np.sum(np.sin(W @ x) * b)
+
+
+@pytest.mark.parametrize("b_shape", [(3,), (1,)])
+def test_a_dict_of_arrays_gets_code_for_its_shapes(rng, b_shape) -> None:
+    params = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(b_shape),
+              "scale": 1.5}
+    x = rng.standard_normal(2)
+    check_grad(dict_layer, params, x)
+    check_jvp(dict_layer, params, x)
+    g = s2sad.grad(dict_layer)
+    g(params, x)
+    if b_shape == (3,):
+        assert "unbroadcast" not in g.source and "repeat_to" not in g.source
+    else:  # b of one element added to three: its adjoint is summed (closed form)
+        h = np.tanh(params["W"] @ x + params["b"])
+        np.testing.assert_allclose(g(params, x)["b"], [np.sum(3.0 * h * (1 - h * h))])
+
+
+def test_the_same_function_on_dicts_of_other_shapes(rng) -> None:
+    g = s2sad.grad(dict_layer)
+    x = rng.standard_normal(2)
+    for b_shape in [(3,), (1,), (3,)]:
+        params = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(b_shape),
+                  "scale": 0.5}
+        h = np.tanh(params["W"] @ x + params["b"])
+        db = 2 * 0.5 * h * (1 - h * h)  # closed form, summed where b broadcast
+        expected = db if b_shape == (3,) else np.sum(db, keepdims=True)
+        np.testing.assert_allclose(g(params, x)["b"], expected)
+
+
+@pytest.mark.parametrize("container", [list, tuple])
+def test_a_list_or_tuple_of_arrays(rng, container) -> None:
+    params = container([rng.standard_normal((4, 3)), rng.standard_normal(4),
+                        rng.standard_normal((2, 4))])
+    x = rng.standard_normal(3)
+    check_grad(list_layers, params, x)
+    g = s2sad.grad(list_layers)
+    g(params, x)
+    assert "unbroadcast" not in g.source
+    wb = container([rng.standard_normal((2, 3)), rng.standard_normal(2)])
+    check_grad(tuple_pair, wb, x)
+    check_jvp(tuple_pair, wb, x)
+
+
+def test_kinds_of_containers() -> None:
+    W, b = np.zeros((3, 2)), np.zeros(3)
+    _, ranks = kinds_of(({"W": W, "b": b, "s": 1.0}, np.zeros(2)))
+    assert ranks == ((0, dims.Keyed((("W", ("a", "b")), ("b", ("a",)), ("s", ())))),
+                     (1, ("b",)))
+    assert kinds_of(([W, b],))[1] == ((0, dims.Items((("a", "b"), ("a",)))),)
+    assert kinds_of(([1.0, 2.0],))[1] == ()  # numbers only: one variant for every length
+    assert kinds_of(([np.zeros(2)] * 17,))[1] == ()  # long lists: generic
+    assert shape_signature(({"W": W},)) != shape_signature(({"W": np.zeros((3, 1))},))
+    assert shape_signature(({"W": W},)) == shape_signature(({"W": np.ones((5, 4))},))
+
+
+def many_items(ws, x):
+    total = 0.0
+    for w in ws:
+        total = total + np.sum(w * x)
+    return total
+
+
+def test_long_lists_and_numbers_only_stay_generic(rng) -> None:
+    x = rng.standard_normal(3)
+    check_grad(many_items, [rng.standard_normal(3) for _ in range(20)], x)
+    check_grad(many_items, [0.5, 1.5, -2.0], x)
