@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -85,6 +86,24 @@ def assert_tree_close(actual: Any, expected: Any, rtol: float | None = RTOL, ato
         assert isinstance(actual, float), f"{where}: expected a float, got {type(actual).__name__}"
     if rtol is not None and not isinstance(expected, (dict, list, tuple)):
         np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, err_msg=where)
+
+
+def bit_identical(a: Any, b: Any) -> bool:
+    """Equal to the bit: the same types, shapes and dtypes, NaN equal to NaN, zeros of
+    the same sign (containers item by item)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if isinstance(a, float):
+        return struct.pack("d", a) == struct.pack("d", b)
+    if isinstance(a, complex):
+        return bit_identical(a.real, b.real) and bit_identical(a.imag, b.imag)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(bit_identical(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(bit_identical(a[k], b[k]) for k in a)
+    return a is b or bool(a == b)
 
 
 def assert_like(actual: Any, arg: Any, where: str = "gradient") -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ast
 import math
 import pathlib
-import struct
 
 import gast
 import numpy as np
 import pytest
 
+from gradcheck import bit_identical
 from s2sad.compiler.names import const, set_origin
 from s2sad.compiler.render import function_source
 
@@ -175,23 +175,6 @@ ple''', str(x) + "'" + '"')
 SNIPPET_IDS = [f"snippet{i}" for i in range(len(SNIPPETS))]
 
 
-def same_value(a, b) -> bool:
-    """Equal, NaN equal to NaN, and zeros of the same sign (bit-identical floats)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, np.ndarray):
-        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
-    if isinstance(a, float):
-        return struct.pack("d", a) == struct.pack("d", b)
-    if isinstance(a, complex):
-        return same_value(a.real, b.real) and same_value(a.imag, b.imag)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
-    if isinstance(a, (dict, set)):
-        return a == b
-    return a == b
-
-
 def run(text: str, call):
     """``f(*args)``, or ``f(*args, **kwargs)`` for an ``(args, kwargs)`` pair."""
     args, kwargs = call if isinstance(call[-1], dict) else (call, {})
@@ -206,12 +189,13 @@ def test_snippet_round_trip(text: str, calls: list) -> None:
     out = check_round_trip(fn)
     for call in calls:
         expected = run(text, call)
-        assert same_value(run(out, call), expected), (call, out)
+        assert bit_identical(run(out, call), expected), (call, out)
 
 
 def test_same_value_can_tell() -> None:
-    assert not same_value(0.0, -0.0) and not same_value(1, 1.0) and same_value(math.nan, math.nan)
-    assert not same_value((1.0, complex(1.0, 0.0)), (1.0, complex(1.0, -0.0)))
+    assert not bit_identical(0.0, -0.0) and not bit_identical(1, 1.0)
+    assert bit_identical(math.nan, math.nan)
+    assert not bit_identical((1.0, complex(1.0, 0.0)), (1.0, complex(1.0, -0.0)))
 
 
 def test_comments_in_the_source_do_not_reach_the_printout() -> None:
@@ -266,7 +250,7 @@ def test_a_constant_prints_as_itself(value) -> None:
     ns: dict = {}
     exec(out, ns)
     got = ns["f"](2.0)
-    assert same_value(got, (value ** 2, value, -value, 2.0 * value)), (out, got)
+    assert bit_identical(got, (value ** 2, value, -value, 2.0 * value)), (out, got)
 
 
 def test_a_negative_base_is_parenthesized() -> None:

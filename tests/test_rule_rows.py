@@ -4,12 +4,12 @@ early, and every other row's arguments come out bit-identical."""
 from __future__ import annotations
 
 import pathlib
-import struct
 
 import numpy as np
 import pytest
 
 import rule_rows
+from gradcheck import bit_identical
 from rule_rows import N, P, collecting, describe, draw, materialize, register, well
 
 HERE = pathlib.Path(__file__).parent
@@ -36,26 +36,11 @@ def build(extra: str = "") -> list[rule_rows.Row]:
     return rows
 
 
-def same(a, b) -> bool:
-    """Bit-identical values: the same types, shapes, dtypes and bytes."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, np.ndarray):
-        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
-    if isinstance(a, float):
-        return struct.pack("d", a) == struct.pack("d", b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    return a is b or a == b
-
-
 def changed(before: list, after: list) -> list[str]:
     """Keys (in ``before``) of the rows whose arguments differ, row by row in order."""
     assert [r.fn for r in before] == [r.fn for r in after]
     return [a.key for a, b in zip(before, after)
-            if not (same(a.args, b.args) and same(a.kwargs, b.kwargs))]
+            if not (bit_identical(a.args, b.args) and bit_identical(a.kwargs, b.kwargs))]
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +81,7 @@ def test_a_duplicate_row_shifts_only_its_twins(plain) -> None:
     assert twins == ["rule_rows|_operator.neg|tuple[N(3,)]|{}|0"]
     assert changed(plain, more[1:]) == twins
     old = plain[[r.key for r in plain].index(twins[0])]
-    assert same(more[0].args, old.args) and more[0].key == old.key
+    assert bit_identical(more[0].args, old.args) and more[0].key == old.key
 
 
 def test_rows_of_one_description_draw_apart_and_within_a_row_once() -> None:
@@ -106,14 +91,14 @@ def test_rows_of_one_description_draw_apart_and_within_a_row_once() -> None:
     register(rows, "m", np.add, (a, a), {})
     first, second = rows
     assert first.key.endswith("|0") and second.key.endswith("|1")
-    assert same(first.args[0], first.args[1])  # one description, drawn once per row
-    assert not same(first.args[0], second.args[0])  # drawn afresh in the next row
+    assert bit_identical(first.args[0], first.args[1])  # one description, drawn once per row
+    assert not bit_identical(first.args[0], second.args[0])  # drawn afresh in the next row
     # the seed comes from the key alone
     again: list[rule_rows.Row] = []
     register(again, "m", np.subtract, (N(2),), {})
     b = N(3)
     register(again, "m", np.add, (b, b), {})
-    assert same(again[1].args, first.args) and again[1].seed == first.seed
+    assert bit_identical(again[1].args, first.args) and again[1].seed == first.seed
 
 
 def test_domains_and_expressions() -> None:
@@ -141,4 +126,5 @@ def test_domains_and_expressions() -> None:
         list(b)
     # the same generator state gives the same draw; materialize reads left to right
     r1, r2 = np.random.default_rng(5), np.random.default_rng(5)
-    assert same(materialize([N(2), N(2)], r1), [r2.standard_normal(2), r2.standard_normal(2)])
+    assert bit_identical(materialize([N(2), N(2)], r1),
+                         [r2.standard_normal(2), r2.standard_normal(2)])
