@@ -981,3 +981,40 @@ def test_a_name_assigned_from_another_sees_its_writes(f, sign):
     check_value_and_grad(f, x)
     check_jvp(f, x)
     check_hessian(f, x)
+
+
+# ----- an alias read at one index while the loop writes another (fuzz seeds 22152, 22216):
+# the read's adjoint starts as zeros, and its value is the written element's adjoint,
+# which must be read before the zeros replace it -----
+
+def alias_read_then_written(x):
+    n = len(x)
+    z = x
+    for i in range(1, n):
+        old = x[i]
+        x[i] = np.sin(np.tanh(z[4]))
+        z[i] = z[i] + 0.5 * old
+    return np.sum(np.sin(x) * x)
+
+
+def alias_read_behind(x):
+    z = x
+    for i in range(1, x.shape[0]):
+        x[i] = np.cos(z[i - 1]) * 0.5
+        z[i] = z[i] * z[0]
+    return np.sum(x ** 2)
+
+
+def alias_read_fixed_row(M):
+    A = M
+    for i in range(M.shape[0]):
+        M[i, 0] = np.tanh(A[0, 1]) + M[i, 0]
+    return np.sum(M * M)
+
+
+@pytest.mark.parametrize("f, shape", [(alias_read_then_written, (6,)),
+                                      (alias_read_then_written, (7,)),
+                                      (alias_read_behind, (5,)),
+                                      (alias_read_fixed_row, (3, 2))])
+def test_an_alias_read_where_the_loop_writes(rng, f, shape) -> None:
+    check_value_and_grad(f, rng.standard_normal(shape))  # (the caller's array untouched)

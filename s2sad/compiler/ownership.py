@@ -303,8 +303,10 @@ class _Facts:
             return
         name, like, idx = s.targets[0].id, call.args[1], call.args[2]
         if (self.ranks.get(name) or 0) < 1 or not isinstance(like, gast.Name) or \
-                ranks_stage.rank_of(idx, self.ranks, self.namespace) != 0:
-            return
+                ranks_stage.rank_of(idx, self.ranks, self.namespace) != 0 or \
+                any(isinstance(n, gast.Name) and n.id == name
+                    for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
+            return  # (e reads the old d: d = zeros_like(x) first would change what it reads)
         target = gast.Subscript(value=load(name), slice=idx, ctx=gast.Store())
         new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
                gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
