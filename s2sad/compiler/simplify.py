@@ -38,11 +38,13 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
 def _drop_repeated_bindings(block: list, namespace: dict) -> None:
     """``v = e`` again, where the block already bound ``v = e`` and nothing in between
     changed ``v`` or what ``e`` reads (``add = i + 1`` for an index read, then for the
-    adjoint added at it): the second goes."""
+    adjoint added at it): the second goes.  (What each statement writes is found once:
+    the backward scans would otherwise walk a long block once per assignment.)"""
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 _drop_repeated_bindings(getattr(s, field), namespace)
+    writes: dict[int, set[str]] = {}  # id of a statement -> _written (none is changed here)
     for j in range(len(block) - 1, 0, -1):
         s = block[j]
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -50,7 +52,9 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
             continue
         name, reads = s.targets[0].id, {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
         for k in range(j - 1, -1, -1):
-            written = _written(block[k])
+            written = writes.get(id(block[k]))
+            if written is None:
+                written = writes[id(block[k])] = _written(block[k])
             if name in written:
                 if isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
                         gast.dump(block[k].value) == gast.dump(s.value) and name not in reads:
