@@ -382,4 +382,4 @@ def real_only(node: gast.FunctionDef) -> bool:
     """No complex literal, ``complex`` or FFT anywhere: every value is real."""
     return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
                    isinstance(n, gast.Name) and n.id == "complex" or
-                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in walk(node))
+                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in nodes(node))

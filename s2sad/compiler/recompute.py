@@ -110,7 +110,7 @@ def _plain_assign(s: gast.stmt, name: str) -> bool:
 
 
 def _stored(s: gast.AST) -> set[str]:
-    return {n.id for n in walk(s) if isinstance(n, gast.Name) and
+    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
             isinstance(n.ctx, gast.Store)}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import assign, walk
+from s2sad.compiler.names import assign, nodes, walk
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -311,7 +311,7 @@ def _key(e: gast.expr) -> str | None:
 
 
 def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in walk(e) if isinstance(n, gast.Name)}
+    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
 
 
 def _is_append(e: gast.expr) -> bool:
@@ -320,7 +320,7 @@ def _is_append(e: gast.expr) -> bool:
 
 
 def _pure(e: gast.expr, namespace: dict) -> bool:
-    for n in walk(e):
+    for n in nodes(e):
         if isinstance(n, gast.Call):
             if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
                     any(k.arg == "out" for k in n.keywords):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import templates
-from s2sad.compiler.names import const, walk
+from s2sad.compiler.names import const, nodes, walk
 
 
 def without_unbroadcast(expr: gast.expr) -> gast.expr:
@@ -78,7 +78,7 @@ def clearing_last(parts: list) -> list:
     so that the clearing can be done in place (see :mod:`ownership`)."""
     def clears(part: tuple) -> bool:
         return part[1] is not None and any(
-            isinstance(n, gast.Name) and n.id == "zero_at" for n in walk(part[1]))
+            isinstance(n, gast.Name) and n.id == "zero_at" for n in nodes(part[1]))
     return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
 
 
