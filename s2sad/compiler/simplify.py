@@ -31,7 +31,7 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     body = _propagate_copies(body, keep)
     body = _fold_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
-    _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
+    _fuse_single_uses(body, namespace, keep, *_counts(body))
     return _drop_stale_deletes(body, set(keep), set(_loads(body)))
 
 
@@ -72,7 +72,7 @@ def _written(s: gast.stmt) -> set[str]:
 def fuse(body: list, namespace: dict, keep: set[str]) -> list:
     """Only the single-use temporaries written into their reader (after passes that
     made new readers, such as the in-place updates of :mod:`ownership`)."""
-    _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
+    _fuse_single_uses(body, namespace, keep, *_counts(body))
     return _without_self_copies(body)
 
 
@@ -118,6 +118,19 @@ def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = No
 def _stores(stmts: list) -> Counter:
     return Counter(n.id for s in stmts for n in nodes(s)
                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+
+
+def _counts(stmts: list) -> tuple[Counter, Counter]:
+    """``_stores`` and ``_loads`` of ``stmts`` in one walk."""
+    stored, loaded = [], []
+    for s in stmts:
+        for n in nodes(s):
+            if isinstance(n, gast.Name):
+                if isinstance(n.ctx, gast.Store):
+                    stored.append(n.id)
+                elif isinstance(n.ctx, gast.Load):
+                    loaded.append(n.id)
+    return Counter(stored), Counter(loaded)
 
 
 def _loads(stmts: list) -> Counter:
@@ -168,7 +181,7 @@ _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name 
 
 def _fold_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
-    stores, loads = _stores(body), _loads(body)
+    stores, loads = _counts(body)
     names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
     changed = True
     while changed:
@@ -438,16 +451,20 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
     reads = {name: Counter(n.id for s, _ in found for n in nodes(s.value)
                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
              for name, found in assigns.items() if name in dead}
-    changed = True
-    while changed:  # a name read by anything but the assignments of dead names is live
-        changed = False
-        inside: Counter[str] = Counter()
-        for name in dead:
-            inside.update(reads[name])
-        for name in list(dead):
-            if loads[name] != inside[name]:
-                dead.discard(name)
-                changed = True
+    # a name read by anything but the assignments of dead names is live; one found live
+    # takes its reads out, and only the names it read are looked at again (the same
+    # largest set as sweeping every name until none changes, without the sweeps)
+    inside: Counter[str] = Counter()
+    for name in dead:
+        inside.update(reads[name])
+    todo = [name for name in dead if loads[name] != inside[name]]
+    while todo:
+        name = todo.pop()
+        if name not in dead:
+            continue
+        dead.discard(name)
+        inside.subtract(reads[name])
+        todo += [r for r in reads[name] if r in dead and loads[r] != inside[r]]
     for name in dead:
         for s, block in assigns[name]:
             block.remove(s)
