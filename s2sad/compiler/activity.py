@@ -21,7 +21,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import nodes, walk
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
@@ -41,7 +41,7 @@ class Activity:
 
 
 def assignments(node: gast.AST) -> list[gast.Assign]:
-    return [s for s in gast.walk(node) if isinstance(s, gast.Assign)]
+    return [s for s in walk(node) if isinstance(s, gast.Assign)]
 
 
 def local_names(node: gast.FunctionDef) -> set[str]:
@@ -190,12 +190,12 @@ class _Shifts:
             defs.setdefault(s.targets[0].id, []).append(s.value)
         self.single = {k: v[0] for k, v in defs.items() if len(v) == 1}
         self.loads: dict[str, int] = {}
-        for n in gast.walk(node):
+        for n in walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 self.loads[n.id] = self.loads.get(n.id, 0) + 1
         self.users: dict[str, list[str]] = {}
         for target, value in self.single.items():
-            for n in gast.walk(value):
+            for n in walk(value):
                 if isinstance(n, gast.Name):
                     self.users.setdefault(n.id, []).append(target)
 
@@ -379,4 +379,4 @@ def real_only(node: gast.FunctionDef) -> bool:
     """No complex literal, ``complex`` or FFT anywhere: every value is real."""
     return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
                    isinstance(n, gast.Name) and n.id == "complex" or
-                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in gast.walk(node))
+                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in nodes(node))

@@ -21,7 +21,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.names import nodes, root_name
+from s2sad.compiler.names import nodes, root_name, walk
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -75,7 +75,7 @@ def _plain(e: gast.expr) -> bool:
     """Names, numbers, items and arithmetic of them: no call (nothing to run twice)."""
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
                               gast.Subscript, gast.expr_context, gast.operator,
-                              gast.unaryop)) for n in gast.walk(e))
+                              gast.unaryop)) for n in walk(e))
 
 
 def _is_one(e: gast.expr) -> bool:

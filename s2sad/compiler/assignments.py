@@ -16,7 +16,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import sequences
-from s2sad.compiler.names import assign, const, load
+from s2sad.compiler.names import assign, const, load, walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
@@ -75,7 +75,7 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
     elif isinstance(target, (gast.Tuple, gast.List)):
         whole = norm.atom(value)
         items = norm.literals.get(getattr(whole, "id", None))
-        stored = {norm.name(n.id) for n in gast.walk(target) if isinstance(n, gast.Name)}
+        stored = {norm.name(n.id) for n in walk(target) if isinstance(n, gast.Name)}
         if items is not None and len(items) == len(target.elts) and not any(
                 isinstance(i, gast.Name) and i.id in stored for i in items):
             for elt, item in zip(target.elts, items):  # a, b = (p, q): no tuple needed
@@ -98,7 +98,7 @@ def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: g
     """``x[i] = v`` as ``x = setitem(x, i, v)`` (in place: see :mod:`alias`);
     ``nested``: ``v`` is ``x[i]`` written in place (``x[i][j] = w``)."""
     base = copy.deepcopy(target.value)
-    for n in gast.walk(base):
+    for n in walk(base):
         if hasattr(n, "ctx"):
             n.ctx = gast.Load()
     item = norm.atom(value)

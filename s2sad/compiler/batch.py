@@ -14,7 +14,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, copy_origin, load, store
+from s2sad.compiler.names import Namer, copy_origin, load, store, walk
 
 
 def batch(body: list, facts: dims.Facts, namer: Namer) -> list:
@@ -107,15 +107,15 @@ def _uses(loop: gast.For) -> dict[str, int]:
     """How many statements of the loop mention each name."""
     counts: dict[str, int] = {}
     for s in loop.body:
-        for name in {n.id for n in gast.walk(s) if isinstance(n, gast.Name)}:
+        for name in {n.id for n in walk(s) if isinstance(n, gast.Name)}:
             counts[name] = counts.get(name, 0) + 1
     return counts
 
 
 def _loop_free_target(target: str, loop: gast.For) -> bool:
     return not any(isinstance(n, gast.Name) and n.id == target
-                   for n in gast.walk(loop.target)) and \
-        not any(isinstance(n, gast.Name) and n.id == target for n in gast.walk(loop.iter))
+                   for n in walk(loop.target)) and \
+        not any(isinstance(n, gast.Name) and n.id == target for n in walk(loop.iter))
 
 
 def _outer_of(value: gast.expr, facts: dims.Facts) -> tuple | None:
@@ -133,7 +133,7 @@ def _outer_of(value: gast.expr, facts: dims.Facts) -> tuple | None:
 
 
 def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in gast.walk(e) if isinstance(n, gast.Name)}
+    return {n.id for n in walk(e) if isinstance(n, gast.Name)}
 
 
 def _rank(e: gast.expr, facts: dims.Facts) -> int | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import assign, const, load, nodes, set_origin
+from s2sad.compiler.names import assign, const, load, nodes, set_origin, walk
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -431,7 +431,7 @@ def _at_the_call(stmts: list, norm: Normalizer, node: gast.AST) -> None:
     """Statements inlined from s2sad's own closed forms carry the user's call: its line
     in comments and in any error about them."""
     origin = f"line {node.lineno}: {norm.src.line(node.lineno)}"
-    for n in gast.walk(gast.Module(body=stmts, type_ignores=[])):
+    for n in walk(gast.Module(body=stmts, type_ignores=[])):
         if isinstance(n, gast.stmt):
             n.lineno = node.lineno
             n.s2sad_file = norm.src.filename
@@ -447,7 +447,7 @@ def _mutated(node: gast.FunctionDef) -> list[str]:
     """Parameters the function changes in place."""
     params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
     found = set()
-    for n in gast.walk(node):
+    for n in walk(node):
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
                 n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
             found.add(n.func.value.id)

@@ -24,6 +24,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import checkpoint_rules
+from s2sad.compiler.names import walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
 from s2sad.runtime import checkpoint as rt
@@ -36,7 +37,7 @@ _MADE: dict = {}  # (file, line, schedule, names) -> the primitive made for that
 def rewrite(src: Any) -> None:
     """Replace every marked loop of ``src.node`` by a call of its primitive."""
     _mark_requested(src, getattr(src.fn, "s2sad_checkpoint", None) or {})
-    marked = [n for n in gast.walk(src.node) if isinstance(n, gast.For) and _schedule(n, src)]
+    marked = [n for n in walk(src.node) if isinstance(n, gast.For) and _schedule(n, src)]
     for loop in marked:
         _replace(src, loop)
 
@@ -59,7 +60,7 @@ def requested(checkpoint: dict) -> dict:
 
 def _mark_requested(src: Any, lines: dict) -> None:
     """Put the marker on the loops named by their line (``grad(f, checkpoint=...)``)."""
-    loops = {n.lineno: n for n in gast.walk(src.node) if isinstance(n, (gast.For, gast.While))}
+    loops = {n.lineno: n for n in walk(src.node) if isinstance(n, (gast.For, gast.While))}
     for line, words in lines.items():
         loop = loops.get(line)
         if loop is None:
@@ -118,7 +119,7 @@ def _replace(src: Any, node: gast.For) -> None:
     if not isinstance(node.target, gast.Name) or node.orelse:
         raise error_at(src.filename, node, "a checkpointed loop",
                        "loop over one name (for t in ...) and give it no else: block")
-    for inner in gast.walk(gast.Module(body=node.body, type_ignores=[])):
+    for inner in walk(gast.Module(body=node.body, type_ignores=[])):
         if isinstance(inner, (gast.Return, gast.Yield, gast.Break)) and \
                 not _inside_inner_loop(node, inner):
             raise error_at(src.filename, inner, "break/return in a checkpointed loop",
@@ -141,7 +142,7 @@ def _replace(src: Any, node: gast.For) -> None:
     assign = gast.Assign(targets=[gast.Tuple(targets, gast.Store())], value=call,
                          type_comment=None)
     gast.copy_location(assign, node)
-    for child in gast.walk(assign):
+    for child in walk(assign):
         gast.copy_location(child, node)
     _swap(src.node, node, assign)
 
@@ -150,9 +151,9 @@ def _inside_inner_loop(outer: gast.For, node: gast.AST) -> bool:
     """Whether a break or continue sits in a loop nested in the checkpointed one."""
     if not isinstance(node, (gast.Break, gast.Continue)):
         return False
-    for inner in gast.walk(gast.Module(body=outer.body, type_ignores=[])):
+    for inner in walk(gast.Module(body=outer.body, type_ignores=[])):
         if isinstance(inner, (gast.For, gast.While)) and any(n is node for n in
-                                                             gast.walk(inner)):
+                                                             walk(inner)):
             return True
     return False
 
@@ -167,7 +168,7 @@ def _bounds(rng: gast.Call) -> list[gast.expr]:
 
 
 def _swap(tree: gast.AST, old: gast.stmt, new: gast.stmt) -> None:
-    for parent in gast.walk(tree):
+    for parent in walk(tree):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(parent, field, None)
             if isinstance(block, list) and any(s is old for s in block):
@@ -177,7 +178,7 @@ def _swap(tree: gast.AST, old: gast.stmt, new: gast.stmt) -> None:
 
 def _names(nodes: list, ctx: type) -> set[str]:
     out = set()
-    for n in gast.walk(gast.Module(body=nodes, type_ignores=[])):
+    for n in walk(gast.Module(body=nodes, type_ignores=[])):
         if isinstance(n, gast.Name) and isinstance(n.ctx, ctx):
             out.add(n.id)
     return out
@@ -192,7 +193,7 @@ def _mutated(body: list) -> set[str]:
     """Names whose object the body changes in place: ``h[i] = v``, ``h += v``,
     ``xs.append(v)``."""
     out = set()
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in walk(gast.Module(body=body, type_ignores=[])):
         targets = n.targets if isinstance(n, gast.Assign) else [n.target] \
             if isinstance(n, gast.AugAssign) else []
         for t in targets:
@@ -216,9 +217,9 @@ def _writes_in_place(body: list, carried: list) -> bool:
 def _interface(src: Any, node: gast.For) -> tuple[list[str], list[str]]:
     """(carried, read): what the body passes from trip to trip and what it only reads."""
     fn = src.node
-    inside = {id(n) for n in gast.walk(gast.Module(body=node.body, type_ignores=[]))}
+    inside = {id(n) for n in walk(gast.Module(body=node.body, type_ignores=[]))}
     inside.add(id(node.target))
-    names = [n for n in gast.walk(fn) if isinstance(n, gast.Name) and id(n) not in inside]
+    names = [n for n in walk(fn) if isinstance(n, gast.Name) and id(n) not in inside]
     defined_outside = {a.id for a in fn.args.args + fn.args.kwonlyargs} | \
         {n.id for n in names if isinstance(n.ctx, gast.Store)}
     read_outside = {n.id for n in names if isinstance(n.ctx, gast.Load)}
@@ -313,7 +314,7 @@ def _step_function(src: Any, node: gast.For, name: str, carried: list,
     from s2sad.compiler import loader
 
     if any(isinstance(n, gast.Continue) and not _inside_inner_loop(node, n)
-           for n in gast.walk(gast.Module(body=node.body, type_ignores=[]))):
+           for n in walk(gast.Module(body=node.body, type_ignores=[]))):
         return None
     body = ast.unparse(gast.gast_to_ast(gast.Module(body=node.body, type_ignores=[])))
     head = ", ".join([node.target.id, *carried, *params])

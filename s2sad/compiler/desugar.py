@@ -14,7 +14,7 @@ import copy
 
 import gast
 
-from s2sad.compiler.names import Namer, assign, const, load
+from s2sad.compiler.names import Namer, assign, const, load, walk
 
 JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -51,7 +51,7 @@ def _each_statement(stmts: list, rewrite) -> list:  # (stmt -> list of stmts)
 
 def _as_load(node: gast.expr) -> gast.expr:
     node = copy.deepcopy(node)
-    for n in gast.walk(node):
+    for n in walk(node):
         if hasattr(n, "ctx"):
             n.ctx = gast.Load()
     return node
@@ -132,10 +132,10 @@ def _contains(stmts: list, kinds: tuple, into_loops: bool) -> bool:
 
 
 def _lower_loop_returns(body: list, namer: Namer) -> tuple[list, str | None]:
-    loops = [s for s in gast.walk(gast.Module(body=body, type_ignores=[]))
+    loops = [s for s in walk(gast.Module(body=body, type_ignores=[]))
              if isinstance(s, (gast.For, gast.While))]
     if not any(_contains(loop.body, (gast.Return,), True) for loop in loops):
-        returns = [s for s in gast.walk(gast.Module(body=body, type_ignores=[]))
+        returns = [s for s in walk(gast.Module(body=body, type_ignores=[]))
                    if isinstance(s, gast.Return)]
         if len(returns) <= 1 and (not returns or body[-1] is returns[0]):
             return body, None

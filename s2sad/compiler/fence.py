@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gast
 
+from s2sad.compiler.names import walk
 from s2sad.compiler.source import Source
 from s2sad.errors import error_at
 
@@ -47,7 +48,7 @@ def check(src: Source, inlined: bool = False) -> Source:
         _check_signature(src)
     for stmt in src.node.body:
         allowed = _allowed_in_calls(stmt)
-        for node in gast.walk(stmt):
+        for node in walk(stmt):
             if type(node) in REJECTED and id(node) not in allowed:
                 construct, advice = REJECTED[type(node)]
                 raise error_at(src.filename, node, construct, advice)
@@ -59,7 +60,7 @@ def _allowed_in_calls(stmt: gast.stmt) -> set[int]:
     """``f(*args)`` (checked when the call is normalized) and the function given to
     ``functools.reduce``, which may be a lambda (applied when the call is unrolled)."""
     allowed: set[int] = set()
-    for node in gast.walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, gast.Call):
             allowed |= {id(a) for a in node.args if isinstance(a, gast.Starred)}
             name = node.func.attr if isinstance(node.func, gast.Attribute) else \
@@ -90,7 +91,7 @@ def _check_signature(src: Source) -> None:
 
 def _check_node(src: Source, node: gast.AST) -> None:
     names_only = all(isinstance(n, (gast.Name, gast.Tuple, gast.Del)) for t in node.targets
-                     for n in gast.walk(t)) if isinstance(node, gast.Delete) else True
+                     for n in walk(t)) if isinstance(node, gast.Delete) else True
     if not names_only:
         raise error_at(src.filename, node, "del of an item or attribute",
                        "build a new value without it instead")

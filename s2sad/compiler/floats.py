@@ -15,7 +15,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, load, set_origin
+from s2sad.compiler.names import Namer, load, set_origin, walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
@@ -43,7 +43,7 @@ def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: N
 
 def _float_safe(body: list) -> bool:
     """No arithmetic where Python floats and NumPy scalars part ways."""
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in walk(gast.Module(body=body, type_ignores=[])):
         op = n.op if isinstance(n, (gast.BinOp, gast.AugAssign)) else None
         if isinstance(op, (gast.Pow, gast.Mod, gast.FloorDiv)):
             return False
@@ -57,7 +57,7 @@ def _float_safe(body: list) -> bool:
 
 def _parents(body: list) -> dict[int, gast.AST]:
     out: dict[int, gast.AST] = {}
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in walk(gast.Module(body=body, type_ignores=[])):
         for child in gast.iter_child_nodes(n):
             out[id(child)] = n
     return out
@@ -66,7 +66,7 @@ def _parents(body: list) -> dict[int, gast.AST]:
 def _read_by_element(p: str, body: list, parents: dict, facts: dims.Facts) -> bool:
     """Every use of ``p``: a read ``p[i]`` at a number ``i``, or of its shape."""
     found = False
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in walk(gast.Module(body=body, type_ignores=[])):
         if not (isinstance(n, gast.Name) and n.id == p):
             continue
         if not isinstance(n.ctx, gast.Load):
@@ -95,11 +95,11 @@ def _shape_read(call: gast.Call, arg: gast.Name) -> bool:
 def _looped_over(p: str, body: list) -> bool:
     """Some loop's length is computed from ``p``'s (it goes through its elements)."""
     defs: dict[str, gast.expr] = {}
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name):
             defs[n.targets[0].id] = n.value
-    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for n in walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(n, (gast.For, gast.While)) and \
                 _mentions(n.iter if isinstance(n, gast.For) else n.test, p, defs, 4):
             return True
@@ -107,7 +107,7 @@ def _looped_over(p: str, body: list) -> bool:
 
 
 def _mentions(e: gast.expr, p: str, defs: dict, depth: int) -> bool:
-    for n in gast.walk(e):
+    for n in walk(e):
         if isinstance(n, gast.Name):
             if n.id == p:
                 return True
@@ -121,7 +121,7 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
     e)`` at a number ``i``) and returned: a list of floats, ``dp[i] += e`` (an element
     of a list is updated in a fortieth of the time of an array's)."""
     tree = gast.Module(body=body, type_ignores=[])
-    starts = [s for s in gast.walk(tree) if isinstance(s, gast.Assign) and
+    starts = [s for s in walk(tree) if isinstance(s, gast.Assign) and
               isinstance(s.targets[0], gast.Name) and _call_named(s.value, "zeros_like") and
               len(s.value.args) == 1 and isinstance(s.value.args[0], gast.Name) and
               s.value.args[0].id == p]
@@ -129,7 +129,7 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
         return
     d = starts[0].targets[0].id
     adds, uses = [], 0
-    for s in gast.walk(tree):
+    for s in walk(tree):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and s.targets[0].id == d and \
                 s is not starts[0]:
@@ -143,7 +143,7 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
         elif isinstance(s, gast.Call) and _call_named(s, "cast_like") and \
                 isinstance(s.args[0], gast.Name) and s.args[0].id == d:
             uses += 1
-    mentions = sum(1 for n in gast.walk(tree) if isinstance(n, gast.Name) and n.id == d and
+    mentions = sum(1 for n in walk(tree) if isinstance(n, gast.Name) and n.id == d and
                    isinstance(n.ctx, gast.Load))
     if not adds or mentions != len(adds) + uses:  # read anywhere else: an array it stays
         return

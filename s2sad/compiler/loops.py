@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import gast
 
 from s2sad import runtime
-from s2sad.compiler.names import clone, const, load, store
+from s2sad.compiler.names import clone, const, load, store, walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
@@ -87,7 +87,7 @@ def _is_view(norm: Normalizer, node: gast.expr) -> bool:
 
 
 def _stored(stmts: list) -> set[str]:
-    return {n.id for s in stmts for n in gast.walk(s)
+    return {n.id for s in stmts for n in walk(s)
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
@@ -150,13 +150,13 @@ def _own_names(norm: Normalizer, node: gast.ListComp) -> gast.ListComp:
     """A comprehension's loop names are its own (Python 3): give them fresh names so they
     neither read nor overwrite the function's variables of the same name."""
     node = clone(node)
-    names = {n.id for g in node.generators for n in gast.walk(g.target)
+    names = {n.id for g in node.generators for n in walk(g.target)
              if isinstance(n, gast.Name)}
     fresh = {n: norm.new_local(n) for n in sorted(names)}
     parts = [node.elt] + [g.target for g in node.generators] + [
         c for g in node.generators for c in g.ifs] + [g.iter for g in node.generators[1:]]
     for part in parts:
-        for n in gast.walk(part):
+        for n in walk(part):
             if isinstance(n, gast.Name) and n.id in fresh:
                 n.id = fresh[n.id]
     return node

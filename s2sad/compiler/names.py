@@ -97,18 +97,41 @@ def clone(node: list) -> list: ...
 @overload
 def clone(node: _T) -> _T: ...
 def clone(node: Any) -> Any:
-    """A deep copy of a gast tree: faster than ``copy.deepcopy`` (no memo, no reduce)."""
-    if isinstance(node, list):
+    """A deep copy of a gast tree: faster than ``copy.deepcopy`` (no memo, no reduce)
+    and than calling the node classes (each copy is filled in directly): the passes
+    clone whole bodies, so this is among the most called functions of the compiler.
+    The copy has the node's fields and its location and origin, nothing else."""
+    if node.__class__ is list:
         return [clone(n) for n in node]
     if not isinstance(node, gast.AST):
         return node
-    new = type(node)(**{f: clone(getattr(node, f, None)) for f in node._fields})
-    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin",
-                 "s2sad_slot"):
-        if hasattr(node, attr):
-            setattr(new, attr, getattr(node, attr))
+    cls = node.__class__
+    if cls in _CONTEXTS:  # (no fields, nothing sets any: shared, as the parser shares them)
+        return node
+    plan = _CLONE_PLANS.get(cls)
+    if plan is None:
+        plan = _CLONE_PLANS[cls] = (cls._fields, tuple(a for a in _KEPT if hasattr(cls, a)),
+                                    tuple(a for a in _KEPT if not hasattr(cls, a)))
+    fields, defaults, optional = plan
+    new = cls.__new__(cls)
+    have, into = node.__dict__, new.__dict__
+    for f in fields:
+        v = have[f] if f in have else getattr(node, f, None)
+        into[f] = clone(v) if v.__class__ is list or isinstance(v, gast.AST) else v
+    for a in defaults:  # (a class-level default, such as end_lineno: always there)
+        into[a] = getattr(node, a)
+    for a in optional:
+        if a in have:
+            into[a] = have[a]
     return new
 
+
+# what a copy keeps besides the fields; by node class: (fields, kept attributes with a
+# class-level default, the other kept attributes)
+_KEPT = ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin",
+         "s2sad_slot")
+_CLONE_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+_CONTEXTS = frozenset({gast.Load, gast.Store, gast.Del})
 
 # fields that never hold a node worth visiting (``ctx``: read it from its Name)
 _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "kind", "type_comment", "arg", "name",
@@ -120,23 +143,58 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 def nodes(node: object) -> Iterator[gast.AST]:
     """Every node under ``node`` (or a list of them), depth first, expression contexts
     left out: ``gast.walk`` without its per-node field iterators, for the passes that
-    only count or collect (the most called function of the compiler)."""
-    stack = list(node) if isinstance(node, list) else [node]
+    only count or collect (the most called function of the compiler).  The fields to
+    visit are looked up by class (which also tells a node from a number or a None in a
+    list); a constant's value is never a node."""
+    stack = list(node) if node.__class__ is list else [node]
     child = _CHILD_FIELDS
+    pop = stack.pop
     while stack:
-        n = stack.pop()
-        if not isinstance(n, gast.AST):
-            continue  # a constant's value, a None in a list of defaults
-        yield n
-        fields = child.get(type(n))
+        n = pop()
+        fields = child.get(n.__class__)
         if fields is None:
-            fields = child[type(n)] = tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        yield n
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
                 stack.extend(v)
             elif v is not None:
                 stack.append(v)
+
+
+_ALL_FIELDS: dict[type, tuple[str, ...]] = {}
+# fields that only ever hold a string, a number or None (a constant's value neither)
+_SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "module", "level",
+                            "conversion", "is_async", "simple"})
+
+
+def walk(node: gast.AST) -> Iterator[gast.AST]:
+    """``gast.walk``, node for node in the same (breadth first) order, expression
+    contexts included, each node's children taken before it is yielded; without
+    ``ast.iter_child_nodes``'s generators and deque, which made ``gast.walk`` the
+    costliest call of the passes."""
+    queue = [node]
+    fields_of = _ALL_FIELDS
+    ast_node = gast.AST
+    i = 0
+    while i < len(queue):
+        n = queue[i]
+        i += 1
+        fields = fields_of.get(n.__class__)
+        if fields is None:
+            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+                tuple(f for f in n._fields if f not in _SCALAR_FIELDS)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                queue.extend([x for x in v if isinstance(x, ast_node)])
+            elif isinstance(v, ast_node):
+                queue.append(v)
+        yield n
 
 
 def root_name(target: gast.expr) -> str | None:

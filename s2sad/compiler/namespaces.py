@@ -16,6 +16,8 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler.names import walk
+
 _GETTERS = ("array_namespace", "get_namespace")
 _MODULES = ("array_api_compat", "array_api_strict")
 
@@ -32,7 +34,7 @@ def as_numpy(src: Any) -> None:
         return
     names = {s.targets[0].id for s in local}
     if any(isinstance(n, gast.Name) and n.id in names and isinstance(n.ctx, gast.Store)
-           for s in src.node.body if s not in local for n in gast.walk(s)):
+           for s in src.node.body if s not in local for n in walk(s)):
         return  # the name means something else too: leave the function as it is
     src.node.body = [s for s in src.node.body if s not in local]
     for name in names:

@@ -25,7 +25,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import assignments, conditionals, desugar, fence, sequences, source
-from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
+from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin, walk
 from s2sad.compiler.refs import ref_expr
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -264,7 +264,7 @@ class Normalizer:
 
     def rename_names(self, node: gast.AST) -> gast.AST:
         node = copy.deepcopy(node)
-        for n in gast.walk(node):
+        for n in walk(node):
             if isinstance(n, gast.Name):
                 n.id = self.name(n.id)
         return node

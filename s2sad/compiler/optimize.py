@@ -85,8 +85,8 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
     """One pass, or a fixpoint group run round after round until a round changes
     nothing; True when the pass named ``upto`` has run."""
     rounds = ROUNDS if group[0].fixpoint else 1
-    for _ in range(rounds):
-        before = signature(body) if rounds > 1 else None
+    for k in range(rounds):
+        before = signature(body) if k + 1 < rounds else None  # (no round after the last)
         for step in group:
             body = step.run(body, facts)
             if CHECK is not None:

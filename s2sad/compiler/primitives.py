@@ -14,6 +14,7 @@ from typing import Any
 import gast
 
 from s2sad import runtime
+from s2sad.compiler.names import walk
 from s2sad.compiler.refs import index_as_value
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -86,12 +87,12 @@ def primitive(value: gast.expr, namespace: dict[str, Any], local: set[str]) -> P
         key = evaluate_ref(value.func, namespace)
         return Prim(key, list(value.args), {k.arg: k.value for k in value.keywords},
                     label=_label(value.func))
-    return Prim(UNKNOWN, [n for n in gast.walk(value) if isinstance(n, gast.Name)
+    return Prim(UNKNOWN, [n for n in walk(value) if isinstance(n, gast.Name)
                           and n.id in local], label=type(value).__name__)
 
 
 def _has_local(node: gast.AST, local: set[str]) -> bool:
-    return any(isinstance(n, gast.Name) and n.id in local for n in gast.walk(node))
+    return any(isinstance(n, gast.Name) and n.id in local for n in walk(node))
 
 
 def _label(func: gast.expr) -> str:

@@ -14,6 +14,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import evaluate_ref
 
 
@@ -73,11 +74,11 @@ def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict) -> bool | N
 def _indexed_only(tree: gast.AST) -> set[str]:
     """Names every read of which takes one item at a literal int (``d[0]``)."""
     item_reads, reads = set(), set()
-    for n in gast.walk(tree):
+    for n in nodes(tree):
         if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and \
                 isinstance(n.slice, gast.Constant) and type(n.slice.value) is int:
             item_reads.add(id(n.value))
-    for n in gast.walk(tree):
+    for n in nodes(tree):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
             reads.add((n.id, id(n) in item_reads))
     return {name for name, item in reads if item} - {name for name, item in reads if not item}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import clone, copy_origin, nodes
+from s2sad.compiler.names import clone, copy_origin, nodes, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -53,10 +53,10 @@ def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | No
     if at is None or not _plain_assign(block[at], name):
         return None
     value = clone(block[at].value)
-    if sum(1 for _ in gast.walk(value)) > MAX_NODES or \
-            not all(isinstance(n, _CHEAP) for n in gast.walk(value)):
+    if sum(1 for _ in walk(value)) > MAX_NODES or \
+            not all(isinstance(n, _CHEAP) for n in walk(value)):
         return None
-    for n in [n for n in gast.walk(value) if isinstance(n, gast.Name)]:
+    for n in [n for n in walk(value) if isinstance(n, gast.Name)]:
         if n.id in known:
             continue
         inner = _value(block, at, n.id, known)
@@ -69,7 +69,7 @@ def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | No
 def _substituted(tree: gast.expr, old: gast.Name, new: gast.expr) -> gast.expr:
     if tree is old:
         return new
-    for parent in gast.walk(tree):
+    for parent in walk(tree):
         for field, child in gast.iter_fields(parent):
             if child is old:
                 setattr(parent, field, new)
@@ -115,7 +115,7 @@ def _plain_assign(s: gast.stmt, name: str) -> bool:
 
 
 def _stored(s: gast.AST) -> set[str]:
-    return {n.id for n in gast.walk(s) if isinstance(n, gast.Name) and
+    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
             isinstance(n.ctx, gast.Store)}
 
 

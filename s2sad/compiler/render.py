@@ -42,8 +42,8 @@ def _with_comments(stmts: list, comments: bool, last: str | None = None
 
 
 def _fix(node: gast.AST) -> ast.AST:
-    tree = _NegativeConstants().visit(gast.gast_to_ast(node))
-    return ast.fix_missing_locations(tree)
+    """The tree astor prints (it reads no line numbers: none are filled in)."""
+    return _NegativeConstants().visit(gast.gast_to_ast(node))
 
 
 class _NegativeConstants(ast.NodeTransformer):

@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import assign
+from s2sad.compiler.names import assign, nodes, walk
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -163,7 +163,7 @@ def _fold_constants(body: list, keep: set[str]) -> None:
     defs: dict[str, list] = {}
     other: set[str] = set(keep)
     tree = gast.Module(body=body, type_ignores=[])
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(node.value)
@@ -171,7 +171,7 @@ def _fold_constants(body: list, keep: set[str]) -> None:
         targets = node.targets if isinstance(node, gast.Assign) else \
             [node.target] if isinstance(node, (gast.AugAssign, gast.For)) else []
         for t in targets:
-            other |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
+            other |= {n.id for n in walk(t) if isinstance(n, gast.Name)}
     values = _literal_values(defs, other)
     if values:
         _Literal(values).visit(tree)
@@ -302,7 +302,7 @@ def _key(e: gast.expr) -> str | None:
     numbers and elements (no calls)."""
     if not isinstance(e, (gast.Subscript, gast.BinOp, gast.UnaryOp)):
         return None
-    for n in gast.walk(e):
+    for n in walk(e):
         if not isinstance(n, (gast.Subscript, gast.BinOp, gast.UnaryOp, gast.Name,
                               gast.Constant, gast.Slice, gast.Tuple, gast.operator,
                               gast.unaryop, gast.expr_context)):
@@ -311,7 +311,7 @@ def _key(e: gast.expr) -> str | None:
 
 
 def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in gast.walk(e) if isinstance(n, gast.Name)}
+    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
 
 
 def _is_append(e: gast.expr) -> bool:
@@ -320,7 +320,7 @@ def _is_append(e: gast.expr) -> bool:
 
 
 def _pure(e: gast.expr, namespace: dict) -> bool:
-    for n in gast.walk(e):
+    for n in nodes(e):
         if isinstance(n, gast.Call):
             if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
                     any(k.arg == "out" for k in n.keywords):

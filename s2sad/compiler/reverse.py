@@ -21,7 +21,7 @@ import numpy as np
 
 from s2sad.compiler import elements, reuse, shapes, tape, templates
 from s2sad.compiler.activity import Activity
-from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
+from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store, walk
 from s2sad.compiler.primitives import (
     IDENTITY,
     Prim,
@@ -57,7 +57,7 @@ class Reverse(ControlMixin):
         self.node, self.activity, self.namespace = node, activity, namespace
         self.namer, self.filename, self.lookup = namer, filename, lookup
         params = {a.id for a in node.args.args + node.args.kwonlyargs}
-        self.local = params | {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+        self.local = params | {n.id for n in walk(node) if isinstance(n, gast.Name)
                                and isinstance(n.ctx, gast.Store)}
         self.containers = containers
         self.scalars = scalars
@@ -69,7 +69,7 @@ class Reverse(ControlMixin):
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at
         self.in_place: set[str] = set()  # adjoints a loop owns: contributions use +=
         defs: dict[str, list] = {}
-        for a in gast.walk(node):
+        for a in walk(node):
             if isinstance(a, gast.Assign):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
         self.defs = defs
@@ -77,8 +77,8 @@ class Reverse(ControlMixin):
                       if len(v) == 1 and (isinstance(v[0], gast.Subscript) or
                                           n in scalars and _cheap(v[0], scalars, namespace))}
         self.same_shape = shapes.shape_roots(defs, namespace, self.local, scalars)
-        self.in_loops = {n.id for loop in gast.walk(node) if isinstance(loop, (gast.For,
-                         gast.While)) for s in loop.body for n in gast.walk(s)
+        self.in_loops = {n.id for loop in walk(node) if isinstance(loop, (gast.For,
+                         gast.While)) for s in loop.body for n in walk(s)
                          if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
         self.computed: dict[str, str] = {}  # costly calls the forward sweep made (reuse)
@@ -186,7 +186,7 @@ class Reverse(ControlMixin):
         for arg, expr, acc in parts:
             if acc is True and arg in ctx.defined:
                 no_shape_needed(expr, ACC)
-            reads |= {n.id for n in gast.walk(expr or self.pending) if isinstance(n, gast.Name)
+            reads |= {n.id for n in walk(expr or self.pending) if isinstance(n, gast.Name)
                       and n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
         recorded = sorted(reads & ctx.recorded())
@@ -213,7 +213,7 @@ class Reverse(ControlMixin):
         view = self.views.get(name)
         if view is None:
             return False
-        used = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
+        used = {n.id for n in walk(view) if isinstance(n, gast.Name)}
         if not all(self.recomputable(u, ctx) or
                    self.final_element(view, u, ctx) or self.outer_value(u, ctx)
                    for u in used & ctx.recorded()):
@@ -242,7 +242,7 @@ class Reverse(ControlMixin):
         out: list[str] = []
 
         def visit(n: str) -> None:
-            for u in sorted({x.id for x in gast.walk(self.views[n]) if isinstance(x, gast.Name)}):
+            for u in sorted({x.id for x in walk(self.views[n]) if isinstance(x, gast.Name)}):
                 if u in ctx.recorded() and u in self.views and u not in out:
                     visit(u)
             if n not in out:
@@ -399,5 +399,5 @@ class Record:
 
 
 def _loads(stmts: list) -> frozenset:
-    return frozenset(n.id for s in stmts for n in gast.walk(s)
+    return frozenset(n.id for s in stmts for n in walk(s)
                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import templates
-from s2sad.compiler.names import const
+from s2sad.compiler.names import const, nodes, walk
 
 
 def without_unbroadcast(expr: gast.expr) -> gast.expr:
@@ -26,7 +26,7 @@ def without_unbroadcast(expr: gast.expr) -> gast.expr:
 def _plain_arithmetic(expr: gast.expr) -> gast.expr:
     """``safe_mul(g, y)`` as ``g * y``; ``safe_div(g, y)`` as ``g / y`` when ``y`` is the
     user's own divisor (a name: its division ran already); poles (``2 * sqrt``) stay."""
-    for node in list(gast.walk(expr)):
+    for node in list(walk(expr)):
         for name, value in gast.iter_fields(node):
             items = value if isinstance(value, list) else [value]
             new = [_plain_call(v) if isinstance(v, gast.Call) else v for v in items]
@@ -56,7 +56,7 @@ def _unbroadcast_pair(a: gast.expr, b: gast.expr) -> bool:
 def number_shape(expr: gast.expr, number: str) -> None:
     """``unbroadcast(e, v)`` of a number ``v`` reads only that ``v`` is a number: ``0.0``
     says the same without keeping ``v`` for the reverse sweep."""
-    for n in gast.walk(expr):
+    for n in walk(expr):
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
                 n.func.id == "unbroadcast" and len(n.args) == 2 and \
                 isinstance(n.args[1], gast.Name) and n.args[1].id == number:
@@ -66,7 +66,7 @@ def number_shape(expr: gast.expr, number: str) -> None:
 def no_shape_needed(expr: gast.expr, adjoint: str) -> None:
     """``add_at(dx, x, i, g)`` reads ``x`` only to make a zero adjoint when ``dx`` is
     ``None``: with ``dx`` defined it passes ``None``, so ``x`` need not be kept."""
-    for n in gast.walk(expr):
+    for n in walk(expr):
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
                 n.func.id == "add_at" and len(n.args) == 4 and \
                 isinstance(n.args[0], gast.Name) and n.args[0].id == adjoint:
@@ -78,7 +78,7 @@ def clearing_last(parts: list) -> list:
     so that the clearing can be done in place (see :mod:`ownership`)."""
     def clears(part: tuple) -> bool:
         return part[1] is not None and any(
-            isinstance(n, gast.Name) and n.id == "zero_at" for n in gast.walk(part[1]))
+            isinstance(n, gast.Name) and n.id == "zero_at" for n in nodes(part[1]))
     return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
 
 

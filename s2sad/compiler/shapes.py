@@ -10,7 +10,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import SHAPE_ARGUMENTS
-from s2sad.compiler.names import load
+from s2sad.compiler.names import load, walk
 from s2sad.compiler.primitives import primitive
 
 SHAPE_POSITIONS = SHAPE_ARGUMENTS
@@ -21,13 +21,13 @@ def shape_only(exprs: list) -> set[str]:
     shape_uses, value_uses = set(), set()
     for expr in exprs:
         in_shape = set()
-        for n in gast.walk(expr):
+        for n in walk(expr):
             if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
                 for i in SHAPE_POSITIONS.get(n.func.id, ()):
                     if i < len(n.args) and isinstance(n.args[i], gast.Name):
                         in_shape.add(id(n.args[i]))
                         shape_uses.add(n.args[i].id)
-        value_uses |= {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)
+        value_uses |= {n.id for n in walk(expr) if isinstance(n, gast.Name)
                        and id(n) not in in_shape}
     return shape_uses - value_uses
 
@@ -74,7 +74,7 @@ def _elementwise_args(value: gast.expr, namespace: dict, local: set[str],
 def shapes_from(expr: gast.expr, same_shape: dict) -> gast.expr:
     """Read a shape from a value with the same shape that is kept anyway (``log`` of
     ``add`` has the shape of ``add``), so the value itself need not be kept or made."""
-    for n in gast.walk(expr):
+    for n in walk(expr):
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
             for i in SHAPE_POSITIONS.get(n.func.id, ()):
                 if i < len(n.args) and isinstance(n.args[i], gast.Name) and \

@@ -31,18 +31,20 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     body = _propagate_copies(body, keep)
     body = _fold_copies(body, keep)
     body = _drop_dead(body, namespace, keep)
-    _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
+    _fuse_single_uses(body, namespace, keep, *_counts(body))
     return _drop_stale_deletes(body, set(keep), set(_loads(body)))
 
 
 def _drop_repeated_bindings(block: list, namespace: dict) -> None:
     """``v = e`` again, where the block already bound ``v = e`` and nothing in between
     changed ``v`` or what ``e`` reads (``add = i + 1`` for an index read, then for the
-    adjoint added at it): the second goes."""
+    adjoint added at it): the second goes.  (What each statement writes is found once:
+    the backward scans would otherwise walk a long block once per assignment.)"""
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 _drop_repeated_bindings(getattr(s, field), namespace)
+    writes: dict[int, set[str]] = {}  # id of a statement -> _written (none is changed here)
     for j in range(len(block) - 1, 0, -1):
         s = block[j]
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -50,7 +52,9 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
             continue
         name, reads = s.targets[0].id, {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
         for k in range(j - 1, -1, -1):
-            written = _written(block[k])
+            written = writes.get(id(block[k]))
+            if written is None:
+                written = writes[id(block[k])] = _written(block[k])
             if name in written:
                 if isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
                         gast.dump(block[k].value) == gast.dump(s.value) and name not in reads:
@@ -71,7 +75,7 @@ def fuse(body: list, namespace: dict, keep: set[str]) -> list:
     :mod:`ownership`, or copies, where it found no copy needed: a copy folded names
     the same object either way)."""
     body = _fold_copies(body, keep)
-    _fuse_single_uses(body, namespace, keep, _stores(body), _loads(body))
+    _fuse_single_uses(body, namespace, keep, *_counts(body))
     return _without_self_copies(body)
 
 
@@ -117,6 +121,19 @@ def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = No
 def _stores(stmts: list) -> Counter:
     return Counter(n.id for s in stmts for n in nodes(s)
                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+
+
+def _counts(stmts: list) -> tuple[Counter, Counter]:
+    """``_stores`` and ``_loads`` of ``stmts`` in one walk."""
+    stored, loaded = [], []
+    for s in stmts:
+        for n in nodes(s):
+            if isinstance(n, gast.Name):
+                if isinstance(n.ctx, gast.Store):
+                    stored.append(n.id)
+                elif isinstance(n.ctx, gast.Load):
+                    loaded.append(n.id)
+    return Counter(stored), Counter(loaded)
 
 
 def _loads(stmts: list) -> Counter:
@@ -167,7 +184,7 @@ _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name 
 
 def _fold_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
-    stores, loads = _stores(body), _loads(body)
+    stores, loads = _counts(body)
     names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
     changed = True
     while changed:
@@ -437,16 +454,20 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
     reads = {name: Counter(n.id for s, _ in found for n in nodes(s.value)
                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
              for name, found in assigns.items() if name in dead}
-    changed = True
-    while changed:  # a name read by anything but the assignments of dead names is live
-        changed = False
-        inside: Counter[str] = Counter()
-        for name in dead:
-            inside.update(reads[name])
-        for name in list(dead):
-            if loads[name] != inside[name]:
-                dead.discard(name)
-                changed = True
+    # a name read by anything but the assignments of dead names is live; one found live
+    # takes its reads out, and only the names it read are looked at again (the same
+    # largest set as sweeping every name until none changes, without the sweeps)
+    inside: Counter[str] = Counter()
+    for name in dead:
+        inside.update(reads[name])
+    todo = [name for name in dead if loads[name] != inside[name]]
+    while todo:
+        name = todo.pop()
+        if name not in dead:
+            continue
+        dead.discard(name)
+        inside.subtract(reads[name])
+        todo += [r for r in reads[name] if r in dead and loads[r] != inside[r]]
     for name in dead:
         for s, block in assigns[name]:
             block.remove(s)

@@ -18,7 +18,7 @@ import gast
 
 from s2sad.compiler import namespaces
 from s2sad.compiler.loader import global_names
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import nodes, walk
 from s2sad.errors import DifferentiationError
 
 
@@ -43,7 +43,7 @@ class Source:
 
 
 def _shift_lines(tree: gast.AST, offset: int) -> None:
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if hasattr(node, "lineno") and node.lineno is not None:
             node.lineno += offset
             if getattr(node, "end_lineno", None) is not None:
@@ -64,7 +64,7 @@ def _namespace(fn: Callable) -> dict[str, Any]:
 def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef:
     params = list(fn.__code__.co_varnames[: fn.__code__.co_argcount])
     line = fn.__code__.co_firstlineno
-    lambdas = [n for n in gast.walk(tree) if isinstance(n, gast.Lambda)
+    lambdas = [n for n in walk(tree) if isinstance(n, gast.Lambda)
                and [a.id for a in n.args.args] == params and n.lineno == line]
     if len(lambdas) != 1:
         raise DifferentiationError(
@@ -111,7 +111,7 @@ def load(fn: Callable) -> Source:
     if fn.__name__ == "<lambda>":
         node = _lambda_def(fn, tree, filename)
     else:
-        defs = [n for n in gast.walk(tree) if isinstance(n, (gast.FunctionDef,
+        defs = [n for n in walk(tree) if isinstance(n, (gast.FunctionDef,
                 gast.AsyncFunctionDef)) and n.name == fn.__name__]
         node = defs[0] if defs else tree.body[0]
     node.decorator_list = []
@@ -124,7 +124,7 @@ def load(fn: Callable) -> Source:
     _imports_inside(src)
     namespaces.as_numpy(src)
     if getattr(fn, "s2sad_checkpoint", None) or \
-            any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in gast.walk(node)):
+            any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in walk(node)):
         from s2sad.compiler import checkpoint
         checkpoint.rewrite(src)
     return src
@@ -136,7 +136,7 @@ def _imports_inside(src: Source) -> None:
     in place (and refused by the fence) when a name it binds is also assigned there."""
     stored = {n.id for n in nodes(src.node) if isinstance(n, gast.Name) and
               isinstance(n.ctx, (gast.Store, gast.Param))}
-    for parent in list(gast.walk(src.node)):
+    for parent in list(walk(src.node)):
         for field in ("body", "orelse"):
             block = getattr(parent, field, None)
             if not isinstance(block, list):
@@ -203,9 +203,9 @@ def _check_current(fn: Callable, node: gast.FunctionDef, filename: str) -> None:
     expression it came from; each must be the place of an expression in the text now."""
     indent = _indent(fn)
     places = {(n.lineno, n.end_lineno, n.col_offset + indent, n.end_col_offset + indent)
-              for n in gast.walk(node) if getattr(n, "end_col_offset", None) is not None}
+              for n in walk(node) if getattr(n, "end_col_offset", None) is not None}
     places |= {(n.end_lineno, n.end_lineno, n.end_col_offset + indent - len(n.attr),
-                n.end_col_offset + indent) for n in gast.walk(node)  # a method name alone
+                n.end_col_offset + indent) for n in walk(node)  # a method name alone
                if isinstance(n, gast.Attribute) and n.end_col_offset is not None}
     code = {p for p in fn.__code__.co_positions() if None not in p and p[2:] != (0, 0)}
     if not code or code <= places:

@@ -5,7 +5,7 @@ from functools import cache
 
 import gast
 
-from s2sad.compiler.names import clone, const
+from s2sad.compiler.names import clone, const, nodes
 from s2sad.compiler.primitives import Prim, bind
 from s2sad.rules.registry import Rule
 
@@ -86,7 +86,7 @@ class UnknownKeyword(Exception):
 
 
 def uses(text: str, name: str) -> bool:
-    return any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(_parse(text)))
+    return any(isinstance(n, gast.Name) and n.id == name for n in nodes(_parse(text)))
 
 
 def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gast.expr]]:

@@ -23,7 +23,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.names import load, nodes
+from s2sad.compiler.names import load, nodes, walk
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 
@@ -53,7 +53,7 @@ class View:
 def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
     """Every name of ``node`` that is a view of another (see the module docstring)."""
     stores: dict[str, list] = {}
-    for n in gast.walk(node):
+    for n in walk(node):
         if isinstance(n, gast.Assign) and not _updates_itself(n, namespace):
             for t in n.targets:
                 for name in nodes(t):
