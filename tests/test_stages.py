@@ -91,6 +91,14 @@ POINTS = {scaled: ((_V, _M), (0,)), capped: ((2.0,), (0,)), pair: ((0.7, -1.3), 
 
 
 
+def state_loss(W, xs, h):
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(W @ h + xs[t])
+        loss = loss + np.sum(h * h)
+    return loss
+
+
 def rnn(Wx, Wh, xs):
     h = np.zeros((xs.shape[1], Wh.shape[0]))
     for t in range(xs.shape[0]):
@@ -108,7 +116,8 @@ def quotient(x):
     return np.sum(b * b - x)
 
 
-POINTS.update({rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
+POINTS.update({state_loss: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
+               rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,))})
 
 
@@ -234,6 +243,13 @@ CHANGES = {
         "x_items = as_floats(x)",
         "x_item = x_items[i]",
         "dx = add_at(dx, None, i, math.cos(x_item) * x_items[add])",
+    ]),
+    "carried": (state_loss, [  # h pushed once per step: before the loop, then each end
+        "stack.append(h_1)",
+    ], [
+        "stack.append(h_1)",
+        "stack.append(h_1)",
+        "stack.pop()",
     ]),
     "ownership": (writes, [
         "y_1 = setitem(y, 0, y[0] * 3.0)",

@@ -18,6 +18,7 @@ from s2sad.compiler import (
     accumulate,
     algebra,
     batch,
+    carried,
     dims,
     finite,
     floats,
@@ -167,6 +168,11 @@ def share(body: list, facts: Facts) -> list:
 def batched(body: list, facts: Facts) -> list:
     """Per-iteration products into one adjoint batched after the loop."""
     return batch.batch(body, _shapes(body, facts), facts.namer)
+
+
+def shared_tape(body: list, facts: Facts) -> list:
+    """A value a loop carries pushed once per trip, not at both ends of it."""
+    return carried.share(body)
 
 
 def as_floats(body: list, facts: Facts) -> list:

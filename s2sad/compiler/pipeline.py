@@ -166,6 +166,7 @@ PASSES = (
     Step("share", optimize.share),
     Step("batch", optimize.batched),
     Step("floats", optimize.as_floats),
+    Step("carried", optimize.shared_tape),
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),
