@@ -27,6 +27,27 @@ R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702
 _tri = np.tril(np.array([[1.0, 0.0, 0.0], [0.4, -1.2, 0.0], [0.3, 0.8, 0.9]])) + 2 * np.eye(3)
 R(rt.tri_solve, _tri, N(3), True, wrt=(1,)); R(rt.tri_solve, _tri, N(3, 2), True, True, wrt=(1,))  # noqa
 R(rt.tri_solve, _tri.T, N(3), False, wrt=(1,)); R(rt.tri_solve, _tri.T, N(3), False, True, wrt=(1,))  # noqa
+# a @ b of a triangular a (trmm) and a sandwich x^-1 S x^-T read from one triangle of m
+# (sygst); in a they read one triangle (tests/test_triangular.py checks a along those)
+R(rt.tri_product, _tri, N(3, 2), True, wrt=(1,)); R(rt.tri_product, _tri, N(3, 3), True, True, wrt=(1,))  # noqa
+R(rt.tri_product, _tri.T, N(3, 2), False, wrt=(1,)); R(rt.tri_product, _tri.T, N(3, 4), False, True, wrt=(1,))  # noqa
+R(rt.tri_congruence, _tri, N(3, 3), True, wrt=(1,)); R(rt.tri_congruence, _tri, N(3, 3), True, True, wrt=(1,))  # noqa
+R(rt.tri_congruence, _tri.T, N(3, 3), False, wrt=(1,)); R(rt.tri_congruence, _tri.T, N(3, 3), False, True, wrt=(1,))  # noqa
+
+
+def _in_lower(x: np.ndarray, r: np.random.Generator) -> np.ndarray:
+    return np.tril(r.standard_normal(x.shape))
+
+
+def _in_upper(x: np.ndarray, r: np.random.Generator) -> np.ndarray:
+    return np.triu(r.standard_normal(x.shape))
+
+
+# in a: along its triangle (what the kernels read), both sides and both transposes
+for _fn, _b in ((rt.tri_product, N(3, 2)), (rt.tri_congruence, N(3, 3))):
+    for _trans in (False, True):
+        R(_fn, _tri, _b, True, _trans, wrt=(0,), direction=_in_lower)
+        R(_fn, _tri.T, _b, False, _trans, wrt=(0,), direction=_in_upper)
 
 # ----- reductions -----
 R(rt.repeat_to, N(2, 4), N(2, 3, 4), 1, wrt=(0,))

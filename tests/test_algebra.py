@@ -28,6 +28,26 @@ def test_negated_terms_are_subtracted(rng) -> None:
     check_grad(f, x)
 
 
+def inverse_and_difference(A, B, x):
+    Ai = np.linalg.inv(A)
+    m = np.tanh(x)
+    v = x - B @ m
+    return np.sum(np.sin(Ai @ B)) + np.sum(A * A) + v @ v + np.sum(m)
+
+
+def test_a_negated_matrix_product_is_subtracted(rng) -> None:
+    """``d + -a @ b @ c`` (inv's adjoint added to another) is ``d - a @ b @ c``: matrix
+    products are bilinear, so the sign moves out and no array is negated (``d + a @ -b``
+    likewise; the Kalman benchmark's ``dm - H.T @ dv``)."""
+    A = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    args = (A, rng.standard_normal((3, 3)), rng.standard_normal(3))
+    g = s2sad.grad(inverse_and_difference, wrt=(0, 1, 2))
+    g(*args)
+    code = [line for line in g.source.splitlines() if not line.lstrip().startswith("#")]
+    assert not any("+ -" in line or "@ -" in line or "(-" in line for line in code), code
+    check_grad(inverse_and_difference, *args, wrt=(0, 1, 2))
+
+
 def test_array_products_by_one_stay_fresh_arrays() -> None:
     def f(x):
         return np.sum(x)

@@ -83,3 +83,88 @@ def gp_at(v):
                                   (upper_system_at, np.array([0.5, -0.3, 0.8, 0.1]))])
 def test_second_derivative_through_triangular_solves(f, x) -> None:
     check_hessian(f, x)
+
+
+# ----- tri_product (trmm) and tri_congruence (sygst): the Cholesky adjoint's steps -----
+
+from s2sad.runtime import linalg as rl  # noqa: E402
+from s2sad.runtime import triangular as tr  # noqa: E402
+
+
+def _factor(rng, n, lower=True, scale=1.0):
+    a = np.tril(rng.standard_normal((n, n))) + scale * 3.0 * np.eye(n)
+    return a if lower else a.T
+
+
+def _sym_from(m, lower):
+    return np.tril(m) + np.tril(m, -1).T if lower else np.triu(m) + np.triu(m, 1).T
+
+
+@pytest.fixture(params=["scipy", "numpy"])
+def path(request, monkeypatch):
+    """Each helper with SciPy's kernels, and as NumPy alone runs it (no SciPy)."""
+    if request.param == "numpy":
+        monkeypatch.setattr(tr, "_SCIPY", {k: None for k in (
+            "solve_triangular", "dtrmm", "strmm", "dsygst", "ssygst")})
+    return request.param
+
+
+@pytest.mark.parametrize("n", [1, 2, 7])
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("trans", [False, True])
+def test_tri_product_and_congruence_closed_forms(rng, path, n, lower, trans) -> None:
+    a, b, m = _factor(rng, n, lower), rng.standard_normal((n, 3)), rng.standard_normal((n, n))
+    x = a.T if trans else a
+    assert np.allclose(tr.tri_product(a, b, lower, trans), x @ b, atol=1e-13)
+    xi = np.linalg.inv(x)
+    want = xi @ _sym_from(m, lower) @ xi.T
+    got = tr.tri_congruence(a, m, lower, trans)
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-13) and np.array_equal(got, got.T)
+
+
+def test_the_other_triangle_is_not_read(rng) -> None:
+    """With SciPy, tri_product/tri_congruence read a's triangle (and m's) only."""
+    a, m = _factor(rng, 5), rng.standard_normal((5, 5))
+    junk = a + np.triu(rng.standard_normal((5, 5)), 1)
+    assert np.allclose(tr.tri_congruence(junk, m + np.triu(np.ones((5, 5)), 1), True, True),
+                       tr.tri_congruence(a, m, True, True))
+    assert np.allclose(tr.tri_product(junk, m, True), a @ m)
+
+
+def test_batched_float32_and_ill_conditioned(rng) -> None:
+    """Stacks take the NumPy path; float32 stays float32; a factor with diagonal
+    entries 1e-4 .. 1 (condition ~1e8 of a L L^T) still gives the closed form."""
+    a = np.stack([_factor(rng, 4), _factor(rng, 4, scale=2.0)])
+    m = rng.standard_normal((2, 4, 4))
+    for k in range(2):
+        assert np.allclose(tr.tri_congruence(a, m, True, True)[k],
+                           tr.tri_congruence(a[k], m[k], True, True))
+        assert np.allclose(tr.tri_product(a, m, True, True)[k], a[k].T @ m[k])
+    got = tr.tri_congruence(a[0].astype(np.float32), m[0].astype(np.float32), True, True)
+    assert got.dtype == np.float32
+    assert np.allclose(got, tr.tri_congruence(a[0], m[0], True, True), rtol=1e-4, atol=1e-4)
+    low = np.tril(0.01 * rng.standard_normal((6, 6))) + np.diag(np.logspace(-4, 0, 6))
+    xi = np.linalg.inv(low.T)
+    want = xi @ _sym_from(m[0, :4, :4].repeat(2, 0).repeat(2, 1)[:6, :6], True) @ xi.T
+    got = tr.tri_congruence(low, m[0, :4, :4].repeat(2, 0).repeat(2, 1)[:6, :6], True, True)
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+
+
+def _central(f, x, d, eps=1e-6):
+    return (f(x + eps * d) - f(x - eps * d)) / (2 * eps)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 5), (2, 3, 3)])
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_adjoint_against_differences(rng, path, shape, upper) -> None:
+    """The Cholesky adjoint (triangle read included) against central differences of
+    <g, cholesky(a)> along symmetric directions; matrices, 1x1 and a stack."""
+    c = rng.standard_normal(shape)
+    a = c @ np.matrix_transpose(c) + shape[-1] * np.eye(shape[-1])
+    g = rng.standard_normal(shape)
+    d = rng.standard_normal(shape)
+    d = d + np.matrix_transpose(d)
+    ans = np.linalg.cholesky(a, upper=upper)
+    adj = rl.triangle_read_adjoint(rl.cholesky_adjoint(g, ans, upper), upper)
+    fd = _central(lambda x: np.sum(g * np.linalg.cholesky(x, upper=upper)), a, d)
+    assert np.isclose(np.sum(adj * d), fd, rtol=1e-7, atol=1e-9)

@@ -94,8 +94,9 @@ _LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint"}  # linear in the firs
 
 
 def _negated(e: gast.expr) -> gast.expr | None:
-    """``b`` for ``-b``; ``b * c`` for ``-b * c``; ``f(b, ...)`` for ``f(-b, ...)`` of a
-    helper linear in ``b``; else None."""
+    """``b`` for ``-b``; ``b * c`` for ``-b * c``; ``a @ b`` for ``-a @ b`` and
+    ``a @ -b`` (a matrix-sized negation saved in ``d + -a @ b``); ``f(b, ...)`` for
+    ``f(-b, ...)`` of a helper linear in ``b``; else None."""
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
         return e.operand
     if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id in _LINEAR \
@@ -107,10 +108,14 @@ def _negated(e: gast.expr) -> gast.expr | None:
             _number_literal(e.left) and e.left.value < 0:
         return gast.BinOp(left=gast.Constant(value=-e.left.value, kind=None), op=e.op,
                           right=e.right)
-    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
+    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div, gast.MatMult)):
         inner = _negated(e.left)
         if inner is not None:
             return gast.BinOp(left=inner, op=e.op, right=e.right)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.MatMult):  # a @ -b, bilinear
+        inner = _negated(e.right)
+        if inner is not None:
+            return gast.BinOp(left=e.left, op=e.op, right=inner)
     return None
 
 

@@ -28,6 +28,22 @@ defvjp(rt.tri_solve, "a, b, lower, trans=False", f"np.matrix_transpose({_GA}) if
 defjvp(rt.tri_solve, "a, b, lower, trans=False",
        "-tri_solve(a, (np.matrix_transpose(da) if trans else da) @ ans, lower, trans)",
        "tri_solve(a, db, lower, trans)")
+# a @ b (a^T @ b) of a triangular a and a matrix b; a's adjoint is all of a's (as for @)
+defvjp(rt.tri_product, "a, b, lower, trans=False",
+       "b @ np.matrix_transpose(g) if trans else g @ np.matrix_transpose(b)",
+       "tri_product(a, g, lower, not trans)")
+defjvp(rt.tri_product, "a, b, lower, trans=False",
+       "(np.matrix_transpose(da) if trans else da) @ b", "tri_product(a, db, lower, trans)")
+# x^-1 S x^-T, x = a (a^T with trans), S read from one triangle of m: with W = x^-1 da
+# S', S' the result, the tangent is -(W + W^T); the adjoint of m is g's sandwich by
+# x^-T, of which the triangle read takes its part
+_CW = "tri_solve(a, (g + np.matrix_transpose(g)) @ ans, lower, not trans)"
+defvjp(rt.tri_congruence, "a, m, lower, trans=False",
+       f"-(np.matrix_transpose({_CW}) if trans else {_CW})",
+       "triangle_read_adjoint(tri_congruence(a, symmetrized(g), lower, not trans), not lower)")
+defjvp(rt.tri_congruence, "a, m, lower, trans=False",
+       "-2.0 * symmetrized(tri_solve(a, (np.matrix_transpose(da) if trans else da) @ ans, "
+       "lower, trans))", "tri_congruence(a, dm, lower, trans)")
 
 # ----- NaN-safe arithmetic and elementwise partials -----
 defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(g, t)")

@@ -1,37 +1,103 @@
 """Solves with triangular factors (a Cholesky factor, its transpose): ``O(n^2)`` per
 right-hand side with ``scipy.linalg.solve_triangular`` when SciPy is installed
-(imported on first use), ``np.linalg.solve`` otherwise.  The compiler calls it
-where it knows a matrix is triangular (``compiler/ranks.py``); its rules are in
-``rules/helpers.py``."""
+(imported on first use, never at ``import s2sad``), ``np.linalg.solve`` otherwise.
+The compiler calls ``tri_solve`` where it knows a matrix is triangular
+(``compiler/ranks.py``); ``tri_congruence`` is the last step of the Cholesky adjoint
+(``runtime/linalg.py``).  Their rules are in ``rules/helpers.py``."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-__all__ = ["tri_solve"]
+__all__ = ["tri_solve", "tri_product", "tri_congruence"]
 
 _T = np.matrix_transpose
-_SCIPY: list = []  # [scipy.linalg.solve_triangular or None], once looked for
+_SCIPY: dict[str, Any] = {}  # name -> scipy.linalg's function, or None: looked for once
 
 
-def _solver() -> Any:
-    if not _SCIPY:
-        _SCIPY.append(_scipy_solve_triangular())
-    return _SCIPY[0]
-
-
-def _scipy_solve_triangular() -> Any:
-    import importlib.util
-    if importlib.util.find_spec("scipy") is None:  # scipy is optional
-        return None
-    from scipy.linalg import solve_triangular
-    return solve_triangular
+def _scipy(name: str) -> Any:
+    """``scipy.linalg``'s (or its ``lapack`` module's) ``name``; None without SciPy."""
+    if name not in _SCIPY:
+        import importlib.util
+        if importlib.util.find_spec("scipy") is None:  # scipy is optional
+            _SCIPY[name] = None
+        elif name == "solve_triangular":
+            from scipy.linalg import solve_triangular
+            _SCIPY[name] = solve_triangular
+        elif name.endswith("trmm"):
+            from scipy.linalg import blas
+            _SCIPY[name] = getattr(blas, name, None)
+        else:
+            from scipy.linalg import lapack
+            _SCIPY[name] = getattr(lapack, name, None)
+    return _SCIPY[name]
 
 
 def tri_solve(a: Any, b: Any, lower: bool, trans: bool = False) -> Any:
     """``solve(a, b)`` (``solve(a^T, b)`` with ``trans``) of a triangular ``a``."""
-    solver = _solver()
+    solver = _scipy("solve_triangular")
     if solver is None or np.ndim(a) != 2:
         return np.linalg.solve(_T(a) if trans else a, b)
     return solver(a, b, trans=1 if trans else 0, lower=lower, check_finite=False)
+
+
+def tri_product(a: Any, b: Any, lower: bool, trans: bool = False) -> Any:
+    """``a @ b`` (``a^T @ b`` with ``trans``) of a triangular ``a`` and a matrix ``b``:
+    BLAS ``trmm`` (SciPy's ``blas.?trmm``) skips the zero triangle, ``n^3`` flops
+    where ``@`` spends ``2 n^3`` (the first product of the Cholesky adjoint).  Only
+    ``a``'s triangle is read; stacks, other dtypes and no SciPy take ``@``."""
+    dtype = np.result_type(a, b)
+    trmm = _scipy("strmm" if dtype == np.float32 else "dtrmm") if dtype in (
+        np.float32, np.float64) and np.ndim(a) == 2 == np.ndim(b) else None
+    if trmm is None or np.shape(a)[1] != np.shape(b)[0]:
+        return (_T(a) if trans else a) @ b
+    return trmm(1.0, a, b, lower=1 if lower else 0, trans_a=1 if trans else 0)
+
+
+def _two_solves(a: Any, m: Any, lower: bool, trans: bool) -> Any:
+    """``x^-1 m x^-T`` (``x`` is ``a``, or ``a^T`` with ``trans``) of a symmetric ``m``."""
+    s = tri_solve(a, _T(tri_solve(a, m, lower, trans)), lower, trans)
+    return 0.5 * (s + _T(s))  # (symmetric up to rounding)
+
+
+def _sygst(a: Any, m: Any) -> Any:
+    """SciPy's ``lapack.?sygst`` for one real ``n x n`` pair, else None."""
+    dtype = np.result_type(a, m)
+    if dtype not in (np.float32, np.float64) or np.ndim(a) != 2 or \
+            np.shape(a) != np.shape(m) or np.shape(a)[0] != np.shape(a)[1]:
+        return None
+    return _scipy("ssygst" if dtype == np.float32 else "dsygst")
+
+
+def _read(m: Any, lower: bool) -> Any:
+    """The symmetric matrix with ``m``'s lower (upper) triangle."""
+    return np.tril(m) + _T(np.tril(m, -1)) if lower else np.triu(m) + _T(np.triu(m, 1))
+
+
+def tri_congruence(a: Any, m: Any, lower: bool, trans: bool = False) -> Any:
+    """``x^-1 S x^-T`` with ``x`` a triangular ``a`` (``a^T`` with ``trans``) and ``S``
+    the symmetric matrix with ``m``'s lower triangle (its upper one for an upper ``a``;
+    the other triangle of ``m`` is not read).  The result is symmetric.
+
+    Why: the Cholesky adjoint is ``L^-T S L^-1 / 2`` with ``S`` read from the lower
+    triangle of ``L^T g``.  Two triangular solves with ``n`` right-hand sides cost
+    ``2 n^3`` flops; LAPACK's ``sygst`` (the reduction of a symmetric-definite
+    eigenproblem, SciPy's ``lapack.?sygst``) reads one triangle of ``S`` and of ``a``
+    and costs ``n^3``.  It computes ``a^-1 S a^-T`` of a lower ``a`` and ``a^-T S a^-1``
+    of an upper one; the other two cases are those with rows and columns reversed
+    (``J a^T J`` is triangular the same way round as ``a``, ``J`` the reversal).
+    Stacks of matrices, complex dtypes and NumPy without SciPy take two solves."""
+    sygst = _sygst(a, m)
+    if sygst is None:
+        return _two_solves(a, _read(np.asarray(m), lower), lower, trans)
+    flip = lower == trans  # the case sygst does not do: reverse rows and columns
+    out, info = sygst(_T(m)[::-1, ::-1] if flip else m, _T(a)[::-1, ::-1] if flip else a,
+                      itype=1, lower=1 if lower else 0)
+    if info != 0:  # (LAPACK refused an argument: not expected of a square pair)
+        return _two_solves(a, _read(np.asarray(m), lower), lower, trans)
+    # sygst writes the triangle it reads (the other still holds m's entries): mirror it
+    t = np.tril(out) if lower else np.triu(out)
+    full = t + _T(t)
+    full.flat[:: len(full) + 1] = np.diagonal(t)
+    return full[::-1, ::-1] if flip else full

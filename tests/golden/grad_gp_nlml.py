@@ -2,7 +2,7 @@ def grad_gp_nlml(K, y):
     # line 97: L = np.linalg.cholesky(K)
     L = np.linalg.cholesky(K)
     # line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
-    transpose = np.transpose(L)
+    transpose = L.T
     solve = tri_solve(L, y, True)
     alpha = tri_solve(transpose, solve, False)
     # line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
@@ -16,7 +16,7 @@ def grad_gp_nlml(K, y):
     tri_solve_1 = tri_solve(transpose, dalpha, False, True)
     dtranspose = -np.multiply.outer(tri_solve_1, alpha)
     dL = (dL - np.multiply.outer(tri_solve(L, tri_solve_1, True, True), solve)
-        + np.transpose(dtranspose, None))
+        + dtranspose.T)
     del alpha, dalpha, dtranspose, solve, transpose, tri_solve_1
     # adjoint of line 97: L = np.linalg.cholesky(K)
     dK = triangle_read_adjoint(cholesky_adjoint(dL, L, False), False)

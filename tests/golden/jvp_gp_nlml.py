@@ -3,7 +3,7 @@ def jvp_gp_nlml(K, y, *, dK):
     L = np.linalg.cholesky(K)
     dL = cholesky_tangent(triangle_read(dK, False), L, False)
     # line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
-    transpose = np.transpose(L)
+    transpose = L.T
     solve = tri_solve(L, y, True)
     dsolve = solve_lhs_tangent(dL, L, y, solve)
     alpha = tri_solve(transpose, solve, False)
