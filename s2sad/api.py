@@ -31,6 +31,7 @@ from s2sad.compiler import pipeline
 from s2sad.compiler.normalize import Known
 from s2sad.differentiable import after, differentiable, unbind
 from s2sad.differentiable import parameters_of as parameters_of
+from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code
 from s2sad.fast_call import MISSING, fast_class, refresh_of
 from s2sad.rules import registry
@@ -367,12 +368,12 @@ def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
               holomorphic: bool = False, argnums: Any = None, has_aux: bool = False,
               checkpoint: dict | None = None, argnum: Any = None) -> Any:
-        wrt = _positions(wrt, argnums, argnum)
+        wrt = positions(wrt, argnums, argnum)
         if f is None:
             return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux,
                                    checkpoint=checkpoint)
         if checkpoint:  # loops named by their line: as if marked with s2sad.checkpoint
-            f = _with_checkpoints(f, checkpoint)
+            f = with_checkpoints(f, checkpoint)
         if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad"):
             f = f.as_function()  # grad(grad(np.sin)): the inner one for one argument
         if (library.is_library_callable(f) or library.has_varargs(f) or
@@ -381,24 +382,6 @@ def _entry(kind: str) -> Callable:
         return Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     entry.__name__ = kind
     return entry
-
-
-def _positions(wrt: Any, argnums: Any, argnum: Any) -> Any:
-    """``wrt``, or JAX's spelling of it (``argnums``), or autograd's (``argnum``)."""
-    return argnums if argnums is not None else argnum if argnum is not None else wrt
-
-
-def _with_checkpoints(f: Callable, checkpoint: dict) -> Callable:
-    """A copy of ``f`` (same code, globals and closure) carrying the loops to checkpoint:
-    derivatives of ``f`` itself are not changed."""
-    from s2sad.compiler.checkpoint import requested
-    if not isinstance(f, types.FunctionType):
-        raise TypeError("checkpoint= names loops of a Python function (def)")
-    copy = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
-                              f.__closure__)
-    copy.__kwdefaults__, copy.__qualname__ = f.__kwdefaults__, f.__qualname__
-    copy.s2sad_checkpoint = requested(checkpoint)  # type: ignore[attr-defined]
-    return copy
 
 
 grad = _entry("grad")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad import api, library, sparsity, structure
+from s2sad import api, entry_options, library, sparsity, structure
 from s2sad.call_kinds import check_scalar
 from s2sad.differentiable import after, differentiable
 
@@ -101,7 +101,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     wiring gives (:func:`s2sad.jacobian_sparsity`), one JVP per column colour (or VJP per
     row colour).
     """
-    wrt = api._positions(wrt, argnums, argnum)
+    wrt = entry_options.positions(wrt, argnums, argnum)
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose, has_aux=has_aux, sparse=sparse)
     if sparse:
@@ -247,7 +247,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
     """The Hessian of a scalar function, shaped ``arg.shape + arg.shape``: forward mode
     over the generated gradient (``.source`` is that forward-mode function).
     ``sparse=True``: a CSR matrix from the pattern of the gradient's program."""
-    wrt = api._positions(wrt, argnums, argnum)
+    wrt = entry_options.positions(wrt, argnums, argnum)
     if f is None:
         return lambda g: hessian(g, wrt, verbose, sparse=sparse)
     if sparse:

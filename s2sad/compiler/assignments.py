@@ -63,7 +63,7 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
     """``target = value``; ``f = lambda ...`` assigned once is a nested def."""
     if isinstance(s.value, gast.Lambda) and isinstance(s.targets[0], gast.Name) and \
             norm.stores[s.targets[0].id] == 1:  # f = lambda y: ...: as a nested def
-        from s2sad.compiler.calls import nested_function
+        from s2sad.compiler.inlining import nested_function
         norm.local_defs[s.targets[0].id] = nested_function(norm, s)
         return
     assign_target(norm, s.targets[0], s.value, s)

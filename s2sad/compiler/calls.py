@@ -1,19 +1,17 @@
 """Part of stage 3b: calls.  Methods become primitives, the user's own
-functions are inlined (normalized in their own namespace, names prefixed),
-everything else stays a call of the object the user named."""
+functions are inlined (normalized in their own namespace, names prefixed:
+:mod:`inlining`), everything else stays a call of the object the user named."""
 from __future__ import annotations
 
 import copy
 import functools
 import inspect
-import linecache
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import assign, const, load, nodes, set_origin, walk
+from s2sad.compiler.inlining import first_param, inline
+from s2sad.compiler.names import assign, const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -238,17 +236,12 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     """``self.other`` in a method: the class's plain function, to inline with ``self``."""
     from s2sad.compiler.normalize import is_user_function
     if norm.owner is None or not isinstance(func, gast.Attribute) or \
-            not isinstance(func.value, gast.Name) or func.value.id != _first_param(norm):
+            not isinstance(func.value, gast.Name) or func.value.id != first_param(norm):
         return None
     found = inspect.getattr_static(norm.owner, func.attr, None)
     plain = found.__func__ if isinstance(found, staticmethod) else found
     has_rule = registry.lookup_vjp(plain) is not None or registry.lookup_jvp(plain) is not None
     return found if is_user_function(plain) and not has_rule else None
-
-
-def _first_param(norm: Normalizer) -> str | None:
-    params = norm.src.node.args.args
-    return params[0].id if params else None
 
 
 def _pop(norm: Normalizer, node: gast.Call) -> gast.expr:
@@ -266,198 +259,3 @@ def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
             if isinstance(a, gast.Starred) else norm.atom(a) for a in node.args]
     kws = [gast.keyword(arg=k.arg, value=norm.atom(k.value)) for k in node.keywords]
     return args, kws
-
-
-def _default(norm: Normalizer, value: Any) -> gast.expr:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return const(value)
-    alias = norm.namer.fresh("default")
-    norm.namespace[alias] = value
-    return load(alias)
-
-
-def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) -> gast.expr:
-    """Splice ``fn``'s normalized body here; return the atom holding its result."""
-    from s2sad.compiler.normalize import Normalizer
-    if fn in norm.inlining:
-        raise norm.error(node, f"recursive call of {fn.__name__}()",
-                         "recursion is not supported; write it as a loop")
-    src = _source_of(norm, fn, node)
-    norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
-    body = desugar.desugar(src.node, norm.namer).body
-    child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
-                       literals=norm.literals)
-    child.owner = norm.owner if args and _is_self(norm, args[0]) else None
-    child.current = src.node
-    _bind_free_names(norm, child, fn)
-    try:
-        bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
-    except TypeError as exc:
-        raise norm.error(node, f"call of {fn.__name__}()", str(exc)) from None
-    reassigned = _assigned(src.node) | set(_mutated(src.node))
-    for param in inspect.signature(fn).parameters.values():
-        value = bound.arguments.get(param.name)
-        passed = norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
-        if callable(passed) and param.name not in reassigned:  # a function passed on
-            child.callables[param.name] = passed
-            continue
-        value = _collected(param, value)
-        if value is None:
-            value = _default(norm, param.default)
-        if isinstance(value, gast.Name) and param.name not in reassigned and \
-                value.id not in child.locals:
-            child.rename[param.name] = value.id  # read-only parameter: use the argument
-            continue
-        norm.emit(assign(child.name(param.name), value), node)
-        _bind_collected(norm, child, param, value, reassigned)
-    stmts = child.block(body)
-    result = stmts.pop()
-    if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
-        _at_the_call(stmts, norm, node)  # s2sad's own closed forms: the user's line
-    norm.out.extend(stmts)
-    # A helper that changes an argument in place (xs.append, x[i] = v) changed the
-    # caller's value: the caller's name takes the helper's final value.
-    for changed in _mutated(src.node):
-        arg = bound.arguments.get(changed)
-        if isinstance(arg, gast.Name) and arg.id in norm.locals:
-            norm.emit(assign(arg.id, load(child.name(changed))), node)
-    value = result.value if isinstance(result, gast.Return) else const(None)
-    if isinstance(value, gast.Name):  # the helper's result is now a name of the caller's
-        norm.locals.add(value.id)
-        norm.rename[value.id] = value.id
-    return value
-
-
-def _bind_free_names(norm: Normalizer, child: Normalizer, fn: Any) -> None:
-    """A nested def reads the caller's variables as they are at the call."""
-    for free in getattr(fn, "s2sad_free", ()):
-        if free in norm.local_defs:
-            child.local_defs[free] = norm.local_defs[free]
-        elif free in norm.locals:
-            child.locals.add(free)
-            child.rename[free] = norm.name(free)
-
-
-def _bind_collected(norm: Normalizer, child: Normalizer, param: inspect.Parameter,
-                    value: Any, reassigned: set) -> None:
-    """What the helper's ``*args`` and ``**kwargs`` hold at this call, for ``f(*args)``
-    and ``f(**kwargs)`` inside it (and, where it changes ``args`` item by item at its top,
-    statement by statement: :mod:`sequences`)."""
-    items = value.elts if param.kind == param.VAR_POSITIONAL else \
-        value.values if param.kind == param.VAR_KEYWORD else None
-    if items is None or not all(isinstance(e, gast.Constant) or isinstance(e, gast.Name)
-                                and e.id not in reassigned for e in items):
-        return
-    if param.kind == param.VAR_POSITIONAL and (param.name not in reassigned or
-                                               param.name in child.tracked):
-        norm.literals[child.name(param.name)] = value.elts  # f(*args[1:]) spreads
-    elif param.kind == param.VAR_KEYWORD and param.name not in reassigned:
-        norm.literals["**" + child.name(param.name)] = value  # f(**kwargs) passes them
-    else:
-        return
-    child.rename.update({e.id: e.id for e in items if isinstance(e, gast.Name)})
-
-
-def _collected(param: inspect.Parameter, value: Any) -> Any:
-    """``*args`` bound to a tuple display of the extra arguments, ``**kwargs`` to a dict
-    display of the extra keywords; any other parameter's value as it is."""
-    if param.kind == param.VAR_POSITIONAL:
-        return gast.Tuple(elts=list(value or ()), ctx=gast.Load())
-    if param.kind == param.VAR_KEYWORD:
-        items = dict(value or {})
-        return gast.Dict(keys=[const(k) for k in items], values=list(items.values()))
-    return value
-
-
-def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> Any:
-    """A def inside the function (or ``f = lambda ...``) as a Python function of the
-    user's lines (never run: its calls are inlined); ``s2sad_free``: the names it reads
-    from the function around it, which the inlined body reads at the call."""
-    if isinstance(node, gast.Assign):
-        name, node = node.targets[0].id, node.value
-        params_of = node.args
-    else:
-        name, params_of = node.name, node.args
-    if getattr(node, "decorator_list", None):
-        raise norm.error(node, "a decorated def inside the function",
-                         "define it at module level and call it")
-    lines = linecache.getlines(norm.src.filename)[node.lineno - 1:node.end_lineno]
-    text = "\n" * (node.lineno - 1) + textwrap.dedent("".join(lines))
-    if isinstance(node, gast.Lambda):  # the lambda alone, on its line
-        if node.end_lineno != node.lineno:
-            raise norm.error(node, f"{name} = lambda over several lines",
-                             "write it as a def inside the function, or on one line")
-        text = "\n" * (node.lineno - 1) + \
-            f"{name} = {lines[0][node.col_offset:node.end_col_offset]}\n"
-    scope = dict(norm.namespace)
-    try:
-        exec(compile(text, norm.src.filename, "exec"), scope)  # (defines it)
-    except SyntaxError:
-        raise norm.error(node, f"{name}, defined inside the function",
-                         "define it at module level and call it") from None
-    fn = scope[name]
-    params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
-        {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
-    stored = {n.id for n in nodes(node) if isinstance(n, gast.Name) and
-              isinstance(n.ctx, gast.Store)}
-    free = {n.id for n in nodes(node) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Load)} - params - stored
-    for inner in [norm.local_defs[f] for f in free if f in norm.local_defs]:
-        free |= inner.s2sad_free  # what the defs it calls read, it passes on
-    fn.s2sad_free = free
-    fn.s2sad_nested = True
-    return fn
-
-
-def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
-    try:
-        return fence.check(source.load(fn), inlined=True)
-    except DifferentiationError as exc:
-        if "source not available" not in str(exc):
-            raise
-        raise norm.error(node, f"call of {fn.__name__}()",
-                         "its source is not available and it has no rule; define it in a "
-                         "file, or register a rule with @s2sad.defvjp") from None
-
-
-def _is_self(norm: Normalizer, arg: gast.expr) -> bool:
-    """Is ``arg`` the caller's own ``self`` (its first parameter, unchanged)?"""
-    first = _first_param(norm)
-    return first is not None and isinstance(arg, gast.Name) and \
-        arg.id in (first, norm.rename.get(first))
-
-
-def _at_the_call(stmts: list, norm: Normalizer, node: gast.AST) -> None:
-    """Statements inlined from s2sad's own closed forms carry the user's call: its line
-    in comments and in any error about them."""
-    origin = f"line {node.lineno}: {norm.src.line(node.lineno)}"
-    for n in walk(gast.Module(body=stmts, type_ignores=[])):
-        if isinstance(n, gast.stmt):
-            n.lineno = node.lineno
-            n.s2sad_file = norm.src.filename
-            set_origin(n, origin)
-
-
-def _assigned(node: gast.FunctionDef) -> set[str]:
-    return {n.id for n in nodes(node) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Store)}
-
-
-def _mutated(node: gast.FunctionDef) -> list[str]:
-    """Parameters the function changes in place."""
-    params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
-    found = set()
-    for n in walk(node):
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
-                n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
-            found.add(n.func.value.id)
-        targets = n.targets if isinstance(n, gast.Assign) else \
-            [n.target] if isinstance(n, gast.AugAssign) else []
-        for t in targets:
-            while isinstance(t, gast.Subscript):
-                t = t.value
-                if isinstance(t, gast.Name):
-                    found.add(t.id)
-    rebound = {n.id for n in nodes(node) if isinstance(n, gast.Name)
-               and isinstance(n.ctx, gast.Store)}  # v = v.copy(): later changes hit the copy
-    return [p for p in params if p in found and p not in rebound]

@@ -7,13 +7,12 @@ shared: ``ids`` (shaped like the value) names a row of ``rows`` for each element
 row 0 being empty, so moving elements about (slices, reshapes, concatenation) is
 done on the small integer array ``ids`` alone, and a unary elementwise function
 keeps both. Only operations that join elements (binary elementwise, reductions,
-products) build new rows. Every operation here gives a superset of the true
-pattern: an operation not modelled makes each output element read everything
-its operands read.
+products) build new rows: they are in :mod:`dep_operations`. Every operation gives a
+superset of the true pattern: an operation not modelled makes each output element read
+everything its operands read.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -153,7 +152,7 @@ def no_derivative(value: Any, n: int) -> Dep:
 
 
 def width(items: list) -> int:
-    return next(d.width for d in _deps_in(items))
+    return next(d.width for d in deps_in(items))
 
 
 def stacked(items: list) -> tuple[list[np.ndarray], sparse.csr_matrix]:
@@ -190,156 +189,20 @@ def compact(dep: Dep) -> Dep:
     return Dep(dep.value, inverse.reshape(dep.ids.shape), dep.rows[used])
 
 
-def moved(value: Any, move: Callable[[list], Any], items: list) -> Dep:
-    """An operation that only moves (or zeroes) elements: apply it to the ids."""
-    ids, rows = stacked(items)
-    out = np.asarray(move(ids), dtype=np.int64)
-    if is_number(value) and out.size == 1:
-        k = int(out.reshape(()))
-        return Num(value, frozenset(rows.indices[rows.indptr[k]:rows.indptr[k + 1]].tolist()),
-                   rows.shape[1])
-    if out.shape != np.shape(value):
-        out = np.broadcast_to(out, np.shape(value))
-    return compact(Dep(value, out, rows))
-
-
-def elementwise(value: Any, operands: list) -> Dep:
-    """Each output element reads the elements of the operands it is computed from
-    (broadcasting aligns them)."""
-    shape = np.shape(value)
-    deps = [d for d in operands if isinstance(d, Dep)]
-    if is_number(value) and all(d.shape == () for d in deps):
-        return Num(value, frozenset().union(*(cols_of(d) for d in deps)), deps[0].width)
-    first = deps[0]
-    ids0 = np.broadcast_to(first.ids, shape)
-    if all(d.rows is first.rows and np.array_equal(np.broadcast_to(d.ids, shape), ids0)
-           for d in deps[1:]):
-        return Dep(value, ids0, first.rows)
-    total = None
-    for d in deps:
-        part = d.rows[np.ravel(np.broadcast_to(d.ids, shape))]
-        total = part if total is None else total + part
-    return from_pattern(value, total)
-
-
-def reduced(value: Any, dep: Dep, axis: Any) -> Dep:
-    """A reduction over ``axis`` (None: all): an output element reads its group."""
-    shape = dep.shape
-    if axis is None or not shape:
-        return anything(value, [dep])
-    axes = tuple(a % len(shape) for a in np.atleast_1d(axis))
-    kept = tuple(1 if k in axes else s for k, s in enumerate(shape))
-    groups = int(np.prod(kept))
-    target = np.broadcast_to(np.arange(groups).reshape(kept), shape).ravel()
-    size = target.size
-    gather = sparse.csr_matrix((np.ones(size, bool), (target, np.arange(size))),
-                               shape=(groups, size))
-    grouped = from_pattern(np.zeros(kept), gather @ dep.pattern())
-    if np.shape(value) == kept:
-        return Dep(value, grouped.ids, grouped.rows)
-    try:
-        ids = np.broadcast_to(grouped.ids, np.shape(value))
-    except ValueError:
-        ids = grouped.ids.reshape(np.shape(value))
-    return Dep(value, ids, grouped.rows)
-
-
-def written(value: Any, x: Any, idx: Any, v: Any, n: int) -> Dep:
-    """``x[idx] = v`` of one element: the written row waits in ``extra`` (O(1) in the
-    rows; the ids are copied)."""
-    if isinstance(x, Dep):
-        ids, rows, extra = np.array(x.ids, copy=True), x._rows, x.extra
-    else:
-        ids, rows, extra = constant_ids(value), empty_rows(n), []
-    cols = cols_of(v)
-    if cols:
-        extra.append(cols)
-        ids[idx] = rows.shape[0] + len(extra) - 1
-    else:
-        ids[idx] = 0
-    return Dep(value, ids, rows, extra)
-
-
-def scattered(value: Any, x: Any, idx: Any, v: Any) -> Dep:
-    """``x[idx] += v`` (indices may repeat): element e reads x[e] and every v landing there."""
-    size = int(np.size(value))
-    target = np.broadcast_to(np.arange(size).reshape(np.shape(value))[idx], np.shape(_plain(v)))
-    spread = sparse.csr_matrix((np.ones(target.size, bool), (target.ravel(),
-                                                            np.arange(target.size))),
-                               shape=(size, target.size))
-    n = width([x, v])
-    total = x.pattern() if isinstance(x, Dep) else empty_rows(n, size)
-    if isinstance(v, Dep):
-        total = total + spread @ v.pattern()
-    return from_pattern(value, total)
-
-
-def prefix(value: Any, dep: Dep, axis: int) -> Dep:
-    """A running reduction along ``axis``: element k reads elements 0..k of its fibre."""
-    shape = dep.shape
-    size, length = int(np.prod(shape)), shape[axis]
-    pos = np.moveaxis(np.arange(size).reshape(shape), axis, -1).reshape(-1, length)
-    k, j = np.tril_indices(length)
-    gather = sparse.csr_matrix((np.ones(pos.shape[0] * k.size, bool),
-                                (pos[:, k].ravel(), pos[:, j].ravel())), shape=(size, size))
-    return from_pattern(value, gather @ dep.pattern())
-
-
-def matmul(value: Any, a: Any, b: Any) -> Dep:
-    """``a @ b``: out[i, j] reads row i of ``a`` and column j of ``b``."""
-    a_ids, b_ids = (d.ids if isinstance(d, Dep) else constant_ids(d) for d in (a, b))
-    if a_ids.ndim > 2 or b_ids.ndim > 2 or a_ids.ndim == 0 or b_ids.ndim == 0:
-        return anything(value, [a, b])
-    left = a_ids if a_ids.ndim == 2 else a_ids[None, :]
-    right = b_ids if b_ids.ndim == 2 else b_ids[:, None]
-    n = width([a, b])
-    m, k = left.shape
-    cols = right.shape[1]
-    row_parts = _grouped_rows(a, left, 1, n)
-    col_parts = _grouped_rows(b, right, 0, n)
-    total = row_parts[np.repeat(np.arange(m), cols)] + col_parts[np.tile(np.arange(cols), m)]
-    return from_pattern(value, total)
-
-
-def _grouped_rows(d: Any, ids: np.ndarray, axis: int, n: int) -> sparse.csr_matrix:
-    """Per row (axis=1) or column (axis=0) of a matrix operand, the union of its rows."""
-    count = ids.shape[1 - axis]
-    if not isinstance(d, Dep):
-        return empty_rows(n, count)
-    flat = np.ravel(ids if axis == 1 else ids.T)
-    per = ids.shape[axis]
-    gather = sparse.csr_matrix((np.ones(flat.size, bool),
-                                (np.repeat(np.arange(count), per), np.arange(flat.size))),
-                               shape=(count, flat.size))
-    return gather @ d.rows[flat]
-
-
-def anything(value: Any, operands: list) -> Dep:
-    """Not modelled: every output element reads all that any operand reads."""
-    deps = list(_deps_in(operands))
-    if is_number(value):
-        return Num(value, frozenset().union(*(cols_of(d) for d in deps)), deps[0].width)
-    union = deps[0].pattern().sum(axis=0) > 0
-    for d in deps[1:]:
-        union = union + (d.pattern().sum(axis=0) > 0)
-    row = sparse.csr_matrix(np.asarray(union).reshape(1, -1))
-    rows = sparse.vstack([empty_rows(row.shape[1]), row], "csr")
-    return Dep(value, np.ones(np.shape(value), dtype=np.int64), rows)
-
-
-def _deps_in(x: Any) -> Any:
+def deps_in(x: Any) -> Any:
+    """The Deps in ``x`` and the containers it holds."""
     if isinstance(x, Dep):
         yield x
     elif isinstance(x, (list, tuple)):
         for item in x:
-            yield from _deps_in(item)
+            yield from deps_in(item)
     elif isinstance(x, dict):
         for item in x.values():
-            yield from _deps_in(item)
+            yield from deps_in(item)
 
 
 def contains_dep(x: Any) -> bool:
-    return next(_deps_in(x), None) is not None
+    return next(deps_in(x), None) is not None
 
 
 def joined(a: Any, b: Any, value: Any, n: int) -> Any:
@@ -358,19 +221,19 @@ def joined(a: Any, b: Any, value: Any, n: int) -> Any:
             raise ValueError("the branches make values of different shapes")
         return no_derivative(value, n)
     if isinstance(a, (list, tuple, dict)) or isinstance(b, (list, tuple, dict)) or \
-            np.shape(_plain(a)) != np.shape(_plain(b)):
+            np.shape(value_of(a)) != np.shape(value_of(b)):
         raise ValueError("the branches make values of different shapes")
-    if is_number(_plain(value)) and np.ndim(_plain(a)) == 0:
-        return Num(_plain(value), cols_of(a) | cols_of(b), n)
+    if is_number(value_of(value)) and np.ndim(value_of(a)) == 0:
+        return Num(value_of(value), cols_of(a) | cols_of(b), n)
     if not isinstance(a, Dep) or not isinstance(b, Dep):  # a constant adds no columns
         d = a if isinstance(a, Dep) else b
-        return Dep(_plain(value), d.ids, d._rows, d.extra) if not isinstance(d, Num) else \
-            Dep(_plain(value), d.ids, d.rows)
+        return Dep(value_of(value), d.ids, d._rows, d.extra) if not isinstance(d, Num) else \
+            Dep(value_of(value), d.ids, d.rows)
     if a._rows is b._rows and a.extra is b.extra and not isinstance(a, Num):
-        return _joined_lineage(a, b, _plain(value))
+        return _joined_lineage(a, b, value_of(value))
     parts = [d.pattern() if isinstance(d, Dep) else empty_rows(n, int(np.size(d)))
              for d in (a, b)]
-    return from_pattern(_plain(value), parts[0] + parts[1])
+    return from_pattern(value_of(value), parts[0] + parts[1])
 
 
 def _joined_lineage(a: Dep, b: Dep, value: Any) -> Dep:
@@ -387,7 +250,8 @@ def _joined_lineage(a: Dep, b: Dep, value: Any) -> Dep:
     return Dep(value, ids, a._rows, extra)
 
 
-def _plain(x: Any) -> Any:
+def value_of(x: Any) -> Any:
+    """The value Python computes (``x`` itself when it is not a Dep)."""
     return x.value if isinstance(x, Dep) else x
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from s2sad.compiler import dep_operations as ops
 from s2sad.compiler import deps
 from s2sad.compiler.deps import Dep, Unmodelled, plain
 from s2sad.rules import patterns
@@ -15,10 +16,10 @@ from s2sad.rules import patterns
 
 def anything(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     if isinstance(value, (tuple, list)):
-        return type(value)(deps.anything(v, [args, kwargs]) for v in value)
+        return type(value)(ops.anything(v, [args, kwargs]) for v in value)
     if not isinstance(value, (np.ndarray, np.generic, int, float, complex, bool)):
         raise Unmodelled(f"a {type(value).__name__} made from the inputs by {fn!r}")
-    return deps.anything(value, [args, kwargs])
+    return ops.anything(value, [args, kwargs])
 
 
 def _no_derivative(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -34,7 +35,7 @@ def _elementwise(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) ->
         return anything(machine, fn, value, args, kwargs)
     if any(isinstance(a, (list, tuple)) and deps.contains_dep(a) for a in args):
         return anything(machine, fn, value, args, kwargs)
-    return deps.elementwise(value, args)
+    return ops.elementwise(value, args)
 
 
 def _moves(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -45,7 +46,7 @@ def _moves(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     rest = {k: v for k, v in kwargs.items() if k not in ("dtype", "copy", "order")}
     if fn is np.pad and "constant_values" in rest:
         rest["constant_values"] = 0
-    return deps.moved(value, lambda ids: fn(ids[0], *args[1:], **rest), [args[0]])
+    return ops.moved(value, lambda ids: fn(ids[0], *args[1:], **rest), [args[0]])
 
 
 def _gathers(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -54,8 +55,8 @@ def _gathers(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any
     if deps.contains_dep([args[1:], kwargs]):
         return anything(machine, fn, value, args, kwargs)
     rest = {k: v for k, v in kwargs.items() if k not in ("dtype", "copy", "order")}
-    return deps.moved(value, lambda ids: fn(_rebuild(shape, iter(ids)), *args[1:], **rest),
-                      leaves)
+    return ops.moved(value, lambda ids: fn(_rebuild(shape, iter(ids)), *args[1:], **rest),
+                     leaves)
 
 
 def _leaves(x: Any, out: list) -> Any:
@@ -84,7 +85,7 @@ def _reductions(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> 
     if not isinstance(args[0], Dep) or deps.contains_dep(extra + [kwargs]) or \
             isinstance(value, tuple):
         return anything(machine, fn, value, args, kwargs)
-    return deps.reduced(value, args[0], axis)
+    return ops.reduced(value, args[0], axis)
 
 
 def _fibres(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -92,7 +93,7 @@ def _fibres(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     axis = _axis(args, kwargs, position, default)
     if not isinstance(args[0], Dep) or deps.contains_dep([args[1:], kwargs]) or axis is None:
         return anything(machine, fn, value, args, kwargs)
-    return deps.reduced(value, args[0], axis)
+    return ops.reduced(value, args[0], axis)
 
 
 def _prefixes(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -101,16 +102,16 @@ def _prefixes(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> An
             np.shape(value) != args[0].shape:
         return anything(machine, fn, value, args, kwargs)
     if axis is None:
-        flat = deps.moved(np.ravel(args[0].value), lambda ids: np.ravel(ids[0]), [args[0]])
-        return deps.prefix(value, flat, 0) if np.ndim(value) <= 1 else \
+        flat = ops.moved(np.ravel(args[0].value), lambda ids: np.ravel(ids[0]), [args[0]])
+        return ops.prefix(value, flat, 0) if np.ndim(value) <= 1 else \
             anything(machine, fn, value, args, kwargs)
-    return deps.prefix(value, args[0], axis)
+    return ops.prefix(value, args[0], axis)
 
 
 def _products(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     if len(args) != 2 or kwargs:
         return anything(machine, fn, value, args, kwargs)
-    return deps.matmul(value, *args)
+    return ops.matmul(value, *args)
 
 
 def _writes(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -122,27 +123,27 @@ def _writes(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     if isinstance(value, np.ndarray) and not isinstance(x, deps.Num) and \
             deps.is_number(value[idx]) and deps.is_number(plain(v)):
         machine.owned.add(id(value))  # a copy made by setitem: later writes go in place
-        return deps.written(value, x, idx, v, machine.width)
+        return ops.written(value, x, idx, v, machine.width)
 
     def write(ids: list) -> np.ndarray:
         out = np.array(ids[0], copy=True)
         out[idx] = ids[1]
         return out
-    return deps.moved(value, write, [x, v])
+    return ops.moved(value, write, [x, v])
 
 
 def _scatters(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     x, idx, v = args
     if deps.contains_dep(idx) or not isinstance(plain(x), np.ndarray):
         return anything(machine, fn, value, args, kwargs)
-    return deps.scattered(value, x, idx, v)
+    return ops.scattered(value, x, idx, v)
 
 
 def _accumulates(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     acc, _, idx, g = args
     if deps.contains_dep(idx) or not isinstance(value, np.ndarray):
         return anything(machine, fn, value, [acc, g], kwargs)
-    return deps.scattered(value, acc, idx, g)
+    return ops.scattered(value, acc, idx, g)
 
 
 def _clears(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -154,7 +155,7 @@ def _clears(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
         out = np.array(ids[0], copy=True)
         out[idx] = 0
         return out
-    return deps.moved(value, clear, [g])
+    return ops.moved(value, clear, [g])
 
 
 def _shaped(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -163,7 +164,7 @@ def _shaped(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
     if not isinstance(args[0], Dep) or deps.contains_dep(kwargs):
         return anything(machine, fn, value, args, kwargs)
     rest = plain(args[1:])
-    return deps.moved(value, lambda ids: fn(ids[0], *rest), [args[0]])
+    return ops.moved(value, lambda ids: fn(ids[0], *rest), [args[0]])
 
 
 def _unbroadcasts(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -> Any:
@@ -174,11 +175,11 @@ def _unbroadcasts(machine: Any, fn: Any, value: Any, args: list, kwargs: dict) -
         return anything(machine, fn, value, args, kwargs)
     target, shape = np.shape(value), g.shape
     if target == shape:
-        return deps.moved(value, lambda ids: ids[0], [g])
+        return ops.moved(value, lambda ids: ids[0], [g])
     lead = len(shape) - len(target)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(target)
                                       if n == 1 and shape[lead + i] != 1)
-    return deps.reduced(value, g, axes) if axes else anything(machine, fn, value, args, {})
+    return ops.reduced(value, g, axes) if axes else anything(machine, fn, value, args, {})
 
 
 RULES: dict[str, Callable] = {

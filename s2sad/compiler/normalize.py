@@ -175,7 +175,7 @@ class Normalizer:
     def stmt_FunctionDef(self, s: gast.FunctionDef) -> None:
         """A def inside the function: a function its calls inline, reading the values
         its free names have at the call (as a Python closure does)."""
-        from s2sad.compiler.calls import nested_function
+        from s2sad.compiler.inlining import nested_function
         self.local_defs[s.name] = nested_function(self, s)
 
     def stmt_Pass(self, s: gast.Pass) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler import dep_operations as ops
 from s2sad.compiler import deps, families
 from s2sad.compiler.deps import Dep, Unmodelled, plain
 from s2sad.rules import patterns
@@ -356,11 +357,11 @@ class Interpreter:
     def index(self, base: Any, idx: Any) -> Any:
         if isinstance(base, Dep):
             if deps.contains_dep(idx):
-                return deps.anything(base.value[plain(idx)], [base, idx])
+                return ops.anything(base.value[plain(idx)], [base, idx])
             value = base.value[idx]
             if deps.is_number(value) and not isinstance(base, deps.Num):
                 return deps.Num(value, base.row(int(base.ids[idx])), self.width)
-            return deps.moved(base.value[idx], lambda ids: ids[0][idx], [base])
+            return ops.moved(base.value[idx], lambda ids: ids[0][idx], [base])
         if deps.contains_dep(idx):  # a constant read at a place the inputs choose
             if isinstance(base, (list, tuple, dict)):
                 raise Unmodelled("a container indexed by a value of the inputs")
@@ -386,7 +387,7 @@ class Interpreter:
         if family == "writes" and self.owned_write(args):
             x, idx, v = args
             x.value[idx] = plain(v)  # the old value of x is not read: no copy of it
-            return deps.written(x.value, x, idx, v, self.width)
+            return ops.written(x.value, x, idx, v, self.width)
         value = fn(*plain(args), **plain(kwargs))
         if family == "shape_only" or not deps.contains_dep([args, kwargs]):
             return value

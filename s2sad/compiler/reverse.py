@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import elements, reuse, shapes, tape, templates
+from s2sad.compiler import elements, reuse, shapes, templates
 from s2sad.compiler.activity import Activity
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store, walk
 from s2sad.compiler.primitives import (
@@ -39,6 +39,7 @@ from s2sad.compiler.reverse_contributions import (
     without_unbroadcast,
 )
 from s2sad.compiler.reverse_control import ControlMixin
+from s2sad.compiler.reverse_record import Record
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
@@ -367,35 +368,6 @@ def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict
         return False
     return all(isinstance(p, gast.Constant) or isinstance(p, gast.Name) and (
         p.id in numbers or type(namespace.get(p.id)) in (int, float)) for p in parts)
-
-
-class Record:
-    """One push after a run of assignments, one pop before its reverse: the values the
-    run's adjoints read, each once.  Pushing a value after the run is right as long as
-    no later statement of the run assigns it: where one does, a new run begins."""
-
-    def __init__(self, rev: Reverse, like: gast.AST) -> None:
-        self.rev, self.like = rev, like
-        self.names: list[str] = []
-        self.assigned: set[str] = set()  # by the run's statements after the current one
-        self.shapes: set[str] = set()
-        self.values: set[str] = set()
-        self.push_node = rev.push(["_"], like)
-        self.pop_node = rev.pop(["_"], like)
-        self.push_node.s2sad_slot = self.pop_node.s2sad_slot = next(tape.SLOTS)
-
-    def add(self, names: list[str], shapes: set[str]) -> None:
-        for n in names:
-            if n not in self.names:
-                self.names.append(n)
-            (self.shapes if n in shapes else self.values).add(n)
-
-    def close(self) -> None:
-        names = sorted(self.names)
-        shapes = self.shapes - self.values
-        self.push_node.value = self.rev.push(names, self.like, shapes).value
-        self.pop_node.targets = self.rev.pop(names, self.like).targets
-        return None
 
 
 def _loads(stmts: list) -> frozenset:

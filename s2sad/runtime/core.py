@@ -1,5 +1,6 @@
 """Core runtime: zeros and sums of adjoints of any structure, unbroadcast,
-functional updates of arrays and lists, and what ``stop_gradient`` is."""
+functional updates of arrays, and what ``stop_gradient`` is.  The user's lists, tuples
+and dicts as values are in :mod:`containers`."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,13 +9,10 @@ import numpy as np
 
 __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item", "cast_like",
-    "setitem", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
-    "list_last", "stop_gradient", "to_float", "fresh", "zero_at", "write_at", "clear_at",
+    "setitem", "stop_gradient", "to_float", "fresh", "zero_at", "write_at", "clear_at",
     "iteration_items", "items_adjoint", "as_floats", "floats_adjoint", "floats_zeros",
-    "scatter_add", "scatter_subtract", "written_part",
-    "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "list_remove",
-    "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint", "list_insert",
-    "copy_value", "field_add", "field_of", "dict_get",
+    "scatter_add", "scatter_subtract", "written_part", "user_cotangents", "user_jvp",
+    "shape_of", "Shape", "sequence_adjoint",
 ]
 
 
@@ -235,39 +233,6 @@ def floats_adjoint(g: Any, x: Any) -> Any:
     return np.array(g, dtype=np.float64) if isinstance(g, list) else g
 
 
-def list_init(*items: Any) -> list:
-    """A new list (the list literal of the user's code)."""
-    return list(items)
-
-
-def tuple_init(*items: Any) -> tuple:
-    """A new tuple (the tuple literal of the user's code)."""
-    return items
-
-
-def dict_init(*values: Any, keys: tuple) -> dict:
-    """A new dict (the dict literal of the user's code)."""
-    return dict(zip(keys, values))
-
-
-def list_append(xs: list, v: Any) -> list:
-    """``xs.append(v)`` as a value: the caller's list is left alone."""
-    if not isinstance(xs, (list, tuple)):  # some other object with an append method
-        xs.append(v)
-        return xs
-    return [*xs, v]
-
-
-def list_drop_last(g: Any, xs: list) -> Any:
-    """Reverse of ``list_append`` for the list: the adjoint without its last entry."""
-    return list(g[:-1]) if g is not None else zeros_like(xs)
-
-
-def list_last(g: Any, v: Any) -> Any:
-    """Reverse of ``list_append`` for the value: the adjoint of the last entry."""
-    return g[-1] if g is not None else zeros_like(v)
-
-
 def cast_like(g: Any, x: Any) -> Any:
     """Give a gradient the type and shape of its argument."""
     if type(x) is float and type(g) in (float, np.float64):
@@ -352,64 +317,3 @@ def sequence_adjoint(g: Any, x: Any) -> Any:
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=float).reshape(x.shape)
     return type(x)(g) if isinstance(x, (list, tuple)) else g
-
-
-def dict_get(d: Any, key: Any, default: Any = None) -> Any:
-    """``d.get(key, default)``: the entry, or the default when the key is missing."""
-    return d.get(key, default)
-
-
-def list_remove(xs: list, i: int) -> list:
-    """``xs`` without its item ``i`` (what ``xs.pop(i)`` leaves), as a new list."""
-    i = i % len(xs)
-    return xs[:i] + xs[i + 1:]
-
-
-def list_insert_zero(g: list, i: int, xs: list) -> list:
-    """Reverse of ``list_remove``: a zero adjoint back in the removed slot."""
-    i = i % len(xs)
-    return [*g[:i], zeros_like(xs[i]), *g[i:]]
-
-
-def list_concat(a: list, b: list) -> list:
-    """``a + b`` for lists (``ys + [v]``, ``ys.extend(zs)``), as a new list."""
-    return [*a, *b]
-
-
-def list_repeat(a: list, n: int) -> list:
-    """``[0.0] * n``: ``a`` repeated, as a new list."""
-    return list(a) * n
-
-
-def list_repeat_adjoint(g: list, a: list, n: int) -> list:
-    """Reverse of ``list_repeat``: each item's adjoint summed over its copies."""
-    k = len(a)
-    out = list(g[:k])
-    for j in range(1, n):
-        out = [add_grads(u, v) for u, v in zip(out, g[j * k:(j + 1) * k])]
-    return out
-
-
-def list_insert(xs: list, i: int, v: Any) -> list:
-    """``xs.insert(i, v)`` as a value: a new list."""
-    out = list(xs)
-    out.insert(i, v)
-    return out
-
-
-def copy_value(x: Any) -> Any:
-    """``x.copy()`` of an array, list or dict: a copy of the same kind."""
-    return x.copy()
-
-
-def field_add(acc: Any, x: Any, name: str, g: Any) -> Any:
-    """Adjoint of ``x.name`` for a named tuple: ``g`` added at that field's position."""
-    if not hasattr(x, "_fields"):
-        raise TypeError(f"the derivative of .{name} is known for named tuples only, "
-                        f"not {type(x).__name__}")
-    return add_at(acc, x, x._fields.index(name), g)
-
-
-def field_of(t: Any, x: Any, name: str) -> Any:
-    """Tangent of ``x.name``: the field of ``t`` at that name's position in ``x``."""
-    return getattr(t, name) if hasattr(t, "_fields") else t[x._fields.index(name)]

@@ -1,0 +1,316 @@
+"""Part of the late passes ``ranks`` and ``shapes``: the rewriting itself.  With the
+shape of every value known (:mod:`ranks` works them out), the runtime helpers the shapes
+make plain are written as plain code: ``unbroadcast(g, x)`` of a ``g`` shaped like ``x``
+is ``g``, ``repeat_to(1.0, x, ..) * e`` is ``e``, ``written_part(g, i)`` of a basic index
+is ``g[i]``, ``zeros_like`` of a number is ``0.0``; the products are in
+:mod:`rank_products`."""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from s2sad.compiler import dims
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.rank_products import (
+    contracted,
+    matmul_adjoint,
+    transposed,
+    triangular_solve,
+)
+
+
+def _basic_index(idx: gast.expr, products: PlainHelpers) -> bool:
+    """An index that cannot repeat a position: a number, a slice, or a tuple of them."""
+    if isinstance(idx, gast.Tuple):
+        return all(_basic_index(e, products) for e in idx.elts)
+    if isinstance(idx, gast.Constant):
+        return type(idx.value) is int or idx.value is None
+    if isinstance(idx, gast.Call) and isinstance(idx.func, gast.Name) and idx.func.id == "slice":
+        return True
+    return products.facts.of(idx) == ()
+
+
+def _sum(g: gast.expr, axes: list[int], keepdims: bool) -> gast.expr:
+    """``np.sum(g, axis=(..), keepdims=..)``."""
+    np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+    axis = gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
+    keywords = [gast.keyword(arg="axis", value=axis)]
+    if keepdims:
+        keywords.append(gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None)))
+    return gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
+                     keywords=keywords)
+
+
+def _name(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def _whole_slice(e: gast.expr) -> bool:
+    """``slice(None, None)`` (``:``)."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "slice" and len(e.args) == 2 and all(_is_none(a) for a in e.args) \
+        or isinstance(e, gast.Slice) and e.lower is None and e.upper is None and e.step is None
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
+
+
+def _is_np_solve(node: gast.Call) -> bool:
+    f = node.func
+    return isinstance(f, gast.Attribute) and f.attr == "solve" and \
+        isinstance(f.value, gast.Attribute) and f.value.attr == "linalg" and \
+        isinstance(f.value.value, gast.Name) and f.value.value.id == "np" and \
+        len(node.args) == 2 and not node.keywords
+
+
+def _is_expand_dims(node: gast.Call) -> bool:
+    f = node.func
+    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
+        isinstance(f.value, gast.Name) and f.value.id == "np" and len(node.args) == 2
+
+
+def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
+    """``pick_adjoint(add_at(None, ans, i, v), ans, i)``: ``v`` (what was put there)."""
+    if isinstance(g, gast.Call) and isinstance(g.func, gast.Name) and \
+            g.func.id == "add_at" and len(g.args) == 4 and _is_none(g.args[0]) and \
+            isinstance(i, gast.Constant) and isinstance(g.args[2], gast.Constant) and \
+            g.args[2].value == i.value and isinstance(g.args[3], gast.Name) and \
+            isinstance(ans, gast.Name) and isinstance(g.args[1], gast.Name) and \
+            g.args[1].id == ans.id:
+        return g.args[3]
+    return None
+
+
+class PlainHelpers(gast.NodeTransformer):
+    """Rewrites, bottom up, each helper call whose arguments' shapes make it plain."""
+
+    def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:
+        self.facts, self.real, self.indexed_only = facts, real, indexed_only
+        self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
+        self.arguments: set[str] = set()  # the array arguments
+        self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
+
+    def visit_Assign(self, node: gast.Assign) -> gast.stmt:
+        """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
+        ``d[0]``, ``d[1]``: ``d = g`` (its items are the same numbers)."""
+        target = node.targets[0]
+        call = node.value
+        if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "fresh" and len(call.args) == 1:
+            call = call.args[0]
+        if isinstance(target, gast.Name) and target.id in self.indexed_only and \
+                isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "array_adjoint" and len(call.args) == 2:
+            items = self.facts.of(call.args[1])
+            if isinstance(items, dims.Items) and all(s == () for s in items.shapes) and \
+                    self.facts.of(call.args[0]) == (len(items.shapes),):
+                node.value = call.args[0]
+        self.generic_visit(node)
+        return node
+
+    def rank(self, e: gast.expr) -> int | None:
+        s = self.facts.of(e)
+        return len(s) if isinstance(s, tuple) else None
+
+    def t(self, e: gast.expr) -> gast.expr:
+        """``e.T``, simplified as ``visit_Attribute`` does."""
+        return self.visit_Attribute(transposed(e))
+
+    def visit_Attribute(self, node: gast.Attribute) -> gast.expr:
+        """``t.T`` of ``t = np.transpose(A)`` with ``A`` an argument no statement
+        assigns: ``A`` itself (``t`` need not be kept for the reverse sweep)."""
+        self.generic_visit(node)
+        if node.attr != "T" or not isinstance(node.value, gast.Name):
+            return node
+        values = self.facts.defs.get(node.value.id, ())
+        if len(values) != 1 or not isinstance(values[0], gast.Call) or \
+                len(values[0].args) != 1 or values[0].keywords:
+            return node
+        call = values[0]
+        inner = call.args[0]
+        if isinstance(call.func, gast.Attribute) and call.func.attr == "transpose" and \
+                isinstance(inner, gast.Name) and inner.id in self.arguments and \
+                inner.id not in self.facts.defs and self.rank(inner) == 2:
+            return gast.Name(id=inner.id, ctx=gast.Load(), annotation=None, type_comment=None)
+        return node
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
+        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
+        self.generic_visit(node)
+        if not isinstance(node.op, gast.Mult):
+            return node
+        for spread, other in ((node.left, node.right), (node.right, node.left)):
+            g = self.spread_number(spread)
+            if g is not None and dims.known(sx := self.facts.of(self.spread_of(spread))) and \
+                    self.facts.of(other) == sx:
+                if isinstance(g, gast.Constant) and g.value == 1.0:
+                    return other
+                return gast.BinOp(left=g, op=gast.Mult(), right=other)
+            expanded = self.spread_along(spread, other)
+            if expanded is not None:
+                return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
+        return node
+
+    def spread_along(self, spread: gast.expr, other: gast.expr) -> gast.expr | None:
+        """``repeat_to(g, x, axis, False) * e`` with ``e`` of ``x``'s (known) shape and
+        ``axis`` an int: ``np.expand_dims(g, axis) * e`` broadcasts, nothing is filled."""
+        if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
+                spread.func.id == "repeat_to" and len(spread.args) == 4 and
+                isinstance(spread.args[2], gast.Constant) and
+                type(spread.args[2].value) is int and
+                isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False):
+            return None
+        sx = self.facts.of(spread.args[1])
+        if not dims.known(sx) or self.facts.of(other) != sx:
+            return None
+        np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+        return gast.Call(func=gast.Attribute(value=np_, attr="expand_dims", ctx=gast.Load()),
+                         args=[spread.args[0], spread.args[2]], keywords=[])
+
+    def spread_number(self, e: gast.expr) -> gast.expr | None:
+        """``g`` of ``repeat_to(g, x, None, False)`` when ``g`` is a number: any, for the
+        call itself; a literal, for a name defined once as that call (it cannot change
+        in between)."""
+        direct = not isinstance(e, gast.Name)  # evaluated right here: any number will do
+        if isinstance(e, gast.Name) and len(self.facts.defs.get(e.id, ())) == 1:
+            e = self.facts.defs[e.id][0]
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+                e.func.id == "repeat_to" and len(e.args) == 4 and _is_none(e.args[2]) and \
+                (direct or isinstance(e.args[0], gast.Constant)) and \
+                self.facts.of(e.args[0]) == ():
+            return e.args[0]
+        return None
+
+    def spread_of(self, e: gast.expr) -> gast.expr:
+        call = self.facts.defs[e.id][0] if isinstance(e, gast.Name) else e
+        return call.args[1]
+
+    def spread_guarded(self, name: str, node: gast.Call) -> gast.expr | None:
+        """``safe_mul(repeat_to(g, x, None, False), e)`` (and ``safe_div`` with the spread
+        number on top) of an ``e`` shaped like ``x``: the number ``g`` does the spreading;
+        a literal other than 0 needs no guard (``2 * e``, ``1.0 / e``; ``e`` for 1.0)."""
+        pairs = [node.args, node.args[::-1]] if name == "safe_mul" else [node.args]
+        for spread, other in pairs:
+            g = self.spread_number(spread)
+            if g is None or not dims.known(sx := self.facts.of(self.spread_of(spread))) or \
+                    self.facts.of(other) != sx:
+                continue
+            if not (isinstance(g, gast.Constant) and g.value):
+                return gast.Call(func=_name(name), args=[g, other], keywords=[])
+            if name == "safe_mul":
+                return other if g.value == 1.0 else gast.BinOp(left=g, op=gast.Mult(),
+                                                               right=other)
+            return gast.BinOp(left=g, op=gast.Div(), right=other)
+        return None
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, gast.Name) else None
+        if name in ("safe_mul", "safe_div") and len(node.args) == 2 and not node.keywords:
+            simpler = self.spread_guarded(name, node)
+            if simpler is not None:
+                return simpler
+        plain = self.plain(name, node)
+        if plain is not None:
+            return plain
+        if name not in ("matmul_lhs_adjoint", "matmul_rhs_adjoint") or len(node.args) != 3:
+            return node
+        return matmul_adjoint(name, node, self.rank, self.t)
+
+    def plain(self, name: str | None, node: gast.Call) -> gast.expr | None:
+        """Helpers that the ranks make plain: an index, the array itself, the number."""
+        if name == "written_part" and len(node.args) == 2 and _basic_index(node.args[1], self):
+            return gast.Subscript(value=node.args[0], slice=node.args[1], ctx=gast.Load())
+        if name == "iteration_items" and (self.rank(node.args[0]) or 0) >= 1:
+            return node.args[0]  # an array is gone through as it is
+        if name == "unbroadcast" and len(node.args) == 2 and not node.keywords:
+            return self.unbroadcast(*node.args)
+        if name == "add_at" and len(node.args) == 4 and not node.keywords:
+            return self.reshaped_add(*node.args)
+        if name == "pick_adjoint" and len(node.args) == 3:
+            return _picked(*node.args)
+        if getattr(node, "s2sad_contract", False) and len(node.args) == 1:
+            dot = contracted(node.args[0], self.facts)
+            return dot if isinstance(dot, gast.BinOp) else None
+        if name in ("solve_rhs_adjoint", "solve_lhs_adjoint"):
+            return triangular_solve(name, node, self.lower, self.facts)
+        if _is_np_solve(node) and isinstance(node.args[0], gast.Name) and \
+                node.args[0].id in self.lower and self.rank(node.args[0]) == 2 and \
+                self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column
+            return gast.Call(func=_name("tri_solve"), args=[node.args[0], node.args[1], \
+                gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
+        if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
+            return node.args[0]
+        if name is None and self.is_transpose(node):
+            return self.t(node.args[0])
+        if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
+            return node.args[0]  # a number broadcasts as it is
+        return self.plain_value(name, node)
+
+    def is_transpose(self, node: gast.Call) -> bool:
+        """``np.transpose(m)`` (``axes`` None) or ``np.matrix_transpose(m)`` of a matrix
+        ``m``: ``m.T`` is the same view without a NumPy function call (~0.5 us each, the
+        cost of a 4x4 product, in a loop of small matrices)."""
+        fn = evaluate_ref(node.func, self.facts.namespace)
+        if fn is not np.transpose and fn is not np.matrix_transpose or node.keywords or \
+                not 1 <= len(node.args) <= (2 if fn is np.transpose else 1):
+            return False
+        return (len(node.args) == 1 or _is_none(node.args[1])) and \
+            self.rank(node.args[0]) == 2
+
+    def plain_value(self, name: str | None, node: gast.Call) -> gast.expr | None:
+        """Helpers that hand back their argument, or a number's zero."""
+        number = len(node.args) == 1 and (
+            isinstance(node.args[0], gast.Constant) or
+            isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers)
+        if name == "broadcast_like" and len(node.args) == 2 and \
+                dims.known(shape := self.facts.of(node.args[0])) and \
+                self.facts.of(node.args[1]) == shape:
+            return node.args[0]  # a tangent of the output's shape already
+        if name == "zeros_like" and number and self.real:
+            return gast.Constant(value=0.0, kind=None)
+        if name == "fresh" and number:
+            return node.args[0]  # a number is never written in place: no copy
+        return None
+
+    def reshaped_add(self, acc: gast.expr, x: gast.expr, idx: gast.expr,
+                     g: gast.expr) -> gast.expr | None:
+        """The adjoint of ``x[None, :, :]`` (new axes and whole slices only) is ``g``
+        with ``x``'s shape: ``add_at`` of it is a reshape (and an add)."""
+        parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
+        whole = [p for p in parts if not _is_none(p)]
+        if not all(_whole_slice(p) for p in whole) or len(whole) == len(parts):
+            return None
+        like = x if _is_none(acc) else acc
+        if not isinstance(like, gast.Name) or self.rank(like) != len(whole):
+            return None
+        np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+        shape = gast.Call(func=gast.Attribute(value=np_, attr="shape", ctx=gast.Load()),
+                          args=[like], keywords=[])
+        part = gast.Call(func=gast.Attribute(value=np_, attr="reshape", ctx=gast.Load()),
+                         args=[g, shape], keywords=[])
+        return part if _is_none(acc) else gast.BinOp(left=acc, op=gast.Add(), right=part)
+
+    def unbroadcast(self, g: gast.expr, x: gast.expr) -> gast.expr | None:
+        """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting
+        added where those are known (a real program: no real part to take)."""
+        sg, sx = self.facts.canon(self.facts.of(g)), self.facts.canon(self.facts.of(x))
+        if sg == () and sx == ():
+            return g  # a number's adjoint from a number
+        if self.real and sx == () and (isinstance(x, gast.Constant) or isinstance(
+                x, gast.Name) and x.id in self.numbers) and isinstance(sg, tuple) and sg:
+            return contracted(g, self.facts)  # an array's sum into a (Python) number
+        if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:
+            return None
+        if sg == sx:
+            return g
+        extra = len(sg) - len(sx)
+        if extra < 0:
+            return None
+        axes = list(range(extra)) + [i + extra for i, n in enumerate(sx)
+                                     if n == 1 and sg[i + extra] != 1]
+        if extra and len(axes) > extra:
+            return None  # both kinds of axes: the helper
+        return _sum(g, axes, keepdims=not extra)

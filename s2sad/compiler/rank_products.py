@@ -1,0 +1,105 @@
+"""Part of the late passes ``ranks`` and ``shapes``: the adjoints of a matrix product
+and of a triangular solve written as the products their operands' ranks make plain
+(``matmul_lhs_adjoint(g, A, x)`` of a matrix and a vector is ``np.multiply.outer(g, x)``),
+and a vector's dot.  Kept apart from the rewriting pass so that each rule's algebra can
+be read on its own."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+from s2sad.compiler import dims
+from s2sad.compiler.names import load
+
+
+def outer(*args: gast.expr) -> gast.Call:
+    """``np.multiply.outer(*args)``."""
+    np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+    fn = gast.Attribute(value=gast.Attribute(value=np_, attr="multiply", ctx=gast.Load()),
+                        attr="outer", ctx=gast.Load())
+    return gast.Call(func=fn, args=list(args), keywords=[])
+
+
+def contracted(g: gast.expr, facts: dims.Facts) -> gast.expr:
+    """``sum(a * b)`` of two vectors of one shape is ``a @ b`` (one BLAS dot, no
+    temporary); any other array's sum is ``np.sum(g)``."""
+    if isinstance(g, gast.BinOp) and isinstance(g.op, gast.Mult):
+        sa, sb = facts.of(g.left), facts.of(g.right)
+        if sa == sb and isinstance(sa, tuple) and len(sa) == 1 and \
+                (dims.known(sa) or _shaped_like(g.left, g.right) or
+                 _shaped_like(g.right, g.left)):
+            return matmul(g.left, g.right)
+    np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+    total = gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
+                      keywords=[])
+    total.s2sad_contract = True  # once a * b is written into it, a dot (second run)
+    return total
+
+
+def _shaped_like(e: gast.expr, x: gast.expr) -> bool:
+    """``e`` surely has ``x``'s shape, lengths unknown: ``x`` itself, or
+    ``unbroadcast(g, x)`` (the same name, read at the same point)."""
+    if not isinstance(x, gast.Name):
+        return False
+    if isinstance(e, gast.Name):
+        return e.id == x.id
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "unbroadcast" and len(e.args) == 2 and \
+        isinstance(e.args[1], gast.Name) and e.args[1].id == x.id
+
+
+def transposed(e: gast.expr) -> gast.expr:
+    return gast.Attribute(value=e, attr="T", ctx=gast.Load())
+
+
+def matmul(a: gast.expr, b: gast.expr) -> gast.expr:
+    return gast.BinOp(left=a, op=gast.MatMult(), right=b)
+
+
+def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
+                     facts: dims.Facts) -> gast.expr | None:
+    """Adjoints of ``solve(a, b)`` of a triangular ``a`` (no broadcasting): one
+    triangular solve ``w = solve(a^T, g)``, shared by both (``reuse``);
+    ``b``'s adjoint is ``w``, ``a``'s is ``-w x^T``."""
+    g, a, b = node.args[:3]
+    if not isinstance(a, gast.Name) or a.id not in lower or node.keywords:
+        return None
+    sa, sb, sg = (facts.of(e) for e in (a, b, g))
+    if not (dims.known(sa) and len(sa) == 2 and sa[0] == sa[1] and dims.known(sb) and
+            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb):
+        return None
+    w = gast.Call(func=load("tri_solve"), args=[a, g, gast.Constant(
+        value=lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
+        keywords=[])
+    if name == "solve_rhs_adjoint":
+        return w
+    ans = node.args[3]
+    product = outer(w, ans) if len(sb) == 1 else matmul(w, transposed(ans))
+    return gast.UnaryOp(op=gast.USub(), operand=product)
+
+
+def matmul_adjoint(name: str, node: gast.Call, rank: Callable[[gast.expr], int | None],
+                   t: Callable[[gast.expr], gast.expr]) -> gast.expr:
+    """``matmul_lhs_adjoint(g, a, b)`` / ``matmul_rhs_adjoint`` of operands of ranks 1 and 2
+    as the product itself (``t``: a transpose, simplified as the pass does); any other
+    ranks: the helper call as it is."""
+    g, a, b = node.args
+    shapes = (rank(a), rank(b))
+    if name == "matmul_lhs_adjoint":
+        if shapes == (2, 2):
+            return matmul(g, t(b))
+        if shapes == (2, 1):
+            return outer(g, b)
+        if shapes == (1, 2):
+            return matmul(b, g)
+        if shapes == (1, 1):
+            return gast.BinOp(left=g, op=gast.Mult(), right=b)
+    else:
+        if shapes in ((2, 2), (2, 1)):
+            return matmul(t(a), g)
+        if shapes == (1, 2):
+            return outer(a, g)
+        if shapes == (1, 1):
+            return gast.BinOp(left=a, op=gast.Mult(), right=g)
+    return node

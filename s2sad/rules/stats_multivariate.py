@@ -1,0 +1,42 @@
+"""Closed forms of scipy.stats' multivariate distributions (``multivariate_normal``,
+``dirichlet``): their densities and log densities (:mod:`scipy_stats` registers them)."""
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = None
+
+LOG_2PI = float(np.log(2 * np.pi))
+
+
+# ----- multivariate_normal: x (..., d), mean (d,), cov (d, d) -----
+
+def multivariate_normal_logpdf(x, mean=None, cov=1, allow_singular=False):
+    dev = np.transpose(x - mean)
+    d = np.shape(cov)[0]
+    sign, logdet = np.linalg.slogdet(cov)
+    maha = np.sum(dev * np.linalg.solve(cov, dev), axis=0)
+    return -0.5 * (d * LOG_2PI + logdet + maha)
+
+
+def multivariate_normal_pdf(x, mean=None, cov=1, allow_singular=False):
+    dev = np.transpose(x - mean)
+    d = np.shape(cov)[0]
+    sign, logdet = np.linalg.slogdet(cov)
+    maha = np.sum(dev * np.linalg.solve(cov, dev), axis=0)
+    return np.exp(-0.5 * (d * LOG_2PI + logdet + maha))
+
+
+# ----- dirichlet: x (k,) or (k, n), alpha (k,) -----
+
+def dirichlet_logpdf(x, alpha):
+    lnb = np.sum(sp.gammaln(alpha)) - sp.gammaln(np.sum(alpha))
+    return -lnb + np.sum(np.transpose((alpha - 1) * np.log(np.transpose(x))), 0)
+
+
+def dirichlet_pdf(x, alpha):
+    lnb = np.sum(sp.gammaln(alpha)) - sp.gammaln(np.sum(alpha))
+    return np.exp(-lnb + np.sum(np.transpose((alpha - 1) * np.log(np.transpose(x))), 0))
