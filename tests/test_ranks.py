@@ -53,3 +53,28 @@ def test_binary_ufuncs_keep_the_rank(rng) -> None:
     check_grad(relu_layer, W, x, wrt=(0, 1))
     g(W, x)
     assert "matmul_lhs_adjoint" not in g.source
+
+
+def noise_term(log_sn, K):
+    return np.sum(np.log(np.diag(K + np.exp(2 * log_sn) * np.eye(K.shape[0]))))
+
+
+def scaled_sum(s, x):
+    return np.sum(np.tanh(s * x) * x)
+
+
+def shifted_rows(b, X):
+    return np.sum((X + b) ** 2)
+
+
+def test_an_arrays_adjoint_into_a_number_is_its_sum(rng) -> None:
+    """``unbroadcast(g, s)`` of a name holding a Python number is ``np.sum(g)`` (a dot
+    where ``g`` is a product of two vectors)."""
+    K = rng.standard_normal((4, 4)) ** 2 + 2 * np.eye(4)
+    for f, args in ((noise_term, (0.3, K)), (scaled_sum, (0.7, rng.standard_normal(5))),
+                    (shifted_rows, (-0.4, rng.standard_normal((3, 2))))):
+        check_grad(f, *args, wrt=(0, 1))
+        g = s2sad.grad(f)
+        g(*args)
+        assert "unbroadcast" not in g.source, f.__name__
+        assert isinstance(g(*args), float)
