@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 import s2sad
+from backend_programs import element_loop
+from golden_functions import rnn as state_rnn
 from gradcheck import numerical_grad
 from s2sad.api import kinds_of
 from s2sad.compiler import generated, optimize, pipeline, render
@@ -64,16 +66,6 @@ def chain(x):
     return total
 
 
-def signs(x):
-    total = 0.0
-    for i in range(x.shape[0]):
-        if x[i] > 0:
-            total = total + x[i] * x[i]
-        else:
-            total = total - x[i]
-    return total
-
-
 def running(x, n):
     s = 0.0
     for i in range(n):
@@ -87,16 +79,8 @@ _V = _r.standard_normal(3)
 _SPD = _M @ _M.T + np.eye(3)
 POINTS = {scaled: ((_V, _M), (0,)), capped: ((2.0,), (0,)), pair: ((0.7, -1.3), (0,)),
           centred: ((_V,), (0,)), writes: ((_V,), (0,)), descent: ((_SPD, _V, 0.1, 3), (0,)),
-          chain: ((_V + 1.0,), (0,)), running: ((1.5, 4), (0,)), signs: ((_V,), (0,))}
+          chain: ((_V + 1.0,), (0,)), running: ((1.5, 4), (0,)), element_loop: ((_V,), (0,))}
 
-
-
-def state_loss(W, xs, h):
-    loss = 0.0
-    for t in range(xs.shape[0]):
-        h = np.tanh(W @ h + xs[t])
-        loss = loss + np.sum(h * h)
-    return loss
 
 
 def rnn(Wx, Wh, xs):
@@ -116,7 +100,7 @@ def quotient(x):
     return np.sum(b * b - x)
 
 
-POINTS.update({state_loss: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
+POINTS.update({state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,))})
 
@@ -218,7 +202,7 @@ CHANGES = {
         "dy_1 = x",
         "dx = y_1",
     ]),
-    "recompute": (signs, [  # the flag tested again, not pushed (its comment went too)
+    "recompute": (element_loop, [  # the flag tested again, not pushed (its comment went too)
         "# line +3: if x[i] > 0:",
         "stack.append(cmp)",
         "cmp = stack.pop()",
@@ -244,7 +228,7 @@ CHANGES = {
         "x_item = x_items[i]",
         "dx = add_at(dx, None, i, math.cos(x_item) * x_items[add])",
     ]),
-    "carried": (state_loss, [  # h pushed once per step: before the loop, then each end
+    "carried": (state_rnn, [  # h pushed once per step: before the loop, then each end
         "stack.append(h_1)",
     ], [
         "stack.append(h_1)",
