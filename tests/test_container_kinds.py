@@ -91,3 +91,72 @@ def test_long_lists_and_numbers_only_stay_generic(rng) -> None:
     x = rng.standard_normal(3)
     check_grad(many_items, [rng.standard_normal(3) for _ in range(20)], x)
     check_grad(many_items, [0.5, 1.5, -2.0], x)
+
+
+# ----- an item of a container replaced by one of another shape: the item's adjoint
+# before the write is zero of the old shape (runtime.zero_at leaves None, "zero") -----
+
+def widened_bias(p, x):
+    q = {"W": p["W"], "b": p["b"]}
+    q["b"] = q["b"] * np.ones(3)  # (1,) -> (3,)
+    return np.sum(np.tanh(q["W"] @ x + q["b"]) ** 2)
+
+
+def sliced_copy(p, x):
+    q = dict(p)
+    q["W"] = q["W"][:2]
+    return np.sum(np.tanh(q["W"] @ x) + q["b"][:1])
+
+
+def written_twice(p, x):
+    q = dict(p)
+    q["W"] = q["W"] * 2.0
+    q["W"] = q["W"][1:]
+    return np.sum(np.sin(q["W"] @ x))
+
+
+def list_item_sliced(ws, x):
+    ws = list(ws)
+    ws[0] = ws[0][:, :2]
+    return np.sum(ws[0] @ x[:2]) + np.sum(ws[1] * x)
+
+
+@pytest.mark.parametrize("f", [widened_bias, sliced_copy, written_twice])
+def test_a_dict_item_replaced_by_another_shape(rng, f) -> None:
+    p = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(1)}
+    check_grad(f, p, rng.standard_normal(2))
+    check_jvp(f, p, rng.standard_normal(2))
+
+
+def test_a_list_item_replaced_by_another_shape(rng) -> None:
+    ws = [rng.standard_normal((2, 3)), rng.standard_normal(3)]
+    check_grad(list_item_sliced, ws, rng.standard_normal(3), wrt=(0, 1))
+
+
+def list_item_of_an_intermediate(x):
+    b = np.sin(x)
+    xs = [x, b]
+    xs[1] = x * 3.0  # b's adjoint: zero
+    return np.sum(xs[1] * xs[0])
+
+
+def dict_item_of_an_intermediate(x):
+    b = np.sin(x)
+    d = {"a": x, "b": b}
+    d["b"] = x * 3.0
+    return np.sum(d["b"] * d["a"])
+
+
+def shorter_item_from_a_tuple(x):
+    b = np.sin(x)
+    ys = list((x, b))
+    ys[1] = x[:2] * 3.0  # (3,) -> (2,): b's adjoint is zero of b's shape
+    return np.sum(ys[1]) + np.sum(ys[0] * b)
+
+
+@pytest.mark.parametrize("f", [list_item_of_an_intermediate, dict_item_of_an_intermediate,
+                               shorter_item_from_a_tuple])
+def test_an_overwritten_item_of_an_intermediate_gets_no_gradient(f) -> None:
+    x = np.array([0.3, -0.5, 1.2])
+    check_grad(f, x)
+    check_jvp(f, x)

@@ -44,6 +44,7 @@ from s2sad.compiler.shape_rules import (
 from s2sad.rules.facts import shape_kind
 
 _NO = object()
+_REPLACE_ITEMS = {runtime.setitem, runtime.write_at}  # (an array's element keeps its shape)
 
 
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
@@ -235,9 +236,9 @@ class Facts:
             kind = shape_kind(fn)
             if kind == "first":
                 return args[0]
-            for position, fns in enumerate(SAME_AS_ARG):
-                if fn in fns and len(args) > position:
-                    return args[position]
+            same = _same_as_argument(fn, args)
+            if same is not _NO:
+                return same
             if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in ELEMENTWISE or
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
@@ -273,6 +274,17 @@ class Facts:
         if self.of(shape) == ():
             return (self.size(shape),)
         return None
+
+
+def _same_as_argument(fn: Any, args: list) -> Any:
+    """The shape of the argument a helper's result is shaped like (``_NO``: not one);
+    an item of a container replaced may have any shape."""
+    for position, fns in enumerate(SAME_AS_ARG):
+        if fn in fns and len(args) > position:
+            if isinstance(args[position], (Keyed, Items)) and fn in _REPLACE_ITEMS:
+                return None
+            return args[position]
+    return _NO
 
 
 def _reduced_call(shape: Any, e: gast.Call) -> Any:

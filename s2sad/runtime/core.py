@@ -53,6 +53,8 @@ def unbroadcast(g: Any, x: Any) -> Any:
     if g.dtype.kind == "c" and not np.iscomplexobj(x):
         g = g.real
     extra = g.ndim - len(shape)
+    if extra < 0:  # a zero that stands for any shape (a container's cleared item)
+        return np.broadcast_to(g, shape).copy()
     if extra == 1 and gshape[1:] == shape:  # a bias added to each row
         return g.sum(axis=0)
     axes = tuple(range(extra)) + tuple(
@@ -287,7 +289,7 @@ def zero_at(g: Any, idx: Any) -> Any:
     """The adjoint of ``x`` in ``setitem(x, idx, v)``: ``g`` with ``idx`` cleared."""
     out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
     if isinstance(out, (list, dict)):
-        out[idx] = zeros_like(out[idx])
+        out[idx] = 0.0  # zero, which broadcasts to the shape the item had before the write
     else:
         out[idx] = 0
     return out
