@@ -1018,3 +1018,47 @@ def alias_read_fixed_row(M):
                                       (alias_read_fixed_row, (3, 2))])
 def test_an_alias_read_where_the_loop_writes(rng, f, shape) -> None:
     check_value_and_grad(f, rng.standard_normal(shape))  # (the caller's array untouched)
+
+
+# ----- elements of matrices read and written in loops: d[i, j] += e in place -----
+
+def matrix_elements(A, x):
+    n, m = A.shape
+    total = 0.0
+    for i in range(n):
+        for j in range(m):
+            total = total + np.sin(A[i, j]) * x[j]
+    return total
+
+
+def matrix_stencil(A):
+    R = np.zeros_like(A)
+    for i in range(1, A.shape[0] - 1):
+        for j in range(A.shape[1]):
+            R[i, j] = A[i - 1, j] - 2.0 * A[i, j] + A[i + 1, j]
+    return np.sum(R ** 2)
+
+
+def tensor_elements(T):
+    total = 0.0
+    for i in range(T.shape[0]):
+        total = total + T[i, i % 2, 1] ** 2
+    return total
+
+
+def repeated_fancy_index(A):
+    rows = np.array([0, 0, 1])
+    return np.sum(A[rows, 1] ** 2)
+
+
+@pytest.mark.parametrize("f, shapes", [(matrix_elements, [(3, 4), (4,)]),
+                                       (matrix_stencil, [(5, 3)]),
+                                       (tensor_elements, [(4, 2, 3)]),
+                                       (repeated_fancy_index, [(2, 3)])])
+def test_elements_of_matrices(rng, f, shapes) -> None:
+    args = [rng.standard_normal(s) for s in shapes]
+    check_value_and_grad(f, *args)
+    g = s2sad.grad(f, wrt=tuple(range(len(args))))
+    g(*args)
+    if f is not repeated_fancy_index:
+        assert "add_at(" not in g.source  # an element added to in place

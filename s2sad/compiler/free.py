@@ -139,8 +139,8 @@ def _flags(body: list) -> set[str]:
 
 
 def _small(body: list) -> set[str]:
-    """Names whose memory is nothing to free: counters (``n = 0``, ``n = n + 1``) and
-    the tape (only pushed to and popped from: empty once the reverse sweep is done)."""
+    """Names whose memory is nothing to free: counters (``n = 0``, ``n = n + 1``),
+    shapes, and the tape (only pushed to and popped from: empty once the reverse sweep is done)."""
     values: dict[str, list] = {}
     other_use: set[str] = set()
     parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
@@ -159,6 +159,11 @@ def _small(body: list) -> set[str]:
 
 
 def _counted(name: str, value: gast.expr) -> bool:
+    """A number (``n = 0``, ``n = n + 1``) or a shape (``np.shape(x)``: a few ints)."""
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+            value.func.attr == "shape" or isinstance(value, gast.Call) and \
+            isinstance(value.func, gast.Name) and value.func.id == "shape_of":
+        return True
     if isinstance(value, gast.Constant):
         return isinstance(value.value, (int, float))
     return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and \

@@ -278,8 +278,7 @@ class _Facts:
                 continue
             fn = evaluate_ref(call.func, self.namespace)
             name, idx = call.args[0].id, call.args[2 if fn is runtime.add_at else 1]
-            if (self.ranks.get(name) or 0) < 1 or \
-                    ranks_stage.rank_of(idx, self.ranks, self.namespace) != 0:
+            if (self.ranks.get(name) or 0) < 1 or not self.at_numbers(idx, name):
                 continue
             target = gast.Subscript(value=load(name), slice=idx, ctx=gast.Store())
             if fn is runtime.write_at:
@@ -296,6 +295,13 @@ class _Facts:
             at = [id(x) for x in block].index(id(s))
             block[at:at + 1] = [copy_origin(n, s) for n in new]
 
+    def at_numbers(self, idx: gast.expr, name: str) -> bool:
+        """``i`` or ``(i, j)``: numbers, no more than ``name`` has axes (an element or a
+        row: ``x[i, j] = v`` writes what ``write_at`` does; no index repeats)."""
+        parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
+        return 0 < len(parts) <= (self.ranks.get(name) or 0) and all(
+            ranks_stage.rank_of(p, self.ranks, self.namespace) == 0 for p in parts)
+
     def start_inline(self, s: gast.Assign, call: gast.Call) -> None:
         """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
         ``d = zeros_like(x)`` then ``d[i] += e``."""
@@ -303,7 +309,7 @@ class _Facts:
             return
         name, like, idx = s.targets[0].id, call.args[1], call.args[2]
         if (self.ranks.get(name) or 0) < 1 or not isinstance(like, gast.Name) or \
-                ranks_stage.rank_of(idx, self.ranks, self.namespace) != 0 or \
+                not self.at_numbers(idx, name) or \
                 any(isinstance(n, gast.Name) and n.id == name
                     for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
             return  # (e reads the old d: d = zeros_like(x) first would change what it reads)
