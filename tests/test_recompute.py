@@ -129,3 +129,48 @@ def test_a_flag_read_from_a_dict_item_both_ways(rng, signs) -> None:
     out = s2sad.grad(signed_by_key)(p)
     for k in p:
         np.testing.assert_allclose(out[k], closed[k])
+
+
+def rectangle(A, x):
+    total = 0.0
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            total = total + np.tanh(A[i, j] * x[j])
+    return total
+
+
+def triangle(A):
+    total = 0.0
+    for i in range(A.shape[0]):
+        for j in range(i):
+            total = total + A[i, j] * A[j, i]
+    return total
+
+
+def ragged(ws):
+    total = 0.0
+    for i in range(len(ws)):
+        for j in range(len(ws[i])):
+            total = total + np.sin(ws[i][j])
+    return total
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 2), (4, 1)])
+def test_an_inner_loops_bound_from_a_shape_is_taken_again(rng, shape) -> None:
+    A, x = rng.standard_normal(shape), rng.standard_normal(shape[1])
+    check_grad(rectangle, A, x, wrt=(0, 1))
+    g = s2sad.grad(rectangle, wrt=(0, 1))
+    g(A, x)
+    assert "stack" not in g.source  # no tape: not even the inner loop's bound
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_an_inner_loop_bounded_by_the_outer_counter(rng, n) -> None:
+    A = rng.standard_normal((n, n))
+    check_grad(triangle, A)
+    np.testing.assert_allclose(s2sad.grad(triangle)(A), np.tril(A.T, -1) + np.triu(A.T, 1))
+
+
+def test_inner_bounds_of_a_ragged_list(rng) -> None:
+    ws = [rng.standard_normal(3), rng.standard_normal(1), rng.standard_normal(2)]
+    check_grad(ragged, ws)

@@ -17,7 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import nodes, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
@@ -40,7 +40,8 @@ def drop_guards(body: list, namespace: dict, params: set[str],
 def _visit(rewrite: _Rewrite, s: gast.stmt, adjoints: frozenset | set) -> None:
     targets = s.targets if isinstance(s, gast.Assign) else \
         [s.target] if isinstance(s, gast.AugAssign) else []
-    rewrite.in_reverse = any(isinstance(t, gast.Name) and t.id in adjoints for t in targets)
+    rewrite.in_reverse = any(root_name(t) in adjoints for t in targets) or bool(
+        targets and (origin(s) or "").startswith("adjoint"))  # (a value the sweep recomputes)
     if isinstance(s, (gast.If, gast.For, gast.While)):
         for inner in s.body + s.orelse:
             _visit(rewrite, inner, adjoints)

@@ -39,7 +39,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
             value = _value(forward.body, forward.body.index(push), name,
                            fixed | {forward.target.id})
             if value is not None and (name in numbers or _tested(rev, name) or
-                                      _item(value)):
+                                      _item(value) or any(map(_shape_call, walk(value)))):
                 rev.body[at] = copy_origin(gast.Assign(targets=pop.targets, value=value,
                                                        type_comment=None), pop)
                 forward.body.remove(push)
@@ -53,17 +53,29 @@ def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | No
     if at is None or not _plain_assign(block[at], name):
         return None
     value = clone(block[at].value)
-    if sum(1 for _ in walk(value)) > MAX_NODES or \
-            not all(isinstance(n, _CHEAP) for n in walk(value)):
+    calls = [n for n in walk(value) if _shape_call(n)]
+    callees = {id(c.func) for c in calls} | {id(getattr(c.func, "value", None)) for c in calls}
+    if sum(1 for _ in walk(value)) > MAX_NODES or not all(
+            isinstance(n, _CHEAP) or n in calls or id(n) in callees for n in walk(value)):
         return None
     for n in [n for n in walk(value) if isinstance(n, gast.Name)]:
-        if n.id in known:
+        if n.id in known or id(n) in callees:  # (np of np.shape: the module)
             continue
         inner = _value(block, at, n.id, known)
         if inner is None:
             return None
         value = _substituted(value, n, inner)
     return value
+
+
+def _shape_call(n: gast.AST) -> bool:
+    """``np.shape(x)`` or ``len(x)`` of a name: a length, cheaper to take again than to
+    keep (the name is known to the reverse sweep, so its shape is too)."""
+    return isinstance(n, gast.Call) and len(n.args) == 1 and not n.keywords and \
+        isinstance(n.args[0], gast.Name) and (
+            isinstance(n.func, gast.Name) and n.func.id == "len" or
+            isinstance(n.func, gast.Attribute) and n.func.attr == "shape" and
+            isinstance(n.func.value, gast.Name) and n.func.value.id == "np")
 
 
 def _substituted(tree: gast.expr, old: gast.Name, new: gast.expr) -> gast.expr:

@@ -172,10 +172,13 @@ class ControlMixin:
         names = sorted(set(kept) | shapes)
         if not names:
             return [fwd_loop], rev
-        return [fwd_loop, self.push(names, s, shapes)], [self.pop(names, s)] + rev
+        slot = next(tape.SLOTS)
+        return [fwd_loop, _slotted(self.push(names, s, shapes), slot)], \
+            [_slotted(self.pop(names, s), slot)] + rev
 
 
 def _slotted(stmt: gast.stmt, slot: int) -> gast.stmt:
-    """A push or pop of a branch flag, paired with the others of its ``if`` (tape.prune)."""
+    """A push or pop (a branch flag, a loop's bounds), paired with the others of its
+    slot (tape.prune, recompute)."""
     stmt.s2sad_slot = slot
     return stmt
