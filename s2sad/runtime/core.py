@@ -53,8 +53,6 @@ def unbroadcast(g: Any, x: Any) -> Any:
     if g.dtype.kind == "c" and not np.iscomplexobj(x):
         g = g.real
     extra = g.ndim - len(shape)
-    if extra < 0:  # a zero that stands for any shape (a container's cleared item)
-        return np.broadcast_to(g, shape).copy()
     if extra == 1 and gshape[1:] == shape:  # a bias added to each row
         return g.sum(axis=0)
     axes = tuple(range(extra)) + tuple(
@@ -138,7 +136,12 @@ def add_to_item(acc: Any, idx: Any, g: Any) -> Any:
     """A container's adjoint with ``g`` added at ``idx`` (a tuple's is built up as a
     list)."""
     acc = list(acc) if isinstance(acc, tuple) else acc
-    acc[idx] = add_grads(acc[idx], g)
+    old = acc[idx]
+    if type(old) is np.ndarray and type(g) is np.ndarray and old.shape != g.shape and \
+            not old.any():  # cleared (zero_at) when a write gave the item another shape
+        acc[idx] = g
+    else:
+        acc[idx] = add_grads(old, g)
     return acc
 
 
@@ -289,7 +292,7 @@ def zero_at(g: Any, idx: Any) -> Any:
     """The adjoint of ``x`` in ``setitem(x, idx, v)``: ``g`` with ``idx`` cleared."""
     out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
     if isinstance(out, (list, dict)):
-        out[idx] = 0.0  # zero, which broadcasts to the shape the item had before the write
+        out[idx] = zeros_like(out[idx])
     else:
         out[idx] = 0
     return out

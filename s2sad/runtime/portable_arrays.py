@@ -75,9 +75,6 @@ def unbroadcast(g: Any, x: Any) -> Any:
     if gshape == shape:
         return g
     extra = len(gshape) - len(shape)
-    if extra < 0:  # a zero that stands for any shape (a container's cleared item)
-        return zeros_like(x) if isinstance(g, _NUMBERS) and g == 0 else \
-            _xp(x).broadcast_to(g, tuple(shape))
     xp = _xp(g)
     axes = tuple(range(extra)) + tuple(
         i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
@@ -145,7 +142,7 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
 def zero_at(g: Any, idx: Any) -> Any:
     out = fresh(g)
     if isinstance(out, (list, dict)):
-        out[idx] = 0.0  # zero, which broadcasts to the shape the item had before the write
+        out[idx] = zeros_like(out[idx])
         return out
     return write_at(out, idx, 0.0)
 
