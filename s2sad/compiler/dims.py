@@ -12,6 +12,7 @@ nothing (``unbroadcast`` of an adjoint that already has its value's shape).
 """
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import gast
@@ -141,6 +142,8 @@ class Facts:
         if isinstance(e, gast.Attribute) and e.attr == "T":
             s = self.of(e.value)
             return s[::-1] if isinstance(s, tuple) else None
+        if isinstance(e, gast.Attribute) and _module_number(e, self.namespace):
+            return ()
         if isinstance(e, gast.Subscript):
             return self._index(e)
         if isinstance(e, gast.List) and not e.elts:
@@ -274,6 +277,13 @@ class Facts:
         if self.of(shape) == ():
             return (self.size(shape),)
         return None
+
+
+def _module_number(e: gast.Attribute, namespace: dict) -> bool:
+    """``np.pi``, ``math.inf``: a number a module holds (a module's constants do not
+    change between calls, unlike a user's global)."""
+    return isinstance(evaluate_ref(e.value, namespace), types.ModuleType) and \
+        type(evaluate_ref(e, namespace)) in (int, float)
 
 
 def _same_as_argument(fn: Any, args: list) -> Any:
