@@ -21,6 +21,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.names import walk
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
     CONSTRUCTORS,
     ELEMENTWISE,
@@ -239,6 +240,8 @@ class Facts:
             kind = shape_kind(fn)
             if kind == "first":
                 return args[0]
+            if kind == "probe":
+                return self._probed(fn, e, args)
             same = _same_as_argument(fn, args)
             if same is not _NO:
                 return same
@@ -271,6 +274,27 @@ class Facts:
                                               ctx=gast.Load()))
         return _NO
 
+    def _probed(self, fn: Any, e: gast.Call, shapes: list) -> Any:
+        """A shape-static call tried on stand-ins (``shape_probe``); every argument an
+        array, a tuple of arrays, a number or a constant."""
+        args = []
+        for a, s in zip(e.args, shapes):
+            const = _constant(a)
+            if const is not _NO:
+                args.append(("const", const))
+            elif s == ():
+                args.append(("number",))
+            elif isinstance(s, tuple):
+                args.append(("array", s))
+            elif isinstance(s, Items) and all(isinstance(x, tuple) for x in s.shapes):
+                args.append(("items", s.shapes))
+            else:
+                return None
+        keywords = tuple((k.arg, _constant(k.value)) for k in e.keywords)
+        if any(k is None or v is _NO for k, v in keywords):
+            return None
+        return probe(fn, tuple(args), keywords)
+
     def _constructed(self, shape: gast.expr) -> Any:
         if isinstance(shape, (gast.Tuple, gast.List)):
             return tuple(self.size(x) for x in shape.elts)
@@ -284,6 +308,19 @@ def _module_number(e: gast.Attribute, namespace: dict) -> bool:
     change between calls, unlike a user's global)."""
     return isinstance(evaluate_ref(e.value, namespace), types.ModuleType) and \
         type(evaluate_ref(e, namespace)) in (int, float)
+
+
+def _constant(e: gast.expr) -> Any:
+    """The value of a literal (``0``, ``-1``, ``"valid"``, ``(0, 2)``), else ``_NO``."""
+    if isinstance(e, gast.Constant):
+        return e.value
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) and \
+            isinstance(e.operand, gast.Constant) and type(e.operand.value) in (int, float):
+        return -e.operand.value
+    if isinstance(e, gast.Tuple):
+        items = [_constant(x) for x in e.elts]
+        return _NO if any(x is _NO for x in items) else tuple(items)
+    return _NO
 
 
 def _same_as_argument(fn: Any, args: list) -> Any:

@@ -139,6 +139,7 @@ class PlainHelpers(gast.NodeTransformer):
         """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
         like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
         self.generic_visit(node)
+        self.unexpand(node)
         if not isinstance(node.op, gast.Mult):
             return node
         for spread, other in ((node.left, node.right), (node.right, node.left)):
@@ -152,6 +153,19 @@ class PlainHelpers(gast.NodeTransformer):
             if expanded is not None:
                 return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
         return node
+
+    def unexpand(self, node: gast.BinOp) -> None:
+        """``np.expand_dims(g, 0) * e`` of a number ``g`` and an ``e`` of rank >= 1: ``g``
+        broadcasts as it is (only in arithmetic: a concatenated number needs its axis)."""
+        if isinstance(node.op, gast.MatMult):
+            return
+        for side, other in (("left", node.right), ("right", node.left)):
+            e = getattr(node, side)
+            if isinstance(e, gast.Call) and _is_expand_dims(e) and not e.keywords and \
+                    self.rank(e.args[0]) == 0 and isinstance(e.args[1], gast.Constant) and \
+                    type(e.args[1].value) is int and (self.rank(other) or 0) >= 1:
+                setattr(node, side, e.args[0])
+                return
 
     def spread_along(self, spread: gast.expr, other: gast.expr) -> gast.expr | None:
         """``repeat_to(g, x, axis, False) * e`` with ``e`` of ``x``'s (known) shape and
@@ -245,8 +259,6 @@ class PlainHelpers(gast.NodeTransformer):
             return node.args[0]
         if name is None and self.is_transpose(node):
             return self.t(node.args[0])
-        if name is None and _is_expand_dims(node) and self.rank(node.args[0]) == 0:
-            return node.args[0]  # a number broadcasts as it is
         return self.plain_value(name, node)
 
     def is_transpose(self, node: gast.Call) -> bool:

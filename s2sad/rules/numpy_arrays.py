@@ -243,6 +243,17 @@ defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.a
           np.real, np.imag, np.conj), "first")
 defshape((np.where, np.clip), "elementwise")
 defshape((np.split, np.array_split, np.meshgrid), "container")
+defshape(tuple(getattr(np, name) for name in (
+    "trace", "diagonal", "tril", "triu", "flip", "fliplr", "flipud", "rot90", "roll",
+    "cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "ravel", "squeeze",
+    "swapaxes", "moveaxis", "rollaxis", "sort", "partition", "kron", "inner", "vdot",
+    "dot", "tensordot", "einsum", "concatenate", "stack", "hstack", "vstack",
+    "column_stack", "dstack", "tile", "pad", "diff", "convolve", "correlate", "cross",
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_to", "reshape", "median",
+    "average", "ptp", "nanmax", "nanmin", "nansum", "nanmean", "nanprod", "nanstd",
+    "nanvar", "sinc", "angle", "nan_to_num", "real_if_close", "delete", "insert",
+    "append", "linspace", "vecdot", "matvec", "vecmat", "unstack")
+    if hasattr(np, name)), "probe")  # (not repeat, bincount: their values decide)
 deffacts((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
           np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
           np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float), facts.of_first)

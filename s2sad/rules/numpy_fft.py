@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from s2sad.rules.facts import defshape
 from s2sad.rules.registry import deflinear
 
 
@@ -92,3 +93,9 @@ deflinear(np.fft.irfftn, ND, _IRFFTN)
 # ----- shifts: permutations, each other's inverse -----
 deflinear(np.fft.fftshift, "x, axes=None", "np.fft.ifftshift(g, axes)")
 deflinear(np.fft.ifftshift, "x, axes=None", "np.fft.fftshift(g, axes)")
+
+# the transforms' result lengths follow from the input's and the constant n / s / axes
+defshape(tuple(getattr(np.fft, name) for name in (
+    "fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
+    "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift")
+    if hasattr(np.fft, name)), "probe")

@@ -1,0 +1,79 @@
+"""compiler/shape_probe.py: shapes of shape-static NumPy calls found by calling them on
+stand-ins (``defshape(fn, "probe")``), and what they let the late passes drop; the
+gradients stay those of central differences."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+from s2sad.compiler.shape_probe import probe
+
+
+def test_symbols_and_ints_map_back() -> None:
+    assert probe(np.trace, (("array", ("a", "a")),), ()) == ()
+    assert probe(np.kron, (("array", ("a",)), ("array", (3,))), ()) == (None,)
+    assert probe(np.flip, (("array", ("a", "b")),), (("axis", 0),)) == ("a", "b")
+    assert probe(np.concatenate, (("items", (("a", 2), ("b", 2))),), ()) == (None, 2)
+    assert probe(np.stack, (("items", (("a",), ("a",))),), (("axis", 1),)) == ("a", 2)
+    assert probe(np.cross, (("array", ("a", 3)), ("array", ("a", 3))), ()) == ("a", 3)
+    assert probe(np.diff, (("array", ("a",)),), ()) == (None,)  # a - 1: not a symbol
+
+
+def test_unknown_lengths_and_bad_arguments_are_not_tried() -> None:
+    assert probe(np.squeeze, (("array", (None, "a")),), ()) is None  # None may be 1
+    assert probe(np.tile, (("array", ("a",)), ("number",)), ()) is None  # reps decides
+    assert probe(np.linalg.solve, (("array", ("a", "b")), ("array", ("a",))), ()) is None
+
+
+def riccati(A, Q, P0):
+    P = P0
+    for _ in range(6):
+        P = A @ P @ A.T + Q
+        P = P / np.trace(P)
+    return np.trace(P @ P)
+
+
+def flipped_sums(x, w):
+    acc = np.zeros_like(x)
+    for _ in range(3):
+        acc = acc + np.cumsum(np.flip(x * w))
+        x = np.roll(x, 1) * 0.9
+    return np.sum(acc ** 2)
+
+
+def kron_stack(a, b):
+    k = np.kron(a, b)
+    s = np.stack([a, a * 2.0], axis=1)
+    return np.sum(np.sin(k)) + np.sum(s ** 3)
+
+
+def head_and_tail(x):
+    head = np.expand_dims(x[0] * 2.0, 0)
+    return np.sum(np.concatenate([head, x]) ** 2)
+
+
+@pytest.mark.parametrize("n", [2, 4])
+def test_trace_in_a_loop_of_small_matrices(rng, n) -> None:
+    A, Q = 0.5 * rng.standard_normal((n, n)), np.eye(n)
+    check_grad(riccati, A, Q, np.eye(n), wrt=(0, 1, 2))
+    g = s2sad.grad(riccati)
+    g(A, Q, np.eye(n))
+    assert "shape_of" not in g.source and "unbroadcast" not in g.source
+
+
+@pytest.mark.parametrize("m", [1, 5])
+def test_flip_cumsum_roll_in_a_loop(rng, m) -> None:
+    check_grad(flipped_sums, rng.standard_normal(m), rng.standard_normal(m), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("shapes", [((3,), (2,)), ((1,), (4,))])
+def test_kron_and_stack(rng, shapes) -> None:
+    check_grad(kron_stack, *(rng.standard_normal(s) for s in shapes), wrt=(0, 1))
+
+
+def test_a_number_given_an_axis_keeps_it_where_it_is_concatenated() -> None:
+    """``np.expand_dims(number, 0)`` is the number only as an operand of arithmetic
+    with an array (it broadcasts); concatenated it needs its axis (closed form)."""
+    x = np.arange(1.0, 5.0)
+    np.testing.assert_allclose(s2sad.grad(head_and_tail)(x), [10.0, 4.0, 6.0, 8.0])
+    check_grad(head_and_tail, np.array([0.5, -1.0]))
