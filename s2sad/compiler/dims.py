@@ -277,7 +277,7 @@ class Facts:
     def _probed(self, fn: Any, e: gast.Call, shapes: list) -> Any:
         """A shape-static call tried on stand-ins (``shape_probe``); every argument an
         array, a tuple of arrays, a number or a constant."""
-        args = []
+        args: list[tuple] = []
         for a, s in zip(e.args, shapes):
             const = _constant(a)
             if const is not _NO:
