@@ -466,6 +466,7 @@ for _a, _b in [((), (3,)), ((3,), ()), ((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 
                ((3, 4), (4, 5)), ((2, 3, 4), (5, 4, 2))]:
     R(np.dot, N(*_a), N(*_b))
 R(np.vdot, N(3, 2), N(6)); R(np.outer, N(3), N(4)); R(np.outer, N(2, 2), N(3))  # noqa: E702
+R(np.multiply.outer, N(3), N(4)); R(np.multiply.outer, N(2, 2), N(3))  # noqa: E702
 for _a, _b in [((4,), (4,)), ((3, 4), (2, 4)), ((2, 3, 4), (4,)), ((), (3,))]:
     R(np.inner, N(*_a), N(*_b))
 R(np.tensordot, N(2, 3, 4), N(3, 4, 5)); R(np.tensordot, N(3, 4), N(4, 5), 1)  # noqa: E702

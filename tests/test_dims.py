@@ -322,3 +322,63 @@ def test_module_constants_are_numbers(rng, fn, args, closed) -> None:
     if closed is not None:
         np.testing.assert_allclose(result, closed(values[0]), rtol=1e-12)
     assert "shape_of" not in g.source and "unbroadcast" not in g.source
+
+
+def kalman_solved(F, Q, ys):
+    n = F.shape[0]
+    H = np.eye(2, n)
+    m, P, nll = np.zeros(n), np.eye(n), 0.0
+    for y in ys:
+        m = F @ m
+        P = F @ P @ F.T + Q
+        S = H @ P @ H.T + 0.1 * np.identity(2)
+        v = y - H @ m
+        K = np.linalg.solve(S, H @ P).T
+        m = m + K @ v
+        P = P - K @ S @ K.T
+        nll = nll + 0.5 * (v @ np.linalg.solve(S, v) + np.log(np.linalg.det(S)))
+    return nll
+
+
+def solved_matrix(A, B):
+    X = np.linalg.solve(A, B)
+    return np.sum(X ** 2) + np.sum(np.linalg.solve(A, B[:, 0]) * np.arange(A.shape[0]))
+
+
+def solved_batch(A, b):
+    return np.sum(np.linalg.solve(A, b[..., None]) ** 2)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_kalman_with_solves_and_a_rectangular_eye(rng, n) -> None:
+    """``np.eye(2, n)`` is (2, n): the filter's shapes are known, and both adjoints of
+    each ``solve(S, b)`` share one ``solve(S.T, g)`` (no helper left)."""
+    F = np.eye(n) + 0.1 * rng.standard_normal((n, n))
+    args = (F, 0.1 * np.eye(n), rng.standard_normal((4, 2)))
+    check_grad(kalman_solved, *args, wrt=(0, 1))
+    g = s2sad.grad(kalman_solved, wrt=(0, 1))
+    g(*args)
+    assert "solve_lhs_adjoint" not in g.source and "unbroadcast" not in g.source
+    assert g.source.count("np.linalg.solve(S.T") == 2
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_solve_of_a_matrix_right_hand_side(rng, k) -> None:
+    A = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    check_grad(solved_matrix, A, rng.standard_normal((3, k)), wrt=(0, 1))
+
+
+def test_batched_solve_keeps_its_helper(rng) -> None:
+    """A stack of matrices broadcasts: the general adjoint stays, and is right."""
+    A = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    check_grad(solved_batch, A, rng.standard_normal((2, 3)), wrt=(0, 1))
+
+
+def test_eye_identity_arange_shapes() -> None:
+    import gast
+    facts = dims.Facts.over({"x": ("a", "b")}, {"np": np})
+    facts.sizes = {"n": "a", "m": "b"}
+    for src, shape in [("np.eye(n)", ("a", "a")), ("np.eye(2, m)", (2, "b")),
+                       ("np.eye(n, m, k=1)", ("a", "b")), ("np.identity(m)", ("b", "b")),
+                       ("np.arange(n)", ("a",)), ("np.arange(0, n)", None)]:
+        assert facts.of(gast.parse(src).body[0].value) == shape, src

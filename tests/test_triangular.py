@@ -168,3 +168,35 @@ def test_cholesky_adjoint_against_differences(rng, path, shape, upper) -> None:
     adj = rl.triangle_read_adjoint(rl.cholesky_adjoint(g, ans, upper), upper)
     fd = _central(lambda x: np.sum(g * np.linalg.cholesky(x, upper=upper)), a, d)
     assert np.isclose(np.sum(adj * d), fd, rtol=1e-7, atol=1e-9)
+
+
+sla = pytest.importorskip("scipy.linalg")
+
+
+def gp_cho_solve(log_ell, X, y):
+    L = np.linalg.cholesky(_kernel(log_ell, X))
+    alpha = sla.cho_solve((L, True), y)
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+
+
+def cho_factor_upper(log_ell, X, Y):
+    c, low = sla.cho_factor(_kernel(log_ell, X))
+    return np.sum(np.sin(sla.cho_solve((c, low), Y)))
+
+
+def cho_factor_lower_vector(log_ell, X, y):
+    return np.sum(sla.cho_solve(sla.cho_factor(_kernel(log_ell, X), lower=True), y) ** 2)
+
+
+@pytest.mark.parametrize("f, rhs", [(gp_cho_solve, (7,)), (cho_factor_upper, (7, 2)),
+                                    (cho_factor_lower_vector, (7,))])
+def test_cho_solve_adjoints_use_the_factor(rng, f, rhs) -> None:
+    """cho_solve's adjoints: one ``cho_solve`` of the adjoint by the factor (two
+    triangular solves), shared by b's and c's; no A = L L^T formed and solved again."""
+    X, y = rng.standard_normal((7, 2)), rng.standard_normal(rhs)
+    check_grad(f, 0.2, X, y, wrt=(0, 1, 2))
+    g = s2sad.grad(f, wrt=(0, 2))
+    g(0.2, X, y)
+    assert "solve_lhs_adjoint" not in g.source
+    assert g.source.count("scipy_linalg.cho_solve(") == 1
+    check_hessian(lambda t: f(t, X, y), 0.2)

@@ -261,9 +261,13 @@ class Facts:
         """Calls whose shape follows from an argument's value, not its shape."""
         if fn in CONSTRUCTORS and e.args:
             return self._constructed(e.args[0])
-        if fn is np.eye and len(e.args) == 1 and not e.keywords:
+        if fn in (np.eye, np.identity) and 1 <= len(e.args) <= (2 if fn is np.eye else 1) \
+                and {k.arg for k in e.keywords} <= {"k", "dtype"}:
             n = self.size(e.args[0])
-            return (n, n)
+            return (n, self.size(e.args[1]) if len(e.args) == 2 else n)
+        if fn is np.arange and len(e.args) == 1 and not e.keywords and \
+                self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
+            return (self.size(e.args[0]),)
         if fn is runtime.add_at and len(e.args) == 4:  # into acc, or zeros like x
             return self.of(e.args[1] if is_none(e.args[0]) else e.args[0])
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \

@@ -70,6 +70,16 @@ def _is_expand_dims(node: gast.Call) -> bool:
         isinstance(f.value, gast.Name) and f.value.id == "np" and len(node.args) == 2
 
 
+def _added(axis: gast.expr) -> int:
+    """How many axes ``np.expand_dims`` adds at ``axis`` (an int or a tuple of ints;
+    a large number for anything else: nothing to compare with)."""
+    items = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+    if all(isinstance(a, gast.Constant) and type(a.value) is int or isinstance(
+            a, gast.UnaryOp) and isinstance(a.operand, gast.Constant) for a in items):
+        return len(items)
+    return 1 << 30
+
+
 def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
     """``pick_adjoint(add_at(None, ans, i, v), ans, i)``: ``v`` (what was put there)."""
     if isinstance(g, gast.Call) and isinstance(g.func, gast.Name) and \
@@ -162,8 +172,7 @@ class PlainHelpers(gast.NodeTransformer):
         for side, other in (("left", node.right), ("right", node.left)):
             e = getattr(node, side)
             if isinstance(e, gast.Call) and _is_expand_dims(e) and not e.keywords and \
-                    self.rank(e.args[0]) == 0 and isinstance(e.args[1], gast.Constant) and \
-                    type(e.args[1].value) is int and (self.rank(other) or 0) >= 1:
+                    self.rank(e.args[0]) == 0 and (self.rank(other) or 0) >= _added(e.args[1]):
                 setattr(node, side, e.args[0])
                 return
 

@@ -59,11 +59,11 @@ def matmul(a: gast.expr, b: gast.expr) -> gast.expr:
 
 def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
                      facts: dims.Facts) -> gast.expr | None:
-    """Adjoints of ``solve(a, b)`` of a triangular ``a`` (no broadcasting): one
-    triangular solve ``w = solve(a^T, g)``, shared by both (``reuse``);
-    ``b``'s adjoint is ``w``, ``a``'s is ``-w x^T``."""
+    """Adjoints of ``solve(a, b)`` of a square matrix ``a`` (no broadcasting): one
+    solve ``w = solve(a^T, g)`` (triangular for a triangular ``a``), shared by both
+    (``reuse``); ``b``'s adjoint is ``w``, ``a``'s is ``-w x^T``."""
     g, a, b = node.args[:3]
-    if not isinstance(a, gast.Name) or a.id not in lower or node.keywords:
+    if not isinstance(a, gast.Name) or node.keywords:
         return None
     sa, sb, sg = (facts.of(e) for e in (a, b, g))
     if not (dims.known(sa) and len(sa) == 2 and sa[0] == sa[1] and dims.known(sb) and
@@ -71,7 +71,9 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
         return None
     w = gast.Call(func=load("tri_solve"), args=[a, g, gast.Constant(
         value=lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
-        keywords=[])
+        keywords=[]) if a.id in lower else gast.Call(func=gast.Attribute(
+            value=gast.Attribute(value=load("np"), attr="linalg", ctx=gast.Load()),
+            attr="solve", ctx=gast.Load()), args=[transposed(a), g], keywords=[])
     if name == "solve_rhs_adjoint":
         return w
     ans = node.args[3]

@@ -28,7 +28,7 @@ _WRITERS = {"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal", "pu
 
 
 # deterministic calls costly enough to compute once when two adjoints need them
-_COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv"}
+_COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv", "cho_solve"}
 
 
 def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> list:
@@ -108,7 +108,13 @@ def _costly_calls(s: gast.stmt, namespace: dict) -> list:
         return []
     return [n for n in _always_evaluated(s.value) if isinstance(n, gast.Call) and
             _call_name(n) in _COSTLY and not n.keywords and
-            all(isinstance(a, (gast.Name, gast.Constant)) for a in n.args)]
+            all(_plain_argument(a) for a in n.args)]
+
+
+def _plain_argument(a: gast.expr) -> bool:
+    """A name, a literal or a name's transpose (``solve(S.T, g)``: the adjoint's)."""
+    return isinstance(a, (gast.Name, gast.Constant)) or isinstance(a, gast.Attribute) and \
+        a.attr == "T" and isinstance(a.value, gast.Name)
 
 
 def _always_evaluated(e: gast.AST) -> list:
@@ -323,7 +329,8 @@ def _pure(e: gast.expr, namespace: dict) -> bool:
     for n in nodes(e):
         if isinstance(n, gast.Call):
             if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
-                    any(k.arg == "out" for k in n.keywords):
+                    any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
+                        for k in n.keywords):  # (scipy's overwrite_a=True)
                 return False
             name = n.func.attr if isinstance(n.func, gast.Attribute) else \
                 n.func.id if isinstance(n.func, gast.Name) else None

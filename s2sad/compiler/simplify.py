@@ -189,7 +189,9 @@ def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:
 def _pure(value: gast.expr, namespace: dict) -> bool:
     for n in nodes(value):
         if isinstance(n, gast.Call):
-            if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS:
+            if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS or \
+                    any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
+                        for k in n.keywords):
                 return False
             fn = evaluate_ref(n.func, namespace)
             if not _known_pure(fn):
@@ -205,8 +207,9 @@ def _known_pure(fn: object) -> bool:
     if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float,
                                                   slice):
         return True
-    module = (getattr(fn, "__module__", None) or "").split(".")[0]
-    return module in ("numpy", "math", "_operator", "operator") or type(fn).__name__ == "ufunc"
+    module = getattr(fn, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "math", "_operator", "operator") or \
+        type(fn).__name__ == "ufunc" or module.startswith(("scipy.linalg", "scipy.special"))
 
 
 def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:

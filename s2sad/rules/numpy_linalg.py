@@ -44,6 +44,10 @@ defjvp(np.inner, "a, b", "np.inner(da, b)", "np.inner(a, db)")
 defvjp(np.outer, "a, b", "np.reshape(g @ np.ravel(b), np.shape(a))",
        "np.reshape(np.ravel(a) @ g, np.shape(b))")
 defjvp(np.outer, "a, b", "np.outer(da, b)", "np.outer(a, db)")
+# (the compiler writes a vector's outer product as np.multiply.outer: no ravel)
+defvjp(np.multiply.outer, "a, b", "np.tensordot(g, b, np.ndim(b))",
+       "np.tensordot(a, g, np.ndim(a))")
+defjvp(np.multiply.outer, "a, b", "np.multiply.outer(da, b)", "np.multiply.outer(a, db)")
 defvjp(np.tensordot, "a, b, axes=2",
        "tensordot_lhs_adjoint(g, a, b, axes)", "tensordot_rhs_adjoint(g, a, b, axes)")
 defjvp(np.tensordot, "a, b, axes=2", "np.tensordot(da, b, axes)", "np.tensordot(a, db, axes)")

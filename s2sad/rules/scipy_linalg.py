@@ -27,6 +27,7 @@ template: their rules are registered when the template namespace has
 """
 from __future__ import annotations
 
+from s2sad.rules.facts import defshape
 from s2sad.rules.registry import TEMPLATE_NAMESPACE, defjvp, defvjp
 
 try:
@@ -37,6 +38,9 @@ except ImportError:  # scipy is optional
 LINALG = "scipy_linalg"  # how templates name scipy.linalg (when the namespace has it)
 if sl is not None:
     TEMPLATE_NAMESPACE.setdefault(LINALG, sl)
+    # results shaped by the arguments' shapes alone (compiler/shape_probe.py)
+    defshape((sl.cho_solve, sl.solve_triangular, sl.solve, sl.inv, sl.expm, sl.sqrtm,
+              sl.logm, sl.cholesky, sl.block_diag), "probe")
 T = "np.matrix_transpose"
 UPLO = "('L' if lower else 'U')"
 SYM = "('sym', 'symmetric', 'her', 'hermitian', 'pos', 'positive definite')"
@@ -126,13 +130,11 @@ if sl is not None:
 
     L_ = low_factor(C)
     A_C = f"({L_} @ {T}({L_}))"
-    A_BAR_C = f"solve_lhs_adjoint(g, {A_C}, b, ans)"
-    L_BAR = f"(({A_BAR_C} + {T}({A_BAR_C})) @ {L_})"
     DL = low_factor("dc_and_lower[0]")
-    defvjp(sl.cho_solve, CHO_SOLVE,
-           f"replace_at(fill_zeros(None, c_and_lower), 0, "
-           f"(np.tril({L_BAR}) if {LOW} else np.triu({T}({L_BAR}))))",
-           f"solve_rhs_adjoint(g, {A_C}, b)")
+    # with w = A^-1 g by the factor, shared by both adjoints (compiler/reuse.py)
+    W_CHO = f"{LINALG}.cho_solve(c_and_lower, g)"
+    defvjp(sl.cho_solve, CHO_SOLVE, "replace_at(fill_zeros(None, c_and_lower), 0, "
+           f"cho_solve_factor_adjoint({W_CHO}, c_and_lower, ans))", W_CHO)
     defjvp(sl.cho_solve, CHO_SOLVE,
            f"solve_lhs_tangent({DL} @ {T}({L_}) + {L_} @ {T}({DL}), {A_C}, b, ans)",
            f"solve_rhs_tangent(db, {A_C}, b)")

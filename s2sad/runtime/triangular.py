@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["tri_solve", "tri_product", "tri_congruence"]
+__all__ = ["tri_solve", "tri_product", "tri_congruence", "cho_solve_factor_adjoint"]
 
 _T = np.matrix_transpose
 _SCIPY: dict[str, Any] = {}  # name -> scipy.linalg's function, or None: looked for once
@@ -101,3 +101,17 @@ def tri_congruence(a: Any, m: Any, lower: bool, trans: bool = False) -> Any:
     full = t + _T(t)
     full.flat[:: len(full) + 1] = np.diagonal(t)
     return full[::-1, ::-1] if flip else full
+
+
+def cho_solve_factor_adjoint(w: Any, c_and_lower: Any, ans: Any) -> Any:
+    """``c``'s adjoint in ``x = cho_solve((c, lower), b)`` given ``w = A^-1 g`` (SciPy's
+    ``cho_solve`` of ``g``: two triangular solves, where the adjoint of a general solve
+    would form ``A = L L^T`` and factor it again): ``A``'s is ``M = -w x^T``, and
+    through ``A = L L^T`` the factor's triangle gets ``(M + M^T) L`` (``U (M + M^T)``
+    for ``A = U^T U``).  No rule: a derivative through it reads this source."""
+    c = c_and_lower[0]
+    m = np.outer(w, ans) if np.ndim(ans) == 1 else w @ _T(ans)
+    s = -(m + _T(m))
+    if c_and_lower[1]:
+        return np.tril(s @ np.tril(c))
+    return np.triu(np.triu(c) @ s)
