@@ -51,6 +51,8 @@ def safe_mul(g: Any, d: Any) -> Any:
         return g * d if g else 0.0
     if type(d) in _NUMBERS and math.isfinite(d) or type(g) in _NUMBERS and g:
         return g * d  # a finite factor (or g nowhere 0): nothing to guard
+    if type(d) is np.ndarray and _finite(d):
+        return g * d  # no 0 * inf anywhere: no guard (and no errstate, ~2 us)
     if type(d) is np.ndarray or type(g) is np.ndarray:
         with np.errstate(invalid="ignore"):
             r = np.multiply(g, d)
@@ -67,6 +69,8 @@ def safe_div(g: Any, den: Any) -> Any:
         return g / den if g else 0.0
     if type(den) in _NUMBERS and den and math.isfinite(den):
         return g / den  # a finite divisor other than 0: nothing to guard
+    if type(den) is np.ndarray and _finite(den) and np.count_nonzero(den) == den.size:
+        return g / den  # finite, nowhere 0: nothing to guard
     if type(den) is np.ndarray or type(g) is np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.divide(g, den)
@@ -75,6 +79,15 @@ def safe_div(g: Any, den: Any) -> Any:
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
+
+
+def _finite(a: np.ndarray) -> bool:
+    """Whether a float64 array is finite everywhere, by one BLAS dot product (a value
+    beyond 1e154 squares to inf: it takes the guarded path, which is right anyway)."""
+    if a.dtype == np.float64 and a.flags.c_contiguous and a.size:
+        v = a.reshape(-1)
+        return math.isfinite(np.dot(v, v))
+    return False
 
 
 def _has_nan(r: np.ndarray) -> bool:
