@@ -88,6 +88,10 @@ class Facts:
         facts.learned, facts.scopes = {}, {}
         return facts
 
+    def rank_of(self, e: gast.expr) -> int | None:
+        s = self.of(e)
+        return len(s) if isinstance(s, tuple) else None
+
     def rank(self, name: str) -> int | None:
         s = self.shapes.get(name)
         return len(s) if isinstance(s, tuple) else None
@@ -276,6 +280,8 @@ class Facts:
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \
                 not e.keywords:  # (weights b broadcast with a)
             return self.of(e.args[0])
+        if fn is runtime.as_floats and len(e.args) == 1 and self.rank_of(e.args[0]) == 1:
+            return Elements(())  # a vector's floats, or the vector: its items are numbers
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
