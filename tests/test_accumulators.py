@@ -155,3 +155,42 @@ def test_dtypes_proved(code, kinds) -> None:
     body = gast.parse(code).body
     got = dtypes.dtypes(body, {"x"}, {"n", "q"}, {"np": np, "as_floats": runtime.as_floats})
     assert {k: v for k, v in got.items() if k not in ("x", "n", "q")} == kinds
+
+
+def branches(w, x):
+    k = w.shape[0]
+    n = x.shape[0] - k + 1
+    out = np.zeros(n)
+    for j in range(k):
+        if w[j] > 0:
+            out = out + w[j] * x[j:j + n]
+        else:
+            out = out - np.sin(w[j]) * x[j:j + n]
+    return np.sum(np.tanh(out) ** 2)
+
+
+def shifted_when_it_fits(w, x):
+    """The else branch reads a window one further, guarded by a test the shape facts do
+    not follow: its length is unknown, so ``out`` may grow and nothing is in place."""
+    k = w.shape[0]
+    n = x.shape[0] - k + 1
+    out = np.zeros(n)
+    for j in range(k):
+        if w[j] > 0:
+            out = out + w[j] * x[j:j + n]
+        elif j + n < x.shape[0]:
+            out = out - np.sin(w[j]) * x[j + 1:j + n + 1]
+        else:
+            out = out * 0.5
+    return np.sum(np.tanh(out) ** 2)
+
+
+@pytest.mark.parametrize("w", [[0.5, -0.3, 0.8], [-0.5, -0.3, -0.8], [0.5, 0.3, 0.8]])
+def test_both_branches(rng, w) -> None:
+    w, x = np.array(w), rng.standard_normal(8)
+    check_grad(branches, w, x, wrt=(0, 1))
+    check_grad(shifted_when_it_fits, w, x, wrt=(0, 1))
+    text = source(branches, w, x)
+    assert "out_1 += " in text and "out_1 -= " in text and "unbroadcast" not in text
+    text = source(shifted_when_it_fits, w, x)
+    assert "out_1 +=" not in text and "out_1 -=" not in text and "unbroadcast" in text
