@@ -22,6 +22,7 @@ from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
     defined_at,
+    float_arrays,
     foreign_array,
     kinds_of,
     shape_signature,
@@ -78,31 +79,33 @@ class Derivative:
 
     def generated(self, structured: frozenset = frozenset(),
                   scalars: frozenset = frozenset(), check: bool = False,
-                  ranks: tuple = (), callables: tuple = ()) -> pipeline.Generated:
+                  ranks: tuple = (), callables: tuple = (),
+                  floats: frozenset = frozenset()) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
-        ``ranks``: (position, ndim) of the array arguments, for code specialised to them."""
+        ``ranks``: (position, ndim) of the array arguments, for code specialised to them;
+        ``floats``: positions of the float64 arrays among them."""
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
         known = Known(self._owner, callables, self.has_aux) \
             if self._owner or callables or self.has_aux else None
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
-               known)
+               known, floats)
         if key not in _CACHE:
             with _no_gc():
-                _CACHE[key] = self._build(mode, structured, scalars, ranks, known)
+                _CACHE[key] = self._build(mode, structured, scalars, ranks, known, floats)
         if self.verbose and not check and _CACHE[key] is not self._last:
             print(_CACHE[key].source)
         self._last = _CACHE[key]
         return self._last
 
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
-               ranks: tuple, known: Known | None) -> pipeline.Generated:
+               ranks: tuple, known: Known | None, floats: frozenset) -> pipeline.Generated:
         if mode == "jvp":
             return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks,
-                                          known)
+                                          known, floats=floats)
         return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
-                                      known)
+                                      known, floats=floats)
 
     @property
     def source(self) -> str:
@@ -154,11 +157,12 @@ class Derivative:
         foreign = foreign_array(values)
         scalars, ranks = kinds_of(values)
         callables = self._callables(values)
-        key = (tuple(map(type, values)), ranks, callables)
+        floats = float_arrays(values) if foreign is None else frozenset()
+        key = (tuple(map(type, values)), ranks, callables, floats)
         gen = None if check else self._variants.get(key)
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
-            gen = self.generated(structured, scalars, check, ranks, callables)
+            gen = self.generated(structured, scalars, check, ranks, callables, floats)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
             if not check:
@@ -236,7 +240,8 @@ class Derivative:
             self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
-            self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen)
+            self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen,
+                                        float_arrays(values))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))

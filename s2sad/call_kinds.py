@@ -20,12 +20,23 @@ MAX_HELD = 16  # a container of up to this many arrays gets code for their shape
 
 def shape_signature(values: tuple) -> tuple:
     """Types, and array shape classes (of the arrays in a list, tuple or dict too): what
-    the generated code is specialised to."""
+    the generated code is specialised to; and which arrays are float64 (``float_arrays``)."""
     shapes = [_container(v) if type(v) in (list, tuple, dict) else v.shape
               if type(v) is np.ndarray else None for v in values]
     arrays = [s for s in shapes if s is not None]
     classes = dict(zip(map(id, arrays), _classes(arrays)))
-    return tuple(classes[id(s)] if s is not None else type(v) for v, s in zip(values, shapes))
+    return tuple(classes[id(s)] if s is not None else type(v) for v, s in zip(values, shapes)
+                 ) + (float_arrays(values),)
+
+
+def float_arrays(values: tuple) -> frozenset[int]:
+    """Positions of the NumPy float64 arrays: what the generated code may assume of their
+    dtype (a sum of them and of numbers is float64 again, ``compiler.dtypes``)."""
+    return frozenset(i for i, v in enumerate(values) if type(v) is np.ndarray and
+                     v.dtype is F64)
+
+
+F64 = np.dtype(np.float64)
 
 
 def kinds_of(values: tuple) -> tuple[frozenset[int], tuple]:

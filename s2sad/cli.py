@@ -207,24 +207,25 @@ def cmd_transform(ns: argparse.Namespace) -> None:
 def cmd_show(ns: argparse.Namespace) -> None:
     t = resolve_target(ns.target, ns.wrt)
     forward = ns.mode == "forward"
-    kinds = _kinds(t, ns.args)
-    scalars, ranks = kinds
+    scalars, ranks, floats = _kinds(t, ns.args)
     if ns.stage is None and forward:
         text = pipeline.build_forward(t.fn, t.positions, scalars=scalars, ranks=ranks,
-                                      known=t.known).source
+                                      known=t.known, floats=floats).source
     elif ns.stage is None:
         text = pipeline.build_reverse(t.fn, t.positions, "lean", scalars=scalars, ranks=ranks,
-                                      known=t.known).source
+                                      known=t.known, floats=floats).source
     else:
-        text = pipeline.show(t.fn, ns.stage, t.positions, forward, t.known, kinds)
+        text = pipeline.show(t.fn, ns.stage, t.positions, forward, t.known,
+                             (scalars, ranks), floats)
     sys.stdout.write(text)
 
 
 def _kinds(t: Target, args: str | None) -> tuple:
-    """The kinds of call ``--args`` stands for (numbers, arrays of which shapes): the
-    variant such a call runs; without it, the one for any arguments."""
+    """The kinds of call ``--args`` stands for (numbers, arrays of which shapes, which
+    of them float64): the variant such a call runs; without it, the one for any
+    arguments."""
     if args is None:
-        return frozenset(), ()
+        return frozenset(), (), frozenset()
     values = parse_args_literal(args)
     if t.known is not None and t.known.owner is not None:
         raise UserError("--args cannot give a method its self; show it without --args")
@@ -232,8 +233,8 @@ def _kinds(t: Target, args: str | None) -> tuple:
     if len(values) != len(params):
         raise UserError(f"{t.name}{inspect.signature(t.fn)}: --args gives {len(values)} "
                         f"value(s): give one per parameter")
-    from s2sad.api import kinds_of
-    return kinds_of(values)
+    from s2sad.api import float_arrays, kinds_of
+    return (*kinds_of(values), float_arrays(values))
 
 
 def cmd_graph(ns: argparse.Namespace) -> None:

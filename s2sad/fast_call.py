@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -24,15 +26,18 @@ if TYPE_CHECKING:
 MISSING = object()
 
 
-def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated) -> type:
+def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
+               floats: frozenset = frozenset()) -> type:
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
-    the argument types (and array shapes) inline and calls the checked gradient directly:
-    a gradient in a loop pays no dispatch.  (Python looks ``__call__`` up on the class,
-    hence one small class per derivative.)"""
+    the argument types (and array shapes, and the dtype of the float64 arrays the code
+    was made for) inline and calls the checked gradient directly: a gradient in a loop
+    pays no dispatch.  (Python looks ``__call__`` up on the class, hence one small class
+    per derivative.)"""
     fn = gen.fn
     names, namespace, user = refresh_of(fn).state
     params = [f"a{i}" for i in range(len(types))]
     test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
+                        + (f" and {p}.dtype is F64" if i in floats else "")
                         for i, (p, r) in enumerate(zip(params, shapes)))
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
@@ -41,7 +46,7 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated) -> type:
               f"{refresh}        self._last = last\n        return fn({args})\n"
               f"    return self._dispatch(({args},), more, kw)\n")
     scope = {"fn": fn, "ns": namespace, "user": user, "gen": registry.GENERATION, "M": MISSING,
-             "last": gen,
+             "last": gen, "F64": np.dtype(np.float64),
              **{f"t{i}": t for i, t in enumerate(types)},
              **{f"s{i}": s for i, s in enumerate(shapes)}}
     exec(source, scope)  # (our own two-branch dispatcher)

@@ -17,7 +17,7 @@ import s2sad
 from backend_programs import element_loop
 from golden_functions import rnn as state_rnn
 from gradcheck import numerical_grad
-from s2sad.api import kinds_of
+from s2sad.api import float_arrays, kinds_of
 from s2sad.compiler import generated, optimize, pipeline, render
 
 
@@ -90,6 +90,15 @@ def rnn(Wx, Wh, xs):
     return np.sum(h ** 2)
 
 
+def taps(w, x):
+    k = w.shape[0]
+    n = x.shape[0] - k + 1
+    out = np.zeros(n)
+    for j in range(k):
+        out = out + w[j] * x[j:j + n]
+    return np.sum(np.tanh(out))
+
+
 def logs(x):
     return np.sum(np.log(x) + np.sqrt(x))
 
@@ -102,7 +111,8 @@ def quotient(x):
 
 POINTS.update({state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
-               logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,))})
+               logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
+               taps: ((_V[:2], _r.standard_normal(5)), (0,))})
 
 
 def passes(fn, args, wrt) -> list[tuple[str, str]]:
@@ -119,7 +129,8 @@ def passes(fn, args, wrt) -> list[tuple[str, str]]:
         seen.append((name, _body(render.function_source(generated.function("d", _NO_ARGS, body)))))
     optimize.CHECK = capture
     try:
-        pipeline.build_reverse(fn, wrt, "lean", scalars=scalars, ranks=ranks, upto="free")
+        pipeline.build_reverse(fn, wrt, "lean", scalars=scalars, ranks=ranks, upto="free",
+                               floats=float_arrays(args))
     finally:
         optimize.CHECK = saved
     return seen
@@ -278,6 +289,13 @@ def test_gradient_against_differences(fn) -> None:
     got = s2sad.grad(fn, wrt=wrt)(*args)
     want = numerical_grad(fn, args, wrt)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_ownership_sums_into_an_array_it_owns() -> None:
+    """``out`` is the generated code's own float64 array, the taps (float64 arguments)
+    have its shape, and the reverse sweep does not read it (affine lengths): ``+=``."""
+    assert change(taps, "ownership") == (["out_1 = out_1 + w_items[j] * x_item"],
+                                         ["out_1 += w_items[j] * x_item"])
 
 
 def test_every_pass_but_share_has_a_case() -> None:

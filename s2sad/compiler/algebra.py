@@ -21,6 +21,7 @@ from typing import Any
 
 import gast
 
+from s2sad.compiler import dims
 from s2sad.compiler.names import nodes, root_name, walk
 
 
@@ -301,9 +302,8 @@ class _Identities(gast.NodeTransformer):
             return True
         if self.shape_root(other) == self.shapes.get(shape, shape):  # 2 * x, like x
             return True
-        known = self.dims.of(spread.args[1]) if self.dims is not None else None
-        return isinstance(known, tuple) and None not in known and \
-            known == self.dims.of(other)
+        return self.dims is not None and dims.same(self.dims.of(spread.args[1]),
+                                                   self.dims.of(other))
 
     def number(self, e: gast.expr) -> bool:
         """``e`` is a Python number (arithmetic of known numbers and float literals)."""

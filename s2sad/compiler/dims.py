@@ -19,6 +19,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import affine, windows
 from s2sad.compiler.names import walk
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_probe import probe
@@ -70,6 +71,7 @@ class Facts:
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
         self._fixed = set(params) | set(numbers)
         self.defs = _definitions(body)
+        self.scopes = windows.scopes(body)  # where each slice is read
         for name, like in (alike or {}).items():
             self.defs.setdefault(name, []).append(like)
         start = dict(self.shapes)
@@ -85,8 +87,12 @@ class Facts:
         """Facts of expressions over names whose shapes (or ranks) are given."""
         facts = cls.__new__(cls)
         facts.namespace, facts.shapes, facts.sizes, facts.defs = namespace, shapes, {}, {}
-        facts.learned = {}
+        facts.learned, facts.scopes = {}, {}
         return facts
+
+    def rank_of(self, e: gast.expr) -> int | None:
+        s = self.of(e)
+        return len(s) if isinstance(s, tuple) else None
 
     def rank(self, name: str) -> int | None:
         s = self.shapes.get(name)
@@ -158,13 +164,18 @@ class Facts:
     def canon(self, s: Any) -> Any:
         """``s`` with each symbol whose length broadcasting fixed replaced by it."""
         if isinstance(s, tuple) and self.learned:
-            return tuple(self.learned.get(d, d) if isinstance(d, str) else d for d in s)
+            return tuple(self.learned.get(d, d) if isinstance(d, str) else
+                         affine.substitute(d, self.learned) for d in s)
         return s
 
     def size(self, e: gast.expr) -> Dim:
-        """The value of an int expression that is a known length (``x.shape[0]``)."""
-        if isinstance(e, gast.Constant) and type(e.value) is int:
+        """The value of an int expression that is a known length (``x.shape[0]``), or
+        int arithmetic of those (``x.shape[0] - k + 1``, an ``affine`` form); never a
+        loop counter's (it changes trip by trip)."""
+        if isinstance(e, gast.Constant) and type(e.value) is int and e is not COUNTER:
             return e.value
+        if isinstance(e, (gast.BinOp, gast.UnaryOp)):
+            return affine.value(windows.value(e, windows.EMPTY, self.size))
         if isinstance(e, gast.Name):
             return self.sizes.get(e.id)
         if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
@@ -217,11 +228,17 @@ class Facts:
             if axis >= len(s):
                 return None
             if isinstance(p, gast.Slice):
-                out.append(s[axis] if _whole(p) else None)
+                out.append(s[axis] if _whole(p) else self._sliced(e, p, s[axis]))
             elif self.of(p) != () or isinstance(p, gast.Constant) and type(p.value) is not int:
                 return None  # an array or a non-int index
             axis += 1
         return tuple(out) + s[axis:]
+
+    def _sliced(self, e: gast.Subscript, p: gast.Slice, axis: Dim) -> Dim:
+        """The length of a slice, read where ``e`` is (:mod:`windows`)."""
+        at = self.scopes.get(id(e))
+        scope = at[1] if at is not None and at[0] is e else windows.EMPTY
+        return windows.slice_length(p, axis, scope, self.size)
 
     def _call(self, e: gast.Call) -> Any:
         fn = evaluate_ref(e.func, self.namespace)
@@ -273,6 +290,8 @@ class Facts:
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \
                 not e.keywords:  # (weights b broadcast with a)
             return self.of(e.args[0])
+        if fn is runtime.as_floats and len(e.args) == 1 and self.rank_of(e.args[0]) == 1:
+            return Elements(())  # a vector's floats, or the vector: its items are numbers
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
@@ -358,8 +377,11 @@ def _definitions(body: list) -> dict[str, list]:
             defs.setdefault(node.targets[0].id, []).append(node.value)
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
                 _counts(node.iter):
-            defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
+            defs.setdefault(node.target.id, []).append(COUNTER)
     return defs
+
+
+COUNTER = gast.Constant(value=0, kind=None)  # a loop counter's definition: an int, no size
 
 
 def _restores(value: gast.expr) -> bool:
@@ -385,5 +407,13 @@ def _whole(p: gast.Slice) -> bool:
 
 
 def known(s: Any) -> bool:
-    """A shape whose every length is known (an int or a symbol)."""
-    return isinstance(s, tuple) and None not in s
+    """A shape whose every length is known (an int or a symbol): each is surely 1 or
+    surely not (an affine length may be 1 or not, see ``same``)."""
+    return isinstance(s, tuple) and all(d is not None and not isinstance(d, affine.Lin)
+                                        for d in s)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Two shapes of values that exist together are surely equal (``affine.same``)."""
+    return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and \
+        all(affine.same(x, y) for x, y in zip(a, b))

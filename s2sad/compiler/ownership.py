@@ -31,6 +31,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import accumulators, dims, dtypes
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, const, copy_origin, load, nodes
@@ -64,14 +65,21 @@ _CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
 
 
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
-        ranks: dict[str, int]) -> list:
-    """Make every in-place update safe, and copying updates in place where they may be."""
+        ranks: dict[str, int], shapes: Callable[[], dims.Facts] | None = None,
+        floats: frozenset = frozenset()) -> list:
+    """Make every in-place update safe, and copying updates in place where they may be
+    (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters)."""
     facts = _Facts(body, namespace, params, numbers, ranks)
     facts.no_copies_of_new_objects()
     facts.repair_required()
     facts.use_candidates()
     facts.refresh()
     facts.write_inline()
+    facts.refresh()
+    if shapes is not None and floats:
+        kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
+        accumulators.in_place(facts.flat, facts.blocks, facts.owned, shapes, kinds,
+                              namespace)
     return body
 
 

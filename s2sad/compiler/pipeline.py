@@ -79,14 +79,15 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
-                  known: normalize.Known | None = None, upto: str | None = None
-                  ) -> Generated:
+                  known: normalize.Known | None = None, upto: str | None = None,
+                  floats: frozenset[int] = frozenset()) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped;
-    ``upto``: only print it, as after that stage ("reverse") or late pass."""
+    ``upto``: only print it, as after that stage ("reverse") or late pass; ``floats``:
+    positions of the arguments that are float64 arrays."""
     lean = mode == "lean"
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
-           registry.GENERATION[0], known)
+           registry.GENERATION[0], known, floats)
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
                            structured, scalars, registry.GENERATION[0], ranks, known)
     if lean and key in _FULL and upto is None:  # value and gradient, already simplified
@@ -96,7 +97,8 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     seed = {parts.args.kwonlyargs[-1].id: clone(parts.value)} if mode == "vjp" else {}
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
                param_ranks(parts.prep.node, ranks, held=True), keep=mode == "grad",
-               adjoints=parts.adjoints, alike=seed, upto=upto)
+               adjoints=parts.adjoints, alike=seed, upto=upto,
+               floats=_named(parts.prep.node, floats))
     if mode == "grad" and upto is None:
         if len(_FULL) > 32:
             _FULL.clear()
@@ -134,8 +136,8 @@ def _without_value(tree: list, parts: ReverseParts) -> Generated:
 def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
-                  known: normalize.Known | None = None, upto: str | None = None
-                  ) -> Generated:
+                  known: normalize.Known | None = None, upto: str | None = None,
+                  floats: frozenset[int] = frozenset()) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
     prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     names = wrt_names(prep.node, wrt)
@@ -149,7 +151,12 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     tangents = args.kwonlyargs[len(args.kwonlyargs) - len(names):]
     alike = {t.id: load(n) for t, n in zip(tangents, names) if n in shaped}  # checked
     return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers, ranks=shaped,
-                alike=alike, upto=upto, tangents=tangents_of)
+                alike=alike, upto=upto, tangents=tangents_of, floats=_named(prep.node, floats))
+
+
+def _named(node: gast.FunctionDef, positions: frozenset[int]) -> frozenset[str]:
+    params = param_names(node)
+    return frozenset(params[i] for i in positions if i < len(params))
 
 
 # The late passes, in the order they run (``s2sad show --stage NAME`` prints the function
@@ -180,15 +187,18 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          small: set[str] | frozenset[str] = frozenset(), shapes: dict[str, str] | None = None,
          ranks: dict[str, int] | None = None, keep: bool = False,
          adjoints: frozenset | set = frozenset(), alike: dict | None = None,
-         upto: str | None = None, tangents: frozenset = frozenset()) -> Generated:
+         upto: str | None = None, tangents: frozenset = frozenset(),
+         floats: frozenset[str] = frozenset()) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree
     (before ``del`` insertion); ``alike``: a parameter shaped like an expression (the
-    cotangent, like the output); ``upto``: stop after that late pass, only print."""
+    cotangent, like the output); ``upto``: stop after that late pass, only print;
+    ``floats``: the parameters that are float64 arrays."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
                            ranks or {}, frozenset(adjoints), alike or {},
-                           activity_stage.real_only(prep.node), tangents=tangents)
+                           activity_stage.real_only(prep.node), tangents=tangents,
+                           floats=floats)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)
@@ -218,16 +228,18 @@ def portable(gen: Generated, fn: Callable, array: Any) -> Generated:
 
 
 def show(fn: Callable, stage: str, wrt: tuple[int, ...] = (0,), forward: bool = False,
-         known: normalize.Known | None = None, kinds: tuple = (frozenset(), ())) -> str:
+         known: normalize.Known | None = None, kinds: tuple = (frozenset(), ()),
+         floats: frozenset[int] = frozenset()) -> str:
     """The function after one stage or late pass, printed (the late passes of the
     reverse-mode derivative, or of the forward-mode one when ``forward``); ``kinds``:
-    (positions of numbers, ranks) of the call it is for (``api.kinds_of``)."""
+    (positions of numbers, ranks) of the call it is for (``api.kinds_of``); ``floats``:
+    the positions of its float64 arrays (``call_kinds.float_arrays``)."""
     scalars, ranks = kinds
     if stage in FRONT_STAGES:
         prep = prepare(fn, stage, scalars, ranks, known=known)
         return render.function_source(prep.node)
     if stage == "forward" or forward and stage != "reverse":
         return build_forward(fn, wrt, scalars=scalars, ranks=ranks, known=known,
-                             upto=stage).source
+                             upto=stage, floats=floats).source
     return build_reverse(fn, wrt, "lean", scalars=scalars, ranks=ranks, known=known,
-                         upto=stage).source
+                         upto=stage, floats=floats).source

@@ -154,8 +154,8 @@ class PlainHelpers(gast.NodeTransformer):
             return node
         for spread, other in ((node.left, node.right), (node.right, node.left)):
             g = self.spread_number(spread)
-            if g is not None and dims.known(sx := self.facts.of(self.spread_of(spread))) and \
-                    self.facts.of(other) == sx:
+            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
+                                           self.facts.of(other)):
                 if isinstance(g, gast.Constant) and g.value == 1.0:
                     return other
                 return gast.BinOp(left=g, op=gast.Mult(), right=other)
@@ -185,8 +185,7 @@ class PlainHelpers(gast.NodeTransformer):
                 type(spread.args[2].value) is int and
                 isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False):
             return None
-        sx = self.facts.of(spread.args[1])
-        if not dims.known(sx) or self.facts.of(other) != sx:
+        if not dims.same(self.facts.of(spread.args[1]), self.facts.of(other)):
             return None
         np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
         return gast.Call(func=gast.Attribute(value=np_, attr="expand_dims", ctx=gast.Load()),
@@ -217,8 +216,8 @@ class PlainHelpers(gast.NodeTransformer):
         pairs = [node.args, node.args[::-1]] if name == "safe_mul" else [node.args]
         for spread, other in pairs:
             g = self.spread_number(spread)
-            if g is None or not dims.known(sx := self.facts.of(self.spread_of(spread))) or \
-                    self.facts.of(other) != sx:
+            if g is None or not dims.same(self.facts.of(self.spread_of(spread)),
+                                          self.facts.of(other)):
                 continue
             if not (isinstance(g, gast.Constant) and g.value):
                 return gast.Call(func=_name(name), args=[g, other], keywords=[])
@@ -287,8 +286,7 @@ class PlainHelpers(gast.NodeTransformer):
             isinstance(node.args[0], gast.Constant) or
             isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers)
         if name == "broadcast_like" and len(node.args) == 2 and \
-                dims.known(shape := self.facts.of(node.args[0])) and \
-                self.facts.of(node.args[1]) == shape:
+                dims.same(self.facts.of(node.args[0]), self.facts.of(node.args[1])):
             return node.args[0]  # a tangent of the output's shape already
         if name == "zeros_like" and number and self.real:
             return gast.Constant(value=0.0, kind=None)
@@ -323,10 +321,10 @@ class PlainHelpers(gast.NodeTransformer):
         if self.real and sx == () and (isinstance(x, gast.Constant) or isinstance(
                 x, gast.Name) and x.id in self.numbers) and isinstance(sg, tuple) and sg:
             return contracted(g, self.facts)  # an array's sum into a (Python) number
+        if self.real and sx and dims.same(sg, sx):
+            return g  # (of affine lengths too: equal, whether 1 or not)
         if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:
             return None
-        if sg == sx:
-            return g
         extra = len(sg) - len(sx)
         if extra < 0:
             return None

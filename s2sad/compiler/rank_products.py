@@ -26,9 +26,8 @@ def contracted(g: gast.expr, facts: dims.Facts) -> gast.expr:
     temporary); any other array's sum is ``np.sum(g)``."""
     if isinstance(g, gast.BinOp) and isinstance(g.op, gast.Mult):
         sa, sb = facts.of(g.left), facts.of(g.right)
-        if sa == sb and isinstance(sa, tuple) and len(sa) == 1 and \
-                (dims.known(sa) or _shaped_like(g.left, g.right) or
-                 _shaped_like(g.right, g.left)):
+        if isinstance(sa, tuple) and len(sa) == 1 and (dims.same(sa, sb) or sa == sb and (
+                _shaped_like(g.left, g.right) or _shaped_like(g.right, g.left))):
             return matmul(g.left, g.right)
     np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
     total = gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],

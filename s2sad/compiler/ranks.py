@@ -36,6 +36,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     products.lower = _triangular(facts.defs, namespace)
     products.arguments = set(params)
     products.visit(tree)
+    facts.scopes = {}  # where slices were read: the passes from here on may move them
     return body
 
 

@@ -12,6 +12,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import affine
 
 Dim = Any  # int | str | None
 UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
@@ -61,7 +62,7 @@ def is_none(e: gast.expr) -> bool:
 
 
 def _same(a: Dim, b: Dim) -> bool:
-    return a is not None and a == b
+    return affine.same(a, b)
 
 
 def _broadcast_dim(a: Dim, b: Dim, learned: dict | None = None) -> Dim:
@@ -78,6 +79,8 @@ def _broadcast_dim(a: Dim, b: Dim, learned: dict | None = None) -> Dim:
         return b
     if b == 1:
         return a
+    if isinstance(a, affine.Lin) or isinstance(b, affine.Lin):
+        return affine.broadcast(a, b)
     if _same(a, b):
         return a
     if a is None or b is None:  # the other is not 1: broadcasting keeps it (or fails)
@@ -203,6 +206,7 @@ def _expand_dims(args: list, e: gast.Call) -> Any:
 
 
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
+                runtime.reduced_size: lambda args, e: (),  # a count
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims}
@@ -210,7 +214,9 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
 
 def join_dims(dims: list) -> Dim:
     first = dims[0] if dims else None
-    return first if all(_same(d, first) for d in dims) else None
+    for d in dims[1:]:
+        first = affine.join(first, d)
+    return first
 
 
 def grown(fn: Any, args: list) -> Any:
@@ -231,7 +237,7 @@ def join_all(found: list) -> Any:
             inner = [x.shape for x in (first, s) if x.shape is not None]
             first = Elements(join_all(inner) if inner else None)
         elif isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
-            first = tuple(x if _same(x, y) else None for x, y in zip(first, s))
+            first = tuple(affine.join(x, y) for x, y in zip(first, s))
         elif s != first:
             return UNKNOWN
     return first

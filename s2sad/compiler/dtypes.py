@@ -1,0 +1,142 @@
+"""Which values are float64, for the in-place accumulations of the ``ownership`` pass.
+
+``acc += e`` computes ``acc + e`` into ``acc``'s array: the same numbers only when the
+sum has ``acc``'s dtype.  A variant knows which of its array arguments are float64
+(``call_kinds.float_arrays``), so here a value is
+
+- ``F64``: a NumPy array or scalar of dtype float64 (``np.zeros(n)``, a float64
+  argument, arithmetic with one of those), or
+- ``REAL``: anything whose dtype NumPy promotes into float64 unchanged (Python ints,
+  floats and bools, NumPy ints and floats of at most 64 bits; a ufunc of those);
+
+a float64 ``acc`` plus a ``REAL`` ``e`` is float64 again.  Anything else (a complex
+value, ``np.longdouble``, an argument of another dtype, a call not listed) is unknown.
+Python's ``float ** float`` may be complex (``(-8.0) ** 0.5``): a power is followed only
+with a float64 base or an int literal exponent.
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler.names import nodes
+from s2sad.compiler.primitives import evaluate_ref
+
+F64, REAL = "f64", "real"
+ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
+_RANK = {F64: 0, REAL: 1}
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
+               gast.MatMult)
+_CONSTRUCTED = {np.zeros, np.ones, np.empty}  # float64 without a dtype
+_REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul}  # real in, real out (no complex)
+
+
+def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dict[str, str]:
+    """name -> F64, REAL or ITEMS, for the names every definition of which proves it
+    (``floats``: float64 array parameters; ``real``: parameters that are Python or NumPy
+    real numbers): the largest such assignment (a loop's ``acc = acc + e`` keeps ``acc``
+    float64)."""
+    defs: dict[str, list] = {}
+    unknown: set[str] = set()
+    for node in nodes(body):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], gast.Name):
+            defs.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            defs.setdefault(node.target.id, []).append(gast.BinOp(
+                left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
+                               type_comment=None), op=node.op, right=node.value))
+        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
+                _counts(node.iter):
+            defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
+        elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
+            targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+            unknown |= {n.id for t in targets for n in nodes(t) if isinstance(n, gast.Name)}
+    known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
+    kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
+    changed = True
+    while changed:
+        changed = False
+        for name, values in defs.items():
+            if name in known or name not in kinds:
+                continue
+            kind = _join([of(v, kinds, namespace) for v in values])
+            if kind != kinds[name]:
+                changed = True
+                if kind is None:
+                    del kinds[name]
+                else:
+                    kinds[name] = kind
+    return kinds
+
+
+def _join(found: list) -> str | None:
+    if all(k == ITEMS for k in found):
+        return ITEMS
+    if not all(k in _RANK for k in found):
+        return None
+    return REAL if REAL in found else F64
+
+
+def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
+    """F64, REAL, ITEMS or None (unknown) for an expression."""
+    if isinstance(e, gast.Constant):
+        return REAL if type(e.value) in (bool, int, float) else None
+    if isinstance(e, gast.Name):
+        return kinds.get(e.id)
+    if isinstance(e, gast.UnaryOp):
+        return of(e.operand, kinds, namespace)
+    if isinstance(e, gast.BinOp):
+        return _binop(e, kinds, namespace)
+    if isinstance(e, gast.Subscript):
+        inner = of(e.value, kinds, namespace)
+        return REAL if inner == ITEMS else inner if inner in (F64, REAL) else None
+    if isinstance(e, gast.Call):
+        return _call(e, kinds, namespace)
+    return None
+
+
+def _binop(e: gast.BinOp, kinds: dict[str, str], namespace: dict) -> str | None:
+    a, b = of(e.left, kinds, namespace), of(e.right, kinds, namespace)
+    if a not in _RANK or b not in _RANK:
+        return None
+    if isinstance(e.op, gast.Pow) and a != F64 and not (
+            isinstance(e.right, gast.Constant) and type(e.right.value) is int):
+        return None  # (-8.0) ** 0.5 of Python floats is complex
+    if not isinstance(e.op, (*_ARITHMETIC, gast.Pow)):
+        return None
+    return F64 if F64 in (a, b) else REAL
+
+
+def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
+    fn = evaluate_ref(e.func, namespace)
+    args = [of(a, kinds, namespace) for a in e.args]
+    try:
+        if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords:
+            return F64
+        if fn is runtime.as_floats and args == [F64]:
+            return ITEMS
+        real = bool(args) and all(a in _RANK for a in args) and not e.keywords
+        if real and (isinstance(fn, np.ufunc) and fn.nin == len(args) or
+                     fn in _REAL_CALLS or getattr(fn, "__module__", None) == "math"):
+            return REAL
+    except TypeError:  # an unhashable callable
+        return None
+    return None
+
+
+def _counts(it: gast.expr) -> bool:
+    """``range(..)`` or ``reversed(range(..))``: the loop goes through ints."""
+    while isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+            it.func.id == "reversed" and len(it.args) == 1:
+        it = it.args[0]
+    return isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+        it.func.id == "range"
+
+
+def promotes_into_float64(acc: str, e: gast.expr, kinds: dict[str, str],
+                          namespace: dict) -> bool:
+    """``acc`` is float64 and ``acc`` with ``e`` is float64 again."""
+    return kinds.get(acc) == F64 and of(e, kinds, namespace) in _RANK
+

@@ -1,0 +1,215 @@
+"""Lengths of slices for the shape facts of :mod:`dims`: ``x[lo:hi]`` is
+``max(0, hi - lo)`` long when its bounds provably lie in ``x`` (``0 <= lo``,
+``0 <= hi <= len(x)``), as an affine form (:mod:`affine`) over the shape symbols.
+
+A bound is often index arithmetic on a loop's counter: ``add = j + n; x[j:add]``
+inside ``for j in range(k)``.  Its value depends on the trip, so it is worked out where
+the slice is read, from a :class:`Scope`: the int names bound earlier in the same block
+that still hold that value (``env``: no statement since has bound a name they read) and
+the counters of the enclosing ``range`` loops that only their loop header binds, each
+between the ends of its range.  The two ``j`` of ``x[j:j + n]`` are then one value and
+cancel (length ``n``); the range ``0 <= j <= k - 1`` proves the bounds.  Names outside
+the scope have the value the facts give them whatever the trip (:attr:`dims.Facts.sizes`,
+which never holds a counter).  Everything else about a slice stays unknown.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+
+from s2sad.compiler import affine
+from s2sad.compiler.affine import CLAMPED, EXACT, GUARDED, Lin
+from s2sad.compiler.names import nodes
+
+Size = Callable[[gast.expr], Any]  # the facts' value of an int expression
+
+
+@dataclass
+class Counter:
+    """A loop counter: ``range(start, stop)``'s, read in ``scope`` (at the loop)."""
+
+    start: gast.expr | None
+    stop: gast.expr
+    scope: Scope
+    depth: int
+
+
+@dataclass
+class Scope:
+    """What the int names mean at one statement (see the module docstring)."""
+
+    env: dict[str, gast.expr] = field(default_factory=dict)
+    counters: dict[str, Counter] = field(default_factory=dict)
+
+
+EMPTY = Scope()
+
+
+def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
+    """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
+    out: dict[int, tuple[gast.AST, Scope]] = {}
+    _block(body, Scope(), 0, out)
+    return out
+
+
+def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
+    env, counters = dict(scope.env), dict(scope.counters)
+    for st in stmts:
+        sliced = [n for n in _own_nodes(st) if isinstance(n, gast.Subscript) and
+                  any(isinstance(p, gast.Slice) for p in _parts(n.slice))]
+        if sliced:
+            here = Scope(dict(env), dict(counters))
+            out.update((id(n), (n, here)) for n in sliced)
+        assigned = _assigned(st)
+        if isinstance(st, (gast.For, gast.While, gast.If)):
+            _nested(st, Scope(env, counters), assigned, depth, out)
+        _forget(env, counters, assigned)
+        if isinstance(st, gast.Assign) and len(st.targets) == 1 and \
+                isinstance(st.targets[0], gast.Name) and _arithmetic(st.value) and \
+                st.targets[0].id not in _reads(st.value):
+            env[st.targets[0].id] = st.value
+
+
+def _nested(st: gast.stmt, scope: Scope, assigned: set[str], depth: int, out: dict) -> None:
+    """The blocks of a compound statement; a loop's body sees only what no trip of it
+    changes, plus its own counter."""
+    if isinstance(st, gast.If):
+        _block(st.body, scope, depth, out)
+        _block(st.orelse, scope, depth, out)
+        return
+    env, counters = dict(scope.env), dict(scope.counters)
+    _forget(env, counters, assigned)
+    _block(st.orelse, Scope(env, counters), depth, out)
+    if isinstance(st, gast.For) and isinstance(st.target, gast.Name) and \
+            st.target.id not in _assigned_in(st.body):
+        ends = _range_ends(st.iter)
+        if ends is not None:
+            at = Scope(dict(scope.env), dict(scope.counters))
+            counters[st.target.id] = Counter(ends[0], ends[1], at, depth + 1)
+    _block(st.body, Scope(env, counters), depth + 1, out)
+
+
+def _range_ends(it: gast.expr) -> tuple | None:
+    """(start or None, stop) of ``range(..)`` or ``reversed(range(..))`` of step 1."""
+    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+            it.func.id == "reversed" and len(it.args) == 1 and not it.keywords:
+        it = it.args[0]
+    if not (isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and
+            it.func.id == "range" and 1 <= len(it.args) <= 2 and not it.keywords):
+        return None
+    return (None, it.args[0]) if len(it.args) == 1 else (it.args[0], it.args[1])
+
+
+def _forget(env: dict, counters: dict, assigned: set[str]) -> None:
+    for name in [k for k, v in env.items() if k in assigned or _reads(v) & assigned]:
+        del env[name]
+    for name in assigned & set(counters):
+        del counters[name]
+
+
+def _own_nodes(st: gast.stmt) -> list:
+    """The nodes of ``st`` outside its nested blocks."""
+    found = []
+    for name, child in gast.iter_fields(st):
+        if name in ("body", "orelse", "finalbody", "handlers"):
+            continue
+        found += list(nodes(child)) if isinstance(child, (gast.AST, list)) else []
+    return found
+
+
+def _parts(index: gast.expr) -> list:
+    return index.elts if isinstance(index, gast.Tuple) else [index]
+
+
+def _assigned_in(stmts: list) -> set[str]:
+    return set().union(*(_assigned(s) for s in stmts)) if stmts else set()
+
+
+def _assigned(st: gast.stmt) -> set[str]:
+    """Names ``st`` binds or deletes, in any of its blocks."""
+    return {n.id for n in nodes(st) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, (gast.Store, gast.Del))}
+
+
+def _reads(e: gast.expr) -> set[str]:
+    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+
+
+def _arithmetic(e: gast.expr) -> bool:
+    """Int arithmetic a name may be followed through: names, ints, ``+ - *``."""
+    if isinstance(e, gast.BinOp):
+        return isinstance(e.op, (gast.Add, gast.Sub, gast.Mult)) and \
+            _arithmetic(e.left) and _arithmetic(e.right)
+    if isinstance(e, gast.UnaryOp):
+        return isinstance(e.op, (gast.USub, gast.UAdd)) and _arithmetic(e.operand)
+    return isinstance(e, gast.Name) or isinstance(e, gast.Constant) and \
+        type(e.value) is int
+
+
+def value(e: gast.expr, scope: Scope, size: Size, depth: int = 0) -> Lin | None:
+    """The exact value of the int expression ``e`` read in ``scope``, as a form."""
+    if depth > 64:
+        return None
+    if isinstance(e, gast.Constant):
+        return Lin((), e.value) if type(e.value) is int else None
+    if isinstance(e, gast.Name):
+        if e.id in scope.counters:
+            return affine.counter(e.id)
+        if e.id in scope.env:
+            return value(scope.env[e.id], scope, size, depth + 1)
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+        return affine.scale(value(e.operand, scope, size, depth + 1),
+                            -1 if isinstance(e.op, gast.USub) else 1)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Add, gast.Sub, gast.Mult)):
+        a, b = (value(x, scope, size, depth + 1) for x in (e.left, e.right))
+        if isinstance(e.op, gast.Mult):
+            return affine.scale(b, a.const) if a is not None and not a.terms else \
+                affine.scale(a, b.const) if b is not None and not b.terms else None
+        return affine.add(a, b, 1 if isinstance(e.op, gast.Add) else -1)
+    if isinstance(e, (gast.BinOp, gast.UnaryOp)):
+        return None
+    return affine.form(size(e))
+
+
+def slice_length(p: gast.Slice, axis: Any, scope: Scope, size: Size) -> Any:
+    """The length of ``x[p]`` along an axis of length ``axis`` (None: unknown)."""
+    n = affine.form(axis)
+    if n is None or p.step is not None and not (
+            isinstance(p.step, gast.Constant) and p.step.value == 1):
+        return None
+    bounds = _bounds(scope, size)
+    lo = Lin((), 0) if p.lower is None else value(p.lower, scope, size)
+    if lo is not None and not lo.terms and lo.const < 0:
+        lo = affine.add(n, lo)  # from the end: python reads len + lo, least 0
+    if lo is None or not affine.nonneg(lo, bounds):
+        return None  # (len + lo may be below 0: the length is min(-lo, len), not affine)
+    hi = n if p.upper is None else value(p.upper, scope, size)
+    kind = EXACT
+    if hi is not None and not hi.terms and hi.const < 0:
+        hi, kind = affine.add(n, hi), CLAMPED  # from the end, least 0: max(0, len + hi)
+    elif hi is not None and not affine.nonneg(hi, bounds):
+        kind = GUARDED  # a negative hi would count from the end
+    if hi is None or not affine.nonneg(affine.add(n, hi, -1), bounds):  # type: ignore
+        return None
+    f = affine.add(hi, lo, -1)
+    if f is None:
+        return None
+    if affine.nonneg(f, bounds):
+        kind = EXACT
+    elif kind == EXACT:
+        kind = CLAMPED
+    return affine.length(f, kind)
+
+
+def _bounds(scope: Scope, size: Size) -> affine.Bounds:
+    def bounds(var: str) -> tuple | None:
+        c = scope.counters.get(var[len(affine.COUNTER):])
+        if c is None:
+            return None
+        lo = Lin((), 0) if c.start is None else value(c.start, c.scope, size)
+        hi = affine.add(value(c.stop, c.scope, size), Lin((), 1), -1)
+        return lo, hi, c.depth
+    return bounds
