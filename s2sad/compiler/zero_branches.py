@@ -1,0 +1,393 @@
+"""Late pass ``branches``: the adjoint a reversed ``if`` zeroes carried only where it is not.
+
+The reverse of ``if err < tol: y = half`` (an accept/reject step) sets the adjoint of
+``half`` in both branches: ``dhalf = dy`` where the step was taken, ``dhalf =
+zeros_like(half)`` where it was not.  The statements after the ``if`` then propagate
+``dhalf`` through the whole step, with zeros on every rejected trip.  When ``dhalf``
+is zero, a statement that only carries it changes nothing that is read:
+
+- ``n = e`` with ``e`` zero whenever the zero names are (a product with one, an item
+  of one, their sum, ``safe_mul``, ``add_at(None, x, i, e)``, ``zeros_like``): ``n``
+  is zero too, and is read nowhere but in the statements moved after it;
+- ``a = a + e``, ``a = add_at(a, None, i, e)``, ``a += e``, ``a[i] += e`` with ``e``
+  zero: ``a`` keeps its value (an accumulator such as ``dk``; the shapes must be
+  known equal, so no broadcast is skipped).
+
+Such statements move into the branch where the adjoint is not zero; statements that
+do not take part (a tape pop, a parameter's item) and commute with the ``if`` move
+in front of it; the first statement that is neither stops the move.  A rejected
+trip then costs nothing in the reverse sweep.  A zero adjoint times a value that is
+inf or nan contributes zero (the convention ``safe_mul`` keeps), so dropping the
+product is what the derivative means.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import dims
+from s2sad.compiler.liveness import live_after
+from s2sad.compiler.names import nodes, written_names
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.simplify import _known_pure
+
+# zero when any argument is (products), when the first one is (linear maps of it)
+_PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer)
+_LINEAR = (runtime.safe_div, runtime.unbroadcast, np.sum, np.transpose, np.reshape,
+           np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze)
+_ZEROS = (runtime.zeros_like, np.zeros_like)
+_MUTATING = {"pop", "append", "extend", "insert", "clear", "update", "setdefault"}
+
+
+def move(body: list, namespace: dict, keep: set[str], shapes: dims.Facts | None) -> list:
+    """``body`` with the statements after each reversed ``if`` that only carry an
+    adjoint zero in one branch moved into the other branch."""
+    ctx = _Context(body, namespace, keep, shapes)
+    _blocks(body, ctx)
+    return body
+
+
+class _Context:
+    """What the pass reads of the whole function."""
+
+    def __init__(self, body: list, namespace: dict, keep: set[str],
+                 shapes: dims.Facts | None) -> None:
+        self.body, self.namespace, self.keep, self.shapes = body, namespace, keep, shapes
+
+        self._after: dict[int, frozenset] | None = None
+
+    def live_after(self, s: gast.stmt) -> frozenset:
+        """Names a later statement may read after ``s``."""
+        if self._after is None:
+            self._after = {}
+            live_after(self.body, self._after)
+        return self._after[id(s)]
+
+    def changed(self) -> None:
+        self._after = None
+
+
+def _blocks(block: list, ctx: _Context) -> None:
+    """Every block of ``block`` (nested ones first), each ``if`` in turn."""
+    for s in block:
+        for field in ("body", "orelse"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
+                _blocks(inner, ctx)
+    i = 0
+    while i < len(block):
+        if isinstance(block[i], gast.If):
+            i = _at_if(block, i, ctx)
+        i += 1
+
+
+def _at_if(block: list, i: int, ctx: _Context) -> int:
+    """Move what follows ``block[i]`` where it can; the index of the last statement
+    the move placed."""
+    s = block[i]
+    for zero_side in ("orelse", "body"):
+        seeds = _zero_at_end(getattr(s, zero_side), ctx)
+        plan = _best_plan(s, block[i + 1:], seeds, ctx) if seeds else None
+        if plan is None:
+            continue
+        segments, used = plan
+        other = "body" if zero_side == "orelse" else "orelse"
+        getattr(s, other).extend(segments[0].moved)
+        placed = [*segments[0].hoisted, s]
+        for seg in segments[1:]:
+            placed += [seg.stay, *seg.hoisted]
+            if seg.moved:
+                placed.append(_guard(s.test, zero_side, seg.moved))
+        if zero_side == "orelse":
+            _drop_unread_seeds(s, seeds, block[i + 1:i + 1 + used], segments, ctx)
+        block[i:i + 1 + used] = placed
+        ctx.changed()
+        return i + len(placed) - 1
+    return i
+
+
+def _drop_unread_seeds(s: gast.If, seeds: set[str], span: list, segments: list,
+                       ctx: _Context) -> None:
+    """The zeros the ``else`` branch binds that only the moved statements read (which
+    that branch now skips) dropped."""
+    moved = [t for seg in segments for t in seg.moved]
+    others = [t for t in span if not any(t is m for m in moved)]
+    read = {n.id for n in nodes([s.test, *s.orelse, *others]) if isinstance(n, gast.Name)
+            and not isinstance(n.ctx, gast.Store)}
+    unread = seeds - read - ctx.live_after(span[-1])
+    s.orelse = [t for t in s.orelse if _single_target(t) not in unread]
+
+
+def _guard(test: gast.expr, zero_side: str, moved: list) -> gast.If:
+    """``if flag:`` (or ``if not flag:``) around statements after a staying one."""
+    flag = gast.Name(id=test.id, ctx=gast.Load(), annotation=None, type_comment=None)
+    cond = flag if zero_side == "orelse" else gast.UnaryOp(op=gast.Not(), operand=flag)
+    return gast.If(test=cond, body=moved, orelse=[])
+
+
+def _zero_at_end(branch: list, ctx: _Context) -> set[str]:
+    """Names ``branch`` leaves bound to a zero."""
+    zero: set[str] = set()
+    for s in branch:
+        target = _single_target(s)
+        if target is not None and _is_zero(s.value, set(), ctx):
+            zero.add(target)
+        else:
+            zero -= _writes(s, ctx) or set()
+    return zero
+
+
+@dataclass
+class _Segment:
+    """A statement that stays (None for the first segment, whose guard is the ``if``
+    itself), the statements hoisted above the guard, those moved into it."""
+
+    stay: gast.stmt | None
+    hoisted: list = field(default_factory=list)
+    moved: list = field(default_factory=list)
+
+
+def _best_plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
+               ) -> tuple[list[_Segment], int] | None:
+    """The segments of ``rest`` (and how many statements they hold), the longest
+    prefix whose zero names nothing else reads."""
+    limit = len(rest)
+    while limit:
+        segments, used, defined = _plan(s, rest[:limit], seeds, ctx)
+        moved = [t for seg in segments for t in seg.moved]
+        if not moved:
+            return None
+        if _unread_elsewhere(s, rest[:used], moved, defined, ctx):
+            for seg in segments:
+                _sink_helpers(s, seg, rest[:used], ctx)
+            return segments, used
+        limit = max(k for k, t in enumerate(rest) if any(t is m for m in moved))
+    return None
+
+
+def _sink_helpers(s: gast.If, seg: _Segment, span: list, ctx: _Context) -> None:
+    """Hoisted values only the moved statements read (``k[2]`` for a product) moved in
+    with them, where they were: not computed on the trips that skip them."""
+    inside = list(seg.moved)
+    for h in reversed(seg.hoisted):
+        name = _single_target(h)
+        if name is None or _writes(h, ctx) != {name}:
+            continue
+        if _unread_elsewhere(s, span, [*inside, h], {name}, ctx):
+            inside.append(h)
+    seg.hoisted = [h for h in seg.hoisted if not any(h is t for t in inside)]
+    seg.moved = _in_order(span, inside)
+
+
+def _in_order(span: list, chosen: list) -> list:
+    return [t for t in span if any(t is c for c in chosen)]
+
+
+def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
+          ) -> tuple[list[_Segment], int, set[str]]:
+    """One pass over ``rest``: each statement moved in, hoisted above its guard, staying
+    (after it the moved statements go into a new ``if flag:``), or the stop."""
+    zero, defined = set(seeds), set()
+    segments = [_Segment(None)]
+    guard = _effects([s], ctx)
+    flag = s.test.id if isinstance(s.test, gast.Name) else None
+    for used, t in enumerate(rest):
+        seg = segments[-1]
+        kind = _carries(t, zero, ctx)
+        if kind is not None:
+            seg.moved.append(t)
+            if kind:
+                zero.add(kind)
+                defined.add(kind)
+            guard = _effects([s if seg.stay is None else s.test, *seg.moved], ctx)
+            continue
+        mine = _effects([t], ctx)
+        if mine is None or guard is None:
+            return segments, used, defined
+        if isinstance(t, gast.Assign) and not _conflict(mine, guard):
+            seg.hoisted.append(t)
+        elif flag is not None and not mine[1] & (zero | {flag}):
+            segments.append(_Segment(t))
+            guard = _effects([s.test], ctx)
+        else:
+            return segments, used, defined
+    return segments, len(rest), defined
+
+
+def _carries(t: gast.stmt, zero: set[str], ctx: _Context) -> str | bool | None:
+    """The name ``t`` binds to a zero, False when ``t`` changes nothing while the
+    ``zero`` names are zero, None when it does."""
+    target = _single_target(t)
+    if target is not None and _is_zero(t.value, zero, ctx):
+        return target
+    if target is not None and target not in zero and _adds_zero(t.value, target, zero, ctx):
+        return False
+    if isinstance(t, gast.AugAssign) and isinstance(t.op, gast.Add) and \
+            _is_zero(t.value, zero, ctx) and _root(t.target) not in zero:
+        if isinstance(t.target, gast.Subscript) and isinstance(t.target.value, gast.Name):
+            return False
+        if isinstance(t.target, gast.Name) and _same_shape(t.target, t.value, ctx):
+            return False
+    return None
+
+
+def _adds_zero(value: gast.expr, target: str, zero: set[str], ctx: _Context) -> bool:
+    """``target + e``, ``e + target``, ``target - e``, ``add_at(target, None, i, e)``
+    with ``e`` zero and of ``target``'s shape."""
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)):
+        pairs = [(value.left, value.right)]
+        if isinstance(value.op, gast.Add):
+            pairs.append((value.right, value.left))
+        return any(_is_name(a, target) and _is_zero(b, zero, ctx) and _same_shape(a, b, ctx)
+                   for a, b in pairs)
+    if _calls(value, ctx) is runtime.add_at and len(value.args) == 4:
+        acc, like, _, g = value.args
+        return _is_name(acc, target) and _is_none(like) and _is_zero(g, zero, ctx) and \
+            _array(acc, ctx)
+    return False
+
+
+def _is_zero(e: gast.expr, zero: set[str], ctx: _Context) -> bool:
+    """``e`` is zero whenever the ``zero`` names are."""
+    if isinstance(e, gast.Name):
+        return e.id in zero
+    if isinstance(e, gast.Constant):
+        return type(e.value) in (int, float, complex) and e.value == 0
+    if isinstance(e, gast.Subscript):
+        return _is_zero(e.value, zero, ctx)
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+        return _is_zero(e.operand, zero, ctx)
+    if isinstance(e, gast.BinOp):
+        if isinstance(e.op, (gast.Mult, gast.MatMult)):
+            return _is_zero(e.left, zero, ctx) or _is_zero(e.right, zero, ctx)
+        if isinstance(e.op, gast.Div):
+            return _is_zero(e.left, zero, ctx)
+        if isinstance(e.op, (gast.Add, gast.Sub)):
+            return _is_zero(e.left, zero, ctx) and _is_zero(e.right, zero, ctx)
+        return False
+    if isinstance(e, gast.Call):
+        return _zero_call(e, zero, ctx)
+    return False
+
+
+def _zero_call(e: gast.Call, zero: set[str], ctx: _Context) -> bool:
+    fn = _calls(e, ctx)
+    if e.keywords and fn is not runtime.zeros_like:
+        return False
+    if _among(fn, _ZEROS):
+        return True
+    if _among(fn, _PRODUCTS):
+        return any(_is_zero(a, zero, ctx) for a in e.args)
+    if _among(fn, _LINEAR):
+        return bool(e.args) and _is_zero(e.args[0], zero, ctx)
+    if fn is runtime.add_at and len(e.args) == 4:
+        acc, _, _, g = e.args
+        return (_is_none(acc) or _is_zero(acc, zero, ctx)) and _is_zero(g, zero, ctx)
+    return False
+
+
+def _among(fn: Any, table: tuple) -> bool:
+    return any(fn is f for f in table)
+
+
+def _calls(e: gast.expr, ctx: _Context) -> Any:
+    return evaluate_ref(e.func, ctx.namespace) if isinstance(e, gast.Call) else None
+
+
+def _same_shape(a: gast.expr, b: gast.expr, ctx: _Context) -> bool:
+    """Adding ``b`` to ``a`` cannot change ``a``'s shape: both known, and equal."""
+    if ctx.shapes is None:
+        return False
+    sa, sb = ctx.shapes.of(a), ctx.shapes.of(b)
+    return dims.known(sa) and sa == sb
+
+
+def _array(e: gast.expr, ctx: _Context) -> bool:
+    """``e`` is an array or a number (not a list, tuple or dict of adjoints)."""
+    return ctx.shapes is not None and isinstance(ctx.shapes.of(e), tuple)
+
+
+def _unread_elsewhere(s: gast.If, span: list, inside: list, defined: set[str],
+                      ctx: _Context) -> bool:
+    """The names ``defined`` (bound by the statements ``inside``, which move into
+    ``s``) are read only there, after their binding: not by ``s`` nor the other
+    statements of ``span``, and not after it (so the branch that skips them never
+    needs them)."""
+    if defined & ctx.keep or defined & ctx.live_after(span[-1]):
+        return False
+    others = [s, *(t for t in span if not any(t is c for c in inside))]
+    if any(isinstance(n, gast.Name) and n.id in defined for n in nodes(others)):
+        return False
+    bound: set[str] = set()
+    for t in _in_order(span, inside):
+        reads = {n.id for n in nodes(t.value) if isinstance(n, gast.Name)}
+        if isinstance(t, gast.AugAssign):
+            reads |= {n.id for n in nodes(t.target) if isinstance(n, gast.Name)}
+        if (reads & defined) - bound:
+            return False
+        bound |= written_names(t) & defined
+    return True
+
+
+def _effects(stmts: list, ctx: _Context) -> tuple[set[str], set[str]] | None:
+    """(names read, names written) by ``stmts``; None when a call may do anything."""
+    reads: set[str] = set()
+    writes: set[str] = set()
+    for s in stmts:
+        w = _writes(s, ctx)
+        if w is None:
+            return None
+        writes |= w
+        reads |= {n.id for n in nodes(s) if isinstance(n, gast.Name)
+                  and not isinstance(n.ctx, gast.Store)}
+    return reads, writes
+
+
+def _writes(s: gast.stmt, ctx: _Context) -> set[str] | None:
+    """Names ``s`` binds or changes (a list it pops); None for unknown calls."""
+    found: set[str] = set()
+    for n in nodes(s):
+        if isinstance(n, (gast.Assign, gast.AugAssign)):
+            found |= written_names(n)
+        elif isinstance(n, (gast.For, gast.Delete)):
+            found |= {m.id for t in ([n.target] if isinstance(n, gast.For) else n.targets)
+                      for m in nodes(t) if isinstance(m, gast.Name)}
+        elif isinstance(n, gast.Call):
+            if isinstance(n.func, gast.Attribute) and n.func.attr in _MUTATING:
+                root = _root(n.func.value)
+                if root is None:
+                    return None
+                found.add(root)
+            elif not _known_pure(evaluate_ref(n.func, ctx.namespace)):
+                return None
+    return found
+
+
+def _conflict(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
+    """Two pieces of code that do not commute: one writes what the other touches."""
+    return bool(a[1] & (b[0] | b[1]) or b[1] & a[0])
+
+
+def _single_target(s: gast.stmt) -> str | None:
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name):
+        return s.targets[0].id
+    return None
+
+
+def _root(e: gast.expr) -> str | None:
+    while isinstance(e, (gast.Subscript, gast.Attribute)):
+        e = e.value
+    return e.id if isinstance(e, gast.Name) else None
+
+
+def _is_name(e: gast.expr, name: str) -> bool:
+    return isinstance(e, gast.Name) and e.id == name
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
