@@ -74,8 +74,8 @@ class _Context:
 def _blocks(block: list, ctx: _Context) -> None:
     """Every block of ``block`` (nested ones first), each ``if`` in turn."""
     for s in block:
-        for field in ("body", "orelse"):
-            inner = getattr(s, field, None)
+        for part in ("body", "orelse"):
+            inner = getattr(s, part, None)
             if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
                 _blocks(inner, ctx)
     i = 0
@@ -200,7 +200,7 @@ def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
         kind = _carries(t, zero, ctx)
         if kind is not None:
             seg.moved.append(t)
-            if kind:
+            if isinstance(kind, str):
                 zero.add(kind)
                 defined.add(kind)
             guard = _effects([s if seg.stay is None else s.test, *seg.moved], ctx)

@@ -1,0 +1,229 @@
+"""The late pass ``branches``: what only carries an adjoint a reversed ``if`` zeroes in
+one branch runs only in the other.  Accept/reject loops (adaptive integrators) with
+both branches taken, one taken, a rejected branch that still carries an adjoint, and
+cases where the move must not happen; values against central differences (both
+modes) and closed forms."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+
+
+def _rhs_decay(y, k):
+    return np.array([-k[0] * y[0] + k[1] * y[1], -k[2] * y[1] * y[1]])
+
+
+def _step(y, h, k):
+    a = _rhs_decay(y, k)
+    b = _rhs_decay(y + h * a, k)
+    return y + 0.5 * h * (a + b)
+
+
+def adaptive_heun(k, y0, t_end, tol):
+    """Step doubling with Heun steps on another right-hand side."""
+    y = y0
+    t = 0.0
+    h = 0.4
+    while t < t_end:
+        if t + h > t_end:
+            h = t_end - t
+        big = _step(y, h, k)
+        half = _step(_step(y, 0.5 * h, k), 0.5 * h, k)
+        err = np.max(np.abs(big - half))
+        if err < tol:
+            t = t + h
+            y = half
+            h = min(2.0 * h, 0.8)
+        else:
+            h = 0.5 * h
+    return np.sum(y * y)
+
+
+def _lorenz_like(y, k):
+    return np.array([k[0] * (y[1] - y[0]), y[0] * (k[1] - y[2]) - y[1],
+                     y[0] * y[1] - k[2] * y[2]])
+
+
+def adaptive_euler3(k, y0, steps, tol):
+    """A 3-vector state, a for loop of trials, Euler against two half steps."""
+    y = y0
+    h = 0.05
+    for _ in range(steps):
+        big = y + h * _lorenz_like(y, k)
+        mid = y + 0.5 * h * _lorenz_like(y, k)
+        half = mid + 0.5 * h * _lorenz_like(mid, k)
+        if np.max(np.abs(big - half)) < tol:
+            y = half
+            h = 1.5 * h
+        else:
+            h = 0.5 * h
+    return y[0] + 2.0 * y[1] - y[2]
+
+
+def rejected_still_carries(x, tol):
+    """The rejected branch shrinks y: its adjoint still flows there (never skipped)."""
+    y = x
+    for _ in range(6):
+        z = np.sin(y) * 1.5
+        if np.max(np.abs(z)) < tol:
+            y = z
+        else:
+            y = 0.5 * y
+    return np.sum(y ** 2)
+
+
+def doubling(x, limit):
+    """z = 2 y accepted while below the limit: the gradient is 2 ** accepted."""
+    y = x
+    for _ in range(5):
+        z = 2.0 * y
+        if np.max(z) < limit:
+            y = z
+    return np.sum(y)
+
+
+def broadcast_accumulator(x, c):
+    """An accumulator of another shape than the zero carried into it: the sum would
+    broadcast, so the statement is not a no-op and must stay (the proof fails)."""
+    acc = 0.0
+    y = x
+    for _ in range(3):
+        z = y * c
+        if c > 0.5:
+            y = z
+        acc = acc + np.sum(y)
+    return acc
+
+
+def stay_reads_accumulator(x, tol):
+    """A statement after the if reads what a moved statement accumulates."""
+    y = x
+    total = 0.0
+    for _ in range(4):
+        z = np.tanh(y) + 0.3
+        if np.sum(z) < tol:
+            y = z
+        total = total + np.sum(y * y)
+    return total
+
+
+def _rk_args(rng, t_end=2.0, tol=1e-4):
+    return np.array([0.7, 0.3, 0.5]) + 0.05 * rng.standard_normal(3), \
+        np.array([1.0, 0.5]) + 0.05 * rng.standard_normal(2), t_end, tol
+
+
+CASES = [
+    (adaptive_heun, lambda r: _rk_args(r), (0, 1)),  # both branches taken
+    (adaptive_heun, lambda r: _rk_args(r, tol=1.0), (0, 1)),  # every step accepted
+    (adaptive_euler3, lambda r: (np.array([1.0, 2.0, 0.5]), np.array([1.0, 0.5, 0.2])
+                                 + 0.05 * r.standard_normal(3), 12, 2e-3), (0, 1)),
+    (rejected_still_carries, lambda r: (0.3 + 0.2 * r.random(3), 1.2), (0,)),
+    (rejected_still_carries, lambda r: (0.3 + 0.2 * r.random(3), 0.01), (0,)),
+    (rejected_still_carries, lambda r: (0.3 + 0.2 * r.random(3), 10.0), (0,)),
+    (broadcast_accumulator, lambda r: (r.standard_normal(3), 0.9), (0,)),
+    (broadcast_accumulator, lambda r: (r.standard_normal(3), 0.1), (0,)),
+    (stay_reads_accumulator, lambda r: (0.2 * r.standard_normal(3), 1.5), (0,)),
+    (stay_reads_accumulator, lambda r: (0.2 * r.standard_normal(3), 100.0), (0,)),
+]
+IDS = [f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)]
+
+
+@pytest.mark.parametrize("f, make, wrt", CASES, ids=IDS)
+def test_gradient_against_differences(f, make, wrt):
+    args = make(np.random.default_rng(3))
+    check_grad(f, *args, wrt=wrt, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("f, make, wrt", CASES, ids=IDS)
+def test_vjp_and_jvp(f, make, wrt):
+    rng = np.random.default_rng(4)
+    args = make(rng)
+    check_vjp(f, *args, wrt=wrt, rng=rng, rtol=1e-5, atol=1e-7)
+    check_jvp(f, *args, wrt=wrt, rng=rng, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("limit, accepted", [(5.0, 2), (100.0, 5), (0.5, 0)])
+def test_doubling_closed_form(limit, accepted):
+    x = np.array([0.5, 1.0, 0.25])
+    got = s2sad.grad(doubling)(x, limit)
+    np.testing.assert_array_equal(got, np.full(3, 2.0 ** accepted))
+
+
+def _reverse_loop(f, args) -> str:
+    g = s2sad.grad(f)
+    g(*args)
+    return g.source.split("for _ in ")[-1]
+
+
+def _top_of_reversed_loop(g) -> list[str]:
+    """The statements directly in the reversed ``while`` loop's body, comments left out."""
+    body = g.source.split("for _ in range(trips):")[1]
+    lines = [line.strip() for line in body.splitlines() if line.startswith(" " * 8)
+             and not line.startswith(" " * 9) and not line.strip().startswith("#")]
+    return [line.split(" = ")[-1] if " = " in line else line for line in lines]
+
+
+@pytest.mark.parametrize("name", ["rk4", "heun"])
+def test_rejected_step_skips_the_adjoint_of_the_step(name):
+    """The whole adjoint of the two half steps runs only where the step was accepted:
+    the reversed loop body is two tape pops and one ``if``."""
+    from benchmarks.problems_loops import adaptive_rk4, adaptive_rk4_args
+    f, args = (adaptive_rk4, adaptive_rk4_args("smoke")) if name == "rk4" else \
+        (adaptive_heun, _rk_args(np.random.default_rng(3)))
+    g = s2sad.grad(f, argnums=(0, 1))
+    g(*args)
+    assert _top_of_reversed_loop(g) == ["stack.pop()", "stack.pop()", "if cmp_1:"]
+    assert "zeros_like(half)" not in g.source
+
+
+def _moved(text: str, shapes=None) -> str:
+    """The pass run on a snippet (a loop body's statements), printed back."""
+    import ast
+
+    import gast
+
+    from s2sad import runtime
+    from s2sad.compiler import zero_branches
+    body = gast.parse(text).body
+    zero_branches.move(body, {**runtime.HELPERS, "np": np}, {"x", "g", "c"}, shapes)
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(
+        gast.Module(body=body, type_ignores=[]))))
+
+
+def test_accumulator_of_unknown_shape_stays():
+    """``a = a + e`` with ``e`` zero is dropped on the zero side only when the shapes
+    are known equal (else the sum could broadcast ``a``): without shape facts it
+    stays, and so does ``e`` it reads; ``add_at`` into an array moves."""
+    text = ("for _ in range(3):\n"
+            "    if c:\n        d = g\n    else:\n        d = zeros_like(x)\n"
+            "    e = d * 2.0\n    a = a + e\n")
+    assert _moved(text) == text.rstrip()  # (e, read by the sum that stays, is needed)
+    assert _moved(text.replace("a = a + e", "a = add_at(a, None, 0, e)"), _ArrayShapes()) \
+        == ("for _ in range(3):\n    if c:\n        d = g\n        e = d * 2.0\n"
+            "        a = add_at(a, None, 0, e)")  # (the zero d, now unread, dropped)
+
+
+class _ArrayShapes:
+    """Shape facts in which every name is a vector of one known length."""
+
+    def of(self, e):
+        return ("n",)
+
+
+def test_zero_read_after_the_move_keeps_everything():
+    """A zero a later statement reads (``e`` returned) is needed on both sides: the
+    statements stay where they were."""
+    text = ("if c:\n    d = g\nelse:\n    d = zeros_like(x)\n"
+            "e = d * 2.0\nr = e + 1.0\n")
+    assert _moved(text) == text.rstrip().replace("\n\n", "\n").replace(
+        "if c:\n    d = g\nelse:", "if c:\n    d = g\nelse:")
+
+
+def test_unknown_call_is_not_hoisted():
+    """A call the pass does not know may do anything: nothing moves over it."""
+    text = ("if c:\n    d = g\nelse:\n    d = zeros_like(x)\n"
+            "t = user(x)\nk = d * t\n")
+    assert _moved(text) == text.rstrip()
