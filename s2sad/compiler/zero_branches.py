@@ -57,8 +57,8 @@ class _Context:
     def __init__(self, body: list, namespace: dict, keep: set[str],
                  shapes: dims.Facts | None) -> None:
         self.body, self.namespace, self.keep, self.shapes = body, namespace, keep, shapes
-
         self._after: dict[int, frozenset] | None = None
+        self._names: dict[int, set[str]] = {}
 
     def live_after(self, s: gast.stmt) -> frozenset:
         """Names a later statement may read after ``s``."""
@@ -69,6 +69,24 @@ class _Context:
 
     def changed(self) -> None:
         self._after = None
+        self._names.clear()
+
+    def names(self, s: gast.stmt) -> set[str]:
+        """Every name ``s`` mentions."""
+        key = id(s)
+        if key not in self._names:
+            self._names[key] = {n.id for n in nodes(s) if isinstance(n, gast.Name)}
+        return self._names[key]
+
+    def reads(self, t: gast.stmt) -> set[str]:
+        """The names an assignment reads (an augmented one its target's too)."""
+        key = -id(t)
+        if key not in self._names:
+            found = {n.id for n in nodes(t.value) if isinstance(n, gast.Name)}
+            if isinstance(t, gast.AugAssign):
+                found |= {n.id for n in nodes(t.target) if isinstance(n, gast.Name)}
+            self._names[key] = found
+        return self._names[key]
 
 
 def _blocks(block: list, ctx: _Context) -> None:
@@ -115,7 +133,8 @@ def _drop_unread_seeds(s: gast.If, seeds: set[str], span: list, segments: list,
     """The zeros the ``else`` branch binds that only the moved statements read (which
     that branch now skips) dropped."""
     moved = [t for seg in segments for t in seg.moved]
-    others = [t for t in span if not any(t is m for m in moved)]
+    ids = {id(m) for m in moved}
+    others = [t for t in span if id(t) not in ids]
     read = {n.id for n in nodes([s.test, *s.orelse, *others]) if isinstance(n, gast.Name)
             and not isinstance(n.ctx, gast.Store)}
     unread = seeds - read - ctx.live_after(span[-1])
@@ -165,7 +184,8 @@ def _best_plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
             for seg in segments:
                 _sink_helpers(s, seg, rest[:used], ctx)
             return segments, used
-        limit = max(k for k, t in enumerate(rest) if any(t is m for m in moved))
+        ids = {id(m) for m in moved}
+        limit = max(k for k, t in enumerate(rest) if id(t) in ids)
     return None
 
 
@@ -179,12 +199,14 @@ def _sink_helpers(s: gast.If, seg: _Segment, span: list, ctx: _Context) -> None:
             continue
         if _unread_elsewhere(s, span, [*inside, h], {name}, ctx):
             inside.append(h)
-    seg.hoisted = [h for h in seg.hoisted if not any(h is t for t in inside)]
+    ids = {id(t) for t in inside}
+    seg.hoisted = [h for h in seg.hoisted if id(h) not in ids]
     seg.moved = _in_order(span, inside)
 
 
 def _in_order(span: list, chosen: list) -> list:
-    return [t for t in span if any(t is c for c in chosen)]
+    ids = {id(c) for c in chosen}
+    return [t for t in span if id(t) in ids]
 
 
 def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
@@ -203,7 +225,7 @@ def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
             if isinstance(kind, str):
                 zero.add(kind)
                 defined.add(kind)
-            guard = _effects([s if seg.stay is None else s.test, *seg.moved], ctx)
+            guard = _joined(guard, _effects([t], ctx))
             continue
         mine = _effects([t], ctx)
         if mine is None or guard is None:
@@ -319,17 +341,15 @@ def _unread_elsewhere(s: gast.If, span: list, inside: list, defined: set[str],
     needs them)."""
     if defined & ctx.keep or defined & ctx.live_after(span[-1]):
         return False
-    others = [s, *(t for t in span if not any(t is c for c in inside))]
-    if any(isinstance(n, gast.Name) and n.id in defined for n in nodes(others)):
+    ids = {id(c) for c in inside}
+    if any(ctx.names(t) & defined for t in [s, *span] if id(t) not in ids):
         return False
     bound: set[str] = set()
-    for t in _in_order(span, inside):
-        reads = {n.id for n in nodes(t.value) if isinstance(n, gast.Name)}
-        if isinstance(t, gast.AugAssign):
-            reads |= {n.id for n in nodes(t.target) if isinstance(n, gast.Name)}
-        if (reads & defined) - bound:
-            return False
-        bound |= written_names(t) & defined
+    for t in span:
+        if id(t) in ids:
+            if (ctx.reads(t) & defined) - bound:
+                return False
+            bound |= written_names(t) & defined
     return True
 
 
@@ -365,6 +385,12 @@ def _writes(s: gast.stmt, ctx: _Context) -> set[str] | None:
             elif not _known_pure(evaluate_ref(n.func, ctx.namespace)):
                 return None
     return found
+
+
+def _joined(a: tuple[set[str], set[str]] | None, b: tuple[set[str], set[str]] | None
+            ) -> tuple[set[str], set[str]] | None:
+    """The effects of two pieces of code run one after the other."""
+    return None if a is None or b is None else (a[0] | b[0], a[1] | b[1])
 
 
 def _conflict(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
