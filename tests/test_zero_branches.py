@@ -160,7 +160,7 @@ def _reverse_loop(f, args) -> str:
 
 def _top_of_reversed_loop(g) -> list[str]:
     """The statements directly in the reversed ``while`` loop's body, comments left out."""
-    body = g.source.split("for _ in range(trips):")[1]
+    body = g.source.split("    for _ in ")[-1].split("\n", 1)[1]
     lines = [line.strip() for line in body.splitlines() if line.startswith(" " * 8)
              and not line.startswith(" " * 9) and not line.strip().startswith("#")]
     return [line.split(" = ")[-1] if " = " in line else line for line in lines]
@@ -177,6 +177,15 @@ def test_rejected_step_skips_the_adjoint_of_the_step(name):
     g(*args)
     assert _top_of_reversed_loop(g) == ["stack.pop()", "stack.pop()", "if cmp_1:"]
     assert "zeros_like(half)" not in g.source
+
+
+def test_a_pop_that_rebinds_what_the_if_reads():
+    """The 3-vector Euler trial pops y (which the reversed ``if`` reads for the zero's
+    shape) after the ``if``: what follows goes into a second ``if cmp:``; the popped
+    items' shapes (paired with their push) prove the accumulations no-ops."""
+    g = s2sad.grad(adaptive_euler3, argnums=(0, 1))
+    g(np.array([1.0, 2.0, 0.5]), np.array([1.0, 0.5, 0.2]), 12, 2e-3)
+    assert _top_of_reversed_loop(g) == ["stack.pop()", "if cmp:", "stack.pop()", "if cmp:"]
 
 
 def _moved(text: str, shapes=None) -> str:
