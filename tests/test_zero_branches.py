@@ -236,3 +236,55 @@ def test_unknown_call_is_not_hoisted():
     text = ("if c:\n    d = g\nelse:\n    d = zeros_like(x)\n"
             "t = user(x)\nk = d * t\n")
     assert _moved(text) == text.rstrip()
+
+
+# ----- the tape: a name pushed twice in one push is pushed once (tape.deduplicated) -----
+
+def _snippet_tape(text: str, slots: list[list[int]]) -> str:
+    import ast
+
+    import gast
+
+    from s2sad.compiler import tape
+    body = gast.parse(text).body
+    for slot, places in enumerate(slots):
+        for k in places:
+            body[k].s2sad_slot = 1000 + slot
+    body = tape.deduplicated(body)
+    return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(
+        gast.Module(body=body, type_ignores=[]))))
+
+
+def test_a_name_pushed_twice_is_pushed_once():
+    text = "stack.append((a, b, a, c, b))\nx, y, z, u, v = stack.pop()\nr = z + v"
+    assert _snippet_tape(text, [[0, 1]]) == (
+        "stack.append((a, b, c))\nx, y, u = stack.pop()\nz = x\nv = y\nr = z + v")
+
+
+def test_pushes_on_two_paths_are_left_alone():
+    """One pop paired with a push on each path of an ``if``: both would have to
+    change alike; they stay."""
+    text = ("if c:\n    stack.append((a, a))\nelse:\n    stack.append((b, a))\n"
+            "x, y = stack.pop()")
+    import gast
+    body = gast.parse(text).body
+    from s2sad.compiler import tape
+    body[0].body[0].s2sad_slot = body[0].orelse[0].s2sad_slot = body[1].s2sad_slot = 7
+    assert tape.deduplicated(body) is body and len(body[1].targets[0].elts) == 2
+
+
+@pytest.mark.parametrize("size", ["smoke", "full"])
+def test_rk4_gradient_and_its_tape(size):
+    """The benchmark against differences; no name twice in its push."""
+    import re
+
+    from benchmarks.problems_loops import adaptive_rk4, adaptive_rk4_args, adaptive_rk4_grad
+    args = adaptive_rk4_args(size)
+    got = check_grad(adaptive_rk4, *args, wrt=(0, 1), rtol=1e-5, atol=1e-7)
+    for a, b in zip(got, adaptive_rk4_grad(*args)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    g = s2sad.grad(adaptive_rk4, argnums=(0, 1))
+    g(*args)
+    pushed = re.search(r"stack\.append\(\((.*?)\)\)", g.source, re.S).group(1)
+    names = [n.strip() for n in pushed.split(",")]
+    assert len(names) == len(set(names))
