@@ -5,6 +5,8 @@ cases where the move must not happen; values against central differences (both
 modes) and closed forms."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -110,6 +112,23 @@ def stay_reads_accumulator(x, tol):
     return total
 
 
+def scalar_steps(a, x0, tol):
+    """Numbers, not arrays: the zero seed is 0.0, and is itself carried on (``dhalf =
+    dhalf + ...`` after it is read) inside the moved statements."""
+    x = x0
+    h = 0.3
+    for _ in range(8):
+        trial = x + h * math.sin(a * x)
+        half = x + 0.5 * h * math.sin(a * x)
+        half = half + 0.5 * h * math.sin(a * half)
+        if abs(trial - half) < tol:
+            x = half
+            h = 1.5 * h
+        else:
+            h = 0.5 * h
+    return x * x
+
+
 def _rk_args(rng, t_end=2.0, tol=1e-4):
     return np.array([0.7, 0.3, 0.5]) + 0.05 * rng.standard_normal(3), \
         np.array([1.0, 0.5]) + 0.05 * rng.standard_normal(2), t_end, tol
@@ -123,6 +142,8 @@ CASES = [
     (rejected_still_carries, lambda r: (0.3 + 0.2 * r.random(3), 1.2), (0,)),
     (rejected_still_carries, lambda r: (0.3 + 0.2 * r.random(3), 0.01), (0,)),
     (rejected_still_carries, lambda r: (0.3 + 0.2 * r.random(3), 10.0), (0,)),
+    (scalar_steps, lambda r: (1.3 + 0.1 * r.random(), 0.4, 1e-3), (0, 1)),  # both
+    (scalar_steps, lambda r: (1.3 + 0.1 * r.random(), 0.4, 1e-9), (0, 1)),  # rejected
     (broadcast_accumulator, lambda r: (r.standard_normal(3), 0.9), (0,)),
     (broadcast_accumulator, lambda r: (r.standard_normal(3), 0.1), (0,)),
     (stay_reads_accumulator, lambda r: (0.2 * r.standard_normal(3), 1.5), (0,)),
@@ -288,3 +309,10 @@ def test_rk4_gradient_and_its_tape(size):
     pushed = re.search(r"stack\.append\(\((.*?)\)\)", g.source, re.S).group(1)
     names = [n.strip() for n in pushed.split(",")]
     assert len(names) == len(set(names))
+
+
+def test_numbers_move_too():
+    """The scalar integrator's reversed step is all inside ``if cmp:``."""
+    g = s2sad.grad(scalar_steps, argnums=(0, 1))
+    g(1.3, 0.4, 1e-3)
+    assert _top_of_reversed_loop(g) == ["stack.pop()", "stack.pop()", "if cmp:"]

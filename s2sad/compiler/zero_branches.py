@@ -71,11 +71,12 @@ class _Context:
         self._after = None
         self._names.clear()
 
-    def names(self, s: gast.stmt) -> set[str]:
-        """Every name ``s`` mentions."""
+    def loads(self, s: gast.stmt) -> set[str]:
+        """Every name ``s`` reads."""
         key = id(s)
         if key not in self._names:
-            self._names[key] = {n.id for n in nodes(s) if isinstance(n, gast.Name)}
+            self._names[key] = {n.id for n in nodes(s) if isinstance(n, gast.Name)
+                                and not isinstance(n.ctx, gast.Store)}
         return self._names[key]
 
     def reads(self, t: gast.stmt) -> set[str]:
@@ -342,15 +343,23 @@ def _unread_elsewhere(s: gast.If, span: list, inside: list, defined: set[str],
     if defined & ctx.keep or defined & ctx.live_after(span[-1]):
         return False
     ids = {id(c) for c in inside}
-    if any(ctx.names(t) & defined for t in [s, *span] if id(t) not in ids):
+    if any(ctx.loads(t) & defined for t in [s, *span] if id(t) not in ids):
         return False
-    bound: set[str] = set()
+    bound = _bound_on_both_paths(s)
     for t in span:
         if id(t) in ids:
             if (ctx.reads(t) & defined) - bound:
                 return False
             bound |= written_names(t) & defined
     return True
+
+
+def _bound_on_both_paths(s: gast.If) -> set[str]:
+    """Names both branches of ``s`` bind (a zero seed): a moved statement may read them
+    before a moved statement binds them again."""
+    def bound(branch: list) -> set[str]:
+        return {t for t in map(_single_target, branch) if t is not None}
+    return bound(s.body) & bound(s.orelse)
 
 
 def _effects(stmts: list, ctx: _Context) -> tuple[set[str], set[str]] | None:
