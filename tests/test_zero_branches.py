@@ -316,3 +316,13 @@ def test_numbers_move_too():
     g = s2sad.grad(scalar_steps, argnums=(0, 1))
     g(1.3, 0.4, 1e-3)
     assert _top_of_reversed_loop(g) == ["stack.pop()", "stack.pop()", "if cmp:"]
+
+
+def test_a_zero_read_later_stays_and_the_rest_moves():
+    """``e`` is read after the statements that carry ``d`` (its binding stays where it
+    is); ``f`` and the accumulation into ``acc`` still move, into ``if c:`` after it."""
+    text = ("if c:\n    d = g\nelse:\n    d = zeros_like(x)\ne = d * 2.0\nf = d * 3.0\n"
+            "acc = add_at(acc, None, 0, f)\nr = e + 1.0\n")
+    assert _moved(text, _ArrayShapes()) == (
+        "if c:\n    d = g\nelse:\n    d = zeros_like(x)\ne = d * 2.0\nr = e + 1.0\n"
+        "if c:\n    f = d * 3.0\n    acc = add_at(acc, None, 0, f)")

@@ -173,18 +173,25 @@ class _Segment:
 
 def _best_plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
                ) -> tuple[list[_Segment], int] | None:
-    """The segments of ``rest`` (and how many statements they hold), the longest
-    prefix whose zero names nothing else reads."""
+    """The segments of ``rest`` (and how many statements they hold): a zero binding
+    something else reads is not moved (the plan made again without it), and when no
+    such binding is to blame the prefix planned is shortened."""
     limit = len(rest)
+    blocked: set[int] = set()
     while limit:
-        segments, used, defined = _plan(s, rest[:limit], seeds, ctx)
+        segments, used, defined = _plan(s, rest[:limit], seeds, ctx, blocked)
         moved = [t for seg in segments for t in seg.moved]
         if not moved:
             return None
-        if _unread_elsewhere(s, rest[:used], moved, defined, ctx):
+        bad = _offending(s, rest[:used], moved, defined, ctx)
+        if not bad:
             for seg in segments:
                 _sink_helpers(s, seg, rest[:used], ctx)
             return segments, used
+        culprits = {id(t) for t in moved if _single_target(t) in bad} - blocked
+        if culprits:
+            blocked |= culprits
+            continue
         ids = {id(m) for m in moved}
         limit = max(k for k, t in enumerate(rest) if id(t) in ids)
     return None
@@ -196,7 +203,8 @@ def _sink_helpers(s: gast.If, seg: _Segment, span: list, ctx: _Context) -> None:
     inside = list(seg.moved)
     for h in reversed(seg.hoisted):
         name = _single_target(h)
-        if name is None or _writes(h, ctx) != {name}:
+        if name is None or _writes(h, ctx) != {name} or \
+                not any(name in ctx.reads(t) for t in inside):
             continue
         if _unread_elsewhere(s, span, [*inside, h], {name}, ctx):
             inside.append(h)
@@ -210,7 +218,7 @@ def _in_order(span: list, chosen: list) -> list:
     return [t for t in span if id(t) in ids]
 
 
-def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
+def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context, blocked: set[int]
           ) -> tuple[list[_Segment], int, set[str]]:
     """One pass over ``rest``: each statement moved in, hoisted above its guard, staying
     (after it the moved statements go into a new ``if flag:``), or the stop."""
@@ -220,7 +228,7 @@ def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
     flag = s.test.id if isinstance(s.test, gast.Name) else None
     for used, t in enumerate(rest):
         seg = segments[-1]
-        kind = _carries(t, zero, ctx)
+        kind = None if id(t) in blocked else _carries(t, zero, ctx)
         if kind is not None:
             seg.moved.append(t)
             if isinstance(kind, str):
@@ -336,22 +344,27 @@ def _array(e: gast.expr, ctx: _Context) -> bool:
 
 def _unread_elsewhere(s: gast.If, span: list, inside: list, defined: set[str],
                       ctx: _Context) -> bool:
-    """The names ``defined`` (bound by the statements ``inside``, which move into
-    ``s``) are read only there, after their binding: not by ``s`` nor the other
-    statements of ``span``, and not after it (so the branch that skips them never
-    needs them)."""
-    if defined & ctx.keep or defined & ctx.live_after(span[-1]):
-        return False
+    return not _offending(s, span, inside, defined, ctx)
+
+
+def _offending(s: gast.If, span: list, inside: list, defined: set[str],
+               ctx: _Context) -> set[str]:
+    """Which of the names ``defined`` (bound by the statements ``inside``, which move
+    into ``s``) are read elsewhere: by ``s``, by the other statements of ``span``,
+    after it (so the branch that skips them would need them), or among the moved
+    statements before one binds them (the value from before, which liveness over the
+    loop proves for the rest)."""
+    bad = defined & (ctx.keep | ctx.live_after(span[-1]))
     ids = {id(c) for c in inside}
-    if any(ctx.loads(t) & defined for t in [s, *span] if id(t) not in ids):
-        return False
+    for t in [s, *span]:
+        if id(t) not in ids:
+            bad |= ctx.loads(t) & defined
     bound = _bound_on_both_paths(s)
     for t in span:
         if id(t) in ids:
-            if (ctx.reads(t) & defined) - bound:
-                return False
+            bad |= (ctx.reads(t) & defined) - bound
             bound |= written_names(t) & defined
-    return True
+    return bad
 
 
 def _bound_on_both_paths(s: gast.If) -> set[str]:
