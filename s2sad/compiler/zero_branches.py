@@ -3,43 +3,32 @@
 The reverse of ``if err < tol: y = half`` (an accept/reject step) sets the adjoint of
 ``half`` in both branches: ``dhalf = dy`` where the step was taken, ``dhalf =
 zeros_like(half)`` where it was not.  The statements after the ``if`` then propagate
-``dhalf`` through the whole step, with zeros on every rejected trip.  When ``dhalf``
-is zero, a statement that only carries it changes nothing that is read:
+``dhalf`` through the whole step, with zeros on every rejected trip.  While ``dhalf``
+is zero, a statement that only carries it changes nothing that is read
+(:mod:`zero_values`): it binds a zero that only the moved statements after it read,
+or adds a zero to an accumulator (``dk``).
 
-- ``n = e`` with ``e`` zero whenever the zero names are (a product with one, an item
-  of one, their sum, ``safe_mul``, ``add_at(None, x, i, e)``, ``zeros_like``): ``n``
-  is zero too, and is read nowhere but in the statements moved after it;
-- ``a = a + e``, ``a = add_at(a, None, i, e)``, ``a += e``, ``a[i] += e`` with ``e``
-  zero: ``a`` keeps its value (an accumulator such as ``dk``; the shapes must be
-  known equal, so no broadcast is skipped).
-
-Such statements move into the branch where the adjoint is not zero; statements that
-do not take part (a tape pop, a parameter's item) and commute with the ``if`` move
-in front of it; the first statement that is neither stops the move.  A rejected
-trip then costs nothing in the reverse sweep.  A zero adjoint times a value that is
-inf or nan contributes zero (the convention ``safe_mul`` keeps), so dropping the
-product is what the derivative means.
+Such statements move into the branch where the adjoint is not zero.  Statements that
+do not take part and commute with the ``if`` (a tape pop, a parameter's item) move in
+front of it; one that does not commute but leaves the zeros and the branch flag alone
+stays where it is, and the moved statements after it go into an ``if flag:`` of their
+own; anything else ends the move.  A zero binding read after the move stays where it
+is.  The zeros the other branch binds that nothing reads any more are dropped.  A
+rejected trip then costs nothing in the reverse sweep.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import gast
-import numpy as np
 
-from s2sad import runtime
 from s2sad.compiler import dims
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import nodes, written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
+from s2sad.compiler.zero_values import Known, carries, is_zero, root, single_target
 
-# zero when any argument is (products), when the first one is (linear maps of it)
-_PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer)
-_LINEAR = (runtime.safe_div, runtime.unbroadcast, np.sum, np.transpose, np.reshape,
-           np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze)
-_ZEROS = (runtime.zeros_like, np.zeros_like)
 _MUTATING = {"pop", "append", "extend", "insert", "clear", "update", "setdefault"}
 
 
@@ -51,7 +40,7 @@ def move(body: list, namespace: dict, keep: set[str], shapes: dims.Facts | None)
     return body
 
 
-class _Context:
+class _Context(Known):
     """What the pass reads of the whole function."""
 
     def __init__(self, body: list, namespace: dict, keep: set[str],
@@ -139,7 +128,7 @@ def _drop_unread_seeds(s: gast.If, seeds: set[str], span: list, segments: list,
     read = {n.id for n in nodes([s.test, *s.orelse, *others]) if isinstance(n, gast.Name)
             and not isinstance(n.ctx, gast.Store)}
     unread = seeds - read - ctx.live_after(span[-1])
-    s.orelse = [t for t in s.orelse if _single_target(t) not in unread]
+    s.orelse = [t for t in s.orelse if single_target(t) not in unread]
 
 
 def _guard(test: gast.expr, zero_side: str, moved: list) -> gast.If:
@@ -153,8 +142,8 @@ def _zero_at_end(branch: list, ctx: _Context) -> set[str]:
     """Names ``branch`` leaves bound to a zero."""
     zero: set[str] = set()
     for s in branch:
-        target = _single_target(s)
-        if target is not None and _is_zero(s.value, set(), ctx):
+        target = single_target(s)
+        if target is not None and is_zero(s.value, set(), ctx):
             zero.add(target)
         else:
             zero -= _writes(s, ctx) or set()
@@ -188,7 +177,7 @@ def _best_plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context
             for seg in segments:
                 _sink_helpers(s, seg, rest[:used], ctx)
             return segments, used
-        culprits = {id(t) for t in moved if _single_target(t) in bad} - blocked
+        culprits = {id(t) for t in moved if single_target(t) in bad} - blocked
         if culprits:
             blocked |= culprits
             continue
@@ -202,7 +191,7 @@ def _sink_helpers(s: gast.If, seg: _Segment, span: list, ctx: _Context) -> None:
     with them, where they were: not computed on the trips that skip them."""
     inside = list(seg.moved)
     for h in reversed(seg.hoisted):
-        name = _single_target(h)
+        name = single_target(h)
         if name is None or _writes(h, ctx) != {name} or \
                 not any(name in ctx.reads(t) for t in inside):
             continue
@@ -228,7 +217,7 @@ def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context, blocked: set[i
     flag = s.test.id if isinstance(s.test, gast.Name) else None
     for used, t in enumerate(rest):
         seg = segments[-1]
-        kind = None if id(t) in blocked else _carries(t, zero, ctx)
+        kind = None if id(t) in blocked else carries(t, zero, ctx)
         if kind is not None:
             seg.moved.append(t)
             if isinstance(kind, str):
@@ -247,99 +236,6 @@ def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context, blocked: set[i
         else:
             return segments, used, defined
     return segments, len(rest), defined
-
-
-def _carries(t: gast.stmt, zero: set[str], ctx: _Context) -> str | bool | None:
-    """The name ``t`` binds to a zero, False when ``t`` changes nothing while the
-    ``zero`` names are zero, None when it does."""
-    target = _single_target(t)
-    if target is not None and _is_zero(t.value, zero, ctx):
-        return target
-    if target is not None and target not in zero and _adds_zero(t.value, target, zero, ctx):
-        return False
-    if isinstance(t, gast.AugAssign) and isinstance(t.op, gast.Add) and \
-            _is_zero(t.value, zero, ctx) and _root(t.target) not in zero:
-        if isinstance(t.target, gast.Subscript) and isinstance(t.target.value, gast.Name):
-            return False
-        if isinstance(t.target, gast.Name) and _same_shape(t.target, t.value, ctx):
-            return False
-    return None
-
-
-def _adds_zero(value: gast.expr, target: str, zero: set[str], ctx: _Context) -> bool:
-    """``target + e``, ``e + target``, ``target - e``, ``add_at(target, None, i, e)``
-    with ``e`` zero and of ``target``'s shape."""
-    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)):
-        pairs = [(value.left, value.right)]
-        if isinstance(value.op, gast.Add):
-            pairs.append((value.right, value.left))
-        return any(_is_name(a, target) and _is_zero(b, zero, ctx) and _same_shape(a, b, ctx)
-                   for a, b in pairs)
-    if _calls(value, ctx) is runtime.add_at and len(value.args) == 4:
-        acc, like, _, g = value.args
-        return _is_name(acc, target) and _is_none(like) and _is_zero(g, zero, ctx) and \
-            _array(acc, ctx)
-    return False
-
-
-def _is_zero(e: gast.expr, zero: set[str], ctx: _Context) -> bool:
-    """``e`` is zero whenever the ``zero`` names are."""
-    if isinstance(e, gast.Name):
-        return e.id in zero
-    if isinstance(e, gast.Constant):
-        return type(e.value) in (int, float, complex) and e.value == 0
-    if isinstance(e, gast.Subscript):
-        return _is_zero(e.value, zero, ctx)
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
-        return _is_zero(e.operand, zero, ctx)
-    if isinstance(e, gast.BinOp):
-        if isinstance(e.op, (gast.Mult, gast.MatMult)):
-            return _is_zero(e.left, zero, ctx) or _is_zero(e.right, zero, ctx)
-        if isinstance(e.op, gast.Div):
-            return _is_zero(e.left, zero, ctx)
-        if isinstance(e.op, (gast.Add, gast.Sub)):
-            return _is_zero(e.left, zero, ctx) and _is_zero(e.right, zero, ctx)
-        return False
-    if isinstance(e, gast.Call):
-        return _zero_call(e, zero, ctx)
-    return False
-
-
-def _zero_call(e: gast.Call, zero: set[str], ctx: _Context) -> bool:
-    fn = _calls(e, ctx)
-    if e.keywords and fn is not runtime.zeros_like:
-        return False
-    if _among(fn, _ZEROS):
-        return True
-    if _among(fn, _PRODUCTS):
-        return any(_is_zero(a, zero, ctx) for a in e.args)
-    if _among(fn, _LINEAR):
-        return bool(e.args) and _is_zero(e.args[0], zero, ctx)
-    if fn is runtime.add_at and len(e.args) == 4:
-        acc, _, _, g = e.args
-        return (_is_none(acc) or _is_zero(acc, zero, ctx)) and _is_zero(g, zero, ctx)
-    return False
-
-
-def _among(fn: Any, table: tuple) -> bool:
-    return any(fn is f for f in table)
-
-
-def _calls(e: gast.expr, ctx: _Context) -> Any:
-    return evaluate_ref(e.func, ctx.namespace) if isinstance(e, gast.Call) else None
-
-
-def _same_shape(a: gast.expr, b: gast.expr, ctx: _Context) -> bool:
-    """Adding ``b`` to ``a`` cannot change ``a``'s shape: both known, and equal."""
-    if ctx.shapes is None:
-        return False
-    sa, sb = ctx.shapes.of(a), ctx.shapes.of(b)
-    return dims.known(sa) and sa == sb
-
-
-def _array(e: gast.expr, ctx: _Context) -> bool:
-    """``e`` is an array or a number (not a list, tuple or dict of adjoints)."""
-    return ctx.shapes is not None and isinstance(ctx.shapes.of(e), tuple)
 
 
 def _unread_elsewhere(s: gast.If, span: list, inside: list, defined: set[str],
@@ -371,7 +267,7 @@ def _bound_on_both_paths(s: gast.If) -> set[str]:
     """Names both branches of ``s`` bind (a zero seed): a moved statement may read them
     before a moved statement binds them again."""
     def bound(branch: list) -> set[str]:
-        return {t for t in map(_single_target, branch) if t is not None}
+        return {t for t in map(single_target, branch) if t is not None}
     return bound(s.body) & bound(s.orelse)
 
 
@@ -400,10 +296,10 @@ def _writes(s: gast.stmt, ctx: _Context) -> set[str] | None:
                       for m in nodes(t) if isinstance(m, gast.Name)}
         elif isinstance(n, gast.Call):
             if isinstance(n.func, gast.Attribute) and n.func.attr in _MUTATING:
-                root = _root(n.func.value)
-                if root is None:
+                base = root(n.func.value)
+                if base is None:
                     return None
-                found.add(root)
+                found.add(base)
             elif not _known_pure(evaluate_ref(n.func, ctx.namespace)):
                 return None
     return found
@@ -418,24 +314,3 @@ def _joined(a: tuple[set[str], set[str]] | None, b: tuple[set[str], set[str]] | 
 def _conflict(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
     """Two pieces of code that do not commute: one writes what the other touches."""
     return bool(a[1] & (b[0] | b[1]) or b[1] & a[0])
-
-
-def _single_target(s: gast.stmt) -> str | None:
-    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-            isinstance(s.targets[0], gast.Name):
-        return s.targets[0].id
-    return None
-
-
-def _root(e: gast.expr) -> str | None:
-    while isinstance(e, (gast.Subscript, gast.Attribute)):
-        e = e.value
-    return e.id if isinstance(e, gast.Name) else None
-
-
-def _is_name(e: gast.expr, name: str) -> bool:
-    return isinstance(e, gast.Name) and e.id == name
-
-
-def _is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
