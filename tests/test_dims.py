@@ -382,3 +382,19 @@ def test_eye_identity_arange_shapes() -> None:
                        ("np.eye(n, m, k=1)", ("a", "b")), ("np.identity(m)", ("b", "b")),
                        ("np.arange(n)", ("a",)), ("np.arange(0, n)", None)]:
         assert facts.of(gast.parse(src).body[0].value) == shape, src
+
+
+def test_popped_names_take_the_shapes_pushed_there() -> None:
+    """``c, d = stack.pop()`` paired (``s2sad_slot``) with ``stack.append((a, b))``: c is
+    shaped like a, d like b; a name pushed and popped under its own name keeps its one
+    definition (passes read a name assigned once as that value)."""
+    import gast
+
+    from s2sad.compiler import dims
+    body = gast.parse("a = x * 2.0\nb = np.sum(x)\nstack.append((a, b, x))\n"
+                      "c, d, x = stack.pop()\ne = y\nstack.append(e)\nf = stack.pop()\n").body
+    body[2].s2sad_slot = body[3].s2sad_slot = 0
+    body[5].s2sad_slot = body[6].s2sad_slot = 1
+    facts = dims.Facts(body, {"x": ("n",), "y": (2, 3)}, set(), {"np": np})
+    assert (facts.shapes["c"], facts.shapes["d"], facts.shapes["f"]) == (("n",), (), (2, 3))
+    assert len(facts.defs.get("x", ())) == 0

@@ -109,7 +109,16 @@ def quotient(x):
     return np.sum(b * b - x)
 
 
-POINTS.update({state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
+def accepted(x, tol):
+    y = x
+    for _ in range(4):
+        z = y * np.cos(y)
+        if np.max(np.abs(z - y)) < tol:
+            y = z
+    return np.sum(y)
+
+
+POINTS.update({accepted: ((_V, 0.8), (0,)), state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
                taps: ((_V[:2], _r.standard_normal(5)), (0,))})
@@ -238,6 +247,16 @@ CHANGES = {
         "x_items = as_floats(x)",
         "x_item = x_items[i]",
         "dx = add_at(dx, None, i, math.cos(x_item) * x_items[add])",
+    ]),
+    "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint
+        "else:",
+        "dz = zeros_like(z)",
+        "dy_1 = dy_1 + dz * cos",
+        "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
+    ], [
+        "if cmp:",
+        "dy_1 = dy_1 + dz * cos",
+        "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ]),
     "carried": (state_rnn, [  # h pushed once per step: before the loop, then each end
         "stack.append(h_1)",

@@ -28,6 +28,7 @@ from s2sad.compiler import (
     reuse,
     simplify,
     tape,
+    zero_branches,
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer, nodes
@@ -160,6 +161,12 @@ def shapes(body: list, facts: Facts) -> list:
                                            facts.namespace, facts.alike)
     return ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes)
+
+
+def branches(body: list, facts: Facts) -> list:
+    """What only carries an adjoint a reversed ``if`` zeroes in one branch moved into
+    the other (a rejected step of an integrator costs nothing in reverse)."""
+    return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
 
 
 def share(body: list, facts: Facts) -> list:

@@ -14,12 +14,13 @@ import itertools
 import gast
 
 from s2sad.compiler import liveness
-from s2sad.compiler.names import walk
+from s2sad.compiler.names import assign, load, walk
 
 SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 
 
 def prune(body: list) -> list:
+    body = deduplicated(body)
     after: dict[int, frozenset] = {}
     liveness.live_after(body, after)
     pops: dict[int, gast.Assign] = {}  # slot -> the pop, and the pushes it pairs with
@@ -50,6 +51,58 @@ def prune(body: list) -> list:
             push.value.args = _kept(push.value.args[0], drop, gast.Load())
     return _without_empty(body, {id(pops[s]) for s in dead} |
                           {id(p) for s in dead for p in pushes[s]})
+
+
+def deduplicated(body: list) -> list:
+    """A name pushed twice in one push (two recorded values the copy folding made one)
+    pushed once: its second place in the pop becomes a copy of the first
+    (``a_3 = a_1`` after the pop, which copy folding then removes)."""
+    pops: dict[int, gast.Assign] = {}
+    pushes: dict[int, list] = {}
+    for node in walk(gast.Module(body=body, type_ignores=[])):
+        slot = getattr(node, "s2sad_slot", None)
+        if slot is not None and isinstance(node, gast.Assign):
+            pops[slot] = node
+        elif slot is not None:
+            pushes.setdefault(slot, []).append(node)
+    copies: dict[int, list] = {}
+    for slot, pop in pops.items():
+        paired = pushes.get(slot, [])
+        if len(paired) == 1 and len(pop.targets) == 1:
+            found = _repeated(paired[0].value.args[0], pop.targets[0])
+            if found:
+                pop.targets = _kept(pop.targets[0], set(found), gast.Store())
+                paired[0].value.args = _kept(paired[0].value.args[0], set(found), gast.Load())
+                copies[id(pop)] = list(found.values())
+    return _with_copies(body, copies) if copies else body
+
+
+def _repeated(pushed: gast.expr, popped: gast.expr) -> dict[int, tuple[str, str]]:
+    """Place of each repeated name in a push -> (its pop name, the first one's)."""
+    items, targets = _items(pushed), _items(popped)
+    if len(items) != len(targets):
+        return {}
+    first: dict[str, str] = {}
+    found = {}
+    for j, (v, t) in enumerate(zip(items, targets)):
+        if isinstance(v, gast.Name) and isinstance(t, gast.Name):
+            if v.id in first:
+                found[j] = (t.id, first[v.id])
+            else:
+                first[v.id] = t.id
+    return found
+
+
+def _with_copies(stmts: list, copies: dict[int, list]) -> list:
+    """The statements with each pop's copies put right after it."""
+    out = []
+    for s in stmts:
+        for field in ("body", "orelse"):
+            if getattr(s, field, None):
+                setattr(s, field, _with_copies(getattr(s, field), copies))
+        out.append(s)
+        out += [assign(t, load(src), s) for t, src in copies.get(id(s), [])]
+    return out
 
 
 def _items(e: gast.expr) -> list:

@@ -1,0 +1,147 @@
+"""What the ``branches`` pass knows of zeros: which expressions are zero whenever some
+names are, and which statements change nothing then (:mod:`zero_branches`).
+
+A zero adjoint times a value that is inf or nan contributes zero (the convention
+``safe_mul`` keeps), so a product with a zero is zero.  Adding a zero to an
+accumulator changes nothing only when the sum cannot broadcast it: the shapes must be
+known equal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import dims
+from s2sad.compiler.primitives import evaluate_ref
+
+# zero when any argument is (products), when the first one is (linear maps of it)
+PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer)
+LINEAR = (runtime.safe_div, runtime.unbroadcast, np.sum, np.transpose, np.reshape,
+          np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze)
+ZEROS = (runtime.zeros_like, np.zeros_like)
+
+
+@dataclass
+class Known:
+    """The namespace calls are resolved in, and the shape facts (None: unknown)."""
+
+    namespace: dict
+    shapes: dims.Facts | None
+
+
+def carries(t: gast.stmt, zero: set[str], ctx: Known) -> str | bool | None:
+    """The name ``t`` binds to a zero, False when ``t`` changes nothing while the
+    ``zero`` names are zero, None when it does."""
+    target = single_target(t)
+    if target is not None and is_zero(t.value, zero, ctx):
+        return target
+    if target is not None and target not in zero and adds_zero(t.value, target, zero, ctx):
+        return False
+    if isinstance(t, gast.AugAssign) and isinstance(t.op, gast.Add) and \
+            is_zero(t.value, zero, ctx) and root(t.target) not in zero:
+        if isinstance(t.target, gast.Subscript) and isinstance(t.target.value, gast.Name):
+            return False
+        if isinstance(t.target, gast.Name) and same_shape(t.target, t.value, ctx):
+            return False
+    return None
+
+
+def adds_zero(value: gast.expr, target: str, zero: set[str], ctx: Known) -> bool:
+    """``target + e``, ``e + target``, ``target - e``, ``add_at(target, None, i, e)``
+    with ``e`` zero and of ``target``'s shape."""
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)):
+        pairs = [(value.left, value.right)]
+        if isinstance(value.op, gast.Add):
+            pairs.append((value.right, value.left))
+        return any(is_name(a, target) and is_zero(b, zero, ctx) and same_shape(a, b, ctx)
+                   for a, b in pairs)
+    if calls(value, ctx) is runtime.add_at and len(value.args) == 4:
+        acc, like, _, g = value.args
+        return is_name(acc, target) and is_none(like) and is_zero(g, zero, ctx) and \
+            is_array(acc, ctx)
+    return False
+
+
+def is_zero(e: gast.expr, zero: set[str], ctx: Known) -> bool:
+    """``e`` is zero whenever the ``zero`` names are."""
+    if isinstance(e, gast.Name):
+        return e.id in zero
+    if isinstance(e, gast.Constant):
+        return type(e.value) in (int, float, complex) and e.value == 0
+    if isinstance(e, gast.Subscript):
+        return is_zero(e.value, zero, ctx)
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+        return is_zero(e.operand, zero, ctx)
+    if isinstance(e, gast.BinOp):
+        if isinstance(e.op, (gast.Mult, gast.MatMult)):
+            return is_zero(e.left, zero, ctx) or is_zero(e.right, zero, ctx)
+        if isinstance(e.op, gast.Div):
+            return is_zero(e.left, zero, ctx)
+        if isinstance(e.op, (gast.Add, gast.Sub)):
+            return is_zero(e.left, zero, ctx) and is_zero(e.right, zero, ctx)
+        return False
+    if isinstance(e, gast.Call):
+        return zero_call(e, zero, ctx)
+    return False
+
+
+def zero_call(e: gast.Call, zero: set[str], ctx: Known) -> bool:
+    fn = calls(e, ctx)
+    if e.keywords and fn is not runtime.zeros_like:
+        return False
+    if among(fn, ZEROS):
+        return True
+    if among(fn, PRODUCTS):
+        return any(is_zero(a, zero, ctx) for a in e.args)
+    if among(fn, LINEAR):
+        return bool(e.args) and is_zero(e.args[0], zero, ctx)
+    if fn is runtime.add_at and len(e.args) == 4:
+        acc, _, _, g = e.args
+        return (is_none(acc) or is_zero(acc, zero, ctx)) and is_zero(g, zero, ctx)
+    return False
+
+
+def among(fn: Any, table: tuple) -> bool:
+    return any(fn is f for f in table)
+
+
+def calls(e: gast.expr, ctx: Known) -> Any:
+    return evaluate_ref(e.func, ctx.namespace) if isinstance(e, gast.Call) else None
+
+
+def same_shape(a: gast.expr, b: gast.expr, ctx: Known) -> bool:
+    """Adding ``b`` to ``a`` cannot change ``a``'s shape: both known, and equal."""
+    if ctx.shapes is None:
+        return False
+    sa, sb = ctx.shapes.of(a), ctx.shapes.of(b)
+    return dims.known(sa) and sa == sb
+
+
+def is_array(e: gast.expr, ctx: Known) -> bool:
+    """``e`` is an array or a number (not a list, tuple or dict of adjoints)."""
+    return ctx.shapes is not None and isinstance(ctx.shapes.of(e), tuple)
+
+
+def single_target(s: gast.stmt) -> str | None:
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name):
+        return s.targets[0].id
+    return None
+
+
+def root(e: gast.expr) -> str | None:
+    while isinstance(e, (gast.Subscript, gast.Attribute)):
+        e = e.value
+    return e.id if isinstance(e, gast.Name) else None
+
+
+def is_name(e: gast.expr, name: str) -> bool:
+    return isinstance(e, gast.Name) and e.id == name
+
+
+def is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
