@@ -218,7 +218,8 @@ class Facts:
                 else None
         if not isinstance(s, tuple):
             return None
-        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        parts = [self._as_slice(p) for p in (
+            e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
         out: list[int | None] = []
         axis = 0
         for p in parts:
@@ -233,6 +234,16 @@ class Facts:
                 return None  # an array or a non-int index
             axis += 1
         return tuple(out) + s[axis:]
+
+    def _as_slice(self, p: gast.expr) -> gast.expr:
+        """``slice(1, -1)`` (an adjoint's index) read as ``1:-1``."""
+        if isinstance(p, gast.Call) and 1 <= len(p.args) <= 3 and not p.keywords and \
+                evaluate_ref(p.func, self.namespace) is slice:
+            bounds = [None if is_none(a) else a for a in p.args]
+            if len(bounds) == 1:
+                bounds = [None, bounds[0]]
+            return gast.Slice(*(bounds + [None] * (3 - len(bounds))))
+        return p
 
     def _sliced(self, e: gast.Subscript, p: gast.Slice, axis: Dim) -> Dim:
         """The length of a slice, read where ``e`` is (:mod:`windows`)."""

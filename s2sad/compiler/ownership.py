@@ -71,6 +71,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters)."""
     facts = _Facts(body, namespace, params, numbers, ranks)
     facts.no_copies_of_new_objects()
+    facts.copy_views()
     facts.repair_required()
     facts.use_candidates()
     facts.refresh()
@@ -203,6 +204,33 @@ class _Facts:
                             setattr(node, field, c.args[0])
         self.refresh()
 
+    def copy_views(self) -> None:
+        """``v = d[1:-1]`` of an array updated in place while ``v`` lives (an adjoint's part
+        read before the part is cleared): ``v`` a copy of the part, when that makes ``d``
+        owned, so every update of ``d`` is in place (one copy of the part, not a copy of
+        all of ``d`` per update)."""
+        updated = {name for name, _, _ in self.in_place()} | {
+            c[0] for c in (self.candidate(s) for s in self.flat) if c is not None}
+        for s in self.flat:
+            if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(
+                    s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript) and
+                    isinstance(s.value.value, gast.Name)):
+                continue
+            name = s.value.value.id
+            if name not in updated or name not in self.local or name in self.owned or \
+                    self.is_number(s.value):
+                continue
+            view = s.value
+            copied = gast.Subscript(value=view.value, slice=_as_syntax(view.slice),
+                                    ctx=gast.Load())
+            s.value = gast.Call(func=gast.Attribute(value=load("np"), attr="copy",
+                                                    ctx=gast.Load()), args=[copied],
+                                keywords=[])
+            self.refresh()
+            if name not in self.owned:
+                s.value = view
+                self.refresh()
+
     def repair_required(self) -> None:
         """In-place updates of shared objects: copy the shared definition once, or update
         out of place where a copy cannot make the name owned."""
@@ -288,7 +316,7 @@ class _Facts:
             name, idx = call.args[0].id, call.args[2 if fn is runtime.add_at else 1]
             if (self.ranks.get(name) or 0) < 1 or not self.at_numbers(idx, name):
                 continue
-            target = gast.Subscript(value=load(name), slice=idx, ctx=gast.Store())
+            target = gast.Subscript(value=load(name), slice=_as_syntax(idx), ctx=gast.Store())
             if fn is runtime.write_at:
                 new = [gast.Assign(targets=[target], value=call.args[2], type_comment=None)]
             elif fn is runtime.clear_at:
@@ -308,7 +336,15 @@ class _Facts:
         row: ``x[i, j] = v`` writes what ``write_at`` does; no index repeats)."""
         parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
         return 0 < len(parts) <= (self.ranks.get(name) or 0) and all(
-            ranks_stage.rank_of(p, self.ranks, self.namespace) == 0 for p in parts)
+            ranks_stage.rank_of(p, self.ranks, self.namespace) == 0 or self.basic_slice(p)
+            for p in parts)
+
+    def basic_slice(self, p: gast.expr) -> bool:
+        """``slice(1, -1)`` of numbers: a basic index (no element twice, as ``x[1:-1]``)."""
+        return isinstance(p, gast.Call) and not p.keywords and 1 <= len(p.args) <= 3 and \
+            evaluate_ref(p.func, self.namespace) is slice and all(
+                _is_none(a) or ranks_stage.rank_of(a, self.ranks, self.namespace) == 0
+                for a in p.args)
 
     def start_inline(self, s: gast.Assign, call: gast.Call) -> None:
         """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
@@ -428,3 +464,15 @@ def _has_local_root(e: gast.expr, local: set[str]) -> bool:
     while isinstance(e, (gast.Attribute, gast.Subscript)):
         e = e.value
     return isinstance(e, gast.Name) and e.id in local
+
+
+def _as_syntax(idx: gast.expr) -> gast.expr:
+    """``slice(1, -1)`` (and in a tuple) as ``1:-1``, as a person writes an index."""
+    if isinstance(idx, gast.Tuple):
+        return gast.Tuple(elts=[_as_syntax(p) for p in idx.elts], ctx=idx.ctx)
+    if isinstance(idx, gast.Call) and isinstance(idx.func, gast.Name) and \
+            idx.func.id == "slice" and not idx.keywords and 1 <= len(idx.args) <= 3:
+        bounds = [None if _is_none(a) else a for a in idx.args]
+        bounds = [None, *bounds] if len(bounds) == 1 else bounds
+        return gast.Slice(*(bounds + [None] * (3 - len(bounds))))
+    return idx
