@@ -398,3 +398,35 @@ def test_popped_names_take_the_shapes_pushed_there() -> None:
     facts = dims.Facts(body, {"x": ("n",), "y": (2, 3)}, set(), {"np": np})
     assert (facts.shapes["c"], facts.shapes["d"], facts.shapes["f"]) == (("n",), (), (2, 3))
     assert len(facts.defs.get("x", ())) == 0
+
+
+def rosen_vectorised(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def scaled_square_sum(x, w):
+    return np.sum(3.0 * (x * w) ** 2)
+
+
+def rosen_closed(x):
+    g = np.zeros_like(x)
+    g[:-1] = -400.0 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2 * (1 - x[:-1])
+    g[1:] += 200.0 * (x[1:] - x[:-1] ** 2)
+    return g
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_spread_one_inside_a_product(rng, n) -> None:
+    """The adjoint of ``np.sum(c * e ** 2)`` is ``c * 2 * e``: the spread 1.0 between the
+    numbers and ``e`` goes (no repeat_to); Rosenbrock against its closed form."""
+    x = rng.standard_normal(n)
+    np.testing.assert_allclose(s2sad.grad(rosen_vectorised)(x), rosen_closed(x), rtol=1e-12)
+    g = s2sad.grad(rosen_vectorised)
+    g(x)
+    assert "repeat_to" not in g.source and "add_at" not in g.source
+
+
+@pytest.mark.parametrize("w_shape", [(4,), (1,), (3, 4)])
+def test_spread_inside_a_product_that_broadcasts(rng, w_shape) -> None:
+    check_grad(scaled_square_sum, rng.standard_normal(4), rng.standard_normal(w_shape),
+               wrt=(0, 1))

@@ -357,7 +357,7 @@ class _Facts:
                 any(isinstance(n, gast.Name) and n.id == name
                     for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
             return  # (e reads the old d: d = zeros_like(x) first would change what it reads)
-        target = gast.Subscript(value=load(name), slice=idx, ctx=gast.Store())
+        target = gast.Subscript(value=load(name), slice=_as_syntax(idx), ctx=gast.Store())
         new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
                gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
         block = self.blocks[id(s)]

@@ -152,6 +152,7 @@ class PlainHelpers(gast.NodeTransformer):
         self.unexpand(node)
         if not isinstance(node.op, gast.Mult):
             return node
+        self.spread_in_product(node)
         for spread, other in ((node.left, node.right), (node.right, node.left)):
             g = self.spread_number(spread)
             if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
@@ -163,6 +164,20 @@ class PlainHelpers(gast.NodeTransformer):
             if expanded is not None:
                 return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
         return node
+
+    def spread_in_product(self, node: gast.BinOp) -> None:
+        """``c * repeat_to(g, x, None, False) * e`` (a number ``c``, an ``e`` shaped like
+        ``x``, the numbers put first by the algebra pass): ``c * g * e``."""
+        inner = node.left
+        if not (isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult)):
+            return
+        for side, number in (("right", inner.left), ("left", inner.right)):
+            spread = getattr(inner, side)
+            g = self.spread_number(spread) if self.rank(number) == 0 else None
+            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
+                                           self.facts.of(node.right)):
+                setattr(inner, side, g)
+                return
 
     def unexpand(self, node: gast.BinOp) -> None:
         """``np.expand_dims(g, 0) * e`` of a number ``g`` and an ``e`` of rank >= 1: ``g``
