@@ -19,8 +19,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import affine, windows
-from s2sad.compiler.names import walk
+from s2sad.compiler import affine, shape_defs, windows
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
@@ -70,7 +69,7 @@ class Facts:
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
         self._fixed = set(params) | set(numbers)
-        self.defs = _definitions(body)
+        self.defs = shape_defs.definitions(body)
         self.scopes = windows.scopes(body)  # where each slice is read
         for name, like in (alike or {}).items():
             self.defs.setdefault(name, []).append(like)
@@ -172,7 +171,7 @@ class Facts:
         """The value of an int expression that is a known length (``x.shape[0]``), or
         int arithmetic of those (``x.shape[0] - k + 1``, an ``affine`` form); never a
         loop counter's (it changes trip by trip)."""
-        if isinstance(e, gast.Constant) and type(e.value) is int and e is not COUNTER:
+        if isinstance(e, gast.Constant) and type(e.value) is int and e is not shape_defs.COUNTER:
             return e.value
         if isinstance(e, (gast.BinOp, gast.UnaryOp)):
             return affine.value(windows.value(e, windows.EMPTY, self.size))
@@ -376,73 +375,6 @@ def _reduced_call(shape: Any, e: gast.Call) -> Any:
         return None
     return reduced(shape, keywords.get("axis", e.args[1] if len(e.args) > 1 else None),
                     keywords.get("keepdims"))
-
-
-def _definitions(body: list) -> dict[str, list]:
-    """name -> the expressions assigned to it (``for t in range(..)``: a number);
-    ``stack.pop()`` restores a value defined elsewhere: what the pushes paired with it
-    (``s2sad_slot``) pushed at its place, else no information."""
-    defs: dict[str, list] = {}
-    pushed: dict[int, list] = {}
-    pops: list = []
-    for node in walk(gast.Module(body=body, type_ignores=[])):
-        slot = getattr(node, "s2sad_slot", None)
-        if slot is not None and isinstance(node, gast.Assign):
-            pops.append(node)
-        elif slot is not None and isinstance(node, gast.Expr):
-            pushed.setdefault(slot, []).append(node.value.args[0])
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
-                isinstance(node.targets[0], gast.Name) and not _restores(node.value):
-            defs.setdefault(node.targets[0].id, []).append(node.value)
-        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
-                _counts(node.iter):
-            defs.setdefault(node.target.id, []).append(COUNTER)
-    for pop in pops:
-        _popped(pop, pushed.get(pop.s2sad_slot, []), defs)
-    return defs
-
-
-def _popped(pop: gast.Assign, pushes: list, defs: dict[str, list]) -> None:
-    """The names a tuple pop binds defined by the items its pushes push there."""
-    targets = pop.targets[0]
-    if not pushes or len(pop.targets) != 1:
-        return
-    if isinstance(targets, gast.Name) and not any(isinstance(p, gast.Tuple) for p in pushes):
-        _restored(targets.id, pushes, defs)
-        return
-    if not isinstance(targets, gast.Tuple):
-        return
-    if not all(isinstance(p, gast.Tuple) and len(p.elts) == len(targets.elts)
-               for p in pushes):
-        return
-    for k, target in enumerate(targets.elts):
-        if isinstance(target, gast.Name):
-            _restored(target.id, [p.elts[k] for p in pushes], defs)
-
-
-def _restored(name: str, pushed: list, defs: dict[str, list]) -> None:
-    """``name`` popped holds one of ``pushed``; a push of ``name`` itself says nothing
-    new (and the definitions of a name assigned once stay one)."""
-    new = [p for p in pushed if not (isinstance(p, gast.Name) and p.id == name)]
-    if new:
-        defs.setdefault(name, []).extend(new)
-
-
-COUNTER = gast.Constant(value=0, kind=None)  # a loop counter's definition: an int, no size
-
-
-def _restores(value: gast.expr) -> bool:
-    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
-        value.func.attr == "pop" and not value.args
-
-
-def _counts(it: gast.expr) -> bool:
-    """``range(..)`` or ``reversed(range(..))``: the loop goes through ints."""
-    while isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-            it.func.id == "reversed" and len(it.args) == 1:
-        it = it.args[0]
-    return isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-        it.func.id == "range"
 
 
 def _whole(p: gast.Slice) -> bool:

@@ -1,0 +1,76 @@
+"""The definitions the shape facts of :mod:`dims` follow: every expression assigned to
+a name, a ``range`` loop's counter (an int), and the values a tape pop restores (what
+the pushes paired with it by ``s2sad_slot`` pushed at its place)."""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.names import walk
+
+COUNTER = gast.Constant(value=0, kind=None)  # a loop counter's definition: an int, no size
+
+
+def definitions(body: list) -> dict[str, list]:
+    """name -> the expressions assigned to it (``for t in range(..)``: a number);
+    ``stack.pop()`` restores a value defined elsewhere: what the pushes paired with it
+    (``s2sad_slot``) pushed at its place, else no information."""
+    defs: dict[str, list] = {}
+    pushed: dict[int, list] = {}
+    pops: list = []
+    for node in walk(gast.Module(body=body, type_ignores=[])):
+        slot = getattr(node, "s2sad_slot", None)
+        if slot is not None and isinstance(node, gast.Assign):
+            pops.append(node)
+        elif slot is not None and isinstance(node, gast.Expr):
+            pushed.setdefault(slot, []).append(node.value.args[0])
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], gast.Name) and not _restores(node.value):
+            defs.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
+                counts(node.iter):
+            defs.setdefault(node.target.id, []).append(COUNTER)
+    for pop in pops:
+        _popped(pop, pushed.get(pop.s2sad_slot, []), defs)
+    return defs
+
+
+def _popped(pop: gast.Assign, pushes: list, defs: dict[str, list]) -> None:
+    """The names a tuple pop binds defined by the items its pushes push there."""
+    targets = pop.targets[0]
+    if not pushes or len(pop.targets) != 1:
+        return
+    if isinstance(targets, gast.Name) and not any(isinstance(p, gast.Tuple) for p in pushes):
+        _restored(targets.id, pushes, defs)
+        return
+    if not isinstance(targets, gast.Tuple):
+        return
+    if not all(isinstance(p, gast.Tuple) and len(p.elts) == len(targets.elts)
+               for p in pushes):
+        return
+    for k, target in enumerate(targets.elts):
+        if isinstance(target, gast.Name):
+            _restored(target.id, [p.elts[k] for p in pushes], defs)
+
+
+def _restored(name: str, pushed: list, defs: dict[str, list]) -> None:
+    """``name`` popped holds one of ``pushed``; a push of ``name`` itself says nothing
+    new (and the definitions of a name assigned once stay one)."""
+    new = [p for p in pushed if not (isinstance(p, gast.Name) and p.id == name)]
+    if new:
+        defs.setdefault(name, []).extend(new)
+
+
+
+
+def _restores(value: gast.expr) -> bool:
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+        value.func.attr == "pop" and not value.args
+
+
+def counts(it: gast.expr) -> bool:
+    """``range(..)`` or ``reversed(range(..))``: the loop goes through ints."""
+    while isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+            it.func.id == "reversed" and len(it.args) == 1:
+        it = it.args[0]
+    return isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+        it.func.id == "range"
