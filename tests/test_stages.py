@@ -100,7 +100,13 @@ def quotient(x):
     return np.sum(b * b - x)
 
 
-POINTS.update({state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
+def pairwise(P, Q):
+    d = P[:, None, :] - Q[None, :, :]
+    return np.sum(np.exp(-np.sum(d * d, axis=-1)))
+
+
+POINTS.update({pairwise: ((_M, _M[:2] + 1.0), (0,)),
+               state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,))})
 
@@ -201,6 +207,14 @@ CHANGES = {
     ], [
         "dy_1 = x",
         "dx = y_1",
+    ]),
+    "contract": (pairwise, [  # the adjoint of P - Q contracted: no (n, m, 3) product
+        "dd = 2 * (np.expand_dims(-1.0 * exp, -1) * d)",
+        "dP = np.reshape(np.sum(dd, axis=(1,), keepdims=True), np.shape(P))",
+    ], [
+        "dd_weight = -1.0 * exp",
+        "dd = 2 * (np.expand_dims(dd_weight, -1) * d)",
+        "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",
     ]),
     "recompute": (element_loop, [  # the flag tested again, not pushed (its comment went too)
         "# line +3: if x[i] > 0:",

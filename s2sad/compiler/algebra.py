@@ -8,7 +8,8 @@
   ``x``'s shape is ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
-- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
+- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c``, ``--b`` is ``b`` and
+  ``-(2 * b)`` is ``-2 * b``
   (IEEE negation is exact, so these are the same numbers with a pass fewer);
 - in a derivative's statement (an adjoint or a tangent: floats, never booleans),
   ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once);
@@ -158,6 +159,10 @@ class _Identities(gast.NodeTransformer):
         if isinstance(node.op, gast.USub) and isinstance(inner, gast.Constant) and \
                 type(inner.value) is float:
             return gast.Constant(value=-inner.value, kind=None)
+        if isinstance(node.op, gast.USub) and isinstance(inner, gast.BinOp) and \
+                isinstance(inner.op, gast.Mult) and _number_literal(inner.left):
+            return gast.BinOp(left=gast.Constant(value=-inner.left.value, kind=None),
+                              op=inner.op, right=inner.right)  # -(2 * x) is -2 * x
         return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:

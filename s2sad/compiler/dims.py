@@ -263,6 +263,11 @@ class Facts:
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \
                 not e.keywords:  # (weights b broadcast with a)
             return self.of(e.args[0])
+        if fn is np.reshape and len(e.args) == 2 and not e.keywords and \
+                isinstance(e.args[1], gast.Call) and len(e.args[1].args) == 1 and \
+                not e.args[1].keywords and \
+                evaluate_ref(e.args[1].func, self.namespace) is np.shape:
+            return self.of(e.args[1].args[0])  # reshaped like another array
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))

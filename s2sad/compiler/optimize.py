@@ -19,6 +19,7 @@ from s2sad.compiler import (
     algebra,
     batch,
     carried,
+    contractions,
     dims,
     finite,
     floats,
@@ -157,6 +158,16 @@ def shapes(body: list, facts: Facts) -> list:
                                            facts.namespace, facts.alike)
     return ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes)
+
+
+def contracted(body: list, facts: Facts) -> list:
+    """Sums of products of broadcast views written as contractions (``W @ P``)."""
+    if contractions.weights_named(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if contractions.contract(body, _shapes(body, facts), facts.namespace):
+        facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
+        contractions.without_new_axes(body, _shapes(body, facts), facts.namespace)
+    return body
 
 
 def share(body: list, facts: Facts) -> list:

@@ -163,6 +163,7 @@ PASSES = (
     Step("finite", optimize.guards, fixpoint=True),
     Step("algebra", optimize.arithmetic, fixpoint=True),
     Step("shapes", optimize.shapes, fixpoint=True),
+    Step("contract", optimize.contracted, fixpoint=True),
     Step("share", optimize.share),
     Step("batch", optimize.batched),
     Step("floats", optimize.as_floats),

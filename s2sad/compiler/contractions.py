@@ -1,0 +1,417 @@
+"""Late pass ``contract``: a sum over axes of a product, written as the contraction it
+is, without the product's array.
+
+``np.sum(X, axis=..)`` whose ``X`` is a product of broadcast views of smaller arrays
+(``np.expand_dims(W, -1) * (2 * diff)``, ``diff = P[:, None, :] - Q[None, :, :]``: the
+adjoint of a pairwise difference in n-body, kernel and distance code) is summed without
+making ``X``: a difference or sum among the factors is distributed, and each term is a
+contraction of the arrays the views read (``np.sum(W, axis=1)[:, None] * P - W @ Q``,
+:mod:`contract_plan`); ``np.sum(x * y)`` of two vectors is ``x @ y``.
+
+Only where it is proved: every shape known, every name the sum is written from bound
+once at the top of the function before the value that reads it (so it holds the same
+value where the sum is), and in each term an operand surely inexact (``@`` keeps an
+int32 or bool type that ``np.sum`` would widen: :mod:`inexact`).  No
+``np.einsum``: the array API has none, and a derivative called with another library's
+arrays runs this code rewritten to that library (:mod:`portable`).  Float
+rounding may differ (another order of summation); nothing else does.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import gast
+import numpy as np
+
+from s2sad.compiler import dims
+from s2sad.compiler.contract_plan import Operand, contraction, placed
+from s2sad.compiler.inexact import inexact_names, is_inexact
+from s2sad.compiler.names import Namer, assign, load, nodes, walk
+from s2sad.compiler.primitives import evaluate_ref
+
+MAX_TERMS = 2
+
+
+def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
+    """Each provable sum of a product in ``body`` contracted (top-level statements);
+    whether one was."""
+    before = [gast.dump(s) for s in body]
+    ctx = _Context(body, facts, namespace)
+    for index, s in enumerate(body):
+        if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
+            _Sums(ctx, index).visit(s)
+    return before != [gast.dump(s) for s in body]
+
+
+def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
+    """``g = np.expand_dims(-(dK * K), -1) * d`` read only by sums: the spread weights
+    bound first (``g_weight = -(dK * K)``), so that the sums, contracted, read them
+    rather than compute them again."""
+    reads = Counter(n.id for n in nodes(body)
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    sums = Counter(n.args[0].id for n in nodes(body) if isinstance(n, gast.Call) and
+                   evaluate_ref(n.func, namespace) is np.sum and n.args and
+                   isinstance(n.args[0], gast.Name))
+    named = False
+    for k in range(len(body) - 1, -1, -1):
+        s = body[k]
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name)) or \
+                sums[s.targets[0].id] != reads[s.targets[0].id]:
+            continue
+        for f in _factors(s.value)[0]:
+            if isinstance(f, gast.Call) and _is_expand_dims(f) and \
+                    not isinstance(f.args[0], gast.Name) and _plain(f.args[0]):
+                name = namer.fresh(s.targets[0].id + "_weight")
+                body.insert(k, assign(name, f.args[0], s))
+                f.args[0] = load(name)
+                named = True
+                break
+    return named
+
+
+def without_new_axes(body: list, facts: dims.Facts, namespace: dict) -> None:
+    """``t = e[:, None, :]`` read only as ``np.reshape(t, np.shape(x))`` with ``x`` of
+    ``e``'s shape (a sum kept its axes, then its adjoint's reshape dropped them): ``t =
+    e`` read as ``t``."""
+    reads = Counter(n.id for n in nodes(body)
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    stores = Counter(n.id for n in nodes(body)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    for s in body:
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1):
+            continue
+        inner = _new_axes_of(s.value, facts)
+        if inner is None:
+            continue
+        name = s.targets[0].id
+        shape = facts.of(inner)
+        uses = [n for n in nodes(body) if isinstance(n, gast.Call) and
+                evaluate_ref(n.func, namespace) is np.reshape and len(n.args) == 2 and
+                isinstance(n.args[0], gast.Name) and n.args[0].id == name and
+                _shape_call(n.args[1]) is not None and
+                facts.of(_shape_call(n.args[1])) == shape]
+        if len(uses) != reads[name]:
+            continue
+        s.value = inner
+        _Replace({id(call): call.args[0] for call in uses}).visit(
+            gast.Module(body=body, type_ignores=[]))
+
+
+class _Replace(gast.NodeTransformer):
+    """Nodes replaced by identity."""
+
+    def __init__(self, by: dict) -> None:
+        self.by = by
+
+    def visit(self, node: gast.AST) -> gast.AST:
+        if id(node) in self.by:
+            return self.by[id(node)]
+        return super().visit(node)
+
+
+def _new_axes_of(e: gast.expr, facts: dims.Facts) -> gast.expr | None:
+    """``v`` of ``v[:, None, :]`` (whole slices of each axis of ``v`` and new axes)."""
+    if not isinstance(e, gast.Subscript) or isinstance(e.value, gast.Name):
+        return None
+    parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+    shape = facts.of(e.value)
+    if not all(_none(p) or _whole(p) for p in parts) or not dims.known(shape) or \
+            sum(not _none(p) for p in parts) != len(shape):
+        return None
+    return e.value
+
+
+def _shape_call(e: gast.expr) -> gast.expr | None:
+    """``x`` of ``np.shape(x)``."""
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
+            e.func.attr == "shape" and isinstance(e.func.value, gast.Name) and \
+            e.func.value.id == "np" and len(e.args) == 1 and not e.keywords:
+        return e.args[0]
+    return None
+
+
+class _Context:
+    """What the rewrite needs: shapes, where each name is bound, which are inexact."""
+
+    def __init__(self, body: list, facts: dims.Facts, namespace: dict) -> None:
+        self.facts, self.namespace = facts, namespace
+        self.stores = Counter(n.id for n in nodes(body)
+                              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        self.top: dict[str, tuple[int, gast.expr]] = {}
+        for k, s in enumerate(body):
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.targets[0], gast.Name):
+                self.top[s.targets[0].id] = (k, s.value)
+        self.inexact = inexact_names(body, namespace)
+
+    def fixed_before(self, e: gast.expr, at: int) -> bool:
+        """Every name ``e`` reads holds, from statement ``at`` on, the value it had
+        there: never bound in the body, or bound once at the top before ``at``."""
+        for n in walk(e):
+            if isinstance(n, gast.Name) and self.stores[n.id]:
+                if self.stores[n.id] != 1 or n.id not in self.top or self.top[n.id][0] >= at:
+                    return False
+        return True
+
+    def definition(self, name: str, at: int) -> tuple[int, gast.expr] | None:
+        """The value of ``name`` bound once at the top before ``at`` (and the index of
+        its statement), when the names it reads were fixed before it."""
+        if self.stores[name] != 1 or name not in self.top:
+            return None
+        index, value = self.top[name]
+        return (index, value) if index < at and self.fixed_before(value, index) else None
+
+
+@dataclass
+class _Product:
+    """A product: sign, number factors, array operands, and at most one sum of two
+    operands (``P[:, None, :] - Q[None, :, :]``) still to distribute."""
+
+    negative: bool
+    numbers: list
+    operands: list
+    split: tuple | None = None  # (operand, operand, subtracted) of the one sum
+
+
+class _Sums(gast.NodeTransformer):
+    """Rewrites the provable ``np.sum`` calls of one top-level statement."""
+
+    def __init__(self, ctx: _Context, index: int) -> None:
+        self.ctx, self.index = ctx, index
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        if evaluate_ref(node.func, self.ctx.namespace) is np.reshape:
+            return _unreshaped(node, self.ctx.facts) or node
+        if evaluate_ref(node.func, self.ctx.namespace) is not np.sum:
+            return node
+        return self.contracted(node) or node
+
+    def contracted(self, node: gast.Call) -> gast.expr | None:
+        keywords = {k.arg: k.value for k in node.keywords}
+        if not 1 <= len(node.args) <= 2 or set(keywords) - {"axis", "keepdims"} or \
+                len(node.args) == 2 and "axis" in keywords:
+            return None
+        axis = node.args[1] if len(node.args) == 2 else keywords.get("axis")
+        keep = keywords.get("keepdims", gast.Constant(value=False, kind=None))
+        if not isinstance(keep, gast.Constant) or type(keep.value) is not bool:
+            return None
+        value, at = node.args[0], self.index
+        if isinstance(value, gast.Name):
+            found = self.ctx.definition(value.id, at)
+            if found is None:
+                return None
+            at, value = found
+        frame = self.ctx.facts.of(value)
+        if not dims.known(frame) or not frame:
+            return None
+        reduced = _axes(axis, len(frame))
+        product = self.product(value, frame, at)
+        if reduced is None or product is None:
+            return None
+        return self.written(product, frame, reduced, keep.value)
+
+    def product(self, e: gast.expr, frame: tuple, at: int) -> _Product | None:
+        """``e`` as a product of numbers and array views over ``frame``."""
+        factors, signs = _factors(e)
+        seen = Counter(gast.dump(f) for f in factors)
+        out = _Product(signs % 2 == 1, [], [])
+        for f in factors:
+            if self.ctx.facts.of(f) == () and _plain(f) and self.ctx.fixed_before(f, at):
+                out.numbers.append(f)
+                continue
+            split = self.sum_of_views(f, frame, at) if out.split is None else None
+            if split is not None and seen[gast.dump(f)] == 1:
+                out.split = split
+                continue
+            view = _view(f, frame, self.ctx.facts)
+            if view is None or not self.ctx.fixed_before(view.expr, at):
+                return None
+            out.operands.append(view)
+        return out
+
+    def sum_of_views(self, f: gast.expr, frame: tuple, at: int) -> tuple | None:
+        """``A - B`` or ``A + B`` of two views, written in ``f`` or the value of a name."""
+        if isinstance(f, gast.Name):
+            found = self.ctx.definition(f.id, at)
+            if found is None:
+                return None
+            at, f = found
+        if not (isinstance(f, gast.BinOp) and isinstance(f.op, (gast.Add, gast.Sub))):
+            return None
+        a, b = _view(f.left, frame, self.ctx.facts), _view(f.right, frame, self.ctx.facts)
+        if a is None or b is None or not self.ctx.fixed_before(f, at):
+            return None
+        return a, b, isinstance(f.op, gast.Sub)
+
+    def terms(self, product: _Product, rank: int) -> list[tuple[bool, list]] | None:
+        """(subtracted, operands) of each term: the sum distributed where every term is
+        then of views smaller than the frame; else one term (the sum a whole array)."""
+        if product.split is None:
+            return [(False, product.operands)]
+        a, b, minus = product.split
+        terms = [(False, [*product.operands, a]), (minus, [*product.operands, b])]
+        if all(len(op.labels) < rank for _, ops in terms for op in ops):
+            return terms
+        return None
+
+    def written(self, product: _Product, frame: tuple, reduced: set[int],
+                keep: bool) -> gast.expr | None:
+        terms = self.terms(product, len(frame))
+        if terms is None or len(terms) > MAX_TERMS:
+            return None
+        if len(terms) == 1 and len(terms[0][1]) < 2:
+            return None  # one array: nothing to contract
+        spans = {x for _, ops in terms for op in ops for x in op.labels}
+        if any(frame[x] != 1 and x not in spans for x in range(len(frame))):
+            return None  # an axis no operand spans: its length would be lost
+        out = tuple(range(len(frame))) if keep else \
+            tuple(x for x in range(len(frame)) if x not in reduced)
+        made = []
+        for minus, ops in terms:
+            if not any(self.inexact(op.expr) for op in ops):
+                return None
+            if any(x in reduced and frame[x] != 1 and not any(x in op.labels for op in ops)
+                   for x in range(len(frame))):
+                return None  # a term constant along a summed axis (times its length)
+            found = contraction(ops, reduced)
+            if found is None:
+                return None
+            made.append((minus, *found))
+        return _combined(made, product, out)
+
+    def inexact(self, e: gast.expr) -> bool:
+        while isinstance(e, gast.Attribute) or isinstance(e, gast.Subscript):
+            e = e.value
+        return is_inexact(e, self.ctx.inexact, self.ctx.namespace)
+
+
+def _combined(made: list, product: _Product, out: tuple) -> gast.expr:
+    """The terms added (or subtracted), times the numbers, placed in the output axes."""
+    same = len({labels for _, _, labels in made}) == 1
+    total = None
+    for minus, e, labels in made:
+        e = e if same else placed(e, labels, out)
+        if total is None:
+            total = gast.UnaryOp(op=gast.USub(), operand=e) if minus else e
+        else:
+            total = gast.BinOp(left=total, op=gast.Sub() if minus else gast.Add(), right=e)
+    for n in product.numbers[::-1]:
+        total = gast.BinOp(left=n, op=gast.Mult(), right=total)
+    if product.negative:
+        total = gast.UnaryOp(op=gast.USub(), operand=total)
+    return placed(total, made[0][2], out) if same else total
+
+
+def _int_literal(e: gast.expr) -> int | None:
+    """The value of ``3`` or ``-1`` written as a literal."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner = _int_literal(e.operand)
+        return None if inner is None else -inner
+    return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
+
+
+def _axes(axis: gast.expr | None, rank: int) -> set[int] | None:
+    """The axes an ``axis=`` argument names (None: all), or None when not literal."""
+    if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
+        return set(range(rank))
+    elts = [_int_literal(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+    if not all(a is not None and -rank <= a < rank for a in elts):
+        return None
+    return {a % rank for a in elts}  # type: ignore[operator]
+
+
+def _factors(e: gast.expr) -> tuple[list, int]:
+    """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
+        (left, nl), (right, nr) = _factors(e.left), _factors(e.right)
+        return left + right, nl + nr
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner, n = _factors(e.operand)
+        return inner, n + 1
+    return [e], 0
+
+
+def _plain(e: gast.expr) -> bool:
+    """Names, literals and arithmetic of them: safe to evaluate elsewhere."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
+                              gast.expr_context, gast.operator, gast.unaryop))
+               for n in walk(e))
+
+
+def _whole(p: gast.expr) -> bool:
+    """``:`` (a slice or ``slice(None, None)``), no step."""
+    if isinstance(p, gast.Slice):
+        return p.lower is None and p.upper is None and p.step is None
+    return isinstance(p, gast.Call) and isinstance(p.func, gast.Name) and \
+        p.func.id == "slice" and len(p.args) == 2 and not p.keywords and \
+        all(isinstance(a, gast.Constant) and a.value is None for a in p.args)
+
+
+def _none(p: gast.expr) -> bool:
+    return isinstance(p, gast.Constant) and p.value is None
+
+
+def _view(e: gast.expr, frame: tuple, facts: dims.Facts) -> Operand | None:
+    """``e`` as an array and the frame axes it spans: a name (right-aligned), a name
+    indexed by new axes and whole slices, or ``np.expand_dims`` of a name."""
+    spans = None
+    base = e
+    if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name):
+        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        if not all(_none(p) or _whole(p) for p in parts):
+            return None
+        base, spans = e.value, [k for k, p in enumerate(parts) if not _none(p)]
+        rank = facts.of(base)
+        if not isinstance(rank, tuple) or len(spans) > len(rank):
+            return None
+        extra = len(rank) - len(spans)  # whole axes the index leaves implicit
+        spans += list(range(len(parts), len(parts) + extra))
+        width = len(parts) + extra
+    elif isinstance(e, gast.Call) and _is_expand_dims(e) and isinstance(e.args[0], gast.Name):
+        base, shape = e.args[0], facts.of(e.args[0])
+        k = _int_literal(e.args[1])
+        if not isinstance(shape, tuple) or type(k) is not int or \
+                not -len(shape) - 1 <= k <= len(shape):
+            return None
+        width = len(shape) + 1
+        spans = [x for x in range(width) if x != k % width]
+    elif isinstance(e, gast.Name):
+        shape = facts.of(e)
+        if not isinstance(shape, tuple):
+            return None
+        width, spans = len(shape), list(range(len(shape)))
+    else:
+        return None
+    shape = facts.of(base)
+    offset = len(frame) - width
+    if offset < 0 or not dims.known(shape) or len(shape) != len(spans):
+        return None
+    labels = tuple(x + offset for x in spans)
+    if any(shape[k] != frame[x] for k, x in enumerate(labels)):
+        return None  # a length-1 axis broadcast (or another length): not a plain view
+    return Operand(base, labels)
+
+
+def _is_expand_dims(e: gast.Call) -> bool:
+    f = e.func
+    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
+        isinstance(f.value, gast.Name) and f.value.id == "np" and len(e.args) == 2 and \
+        not e.keywords
+
+
+def _unreshaped(node: gast.Call, facts: dims.Facts) -> gast.expr | None:
+    """``np.reshape(e[:, None, :], np.shape(x))`` of an expression ``e`` (not a name)
+    of ``x``'s shape: ``e`` (new axes only added, then taken away); ``-e`` alike."""
+    if len(node.args) != 2 or node.keywords:
+        return None
+    value, negative = node.args[0], False
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        value, negative = value.operand, True
+    inner, like = _new_axes_of(value, facts), _shape_call(node.args[1])
+    if inner is None or like is None or facts.of(inner) != facts.of(like):
+        return None
+    return gast.UnaryOp(op=gast.USub(), operand=inner) if negative else inner
