@@ -271,11 +271,10 @@ CHANGES = {
         "y_1 = x * 1.0",
         "y_1[0] = y_1[0] * 3.0",
     ]),
-    "free": (scaled, [], [
+    "free": (scaled, [], [  # (dy_1 = 1.0 * exp folded into dy = 2.0 * exp: nothing to free)
         "del y",
         "del y_1",
         "del exp",
-        "del dy_1",
     ]),
 }
 

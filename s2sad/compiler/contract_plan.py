@@ -14,6 +14,7 @@ import gast
 
 from s2sad.compiler.names import load
 
+
 @dataclass(frozen=True)
 class Operand:
     """An array ``expr`` whose axes, in order, span the frame axes ``labels``."""
