@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import gast
 
+from s2sad.compiler import dims
 from s2sad.compiler.names import load
 
 
@@ -109,3 +110,72 @@ def _private_sums(ops: list[Operand], reduced: set[int]) -> list[Operand]:
         others = {x for j, o in enumerate(ops) if j != k for x in o.labels}
         out.append(_summed(op, {x for x in op.labels if x in reduced and x not in others}))
     return out
+
+
+def int_literal(e: gast.expr) -> int | None:
+    """The value of ``3`` or ``-1`` written as a literal."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner = int_literal(e.operand)
+        return None if inner is None else -inner
+    return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
+
+
+def is_whole_slice(p: gast.expr) -> bool:
+    """``:`` (a slice or ``slice(None, None)``), no step."""
+    if isinstance(p, gast.Slice):
+        return p.lower is None and p.upper is None and p.step is None
+    return isinstance(p, gast.Call) and isinstance(p.func, gast.Name) and \
+        p.func.id == "slice" and len(p.args) == 2 and not p.keywords and \
+        all(isinstance(a, gast.Constant) and a.value is None for a in p.args)
+
+
+def is_new_axis(p: gast.expr) -> bool:
+    return isinstance(p, gast.Constant) and p.value is None
+
+
+def view(e: gast.expr, frame: tuple, facts: dims.Facts) -> Operand | None:
+    """``e`` as an array and the frame axes it spans: a name (right-aligned), a name
+    indexed by new axes and whole slices, or ``np.expand_dims`` of a name."""
+    spans = None
+    base = e
+    if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name):
+        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        if not all(is_new_axis(p) or is_whole_slice(p) for p in parts):
+            return None
+        base, spans = e.value, [k for k, p in enumerate(parts) if not is_new_axis(p)]
+        rank = facts.of(base)
+        if not isinstance(rank, tuple) or len(spans) > len(rank):
+            return None
+        extra = len(rank) - len(spans)  # whole axes the index leaves implicit
+        spans += list(range(len(parts), len(parts) + extra))
+        width = len(parts) + extra
+    elif isinstance(e, gast.Call) and is_expand_dims(e) and isinstance(e.args[0], gast.Name):
+        base, shape = e.args[0], facts.of(e.args[0])
+        k = int_literal(e.args[1])
+        if not isinstance(shape, tuple) or type(k) is not int or \
+                not -len(shape) - 1 <= k <= len(shape):
+            return None
+        width = len(shape) + 1
+        spans = [x for x in range(width) if x != k % width]
+    elif isinstance(e, gast.Name):
+        shape = facts.of(e)
+        if not isinstance(shape, tuple):
+            return None
+        width, spans = len(shape), list(range(len(shape)))
+    else:
+        return None
+    shape = facts.of(base)
+    offset = len(frame) - width
+    if offset < 0 or not dims.known(shape) or len(shape) != len(spans):
+        return None
+    labels = tuple(x + offset for x in spans)
+    if any(shape[k] != frame[x] for k, x in enumerate(labels)):
+        return None  # a length-1 axis broadcast (or another length): not a plain view
+    return Operand(base, labels)
+
+
+def is_expand_dims(e: gast.Call) -> bool:
+    f = e.func
+    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
+        isinstance(f.value, gast.Name) and f.value.id == "np" and len(e.args) == 2 and \
+        not e.keywords

@@ -25,7 +25,15 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
-from s2sad.compiler.contract_plan import Operand, contraction, placed
+from s2sad.compiler.contract_plan import (
+    contraction,
+    int_literal,
+    is_expand_dims,
+    is_new_axis,
+    is_whole_slice,
+    placed,
+    view,
+)
 from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, assign, load, nodes, walk
 from s2sad.compiler.primitives import evaluate_ref
@@ -61,7 +69,7 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
                 sums[s.targets[0].id] != reads[s.targets[0].id]:
             continue
         for f in _factors(s.value)[0]:
-            if isinstance(f, gast.Call) and _is_expand_dims(f) and \
+            if isinstance(f, gast.Call) and is_expand_dims(f) and \
                     not isinstance(f.args[0], gast.Name) and _plain(f.args[0]):
                 name = namer.fresh(s.targets[0].id + "_weight")
                 body.insert(k, assign(name, f.args[0], s))
@@ -118,8 +126,8 @@ def _new_axes_of(e: gast.expr, facts: dims.Facts) -> gast.expr | None:
         return None
     parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
     shape = facts.of(e.value)
-    if not all(_none(p) or _whole(p) for p in parts) or not dims.known(shape) or \
-            sum(not _none(p) for p in parts) != len(shape):
+    if not all(is_new_axis(p) or is_whole_slice(p) for p in parts) or not dims.known(shape) or \
+            sum(not is_new_axis(p) for p in parts) != len(shape):
         return None
     return e.value
 
@@ -227,10 +235,10 @@ class _Sums(gast.NodeTransformer):
             if split is not None and seen[gast.dump(f)] == 1:
                 out.split = split
                 continue
-            view = _view(f, frame, self.ctx.facts)
-            if view is None or not self.ctx.fixed_before(view.expr, at):
+            operand = view(f, frame, self.ctx.facts)
+            if operand is None or not self.ctx.fixed_before(operand.expr, at):
                 return None
-            out.operands.append(view)
+            out.operands.append(operand)
         return out
 
     def sum_of_views(self, f: gast.expr, frame: tuple, at: int) -> tuple | None:
@@ -242,7 +250,7 @@ class _Sums(gast.NodeTransformer):
             at, f = found
         if not (isinstance(f, gast.BinOp) and isinstance(f.op, (gast.Add, gast.Sub))):
             return None
-        a, b = _view(f.left, frame, self.ctx.facts), _view(f.right, frame, self.ctx.facts)
+        a, b = view(f.left, frame, self.ctx.facts), view(f.right, frame, self.ctx.facts)
         if a is None or b is None or not self.ctx.fixed_before(f, at):
             return None
         return a, b, isinstance(f.op, gast.Sub)
@@ -306,19 +314,11 @@ def _combined(made: list, product: _Product, out: tuple) -> gast.expr:
     return placed(total, made[0][2], out) if same else total
 
 
-def _int_literal(e: gast.expr) -> int | None:
-    """The value of ``3`` or ``-1`` written as a literal."""
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
-        inner = _int_literal(e.operand)
-        return None if inner is None else -inner
-    return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
-
-
 def _axes(axis: gast.expr | None, rank: int) -> set[int] | None:
     """The axes an ``axis=`` argument names (None: all), or None when not literal."""
     if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
         return set(range(rank))
-    elts = [_int_literal(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+    elts = [int_literal(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
     if not all(a is not None and -rank <= a < rank for a in elts):
         return None
     return {a % rank for a in elts}  # type: ignore[operator]
@@ -340,67 +340,6 @@ def _plain(e: gast.expr) -> bool:
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
                               gast.expr_context, gast.operator, gast.unaryop))
                for n in walk(e))
-
-
-def _whole(p: gast.expr) -> bool:
-    """``:`` (a slice or ``slice(None, None)``), no step."""
-    if isinstance(p, gast.Slice):
-        return p.lower is None and p.upper is None and p.step is None
-    return isinstance(p, gast.Call) and isinstance(p.func, gast.Name) and \
-        p.func.id == "slice" and len(p.args) == 2 and not p.keywords and \
-        all(isinstance(a, gast.Constant) and a.value is None for a in p.args)
-
-
-def _none(p: gast.expr) -> bool:
-    return isinstance(p, gast.Constant) and p.value is None
-
-
-def _view(e: gast.expr, frame: tuple, facts: dims.Facts) -> Operand | None:
-    """``e`` as an array and the frame axes it spans: a name (right-aligned), a name
-    indexed by new axes and whole slices, or ``np.expand_dims`` of a name."""
-    spans = None
-    base = e
-    if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name):
-        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
-        if not all(_none(p) or _whole(p) for p in parts):
-            return None
-        base, spans = e.value, [k for k, p in enumerate(parts) if not _none(p)]
-        rank = facts.of(base)
-        if not isinstance(rank, tuple) or len(spans) > len(rank):
-            return None
-        extra = len(rank) - len(spans)  # whole axes the index leaves implicit
-        spans += list(range(len(parts), len(parts) + extra))
-        width = len(parts) + extra
-    elif isinstance(e, gast.Call) and _is_expand_dims(e) and isinstance(e.args[0], gast.Name):
-        base, shape = e.args[0], facts.of(e.args[0])
-        k = _int_literal(e.args[1])
-        if not isinstance(shape, tuple) or type(k) is not int or \
-                not -len(shape) - 1 <= k <= len(shape):
-            return None
-        width = len(shape) + 1
-        spans = [x for x in range(width) if x != k % width]
-    elif isinstance(e, gast.Name):
-        shape = facts.of(e)
-        if not isinstance(shape, tuple):
-            return None
-        width, spans = len(shape), list(range(len(shape)))
-    else:
-        return None
-    shape = facts.of(base)
-    offset = len(frame) - width
-    if offset < 0 or not dims.known(shape) or len(shape) != len(spans):
-        return None
-    labels = tuple(x + offset for x in spans)
-    if any(shape[k] != frame[x] for k, x in enumerate(labels)):
-        return None  # a length-1 axis broadcast (or another length): not a plain view
-    return Operand(base, labels)
-
-
-def _is_expand_dims(e: gast.Call) -> bool:
-    f = e.func
-    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
-        isinstance(f.value, gast.Name) and f.value.id == "np" and len(e.args) == 2 and \
-        not e.keywords
 
 
 def _unreshaped(node: gast.Call, facts: dims.Facts) -> gast.expr | None:
