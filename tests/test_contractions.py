@@ -182,16 +182,17 @@ def _parse(text: str) -> list:
 
 
 def test_a_name_bound_again_is_not_read_through() -> None:
-    """``P`` bound again after the difference: the difference is not read through (and
-    the weights times the whole difference are no product of two views: kept); bound
-    once: distributed."""
+    """``P`` bound again after the difference, an item of it written, ``Q`` bound in a
+    loop: the difference is not read through (and the weights times the whole
+    difference are no product of two views: kept); bound once: distributed."""
     namespace = {"np": np}
     text = ("W = V / 3.0\n"
             "d = P[:, None, :] - Q[None, :, :]\n"
             "{}g = np.expand_dims(W, -1) * (2.0 * d)\n"
             "s = np.sum(g, axis=1)\n")
     shapes = {"P": ("a", "b"), "Q": ("a", "b"), "V": ("a", "a")}
-    for again, changed in (("P = P * 2.0\n", False), ("", True)):
+    for again, changed in (("P = P * 2.0\n", False), ("P[0] = 1.0\n", False),
+                           ("for k in range(2):\n    Q = Q + 1.0\n", False), ("", True)):
         body = _parse(text.format(again))
         facts = dims.Facts(body, shapes, set(), namespace)
         assert contractions.contract(body, facts, namespace) is changed
@@ -209,3 +210,31 @@ def test_a_view_of_a_broadcast_axis_is_not_an_operand() -> None:
     facts = dims.Facts(body, {"P": ("a", "b"), "Q": ("c", "b"), "V": ("a", 1)}, set(),
                        namespace)
     assert not contractions.contract(body, facts, namespace)
+
+
+_FORMS = [  # (difference or sum of the two views, weights made from r, final reduction)
+    ("X[:, None, :] - Y[None, :, :]", "np.exp(-r)", "np.sum(w)"),
+    ("X[:, None, :] + Y[None, :, :]", "1.0 / (1.0 + r)", "np.sum(w * w)"),
+    ("Y[None, :, :] - X[:, None, :]", "np.tanh(r) * c", "np.sum(w)"),
+    ("X[:, None] - Y[None]", "np.sqrt(r + 1.0)", "np.sum(w @ np.ones(w.shape[1]))"),
+    ("X[None, :, :] - Y[:, None, :]", "np.exp(-r) / (r + 2.0)", "np.sum(np.log(1.0 + w))"),
+]
+
+
+@pytest.mark.parametrize("form", range(len(_FORMS)))
+@pytest.mark.parametrize("shapes", [((5, 3), (4, 3)), ((3, 2), (6, 2)), ((4, 1), (4, 1))])
+def test_pairwise_forms_against_differences(form, shapes, tmp_path, monkeypatch) -> None:
+    """Differences and sums of the two views either way round, the feature axis summed
+    as -1, weights of several kinds: gradients of both sets against differences."""
+    pair, weight, total = _FORMS[form]
+    text = (f"import numpy as np\n\n\ndef f(X, Y, c):\n    d = {pair}\n"
+            f"    r = np.sum(d * d, axis=-1)\n    w = {weight}\n    return {total}\n")
+    path = tmp_path / f"pairwise_form_{form}.py"
+    path.write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = __import__(path.stem)
+    X, Y = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    check_grad(module.f, X, Y, 0.7, wrt=(0, 1))
+    check_jvp(module.f, X, Y, 0.7, wrt=(0, 1))
+    if shapes[0][1] > 1:
+        assert "@" in _source(module.f, X, Y, 0.7, wrt=(0, 1))

@@ -8,9 +8,9 @@ making ``X``: a difference or sum among the factors is distributed, and each ter
 contraction of the arrays the views read (``np.sum(W, axis=1)[:, None] * P - W @ Q``,
 :mod:`contract_plan`); ``np.sum(x * y)`` of two vectors is ``x @ y``.
 
-Only where it is proved: every shape known, every name the sum is written from bound
-once at the top of the function before the value that reads it (so it holds the same
-value where the sum is), and in each term an operand surely inexact (``@`` keeps an
+Only where it is proved: every shape known, the values read through bound at the top
+of the function and nothing they read bound or written into again before the sum (so
+each holds there the value it had), and in each term an operand surely inexact (``@`` keeps an
 int32 or bool type that ``np.sum`` would widen: :mod:`inexact`).  No
 ``np.einsum``: the array API has none, and a derivative called with another library's
 arrays runs this code rewritten to that library (:mod:`portable`).  Float
@@ -142,35 +142,48 @@ def _shape_call(e: gast.expr) -> gast.expr | None:
 
 
 class _Context:
-    """What the rewrite needs: shapes, where each name is bound, which are inexact."""
+    """What the rewrite needs: shapes, what each top-level statement binds or writes
+    into, which names are inexact."""
 
     def __init__(self, body: list, facts: dims.Facts, namespace: dict) -> None:
-        self.facts, self.namespace = facts, namespace
-        self.stores = Counter(n.id for n in nodes(body)
-                              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-        self.top: dict[str, tuple[int, gast.expr]] = {}
-        for k, s in enumerate(body):
-            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                    isinstance(s.targets[0], gast.Name):
-                self.top[s.targets[0].id] = (k, s.value)
+        self.facts, self.namespace, self.body = facts, namespace, body
+        self.writes = [_written(s) for s in body]
         self.inexact = inexact_names(body, namespace)
 
-    def fixed_before(self, e: gast.expr, at: int) -> bool:
-        """Every name ``e`` reads holds, from statement ``at`` on, the value it had
-        there: never bound in the body, or bound once at the top before ``at``."""
-        for n in walk(e):
-            if isinstance(n, gast.Name) and self.stores[n.id]:
-                if self.stores[n.id] != 1 or n.id not in self.top or self.top[n.id][0] >= at:
-                    return False
-        return True
+    def fixed(self, e: gast.expr, start: int, end: int) -> bool:
+        """No name ``e`` reads is bound or written into by statements ``start`` to
+        ``end`` (excluded): ``e`` has the same value before either."""
+        names = {n.id for n in walk(e) if isinstance(n, gast.Name)}
+        return not any(names & self.writes[k] for k in range(start, end))
 
-    def definition(self, name: str, at: int) -> tuple[int, gast.expr] | None:
-        """The value of ``name`` bound once at the top before ``at`` (and the index of
-        its statement), when the names it reads were fixed before it."""
-        if self.stores[name] != 1 or name not in self.top:
+    def definition(self, name: str, at: int, end: int) -> tuple[int, gast.expr] | None:
+        """The value ``name`` holds at statement ``at`` (and the index of the statement
+        that bound it, at the top of the function), when the names it reads hold their
+        values from there to statement ``end``."""
+        for d in range(at - 1, -1, -1):
+            if name not in self.writes[d]:
+                continue
+            s = self.body[d]
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.targets[0], gast.Name) and self.fixed(s.value, d, end):
+                return d, s.value
             return None
-        index, value = self.top[name]
-        return (index, value) if index < at and self.fixed_before(value, index) else None
+        return None
+
+
+def _written(s: gast.stmt) -> set[str]:
+    """The names a statement binds, or writes an item or attribute of, anywhere in it."""
+    out = set()
+    for n in nodes(s):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            out.add(n.id)
+        elif isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
+            root = n
+            while isinstance(root, (gast.Subscript, gast.Attribute)):
+                root = root.value
+            if isinstance(root, gast.Name):
+                out.add(root.id)
+    return out
 
 
 @dataclass
@@ -209,7 +222,7 @@ class _Sums(gast.NodeTransformer):
             return None
         value, at = node.args[0], self.index
         if isinstance(value, gast.Name):
-            found = self.ctx.definition(value.id, at)
+            found = self.ctx.definition(value.id, at, self.index)
             if found is None:
                 return None
             at, value = found
@@ -228,7 +241,7 @@ class _Sums(gast.NodeTransformer):
         seen = Counter(gast.dump(f) for f in factors)
         out = _Product(signs % 2 == 1, [], [])
         for f in factors:
-            if self.ctx.facts.of(f) == () and _plain(f) and self.ctx.fixed_before(f, at):
+            if self.ctx.facts.of(f) == () and _plain(f) and self.ctx.fixed(f, at, self.index):
                 out.numbers.append(f)
                 continue
             split = self.sum_of_views(f, frame, at) if out.split is None else None
@@ -236,7 +249,7 @@ class _Sums(gast.NodeTransformer):
                 out.split = split
                 continue
             operand = view(f, frame, self.ctx.facts)
-            if operand is None or not self.ctx.fixed_before(operand.expr, at):
+            if operand is None or not self.ctx.fixed(operand.expr, at, self.index):
                 return None
             out.operands.append(operand)
         return out
@@ -244,14 +257,14 @@ class _Sums(gast.NodeTransformer):
     def sum_of_views(self, f: gast.expr, frame: tuple, at: int) -> tuple | None:
         """``A - B`` or ``A + B`` of two views, written in ``f`` or the value of a name."""
         if isinstance(f, gast.Name):
-            found = self.ctx.definition(f.id, at)
+            found = self.ctx.definition(f.id, at, self.index)
             if found is None:
                 return None
             at, f = found
         if not (isinstance(f, gast.BinOp) and isinstance(f.op, (gast.Add, gast.Sub))):
             return None
         a, b = view(f.left, frame, self.ctx.facts), view(f.right, frame, self.ctx.facts)
-        if a is None or b is None or not self.ctx.fixed_before(f, at):
+        if a is None or b is None or not self.ctx.fixed(f, at, self.index):
             return None
         return a, b, isinstance(f.op, gast.Sub)
 
