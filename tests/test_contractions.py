@@ -238,3 +238,31 @@ def test_pairwise_forms_against_differences(form, shapes, tmp_path, monkeypatch)
     check_jvp(module.f, X, Y, 0.7, wrt=(0, 1))
     if shapes[0][1] > 1:
         assert "@" in _source(module.f, X, Y, 0.7, wrt=(0, 1))
+
+
+def nbody_steps(pos, vel, mass, n):
+    for _ in range(n):
+        vel = vel + 0.01 * accelerations(pos, mass)
+        pos = pos + 0.01 * vel
+    return np.sum(pos ** 2)
+
+
+def rebound_in_loop(pos, w):
+    for _ in range(2):
+        d = pos[:, None, :] - pos[None, :, :]
+        pos = pos * 1.1
+        a = np.sum(d * np.tanh(w)[:, :, None], axis=1)
+        pos = pos + 0.01 * a
+    return np.sum(pos ** 2)
+
+
+def test_in_a_loop_body() -> None:
+    """The forward sum of a loop's trip contracted within the trip (``w`` bound in the
+    trip, popped again in the reverse sweep: inexact by its value there)."""
+    pos, vel, mass = rng.uniform(-1, 1, (5, 3)), rng.standard_normal((5, 3)), np.full(5, 0.2)
+    check_grad(nbody_steps, pos, vel, mass, 3, wrt=(0, 1, 2))
+    check_jvp(nbody_steps, pos, vel, mass, 3, wrt=(0, 1))
+    assert "@ pos_1" in _source(nbody_steps, pos, vel, mass, 3, wrt=(0, 1))
+    w = rng.standard_normal((5, 5))
+    check_grad(rebound_in_loop, pos, w, wrt=(0, 1))
+    check_jvp(rebound_in_loop, pos, w, wrt=(0, 1))

@@ -26,6 +26,7 @@ import numpy as np
 
 from s2sad.compiler import dims
 from s2sad.compiler.contract_plan import (
+    Operand,
     contraction,
     int_literal,
     is_expand_dims,
@@ -42,14 +43,25 @@ MAX_TERMS = 2
 
 
 def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
-    """Each provable sum of a product in ``body`` contracted (top-level statements);
-    whether one was."""
-    before = [gast.dump(s) for s in body]
-    ctx = _Context(body, facts, namespace)
-    for index, s in enumerate(body):
-        if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
-            _Sums(ctx, index).visit(s)
-    return before != [gast.dump(s) for s in body]
+    """Each provable sum of a product in ``body`` contracted (in each block: a loop's
+    body read within one trip); whether one was."""
+    before = gast.dump(gast.Module(body=body, type_ignores=[]))
+    inexact = inexact_names(body, namespace)
+    for block in _blocks(body):
+        ctx = _Context(block, facts, namespace, inexact)
+        for index, s in enumerate(block):
+            if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
+                _Sums(ctx, index).visit(s)
+    return before != gast.dump(gast.Module(body=body, type_ignores=[]))
+
+
+def _blocks(body: list) -> list[list]:
+    """``body`` and the bodies of the statements in it, nested or not."""
+    out = [body]
+    for s in body:
+        if isinstance(s, (gast.For, gast.While, gast.If)):
+            out += _blocks(s.body) + _blocks(s.orelse)
+    return out
 
 
 def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
@@ -145,10 +157,11 @@ class _Context:
     """What the rewrite needs: shapes, what each top-level statement binds or writes
     into, which names are inexact."""
 
-    def __init__(self, body: list, facts: dims.Facts, namespace: dict) -> None:
+    def __init__(self, body: list, facts: dims.Facts, namespace: dict,
+                 inexact: set[str]) -> None:
         self.facts, self.namespace, self.body = facts, namespace, body
         self.writes = [_written(s) for s in body]
-        self.inexact = inexact_names(body, namespace)
+        self.inexact = inexact
 
     def fixed(self, e: gast.expr, start: int, end: int) -> bool:
         """No name ``e`` reads is bound or written into by statements ``start`` to
@@ -248,11 +261,23 @@ class _Sums(gast.NodeTransformer):
             if split is not None and seen[gast.dump(f)] == 1:
                 out.split = split
                 continue
-            operand = view(f, frame, self.ctx.facts)
-            if operand is None or not self.ctx.fixed(operand.expr, at, self.index):
+            operand = self.operand(f, frame, at)
+            if operand is None:
                 return None
             out.operands.append(operand)
         return out
+
+    def operand(self, f: gast.expr, frame: tuple, at: int) -> Operand | None:
+        """``f`` as a view, or a name bound to one (``w_item = w[:, :, None]``)."""
+        operand = view(f, frame, self.ctx.facts)
+        if operand is None and isinstance(f, gast.Name):
+            found = self.ctx.definition(f.id, at, self.index)
+            if found is not None:
+                at, f = found
+                operand = view(f, frame, self.ctx.facts)
+        if operand is None or not self.ctx.fixed(operand.expr, at, self.index):
+            return None
+        return operand
 
     def sum_of_views(self, f: gast.expr, frame: tuple, at: int) -> tuple | None:
         """``A - B`` or ``A + B`` of two views, written in ``f`` or the value of a name."""
@@ -305,9 +330,15 @@ class _Sums(gast.NodeTransformer):
         return _combined(made, product, out)
 
     def inexact(self, e: gast.expr) -> bool:
+        """``e`` is surely inexact: by its name, or by the value bound to it in the block
+        (a name the reverse sweep also pops is not inexact everywhere)."""
         while isinstance(e, gast.Attribute) or isinstance(e, gast.Subscript):
             e = e.value
-        return is_inexact(e, self.ctx.inexact, self.ctx.namespace)
+        if is_inexact(e, self.ctx.inexact, self.ctx.namespace):
+            return True
+        found = self.ctx.definition(e.id, self.index, self.index) \
+            if isinstance(e, gast.Name) else None
+        return found is not None and is_inexact(found[1], self.ctx.inexact, self.ctx.namespace)
 
 
 def _combined(made: list, product: _Product, out: tuple) -> gast.expr:
