@@ -99,3 +99,39 @@ def test_the_same_term_twice_is_doubled_in_derivatives_only(x) -> None:
     j = s2sad.jvp(doubled_mask)
     j(x, x)
     assert "m + m" in j.source and "2 * (" in j.source
+
+
+def masked_energy(x, c):
+    e = c * np.tanh(x) ** 2
+    e = e * (1.0 - np.eye(x.shape[0]))
+    return 0.5 * np.sum(e)
+
+
+def test_coefficients_of_a_chain_multiplied_first(rng) -> None:
+    """``de = 0.5 * mask; dt = de * c`` (``de`` read once): ``dt = 0.5 * c * mask``, one
+    pass over the array (here with the 2 of the square: ``1.0 * c * sub``); both modes,
+    matrices of two sizes."""
+    for n in (3, 5):
+        x = rng.standard_normal((n, n))
+        g = s2sad.grad(masked_energy)
+        got = g(x, 1.7)
+        assert "de = " not in g.source and "c * sub *" in g.source
+        check_grad(masked_energy, x, 1.7)
+        check_jvp(masked_energy, x, 0.4)
+        mask = 1.0 - np.eye(n)
+        t = np.tanh(x)
+        np.testing.assert_allclose(got, 0.5 * 1.7 * mask * 2 * t * (1 - t * t), rtol=1e-13)
+
+
+def reused_coefficient(x, c):
+    e = c * np.tanh(x) ** 2
+    e = e * (1.0 - np.eye(x.shape[0]))
+    return 0.5 * np.sum(e) + np.sum(e * x)
+
+
+def test_a_coefficient_read_twice_stays(rng) -> None:
+    """The adjoint read by two statements (or not by a product with a number) is not
+    folded: it would be computed twice."""
+    x = rng.standard_normal((4, 4))
+    check_grad(reused_coefficient, x, 1.3)
+    check_jvp(reused_coefficient, x, 1.3)

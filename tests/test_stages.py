@@ -118,7 +118,13 @@ def accepted(x, tol):
     return np.sum(y)
 
 
-POINTS.update({accepted: ((_V, 0.8), (0,)), state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
+def pairwise(P, Q):
+    d = P[:, None, :] - Q[None, :, :]
+    return np.sum(np.exp(-np.sum(d * d, axis=-1)))
+
+
+POINTS.update({accepted: ((_V, 0.8), (0,)), pairwise: ((_M, _M[:2] + 1.0), (0,)),
+               state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
                taps: ((_V[:2], _r.standard_normal(5)), (0,))})
@@ -222,6 +228,14 @@ CHANGES = {
         "dy_1 = x",
         "dx = y_1",
     ]),
+    "contract": (pairwise, [  # the adjoint of P - Q contracted: no (n, m, 3) product
+        "dd = 2 * (np.expand_dims(-1.0 * exp, -1) * d)",
+        "dP = np.reshape(np.sum(dd, axis=(1,), keepdims=True), np.shape(P))",
+    ], [
+        "dd_weight = -1.0 * exp",
+        "dd = 2 * (np.expand_dims(dd_weight, -1) * d)",
+        "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",
+    ]),
     "recompute": (element_loop, [  # the flag tested again, not pushed (its comment went too)
         "# line +3: if x[i] > 0:",
         "stack.append(cmp)",
@@ -287,11 +301,10 @@ CHANGES = {
         "y_1 = x * 1.0",
         "y_1[0] = y_1[0] * 3.0",
     ]),
-    "free": (scaled, [], [
+    "free": (scaled, [], [  # (dy_1 = 1.0 * exp folded into dy = 2.0 * exp: nothing to free)
         "del y",
         "del y_1",
         "del exp",
-        "del dy_1",
     ]),
 }
 

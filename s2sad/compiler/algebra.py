@@ -8,7 +8,8 @@
   ``x``'s shape is ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
-- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c`` and ``--b`` is ``b``
+- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c``, ``--b`` is ``b`` and
+  ``-(2 * b)`` is ``-2 * b``
   (IEEE negation is exact, so these are the same numbers with a pass fewer);
 - in a derivative's statement (an adjoint or a tangent: floats, never booleans),
   ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once);
@@ -48,9 +49,64 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
             replace.visit(s)
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
+    _fold_coefficients(body, rewrite)
     for s in body:
         rewrite.visit(s)
     return body
+
+
+def _fold_coefficients(block: list, rewrite: _Identities) -> None:
+    """``a = 0.5 * X`` read once, by a later statement of the block, as a factor of a
+    product with a number (``b = a * c``): ``b = 0.5 * X * c`` (then ``0.5 * c * X``, one
+    pass over the array, not two) when nothing in between binds what ``a`` reads."""
+    stores = Counter(n.id for s in block for n in nodes(s)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    loads = Counter(n.id for s in block for n in nodes(s)
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    k = 0
+    while k < len(block):
+        s = block[k]
+        k += 1
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name) and _plain(s.value) and
+                stores[s.targets[0].id] == 1 and loads[s.targets[0].id] == 1 and
+                any(rewrite.number(f) for f in _factors(s.value)[0])):
+            continue
+        name = s.targets[0].id
+        reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+        for j in range(k, len(block)):
+            later = block[j]
+            if any(isinstance(n, gast.Name) and n.id == name for n in nodes(later)):
+                if _scaled_factor(later, name, rewrite):
+                    _Inline(name, s.value).visit(later)
+                    del block[k - 1]
+                    k -= 1
+                break
+            if any(isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and
+                   n.id in reads or isinstance(n, (gast.Subscript, gast.Attribute)) and
+                   isinstance(n.ctx, gast.Store) for n in nodes(later)):
+                break  # (an item written in place may be of what a reads)
+
+
+def _scaled_factor(s: gast.stmt, name: str, rewrite: _Identities) -> bool:
+    """``s`` is ``b = name * c`` (a product of ``name`` and a number, any order)."""
+    if not (isinstance(s, gast.Assign) and isinstance(s.value, gast.BinOp)):
+        return False
+    factors, _ = _factors(s.value)
+    return any(isinstance(f, gast.Name) and f.id == name for f in factors) and \
+        any(rewrite.number(f) for f in factors)
+
+
+class _Inline(gast.NodeTransformer):
+    """The one read of ``name`` replaced by ``value``."""
+
+    def __init__(self, name: str, value: gast.expr) -> None:
+        self.name, self.value = name, value
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return self.value
+        return node
 
 
 def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
@@ -159,6 +215,10 @@ class _Identities(gast.NodeTransformer):
         if isinstance(node.op, gast.USub) and isinstance(inner, gast.Constant) and \
                 type(inner.value) is float:
             return gast.Constant(value=-inner.value, kind=None)
+        if isinstance(node.op, gast.USub) and isinstance(inner, gast.BinOp) and \
+                isinstance(inner.op, gast.Mult) and _number_literal(inner.left):
+            return gast.BinOp(left=gast.Constant(value=-inner.left.value, kind=None),
+                              op=inner.op, right=inner.right)  # -(2 * x) is -2 * x
         return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
@@ -229,6 +289,13 @@ class _Identities(gast.NodeTransformer):
         arrays = [f for f in factors if not self.number(f)]
         if not arrays or len(numbers) + negated < 2 or not numbers:
             return None
+        literals = [f for f in numbers if _number_literal(f)]
+        if len(literals) > 1:  # 1.0 * 2.0 * x: 2.0 * x
+            value = literals[0].value
+            for f in literals[1:]:
+                value = value * f.value
+            numbers = [gast.Constant(value=value, kind=None)] + \
+                [f for f in numbers if not _number_literal(f)]
         coefficient = numbers[0]
         for f in numbers[1:]:
             coefficient = gast.BinOp(left=coefficient, op=gast.Mult(), right=f)

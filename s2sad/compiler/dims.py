@@ -302,6 +302,11 @@ class Facts:
             return self.of(e.args[0])
         if fn is runtime.as_floats and len(e.args) == 1 and self.rank_of(e.args[0]) == 1:
             return Elements(())  # a vector's floats, or the vector: its items are numbers
+        if fn is np.reshape and len(e.args) == 2 and not e.keywords and \
+                isinstance(e.args[1], gast.Call) and len(e.args[1].args) == 1 and \
+                not e.args[1].keywords and \
+                evaluate_ref(e.args[1].func, self.namespace) is np.shape:
+            return self.of(e.args[1].args[0])  # reshaped like another array
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))

@@ -19,6 +19,7 @@ from s2sad.compiler import (
     algebra,
     batch,
     carried,
+    contractions,
     dims,
     finite,
     floats,
@@ -167,6 +168,16 @@ def branches(body: list, facts: Facts) -> list:
     """What only carries an adjoint a reversed ``if`` zeroes in one branch moved into
     the other (a rejected step of an integrator costs nothing in reverse)."""
     return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
+
+
+def contracted(body: list, facts: Facts) -> list:
+    """Sums of products of broadcast views written as contractions (``W @ P``)."""
+    if contractions.weights_named(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if contractions.contract(body, _shapes(body, facts), facts.namespace):
+        facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
+        contractions.without_new_axes(body, _shapes(body, facts), facts.namespace)
+    return body
 
 
 def share(body: list, facts: Facts) -> list:

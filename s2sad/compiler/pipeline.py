@@ -171,6 +171,7 @@ PASSES = (
     Step("algebra", optimize.arithmetic, fixpoint=True),
     Step("shapes", optimize.shapes, fixpoint=True),
     Step("branches", optimize.branches, fixpoint=True),
+    Step("contract", optimize.contracted, fixpoint=True),
     Step("share", optimize.share),
     Step("batch", optimize.batched),
     Step("floats", optimize.as_floats),

@@ -318,7 +318,8 @@ class PlainHelpers(gast.NodeTransformer):
         if not all(_whole_slice(p) for p in whole) or len(whole) == len(parts):
             return None
         like = x if _is_none(acc) else acc
-        if not isinstance(like, gast.Name) or self.rank(like) != len(whole):
+        rank = self.rank(like)  # (whole axes after the index's may be left implicit)
+        if not isinstance(like, gast.Name) or rank is None or rank < len(whole):
             return None
         np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
         shape = gast.Call(func=gast.Attribute(value=np_, attr="shape", ctx=gast.Load()),

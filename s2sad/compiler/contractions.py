@@ -1,0 +1,400 @@
+"""Late pass ``contract``: a sum over axes of a product, written as the contraction it
+is, without the product's array.
+
+``np.sum(X, axis=..)`` whose ``X`` is a product of broadcast views of smaller arrays
+(``np.expand_dims(W, -1) * (2 * diff)``, ``diff = P[:, None, :] - Q[None, :, :]``: the
+adjoint of a pairwise difference in n-body, kernel and distance code) is summed without
+making ``X``: a difference or sum among the factors is distributed, and each term is a
+contraction of the arrays the views read (``np.sum(W, axis=1)[:, None] * P - W @ Q``,
+:mod:`contract_plan`); ``np.sum(x * y)`` of two vectors is ``x @ y``.
+
+Only where it is proved: every shape known, the values read through bound at the top
+of the function and nothing they read bound or written into again before the sum (so
+each holds there the value it had), and in each term an operand surely inexact (``@`` keeps an
+int32 or bool type that ``np.sum`` would widen: :mod:`inexact`).  No
+``np.einsum``: the array API has none, and a derivative called with another library's
+arrays runs this code rewritten to that library (:mod:`portable`).  Float
+rounding may differ (another order of summation); nothing else does.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import gast
+import numpy as np
+
+from s2sad.compiler import dims
+from s2sad.compiler.contract_plan import (
+    Operand,
+    contraction,
+    int_literal,
+    is_expand_dims,
+    is_new_axis,
+    is_whole_slice,
+    placed,
+    view,
+)
+from s2sad.compiler.inexact import inexact_names, is_inexact
+from s2sad.compiler.names import Namer, assign, load, nodes, walk
+from s2sad.compiler.primitives import evaluate_ref
+
+MAX_TERMS = 2
+
+
+def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
+    """Each provable sum of a product in ``body`` contracted (in each block: a loop's
+    body read within one trip); whether one was."""
+    before = gast.dump(gast.Module(body=body, type_ignores=[]))
+    inexact = inexact_names(body, namespace)
+    for block in _blocks(body):
+        ctx = _Context(block, facts, namespace, inexact)
+        for index, s in enumerate(block):
+            if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
+                _Sums(ctx, index).visit(s)
+    return before != gast.dump(gast.Module(body=body, type_ignores=[]))
+
+
+def _blocks(body: list) -> list[list]:
+    """``body`` and the bodies of the statements in it, nested or not."""
+    out = [body]
+    for s in body:
+        if isinstance(s, (gast.For, gast.While, gast.If)):
+            out += _blocks(s.body) + _blocks(s.orelse)
+    return out
+
+
+def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
+    """``g = np.expand_dims(-(dK * K), -1) * d`` read only by sums: the spread weights
+    bound first (``g_weight = -(dK * K)``), so that the sums, contracted, read them
+    rather than compute them again."""
+    reads = Counter(n.id for n in nodes(body)
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    sums = Counter(n.args[0].id for n in nodes(body) if isinstance(n, gast.Call) and
+                   evaluate_ref(n.func, namespace) is np.sum and n.args and
+                   isinstance(n.args[0], gast.Name))
+    named = False
+    for k in range(len(body) - 1, -1, -1):
+        s = body[k]
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name)) or \
+                sums[s.targets[0].id] != reads[s.targets[0].id]:
+            continue
+        for f in _factors(s.value)[0]:
+            if isinstance(f, gast.Call) and is_expand_dims(f) and \
+                    not isinstance(f.args[0], gast.Name) and _plain(f.args[0]):
+                name = namer.fresh(s.targets[0].id + "_weight")
+                body.insert(k, assign(name, f.args[0], s))
+                f.args[0] = load(name)
+                named = True
+                break
+    return named
+
+
+def without_new_axes(body: list, facts: dims.Facts, namespace: dict) -> None:
+    """``t = e[:, None, :]`` read only as ``np.reshape(t, np.shape(x))`` with ``x`` of
+    ``e``'s shape (a sum kept its axes, then its adjoint's reshape dropped them): ``t =
+    e`` read as ``t``."""
+    reads = Counter(n.id for n in nodes(body)
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    stores = Counter(n.id for n in nodes(body)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    for s in body:
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1):
+            continue
+        inner = _new_axes_of(s.value, facts)
+        if inner is None:
+            continue
+        name = s.targets[0].id
+        shape = facts.of(inner)
+        uses = [n for n in nodes(body) if isinstance(n, gast.Call) and
+                evaluate_ref(n.func, namespace) is np.reshape and len(n.args) == 2 and
+                isinstance(n.args[0], gast.Name) and n.args[0].id == name and
+                _shape_call(n.args[1]) is not None and
+                facts.of(_shape_call(n.args[1])) == shape]
+        if len(uses) != reads[name]:
+            continue
+        s.value = inner
+        _Replace({id(call): call.args[0] for call in uses}).visit(
+            gast.Module(body=body, type_ignores=[]))
+
+
+class _Replace(gast.NodeTransformer):
+    """Nodes replaced by identity."""
+
+    def __init__(self, by: dict) -> None:
+        self.by = by
+
+    def visit(self, node: gast.AST) -> gast.AST:
+        if id(node) in self.by:
+            return self.by[id(node)]
+        return super().visit(node)
+
+
+def _new_axes_of(e: gast.expr, facts: dims.Facts) -> gast.expr | None:
+    """``v`` of ``v[:, None, :]`` (whole slices of each axis of ``v`` and new axes)."""
+    if not isinstance(e, gast.Subscript) or isinstance(e.value, gast.Name):
+        return None
+    parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+    shape = facts.of(e.value)
+    if not all(is_new_axis(p) or is_whole_slice(p) for p in parts) or not dims.known(shape) or \
+            sum(not is_new_axis(p) for p in parts) != len(shape):
+        return None
+    return e.value
+
+
+def _shape_call(e: gast.expr) -> gast.expr | None:
+    """``x`` of ``np.shape(x)``."""
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
+            e.func.attr == "shape" and isinstance(e.func.value, gast.Name) and \
+            e.func.value.id == "np" and len(e.args) == 1 and not e.keywords:
+        return e.args[0]
+    return None
+
+
+class _Context:
+    """What the rewrite needs: shapes, what each top-level statement binds or writes
+    into, which names are inexact."""
+
+    def __init__(self, body: list, facts: dims.Facts, namespace: dict,
+                 inexact: set[str]) -> None:
+        self.facts, self.namespace, self.body = facts, namespace, body
+        self.writes = [_written(s) for s in body]
+        self.inexact = inexact
+
+    def fixed(self, e: gast.expr, start: int, end: int) -> bool:
+        """No name ``e`` reads is bound or written into by statements ``start`` to
+        ``end`` (excluded): ``e`` has the same value before either."""
+        names = {n.id for n in walk(e) if isinstance(n, gast.Name)}
+        return not any(names & self.writes[k] for k in range(start, end))
+
+    def definition(self, name: str, at: int, end: int) -> tuple[int, gast.expr] | None:
+        """The value ``name`` holds at statement ``at`` (and the index of the statement
+        that bound it, at the top of the function), when the names it reads hold their
+        values from there to statement ``end``."""
+        for d in range(at - 1, -1, -1):
+            if name not in self.writes[d]:
+                continue
+            s = self.body[d]
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.targets[0], gast.Name) and self.fixed(s.value, d, end):
+                return d, s.value
+            return None
+        return None
+
+
+def _written(s: gast.stmt) -> set[str]:
+    """The names a statement binds, or writes an item or attribute of, anywhere in it."""
+    out = set()
+    for n in nodes(s):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            out.add(n.id)
+        elif isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
+            root = n
+            while isinstance(root, (gast.Subscript, gast.Attribute)):
+                root = root.value
+            if isinstance(root, gast.Name):
+                out.add(root.id)
+    return out
+
+
+@dataclass
+class _Product:
+    """A product: sign, number factors, array operands, and at most one sum of two
+    operands (``P[:, None, :] - Q[None, :, :]``) still to distribute."""
+
+    negative: bool
+    numbers: list
+    operands: list
+    split: tuple | None = None  # (operand, operand, subtracted) of the one sum
+
+
+class _Sums(gast.NodeTransformer):
+    """Rewrites the provable ``np.sum`` calls of one top-level statement."""
+
+    def __init__(self, ctx: _Context, index: int) -> None:
+        self.ctx, self.index = ctx, index
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        if evaluate_ref(node.func, self.ctx.namespace) is np.reshape:
+            return _unreshaped(node, self.ctx.facts) or node
+        if evaluate_ref(node.func, self.ctx.namespace) is not np.sum:
+            return node
+        return self.contracted(node) or node
+
+    def contracted(self, node: gast.Call) -> gast.expr | None:
+        keywords = {k.arg: k.value for k in node.keywords}
+        if not 1 <= len(node.args) <= 2 or set(keywords) - {"axis", "keepdims"} or \
+                len(node.args) == 2 and "axis" in keywords:
+            return None
+        axis = node.args[1] if len(node.args) == 2 else keywords.get("axis")
+        keep = keywords.get("keepdims", gast.Constant(value=False, kind=None))
+        if not isinstance(keep, gast.Constant) or type(keep.value) is not bool:
+            return None
+        value, at = node.args[0], self.index
+        if isinstance(value, gast.Name):
+            found = self.ctx.definition(value.id, at, self.index)
+            if found is None:
+                return None
+            at, value = found
+        frame = self.ctx.facts.of(value)
+        if not dims.known(frame) or not frame:
+            return None
+        reduced = _axes(axis, len(frame))
+        product = self.product(value, frame, at)
+        if reduced is None or product is None:
+            return None
+        return self.written(product, frame, reduced, keep.value)
+
+    def product(self, e: gast.expr, frame: tuple, at: int) -> _Product | None:
+        """``e`` as a product of numbers and array views over ``frame``."""
+        factors, signs = _factors(e)
+        seen = Counter(gast.dump(f) for f in factors)
+        out = _Product(signs % 2 == 1, [], [])
+        for f in factors:
+            if self.ctx.facts.of(f) == () and _plain(f) and self.ctx.fixed(f, at, self.index):
+                out.numbers.append(f)
+                continue
+            split = self.sum_of_views(f, frame, at) if out.split is None else None
+            if split is not None and seen[gast.dump(f)] == 1:
+                out.split = split
+                continue
+            operand = self.operand(f, frame, at)
+            if operand is None:
+                return None
+            out.operands.append(operand)
+        return out
+
+    def operand(self, f: gast.expr, frame: tuple, at: int) -> Operand | None:
+        """``f`` as a view, or a name bound to one (``w_item = w[:, :, None]``)."""
+        operand = view(f, frame, self.ctx.facts)
+        if operand is None and isinstance(f, gast.Name):
+            found = self.ctx.definition(f.id, at, self.index)
+            if found is not None:
+                at, f = found
+                operand = view(f, frame, self.ctx.facts)
+        if operand is None or not self.ctx.fixed(operand.expr, at, self.index):
+            return None
+        return operand
+
+    def sum_of_views(self, f: gast.expr, frame: tuple, at: int) -> tuple | None:
+        """``A - B`` or ``A + B`` of two views, written in ``f`` or the value of a name."""
+        if isinstance(f, gast.Name):
+            found = self.ctx.definition(f.id, at, self.index)
+            if found is None:
+                return None
+            at, f = found
+        if not (isinstance(f, gast.BinOp) and isinstance(f.op, (gast.Add, gast.Sub))):
+            return None
+        a, b = view(f.left, frame, self.ctx.facts), view(f.right, frame, self.ctx.facts)
+        if a is None or b is None or not self.ctx.fixed(f, at, self.index):
+            return None
+        return a, b, isinstance(f.op, gast.Sub)
+
+    def terms(self, product: _Product, rank: int) -> list[tuple[bool, list]] | None:
+        """(subtracted, operands) of each term: the sum distributed where every term is
+        then of views smaller than the frame; else one term (the sum a whole array)."""
+        if product.split is None:
+            return [(False, product.operands)]
+        a, b, minus = product.split
+        terms = [(False, [*product.operands, a]), (minus, [*product.operands, b])]
+        if all(len(op.labels) < rank for _, ops in terms for op in ops):
+            return terms
+        return None
+
+    def written(self, product: _Product, frame: tuple, reduced: set[int],
+                keep: bool) -> gast.expr | None:
+        terms = self.terms(product, len(frame))
+        if terms is None or len(terms) > MAX_TERMS:
+            return None
+        if len(terms) == 1 and len(terms[0][1]) < 2:
+            return None  # one array: nothing to contract
+        spans = {x for _, ops in terms for op in ops for x in op.labels}
+        if any(frame[x] != 1 and x not in spans for x in range(len(frame))):
+            return None  # an axis no operand spans: its length would be lost
+        out = tuple(range(len(frame))) if keep else \
+            tuple(x for x in range(len(frame)) if x not in reduced)
+        made = []
+        for minus, ops in terms:
+            if not any(self.inexact(op.expr) for op in ops):
+                return None
+            if any(x in reduced and frame[x] != 1 and not any(x in op.labels for op in ops)
+                   for x in range(len(frame))):
+                return None  # a term constant along a summed axis (times its length)
+            found = contraction(ops, reduced)
+            if found is None:
+                return None
+            made.append((minus, *found))
+        return _combined(made, product, out)
+
+    def inexact(self, e: gast.expr) -> bool:
+        """``e`` is surely inexact: by its name, or by the value bound to it in the block
+        (a name the reverse sweep also pops is not inexact everywhere)."""
+        while isinstance(e, gast.Attribute) or isinstance(e, gast.Subscript):
+            e = e.value
+        if is_inexact(e, self.ctx.inexact, self.ctx.namespace):
+            return True
+        found = self.ctx.definition(e.id, self.index, self.index) \
+            if isinstance(e, gast.Name) else None
+        return found is not None and is_inexact(found[1], self.ctx.inexact, self.ctx.namespace)
+
+
+def _combined(made: list, product: _Product, out: tuple) -> gast.expr:
+    """The terms added (or subtracted), times the numbers, placed in the output axes."""
+    same = len({labels for _, _, labels in made}) == 1
+    total = None
+    for minus, e, labels in made:
+        e = e if same else placed(e, labels, out)
+        if total is None:
+            total = gast.UnaryOp(op=gast.USub(), operand=e) if minus else e
+        else:
+            total = gast.BinOp(left=total, op=gast.Sub() if minus else gast.Add(), right=e)
+    for n in product.numbers[::-1]:
+        total = gast.BinOp(left=n, op=gast.Mult(), right=total)
+    if product.negative:
+        total = gast.UnaryOp(op=gast.USub(), operand=total)
+    return placed(total, made[0][2], out) if same else total
+
+
+def _axes(axis: gast.expr | None, rank: int) -> set[int] | None:
+    """The axes an ``axis=`` argument names (None: all), or None when not literal."""
+    if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
+        return set(range(rank))
+    elts = [int_literal(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+    if not all(a is not None and -rank <= a < rank for a in elts):
+        return None
+    return {a % rank for a in elts}  # type: ignore[operator]
+
+
+def _factors(e: gast.expr) -> tuple[list, int]:
+    """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
+        (left, nl), (right, nr) = _factors(e.left), _factors(e.right)
+        return left + right, nl + nr
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner, n = _factors(e.operand)
+        return inner, n + 1
+    return [e], 0
+
+
+def _plain(e: gast.expr) -> bool:
+    """Names, literals and arithmetic of them: safe to evaluate elsewhere."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
+                              gast.expr_context, gast.operator, gast.unaryop))
+               for n in walk(e))
+
+
+def _unreshaped(node: gast.Call, facts: dims.Facts) -> gast.expr | None:
+    """``np.reshape(e[:, None, :], np.shape(x))`` of an expression ``e`` (not a name)
+    of ``x``'s shape: ``e`` (new axes only added, then taken away); ``-e`` alike."""
+    if len(node.args) != 2 or node.keywords:
+        return None
+    value, negative = node.args[0], False
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        value, negative = value.operand, True
+    inner, like = _new_axes_of(value, facts), _shape_call(node.args[1])
+    if inner is None or like is None or facts.of(inner) != facts.of(like):
+        return None
+    return gast.UnaryOp(op=gast.USub(), operand=inner) if negative else inner

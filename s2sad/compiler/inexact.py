@@ -1,0 +1,93 @@
+"""Which names surely hold inexact (float or complex) values, for the late passes.
+
+A sum of products written as ``np.einsum`` or ``@`` keeps NumPy's result dtype only
+when the operands' common type is inexact: ``np.sum`` of an int32 or bool product
+widens to the platform int, ``einsum`` and ``@`` do not.  The arguments' dtypes are not
+known when code is generated (one variant serves every dtype), so a value is inexact
+only by how it is made: a true division, a float literal in arithmetic, a function
+whose every result type is inexact (``np.exp``), or arithmetic, indexing and reshaping
+of an inexact value.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad.compiler.names import nodes
+from s2sad.compiler.primitives import evaluate_ref
+
+_INEXACT_CODES = set("efdgFDG")
+# results like their first argument's kind (shape functions, reductions, adjoint helpers)
+_LIKE_FIRST = {np.expand_dims, np.reshape, np.transpose, np.squeeze, np.moveaxis,
+               np.sum, np.negative, np.swapaxes, np.ravel, np.matrix_transpose}
+_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh"}
+_HELPERS = _HELPERS_LIKE_FIRST | {"safe_div", "safe_mul"}
+_FLOAT_MADE = {np.eye, np.ones, np.zeros, np.identity, np.mean}  # (without dtype=)
+
+
+def inexact_names(body: list, namespace: dict) -> set[str]:
+    """The names every assignment of which gives an inexact value (names also bound
+    otherwise than by ``name = value``, as by a tuple or a loop, are left out)."""
+    defs: dict[str, list] = {}
+    for n in nodes(body):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], gast.Name):
+            defs.setdefault(n.targets[0].id, []).append(n.value)
+    stores = Counter(n.id for n in nodes(body)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    candidates = {k: v for k, v in defs.items() if stores[k] == len(v)}
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, values in candidates.items():
+            if name not in found and all(is_inexact(v, found, namespace) for v in values):
+                found.add(name)
+                changed = True
+    return found
+
+
+def is_inexact(e: gast.expr, names: set[str], namespace: dict) -> bool:
+    """``e`` surely evaluates to an inexact number or array (``names``: such names)."""
+    if isinstance(e, gast.Constant):
+        return type(e.value) in (float, complex)
+    if isinstance(e, gast.Name):
+        return e.id in names
+    if isinstance(e, gast.BinOp):
+        if isinstance(e.op, gast.Div):
+            return True
+        if isinstance(e.op, (gast.Add, gast.Sub, gast.Mult, gast.Pow, gast.MatMult)):
+            return is_inexact(e.left, names, namespace) or \
+                is_inexact(e.right, names, namespace)
+        return False
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+        return is_inexact(e.operand, names, namespace)
+    if isinstance(e, gast.Subscript) or isinstance(e, gast.Attribute) and e.attr == "T":
+        return is_inexact(e.value, names, namespace)
+    if isinstance(e, gast.Call):
+        return _call(e, names, namespace)
+    return False
+
+
+def _call(e: gast.Call, names: set[str], namespace: dict) -> bool:
+    if isinstance(e.func, gast.Name) and e.func.id in _HELPERS and e.args:
+        if e.func.id == "safe_div":
+            return True
+        args = e.args if e.func.id == "safe_mul" else e.args[:1]
+        return any(is_inexact(a, names, namespace) for a in args)
+    fn: Any = evaluate_ref(e.func, namespace)
+    if any(k.arg == "dtype" for k in e.keywords):
+        return False
+    try:
+        if fn in _LIKE_FIRST:
+            return bool(e.args) and is_inexact(e.args[0], names, namespace)
+        if fn in _FLOAT_MADE:
+            return True
+    except TypeError:  # an unhashable callable
+        return False
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and not e.keywords:
+        return all(t.split("->")[1] in _INEXACT_CODES for t in fn.types if "O" not in t)
+    return False
