@@ -143,7 +143,9 @@ def test_other_dtypes_get_their_own_variant(rng) -> None:
 
 
 @pytest.mark.parametrize("code, kinds", [
-    ("a = np.zeros(n)\nb = a + x * 2.0\nc = np.sin(b)", {"a": "f64", "b": "f64", "c": "real"}),
+    ("a = np.zeros(n)\nb = a + x * 2.0\nc = np.sin(b)", {"a": "f64", "b": "f64", "c": "f64"}),
+    ("a = np.zeros(n)\nb = np.isnan(a)\nc = np.sum(a * 2, axis=(0,), keepdims=True)",
+     {"a": "f64", "b": "real", "c": "f64"}),  # (isnan's float64 loop gives bool: real)
     ("a = x ** 0.5\nb = 2.0 ** q\nc = q ** 2", {"a": "f64", "c": "real"}),
     ("a = np.zeros(n, dtype=int)\nb = np.full(n, 1.0)\nc = np.linalg.eigvals(x)", {}),
     ("for i in range(n):\n    a = x[i]\nb = 1j * x", {"i": "real", "a": "f64"}),

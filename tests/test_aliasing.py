@@ -1062,3 +1062,35 @@ def test_elements_of_matrices(rng, f, shapes) -> None:
     g(*args)
     if f is not repeated_fancy_index:
         assert "add_at(" not in g.source  # an element added to in place
+
+
+def _product(x, y):
+    return np.sum(x * y)
+
+
+def _transposed(X, Y):
+    return np.sum(X * Y.T)
+
+
+def _summed(x, y):
+    return np.sum(x + y)
+
+
+@pytest.mark.parametrize("f, shapes", [(_product, ((3,), (3,))),
+                                       (_transposed, ((2, 3), (3, 2)))])
+def test_a_gradient_is_never_the_callers_array(f, shapes) -> None:
+    """d/dx sum(x * y) is y: returned as a copy, so changing it leaves y alone."""
+    rng = np.random.default_rng(3)
+    x, y = (rng.standard_normal(s) for s in shapes)
+    keep = y.copy()
+    g = s2sad.grad(f)(x, y)
+    np.testing.assert_array_equal(g, keep.T if f is _transposed else keep)
+    g *= 2.0
+    np.testing.assert_array_equal(y, keep)
+
+
+def test_two_gradients_are_two_arrays() -> None:
+    x, y = np.ones(3), np.zeros(3)
+    dx, dy = s2sad.grad(_summed, wrt=(0, 1))(x, y)
+    dx += 1.0
+    np.testing.assert_array_equal(dy, np.ones(3))

@@ -430,3 +430,34 @@ def test_spread_one_inside_a_product(rng, n) -> None:
 def test_spread_inside_a_product_that_broadcasts(rng, w_shape) -> None:
     check_grad(scaled_square_sum, rng.standard_normal(4), rng.standard_normal(w_shape),
                wrt=(0, 1))
+
+
+def test_reductions_over_tuples_of_axes() -> None:
+    import gast
+    facts = dims.Facts.over({"d": ("c", "b"), "x": ("a", "b", "c")}, {"np": np})
+    for src, shape in [("np.sum(d, axis=(1,), keepdims=True)", ("c", 1)),
+                       ("np.sum(x, axis=(0, -1))", ("b",)),
+                       ("np.mean(x, axis=(0, 2), keepdims=True)", (1, "b", 1)),
+                       ("np.sum(x, axis=(0, 0))", None), ("np.sum(x, axis=3)", None)]:
+        assert facts.of(gast.parse(src).body[0].value) == shape, src
+
+
+def softmax_mlp(W1, W2, X, Y):
+    z = np.tanh(X @ W1) @ W2
+    z = z - np.max(z, axis=1, keepdims=True)
+    return -np.sum(Y * (z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_returned_gradients_keep_the_arguments_dtype(rng, dtype) -> None:
+    """float64 arguments: the gradients are returned as they are (no cast_like, proved
+    float64 arrays of the arguments' shapes); float32 ones: cast back to float32."""
+    W1, W2 = rng.standard_normal((4, 5)), rng.standard_normal((5, 3))
+    X, Y = rng.standard_normal((6, 4)), np.eye(3)[rng.integers(0, 3, 6)]
+    args = [a.astype(dtype) for a in (W1, W2, X, Y)]
+    g = s2sad.grad(softmax_mlp, wrt=(0, 1))
+    grads = g(*args)
+    assert [d.dtype for d in grads] == [dtype, dtype]
+    assert ("cast_like" in g.source) == (dtype is np.float32)
+    if dtype is np.float64:
+        check_grad(softmax_mlp, *args, wrt=(0, 1))

@@ -1,6 +1,7 @@
 """Part of the late pass ``ownership``: a sum into an array the generated code owns,
-``acc = acc + e`` (or ``-``, ``*``), written ``acc += e``: a loop that accumulates
-(``out = out + w[j] * x[j:j + n]``) then makes no new array per trip.
+``acc = acc + e`` (or ``-``, ``*``) in a loop, written ``acc += e``: a loop that
+accumulates (``out = out + w[j] * x[j:j + n]``) then makes no new array per trip
+(outside loops the ``accumulate`` pass sums a line's terms in one statement instead).
 
 The update computes what ``acc + e`` computes, into ``acc``'s array, when three facts
 hold:

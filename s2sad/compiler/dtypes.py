@@ -29,7 +29,9 @@ _RANK = {F64: 0, REAL: 1}
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
 _CONSTRUCTED = {np.zeros, np.ones, np.empty}  # float64 without a dtype
-_REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul}  # real in, real out (no complex)
+_REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
+               np.prod}  # real in, real out (no complex); of a float64 array float64
+_AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
 def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dict[str, str]:
@@ -86,7 +88,10 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
     if isinstance(e, gast.Name):
         return kinds.get(e.id)
     if isinstance(e, gast.UnaryOp):
-        return of(e.operand, kinds, namespace)
+        return of(e.operand, kinds, namespace) if isinstance(
+            e.op, (gast.USub, gast.UAdd)) else None
+    if isinstance(e, gast.Attribute) and e.attr == "T":
+        return of(e.value, kinds, namespace)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
     if isinstance(e, gast.Subscript):
@@ -117,13 +122,36 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return F64
         if fn is runtime.as_floats and args == [F64]:
             return ITEMS
-        real = bool(args) and all(a in _RANK for a in args) and not e.keywords
+        if fn is np.shape and len(e.args) == 1 and not e.keywords:
+            return ITEMS  # a tuple of ints
+        if fn in (len, np.ndim, np.size) and len(e.args) == 1 and not e.keywords:
+            return REAL
+        keywords = {k.arg for k in e.keywords}
+        if fn in _REAL_CALLS and keywords <= _AXES and all(
+                of(k.value, kinds, namespace) in _RANK or isinstance(k.value, gast.Tuple)
+                for k in e.keywords if k.arg == "axis"):
+            keywords = set()  # (an axis, keepdims: the dtype stays)
+        real = bool(args) and all(a in _RANK for a in args) and not keywords
+        if real and F64 in args and (fn in _REAL_CALLS or fn in _LIKE or (
+                isinstance(fn, np.ufunc) or fn == np.multiply.outer) and _float_loop(fn, args)):
+            return F64  # a float64 operand: float64 out (a ufunc's float64 loop)
         if real and (isinstance(fn, np.ufunc) and fn.nin == len(args) or
                      fn in _REAL_CALLS or getattr(fn, "__module__", None) == "math"):
             return REAL
     except TypeError:  # an unhashable callable
         return None
     return None
+
+
+_LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like}
+
+
+def _float_loop(fn: object, args: list) -> bool:
+    """A ufunc (or its ``outer``) whose loop for float64 operands gives float64
+    (``np.exp``, ``np.add``; not ``np.isnan`` nor ``np.greater``)."""
+    ufunc = getattr(fn, "__self__", fn)
+    return isinstance(ufunc, np.ufunc) and ufunc.nin == len(args) and \
+        "d" * ufunc.nin + "->d" in ufunc.types
 
 
 def _counts(it: gast.expr) -> bool:

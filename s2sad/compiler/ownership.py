@@ -31,11 +31,12 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import accumulators, dims, dtypes
+from s2sad.compiler import accumulators, dims, dtypes, returns
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, const, copy_origin, load, nodes
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.returns import FIRST as _FIRST
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
@@ -51,11 +52,8 @@ _NEW = {
     np.size, len, float, int, bool, abs, math.sqrt, math.exp, math.log, math.sin,
     math.cos, runtime.setitem, runtime.zero_at, runtime.fresh, runtime.safe_mul,
     runtime.scatter_add, runtime.scatter_subtract,
-    runtime.safe_div, runtime.zeros_like, runtime.shape_of,
+    runtime.safe_div, runtime.zeros_like, runtime.shape_of, runtime.floats_zeros,
 }
-# calls that may return their first argument itself (or a view of it)
-_FIRST = {runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.add_at,
-          runtime.write_at, runtime.clear_at, runtime.written_part}
 _SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,
                       runtime.repeat_to}
 # in place by nature -> the copying function that does the same out of place
@@ -79,8 +77,13 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
-        accumulators.in_place(facts.flat, facts.blocks, facts.owned, shapes, kinds,
+        in_loops = [s for s in facts.flat if facts.depth.get(id(s), 0) > 0]
+        accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
                               namespace)
+        returns.plain(body, facts.owned, kinds, shapes, set(floats))
+    facts.refresh()
+    returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,
+                           params, facts.namespace, facts.is_number)
     return body
 
 

@@ -134,14 +134,15 @@ def reduced(s: Any, axis: gast.expr | None, keep: gast.expr | None) -> Any:
         return None
     if axis is None or isinstance(axis, gast.Constant) and axis.value is None:
         return (1,) * len(s) if keepdims else ()
-    if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
-            isinstance(axis.operand, gast.Constant):
-        axis = gast.Constant(value=-axis.operand.value, kind=None)
-    if not isinstance(axis, gast.Constant) or type(axis.value) is not int or \
-            not -len(s) <= axis.value < len(s):
-        return None
-    k = axis.value % len(s)
-    return s[:k] + ((1,) if keepdims else ()) + s[k + 1:]
+    parts = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+    wanted = [_int(p) for p in parts]  # (an adjoint sums over axis=(0, 2))
+    ks = {a % len(s) for a in wanted if a is not None and -len(s) <= a < len(s)}
+    if not parts or len(ks) != len(wanted):
+        return None  # (an unknown axis, one out of range, or one twice: NumPy raises)
+    out: list = []
+    for k, length in enumerate(s):
+        out += ([1] if keepdims else []) if k in ks else [length]
+    return tuple(out)
 
 
 def _expanded(s: Any, axes: gast.expr) -> Any:

@@ -5,4 +5,4 @@ def grad_fan_out(x):
     dy = x + 2 * y
     # adjoint of line 65: y = np.sin(x)
     dx = y + dy * np.cos(x)
-    return cast_like(dx, x)
+    return dx

@@ -4,4 +4,4 @@ def grad_mlp_loss(W, x, b):
     # adjoint of line 9: return np.sum(np.tanh(W @ x + b) ** 2)
     dadd = 2.0 * tanh * (1 - tanh * tanh)
     dW = np.multiply.outer(dadd, x)
-    return cast_like(dW, W), cast_like(dadd, b)
+    return dW, dadd

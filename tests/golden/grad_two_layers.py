@@ -9,4 +9,4 @@ def grad_two_layers(W1, W2, x):
     dW2 = np.multiply.outer(dmatmul_1, tanh)
     dmatmul = W2.T @ dmatmul_1 * (1 - tanh * tanh)
     dW1 = np.multiply.outer(dmatmul, x)
-    return cast_like(dW1, W1), cast_like(dW2, W2)
+    return dW1, dW2
