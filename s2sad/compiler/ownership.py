@@ -31,10 +31,11 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import accumulators, dims, dtypes, returns
+from s2sad.compiler import accumulators, dims, dtypes, inline_writes, returns
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import assign, const, copy_origin, load, nodes
+from s2sad.compiler.names import copy_origin, load, nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
 
@@ -73,7 +74,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     facts.repair_required()
     facts.use_candidates()
     facts.refresh()
-    facts.write_inline()
+    inline_writes.write_inline(facts)
     facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
@@ -224,7 +225,7 @@ class _Facts:
                     self.is_number(s.value):
                 continue
             view = s.value
-            copied = gast.Subscript(value=view.value, slice=_as_syntax(view.slice),
+            copied = gast.Subscript(value=view.value, slice=inline_writes.as_syntax(view.slice),
                                     ctx=gast.Load())
             s.value = gast.Call(func=gast.Attribute(value=load("np"), attr="copy",
                                                     ctx=gast.Load()), args=[copied],
@@ -304,69 +305,6 @@ class _Facts:
             if name in self.owned:
                 _rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
 
-    def write_inline(self) -> None:
-        """``x = write_at(x, i, v)``, ``g = clear_at(g, i)`` and ``d = add_at(d, None, i, e)``
-        of an array of known rank at a number ``i``: ``x[i] = v``, ``g[i] = 0.0`` and
-        ``d[i] += e``, as a person writes them (no call per element)."""
-        for s in self.flat:
-            call = _call_of(s)
-            if call is not None and len(call.args) == 4 and _is_none(call.args[0]):
-                self.start_inline(s, call)
-                continue
-            if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
-                continue
-            fn = evaluate_ref(call.func, self.namespace)
-            name, idx = call.args[0].id, call.args[2 if fn is runtime.add_at else 1]
-            if (self.ranks.get(name) or 0) < 1 or not self.at_numbers(idx, name):
-                continue
-            target = gast.Subscript(value=load(name), slice=_as_syntax(idx), ctx=gast.Store())
-            if fn is runtime.write_at:
-                new = [gast.Assign(targets=[target], value=call.args[2], type_comment=None)]
-            elif fn is runtime.clear_at:
-                new = [gast.Assign(targets=[target], value=const(0.0), type_comment=None)]
-            elif fn is runtime.add_at and _is_none(call.args[1]) and name in self.owned:
-                new = [gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
-            else:
-                continue
-            if s.targets[0].id != name:
-                new.append(assign(s.targets[0].id, load(name)))
-            block = self.blocks[id(s)]
-            at = [id(x) for x in block].index(id(s))
-            block[at:at + 1] = [copy_origin(n, s) for n in new]
-
-    def at_numbers(self, idx: gast.expr, name: str) -> bool:
-        """``i`` or ``(i, j)``: numbers, no more than ``name`` has axes (an element or a
-        row: ``x[i, j] = v`` writes what ``write_at`` does; no index repeats)."""
-        parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
-        return 0 < len(parts) <= (self.ranks.get(name) or 0) and all(
-            ranks_stage.rank_of(p, self.ranks, self.namespace) == 0 or self.basic_slice(p)
-            for p in parts)
-
-    def basic_slice(self, p: gast.expr) -> bool:
-        """``slice(1, -1)`` of numbers: a basic index (no element twice, as ``x[1:-1]``)."""
-        return isinstance(p, gast.Call) and not p.keywords and 1 <= len(p.args) <= 3 and \
-            evaluate_ref(p.func, self.namespace) is slice and all(
-                _is_none(a) or ranks_stage.rank_of(a, self.ranks, self.namespace) == 0
-                for a in p.args)
-
-    def start_inline(self, s: gast.Assign, call: gast.Call) -> None:
-        """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
-        ``d = zeros_like(x)`` then ``d[i] += e``."""
-        if evaluate_ref(call.func, self.namespace) is not runtime.add_at:
-            return
-        name, like, idx = s.targets[0].id, call.args[1], call.args[2]
-        if (self.ranks.get(name) or 0) < 1 or not isinstance(like, gast.Name) or \
-                not self.at_numbers(idx, name) or \
-                any(isinstance(n, gast.Name) and n.id == name
-                    for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
-            return  # (e reads the old d: d = zeros_like(x) first would change what it reads)
-        target = gast.Subscript(value=load(name), slice=_as_syntax(idx), ctx=gast.Store())
-        new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
-               gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
-        block = self.blocks[id(s)]
-        at = [id(x) for x in block].index(id(s))
-        block[at:at + 1] = [copy_origin(n, s) for n in new]
-
     def candidate(self, s: gast.stmt) -> tuple | None:
         """(array name, the copying call, loop depth) of ``x = setitem(x, ...)`` and the
         like whose old value is dead after it."""
@@ -440,17 +378,6 @@ def _flatten_stmts(stmts: list) -> Iterator[gast.stmt]:
 
 # ----- small rewrites -----
 
-def _call_of(s: gast.stmt) -> gast.Call | None:
-    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call):
-        return s.value
-    return None
-
-
-def _is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
-
-
 def _call(name: str, *args: gast.expr) -> gast.Call:
     return gast.Call(func=load(name), args=list(args), keywords=[])
 
@@ -467,15 +394,3 @@ def _has_local_root(e: gast.expr, local: set[str]) -> bool:
     while isinstance(e, (gast.Attribute, gast.Subscript)):
         e = e.value
     return isinstance(e, gast.Name) and e.id in local
-
-
-def _as_syntax(idx: gast.expr) -> gast.expr:
-    """``slice(1, -1)`` (and in a tuple) as ``1:-1``, as a person writes an index."""
-    if isinstance(idx, gast.Tuple):
-        return gast.Tuple(elts=[_as_syntax(p) for p in idx.elts], ctx=idx.ctx)
-    if isinstance(idx, gast.Call) and isinstance(idx.func, gast.Name) and \
-            idx.func.id == "slice" and not idx.keywords and 1 <= len(idx.args) <= 3:
-        bounds = [None if _is_none(a) else a for a in idx.args]
-        bounds = [None, *bounds] if len(bounds) == 1 else bounds
-        return gast.Slice(*(bounds + [None] * (3 - len(bounds))))
-    return idx
