@@ -3,6 +3,7 @@
     OMP_NUM_THREADS=1 python benchmarks/transform_time.py            # every problem, golden
     python benchmarks/transform_time.py --rounds 5 --only adaptive_rk4,mlp_small
     python benchmarks/transform_time.py --profile 30                 # cProfile, top 30
+    python benchmarks/transform_time.py --root ../main               # another checkout
 
 For every benchmark problem (benchmarks/problems*.py) and every golden case
 (tests/test_golden.py: grad and jvp of tests/golden_functions.py) it clears s2sad's
@@ -23,10 +24,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if __package__ in (None, ""):  # run as a script
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # golden_functions, test_golden's cases
+# the checkout measured: this one, or another given by --root (before and after a change)
+ROOT = Path(sys.argv[sys.argv.index("--root") + 1]) if "--root" in sys.argv[:-1] else \
+    Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # s2sad, benchmarks; golden_functions
 
 
 def clear_caches() -> None:
@@ -56,19 +57,23 @@ def cases(size: str) -> dict[str, tuple[Callable[[], Callable], tuple]]:
     return out
 
 
+CLOCK = time.perf_counter  # or time.process_time (--clock cpu): other processes' load
+# slows the wall clock, hardly the time this process computes
+
+
 def first_minus_steady(make: Callable[[], Callable], args: tuple, steady: int = 5) -> float:
     """Seconds of ``make()`` and its first call, less a steady call, from a fresh state."""
     clear_caches()
     gc.collect()
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     d = make()
     d(*args)
-    first = time.perf_counter() - t0
+    first = CLOCK() - t0
     calls = []
     for _ in range(steady):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         d(*args)
-        calls.append(time.perf_counter() - t0)
+        calls.append(CLOCK() - t0)
     return first - statistics.median(calls)
 
 
@@ -78,9 +83,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--size", default="smoke", choices=("smoke", "full"))
     ap.add_argument("--only", default="", help="comma-separated case names")
     ap.add_argument("--profile", type=int, default=0, help="print the top N of a cProfile")
+    ap.add_argument("--root", default=str(ROOT), help="the checkout to measure")
+    ap.add_argument("--clock", default="wall", choices=("wall", "cpu"))
     opts = ap.parse_args(argv)
+    global CLOCK
+    CLOCK = time.process_time if opts.clock == "cpu" else time.perf_counter
     import s2sad
 
+    assert Path(s2sad.__file__).resolve().parent.parent == Path(opts.root).resolve()
     s2sad.grad(lambda x: x * x)(1.0)  # lazily imported parts, outside the measurement
     todo = cases(opts.size)
     if opts.only:

@@ -21,7 +21,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.names import nodes, root_name, walk
+from s2sad.compiler.names import Transformer, nodes, root_name, walk
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -130,7 +130,7 @@ def _factors(e: gast.expr) -> tuple[list, int]:
     return [e], 0
 
 
-class _Identities(gast.NodeTransformer):
+class _Identities(Transformer):
     def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
         self.constants, self.numbers, self.shapes = constants, numbers, shapes
         self.real = False

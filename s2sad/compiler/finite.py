@@ -17,7 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import nodes, origin, root_name
+from s2sad.compiler.names import Transformer, nodes, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
@@ -248,7 +248,7 @@ def _above_one(e: gast.expr, other: set) -> bool:
 _MATH = {np.sin: "sin", np.cos: "cos"}
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite(Transformer):
     """``safe_mul(g, d)`` -> ``g * d`` for a finite ``d``; ``safe_div(g, d)`` -> ``g / d``
     for a positive ``d`` (``g / d if d else safe_div(g, d)`` between numbers: a call only
     at a pole); in the reverse sweep, ``np.cos(x)`` of a finite number ->

@@ -14,12 +14,15 @@ import gast
 from s2sad.compiler.names import nodes
 
 
-def live_after(body: list, after: dict[int, frozenset], values_only: bool = False
-               ) -> frozenset:
+def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
+               memo: dict | None = None) -> frozenset:
     """Fill ``after`` (id of statement -> names live after it); the names live on entry.
     ``values_only``: a read of a name for its shape alone (``zeros_like(r)``) does not
-    keep its value live (an in-place write never changes a shape)."""
-    return _live(body, frozenset(), after, {}, _value_reads if values_only else _reads)
+    keep its value live (an in-place write never changes a shape).  ``memo``: what each
+    simple statement stores and reads, kept from an earlier call on the same statements
+    (the caller's promise: none of them changed since, and none was freed)."""
+    return _live(body, frozenset(), after, {} if memo is None else memo,
+                 _value_reads if values_only else _reads)
 
 
 def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict,

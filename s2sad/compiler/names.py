@@ -197,6 +197,56 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
         yield n
 
 
+class Transformer(gast.NodeTransformer):
+    """``gast.NodeTransformer`` with the same visits in the same order, faster: the
+    ``visit_`` method of each node class is looked up once per visitor class, and
+    ``generic_visit`` reads each class's fields that may hold a node from a table (no
+    ``ast.iter_fields`` generator; expression contexts, which no visitor rewrites, and
+    fields that only ever hold a string or a number are not visited)."""
+
+    def visit(self, node: Any) -> Any:
+        key = (self.__class__, node.__class__)
+        method = _VISIT_METHODS.get(key, _NO_METHOD)
+        if method is _NO_METHOD:
+            method = _VISIT_METHODS[key] = getattr(
+                self.__class__, "visit_" + node.__class__.__name__, None)
+        return self.generic_visit(node) if method is None else method(self, node)
+
+    def generic_visit(self, node: Any) -> Any:
+        fields = _VISITED_FIELDS.get(node.__class__)
+        if fields is None:
+            fields = _VISITED_FIELDS[node.__class__] = () if isinstance(
+                node, (gast.Constant, *_CONTEXTS)) else tuple(
+                f for f in node._fields if f not in _SCALAR_FIELDS and f != "ctx")
+        ast_node = gast.AST
+        for field in fields:
+            old = getattr(node, field, None)
+            if old.__class__ is list:
+                new: list = []
+                for value in old:
+                    if isinstance(value, ast_node):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, ast_node):
+                            new.extend(value)
+                            continue
+                    new.append(value)
+                old[:] = new
+            elif isinstance(old, ast_node):
+                value = self.visit(old)
+                if value is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, value)
+        return node
+
+
+_NO_METHOD = object()
+_VISIT_METHODS: dict[tuple[type, type], Any] = {}
+_VISITED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def root_name(target: gast.expr) -> str | None:
     """The name an assignment to ``target`` changes (``r`` of ``r[i]`` or ``r.x``)."""
     while isinstance(target, (gast.Subscript, gast.Attribute)):

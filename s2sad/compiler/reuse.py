@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import assign, nodes, walk
+from s2sad.compiler.names import Transformer, assign, nodes, walk
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -145,7 +145,7 @@ def _stored(s: gast.stmt) -> set[str] | None:
     return None
 
 
-class _Replace(gast.NodeTransformer):
+class _Replace(Transformer):
     def __init__(self, key: str, name: str) -> None:
         self.key, self.name = key, name
 
@@ -207,7 +207,7 @@ def _literal_values(defs: dict[str, list], other: set[str]) -> dict[str, gast.Co
             if n in candidates}
 
 
-class _Literal(gast.NodeTransformer):
+class _Literal(Transformer):
     def __init__(self, values: dict[str, gast.Constant]) -> None:
         self.values = values
 
@@ -275,7 +275,7 @@ def _assign(s: gast.Assign, table: dict, copies: dict, namespace: dict) -> bool:
     return False
 
 
-class _Rename(gast.NodeTransformer):
+class _Rename(Transformer):
     """Reads of a copy read the original (the copy may then be dead)."""
 
     def __init__(self, copies: dict[str, str]) -> None:

@@ -211,25 +211,40 @@ def _known_pure(fn: object) -> bool:
 
 def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
     """Assignments nothing reads later (by liveness), and a value only its own updates
-    read (``s = s + x`` in a loop, ``s`` unused): all its assignments, or none."""
+    read (``s = s + x`` in a loop, ``s`` unused): all its assignments, or none.  Each
+    round only removes statements, so what a statement reads and whether its value is
+    pure are found once (``memo``, ``pure``; ``gone`` keeps removed statements alive,
+    so no other node takes their ids)."""
     changed = True
+    memo: dict = {}
+    pure: dict[int, bool] = {}
+    gone: list = []
     while changed:
         changed = False
         after: dict[int, frozenset] = {}
-        live_after(body, after)
+        live_after(body, after, memo=memo)
         for s, block, _ in list(flatten(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
                     s.targets[0].id not in after[id(s)] | keep and \
-                    _pure(s.value, namespace) or isinstance(s, (gast.If, gast.For)) and \
-                    isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
+                    _pure_once(s.value, namespace, pure) or isinstance(s, (gast.If, gast.For)) \
+                    and isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
                     and not _real(s.body + s.orelse):
                 block.remove(s)  # (an if or a range loop left with nothing to do goes too)
+                gone.append(s)
                 changed = True
-        changed |= _drop_self_fed(body, namespace, keep)
+        changed |= _drop_self_fed(body, namespace, keep, pure, gone)
     return body
 
 
-def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
+def _pure_once(value: gast.expr, namespace: dict, pure: dict[int, bool]) -> bool:
+    known = pure.get(id(value))
+    if known is None:
+        known = pure[id(value)] = _pure(value, namespace)
+    return known
+
+
+def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, bool],
+                   gone: list) -> bool:
     """Values only their own updates read, directly or around a cycle (``a = t + x;
     t = a * y`` in a loop, ``t`` unused after it): all their assignments go."""
     assigns: dict[str, list] = {}
@@ -237,7 +252,8 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             assigns.setdefault(s.targets[0].id, []).append((s, block))
     dead = {name for name, found in assigns.items() if name not in keep and
-            all(len(s.targets) == 1 and _pure(s.value, namespace) for s, _ in found)}
+            all(len(s.targets) == 1 and _pure_once(s.value, namespace, pure)
+                for s, _ in found)}
     loads = load_counts(body)
     reads = {name: Counter(n.id for s, _ in found for n in nodes(s.value)
                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
@@ -259,6 +275,7 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
     for name in dead:
         for s, block in assigns[name]:
             block.remove(s)
+            gone.append(s)
     return bool(dead)
 
 
