@@ -21,7 +21,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import nodes, walk
+from s2sad.compiler.names import nodes, statement_nodes, walk, walk_statements
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
@@ -41,7 +41,7 @@ class Activity:
 
 
 def assignments(node: gast.AST) -> list[gast.Assign]:
-    return [s for s in walk(node) if isinstance(s, gast.Assign)]
+    return [s for s in walk_statements(node) if isinstance(s, gast.Assign)]
 
 
 def local_names(node: gast.FunctionDef) -> set[str]:
@@ -150,7 +150,7 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
     defs: dict[str, list] = {}
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)
-    loop_targets = {s.target.id for s in nodes(node) if isinstance(s, gast.For)}
+    loop_targets = {s.target.id for s in statement_nodes(node) if isinstance(s, gast.For)}
     scalar = (set(defs) - params) | set(scalar_params) | loop_targets
 
     shapes = {n for n, vs in defs.items() if all(

@@ -18,7 +18,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.names import walk
+from s2sad.compiler.names import walk_statements
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import (
     CONSTRUCTORS,
@@ -301,7 +301,7 @@ def _definitions(body: list) -> dict[str, list]:
     """name -> the expressions assigned to it (``for t in range(..)``: a number);
     ``stack.pop()`` restores a value defined elsewhere: no information."""
     defs: dict[str, list] = {}
-    for node in walk(gast.Module(body=body, type_ignores=[])):
+    for node in walk_statements(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name) and not _restores(node.value):
             defs.setdefault(node.targets[0].id, []).append(node.value)

@@ -17,7 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Transformer, nodes, origin, root_name
+from s2sad.compiler.names import Transformer, nodes, origin, root_name, statement_nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
@@ -74,7 +74,7 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
     """Each name's assigned values; ``opaque``: names also set in ways not followed."""
     defs: dict[str, list] = {}
     opaque: set[str] = set()
-    for node in nodes(gast.Module(body=body, type_ignores=[])):
+    for node in statement_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and not _is_pop(node.value):  # a pop restores
             for t in node.targets:                                     # values set elsewhere
                 if isinstance(_element_of(t), gast.Name):  # x = v, x[i] = v: x holds v
@@ -100,7 +100,7 @@ def _element_of(target: gast.expr) -> gast.expr:
 
 def _counters(body: list) -> set[str]:
     """Names only a ``for`` over a ``range`` binds: ints, finite."""
-    return {n.target.id for n in nodes(gast.Module(body=body, type_ignores=[]))
+    return {n.target.id for n in statement_nodes(gast.Module(body=body, type_ignores=[]))
             if isinstance(n, gast.For) and _counted(n)}
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin
+from s2sad.compiler.names import nodes, origin, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -134,7 +134,7 @@ def _held(s: gast.stmt) -> set[str]:
 
 def _flags(body: list) -> set[str]:
     """Names tested by ``if`` or ``while``: numbers (an array has no truth value)."""
-    return {n.test.id for n in nodes(body) if isinstance(n, (gast.If, gast.While))
+    return {n.test.id for n in statement_nodes(body) if isinstance(n, (gast.If, gast.While))
             and isinstance(n.test, gast.Name)}
 
 

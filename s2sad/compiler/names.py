@@ -197,6 +197,56 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
         yield n
 
 
+def walk_statements(node: gast.AST) -> Iterator[gast.AST]:
+    """What :func:`walk` yields, expressions left out (nor looked into: no statement is
+    inside one), in the same order: the statements, and the nodes that hold them, of a
+    scan that only looks for statements (an eighth of the nodes)."""
+    queue = [node]
+    fields_of = _STATEMENT_FIELDS
+    skip = (gast.expr, gast.expr_context)
+    i = 0
+    while i < len(queue):
+        n = queue[i]
+        i += 1
+        fields = fields_of.get(n.__class__)
+        if fields is None:
+            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+                tuple(f for f in n._fields if f not in _SCALAR_FIELDS)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                queue.extend([x for x in v if isinstance(x, gast.AST) and
+                              not isinstance(x, skip)])
+            elif isinstance(v, gast.AST) and not isinstance(v, skip):
+                queue.append(v)
+        yield n
+
+
+def statement_nodes(node: object) -> Iterator[gast.AST]:
+    """What :func:`nodes` yields, expressions left out (nor looked into), in the same
+    order: for a scan that only looks for statements."""
+    stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    skip = (gast.expr, gast.expr_context)
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, gast.AST) or isinstance(n, skip):
+            continue
+        yield n
+        fields = _STATEMENT_FIELDS.get(n.__class__)
+        if fields is None:
+            fields = _STATEMENT_FIELDS[n.__class__] = tuple(
+                f for f in n._fields if f not in _SCALAR_FIELDS)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                stack.extend(v)
+            elif isinstance(v, gast.AST):
+                stack.append(v)
+
+
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 class Transformer(gast.NodeTransformer):
     """``gast.NodeTransformer`` with the same visits in the same order, faster: the
     ``visit_`` method of each node class is looked up once per visitor class, and

@@ -43,30 +43,34 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
 def _drop_repeated_bindings(block: list, namespace: dict) -> None:
     """``v = e`` again, where the block already bound ``v = e`` and nothing in between
     changed ``v`` or what ``e`` reads (``add = i + 1`` for an index read, then for the
-    adjoint added at it): the second goes.  (What each statement writes is found once:
-    the backward scans would otherwise walk a long block once per assignment.)"""
+    adjoint added at it): the second goes.  The statement to compare with is the last
+    one before that writes ``v`` or a name ``e`` reads: one forward walk keeps, for
+    each name, the last statement that wrote it (a backward scan per assignment was
+    quadratic in a long block; removing a later statement changes no earlier one's
+    answer, so all are found first and removed after)."""
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 _drop_repeated_bindings(getattr(s, field), namespace)
-    writes: dict[int, set[str]] = {}  # id of a statement -> _written (none is changed here)
-    for j in range(len(block) - 1, 0, -1):
-        s = block[j]
-        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace)):
-            continue
-        name, reads = s.targets[0].id, {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
-        for k in range(j - 1, -1, -1):
-            written = writes.get(id(block[k]))
-            if written is None:
-                written = writes[id(block[k])] = _written(block[k])
-            if name in written:
-                if isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
-                        gast.dump(block[k].value) == gast.dump(s.value) and name not in reads:
-                    del block[j]
-                break
-            if written & reads:
-                break
+    last: dict[str, int] = {}  # name -> index of the last statement so far writing it
+    writes: list[set[str]] = []
+    repeated: list[int] = []
+    for j, s in enumerate(block):
+        if j and isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace):
+            name = s.targets[0].id
+            reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+            k = max([last.get(name, -1)] + [last.get(r, -1) for r in reads])
+            if k >= 0 and name in writes[k] and name not in reads and \
+                    isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
+                    gast.dump(block[k].value) == gast.dump(s.value):
+                repeated.append(j)
+        written = _written(s)
+        writes.append(written)
+        for name in written:
+            last[name] = j
+    for j in reversed(repeated):
+        del block[j]
 
 
 def _written(s: gast.stmt) -> set[str]:
