@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin, statement_nodes
+from s2sad.compiler.names import nodes, origin, parent_map, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -50,8 +50,9 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
             bound -= {t.id for n in nodes(s) if isinstance(n, gast.Delete)  # freed in there:
                       for t in n.targets if isinstance(t, gast.Name)}  # maybe unbound
         out.append(s)
-        on_tape = on_tape - _binds(s) | _pushed_at_end(s)
-        bound |= _binds(s)
+        binds = _binds(s)
+        on_tape = on_tape - binds | _pushed_at_end(s)
+        bound |= binds
         dead = sorted(n for n in _uses(s) & bound - _held(s) - on_tape if n not in keep
                       and n not in after.get(id(s), ()))
         if not isinstance(s, _ENDS):
@@ -143,7 +144,7 @@ def _small(body: list) -> set[str]:
     shapes, and the tape (only pushed to and popped from: empty once the reverse sweep is done)."""
     values: dict[str, list] = {}
     other_use: set[str] = set()
-    parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
+    parents = parent_map(body)
     for n in nodes(body):
         if isinstance(n, gast.Assign):
             for target in n.targets:

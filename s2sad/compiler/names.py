@@ -197,6 +197,33 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
         yield n
 
 
+def parent_map(body: list) -> dict[int, gast.AST]:
+    """id of a node -> the node holding it, of the nodes :func:`nodes` visits and their
+    children: ``{id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}``
+    (the last holder where a node is shared), expression contexts left out, without a
+    generator per node."""
+    out: dict[int, gast.AST] = {}
+    fields_of = _PARENT_FIELDS
+    ast_node = gast.AST
+    for n in nodes(body):
+        fields = fields_of.get(n.__class__)
+        if fields is None:
+            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+                tuple(f for f in n._fields if f not in _SCALAR_FIELDS and f != "ctx")
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                for c in v:
+                    if isinstance(c, ast_node):
+                        out[id(c)] = n
+            elif isinstance(v, ast_node):
+                out[id(v)] = n
+    return out
+
+
+_PARENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def walk_statements(node: gast.AST) -> Iterator[gast.AST]:
     """What :func:`walk` yields, expressions left out (nor looked into: no statement is
     inside one), in the same order: the statements, and the nodes that hold them, of a

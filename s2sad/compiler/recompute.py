@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import clone, copy_origin, nodes, walk
+from s2sad.compiler.names import clone, copy_origin, nodes, parent_map, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -150,7 +150,7 @@ def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]
 
 
 def _read_by_item_only(body: list) -> set[str]:
-    parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
+    parents = parent_map(body)
     loads: dict[str, bool] = {}
     for n in nodes(body):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
