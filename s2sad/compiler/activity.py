@@ -21,7 +21,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import nodes, statement_nodes, walk, walk_statements
+from s2sad.compiler.names import name_nodes, nodes, statement_nodes, walk, walk_statements
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
@@ -46,8 +46,8 @@ def assignments(node: gast.AST) -> list[gast.Assign]:
 
 def local_names(node: gast.FunctionDef) -> set[str]:
     names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
-    names |= {n.id for n in nodes(node) if isinstance(n, gast.Name)
-              and isinstance(n.ctx, gast.Store)}
+    names |= {n.id for n in name_nodes(node)
+              if isinstance(n.ctx, gast.Store)}
     return names
 
 
@@ -57,7 +57,7 @@ def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
         return set()
     rule = None if prim.key == IDENTITY else lookup(prim.key)
     args = prim.args if prim.key == IDENTITY else differentiable_args(rule, prim)
-    return {n.id for a in args for n in nodes(a) if isinstance(n, gast.Name)}
+    return {n.id for a in args for n in name_nodes(a)}
 
 
 def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
@@ -77,7 +77,7 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
                 varied.add(target)
                 changed = True
     ret = node.body[-1]
-    useful = {n.id for n in nodes(ret) if isinstance(n, gast.Name)}
+    useful = {n.id for n in name_nodes(ret)}
     changed = True
     while changed:
         changed = False

@@ -32,7 +32,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import assign, copy_origin, load, nodes
+from s2sad.compiler.names import assign, copy_origin, load, name_nodes, nodes
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
 from s2sad.compiler.views import views as views_of
 from s2sad.errors import error_at
@@ -110,8 +110,8 @@ class _Aliases:
                  numbers: set[str], ranks: dict[str, int]) -> None:
         self.node, self.namespace, self.filename = node, namespace, filename
         self.params = [a.id for a in node.args.args + node.args.kwonlyargs]
-        self.local = set(self.params) | {n.id for n in nodes(node) if isinstance(n, gast.Name)
-                                         and isinstance(n.ctx, gast.Store)}
+        self.local = set(self.params) | {n.id for n in name_nodes(node)
+                                         if isinstance(n.ctx, gast.Store)}
         self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
         self.numbers = numbers | {n for n, r in self.ranks.items() if r == 0}
         self.after: dict[int, frozenset] = {}

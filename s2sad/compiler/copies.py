@@ -14,30 +14,29 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import nodes, origin
+from s2sad.compiler.names import name_nodes, nodes, origin
 
 
 def store_counts(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in nodes(s)
-                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    return Counter(n.id for s in stmts for n in name_nodes(s)
+                   if isinstance(n.ctx, gast.Store))
 
 
 def counts(stmts: list) -> tuple[Counter, Counter]:
     """``store_counts`` and ``load_counts`` of ``stmts`` in one walk."""
     stored, loaded = [], []
     for s in stmts:
-        for n in nodes(s):
-            if isinstance(n, gast.Name):
-                if isinstance(n.ctx, gast.Store):
-                    stored.append(n.id)
-                elif isinstance(n.ctx, gast.Load):
-                    loaded.append(n.id)
+        for n in name_nodes(s):
+            if isinstance(n.ctx, gast.Store):
+                stored.append(n.id)
+            elif isinstance(n.ctx, gast.Load):
+                loaded.append(n.id)
     return Counter(stored), Counter(loaded)
 
 
 def load_counts(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in nodes(s)
-                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    return Counter(n.id for s in stmts for n in name_nodes(s)
+                   if isinstance(n.ctx, gast.Load))
 
 
 def flatten(stmts: list, in_loop: bool = False):
@@ -104,7 +103,7 @@ def fold_copies(body: list, keep: set[str]) -> list:
 def _names_in(st: gast.stmt, cache: _Names) -> list:
     found = cache.get(id(st))
     if found is None or found[0] is not st:
-        found = cache[id(st)] = (st, [n for n in nodes(st) if isinstance(n, gast.Name)])
+        found = cache[id(st)] = (st, list(name_nodes(st)))
     return found[1]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Transformer, nodes, origin, root_name, statement_nodes
+from s2sad.compiler.names import Transformer, name_nodes, origin, root_name, statement_nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
@@ -80,7 +80,7 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
                 if isinstance(_element_of(t), gast.Name):  # x = v, x[i] = v: x holds v
                     defs.setdefault(_element_of(t).id, []).append(node.value)
                 else:
-                    opaque |= {n.id for n in nodes(t) if isinstance(n, gast.Name)}
+                    opaque |= {n.id for n in name_nodes(t)}
         elif isinstance(node, gast.AugAssign) and isinstance(_element_of(node.target),
                                                              gast.Name):
             base = _element_of(node.target)  # x += v, x[i] += v: x holds x + v
@@ -88,7 +88,7 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
                 left=gast.Name(id=base.id, ctx=gast.Load(), annotation=None, type_comment=None),
                 op=node.op, right=node.value))
         elif isinstance(node, gast.For) and not _counted(node):
-            opaque |= {n.id for n in nodes(node.target) if isinstance(n, gast.Name)}
+            opaque |= {n.id for n in name_nodes(node.target)}
     return defs, opaque
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin, parent_map, statement_nodes
+from s2sad.compiler.names import name_nodes, nodes, origin, parent_map, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -69,8 +69,8 @@ def _delete(names: list[str]) -> gast.Delete:
 
 
 def _stores(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)} if not isinstance(s, (gast.For, gast.While)) else set()
+    return {n.id for n in name_nodes(s) if isinstance(n.ctx, gast.Store)} \
+        if not isinstance(s, (gast.For, gast.While)) else set()
 
 
 def _binds(s: gast.stmt) -> set[str]:
@@ -79,8 +79,8 @@ def _binds(s: gast.stmt) -> set[str]:
         return _bound_at_end(s.body) & _bound_at_end(s.orelse)
     if not isinstance(s, gast.Assign):
         return set()
-    return {n.id for t in s.targets for n in nodes(t)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for t in s.targets for n in name_nodes(t)
+            if isinstance(n.ctx, gast.Store)}
 
 
 def _bound_at_end(block: list) -> set[str]:
@@ -94,8 +94,7 @@ def _bound_at_end(block: list) -> set[str]:
 
 
 def _stored_in(loop: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(loop.body) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)}
+    return {n.id for n in name_nodes(loop.body) if isinstance(n.ctx, gast.Store)}
 
 
 def _pushed_at_end(s: gast.stmt) -> set[str]:
@@ -117,7 +116,7 @@ def _is_push(s: gast.stmt) -> bool:
 
 
 def _uses(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(s)}
 
 
 def _held(s: gast.stmt) -> set[str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import name_nodes, nodes
 
 
 def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
@@ -61,8 +61,8 @@ def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
 def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
     """(names ``s`` stores, names it reads) of a statement without a body."""
     if isinstance(s, gast.Assign):
-        stored = frozenset(n.id for t in s.targets for n in nodes(t)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        stored = frozenset(n.id for t in s.targets for n in name_nodes(t)
+                           if isinstance(n.ctx, gast.Store))
         return stored, reads(s.value) | frozenset().union(*(reads(t) for t in s.targets))
     if isinstance(s, gast.Delete):
         return frozenset(t.id for t in s.targets if isinstance(t, gast.Name)), frozenset()
@@ -79,19 +79,18 @@ def _value_reads(node: gast.AST) -> frozenset:
     shape = {id(n.args[i]) for n in nodes(node) if isinstance(n, gast.Call) and
              isinstance(n.func, gast.Name)
              for i in SHAPE_ARGUMENTS.get(n.func.id, ()) if i < len(n.args)}
-    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
-                     isinstance(n.ctx, gast.Load) and id(n) not in shape)
+    return frozenset(n.id for n in name_nodes(node)
+                     if isinstance(n.ctx, gast.Load) and id(n) not in shape)
 
 
 def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
-    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
-                     isinstance(n.ctx, ctx))
+    return frozenset(n.id for n in name_nodes(node) if isinstance(n.ctx, ctx))
 
 
 def reads_in(stmts: list) -> set[str]:
     """Names the statements read."""
-    return {n.id for s in stmts for n in nodes(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for s in stmts for n in name_nodes(s)
+            if isinstance(n.ctx, gast.Load)}
 
 
 def exposed(stmts: list, written: set[str] | None = None) -> set[str]:

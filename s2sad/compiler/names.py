@@ -166,6 +166,31 @@ def nodes(node: object) -> Iterator[gast.AST]:
                 stack.append(v)
 
 
+def name_nodes(node: object) -> Iterator[gast.Name]:
+    """The ``Name`` nodes :func:`nodes` yields, in the same order: the name-use scans
+    (counts, liveness) take only these, without a resumption per other node."""
+    stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _CHILD_FIELDS
+    pop = stack.pop
+    name = gast.Name
+    while stack:
+        n = pop()
+        fields = child.get(n.__class__)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        if n.__class__ is name:
+            yield n
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                stack.extend(v)
+            elif v is not None:
+                stack.append(v)
+
+
 _ALL_FIELDS: dict[type, tuple[str, ...]] = {}
 # fields that only ever hold a string, a number or None (a constant's value neither)
 _SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "module", "level",

@@ -33,7 +33,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import assign, const, copy_origin, load, nodes
+from s2sad.compiler.names import assign, const, copy_origin, load, name_nodes, nodes
 from s2sad.compiler.primitives import evaluate_ref
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
@@ -80,8 +80,7 @@ class _Facts:
                  ranks: dict[str, int]) -> None:
         self.body, self.namespace, self.numbers = body, namespace, numbers
         self.ranks = ranks_stage.infer(body, ranks, numbers, namespace)
-        self.local = {n.id for n in nodes(body) if isinstance(n, gast.Name) and
-                      isinstance(n.ctx, gast.Store)} - params
+        self.local = {n.id for n in name_nodes(body) if isinstance(n.ctx, gast.Store)} - params
         self.refresh()
 
     def refresh(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Transformer, assign, nodes, walk
+from s2sad.compiler.names import Transformer, assign, name_nodes, nodes, walk
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -311,7 +311,7 @@ def _key(e: gast.expr) -> str | None:
 
 
 def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(e)}
 
 
 def _is_append(e: gast.expr) -> bool:

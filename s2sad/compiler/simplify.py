@@ -24,7 +24,7 @@ from s2sad.compiler.copies import (
     store_counts,
 )
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin, written_names
+from s2sad.compiler.names import name_nodes, nodes, origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
 
 _IMPURE_METHODS = {"pop", "append"}
@@ -59,7 +59,7 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
         if j and isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace):
             name = s.targets[0].id
-            reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+            reads = {n.id for n in name_nodes(s.value)}
             k = max([last.get(name, -1)] + [last.get(r, -1) for r in reads])
             if k >= 0 and name in writes[k] and name not in reads and \
                     isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
@@ -74,8 +74,7 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
 
 
 def _written(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-            not isinstance(n.ctx, gast.Load)} | set(written_names(s))
+    return {n.id for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)} | set(written_names(s))
 
 
 def fuse(body: list, namespace: dict, keep: set[str]) -> list:
@@ -157,7 +156,7 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
     s = block[i]
     if not _pure(s.value, namespace):
         return None
-    reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+    reads = {n.id for n in name_nodes(s.value)}
     for nxt in block[i + 1:]:
         if origin(nxt) != origin(s) or not isinstance(
                 nxt, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
@@ -259,8 +258,8 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, 
             all(len(s.targets) == 1 and _pure_once(s.value, namespace, pure)
                 for s, _ in found)}
     loads = load_counts(body)
-    reads = {name: Counter(n.id for s, _ in found for n in nodes(s.value)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    reads = {name: Counter(n.id for s, _ in found for n in name_nodes(s.value)
+                           if isinstance(n.ctx, gast.Load))
              for name, found in assigns.items() if name in dead}
     # a name read by anything but the assignments of dead names is live; one found live
     # takes its reads out, and only the names it read are looked at again (the same

@@ -18,7 +18,7 @@ import gast
 
 from s2sad.compiler import namespaces
 from s2sad.compiler.loader import global_names
-from s2sad.compiler.names import nodes, walk
+from s2sad.compiler.names import name_nodes, walk
 from s2sad.errors import DifferentiationError
 
 
@@ -134,8 +134,7 @@ def _imports_inside(src: Source) -> None:
     """``import m`` / ``from m import f`` inside the function: bound once in its namespace
     (a module is imported once anyway), so the body reads them as it reads globals. Left
     in place (and refused by the fence) when a name it binds is also assigned there."""
-    stored = {n.id for n in nodes(src.node) if isinstance(n, gast.Name) and
-              isinstance(n.ctx, (gast.Store, gast.Param))}
+    stored = {n.id for n in name_nodes(src.node) if isinstance(n.ctx, (gast.Store, gast.Param))}
     for parent in list(walk(src.node)):
         for field in ("body", "orelse"):
             block = getattr(parent, field, None)
