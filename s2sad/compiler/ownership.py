@@ -181,7 +181,11 @@ class _Facts:
     def no_copies_of_new_objects(self) -> None:
         """``fresh(e)`` of an ``e`` that is a new object (``np.multiply.outer(g, x)``, a
         sum): the copy is waste (an earlier pass copied an expression a later one made
-        new)."""
+        new).  (Looked for first: most bodies have none, and then nothing changed and
+        the facts need no refreshing.)"""
+        if not any(_call_named(n, "fresh") for n in nodes(self.body)):
+            return
+        changed = False
         for node in nodes(self.body):
             for field, child in gast.iter_fields(node):
                 items = child if isinstance(child, list) else [child]
@@ -192,7 +196,9 @@ class _Facts:
                             child[k] = c.args[0]
                         else:
                             setattr(node, field, c.args[0])
-        self.refresh()
+                        changed = True
+        if changed:
+            self.refresh()
 
     def repair_required(self) -> None:
         """In-place updates of shared objects: copy the shared definition once, or update
