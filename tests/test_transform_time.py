@@ -169,3 +169,31 @@ def test_loop_shares_both_branches(flag: float) -> None:
     check_grad(_loop_shares, x, flag)
     expected = 4 * x ** 3 + (3 * x ** 2 if flag > 0 else 0.0)
     assert s2sad.grad(_loop_shares)(x, flag) == pytest.approx(expected)
+
+
+def _stage(y, k):
+    return np.array([y[1], -k[0] * y[0] + k[1] * np.sin(y[1])])
+
+
+def _three_stages(k, y):
+    a = _stage(y, k)
+    b = _stage(y + 0.5 * a, k)
+    c = _stage(y + 0.5 * b, k)
+    return np.sum(c * c) + a[0]
+
+
+def test_a_helper_inlined_three_times_is_parsed_once(monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:
+    from s2sad.compiler import pipeline, source
+    parsed: list = []
+    real = source._parse
+    monkeypatch.setattr(source, "_parse", lambda fn, filename: parsed.append(fn.__name__)
+                        or real(fn, filename))
+    pipeline._reverse_parts.cache_clear()
+    pipeline._FULL.clear()
+    k, y = np.array([0.7, 0.3]), np.array([0.2, -0.4])
+    check_grad(_three_stages, k, y, wrt=(0, 1))
+    assert parsed.count("_stage") == 1 and source._PARSED is None
+    parsed.clear()
+    s2sad.jvp(_three_stages, wrt=0)(k, y, k)  # a new transform reads it again
+    assert parsed.count("_stage") == 1
