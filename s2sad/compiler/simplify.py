@@ -57,12 +57,13 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
     repeated: list[int] = []
     for j, s in enumerate(block):
         if j and isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace):
-            name = s.targets[0].id
+                isinstance(s.targets[0], gast.Name) and s.targets[0].id in last:
+            name = s.targets[0].id  # (bound before in the block: maybe the same binding)
             reads = {n.id for n in name_nodes(s.value)}
-            k = max([last.get(name, -1)] + [last.get(r, -1) for r in reads])
-            if k >= 0 and name in writes[k] and name not in reads and \
+            k = max([last[name]] + [last.get(r, -1) for r in reads])
+            if name in writes[k] and name not in reads and \
                     isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
+                    _pure(s.value, namespace) and \
                     gast.dump(block[k].value) == gast.dump(s.value):
                 repeated.append(j)
         written = _written(s)
