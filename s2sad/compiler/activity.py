@@ -11,6 +11,7 @@ and whether every value is real (:func:`real_only`).
 """
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -321,12 +322,11 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
     """Names that may hold a list, tuple or dict: their adjoints add with add_grads."""
     local = local_names(node)
     found = set(params)
+    made = [(s.targets[0].id, primitive(s.value, namespace, local)) for s in assignments(node)]
     changed = True
-    while changed:
+    while changed:  # (the statements' primitives found once: the rounds only read them)
         changed = False
-        for s in assignments(node):
-            name = s.targets[0].id
-            prim = primitive(s.value, namespace, local)
+        for name, prim in made:
             if name in found or prim is None:
                 continue
             first = prim.args[0] if prim.args else None
@@ -360,6 +360,7 @@ def _is_container_key(key: Any) -> bool:
         return True
 
 
+@functools.lru_cache(maxsize=1024)
 def _reads_items(template: str) -> bool:
     """Does a rule read its output or adjoint by item (for some keywords at least: then
     the output may be a tuple)?"""
