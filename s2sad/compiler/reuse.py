@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Transformer, assign, name_nodes, nodes, walk
+from s2sad.compiler.names import Transformer, assign, name_nodes, nodes, walk, walk_statements
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -163,7 +163,7 @@ def _fold_constants(body: list, keep: set[str]) -> None:
     defs: dict[str, list] = {}
     other: set[str] = set(keep)
     tree = gast.Module(body=body, type_ignores=[])
-    for node in walk(tree):
+    for node in walk_statements(tree):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(node.value)
