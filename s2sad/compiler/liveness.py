@@ -61,6 +61,9 @@ def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
 def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
     """(names ``s`` stores, names it reads) of a statement without a body."""
     if isinstance(s, gast.Assign):
+        if len(s.targets) == 1 and s.targets[0].__class__ is gast.Name and \
+                s.targets[0].ctx.__class__ is gast.Store:  # (most: nothing else to read)
+            return frozenset((s.targets[0].id,)), reads(s.value)
         stored = frozenset(n.id for t in s.targets for n in name_nodes(t)
                            if isinstance(n.ctx, gast.Store))
         return stored, reads(s.value) | frozenset().union(*(reads(t) for t in s.targets))
