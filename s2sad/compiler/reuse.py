@@ -93,6 +93,8 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
                 _Replace(key, shared).visit(first)
                 seen[key] = (first, reads, shared)
             _Replace(key, shared).visit(s)
+        if not seen:  # (nothing to forget: what s writes does not matter)
+            continue
         stored = _stored(s)
         if stored is None or isinstance(s, (gast.Assign, gast.AugAssign)) and \
                 not _pure(s.value, namespace):
@@ -104,7 +106,10 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
 
 
 def _costly_calls(s: gast.stmt, namespace: dict) -> list:
-    if not isinstance(s, (gast.Assign, gast.AugAssign)) or not _pure(s.value, namespace):
+    if not isinstance(s, (gast.Assign, gast.AugAssign)) or not any(
+            n.__class__ is gast.Call and _call_name(n) in _COSTLY for n in nodes(s.value)):
+        return []  # (most statements: no costly call at all, pure or not)
+    if not _pure(s.value, namespace):
         return []
     return [n for n in _always_evaluated(s.value) if isinstance(n, gast.Call) and
             _call_name(n) in _COSTLY and not n.keywords and
