@@ -18,6 +18,7 @@ from s2sad.compiler import simplify
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import (
     Transformer,
+    name_ids,
     name_nodes,
     nodes,
     parent_map,
@@ -43,6 +44,10 @@ def test_the_narrow_scans_visit_what_the_wide_ones_do(tree: gast.Module) -> None
     assert not any(isinstance(n, _EXPR) for n in walk_statements(tree))
     assert [id(n) for n in name_nodes(tree.body)] == \
         [id(n) for n in nodes(tree.body) if isinstance(n, gast.Name)]
+    for ctx in (gast.Load, gast.Store):
+        assert name_ids(tree.body, ctx) == \
+            [n.id for n in nodes(tree.body) if isinstance(n, gast.Name) and
+             isinstance(n.ctx, ctx)]
     wide = {id(c): n for n in nodes(tree.body) for c in gast.iter_child_nodes(n)}
     narrow = parent_map(tree.body)
     assert all(narrow[id(n)] is wide[id(n)] for n in name_nodes(tree.body)

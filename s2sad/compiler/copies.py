@@ -14,29 +14,28 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import name_nodes, nodes, origin
+from s2sad.compiler.names import name_ids, name_nodes, nodes, origin
 
 
 def store_counts(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in name_nodes(s)
-                   if isinstance(n.ctx, gast.Store))
+    return Counter(_ids(stmts, gast.Store))
 
 
 def counts(stmts: list) -> tuple[Counter, Counter]:
-    """``store_counts`` and ``load_counts`` of ``stmts`` in one walk."""
-    stored, loaded = [], []
-    for s in stmts:
-        for n in name_nodes(s):
-            if isinstance(n.ctx, gast.Store):
-                stored.append(n.id)
-            elif isinstance(n.ctx, gast.Load):
-                loaded.append(n.id)
-    return Counter(stored), Counter(loaded)
+    """``store_counts`` and ``load_counts`` of ``stmts``."""
+    return store_counts(stmts), load_counts(stmts)
 
 
 def load_counts(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in name_nodes(s)
-                   if isinstance(n.ctx, gast.Load))
+    return Counter(_ids(stmts, gast.Load))
+
+
+def _ids(stmts: list, ctx: type) -> list[str]:
+    """The names in context ``ctx``, statement after statement (the counts' order)."""
+    out: list[str] = []
+    for s in stmts:
+        name_ids(s, ctx, out)
+    return out
 
 
 def flatten(stmts: list, in_loop: bool = False):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler.names import name_nodes, nodes
+from s2sad.compiler.names import name_ids, name_nodes, nodes
 
 
 def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
@@ -87,7 +87,7 @@ def _value_reads(node: gast.AST) -> frozenset:
 
 
 def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
-    return frozenset(n.id for n in name_nodes(node) if isinstance(n.ctx, ctx))
+    return frozenset(name_ids(node, ctx))
 
 
 def reads_in(stmts: list) -> set[str]:

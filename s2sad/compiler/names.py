@@ -191,6 +191,35 @@ def name_nodes(node: object) -> Iterator[gast.Name]:
                 stack.append(v)
 
 
+def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]:
+    """The ids of the ``Name`` nodes in context ``ctx`` (``gast.Load``, ``gast.Store``)
+    that :func:`name_nodes` yields, in its order, appended to ``out``: the counting
+    scans (load and store counts, liveness) without a generator."""
+    out = [] if out is None else out
+    stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _CHILD_FIELDS
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
+    name = gast.Name
+    while stack:
+        n = pop()
+        cls = n.__class__
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        if cls is name and n.ctx.__class__ is ctx:
+            add(n.id)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                extend(v)
+            elif v is not None:
+                push(v)
+    return out
+
+
 _ALL_FIELDS: dict[type, tuple[str, ...]] = {}
 # fields that only ever hold a string, a number or None (a constant's value neither)
 _SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "module", "level",
