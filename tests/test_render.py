@@ -192,6 +192,28 @@ def test_snippet_round_trip(text: str, calls: list) -> None:
         assert bit_identical(run(out, call), expected), (call, out)
 
 
+ALL_KINDS = """def f(a, /, b=-1, *rest, c, d=2, **more):
+    try:
+        x = {'k': [a[1:-1, ::2], (b,)]}
+    except (ValueError, KeyError) as error:
+        x = lambda y: y if y else -y
+    while not a:
+        del a
+    return x, not b, f'{c!r:>3}', {*rest}, [i for i in more if i]
+"""
+
+
+@pytest.mark.parametrize("fn", [fn for _, fn in GOLDEN] + [ast.parse(t).body[0] for t, _ in
+                                SNIPPETS] + [ast.parse(ALL_KINDS).body[0]])
+def test_the_printed_tree_is_gasts_own_conversion(fn: ast.FunctionDef) -> None:
+    """The printer makes the ``ast`` twin of each node itself (faster than
+    ``gast.gast_to_ast`` and a transformer after it); the tree is the one gast makes
+    (parsed code has no negative constants, the only nodes it makes otherwise)."""
+    from s2sad.compiler.render import _fix
+    tree = gast.ast_to_gast(ast.Module(body=[fn], type_ignores=[]))
+    assert ast.dump(_fix(tree)) == ast.dump(gast.gast_to_ast(tree))
+
+
 def test_same_value_can_tell() -> None:
     assert not bit_identical(0.0, -0.0) and not bit_identical(1, 1.0)
     assert bit_identical(math.nan, math.nan)

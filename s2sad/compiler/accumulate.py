@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import nodes, origin, root_name, written_names
+from s2sad.compiler.names import name_nodes, nodes, origin, root_name, written_names
 
 _SIGNS = (gast.Add, gast.Sub)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
@@ -95,4 +95,4 @@ def _term(s: gast.stmt) -> tuple[gast.expr, gast.operator, gast.expr] | None:
 
 
 def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(e)}

@@ -11,6 +11,7 @@ and whether every value is real (:func:`real_only`).
 """
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import nodes, walk
+from s2sad.compiler.names import name_nodes, nodes, statement_nodes, walk, walk_statements
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
@@ -41,13 +42,13 @@ class Activity:
 
 
 def assignments(node: gast.AST) -> list[gast.Assign]:
-    return [s for s in walk(node) if isinstance(s, gast.Assign)]
+    return [s for s in walk_statements(node) if isinstance(s, gast.Assign)]
 
 
 def local_names(node: gast.FunctionDef) -> set[str]:
     names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
-    names |= {n.id for n in nodes(node) if isinstance(n, gast.Name)
-              and isinstance(n.ctx, gast.Store)}
+    names |= {n.id for n in name_nodes(node)
+              if isinstance(n.ctx, gast.Store)}
     return names
 
 
@@ -57,7 +58,7 @@ def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
         return set()
     rule = None if prim.key == IDENTITY else lookup(prim.key)
     args = prim.args if prim.key == IDENTITY else differentiable_args(rule, prim)
-    return {n.id for a in args for n in nodes(a) if isinstance(n, gast.Name)}
+    return {n.id for a in args for n in name_nodes(a)}
 
 
 def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
@@ -77,7 +78,7 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
                 varied.add(target)
                 changed = True
     ret = node.body[-1]
-    useful = {n.id for n in nodes(ret) if isinstance(n, gast.Name)}
+    useful = {n.id for n in name_nodes(ret)}
     changed = True
     while changed:
         changed = False
@@ -150,7 +151,7 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
     defs: dict[str, list] = {}
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)
-    loop_targets = {s.target.id for s in nodes(node) if isinstance(s, gast.For)}
+    loop_targets = {s.target.id for s in statement_nodes(node) if isinstance(s, gast.For)}
     scalar = (set(defs) - params) | set(scalar_params) | loop_targets
 
     shapes = {n for n, vs in defs.items() if all(
@@ -321,12 +322,11 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
     """Names that may hold a list, tuple or dict: their adjoints add with add_grads."""
     local = local_names(node)
     found = set(params)
+    made = [(s.targets[0].id, primitive(s.value, namespace, local)) for s in assignments(node)]
     changed = True
-    while changed:
+    while changed:  # (the statements' primitives found once: the rounds only read them)
         changed = False
-        for s in assignments(node):
-            name = s.targets[0].id
-            prim = primitive(s.value, namespace, local)
+        for name, prim in made:
             if name in found or prim is None:
                 continue
             first = prim.args[0] if prim.args else None
@@ -360,6 +360,7 @@ def _is_container_key(key: Any) -> bool:
         return True
 
 
+@functools.lru_cache(maxsize=1024)
 def _reads_items(template: str) -> bool:
     """Does a rule read its output or adjoint by item (for some keywords at least: then
     the output may be a tuple)?"""

@@ -23,7 +23,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import nodes, root_name, walk
+from s2sad.compiler.names import Transformer, name_nodes, nodes, root_name, walk
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -31,8 +31,8 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
                         dims: Any = None) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
     ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts."""
-    stores = Counter(n.id for s in body for n in nodes(s)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    stores = Counter(n.id for s in body for n in name_nodes(s)
+                     if isinstance(n.ctx, gast.Store))
     while True:  # a copy of a constant is a constant too
         found = _single_constants(body, stores)
         if not found:
@@ -187,7 +187,7 @@ def _factors(e: gast.expr) -> tuple[list, int]:
     return [e], 0
 
 
-class _Identities(gast.NodeTransformer):
+class _Identities(Transformer):
     def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
         self.constants, self.numbers, self.shapes = constants, numbers, shapes
         self.real = False

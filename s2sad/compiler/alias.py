@@ -32,7 +32,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import assign, copy_origin, load, nodes
+from s2sad.compiler.names import assign, copy_origin, load, name_nodes, nodes
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
 from s2sad.compiler.views import views as views_of
 from s2sad.errors import error_at
@@ -110,8 +110,8 @@ class _Aliases:
                  numbers: set[str], ranks: dict[str, int]) -> None:
         self.node, self.namespace, self.filename = node, namespace, filename
         self.params = [a.id for a in node.args.args + node.args.kwonlyargs]
-        self.local = set(self.params) | {n.id for n in nodes(node) if isinstance(n, gast.Name)
-                                         and isinstance(n.ctx, gast.Store)}
+        self.local = set(self.params) | {n.id for n in name_nodes(node)
+                                         if isinstance(n.ctx, gast.Store)}
         self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
         self.numbers = numbers | {n for n, r in self.ranks.items() if r == 0}
         self.after: dict[int, frozenset] = {}
@@ -121,6 +121,7 @@ class _Aliases:
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
+        self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
 
     def is_view(self, view: Any) -> bool:
@@ -158,7 +159,7 @@ class _Aliases:
             held = self.points(s.value, state, s)
             for n in nodes(s.targets[0]):
                 if isinstance(n, gast.Name):
-                    state[n.id] = _as_parts(held) | {(("new", id(s)), SAME)}
+                    self.put(state, n.id, _as_parts(held) | {(("new", id(s)), SAME)})
                     self.bind(n.id, s, state)
         return state
 
@@ -184,14 +185,14 @@ class _Aliases:
             if isinstance(s.value, gast.Call) and len(s.value.args) > 1 and \
                     self.ranks.get(name, 0) < 1:  # a list holds what is put into it
                 held = held | _as_parts(self.points(s.value.args[-1], state, s))
-            state[name] = held
+            self.put(state, name, held)
             return state
         if self.makes_container(s.value):
             self.containers.add(id(s))
         value = self.points(s.value, state, s)
         if written == "maybe":
             value = value | state.get(name, frozenset())
-        state[name] = frozenset() if name in self.numbers else value
+        self.put(state, name, frozenset() if name in self.numbers else value)
         copied = s.value.id if isinstance(s.value, gast.Name) and s.value.id in self.local \
             else None
         self.bind(name, s, state, copied)
@@ -201,13 +202,13 @@ class _Aliases:
         """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound
         to (whatever object that is), any other statement to its newest run."""
         if like is not None and len(state.get(BOUND + like, ())) == 1:
-            state[BOUND + name] = state[BOUND + like]
+            self.put(state, BOUND + name, state[BOUND + like])
             return
         recent = ("new", id(s))
         self.age(s, state, BOUND)
-        state[BOUND + name] = frozenset({(recent, BOUND)})
+        self.put(state, BOUND + name, frozenset({(recent, BOUND)}))
         if like is not None:  # whichever object that is, the two names share it from here
-            state[BOUND + like] = state[BOUND + name]
+            self.put(state, BOUND + like, state[BOUND + name])
 
     def bound_together(self, a: str, b: str, state: State) -> bool:
         """Are ``a`` and ``b`` surely one object because one was assigned from the other
@@ -288,16 +289,33 @@ class _Aliases:
 
     def age(self, s: gast.stmt, state: State, keys: str = "") -> None:
         """``s`` runs again (a loop): what it made before is no longer the newest (in
-        the entries whose keys start with ``keys``)."""
+        the entries whose keys start with ``keys``).  Only the entries some state ever
+        gave an object of ``s`` are looked at (``holders``, kept by :meth:`put`): a scan
+        of every entry at every statement of a long loop body was quadratic."""
         first = ("", id(s)) not in self.made and (BOUND, id(s)) not in self.made
         self.made.add((keys, id(s)))
         if first:  # nothing holds its objects yet
             return
         recent, old = ("new", id(s)), ("old", id(s))
         marks = {(recent, how) for how in (SAME, PART, BOUND)}
-        for k, held in list(state.items()):
-            if not marks.isdisjoint(held) and k.startswith(keys):
+        for k in self.holders.get(id(s), ()):
+            held = state.get(k)
+            if held is not None and not marks.isdisjoint(held) and k.startswith(keys):
                 state[k] = frozenset((old if o == recent else o, how) for o, how in held)
+
+    def put(self, state: State, key: str, held: frozenset) -> None:
+        """``state[key] = held``, noting which statements' newest objects ``key`` may
+        hold (what :meth:`age` looks at; a join or a copy of a state keeps each entry's
+        key, so every entry holding a statement's object was once written here)."""
+        state[key] = held
+        holders = self.holders
+        for o, _ in held:
+            if o[0] == "new":
+                found = holders.get(o[1])
+                if found is None:
+                    holders[o[1]] = {key}
+                else:
+                    found.add(key)
 
     def fancy(self, e: gast.Subscript) -> bool:
         """An index by an array or a list copies."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import copy_origin, load, nodes
+from s2sad.compiler.names import copy_origin, load, name_nodes, nodes
 
 
 def share(body: list) -> list:
@@ -85,8 +85,7 @@ def _bound_only_between(body: list, name: str, first: int, last: int) -> bool:
 
 
 def _stored(s: gast.AST) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)}
+    return {n.id for n in name_nodes(s) if isinstance(n.ctx, gast.Store)}
 
 
 def _is_push(s: gast.AST, tape: str | None = None) -> bool:

@@ -14,30 +14,28 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import nodes, origin
+from s2sad.compiler.names import name_ids, name_nodes, nodes, origin
 
 
 def store_counts(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in nodes(s)
-                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    return Counter(_ids(stmts, gast.Store))
 
 
 def counts(stmts: list) -> tuple[Counter, Counter]:
-    """``store_counts`` and ``load_counts`` of ``stmts`` in one walk."""
-    stored, loaded = [], []
-    for s in stmts:
-        for n in nodes(s):
-            if isinstance(n, gast.Name):
-                if isinstance(n.ctx, gast.Store):
-                    stored.append(n.id)
-                elif isinstance(n.ctx, gast.Load):
-                    loaded.append(n.id)
-    return Counter(stored), Counter(loaded)
+    """``store_counts`` and ``load_counts`` of ``stmts``."""
+    return store_counts(stmts), load_counts(stmts)
 
 
 def load_counts(stmts: list) -> Counter:
-    return Counter(n.id for s in stmts for n in nodes(s)
-                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    return Counter(_ids(stmts, gast.Load))
+
+
+def _ids(stmts: list, ctx: type) -> list[str]:
+    """The names in context ``ctx``, statement after statement (the counts' order)."""
+    out: list[str] = []
+    for s in stmts:
+        name_ids(s, ctx, out)
+    return out
 
 
 def flatten(stmts: list, in_loop: bool = False):
@@ -96,7 +94,7 @@ def fold_copies(body: list, keep: set[str]) -> list:
     while changed:
         changed = False
         for s, block, _ in list(flatten(body)):
-            if is_copy(s) and any(x is s for x in block):
+            if is_copy(s) and s in block:  # (nodes compare by identity: in C)
                 changed |= _fold_copy(s, block, stores, loads, keep, names)
     return body
 
@@ -104,7 +102,7 @@ def fold_copies(body: list, keep: set[str]) -> list:
 def _names_in(st: gast.stmt, cache: _Names) -> list:
     found = cache.get(id(st))
     if found is None or found[0] is not st:
-        found = cache[id(st)] = (st, [n for n in nodes(st) if isinstance(n, gast.Name)])
+        found = cache[id(st)] = (st, list(name_nodes(st)))
     return found[1]
 
 
@@ -116,7 +114,7 @@ def is_copy(s: gast.stmt) -> bool:
 def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
                keep: set[str], names: _Names) -> bool:
     """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
-    j = next(i for i, x in enumerate(block) if x is s)
+    j = block.index(s)  # (by identity: nodes define no ==)
     v, t = s.targets[0].id, s.value.id
     if v in keep:
         return False
@@ -221,14 +219,21 @@ def _reads_until_stored(stmts: list, name: str, other: str, names: _Names) -> li
     """The reads of ``name`` in ``stmts`` up to the first store of ``other`` (its value
     included); None if ``name`` is read after that or ``other`` is stored in a block."""
     reads: list = []
-    for st in stmts:
-        found = _names_in(st, names)
-        if any(n.id == other and not isinstance(n.ctx, gast.Load) for n in found):
-            if not isinstance(st, gast.Assign):
-                return None
-            in_value = _reads_of([st.value], name, {})
-            rest = _reads_of(stmts[stmts.index(st) + 1:], name, names)
-            return None if rest or len(in_value) != len(_reads_of([st], name, names)) \
-                else reads + in_value
-        reads += [n for n in found if n.id == name and isinstance(n.ctx, gast.Load)]
+    load = gast.Load
+    for k, st in enumerate(stmts):
+        mine = []
+        for n in _names_in(st, names):  # (one loop: this runs over the rest of a block)
+            if n.id == other and n.ctx.__class__ is not load:
+                break
+            if n.id == name and n.ctx.__class__ is load:
+                mine.append(n)
+        else:
+            reads += mine
+            continue
+        if not isinstance(st, gast.Assign):  # st stores other
+            return None
+        in_value = _reads_of([st.value], name, {})
+        rest = _reads_of(stmts[k + 1:], name, names)
+        return None if rest or len(in_value) != len(_reads_of([st], name, names)) \
+            else reads + in_value
     return reads

@@ -17,7 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import nodes, origin, root_name
+from s2sad.compiler.names import Transformer, name_nodes, origin, root_name, statement_nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
@@ -74,13 +74,13 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
     """Each name's assigned values; ``opaque``: names also set in ways not followed."""
     defs: dict[str, list] = {}
     opaque: set[str] = set()
-    for node in nodes(gast.Module(body=body, type_ignores=[])):
+    for node in statement_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and not _is_pop(node.value):  # a pop restores
             for t in node.targets:                                     # values set elsewhere
                 if isinstance(_element_of(t), gast.Name):  # x = v, x[i] = v: x holds v
                     defs.setdefault(_element_of(t).id, []).append(node.value)
                 else:
-                    opaque |= {n.id for n in nodes(t) if isinstance(n, gast.Name)}
+                    opaque |= {n.id for n in name_nodes(t)}
         elif isinstance(node, gast.AugAssign) and isinstance(_element_of(node.target),
                                                              gast.Name):
             base = _element_of(node.target)  # x += v, x[i] += v: x holds x + v
@@ -88,7 +88,7 @@ def _definitions(body: list) -> tuple[dict[str, list], set[str]]:
                 left=gast.Name(id=base.id, ctx=gast.Load(), annotation=None, type_comment=None),
                 op=node.op, right=node.value))
         elif isinstance(node, gast.For) and not _counted(node):
-            opaque |= {n.id for n in nodes(node.target) if isinstance(n, gast.Name)}
+            opaque |= {n.id for n in name_nodes(node.target)}
     return defs, opaque
 
 
@@ -100,7 +100,7 @@ def _element_of(target: gast.expr) -> gast.expr:
 
 def _counters(body: list) -> set[str]:
     """Names only a ``for`` over a ``range`` binds: ints, finite."""
-    return {n.target.id for n in nodes(gast.Module(body=body, type_ignores=[]))
+    return {n.target.id for n in statement_nodes(gast.Module(body=body, type_ignores=[]))
             if isinstance(n, gast.For) and _counted(n)}
 
 
@@ -248,7 +248,7 @@ def _above_one(e: gast.expr, other: set) -> bool:
 _MATH = {np.sin: "sin", np.cos: "cos"}
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite(Transformer):
     """``safe_mul(g, d)`` -> ``g * d`` for a finite ``d``; ``safe_div(g, d)`` -> ``g / d``
     for a positive ``d`` (``g / d if d else safe_div(g, d)`` between numbers: a call only
     at a pole); in the reverse sweep, ``np.cos(x)`` of a finite number ->

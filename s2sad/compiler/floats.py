@@ -15,7 +15,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, load, set_origin, walk
+from s2sad.compiler.names import Namer, Transformer, load, set_origin, walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
@@ -160,7 +160,7 @@ def _call_named(e: gast.expr, name: str) -> bool:
     return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
 
 
-class _ReadItems(gast.NodeTransformer):
+class _ReadItems(Transformer):
     def __init__(self, renames: dict[str, str], facts: dims.Facts) -> None:
         self.renames, self.facts = renames, facts
 

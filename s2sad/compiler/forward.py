@@ -15,7 +15,7 @@ import gast
 
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import templates
-from s2sad.compiler.names import assign, const, load, set_origin
+from s2sad.compiler.names import Transformer, assign, const, load, set_origin
 from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive, refuse_unsupported
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
@@ -150,7 +150,7 @@ class Forward:
         return missing_rule(self.prep.src.filename, s, prim.key, label, forward=True)
 
 
-class _Swap(gast.NodeTransformer):
+class _Swap(Transformer):
     """Replace given nodes (by identity) of an expression."""
 
     def __init__(self, swap: dict) -> None:

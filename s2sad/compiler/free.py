@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin
+from s2sad.compiler.names import name_nodes, nodes, origin, parent_map, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -50,8 +50,9 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
             bound -= {t.id for n in nodes(s) if isinstance(n, gast.Delete)  # freed in there:
                       for t in n.targets if isinstance(t, gast.Name)}  # maybe unbound
         out.append(s)
-        on_tape = on_tape - _binds(s) | _pushed_at_end(s)
-        bound |= _binds(s)
+        binds = _binds(s)
+        on_tape = on_tape - binds | _pushed_at_end(s)
+        bound |= binds
         dead = sorted(n for n in _uses(s) & bound - _held(s) - on_tape if n not in keep
                       and n not in after.get(id(s), ()))
         if not isinstance(s, _ENDS):
@@ -68,8 +69,8 @@ def _delete(names: list[str]) -> gast.Delete:
 
 
 def _stores(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)} if not isinstance(s, (gast.For, gast.While)) else set()
+    return {n.id for n in name_nodes(s) if isinstance(n.ctx, gast.Store)} \
+        if not isinstance(s, (gast.For, gast.While)) else set()
 
 
 def _binds(s: gast.stmt) -> set[str]:
@@ -78,8 +79,8 @@ def _binds(s: gast.stmt) -> set[str]:
         return _bound_at_end(s.body) & _bound_at_end(s.orelse)
     if not isinstance(s, gast.Assign):
         return set()
-    return {n.id for t in s.targets for n in nodes(t)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for t in s.targets for n in name_nodes(t)
+            if isinstance(n.ctx, gast.Store)}
 
 
 def _bound_at_end(block: list) -> set[str]:
@@ -93,8 +94,7 @@ def _bound_at_end(block: list) -> set[str]:
 
 
 def _stored_in(loop: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(loop.body) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)}
+    return {n.id for n in name_nodes(loop.body) if isinstance(n.ctx, gast.Store)}
 
 
 def _pushed_at_end(s: gast.stmt) -> set[str]:
@@ -116,7 +116,7 @@ def _is_push(s: gast.stmt) -> bool:
 
 
 def _uses(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(s)}
 
 
 def _held(s: gast.stmt) -> set[str]:
@@ -134,7 +134,7 @@ def _held(s: gast.stmt) -> set[str]:
 
 def _flags(body: list) -> set[str]:
     """Names tested by ``if`` or ``while``: numbers (an array has no truth value)."""
-    return {n.test.id for n in nodes(body) if isinstance(n, (gast.If, gast.While))
+    return {n.test.id for n in statement_nodes(body) if isinstance(n, (gast.If, gast.While))
             and isinstance(n.test, gast.Name)}
 
 
@@ -143,7 +143,7 @@ def _small(body: list) -> set[str]:
     shapes, and the tape (only pushed to and popped from: empty once the reverse sweep is done)."""
     values: dict[str, list] = {}
     other_use: set[str] = set()
-    parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
+    parents = parent_map(body)
     for n in nodes(body):
         if isinstance(n, gast.Assign):
             for target in n.targets:

@@ -13,15 +13,15 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import name_nodes
 from s2sad.compiler.ssa import assigned_names
 
 _SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
 
 
 def hoist(node: gast.FunctionDef) -> gast.FunctionDef:
-    stores = Counter(n.id for n in nodes(node)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    stores = Counter(n.id for n in name_nodes(node)
+                     if isinstance(n.ctx, gast.Store))
     node.body = _block(node.body, stores)
     return node
 
@@ -64,7 +64,7 @@ def _take(block: list, varying: set[str], stores: Counter, moved: list) -> None:
 
 
 def _reads(e: gast.expr) -> set[str]:
-    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(e)}
 
 
 def _cannot_raise(e: gast.expr) -> bool:

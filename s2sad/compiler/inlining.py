@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import assign, const, load, nodes, set_origin, walk
+from s2sad.compiler.names import assign, const, load, name_nodes, set_origin, walk
 from s2sad.errors import DifferentiationError
 
 if TYPE_CHECKING:
@@ -157,10 +157,8 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     fn = scope[name]
     params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
         {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
-    stored = {n.id for n in nodes(node) if isinstance(n, gast.Name) and
-              isinstance(n.ctx, gast.Store)}
-    free = {n.id for n in nodes(node) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Load)} - params - stored
+    stored = {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Store)}
+    free = {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)} - params - stored
     for inner in [norm.local_defs[f] for f in free if f in norm.local_defs]:
         free |= inner.s2sad_free  # what the defs it calls read, it passes on
     fn.s2sad_free = free
@@ -198,8 +196,8 @@ def _at_the_call(stmts: list, norm: Normalizer, node: gast.AST) -> None:
 
 
 def _assigned(node: gast.FunctionDef) -> set[str]:
-    return {n.id for n in nodes(node) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Store)}
+    return {n.id for n in name_nodes(node)
+            if isinstance(n.ctx, gast.Store)}
 
 
 def _mutated(node: gast.FunctionDef) -> list[str]:
@@ -217,6 +215,6 @@ def _mutated(node: gast.FunctionDef) -> list[str]:
                 t = t.value
                 if isinstance(t, gast.Name):
                     found.add(t.id)
-    rebound = {n.id for n in nodes(node) if isinstance(n, gast.Name)
-               and isinstance(n.ctx, gast.Store)}  # v = v.copy(): later changes hit the copy
+    rebound = {n.id for n in name_nodes(node)
+               if isinstance(n.ctx, gast.Store)}  # v = v.copy(): later changes hit the copy
     return [p for p in params if p in found and p not in rebound]

@@ -11,15 +11,18 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler.names import nodes
+from s2sad.compiler.names import name_ids, name_nodes, nodes
 
 
-def live_after(body: list, after: dict[int, frozenset], values_only: bool = False
-               ) -> frozenset:
+def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
+               memo: dict | None = None) -> frozenset:
     """Fill ``after`` (id of statement -> names live after it); the names live on entry.
     ``values_only``: a read of a name for its shape alone (``zeros_like(r)``) does not
-    keep its value live (an in-place write never changes a shape)."""
-    return _live(body, frozenset(), after, {}, _value_reads if values_only else _reads)
+    keep its value live (an in-place write never changes a shape).  ``memo``: what each
+    simple statement stores and reads, kept from an earlier call on the same statements
+    (the caller's promise: none of them changed since, and none was freed)."""
+    return _live(body, frozenset(), after, {} if memo is None else memo,
+                 _value_reads if values_only else _reads)
 
 
 def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict,
@@ -58,8 +61,11 @@ def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
 def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
     """(names ``s`` stores, names it reads) of a statement without a body."""
     if isinstance(s, gast.Assign):
-        stored = frozenset(n.id for t in s.targets for n in nodes(t)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        if len(s.targets) == 1 and s.targets[0].__class__ is gast.Name and \
+                s.targets[0].ctx.__class__ is gast.Store:  # (most: nothing else to read)
+            return frozenset((s.targets[0].id,)), reads(s.value)
+        stored = frozenset(n.id for t in s.targets for n in name_nodes(t)
+                           if isinstance(n.ctx, gast.Store))
         return stored, reads(s.value) | frozenset().union(*(reads(t) for t in s.targets))
     if isinstance(s, gast.Delete):
         return frozenset(t.id for t in s.targets if isinstance(t, gast.Name)), frozenset()
@@ -76,19 +82,18 @@ def _value_reads(node: gast.AST) -> frozenset:
     shape = {id(n.args[i]) for n in nodes(node) if isinstance(n, gast.Call) and
              isinstance(n.func, gast.Name)
              for i in SHAPE_ARGUMENTS.get(n.func.id, ()) if i < len(n.args)}
-    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
-                     isinstance(n.ctx, gast.Load) and id(n) not in shape)
+    return frozenset(n.id for n in name_nodes(node)
+                     if isinstance(n.ctx, gast.Load) and id(n) not in shape)
 
 
 def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:
-    return frozenset(n.id for n in nodes(node) if isinstance(n, gast.Name) and
-                     isinstance(n.ctx, ctx))
+    return frozenset(name_ids(node, ctx))
 
 
 def reads_in(stmts: list) -> set[str]:
     """Names the statements read."""
-    return {n.id for s in stmts for n in nodes(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for s in stmts for n in name_nodes(s)
+            if isinstance(n.ctx, gast.Load)}
 
 
 def exposed(stmts: list, written: set[str] | None = None) -> set[str]:

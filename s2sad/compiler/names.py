@@ -166,6 +166,60 @@ def nodes(node: object) -> Iterator[gast.AST]:
                 stack.append(v)
 
 
+def name_nodes(node: object) -> Iterator[gast.Name]:
+    """The ``Name`` nodes :func:`nodes` yields, in the same order: the name-use scans
+    (counts, liveness) take only these, without a resumption per other node."""
+    stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _CHILD_FIELDS
+    pop = stack.pop
+    name = gast.Name
+    while stack:
+        n = pop()
+        fields = child.get(n.__class__)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        if n.__class__ is name:
+            yield n
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                stack.extend(v)
+            elif v is not None:
+                stack.append(v)
+
+
+def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]:
+    """The ids of the ``Name`` nodes in context ``ctx`` (``gast.Load``, ``gast.Store``)
+    that :func:`name_nodes` yields, in its order, appended to ``out``: the counting
+    scans (load and store counts, liveness) without a generator."""
+    out = [] if out is None else out
+    stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _CHILD_FIELDS
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
+    name = gast.Name
+    while stack:
+        n = pop()
+        cls = n.__class__
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        if cls is name and n.ctx.__class__ is ctx:
+            add(n.id)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                extend(v)
+            elif v is not None:
+                push(v)
+    return out
+
+
 _ALL_FIELDS: dict[type, tuple[str, ...]] = {}
 # fields that only ever hold a string, a number or None (a constant's value neither)
 _SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "module", "level",
@@ -195,6 +249,133 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
             elif isinstance(v, ast_node):
                 queue.append(v)
         yield n
+
+
+def parent_map(body: list) -> dict[int, gast.AST]:
+    """id of a node -> the node holding it, of the nodes :func:`nodes` visits and their
+    children: ``{id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}``
+    (the last holder where a node is shared), expression contexts left out, without a
+    generator per node."""
+    out: dict[int, gast.AST] = {}
+    fields_of = _PARENT_FIELDS
+    ast_node = gast.AST
+    for n in nodes(body):
+        fields = fields_of.get(n.__class__)
+        if fields is None:
+            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+                tuple(f for f in n._fields if f not in _SCALAR_FIELDS and f != "ctx")
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                for c in v:
+                    if isinstance(c, ast_node):
+                        out[id(c)] = n
+            elif isinstance(v, ast_node):
+                out[id(v)] = n
+    return out
+
+
+_PARENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def walk_statements(node: gast.AST) -> Iterator[gast.AST]:
+    """What :func:`walk` yields, expressions left out (nor looked into: no statement is
+    inside one), in the same order: the statements, and the nodes that hold them, of a
+    scan that only looks for statements (an eighth of the nodes)."""
+    queue = [node]
+    fields_of = _STATEMENT_FIELDS
+    skip = (gast.expr, gast.expr_context)
+    i = 0
+    while i < len(queue):
+        n = queue[i]
+        i += 1
+        fields = fields_of.get(n.__class__)
+        if fields is None:
+            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+                tuple(f for f in n._fields if f not in _SCALAR_FIELDS)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                queue.extend([x for x in v if isinstance(x, gast.AST) and
+                              not isinstance(x, skip)])
+            elif isinstance(v, gast.AST) and not isinstance(v, skip):
+                queue.append(v)
+        yield n
+
+
+def statement_nodes(node: object) -> Iterator[gast.AST]:
+    """What :func:`nodes` yields, expressions left out (nor looked into), in the same
+    order: for a scan that only looks for statements."""
+    stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    skip = (gast.expr, gast.expr_context)
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, gast.AST) or isinstance(n, skip):
+            continue
+        yield n
+        fields = _STATEMENT_FIELDS.get(n.__class__)
+        if fields is None:
+            fields = _STATEMENT_FIELDS[n.__class__] = tuple(
+                f for f in n._fields if f not in _SCALAR_FIELDS)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                stack.extend(v)
+            elif isinstance(v, gast.AST):
+                stack.append(v)
+
+
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class Transformer(gast.NodeTransformer):
+    """``gast.NodeTransformer`` with the same visits in the same order, faster: the
+    ``visit_`` method of each node class is looked up once per visitor class, and
+    ``generic_visit`` reads each class's fields that may hold a node from a table (no
+    ``ast.iter_fields`` generator; expression contexts, which no visitor rewrites, and
+    fields that only ever hold a string or a number are not visited)."""
+
+    def visit(self, node: Any) -> Any:
+        key = (self.__class__, node.__class__)
+        method = _VISIT_METHODS.get(key, _NO_METHOD)
+        if method is _NO_METHOD:
+            method = _VISIT_METHODS[key] = getattr(
+                self.__class__, "visit_" + node.__class__.__name__, None)
+        return self.generic_visit(node) if method is None else method(self, node)
+
+    def generic_visit(self, node: Any) -> Any:
+        fields = _VISITED_FIELDS.get(node.__class__)
+        if fields is None:
+            fields = _VISITED_FIELDS[node.__class__] = () if isinstance(
+                node, (gast.Constant, *_CONTEXTS)) else tuple(
+                f for f in node._fields if f not in _SCALAR_FIELDS and f != "ctx")
+        ast_node = gast.AST
+        for field in fields:
+            old = getattr(node, field, None)
+            if old.__class__ is list:
+                new: list = []
+                for value in old:
+                    if isinstance(value, ast_node):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, ast_node):
+                            new.extend(value)
+                            continue
+                    new.append(value)
+                old[:] = new
+            elif isinstance(old, ast_node):
+                value = self.visit(old)
+                if value is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, value)
+        return node
+
+
+_NO_METHOD = object()
+_VISIT_METHODS: dict[tuple[type, type], Any] = {}
+_VISITED_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def root_name(target: gast.expr) -> str | None:

@@ -379,7 +379,8 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.owner = known.owner if known else None
     norm.callables = dict(known.callables) if known else {}
     norm.current = node
-    node.body = norm.block(node.body)
+    with source.parsing_once():  # (the functions it inlines)
+        node.body = norm.block(node.body)
     return node
 
 

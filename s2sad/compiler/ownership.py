@@ -35,7 +35,7 @@ from s2sad.compiler import accumulators, dims, dtypes, inline_writes, returns
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin, load, nodes
+from s2sad.compiler.names import copy_origin, load, name_nodes, nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
 
@@ -93,8 +93,7 @@ class _Facts:
                  ranks: dict[str, int]) -> None:
         self.body, self.namespace, self.numbers = body, namespace, numbers
         self.ranks = ranks_stage.infer(body, ranks, numbers, namespace)
-        self.local = {n.id for n in nodes(body) if isinstance(n, gast.Name) and
-                      isinstance(n.ctx, gast.Store)} - params
+        self.local = {n.id for n in name_nodes(body) if isinstance(n.ctx, gast.Store)} - params
         self.refresh()
 
     def refresh(self) -> None:
@@ -195,7 +194,11 @@ class _Facts:
     def no_copies_of_new_objects(self) -> None:
         """``fresh(e)`` of an ``e`` that is a new object (``np.multiply.outer(g, x)``, a
         sum): the copy is waste (an earlier pass copied an expression a later one made
-        new)."""
+        new).  (Looked for first: most bodies have none, and then nothing changed and
+        the facts need no refreshing.)"""
+        if not any(_call_named(n, "fresh") for n in nodes(self.body)):
+            return
+        changed = False
         for node in nodes(self.body):
             for field, child in gast.iter_fields(node):
                 items = child if isinstance(child, list) else [child]
@@ -206,7 +209,9 @@ class _Facts:
                             child[k] = c.args[0]
                         else:
                             setattr(node, field, c.args[0])
-        self.refresh()
+                        changed = True
+        if changed:
+            self.refresh()
 
     def copy_views(self) -> None:
         """``v = d[1:-1]`` of an array updated in place while ``v`` lives (an adjoint's part

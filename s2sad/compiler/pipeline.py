@@ -102,7 +102,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     if mode == "grad" and upto is None:
         if len(_FULL) > 32:
             _FULL.clear()
-        _FULL[key] = gen.tree
+        _FULL[key], gen.tree = gen.tree, None  # (the grad variant takes it, uncopied)
     return gen
 
 
@@ -121,8 +121,9 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
 
 def _without_value(tree: list, parts: ReverseParts) -> Generated:
     """The grad variant from the value-and-gradient one: return the gradient only, and
-    drop the work only the value needed (cheaper than running every pass again)."""
-    body = clone(tree)
+    drop the work only the value needed (cheaper than running every pass again);
+    ``tree`` is given away (taken out of ``_FULL``): changed in place."""
+    body = tree
     value, grad = body[-1].value.elts
     body[-1] = gast.Return(value=grad if parts.aux is None else gast.Tuple(
         elts=[grad, value.elts[1]], ctx=gast.Load()))

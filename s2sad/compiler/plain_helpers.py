@@ -10,6 +10,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.names import Transformer
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.rank_products import (
     contracted,
@@ -92,7 +93,7 @@ def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
     return None
 
 
-class PlainHelpers(gast.NodeTransformer):
+class PlainHelpers(Transformer):
     """Rewrites, bottom up, each helper call whose arguments' shapes make it plain."""
 
     def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import clone, copy_origin, nodes, walk
+from s2sad.compiler.names import clone, copy_origin, name_nodes, nodes, parent_map, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -127,8 +127,7 @@ def _plain_assign(s: gast.stmt, name: str) -> bool:
 
 
 def _stored(s: gast.AST) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)}
+    return {n.id for n in name_nodes(s) if isinstance(n.ctx, gast.Store)}
 
 
 def _store_counts(body: list) -> dict[str, int]:
@@ -150,7 +149,7 @@ def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]
 
 
 def _read_by_item_only(body: list) -> set[str]:
-    parents = {id(c): n for n in nodes(body) for c in gast.iter_child_nodes(n)}
+    parents = parent_map(body)
     loads: dict[str, bool] = {}
     for n in nodes(body):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):

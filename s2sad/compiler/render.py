@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import Any
 
 import astor
 import gast
@@ -42,25 +43,75 @@ def _with_comments(stmts: list, comments: bool, last: str | None = None
 
 
 def _fix(node: gast.AST) -> ast.AST:
-    """The tree astor prints (it reads no line numbers: none are filled in)."""
-    return _NegativeConstants().visit(gast.gast_to_ast(node))
+    """The tree astor prints (it reads no line numbers: none are filled in): the
+    ``ast`` twin of each node, made directly (``gast.gast_to_ast`` and a transformer
+    over its result visited every node twice, through generic visitors: a fifth of
+    printing and compiling), negative numbers as negations (:func:`_constant`)."""
+    return _to_ast(node)
 
 
-class _NegativeConstants(ast.NodeTransformer):
+def _to_ast(node: Any) -> Any:
+    if node.__class__ is list:
+        return [_to_ast(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    special = _SPECIAL.get(node.__class__)
+    if special is not None:
+        return special(node)
+    plan = _PLANS.get(node.__class__)
+    if plan is None:
+        target = getattr(ast, node.__class__.__name__)
+        plan = _PLANS[node.__class__] = (target, target._fields)
+    target, fields = plan
+    new = target()
+    for f in fields:
+        v = getattr(node, f, None)
+        setattr(new, f, _to_ast(v) if v.__class__ is list or isinstance(v, gast.AST) else v)
+    return new
+
+
+_PLANS: dict[type, tuple[type, tuple[str, ...]]] = {}
+
+
+def _arg(node: gast.Name | None) -> Any:
+    return None if node is None else ast.arg(
+        arg=node.id, annotation=_to_ast(node.annotation), type_comment=node.type_comment)
+
+
+def _arguments(node: gast.arguments) -> ast.arguments:
+    return ast.arguments(
+        posonlyargs=[_arg(a) for a in node.posonlyargs], args=[_arg(a) for a in node.args],
+        vararg=_arg(node.vararg), kwonlyargs=[_arg(a) for a in node.kwonlyargs],
+        kw_defaults=_to_ast(node.kw_defaults), kwarg=_arg(node.kwarg),
+        defaults=_to_ast(node.defaults))
+
+
+def _except(node: gast.ExceptHandler) -> ast.ExceptHandler:
+    return ast.ExceptHandler(type=_to_ast(node.type), name=node.name.id if node.name else
+                             None, body=_to_ast(node.body))
+
+
+def _constant(node: gast.Constant) -> Any:
     """A negative number as ``-(0.7)``: printed bare, ``-0.7 ** 2`` would be read as
     ``-(0.7 ** 2)``; as a negation, the printer puts it in parentheses where needed."""
+    value = node.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            (value < 0 or value == 0 and str(value).startswith("-")):
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+    if isinstance(value, complex) and (math.copysign(1.0, value.real) < 0 or
+                                       math.copysign(1.0, value.imag) < 0):
+        return ast.Call(func=ast.Name(id="complex", ctx=ast.Load()), args=[
+            _constant(gast.Constant(value=value.real, kind=None)),
+            _constant(gast.Constant(value=value.imag, kind=None))], keywords=[])
+    return ast.Constant(value=value, kind=node.kind)
 
-    def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        value = node.value
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and \
-                (value < 0 or value == 0 and str(value).startswith("-")):
-            return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
-        if isinstance(value, complex) and (math.copysign(1.0, value.real) < 0 or
-                                           math.copysign(1.0, value.imag) < 0):
-            return ast.Call(func=ast.Name(id="complex", ctx=ast.Load()), args=[
-                self.visit(ast.Constant(value=value.real)),
-                self.visit(ast.Constant(value=value.imag))], keywords=[])
-        return node
+
+_SPECIAL = {
+    gast.Name: lambda n: ast.Name(id=n.id, ctx=_to_ast(n.ctx)),
+    gast.arguments: _arguments,
+    gast.ExceptHandler: _except,
+    gast.Constant: _constant,
+}
 
 
 def _uncomment(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import assign, nodes, walk
+from s2sad.compiler.names import Transformer, assign, name_nodes, nodes, walk, walk_statements
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 
@@ -93,6 +93,8 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
                 _Replace(key, shared).visit(first)
                 seen[key] = (first, reads, shared)
             _Replace(key, shared).visit(s)
+        if not seen:  # (nothing to forget: what s writes does not matter)
+            continue
         stored = _stored(s)
         if stored is None or isinstance(s, (gast.Assign, gast.AugAssign)) and \
                 not _pure(s.value, namespace):
@@ -104,7 +106,10 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
 
 
 def _costly_calls(s: gast.stmt, namespace: dict) -> list:
-    if not isinstance(s, (gast.Assign, gast.AugAssign)) or not _pure(s.value, namespace):
+    if not isinstance(s, (gast.Assign, gast.AugAssign)) or not any(
+            n.__class__ is gast.Call and _call_name(n) in _COSTLY for n in nodes(s.value)):
+        return []  # (most statements: no costly call at all, pure or not)
+    if not _pure(s.value, namespace):
         return []
     return [n for n in _always_evaluated(s.value) if isinstance(n, gast.Call) and
             _call_name(n) in _COSTLY and not n.keywords and
@@ -151,7 +156,7 @@ def _stored(s: gast.stmt) -> set[str] | None:
     return None
 
 
-class _Replace(gast.NodeTransformer):
+class _Replace(Transformer):
     def __init__(self, key: str, name: str) -> None:
         self.key, self.name = key, name
 
@@ -169,7 +174,7 @@ def _fold_constants(body: list, keep: set[str]) -> None:
     defs: dict[str, list] = {}
     other: set[str] = set(keep)
     tree = gast.Module(body=body, type_ignores=[])
-    for node in walk(tree):
+    for node in walk_statements(tree):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(node.value)
@@ -213,7 +218,7 @@ def _literal_values(defs: dict[str, list], other: set[str]) -> dict[str, gast.Co
             if n in candidates}
 
 
-class _Literal(gast.NodeTransformer):
+class _Literal(Transformer):
     def __init__(self, values: dict[str, gast.Constant]) -> None:
         self.values = values
 
@@ -281,7 +286,7 @@ def _assign(s: gast.Assign, table: dict, copies: dict, namespace: dict) -> bool:
     return False
 
 
-class _Rename(gast.NodeTransformer):
+class _Rename(Transformer):
     """Reads of a copy read the original (the copy may then be dead)."""
 
     def __init__(self, copies: dict[str, str]) -> None:
@@ -317,7 +322,7 @@ def _key(e: gast.expr) -> str | None:
 
 
 def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(e)}
 
 
 def _is_append(e: gast.expr) -> bool:

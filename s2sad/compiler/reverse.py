@@ -21,7 +21,18 @@ import numpy as np
 
 from s2sad.compiler import elements, reuse, shapes, templates
 from s2sad.compiler.activity import Activity
-from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store, walk
+from s2sad.compiler.names import (
+    Namer,
+    assign,
+    const,
+    copy_origin,
+    load,
+    name_nodes,
+    set_origin,
+    store,
+    walk,
+    walk_statements,
+)
 from s2sad.compiler.primitives import (
     IDENTITY,
     Prim,
@@ -58,8 +69,7 @@ class Reverse(ControlMixin):
         self.node, self.activity, self.namespace = node, activity, namespace
         self.namer, self.filename, self.lookup = namer, filename, lookup
         params = {a.id for a in node.args.args + node.args.kwonlyargs}
-        self.local = params | {n.id for n in walk(node) if isinstance(n, gast.Name)
-                               and isinstance(n.ctx, gast.Store)}
+        self.local = params | {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Store)}
         self.containers = containers
         self.scalars = scalars
         self.bound = unconditional(node.body) | params
@@ -70,7 +80,7 @@ class Reverse(ControlMixin):
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at
         self.in_place: set[str] = set()  # adjoints a loop owns: contributions use +=
         defs: dict[str, list] = {}
-        for a in walk(node):
+        for a in walk_statements(node):
             if isinstance(a, gast.Assign):
                 defs.setdefault(a.targets[0].id, []).append(a.value)
         self.defs = defs
@@ -78,9 +88,9 @@ class Reverse(ControlMixin):
                       if len(v) == 1 and (isinstance(v[0], gast.Subscript) or
                                           n in scalars and _cheap(v[0], scalars, namespace))}
         self.same_shape = shapes.shape_roots(defs, namespace, self.local, scalars)
-        self.in_loops = {n.id for loop in walk(node) if isinstance(loop, (gast.For,
-                         gast.While)) for s in loop.body for n in walk(s)
-                         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        self.in_loops = {n.id for loop in walk_statements(node) if isinstance(loop, (
+                         gast.For, gast.While)) for s in loop.body for n in name_nodes(s)
+                         if isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
         self.computed: dict[str, str] = {}  # costly calls the forward sweep made (reuse)
 
@@ -371,5 +381,5 @@ def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict
 
 
 def _loads(stmts: list) -> frozenset:
-    return frozenset(n.id for s in stmts for n in walk(s)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    return frozenset(n.id for s in stmts for n in name_nodes(s)
+                     if isinstance(n.ctx, gast.Load))

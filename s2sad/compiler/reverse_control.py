@@ -21,7 +21,7 @@ import gast
 
 from s2sad.compiler import tape
 from s2sad.compiler.liveness import exposed, reads_in
-from s2sad.compiler.names import assign, const, load, nodes, store
+from s2sad.compiler.names import assign, const, load, name_nodes, store
 from s2sad.compiler.reverse_context import Ctx, Loop
 from s2sad.compiler.ssa import assigned_names
 
@@ -132,7 +132,7 @@ class ControlMixin:
             ctx.defined.intersection_update(saved)
             return [gast.For(target=s.target, iter=s.iter, body=fwd, orelse=[])], []
         if reversible:
-            bounds = sorted({n.id for n in nodes(s.iter) if isinstance(n, gast.Name)}
+            bounds = sorted({n.id for n in name_nodes(s.iter)}
                             & ctx.recorded())
             back = gast.Call(func=load("reversed"), args=[s.iter], keywords=[])
             rev_loop = self.mark(gast.For(target=store(target), iter=back, body=rev,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import walk
+from s2sad.compiler.names import walk_statements
 
 COUNTER = gast.Constant(value=0, kind=None)  # a loop counter's definition: an int, no size
 
@@ -17,7 +17,7 @@ def definitions(body: list) -> dict[str, list]:
     defs: dict[str, list] = {}
     pushed: dict[int, list] = {}
     pops: list = []
-    for node in walk(gast.Module(body=body, type_ignores=[])):
+    for node in walk_statements(gast.Module(body=body, type_ignores=[])):
         slot = getattr(node, "s2sad_slot", None)
         if slot is not None and isinstance(node, gast.Assign):
             pops.append(node)

@@ -24,7 +24,7 @@ from s2sad.compiler.copies import (
     store_counts,
 )
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, origin, written_names
+from s2sad.compiler.names import name_nodes, nodes, origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
 
 _IMPURE_METHODS = {"pop", "append"}
@@ -43,35 +43,39 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
 def _drop_repeated_bindings(block: list, namespace: dict) -> None:
     """``v = e`` again, where the block already bound ``v = e`` and nothing in between
     changed ``v`` or what ``e`` reads (``add = i + 1`` for an index read, then for the
-    adjoint added at it): the second goes.  (What each statement writes is found once:
-    the backward scans would otherwise walk a long block once per assignment.)"""
+    adjoint added at it): the second goes.  The statement to compare with is the last
+    one before that writes ``v`` or a name ``e`` reads: one forward walk keeps, for
+    each name, the last statement that wrote it (a backward scan per assignment was
+    quadratic in a long block; removing a later statement changes no earlier one's
+    answer, so all are found first and removed after)."""
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 _drop_repeated_bindings(getattr(s, field), namespace)
-    writes: dict[int, set[str]] = {}  # id of a statement -> _written (none is changed here)
-    for j in range(len(block) - 1, 0, -1):
-        s = block[j]
-        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace)):
-            continue
-        name, reads = s.targets[0].id, {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
-        for k in range(j - 1, -1, -1):
-            written = writes.get(id(block[k]))
-            if written is None:
-                written = writes[id(block[k])] = _written(block[k])
-            if name in written:
-                if isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
-                        gast.dump(block[k].value) == gast.dump(s.value) and name not in reads:
-                    del block[j]
-                break
-            if written & reads:
-                break
+    last: dict[str, int] = {}  # name -> index of the last statement so far writing it
+    writes: list[set[str]] = []
+    repeated: list[int] = []
+    for j, s in enumerate(block):
+        if j and isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and s.targets[0].id in last:
+            name = s.targets[0].id  # (bound before in the block: maybe the same binding)
+            reads = {n.id for n in name_nodes(s.value)}
+            k = max([last[name]] + [last.get(r, -1) for r in reads])
+            if name in writes[k] and name not in reads and \
+                    isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
+                    _pure(s.value, namespace) and \
+                    gast.dump(block[k].value) == gast.dump(s.value):
+                repeated.append(j)
+        written = _written(s)
+        writes.append(written)
+        for name in written:
+            last[name] = j
+    for j in reversed(repeated):
+        del block[j]
 
 
 def _written(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-            not isinstance(n.ctx, gast.Load)} | set(written_names(s))
+    return {n.id for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)} | set(written_names(s))
 
 
 def fuse(body: list, namespace: dict, keep: set[str]) -> list:
@@ -153,7 +157,7 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
     s = block[i]
     if not _pure(s.value, namespace):
         return None
-    reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+    reads = {n.id for n in name_nodes(s.value)}
     for nxt in block[i + 1:]:
         if origin(nxt) != origin(s) or not isinstance(
                 nxt, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
@@ -214,25 +218,40 @@ def _known_pure(fn: object) -> bool:
 
 def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
     """Assignments nothing reads later (by liveness), and a value only its own updates
-    read (``s = s + x`` in a loop, ``s`` unused): all its assignments, or none."""
+    read (``s = s + x`` in a loop, ``s`` unused): all its assignments, or none.  Each
+    round only removes statements, so what a statement reads and whether its value is
+    pure are found once (``memo``, ``pure``; ``gone`` keeps removed statements alive,
+    so no other node takes their ids)."""
     changed = True
+    memo: dict = {}
+    pure: dict[int, bool] = {}
+    gone: list = []
     while changed:
         changed = False
         after: dict[int, frozenset] = {}
-        live_after(body, after)
+        live_after(body, after, memo=memo)
         for s, block, _ in list(flatten(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
                     s.targets[0].id not in after[id(s)] | keep and \
-                    _pure(s.value, namespace) or isinstance(s, (gast.If, gast.For)) and \
-                    isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
+                    _pure_once(s.value, namespace, pure) or isinstance(s, (gast.If, gast.For)) \
+                    and isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
                     and not _real(s.body + s.orelse):
                 block.remove(s)  # (an if or a range loop left with nothing to do goes too)
+                gone.append(s)
                 changed = True
-        changed |= _drop_self_fed(body, namespace, keep)
+        changed |= _drop_self_fed(body, namespace, keep, pure, gone)
     return body
 
 
-def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
+def _pure_once(value: gast.expr, namespace: dict, pure: dict[int, bool]) -> bool:
+    known = pure.get(id(value))
+    if known is None:
+        known = pure[id(value)] = _pure(value, namespace)
+    return known
+
+
+def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, bool],
+                   gone: list) -> bool:
     """Values only their own updates read, directly or around a cycle (``a = t + x;
     t = a * y`` in a loop, ``t`` unused after it): all their assignments go."""
     assigns: dict[str, list] = {}
@@ -240,10 +259,11 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             assigns.setdefault(s.targets[0].id, []).append((s, block))
     dead = {name for name, found in assigns.items() if name not in keep and
-            all(len(s.targets) == 1 and _pure(s.value, namespace) for s, _ in found)}
+            all(len(s.targets) == 1 and _pure_once(s.value, namespace, pure)
+                for s, _ in found)}
     loads = load_counts(body)
-    reads = {name: Counter(n.id for s, _ in found for n in nodes(s.value)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    reads = {name: Counter(n.id for s, _ in found for n in name_nodes(s.value)
+                           if isinstance(n.ctx, gast.Load))
              for name, found in assigns.items() if name in dead}
     # a name read by anything but the assignments of dead names is live; one found live
     # takes its reads out, and only the names it read are looked at again (the same
@@ -262,6 +282,7 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str]) -> bool:
     for name in dead:
         for s, block in assigns[name]:
             block.remove(s)
+            gone.append(s)
     return bool(dead)
 
 

@@ -10,7 +10,8 @@ import builtins
 import inspect
 import linecache
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ import gast
 
 from s2sad.compiler import namespaces
 from s2sad.compiler.loader import global_names
-from s2sad.compiler.names import nodes, walk
+from s2sad.compiler.names import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
 
 
@@ -78,6 +79,37 @@ def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef
     return gast.copy_location(node, lam)
 
 
+# code object -> its parsed tree, while one transform runs (:func:`parsing_once`)
+_PARSED: dict[Any, gast.AST] | None = None
+
+
+@contextmanager
+def parsing_once() -> Iterator[None]:
+    """While the block runs, a function inlined several times (a helper called at each
+    stage of an integrator) is read and parsed once: later loads take a copy of the
+    tree (as the parser made it: fields and positions, all :func:`clone` keeps).  Only
+    within one transform: a file edited between transforms is read again."""
+    global _PARSED
+    outer = _PARSED
+    if outer is None:
+        _PARSED = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _PARSED = None
+
+
+def _parsed(fn: Callable, filename: str) -> gast.AST:
+    cache = _PARSED
+    if cache is None:
+        return _parse(fn, filename)
+    tree = cache.get(fn.__code__)
+    if tree is None:
+        tree = cache[fn.__code__] = _parse(fn, filename)
+    return clone(tree)
+
+
 def _parse(fn: Callable, filename: str) -> gast.AST:
     lines, first = inspect.getsourcelines(fn)
     text = textwrap.dedent("".join(lines))
@@ -102,7 +134,7 @@ def load(fn: Callable) -> Source:
             "differentiate a def, or register a rule with s2sad.defvjp")
     filename = fn.__code__.co_filename
     try:
-        tree = _parse(fn, filename)
+        tree = _parsed(fn, filename)
     except (OSError, TypeError, SyntaxError) as exc:
         raise DifferentiationError(
             f"{filename}:{fn.__code__.co_firstlineno}: function {fn.__name__}: source not "
@@ -134,8 +166,7 @@ def _imports_inside(src: Source) -> None:
     """``import m`` / ``from m import f`` inside the function: bound once in its namespace
     (a module is imported once anyway), so the body reads them as it reads globals. Left
     in place (and refused by the fence) when a name it binds is also assigned there."""
-    stored = {n.id for n in nodes(src.node) if isinstance(n, gast.Name) and
-              isinstance(n.ctx, (gast.Store, gast.Param))}
+    stored = {n.id for n in name_nodes(src.node) if isinstance(n.ctx, (gast.Store, gast.Param))}
     for parent in list(walk(src.node)):
         for field in ("body", "orelse"):
             block = getattr(parent, field, None)

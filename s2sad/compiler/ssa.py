@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import exposed
-from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, nodes, store
+from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, name_nodes, nodes, store
 
 
 def assigned_names(stmts: list) -> set[str]:
@@ -48,13 +48,13 @@ def _suffix_reads(stmts: list) -> list[frozenset]:
 
 
 def _reads_all(stmts: list) -> frozenset:
-    return frozenset(n.id for s in stmts for n in nodes(s) if isinstance(n, gast.Name)
-                     and isinstance(n.ctx, gast.Load))
+    return frozenset(n.id for s in stmts for n in name_nodes(s)
+                     if isinstance(n.ctx, gast.Load))
 
 
 def _reads(value: gast.AST) -> set[str]:
-    return {n.id for n in nodes(value) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in name_nodes(value)
+            if isinstance(n.ctx, gast.Load)}
 
 
 class SSA:

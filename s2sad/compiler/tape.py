@@ -14,7 +14,7 @@ import itertools
 import gast
 
 from s2sad.compiler import liveness
-from s2sad.compiler.names import assign, load, walk
+from s2sad.compiler.names import assign, load, walk, walk_statements
 
 SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 
@@ -25,7 +25,7 @@ def prune(body: list) -> list:
     liveness.live_after(body, after)
     pops: dict[int, gast.Assign] = {}  # slot -> the pop, and the pushes it pairs with
     pushes: dict[int, list[gast.Expr]] = {}
-    for node in walk(gast.Module(body=body, type_ignores=[])):
+    for node in walk_statements(gast.Module(body=body, type_ignores=[])):
         slot = getattr(node, "s2sad_slot", None)
         if slot is not None and isinstance(node, gast.Assign):
             pops[slot] = node

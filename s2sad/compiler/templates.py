@@ -5,7 +5,7 @@ from functools import cache
 
 import gast
 
-from s2sad.compiler.names import clone, const, nodes
+from s2sad.compiler.names import Transformer, clone, const, nodes
 from s2sad.compiler.primitives import Prim, bind
 from s2sad.rules.registry import Rule
 
@@ -25,7 +25,7 @@ def substitute(expr: gast.expr, mapping: dict[str, gast.expr]) -> gast.expr:
     return _Substitute(mapping).visit(expr)
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute(Transformer):
     def __init__(self, mapping: dict[str, gast.expr]) -> None:
         self.mapping = mapping
 

@@ -16,7 +16,7 @@ import builtins
 
 import gast
 
-from s2sad.compiler.names import nodes, origin
+from s2sad.compiler.names import name_nodes, nodes, origin
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 # statements the compiler adds for itself, owing to no single line of the user's code
@@ -105,8 +105,7 @@ class _Reads:
 
 
 def _targets(node: gast.AST) -> set[str]:
-    return {n.id for n in nodes(node) if isinstance(n, gast.Name) and
-            isinstance(n.ctx, gast.Store)}
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Store)}
 
 
 def _has_lines(block: list, found: list[str], inside: str | None) -> None:
