@@ -55,6 +55,14 @@ def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
     return before != gast.dump(gast.Module(body=body, type_ignores=[]))
 
 
+def has_sums(body: list, namespace: dict) -> bool:
+    """Whether ``body`` calls ``np.sum`` of a product at all (most bodies do not: the
+    pass is then free)."""
+    return any(isinstance(n, gast.Call) and n.args and isinstance(n.args[0], (
+        gast.BinOp, gast.Name)) and evaluate_ref(n.func, namespace) is np.sum
+        for n in nodes(body))
+
+
 def _blocks(body: list) -> list[list]:
     """``body`` and the bodies of the statements in it, nested or not."""
     out = [body]

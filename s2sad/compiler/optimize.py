@@ -172,6 +172,8 @@ def branches(body: list, facts: Facts) -> list:
 
 def contracted(body: list, facts: Facts) -> list:
     """Sums of products of broadcast views written as contractions (``W @ P``)."""
+    if not contractions.has_sums(body, facts.namespace):
+        return body  # (nothing to contract: no shape facts worked out for it)
     if contractions.weights_named(body, facts.namespace, facts.namer):
         facts.shapes = None
     if contractions.contract(body, _shapes(body, facts), facts.namespace):

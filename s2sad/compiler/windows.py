@@ -51,8 +51,15 @@ EMPTY = Scope()
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
+    if not any(isinstance(n, gast.Slice) for st in body for n in nodes(st)):
+        return out  # (no slice to find a length for: an element loop, an integrator)
+    _READS.clear()
     _block(body, Scope(), 0, out)
+    _READS.clear()
     return out
+
+
+_READS: dict[int, tuple[gast.AST, set[str]]] = {}  # id of an expression -> its names
 
 
 def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
@@ -135,7 +142,14 @@ def _assigned(st: gast.stmt) -> set[str]:
 
 
 def _reads(e: gast.expr) -> set[str]:
-    return {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    """The names ``e`` reads (kept while ``scopes`` runs: the environment of int names
+    is asked again after every assignment)."""
+    seen = _READS.get(id(e))
+    if seen is not None and seen[0] is e:
+        return seen[1]
+    names = {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    _READS[id(e)] = (e, names)
+    return names
 
 
 def _arithmetic(e: gast.expr) -> bool:
