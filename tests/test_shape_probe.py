@@ -77,3 +77,20 @@ def test_a_number_given_an_axis_keeps_it_where_it_is_concatenated() -> None:
     x = np.arange(1.0, 5.0)
     np.testing.assert_allclose(s2sad.grad(head_and_tail)(x), [10.0, 4.0, 6.0, 8.0])
     check_grad(head_and_tail, np.array([0.5, -1.0]))
+
+
+def test_a_count_that_changes_the_shape_is_not_followed() -> None:
+    """A number argument is tried as 1, 2 and 3: rot90's k and diff's n change the
+    shape between tries (unknown lengths), roll's shift does not."""
+    assert probe(np.rot90, (("array", ("a", "b")), ("number",)), ()) == (None, None)
+    assert probe(np.diff, (("array", ("a",)), ("number",)), ()) == (None,)
+    assert probe(np.roll, (("array", ("a", "b")), ("number",)), ()) == ("a", "b")
+
+
+def rotated(x, k):
+    return np.sum(np.rot90(x, k) * np.arange(x.size).reshape(np.rot90(x, k).shape))
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_rot90_by_a_number(rng, k) -> None:
+    check_grad(rotated, rng.standard_normal((2, 3)), k)

@@ -7,7 +7,8 @@ Each symbol of the arguments' shape classes gets a prime length, a different one
 of three tries; a length of the result that is a symbol's prime in every try is that
 symbol, one equal in every try is that int, anything else unknown.  Only symbols and ints
 are tried (an unknown length may be 1, where ``squeeze`` and broadcasting behave
-otherwise); a number argument is tried with two values that must agree.  Results are
+otherwise); a number argument is tried as 1, 2 and 3, which must agree (a count such as
+``np.rot90``'s ``k`` or ``np.diff``'s ``n`` does not).  Results are
 kept per (function, argument shapes, constants): each kind of call is tried once.
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 import numpy as np
 
 _PRIMES = ((5, 7, 11, 13, 17, 19), (23, 29, 31, 37, 41, 43), (47, 53, 59, 61, 67, 71))
-_NUMBERS = (0.75, 1.25, 0.75)
+_NUMBERS = (1, 2, 3)  # a number argument in each try: a count (rot90's k, diff's n) it
+# may be must change the result's shape between tries, or the call is not followed
 _MAX_ELEMENTS = 100_000
 _TRIED: dict[Any, Any] = {}
 
@@ -75,7 +77,8 @@ def _standin(arg: Arg, lengths: dict[str, int], number: float) -> Any:
     if arg[0] == "number":
         return number
     shapes = [arg[1]] if arg[0] == "array" else list(arg[1])
-    arrays = [_array(tuple(lengths.get(d, d) for d in s)) for s in shapes]
+    arrays = [_array(tuple(lengths.get(d, d) for d in s)) if s else np.array(number)
+              for s in shapes]  # (a number among a tuple's items: that try's number)
     if any(a is _TOO_BIG for a in arrays):
         return _TOO_BIG
     return arrays[0] if arg[0] == "array" else arrays
