@@ -124,6 +124,10 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return ITEMS
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
+        if fn in (runtime.unbroadcast, runtime.repeat_to) and e.args:
+            return args[0] if args[0] in _RANK else None  # (summed or spread: same dtype)
+        if fn is runtime.reduced_size:
+            return REAL
         if fn in (len, np.ndim, np.size) and len(e.args) == 1 and not e.keywords:
             return REAL
         keywords = {k.arg for k in e.keywords}

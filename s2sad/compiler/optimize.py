@@ -20,7 +20,9 @@ from s2sad.compiler import (
     batch,
     carried,
     contractions,
+    correlate,
     dims,
+    dtypes,
     finite,
     floats,
     free,
@@ -189,7 +191,13 @@ def share(body: list, facts: Facts) -> list:
 
 
 def batched(body: list, facts: Facts) -> list:
-    """Per-iteration products into one adjoint batched after the loop."""
+    """Per-iteration products into one adjoint batched after the loop; a loop of
+    sliding-window dot products as one ``np.correlate``."""
+    if facts.floats and correlate.candidates(body):
+        kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                              facts.namespace)
+        if correlate.correlated(body, _shapes(body, facts), kinds):
+            facts.shapes = None
     return batch.batch(body, _shapes(body, facts), facts.namer)
 
 
