@@ -70,7 +70,7 @@ def _fold_coefficients(block: list, rewrite: _Identities) -> None:
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
                 isinstance(s.targets[0], gast.Name) and _plain(s.value) and
                 stores[s.targets[0].id] == 1 and loads[s.targets[0].id] == 1 and
-                any(rewrite.number(f) for f in _factors(s.value)[0])):
+                any(rewrite.number(f) for f in product_factors(s.value)[0])):
             continue
         name = s.targets[0].id
         reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
@@ -92,7 +92,7 @@ def _scaled_factor(s: gast.stmt, name: str, rewrite: _Identities) -> bool:
     """``s`` is ``b = name * c`` (a product of ``name`` and a number, any order)."""
     if not (isinstance(s, gast.Assign) and isinstance(s.value, gast.BinOp)):
         return False
-    factors, _ = _factors(s.value)
+    factors, _ = product_factors(s.value)
     return any(isinstance(f, gast.Name) and f.id == name for f in factors) and \
         any(rewrite.number(f) for f in factors)
 
@@ -176,13 +176,13 @@ def _negated(e: gast.expr) -> gast.expr | None:
     return None
 
 
-def _factors(e: gast.expr) -> tuple[list, int]:
+def product_factors(e: gast.expr) -> tuple[list, int]:
     """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
     if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
-        (left, nl), (right, nr) = _factors(e.left), _factors(e.right)
+        (left, nl), (right, nr) = product_factors(e.left), product_factors(e.right)
         return left + right, nl + nr
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
-        inner, n = _factors(e.operand)
+        inner, n = product_factors(e.operand)
         return inner, n + 1
     return [e], 0
 
@@ -284,7 +284,7 @@ class _Identities(Transformer):
         """``dg * theta * (3 * (x * x))``: the numbers multiplied first, then the arrays
         (``3 * theta * dg * (x * x)``): one pass over memory per array factor, not per
         factor (and a sign folds into the number)."""
-        factors, negated = _factors(node)
+        factors, negated = product_factors(node)
         numbers = [f for f in factors if self.number(f)]
         arrays = [f for f in factors if not self.number(f)]
         if not arrays or len(numbers) + negated < 2 or not numbers:

@@ -25,6 +25,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.algebra import product_factors
 from s2sad.compiler.contract_plan import (
     Operand,
     contraction,
@@ -88,7 +89,7 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
                 isinstance(s.targets[0], gast.Name)) or \
                 sums[s.targets[0].id] != reads[s.targets[0].id]:
             continue
-        for f in _factors(s.value)[0]:
+        for f in product_factors(s.value)[0]:
             if isinstance(f, gast.Call) and is_expand_dims(f) and \
                     not isinstance(f.args[0], gast.Name) and _plain(f.args[0]):
                 name = namer.fresh(s.targets[0].id + "_weight")
@@ -258,7 +259,7 @@ class _Sums(gast.NodeTransformer):
 
     def product(self, e: gast.expr, frame: tuple, at: int) -> _Product | None:
         """``e`` as a product of numbers and array views over ``frame``."""
-        factors, signs = _factors(e)
+        factors, signs = product_factors(e)
         seen = Counter(gast.dump(f) for f in factors)
         out = _Product(signs % 2 == 1, [], [])
         for f in factors:
@@ -374,17 +375,6 @@ def _axes(axis: gast.expr | None, rank: int) -> set[int] | None:
     if not all(a is not None and -rank <= a < rank for a in elts):
         return None
     return {a % rank for a in elts}  # type: ignore[operator]
-
-
-def _factors(e: gast.expr) -> tuple[list, int]:
-    """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
-    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
-        (left, nl), (right, nr) = _factors(e.left), _factors(e.right)
-        return left + right, nl + nr
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
-        inner, n = _factors(e.operand)
-        return inner, n + 1
-    return [e], 0
 
 
 def _plain(e: gast.expr) -> bool:
