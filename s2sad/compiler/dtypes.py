@@ -21,6 +21,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.names import nodes
+from s2sad.compiler.shape_defs import counts
 from s2sad.compiler.primitives import evaluate_ref
 
 F64, REAL = "f64", "real"
@@ -50,7 +51,7 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dic
                 left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
                                type_comment=None), op=node.op, right=node.value))
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
-                _counts(node.iter):
+                counts(node.iter):
             defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
@@ -156,15 +157,6 @@ def _float_loop(fn: object, args: list) -> bool:
     ufunc = getattr(fn, "__self__", fn)
     return isinstance(ufunc, np.ufunc) and ufunc.nin == len(args) and \
         "d" * ufunc.nin + "->d" in ufunc.types
-
-
-def _counts(it: gast.expr) -> bool:
-    """``range(..)`` or ``reversed(range(..))``: the loop goes through ints."""
-    while isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-            it.func.id == "reversed" and len(it.args) == 1:
-        it = it.args[0]
-    return isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-        it.func.id == "range"
 
 
 def promotes_into_float64(acc: str, e: gast.expr, kinds: dict[str, str],
