@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
-from s2sad import library, structure
+from s2sad import fallback, library, structure
 from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
@@ -80,32 +80,36 @@ class Derivative:
     def generated(self, structured: frozenset = frozenset(),
                   scalars: frozenset = frozenset(), check: bool = False,
                   ranks: tuple = (), callables: tuple = (),
-                  floats: frozenset = frozenset()) -> pipeline.Generated:
+                  floats: frozenset = frozenset(), optimistic: bool = False
+                  ) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
         ``ranks``: (position, ndim) of the array arguments, for code specialised to them;
-        ``floats``: positions of the float64 arrays among them."""
+        ``floats``: positions of the float64 arrays among them; ``optimistic``: without
+        the NaN guards not proved needless (:mod:`s2sad.fallback`)."""
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
         known = Known(self._owner, callables, self.has_aux) \
             if self._owner or callables or self.has_aux else None
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
-               known, floats)
+               known, floats, optimistic)
         if key not in _CACHE:
             with _no_gc():
-                _CACHE[key] = self._build(mode, structured, scalars, ranks, known, floats)
+                _CACHE[key] = self._build(mode, structured, scalars, ranks, known, floats,
+                                          optimistic)
         if self.verbose and not check and _CACHE[key] is not self._last:
             print(_CACHE[key].source)
         self._last = _CACHE[key]
         return self._last
 
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
-               ranks: tuple, known: Known | None, floats: frozenset) -> pipeline.Generated:
+               ranks: tuple, known: Known | None, floats: frozenset,
+               optimistic: bool = False) -> pipeline.Generated:
         if mode == "jvp":
             return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks,
-                                          known, floats=floats)
+                                          known, floats=floats, optimistic=optimistic)
         return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
-                                      known, floats=floats)
+                                      known, floats=floats, optimistic=optimistic)
 
     @property
     def source(self) -> str:
@@ -162,12 +166,26 @@ class Derivative:
         gen = None if check else self._variants.get(key)
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
-            gen = self.generated(structured, scalars, check, ranks, callables, floats)
+            optimistic = foreign is None and not self.nested
+            gen = self.generated(structured, scalars, check, ranks, callables, floats,
+                                 optimistic)
+            if gen.unguarded:  # its NaN where a guard would give 0: the guarded one runs
+                gen = fallback.guarded(gen, lambda: self._guarded(
+                    structured, scalars, check, ranks, callables, floats),
+                    lean=self.kind == "grad" and not check, has_aux=self.has_aux)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
             if not check:
                 self._variants[key] = gen
         self._last = gen
+        return gen
+
+    def _guarded(self, *kinds: Any) -> pipeline.Generated:
+        """The guarded variant an unguarded one falls back to (``source`` still shows
+        the variant that runs first)."""
+        last = self._last
+        gen = self.generated(*kinds)
+        self._last = last
         return gen
 
     def _callables(self, values: tuple) -> tuple:
@@ -335,8 +353,8 @@ class Derivative:
             structure.check_tangent(self.__name__, values[i], t)
         gen = self._for(values)
         refresh_of(gen.fn)()
-        names = gen.fn.__code__.co_varnames[gen.fn.__code__.co_argcount:][
-            : gen.fn.__code__.co_kwonlyargcount][-n:]
+        code = inspect.unwrap(gen.fn).__code__
+        names = code.co_varnames[code.co_argcount:][:code.co_kwonlyargcount][-n:]
         try:
             return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
         except Exception as error:
@@ -365,7 +383,7 @@ def _is_function(v: Any) -> bool:
 
 
 def _seed_name(gen: pipeline.Generated) -> str:
-    code = gen.fn.__code__
+    code = inspect.unwrap(gen.fn).__code__
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
 
 

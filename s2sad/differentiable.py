@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from s2sad import library
 from s2sad.call_kinds import foreign_array
 from s2sad.errors import DifferentiationError
+from s2sad.fallback import guarded_of
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
         return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
     inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
+    inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
     call = f"{inner.name}({params})"  # the lean grad returns the gradient alone

@@ -14,6 +14,7 @@ import numpy as np
 from s2sad import api, entry_options, library, sparsity, structure
 from s2sad.call_kinds import check_scalar
 from s2sad.differentiable import after, differentiable
+from s2sad.fallback import guarded_of
 
 
 def _basis(x: Any):
@@ -208,7 +209,7 @@ def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
-        gen = api.jvp(f, wrt=i)._for(full)
+        gen = guarded_of(api.jvp(f, wrt=i)._for(full))  # (differentiated again)
         code = gen.fn.__code__
         tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
         outer = used["jvp"] = api.jvp(gen.fn, wrt=j)

@@ -27,11 +27,16 @@ NONE: frozenset = frozenset()
 
 def drop_guards(body: list, namespace: dict, params: set[str],
                 numbers: frozenset | set = frozenset(),
-                adjoints: frozenset | set = frozenset()) -> list:
+                adjoints: frozenset | set = frozenset(),
+                optimistic: list | None = None) -> list:
     """``numbers``: names holding Python numbers; ``adjoints``: names of adjoints (the
-    statements of the reverse sweep, where partials of numbers use ``math``)."""
+    statements of the reverse sweep, where partials of numbers use ``math``);
+    ``optimistic``: drop every guard, the ones not proved too (a list: one item is added
+    per guard dropped unproved; the caller runs the guarded derivative instead whenever
+    the result has a NaN, :mod:`s2sad.fallback`)."""
     facts, single = _facts(body, namespace, params)
     rewrite = _Rewrite(facts, single, namespace, numbers)
+    rewrite.optimistic = optimistic
     for s in body:
         _visit(rewrite, s, adjoints)
     return body
@@ -259,6 +264,7 @@ class _Rewrite(Transformer):
                  numbers: frozenset | set) -> None:
         self.of = _ExprFacts(facts, single, namespace).of
         self.namespace, self.numbers, self.in_reverse = namespace, numbers, False
+        self.optimistic: list | None = None
 
     def math_call(self, node: gast.Call) -> gast.expr | None:
         fn = evaluate_ref(node.func, self.namespace) if self.in_reverse else None
@@ -300,6 +306,10 @@ class _Rewrite(Transformer):
         if name == "safe_div" and self.number(g) and self.number(d):  # no call per number
             return gast.IfExp(test=d, body=gast.BinOp(left=g, op=gast.Div(), right=d),
                               orelse=node)
+        if self.optimistic is not None:  # (a NaN where the guard would give 0 is caught)
+            self.optimistic.append(name)
+            return gast.BinOp(left=g, op=gast.Mult() if name == "safe_mul" else gast.Div(),
+                              right=d)
         return node
 
     def number(self, e: gast.expr) -> bool:

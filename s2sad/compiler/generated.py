@@ -20,6 +20,7 @@ class Generated:
     name: str
     tree: list | None = None  # the final statements, when kept (see ``pipeline.emit``)
     ported: dict = field(default_factory=dict)  # array library -> its variant (``portable``)
+    unguarded: bool = False  # NaN guards dropped unproved (``s2sad.fallback`` wraps it)
 
 
 def loaded(name: str, args: gast.arguments, body: list, namespace: dict[str, Any],

@@ -59,6 +59,7 @@ class Facts:
     shapes: dims.Facts | None = None  # every value's shape, from the ``shapes`` pass
     tangents: frozenset = frozenset()  # tangent names (forward mode)
     floats: frozenset = frozenset()  # parameters that are float64 arrays
+    optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
 
 
 Pass = Callable[[list, Facts], list]
@@ -146,7 +147,7 @@ def tidy(body: list, facts: Facts) -> list:
 def guards(body: list, facts: Facts) -> list:
     """``safe_*`` guards dropped where the values are known finite."""
     return finite.drop_guards(body, facts.namespace, facts.params, facts.numbers,
-                              facts.adjoints)
+                              facts.adjoints, facts.optimistic)
 
 
 def arithmetic(body: list, facts: Facts) -> list:

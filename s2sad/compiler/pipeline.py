@@ -80,29 +80,34 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
                   known: normalize.Known | None = None, upto: str | None = None,
-                  floats: frozenset[int] = frozenset()) -> Generated:
+                  floats: frozenset[int] = frozenset(), optimistic: bool = False
+                  ) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped;
     ``upto``: only print it, as after that stage ("reverse") or late pass; ``floats``:
-    positions of the arguments that are float64 arrays."""
+    positions of the arguments that are float64 arrays; ``optimistic``: without the NaN
+    guards finiteness does not prove (``Generated.unguarded`` says whether there were)."""
     lean = mode == "lean"
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
-           registry.GENERATION[0], known, floats)
+           registry.GENERATION[0], known, floats, optimistic)
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
                            structured, scalars, registry.GENERATION[0], ranks, known)
     if lean and key in _FULL and upto is None:  # value and gradient, already simplified
-        return _without_value(_FULL.pop(key), parts)
+        tree, unguarded = _FULL.pop(key)
+        gen = _without_value(tree, parts)
+        gen.unguarded = unguarded
+        return gen
     body = parts.returning(lean)
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
     seed = {parts.args.kwonlyargs[-1].id: clone(parts.value)} if mode == "vjp" else {}
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
                param_ranks(parts.prep.node, ranks, held=True), keep=mode == "grad",
                adjoints=parts.adjoints, alike=seed, upto=upto,
-               floats=_named(parts.prep.node, floats))
+               floats=_named(parts.prep.node, floats), optimistic=optimistic)
     if mode == "grad" and upto is None:
         if len(_FULL) > 32:
             _FULL.clear()
-        _FULL[key], gen.tree = gen.tree, None  # (the grad variant takes it, uncopied)
+        _FULL[key], gen.tree = (gen.tree, gen.unguarded), None  # (the grad variant's)
     return gen
 
 
@@ -138,8 +143,10 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
                   known: normalize.Known | None = None, upto: str | None = None,
-                  floats: frozenset[int] = frozenset()) -> Generated:
-    """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``."""
+                  floats: frozenset[int] = frozenset(), optimistic: bool = False
+                  ) -> Generated:
+    """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``
+    (``optimistic``: as for :func:`build_reverse`)."""
     prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     names = wrt_names(prep.node, wrt)
     holders = activity_stage.containers(
@@ -152,7 +159,8 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
     tangents = args.kwonlyargs[len(args.kwonlyargs) - len(names):]
     alike = {t.id: load(n) for t, n in zip(tangents, names) if n in shaped}  # checked
     return emit(f"jvp_{prep.src.node.name}", args, body, prep, numbers, ranks=shaped,
-                alike=alike, upto=upto, tangents=tangents_of, floats=_named(prep.node, floats))
+                alike=alike, upto=upto, tangents=tangents_of, floats=_named(prep.node, floats),
+                optimistic=optimistic)
 
 
 def _named(node: gast.FunctionDef, positions: frozenset[int]) -> frozenset[str]:
@@ -191,7 +199,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          ranks: dict[str, int] | None = None, keep: bool = False,
          adjoints: frozenset | set = frozenset(), alike: dict | None = None,
          upto: str | None = None, tangents: frozenset = frozenset(),
-         floats: frozenset[str] = frozenset()) -> Generated:
+         floats: frozenset[str] = frozenset(), optimistic: bool = False) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree
     (before ``del`` insertion); ``alike``: a parameter shaped like an expression (the
@@ -201,14 +209,14 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
                            ranks or {}, frozenset(adjoints), alike or {},
                            activity_stage.real_only(prep.node), tangents=tangents,
-                           floats=floats)
+                           floats=floats, optimistic=[] if optimistic else None)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)
     body = optimize.run(body, facts, PASSES[:-1])
     tree = clone(body) if keep else None
     gen = _loaded(name, args, optimize.run(body, facts, PASSES[-1:]), prep)
-    gen.tree = tree
+    gen.tree, gen.unguarded = tree, bool(facts.optimistic)
     return gen
 
 

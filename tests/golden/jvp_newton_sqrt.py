@@ -8,7 +8,7 @@ def jvp_newton_sqrt(a, *, da):
         # line 37: x = 0.5 * (x + a / x)
         div = a / x_1
         dadd = (dx_1 + ((da / x_1 if x_1 else safe_div(da, x_1))
-            - safe_div(safe_mul(dx_1, div), x_1)))
+            - (dx_1 * div / x_1 if x_1 else safe_div(dx_1 * div, x_1))))
         x_1 = 0.5 * (x_1 + div)
         dx_1 = dadd * 0.5
         # line 38: steps += 1

@@ -1,0 +1,87 @@
+"""s2sad/fallback.py: derivatives run without the NaN guards finiteness cannot prove,
+and the guarded derivative runs instead whenever a returned derivative holds a NaN or an
+arithmetic error was raised: the numbers are always the guarded ones (closed forms)."""
+import inspect
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+
+
+def masked_sqrt(x):
+    return np.sum(np.where(x > 0, np.sqrt(np.abs(x)), 0.0))
+
+
+def scaled_root(x, y):
+    return y * math.sqrt(x)
+
+
+def newton(a):
+    x = a
+    for _ in range(6):
+        x = 0.5 * (x + a / x)
+    return np.sum(x)
+
+
+def with_aux(x):
+    return np.sum(np.where(x > 0, np.sqrt(np.abs(x)), 0.0)), np.array([np.nan])
+
+
+def closed(x):
+    safe = np.where(x > 0, x, 1.0)
+    return np.where(x > 0, 0.5 / np.sqrt(safe), 0.0)
+
+
+@pytest.mark.parametrize("x", [np.array([0.0, 1.0, 4.0]), np.array([-1.0, 0.0]),
+                               np.array([2.0, 9.0])])
+def test_a_masked_pole_gets_the_guarded_zero(x) -> None:
+    """At x = 0 the unguarded adjoint of sqrt is 0 / 0: the guarded derivative runs, and
+    gives 0 there; away from 0 the unguarded one's result is returned as it is."""
+    g = s2sad.grad(masked_sqrt)
+    for _ in range(2):  # (the second call takes the fast path)
+        np.testing.assert_allclose(g(x), closed(x), rtol=1e-14)
+    assert "safe_" not in g.source
+    value, grad = s2sad.value_and_grad(masked_sqrt)(x)
+    np.testing.assert_allclose(grad, closed(x), rtol=1e-14)
+    _, cot = s2sad.vjp(masked_sqrt)(x, 1.0)
+    np.testing.assert_allclose(cot, closed(x), rtol=1e-14)
+    _, tangent = s2sad.jvp(masked_sqrt)(x, np.ones_like(x))
+    np.testing.assert_allclose(tangent, np.sum(closed(x)), rtol=1e-14)
+
+
+def test_a_python_float_zero_division_falls_back() -> None:
+    """0.0 / 0.0 of Python floats raises: the guarded derivative (0 there) runs."""
+    g = s2sad.grad(scaled_root, wrt=(0, 1))
+    for _ in range(2):
+        assert g(0.0, 0.0) == (0.0, 0.0)
+    assert g(4.0, 3.0) == (0.75, 2.0)
+
+
+def test_aux_is_not_looked_at(rng) -> None:
+    x = np.array([0.0, 4.0])
+    grad, aux = s2sad.grad(with_aux, has_aux=True)(x)
+    np.testing.assert_allclose(grad, closed(x))
+    assert np.isnan(aux[0])
+
+
+def test_unguarded_where_the_guard_cannot_fire(rng) -> None:
+    a = rng.uniform(1.0, 2.0, 5)
+    check_grad(newton, a)
+    g = s2sad.grad(newton)
+    g(a)
+    assert "safe_" not in g.source
+    assert inspect.unwrap(g.__wrapped__) is not g.__wrapped__  # (the fallback wraps it)
+    assert "def grad_newton" in inspect.getsource(g)
+
+
+def test_no_wrapper_without_guards(rng) -> None:
+    g = s2sad.grad(lambda_free_square)
+    g(rng.standard_normal(3))
+    assert inspect.unwrap(g.__wrapped__) is g.__wrapped__
+
+
+def lambda_free_square(x):
+    return np.sum(x * x)
