@@ -75,9 +75,9 @@ def has_nan(x: Any) -> bool:
             v = x.reshape(-1)
             return math.isnan(np.dot(v, v))  # (inf squares to inf: only a NaN is NaN)
         return x.dtype.kind in "fc" and bool(np.isnan(x).any())
-    if t is tuple or t is list:
+    if isinstance(x, (tuple, list)):  # (a namedtuple argument's gradient too)
         return any(has_nan(item) for item in x)
-    if t is dict:
+    if isinstance(x, dict):
         return any(has_nan(item) for item in x.values())
     if isinstance(x, (complex, np.complexfloating, np.floating)):
         return bool(np.isnan(x))

@@ -85,3 +85,4 @@ def test_no_wrapper_without_guards(rng) -> None:
 
 def lambda_free_square(x):
     return np.sum(x * x)
+
