@@ -326,3 +326,41 @@ def test_a_zero_read_later_stays_and_the_rest_moves():
     assert _moved(text, _ArrayShapes()) == (
         "if c:\n    d = g\nelse:\n    d = zeros_like(x)\ne = d * 2.0\nr = e + 1.0\n"
         "if c:\n    f = d * 3.0\n    acc = add_at(acc, None, 0, f)")
+
+
+# ----- a zero the if binds, added to again before it is read (fuzz seed 27338) -----
+
+def added_to_after(x):
+    y = x * 2.0
+    s = np.sum(y * x)
+    z = x[1:3] * 1.5
+    if x[0] > 0:
+        t = np.tanh(y[1] * z[0])
+    else:
+        t = x[2] * 1.0
+    return s + t + np.sum(np.sin(y[2:]))
+
+
+def fuzz_27338(x):
+    y1 = x.copy()
+    t2 = x
+    s4 = (1.1 - t2[0]) * (np.sum(np.tanh(x)) * np.sum(np.sin(x)))
+    t3 = (t2 + x) - (y1 * s4)
+    s5 = (t3[1] * t3[2]) * 1.1 ** 2
+    x = x * 1.0
+    x[2:3] = np.sin(y1[3:4]) ** 2
+    if y1[0] > 0.0:
+        x[0] = np.tanh(y1[1] * t2[0])
+    else:
+        x = x + x
+    return s5 + np.sum(np.sin(x) * x)
+
+
+@pytest.mark.parametrize("f", [added_to_after, fuzz_27338])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_zero_added_to_after_the_if_is_not_zero(f, sign) -> None:
+    """The else branch binds dy = 0, but the statements after the if (earlier lines)
+    add to dy before dx reads it: dx += dy must not move into the if."""
+    x = np.array([0.88 * sign, 1.70, -0.49, 0.19])
+    check_grad(f, x)
+    check_vjp(f, x)

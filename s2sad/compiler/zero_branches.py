@@ -230,6 +230,7 @@ def _plan(s: gast.If, rest: list, seeds: set[str], ctx: _Context, blocked: set[i
             return segments, used, defined
         if isinstance(t, gast.Assign) and not _conflict(mine, guard):
             seg.hoisted.append(t)
+            zero -= mine[1]  # (a zero it binds again may not be zero any more)
         elif flag is not None and not mine[1] & (zero | {flag}):
             segments.append(_Segment(t))
             guard = _effects([s.test], ctx)
