@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
 
 
 def _rhs_decay(y, k):
@@ -364,3 +364,5 @@ def test_a_zero_added_to_after_the_if_is_not_zero(f, sign) -> None:
     x = np.array([0.88 * sign, 1.70, -0.49, 0.19])
     check_grad(f, x)
     check_vjp(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)  # (forward mode over the reverse sweep the pass rewrote)
