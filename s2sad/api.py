@@ -7,10 +7,7 @@ call's arguments are is in :mod:`call_kinds`, the fast path of repeated calls in
 user's rules in :mod:`user_rules`."""
 from __future__ import annotations
 
-import contextlib
-import gc
 import inspect
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -24,12 +21,14 @@ from s2sad.call_kinds import (
     defined_at,
     float_arrays,
     foreign_array,
+    is_function,
     kinds_of,
     shape_signature,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
 from s2sad.compiler import pipeline
 from s2sad.compiler.normalize import Known
+from s2sad.compiler.walks import no_gc
 from s2sad.differentiable import after, differentiable, unbind
 from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
@@ -94,7 +93,7 @@ class Derivative:
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
                known, floats, optimistic)
         if key not in _CACHE:
-            with _no_gc():
+            with no_gc():
                 _CACHE[key] = self._build(mode, structured, scalars, ranks, known, floats,
                                           optimistic)
         if self.verbose and not check and _CACHE[key] is not self._last:
@@ -195,7 +194,7 @@ class Derivative:
             return ()
         names = list(inspect.signature(self.fn).parameters)
         return tuple((names[i], v) for i, v in enumerate(values) if i not in self.wrt and
-                     i < len(names) and _is_function(v))
+                     i < len(names) and is_function(v))
 
     def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         """grad: the first call for each argument signature also checks the output is a
@@ -362,24 +361,6 @@ class Derivative:
                 raise
             self.fn(*primals, **kwargs)  # the function's own error, if it has one
             raise self._placed(error) from error
-
-
-@contextlib.contextmanager
-def _no_gc() -> Any:
-    """The transform makes many short-lived tree nodes and no reference cycles: a full
-    collection it would trigger costs more than the transform (tens of ms with large
-    libraries loaded), for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _is_function(v: Any) -> bool:
-    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))
 
 
 def _seed_name(gen: pipeline.Generated) -> str:

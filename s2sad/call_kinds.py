@@ -4,6 +4,8 @@ per kind of call); and the checks that refuse a call with a line naming the func
 """
 from __future__ import annotations
 
+import inspect
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -145,3 +147,8 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
             f"{where}: output of {fn.__name__}: grad of a complex output; for a holomorphic "
             "function pass holomorphic=True (the complex derivative, as in JAX), else "
             "differentiate a real output (np.abs(z) ** 2, np.real(...))")
+
+
+def is_function(v: Any) -> bool:
+    """A function passed as an argument (the derivative is made for the one passed)."""
+    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))

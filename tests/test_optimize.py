@@ -13,7 +13,8 @@ import s2sad
 from backend_programs import CORPUS
 from gradcheck import assert_tree_close, numerical_grad
 from s2sad.compiler import free, optimize, pipeline, verify
-from s2sad.compiler.names import nodes, origin, set_origin
+from s2sad.compiler.names import origin, set_origin
+from s2sad.compiler.walks import nodes
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ import s2sad
 from gradcheck import check_grad
 from s2sad.compiler import simplify
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import (
-    Transformer,
+from s2sad.compiler.names import Transformer
+from s2sad.compiler.walks import (
     name_ids,
     name_nodes,
     nodes,

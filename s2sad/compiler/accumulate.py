@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import name_nodes, nodes, origin, root_name, written_names
+from s2sad.compiler.names import origin, root_name, written_names
+from s2sad.compiler.walks import name_nodes, nodes
 
 _SIGNS = (gast.Add, gast.Sub)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)

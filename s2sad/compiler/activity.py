@@ -22,8 +22,8 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import name_nodes, nodes, statement_nodes, walk, walk_statements
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk, walk_statements
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
 

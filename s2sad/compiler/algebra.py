@@ -23,7 +23,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Transformer, name_nodes, nodes, root_name, walk
+from s2sad.compiler.names import Transformer, root_name
+from s2sad.compiler.walks import name_nodes, nodes, walk
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],

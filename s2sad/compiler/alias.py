@@ -27,47 +27,33 @@ from __future__ import annotations
 from typing import Any
 
 import gast
-import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.alias_objects import (
+    BOUND,
+    CONTAINERS,
+    HOLDS_FIRST,
+    ITSELF,
+    LIBRARIES,
+    LIST_WRITES,
+    PART,
+    SAME,
+    VIEWS,
+    WRITES,
+    State,
+    as_parts,
+    join,
+    may_not_copy,
+    same_object,
+    whole_object,
+)
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import assign, copy_origin, load, name_nodes, nodes
+from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
 from s2sad.compiler.views import views as views_of
+from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.errors import error_at
-
-SAME, PART = "same", "part"
-BOUND = "="  # state[BOUND + name]: the binding name has (see _Aliases.bind)
-# functions whose result may be (a view of) their first argument
-VIEWS = {
-    np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
-    np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
-    np.diagonal, np.broadcast_to, np.real, np.imag, np.split, np.array_split, np.hsplit,
-    np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
-    np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.unbroadcast,
-    runtime.cast_like, runtime.to_float, runtime.repeat_to,
-    runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
-}
-# functions that return their (array) argument itself
-ITSELF = {runtime.iteration_items, runtime.stop_gradient}
-# functions whose result holds their arguments (any other library function: a new object)
-CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
-              runtime.list_append, runtime.list_concat, runtime.list_insert,
-              runtime.list_repeat, runtime.user_cotangents}
-# functions whose result holds the items of their first argument (its other arguments,
-# sorted's key, are not held): a dict's views, sorted lists, their adjoints
-HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_like,
-               runtime.sorted_adjoint, runtime.items_to_dict, runtime.values_to_dict}
-# in-place by nature: ``x = f(x, ...)`` changes the object x holds
-WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
-          runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
-          runtime.scatter_subtract}
-# in-place on a list: the list changes, not the objects it holds
-LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert}
-LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
-
-State = dict[str, frozenset]
 
 
 def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,
@@ -150,7 +136,7 @@ class _Aliases:
 
     def stmt(self, s: gast.stmt, block: list, state: State) -> State:
         if isinstance(s, gast.If):
-            return _join(self.block(s.body, dict(state)), self.block(s.orelse, dict(state)))
+            return join(self.block(s.body, dict(state)), self.block(s.orelse, dict(state)))
         if isinstance(s, (gast.For, gast.While)):
             return self.loop(s, state)
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
@@ -159,7 +145,7 @@ class _Aliases:
             held = self.points(s.value, state, s)
             for n in nodes(s.targets[0]):
                 if isinstance(n, gast.Name):
-                    self.put(state, n.id, _as_parts(held) | {(("new", id(s)), SAME)})
+                    self.put(state, n.id, as_parts(held) | {(("new", id(s)), SAME)})
                     self.bind(n.id, s, state)
         return state
 
@@ -169,7 +155,7 @@ class _Aliases:
             self.bind(s.target.id, s, state)
         while True:
             end = self.block(s.body, dict(state))
-            joined = _join(state, end)
+            joined = join(state, end)
             if joined == state:
                 return joined
             state = joined
@@ -184,7 +170,7 @@ class _Aliases:
             held = state.get(name, frozenset())
             if isinstance(s.value, gast.Call) and len(s.value.args) > 1 and \
                     self.ranks.get(name, 0) < 1:  # a list holds what is put into it
-                held = held | _as_parts(self.points(s.value.args[-1], state, s))
+                held = held | as_parts(self.points(s.value.args[-1], state, s))
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
@@ -243,16 +229,16 @@ class _Aliases:
         if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
             items = e.values if isinstance(e, gast.Dict) else e.elts
             held = frozenset().union(*(self.points(i, state, s) for i in items))
-            return self.new(s, state) | _as_parts(held)
+            return self.new(s, state) | as_parts(held)
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
                 return self.new(s, state)
             # an item of a list is one of the objects it holds, not a part of the list
-            return _as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
+            return as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
                                        if o[1] not in self.containers or how != SAME))
         if isinstance(e, gast.Attribute):
             if isinstance(e.value, gast.Name) and e.value.id in self.local:
-                return _as_parts(self.points(e.value, state, s))
+                return as_parts(self.points(e.value, state, s))
             return frozenset({(("outer", gast.dump(e)), SAME)})
         if isinstance(e, gast.Call):
             return self.call(e, state, s)
@@ -264,23 +250,23 @@ class _Aliases:
         try:
             if fn in ITSELF and e.args:  # the argument itself (a dict's keys: a new list)
                 return self.points(e.args[0], state, s)
-            if (fn in VIEWS or _may_not_copy(e)) and e.args:
-                return _as_parts(self.points(e.args[0], state, s))
+            if (fn in VIEWS or may_not_copy(e)) and e.args:
+                return as_parts(self.points(e.args[0], state, s))
             if fn in HOLDS_FIRST and e.args:
-                return self.new(s, state) | _as_parts(self.points(e.args[0], state, s))
+                return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
             if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
                 items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
                 return self.new(s, state) | frozenset(items)
         except TypeError:
             pass
         if fn is UNKNOWN and isinstance(e.func, gast.Attribute):  # x.view(): may share x
-            return self.new(s, state) | _as_parts(self.points(e.func.value, state, s))
+            return self.new(s, state) | as_parts(self.points(e.func.value, state, s))
         module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
         if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
                 fn not in CONTAINERS:
             return self.new(s, state)
         held = frozenset().union(*(self.points(a, state, s) for a in args))
-        return self.new(s, state) | _as_parts(held)  # containers hold their items
+        return self.new(s, state) | as_parts(held)  # containers hold their items
 
     def new(self, s: gast.stmt, state: State) -> frozenset:
         """The object ``s`` makes; older objects made there are no longer the newest."""
@@ -336,7 +322,7 @@ class _Aliases:
             held = state[other]
             if other == name or not objects & {o for o, _ in held}:
                 continue
-            out.append((other, _same_object(held, mine) or
+            out.append((other, same_object(held, mine) or
                         self.bound_together(other, name, state)))
         return out
 
@@ -373,14 +359,14 @@ class _Aliases:
         conflicts = self.conflicts(s, name, state)
         if conflicts and self.write_through(s, block, name, state):
             return
-        whole = _whole(state.get(name, frozenset()))
+        whole = whole_object(state.get(name, frozenset()))
         rebind, retake, bad = [], [], []
         for other, same in conflicts:
             view = self.views.get(other)
             if same:
                 rebind.append(other)
             elif view is not None and whole is not None and \
-                    _whole(state.get(view.base, frozenset())) == whole and \
+                    whole_object(state.get(view.base, frozenset())) == whole and \
                     state[other] == frozenset({(whole, PART)}):
                 retake.append(other)  # a view of the written array: taken again
             else:
@@ -400,7 +386,7 @@ class _Aliases:
         if id(s) in self.handled:
             return True  # its base write follows it already
         (obj, how), = mine
-        if how != PART or _whole(state.get(view.base, frozenset())) != obj:
+        if how != PART or whole_object(state.get(view.base, frozenset())) != obj:
             return False
         self.through[id(s)] = (s, block, assign(view.base, view.written_back(name)))
         return True
@@ -418,38 +404,3 @@ class _Aliases:
 
     def where(self, s: gast.stmt) -> str:
         return getattr(s, "s2sad_file", self.filename)
-
-
-def _join(a: State, b: State) -> State:
-    return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
-
-
-def _whole(held: frozenset) -> Any:
-    """The one object a name surely holds whole (the newest made somewhere, or an
-    argument), or None."""
-    if len(held) != 1:
-        return None
-    (obj, how), = held
-    return obj if how == SAME and obj[0] in ("new", "arg") else None
-
-
-def _same_object(a: frozenset, b: frozenset) -> bool:
-    """Do two names surely hold one object (the newest made by one statement, or an
-    argument)?  What the object holds (a list's items) does not matter."""
-    whole_a = {o for o, how in a if how == SAME}
-    whole_b = {o for o, how in b if how == SAME}
-    if len(whole_a) != 1 or whole_a != whole_b:
-        return False
-    (obj,) = whole_a
-    return obj[0] in ("new", "arg") and not any(o == obj for o, how in a | b if how == PART)
-
-
-def _as_parts(held: frozenset) -> frozenset:
-    return frozenset((o, PART) for o, _ in held)
-
-
-def _may_not_copy(e: gast.Call) -> bool:
-    """``x.astype(t, copy=False)``, ``np.array(x, copy=None)``: ``x`` itself when no copy
-    is needed (the dtype already matches), which depends on the call's arguments."""
-    return any(k.arg == "copy" and not (isinstance(k.value, gast.Constant) and
-                                        k.value.value is True) for k in e.keywords)

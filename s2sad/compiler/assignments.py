@@ -16,7 +16,8 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import sequences
-from s2sad.compiler.names import assign, const, load, walk
+from s2sad.compiler.names import assign, const, load
+from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer

@@ -14,7 +14,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, copy_origin, load, store, walk
+from s2sad.compiler.names import Namer, copy_origin, load, store
+from s2sad.compiler.walks import walk
 
 
 def batch(body: list, facts: dims.Facts, namer: Namer) -> list:

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import copy_origin, load, name_nodes, nodes
+from s2sad.compiler.names import copy_origin, load
+from s2sad.compiler.walks import name_nodes, nodes
 
 
 def share(body: list) -> list:

@@ -24,7 +24,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import checkpoint_rules
-from s2sad.compiler.names import walk
+from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
 from s2sad.runtime import checkpoint as rt

@@ -37,8 +37,9 @@ from s2sad.compiler.contract_plan import (
     view,
 )
 from s2sad.compiler.inexact import inexact_names, is_inexact
-from s2sad.compiler.names import Namer, assign, load, nodes, walk
+from s2sad.compiler.names import Namer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import nodes, walk
 
 MAX_TERMS = 2
 

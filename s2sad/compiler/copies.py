@@ -14,7 +14,8 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import name_ids, name_nodes, nodes, origin
+from s2sad.compiler.names import origin
+from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes
 
 
 def store_counts(stmts: list) -> Counter:
@@ -38,17 +39,6 @@ def _ids(stmts: list, ctx: type) -> list[str]:
     return out
 
 
-def flatten(stmts: list, in_loop: bool = False):
-    """(statement, enclosing block, inside a loop) in textual order."""
-    for s in stmts:
-        yield s, stmts, in_loop
-        if isinstance(s, gast.If):
-            yield from flatten(s.body, in_loop)
-            yield from flatten(s.orelse, in_loop)
-        elif isinstance(s, (gast.For, gast.While)):
-            yield from flatten(s.body, True)
-
-
 def header_names(s: gast.stmt) -> list:
     """The names in a compound statement's own header (its blocks are visited apart)."""
     head = s.test if isinstance(s, (gast.If, gast.While)) else gast.Tuple(
@@ -58,7 +48,7 @@ def header_names(s: gast.stmt) -> list:
 
 def propagate_copies(body: list, keep: set[str]) -> list:
     stores = store_counts(body)
-    order = list(flatten(body))
+    order = list(block_statements(body))
     last_store: dict[str, int] = {}
     for i, (s, _, _) in enumerate(order):
         for n in nodes(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
@@ -93,7 +83,7 @@ def fold_copies(body: list, keep: set[str]) -> list:
     changed = True
     while changed:
         changed = False
-        for s, block, _ in list(flatten(body)):
+        for s, block, _ in list(block_statements(body)):
             if is_copy(s) and s in block:  # (nodes compare by identity: in C)
                 changed |= _fold_copy(s, block, stores, loads, keep, names)
     return body

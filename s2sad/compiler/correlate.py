@@ -21,7 +21,8 @@ import gast
 
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin, load, nodes, store
+from s2sad.compiler.names import copy_origin, load, store
+from s2sad.compiler.walks import nodes
 
 
 def candidates(body: list) -> bool:

@@ -14,7 +14,8 @@ import copy
 
 import gast
 
-from s2sad.compiler.names import Namer, assign, const, load, walk
+from s2sad.compiler.names import Namer, assign, const, load
+from s2sad.compiler.walks import walk
 
 JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 

@@ -12,7 +12,6 @@ nothing (``unbroadcast`` of an adjoint that already has its value's shape).
 """
 from __future__ import annotations
 
-import types
 from typing import Any
 
 import gast
@@ -25,7 +24,7 @@ from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
     CONSTRUCTORS,
     ELEMENTWISE,
-    SAME_AS_ARG,
+    NO,
     SHAPE_RULES,
     UNKNOWN,
     Dim,
@@ -38,15 +37,16 @@ from s2sad.compiler.shape_rules import (
     is_none,
     join_all,
     join_dims,
+    literal,
     matmul,
+    module_number,
     outer,
-    reduced,
+    reduced_call,
+    same_as_argument,
     stacked,
+    whole_slice,
 )
 from s2sad.rules.facts import shape_kind
-
-_NO = object()
-_REPLACE_ITEMS = {runtime.setitem, runtime.write_at}  # (an array's element keeps its shape)
 
 
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
@@ -148,7 +148,7 @@ class Facts:
         if isinstance(e, gast.Attribute) and e.attr == "T":
             s = self.of(e.value)
             return s[::-1] if isinstance(s, tuple) else None
-        if isinstance(e, gast.Attribute) and _module_number(e, self.namespace):
+        if isinstance(e, gast.Attribute) and module_number(e, self.namespace):
             return ()
         if isinstance(e, gast.Subscript):
             return self._index(e)
@@ -208,7 +208,7 @@ class Facts:
             return s.shape if isinstance(s.shape, tuple) and not isinstance(
                 e.slice, gast.Slice) else None
         if isinstance(s, Keyed):
-            key = e.slice.value if isinstance(e.slice, gast.Constant) else _NO
+            key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
             return next((shape for k, shape in s.items if k == key and
                          type(k) is type(key)), None)
         if isinstance(s, Items):
@@ -228,7 +228,7 @@ class Facts:
             if axis >= len(s):
                 return None
             if isinstance(p, gast.Slice):
-                out.append(s[axis] if _whole(p) else self._sliced(e, p, s[axis]))
+                out.append(s[axis] if whole_slice(p) else self._sliced(e, p, s[axis]))
             elif self.of(p) != () or isinstance(p, gast.Constant) and type(p.value) is not int:
                 return None  # an array or a non-int index
             axis += 1
@@ -254,7 +254,7 @@ class Facts:
         fn = evaluate_ref(e.func, self.namespace)
         try:
             special = self._by_argument(fn, e)
-            if special is not _NO:
+            if special is not NO:
                 return special
             args = [self.of(a) for a in e.args]
             if not args:
@@ -269,14 +269,14 @@ class Facts:
                 return args[0]
             if kind == "probe":
                 return self._probed(fn, e, args)
-            same = _same_as_argument(fn, args)
-            if same is not _NO:
+            same = same_as_argument(fn, args)
+            if same is not NO:
                 return same
             if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in ELEMENTWISE or
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
             if kind == "reduction":
-                return _reduced_call(args[0], e)
+                return reduced_call(args[0], e)
             rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):
                 return rule(args, e)
@@ -310,15 +310,15 @@ class Facts:
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
-        return _NO
+        return NO
 
     def _probed(self, fn: Any, e: gast.Call, shapes: list) -> Any:
         """A shape-static call tried on stand-ins (``shape_probe``); every argument an
         array, a tuple of arrays, a number or a constant."""
         args: list[tuple] = []
         for a, s in zip(e.args, shapes):
-            const = _constant(a)
-            if const is not _NO:
+            const = literal(a)
+            if const is not NO:
                 args.append(("const", const))
             elif s == ():
                 args.append(("number",))
@@ -328,8 +328,8 @@ class Facts:
                 args.append(("items", s.shapes))
             else:
                 return None
-        keywords = tuple((k.arg, _constant(k.value)) for k in e.keywords)
-        if any(k is None or v is _NO for k, v in keywords):
+        keywords = tuple((k.arg, literal(k.value)) for k in e.keywords)
+        if any(k is None or v is NO for k, v in keywords):
             return None
         return probe(fn, tuple(args), keywords)
 
@@ -339,55 +339,6 @@ class Facts:
         if self.of(shape) == ():
             return (self.size(shape),)
         return None
-
-
-def _module_number(e: gast.Attribute, namespace: dict) -> bool:
-    """``np.pi``, ``math.inf``: a number a module holds (a module's constants do not
-    change between calls, unlike a user's global)."""
-    return isinstance(evaluate_ref(e.value, namespace), types.ModuleType) and \
-        type(evaluate_ref(e, namespace)) in (int, float)
-
-
-def _constant(e: gast.expr) -> Any:
-    """The value of a literal (``0``, ``-1``, ``"valid"``, ``(0, 2)``), else ``_NO``."""
-    if isinstance(e, gast.Constant):
-        return e.value
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) and \
-            isinstance(e.operand, gast.Constant) and type(e.operand.value) in (int, float):
-        return -e.operand.value
-    if isinstance(e, gast.Tuple):
-        items = [_constant(x) for x in e.elts]
-        return _NO if any(x is _NO for x in items) else tuple(items)
-    return _NO
-
-
-def _same_as_argument(fn: Any, args: list) -> Any:
-    """The shape of the argument a helper's result is shaped like (``_NO``: not one);
-    an item of a container replaced may have any shape."""
-    for position, fns in enumerate(SAME_AS_ARG):
-        if fn in fns and len(args) > position:
-            if isinstance(args[position], (Keyed, Items)) and fn in _REPLACE_ITEMS:
-                return None
-            return args[position]
-    return _NO
-
-
-def _reduced_call(shape: Any, e: gast.Call) -> Any:
-    """A reduction's result: over ``axis`` (second or by keyword), ``keepdims``; any other
-    keyword (``b=``, ``return_sign=``, ``dtype=``) is not followed."""
-    keywords = {k.arg: k.value for k in e.keywords}
-    if set(keywords) - {"axis", "keepdims", "ddof", "dtype"} or len(e.args) > 2:
-        return None
-    return reduced(shape, keywords.get("axis", e.args[1] if len(e.args) > 1 else None),
-                    keywords.get("keepdims"))
-
-
-def _whole(p: gast.Slice) -> bool:
-    """``:`` (or ``::-1``, any step of -1): every element, same length."""
-    step = p.step
-    return p.lower is None and p.upper is None and (
-        step is None or isinstance(step, gast.UnaryOp) and isinstance(step.op, gast.USub)
-        and isinstance(step.operand, gast.Constant) and step.operand.value == 1)
 
 
 def known(s: Any) -> bool:

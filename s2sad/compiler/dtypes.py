@@ -20,9 +20,9 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_defs import counts
+from s2sad.compiler.walks import nodes
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL

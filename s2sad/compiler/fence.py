@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import walk
 from s2sad.compiler.source import Source
+from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 
 # node kind -> (construct name, what to do instead)

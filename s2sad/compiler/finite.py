@@ -17,8 +17,9 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Transformer, name_nodes, origin, root_name, statement_nodes
+from s2sad.compiler.names import Transformer, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import name_nodes, statement_nodes
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, Transformer, load, set_origin, walk
+from s2sad.compiler.names import Namer, Transformer, load, set_origin
+from s2sad.compiler.walks import walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}

@@ -17,7 +17,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import name_nodes, nodes, origin, parent_map, statement_nodes
+from s2sad.compiler.names import origin
+from s2sad.compiler.walks import name_nodes, nodes, parent_map, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 

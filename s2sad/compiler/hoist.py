@@ -13,8 +13,8 @@ from collections import Counter
 
 import gast
 
-from s2sad.compiler.names import name_nodes
 from s2sad.compiler.ssa import assigned_names
+from s2sad.compiler.walks import name_nodes
 
 _SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
 

@@ -16,8 +16,8 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import nodes
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import nodes
 
 _INEXACT_CODES = set("efdgFDG")
 # results like their first argument's kind (shape functions, reductions, adjoint helpers)

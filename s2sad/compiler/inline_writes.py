@@ -9,8 +9,9 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import assign, const, copy_origin, load, nodes
+from s2sad.compiler.names import assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import nodes
 
 
 def write_inline(facts) -> None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
-from s2sad.compiler.names import assign, const, load, name_nodes, set_origin, walk
+from s2sad.compiler.names import assign, const, load, set_origin
+from s2sad.compiler.walks import name_nodes, walk
 from s2sad.errors import DifferentiationError
 
 if TYPE_CHECKING:

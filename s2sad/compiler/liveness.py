@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler.names import name_ids, name_nodes, nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes
 
 
 def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import gast
 
 from s2sad import runtime
-from s2sad.compiler.names import clone, const, load, store, walk
+from s2sad.compiler.names import const, load, store
+from s2sad.compiler.walks import clone, walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer

@@ -16,7 +16,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import walk
+from s2sad.compiler.walks import walk
 
 _GETTERS = ("array_namespace", "get_namespace")
 _MODULES = ("array_api_compat", "array_api_strict")

@@ -25,8 +25,9 @@ from typing import Any
 import gast
 
 from s2sad.compiler import assignments, conditionals, desugar, fence, sequences, source
-from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin, walk
+from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
+from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
 

@@ -34,7 +34,8 @@ from s2sad.compiler import (
     zero_branches,
 )
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.names import Namer, nodes
+from s2sad.compiler.names import Namer
+from s2sad.compiler.walks import nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes

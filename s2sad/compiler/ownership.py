@@ -35,9 +35,10 @@ from s2sad.compiler import accumulators, dims, dtypes, inline_writes, returns
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin, load, name_nodes, nodes
+from s2sad.compiler.names import copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
+from s2sad.compiler.walks import block_statements, name_nodes, nodes
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
@@ -97,9 +98,10 @@ class _Facts:
         self.refresh()
 
     def refresh(self) -> None:
-        self.blocks = dict(_flatten(self.body))
-        self.depth = dict(_depths(self.body, 0))
-        self.flat = [s for s in _flatten_stmts(self.body)]
+        placed = list(block_statements(self.body))
+        self.blocks = {id(s): block for s, block, _ in placed}
+        self.depth = {id(s): depth for s, _, depth in placed}
+        self.flat = [s for s, _, _ in placed]
         self.after: dict[int, frozenset] = {}
         live_after(self.body, self.after, values_only=True)  # (writes keep shapes)
         self.owned = self._owned()
@@ -347,38 +349,6 @@ class _Facts:
 
 def _call_named(e: Any, name: str) -> bool:
     return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
-
-
-def _flatten(stmts: list) -> Iterator[tuple[int, list]]:
-    """(id of a statement, the block holding it), in textual order."""
-    for s in stmts:
-        yield id(s), stmts
-        if isinstance(s, gast.If):
-            yield from _flatten(s.body)
-            yield from _flatten(s.orelse)
-        elif isinstance(s, (gast.For, gast.While)):
-            yield from _flatten(s.body)
-
-
-def _depths(stmts: list, depth: int) -> Iterator[tuple[int, int]]:
-    """(id of a statement, how many loops enclose it)."""
-    for s in stmts:
-        yield id(s), depth
-        if isinstance(s, gast.If):
-            yield from _depths(s.body, depth)
-            yield from _depths(s.orelse, depth)
-        elif isinstance(s, (gast.For, gast.While)):
-            yield from _depths(s.body, depth + 1)
-
-
-def _flatten_stmts(stmts: list) -> Iterator[gast.stmt]:
-    for s in stmts:
-        yield s
-        if isinstance(s, gast.If):
-            yield from _flatten_stmts(s.body)
-            yield from _flatten_stmts(s.orelse)
-        elif isinstance(s, (gast.For, gast.While)):
-            yield from _flatten_stmts(s.body)
 
 
 # ----- small rewrites -----

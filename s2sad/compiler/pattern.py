@@ -14,8 +14,6 @@ nonzero.
 from __future__ import annotations
 
 import builtins
-import contextlib
-import gc
 import operator
 import warnings
 from typing import Any
@@ -26,6 +24,7 @@ import numpy as np
 from s2sad.compiler import dep_operations as ops
 from s2sad.compiler import deps, families
 from s2sad.compiler.deps import Dep, Unmodelled, plain
+from s2sad.compiler.walks import no_gc
 from s2sad.rules import patterns
 
 BINARY = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -74,7 +73,7 @@ def interpret(node: gast.FunctionDef, env: dict[str, Any], namespace: dict[str, 
               width: int) -> Any:
     """The returned value of the core-form function ``node`` called with ``env``."""
     machine = Interpreter(namespace, width)
-    with warnings.catch_warnings(), np.errstate(all="ignore"), _no_gc():
+    with warnings.catch_warnings(), np.errstate(all="ignore"), no_gc():
         warnings.simplefilter("ignore")
         try:
             return machine.resolved(machine.body(node.body, dict(env)))
@@ -84,18 +83,6 @@ def interpret(node: gast.FunctionDef, env: dict[str, Any], namespace: dict[str, 
             raise
         except Exception as e:  # a side not taken computed on values it never sees
             raise Unmodelled(f"{type(e).__name__}: {e}") from None
-
-
-@contextlib.contextmanager
-def _no_gc() -> Any:
-    """The many small sets made in a long loop would make each collection slower."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class Interpreter:

@@ -32,9 +32,10 @@ from s2sad.compiler import (
 )
 from s2sad.compiler import portable as portable_stage
 from s2sad.compiler.generated import Generated, loaded, printed
-from s2sad.compiler.names import Namer, clone, load, param_names, param_ranks, wrt_names
+from s2sad.compiler.names import Namer, load, param_names, param_ranks, wrt_names
 from s2sad.compiler.optimize import Step
 from s2sad.compiler.reverse_assembly import ReverseParts
+from s2sad.compiler.walks import clone
 from s2sad.rules import registry
 
 FRONT_STAGES = ("source", "normalize", "alias", "ssa")

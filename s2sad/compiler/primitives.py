@@ -14,8 +14,8 @@ from typing import Any
 import gast
 
 from s2sad import runtime
-from s2sad.compiler.names import walk
 from s2sad.compiler.refs import index_as_value
+from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
 from s2sad.rules.registry import Rule

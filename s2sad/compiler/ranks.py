@@ -16,9 +16,9 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import nodes
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import nodes
 
 
 def specialise(body: list, params: dict[str, Any], numbers: set[str],

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.names import clone, copy_origin, name_nodes, nodes, parent_map, walk
+from s2sad.compiler.names import copy_origin
+from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,

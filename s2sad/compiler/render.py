@@ -13,7 +13,8 @@ from typing import Any
 import astor
 import gast
 
-from s2sad.compiler.names import clone, const, origin
+from s2sad.compiler.names import const, origin
+from s2sad.compiler.walks import clone
 
 _MARK = "S2SAD-COMMENT: "
 WIDTH = 88  # black's line length: long calls break after a comma, never before a ")"

@@ -16,8 +16,9 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import dims, dtypes
-from s2sad.compiler.names import load, nodes
+from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import nodes
 
 # calls that may return their first argument itself (or a view of it)
 FIRST = {runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.add_at,

@@ -15,9 +15,10 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Transformer, assign, name_nodes, nodes, walk, walk_statements
+from s2sad.compiler.names import Transformer, assign
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
+from s2sad.compiler.walks import name_nodes, nodes, walk, walk_statements
 
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)

@@ -21,18 +21,7 @@ import numpy as np
 
 from s2sad.compiler import elements, reuse, shapes, templates
 from s2sad.compiler.activity import Activity
-from s2sad.compiler.names import (
-    Namer,
-    assign,
-    const,
-    copy_origin,
-    load,
-    name_nodes,
-    set_origin,
-    store,
-    walk,
-    walk_statements,
-)
+from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
     IDENTITY,
     Prim,
@@ -51,6 +40,7 @@ from s2sad.compiler.reverse_contributions import (
 )
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.compiler.reverse_record import Record
+from s2sad.compiler.walks import name_nodes, walk, walk_statements
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 

@@ -17,7 +17,6 @@ from s2sad.compiler import activity, ssa
 from s2sad.compiler.names import (
     Namer,
     assign,
-    clone,
     const,
     copy_origin,
     load,
@@ -26,6 +25,7 @@ from s2sad.compiler.names import (
     wrt_names,
 )
 from s2sad.compiler.reverse import Ctx, Reverse
+from s2sad.compiler.walks import clone
 from s2sad.rules import registry
 
 if TYPE_CHECKING:

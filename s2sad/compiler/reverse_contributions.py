@@ -9,7 +9,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import templates
-from s2sad.compiler.names import const, nodes, walk
+from s2sad.compiler.names import const
+from s2sad.compiler.walks import nodes, walk
 
 
 def without_unbroadcast(expr: gast.expr) -> gast.expr:

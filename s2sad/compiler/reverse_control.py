@@ -21,9 +21,10 @@ import gast
 
 from s2sad.compiler import tape
 from s2sad.compiler.liveness import exposed, reads_in
-from s2sad.compiler.names import assign, const, load, name_nodes, store
+from s2sad.compiler.names import assign, const, load, store
 from s2sad.compiler.reverse_context import Ctx, Loop
 from s2sad.compiler.ssa import assigned_names
+from s2sad.compiler.walks import name_nodes
 
 if TYPE_CHECKING:
     from s2sad.compiler.activity import Activity

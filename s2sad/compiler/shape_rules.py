@@ -5,6 +5,7 @@ gives (the same as one argument, elementwise, reduced, constructed, or a rule of
 """
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +14,12 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import affine
+from s2sad.compiler.primitives import evaluate_ref
 
 Dim = Any  # int | str | None
 UNKNOWN = "?"  # a name whose definitions disagree or cannot be followed
+NO = object()  # not a literal, not a helper shaped like an argument
+_REPLACE_ITEMS = {runtime.setitem, runtime.write_at}  # (an array's element keeps its shape)
 
 
 @dataclass(frozen=True)
@@ -242,3 +246,54 @@ def join_all(found: list) -> Any:
         elif s != first:
             return UNKNOWN
     return first
+
+
+# ----- reading calls and literals (for dims.Facts) -----
+
+def module_number(e: gast.Attribute, namespace: dict) -> bool:
+    """``np.pi``, ``math.inf``: a number a module holds (a module's constants do not
+    change between calls, unlike a user's global)."""
+    return isinstance(evaluate_ref(e.value, namespace), types.ModuleType) and \
+        type(evaluate_ref(e, namespace)) in (int, float)
+
+
+def literal(e: gast.expr) -> Any:
+    """The value of a literal (``0``, ``-1``, ``"valid"``, ``(0, 2)``), else ``NO``."""
+    if isinstance(e, gast.Constant):
+        return e.value
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) and \
+            isinstance(e.operand, gast.Constant) and type(e.operand.value) in (int, float):
+        return -e.operand.value
+    if isinstance(e, gast.Tuple):
+        items = [literal(x) for x in e.elts]
+        return NO if any(x is NO for x in items) else tuple(items)
+    return NO
+
+
+def same_as_argument(fn: Any, args: list) -> Any:
+    """The shape of the argument a helper's result is shaped like (``NO``: not one);
+    an item of a container replaced may have any shape."""
+    for position, fns in enumerate(SAME_AS_ARG):
+        if fn in fns and len(args) > position:
+            if isinstance(args[position], (Keyed, Items)) and fn in _REPLACE_ITEMS:
+                return None
+            return args[position]
+    return NO
+
+
+def reduced_call(shape: Any, e: gast.Call) -> Any:
+    """A reduction's result: over ``axis`` (second or by keyword), ``keepdims``; any other
+    keyword (``b=``, ``return_sign=``, ``dtype=``) is not followed."""
+    keywords = {k.arg: k.value for k in e.keywords}
+    if set(keywords) - {"axis", "keepdims", "ddof", "dtype"} or len(e.args) > 2:
+        return None
+    return reduced(shape, keywords.get("axis", e.args[1] if len(e.args) > 1 else None),
+                    keywords.get("keepdims"))
+
+
+def whole_slice(p: gast.Slice) -> bool:
+    """``:`` (or ``::-1``, any step of -1): every element, same length."""
+    step = p.step
+    return p.lower is None and p.upper is None and (
+        step is None or isinstance(step, gast.UnaryOp) and isinstance(step.op, gast.USub)
+        and isinstance(step.operand, gast.Constant) and step.operand.value == 1)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import SHAPE_ARGUMENTS
-from s2sad.compiler.names import load, walk
+from s2sad.compiler.names import load
 from s2sad.compiler.primitives import primitive
+from s2sad.compiler.walks import walk
 
 SHAPE_POSITIONS = SHAPE_ARGUMENTS
 

@@ -16,7 +16,6 @@ import gast
 from s2sad import runtime
 from s2sad.compiler.copies import (
     counts,
-    flatten,
     fold_copies,
     is_copy,
     load_counts,
@@ -24,8 +23,9 @@ from s2sad.compiler.copies import (
     store_counts,
 )
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import name_nodes, nodes, origin, written_names
+from s2sad.compiler.names import origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import block_statements, name_nodes, nodes
 
 _IMPURE_METHODS = {"pop", "append"}
 
@@ -230,7 +230,7 @@ def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
         changed = False
         after: dict[int, frozenset] = {}
         live_after(body, after, memo=memo)
-        for s, block, _ in list(flatten(body)):
+        for s, block, _ in list(block_statements(body)):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
                     s.targets[0].id not in after[id(s)] | keep and \
                     _pure_once(s.value, namespace, pure) or isinstance(s, (gast.If, gast.For)) \
@@ -255,7 +255,7 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, 
     """Values only their own updates read, directly or around a cycle (``a = t + x;
     t = a * y`` in a loop, ``t`` unused after it): all their assignments go."""
     assigns: dict[str, list] = {}
-    for s, block, _ in flatten(body):
+    for s, block, _ in block_statements(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             assigns.setdefault(s.targets[0].id, []).append((s, block))
     dead = {name for name, found in assigns.items() if name not in keep and

@@ -19,7 +19,7 @@ import gast
 
 from s2sad.compiler import namespaces
 from s2sad.compiler.loader import global_names
-from s2sad.compiler.names import clone, name_nodes, walk
+from s2sad.compiler.walks import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
 
 

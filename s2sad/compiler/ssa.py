@@ -17,7 +17,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import exposed
-from s2sad.compiler.names import Namer, assign, clone, copy_origin, load, name_nodes, nodes, store
+from s2sad.compiler.names import Namer, assign, copy_origin, load, store
+from s2sad.compiler.walks import clone, name_nodes, nodes
 
 
 def assigned_names(stmts: list) -> set[str]:

@@ -14,7 +14,8 @@ import itertools
 import gast
 
 from s2sad.compiler import liveness
-from s2sad.compiler.names import assign, load, walk, walk_statements
+from s2sad.compiler.names import assign, load
+from s2sad.compiler.walks import walk, walk_statements
 
 SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 

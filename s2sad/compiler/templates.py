@@ -5,8 +5,9 @@ from functools import cache
 
 import gast
 
-from s2sad.compiler.names import Transformer, clone, const, nodes
+from s2sad.compiler.names import Transformer, const
 from s2sad.compiler.primitives import Prim, bind
+from s2sad.compiler.walks import clone, nodes
 from s2sad.rules.registry import Rule
 
 

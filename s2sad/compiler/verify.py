@@ -16,7 +16,8 @@ import builtins
 
 import gast
 
-from s2sad.compiler.names import name_nodes, nodes, origin
+from s2sad.compiler.names import origin
+from s2sad.compiler.walks import name_nodes, nodes
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 # statements the compiler adds for itself, owing to no single line of the user's code

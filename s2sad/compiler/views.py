@@ -23,9 +23,10 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.names import load, nodes, walk
+from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
+from s2sad.compiler.walks import nodes, walk
 
 
 @dataclass

@@ -22,7 +22,7 @@ import gast
 
 from s2sad.compiler import affine
 from s2sad.compiler.affine import CLAMPED, EXACT, GUARDED, Lin
-from s2sad.compiler.names import nodes
+from s2sad.compiler.walks import nodes
 
 Size = Callable[[gast.expr], Any]  # the facts' value of an int expression
 

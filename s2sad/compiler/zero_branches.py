@@ -24,9 +24,10 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import nodes, written_names
+from s2sad.compiler.names import written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
+from s2sad.compiler.walks import nodes
 from s2sad.compiler.zero_values import Known, carries, is_zero, root, single_target
 
 _MUTATING = {"pop", "append", "extend", "insert", "clear", "update", "setdefault"}

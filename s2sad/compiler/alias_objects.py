@@ -1,0 +1,84 @@
+"""What the alias analysis (:mod:`alias`) knows of calls and objects: which library
+functions return views of, or hold, their arguments, which write in place, and how
+the objects a name may hold combine (a join of two paths, the one object surely
+held whole).
+
+An object is a pair (kind, key): ``("new", id(statement))`` made by a statement,
+``("arg", name)`` an argument, ``("outer", name)`` from outside the function; a name
+holds it ``SAME`` (the object itself) or ``PART`` (a view, an element).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+
+SAME, PART = "same", "part"
+BOUND = "="  # state[BOUND + name]: the binding name has (see _Aliases.bind)
+# functions whose result may be (a view of) their first argument
+VIEWS = {
+    np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
+    np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
+    np.diagonal, np.broadcast_to, np.real, np.imag, np.split, np.array_split, np.hsplit,
+    np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
+    np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.unbroadcast,
+    runtime.cast_like, runtime.to_float, runtime.repeat_to,
+    runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
+}
+# functions that return their (array) argument itself
+ITSELF = {runtime.iteration_items, runtime.stop_gradient}
+# functions whose result holds their arguments (any other library function: a new object)
+CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
+              runtime.list_append, runtime.list_concat, runtime.list_insert,
+              runtime.list_repeat, runtime.user_cotangents}
+# functions whose result holds the items of their first argument (its other arguments,
+# sorted's key, are not held): a dict's views, sorted lists, their adjoints
+HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_like,
+               runtime.sorted_adjoint, runtime.items_to_dict, runtime.values_to_dict}
+# in-place by nature: ``x = f(x, ...)`` changes the object x holds
+WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
+          runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
+          runtime.scatter_subtract}
+# in-place on a list: the list changes, not the objects it holds
+LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert}
+LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
+
+State = dict[str, frozenset]
+
+
+def join(a: State, b: State) -> State:
+    return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
+
+
+def whole_object(held: frozenset) -> Any:
+    """The one object a name surely holds whole (the newest made somewhere, or an
+    argument), or None."""
+    if len(held) != 1:
+        return None
+    (obj, how), = held
+    return obj if how == SAME and obj[0] in ("new", "arg") else None
+
+
+def same_object(a: frozenset, b: frozenset) -> bool:
+    """Do two names surely hold one object (the newest made by one statement, or an
+    argument)?  What the object holds (a list's items) does not matter."""
+    whole_a = {o for o, how in a if how == SAME}
+    whole_b = {o for o, how in b if how == SAME}
+    if len(whole_a) != 1 or whole_a != whole_b:
+        return False
+    (obj,) = whole_a
+    return obj[0] in ("new", "arg") and not any(o == obj for o, how in a | b if how == PART)
+
+
+def as_parts(held: frozenset) -> frozenset:
+    return frozenset((o, PART) for o, _ in held)
+
+
+def may_not_copy(e: gast.Call) -> bool:
+    """``x.astype(t, copy=False)``, ``np.array(x, copy=None)``: ``x`` itself when no copy
+    is needed (the dtype already matches), which depends on the call's arguments."""
+    return any(k.arg == "copy" and not (isinstance(k.value, gast.Constant) and
+                                        k.value.value is True) for k in e.keywords)
