@@ -118,6 +118,12 @@ def accepted(x, tol):
     return np.sum(y)
 
 
+def decay(k, x, n):
+    for _ in range(n):
+        x = x - 0.1 * k[0] * x
+    return x
+
+
 def pairwise(P, Q):
     d = P[:, None, :] - Q[None, :, :]
     return np.sum(np.exp(-np.sum(d * d, axis=-1)))
@@ -127,7 +133,8 @@ POINTS.update({accepted: ((_V, 0.8), (0,)), pairwise: ((_M, _M[:2] + 1.0), (0,))
                state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
-               taps: ((_V[:2], _r.standard_normal(5)), (0,))})
+               taps: ((_V[:2], _r.standard_normal(5)), (0,)),
+               decay: ((_V[:2] + 1.0, 1.5, 3), (0,))})
 
 
 def passes(fn, args, wrt) -> list[tuple[str, str]]:
@@ -252,6 +259,16 @@ CHANGES = {
         "dA_rows.append(dmatmul)",
         "dA_cols.append(x_1)",
         "dA = np.array(dA_rows).T @ np.array(dA_cols) if dA_rows else zeros_like(A)",
+    ]),
+    "scalars": (decay, [  # k[0] read every step: dk[0] summed as a number
+        "dk = add_at(dk, None, 0, dmul_1 * x_1 * 0.1)",
+    ], [
+        "# adjoint of line +2: x = x - 0.1 * k[0] * x",
+        "dk_0 = dk[0]",
+        "# adjoint of line +1: for _ in range(n):",
+        "dk_0 = dk_0 + dmul_1 * x_1 * 0.1",
+        "# adjoint of line +2: x = x - 0.1 * k[0] * x",
+        "dk = setitem(dk, 0, dk_0)",
     ]),
     "floats": (chain, [
         "x_item = x[i]",

@@ -129,6 +129,8 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return args[0] if args[0] in _RANK else None  # (summed or spread: same dtype)
         if fn is runtime.reduced_size:
             return REAL
+        if fn is runtime.add_at or fn in _WRITES:
+            return _written(fn, e, args)
         if fn in (len, np.ndim, np.size) and len(e.args) == 1 and not e.keywords:
             return REAL
         keywords = {k.arg for k in e.keywords}
@@ -148,7 +150,24 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
     return None
 
 
+# writes (in place or into a copy): the array written, the index, the value
+_WRITES = {runtime.setitem, runtime.write_at}
 _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like}
+
+
+def _written(fn: object, e: gast.Call, args: list) -> str | None:
+    """An array written: ``add_at`` adds in place (a complex value's real part), so a
+    float64 array (or the zeros it makes like a float64 one) stays float64; ``setitem``
+    of a real value into a float64 array is float64."""
+    if fn is runtime.add_at:
+        return F64 if len(args) == 4 and (
+            args[0] == F64 or _none(e.args[0]) and args[1] == F64) else None
+    return F64 if len(args) == 3 and args[0] == F64 and args[-1] in _RANK else None
+
+
+def _none(e: gast.expr) -> bool:
+    """``None``: no adjoint yet (``add_at`` makes zeros like its second argument)."""
+    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _float_loop(fn: object, args: list) -> bool:

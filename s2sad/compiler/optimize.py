@@ -23,6 +23,7 @@ from s2sad.compiler import (
     correlate,
     dims,
     dtypes,
+    element_sums,
     finite,
     floats,
     free,
@@ -201,6 +202,17 @@ def batched(body: list, facts: Facts) -> list:
         if correlate.correlated(body, _shapes(body, facts), kinds):
             facts.shapes = None
     return batch.batch(body, _shapes(body, facts), facts.namer)
+
+
+def scalar_sums(body: list, facts: Facts) -> list:
+    """An adjoint's element added to in every step of a loop summed as a number."""
+    if not facts.floats or not facts.real or not element_sums.in_loops(body):
+        return body
+    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                          facts.namespace)
+    if element_sums.sum_as_numbers(body, _shapes(body, facts), kinds, facts.namer):
+        facts.shapes = None
+    return body
 
 
 def shared_tape(body: list, facts: Facts) -> list:

@@ -184,6 +184,7 @@ PASSES = (
     Step("contract", optimize.contracted, fixpoint=True),
     Step("share", optimize.share),
     Step("batch", optimize.batched),
+    Step("scalars", optimize.scalar_sums),
     Step("floats", optimize.as_floats),
     Step("carried", optimize.shared_tape),
     Step("ownership", optimize.owned),

@@ -22,6 +22,7 @@ from s2sad.compiler.copies import (
     propagate_copies,
     store_counts,
 )
+from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
@@ -32,6 +33,7 @@ _IMPURE_METHODS = {"pop", "append"}
 
 def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     """``keep``: names that must survive (parameters)."""
+    decide(body, keep)
     _drop_repeated_bindings(body, namespace)
     body = propagate_copies(body, keep)
     body = fold_copies(body, keep)
