@@ -100,6 +100,8 @@ R(rt.untake_along_axis, N(3), N(6), np.array([5, 0, 5]), None, wrt=(0,))
 R(rt.spread_to_items, N(3), [N(3), N(1)], wrt=(0,)); R(rt.spread_to_items, N(4), N(3, 4), wrt=(0,))  # noqa
 R(rt.undiff, N(4), N(5), wrt=(0,)); R(rt.undiff, N(2, 5), N(4, 5), 2, 0, wrt=(0,))  # noqa: E702
 R(rt.unpad, N(5, 6), N(3, 4), 1, wrt=(0,))
+R(rt.unpad, N(6, 7), N(3, 4), ((1, 2), (2, 1)), "reflect", wrt=(0,))
+R(rt.pad_tangent, N(3, 4), ((1, 2), (2, 1)), "wrap", wrt=(0,))
 R(rt.linspace_adjoint, N(5), N(), N(), 5, True, 0, 0, wrt=(0,))
 R(rt.linspace_adjoint, N(4, 3), N(3), N(), 4, False, 0, 1, wrt=(0,))
 R(rt.linspace_spread, N(), N(3), N(), 4, False, 0, 1, wrt=(0,))

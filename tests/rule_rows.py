@@ -446,6 +446,8 @@ R(np.tile, N(3), 2); R(np.tile, N(2, 3), (2, 1, 3))  # noqa: E702
 R(np.repeat, N(3), 2); R(np.repeat, N(3, 4), [1, 0, 2], 0)  # noqa: E702
 R(np.repeat, N(2, 3), 3, axis=1)
 R(np.pad, N(3, 4), 1); R(np.pad, N(3, 4), ((1, 0), (2, 1)))  # noqa: E702
+for _mode in ("edge", "reflect", "symmetric", "wrap"):  # (each padded element a copy)
+    R(np.pad, N(3, 4), ((1, 2), (3, 1)), mode=_mode); R(np.pad, N(5), 2, mode=_mode)  # noqa: E702
 R(np.split, N(4, 3), 2); R(np.split, N(3, 5), [1, 3], axis=1, g_none=True)  # noqa: E702
 R(np.array_split, N(7), 3, g_none=True)
 R(np.hsplit, N(3, 4), 2); R(np.vsplit, N(4, 3), [1]); R(np.dsplit, N(2, 2, 4), 2)  # noqa: E702

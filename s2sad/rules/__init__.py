@@ -11,6 +11,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_extra,
     numpy_fft,
     numpy_linalg,
+    numpy_statistics,
     numpy_ufuncs,
     operators,
     registry,

@@ -22,7 +22,8 @@ __all__ = [
     "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
     "fill_zeros", "pick_adjoint", "replace_at", "untile", "unrepeat", "untake",
     "untake_along_axis", "sort_indices", "linspace_adjoint", "linspace_spread",
-    "spread_to_items", "undiff", "unpad", "insert_sources", "delete_sources", "scatter_to",
+    "spread_to_items", "undiff", "unpad", "pad_tangent", "insert_sources", "delete_sources",
+    "scatter_to",
     "gather_from", "unroll_axis", "angle_adjoint", "angle_tangent", "real_if_close_tangent",
 ]
 
@@ -284,11 +285,41 @@ def undiff(g: Any, a: Any, n: int = 1, axis: int = -1) -> Any:
     return g
 
 
-def unpad(g: Any, array: Any, pad_width: Any) -> Any:
-    """Adjoint of ``np.pad(array, pad_width)`` (constant mode): the middle of ``g``."""
-    width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
-    g = np.asarray(g)
-    return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]
+# np.pad's modes that copy elements of the array (an index map), and the ones linear
+# in it: the tangent is the tangent padded the same way
+_COPYING_PADS = ("edge", "wrap", "reflect", "symmetric")
+_LINEAR_PADS = ("constant", *_COPYING_PADS, "mean", "linear_ramp")
+
+
+def unpad(g: Any, array: Any, pad_width: Any, mode: Any = "constant") -> Any:
+    """Adjoint of ``np.pad(array, pad_width, mode)``: the middle of ``g`` (constant
+    mode), or ``g`` summed into the elements each padded one copies."""
+    if isinstance(mode, str) and mode == "constant":
+        width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
+        g = np.asarray(g)
+        return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]
+    if not (isinstance(mode, str) and mode in _COPYING_PADS):
+        raise _pad_refused(mode, "reverse")
+    how: Any = mode  # (a str NumPy's stubs know only as a literal)
+    return scatter_to(g, np.pad(_numbered(array), pad_width, mode=how), array)
+
+
+def pad_tangent(t: Any, pad_width: Any, mode: Any = "constant") -> Any:
+    """Tangent of ``np.pad(array, pad_width, mode)``: the tangent padded the same way
+    (the modes linear in the array)."""
+    if not (isinstance(mode, str) and mode in _LINEAR_PADS):
+        raise _pad_refused(mode, "forward")
+    how: Any = mode
+    return np.pad(t, pad_width, mode=how)
+
+
+def _pad_refused(mode: Any, kind: str) -> Exception:
+    from s2sad.errors import DifferentiationError
+    known = _COPYING_PADS if kind == "reverse" else _LINEAR_PADS
+    return DifferentiationError(
+        f"<s2sad>:?: np.pad with mode={mode!r}: no {kind}-mode derivative rule (known: "
+        f"'constant', {', '.join(repr(m) for m in known if m != 'constant')}); pad with "
+        "one of those, or give the padding by hand (np.concatenate of the pieces)")
 
 
 # ----- insert, delete: index maps, and the scatter / gather they give -----

@@ -1,0 +1,98 @@
+"""NumPy's statistics differentiated through closed forms (``defthrough``), written as
+NumPy computes them so values agree to rounding.
+
+- ``np.cov`` / ``np.corrcoef``: the centred product ``d @ d.T / (N - ddof)`` (``y``,
+  ``rowvar``, ``bias``, ``ddof``; no ``fweights`` / ``aweights``); the correlation is
+  the covariance scaled by its diagonal's square roots, clipped to [-1, 1] as NumPy does.
+- ``np.quantile``, ``np.percentile`` (``np.median`` has a rule of its own): the sorted
+  values taken at the order statistics, linearly interpolated (NumPy's default
+  ``method='linear'``); the derivative goes to the elements at those ranks (between
+  two, by the weights).  An ``axis`` that is an int or None, ``keepdims``; a ``q`` that
+  is a number or a vector.
+- ``np.vander``: the columns are powers of ``x``.
+
+What is not covered raises a ValueError saying so, at the user's line.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from s2sad.rules.registry import defthrough
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
+        dtype=None):
+    if fweights is not None or aweights is not None:
+        raise ValueError("s2sad's np.cov: fweights and aweights are not supported")
+    x = np.atleast_2d(m)
+    if not rowvar and x.shape[0] != 1:
+        x = x.T
+    if y is not None:
+        z = np.atleast_2d(y)
+        if not rowvar and z.shape[0] != 1:
+            z = z.T
+        x = np.concatenate((x, z), axis=0)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    d = x - np.mean(x, axis=1, keepdims=True)
+    return np.squeeze(d @ np.conj(d.T) / (x.shape[1] - ddof))
+
+
+def corrcoef(x, y=None, rowvar=True, dtype=None):
+    c = cov(x, y, rowvar)
+    if np.ndim(c) == 0:
+        return c / c
+    s = np.sqrt(np.diag(c))
+    return np.clip(c / s[:, None] / s[None, :], -1.0, 1.0)
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
+             keepdims=False, weights=None, interpolation=None):
+    if method != 'linear' or interpolation is not None or weights is not None:
+        raise ValueError("s2sad's np.quantile: only method='linear', without weights")
+    if axis is None:
+        s = np.sort(np.ravel(a))
+        at = 0
+    else:
+        s = np.sort(a, axis=axis)
+        at = axis
+    n = s.shape[at]
+    position = np.asarray(q) * (n - 1)
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, n - 1)
+    weight = position - below
+    low = np.take(s, below, axis=at)
+    high = np.take(s, above, axis=at)
+    if np.ndim(q) > 0 and axis is not None:
+        low = np.moveaxis(low, at, 0)
+        high = np.moveaxis(high, at, 0)
+        weight = np.reshape(weight, np.shape(weight) + (1,) * (np.ndim(low) - 1))
+    out = low + (high - low) * weight
+    if keepdims:
+        return _kept(out, a, axis, np.ndim(q))
+    return out
+
+
+def _kept(out, a, axis, qdim):
+    if axis is None:
+        return np.reshape(out, np.shape(out) + (1,) * np.ndim(a))
+    return np.expand_dims(out, axis + qdim)
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
+               keepdims=False, weights=None, interpolation=None):
+    return quantile(a, np.asarray(q) / 100.0, axis, out, overwrite_input, method, keepdims,
+                    weights, interpolation)
+
+
+def vander(x, N=None, increasing=False):
+    n = np.size(x) if N is None else N
+    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    return np.asarray(x)[:, None] ** powers
+
+
+defthrough(np.cov, cov)
+defthrough(np.corrcoef, corrcoef)
+defthrough(np.quantile, quantile)
+defthrough(np.percentile, percentile)
+defthrough(np.vander, vander)
