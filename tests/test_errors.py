@@ -306,3 +306,17 @@ def test_the_functions_own_error_is_its_own(how):
             s2sad.jvp(reads_past_the_end)(x, np.ones(3))
         else:
             getattr(s2sad, how)(reads_past_the_end)(x)
+
+
+def flat_iteration(x):
+    return sum(v * i for i, v in enumerate(x.reshape(2, 3).flat))
+
+
+def test_an_arrays_flat_is_refused_at_the_users_line():
+    """Once a bare TypeError out of the derivative (field_add: named tuples only)."""
+    line = flat_iteration.__code__.co_firstlineno + 1
+    for derivative in (s2sad.grad(flat_iteration),
+                       lambda x: s2sad.jvp(flat_iteration)(x, np.ones(6))):
+        with pytest.raises(s2sad.DifferentiationError,
+                           match=f"test_errors.py:{line}: the attribute .flat of a ndarray"):
+            derivative(np.arange(6.0))

@@ -141,9 +141,7 @@ class Forward:
             return templates.rule_mapping(rule, prim)
         except templates.UnknownKeyword as exc:
             label = prim.label or getattr(prim.key, "__name__", str(prim.key))
-            raise error_at(self.prep.src.filename, s, f"call of {label} with {exc}=",
-                           "this keyword argument is not supported by its derivative rule; "
-                           "compute it another way (e.g. mask with np.where)") from None
+            raise error_at(self.prep.src.filename, s, *exc.refusal(label)) from None
 
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
         label = prim.label or getattr(prim.key, "__name__", str(prim.key))

@@ -8,7 +8,7 @@ import gast
 from s2sad.compiler.names import Transformer, const
 from s2sad.compiler.primitives import Prim, bind
 from s2sad.compiler.walks import clone, nodes
-from s2sad.rules.registry import Rule
+from s2sad.rules.registry import FIXED, Rule
 
 
 @cache
@@ -83,7 +83,22 @@ def _tidy(node: gast.BinOp) -> gast.expr:
 
 
 class UnknownKeyword(Exception):
-    """A keyword argument the rule does not know: its derivative would be wrong."""
+    """A keyword argument the rule does not know (or a fixed parameter given another
+    value than its ``default``): its derivative would be wrong."""
+
+    def __init__(self, names: str, default: object = None, fixed: bool = False) -> None:
+        super().__init__(names)
+        self.default, self.fixed = default, fixed
+
+    def refusal(self, label: str) -> tuple[str, str]:
+        """(the construct, what to do) of the error naming the user's line."""
+        if self.fixed:
+            return (f"call of {label} with {self}= other than the literal {self.default!r}",
+                    f"its derivative rule holds for {self}={self.default!r} only (written so "
+                    "in the call); compute it another way")
+        return (f"call of {label} with {self}=",
+                "this keyword argument is not supported by its derivative rule; "
+                "compute it another way (e.g. mask with np.where)")
 
 
 def uses(text: str, name: str) -> bool:
@@ -96,6 +111,12 @@ def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gas
     unknown = set(prim.keywords) - set(rule.sig.params)
     if unknown:
         raise UnknownKeyword(", ".join(sorted(unknown)))
+    for param, default in _fixed(prim.key).items():
+        given = bound.get(param)
+        if given is not None and not (isinstance(given, gast.Constant) and
+                                      type(given.value) is type(default) and
+                                      given.value == default):
+            raise UnknownKeyword(param, default, fixed=True)
     mapping: dict[str, gast.expr] = {}
     for param in rule.sig.params:
         if param in bound:
@@ -105,6 +126,13 @@ def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gas
     if rule.sig.vararg:
         mapping[rule.sig.vararg] = gast.Tuple(elts=list(extra), ctx=gast.Load())
     return mapping, extra
+
+
+def _fixed(key: object) -> dict:
+    try:
+        return FIXED.get(key, {})
+    except TypeError:  # an unhashable callable
+        return {}
 
 
 def _int_const(node: gast.expr) -> bool:

@@ -8,7 +8,7 @@ points).
 import numpy as np
 
 from s2sad.rules.facts import deffacts
-from s2sad.rules.registry import defjvp, defnondiff, defvjp
+from s2sad.rules.registry import deffixed, defjvp, defnondiff, defvjp
 
 # ----- constructors -----
 defnondiff(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.eye,
@@ -32,6 +32,7 @@ defvjp(np.linspace, LINSPACE, "linspace_adjoint(g, start, stop, num, endpoint, a
        "linspace_adjoint(g, start, stop, num, endpoint, axis, 1)")
 defjvp(np.linspace, LINSPACE, "np.linspace(dstart, 0 * stop, num, endpoint, axis=axis)",
        "np.linspace(0 * start, dstop, num, endpoint, axis=axis)")
+deffixed(np.linspace, retstep=False)  # (the pair (samples, step): no rule for it)
 
 # ----- shapes and types -----
 defnondiff(np.shape, np.ndim, np.size, np.result_type, np.dtype, np.finfo, np.iinfo,

@@ -26,6 +26,7 @@ from s2sad.rules.facts import deffacts, defshape
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import (
     defattr,
+    deffixed,
     defjvp,
     deflinear,
     defmethod,
@@ -54,6 +55,7 @@ defvjp(np.average, AVERAGE, f"{SPREAD} * average_weights(a, axis, weights)", Non
        f"reduce_to_weights({SPREAD} * {DWEIGHTS}, weights, axis)")
 defjvp(np.average, AVERAGE, "np.average(da, axis, weights, keepdims=keepdims)", None,
        f"np.sum(expand_weights(dweights, a, axis) * {DWEIGHTS}, axis=axis, keepdims=keepdims)")
+deffixed(np.average, returned=False)  # (the pair (average, weight sum): no rule for it)
 
 # ----- products, extrema, spread -----
 defvjp(np.prod, SUM, f"{SPREAD} * prod_others(a, axis)")
@@ -221,7 +223,8 @@ defmethod("reshape", rt.reshape_method)
 defmethod("transpose", rt.transpose_method)
 defmethod("clip", rt.clip_method)
 defscale(rt.clip_method, "a, min=None, max=None",
-         "g * clip_mask(a, min, max)", "g * (a < min)", "g * (a > max)")
+         "g * clip_mask(a, min, max)", "g * clip_bound_share(a, min, max, False)",
+         "g * clip_bound_share(a, min, max, True)")
 defmethod("astype", rt.astype)
 defmethod("item", rt.item_method)
 

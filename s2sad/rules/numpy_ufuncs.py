@@ -105,9 +105,9 @@ defscale(np.maximum, "x, y", "g * max_share(x, y)", "g * max_share(y, x)")
 defscale(np.minimum, "x, y", "g * min_share(x, y)", "g * min_share(y, x)")
 defscale(np.fmax, "x, y", "g * fmax_share(x, y)", "g * fmax_share(y, x)")
 defscale(np.fmin, "x, y", "g * fmin_share(x, y)", "g * fmin_share(y, x)")
-defscale(np.clip, "a, a_min=None, a_max=None",
-         "g * clip_mask(a, a_min, a_max)", "np.where(a < a_min, g, 0.0)",
-         "np.where(a > a_max, g, 0.0)")
+defscale(np.clip, "a, a_min=None, a_max=None",  # (where a_min > a_max: a_max, as NumPy)
+         "g * clip_mask(a, a_min, a_max)", "g * clip_bound_share(a, a_min, a_max, False)",
+         "g * clip_bound_share(a, a_min, a_max, True)")
 defscale(np.where, "condition, x=None, y=None",
          None, "np.where(condition, g, 0.0)", "np.where(condition, 0.0, g)")
 defscale(np.nan_to_num, "x", "g * np.isfinite(x)")

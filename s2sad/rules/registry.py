@@ -186,6 +186,16 @@ def defunsupported(fn: Any, *params: str) -> None:
     UNSUPPORTED[fn] = tuple(params)
 
 
+FIXED: dict[Any, dict[str, Any]] = _Table()  # primitive -> parameters its rules assume at
+
+
+def deffixed(fn: Any, **defaults: Any) -> None:
+    """Parameters the rules of ``fn`` assume take these values (their defaults): a call
+    passing anything but the literal is refused, never differentiated as if it had not
+    (``scipy.linalg.eigh(a, b, type=2)``, ``np.linspace(..., retstep=True)``)."""
+    FIXED[fn] = defaults
+
+
 def unsupported(fn: Any) -> tuple[str, ...]:
     try:
         return UNSUPPORTED.get(fn, ())

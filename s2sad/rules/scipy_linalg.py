@@ -28,7 +28,7 @@ template: their rules are registered when the template namespace has
 from __future__ import annotations
 
 from s2sad.rules.facts import defshape
-from s2sad.rules.registry import TEMPLATE_NAMESPACE, defjvp, defvjp
+from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defvjp
 
 try:
     import scipy.linalg as sl
@@ -174,6 +174,7 @@ if sl is not None:
     DW = f"np.sum({V} * ({DS} @ {V}), axis=-2)"
     defjvp(sl.eigh, EIGH,
            f"({DW} if eigvals_only else ({DW}, {V} @ (({VT} @ {DS} @ {V}) * {F_E})))", None)
+    deffixed(sl.eigh, type=1, subset_by_index=None, subset_by_value=None)
 
 
 def register_linalg_by_name() -> bool:

@@ -99,12 +99,19 @@ def copy_value(x: Any) -> Any:
 
 def field_add(acc: Any, x: Any, name: str, g: Any) -> Any:
     """Adjoint of ``x.name`` for a named tuple: ``g`` added at that field's position."""
-    if not hasattr(x, "_fields"):
-        raise TypeError(f"the derivative of .{name} is known for named tuples only, "
-                        f"not {type(x).__name__}")
-    return add_at(acc, x, x._fields.index(name), g)
+    return add_at(acc, x, _field_position(x, name), g)
 
 
 def field_of(t: Any, x: Any, name: str) -> Any:
     """Tangent of ``x.name``: the field of ``t`` at that name's position in ``x``."""
-    return getattr(t, name) if hasattr(t, "_fields") else t[x._fields.index(name)]
+    return getattr(t, name) if hasattr(t, "_fields") else t[_field_position(x, name)]
+
+
+def _field_position(x: Any, name: str) -> int:
+    if not hasattr(x, "_fields"):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            f"<s2sad>:?: the attribute .{name} of a {type(x).__name__}: its derivative is "
+            "known for the fields of named tuples only; write it with functions s2sad "
+            "differentiates (for an array's .flat: np.ravel(x))")
+    return int(x._fields.index(name))

@@ -17,7 +17,8 @@ import numpy as np
 __all__ = [
     "safe_mul", "safe_div", "broadcast_like", "pow_dbase", "pow_dexp", "abs_slope",
     "abs_tangent", "imag_adjoint", "max_share", "min_share", "fmax_share", "fmin_share",
-    "clip_mask", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma", "sign_adjoint",
+    "clip_mask", "clip_bound_share", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
+    "sign_adjoint",
     "sign_tangent",
 ]
 
@@ -220,6 +221,18 @@ def clip_mask(a: Any, lo: Any, hi: Any) -> Any:
     if hi is not None:
         inside = inside & np.less_equal(a, hi)
     return _scalar(inside.astype(float))
+
+
+def clip_bound_share(a: Any, lo: Any, hi: Any, upper: bool) -> Any:
+    """1.0 where ``np.clip(a, lo, hi)`` is the bound ``hi`` (``upper``) or ``lo``, else 0:
+    NumPy's clip is ``min(max(a, lo), hi)``, so where ``lo > hi`` it is ``hi``."""
+    return _scalar(np.asarray(bound_hit(a, lo, hi, upper)).astype(float))
+
+
+def bound_hit(a: Any, lo: Any, hi: Any, upper: bool) -> Any:
+    if upper:
+        return (a > hi) | (lo > hi) if lo is not None else a > hi
+    return (a < lo) & (lo <= hi) if hi is not None else a < lo
 
 
 def sinc_deriv(x: Any) -> Any:

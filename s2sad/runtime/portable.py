@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from s2sad.runtime import portable_arrays, portable_linalg
+from s2sad.runtime.numeric import bound_hit
 from s2sad.runtime.portable_arrays import (
     _NUMBERS,
     _axes,
@@ -154,6 +155,14 @@ def clip_mask(a: Any, lo: Any, hi: Any) -> Any:
     if hi is not None:
         inside = inside & (a <= hi)
     return xp.astype(inside, _real_float(xp, a.dtype))
+
+
+def clip_bound_share(a: Any, lo: Any, hi: Any, upper: bool) -> Any:
+    hit = bound_hit(a, lo, hi, upper)
+    if not _is_array(hit):
+        return 1.0 if hit else 0.0
+    xp = _xp(hit)
+    return xp.astype(hit, _real_float(xp, hit.dtype))
 
 
 def centered(a: Any, axis: Any = None) -> Any:
