@@ -445,6 +445,8 @@ R(np.column_stack, [N(3), N(3, 2)])
 R(np.tile, N(3), 2); R(np.tile, N(2, 3), (2, 1, 3))  # noqa: E702
 R(np.repeat, N(3), 2); R(np.repeat, N(3, 4), [1, 0, 2], 0)  # noqa: E702
 R(np.repeat, N(2, 3), 3, axis=1)
+R(np.add.outer, N(3), N(2, 2)); R(np.subtract.outer, N(2, 3), N(4))  # noqa: E702
+R(np.add.outer, N(), N(3)); R(np.subtract.outer, N(3), N())  # noqa: E702
 R(np.pad, N(3, 4), 1); R(np.pad, N(3, 4), ((1, 0), (2, 1)))  # noqa: E702
 for _mode in ("edge", "reflect", "symmetric", "wrap"):  # (each padded element a copy)
     R(np.pad, N(3, 4), ((1, 2), (3, 1)), mode=_mode); R(np.pad, N(5), 2, mode=_mode)  # noqa: E702

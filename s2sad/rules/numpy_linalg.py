@@ -48,6 +48,14 @@ defjvp(np.outer, "a, b", "np.outer(da, b)", "np.outer(a, db)")
 defvjp(np.multiply.outer, "a, b", "np.tensordot(g, b, np.ndim(b))",
        "np.tensordot(a, g, np.ndim(a))")
 defjvp(np.multiply.outer, "a, b", "np.multiply.outer(da, b)", "np.multiply.outer(a, db)")
+# sums and differences of every pair: each operand's adjoint sums over the other's axes
+_OVER_B = "np.sum(g, axis=tuple(range(np.ndim(a), np.ndim(g))))"
+_OVER_A = "np.sum(g, axis=tuple(range(np.ndim(a))))"
+defvjp(np.add.outer, "a, b", _OVER_B, _OVER_A)
+defjvp(np.add.outer, "a, b", "np.add.outer(da, 0.0 * b)", "np.add.outer(0.0 * a, db)")
+defvjp(np.subtract.outer, "a, b", _OVER_B, f"-{_OVER_A}")
+defjvp(np.subtract.outer, "a, b", "np.subtract.outer(da, 0.0 * b)",
+       "np.subtract.outer(0.0 * a, db)")
 defvjp(np.tensordot, "a, b, axes=2",
        "tensordot_lhs_adjoint(g, a, b, axes)", "tensordot_rhs_adjoint(g, a, b, axes)")
 defjvp(np.tensordot, "a, b, axes=2", "np.tensordot(da, b, axes)", "np.tensordot(a, db, axes)")
