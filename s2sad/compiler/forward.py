@@ -16,7 +16,14 @@ import gast
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import templates
 from s2sad.compiler.names import Transformer, assign, const, load, set_origin
-from s2sad.compiler.primitives import IDENTITY, Prim, positional, primitive, refuse_unsupported
+from s2sad.compiler.primitives import (
+    IDENTITY,
+    Prim,
+    positional,
+    primitive,
+    refuse_hidden_write,
+    refuse_unsupported,
+)
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
@@ -26,9 +33,12 @@ if TYPE_CHECKING:
 
 class Forward:
     def __init__(self, prep: Prepared, varied: set[str], containers: set[str],
-                 scalars: set[str] | frozenset[str] = frozenset()) -> None:
+                 scalars: set[str] | frozenset[str] = frozenset(),
+                 depends: set[str] | frozenset[str] = frozenset()) -> None:
+        """``varied``: the names given tangents; ``depends``: every name that depends
+        on the inputs (reaching the output or not: a write into an array is checked)."""
         self.prep, self.varied, self.containers = prep, varied, containers
-        self.scalars = scalars
+        self.scalars, self.depends = scalars, depends
         self.local = activity_stage.local_names(prep.node)
         self.tangents: dict[str, str] = {}
 
@@ -50,6 +60,8 @@ class Forward:
                 s.orelse = self.block(s.orelse)
                 out.append(s)
             else:
+                refuse_hidden_write(s, self.prep.namespace, lambda n: isinstance(
+                    n, gast.Name) and n.id in self.depends, self.prep.src.filename)
                 out.append(s)
         return out
 
@@ -175,7 +187,7 @@ def build(prep: Prepared, wrt: list[str], containers: set[str],
     """Arguments and body of ``jvp_f``: ``(value, output tangent)``, and the tangents'
     names; the tangents of ``scalars`` (names holding numbers) are added to them."""
     act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp)
-    fw = Forward(prep, act.active | set(wrt), containers, scalars)
+    fw = Forward(prep, act.active | set(wrt), containers, scalars, act.varied | set(wrt))
     for name in wrt:
         fw.tan(name)
     body = fw.block(prep.node.body[:-1])

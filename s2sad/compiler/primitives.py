@@ -157,6 +157,33 @@ def positional(prim: Prim) -> Prim:
     return Prim(prim.key, args, keywords, prim.label)
 
 
+def refuse_hidden_write(s: gast.stmt, namespace: dict, varied: Callable, filename: str
+                        ) -> None:
+    """A statement calling a library function that writes into its array argument
+    (``np.fill_diagonal(A, v)``, ``np.copyto(dst, src)``, ``A.__setitem__(i, v)``) with
+    a value that depends on the inputs: refused (the write is not a value the
+    derivative can follow; differentiated, it would be silently left out)."""
+    call = s.value if isinstance(s, gast.Expr) else None
+    if not isinstance(call, gast.Call):
+        return
+    fn = evaluate_ref(call.func, namespace)
+    method = call.func.attr if isinstance(call.func, gast.Attribute) else None
+    try:
+        advice = registry.WRITES_FIRST.get(fn)
+    except TypeError:  # an unhashable callable
+        advice = None
+    if advice is None and not (fn is UNKNOWN and method in registry.WRITING_METHODS):
+        return
+    parts = [call.func.value] if method is not None and fn is UNKNOWN else []
+    if not any(varied(n) for n in parts + list(call.args) + [k.value for k in call.keywords]):
+        return
+    label = getattr(fn, "__name__", None) if fn is not UNKNOWN else method
+    raise error_at(filename, s, f"call of {label}",
+                   "it writes into its array in place, which s2sad does not follow here; "
+                   + (advice or "write the new array with an assignment (x[i] = v, "
+                      "x = x + v)"))
+
+
 def refuse_unsupported(prim: Prim, mapping: dict, active: Callable, filename: str,
                         s: gast.AST) -> None:
     """A parameter whose derivative has no rule yet, given an active value: refused."""

@@ -28,6 +28,7 @@ from s2sad.compiler.primitives import (
     evaluate_ref,
     positional,
     primitive,
+    refuse_hidden_write,
     refuse_unsupported,
 )
 from s2sad.compiler.reverse_context import Ctx, assigned_before, unconditional
@@ -172,6 +173,8 @@ class Reverse(ControlMixin):
         return fwd, rev
 
     def stmt_other(self, s: gast.stmt, ctx: Ctx) -> tuple[list, list]:
+        refuse_hidden_write(s, self.namespace, lambda n: isinstance(n, gast.Name) and
+                            n.id in self.activity.varied, self.filename)
         return [s], []
 
     def stmt_Assign(self, s: gast.Assign, ctx: Ctx) -> tuple[list, list]:

@@ -186,6 +186,18 @@ def defunsupported(fn: Any, *params: str) -> None:
     UNSUPPORTED[fn] = tuple(params)
 
 
+# library functions that write into their first argument, with the rewrite to suggest;
+# and methods that write into their object (``x.__setitem__(i, v)``)
+WRITES_FIRST: dict[Any, str] = {
+    np.fill_diagonal: "write A[np.diag_indices_from(A)] = v instead",
+    np.copyto: "write dst = np.where(mask, src, dst), or dst[...] = src, instead",
+    np.put: "write a[indices] = values (of a 1-D array) instead",
+    np.place: "write a[mask] = values instead",
+    np.putmask: "write a = np.where(mask, values, a) instead",
+    np.put_along_axis: "build the new array with np.where or an assignment instead",
+}
+WRITING_METHODS = {"__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__",
+                   "__itruediv__", "__ipow__", "__imatmul__", "__ifloordiv__", "__imod__"}
 FIXED: dict[Any, dict[str, Any]] = _Table()  # primitive -> parameters its rules assume at
 
 

@@ -1,0 +1,83 @@
+"""Library functions that write into their array argument (np.fill_diagonal, np.copyto,
+np.put, np.place, np.putmask, np.put_along_axis, x.__setitem__): once silent wrong
+gradients (the write was left out of the derivative).  With a value that depends on
+the inputs they are refused at the user's line with the rewrite to use; with constants
+they run as before; the rewrites they suggest are differentiated (checked against
+central differences)."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+
+_X = np.array([0.3, -0.8, 1.1, 0.45, -0.2, 0.7])
+
+
+def fill_diagonal(x):
+    A = np.zeros((3, 3))
+    np.fill_diagonal(A, x[:3])
+    return np.sum(A @ A)
+
+
+def fill_diagonal_of_varied(x):
+    A = np.outer(x[:3], x[3:])
+    np.fill_diagonal(A, 0.0)  # (the target depends on x: the zeroed entries matter)
+    return np.sum(A ** 2)
+
+
+def copy_into(x):
+    A = np.zeros(6)
+    np.copyto(A, x ** 2)
+    return np.sum(A * x)
+
+
+def put_values(x):
+    A = np.zeros(6)
+    np.put(A, [0, 2], x[:2])
+    return np.sum(A * x)
+
+
+def put_mask(x):
+    A = np.zeros(6)
+    np.putmask(A, x > 0, x * 3)
+    return np.sum(A * x)
+
+
+def set_item_call(x):
+    y = x.copy()
+    y.__setitem__(2, x[0] * 5)
+    return np.sum(y * x)
+
+
+REFUSED = [(fill_diagonal, "fill_diagonal", "diag_indices_from"),
+           (fill_diagonal_of_varied, "fill_diagonal", "diag_indices_from"),
+           (copy_into, "copyto", "np.where"), (put_values, "put", "a\\[indices\\]"),
+           (put_mask, "putmask", "np.where"), (set_item_call, "__setitem__", "x\\[i\\] = v")]
+
+
+@pytest.mark.parametrize("f, label, advice", REFUSED, ids=[r[0].__name__ for r in REFUSED])
+def test_refused_at_the_users_line(f, label, advice):
+    pattern = f"test_hidden_writes.py:\\d+: call of {label}: it writes into its array .*{advice}"
+    with pytest.raises(s2sad.DifferentiationError, match=pattern):
+        s2sad.grad(f)(_X)
+    with pytest.raises(s2sad.DifferentiationError, match=pattern):
+        s2sad.jvp(f)(_X, np.ones(6))
+
+
+def constant_diagonal(x):
+    A = np.ones((3, 3))
+    np.fill_diagonal(A, 2.0)  # nothing here depends on x: runs as written
+    return np.sum(A @ x[:3] * x[3:])
+
+
+def rewritten(x):
+    A = np.zeros((3, 3))
+    A[np.diag_indices_from(A)] = x[:3]
+    B = np.where(x > 0, x * 3, 0.0)
+    return np.sum(A @ A) + np.sum(B * x)
+
+
+@pytest.mark.parametrize("f", [constant_diagonal, rewritten])
+def test_constants_and_the_rewrites_are_differentiated(f):
+    check_grad(f, _X)
+    check_jvp(f, _X)
