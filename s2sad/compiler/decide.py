@@ -3,10 +3,10 @@
 A library function inlined with literal arguments (``np.gradient(f, axis=1)``) tests
 them: ``isinstance(axis, (tuple, list))``, ``axis is None``, ``edge_order == 1``.  Once
 the literals are in place the tests are literals too: the condition is computed here,
-a name bound once to ``True``, ``False`` or ``None`` is that literal, and an ``if``
-on a literal is the branch it takes.  Only what Python computes the same way every
-call is decided: comparisons, ``not``/``and``/``or`` of literals, ``isinstance`` of a
-literal against builtin types.
+a name bound once to ``True``, ``False`` or ``None`` is that literal, an ``if``
+on a literal is the branch it takes, and what follows a ``raise`` in its block goes.
+Only what Python computes the same way every call is decided: comparisons,
+``not``/``and``/``or`` of literals, ``isinstance`` of a literal against builtin types.
 """
 from __future__ import annotations
 
@@ -161,5 +161,9 @@ class _Branches:
                 changed = True
             else:
                 at += 1
+        raised = next((k for k, s in enumerate(stmts) if isinstance(s, gast.Raise)), None)
+        if raised is not None and raised + 1 < len(stmts):  # (nothing after it runs)
+            del stmts[raised + 1:]
+            changed = True
         return changed
 

@@ -11,19 +11,21 @@ NumPy computes them so values agree to rounding.
   is a number or a vector.
 - ``np.vander``: the columns are powers of ``x``.
 
-What is not covered raises a ValueError saying so, at the user's line.
+What is not covered is refused at the user's line.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from s2sad.errors import DifferentiationError
 from s2sad.rules.registry import defthrough
 
 
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
         dtype=None):
     if fweights is not None or aweights is not None:
-        raise ValueError("s2sad's np.cov: fweights and aweights are not supported")
+        raise DifferentiationError("<s2sad>:?: np.cov: fweights and aweights are not "
+                                   "supported")
     x = np.atleast_2d(m)
     if not rowvar and x.shape[0] != 1:
         x = x.T
@@ -49,7 +51,8 @@ def corrcoef(x, y=None, rowvar=True, dtype=None):
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
              keepdims=False, weights=None, interpolation=None):
     if method != 'linear' or interpolation is not None or weights is not None:
-        raise ValueError("s2sad's np.quantile: only method='linear', without weights")
+        raise DifferentiationError("<s2sad>:?: np.quantile: only method='linear', without "
+                                   "weights")
     if axis is None:
         s = np.sort(np.ravel(a))
         at = 0

@@ -27,6 +27,7 @@ template: their rules are registered when the template namespace has
 """
 from __future__ import annotations
 
+from s2sad.rules import scipy_linalg_through
 from s2sad.rules.facts import defshape
 from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defvjp
 
@@ -239,3 +240,5 @@ def register_linalg_by_name() -> bool:
 
 
 register_linalg_by_name()
+if sl is not None:
+    scipy_linalg_through.register(sl)

@@ -1,0 +1,66 @@
+"""rules/scipy_linalg_through.py: scipy.linalg's norm, eigvalsh, svdvals, qr, pinvh,
+toeplitz and circulant (were refused), differentiated through their NumPy twins or a
+gather: values equal scipy's, derivatives checked against central differences."""
+import numpy as np
+import pytest
+import scipy.linalg as sl
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+
+_X = np.array([0.3, -0.8, 1.1, 0.45, -0.2, 0.7])
+
+
+def _spd(x):
+    return np.outer(x[:3], x[:3]) + 3.0 * np.eye(3)
+
+
+def norm_fro(x):
+    return sl.norm(x.reshape(2, 3), 'fro') + sl.norm(x, 1)
+
+
+def eigenvalues(x):
+    return np.sum(sl.eigvalsh(_spd(x)) ** 2) + np.sum(sl.eigvalsh(_spd(x), lower=False))
+
+
+def singular_values(x):
+    return np.sum(sl.svdvals(x.reshape(2, 3)) * np.array([1.0, 2.0]))
+
+
+def qr_economic(x):
+    q, r = sl.qr(x.reshape(3, 2), mode='economic')
+    return np.sum(r * np.array([[1.0, 2.0], [0.0, 3.0]])) + np.sum(np.abs(q[:, 0]))
+
+
+def pseudo_inverse(x):
+    return np.sum(sl.pinvh(_spd(x)) @ x[3:])
+
+
+def toeplitz_product(x):
+    return np.sum(sl.toeplitz(x[:3], x[2:]) @ x[:4]) + np.sum(sl.toeplitz(x[3:]) ** 2)
+
+
+def circulant_product(x):
+    return np.sum(sl.circulant(x[:3]) @ x[3:] ** 2)
+
+
+CASES = [norm_fro, eigenvalues, singular_values, qr_economic, pseudo_inverse,
+         toeplitz_product, circulant_product]
+
+
+@pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)
+def test_against_differences_and_scipys_value(f):
+    check_grad(f, _X)
+    check_vjp(f, _X)
+    check_jvp(f, _X)
+    value, _ = s2sad.value_and_grad(f)(_X)
+    np.testing.assert_allclose(value, f(_X))
+
+
+def test_what_the_twins_do_not_cover_is_refused():
+    with pytest.raises((s2sad.DifferentiationError, ValueError), match="pivoting"):
+        s2sad.grad(qr_pivoted)(_X)
+
+
+def qr_pivoted(x):
+    return np.sum(sl.qr(x.reshape(3, 2), pivoting=True)[1])
