@@ -29,7 +29,6 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.NamedExpr: ("assignment expression (:=)", "assign on its own line first"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
-    gast.DictComp: ("dict comprehension", "build the dict with a for loop"),
     gast.Set: ("set literal", "use a list or a tuple"),
     gast.Import: ("an import inside the function of a name it also assigns",
                   "import at module level, or use another name"),

@@ -7,7 +7,7 @@ Comprehensions become loops that append to a fresh list.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gast
 
@@ -147,14 +147,15 @@ def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
     _emit_loop(norm, s, index, [n], prefix + [_assign(value, _item(seq, index), s)])
 
 
-def _own_names(norm: Normalizer, node: gast.ListComp) -> gast.ListComp:
+def _own_names(norm: Normalizer, node: Any) -> Any:
     """A comprehension's loop names are its own (Python 3): give them fresh names so they
     neither read nor overwrite the function's variables of the same name."""
     node = clone(node)
     names = {n.id for g in node.generators for n in walk(g.target)
              if isinstance(n, gast.Name)}
     fresh = {n: norm.new_local(n) for n in sorted(names)}
-    parts = [node.elt] + [g.target for g in node.generators] + [
+    results = [node.key, node.value] if isinstance(node, gast.DictComp) else [node.elt]
+    parts = results + [g.target for g in node.generators] + [
         c for g in node.generators for c in g.ifs] + [g.iter for g in node.generators[1:]]
     for part in parts:
         for n in walk(part):
@@ -163,14 +164,15 @@ def _own_names(norm: Normalizer, node: gast.ListComp) -> gast.ListComp:
     return node
 
 
-def lower_comprehension(norm: Normalizer, node: gast.ListComp) -> gast.expr:
+def lower_comprehension(norm: Normalizer, node: gast.ListComp | gast.DictComp) -> gast.expr:
+    """``[e for ...]`` as a loop appending to a new list; ``{k: v for ...}`` as a loop
+    setting the items of a new dict."""
     node = _own_names(norm, node)
     result = norm.new_local("items")
-    norm.emit(gast.Assign(targets=[store(result)], value=gast.List(elts=[], ctx=gast.Load()),
-                          type_comment=None), node)
-    append = gast.Attribute(value=load(result), attr="append", ctx=gast.Load())
-    inner: list = [gast.copy_location(gast.Expr(value=gast.Call(
-        func=append, args=[node.elt], keywords=[])), node)]
+    empty = gast.Dict(keys=[], values=[]) if isinstance(node, gast.DictComp) else \
+        gast.List(elts=[], ctx=gast.Load())
+    norm.emit(gast.Assign(targets=[store(result)], value=empty, type_comment=None), node)
+    inner: list = [gast.copy_location(_add_item(result, node), node)]
     for gen in reversed(node.generators):
         for cond in reversed(gen.ifs):
             inner = [gast.copy_location(gast.If(test=cond, body=inner, orelse=[]), node)]
@@ -178,3 +180,12 @@ def lower_comprehension(norm: Normalizer, node: gast.ListComp) -> gast.expr:
                                              orelse=[], type_comment=None), node)]
     norm.out.extend(norm.block(inner))
     return load(result)
+
+
+def _add_item(result: str, node: gast.ListComp | gast.DictComp) -> gast.stmt:
+    if isinstance(node, gast.DictComp):
+        return gast.Assign(targets=[gast.Subscript(value=load(result), slice=node.key,
+                                                   ctx=gast.Store())],
+                           value=node.value, type_comment=None)
+    append = gast.Attribute(value=load(result), attr="append", ctx=gast.Load())
+    return gast.Expr(value=gast.Call(func=append, args=[node.elt], keywords=[]))

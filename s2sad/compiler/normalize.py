@@ -362,7 +362,7 @@ class Normalizer:
         from s2sad.compiler.loops import lower_comprehension
         return lower_comprehension(self, node)
 
-    expr_GeneratorExp = expr_ListComp
+    expr_GeneratorExp = expr_DictComp = expr_ListComp
 
     def expr_Call(self, node: gast.Call) -> gast.expr:
         from s2sad.compiler.calls import normalize_call
