@@ -29,11 +29,13 @@ from s2sad.compiler.walks import name_nodes, nodes, walk
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
                         real: bool = False, derivatives: frozenset = frozenset(),
-                        dims: Any = None) -> list:
+                        dims: Any = None, params: frozenset | set = frozenset()) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
-    ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts."""
+    ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts;
+    ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``)."""
     stores = Counter(n.id for s in body for n in name_nodes(s)
                      if isinstance(n.ctx, gast.Store))
+    stores.update(params)
     while True:  # a copy of a constant is a constant too
         found = _single_constants(body, stores)
         if not found:

@@ -157,7 +157,7 @@ def arithmetic(body: list, facts: Facts) -> list:
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
-                                       dims=facts.shapes)
+                                       dims=facts.shapes, params=facts.params)
 
 
 def shapes(body: list, facts: Facts) -> list:
