@@ -551,3 +551,15 @@ def test_gradient_of_a_function_calling_a_vjp_of_a_star_function(x):
     want = 48 * x ** 2 * np.sin(x) * np.cos(x) + 16 * x ** 3 * np.cos(2 * x)
     np.testing.assert_allclose(s2sad.grad(calls_a_vjp_of_a_star_function)(x), want,
                                atol=1e-10)
+
+
+def spectral_norm(x):
+    return np.linalg.norm(x.reshape(2, 3), 2)
+
+
+def test_a_hessian_with_no_rule_is_a_refusal_not_a_bare_error():
+    """(Was a NotImplementedError out of the runtime.)"""
+    x = np.array([0.3, -0.8, 1.1, 0.45, -0.2, 0.7])
+    assert np.all(np.isfinite(s2sad.grad(spectral_norm)(x)))
+    with pytest.raises(s2sad.DifferentiationError, match="second derivative of np.linalg.norm"):
+        s2sad.hessian(spectral_norm)(x)

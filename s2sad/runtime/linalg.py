@@ -196,8 +196,11 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
     if ord in (1, -1, np.inf, -np.inf, 0):
         return np.zeros(x.shape)
     if matrix and ord not in (None, "fro"):
-        raise NotImplementedError(f"second derivatives of np.linalg.norm(ord={ord!r}) "
-                                  "are not available")
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            f"<s2sad>:?: a second derivative of np.linalg.norm(ord={ord!r}) of a matrix: "
+            "not available (the first is); for a Hessian, write the norm from "
+            "np.linalg.svd's singular values")
     axes = tuple(axis) if matrix and axis is not None else axis
     return _p_curvature(t, x, 2.0 if ord in (None, 2, "fro") else float(ord), axes)
 
