@@ -130,3 +130,28 @@ def test_the_callers_array_is_not_changed():
     before = p.copy()
     s2sad.grad(logistic_steps)(p, 0.3, 7)
     np.testing.assert_array_equal(p, before)
+
+
+def ends(p, n):
+    """Indices from the end (``dp_last``), and both ends of the same element."""
+    s = 0.0
+    for _ in range(n):
+        s = s + np.sin(p[-1] * s + p[-2]) + p[0] * p[2]  # (p[2] is p[-1])
+    return s
+
+
+def test_indices_from_the_end():
+    p = np.array([0.3, -0.2, 0.5])
+    text = grad_source(lambda_free_ends, p, 4)
+    assert "dp_last = dp[-1]" in text and "dp_end2 = dp[-2]" in text
+    check_grad(lambda_free_ends, p, 4)
+    assert "dp_last" not in grad_source(ends, p, 4)  # (dp[-1] and dp[2]: one element)
+    check_grad(ends, p, 4)
+    check_jvp(ends, p, 4)
+
+
+def lambda_free_ends(p, n):
+    s = 0.0
+    for _ in range(n):
+        s = s + np.sin(p[-1] * s + p[-2])
+    return s

@@ -74,13 +74,13 @@ def _loop(loop: gast.stmt, ctx: _Context) -> tuple[list, list]:
     before, after = [], []
     for target, stmts in sorted(updates.items()):
         if mentions[target] != 2 * len(stmts) or not _summable(target, stmts, ctx) or \
-                _aliased(target, loop, mentions, ctx):
+                _aliased(target, loop, mentions, ctx) or _mixed_signs(stmts):
             continue
         sums: dict[int, str] = {}
         for s in stmts:
             index, value = s.value.args[2].value, s.value.args[3]
             if index not in sums:
-                sums[index] = ctx.namer.fresh(f"{target}_{index}")
+                sums[index] = ctx.namer.fresh(_sum_name(target, index))
                 before.append(copy_origin(assign(sums[index], _item(target, index)), s))
                 after.append(copy_origin(assign(target, _call(
                     "setitem", load(target), _index(index), load(sums[index]))), s))
@@ -104,6 +104,16 @@ def _element_update(s: gast.stmt) -> str | None:
             isinstance(index, gast.Constant) and type(index.value) is int):
         return None
     return None if any(n.id == target for n in name_nodes(value)) else target
+
+
+def _mixed_signs(stmts: list) -> bool:
+    """``d[-1]`` and ``d[4]`` may be one element (of five): not summed apart."""
+    return len({s.value.args[2].value >= 0 for s in stmts}) > 1
+
+
+def _sum_name(target: str, index: int) -> str:
+    return f"{target}_{index}" if index >= 0 else f"{target}_last" if index == -1 else \
+        f"{target}_end{-index}"
 
 
 def _summable(target: str, stmts: list, ctx: _Context) -> bool:
