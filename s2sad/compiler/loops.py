@@ -75,10 +75,34 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
     elif fn is enumerate and isinstance(s.target, gast.Tuple) and len(s.target.elts) == 2 \
             and not _is_view(norm, it.args[0]):
         _lower_enumerate(norm, s, it)
+    elif _unrolled(norm, s):
+        return
     else:  # a sequence, or zip / enumerate / reversed of sequences, nested as they like
         n, element = _view(norm, it, _stored(s.body))
         index = norm.new_local("i")
         _emit_loop(norm, s, index, [n], [_assign(s.target, element(load(index)), s)])
+
+
+MAX_UNROLLED = 8  # items of a list parameter whose loop is unrolled (a layer list)
+_JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
+
+
+def _unrolled(norm: Normalizer, s: gast.For) -> bool:
+    """``for W, b in params`` over a list or tuple parameter of known length (the code
+    is specialised to it, ``call_kinds``), never rebound: one copy of the body per item,
+    reading ``params[0]``, ``params[1]``, ...  Each copy then knows its item's shape
+    (layers of different widths), and the reverse sweep needs no stack."""
+    it = s.iter
+    n = norm.lengths.get(it.id) if isinstance(it, gast.Name) else None
+    if n is None or n > MAX_UNROLLED or len(norm.inlining) != 1 or norm.stores[it.id] or \
+            s.orelse or \
+            any(isinstance(x, _JUMPS) for x in walk(s)):
+        return False
+    seq = norm.atom(it, "seq")
+    for j in range(n):
+        item = gast.Subscript(value=clone(seq), slice=const(j), ctx=gast.Load())
+        norm.out.extend(norm.block([_assign(clone(s.target), item, s)] + clone(s.body)))
+    return True
 
 
 def _is_view(norm: Normalizer, node: gast.expr) -> bool:

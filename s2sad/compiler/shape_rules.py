@@ -239,6 +239,10 @@ def join_all(found: list) -> Any:
             first = Elements(join_all(inner) if inner else None)
         elif isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
             first = tuple(affine.join(x, y) for x, y in zip(first, s))
+        elif isinstance(first, Items) and isinstance(s, Items) and \
+                len(first.shapes) == len(s.shapes):  # (W, b) pairs: their items joined
+            inner = [join_all([x, y]) for x, y in zip(first.shapes, s.shapes)]
+            first = Items(tuple(None if x == UNKNOWN else x for x in inner))
         elif s != first:
             return UNKNOWN
     return first

@@ -1,0 +1,175 @@
+"""Nested containers as arguments (a list of ``(W, b)`` tuples, a list of dicts, a dict
+of tuples): the variant is specialised to their structure and item shapes
+(``call_kinds._container``), a loop over such a list is unrolled (``loops._unrolled``),
+and the adjoint of a container is built as one display (``assemble``).  Gradients
+against central finite differences, both branches of every data-dependent if."""
+import re
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+from s2sad.api import kinds_of, shape_signature
+from s2sad.compiler import dims
+
+
+def _loops(source: str) -> bool:
+    """Whether generated source has a loop (not a comment quoting one)."""
+    return re.search(r"^\s*for ", source, re.M) is not None
+
+
+def layers(params, x):
+    h = x
+    for W, b in params:
+        h = np.tanh(h @ W + b)
+    return np.mean(h ** 2)
+
+
+def layer_params(rng, sizes, container=tuple):
+    return [container((0.5 * rng.standard_normal((a, b)), 0.1 * rng.standard_normal(b)))
+            for a, b in zip(sizes[:-1], sizes[1:])]
+
+
+def test_a_list_of_pairs_gets_code_for_its_structure(rng) -> None:
+    params = layer_params(rng, [4, 6, 5, 1])
+    x = rng.standard_normal((7, 4))
+    grads = check_grad(layers, params, x)
+    assert type(grads) is list and all(type(p) is tuple for p in grads)
+    check_vjp(layers, params, x)
+    check_jvp(layers, params, x)
+    check_grad(layers, params, x, wrt=(0, 1))
+    g = s2sad.grad(layers)
+    g(params, x)
+    for helper in ("add_at", "stack", "unbroadcast", "matmul_lhs_adjoint"):
+        assert helper not in g.source, helper
+
+
+def test_the_same_function_on_other_layer_widths(rng) -> None:
+    g = s2sad.grad(layers)
+    for sizes in ([4, 6, 1], [4, 3, 3, 2], [4, 1]):
+        params = layer_params(rng, sizes, list)
+        x = rng.standard_normal((5, 4))
+        grads = g(params, x)
+        W, b = params[-1]
+        if len(sizes) == 2:  # one layer: the closed form
+            h = np.tanh(x @ W + b)
+            dz = 2.0 * h * (1 - h * h) / h.size
+            np.testing.assert_allclose(grads[0][0], x.T @ dz)
+            np.testing.assert_allclose(grads[0][1], dz.sum(axis=0))
+        check_grad(layers, params, x)
+
+
+def branchy_layers(params, x):
+    h = x
+    for W, b in params:
+        if np.sum(W) > 0.0:
+            h = np.tanh(h @ W + b)
+        else:
+            h = np.sin(h @ W) * b
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("signs", [(1.0, -1.0), (-1.0, 1.0), (1.0, 1.0)])
+def test_a_branch_inside_the_unrolled_loop(rng, signs) -> None:
+    params = [(sign * np.abs(rng.standard_normal((3, 3))), rng.standard_normal(3))
+              for sign in signs]
+    x = rng.standard_normal((2, 3))
+    check_grad(branchy_layers, params, x, wrt=(0, 1))
+    check_jvp(branchy_layers, params, x)
+
+
+def dict_layers(layers_, x):
+    h = x
+    for layer in layers_:
+        h = np.tanh(h @ layer["W"] + layer["b"]) * layer["scale"]
+    return np.sum(h ** 2)
+
+
+def test_a_list_of_dicts(rng) -> None:
+    layers_ = [{"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4), "scale": 0.7},
+               {"W": rng.standard_normal((4, 2)), "b": rng.standard_normal(1), "scale": 1.3}]
+    x = rng.standard_normal((5, 3))
+    grads = check_grad(dict_layers, layers_, x)
+    assert [type(d) for d in grads] == [dict, dict] and type(grads[1]["scale"]) is float
+    check_vjp(dict_layers, layers_, x)
+
+
+def encoder(p, x):
+    W, b = p["enc"]
+    h = np.tanh(W @ x + b)
+    return np.sum(h * p["dec"][1])  # p["dec"][0] and p["unused"] get zeros
+
+
+def test_a_dict_of_tuples_with_items_never_read(rng) -> None:
+    p = {"enc": (rng.standard_normal((3, 2)), rng.standard_normal(3)),
+         "dec": (rng.standard_normal((2, 3)), rng.standard_normal(3)),
+         "unused": rng.standard_normal(2)}
+    x = rng.standard_normal(2)
+    grads = check_grad(encoder, p, x)
+    np.testing.assert_array_equal(grads["dec"][0], np.zeros((2, 3)))
+    np.testing.assert_array_equal(grads["unused"], np.zeros(2))
+    assert type(grads["enc"]) is tuple
+    check_jvp(encoder, p, x)
+
+
+def stopped_early(params, x):
+    h = x
+    for W, b in params:
+        h = np.tanh(h @ W + b)
+        if np.max(np.abs(h)) < 0.05:
+            break
+    return np.sum(h ** 2)
+
+
+def rebinds(params, x):
+    params = params[1:]
+    h = x
+    for W, b in params:
+        h = np.tanh(h @ W + b)
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-4])
+def test_loops_that_stay_loops(rng, scale) -> None:
+    """A break (both ways: taken with tiny weights) and a rebound list: not unrolled."""
+    params = [(scale * rng.standard_normal((3, 3)), scale * rng.standard_normal(3))
+              for _ in range(3)]
+    x = rng.standard_normal((2, 3))
+    check_grad(stopped_early, params, x, wrt=(0, 1))
+    check_grad(rebinds, params, x)
+    g = s2sad.grad(stopped_early)
+    g(params, x)
+    assert _loops(g.source)
+
+
+def many(ws, x):
+    total = 0.0
+    for w in ws:
+        total = total + np.sum(np.sin(w * x))
+    return total
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_a_list_longer_than_what_is_unrolled(rng, n) -> None:
+    x = rng.standard_normal(4)
+    ws = [rng.standard_normal(4) for _ in range(n)]
+    check_grad(many, ws, x, wrt=(0, 1))
+    g = s2sad.grad(many)
+    g(ws, x)
+    assert _loops(g.source) == (n > 8)
+
+
+def test_kinds_of_nested_containers() -> None:
+    W, b = np.zeros((3, 2)), np.zeros(3)
+    _, ranks = kinds_of(([(W, b), (np.zeros((2, 2)), np.zeros(2))],))
+    assert ranks == ((0, dims.Items((dims.Items((("a", "b"), ("a",))),
+                                     dims.Items((("b", "b"), ("b",)))))),)
+    _, ranks = kinds_of(({"enc": (W, 1.0)},))
+    assert ranks == ((0, dims.Keyed((("enc", dims.Items((("a", "b"), ()))),))),)
+    assert kinds_of(([(1.0, 2.0)],))[1] == ()  # numbers only: generic
+    # remembered by concrete shapes: the same answer as worked out afresh
+    one = shape_signature(([(W, b)], np.zeros(2)))
+    assert shape_signature(([(W, b)], np.zeros(2))) == one
+    assert shape_signature(([(np.zeros((3, 1)), b)], np.zeros(2))) != one
+    assert shape_signature(([(np.ones((5, 4)), np.ones(5))], np.zeros(4)))[0] == one[0]
