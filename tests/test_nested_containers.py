@@ -173,3 +173,19 @@ def test_kinds_of_nested_containers() -> None:
     assert shape_signature(([(W, b)], np.zeros(2))) == one
     assert shape_signature(([(np.zeros((3, 1)), b)], np.zeros(2))) != one
     assert shape_signature(([(np.ones((5, 4)), np.ones(5))], np.zeros(4)))[0] == one[0]
+
+
+def test_a_repeated_call_after_the_list_changed(rng) -> None:
+    """The fast path checks the concrete shapes of the list: a layer appended in place,
+    an item replaced by one of another shape, all give their own (checked) gradients."""
+    g = s2sad.grad(layers)
+    params = layer_params(rng, [3, 4, 2], list)
+    x = rng.standard_normal((5, 3))
+    for _ in range(2):
+        g(params, x)
+    params.append([rng.standard_normal((2, 2)), rng.standard_normal(2)])
+    np.testing.assert_allclose(g(params, x)[2][0], check_grad(layers, params, x)[2][0])
+    params[0][1] = rng.standard_normal(1)  # a bias broadcast over the four units
+    got = g(params, x)
+    assert got[0][1].shape == (1,)
+    np.testing.assert_allclose(got[0][1], check_grad(layers, params, x)[0][1])
