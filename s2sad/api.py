@@ -21,11 +21,11 @@ from s2sad import fallback, library, structure
 from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
+    concrete,
     defined_at,
     float_arrays,
     foreign_array,
     kinds_of,
-    concrete,
     shape_signature,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
