@@ -189,3 +189,22 @@ def test_a_repeated_call_after_the_list_changed(rng) -> None:
     got = g(params, x)
     assert got[0][1].shape == (1,)
     np.testing.assert_allclose(got[0][1], check_grad(layers, params, x)[0][1])
+
+
+def total_of(xs, w):
+    return lse_like(w, xs)
+
+
+def lse_like(w, xs):
+    total = 0.0
+    for x in xs:
+        total = total + np.sum(np.sin(x * w))
+    return total
+
+
+def test_a_list_passed_on_to_a_helper_is_unrolled_there(rng) -> None:
+    xs, w = [rng.standard_normal(3) for _ in range(4)], rng.standard_normal(3)
+    check_grad(total_of, xs, w, wrt=(0, 1))
+    g = s2sad.grad(total_of)
+    g(xs, w)
+    assert not _loops(g.source) and "add_at" not in g.source

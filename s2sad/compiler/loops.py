@@ -89,13 +89,14 @@ _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
 
 def _unrolled(norm: Normalizer, s: gast.For) -> bool:
     """``for W, b in params`` over a list or tuple parameter of known length (the code
-    is specialised to it, ``call_kinds``), never rebound: one copy of the body per item,
+    is specialised to it, ``call_kinds``), never rebound (nor, in a function inlined,
+    its parameter bound to it): one copy of the body per item,
     reading ``params[0]``, ``params[1]``, ...  Each copy then knows its item's shape
     (layers of different widths), and the reverse sweep needs no stack."""
     it = s.iter
-    n = norm.lengths.get(it.id) if isinstance(it, gast.Name) else None
-    if n is None or n > MAX_UNROLLED or len(norm.inlining) != 1 or norm.stores[it.id] or \
-            s.orelse or \
+    n = norm.lengths.get(norm.name(it.id)) if isinstance(it, gast.Name) and \
+        it.id in norm.locals else None
+    if n is None or n > MAX_UNROLLED or norm.stores[it.id] or s.orelse or \
             any(isinstance(x, _JUMPS) for x in walk(s)):
         return False
     seq = norm.atom(it, "seq")

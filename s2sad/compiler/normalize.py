@@ -77,7 +77,9 @@ class Normalizer:
                               and isinstance(n.ctx, gast.Store))
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
-        self.lengths: dict[str, int] = {}  # parameter -> its length (a list of arrays)
+        # a list parameter never rebound -> its length, by final name (an inlined call's
+        # parameter bound to it reads the same name: ``loops._unrolled``)
+        self.lengths: dict[str, int] = {}
 
     # ----- helpers -----
 
@@ -381,7 +383,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm = Normalizer(src, namer, namespace)
     norm.owner = known.owner if known else None
     norm.callables = dict(known.callables) if known else {}
-    norm.lengths = dict(lengths or {})
+    norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)
