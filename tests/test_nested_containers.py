@@ -208,3 +208,57 @@ def test_a_list_passed_on_to_a_helper_is_unrolled_there(rng) -> None:
     g = s2sad.grad(total_of)
     g(xs, w)
     assert not _loops(g.source) and "add_at" not in g.source
+
+
+# ----- np.array of a nested list of numbers (a 2x2 rotation built per step) -----
+
+def rotations(thetas, v):
+    M = np.eye(2)
+    for k in range(thetas.shape[0]):
+        c = np.cos(thetas[k])
+        s = np.sin(thetas[k])
+        M = np.array([[c, -s], [s, c]]) @ M
+    return np.sum((M @ v) ** 2) + M[0, 1]
+
+
+def scaled_rows(a, b):
+    R = np.array([[a, 2.0 * b], [a * b, 1.0]])
+    return np.sum(np.tanh(R) ** 2)
+
+
+def ragged_rows(a, b):
+    return np.sum(np.array([a, b]) * np.array([[a], [b]]))
+
+
+def test_rotation_products_against_finite_differences(rng) -> None:
+    thetas, v = rng.standard_normal(5), rng.standard_normal(2)
+    check_grad(rotations, thetas, v, wrt=(0, 1))
+    check_jvp(rotations, thetas, v)
+    g = s2sad.grad(rotations)
+    g(thetas, v)
+    for helper in ("array_adjoint", "matmul_lhs_adjoint", "matmul_rhs_adjoint"):
+        assert helper not in g.source, helper
+    # the closed form: M rotates by the sum of the angles
+    t = np.sum(thetas)
+    Mv = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ v
+    dt = -np.cos(t)  # (|M v|^2 does not depend on t; M[0, 1] = -sin t)
+    np.testing.assert_allclose(g(thetas, v), np.full(5, dt))
+    np.testing.assert_allclose(np.sum(Mv ** 2), np.sum(v ** 2))
+
+
+@pytest.mark.parametrize("f", [scaled_rows, ragged_rows])
+def test_arrays_of_numbers_and_their_adjoints(f) -> None:
+    check_grad(f, 0.7, -1.3, wrt=(0, 1))
+    check_grad(f, np.float64(0.2), 0.4, wrt=(0, 1))
+    grads = s2sad.grad(f, wrt=(0, 1))(0.7, -1.3)
+    assert all(type(x) is float for x in grads)
+
+
+def test_array_adjoint_of_rows_of_numbers() -> None:
+    from s2sad.runtime import array_adjoint
+    g = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert array_adjoint(g, [[0.5, 1], [2.0, np.float64(3.0)]]) == [[1.0, 2.0], [3.0, 4.0]]
+    assert array_adjoint(g, ([0.5, 1.0], [2.0, 3.0])) == ([1.0, 2.0], [3.0, 4.0])
+    assert array_adjoint(g.ravel(), [[0.5, 1.0], [2.0, 3.0]]) == [[1.0, 2.0], [3.0, 4.0]]
+    rows = array_adjoint(g + 1j, [[0.5, 1.0], [2.0, 3.0]])  # a real number's: real
+    assert rows == [[1.0, 2.0], [3.0, 4.0]] and type(rows[0][0]) is float

@@ -104,7 +104,9 @@ def broadcast_all(shapes: list, learned: dict | None = None) -> Any:
 
 
 def stacked(items: tuple) -> Any:
-    """``np.array([a, b])`` of values of one shape: that shape with the count in front."""
+    """``np.array([a, b])`` of values of one shape: that shape with the count in front
+    (``np.array([[c, -s], [s, c]])``: rows of numbers stacked first)."""
+    items = tuple(stacked(s.shapes) if isinstance(s, Items) else s for s in items)
     if not items or not all(isinstance(s, tuple) for s in items):
         return None
     first = items[0]
