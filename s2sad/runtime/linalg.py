@@ -12,7 +12,7 @@ import numpy as np
 
 from s2sad.runtime.core import unbroadcast
 from s2sad.runtime.numeric import safe_div, safe_mul
-from s2sad.runtime.triangular import tri_congruence, tri_product, tri_solve
+from s2sad.runtime.triangular import tri_congruence, tri_product, tri_solve, triangle
 
 __all__ = [
     "only_real",
@@ -219,8 +219,7 @@ def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
     ``g + g^T``, its diagonal put back: one pass fewer over an ``n x n`` array than two
     triangles added, what a Cholesky adjoint of a large matrix ends with.)"""
     g = np.asarray(g)
-    both = np.triu(g + _T(g)) if uplo is True or str(uplo).upper() == "U" \
-        else np.tril(g + _T(g))
+    both = triangle(g + _T(g), not (uplo is True or str(uplo).upper() == "U"))
     if both.ndim < 2:
         return both
     diag = np.einsum("...ii->...i", both)  # a writable view of the diagonal
@@ -289,6 +288,9 @@ def matrix_power_tangent(da: Any, a: Any, n: int) -> Any:
 def undiagonal(g: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` written on that diagonal."""
     out = np.zeros(np.shape(a))
+    if out.ndim == 2 and (axis1, axis2) == (0, 1) and offset == 0:
+        out.flat[::out.shape[1] + 1] = g  # (the main diagonal of a matrix: no moveaxis)
+        return out
     view = np.moveaxis(out, (axis1, axis2), (-2, -1))
     n1, n2 = view.shape[-2:]
     rows = np.arange(max(0, -offset), min(n1, n2 - offset))

@@ -1,0 +1,68 @@
+"""Small triangular factors: LAPACK's ``trtrs`` called directly (runtime/triangular.py
+``_lapack_solve``), triangles cut by a remembered mask (``triangle``), a matrix's
+diagonal written without moveaxis (``linalg.undiagonal``).  Each against NumPy's own
+answer, and a Cholesky quadratic form of a 6x6 matrix against finite differences."""
+import numpy as np
+import pytest
+
+from gradcheck import check_grad, check_hessian
+from s2sad.runtime.linalg import undiagonal
+from s2sad.runtime.triangular import tri_solve, triangle
+
+
+@pytest.mark.parametrize("n", [1, 3, 6])
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("trans", [True, False])
+def test_triangular_solves_of_every_layout(rng, n, lower, trans) -> None:
+    a = rng.standard_normal((n, n)) + 3.0 * np.eye(n)
+    t = np.tril(a) if lower else np.triu(a)
+    junk = t + (np.triu(a, 1) if lower else np.tril(a, -1))  # the other triangle unread
+    for m in (junk, np.asfortranarray(junk), junk[::-1, ::-1][::-1, ::-1]):
+        for b in (rng.standard_normal(n), rng.standard_normal((n, 2)),
+                  np.asfortranarray(rng.standard_normal((n, 3)))):
+            saved = b.copy()
+            x = tri_solve(m, b, lower, trans)
+            np.testing.assert_array_equal(b, saved)  # the right-hand side is not written
+            np.testing.assert_allclose((t.T if trans else t) @ x, b, atol=1e-12)
+
+
+def test_a_zero_on_the_diagonal_raises_as_scipy_does() -> None:
+    t = np.tril(np.ones((3, 3)))
+    t[1, 1] = 0.0
+    with pytest.raises(np.linalg.LinAlgError):
+        tri_solve(t, np.ones(3), True)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (5, 3), (80, 80)])
+def test_triangles_by_mask(rng, shape) -> None:
+    m = rng.standard_normal(shape)
+    for k in (-2, -1, 0, 1, 2):
+        np.testing.assert_array_equal(triangle(m, True, k), np.tril(m, k))
+        np.testing.assert_array_equal(triangle(m, False, k), np.triu(m, k))
+    np.testing.assert_array_equal(triangle(m + 1j, True), np.tril(m + 1j))
+    assert triangle(m.astype(np.float32), True).dtype == np.float32
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_a_matrix_diagonal_written(rng, n) -> None:
+    g = rng.standard_normal(n)
+    np.testing.assert_array_equal(undiagonal(g, np.zeros((n, n))), np.diag(g))
+    np.testing.assert_array_equal(undiagonal(g[:n - 1], np.zeros((n, n)), 1),
+                                  np.diag(g[:n - 1], 1))
+
+
+def chol_quad(A, v):
+    K = A @ A.T + np.eye(A.shape[0])
+    L = np.linalg.cholesky(K)
+    z = np.linalg.solve(L, v)
+    return z @ z + 2.0 * np.sum(np.log(np.diag(L)))
+
+
+def test_a_cholesky_quadratic_form(rng) -> None:
+    A, v = rng.standard_normal((6, 6)), rng.standard_normal(6)
+    got = check_grad(chol_quad, A, v, wrt=(0, 1))
+    K = A @ A.T + np.eye(6)
+    Ki = np.linalg.inv(K)
+    alpha = Ki @ v
+    np.testing.assert_allclose(got[0], 2.0 * (Ki - np.outer(alpha, alpha)) @ A, rtol=1e-9)
+    check_hessian(lambda v: chol_quad(A, v), v)
