@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from gradcheck import check_grad, check_hessian
-from s2sad.runtime.linalg import undiagonal
+from s2sad.runtime.core import shape_of
+from s2sad.runtime.linalg import undiagonal, untrace
 from s2sad.runtime.triangular import tri_solve, triangle
 
 
@@ -43,12 +44,46 @@ def test_triangles_by_mask(rng, shape) -> None:
     assert triangle(m.astype(np.float32), True).dtype == np.float32
 
 
-@pytest.mark.parametrize("n", [1, 4])
-def test_a_matrix_diagonal_written(rng, n) -> None:
-    g = rng.standard_normal(n)
-    np.testing.assert_array_equal(undiagonal(g, np.zeros((n, n))), np.diag(g))
-    np.testing.assert_array_equal(undiagonal(g[:n - 1], np.zeros((n, n)), 1),
-                                  np.diag(g[:n - 1], 1))
+SHAPES = [(3, 3), (3, 5), (5, 3), (1, 1), (1, 4), (4, 1), (2, 3, 4), (4, 1, 4)]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_diagonals_and_traces_written_back(rng, shape) -> None:
+    """<undiagonal(g), x> = <g, diagonal(x)> and <untrace(g), x> = <g, trace(x)> for
+    every offset and pair of axes; untrace reads only the shape (shape_of works)."""
+    axes = [(0, 1), (1, 0), (-1, -2)] + ([(0, -1)] if len(shape) == 3 else [])
+    for axis1, axis2 in axes:
+        for offset in (-2, -1, 0, 1, 2):
+            x = rng.standard_normal(shape)
+            d = np.diagonal(x, offset, axis1, axis2)
+            g = rng.standard_normal(d.shape)
+            np.testing.assert_allclose(np.sum(undiagonal(g, x, offset, axis1, axis2) * x),
+                                       np.sum(g * d))
+            t = rng.standard_normal(d.shape[:-1])
+            t = float(t) if t.ndim == 0 else t
+            back = untrace(t, x, offset, axis1, axis2)
+            np.testing.assert_array_equal(back, untrace(t, shape_of(x), offset, axis1, axis2))
+            np.testing.assert_allclose(np.sum(back * x),
+                                       np.sum(t * np.trace(x, offset, axis1, axis2)))
+
+
+def riccati_kalman(A, C, P0, steps):
+    P = P0
+    loss = 0.0
+    for _ in range(steps):
+        S = C @ P @ C.T + 1.0
+        K = np.linalg.solve(S, C @ P).T
+        P = A @ (P - K @ C @ P) @ A.T + np.eye(A.shape[0])
+        P = 0.5 * (P + P.T)
+        loss = loss + np.trace(P)
+    return loss
+
+
+@pytest.mark.parametrize("n", [2, 4])
+def test_a_riccati_recursion_summing_traces(rng, n) -> None:
+    A = 0.5 * rng.standard_normal((n, n)) / np.sqrt(n) + 0.3 * np.eye(n)
+    C = rng.standard_normal((1, n))
+    check_grad(riccati_kalman, A, C, np.eye(n), 6, wrt=(0, 1, 2))
 
 
 def chol_quad(A, v):
