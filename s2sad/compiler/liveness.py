@@ -74,8 +74,7 @@ def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
 
 # the runtime helpers that read an argument for its shape (and dtype) only
 SHAPE_ARGUMENTS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
-                   "reduced_size": (0,), "shape_of": (0,), "untrace": (1,),
-                   "undiagonal": (1,)}
+                   "reduced_size": (0,), "shape_of": (0,)}
 
 
 def _value_reads(node: gast.AST) -> frozenset:
