@@ -262,3 +262,44 @@ def test_array_adjoint_of_rows_of_numbers() -> None:
     assert array_adjoint(g.ravel(), [[0.5, 1.0], [2.0, 3.0]]) == [[1.0, 2.0], [3.0, 4.0]]
     rows = array_adjoint(g + 1j, [[0.5, 1.0], [2.0, 3.0]])  # a real number's: real
     assert rows == [[1.0, 2.0], [3.0, 4.0]] and type(rows[0][0]) is float
+
+
+def by_index(params, x):
+    h = x
+    for i in range(len(params)):
+        W, b = params[i]
+        h = np.tanh(h @ W + b)
+    return np.mean(h ** 2)
+
+
+def by_enumerate(params, x):
+    h = x
+    total = 0.0
+    for i, (W, b) in enumerate(params):
+        h = np.tanh(h @ W + b)
+        total = total + (i + 1) * np.sum(W ** 2)
+    return np.mean(h ** 2) + 0.01 * total
+
+
+def by_index_with_a_branch(params, x):
+    h = x
+    for i in range(len(params)):
+        if i == len(params) - 1:  # the last layer linear
+            h = h @ params[i][0] + params[i][1]
+        else:
+            h = np.tanh(h @ params[i][0] + params[i][1])
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("f", [by_index, by_enumerate, by_index_with_a_branch])
+def test_index_and_enumerate_loops_over_the_layers(rng, f) -> None:
+    params = layer_params(rng, [3, 5, 4, 2])
+    x = rng.standard_normal((6, 3))
+    check_grad(f, params, x, wrt=(0, 1))
+    check_jvp(f, params, x)
+    g = s2sad.grad(f)
+    g(params, x)
+    assert not _loops(g.source)
+    if f is not by_index_with_a_branch:  # (its if on i == len(params) - 1 stays an if)
+        assert "add_at" not in g.source
+    check_grad(f, layer_params(rng, [3, 2]), x)  # one layer: the branch's other way only
