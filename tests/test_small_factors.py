@@ -7,8 +7,8 @@ import pytest
 
 from gradcheck import check_grad, check_hessian
 from s2sad.runtime.core import shape_of
-from s2sad.runtime.linalg import undiagonal, untrace
-from s2sad.runtime.triangular import tri_solve, triangle
+from s2sad.runtime.linalg import triangle_read, triangle_read_adjoint, undiagonal, untrace
+from s2sad.runtime.triangular import tri_congruence, tri_solve, triangle
 
 
 @pytest.mark.parametrize("n", [1, 3, 6])
@@ -101,3 +101,32 @@ def test_a_cholesky_quadratic_form(rng) -> None:
     alpha = Ki @ v
     np.testing.assert_allclose(got[0], 2.0 * (Ki - np.outer(alpha, alpha)) @ A, rtol=1e-9)
     check_hessian(lambda v: chol_quad(A, v), v)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (4, 4), (70, 70), (2, 3, 3)])
+@pytest.mark.parametrize("uplo", ["L", "U", True, False])
+def test_the_adjoint_of_reading_a_triangle(rng, shape, uplo) -> None:
+    """<triangle_read_adjoint(g), x> = <g, triangle_read(x)>, Fortran order alike."""
+    g, x = rng.standard_normal(shape), rng.standard_normal(shape)
+    back = triangle_read_adjoint(g, uplo)
+    np.testing.assert_allclose(np.sum(back * x), np.sum(g * triangle_read(x, uplo)))
+    if len(shape) == 2:
+        np.testing.assert_array_equal(triangle_read_adjoint(np.asfortranarray(g), uplo), back)
+
+
+@pytest.mark.parametrize("n", [1, 2, 6, 30])
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("trans", [True, False])
+def test_congruences_against_two_solves(rng, n, lower, trans) -> None:
+    """tri_congruence (LAPACK sygst) = x^-1 S x^-T by two plain solves, S read from one
+    triangle of m; float32 and Fortran-ordered m too."""
+    A = rng.standard_normal((n, n))
+    L = np.linalg.cholesky(A @ A.T + np.eye(n))
+    a = L if lower else L.T.copy()
+    x = a.T if trans else a
+    m = rng.standard_normal((n, n))
+    S = triangle_read(m, "L" if lower else "U")
+    want = np.linalg.solve(x, np.linalg.solve(x, S).T)
+    for given, tol in ((m, 1e-9), (np.asfortranarray(m), 1e-9), (m.astype(np.float32), 1e-3)):
+        np.testing.assert_allclose(tri_congruence(a, given, lower, trans), want, rtol=tol,
+                                   atol=tol)

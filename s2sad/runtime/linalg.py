@@ -219,7 +219,12 @@ def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
     ``g + g^T``, its diagonal put back: one pass fewer over an ``n x n`` array than two
     triangles added, what a Cholesky adjoint of a large matrix ends with.)"""
     g = np.asarray(g)
-    both = triangle(g + _T(g), not (uplo is True or str(uplo).upper() == "U"))
+    lower = not (uplo is True or str(uplo).upper() == "U")
+    if g.ndim == 2 and g.shape[0] == g.shape[1]:  # a matrix: .T and its flat diagonal
+        both = triangle(g + g.T, lower)
+        both.flat[:: g.shape[0] + 1] = np.diagonal(g)
+        return both
+    both = triangle(g + _T(g), lower)
     if both.ndim < 2:
         return both
     diag = np.einsum("...ii->...i", both)  # a writable view of the diagonal

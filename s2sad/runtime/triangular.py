@@ -86,8 +86,11 @@ def _two_solves(a: Any, m: Any, lower: bool, trans: bool) -> Any:
 
 
 def _sygst(a: Any, m: Any) -> Any:
-    """SciPy's ``lapack.?sygst`` for one real ``n x n`` pair, else None."""
-    dtype = np.result_type(a, m)
+    """SciPy's ``lapack.?sygst`` for one real ``n x n`` pair of NumPy arrays (what the
+    sygst branch of ``tri_congruence`` works on with ``.T``), else None."""
+    if type(a) is not np.ndarray or type(m) is not np.ndarray:
+        return None
+    dtype = a.dtype if a.dtype == m.dtype else np.result_type(a, m)
     if dtype not in (np.float32, np.float64) or np.ndim(a) != 2 or \
             np.shape(a) != np.shape(m) or np.shape(a)[0] != np.shape(a)[1]:
         return None
@@ -137,14 +140,15 @@ def tri_congruence(a: Any, m: Any, lower: bool, trans: bool = False) -> Any:
     if sygst is None:
         return _two_solves(a, _read(np.asarray(m), lower), lower, trans)
     flip = lower == trans  # the case sygst does not do: reverse rows and columns
-    out, info = sygst(_T(m)[::-1, ::-1] if flip else m, _T(a)[::-1, ::-1] if flip else a,
+    out, info = sygst(m.T[::-1, ::-1] if flip else m, a.T[::-1, ::-1] if flip else a,
                       itype=1, lower=1 if lower else 0)
     if info != 0:  # (LAPACK refused an argument: not expected of a square pair)
         return _two_solves(a, _read(np.asarray(m), lower), lower, trans)
     # sygst writes the triangle it reads (the other still holds m's entries): mirror it
+    # (.T, not np.matrix_transpose: 0.06 us, not 0.45, on the matrices of a small model)
     t = triangle(out, lower)
-    full = t + _T(t)
-    full.flat[:: len(full) + 1] = np.diagonal(t)
+    full = t + t.T
+    full.flat[:: len(full) + 1] = t.flat[:: len(full) + 1]
     return full[::-1, ::-1] if flip else full
 
 
