@@ -303,3 +303,26 @@ def test_index_and_enumerate_loops_over_the_layers(rng, f) -> None:
     if f is not by_index_with_a_branch:  # (its if on i == len(params) - 1 stays an if)
         assert "add_at" not in g.source
     check_grad(f, layer_params(rng, [3, 2]), x)  # one layer: the branch's other way only
+
+
+def tied(p, x):
+    h = np.tanh(x @ p["W"] + p["b"])
+    return np.sum((h @ p["W"].T) ** 2) + np.sum(p["b"] ** 2)
+
+
+def tied_pair(wb, x):
+    W, b = wb
+    h = np.sin(x @ W + b)
+    return np.sum(h @ wb[0].T) + np.sum(wb[1] * h)
+
+
+def test_items_read_twice_have_their_parts_summed(rng) -> None:
+    p = {"W": rng.standard_normal((4, 3)), "b": rng.standard_normal(3)}
+    x = rng.standard_normal((5, 4))
+    check_grad(tied, p, x, wrt=(0, 1))
+    check_grad(tied_pair, (p["W"], p["b"]), x, wrt=(0, 1))
+    check_vjp(tied_pair, [p["W"], p["b"]], x)
+    for f, arg in ((tied, p), (tied_pair, (p["W"], p["b"]))):
+        g = s2sad.grad(f)
+        g(arg, x)
+        assert "add_at" not in g.source, f.__name__

@@ -66,10 +66,11 @@ class _Blocks:
                 not isinstance(first.args[1], gast.Name):
             return at
         name, like = block[at].targets[0].id, first.args[1]
-        keys = _keys(self.shapes.of(like))
+        shape = self.shapes.of(like)
+        keys = _keys(shape)
         if keys is None:
             return at
-        parts: dict[Any, gast.expr] = {}
+        parts: list[tuple[Any, gast.expr]] = []  # (key, what is added), a key maybe twice
         chain: list[int] = []
         for k in range(at, len(block)):
             s = block[k]
@@ -77,11 +78,13 @@ class _Blocks:
             if call is not None and s.targets[0].id == name and (k == at or _reads(
                     call.args[0], name) and _none(call.args[1])):
                 key = call.args[2]
-                if not isinstance(key, gast.Constant) or key.value in parts or \
+                if not isinstance(key, gast.Constant) or \
                         type(key.value) is not type(keys[0]) or key.value not in keys or \
-                        _uses(call.args[3], {name}):
-                    return at
-                parts[key.value] = call.args[3]
+                        _uses(call.args[3], {name}) or any(
+                            k == key.value for k, _ in parts) and not _summable(
+                            _item(shape, key.value)):
+                    return at  # (a container's item added twice: + would concatenate)
+                parts.append((key.value, call.args[3]))
                 chain.append(k)
                 continue
             if _uses(s, {name}) or _binds(s, {like.id} | _names(parts)):
@@ -89,22 +92,25 @@ class _Blocks:
         return self.rewrite(block, chain, name, like, keys, parts)
 
     def rewrite(self, block: list, chain: list, name: str, like: gast.Name, keys: list,
-                parts: dict) -> int:
+                parts: list) -> int:
         """The chain's statements replaced: a part that is not a name read only there
-        bound to a name of its own where it was added, the display last."""
+        bound to a name of its own where it was added, the display last (the parts of
+        a key added twice summed there: a new array, as ``add_at`` made)."""
         new: list[list] = []
-        for k, key in zip(chain, list(parts)):
-            part = parts[key]
-            if isinstance(part, gast.Name) and self.loads.get(part.id) == 1 and \
-                    part.id != like.id:
+        summed: dict[Any, gast.expr] = {}
+        for k, (key, part) in zip(chain, parts):
+            if not (isinstance(part, gast.Name) and self.loads.get(part.id) == 1 and
+                    part.id != like.id):
+                own = self.namer.fresh(f"d{key}" if isinstance(key, str) and
+                                       key.isidentifier() else f"{name}_{key}")
+                new.append([copy_origin(assign(own, part, block[k]), block[k])])
+                part = load(own)
+            else:
                 new.append([])
-                continue
-            own = self.namer.fresh(f"d{key}" if isinstance(key, str) and key.isidentifier()
-                                   else f"{name}_{key}")
-            new.append([copy_origin(assign(own, part, block[k]), block[k])])
-            parts[key] = load(own)
+            summed[key] = part if key not in summed else \
+                gast.BinOp(left=summed[key], op=gast.Add(), right=part)
         last = block[chain[-1]]
-        new[-1].append(copy_origin(assign(name, _display(keys, parts, like), last), last))
+        new[-1].append(copy_origin(assign(name, _display(keys, summed, like), last), last))
         for k, stmts in reversed(list(zip(chain, new))):
             block[k:k + 1] = stmts
         self.loads[name] = self.loads.get(name, 0) - (len(chain) - 1)  # (the chain's own)
@@ -131,6 +137,19 @@ def _keys(shape: Any) -> list | None:
     return None
 
 
+def _item(shape: Any, key: Any) -> Any:
+    """The shape of item ``key`` of a container's shape."""
+    if isinstance(shape, dims.Keyed):
+        return next(s for k, s in shape.items if k == key)
+    return shape.shapes[key]
+
+
+def _summable(shape: Any) -> bool:
+    """Whether two adjoints of a value of ``shape`` add with ``+``: an array's or a
+    number's (never a list's, which ``+`` would concatenate)."""
+    return isinstance(shape, tuple)
+
+
 def _add_at(s: gast.stmt, namespace: dict) -> gast.Call | None:
     if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
             isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
@@ -148,8 +167,8 @@ def _reads(e: gast.expr, name: str) -> bool:
     return isinstance(e, gast.Name) and e.id == name
 
 
-def _names(parts: dict) -> set[str]:
-    return {n.id for p in parts.values() for n in nodes(p) if isinstance(n, gast.Name)}
+def _names(parts: list) -> set[str]:
+    return {n.id for _, p in parts for n in nodes(p) if isinstance(n, gast.Name)}
 
 
 def _uses(node: Any, names: set) -> bool:
