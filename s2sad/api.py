@@ -18,6 +18,7 @@ from s2sad import fallback, library, structure
 from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
+    concrete,
     defined_at,
     float_arrays,
     foreign_array,
@@ -250,15 +251,17 @@ class Derivative:
         """Checked gradients of numbers (and arrays, by rank) are called without dispatch
         (``.source`` still shows the variant the last call ran)."""
         if self.many and len(self.wrt) == 1 or len(values) != len(args) or \
-                not all(type(v) in NUMBERS or type(v) is np.ndarray for v in values):
+                not all(type(v) in NUMBERS or type(v) is np.ndarray or _held(v)
+                        for v in values):
             return
         fn = gen.fn
         if all(type(v) in NUMBERS for v in values):
             self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
+            held = {i: concrete((v,)) for i, v in enumerate(values) if _held(v)}
             self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen,
-                                        float_arrays(values))
+                                        float_arrays(values), held)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))
@@ -366,6 +369,12 @@ class Derivative:
 def _seed_name(gen: pipeline.Generated) -> str:
     code = inspect.unwrap(gen.fn).__code__
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+
+
+def _held(v: Any) -> bool:
+    """A list, tuple or dict of NumPy arrays (and numbers, and such containers) that the
+    code is specialised to (``call_kinds``): a repeated call checks its concrete shapes."""
+    return type(v) in (list, tuple, dict) and shape_signature((v,))[0] is not type(v)
 
 
 def _entry(kind: str) -> Callable:

@@ -22,13 +22,41 @@ MAX_HELD = 16  # a container of up to this many arrays gets code for their shape
 
 def shape_signature(values: tuple) -> tuple:
     """Types, and array shape classes (of the arrays in a list, tuple or dict too): what
-    the generated code is specialised to; and which arrays are float64 (``float_arrays``)."""
-    shapes = [_container(v) if type(v) in (list, tuple, dict) else v.shape
-              if type(v) is np.ndarray else None for v in values]
-    arrays = [s for s in shapes if s is not None]
-    classes = dict(zip(map(id, arrays), _classes(arrays)))
-    return tuple(classes[id(s)] if s is not None else type(v) for v, s in zip(values, shapes)
-                 ) + (float_arrays(values),)
+    the generated code is specialised to; and which arrays are float64 (``float_arrays``).
+    Remembered by the concrete shapes (``concrete``): a gradient called again and again
+    on a parameter dict pays a dict lookup, not the shape classes."""
+    key = concrete(values)
+    known = _SIGNATURES.get(key)
+    if known is None:
+        shapes = [_container(v) if type(v) in (list, tuple, dict) else v.shape
+                  if type(v) is np.ndarray else None for v in values]
+        arrays = [s for s in shapes if s is not None]
+        classes = dict(zip(map(id, arrays), _classes(arrays)))
+        known = tuple(classes[id(s)] if s is not None else type(v)
+                      for v, s in zip(values, shapes)) + (float_arrays(values),)
+        if len(_SIGNATURES) < MAX_SIGNATURES:
+            _SIGNATURES[key] = known
+    return known
+
+
+MAX_SIGNATURES = 4096
+_SIGNATURES: dict[tuple, tuple] = {}
+
+
+def concrete(values: tuple) -> tuple:
+    """The types, shapes and dtypes of ``values`` (of the arrays in short containers
+    too), which decide their shape signature (anything else counts by its type only)."""
+    out: list = []
+    for v in values:
+        t = type(v)
+        if t is np.ndarray:
+            out.append((v.shape, v.dtype, v.dtype is F64))
+        elif (t is list or t is tuple or t is dict) and 0 < len(v) <= MAX_HELD:
+            items = concrete(tuple(v.values()) if t is dict else tuple(v))
+            out.append((t, tuple(v) if t is dict else len(v), items))
+        else:
+            out.append(t)
+    return tuple(out)
 
 
 def float_arrays(values: tuple) -> frozenset[int]:
@@ -59,33 +87,58 @@ def kinds_of(values: tuple) -> tuple[frozenset[int], tuple]:
 
 
 def _container(v: Any) -> Any:
-    """The shapes a list, tuple or dict of NumPy arrays and numbers holds (numbers: ``()``),
-    as ``dims.Items`` / ``dims.Keyed`` of concrete shapes; None for anything else."""
+    """The shapes a list, tuple or dict of NumPy arrays, numbers and such containers holds
+    (numbers: ``()``), as ``dims.Items`` / ``dims.Keyed`` of concrete shapes (nested for a
+    list of ``(W, b)`` tuples); None for anything else."""
     items = list(v.values()) if type(v) is dict else v
-    if not 0 < len(items) <= MAX_HELD or not any(type(x) is np.ndarray for x in items) or \
-            not all(type(x) is np.ndarray or type(x) in NUMBERS for x in items):
-        return None  # (a long list, or numbers only: one generic variant for all lengths)
-    shapes = tuple(x.shape if type(x) is np.ndarray else () for x in items)
-    return dims.Keyed(tuple(zip(v.keys(), shapes))) if type(v) is dict else dims.Items(shapes)
+    if not 0 < len(items) <= MAX_HELD:
+        return None  # (a long list: one generic variant for all lengths)
+    shapes = []
+    for x in items:
+        shape = x.shape if type(x) is np.ndarray else () if type(x) in NUMBERS else \
+            _container(x) if type(x) in (list, tuple, dict) else None
+        if shape is None:
+            return None
+        shapes.append(shape)
+    if not any(_holds_array(s) for s in shapes):
+        return None  # (numbers only: one generic variant for all lengths)
+    return dims.Keyed(tuple(zip(v.keys(), shapes))) if type(v) is dict else \
+        dims.Items(tuple(shapes))
+
+
+def _holds_array(shape: Any) -> bool:
+    """Whether a container's shape (or an array's) holds an array."""
+    if isinstance(shape, dims.Keyed):
+        return any(_holds_array(s) for _, s in shape.items)
+    if isinstance(shape, dims.Items):
+        return any(_holds_array(s) for s in shape.shapes)
+    return shape != ()
+
+
+def _leaves(shape: Any) -> list:
+    """The concrete shapes inside a container's shape, in order."""
+    if isinstance(shape, dims.Keyed):
+        return [x for _, s in shape.items for x in _leaves(s)]
+    if isinstance(shape, dims.Items):
+        return [x for s in shape.shapes for x in _leaves(s)]
+    return [tuple(shape)]
+
+
+def _rebuilt(shape: Any, classes: Any) -> Any:
+    """``shape`` with each concrete shape replaced by the next of ``classes``."""
+    if isinstance(shape, dims.Keyed):
+        return dims.Keyed(tuple((k, _rebuilt(s, classes)) for k, s in shape.items))
+    if isinstance(shape, dims.Items):
+        return dims.Items(tuple(_rebuilt(s, classes) for s in shape.shapes))
+    return next(classes)
 
 
 def _classes(shapes: list) -> list:
     """Shape classes of concrete shapes (those inside containers too), one symbol per
     length across all of them (``dims.symbolic``)."""
-    flat: list[tuple] = []
-    for s in shapes:
-        flat += [shape for _, shape in s.items] if isinstance(s, dims.Keyed) else \
-            list(s.shapes) if isinstance(s, dims.Items) else [tuple(s)]
+    flat = [x for s in shapes for x in _leaves(s)]
     classes = iter(dims.symbolic(flat))
-    out: list = []
-    for s in shapes:
-        if isinstance(s, dims.Keyed):
-            out.append(dims.Keyed(tuple((k, next(classes)) for k, _ in s.items)))
-        elif isinstance(s, dims.Items):
-            out.append(dims.Items(tuple(next(classes) for _ in s.shapes)))
-        else:
-            out.append(next(classes))
-    return out
+    return [_rebuilt(s, classes) for s in shapes]
 
 
 def foreign_array(values: tuple) -> Any:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from s2sad.call_kinds import concrete
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ MISSING = object()
 
 
 def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
-               floats: frozenset = frozenset()) -> type:
+               floats: frozenset = frozenset(), held: dict | None = None) -> type:
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
     the argument types (and array shapes, and the dtype of the float64 arrays the code
     was made for) inline and calls the checked gradient directly: a gradient in a loop
@@ -36,8 +37,10 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
     fn = gen.fn
     names, namespace, user = refresh_of(fn).state
     params = [f"a{i}" for i in range(len(types))]
+    held = held or {}
     test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
                         + (f" and {p}.dtype is F64" if i in floats else "")
+                        + (f" and concrete(({p},)) == c{i}" if i in held else "")
                         for i, (p, r) in enumerate(zip(params, shapes)))
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
@@ -48,7 +51,8 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
     scope = {"fn": fn, "ns": namespace, "user": user, "gen": registry.GENERATION, "M": MISSING,
              "last": gen, "F64": np.dtype(np.float64),
              **{f"t{i}": t for i, t in enumerate(types)},
-             **{f"s{i}": s for i, s in enumerate(shapes)}}
+             **{f"s{i}": s for i, s in enumerate(shapes)},
+             **{f"c{i}": c for i, c in held.items()}, "concrete": concrete}
     exec(source, scope)  # (our own two-branch dispatcher)
     return type(base.__name__, (base,), {"__call__": scope["__call__"],
                                          "__module__": base.__module__})

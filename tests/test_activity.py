@@ -115,3 +115,65 @@ def test_container_results_and_reductions_are_read_from_the_rules() -> None:
         assert facts.shape_kind(fn) == "container" and activity._is_container_key(fn)
     assert not activity._is_container_key(np.tanh)
     assert facts.shape_kind(np.linalg.norm) == "reduction"
+
+
+# ----- a full reduction, and a log-sum-exp added into a running sum -----
+
+def lse_running_sum(w, xs):
+    total = 0.0
+    for x in xs:
+        z = x * w
+        m = np.max(z)
+        total = total + m + np.log(np.sum(np.exp(z - m)))
+    return total
+
+
+def lse_of_a_vector(x):
+    m = np.max(x)
+    return 0.5 + m + np.log(np.sum(np.exp(x - m)))
+
+
+def max_scaled_in_the_sum(x):
+    m = np.max(x)
+    return 2.0 * m + np.log(np.sum(np.exp(x - m)))  # not a log-sum-exp: m counts
+
+
+def max_in_a_product_on_the_way(x):
+    m = np.max(x)
+    return (1.0 + m) * 3.0 + np.log(np.sum(np.exp(x - m)))
+
+
+def max_over_rows_without_keepdims(x):
+    m = np.max(x, axis=1)  # a row's maximum, not broadcast back: not a shift
+    return np.sum(m) + np.log(np.sum(np.exp(x[0] - m[0])))
+
+
+def test_full_reductions_and_running_sums_are_found() -> None:
+    assert shifted(lse_of_a_vector)
+    for fn in (max_scaled_in_the_sum, max_in_a_product_on_the_way,
+               max_over_rows_without_keepdims):
+        assert not shifted(fn), fn.__name__
+
+
+def test_a_running_sum_of_log_sum_exps_over_a_list(rng) -> None:
+    """A list of three arrays: the loop is unrolled, each maximum found shift-only."""
+    w, xs = rng.standard_normal(5), [rng.standard_normal(5) for _ in range(3)]
+    check_grad(lse_running_sum, w, xs, wrt=(0, 1))
+    xs[1][2], xs[1][4] = 4.0 / w[2], 4.0 / w[4]  # a tie in one maximum of x * w
+    check_grad(lse_running_sum, w, xs, wrt=(0, 1))
+    g = s2sad.grad(lse_running_sum)
+    g(w, xs)
+    assert "extremum" not in g.source
+
+
+@pytest.mark.parametrize("fn", [lse_of_a_vector, max_scaled_in_the_sum,
+                                max_in_a_product_on_the_way])
+def test_gradients_of_full_reductions(fn, rng) -> None:
+    check_grad(fn, rng.standard_normal(6))
+    x = rng.standard_normal(6)
+    x[1] = x[4] = 3.0  # a tie in the maximum
+    check_grad(fn, x)
+
+
+def test_gradient_of_row_maxima_without_keepdims(rng) -> None:
+    check_grad(max_over_rows_without_keepdims, rng.standard_normal((3, 4)))

@@ -16,7 +16,7 @@ import pytest
 import s2sad
 from backend_programs import element_loop
 from golden_functions import rnn as state_rnn
-from gradcheck import numerical_grad
+from gradcheck import assert_tree_close, numerical_grad
 from s2sad.api import float_arrays, kinds_of
 from s2sad.compiler import generated, optimize, pipeline, render
 
@@ -44,6 +44,10 @@ def pair(x, y):
 def centred(x):
     m = np.mean(x)
     return np.sum((x - m) ** 2) / x.shape[0]
+
+
+def layer(p, x):
+    return np.sum(np.tanh(p["W"] @ x + p["b"]) * p["s"])
 
 
 def writes(x):
@@ -79,7 +83,8 @@ _V = _r.standard_normal(3)
 _SPD = _M @ _M.T + np.eye(3)
 POINTS = {scaled: ((_V, _M), (0,)), capped: ((2.0,), (0,)), pair: ((0.7, -1.3), (0,)),
           centred: ((_V,), (0,)), writes: ((_V,), (0,)), descent: ((_SPD, _V, 0.1, 3), (0,)),
-          chain: ((_V + 1.0,), (0,)), running: ((1.5, 4), (0,)), element_loop: ((_V,), (0,))}
+          chain: ((_V + 1.0,), (0,)), running: ((1.5, 4), (0,)), element_loop: ((_V,), (0,)),
+          layer: (({"W": _M, "b": _V, "s": _V + 0.5}, _V), (0,))}
 
 
 
@@ -296,6 +301,15 @@ CHANGES = {
         "stack.append(h_1)",
         "stack.pop()",
     ]),
+    "assemble": (layer, [  # the dict's adjoint as one display, not zeros added into
+        "dp = add_at(None, p, 's', tanh)",
+        "dp = add_at(dp, None, 'b', dadd)",
+        "dp = add_at(dp, None, 'W', dp_item)",
+    ], [
+        "ds = tanh",
+        "db = dadd",
+        "dp = {'W': dp_item, 'b': db, 's': ds}",
+    ]),
     "ownership": (writes, [
         "y_1 = setitem(y, 0, y[0] * 3.0)",
         "dy = add_at(dy, None, 0, x[0] * 3.0)",
@@ -337,7 +351,7 @@ def test_gradient_against_differences(fn) -> None:
     args, wrt = POINTS[fn]
     got = s2sad.grad(fn, wrt=wrt)(*args)
     want = numerical_grad(fn, args, wrt)
-    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    assert_tree_close(got, want, rtol=1e-5, atol=1e-7)
 
 
 def test_ownership_sums_into_an_array_it_owns() -> None:

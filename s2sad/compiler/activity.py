@@ -183,6 +183,9 @@ def shift_only_maxima(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[
     return _Shifts(node, namespace).maxima()
 
 
+_ADDS = 8  # additions followed from the maximum to its log-sum-exp in a running sum
+
+
 class _Shifts:
     def __init__(self, node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
         self.namespace, self.local = namespace, local_names(node)
@@ -218,14 +221,28 @@ class _Shifts:
 
     def logsumexp(self, m: str, z: str, axis: str, users: list[str]) -> bool:
         """``m + log(np.sum(exp(x - m), axis, keepdims=True))``: ``log(sum(exp(x)))``
-        whatever ``m`` is, with nothing else reading the parts."""
+        whatever ``m`` is, with nothing else reading the parts; also when the two are
+        added into a running sum one after the other (``total = total + m + log(s)``):
+        a chain of additions, each result read only by the next."""
         (total,) = [u for u in users if u != z]
-        v = self.single.get(total)
-        if not (isinstance(v, gast.BinOp) and isinstance(v.op, gast.Add) and
-                {getattr(v.left, "id", None), getattr(v.right, "id", None)} - {m}):
-            return False
-        w = v.right.id if getattr(v.left, "id", None) == m else getattr(v.left, "id", None)
-        if w is None or not self.is_lse(w, z, axis) or self.only_users(w) != [total]:
+        carried, w = m, None
+        for _ in range(_ADDS):
+            v = self.single.get(total)
+            if not isinstance(v, gast.BinOp) or not isinstance(v.op, gast.Add):
+                return False
+            names = [getattr(o, "id", None) for o in (v.left, v.right)]
+            if names.count(carried) != 1:
+                return False
+            other = names[1] if names[0] == carried else names[0]
+            if other is not None and self.is_lse(other, z, axis) and \
+                    self.only_users(other) == [total]:
+                w = other
+                break
+            after = self.only_users(total)
+            if len(after) != 1:
+                return False
+            carried, total = total, after[0]
+        if w is None:
             return False
         s = self.single[w].args[0].id
         e = self.single[s].args[0].id
@@ -253,9 +270,12 @@ class _Shifts:
 
     @staticmethod
     def axis(prim: Prim) -> str | None:
-        """The reduced axis, printed, of a reduction with ``keepdims=True``."""
+        """The reduced axis, printed, of a reduction with ``keepdims=True``; ``"all"`` for
+        a reduction over every axis to a number (``np.max(z)``: ``z - m`` broadcasts)."""
         keep = prim.keywords.get("keepdims")
         at = prim.keywords.get("axis", prim.args[1] if len(prim.args) > 1 else None)
+        if keep is None and (at is None or isinstance(at, gast.Constant) and at.value is None):
+            return "all"
         if not (isinstance(keep, gast.Constant) and keep.value is True) or at is None:
             return None
         return gast.dump(at)

@@ -213,8 +213,12 @@ class Facts:
                          type(k) is type(key)), None)
         if isinstance(s, Items):
             i = e.slice.value if isinstance(e.slice, gast.Constant) else None
-            return s.shapes[i] if type(i) is int and -len(s.shapes) <= i < len(s.shapes) \
-                else None
+            if type(i) is int:
+                return s.shapes[i] if -len(s.shapes) <= i < len(s.shapes) else None
+            if isinstance(e.slice, gast.Name) and self.of(e.slice) == () and s.shapes:
+                joined = join_all(list(s.shapes))  # xs[i]: what all its items have in common
+                return None if joined == UNKNOWN else joined
+            return None
         if not isinstance(s, tuple):
             return None
         parts = [self._as_slice(p) for p in (
@@ -286,6 +290,9 @@ class Facts:
 
     def _by_argument(self, fn: Any, e: gast.Call) -> Any:
         """Calls whose shape follows from an argument's value, not its shape."""
+        if fn is runtime.iteration_items and len(e.args) == 1:
+            s = self.of(e.args[0])  # a list or tuple goes through itself, a dict its keys
+            return s if isinstance(s, (Items, tuple)) else None
         if fn in CONSTRUCTORS and e.args:
             return self._constructed(e.args[0])
         if fn in (np.eye, np.identity) and 1 <= len(e.args) <= (2 if fn is np.eye else 1) \

@@ -49,6 +49,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
                        literals=norm.literals)
     child.owner = norm.owner if args and _is_self(norm, args[0]) else None
     child.current = src.node
+    child.lengths = norm.lengths
     _bind_free_names(norm, child, fn)
     try:
         bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
@@ -69,6 +70,9 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
             child.rename[param.name] = value.id  # read-only parameter: use the argument
             continue
         norm.emit(assign(child.name(param.name), value), node)
+        if isinstance(value, gast.Name) and value.id in norm.lengths and \
+                param.name not in reassigned:  # a list parameter passed on, by another name
+            norm.lengths[child.name(param.name)] = norm.lengths[value.id]
         _bind_collected(norm, child, param, value, reassigned)
     stmts = child.block(body)
     result = stmts.pop()

@@ -70,6 +70,8 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
     view = _dict_view(norm, it)
     if view is not None and (view != "items" or isinstance(s.target, gast.Tuple)):
         _lower_dict_view(norm, s, view)
+    elif _unrolled(norm, s):
+        return
     elif fn is range and isinstance(s.target, gast.Name):
         bounds = [norm.atom(a) for a in it.args]
         _emit_loop(norm, s, norm.name(s.target.id), bounds, [])
@@ -80,6 +82,46 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
         n, element = _view(norm, it, _stored(s.body))
         index = norm.new_local("i")
         _emit_loop(norm, s, index, [n], [_assign(s.target, element(load(index)), s)])
+
+
+MAX_UNROLLED = 8  # items of a list parameter whose loop is unrolled (a layer list)
+_JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
+
+
+def _unrolled(norm: Normalizer, s: gast.For) -> bool:
+    """``for W, b in params``, ``for i in range(len(params))`` or ``for i, (W, b) in
+    enumerate(params)`` over a list or tuple parameter of known length (the code is
+    specialised to it, ``call_kinds``), never rebound (nor, in a function inlined, its
+    parameter bound to it): one copy of the body per item, reading ``params[0]``,
+    ``params[1]``, ...  Each copy then knows its item's shape (layers of different
+    widths), and the reverse sweep needs no stack."""
+    found = _unrolled_items(norm, s.iter)
+    if found is None or s.orelse or any(isinstance(x, _JUMPS) for x in walk(s)):
+        return False
+    name, kind = found
+    n = norm.lengths[norm.name(name.id)]
+    seq = norm.atom(name, "seq")
+    for j in range(n):
+        item = gast.Subscript(value=clone(seq), slice=const(j), ctx=gast.Load())
+        value = item if kind == "items" else const(j) if kind == "range" else \
+            gast.Tuple(elts=[const(j), item], ctx=gast.Load())
+        norm.out.extend(norm.block([_assign(clone(s.target), value, s)] + clone(s.body)))
+    return True
+
+
+def _unrolled_items(norm: Normalizer, it: gast.expr) -> tuple[gast.Name, str] | None:
+    """(the parameter, how the loop reads it) of a loop ``_unrolled`` takes, else None."""
+    fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
+    kind, name = "items", it
+    if fn is enumerate and len(it.args) == 1 and not it.keywords:
+        kind, name = "enumerate", it.args[0]
+    elif fn is range and len(it.args) == 1 and isinstance(it.args[0], gast.Call) and \
+            norm.resolve(it.args[0].func) is len and len(it.args[0].args) == 1:
+        kind, name = "range", it.args[0].args[0]
+    if not isinstance(name, gast.Name) or name.id not in norm.locals or norm.stores[name.id]:
+        return None
+    n = norm.lengths.get(norm.name(name.id))
+    return (name, kind) if n is not None and n <= MAX_UNROLLED else None
 
 
 def _is_view(norm: Normalizer, node: gast.expr) -> bool:

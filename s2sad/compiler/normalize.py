@@ -78,6 +78,9 @@ class Normalizer:
                               and isinstance(n.ctx, gast.Store))
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
+        # a list parameter never rebound -> its length, by final name (an inlined call's
+        # parameter bound to it reads the same name: ``loops._unrolled``)
+        self.lengths: dict[str, int] = {}
 
     # ----- helpers -----
 
@@ -370,15 +373,18 @@ class Normalizer:
 
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
-              known: Known | None = None) -> gast.FunctionDef:
+              known: Known | None = None, lengths: dict[str, int] | None = None
+              ) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
-    tells beyond the kinds of the arguments."""
+    tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
+    parameters the code is specialised to (a loop over one is unrolled, ``loops``)."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     node = desugar.desugar(src.node, namer)
     norm = Normalizer(src, namer, namespace)
     norm.owner = known.owner if known else None
     norm.callables = dict(known.callables) if known else {}
+    norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

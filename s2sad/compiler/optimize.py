@@ -17,6 +17,7 @@ import gast
 from s2sad.compiler import (
     accumulate,
     algebra,
+    assemble,
     batch,
     carried,
     contractions,
@@ -223,6 +224,13 @@ def shared_tape(body: list, facts: Facts) -> list:
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats."""
     return floats.elements_as_floats(body, facts.params, _shapes(body, facts), facts.namer)
+
+
+def assembled(body: list, facts: Facts) -> list:
+    """The adjoint of a list or dict of known structure built as one display."""
+    if not any(isinstance(n, gast.Name) and n.id == "add_at" for n in nodes(body)):
+        return body
+    return assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer)
 
 
 def owned(body: list, facts: Facts) -> list:

@@ -19,6 +19,7 @@ import gast
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
     alias,
+    dims,
     forward,
     free,
     hoist,
@@ -63,7 +64,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
     namespace = dict(src.namespace)
     if stage == "source":
         return Prepared(src, src.node, namer, namespace)
-    node = normalize.normalize(src, namer, namespace, known)
+    node = normalize.normalize(src, namer, namespace, known, _lengths(src.node, ranks))
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)
     params = param_names(node)
@@ -75,6 +76,12 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = hoist.hoist(ssa.to_ssa(node, namer))
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace)
+
+
+def _lengths(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
+    """The lengths of the list and tuple parameters the code is specialised to."""
+    return {name: len(r.shapes) for name, r in param_ranks(node, ranks, held=True).items()
+            if isinstance(r, dims.Items)}
 
 
 def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
@@ -182,6 +189,7 @@ PASSES = (
     Step("shapes", optimize.shapes, fixpoint=True),
     Step("branches", optimize.branches, fixpoint=True),
     Step("contract", optimize.contracted, fixpoint=True),
+    Step("assemble", optimize.assembled),
     Step("share", optimize.share),
     Step("batch", optimize.batched),
     Step("scalars", optimize.scalar_sums),

@@ -6,6 +6,8 @@ is ``g[i]``, ``zeros_like`` of a number is ``0.0``; the products are in
 :mod:`rank_products`."""
 from __future__ import annotations
 
+from typing import Any
+
 import gast
 import numpy as np
 
@@ -93,6 +95,18 @@ def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
     return None
 
 
+def _number_grid(s: Any) -> tuple | None:
+    """The shape ``np.array`` makes of a list of numbers, or of such lists of one
+    length; None for anything else."""
+    if not isinstance(s, dims.Items) or not s.shapes:
+        return None
+    if all(x == () for x in s.shapes):
+        return (len(s.shapes),)
+    inner = [_number_grid(x) for x in s.shapes]
+    return (len(s.shapes),) + inner[0] if inner[0] is not None and \
+        all(x == inner[0] for x in inner) else None
+
+
 class PlainHelpers(Transformer):
     """Rewrites, bottom up, each helper call whose arguments' shapes make it plain."""
 
@@ -104,7 +118,8 @@ class PlainHelpers(Transformer):
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
-        ``d[0]``, ``d[1]``: ``d = g`` (its items are the same numbers)."""
+        ``d[0]``, ``d[1]``: ``d = g`` (its items are the same numbers); so too of rows of
+        numbers (``[[c, -s], [s, c]]``: ``d[0]`` is a row of ``g``)."""
         target = node.targets[0]
         call = node.value
         if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
@@ -113,9 +128,8 @@ class PlainHelpers(Transformer):
         if isinstance(target, gast.Name) and target.id in self.indexed_only and \
                 isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
                 call.func.id == "array_adjoint" and len(call.args) == 2:
-            items = self.facts.of(call.args[1])
-            if isinstance(items, dims.Items) and all(s == () for s in items.shapes) and \
-                    self.facts.of(call.args[0]) == (len(items.shapes),):
+            grid = _number_grid(self.facts.of(call.args[1]))
+            if grid is not None and self.facts.of(call.args[0]) == grid:
                 node.value = call.args[0]
         self.generic_visit(node)
         return node

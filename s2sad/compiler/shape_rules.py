@@ -53,7 +53,7 @@ _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
                    runtime.broadcast_like, runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
                    runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,
                    runtime.cholesky_adjoint, runtime.undiagonal, runtime.untrace,
-                   runtime.diag_adjoint}
+                   runtime.diag_adjoint, runtime.extremum_adjoint}
 _SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
                   runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
 SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)
@@ -108,7 +108,9 @@ def broadcast_all(shapes: list, learned: dict | None = None) -> Any:
 
 
 def stacked(items: tuple) -> Any:
-    """``np.array([a, b])`` of values of one shape: that shape with the count in front."""
+    """``np.array([a, b])`` of values of one shape: that shape with the count in front
+    (``np.array([[c, -s], [s, c]])``: rows of numbers stacked first)."""
+    items = tuple(stacked(s.shapes) if isinstance(s, Items) else s for s in items)
     if not items or not all(isinstance(s, tuple) for s in items):
         return None
     first = items[0]
@@ -243,6 +245,10 @@ def join_all(found: list) -> Any:
             first = Elements(join_all(inner) if inner else None)
         elif isinstance(first, tuple) and isinstance(s, tuple) and len(first) == len(s):
             first = tuple(affine.join(x, y) for x, y in zip(first, s))
+        elif isinstance(first, Items) and isinstance(s, Items) and \
+                len(first.shapes) == len(s.shapes):  # (W, b) pairs: their items joined
+            inner = [join_all([x, y]) for x, y in zip(first.shapes, s.shapes)]
+            first = Items(tuple(None if x == UNKNOWN else x for x in inner))
         elif s != first:
             return UNKNOWN
     return first

@@ -112,9 +112,23 @@ def shaped_like(g: Any, x: Any) -> Any:
 def array_adjoint(g: Any, obj: Any) -> Any:
     """Adjoint of ``np.array(obj)``: nested lists get nested lists of adjoints."""
     if isinstance(obj, (list, tuple)):
+        if type(g) is np.ndarray and g.dtype.kind == "f" and g.shape == _grid(obj):
+            return g.tolist()  # (a rotation matrix of numbers: one call, not one per entry)
         g = np.reshape(g, np.shape(obj))
         return type(obj)(array_adjoint(g[i], v) for i, v in enumerate(obj))
     return shaped_like(g, obj)
+
+
+def _grid(obj: Any) -> tuple | None:
+    """The shape of a list of Python numbers, or of such lists of one length (a real
+    number's adjoint is a float, as ``shaped_like`` gives it); None for anything else."""
+    if type(obj) is not list or not obj:
+        return None
+    if all(isinstance(v, (float, int)) and not isinstance(v, bool) for v in obj):
+        return (len(obj),)
+    inner = [_grid(v) for v in obj]
+    return (len(obj),) + inner[0] if inner[0] is not None and \
+        all(s == inner[0] for s in inner) else None
 
 
 def _pieces(g: Any, sizes: list[int], axis: int) -> list:

@@ -252,10 +252,11 @@ def cast_like(g: Any, x: Any) -> Any:
         return g
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
-        return type(x)(cast_like(a, b) for a, b in zip(g, x))
+        items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]
+        return items if type(x) is list else type(x)(items)
     if isinstance(x, dict):
         g = zeros_like(x) if g is None else g
-        return {k: cast_like(g[k], x[k]) for k in x}
+        return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
     if g is None:
         return zeros_like(x)
     if np.iscomplexobj(g) and not np.iscomplexobj(x):
@@ -270,6 +271,14 @@ def cast_like(g: Any, x: Any) -> Any:
     if isinstance(x, complex) and np.ndim(g) == 0:  # a complex argument: a complex gradient
         return complex(g)
     return g
+
+
+def _as_it_is(g: Any, x: Any) -> bool:
+    """Whether an item of a container's gradient is already what ``cast_like`` makes of
+    it: a writable float64 array of its argument's shape (a parameter list's gradient
+    is looked at item by item without a call per item)."""
+    return type(g) is np.ndarray and type(x) is np.ndarray and g.dtype is _FLOAT64 and \
+        x.dtype is _FLOAT64 and g.shape == x.shape and g.flags.writeable
 
 
 def _grad_dtype(dtype: np.dtype) -> np.dtype:

@@ -12,7 +12,7 @@ import numpy as np
 
 from s2sad.runtime.core import unbroadcast
 from s2sad.runtime.numeric import safe_div, safe_mul
-from s2sad.runtime.triangular import tri_congruence, tri_product, tri_solve
+from s2sad.runtime.triangular import tri_congruence, tri_product, tri_solve, triangle
 
 __all__ = [
     "only_real",
@@ -222,8 +222,12 @@ def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
     ``g + g^T``, its diagonal put back: one pass fewer over an ``n x n`` array than two
     triangles added, what a Cholesky adjoint of a large matrix ends with.)"""
     g = np.asarray(g)
-    both = np.triu(g + _T(g)) if uplo is True or str(uplo).upper() == "U" \
-        else np.tril(g + _T(g))
+    lower = not (uplo is True or str(uplo).upper() == "U")
+    if g.ndim == 2 and g.shape[0] == g.shape[1]:  # a matrix: .T and its flat diagonal
+        both = triangle(g + g.T, lower)
+        both.flat[:: g.shape[0] + 1] = np.diagonal(g)
+        return both
+    both = triangle(g + _T(g), lower)
     if both.ndim < 2:
         return both
     diag = np.einsum("...ii->...i", both)  # a writable view of the diagonal
@@ -291,7 +295,11 @@ def matrix_power_tangent(da: Any, a: Any, n: int) -> Any:
 
 def undiagonal(g: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` written on that diagonal."""
-    out = np.zeros(np.shape(a))
+    out = np.zeros(getattr(a, "shape", None) or np.shape(a))  # (a, or its shape_of)
+    if out.ndim == 2 and (axis1, axis2) == (0, 1) and offset == 0:
+        cols = out.shape[1]  # (the main diagonal of a matrix: no moveaxis)
+        out.flat[:min(out.shape) * cols:cols + 1] = g
+        return out
     view = np.moveaxis(out, (axis1, axis2), (-2, -1))
     n1, n2 = view.shape[-2:]
     rows = np.arange(max(0, -offset), min(n1, n2 - offset))
@@ -300,9 +308,25 @@ def undiagonal(g: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) 
 
 
 def untrace(g: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
-    """Adjoint of ``np.trace(a, offset, axis1, axis2)``: ``g`` along the whole diagonal."""
-    shape = np.shape(np.diagonal(a, offset, axis1, axis2))
+    """Adjoint of ``np.trace(a, offset, axis1, axis2)``: ``g`` along the whole diagonal.
+    Only ``a``'s shape is read (``a`` may be the reverse sweep's ``shape_of`` of it)."""
+    full = tuple(getattr(a, "shape", None) or np.shape(a))
+    if len(full) == 2 and offset == 0 and np.ndim(g) == 0 and \
+            (axis1 % 2, axis2 % 2) in ((0, 1), (1, 0)):  # a matrix's trace: g * I, ~1 us
+        out = np.zeros(full, dtype=np.result_type(g, float))
+        out.flat[:min(full) * full[1]:full[1] + 1] = g
+        return out
+    shape = _diagonal_shape(full, offset, axis1, axis2)
     return undiagonal(np.broadcast_to(np.expand_dims(g, -1), shape), a, offset, axis1, axis2)
+
+
+def _diagonal_shape(shape: tuple, offset: int, axis1: int, axis2: int) -> tuple:
+    """The shape of ``np.diagonal`` of an array of ``shape``: the two axes dropped, the
+    diagonal's length last."""
+    a1, a2 = axis1 % len(shape), axis2 % len(shape)
+    rows, cols = shape[a1], shape[a2]
+    n = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
+    return tuple(d for i, d in enumerate(shape) if i not in (a1, a2)) + (n,)
 
 
 def diag_adjoint(g: Any, v: Any, k: int = 0) -> Any:

@@ -1,0 +1,188 @@
+"""Late pass ``assemble``: the adjoint of a list, tuple or dict of known structure built
+as one display, as a person writes it::
+
+    dp = add_at(None, p, 'b2', db2)         dp = {'W1': dW1, 'b1': db1,
+    dp = add_at(dp, None, 'W2', dW2)   ->         'W2': dW2, 'b2': db2}
+    dp = add_at(dp, None, 'b1', db1)
+    dp = add_at(dp, None, 'W1', dW1)
+
+``add_at(None, p, k, e)`` makes zeros for every item of ``p`` and adds ``e`` into a new
+array: with the structure of ``p`` known (the code is specialised to it,
+``call_kinds``) and each constant key added into once, the display holds each ``e``
+itself and ``zeros_like(p[k])`` for an item no statement adds into.  A list or tuple's
+adjoint is a list (what ``add_at`` makes of either); ``cast_like`` gives it the
+argument's type at the return.
+
+The display holds each ``e`` itself when it is a name read nowhere else (no other name
+may see the object change) and not bound again before the display; any other ``e`` is
+bound where it was added to a name of its own (``db2 = np.sum(dout, axis=(0,))``).
+``d`` is read by no statement between the first and the last ``add_at``, and ``p`` not
+bound again there (the display replaces the last).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from s2sad import runtime
+from s2sad.compiler import dims
+from s2sad.compiler.names import Namer, assign, const, copy_origin, load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import nodes
+
+
+def assemble(body: list, shapes: dims.Facts, namespace: dict, namer: Namer) -> list:
+    """``body`` with each chain of ``add_at`` into a container's adjoint as a display."""
+    loads: dict[str, int] = {}
+    for n in nodes(body):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            loads[n.id] = loads.get(n.id, 0) + 1
+    _Blocks(shapes, namespace, namer, loads).run(body)
+    return body
+
+
+class _Blocks:
+    """The rewrite of every block (loop and branch bodies too)."""
+
+    def __init__(self, shapes: dims.Facts, namespace: dict, namer: Namer,
+                 loads: dict[str, int]) -> None:
+        self.shapes, self.namespace, self.namer, self.loads = shapes, namespace, namer, loads
+
+    def run(self, block: list) -> None:
+        for s in block:
+            for field in ("body", "orelse"):
+                inner = getattr(s, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                    self.run(inner)
+        at = 0
+        while at < len(block):
+            at = self.chain(block, at) + 1
+
+    def chain(self, block: list, at: int) -> int:
+        """Rewrite the chain starting at ``block[at]`` if there is one; the index after
+        which to look for the next."""
+        first = _add_at(block[at], self.namespace)
+        if first is None or not _none(first.args[0]) or \
+                not isinstance(first.args[1], gast.Name):
+            return at
+        name, like = block[at].targets[0].id, first.args[1]
+        shape = self.shapes.of(like)
+        keys = _keys(shape)
+        if keys is None:
+            return at
+        parts: list[tuple[Any, gast.expr]] = []  # (key, what is added), a key maybe twice
+        chain: list[int] = []
+        for k in range(at, len(block)):
+            s = block[k]
+            call = _add_at(s, self.namespace) if k > at else first
+            if call is not None and s.targets[0].id == name and (k == at or _reads(
+                    call.args[0], name) and _none(call.args[1])):
+                key = call.args[2]
+                if not isinstance(key, gast.Constant) or \
+                        type(key.value) is not type(keys[0]) or key.value not in keys or \
+                        _uses(call.args[3], {name}) or any(
+                            k == key.value for k, _ in parts) and not _summable(
+                            _item(shape, key.value)):
+                    return at  # (a container's item added twice: + would concatenate)
+                parts.append((key.value, call.args[3]))
+                chain.append(k)
+                continue
+            if _uses(s, {name}) or _binds(s, {like.id} | _names(parts)):
+                break
+        return self.rewrite(block, chain, name, like, keys, parts)
+
+    def rewrite(self, block: list, chain: list, name: str, like: gast.Name, keys: list,
+                parts: list) -> int:
+        """The chain's statements replaced: a part that is not a name read only there
+        bound to a name of its own where it was added, the display last (the parts of
+        a key added twice summed there: a new array, as ``add_at`` made)."""
+        new: list[list] = []
+        summed: dict[Any, gast.expr] = {}
+        for k, (key, part) in zip(chain, parts):
+            if not (isinstance(part, gast.Name) and self.loads.get(part.id) == 1 and
+                    part.id != like.id):
+                own = self.namer.fresh(f"d{key}" if isinstance(key, str) and
+                                       key.isidentifier() else f"{name}_{key}")
+                new.append([copy_origin(assign(own, part, block[k]), block[k])])
+                part = load(own)
+            else:
+                new.append([])
+            summed[key] = part if key not in summed else \
+                gast.BinOp(left=summed[key], op=gast.Add(), right=part)
+        last = block[chain[-1]]
+        new[-1].append(copy_origin(assign(name, _display(keys, summed, like), last), last))
+        for k, stmts in reversed(list(zip(chain, new))):
+            block[k:k + 1] = stmts
+        self.loads[name] = self.loads.get(name, 0) - (len(chain) - 1)  # (the chain's own)
+        return chain[0] - 1  # (the statements it spans looked at again: chains inside)
+
+
+def _display(keys: list, parts: dict, like: gast.Name) -> gast.expr:
+    values = [parts[k] if k in parts else gast.Call(
+        func=load("zeros_like"), args=[gast.Subscript(value=load(like.id), slice=const(k),
+                                                      ctx=gast.Load())], keywords=[])
+        for k in keys]
+    if isinstance(keys[0], int):
+        return gast.List(elts=values, ctx=gast.Load())
+    return gast.Dict(keys=[const(k) for k in keys], values=values)
+
+
+def _keys(shape: Any) -> list | None:
+    """The keys of a container of known structure: a dict's, or a list's positions."""
+    if isinstance(shape, dims.Keyed) and shape.items and \
+            all(type(k) is str for k, _ in shape.items):
+        return [k for k, _ in shape.items]
+    if isinstance(shape, dims.Items) and shape.shapes:
+        return list(range(len(shape.shapes)))
+    return None
+
+
+def _item(shape: Any, key: Any) -> Any:
+    """The shape of item ``key`` of a container's shape."""
+    if isinstance(shape, dims.Keyed):
+        return next(s for k, s in shape.items if k == key)
+    return shape.shapes[key]
+
+
+def _summable(shape: Any) -> bool:
+    """Whether two adjoints of a value of ``shape`` add with ``+``: an array's or a
+    number's (never a list's, which ``+`` would concatenate)."""
+    return isinstance(shape, tuple)
+
+
+def _add_at(s: gast.stmt, namespace: dict) -> gast.Call | None:
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
+            len(s.value.args) == 4 and not s.value.keywords and \
+            evaluate_ref(s.value.func, namespace) is runtime.add_at:
+        return s.value
+    return None
+
+
+def _none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
+
+
+def _reads(e: gast.expr, name: str) -> bool:
+    return isinstance(e, gast.Name) and e.id == name
+
+
+def _names(parts: list) -> set[str]:
+    return {n.id for _, p in parts for n in nodes(p) if isinstance(n, gast.Name)}
+
+
+def _uses(node: Any, names: set) -> bool:
+    """Whether ``node`` reads or binds any of ``names``."""
+    return any(isinstance(n, gast.Name) and n.id in names for n in nodes(node))
+
+
+def _binds(s: gast.stmt, names: set) -> bool:
+    """Whether ``s`` binds any of ``names`` (a part moved past it would read the new
+    value), or deletes one."""
+    return any(isinstance(n, gast.Name) and n.id in names and
+               not isinstance(n.ctx, gast.Load) for n in _with_ctx(s))
+
+
+def _with_ctx(s: gast.stmt) -> Any:
+    return gast.walk(s)
