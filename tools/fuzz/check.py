@@ -1,0 +1,189 @@
+"""Checking one program: s2sad's value_and_grad, vjp and jvp against central finite
+differences in float64.
+
+A mismatch is re-checked with a larger and a smaller step: when the finite differences
+of the different steps disagree among themselves the program is non-smooth at the point
+(a kink of max/abs/where, a branch or a while loop's trip count changing within the step)
+and the seed is "nonsmooth", not "WRONG".  A derivative that matches the differences of
+some step is FD noise, not a bug.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+import traceback
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import s2sad
+
+STEPS = (1e-6, 1e-4, 1e-8)
+RTOL, ATOL = 1e-4, 1e-7
+
+
+def flatten(x: Any) -> np.ndarray:
+    if isinstance(x, dict):
+        return np.concatenate([flatten(x[k]) for k in x] or [np.zeros(0)])
+    if isinstance(x, (list, tuple)):
+        return np.concatenate([flatten(v) for v in x] or [np.zeros(0)])
+    return np.array(x, dtype=float).ravel()
+
+
+def unflatten(like: Any, flat: np.ndarray) -> Any:
+    """A value with the structure of ``like`` and the entries ``flat``."""
+    out, _ = _unflatten(like, flat, 0)
+    return out
+
+
+def _unflatten(like: Any, flat: np.ndarray, at: int) -> tuple[Any, int]:
+    if isinstance(like, dict):
+        made = {}
+        for k in like:
+            made[k], at = _unflatten(like[k], flat, at)
+        return made, at
+    if isinstance(like, (list, tuple)):
+        items = []
+        for v in like:
+            item, at = _unflatten(v, flat, at)
+            items.append(item)
+        return (items if isinstance(like, list) else tuple(items)), at
+    if isinstance(like, np.ndarray):
+        return flat[at:at + like.size].reshape(like.shape).copy(), at + like.size
+    return float(flat[at]), at + 1
+
+
+def load(path: Path, name: str) -> Any:
+    """Import the module at ``path`` as ``name`` (a real file: inspect.getsource works)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class Point:
+    """``f`` at fixed arguments: calls on fresh copies, derivatives by differences."""
+
+    def __init__(self, f: Callable, args: tuple) -> None:
+        self.f, self.args = f, args
+        self.flat = flatten(args)
+        self.value = self.call(self.flat)
+
+    def call(self, flat: np.ndarray) -> float:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return float(self.f(*unflatten(self.args, flat)))
+
+    def directional(self, v: np.ndarray, h: float) -> float:
+        return (self.call(self.flat + h * v) - self.call(self.flat - h * v)) / (2 * h)
+
+    def grad(self, h: float) -> np.ndarray:
+        eye = np.eye(self.flat.size)
+        return np.array([self.directional(e, h) for e in eye])
+
+
+def close(actual: np.ndarray, expected: np.ndarray, value: float) -> bool:
+    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1.0)
+    tol = RTOL * np.maximum(np.abs(expected), 1e-2 * scale) + ATOL * (1.0 + abs(value))
+    return bool(np.all(np.abs(actual - expected) <= tol))
+
+
+def judge(actual: np.ndarray, fd: Callable[[float], np.ndarray], value: float) -> str:
+    """'ok', 'nonsmooth' or 'WRONG' for a derivative against differences of each step."""
+    first = fd(STEPS[0])
+    if close(actual, first, value):
+        return "ok"
+    others = [fd(h) for h in STEPS[1:]]
+    if any(close(actual, o, value) for o in others):
+        return "ok"
+    if not all(close(o, first, value) for o in others):
+        return "nonsmooth"
+    if not (np.all(np.isfinite(first)) and np.all(np.isfinite(actual))):
+        return "nonsmooth" if not np.all(np.isfinite(first)) else "WRONG"
+    return "WRONG"
+
+
+def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
+               only: tuple[str, ...] = ()) -> dict:
+    """Every check of one program (or those named in ``only``); the classes of each and
+    of the seed."""
+    args = make_args()
+    try:
+        point = Point(f, args)
+    except Exception as e:  # the generated program itself failed: not s2sad's fault
+        return {"class": "skipped", "why": f"{type(e).__name__}: {e}"}
+    if not np.isfinite(point.value) or abs(point.value) > 1e8:
+        return {"class": "skipped", "why": f"value {point.value}"}
+    wrt = tuple(range(len(args)))
+    rng = np.random.default_rng(seed + 99)
+    checks: dict[str, dict] = {}
+    grad_cache: dict[float, np.ndarray] = {}
+
+    def fd_grad(h: float) -> np.ndarray:
+        if h not in grad_cache:
+            grad_cache[h] = point.grad(h)
+        return grad_cache[h]
+
+    u = float(rng.standard_normal())
+    v = rng.standard_normal(point.flat.size)
+    tangents = unflatten(args, v)
+    plans = {
+        "value_and_grad": (lambda: s2sad.value_and_grad(f, wrt=wrt)(*args), fd_grad, 1.0),
+        "vjp": (lambda: s2sad.vjp(f, wrt=wrt)(*args, u), fd_grad, u),
+        "jvp": (lambda: s2sad.jvp(f, wrt=wrt)(*args, *tangents),
+                lambda h: np.array([point.directional(v, h)]), None),
+    }
+    for name, (call, fd, factor) in plans.items():
+        if only and name not in only:
+            continue
+        checks[name] = one_check(call, fd, factor, point, args)
+    return {"class": seed_class([c["class"] for c in checks.values()]), "checks": checks,
+            "value": point.value}
+
+
+def one_check(call: Callable, fd: Callable, factor: float | None, point: Point,
+              args: tuple) -> dict:
+    saved = copy.deepcopy(args)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value, deriv = call()
+    except s2sad.DifferentiationError as e:
+        return {"class": "refused", "error": str(e).splitlines()[0][:300]}
+    except Exception as e:
+        tb = traceback.format_exc().splitlines()
+        return {"class": "CRASH", "error": f"{type(e).__name__}: {str(e)[:300]}",
+                "traceback": tb[-12:]}
+    if not same(saved, args):
+        return {"class": "CRASH", "error": "MUTATED: s2sad changed an argument of f"}
+    if not np.isclose(float(value), point.value, rtol=1e-8, atol=1e-10):
+        return {"class": "WRONG", "error": f"value {float(value)!r} != f's {point.value!r}"}
+    actual = flatten(deriv) if factor is not None else np.array([float(deriv)])
+    if factor is not None:
+        actual = actual / factor
+    verdict = judge(actual, fd, point.value)
+    out = {"class": verdict}
+    if verdict == "WRONG":
+        expected = fd(1e-6)
+        j = int(np.argmax(np.abs(actual - expected)))
+        out["error"] = (f"derivative entry {j}: s2sad {actual[j]!r} vs finite differences "
+                        f"{expected[j]!r}")
+    return out
+
+
+def same(a: Any, b: Any) -> bool:
+    fa, fb = flatten(a), flatten(b)
+    return fa.shape == fb.shape and bool(np.array_equal(fa, fb, equal_nan=True))
+
+
+def seed_class(classes: list[str]) -> str:
+    for c in ("WRONG", "CRASH", "nonsmooth", "refused"):
+        if c in classes:
+            return c
+    return "ok"

@@ -1,0 +1,328 @@
+"""Random statements for the fuzzer: assignments, in-place writes, aliases, branches,
+loops, while loops, helper calls and containers.
+
+A statement only reads names bound on every path to it; names bound inside a branch or
+a loop body are forgotten after it, and a name may be written into (``r[i] = ...``,
+``r += ...``) only while it shares no memory with an argument of f on every path.
+"""
+from __future__ import annotations
+
+import re
+
+from tools.fuzz.exprs import Exprs, Loop, Scope, Var, num
+
+VIEW = re.compile(r"^(\w+)(\[[^\]]*\]|\.T|\.reshape\([^)]*\))*$")
+
+
+class Stmts(Exprs):
+    """Statement generation into ``self.lines`` at ``self.indent``."""
+
+    lines: list[str]
+    indent: int
+    counter: int
+    shapes: list
+    depth: int  # nesting of blocks
+    in_loop: int = 0  # inside a for or while body: a name's later iterations matter
+    target: Var | None = None  # s_setitem writes into this one
+    helpers_multi: list  # helpers returning a tuple: (name, param shapes, output shapes)
+
+    def emit(self, text: str) -> None:
+        self.lines.append("    " * self.indent + text)
+
+    def fresh_name(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def owned(self, text: str) -> bool:
+        """Whether the value of ``text`` certainly shares no memory with an argument."""
+        m = VIEW.match(text)
+        if m:
+            v = self.scope.vars.get(m.group(1))
+            return bool(v and v.owned)
+        return not text.startswith("np.transpose(")
+
+    def bind(self, name: str, shape, text: str) -> None:
+        old = self.scope.vars.get(name)
+        if self.in_loop and old is not None and old.owned and not self.owned(text):
+            text = f"np.array({text})"  # a later iteration may write into it again
+        self.emit(f"{name} = {text}")
+        self.scope.vars[name] = Var(name, shape, self.owned(text))
+
+    def expr(self, shape, d: int | None = None) -> str:
+        d = int(self.rng.integers(1, 4)) if d is None else d
+        return self.scalar(d) if shape == () else self.array(shape, d)
+
+    # ---------------------------------------------------------------- blocks
+    def block(self, count: int) -> None:
+        for _ in range(count):
+            self.statement()
+
+    def statement(self) -> None:
+        kinds = ["assign", "assign", "rebind", "augassign", "setitem", "setitem", "fresh"]
+        if self.depth < 2:
+            kinds += ["if", "for", "while", "alias", "container", "call"]
+        kinds = [k for k in kinds if self.on(k) or k in ("assign", "rebind")]
+        getattr(self, "s_" + self.pick(kinds))()
+
+    def nested(self, count: int) -> Scope:
+        """Generate an indented block in a copy of the scope; returns the scope after it."""
+        saved = self.scope
+        self.scope = saved.copy()
+        self.indent += 1
+        self.depth += 1
+        start = len(self.lines)
+        self.block(count)
+        if len(self.lines) == start:
+            self.emit("pass")
+        self.indent -= 1
+        self.depth -= 1
+        after = self.scope
+        self.scope = saved
+        return after
+
+    def merge(self, *afters: Scope) -> None:
+        """After a branch or loop: a name stays writable only if it is on every path."""
+        for name, v in self.scope.vars.items():
+            v.owned = v.owned and all(a.vars[name].owned for a in afters if name in a.vars)
+
+    # ---------------------------------------------------------------- simple
+    def s_assign(self) -> None:
+        shape = self.pick(self.shapes)
+        prefix = "s" if shape == () else ("v" if len(shape) == 1 else "m")
+        self.bind(self.fresh_name(prefix), shape, self.expr(shape))
+
+    def s_rebind(self) -> None:
+        v = self.pick(list(self.scope.vars.values()))
+        if self.rng.random() < 0.5:  # reads itself
+            e = self.binary(v.name, self.expr(v.shape, 1), scalar=v.shape == ())
+            if v.shape == () or self.rng.random() < 0.5:
+                e = f"np.tanh({e})" if self.rng.random() < 0.5 else e
+        else:
+            e = self.expr(v.shape)
+        self.bind(v.name, v.shape, e)
+
+    def s_augassign(self) -> None:
+        cands = [v for v in self.scope.vars.values() if v.shape == () or v.owned]
+        if not cands:
+            return self.s_assign()
+        v = self.pick(cands)
+        op = self.pick(["+=", "-=", "*="])
+        e = self.expr(v.shape if self.rng.random() < 0.7 else (), 2)
+        if op == "*=":
+            e = f"(1.0 + 0.5 * np.tanh({e}))"
+        self.emit(f"{v.name} {op} {e}")
+
+    def writable(self, ndim: int | None = None) -> list[Var]:
+        if self.target is not None:
+            return [self.target]
+        return [v for v in self.scope.vars.values()
+                if v.owned and v.shape != () and (ndim is None or len(v.shape) == ndim)]
+
+    def s_setitem(self) -> None:
+        cands = self.writable()
+        if not cands:
+            return self.s_fresh()
+        v = self.pick(cands)
+        op = self.pick(["=", "=", "+=", "*="]) if self.on("augassign") else "="
+        if len(v.shape) == 1:
+            n = v.shape[0]
+            r = self.rng.random()
+            if r < 0.5:
+                target, shape = f"{v.name}[{self.index_expr(n)}]", ()
+            elif r < 0.75:
+                target, shape = f"{v.name}[1:]", (n - 1,)
+            else:
+                a = int(self.rng.integers(0, n - 1))
+                b = int(self.rng.integers(a + 1, n + 1))
+                target, shape = f"{v.name}[{a}:{b}]", (b - a,)
+        else:
+            a, b = v.shape
+            r = self.rng.random()
+            if r < 0.4:
+                target, shape = f"{v.name}[{self.index_expr(a)}, {self.index_expr(b)}]", ()
+            elif r < 0.7:
+                target, shape = f"{v.name}[{self.index_expr(a)}]", (b,)
+            else:
+                target, shape = f"{v.name}[:, {self.index_expr(b)}]", (a,)
+        e = self.expr(shape, 2)
+        if op == "*=":
+            e = f"(1.0 + 0.5 * np.tanh({e}))"
+        self.emit(f"{target} {op} {e}")
+
+    def s_fresh(self) -> None:
+        """A new array of our own: zeros, empty then filled, or a copy."""
+        shape = self.pick([s for s in self.shapes if s != ()])
+        name = self.fresh_name("r")
+        src = self.vector_from(shape[0]) if len(shape) == 1 else None
+        like = [v for v in self.scope.readable() if v.shape == shape]
+        r = self.rng.random()
+        if r < 0.3 and like:
+            self.emit(f"{name} = np.zeros_like({self.pick(like).name})")
+        elif r < 0.55 and len(shape) == 1:
+            self.emit(f"{name} = np.empty({shape[0]})")
+            self.emit(f"{name}[:] = {self.expr(shape, 2)}")
+        elif r < 0.8 and src:
+            form = self.pick(["np.copy({})", "np.copy({})", "{}.copy()", "np.array({})"])
+            self.emit(f"{name} = {form.format(src[0])}")
+        elif like:
+            self.emit(f"{name} = {self.pick(like).name} * 1.0")
+        else:
+            self.emit(f"{name} = np.zeros({shape})")
+        self.scope.vars[name] = Var(name, shape, True)
+        for _ in range(int(self.rng.integers(0, 3))):
+            self.s_setitem_into(self.scope.vars[name])
+
+    def s_setitem_into(self, v: Var) -> None:
+        self.target = v
+        self.s_setitem()
+        self.target = None
+
+    # ---------------------------------------------------------------- aliasing
+    def s_alias(self) -> None:
+        """A second name for an array, then a write through one of them."""
+        vecs = [v for v in self.writable(1) if v.shape[0] >= 3]
+        r = self.rng.random()
+        if vecs and r < 0.5:
+            v = self.pick(vecs)
+            w = self.fresh_name("w")
+            self.emit(f"{w} = {v.name}[1:]")
+            self.emit(f"{w}[0] = {self.expr((), 2)}")
+            self.scope.vars[w] = Var(w, (v.shape[0] - 1,), True)
+            return
+        arrays = [v for v in self.scope.vars.values() if v.shape != ()]
+        if not arrays:
+            return self.s_assign()
+        v = self.pick(arrays)
+        a = self.fresh_name("a")
+        self.emit(f"{a} = {v.name}")
+        self.scope.vars[a] = Var(a, v.shape, v.owned)
+        if v.owned or (self.on("argwrite") and self.rng.random() < 0.3):
+            self.s_setitem_into(self.scope.vars[a])
+        else:
+            self.bind(a, v.shape, self.binary(a, self.expr(v.shape, 1), scalar=False))
+
+    # ---------------------------------------------------------------- control flow
+    def s_if(self) -> None:
+        self.emit(f"if {self.condition()}:")
+        defined = self.rng.random() < 0.4
+        shape = self.pick(self.shapes)
+        t = self.fresh_name("t")
+        branches = []
+        n_branches = 3 if self.rng.random() < 0.2 else 2
+        for b in range(n_branches):
+            if b == 1 and n_branches == 3:
+                self.emit(f"elif {self.condition()}:")
+            elif b == n_branches - 1:
+                self.emit("else:")
+            after = self.nested(int(self.rng.integers(1, 4)))
+            if defined:
+                self.indent += 1
+                saved, self.scope = self.scope, after
+                self.emit(f"{t} = {self.expr(shape, 2)}")
+                self.scope = saved
+                self.indent -= 1
+            branches.append(after)
+        self.merge(*branches)
+        if defined:
+            self.scope.vars[t] = Var(t, shape, False)
+
+    def s_for(self) -> None:
+        vecs = [v for v in self.scope.readable() if len(v.shape) == 1]
+        n = self.pick(vecs).shape[0] if vecs else 4
+        lo = int(self.rng.integers(0, 2))
+        i = self.pick(["i", "j", "k"])
+        if any(lp.name == i for lp in self.scope.loops):
+            return self.s_assign()
+        acc = self.fresh_name("acc")
+        self.emit(f"{acc} = {num(self.rng, -0.5, 0.5)}")
+        self.scope.vars[acc] = Var(acc, (), False)
+        bound = self.pick([str(n), f"len({vecs[0].name})" if vecs and vecs[0].shape[0] == n
+                           else str(n)])
+        self.emit(f"for {i} in range({lo}, {bound}):" if lo else f"for {i} in range({bound}):")
+        self.scope.loops.append(Loop(i, lo, n))
+        self.indent += 1
+        self.emit(f"{acc} = {acc} + {self.expr((), 2)}")
+        self.indent -= 1
+        self.in_loop += 1
+        after = self.nested(int(self.rng.integers(1, 4)))
+        self.in_loop -= 1
+        self.scope.loops.pop()
+        self.merge(after)
+
+    def s_while(self) -> None:
+        s, k = self.fresh_name("w"), self.fresh_name("n")
+        self.emit(f"{s} = {num(self.rng, 0.0, 0.5)}")
+        self.emit(f"{k} = 0")
+        limit = num(self.rng, 1.0, 4.0)
+        self.emit(f"while {s} < {limit} and {k} < {int(self.rng.integers(3, 11))}:")
+        self.scope.vars[s] = Var(s, (), False)
+        self.indent += 1
+        self.emit(f"{s} = {s} + 0.3 + ({self.expr((), 2)}) ** 2")
+        self.emit(f"{k} += 1")
+        self.indent -= 1
+        self.in_loop += 1
+        after = self.nested(int(self.rng.integers(0, 3)))
+        self.in_loop -= 1
+        self.merge(after)
+
+    # ---------------------------------------------------------------- calls, containers
+    def s_call(self) -> None:
+        multi = [h for h in self.helpers_multi]
+        if multi and self.rng.random() < 0.5:
+            name, params, outs = self.pick(multi)
+            args = [self.expr(p, 1) for p in params]
+            names = [self.fresh_name("h") for _ in outs]
+            self.emit(f"{', '.join(names)} = {name}({', '.join(args)})")
+            for nm, shape in zip(names, outs):
+                self.scope.vars[nm] = Var(nm, shape, False)
+            return
+        if not self.scope.helpers:
+            return self.s_assign()
+        name, params, out = self.pick(self.scope.helpers)
+        args = [self.expr(p, 1) for p in params]
+        h = self.fresh_name("h")
+        self.emit(f"{h} = {name}({', '.join(args)})")
+        self.scope.vars[h] = Var(h, out, False)
+
+    def s_container(self) -> None:
+        """A local list, tuple or dict of values, read back by index or key."""
+        kind = self.pick(["list", "tuple", "dict"])
+        shapes = [self.pick(self.shapes) for _ in range(int(self.rng.integers(2, 4)))]
+        items = [self.expr(s, 1) for s in shapes]
+        c = self.fresh_name("L" if kind != "dict" else "D")
+        keys = [repr(k) for k in ["p", "q", "u", "z"][:len(items)]]
+        if kind == "list":
+            self.emit(f"{c} = [{', '.join(items)}]")
+        elif kind == "tuple":
+            self.emit(f"{c} = ({', '.join(items)},)")
+        else:
+            self.emit(f"{c} = {{{', '.join(f'{k}: {e}' for k, e in zip(keys, items))}}}")
+        ref = [f"{c}[{i}]" for i in range(len(items))] if kind != "dict" else \
+            [f"{c}[{k}]" for k in keys]
+        if kind != "tuple" and self.rng.random() < 0.5:
+            j = int(self.rng.integers(len(items)))
+            self.emit(f"{ref[j]} = {self.expr(shapes[j], 1)}")
+        if kind == "tuple" and self.rng.random() < 0.5:
+            names = [self.fresh_name("e") for _ in items]
+            self.emit(f"{', '.join(names)} = {c}")
+            for nm, s in zip(names, shapes):
+                self.scope.vars[nm] = Var(nm, s, False)
+        same = [s for s in shapes if s == shapes[0]]
+        if kind == "list" and len(same) == len(shapes) and self.on("for") \
+                and self.rng.random() < 0.5:
+            acc, item = self.fresh_name("acc"), self.fresh_name("it")
+            self.emit(f"{acc} = 0.0")
+            self.emit(f"for {item} in {c}:")
+            self.scope.vars[item] = Var(item, shapes[0], False)
+            self.indent += 1
+            self.emit(f"{acc} = {acc} + {self.reduce_to_scalar(self.scope.vars[item])}")
+            self.indent -= 1
+            del self.scope.vars[item]
+            self.scope.vars[acc] = Var(acc, (), False)
+        self.scope.atoms += [Var(r, s, False) for r, s in zip(ref, shapes)]
+
+    def reduce_to_scalar(self, v: Var) -> str:
+        if v.shape == ():
+            return self.pick([v.name, f"np.sin({v.name})", f"{v.name} ** 2"])
+        return self.pick([f"np.sum({v.name} * {v.name})", f"np.sum(np.sin({v.name}))",
+                          f"np.mean(np.tanh({v.name}))", f"np.sum(np.cos({v.name}) * 0.5)"])
