@@ -110,19 +110,39 @@ def judge(actual: np.ndarray, fd: Callable[[float], np.ndarray], value: float) -
 
 
 def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
-               only: tuple[str, ...] = ()) -> dict:
-    """Every check of one program (or those named in ``only``); the classes of each and
-    of the seed."""
-    args = make_args()
-    try:
-        point = Point(f, args)
-    except Exception as e:  # the generated program itself failed: not s2sad's fault
-        return {"class": "skipped", "why": f"{type(e).__name__}: {e}"}
-    if not np.isfinite(point.value) or abs(point.value) > 1e8:
-        return {"class": "skipped", "why": f"value {point.value}"}
-    wrt = tuple(range(len(args)))
+               only: tuple[str, ...] = (), points: int = 2) -> dict:
+    """Every check of one program (or those named in ``only``) at ``points`` argument
+    values of the same shapes (the second through the same derivative objects: their
+    repeated-call path, and often the other branch); the classes of each and of the seed."""
+    first = make_args()
+    wrt = tuple(range(len(first)))
+    entries = {"value_and_grad": s2sad.value_and_grad(f, wrt=wrt),
+               "vjp": s2sad.vjp(f, wrt=wrt), "jvp": s2sad.jvp(f, wrt=wrt)}
     rng = np.random.default_rng(seed + 99)
     checks: dict[str, dict] = {}
+    for p in range(points):
+        args = first if p == 0 else \
+            unflatten(first, rng.uniform(-1.2, 1.2, flatten(first).size))
+        try:
+            point = Point(f, args)
+        except Exception as e:  # the generated program itself failed: not s2sad's fault
+            if p == 0:
+                return {"class": "skipped", "why": f"{type(e).__name__}: {e}"}
+            continue
+        if not np.isfinite(point.value) or abs(point.value) > 1e8:
+            if p == 0:
+                return {"class": "skipped", "why": f"value {point.value}"}
+            continue
+        suffix = "" if p == 0 else f"@{p + 1}"
+        for name, (call, fd, factor) in plans_at(point, args, entries, rng).items():
+            if not only or name in only:
+                checks[name + suffix] = one_check(call, fd, factor, point, args)
+    return {"class": seed_class([c["class"] for c in checks.values()]), "checks": checks}
+
+
+def plans_at(point: Point, args: tuple, entries: dict, rng: np.random.Generator) -> dict:
+    """For each entry point: its call, the finite differences it is compared with, and
+    the factor its derivative is divided by (None: a jvp, compared as it is)."""
     grad_cache: dict[float, np.ndarray] = {}
 
     def fd_grad(h: float) -> np.ndarray:
@@ -133,18 +153,12 @@ def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
     u = float(rng.standard_normal())
     v = rng.standard_normal(point.flat.size)
     tangents = unflatten(args, v)
-    plans = {
-        "value_and_grad": (lambda: s2sad.value_and_grad(f, wrt=wrt)(*args), fd_grad, 1.0),
-        "vjp": (lambda: s2sad.vjp(f, wrt=wrt)(*args, u), fd_grad, u),
-        "jvp": (lambda: s2sad.jvp(f, wrt=wrt)(*args, *tangents),
+    return {
+        "value_and_grad": (lambda: entries["value_and_grad"](*args), fd_grad, 1.0),
+        "vjp": (lambda: entries["vjp"](*args, u), fd_grad, u),
+        "jvp": (lambda: entries["jvp"](*args, *tangents),
                 lambda h: np.array([point.directional(v, h)]), None),
     }
-    for name, (call, fd, factor) in plans.items():
-        if only and name not in only:
-            continue
-        checks[name] = one_check(call, fd, factor, point, args)
-    return {"class": seed_class([c["class"] for c in checks.values()]), "checks": checks,
-            "value": point.value}
 
 
 def one_check(call: Callable, fd: Callable, factor: float | None, point: Point,

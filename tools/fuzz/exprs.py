@@ -91,6 +91,10 @@ class Exprs:
                     opts.append((f"{v.name}[::-1]", not v.owned))
             elif len(v.shape) == 1 and v.shape[0] > k and self.on("slicing"):
                 n = v.shape[0]
+                if (n + 1) // 2 == k:
+                    opts.append((f"{v.name}[::2]", not v.owned))
+                if n // 2 == k:
+                    opts.append((f"{v.name}[1::2]", not v.owned))
                 if n == k + 2 and self.rng.random() < 0.5:
                     opts.append((f"{v.name}[1:-1]", not v.owned))
                 else:
@@ -113,8 +117,10 @@ class Exprs:
             return self.unary(self.scalar(d - 1), scalar=True)
         if r < 0.55:
             return self.binary(self.scalar(d - 1), self.scalar(d - 1), scalar=True)
-        if r < 0.85:
+        if r < 0.8:
             return self.reduction(d)
+        if r < 0.87 and self.on("ifexp"):
+            return f"({self.scalar(d - 1)} if {self.condition()} else {self.scalar(d - 1)})"
         if self.on("helpers"):
             call = self.helper_call((), d)
             if call:
@@ -145,9 +151,16 @@ class Exprs:
             return self.scalar_leaf()
         k = self.pick(vecs)[0]
         v = self.vector(k, d - 1)
-        kind = self.pick(["sum", "sum", "mean", "max", "min", "dot", "matmul", "sumprod"])
+        kind = self.pick(["sum", "sum", "mean", "max", "min", "dot", "matmul", "sumprod",
+                          "method", "builtin"])
         if kind in ("max", "min") and not self.on("kinks"):
             kind = "sum"
+        if kind == "method" and self.on("methods"):
+            m = self.pick(["sum()", "mean()", "max()" if self.on("kinks") else "sum()",
+                           f"dot({self.vector(k, d - 1)})"])
+            return f"({v}).{m}"
+        if kind == "builtin" and self.on("builtins"):
+            return f"sum({v})"
         if kind == "dot":
             return f"np.dot({v}, {self.vector(k, d - 1)})"
         if kind == "matmul" and self.on("matmul"):
@@ -171,24 +184,61 @@ class Exprs:
             a = self.array(shape, d - 1)
             return self.binary(a, other, scalar=False) if self.rng.random() < 0.7 \
                 else self.binary(other, a, scalar=False)
+        return self.array_more(shape, d, r)
+
+    def array_more(self, shape: Shape, d: int, r: float) -> str:
+        """The rarer array expressions: where, kinks, products, stencils, broadcasting,
+        conditional expressions, helper calls."""
         if r < 0.62 and self.on("where"):
             c = self.array(shape, d - 1)
             t = num(self.rng, -0.5, 0.5)
             return f"np.where({c} > {t}, {self.array(shape, d - 1)}, {self.array(shape, d - 1)})"
+        if r < 0.66 and self.on("kinks"):
+            c = self.array(shape, d - 1)
+            return self.pick([f"(({c}) > {num(self.rng, -0.5, 0.5)}) * {self.array(shape, d - 1)}",
+                              f"np.clip({c}, -0.6, {num(self.rng, 0.0, 1.0)})",
+                              f"np.abs({c})"])
         if r < 0.7 and self.on("kinks"):
             fn = self.pick(["np.maximum", "np.minimum"])
             other = num(self.rng, -0.5, 0.5) if self.rng.random() < 0.5 \
                 else self.array(shape, d - 1)
             return f"{fn}({self.array(shape, d - 1)}, {other})"
-        if r < 0.85 and self.on("matmul"):
+        if r < 0.8 and self.on("matmul"):
             made = self.product(shape, d)
             if made:
                 return made
+        if r < 0.86 and len(shape) == 1 and self.on("stencil"):
+            made = self.stencil(shape[0], d)
+            if made:
+                return made
+        if r < 0.9 and len(shape) == 2 and self.on("broadcast"):
+            a, b = shape
+            return self.pick([f"({self.array(shape, d - 1)} * ({self.vector(b, d - 1)})[None, :])",
+                              f"({self.array(shape, d - 1)} + ({self.vector(a, d - 1)})[:, None])",
+                              f"({self.array(shape, d - 1)} - {self.vector(b, d - 1)})"])
+        if r < 0.93 and self.on("ifexp"):
+            return f"({self.array(shape, d - 1)} if {self.condition()} else " \
+                   f"{self.array(shape, d - 1)})"
         if self.on("helpers"):
             call = self.helper_call(shape, d)
             if call:
                 return call
         return self.array_leaf(shape)
+
+    def stencil(self, k: int, d: int) -> str | None:
+        """Shifted slices of one vector combined: ``v[2:] - 2.0 * v[1:-1] + v[:-2]``."""
+        longer = [v for v in self.scope.readable() if len(v.shape) == 1 and v.shape[0] > k]
+        if not longer:
+            return None
+        v = self.pick(longer)
+        n = v.shape[0]
+        offs = sorted({int(o) for o in self.rng.integers(0, n - k + 1, size=3)})
+        parts = [f"{v.name}[{o}:{o + k}]" for o in offs]
+        w = [num(self.rng, -2.0, 2.0) for _ in parts]
+        text = " + ".join(f"{c} * {p}" for c, p in zip(w, parts))
+        if self.rng.random() < 0.4:
+            text = f"np.sin({text}) * {self.vector(k, d - 1)}"
+        return f"({text})"
 
     def product(self, shape: Shape, d: int) -> str | None:
         """A matrix product, an outer product, a reduction along an axis or a transpose."""
@@ -202,6 +252,10 @@ class Exprs:
                 m = self.pick(rows)
                 opts.append(f"({self.array(m, d - 1)} @ {self.vector(m[1], d - 1)})")
                 opts.append(f"np.sum({self.array(m, d - 1)}, axis=1)")
+                if self.on("methods"):
+                    opts.append(f"{self.array(m, d - 1)}.dot({self.vector(m[1], d - 1)})")
+                if self.on("kinks"):
+                    opts.append(f"np.max({self.array(m, d - 1)}, axis=1)")
             if cols:
                 m = self.pick(cols)
                 opts.append(f"({self.vector(m[0], d - 1)} @ {self.array(m, d - 1)})")
@@ -217,6 +271,8 @@ class Exprs:
         if inner:
             m = self.pick(inner)
             opts.append(f"({self.array((a, m), d - 1)} @ {self.array((m, b), d - 1)})")
+        if self.on("methods") and (b, a) in mats:
+            opts.append(f"{self.array((b, a), d - 1)}.transpose()")
         return self.pick(opts)
 
     def array_leaf(self, shape: Shape) -> str:

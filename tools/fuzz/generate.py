@@ -25,6 +25,11 @@ FEATURES = {
     "argwrite": True,  # write into an argument of f (through an alias): rare
     "if": True, "for": True, "while": True, "helpers": True, "call": True,
     "container": True, "container_args": True, "scalar_args": True, "matrix_args": True,
+    "recurrence": True,  # r[i] = ... r[i - 1] ... in a for loop
+    "break": True, "early_return": True,  # break / continue in loops, return in an if of f
+    "ifexp": True, "methods": True, "builtins": True, "stencil": True, "broadcast": True,
+    "append": True,  # out = []; for ...: out.append(...); np.array(out)
+    "rowops": True,  # m[i] = m[i] - c * m[j] in a loop
 }
 
 
@@ -35,7 +40,7 @@ class Program(Stmts):
         self.rng = np.random.default_rng(seed)
         self.features = {**FEATURES, **(features or {})}
         self.lines, self.indent, self.counter, self.depth = [], 0, 0, 0
-        self.in_loop, self.target = 0, None
+        self.in_loop, self.target, self.in_f = 0, None, False
         self.n = int(self.rng.integers(3, 7))
         self.m = int(self.rng.integers(3, 6))
         self.shapes: list = [(), (), (self.n,), (self.n,), (self.m,)]
@@ -130,17 +135,11 @@ class Program(Stmts):
         self.choose_args()
         self.emit(f"def f({', '.join(name for name, _ in self.arg_specs)}):")
         self.indent += 1
+        self.in_f = True
         self.block(int(self.rng.integers(4, 12)))
         self.emit(f"return {self.output()}")
         self.indent -= 1
         return "\n".join(self.lines) + "\n"
-
-    def output(self) -> str:
-        """A scalar reading several of the values the program made."""
-        readable = self.scope.readable()
-        chosen = [readable[i] for i in self.rng.permutation(len(readable))[:4]]
-        made = [v for v in self.scope.vars.values() if v not in chosen][-2:]
-        return " + ".join(self.reduce_to_scalar(v) for v in chosen + made)
 
 
 def program(seed: int, features: dict[str, bool] | None = None

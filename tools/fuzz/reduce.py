@@ -116,7 +116,8 @@ def reduce(source: str, seed: int, make_args: Callable[[], tuple],
     """The smallest program found that fails like ``source``."""
     first = evaluate(source, make_args, seed)
     want = signature(first)
-    only = tuple(n for n, c in first.get("checks", {}).items() if c["class"] == want[0])[:1]
+    only = tuple(n.split("@")[0] for n, c in first.get("checks", {}).items()
+                 if c["class"] == want[0])[:1]
     want = signature(evaluate(source, make_args, seed, only))
     log(f"reducing: {want} with {only}")
     tree = ast.parse(source)

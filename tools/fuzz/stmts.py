@@ -21,8 +21,11 @@ class Stmts(Exprs):
     indent: int
     counter: int
     shapes: list
+    n: int
+    m: int
     depth: int  # nesting of blocks
     in_loop: int = 0  # inside a for or while body: a name's later iterations matter
+    in_f: bool = False  # generating f, not a helper: an early return is a scalar
     target: Var | None = None  # s_setitem writes into this one
     helpers_multi: list  # helpers returning a tuple: (name, param shapes, output shapes)
 
@@ -60,8 +63,13 @@ class Stmts(Exprs):
     def statement(self) -> None:
         kinds = ["assign", "assign", "rebind", "augassign", "setitem", "setitem", "fresh"]
         if self.depth < 2:
-            kinds += ["if", "for", "while", "alias", "container", "call"]
-        kinds = [k for k in kinds if self.on(k) or k in ("assign", "rebind")]
+            kinds += ["if", "for", "while", "alias", "container", "call", "append"]
+        if self.in_loop:
+            kinds += ["break"]
+        if self.in_f and self.depth == 0:
+            kinds += ["early_return"]
+        kinds = [k for k in kinds if (self.on(k) or k in ("assign", "rebind")) and
+                 (k not in ("break", "early_return") or self.on("if"))]
         getattr(self, "s_" + self.pick(kinds))()
 
     def nested(self, count: int) -> Scope:
@@ -127,8 +135,12 @@ class Stmts(Exprs):
         if len(v.shape) == 1:
             n = v.shape[0]
             r = self.rng.random()
-            if r < 0.5:
+            if r < 0.45:
                 target, shape = f"{v.name}[{self.index_expr(n)}]", ()
+            elif r < 0.52:
+                target, shape = f"{v.name}[1:{n - 1}]", ()  # a number into a slice
+            elif r < 0.58 and self.on("slicing"):
+                target, shape = f"{v.name}[::2]", ((n + 1) // 2,)
             elif r < 0.75:
                 target, shape = f"{v.name}[1:]", (n - 1,)
             else:
@@ -243,11 +255,70 @@ class Stmts(Exprs):
         self.indent += 1
         self.emit(f"{acc} = {acc} + {self.expr((), 2)}")
         self.indent -= 1
+        self.recurrence(i, lo, n)
         self.in_loop += 1
         after = self.nested(int(self.rng.integers(1, 4)))
         self.in_loop -= 1
         self.scope.loops.pop()
         self.merge(after)
+
+    def recurrence(self, i: str, lo: int, n: int) -> None:
+        """``r[i] = ... r[i - 1] ...``: each iteration reads what the last one wrote (at
+        i = 0, r[-1]: the last element)."""
+        mats = [v for v in self.writable(2) if v.shape[0] >= n]
+        if mats and self.on("rowops") and self.rng.random() < 0.5:
+            m = self.pick(mats)
+            j = self.pick([f"{i} - 1", "0", str(m.shape[0] - 1)])
+            self.indent += 1
+            self.emit(f"{m.name}[{i}] = {m.name}[{i}] - {self.expr((), 1)} * {m.name}[{j}]")
+            self.indent -= 1
+            return
+        cands = [v for v in self.writable(1) if v.shape[0] >= n]
+        if not cands or not self.on("recurrence") or self.rng.random() < 0.4:
+            return
+        r = self.pick(cands).name
+        self.indent += 1
+        e = self.binary(f"{r}[{i} - 1]", self.expr((), 1), scalar=True)
+        self.emit(f"{r}[{i}] {self.pick(['=', '+=', '='])} {self.pick(['np.tanh({})', '{}'])}"
+                  .format(e))
+        self.indent -= 1
+
+    def s_break(self) -> None:
+        self.emit(f"if {self.condition()}:")
+        self.indent += 1
+        self.emit(self.pick(["break", "continue"]))
+        self.indent -= 1
+
+    def s_early_return(self) -> None:
+        self.emit(f"if {self.condition()}:")
+        self.indent += 1
+        self.emit(f"return {self.output()}")
+        self.indent -= 1
+
+    def output(self) -> str:
+        """A scalar reading several of the values the program made."""
+        readable = self.scope.readable()
+        chosen = [readable[i] for i in self.rng.permutation(len(readable))[:4]]
+        made = [v for v in self.scope.vars.values() if v not in chosen][-2:]
+        return " + ".join(self.reduce_to_scalar(v) for v in chosen + made)
+
+    def s_append(self) -> None:
+        """A list grown in a loop and turned into an array."""
+        k = self.pick([self.n, self.m])
+        out, i = self.fresh_name("out"), self.pick(["i", "j", "k"])
+        if any(lp.name == i for lp in self.scope.loops):
+            return self.s_assign()
+        rows = k == self.m and (self.m, self.n) in self.shapes and self.rng.random() < 0.4
+        self.emit(f"{out} = []")
+        self.emit(f"for {i} in range({k}):")
+        self.scope.loops.append(Loop(i, 0, k))
+        self.indent += 1
+        self.emit(f"{out}.append({self.expr((self.n,) if rows else (), 2)})")
+        self.indent -= 1
+        self.scope.loops.pop()
+        name = self.fresh_name("m" if rows else "v")
+        self.emit(f"{name} = np.{self.pick(['array', 'stack'] if rows else ['array'])}({out})")
+        self.scope.vars[name] = Var(name, (self.m, self.n) if rows else (k,), True)
 
     def s_while(self) -> None:
         s, k = self.fresh_name("w"), self.fresh_name("n")
