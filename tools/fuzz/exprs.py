@@ -58,6 +58,7 @@ class Exprs:
 
     rng: np.random.Generator
     scope: Scope
+    keywords: dict[str, str]  # helper -> its keyword parameter with a default
 
     def on(self, feature: str) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -150,6 +151,13 @@ class Exprs:
         if not vecs:
             return self.scalar_leaf()
         k = self.pick(vecs)[0]
+        dyn = [(v, lp) for v in self.scope.readable() for lp in self.scope.loops
+               if len(v.shape) == 1 and v.shape[0] >= lp.hi]
+        if dyn and self.on("dynamic_slices") and self.rng.random() < 0.25:
+            v, lp = self.pick(dyn)  # a slice whose length changes with the loop index
+            return self.pick([f"np.sum({v.name}[:{lp.name} + 1] ** 2)",
+                              f"np.mean(np.sin({v.name}[{lp.name}:]))",
+                              f"np.dot({v.name}[:{lp.name}], {v.name}[1:{lp.name} + 1])"])
         v = self.vector(k, d - 1)
         kind = self.pick(["sum", "sum", "mean", "max", "min", "dot", "matmul", "sumprod",
                           "method", "builtin"])
@@ -316,6 +324,8 @@ class Exprs:
             return None
         name, params, _ = self.pick(fits)
         args = [self.scalar(d - 1) if p == () else self.array(p, d - 1) for p in params]
+        if name in self.keywords and self.rng.random() < 0.5:
+            args.append(f"{self.keywords[name]}={self.scalar(d - 1)}")
         return f"{name}({', '.join(args)})"
 
     def condition(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tools.fuzz.exprs import Scope, Var
+from tools.fuzz.exprs import Scope, Var, num
 from tools.fuzz.stmts import Stmts
 
 FEATURES = {
@@ -30,6 +30,11 @@ FEATURES = {
     "ifexp": True, "methods": True, "builtins": True, "stencil": True, "broadcast": True,
     "append": True,  # out = []; for ...: out.append(...); np.array(out)
     "rowops": True,  # m[i] = m[i] - c * m[j] in a loop
+    "dynamic_slices": True,  # v[:i + 1] in a loop over i
+    "globals": True, "keywords": True,  # module constants; helper keyword parameters
+    "swap": True,  # a, b = b, a and a = b = ...
+    "closure": True,  # def g(t): ... inside f, reading f's variables
+    "iterate": True,  # for a, b in zip(x, y) / for row in M / enumerate
 }
 
 
@@ -48,6 +53,8 @@ class Program(Stmts):
             self.shapes.append((self.m, self.n))
         self.scope = Scope()
         self.helpers_multi: list = []
+        self.keywords: dict[str, str] = {}
+        self.globals: list[Var] = []
         self.arg_specs: list[tuple[str, Any]] = []
 
     def on(self, feature: str) -> bool:
@@ -104,12 +111,18 @@ class Program(Stmts):
         params = [self.pick(self.shapes) for _ in range(int(self.rng.integers(1, 3)))]
         outer = self.scope
         self.scope = Scope(helpers=list(outer.helpers))
+        self.scope.atoms = list(self.globals)
         names = [f"p{i}" for i in range(len(params))]
         for nm, shape in zip(names, params):
             self.scope.vars[nm] = Var(nm, shape, False)
+        signature = list(names)
+        if self.on("keywords") and self.rng.random() < 0.4:
+            self.keywords[name] = "scale"
+            signature.append(f"scale={num(self.rng, 0.2, 1.5)}")
+            self.scope.vars["scale"] = Var("scale", (), False)
         multi = self.on("call") and self.rng.random() < 0.3
         outs = [self.pick(self.shapes) for _ in range(2)] if multi else [self.pick(self.shapes)]
-        self.emit(f"def {name}({', '.join(names)}):")
+        self.emit(f"def {name}({', '.join(signature)}):")
         self.indent += 1
         self.depth = 1  # helpers stay small: no nested blocks below a branch or loop
         self.block(int(self.rng.integers(1, 4)))
@@ -124,15 +137,28 @@ class Program(Stmts):
         else:
             self.scope.helpers.append((name, params, outs[0]))
 
+    def module_constants(self) -> None:
+        """Module-level constants f and the helpers read: an array and a number."""
+        if not self.on("globals") or self.rng.random() < 0.5:
+            return
+        values = ", ".join(num(self.rng) for _ in range(self.n))
+        self.emit(f"C = np.array([{values}])")
+        self.emit(f"K = {num(self.rng, 0.2, 2.0)}")
+        self.emit("")
+        self.emit("")
+        self.globals = [Var("C", (self.n,), False), Var("K", (), False)]
+
     # ---------------------------------------------------------------- the program
     def source(self) -> str:
         self.emit("import numpy as np")
         self.emit("")
         self.emit("")
+        self.module_constants()
         if self.on("helpers"):
             for i in range(int(self.rng.integers(0, 4))):
                 self.helper(i + 1)
         self.choose_args()
+        self.scope.atoms += self.globals
         self.emit(f"def f({', '.join(name for name, _ in self.arg_specs)}):")
         self.indent += 1
         self.in_f = True

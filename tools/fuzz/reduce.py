@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,10 +25,14 @@ from tools.fuzz.generate import program
 
 
 def signature(record: dict) -> tuple:
-    """What must stay the same: the class, and a crash's exception type."""
-    kinds = sorted({c.get("error", "").split(":")[0] for c in record.get("checks", {}).values()
-                    if c["class"] == "CRASH"})
-    return (record["class"], tuple(kinds[:1]) if record["class"] == "CRASH" else ())
+    """What must stay the same: the class, a crash's exception type, a refusal's message."""
+    errors = sorted(c.get("error", "") for c in record.get("checks", {}).values()
+                    if c["class"] == record["class"])
+    if record["class"] == "CRASH":
+        return (record["class"], errors[0].split(":")[0])
+    if record["class"] == "refused":
+        return (record["class"], re.sub(r"^.*?\.py:\d+: ", "", errors[0]))
+    return (record["class"],)
 
 
 def evaluate(source: str, make_args: Callable[[], tuple], seed: int,
@@ -121,7 +126,11 @@ def reduce(source: str, seed: int, make_args: Callable[[], tuple],
     want = signature(evaluate(source, make_args, seed, only))
     log(f"reducing: {want} with {only}")
     tree = ast.parse(source)
-    for edits in (statement_edits, expression_edits, statement_edits):
+    # a refusal only shrinks by statements: an operand for a call (C for np.zeros_like(C))
+    # can make it a right refusal
+    passes = (statement_edits,) if want[0] == "refused" else \
+        (statement_edits, expression_edits, statement_edits)
+    for edits in passes:
         k = 0
         while k < 10_000:
             sizes = sum(1 for _ in ast.walk(tree))

@@ -67,9 +67,13 @@ class Stmts(Exprs):
         if self.in_loop:
             kinds += ["break"]
         if self.in_f and self.depth == 0:
+            kinds += ["closure", "iterate"]
+        kinds += ["swap"]
+        if self.in_f and self.depth == 0:
             kinds += ["early_return"]
         kinds = [k for k in kinds if (self.on(k) or k in ("assign", "rebind")) and
-                 (k not in ("break", "early_return") or self.on("if"))]
+                 (k not in ("break", "early_return") or self.on("if")) and
+                 (k not in ("iterate", "append") or self.on("for"))]
         getattr(self, "s_" + self.pick(kinds))()
 
     def nested(self, count: int) -> Scope:
@@ -319,6 +323,71 @@ class Stmts(Exprs):
         name = self.fresh_name("m" if rows else "v")
         self.emit(f"{name} = np.{self.pick(['array', 'stack'] if rows else ['array'])}({out})")
         self.scope.vars[name] = Var(name, (self.m, self.n) if rows else (k,), True)
+
+    def s_swap(self) -> None:
+        """``a, b = b, a`` (one side maybe changed) or ``a = b = expr``."""
+        pairs = [(a, b) for a in self.scope.vars.values() for b in self.scope.vars.values()
+                 if a.name < b.name and a.shape == b.shape]
+        if pairs and self.rng.random() < 0.7:
+            a, b = self.pick(pairs)
+            other = self.pick([a.name, self.binary(a.name, self.expr(a.shape, 1),
+                                                   scalar=a.shape == ())])
+            self.emit(f"{a.name}, {b.name} = {b.name}, {other}")
+            a.owned, b.owned = b.owned, a.owned and self.owned(other)
+            return
+        shape = self.pick(self.shapes)
+        x, y = self.fresh_name("q"), self.fresh_name("q")
+        e = self.expr(shape)
+        self.emit(f"{x} = {y} = {e}")
+        self.scope.vars[x] = Var(x, shape, False)  # each is the other: no writes
+        self.scope.vars[y] = Var(y, shape, False)
+
+    def s_closure(self) -> None:
+        """A function defined inside f reading f's variables, called at once."""
+        g, shape, out = self.fresh_name("g"), self.pick(self.shapes), self.pick(self.shapes)
+        self.emit(f"def {g}(t):")
+        saved = self.scope
+        self.scope = saved.copy()
+        self.scope.vars["t"] = Var("t", shape, False)
+        self.indent += 1
+        self.emit(f"return {self.expr(out, 2)}")
+        self.indent -= 1
+        self.scope = saved
+        for _ in range(int(self.rng.integers(1, 3))):
+            self.bind(self.fresh_name("c"), out, f"{g}({self.expr(shape, 1)})")
+
+    def s_iterate(self) -> None:
+        """A loop over the items of arrays: zip, enumerate, the rows of a matrix."""
+        vecs = [v for v in self.scope.readable() if len(v.shape) == 1]
+        mats = [v for v in self.scope.readable() if len(v.shape) == 2]
+        acc = self.fresh_name("acc")
+        self.emit(f"{acc} = 0.0")
+        r = self.rng.random()
+        names: list[tuple[str, tuple]] = []
+        if mats and r < 0.3:
+            m = self.pick(mats)
+            self.emit(f"for row in {m.name}:")
+            names = [("row", (m.shape[1],))]
+        elif vecs and r < 0.65:
+            v = self.pick(vecs)
+            w = self.pick([u for u in vecs if u.shape == v.shape])
+            self.emit(f"for e1, e2 in zip({v.name}, {w.name}):")
+            names = [("e1", ()), ("e2", ())]
+        elif vecs:
+            v = self.pick(vecs)
+            self.emit(f"for idx, e1 in enumerate({v.name}):")
+            names = [("e1", ())]
+        else:
+            return self.s_assign()
+        saved = self.scope
+        self.scope = saved.copy()
+        for nm, shape in names:
+            self.scope.vars[nm] = Var(nm, shape, False)
+        self.indent += 1
+        self.emit(f"{acc} = {acc} + {self.expr((), 2)}")
+        self.indent -= 1
+        self.scope = saved
+        self.scope.vars[acc] = Var(acc, (), False)
 
     def s_while(self) -> None:
         s, k = self.fresh_name("w"), self.fresh_name("n")
