@@ -16,7 +16,7 @@ from tools.fuzz.check import load, run_checks
 from tools.fuzz.generate import program
 from tools.fuzz.run import check_seed
 
-SEEDS = [106, 134, 126, 122, 121, 113, 105, 114, 116, 133, 135, 101, 119, 120, 125]
+SEEDS = [112, 124, 123, 126, 103, 121, 134, 138, 106, 116, 128, 114, 101, 119, 115]
 
 
 _CLASSES: dict[int, str] = {}

@@ -139,7 +139,7 @@ class Program(Stmts):
 
     def module_constants(self) -> None:
         """Module-level constants f and the helpers read: an array and a number."""
-        if not self.on("globals") or self.rng.random() < 0.5:
+        if not self.on("globals") or self.rng.random() < 0.7:
             return
         values = ", ".join(num(self.rng) for _ in range(self.n))
         self.emit(f"C = np.array([{values}])")
