@@ -118,6 +118,10 @@ def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
     wrt = tuple(range(len(first)))
     entries = {"value_and_grad": s2sad.value_and_grad(f, wrt=wrt),
                "vjp": s2sad.vjp(f, wrt=wrt), "jvp": s2sad.jvp(f, wrt=wrt)}
+    # one argument alone: what is not differentiated is inactive (the activity analysis)
+    k = int(np.random.default_rng(seed).integers(len(first)))
+    entries[f"value_and_grad[{k}]"] = s2sad.value_and_grad(f, wrt=k)
+    entries[f"jvp[{k}]"] = s2sad.jvp(f, wrt=k)
     rng = np.random.default_rng(seed + 99)
     checks: dict[str, dict] = {}
     for p in range(points):
@@ -153,12 +157,25 @@ def plans_at(point: Point, args: tuple, entries: dict, rng: np.random.Generator)
     u = float(rng.standard_normal())
     v = rng.standard_normal(point.flat.size)
     tangents = unflatten(args, v)
-    return {
+    plans = {
         "value_and_grad": (lambda: entries["value_and_grad"](*args), fd_grad, 1.0),
         "vjp": (lambda: entries["vjp"](*args, u), fd_grad, u),
         "jvp": (lambda: entries["jvp"](*args, *tangents),
                 lambda h: np.array([point.directional(v, h)]), None),
     }
+    for name in entries:
+        if name.startswith("value_and_grad["):
+            k = int(name[len("value_and_grad["):-1])
+            lo = sum(flatten(a).size for a in args[:k])
+            hi = lo + flatten(args[k]).size
+            vk = np.zeros_like(v)
+            vk[lo:hi] = v[lo:hi]
+            plans[name] = (lambda e=entries[name]: e(*args),
+                           lambda h, lo=lo, hi=hi: fd_grad(h)[lo:hi], 1.0)
+            plans[f"jvp[{k}]"] = (
+                lambda e=entries[f"jvp[{k}]"], t=tangents[k]: e(*args, t),
+                lambda h, vk=vk: np.array([point.directional(vk, h)]), None)
+    return plans
 
 
 def one_check(call: Callable, fd: Callable, factor: float | None, point: Point,
