@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
 import s2sad
-from tools.fuzz.check import load, run_checks
+from tools.fuzz.check import load, run_checks, structure_error
 from tools.fuzz.generate import program
 from tools.fuzz.run import check_seed
 
@@ -79,3 +79,13 @@ def test_the_checker_tells_a_kink_from_a_bug(tmp_path) -> None:
     assert at_kink["class"] == "nonsmooth", at_kink
     smooth = run_checks(m.f, lambda: (np.array([0.2, 0.5]),), 0)
     assert smooth["class"] == "ok", smooth
+
+
+def test_the_checker_wants_the_arguments_structure() -> None:
+    x = (1.5, np.zeros(3), [np.zeros((2, 2))], {"w": np.zeros(2)})
+    good = (0.5, np.ones(3), [np.ones((2, 2))], {"w": np.ones(2)})
+    assert structure_error(good, x) is None
+    for bad in [(np.float32(0.5),) + good[1:], (0.5, np.ones((3, 1))) + good[2:],
+                good[:2] + ((np.ones((2, 2)),),) + good[3:], good[:3] + ({"v": np.ones(2)},),
+                list(good)]:
+        assert structure_error(bad, x) is not None, bad

@@ -138,15 +138,16 @@ def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
                 return {"class": "skipped", "why": f"value {point.value}"}
             continue
         suffix = "" if p == 0 else f"@{p + 1}"
-        for name, (call, fd, factor) in plans_at(point, args, entries, rng).items():
+        for name, (call, fd, factor, like) in plans_at(point, args, entries, rng).items():
             if not only or name in only:
-                checks[name + suffix] = one_check(call, fd, factor, point, args)
+                checks[name + suffix] = one_check(call, fd, factor, point, args, like)
     return {"class": seed_class([c["class"] for c in checks.values()]), "checks": checks}
 
 
 def plans_at(point: Point, args: tuple, entries: dict, rng: np.random.Generator) -> dict:
-    """For each entry point: its call, the finite differences it is compared with, and
-    the factor its derivative is divided by (None: a jvp, compared as it is)."""
+    """For each entry point: its call, the finite differences it is compared with, the
+    factor its derivative is divided by (None: a jvp, compared as it is), and the value
+    whose types, shapes and structure the derivative must have (None: a jvp's)."""
     grad_cache: dict[float, np.ndarray] = {}
 
     def fd_grad(h: float) -> np.ndarray:
@@ -158,10 +159,10 @@ def plans_at(point: Point, args: tuple, entries: dict, rng: np.random.Generator)
     v = rng.standard_normal(point.flat.size)
     tangents = unflatten(args, v)
     plans = {
-        "value_and_grad": (lambda: entries["value_and_grad"](*args), fd_grad, 1.0),
-        "vjp": (lambda: entries["vjp"](*args, u), fd_grad, u),
+        "value_and_grad": (lambda: entries["value_and_grad"](*args), fd_grad, 1.0, args),
+        "vjp": (lambda: entries["vjp"](*args, u), fd_grad, u, args),
         "jvp": (lambda: entries["jvp"](*args, *tangents),
-                lambda h: np.array([point.directional(v, h)]), None),
+                lambda h: np.array([point.directional(v, h)]), None, None),
     }
     for name in entries:
         if name.startswith("value_and_grad["):
@@ -171,15 +172,15 @@ def plans_at(point: Point, args: tuple, entries: dict, rng: np.random.Generator)
             vk = np.zeros_like(v)
             vk[lo:hi] = v[lo:hi]
             plans[name] = (lambda e=entries[name]: e(*args),
-                           lambda h, lo=lo, hi=hi: fd_grad(h)[lo:hi], 1.0)
+                           lambda h, lo=lo, hi=hi: fd_grad(h)[lo:hi], 1.0, args[k])
             plans[f"jvp[{k}]"] = (
                 lambda e=entries[f"jvp[{k}]"], t=tangents[k]: e(*args, t),
-                lambda h, vk=vk: np.array([point.directional(vk, h)]), None)
+                lambda h, vk=vk: np.array([point.directional(vk, h)]), None, None)
     return plans
 
 
 def one_check(call: Callable, fd: Callable, factor: float | None, point: Point,
-              args: tuple) -> dict:
+              args: tuple, like: Any = None) -> dict:
     saved = copy.deepcopy(args)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -195,6 +196,8 @@ def one_check(call: Callable, fd: Callable, factor: float | None, point: Point,
         return {"class": "CRASH", "error": "MUTATED: s2sad changed an argument of f"}
     if not np.isclose(float(value), point.value, rtol=1e-8, atol=1e-10):
         return {"class": "WRONG", "error": f"value {float(value)!r} != f's {point.value!r}"}
+    if like is not None and (bad := structure_error(deriv, like)):
+        return {"class": "WRONG", "error": f"gradient structure: {bad}"}
     actual = flatten(deriv) if factor is not None else np.array([float(deriv)])
     if factor is not None:
         actual = actual / factor
@@ -206,6 +209,23 @@ def one_check(call: Callable, fd: Callable, factor: float | None, point: Point,
         out["error"] = (f"derivative entry {j}: s2sad {actual[j]!r} vs finite differences "
                         f"{expected[j]!r}")
     return out
+
+
+def structure_error(g: Any, x: Any, where: str = "") -> str | None:
+    """Why the gradient ``g`` has not the type, shape and structure of ``x`` (API.md:
+    float for float, an array of the same shape, the same containers), or None."""
+    if isinstance(x, (list, tuple, dict)):
+        if type(g) is not type(x) or len(g) != len(x) or \
+                (isinstance(x, dict) and list(g) != list(x)):
+            return f"{where or 'top'}: {type(g).__name__} for {type(x).__name__}"
+        keys = list(x) if isinstance(x, dict) else range(len(x))
+        return next((e for k in keys if (e := structure_error(g[k], x[k], f"{where}[{k!r}]"))),
+                    None)
+    if isinstance(x, np.ndarray):
+        if not isinstance(g, np.ndarray) or g.shape != x.shape or g.dtype != x.dtype:
+            return f"{where}: {type(g).__name__} {getattr(g, 'shape', '')} for {x.shape}"
+        return None
+    return None if isinstance(g, float) else f"{where}: {type(g).__name__} for a float"
 
 
 def same(a: Any, b: Any) -> bool:
