@@ -36,13 +36,13 @@ def signature(record: dict) -> tuple:
 
 
 def evaluate(source: str, make_args: Callable[[], tuple], seed: int,
-             only: tuple[str, ...] = ()) -> dict:
+             only: tuple[str, ...] = (), points: int = 2) -> dict:
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "fz_reduce.py"
         path.write_text(source)
         try:
             module = load(path, f"fz_reduce_{time.monotonic_ns()}")
-            return run_checks(module.f, make_args, seed, only)
+            return run_checks(module.f, make_args, seed, only, points)
         except Exception as e:  # the candidate is not a valid program
             return {"class": "skipped", "why": repr(e)}
 
@@ -128,14 +128,17 @@ def no_empty(source: str) -> str:
 
 
 def reduce(source: str, seed: int, make_args: Callable[[], tuple],
-           log: Callable[[str], Any] = print) -> str:
-    """The smallest program found that fails like ``source``."""
+           log: Callable[[str], Any] = print,
+           keep: Callable[[str], Any] = lambda text: None) -> str:
+    """The smallest program found that fails like ``source`` (``keep`` is given each
+    smaller one: a reduction stopped half way leaves its best)."""
     source = no_empty(source)
     first = evaluate(source, make_args, seed)
     want = signature(first)
-    only = tuple(n.split("@")[0] for n, c in first.get("checks", {}).items()
-                 if c["class"] == want[0])[:1]
-    want = signature(evaluate(source, make_args, seed, only))
+    failing = [n for n, c in first.get("checks", {}).items() if c["class"] == want[0]]
+    only = tuple(n.split("@")[0] for n in failing)[:1]
+    points = 1 if failing and "@" not in failing[0] else 2  # the first point fails: only it
+    want = signature(evaluate(source, make_args, seed, only, points))
     log(f"reducing: {want} with {only}")
     tree = ast.parse(source)
     # a refusal only shrinks by statements: an operand for a call (C for np.zeros_like(C))
@@ -149,9 +152,10 @@ def reduce(source: str, seed: int, make_args: Callable[[], tuple],
             accepted = False
             for cand in edits(tree, k):
                 text = ast.unparse(cand)
-                if signature(evaluate(text, make_args, seed, only)) == want:
+                if signature(evaluate(text, make_args, seed, only, points)) == want:
                     tree, accepted = cand, True
                     log(f"  {len(text)} chars")
+                    keep(text)
                     break
             if not accepted:
                 k += 1
@@ -189,10 +193,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--out", type=Path, help="where to write the repro")
     ns = parser.parse_args(argv)
     make_args = program(ns.seed)[1]
-    small = reduce(ns.file.read_text(), ns.seed, make_args)
-    text = standalone(small, ns.seed, make_args())
-    (ns.out or ns.file.with_name(f"min_{ns.seed}.py")).write_text(text)
-    print(text)
+    out = ns.out or ns.file.with_name(f"min_{ns.seed}.py")
+
+    def keep(text: str) -> None:
+        out.write_text(standalone(text, ns.seed, make_args()))
+
+    keep(reduce(ns.file.read_text(), ns.seed, make_args, keep=keep))
+    print(out.read_text())
 
 
 if __name__ == "__main__":
