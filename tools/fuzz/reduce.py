@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from tools.fuzz.check import load, run_checks
-from tools.fuzz.generate import program
+from tools.fuzz.generate import FEATURES, program
 
 
 def signature(record: dict) -> tuple:
@@ -191,8 +191,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("file", type=Path, help="the failing program (seed_N.py)")
     parser.add_argument("seed", type=int, help="its seed (for the arguments)")
     parser.add_argument("-o", "--out", type=Path, help="where to write the repro")
+    parser.add_argument("--off", nargs="*", default=[], choices=sorted(FEATURES),
+                        help="the features the campaign switched off (for its arguments)")
     ns = parser.parse_args(argv)
-    make_args = program(ns.seed)[1]
+    make_args = program(ns.seed, {k: False for k in ns.off})[1]
     out = ns.out or ns.file.with_name(f"min_{ns.seed}.py")
 
     def keep(text: str) -> None:
