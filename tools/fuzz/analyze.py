@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     for msg, n in refusals.most_common(8):
         print(f"  refused x{n}: {msg}")
     for seed, r in sorted(records.items()):
-        if r["class"] in ("WRONG", "CRASH", "timeout"):
+        if r["class"] in ("WRONG", "CRASH", "timeout", "genbug"):
             print(f"{r['class']:8} seed {seed}: {first_error(r)[:200]}")
 
 

@@ -261,7 +261,7 @@ class Exprs:
                 opts.append(f"({self.array(m, d - 1)} @ {self.vector(m[1], d - 1)})")
                 opts.append(f"np.sum({self.array(m, d - 1)}, axis=1)")
                 if self.on("methods"):
-                    opts.append(f"{self.array(m, d - 1)}.dot({self.vector(m[1], d - 1)})")
+                    opts.append(f"({self.array(m, d - 1)}).dot({self.vector(m[1], d - 1)})")
                 if self.on("kinks"):
                     opts.append(f"np.max({self.array(m, d - 1)}, axis=1)")
             if cols:
@@ -273,14 +273,14 @@ class Exprs:
         opts = [f"np.outer({self.vector(a, d - 1)}, {self.vector(b, d - 1)})",
                 f"(({self.vector(a, d - 1)})[:, None] * ({self.vector(b, d - 1)})[None, :])"]
         if (b, a) in mats:
-            opts.append(f"{self.array((b, a), d - 1)}.T")
+            opts.append(f"({self.array((b, a), d - 1)}).T")
             opts.append(f"np.transpose({self.array((b, a), d - 1)})")
         inner = [m[1] for m in mats if m[0] == a and (m[1], b) in mats]
         if inner:
             m = self.pick(inner)
             opts.append(f"({self.array((a, m), d - 1)} @ {self.array((m, b), d - 1)})")
         if self.on("methods") and (b, a) in mats:
-            opts.append(f"{self.array((b, a), d - 1)}.transpose()")
+            opts.append(f"({self.array((b, a), d - 1)}).transpose()")
         return self.pick(opts)
 
     def array_leaf(self, shape: Shape) -> str:

@@ -39,14 +39,18 @@ def check_seed(seed: int, outdir: Path, features: dict[str, bool] | None = None,
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(timeout)
     try:
-        module = load(path, f"fz_{seed}_{time.monotonic_ns()}")
-        record = run_checks(module.f, make_args, seed)
+        try:
+            module = load(path, f"fz_{seed}_{time.monotonic_ns()}")
+        except SyntaxError as e:  # the generator's fault: kept, reported, not s2sad's
+            module, record = None, {"class": "genbug", "why": f"SyntaxError: {e}"}
+        if module is not None:
+            record = run_checks(module.f, make_args, seed)
     except Timeout:
         record = {"class": "timeout"}
     finally:
         signal.alarm(0)
     record = {"seed": seed, **record, "seconds": round(time.perf_counter() - start, 2)}
-    if record["class"] in ("WRONG", "CRASH", "timeout"):
+    if record["class"] in ("WRONG", "CRASH", "timeout", "genbug"):
         (outdir / f"seed_{seed}.py").write_text(source)
     path.unlink()
     return record
