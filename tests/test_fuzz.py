@@ -89,3 +89,12 @@ def test_the_checker_wants_the_arguments_structure() -> None:
                 good[:2] + ((np.ones((2, 2)),),) + good[3:], good[:3] + ({"v": np.ones(2)},),
                 list(good)]:
         assert structure_error(bad, x) is not None, bad
+
+
+def test_generated_programs_parse() -> None:
+    """Three hundred programs (all features; and without aliases) are valid Python."""
+    import ast
+
+    for seed in range(300):
+        for features in (None, {"alias": False, "argwrite": False, "globals": False}):
+            ast.parse(program(seed, features)[0])
