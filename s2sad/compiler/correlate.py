@@ -56,8 +56,8 @@ def _blocks(body: list, facts: dims.Facts, after: dict, kinds: dict[str, str]) -
 def _rewrite(loop: gast.For, live: frozenset, facts: dims.Facts, kinds: dict[str, str]
              ) -> gast.stmt | None:
     stop = _range_stop(loop.iter)
-    if stop is None or loop.orelse or not isinstance(loop.target, gast.Name):
-        return None
+    if stop is None or loop.orelse or not loop.body or not isinstance(loop.target, gast.Name):
+        return None  # (an emptied body: the loop goes in a later pass)
     j = loop.target.id
     *temps, update = loop.body
     found = _update(update, j)

@@ -1,0 +1,1 @@
+"""A random-program fuzzer for s2sad: see README.md here."""
