@@ -1094,3 +1094,51 @@ def test_two_gradients_are_two_arrays() -> None:
     dx, dy = s2sad.grad(_summed, wrt=(0, 1))(x, y)
     dx += 1.0
     np.testing.assert_array_equal(dy, np.ones(3))
+
+
+# ----- .copy() of an array's slice is a new array (was refused as a view of x) -----
+
+def copy_of_slice(x):
+    r = x[1:].copy()
+    r[0] = 2.0 * x[0]
+    return np.sum(r * x[1:])
+
+
+def copy_of_local_row(x):
+    A = np.outer(x, x)
+    row = A[1].copy()
+    row[2] = x[0] ** 3
+    return np.sum(row * A[1]) + np.sum(A)
+
+
+def copy_of_matrix_row(A):
+    row = A[0].copy()
+    row[1] = A[1, 1] * 2.0
+    return np.sum(row * A[0])
+
+
+@pytest.mark.parametrize("f, arg", [(copy_of_slice, np.array([0.3, -0.5, 0.8, 1.1])),
+                                    (copy_of_local_row, np.array([0.3, -0.5, 0.8])),
+                                    (copy_of_matrix_row, np.array([[0.3, -0.5], [0.8, 1.1]]))],
+                         ids=["slice", "local_row", "matrix_row"])
+def test_copy_of_an_arrays_slice_is_new(f, arg):
+    before = arg.copy()
+    check_grad(f, arg)
+    check_jvp(f, arg)
+    np.testing.assert_array_equal(arg, before)
+
+
+def list_copy_shares_items(x):
+    xs = [x * 1.0, x * 2.0]
+    ys = xs.copy()  # a list's copy holds the same arrays: writing one changes xs[0]
+    ys[0][0] = 5.0
+    return np.sum(xs[0] * x)
+
+
+def test_a_lists_copy_still_shares_its_arrays():
+    x = np.array([0.3, -0.5, 0.8])
+    try:
+        g = s2sad.grad(list_copy_shares_items)(x)
+    except s2sad.DifferentiationError:
+        return  # an honest refusal
+    np.testing.assert_allclose(g, numerical_grad(list_copy_shares_items, (x,), 0), atol=1e-6)

@@ -255,6 +255,8 @@ class _Aliases:
             if fn in HOLDS_FIRST and e.args:
                 return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
             if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
+                if self.array_part(e.args[0]):
+                    return self.new(s, state)  # (of an array's slice: a new array)
                 items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
                 return self.new(s, state) | frozenset(items)
         except TypeError:
@@ -302,6 +304,12 @@ class _Aliases:
                     holders[o[1]] = {key}
                 else:
                     found.add(key)
+
+    def array_part(self, e: gast.expr) -> bool:
+        """An array (a rank known by the ranks stage: ``sub = x[1:]`` of an array ``x``),
+        whose ``.copy()`` is a new array holding nothing (a list's copy holds its items)."""
+        rank = self.ranks.get(e.id) if isinstance(e, gast.Name) else None
+        return isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1
 
     def fancy(self, e: gast.Subscript) -> bool:
         """An index by an array or a list copies."""
