@@ -147,13 +147,24 @@ def root_name(target: gast.expr) -> str | None:
     return target.id if isinstance(target, gast.Name) else None
 
 
+# the helpers that change their first argument in place (the ownership pass writes them)
+IN_PLACE_HELPERS = frozenset({"write_at", "clear_at", "add_at", "scatter_add",
+                              "scatter_subtract"})
+
+
 def written_names(s: gast.stmt) -> set[str]:
-    """Names an assignment changes: those it binds and those it writes into
-    (``r`` of ``r[i] = v`` and of ``r[i] += v``)."""
+    """Names a statement changes: those it binds, those it writes into (``r`` of ``r[i] =
+    v`` and of ``r[i] += v``), and the array an in-place helper writes (``d`` of
+    ``e = clear_at(d, i)``)."""
     targets = s.targets if isinstance(s, gast.Assign) else \
         [s.target] if isinstance(s, gast.AugAssign) else []
     bound = {n.id for t in targets for n in nodes(t)
              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    value = s.value if isinstance(s, (gast.Assign, gast.Expr)) else None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
+            value.func.id in IN_PLACE_HELPERS and value.args and \
+            isinstance(value.args[0], gast.Name):
+        bound.add(value.args[0].id)
     return bound | {r for r in map(root_name, targets) if r is not None}
 
 
