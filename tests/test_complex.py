@@ -287,3 +287,37 @@ def real_of_gradient(z):
 def test_second_derivative_of_complex_sign_is_refused():
     with pytest.raises(s2sad.DifferentiationError, match="np.sign"):
         s2sad.grad(real_of_gradient)(0.7 - 0.4j)
+
+
+# ----- gathers of complex arrays (scatter_to once dropped the imaginary part) -----
+
+def padded_edge(z):
+    return np.sum(np.abs(np.pad(z, 1, mode="edge") * np.arange(1.0, 6.0)) ** 2)
+
+
+def padded_wrap_in_loop(z):
+    s = 0.0
+    for k in range(2):
+        s = s + np.sum(np.abs(np.pad(z * (k + 1), (0, 2), mode="wrap")) ** 2)
+    return s
+
+
+def inserted(z):
+    return np.sum(np.abs(np.insert(z, 1, z[0] * 2)) ** 2 * np.arange(1.0, 5.0))
+
+
+def deleted(z):
+    return np.sum(np.real(np.delete(z, 1) ** 2))
+
+
+@pytest.mark.parametrize("f", [padded_edge, padded_wrap_in_loop, inserted, deleted])
+def test_gathers_of_complex_arrays(f):
+    z = np.array([0.3 + 0.2j, -0.5 + 1.0j, 0.7 - 0.4j])
+    np.testing.assert_allclose(s2sad.grad(f)(z), partials(f, z), rtol=1e-6, atol=1e-8)
+
+
+def test_a_real_arrays_gather_adjoint_stays_real():
+    x = np.array([0.3, -0.5, 0.7])
+    g = s2sad.grad(padded_edge)(x)
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g, partials(padded_edge, x).real, rtol=1e-6, atol=1e-8)

@@ -155,3 +155,13 @@ def lambda_free_ends(p, n):
     for _ in range(n):
         s = s + np.sin(p[-1] * s + p[-2])
     return s
+
+
+def test_second_order_through_the_sums():
+    from gradcheck import check_hessian
+    p = np.array([0.9, 0.4, 1.5])
+    check_hessian(lambda_free_hessian, p)
+
+
+def lambda_free_hessian(p):
+    return logistic_steps(p, 0.3, 6)

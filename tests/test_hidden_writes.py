@@ -81,3 +81,37 @@ def rewritten(x):
 def test_constants_and_the_rewrites_are_differentiated(f):
     check_grad(f, _X)
     check_jvp(f, _X)
+
+
+def _fill(A, v):
+    np.fill_diagonal(A, v)  # (in a helper the user calls: inlined, then refused)
+    return A
+
+
+def fill_in_a_helper(x):
+    return np.sum(_fill(np.zeros((3, 3)), x[:3]) @ x[3:])
+
+
+def put_in_a_loop(x):
+    s = 0.0
+    for k in range(2):
+        A = np.zeros(6)
+        np.put(A, [k], x[k] * 2.0)
+        s = s + np.sum(A * x)
+    return s
+
+
+def put_in_a_branch(x):
+    A = np.zeros(6)
+    if x[0] > 0:
+        np.putmask(A, x > 0, x)
+    return np.sum(A * x) + x[1]
+
+
+@pytest.mark.parametrize("f", [fill_in_a_helper, put_in_a_loop, put_in_a_branch])
+def test_refused_in_helpers_loops_and_branches(f):
+    for x in (_X, -_X):  # (both sides of the branch: refused when generated)
+        with pytest.raises(s2sad.DifferentiationError, match="it writes into its array"):
+            s2sad.grad(f)(x)
+        with pytest.raises(s2sad.DifferentiationError, match="it writes into its array"):
+            s2sad.jvp(f)(x, np.ones(6))

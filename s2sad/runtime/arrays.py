@@ -362,8 +362,11 @@ def scatter_to(g: Any, src: Any, like: Any) -> Any:
     shaped like ``like`` (entries with ``src < 0`` dropped); a list ``like`` gets a list."""
     src = np.asarray(src)
     keep = src >= 0
-    out = np.zeros(np.size(like))
-    np.add.at(out, src[keep], np.broadcast_to(np.asarray(g, dtype=float), src.shape)[keep])
+    g = np.asarray(g)
+    if np.iscomplexobj(g) and not np.iscomplexobj(like):
+        g = g.real  # (a real value's adjoint is real, as everywhere)
+    out = np.zeros(np.size(like), dtype=np.result_type(g, float))
+    np.add.at(out, src[keep], np.broadcast_to(g, src.shape)[keep])
     return array_adjoint(out.reshape(np.shape(like)), like)
 
 
