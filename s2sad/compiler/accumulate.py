@@ -12,7 +12,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import origin, root_name, written_names
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import name_nodes, nodes, same
 
 _SIGNS = (gast.Add, gast.Sub)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
@@ -58,7 +58,7 @@ def _merged(out: list, second: gast.stmt, derivatives: frozenset) -> bool:
 def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast.expr,
           doubled: bool) -> bool:
     a = _term(first)
-    if a is not None and gast.dump(a[0]) == gast.dump(target):
+    if a is not None and same(a[0], target):
         subtracted = isinstance(first, gast.AugAssign) and isinstance(a[1], gast.Sub)
         op = (gast.Add() if isinstance(op_b, gast.Sub) else gast.Sub()) if subtracted \
             else op_b  # t -= a, then - b: t -= a + b
@@ -68,7 +68,7 @@ def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast
         op = op_b  # v = e, then v = v + b: v = e + b
     else:
         return False
-    if doubled and isinstance(op, gast.Add) and gast.dump(first.value) == gast.dump(term_b):
+    if doubled and isinstance(op, gast.Add) and same(first.value, term_b):
         first.value = gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
                                  right=term_b)
     else:

@@ -24,7 +24,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer, root_name
-from s2sad.compiler.walks import name_nodes, nodes, walk
+from s2sad.compiler.walks import name_ids, nodes, same, walk
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -33,8 +33,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
     ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts;
     ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``)."""
-    stores = Counter(n.id for s in body for n in name_nodes(s)
-                     if isinstance(n.ctx, gast.Store))
+    stores = Counter(name_ids(body, gast.Store))
     stores.update(params)
     while True:  # a copy of a constant is a constant too
         found = _single_constants(body, stores)
@@ -62,10 +61,8 @@ def _fold_coefficients(block: list, rewrite: _Identities) -> None:
     """``a = 0.5 * X`` read once, by a later statement of the block, as a factor of a
     product with a number (``b = a * c``): ``b = 0.5 * X * c`` (then ``0.5 * c * X``, one
     pass over the array, not two) when nothing in between binds what ``a`` reads."""
-    stores = Counter(n.id for s in block for n in nodes(s)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-    loads = Counter(n.id for s in block for n in nodes(s)
-                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load))
+    stores = Counter(name_ids(block, gast.Store))
+    loads = Counter(name_ids(block, gast.Load))
     k = 0
     while k < len(block):
         s = block[k]
@@ -269,7 +266,7 @@ class _Identities(Transformer):
         if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
             return left
         if isinstance(node.op, gast.Add) and self.in_derivative and _plain(left) and \
-                gast.dump(left) == gast.dump(right):
+                same(left, right):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
                               right=left)
         return None

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin, load
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import name_nodes, nodes, same
 
 
 def share(body: list) -> list:
@@ -102,8 +102,8 @@ def _reversed_of(rev: gast.stmt, forward: gast.For) -> bool:
     it = getattr(rev, "iter", None)
     return isinstance(rev, gast.For) and rev is not forward and isinstance(it, gast.Call) and \
         isinstance(it.func, gast.Name) and it.func.id == "reversed" and len(it.args) == 1 and \
-        gast.dump(it.args[0]) == gast.dump(forward.iter) and \
-        gast.dump(rev.target) == gast.dump(forward.target)
+        same(it.args[0], forward.iter) and \
+        same(rev.target, forward.target)
 
 
 def _call(stack: str, method: str, *args: gast.expr) -> gast.Expr:

@@ -47,14 +47,16 @@ MAX_TERMS = 2
 def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
     """Each provable sum of a product in ``body`` contracted (in each block: a loop's
     body read within one trip); whether one was."""
-    before = gast.dump(gast.Module(body=body, type_ignores=[]))
     inexact = inexact_names(body, namespace)
+    changed = False
     for block in _blocks(body):
         ctx = _Context(block, facts, namespace, inexact)
         for index, s in enumerate(block):
             if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
-                _Sums(ctx, index).visit(s)
-    return before != gast.dump(gast.Module(body=body, type_ignores=[]))
+                sums = _Sums(ctx, index)
+                sums.visit(s)
+                changed |= sums.changed
+    return changed
 
 
 def has_sums(body: list, namespace: dict) -> bool:
@@ -225,14 +227,15 @@ class _Sums(gast.NodeTransformer):
 
     def __init__(self, ctx: _Context, index: int) -> None:
         self.ctx, self.index = ctx, index
+        self.changed = False  # a call rewritten
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
-        if evaluate_ref(node.func, self.ctx.namespace) is np.reshape:
-            return _unreshaped(node, self.ctx.facts) or node
-        if evaluate_ref(node.func, self.ctx.namespace) is not np.sum:
-            return node
-        return self.contracted(node) or node
+        fn = evaluate_ref(node.func, self.ctx.namespace)
+        new = _unreshaped(node, self.ctx.facts) if fn is np.reshape else \
+            self.contracted(node) if fn is np.sum else None
+        self.changed |= new is not None
+        return new or node
 
     def contracted(self, node: gast.Call) -> gast.expr | None:
         keywords = {k.arg: k.value for k in node.keywords}

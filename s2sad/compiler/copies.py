@@ -11,6 +11,7 @@ stages write (the joins of an ``if``, loop-carried values, an adjoint handed on)
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import gast
 
@@ -46,14 +47,23 @@ def header_names(s: gast.stmt) -> list:
     return list(nodes(head))
 
 
+def _own_names(s: gast.stmt) -> Iterator[gast.Name]:
+    """The Name nodes of a statement, of only its header when it is compound."""
+    if isinstance(s, (gast.If, gast.While)):
+        return name_nodes(s.test)
+    if isinstance(s, gast.For):
+        return name_nodes([s.target, s.iter])
+    return name_nodes(s)
+
+
 def propagate_copies(body: list, keep: set[str]) -> list:
     stores = store_counts(body)
     order = list(block_statements(body))
     last_store: dict[str, int] = {}
+    load, store = gast.Load, gast.Store
     for i, (s, _, _) in enumerate(order):
-        for n in nodes(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
-                header_names(s):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+        for n in _own_names(s):
+            if n.ctx.__class__ is store:
                 last_store[n.id] = i
     renames: dict[str, str] = {}
     for i, (s, block, in_loop) in enumerate(order):
@@ -64,10 +74,11 @@ def propagate_copies(body: list, keep: set[str]) -> list:
             continue
         block.remove(s)
         renames[a] = b
+    if not renames:
+        return body
     for s, _, _ in order:
-        for n in nodes(s) if not isinstance(s, (gast.If, gast.For, gast.While)) else \
-                header_names(s):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+        for n in _own_names(s):
+            if n.ctx.__class__ is load:
                 while n.id in renames:
                     n.id = renames[n.id]
     return body
@@ -151,8 +162,10 @@ def _fold_until_rebound(block: list, j: int, stores: Counter, loads: Counter,
                         names: _Names) -> bool:
     """``v = t; ...v...; v = f(v)``: ``t`` read until ``v`` is bound again."""
     v, t = block[j].targets[0].id, block[j].value.id
+    if not _line_stays(block, j):  # (the cheaper test first)
+        return False
     until = _reads_until_rebound(block, j, v, t, names)
-    if until is None or not _line_stays(block, j):
+    if until is None:
         return False
     for n in until:
         n.id = t

@@ -17,7 +17,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import Transformer
-from s2sad.compiler.walks import name_ids, walk_statements
+from s2sad.compiler.walks import name_ids, nodes, walk_statements
 
 _COMPARE = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
             gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
@@ -33,7 +33,8 @@ def decide(body: list, keep: set[str]) -> bool:
     changed = False
     for _ in range(4):  # (a condition decided makes its name a literal, read next round)
         folded = _Fold(_definitions(body), keep)
-        folded.visit(gast.Module(body=body, type_ignores=[]))
+        if folded.foldable(body):
+            folded.visit(gast.Module(body=body, type_ignores=[]))
         branches = _Branches().block(body)
         if not (folded.changed or branches):
             break
@@ -60,6 +61,26 @@ class _Fold(Transformer):
 
     def __init__(self, defs: dict[str, list], keep: set[str]) -> None:
         self.defs, self.keep, self.changed = defs, keep, False
+
+    def foldable(self, body: list) -> bool:
+        """Whether a visit could change anything: a name read that is a literal, or a
+        test of literals (one walk, cheaper than the visit; most bodies have neither)."""
+        for n in nodes(body):
+            cls = n.__class__
+            if cls is gast.Name:
+                if isinstance(n.ctx, gast.Load) and self.literal(n) is not _NO:
+                    return True
+            elif cls is gast.Compare:
+                if all(self.literal(e) is not _NO for e in (n.left, *n.comparators)):
+                    return True
+            elif cls is gast.UnaryOp and n.op.__class__ is gast.Not or cls is gast.BoolOp or \
+                    cls is gast.Call and n.func.__class__ is gast.Name and \
+                    n.func.id == "isinstance" and n.args:
+                operands = [n.operand] if cls is gast.UnaryOp else \
+                    n.values if cls is gast.BoolOp else n.args[:1]
+                if all(self.literal(e) is not _NO for e in operands):
+                    return True
+        return False
 
     def literal(self, e: gast.expr) -> Any:
         """The value of ``e`` if it is a literal (or a name bound once to one)."""

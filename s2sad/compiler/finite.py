@@ -12,6 +12,7 @@ products is ignored (``exp`` is not: softplus guards its overflow).
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import Any
 
 import gast
@@ -19,7 +20,7 @@ import numpy as np
 
 from s2sad.compiler.names import Transformer, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes, statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, statement_nodes
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
 
@@ -65,14 +66,22 @@ def _facts(body: list, namespace: dict, params: set[str]) -> tuple[dict, dict]:
     facts.update({p: frozenset({FINITE}) for p in params})
     single = {k: v[0] for k, v in defs.items() if len(v) == 1 and k not in opaque}
     of = _ExprFacts(facts, single, namespace).of
-    changed = True
-    while changed:
-        changed = False
-        for name, values in defs.items():
-            if name in facts and name not in params:
-                new = facts[name].intersection(*(of(v) for v in values))
-                if new != facts[name]:
-                    facts[name], changed = new, True
+    readers: dict[str, list[str]] = {}  # name -> the names whose values read it
+    for name, values in defs.items():
+        for r in set(name_ids(values, gast.Load)):
+            readers.setdefault(r, []).append(name)
+    todo = deque(name for name in defs if name in facts and name not in params)
+    queued = set(todo)
+    while todo:  # (a name's facts looked at again only when a name it reads lost some)
+        name = todo.popleft()
+        queued.discard(name)
+        new = facts[name].intersection(*(of(v) for v in defs[name]))
+        if new != facts[name]:
+            facts[name] = new
+            for r in readers.get(name, ()):
+                if r not in queued and r in facts and r not in params:
+                    todo.append(r)
+                    queued.add(r)
     return facts, single
 
 

@@ -19,8 +19,9 @@ def live_after(body: list, after: dict[int, frozenset], values_only: bool = Fals
     """Fill ``after`` (id of statement -> names live after it); the names live on entry.
     ``values_only``: a read of a name for its shape alone (``zeros_like(r)``) does not
     keep its value live (an in-place write never changes a shape).  ``memo``: what each
-    simple statement stores and reads, kept from an earlier call on the same statements
-    (the caller's promise: none of them changed since, and none was freed)."""
+    simple statement stores and reads, kept from an earlier call (it holds the statement
+    and its value: one replaced since is looked at again; the caller's promise: no
+    change inside a value since changed what it reads)."""
     return _live(body, frozenset(), after, {} if memo is None else memo,
                  _value_reads if values_only else _reads)
 
@@ -52,10 +53,10 @@ def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
                 return loop
             loop = new
     known = memo.get(id(s))
-    if known is None:
-        known = memo[id(s)] = _gen_kill(s, reads)
-    stored, read = known
-    return (live - stored) | read
+    value = getattr(s, "value", None)
+    if known is None or known[2] is not s or known[3] is not value:
+        known = memo[id(s)] = (*_gen_kill(s, reads), s, value)
+    return (live - known[0]) | known[1]
 
 
 def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:

@@ -37,7 +37,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import fingerprint, nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes
@@ -95,26 +95,39 @@ def run(body: list, facts: Facts, passes: Sequence[Step], upto: str | None = Non
 def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
                ) -> tuple[list, bool]:
     """One pass, or a fixpoint group run round after round until a round changes
-    nothing; True when the pass named ``upto`` has run."""
-    rounds = ROUNDS if group[0].fixpoint else 1
-    for k in range(rounds):
-        before = signature(body) if k + 1 < rounds else None  # (no round after the last)
+    nothing; True when the pass named ``upto`` has run.  In a group, a pass is not run
+    again on a body it already left unchanged (a pass gives the same output for the
+    same input): a round that only verifies costs a fingerprint per pass."""
+    if not group[0].fixpoint:
+        body = group[0].run(body, facts)
+        if CHECK is not None:
+            CHECK(group[0].name, body, facts)
+        return body, group[0].name == upto
+    now = signature(body)
+    idle: dict[str, int] = {}  # pass -> the fingerprint of a body it did not change
+    for _ in range(ROUNDS):
+        changed = False
         for step in group:
+            if idle.get(step.name) == now:
+                continue
             body = step.run(body, facts)
             if CHECK is not None:
                 CHECK(step.name, body, facts)
             if step.name == upto:
                 return body, True
-        if before is None or signature(body) == before:
+            after = signature(body)
+            if after == now:
+                idle[step.name] = now
+            else:
+                changed, now = True, after
+        if not changed:
             break
     return body, False
 
 
 def signature(body: list) -> int:
     """A fingerprint of ``body``'s structure and names: equal when a pass changed nothing."""
-    return hash(tuple((type(n), getattr(n, "id", None) or getattr(n, "attr", None) or
-                       (repr(n.value) if isinstance(n, gast.Constant) else None))
-                      for n in nodes(body)))
+    return fingerprint(body)
 
 
 # -- the passes: each adapts one stage's entry point to (body, facts) -> body --------

@@ -95,6 +95,7 @@ class _Facts:
         self.body, self.namespace, self.numbers = body, namespace, numbers
         self.ranks = ranks_stage.infer(body, ranks, numbers, namespace)
         self.local = {n.id for n in name_nodes(body) if isinstance(n.ctx, gast.Store)} - params
+        self.memo: dict = {}  # what each simple statement stores and reads, for liveness
         self.refresh()
 
     def refresh(self) -> None:
@@ -103,7 +104,9 @@ class _Facts:
         self.depth = {id(s): depth for s, _, depth in placed}
         self.flat = [s for s, _, _ in placed]
         self.after: dict[int, frozenset] = {}
-        live_after(self.body, self.after, values_only=True)  # (writes keep shapes)
+        # (writes keep shapes; the rewrites between refreshes replace the values whose
+        # reads they change, or the statements)
+        live_after(self.body, self.after, values_only=True, memo=self.memo)
         self.owned = self._owned()
 
     # ----- what an expression may hold -----

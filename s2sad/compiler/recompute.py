@@ -13,7 +13,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, walk
+from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, same, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -22,11 +22,13 @@ _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast
 
 
 def recompute(body: list, numbers: set[str], params: set[str]) -> list:
-    stores = _store_counts(body)
-    fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
     loops = [s for s in body if isinstance(s, gast.For) and isinstance(s.target, gast.Name)]
     pushes = {getattr(n, "s2sad_slot", None): (loop, n) for loop in loops for n in loop.body
               if isinstance(n, gast.Expr) and getattr(n, "s2sad_slot", None) is not None}
+    if not pushes:
+        return body  # (no loop pushes: nothing to compute again; the facts not needed)
+    stores = _store_counts(body)
+    fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
     for rev in loops:
         forward = next((f for f in loops if _reversed_of(rev, f)), None)
         if forward is None or not _counter_kept(forward) or not _counter_kept(rev):
@@ -97,7 +99,7 @@ def _reversed_of(rev: gast.For, forward: gast.For) -> bool:
     return forward is not rev and isinstance(it, gast.Call) and \
         isinstance(it.func, gast.Name) and it.func.id == "reversed" and len(it.args) == 1 and \
         isinstance(forward.target, gast.Name) and forward.target.id == rev.target.id and \
-        gast.dump(it.args[0]) == gast.dump(forward.iter)
+        same(it.args[0], forward.iter)
 
 
 def _counter_kept(loop: gast.For) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 from s2sad.compiler.names import Transformer, assign
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import name_nodes, nodes, walk, walk_statements
+from s2sad.compiler.walks import name_nodes, nodes, structure, walk, walk_statements
 
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)
@@ -44,12 +44,12 @@ def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> lis
 
 # ----- a costly call the forward sweep already made -----
 
-def forward_values(stmts: list, defs: dict[str, list]) -> list[dict[str, str]]:
+def forward_values(stmts: list, defs: dict[str, list]) -> list[dict[tuple, str]]:
     """Per statement of a block: call -> name, for the costly calls assigned before it in
     the block to a name assigned once (``Sinv = np.linalg.inv(S)``): an adjoint that
     needs ``inv(S)`` reads ``Sinv`` (the tape keeps it) instead of inverting again."""
-    out: list[dict[str, str]] = []
-    known: dict[str, str] = {}
+    out: list[dict[tuple, str]] = []
+    known: dict[tuple, str] = {}
     for s in stmts:
         out.append(dict(known))
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
@@ -57,11 +57,11 @@ def forward_values(stmts: list, defs: dict[str, list]) -> list[dict[str, str]]:
                 _call_name(s.value) in _COSTLY and len(defs.get(s.targets[0].id, ())) == 1 \
                 and all(isinstance(a, gast.Name) and len(defs.get(a.id, ())) <= 1
                         for a in s.value.args) and not s.value.keywords:
-            known[gast.dump(s.value)] = s.targets[0].id
+            known[structure(s.value)] = s.targets[0].id
     return out
 
 
-def with_forward_values(expr: gast.expr, known: dict[str, str]) -> gast.expr:
+def with_forward_values(expr: gast.expr, known: dict[tuple, str]) -> gast.expr:
     if not known:
         return expr
     for key, name in known.items():
@@ -74,7 +74,7 @@ def with_forward_values(expr: gast.expr, known: dict[str, str]) -> gast.expr:
 def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
     """The second of two equal costly calls (no write in between) reads the first's
     value, which gets a name of its own."""
-    seen: dict[str, tuple] = {}  # call -> (first statement, names it reads, shared name)
+    seen: dict[tuple, tuple] = {}  # call -> (first statement, names it reads, shared name)
     for s in list(stmts):
         if isinstance(s, (gast.If, gast.For, gast.While)):
             for field in ("body", "orelse"):
@@ -82,7 +82,7 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
             seen.clear()
             continue
         for call in _costly_calls(s, namespace):
-            key = gast.dump(call)
+            key = structure(call)
             if key not in seen:
                 seen[key] = (s, frozenset(_names(call)), None)
                 continue
@@ -158,11 +158,11 @@ def _stored(s: gast.stmt) -> set[str] | None:
 
 
 class _Replace(Transformer):
-    def __init__(self, key: str, name: str) -> None:
+    def __init__(self, key: tuple, name: str) -> None:
         self.key, self.name = key, name
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
-        if gast.dump(node) == self.key:
+        if structure(node) == self.key:
             return gast.Name(id=self.name, ctx=gast.Load(), annotation=None,
                              type_comment=None)
         self.generic_visit(node)
@@ -232,7 +232,7 @@ class _Literal(Transformer):
 # ----- the same element read or arithmetic done again in one block -----
 
 def _number_values(stmts: list, namespace: dict) -> None:
-    table: dict[str, tuple[str, frozenset]] = {}  # expression -> (holder, names it reads)
+    table: dict[tuple, tuple[str, frozenset]] = {}  # expression -> (holder, names it reads)
     copies: dict[str, str] = {}  # name -> the name it was copied from, in this block
     for s in list(stmts):
         if isinstance(s, (gast.If, gast.For, gast.While)):
@@ -309,7 +309,7 @@ def _forget(table: dict, copies: dict, names: set[str]) -> None:
             del copies[name]
 
 
-def _key(e: gast.expr) -> str | None:
+def _key(e: gast.expr) -> tuple | None:
     """A cheap expression worth reading again: an element, or arithmetic of names,
     numbers and elements (no calls)."""
     if not isinstance(e, (gast.Subscript, gast.BinOp, gast.UnaryOp)):
@@ -319,7 +319,7 @@ def _key(e: gast.expr) -> str | None:
                               gast.Constant, gast.Slice, gast.Tuple, gast.operator,
                               gast.unaryop, gast.expr_context)):
             return None
-    return gast.dump(e)
+    return structure(e)
 
 
 def _names(e: gast.AST) -> set[str]:

@@ -83,7 +83,7 @@ class Reverse(ControlMixin):
                          gast.For, gast.While)) for s in loop.body for n in name_nodes(s)
                          if isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
-        self.computed: dict[str, str] = {}  # costly calls the forward sweep made (reuse)
+        self.computed: dict[tuple, str] = {}  # costly calls the forward sweep made (reuse)
 
     # ----- names -----
 

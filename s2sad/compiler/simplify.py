@@ -20,13 +20,12 @@ from s2sad.compiler.copies import (
     is_copy,
     load_counts,
     propagate_copies,
-    store_counts,
 )
 from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import block_statements, name_nodes, nodes
+from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes, same
 
 _IMPURE_METHODS = {"pop", "append"}
 
@@ -66,7 +65,7 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
             if name in writes[k] and name not in reads and \
                     isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and \
                     _pure(s.value, namespace) and \
-                    gast.dump(block[k].value) == gast.dump(s.value):
+                    same(block[k].value, s.value):
                 repeated.append(j)
         written = _written(s)
         writes.append(written)
@@ -77,6 +76,8 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
 
 
 def _written(s: gast.stmt) -> set[str]:
+    if isinstance(s, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
+        return written_names(s)  # (their values bind nothing: no walk of the values)
     return {n.id for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)} | set(written_names(s))
 
 
@@ -125,7 +126,7 @@ def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = No
                 isinstance(s.target, gast.Name) and s.target.id not in read):
             block.remove(s)  # nothing left to run (nor a loop variable read elsewhere)
             continue
-        bound |= set(store_counts([s]))
+        bound.update(name_ids(s, gast.Store))
     return block
 
 
@@ -255,37 +256,52 @@ def _pure_once(value: gast.expr, namespace: dict, pure: dict[int, bool]) -> bool
 def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, bool],
                    gone: list) -> bool:
     """Values only their own updates read, directly or around a cycle (``a = t + x;
-    t = a * y`` in a loop, ``t`` unused after it): all their assignments go."""
-    assigns: dict[str, list] = {}
-    for s, block, _ in block_statements(body):
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
-            assigns.setdefault(s.targets[0].id, []).append((s, block))
+    t = a * y`` in a loop, ``t`` unused after it): all their assignments go.  A name is
+    live when a statement other than a pure assignment of a candidate reads it, or the
+    value assigned to a live candidate does: the names reached from those reads (one
+    walk of the body; the candidates not reached are dead)."""
+    assigns, feeds, roots = _assignments_and_reads(body)
     dead = {name for name, found in assigns.items() if name not in keep and
             all(len(s.targets) == 1 and _pure_once(s.value, namespace, pure)
                 for s, _ in found)}
-    loads = load_counts(body)
-    reads = {name: Counter(n.id for s, _ in found for n in name_nodes(s.value)
-                           if isinstance(n.ctx, gast.Load))
-             for name, found in assigns.items() if name in dead}
-    # a name read by anything but the assignments of dead names is live; one found live
-    # takes its reads out, and only the names it read are looked at again (the same
-    # largest set as sweeping every name until none changes, without the sweeps)
-    inside: Counter[str] = Counter()
-    for name in dead:
-        inside.update(reads[name])
-    todo = [name for name in dead if loads[name] != inside[name]]
+    reads: dict[str, list[str]] = {}
+    for name, read in feeds:
+        if name in dead:
+            reads.setdefault(name, []).extend(read)
+        else:
+            roots += read
+    todo = [name for name in set(roots) if name in dead]
     while todo:
         name = todo.pop()
-        if name not in dead:
-            continue
-        dead.discard(name)
-        inside.subtract(reads[name])
-        todo += [r for r in reads[name] if r in dead and loads[r] != inside[r]]
+        if name in dead:
+            dead.discard(name)
+            todo += [r for r in reads[name] if r in dead]
     for name in dead:
         for s, block in assigns[name]:
             block.remove(s)
             gone.append(s)
     return bool(dead)
+
+
+def _assignments_and_reads(body: list) -> tuple[dict[str, list], list, list[str]]:
+    """name -> its (assignment, block); (name assigned, names its value reads) per
+    assignment to a name; the names every other statement (or loop header) reads."""
+    assigns: dict[str, list] = {}
+    feeds: list[tuple[str, list[str]]] = []
+    roots: list[str] = []
+    load = gast.Load
+    for s, block, _ in block_statements(body):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            assigns.setdefault(s.targets[0].id, []).append((s, block))
+            feeds.append((s.targets[0].id, name_ids(s.value, load)))
+            name_ids(s.targets[1:], load, roots)
+        elif isinstance(s, (gast.If, gast.While, gast.For)):
+            name_ids(s.iter if isinstance(s, gast.For) else s.test, load, roots)
+            if not isinstance(s, gast.If):
+                name_ids(s.orelse, load, roots)  # (a loop's else: not among the statements)
+        else:
+            name_ids(s, load, roots)
+    return assigns, feeds, roots
 
 
 def _ranged(s: gast.stmt, namespace: dict) -> bool:

@@ -15,7 +15,7 @@ import gast
 
 from s2sad.compiler import liveness
 from s2sad.compiler.names import assign, load
-from s2sad.compiler.walks import walk, walk_statements
+from s2sad.compiler.walks import walk_statements
 
 SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 
@@ -60,7 +60,7 @@ def deduplicated(body: list) -> list:
     (``a_3 = a_1`` after the pop, which copy folding then removes)."""
     pops: dict[int, gast.Assign] = {}
     pushes: dict[int, list] = {}
-    for node in walk(gast.Module(body=body, type_ignores=[])):
+    for node in walk_statements(gast.Module(body=body, type_ignores=[])):
         slot = getattr(node, "s2sad_slot", None)
         if slot is not None and isinstance(node, gast.Assign):
             pops[slot] = node

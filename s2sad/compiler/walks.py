@@ -112,6 +112,76 @@ def name_nodes(node: object) -> Iterator[gast.Name]:
                 stack.append(v)
 
 
+def same(a: Any, b: Any) -> bool:
+    """``gast.dump(a) == gast.dump(b)`` without printing either (it stops at the first
+    difference); a NaN constant is never the same as another."""
+    if a.__class__ is not b.__class__:
+        return False
+    if a.__class__ is list:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if not isinstance(a, gast.AST):
+        return bool(a == b)
+    return all(same(getattr(a, f, None), getattr(b, f, None)) for f in a._fields)
+
+
+def structure(node: object) -> tuple:
+    """A key equal for two trees exactly when ``gast.dump`` prints them the same (node
+    classes, contexts, names, constants, list lengths), cheaper to make than the dump."""
+    out: list[Any] = []
+    stack: list[Any] = [node]
+    pop, push, add = stack.pop, stack.append, out.append
+    while stack:
+        n = pop()
+        cls = n.__class__
+        add(cls)
+        if cls is list:
+            add(len(n))
+            stack.extend(n)
+            continue
+        if not isinstance(n, gast.AST):
+            add(n if cls in (str, int, bool) or n is None else repr(n))
+            continue
+        for f in n._fields:
+            push(getattr(n, f, None))
+    return tuple(out)
+
+
+def fingerprint(node: object) -> int:
+    """A hash of the types, names, attributes, keyword names and constants of the nodes
+    :func:`nodes` yields, in its order: equal when a pass changed nothing (one loop, no
+    generator: the pass manager takes one after every pass of a fixpoint group)."""
+    out: list[Any] = []
+    stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _CHILD_FIELDS
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
+    name, attribute, constant, keyword = gast.Name, gast.Attribute, gast.Constant, gast.keyword
+    while stack:
+        n = pop()
+        cls = n.__class__
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        add(cls)
+        if cls is name:
+            add(n.id)
+        elif cls is attribute:
+            add(n.attr)
+        elif cls is constant:
+            add(repr(n.value))
+        elif cls is keyword:
+            add(n.arg)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                extend(v)
+            elif v is not None:
+                push(v)
+    return hash(tuple(out))
+
+
 def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]:
     """The ids of the ``Name`` nodes in context ``ctx`` (``gast.Load``, ``gast.Store``)
     that :func:`name_nodes` yields, in its order, appended to ``out``: the counting
