@@ -100,10 +100,15 @@ def test_learned_lengths_are_put_in() -> None:
 # -- the lengths of slices ------------------------------------------------------
 
 def test_finite_differences_have_one_length() -> None:
-    f = facts_of("u = x[1:]\nv = x[:-1]\nd = u - v\nw = x[2:]\ne = x[1:-1]", x=("a",))
-    assert f.shapes["u"] == f.shapes["v"] == f.shapes["d"] == (Lin((("a", 1),), -1,
-                                                                   CLAMPED),)
-    assert f.shapes["w"] == f.shapes["e"] == (Lin((("a", 1),), -2, CLAMPED),)
+    # a symbol is a length of at least 2 (0 and 1 are ints in a shape class): these
+    # lengths are exact; x[3:] may be empty (a = 2), so max(0, a - 3)
+    f = facts_of("u = x[1:]\nv = x[:-1]\nd = u - v\nw = x[2:]\ne = x[1:-1]\nt = x[3:]",
+                 x=("a",))
+    assert f.shapes["u"] == f.shapes["v"] == f.shapes["d"] == (Lin((("a", 1),), -1, EXACT),)
+    assert f.shapes["w"] == f.shapes["e"] == (Lin((("a", 1),), -2, EXACT),)
+    assert f.shapes["t"] == (Lin((("a", 1),), -3, CLAMPED),)
+    assert f.of(gast.parse("x[:1]").body[0].value) == f.of(gast.parse("x[-1:]").body[0].value) \
+        == (1,)
     assert f.of(gast.parse("x[-3:]").body[0].value) == (None,)  # min(3, a): not affine
     assert f.of(gast.parse("x[1:3]").body[0].value) == (None,)  # 3 may pass the end
 

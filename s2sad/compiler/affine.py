@@ -106,14 +106,16 @@ Bounds = Callable[[str], "tuple | None"]  # counter -> (lowest, highest, depth)
 
 
 def nonneg(f: Lin, bounds: Bounds | None = None) -> bool:
-    """``f >= 0`` for every value of its variables: symbols are lengths (at least 0),
+    """``f >= 0`` for every value of its variables: symbols are lengths of at least 2
+    (a shape class has 0 and 1 as ints, :func:`dims.symbolic`),
     each loop counter is replaced by the end of its range that makes ``f`` least (the
     innermost, deepest, first: its ends may hold an outer loop's counter)."""
     for _ in range(32):
         counters = [(v, c, bounds(v) if bounds else None) for v, c in f.terms
                     if v.startswith(COUNTER)]
         if not counters:
-            return f.const >= 0 and all(c > 0 for _, c in f.terms)
+            return all(c > 0 for _, c in f.terms) and \
+                f.const + 2 * sum(c for _, c in f.terms) >= 0
         ends = [(b[2], v, c, b[0] if c > 0 else b[1]) for v, c, b in counters if b]
         if len(ends) < len(counters) or any(end is None for *_, end in ends):
             return False

@@ -4,7 +4,7 @@ A derivative is generated per *shape class* of its array arguments: which of the
 axes have length 1 and which lengths are equal (``F`` of (4, 4) and ``H`` of (2, 4)
 give ``F: (a, a)``, ``H: (b, a)``).  From these symbols a shape follows through
 arithmetic (broadcasting), products, indexing, reductions and constructors, and
-loops (to a fixpoint).  A dimension is an int, a symbol (a length that is not 1), or
+loops (to a fixpoint).  A dimension is an int, a symbol (a length of at least 2), or
 None (unknown); a shape is a tuple of dimensions, ``Items`` of a tuple of values, or
 absent (unknown rank); how shapes combine and which shape each function gives is in
 :mod:`shape_rules`.  The late passes use them to drop helpers that would do
@@ -33,6 +33,7 @@ from s2sad.compiler.shape_rules import (
     Keyed,
     broadcast,
     broadcast_all,
+    concatenated,
     grown,
     is_none,
     join_all,
@@ -50,9 +51,10 @@ from s2sad.rules.facts import shape_kind
 
 
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
-    """Shape classes of concrete shapes: 1 stays 1, equal lengths share a symbol."""
+    """Shape classes of concrete shapes: 0 and 1 stay ints, equal lengths share a
+    symbol (so a symbol is a length of at least 2: ``x[1:]`` is one shorter, exactly)."""
     symbols: dict[int, str] = {}
-    return [tuple(1 if n == 1 else symbols.setdefault(n, "abcdefghijklmnopqrstuvwxyz"[
+    return [tuple(n if n <= 1 else symbols.setdefault(n, "abcdefghijklmnopqrstuvwxyz"[
         len(symbols) % 26] + ("" if len(symbols) < 26 else str(len(symbols))))
         for n in shape) for shape in shapes]
 
@@ -302,6 +304,15 @@ class Facts:
         if fn is np.arange and len(e.args) == 1 and not e.keywords and \
                 self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
             return (self.size(e.args[0]),)
+        if fn is np.concatenate and 1 <= len(e.args) <= 2 and \
+                {k.arg for k in e.keywords} <= ({"axis"} if len(e.args) == 1 else set()):
+            axis = literal(e.args[1] if len(e.args) == 2 else e.keywords[0].value) \
+                if len(e.args) == 2 or e.keywords else 0
+            return concatenated(self.of(e.args[0]), axis) if type(axis) is int else NO
+        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords and \
+                not is_none(e.args[2]):  # (pieces of the concatenated items' shapes)
+            s = self.of(e.args[1])
+            return s if isinstance(s, Items) else None
         if fn is runtime.add_at and len(e.args) == 4:  # into acc, or zeros like x
             return self.of(e.args[1] if is_none(e.args[0]) else e.args[0])
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \

@@ -107,6 +107,22 @@ def _number_grid(s: Any) -> tuple | None:
         all(x == inner[0] for x in inner) else None
 
 
+def _index_of(bound: Any, length: Any) -> Any:
+    """A place along an axis of ``length`` as a slice bound: an int from the start, a
+    negative int from the end, None for the end itself; False if neither is known."""
+    if bound is None:
+        return False
+    back = dims.affine.add(dims.affine.form(length), bound, -1)
+    if back is not None and not back.terms and back.const >= 0:
+        return -back.const if back.const else None
+    return bound.const if not bound.terms and bound.const >= 0 else False
+
+
+def _int(k: int | None) -> gast.expr | None:
+    return None if k is None else gast.Constant(value=k, kind=None) if k >= 0 else \
+        gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-k, kind=None))
+
+
 class PlainHelpers(Transformer):
     """Rewrites, bottom up, each helper call whose arguments' shapes make it plain."""
 
@@ -131,8 +147,42 @@ class PlainHelpers(Transformer):
             grid = _number_grid(self.facts.of(call.args[1]))
             if grid is not None and self.facts.of(call.args[0]) == grid:
                 node.value = call.args[0]
+        if isinstance(target, gast.Name) and target.id in self.indexed_only and \
+                isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "unconcat":
+            node.value = self.pieces(call) or node.value
         self.generic_visit(node)
         return node
+
+    def pieces(self, call: gast.Call) -> gast.Tuple | None:
+        """``unconcat(g, items, axis)`` of items whose lengths along the axis are known,
+        read only by item: the slices of ``g`` (its pieces, without the items' shapes
+        pushed for the helper to measure): ``(g[:1], g[1:-1], g[-1:])``."""
+        if len(call.args) != 3 or call.keywords or not isinstance(call.args[2], gast.Constant):
+            return None
+        g, items, axis = self.facts.of(call.args[0]), self.facts.of(call.args[1]), \
+            call.args[2].value
+        if not isinstance(g, tuple) or type(axis) is not int or \
+                not -len(g) <= axis < len(g) or not isinstance(items, dims.Items):
+            return None
+        axis %= len(g)
+        if not all(isinstance(s, tuple) and len(s) == len(g) and all(
+                dims.affine.same(a, b) for k, (a, b) in enumerate(zip(s, g)) if k != axis)
+                for s in items.shapes):
+            return None  # (a piece reshaped, or of a shape not known)
+        bounds: list[dims.affine.Lin | None] = [dims.affine.Lin((), 0)]
+        for s in items.shapes:
+            bounds.append(dims.affine.add(bounds[-1], dims.affine.form(s[axis])))
+        ends = [_index_of(b, g[axis]) for b in bounds[1:]]
+        if any(e is False for e in ends) or ends[-1] is not None or None in ends[:-1]:
+            return None  # (an empty piece at the end: left to the helper)
+        ends = [None, *ends]
+        whole = gast.Slice(lower=None, upper=None, step=None)
+        return gast.Tuple(elts=[gast.Subscript(
+            value=call.args[0], slice=gast.Tuple(elts=[whole] * axis + [gast.Slice(
+                lower=_int(lo), upper=_int(hi), step=None)], ctx=gast.Load())
+            if axis else gast.Slice(lower=_int(lo), upper=_int(hi), step=None),
+            ctx=gast.Load()) for lo, hi in zip(ends, ends[1:])], ctx=gast.Load())
 
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)

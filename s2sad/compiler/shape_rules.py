@@ -120,6 +120,24 @@ def stacked(items: tuple) -> Any:
     return (len(items),) + first
 
 
+def concatenated(items: Any, axis: int) -> Any:
+    """``np.concatenate(items, axis)``: the items' lengths along ``axis`` added (exact
+    lengths only), the other axes as they share them."""
+    if not isinstance(items, Items) or not items.shapes or not all(
+            isinstance(s, tuple) and len(s) == len(items.shapes[0]) for s in items.shapes):
+        return None
+    rank = len(items.shapes[0])
+    if not -rank <= axis < rank:
+        return None
+    axis %= rank
+    total: affine.Lin | None = affine.Lin((), 0)
+    for s in items.shapes:
+        total = affine.add(total, affine.form(s[axis]))
+    out = [join_dims([s[k] for s in items.shapes]) for k in range(rank)]
+    out[axis] = affine.value(total)
+    return tuple(out)
+
+
 def matmul(a: tuple, b: tuple) -> tuple | None:
     if len(a) == 2 and len(b) == 2:
         return (a[0], b[1])
