@@ -167,3 +167,58 @@ def test_element_read_after_an_in_place_add(rng, w) -> None:
     """g[i] read, g[i] added into in place, g[i] read again: the second read sees the
     update (the adjoint sweep's add_at updates its accumulator in place too)."""
     check_grad(accumulate_then_read, rng.standard_normal(5), w, wrt=(0, 1))
+
+
+# -- one helper inlined three times: its element reads and elementwise calls once --
+
+def _rate(y, k):
+    return np.array([y[1], -k[0] * y[0] - k[1] * y[1] + k[2] * np.sin(y[0])])
+
+
+def three_rates(k, y, h, n):
+    """The same helper called three times per step on the same parameter ``k``."""
+    for _ in range(n):
+        a = _rate(y, k)
+        b = _rate(y + h * a, k)
+        c = _rate(y, k)  # (the same value as a: its reads and its sine once)
+        y = y + h * (a + b - 0.5 * c)
+    return y[0] ** 2 + np.sin(y[1])
+
+
+def rebound_between(k, y):
+    """``np.sin(y[0])`` twice, with ``y`` bound again in between: computed again."""
+    s1 = np.sin(y[0]) * k[0]
+    y = y * k[1]
+    s2 = np.sin(y[0]) * k[2]
+    return s1 * s2 + np.sin(y[0])
+
+
+def written_into_between(k, y):
+    """``np.cos(z[0])`` twice, with ``z[0]`` written in between: computed again."""
+    z = y * 1.0
+    c1 = np.cos(z[0]) * k[0]
+    z[0] = z[0] * k[1] + 1.0
+    c2 = np.cos(z[0]) * k[2]
+    return c1 + c2 * z[0]
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_inlined_helper_reads_its_parameter_once_per_step(n):
+    k, y = np.array([0.9, 0.3, 1.4]), np.array([0.2, -0.5])
+    g = s2sad.grad(three_rates, wrt=(0, 1))
+    g(k, y, 0.1, 3)
+    forward = g.source.split("    for _ in range(n):\n")[1].split("# adjoint")[0]
+    forward = "\n".join(line for line in forward.splitlines()
+                        if not line.strip().startswith("#"))  # (code, not comments)
+    for i in range(3):  # k[0], k[1], k[2]: one read each per step, not three
+        assert len(re.findall(rf"\bk\[{i}\]", forward)) == 1, forward
+    assert forward.count("np.sin(") == 2  # (c is a: its sine not taken again)
+    check_grad(three_rates, k, y, 0.1, n, wrt=(0, 1, 2))
+
+
+@pytest.mark.parametrize("f", [rebound_between, written_into_between])
+def test_values_changed_in_between_are_computed_again(f):
+    k, y = np.array([0.9, 1.3, 1.4]), np.array([0.2, -0.5])
+    check_grad(f, k, y, wrt=(0, 1))
+    value, _ = s2sad.value_and_grad(f, wrt=(0, 1))(k, y)
+    assert value == pytest.approx(f(k, y), rel=1e-14)

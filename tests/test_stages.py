@@ -206,8 +206,10 @@ CHANGES = {
         "# adjoint of line +4: if abs(x * x - a) < 1e-12:",
         "cmp = stack.pop()",
     ], []),
-    "reuse": (pair, [
+    "reuse": (pair, [  # copies made once read through, then 1.0 * dz's literal folded
         "dz = 2 * (dmul_1 * z)",
+        "dmul = dz",
+        "dsin = dz",
         "dx = dsin * math.cos(x)",
         "dx = dx + dmul * y",
     ], [

@@ -15,6 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler.copies import propagate_copies
 from s2sad.compiler.names import Transformer, assign
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
@@ -34,7 +35,11 @@ _COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv", "cho_solve"}
 
 def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> list:
     """``keep``: the parameters (never replaced by a literal); ``namer`` names the
-    values of costly calls made twice (a solve both adjoints of ``solve(a, b)`` need)."""
+    values of costly calls made twice (a solve both adjoints of ``solve(a, b)`` need).
+    Copies made once are read through first: three inlined calls that each bind the
+    same argument to a name of their own (``rk4_step_k_1 = k``) read one name, whose
+    element reads are then made once."""
+    body = propagate_copies(body, keep)
     _fold_constants(body, keep)
     _number_values(body, namespace)
     if namer is not None:
@@ -269,7 +274,7 @@ def _number_values(stmts: list, namespace: dict) -> None:
 def _assign(s: gast.Assign, table: dict, copies: dict, namespace: dict) -> bool:
     """Number one assignment; True when it copies a name to itself (drop it)."""
     target = s.targets[0].id
-    key = _key(s.value)
+    key = _key(s.value, namespace)
     if key is not None and key in table:
         s.value = gast.Name(id=table[key][0], ctx=gast.Load(), annotation=None,
                             type_comment=None)
@@ -309,17 +314,29 @@ def _forget(table: dict, copies: dict, names: set[str]) -> None:
             del copies[name]
 
 
-def _key(e: gast.expr) -> tuple | None:
+def _key(e: gast.expr, namespace: dict) -> tuple | None:
     """A cheap expression worth reading again: an element, or arithmetic of names,
-    numbers and elements (no calls)."""
-    if not isinstance(e, (gast.Subscript, gast.BinOp, gast.UnaryOp)):
+    numbers and elements, and NumPy's elementwise functions of those (``np.sin(y[0])``
+    in two inlined calls of one helper: deterministic, a new value each time)."""
+    if not isinstance(e, (gast.Subscript, gast.BinOp, gast.UnaryOp, gast.Call)):
         return None
     for n in walk(e):
-        if not isinstance(n, (gast.Subscript, gast.BinOp, gast.UnaryOp, gast.Name,
-                              gast.Constant, gast.Slice, gast.Tuple, gast.operator,
-                              gast.unaryop, gast.expr_context)):
+        if isinstance(n, gast.Call):
+            if n.keywords or not isinstance(n.func, gast.Attribute) or \
+                    not isinstance(_function(n.func, namespace), np.ufunc):
+                return None
+        elif not isinstance(n, (gast.Subscript, gast.BinOp, gast.UnaryOp, gast.Name,
+                                gast.Constant, gast.Slice, gast.Tuple, gast.operator,
+                                gast.unaryop, gast.expr_context, gast.Attribute)):
             return None
     return structure(e)
+
+
+def _function(func: gast.Attribute, namespace: dict) -> Any:
+    try:
+        return evaluate_ref(func, namespace)
+    except Exception:  # (an attribute of a value, not of a module)
+        return None
 
 
 def _names(e: gast.AST) -> set[str]:
