@@ -286,13 +286,18 @@ CHANGES = {
         "x_item = x_items[i]",
         "dx = add_at(dx, None, i, math.cos(x_item) * x_items[add])",
     ]),
-    "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint
-        "else:",
-        "dz = zeros_like(z)",
+    "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint (the pop,
+        "else:",  # which both take, moved before the if)
+        "dz = zeros_like(x)",
+        "# adjoint of line +3: z = y * np.cos(y)",
+        "cos, y_1 = stack.pop()",
         "dy_1 = dy_1 + dz * cos",
         "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ], [
-        "if cmp:",
+        "# adjoint of line +3: z = y * np.cos(y)",
+        "cos, y_1 = stack.pop()",
+        "# adjoint of line +4: if np.max(np.abs(z - y)) < tol:",
+        "# adjoint of line +3: z = y * np.cos(y)",
         "dy_1 = dy_1 + dz * cos",
         "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ]),

@@ -43,6 +43,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dic
     defs: dict[str, list] = {}
     unknown: set[str] = set()
     for node in nodes(body):
+        if isinstance(node, gast.Assign) and getattr(node, "s2sad_slot", None) is not None:
+            continue  # (a pop of the tape restores the values the names had when pushed)
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(node.value)
@@ -119,8 +121,9 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
     fn = evaluate_ref(e.func, namespace)
     args = [of(a, kinds, namespace) for a in e.args]
     try:
-        if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords:
-            return F64
+        built = _built(fn, e, args, kinds, namespace)
+        if built is not None:
+            return built
         if fn is runtime.as_floats and args == [F64]:
             return ITEMS
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
@@ -147,6 +150,21 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return REAL
     except TypeError:  # an unhashable callable
         return None
+    return None
+
+
+def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
+           namespace: dict) -> str | None:
+    """Arrays made from values: ``np.zeros(n)``; ``np.array([a, b])`` of float64 values
+    (of Python ints it would be int64); ``min``/``max`` of numbers (one of them)."""
+    if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords:
+        return F64
+    if fn is np.array and len(e.args) == 1 and not e.keywords and \
+            isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
+            all(of(x, kinds, namespace) == F64 for x in e.args[0].elts):
+        return F64
+    if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
+        return F64 if all(a == F64 for a in args) else REAL
     return None
 
 

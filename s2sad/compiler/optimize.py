@@ -31,6 +31,7 @@ from s2sad.compiler import (
     ownership,
     recompute,
     reuse,
+    shape_reads,
     simplify,
     tape,
     zero_branches,
@@ -179,8 +180,14 @@ def shapes(body: list, facts: Facts) -> list:
     plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``)."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
-    return ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
+    body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes)
+    if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
+        kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                              facts.namespace)
+        shape_reads.zeros_from_arguments(body, facts.shapes, kinds, facts.floats,
+                                         facts.namespace)
+    return body
 
 
 def branches(body: list, facts: Facts) -> list:

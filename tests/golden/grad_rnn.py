@@ -10,7 +10,7 @@ def grad_rnn(Wh, xs, h0):
         # line 107: loss = loss + np.sum(h * h)
         stack.append(h_1)
     # adjoint of line 105: for t in range(xs.shape[0]):
-    dh_1 = zeros_like(h_1)
+    dh_1 = zeros_like(h0)
     dWh_rows = []
     dWh_cols = []
     for t in reversed(range(shape_item)):

@@ -5,7 +5,7 @@ def jvp_in_place_writes(x, *, dx):
     r_1 = np.zeros_like(x)
     # line 71: for i in range(1, x.shape[0]):
     shape_item = np.shape(x)[0]
-    dr_1 = zeros_like(r_1)
+    dr_1 = zeros_like(x)
     for i in range(1, shape_item):
         # line 72: r[i] = 0.5 * r[i - 1] + x[i]
         sub = i - 1
