@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import sys
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -82,6 +83,9 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return norm.expr(_unrolled_reduce(norm, node))
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
+    if _sum_of_terms(norm, node):
+        from s2sad.compiler.loops import lower_sum
+        return lower_sum(norm, node)
     inner = _derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
@@ -92,6 +96,15 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     if isinstance(method, staticmethod):
         return inline(norm, method.__func__, args, kws, node)
     return inline(norm, method, [norm.atom(node.func.value)] + args, kws, node)
+
+
+def _sum_of_terms(norm: Normalizer, node: gast.Call) -> bool:
+    """``sum(e for ...)``, ``sum([e for ...], start)``: the builtin over a comprehension
+    (Python 3.12 sums floats with a compensation a running total would not have: there
+    the terms stay a list)."""
+    return sys.version_info < (3, 12) and norm.resolve(node.func) is sum and \
+        1 <= len(node.args) <= 2 and not node.keywords and \
+        isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp))
 
 
 def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:

@@ -3,7 +3,8 @@
 ``for v in xs`` (an array's rows, a list, a tuple), ``enumerate``, ``zip``
 and ``reversed`` become index loops that read ``xs[i]``, so the reverse
 sweep sends each element's adjoint back with the indexing rule.
-Comprehensions become loops that append to a fresh list.
+Comprehensions become loops that append to a fresh list; ``sum`` of one, a loop that
+adds each term to a running total.
 """
 from __future__ import annotations
 
@@ -222,6 +223,28 @@ def lower_comprehension(norm: Normalizer, node: gast.ListComp | gast.DictComp) -
                                              orelse=[], type_comment=None), node)]
     norm.out.extend(norm.block(inner))
     return load(result)
+
+
+def lower_sum(norm: Normalizer, node: gast.Call) -> gast.expr:
+    """``sum(e for ...)`` (or of a list comprehension) as a loop adding each ``e`` to a
+    running total, from ``start`` or 0: what ``sum`` computes (in order, one addition
+    per term, Python 3.11's float loop included), with no list of the terms, whose
+    adjoint (a list built one item at a time) costs a copy per item."""
+    comp = _own_names(norm, node.args[0])
+    total = norm.new_local("total")
+    start = node.args[1] if len(node.args) == 2 else const(0)
+    add = gast.Assign(targets=[store(total)], value=gast.BinOp(
+        left=load(total), op=gast.Add(), right=comp.elt), type_comment=None)
+    inner: list = [gast.copy_location(add, node)]
+    for gen in reversed(comp.generators):
+        for cond in reversed(gen.ifs):
+            inner = [gast.copy_location(gast.If(test=cond, body=inner, orelse=[]), node)]
+        inner = [gast.copy_location(gast.For(target=gen.target, iter=gen.iter, body=inner,
+                                             orelse=[], type_comment=None), node)]
+    first = gast.copy_location(gast.Assign(targets=[store(total)], value=start,
+                                           type_comment=None), node)
+    norm.out.extend(norm.block([first, *inner]))
+    return load(total)
 
 
 def _add_item(result: str, node: gast.ListComp | gast.DictComp) -> gast.stmt:
