@@ -93,3 +93,41 @@ def test_matrix_products_in_an_rnn(rng) -> None:
 def test_loop_that_breaks(rng, scale) -> None:
     W = scale * rng.standard_normal((3, 3))
     check_grad(early_stop, W, np.array([0.5, 0.4, 0.6]), wrt=(0, 1))
+
+
+# -- sums and dot products of the vectors a loop already collects, batched too ------
+
+def descent_theta(theta, A, b, n):
+    """Unrolled gradient steps: each step's adjoint adds -g to b's and g @ x**3 to
+    theta's, besides the rank-1 update of A's (whose vectors the loop collects)."""
+    x = np.zeros(b.shape[0])
+    for _ in range(n):
+        g = A @ x - b + theta * x ** 3
+        x = x - 0.1 * g
+    return np.sum((x - 1.0) ** 2)
+
+
+def plus_and_dot(W, u, n):
+    """``c`` added (not subtracted) and a dot with a vector the loop does not collect."""
+    h = u
+    for _ in range(n):
+        h = np.tanh(W @ h + u)
+    return np.sum(h * u) + np.sum(h)
+
+
+@pytest.mark.parametrize("n", [0, 1, 6])
+def test_descent_sums_after_the_loop(n, rng):
+    M = rng.standard_normal((4, 4))
+    A, b = M @ M.T / 8 + np.eye(4), rng.standard_normal(4)
+    check_grad(descent_theta, 0.2, A, b, n, wrt=(0, 1, 2))
+    g = s2sad.grad(descent_theta, wrt=(0, 1, 2))
+    g(0.2, A, b, 3)
+    loop = g.source.split("for _ in range(n):")[-1].split("\n    d")[0]
+    assert "db -=" not in loop and "dtheta +=" not in loop
+    assert "-np.sum(np.array(" in g.source  # (b's adjoint: minus the sum of the rows)
+
+
+@pytest.mark.parametrize("n", [0, 2, 5])
+def test_added_vectors_and_dots(n, rng):
+    W, u = 0.5 * rng.standard_normal((3, 3)), rng.standard_normal(3)
+    check_grad(plus_and_dot, W, u, n, wrt=(0, 1))

@@ -11,6 +11,8 @@ and, measured on an RNN, time too (one large product after copying every factor)
 """
 from __future__ import annotations
 
+from typing import Any
+
 import gast
 
 from s2sad.compiler import dims
@@ -44,8 +46,10 @@ def _start_from_product(body: list) -> None:
         start = next((i for i in range(at - 1, -1, -1) if target in _names(body[i])), None)
         if start is None or not _zeros_of(body[start], target):
             continue
+        added = s.body[0].value if isinstance(s.body[0].op, gast.Add) else \
+            gast.UnaryOp(op=gast.USub(), operand=s.body[0].value)  # (0 - e: -e)
         body[at] = copy_origin(gast.Assign(targets=[store(target)], value=gast.IfExp(
-            test=s.test, body=s.body[0].value, orelse=body[start].value), type_comment=None), s)
+            test=s.test, body=added, orelse=body[start].value), type_comment=None), s)
         del body[start]
 
 
@@ -62,19 +66,18 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, 
     counts = _uses(loop)
     updates: dict[str, int] = {}
     for s in loop.body:
-        update = _update(s)
+        update = _update(s, signed=True)
         if update is not None and update[0] not in _names(update[1]):
             updates[update[0]] = updates.get(update[0], 0) + 1
     new_body: list = []
+    collected: dict[str, str] = {}  # vector name -> the list it is appended to each step
     for s in loop.body:
         new_body.append(s)
         update = _update(s)
-        if update is None:
-            continue
-        target, value = update
-        if counts.get(target, 0) != updates.get(target) or \
-                not _loop_free_target(target, loop):
+        if update is None or counts.get(update[0], 0) != updates.get(update[0]) or \
+                not _loop_free_target(update[0], loop):
             continue  # read, or written otherwise, in the loop
+        target, value = update
         outer = _outer_of(value, facts)
         if outer is not None:
             rows, cols = namer.fresh(target + "_rows"), namer.fresh(target + "_cols")
@@ -87,21 +90,68 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, 
                                  op=gast.MatMult(), right=_array(cols))
             after.append(copy_origin(_guarded(rows, target, product), loop))
             copy_origin(after[-1].body[0], loop)
+            collected.update({part.id: name for name, part in ((rows, outer[0]),
+                                                                (cols, outer[1]))
+                              if isinstance(part, gast.Name) and part.id not in collected})
+    if collected:
+        _batch_reductions(loop, new_body, collected, counts, updates, facts, namer, before,
+                          after)
     loop.body = new_body
     return before, after
 
 
-def _update(s: gast.stmt) -> tuple[str, gast.expr] | None:
-    """``d += e`` or ``d = d + e``: (d, e)."""
-    if isinstance(s, gast.AugAssign) and isinstance(s.op, gast.Add) and \
+def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],
+                      counts: dict, updates: dict, facts: dims.Facts, namer: Namer,
+                      before: list, after: list) -> None:
+    """``d -= u`` and ``t += u @ v`` of a vector ``u`` the loop already collects (for a
+    rank-1 update): one sum after the loop (``d -= np.sum(np.array(rows), axis=0)``,
+    ``t += np.sum(np.array(rows) * np.array(t_cols))``, ``v`` collected too) in place of
+    a NumPy call per step: small vectors pay the calls, not the additions."""
+    for at in range(len(body) - 1, -1, -1):
+        update = _update(body[at], signed=True)
+        if update is None or counts.get(update[0], 0) != updates.get(update[0]) or \
+                not _loop_free_target(update[0], loop) or update[0] in collected:
+            continue
+        target, value, op = update
+        if isinstance(value, gast.Name) and value.id in collected and \
+                _rank(value, facts) == 1:
+            total = gast.Call(func=_np("sum"), args=[_array(collected[value.id])],
+                              keywords=[gast.keyword(arg="axis", value=gast.Constant(
+                                  value=0, kind=None))])
+            rows = collected[value.id]
+            del body[at]
+        elif isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) and \
+                all(isinstance(x, gast.Name) and _rank(x, facts) == 1
+                    for x in (value.left, value.right)) and \
+                (value.left.id in collected or value.right.id in collected):
+            known, other = (value.left, value.right) if value.left.id in collected else \
+                (value.right, value.left)
+            rows = collected[known.id]
+            extra = namer.fresh(target + "_cols")
+            before.append(copy_origin(_empty(extra), loop))
+            body[at] = copy_origin(_append(extra, other), body[at])
+            total = gast.Call(func=_np("sum"), args=[gast.BinOp(
+                left=_array(rows), op=gast.Mult(), right=_array(extra))], keywords=[])
+        else:
+            continue
+        after.append(copy_origin(_guarded(rows, target, total, op), loop))
+        copy_origin(after[-1].body[0], loop)
+
+
+def _update(s: gast.stmt, signed: bool = False) -> Any:
+    """``d += e`` or ``d = d + e``: (d, e); with ``signed``, ``d -= e`` and ``d = d - e``
+    too: (d, e, the operator)."""
+    ops = (gast.Add, gast.Sub) if signed else (gast.Add,)
+    found = None
+    if isinstance(s, gast.AugAssign) and isinstance(s.op, ops) and \
             isinstance(s.target, gast.Name):
-        return s.target.id, s.value
-    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        found = s.target.id, s.value, s.op
+    elif isinstance(s, gast.Assign) and len(s.targets) == 1 and \
             isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.BinOp) and \
-            isinstance(s.value.op, gast.Add) and isinstance(s.value.left, gast.Name) and \
+            isinstance(s.value.op, ops) and isinstance(s.value.left, gast.Name) and \
             s.value.left.id == s.targets[0].id:
-        return s.targets[0].id, s.value.right
-    return None
+        found = s.targets[0].id, s.value.right, s.value.op
+    return found if found is None or signed else found[:2]
 
 
 def _uses(loop: gast.For) -> dict[str, int]:
@@ -160,7 +210,8 @@ def _append(name: str, value: gast.expr) -> gast.Expr:
         value=load(name), attr="append", ctx=gast.Load()), args=[value], keywords=[]))
 
 
-def _guarded(items: str, target: str, value: gast.expr) -> gast.If:
+def _guarded(items: str, target: str, value: gast.expr, op: gast.operator | None = None
+             ) -> gast.If:
     """``if items: target += value`` (a loop that ran no step added nothing)."""
     return gast.If(test=load(items), body=[gast.AugAssign(
-        target=store(target), op=gast.Add(), value=value)], orelse=[])
+        target=store(target), op=op or gast.Add(), value=value)], orelse=[])
