@@ -51,7 +51,7 @@ EMPTY = Scope()
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
-    if not any(isinstance(n, gast.Slice) for st in body for n in nodes(st)):
+    if not any(isinstance(n, gast.Slice) for n in nodes(body)):
         return out  # (no slice to find a length for: an element loop, an integrator)
     _READS.clear()
     _block(body, Scope(), 0, out)
