@@ -22,8 +22,9 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.function_scan import assignments, local_names
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk, walk_statements
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
 
@@ -39,17 +40,6 @@ class Activity:
 
     def is_active(self, name: str) -> bool:
         return name in self.varied and name in self.useful
-
-
-def assignments(node: gast.AST) -> list[gast.Assign]:
-    return [s for s in walk_statements(node) if isinstance(s, gast.Assign)]
-
-
-def local_names(node: gast.FunctionDef) -> set[str]:
-    names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
-    names |= {n.id for n in name_nodes(node)
-              if isinstance(n.ctx, gast.Store)}
-    return names
 
 
 def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
