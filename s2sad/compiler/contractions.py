@@ -47,14 +47,16 @@ MAX_TERMS = 2
 def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
     """Each provable sum of a product in ``body`` contracted (in each block: a loop's
     body read within one trip); whether one was."""
-    before = gast.dump(gast.Module(body=body, type_ignores=[]))
     inexact = inexact_names(body, namespace)
+    changed = False
     for block in _blocks(body):
         ctx = _Context(block, facts, namespace, inexact)
         for index, s in enumerate(block):
             if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
-                _Sums(ctx, index).visit(s)
-    return before != gast.dump(gast.Module(body=body, type_ignores=[]))
+                sums = _Sums(ctx, index)
+                sums.visit(s)
+                changed = changed or sums.changed
+    return changed
 
 
 def has_sums(body: list, namespace: dict) -> bool:
@@ -225,14 +227,20 @@ class _Sums(gast.NodeTransformer):
 
     def __init__(self, ctx: _Context, index: int) -> None:
         self.ctx, self.index = ctx, index
+        self.changed = False  # a call was written otherwise (the rewrites are the only
+        # changes: no dump of the whole body before and after to tell)
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         if evaluate_ref(node.func, self.ctx.namespace) is np.reshape:
-            return _unreshaped(node, self.ctx.facts) or node
-        if evaluate_ref(node.func, self.ctx.namespace) is not np.sum:
+            new = _unreshaped(node, self.ctx.facts) or node
+        elif evaluate_ref(node.func, self.ctx.namespace) is not np.sum:
             return node
-        return self.contracted(node) or node
+        else:
+            new = self.contracted(node) or node
+        if new is not node and not self.changed:
+            self.changed = gast.dump(new) != gast.dump(node)
+        return new
 
     def contracted(self, node: gast.Call) -> gast.expr | None:
         keywords = {k.arg: k.value for k in node.keywords}
