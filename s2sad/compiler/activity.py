@@ -183,15 +183,27 @@ class _Shifts:
         for s in assignments(node):
             defs.setdefault(s.targets[0].id, []).append(s.value)
         self.single = {k: v[0] for k, v in defs.items() if len(v) == 1}
-        self.loads: dict[str, int] = {}
-        for n in walk(node):
+        self.node = node
+
+    @functools.cached_property
+    def loads(self) -> dict[str, int]:
+        """How often each name is read (worked out once a maximum is found: most
+        functions have none)."""
+        loads: dict[str, int] = {}
+        for n in walk(self.node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                self.loads[n.id] = self.loads.get(n.id, 0) + 1
-        self.users: dict[str, list[str]] = {}
+                loads[n.id] = loads.get(n.id, 0) + 1
+        return loads
+
+    @functools.cached_property
+    def users(self) -> dict[str, list[str]]:
+        """The single assignments that read each name (as many times as they read it)."""
+        users: dict[str, list[str]] = {}
         for target, value in self.single.items():
             for n in walk(value):
                 if isinstance(n, gast.Name):
-                    self.users.setdefault(n.id, []).append(target)
+                    users.setdefault(n.id, []).append(target)
+        return users
 
     def maxima(self) -> set[str]:
         found = set()
