@@ -153,14 +153,25 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
             return True  # an entry of a shape: an int
         return _is_scalar(v, scalar, local, namespace)
 
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(scalar - set(scalar_params) - loop_targets):
-            if not all(is_scalar(v) for v in defs.get(name, [])):
-                scalar.discard(name)
-                changed = True
+    _discard_non_numbers(scalar, scalar - set(scalar_params) - loop_targets, defs, is_scalar)
     return scalar
+
+
+def _discard_non_numbers(scalar: set[str], candidates: set[str], defs: dict[str, list],
+                         is_scalar: Callable[[gast.expr], bool]) -> None:
+    """Drop from ``scalar`` each candidate one of whose values is not a number, until
+    none is left: a name is looked at again only when a name its values read was
+    dropped (fewer numbers never make more: the same largest set as sweeping all)."""
+    readers: dict[str, set[str]] = {}
+    for name in candidates:
+        for n in name_nodes(defs.get(name, [])):
+            readers.setdefault(n.id, set()).add(name)
+    todo = sorted(candidates, reverse=True)
+    while todo:
+        name = todo.pop()
+        if name in scalar and not all(is_scalar(v) for v in defs.get(name, [])):
+            scalar.discard(name)
+            todo += sorted(readers.get(name, ()), reverse=True)
 
 
 def shift_only_maxima(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str]:
