@@ -59,7 +59,7 @@ def own_stores(node: gast.FunctionDef) -> Counter:
         if fields is None:
             fields = _FIELDS[n.__class__] = tuple(f for f in n._fields if f != "ctx")
         for f in fields:
-            v = getattr(n, f, None)
+            v: Any = getattr(n, f, None)
             for c in v if isinstance(v, list) else (v,):
                 if c.__class__ is gast.Name:
                     if c.ctx.__class__ is gast.Store:

@@ -81,7 +81,8 @@ def _indexed_only(tree: gast.AST) -> set[str]:
     item_reads = {id(n.value) for n in found if n.__class__ is gast.Subscript and
                   n.value.__class__ is gast.Name and n.slice.__class__ is gast.Constant and
                   type(n.slice.value) is int}
-    items, others = set(), set()
+    items: set[str] = set()
+    others: set[str] = set()
     for n in found:
         if n.__class__ is gast.Name and n.ctx.__class__ is gast.Load:
             (items if id(n) in item_reads else others).add(n.id)

@@ -114,9 +114,15 @@ def _constant(node: gast.Constant) -> Any:
 
 # one context object of each kind, shared (as the parser shares them): astor reads them
 _CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
-_SPECIAL = {
+
+
+def _shared(context: ast.expr_context) -> Any:
+    return lambda node: context
+
+
+_SPECIAL: dict[type, Any] = {
     gast.Name: lambda n: ast.Name(id=n.id, ctx=_to_ast(n.ctx)),
-    **{cls: (lambda n, c=c: c) for cls, c in _CONTEXTS.items()},
+    **{cls: _shared(c) for cls, c in _CONTEXTS.items()},
     gast.arguments: _arguments,
     gast.ExceptHandler: _except,
     gast.Constant: _constant,

@@ -109,10 +109,13 @@ def _remembered(facts: Any, result: _Result | None, optimistic: bool) -> _Result
 
 def _worked_out(facts: Any, values: list, fixed: bool, optimistic: bool) -> _Result:
     taught = len(facts.learned)
-    facts.reading = reads = set()
+    reads: set[str] = set()
+    facts.reading = reads
+    found: list | None = None
+    sized: list | None
     try:
         if fixed:  # a number: maybe a known length
-            found, sized = None, [facts.size(v) for v in values]
+            sized = [facts.size(v) for v in values]
         else:
             found = [facts.of(v) for v in values]
             sized = [facts.size(v) for v in values] if _shape(found, optimistic) == () \
