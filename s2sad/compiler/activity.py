@@ -22,8 +22,9 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.function_scan import assignments, local_names
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk, walk_statements
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
 
@@ -39,17 +40,6 @@ class Activity:
 
     def is_active(self, name: str) -> bool:
         return name in self.varied and name in self.useful
-
-
-def assignments(node: gast.AST) -> list[gast.Assign]:
-    return [s for s in walk_statements(node) if isinstance(s, gast.Assign)]
-
-
-def local_names(node: gast.FunctionDef) -> set[str]:
-    names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
-    names |= {n.id for n in name_nodes(node)
-              if isinstance(n.ctx, gast.Store)}
-    return names
 
 
 def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
@@ -163,14 +153,25 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
             return True  # an entry of a shape: an int
         return _is_scalar(v, scalar, local, namespace)
 
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(scalar - set(scalar_params) - loop_targets):
-            if not all(is_scalar(v) for v in defs.get(name, [])):
-                scalar.discard(name)
-                changed = True
+    _discard_non_numbers(scalar, scalar - set(scalar_params) - loop_targets, defs, is_scalar)
     return scalar
+
+
+def _discard_non_numbers(scalar: set[str], candidates: set[str], defs: dict[str, list],
+                         is_scalar: Callable[[gast.expr], bool]) -> None:
+    """Drop from ``scalar`` each candidate one of whose values is not a number, until
+    none is left: a name is looked at again only when a name its values read was
+    dropped (fewer numbers never make more: the same largest set as sweeping all)."""
+    readers: dict[str, set[str]] = {}
+    for name in candidates:
+        for n in name_nodes(defs.get(name, [])):
+            readers.setdefault(n.id, set()).add(name)
+    todo = sorted(candidates, reverse=True)
+    while todo:
+        name = todo.pop()
+        if name in scalar and not all(is_scalar(v) for v in defs.get(name, [])):
+            scalar.discard(name)
+            todo += sorted(readers.get(name, ()), reverse=True)
 
 
 def shift_only_maxima(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str]:
@@ -193,15 +194,27 @@ class _Shifts:
         for s in assignments(node):
             defs.setdefault(s.targets[0].id, []).append(s.value)
         self.single = {k: v[0] for k, v in defs.items() if len(v) == 1}
-        self.loads: dict[str, int] = {}
-        for n in walk(node):
+        self.node = node
+
+    @functools.cached_property
+    def loads(self) -> dict[str, int]:
+        """How often each name is read (worked out once a maximum is found: most
+        functions have none)."""
+        loads: dict[str, int] = {}
+        for n in walk(self.node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                self.loads[n.id] = self.loads.get(n.id, 0) + 1
-        self.users: dict[str, list[str]] = {}
+                loads[n.id] = loads.get(n.id, 0) + 1
+        return loads
+
+    @functools.cached_property
+    def users(self) -> dict[str, list[str]]:
+        """The single assignments that read each name (as many times as they read it)."""
+        users: dict[str, list[str]] = {}
         for target, value in self.single.items():
             for n in walk(value):
                 if isinstance(n, gast.Name):
-                    self.users.setdefault(n.id, []).append(target)
+                    users.setdefault(n.id, []).append(target)
+        return users
 
     def maxima(self) -> set[str]:
         found = set()

@@ -37,7 +37,7 @@ from s2sad.compiler.contract_plan import (
     view,
 )
 from s2sad.compiler.inexact import inexact_names, is_inexact
-from s2sad.compiler.names import Namer, assign, load
+from s2sad.compiler.names import Namer, Transformer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes, walk
 
@@ -222,7 +222,7 @@ class _Product:
     split: tuple | None = None  # (operand, operand, subtracted) of the one sum
 
 
-class _Sums(gast.NodeTransformer):
+class _Sums(Transformer):
     """Rewrites the provable ``np.sum`` calls of one top-level statement."""
 
     def __init__(self, ctx: _Context, index: int) -> None:

@@ -15,7 +15,7 @@ import copy
 import gast
 
 from s2sad.compiler.names import Namer, assign, const, load
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import walk, walk_statements
 
 JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -133,10 +133,10 @@ def _contains(stmts: list, kinds: tuple, into_loops: bool) -> bool:
 
 
 def _lower_loop_returns(body: list, namer: Namer) -> tuple[list, str | None]:
-    loops = [s for s in walk(gast.Module(body=body, type_ignores=[]))
+    loops = [s for s in walk_statements(gast.Module(body=body, type_ignores=[]))
              if isinstance(s, (gast.For, gast.While))]
     if not any(_contains(loop.body, (gast.Return,), True) for loop in loops):
-        returns = [s for s in walk(gast.Module(body=body, type_ignores=[]))
+        returns = [s for s in walk_statements(gast.Module(body=body, type_ignores=[]))
                    if isinstance(s, gast.Return)]
         if len(returns) <= 1 and (not returns or body[-1] is returns[0]):
             return body, None

@@ -18,7 +18,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import affine, shape_defs, windows
+from s2sad.compiler import affine, shape_defs, shape_solve, windows
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
@@ -37,7 +37,6 @@ from s2sad.compiler.shape_rules import (
     grown,
     is_none,
     join_all,
-    join_dims,
     literal,
     matmul,
     module_number,
@@ -62,6 +61,8 @@ def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
 class Facts:
     """Shapes of names (and lengths held by int names) in a body of statements."""
 
+    reading: set[str] | None = None  # the names read, while a definition is worked out
+
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
                  namespace: dict, alike: dict[str, gast.expr] | None = None) -> None:
         """``alike``: a parameter shaped like an expression of the body (a vjp's
@@ -70,18 +71,12 @@ class Facts:
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
-        self._fixed = set(params) | set(numbers)
+        self.fixed = set(params) | set(numbers)  # their shapes are given
         self.defs = shape_defs.definitions(body)
         self.scopes = windows.scopes(body)  # where each slice is read
         for name, like in (alike or {}).items():
             self.defs.setdefault(name, []).append(like)
-        start = dict(self.shapes)
-        for _ in range(3):  # again while broadcasting teaches what a symbol's length is
-            known = dict(self.learned)
-            self._solve()
-            if self.learned == known:
-                break
-            self.shapes, self.sizes = dict(start), {}
+        shape_solve.solve(self)
 
     @classmethod
     def over(cls, shapes: dict[str, Any], namespace: dict) -> Facts:
@@ -99,37 +94,6 @@ class Facts:
         s = self.shapes.get(name)
         return len(s) if isinstance(s, tuple) else None
 
-    def _solve(self) -> None:
-        # optimistic: a definition not yet known does not disagree; then sure: every
-        # definition gives a shape (a name with one that does not is unknown)
-        self._iterate(optimistic=True)
-        self._iterate(optimistic=False)
-        self.shapes = {k: v for k, v in self.shapes.items() if v != UNKNOWN}
-        self.sizes = {k: v for k, v in self.sizes.items() if v is not None}
-
-    def _iterate(self, optimistic: bool) -> None:
-        changed = True
-        while changed:
-            changed = False
-            for name, values in self.defs.items():
-                if name in self._fixed:
-                    if self.shapes.get(name) == ():  # a number: maybe a known length
-                        size = join_dims([self.size(v) for v in values])
-                        changed |= size != self.sizes.get(name)
-                        self.sizes[name] = size
-                    continue
-                if self.shapes.get(name) == UNKNOWN:
-                    continue
-                found = [self.of(v) for v in values]
-                if not optimistic and any(f is None for f in found):
-                    new = UNKNOWN
-                else:
-                    new = join_all([f for f in found if f is not None])
-                size = join_dims([self.size(v) for v in values]) if new == () else None
-                if new is not None and (new != self.shapes.get(name) or
-                                        size != self.sizes.get(name)):
-                    self.shapes[name], self.sizes[name], changed = new, size, True
-
     def of(self, e: gast.expr) -> Any:
         """The shape of ``e`` (None: unknown)."""
         return self.canon(self._of(e))
@@ -138,8 +102,7 @@ class Facts:
         if isinstance(e, gast.Constant):
             return () if isinstance(e.value, (int, float, bool)) else None
         if isinstance(e, gast.Name):
-            s = self.shapes.get(e.id)
-            return (None,) * s if type(s) is int else None if s == UNKNOWN else s
+            return self._named(e.id)
         if isinstance(e, gast.UnaryOp):
             return self.of(e.operand)
         if isinstance(e, gast.BinOp):
@@ -162,6 +125,12 @@ class Facts:
             return self._call(e)
         return None
 
+    def _named(self, name: str) -> Any:
+        if self.reading is not None:  # (working out a definition: it reads ``name``)
+            self.reading.add(name)
+        s = self.shapes.get(name)
+        return (None,) * s if type(s) is int else None if s == UNKNOWN else s
+
     def canon(self, s: Any) -> Any:
         """``s`` with each symbol whose length broadcasting fixed replaced by it."""
         if isinstance(s, tuple) and self.learned:
@@ -178,6 +147,8 @@ class Facts:
         if isinstance(e, (gast.BinOp, gast.UnaryOp)):
             return affine.value(windows.value(e, windows.EMPTY, self.size))
         if isinstance(e, gast.Name):
+            if self.reading is not None:
+                self.reading.add(e.id)
             return self.sizes.get(e.id)
         if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
                 type(e.slice.value) is int:

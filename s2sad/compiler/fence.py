@@ -46,20 +46,27 @@ def check(src: Source, inlined: bool = False) -> Source:
     if not inlined:
         _check_signature(src)
     for stmt in src.node.body:
-        allowed = _allowed_in_calls(stmt)
-        for node in walk(stmt):
+        found = list(walk(stmt))  # (walked once, looked at twice)
+        allowed = _allowed_in_calls(found)
+        for node in found:
             if type(node) in REJECTED and id(node) not in allowed:
                 construct, advice = REJECTED[type(node)]
                 raise error_at(src.filename, node, construct, advice)
-            _check_node(src, node)
+            if type(node) in _CHECKED:
+                _check_node(src, node)
     return src
 
 
-def _allowed_in_calls(stmt: gast.stmt) -> set[int]:
+# the statements _check_node looks at (the other nodes it passes)
+_CHECKED = {gast.Delete, gast.For, gast.While, gast.Assign, gast.AugAssign}
+
+
+def _allowed_in_calls(found: list) -> set[int]:
     """``f(*args)`` (checked when the call is normalized) and the function given to
-    ``functools.reduce``, which may be a lambda (applied when the call is unrolled)."""
+    ``functools.reduce``, which may be a lambda (applied when the call is unrolled);
+    ``found``: the nodes of a statement."""
     allowed: set[int] = set()
-    for node in walk(stmt):
+    for node in found:
         if isinstance(node, gast.Call):
             allowed |= {id(a) for a in node.args if isinstance(a, gast.Starred)}
             name = node.func.attr if isinstance(node.func, gast.Attribute) else \

@@ -26,9 +26,14 @@ def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: N
                        ) -> list:
     if not params or not _float_safe(body):
         return body
-    parents = _parents(body)
-    chosen = [p for p in sorted(params) if facts.rank(p) == 1 and
-              _read_by_element(p, body, parents, facts) and _looped_over(p, body)]
+    vectors = [p for p in sorted(params) if facts.rank(p) == 1]
+    if not vectors:
+        return body
+    found = list(walk(gast.Module(body=body, type_ignores=[])))  # (read by each test)
+    parents = _parents(found)
+    defs = _definitions(found)
+    chosen = [p for p in vectors if _read_by_element(p, found, parents, facts) and
+              _looped_over(p, found, defs)]
     if not chosen:
         return body
     renames = {p: namer.fresh(p + "_items") for p in chosen}
@@ -56,18 +61,20 @@ def _float_safe(body: list) -> bool:
     return True
 
 
-def _parents(body: list) -> dict[int, gast.AST]:
+def _parents(found: list) -> dict[int, gast.AST]:
+    """``found``: the nodes of the body, as ``walk`` yields them."""
     out: dict[int, gast.AST] = {}
-    for n in walk(gast.Module(body=body, type_ignores=[])):
+    for n in found:
         for child in gast.iter_child_nodes(n):
             out[id(child)] = n
     return out
 
 
-def _read_by_element(p: str, body: list, parents: dict, facts: dims.Facts) -> bool:
-    """Every use of ``p``: a read ``p[i]`` at a number ``i``, or of its shape."""
+def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts) -> bool:
+    """Every use of ``p``: a read ``p[i]`` at a number ``i``, or of its shape
+    (``nodes``: the body's, as ``walk`` yields them)."""
     found = False
-    for n in walk(gast.Module(body=body, type_ignores=[])):
+    for n in nodes:
         if not (isinstance(n, gast.Name) and n.id == p):
             continue
         if not isinstance(n.ctx, gast.Load):
@@ -93,14 +100,19 @@ def _shape_read(call: gast.Call, arg: gast.Name) -> bool:
     return name in _SHAPE_READS or name == "shape" and call.args and call.args[0] is arg
 
 
-def _looped_over(p: str, body: list) -> bool:
-    """Some loop's length is computed from ``p``'s (it goes through its elements)."""
+def _definitions(found: list) -> dict[str, gast.expr]:
+    """name -> the value its last assignment (in ``walk``'s order) gives it."""
     defs: dict[str, gast.expr] = {}
-    for n in walk(gast.Module(body=body, type_ignores=[])):
+    for n in found:
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name):
             defs[n.targets[0].id] = n.value
-    for n in walk(gast.Module(body=body, type_ignores=[])):
+    return defs
+
+
+def _looped_over(p: str, found: list, defs: dict[str, gast.expr]) -> bool:
+    """Some loop's length is computed from ``p``'s (it goes through its elements)."""
+    for n in found:
         if isinstance(n, (gast.For, gast.While)) and \
                 _mentions(n.iter if isinstance(n, gast.For) else n.test, p, defs, 4):
             return True

@@ -44,17 +44,20 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
                         or isinstance(s, _ENDS)):
             out.append(_delete(pending) if not isinstance(s, gast.Return) else None)
             pending = []
+        found = None
         if compound:
             inner = keep | _stored_in(s) if isinstance(s, (gast.For, gast.While)) else keep
             s.body = _free(s.body, after, inner, top=False)
             s.orelse = _free(s.orelse, after, inner, top=False)
-            bound -= {t.id for n in nodes(s) if isinstance(n, gast.Delete)  # freed in there:
+            found = list(nodes(s))  # (its dels, then its names: one walk)
+            bound -= {t.id for n in found if isinstance(n, gast.Delete)  # freed in there:
                       for t in n.targets if isinstance(t, gast.Name)}  # maybe unbound
         out.append(s)
         binds = _binds(s)
         on_tape = on_tape - binds | _pushed_at_end(s)
         bound |= binds
-        dead = sorted(n for n in _uses(s) & bound - _held(s) - on_tape if n not in keep
+        uses = _uses(s) if found is None else {n.id for n in found if isinstance(n, gast.Name)}
+        dead = sorted(n for n in uses & bound - _held(s) - on_tape if n not in keep
                       and n not in after.get(id(s), ()))
         if not isinstance(s, _ENDS):
             pending += dead

@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 _INEXACT_CODES = set("efdgFDG")
 # results like their first argument's kind (shape functions, reductions, adjoint helpers)
@@ -30,23 +30,30 @@ _FLOAT_MADE = {np.eye, np.ones, np.zeros, np.identity, np.mean}  # (without dtyp
 
 def inexact_names(body: list, namespace: dict) -> set[str]:
     """The names every assignment of which gives an inexact value (names also bound
-    otherwise than by ``name = value``, as by a tuple or a loop, are left out)."""
+    otherwise than by ``name = value``, as by a tuple or a loop, are left out).  A name
+    is looked at again only when a name its values read is found inexact (the names
+    found only grow, and an expression is inexact for more names if for fewer)."""
     defs: dict[str, list] = {}
+    stores: Counter = Counter()
     for n in nodes(body):
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name):
             defs.setdefault(n.targets[0].id, []).append(n.value)
-    stores = Counter(n.id for n in nodes(body)
-                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            stores[n.id] += 1
     candidates = {k: v for k, v in defs.items() if stores[k] == len(v)}
+    readers: dict[str, list[str]] = {}
+    for name, values in candidates.items():
+        for read in {n.id for v in values for n in name_nodes(v)}:
+            readers.setdefault(read, []).append(name)
     found: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, values in candidates.items():
-            if name not in found and all(is_inexact(v, found, namespace) for v in values):
-                found.add(name)
-                changed = True
+    todo = list(candidates)
+    while todo:
+        name = todo.pop()
+        if name not in found and all(is_inexact(v, found, namespace)
+                                     for v in candidates[name]):
+            found.add(name)
+            todo += readers.get(name, [])
     return found
 
 

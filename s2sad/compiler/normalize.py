@@ -48,14 +48,29 @@ class Known:
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
 
 
-def own_nodes(node: gast.AST) -> Any:
-    """The nodes of a function, not those of the defs inside it."""
-    todo = list(gast.iter_child_nodes(node))
+def own_stores(node: gast.FunctionDef) -> Counter:
+    """How often each name is assigned in a function, not in the defs inside it (one
+    walk with the fields looked up by class: a Normalizer is made per inlined call)."""
+    stores: Counter = Counter()
+    todo: list = [node]
     while todo:
         n = todo.pop()
-        yield n
-        if not isinstance(n, gast.FunctionDef):
-            todo.extend(gast.iter_child_nodes(n))
+        fields = _FIELDS.get(n.__class__)
+        if fields is None:
+            fields = _FIELDS[n.__class__] = tuple(f for f in n._fields if f != "ctx")
+        for f in fields:
+            v: Any = getattr(n, f, None)
+            for c in v if isinstance(v, list) else (v,):
+                if c.__class__ is gast.Name:
+                    if c.ctx.__class__ is gast.Store:
+                        stores[c.id] += 1
+                    todo.append(c)
+                elif isinstance(c, gast.AST) and not isinstance(c, gast.FunctionDef):
+                    todo.append(c)
+    return stores
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class Normalizer:
@@ -68,14 +83,13 @@ class Normalizer:
         self.literals = literals if literals is not None else {}  # temp -> its tuple items
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
-        self.locals = self._local_names(src.node)
+        self.stores = own_stores(src.node)
+        self.locals = self._local_names(src.node, self.stores)
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
         self.out: list = []
         self.line = src.node.lineno
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
-        self.stores = Counter(n.id for n in own_nodes(src.node) if isinstance(n, gast.Name)
-                              and isinstance(n.ctx, gast.Store))
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
         # a list parameter never rebound -> its length, by final name (an inlined call's
@@ -85,13 +99,10 @@ class Normalizer:
     # ----- helpers -----
 
     @staticmethod
-    def _local_names(node: gast.FunctionDef) -> set[str]:
+    def _local_names(node: gast.FunctionDef, stores: Counter | None = None) -> set[str]:
         names = {a.id for a in (node.args.args + node.args.kwonlyargs)}
         names |= {a.id for a in (node.args.vararg, node.args.kwarg) if a is not None}
-        for n in own_nodes(node):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-                names.add(n.id)
-        return names
+        return names | set(own_stores(node) if stores is None else stores)
 
     def error(self, node: gast.AST, construct: str, advice: str) -> Exception:
         return error_at(self.src.filename, node, construct, advice)

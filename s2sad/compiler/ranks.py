@@ -77,15 +77,16 @@ def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict) -> bool | N
 
 def _indexed_only(tree: gast.AST) -> set[str]:
     """Names every read of which takes one item at a literal int (``d[0]``)."""
-    item_reads, reads = set(), set()
-    for n in nodes(tree):
-        if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and \
-                isinstance(n.slice, gast.Constant) and type(n.slice.value) is int:
-            item_reads.add(id(n.value))
-    for n in nodes(tree):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            reads.add((n.id, id(n) in item_reads))
-    return {name for name, item in reads if item} - {name for name, item in reads if not item}
+    found = list(nodes(tree))  # (walked once, looked at twice)
+    item_reads = {id(n.value) for n in found if n.__class__ is gast.Subscript and
+                  n.value.__class__ is gast.Name and n.slice.__class__ is gast.Constant and
+                  type(n.slice.value) is int}
+    items: set[str] = set()
+    others: set[str] = set()
+    for n in found:
+        if n.__class__ is gast.Name and n.ctx.__class__ is gast.Load:
+            (items if id(n) in item_reads else others).add(n.id)
+    return items - others
 
 
 def shape_facts(body: list, params: dict[str, Any], numbers: set[str],

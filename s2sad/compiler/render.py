@@ -13,23 +13,27 @@ from typing import Any
 import astor
 import gast
 
-from s2sad.compiler.names import const, origin
+from s2sad.compiler.names import origin
 from s2sad.compiler.walks import clone
 
-_MARK = "S2SAD-COMMENT: "
+_MARK = "S2SAD_COMMENT_"  # a comment's stand-in: a statement of this name and its number
 WIDTH = 88  # black's line length: long calls break after a comma, never before a ")"
 
 
-def _with_comments(stmts: list, comments: bool, last: str | None = None
+def _with_comments(stmts: list, comments: list[str] | None, last: str | None = None
                    ) -> tuple[list, str | None]:
     """``stmts`` with a comment line before each change of origin; the origin printed
     last (a block whose first statement comes from its header's line repeats no
-    comment)."""
+    comment).  A comment stands in the tree as a bare name (``S2SAD_COMMENT_3``, the
+    index of its text in ``comments``): printed as it is, cheaper than a string, whose
+    printing tries and evaluates several quotings."""
     out: list = []
     for s in stmts:
         text = origin(s)
-        if comments and text and text != last:
-            out.append(gast.Expr(value=const(_MARK + text)))
+        if comments is not None and text and text != last:
+            out.append(gast.Expr(value=gast.Name(id=f"{_MARK}{len(comments)}", ctx=gast.Load(),
+                                                 annotation=None, type_comment=None)))
+            comments.append(text)
         last = text or last
         if isinstance(s, gast.If) and not s.body and s.orelse:
             s.test, s.body, s.orelse = gast.UnaryOp(op=gast.Not(), operand=s.test), s.orelse, []
@@ -52,17 +56,18 @@ def _fix(node: gast.AST) -> ast.AST:
 
 
 def _to_ast(node: Any) -> Any:
-    if node.__class__ is list:
+    cls = node.__class__
+    if cls is list:
         return [_to_ast(n) for n in node]
-    if not isinstance(node, gast.AST):
-        return node
-    special = _SPECIAL.get(node.__class__)
+    special = _SPECIAL.get(cls)
     if special is not None:
         return special(node)
-    plan = _PLANS.get(node.__class__)
+    plan = _PLANS.get(cls)
     if plan is None:
-        target = getattr(ast, node.__class__.__name__)
-        plan = _PLANS[node.__class__] = (target, target._fields)
+        if not isinstance(node, gast.AST):
+            return node
+        target = getattr(ast, cls.__name__)
+        plan = _PLANS[cls] = (target, target._fields)
     target, fields = plan
     new = target()
     for f in fields:
@@ -107,22 +112,32 @@ def _constant(node: gast.Constant) -> Any:
     return ast.Constant(value=value, kind=node.kind)
 
 
-_SPECIAL = {
+# one context object of each kind, shared (as the parser shares them): astor reads them
+_CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
+
+
+def _shared(context: ast.expr_context) -> Any:
+    return lambda node: context
+
+
+_SPECIAL: dict[type, Any] = {
     gast.Name: lambda n: ast.Name(id=n.id, ctx=_to_ast(n.ctx)),
+    **{cls: _shared(c) for cls, c in _CONTEXTS.items()},
     gast.arguments: _arguments,
     gast.ExceptHandler: _except,
     gast.Constant: _constant,
 }
 
 
-def _uncomment(text: str) -> str:
+def _uncomment(text: str, comments: list[str]) -> str:
+    """Each comment's stand-in line as the comment (``# line 3: y = f(x)``)."""
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped[:1] in ("'", '"') and stripped.lstrip("'\"").startswith(_MARK):
+        if stripped.startswith(_MARK) and stripped[len(_MARK):].isdigit() and \
+                int(stripped[len(_MARK):]) < len(comments):
             indent = line[: len(line) - len(line.lstrip())]
-            comment = ast.literal_eval(stripped)[len(_MARK):]
-            lines.append(f"{indent}# {comment}")
+            lines.append(f"{indent}# {comments[int(stripped[len(_MARK):])]}")
         else:
             lines.append(line)
     return "\n".join(lines) + "\n"
@@ -132,10 +147,11 @@ def function_source(node: gast.FunctionDef, comments: bool = True, owned: bool =
     """Print a function definition, origin comments included (``owned``: the caller
     gives the tree away, so it is printed without a copy)."""
     node = node if owned else clone(node)
-    node.body = _with_comments(node.body, comments)[0] or [gast.Pass()]
+    texts: list[str] = []
+    node.body = _with_comments(node.body, texts if comments else None)[0] or [gast.Pass()]
     text = astor.to_source(_fix(gast.Module(body=[node], type_ignores=[])),
                            pretty_source=_pretty_source)
-    return _uncomment(text)
+    return _uncomment(text, texts)
 
 
 def _pretty_source(pieces: list[str]) -> str:

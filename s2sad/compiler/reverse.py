@@ -41,7 +41,7 @@ from s2sad.compiler.reverse_contributions import (
 )
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.compiler.reverse_record import Record
-from s2sad.compiler.walks import name_nodes, walk, walk_statements
+from s2sad.compiler.walks import name_nodes, walk_statements
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
@@ -190,8 +190,7 @@ class Reverse(ControlMixin):
         for arg, expr, acc in parts:
             if acc is True and arg in ctx.defined:
                 no_shape_needed(expr, ACC)
-            reads |= {n.id for n in walk(expr or self.pending) if isinstance(n, gast.Name)
-                      and n.id in self.local}
+            reads |= {n.id for n in name_nodes(expr or self.pending) if n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
         recorded = sorted(reads & ctx.recorded())
         again = [n for n in recorded if self.recomputable(n, ctx)]
@@ -217,7 +216,7 @@ class Reverse(ControlMixin):
         view = self.views.get(name)
         if view is None:
             return False
-        used = {n.id for n in walk(view) if isinstance(n, gast.Name)}
+        used = {n.id for n in name_nodes(view)}
         if not all(self.recomputable(u, ctx) or
                    self.final_element(view, u, ctx) or self.outer_value(u, ctx)
                    for u in used & ctx.recorded()):
@@ -246,7 +245,7 @@ class Reverse(ControlMixin):
         out: list[str] = []
 
         def visit(n: str) -> None:
-            for u in sorted({x.id for x in walk(self.views[n]) if isinstance(x, gast.Name)}):
+            for u in sorted({x.id for x in name_nodes(self.views[n])}):
                 if u in ctx.recorded() and u in self.views and u not in out:
                     visit(u)
             if n not in out:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import gast
 
 from s2sad.compiler import activity, ssa
+from s2sad.compiler.function_scan import scanning
 from s2sad.compiler.names import (
     Namer,
     assign,
@@ -69,13 +70,14 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
     a keyword-only parameter); ``aux``: the function returns (output, aux)."""
     node, names = prep.node, wrt_names(prep.node, wrt)
     aux_value = split_aux(node, prep.namer) if aux else None
-    act = activity.analyze(node, names, prep.namespace, registry.lookup_vjp)
-    act.varied -= activity.shift_only_maxima(node, prep.namespace)
-    holders = activity.containers(
-        node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
-    params = param_names(node)
-    numbers = activity.scalar_names(node, {params[i] for i in scalars}, prep.namespace,
-                                    param_ranks(node, ranks))
+    with scanning():  # (the analyses change nothing)
+        act = activity.analyze(node, names, prep.namespace, registry.lookup_vjp)
+        act.varied -= activity.shift_only_maxima(node, prep.namespace)
+        holders = activity.containers(
+            node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
+        params = param_names(node)
+        numbers = activity.scalar_names(node, {params[i] for i in scalars}, prep.namespace,
+                                        param_ranks(node, ranks))
     rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders, numbers)
     result = node.body[-1].value
     ctx = Ctx(defined=set())

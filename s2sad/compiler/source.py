@@ -17,7 +17,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import namespaces
+from s2sad.compiler import gast_parse, namespaces
 from s2sad.compiler.loader import global_names
 from s2sad.compiler.walks import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
@@ -79,16 +79,17 @@ def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef
     return gast.copy_location(node, lam)
 
 
-# code object -> its parsed tree, while one transform runs (:func:`parsing_once`)
-_PARSED: dict[Any, gast.AST] | None = None
+# code object -> its parsed tree and indent, while one transform runs (:func:`parsing_once`)
+_PARSED: dict[Any, tuple[gast.AST, int]] | None = None
+_CHECKED: set = set()  # code objects found current (_check_current), in that time
 
 
 @contextmanager
 def parsing_once() -> Iterator[None]:
     """While the block runs, a function inlined several times (a helper called at each
-    stage of an integrator) is read and parsed once: later loads take a copy of the
-    tree (as the parser made it: fields and positions, all :func:`clone` keeps).  Only
-    within one transform: a file edited between transforms is read again."""
+    stage of an integrator) is read, parsed and checked current once: later loads take
+    a copy of the tree (as the parser made it: fields and positions, all :func:`clone`
+    keeps).  Only within one transform: a file edited between transforms is read again."""
     global _PARSED
     outer = _PARSED
     if outer is None:
@@ -98,31 +99,34 @@ def parsing_once() -> Iterator[None]:
     finally:
         if outer is None:
             _PARSED = None
+            _CHECKED.clear()
 
 
-def _parsed(fn: Callable, filename: str) -> gast.AST:
+def _parsed(fn: Callable, filename: str) -> tuple[gast.AST, int]:
+    """The function's tree and the indent of its first line."""
     cache = _PARSED
     if cache is None:
         return _parse(fn, filename)
-    tree = cache.get(fn.__code__)
-    if tree is None:
-        tree = cache[fn.__code__] = _parse(fn, filename)
-    return clone(tree)
+    parsed = cache.get(fn.__code__)
+    if parsed is None:
+        parsed = cache[fn.__code__] = _parse(fn, filename)
+    return clone(parsed[0]), parsed[1]
 
 
-def _parse(fn: Callable, filename: str) -> gast.AST:
+def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
     lines, first = inspect.getsourcelines(fn)
+    indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
     text = textwrap.dedent("".join(lines))
     try:
-        tree = gast.parse(text)
+        tree = gast_parse.parse(text)
     except SyntaxError:
         if fn.__name__ != "<lambda>":
             raise
         # A lambda in the middle of a longer statement: parse its whole file.
-        tree = gast.parse("".join(linecache.getlines(filename)))
-        return tree
+        tree = gast_parse.parse("".join(linecache.getlines(filename)))
+        return tree, indent
     _shift_lines(tree, first - 1)
-    return tree
+    return tree, indent
 
 
 def load(fn: Callable) -> Source:
@@ -134,7 +138,7 @@ def load(fn: Callable) -> Source:
             "differentiate a def, or register a rule with s2sad.defvjp")
     filename = fn.__code__.co_filename
     try:
-        tree = _parsed(fn, filename)
+        tree, indent = _parsed(fn, filename)
     except (OSError, TypeError, SyntaxError) as exc:
         raise DifferentiationError(
             f"{filename}:{fn.__code__.co_firstlineno}: function {fn.__name__}: source not "
@@ -143,23 +147,36 @@ def load(fn: Callable) -> Source:
     if fn.__name__ == "<lambda>":
         node = _lambda_def(fn, tree, filename)
     else:
-        defs = [n for n in walk(tree) if isinstance(n, (gast.FunctionDef,
-                gast.AsyncFunctionDef)) and n.name == fn.__name__]
-        node = defs[0] if defs else tree.body[0]
+        node = _def_named(tree, fn.__name__)
     node.decorator_list = []
     namespace = _namespace(fn)
+    found = list(walk(node))  # (read by the checks below: none changes a loop or an import)
     if fn.__name__ != "<lambda>" and not filename.startswith("<s2sad") and \
-            not getattr(fn, "s2sad_nested", False):
-        _check_current(fn, node, filename)  # (generated derivatives are never edited)
+            not getattr(fn, "s2sad_nested", False) and fn.__code__ not in _CHECKED:
+        _check_current(fn, found, filename, indent)  # (generated derivatives are never edited)
+        if _PARSED is not None:
+            _CHECKED.add(fn.__code__)
     _defaults_as_values(fn, node, namespace)
     src = Source(fn, node, filename, namespace)
-    _imports_inside(src)
+    if any(isinstance(n, (gast.Import, gast.ImportFrom)) for n in found):
+        _imports_inside(src)
     namespaces.as_numpy(src)
     if getattr(fn, "s2sad_checkpoint", None) or \
-            any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in walk(node)):
+            any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in found):
         from s2sad.compiler import checkpoint
         checkpoint.rewrite(src)
     return src
+
+
+def _def_named(tree: gast.AST, name: str) -> gast.AST:
+    """The first def of that name (breadth first), else the first statement: the parsed
+    lines of a function start with its def (no walk of the tree to find it)."""
+    first = tree.body[0]
+    if isinstance(first, (gast.FunctionDef, gast.AsyncFunctionDef)) and first.name == name:
+        return first
+    defs = [n for n in walk(tree) if isinstance(n, (gast.FunctionDef,
+            gast.AsyncFunctionDef)) and n.name == name]
+    return defs[0] if defs else first
 
 
 def _imports_inside(src: Source) -> None:
@@ -227,16 +244,16 @@ def _default_ref(param: str, value: Any, namespace: dict, old: gast.expr) -> gas
                                         type_comment=None), old)
 
 
-def _check_current(fn: Callable, node: gast.FunctionDef, filename: str) -> None:
+def _check_current(fn: Callable, found: list, filename: str, indent: int) -> None:
     """The source found at the function's lines must be the function that runs: after the
     file is edited (an editor, a notebook with autoreload) the lines may hold other code.
     Every instruction of the running code carries the place (lines and columns) of the
-    expression it came from; each must be the place of an expression in the text now."""
-    indent = _indent(fn)
+    expression it came from; each must be the place of an expression in the text now.
+    ``found``: the nodes of the function."""
     places = {(n.lineno, n.end_lineno, n.col_offset + indent, n.end_col_offset + indent)
-              for n in walk(node) if getattr(n, "end_col_offset", None) is not None}
+              for n in found if getattr(n, "end_col_offset", None) is not None}
     places |= {(n.end_lineno, n.end_lineno, n.end_col_offset + indent - len(n.attr),
-                n.end_col_offset + indent) for n in walk(node)  # a method name alone
+                n.end_col_offset + indent) for n in found  # a method name alone
                if isinstance(n, gast.Attribute) and n.end_col_offset is not None}
     code = {p for p in fn.__code__.co_positions() if None not in p and p[2:] != (0, 0)}
     if not code or code <= places:
@@ -245,9 +262,3 @@ def _check_current(fn: Callable, node: gast.FunctionDef, filename: str) -> None:
         f"{filename}:{fn.__code__.co_firstlineno}: function {fn.__name__}: its source in the "
         "file no longer matches the function that runs (the file was edited after it was "
         "imported); reload the module (importlib.reload) or run the cell again")
-
-
-def _indent(fn: Callable) -> int:
-    lines, _ = inspect.getsourcelines(fn)
-    first = lines[0] if lines else ""
-    return len(first) - len(first.lstrip())

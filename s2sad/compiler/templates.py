@@ -101,6 +101,7 @@ class UnknownKeyword(Exception):
                 "compute it another way (e.g. mask with np.where)")
 
 
+@cache
 def uses(text: str, name: str) -> bool:
     return any(isinstance(n, gast.Name) and n.id == name for n in nodes(_parse(text)))
 

@@ -51,7 +51,10 @@ EMPTY = Scope()
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
-    if not any(isinstance(n, gast.Slice) for st in body for n in nodes(st)):
+    for n in nodes(body):
+        if isinstance(n, gast.Slice):
+            break
+    else:
         return out  # (no slice to find a length for: an element loop, an integrator)
     _READS.clear()
     _block(body, Scope(), 0, out)
@@ -65,12 +68,14 @@ _READS: dict[int, tuple[gast.AST, set[str]]] = {}  # id of an expression -> its 
 def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
     env, counters = dict(scope.env), dict(scope.counters)
     for st in stmts:
-        sliced = [n for n in _own_nodes(st) if isinstance(n, gast.Subscript) and
+        compound = not _BLOCK_FIELDS.isdisjoint(st._fields)
+        own = _own_nodes(st) if compound else list(nodes(st))
+        sliced = [n for n in own if isinstance(n, gast.Subscript) and
                   any(isinstance(p, gast.Slice) for p in _parts(n.slice))]
         if sliced:
             here = Scope(dict(env), dict(counters))
             out.update((id(n), (n, here)) for n in sliced)
-        assigned = _assigned(st)
+        assigned = _assigned(st) if compound else _stored(own)
         if isinstance(st, (gast.For, gast.While, gast.If)):
             _nested(st, Scope(env, counters), assigned, depth, out)
         _forget(env, counters, assigned)
@@ -117,11 +122,14 @@ def _forget(env: dict, counters: dict, assigned: set[str]) -> None:
         del counters[name]
 
 
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers"})
+
+
 def _own_nodes(st: gast.stmt) -> list:
     """The nodes of ``st`` outside its nested blocks."""
     found = []
     for name, child in gast.iter_fields(st):
-        if name in ("body", "orelse", "finalbody", "handlers"):
+        if name in _BLOCK_FIELDS:
             continue
         found += list(nodes(child)) if isinstance(child, (gast.AST, list)) else []
     return found
@@ -137,7 +145,11 @@ def _assigned_in(stmts: list) -> set[str]:
 
 def _assigned(st: gast.stmt) -> set[str]:
     """Names ``st`` binds or deletes, in any of its blocks."""
-    return {n.id for n in nodes(st) if isinstance(n, gast.Name) and
+    return _stored(nodes(st))
+
+
+def _stored(found: Any) -> set[str]:
+    return {n.id for n in found if isinstance(n, gast.Name) and
             isinstance(n.ctx, (gast.Store, gast.Del))}
 
 

@@ -49,6 +49,7 @@ class _Context(Known):
         self.body, self.namespace, self.keep, self.shapes = body, namespace, keep, shapes
         self._after: dict[int, frozenset] | None = None
         self._names: dict[int, set[str]] = {}
+        self.written: dict[int, set[str] | None] = {}  # statement -> its _writes
 
     def live_after(self, s: gast.stmt) -> frozenset:
         """Names a later statement may read after ``s``."""
@@ -60,6 +61,7 @@ class _Context(Known):
     def changed(self) -> None:
         self._after = None
         self._names.clear()
+        self.written.clear()
 
     def loads(self, s: gast.stmt) -> set[str]:
         """Every name ``s`` reads."""
@@ -282,13 +284,20 @@ def _effects(stmts: list, ctx: _Context) -> tuple[set[str], set[str]] | None:
         if w is None:
             return None
         writes |= w
-        reads |= {n.id for n in nodes(s) if isinstance(n, gast.Name)
-                  and not isinstance(n.ctx, gast.Store)}
+        reads |= ctx.loads(s)
     return reads, writes
 
 
 def _writes(s: gast.stmt, ctx: _Context) -> set[str] | None:
-    """Names ``s`` binds or changes (a list it pops); None for unknown calls."""
+    """Names ``s`` binds or changes (a list it pops); None for unknown calls (found
+    once per statement while the function does not change: the plans ask again)."""
+    key = id(s)
+    if key not in ctx.written:
+        ctx.written[key] = _writes_of(s, ctx)
+    return ctx.written[key]
+
+
+def _writes_of(s: gast.stmt, ctx: _Context) -> set[str] | None:
     found: set[str] = set()
     for n in nodes(s):
         if isinstance(n, (gast.Assign, gast.AugAssign)):
