@@ -41,7 +41,9 @@ def list_append(xs: list, v: Any) -> list:
 
 def list_drop_last(g: Any, xs: list) -> Any:
     """Reverse of ``list_append`` for the list: the adjoint without its last entry."""
-    return list(g[:-1]) if g is not None else zeros_like(xs)
+    if g is None:
+        return zeros_like(xs)
+    return g[:-1] if type(g) is list else list(g[:-1])  # (a list's slice is a new list)
 
 
 def list_last(g: Any, v: Any) -> Any:
