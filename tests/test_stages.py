@@ -134,12 +134,19 @@ def pairwise(P, Q):
     return np.sum(np.exp(-np.sum(d * d, axis=-1)))
 
 
+def collected(x, w):
+    out = []
+    for i in range(x.shape[0]):
+        out.append(np.tanh(w * x[i]))
+    return np.sum(np.array(out) ** 2)
+
+
 POINTS.update({accepted: ((_V, 0.8), (0,)), pairwise: ((_M, _M[:2] + 1.0), (0,)),
                state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
                taps: ((_V[:2], _r.standard_normal(5)), (0,)),
-               decay: ((_V[:2] + 1.0, 1.5, 3), (0,))})
+               decay: ((_V[:2] + 1.0, 1.5, 3), (0,)), collected: ((_V, 0.7), (0,))})
 
 
 def passes(fn, args, wrt) -> list[tuple[str, str]]:
@@ -307,6 +314,18 @@ CHANGES = {
         "stack.append(h_1)",
         "stack.append(h_1)",
         "stack.pop()",
+    ]),
+    "appends": (collected, [  # the list appended to and its adjoint popped in place
+        "out_1_new = list_append(out_1, tanh)",
+        "stack.append(out_1)",
+        "dout_1_new = fresh(dout_1)",
+        "out_1 = stack.pop()",
+        "dout_1 = fresh(list_drop_last(dout_1_new, out_1))",
+        "dx[i] += (1 - tanh * tanh) * w * list_last(dout_1_new, tanh)",
+    ], [
+        "out_1_new = list_append_owned(out_1, tanh)",
+        "dout_1_last = list_pop_last(dout_1, tanh)",
+        "dx[i] += (1 - tanh * tanh) * w * dout_1_last",
     ]),
     "assemble": (layer, [  # the dict's adjoint as one display, not zeros added into
         "dp = add_at(None, p, 's', tanh)",

@@ -31,7 +31,7 @@ def share(body: list) -> list:
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 setattr(s, field, share(getattr(s, field)))
     for forward in [s for s in body if isinstance(s, gast.For)]:
-        reverse = next((r for r in body if _reversed_of(r, forward)), None)
+        reverse = next((r for r in body if reversed_of(r, forward)), None)
         if reverse is not None:
             _share(body, forward, reverse)
     return body
@@ -97,7 +97,7 @@ def _is_push(s: gast.AST, tape: str | None = None) -> bool:
         tape in (None, s.value.func.value.id)
 
 
-def _reversed_of(rev: gast.stmt, forward: gast.For) -> bool:
+def reversed_of(rev: gast.stmt, forward: gast.For) -> bool:
     """``for t in reversed(R)`` of ``for t in R``."""
     it = getattr(rev, "iter", None)
     return isinstance(rev, gast.For) and rev is not forward and isinstance(it, gast.Call) and \

@@ -275,15 +275,9 @@ class Facts:
         if fn is np.arange and len(e.args) == 1 and not e.keywords and \
                 self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
             return (self.size(e.args[0]),)
-        if fn is np.concatenate and 1 <= len(e.args) <= 2 and \
-                {k.arg for k in e.keywords} <= ({"axis"} if len(e.args) == 1 else set()):
-            axis = literal(e.args[1] if len(e.args) == 2 else e.keywords[0].value) \
-                if len(e.args) == 2 or e.keywords else 0
-            return concatenated(self.of(e.args[0]), axis) if type(axis) is int else NO
-        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords and \
-                not is_none(e.args[2]):  # (pieces of the concatenated items' shapes)
-            s = self.of(e.args[1])
-            return s if isinstance(s, Items) else None
+        joined = self._pieces(fn, e)
+        if joined is not NO:
+            return joined
         if fn is runtime.add_at and len(e.args) == 4:  # into acc, or zeros like x
             return self.of(e.args[1] if is_none(e.args[0]) else e.args[0])
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \
@@ -299,6 +293,22 @@ class Facts:
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
+        return NO
+
+    def _pieces(self, fn: Any, e: gast.Call) -> Any:
+        """Sequences joined and taken apart: ``np.concatenate`` of items, the pieces of
+        its adjoint (``unconcat``), a list's last item's adjoint."""
+        if fn is np.concatenate and 1 <= len(e.args) <= 2 and \
+                {k.arg for k in e.keywords} <= ({"axis"} if len(e.args) == 1 else set()):
+            axis = literal(e.args[1] if len(e.args) == 2 else e.keywords[0].value) \
+                if len(e.args) == 2 or e.keywords else 0
+            return concatenated(self.of(e.args[0]), axis) if type(axis) is int else NO
+        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords and \
+                not is_none(e.args[2]):  # (pieces of the concatenated items' shapes)
+            s = self.of(e.args[1])
+            return s if isinstance(s, Items) else None
+        if fn in (runtime.list_last, runtime.list_pop_last) and len(e.args) == 2:
+            return self.of(e.args[1])  # (an item's adjoint: the item's shape)
         return NO
 
     def _probed(self, fn: Any, e: gast.Call, shapes: list) -> Any:

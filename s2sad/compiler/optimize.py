@@ -17,6 +17,7 @@ import gast
 from s2sad.compiler import (
     accumulate,
     algebra,
+    appends,
     assemble,
     batch,
     carried,
@@ -251,6 +252,11 @@ def assembled(body: list, facts: Facts) -> list:
     if not any(isinstance(n, gast.Name) and n.id == "add_at" for n in nodes(body)):
         return body
     return assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer)
+
+
+def appended_lists(body: list, facts: Facts) -> list:
+    """A list a loop only appends to built in place, its adjoint taken apart in place."""
+    return appends.rewrite(body, facts.namer)
 
 
 def owned(body: list, facts: Facts) -> list:

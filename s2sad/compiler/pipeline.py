@@ -195,6 +195,7 @@ PASSES = (
     Step("scalars", optimize.scalar_sums),
     Step("floats", optimize.as_floats),
     Step("carried", optimize.shared_tape),
+    Step("appends", optimize.appended_lists),
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),

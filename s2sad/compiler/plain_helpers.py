@@ -317,6 +317,10 @@ class PlainHelpers(Transformer):
         plain = self.plain(name, node)
         if plain is not None:
             return plain
+        if name in ("dot_lhs_adjoint", "dot_rhs_adjoint") and len(node.args) == 3 and \
+                not node.keywords and all(self.rank(a) in (1, 2) for a in node.args[1:]):
+            name = name.replace("dot", "matmul")  # (np.dot of vectors and matrices is @)
+            node.func = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
         if name not in ("matmul_lhs_adjoint", "matmul_rhs_adjoint") or len(node.args) != 3:
             return node
         return matmul_adjoint(name, node, self.rank, self.t)

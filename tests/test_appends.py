@@ -1,0 +1,90 @@
+"""compiler/appends.py: a list a loop appends to (``out = []; for ...: out.append(v)``)
+is built in place, and the reversed loop pops its adjoints in place: linear time and
+memory, where lists as values copied the list each step both ways and kept every
+prefix on the tape.  Where the list is read otherwise, the code stays as it was.
+Every case against central differences (and a closed form where there is one)."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+
+
+def trajectory(x, w):
+    out = []
+    for i in range(x.shape[0]):
+        out.append(np.tanh(w * x[i]))
+    return np.sum(np.array(out) ** 2)
+
+
+def states(A, h0, n):
+    """Vectors collected, then stacked (a simulation keeping its states)."""
+    hs = []
+    h = h0
+    for _ in range(n):
+        h = np.tanh(A @ h)
+        hs.append(h)
+    return np.sum(np.stack(hs) * np.arange(1.0, n + 1)[:, None]) if hs else 0.0
+
+
+def read_inside(x):
+    """The list read inside the loop (its running length): left as it was."""
+    out = []
+    for i in range(x.shape[0]):
+        out.append(x[i] * len(out))
+    return np.sum(np.array(out) ** 2)
+
+
+def of_dots(xs, c):
+    return np.sum(np.array([np.dot(x, c) for x in xs]) ** 2)
+
+
+def grad_source(f, *args, wrt=0):
+    g = s2sad.grad(f, wrt=wrt)
+    g(*args)
+    return g.source
+
+
+@pytest.mark.parametrize("n", [0, 1, 6])
+def test_trajectory(n, rng):
+    x = rng.standard_normal(n)
+    check_grad(trajectory, x, 0.7, wrt=(0, 1))
+    check_vjp(trajectory, x, 0.7, wrt=(0, 1))
+    check_jvp(trajectory, x, 0.7, wrt=(0, 1))
+    gx = s2sad.grad(trajectory)(x, 0.7)  # closed form: 2 t (1 - t^2) w
+    t = np.tanh(0.7 * x)
+    np.testing.assert_allclose(gx, 2 * t * (1 - t * t) * 0.7, rtol=1e-12)
+
+
+def test_built_and_taken_apart_in_place(rng):
+    text = grad_source(trajectory, rng.standard_normal(5), 0.7, wrt=(0, 1))
+    assert "list_append_owned" in text and "list_pop_last" in text
+    assert "list_drop_last" not in text and "stack.append(out" not in text
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_collected_states(n, rng):
+    A, h0 = 0.5 * rng.standard_normal((3, 3)), rng.standard_normal(3)
+    check_grad(states, A, h0, n, wrt=(0, 1))
+    check_vjp(states, A, h0, n, wrt=(0, 1))
+
+
+def test_list_read_in_the_loop_keeps_lists_as_values(rng):
+    x = rng.standard_normal(5)
+    check_grad(read_inside, x)
+    assert "list_append_owned" not in grad_source(read_inside, x)
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_comprehension_of_dots(n, rng):
+    xs, c = rng.standard_normal((n, 3)), rng.standard_normal(3)
+    check_grad(of_dots, xs, c, wrt=(0, 1))
+    text = grad_source(of_dots, xs, c, wrt=(0, 1))
+    assert "dot_rhs_adjoint" not in text and "dot_lhs_adjoint" not in text
+
+
+def test_argument_lists_are_not_changed(rng):
+    x = rng.standard_normal(4)
+    before = x.copy()
+    s2sad.grad(trajectory, wrt=(0, 1))(x, 0.7)
+    np.testing.assert_array_equal(x, before)
