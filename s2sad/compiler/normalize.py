@@ -138,9 +138,10 @@ class Normalizer:
         except AttributeError:
             raise self.error(self.current, f"name {ident!r}",
                              "it is not defined; define it before the function") from None
-        if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals:
+        if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals \
+                and registry.TEMPLATE_NAMESPACE.get(ident, obj) is obj:
             self.namespace[ident] = obj
-            return ident
+            return ident  # (a global named like a helper, centered = ..., gets an alias)
         alias = self.namer.fresh(ident)
         self.namespace[alias] = obj
         return alias
@@ -297,10 +298,8 @@ class Normalizer:
         root = expr
         while isinstance(root, gast.Attribute):
             root = root.value
-        if root.id in self.namespace and self.namespace[root.id] is not \
-                registry.TEMPLATE_NAMESPACE.get(root.id, self.namespace[root.id]):
-            raise self.error(self.current, f"name {root.id!r}",
-                             "s2sad needs this name for its own helpers; rename your variable")
+        if root.id in registry.TEMPLATE_NAMESPACE:  # the user's global of that name, if
+            self.namespace[root.id] = registry.TEMPLATE_NAMESPACE[root.id]  # any, is aliased
         return expr
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
