@@ -132,22 +132,63 @@ def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
 
 
 def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``f(*(a, b))``, ``f(*params)`` of a tuple or list written in the function: the
-    items passed one by one."""
+    """``f(*(a, b))``, ``f(*params)`` of a tuple or list written in the function, or of a
+    tuple of a global or closure (``fun(x, *extra)``): the items passed one by one;
+    ``f(**kwargs)`` of the function's ``**kwargs``, or of a global or closure dict of
+    constants (``fun(x, **{'axis': 0})``): the keywords one by one."""
     args: list = []
     for a in node.args:
         items = None
         if isinstance(a, gast.Starred):
             items = literal_items(norm, a.value)
+            items = _free_items(norm, a.value) if items is None else items
         args.extend(items if items is not None else [a])
     keywords: list = []
     for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
         known = norm.literals.get("**" + norm.name(k.value.id)) if k.arg is None and \
             isinstance(k.value, gast.Name) and k.value.id in norm.locals else None
-        keywords.extend([gast.keyword(arg=key.value, value=v) for key, v in zip(
-            known.keys, known.values)] if known is not None else [k])
+        if known is not None:
+            keywords.extend(gast.keyword(arg=key.value, value=v)
+                            for key, v in zip(known.keys, known.values))
+        else:
+            free = _free_keywords(norm, k.value) if k.arg is None else None
+            keywords.extend([k] if free is None else free)
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
+
+
+def _free_value(norm: Normalizer, value: gast.expr) -> Any:
+    """The object of a global or closure name (read when the derivative is made, as the
+    functions such names hold are), or None."""
+    if not isinstance(value, gast.Name) or value.id in norm.locals:
+        return None
+    return norm.resolve(value)
+
+
+def _free_items(norm: Normalizer, value: gast.expr) -> list | None:
+    """``*extra`` of a global or closure tuple: its items (constants written as such, the
+    others read as ``extra[i]``)."""
+    found = _free_value(norm, value)
+    if type(found) is not tuple:
+        return None
+    return [_literal(v) if _constant(v) else
+            gast.Subscript(value=value, slice=const(i), ctx=gast.Load())
+            for i, v in enumerate(found)]
+
+
+def _free_keywords(norm: Normalizer, value: gast.expr) -> list | None:
+    """``**kwargs`` of a global or closure dict of constants: its keywords."""
+    found = _free_value(norm, value)
+    if type(found) is not dict or not all(type(k) is str and _constant(v)
+                                          for k, v in found.items()):
+        return None
+    return [gast.keyword(arg=k, value=_literal(v)) for k, v in found.items()]
+
+
+def _literal(v: Any) -> gast.expr:
+    if type(v) is tuple:
+        return gast.Tuple(elts=[_literal(e) for e in v], ctx=gast.Load())
+    return const(v)
 
 
 def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | None:
@@ -167,7 +208,8 @@ def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | Non
 
 
 def _constant(v: Any) -> bool:
-    return v is None or type(v) in (bool, int, float, complex, str)
+    return v is None or type(v) in (bool, int, float, complex, str) or \
+        type(v) is tuple and all(_constant(e) for e in v)
 
 
 def literal_items(norm: Normalizer, value: gast.expr) -> list | None:
