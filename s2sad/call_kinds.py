@@ -4,6 +4,7 @@ per kind of call); and the checks that refuse a call with a line naming the func
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 from collections.abc import Callable
@@ -202,6 +203,10 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
             "differentiate a real output (np.abs(z) ** 2, np.real(...))")
 
 
+_DISPATCHER = type(np.var)  # NumPy 2's functions: np.var, np.cumsum, np.linalg.det...
+
+
 def is_function(v: Any) -> bool:
     """A function passed as an argument (the derivative is made for the one passed)."""
-    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))
+    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType,
+                                                   _DISPATCHER, functools.partial))
