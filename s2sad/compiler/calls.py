@@ -55,6 +55,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     unwrapped = _partial_call(norm, node, fn)
     if unwrapped is not None:
         return normalize_call(norm, unwrapped)
+    of_object = _object_call(norm, node, fn)
+    if of_object is not None:
+        return of_object
     if fn is dict and not node.args:  # dict(p=a, q=b) is the literal {'p': a, 'q': b}
         return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
                                    values=[k.value for k in node.keywords]))
@@ -68,11 +71,65 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return inline(norm, reference, args, kws, node)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
-    if isinstance(func, gast.Name) and func.id in norm.callables:  # act(x), act=np.tanh
-        alias = norm.namer.fresh(func.id)
+    return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+
+
+def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
+    """How the call names the function ``fn`` it resolved to: by an alias of its own when
+    the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
+    of a model), else as the user wrote it."""
+    if isinstance(func, gast.Name) and func.id in norm.callables or \
+            _root(func) in norm.objects:
+        alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else func.attr)
         norm.namespace[alias] = fn
-        return gast.Call(func=load(alias), args=args, keywords=kws)
-    return gast.Call(func=norm.rename_names(func), args=args, keywords=kws)
+        return load(alias)
+    return norm.rename_names(func)
+
+
+def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
+    """``net.loss(x)``, ``net.layers[0](x)``, ``model(x)`` of a user's object held in a
+    global or closure: its method inlined with the object as ``self``; else None."""
+    func = node.func
+    method = _method_of_object(fn if fn is not None else _constant_item(norm, func))
+    if method is None or method is fn and not isinstance(func, gast.Attribute):
+        return None
+    receiver = norm.atom(func if method is not fn else func.value)
+    args, kws = _arguments(norm, node)
+    return inline(norm, method.__func__, [receiver] + args, kws, node,
+                  receiver=method.__self__)
+
+
+def _method_of_object(fn: Any) -> Any:
+    """``net.loss`` of a user's object held in a global or closure (or the object itself,
+    called: its ``__call__``), without a rule: the bound method, inlined with the object
+    as ``self``; else None."""
+    from s2sad.compiler.normalize import is_user_function, is_user_object
+    method = fn.__call__ if is_user_object(fn) and callable(fn) else fn
+    if not inspect.ismethod(method) or not is_user_function(method.__func__) or \
+            not is_user_object(method.__self__):
+        return None
+    if any(registry.lookup_vjp(f) is not None or registry.lookup_jvp(f) is not None
+           for f in (fn, method, method.__func__)):
+        return None
+    return method
+
+
+def _root(node: gast.expr) -> str | None:
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
+    """``net.layers[0]``: an item, at a constant index, of a global's list or tuple."""
+    if not isinstance(node, gast.Subscript) or not isinstance(node.slice, gast.Constant) or \
+            type(node.slice.value) is not int:
+        return None
+    items = norm.resolve(node.value) if isinstance(node.value, (gast.Name, gast.Attribute)) \
+        else _constant_item(norm, node.value)
+    if type(items) not in (list, tuple) or not -len(items) <= node.slice.value < len(items):
+        return None
+    return items[node.slice.value]
 
 
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:

@@ -17,6 +17,7 @@ loop; calls of the user's own functions are inlined (normalized in turn).
 from __future__ import annotations
 
 import copy
+import sys
 import types
 from collections import Counter
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class Normalizer:
         self.line = src.node.lineno
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
+        self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.stores = Counter(n.id for n in own_nodes(src.node) if isinstance(n, gast.Name)
                               and isinstance(n.ctx, gast.Store))
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
@@ -150,6 +152,8 @@ class Normalizer:
         """The object a global name or module attribute chain refers to, or None."""
         if isinstance(node, gast.Name) and node.id in self.callables:
             return self.callables[node.id]  # a parameter given a function at this call
+        if isinstance(node, gast.Name) and node.id in self.objects:
+            return self.objects[node.id]  # (its attributes: net.Ws, net.act, net.forward)
         if isinstance(node, gast.Name) and node.id in self.local_defs:
             return self.local_defs[node.id]  # a def inside the function
         if isinstance(node, gast.Name) and node.id not in self.locals:
@@ -388,6 +392,14 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)
     return node
+
+
+def is_user_object(obj: Any) -> bool:
+    """An instance of a user's class (a model held in a global: its methods are inlined,
+    its attributes read as a global's are)."""
+    root = (getattr(type(obj), "__module__", None) or "builtins").split(".")[0]
+    return root not in LIBRARY_ROOTS and root not in sys.stdlib_module_names and \
+        not isinstance(obj, (type, types.ModuleType, types.FunctionType, types.MethodType))
 
 
 def is_user_function(obj: Any) -> bool:
