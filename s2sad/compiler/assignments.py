@@ -36,7 +36,52 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
                 norm.atom(a) for a in call.args], keywords=[])
             norm.emit(assign(xs, value), s)
             return True
-    return _ufunc_at(norm, s, call)
+    return _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
+
+
+# methods that change a local list or dict in place, and what to write instead
+CHANGED_IN_PLACE = {"remove": "xs = [v for v in xs if ...]", "clear": "xs = [] (or {})",
+                    "setdefault": "if k not in d: d[k] = v", "update": "d[k] = v",
+                    "popitem": "v = d[k]", "discard": "a new set", "add": "a new set"}
+
+
+def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
+    """``xs.reverse()`` is ``xs = xs[::-1]``; ``d.update({'k': v}, m=w)`` of keys written
+    there is ``d['k'] = v; d['m'] = w``.  Any other change in place of a local list or
+    dict is refused: the derivative would read the items it had before."""
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute) or \
+            not norm.is_local(call.func.value):
+        return False
+    name, method = call.func.value, call.func.attr
+    if method == "reverse" and not call.args and not call.keywords:
+        back = gast.Slice(lower=None, upper=None, step=const(-1))
+        assign_target(norm, copy.copy(name), gast.Subscript(
+            value=copy.copy(name), slice=back, ctx=gast.Load()), s)
+        return True
+    written = _update_items(call) if method == "update" else None
+    if written is not None:
+        for key, value in written:
+            target = gast.Subscript(value=copy.copy(name), slice=const(key), ctx=gast.Store())
+            assign_target(norm, target, value, s)
+        return True
+    if method in CHANGED_IN_PLACE:
+        raise norm.error(s, f"{name.id}.{method}() changes {name.id} in place",
+                         f"the derivative would read its old items; write "
+                         f"{CHANGED_IN_PLACE[method]}")
+    return False
+
+
+def _update_items(call: gast.Call) -> list | None:
+    """(key, value) of ``d.update({...}, k=v)`` when every key is written there."""
+    items: list = []
+    for arg in call.args:
+        if not isinstance(arg, gast.Dict) or not all(
+                isinstance(k, gast.Constant) for k in arg.keys):
+            return None
+        items += [(k.value, v) for k, v in zip(arg.keys, arg.values)]
+    if len(call.args) > 1 or any(k.arg is None for k in call.keywords):
+        return None
+    return items + [(k.arg, k.value) for k in call.keywords]
 
 
 def _ufunc_at(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:

@@ -307,8 +307,10 @@ class Normalizer:
         return expr
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
-        lists = [isinstance(n, (gast.List, gast.ListComp)) for n in (node.left, node.right)]
-        if any(lists) and isinstance(node.op, gast.Add):  # ys + [v]: concatenation
+        lists = [isinstance(n, (gast.List, gast.ListComp, gast.Tuple)) or isinstance(
+            n, gast.Name) and n.id in self.locals and self.name(n.id) in self.lengths
+                 for n in (node.left, node.right)]  # (a list or tuple parameter)
+        if any(lists) and isinstance(node.op, gast.Add):  # ys + [v], t + (v,): concatenation
             return gast.Call(func=load("list_concat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
         if lists[0] and isinstance(node.op, gast.Mult):  # [0.0] * n: repetition
