@@ -97,3 +97,40 @@ def clears(x):
 def test_other_changes_in_place_are_refused(f):
     with pytest.raises(s2sad.DifferentiationError, match=r"test_container_changes.py:\d+: "):
         s2sad.grad(f)(X)
+
+
+def named_lists_concatenated(x):
+    s = [x, 2 * x]
+    u = s + s  # one list twice: its adjoint adds item by item
+    v = [np.sin(x)]
+    v += v
+    return np.sum(u[0] * u[3] + v[1])
+
+
+def named_tuple_repeated(x):
+    s = (x, 2 * x)
+    u = s * 2
+    return np.sum(u[0] * u[3])
+
+
+def parameters_concatenated(t, s):
+    u = t + s
+    return u[0] * u[-1] + u[1] ** 2
+
+
+def parameter_repeated(xs):
+    u = xs * 2
+    return u[0] * u[3]
+
+
+def test_named_lists_and_tuples_concatenate():
+    check_grad(named_lists_concatenated, X)
+    check_jvp(named_lists_concatenated, X)
+    check_grad(named_tuple_repeated, X)
+    check_vjp(named_tuple_repeated, X)
+
+
+def test_list_and_tuple_parameters_of_numbers_concatenate():
+    check_grad(parameters_concatenated, (0.5, 1.5), (2.0, 3.0), wrt=(0, 1))
+    check_vjp(parameters_concatenated, (0.5, 1.5), (2.0, 3.0), wrt=(0, 1))
+    check_grad(parameter_repeated, [0.5, 1.5])

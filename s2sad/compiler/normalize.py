@@ -47,6 +47,7 @@ class Known:
     owner: type | None = None
     callables: tuple = ()  # (parameter name, function)
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
+    sequences: tuple = ()  # parameters given a list or tuple (their + concatenates)
 
 
 def own_nodes(node: gast.AST) -> Any:
@@ -80,6 +81,7 @@ class Normalizer:
                               and isinstance(n.ctx, gast.Store))
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
+        self.sequences = sequences.sequence_names(src.node, own_nodes)  # lists, tuples
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
@@ -308,8 +310,8 @@ class Normalizer:
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
         lists = [isinstance(n, (gast.List, gast.ListComp, gast.Tuple)) or isinstance(
-            n, gast.Name) and n.id in self.locals and self.name(n.id) in self.lengths
-                 for n in (node.left, node.right)]  # (a list or tuple parameter)
+            n, gast.Name) and n.id in self.locals and (n.id in self.sequences or self.name(
+                n.id) in self.lengths) for n in (node.left, node.right)]
         if any(lists) and isinstance(node.op, gast.Add):  # ys + [v], t + (v,): concatenation
             return gast.Call(func=load("list_concat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
@@ -389,6 +391,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm = Normalizer(src, namer, namespace)
     norm.owner = known.owner if known else None
     norm.callables = dict(known.callables) if known else {}
+    norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)

@@ -73,8 +73,8 @@ def list_concat(a: list, b: list) -> list:
 
 
 def list_repeat(a: list, n: int) -> list:
-    """``[0.0] * n``: ``a`` repeated, as a new list."""
-    return list(a) * n
+    """``[0.0] * n``: ``a`` repeated, as a new list (of a tuple, a tuple)."""
+    return tuple(a) * n if type(a) is tuple else list(a) * n  # type: ignore[return-value]
 
 
 def list_repeat_adjoint(g: list, a: list, n: int) -> list:
