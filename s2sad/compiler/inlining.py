@@ -177,6 +177,10 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     except SyntaxError:
         raise norm.error(node, f"{name}, defined inside the function",
                          "define it at module level and call it") from None
+    except NameError as exc:  # a default value read from the function's variables (k=k)
+        raise norm.error(node, f"{name}, defined inside the function with a default value "
+                         f"read from its variables ({exc})", "pass that value as an argument "
+                         "at the call instead") from None
     fn = scope[name]
     params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
         {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
