@@ -163,11 +163,8 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
             isinstance(a, gast.Starred) for a in node.args):
         found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
                                                             if k.arg is not None))
-    if isinstance(func, gast.Call) and norm.resolve(func.func) in (api.grad,) and \
-            func.args and not func.keywords:
-        target = norm.resolve(func.args[0]) if isinstance(
-            func.args[0], (gast.Name, gast.Attribute)) else None
-        found = api.grad(target) if callable(target) else None
+    if isinstance(func, gast.Call):
+        found = _derivative_written(norm, func)
     if not isinstance(found, api.Derivative) or found.has_aux or \
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
@@ -178,14 +175,9 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
 
 
 def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
-    """``s2sad.grad(g)`` on the right of an assignment: the Derivative it makes."""
-    from s2sad import api
-    if isinstance(value, gast.Call) and norm.resolve(value.func) is api.grad and \
-            len(value.args) == 1 and not value.keywords and \
-            isinstance(value.args[0], (gast.Name, gast.Attribute)):
-        target = norm.resolve(value.args[0])
-        return api.grad(target) if callable(target) else None
-    return None
+    """``s2sad.grad(g)`` (``value_and_grad``, of a derivative too) on the right of an
+    assignment: the Derivative it makes."""
+    return _derivative_written(norm, value) if isinstance(value, gast.Call) else None
 
 
 def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
@@ -329,6 +321,21 @@ def _apply(fn: gast.expr, args: list) -> gast.expr:
         def visit_Name(self, n: gast.Name) -> gast.expr:
             return copy.deepcopy(values[n.id]) if n.id in values else n
     return Put().visit(body)
+
+
+def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
+    """``s2sad.grad(g)`` or ``s2sad.value_and_grad(g)`` written out (of a function, or of
+    such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative, or
+    None."""
+    from s2sad import api
+    if isinstance(node, (gast.Name, gast.Attribute)):
+        return norm.resolve(node)
+    make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
+        node.func, (gast.Name, gast.Attribute)) else None
+    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1 or node.keywords:
+        return None
+    target = _derivative_written(norm, node.args[0])
+    return make(target) if callable(target) else None
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:
