@@ -191,10 +191,12 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
                                    "None; return the number to differentiate")
     if structure.is_structured(value) or np.ndim(value) != 0:
         where = defined_at(fn)
+        got = f"a {type(value).__name__} of {len(value)} items" if \
+            structure.is_structured(value) else \
+            f"{type(value).__name__} of shape {np.shape(value)}"  # (items of any shapes)
         raise DifferentiationError(
-            f"{where}: output of {fn.__name__}: grad needs a scalar output, got "
-            f"{type(value).__name__} of shape {np.shape(value)}; use s2sad.vjp, s2sad.jacobian, "
-            "or reduce the output (e.g. np.sum)")
+            f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
+            "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
     if not holomorphic and np.iscomplexobj(value):
         where = defined_at(fn)
         raise DifferentiationError(

@@ -276,6 +276,10 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))
+        # a scalar output (the gradient seeded with 1.0 through a vector output would
+        # give the Hessian of its sum): one call of f, on copies, beside n JVPs
+        check_scalar(f, f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
+                          **kwargs))
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)
