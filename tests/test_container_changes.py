@@ -134,3 +134,38 @@ def test_list_and_tuple_parameters_of_numbers_concatenate():
     check_grad(parameters_concatenated, (0.5, 1.5), (2.0, 3.0), wrt=(0, 1))
     check_vjp(parameters_concatenated, (0.5, 1.5), (2.0, 3.0), wrt=(0, 1))
     check_grad(parameter_repeated, [0.5, 1.5])
+
+
+def reversed_through_another_name(x):
+    xs = [x, 2 * x, np.sin(x)]
+    ys = xs
+    xs.reverse()  # ys is the same list: reversed too
+    return np.sum(ys[0] * 1.0 + ys[2] * 10.0)
+
+
+def updated_through_another_name(x):
+    d = {"a": x}
+    e = d
+    d.update({"a": x ** 3})
+    return np.sum(e["a"])
+
+
+def reversed_inside_a_list(x):
+    xs = [x, 2 * x]
+    holder = [xs]
+    xs.reverse()
+    return np.sum(holder[0][0])
+
+
+def reversed_parameter(xs):
+    xs.reverse()
+    return xs[0] * 1.0 + xs[1] * 10.0
+
+
+def test_changes_seen_through_other_names():
+    check_grad(reversed_through_another_name, X)
+    check_jvp(reversed_through_another_name, X)
+    check_grad(updated_through_another_name, X)
+    check_grad(reversed_parameter, [0.5, 1.5])  # (the caller's list is left as it was)
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_container_changes.py:\d+: "):
+        s2sad.grad(reversed_inside_a_list)(X)

@@ -46,17 +46,19 @@ CHANGED_IN_PLACE = {"remove": "xs = [v for v in xs if ...]", "clear": "xs = [] (
 
 
 def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
-    """``xs.reverse()`` is ``xs = xs[::-1]``; ``d.update({'k': v}, m=w)`` of keys written
+    """``xs.reverse()`` is ``xs[:] = xs[::-1]``; ``d.update({'k': v}, m=w)`` of keys written
     there is ``d['k'] = v; d['m'] = w``.  Any other change in place of a local list or
     dict is refused: the derivative would read the items it had before."""
     if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute) or \
             not norm.is_local(call.func.value):
         return False
     name, method = call.func.value, call.func.attr
-    if method == "reverse" and not call.args and not call.keywords:
-        back = gast.Slice(lower=None, upper=None, step=const(-1))
-        assign_target(norm, copy.copy(name), gast.Subscript(
-            value=copy.copy(name), slice=back, ctx=gast.Load()), s)
+    if method == "reverse" and not call.args and not call.keywords:  # a write of every
+        back = gast.Slice(lower=None, upper=None, step=const(-1))  # item: names sharing
+        every = gast.Slice(lower=None, upper=None, step=None)  # the list see it
+        assign_target(norm, gast.Subscript(value=copy.copy(name), slice=every,
+                                           ctx=gast.Store()),
+                      gast.Subscript(value=copy.copy(name), slice=back, ctx=gast.Load()), s)
         return True
     written = _update_items(call) if method == "update" else None
     if written is not None:
