@@ -49,8 +49,10 @@ def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool
     """``xs.reverse()`` is ``xs[:] = xs[::-1]``; ``d.update({'k': v}, m=w)`` of keys written
     there is ``d['k'] = v; d['m'] = w``.  Any other change in place of a local list or
     dict is refused: the derivative would read the items it had before."""
-    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute) or \
-            not norm.is_local(call.func.value):
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
+        return False
+    if not norm.is_local(call.func.value):
+        _outside_changed(norm, s, call)
         return False
     name, method = call.func.value, call.func.attr
     if method == "reverse" and not call.args and not call.keywords:  # a write of every
@@ -71,6 +73,39 @@ def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool
                          f"the derivative would read its old items; write "
                          f"{CHANGED_IN_PLACE[method]}")
     return False
+
+
+CONTAINER_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update",
+                     "setdefault", "popitem", "reverse", "add", "discard"}
+
+
+def _outside_changed(norm: Normalizer, s: gast.stmt, call: gast.Call) -> None:
+    """``LOG.append(v)``, ``self.acts.append(h)``: a list or dict that lives outside the
+    function, changed in place.  Refused where the function reads it back (its items
+    are a global's to the derivative: their adjoint would be lost), or where it is a
+    model's (its other methods may read it); a log only written is left to run."""
+    root, chain = call.func.value, gast.dump(call.func.value)
+    while isinstance(root, (gast.Attribute, gast.Subscript)):
+        root = root.value
+    if call.func.attr not in CONTAINER_CHANGES or not isinstance(root, gast.Name):
+        return
+    nodes = list(walk(norm.src.node))
+    uses = sum(isinstance(n, (gast.Name, gast.Attribute)) and isinstance(n.ctx, gast.Load)
+               and gast.dump(n) == chain for n in nodes)
+    changes = sum(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and
+                  n.func.attr in CONTAINER_CHANGES and gast.dump(n.func.value) == chain
+                  for n in nodes)
+    read = uses > changes  # (read somewhere besides the changes themselves)
+    if read or root.id in norm.objects:
+        raise norm.error(s, f"{_spelled(call.func.value)}.{call.func.attr}() changes a list "
+                         "or dict from outside the function", "the derivative cannot follow "
+                         "it; build a local list (or dict) and return it")
+
+
+def _spelled(node: gast.expr) -> str:
+    if isinstance(node, gast.Attribute):
+        return f"{_spelled(node.value)}.{node.attr}"
+    return node.id if isinstance(node, gast.Name) else "..."
 
 
 def _update_items(call: gast.Call) -> list | None:
