@@ -121,3 +121,26 @@ def remembers(x):
 def test_a_method_changing_its_object_is_refused():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_model_objects.py:\d+: "):
         s2sad.grad(remembers)(X)
+
+
+PENALTIES = [np.sin, np.tanh]
+
+
+def sum_of_penalties(x):
+    s = 0.0
+    for p in PENALTIES:
+        s = s + np.sum(p(x))
+    return s
+
+
+def test_a_sequence_changed_after_the_derivative_is_made_is_caught():
+    d = s2sad.grad(sum_of_penalties)
+    check_grad(sum_of_penalties, X)
+    PENALTIES.append(np.exp)  # the unrolled loop would leave it out: an error, not a number
+    try:  # (a RuntimeError in the generated code, reported as a DifferentiationError)
+        with pytest.raises((RuntimeError, s2sad.DifferentiationError),
+                           match="unrolled for the 2 items its sequence had"):
+            d(X)
+    finally:
+        PENALTIES.pop()
+    check_grad(sum_of_penalties, X)

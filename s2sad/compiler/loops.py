@@ -121,6 +121,7 @@ def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
             not all(is_user_object(v) or callable(v) for v in items):
         return False
     seq = norm.atom(s.iter, "seq")
+    norm.out.extend(norm.block([_same_length(seq, len(items), s)]))
     for j, v in enumerate(items):
         table = norm.objects if is_user_object(v) else norm.callables
         table[s.target.id] = v
@@ -128,6 +129,20 @@ def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
         norm.out.extend(norm.block([_assign(clone(s.target), item, s)] + clone(s.body)))
         del table[s.target.id]
     return True
+
+
+def _same_length(seq: gast.expr, n: int, like: gast.AST) -> gast.stmt:
+    """``if len(seq) != n: raise ...``: the sequence was unrolled as it was when the
+    derivative was made; one grown or shrunk since would be read wrong."""
+    stmt = gast.parse(f"if len(_s) != {n}:\n    raise RuntimeError('this loop was unrolled "
+                      f"for the {n} items its sequence had when the derivative was made, "
+                      "and the sequence has changed since: keep it fixed (a tuple), or "
+                      "define the function again')").body[0]
+    stmt.test.left.args = [clone(seq)]
+    for n in walk(stmt):  # (the loop's line, in comments and errors)
+        if hasattr(n, "lineno"):
+            gast.copy_location(n, like)
+    return stmt
 
 
 def _constant_items(norm: Normalizer, it: gast.expr) -> list | None:
