@@ -80,17 +80,18 @@ class Derivative:
     def generated(self, structured: frozenset = frozenset(),
                   scalars: frozenset = frozenset(), check: bool = False,
                   ranks: tuple = (), callables: tuple = (),
-                  floats: frozenset = frozenset(), optimistic: bool = False
-                  ) -> pipeline.Generated:
+                  floats: frozenset = frozenset(), optimistic: bool = False,
+                  sequences: tuple = ()) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
         ``ranks``: (position, ndim) of the array arguments, for code specialised to them;
         ``floats``: positions of the float64 arrays among them; ``optimistic``: without
-        the NaN guards not proved needless (:mod:`s2sad.fallback`)."""
+        the NaN guards not proved needless (:mod:`s2sad.fallback`); ``sequences``: the
+        parameters given a list or tuple (``t + s`` concatenates them)."""
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        known = Known(self._owner, callables, self.has_aux) \
-            if self._owner or callables or self.has_aux else None
+        known = Known(self._owner, callables, self.has_aux, sequences) \
+            if self._owner or callables or self.has_aux or sequences else None
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
                known, floats, optimistic)
         if key not in _CACHE:
@@ -167,11 +168,12 @@ class Derivative:
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             optimistic = foreign is None and not self.nested
+            sequences = self._sequences(values)
             gen = self.generated(structured, scalars, check, ranks, callables, floats,
-                                 optimistic)
+                                 optimistic, sequences)
             if gen.unguarded:  # its NaN where a guard would give 0: the guarded one runs
                 gen = fallback.guarded(gen, lambda: self._guarded(
-                    structured, scalars, check, ranks, callables, floats),
+                    structured, scalars, check, ranks, callables, floats, False, sequences),
                     lean=self.kind == "grad" and not check, has_aux=self.has_aux)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
@@ -187,6 +189,14 @@ class Derivative:
         gen = self.generated(*kinds)
         self._last = last
         return gen
+
+    def _sequences(self, values: tuple) -> tuple:
+        """The parameters given a list or tuple (the variant's key has the types)."""
+        if not any(type(v) in (list, tuple) for v in values):
+            return ()
+        names = list(inspect.signature(self.fn).parameters)
+        return tuple(names[i] for i, v in enumerate(values)
+                     if type(v) in (list, tuple) and i < len(names))
 
     def _callables(self, values: tuple) -> tuple:
         """(parameter, function) of the functions passed for parameters not in ``wrt``:

@@ -4,6 +4,7 @@ per kind of call); and the checks that refuse a call with a line naming the func
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 from collections.abc import Callable
@@ -190,10 +191,12 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
                                    "None; return the number to differentiate")
     if structure.is_structured(value) or np.ndim(value) != 0:
         where = defined_at(fn)
+        got = f"a {type(value).__name__} of {len(value)} items" if \
+            structure.is_structured(value) else \
+            f"{type(value).__name__} of shape {np.shape(value)}"  # (items of any shapes)
         raise DifferentiationError(
-            f"{where}: output of {fn.__name__}: grad needs a scalar output, got "
-            f"{type(value).__name__} of shape {np.shape(value)}; use s2sad.vjp, s2sad.jacobian, "
-            "or reduce the output (e.g. np.sum)")
+            f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
+            "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
     if not holomorphic and np.iscomplexobj(value):
         where = defined_at(fn)
         raise DifferentiationError(
@@ -202,6 +205,10 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
             "differentiate a real output (np.abs(z) ** 2, np.real(...))")
 
 
+_DISPATCHER = type(np.var)  # NumPy 2's functions: np.var, np.cumsum, np.linalg.det...
+
+
 def is_function(v: Any) -> bool:
     """A function passed as an argument (the derivative is made for the one passed)."""
-    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType))
+    return inspect.isfunction(v) or isinstance(v, (np.ufunc, types.BuiltinFunctionType,
+                                                   _DISPATCHER, functools.partial))

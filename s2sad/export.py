@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from s2sad import structure
-from s2sad.compiler import pipeline
+from s2sad.compiler import namespaces, pipeline
 from s2sad.compiler.loader import global_names
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
@@ -101,7 +101,7 @@ def _free_names(source: str) -> list[str]:
 def _import_of(name: str, gen: pipeline.Generated, module: ModuleType) -> Import | None:
     """Where the object that ``name`` means in the generated code can be imported from."""
     namespace = global_names(gen.fn)
-    obj = namespace.get(name, getattr(builtins, name, None))
+    obj = namespaces.original(namespace.get(name, getattr(builtins, name, None)), name)
     if name not in namespace or getattr(builtins, name, object()) is obj:
         if hasattr(builtins, name):
             return None
@@ -110,7 +110,8 @@ def _import_of(name: str, gen: pipeline.Generated, module: ModuleType) -> Import
         return (obj.__name__, None, name)
     if registry.TEMPLATE_NAMESPACE.get(name) is obj:
         return ("s2sad.runtime", name, name)
-    held = [k for k, v in vars(module).items() if v is obj and not k.startswith("__")]
+    held = [k for k, v in vars(module).items()
+            if namespaces.original(v, k) is obj and not k.startswith("__")]
     if held:
         return (module.__name__, name if name in held else held[0], name)
     owner, qual = getattr(obj, "__module__", None), getattr(obj, "__qualname__", "")

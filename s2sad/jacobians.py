@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from s2sad import api, entry_options, library, sparsity, structure
-from s2sad.call_kinds import check_scalar
+from s2sad.call_kinds import check_scalar, defined_at
 from s2sad.differentiable import after, differentiable
+from s2sad.errors import DifferentiationError
 from s2sad.fallback import guarded_of
 
 
@@ -38,11 +39,22 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -
     for i in positions:
         jvp = api.jvp(fn, wrt=i)
         columns = [jvp(*args, e, **kwargs)[1] for e in _basis(args[i])]
+        _check_unstructured(fn, columns[0] if columns else None)
         out_shape = np.shape(columns[0]) if columns else np.shape(fn(*args, **kwargs))
         cols = np.stack([_as_array(c, out_shape) for c in columns], axis=-1) if columns else \
             np.zeros(out_shape + (0,))
         out.append(cols.reshape(out_shape + np.shape(args[i])))
     return out
+
+
+def _check_unstructured(fn: Callable, value: Any) -> None:
+    """A Jacobian is of an array or number output: a tuple, list or dict of them has one
+    per item, which the caller takes item by item."""
+    if structure.is_structured(value):
+        raise DifferentiationError(
+            f"{defined_at(fn)}: jacobian of {getattr(fn, '__name__', 'f')}: its output is "
+            f"a {type(value).__name__}; take the jacobian of each item (lambda x: f(x)[0]), "
+            "or use s2sad.vjp / s2sad.jvp, which take structured outputs")
 
 
 def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: Any) -> list:
@@ -126,6 +138,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         if mode != "forward":  # on copies: f may change its arguments in place
             value = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
                       **kwargs)
+        _check_unstructured(f, value)
         if mode == "auto":
             n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
             chosen = "forward" if n_in <= int(np.prod(np.shape(value))) else "reverse"
@@ -263,6 +276,10 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))
+        # a scalar output (the gradient seeded with 1.0 through a vector output would
+        # give the Hessian of its sum): one call of f, on copies, beside n JVPs
+        check_scalar(f, f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
+                          **kwargs))
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)

@@ -51,6 +51,8 @@ def special_by_name_rows(R) -> None:  # (the row maker)
         R(_f, P(3, 4), 0.1 + 0.8 * H(3, 4), wrt=(1,)); R(_f, 2.0, 0.1 + 0.8 * H(4), wrt=(1,))  # noqa
     R(sp.betaincinv, P(3, 4) + 0.5, P(3, 4) + 0.5, 0.1 + 0.8 * H(3, 4), wrt=(2,))
     R(sp.stdtrit, P(3, 4) * 3, 0.1 + 0.8 * H(3, 4), wrt=(1,))
+    for _f in (sp.ellipk, sp.ellipe):
+        R(_f, H(3, 4)); R(_f, H())  # noqa: E702
 
 
 def linalg_by_name_rows(R) -> None:  # (the row maker)
@@ -81,6 +83,15 @@ if sp is not None:
                          (sp.xlog1py, N, P), (sp.rel_entr, P, P), (sp.kl_div, P, P)]:
         binary(_f, _mx, _my)
     R(sp.xlogy, np.array([0.0, 1.5]), P(2))
+    for _f, _m in [(sp.expm1, N), (sp.log1p, P), (sp.cbrt, P), (sp.loggamma, P), (sp.erfcx, N),
+                   (sp.dawsn, N), (sp.exp1, P), (sp.expi, P), (sp.wrightomega, N), (sp.spence, P)]:
+        unary(_f, _m)
+    R(sp.spence, np.array([0.5, 1.0, 2.0]))  # (the slope -1 at 1)
+    for _f in (sp.binom, sp.poch):
+        binary(_f, G, P)
+    for _f in (sp.huber, sp.pseudo_huber):
+        R(_f, P(3, 4), N(3, 4), wrt=(1,)); R(_f, 0.5, N(4), wrt=(1,))  # noqa: E702
+    R(sp.boxcox, P(3, 4), N(3, 4), wrt=(0,)); R(sp.boxcox, P(4), 0.5, wrt=(0,))  # noqa: E702
     if sp.i0 in VJPS:
         special_by_name_rows(R)
 

@@ -36,7 +36,89 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
                 norm.atom(a) for a in call.args], keywords=[])
             norm.emit(assign(xs, value), s)
             return True
-    return _ufunc_at(norm, s, call)
+    return _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
+
+
+# methods that change a local list or dict in place, and what to write instead
+CHANGED_IN_PLACE = {"remove": "xs = [v for v in xs if ...]", "clear": "xs = [] (or {})",
+                    "setdefault": "if k not in d: d[k] = v", "update": "d[k] = v",
+                    "popitem": "v = d[k]", "discard": "a new set", "add": "a new set"}
+
+
+def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
+    """``xs.reverse()`` is ``xs[:] = xs[::-1]``; ``d.update({'k': v}, m=w)`` of keys written
+    there is ``d['k'] = v; d['m'] = w``.  Any other change in place of a local list or
+    dict is refused: the derivative would read the items it had before."""
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
+        return False
+    if not norm.is_local(call.func.value):
+        _outside_changed(norm, s, call)
+        return False
+    name, method = call.func.value, call.func.attr
+    if method == "reverse" and not call.args and not call.keywords:  # a write of every
+        back = gast.Slice(lower=None, upper=None, step=const(-1))  # item: names sharing
+        every = gast.Slice(lower=None, upper=None, step=None)  # the list see it
+        assign_target(norm, gast.Subscript(value=copy.copy(name), slice=every,
+                                           ctx=gast.Store()),
+                      gast.Subscript(value=copy.copy(name), slice=back, ctx=gast.Load()), s)
+        return True
+    written = _update_items(call) if method == "update" else None
+    if written is not None:
+        for key, value in written:
+            target = gast.Subscript(value=copy.copy(name), slice=const(key), ctx=gast.Store())
+            assign_target(norm, target, value, s)
+        return True
+    if method in CHANGED_IN_PLACE:
+        raise norm.error(s, f"{name.id}.{method}() changes {name.id} in place",
+                         f"the derivative would read its old items; write "
+                         f"{CHANGED_IN_PLACE[method]}")
+    return False
+
+
+CONTAINER_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update",
+                     "setdefault", "popitem", "reverse", "add", "discard"}
+
+
+def _outside_changed(norm: Normalizer, s: gast.stmt, call: gast.Call) -> None:
+    """``LOG.append(v)``, ``self.acts.append(h)``: a list or dict that lives outside the
+    function, changed in place.  Refused where the function reads it back (its items
+    are a global's to the derivative: their adjoint would be lost), or where it is a
+    model's (its other methods may read it); a log only written is left to run."""
+    root, chain = call.func.value, gast.dump(call.func.value)
+    while isinstance(root, (gast.Attribute, gast.Subscript)):
+        root = root.value
+    if call.func.attr not in CONTAINER_CHANGES or not isinstance(root, gast.Name):
+        return
+    nodes = list(walk(norm.src.node))
+    uses = sum(isinstance(n, (gast.Name, gast.Attribute)) and isinstance(n.ctx, gast.Load)
+               and gast.dump(n) == chain for n in nodes)
+    changes = sum(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and
+                  n.func.attr in CONTAINER_CHANGES and gast.dump(n.func.value) == chain
+                  for n in nodes)
+    read = uses > changes  # (read somewhere besides the changes themselves)
+    if read or root.id in norm.objects:
+        raise norm.error(s, f"{_spelled(call.func.value)}.{call.func.attr}() changes a list "
+                         "or dict from outside the function", "the derivative cannot follow "
+                         "it; build a local list (or dict) and return it")
+
+
+def _spelled(node: gast.expr) -> str:
+    if isinstance(node, gast.Attribute):
+        return f"{_spelled(node.value)}.{node.attr}"
+    return node.id if isinstance(node, gast.Name) else "..."
+
+
+def _update_items(call: gast.Call) -> list | None:
+    """(key, value) of ``d.update({...}, k=v)`` when every key is written there."""
+    items: list = []
+    for arg in call.args:
+        if not isinstance(arg, gast.Dict) or not all(
+                isinstance(k, gast.Constant) for k in arg.keys):
+            return None
+        items += [(k.value, v) for k, v in zip(arg.keys, arg.values)]
+    if len(call.args) > 1 or any(k.arg is None for k in call.keywords):
+        return None
+    return items + [(k.arg, k.value) for k in call.keywords]
 
 
 def _ufunc_at(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:

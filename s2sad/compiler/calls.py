@@ -56,6 +56,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     unwrapped = _partial_call(norm, node, fn)
     if unwrapped is not None:
         return normalize_call(norm, unwrapped)
+    of_object = _object_call(norm, node, fn)
+    if of_object is not None:
+        return of_object
     if fn is dict and not node.args:  # dict(p=a, q=b) is the literal {'p': a, 'q': b}
         return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
                                    values=[k.value for k in node.keywords]))
@@ -69,11 +72,65 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return inline(norm, reference, args, kws, node)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
-    if isinstance(func, gast.Name) and func.id in norm.callables:  # act(x), act=np.tanh
-        alias = norm.namer.fresh(func.id)
+    return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+
+
+def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
+    """How the call names the function ``fn`` it resolved to: by an alias of its own when
+    the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
+    of a model), else as the user wrote it."""
+    if isinstance(func, gast.Name) and func.id in norm.callables or \
+            _root(func) in norm.objects:
+        alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else func.attr)
         norm.namespace[alias] = fn
-        return gast.Call(func=load(alias), args=args, keywords=kws)
-    return gast.Call(func=norm.rename_names(func), args=args, keywords=kws)
+        return load(alias)
+    return norm.rename_names(func)
+
+
+def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
+    """``net.loss(x)``, ``net.layers[0](x)``, ``model(x)`` of a user's object held in a
+    global or closure: its method inlined with the object as ``self``; else None."""
+    func = node.func
+    method = _method_of_object(fn if fn is not None else _constant_item(norm, func))
+    if method is None or method is fn and not isinstance(func, gast.Attribute):
+        return None
+    receiver = norm.atom(func if method is not fn else func.value)
+    args, kws = _arguments(norm, node)
+    return inline(norm, method.__func__, [receiver] + args, kws, node,
+                  receiver=method.__self__)
+
+
+def _method_of_object(fn: Any) -> Any:
+    """``net.loss`` of a user's object held in a global or closure (or the object itself,
+    called: its ``__call__``), without a rule: the bound method, inlined with the object
+    as ``self``; else None."""
+    from s2sad.compiler.normalize import is_user_function, is_user_object
+    method = fn.__call__ if is_user_object(fn) and callable(fn) else fn
+    if not inspect.ismethod(method) or not is_user_function(method.__func__) or \
+            not is_user_object(method.__self__):
+        return None
+    if any(registry.lookup_vjp(f) is not None or registry.lookup_jvp(f) is not None
+           for f in (fn, method, method.__func__)):
+        return None
+    return method
+
+
+def _root(node: gast.expr) -> str | None:
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
+    """``net.layers[0]``: an item, at a constant index, of a global's list or tuple."""
+    if not isinstance(node, gast.Subscript) or not isinstance(node.slice, gast.Constant) or \
+            type(node.slice.value) is not int:
+        return None
+    items = norm.resolve(node.value) if isinstance(node.value, (gast.Name, gast.Attribute)) \
+        else _constant_item(norm, node.value)
+    if type(items) not in (list, tuple) or not -len(items) <= node.slice.value < len(items):
+        return None
+    return items[node.slice.value]
 
 
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
@@ -119,11 +176,8 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
             isinstance(a, gast.Starred) for a in node.args):
         found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
                                                             if k.arg is not None))
-    if isinstance(func, gast.Call) and norm.resolve(func.func) in (api.grad,) and \
-            func.args and not func.keywords:
-        target = norm.resolve(func.args[0]) if isinstance(
-            func.args[0], (gast.Name, gast.Attribute)) else None
-        found = api.grad(target) if callable(target) else None
+    if isinstance(func, gast.Call):
+        found = _derivative_written(norm, func)
     if not isinstance(found, api.Derivative) or found.has_aux or \
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
@@ -134,33 +188,69 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
 
 
 def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
-    """``s2sad.grad(g)`` on the right of an assignment: the Derivative it makes."""
-    from s2sad import api
-    if isinstance(value, gast.Call) and norm.resolve(value.func) is api.grad and \
-            len(value.args) == 1 and not value.keywords and \
-            isinstance(value.args[0], (gast.Name, gast.Attribute)):
-        target = norm.resolve(value.args[0])
-        return api.grad(target) if callable(target) else None
-    return None
+    """``s2sad.grad(g)`` (``value_and_grad``, of a derivative too) on the right of an
+    assignment: the Derivative it makes."""
+    return _derivative_written(norm, value) if isinstance(value, gast.Call) else None
 
 
 def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``f(*(a, b))``, ``f(*params)`` of a tuple or list written in the function: the
-    items passed one by one."""
+    """``f(*(a, b))``, ``f(*params)`` of a tuple or list written in the function, or of a
+    tuple of a global or closure (``fun(x, *extra)``): the items passed one by one;
+    ``f(**kwargs)`` of the function's ``**kwargs``, or of a global or closure dict of
+    constants (``fun(x, **{'axis': 0})``): the keywords one by one."""
     args: list = []
     for a in node.args:
         items = None
         if isinstance(a, gast.Starred):
             items = literal_items(norm, a.value)
+            items = _free_items(norm, a.value) if items is None else items
         args.extend(items if items is not None else [a])
     keywords: list = []
     for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
         known = norm.literals.get("**" + norm.name(k.value.id)) if k.arg is None and \
             isinstance(k.value, gast.Name) and k.value.id in norm.locals else None
-        keywords.extend([gast.keyword(arg=key.value, value=v) for key, v in zip(
-            known.keys, known.values)] if known is not None else [k])
+        if known is not None:
+            keywords.extend(gast.keyword(arg=key.value, value=v)
+                            for key, v in zip(known.keys, known.values))
+        else:
+            free = _free_keywords(norm, k.value) if k.arg is None else None
+            keywords.extend([k] if free is None else free)
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
+
+
+def _free_value(norm: Normalizer, value: gast.expr) -> Any:
+    """The object of a global or closure name (read when the derivative is made, as the
+    functions such names hold are), or None."""
+    if not isinstance(value, gast.Name) or value.id in norm.locals:
+        return None
+    return norm.resolve(value)
+
+
+def _free_items(norm: Normalizer, value: gast.expr) -> list | None:
+    """``*extra`` of a global or closure tuple: its items (constants written as such, the
+    others read as ``extra[i]``)."""
+    found = _free_value(norm, value)
+    if type(found) is not tuple:
+        return None
+    return [_literal(v) if _constant(v) else
+            gast.Subscript(value=value, slice=const(i), ctx=gast.Load())
+            for i, v in enumerate(found)]
+
+
+def _free_keywords(norm: Normalizer, value: gast.expr) -> list | None:
+    """``**kwargs`` of a global or closure dict of constants: its keywords."""
+    found = _free_value(norm, value)
+    if type(found) is not dict or not all(type(k) is str and _constant(v)
+                                          for k, v in found.items()):
+        return None
+    return [gast.keyword(arg=k, value=_literal(v)) for k, v in found.items()]
+
+
+def _literal(v: Any) -> gast.expr:
+    if type(v) is tuple:
+        return gast.Tuple(elts=[_literal(e) for e in v], ctx=gast.Load())
+    return const(v)
 
 
 def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | None:
@@ -180,7 +270,8 @@ def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | Non
 
 
 def _constant(v: Any) -> bool:
-    return v is None or type(v) in (bool, int, float, complex, str)
+    return v is None or type(v) in (bool, int, float, complex, str) or \
+        type(v) is tuple and all(_constant(e) for e in v)
 
 
 def literal_items(norm: Normalizer, value: gast.expr) -> list | None:
@@ -245,6 +336,21 @@ def _apply(fn: gast.expr, args: list) -> gast.expr:
     return Put().visit(body)
 
 
+def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
+    """``s2sad.grad(g)`` or ``s2sad.value_and_grad(g)`` written out (of a function, or of
+    such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative, or
+    None."""
+    from s2sad import api
+    if isinstance(node, (gast.Name, gast.Attribute)):
+        return norm.resolve(node)
+    make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
+        node.func, (gast.Name, gast.Attribute)) else None
+    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1 or node.keywords:
+        return None
+    target = _derivative_written(norm, node.args[0])
+    return make(target) if callable(target) else None
+
+
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     """``self.other`` in a method: the class's plain function, to inline with ``self``."""
     from s2sad.compiler.normalize import is_user_function
@@ -260,6 +366,10 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
 def _pop(norm: Normalizer, node: gast.Call) -> gast.expr:
     """``xs.pop(i)`` as values: the item, then ``xs`` without it."""
     xs = norm.name(node.func.value.id)
+    if node.args and isinstance(node.args[0], gast.Constant) and \
+            not isinstance(node.args[0].value, int):  # d.pop('k'): a dict's
+        raise norm.error(node, f"{node.func.value.id}.pop() of a dict changes it in place",
+                         "read the value (v = d[k]) and build a new dict without it")
     where = norm.atom(node.args[0]) if node.args else const(-1)
     item = norm.temp(gast.Subscript(value=load(xs), slice=where, ctx=gast.Load()), "item", node)
     rest = gast.Call(func=load("list_remove"), args=[load(xs), where], keywords=[])

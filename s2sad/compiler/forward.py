@@ -96,7 +96,7 @@ class Forward:
         if rule.user is not None:
             return [self.user_term(rule, prim, v)]
         if rule.linear:
-            return [self.linear(s.value, rule, prim)]
+            return [self.linear(s, rule, prim)]
         mapping, extra = self.mapping(rule, prim, s)
         mapping["ans"] = load(v)
         out = []
@@ -115,9 +115,10 @@ class Forward:
                     **mapping, "i": const(i), "d" + rule.sig.vararg: load(self.tan(arg.id))}))
         return out
 
-    def linear(self, value: gast.expr, rule, prim: Prim) -> gast.expr:
+    def linear(self, s: gast.Assign, rule, prim: Prim) -> gast.expr:
         """The linear map applied to the tangents (zeros for the others it is linear in)."""
-        mapping, extra = self.mapping(rule, prim, value)
+        value = s.value
+        mapping, extra = self.mapping(rule, prim, s)
         linear_args = [mapping[p] for p, t in zip(rule.sig.params, rule.templates)
                        if t is not None and p in mapping] + (
             list(extra) if rule.vararg_template is not None else [])

@@ -36,8 +36,10 @@ def _default(norm: Normalizer, value: Any) -> gast.expr:
     return load(alias)
 
 
-def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) -> gast.expr:
-    """Splice ``fn``'s normalized body here; return the atom holding its result."""
+def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
+           receiver: Any = None) -> gast.expr:
+    """Splice ``fn``'s normalized body here; return the atom holding its result;
+    ``receiver``: the object a method is called on (its ``self``), when known."""
     from s2sad.compiler.normalize import Normalizer
     if fn in norm.inlining:
         raise norm.error(node, f"recursive call of {fn.__name__}()",
@@ -58,9 +60,9 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
     reassigned = _assigned(src.node) | set(_mutated(src.node))
     for param in inspect.signature(fn).parameters.values():
         value = bound.arguments.get(param.name)
-        passed = norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
-        if callable(passed) and param.name not in reassigned:  # a function passed on
-            child.callables[param.name] = passed
+        passed = receiver if receiver is not None and value is args[0] else \
+            norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
+        if _known_object(child, param.name, passed, reassigned):
             continue
         value = _collected(param, value)
         if value is None:
@@ -90,6 +92,22 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call) ->
         norm.locals.add(value.id)
         norm.rename[value.id] = value.id
     return value
+
+
+def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -> bool:
+    """A parameter given a function (read as that function, so its calls are known: True,
+    the parameter needs no value) or a user's object held in a global (its methods and
+    attributes known, as a global's are)."""
+    from s2sad.compiler.normalize import is_user_object
+    if param in reassigned:
+        return False
+    if is_user_object(passed):
+        child.objects[param] = passed
+        return False
+    if callable(passed):
+        child.callables[param] = passed
+        return True
+    return False
 
 
 def _bind_free_names(norm: Normalizer, child: Normalizer, fn: Any) -> None:
@@ -159,6 +177,10 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     except SyntaxError:
         raise norm.error(node, f"{name}, defined inside the function",
                          "define it at module level and call it") from None
+    except NameError as exc:  # a default value read from the function's variables (k=k)
+        raise norm.error(node, f"{name}, defined inside the function with a default value "
+                         f"read from its variables ({exc})", "pass that value as an argument "
+                         "at the call instead") from None
     fn = scope[name]
     params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
         {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}

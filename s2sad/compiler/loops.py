@@ -71,7 +71,7 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
     view = _dict_view(norm, it)
     if view is not None and (view != "items" or isinstance(s.target, gast.Tuple)):
         _lower_dict_view(norm, s, view)
-    elif _unrolled(norm, s):
+    elif _unrolled(norm, s) or _unrolled_constants(norm, s):
         return
     elif fn is range and isinstance(s.target, gast.Name):
         bounds = [norm.atom(a) for a in it.args]
@@ -108,6 +108,57 @@ def _unrolled(norm: Normalizer, s: gast.For) -> bool:
             gast.Tuple(elts=[const(j), item], ctx=gast.Load())
         norm.out.extend(norm.block([_assign(clone(s.target), value, s)] + clone(s.body)))
     return True
+
+
+def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
+    """``for f in (np.sin, np.cos)``, ``for layer in self.layers`` (a model held in a
+    global): a sequence of functions or of the user's objects, fixed when the derivative
+    is made; one copy of the body per item, in which the loop's name means that item (its
+    calls known, as a global's are)."""
+    from s2sad.compiler.normalize import is_user_object
+    items = _constant_items(norm, s.iter)
+    if items is None or not isinstance(s.target, gast.Name) or s.orelse or \
+            any(isinstance(x, _JUMPS) for x in walk(s)) or \
+            not all(is_user_object(v) or callable(v) for v in items):
+        return False
+    seq = norm.atom(s.iter, "seq")
+    norm.out.extend(norm.block([_same_length(seq, len(items), s)]))
+    for j, v in enumerate(items):
+        table = norm.objects if is_user_object(v) else norm.callables
+        table[s.target.id] = v
+        item = gast.Subscript(value=clone(seq), slice=const(j), ctx=gast.Load())
+        norm.out.extend(norm.block([_assign(clone(s.target), item, s)] + clone(s.body)))
+        del table[s.target.id]
+    return True
+
+
+def _same_length(seq: gast.expr, n: int, like: gast.AST) -> gast.stmt:
+    """``if len(seq) != n: raise ...``: the sequence was unrolled as it was when the
+    derivative was made; one grown or shrunk since would be read wrong."""
+    stmt = gast.parse(f"if len(_s) != {n}:\n    raise RuntimeError('this loop was unrolled "
+                      f"for the {n} items its sequence had when the derivative was made, "
+                      "and the sequence has changed since: keep it fixed (a tuple), or "
+                      "define the function again')").body[0]
+    stmt.test.left.args = [clone(seq)]
+    for n in walk(stmt):  # (the loop's line, in comments and errors)
+        if hasattr(n, "lineno"):
+            gast.copy_location(n, like)
+    return stmt
+
+
+def _constant_items(norm: Normalizer, it: gast.expr) -> list | None:
+    """The items of a tuple or list written of globals, or of a global's (at most
+    ``MAX_UNROLLED``), else None."""
+    items: Any = None
+    if isinstance(it, (gast.Tuple, gast.List)):
+        found = [norm.resolve(e) if isinstance(e, (gast.Name, gast.Attribute)) else None
+                 for e in it.elts]
+        items = None if any(v is None for v in found) else found
+    elif isinstance(it, (gast.Name, gast.Attribute)):
+        items = norm.resolve(it)
+    if type(items) not in (list, tuple) or not 0 < len(items) <= MAX_UNROLLED:
+        return None
+    return list(items)
 
 
 def _unrolled_items(norm: Normalizer, it: gast.expr) -> tuple[gast.Name, str] | None:

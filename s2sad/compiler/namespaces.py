@@ -7,9 +7,16 @@ a module-level array-API namespace (``import array_api_strict as xp``).  Its cal
 rules the compiler knows (NumPy 2 has the standard's names).  So the statement binding
 ``xp`` is dropped and ``xp`` is NumPy while the derivative is made; called with arrays of
 another library, the derivative runs on theirs (``compiler/portable.py``).
+
+Code written for autograd (``import autograd.numpy as np``, ``from autograd.scipy.special
+import gammaln``) reads as NumPy and SciPy too: autograd's modules wrap theirs function by
+function (a wrapper's ``fun`` is the wrapped function), with the same signatures and values
+for arrays, so its names are rebound to the originals, whose rules the compiler knows.
 """
 from __future__ import annotations
 
+import importlib
+import sys
 import types
 from typing import Any
 
@@ -20,6 +27,9 @@ from s2sad.compiler.walks import walk
 
 _GETTERS = ("array_namespace", "get_namespace")
 _MODULES = ("array_api_compat", "array_api_strict")
+_MIRRORS = {"autograd.numpy": "numpy", "autograd.scipy": "scipy"}  # same functions
+_OWN = ("autograd.scipy.signal", "autograd.scipy.integrate")  # autograd's own semantics
+_WRAPPERS = (types.ModuleType, types.FunctionType)
 
 
 def as_numpy(src: Any) -> None:
@@ -29,6 +39,7 @@ def as_numpy(src: Any) -> None:
         if isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in _MODULES \
                 and value.__name__ != "array_api_compat":
             namespace[name] = np
+        namespace[name] = original(value, name)
     local = [s for s in src.node.body if _binds_namespace(s, namespace)]
     if not local:
         return
@@ -59,4 +70,52 @@ def _resolve(node: gast.expr, namespace: dict) -> Any:
         return namespace.get(node.id)
     if isinstance(node, gast.Attribute):
         return getattr(_resolve(node.value, namespace), node.attr, None)
+    return None
+
+
+def original(value: Any, bound_as: str = "") -> Any:
+    """``value``, or the NumPy / SciPy object it wraps when it is autograd's."""
+    wrapped = _unwrapped(value, bound_as) if isinstance(value, _WRAPPERS) else None
+    return value if wrapped is None else wrapped
+
+
+def _unwrapped(value: Any, bound_as: str = "") -> Any:
+    """NumPy's or SciPy's object that autograd's ``value`` wraps (a module, a function),
+    or None; ``bound_as``: the name the user's module gives it."""
+    if isinstance(value, types.ModuleType):
+        return _mirror(value.__name__)
+    if getattr(value, "_is_autograd_primitive", False):
+        return value.fun  # (autograd.numpy.sin.fun is np.sin; a user's primitive: its def)
+    path = (getattr(value, "__module__", None) or "").split(".")
+    while len(path) > 1 and ".".join(path[:2]) in _MIRRORS:  # np.array, np.linalg.norm
+        module = _mirror(".".join(path))
+        for name in (value.__name__, bound_as):
+            if module is not None and name and hasattr(module, name):
+                return getattr(module, name)
+        path.pop()
+    return None
+
+
+def _mirror(module: str) -> Any:
+    """NumPy's or SciPy's module (or object) for the autograd module named ``module``."""
+    for prefix, target in _MIRRORS.items():
+        if (module == prefix or module.startswith(prefix + ".")) and \
+                not module.startswith(_OWN):
+            return _lookup(target + module[len(prefix):])
+    return None
+
+
+def _lookup(dotted: str) -> Any:
+    """The object a dotted path names (``scipy.stats.norm``: a module's attribute), if
+    its module is imported already (autograd's wrappers import theirs), else None."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:cut]))
+        if module is None and cut == 1:
+            module = importlib.import_module(parts[0])
+        if module is not None:
+            obj: Any = module
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr, None)
+            return obj
     return None

@@ -17,6 +17,7 @@ loop; calls of the user's own functions are inlined (normalized in turn).
 from __future__ import annotations
 
 import copy
+import sys
 import types
 from collections import Counter
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class Known:
     owner: type | None = None
     callables: tuple = ()  # (parameter name, function)
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
+    sequences: tuple = ()  # parameters given a list or tuple (their + concatenates)
 
 
 def own_stores(node: gast.FunctionDef) -> Counter:
@@ -73,6 +75,16 @@ def own_stores(node: gast.FunctionDef) -> Counter:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def own_nodes(node: gast.AST) -> Any:
+    """The nodes of a function, not those of the defs inside it."""
+    todo = list(gast.iter_child_nodes(node))
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, gast.FunctionDef):
+            todo.extend(gast.iter_child_nodes(n))
+
+
 class Normalizer:
     """Turns one function (and the helpers it calls) into core form."""
 
@@ -90,8 +102,10 @@ class Normalizer:
         self.line = src.node.lineno
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
+        self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
+        self.sequences = sequences.sequence_names(src.node, own_nodes)  # lists, tuples
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
@@ -149,9 +163,10 @@ class Normalizer:
         except AttributeError:
             raise self.error(self.current, f"name {ident!r}",
                              "it is not defined; define it before the function") from None
-        if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals:
+        if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals \
+                and registry.TEMPLATE_NAMESPACE.get(ident, obj) is obj:
             self.namespace[ident] = obj
-            return ident
+            return ident  # (a global named like a helper, centered = ..., gets an alias)
         alias = self.namer.fresh(ident)
         self.namespace[alias] = obj
         return alias
@@ -160,6 +175,8 @@ class Normalizer:
         """The object a global name or module attribute chain refers to, or None."""
         if isinstance(node, gast.Name) and node.id in self.callables:
             return self.callables[node.id]  # a parameter given a function at this call
+        if isinstance(node, gast.Name) and node.id in self.objects:
+            return self.objects[node.id]  # (its attributes: net.Ws, net.act, net.forward)
         if isinstance(node, gast.Name) and node.id in self.local_defs:
             return self.local_defs[node.id]  # a def inside the function
         if isinstance(node, gast.Name) and node.id not in self.locals:
@@ -308,15 +325,15 @@ class Normalizer:
         root = expr
         while isinstance(root, gast.Attribute):
             root = root.value
-        if root.id in self.namespace and self.namespace[root.id] is not \
-                registry.TEMPLATE_NAMESPACE.get(root.id, self.namespace[root.id]):
-            raise self.error(self.current, f"name {root.id!r}",
-                             "s2sad needs this name for its own helpers; rename your variable")
+        if root.id in registry.TEMPLATE_NAMESPACE:  # the user's global of that name, if
+            self.namespace[root.id] = registry.TEMPLATE_NAMESPACE[root.id]  # any, is aliased
         return expr
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
-        lists = [isinstance(n, (gast.List, gast.ListComp)) for n in (node.left, node.right)]
-        if any(lists) and isinstance(node.op, gast.Add):  # ys + [v]: concatenation
+        lists = [isinstance(n, (gast.List, gast.ListComp, gast.Tuple)) or isinstance(
+            n, gast.Name) and n.id in self.locals and (n.id in self.sequences or self.name(
+                n.id) in self.lengths) for n in (node.left, node.right)]
+        if any(lists) and isinstance(node.op, gast.Add):  # ys + [v], t + (v,): concatenation
             return gast.Call(func=load("list_concat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
         if lists[0] and isinstance(node.op, gast.Mult):  # [0.0] * n: repetition
@@ -395,11 +412,20 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm = Normalizer(src, namer, namespace)
     norm.owner = known.owner if known else None
     norm.callables = dict(known.callables) if known else {}
+    norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)
     return node
+
+
+def is_user_object(obj: Any) -> bool:
+    """An instance of a user's class (a model held in a global: its methods are inlined,
+    its attributes read as a global's are)."""
+    root = (getattr(type(obj), "__module__", None) or "builtins").split(".")[0]
+    return root not in LIBRARY_ROOTS and root not in sys.stdlib_module_names and \
+        not isinstance(obj, (type, types.ModuleType, types.FunctionType, types.MethodType))
 
 
 def is_user_function(obj: Any) -> bool:

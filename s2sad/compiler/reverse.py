@@ -287,7 +287,7 @@ class Reverse(ControlMixin):
             if rule.vararg_template is not None and self.is_active(arg):
                 expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
                 out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
-        return merge(clearing_last(out))
+        return merge(clearing_last(out), self.containers)
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
         """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import templates
-from s2sad.compiler.names import const
+from s2sad.compiler.names import const, load
 from s2sad.compiler.walks import nodes, walk
 
 
@@ -83,8 +83,9 @@ def clearing_last(parts: list) -> list:
     return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
 
 
-def merge(parts: list) -> list:
-    """One contribution per argument: ``x * x`` gives ``2 * (g * x)``, not two statements."""
+def merge(parts: list, containers: set[str] | frozenset[str] = frozenset()) -> list:
+    """One contribution per argument: ``x * x`` gives ``2 * (g * x)``, not two statements;
+    those of a list or tuple (``s + s``) add item by item (``containers``)."""
     out: list = []
     for arg, expr, acc in parts:
         same = [i for i, (a, e, c) in enumerate(out) if a == arg and not c and not acc]
@@ -93,7 +94,9 @@ def merge(parts: list) -> list:
             continue
         i = same[0]
         first = out[i][1]
-        if _unbroadcast_pair(first, expr):
+        if arg in containers:
+            merged = gast.Call(func=load("add_grads"), args=[first, expr], keywords=[])
+        elif _unbroadcast_pair(first, expr):
             first.args[0] = gast.BinOp(left=const(2), op=gast.Mult(), right=first.args[0])
             merged = first
         elif templates.same_product(first, expr):

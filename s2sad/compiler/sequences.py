@@ -112,3 +112,54 @@ def written(norm: Any, name: str, index: gast.expr, item: gast.expr) -> None:
     items = list(items)
     items[k] = item
     norm.literals[name] = items
+
+
+_MADE_BY = ("list", "tuple", "sorted")  # builtins whose value is a new list or tuple
+
+
+def sequence_names(node: gast.FunctionDef, own: Any) -> set[str]:
+    """Local names that hold a list or tuple wherever they are bound (``s = [x, 2 * x]``,
+    ``u = s + s``, ``s += [v]``, ``t = tuple(x)``): their ``+`` and ``*`` concatenate and
+    repeat.  A name bound any other way (a call, unpacking, a loop) may hold an array:
+    not one of them.  ``own``: the nodes of the function (not of the defs inside)."""
+    stores: dict[str, list] = {}
+    plain: set[int] = set()  # the name nodes written by those assignments
+    for n in own(node):
+        if isinstance(n, gast.Assign):
+            for t in n.targets:
+                if isinstance(t, gast.Name):
+                    stores.setdefault(t.id, []).append(n.value)
+                    plain.add(id(t))
+        elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and \
+                isinstance(n.op, (gast.Add, gast.Mult)):
+            stores.setdefault(n.target.id, []).append(n.value if isinstance(n.op, gast.Add)
+                                                     else n.target)
+            plain.add(id(n.target))
+    for n in own(node):  # bound some other way: a loop, unpacking, with, a parameter
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param)) and \
+                id(n) not in plain:
+            stores.setdefault(n.id, []).append(None)
+    for a in (node.args.args + node.args.kwonlyargs):
+        stores.setdefault(a.id, []).append(None)
+    names = set(stores)
+    changed = True
+    while changed:  # drop the names one of whose values may not be a sequence
+        changed = False
+        for name in list(names):
+            if not all(_is_sequence(v, names) for v in stores[name]):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _is_sequence(value: Any, names: set[str]) -> bool:
+    if isinstance(value, (gast.List, gast.Tuple, gast.ListComp)):
+        return True
+    if isinstance(value, gast.Name):
+        return value.id in names
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+        return _is_sequence(value.left, names) or _is_sequence(value.right, names)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult):
+        return _is_sequence(value.left, names)
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
+        value.func.id in _MADE_BY

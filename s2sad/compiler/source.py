@@ -67,6 +67,8 @@ def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef
     line = fn.__code__.co_firstlineno
     lambdas = [n for n in walk(tree) if isinstance(n, gast.Lambda)
                and [a.id for a in n.args.args] == params and n.lineno == line]
+    if len(lambdas) > 1:  # several on the line: the one whose body the code came from
+        lambdas = [n for n in lambdas if _holds_code(fn, n.body, tree)]
     if len(lambdas) != 1:
         raise DifferentiationError(
             f"{filename}:{fn.__code__.co_firstlineno}: lambda: cannot tell which lambda on "
@@ -242,6 +244,21 @@ def _default_ref(param: str, value: Any, namespace: dict, old: gast.expr) -> gas
     namespace[name] = value
     return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None,
                                         type_comment=None), old)
+
+
+def _holds_code(fn: Callable, body: gast.expr, tree: gast.AST) -> bool:
+    """Every instruction of ``fn`` comes from a place (lines, columns) inside ``body``."""
+    indent = 0 if isinstance(tree, gast.Module) and len(tree.body) > 1 else _indent(fn)
+    start = (body.lineno, body.col_offset + indent)
+    end = (body.end_lineno, body.end_col_offset + indent)
+    code = [p for p in fn.__code__.co_positions() if None not in p and p[2:] != (0, 0)]
+    return bool(code) and all(start <= (p[0], p[2]) and (p[1], p[3]) <= end for p in code)
+
+
+def _indent(fn: Callable) -> int:
+    lines, _ = inspect.getsourcelines(fn)
+    first = lines[0] if lines else ""
+    return len(first) - len(first.lstrip())
 
 
 def _check_current(fn: Callable, found: list, filename: str, indent: int) -> None:

@@ -92,6 +92,9 @@ class UnknownKeyword(Exception):
 
     def refusal(self, label: str) -> tuple[str, str]:
         """(the construct, what to do) of the error naming the user's line."""
+        if str(self).startswith("**"):
+            return (f"call of {label} with **keywords not written in the call",
+                    "pass the keyword arguments one by one (axis=0)")
         if self.fixed:
             return (f"call of {label} with {self}= other than the literal {self.default!r}",
                     f"its derivative rule holds for {self}={self.default!r} only (written so "
@@ -109,7 +112,7 @@ def uses(text: str, name: str) -> bool:
 def rule_mapping(rule: Rule, prim: Prim) -> tuple[dict[str, gast.expr], list[gast.expr]]:
     """Parameter name -> argument (or default); plus the extra positionals."""
     bound, extra = bind(rule, prim)
-    unknown = set(prim.keywords) - set(rule.sig.params)
+    unknown = {"**" if k is None else k for k in prim.keywords} - set(rule.sig.params)
     if unknown:
         raise UnknownKeyword(", ".join(sorted(unknown)))
     for param, default in _fixed(prim.key).items():

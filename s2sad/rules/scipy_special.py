@@ -59,6 +59,29 @@ if sp is not None:
     defscale(sp.rel_entr, "x, y", "safe_mul(g, np.log(x / y) + 1)", "-safe_div(g * x, y)")
     defscale(sp.kl_div, "x, y", "safe_mul(g, np.log(x / y))", "g - safe_div(g * x, y)")
 
+    # ----- NumPy's functions under scipy's names, and slopes in closed form -----
+    defscale(sp.expm1, "x", "safe_mul(g, ans + 1)")
+    defscale(sp.log1p, "x", "safe_div(g, 1 + x)")
+    defscale(sp.cbrt, "x", "safe_div(g, 3 * ans**2)")
+    defscale(sp.loggamma, "x", "g * polygamma(0, x)")  # (real x > 0: gammaln)
+    defscale(sp.erfcx, "x", "g * (2 * x * ans - 2 / np.sqrt(np.pi))")  # exp(x^2) erfc(x)
+    defscale(sp.dawsn, "x", "g * (1 - 2 * x * ans)")
+    defscale(sp.exp1, "x", "-safe_div(g * np.exp(-x), x)")
+    defscale(sp.expi, "x", "safe_div(g * np.exp(x), x)")
+    defscale(sp.wrightomega, "x", "g * ans / (1 + ans)")  # w + log w = x
+    # spence(z) = integral from 1 to z of log(t) / (1 - t): slope -1 at z = 1
+    defscale(sp.spence, "z", "g * np.where(z == 1, -1.0, np.log(z) / np.where(z == 1, 1.0, 1 - z))")
+    defscale(sp.binom, "n, k", "g * ans * (polygamma(0, n + 1) - polygamma(0, n - k + 1))",
+             "g * ans * (polygamma(0, n - k + 1) - polygamma(0, k + 1))")
+    defscale(sp.poch, "z, m", "g * ans * (polygamma(0, z + m) - polygamma(0, z))",
+             "g * ans * polygamma(0, z + m)")
+    defscale(sp.huber, "delta, r", None, "g * np.clip(r, -delta, delta)")
+    defscale(sp.pseudo_huber, "delta, r", None, "g * r / np.sqrt(1 + (r / delta) ** 2)")
+    defscale(sp.boxcox, "x, lmbda", "g * x ** (lmbda - 1)", None)
+    for fn, params in ((sp.huber, ("delta",)), (sp.pseudo_huber, ("delta",)),
+                       (sp.boxcox, ("lmbda",))):
+        defunsupported(fn, *params)
+
 
 def register_special_by_name() -> bool:
     """The rules whose templates call other scipy.special functions (as
@@ -88,6 +111,9 @@ def register_special_by_name() -> bool:
     defscale(sp.kv, "v, x", None, f"-g * ({s}.kv(v - 1, x) + {s}.kv(v + 1, x)) / 2")
     # ----- Hurwitz zeta in q: d/dq zeta(x, q) = -x zeta(x + 1, q) -----
     defscale(sp.zeta, "x, q=None", None, f"-g * x * {s}.zeta(x + 1, q)")
+    # ----- complete elliptic integrals of parameter m -----
+    defscale(sp.ellipk, "m", f"g * ({s}.ellipe(m) - (1 - m) * ans) / (2 * m * (1 - m))")
+    defscale(sp.ellipe, "m", f"g * (ans - {s}.ellipk(m)) / (2 * m)")
     # ----- regularized incomplete gamma and beta, Student's t: d/dx of each is its
     # density at x; d/dy of each inverse (the ppf) is 1 / that density at the answer -----
     def log_gamma(x: str) -> str:  # log of x^(a-1) e^-x / Gamma(a)

@@ -83,13 +83,14 @@ def list_insert_zero(g: list, i: int, xs: list) -> list:
 
 
 def list_concat(a: list, b: list) -> list:
-    """``a + b`` for lists (``ys + [v]``, ``ys.extend(zs)``), as a new list."""
-    return [*a, *b]
+    """``a + b`` for lists (``ys + [v]``, ``ys.extend(zs)``), as a new list; of tuples
+    (``t + (v,)``), a tuple."""
+    return (*a, *b) if type(a) is tuple else [*a, *b]  # type: ignore[return-value]
 
 
 def list_repeat(a: list, n: int) -> list:
-    """``[0.0] * n``: ``a`` repeated, as a new list."""
-    return list(a) * n
+    """``[0.0] * n``: ``a`` repeated, as a new list (of a tuple, a tuple)."""
+    return tuple(a) * n if type(a) is tuple else list(a) * n  # type: ignore[return-value]
 
 
 def list_repeat_adjoint(g: list, a: list, n: int) -> list:

@@ -1,0 +1,68 @@
+"""``fun(x, *extra, **kwargs)`` with ``extra`` / ``kwargs`` of a closure or a global, as
+a test harness wraps NumPy functions (``combo_check(np.sum, axis=[0, 1])``): ``**kwargs``
+crashed with a bare TypeError inside the compiler, ``*extra`` was refused.  Their items
+are now passed one by one (constants as written, the others read as ``extra[i]``); a
+``**d`` still unknown is refused naming the line.  Checked against finite differences."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+
+W = np.array([[1.0, 2.0], [0.5, -1.0], [0.3, 0.2]])
+KEYWORDS = {"axis": 0, "keepdims": True}
+OPERANDS = (W,)
+X = np.array([[0.3, 0.1, -0.4], [0.2, 0.7, 0.35]])
+
+
+def wrapped(fun, *extra, **kwargs):
+    def scalar_fun(x):
+        return np.sum(np.sin(fun(x, *extra, **kwargs)))
+    return scalar_fun
+
+
+@pytest.mark.parametrize("kwargs", [{"axis": 1, "keepdims": True}, {"axis": (0, 1)}, {}])
+def test_closure_keywords_of_a_reduction(kwargs):
+    f = wrapped(np.sum, **kwargs)
+    check_grad(f, X)
+    check_jvp(f, X)
+
+
+def test_closure_positional_constants():
+    f = wrapped(np.clip, 0.25, 0.5)  # both sides of each bound among X's entries
+    check_grad(f, X)
+    check_vjp(f, X)
+
+
+def test_closure_positional_array():
+    f = wrapped(np.dot, W)
+    check_grad(f, X)
+    check_jvp(f, X)
+
+
+def mean_of_global_keywords(x):
+    return np.sum(np.mean(x ** 2, **KEYWORDS) ** 2)
+
+
+def dot_of_global_operands(x):
+    return np.sum(np.dot(x, *OPERANDS) ** 2)
+
+
+def test_global_keywords_and_operands():
+    check_grad(mean_of_global_keywords, X)
+    check_jvp(mean_of_global_keywords, X)
+    check_grad(dot_of_global_operands, X)
+
+
+def keywords_from_an_argument(x, axis):
+    d = {"axis": axis}
+    return np.sum(np.sum(x, **d) ** 2)
+
+
+@pytest.mark.parametrize("api", [s2sad.grad, s2sad.jvp])
+def test_unknown_keywords_are_refused_with_the_line(api):
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_spread_arguments.py:\d+: .*\*\*"):
+        f = api(keywords_from_an_argument)
+        f(X, 1) if api is s2sad.grad else f(X, 1, X)
