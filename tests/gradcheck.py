@@ -287,3 +287,10 @@ def both_modes(cases: list) -> tuple:
         check_jvp(f, *make_args(rng), wrt=wrt, rng=rng)
 
     return reverse, forward
+
+
+def grad_source(f: Callable, *args: Any, wrt: Any = 0) -> str:
+    """The source of ``s2sad.grad(f, wrt=wrt)`` for these arguments (called once)."""
+    g = s2sad.grad(f, wrt=wrt)
+    g(*args)
+    return g.source

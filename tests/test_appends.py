@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
+from gradcheck import check_grad, check_jvp, check_vjp, grad_source
 
 
 def trajectory(x, w):
@@ -37,12 +37,6 @@ def read_inside(x):
 
 def of_dots(xs, c):
     return np.sum(np.array([np.dot(x, c) for x in xs]) ** 2)
-
-
-def grad_source(f, *args, wrt=0):
-    g = s2sad.grad(f, wrt=wrt)
-    g(*args)
-    return g.source
 
 
 @pytest.mark.parametrize("n", [0, 1, 6])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
+from gradcheck import check_grad, check_jvp, check_vjp, grad_source
 
 
 def heat(u0, kappa):
@@ -38,12 +38,6 @@ def diffs(x):
     """Neighbour differences: ``x[1:]`` and ``x[:-1]`` are one shorter than ``x``."""
     d = x[1:] - x[:-1]
     return np.sum(d ** 2) + np.sum(x[:1] * x[-1:])
-
-
-def grad_source(f, *args, wrt=0):
-    g = s2sad.grad(f, wrt=wrt)
-    g(*args)
-    return g.source
 
 
 @pytest.mark.parametrize("n", [2, 3, 9])

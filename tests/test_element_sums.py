@@ -7,13 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
-
-
-def grad_source(f, *args, wrt=0):
-    g = s2sad.grad(f, wrt=wrt)
-    g(*args)
-    return g.source
+from gradcheck import check_grad, check_jvp, check_vjp, grad_source
 
 
 def logistic_steps(p, x0, n):
