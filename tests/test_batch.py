@@ -131,3 +131,47 @@ def test_descent_sums_after_the_loop(n, rng):
 def test_added_vectors_and_dots(n, rng):
     W, u = 0.5 * rng.standard_normal((3, 3)), rng.standard_normal(3)
     check_grad(plus_and_dot, W, u, n, wrt=(0, 1))
+
+
+def rebound_between(W, u, n):
+    """The vector b's adjoint would take is bound again between its use there and the
+    rank-1 update that collects it: b's sum must not read the collected vectors."""
+    h = u
+    for _ in range(n):
+        z = W @ h + u
+        h = np.tanh(z) * 0.5 + 0.5 * np.sin(z)
+    return np.sum(h * h)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_vector_bound_again_is_not_batched_wrongly(n, rng):
+    W, u = 0.5 * rng.standard_normal((3, 3)), rng.standard_normal(3)
+    check_grad(rebound_between, W, u, n, wrt=(0, 1))
+
+
+def test_a_vector_bound_again_before_it_is_collected_stays_in_the_loop():
+    """The pass itself, on a loop where ``g`` is subtracted, then bound again, then
+    collected: the sum into ``db`` must stay a step-by-step update (the collected
+    vectors are the new ``g``); with nothing in between it is batched."""
+    import ast
+
+    import gast
+
+    from s2sad.compiler import batch, dims
+    from s2sad.compiler.names import Namer
+
+    def loop_of(middle: str) -> list:
+        src = ("for i in reversed(range(n)):\n"
+               "    db -= g\n" + middle +
+               "    dA += np.multiply.outer(g, x)\n")
+        return gast.parse(src).body
+    facts = dims.Facts.over({"g": ("a",), "x": ("b",), "db": ("a",), "dA": ("a", "b")},
+                            {"np": np})
+    def printed(stmts: list) -> str:
+        return gast.unparse(ast.fix_missing_locations(gast.Module(body=stmts, type_ignores=[])))
+    rebound = batch.batch(loop_of("    g = g * 2.0\n"), facts, Namer({"g", "x", "db", "dA"}))
+    text = printed(rebound)
+    assert "db -= g" in text and "np.sum(np.array(" not in text
+    plain = batch.batch(loop_of(""), facts, Namer({"g", "x", "db", "dA"}))
+    text = printed(plain)
+    assert "db -= g" not in text and "np.sum(np.array(dA_rows), axis=0)" in text

@@ -114,7 +114,7 @@ def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],
             continue
         target, value, op = update
         if isinstance(value, gast.Name) and value.id in collected and \
-                _rank(value, facts) == 1:
+                _rank(value, facts) == 1 and _same_value(body, at, value.id, collected):
             total = gast.Call(func=_np("sum"), args=[_array(collected[value.id])],
                               keywords=[gast.keyword(arg="axis", value=gast.Constant(
                                   value=0, kind=None))])
@@ -126,6 +126,8 @@ def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],
                 (value.left.id in collected or value.right.id in collected):
             known, other = (value.left, value.right) if value.left.id in collected else \
                 (value.right, value.left)
+            if not _same_value(body, at, known.id, collected):
+                continue
             rows = collected[known.id]
             extra = namer.fresh(target + "_cols")
             before.append(copy_origin(_empty(extra), loop))
@@ -136,6 +138,22 @@ def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],
             continue
         after.append(copy_origin(_guarded(rows, target, total, op), loop))
         copy_origin(after[-1].body[0], loop)
+
+
+def _same_value(body: list, at: int, name: str, collected: dict[str, str]) -> bool:
+    """``name`` holds at statement ``at`` the vector the loop appends to its list: nothing
+    between the two binds it again (each runs once a step: both at the top of the loop)."""
+    appended = next((k for k, s in enumerate(body) if isinstance(s, gast.Expr) and
+                     isinstance(s.value, gast.Call) and s.value.args and
+                     isinstance(s.value.args[0], gast.Name) and
+                     s.value.args[0].id == name and isinstance(s.value.func, gast.Attribute)
+                     and isinstance(s.value.func.value, gast.Name) and
+                     s.value.func.value.id == collected[name]), None)
+    if appended is None:
+        return False
+    lo, hi = sorted((at, appended))
+    return not any(n.id == name and not isinstance(n.ctx, gast.Load)
+                   for s in body[lo + 1:hi] for n in walk(s) if isinstance(n, gast.Name))
 
 
 def _update(s: gast.stmt, signed: bool = False) -> Any:
