@@ -35,6 +35,22 @@ def read_inside(x):
     return np.sum(np.array(out) ** 2)
 
 
+def averaged(x, w):
+    """The list's adjoint is an array (``np.mean`` of the list), not a list."""
+    out = []
+    for i in range(x.shape[0]):
+        out.append(np.tanh(w * x[i]))
+    return np.mean(out) + np.max(out)
+
+
+def averaged_rows(x, w):
+    """Rows appended, averaged over the list's axis: an array adjoint of rows."""
+    out = []
+    for i in range(x.shape[0]):
+        out.append(np.tanh(w * x[:2] * x[i]))
+    return np.sum(np.mean(out, axis=0) ** 2)
+
+
 def of_dots(xs, c):
     return np.sum(np.array([np.dot(x, c) for x in xs]) ** 2)
 
@@ -61,6 +77,14 @@ def test_collected_states(n, rng):
     A, h0 = 0.5 * rng.standard_normal((3, 3)), rng.standard_normal(3)
     check_grad(states, A, h0, n, wrt=(0, 1))
     check_vjp(states, A, h0, n, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("f", [averaged, averaged_rows])
+@pytest.mark.parametrize("n", [1, 4])
+def test_array_adjoints_of_the_list(f, n, rng):
+    x = rng.standard_normal(max(n, 2))[:n] if f is averaged else rng.standard_normal(n + 2)
+    check_grad(f, x, 0.7, wrt=(0, 1))
+    check_vjp(f, x, 0.7, wrt=(0, 1))
 
 
 def test_list_read_in_the_loop_keeps_lists_as_values(rng):

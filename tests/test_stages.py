@@ -324,7 +324,7 @@ CHANGES = {
         "dx[i] += (1 - tanh * tanh) * w * list_last(dout_1_new, tanh)",
     ], [
         "out_1_new = list_append_owned(out_1, tanh)",
-        "dout_1_last = list_pop_last(dout_1, tanh)",
+        "dout_1, dout_1_last = list_pop_last(dout_1, tanh)",
         "dx[i] += (1 - tanh * tanh) * w * dout_1_last",
     ]),
     "assemble": (layer, [  # the dict's adjoint as one display, not zeros added into

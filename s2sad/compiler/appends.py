@@ -7,9 +7,10 @@ per step each way, every prefix on the tape, time and memory quadratic in the st
 Where the list is new before the loop (``out = []``), the loop only appends to it, and
 the reversed loop only takes its last adjoint off, the list is appended to in place
 (``list_append_owned``: what the user's ``append`` does) and the reversed step pops
-the adjoint in place (``list_pop_last``); the prefix the tape keeps is then never
-read.  Anything else about the list (another read in either loop, a read after the
-reversed loop, a second append) leaves the code as it is.
+the adjoint in place (``d, d_last = list_pop_last(d, v)``; an adjoint that is an array,
+from ``np.mean(out)``, is cut as before); the prefix the tape keeps is then never read.
+Anything else about the list (another read in either loop, a read after the reversed
+loop, a second append) leaves the code as it is.
 """
 from __future__ import annotations
 
@@ -71,12 +72,28 @@ def _in_place(block: list, forward: gast.For, reverse: gast.For, at: int,
         return False  # (the adjoint list or the list read otherwise, or the value not made)
     forward.body[at].value.func.id = "list_append_owned"
     last = namer.fresh(d_old + "_last")
-    reverse.body[k] = copy_origin(gast.Assign(targets=[store(last)], value=gast.Call(
+    reverse.body[k] = copy_origin(gast.Assign(targets=[gast.Tuple(
+        elts=[store(d_old), store(last)], ctx=gast.Store())], value=gast.Call(
         func=load("list_pop_last"), args=[load(d_old), lasts[0].args[1]], keywords=[]),
         type_comment=None), drop)
     _replace(reverse.body, lasts[0], load(last))
     del reverse.body[copy]
+    if not _owned_before(block, block.index(reverse), d_old):  # (popped in place: a copy)
+        block.insert(block.index(reverse), copy_origin(gast.Assign(
+            targets=[store(d_old)], value=gast.Call(func=load("fresh"), args=[load(d_old)],
+                                                    keywords=[]), type_comment=None), reverse))
     return True
+
+
+def _owned_before(block: list, here: int, name: str) -> bool:
+    """``name = fresh(...)`` binds ``name`` last before ``block[here]``, nothing between
+    mentioning it: a copy no other name holds (the reversed loop may pop it in place)."""
+    for k in range(here - 1, -1, -1):
+        s = block[k]
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and s.targets[0].id == name:
+            return _call(s.value, "fresh", 1) and not _mentions(block[k + 1:here], name)
+    return False
 
 
 def _new_list_before(block: list, here: int, name: str) -> int | None:

@@ -59,10 +59,16 @@ def list_append_owned(xs: list, v: Any) -> list:
     return xs
 
 
-def list_pop_last(g: Any, v: Any) -> Any:
-    """Reverse of an append in place: the adjoint of the last entry, taken off ``g``
-    (owned) in place: ``list_last`` and ``list_drop_last`` in O(1)."""
-    return g.pop() if g is not None else zeros_like(v)
+def list_pop_last(g: Any, v: Any) -> tuple:
+    """Reverse of an append in place: (the adjoint without its last entry, that entry):
+    ``list_drop_last`` and ``list_last`` at once, a list (owned) popped in place in O(1);
+    an array adjoint (``np.mean`` of the list's) cut, as ``list_drop_last`` cuts it."""
+    if g is None:
+        return None, zeros_like(v)
+    if type(g) is list:
+        last = g.pop()
+        return g, last
+    return g[:-1], g[-1]
 
 
 def dict_get(d: Any, key: Any, default: Any = None) -> Any:
