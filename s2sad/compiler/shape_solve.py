@@ -21,6 +21,10 @@ from typing import Any
 
 from s2sad.compiler.shape_rules import UNKNOWN, join_all, join_dims
 
+# a name whose shape changes more often than this in one round of sweeps is unknown: the
+# sweeps always end (a row stacked onto an array in a loop grows it without end)
+MAX_CHANGES = 16
+
 
 @dataclass
 class _Result:
@@ -39,6 +43,7 @@ class _Sweeps:
 
     dirty: set[str]  # to work out again: a name it read has changed since
     readers: dict[str, set[str]] = field(default_factory=dict)  # name -> who read it
+    widened: set[str] = field(default_factory=set)  # changed too often: unknown from now
     taught: dict[str, int] = field(default_factory=dict)  # name -> len(learned) then
     partial: set[str] = field(default_factory=set)  # one of its definitions unknown
 
@@ -65,11 +70,13 @@ def _iterate(facts: Any, optimistic: bool, sweeps: _Sweeps, last: dict[str, _Res
              ) -> None:
     """Sweeps until one changes nothing (see the module docstring)."""
     readers, dirty, taught = sweeps.readers, sweeps.dirty, sweeps.taught
+    changes: dict[str, int] = {}
     changed = True
     while changed:
         changed = False
         for name, values in facts.defs.items():
-            if name not in dirty and taught.get(name) == len(facts.learned):
+            if name not in dirty and taught.get(name) == len(facts.learned) or \
+                    name in sweeps.widened:
                 continue
             fixed = name in facts.fixed
             if fixed and facts.shapes.get(name) != () or \
@@ -91,6 +98,13 @@ def _iterate(facts: Any, optimistic: bool, sweeps: _Sweeps, last: dict[str, _Res
             if _update(facts, name, result, optimistic):
                 changed = True  # (itself too, when it reads itself: a carried value)
                 dirty |= readers[name] if name in readers else set()
+                changes[name] = changes.get(name, 0) + 1
+                if changes[name] > MAX_CHANGES:  # (a loop growing an array, vstack-ing
+                    sweeps.widened.add(name)     # rows: no fixpoint; or an optimistic
+                    if fixed:                    # guess undone and redone: unknown)
+                        facts.sizes[name] = None
+                    else:
+                        facts.shapes[name] = UNKNOWN
 
 
 def _remembered(facts: Any, result: _Result | None, optimistic: bool) -> _Result | None:

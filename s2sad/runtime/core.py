@@ -107,8 +107,9 @@ def add_grads(a: Any, b: Any) -> Any:
         return a
     if isinstance(a, (list, tuple)):
         return type(a)(add_grads(u, v) for u, v in zip(a, b))
-    if isinstance(a, dict):
-        return {k: add_grads(a[k], b[k]) for k in a}
+    if isinstance(a, dict):  # (a dict filled in a loop: an earlier one has fewer keys,
+        # and a key it lacks had no adjoint there: zero)
+        return {k: add_grads(a.get(k), b.get(k)) for k in {**a, **b}}
     return a + b
 
 
