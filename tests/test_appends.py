@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp, grad_source
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, grad_source
 
 
 def trajectory(x, w):
@@ -106,3 +106,44 @@ def test_argument_lists_are_not_changed(rng):
     before = x.copy()
     s2sad.grad(trajectory, wrt=(0, 1))(x, 0.7)
     np.testing.assert_array_equal(x, before)
+
+
+def conditional(x, w):
+    """Appended only where x[i] > 0: left as lists as values; both sides taken."""
+    out = [w]
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            out.append(x[i] * w)
+        else:
+            out.append(np.sin(x[i]))
+    return np.sum(np.array(out) ** 2)
+
+
+def _push(xs, v):
+    xs.append(v * v)
+
+
+def through_a_helper(x):
+    out = []
+    for i in range(x.shape[0]):
+        _push(out, np.tanh(x[i]))
+    return np.sum(np.array(out) * np.arange(1.0, x.shape[0] + 1))
+
+
+def test_appends_on_both_sides_of_an_if():
+    x = np.array([0.7, -0.4, 1.2, -1.5])  # (both branches taken)
+    check_grad(conditional, x, 0.8, wrt=(0, 1))
+    check_jvp(conditional, x, 0.8, wrt=(0, 1))
+
+
+def test_append_inside_a_helper(rng):
+    x = rng.standard_normal(5)
+    check_grad(through_a_helper, x)
+    t = np.tanh(x)  # closed form: i * 2 t (1 - t^2)
+    np.testing.assert_allclose(s2sad.grad(through_a_helper)(x),
+                               np.arange(1.0, 6) * 2 * t * (1 - t * t), rtol=1e-12)
+
+
+def test_second_order(rng):
+    check_hessian(lambda x: trajectory(x, 0.7), rng.standard_normal(4))
+    check_hessian(lambda x: averaged(x, 0.7), rng.standard_normal(3))

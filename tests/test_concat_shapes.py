@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp, grad_source
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, grad_source
 
 
 def heat(u0, kappa):
@@ -93,3 +93,8 @@ def test_lengths_zero_and_one_are_their_own_variants(rng):
         want[0] += x[-1]
         want[-1] += x[0]
         np.testing.assert_allclose(g(x), want)
+
+
+def test_second_order(rng):
+    check_hessian(lambda u: heat(u, 0.2), rng.standard_normal(5))
+    check_hessian(diffs, rng.standard_normal(4))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
 
 
 def weighted(w, x):
@@ -75,3 +75,7 @@ def test_array_terms_and_no_terms(n, rng):
         assert s2sad.value_and_grad(of_arrays, wrt=1)(X, w)[0] == 0
         return
     check_grad(of_arrays, X, w, wrt=(0, 1))
+
+
+def test_second_order(rng):
+    check_hessian(lambda x: weighted(x, np.cos(x)), rng.standard_normal(4))

@@ -20,7 +20,7 @@ import gast
 
 from s2sad.compiler import tape
 from s2sad.compiler.carried import reversed_of
-from s2sad.compiler.names import Namer, copy_origin, load, store
+from s2sad.compiler.names import Namer, call_named, copy_origin, load, store
 from s2sad.compiler.walks import name_nodes, nodes
 
 
@@ -176,6 +176,5 @@ def _is_push(s: gast.stmt) -> bool:
     return isinstance(s, gast.Expr) and getattr(s, "s2sad_slot", None) is not None
 
 
-def _call(e: object, name: str, nargs: int) -> bool:
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-        e.func.id == name and len(e.args) == nargs and not e.keywords
+def _call(e: Any, name: str, nargs: int) -> bool:
+    return call_named(e, name) and len(e.args) == nargs and not e.keywords

@@ -40,13 +40,6 @@ def _ids(stmts: list, ctx: type) -> list[str]:
     return out
 
 
-def header_names(s: gast.stmt) -> list:
-    """The names in a compound statement's own header (its blocks are visited apart)."""
-    head = s.test if isinstance(s, (gast.If, gast.While)) else gast.Tuple(
-        elts=[s.target, s.iter], ctx=gast.Load())
-    return list(nodes(head))
-
-
 def _own_names(s: gast.stmt) -> Iterator[gast.Name]:
     """The Name nodes of a statement, of only its header when it is compound."""
     if isinstance(s, (gast.If, gast.While)):

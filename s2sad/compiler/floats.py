@@ -15,7 +15,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, Transformer, load, set_origin
+from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
 from s2sad.compiler.walks import walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
@@ -135,7 +135,7 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
     of a list is updated in a fortieth of the time of an array's)."""
     tree = gast.Module(body=body, type_ignores=[])
     starts = [s for s in walk(tree) if isinstance(s, gast.Assign) and
-              isinstance(s.targets[0], gast.Name) and _call_named(s.value, "zeros_like") and
+              isinstance(s.targets[0], gast.Name) and call_named(s.value, "zeros_like") and
               len(s.value.args) == 1 and isinstance(s.value.args[0], gast.Name) and
               s.value.args[0].id == p]
     if len(starts) != 1:
@@ -147,13 +147,13 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
                 isinstance(s.targets[0], gast.Name) and s.targets[0].id == d and \
                 s is not starts[0]:
             call = s.value
-            if not (_call_named(call, "add_at") and len(call.args) == 4 and
+            if not (call_named(call, "add_at") and len(call.args) == 4 and
                     isinstance(call.args[0], gast.Name) and call.args[0].id == d and
                     isinstance(call.args[1], gast.Constant) and call.args[1].value is None
                     and facts.of(call.args[2]) == () and facts.of(call.args[3]) == ()):
                 return
             adds.append(s)
-        elif isinstance(s, gast.Call) and _call_named(s, "cast_like") and \
+        elif isinstance(s, gast.Call) and call_named(s, "cast_like") and \
                 isinstance(s.args[0], gast.Name) and s.args[0].id == d:
             uses += 1
     mentions = sum(1 for n in walk(tree) if isinstance(n, gast.Name) and n.id == d and
@@ -167,10 +167,6 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
         s.target = gast.Subscript(value=load(d), slice=call.args[2], ctx=gast.Store())
         s.op, s.value = gast.Add(), call.args[3]
         del s.targets
-
-
-def _call_named(e: gast.expr, name: str) -> bool:
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
 
 
 class _ReadItems(Transformer):

@@ -74,6 +74,11 @@ def const(value: object) -> gast.Constant:
     return gast.Constant(value=value, kind=None)
 
 
+def call_named(e: object, name: str) -> bool:
+    """``name(...)``: a call of the name ``name`` (a runtime helper in generated code)."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
+
+
 def set_origin(node: gast.AST, text: str) -> gast.AST:
     """The user's line a generated statement comes from (printed as a comment)."""
     node.s2sad_origin = text

@@ -105,7 +105,7 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
         if CHECK is not None:
             CHECK(group[0].name, body, facts)
         return body, group[0].name == upto
-    now = signature(body)
+    now = fingerprint(body)
     idle: dict[str, int] = {}  # pass -> the fingerprint of a body it did not change
     for _ in range(ROUNDS):
         changed = False
@@ -117,7 +117,7 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
                 CHECK(step.name, body, facts)
             if step.name == upto:
                 return body, True
-            after = signature(body)
+            after = fingerprint(body)
             if after == now:
                 idle[step.name] = now
             else:
@@ -125,11 +125,6 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
         if not changed:
             break
     return body, False
-
-
-def signature(body: list) -> int:
-    """A fingerprint of ``body``'s structure and names: equal when a pass changed nothing."""
-    return fingerprint(body)
 
 
 # -- the passes: each adapts one stage's entry point to (body, facts) -> body --------

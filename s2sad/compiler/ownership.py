@@ -35,7 +35,7 @@ from s2sad.compiler import accumulators, dims, dtypes, inline_writes, returns
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin, load
+from s2sad.compiler.names import call_named, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
 from s2sad.compiler.walks import block_statements, name_nodes, nodes
@@ -201,14 +201,14 @@ class _Facts:
         sum): the copy is waste (an earlier pass copied an expression a later one made
         new).  (Looked for first: most bodies have none, and then nothing changed and
         the facts need no refreshing.)"""
-        if not any(_call_named(n, "fresh") for n in nodes(self.body)):
+        if not any(call_named(n, "fresh") for n in nodes(self.body)):
             return
         changed = False
         for node in nodes(self.body):
             for field, child in gast.iter_fields(node):
                 items = child if isinstance(child, list) else [child]
                 for k, c in enumerate(items):
-                    if _call_named(c, "fresh") and len(c.args) == 1 and \
+                    if call_named(c, "fresh") and len(c.args) == 1 and \
                             not self.leaks(c.args[0]):
                         if isinstance(child, list):
                             child[k] = c.args[0]
@@ -349,10 +349,6 @@ class _Facts:
             for s, v in zip(shared, values):
                 s.value = v
             self.refresh()
-
-def _call_named(e: Any, name: str) -> bool:
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
-
 
 # ----- small rewrites -----
 

@@ -119,6 +119,7 @@ def _index_of(bound: Any, length: Any) -> Any:
 
 
 def _int(k: int | None) -> gast.expr | None:
+    """A slice bound as the parser writes it (``-1`` a negation, as the shape facts read)."""
     return None if k is None else gast.Constant(value=k, kind=None) if k >= 0 else \
         gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-k, kind=None))
 
