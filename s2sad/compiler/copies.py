@@ -129,7 +129,7 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
             _same_sweep(block[k], s):
         between = _reads_of(block[k + 1:j], t, names)
         after: list | None = [] if len(between) == loads[t] else \
-            _reads_until_stored(block[j + 1:], t, v, names)
+            _reads_until_stored(block[j + 1:], t, v, names, loads[t] - len(between))
         reads = between + (after or [])
         if after is not None and len(reads) == loads[t]:
             block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e (t read as v)
@@ -139,7 +139,8 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
                 loads[v] + len(reads), 0
             del block[j]
             return True
-    later = _reads_until_stored(block[j + 1:], v, t, names) if stores[v] == 0 else None
+    later = _reads_until_stored(block[j + 1:], v, t, names, loads[v]) \
+        if stores[v] == 0 else None
     if later is not None and len(later) == loads[v]:  # read only after it, t unchanged
         for n in later:
             n.id = t
@@ -155,7 +156,7 @@ def _fold_until_rebound(block: list, j: int, stores: Counter, loads: Counter,
                         names: _Names) -> bool:
     """``v = t; ...v...; v = f(v)``: ``t`` read until ``v`` is bound again."""
     v, t = block[j].targets[0].id, block[j].value.id
-    if not _line_stays(block, j):  # (the cheaper test first)
+    if stores[v] < 2 or not _line_stays(block, j):  # (never bound again; cheaper tests first)
         return False
     until = _reads_until_rebound(block, j, v, t, names)
     if until is None:
@@ -202,21 +203,39 @@ def _reads_until_rebound(block: list, j: int, v: str, t: str, names: _Names) -> 
     """The reads of ``v`` after the copy ``block[j]`` up to the value of the plain
     assignment that next binds it in the same block, where ``t`` is not stored: the
     only reads that can see the copy (in a loop, the next trip sees the new value)."""
-    k = next((i for i in range(j + 1, len(block))
-              if _mentions([block[i]], v, loads=False, names=names)), None)
-    if k is None or not (isinstance(block[k], gast.Assign) and len(block[k].targets) == 1 and
-                         isinstance(block[k].targets[0], gast.Name)) or \
-            _mentions(block[j + 1:k + 1], t, loads=False, names=names):
-        return None
-    return _reads_of(block[j + 1:k], v, names) + _reads_of([block[k].value], v, {})
+    reads: list = []
+    load = gast.Load
+    for k in range(j + 1, len(block)):  # (one loop over each statement's names)
+        mine, stores_v = [], False
+        for n in _names_in(block[k], names):
+            if n.id == v:
+                if n.ctx.__class__ is load:
+                    mine.append(n)
+                else:
+                    stores_v = True
+            elif n.id == t and n.ctx.__class__ is not load:
+                return None
+        if stores_v:
+            st = block[k]
+            if not (isinstance(st, gast.Assign) and len(st.targets) == 1 and
+                    isinstance(st.targets[0], gast.Name)):
+                return None
+            return reads + _reads_of([st.value], v, {})
+        reads += mine
+    return None
 
 
-def _reads_until_stored(stmts: list, name: str, other: str, names: _Names) -> list | None:
+def _reads_until_stored(stmts: list, name: str, other: str, names: _Names,
+                        wanted: int) -> list | None:
     """The reads of ``name`` in ``stmts`` up to the first store of ``other`` (its value
-    included); None if ``name`` is read after that or ``other`` is stored in a block."""
+    included); None if ``name`` is read after that or ``other`` is stored in a block.
+    ``wanted``: how many reads of ``name`` there are in all: once they are found, no
+    later statement can read it (the scan stops there)."""
     reads: list = []
     load = gast.Load
     for k, st in enumerate(stmts):
+        if len(reads) >= wanted:
+            return reads
         mine = []
         for n in _names_in(st, names):  # (one loop: this runs over the rest of a block)
             if n.id == other and n.ctx.__class__ is not load:
