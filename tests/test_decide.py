@@ -113,3 +113,63 @@ def test_what_is_decided():
     # Python raises when it runs: left to it; a name bound twice is not a literal
     assert _decided("c = None < 1") == "c = None < 1"
     assert _decided("f = True\nf = g\nif f:\n    y = 1") == "f = True\nf = g\nif f:\n    y = 1"
+
+
+def test_a_conditional_expression_on_a_literal_is_its_branch():
+    assert _decided("a = 1 if 'valid' == 'full' else 2") == "a = 2"
+    assert _decided("a = x if 2 > 1 else y") == "a = x"
+    assert _decided("a = 0 if 'v' == 'f' else 1 if 'v' == 'v' else 2") == "a = 1"
+    assert _decided("a = x if b else y") == "a = x if b else y"  # (b: not a literal)
+
+
+def convolved(w, x, mode):
+    return np.sum(np.tanh(np.convolve(x, w, mode=mode)) ** 2)
+
+
+def correlated(w, x, mode):
+    return np.sum(np.sin(np.correlate(x, w, mode)) * np.arange(len(np.correlate(x, w, mode))))
+
+
+def convolved_full(w, x):
+    return convolved(w, x, "full")
+
+
+def convolved_same(w, x):
+    return convolved(w, x, "same")
+
+
+def correlated_valid(w, x):
+    return correlated(w, x, "valid")
+
+
+def correlated_same(w, x):
+    return correlated(w, x, "same")
+
+
+@pytest.mark.parametrize("g", [convolved_full, convolved_same, correlated_valid,
+                               correlated_same])
+def test_convolution_modes_leave_no_dead_choice(g):
+    rng = np.random.default_rng(3)
+    w, x = rng.standard_normal(4), rng.standard_normal(9)
+    text = source(g, w, x)
+    for undecided in ("== 'full'", "== 'same'", "if False", "if True", "_mode"):
+        assert undecided not in text  # (the rule's mode choices decided)
+    check_grad(g, w, x)
+    check_grad(g, w, x, wrt=1)
+    check_vjp(g, w, x)
+
+
+def clipped(x, lo=None):
+    low = -1.0 if lo is None else lo
+    return np.sum(np.clip(x, low, 1.0) ** 2 + 0.1 * x)
+
+
+def two_clips(x):
+    return clipped(x) + clipped(x, -0.5)
+
+
+def test_a_helpers_default_in_a_conditional_expression():
+    x = np.array([-1.5, -0.3, 0.4, 1.7])
+    assert "is None" not in source(two_clips, x)
+    check_grad(two_clips, x)
+    check_jvp(two_clips, x)

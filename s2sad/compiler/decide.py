@@ -92,7 +92,7 @@ class _Fold(Transformer):
         if isinstance(e, gast.Name) and e.id not in self.keep:
             values = self.defs.get(e.id, [])
             if len(values) == 1 and isinstance(values[0], gast.Constant) and \
-                    type(values[0].value) in (bool, type(None)):
+                    type(values[0].value) in (bool, type(None), str):  # (a mode, a flag)
                 return values[0].value
         return _NO
 
@@ -153,6 +153,17 @@ class _Fold(Transformer):
         for v in values[1:]:
             result = (result and v) if isinstance(node.op, gast.And) else (result or v)
         return self.decided(node, result)
+
+    def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
+        """``a if <literal> else b``: the branch it takes (a rule's ``mode == 'full'``
+        once the mode is in place)."""
+        node.test = self.visit(node.test)
+        value = self.literal(node.test)
+        if value is _NO:
+            self.generic_visit(node)
+            return node
+        self.changed = True
+        return self.visit(node.body if value else node.orelse)
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
