@@ -147,3 +147,49 @@ def test_append_inside_a_helper(rng):
 def test_second_order(rng):
     check_hessian(lambda x: trajectory(x, 0.7), rng.standard_normal(4))
     check_hessian(lambda x: averaged(x, 0.7), rng.standard_normal(3))
+
+
+def smoothed(a, data):
+    """Exponential smoothing, the list started with the first value (not empty)."""
+    s = data[0]
+    out = [s]
+    for t in range(1, data.shape[0]):
+        s = a * data[t] + (1 - a) * s
+        out.append(s)
+    return np.sum((np.array(out) - data) ** 2)
+
+
+def started_with_two(a, x):
+    """Two first items that depend on the parameter, then appends."""
+    out = [a * x[0], np.sin(a)]
+    for i in range(1, x.shape[0]):
+        out.append(a * x[i] ** 2)
+    return np.sum(np.array(out) ** 2)
+
+
+def started_and_summed(a, x):
+    out = [a]
+    for v in x:
+        out.append(np.tanh(a * v))
+    return sum(out) + np.mean(out)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7])
+def test_a_list_started_with_items(n, rng):
+    data = rng.standard_normal(n)
+    check_grad(smoothed, 0.3, data, wrt=(0, 1))
+    check_vjp(smoothed, 0.3, data, wrt=(0, 1))
+    check_jvp(smoothed, 0.3, data, wrt=(0, 1))
+    if n > 1:
+        text = grad_source(smoothed, 0.3, data, wrt=(0, 1))
+        assert "list_append_owned" in text and "list_pop_last" in text
+        assert "list_drop_last" not in text
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_two_first_items_and_a_sum_of_the_list(n, rng):
+    x = rng.standard_normal(n)
+    check_grad(started_with_two, 0.8, x, wrt=(0, 1))
+    check_grad(started_and_summed, 0.8, x, wrt=(0, 1))
+    check_vjp(started_and_summed, 0.8, x, wrt=(0, 1))
+    check_hessian(lambda d: smoothed(0.3, d), x)

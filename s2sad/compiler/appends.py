@@ -97,14 +97,15 @@ def _owned_before(block: list, here: int, name: str) -> bool:
 
 
 def _new_list_before(block: list, here: int, name: str) -> int | None:
-    """The index of ``name = []``, the last binding of ``name`` before the loop, with
-    nothing between reading it (a list nothing else holds)."""
+    """The index of ``name = []`` (or ``[v, ...]``: a new list too), the last binding of
+    ``name`` before the loop, with nothing between reading it (a list nothing else
+    holds)."""
     for k in range(here - 1, -1, -1):
         s = block[k]
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and s.targets[0].id == name:
-            fresh = isinstance(s.value, gast.List) and not s.value.elts
-            return k if fresh and not any(_mentions([t], name) for t in block[k + 1:here]) \
+            new = isinstance(s.value, gast.List)
+            return k if new and not any(_mentions([t], name) for t in block[k + 1:here]) \
                 else None
     return None
 
