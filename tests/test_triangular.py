@@ -200,3 +200,40 @@ def test_cho_solve_adjoints_use_the_factor(rng, f, rhs) -> None:
     assert "solve_lhs_adjoint" not in g.source
     assert g.source.count("scipy_linalg.cho_solve(") == 1
     check_hessian(lambda t: f(t, X, y), 0.2)
+
+
+def gp_scipy_triangular(log_ell, X, y):
+    """The GP likelihood as users write it with scipy: a triangular solve of the factor."""
+    import scipy.linalg as sla
+    L = np.linalg.cholesky(_kernel(log_ell, X))
+    z = sla.solve_triangular(L, y, lower=True)
+    return 0.5 * z @ z + np.sum(np.log(np.diag(L)))
+
+
+def upper_transposed(M, B):
+    import scipy.linalg as sla
+    U = np.triu(M) + 3.0 * np.eye(M.shape[0])
+    return np.sum(np.sin(sla.solve_triangular(U, B, trans="T")))
+
+
+def unit_lower(M, b):
+    import scipy.linalg as sla
+    x = sla.solve_triangular(M, b, lower=True, unit_diagonal=True)
+    return np.sum(x ** 3)
+
+
+def test_scipy_solve_triangular_solves_with_the_factor(data, rng) -> None:
+    pytest.importorskip("scipy")
+    X, y = data
+    check_grad(gp_scipy_triangular, 0.2, X, y, wrt=(0, 2))
+    check_hessian(lambda t: gp_scipy_triangular(t, X, y), 0.2)
+    g = s2sad.grad(gp_scipy_triangular, wrt=(0, 2))
+    g(0.2, X, y)
+    code = "\n".join(line for line in g.source.splitlines() if "#" not in line)
+    assert "tri_solve(L, " in code  # (the factor itself: no np.tril of it, no LU solve)
+    for general in ("solve_lhs_adjoint", "solve_rhs_adjoint", "np.linalg.solve"):
+        assert general not in code
+    M = 0.3 * rng.standard_normal((4, 4))
+    check_grad(upper_transposed, M, rng.standard_normal((4, 2)), wrt=(0, 1))
+    check_grad(unit_lower, M, rng.standard_normal(4), wrt=(0, 1))
+    check_hessian(lambda m: unit_lower(m, np.arange(1.0, 5.0)), M)

@@ -348,11 +348,22 @@ class PlainHelpers(Transformer):
                 self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column
             return gast.Call(func=_name("tri_solve"), args=[node.args[0], node.args[1], \
                 gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
+        if self.own_triangle(node):
+            return node.args[0]  # np.tril of a lower factor: the factor
         if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
             return node.args[0]
         if name is None and self.is_transpose(node):
             return self.t(node.args[0])
         return self.plain_value(name, node)
+
+    def own_triangle(self, node: gast.Call) -> bool:
+        """``np.tril(L)`` of an ``L`` known to be lower triangular (``np.triu`` of an
+        upper one), the diagonal kept."""
+        if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], gast.Name) \
+                or node.args[0].id not in self.lower:
+            return False
+        fn = evaluate_ref(node.func, self.facts.namespace)
+        return (fn is np.tril) if self.lower[node.args[0].id] else (fn is np.triu)
 
     def is_transpose(self, node: gast.Call) -> bool:
         """``np.transpose(m)`` (``axes`` None) or ``np.matrix_transpose(m)`` of a matrix
@@ -377,6 +388,10 @@ class PlainHelpers(Transformer):
             return gast.Constant(value=0.0, kind=None)
         if name == "fresh" and number:
             return node.args[0]  # a number is never written in place: no copy
+        if name is None and len(node.args) == 1 and not node.keywords and \
+                self.rank(node.args[0]) is not None and \
+                evaluate_ref(node.func, self.facts.namespace) is np.ndim:
+            return gast.Constant(value=self.rank(node.args[0]), kind=None)  # (a rule's test)
         return None
 
     def reshaped_add(self, acc: gast.expr, x: gast.expr, idx: gast.expr,

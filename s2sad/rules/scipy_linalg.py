@@ -91,18 +91,23 @@ if sl is not None:
     # ----- solve_triangular: the triangle read (unit_diagonal: 1 on the diagonal) -----
     TRI = "a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True"
 
-    def tri_part(x: str) -> str:  # -unit_diagonal: the strict triangle when it is True
-        return f"(np.tril({x}, -unit_diagonal) if lower else np.triu({x}, unit_diagonal))"
+    def tri_part(x: str) -> str:  # with unit_diagonal, the strict triangle
+        return (f"((np.tril({x}, -1) if lower else np.triu({x}, 1)) if unit_diagonal else "
+                f"(np.tril({x}) if lower else np.triu({x})))")
 
+    # solved as scipy does, O(n^2) per column, with the matrix scipy solves with (its
+    # triangle; ones on the diagonal with unit_diagonal): an adjoint of that matrix
+    # (reverse over reverse) is then one of the entries scipy reads
     TRANS = "trans in (1, 2, 'T', 'C')"
-    T_EFF = f"({tri_part('a')} + unit_diagonal * np.eye(np.shape(a)[-1]))"
-    T_OP = f"({T}({T_EFF}) if {TRANS} else {T_EFF})"
-    T_BAR = f"solve_lhs_adjoint(g, {T_OP}, b, ans)"
+    T_EFF = (f"({tri_part('a')} + np.eye(np.shape(a)[-1]) if unit_diagonal else "
+             f"{tri_part('a')})")
+    T_W = f"tri_solve({T_EFF}, g, lower, not {TRANS})"
+    T_BAR = f"-(np.outer({T_W}, ans) if np.ndim(b) == 1 else {T_W} @ {T}(ans))"
     defvjp(sl.solve_triangular, TRI, tri_part(f"({T}({T_BAR}) if {TRANS} else {T_BAR})"),
-           f"solve_rhs_adjoint(g, {T_OP}, b)")
+           T_W)
     defjvp(sl.solve_triangular, TRI,
-           f"solve_lhs_tangent(({T}({tri_part('da')}) if {TRANS} else {tri_part('da')}), "
-           f"{T_OP}, b, ans)", f"solve_rhs_tangent(db, {T_OP}, b)")
+           f"-tri_solve({T_EFF}, ({T}({tri_part('da')}) if {TRANS} else {tri_part('da')}) "
+           f"@ ans, lower, {TRANS})", f"tri_solve({T_EFF}, db, lower, {TRANS})")
 
     # ----- cholesky and cho_factor/cho_solve: a = L L^T from one triangle -----
     CHOL = "a, lower=False, overwrite_a=False, check_finite=True"
