@@ -16,7 +16,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import sequences
-from s2sad.compiler.names import assign, const, load
+from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
@@ -202,6 +202,15 @@ def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: g
         assign_target(norm, target.value, norm.temp(call, "updated", s), s)
 
 
+def _fixed(norm: Normalizer, e: gast.expr) -> bool:
+    """A literal, a name bound once, or a global's attribute (``[np.sin, np.cos]``)."""
+    if isinstance(e, gast.Attribute):
+        root = root_name(e)
+        return root is not None and root not in norm.locals
+    return isinstance(e, gast.Constant) or isinstance(e, gast.Name) and \
+        norm.stores.get(e.id, 0) <= 1
+
+
 def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> None:
     from s2sad.compiler.calls import derivative_made
     made = derivative_made(norm, value)
@@ -216,8 +225,7 @@ def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> N
             norm.literals[stmt.targets[0].id] = items
     if isinstance(stmt.value, (gast.Tuple, gast.List)) and \
             norm.stores.get(name, 0) == 1 and all(
-                isinstance(e, gast.Constant) or norm.stores.get(e.id, 0) <= 1
-                for e in stmt.value.elts):  # params = (w, b): its items, fixed
+                _fixed(norm, e) for e in stmt.value.elts):  # params = (w, b): its items
         norm.literals[stmt.targets[0].id] = stmt.value.elts
     stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
     norm.emit(stmt, s)

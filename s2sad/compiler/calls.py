@@ -80,8 +80,10 @@ def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
     the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
     of a model), else as the user wrote it."""
     if isinstance(func, gast.Name) and func.id in norm.callables or \
-            _root(func) in norm.objects:
-        alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else func.attr)
+            _root(func) in norm.objects or isinstance(func, gast.Subscript):
+        alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else
+                                 getattr(fn, "__name__", "function") if
+                                 isinstance(func, gast.Subscript) else func.attr)
         norm.namespace[alias] = fn
         return load(alias)
     return norm.rename_names(func)

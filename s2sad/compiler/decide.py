@@ -89,6 +89,11 @@ class _Fold(Transformer):
         if isinstance(e, gast.Tuple):
             items = [self.literal(x) for x in e.elts]
             return _NO if any(x is _NO for x in items) else tuple(items)
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+                e.func.id == "len" and "len" not in self.defs and len(e.args) == 1 and \
+                not e.keywords and isinstance(e.args[0], (gast.Tuple, gast.List)) and \
+                not any(isinstance(x, gast.Starred) for x in e.args[0].elts):
+            return len(e.args[0].elts)  # (a display's length, whatever its items hold)
         if isinstance(e, gast.Name) and e.id not in self.keep:
             values = self.defs.get(e.id, [])
             if len(values) == 1 and isinstance(values[0], gast.Constant) and \

@@ -187,7 +187,8 @@ class Normalizer:
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
             return getattr(base, node.attr, None) if base is not None else None
-        return None
+        item = sequences.item_at(self, node)  # fs[0] of fs = [np.sin, np.cos]
+        return self.resolve(item) if isinstance(item, gast.Attribute) else None
 
     # ----- statements -----
 

@@ -20,6 +20,7 @@ from s2sad.compiler.rank_products import (
     transposed,
     triangular_solve,
 )
+from s2sad.compiler.spreads import Spreads, is_none
 
 
 def _basic_index(idx: gast.expr, products: PlainHelpers) -> bool:
@@ -51,12 +52,8 @@ def _name(name: str) -> gast.Name:
 def _whole_slice(e: gast.expr) -> bool:
     """``slice(None, None)`` (``:``)."""
     return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-        e.func.id == "slice" and len(e.args) == 2 and all(_is_none(a) for a in e.args) \
+        e.func.id == "slice" and len(e.args) == 2 and all(is_none(a) for a in e.args) \
         or isinstance(e, gast.Slice) and e.lower is None and e.upper is None and e.step is None
-
-
-def _is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _is_np_solve(node: gast.Call) -> bool:
@@ -67,26 +64,10 @@ def _is_np_solve(node: gast.Call) -> bool:
         len(node.args) == 2 and not node.keywords
 
 
-def _is_expand_dims(node: gast.Call) -> bool:
-    f = node.func
-    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
-        isinstance(f.value, gast.Name) and f.value.id == "np" and len(node.args) == 2
-
-
-def _added(axis: gast.expr) -> int:
-    """How many axes ``np.expand_dims`` adds at ``axis`` (an int or a tuple of ints;
-    a large number for anything else: nothing to compare with)."""
-    items = axis.elts if isinstance(axis, gast.Tuple) else [axis]
-    if all(isinstance(a, gast.Constant) and type(a.value) is int or isinstance(
-            a, gast.UnaryOp) and isinstance(a.operand, gast.Constant) for a in items):
-        return len(items)
-    return 1 << 30
-
-
 def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
     """``pick_adjoint(add_at(None, ans, i, v), ans, i)``: ``v`` (what was put there)."""
     if isinstance(g, gast.Call) and isinstance(g.func, gast.Name) and \
-            g.func.id == "add_at" and len(g.args) == 4 and _is_none(g.args[0]) and \
+            g.func.id == "add_at" and len(g.args) == 4 and is_none(g.args[0]) and \
             isinstance(i, gast.Constant) and isinstance(g.args[2], gast.Constant) and \
             g.args[2].value == i.value and isinstance(g.args[3], gast.Name) and \
             isinstance(ans, gast.Name) and isinstance(g.args[1], gast.Name) and \
@@ -124,7 +105,7 @@ def _int(k: int | None) -> gast.expr | None:
         gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-k, kind=None))
 
 
-class PlainHelpers(Transformer):
+class PlainHelpers(Spreads, Transformer):
     """Rewrites, bottom up, each helper call whose arguments' shapes make it plain."""
 
     def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:
@@ -211,102 +192,6 @@ class PlainHelpers(Transformer):
             return gast.Name(id=inner.id, ctx=gast.Load(), annotation=None, type_comment=None)
         return node
 
-    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
-        """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
-        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
-        self.generic_visit(node)
-        self.unexpand(node)
-        if not isinstance(node.op, gast.Mult):
-            return node
-        self.spread_in_product(node)
-        for spread, other in ((node.left, node.right), (node.right, node.left)):
-            g = self.spread_number(spread)
-            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
-                                           self.facts.of(other)):
-                if isinstance(g, gast.Constant) and g.value == 1.0:
-                    return other
-                return gast.BinOp(left=g, op=gast.Mult(), right=other)
-            expanded = self.spread_along(spread, other)
-            if expanded is not None:
-                return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
-        return node
-
-    def spread_in_product(self, node: gast.BinOp) -> None:
-        """``c * repeat_to(g, x, None, False) * e`` (a number ``c``, an ``e`` shaped like
-        ``x``, the numbers put first by the algebra pass): ``c * g * e``."""
-        inner = node.left
-        if not (isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult)):
-            return
-        for side, number in (("right", inner.left), ("left", inner.right)):
-            spread = getattr(inner, side)
-            g = self.spread_number(spread) if self.rank(number) == 0 else None
-            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
-                                           self.facts.of(node.right)):
-                setattr(inner, side, g)
-                return
-
-    def unexpand(self, node: gast.BinOp) -> None:
-        """``np.expand_dims(g, 0) * e`` of a number ``g`` and an ``e`` of rank >= 1: ``g``
-        broadcasts as it is (only in arithmetic: a concatenated number needs its axis)."""
-        if isinstance(node.op, gast.MatMult):
-            return
-        for side, other in (("left", node.right), ("right", node.left)):
-            e = getattr(node, side)
-            if isinstance(e, gast.Call) and _is_expand_dims(e) and not e.keywords and \
-                    self.rank(e.args[0]) == 0 and (self.rank(other) or 0) >= _added(e.args[1]):
-                setattr(node, side, e.args[0])
-                return
-
-    def spread_along(self, spread: gast.expr, other: gast.expr) -> gast.expr | None:
-        """``repeat_to(g, x, axis, False) * e`` with ``e`` of ``x``'s (known) shape and
-        ``axis`` an int: ``np.expand_dims(g, axis) * e`` broadcasts, nothing is filled."""
-        if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
-                spread.func.id == "repeat_to" and len(spread.args) == 4 and
-                isinstance(spread.args[2], gast.Constant) and
-                type(spread.args[2].value) is int and
-                isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False):
-            return None
-        if not dims.same(self.facts.of(spread.args[1]), self.facts.of(other)):
-            return None
-        np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
-        return gast.Call(func=gast.Attribute(value=np_, attr="expand_dims", ctx=gast.Load()),
-                         args=[spread.args[0], spread.args[2]], keywords=[])
-
-    def spread_number(self, e: gast.expr) -> gast.expr | None:
-        """``g`` of ``repeat_to(g, x, None, False)`` when ``g`` is a number: any, for the
-        call itself; a literal, for a name defined once as that call (it cannot change
-        in between)."""
-        direct = not isinstance(e, gast.Name)  # evaluated right here: any number will do
-        if isinstance(e, gast.Name) and len(self.facts.defs.get(e.id, ())) == 1:
-            e = self.facts.defs[e.id][0]
-        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-                e.func.id == "repeat_to" and len(e.args) == 4 and _is_none(e.args[2]) and \
-                (direct or isinstance(e.args[0], gast.Constant)) and \
-                self.facts.of(e.args[0]) == ():
-            return e.args[0]
-        return None
-
-    def spread_of(self, e: gast.expr) -> gast.expr:
-        call = self.facts.defs[e.id][0] if isinstance(e, gast.Name) else e
-        return call.args[1]
-
-    def spread_guarded(self, name: str, node: gast.Call) -> gast.expr | None:
-        """``safe_mul(repeat_to(g, x, None, False), e)`` (and ``safe_div`` with the spread
-        number on top) of an ``e`` shaped like ``x``: the number ``g`` does the spreading;
-        a literal other than 0 needs no guard (``2 * e``, ``1.0 / e``; ``e`` for 1.0)."""
-        pairs = [node.args, node.args[::-1]] if name == "safe_mul" else [node.args]
-        for spread, other in pairs:
-            g = self.spread_number(spread)
-            if g is None or not dims.same(self.facts.of(self.spread_of(spread)),
-                                          self.facts.of(other)):
-                continue
-            if not (isinstance(g, gast.Constant) and g.value):
-                return gast.Call(func=_name(name), args=[g, other], keywords=[])
-            if name == "safe_mul":
-                return other if g.value == 1.0 else gast.BinOp(left=g, op=gast.Mult(),
-                                                               right=other)
-            return gast.BinOp(left=g, op=gast.Div(), right=other)
-        return None
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
@@ -350,7 +235,7 @@ class PlainHelpers(Transformer):
                 gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
         if self.own_triangle(node):
             return node.args[0]  # np.tril of a lower factor: the factor
-        if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
+        if name == "axes_inverse" and len(node.args) == 1 and is_none(node.args[0]):
             return node.args[0]
         if name is None and self.is_transpose(node):
             return self.t(node.args[0])
@@ -373,7 +258,7 @@ class PlainHelpers(Transformer):
         if fn is not np.transpose and fn is not np.matrix_transpose or node.keywords or \
                 not 1 <= len(node.args) <= (2 if fn is np.transpose else 1):
             return False
-        return (len(node.args) == 1 or _is_none(node.args[1])) and \
+        return (len(node.args) == 1 or is_none(node.args[1])) and \
             self.rank(node.args[0]) == 2
 
     def plain_value(self, name: str | None, node: gast.Call) -> gast.expr | None:
@@ -399,10 +284,10 @@ class PlainHelpers(Transformer):
         """The adjoint of ``x[None, :, :]`` (new axes and whole slices only) is ``g``
         with ``x``'s shape: ``add_at`` of it is a reshape (and an add)."""
         parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
-        whole = [p for p in parts if not _is_none(p)]
+        whole = [p for p in parts if not is_none(p)]
         if not all(_whole_slice(p) for p in whole) or len(whole) == len(parts):
             return None
-        like = x if _is_none(acc) else acc
+        like = x if is_none(acc) else acc
         rank = self.rank(like)  # (whole axes after the index's may be left implicit)
         if not isinstance(like, gast.Name) or rank is None or rank < len(whole):
             return None
@@ -411,7 +296,7 @@ class PlainHelpers(Transformer):
                           args=[like], keywords=[])
         part = gast.Call(func=gast.Attribute(value=np_, attr="reshape", ctx=gast.Load()),
                          args=[g, shape], keywords=[])
-        return part if _is_none(acc) else gast.BinOp(left=acc, op=gast.Add(), right=part)
+        return part if is_none(acc) else gast.BinOp(left=acc, op=gast.Add(), right=part)
 
     def unbroadcast(self, g: gast.expr, x: gast.expr) -> gast.expr | None:
         """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting

@@ -81,7 +81,10 @@ def primitive(value: gast.expr, namespace: dict[str, Any], local: set[str]) -> P
             elts=list(value.keys), ctx=gast.Load())})
     if isinstance(value, gast.Call):
         if _has_local(value.func, local):  # a method of a local value, or a local callable
-            receiver = [value.func.value] if isinstance(value.func, gast.Attribute) else []
+            # (the receiver or the callable is an input: an object made of the
+            # argument, ``layer = Layer(W); layer(x)``, gives a value that depends on it)
+            receiver = [value.func.value if isinstance(value.func, gast.Attribute)
+                        else value.func]
             return Prim(UNKNOWN, receiver + list(value.args),
                         {k.arg: k.value for k in value.keywords}, label=_label(value.func))
         key = evaluate_ref(value.func, namespace)

@@ -163,3 +163,18 @@ def _is_sequence(value: Any, names: set[str]) -> bool:
         return _is_sequence(value.left, names)
     return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
         value.func.id in _MADE_BY
+
+
+def item_at(norm: Any, node: gast.expr) -> gast.expr | None:
+    """The item ``seq[k]`` reads, at a literal index ``k``, of a sequence whose items are
+    known (``fs = [np.sin, np.cos]``); else None."""
+    if not isinstance(node, gast.Subscript) or not isinstance(node.value, gast.Name):
+        return None
+    items = norm.literals.get(norm.name(node.value.id))
+    e, sign = node.slice, 1
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        e, sign = e.operand, -1  # (-1 is written as a negation)
+    if items is None or not isinstance(e, gast.Constant) or type(e.value) is not int or \
+            not -len(items) <= sign * e.value < len(items):
+        return None
+    return items[sign * e.value]

@@ -1,0 +1,142 @@
+"""Part of the late passes ``ranks`` and ``shapes`` (:mod:`plain_helpers`): a number
+spread to an array's shape (``repeat_to(g, x, None, False)``, the adjoint of a sum) and
+then multiplied by a value of that shape needs no spreading: ``g * e``, ``e`` for 1.0;
+spread along one axis, ``np.expand_dims(g, axis) * e`` broadcasts; the guarded products
+of such a spread (``safe_mul``) need no guard for a literal other than 0."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import gast
+
+from s2sad.compiler import dims
+from s2sad.compiler.names import load
+
+
+def is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
+
+
+def _is_expand_dims(node: gast.Call) -> bool:
+    f = node.func
+    return isinstance(f, gast.Attribute) and f.attr == "expand_dims" and \
+        isinstance(f.value, gast.Name) and f.value.id == "np" and len(node.args) == 2
+
+
+def _added(axis: gast.expr) -> int:
+    """How many axes ``np.expand_dims`` adds at ``axis`` (an int or a tuple of ints;
+    a large number for anything else: nothing to compare with)."""
+    items = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+    if all(isinstance(a, gast.Constant) and type(a.value) is int or isinstance(
+            a, gast.UnaryOp) and isinstance(a.operand, gast.Constant) for a in items):
+        return len(items)
+    return 1 << 30
+
+
+class Spreads:
+    """The spreading rewrites of :class:`plain_helpers.PlainHelpers` (which gives the
+    shape facts, ``rank`` and the visit)."""
+
+    facts: dims.Facts
+    if TYPE_CHECKING:  # (given by the class it is mixed into, first in its bases)
+        def rank(self, e: gast.expr) -> int | None: ...
+        def generic_visit(self, node: Any) -> Any: ...
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
+        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
+        self.generic_visit(node)
+        self.unexpand(node)
+        if not isinstance(node.op, gast.Mult):
+            return node
+        self.spread_in_product(node)
+        for spread, other in ((node.left, node.right), (node.right, node.left)):
+            negated = isinstance(spread, gast.UnaryOp) and isinstance(spread.op, gast.USub)
+            spread = spread.operand if negated else spread  # (-repeat_to(..) * e: -(g * e))
+            g = self.spread_number(spread)
+            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
+                                           self.facts.of(other)):
+                one = isinstance(g, gast.Constant) and g.value == 1.0
+                product = other if one else gast.BinOp(left=g, op=gast.Mult(), right=other)
+                return gast.UnaryOp(op=gast.USub(), operand=product) if negated else product
+            expanded = None if negated else self.spread_along(spread, other)
+            if expanded is not None:
+                return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
+        return node
+
+    def spread_in_product(self, node: gast.BinOp) -> None:
+        """``c * repeat_to(g, x, None, False) * e`` (a number ``c``, an ``e`` shaped like
+        ``x``, the numbers put first by the algebra pass): ``c * g * e``."""
+        inner = node.left
+        if not (isinstance(inner, gast.BinOp) and isinstance(inner.op, gast.Mult)):
+            return
+        for side, number in (("right", inner.left), ("left", inner.right)):
+            spread = getattr(inner, side)
+            g = self.spread_number(spread) if self.rank(number) == 0 else None
+            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
+                                           self.facts.of(node.right)):
+                setattr(inner, side, g)
+                return
+
+    def unexpand(self, node: gast.BinOp) -> None:
+        """``np.expand_dims(g, 0) * e`` of a number ``g`` and an ``e`` of rank >= 1: ``g``
+        broadcasts as it is (only in arithmetic: a concatenated number needs its axis)."""
+        if isinstance(node.op, gast.MatMult):
+            return
+        for side, other in (("left", node.right), ("right", node.left)):
+            e = getattr(node, side)
+            if isinstance(e, gast.Call) and _is_expand_dims(e) and not e.keywords and \
+                    self.rank(e.args[0]) == 0 and (self.rank(other) or 0) >= _added(e.args[1]):
+                setattr(node, side, e.args[0])
+                return
+
+    def spread_along(self, spread: gast.expr, other: gast.expr) -> gast.expr | None:
+        """``repeat_to(g, x, axis, False) * e`` with ``e`` of ``x``'s (known) shape and
+        ``axis`` an int: ``np.expand_dims(g, axis) * e`` broadcasts, nothing is filled."""
+        if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
+                spread.func.id == "repeat_to" and len(spread.args) == 4 and
+                isinstance(spread.args[2], gast.Constant) and
+                type(spread.args[2].value) is int and
+                isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False):
+            return None
+        if not dims.same(self.facts.of(spread.args[1]), self.facts.of(other)):
+            return None
+        np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
+        return gast.Call(func=gast.Attribute(value=np_, attr="expand_dims", ctx=gast.Load()),
+                         args=[spread.args[0], spread.args[2]], keywords=[])
+
+    def spread_number(self, e: gast.expr) -> gast.expr | None:
+        """``g`` of ``repeat_to(g, x, None, False)`` when ``g`` is a number: any, for the
+        call itself; a literal, for a name defined once as that call (it cannot change
+        in between)."""
+        direct = not isinstance(e, gast.Name)  # evaluated right here: any number will do
+        if isinstance(e, gast.Name) and len(self.facts.defs.get(e.id, ())) == 1:
+            e = self.facts.defs[e.id][0]
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+                e.func.id == "repeat_to" and len(e.args) == 4 and is_none(e.args[2]) and \
+                (direct or isinstance(e.args[0], gast.Constant)) and \
+                self.facts.of(e.args[0]) == ():
+            return e.args[0]
+        return None
+
+    def spread_of(self, e: gast.expr) -> gast.expr:
+        call = self.facts.defs[e.id][0] if isinstance(e, gast.Name) else e
+        return call.args[1]
+
+    def spread_guarded(self, name: str, node: gast.Call) -> gast.expr | None:
+        """``safe_mul(repeat_to(g, x, None, False), e)`` (and ``safe_div`` with the spread
+        number on top) of an ``e`` shaped like ``x``: the number ``g`` does the spreading;
+        a literal other than 0 needs no guard (``2 * e``, ``1.0 / e``; ``e`` for 1.0)."""
+        pairs = [node.args, node.args[::-1]] if name == "safe_mul" else [node.args]
+        for spread, other in pairs:
+            g = self.spread_number(spread)
+            if g is None or not dims.same(self.facts.of(self.spread_of(spread)),
+                                          self.facts.of(other)):
+                continue
+            if not (isinstance(g, gast.Constant) and g.value):
+                return gast.Call(func=load(name), args=[g, other], keywords=[])
+            if name == "safe_mul":
+                return other if g.value == 1.0 else gast.BinOp(left=g, op=gast.Mult(),
+                                                               right=other)
+            return gast.BinOp(left=g, op=gast.Div(), right=other)
+        return None
