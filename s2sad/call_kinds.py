@@ -55,6 +55,9 @@ def concrete(values: tuple) -> tuple:
         elif (t is list or t is tuple or t is dict) and 0 < len(v) <= MAX_HELD:
             items = concrete(tuple(v.values()) if t is dict else tuple(v))
             out.append((t, tuple(v) if t is dict else len(v), items))
+        elif (t is list or t is tuple) and len(v) > MAX_HELD:
+            first = v[0]
+            out.append((t, uniform_shape(v), getattr(first, "dtype", None)))
         else:
             out.append(t)
     return tuple(out)
@@ -92,8 +95,11 @@ def _container(v: Any) -> Any:
     (numbers: ``()``), as ``dims.Items`` / ``dims.Keyed`` of concrete shapes (nested for a
     list of ``(W, b)`` tuples); None for anything else."""
     items = list(v.values()) if type(v) is dict else v
-    if not 0 < len(items) <= MAX_HELD:
-        return None  # (a long list: one generic variant for all lengths)
+    if len(items) > MAX_HELD and type(v) is not dict:  # (one variant for all lengths)
+        shape = uniform_shape(v)
+        return None if shape is None else dims.Elements(shape)
+    if not items:
+        return None
     shapes = []
     for x in items:
         shape = x.shape if type(x) is np.ndarray else () if type(x) in NUMBERS else \
@@ -107,12 +113,25 @@ def _container(v: Any) -> Any:
         dims.Items(tuple(shapes))
 
 
+def uniform_shape(v: list | tuple) -> tuple | None:
+    """The shape all items of a long list share, when they are NumPy arrays of one
+    shape and dtype (``[x_t for t in ...]``, a time series of vectors); else None."""
+    first = v[0]
+    if type(first) is not np.ndarray or first.ndim == 0:
+        return None
+    shape, dtype = first.shape, first.dtype
+    return shape if all(type(x) is np.ndarray and x.shape == shape and x.dtype == dtype
+                        for x in v) else None
+
+
 def _holds_array(shape: Any) -> bool:
     """Whether a container's shape (or an array's) holds an array."""
     if isinstance(shape, dims.Keyed):
         return any(_holds_array(s) for _, s in shape.items)
     if isinstance(shape, dims.Items):
         return any(_holds_array(s) for s in shape.shapes)
+    if isinstance(shape, dims.Elements):
+        return True
     return shape != ()
 
 
@@ -122,6 +141,8 @@ def _leaves(shape: Any) -> list:
         return [x for _, s in shape.items for x in _leaves(s)]
     if isinstance(shape, dims.Items):
         return [x for s in shape.shapes for x in _leaves(s)]
+    if isinstance(shape, dims.Elements):
+        return [tuple(shape.shape)]
     return [tuple(shape)]
 
 
@@ -131,6 +152,8 @@ def _rebuilt(shape: Any, classes: Any) -> Any:
         return dims.Keyed(tuple((k, _rebuilt(s, classes)) for k, s in shape.items))
     if isinstance(shape, dims.Items):
         return dims.Items(tuple(_rebuilt(s, classes) for s in shape.shapes))
+    if isinstance(shape, dims.Elements):
+        return dims.Elements(next(classes))
     return next(classes)
 
 

@@ -75,7 +75,11 @@ def test_kinds_of_containers() -> None:
                      (1, ("b",)))
     assert kinds_of(([W, b],))[1] == ((0, dims.Items((("a", "b"), ("a",)))),)
     assert kinds_of(([1.0, 2.0],))[1] == ()  # numbers only: one variant for every length
-    assert kinds_of(([np.zeros(2)] * 17,))[1] == ()  # long lists: generic
+    # long lists: one variant for every length, by their items' shape when they share one
+    assert kinds_of(([np.zeros(2)] * 17,))[1] == ((0, dims.Elements(("a",))),)
+    assert kinds_of(([np.zeros(2)] * 16 + [np.zeros(3)],))[1] == ()
+    assert shape_signature(([np.zeros(2)] * 17,)) == shape_signature(([np.ones(2)] * 30,))
+    assert shape_signature(([np.zeros(2)] * 17,)) != shape_signature(([np.zeros(1)] * 17,))
     assert shape_signature(({"W": W},)) != shape_signature(({"W": np.zeros((3, 1))},))
     assert shape_signature(({"W": W},)) == shape_signature(({"W": np.ones((5, 4))},))
 
@@ -87,7 +91,7 @@ def many_items(ws, x):
     return total
 
 
-def test_long_lists_and_numbers_only_stay_generic(rng) -> None:
+def test_long_lists_and_numbers_only(rng) -> None:
     x = rng.standard_normal(3)
     check_grad(many_items, [rng.standard_normal(3) for _ in range(20)], x)
     check_grad(many_items, [0.5, 1.5, -2.0], x)

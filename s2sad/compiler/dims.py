@@ -175,6 +175,21 @@ class Facts:
             return matmul(a, b)
         return broadcast(a, b, self.learned)
 
+    def _item(self, s: Items, index: gast.expr) -> Any:
+        """An item of a tuple or short list, or a slice of it (``params[:-1]``)."""
+        i = literal(index)
+        if type(i) is int:
+            return s.shapes[i] if -len(s.shapes) <= i < len(s.shapes) else None
+        if isinstance(index, gast.Slice):  # the items it keeps
+            bounds = [None if p is None else literal(p)
+                      for p in (index.lower, index.upper, index.step)]
+            return None if any(b is not None and type(b) is not int for b in bounds) or \
+                bounds[2] == 0 else Items(s.shapes[slice(*bounds)])
+        if isinstance(index, gast.Name) and self.of(index) == () and s.shapes:
+            joined = join_all(list(s.shapes))  # xs[i]: what all its items have in common
+            return None if joined == UNKNOWN else joined
+        return None
+
     def _index(self, e: gast.Subscript) -> Any:
         s = self.of(e.value)
         if isinstance(s, Elements):  # an item of the list: its items' shape
@@ -185,13 +200,7 @@ class Facts:
             return next((shape for k, shape in s.items if k == key and
                          type(k) is type(key)), None)
         if isinstance(s, Items):
-            i = e.slice.value if isinstance(e.slice, gast.Constant) else None
-            if type(i) is int:
-                return s.shapes[i] if -len(s.shapes) <= i < len(s.shapes) else None
-            if isinstance(e.slice, gast.Name) and self.of(e.slice) == () and s.shapes:
-                joined = join_all(list(s.shapes))  # xs[i]: what all its items have in common
-                return None if joined == UNKNOWN else joined
-            return None
+            return self._item(s, e.slice)
         if not isinstance(s, tuple):
             return None
         parts = [self._as_slice(p) for p in (
@@ -265,7 +274,7 @@ class Facts:
         """Calls whose shape follows from an argument's value, not its shape."""
         if fn is runtime.iteration_items and len(e.args) == 1:
             s = self.of(e.args[0])  # a list or tuple goes through itself, a dict its keys
-            return s if isinstance(s, (Items, tuple)) else None
+            return s if isinstance(s, (Items, Elements, tuple)) else None
         if fn in CONSTRUCTORS and e.args:
             return self._constructed(e.args[0])
         if fn in (np.eye, np.identity) and 1 <= len(e.args) <= (2 if fn is np.eye else 1) \

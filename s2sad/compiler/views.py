@@ -3,7 +3,9 @@ again after their base is written, and how a write through one reaches its base.
 
 A view here is a name assigned once, in the whole function, from a basic slice or a
 transpose of another name with constant arguments: ``v = x[1:]``, ``row = A[0]``,
-``t = x.T``.  Python shares memory between ``v`` and ``x``; the core form does not, so
+``t = x.T``; or at the counter of a ``for i in range(...)`` loop (``row = A[i]``) when
+the view is made and used only inside that loop's body (the counter is the same there).
+Python shares memory between ``v`` and ``x``; the core form does not, so
 after ``x[i] = ...`` the compiler takes ``v`` again (``v = x[1:]``), and after
 ``v[0] = ...`` it writes ``v`` back into ``x`` (``x = setitem(x, slice(1, None), v)``,
 ``x = np.transpose(t)``).
@@ -60,13 +62,57 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
                 for name in nodes(t):
                     if isinstance(name, gast.Name):
                         stores.setdefault(name.id, []).append(n)
+    loops = _loop_counters(node)
     out = {}
     for name, assigned in stores.items():
         if len(assigned) == 1 and isinstance(assigned[0].targets[0], gast.Name):
-            view = _view_of(assigned[0].value, namespace)
-            if view is not None and view.base != name:
+            view = _view_of(assigned[0].value, namespace, loops)
+            if view is not None and view.base != name and \
+                    _within_its_loops(view, name, assigned[0], loops, node):
                 out[name] = view
     return out
+
+
+def _loop_counters(node: gast.FunctionDef) -> dict[str, gast.For]:
+    """Names bound only as the target of one ``for i in range(...)``: an int (a basic
+    index: the item is a view), the same all through one trip of the loop's body."""
+    loops: dict[str, gast.For] = {}
+    other: set[str] = set()
+    for n in walk(node):
+        targets = [n.target] if isinstance(n, gast.For) else \
+            n.targets if isinstance(n, (gast.Assign, gast.Delete)) else \
+            [n.target] if isinstance(n, gast.AugAssign) else []
+        for t in targets:
+            for name in nodes(t):
+                if isinstance(name, gast.Name):
+                    if isinstance(n, gast.For) and isinstance(n.target, gast.Name) and \
+                            _over_range(n.iter) and name.id not in loops:
+                        loops[name.id] = n
+                    else:
+                        other.add(name.id)
+    return {k: v for k, v in loops.items() if k not in other}
+
+
+def _over_range(e: gast.expr) -> bool:
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "range"
+
+
+def _within_its_loops(view: View, name: str, made: gast.Assign,
+                      loops: dict[str, gast.For], node: gast.FunctionDef) -> bool:
+    """A view at a loop counter's index (``row = A[i]``) is made, and read and written,
+    only inside that loop's body: wherever it is used, the counter has the value it had
+    when the view was taken (the write back and the taking again use it)."""
+    if view.kind != "index":
+        return True
+    counters = {n.id for n in nodes(view.value.slice) if isinstance(n, gast.Name)}
+    for counter in counters:
+        inside = {id(x) for s in loops[counter].body for x in walk(s)}
+        if id(made) not in inside or any(
+                isinstance(x, gast.Name) and x.id == name and id(x) not in inside
+                for x in walk(node)):
+            return False
+    return True
 
 
 def _updates_itself(s: gast.Assign, namespace: dict) -> bool:
@@ -82,9 +128,9 @@ def _updates_itself(s: gast.Assign, namespace: dict) -> bool:
         evaluate_ref(value.func, namespace) in (runtime.setitem, runtime.write_at)
 
 
-def _view_of(value: gast.expr, namespace: dict) -> View | None:
+def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For]) -> View | None:
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-            _constant_index(value.slice):
+            _constant_index(value.slice, loops):
         return View(value.value.id, value, "index")
     if not (isinstance(value, gast.Call) and value.args and
             isinstance(value.args[0], gast.Name) and not value.keywords):
@@ -98,14 +144,21 @@ def _view_of(value: gast.expr, namespace: dict) -> View | None:
     return None
 
 
-def _constant_index(idx: gast.expr) -> bool:
-    """Numbers, slices of numbers, ``None`` and tuples of them: the same place each time."""
+def _constant_index(idx: gast.expr, loops: dict[str, gast.For]) -> bool:
+    """Numbers, slices of numbers, ``None``, loop counters and tuples of them: the same
+    place each time (in one trip of the counter's loop)."""
     if isinstance(idx, gast.Tuple):
-        return all(_constant_index(e) for e in idx.elts)
+        return all(_constant_index(e, loops) for e in idx.elts)
     if isinstance(idx, gast.Slice):
-        return all(p is None or isinstance(p, gast.Constant) and type(p.value) is int
+        return all(p is None or _constant_index(p, loops) and not _is_none(p)
                    for p in (idx.lower, idx.upper, idx.step))
+    if isinstance(idx, gast.Name):
+        return idx.id in loops
     return isinstance(idx, gast.Constant) and (type(idx.value) is int or idx.value is None)
+
+
+def _is_none(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _np(name: str) -> gast.expr:
