@@ -173,3 +173,28 @@ def test_a_helpers_default_in_a_conditional_expression():
     assert "is None" not in source(two_clips, x)
     check_grad(two_clips, x)
     check_jvp(two_clips, x)
+
+
+def smoothness(x, w):
+    """A penalty on differences and a convolution (the adjoints place values in zeros:
+    runtime ``placed`` and ``undiff``, linear, each with a rule of its own)."""
+    return np.sum(np.diff(x) ** 2) + np.sum(np.diff(x, 2) ** 2) + \
+        np.sum(np.tanh(np.convolve(x, w, mode="valid")))
+
+
+def test_second_order_through_placed_values(rng):
+    x, w = rng.standard_normal(7), rng.standard_normal(3)
+    check_grad(smoothness, x, w, wrt=(0, 1))
+    check_hessian(lambda x: smoothness(x, w), x)
+    check_jvp(smoothness, x, w, wrt=(0, 1))
+    g = s2sad.grad(smoothness)(x, w)  # closed form of the difference penalties' part
+    d1, d2 = np.diff(x), np.diff(x, 2)
+    part = np.zeros(7)
+    part[1:] += 2 * d1
+    part[:-1] -= 2 * d1
+    second = np.zeros(7)
+    second[2:] += 2 * d2
+    second[1:-1] -= 4 * d2
+    second[:-2] += 2 * d2
+    rest = s2sad.grad(lambda x: np.sum(np.tanh(np.convolve(x, w, mode="valid"))))(x)
+    np.testing.assert_allclose(g, part + second + rest, rtol=1e-10, atol=1e-12)

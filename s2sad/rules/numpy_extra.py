@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from s2sad.rules.registry import defjvp, deflinear, defthrough, defvjp, when_imported
-from s2sad.runtime.signal import conv_crop, conv_embed, conv_pad, nd_convolve
+from s2sad.runtime.signal import conv_crop, conv_embed, conv_pad, nd_convolve, placed
 
 # ----- selection by a permutation -----
 PARTITION = "a, kth, axis=-1, kind='introselect', order=None"
@@ -50,13 +50,16 @@ _CORR_AT = (f"(0 if mode == 'full' else ((np.size(v) - 1) // 2 if np.size(a) >= 
 
 
 def _padded(at: str) -> str:
-    return f"np.pad(g, ({at}, {_FULL} - {at} - np.size(g)))"
+    return f"placed(g, {at}, {_FULL})"
 
 
 # (bilinear: a forward term per input, the other input as it is)
 defvjp(np.convolve, "a, v, mode='full'", f"np.correlate({_padded(_CONV_AT)}, v, 'valid')",
        f"np.correlate({_padded(_CONV_AT)}, a, 'valid')")
 defjvp(np.convolve, "a, v, mode='full'", "np.convolve(da, v, mode)", "np.convolve(a, dv, mode)")
+# (placing a vector in zeros is linear; its transpose reads the place back)
+defvjp(placed, "t, at, n", "g[at:at + np.size(t)]", None, None)
+defjvp(placed, "t, at, n", "placed(dt, at, n)", None, None)
 # correlate(a, v, 'full') is convolve(a, flip(v), 'full')
 defvjp(np.correlate, "a, v, mode='valid'",
        f"np.correlate({_padded(_CORR_AT)}, np.flip(v), 'valid')",

@@ -290,12 +290,15 @@ def spread_to_items(g: Any, iterable: Any) -> Any:
 def undiff(g: Any, a: Any, n: int = 1, axis: int = -1) -> Any:
     """Adjoint of ``np.diff(a, n, axis)``: each difference given back to its two ends."""
     g = np.asarray(g)
-    for _ in range(n):
-        width = [(0, 0)] * g.ndim
-        width[axis] = (1, 0)
-        before = np.pad(g, width)
-        width[axis] = (0, 1)
-        g = before - np.pad(g, width)
+    for _ in range(n):  # (slices of one zeros array: np.pad costs ~8 us a call)
+        shape = list(g.shape)
+        shape[axis] += 1
+        out = np.zeros(shape, dtype=np.result_type(g, float))
+        later, earlier = [slice(None)] * g.ndim, [slice(None)] * g.ndim
+        later[axis], earlier[axis] = slice(1, None), slice(None, -1)
+        out[tuple(later)] = g
+        out[tuple(earlier)] -= g
+        g = out
     return g
 
 

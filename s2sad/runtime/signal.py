@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["nd_convolve", "conv_embed", "conv_crop", "conv_pad"]
+__all__ = ["nd_convolve", "conv_embed", "conv_crop", "conv_pad", "placed"]
 
 
 def nd_convolve(a: Any, b: Any, mode: str = "full") -> Any:
@@ -42,6 +42,14 @@ def conv_pad(g: Any, like: Any) -> Any:
 def _padded(g: Any, full: tuple) -> Any:
     out = np.zeros(full, dtype=np.result_type(g, float))
     out[_block(full, np.shape(g))] = g
+    return out
+
+
+def placed(t: Any, at: int, n: int) -> Any:
+    """The vector ``t`` at offset ``at`` in zeros of length ``n``: ``np.pad(t, (at,
+    n - at - len(t)))`` without ``np.pad``'s ~8 us a call (a convolution's adjoint)."""
+    out = np.zeros(n, dtype=np.result_type(t, float))
+    out[at:at + np.shape(t)[0]] = t
     return out
 
 
