@@ -1208,3 +1208,88 @@ def test_views_outside_a_counters_loop_are_not_taken_for_views(f):
         return
     check_grad(f, A)  # or right
     assert g.shape == A.shape
+
+
+# ----- slices of arrays whose rank is not known (np.where of a global, np.array of a
+# list): still views; and views of views, written through and taken again in order -----
+
+OFFSETS = np.array([0.2, 0.4, -0.3, 0.9, -1.2])
+
+
+def slice_of_a_where(x):
+    v = np.where(x > 0.1, x, OFFSETS[::-1] if OFFSETS[0] > 0 else x)
+    w = v[1:]
+    w[0] = np.tanh(x[1]) ** 3
+    return np.sum(w * w) + np.sum(v * v)
+
+
+def view_of_a_view(x):
+    v = np.where(x > 0.1, x, OFFSETS)
+    w = v[1:]
+    u = w[::2]
+    u *= 3.0
+    w[0] = w[0] * v[0]
+    return np.sum(v * v) + np.sum(u) + np.sum(w * OFFSETS[1:])
+
+
+def views_of_an_array_a_helper_writes(x):
+    y = np.tanh(x)
+    w = y[1:]
+    u = w[1:]
+    grow(y)
+    return np.sum(u * u) + np.sum(w * OFFSETS[1:])
+
+
+def slice_of_an_array_of_a_list(x):
+    out = []
+    for i in range(3):
+        out.append(x[i] * 2.0)
+    v = np.array(out)
+    w = v[1:]
+    w[0] = 5.0 * x[0]
+    return np.sum(np.tanh(w)) + np.sum(v * v)
+
+
+def slice_of_a_scaled_copy(x):
+    h = np.where(x > 0.2, x, OFFSETS[::-1] if OFFSETS[1] > 0 else x)
+    r = h * 1.0
+    r[1:] = np.sin(r[:-1])
+    w = r[1:]
+    w[0] = x[2] ** 2
+    w[-1] *= 1.0 + 0.5 * np.tanh(x[0])
+    return np.sum(np.sin(r)) + np.sum(np.cos(w) * 0.5) + np.sum(h * h)
+
+
+@pytest.mark.parametrize("f", [slice_of_a_where, view_of_a_view, slice_of_a_scaled_copy,
+                               views_of_an_array_a_helper_writes, slice_of_an_array_of_a_list])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_slices_of_arrays_of_unknown_rank_and_views_of_views(f, sign):
+    x = sign * np.array([0.3, -0.5, 0.8, 1.1, 0.4])
+    before = x.copy()
+    check_value_and_grad(f, x)
+    check_vjp(f, x)
+    check_jvp(f, x)
+    assert np.array_equal(x, before)
+
+
+def a_list_slice_is_a_copy(x):
+    xs = [x[0], x[1], x[2]]
+    w = xs[1:]  # (a list's slice: a new list; writing it leaves xs alone)
+    w[0] = 7.0 * x[0]
+    return xs[1] * w[0] + w[1]
+
+
+def a_numpy_scalar_is_rebound_not_written(x):
+    s = np.sin(x[0])
+    t = s
+    s += 1.0  # (a NumPy scalar: s is rebound, t keeps the old value)
+    return s * t + x[1]
+
+
+@pytest.mark.parametrize("f", [a_list_slice_is_a_copy, a_numpy_scalar_is_rebound_not_written])
+def test_copies_stay_copies(f):
+    x = np.array([0.3, -0.5, 0.8])
+    try:
+        check_value_and_grad(f, x)
+    except s2sad.DifferentiationError as error:
+        assert "test_aliasing.py:" in str(error)  # (refused, never wrong)

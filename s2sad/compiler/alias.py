@@ -51,6 +51,7 @@ from s2sad.compiler.alias_objects import (
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
+from s2sad.compiler.views import surely_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.errors import error_at
@@ -109,10 +110,14 @@ class _Aliases:
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
+        # (a write into an array holds no value; a slice of one is written in place)
+        self.arrays, self.slices = surely_arrays(node, namespace)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a
         number: ``x[0]`` of a vector is a copy; nor a list's slice, also a copy)."""
+        if view.sliced_array:
+            return True  # (an ndarray's slice, of any rank)
         if (self.ranks.get(view.base) or 0) < 1:
             return False
         return view.kind != "index" or \
@@ -169,7 +174,8 @@ class _Aliases:
             self.check_write(s, block, name, state)
             held = state.get(name, frozenset())
             if isinstance(s.value, gast.Call) and len(s.value.args) > 1 and \
-                    self.ranks.get(name, 0) < 1:  # a list holds what is put into it
+                    self.ranks.get(name, 0) < 1 and name not in self.arrays:  # a list
+                # holds what is put into it
                 held = held | as_parts(self.points(s.value.args[-1], state, s))
             self.put(state, name, held)
             return state
@@ -214,7 +220,7 @@ class _Aliases:
             except TypeError:
                 return False
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
-            return True if self.ranks.get(name, 0) >= 1 else "maybe"
+            return True if self.ranks.get(name, 0) >= 1 or name in self.slices else "maybe"
         return False
 
     # ----- the objects an expression may hold -----
@@ -368,22 +374,30 @@ class _Aliases:
         if conflicts and self.write_through(s, block, name, state):
             return
         whole = whole_object(state.get(name, frozenset()))
-        rebind, retake, bad = [], [], []
-        for other, same in conflicts:
-            view = self.views.get(other)
-            if same:
-                rebind.append(other)
-            elif view is not None and whole is not None and \
-                    whole_object(state.get(view.base, frozenset())) == whole and \
-                    state[other] == frozenset({(whole, PART)}):
-                retake.append(other)  # a view of the written array: taken again
-            else:
-                bad.append((other, same))
+        rebind = sorted(other for other, same in conflicts if same)
+        retake = self.retaken([other for other, same in conflicts if not same], whole, state)
+        bad = [(other, same) for other, same in conflicts if not same and other not in retake]
         if bad:
             raise self.refusal(s, name, bad)
-        if conflicts:
-            self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in sorted(rebind)] +
-                                   [assign(t, self.views[t].again(name)) for t in sorted(retake)])
+        if conflicts:  # (a view of a view: taken again from its base, taken again first)
+            self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in rebind] + [
+                assign(t, self.views[t].again(self.views[t].base if self.views[t].base in
+                                              retake else name)) for t in retake])
+
+    def retaken(self, others: list[str], whole: Any, state: State) -> list[str]:
+        """The views among ``others`` taken again after a write to the array ``whole``:
+        views of it, then views of those (in that order)."""
+        out: list[str] = []
+        if whole is None:
+            return out
+        bases = {n for n, held in state.items() if whole_object(held) == whole}
+        while True:
+            more = sorted(o for o in others if o not in out and o in self.views and
+                          self.views[o].base in bases | set(out) and
+                          state[o] == frozenset({(whole, PART)}))
+            if not more:
+                return out
+            out += more
 
     def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
         """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""
@@ -394,8 +408,10 @@ class _Aliases:
         if id(s) in self.handled:
             return True  # its base write follows it already
         (obj, how), = mine
-        if how != PART or whole_object(state.get(view.base, frozenset())) != obj:
-            return False
+        base = state.get(view.base, frozenset())
+        if how != PART or whole_object(base) != obj and not (
+                base == frozenset({(obj, PART)}) and view.base in self.views):
+            return False  # (a view of a view: written back into its base, then that one)
         self.through[id(s)] = (s, block, assign(view.base, view.written_back(name)))
         return True
 

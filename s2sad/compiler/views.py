@@ -36,6 +36,7 @@ class View:
     base: str
     value: gast.expr  # the expression that takes the view from ``base``
     kind: str         # "index" or "transpose"
+    sliced_array: bool = False  # base surely an ndarray, index only slices: surely a view
 
     def again(self, base: str) -> gast.expr:
         """The view taken again, from ``base`` (a name holding its base's object now)."""
@@ -55,13 +56,7 @@ class View:
 
 def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
     """Every name of ``node`` that is a view of another (see the module docstring)."""
-    stores: dict[str, list] = {}
-    for n in walk(node):
-        if isinstance(n, gast.Assign) and not _updates_itself(n, namespace):
-            for t in n.targets:
-                for name in nodes(t):
-                    if isinstance(name, gast.Name):
-                        stores.setdefault(name.id, []).append(n)
+    stores = _stores(node, namespace)
     loops = _loop_counters(node)
     out = {}
     for name, assigned in stores.items():
@@ -70,6 +65,105 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
             if view is not None and view.base != name and \
                     _within_its_loops(view, name, assigned[0], loops, node):
                 out[name] = view
+    arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
+    for view in out.values():
+        view.sliced_array = view.kind == "index" and view.base in arrays and \
+            _slices_only(view.value.slice)
+    return out
+
+
+def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
+    """name -> the assignments binding it (not the writes into it)."""
+    stores: dict[str, list] = {}
+    for n in walk(node):
+        if isinstance(n, gast.Assign) and not _updates_itself(n, namespace):
+            for t in n.targets:
+                for name in nodes(t):
+                    if isinstance(name, gast.Name):
+                        stores.setdefault(name.id, []).append(n)
+    return stores
+
+
+def surely_arrays(node: gast.FunctionDef, namespace: dict) -> tuple[set[str], set[str]]:
+    """Names that hold an ndarray or, where NumPy gives one for numbers, a NumPy scalar
+    (see :func:`_surely_arrays`); and of those the slices (``w = v[1:]``): surely an
+    ndarray of at least one axis (of a scalar, the slice raises)."""
+    stores = _stores(node, namespace)
+    arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
+    return arrays, {n for n in arrays if all(isinstance(s.value, gast.Subscript)
+                                             for s in stores[n])}
+
+
+def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) -> set[str]:
+    """Names every binding of which makes an ndarray (or, for numbers, a number: never
+    a list, whose slice would be a copy): a NumPy function that always returns one,
+    arithmetic of one, or a slice of such a name (``w = v[1:]``), to a fixpoint."""
+    arrays: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, assigned in stores.items():
+            if name not in arrays and name not in other and all(
+                    isinstance(s.targets[0], gast.Name) and (  # (not unpacked from one)
+                        _makes_array(s.value, namespace) or _arithmetic(s.value, arrays) or
+                        isinstance(s.value, gast.Subscript) and
+                        isinstance(s.value.value, gast.Name) and
+                        s.value.value.id in arrays and _slices_only(s.value.slice))
+                    for s in assigned):
+                arrays.add(name)
+                changed = True
+    return arrays
+
+
+# NumPy functions whose result is always an ndarray (ufuncs too): a slice of it is a
+# view whatever its rank (np.where of one argument, a tuple, is not among them)
+_ARRAY_MAKERS = frozenset({
+    np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.zeros_like,
+    np.ones_like, np.empty_like, np.full_like, np.arange, np.linspace, np.concatenate,
+    np.stack, np.vstack, np.hstack, np.column_stack, np.dot, np.matmul, np.outer,
+    np.cumsum, np.cumprod, np.clip, np.copy, np.sort, np.diff, np.tile, np.repeat,
+    np.roll, np.flip, np.eye, np.diag, np.convolve, np.correlate})
+
+
+def _makes_array(value: gast.expr | None, namespace: dict) -> bool:
+    if not isinstance(value, gast.Call) or any(isinstance(a, gast.Starred) for a in value.args):
+        return False
+    fn = evaluate_ref(value.func, namespace)
+    if fn is np.where:
+        return len(value.args) == 3
+    try:
+        return isinstance(fn, np.ufunc) or fn in _ARRAY_MAKERS
+    except TypeError:  # (an unhashable callable)
+        return False
+
+
+def _arithmetic(value: gast.expr, arrays: set[str]) -> bool:
+    """``x * 1.0``, ``a / b``, ``v + 0.5``, ``-v`` of an array: an ndarray, or a number
+    (whose slice raises); never a list (a list times a float, or divided, raises)."""
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        return isinstance(value.operand, gast.Name) and value.operand.id in arrays
+    if not isinstance(value, gast.BinOp) or not isinstance(
+            value.op, (gast.Mult, gast.Add, gast.Sub, gast.Div, gast.Pow)):
+        return False
+    parts = (value.left, value.right)
+    return isinstance(value.op, gast.Div) or any(
+        isinstance(p, gast.Constant) and type(p.value) is float or
+        isinstance(p, gast.Name) and p.id in arrays for p in parts)
+
+
+def _slices_only(idx: gast.expr) -> bool:
+    parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
+    return bool(parts) and all(isinstance(p, gast.Slice) for p in parts)
+
+
+def _bound_otherwise(node: gast.FunctionDef) -> set[str]:
+    """Parameters, and names a ``for`` or a ``with`` binds: they may hold anything."""
+    out = {a.id for a in node.args.args + node.args.kwonlyargs}
+    for n in walk(node):
+        for t in [n.target] if isinstance(n, gast.For) else \
+                [i.optional_vars for i in n.items if i.optional_vars is not None] \
+                if isinstance(n, gast.With) else []:
+            out |= {x.id for x in nodes(t) if isinstance(x, gast.Name)}
     return out
 
 
