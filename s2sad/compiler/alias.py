@@ -51,7 +51,7 @@ from s2sad.compiler.alias_objects import (
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
-from s2sad.compiler.views import surely_arrays
+from s2sad.compiler.views import ViewWrites, surely_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.errors import error_at
@@ -90,7 +90,7 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
     block[at:at] = new
 
 
-class _Aliases:
+class _Aliases(ViewWrites):
     outer: set[str]  # the global and closure names read (set by resolve_aliases)
 
     def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
@@ -383,37 +383,6 @@ class _Aliases:
             self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in rebind] + [
                 assign(t, self.views[t].again(self.views[t].base if self.views[t].base in
                                               retake else name)) for t in retake])
-
-    def retaken(self, others: list[str], whole: Any, state: State) -> list[str]:
-        """The views among ``others`` taken again after a write to the array ``whole``:
-        views of it, then views of those (in that order)."""
-        out: list[str] = []
-        if whole is None:
-            return out
-        bases = {n for n, held in state.items() if whole_object(held) == whole}
-        while True:
-            more = sorted(o for o in others if o not in out and o in self.views and
-                          self.views[o].base in bases | set(out) and
-                          state[o] == frozenset({(whole, PART)}))
-            if not more:
-                return out
-            out += more
-
-    def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
-        """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""
-        view = self.views.get(name)
-        mine = state.get(name, frozenset())
-        if view is None or len(mine) != 1:
-            return False
-        if id(s) in self.handled:
-            return True  # its base write follows it already
-        (obj, how), = mine
-        base = state.get(view.base, frozenset())
-        if how != PART or whole_object(base) != obj and not (
-                base == frozenset({(obj, PART)}) and view.base in self.views):
-            return False  # (a view of a view: written back into its base, then that one)
-        self.through[id(s)] = (s, block, assign(view.base, view.written_back(name)))
-        return True
 
     def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
                 ) -> Exception:

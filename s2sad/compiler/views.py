@@ -25,7 +25,8 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.names import load
+from s2sad.compiler.alias_objects import PART, State, whole_object
+from s2sad.compiler.names import assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 from s2sad.compiler.walks import nodes, walk
@@ -257,3 +258,43 @@ def _is_none(e: gast.expr) -> bool:
 
 def _np(name: str) -> gast.expr:
     return gast.Attribute(value=load("np"), attr=name, ctx=gast.Load())
+
+
+class ViewWrites:
+    """The alias analysis's writes through views and views taken again (mixed into
+    ``alias._Aliases``, which gives the views, the state and what to insert)."""
+
+    views: dict[str, View]
+    handled: set[int]  # writes through a view whose base write follows already
+    through: dict[int, tuple]  # statement -> (it, its block, its base's write)
+
+    def retaken(self, others: list[str], whole: Any, state: State) -> list[str]:
+        """The views among ``others`` taken again after a write to the array ``whole``:
+        views of it, then views of those (in that order)."""
+        out: list[str] = []
+        if whole is None:
+            return out
+        bases = {n for n, held in state.items() if whole_object(held) == whole}
+        while True:
+            more = sorted(o for o in others if o not in out and o in self.views and
+                          self.views[o].base in bases | set(out) and
+                          state[o] == frozenset({(whole, PART)}))
+            if not more:
+                return out
+            out += more
+
+    def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
+        """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""
+        view = self.views.get(name)
+        mine = state.get(name, frozenset())
+        if view is None or len(mine) != 1:
+            return False
+        if id(s) in self.handled:
+            return True  # its base write follows it already
+        (obj, how), = mine
+        base = state.get(view.base, frozenset())
+        if how != PART or whole_object(base) != obj and not (
+                base == frozenset({(obj, PART)}) and view.base in self.views):
+            return False  # (a view of a view: written back into its base, then that one)
+        self.through[id(s)] = (s, block, assign(view.base, view.written_back(name)))
+        return True
