@@ -3,7 +3,7 @@
 - a number assigned once at the top level (the seed ``dout = 1.0``) is read
   as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python
   number ``x`` is ``x`` (arrays keep the product: it is a fresh array, and an
-  integer array becomes float);
+  integer array becomes float), and so is ``1.0 * (a / b)`` (already both);
 - ``repeat_to(a, x, axis, True) * y`` (or ``+ - /``; or ``axis=None``) with ``y`` of
   ``x``'s shape is ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
@@ -135,6 +135,12 @@ def _plain(e: gast.expr) -> bool:
                               gast.unaryop)) for n in walk(e))
 
 
+def _divided(e: gast.expr) -> bool:
+    """A true division (``safe_div`` too): a new array, inexact, that ``1.0 *`` keeps."""
+    return isinstance(e, gast.BinOp) and isinstance(e.op, gast.Div) or isinstance(
+        e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "safe_div"
+
+
 def _is_one(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is float and e.value == 1.0
 
@@ -259,7 +265,8 @@ class _Identities(Transformer):
         """``1.0 * x``, ``x * 1.0``, ``x / 1.0``, ``-1.0 * x`` of a number; ``e + e`` in a
         derivative."""
         left, right = node.left, node.right
-        if isinstance(node.op, gast.Mult) and _is_one(left) and self.number(right):
+        if isinstance(node.op, gast.Mult) and _is_one(left) and (
+                self.number(right) or _divided(right)):
             return right
         if isinstance(node.op, gast.Mult) and _is_minus_one(left) and self.number(right):
             return gast.UnaryOp(op=gast.USub(), operand=right)

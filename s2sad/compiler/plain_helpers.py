@@ -13,6 +13,7 @@ import numpy as np
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
+from s2sad.compiler.plain_calls import PLAIN_CALLS, expanded_spread, plain_call
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.rank_products import (
     contracted,
@@ -229,6 +230,10 @@ class PlainHelpers(Transformer):
             expanded = self.spread_along(spread, other)
             if expanded is not None:
                 return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
+            g = expanded_spread(spread, other, self.facts)
+            if g is not None:
+                return other if isinstance(g, gast.Constant) and g.value == 1.0 else \
+                    gast.BinOp(left=g, op=gast.Mult(), right=other)
         return node
 
     def spread_in_product(self, node: gast.BinOp) -> None:
@@ -348,6 +353,8 @@ class PlainHelpers(Transformer):
                 self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column
             return gast.Call(func=_name("tri_solve"), args=[node.args[0], node.args[1], \
                 gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
+        if name in PLAIN_CALLS:
+            return plain_call(name, node, self.facts, self.real)
         if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
             return node.args[0]
         if name is None and self.is_transpose(node):

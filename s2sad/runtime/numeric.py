@@ -19,7 +19,7 @@ __all__ = [
     "abs_tangent", "imag_adjoint", "max_share", "min_share", "fmax_share", "fmin_share",
     "clip_mask", "clip_bound_share", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
     "sign_adjoint",
-    "sign_tangent",
+    "sign_tangent", "arg_share",
 ]
 
 
@@ -199,6 +199,19 @@ def _share(wins: Any, x: Any, y: Any) -> Any:
     if not np.any(ties):  # no tie: the mask itself (relu's gradient in two passes)
         return wins
     return _scalar(wins + 0.5 * ties)
+
+
+def arg_share(v: Any, result: Any, *others: Any) -> float:
+    """Share of the number ``v`` in the builtin ``max(v, *others)`` or ``min`` (which
+    returned ``result``): 1 over how many arguments equal ``result`` if ``v`` does,
+    else 0 (``extremum_args_adjoint``'s split, for numbers: no arrays of hits)."""
+    if v != result:
+        return 0.0
+    ties = 1
+    for o in others:
+        if o == result:
+            ties += 1
+    return 1.0 / ties
 
 
 def fmax_share(x: Any, y: Any) -> Any:

@@ -1,0 +1,172 @@
+"""Part of the late passes ``ranks`` and ``shapes``: adjoint helpers of whole calls
+(builtin ``max``/``min``, ``np.linalg.norm``, ``np.einsum``) written plainly where the
+shape facts prove what the generic helper would find out at run time.  The generic
+helpers parse, inspect and dispatch on every call: on numbers and small arrays in a
+loop that costs ten to fifty times the arithmetic.
+
+- ``extremum_args_adjoint(g, (a, b), 0, ans)`` of numbers: ``g * arg_share(a, ans, b)``
+  (1, 1/2 on a tie, 0: the same split, without lists of hits);
+- ``norm_partial(x, None, None)`` of a real ``x`` (the 2-norm of a vector, Frobenius of
+  anything): ``safe_div(x, np.linalg.norm(x))``; over an int ``axis`` with keepdims;
+  the 1-norm of a vector ``np.sign(x)``;
+- ``einsum_adjoint(g, 'i,ij,j->', (x, A, x), 0)`` of letters each operand has once and
+  shapes known equal where letters meet: the einsum of ``g`` with the other operands
+  (a matrix product ``A @ x`` where it is one: :func:`contract_plan.contraction`).
+"""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler import dims
+from s2sad.compiler.contract_plan import Operand, contraction
+from s2sad.compiler.names import load
+
+
+def _call(name: str, args: list[gast.expr]) -> gast.Call:
+    return gast.Call(func=load(name), args=args, keywords=[])
+
+
+def _np(path: str, args: list[gast.expr], keywords: list | None = None) -> gast.Call:
+    func: gast.expr = load("np")
+    for attr in path.split("."):
+        func = gast.Attribute(value=func, attr=attr, ctx=gast.Load())
+    return gast.Call(func=func, args=args, keywords=keywords or [])
+
+
+def _const(e: gast.expr) -> object:
+    """The value of a literal (``-1`` written as a negation too); ``...`` for others."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) and \
+            isinstance(e.operand, gast.Constant) and type(e.operand.value) in (int, float):
+        return -e.operand.value
+    return e.value if isinstance(e, gast.Constant) else ...
+
+
+PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint"})
+
+
+def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
+               real: bool) -> gast.expr | None:
+    """``node`` written plainly, or None to keep the helper."""
+    if node.keywords or not real:
+        return None
+    if name == "extremum_args_adjoint" and len(node.args) == 4:
+        return _extremum(node.args, facts)
+    if name == "norm_partial" and len(node.args) == 3:
+        return _norm(node.args, facts)
+    if name == "einsum_adjoint" and len(node.args) == 4:
+        return _einsum(node.args, facts)
+    return None
+
+
+def _extremum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
+    """The share of argument ``k`` of ``max(*items)`` or ``min(*items)`` of numbers."""
+    g, items, k, ans = args
+    index = _const(k)
+    if not isinstance(items, gast.Tuple) or len(items.elts) < 2 or type(index) is not int \
+            or not 0 <= index < len(items.elts) or \
+            any(facts.of(e) != () for e in (*items.elts, ans)):
+        return None
+    others = [e for j, e in enumerate(items.elts) if j != index]
+    share = _call("arg_share", [items.elts[index], ans, *others])
+    return gast.BinOp(left=g, op=gast.Mult(), right=share)
+
+
+def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
+    """The partials of a 2-norm (Frobenius without ``ord``), or of a vector's 1-norm."""
+    x, order, axis = args
+    shape, ord_, ax = facts.of(x), _const(order), _const(axis)
+    if not isinstance(shape, tuple) or not shape:
+        return None
+    if ord_ == 1 and ax is None and len(shape) == 1:
+        return _np("sign", [x])
+    if ord_ is None and ax is None or ord_ in (None, 2) and len(shape) == 1 and ax in (0, -1):
+        return _call("safe_div", [x, _np("linalg.norm", [x])])
+    if ord_ in (None, 2) and type(ax) is int and -len(shape) <= ax < len(shape):
+        keep = [gast.keyword(arg="axis", value=axis),
+                gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))]
+        return _call("safe_div", [x, _np("linalg.norm", [x], keep)])
+    return None
+
+
+def _einsum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
+    """Operand ``k``'s adjoint as one product of ``g`` and the other operands."""
+    g, spec, operands, k = args
+    text, index = _const(spec), _const(k)
+    if type(text) is not str or "->" not in text or "." in text or \
+            not isinstance(operands, gast.Tuple) or type(index) is not int or \
+            not 0 <= index < len(operands.elts):
+        return None
+    ins, out = text.replace(" ", "").split("->")
+    subs = ins.split(",")
+    if len(subs) != len(operands.elts) or \
+            not all(len(set(s)) == len(s) for s in (*subs, out)) or \
+            not _consistent([*subs, out], [*operands.elts, g], facts):
+        return None
+    mine = subs[index]
+    factors = [(out, g)] + [(s, e) for j, (s, e) in enumerate(zip(subs, operands.elts))
+                            if j != index]
+    numbers = [e for s, e in factors if not s and _const(e) != 1.0]
+    arrays = [(s, e) for s, e in factors if s]
+    if not set(mine) <= set("".join(s for s, _ in arrays)):
+        return None  # (a letter only operand k has: its adjoint is spread: the helper)
+    made = _product(arrays, mine) if len(arrays) == 2 else None
+    if made is None and len(arrays) > 1:
+        made = _np("einsum", [gast.Constant(
+            value=",".join(s for s, _ in arrays) + "->" + mine, kind=None),
+            *[e for _, e in arrays]])
+    if made is None:
+        return None  # (one array: its own view; the helper copies)
+    for number in numbers:
+        made = gast.BinOp(left=number, op=gast.Mult(), right=made)
+    return made
+
+
+def _consistent(subs: list[str], values: list[gast.expr], facts: dims.Facts) -> bool:
+    """Every value's shape known, of its letters' rank, each letter one length
+    everywhere (no length 1 broadcast against another)."""
+    length: dict[str, object] = {}
+    for s, e in zip(subs, values):
+        shape = facts.of(e)
+        if not dims.known(shape) or len(shape) != len(s):
+            return False
+        for c, n in zip(s, shape):
+            if c in length and not dims.affine.same(length[c], n):
+                return False
+            length.setdefault(c, n)
+    return True
+
+
+def _product(arrays: list[tuple[str, gast.expr]], mine: str) -> gast.expr | None:
+    """Two arrays' product summed to ``mine``'s letters as ``@`` or a broadcast ``*``
+    (:func:`contract_plan.contraction`), in ``mine``'s order; None: not one of those."""
+    letters = list(dict.fromkeys(mine + "".join(s for s, _ in arrays)))
+    ops = [Operand(e, tuple(letters.index(c) for c in s)) for s, e in arrays]
+    reduced = set(range(len(mine), len(letters)))
+    if not set(ops[0].labels) & set(ops[1].labels) & reduced and \
+            any(op.labels != tuple(sorted(op.labels)) for op in ops):
+        return None  # (a broadcast product of transposed operands: einsum)
+    made = contraction(ops, reduced)
+    if made is None or made[1] != tuple(range(len(mine))):
+        return None
+    return made[0]
+
+
+def expanded_spread(spread: gast.expr, other: gast.expr, facts: dims.Facts) -> gast.expr | None:
+    """``g`` of ``np.expand_dims(repeat_to(g, v, None, False), k) * e`` with a number ``g``
+    and the expanded array broadcasting into ``e``'s shape: the array is ``g`` everywhere
+    (the adjoint of ``np.sum(np.linalg.norm(X, axis=1))``'s rows)."""
+    if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Attribute) and
+            spread.func.attr == "expand_dims" and len(spread.args) == 2 and
+            not spread.keywords):
+        return None
+    inner = spread.args[0]
+    if not (isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) and
+            inner.func.id == "repeat_to" and len(inner.args) == 4 and not inner.keywords and
+            _const(inner.args[2]) is None and _const(inner.args[3]) is False and
+            facts.of(inner.args[0]) == ()):
+        return None
+    shape, into = facts.of(spread), facts.of(other)
+    if not dims.known(shape) or not dims.known(into) or len(shape) > len(into) or not all(
+            a == 1 or dims.affine.same(a, b) for a, b in zip(shape[::-1], into[::-1])):
+        return None
+    return inner.args[0]

@@ -1,0 +1,157 @@
+"""Adjoint helpers of whole calls written plainly where the shapes prove what the helper
+would find out (compiler/plain_calls.py): the builtin max/min of numbers by
+``arg_share``, ``np.linalg.norm``'s partials as a division, ``np.einsum``'s adjoints as
+``@`` or one einsum.  Each against central differences (or a closed form at a tie),
+with the generated source checked for the plain form."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, grad_source, numerical_grad
+
+# ----- builtin max / min of numbers -----
+
+def running_max(x):
+    m = x[0]
+    s = 0.0
+    for i in range(1, x.shape[0]):
+        m = max(m, x[i])
+        s = s + m * x[i]
+    return s
+
+
+def smaller_squares(x, y):
+    s = 0.0
+    for i in range(x.shape[0]):
+        d = min(x[i], y[i])
+        s = s + d * d
+    return s
+
+
+def three_way(x):
+    return max(x[0] * x[1], x[2], np.sin(x[3])) + min(x[0], 2.0)
+
+
+@pytest.mark.parametrize("order", ["increasing", "decreasing", "mixed"])
+def test_running_max_vs_differences(rng, order) -> None:
+    x = rng.standard_normal(9)
+    x = np.sort(x) if order == "increasing" else -np.sort(x) if order == "decreasing" else x
+    check_grad(running_max, x)
+    source = grad_source(running_max, x)
+    assert "arg_share(" in source and "extremum_args_adjoint" not in source
+
+
+def test_min_of_two_arrays_elements(rng) -> None:
+    x, y = rng.standard_normal(7), rng.standard_normal(7)
+    check_grad(smaller_squares, x, y, wrt=(0, 1))
+    check_jvp(smaller_squares, x, y, wrt=(0, 1), rng=rng)
+
+
+def test_three_arguments_and_ties() -> None:
+    check_grad(three_way, np.array([0.5, 1.5, -0.3, 0.2]))  # the product wins
+    check_grad(three_way, np.array([0.5, 0.1, 0.3, 0.2]))  # the second argument wins
+    # a tie of the first two: the adjoint splits equally (docs/kinks.md)
+    g = s2sad.grad(three_way)(np.array([1.0, 2.0, 2.0, 0.1]))
+    np.testing.assert_allclose(g, [0.5 * 2.0 + 1.0, 0.5 * 1.0, 0.5, 0.0])
+
+
+def test_second_derivative_through_max() -> None:
+    def f(a):
+        return max(a * a, 3.0 * a) * a
+
+    for a in (0.5, 4.0):  # either argument wins
+        h = s2sad.grad(s2sad.grad(f))(a)
+        d = s2sad.grad(f)
+        assert abs(h - (d(a + 1e-5) - d(a - 1e-5)) / 2e-5) < 1e-5
+
+
+# ----- np.linalg.norm -----
+
+def distances(X, c):
+    s = 0.0
+    for i in range(X.shape[0]):
+        s = s + np.linalg.norm(X[i] - c)
+    return s
+
+
+def norms_mixed(x, y):
+    return np.linalg.norm(x - y) + 0.1 * np.linalg.norm(x, 1)
+
+
+def row_and_column_norms(X):
+    return np.sum(np.linalg.norm(X, axis=1)) + np.sum(np.linalg.norm(X, axis=0) ** 2) + \
+        np.linalg.norm(X) * np.linalg.norm(X, axis=-1)[0]
+
+
+def test_distances_in_a_loop(rng) -> None:
+    X, c = rng.standard_normal((5, 3)), rng.standard_normal(3)
+    check_grad(distances, X, c, wrt=(0, 1))
+    source = grad_source(distances, X, c, wrt=1)
+    assert "norm_partial" not in source and "np.linalg.norm(" in source
+
+
+def test_norms_of_a_vector(rng) -> None:
+    x, y = rng.standard_normal(6), rng.standard_normal(6)
+    check_grad(norms_mixed, x, y, wrt=(0, 1))
+    assert "norm_partial" not in grad_source(norms_mixed, x, y)
+    # at x == y the 2-norm's derivative is 0 (its convention), not a NaN
+    g = s2sad.grad(norms_mixed, wrt=1)(x, x.copy())
+    np.testing.assert_allclose(g, np.zeros(6))
+
+
+def test_norms_over_axes(rng) -> None:
+    X = rng.standard_normal((4, 3))
+    check_grad(row_and_column_norms, X)
+    assert "norm_partial" not in grad_source(row_and_column_norms, X)
+
+
+# ----- np.einsum -----
+
+def quadratic(x, A):
+    return np.einsum("i,ij,j->", x, A, x)
+
+
+def batched(W, X):
+    Y = np.einsum("ij,bj->bi", W, X)
+    return np.sum(Y * Y)
+
+
+def chain_of_three(A, B, C):
+    return np.sum(np.sin(np.einsum("ij,jk,kl->il", A, B, C)))
+
+
+def outer_scaled(u, v, s):
+    return np.sum(np.einsum("i,j->ij", u, v) ** 2) * s
+
+
+@pytest.mark.parametrize("wrt", [0, 1, (0, 1)])
+def test_quadratic_form(rng, wrt) -> None:
+    x, A = rng.standard_normal(4), rng.standard_normal((4, 4))
+    check_grad(quadratic, x, A, wrt=wrt)
+    assert "einsum_adjoint" not in grad_source(quadratic, x, A, wrt=wrt)
+
+
+def test_batched_and_chained(rng) -> None:
+    W, X = rng.standard_normal((3, 2)), rng.standard_normal((5, 2))
+    check_grad(batched, W, X, wrt=(0, 1))
+    assert "@" in grad_source(batched, W, X, wrt=(0, 1))
+    A, B, C = (rng.standard_normal(s) for s in ((2, 3), (3, 4), (4, 2)))
+    check_grad(chain_of_three, A, B, C, wrt=(0, 1, 2))
+    assert "einsum_adjoint" not in grad_source(chain_of_three, A, B, C, wrt=(0, 1, 2))
+
+
+def test_outer_product_and_broadcast_kept_generic(rng) -> None:
+    u, v = rng.standard_normal(3), rng.standard_normal(4)
+    check_grad(outer_scaled, u, v, 1.5, wrt=(0, 1, 2))
+    # a length 1 broadcast against another: the helper keeps it
+    check_grad(batched, rng.standard_normal((3, 1)), rng.standard_normal((5, 4)))
+
+
+def test_second_order_through_einsum(rng) -> None:
+    x, A = rng.standard_normal(3), rng.standard_normal((3, 3))
+
+    def f(t):
+        return quadratic(x * t, A) * t
+
+    h = s2sad.grad(s2sad.grad(f))(0.7)
+    assert abs(h - numerical_grad(s2sad.grad(f), (0.7,))) < 1e-5
