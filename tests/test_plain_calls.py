@@ -3,6 +3,8 @@ would find out (compiler/plain_calls.py): the builtin max/min of numbers by
 ``arg_share``, ``np.linalg.norm``'s partials as a division, ``np.einsum``'s adjoints as
 ``@`` or one einsum.  Each against central differences (or a closed form at a tie),
 with the generated source checked for the plain form."""
+import inspect
+
 import numpy as np
 import pytest
 
@@ -155,3 +157,77 @@ def test_second_order_through_einsum(rng) -> None:
 
     h = s2sad.grad(s2sad.grad(f))(0.7)
     assert abs(h - numerical_grad(s2sad.grad(f), (0.7,))) < 1e-5
+
+
+# ----- the slope of abs, cumulative sums, comparisons' shapes -----
+
+def huber_loop(x, d):
+    s = 0.0
+    for i in range(x.shape[0]):
+        a = abs(x[i])
+        if a < d:
+            s = s + 0.5 * x[i] * x[i]
+        else:
+            s = s + d * (a - 0.5 * d)
+    return s
+
+
+def abs_of_arrays(x, y):
+    return np.sum(np.abs(x - y) * y) + abs(np.sum(x))
+
+
+def cumulative(x, w):
+    c = np.cumsum(x * w)
+    return np.sum(c * c) + np.sum(np.cumsum(x[::-1]) * w)
+
+
+def masked_loss(x, y):
+    r = np.clip(x - y, -1.0, 1.0)
+    w = np.where(x > 0, 2.0, 1.0)
+    return np.sum(w * r * r) + np.sum((x < y) * x)
+
+
+@pytest.mark.parametrize("delta", [0.1, 1.0, 10.0])  # every branch, both, none
+def test_abs_slope_of_numbers_in_a_loop(rng, delta) -> None:
+    x = 2.0 * rng.standard_normal(9)
+    check_grad(huber_loop, x, delta, wrt=(0, 1))
+    source = grad_source(huber_loop, x, delta)
+    assert "abs_slope" not in source and "floats_zeros" in source
+
+
+def test_abs_slope_of_arrays_and_a_zero(rng) -> None:
+    x, y = rng.standard_normal(5), rng.standard_normal(5)
+    check_grad(abs_of_arrays, x, y, wrt=(0, 1))
+    g = s2sad.grad(abs_of_arrays)(np.array([1.0, -1.0, 0.5]), np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(g, [1.0, -1.0, -2.0])  # |0|'s slope is 0 (docs/kinks.md)
+    assert "np.sign(" in grad_source(abs_of_arrays, x, y)
+
+
+def test_cumulative_sums(rng) -> None:
+    x, w = rng.standard_normal(7), rng.standard_normal(7)
+    check_grad(cumulative, x, w, wrt=(0, 1))
+    assert "reverse_cumsum" not in grad_source(cumulative, x, w)
+
+
+def test_comparisons_have_shapes(rng) -> None:
+    x, y = rng.standard_normal(8), rng.standard_normal(8)
+    check_grad(masked_loss, x, y, wrt=(0, 1))
+    assert "unbroadcast" not in grad_source(masked_loss, x, y, wrt=(0, 1))
+
+
+def squared_cumsum(x):
+    c = np.cumsum(x)
+    return np.sum(c * c)
+
+
+@pytest.mark.parametrize("f, nargs", [(squared_cumsum, 1), (norms_mixed, 2),
+                                      (cumulative, 2)])
+def test_no_guard_left_to_fall_back_from(rng, f, nargs) -> None:
+    """A guard the spread of a nonzero literal cannot fire (``safe_mul(repeat_to(1.0,
+    ..), c)``) and a 2-norm's partials written guard-free leave nothing to fall back on:
+    no wrapper (its NaN check and errstate cost a few us per call)."""
+    args = tuple(rng.standard_normal(6) for _ in range(nargs))
+    check_grad(f, *args)
+    g = s2sad.grad(f)
+    g(*args)
+    assert inspect.unwrap(g.__wrapped__) is g.__wrapped__

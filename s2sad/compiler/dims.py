@@ -107,6 +107,11 @@ class Facts:
             return self.of(e.operand)
         if isinstance(e, gast.BinOp):
             return self._binop(e)
+        if isinstance(e, gast.Compare) and len(e.comparators) == 1:  # (elementwise)
+            return self._binop(gast.BinOp(left=e.left, op=gast.Add(), right=e.comparators[0]))
+        if isinstance(e, gast.BoolOp):  # (one of its values: all of one shape)
+            shapes = [self.of(v) for v in e.values]
+            return shapes[0] if all(same(shapes[0], s) for s in shapes) else None
         if isinstance(e, gast.Attribute) and e.attr == "shape":
             s = self.of(e.value)
             return (len(s),) if isinstance(s, tuple) else None

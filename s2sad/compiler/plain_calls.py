@@ -7,8 +7,9 @@ loop that costs ten to fifty times the arithmetic.
 - ``extremum_args_adjoint(g, (a, b), 0, ans)`` of numbers: ``g * arg_share(a, ans, b)``
   (1, 1/2 on a tie, 0: the same split, without lists of hits);
 - ``norm_partial(x, None, None)`` of a real ``x`` (the 2-norm of a vector, Frobenius of
-  anything): ``safe_div(x, np.linalg.norm(x))``; over an int ``axis`` with keepdims;
-  the 1-norm of a vector ``np.sign(x)``;
+  anything): ``x / (np.linalg.norm(x) or 1.0)`` (a zero norm is of zeros: 0 there, as
+  the helper's, without a guard); over an int ``axis`` ``safe_div`` by the norms kept
+  as dims; the 1-norm of a vector ``np.sign(x)``;
 - ``einsum_adjoint(g, 'i,ij,j->', (x, A, x), 0)`` of letters each operand has once and
   shapes known equal where letters meet: the einsum of ``g`` with the other operands
   (a matrix product ``A @ x`` where it is one: :func:`contract_plan.contraction`).
@@ -41,7 +42,8 @@ def _const(e: gast.expr) -> object:
     return e.value if isinstance(e, gast.Constant) else ...
 
 
-PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint"})
+PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint",
+                         "abs_slope", "reverse_cumsum"})
 
 
 def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
@@ -55,7 +57,19 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
         return _norm(node.args, facts)
     if name == "einsum_adjoint" and len(node.args) == 4:
         return _einsum(node.args, facts)
+    if name == "abs_slope" and len(node.args) == 1:  # (a real value's sign)
+        rank = facts.rank_of(node.args[0])
+        return None if rank is None else _call("number_sign", node.args) if rank == 0 \
+            else _np("sign", node.args)
+    if name == "reverse_cumsum" and len(node.args) == 3 and _const(node.args[2]) is None \
+            and facts.rank_of(node.args[0]) == 1 and facts.rank_of(node.args[1]) == 1:
+        return _reversed(_np("cumsum", [_reversed(node.args[0])]))
     return None
+
+
+def _reversed(e: gast.expr) -> gast.Call:
+    """``np.flip(e)`` (a view, as ``e[::-1]``, which torch has no counterpart of)."""
+    return _np("flip", [e])
 
 
 def _extremum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
@@ -80,7 +94,9 @@ def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     if ord_ == 1 and ax is None and len(shape) == 1:
         return _np("sign", [x])
     if ord_ is None and ax is None or ord_ in (None, 2) and len(shape) == 1 and ax in (0, -1):
-        return _call("safe_div", [x, _np("linalg.norm", [x])])
+        whole = gast.BoolOp(op=gast.Or(), values=[_np("linalg.norm", [x]),
+                                                  gast.Constant(value=1.0, kind=None)])
+        return gast.BinOp(left=x, op=gast.Div(), right=whole)  # (0 at 0: x is 0 there)
     if ord_ in (None, 2) and type(ax) is int and -len(shape) <= ax < len(shape):
         keep = [gast.keyword(arg="axis", value=axis),
                 gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))]

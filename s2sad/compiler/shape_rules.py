@@ -320,4 +320,5 @@ def whole_slice(p: gast.Slice) -> bool:
     step = p.step
     return p.lower is None and p.upper is None and (
         step is None or isinstance(step, gast.UnaryOp) and isinstance(step.op, gast.USub)
-        and isinstance(step.operand, gast.Constant) and step.operand.value == 1)
+        and isinstance(step.operand, gast.Constant) and step.operand.value == 1 or
+        isinstance(step, gast.Constant) and type(step.value) is int and step.value == -1)

@@ -191,6 +191,7 @@ _AS_THEY_ARE = (
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "field_add", "field_of", "dict_get", "reduced_size", "axes_inverse",
     "list_append_owned", "list_pop_last", "arg_share",
+    "number_sign",
 )
 
 def _helpers_of(names: dict[str, Any], module: str) -> dict[str, Any]:
