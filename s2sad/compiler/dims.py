@@ -105,13 +105,8 @@ class Facts:
             return self._named(e.id)
         if isinstance(e, gast.UnaryOp):
             return self.of(e.operand)
-        if isinstance(e, gast.BinOp):
-            return self._binop(e)
-        if isinstance(e, gast.Compare) and len(e.comparators) == 1:  # (elementwise)
-            return self._binop(gast.BinOp(left=e.left, op=gast.Add(), right=e.comparators[0]))
-        if isinstance(e, gast.BoolOp):  # (one of its values: all of one shape)
-            shapes = [self.of(v) for v in e.values]
-            return shapes[0] if all(same(shapes[0], s) for s in shapes) else None
+        if isinstance(e, (gast.BinOp, gast.Compare, gast.BoolOp)):
+            return self._operation(e)
         if isinstance(e, gast.Attribute) and e.attr == "shape":
             s = self.of(e.value)
             return (len(s),) if isinstance(s, tuple) else None
@@ -171,6 +166,18 @@ class Facts:
             s = self.of(e.args[0])
             return s[0] if isinstance(s, tuple) and s else None
         return None
+
+    def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp) -> Any:
+        """Arithmetic and a comparison broadcast (elementwise); ``a or b`` is one of its
+        values: the shape they all have."""
+        if isinstance(e, gast.BinOp):
+            return self._binop(e)
+        if isinstance(e, gast.Compare):
+            if len(e.comparators) != 1:
+                return None
+            return self._binop(gast.BinOp(left=e.left, op=gast.Add(), right=e.comparators[0]))
+        shapes = [self.of(v) for v in e.values]
+        return shapes[0] if all(same(shapes[0], s) for s in shapes) else None
 
     def _binop(self, e: gast.BinOp) -> Any:
         a, b = self.of(e.left), self.of(e.right)

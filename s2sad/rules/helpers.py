@@ -89,8 +89,8 @@ defvjp(rt.abs_slope, "x", "safe_div(np.conj(g) - np.real(g * ans) * ans, np.abs(
        "if np.iscomplexobj(x) else zeros_like(x)")
 defjvp(rt.abs_slope, "x", "safe_div(np.conj(dx) - ans * abs_tangent(dx, x), np.abs(x)) "
        "if np.iscomplexobj(x) else zeros_like(x)")
-defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_share, rt.fmin_share, rt.clip_mask,
-           rt.clip_bound_share,
+defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_share,
+           rt.fmin_share, rt.clip_mask, rt.clip_bound_share,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
