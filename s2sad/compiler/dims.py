@@ -105,7 +105,7 @@ class Facts:
             return self._named(e.id)
         if isinstance(e, gast.UnaryOp):
             return self.of(e.operand)
-        if isinstance(e, (gast.BinOp, gast.Compare, gast.BoolOp)):
+        if isinstance(e, (gast.BinOp, gast.Compare, gast.BoolOp, gast.IfExp)):
             return self._operation(e)
         if isinstance(e, gast.Attribute) and e.attr == "shape":
             s = self.of(e.value)
@@ -167,16 +167,17 @@ class Facts:
             return s[0] if isinstance(s, tuple) and s else None
         return None
 
-    def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp) -> Any:
-        """Arithmetic and a comparison broadcast (elementwise); ``a or b`` is one of its
-        values: the shape they all have."""
+    def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp | gast.IfExp) -> Any:
+        """Arithmetic and a comparison broadcast (elementwise); ``a or b`` and ``a if t
+        else b`` are one of their values: the shape they all have."""
         if isinstance(e, gast.BinOp):
             return self._binop(e)
         if isinstance(e, gast.Compare):
             if len(e.comparators) != 1:
                 return None
             return self._binop(gast.BinOp(left=e.left, op=gast.Add(), right=e.comparators[0]))
-        shapes = [self.of(v) for v in e.values]
+        values = [e.body, e.orelse] if isinstance(e, gast.IfExp) else e.values
+        shapes = [self.of(v) for v in values]
         return shapes[0] if all(same(shapes[0], s) for s in shapes) else None
 
     def _binop(self, e: gast.BinOp) -> Any:

@@ -4,8 +4,9 @@ shape facts prove what the generic helper would find out at run time.  The gener
 helpers parse, inspect and dispatch on every call: on numbers and small arrays in a
 loop that costs ten to fifty times the arithmetic.
 
-- ``extremum_args_adjoint(g, (a, b), 0, ans)`` of numbers: ``g * arg_share(a, ans, b)``
-  (1, 1/2 on a tie, 0: the same split, without lists of hits);
+- ``extremum_args_adjoint(g, (a, b), 0, ans)`` of numbers: ``(g if b != ans else
+  0.5 * g) if a == ans else 0.0`` (the same split, 1/2 on a tie, without lists of hits
+  or a call); of more numbers ``g * arg_share(a, ans, b, c)``;
 - ``norm_partial(x, None, None)`` of a real ``x`` (the 2-norm of a vector, Frobenius of
   anything): ``x / (np.linalg.norm(x) or 1.0)`` (a zero norm is of zeros: 0 there, as
   the helper's, without a guard); over an int ``axis`` ``safe_div`` by the norms kept
@@ -81,8 +82,18 @@ def _extremum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
             any(facts.of(e) != () for e in (*items.elts, ans)):
         return None
     others = [e for j, e in enumerate(items.elts) if j != index]
+    if len(others) == 1:  # (g if b != ans else 0.5 * g) if a == ans else 0.0: no call
+        whole = gast.IfExp(test=_compare(others[0], gast.NotEq(), ans), body=g,
+                           orelse=gast.BinOp(left=gast.Constant(value=0.5, kind=None),
+                                             op=gast.Mult(), right=g))
+        return gast.IfExp(test=_compare(items.elts[index], gast.Eq(), ans), body=whole,
+                          orelse=gast.Constant(value=0.0, kind=None))
     share = _call("arg_share", [items.elts[index], ans, *others])
     return gast.BinOp(left=g, op=gast.Mult(), right=share)
+
+
+def _compare(a: gast.expr, op: gast.cmpop, b: gast.expr) -> gast.Compare:
+    return gast.Compare(left=a, ops=[op], comparators=[b])
 
 
 def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
