@@ -247,3 +247,53 @@ def test_no_guard_left_to_fall_back_from(rng, f, nargs) -> None:
     g = s2sad.grad(f)
     g(*args)
     assert inspect.unwrap(g.__wrapped__) is g.__wrapped__
+
+
+def relu_loop(w, x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        a = np.maximum(w[0] * x[i] + w[1], 0.0)
+        s = s + a * np.minimum(x[i], w[1])
+    return s
+
+
+@pytest.mark.parametrize("shift", [-3.0, 0.3, 3.0])  # none, some, all above the kink
+def test_maximum_of_numbers_in_a_loop(rng, shift) -> None:
+    w, x = np.array([1.0, shift]), rng.standard_normal(9)
+    check_grad(relu_loop, w, x, wrt=(0, 1))
+    source = grad_source(relu_loop, w, x)
+    assert "max_share" not in source and "min_share" not in source
+
+
+def test_maximum_of_numbers_at_the_kink() -> None:
+    """np.maximum(t, 0.0) at t == 0 splits the slope (docs/kinks.md): 1/2."""
+    def f(t):
+        return np.maximum(t[0] * t[1], 0.0) + np.minimum(t[1], 2.0)
+
+    np.testing.assert_allclose(s2sad.grad(f)(np.array([0.0, 2.0])), [1.0, 0.5])
+
+
+# ----- np.var / np.std -----
+
+def spreads(x):
+    return np.std(x) + 0.5 * np.var(x) + np.mean(x) ** 2 + np.std(x, ddof=1)
+
+
+def spreads_along(X):
+    return np.sum(np.var(X, axis=0)) + np.sum(np.std(X, axis=1) ** 3) + np.std(X)
+
+
+def test_spreads_of_a_vector(rng) -> None:
+    x = rng.standard_normal(7)
+    check_grad(spreads, x)
+    source = grad_source(spreads, x)
+    assert "centered" not in source and "reduced_size" not in source
+    # equal values: std's kink, derivative 0 there (the helper's convention), no NaN
+    g = s2sad.grad(lambda v: np.std(v) + np.sum(v))(np.full(4, 0.5))
+    np.testing.assert_allclose(g, np.ones(4))
+
+
+def test_spreads_along_axes(rng) -> None:
+    X = rng.standard_normal((4, 3))
+    check_grad(spreads_along, X)
+    assert "centered" not in grad_source(spreads_along, X)

@@ -272,6 +272,9 @@ class _Identities(Transformer):
             return gast.UnaryOp(op=gast.USub(), operand=right)
         if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
             return left
+        if isinstance(node.op, (gast.Add, gast.Sub)) and isinstance(right, gast.Constant) \
+                and type(right.value) is int and right.value == 0 and self.number(left):
+            return left  # (n - ddof of ddof=0)
         if isinstance(node.op, gast.Add) and self.in_derivative and _plain(left) and \
                 same(left, right):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
@@ -389,7 +392,8 @@ class _Identities(Transformer):
                 isinstance(e.func.value, gast.Name) and e.func.value.id in ("np", "math"):
             return bool(e.args) and not e.keywords and all(self.number(a) for a in e.args)
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-                e.func.id in ("reduced_size", "len"):
-            return True  # counts
+                e.func.id in ("reduced_size", "len") or isinstance(e, gast.Subscript) and \
+                isinstance(e.value, gast.Attribute) and e.value.attr == "shape":
+            return True  # counts (x.shape[0] too)
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
             (isinstance(e, gast.Constant) and type(e.value) in (float, int))

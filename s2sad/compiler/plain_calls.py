@@ -7,6 +7,8 @@ loop that costs ten to fifty times the arithmetic.
 - ``extremum_args_adjoint(g, (a, b), 0, ans)`` of numbers: ``(g if b != ans else
   0.5 * g) if a == ans else 0.0`` (the same split, 1/2 on a tie, without lists of hits
   or a call); of more numbers ``g * arg_share(a, ans, b, c)``;
+- ``max_share(a, b)`` of numbers (``np.maximum``'s): ``1.0 if a > b else 0.5 if a == b
+  else 0.0``;
 - ``norm_partial(x, None, None)`` of a real ``x`` (the 2-norm of a vector, Frobenius of
   anything): ``x / (np.linalg.norm(x) or 1.0)`` (a zero norm is of zeros: 0 there, as
   the helper's, without a guard); over an int ``axis`` ``safe_div`` by the norms kept
@@ -18,10 +20,12 @@ loop that costs ten to fifty times the arithmetic.
 from __future__ import annotations
 
 import gast
+import numpy as np
 
 from s2sad.compiler import dims
 from s2sad.compiler.contract_plan import Operand, contraction
 from s2sad.compiler.names import load
+from s2sad.compiler.primitives import evaluate_ref
 
 
 def _call(name: str, args: list[gast.expr]) -> gast.Call:
@@ -44,20 +48,36 @@ def _const(e: gast.expr) -> object:
 
 
 PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint",
-                         "abs_slope", "reverse_cumsum"})
+                         "abs_slope", "reverse_cumsum", "max_share", "min_share",
+                         "centered", "reduced_size", "std_share"})
 
 
 def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
                real: bool) -> gast.expr | None:
-    """``node`` written plainly, or None to keep the helper."""
+    """``node`` written plainly, or None to keep the helper (``real``: every value is
+    real, the arguments' too: their real case is the case)."""
     if node.keywords or not real:
         return None
+    if name is None:  # np.conj of a new real array (centred values): the array
+        return node.args[0] if len(node.args) == 1 and isinstance(
+            node.args[0], (gast.BinOp, gast.Call)) and evaluate_ref(
+            node.func, facts.namespace) in (np.conj, np.conjugate) else None
     if name == "extremum_args_adjoint" and len(node.args) == 4:
         return _extremum(node.args, facts)
     if name == "norm_partial" and len(node.args) == 3:
         return _norm(node.args, facts)
     if name == "einsum_adjoint" and len(node.args) == 4:
         return _einsum(node.args, facts)
+    if name in ("max_share", "min_share") and len(node.args) == 2 and \
+            all(facts.of(a) == () for a in node.args):  # np.maximum of numbers
+        wins = _compare(node.args[0], gast.Gt() if name == "max_share" else gast.Lt(),
+                        node.args[1])
+        tie = gast.IfExp(test=_compare(node.args[0], gast.Eq(), node.args[1]),
+                         body=gast.Constant(value=0.5, kind=None),
+                         orelse=gast.Constant(value=0.0, kind=None))
+        return gast.IfExp(test=wins, body=gast.Constant(value=1.0, kind=None), orelse=tie)
+    if name in ("centered", "reduced_size", "std_share"):
+        return _spread(name, node.args, facts)
     if name == "abs_slope" and len(node.args) == 1:  # (a real value's sign)
         rank = facts.rank_of(node.args[0])
         return None if rank is None else _call("number_sign", node.args) if rank == 0 \
@@ -66,6 +86,44 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
             and facts.rank_of(node.args[0]) == 1 and facts.rank_of(node.args[1]) == 1:
         return _reversed(_np("cumsum", [_reversed(node.args[0])]))
     return None
+
+
+def _spread(name: str, args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
+    """The helpers of ``np.var``/``np.std``'s adjoints over all axes or one, written
+    out: ``x - np.mean(x)``, ``x.shape[0]``, and std's share ``(x - np.mean(x)) /
+    (n * (std or 1.0))`` (over all axes, ddof 0: a zero std is of equal values, whose
+    centred values are 0: 0 there, as the helper's guard gives, without the guard)."""
+    at = 2 if name == "std_share" else 1  # (std_share(x, std, axis, ddof, keepdims))
+    if len(args) <= at or not isinstance(facts.of(args[0]), tuple):
+        return None
+    x, axis = args[0], _const(args[at])
+    rank = len(facts.of(x))
+    if not (axis is None and rank or type(axis) is int and -rank <= axis < rank):
+        return None
+    lengths = [_length(x, k) for k in (range(rank) if axis is None else [axis])]
+    size = lengths[0]
+    for n in lengths[1:]:
+        size = gast.BinOp(left=size, op=gast.Mult(), right=n)
+    if name == "reduced_size" and len(args) == 2:
+        return size
+    mean = _np("mean", [x], [] if axis is None else [
+        gast.keyword(arg="axis", value=args[at]),
+        gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))])
+    centred = gast.BinOp(left=x, op=gast.Sub(), right=mean)
+    if name == "centered" and len(args) == 2:
+        return centred
+    if name != "std_share" or len(args) != 5 or axis is not None or _const(args[3]) != 0 \
+            or facts.of(args[1]) != ():
+        return None
+    spread = gast.BoolOp(op=gast.Or(), values=[args[1], gast.Constant(value=1.0, kind=None)])
+    return gast.BinOp(left=centred, op=gast.Div(),
+                      right=gast.BinOp(left=size, op=gast.Mult(), right=spread))
+
+
+def _length(x: gast.expr, k: int) -> gast.expr:
+    """``x.shape[k]`` (a popped ``shape_of`` has its shape too)."""
+    return gast.Subscript(value=gast.Attribute(value=x, attr="shape", ctx=gast.Load()),
+                          slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
 
 
 def _reversed(e: gast.expr) -> gast.Call:

@@ -133,6 +133,7 @@ class PlainHelpers(Transformer):
         self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
         self.arguments: set[str] = set()  # the array arguments
         self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
+        self.values_real = False  # the arguments' values real too (not only the code's)
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -214,9 +215,16 @@ class PlainHelpers(Transformer):
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
-        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
+        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0); ``+``, ``-``: ``g + e``."""
         self.generic_visit(node)
         self.unexpand(node)
+        if isinstance(node.op, (gast.Add, gast.Sub)):
+            for side, other in (("left", node.right), ("right", node.left)):
+                g = self.spread_number(getattr(node, side))  # (g spread + e of its shape)
+                if g is not None and dims.same(self.facts.of(self.spread_of(
+                        getattr(node, side))), self.facts.of(other)):
+                    setattr(node, side, g)
+                    return node
         if not isinstance(node.op, gast.Mult):
             return node
         self.spread_in_product(node)
@@ -320,7 +328,9 @@ class PlainHelpers(Transformer):
             simpler = self.spread_guarded(name, node)
             if simpler is not None:
                 return simpler
-        plain = self.plain(name, node)
+        plain = plain_call(name, node, self.facts, self.values_real) \
+            if name in PLAIN_CALLS or name is None and self.values_real else None
+        plain = plain if plain is not None else self.plain(name, node)
         if plain is not None:
             return plain
         if name in ("dot_lhs_adjoint", "dot_rhs_adjoint") and len(node.args) == 3 and \
@@ -353,8 +363,6 @@ class PlainHelpers(Transformer):
                 self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column
             return gast.Call(func=_name("tri_solve"), args=[node.args[0], node.args[1], \
                 gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
-        if name in PLAIN_CALLS:
-            return plain_call(name, node, self.facts, self.real)
         if name == "axes_inverse" and len(node.args) == 1 and _is_none(node.args[0]):
             return node.args[0]
         if name is None and self.is_transpose(node):
