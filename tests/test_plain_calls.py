@@ -297,3 +297,16 @@ def test_spreads_along_axes(rng) -> None:
     X = rng.standard_normal((4, 3))
     check_grad(spreads_along, X)
     assert "centered" not in grad_source(spreads_along, X)
+
+
+def complex_scaled(s, z):
+    return np.linalg.norm(s * z) + np.sum(np.abs(s * z)) + np.std(s * z)
+
+
+def test_a_complex_argument_keeps_the_helpers(rng) -> None:
+    """A complex array argument in a program with no complex literal: the helpers' complex
+    cases stay (the real case would drop the conjugate and the phase)."""
+    z = rng.standard_normal(5) + 1j * rng.standard_normal(5)
+    check_grad(complex_scaled, 0.7, z)
+    source = grad_source(complex_scaled, 0.7, z)
+    assert "norm_partial" in source and "abs_slope" in source
