@@ -12,7 +12,8 @@
   ``-(2 * b)`` is ``-2 * b``
   (IEEE negation is exact, so these are the same numbers with a pass fewer);
 - in a derivative's statement (an adjoint or a tangent: floats, never booleans),
-  ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once);
+  ``e + e`` (and ``x * y + y * x``) is ``2 * e`` (doubling is exact; ``e`` computed
+  once);
 - ``fresh(e) * y`` is ``e * y`` (arithmetic makes a new array: the copy is waste).
 """
 from __future__ import annotations
@@ -133,6 +134,13 @@ def _plain(e: gast.expr) -> bool:
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
                               gast.Subscript, gast.expr_context, gast.operator,
                               gast.unaryop)) for n in walk(e))
+
+
+def _swapped(a: gast.expr, b: gast.expr) -> bool:
+    """``x * y`` and ``y * x`` (IEEE products commute: the same numbers)."""
+    return isinstance(a, gast.BinOp) and isinstance(b, gast.BinOp) and \
+        isinstance(a.op, gast.Mult) and isinstance(b.op, gast.Mult) and \
+        same(a.left, b.right) and same(a.right, b.left)
 
 
 def _divided(e: gast.expr) -> bool:
@@ -276,7 +284,7 @@ class _Identities(Transformer):
                 and type(right.value) is int and right.value == 0 and self.number(left):
             return left  # (n - ddof of ddof=0)
         if isinstance(node.op, gast.Add) and self.in_derivative and _plain(left) and \
-                same(left, right):
+                (same(left, right) or _swapped(left, right)):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
                               right=left)
         return None

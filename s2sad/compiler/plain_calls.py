@@ -19,6 +19,8 @@ loop that costs ten to fifty times the arithmetic.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 import numpy as np
 
@@ -49,43 +51,60 @@ def _const(e: gast.expr) -> object:
 
 PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint",
                          "abs_slope", "reverse_cumsum", "max_share", "min_share",
-                         "centered", "reduced_size", "std_share"})
+                         "centered", "reduced_size", "std_share", "untrace"})
 
 
 def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
-               real: bool) -> gast.expr | None:
-    """``node`` written plainly, or None to keep the helper (``real``: every value is
-    real, the arguments' too: their real case is the case)."""
-    if node.keywords or not real:
+               real: Callable[[gast.expr], bool]) -> gast.expr | None:
+    """``node`` written plainly, or None to keep the helper (``real(e)``: ``e`` is surely
+    real, so a helper's real case is the case)."""
+    if node.keywords:
         return None
-    if name is None:  # np.conj of a new real array (centred values): the array
-        return node.args[0] if len(node.args) == 1 and isinstance(
-            node.args[0], (gast.BinOp, gast.Call)) and evaluate_ref(
-            node.func, facts.namespace) in (np.conj, np.conjugate) else None
-    if name == "extremum_args_adjoint" and len(node.args) == 4:
-        return _extremum(node.args, facts)
-    if name == "norm_partial" and len(node.args) == 3:
-        return _norm(node.args, facts)
-    if name == "einsum_adjoint" and len(node.args) == 4:
-        return _einsum(node.args, facts)
-    if name in ("max_share", "min_share") and len(node.args) == 2 and \
-            all(facts.of(a) == () for a in node.args):  # np.maximum of numbers
-        wins = _compare(node.args[0], gast.Gt() if name == "max_share" else gast.Lt(),
-                        node.args[1])
-        tie = gast.IfExp(test=_compare(node.args[0], gast.Eq(), node.args[1]),
-                         body=gast.Constant(value=0.5, kind=None),
-                         orelse=gast.Constant(value=0.0, kind=None))
-        return gast.IfExp(test=wins, body=gast.Constant(value=1.0, kind=None), orelse=tie)
-    if name in ("centered", "reduced_size", "std_share"):
-        return _spread(name, node.args, facts)
-    if name == "abs_slope" and len(node.args) == 1:  # (a real value's sign)
-        rank = facts.rank_of(node.args[0])
-        return None if rank is None else _call("number_sign", node.args) if rank == 0 \
-            else _np("sign", node.args)
-    if name == "reverse_cumsum" and len(node.args) == 3 and _const(node.args[2]) is None \
-            and facts.rank_of(node.args[0]) == 1 and facts.rank_of(node.args[1]) == 1:
-        return _reversed(_np("cumsum", [_reversed(node.args[0])]))
+    args = node.args
+    if name is None:
+        return _numpy_call(node, facts, real)
+    if name == "extremum_args_adjoint" and len(args) == 4:
+        return _extremum(args, facts)
+    if name == "norm_partial" and len(args) == 3 and real(args[0]):
+        return _norm(args, facts)
+    if name == "einsum_adjoint" and len(args) == 4 and real(args[0]) and \
+            isinstance(args[2], gast.Tuple) and all(map(real, args[2].elts)):
+        return _einsum(args, facts)
+    if name in ("max_share", "min_share") and len(args) == 2 and all(
+            facts.of(a) == () and real(a) for a in args):  # np.maximum of numbers
+        return _share(name, *args)
+    if name == "untrace" and len(args) == 5:
+        return _untrace(args, facts)
+    if name in ("centered", "reduced_size") or name == "std_share" and real(args[0]):
+        return _spread(name, args, facts)
+    if name == "abs_slope" and len(args) == 1 and real(args[0]):
+        rank = facts.rank_of(args[0])
+        return None if rank is None else _call("number_sign", args) if rank == 0 \
+            else _np("sign", args)
+    if name == "reverse_cumsum" and len(args) == 3 and _const(args[2]) is None \
+            and facts.rank_of(args[0]) == 1 and facts.rank_of(args[1]) == 1:
+        return _reversed(_np("cumsum", [_reversed(args[0])]))
     return None
+
+
+def _share(name: str, a: gast.expr, b: gast.expr) -> gast.expr:
+    """``1.0 if a > b else 0.5 if a == b else 0.0`` (``<`` for the minimum)."""
+    wins = _compare(a, gast.Gt() if name == "max_share" else gast.Lt(), b)
+    tie = gast.IfExp(test=_compare(a, gast.Eq(), b), body=gast.Constant(value=0.5, kind=None),
+                     orelse=gast.Constant(value=0.0, kind=None))
+    return gast.IfExp(test=wins, body=gast.Constant(value=1.0, kind=None), orelse=tie)
+
+
+def _untrace(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
+    """The adjoint of a square matrix's trace: ``g * np.eye(n)`` (``np.eye(n)`` for 1.0)."""
+    g, a, offset, axis1, axis2 = args
+    shape = facts.of(a)
+    if facts.of(g) != () or _const(offset) != 0 or (_const(axis1), _const(axis2)) != (0, 1) \
+            or not dims.known(shape) or len(shape) != 2 or \
+            not dims.affine.same(shape[0], shape[1]):
+        return None
+    eye = _np("eye", [_length(a, 0)])
+    return eye if _const(g) == 1.0 else gast.BinOp(left=g, op=gast.Mult(), right=eye)
 
 
 def _spread(name: str, args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
@@ -129,6 +148,25 @@ def _length(x: gast.expr, k: int) -> gast.expr:
 def _reversed(e: gast.expr) -> gast.Call:
     """``np.flip(e)`` (a view, as ``e[::-1]``, which torch has no counterpart of)."""
     return _np("flip", [e])
+
+
+def _numpy_call(node: gast.Call, facts: dims.Facts,
+                real: Callable[[gast.expr], bool]) -> gast.expr | None:
+    """``np.reshape(e, np.shape(x))`` of an ``e`` shaped like ``x`` and ``np.ravel(v)`` of
+    a vector (the adjoint of ``np.outer``): the array itself (both are views of it or
+    copies no one writes); ``np.conj`` of a new real array (centred values)."""
+    fn = evaluate_ref(node.func, facts.namespace)
+    args = node.args
+    if fn is np.reshape and len(args) == 2 and isinstance(args[1], gast.Call) and \
+            evaluate_ref(args[1].func, facts.namespace) is np.shape and \
+            len(args[1].args) == 1 and dims.same(facts.of(args[0]), facts.of(args[1].args[0])):
+        return args[0]
+    if fn is np.ravel and len(args) == 1 and facts.rank_of(args[0]) == 1:
+        return args[0]
+    if fn in (np.conj, np.conjugate) and len(args) == 1 and \
+            isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
+        return args[0]
+    return None
 
 
 def _extremum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
@@ -255,3 +293,14 @@ def expanded_spread(spread: gast.expr, other: gast.expr, facts: dims.Facts) -> g
             a == 1 or dims.affine.same(a, b) for a, b in zip(shape[::-1], into[::-1])):
         return None
     return inner.args[0]
+
+
+def by_identity(node: gast.BinOp, facts: dims.Facts) -> gast.expr | None:
+    """``M @ np.eye(n)`` or ``np.eye(n) @ M`` of a matrix ``M``: ``M`` (the adjoint of a
+    trace read through a product, ``inv.T @ np.eye(n) @ inv.T``)."""
+    for eye, other in ((node.right, node.left), (node.left, node.right)):
+        if isinstance(eye, gast.Call) and len(eye.args) == 1 and not eye.keywords and \
+                evaluate_ref(eye.func, facts.namespace) is np.eye and \
+                facts.rank_of(other) == 2 and isinstance(other, (gast.BinOp, gast.UnaryOp)):
+            return other
+    return None
