@@ -356,3 +356,19 @@ def test_complex_values_of_real_arguments_keep_the_helpers(rng) -> None:
     check_grad(eigen_moduli, a)
     source = grad_source(eigen_moduli, a)
     assert "abs_slope" in source and "norm_partial" in source
+
+
+def frobenius_pairs(A, B, s):
+    return np.einsum("ij,ij->", A, B) * s + np.einsum("ij,ji->", A, B) + \
+        np.einsum("i,i->", A[0], B[1])
+
+
+def test_einsum_of_one_other_array(rng) -> None:
+    """An adjoint that is the other operand (transposed, scaled): a new array, never the
+    user's operand itself."""
+    A, B = rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
+    check_grad(frobenius_pairs, A, B, 1.5, wrt=(0, 1, 2))
+    dA = s2sad.grad(lambda a, b: np.einsum("ij,ij->", a, b))(A, B)
+    assert dA is not B and not np.shares_memory(dA, B)
+    np.testing.assert_array_equal(dA, B)
+    assert "einsum_adjoint" not in grad_source(frobenius_pairs, A, B, 1.5)

@@ -232,7 +232,8 @@ def _einsum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     arrays = [(s, e) for s, e in factors if s]
     if not set(mine) <= set("".join(s for s, _ in arrays)):
         return None  # (a letter only operand k has: its adjoint is spread: the helper)
-    made = _product(arrays, mine) if len(arrays) == 2 else None
+    made = _product(arrays, mine) if len(arrays) == 2 else _alone(arrays, mine, numbers) \
+        if len(arrays) == 1 else None
     if made is None and len(arrays) > 1:
         made = _np("einsum", [gast.Constant(
             value=",".join(s for s, _ in arrays) + "->" + mine, kind=None),
@@ -242,6 +243,20 @@ def _einsum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     for number in numbers:
         made = gast.BinOp(left=number, op=gast.Mult(), right=made)
     return made
+
+
+def _alone(arrays: list[tuple[str, gast.expr]], mine: str,
+           numbers: list[gast.expr]) -> gast.expr | None:
+    """One array, in ``mine``'s order or transposed, times the numbers (``1.0`` if none:
+    a new array, never the operand itself)."""
+    (s, e), = arrays
+    if s != mine and not (len(s) == 2 and s == mine[::-1]):
+        return None
+    if s != mine:
+        e = gast.Attribute(value=e, attr="T", ctx=gast.Load())
+    if not numbers:
+        numbers.append(gast.Constant(value=1.0, kind=None))
+    return e
 
 
 def _consistent(subs: list[str], values: list[gast.expr], facts: dims.Facts) -> bool:

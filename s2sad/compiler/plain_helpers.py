@@ -191,10 +191,13 @@ class PlainHelpers(Transformer):
     def is_real(self, e: gast.expr) -> bool:
         """``e`` is surely real (:mod:`dtypes`, from the float64 array and real number
         parameters; worked out when first asked)."""
+        return self.kind(e) in (dtypes.F64, dtypes.REAL)
+
+    def kind(self, e: gast.expr) -> str | None:
         if self.kinds is None:
             body, floats, numbers = self.real_from
             self.kinds = dtypes.dtypes(body, set(floats), set(numbers), self.facts.namespace)
-        return dtypes.of(e, self.kinds, self.facts.namespace) in (dtypes.F64, dtypes.REAL)
+        return dtypes.of(e, self.kinds, self.facts.namespace)
 
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)
@@ -229,6 +232,10 @@ class PlainHelpers(Transformer):
         self.unexpand(node)
         if isinstance(node.op, gast.MatMult):
             return by_identity(node, self.facts) or node
+        if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
+                node.left.value == 1.0 and isinstance(node.right, gast.BinOp) and \
+                self.kind(node.right) == dtypes.F64:
+            return node.right  # (1.0 * (A @ x) of float64 values: a new float64 array)
         if isinstance(node.op, (gast.Add, gast.Sub)):
             for side, other in (("left", node.right), ("right", node.left)):
                 g = self.spread_number(getattr(node, side))  # (g spread + e of its shape)
