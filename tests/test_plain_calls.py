@@ -372,3 +372,32 @@ def test_einsum_of_one_other_array(rng) -> None:
     assert dA is not B and not np.shares_memory(dA, B)
     np.testing.assert_array_equal(dA, B)
     assert "einsum_adjoint" not in grad_source(frobenius_pairs, A, B, 1.5)
+
+
+# ----- differences, slogdet -----
+
+def smoothness(x, W):
+    d = np.diff(x)
+    return np.sum(d * d) + 0.1 * np.sum(np.abs(d)) + np.sum(np.diff(W, 2, axis=0) ** 2) + \
+        np.sum(np.diff(W) * np.diff(x)[:2])
+
+
+def log_volume(A):
+    s, ld = np.linalg.slogdet(A)
+    return ld + np.sum(A * A)
+
+
+def test_differences(rng) -> None:
+    x, W = rng.standard_normal(4), rng.standard_normal((5, 3))
+    check_grad(smoothness, x, W, wrt=(0, 1))
+    assert "abs_slope" not in grad_source(smoothness, x, W)
+    np.testing.assert_allclose(  # the adjoint of np.diff (undiff, without np.pad)
+        s2sad.grad(lambda v: np.sum(np.diff(v) * np.array([1.0, 2.0, 4.0])))(np.zeros(4)),
+        [-1.0, -1.0, -2.0, 4.0])
+
+
+def test_slogdet_log_volume(rng) -> None:
+    A = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    check_grad(log_volume, A)
+    assert "pick_adjoint" not in grad_source(log_volume, A)
+    check_grad(log_volume, -A)  # a negative determinant: the same log |det|

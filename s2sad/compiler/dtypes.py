@@ -31,8 +31,8 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
 _CONSTRUCTED = {np.zeros, np.ones, np.empty}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
-               np.prod, np.cumsum, np.trace, np.outer, np.linalg.det, np.linalg.inv,
-               np.linalg.solve, np.linalg.norm}  # real in, real out; of float64 float64
+               np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
+               np.linalg.inv, np.linalg.solve, np.linalg.norm}  # real in, real out
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
@@ -96,6 +96,8 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
             e.op, (gast.USub, gast.UAdd)) else None
     if isinstance(e, gast.Attribute) and e.attr == "T":
         return of(e.value, kinds, namespace)
+    if isinstance(e, gast.Attribute) and e.attr in ("shape", "size", "ndim"):
+        return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
     if isinstance(e, gast.Subscript):

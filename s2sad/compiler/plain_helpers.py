@@ -89,7 +89,7 @@ def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
     if isinstance(g, gast.Call) and isinstance(g.func, gast.Name) and \
             g.func.id == "add_at" and len(g.args) == 4 and _is_none(g.args[0]) and \
             isinstance(i, gast.Constant) and isinstance(g.args[2], gast.Constant) and \
-            g.args[2].value == i.value and isinstance(g.args[3], gast.Name) and \
+            g.args[2].value == i.value and isinstance(g.args[3], (gast.Name, gast.Constant)) and \
             isinstance(ans, gast.Name) and isinstance(g.args[1], gast.Name) and \
             g.args[1].id == ans.id:
         return g.args[3]

@@ -290,12 +290,16 @@ def spread_to_items(g: Any, iterable: Any) -> Any:
 def undiff(g: Any, a: Any, n: int = 1, axis: int = -1) -> Any:
     """Adjoint of ``np.diff(a, n, axis)``: each difference given back to its two ends."""
     g = np.asarray(g)
-    for _ in range(n):
-        width = [(0, 0)] * g.ndim
-        width[axis] = (1, 0)
-        before = np.pad(g, width)
-        width[axis] = (0, 1)
-        g = before - np.pad(g, width)
+    for _ in range(n):  # (two slices of zeros one longer: np.pad costs ~10 us a call)
+        shape = list(g.shape)
+        shape[axis] += 1
+        out = np.zeros(shape, dtype=g.dtype)
+        ends = [slice(None)] * g.ndim
+        ends[axis] = slice(1, None)
+        out[tuple(ends)] += g
+        ends[axis] = slice(None, -1)
+        out[tuple(ends)] -= g
+        g = out
     return g
 
 
