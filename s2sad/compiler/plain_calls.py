@@ -200,7 +200,8 @@ def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
         return None
     if ord_ == 1 and ax is None and len(shape) == 1:
         return _np("sign", [x])
-    if ord_ is None and ax is None or ord_ in (None, 2) and len(shape) == 1 and ax in (0, -1):
+    if ord_ is None and ax is None or ord_ in (None, 2) and len(shape) == 1 and \
+            ax in (None, 0, -1):
         whole = gast.BoolOp(op=gast.Or(), values=[_np("linalg.norm", [x]),
                                                   gast.Constant(value=1.0, kind=None)])
         return gast.BinOp(left=x, op=gast.Div(), right=whole)  # (0 at 0: x is 0 there)
