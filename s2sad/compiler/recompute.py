@@ -4,7 +4,7 @@ An element loop's branch flag (``cmp = x[i] > 0``) is pushed on every trip and
 popped in the reversed loop; a person writing the gradient tests ``x[i] > 0``
 again instead, and the forward loop, left with nothing to do for the reverse
 sweep, goes.  Done where the value is a number (a flag, or a name known to hold a
-number), an item (``keys[i]``) or the builtin ``min``/``max`` of such (one of them),
+number), an item (``keys[i]``) or the builtin ``min``/``max``/``abs`` of such,
 computed without another call from the loop's counter, the function's
 parameters (generated code never writes into them) and numbers bound once before
 the loop, and the two loops run over the same range, one reversed.
@@ -86,9 +86,10 @@ def _shape_call(n: gast.AST) -> bool:
 def _choice(n: gast.AST) -> bool:
     """``min(a, b)`` / ``max(a, b, ..)`` (by name, as the forward sweep calls it): one of
     its cheap arguments, chosen by comparisons (``d = min(x[i], y[i])`` in an element
-    loop)."""
-    return isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
-        n.func.id in ("min", "max") and len(n.args) >= 2 and not n.keywords
+    loop); ``abs(a)`` of one (a Huber loop's ``abs(x[i]) < d``)."""
+    return isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and not n.keywords \
+        and (n.func.id in ("min", "max") and len(n.args) >= 2 or
+             n.func.id == "abs" and len(n.args) == 1)
 
 
 def _substituted(tree: gast.expr, old: gast.Name, new: gast.expr) -> gast.expr:
