@@ -7,7 +7,11 @@
 * ``rosenbrock_loop``: the Rosenbrock function as an element-by-element loop;
 * ``adaptive_rk4``: an adaptive (step-doubling) RK4 integrator of a damped
   pendulum-like ODE, a while loop with accept/reject branches calling nested
-  helpers (``rk4_step`` -> ``rhs``) on 2-vectors.
+  helpers (``rk4_step`` -> ``rhs``) on 2-vectors;
+* ``drawdown``: a running peak taken with the builtin ``max`` and ``abs`` in an
+  element loop (the shares of ``max`` and the slope of ``abs`` of numbers);
+* ``einsum_forms``: ``np.einsum`` quadratic forms and a ``np.linalg.norm`` in one
+  line on 8 x 8 arrays (their adjoints as products, not the generic helpers).
 
 Conventions are those of ``problems.py``: each function is written once at
 module level against the module global ``np``; the hand-written gradients use
@@ -271,6 +275,57 @@ def adaptive_rk4_args(size):
 
 
 # ---------------------------------------------------------------------------
+# drawdown: a running peak with the builtin max, and abs, in an element loop
+# ---------------------------------------------------------------------------
+
+def drawdown(x):
+    peak = x[0]
+    s = 0.0
+    for t in range(1, x.shape[0]):
+        peak = max(peak, x[t])
+        d = peak - x[t]
+        s = s + d * d + 0.01 * abs(x[t])
+    return s
+
+
+def drawdown_grad(x):
+    g = np.zeros_like(x)
+    peak = x[0]
+    at = 0
+    for t in range(1, x.shape[0]):
+        if x[t] > peak:
+            peak = x[t]
+            at = t
+        d = peak - x[t]
+        g[at] += 2.0 * d
+        g[t] += 0.01 * np.sign(x[t]) - 2.0 * d
+    return (g,)
+
+
+def drawdown_args(size):
+    return (np.cumsum(_rng(12).standard_normal(100 if size == "full" else 8)),)
+
+
+# ---------------------------------------------------------------------------
+# einsum and norm one-liners on small arrays
+# ---------------------------------------------------------------------------
+
+def einsum_forms(x, A, B):
+    return np.einsum("i,ij,j->", x, A, x) + np.linalg.norm(B @ x) + np.einsum("ij,ij->", A, B)
+
+
+def einsum_forms_grad(x, A, B):
+    y = B @ x
+    return (A @ x + A.T @ x + B.T @ (y / np.sqrt(y @ y)), np.outer(x, x) + B)
+
+
+def einsum_forms_args(size):
+    n = 8 if size == "full" else 3
+    r = _rng(13)
+    return r.standard_normal(n), r.standard_normal((n, n)), r.standard_normal((n, n))
+
+
+# ---------------------------------------------------------------------------
 # the specs (problems.py turns them into Problem entries)
 # ---------------------------------------------------------------------------
 
@@ -288,4 +343,10 @@ SPECS = [
     {"name": "adaptive_rk4", "title": "adaptive step-doubling RK4 (while loop, nested helpers)",
      "func": adaptive_rk4, "hand_grad": adaptive_rk4_grad, "make_args": adaptive_rk4_args,
      "wrt": (0, 1), "sizes": {"full": "t_end 5, tol 1e-6", "smoke": "t_end 0.5, tol 1e-3"}},
+    {"name": "drawdown", "title": "running peak (builtin max) and abs in an element loop",
+     "func": drawdown, "hand_grad": drawdown_grad, "make_args": drawdown_args,
+     "wrt": (0,), "sizes": {"full": "100 points", "smoke": "8 points"}},
+    {"name": "einsum_forms", "title": "einsum quadratic forms and a norm, one line, small",
+     "func": einsum_forms, "hand_grad": einsum_forms_grad, "make_args": einsum_forms_args,
+     "wrt": (0, 1), "sizes": {"full": "8 x 8", "smoke": "3 x 3"}},
 ]

@@ -102,3 +102,20 @@ def test_newton_in_a_loop_matches_its_closed_form(rng) -> None:
     to 1 / (2 sqrt(a)); unguarded (nothing fires) and exact against differences."""
     a = rng.uniform(1.0, 2.0, 4)
     np.testing.assert_allclose(s2sad.grad(newton)(a), 0.5 / np.sqrt(a), rtol=1e-6)
+
+
+@pytest.mark.parametrize("state", [{}, {"all": "raise"}, {"divide": "ignore", "over": "raise"}])
+def test_the_error_state_is_the_callers_again(state) -> None:
+    """The unguarded run ignores invalid values (its 0 * inf) by a state made once per
+    state it starts from; after the call the caller's state is back, whatever it was,
+    and no warning reached the caller (warnings as errors here)."""
+    import warnings
+    x = np.array([0.0, 1.0, 4.0])
+    g = s2sad.grad(masked_sqrt)
+    with np.errstate(**state):
+        before = np.geterr()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(3):  # (the state made the first time, reused after)
+                np.testing.assert_allclose(g(x), closed(x))
+                assert np.geterr() == before

@@ -238,7 +238,7 @@ CHANGES = {
         "dx = repeat_to(1.0 / shape_item, x, None, False) * (2 * sub)",
     ]),
     "algebra": (scaled, [
-        "dy_1 = safe_mul(repeat_to(1.0, y, None, False), exp)",
+        "dy_1 = repeat_to(1.0, y, None, False) * exp",
     ], [
         "dy_1 = 1.0 * exp",
     ]),

@@ -3,7 +3,7 @@
 - a number assigned once at the top level (the seed ``dout = 1.0``) is read
   as that number, and ``1.0 * x`` / ``x * 1.0`` / ``x / 1.0`` of a Python
   number ``x`` is ``x`` (arrays keep the product: it is a fresh array, and an
-  integer array becomes float);
+  integer array becomes float), and so is ``1.0 * (a / b)`` (already both);
 - ``repeat_to(a, x, axis, True) * y`` (or ``+ - /``; or ``axis=None``) with ``y`` of
   ``x``'s shape is ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
@@ -12,7 +12,8 @@
   ``-(2 * b)`` is ``-2 * b``
   (IEEE negation is exact, so these are the same numbers with a pass fewer);
 - in a derivative's statement (an adjoint or a tangent: floats, never booleans),
-  ``e + e`` is ``2 * e`` (doubling is exact; ``e`` computed once);
+  ``e + e`` (and ``x * y + y * x``) is ``2 * e`` (doubling is exact; ``e`` computed
+  once);
 - ``fresh(e) * y`` is ``e * y`` (arithmetic makes a new array: the copy is waste).
 """
 from __future__ import annotations
@@ -133,6 +134,19 @@ def _plain(e: gast.expr) -> bool:
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
                               gast.Subscript, gast.expr_context, gast.operator,
                               gast.unaryop)) for n in walk(e))
+
+
+def _swapped(a: gast.expr, b: gast.expr) -> bool:
+    """``x * y`` and ``y * x`` (IEEE products commute: the same numbers)."""
+    return isinstance(a, gast.BinOp) and isinstance(b, gast.BinOp) and \
+        isinstance(a.op, gast.Mult) and isinstance(b.op, gast.Mult) and \
+        same(a.left, b.right) and same(a.right, b.left)
+
+
+def _divided(e: gast.expr) -> bool:
+    """A true division (``safe_div`` too): a new array, inexact, that ``1.0 *`` keeps."""
+    return isinstance(e, gast.BinOp) and isinstance(e.op, gast.Div) or isinstance(
+        e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "safe_div"
 
 
 def _is_one(e: gast.expr) -> bool:
@@ -259,14 +273,18 @@ class _Identities(Transformer):
         """``1.0 * x``, ``x * 1.0``, ``x / 1.0``, ``-1.0 * x`` of a number; ``e + e`` in a
         derivative."""
         left, right = node.left, node.right
-        if isinstance(node.op, gast.Mult) and _is_one(left) and self.number(right):
+        if isinstance(node.op, gast.Mult) and _is_one(left) and (
+                self.number(right) or _divided(right)):
             return right
         if isinstance(node.op, gast.Mult) and _is_minus_one(left) and self.number(right):
             return gast.UnaryOp(op=gast.USub(), operand=right)
         if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
             return left
+        if isinstance(node.op, (gast.Add, gast.Sub)) and isinstance(right, gast.Constant) \
+                and type(right.value) is int and right.value == 0 and self.number(left):
+            return left  # (n - ddof of ddof=0)
         if isinstance(node.op, gast.Add) and self.in_derivative and _plain(left) and \
-                same(left, right):
+                (same(left, right) or _swapped(left, right)):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
                               right=left)
         return None
@@ -382,7 +400,8 @@ class _Identities(Transformer):
                 isinstance(e.func.value, gast.Name) and e.func.value.id in ("np", "math"):
             return bool(e.args) and not e.keywords and all(self.number(a) for a in e.args)
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-                e.func.id in ("reduced_size", "len"):
-            return True  # counts
+                e.func.id in ("reduced_size", "len") or isinstance(e, gast.Subscript) and \
+                isinstance(e.value, gast.Attribute) and e.value.attr == "shape":
+            return True  # counts (x.shape[0] too)
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
             (isinstance(e, gast.Constant) and type(e.value) in (float, int))

@@ -105,8 +105,8 @@ class Facts:
             return self._named(e.id)
         if isinstance(e, gast.UnaryOp):
             return self.of(e.operand)
-        if isinstance(e, gast.BinOp):
-            return self._binop(e)
+        if isinstance(e, (gast.BinOp, gast.Compare, gast.BoolOp, gast.IfExp)):
+            return self._operation(e)
         if isinstance(e, gast.Attribute) and e.attr == "shape":
             s = self.of(e.value)
             return (len(s),) if isinstance(s, tuple) else None
@@ -166,6 +166,19 @@ class Facts:
             s = self.of(e.args[0])
             return s[0] if isinstance(s, tuple) and s else None
         return None
+
+    def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp | gast.IfExp) -> Any:
+        """Arithmetic and a comparison broadcast (elementwise); ``a or b`` and ``a if t
+        else b`` are one of their values: the shape they all have."""
+        if isinstance(e, gast.BinOp):
+            return self._binop(e)
+        if isinstance(e, gast.Compare):
+            if len(e.comparators) != 1:
+                return None
+            return self._binop(gast.BinOp(left=e.left, op=gast.Add(), right=e.comparators[0]))
+        values = [e.body, e.orelse] if isinstance(e, gast.IfExp) else e.values
+        shapes = [self.of(v) for v in values]
+        return shapes[0] if all(same(shapes[0], s) for s in shapes) else None
 
     def _binop(self, e: gast.BinOp) -> Any:
         a, b = self.of(e.left), self.of(e.right)
@@ -253,7 +266,7 @@ class Facts:
             kind = shape_kind(fn)
             if kind == "first":
                 return args[0]
-            if kind == "probe":
+            if kind == "probe" and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
                 return self._probed(fn, e, args)
             same = same_as_argument(fn, args)
             if same is not NO:

@@ -31,7 +31,8 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
 _CONSTRUCTED = {np.zeros, np.ones, np.empty}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
-               np.prod}  # real in, real out (no complex); of a float64 array float64
+               np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
+               np.linalg.inv, np.linalg.solve, np.linalg.norm}  # real in, real out
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
@@ -95,6 +96,8 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
             e.op, (gast.USub, gast.UAdd)) else None
     if isinstance(e, gast.Attribute) and e.attr == "T":
         return of(e.value, kinds, namespace)
+    if isinstance(e, gast.Attribute) and e.attr in ("shape", "size", "ndim"):
+        return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
     if isinstance(e, gast.Subscript):
@@ -165,6 +168,10 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         return F64
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
         return F64 if all(a == F64 for a in args) else REAL
+    if fn is np.einsum and len(args) > 1 and isinstance(e.args[0], gast.Constant) and \
+            isinstance(e.args[0].value, str) and not e.keywords and \
+            all(a in _RANK for a in args[1:]):
+        return F64 if F64 in args[1:] else REAL  # (the operands' type: real stays real)
     return None
 
 

@@ -313,6 +313,9 @@ class _Rewrite(Transformer):
             return gast.BinOp(left=g, op=gast.Mult(), right=d)
         if name == "safe_div" and POS in self.of(d):  # g / inf is 0 too
             return gast.BinOp(left=g, op=gast.Div(), right=d)
+        if _nonzero_spread(g) or name == "safe_mul" and _nonzero_literal(g):
+            return gast.BinOp(left=g, op=gast.Mult() if name == "safe_mul" else gast.Div(),
+                              right=d)  # (the guard changes only what g == 0 gives)
         if name == "safe_div" and self.number(g) and self.number(d):  # no call per number
             return gast.IfExp(test=d, body=gast.BinOp(left=g, op=gast.Div(), right=d),
                               orelse=node)
@@ -330,3 +333,14 @@ class _Rewrite(Transformer):
             return self.number(e.operand)
         return isinstance(e, gast.Name) and e.id in self.numbers or \
             isinstance(e, gast.Constant) and type(e.value) in (int, float)
+
+
+def _nonzero_literal(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) in (int, float) and \
+        e.value != 0 and math.isfinite(e.value)
+
+
+def _nonzero_spread(e: gast.expr) -> bool:
+    """``repeat_to(c, x, ..)`` of a nonzero literal ``c``: an array, nowhere 0."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "repeat_to" and bool(e.args) and _nonzero_literal(e.args[0])

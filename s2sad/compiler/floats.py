@@ -3,7 +3,8 @@
 ``x[i]`` of a NumPy array is a NumPy scalar, and arithmetic on NumPy scalars costs
 three to four times what it costs on Python floats.  Where a vector argument is only
 ever read element by element (and for its shape), with the loop that reads it going
-over its length, the derivative reads the elements from ``x.tolist()`` instead
+over its length (or over a vector's of the same length), the derivative reads the
+elements from ``x.tolist()`` instead
 (``as_floats``: a float64 vector only; anything else is used as it is).  For ``+``,
 ``-``, ``*``, comparisons and NumPy functions Python floats compute exactly what NumPy
 scalars do; division (by anything but a nonzero literal), powers and ``%`` differ
@@ -32,8 +33,11 @@ def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: N
     found = list(walk(gast.Module(body=body, type_ignores=[])))  # (read by each test)
     parents = _parents(found)
     defs = _definitions(found)
-    chosen = [p for p in vectors if _read_by_element(p, found, parents, facts) and
-              _looped_over(p, found, defs)]
+    read = [p for p in vectors if _read_by_element(p, found, parents, facts)]
+    looped = [p for p in read if _looped_over(p, found, defs)]
+    lengths = [facts.of(load(p))[0] for p in looped]
+    chosen = [p for p in read if p in looped or any(  # (x[i] * y[i], the loop over x)
+        dims.affine.same(facts.of(load(p))[0], n) for n in lengths)]
     if not chosen:
         return body
     renames = {p: namer.fresh(p + "_items") for p in chosen}

@@ -133,7 +133,8 @@ def ranks(body: list, facts: Facts) -> list:
     """Helpers the argument ranks make plain (``matmul_lhs_adjoint`` of a matrix and a
     vector is an outer product)."""
     return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
-                                  real=facts.real, alike=facts.alike)
+                                  real=facts.real, alike=facts.alike, floats=facts.floats,
+                                  real_numbers=frozenset(facts.params & facts.numbers))
 
 
 def prune(body: list, facts: Facts) -> list:
@@ -177,7 +178,8 @@ def shapes(body: list, facts: Facts) -> list:
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
-                                  real=facts.real, facts=facts.shapes)
+                                  real=facts.real, facts=facts.shapes, floats=facts.floats,
+                                  real_numbers=frozenset(facts.params & facts.numbers))
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
         kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                               facts.namespace)

@@ -4,7 +4,8 @@ An element loop's branch flag (``cmp = x[i] > 0``) is pushed on every trip and
 popped in the reversed loop; a person writing the gradient tests ``x[i] > 0``
 again instead, and the forward loop, left with nothing to do for the reverse
 sweep, goes.  Done where the value is a number (a flag, or a name known to hold a
-number) or an item (``keys[i]``), computed without a call from the loop's counter, the function's
+number), an item (``keys[i]``) or the builtin ``min``/``max``/``abs`` of such,
+computed without another call from the loop's counter, the function's
 parameters (generated code never writes into them) and numbers bound once before
 the loop, and the two loops run over the same range, one reversed.
 """
@@ -42,7 +43,8 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
             value = _value(forward.body, forward.body.index(push), name,
                            fixed | {forward.target.id})
             if value is not None and (name in numbers or _tested(rev, name) or
-                                      _item(value) or any(map(_shape_call, walk(value)))):
+                                      _item(value) or _choice(value) or
+                                      any(map(_shape_call, walk(value)))):
                 rev.body[at] = copy_origin(gast.Assign(targets=pop.targets, value=value,
                                                        type_comment=None), pop)
                 forward.body.remove(push)
@@ -56,7 +58,7 @@ def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | No
     if at is None or not _plain_assign(block[at], name):
         return None
     value = clone(block[at].value)
-    calls = [n for n in walk(value) if _shape_call(n)]
+    calls = [n for n in walk(value) if _shape_call(n) or _choice(n)]
     callees = {id(c.func) for c in calls} | {id(getattr(c.func, "value", None)) for c in calls}
     if sum(1 for _ in walk(value)) > MAX_NODES or not all(
             isinstance(n, _CHEAP) or n in calls or id(n) in callees for n in walk(value)):
@@ -79,6 +81,15 @@ def _shape_call(n: gast.AST) -> bool:
             isinstance(n.func, gast.Name) and n.func.id == "len" or
             isinstance(n.func, gast.Attribute) and n.func.attr == "shape" and
             isinstance(n.func.value, gast.Name) and n.func.value.id == "np")
+
+
+def _choice(n: gast.AST) -> bool:
+    """``min(a, b)`` / ``max(a, b, ..)`` (by name, as the forward sweep calls it): one of
+    its cheap arguments, chosen by comparisons (``d = min(x[i], y[i])`` in an element
+    loop); ``abs(a)`` of one (a Huber loop's ``abs(x[i]) < d``)."""
+    return isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and not n.keywords \
+        and (n.func.id in ("min", "max") and len(n.args) >= 2 or
+             n.func.id == "abs" and len(n.args) == 1)
 
 
 def _substituted(tree: gast.expr, old: gast.Name, new: gast.expr) -> gast.expr:

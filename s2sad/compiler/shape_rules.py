@@ -226,6 +226,19 @@ def _diag(args: list, e: gast.Call) -> Any:
     return (s[0], s[0]) if len(s) == 1 else (s[0] if _same(s[0], s[1]) else None,)
 
 
+def _diff(args: list, e: gast.Call) -> Any:
+    """``np.diff(x, n, axis)``: the axis ``n`` shorter (``max(0, length - n)``)."""
+    given = dict(zip(("a", "n", "axis"), e.args), **{k.arg: k.value for k in e.keywords})
+    n, axis = (literal(given[k]) if k in given else d for k, d in (("n", 1), ("axis", -1)))
+    shape = args[0]
+    if set(given) - {"a", "n", "axis"} or type(n) is not int or type(axis) is not int or \
+            not isinstance(shape, tuple) or not -len(shape) <= axis < len(shape):
+        return None
+    axis %= len(shape)
+    shorter = affine.add(affine.form(shape[axis]), affine.Lin((), n), -1)
+    return shape[:axis] + (affine.length(shorter, affine.CLAMPED),) + shape[axis + 1:]
+
+
 def _expand_dims(args: list, e: gast.Call) -> Any:
     return _expanded(args[0], e.args[1]) if len(args) == 2 else None
 
@@ -234,7 +247,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 runtime.reduced_size: lambda args, e: (),  # a count
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
-                np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims}
+                np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff}
 
 
 def join_dims(dims: list) -> Dim:
@@ -320,4 +333,5 @@ def whole_slice(p: gast.Slice) -> bool:
     step = p.step
     return p.lower is None and p.upper is None and (
         step is None or isinstance(step, gast.UnaryOp) and isinstance(step.op, gast.USub)
-        and isinstance(step.operand, gast.Constant) and step.operand.value == 1)
+        and isinstance(step.operand, gast.Constant) and step.operand.value == 1 or
+        isinstance(step, gast.Constant) and type(step.value) is int and step.value == -1)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import load
+from s2sad.compiler.plain_calls import by_identity, expanded_spread
 
 
 def is_none(e: gast.expr) -> bool:
@@ -40,29 +41,57 @@ class Spreads:
     facts: dims.Facts
     if TYPE_CHECKING:  # (given by the class it is mixed into, first in its bases)
         def rank(self, e: gast.expr) -> int | None: ...
+        def kind(self, e: gast.expr) -> str | None: ...
         def generic_visit(self, node: Any) -> Any: ...
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         """``repeat_to(g, x, None, False) * e`` of a number ``g`` and an ``e`` shaped
-        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0)."""
+        like ``x``: ``g * e`` (``e`` when ``g`` is 1.0; ``-(g * e)`` of its negation);
+        ``+``, ``-``: ``g + e``."""
         self.generic_visit(node)
         self.unexpand(node)
+        if isinstance(node.op, gast.MatMult):
+            return by_identity(node, self.facts) or node
+        if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
+                node.left.value == 1.0 and isinstance(node.right, gast.BinOp) and \
+                self.kind(node.right) == dtypes.F64:
+            return node.right  # (1.0 * (A @ x) of float64 values: a new float64 array)
+        if isinstance(node.op, (gast.Add, gast.Sub)):
+            for side, other in (("left", node.right), ("right", node.left)):
+                g = self.spread_number(getattr(node, side))  # (g spread + e of its shape)
+                if g is not None and dims.same(self.facts.of(self.spread_of(
+                        getattr(node, side))), self.facts.of(other)):
+                    setattr(node, side, g)
+                    return node
         if not isinstance(node.op, gast.Mult):
             return node
         self.spread_in_product(node)
         for spread, other in ((node.left, node.right), (node.right, node.left)):
-            negated = isinstance(spread, gast.UnaryOp) and isinstance(spread.op, gast.USub)
-            spread = spread.operand if negated else spread  # (-repeat_to(..) * e: -(g * e))
-            g = self.spread_number(spread)
-            if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
-                                           self.facts.of(other)):
-                one = isinstance(g, gast.Constant) and g.value == 1.0
-                product = other if one else gast.BinOp(left=g, op=gast.Mult(), right=other)
-                return gast.UnaryOp(op=gast.USub(), operand=product) if negated else product
-            expanded = None if negated else self.spread_along(spread, other)
-            if expanded is not None:
-                return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
+            simpler = self.spread_times(spread, other)
+            if simpler is not None:
+                return simpler
         return node
+
+    def spread_times(self, spread: gast.expr, other: gast.expr) -> gast.expr | None:
+        """``spread * other`` without the spreading, or None."""
+        negated = isinstance(spread, gast.UnaryOp) and isinstance(spread.op, gast.USub)
+        spread = spread.operand if negated else spread  # (-repeat_to(..) * e: -(g * e))
+        g = self.spread_number(spread)
+        if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
+                                       self.facts.of(other)):
+            one = isinstance(g, gast.Constant) and g.value == 1.0
+            product = other if one else gast.BinOp(left=g, op=gast.Mult(), right=other)
+            return gast.UnaryOp(op=gast.USub(), operand=product) if negated else product
+        if negated:
+            return None
+        expanded = self.spread_along(spread, other)
+        if expanded is not None:
+            return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
+        g = expanded_spread(spread, other, self.facts)
+        if g is not None:
+            return other if isinstance(g, gast.Constant) and g.value == 1.0 else \
+                gast.BinOp(left=g, op=gast.Mult(), right=other)
+        return None
 
     def spread_in_product(self, node: gast.BinOp) -> None:
         """``c * repeat_to(g, x, None, False) * e`` (a number ``c``, an ``e`` shaped like

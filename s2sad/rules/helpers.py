@@ -16,6 +16,7 @@ rule like a user's function), so every order works:
 ``cholesky_*`` and ``matrix_power_*``.
 """
 from s2sad import runtime as rt
+from s2sad.rules.facts import deffacts, defshape
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp
 
@@ -88,14 +89,19 @@ defvjp(rt.abs_slope, "x", "safe_div(np.conj(g) - np.real(g * ans) * ans, np.abs(
        "if np.iscomplexobj(x) else zeros_like(x)")
 defjvp(rt.abs_slope, "x", "safe_div(np.conj(dx) - ans * abs_tangent(dx, x), np.abs(x)) "
        "if np.iscomplexobj(x) else zeros_like(x)")
-defnondiff(rt.max_share, rt.min_share, rt.fmax_share, rt.fmin_share, rt.clip_mask,
-           rt.clip_bound_share,
+defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_share,
+           rt.fmin_share, rt.clip_mask, rt.clip_bound_share,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
           "np.reshape(np.sum(g * extremum_share(a, peak, axis, keepdims), axis=axis, "
           "keepdims=keepdims), np.shape(t))", None, None)
-# builtin max/min: the share of each item, linear in the adjoint or tangent given
+# builtin max/min: the share of each item, linear in the adjoint or tangent given; of
+# numbers (compiler/plain_calls.py) the share is a float in [0, 1]
+defshape((rt.arg_share, rt.number_sign, rt.max_share, rt.min_share, rt.fmax_share,
+          rt.fmin_share, rt.clip_mask, rt.clip_bound_share), "elementwise")
+defshape(rt.abs_slope, "first")
+deffacts(rt.arg_share, "finite nonneg unit")
 deflinear(rt.extremum_args_adjoint, "t, args, k, result",
           "extremum_args_tangent(g, args, k, result)", None, None, None)
 deflinear(rt.extremum_args_tangent, "t, args, k, result",

@@ -251,6 +251,9 @@ def cast_like(g: Any, x: Any) -> Any:
     if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and \
             g.dtype == x.dtype and x.dtype.kind in "fc" and g.flags.writeable:
         return g
+    if type(g) is list and type(x) is np.ndarray and x.dtype is _FLOAT64 and x.ndim == 1 \
+            and len(g) == x.shape[0]:
+        return np.array(g, dtype=_FLOAT64)  # (floats_zeros' list of element adjoints)
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
         items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]

@@ -19,7 +19,7 @@ __all__ = [
     "abs_tangent", "imag_adjoint", "max_share", "min_share", "fmax_share", "fmin_share",
     "clip_mask", "clip_bound_share", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
     "sign_adjoint",
-    "sign_tangent",
+    "sign_tangent", "arg_share", "number_sign",
 ]
 
 
@@ -199,6 +199,23 @@ def _share(wins: Any, x: Any, y: Any) -> Any:
     if not np.any(ties):  # no tie: the mask itself (relu's gradient in two passes)
         return wins
     return _scalar(wins + 0.5 * ties)
+
+
+def number_sign(x: Any) -> Any:
+    """``np.sign`` of a real number (NaN stays NaN) without a ufunc call: the slope of
+    ``abs`` in an element loop costs a comparison, not ~1 us."""
+    return 1.0 if x > 0 else -1.0 if x < 0 else x * 0.0
+
+
+def arg_share(v: Any, result: Any, other: Any, *more: Any) -> float:
+    """Share of the number ``v`` in the builtin ``max(v, other, *more)`` or ``min`` (which
+    returned ``result``): 1 over how many arguments equal ``result`` if ``v`` does,
+    else 0 (``extremum_args_adjoint``'s split, for numbers: no arrays of hits)."""
+    if v != result:
+        return 0.0
+    if more:
+        return 1.0 / (1 + (other == result) + sum(1 for o in more if o == result))
+    return 0.5 if other == result else 1.0
 
 
 def fmax_share(x: Any, y: Any) -> Any:

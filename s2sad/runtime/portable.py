@@ -104,6 +104,51 @@ def _share(wins: Any, x: Any, y: Any) -> Any:
     return xp.astype(wins, dtype) + 0.5 * xp.astype(x == y, dtype)
 
 
+def _args_shares(args: tuple, result: Any) -> Any:
+    """The builtin max/min's shares: 1/count on the items equal to ``result`` (a tie
+    splits), as numbers or floating arrays (no bool arithmetic: the standard has none)."""
+    items: Any = args[0] if len(args) == 1 else args
+    if len(args) == 1 and _is_array(items):
+        xp = _xp(items)
+        hit = xp.astype(items == result, _real_float(xp, items.dtype))
+        return hit / xp.sum(hit)
+    hits = [_as_share(v == result) for v in items]
+    count = sum(hits)
+    return [h / count for h in hits]
+
+
+def _as_share(hit: Any) -> Any:
+    if not _is_array(hit):
+        return 1.0 if hit else 0.0
+    xp = _xp(hit)
+    return xp.astype(hit, _default_float(xp))
+
+
+def _default_float(xp: Any) -> Any:
+    """The library's default floating dtype (float32 on JAX without x64)."""
+    return xp.asarray(0.0).dtype
+
+
+def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
+    """Adjoint of argument ``k`` of the builtin ``max(*args)`` / ``min(*args)``; one
+    iterable argument: the adjoints of all its items (a list or tuple for one)."""
+    shares = _args_shares(args, result)
+    if len(args) == 1:
+        items = args[0]
+        return type(items)(g * s for s in shares) if isinstance(items, (list, tuple)) \
+            else g * shares
+    return g * shares[k]
+
+
+def extremum_args_tangent(t: Any, args: tuple, k: int, result: Any) -> Any:
+    shares = _args_shares(args, result)
+    if len(args) == 1:
+        if isinstance(args[0], (list, tuple)):
+            return sum(s * v for s, v in zip(shares, t))
+        return _xp(shares).sum(shares * t, axis=0)
+    return t * shares[k]
+
+
 def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
     xp = _xp(a)
     hit = a == _kept(xp, ans, a, axis, keepdims)
@@ -190,7 +235,8 @@ _AS_THEY_ARE = (
     "list_last", "stop_gradient", "iteration_items", "user_cotangents", "user_jvp",
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "field_add", "field_of", "dict_get", "reduced_size", "axes_inverse",
-    "list_append_owned", "list_pop_last",
+    "list_append_owned", "list_pop_last", "arg_share",
+    "number_sign",
 )
 
 def _helpers_of(names: dict[str, Any], module: str) -> dict[str, Any]:

@@ -1,4 +1,6 @@
 def jvp_in_place_writes(x, *, dx):
+    # dx is read element by element: as Python floats
+    dx_items = as_floats(dx)
     # x is read element by element: as Python floats
     x_items = as_floats(x)
     # line 70: r = np.zeros_like(x)
@@ -10,8 +12,8 @@ def jvp_in_place_writes(x, *, dx):
         # line 72: r[i] = 0.5 * r[i - 1] + x[i]
         sub = i - 1
         r_1[i] = 0.5 * r_1[sub] + x_items[i]
-        dr_1[i] = dr_1[sub] * 0.5 + dx[i]
-    del x_items
+        dr_1[i] = dr_1[sub] * 0.5 + dx_items[i]
+    del dx_items, x_items
     # line 73: return np.sum(r ** 2)
     total = np.sum(r_1 * r_1)
     dtotal = np.sum(dr_1 * (2 * r_1))
