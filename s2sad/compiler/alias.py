@@ -324,11 +324,14 @@ class _Aliases:
         changed by ``append``/``insert``/``+=`` is only the list: the arrays it holds (a
         tape's) are not written, so only names holding that list itself share the write."""
         mine = state.get(name, frozenset())
-        objects = {o for o, how in mine if how == SAME or not self.list_write(s, mine)}
+        objects = {o for o, how in mine if how == SAME}
+        if not objects or not self.list_write(s, mine):  # (a list taken out of a container
+            objects = {o for o, _ in mine}  # is one of its items: the holders see the write)
+        written_back = getattr(s, "s2sad_written_back", ())
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
             held = state[other]
-            if other == name or not objects & {o for o, _ in held}:
+            if other == name or other in written_back or not objects & {o for o, _ in held}:
                 continue
             out.append((other, same_object(held, mine) or
                         self.bound_together(other, name, state)))

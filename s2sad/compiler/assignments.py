@@ -36,7 +36,34 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
                 norm.atom(a) for a in call.args], keywords=[])
             norm.emit(assign(xs, value), s)
             return True
-    return _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
+    return _item_changed(norm, s, call) or _rewritten_mutation(norm, s, call) or \
+        _ufunc_at(norm, s, call)
+
+
+def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
+    """``d[k].append(v)`` of a local ``d``: the list it holds changes, and ``d`` with it,
+    as ``item = d[k]; item = list_append(item, v); d[k] = item``. The append may skip
+    ``d`` when the alias stage looks for the names sharing the list (``d`` is written
+    right after); any other name holding it is refused there."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and
+            isinstance(call.func.value, gast.Subscript)):
+        return False
+    root = call.func.value
+    while isinstance(root, gast.Subscript):
+        root = root.value
+    helper = dict(LIST_METHODS).get(call.func.attr)
+    if helper is None or not norm.is_local(root):
+        return False
+    place = call.func.value
+    item = norm.temp(norm.expr(copy.deepcopy(place)), "item", s)
+    changed = assign(item.id, gast.Call(func=load(helper), args=[load(item.id)] + [
+        norm.atom(a) for a in call.args], keywords=[]))
+    changed.s2sad_written_back = (norm.name(root.id),)
+    norm.emit(changed, s)
+    target = copy.deepcopy(place)
+    target.ctx = gast.Store()
+    assign_item(norm, target, load(item.id), s)
+    return True
 
 
 # methods that change a local list or dict in place, and what to write instead

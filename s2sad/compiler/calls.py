@@ -140,9 +140,9 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return norm.expr(_unrolled_reduce(norm, node))
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
-    if _sum_of_terms(norm, node):
+    if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
-        return lower_sum(norm, node)
+        return lower_sum(norm, _as_terms(node))
     inner = _derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
@@ -162,6 +162,26 @@ def _sum_of_terms(norm: Normalizer, node: gast.Call) -> bool:
     return sys.version_info < (3, 12) and norm.resolve(node.func) is sum and \
         1 <= len(node.args) <= 2 and not node.keywords and \
         isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp))
+
+
+def _joined(norm: Normalizer, node: gast.Call) -> bool:
+    """``sum(rows, [])``, ``sum(pairs, ())``: the builtin joining lists (or tuples), from a
+    list or tuple written in the call: a running total of ``+`` too, whose adjoint is the
+    lists' own (no rule of ``sum`` spreads a list's adjoint into lists)."""
+    return norm.resolve(node.func) is sum and len(node.args) == 2 and not node.keywords and \
+        isinstance(node.args[1], (gast.List, gast.Tuple))
+
+
+def _as_terms(node: gast.Call) -> gast.Call:
+    """``sum(xs, start)`` as ``sum((part for part in xs), start)`` (a comprehension as
+    it is)."""
+    if isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp)):
+        return node
+    part = gast.Name(id="part", ctx=gast.Store(), annotation=None, type_comment=None)
+    terms = gast.GeneratorExp(elt=load("part"), generators=[gast.comprehension(
+        target=part, iter=node.args[0], ifs=[], is_async=0)])
+    return gast.copy_location(gast.Call(func=node.func, args=[terms, node.args[1]],
+                                        keywords=[]), node)
 
 
 def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:

@@ -332,7 +332,7 @@ class Normalizer:
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
         lists = [isinstance(n, (gast.List, gast.ListComp, gast.Tuple)) or isinstance(
             n, gast.Name) and n.id in self.locals and (n.id in self.sequences or self.name(
-                n.id) in self.lengths) for n in (node.left, node.right)]
+                n.id) in self.lengths) or self.made_sequence(n) for n in (node.left, node.right)]
         if any(lists) and isinstance(node.op, gast.Add):  # ys + [v], t + (v,): concatenation
             return gast.Call(func=load("list_concat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
@@ -340,6 +340,11 @@ class Normalizer:
             return gast.Call(func=load("list_repeat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+
+    def made_sequence(self, node: gast.expr) -> bool:
+        """``list(a)``, ``tuple(t)``, ``sorted(xs)``: a new list or tuple."""
+        return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
+            node.func.id not in self.locals and self.resolve(node.func) in (list, tuple, sorted)
 
     def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):

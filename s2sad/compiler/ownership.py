@@ -194,6 +194,11 @@ class _Facts:
             if held - {UNKNOWN}:
                 yield None, held
 
+    def is_array(self, name: str) -> bool:
+        """Is ``name`` surely an array (a rank of at least 1), not a list, tuple or dict?"""
+        rank = self.ranks.get(name)
+        return isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1
+
     # ----- rewrites -----
 
     def no_copies_of_new_objects(self) -> None:
@@ -232,8 +237,8 @@ class _Facts:
                 continue
             name = s.value.value.id
             if name not in updated or name not in self.local or name in self.owned or \
-                    self.is_number(s.value):
-                continue
+                    self.is_number(s.value) or not self.is_array(name):
+                continue  # (an item of a list or dict is no view: np.copy would change it)
             view = s.value
             copied = gast.Subscript(value=view.value, slice=inline_writes.as_syntax(view.slice),
                                     ctx=gast.Load())

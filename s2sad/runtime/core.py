@@ -49,6 +49,8 @@ def unbroadcast(g: Any, x: Any) -> Any:
     if gshape == shape:
         return g.real if type(g) is np.ndarray and g.dtype.kind == "c" and \
             not np.iscomplexobj(x) else g  # a real value's adjoint is real
+    if isinstance(x, (list, tuple)) and isinstance(g, (list, tuple)) and len(g) != len(x):
+        raise joined_lists()
     g = np.asarray(g)
     if g.dtype.kind == "c" and not np.iscomplexobj(x):
         g = g.real
@@ -64,6 +66,17 @@ def unbroadcast(g: Any, x: Any) -> Any:
         g = g.sum(axis=axes, keepdims=True)
         return g.reshape(shape) if extra else g
     return sum_axes(g, axes).reshape(shape)
+
+
+def joined_lists() -> Exception:
+    """``a + b`` of two lists (or tuples) the compiler could not tell from numbers or
+    arrays (an item of a list of lists, a helper's result unpacked): Python joins them,
+    and the derivative of a sum would spread the adjoint wrongly."""
+    from s2sad.errors import DifferentiationError
+    return DifferentiationError(
+        "<s2sad>:?: + of two lists (or tuples) whose kind is not known where the "
+        "derivative is made: its derivative would be that of a sum; join them with "
+        "list(a) + list(b) (or sum([a, b], []))")
 
 
 def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -254,7 +267,10 @@ def cast_like(g: Any, x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
         items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]
-        return items if type(x) is list else type(x)(items)
+        if type(x) is list:
+            return items
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # (a named
+        # tuple's class takes its fields one by one)
     if isinstance(x, dict):
         g = zeros_like(x) if g is None else g
         return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
