@@ -3,6 +3,7 @@ functions are inlined (normalized in their own namespace, names prefixed:
 :mod:`inlining`), everything else stays a call of the object the user named."""
 from __future__ import annotations
 
+import ast
 import copy
 import functools
 import inspect
@@ -67,12 +68,22 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
     _check_starred(norm, node, fn, args)
-    reference = registry.lookup_through(fn) if not has_rule else None
+    reference = _closed_form(fn, kws, has_rule)
     if reference is not None:  # a library function differentiated through a closed form
         return inline(norm, reference, args, kws, node)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+
+
+def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
+    """The closed form a call of ``fn`` is differentiated through: of a function with no
+    rule, or of one whose rule lacks a keyword the call passes (``np.diff``'s
+    ``prepend``); else None."""
+    reference = registry.lookup_through(fn, {k.arg for k in kws if k.arg is not None})
+    if has_rule and reference is registry.lookup_through(fn):
+        return None
+    return reference
 
 
 def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
@@ -365,10 +376,17 @@ def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
         return norm.resolve(node)
     make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
         node.func, (gast.Name, gast.Attribute)) else None
-    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1 or node.keywords:
+    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1:
+        return None
+    try:  # (wrt=1, argnums=(0, 1): literals, read when the derivative is made)
+        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+    except (ValueError, TypeError, SyntaxError):
         return None
     target = _derivative_written(norm, node.args[0])
-    return make(target) if callable(target) else None
+    try:
+        return make(target, **options) if callable(target) and None not in options else None
+    except (TypeError, DifferentiationError):
+        return None
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:

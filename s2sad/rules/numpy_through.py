@@ -1,0 +1,159 @@
+"""Library functions (and keywords of functions that have rules) differentiated through
+a closed form of primitives that have rules (``defthrough``), each computing the same
+values as the library does:
+
+- keywords the rule of the function does not take, through a form that calls the
+  function without them (``defthrough(fn, reference, keywords=...)``): ``np.diff``'s
+  ``prepend``/``append`` (joined to the array first), ``np.pad``'s scalar
+  ``constant_values`` (the padding of zeros plus the value times a mask), ``np.max`` /
+  ``np.min``'s ``initial`` (an ``np.maximum`` / ``np.minimum`` after);
+- functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
+  ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``, ``np.ldexp``,
+  ``np.divmod``, ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` /
+  ``cumprod``), and of Python's ``divmod``, ``complex``, ``map`` (of one iterable),
+  ``math.prod``, ``math.dist``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from s2sad.errors import DifferentiationError
+from s2sad.rules.registry import defthrough
+
+
+def diff_with_ends(a, n=1, axis=-1, prepend=None, append=None):
+    parts = [a]
+    if prepend is not None:
+        parts = [ends_like(prepend, a, axis)] + parts
+    if append is not None:
+        parts = parts + [ends_like(append, a, axis)]
+    return np.diff(np.concatenate(parts, axis=axis), n, axis)
+
+
+def ends_like(v, a, axis):
+    if np.ndim(v) == 0:
+        shape = list(np.shape(a))
+        shape[axis] = 1
+        return np.broadcast_to(v, tuple(shape))
+    return v
+
+
+def pad_with_value(array, pad_width, mode='constant', constant_values=0):
+    if mode != 'constant' or np.ndim(constant_values) != 0:
+        raise DifferentiationError("<s2sad>:?: np.pad with constant_values: its derivative "
+                                   "is known for one number (mode 'constant'); pad each side "
+                                   "by np.concatenate")
+    outside = 1.0 - np.pad(np.ones(np.shape(array)), pad_width)
+    return np.pad(array, pad_width) + constant_values * outside
+
+
+def max_with_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    if out is not None or where is not None:
+        raise DifferentiationError("<s2sad>:?: np.max with out= or where=: assign the "
+                                   "result, mask with np.where")
+    return np.maximum(np.max(a, axis=axis, keepdims=keepdims), initial)
+
+
+def min_with_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    if out is not None or where is not None:
+        raise DifferentiationError("<s2sad>:?: np.min with out= or where=: assign the "
+                                   "result, mask with np.where")
+    return np.minimum(np.min(a, axis=axis, keepdims=keepdims), initial)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing='xy'):
+    ndim = len(xi)
+    swap = indexing == 'xy' and ndim > 1
+    order = [1, 0] + list(range(2, ndim)) if swap else list(range(ndim))
+    sizes = tuple([np.size(xi[k]) for k in order])
+    grids = []
+    for i in range(ndim):
+        at = order[i]
+        grid = np.reshape(xi[i], tuple([-1 if k == at else 1 for k in range(ndim)]))
+        if not sparse:
+            grid = np.broadcast_to(grid, sizes) + 0.0
+        grids.append(grid)
+    return tuple(grids)
+
+
+def block(arrays):
+    if isinstance(arrays, list) and len(arrays) > 0 and isinstance(arrays[0], list):
+        rows = [np.concatenate([np.atleast_2d(a) for a in row], axis=-1) for row in arrays]
+        return np.concatenate(rows, axis=-2)
+    if isinstance(arrays, list):
+        return np.concatenate([np.atleast_1d(a) for a in arrays], axis=-1)
+    return np.asarray(arrays) + 0.0
+
+
+def compress(condition, a, axis=None, out=None):
+    return np.take(a, np.flatnonzero(condition), axis=axis)
+
+
+def extract(condition, arr):
+    return np.take(arr, np.flatnonzero(condition))
+
+
+def choose(a, choices, out=None, mode='raise'):
+    return np.select([np.equal(a, k) for k in range(len(choices))], choices)
+
+
+def resize(a, new_shape):
+    count = math.prod(new_shape) if isinstance(new_shape, (tuple, list)) else new_shape
+    return np.reshape(np.take(a, np.arange(count) % np.size(a)), new_shape)
+
+
+def ldexp(x1, x2):
+    return x1 * 2.0 ** x2
+
+
+def np_divmod(x1, x2):
+    return np.floor_divide(x1, x2), np.mod(x1, x2)
+
+
+def add_accumulate(array, axis=0, dtype=None, out=None):
+    return np.cumsum(array, axis=axis)
+
+
+def multiply_accumulate(array, axis=0, dtype=None, out=None):
+    return np.cumprod(array, axis=axis)
+
+
+def py_divmod(a, b):
+    return a // b, a % b
+
+
+def py_complex(real=0.0, imag=0.0):
+    return real + 1j * imag
+
+
+def py_map(function, iterable):
+    return [function(v) for v in iterable]
+
+
+def prod(iterable, start=1):
+    total = start
+    for v in iterable:
+        total = total * v
+    return total
+
+
+def dist(p, q):
+    return math.sqrt(sum((a - b) ** 2 for a, b in zip(p, q)))
+
+
+defthrough(np.diff, diff_with_ends, keywords=("prepend", "append"))
+defthrough(np.pad, pad_with_value, keywords=("constant_values",))
+for _f in (np.max, np.amax):
+    defthrough(_f, max_with_initial, keywords=("initial",))
+for _f in (np.min, np.amin):
+    defthrough(_f, min_with_initial, keywords=("initial",))
+for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress, compress),
+                        (np.extract, extract), (np.choose, choose), (np.ldexp, ldexp),
+                        (np.resize, resize),
+                        (np.divmod, np_divmod), (np.add.accumulate, add_accumulate),
+                        (np.multiply.accumulate, multiply_accumulate), (divmod, py_divmod),
+                        (complex, py_complex), (map, py_map), (math.prod, prod),
+                        (math.dist, dist)):
+    defthrough(_fn, _reference)
