@@ -246,7 +246,7 @@ class _Aliases:
 
     def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         fn = evaluate_ref(e.func, self.namespace)
-        args = list(e.args) + [k.value for k in e.keywords]
+        args = list(e.args) + [k.value for k in e.keywords if fn is not runtime.named_tuple]
         try:
             if fn in ITSELF and e.args:  # the argument itself (a dict's keys: a new list)
                 return self.points(e.args[0], state, s)

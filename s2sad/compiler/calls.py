@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
+from s2sad import runtime
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.names import assign, const, load
 from s2sad.compiler.spellings import einsum_sublists
+from s2sad.compiler.walks import walk
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -60,9 +62,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     of_object = _object_call(norm, node, fn)
     if of_object is not None:
         return of_object
-    if fn is dict and not node.args:  # dict(p=a, q=b) is the literal {'p': a, 'q': b}
-        return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
-                                   values=[k.value for k in node.keywords]))
+    built = _container_built(norm, node, fn)
+    if built is not None:
+        return built
     args, kws = _arguments(norm, node)
     if fn is None:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
@@ -74,6 +76,38 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+
+
+def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
+    """``dict(p=a, q=b)`` as the literal ``{'p': a, 'q': b}``; ``Point(x, y)`` of a named
+    tuple class as :func:`_named_tuple`; else None."""
+    if fn is dict and not node.args:
+        return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
+                                   values=[k.value for k in node.keywords]))
+    if isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields"):
+        return _named_tuple(norm, node, fn)
+    return None
+
+
+def _named_tuple(norm: Normalizer, node: gast.Call, fn: type) -> gast.expr:
+    """``Point(x, y=v)`` of a named tuple class: ``named_tuple(x, v, kind=Point)``, the
+    fields in order (a default where the call gives none), a container whose adjoint
+    has one item per field."""
+    args, kws = _arguments(norm, node)
+    given = {k.arg: k.value for k in kws}
+    fields = list(fn._fields)  # type: ignore[attr-defined]
+    if any(k.arg not in fields for k in kws) or len(args) > len(fields):
+        return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
+    defaults = fn._field_defaults  # type: ignore[attr-defined]
+    items = list(args)
+    for name in fields[len(args):]:
+        if name not in given and not (name in defaults and _constant(defaults[name])):
+            return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
+        items.append(given[name] if name in given else _literal(defaults[name]))
+    alias = norm.namer.fresh(fn.__name__)
+    norm.namespace[alias] = fn
+    return gast.Call(func=norm.ref(runtime.named_tuple), args=items,
+                     keywords=[gast.keyword(arg="kind", value=load(alias))])
 
 
 def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
@@ -240,6 +274,7 @@ def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
     for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
         known = norm.literals.get("**" + norm.name(k.value.id)) if k.arg is None and \
             isinstance(k.value, gast.Name) and k.value.id in norm.locals else None
+        known = _keywords_written(norm, k) if known is None else known
         if known is not None:
             keywords.extend(gast.keyword(arg=key.value, value=v)
                             for key, v in zip(known.keys, known.values))
@@ -248,6 +283,41 @@ def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
             keywords.extend([k] if free is None else free)
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
+
+
+def _keywords_written(norm: Normalizer, k: gast.keyword) -> gast.Dict | None:
+    """``f(**{'axis': 0})``, or ``f(**kw)`` of a local ``kw = {'axis': 0}`` bound once
+    and never changed (a dict of constants): the dict of keywords."""
+    value = k.value
+    if k.arg is None and isinstance(value, gast.Name) and norm.stores.get(value.id) == 1:
+        value = _bound_once(norm, value.id)
+        if value is None or not all(_constant_syntax(v) for v in value.values):
+            return None
+    if k.arg is not None or not isinstance(value, gast.Dict) or not all(
+            isinstance(key, gast.Constant) and type(key.value) is str for key in value.keys):
+        return None
+    return value
+
+
+def _bound_once(norm: Normalizer, name: str) -> gast.expr | None:
+    """The value of the one ``name = value`` of the function, unless ``name`` is changed
+    in place somewhere (``name[k] = v``, ``name.update(...)``)."""
+    found = None
+    for n in walk(norm.src.node):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], gast.Name) and n.targets[0].id == name:
+            found = n.value
+        elif isinstance(n, (gast.Subscript, gast.Attribute)) and \
+                isinstance(n.value, gast.Name) and n.value.id == name and \
+                (not isinstance(n.ctx, gast.Load) or isinstance(n, gast.Attribute)):
+            return None
+    return found
+
+
+def _constant_syntax(v: gast.expr) -> bool:
+    if isinstance(v, gast.Tuple):
+        return all(_constant_syntax(e) for e in v.elts)
+    return isinstance(v, gast.Constant)
 
 
 def _free_value(norm: Normalizer, value: gast.expr) -> Any:

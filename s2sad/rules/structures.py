@@ -42,6 +42,8 @@ deflinear(runtime.scatter_subtract, "a, idx, b", "g", None, "-unbroadcast(g[idx]
 for _literal in (runtime.list_init, runtime.tuple_init):
     VJPS[_literal] = Rule(Signature.parse("*xs"), (), "g[i]")
     JVPS[_literal] = Rule(Signature.parse("*xs"), (), "linear", linear=True)
+VJPS[runtime.named_tuple] = Rule(Signature.parse("*items, kind"), (None,), "g[i]")
+JVPS[runtime.named_tuple] = Rule(Signature.parse("*items, kind"), (None,), "linear", linear=True)
 VJPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "g[keys[i]]")
 JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linear", linear=True)
 

@@ -13,7 +13,7 @@ __all__ = [
     "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
-    "list_pop_last",
+    "list_pop_last", "named_tuple",
 ]
 
 
@@ -25,6 +25,11 @@ def list_init(*items: Any) -> list:
 def tuple_init(*items: Any) -> tuple:
     """A new tuple (the tuple literal of the user's code)."""
     return items
+
+
+def named_tuple(*items: Any, kind: type) -> tuple:
+    """A new named tuple of the class ``kind`` (``Point(x, y)`` in the user's code)."""
+    return kind(*items)
 
 
 def dict_init(*values: Any, keys: tuple) -> dict:

@@ -42,6 +42,14 @@ def stop_gradient(x: Any) -> Any:
     return x
 
 
+def same_kind(x: list | tuple, items: list) -> Any:
+    """``items`` as a container of ``x``'s kind: a list, a tuple, a named tuple (whose
+    class takes its fields one by one)."""
+    if type(x) is list:
+        return items
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+
+
 def unbroadcast(g: Any, x: Any) -> Any:
     """Sum ``g`` over the axes that broadcasting added to ``x``'s shape."""
     shape = x.shape if type(x) is np.ndarray else np.shape(x)
@@ -119,7 +127,7 @@ def add_grads(a: Any, b: Any) -> Any:
     if b is None:
         return a
     if isinstance(a, (list, tuple)):
-        return type(a)(add_grads(u, v) for u, v in zip(a, b))
+        return same_kind(a, [add_grads(u, v) for u, v in zip(a, b)])
     if isinstance(a, dict):  # (a dict filled in a loop: an earlier one has fewer keys,
         # and a key it lacks had no adjoint there: zero)
         return {k: add_grads(a.get(k), b.get(k)) for k in {**a, **b}}
@@ -267,10 +275,7 @@ def cast_like(g: Any, x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
         items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]
-        if type(x) is list:
-            return items
-        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # (a named
-        # tuple's class takes its fields one by one)
+        return same_kind(x, items)
     if isinstance(x, dict):
         g = zeros_like(x) if g is None else g
         return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
@@ -352,4 +357,4 @@ def sequence_adjoint(g: Any, x: Any) -> Any:
     """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind."""
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=float).reshape(x.shape)
-    return type(x)(g) if isinstance(x, (list, tuple)) else g
+    return same_kind(x, list(g)) if isinstance(x, (list, tuple)) else g
