@@ -94,6 +94,7 @@ if sp is not None:
     for _f in (sp.huber, sp.pseudo_huber):
         R(_f, P(3, 4), N(3, 4), wrt=(1,)); R(_f, 0.5, N(4), wrt=(1,))  # noqa: E702
     R(sp.boxcox, P(3, 4), N(3, 4), wrt=(0,)); R(sp.boxcox, P(4), 0.5, wrt=(0,))  # noqa: E702
+    R(sp.boxcox, P(1, 4), N(3, 1), wrt=(0,))
     if sp.i0 in VJPS:
         special_by_name_rows(R)
 
