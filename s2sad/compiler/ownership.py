@@ -66,16 +66,17 @@ _CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
 
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
         ranks: dict[str, int], shapes: Callable[[], dims.Facts] | None = None,
-        floats: frozenset = frozenset()) -> list:
+        floats: frozenset = frozenset(), real: bool = False) -> list:
     """Make every in-place update safe, and copying updates in place where they may be
-    (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters)."""
+    (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters;
+    ``real``: no value is complex)."""
     facts = _Facts(body, namespace, params, numbers, ranks)
     facts.no_copies_of_new_objects()
     facts.copy_views()
     facts.repair_required()
     facts.use_candidates()
     facts.refresh()
-    inline_writes.write_inline(facts)
+    inline_writes.write_inline(facts, real)
     facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)

@@ -8,9 +8,10 @@ values as the library does:
   ``constant_values`` (the padding of zeros plus the value times a mask), ``np.max`` /
   ``np.min``'s ``initial`` (an ``np.maximum`` / ``np.minimum`` after);
 - functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
-  ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``, ``np.ldexp``,
-  ``np.divmod``, ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` /
-  ``cumprod``), and of Python's ``divmod``, ``complex``, ``map`` (of one iterable),
+  ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
+  ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
+  ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``), and
+  of Python's ``divmod``, ``complex``, ``map`` (of one iterable),
   ``math.prod``, ``math.dist``.
 """
 from __future__ import annotations
@@ -120,6 +121,22 @@ def multiply_accumulate(array, axis=0, dtype=None, out=None):
     return np.cumprod(array, axis=axis)
 
 
+def hfft(a, n=None, axis=-1, norm=None, out=None):
+    if norm not in (None, 'backward') or out is not None:
+        raise DifferentiationError("<s2sad>:?: np.fft.hfft: its derivative is known for the "
+                                   "default norm; scale np.fft.irfft(np.conj(a)) yourself")
+    size = 2 * (np.shape(a)[axis] - 1) if n is None else n
+    return np.fft.irfft(np.conj(a), size, axis) * size
+
+
+def ihfft(a, n=None, axis=-1, norm=None, out=None):
+    if norm not in (None, 'backward') or out is not None:
+        raise DifferentiationError("<s2sad>:?: np.fft.ihfft: its derivative is known for the "
+                                   "default norm; scale np.conj(np.fft.rfft(a)) yourself")
+    size = np.shape(a)[axis] if n is None else n
+    return np.conj(np.fft.rfft(a, size, axis)) / size
+
+
 def py_divmod(a, b):
     return a // b, a % b
 
@@ -153,7 +170,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.extract, extract), (np.choose, choose), (np.ldexp, ldexp),
                         (np.resize, resize),
                         (np.divmod, np_divmod), (np.add.accumulate, add_accumulate),
-                        (np.multiply.accumulate, multiply_accumulate), (divmod, py_divmod),
+                        (np.multiply.accumulate, multiply_accumulate), (np.fft.hfft, hfft),
+                        (np.fft.ihfft, ihfft), (divmod, py_divmod),
                         (complex, py_complex), (map, py_map), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
