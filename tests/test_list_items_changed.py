@@ -120,6 +120,27 @@ def unpacked_joined(x):
     return np.array(a + b) @ W[:3]
 
 
+def unpacked_repeated(x):
+    a, b = two(x), x[2]
+    return np.array(2 * a) @ W * b
+
+
+def unpacked_joined_tuples(x):
+    a, b = tuple(two(x)), (x[2],)
+    pair = (a, b)
+    first, second = pair
+    return np.array(first + second) @ W[:3]
+
+
+@pytest.mark.parametrize("f", [unpacked_joined, unpacked_repeated, unpacked_joined_tuples])
+def test_unknown_lists_joined_refused(f):
+    """Where the compiler cannot tell the lists from numbers, the derivative of a sum or
+    product would be silently wrong: refused at the line."""
+    x = np.array([0.3, -1.2, 0.8])
+    with pytest.raises(s2sad.DifferentiationError, match=r"\.py:\d+: \+ or \* of lists"):
+        s2sad.grad(f)(x)
+
+
 def items_joined(x):
     parts = [[x[0]], [x[1], x[2]]]
     return np.array(parts[0] + parts[1]) @ W[:3]
@@ -127,15 +148,21 @@ def items_joined(x):
 
 def dict_items_joined(x):
     d = {"a": [x[0]], "b": [x[1], x[2]]}
-    return np.array(d["a"] + d["b"]) @ W[:3]
+    return np.array(list(d["a"]) + list(d["b"])) @ W[:3]
 
 
-@pytest.mark.parametrize("f", [unpacked_joined, items_joined, dict_items_joined])
-def test_unknown_lists_joined_refused(f):
-    x = np.array([0.3, -1.2, 0.8])
-    for derivative in (s2sad.grad(f), lambda v: s2sad.jvp(f)(v, np.ones(3))):
-        with pytest.raises(s2sad.DifferentiationError, match=r"\.py:\d+: \+ of two lists"):
-            derivative(x)
+def items_repeated(x):
+    parts = [[x[0], x[1]], [x[2]]]
+    return np.array(parts[0] * 2 + parts[1]) @ np.arange(5.0)
+
+
+@pytest.mark.parametrize("f", [items_joined, dict_items_joined, items_repeated])
+def test_items_of_lists_written_in_the_function_join(f, rng):
+    """``parts[0] + parts[1]`` of a list of lists written in the function: joined (its
+    derivative was that of a sum: wrong, with no error)."""
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+    check_jvp(f, x)
 
 
 def items_joined_as_lists(x):

@@ -77,14 +77,14 @@ def unbroadcast(g: Any, x: Any) -> Any:
 
 
 def joined_lists() -> Exception:
-    """``a + b`` of two lists (or tuples) the compiler could not tell from numbers or
-    arrays (an item of a list of lists, a helper's result unpacked): Python joins them,
-    and the derivative of a sum would spread the adjoint wrongly."""
+    """``a + b`` or ``a * n`` of lists (or tuples) the compiler could not tell from
+    numbers or arrays (a helper's result unpacked): Python joins or repeats them, and
+    the derivative of a sum or product would spread the adjoint wrongly."""
     from s2sad.errors import DifferentiationError
     return DifferentiationError(
-        "<s2sad>:?: + of two lists (or tuples) whose kind is not known where the "
-        "derivative is made: its derivative would be that of a sum; join them with "
-        "list(a) + list(b) (or sum([a, b], []))")
+        "<s2sad>:?: + or * of lists (or tuples) whose kind is not known where the "
+        "derivative is made: its derivative would be that of a sum or a product; write "
+        "list(a) + list(b), list(a) * n")
 
 
 def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
