@@ -156,3 +156,27 @@ def second_order(x):
 
 def test_second_order(rng):
     check_hessian(second_order, rng.standard_normal(3))
+
+
+def nan_spread(a):
+    b = np.where(a > 0.8, np.nan, a)
+    return np.nanstd(b, axis=0) + np.nanvar(b, axis=1, ddof=1, keepdims=True)
+
+
+def nan_products(a):
+    b = np.where(a < -0.8, np.nan, a)
+    return np.nanprod(b, axis=0) + np.nancumsum(b, axis=0)[-1] + np.nancumprod(b)[:3]
+
+
+def nan_free(a):
+    return np.nanstd(a) * np.nanvar(a, axis=(0, 1)) + np.sum(np.nancumsum(a))
+
+
+@pytest.mark.parametrize("f", [nan_spread, nan_products, nan_free])
+def test_nan_statistics(f, rng):
+    """NaN-ignoring statistics, with NaNs in the data (the NaNs never reach a
+    derivative: replaced before the arithmetic)."""
+    a = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(s2sad.vjp(f)(a, np.ones(np.shape(f(a))))[0], f(a))
+    check_vjp(f, a, rng=rng)
+    check_jvp(f, a, rng=rng)

@@ -10,7 +10,9 @@ values as the library does:
 - functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
-  ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``), and
+  ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
+  ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
+  NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable),
   ``math.prod``, ``math.dist``.
 """
@@ -137,6 +139,31 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
     return np.conj(np.fft.rfft(a, size, axis)) / size
 
 
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    seen = ~np.isnan(a)
+    z = np.where(seen, a, 0.0)
+    count = np.sum(seen, axis=axis, keepdims=True)
+    centred = np.where(seen, z - np.sum(z, axis=axis, keepdims=True) / count, 0.0)
+    spread = np.sum(centred * centred, axis=axis, keepdims=keepdims)
+    return spread / (np.sum(seen, axis=axis, keepdims=keepdims) - ddof)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return np.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False):
+    return np.prod(np.where(np.isnan(a), 1.0, a), axis=axis, keepdims=keepdims)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    return np.cumsum(np.where(np.isnan(a), 0.0, a), axis=axis)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    return np.cumprod(np.where(np.isnan(a), 1.0, a), axis=axis)
+
+
 def py_divmod(a, b):
     return a // b, a % b
 
@@ -171,7 +198,9 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.resize, resize),
                         (np.divmod, np_divmod), (np.add.accumulate, add_accumulate),
                         (np.multiply.accumulate, multiply_accumulate), (np.fft.hfft, hfft),
-                        (np.fft.ihfft, ihfft), (divmod, py_divmod),
+                        (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
+                        (np.nanprod, nanprod), (np.nancumsum, nancumsum),
+                        (np.nancumprod, nancumprod), (divmod, py_divmod),
                         (complex, py_complex), (map, py_map), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
