@@ -165,6 +165,37 @@ def test_items_of_lists_written_in_the_function_join(f, rng):
     check_jvp(f, x)
 
 
+def item_repeated_in_place(x):
+    parts = [[x[0], x[1]], [x[2]]]
+    c = parts[0]
+    c *= 2
+    return np.array(c) @ np.arange(4.0)
+
+
+def item_named_then_joined(x):
+    parts = [[x[0]], [x[1], x[2]]]
+    c = parts[1]
+    d = c + [x[0] ** 2]
+    return np.array(d) @ W[:3]
+
+
+def rows_of_a_comprehension(x):
+    rows = [[x[i], x[i] * 2] for i in range(3)]
+    r = rows[0] + rows[2] * 2
+    return np.array(r) @ np.arange(6.0)
+
+
+@pytest.mark.parametrize("f", [item_repeated_in_place, item_named_then_joined,
+                               rows_of_a_comprehension])
+def test_named_items_of_lists_of_lists(f, rng):
+    """An item of a list of lists bound to a name, then ``*=`` or ``+`` (the adjoint of
+    a product, wrong with no error in reverse mode)."""
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+    check_vjp(f, x)
+    check_jvp(f, x)
+
+
 def items_joined_as_lists(x):
     parts = [[x[0]], [x[1], x[2]]]
     return np.array(list(parts[0]) + list(parts[1])) @ W[:3]

@@ -105,7 +105,7 @@ class Normalizer:
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
-        self.sequences = sequences.sequence_names(src.node, own_nodes)  # lists, tuples
+        self.sequences, self.nested = sequences.sequence_names(src.node, own_nodes)
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
@@ -353,6 +353,10 @@ class Normalizer:
         ``parts = [[a, b], [c]]``): its ``+`` and ``*`` join and repeat."""
         if isinstance(node, gast.Name):
             return node.id in self.locals and self.name(node.id) in self.literals
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and \
+                node.value.id in self.locals and node.value.id in (
+                    self.sequences if isinstance(node.slice, gast.Slice) else self.nested):
+            return True  # (xs[1:] of a list, rows[i] of a list of lists)
         if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and
                 node.value.id in self.locals and isinstance(node.slice, gast.Constant) and
                 type(node.slice.value) is int):
