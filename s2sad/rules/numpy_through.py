@@ -13,7 +13,8 @@ values as the library does:
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
-  of Python's ``divmod``, ``complex``, ``map`` (of one iterable),
+  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``zip`` (of sequences, as
+  a value: a list of tuples),
   ``math.prod``, ``math.dist``.
 """
 from __future__ import annotations
@@ -172,6 +173,11 @@ def py_complex(real=0.0, imag=0.0):
     return real + 1j * imag
 
 
+def py_zip(*iterables):
+    n = min([len(it) for it in iterables])
+    return [tuple([it[k] for it in iterables]) for k in range(n)]
+
+
 def py_map(function, iterable):
     return [function(v) for v in iterable]
 
@@ -201,6 +207,6 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
                         (np.nanprod, nanprod), (np.nancumsum, nancumsum),
                         (np.nancumprod, nancumprod), (divmod, py_divmod),
-                        (complex, py_complex), (map, py_map), (math.prod, prod),
+                        (complex, py_complex), (map, py_map), (zip, py_zip), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
