@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import gast
+import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.inlining import first_param, inline
@@ -39,14 +40,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if special is not None:
         return special
     func = node.func
-    if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
-            norm.resolve(func) is None:
-        raise norm.error(node, f".{func.attr}() changes its array in place",
-                         f"use the value-returning form, {IN_PLACE[func.attr]}, or build "
-                         "a new array")
-    if any(k.arg == "out" for k in node.keywords):
-        raise norm.error(node, "out= writes into an existing array",
-                         "assign the result to a name instead")
+    if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
+            func.attr in IN_PLACE and norm.resolve(func) is None:
+        return _written_in_place(norm, node)
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
         obj = norm.atom(func.value)
         args, kws = _arguments(norm, node)
@@ -76,6 +72,48 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+
+
+def _written_in_place(norm: Normalizer, node: gast.Call) -> gast.expr:
+    """``x.sort()`` and the like, refused; ``out=``: of a ufunc writing into a new array
+    (:func:`_masked_ufunc`) its value, else refused."""
+    func = node.func
+    if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
+            norm.resolve(func) is None:
+        raise norm.error(node, f".{func.attr}() changes its array in place",
+                         f"use the value-returning form, {IN_PLACE[func.attr]}, or build "
+                         "a new array")
+    masked = _masked_ufunc(norm, node)
+    if masked is None:
+        raise norm.error(node, "out= writes into an existing array",
+                         "assign the result to a name instead")
+    return masked
+
+
+def _masked_ufunc(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``np.divide(a, b, out=np.zeros_like(a), where=b != 0)``: a ufunc writing into a new
+    array (``out=`` a call), where ``where`` holds, as
+    ``np.where(m, np.divide(np.where(m, a, 0.5), np.where(m, b, 0.5)), np.zeros_like(a))``:
+    the ufunc's value where ``where`` holds and ``out``'s elsewhere, its derivative never
+    taken at the values it skips (0.5 is inside the domain of the usual ones: a pole
+    there would give NaN derivatives even where they are multiplied by 0).  None for
+    any other call with ``out=``."""
+    if not isinstance(norm.resolve(node.func), np.ufunc):
+        return None
+    given = {k.arg: k.value for k in node.keywords}
+    out = given.pop("out")
+    if not isinstance(out, gast.Call) or None in given or \
+            any(isinstance(a, gast.Starred) for a in node.args):
+        return None  # (an existing array written: refused)
+    rest = [gast.keyword(arg=k, value=v) for k, v in given.items() if k != "where"]
+    if "where" not in given:
+        return norm.expr(gast.Call(func=node.func, args=list(node.args), keywords=rest))
+    mask = norm.atom(given["where"])
+    safe = [gast.Call(func=norm.ref(np.where), args=[copy.copy(mask), a, const(0.5)],
+                      keywords=[]) for a in node.args]
+    value = gast.Call(func=node.func, args=safe, keywords=rest)
+    return norm.expr(gast.Call(func=norm.ref(np.where), args=[copy.copy(mask), value, out],
+                               keywords=[]))
 
 
 def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
