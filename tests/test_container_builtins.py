@@ -46,3 +46,32 @@ def test_container_builtins(f, rng):
     check_grad(f, x)
     check_vjp(f, x)
     check_jvp(f, x)
+
+
+def head_and_rest(x):
+    a, *rest = [x[0], x[1] * 2, x[2] ** 2]
+    return a * sum(rest)
+
+
+def rows_and_last(x):
+    *init, last = x
+    return np.sum(np.array(init) ** 2) * last
+
+
+def ends_and_middle(x):
+    first, *mid, end = (x[0], x[1], x[2], np.sin(x[0]))
+    return first * end + len(mid) * mid[0] * mid[-1]
+
+
+def nothing_left(x):
+    a, b, *rest = [x[0], x[1]]
+    return a * b + len(rest)
+
+
+@pytest.mark.parametrize("f", [head_and_rest, rows_and_last, ends_and_middle, nothing_left])
+def test_starred_unpacking(f, rng):
+    """``a, *rest = xs`` (refused as a starred expression): ``rest`` a list of the middle
+    items."""
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+    check_jvp(f, x)

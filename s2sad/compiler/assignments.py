@@ -182,6 +182,9 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
 def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
     if isinstance(target, gast.Name):
         assign_name(norm, target.id, value, s)
+    elif isinstance(target, (gast.Tuple, gast.List)) and any(
+            isinstance(e, gast.Starred) for e in target.elts):
+        _assign_starred(norm, target, value, s)
     elif isinstance(target, (gast.Tuple, gast.List)):
         whole = norm.atom(value)
         items = norm.literals.get(getattr(whole, "id", None))
@@ -201,6 +204,25 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
         assign_item(norm, target, value, s)
     else:
         raise norm.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+
+
+def _assign_starred(norm: Normalizer, target: gast.Tuple | gast.List, value: gast.expr,
+                    s: gast.AST) -> None:
+    """``a, *rest, z = xs``: ``a = xs[0]``, ``rest = list(xs[1:-1])``, ``z = xs[-1]``."""
+    whole = norm.atom(value)
+    at = next(i for i, e in enumerate(target.elts) if isinstance(e, gast.Starred))
+    after = len(target.elts) - at - 1
+    for i, elt in enumerate(target.elts):
+        if i == at:
+            part = gast.Subscript(value=copy.copy(whole), slice=gast.Slice(
+                lower=const(at), upper=const(-after) if after else None, step=None),
+                ctx=gast.Load())
+            assign_target(norm, elt.value, gast.Call(func=load("list"), args=[part],
+                                                     keywords=[]), s)
+        else:
+            place = const(i) if i < at else const(i - len(target.elts))
+            assign_target(norm, elt, gast.Subscript(value=copy.copy(whole), slice=place,
+                                                    ctx=gast.Load()), s)
 
 
 def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: gast.AST,
