@@ -350,3 +350,31 @@ def test_complex_adjoints_of_real_slices(f):
     x = np.random.default_rng(3).standard_normal(8)
     check_grad(f, x)
     check_jvp(f, x)
+
+
+# ----- cmath: NumPy's functions on complex numbers -----
+
+def cmath_mix(x):
+    import cmath
+    z = cmath.exp(1j * x) * cmath.sqrt(x + 2j)
+    return (z * cmath.log(z + 3.0)).real + cmath.phase(z) + abs(cmath.tanh(z))
+
+
+def cmath_trig(x):
+    import cmath
+    return (cmath.sin(x + 0.5j) * cmath.cos(x) + cmath.tan(x / 3)).imag + \
+        cmath.log10(x + 1j).real + (cmath.sinh(x) / cmath.cosh(x + 1j)).real
+
+
+def cmath_base(x):
+    import cmath
+    return abs(cmath.log(x + 1j, 2.0)) * cmath.exp(x).real
+
+
+@pytest.mark.parametrize("f", [cmath_mix, cmath_trig, cmath_base])
+@pytest.mark.parametrize("x", [0.4, -1.3, 2.2])
+def test_cmath_functions(f, x):
+    """cmath's functions (refused: no rule) as NumPy's on complex numbers."""
+    from gradcheck import check_grad, check_jvp
+    check_grad(f, x)
+    check_jvp(f, x)

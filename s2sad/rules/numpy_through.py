@@ -15,10 +15,12 @@ values as the library does:
   NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``zip`` (of sequences, as
   a value: a list of tuples),
-  ``math.prod``, ``math.dist``.
+  ``math.prod``, ``math.dist``, and ``cmath``'s ``exp``, ``log``, ``log10``, ``sqrt``,
+  ``phase`` and trigonometric and hyperbolic functions (as NumPy's on complex numbers).
 """
 from __future__ import annotations
 
+import cmath
 import math
 
 import numpy as np
@@ -165,6 +167,52 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     return np.cumprod(np.where(np.isnan(a), 1.0, a), axis=axis)
 
 
+def c_exp(z):
+    return np.exp(z + 0j)
+
+
+def c_log(z, base=None):
+    if base is None:
+        return np.log(z + 0j)
+    return np.log(z + 0j) / np.log(base + 0j)
+
+
+def c_log10(z):
+    return np.log10(z + 0j)
+
+
+def c_sqrt(z):
+    return np.sqrt(z + 0j)
+
+
+def c_sin(z):
+    return np.sin(z + 0j)
+
+
+def c_cos(z):
+    return np.cos(z + 0j)
+
+
+def c_tan(z):
+    return np.tan(z + 0j)
+
+
+def c_sinh(z):
+    return np.sinh(z + 0j)
+
+
+def c_cosh(z):
+    return np.cosh(z + 0j)
+
+
+def c_tanh(z):
+    return np.tanh(z + 0j)
+
+
+def c_phase(z):
+    return np.angle(z + 0j)
+
+
 def py_divmod(a, b):
     return a // b, a % b
 
@@ -210,3 +258,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (complex, py_complex), (map, py_map), (zip, py_zip), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
+for _fn, _reference in ((cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10),
+                        (cmath.sqrt, c_sqrt), (cmath.sin, c_sin), (cmath.cos, c_cos),
+                        (cmath.tan, c_tan), (cmath.sinh, c_sinh), (cmath.cosh, c_cosh),
+                        (cmath.tanh, c_tanh), (cmath.phase, c_phase)):
+    defthrough(_fn, _reference)  # (NumPy's complex scalars are Python complex numbers)
