@@ -143,13 +143,29 @@ def sequence_names(node: gast.FunctionDef, own: Any) -> tuple[set[str], set[str]
             stores.setdefault(n.id, []).append(None)
     for a in (node.args.args + node.args.kwonlyargs):
         stores.setdefault(a.id, []).append(None)
-    return _surely_sequences(stores)
+    return _surely_sequences(stores, _changed_in_place(node, own))
 
 
-def _surely_sequences(stores: dict[str, list]) -> tuple[set[str], set[str]]:
+def _changed_in_place(node: gast.FunctionDef, own: Any) -> set[str]:
+    """Names whose list may get other items than it was bound with (``kept.append(v)``,
+    ``rows[i] = v``): not known to hold only sequences."""
+    changed = set()
+    for n in own(node):
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and \
+                isinstance(n.value, gast.Name):
+            changed.add(n.value.id)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                isinstance(n.func.value, gast.Name):
+            changed.add(n.func.value.id)
+    return changed
+
+
+def _surely_sequences(stores: dict[str, list], mutated: set[str]
+                      ) -> tuple[set[str], set[str]]:
     """The names all of whose values are sequences (dropped until none changes; nested:
-    those whose items are sequences too, ``parts = [[a, b], [c]]``)."""
-    names, nested = set(stores), set(stores)
+    those whose items are sequences too, ``parts = [[a, b], [c]]``, and that nothing
+    changes in place)."""
+    names, nested = set(stores), set(stores) - mutated
     changed = True
     while changed:
         before = (len(names), len(nested))

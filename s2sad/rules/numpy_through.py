@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import cmath
 import math
+from typing import Any
 
 import numpy as np
 
@@ -258,8 +259,9 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (complex, py_complex), (map, py_map), (zip, py_zip), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
-for _fn, _reference in ((cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10),
-                        (cmath.sqrt, c_sqrt), (cmath.sin, c_sin), (cmath.cos, c_cos),
-                        (cmath.tan, c_tan), (cmath.sinh, c_sinh), (cmath.cosh, c_cosh),
-                        (cmath.tanh, c_tanh), (cmath.phase, c_phase)):
+_COMPLEX: list[tuple[Any, Any]] = [
+    (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
+    (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),
+    (cmath.cosh, c_cosh), (cmath.tanh, c_tanh), (cmath.phase, c_phase)]
+for _fn, _reference in _COMPLEX:
     defthrough(_fn, _reference)  # (NumPy's complex scalars are Python complex numbers)
