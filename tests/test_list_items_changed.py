@@ -196,6 +196,45 @@ def test_named_items_of_lists_of_lists(f, rng):
     check_jvp(f, x)
 
 
+def _add_row(rows, v):
+    rows.append(v)
+
+
+def appended_then_multiplied(x):
+    rows = [[x[0]]]
+    rows.append(x)
+    return np.sum(rows[0] * rows[1])
+
+
+def replaced_then_multiplied(x):
+    rows = [[x[0]], x]
+    rows[0] = x * 2
+    return np.sum(rows[0] * rows[1])
+
+
+def appended_by_a_helper(x):
+    rows = [[x[0]]]
+    _add_row(rows, x)
+    return np.sum(rows[0] * rows[1])
+
+
+def appended_through_an_alias(x):
+    rows = [[x[0]]]
+    alias = rows
+    alias.append(x ** 2)
+    return np.sum(rows[0] * rows[1])
+
+
+@pytest.mark.parametrize("f", [appended_then_multiplied, replaced_then_multiplied,
+                               appended_by_a_helper, appended_through_an_alias])
+def test_lists_of_lists_changed_in_place_stay_numbers(f, rng):
+    """A list of lists that gets an array (appended, an item replaced, by a helper or
+    through another name): its items are not taken for lists (``[x0] * x`` broadcasts)."""
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
 def items_joined_as_lists(x):
     parts = [[x[0]], [x[1], x[2]]]
     return np.array(list(parts[0]) + list(parts[1])) @ W[:3]

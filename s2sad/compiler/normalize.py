@@ -106,6 +106,7 @@ class Normalizer:
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = sequences.tracked(src.node)  # names whose items are followed
         self.sequences, self.nested = sequences.sequence_names(src.node, own_nodes)
+        self.mutated = sequences.changed_in_place(src.node, own_nodes)  # (items may change)
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
@@ -359,8 +360,8 @@ class Normalizer:
             return True  # (xs[1:] of a list, rows[i] of a list of lists)
         if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and
                 node.value.id in self.locals and isinstance(node.slice, gast.Constant) and
-                type(node.slice.value) is int):
-            return False
+                type(node.slice.value) is int) or node.value.id in self.mutated:
+            return False  # (an item of a list changed in place may be anything now)
         items = self.literals.get(self.name(node.value.id))
         if items is None or not -len(items) <= node.slice.value < len(items):
             return False

@@ -143,20 +143,26 @@ def sequence_names(node: gast.FunctionDef, own: Any) -> tuple[set[str], set[str]
             stores.setdefault(n.id, []).append(None)
     for a in (node.args.args + node.args.kwonlyargs):
         stores.setdefault(a.id, []).append(None)
-    return _surely_sequences(stores, _changed_in_place(node, own))
+    return _surely_sequences(stores, changed_in_place(node, own))
 
 
-def _changed_in_place(node: gast.FunctionDef, own: Any) -> set[str]:
+def changed_in_place(node: gast.FunctionDef, own: Any) -> set[str]:
     """Names whose list may get other items than it was bound with (``kept.append(v)``,
-    ``rows[i] = v``): not known to hold only sequences."""
+    ``rows[i] = v``), or that another name or a call may change (``alias = rows``,
+    ``helper(rows)``): not known to hold only sequences."""
     changed = set()
     for n in own(node):
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and \
                 isinstance(n.value, gast.Name):
             changed.add(n.value.id)
-        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
-                isinstance(n.func.value, gast.Name):
-            changed.add(n.func.value.id)
+        elif isinstance(n, gast.Call):
+            handed = list(n.args) + [k.value for k in n.keywords] + (
+                [n.func.value] if isinstance(n.func, gast.Attribute) else [])
+            changed |= {a.id for a in handed if isinstance(a, gast.Name)}
+            changed |= {a.value.id for a in handed if isinstance(a, gast.Starred) and
+                        isinstance(a.value, gast.Name)}
+        elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Name):
+            changed.add(n.value.id)
     return changed
 
 
