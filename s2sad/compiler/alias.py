@@ -207,12 +207,16 @@ class _Aliases:
         """Does ``s`` change the object its target holds (True), or may it ("maybe")?"""
         name = s.targets[0].id
         value = s.value
+        augmented = getattr(s, "s2sad_augmented", False)
         if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
                 and value.args[0].id == name:
             try:
-                return evaluate_ref(value.func, self.namespace) in WRITES
+                fn = evaluate_ref(value.func, self.namespace)
             except TypeError:
                 return False
+            if fn in (runtime.list_concat, runtime.list_repeat):
+                return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
+            return fn in WRITES
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
             return True if self.ranks.get(name, 0) >= 1 else "maybe"
         return False

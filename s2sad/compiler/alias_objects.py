@@ -44,7 +44,8 @@ WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_c
           runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
           runtime.scatter_subtract}
 # in-place on a list: the list changes, not the objects it holds
-LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert}
+LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert,
+               runtime.list_repeat}
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]

@@ -34,7 +34,9 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
             xs = norm.name(call.func.value.id)
             value = gast.Call(func=load(helper), args=[load(xs)] + [
                 norm.atom(a) for a in call.args], keywords=[])
-            norm.emit(assign(xs, value), s)
+            changed = assign(xs, value)
+            changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
+            norm.emit(changed, s)
             return True
     return _item_changed(norm, s, call) or _rewritten_mutation(norm, s, call) or \
         _ufunc_at(norm, s, call)
@@ -59,6 +61,7 @@ def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
     changed = assign(item.id, gast.Call(func=load(helper), args=[load(item.id)] + [
         norm.atom(a) for a in call.args], keywords=[]))
     changed.s2sad_written_back = (norm.name(root.id),)
+    changed.s2sad_augmented = True
     norm.emit(changed, s)
     target = copy.deepcopy(place)
     target.ctx = gast.Store()
