@@ -44,7 +44,7 @@ def flatten(x: Any) -> tuple[np.ndarray, Callable[[np.ndarray], Any]]:
             items = [p[1](chunk) for p, chunk in zip(parts, np.split(v, sizes))]
             if isinstance(x, dict):
                 return dict(zip(keys, items))
-            return type(x)(items)
+            return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
 
         return flat, unflatten
     if isinstance(x, (int, float, np.floating)) and not isinstance(x, bool):

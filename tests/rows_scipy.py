@@ -32,10 +32,12 @@ FD = factor_direction
 
 def special_by_name_rows(R) -> None:  # (the row maker)
     for _f, _m in [(sp.i0, N), (sp.i1, N), (sp.i0e, N), (sp.i1e, N), (sp.j0, N), (sp.j1, N),
-                   (sp.y0, P), (sp.y1, P)]:
+                   (sp.y0, P), (sp.y1, P), (sp.k0, P), (sp.k1, P), (sp.k0e, P), (sp.k1e, P)]:
         R(_f, _m(3, 4)); R(_f, _m())  # noqa: E702
     R(sp.i0e, np.array([0.0, 0.5, -0.5]))
-    for _f in (sp.iv, sp.ive, sp.jv, sp.yv, sp.kv):
+    if hasattr(sp, "softplus"):
+        R(sp.softplus, N(3, 4)); R(sp.softplus, N())  # noqa: E702
+    for _f in (sp.iv, sp.ive, sp.jv, sp.yv, sp.kv, sp.kve):
         R(_f, 1.5, P(3, 4), wrt=(1,)); R(_f, np.array([0.0, 1.0, 2.5]), P(4, 3), wrt=(1,))  # noqa
         R(_f, 0.5, P(), wrt=(1,))
     R(sp.ive, 1.0, N(3, 4), wrt=(1,))
@@ -92,6 +94,7 @@ if sp is not None:
     for _f in (sp.huber, sp.pseudo_huber):
         R(_f, P(3, 4), N(3, 4), wrt=(1,)); R(_f, 0.5, N(4), wrt=(1,))  # noqa: E702
     R(sp.boxcox, P(3, 4), N(3, 4), wrt=(0,)); R(sp.boxcox, P(4), 0.5, wrt=(0,))  # noqa: E702
+    R(sp.boxcox, P(1, 4), N(3, 1), wrt=(0,))
     if sp.i0 in VJPS:
         special_by_name_rows(R)
 

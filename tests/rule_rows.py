@@ -355,6 +355,7 @@ for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),
     binary(_f, _mx, _my)
 R(np.power, N(3, 4), 3, wrt=(0,))
 R(np.copysign, N(3, 4), N(4), wrt=(0,))
+R(np.copysign, N(4), N(3, 4), wrt=(0,)); R(np.copysign, N(), N(3), wrt=(0,))  # noqa: E702
 R(np.fmax, np.array([1.0, np.nan, 2.0]), np.array([np.nan, 0.5, 3.0]))
 R(np.clip, N(3, 4), -0.5, 0.5, wrt=(0,))
 R(np.clip, N(3, 4), -0.5 - 0.5 * H(4), 0.5 + 0.5 * H(3, 1))  # lo < hi: the rule's domain

@@ -1293,3 +1293,45 @@ def test_copies_stay_copies(f):
         check_value_and_grad(f, x)
     except s2sad.DifferentiationError as error:
         assert "test_aliasing.py:" in str(error)  # (refused, never wrong)
+
+
+# ----- lists shared by two names: + makes a new list, += and *= change the shared one -----
+
+def _joined_copy(x):
+    a = [x[0], x[1]]
+    b = a
+    b = b + [x[2]]  # a new list: a keeps two items
+    return np.sum(np.array(a) ** 2) + np.sum(np.array(b))
+
+
+def _repeated_in_place(x):
+    a = [x[0], x[1]]
+    b = a
+    b *= 2  # the list a names too
+    return np.sum(np.array(a) ** 2) + np.sum(np.array(b))
+
+
+def _extended_in_place(x):
+    a = [x[0], x[1]]
+    b = a
+    b.extend([x[2] ** 2])
+    return np.sum(np.array(a) ** 2) + np.sum(np.array(b))
+
+
+def _repeated_copy(x):
+    a = [x[0], x[1]]
+    b = a
+    b = b * 2
+    b += [x[2]]
+    return np.sum(np.array(a) ** 2) + np.sum(np.array(b) * np.arange(5.0))
+
+
+@pytest.mark.parametrize("f", [_joined_copy, _repeated_in_place, _extended_in_place,
+                               _repeated_copy])
+def test_lists_shared_by_two_names(f):
+    """``b = b + [v]`` was taken for a write into the list ``a`` shares (``a`` saw the new
+    item), ``b *= 2`` for a new list (``a`` did not see the repetition): both wrong with
+    no error."""
+    x = np.array([0.3, -0.7, 1.1])
+    check_grad(f, x)
+    check_jvp(f, x)

@@ -321,3 +321,60 @@ def test_a_real_arrays_gather_adjoint_stays_real():
     g = s2sad.grad(padded_edge)(x)
     assert g.dtype == np.float64
     np.testing.assert_allclose(g, partials(padded_edge, x).real, rtol=1e-6, atol=1e-8)
+
+
+# ----- a complex adjoint of a real array's slice: its real part added in place -----
+
+def spectrum_of_a_part(x):
+    return np.fft.irfft(np.conj(x[:5]), 8) @ np.arange(8.0)
+
+
+def rotated_rows(x):
+    return np.sum(np.real(x[1:] * np.exp(0.3j)) ** 2)
+
+
+def phase_of_an_element(x):
+    return np.real(np.conj(x[2]) * (1.0 + 2.0j)) * x[0]
+
+
+def hermitian_spectra(x):
+    return np.fft.hfft(x[:5]) @ np.arange(8.0) + np.sum(np.abs(np.fft.ihfft(x)) ** 2)
+
+
+@pytest.mark.parametrize("f", [spectrum_of_a_part, rotated_rows, phase_of_an_element,
+                               hermitian_spectra])
+def test_complex_adjoints_of_real_slices(f):
+    """``dx[:5] += e`` of a complex ``e`` raised a casting error (the add_at it was
+    written from adds the real part): written so only where every value is real."""
+    from gradcheck import check_grad, check_jvp
+    x = np.random.default_rng(3).standard_normal(8)
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+# ----- cmath: NumPy's functions on complex numbers -----
+
+def cmath_mix(x):
+    import cmath
+    z = cmath.exp(1j * x) * cmath.sqrt(x + 2j)
+    return (z * cmath.log(z + 3.0)).real + cmath.phase(z) + abs(cmath.tanh(z))
+
+
+def cmath_trig(x):
+    import cmath
+    return (cmath.sin(x + 0.5j) * cmath.cos(x) + cmath.tan(x / 3)).imag + \
+        cmath.log10(x + 1j).real + (cmath.sinh(x) / cmath.cosh(x + 1j)).real
+
+
+def cmath_base(x):
+    import cmath
+    return abs(cmath.log(x + 1j, 2.0)) * cmath.exp(x).real
+
+
+@pytest.mark.parametrize("f", [cmath_mix, cmath_trig, cmath_base])
+@pytest.mark.parametrize("x", [0.4, -1.3, 2.2])
+def test_cmath_functions(f, x):
+    """cmath's functions (refused: no rule) as NumPy's on complex numbers."""
+    from gradcheck import check_grad, check_jvp
+    check_grad(f, x)
+    check_jvp(f, x)

@@ -47,3 +47,29 @@ def test_value_and_grad_written_out():
 def test_derivatives_assigned_first():
     check_grad(assigned_first, 0.7)
     check_grad(assigned_first, -1.3)
+
+
+def energy(a, b):
+    return np.sum(np.tanh(a @ b) ** 2)
+
+
+def grad_wrt_second(a, b):
+    return np.sum(s2sad.grad(energy, wrt=1)(a, b) * b)
+
+
+def grad_wrt_named(a, b):
+    return np.sum(s2sad.grad(energy, wrt="a")(a, b) ** 2)
+
+
+def value_and_grad_of_both(a, b):
+    v, (ga, gb) = s2sad.value_and_grad(energy, wrt=(0, 1))(a, b)
+    return v * (np.sum(ga) + np.sum(gb))
+
+
+def test_derivatives_with_wrt_written_out(rng):
+    """``s2sad.grad(g, wrt=1)(a, b)``: a literal keyword, read when the derivative is made
+    (it was refused as a call with no rule)."""
+    a, b = rng.standard_normal((3, 2)), rng.standard_normal((2, 2))
+    for f in (grad_wrt_second, grad_wrt_named, value_and_grad_of_both):
+        check_grad(f, a, b, wrt=(0, 1))
+        check_jvp(f, a, b, wrt=(0, 1))

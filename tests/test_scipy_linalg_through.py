@@ -1,4 +1,4 @@
-"""rules/scipy_linalg_through.py: scipy.linalg's norm, eigvalsh, svdvals, qr, pinvh,
+"""rules/scipy_linalg_through.py: scipy.linalg's norm, eigvalsh, svd, svdvals, qr, pinvh,
 toeplitz and circulant (were refused), differentiated through their NumPy twins or a
 gather: values equal scipy's, derivatives checked against central differences."""
 import numpy as np
@@ -27,6 +27,20 @@ def singular_values(x):
     return np.sum(sl.svdvals(x.reshape(2, 3)) * np.array([1.0, 2.0]))
 
 
+def svd_parts(x):
+    u, s, vt = sl.svd(x.reshape(2, 3), full_matrices=False)
+    return np.sum(s ** 2) + np.sum((u @ np.diag(s) @ vt) * x.reshape(2, 3))
+
+
+def svd_values_only(x):
+    return np.sum(sl.svd(x.reshape(3, 2), compute_uv=False) * np.array([2.0, -1.0]))
+
+
+def svd_reconstructed(x):
+    u, s, vt = sl.svd(x.reshape(3, 2), full_matrices=False)
+    return np.sum(np.abs(u[:, 0]) * s[0]) + np.sum((vt.T * s) ** 2)
+
+
 def qr_economic(x):
     q, r = sl.qr(x.reshape(3, 2), mode='economic')
     return np.sum(r * np.array([[1.0, 2.0], [0.0, 3.0]])) + np.sum(np.abs(q[:, 0]))
@@ -44,7 +58,8 @@ def circulant_product(x):
     return np.sum(sl.circulant(x[:3]) @ x[3:] ** 2)
 
 
-CASES = [norm_fro, eigenvalues, singular_values, qr_economic, pseudo_inverse,
+CASES = [norm_fro, eigenvalues, singular_values, svd_parts, svd_values_only,
+         svd_reconstructed, qr_economic, pseudo_inverse,
          toeplitz_product, circulant_product]
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hessian
 
 
 def fd_jacobian_of(g, x, eps=1e-5):
@@ -563,3 +563,29 @@ def test_a_hessian_with_no_rule_is_a_refusal_not_a_bare_error():
     assert np.all(np.isfinite(s2sad.grad(spectral_norm)(x)))
     with pytest.raises(s2sad.DifferentiationError, match="second derivative of np.linalg.norm"):
         s2sad.hessian(spectral_norm)(x)
+
+
+def _masked_ratio(x):
+    y = x / (x - x[0])  # 0 / 0 at x[0], in the branch np.where does not take there
+    return np.sum(np.sin(np.where(x > 0.5, y, x ** 2)))
+
+
+def _masked_log(x):
+    return np.sum(np.where(x > 0, np.log(np.abs(x) * (x > 0)), x ** 3))
+
+
+def _masked_root(x):
+    return np.sum(np.where(x > 0.1, np.sqrt(x * (x > 0.1)), np.cos(x)))
+
+
+@pytest.mark.parametrize("f", [_masked_ratio, _masked_log, _masked_root])
+def test_hessians_through_a_masked_pole_have_no_nan(f):
+    """The forward rule of ``safe_mul(t, d)`` in ``d`` guarded on the tangent of ``d``,
+    not on ``t``: a Hessian through ``np.where`` whose untaken branch has a pole was NaN
+    there (the first derivative was right).  Now guarded on ``t``."""
+    import warnings
+    x = np.array([0.3, -0.7, 1.1, 0.4, 0.05])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        H = check_hessian(f, x)
+    assert not np.isnan(H).any()

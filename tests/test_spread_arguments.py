@@ -66,3 +66,41 @@ def test_unknown_keywords_are_refused_with_the_line(api):
     with pytest.raises(s2sad.DifferentiationError, match=r"test_spread_arguments.py:\d+: .*\*\*"):
         f = api(keywords_from_an_argument)
         f(X, 1) if api is s2sad.grad else f(X, 1, X)
+
+
+def _scaled(x, scale=1.0, power=1):
+    return x ** power * scale
+
+
+def local_keywords(x):
+    kw = {"axis": 0, "keepdims": True}
+    return np.sum(np.sum(np.outer(x, x) ** 2, **kw))
+
+
+def literal_keywords(x):
+    return np.sum(_scaled(x, **{"scale": 2.0, "power": 3}))
+
+
+def keywords_of_a_helper(x):
+    options = {"power": 2}
+    return np.sum(np.sin(_scaled(x, 0.5, **options)))
+
+
+@pytest.mark.parametrize("f", [local_keywords, literal_keywords, keywords_of_a_helper])
+def test_keywords_from_a_dict_of_constants(f, rng):
+    """``f(**kw)`` of a dict written in the function (bound once, never changed) or of a
+    dict display: its keywords one by one (was refused)."""
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+def changed_keywords(x):
+    kw = {"axis": 0}
+    kw["axis"] = 1
+    return np.sum(np.sum(np.outer(x, x), **kw) * x)
+
+
+def test_keywords_of_a_changed_dict_refused():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_spread_arguments.py:\d+"):
+        s2sad.grad(changed_keywords)(np.array([1.0, 2.0]))

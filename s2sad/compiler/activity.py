@@ -337,7 +337,7 @@ class _Shifts:
 
 # the compiler's own helpers that build containers; of a user's function, its rules
 # say so (rules.facts.defshape(fn, "container"))
-CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
+CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, runtime.named_tuple,
                      runtime.list_append, runtime.list_concat, runtime.list_repeat,
                      runtime.list_insert, runtime.list_remove, operator.getitem}
 

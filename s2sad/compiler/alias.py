@@ -213,12 +213,16 @@ class _Aliases(ViewWrites):
         """Does ``s`` change the object its target holds (True), or may it ("maybe")?"""
         name = s.targets[0].id
         value = s.value
+        augmented = getattr(s, "s2sad_augmented", False)
         if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
                 and value.args[0].id == name:
             try:
-                return evaluate_ref(value.func, self.namespace) in WRITES
+                fn = evaluate_ref(value.func, self.namespace)
             except TypeError:
                 return False
+            if fn in (runtime.list_concat, runtime.list_repeat):
+                return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
+            return fn in WRITES
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
             return True if self.ranks.get(name, 0) >= 1 or name in self.slices else "maybe"
         return False
@@ -252,7 +256,7 @@ class _Aliases(ViewWrites):
 
     def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         fn = evaluate_ref(e.func, self.namespace)
-        args = list(e.args) + [k.value for k in e.keywords]
+        args = list(e.args) + [k.value for k in e.keywords if fn is not runtime.named_tuple]
         try:
             if fn in ITSELF and e.args:  # the argument itself (a dict's keys: a new list)
                 return self.points(e.args[0], state, s)
@@ -330,11 +334,14 @@ class _Aliases(ViewWrites):
         changed by ``append``/``insert``/``+=`` is only the list: the arrays it holds (a
         tape's) are not written, so only names holding that list itself share the write."""
         mine = state.get(name, frozenset())
-        objects = {o for o, how in mine if how == SAME or not self.list_write(s, mine)}
+        objects = {o for o, how in mine if how == SAME}
+        if not objects or not self.list_write(s, mine):  # (a list taken out of a container
+            objects = {o for o, _ in mine}  # is one of its items: the holders see the write)
+        written_back = getattr(s, "s2sad_written_back", ())
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
             held = state[other]
-            if other == name or not objects & {o for o, _ in held}:
+            if other == name or other in written_back or not objects & {o for o, _ in held}:
                 continue
             out.append((other, same_object(held, mine) or
                         self.bound_together(other, name, state)))

@@ -32,6 +32,7 @@ VIEWS = {
 ITSELF = {runtime.iteration_items, runtime.stop_gradient}
 # functions whose result holds their arguments (any other library function: a new object)
 CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
+              runtime.named_tuple,
               runtime.list_append, runtime.list_concat, runtime.list_insert,
               runtime.list_repeat, runtime.user_cotangents}
 # functions whose result holds the items of their first argument (its other arguments,
@@ -43,7 +44,8 @@ WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_c
           runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
           runtime.scatter_subtract}
 # in-place on a list: the list changes, not the objects it holds
-LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert}
+LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert,
+               runtime.list_repeat}
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]

@@ -34,9 +34,39 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
             xs = norm.name(call.func.value.id)
             value = gast.Call(func=load(helper), args=[load(xs)] + [
                 norm.atom(a) for a in call.args], keywords=[])
-            norm.emit(assign(xs, value), s)
+            changed = assign(xs, value)
+            changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
+            norm.emit(changed, s)
             return True
-    return _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
+    return _item_changed(norm, s, call) or _rewritten_mutation(norm, s, call) or \
+        _ufunc_at(norm, s, call)
+
+
+def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
+    """``d[k].append(v)`` of a local ``d``: the list it holds changes, and ``d`` with it,
+    as ``item = d[k]; item = list_append(item, v); d[k] = item``. The append may skip
+    ``d`` when the alias stage looks for the names sharing the list (``d`` is written
+    right after); any other name holding it is refused there."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and
+            isinstance(call.func.value, gast.Subscript)):
+        return False
+    root = call.func.value
+    while isinstance(root, gast.Subscript):
+        root = root.value
+    helper = dict(LIST_METHODS).get(call.func.attr)
+    if helper is None or not norm.is_local(root):
+        return False
+    place = call.func.value
+    item = norm.temp(norm.expr(copy.deepcopy(place)), "item", s)
+    changed = assign(item.id, gast.Call(func=load(helper), args=[load(item.id)] + [
+        norm.atom(a) for a in call.args], keywords=[]))
+    changed.s2sad_written_back = (norm.name(root.id),)
+    changed.s2sad_augmented = True
+    norm.emit(changed, s)
+    target = copy.deepcopy(place)
+    target.ctx = gast.Store()
+    assign_item(norm, target, load(item.id), s)
+    return True
 
 
 # methods that change a local list or dict in place, and what to write instead
@@ -155,6 +185,9 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
 def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
     if isinstance(target, gast.Name):
         assign_name(norm, target.id, value, s)
+    elif isinstance(target, (gast.Tuple, gast.List)) and any(
+            isinstance(e, gast.Starred) for e in target.elts):
+        _assign_starred(norm, target, value, s)
     elif isinstance(target, (gast.Tuple, gast.List)):
         whole = norm.atom(value)
         items = norm.literals.get(getattr(whole, "id", None))
@@ -174,6 +207,25 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
         assign_item(norm, target, value, s)
     else:
         raise norm.error(s, "assignment target", "assign to a name, a tuple or x[index]")
+
+
+def _assign_starred(norm: Normalizer, target: gast.Tuple | gast.List, value: gast.expr,
+                    s: gast.AST) -> None:
+    """``a, *rest, z = xs``: ``a = xs[0]``, ``rest = list(xs[1:-1])``, ``z = xs[-1]``."""
+    whole = norm.atom(value)
+    at = next(i for i, e in enumerate(target.elts) if isinstance(e, gast.Starred))
+    after = len(target.elts) - at - 1
+    for i, elt in enumerate(target.elts):
+        if i == at:
+            part = gast.Subscript(value=copy.copy(whole), slice=gast.Slice(
+                lower=const(at), upper=const(-after) if after else None, step=None),
+                ctx=gast.Load())
+            assign_target(norm, elt.value, gast.Call(func=load("list"), args=[part],
+                                                     keywords=[]), s)
+        else:
+            place = const(i) if i < at else const(i - len(target.elts))
+            assign_target(norm, elt, gast.Subscript(value=copy.copy(whole), slice=place,
+                                                    ctx=gast.Load()), s)
 
 
 def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: gast.AST,

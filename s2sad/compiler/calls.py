@@ -3,6 +3,7 @@ functions are inlined (normalized in their own namespace, names prefixed:
 :mod:`inlining`), everything else stays a call of the object the user named."""
 from __future__ import annotations
 
+import ast
 import copy
 import functools
 import inspect
@@ -10,10 +11,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import gast
+import numpy as np
 
+from s2sad import runtime
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.names import assign, const, load
 from s2sad.compiler.spellings import einsum_sublists
+from s2sad.compiler.walks import walk
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -36,14 +40,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if special is not None:
         return special
     func = node.func
-    if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
-            norm.resolve(func) is None:
-        raise norm.error(node, f".{func.attr}() changes its array in place",
-                         f"use the value-returning form, {IN_PLACE[func.attr]}, or build "
-                         "a new array")
-    if any(k.arg == "out" for k in node.keywords):
-        raise norm.error(node, "out= writes into an existing array",
-                         "assign the result to a name instead")
+    if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
+            func.attr in IN_PLACE and norm.resolve(func) is None:
+        return _written_in_place(norm, node)
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
         obj = norm.atom(func.value)
         args, kws = _arguments(norm, node)
@@ -59,20 +58,104 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     of_object = _object_call(norm, node, fn)
     if of_object is not None:
         return of_object
-    if fn is dict and not node.args:  # dict(p=a, q=b) is the literal {'p': a, 'q': b}
-        return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
-                                   values=[k.value for k in node.keywords]))
+    built = _container_built(norm, node, fn)
+    if built is not None:
+        return built
     args, kws = _arguments(norm, node)
     if fn is None:
         return gast.Call(func=norm.atom(func), args=args, keywords=kws)
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
     _check_starred(norm, node, fn, args)
-    reference = registry.lookup_through(fn) if not has_rule else None
+    reference = _closed_form(fn, kws, has_rule)
     if reference is not None:  # a library function differentiated through a closed form
         return inline(norm, reference, args, kws, node)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+
+
+def _written_in_place(norm: Normalizer, node: gast.Call) -> gast.expr:
+    """``x.sort()`` and the like, refused; ``out=``: of a ufunc writing into a new array
+    (:func:`_masked_ufunc`) its value, else refused."""
+    func = node.func
+    if isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
+            norm.resolve(func) is None:
+        raise norm.error(node, f".{func.attr}() changes its array in place",
+                         f"use the value-returning form, {IN_PLACE[func.attr]}, or build "
+                         "a new array")
+    masked = _masked_ufunc(norm, node)
+    if masked is None:
+        raise norm.error(node, "out= writes into an existing array",
+                         "assign the result to a name instead")
+    return masked
+
+
+def _masked_ufunc(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``np.divide(a, b, out=np.zeros_like(a), where=b != 0)``: a ufunc writing into a new
+    array (``out=`` a call), where ``where`` holds, as
+    ``np.where(m, np.divide(np.where(m, a, 0.5), np.where(m, b, 0.5)), np.zeros_like(a))``:
+    the ufunc's value where ``where`` holds and ``out``'s elsewhere, its derivative never
+    taken at the values it skips (0.5 is inside the domain of the usual ones: a pole
+    there would give NaN derivatives even where they are multiplied by 0).  None for
+    any other call with ``out=``."""
+    if not isinstance(norm.resolve(node.func), np.ufunc):
+        return None
+    given = {k.arg: k.value for k in node.keywords}
+    out = given.pop("out")
+    if not isinstance(out, gast.Call) or None in given or \
+            any(isinstance(a, gast.Starred) for a in node.args):
+        return None  # (an existing array written: refused)
+    rest = [gast.keyword(arg=k, value=v) for k, v in given.items() if k != "where"]
+    if "where" not in given:
+        return norm.expr(gast.Call(func=node.func, args=list(node.args), keywords=rest))
+    mask = norm.atom(given["where"])
+    safe = [gast.Call(func=norm.ref(np.where), args=[copy.copy(mask), a, const(0.5)],
+                      keywords=[]) for a in node.args]
+    value = gast.Call(func=node.func, args=safe, keywords=rest)
+    return norm.expr(gast.Call(func=norm.ref(np.where), args=[copy.copy(mask), value, out],
+                               keywords=[]))
+
+
+def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
+    """``dict(p=a, q=b)`` as the literal ``{'p': a, 'q': b}``; ``Point(x, y)`` of a named
+    tuple class as :func:`_named_tuple`; else None."""
+    if fn is dict and not node.args:
+        return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
+                                   values=[k.value for k in node.keywords]))
+    if isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields"):
+        return _named_tuple(norm, node, fn)
+    return None
+
+
+def _named_tuple(norm: Normalizer, node: gast.Call, fn: type) -> gast.expr:
+    """``Point(x, y=v)`` of a named tuple class: ``named_tuple(x, v, kind=Point)``, the
+    fields in order (a default where the call gives none), a container whose adjoint
+    has one item per field."""
+    args, kws = _arguments(norm, node)
+    given = {k.arg: k.value for k in kws}
+    fields = list(fn._fields)  # type: ignore[attr-defined]
+    if any(k.arg not in fields for k in kws) or len(args) > len(fields):
+        return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
+    defaults = fn._field_defaults  # type: ignore[attr-defined]
+    items = list(args)
+    for name in fields[len(args):]:
+        if name not in given and not (name in defaults and _constant(defaults[name])):
+            return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
+        items.append(given[name] if name in given else _literal(defaults[name]))
+    alias = norm.namer.fresh(fn.__name__)
+    norm.namespace[alias] = fn
+    return gast.Call(func=norm.ref(runtime.named_tuple), args=items,
+                     keywords=[gast.keyword(arg="kind", value=load(alias))])
+
+
+def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
+    """The closed form a call of ``fn`` is differentiated through: of a function with no
+    rule, or of one whose rule lacks a keyword the call passes (``np.diff``'s
+    ``prepend``); else None."""
+    reference = registry.lookup_through(fn, {k.arg for k in kws if k.arg is not None})
+    if has_rule and reference is registry.lookup_through(fn):
+        return None
+    return reference
 
 
 def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
@@ -142,9 +225,9 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return norm.expr(_unrolled_reduce(norm, node))
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return _pop(norm, node)
-    if _sum_of_terms(norm, node):
+    if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
-        return lower_sum(norm, node)
+        return lower_sum(norm, _as_terms(node))
     inner = _derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
@@ -164,6 +247,26 @@ def _sum_of_terms(norm: Normalizer, node: gast.Call) -> bool:
     return sys.version_info < (3, 12) and norm.resolve(node.func) is sum and \
         1 <= len(node.args) <= 2 and not node.keywords and \
         isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp))
+
+
+def _joined(norm: Normalizer, node: gast.Call) -> bool:
+    """``sum(rows, [])``, ``sum(pairs, ())``: the builtin joining lists (or tuples), from a
+    list or tuple written in the call: a running total of ``+`` too, whose adjoint is the
+    lists' own (no rule of ``sum`` spreads a list's adjoint into lists)."""
+    return norm.resolve(node.func) is sum and len(node.args) == 2 and not node.keywords and \
+        isinstance(node.args[1], (gast.List, gast.Tuple))
+
+
+def _as_terms(node: gast.Call) -> gast.Call:
+    """``sum(xs, start)`` as ``sum((part for part in xs), start)`` (a comprehension as
+    it is)."""
+    if isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp)):
+        return node
+    part = gast.Name(id="part", ctx=gast.Store(), annotation=None, type_comment=None)
+    terms = gast.GeneratorExp(elt=load("part"), generators=[gast.comprehension(
+        target=part, iter=node.args[0], ifs=[], is_async=0)])
+    return gast.copy_location(gast.Call(func=node.func, args=[terms, node.args[1]],
+                                        keywords=[]), node)
 
 
 def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:
@@ -211,6 +314,7 @@ def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
     for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
         known = norm.literals.get("**" + norm.name(k.value.id)) if k.arg is None and \
             isinstance(k.value, gast.Name) and k.value.id in norm.locals else None
+        known = _keywords_written(norm, k) if known is None else known
         if known is not None:
             keywords.extend(gast.keyword(arg=key.value, value=v)
                             for key, v in zip(known.keys, known.values))
@@ -219,6 +323,41 @@ def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
             keywords.extend([k] if free is None else free)
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
+
+
+def _keywords_written(norm: Normalizer, k: gast.keyword) -> gast.Dict | None:
+    """``f(**{'axis': 0})``, or ``f(**kw)`` of a local ``kw = {'axis': 0}`` bound once
+    and never changed (a dict of constants): the dict of keywords."""
+    value = k.value
+    if k.arg is None and isinstance(value, gast.Name) and norm.stores.get(value.id) == 1:
+        value = _bound_once(norm, value.id)
+        if value is None or not all(_constant_syntax(v) for v in value.values):
+            return None
+    if k.arg is not None or not isinstance(value, gast.Dict) or not all(
+            isinstance(key, gast.Constant) and type(key.value) is str for key in value.keys):
+        return None
+    return value
+
+
+def _bound_once(norm: Normalizer, name: str) -> gast.expr | None:
+    """The value of the one ``name = value`` of the function, unless ``name`` is changed
+    in place somewhere (``name[k] = v``, ``name.update(...)``)."""
+    found = None
+    for n in walk(norm.src.node):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], gast.Name) and n.targets[0].id == name:
+            found = n.value
+        elif isinstance(n, (gast.Subscript, gast.Attribute)) and \
+                isinstance(n.value, gast.Name) and n.value.id == name and \
+                (not isinstance(n.ctx, gast.Load) or isinstance(n, gast.Attribute)):
+            return None
+    return found
+
+
+def _constant_syntax(v: gast.expr) -> bool:
+    if isinstance(v, gast.Tuple):
+        return all(_constant_syntax(e) for e in v.elts)
+    return isinstance(v, gast.Constant)
 
 
 def _free_value(norm: Normalizer, value: gast.expr) -> Any:
@@ -347,10 +486,17 @@ def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
         return norm.resolve(node)
     make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
         node.func, (gast.Name, gast.Attribute)) else None
-    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1 or node.keywords:
+    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1:
+        return None
+    try:  # (wrt=1, argnums=(0, 1): literals, read when the derivative is made)
+        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+    except (ValueError, TypeError, SyntaxError):
         return None
     target = _derivative_written(norm, node.args[0])
-    return make(target) if callable(target) else None
+    try:
+        return make(target, **options) if callable(target) and None not in options else None
+    except (TypeError, DifferentiationError):
+        return None
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:

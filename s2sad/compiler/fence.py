@@ -73,6 +73,8 @@ def _allowed_in_calls(found: list) -> set[int]:
                 getattr(node.func, "id", None)
             if name == "reduce" and node.args and isinstance(node.args[0], gast.Lambda):
                 allowed.add(id(node.args[0]))
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], (gast.Tuple, gast.List)):
+            allowed |= {id(e) for e in node.targets[0].elts if isinstance(e, gast.Starred)}
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \
                 isinstance(node.targets[0], gast.Name):
             allowed.add(id(node.value))  # f = lambda y: ...: a def inside, by another name

@@ -14,14 +14,17 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
 
-def write_inline(facts) -> None:
+def write_inline(facts, real: bool = False) -> None:
     """``x = write_at(x, i, v)``, ``g = clear_at(g, i)`` and ``d = add_at(d, None, i, e)``
     of an array of known rank at a number ``i``: ``x[i] = v``, ``g[i] = 0.0`` and
-    ``d[i] += e``, as a person writes them (no call per element)."""
+    ``d[i] += e``, as a person writes them (no call per element).  The sums only where
+    no value is complex (``real``): ``add_at`` adds a complex ``e``'s real part into a
+    real ``d``, ``+=`` would raise."""
     for s in facts.flat:
         call = call_of(s)
         if call is not None and len(call.args) == 4 and is_none(call.args[0]):
-            start_inline(facts, s, call)
+            if real:
+                start_inline(facts, s, call)
             continue
         if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
             continue
@@ -34,7 +37,7 @@ def write_inline(facts) -> None:
             new = [gast.Assign(targets=[target], value=call.args[2], type_comment=None)]
         elif fn is runtime.clear_at:
             new = [gast.Assign(targets=[target], value=const(0.0), type_comment=None)]
-        elif fn is runtime.add_at and is_none(call.args[1]) and name in facts.owned:
+        elif fn is runtime.add_at and is_none(call.args[1]) and name in facts.owned and real:
             new = [gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
         else:
             continue

@@ -284,6 +284,8 @@ def lower_sum(norm: Normalizer, node: gast.Call) -> gast.expr:
     comp = _own_names(norm, node.args[0])
     total = norm.new_local("total")
     start = node.args[1] if len(node.args) == 2 else const(0)
+    if isinstance(start, (gast.List, gast.Tuple)):  # sum(rows, []): its + concatenates
+        norm.sequences = set(norm.sequences) | {total}
     add = gast.Assign(targets=[store(total)], value=gast.BinOp(
         left=load(total), op=gast.Add(), right=comp.elt), type_comment=None)
     inner: list = [gast.copy_location(add, node)]

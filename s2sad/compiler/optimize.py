@@ -262,7 +262,7 @@ def owned(body: list, facts: Facts) -> list:
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                        facts.namespace, facts.alike)
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
-                         facts.ranks, shapes, facts.floats)
+                         facts.ranks, shapes, facts.floats, facts.real)
 
 
 def accumulated(body: list, facts: Facts) -> list:

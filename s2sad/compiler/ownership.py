@@ -66,16 +66,17 @@ _CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
 
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
         ranks: dict[str, int], shapes: Callable[[], dims.Facts] | None = None,
-        floats: frozenset = frozenset()) -> list:
+        floats: frozenset = frozenset(), real: bool = False) -> list:
     """Make every in-place update safe, and copying updates in place where they may be
-    (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters)."""
+    (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters;
+    ``real``: no value is complex)."""
     facts = _Facts(body, namespace, params, numbers, ranks)
     facts.no_copies_of_new_objects()
     facts.copy_views()
     facts.repair_required()
     facts.use_candidates()
     facts.refresh()
-    inline_writes.write_inline(facts)
+    inline_writes.write_inline(facts, real)
     facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
@@ -194,6 +195,11 @@ class _Facts:
             if held - {UNKNOWN}:
                 yield None, held
 
+    def is_array(self, name: str) -> bool:
+        """Is ``name`` surely an array (a rank of at least 1), not a list, tuple or dict?"""
+        rank = self.ranks.get(name)
+        return isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1
+
     # ----- rewrites -----
 
     def no_copies_of_new_objects(self) -> None:
@@ -232,8 +238,8 @@ class _Facts:
                 continue
             name = s.value.value.id
             if name not in updated or name not in self.local or name in self.owned or \
-                    self.is_number(s.value):
-                continue
+                    self.is_number(s.value) or not self.is_array(name):
+                continue  # (an item of a list or dict is no view: np.copy would change it)
             view = s.value
             copied = gast.Subscript(value=view.value, slice=inline_writes.as_syntax(view.slice),
                                     ctx=gast.Load())

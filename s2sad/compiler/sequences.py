@@ -117,11 +117,13 @@ def written(norm: Any, name: str, index: gast.expr, item: gast.expr) -> None:
 _MADE_BY = ("list", "tuple", "sorted")  # builtins whose value is a new list or tuple
 
 
-def sequence_names(node: gast.FunctionDef, own: Any) -> set[str]:
+def sequence_names(node: gast.FunctionDef, own: Any) -> tuple[set[str], set[str]]:
     """Local names that hold a list or tuple wherever they are bound (``s = [x, 2 * x]``,
     ``u = s + s``, ``s += [v]``, ``t = tuple(x)``): their ``+`` and ``*`` concatenate and
     repeat.  A name bound any other way (a call, unpacking, a loop) may hold an array:
-    not one of them.  ``own``: the nodes of the function (not of the defs inside)."""
+    not one of them.  And those whose items are sequences too (``parts = [[a], [b, c]]``:
+    ``parts[0] + parts[1]`` joins).  ``own``: the nodes of the function (not of the defs
+    inside)."""
     stores: dict[str, list] = {}
     plain: set[int] = set()  # the name nodes written by those assignments
     for n in own(node):
@@ -141,28 +143,78 @@ def sequence_names(node: gast.FunctionDef, own: Any) -> set[str]:
             stores.setdefault(n.id, []).append(None)
     for a in (node.args.args + node.args.kwonlyargs):
         stores.setdefault(a.id, []).append(None)
-    names = set(stores)
+    return _surely_sequences(stores, changed_in_place(node, own))
+
+
+def changed_in_place(node: gast.FunctionDef, own: Any) -> set[str]:
+    """Names whose list may get other items than it was bound with (``kept.append(v)``,
+    ``rows[i] = v``), or that another name or a call may change (``alias = rows``,
+    ``helper(rows)``): not known to hold only sequences."""
+    changed = set()
+    for n in own(node):
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and \
+                isinstance(n.value, gast.Name):
+            changed.add(n.value.id)
+        elif isinstance(n, gast.Call):
+            handed = list(n.args) + [k.value for k in n.keywords] + (
+                [n.func.value] if isinstance(n.func, gast.Attribute) else [])
+            changed |= {a.id for a in handed if isinstance(a, gast.Name)}
+            changed |= {a.value.id for a in handed if isinstance(a, gast.Starred) and
+                        isinstance(a.value, gast.Name)}
+        elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Name):
+            changed.add(n.value.id)
+    return changed
+
+
+def _surely_sequences(stores: dict[str, list], mutated: set[str]
+                      ) -> tuple[set[str], set[str]]:
+    """The names all of whose values are sequences (dropped until none changes; nested:
+    those whose items are sequences too, ``parts = [[a, b], [c]]``, and that nothing
+    changes in place)."""
+    names, nested = set(stores), set(stores) - mutated
     changed = True
-    while changed:  # drop the names one of whose values may not be a sequence
-        changed = False
-        for name in list(names):
-            if not all(_is_sequence(v, names) for v in stores[name]):
-                names.discard(name)
-                changed = True
-    return names
+    while changed:
+        before = (len(names), len(nested))
+        names = {n for n in names if all(_is_sequence(v, names, nested) for v in stores[n])}
+        nested = {n for n in nested if n in names and all(
+            _of_sequences(v, names, nested) for v in stores[n])}
+        changed = (len(names), len(nested)) != before
+    return names, nested
 
 
-def _is_sequence(value: Any, names: set[str]) -> bool:
+def _is_sequence(value: Any, names: set[str], nested: set[str] | frozenset = frozenset()
+                 ) -> bool:
     if isinstance(value, (gast.List, gast.Tuple, gast.ListComp)):
         return True
     if isinstance(value, gast.Name):
         return value.id in names
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        return value.value.id in (names if isinstance(value.slice, gast.Slice) else nested)
     if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
-        return _is_sequence(value.left, names) or _is_sequence(value.right, names)
+        return _is_sequence(value.left, names, nested) or \
+            _is_sequence(value.right, names, nested)
     if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult):
-        return _is_sequence(value.left, names)
+        return _is_sequence(value.left, names, nested)
     return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
         value.func.id in _MADE_BY
+
+
+def _of_sequences(value: Any, names: set[str], nested: set[str] | frozenset) -> bool:
+    """Is every item of ``value`` a sequence (``[[a, b], [c]]``, ``[[v] for ...]``)?"""
+    if isinstance(value, (gast.List, gast.Tuple)):
+        return all(_is_sequence(e, names, nested) for e in value.elts)
+    if isinstance(value, gast.ListComp):
+        return _is_sequence(value.elt, names, nested)
+    if isinstance(value, gast.Name):
+        return value.id in nested
+    if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice):
+        return _of_sequences(value.value, names, nested)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+        return _of_sequences(value.left, names, nested) and \
+            _of_sequences(value.right, names, nested)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult):
+        return _of_sequences(value.left, names, nested)
+    return False
 
 
 def item_at(norm: Any, node: gast.expr) -> gast.expr | None:

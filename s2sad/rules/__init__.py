@@ -12,6 +12,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_fft,
     numpy_linalg,
     numpy_statistics,
+    numpy_through,
     numpy_ufuncs,
     operators,
     registry,

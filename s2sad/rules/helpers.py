@@ -47,7 +47,7 @@ defjvp(rt.tri_congruence, "a, m, lower, trans=False",
        "lower, trans))", "tri_congruence(a, dm, lower, trans)")
 
 # ----- NaN-safe arithmetic and elementwise partials -----
-defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(g, t)")
+defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(t, g)")  # (0 where the guard t is)
 defscale(rt.safe_div, "t, den", "safe_div(g, den)", "-safe_div(g * ans, den)")
 deflinear(rt.broadcast_like, "t, like", "unbroadcast(g, t)", None)
 deflinear(rt.only_real, "value, a, name", "g", None, None)

@@ -49,7 +49,8 @@ def defscale(fn: Any, sig: str, *scales: str | None, broadcast: bool = True) -> 
     """
     s = Signature.parse(sig)
     last = max(i for i, t in enumerate(scales) if t is not None)
-    operands = set(s.params[:last + 1])
+    operands = set(s.params[:last + 1]) | {  # (and one with no derivative that broadcasts
+        p for p in s.params[:s.npos] if p not in s.defaults}  # too: copysign's y)
     several = broadcast and len(operands) > 1
     vjps: list[str | None] = []
     jvps: list[str | None] = []

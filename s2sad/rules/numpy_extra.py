@@ -191,6 +191,8 @@ def _signal_rules() -> None:
     import scipy.signal as signal
     defthrough(signal.convolve, signal_convolve)
     defthrough(signal.fftconvolve, signal_fftconvolve)
+    from s2sad.rules.scipy_signal_through import register_signal
+    register_signal(signal)
     # N-D: each adjoint the full-shaped cotangent convolved with the other operand flipped
     flip = "np.flip(b, axis=tuple(range(np.ndim(b))))"
     defvjp(nd_convolve, "a, b, mode='full'",
@@ -211,6 +213,8 @@ def _integrate_rules() -> None:
     import scipy.integrate as integrate
     if integrate.trapezoid is not np.trapezoid:
         defthrough(integrate.trapezoid, trapezoid)
+    from s2sad.rules.scipy_signal_through import register_integrate
+    register_integrate(integrate)
 
 
 # ----- np.select: the first true condition's choice, as nested np.where -----

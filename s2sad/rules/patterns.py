@@ -70,7 +70,7 @@ CLEARS = {runtime.zero_at, runtime.clear_at}
 # the adjoint of broadcasting: a sum down to the second argument's shape
 UNBROADCASTS = {runtime.unbroadcast}
 # Python containers built and taken apart by the core form: run as they are
-CONTAINERS = {runtime.list_init, runtime.tuple_init, runtime.dict_init,
+CONTAINERS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, runtime.named_tuple,
               runtime.list_append, runtime.list_concat, runtime.list_repeat,
               runtime.list_insert, runtime.iteration_items, runtime.list_remove, list,
               tuple, dict, zip, enumerate, reversed}

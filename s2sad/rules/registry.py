@@ -119,6 +119,8 @@ ELEMENTWISE: set[Any] = _Set()  # output element k reads input elements k (broad
 # library callable -> a Python function computing the same from primitives with rules:
 # differentiated through its source (``scipy.stats.norm.cdf`` through ``ndtr``)
 THROUGH: dict[Any, Callable] = _Table()
+# fn -> (keywords, closed form): the calls of fn passing one of the keywords
+THROUGH_KEYWORDS: dict[Any, tuple[frozenset, Callable]] = _Table()
 METHODS: dict[str, Any] = {}  # x.name(...) on an array -> primitive called as fn(x, ...)
 ATTRIBUTES: dict[str, Any] = {}  # x.name on an array -> primitive called as fn(x)
 TEMPLATE_NAMESPACE: dict[str, Any] = {"np": np, "math": math}
@@ -215,14 +217,24 @@ def unsupported(fn: Any) -> tuple[str, ...]:
         return ()
 
 
-def defthrough(fn: Any, reference: Callable) -> None:
+def defthrough(fn: Any, reference: Callable, keywords: tuple[str, ...] = ()) -> None:
     """``fn`` is differentiated as ``reference``, a Python function with source that
-    computes the same value from primitives that have rules (a closed form)."""
-    THROUGH[fn] = reference
+    computes the same value from primitives that have rules (a closed form).  With
+    ``keywords``: only the calls passing one of them (which ``fn``'s own rule does not
+    take; ``reference`` calls ``fn`` without them)."""
+    if keywords:
+        THROUGH_KEYWORDS[fn] = (frozenset(keywords), reference)
+    else:
+        THROUGH[fn] = reference
 
 
-def lookup_through(fn: Any) -> Callable | None:
+def lookup_through(fn: Any, keywords: set[str] | frozenset[str] = frozenset()
+                   ) -> Callable | None:
+    """The closed form of a call of ``fn`` passing ``keywords``, or None."""
     try:
+        found = THROUGH_KEYWORDS.get(fn)
+        if found is not None and found[0] & keywords:
+            return found[1]
         return THROUGH.get(fn)
     except TypeError:
         return None

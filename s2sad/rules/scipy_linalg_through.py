@@ -1,6 +1,6 @@
 """scipy.linalg functions with a NumPy twin or a closed form, differentiated through it
 (``defthrough``; registered with :mod:`scipy_linalg` when scipy.linalg is imported):
-``norm``, ``eigvalsh`` (the standard problem), ``svdvals``, ``qr`` (``'full'`` and
+``norm``, ``eigvalsh`` (the standard problem), ``svd``, ``svdvals``, ``qr`` (``'full'`` and
 ``'economic'``), ``pinvh``, and the structured matrices ``toeplitz`` and ``circulant``
 (a gather of their first column and row).  What a twin does not cover is refused
 at the user's line."""
@@ -25,6 +25,11 @@ def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, typ
         raise DifferentiationError("<s2sad>:?: scipy.linalg.eigvalsh: the standard problem "
                                    "only (no b, type, subset_by_index or subset_by_value)")
     return np.linalg.eigvalsh(a, 'L' if lower else 'U')
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
+        lapack_driver='gesdd'):
+    return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
 
 
 def svdvals(a, overwrite_a=False, check_finite=True):
@@ -60,7 +65,8 @@ def circulant(c):
 
 
 def register(sl: Any) -> None:
-    for name, reference in (("norm", norm), ("eigvalsh", eigvalsh), ("svdvals", svdvals),
+    for name, reference in (("norm", norm), ("eigvalsh", eigvalsh), ("svd", svd),
+                            ("svdvals", svdvals),
                             ("qr", qr), ("pinvh", pinvh), ("toeplitz", toeplitz),
                             ("circulant", circulant)):
         defthrough(getattr(sl, name), reference)

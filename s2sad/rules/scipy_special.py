@@ -109,6 +109,14 @@ def register_special_by_name() -> bool:
     # integer orders: yn and jn (scipy's jn is jv) in x; n is a whole number
     defscale(sp.yn, "n, x", None, f"g * ({s}.yn(n - 1, x) - {s}.yn(n + 1, x)) / 2")
     defscale(sp.kv, "v, x", None, f"-g * ({s}.kv(v - 1, x) + {s}.kv(v + 1, x)) / 2")
+    defscale(sp.k0, "x", f"-g * {s}.k1(x)")
+    defscale(sp.k1, "x", f"-g * ({s}.k0(x) + {s}.kv(2, x)) / 2")
+    defscale(sp.k0e, "x", f"g * (ans - {s}.k1e(x))")  # k0e = exp(x) k0 (x > 0)
+    defscale(sp.k1e, "x", f"g * (ans - ({s}.k0e(x) + {s}.kve(2, x)) / 2)")
+    defscale(sp.kve, "v, x", None,
+             f"g * (ans - ({s}.kve(v - 1, x) + {s}.kve(v + 1, x)) / 2)")
+    if hasattr(sp, "softplus"):  # (SciPy 1.15)
+        defscale(sp.softplus, "x", f"g * {s}.expit(x)")
     # ----- Hurwitz zeta in q: d/dq zeta(x, q) = -x zeta(x + 1, q) -----
     defscale(sp.zeta, "x, q=None", None, f"-g * x * {s}.zeta(x + 1, q)")
     # ----- complete elliptic integrals of parameter m -----
@@ -136,7 +144,7 @@ def register_special_by_name() -> bool:
     defscale(sp.stdtrit, "df, p", None, f"g * np.exp(-({log_t('ans')}))")
     # the order, the shape parameters: they change the value, their derivative has no rule
     for fn, params in ((sp.iv, ("v",)), (sp.ive, ("v",)), (sp.jv, ("v",)), (sp.yv, ("v",)),
-                       (sp.kv, ("v",)), (sp.zeta, ("x",)), (sp.gammainc, ("a",)),
+                       (sp.kv, ("v",)), (sp.kve, ("v",)), (sp.zeta, ("x",)), (sp.gammainc, ("a",)),
                        (sp.gammaincc, ("a",)), (sp.betainc, ("a", "b")), (sp.stdtr, ("df",)),
                        (sp.gammaincinv, ("a",)), (sp.gammainccinv, ("a",)),
                        (sp.betaincinv, ("a", "b")), (sp.stdtrit, ("df",))):

@@ -42,6 +42,8 @@ deflinear(runtime.scatter_subtract, "a, idx, b", "g", None, "-unbroadcast(g[idx]
 for _literal in (runtime.list_init, runtime.tuple_init):
     VJPS[_literal] = Rule(Signature.parse("*xs"), (), "g[i]")
     JVPS[_literal] = Rule(Signature.parse("*xs"), (), "linear", linear=True)
+VJPS[runtime.named_tuple] = Rule(Signature.parse("*items, kind"), (None,), "g[i]")
+JVPS[runtime.named_tuple] = Rule(Signature.parse("*items, kind"), (None,), "linear", linear=True)
 VJPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "g[keys[i]]")
 JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linear", linear=True)
 
@@ -58,7 +60,10 @@ defjvp(getattr, "x, name", "field_of(dx, x, name)", None)
 deflinear(runtime.field_of, "t, x, name", "field_add(None, x, name, g)", None, None)
 deflinear(runtime.field_add, "total, x, name, t", "g", None, None, "getattr(g, name)")
 deflinear(tuple, "x", "sequence_adjoint(g, x)")
-deflinear(dict, "x", "g")
+deflinear(dict, "x", "dict_of_adjoint(g, x)")  # (of a mapping, or of (key, value) pairs)
+defjvp(dict, "x", "dict_tangent(dx, x)")
+deflinear(runtime.dict_of_adjoint, "t, x", "dict_tangent(g, x)", None)
+deflinear(runtime.dict_tangent, "t, x", "dict_of_adjoint(g, x)", None)
 defshape((list, tuple, dict), "container")
 deffacts((runtime.fresh, runtime.copy_value), facts.of_first)  # copies: the same values
 deffacts((runtime.setitem, runtime.write_at),  # (x, idx, v): x's values and v's

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from s2sad.runtime.core import unbroadcast
+from s2sad.runtime.core import same_kind, unbroadcast
 
 __all__ = [
     "reshape_method", "transpose_method", "item_method", "clip_method", "astype",
@@ -115,7 +115,7 @@ def array_adjoint(g: Any, obj: Any) -> Any:
         if type(g) is np.ndarray and g.dtype.kind == "f" and g.shape == _grid(obj):
             return g.tolist()  # (a rotation matrix of numbers: one call, not one per entry)
         g = np.reshape(g, np.shape(obj))
-        return type(obj)(array_adjoint(g[i], v) for i, v in enumerate(obj))
+        return same_kind(obj, [array_adjoint(g[i], v) for i, v in enumerate(obj)])
     return shaped_like(g, obj)
 
 
@@ -148,7 +148,7 @@ def unconcat(g: Any, arrays: Any, axis: Any = 0,
     else:
         shapes = [np.shape(x if lift is None else lift(x)) for x in arrays]
         parts = _pieces(g, [s[axis] for s in shapes], axis)
-    return type(arrays)(shaped_like(p, x) for p, x in zip(parts, arrays))
+    return same_kind(arrays, [shaped_like(p, x) for p, x in zip(parts, arrays)])
 
 
 def reconcat(parts: Any, t: Any, axis: Any = 0,
@@ -163,7 +163,7 @@ def reconcat(parts: Any, t: Any, axis: Any = 0,
 def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
     """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
     g = np.moveaxis(np.asarray(g), axis, 0)
-    return type(arrays)(shaped_like(g[i], x) for i, x in enumerate(arrays))
+    return same_kind(arrays, [shaped_like(g[i], x) for i, x in enumerate(arrays)])
 
 
 def hstack_axis(tup: Any) -> int:
@@ -283,7 +283,7 @@ def linspace_spread(t: Any, start: Any, stop: Any, num: int = 50, endpoint: bool
 def spread_to_items(g: Any, iterable: Any) -> Any:
     """Adjoint of the builtin ``sum(iterable)``: ``g`` to each item (a list for a list)."""
     if isinstance(iterable, (list, tuple)):
-        return type(iterable)(shaped_like(unbroadcast(g, x), x) for x in iterable)
+        return same_kind(iterable, [shaped_like(unbroadcast(g, x), x) for x in iterable])
     return np.broadcast_to(g, np.shape(iterable))
 
 

@@ -13,7 +13,7 @@ __all__ = [
     "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
-    "list_pop_last",
+    "list_pop_last", "named_tuple", "dict_of_adjoint", "dict_tangent",
 ]
 
 
@@ -25,6 +25,27 @@ def list_init(*items: Any) -> list:
 def tuple_init(*items: Any) -> tuple:
     """A new tuple (the tuple literal of the user's code)."""
     return items
+
+
+def named_tuple(*items: Any, kind: type) -> tuple:
+    """A new named tuple of the class ``kind`` (``Point(x, y)`` in the user's code)."""
+    return kind(*items)
+
+
+def dict_of_adjoint(g: Any, x: Any) -> Any:
+    """Adjoint of ``dict(x)``: ``g`` itself for a mapping ``x``; for ``(key, value)``
+    pairs, the pairs' adjoints (a key's none, a value's its key's item of ``g``)."""
+    if isinstance(x, dict):
+        return g
+    return [(None, g[k] if g is not None and k in g else zeros_like(v)) for k, v in x]
+
+
+def dict_tangent(t: Any, x: Any) -> Any:
+    """Tangent of ``dict(x)`` from the tangent ``t`` of ``x`` (a mapping's, or the
+    pairs'): the values' tangents under ``x``'s keys."""
+    if isinstance(x, dict):
+        return dict(t)
+    return {k: pair[1] for (k, _), pair in zip(x, t)}
 
 
 def dict_init(*values: Any, keys: tuple) -> dict:

@@ -42,6 +42,14 @@ def stop_gradient(x: Any) -> Any:
     return x
 
 
+def same_kind(x: list | tuple, items: list) -> Any:
+    """``items`` as a container of ``x``'s kind: a list, a tuple, a named tuple (whose
+    class takes its fields one by one)."""
+    if type(x) is list:
+        return items
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+
+
 def unbroadcast(g: Any, x: Any) -> Any:
     """Sum ``g`` over the axes that broadcasting added to ``x``'s shape."""
     shape = x.shape if type(x) is np.ndarray else np.shape(x)
@@ -49,6 +57,8 @@ def unbroadcast(g: Any, x: Any) -> Any:
     if gshape == shape:
         return g.real if type(g) is np.ndarray and g.dtype.kind == "c" and \
             not np.iscomplexobj(x) else g  # a real value's adjoint is real
+    if isinstance(x, (list, tuple)) and isinstance(g, (list, tuple)) and len(g) != len(x):
+        raise joined_lists()
     g = np.asarray(g)
     if g.dtype.kind == "c" and not np.iscomplexobj(x):
         g = g.real
@@ -64,6 +74,17 @@ def unbroadcast(g: Any, x: Any) -> Any:
         g = g.sum(axis=axes, keepdims=True)
         return g.reshape(shape) if extra else g
     return sum_axes(g, axes).reshape(shape)
+
+
+def joined_lists() -> Exception:
+    """``a + b`` or ``a * n`` of lists (or tuples) the compiler could not tell from
+    numbers or arrays (a helper's result unpacked): Python joins or repeats them, and
+    the derivative of a sum or product would spread the adjoint wrongly."""
+    from s2sad.errors import DifferentiationError
+    return DifferentiationError(
+        "<s2sad>:?: + or * of lists (or tuples) whose kind is not known where the "
+        "derivative is made: its derivative would be that of a sum or a product; write "
+        "list(a) + list(b), list(a) * n")
 
 
 def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -106,7 +127,7 @@ def add_grads(a: Any, b: Any) -> Any:
     if b is None:
         return a
     if isinstance(a, (list, tuple)):
-        return type(a)(add_grads(u, v) for u, v in zip(a, b))
+        return same_kind(a, [add_grads(u, v) for u, v in zip(a, b)])
     if isinstance(a, dict):  # (a dict filled in a loop: an earlier one has fewer keys,
         # and a key it lacks had no adjoint there: zero)
         return {k: add_grads(a.get(k), b.get(k)) for k in {**a, **b}}
@@ -257,7 +278,7 @@ def cast_like(g: Any, x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
         items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]
-        return items if type(x) is list else type(x)(items)
+        return same_kind(x, items)
     if isinstance(x, dict):
         g = zeros_like(x) if g is None else g
         return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
@@ -339,4 +360,4 @@ def sequence_adjoint(g: Any, x: Any) -> Any:
     """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind."""
     if isinstance(x, np.ndarray):
         return np.asarray(g, dtype=float).reshape(x.shape)
-    return type(x)(g) if isinstance(x, (list, tuple)) else g
+    return same_kind(x, list(g)) if isinstance(x, (list, tuple)) else g

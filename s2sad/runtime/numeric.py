@@ -104,6 +104,9 @@ def broadcast_like(t: Any, ans: Any) -> Any:
     """A tangent given the output's shape (a term of ``x + y`` with ``x`` smaller)."""
     if np.shape(t) == np.shape(ans):
         return t
+    if isinstance(t, (list, tuple)) and isinstance(ans, (list, tuple)):
+        from s2sad.runtime.core import joined_lists
+        raise joined_lists()  # (a + b of lists taken for numbers: not a broadcast)
     return np.array(np.broadcast_to(t, np.shape(ans)))
 
 

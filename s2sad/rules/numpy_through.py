@@ -1,0 +1,267 @@
+"""Library functions (and keywords of functions that have rules) differentiated through
+a closed form of primitives that have rules (``defthrough``), each computing the same
+values as the library does:
+
+- keywords the rule of the function does not take, through a form that calls the
+  function without them (``defthrough(fn, reference, keywords=...)``): ``np.diff``'s
+  ``prepend``/``append`` (joined to the array first), ``np.pad``'s scalar
+  ``constant_values`` (the padding of zeros plus the value times a mask), ``np.max`` /
+  ``np.min``'s ``initial`` (an ``np.maximum`` / ``np.minimum`` after);
+- functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
+  ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
+  ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
+  ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
+  ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
+  NaNs replaced before the arithmetic, so none reaches a derivative), and
+  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``zip`` (of sequences, as
+  a value: a list of tuples),
+  ``math.prod``, ``math.dist``, and ``cmath``'s ``exp``, ``log``, ``log10``, ``sqrt``,
+  ``phase`` and trigonometric and hyperbolic functions (as NumPy's on complex numbers).
+"""
+from __future__ import annotations
+
+import cmath
+import math
+from typing import Any
+
+import numpy as np
+
+from s2sad.errors import DifferentiationError
+from s2sad.rules.registry import defthrough
+
+
+def diff_with_ends(a, n=1, axis=-1, prepend=None, append=None):
+    parts = [a]
+    if prepend is not None:
+        parts = [ends_like(prepend, a, axis)] + parts
+    if append is not None:
+        parts = parts + [ends_like(append, a, axis)]
+    return np.diff(np.concatenate(parts, axis=axis), n, axis)
+
+
+def ends_like(v, a, axis):
+    if np.ndim(v) == 0:
+        shape = list(np.shape(a))
+        shape[axis] = 1
+        return np.broadcast_to(v, tuple(shape))
+    return v
+
+
+def pad_with_value(array, pad_width, mode='constant', constant_values=0):
+    if mode != 'constant' or np.ndim(constant_values) != 0:
+        raise DifferentiationError("<s2sad>:?: np.pad with constant_values: its derivative "
+                                   "is known for one number (mode 'constant'); pad each side "
+                                   "by np.concatenate")
+    outside = 1.0 - np.pad(np.ones(np.shape(array)), pad_width)
+    return np.pad(array, pad_width) + constant_values * outside
+
+
+def max_with_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    if out is not None or where is not None:
+        raise DifferentiationError("<s2sad>:?: np.max with out= or where=: assign the "
+                                   "result, mask with np.where")
+    return np.maximum(np.max(a, axis=axis, keepdims=keepdims), initial)
+
+
+def min_with_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    if out is not None or where is not None:
+        raise DifferentiationError("<s2sad>:?: np.min with out= or where=: assign the "
+                                   "result, mask with np.where")
+    return np.minimum(np.min(a, axis=axis, keepdims=keepdims), initial)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing='xy'):
+    ndim = len(xi)
+    swap = indexing == 'xy' and ndim > 1
+    order = [1, 0] + list(range(2, ndim)) if swap else list(range(ndim))
+    sizes = tuple([np.size(xi[k]) for k in order])
+    grids = []
+    for i in range(ndim):
+        at = order[i]
+        grid = np.reshape(xi[i], tuple([-1 if k == at else 1 for k in range(ndim)]))
+        if not sparse:
+            grid = np.broadcast_to(grid, sizes) + 0.0
+        grids.append(grid)
+    return tuple(grids)
+
+
+def block(arrays):
+    if isinstance(arrays, list) and len(arrays) > 0 and isinstance(arrays[0], list):
+        rows = [np.concatenate([np.atleast_2d(a) for a in row], axis=-1) for row in arrays]
+        return np.concatenate(rows, axis=-2)
+    if isinstance(arrays, list):
+        return np.concatenate([np.atleast_1d(a) for a in arrays], axis=-1)
+    return np.asarray(arrays) + 0.0
+
+
+def compress(condition, a, axis=None, out=None):
+    return np.take(a, np.flatnonzero(condition), axis=axis)
+
+
+def extract(condition, arr):
+    return np.take(arr, np.flatnonzero(condition))
+
+
+def choose(a, choices, out=None, mode='raise'):
+    return np.select([np.equal(a, k) for k in range(len(choices))], choices)
+
+
+def resize(a, new_shape):
+    count = math.prod(new_shape) if isinstance(new_shape, (tuple, list)) else new_shape
+    return np.reshape(np.take(a, np.arange(count) % np.size(a)), new_shape)
+
+
+def ldexp(x1, x2):
+    return x1 * 2.0 ** x2
+
+
+def np_divmod(x1, x2):
+    return np.floor_divide(x1, x2), np.mod(x1, x2)
+
+
+def add_accumulate(array, axis=0, dtype=None, out=None):
+    return np.cumsum(array, axis=axis)
+
+
+def multiply_accumulate(array, axis=0, dtype=None, out=None):
+    return np.cumprod(array, axis=axis)
+
+
+def hfft(a, n=None, axis=-1, norm=None, out=None):
+    if norm not in (None, 'backward') or out is not None:
+        raise DifferentiationError("<s2sad>:?: np.fft.hfft: its derivative is known for the "
+                                   "default norm; scale np.fft.irfft(np.conj(a)) yourself")
+    size = 2 * (np.shape(a)[axis] - 1) if n is None else n
+    return np.fft.irfft(np.conj(a), size, axis) * size
+
+
+def ihfft(a, n=None, axis=-1, norm=None, out=None):
+    if norm not in (None, 'backward') or out is not None:
+        raise DifferentiationError("<s2sad>:?: np.fft.ihfft: its derivative is known for the "
+                                   "default norm; scale np.conj(np.fft.rfft(a)) yourself")
+    size = np.shape(a)[axis] if n is None else n
+    return np.conj(np.fft.rfft(a, size, axis)) / size
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    seen = ~np.isnan(a)
+    z = np.where(seen, a, 0.0)
+    count = np.sum(seen, axis=axis, keepdims=True)
+    centred = np.where(seen, z - np.sum(z, axis=axis, keepdims=True) / count, 0.0)
+    spread = np.sum(centred * centred, axis=axis, keepdims=keepdims)
+    return spread / (np.sum(seen, axis=axis, keepdims=keepdims) - ddof)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return np.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False):
+    return np.prod(np.where(np.isnan(a), 1.0, a), axis=axis, keepdims=keepdims)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    return np.cumsum(np.where(np.isnan(a), 0.0, a), axis=axis)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    return np.cumprod(np.where(np.isnan(a), 1.0, a), axis=axis)
+
+
+def c_exp(z):
+    return np.exp(z + 0j)
+
+
+def c_log(z, base=None):
+    if base is None:
+        return np.log(z + 0j)
+    return np.log(z + 0j) / np.log(base + 0j)
+
+
+def c_log10(z):
+    return np.log10(z + 0j)
+
+
+def c_sqrt(z):
+    return np.sqrt(z + 0j)
+
+
+def c_sin(z):
+    return np.sin(z + 0j)
+
+
+def c_cos(z):
+    return np.cos(z + 0j)
+
+
+def c_tan(z):
+    return np.tan(z + 0j)
+
+
+def c_sinh(z):
+    return np.sinh(z + 0j)
+
+
+def c_cosh(z):
+    return np.cosh(z + 0j)
+
+
+def c_tanh(z):
+    return np.tanh(z + 0j)
+
+
+def c_phase(z):
+    return np.angle(z + 0j)
+
+
+def py_divmod(a, b):
+    return a // b, a % b
+
+
+def py_complex(real=0.0, imag=0.0):
+    return real + 1j * imag
+
+
+def py_zip(*iterables):
+    n = min([len(it) for it in iterables])
+    return [tuple([it[k] for it in iterables]) for k in range(n)]
+
+
+def py_map(function, iterable):
+    return [function(v) for v in iterable]
+
+
+def prod(iterable, start=1):
+    total = start
+    for v in iterable:
+        total = total * v
+    return total
+
+
+def dist(p, q):
+    return math.sqrt(sum((a - b) ** 2 for a, b in zip(p, q)))
+
+
+defthrough(np.diff, diff_with_ends, keywords=("prepend", "append"))
+defthrough(np.pad, pad_with_value, keywords=("constant_values",))
+for _f in (np.max, np.amax):
+    defthrough(_f, max_with_initial, keywords=("initial",))
+for _f in (np.min, np.amin):
+    defthrough(_f, min_with_initial, keywords=("initial",))
+for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress, compress),
+                        (np.extract, extract), (np.choose, choose), (np.ldexp, ldexp),
+                        (np.resize, resize),
+                        (np.divmod, np_divmod), (np.add.accumulate, add_accumulate),
+                        (np.multiply.accumulate, multiply_accumulate), (np.fft.hfft, hfft),
+                        (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
+                        (np.nanprod, nanprod), (np.nancumsum, nancumsum),
+                        (np.nancumprod, nancumprod), (divmod, py_divmod),
+                        (complex, py_complex), (map, py_map), (zip, py_zip), (math.prod, prod),
+                        (math.dist, dist)):
+    defthrough(_fn, _reference)
+_COMPLEX: list[tuple[Any, Any]] = [
+    (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
+    (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),
+    (cmath.cosh, c_cosh), (cmath.tanh, c_tanh), (cmath.phase, c_phase)]
+for _fn, _reference in _COMPLEX:
+    defthrough(_fn, _reference)  # (NumPy's complex scalars are Python complex numbers)

@@ -1,0 +1,182 @@
+"""Functions and keywords differentiated through a closed form
+(``s2sad/rules/numpy_through.py``): each was refused as unsupported.  Every case
+against central differences, in both modes."""
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
+
+
+def diff_prepend(x):
+    return np.diff(x, prepend=0.0)
+
+
+def diff_both_ends(x, w):
+    return np.diff(x, n=2, prepend=w, append=x[:1] * w)
+
+
+def diff_rows(a):
+    return np.diff(a, axis=0, append=a[-1:] ** 2)
+
+
+def pad_value(a):
+    return np.pad(a, 1, constant_values=2.5) ** 2
+
+
+def pad_value_active(a, c):
+    return np.pad(a, ((1, 0), (2, 1)), mode="constant", constant_values=c) * 1.5
+
+
+def pad_value_vector(x):
+    return np.sum(np.pad(np.sin(x), (2, 3), constant_values=-1.0) ** 3)
+
+
+def max_initial(a):
+    return np.max(a, axis=0, initial=0.2)
+
+
+def min_initial(a):
+    return np.min(a, axis=1, keepdims=True, initial=-0.1)
+
+
+def amax_initial_scalar(x, c):
+    return np.amax(x ** 2, initial=c)
+
+
+@pytest.mark.parametrize("f, make, wrt", [
+    (diff_prepend, lambda r: (r.standard_normal(5),), 0),
+    (diff_both_ends, lambda r: (r.standard_normal(5), 0.7), (0, 1)),
+    (diff_rows, lambda r: (r.standard_normal((3, 4)),), 0),
+    (pad_value, lambda r: (r.standard_normal((2, 3)),), 0),
+    (pad_value_active, lambda r: (r.standard_normal((2, 3)), 0.4), (0, 1)),
+    (pad_value_vector, lambda r: (r.standard_normal(4),), 0),
+    (max_initial, lambda r: (r.standard_normal((3, 4)),), 0),
+    (min_initial, lambda r: (r.standard_normal((3, 4)),), 0),
+    (amax_initial_scalar, lambda r: (r.standard_normal(4) * 0.3, 0.5), (0, 1)),
+    (amax_initial_scalar, lambda r: (r.standard_normal(4) + 2.0, 0.5), (0, 1)),
+])
+def test_keywords_through_a_closed_form(f, make, wrt, rng):
+    args = make(rng)
+    check_vjp(f, *args, wrt=wrt, rng=rng)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+
+
+def test_pad_values_per_side_refused():
+    def f(a):
+        return np.sum(np.pad(a, 1, constant_values=(1.0, 2.0)))
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_numpy_through.py:\d+"):
+        s2sad.grad(f)(np.ones(3))
+
+
+def grid_xy(x, y):
+    X, Y = np.meshgrid(x, y)
+    return np.sin(X) * Y ** 2
+
+
+def grid_ij(x, y, z):
+    X, Y, Z = np.meshgrid(x, y, z, indexing="ij")
+    return X * Y + Z
+
+
+def grid_sparse(x, y):
+    X, Y = np.meshgrid(x, y, sparse=True)
+    return X * Y
+
+
+def block_rows(a, b):
+    return np.block([[a, b], [b, a]])
+
+
+def block_flat(x, y):
+    return np.block([x, y ** 2, x[:1]])
+
+
+def block_mixed(a, v):
+    return np.block([[a], [np.atleast_2d(v)]])
+
+
+@pytest.mark.parametrize("f, make", [
+    (grid_xy, lambda r: (r.standard_normal(3), r.standard_normal(2))),
+    (grid_ij, lambda r: (r.standard_normal(2), r.standard_normal(3), r.standard_normal(4))),
+    (grid_sparse, lambda r: (r.standard_normal(3), r.standard_normal(2))),
+    (block_rows, lambda r: (r.standard_normal((2, 2)), r.standard_normal((2, 2)))),
+    (block_flat, lambda r: (r.standard_normal(2), r.standard_normal(3))),
+    (block_mixed, lambda r: (r.standard_normal((2, 3)), r.standard_normal(3))),
+])
+def test_grids_and_blocks(f, make, rng):
+    args = make(rng)
+    wrt = tuple(range(len(args)))
+    check_vjp(f, *args, wrt=wrt, rng=rng)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+
+
+def selections(a):
+    return (np.compress([True, False, True], a, axis=0).sum() * np.extract(a > 0, a).sum()
+            + np.sum(np.choose(np.array([0, 1, 0, 1]), [a[0], a[1] ** 2])))
+
+
+def resized(x):
+    return np.resize(x, (2, 5)) * np.arange(10.0).reshape(2, 5)
+
+
+def ufunc_forms(a):
+    return (np.ldexp(a, 2) + np.divmod(a + 3.0, 0.7)[1] * a + np.add.accumulate(a, axis=1)
+            + np.multiply.accumulate(a, axis=0))
+
+
+@pytest.mark.parametrize("f, shape", [(selections, (3, 4)), (resized, (3,)),
+                                      (ufunc_forms, (3, 4))])
+def test_array_functions(f, shape, rng):
+    x = rng.standard_normal(shape)
+    check_vjp(f, x, rng=rng)
+    check_jvp(f, x, rng=rng)
+
+
+def py_builtins(x, y):
+    q, r = divmod(y + 3.0, x)
+    z = complex(x, y)
+    return (q * x + r ** 2 + abs(z) + sum(map(math.sin, [x, 2 * y])) + math.prod([x, y, 2.0])
+            + math.dist([x, 1.0], [0.0, y]))
+
+
+@pytest.mark.parametrize("x, y", [(0.7, 1.3), (1.1, -0.4), (2.0, 0.3)])
+def test_python_builtins(x, y):
+    check_grad(py_builtins, x, y, wrt=(0, 1))
+    check_jvp(py_builtins, x, y, wrt=(0, 1))
+
+
+def second_order(x):
+    X, Y = np.meshgrid(x, x[:2])
+    return np.sum(np.diff(x, prepend=x[-1]) ** 2) + np.sum(np.sin(X * Y)) + \
+        math.prod([x[0], x[1]])
+
+
+def test_second_order(rng):
+    check_hessian(second_order, rng.standard_normal(3))
+
+
+def nan_spread(a):
+    b = np.where(a > 0.8, np.nan, a)
+    return np.nanstd(b, axis=0) + np.nanvar(b, axis=1, ddof=1, keepdims=True)
+
+
+def nan_products(a):
+    b = np.where(a < -0.8, np.nan, a)
+    return np.nanprod(b, axis=0) + np.nancumsum(b, axis=0)[-1] + np.nancumprod(b)[:3]
+
+
+def nan_free(a):
+    return np.nanstd(a) * np.nanvar(a, axis=(0, 1)) + np.sum(np.nancumsum(a))
+
+
+@pytest.mark.parametrize("f", [nan_spread, nan_products, nan_free])
+def test_nan_statistics(f, rng):
+    """NaN-ignoring statistics, with NaNs in the data (the NaNs never reach a
+    derivative: replaced before the arithmetic)."""
+    a = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(s2sad.vjp(f)(a, np.ones(np.shape(f(a))))[0], f(a))
+    check_vjp(f, a, rng=rng)
+    check_jvp(f, a, rng=rng)

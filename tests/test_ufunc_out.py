@@ -1,0 +1,62 @@
+"""A ufunc writing into a new array with ``out=`` and ``where=`` (the safe-division
+idiom, ``np.divide(a, b, out=np.zeros_like(a), where=b != 0)``) was refused: it is the
+ufunc's value where ``where`` holds and ``out``'s elsewhere, the ufunc taken at 0.5 where
+it is skipped so no pole's NaN reaches a derivative.  ``out=`` an existing array stays
+refused.  Against central differences (masks away from their edges) and closed forms."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp, check_vjp
+
+
+def safe_divide(a, b):
+    return np.divide(a, b, out=np.zeros_like(a), where=np.abs(b) > 0.3)
+
+
+def log_or_floor(x):
+    return np.log(x, out=np.full_like(x, -5.0), where=x > 0)
+
+
+def root_of_positive(x, w):
+    root = np.sqrt(x * w, where=x > 0, out=np.zeros_like(x))
+    return root + np.multiply(x, w, out=np.empty_like(x))
+
+
+@pytest.mark.parametrize("f, make, wrt", [
+    (safe_divide, lambda r: (r.standard_normal(6), r.standard_normal(6)), (0, 1)),
+    (log_or_floor, lambda r: (r.standard_normal(6),), 0),
+    (root_of_positive, lambda r: (r.standard_normal(6), 1.7), (0, 1)),
+])
+def test_ufunc_into_a_new_array(f, make, wrt, rng):
+    args = make(rng)
+    value, _ = s2sad.vjp(f, wrt=wrt)(*args, np.ones(6))
+    np.testing.assert_allclose(value, f(*args))
+    check_vjp(f, *args, wrt=wrt, rng=rng)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+
+
+def test_skipped_poles_give_no_nan():
+    """``b == 0`` exactly: the division is skipped there, its derivatives are 0 (not
+    NaN: the pole 1/b is never taken)."""
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, -1.0])
+
+    def loss(a, b):
+        return np.sum(np.divide(a, b, out=np.zeros_like(a), where=b != 0))
+    ga, gb = s2sad.grad(loss, wrt=(0, 1))(a, b)
+    np.testing.assert_array_equal(ga, [0.5, 0.0, -1.0])
+    np.testing.assert_array_equal(gb, [-0.25, 0.0, -3.0])
+    check_grad(lambda_free_loss, np.array([0.5, -2.0, 0.0, 1.0]))
+
+
+def lambda_free_loss(x):
+    return np.sum(np.log(x ** 2, out=np.zeros_like(x), where=x != 0))
+
+
+def test_out_an_existing_array_refused():
+    def f(x):
+        y = np.zeros_like(x)
+        np.multiply(x, x, out=y)
+        return np.sum(y)
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_ufunc_out.py:\d+: out="):
+        s2sad.grad(f)(np.ones(3))
