@@ -22,8 +22,10 @@ from s2sad.call_kinds import (
     defined_at,
     float_arrays,
     foreign_array,
+    global_arrays,
     is_function,
     kinds_of,
+    outer_signature,
     shape_signature,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
@@ -159,10 +161,10 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        foreign = foreign_array(values)
-        scalars, ranks = kinds_of(values)
+        foreign, outer = foreign_array(values), global_arrays(self.fn)
+        scalars, ranks = kinds_of(values, outer)
         callables = self._callables(values)
-        floats = float_arrays(values) if foreign is None else frozenset()
+        floats = float_arrays(values, outer) if foreign is None else frozenset()
         key = (tuple(map(type, values)), ranks, callables, floats)
         gen = None if check else self._variants.get(key)
         if gen is None:
@@ -210,7 +212,8 @@ class Derivative:
     def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         """grad: the first call for each argument signature also checks the output is a
         scalar; later calls run the variant that does not compute the output at all."""
-        key = (shape_signature(values), self._callables(values))
+        outer = global_arrays(self.fn)
+        key = (shape_signature(values), self._callables(values), outer_signature(outer))
         lean = self._checked.get(key)
         if lean is not None:
             self._last = lean
@@ -237,7 +240,7 @@ class Derivative:
             check_scalar(self.fn, value, self.holomorphic)
             self._checked[key] = self._for(values)
             if not self.has_aux:
-                self._remember(args, values, self._checked[key])
+                self._remember(args, values, self._checked[key], outer)
         grads = (grads,) if self.many and len(self.wrt) == 1 else grads
         return (grads, aux) if self.has_aux else grads
 
@@ -257,21 +260,23 @@ class Derivative:
                                        "has_aux=True the function returns (output, aux)")
         return value[0]
 
-    def _remember(self, args: tuple, values: tuple, gen: pipeline.Generated) -> None:
+    def _remember(self, args: tuple, values: tuple, gen: pipeline.Generated,
+                  outer: tuple = ()) -> None:
         """Checked gradients of numbers (and arrays, by rank) are called without dispatch
-        (``.source`` still shows the variant the last call ran)."""
+        (``.source`` still shows the variant the last call ran); ``outer``: the module's
+        arrays the code was made for, whose shapes each call checks too."""
         if self.many and len(self.wrt) == 1 or len(values) != len(args) or \
                 not all(type(v) in NUMBERS or type(v) is np.ndarray or _held(v)
                         for v in values):
             return
         fn = gen.fn
-        if all(type(v) in NUMBERS for v in values):
+        if all(type(v) in NUMBERS for v in values) and not outer:
             self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
             held = {i: concrete((v,)) for i, v in enumerate(values) if _held(v)}
             self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen,
-                                        float_arrays(values), held)
+                                        float_arrays(values), held, outer)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))

@@ -63,31 +63,73 @@ def concrete(values: tuple) -> tuple:
     return tuple(out)
 
 
-def float_arrays(values: tuple) -> frozenset[int]:
+def float_arrays(values: tuple, outer: tuple = ()) -> frozenset:
     """Positions of the NumPy float64 arrays: what the generated code may assume of their
-    dtype (a sum of them and of numbers is float64 again, ``compiler.dtypes``)."""
+    dtype (a sum of them and of numbers is float64 again, ``compiler.dtypes``); and the
+    names of such module arrays (``outer``, see :func:`global_arrays`)."""
     return frozenset(i for i, v in enumerate(values) if type(v) is np.ndarray and
-                     v.dtype is F64)
+                     v.dtype is F64) | {k for k, a in outer if type(a) is np.ndarray and
+                                        a.dtype is F64}
 
 
 F64 = np.dtype(np.float64)
 
 
-def kinds_of(values: tuple) -> tuple[frozenset[int], tuple]:
+def kinds_of(values: tuple, outer: tuple = ()) -> tuple[frozenset[int], tuple]:
     """(positions of numbers, (position, shape class) of arrays): what a derivative is
     generated for (one variant per kind of call).  A list, tuple or dict holding only
-    NumPy arrays and numbers has a class too (``dims.Items`` / ``dims.Keyed``)."""
+    NumPy arrays and numbers has a class too (``dims.Items`` / ``dims.Keyed``).
+    ``outer``: (name, array) of the module's arrays the function reads
+    (:func:`global_arrays`), classed with the arguments, keyed by name."""
     foreign = foreign_array(values)
     if foreign is not None:
         arrays = [i for i, v in enumerate(values) if _specialised(v)]
         shapes = [tuple(values[i].shape) for i in arrays]
+        outer = ()
     else:
         held = [(i, _container(v) if type(v) in (list, tuple, dict) else tuple(v.shape)
                  if type(v) is np.ndarray else None) for i, v in enumerate(values)]
         arrays = [i for i, s in held if s is not None]
         shapes = [s for _, s in held if s is not None]
-    ranks = tuple(zip(arrays, _classes(shapes)))
+    outer = tuple((k, a) for k, a in outer if type(a) is np.ndarray)
+    classes = _classes(shapes + [a.shape for _, a in outer])
+    ranks = tuple(zip(arrays + [name for name, _ in outer], classes))
     return frozenset(i for i, v in enumerate(values) if type(v) in NUMBERS), ranks
+
+
+def global_arrays(fn: Any) -> tuple:
+    """(name, array) of the module's NumPy arrays the function reads by name (its data,
+    ``X @ w - y`` with ``X`` and ``y`` globals): the code is made for their shapes too,
+    and the variant for them is looked up by their shapes and dtypes at each call
+    (:func:`outer_signature`)."""
+    code, scope = getattr(fn, "__code__", None), getattr(fn, "__globals__", None)
+    if code is None or scope is None:
+        return ()
+    names = _ARRAY_NAMES.get(code)
+    if names is None:  # (the names that held arrays when first called: looked at since)
+        local = _local_names(code)  # (co_names has attribute names too: self.X)
+        names = _ARRAY_NAMES[code] = tuple(
+            k for k in code.co_names if type(scope.get(k)) is np.ndarray and k not in local)
+    return tuple((k, scope.get(k)) for k in names)
+
+
+def _local_names(code: types.CodeType) -> set[str]:
+    """Names bound in the function or in its comprehensions and nested defs."""
+    out = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            out |= _local_names(c)
+    return out
+
+
+_ARRAY_NAMES: dict = {}
+
+
+def outer_signature(outer: tuple) -> tuple:
+    """What the code made for the module's arrays depends on (a name rebound to
+    another kind of value: another signature)."""
+    return tuple((k, type(a), getattr(a, "shape", None), getattr(a, "dtype", None))
+                 for k, a in outer)
 
 
 def _container(v: Any) -> Any:

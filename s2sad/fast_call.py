@@ -28,7 +28,8 @@ MISSING = object()
 
 
 def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
-               floats: frozenset = frozenset(), held: dict | None = None) -> type:
+               floats: frozenset = frozenset(), held: dict | None = None,
+               outer: tuple = ()) -> type:
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
     the argument types (and array shapes, and the dtype of the float64 arrays the code
     was made for) inline and calls the checked gradient directly: a gradient in a loop
@@ -42,6 +43,10 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
                         + (f" and {p}.dtype is F64" if i in floats else "")
                         + (f" and concrete(({p},)) == c{i}" if i in held else "")
                         for i, (p, r) in enumerate(zip(params, shapes)))
+    for j, (k, a) in enumerate(outer):  # (the module's arrays the code was made for)
+        test += f" and type(user.get({k!r})) is ndarray and user[{k!r}].shape == o{j}" + \
+            f" and user[{k!r}].dtype == d{j}" if type(a) is np.ndarray else \
+            f" and type(user.get({k!r})) is not ndarray"
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
@@ -52,7 +57,10 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
              "last": gen, "F64": np.dtype(np.float64),
              **{f"t{i}": t for i, t in enumerate(types)},
              **{f"s{i}": s for i, s in enumerate(shapes)},
-             **{f"c{i}": c for i, c in held.items()}, "concrete": concrete}
+             **{f"c{i}": c for i, c in held.items()}, "concrete": concrete,
+             "ndarray": np.ndarray, **{f"o{j}": getattr(a, "shape", None)
+                                       for j, (_, a) in enumerate(outer)},
+             **{f"d{j}": getattr(a, "dtype", None) for j, (_, a) in enumerate(outer)}}
     exec(source, scope)  # (our own two-branch dispatcher)
     return type(base.__name__, (base,), {"__call__": scope["__call__"],
                                          "__module__": base.__module__})

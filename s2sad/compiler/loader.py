@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,10 @@ def global_names(fn: Any) -> dict[str, Any]:
 
 
 _MISSING = object()
+
+
+def _data(v: Any) -> bool:
+    return not (isinstance(v, types.ModuleType) or callable(v))
 
 
 def load(source: str, name: str, namespace: dict[str, Any],
@@ -38,9 +43,13 @@ def load(source: str, name: str, namespace: dict[str, Any],
 
 def _refresher(fn: Callable, namespace: dict[str, Any], user: dict[str, Any]) -> Callable:
     """Re-read, before a call, the user's module globals the generated code reads (a
-    constant rebound after the transform is seen); a plain dict keeps lookups fast."""
-    names = [k for k in fn.__code__.co_names
-             if k in user and namespace.get(k, _MISSING) is user[k]]
+    constant rebound after the transform is seen); a plain dict keeps lookups fast.
+    Data (an array, a number) is re-read even when the namespace the code was made in
+    holds an older value of it (the stages are cached: a later variant's namespace was
+    taken before the rebinding); a module or function s2sad put in a name's place
+    (``autograd.numpy`` read as ``numpy``) stays."""
+    names = [k for k in fn.__code__.co_names if k in user and (
+        namespace.get(k, _MISSING) is user[k] or _data(user[k]) and _data(namespace.get(k)))]
 
     def refresh() -> None:
         for k in names:

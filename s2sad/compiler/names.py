@@ -187,6 +187,6 @@ def param_ranks(node: gast.FunctionDef, ranks: tuple, held: bool = False) -> dic
     """``ranks`` (position, shape class) of the array arguments, by parameter name;
     ``held``: of the lists, tuples and dicts of arrays too (for the late passes: the
     stages before take an item of a container for what it is, whatever its shape)."""
-    params = param_names(node)
-    return {params[i]: r for i, r in ranks if i < len(params) and
-            (held or isinstance(r, tuple))}
+    params = param_names(node)  # (a module's array the function reads: keyed by name)
+    return {i if isinstance(i, str) else params[i]: r for i, r in ranks
+            if (isinstance(i, str) or i < len(params)) and (held or isinstance(r, tuple))}

@@ -159,9 +159,10 @@ def tidy(body: list, facts: Facts) -> list:
 
 
 def guards(body: list, facts: Facts) -> list:
-    """``safe_*`` guards dropped where the values are known finite."""
-    return finite.drop_guards(body, facts.namespace, facts.params, facts.numbers,
-                              facts.adjoints, facts.optimistic)
+    """``safe_*`` guards dropped where the values are known finite (the arguments' and
+    the module's arrays the code is made for are taken as given, as arguments are)."""
+    return finite.drop_guards(body, facts.namespace, facts.params | set(facts.ranks),
+                              facts.numbers, facts.adjoints, facts.optimistic)
 
 
 def arithmetic(body: list, facts: Facts) -> list:

@@ -171,9 +171,11 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                 optimistic=optimistic)
 
 
-def _named(node: gast.FunctionDef, positions: frozenset[int]) -> frozenset[str]:
+def _named(node: gast.FunctionDef, positions: frozenset) -> frozenset[str]:
+    """Parameters by position, and the module's arrays by name (``call_kinds``)."""
     params = param_names(node)
-    return frozenset(params[i] for i in positions if i < len(params))
+    return frozenset(i if isinstance(i, str) else params[i] for i in positions
+                     if isinstance(i, str) or i < len(params))
 
 
 # The late passes, in the order they run (``s2sad show --stage NAME`` prints the function

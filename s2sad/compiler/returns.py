@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import gast
+import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import dims, dtypes
@@ -80,8 +81,8 @@ def _argument(e: gast.expr, params: set[str], defs: dict[str, list], namespace: 
     def again(x: gast.expr) -> bool:
         return _argument(x, params, defs, namespace, is_number, seen)
     if isinstance(e, gast.Name):
-        if e.id in params:
-            return True
+        if e.id in params or e.id not in defs and type(namespace.get(e.id)) in _MUTABLE:
+            return True  # (a module's array, returned as a gradient: the caller's to change)
         if e.id in seen:
             return False
         seen.add(e.id)
@@ -94,6 +95,9 @@ def _argument(e: gast.expr, params: set[str], defs: dict[str, list], namespace: 
     if isinstance(e, gast.Call) and e.args and not e.keywords:
         return evaluate_ref(e.func, namespace) in FIRST and again(e.args[0])
     return False
+
+
+_MUTABLE = (np.ndarray, list, dict)
 
 
 def _cast_like(e: gast.expr) -> bool:
