@@ -1335,3 +1335,42 @@ def test_lists_shared_by_two_names(f):
     x = np.array([0.3, -0.7, 1.1])
     check_grad(f, x)
     check_jvp(f, x)
+
+
+# ----- an adjoint that is an argument's (or a module array's) view, added into in place
+# inside another adjoint's accumulation: copied first (the caller's array is unchanged) -----
+
+def sum_of_a_view_times_a_slice(x, off):
+    v = np.where(x > 0.1, x, off)
+    w = v[1:]
+    u = w[::2]
+    u *= 3.0
+    return np.sum(v * v) + np.sum(u) + np.sum(w * off[1:])
+
+
+def view_of_a_view_argument(x, off):
+    v = np.where(x > 0.1, x, off)
+    w = v[1:]
+    u = w[::2]
+    u *= 3.0
+    w[0] = w[0] * v[0]
+    return np.sum(v * v) + np.sum(u) + np.sum(w * off[1:])
+
+
+def slice_product_then_window(x, off):
+    w = x * 1.0
+    u = w[1::2]
+    return np.sum(u ** 2) + np.sum(w * off[::-1])
+
+
+@pytest.mark.parametrize("f", [sum_of_a_view_times_a_slice, view_of_a_view_argument,
+                               slice_product_then_window])
+def test_an_arguments_view_as_an_adjoint_is_not_written(f):
+    x, off = np.array([0.3, -0.5, 0.8, 1.1, 0.4]), np.array([0.2, 0.4, -0.3, 0.9, -1.2])
+    before = off.copy()
+    for _ in range(2):
+        g = s2sad.grad(f)(x, off)
+        np.testing.assert_array_equal(off, before)
+        np.testing.assert_allclose(g, numerical_grad(f, (x, before), 0), rtol=1e-6,
+                                   atol=1e-8)
+    check_vjp(f, x, off)

@@ -111,7 +111,7 @@ class _Aliases(ViewWrites):
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
         # (a write into an array holds no value; a slice of one is written in place)
-        self.arrays, self.slices = surely_arrays(node, namespace)
+        self.arrays, self.ndarrays = surely_arrays(node, namespace)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a
@@ -224,7 +224,7 @@ class _Aliases(ViewWrites):
                 return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
             return fn in WRITES
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
-            return True if self.ranks.get(name, 0) >= 1 or name in self.slices else "maybe"
+            return True if self.ranks.get(name, 0) >= 1 or name in self.ndarrays else "maybe"
         return False
 
     # ----- the objects an expression may hold -----

@@ -296,6 +296,8 @@ class _Facts:
                 out.append((call.args[0].id, s, lambda c=call: _wrap_first(c)))
             elif fn in _IN_PLACE:
                 out.append((call.args[0].id, s, lambda c=call, f=fn: _rename(c, _IN_PLACE[f])))
+            for inner in _nested_add_ats(call):  # (assemble nests one adjoint's into another's)
+                out.append((inner.args[0].id, s, lambda c=inner: _wrap_first(c)))
         return out
 
     def out_of_place(self, s: gast.AugAssign) -> None:
@@ -374,3 +376,10 @@ def _has_local_root(e: gast.expr, local: set[str]) -> bool:
     while isinstance(e, (gast.Attribute, gast.Subscript)):
         e = e.value
     return isinstance(e, gast.Name) and e.id in local
+
+
+def _nested_add_ats(call: gast.Call) -> list:
+    """``add_at(d, None, i, add_at(e, ..))``: the inner ``add_at`` writes ``e`` in place
+    too (a non-owned ``e``, an argument's view that an adjoint became, needs a copy)."""
+    return [n for a in call.args for n in nodes(a) if call_named(n, "add_at") and n.args
+            and isinstance(n.args[0], gast.Name)]

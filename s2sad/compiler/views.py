@@ -87,12 +87,22 @@ def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
 
 def surely_arrays(node: gast.FunctionDef, namespace: dict) -> tuple[set[str], set[str]]:
     """Names that hold an ndarray or, where NumPy gives one for numbers, a NumPy scalar
-    (see :func:`_surely_arrays`); and of those the slices (``w = v[1:]``): surely an
-    ndarray of at least one axis (of a scalar, the slice raises)."""
+    (see :func:`_surely_arrays`); and of those the ones surely an ndarray, written in
+    place by ``+=``: slices (``w = v[1:]``; of a scalar, the slice raises) and what a
+    NumPy function that never returns a scalar makes (``v = np.array(out)``)."""
     stores = _stores(node, namespace)
     arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
-    return arrays, {n for n in arrays if all(isinstance(s.value, gast.Subscript)
-                                             for s in stores[n])}
+    return arrays, {n for n in arrays if all(
+        isinstance(s.value, gast.Subscript) or isinstance(s.value, gast.Call) and
+        _never_scalar(s.value, namespace) for s in stores[n])}
+
+
+def _never_scalar(value: gast.Call, namespace: dict) -> bool:
+    fn = evaluate_ref(value.func, namespace)
+    try:
+        return fn in _NDARRAY_MAKERS or fn is np.where and len(value.args) == 3
+    except TypeError:  # (an unhashable callable)
+        return False
 
 
 def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) -> set[str]:
@@ -116,14 +126,17 @@ def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) ->
     return arrays
 
 
-# NumPy functions whose result is always an ndarray (ufuncs too): a slice of it is a
-# view whatever its rank (np.where of one argument, a tuple, is not among them)
-_ARRAY_MAKERS = frozenset({
-    np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.zeros_like,
-    np.ones_like, np.empty_like, np.full_like, np.arange, np.linspace, np.concatenate,
-    np.stack, np.vstack, np.hstack, np.column_stack, np.dot, np.matmul, np.outer,
-    np.cumsum, np.cumprod, np.clip, np.copy, np.sort, np.diff, np.tile, np.repeat,
-    np.roll, np.flip, np.eye, np.diag, np.convolve, np.correlate})
+# NumPy functions whose result is always an ndarray, never a scalar (np.where of one
+# argument, a tuple, is not among them); and with those that give a number for numbers
+# (ufuncs too), an ndarray or a number: a slice of it is a view whatever its rank
+_NDARRAY_MAKERS: frozenset[Any] = frozenset({
+    np.array, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
+    np.empty_like, np.full_like, np.arange, np.linspace, np.concatenate, np.stack,
+    np.vstack, np.hstack, np.column_stack, np.outer, np.cumsum, np.cumprod, np.copy,
+    np.sort, np.diff, np.tile, np.repeat, np.roll, np.eye, np.diag, np.convolve,
+    np.correlate})
+_ARRAY_MAKERS: frozenset[Any] = _NDARRAY_MAKERS | {np.asarray, np.dot, np.matmul, np.clip,
+                                                   np.flip}
 
 
 def _makes_array(value: gast.expr | None, namespace: dict) -> bool:
@@ -270,18 +283,26 @@ class ViewWrites:
 
     def retaken(self, others: list[str], whole: Any, state: State) -> list[str]:
         """The views among ``others`` taken again after a write to the array ``whole``:
-        views of it, then views of those (in that order)."""
-        out: list[str] = []
+        views of it, then views of those (in that order), with the views between that
+        are read no more (taken again too: the later ones are taken from them)."""
         if whole is None:
-            return out
+            return []
         bases = {n for n, held in state.items() if whole_object(held) == whole}
+        part = frozenset({(whole, PART)})
+        candidates = [o for o in sorted(self.views) if state.get(o) == part]
+        order: list[str] = []
         while True:
-            more = sorted(o for o in others if o not in out and o in self.views and
-                          self.views[o].base in bases | set(out) and
-                          state[o] == frozenset({(whole, PART)}))
+            more = [o for o in candidates if o not in order and
+                    self.views[o].base in bases | set(order)]
             if not more:
-                return out
-            out += more
+                break
+            order += more
+        needed: set[str] = set()
+        for name in others:
+            while name in order and name not in needed:
+                needed.add(name)
+                name = self.views[name].base
+        return [o for o in order if o in needed]
 
     def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
         """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""
