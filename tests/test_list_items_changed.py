@@ -132,7 +132,21 @@ def unpacked_joined_tuples(x):
     return np.array(first + second) @ W[:3]
 
 
-@pytest.mark.parametrize("f", [unpacked_joined, unpacked_repeated, unpacked_joined_tuples])
+def item_of_a_changed_list_repeated(x):
+    rows = [[x[0], x[1]], [x[2]]]
+    rows.append(x * 1.5)
+    row = rows[1]
+    twice = row * 2
+    return np.sum(np.array(twice) ** 2) + np.sum(rows[2])
+
+
+def repeated_list_argument(xs):
+    ys = xs[0] * 2
+    return np.sum(np.array(ys) ** 2)
+
+
+@pytest.mark.parametrize("f", [unpacked_joined, unpacked_repeated, unpacked_joined_tuples,
+                               item_of_a_changed_list_repeated])
 def test_unknown_lists_joined_refused(f):
     """Where the compiler cannot tell the lists from numbers, the derivative of a sum or
     product would be silently wrong: refused at the line."""
@@ -254,3 +268,10 @@ def test_the_rewrite_works(f, rng):
     x = rng.standard_normal(3)
     check_grad(f, x)
     check_jvp(f, x)
+
+
+def test_repeated_item_of_a_list_argument_refused():
+    """``xs[0] * 2`` of a list argument whose item is a list: repeated, its adjoint (of the
+    item's length times 2) refused where it meets the list's, not truncated silently."""
+    with pytest.raises(s2sad.DifferentiationError, match=r"\.py:\d+: \+ or \* of lists"):
+        s2sad.grad(repeated_list_argument)([[0.3, -0.2], [1.0]])

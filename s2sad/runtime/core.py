@@ -127,11 +127,33 @@ def add_grads(a: Any, b: Any) -> Any:
     if b is None:
         return a
     if isinstance(a, (list, tuple)):
+        if isinstance(b, (list, tuple)) and len(a) != len(b):
+            return _other_length(a, b)
         return same_kind(a, [add_grads(u, v) for u, v in zip(a, b)])
     if isinstance(a, dict):  # (a dict filled in a loop: an earlier one has fewer keys,
         # and a key it lacks had no adjoint there: zero)
         return {k: add_grads(a.get(k), b.get(k)) for k in {**a, **b}}
     return a + b
+
+
+def _other_length(a: list | tuple, b: list | tuple) -> Any:
+    """Two adjoints of one list of other lengths: the longer one zeros (an item cleared
+    after a later version of the list grew, plus the earlier version's adjoint), or the
+    list was repeated or joined as numbers are, which no derivative follows: refused."""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if not any(_nonzero(u) for u in longer):
+        return shorter
+    raise joined_lists()
+
+
+def _nonzero(v: Any) -> bool:
+    if v is None:
+        return False
+    if isinstance(v, (list, tuple)):
+        return any(_nonzero(u) for u in v)
+    if isinstance(v, dict):
+        return any(_nonzero(u) for u in v.values())
+    return bool(np.any(v != 0))
 
 
 def _is_fancy(idx: Any) -> bool:
@@ -277,6 +299,8 @@ def cast_like(g: Any, x: Any) -> Any:
         return np.array(g, dtype=_FLOAT64)  # (floats_zeros' list of element adjoints)
     if isinstance(x, (list, tuple)):
         g = zeros_like(x) if g is None else g
+        if isinstance(g, (list, tuple)) and len(g) != len(x):
+            raise joined_lists()
         items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]
         return same_kind(x, items)
     if isinstance(x, dict):
