@@ -297,15 +297,8 @@ def cast_like(g: Any, x: Any) -> Any:
     if type(g) is list and type(x) is np.ndarray and x.dtype is _FLOAT64 and x.ndim == 1 \
             and len(g) == x.shape[0]:
         return np.array(g, dtype=_FLOAT64)  # (floats_zeros' list of element adjoints)
-    if isinstance(x, (list, tuple)):
-        g = zeros_like(x) if g is None else g
-        if isinstance(g, (list, tuple)) and len(g) != len(x):
-            raise joined_lists()
-        items = [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)]
-        return same_kind(x, items)
-    if isinstance(x, dict):
-        g = zeros_like(x) if g is None else g
-        return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
+    if isinstance(x, (list, tuple, dict)):
+        return _cast_items(zeros_like(x) if g is None else g, x)
     if g is None:
         return zeros_like(x)
     if np.iscomplexobj(g) and not np.iscomplexobj(x):
@@ -320,6 +313,15 @@ def cast_like(g: Any, x: Any) -> Any:
     if isinstance(x, complex) and np.ndim(g) == 0:  # a complex argument: a complex gradient
         return complex(g)
     return g
+
+
+def _cast_items(g: Any, x: Any) -> Any:
+    """A list's, tuple's or dict's gradient, item by item."""
+    if isinstance(x, dict):
+        return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
+    if isinstance(g, (list, tuple)) and len(g) != len(x):
+        raise joined_lists()
+    return same_kind(x, [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)])
 
 
 def _as_it_is(g: Any, x: Any) -> bool:
