@@ -11,9 +11,15 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import dims, dtypes
+from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
-from s2sad.compiler.plain_calls import PLAIN_CALLS, by_identity, expanded_spread, plain_call
+from s2sad.compiler.plain_calls import (
+    PLAIN_CALLS,
+    Kinds,
+    expanded_spread,
+    plain_call,
+    plain_product,
+)
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.rank_products import (
     contracted,
@@ -133,8 +139,7 @@ class PlainHelpers(Transformer):
         self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
         self.arguments: set[str] = set()  # the array arguments
         self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
-        self.real_from: tuple = ([], frozenset(), frozenset())  # body, float64 arrays,
-        self.kinds: dict[str, str] | None = None  # real numbers: dtypes, when first asked
+        self.kinds = Kinds([], frozenset(), frozenset(), facts.namespace)  # dtypes
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -188,17 +193,6 @@ class PlainHelpers(Transformer):
             if axis else gast.Slice(lower=_int(lo), upper=_int(hi), step=None),
             ctx=gast.Load()) for lo, hi in zip(ends, ends[1:])], ctx=gast.Load())
 
-    def is_real(self, e: gast.expr) -> bool:
-        """``e`` is surely real (:mod:`dtypes`, from the float64 array and real number
-        parameters; worked out when first asked)."""
-        return self.kind(e) in (dtypes.F64, dtypes.REAL)
-
-    def kind(self, e: gast.expr) -> str | None:
-        if self.kinds is None:
-            body, floats, numbers = self.real_from
-            self.kinds = dtypes.dtypes(body, set(floats), set(numbers), self.facts.namespace)
-        return dtypes.of(e, self.kinds, self.facts.namespace)
-
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)
         return len(s) if isinstance(s, tuple) else None
@@ -230,12 +224,9 @@ class PlainHelpers(Transformer):
         like ``x``: ``g * e`` (``e`` when ``g`` is 1.0); ``+``, ``-``: ``g + e``."""
         self.generic_visit(node)
         self.unexpand(node)
-        if isinstance(node.op, gast.MatMult):
-            return by_identity(node, self.facts) or node
-        if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
-                node.left.value == 1.0 and isinstance(node.right, gast.BinOp) and \
-                self.kind(node.right) == dtypes.F64:
-            return node.right  # (1.0 * (A @ x) of float64 values: a new float64 array)
+        plain = plain_product(node, self.facts, self.kinds)
+        if plain is not None:
+            return plain
         if isinstance(node.op, (gast.Add, gast.Sub)):
             for side, other in (("left", node.right), ("right", node.left)):
                 g = self.spread_number(getattr(node, side))  # (g spread + e of its shape)
@@ -346,7 +337,7 @@ class PlainHelpers(Transformer):
             simpler = self.spread_guarded(name, node)
             if simpler is not None:
                 return simpler
-        plain = plain_call(name, node, self.facts, self.is_real) \
+        plain = plain_call(name, node, self.facts, self.kinds.real) \
             if name in PLAIN_CALLS or name is None else None
         plain = plain if plain is not None else self.plain(name, node)
         if plain is not None:
