@@ -274,7 +274,7 @@ class Facts:
             if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in ELEMENTWISE or
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
-            if kind == "reduction":
+            if kind == "reduction" and fn not in SHAPE_RULES:
                 return reduced_call(args[0], e)
             rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 import gast
 import numpy as np
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, dtypes
 from s2sad.compiler.contract_plan import Operand, contraction
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
@@ -309,6 +309,37 @@ def expanded_spread(spread: gast.expr, other: gast.expr, facts: dims.Facts) -> g
             a == 1 or dims.affine.same(a, b) for a, b in zip(shape[::-1], into[::-1])):
         return None
     return inner.args[0]
+
+
+class Kinds:
+    """Which values are surely real or float64 (:mod:`dtypes`, from the float64 array
+    and real number parameters), worked out when first asked."""
+
+    def __init__(self, body: list, floats: frozenset, numbers: frozenset,
+                 namespace: dict) -> None:
+        self.body, self.floats, self.numbers, self.namespace = body, floats, numbers, namespace
+        self.kinds: dict[str, str] | None = None
+
+    def of(self, e: gast.expr) -> str | None:
+        if self.kinds is None:
+            self.kinds = dtypes.dtypes(self.body, set(self.floats), set(self.numbers),
+                                       self.namespace)
+        return dtypes.of(e, self.kinds, self.namespace)
+
+    def real(self, e: gast.expr) -> bool:
+        return self.of(e) in (dtypes.F64, dtypes.REAL)
+
+
+def plain_product(node: gast.BinOp, facts: dims.Facts, kinds: Kinds) -> gast.expr | None:
+    """``M @ np.eye(n)`` as ``M`` (:func:`by_identity`); ``1.0 * (A @ x)`` of float64
+    values as ``A @ x`` (a new float64 array already)."""
+    if isinstance(node.op, gast.MatMult):
+        return by_identity(node, facts) or node
+    if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
+            node.left.value == 1.0 and isinstance(node.right, gast.BinOp) and \
+            kinds.of(node.right) == dtypes.F64:
+        return node.right
+    return None
 
 
 def by_identity(node: gast.BinOp, facts: dims.Facts) -> gast.expr | None:

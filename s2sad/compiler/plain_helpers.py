@@ -11,9 +11,9 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import dims, dtypes
+from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
-from s2sad.compiler.plain_calls import PLAIN_CALLS, plain_call
+from s2sad.compiler.plain_calls import PLAIN_CALLS, Kinds, plain_call
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.rank_products import (
     contracted,
@@ -114,8 +114,7 @@ class PlainHelpers(Spreads, Transformer):
         self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
         self.arguments: set[str] = set()  # the array arguments
         self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
-        self.real_from: tuple = ([], frozenset(), frozenset())  # body, float64 arrays,
-        self.kinds: dict[str, str] | None = None  # real numbers: dtypes, when first asked
+        self.kinds = Kinds([], frozenset(), frozenset(), facts.namespace)  # dtypes
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -169,17 +168,6 @@ class PlainHelpers(Spreads, Transformer):
             if axis else gast.Slice(lower=_int(lo), upper=_int(hi), step=None),
             ctx=gast.Load()) for lo, hi in zip(ends, ends[1:])], ctx=gast.Load())
 
-    def is_real(self, e: gast.expr) -> bool:
-        """``e`` is surely real (:mod:`dtypes`, from the float64 array and real number
-        parameters; worked out when first asked)."""
-        return self.kind(e) in (dtypes.F64, dtypes.REAL)
-
-    def kind(self, e: gast.expr) -> str | None:
-        if self.kinds is None:
-            body, floats, numbers = self.real_from
-            self.kinds = dtypes.dtypes(body, set(floats), set(numbers), self.facts.namespace)
-        return dtypes.of(e, self.kinds, self.facts.namespace)
-
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)
         return len(s) if isinstance(s, tuple) else None
@@ -214,7 +202,7 @@ class PlainHelpers(Spreads, Transformer):
             simpler = self.spread_guarded(name, node)
             if simpler is not None:
                 return simpler
-        plain = plain_call(name, node, self.facts, self.is_real) \
+        plain = plain_call(name, node, self.facts, self.kinds.real) \
             if name in PLAIN_CALLS or name is None else None
         plain = plain if plain is not None else self.plain(name, node)
         if plain is not None:

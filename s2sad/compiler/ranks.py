@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
@@ -40,7 +41,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     products.numbers = numbers
     products.lower = _triangular(facts.defs, namespace)
     products.arguments = set(params)
-    products.real_from = (body, frozenset(floats), frozenset(real_numbers))
+    products.kinds = Kinds(body, frozenset(floats), frozenset(real_numbers), namespace)
     products.visit(tree)
     facts.scopes = {}  # where slices were read: the passes from here on may move them
     return body

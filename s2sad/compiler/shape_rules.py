@@ -239,6 +239,16 @@ def _diff(args: list, e: gast.Call) -> Any:
     return shape[:axis] + (affine.length(shorter, affine.CLAMPED),) + shape[axis + 1:]
 
 
+def _norm(args: list, e: gast.Call) -> Any:
+    """``np.linalg.norm(x, ord, axis, keepdims)``: a reduction over ``axis`` (all axes
+    without one), whatever ``ord`` (the second argument, not an axis)."""
+    given = dict(zip(("x", "ord", "axis", "keepdims"), e.args), **{k.arg: k.value
+                                                                    for k in e.keywords})
+    if set(given) - {"x", "ord", "axis", "keepdims"}:
+        return None
+    return reduced(args[0], given.get("axis"), given.get("keepdims"))
+
+
 def _expand_dims(args: list, e: gast.Call) -> Any:
     return _expanded(args[0], e.args[1]) if len(args) == 2 else None
 
@@ -247,7 +257,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 runtime.reduced_size: lambda args, e: (),  # a count
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
-                np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff}
+                np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
+                np.linalg.norm: _norm}
 
 
 def join_dims(dims: list) -> Dim:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import dims, dtypes
+from s2sad.compiler import dims
 from s2sad.compiler.names import load
-from s2sad.compiler.plain_calls import by_identity, expanded_spread
+from s2sad.compiler.plain_calls import Kinds, expanded_spread, plain_product
 
 
 def is_none(e: gast.expr) -> bool:
@@ -39,9 +39,9 @@ class Spreads:
     shape facts, ``rank`` and the visit)."""
 
     facts: dims.Facts
+    kinds: Kinds
     if TYPE_CHECKING:  # (given by the class it is mixed into, first in its bases)
         def rank(self, e: gast.expr) -> int | None: ...
-        def kind(self, e: gast.expr) -> str | None: ...
         def generic_visit(self, node: Any) -> Any: ...
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
@@ -50,12 +50,9 @@ class Spreads:
         ``+``, ``-``: ``g + e``."""
         self.generic_visit(node)
         self.unexpand(node)
-        if isinstance(node.op, gast.MatMult):
-            return by_identity(node, self.facts) or node
-        if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
-                node.left.value == 1.0 and isinstance(node.right, gast.BinOp) and \
-                self.kind(node.right) == dtypes.F64:
-            return node.right  # (1.0 * (A @ x) of float64 values: a new float64 array)
+        plain = plain_product(node, self.facts, self.kinds)  # (M @ np.eye(n), 1.0 * ..)
+        if plain is not None:
+            return plain
         if isinstance(node.op, (gast.Add, gast.Sub)):
             for side, other in (("left", node.right), ("right", node.left)):
                 g = self.spread_number(getattr(node, side))  # (g spread + e of its shape)

@@ -240,8 +240,8 @@ defattr("dtype", rt.dtype_of)
 defnondiff(rt.dtype_of)
 
 # ----- what the shape facts and the finite pass may assume of results (rules/facts.py) ---
-defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var),
-         "reduction")  # (np.linalg.norm's second argument is ord: its shape is probed)
+defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var,
+          np.linalg.norm), "reduction")  # (norm's axis is its third: compiler/shape_rules)
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.ascontiguousarray,
           np.real, np.imag, np.conj), "first")

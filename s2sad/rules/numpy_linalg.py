@@ -93,7 +93,7 @@ defvjp(np.linalg.det, "a", f"np.expand_dims(g * ans, (-2, -1)) * {INV_T}")
 defjvp(np.linalg.det, "a", "ans * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)")
 defshape((np.linalg.slogdet, np.linalg.eigh), "container")  # tuples of arrays
 defshape(tuple(getattr(np.linalg, name) for name in (
-    "matrix_power", "multi_dot", "cond", "eigvals", "eigvalsh", "norm", "vector_norm",
+    "matrix_power", "multi_dot", "cond", "eigvals", "eigvalsh", "vector_norm",
     "matrix_norm", "trace", "diagonal", "outer", "tensorsolve", "tensorinv", "matmul",
     "vecdot", "cross", "matrix_transpose") if hasattr(np.linalg, name)), "probe")
 defvjp(np.linalg.slogdet, "a", f"np.expand_dims(pick_adjoint(g, ans, 1), (-2, -1)) * {INV_T}")
