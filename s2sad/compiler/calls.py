@@ -17,7 +17,7 @@ from s2sad import runtime
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.names import assign, const, load
 from s2sad.compiler.spellings import einsum_sublists
-from s2sad.compiler.walks import walk
+from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -35,7 +35,7 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     from s2sad.compiler.normalize import is_user_function
-    node = _spread_literals(norm, einsum_sublists(norm, node) or node)
+    node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
         return special
@@ -139,9 +139,9 @@ def _named_tuple(norm: Normalizer, node: gast.Call, fn: type) -> gast.expr:
     defaults = fn._field_defaults  # type: ignore[attr-defined]
     items = list(args)
     for name in fields[len(args):]:
-        if name not in given and not (name in defaults and _constant(defaults[name])):
+        if name not in given and not (name in defaults and constant(defaults[name])):
             return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
-        items.append(given[name] if name in given else _literal(defaults[name]))
+        items.append(given[name] if name in given else literal(defaults[name]))
     alias = norm.namer.fresh(fn.__name__)
     norm.namespace[alias] = fn
     return gast.Call(func=norm.ref(runtime.named_tuple), args=items,
@@ -298,107 +298,11 @@ def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
     return _derivative_written(norm, value) if isinstance(value, gast.Call) else None
 
 
-def _spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``f(*(a, b))``, ``f(*params)`` of a tuple or list written in the function, or of a
-    tuple of a global or closure (``fun(x, *extra)``): the items passed one by one;
-    ``f(**kwargs)`` of the function's ``**kwargs``, or of a global or closure dict of
-    constants (``fun(x, **{'axis': 0})``): the keywords one by one."""
-    args: list = []
-    for a in node.args:
-        items = None
-        if isinstance(a, gast.Starred):
-            items = literal_items(norm, a.value)
-            items = _free_items(norm, a.value) if items is None else items
-        args.extend(items if items is not None else [a])
-    keywords: list = []
-    for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
-        known = norm.literals.get("**" + norm.name(k.value.id)) if k.arg is None and \
-            isinstance(k.value, gast.Name) and k.value.id in norm.locals else None
-        known = _keywords_written(norm, k) if known is None else known
-        if known is not None:
-            keywords.extend(gast.keyword(arg=key.value, value=v)
-                            for key, v in zip(known.keys, known.values))
-        else:
-            free = _free_keywords(norm, k.value) if k.arg is None else None
-            keywords.extend([k] if free is None else free)
-    return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
-                              node)
-
-
-def _keywords_written(norm: Normalizer, k: gast.keyword) -> gast.Dict | None:
-    """``f(**{'axis': 0})``, or ``f(**kw)`` of a local ``kw = {'axis': 0}`` bound once
-    and never changed (a dict of constants): the dict of keywords."""
-    value = k.value
-    if k.arg is None and isinstance(value, gast.Name) and norm.stores.get(value.id) == 1:
-        value = _bound_once(norm, value.id)
-        if value is None or not all(_constant_syntax(v) for v in value.values):
-            return None
-    if k.arg is not None or not isinstance(value, gast.Dict) or not all(
-            isinstance(key, gast.Constant) and type(key.value) is str for key in value.keys):
-        return None
-    return value
-
-
-def _bound_once(norm: Normalizer, name: str) -> gast.expr | None:
-    """The value of the one ``name = value`` of the function, unless ``name`` is changed
-    in place somewhere (``name[k] = v``, ``name.update(...)``)."""
-    found = None
-    for n in walk(norm.src.node):
-        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
-                isinstance(n.targets[0], gast.Name) and n.targets[0].id == name:
-            found = n.value
-        elif isinstance(n, (gast.Subscript, gast.Attribute)) and \
-                isinstance(n.value, gast.Name) and n.value.id == name and \
-                (not isinstance(n.ctx, gast.Load) or isinstance(n, gast.Attribute)):
-            return None
-    return found
-
-
-def _constant_syntax(v: gast.expr) -> bool:
-    if isinstance(v, gast.Tuple):
-        return all(_constant_syntax(e) for e in v.elts)
-    return isinstance(v, gast.Constant)
-
-
-def _free_value(norm: Normalizer, value: gast.expr) -> Any:
-    """The object of a global or closure name (read when the derivative is made, as the
-    functions such names hold are), or None."""
-    if not isinstance(value, gast.Name) or value.id in norm.locals:
-        return None
-    return norm.resolve(value)
-
-
-def _free_items(norm: Normalizer, value: gast.expr) -> list | None:
-    """``*extra`` of a global or closure tuple: its items (constants written as such, the
-    others read as ``extra[i]``)."""
-    found = _free_value(norm, value)
-    if type(found) is not tuple:
-        return None
-    return [_literal(v) if _constant(v) else
-            gast.Subscript(value=value, slice=const(i), ctx=gast.Load())
-            for i, v in enumerate(found)]
-
-
-def _free_keywords(norm: Normalizer, value: gast.expr) -> list | None:
-    """``**kwargs`` of a global or closure dict of constants: its keywords."""
-    found = _free_value(norm, value)
-    if type(found) is not dict or not all(type(k) is str and _constant(v)
-                                          for k, v in found.items()):
-        return None
-    return [gast.keyword(arg=k, value=_literal(v)) for k, v in found.items()]
-
-
-def _literal(v: Any) -> gast.expr:
-    if type(v) is tuple:
-        return gast.Tuple(elts=[_literal(e) for e in v], ctx=gast.Load())
-    return const(v)
-
-
 def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | None:
     """``g(x)`` with ``g = functools.partial(f, 2, axis=1)`` (constants bound): the call
     ``f(2, x, axis=1)``."""
     if not isinstance(fn, functools.partial) or registry.lookup_vjp(fn) is not None or \
-            not all(_constant(v) for v in (*fn.args, *fn.keywords.values())):
+            not all(constant(v) for v in (*fn.args, *fn.keywords.values())):
         return None
     alias = norm.namer.fresh(getattr(fn.func, "__name__", "partial"))
     norm.callables[alias] = fn.func
@@ -408,27 +312,6 @@ def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | Non
     keywords = [gast.keyword(arg=k, value=const(v)) for k, v in fn.keywords.items()
                 if k not in given] + list(node.keywords)
     return gast.copy_location(gast.Call(func=load(alias), args=args, keywords=keywords), node)
-
-
-def _constant(v: Any) -> bool:
-    return v is None or type(v) in (bool, int, float, complex, str) or \
-        type(v) is tuple and all(_constant(e) for e in v)
-
-
-def literal_items(norm: Normalizer, value: gast.expr) -> list | None:
-    """The items of a tuple or list written in the function, or of a constant slice of
-    one (``*args[1:]`` in a function of ``*args``); None when not known."""
-    if isinstance(value, (gast.Tuple, gast.List)):
-        return value.elts
-    if isinstance(value, gast.Name):
-        return norm.literals.get(norm.name(value.id))
-    if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice):
-        items = literal_items(norm, value.value)
-        bounds = [b.value if isinstance(b, gast.Constant) else b
-                  for b in (value.slice.lower, value.slice.upper, value.slice.step)]
-        if items is not None and all(b is None or type(b) is int for b in bounds):
-            return list(items)[slice(*bounds)]
-    return None
 
 
 def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> None:

@@ -332,10 +332,7 @@ class Normalizer:
         return expr
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
-        lists = [isinstance(n, (gast.List, gast.ListComp, gast.Tuple)) or isinstance(
-            n, gast.Name) and n.id in self.locals and (n.id in self.sequences or self.name(
-                n.id) in self.lengths) or self.made_sequence(n) or self.literal_sequence(n)
-            for n in (node.left, node.right)]
+        lists = [sequences.is_sequence_operand(self, n) for n in (node.left, node.right)]
         if any(lists) and isinstance(node.op, gast.Add):  # ys + [v], t + (v,): concatenation
             return gast.Call(func=load("list_concat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
@@ -343,32 +340,6 @@ class Normalizer:
             return gast.Call(func=load("list_repeat"), args=[
                 self.atom(node.left), self.atom(node.right)], keywords=[])
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
-
-    def made_sequence(self, node: gast.expr) -> bool:
-        """``list(a)``, ``tuple(t)``, ``sorted(xs)``: a new list or tuple."""
-        return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
-            node.func.id not in self.locals and self.resolve(node.func) in (list, tuple, sorted)
-
-    def literal_sequence(self, node: gast.expr) -> bool:
-        """A name whose items are known (``a = [x, y]``, a helper's list returned), or an
-        item of one that is a list or tuple written in the function (``parts[0]`` of
-        ``parts = [[a, b], [c]]``): its ``+`` and ``*`` join and repeat."""
-        if isinstance(node, gast.Name):
-            return node.id in self.locals and self.name(node.id) in self.literals
-        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and \
-                node.value.id in self.locals and node.value.id in (
-                    self.sequences if isinstance(node.slice, gast.Slice) else self.nested):
-            return True  # (xs[1:] of a list, rows[i] of a list of lists)
-        if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and
-                node.value.id in self.locals and isinstance(node.slice, gast.Constant) and
-                type(node.slice.value) is int) or node.value.id in self.mutated:
-            return False  # (an item of a list changed in place may be anything now)
-        items = self.literals.get(self.name(node.value.id))
-        if items is None or not -len(items) <= node.slice.value < len(items):
-            return False
-        item = items[node.slice.value]
-        return isinstance(item, (gast.List, gast.Tuple)) or \
-            isinstance(item, gast.Name) and item.id in self.literals
 
     def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):

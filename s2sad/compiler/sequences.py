@@ -79,7 +79,7 @@ def _followed(n: gast.Name, parents: dict, top: set[int]) -> bool:
 
 def copied_items(norm: Any, value: gast.expr) -> list | None:
     """The items of ``list(xs)``, ``tuple(xs)`` or ``xs`` when those of ``xs`` are known."""
-    from s2sad.compiler.calls import literal_items
+    from s2sad.compiler.spread_arguments import literal_items
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
             norm.resolve(value.func) in _SEQUENCE_COPIES:
         value = value.args[0]
@@ -230,3 +230,40 @@ def item_at(norm: Any, node: gast.expr) -> gast.expr | None:
             not -len(items) <= sign * e.value < len(items):
         return None
     return items[sign * e.value]
+
+
+def is_sequence_operand(norm: Any, node: gast.expr) -> bool:
+    """An operand of ``+`` or ``*`` that is a list or tuple (the operation joins or
+    repeats): a display, a name known to hold one, or what makes a new one."""
+    return isinstance(node, (gast.List, gast.ListComp, gast.Tuple)) or \
+        isinstance(node, gast.Name) and node.id in norm.locals and (
+            node.id in norm.sequences or norm.name(node.id) in norm.lengths) or \
+        _made_sequence(norm, node) or _literal_sequence(norm, node)
+
+
+def _made_sequence(norm: Any, node: gast.expr) -> bool:
+    """``list(a)``, ``tuple(t)``, ``sorted(xs)``: a new list or tuple."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
+        node.func.id not in norm.locals and norm.resolve(node.func) in (list, tuple, sorted)
+
+
+def _literal_sequence(norm: Any, node: gast.expr) -> bool:
+    """A name whose items are known (``a = [x, y]``, a helper's list returned), or an
+    item of one that is a list or tuple written in the function (``parts[0]`` of
+    ``parts = [[a, b], [c]]``): its ``+`` and ``*`` join and repeat."""
+    if isinstance(node, gast.Name):
+        return node.id in norm.locals and norm.name(node.id) in norm.literals
+    if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and \
+            node.value.id in norm.locals and node.value.id in (
+                norm.sequences if isinstance(node.slice, gast.Slice) else norm.nested):
+        return True  # (xs[1:] of a list, rows[i] of a list of lists)
+    if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and
+            node.value.id in norm.locals and isinstance(node.slice, gast.Constant) and
+            type(node.slice.value) is int) or node.value.id in norm.mutated:
+        return False  # (an item of a list changed in place may be anything now)
+    items = norm.literals.get(norm.name(node.value.id))
+    if items is None or not -len(items) <= node.slice.value < len(items):
+        return False
+    item = items[node.slice.value]
+    return isinstance(item, (gast.List, gast.Tuple)) or \
+        isinstance(item, gast.Name) and item.id in norm.literals
