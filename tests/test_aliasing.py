@@ -1374,3 +1374,53 @@ def test_an_arguments_view_as_an_adjoint_is_not_written(f):
         np.testing.assert_allclose(g, numerical_grad(f, (x, before), 0), rtol=1e-6,
                                    atol=1e-8)
     check_vjp(f, x, off)
+
+
+# ----- np.where of numbers is a 0-d array: += writes it, every name bound to it sees that -----
+
+def a_where_of_numbers_written(x):
+    q = np.where(x > 0, x, 2.0 * x)
+    z = q
+    q += 1.0  # (z is q: z + 1.0 too)
+    return z * q + 0.0
+
+
+def a_where_of_numbers_scaled(x):
+    q = np.where(x > 0.5, x * x, np.sin(x))
+    z = q
+    q *= x
+    return z + 3.0 * q
+
+
+def a_where_of_numbers_written_in_a_loop(x):
+    q = np.where(x < 0, np.exp(x), x + 1.0)
+    z = q
+    for _ in range(3):
+        q -= 0.5 * x  # (z too)
+    return q * np.cos(z) + x
+
+
+def a_where_of_numbers_written_through_a_copy_of_a_copy(x):
+    q = np.where(x < 0, np.exp(x), x + 1.0)
+    z = q
+    u = z
+    u -= 0.5 * x  # (q and z are u)
+    return q * np.cos(z) + x
+
+
+@pytest.mark.parametrize("f", [a_where_of_numbers_written, a_where_of_numbers_scaled,
+                               a_where_of_numbers_written_in_a_loop])
+@pytest.mark.parametrize("x", [0.8, -0.6])
+def test_a_where_of_numbers_is_an_array_written_in_place(f, x):
+    check_value_and_grad(f, x)
+    check_vjp(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)
+
+
+def test_a_where_of_numbers_written_through_another_name_right_or_refused():
+    for x in (0.8, -0.6):
+        try:
+            check_value_and_grad(a_where_of_numbers_written_through_a_copy_of_a_copy, x)
+        except s2sad.DifferentiationError as error:  # (u may be a number: never wrong)
+            assert "test_aliasing.py:" in str(error)

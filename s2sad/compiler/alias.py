@@ -80,6 +80,21 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     return node
 
 
+def _zero_dims(node: gast.FunctionDef, ndarrays: set[str]) -> set[str]:
+    """The names that may hold an ndarray of rank 0 (``q = np.where(c, a, b)`` of numbers,
+    and ``z = q``): objects, not numbers, for this stage: ``q += 1.0`` writes the array
+    ``z`` names too."""
+    copies = [(s.targets[0].id, s.value.id) for s in nodes(node)
+              if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and
+              isinstance(s.value, gast.Name)]
+    held = set(ndarrays)
+    while True:
+        more = {a for a, b in copies if b in held} - held
+        if not more:
+            return held
+        held |= more
+
+
 def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
     at = [id(x) for x in block].index(id(stmt)) + 1
     for n in new:
@@ -100,7 +115,10 @@ class _Aliases(ViewWrites):
         self.local = set(self.params) | {n.id for n in name_nodes(node)
                                          if isinstance(n.ctx, gast.Store)}
         self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
-        self.numbers = numbers | {n for n, r in self.ranks.items() if r == 0}
+        # (a write into an array holds no value; a slice of one is written in place)
+        self.arrays, self.ndarrays = surely_arrays(node, namespace)
+        self.numbers = (numbers | {n for n, r in self.ranks.items() if r == 0}) - \
+            _zero_dims(node, self.ndarrays)
         self.after: dict[int, frozenset] = {}
         live_after(node.body, self.after)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
@@ -110,8 +128,6 @@ class _Aliases(ViewWrites):
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
-        # (a write into an array holds no value; a slice of one is written in place)
-        self.arrays, self.ndarrays = surely_arrays(node, namespace)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a
