@@ -51,7 +51,7 @@ from s2sad.compiler.alias_objects import (
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
-from s2sad.compiler.views import ViewWrites, surely_arrays
+from s2sad.compiler.views import ViewWrites, surely_arrays, zero_dim_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.errors import error_at
@@ -80,21 +80,6 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     return node
 
 
-def _zero_dims(node: gast.FunctionDef, ndarrays: set[str]) -> set[str]:
-    """The names that may hold an ndarray of rank 0 (``q = np.where(c, a, b)`` of numbers,
-    and ``z = q``): objects, not numbers, for this stage: ``q += 1.0`` writes the array
-    ``z`` names too."""
-    copies = [(s.targets[0].id, s.value.id) for s in nodes(node)
-              if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and
-              isinstance(s.value, gast.Name)]
-    held = set(ndarrays)
-    while True:
-        more = {a for a, b in copies if b in held} - held
-        if not more:
-            return held
-        held |= more
-
-
 def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
     at = [id(x) for x in block].index(id(stmt)) + 1
     for n in new:
@@ -118,7 +103,7 @@ class _Aliases(ViewWrites):
         # (a write into an array holds no value; a slice of one is written in place)
         self.arrays, self.ndarrays = surely_arrays(node, namespace)
         self.numbers = (numbers | {n for n, r in self.ranks.items() if r == 0}) - \
-            _zero_dims(node, self.ndarrays)
+            zero_dim_arrays(node, self.ndarrays)
         self.after: dict[int, frozenset] = {}
         live_after(node.body, self.after)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
