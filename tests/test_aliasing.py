@@ -1424,3 +1424,40 @@ def test_a_where_of_numbers_written_through_another_name_right_or_refused():
             check_value_and_grad(a_where_of_numbers_written_through_a_copy_of_a_copy, x)
         except s2sad.DifferentiationError as error:  # (u may be a number: never wrong)
             assert "test_aliasing.py:" in str(error)
+
+
+# ----- a write into an attribute of something outside the function: refused, named as written -----
+
+GRID = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+
+def scales_a_globals_transpose(x):
+    t = GRID.T
+    t *= x[0]
+    return np.sum(t * x)
+
+
+def writes_a_row_of_a_globals_transpose(x):
+    t = GRID.T
+    r = t[1:]
+    r[0] = x
+    return np.sum(t * x)
+
+
+def writes_a_globals_transpose(x):
+    t = GRID.T
+    t[0] = x
+    return np.sum(GRID * x)
+
+
+@pytest.mark.parametrize("f", [writes_a_globals_transpose, scales_a_globals_transpose,
+                               writes_a_row_of_a_globals_transpose])
+def test_a_write_into_an_outside_attribute_is_refused_by_its_name(f):
+    x = np.array([0.3, -0.7])
+    saved = GRID.copy()
+    with pytest.raises(s2sad.DifferentiationError) as error:
+        s2sad.grad(f)(x)
+    message = str(error.value)
+    assert "test_aliasing.py:" in message and "write into GRID.T:" in message
+    assert "Attribute(" not in message
+    assert np.array_equal(GRID, saved)

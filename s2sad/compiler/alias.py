@@ -24,6 +24,7 @@ outside the function.
 """
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import gast
@@ -250,7 +251,7 @@ class _Aliases(ViewWrites):
         if isinstance(e, gast.Attribute):
             if isinstance(e.value, gast.Name) and e.value.id in self.local:
                 return as_parts(self.points(e.value, state, s))
-            return frozenset({(("outer", gast.dump(e)), SAME)})
+            return frozenset({(("outer", ast.unparse(gast.gast_to_ast(e))), SAME)})  # (G.T)
         if isinstance(e, gast.Call):
             return self.call(e, state, s)
         return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
