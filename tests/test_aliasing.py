@@ -1461,3 +1461,49 @@ def test_a_write_into_an_outside_attribute_is_refused_by_its_name(f):
     assert "test_aliasing.py:" in message and "write into GRID.T:" in message
     assert "Attribute(" not in message
     assert np.array_equal(GRID, saved)
+
+
+# ----- Hessians of programs with views: the gradient's setitem calls are copies, not writes -----
+
+def a_view_carried_to_the_next_row(x):
+    B = np.tile(x, (3, 1)) * 1.0
+    prev = B[0]
+    for i in range(1, 3):
+        row = B[i]
+        row += prev * x[i]
+        prev = row
+    return np.sum(B ** 2)
+
+
+def views_of_a_view_written_in_a_branch(x):
+    v = x * 1.0
+    a = v[1:]
+    for i in range(2):
+        b = a[i:]
+        if x[i] > 0:
+            b *= 2.0 + x[i]
+        else:
+            b += x[i] ** 2
+    return np.sum(v * v) + np.sum(a)
+
+
+def rows_of_two_arrays_at_a_counter(x):
+    A = np.tile(x, (3, 1)) * 1.0
+    B = np.tile(x, (3, 1)) * 2.0
+    for i in range(3):
+        ra = A[i]
+        rb = B[i]
+        ra += rb * x[i]
+        rb *= ra[0]
+    return np.sum(A * B)
+
+
+@pytest.mark.parametrize("f", [a_view_carried_to_the_next_row, views_of_a_view_written_in_a_branch,
+                               rows_of_two_arrays_at_a_counter])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_hessians_of_programs_with_views(f, sign):
+    x = sign * np.array([0.5, -1.2, 0.9])
+    before = x.copy()
+    check_grad(f, x)
+    check_hessian(f, x)
+    assert np.array_equal(x, before)

@@ -224,7 +224,9 @@ class _Aliases(ViewWrites):
                 return False
             if fn in (runtime.list_concat, runtime.list_repeat):
                 return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
-            return fn in WRITES
+            if fn is runtime.setitem:  # x[i] = v, or a write through a view written back;
+                return augmented or getattr(s, "s2sad_item_write", False)  # (else a copy:
+            return fn in WRITES  # a derivative's code differentiated again, a Hessian)
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
             return True if self.ranks.get(name, 0) >= 1 or name in self.ndarrays else "maybe"
         return False

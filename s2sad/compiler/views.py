@@ -247,8 +247,10 @@ def _updates_itself(s: gast.Assign, namespace: dict) -> bool:
         return True
     value = s.value
     return isinstance(value, gast.Call) and bool(value.args) and \
-        isinstance(value.args[0], gast.Name) and value.args[0].id == target.id and \
-        evaluate_ref(value.func, namespace) in (runtime.setitem, runtime.write_at)
+        isinstance(value.args[0], gast.Name) and value.args[0].id == target.id and (
+            evaluate_ref(value.func, namespace) is runtime.write_at or
+            evaluate_ref(value.func, namespace) is runtime.setitem and
+            getattr(s, "s2sad_item_write", False))  # (a setitem call: a copy)
 
 
 def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For]) -> View | None:
