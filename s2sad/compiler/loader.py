@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import sys
 import types
 import warnings
 from collections.abc import Callable
@@ -51,9 +52,16 @@ def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root:
     (:func:`_refresher`), not kept as it was when the code was made."""
     scope = getattr(fn, "__globals__", None)
     if scope is None or ident not in scope or scope[ident] is not namespace.get(name) or \
+            not _data(scope[ident]) or not _module_globals(scope) or \
             scope is getattr(root, "__globals__", None) and name == ident:
-        return
+        return  # (a generated function's namespace is refreshed by its own refresher)
     namespace.setdefault(ORIGINS, {}).setdefault(name, (scope, ident))
+
+
+def _module_globals(scope: dict[str, Any]) -> bool:
+    """Is ``scope`` a module's own globals (not the namespace a derivative runs in)?"""
+    module = sys.modules.get(scope.get("__name__", ""))
+    return module is not None and getattr(module, "__dict__", None) is scope
 
 
 class _Reads:
