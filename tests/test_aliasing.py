@@ -1374,3 +1374,136 @@ def test_an_arguments_view_as_an_adjoint_is_not_written(f):
         np.testing.assert_allclose(g, numerical_grad(f, (x, before), 0), rtol=1e-6,
                                    atol=1e-8)
     check_vjp(f, x, off)
+
+
+# ----- np.where of numbers is a 0-d array: += writes it, every name bound to it sees that -----
+
+def a_where_of_numbers_written(x):
+    q = np.where(x > 0, x, 2.0 * x)
+    z = q
+    q += 1.0  # (z is q: z + 1.0 too)
+    return z * q + 0.0
+
+
+def a_where_of_numbers_scaled(x):
+    q = np.where(x > 0.5, x * x, np.sin(x))
+    z = q
+    q *= x
+    return z + 3.0 * q
+
+
+def a_where_of_numbers_written_in_a_loop(x):
+    q = np.where(x < 0, np.exp(x), x + 1.0)
+    z = q
+    for _ in range(3):
+        q -= 0.5 * x  # (z too)
+    return q * np.cos(z) + x
+
+
+def a_where_of_numbers_written_through_a_copy_of_a_copy(x):
+    q = np.where(x < 0, np.exp(x), x + 1.0)
+    z = q
+    u = z
+    u -= 0.5 * x  # (q and z are u)
+    return q * np.cos(z) + x
+
+
+@pytest.mark.parametrize("f", [a_where_of_numbers_written, a_where_of_numbers_scaled,
+                               a_where_of_numbers_written_in_a_loop])
+@pytest.mark.parametrize("x", [0.8, -0.6])
+def test_a_where_of_numbers_is_an_array_written_in_place(f, x):
+    check_value_and_grad(f, x)
+    check_vjp(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)
+
+
+def test_a_where_of_numbers_written_through_another_name_right_or_refused():
+    for x in (0.8, -0.6):
+        try:
+            check_value_and_grad(a_where_of_numbers_written_through_a_copy_of_a_copy, x)
+        except s2sad.DifferentiationError as error:  # (u may be a number: never wrong)
+            assert "test_aliasing.py:" in str(error)
+
+
+# ----- a write into an attribute of something outside the function: refused, named as written -----
+
+GRID = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+
+def scales_a_globals_transpose(x):
+    t = GRID.T
+    t *= x[0]
+    return np.sum(t * x)
+
+
+def writes_a_row_of_a_globals_transpose(x):
+    t = GRID.T
+    r = t[1:]
+    r[0] = x
+    return np.sum(t * x)
+
+
+def writes_a_globals_transpose(x):
+    t = GRID.T
+    t[0] = x
+    return np.sum(GRID * x)
+
+
+@pytest.mark.parametrize("f", [writes_a_globals_transpose, scales_a_globals_transpose,
+                               writes_a_row_of_a_globals_transpose])
+def test_a_write_into_an_outside_attribute_is_refused_by_its_name(f):
+    x = np.array([0.3, -0.7])
+    saved = GRID.copy()
+    with pytest.raises(s2sad.DifferentiationError) as error:
+        s2sad.grad(f)(x)
+    message = str(error.value)
+    assert "test_aliasing.py:" in message and "write into GRID.T:" in message
+    assert "Attribute(" not in message
+    assert np.array_equal(GRID, saved)
+
+
+# ----- Hessians of programs with views: the gradient's setitem calls are copies, not writes -----
+
+def a_view_carried_to_the_next_row(x):
+    B = np.tile(x, (3, 1)) * 1.0
+    prev = B[0]
+    for i in range(1, 3):
+        row = B[i]
+        row += prev * x[i]
+        prev = row
+    return np.sum(B ** 2)
+
+
+def views_of_a_view_written_in_a_branch(x):
+    v = x * 1.0
+    a = v[1:]
+    for i in range(2):
+        b = a[i:]
+        if x[i] > 0:
+            b *= 2.0 + x[i]
+        else:
+            b += x[i] ** 2
+    return np.sum(v * v) + np.sum(a)
+
+
+def rows_of_two_arrays_at_a_counter(x):
+    A = np.tile(x, (3, 1)) * 1.0
+    B = np.tile(x, (3, 1)) * 2.0
+    for i in range(3):
+        ra = A[i]
+        rb = B[i]
+        ra += rb * x[i]
+        rb *= ra[0]
+    return np.sum(A * B)
+
+
+@pytest.mark.parametrize("f", [a_view_carried_to_the_next_row, views_of_a_view_written_in_a_branch,
+                               rows_of_two_arrays_at_a_counter])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_hessians_of_programs_with_views(f, sign):
+    x = sign * np.array([0.5, -1.2, 0.9])
+    before = x.copy()
+    check_grad(f, x)
+    check_hessian(f, x)
+    assert np.array_equal(x, before)

@@ -6,6 +6,7 @@ array is handed back as a copy.  Gradients against central differences."""
 import numpy as np
 import pytest
 
+import other_module_data
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp, grad_source, numerical_grad
 
@@ -136,3 +137,50 @@ def test_names_bound_in_the_function_are_not_module_arrays(rng):
     check_grad(a_local_named_like_a_module_array, w)
     np.testing.assert_allclose(s2sad.grad(a_local_named_like_a_module_array)(w),
                                4 * w + 0.5, rtol=1e-12)
+
+
+# ----- a helper from another module reads that module's data: re-read at every call -----
+
+M = np.array([[3.0, -1.0], [0.0, 2.0]])  # (named like the other module's: not the one it reads)
+
+
+def calls_another_modules_helper(w):
+    return other_module_data.exp_energy(w) + np.sum(W0[:2] * w)
+
+
+def calls_a_helper_of_numbers(w):
+    return other_module_data.scaled_tanh(w) * np.sum(M @ w)
+
+
+@pytest.fixture
+def other_restored():
+    saved = other_module_data.M, other_module_data.SCALE
+    yield
+    other_module_data.M, other_module_data.SCALE = saved
+
+
+def _check_calls(f, w, calls=3):
+    g, v = s2sad.grad(f), s2sad.value_and_grad(f)
+    for _ in range(calls):  # (the repeated call's fast path)
+        expected = numerical_grad(f, (w,))
+        np.testing.assert_allclose(g(w), expected, rtol=1e-6, atol=1e-8)
+        value, grad = v(w)
+        assert value == pytest.approx(f(w), rel=1e-12)
+        np.testing.assert_allclose(grad, expected, rtol=1e-6, atol=1e-8)
+    check_jvp(f, w)
+    check_hessian(f, w)
+
+
+@pytest.mark.parametrize("rebind", [
+    {"M": np.array([[1.0, -0.5], [0.25, 0.75]])},  # another value, same shape
+    {"M": np.array([[1.0, -0.5], [0.25, 0.75], [-1.0, 0.5]])},  # another shape
+    {"SCALE": -0.75},  # a number
+])
+def test_another_modules_data_rebound_is_read_again(other_restored, rebind):
+    w = np.array([0.4, -0.3])
+    for f in (calls_another_modules_helper, calls_a_helper_of_numbers):
+        _check_calls(f, w)
+    for k, value in rebind.items():
+        setattr(other_module_data, k, value)
+    for f in (calls_another_modules_helper, calls_a_helper_of_numbers):
+        _check_calls(f, w)

@@ -24,6 +24,7 @@ outside the function.
 """
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import gast
@@ -51,7 +52,7 @@ from s2sad.compiler.alias_objects import (
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
-from s2sad.compiler.views import ViewWrites, surely_arrays
+from s2sad.compiler.views import ViewWrites, surely_arrays, zero_dim_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.errors import error_at
@@ -100,7 +101,10 @@ class _Aliases(ViewWrites):
         self.local = set(self.params) | {n.id for n in name_nodes(node)
                                          if isinstance(n.ctx, gast.Store)}
         self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
-        self.numbers = numbers | {n for n, r in self.ranks.items() if r == 0}
+        # (a write into an array holds no value; a slice of one is written in place)
+        self.arrays, self.ndarrays = surely_arrays(node, namespace)
+        self.numbers = (numbers | {n for n, r in self.ranks.items() if r == 0}) - \
+            zero_dim_arrays(node, self.ndarrays)
         self.after: dict[int, frozenset] = {}
         live_after(node.body, self.after)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
@@ -110,8 +114,6 @@ class _Aliases(ViewWrites):
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
-        # (a write into an array holds no value; a slice of one is written in place)
-        self.arrays, self.ndarrays = surely_arrays(node, namespace)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a
@@ -222,7 +224,9 @@ class _Aliases(ViewWrites):
                 return False
             if fn in (runtime.list_concat, runtime.list_repeat):
                 return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
-            return fn in WRITES
+            if fn is runtime.setitem:  # x[i] = v, or a write through a view written back;
+                return augmented or getattr(s, "s2sad_item_write", False)  # (else a copy:
+            return fn in WRITES  # a derivative's code differentiated again, a Hessian)
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
             return True if self.ranks.get(name, 0) >= 1 or name in self.ndarrays else "maybe"
         return False
@@ -249,7 +253,7 @@ class _Aliases(ViewWrites):
         if isinstance(e, gast.Attribute):
             if isinstance(e.value, gast.Name) and e.value.id in self.local:
                 return as_parts(self.points(e.value, state, s))
-            return frozenset({(("outer", gast.dump(e)), SAME)})
+            return frozenset({(("outer", ast.unparse(gast.gast_to_ast(e))), SAME)})  # (G.T)
         if isinstance(e, gast.Call):
             return self.call(e, state, s)
         return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)

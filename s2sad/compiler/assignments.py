@@ -245,6 +245,7 @@ def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: g
     if isinstance(target.value, gast.Name):
         stmt = assign(norm.name(target.value.id), call)
         stmt.s2sad_item_replaced = not nested  # a list's item replaced, not written into
+        stmt.s2sad_item_write = True  # (x[i] = v: in place; a setitem call is a copy)
         norm.emit(stmt, s)
         if followed:
             sequences.written(norm, norm.name(target.value.id), target.slice, item)

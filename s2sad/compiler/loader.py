@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import sys
 import types
 import warnings
 from collections.abc import Callable
@@ -41,14 +42,63 @@ def load(source: str, name: str, namespace: dict[str, Any],
     return fn
 
 
-def _refresher(fn: Callable, namespace: dict[str, Any], user: dict[str, Any]) -> Callable:
+ORIGINS = "__s2sad_origins__"  # (a namespace's key: names read from another module)
+
+
+def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root: Any) -> None:
+    """``name`` of the generated code is ``ident`` of ``fn``'s module (a helper inlined
+    from another module reads its own globals; or a global given another name): a value
+    it holds is re-read from there before each call, as the root function's globals are
+    (:func:`_refresher`), not kept as it was when the code was made."""
+    scope = getattr(fn, "__globals__", None)
+    if scope is None or ident not in scope or scope[ident] is not namespace.get(name) or \
+            not _data(scope[ident]) or not _module_globals(scope) or \
+            scope is getattr(root, "__globals__", None) and name == ident:
+        return  # (a generated function's namespace is refreshed by its own refresher)
+    namespace.setdefault(ORIGINS, {}).setdefault(name, (scope, ident))
+
+
+def _module_globals(scope: dict[str, Any]) -> bool:
+    """Is ``scope`` a module's own globals (not the namespace a derivative runs in)?"""
+    module = sys.modules.get(scope.get("__name__", ""))
+    return module is not None and getattr(module, "__dict__", None) is scope
+
+
+class _Reads:
+    """The user's globals, but the names of :data:`ORIGINS` read from their modules (what
+    the refreshers read: ``get`` and ``[]``)."""
+
+    def __init__(self, user: dict[str, Any], moved: dict[str, tuple]) -> None:
+        self.user, self.moved = user, moved
+
+    def get(self, k: str, default: Any = None) -> Any:
+        if k in self.moved:
+            scope, ident = self.moved[k]
+            return scope.get(ident, default)
+        return self.user.get(k, default)
+
+    def __getitem__(self, k: str) -> Any:
+        value = self.get(k, _MISSING)
+        if value is _MISSING:
+            raise KeyError(k)
+        return value
+
+    def __contains__(self, k: str) -> bool:
+        return self.get(k, _MISSING) is not _MISSING
+
+
+def _refresher(fn: Callable, namespace: dict[str, Any], user: Any) -> Callable:
     """Re-read, before a call, the user's module globals the generated code reads (a
     constant rebound after the transform is seen); a plain dict keeps lookups fast.
     Data (an array, a number) is re-read even when the namespace the code was made in
     holds an older value of it (the stages are cached: a later variant's namespace was
     taken before the rebinding); a module or function s2sad put in a name's place
     (``autograd.numpy`` read as ``numpy``) stays."""
-    names = [k for k in fn.__code__.co_names if k in user and (
+    moved = {k: v for k, v in namespace.get(ORIGINS, {}).items()
+             if k in fn.__code__.co_names and _data(namespace.get(k))}
+    if moved:
+        user = _Reads(user, moved)
+    names = [k for k in fn.__code__.co_names if k in moved or k in user and (
         namespace.get(k, _MISSING) is user[k] or _data(user[k]) and _data(namespace.get(k)))]
 
     def refresh() -> None:

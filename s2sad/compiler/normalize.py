@@ -25,7 +25,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import assignments, conditionals, desugar, fence, sequences, source
+from s2sad.compiler import assignments, conditionals, desugar, fence, loader, sequences, source
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
 from s2sad.compiler.walks import walk
@@ -167,9 +167,11 @@ class Normalizer:
         if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals \
                 and registry.TEMPLATE_NAMESPACE.get(ident, obj) is obj:
             self.namespace[ident] = obj
+            loader.note_origin(self.namespace, ident, self.src.fn, ident, self.inlining[0])
             return ident  # (a global named like a helper, centered = ..., gets an alias)
         alias = self.namer.fresh(ident)
         self.namespace[alias] = obj
+        loader.note_origin(self.namespace, alias, self.src.fn, ident, self.inlining[0])
         return alias
 
     def resolve(self, node: gast.expr) -> Any:

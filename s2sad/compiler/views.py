@@ -97,6 +97,21 @@ def surely_arrays(node: gast.FunctionDef, namespace: dict) -> tuple[set[str], se
         _never_scalar(s.value, namespace) for s in stores[n])}
 
 
+def zero_dim_arrays(node: gast.FunctionDef, ndarrays: set[str]) -> set[str]:
+    """The names that may hold an ndarray of rank 0 (``q = np.where(c, a, b)`` of numbers,
+    and ``z = q``): objects, not numbers, for this stage: ``q += 1.0`` writes the array
+    ``z`` names too."""
+    copies = [(s.targets[0].id, s.value.id) for s in nodes(node)
+              if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and
+              isinstance(s.value, gast.Name)]
+    held = set(ndarrays)
+    while True:
+        more = {a for a, b in copies if b in held} - held
+        if not more:
+            return held
+        held |= more
+
+
 def _never_scalar(value: gast.Call, namespace: dict) -> bool:
     fn = evaluate_ref(value.func, namespace)
     try:
@@ -232,8 +247,10 @@ def _updates_itself(s: gast.Assign, namespace: dict) -> bool:
         return True
     value = s.value
     return isinstance(value, gast.Call) and bool(value.args) and \
-        isinstance(value.args[0], gast.Name) and value.args[0].id == target.id and \
-        evaluate_ref(value.func, namespace) in (runtime.setitem, runtime.write_at)
+        isinstance(value.args[0], gast.Name) and value.args[0].id == target.id and (
+            evaluate_ref(value.func, namespace) is runtime.write_at or
+            evaluate_ref(value.func, namespace) is runtime.setitem and
+            getattr(s, "s2sad_item_write", False))  # (a setitem call: a copy)
 
 
 def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For]) -> View | None:
