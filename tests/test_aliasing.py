@@ -1507,3 +1507,50 @@ def test_hessians_of_programs_with_views(f, sign):
     check_grad(f, x)
     check_hessian(f, x)
     assert np.array_equal(x, before)
+
+
+# ----- an array from outside the function written through a name of unknown rank (an
+# object's attribute, a global's slice): Python changes the module's array, refused -----
+
+class _Holder:
+    def __init__(self):
+        self.weights = np.array([1.0, 2.0, 3.0])
+
+
+HOLDER = _Holder()
+SCALE = 2.0
+SERIES = np.array([0.5, -1.0, 1.5, 2.0])
+
+
+def scales_an_attribute(x):
+    w = HOLDER.weights
+    w *= x
+    return np.sum(w ** 2)
+
+
+def adds_into_a_global_slice(x):
+    part = SERIES[1:]
+    part += x[:3]
+    return np.sum(part ** 2)
+
+
+def scales_a_global_number(x):
+    s = SCALE
+    s *= 3.0  # (a float: rebound, the module's SCALE unchanged, as in Python)
+    return s * np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("f", [scales_an_attribute, adds_into_a_global_slice])
+def test_writes_into_outside_arrays_through_a_name_are_refused(f):
+    x = np.array([0.5, 1.0, 2.0, -1.0])[:3 if f is scales_an_attribute else 4]
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_aliasing\.py:\d+.*outside"):
+        s2sad.grad(f)(x)
+    np.testing.assert_array_equal(HOLDER.weights, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(SERIES, [0.5, -1.0, 1.5, 2.0])
+
+
+def test_a_global_number_scaled_in_place_is_rebound():
+    x = np.array([0.5, 1.0, 2.0])
+    check_value_and_grad(scales_a_global_number, x)
+    np.testing.assert_allclose(s2sad.grad(scales_a_global_number)(x), 12.0 * x, rtol=1e-12)
+    assert SCALE == 2.0

@@ -28,6 +28,7 @@ import ast
 from typing import Any
 
 import gast
+import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
@@ -170,6 +171,8 @@ class _Aliases(ViewWrites):
     def assignment(self, s: gast.Assign, block: list, state: State) -> State:
         name = s.targets[0].id
         written = self.written(s)
+        if written == "maybe" and self.outer_array(state.get(name, frozenset())):
+            written = True  # (w = HOLDER.weights; w *= x: Python writes the module's array)
         if written == "maybe" and self.conflicts(s, name, state):
             raise self.refusal(s, name, self.conflicts(s, name, state), maybe=True)
         if written is True:
@@ -232,6 +235,20 @@ class _Aliases(ViewWrites):
         return False
 
     # ----- the objects an expression may hold -----
+
+    def outer_array(self, held: frozenset) -> bool:
+        """Does a name hold (a part of) an array or list from outside the function, as the
+        global or attribute chain (``HOLDER.weights``) holds it now?"""
+        for (kind, key), _ in held:
+            if kind != "outer" or not all(p.isidentifier() for p in key.split(".")):
+                continue
+            first, *rest = key.split(".")
+            value = self.namespace.get(first)
+            for attr in rest:
+                value = getattr(value, attr, None)
+            if isinstance(value, (np.ndarray, list, dict)):
+                return True
+        return False
 
     def points(self, e: gast.expr, state: State, s: gast.stmt) -> frozenset:
         if isinstance(e, gast.Name):
