@@ -21,7 +21,8 @@ from s2sad.compiler.rank_products import (
     transposed,
     triangular_solve,
 )
-from s2sad.compiler.spreads import Spreads, is_none
+from s2sad.compiler.shape_rules import is_none
+from s2sad.compiler.spreads import Spreads
 
 
 def _basic_index(idx: gast.expr, products: PlainHelpers) -> bool:

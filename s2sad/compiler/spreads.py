@@ -12,10 +12,7 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.names import load
 from s2sad.compiler.plain_calls import Kinds, expanded_spread, plain_product
-
-
-def is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
+from s2sad.compiler.shape_rules import is_none
 
 
 def _is_expand_dims(node: gast.Call) -> bool:

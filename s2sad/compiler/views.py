@@ -29,6 +29,7 @@ from s2sad.compiler.alias_objects import PART, State, whole_object
 from s2sad.compiler.names import assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
+from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import nodes, walk
 
 
@@ -275,15 +276,12 @@ def _constant_index(idx: gast.expr, loops: dict[str, gast.For]) -> bool:
     if isinstance(idx, gast.Tuple):
         return all(_constant_index(e, loops) for e in idx.elts)
     if isinstance(idx, gast.Slice):
-        return all(p is None or _constant_index(p, loops) and not _is_none(p)
+        return all(p is None or _constant_index(p, loops) and not is_none(p)
                    for p in (idx.lower, idx.upper, idx.step))
     if isinstance(idx, gast.Name):
         return idx.id in loops
     return isinstance(idx, gast.Constant) and (type(idx.value) is int or idx.value is None)
 
-
-def _is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
 
 
 def _np(name: str) -> gast.expr:
