@@ -242,7 +242,8 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats."""
-    return floats.elements_as_floats(body, facts.params, _shapes(body, facts), facts.namer)
+    return floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
+                                     facts.namer)
 
 
 def assembled(body: list, facts: Facts) -> list:
@@ -278,7 +279,7 @@ def fused(body: list, facts: Facts) -> list:
 
 def freed(body: list, facts: Facts) -> list:
     """``del`` of each array after its last use, so it does not live to the return."""
-    known = facts.shapes.shapes if facts.shapes is not None else {}
+    known = _shapes(body, facts).shapes
     numbers = {n for n, shape in known.items() if shape == ()}
     return free.free(body, facts.params | set(facts.numbers) | numbers)
 
