@@ -62,6 +62,7 @@ class Facts:
     alike: dict = field(default_factory=dict)  # parameter -> expression of its shape
     real: bool = False  # no complex value anywhere
     shapes: dims.Facts | None = None  # every value's shape, from the ``shapes`` pass
+    shaped: int | None = None  # the fingerprint of the body ``shapes`` were worked out for
     tangents: frozenset = frozenset()  # tangent names (forward mode)
     floats: frozenset = frozenset()  # parameters that are float64 arrays
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
@@ -178,6 +179,7 @@ def shapes(body: list, facts: Facts) -> list:
     plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``)."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
+    facts.shaped = None  # (the body changes next)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers))
@@ -264,7 +266,8 @@ def owned(body: list, facts: Facts) -> list:
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                        facts.namespace, facts.alike)
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
-                         facts.ranks, shapes, facts.floats, facts.real)
+                         facts.ranks, shapes, facts.floats, facts.real,
+                         known=_current_shapes(body, facts))
 
 
 def accumulated(body: list, facts: Facts) -> list:
@@ -288,4 +291,11 @@ def _shapes(body: list, facts: Facts) -> dims.Facts:
     if facts.shapes is None:
         facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                                facts.namespace, facts.alike)
+        facts.shaped = fingerprint(body)
     return facts.shapes
+
+
+def _current_shapes(body: list, facts: Facts) -> dims.Facts | None:
+    """The shape facts when they were worked out for the body as it is now."""
+    return facts.shapes if facts.shapes is not None and \
+        facts.shaped == fingerprint(body) else None

@@ -110,7 +110,11 @@ def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:
 
 def infer(body: list, params: dict[str, Any], numbers: set[str], namespace: dict) -> dict:
     """The rank of every name that follows from the parameters' ranks (or shapes)."""
-    facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
+    return ranks_of(dims.Facts(body, _as_shapes(params), numbers, namespace))
+
+
+def ranks_of(facts: dims.Facts) -> dict:
+    """The rank of every name whose shape ``facts`` know."""
     return {k: len(v) for k, v in facts.shapes.items() if isinstance(v, tuple)}
 
 
