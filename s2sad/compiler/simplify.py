@@ -36,7 +36,10 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     _drop_repeated_bindings(body, namespace)
     body = propagate_copies(body, keep)
     body = fold_copies(body, keep)
-    body = _drop_dead(body, namespace, keep)
+    gone: list = []
+    body = _drop_dead(body, namespace, keep, gone)
+    if gone:  # (a copy whose other binding was dead code folds now: one round, not two)
+        body = fold_copies(body, keep)
     _fuse_single_uses(body, namespace, keep, *counts(body))
     return _drop_stale_deletes(body, set(keep), set(load_counts(body)))
 
@@ -219,18 +222,19 @@ def _known_pure(fn: object) -> bool:
         type(fn).__name__ == "ufunc" or module.startswith(("scipy.linalg", "scipy.special"))
 
 
-def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
+def _drop_dead(body: list, namespace: dict, keep: set[str], gone: list | None = None
+               ) -> list:
     """Assignments nothing reads later (by strong liveness: a dead assignment's reads
     keep nothing alive), and a value only its own updates read (``s = s + x`` in a
     loop, ``s`` unused): all its assignments, or none.  An ``if`` or a range loop left
     with nothing to do goes too (its statements are looked at first), which may leave
     its test dead: then again.  What a statement reads and whether its value is pure
     are found once (``memo``, ``pure``; ``gone`` keeps removed statements alive, so no
-    other node takes their ids)."""
+    other node takes their ids; the caller's list, when given)."""
     changed = True
     memo: dict = {}
     pure: dict[int, bool] = {}
-    gone: list = []
+    gone = [] if gone is None else gone
 
     def removable(s: gast.stmt) -> bool:
         return isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
