@@ -272,12 +272,20 @@ class _Aliases(WriteChecks, ViewWrites):
             return self.call(e, state, s)
         return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
 
+    def as_is(self, fn: Any, e: gast.Call) -> bool:
+        """``np.asarray(a)`` of a name surely holding a NumPy array (or one of known
+        rank): ``a`` itself, not a view of it (a write through either is a write to one
+        object, which the other name then sees: bound again, not refused)."""
+        return fn in (np.asarray, np.asanyarray) and len(e.args) == 1 and not e.keywords \
+            and isinstance(e.args[0], gast.Name) and (
+                e.args[0].id in self.ndarrays or self.array_part(e.args[0]))
+
     def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         fn = evaluate_ref(e.func, self.namespace)
         args = list(e.args) + [k.value for k in e.keywords if fn is not runtime.named_tuple]
         try:
-            if fn in ITSELF and e.args:  # the argument itself (a dict's keys: a new list)
-                return self.points(e.args[0], state, s)
+            if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself (a
+                return self.points(e.args[0], state, s)      # dict's keys: a new list)
             if (fn in VIEWS or may_not_copy(e)) and e.args:
                 return as_parts(self.points(e.args[0], state, s))
             if fn in HOLDS_FIRST and e.args:

@@ -243,7 +243,8 @@ defnondiff(rt.dtype_of)
 defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var,
           np.linalg.norm), "reduction")  # (norm's axis is its third: compiler/shape_rules)
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
-          np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.ascontiguousarray,
+          np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.asanyarray,
+          np.ascontiguousarray,
           np.real, np.imag, np.conj), "first")
 defshape((np.where, np.clip), "elementwise")
 defshape((np.size, np.ndim), "number")
