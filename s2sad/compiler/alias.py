@@ -36,6 +36,7 @@ from s2sad.compiler.alias_objects import (
     BOUND,
     CONTAINERS,
     HOLDS_FIRST,
+    ITEM,
     ITSELF,
     LIBRARIES,
     LIST_WRITES,
@@ -45,9 +46,11 @@ from s2sad.compiler.alias_objects import (
     WRITES,
     State,
     as_parts,
+    item_key,
     join,
     may_not_copy,
     same_object,
+    tuple_items,
     whole_object,
 )
 from s2sad.compiler.liveness import live_after
@@ -112,6 +115,7 @@ class _Aliases(ViewWrites):
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
+        self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
@@ -187,6 +191,11 @@ class _Aliases(ViewWrites):
         if self.makes_container(s.value):
             self.containers.add(id(s))
         value = self.points(s.value, state, s)
+        items = tuple_items(s)
+        if items is not None:
+            self.tuples[id(s)] = len(items)
+            for i, item in enumerate(items):
+                self.put(state, f"{ITEM}{id(s)}.{i}", self.points(item, state, s))
         if written == "maybe":
             value = value | state.get(name, frozenset())
         self.put(state, name, frozenset() if name in self.numbers else value)
@@ -264,6 +273,9 @@ class _Aliases(ViewWrites):
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
                 return self.new(s, state)
+            key = item_key(e, state, self.tuples)
+            if key is not None:  # t[0] of t = (a, b): a's object itself
+                return state[key]
             # an item of a list is one of the objects it holds, not a part of the list
             return as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
                                        if o[1] not in self.containers or how != SAME))

@@ -49,6 +49,35 @@ LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert,
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]
+ITEM = "[]"  # state[ITEM + "<statement>.<i>"]: what item i of a tuple a statement made holds
+
+
+def tuple_items(s: gast.Assign) -> list[gast.expr] | None:
+    """The items of ``t = (a, b)`` (names and constants: the core form of a swap
+    ``p, q = q, p``), whose objects the alias stage keeps item by item: a tuple never
+    changes, so ``t[0]`` is ``a``'s object, not a part of any item."""
+    value = s.value
+    if isinstance(value, gast.Tuple) and all(isinstance(e, (gast.Name, gast.Constant))
+                                             for e in value.elts):
+        return list(value.elts)
+    return None
+
+
+def item_key(e: gast.Subscript, state: State, sizes: dict[int, int]) -> str | None:
+    """The state key of ``t[k]`` (a constant ``k``) where ``t`` surely holds the newest
+    tuple of one statement that keeps its items (``sizes``: statement -> length)."""
+    index = e.slice
+    if not (isinstance(e.value, gast.Name) and isinstance(index, gast.Constant) and
+            type(index.value) is int):
+        return None
+    whole = [o for o, how in state.get(e.value.id, ()) if how == SAME]
+    if len(whole) != 1 or whole[0][0] != "new" or whole[0][1] not in sizes:
+        return None
+    size = sizes[whole[0][1]]
+    if not -size <= index.value < size:
+        return None
+    key = f"{ITEM}{whole[0][1]}.{index.value % size}"
+    return key if key in state else None
 
 
 def join(a: State, b: State) -> State:

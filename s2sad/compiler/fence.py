@@ -103,9 +103,6 @@ def _check_node(src: Source, node: gast.AST) -> None:
     if not names_only:
         raise error_at(src.filename, node, "del of an item or attribute",
                        "build a new value without it instead")
-    if isinstance(node, (gast.For, gast.While)) and node.orelse:
-        raise error_at(src.filename, node, "else clause of a loop",
-                       "set a flag before break and test it after the loop")
     if isinstance(node, gast.Assign) or isinstance(node, gast.AugAssign):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
         for t in targets:

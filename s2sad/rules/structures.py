@@ -49,6 +49,7 @@ JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linea
 
 deflinear(runtime.list_append, "xs, v", "list_drop_last(g, xs)", "list_last(g, v)")
 deflinear(runtime.list_remove, "xs, i", "list_insert_zero(g, i, xs)", None)
+deflinear(runtime.list_insert_zero, "t, i, xs", "list_remove(g, i)", None, None)
 deflinear(list, "x", "sequence_adjoint(g, x)")
 deflinear(runtime.list_concat, "a, b", "list(g[:len(a)])", "list(g[len(a):])")
 deflinear(runtime.list_repeat, "a, n", "list_repeat_adjoint(g, a, n)", None)
