@@ -218,3 +218,66 @@ def pop_front_in_loop(x):
 def test_hessian_through_list_pop(f, x):
     check_hessian(f, x)
     check_grad(f, x)
+
+
+# ---------------------------------------------------------------- one object in two slots
+
+
+def rows_repeated(a):
+    g = [[0.0] * 2] * 2  # one row, twice: g[0][0] = a changes g[1][0] too
+    g[0][0] = a
+    return g[1][0] * a + g[0][1]
+
+
+def arrays_repeated(x):
+    rows = [np.zeros(2)] * 2
+    rows[0][1] = x[0] * x[1]
+    return rows[1][1] * x[2]
+
+
+def one_row_listed_twice(a):
+    row = [0.0, 1.0]
+    g = [row, row]
+    g[0][1] = a * a
+    return g[1][1] * a
+
+
+def one_row_appended_twice(a):
+    row = [0.0, 1.0]
+    g = []
+    for _ in range(2):
+        g.append(row)
+    g[0][0] = a
+    return g[1][0] * a
+
+
+@pytest.mark.parametrize("f, x", [(rows_repeated, 1.3), (arrays_repeated, V3),
+                                  (one_row_listed_twice, 1.3), (one_row_appended_twice, 1.3)])
+def test_write_into_an_item_held_twice_refused(f, x):
+    """Python changes every slot holding the item; s2sad computed only the one written
+    (a wrong value and gradient): refused at the write's line, with the rewrite."""
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_tangent_findings\.py:\d+: "
+                       r"in-place write into an item of .*more than one place"):
+        s2sad.grad(f)(x)
+    with pytest.raises(s2sad.DifferentiationError, match="more than one place"):
+        s2sad.jvp(f)(x, x)
+
+
+def rows_built_apart(a):
+    g = [[0.0] * 2 for _ in range(2)]
+    g[0][0] = a
+    return g[1][0] * a + g[0][0] * a
+
+
+def rows_appended_apart(a):
+    g = []
+    for i in range(2):
+        g.append([0.0, 1.0 * i])
+    g[0][0] = a
+    return g[1][1] * a + g[0][0] * a
+
+
+@pytest.mark.parametrize("f", [rows_built_apart, rows_appended_apart])
+def test_rows_built_apart_written(f):
+    check_grad(f, 1.3)
+    check_jvp(f, 1.3)

@@ -49,6 +49,7 @@ from s2sad.compiler.alias_objects import (
     item_key,
     join,
     may_not_copy,
+    repeats,
     same_object,
     tuple_items,
     whole_object,
@@ -116,6 +117,7 @@ class _Aliases(ViewWrites):
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
+        self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
@@ -185,11 +187,16 @@ class _Aliases(ViewWrites):
             if isinstance(s.value, gast.Call) and len(s.value.args) > 1 and \
                     self.ranks.get(name, 0) < 1 and name not in self.arrays:  # a list
                 # holds what is put into it
-                held = held | as_parts(self.points(s.value.args[-1], state, s))
+                added = self.points(s.value.args[-1], state, s)
+                if repeats([frozenset(h for h in held if h[1] == PART), added]):
+                    self.repeating |= {o[1] for o, how in held if how == SAME}
+                held = held | as_parts(added)
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
             self.containers.add(id(s))
+            if self.repeated_slots(s.value, state):
+                self.repeating.add(id(s))
         value = self.points(s.value, state, s)
         items = tuple_items(s)
         if items is not None:
@@ -391,6 +398,19 @@ class _Aliases(ViewWrites):
         except TypeError:
             return False
 
+    def repeated_slots(self, value: gast.expr, state: State) -> bool:
+        """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,
+        ``[row] * n``, ``[[0.0] * 2] * 2`` (a write into one item writes them all)?"""
+        fn = evaluate_ref(value.func, self.namespace) if isinstance(value, gast.Call) \
+            else None
+        items = value.values if isinstance(value, gast.Dict) else \
+            value.args if isinstance(value, gast.Call) else value.elts
+        parts = [state.get(e.id, frozenset()) for e in items
+                 if isinstance(e, gast.Name) and e.id in self.local]
+        if fn in (runtime.list_repeat, runtime.list_concat):  # (the lists' items)
+            parts = [frozenset(h for h in held if h[1] == PART) for held in parts]
+        return repeats(parts, repeated=fn is runtime.list_repeat)
+
     def list_write(self, s: gast.stmt, mine: frozenset) -> bool:
         """A write that changes a list (or dict), not the objects it holds: ``append``,
         or ``xs[i] = v`` where ``xs`` surely is a list this function made."""
@@ -410,6 +430,12 @@ class _Aliases(ViewWrites):
             raise error_at(self.where(s), s, f"in-place write into {outer[0][1]}",
                            f"{outer[0][1]} comes from outside the function and a derivative "
                            f"never changes it; work on a copy: {name} = {outer[0][1]}.copy()")
+        if getattr(s, "s2sad_item_write", False) and not getattr(s, "s2sad_item_replaced", True) \
+                and any(o[1] in self.repeating for o, how in state.get(name, ()) if how == SAME):
+            raise error_at(self.where(s), s, f"in-place write into an item of {name}",
+                           f"{name} holds that item in more than one place ([row] * n, "
+                           f"[row, row]), so Python changes each of them; build each item "
+                           f"on its own: [[0.0] * n for _ in range(m)]")
         conflicts = self.conflicts(s, name, state)
         if conflicts and self.write_through(s, block, name, state):
             return

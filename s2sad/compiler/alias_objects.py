@@ -106,6 +106,15 @@ def same_object(a: frozenset, b: frozenset) -> bool:
     return obj[0] in ("new", "arg") and not any(o == obj for o, how in a | b if how == PART)
 
 
+def repeats(parts: list[frozenset], repeated: bool = False) -> bool:
+    """Does a container made of items holding ``parts`` hold one object in two slots
+    (``[row, row]``; ``repeated``: ``[row] * n``, every item in n slots)?"""
+    objects = [{o for o, _ in held} for held in parts]
+    if repeated:
+        return any(objects)
+    return any(a & b for i, a in enumerate(objects) for b in objects[i + 1:])
+
+
 def as_parts(held: frozenset) -> frozenset:
     return frozenset((o, PART) for o, _ in held)
 

@@ -1,0 +1,86 @@
+"""Which names surely hold NumPy arrays of an integer or bool dtype, for the activity
+stage: Python rounds what it stores in one (``y = np.zeros(3, dtype=int); y[0] = 2.7 * a``
+stores 2, as do ``np.array([a, b], dtype=int)`` and ``np.full(n, a, dtype=bool)``), a step
+function of the value, so no derivative flows into such an array: it is never active.
+
+Proved from how every definition of the name makes it (SSA form: a loop-carried name has
+one definition per path): a constructor given an integer or bool ``dtype``; ``np.array``
+of a display of int constants (``np.array([1, 2, 3])``); ``np.arange`` of int constants;
+and a write (``setitem``), copy or ``zeros_like`` of such an array, which keeps its dtype.
+Anything else (an argument, a library result) is not known, and stays as it was.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler.function_scan import assignments
+from s2sad.compiler.primitives import evaluate_ref
+
+# constructors whose ``dtype=`` keyword sets the result's dtype
+_GIVEN_DTYPE = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
+                np.empty_like, np.full_like, np.array, np.asarray, np.arange, np.eye,
+                np.identity}
+# the result has its first argument's dtype (writes, copies, and ``*_like`` without dtype)
+_KEEPS_FIRST = {runtime.setitem, runtime.write_at, runtime.copy_value, np.copy,
+                np.zeros_like, np.ones_like, np.empty_like, np.full_like}
+
+
+def integer_arrays(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str]:
+    """The names every definition of which makes an integer or bool array (the largest
+    such set: a loop's ``y = setitem(y, i, v)`` keeps ``y`` one)."""
+    defs: dict[str, list[gast.expr]] = {}
+    for s in assignments(node):
+        defs.setdefault(s.targets[0].id, []).append(s.value)
+    int_lists = {n for n, values in defs.items() if all(map(_int_display, values))}
+    found = set(defs)
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(found):
+            if not all(_integer(v, found, int_lists, namespace) for v in defs[name]):
+                found.discard(name)
+                changed = True
+    return found
+
+
+def _int_display(v: gast.expr) -> bool:
+    return isinstance(v, (gast.List, gast.Tuple)) and bool(v.elts) and all(
+        isinstance(e, gast.Constant) and type(e.value) in (int, bool) for e in v.elts)
+
+
+def _integer(v: gast.expr, found: set[str], int_lists: set[str], namespace: dict) -> bool:
+    if isinstance(v, gast.Name):
+        return v.id in found
+    if not isinstance(v, gast.Call):
+        return False
+    try:
+        fn = evaluate_ref(v.func, namespace)
+        hash(fn)
+    except (TypeError, KeyError, AttributeError):
+        return False  # (an unhashable callable: none of the functions here)
+    dtype = next((k.value for k in v.keywords if k.arg == "dtype"), None)
+    if dtype is not None:
+        return fn in _GIVEN_DTYPE and _integer_dtype(dtype, namespace)
+    first = v.args[0] if v.args else None
+    if fn in (runtime.astype, np.astype) and len(v.args) > 1:
+        return _integer_dtype(v.args[1], namespace)
+    if fn in _KEEPS_FIRST:
+        return isinstance(first, gast.Name) and first.id in found
+    if fn in (np.array, np.asarray):
+        return isinstance(first, gast.Name) and first.id in int_lists
+    return fn is np.arange and bool(v.args) and all(
+        isinstance(a, gast.Constant) and type(a.value) is int for a in v.args)
+
+
+def _integer_dtype(e: gast.expr, namespace: dict) -> bool:
+    """``int``, ``bool``, ``np.int32``, ``"uint8"``: a dtype that rounds what it stores."""
+    try:
+        value = e.value if isinstance(e, gast.Constant) else evaluate_ref(e, namespace)
+        dtype = np.dtype(value)
+    except (TypeError, KeyError, AttributeError, ValueError):
+        return False
+    return bool(np.issubdtype(dtype, np.integer) or dtype == np.bool_)

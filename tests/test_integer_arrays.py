@@ -1,0 +1,104 @@
+"""A float written into an array of an integer or bool dtype is rounded by NumPy
+(``y = np.zeros(3, dtype=int); y[0] = 7.3 * a`` stores 7): a step function of the value,
+whose derivative is zero.  s2sad differentiated such writes as if the array were float
+(gradients off by the written part's derivative, in reverse and forward mode); the
+activity stage now keeps every array proved integer or bool (compiler/integers.py)
+inactive.  Checked against central differences in float64 at points away from the
+rounding's jumps."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradcheck import check_grad, check_jvp, check_vjp
+
+X = np.array([0.73, -0.41, 1.37])
+
+
+def zeros_of_int_written(x):
+    y = np.zeros(3, dtype=int)
+    y[0] = x[0] * 10
+    return np.sum(y * x)
+
+
+def int_literals_written(x):
+    y = np.array([1, 2, 3])
+    y[1] = x[0] * 5
+    return np.sum(y * x)
+
+
+def arange_written(x):
+    y = np.arange(3)
+    y[2] = x[1] * 7
+    return np.sum(y * x)
+
+
+def int64_slice_written(x):
+    y = np.zeros(3, dtype=np.int64)
+    y[:] = x * 10
+    return np.sum(y * x)
+
+
+def int_item_added_to(x):
+    y = np.ones(3, dtype=int)
+    y[1] += x[2] * 10
+    return np.sum(y * x)
+
+
+def bool_written(x):
+    y = np.zeros(3, dtype=bool)
+    y[0] = x[0]
+    return np.sum(y * x)
+
+
+def int_written_in_loop(x):
+    y = np.zeros(len(x), dtype=int)
+    for i in range(len(x)):
+        y[i] = x[i] * 10
+    return np.sum(y * x)
+
+
+def int_like_written(x):
+    y = np.zeros_like(x, dtype=int)
+    y[1] = x[1] * 10
+    return np.sum(y * x)
+
+
+def int_rows_written(x):
+    A = np.zeros((2, 3), dtype="int32")
+    A[0] = x * 10
+    A[1] = x * x * 10
+    return np.sum(A * x)
+
+
+def array_of_int_dtype(x):
+    v = np.array([x[0], x[1] * 2.0], dtype=int)
+    return np.sum(v) * x[2]
+
+
+def asarray_of_int_dtype(x):
+    return np.sum(np.asarray(x * 10, dtype=np.int32) * x)
+
+
+def full_of_int_dtype(x):
+    v = np.full(3, x[2] * 10, dtype=int)
+    return np.sum(v) * x[0]
+
+
+def float_copy_of_int_written(x):
+    y = np.arange(3).astype(float)  # float again: the written part is differentiated
+    y[0] = x[0] * 10
+    return np.sum(y * x)
+
+
+CASES = [zeros_of_int_written, int_literals_written, arange_written, int64_slice_written,
+         int_item_added_to, bool_written, int_written_in_loop, int_like_written,
+         int_rows_written, array_of_int_dtype, asarray_of_int_dtype, full_of_int_dtype,
+         float_copy_of_int_written]
+
+
+@pytest.mark.parametrize("f", CASES, ids=[f.__name__ for f in CASES])
+def test_writes_into_integer_arrays(f):
+    check_grad(f, X)
+    check_vjp(f, X)
+    check_jvp(f, X)
