@@ -3,8 +3,9 @@
 whose derivative is zero.  s2sad differentiated such writes as if the array were float
 (gradients off by the written part's derivative, in reverse and forward mode); the
 activity stage now keeps every array proved integer or bool (compiler/integers.py)
-inactive.  Checked against central differences in float64 at points away from the
-rounding's jumps."""
+inactive; so is a NumPy call computing in ints (``np.sum(x, dtype=int)``, a dtype given by
+position: ``np.zeros(3, int)``).  Checked against central differences in float64 at
+points away from the rounding's jumps."""
 from __future__ import annotations
 
 import numpy as np
@@ -91,10 +92,54 @@ def float_copy_of_int_written(x):
     return np.sum(y * x)
 
 
+def sum_in_ints(x):
+    return np.sum(x * 10, dtype=int) * x[0]
+
+
+def cumsum_in_ints(x):
+    return np.sum(np.cumsum(x * 10, dtype=np.int64) * x)
+
+
+def mean_in_ints(x):
+    return np.mean(x * 10, dtype=int) * x[1]
+
+
+def method_sum_in_ints(x):
+    return (x * 10).sum(dtype=int) * x[0]
+
+
+def zeros_positional_int(x):
+    y = np.zeros(3, int)
+    y[0] = x[0] * 10
+    return np.sum(y * x)
+
+
+def array_positional_int(x):
+    v = np.array([x[0] * 10, x[1]], int)
+    return np.sum(v) * x[2]
+
+
+def asarray_positional_int(x):
+    return np.sum(np.asarray(x * 10, int) * x)
+
+
+def full_like_positional_int(x):
+    v = np.full_like(x, 3.5, int)
+    v[0] = x[0] * 10
+    return np.sum(v * x)
+
+
+def numpy_int_scalar(x):
+    k = np.int64(x[0] * 10)  # refused before: no rule for np.int64 (int() had one)
+    return k * x[1] + np.bool_(x[2]) * x[2]
+
+
 CASES = [zeros_of_int_written, int_literals_written, arange_written, int64_slice_written,
          int_item_added_to, bool_written, int_written_in_loop, int_like_written,
          int_rows_written, array_of_int_dtype, asarray_of_int_dtype, full_of_int_dtype,
-         float_copy_of_int_written]
+         float_copy_of_int_written, sum_in_ints, cumsum_in_ints, mean_in_ints,
+         method_sum_in_ints, zeros_positional_int, array_positional_int,
+         asarray_positional_int, full_like_positional_int, numpy_int_scalar]
 
 
 @pytest.mark.parametrize("f", CASES, ids=[f.__name__ for f in CASES])

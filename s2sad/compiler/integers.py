@@ -4,7 +4,8 @@ stores 2, as do ``np.array([a, b], dtype=int)`` and ``np.full(n, a, dtype=bool)`
 function of the value, so no derivative flows into such an array: it is never active.
 
 Proved from how every definition of the name makes it (SSA form: a loop-carried name has
-one definition per path): a constructor given an integer or bool ``dtype``; ``np.array``
+one definition per path): a NumPy call given an integer or bool ``dtype`` (a constructor,
+or a reduction computing in ints: ``np.sum(x, dtype=int)``); ``np.array``
 of a display of int constants (``np.array([1, 2, 3])``); ``np.arange`` of int constants;
 and a write (``setitem``), copy or ``zeros_like`` of such an array, which keeps its dtype.
 Anything else (an argument, a library result) is not known, and stays as it was.
@@ -20,10 +21,10 @@ from s2sad import runtime
 from s2sad.compiler.function_scan import assignments
 from s2sad.compiler.primitives import evaluate_ref
 
-# constructors whose ``dtype=`` keyword sets the result's dtype
-_GIVEN_DTYPE = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
-                np.empty_like, np.full_like, np.array, np.asarray, np.arange, np.eye,
-                np.identity}
+# constructors that take the result's dtype as a positional argument too (its position)
+_DTYPE_AT = {np.zeros: 1, np.ones: 1, np.empty: 1, np.full: 2, np.zeros_like: 1,
+             np.ones_like: 1, np.empty_like: 1, np.full_like: 2, np.array: 1, np.asarray: 1,
+             np.arange: 3, np.eye: 3, np.identity: 1}
 # the result has its first argument's dtype (writes, copies, and ``*_like`` without dtype)
 _KEEPS_FIRST = {runtime.setitem, runtime.write_at, runtime.copy_value, np.copy,
                 np.zeros_like, np.ones_like, np.empty_like, np.full_like}
@@ -63,8 +64,11 @@ def _integer(v: gast.expr, found: set[str], int_lists: set[str], namespace: dict
     except (TypeError, KeyError, AttributeError):
         return False  # (an unhashable callable: none of the functions here)
     dtype = next((k.value for k in v.keywords if k.arg == "dtype"), None)
-    if dtype is not None:
-        return fn in _GIVEN_DTYPE and _integer_dtype(dtype, namespace)
+    at = _DTYPE_AT.get(fn)
+    if dtype is None and at is not None and len(v.args) > at:
+        dtype = v.args[at]
+    if dtype is not None:  # (np.sum(x, dtype=int) too: a NumPy function computing in ints)
+        return _numpy(fn) and _integer_dtype(dtype, namespace)
     first = v.args[0] if v.args else None
     if fn in (runtime.astype, np.astype) and len(v.args) > 1:
         return _integer_dtype(v.args[1], namespace)
@@ -74,6 +78,11 @@ def _integer(v: gast.expr, found: set[str], int_lists: set[str], namespace: dict
         return isinstance(first, gast.Name) and first.id in int_lists
     return fn is np.arange and bool(v.args) and all(
         isinstance(a, gast.Constant) and type(a.value) is int for a in v.args)
+
+
+def _numpy(fn: Any) -> bool:
+    module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
+    return module.split(".")[0] in ("numpy", "scipy")
 
 
 def _integer_dtype(e: gast.expr, namespace: dict) -> bool:
