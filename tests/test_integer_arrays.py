@@ -147,3 +147,29 @@ def test_writes_into_integer_arrays(f):
     check_grad(f, X)
     check_vjp(f, X)
     check_jvp(f, X)
+
+
+def arange_of_length_written(x):
+    w = np.arange(len(x))
+    w[0] = x[0] * 3.7
+    return np.sum(w * x)
+
+
+def arange_of_computed_length_written(x):
+    n = len(x) - 1
+    w = np.arange(1, n + 1)
+    w[1] = x[2] * 10
+    return np.sum(w * x[1:])
+
+
+def arange_of_float_written(x):
+    w = np.arange(0.0, 3.0)  # a float array: the write carries a derivative
+    w[0] = x[0] * 3.7
+    return np.sum(w * x)
+
+
+@pytest.mark.parametrize("f", [arange_of_length_written, arange_of_computed_length_written,
+                               arange_of_float_written])
+def test_aranges_of_lengths(f):
+    check_grad(f, X)
+    check_jvp(f, X)

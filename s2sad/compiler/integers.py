@@ -5,10 +5,10 @@ function of the value, so no derivative flows into such an array: it is never ac
 
 Proved from how every definition of the name makes it (SSA form: a loop-carried name has
 one definition per path): a NumPy call given an integer or bool ``dtype`` (a constructor,
-or a reduction computing in ints: ``np.sum(x, dtype=int)``); ``np.array``
-of a display of int constants (``np.array([1, 2, 3])``); ``np.arange`` of int constants;
-and a write (``setitem``), copy or ``zeros_like`` of such an array, which keeps its dtype.
-Anything else (an argument, a library result) is not known, and stays as it was.
+or a reduction computing in ints: ``np.sum(x, dtype=int)``); ``np.array`` of a display of
+int constants (``np.array([1, 2, 3])``); ``np.arange`` of ints (literals, ``len(x)``, sums
+of those); and a write (``setitem``), copy or ``zeros_like`` of such an array, which keeps
+its dtype.  Anything else (an argument, a library result) is not known, and stays as it was.
 """
 from __future__ import annotations
 
@@ -37,15 +37,34 @@ def integer_arrays(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)
     int_lists = {n for n, values in defs.items() if all(map(_int_display, values))}
+    ints = _largest(defs, lambda v, found: _int_number(v, found, namespace))
+    return _largest(defs, lambda v, found: _integer(v, found, int_lists, ints, namespace))
+
+
+def _largest(defs: dict[str, list[gast.expr]], proves: Any) -> set[str]:
+    """The largest set of names every definition of which ``proves(value, set)``."""
     found = set(defs)
     changed = True
     while changed:
         changed = False
         for name in sorted(found):
-            if not all(_integer(v, found, int_lists, namespace) for v in defs[name]):
+            if not all(proves(v, found) for v in defs[name]):
                 found.discard(name)
                 changed = True
     return found
+
+
+def _int_number(v: gast.expr, found: set[str], namespace: dict) -> bool:
+    """A Python int: a literal, ``len(...)``, a sum, difference, product or floor quotient
+    of those (``n = len(x) - 1``)."""
+    if isinstance(v, gast.Constant):
+        return type(v.value) is int
+    if isinstance(v, gast.Name):
+        return v.id in found
+    if isinstance(v, gast.BinOp) and isinstance(v.op, (gast.Add, gast.Sub, gast.Mult,
+                                                       gast.FloorDiv)):
+        return _int_number(v.left, found, namespace) and _int_number(v.right, found, namespace)
+    return isinstance(v, gast.Call) and evaluate_ref(v.func, namespace) is len
 
 
 def _int_display(v: gast.expr) -> bool:
@@ -53,7 +72,8 @@ def _int_display(v: gast.expr) -> bool:
         isinstance(e, gast.Constant) and type(e.value) in (int, bool) for e in v.elts)
 
 
-def _integer(v: gast.expr, found: set[str], int_lists: set[str], namespace: dict) -> bool:
+def _integer(v: gast.expr, found: set[str], int_lists: set[str], ints: set[str],
+             namespace: dict) -> bool:
     if isinstance(v, gast.Name):
         return v.id in found
     if not isinstance(v, gast.Call):
@@ -77,7 +97,8 @@ def _integer(v: gast.expr, found: set[str], int_lists: set[str], namespace: dict
     if fn in (np.array, np.asarray):
         return isinstance(first, gast.Name) and first.id in int_lists
     return fn is np.arange and bool(v.args) and all(
-        isinstance(a, gast.Constant) and type(a.value) is int for a in v.args)
+        isinstance(a, gast.Constant) and type(a.value) is int or
+        isinstance(a, gast.Name) and a.id in ints for a in v.args)
 
 
 def _numpy(fn: Any) -> bool:
