@@ -25,6 +25,7 @@ outside the function.
 from __future__ import annotations
 
 import ast
+import copy
 from typing import Any
 
 import gast
@@ -304,7 +305,9 @@ class _Aliases(ViewWrites):
                 return as_parts(self.points(e.args[0], state, s))
             if fn in HOLDS_FIRST and e.args:
                 return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
-            if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
+            if fn is copy.deepcopy:  # a new object holding new items
+                return self.new(s, state)
+            if fn in (runtime.copy_value, copy.copy):  # a list's copy holds the same items
                 if self.array_part(e.args[0]):
                     return self.new(s, state)  # (of an array's slice: a new array)
                 items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}

@@ -5,6 +5,7 @@ Indexing accumulates (``acc``): the adjoint of ``x`` in ``v = x[idx]`` is
 updated in place at ``idx``, so a loop that reads ``x[i]`` costs O(1) per
 read in the reverse sweep, not a copy of ``x``.
 """
+import copy
 import operator
 
 from s2sad import runtime
@@ -56,6 +57,8 @@ deflinear(runtime.list_repeat, "a, n", "list_repeat_adjoint(g, a, n)", None)
 deflinear(runtime.list_repeat_adjoint, "t, a, n", "list_repeat(g, n)", None, None)
 deflinear(runtime.list_insert, "xs, i, v", "list_remove(g, i)", None, "g[i]")
 deflinear(runtime.copy_value, "x", "g")
+deflinear(copy.copy, "x", "g")  # (their derivatives were refused inside copy.py's source)
+deflinear(copy.deepcopy, "x, memo=None", "g", None)
 deflinear(getattr, "x, name", "field_add(acc, x, name, g)", None)
 defjvp(getattr, "x, name", "field_of(dx, x, name)", None)
 deflinear(runtime.field_of, "t, x, name", "field_add(None, x, name, g)", None, None)
