@@ -7,9 +7,15 @@ against central finite differences in float64:
   refused as if each name might hold either array: the items of a tuple the function made
   from names are kept item by item by the alias stage (``t[0]`` is the first name's array);
 - the Hessian of a function that pops from a list was refused at a line of s2sad's own
-  runtime (``list_insert_zero``, the reverse of ``list.pop``, had no rule of its own).
+  runtime (``list_insert_zero``, the reverse of ``list.pop``, had no rule of its own);
+- a write into an item a container holds twice (``[[0.0] * 2] * 2``) changed one slot
+  where Python changes all (a wrong value): refused at the line;
+- assignment expressions (``:=``) were refused: ``n = e`` is emitted where Python
+  evaluates the expression (compiler/normalize.py).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -281,3 +287,50 @@ def rows_appended_apart(a):
 def test_rows_built_apart_written(f):
     check_grad(f, 1.3)
     check_jvp(f, 1.3)
+
+
+# ---------------------------------------------------------------- assignment expressions
+
+
+def walrus_in_if(a):
+    if (b := a * a) > 1.0:
+        return b * a
+    return b
+
+
+def walrus_in_while(a):
+    r = a
+    while (r := r * 0.6 + 0.1) > 0.3:
+        a = a + r
+    return a * r
+
+
+def walrus_after_and(a):
+    if a > 0 and (lg := math.log(a)) > 0.1:  # no log of a <= 0: Python stops at a > 0
+        return lg * a
+    return a * 3.0
+
+
+def walrus_in_ternary(a):
+    return (t := a * 2.0) * t if a > 0 else (u := a ** 2) + u
+
+
+def walrus_in_comprehension(x):
+    kept = [w for v in x if (w := v * v) > 0.2]
+    return sum(kept) + np.sum(x)
+
+
+@pytest.mark.parametrize("f, a", [
+    (walrus_in_if, 1.3), (walrus_in_if, 0.5), (walrus_in_while, 1.3), (walrus_in_while, 0.2),
+    (walrus_after_and, 1.3), (walrus_after_and, -1.0), (walrus_after_and, 1.05),
+    (walrus_in_ternary, 1.3), (walrus_in_ternary, -0.7)])
+def test_assignment_expressions(f, a):
+    check_grad(f, a)
+    check_jvp(f, a)
+    check_hessian(f, a)
+
+
+def test_assignment_expression_in_a_comprehension():
+    x = np.array([0.3, 0.7, -0.6])
+    check_grad(walrus_in_comprehension, x)
+    check_jvp(walrus_in_comprehension, x)

@@ -26,7 +26,6 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
     gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
-    gast.NamedExpr: ("assignment expression (:=)", "assign on its own line first"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.Set: ("set literal", "use a list or a tuple"),
