@@ -70,3 +70,46 @@ def test_copies_of_the_copy_module(f):
     check_grad(f, 1.3)
     check_jvp(f, 1.3)
     check_hessian(f, 1.3)
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def scaled(self, k):
+        return self.v * k
+
+
+def object_made_inside(a):
+    b = Box(a * 2.0)
+    return b.v * a
+
+
+def objects_made_in_a_loop(a):
+    s = 0.0
+    for k in range(3):
+        s = s + Box(a * k).v
+    return s * a
+
+
+@pytest.mark.parametrize("f", [object_made_inside, objects_made_in_a_loop])
+def test_object_of_a_users_class_made_inside(f):
+    """Was: "no derivative rule is known and its source cannot be read" (the class's
+    source can be read); now the construct and the way out."""
+    for derivative in (s2sad.grad(f), lambda a: s2sad.jvp(f)(a, 1.0)):
+        with pytest.raises(s2sad.DifferentiationError, match=(
+                r"test_library_sources\.py:\d+: an object of class .*Box made inside the "
+                r"differentiated function: make it outside and pass it in")):
+            derivative(1.3)
+
+
+BOX = Box(2.5)
+
+
+def object_made_outside(a):
+    return BOX.scaled(a) * a + BOX.v
+
+
+def test_object_made_outside_is_read():
+    check_grad(object_made_outside, 1.3)
+    check_jvp(object_made_outside, 1.3)
