@@ -135,12 +135,25 @@ def numpy_int_scalar(x):
     return k * x[1] + np.bool_(x[2]) * x[2]
 
 
+def full_of_int_fill_written(x):
+    y = np.full(3, 2)  # an int array: NumPy takes the fill value's type
+    y[1] = x[1] * 10
+    return np.sum(y * x)
+
+
+def full_of_float_fill_written(x):
+    y = np.full(3, 2.0)
+    y[1] = x[1] * 10
+    return np.sum(y * x)
+
+
 CASES = [zeros_of_int_written, int_literals_written, arange_written, int64_slice_written,
          int_item_added_to, bool_written, int_written_in_loop, int_like_written,
          int_rows_written, array_of_int_dtype, asarray_of_int_dtype, full_of_int_dtype,
          float_copy_of_int_written, sum_in_ints, cumsum_in_ints, mean_in_ints,
          method_sum_in_ints, zeros_positional_int, array_positional_int,
-         asarray_positional_int, full_like_positional_int, numpy_int_scalar]
+         asarray_positional_int, full_like_positional_int, numpy_int_scalar,
+         full_of_int_fill_written, full_of_float_fill_written]
 
 
 @pytest.mark.parametrize("f", CASES, ids=[f.__name__ for f in CASES])

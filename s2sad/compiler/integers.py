@@ -6,9 +6,10 @@ function of the value, so no derivative flows into such an array: it is never ac
 Proved from how every definition of the name makes it (SSA form: a loop-carried name has
 one definition per path): a NumPy call given an integer or bool ``dtype`` (a constructor,
 or a reduction computing in ints: ``np.sum(x, dtype=int)``); ``np.array`` of a display of
-int constants (``np.array([1, 2, 3])``); ``np.arange`` of ints (literals, ``len(x)``, sums
-of those); and a write (``setitem``), copy or ``zeros_like`` of such an array, which keeps
-its dtype.  Anything else (an argument, a library result) is not known, and stays as it was.
+int constants (``np.array([1, 2, 3])``), ``np.full`` of one (``np.full(3, 2)``);
+``np.arange`` of ints (literals, ``len(x)``, sums of those); and a write (``setitem``),
+copy or ``zeros_like`` of such an array, which keeps its dtype.  Anything else (an
+argument, a library result) is not known, and stays as it was.
 """
 from __future__ import annotations
 
@@ -96,6 +97,9 @@ def _integer(v: gast.expr, found: set[str], int_lists: set[str], ints: set[str],
         return isinstance(first, gast.Name) and first.id in found
     if fn in (np.array, np.asarray):
         return isinstance(first, gast.Name) and first.id in int_lists
+    if fn is np.full and len(v.args) > 1:  # np.full(3, 2): the fill value's int dtype
+        fill = v.args[1]
+        return isinstance(fill, gast.Constant) and type(fill.value) in (int, bool)
     return fn is np.arange and bool(v.args) and all(
         isinstance(a, gast.Constant) and type(a.value) is int or
         isinstance(a, gast.Name) and a.id in ints for a in v.args)
