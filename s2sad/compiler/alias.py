@@ -40,7 +40,6 @@ from s2sad.compiler.alias_objects import (
     ITEM,
     ITSELF,
     LIBRARIES,
-    LIST_WRITES,
     PART,
     SAME,
     VIEWS,
@@ -51,17 +50,15 @@ from s2sad.compiler.alias_objects import (
     join,
     may_not_copy,
     repeats,
-    same_object,
     tuple_items,
-    whole_object,
 )
+from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import assign, copy_origin, load
+from s2sad.compiler.names import copy_origin
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
 from s2sad.compiler.views import ViewWrites, surely_arrays, zero_dim_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
-from s2sad.errors import error_at
 
 
 def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,
@@ -97,7 +94,7 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
     block[at:at] = new
 
 
-class _Aliases(ViewWrites):
+class _Aliases(WriteChecks, ViewWrites):
     outer: set[str]  # the global and closure names read (set by resolve_aliases)
 
     def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
@@ -370,37 +367,6 @@ class _Aliases(ViewWrites):
         return any(isinstance(p, gast.Name) and (self.ranks.get(p.id) or 0) >= 1
                    for p in parts)
 
-    # ----- writes -----
-
-    def conflicts(self, s: gast.stmt, name: str, state: State) -> list[tuple[str, bool]]:
-        """(other live name sharing the object, surely the same object) pairs. A list
-        changed by ``append``/``insert``/``+=`` is only the list: the arrays it holds (a
-        tape's) are not written, so only names holding that list itself share the write."""
-        mine = state.get(name, frozenset())
-        objects = {o for o, how in mine if how == SAME}
-        if not objects or not self.list_write(s, mine):  # (a list taken out of a container
-            objects = {o for o, _ in mine}  # is one of its items: the holders see the write)
-        written_back = getattr(s, "s2sad_written_back", ())
-        out = []
-        for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
-            held = state[other]
-            if other == name or other in written_back or not objects & {o for o, _ in held}:
-                continue
-            out.append((other, same_object(held, mine) or
-                        self.bound_together(other, name, state)))
-        return out
-
-    def makes_container(self, value: gast.expr) -> bool:
-        """``[a, b]``, ``(a, b)``, ``{k: v}``, ``list(xs)``: the object the statement
-        makes (its whole value) is a list, tuple or dict."""
-        if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
-            return True
-        try:
-            return isinstance(value, gast.Call) and evaluate_ref(
-                value.func, self.namespace) in CONTAINERS - {runtime.user_cotangents}
-        except TypeError:
-            return False
-
     def repeated_slots(self, value: gast.expr, state: State) -> bool:
         """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,
         ``[row] * n``, ``[[0.0] * 2] * 2`` (a write into one item writes them all)?"""
@@ -413,56 +379,3 @@ class _Aliases(ViewWrites):
         if fn in (runtime.list_repeat, runtime.list_concat):  # (the lists' items)
             parts = [frozenset(h for h in held if h[1] == PART) for held in parts]
         return repeats(parts, repeated=fn is runtime.list_repeat)
-
-    def list_write(self, s: gast.stmt, mine: frozenset) -> bool:
-        """A write that changes a list (or dict), not the objects it holds: ``append``,
-        or ``xs[i] = v`` where ``xs`` surely is a list this function made."""
-        try:
-            fn = evaluate_ref(s.value.func, self.namespace) if isinstance(s, gast.Assign) \
-                and isinstance(s.value, gast.Call) else None
-        except TypeError:
-            return False
-        whole = [o for o, how in mine if how == SAME]
-        return fn in LIST_WRITES or fn is runtime.setitem and bool(whole) and \
-            getattr(s, "s2sad_item_replaced", False) and all(
-                o[0] == "new" and o[1] in self.containers for o in whole)
-
-    def check_write(self, s: gast.Assign, block: list, name: str, state: State) -> None:
-        outer = [o for o, _ in state.get(name, frozenset()) if o[0] == "outer"]
-        if outer:
-            raise error_at(self.where(s), s, f"in-place write into {outer[0][1]}",
-                           f"{outer[0][1]} comes from outside the function and a derivative "
-                           f"never changes it; work on a copy: {name} = {outer[0][1]}.copy()")
-        if getattr(s, "s2sad_item_write", False) and not getattr(s, "s2sad_item_replaced", True) \
-                and any(o[1] in self.repeating for o, how in state.get(name, ()) if how == SAME):
-            raise error_at(self.where(s), s, f"in-place write into an item of {name}",
-                           f"{name} holds that item in more than one place ([row] * n, "
-                           f"[row, row]), so Python changes each of them; build each item "
-                           f"on its own: [[0.0] * n for _ in range(m)]")
-        conflicts = self.conflicts(s, name, state)
-        if conflicts and self.write_through(s, block, name, state):
-            return
-        whole = whole_object(state.get(name, frozenset()))
-        rebind = sorted(other for other, same in conflicts if same)
-        retake = self.retaken([other for other, same in conflicts if not same], whole, state)
-        bad = [(other, same) for other, same in conflicts if not same and other not in retake]
-        if bad:
-            raise self.refusal(s, name, bad)
-        if conflicts:  # (a view of a view: taken again from its base, taken again first)
-            self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in rebind] + [
-                assign(t, self.views[t].again(self.views[t].base if self.views[t].base in
-                                              retake else name)) for t in retake])
-
-    def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
-                ) -> Exception:
-        others = ", ".join(o for o, same in conflicts if maybe or not same)
-        kind = "if it is an array, " if maybe else ""
-        return error_at(
-            self.where(s), s, f"in-place write to {name}",
-            f"{kind}{name} shares its memory with {others} (the same array, a view such as "
-            f"a slice, .T or reshape, or a list holding it), which is read later, so Python "
-            f"changes {others} too; s2sad does not model this write: update out of place "
-            f"({name} = {name} + ...), or write into a copy ({name} = {name}.copy() first)")
-
-    def where(self, s: gast.stmt) -> str:
-        return getattr(s, "s2sad_file", self.filename)

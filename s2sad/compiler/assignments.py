@@ -244,7 +244,9 @@ def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: g
         norm.atom(base), norm.index_value(target.slice), item], keywords=[])
     if isinstance(target.value, gast.Name):
         stmt = assign(norm.name(target.value.id), call)
-        stmt.s2sad_item_replaced = not nested  # a list's item replaced, not written into
+        # a list's item replaced, not written into (xs[0] += v writes into the item: an
+        # array held there changes in place, for every name holding it)
+        stmt.s2sad_item_replaced = not nested and not getattr(s, "s2sad_augmented", False)
         stmt.s2sad_item_write = True  # (x[i] = v: in place; a setitem call is a copy)
         norm.emit(stmt, s)
         if followed:

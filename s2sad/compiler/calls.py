@@ -18,6 +18,7 @@ from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.names import assign, const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
+from s2sad.compiler.user_code import is_user_function, is_user_object
 from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
@@ -34,7 +35,6 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
-    from s2sad.compiler.normalize import is_user_function
     node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
@@ -189,7 +189,6 @@ def _method_of_object(fn: Any) -> Any:
     """``net.loss`` of a user's object held in a global or closure (or the object itself,
     called: its ``__call__``), without a rule: the bound method, inlined with the object
     as ``self``; else None."""
-    from s2sad.compiler.normalize import is_user_function, is_user_object
     method = fn.__call__ if is_user_object(fn) and callable(fn) else fn
     if not inspect.ismethod(method) or not is_user_function(method.__func__) or \
             not is_user_object(method.__self__):
@@ -384,7 +383,6 @@ def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     """``self.other`` in a method: the class's plain function, to inline with ``self``."""
-    from s2sad.compiler.normalize import is_user_function
     if norm.owner is None or not isinstance(func, gast.Attribute) or \
             not isinstance(func.value, gast.Name) or func.value.id != first_param(norm):
         return None

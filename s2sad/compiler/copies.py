@@ -84,13 +84,29 @@ def fold_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
     stores, loads = counts(body)
     names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
+    stored: _Stored = {}  # block -> names its statements may store
     changed = True
     while changed:
         changed = False
         for s, block, _ in list(block_statements(body)):
             if is_copy(s) and s in block:  # (nodes compare by identity: in C)
-                changed |= _fold_copy(s, block, stores, loads, keep, names)
+                changed |= _fold_copy(s, block, stores, loads, keep, names, stored)
     return body
+
+
+_Stored = dict[int, tuple[list, dict[str, gast.stmt]]]  # id of a block -> it, last stores
+
+
+def _stored_later(block: list, j: int, name: str, names: _Names, stored: _Stored) -> bool:
+    """Whether a statement of ``block`` after ``block[j]`` (or one nested in it) may
+    store ``name``: false when the last statement storing it is ``block[j]`` itself (one
+    scan per block, not one per copy; a fold that renames a store forgets the scans)."""
+    found = stored.get(id(block))
+    if found is None or found[0] is not block:
+        last = {n.id: st for st in block for n in _names_in(st, names)
+                if n.ctx.__class__ is not gast.Load}
+        found = stored[id(block)] = (block, last)
+    return found[1].get(name) is not block[j]
 
 
 def _names_in(st: gast.stmt, cache: _Names) -> list:
@@ -106,14 +122,14 @@ def is_copy(s: gast.stmt) -> bool:
 
 
 def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
-               keep: set[str], names: _Names) -> bool:
+               keep: set[str], names: _Names, stored: _Stored) -> bool:
     """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
     j = block.index(s)  # (by identity: nodes define no ==)
     v, t = s.targets[0].id, s.value.id
     if v in keep:
         return False
     if t in keep:  # (a parameter is never renamed: only read for the copy)
-        return _fold_until_rebound(block, j, stores, loads, names)
+        return _fold_until_rebound(block, j, stores, loads, names, stored)
     before = block[j - 1] if j else None
     stores[v] -= 1  # the copy goes in each of the rewrites below
     loads[t] -= 1
@@ -133,6 +149,7 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
         reads = between + (after or [])
         if after is not None and len(reads) == loads[t]:
             block[k].targets[0].id = v  # t = e; ...; v = t  ->  v = e (t read as v)
+            stored.clear()
             for n in reads:
                 n.id = v
             stores[t], stores[v], loads[v], loads[t] = 0, stores[v] + 1, \
@@ -149,14 +166,16 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
         return True
     stores[v] += 1  # kept
     loads[t] += 1
-    return _fold_until_rebound(block, j, stores, loads, names)
+    return _fold_until_rebound(block, j, stores, loads, names, stored)
 
 
 def _fold_until_rebound(block: list, j: int, stores: Counter, loads: Counter,
-                        names: _Names) -> bool:
+                        names: _Names, stored: _Stored) -> bool:
     """``v = t; ...v...; v = f(v)``: ``t`` read until ``v`` is bound again."""
     v, t = block[j].targets[0].id, block[j].value.id
     if stores[v] < 2 or not _line_stays(block, j):  # (never bound again; cheaper tests first)
+        return False
+    if not _stored_later(block, j, v, names, stored):  # (bound again elsewhere only)
         return False
     until = _reads_until_rebound(block, j, v, t, names)
     if until is None:

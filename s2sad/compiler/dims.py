@@ -284,7 +284,10 @@ class Facts:
         return None
 
     def _by_argument(self, fn: Any, e: gast.Call) -> Any:
-        """Calls whose shape follows from an argument's value, not its shape."""
+        """Calls whose shape follows from an argument's value, not its shape (or from
+        nothing: ``np.size`` is a number)."""
+        if shape_kind(fn) == "number":
+            return ()
         if fn is runtime.iteration_items and len(e.args) == 1:
             s = self.of(e.args[0])  # a list or tuple goes through itself, a dict its keys
             return s if isinstance(s, (Items, Elements, tuple)) else None

@@ -20,7 +20,7 @@ import numpy as np
 
 from s2sad.compiler.names import Transformer, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_ids, name_nodes, statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, statement_nodes
 from s2sad.rules.facts import ALL, FINITE, NONNEG, NONPOS, POS, UNIT, negated, of_result
 from s2sad.runtime import pow_dbase
 
@@ -36,6 +36,8 @@ def drop_guards(body: list, namespace: dict, params: set[str],
     ``optimistic``: drop every guard, the ones not proved too (a list: one item is added
     per guard dropped unproved; the caller runs the guarded derivative instead whenever
     the result has a NaN, :mod:`s2sad.fallback`)."""
+    if not _candidates(body, numbers, adjoints):
+        return body  # (no guard, no partial of a number: the facts need not be worked out)
     facts, single = _facts(body, namespace, params)
     rewrite = _Rewrite(facts, single, namespace, numbers)
     rewrite.optimistic = optimistic
@@ -44,11 +46,34 @@ def drop_guards(body: list, namespace: dict, params: set[str],
     return body
 
 
-def _visit(rewrite: _Rewrite, s: gast.stmt, adjoints: frozenset | set) -> None:
+def _candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set) -> bool:
+    """A guarded call, or in the reverse sweep a call that may be a partial of a number
+    (one walk of the statements, one of each candidate's expressions)."""
+    for s in statement_nodes(body):
+        compound = isinstance(s, (gast.If, gast.For, gast.While))  # (its header only:
+        reverse = not compound and _in_reverse(s, adjoints)  # its statements come next)
+        for n in nodes(s if not compound else s.iter if isinstance(s, gast.For) else s.test):
+            if n.__class__ is gast.Call:
+                f = n.func
+                if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div") or \
+                        reverse and f.__class__ is gast.Attribute and f.attr in _MATH_NAMES \
+                        and not (f.value.__class__ is gast.Name and f.value.id == "math") \
+                        and len(n.args) == 1 and n.args[0].__class__ is gast.Name and \
+                        n.args[0].id in numbers:
+                    return True
+    return False
+
+
+def _in_reverse(s: gast.stmt, adjoints: frozenset | set) -> bool:
+    """A statement of the reverse sweep (or a value the sweep recomputes)."""
     targets = s.targets if isinstance(s, gast.Assign) else \
         [s.target] if isinstance(s, gast.AugAssign) else []
-    rewrite.in_reverse = any(root_name(t) in adjoints for t in targets) or bool(
-        targets and (origin(s) or "").startswith("adjoint"))  # (a value the sweep recomputes)
+    return any(root_name(t) in adjoints for t in targets) or bool(
+        targets and (origin(s) or "").startswith("adjoint"))
+
+
+def _visit(rewrite: _Rewrite, s: gast.stmt, adjoints: frozenset | set) -> None:
+    rewrite.in_reverse = _in_reverse(s, adjoints)
     if isinstance(s, (gast.If, gast.For, gast.While)):
         for inner in s.body + s.orelse:
             _visit(rewrite, inner, adjoints)
@@ -261,6 +286,7 @@ def _above_one(e: gast.expr, other: set) -> bool:
 
 
 _MATH = {np.sin: "sin", np.cos: "cos"}
+_MATH_NAMES = frozenset(_MATH.values())  # (the functions' own names: np.sin is "sin")
 
 
 class _Rewrite(Transformer):

@@ -13,20 +13,25 @@ the array.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import statement_nodes, walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
 
 
-def elements_as_floats(body: list, params: set[str], facts: dims.Facts, namer: Namer
-                       ) -> list:
-    if not params or not _float_safe(body):
+def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.Facts],
+                       namer: Namer) -> list:
+    """``shapes`` works out the shape facts (only for a body with a loop to look at)."""
+    if not params or not any(isinstance(s, (gast.For, gast.While))
+                             for s in statement_nodes(body)) or not _float_safe(body):
         return body
+    facts = shapes()
     vectors = [p for p in sorted(params) if facts.rank(p) == 1]
     if not vectors:
         return body

@@ -17,6 +17,7 @@ import gast
 
 from s2sad.compiler import desugar, fence, source
 from s2sad.compiler.names import assign, const, load, set_origin
+from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import name_nodes, walk
 from s2sad.errors import DifferentiationError
 
@@ -133,7 +134,6 @@ def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -
     """A parameter given a function (read as that function, so its calls are known: True,
     the parameter needs no value) or a user's object held in a global (its methods and
     attributes known, as a global's are)."""
-    from s2sad.compiler.normalize import is_user_object
     if param in reassigned:
         return False
     if is_user_object(passed):

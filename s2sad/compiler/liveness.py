@@ -15,37 +15,41 @@ from s2sad.compiler.walks import name_ids, name_nodes, nodes
 
 
 def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
-               memo: dict | None = None) -> frozenset:
+               memo: dict | None = None,
+               faint: Callable[[gast.stmt], bool] | None = None) -> frozenset:
     """Fill ``after`` (id of statement -> names live after it); the names live on entry.
     ``values_only``: a read of a name for its shape alone (``zeros_like(r)``) does not
     keep its value live (an in-place write never changes a shape).  ``memo``: what each
     simple statement stores and reads, kept from an earlier call (it holds the statement
     and its value: one replaced since is looked at again; the caller's promise: no
-    change inside a value since changed what it reads)."""
+    change inside a value since changed what it reads).  ``faint``: the statements
+    that may go when nothing reads what they store (pure assignments): such a statement
+    keeps what it reads live only when what it stores is live (strong liveness: one
+    fixpoint finds what dead code elimination finds round after round)."""
     return _live(body, frozenset(), after, {} if memo is None else memo,
-                 _value_reads if values_only else _reads)
+                 _value_reads if values_only else _reads, faint)
 
 
 def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict,
-          reads: Callable) -> frozenset:
+          reads: Callable, faint: Callable | None = None) -> frozenset:
     """The names live before ``stmts``; records the names live after each statement.
     ``memo``: what each simple statement stores and reads (loops go round again)."""
     for s in reversed(stmts):
         after[id(s)] = live
-        live = _live_before(s, live, after, memo, reads)
+        live = _live_before(s, live, after, memo, reads, faint)
     return live
 
 
 def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
-                 reads: Callable) -> frozenset:
+                 reads: Callable, faint: Callable | None) -> frozenset:
     if isinstance(s, gast.If):
-        return _live(s.body, live, after, memo, reads) | \
-            _live(s.orelse, live, after, memo, reads) | reads(s.test)
+        return _live(s.body, live, after, memo, reads, faint) | \
+            _live(s.orelse, live, after, memo, reads, faint) | reads(s.test)
     if isinstance(s, (gast.For, gast.While)):
         head = reads(s.iter if isinstance(s, gast.For) else s.test)
         loop = live | head
         while True:  # the body's end flows to the loop head (and, by break, out)
-            inner = _live(s.body, loop, after, memo, reads)
+            inner = _live(s.body, loop, after, memo, reads, faint)
             if isinstance(s, gast.For):
                 inner = inner - _reads(s.target, gast.Store)
             new = live | head | inner
@@ -56,6 +60,8 @@ def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
     value = getattr(s, "value", None)
     if known is None or known[2] is not s or known[3] is not value:
         known = memo[id(s)] = (*_gen_kill(s, reads), s, value)
+    if faint is not None and known[0] and known[0].isdisjoint(live) and faint(s):
+        return live  # (what it stores is dead: its reads keep nothing alive)
     return (live - known[0]) | known[1]
 
 

@@ -14,6 +14,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler.names import const, load, store
+from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import clone, walk
 
 if TYPE_CHECKING:
@@ -115,7 +116,6 @@ def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
     global): a sequence of functions or of the user's objects, fixed when the derivative
     is made; one copy of the body per item, in which the loop's name means that item (its
     calls known, as a global's are)."""
-    from s2sad.compiler.normalize import is_user_object
     items = _constant_items(norm, s.iter)
     if items is None or not isinstance(s.target, gast.Name) or s.orelse or \
             any(isinstance(x, _JUMPS) for x in walk(s)) or \

@@ -17,8 +17,6 @@ loop; calls of the user's own functions are inlined (normalized in turn).
 from __future__ import annotations
 
 import copy
-import sys
-import types
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +26,7 @@ import gast
 from s2sad.compiler import assignments, conditionals, desugar, fence, loader, sequences, source
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
+from s2sad.compiler.user_code import own_nodes, own_stores
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -35,7 +34,6 @@ from s2sad.rules import registry
 BINOP_NAMES = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
                gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow",
                gast.MatMult: "matmul"}
-LIBRARY_ROOTS = {"numpy", "scipy", "s2sad", "math", "builtins", "operator"}
 
 
 @dataclass(frozen=True)
@@ -48,41 +46,6 @@ class Known:
     callables: tuple = ()  # (parameter name, function)
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
     sequences: tuple = ()  # parameters given a list or tuple (their + concatenates)
-
-
-def own_stores(node: gast.FunctionDef) -> Counter:
-    """How often each name is assigned in a function, not in the defs inside it (one
-    walk with the fields looked up by class: a Normalizer is made per inlined call)."""
-    stores: Counter = Counter()
-    todo: list = [node]
-    while todo:
-        n = todo.pop()
-        fields = _FIELDS.get(n.__class__)
-        if fields is None:
-            fields = _FIELDS[n.__class__] = tuple(f for f in n._fields if f != "ctx")
-        for f in fields:
-            v: Any = getattr(n, f, None)
-            for c in v if isinstance(v, list) else (v,):
-                if c.__class__ is gast.Name:
-                    if c.ctx.__class__ is gast.Store:
-                        stores[c.id] += 1
-                    todo.append(c)
-                elif isinstance(c, gast.AST) and not isinstance(c, gast.FunctionDef):
-                    todo.append(c)
-    return stores
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def own_nodes(node: gast.AST) -> Any:
-    """The nodes of a function, not those of the defs inside it."""
-    todo = list(gast.iter_child_nodes(node))
-    while todo:
-        n = todo.pop()
-        yield n
-        if not isinstance(n, gast.FunctionDef):
-            todo.extend(gast.iter_child_nodes(n))
 
 
 class Normalizer:
@@ -430,21 +393,3 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)
     return node
-
-
-def is_user_object(obj: Any) -> bool:
-    """An instance of a user's class (a model held in a global: its methods are inlined,
-    its attributes read as a global's are)."""
-    root = (getattr(type(obj), "__module__", None) or "builtins").split(".")[0]
-    return root not in LIBRARY_ROOTS and root not in sys.stdlib_module_names and \
-        not isinstance(obj, (type, types.ModuleType, types.FunctionType, types.MethodType))
-
-
-def is_user_function(obj: Any) -> bool:
-    """A Python function of the user's, to be inlined when it has no rule."""
-    if not isinstance(obj, types.FunctionType):
-        return False
-    module = getattr(obj, "__module__", None) or ""
-    if module.startswith(("s2sad.runtime", "s2sad.rules")):  # helpers without a rule,
-        return True  # closed forms of library functions: differentiated through the source
-    return module.split(".")[0] not in LIBRARY_ROOTS

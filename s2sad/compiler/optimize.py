@@ -62,6 +62,7 @@ class Facts:
     alike: dict = field(default_factory=dict)  # parameter -> expression of its shape
     real: bool = False  # no complex value anywhere
     shapes: dims.Facts | None = None  # every value's shape, from the ``shapes`` pass
+    shaped: int | None = None  # the fingerprint of the body ``shapes`` were worked out for
     tangents: frozenset = frozenset()  # tangent names (forward mode)
     floats: frozenset = frozenset()  # parameters that are float64 arrays
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
@@ -178,6 +179,7 @@ def shapes(body: list, facts: Facts) -> list:
     plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``)."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
+    facts.shaped = None  # (the body changes next)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers))
@@ -242,7 +244,8 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats."""
-    return floats.elements_as_floats(body, facts.params, _shapes(body, facts), facts.namer)
+    return floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
+                                     facts.namer)
 
 
 def assembled(body: list, facts: Facts) -> list:
@@ -263,7 +266,8 @@ def owned(body: list, facts: Facts) -> list:
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                        facts.namespace, facts.alike)
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
-                         facts.ranks, shapes, facts.floats, facts.real)
+                         facts.ranks, shapes, facts.floats, facts.real,
+                         known=_current_shapes(body, facts))
 
 
 def accumulated(body: list, facts: Facts) -> list:
@@ -278,7 +282,7 @@ def fused(body: list, facts: Facts) -> list:
 
 def freed(body: list, facts: Facts) -> list:
     """``del`` of each array after its last use, so it does not live to the return."""
-    known = facts.shapes.shapes if facts.shapes is not None else {}
+    known = _shapes(body, facts).shapes
     numbers = {n for n, shape in known.items() if shape == ()}
     return free.free(body, facts.params | set(facts.numbers) | numbers)
 
@@ -287,4 +291,11 @@ def _shapes(body: list, facts: Facts) -> dims.Facts:
     if facts.shapes is None:
         facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                                facts.namespace, facts.alike)
+        facts.shaped = fingerprint(body)
     return facts.shapes
+
+
+def _current_shapes(body: list, facts: Facts) -> dims.Facts | None:
+    """The shape facts when they were worked out for the body as it is now."""
+    return facts.shapes if facts.shapes is not None and \
+        facts.shaped == fingerprint(body) else None

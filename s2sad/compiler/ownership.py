@@ -66,11 +66,13 @@ _CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
 
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
         ranks: dict[str, int], shapes: Callable[[], dims.Facts] | None = None,
-        floats: frozenset = frozenset(), real: bool = False) -> list:
+        floats: frozenset = frozenset(), real: bool = False,
+        known: dims.Facts | None = None) -> list:
     """Make every in-place update safe, and copying updates in place where they may be
-    (``shapes``: works the values' shapes out; ``floats``: the float64 array parameters;
+    (``known``: the shape facts of ``body`` as it is, when worked out already;
+    ``shapes``: works the values' shapes out; ``floats``: the float64 array parameters;
     ``real``: no value is complex)."""
-    facts = _Facts(body, namespace, params, numbers, ranks)
+    facts = _Facts(body, namespace, params, numbers, ranks, known)
     facts.no_copies_of_new_objects()
     facts.copy_views()
     facts.repair_required()
@@ -92,9 +94,10 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
 
 class _Facts:
     def __init__(self, body: list, namespace: dict, params: set[str], numbers: set[str],
-                 ranks: dict[str, int]) -> None:
+                 ranks: dict[str, int], known: dims.Facts | None = None) -> None:
         self.body, self.namespace, self.numbers = body, namespace, numbers
-        self.ranks = ranks_stage.infer(body, ranks, numbers, namespace)
+        self.ranks = ranks_stage.infer(body, ranks, numbers, namespace) if known is None \
+            else ranks_stage.ranks_of(known)
         self.local = {n.id for n in name_nodes(body) if isinstance(n.ctx, gast.Store)} - params
         self.memo: dict = {}  # what each simple statement stores and reads, for liveness
         self.refresh()

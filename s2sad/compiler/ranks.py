@@ -19,6 +19,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.spreads import unspread_names
 from s2sad.compiler.walks import nodes
 
 
@@ -36,6 +37,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     if not params and not numbers:
         return body
     facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
+    unspread_names(body, facts)
     tree = gast.Module(body=body, type_ignores=[])
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
@@ -108,7 +110,11 @@ def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:
 
 def infer(body: list, params: dict[str, Any], numbers: set[str], namespace: dict) -> dict:
     """The rank of every name that follows from the parameters' ranks (or shapes)."""
-    facts = dims.Facts(body, _as_shapes(params), numbers, namespace)
+    return ranks_of(dims.Facts(body, _as_shapes(params), numbers, namespace))
+
+
+def ranks_of(facts: dims.Facts) -> dict:
+    """The rank of every name whose shape ``facts`` know."""
     return {k: len(v) for k, v in facts.shapes.items() if isinstance(v, tuple)}
 
 

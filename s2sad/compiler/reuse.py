@@ -19,7 +19,7 @@ from s2sad.compiler.copies import propagate_copies
 from s2sad.compiler.names import Transformer, assign
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import name_nodes, nodes, structure, walk, walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, structure, walk, walk_statements
 
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)
@@ -237,25 +237,25 @@ class _Literal(Transformer):
 # ----- the same element read or arithmetic done again in one block -----
 
 def _number_values(stmts: list, namespace: dict) -> None:
-    table: dict[tuple, tuple[str, frozenset]] = {}  # expression -> (holder, names it reads)
-    copies: dict[str, str] = {}  # name -> the name it was copied from, in this block
+    known = _Known()  # expression -> its holder; copies -> the name copied
     for s in list(stmts):
         if isinstance(s, (gast.If, gast.For, gast.While)):
             for field in ("body", "orelse"):
                 _number_values(getattr(s, field), namespace)
-            table.clear()
-            copies.clear()
+            known.clear()
             continue
+        copies = known.copies
         if isinstance(s, gast.Delete):  # a copy's reads now read the original: the copy
             s.targets = [t for t in s.targets  # may go as dead code, so it is not deleted
                          if not (isinstance(t, gast.Name) and t.id in copies)]
             if not s.targets:
                 stmts.remove(s)
                 continue
-        _Rename(copies).visit(s)
+        if copies and not copies.keys().isdisjoint(name_ids(s, gast.Load)):
+            _Rename(copies).visit(s)
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name):
-            if _assign(s, table, copies, namespace):
+            if _assign(s, known, namespace):
                 stmts.remove(s)  # x = x
             continue
         stored = set()
@@ -264,31 +264,67 @@ def _number_values(stmts: list, namespace: dict) -> None:
             stored = set().union(*(_names(t) for t in targets))
         elif isinstance(s, gast.Expr) and _is_append(s.value):
             stored = _names(s.value.func.value)
-        _forget(table, copies, stored)
+        known.forget(stored)
         if not (isinstance(s, gast.Delete) or isinstance(s, gast.Expr) and
                 _is_append(s.value) or stored and _pure(s.value, namespace)):
-            table.clear()  # a call that may write any array
-            copies.clear()
+            known.clear()  # a call that may write any array
 
 
-def _assign(s: gast.Assign, table: dict, copies: dict, namespace: dict) -> bool:
+class _Known:
+    """The values one block has computed so far: expression -> the name holding it, and
+    copies; indexed by the names each reads, so a store forgets only what it changes
+    (a scan of every entry per statement was quadratic in a long block)."""
+
+    def __init__(self) -> None:
+        self.table: dict[tuple, tuple[str, set[str]]] = {}  # expression -> holder, reads
+        self.copies: dict[str, str] = {}  # name -> the name it was copied from
+        self.by_name: dict[str, list] = {}  # name -> entries (key or copy) mentioning it
+
+    def clear(self) -> None:
+        self.table.clear()
+        self.copies.clear()
+        self.by_name.clear()
+
+    def add(self, key: tuple, holder: str, reads: set[str]) -> None:
+        self.table[key] = (holder, reads)
+        for name in reads | {holder}:
+            self.by_name.setdefault(name, []).append(("value", key))
+
+    def copy(self, target: str, original: str) -> None:
+        self.copies[target] = original
+        for name in (target, original):
+            self.by_name.setdefault(name, []).append(("copy", target))
+
+    def forget(self, names: set[str]) -> None:
+        """Entries whose holder, copy or reads are among ``names`` (an index entry left
+        from an earlier holder of the same expression, or copy, is checked first)."""
+        for name in names:
+            for kind, entry in self.by_name.pop(name, ()):
+                if kind == "value":
+                    now = self.table.get(entry)
+                    if now is not None and (now[0] == name or name in now[1]):
+                        del self.table[entry]
+                elif entry in self.copies and name in (entry, self.copies[entry]):
+                    del self.copies[entry]
+
+
+def _assign(s: gast.Assign, known: _Known, namespace: dict) -> bool:
     """Number one assignment; True when it copies a name to itself (drop it)."""
     target = s.targets[0].id
     key = _key(s.value, namespace)
-    if key is not None and key in table:
-        s.value = gast.Name(id=table[key][0], ctx=gast.Load(), annotation=None,
+    if key is not None and key in known.table:
+        s.value = gast.Name(id=known.table[key][0], ctx=gast.Load(), annotation=None,
                             type_comment=None)
     elif not _pure(s.value, namespace):
-        table.clear()
-        copies.clear()
+        known.clear()
         return False
     if isinstance(s.value, gast.Name) and s.value.id == target:
         return True
-    _forget(table, copies, {target})
+    known.forget({target})
     if isinstance(s.value, gast.Name):
-        copies[target] = s.value.id
-    elif key is not None and key not in table and target not in _names(s.value):
-        table[key] = (target, frozenset(_names(s.value)))
+        known.copy(target, s.value.id)
+    elif key is not None and key not in known.table and target not in _names(s.value):
+        known.add(key, target, _names(s.value))
     return False
 
 
@@ -303,15 +339,6 @@ class _Rename(Transformer):
             return gast.Name(id=self.copies[node.id], ctx=gast.Load(), annotation=None,
                              type_comment=None)
         return node
-
-
-def _forget(table: dict, copies: dict, names: set[str]) -> None:
-    for key, (holder, reads) in list(table.items()):
-        if holder in names or reads & names:
-            del table[key]
-    for name, original in list(copies.items()):
-        if name in names or original in names:
-            del copies[name]
 
 
 def _key(e: gast.expr, namespace: dict) -> tuple | None:

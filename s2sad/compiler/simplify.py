@@ -220,26 +220,35 @@ def _known_pure(fn: object) -> bool:
 
 
 def _drop_dead(body: list, namespace: dict, keep: set[str]) -> list:
-    """Assignments nothing reads later (by liveness), and a value only its own updates
-    read (``s = s + x`` in a loop, ``s`` unused): all its assignments, or none.  Each
-    round only removes statements, so what a statement reads and whether its value is
-    pure are found once (``memo``, ``pure``; ``gone`` keeps removed statements alive,
-    so no other node takes their ids)."""
+    """Assignments nothing reads later (by strong liveness: a dead assignment's reads
+    keep nothing alive), and a value only its own updates read (``s = s + x`` in a
+    loop, ``s`` unused): all its assignments, or none.  An ``if`` or a range loop left
+    with nothing to do goes too (its statements are looked at first), which may leave
+    its test dead: then again.  What a statement reads and whether its value is pure
+    are found once (``memo``, ``pure``; ``gone`` keeps removed statements alive, so no
+    other node takes their ids)."""
     changed = True
     memo: dict = {}
     pure: dict[int, bool] = {}
     gone: list = []
+
+    def removable(s: gast.stmt) -> bool:
+        return isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
+            s.targets[0].id not in keep and _pure_once(s.value, namespace, pure)
+
     while changed:
         changed = False
         after: dict[int, frozenset] = {}
-        live_after(body, after, memo=memo)
-        for s, block, _ in list(block_statements(body)):
+        live_after(body, after, memo=memo, faint=removable)
+        for s, block, _ in reversed(list(block_statements(body))):  # (inner ones first)
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
-                    s.targets[0].id not in after[id(s)] | keep and \
-                    _pure_once(s.value, namespace, pure) or isinstance(s, (gast.If, gast.For)) \
-                    and isinstance(getattr(s, "test", None), gast.Name) | _ranged(s, namespace) \
-                    and not _real(s.body + s.orelse):
-                block.remove(s)  # (an if or a range loop left with nothing to do goes too)
+                    s.targets[0].id not in after[id(s)] and removable(s):
+                block.remove(s)
+                gone.append(s)
+            elif isinstance(s, (gast.If, gast.For)) and isinstance(
+                    getattr(s, "test", None), gast.Name) | _ranged(s, namespace) and \
+                    not _real(s.body + s.orelse):
+                block.remove(s)  # (its test may now be dead: again)
                 gone.append(s)
                 changed = True
         changed |= _drop_self_fed(body, namespace, keep, pure, gone)

@@ -21,17 +21,12 @@ SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 
 
 def prune(body: list) -> list:
-    body = deduplicated(body)
+    pops, pushes = _slots(body)
+    body = deduplicated(body, (pops, pushes))  # (changes pops and pushes in place)
+    if not pops:
+        return body  # (no tape: no liveness to work out)
     after: dict[int, frozenset] = {}
     liveness.live_after(body, after)
-    pops: dict[int, gast.Assign] = {}  # slot -> the pop, and the pushes it pairs with
-    pushes: dict[int, list[gast.Expr]] = {}
-    for node in walk_statements(gast.Module(body=body, type_ignores=[])):
-        slot = getattr(node, "s2sad_slot", None)
-        if slot is not None and isinstance(node, gast.Assign):
-            pops[slot] = node
-        elif slot is not None:
-            pushes.setdefault(slot, []).append(node)
     dead: dict[int, set[int]] = {}
     for slot, pop in pops.items():
         targets = _items(pop.targets[0])
@@ -54,10 +49,8 @@ def prune(body: list) -> list:
                           {id(p) for s in dead for p in pushes[s]})
 
 
-def deduplicated(body: list) -> list:
-    """A name pushed twice in one push (two recorded values the copy folding made one)
-    pushed once: its second place in the pop becomes a copy of the first
-    (``a_3 = a_1`` after the pop, which copy folding then removes)."""
+def _slots(body: list) -> tuple[dict[int, gast.Assign], dict[int, list]]:
+    """slot -> its pop; slot -> the pushes it pairs with."""
     pops: dict[int, gast.Assign] = {}
     pushes: dict[int, list] = {}
     for node in walk_statements(gast.Module(body=body, type_ignores=[])):
@@ -66,6 +59,15 @@ def deduplicated(body: list) -> list:
             pops[slot] = node
         elif slot is not None:
             pushes.setdefault(slot, []).append(node)
+    return pops, pushes
+
+
+def deduplicated(body: list, slots: tuple | None = None) -> list:
+    """A name pushed twice in one push (two recorded values the copy folding made one)
+    pushed once: its second place in the pop becomes a copy of the first
+    (``a_3 = a_1`` after the pop, which copy folding then removes); ``slots``: those
+    of the body, when found already."""
+    pops, pushes = slots or _slots(body)
     copies: dict[int, list] = {}
     for slot, pop in pops.items():
         paired = pushes.get(slot, [])

@@ -23,7 +23,8 @@ adjoint already shaped like its value) read a function's *shape kind*:
 ``keepdims``), ``"first"`` (the shape of the first argument: ``np.copy``,
 ``softmax``), ``"elementwise"`` (the arguments broadcast together),
 ``"container"`` (a list, tuple or dict of arrays: ``np.split``, ``slogdet``; its
-adjoint is one too, see :mod:`s2sad.compiler.activity`), ``"probe"`` (the result's
+adjoint is one too, see :mod:`s2sad.compiler.activity`), ``"number"`` (a number
+whatever the arguments: ``np.size``, ``np.ndim``), ``"probe"`` (the result's
 shape follows from the arguments' shapes and constant arguments alone, never from an
 argument's values: ``np.trace``, ``np.kron``; the compiler calls it on stand-ins, see
 :mod:`s2sad.compiler.shape_probe`; never for ``np.repeat`` or ``np.bincount``).
@@ -52,7 +53,8 @@ def deffacts(fns: Any, result: str | Derive) -> None:
         _RESULTS[fn] = entry
 
 
-SHAPE_KINDS = frozenset({"reduction", "first", "elementwise", "container", "probe"})
+SHAPE_KINDS = frozenset({"reduction", "first", "elementwise", "container", "number",
+                         "probe"})
 _SHAPES: dict[Any, str] = {}  # fn -> its shape kind
 
 

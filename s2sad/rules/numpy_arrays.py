@@ -246,6 +246,7 @@ defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.a
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.ascontiguousarray,
           np.real, np.imag, np.conj), "first")
 defshape((np.where, np.clip), "elementwise")
+defshape((np.size, np.ndim), "number")
 defshape((np.split, np.array_split, np.meshgrid), "container")
 defshape(tuple(getattr(np, name) for name in (
     "trace", "diagonal", "tril", "triu", "flip", "fliplr", "flipud", "rot90", "roll",

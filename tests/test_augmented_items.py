@@ -1,0 +1,79 @@
+"""``xs[k] += v`` on a list's or dict's item: Python adds into the item's object in
+place (an array there changes for every name holding it), not into a new object put in
+the slot.  Where another live name holds that array the write is refused at the line;
+where none does the value is the same either way."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+
+
+def list_item_shared(x):
+    y = x * 1.0
+    z = x * 3.0
+    xs = [y, z]
+    xs[0] += 1.0
+    return np.sum(xs[0] * x) + np.sum(y * z)
+
+
+def dict_item_shared(x):
+    y = x * 1.0
+    d = {"a": y}
+    d["a"] *= 2.0
+    return np.sum(d["a"] * x) + np.sum(y)
+
+
+def list_item_shared_in_loop(x):
+    y = np.tanh(x)
+    xs = [y, x * 2.0]
+    for _ in range(2):
+        xs[0] -= 0.5 * x
+    return np.sum(xs[0]) + np.sum(y ** 2)
+
+
+@pytest.mark.parametrize("fn", [list_item_shared, dict_item_shared,
+                                list_item_shared_in_loop])
+def test_a_write_into_an_item_another_name_holds_is_refused(fn) -> None:
+    x = np.array([0.3, -1.2, 2.0])
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_augmented_items\.py:\d+: "
+                                                          r"in-place write"):
+        s2sad.grad(fn)(x)
+
+
+def list_items_own(x):
+    xs = [x * 1.0, x * 2.0]
+    xs[0] += 1.0
+    xs[1] *= xs[0]
+    return np.sum(xs[0] * xs[1])
+
+
+def dict_accumulators(x, w):
+    acc = {"s": np.zeros(3), "q": np.zeros(3)}
+    for i in range(len(x)):
+        acc["s"] += x[i] * w
+        acc["q"] += (x[i] * w) ** 2
+    return np.sum(acc["s"] * acc["q"])
+
+
+def list_of_numbers(x):
+    ts = [x[0], x[1]]
+    ts[0] += x[1] * 2.0
+    ts[1] *= ts[0]
+    return ts[0] + ts[1]
+
+
+@pytest.mark.parametrize("fn, args", [
+    (list_items_own, (np.array([0.3, -1.2, 2.0]),)),
+    (dict_accumulators, (np.array([0.5, -0.7, 1.1, 0.2]), np.array([1.0, -2.0, 0.5]))),
+    (list_of_numbers, (np.array([0.4, -1.3]),)),
+])
+def test_items_no_other_name_holds_are_right(fn, args) -> None:
+    check_grad(fn, *args, wrt=tuple(range(len(args))))
+
+
+def test_a_closed_form() -> None:
+    x = np.array([0.3, -1.2, 2.0])
+    # xs[0] = x + 1, xs[1] = 2x (x + 1): f = sum(2 x (x + 1)^2)
+    expected = 2 * (x + 1) ** 2 + 4 * x * (x + 1)
+    np.testing.assert_allclose(s2sad.grad(list_items_own)(x), expected, rtol=1e-12)
