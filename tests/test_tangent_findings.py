@@ -334,3 +334,33 @@ def test_assignment_expression_in_a_comprehension():
     x = np.array([0.3, 0.7, -0.6])
     check_grad(walrus_in_comprehension, x)
     check_jvp(walrus_in_comprehension, x)
+
+
+def one_array_in_two_slots_added_into(x):
+    y = x * 2.0
+    xs = [y, y]
+    xs[0] += x  # Python adds into y itself: xs[1] sees it
+    return np.sum(xs[1] * x)
+
+
+def repeated_array_scaled(x):
+    xs = [x * 2.0] * 2
+    xs[1] *= x
+    return np.sum(xs[0] * x)
+
+
+def one_array_under_two_keys(x):
+    y = x * 2.0
+    d = {"a": y, "b": y}
+    d["a"] += x
+    return np.sum(d["b"] * x)
+
+
+@pytest.mark.parametrize("f", [one_array_in_two_slots_added_into, repeated_array_scaled,
+                               one_array_under_two_keys])
+def test_augmented_write_into_an_item_held_twice_refused(f):
+    """``xs[k] += v`` into an array a container holds twice (the name holding it dead
+    after): computed per slot before, a wrong value; refused at the line now."""
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_tangent_findings\.py:\d+: "
+                       r"in-place write into an item of .*more than one place"):
+        s2sad.grad(f)(V3)
