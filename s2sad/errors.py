@@ -21,6 +21,13 @@ def missing_rule(filename: str, node: Any, fn: Any, label: str, forward: bool = 
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or label
     full = f"{module}.{name}" if module and module not in ("builtins", "__main__") else name
     short = name.split(".")[-1]
+    if isinstance(fn, type) and module not in ("builtins", "numpy") and \
+            not module.startswith(("numpy.", "scipy")):  # a class of the user's
+        return DifferentiationError(
+            f"{filename}:{getattr(node, 'lineno', None) or '?'}: an object of class {full} "
+            f"made inside the differentiated function: make it outside and pass it in as an "
+            f"argument or a global (s2sad reads its methods and attributes there), or keep "
+            f"its values in local variables")
     kind, rule, args = ("defjvp", "jvp", "tangents, ans, x") if forward else \
         ("defvjp", "vjp", "g, ans, x")
     body = "tangents[0] * <d/dx>" if forward else "(g * <d/dx>,)"

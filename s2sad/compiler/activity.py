@@ -5,7 +5,8 @@ mode.  Output: :class:`Activity`: a value is *varied* when it depends on a
 ``wrt`` input through differentiable arguments, *useful* when the output
 depends on it that way, and *active* when both.  Only active values get
 adjoints (reverse) or tangents (forward).  The analysis ignores statement
-order, which is exact outside loops (SSA) and safe inside them.  Also which names
+order, which is exact outside loops (SSA) and safe inside them.  An array of an integer or
+bool dtype (:mod:`integers`) is never varied: what is stored in it is rounded.  Also which names
 may hold a list, tuple or dict (:func:`containers`: their adjoints add as containers),
 and whether every value is real (:func:`real_only`).
 """
@@ -23,6 +24,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.function_scan import assignments, local_names
+from s2sad.compiler.integers import integer_arrays
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk
 from s2sad.rules import registry
@@ -55,10 +57,12 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
             lookup: Callable[[Any], Any]) -> Activity:
     """Fixpoints of 'depends on wrt' and 'output depends on it'."""
     local = local_names(node)
+    rounded = integer_arrays(node, namespace)  # (what a float written into them loses)
     edges = []  # (target, inputs)
     for s in assignments(node):
         prim = primitive(s.value, namespace, local)
-        edges.append((s.targets[0].id, inputs_of(prim, lookup) & local))
+        target = s.targets[0].id
+        edges.append((target, set() if target in rounded else inputs_of(prim, lookup) & local))
     varied = set(wrt)
     changed = True
     while changed:

@@ -25,6 +25,7 @@ outside the function.
 from __future__ import annotations
 
 import ast
+import copy
 from typing import Any
 
 import gast
@@ -36,6 +37,7 @@ from s2sad.compiler.alias_objects import (
     BOUND,
     CONTAINERS,
     HOLDS_FIRST,
+    ITEM,
     ITSELF,
     LIBRARIES,
     PART,
@@ -44,8 +46,11 @@ from s2sad.compiler.alias_objects import (
     WRITES,
     State,
     as_parts,
+    item_key,
     join,
     may_not_copy,
+    repeats,
+    tuple_items,
 )
 from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.liveness import live_after
@@ -109,6 +114,8 @@ class _Aliases(WriteChecks, ViewWrites):
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
+        self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
+        self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
@@ -178,12 +185,22 @@ class _Aliases(WriteChecks, ViewWrites):
             if isinstance(s.value, gast.Call) and len(s.value.args) > 1 and \
                     self.ranks.get(name, 0) < 1 and name not in self.arrays:  # a list
                 # holds what is put into it
-                held = held | as_parts(self.points(s.value.args[-1], state, s))
+                added = self.points(s.value.args[-1], state, s)
+                if repeats([frozenset(h for h in held if h[1] == PART), added]):
+                    self.repeating |= {o[1] for o, how in held if how == SAME}
+                held = held | as_parts(added)
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
             self.containers.add(id(s))
+            if self.repeated_slots(s.value, state):
+                self.repeating.add(id(s))
         value = self.points(s.value, state, s)
+        items = tuple_items(s)
+        if items is not None:
+            self.tuples[id(s)] = len(items)
+            for i, item in enumerate(items):
+                self.put(state, f"{ITEM}{id(s)}.{i}", self.points(item, state, s))
         if written == "maybe":
             value = value | state.get(name, frozenset())
         self.put(state, name, frozenset() if name in self.numbers else value)
@@ -261,6 +278,9 @@ class _Aliases(WriteChecks, ViewWrites):
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
                 return self.new(s, state)
+            key = item_key(e, state, self.tuples)
+            if key is not None:  # t[0] of t = (a, b): a's object itself
+                return state[key]
             # an item of a list is one of the objects it holds, not a part of the list
             return as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
                                        if o[1] not in self.containers or how != SAME))
@@ -290,7 +310,9 @@ class _Aliases(WriteChecks, ViewWrites):
                 return as_parts(self.points(e.args[0], state, s))
             if fn in HOLDS_FIRST and e.args:
                 return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
-            if fn is runtime.copy_value:  # x.copy(): a list's copy holds the same items
+            if fn is copy.deepcopy:  # a new object holding new items
+                return self.new(s, state)
+            if fn in (runtime.copy_value, copy.copy):  # a list's copy holds the same items
                 if self.array_part(e.args[0]):
                     return self.new(s, state)  # (of an array's slice: a new array)
                 items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
@@ -352,3 +374,16 @@ class _Aliases(WriteChecks, ViewWrites):
         parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
         return any(isinstance(p, gast.Name) and (self.ranks.get(p.id) or 0) >= 1
                    for p in parts)
+
+    def repeated_slots(self, value: gast.expr, state: State) -> bool:
+        """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,
+        ``[row] * n``, ``[[0.0] * 2] * 2`` (a write into one item writes them all)?"""
+        fn = evaluate_ref(value.func, self.namespace) if isinstance(value, gast.Call) \
+            else None
+        items = value.values if isinstance(value, gast.Dict) else \
+            value.args if isinstance(value, gast.Call) else value.elts
+        parts = [state.get(e.id, frozenset()) for e in items
+                 if isinstance(e, gast.Name) and e.id in self.local]
+        if fn in (runtime.list_repeat, runtime.list_concat):  # (the lists' items)
+            parts = [frozenset(h for h in held if h[1] == PART) for held in parts]
+        return repeats(parts, repeated=fn is runtime.list_repeat)

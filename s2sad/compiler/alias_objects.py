@@ -49,6 +49,35 @@ LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert,
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]
+ITEM = "[]"  # state[ITEM + "<statement>.<i>"]: what item i of a tuple a statement made holds
+
+
+def tuple_items(s: gast.Assign) -> list[gast.expr] | None:
+    """The items of ``t = (a, b)`` (names and constants: the core form of a swap
+    ``p, q = q, p``), whose objects the alias stage keeps item by item: a tuple never
+    changes, so ``t[0]`` is ``a``'s object, not a part of any item."""
+    value = s.value
+    if isinstance(value, gast.Tuple) and all(isinstance(e, (gast.Name, gast.Constant))
+                                             for e in value.elts):
+        return list(value.elts)
+    return None
+
+
+def item_key(e: gast.Subscript, state: State, sizes: dict[int, int]) -> str | None:
+    """The state key of ``t[k]`` (a constant ``k``) where ``t`` surely holds the newest
+    tuple of one statement that keeps its items (``sizes``: statement -> length)."""
+    index = e.slice
+    if not (isinstance(e.value, gast.Name) and isinstance(index, gast.Constant) and
+            type(index.value) is int):
+        return None
+    whole = [o for o, how in state.get(e.value.id, ()) if how == SAME]
+    if len(whole) != 1 or whole[0][0] != "new" or whole[0][1] not in sizes:
+        return None
+    size = sizes[whole[0][1]]
+    if not -size <= index.value < size:
+        return None
+    key = f"{ITEM}{whole[0][1]}.{index.value % size}"
+    return key if key in state else None
 
 
 def join(a: State, b: State) -> State:
@@ -75,6 +104,15 @@ def same_object(a: frozenset, b: frozenset) -> bool:
     if {o for o, how in a if how == PART} != {o for o, how in b if how == PART}:
         return False  # one may be a view of something else (v = x[::-1] on another path)
     return obj[0] in ("new", "arg") and not any(o == obj for o, how in a | b if how == PART)
+
+
+def repeats(parts: list[frozenset], repeated: bool = False) -> bool:
+    """Does a container made of items holding ``parts`` hold one object in two slots
+    (``[row, row]``; ``repeated``: ``[row] * n``, every item in n slots)?"""
+    objects = [{o for o, _ in held} for held in parts]
+    if repeated:
+        return any(objects)
+    return any(a & b for i, a in enumerate(objects) for b in objects[i + 1:])
 
 
 def as_parts(held: frozenset) -> frozenset:

@@ -29,6 +29,7 @@ class WriteChecks:
     after: dict[int, frozenset]
     namespace: dict[str, Any]
     containers: set[int]
+    repeating: set[int]  # containers holding one object in two slots
     views: dict
     rebinds: dict[int, tuple]
     filename: str
@@ -87,6 +88,12 @@ class WriteChecks:
             raise error_at(self.where(s), s, f"in-place write into {outer[0][1]}",
                            f"{outer[0][1]} comes from outside the function and a derivative "
                            f"never changes it; work on a copy: {name} = {outer[0][1]}.copy()")
+        if getattr(s, "s2sad_item_write", False) and not getattr(s, "s2sad_item_replaced", True) \
+                and any(o[1] in self.repeating for o, how in state.get(name, ()) if how == SAME):
+            raise error_at(self.where(s), s, f"in-place write into an item of {name}",
+                           f"{name} holds that item in more than one place ([row] * n, "
+                           f"[row, row]), so Python changes each of them; build each item "
+                           f"on its own: [[0.0] * n for _ in range(m)]")
         conflicts = self.conflicts(s, name, state)
         if conflicts and self.write_through(s, block, name, state):
             return

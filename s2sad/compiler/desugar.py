@@ -22,6 +22,7 @@ JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
 def desugar(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
     body = _simple_statements(_without_errstate(node.body))
+    body = _lower_loop_else(body, namer)
     body = _lower_while(body, namer)
     body, result = _lower_loop_returns(body, namer)
     body = _restructure(body)
@@ -84,6 +85,42 @@ def _simple_statements(stmts: list) -> list:
         if isinstance(s, (gast.If, gast.For, gast.While)):
             s.body, s.orelse = _simple_statements(s.body), _simple_statements(s.orelse)
         out.extend(_simple_statement(s))
+    return out
+
+
+# ----- for/while ... else: the else block runs when no break left the loop -----
+
+def _lower_loop_else(stmts: list, namer: Namer) -> list:
+    """A loop's ``else`` block after the loop, under ``if not broke:`` where a ``break``
+    of this loop (not of a loop inside it) sets ``broke``; unconditionally when none can."""
+    out: list = []
+    for s in stmts:
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            s.body, s.orelse = _lower_loop_else(s.body, namer), _lower_loop_else(s.orelse, namer)
+        if not isinstance(s, (gast.For, gast.While)) or not s.orelse:
+            out.append(s)
+            continue
+        rest, s.orelse = s.orelse, []
+        if not _contains(s.body, (gast.Break,), into_loops=False):
+            out += [s] + rest
+            continue
+        flag = namer.fresh("broke")
+        s.body = _flag_breaks(s.body, flag)
+        unbroken = gast.UnaryOp(op=gast.Not(), operand=load(flag))
+        out += [gast.copy_location(assign(flag, const(False)), s), s,
+                gast.copy_location(gast.If(test=unbroken, body=rest, orelse=[]), s)]
+    return out
+
+
+def _flag_breaks(stmts: list, flag: str) -> list:
+    """``flag = True`` before each ``break`` of this loop (in its ``if`` blocks)."""
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Break):
+            out.append(gast.copy_location(assign(flag, const(True)), s))
+        elif isinstance(s, gast.If):
+            s.body, s.orelse = _flag_breaks(s.body, flag), _flag_breaks(s.orelse, flag)
+        out.append(s)
     return out
 
 

@@ -26,7 +26,6 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
     gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
-    gast.NamedExpr: ("assignment expression (:=)", "assign on its own line first"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.Set: ("set literal", "use a list or a tuple"),
@@ -103,9 +102,6 @@ def _check_node(src: Source, node: gast.AST) -> None:
     if not names_only:
         raise error_at(src.filename, node, "del of an item or attribute",
                        "build a new value without it instead")
-    if isinstance(node, (gast.For, gast.While)) and node.orelse:
-        raise error_at(src.filename, node, "else clause of a loop",
-                       "set a flag before break and test it after the loop")
     if isinstance(node, gast.Assign) or isinstance(node, gast.AugAssign):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
         for t in targets:

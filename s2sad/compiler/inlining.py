@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import os
+import sysconfig
 import textwrap
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +42,40 @@ def _default(norm: Normalizer, value: Any) -> gast.expr:
 def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
            receiver: Any = None) -> gast.expr:
     """Splice ``fn``'s normalized body here; return the atom holding its result;
-    ``receiver``: the object a method is called on (its ``self``), when known."""
+    ``receiver``: the object a method is called on (its ``self``), when known.  What
+    stops s2sad inside a library's function (``copy.deepcopy``'s try/except) is
+    refused at the user's call of it, not at a line of the library."""
+    if _library(norm.src.filename) or not _library(_file_of(fn)):
+        return _inline(norm, fn, args, kws, node, receiver)
+    try:
+        return _inline(norm, fn, args, kws, node, receiver)
+    except DifferentiationError as exc:
+        where, _, rest = str(exc).partition(": ")
+        inner = f"{os.path.basename(where)}: {rest.partition(': ')[0]}"
+        name = getattr(fn, "__qualname__", getattr(fn, "__name__", "it"))
+        raise norm.error(node, f"call of {fn.__module__}.{name}()",
+                         f"s2sad reads its source and cannot differentiate it ({inner}); "
+                         f"give it a rule with @s2sad.defvjp (docs/extending.md), or call "
+                         f"it outside the differentiated function") from None
+
+
+def _file_of(fn: Any) -> str:
+    try:
+        return inspect.getsourcefile(fn) or ""
+    except TypeError:
+        return ""
+
+
+def _library(path: str) -> bool:
+    """A file of Python's standard library, of an installed package, or of s2sad."""
+    roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.abspath(path) if path else ""
+    return bool(path) and any(path.startswith(os.path.join(r, "")) for r in roots)
+
+
+def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
+            receiver: Any = None) -> gast.expr:
     from s2sad.compiler.normalize import Normalizer
     if fn in norm.inlining:
         raise norm.error(node, f"recursive call of {fn.__name__}()",

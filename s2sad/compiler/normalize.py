@@ -319,6 +319,16 @@ class Normalizer:
     def expr_BoolOp(self, node: gast.BoolOp) -> gast.expr:
         return conditionals.boolean(self, node)
 
+    def expr_NamedExpr(self, node: gast.NamedExpr) -> gast.expr:
+        """``(n := e)``: ``n = e`` where Python evaluates it (in the branch of an ``and``
+        or a ternary that reaches it, at each test of a ``while``), then ``n``."""
+        target = gast.Name(id=node.target.id, ctx=gast.Store(), annotation=None,
+                           type_comment=None)
+        self.stmt_Assign(gast.copy_location(gast.Assign(
+            targets=[target], value=node.value, type_comment=None), node))
+        return self.expr_Name(gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
+                                        type_comment=None))
+
     def expr_IfExp(self, node: gast.IfExp) -> gast.expr:
         return conditionals.choice(self, node)
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 import gast
 import numpy as np
 
-from s2sad.compiler import dims, dtypes
+from s2sad.compiler import dims, dtypes, inexact
 from s2sad.compiler.contract_plan import Operand, contraction
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
@@ -319,6 +319,7 @@ class Kinds:
                  namespace: dict) -> None:
         self.body, self.floats, self.numbers, self.namespace = body, floats, numbers, namespace
         self.kinds: dict[str, str] | None = None
+        self.inexact_names: set[str] | None = None
 
     def of(self, e: gast.expr) -> str | None:
         if self.kinds is None:
@@ -328,6 +329,14 @@ class Kinds:
 
     def real(self, e: gast.expr) -> bool:
         return self.of(e) in (dtypes.F64, dtypes.REAL)
+
+    def inexact(self, e: gast.expr) -> bool:
+        """Surely float or complex (:mod:`inexact`), or float64 (:mod:`dtypes`)."""
+        if self.of(e) == dtypes.F64:
+            return True
+        if self.inexact_names is None:
+            self.inexact_names = inexact.inexact_names(self.body, self.namespace)
+        return inexact.is_inexact(e, self.inexact_names, self.namespace)
 
 
 def plain_product(node: gast.BinOp, facts: dims.Facts, kinds: Kinds) -> gast.expr | None:

@@ -1,6 +1,7 @@
 """Part of the late passes ``ranks`` and ``shapes`` (:mod:`plain_helpers`): a number
 spread to an array's shape (``repeat_to(g, x, None, False)``, the adjoint of a sum) and
-then multiplied by a value of that shape needs no spreading: ``g * e``, ``e`` for 1.0;
+then multiplied by a value of that shape needs no spreading: ``g * e``, ``e`` for 1.0 (of
+a float64 ``e``: an int one times 1.0 is a new float array);
 spread along one axis, ``np.expand_dims(g, axis) * e`` broadcasts; the guarded products
 of such a spread (``safe_mul``) need no guard for a literal other than 0."""
 from __future__ import annotations
@@ -127,7 +128,7 @@ class Spreads:
         g = self.spread_number(spread)
         if g is not None and dims.same(self.facts.of(self.spread_of(spread)),
                                        self.facts.of(other)):
-            one = isinstance(g, gast.Constant) and g.value == 1.0
+            one = isinstance(g, gast.Constant) and g.value == 1.0 and self.stays(other)
             product = other if one else gast.BinOp(left=g, op=gast.Mult(), right=other)
             return gast.UnaryOp(op=gast.USub(), operand=product) if negated else product
         if negated:
@@ -137,9 +138,14 @@ class Spreads:
             return gast.BinOp(left=expanded, op=gast.Mult(), right=other)
         g = expanded_spread(spread, other, self.facts)
         if g is not None:
-            return other if isinstance(g, gast.Constant) and g.value == 1.0 else \
-                gast.BinOp(left=g, op=gast.Mult(), right=other)
+            return other if isinstance(g, gast.Constant) and g.value == 1.0 and \
+                self.stays(other) else gast.BinOp(left=g, op=gast.Mult(), right=other)
         return None
+
+    def stays(self, e: gast.expr) -> bool:
+        """Is ``1.0 * e`` the value ``e`` itself: an inexact array, or a number (an int
+        array times 1.0 is a float array: an adjoint added into in place must be one)."""
+        return self.rank(e) == 0 or self.kinds.inexact(e)
 
     def spread_in_product(self, node: gast.BinOp) -> None:
         """``c * repeat_to(g, x, None, False) * e`` (a number ``c``, an ``e`` shaped like

@@ -4,7 +4,8 @@ again after their base is written, and how a write through one reaches its base.
 A view here is a name assigned once, in the whole function, from a basic slice or a
 transpose of another name with constant arguments: ``v = x[1:]``, ``row = A[0]``,
 ``t = x.T``; or at the counter of a ``for i in range(...)`` loop (``row = A[i]``) when
-the view is made and used only inside that loop's body (the counter is the same there).
+the view is made and used only inside that loop's body (the counter is the same there);
+or a name bound once to such a view (``a = w``: the view ``w[:]`` of ``w``).
 Python shares memory between ``v`` and ``x``; the core form does not, so
 after ``x[i] = ...`` the compiler takes ``v`` again (``v = x[1:]``), and after
 ``v[0] = ...`` it writes ``v`` back into ``x`` (``x = setitem(x, slice(1, None), v)``,
@@ -67,11 +68,29 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
             if view is not None and view.base != name and \
                     _within_its_loops(view, name, assigned[0], loops, node):
                 out[name] = view
+    _add_aliases(out, stores)
     arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
     for view in out.values():
         view.sliced_array = view.kind == "index" and view.base in arrays and \
             _slices_only(view.value.slice)
     return out
+
+
+def _add_aliases(out: dict[str, View], stores: dict[str, list]) -> None:
+    """``a = w`` (bound once) of a view ``w``: the same memory, taken as the view ``w[:]``
+    of ``w``, so a write through ``a`` is written back into ``w``, and from there into
+    ``w``'s base (a view of a view)."""
+    changed = True
+    while changed:
+        changed = False
+        for name, assigned in stores.items():
+            value = assigned[0].value if len(assigned) == 1 else None
+            if name not in out and isinstance(assigned[0].targets[0], gast.Name) and \
+                    isinstance(value, gast.Name) and value.id in out and value.id != name:
+                whole = gast.Slice(lower=None, upper=None, step=None)
+                out[name] = View(value.id, gast.Subscript(
+                    value=load(value.id), slice=whole, ctx=gast.Load()), "index")
+                changed = True
 
 
 def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:

@@ -53,6 +53,9 @@ defnondiff(np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greate
 # ----- integers and bits -----
 defnondiff(np.gcd, np.lcm, np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert,
            np.left_shift, np.right_shift)
+# NumPy's integer and bool scalar types, called as int() is (np.int64(2.7 * a) is 2)
+defnondiff(np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+           np.uint64, np.intp, np.bool_)
 
 # ----- random numbers -----
 defnondiff(np.random.seed, np.random.default_rng, np.random.rand, np.random.randn,

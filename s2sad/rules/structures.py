@@ -5,6 +5,7 @@ Indexing accumulates (``acc``): the adjoint of ``x`` in ``v = x[idx]`` is
 updated in place at ``idx``, so a loop that reads ``x[i]`` costs O(1) per
 read in the reverse sweep, not a copy of ``x``.
 """
+import copy
 import operator
 
 from s2sad import runtime
@@ -49,12 +50,15 @@ JVPS[runtime.dict_init] = Rule(Signature.parse("*values, keys"), (None,), "linea
 
 deflinear(runtime.list_append, "xs, v", "list_drop_last(g, xs)", "list_last(g, v)")
 deflinear(runtime.list_remove, "xs, i", "list_insert_zero(g, i, xs)", None)
+deflinear(runtime.list_insert_zero, "t, i, xs", "list_remove(g, i)", None, None)
 deflinear(list, "x", "sequence_adjoint(g, x)")
 deflinear(runtime.list_concat, "a, b", "list(g[:len(a)])", "list(g[len(a):])")
 deflinear(runtime.list_repeat, "a, n", "list_repeat_adjoint(g, a, n)", None)
 deflinear(runtime.list_repeat_adjoint, "t, a, n", "list_repeat(g, n)", None, None)
 deflinear(runtime.list_insert, "xs, i, v", "list_remove(g, i)", None, "g[i]")
 deflinear(runtime.copy_value, "x", "g")
+deflinear(copy.copy, "x", "g")  # (their derivatives were refused inside copy.py's source)
+deflinear(copy.deepcopy, "x, memo=None", "g", None)
 deflinear(getattr, "x, name", "field_add(acc, x, name, g)", None)
 defjvp(getattr, "x, name", "field_of(dx, x, name)", None)
 deflinear(runtime.field_of, "t, x, name", "field_add(None, x, name, g)", None, None)
