@@ -29,6 +29,7 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    number_spreads,
     ownership,
     recompute,
     reuse,
@@ -180,7 +181,9 @@ def shapes(body: list, facts: Facts) -> list:
                                            facts.namespace, facts.alike)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
-                                  real_numbers=frozenset(facts.params & facts.numbers))
+                                  real_numbers=frozenset(facts.params & facts.numbers),
+                                  derivatives=facts.adjoints | facts.tangents)
+    number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks), facts.numbers)
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
         kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                               facts.namespace)
