@@ -34,13 +34,18 @@ def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[
     literals, lengths and the names of ``numbers``) is added to ``numbers``."""
     spreads = {name: values[0] for name, values in facts.defs.items()
                if len(values) == 1 and _number_spread(values[0], facts)}
-    if not spreads:
+    if not spreads and not _any_spread(body):
         return False
     parents = parent_map(body)
     assigns: dict[str, gast.Assign] = {}
     refused: set[str] = set()
     read: set[str] = set()  # (a spread no longer read is dead code, left to ``simplify``)
+    direct = []  # spreads read where they are made: np.where(c, repeat_to(..), 0.0)
     for n in nodes(body):
+        if n.__class__ is gast.Call and _number_spread(n, facts) and \
+                not isinstance(parents.get(id(n)), gast.Assign) and \
+                _spreads_alike(n, n.args[1], parents, facts, spreads):
+            direct.append(n)
         if n.__class__ is gast.Assign and len(n.targets) == 1 and \
                 n.targets[0].__class__ is gast.Name and n.targets[0].id in spreads and \
                 n.value is spreads[n.targets[0].id]:
@@ -52,6 +57,8 @@ def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[
             refused.add(n.id)
         elif n.__class__ is gast.Name and n.id in spreads and n.ctx.__class__ is gast.Load:
             read.add(n.id)
+    for spread in direct:
+        _replace(parents[id(spread)], spread, spread.args[0])
     kept = [name for name in assigns if name in read and name not in refused]
     for name in kept:
         assigns[name].value = spreads[name].args[0]
@@ -59,7 +66,22 @@ def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[
         _lengths_from_arguments(assigns[name].value, facts, arrays)
         if _python_number(assigns[name].value, numbers):
             numbers.add(name)
-    return bool(kept)
+    return bool(kept or direct)
+
+
+def _any_spread(body: list) -> bool:
+    """Whether ``body`` calls ``repeat_to`` at all (most bodies do not: one walk)."""
+    return any(n.__class__ is gast.Name and n.id == "repeat_to" for n in nodes(body))
+
+
+def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    """``old``, a child of ``parent``, replaced by ``new``."""
+    for field in parent._fields:
+        value = getattr(parent, field, None)
+        if value is old:
+            setattr(parent, field, new)
+        elif isinstance(value, list):
+            value[:] = [new if v is old else v for v in value]
 
 
 def _python_number(e: gast.expr, numbers: set[str]) -> bool:

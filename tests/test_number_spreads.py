@@ -1,0 +1,202 @@
+"""Losses written as sums and means of elementwise values (compiler/number_spreads.py,
+plain_helpers.factored_sum, algebra): the adjoint of a full sum kept as the number it
+spreads where every reader broadcasts it anyway, so the summed value is not computed;
+factors constant along summed axes applied after the sum; ``1.0`` coefficients and
+double negations gone; ``wrt=(0,)`` on the fast call path.  Each against central
+differences, with the generated source checked for the form."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+from gradcheck import grad_source as commented_source
+
+
+def grad_source(*args, **kwargs) -> str:
+    """The generated source without its comments (which quote the user's lines)."""
+    return "\n".join(line for line in commented_source(*args, **kwargs).splitlines()
+                     if not line.lstrip().startswith("#"))
+
+# ----- the adjoint of a sum or mean kept as a number -----
+
+
+def huber(w, X, y, delta):
+    r = X @ w - y
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    return np.mean(loss)
+
+
+def barrier(x, A, b):
+    s = b - A @ x
+    inside = s > 0
+    logs = np.log(np.where(inside, s, 1.0))
+    return np.sum(np.where(inside, -logs, np.inf))
+
+
+def mixture_nll(means, X):
+    sq = np.sum((X[:, None, :] - means[None, :, :]) ** 2, axis=2)
+    logp = -0.5 * sq
+    m = np.max(logp, axis=1, keepdims=True)
+    ll = m[:, 0] + np.log(np.sum(np.exp(logp - m), axis=1))
+    return -np.mean(ll)
+
+
+def broadcast_sum(x, c):
+    return np.sum(x + c)
+
+
+@pytest.mark.parametrize("delta", [0.3, 1.0, 10.0])  # mostly linear, mixed, all quadratic
+def test_mean_of_a_where_loss(rng, delta) -> None:
+    X = rng.standard_normal((12, 3))
+    w = rng.standard_normal(3)
+    y = X @ rng.standard_normal(3) + rng.standard_normal(12)
+    check_grad(huber, w, X, y, delta, wrt=(0, 1))
+    source = grad_source(huber, w, X, y, delta)
+    assert "repeat_to" not in source and " loss = " not in source  # (only its shape read)
+    assert "1.0 / X.shape[0]" in source
+
+
+def test_sum_of_a_guarded_log(rng) -> None:
+    A = rng.standard_normal((8, 3))
+    x = 0.01 * rng.standard_normal(3)
+    b = A @ x + 1.0 + rng.uniform(0, 1, 8)
+    check_grad(barrier, x, A, b)
+    check_jvp(barrier, x, A, b, rng=rng)
+    source = grad_source(barrier, x, A, b)
+    assert "repeat_to" not in source and "np.inf" not in source and "np.log" not in source
+
+
+def test_mean_of_a_logsumexp_adds_the_number_into_a_column(rng) -> None:
+    means, X = rng.standard_normal((3, 2)), rng.standard_normal((7, 2))
+    check_grad(mixture_nll, means, X)
+    source = grad_source(mixture_nll, means, X)
+    assert "repeat_to" not in source and "-1.0 / X.shape[0]" in source
+    assert " ll = " not in source
+
+
+def test_a_reader_that_sums_keeps_the_spread(rng) -> None:
+    """``x + c`` of a ``(1,)`` ``x`` and an ``(n,)`` ``c``: the adjoint of ``x`` sums the
+    spread over ``c``'s length, which a number would not do."""
+    x, c = rng.standard_normal(1), rng.standard_normal(5)
+    np.testing.assert_allclose(s2sad.grad(broadcast_sum)(x, c), [5.0])
+    np.testing.assert_allclose(s2sad.grad(broadcast_sum, wrt=1)(x, c), np.ones(5))
+    check_grad(broadcast_sum, x, c, wrt=(0, 1))
+
+
+def test_a_spread_squared_stays_an_array(rng) -> None:
+    """Both operands read the spread: ``d * d`` of a number would be a number."""
+    def f(x):
+        s = np.sum(x * x)
+        return s * s
+    x = rng.standard_normal(4)
+    check_grad(f, x)
+    np.testing.assert_allclose(s2sad.grad(f)(x), 4 * np.sum(x * x) * x)
+
+
+# ----- factors constant along the summed axes -----
+
+
+def softmax_loss(s, t):
+    p = np.exp(s - np.max(s, axis=1, keepdims=True))
+    p = p / np.sum(p, axis=1, keepdims=True)
+    return np.sum((p - t) ** 2)
+
+
+def scaled_columns(x, w):
+    return np.sum(np.tanh(x / w) ** 2)
+
+
+def row_weights(x, w):
+    return np.sum(np.sin(x * w[:, None]))
+
+
+@pytest.mark.parametrize("case", ["softmax", "columns", "rows"])
+def test_factor_applied_after_the_sum(rng, case) -> None:
+    x = rng.standard_normal((5, 4))
+    if case == "softmax":
+        f, args = softmax_loss, (x, rng.uniform(0, 1, (5, 4)))
+        form = "* p_1, axis=(1,), keepdims=True) / total"
+    elif case == "columns":
+        f, args = scaled_columns, (x, rng.uniform(1, 2, 4))
+        form = "np.sum("
+    else:
+        f, args = row_weights, (x, rng.standard_normal(5))
+        form = "np.sum("
+    check_grad(f, *args, wrt=(0, 1))
+    source = grad_source(f, *args, wrt=(0, 1))
+    assert form in source
+    if case == "columns":  # d/dw of x / w: the division by w after summing the rows
+        assert "axis=(0,)) / w" in source.replace("\n", "") or "/ (w * w)" in source
+
+
+# ----- 1.0 coefficients and signs -----
+
+
+def half_squares(x, t):
+    return 0.5 * np.sum((x - t) ** 2)
+
+
+def half_squares_of_ints(x, k):
+    return 0.5 * np.sum(k * x ** 2)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def gates(z, c):
+    H = c.shape[1]
+    i = sigmoid(z[:, :H])
+    f = sigmoid(z[:, H:])
+    return np.sum((f * c + i) ** 2)
+
+
+def test_half_a_sum_of_squares_is_the_residual(rng) -> None:
+    x, t = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    check_grad(half_squares, x, t, wrt=(0, 1))
+    source = grad_source(half_squares, x, t)
+    assert "1.0 *" not in source
+    g = s2sad.grad(half_squares)(x, t)
+    np.testing.assert_allclose(g, x - t)
+
+
+def test_an_integer_factor_keeps_a_float_gradient(rng) -> None:
+    x, k = rng.standard_normal(6), np.arange(6)
+    g = s2sad.grad(half_squares_of_ints)(x, k)
+    assert g.dtype == np.float64
+    np.testing.assert_allclose(g, k * x)
+    check_grad(half_squares_of_ints, x, k)
+
+
+@pytest.mark.parametrize("width", [2, 3, 5])
+def test_sigmoid_gates_without_double_negation(rng, width) -> None:
+    z, c = rng.standard_normal((4, 2 * width)), rng.standard_normal((4, width))
+    check_grad(gates, z, c, wrt=(0, 1))
+    source = grad_source(gates, z, c)
+    assert "-unbroadcast(-" not in source and "unbroadcast(unbroadcast(" not in source
+    assert "-(-" not in source
+
+
+# ----- wrt=(0,): the fast call path -----
+
+
+def test_one_tuple_wrt_on_the_fast_path(rng) -> None:
+    x, t = rng.standard_normal(5), rng.standard_normal(5)
+    g = s2sad.grad(half_squares, wrt=(0,))
+    first = g(x, t)
+    assert type(g) is not s2sad.api.Derivative  # (a class of its own: the fast call)
+    for _ in range(3):
+        again = g(x, t)
+        assert isinstance(again, tuple) and len(again) == 1
+        np.testing.assert_allclose(again[0], x - t)
+    np.testing.assert_allclose(first[0], x - t)
+    y = rng.standard_normal((2, 3))  # another shape: dispatched, still a 1-tuple
+    (gy,) = g(y, np.zeros((2, 3)))
+    np.testing.assert_allclose(gy, y)
+    (gn,) = s2sad.grad(lambda_free, wrt=(1,))(2.0, 3.0)
+    assert gn == 2.0 and s2sad.grad(lambda_free, wrt=(1,))(2.0, 3.0) == (2.0,)
+
+
+def lambda_free(a, b):
+    return a * b
