@@ -200,3 +200,46 @@ def test_one_tuple_wrt_on_the_fast_path(rng) -> None:
 
 def lambda_free(a, b):
     return a * b
+
+
+# ----- values a reversed loop computes again once per trip, not once per adjoint -----
+
+
+def thomas(a, b, c, d):
+    n = d.shape[0]
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[n - 1] = dp[n - 1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return np.sum(x ** 2)
+
+
+def _reversed_loop(source: str) -> list[str]:
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if "reversed(range(1, n))" in line)
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    body = []
+    for line in lines[start + 1:]:
+        if len(line) - len(line.lstrip()) <= indent:
+            break
+        body.append(line.strip())
+    return body
+
+
+@pytest.mark.parametrize("wrt", [(3,), (1,), (0, 1, 2, 3)])
+def test_tridiagonal_solve_loop_computes_each_value_once(rng, wrt) -> None:
+    n = 6
+    a, c = rng.uniform(-1, 1, n), rng.uniform(-1, 1, n)
+    b, d = 4.0 + rng.uniform(0, 1, n), rng.standard_normal(n)
+    check_grad(thomas, a, b, c, d, wrt=wrt)
+    body = _reversed_loop(grad_source(thomas, a, b, c, d, wrt=wrt))
+    bindings = [line for line in body if " = " in line and not line.startswith("d")]
+    assert len(bindings) == len(set(bindings)), bindings
