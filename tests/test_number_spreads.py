@@ -243,3 +243,49 @@ def test_tridiagonal_solve_loop_computes_each_value_once(rng, wrt) -> None:
     body = _reversed_loop(grad_source(thomas, a, b, c, d, wrt=wrt))
     bindings = [line for line in body if " = " in line and not line.startswith("d")]
     assert len(bindings) == len(set(bindings)), bindings
+
+
+# ----- element loops with divisions and int powers read as Python floats -----
+
+
+def spring_chain(x, k, q, rest):
+    e = 0.0
+    for i in range(len(x) - 1):
+        d = x[i + 1] - x[i] - rest
+        e = e + 0.5 * k * d * d + 0.25 * q * d ** 4
+    return e
+
+
+def ratios(x):
+    s = 0.0
+    for i in range(x.shape[0] - 1):
+        s = s + x[i] / x[i + 1]
+    return s
+
+
+@pytest.mark.parametrize("case", ["power", "division", "solve"])
+def test_element_loops_with_divisions_read_floats(rng, case) -> None:
+    if case == "power":
+        f, args, wrt = spring_chain, (np.cumsum(1.0 + 0.1 * rng.standard_normal(7)), 3.0,
+                                      0.5, 1.0), 0
+    elif case == "division":
+        f, args, wrt = ratios, (rng.uniform(1.0, 2.0, 7),), 0
+    else:
+        n = 6
+        f, args, wrt = thomas, (rng.uniform(-1, 1, n), 4.0 + rng.uniform(0, 1, n),
+                                rng.uniform(-1, 1, n), rng.standard_normal(n)), (1, 3)
+    check_grad(f, *args, wrt=wrt)
+    assert "as_floats(" in grad_source(f, *args, wrt=wrt)
+
+
+def test_a_zero_divisor_gives_numpys_numbers() -> None:
+    """Python raises at ``x / 0.0`` where NumPy gives inf: the derivative falls back to
+    the variant computing on NumPy scalars, whose numbers it returns."""
+    x = np.array([1.0, 0.0, 2.0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = s2sad.grad(ratios)(x)
+        expected = np.array([1.0 / x[1], -x[0] / x[1] ** 2 + 1.0 / x[2], -x[1] / x[2] ** 2])
+    np.testing.assert_array_equal(np.isinf(g), np.isinf(expected))
+    assert g[2] == expected[2]
+    y = np.array([1.0, 3.0, 2.0])  # and the float variant again on the next call
+    np.testing.assert_allclose(s2sad.grad(ratios)(y), [1 / 3, -1 / 9 + 1 / 2, -3 / 4])

@@ -245,7 +245,8 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats."""
-    return floats.elements_as_floats(body, facts.params, _shapes(body, facts), facts.namer)
+    return floats.elements_as_floats(body, facts.params, _shapes(body, facts), facts.namer,
+                                     facts.optimistic)
 
 
 def assembled(body: list, facts: Facts) -> list:
