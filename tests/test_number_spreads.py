@@ -289,3 +289,46 @@ def test_a_zero_divisor_gives_numpys_numbers() -> None:
     assert g[2] == expected[2]
     y = np.array([1.0, 3.0, 2.0])  # and the float variant again on the next call
     np.testing.assert_allclose(s2sad.grad(ratios)(y), [1 / 3, -1 / 9 + 1 / 2, -3 / 4])
+
+
+# ----- a copy's written part: its adjoint put back, not rebuilt from zeros -----
+
+
+def heat2d(u, alpha, n_steps):
+    for _ in range(n_steps):
+        lap = u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:] - 4.0 * u[1:-1, 1:-1]
+        new = u.copy()
+        new[1:-1, 1:-1] = u[1:-1, 1:-1] + alpha * lap
+        u = new
+    return np.sum(u ** 2)
+
+
+def heat1d(u, c):
+    for _ in range(4):
+        new = u.copy()
+        new[1:-1] = u[1:-1] + c * (u[2:] - 2.0 * u[1:-1] + u[:-2]) - 0.1 * u[1:-1] ** 3
+        u = new
+    return np.sum(u * u)
+
+
+def shifted_write(u, c):
+    new = u.copy()
+    new[1:] = u[:-1] + c * u[1:]  # (another part of u: its adjoint is not the written one)
+    return np.sum(np.sin(new))
+
+
+@pytest.mark.parametrize("case", ["heat2d", "heat1d", "shifted"])
+def test_copy_with_its_interior_updated(rng, case) -> None:
+    if case == "heat2d":
+        f, args, wrt = heat2d, (rng.standard_normal((6, 5)), 0.2, 3), (0, 1)
+    elif case == "heat1d":
+        f, args, wrt = heat1d, (rng.standard_normal(9), 0.3), (0, 1)
+    else:
+        f, args, wrt = shifted_write, (rng.standard_normal(7), 0.5), (0, 1)
+    before = [np.copy(a) for a in args if isinstance(a, np.ndarray)]
+    check_grad(f, *args, wrt=wrt)
+    source = grad_source(f, *args, wrt=wrt)
+    assert all(np.array_equal(a, b) for a, b in zip(before, [
+        a for a in args if isinstance(a, np.ndarray)]))
+    if case != "shifted":
+        assert "zeros_like" not in source and "zero_at" not in source

@@ -8,6 +8,7 @@ body (dropping a no-op ``unbroadcast`` leaves a copy that copy folding then remo
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,11 +37,12 @@ from s2sad.compiler import (
     shape_reads,
     simplify,
     tape,
+    written_back,
     zero_branches,
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
-from s2sad.compiler.walks import fingerprint, nodes
+from s2sad.compiler.walks import fingerprint, name_ids, nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes
@@ -184,6 +186,9 @@ def shapes(body: list, facts: Facts) -> list:
                                   real_numbers=frozenset(facts.params & facts.numbers),
                                   derivatives=facts.adjoints | facts.tangents)
     number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks), facts.numbers)
+    if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
+           v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
+        written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
         kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                               facts.namespace)
