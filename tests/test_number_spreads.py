@@ -332,3 +332,24 @@ def test_copy_with_its_interior_updated(rng, case) -> None:
         a for a in args if isinstance(a, np.ndarray)]))
     if case != "shifted":
         assert "zeros_like" not in source and "zero_at" not in source
+
+
+# ----- the array-API variant of a choice between two numbers -----
+
+
+@pytest.mark.parametrize("f", [huber, barrier])
+def test_a_choice_of_numbers_on_array_api_arrays(rng, f) -> None:
+    """``np.where(c, 1.0 / n, 0.0)`` (the mean's adjoint spread by the choice) runs on
+    array-API arrays as ``portable_where``: the array API wants an array among the two."""
+    st = pytest.importorskip("array_api_strict")
+    if f is huber:
+        X = rng.standard_normal((8, 3))
+        args = (rng.standard_normal(3), X, X @ rng.standard_normal(3), 0.5)
+    else:
+        A = rng.standard_normal((6, 3))
+        x = 0.01 * rng.standard_normal(3)
+        args = (x, A, A @ x + 1.0)
+    expected = s2sad.grad(f)(*args)
+    strict = [st.asarray(a) if isinstance(a, np.ndarray) else a for a in args]
+    got = s2sad.grad(f)(*strict)
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)
