@@ -63,6 +63,17 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     return body
 
 
+def tidy_statements(stmts: list, numbers: set[str], shapes: dict[str, str], real: bool,
+                    derivatives: frozenset, dims: Any) -> None:
+    """The identities of :func:`simplify_arithmetic` applied to some statements of a body
+    alone (no constants folded: only a whole body says which names are bound once): a
+    pass that made a name a number tidies its readers at once, not in another round."""
+    rewrite = _Identities({}, numbers, shapes)
+    rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
+    for s in stmts:
+        rewrite.visit(s)
+
+
 def _fold_coefficients(block: list, rewrite: _Identities) -> None:
     """``a = 0.5 * X`` read once, by a later statement of the block, as a factor of a
     product with a number (``b = a * c``): ``b = 0.5 * X * c`` (then ``0.5 * c * X``, one

@@ -26,20 +26,21 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
 def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]
-                 ) -> bool:
+                 ) -> list:
     """Rewrite ``d = repeat_to(g, v, None, False)`` of a number ``g`` as ``d = g`` where
     every read of ``d`` broadcasts ``g`` to ``v``'s shape by itself, the lengths ``g``
     reads (``1.0 / v.shape[0]``) read from the array arguments ``arrays`` where one has
-    them; whether one was rewritten.  A name now holding a Python number (arithmetic of
-    literals, lengths and the names of ``numbers``) is added to ``numbers``."""
+    them; the statements reading the numbers so made (for the arithmetic identities to
+    tidy at once).  A name now holding a Python number (arithmetic of literals, lengths
+    and the names of ``numbers``) is added to ``numbers``."""
     spreads = {name: values[0] for name, values in facts.defs.items()
                if len(values) == 1 and _number_spread(values[0], facts)}
     if not spreads and not _any_spread(body):
-        return False
+        return []
     parents = parent_map(body)
     assigns: dict[str, gast.Assign] = {}
     refused: set[str] = set()
-    read: set[str] = set()  # (a spread no longer read is dead code, left to ``simplify``)
+    read: dict[str, list] = {}  # (a spread no longer read is dead, left to ``simplify``)
     direct = []  # spreads read where they are made: np.where(c, repeat_to(..), 0.0)
     for n in nodes(body):
         if n.__class__ is gast.Call and _number_spread(n, facts) and \
@@ -56,17 +57,26 @@ def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[
                                                                    parents, facts, spreads)):
             refused.add(n.id)
         elif n.__class__ is gast.Name and n.id in spreads and n.ctx.__class__ is gast.Load:
-            read.add(n.id)
+            read.setdefault(n.id, []).append(n)
     for spread in direct:
         _replace(parents[id(spread)], spread, spread.args[0])
     kept = [name for name in assigns if name in read and name not in refused]
+    readers = [_statement(n, parents) for n in direct] + [
+        _statement(n, parents) for name in kept for n in read[name]]
     for name in kept:
         assigns[name].value = spreads[name].args[0]
         facts.shapes[name] = ()
         _lengths_from_arguments(assigns[name].value, facts, arrays)
         if _python_number(assigns[name].value, numbers):
             numbers.add(name)
-    return bool(kept or direct)
+    return list({id(s): s for s in readers if s is not None}.values())
+
+
+def _statement(n: gast.AST, parents: dict) -> gast.stmt | None:
+    """The statement holding ``n``."""
+    while n is not None and not isinstance(n, gast.stmt):
+        n = parents.get(id(n))
+    return n
 
 
 def _any_spread(body: list) -> bool:

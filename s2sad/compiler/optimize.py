@@ -185,7 +185,11 @@ def shapes(body: list, facts: Facts) -> list:
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
                                   derivatives=facts.adjoints | facts.tangents)
-    number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks), facts.numbers)
+    readers = number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks),
+                                          facts.numbers)
+    if readers:  # (numbers first in their products now, not in another round)
+        algebra.tidy_statements(readers, set(facts.numbers), facts.same_shape, facts.real,
+                                facts.adjoints | facts.tangents, facts.shapes)
     if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
            v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
         written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
