@@ -353,3 +353,33 @@ def test_a_choice_of_numbers_on_array_api_arrays(rng, f) -> None:
     strict = [st.asarray(a) if isinstance(a, np.ndarray) else a for a in args]
     got = s2sad.grad(f)(*strict)
     np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)
+
+
+# ----- spreads in loops, and derivatives of derivatives -----
+
+
+def looped_where_means(x, w):
+    total = 0.0
+    for _ in range(3):
+        x = np.tanh(x * w)
+        total = total + np.mean(np.where(x > 0.1, x ** 2, 0.2 * x - 0.01))
+    return total
+
+
+def test_a_mean_of_a_choice_in_a_loop(rng) -> None:
+    x, w = rng.standard_normal(9), rng.uniform(0.5, 1.5, 9)
+    check_grad(looped_where_means, x, w, wrt=(0, 1))
+    check_jvp(looped_where_means, x, w, wrt=(0, 1), rng=rng)
+    assert "repeat_to" not in grad_source(looped_where_means, x, w, wrt=(0, 1))
+
+
+def test_hessian_and_vjp_of_a_where_loss(rng) -> None:
+    from gradcheck import check_hessian, check_vjp
+    X = rng.standard_normal((10, 3))
+    y = X @ rng.standard_normal(3) + rng.standard_normal(10)
+
+    def loss(w):
+        return huber(w, X, y, 0.7) + 0.1 * np.sum(w ** 4)
+    w = rng.standard_normal(3)
+    check_hessian(loss, w)
+    check_vjp(huber, w, X, y, 0.7, rng=rng)
