@@ -383,3 +383,37 @@ def test_hessian_and_vjp_of_a_where_loss(rng) -> None:
     w = rng.standard_normal(3)
     check_hessian(loss, w)
     check_vjp(huber, w, X, y, 0.7, rng=rng)
+
+
+# ----- both values of one np.where: their adjoints one choice -----
+
+
+def leaky_layer(W, x):
+    h = W @ x
+    a = np.where(h > 0, h, 0.01 * h)
+    return np.sum(a ** 2)
+
+
+def reflected(x):
+    return np.sum(np.where(x > 0.2, x, -x) * np.cos(x))
+
+
+def scaled_branches(x, s):
+    y = np.where(x < 0, s * x * x, np.sin(x) * s)
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("case", ["leaky", "reflected", "scaled"])
+def test_where_values_adjoints_as_one_choice(rng, case) -> None:
+    x = rng.standard_normal(8)  # both sides of each condition
+    if case == "leaky":
+        f, args, wrt = leaky_layer, (rng.standard_normal((5, 8)), x), (0, 1)
+    elif case == "reflected":
+        f, args, wrt = reflected, (x,), 0
+    else:
+        f, args, wrt = scaled_branches, (x, 1.3), (0, 1)
+    check_grad(f, *args, wrt=wrt)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+    source = grad_source(f, *args, wrt=wrt)
+    assert source.count("np.where(") == 2 if case == "leaky" else "0.0) +" not in source
+    assert ", 0.0) + np.where(" not in source and ", 0.0) - np.where(" not in source
