@@ -417,3 +417,24 @@ def test_where_values_adjoints_as_one_choice(rng, case) -> None:
     source = grad_source(f, *args, wrt=wrt)
     assert source.count("np.where(") == 2 if case == "leaky" else "0.0) +" not in source
     assert ", 0.0) + np.where(" not in source and ", 0.0) - np.where(" not in source
+
+
+def guarded_logs(x, A, b):
+    s = b - A @ x
+    return np.sum(np.log(np.where(s > 0, s, 1.0)))
+
+
+def test_a_guarded_log_needs_no_fallback(rng) -> None:
+    """``np.log(np.where(s > 0, s, 1.0))``: the value divided by is positive, proved, so
+    the derivative has no unproved guard (no NaN check after each call)."""
+    A = rng.standard_normal((8, 3))
+    x = 0.01 * rng.standard_normal(3)
+    b = A @ x + 1.0 + rng.uniform(0, 1, 8)
+    g = s2sad.grad(barrier)
+    g(x, A, b)
+    assert not hasattr(g._last.fn, "s2sad_guarded")  # (no fallback wrapped around it)
+    b[:3] = A[:3] @ x - 0.5  # three rows outside: their logs are 0, their adjoints 0
+    check_grad(guarded_logs, x, A, b)
+    h = s2sad.grad(guarded_logs)
+    h(x, A, b)
+    assert not hasattr(h._last.fn, "s2sad_guarded")
