@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from benchmarks import problems_arrays as pa
-from benchmarks import problems_linalg, problems_loops
+from benchmarks import problems_linalg, problems_loops, problems_models
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,8 @@ PROBLEMS = [
 
 # (11-18) kinds of code the first ten do not cover, written as users write them
 PROBLEMS += [Problem(**spec) for spec in problems_linalg.SPECS + problems_loops.SPECS]
+# (21-23) model-style code: a np.where loss, a stencil on slices, a log-sum-exp mixture
+PROBLEMS += [Problem(**spec) for spec in problems_models.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -265,18 +265,18 @@ class Derivative:
         """Checked gradients of numbers (and arrays, by rank) are called without dispatch
         (``.source`` still shows the variant the last call ran); ``outer``: the module's
         arrays the code was made for, whose shapes each call checks too."""
-        if self.many and len(self.wrt) == 1 or len(values) != len(args) or \
-                not all(type(v) in NUMBERS or type(v) is np.ndarray or _held(v)
-                        for v in values):
+        if len(values) != len(args) or not all(
+                type(v) in NUMBERS or type(v) is np.ndarray or _held(v) for v in values):
             return
         fn = gen.fn
-        if all(type(v) in NUMBERS for v in values) and not outer:
+        one = self.many and len(self.wrt) == 1  # (wrt=(0,): the gradient in a 1-tuple)
+        if all(type(v) in NUMBERS for v in values) and not outer and not one:
             self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
             held = {i: concrete((v,)) for i, v in enumerate(values) if _held(v)}
             self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen,
-                                        float_arrays(values), held, outer)
+                                        float_arrays(values), held, outer, one)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))

@@ -29,12 +29,12 @@ MISSING = object()
 
 def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
                floats: frozenset = frozenset(), held: dict | None = None,
-               outer: tuple = ()) -> type:
+               outer: tuple = (), one: bool = False) -> type:
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
     the argument types (and array shapes, and the dtype of the float64 arrays the code
     was made for) inline and calls the checked gradient directly: a gradient in a loop
     pays no dispatch.  (Python looks ``__call__`` up on the class, hence one small class
-    per derivative.)"""
+    per derivative.)  ``one``: the gradient is returned in a 1-tuple (``wrt=(0,)``)."""
     fn = gen.fn
     names, namespace, user = refresh_of(fn).state
     params = [f"a{i}" for i in range(len(types))]
@@ -51,7 +51,8 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
               f"    if {test} and not more and not kw and self._rules == gen[0]:\n"
-              f"{refresh}        self._last = last\n        return fn({args})\n"
+              f"{refresh}        self._last = last\n"
+              f"        return {f'(fn({args}),)' if one else f'fn({args})'}\n"
               f"    return self._dispatch(({args},), more, kw)\n")
     scope = {"fn": fn, "ns": namespace, "user": user, "gen": registry.GENERATION, "M": MISSING,
              "last": gen, "F64": np.dtype(np.float64),

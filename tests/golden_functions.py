@@ -106,3 +106,10 @@ def rnn(Wh, xs, h0):
         h = np.tanh(Wh @ h + xs[t])
         loss = loss + np.sum(h * h)
     return loss
+
+
+def huber_loss(w, X, y, delta):
+    r = X @ w - y
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    return np.mean(loss)

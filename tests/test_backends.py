@@ -221,7 +221,9 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("kalman", "array_api_strict"): "array_api_strict cannot run this step",
                     **{("einsum_forms", lib): "einsum_adjoint, which runs on NumPy arrays only"
                        for lib in ("dask", "torch", "jax")},
-                    ("einsum_forms", "array_api_strict"): "np.einsum has no counterpart"}
+                    ("einsum_forms", "array_api_strict"): "np.einsum has no counterpart",
+                    **{("heat2d", lib): "np.copy has no counterpart"
+                       for lib in ("dask", "torch", "array_api_strict")}}
 
 
 def _problems():

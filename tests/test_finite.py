@@ -48,6 +48,10 @@ def facts_of(src: str, params: str = "x, y") -> dict:
     ("v = np.ones(3)\nv[0] += x * x", finite.POS),
     ("r = np.zeros(3)\nv = setitem(r, 1, np.tanh(x))", finite.UNIT),
     ("for i in reversed(range(1, 4)):\n    v = np.cos(x) * i", finite.FINITE),
+    # a value where np.where chooses it under its own sign (the guard of np.log)
+    ("m = x > 0\nv = np.where(m, x, 1.0)", finite.POS),
+    ("m = 0 < x\nv = np.where(m, x, 2.0)", finite.POS),
+    ("m = x <= 0\nv = np.where(m, 0.5, x)", finite.POS),
 ])
 def test_facts_proved(src: str, fact: str) -> None:
     assert fact in facts_of(src)["v"]
@@ -69,6 +73,9 @@ def test_facts_proved(src: str, fact: str) -> None:
     ("r = np.zeros(3)\nv = setitem(r, 1, np.exp(x))", finite.FINITE),
     ("for i in g:\n    v = x * i", finite.FINITE),  # a counter over anything: not known
     ("for i in range(3):\n    v = x * i\ni = 1.0 / y\nw = i", finite.FINITE),
+    ("m = x >= 0\nv = np.where(m, x, 1.0)", finite.POS),  # x may be 0
+    ("m = y > 0\nv = np.where(m, x, 1.0)", finite.POS),  # another value's sign
+    ("m = x > 0\nv = np.where(m, 1.0, x)", finite.POS),  # x where it is not positive
 ])
 def test_facts_not_claimed(src: str, fact: str) -> None:
     assert fact not in facts_of(src).get("v", frozenset())

@@ -31,6 +31,9 @@ CASES = {
                                 (np.eye(3) * 0.5, np.ones((6, 3)) * 0.1, np.ones(3))),
     "grad_checkpoint_binomial": (lambda: s2sad.grad(gf.rnn_binomial, wrt=(0, 2)),
                                  (np.eye(3) * 0.5, np.ones((6, 3)) * 0.1, np.ones(3))),
+    # the mean's adjoint a number the np.where spreads, the loss itself not computed
+    "grad_huber_loss": (lambda: s2sad.grad(gf.huber_loss),
+                        (np.ones(2), np.eye(3)[:, :2], np.array([0.5, 3.0, -2.0]), 1.0)),
 }
 _SPD = np.array([[2.0, 0.5, 0.1], [0.5, 1.5, 0.2], [0.1, 0.2, 1.0]])
 # (function, wrt, arguments): the gradient and the forward derivative of each are golden

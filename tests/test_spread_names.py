@@ -1,4 +1,4 @@
-"""compiler/spreads.py ``unspread_names`` and the "number" shape kind (rules/facts.py):
+"""compiler/number_spreads.py and the "number" shape kind (rules/facts.py):
 the adjoint of a mean read by several products is the number ``1 / n``, not an array
 filled with it; ``np.size``/``np.ndim`` (``x.size``, ``x.ndim``) are numbers."""
 import numpy as np

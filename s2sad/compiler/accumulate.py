@@ -5,12 +5,14 @@ The reverse stage writes one statement per contribution (``dy = x``, then
 ``dx[i] += a + b`` and ``dy = x + 2 * y``.  An accumulation into a target merges
 into the statement of the same line before it that last set or added to that
 target, when nothing in between writes what its term reads; the same term twice in
-a derivative is doubled (``dx[i] += 2 * x_item``).
+a derivative is doubled (``dx[i] += 2 * x_item``), and the adjoints of both values of
+one ``np.where`` are one choice (:mod:`choices`).
 """
 from __future__ import annotations
 
 import gast
 
+from s2sad.compiler import choices
 from s2sad.compiler.names import origin, root_name, written_names
 from s2sad.compiler.walks import name_nodes, nodes, same
 
@@ -73,6 +75,8 @@ def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast
                                  right=term_b)
     else:
         first.value = gast.BinOp(left=first.value, op=op, right=term_b)
+        if doubled:  # (a derivative: the two values of one np.where summed as one choice)
+            first.value = choices.merged(first.value) or first.value
     return True
 
 

@@ -8,13 +8,18 @@
   ``x``'s shape is ``a * y`` (broadcasting spreads ``a`` in the product, no spread array is made);
 - ``x ** 2`` of a name is ``x * x`` (numpy squares either way; for numbers a
   product is faster than a power);
-- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c``, ``--b`` is ``b`` and
-  ``-(2 * b)`` is ``-2 * b``
+- ``a + -b`` is ``a - b``, ``a + -b * c`` is ``a - b * c``, ``--b`` is ``b``,
+  ``-(2 * b)`` is ``-2 * b`` and ``-(f(-a) * b)`` is ``f(a) * b`` of a helper ``f``
+  linear in ``a`` (``unbroadcast``)
   (IEEE negation is exact, so these are the same numbers with a pass fewer);
 - in a derivative's statement (an adjoint or a tangent: floats, never booleans),
   ``e + e`` (and ``x * y + y * x``) is ``2 * e`` (doubling is exact; ``e`` computed
   once);
-- ``fresh(e) * y`` is ``e * y`` (arithmetic makes a new array: the copy is waste).
+- ``unbroadcast(unbroadcast(g, x), x)`` is ``unbroadcast(g, x)``;
+- ``fresh(e) * y`` is ``e * y`` (arithmetic makes a new array: the copy is waste);
+- numbers of a product that multiply to ``1.0`` dropped where two arrays remain, one of
+  them of floats (``0.5 * dy * (2 * x)`` is ``dy * x``: the product is a new float array
+  either way).
 """
 from __future__ import annotations
 
@@ -56,6 +61,17 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     for s in body:
         rewrite.visit(s)
     return body
+
+
+def tidy_statements(stmts: list, numbers: set[str], shapes: dict[str, str], real: bool,
+                    derivatives: frozenset, dims: Any) -> None:
+    """The identities of :func:`simplify_arithmetic` applied to some statements of a body
+    alone (no constants folded: only a whole body says which names are bound once): a
+    pass that made a name a number tidies its readers at once, not in another round."""
+    rewrite = _Identities({}, numbers, shapes)
+    rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
+    for s in stmts:
+        rewrite.visit(s)
 
 
 def _fold_coefficients(block: list, rewrite: _Identities) -> None:
@@ -190,6 +206,13 @@ def _negated(e: gast.expr) -> gast.expr | None:
     return None
 
 
+def _unbroadcast_to(e: gast.expr, like: gast.expr) -> bool:
+    """``e`` is ``unbroadcast(g, like)``: it has ``like``'s shape already."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "unbroadcast" and len(e.args) == 2 and not e.keywords and \
+        isinstance(like, gast.Name) and same(e.args[1], like)
+
+
 def product_factors(e: gast.expr) -> tuple[list, int]:
     """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
     if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
@@ -233,6 +256,10 @@ class _Identities(Transformer):
                 isinstance(inner.op, gast.Mult) and _number_literal(inner.left):
             return gast.BinOp(left=gast.Constant(value=-inner.left.value, kind=None),
                               op=inner.op, right=inner.right)  # -(2 * x) is -2 * x
+        if isinstance(node.op, gast.USub) and isinstance(inner, (gast.BinOp, gast.Call)):
+            cancelled = _negated(inner)  # -(f(-a) * b), -(-a @ b): the signs cancel
+            if cancelled is not None:
+                return cancelled
         return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
@@ -314,6 +341,12 @@ class _Identities(Transformer):
                 value = value * f.value
             numbers = [gast.Constant(value=value, kind=None)] + \
                 [f for f in numbers if not _number_literal(f)]
+        if len(numbers) == 1 and _is_one(numbers[0]) and not negated % 2 and \
+                len(arrays) > 1 and any(self.inexact(f) for f in arrays):
+            out = arrays[0]  # 0.5 * dy * (2 * x): dy * x (the product is new and inexact)
+            for f in arrays[1:]:
+                out = gast.BinOp(left=out, op=gast.Mult(), right=f)
+            return out
         coefficient = numbers[0]
         for f in numbers[1:]:
             coefficient = gast.BinOp(left=coefficient, op=gast.Mult(), right=f)
@@ -343,6 +376,9 @@ class _Identities(Transformer):
         if name == "add_at" and len(node.args) == 4 and \
                 self.spread_number(_unfreshed(node.args[3])):
             node.args[3] = _unfreshed(node.args[3]).args[0]  # add_at spreads it alike
+        if name == "unbroadcast" and len(node.args) == 2 and _unbroadcast_to(
+                node.args[0], node.args[1]):  # unbroadcast(unbroadcast(g, x), x)
+            return node.args[0]
         if name == "unbroadcast" and len(node.args) == 2 and self.real and \
                 isinstance(node.args[1], gast.Name):
             root = self.shape_root(node.args[0])
@@ -389,6 +425,18 @@ class _Identities(Transformer):
             return True
         return self.dims is not None and dims.same(self.dims.of(spread.args[1]),
                                                    self.dims.of(other))
+
+    def inexact(self, e: gast.expr) -> bool:
+        """``e`` holds floats (or complex numbers), never integers: a derivative, a true
+        division, or ``np.where`` choosing between a float literal or a derivative."""
+        if isinstance(e, gast.Name):
+            return e.id in self.derivatives
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
+                e.func.attr == "where" and isinstance(e.func.value, gast.Name) and \
+                e.func.value.id == "np" and len(e.args) == 3 and not e.keywords:
+            return any(isinstance(a, gast.Constant) and type(a.value) is float or
+                       self.inexact(a) for a in e.args[1:])
+        return _divided(e)
 
     def number(self, e: gast.expr) -> bool:
         """``e`` is a Python number (arithmetic of known numbers and float literals)."""

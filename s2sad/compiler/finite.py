@@ -231,6 +231,28 @@ class _ExprFacts:
             return self.power(a, p)
         return set()
 
+    def chosen(self, cond: gast.expr, value: gast.expr, taken: bool) -> set:
+        """What ``value`` is where ``np.where`` takes it: of ``np.where(s > 0, s, 1.0)``
+        (the guard of ``np.log``), ``s`` is positive where chosen (``taken``: the first
+        value, chosen where ``cond`` holds; else the second, where it does not)."""
+        c = self.single.get(cond.id) if isinstance(cond, gast.Name) else cond
+        if not (isinstance(c, gast.Compare) and len(c.ops) == 1 and
+                isinstance(value, gast.Name)):
+            return set()
+        left, op, right = c.left, c.ops[0], c.comparators[0]
+        if isinstance(right, gast.Name) and right.id == value.id and _number(left) == 0:
+            left, right = right, left  # 0 < s: s > 0
+            op = {gast.Lt: gast.Gt(), gast.LtE: gast.GtE(), gast.Gt: gast.Lt(),
+                  gast.GtE: gast.LtE()}.get(type(op), op)
+        if not (isinstance(left, gast.Name) and left.id == value.id and _number(right) == 0):
+            return set()
+        positive = isinstance(op, gast.Gt) if taken else isinstance(op, gast.LtE)
+        nonneg = isinstance(op, gast.GtE) if taken else isinstance(op, gast.Lt)
+        negative = isinstance(op, gast.Lt) if taken else isinstance(op, gast.GtE)
+        nonpos = isinstance(op, gast.LtE) if taken else isinstance(op, gast.Gt)
+        return ({POS, NONNEG} if positive else {NONNEG} if nonneg else set()) | \
+            ({NONPOS} if negative or nonpos else set())
+
     def product_sign(self, e: gast.BinOp, a: set, b: set) -> set:
         same = isinstance(e.left, gast.Name) and isinstance(e.right, gast.Name) and \
             e.left.id == e.right.id
@@ -262,7 +284,8 @@ class _ExprFacts:
             if fn is pow_dbase and len(args) == 2 and (p := _number(args[1])) is not None:
                 return self.power(self.of(args[0]), p - 1) & {FINITE}
             if fn is np.where and len(args) == 3:
-                return self.of(args[1]) & self.of(args[2])
+                return (self.of(args[1]) | self.chosen(args[0], args[1], True)) & \
+                    (self.of(args[2]) | self.chosen(args[0], args[2], False))
         except TypeError:  # an unhashable callee
             return set()
         return of_result(fn, [frozenset(self.of(a)) for a in args])  # rules/facts.py

@@ -9,7 +9,9 @@ elements from ``x.tolist()`` instead
 ``-``, ``*``, comparisons and NumPy functions Python floats compute exactly what NumPy
 scalars do; division (by anything but a nonzero literal), powers and ``%`` differ
 (Python raises at zero or overflow, or goes complex), so a function using them keeps
-the array.
+the array; except the derivative a call runs first (``optimistic``), which
+:mod:`s2sad.fallback` runs again as the guarded variant, on NumPy scalars, when it
+raises: there divisions and powers of int literals (never complex) read floats too.
 """
 from __future__ import annotations
 
@@ -26,10 +28,18 @@ _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
 
 
 def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.Facts],
-                       namer: Namer) -> list:
-    """``shapes`` works out the shape facts (only for a body with a loop to look at)."""
+                       namer: Namer, optimistic: list | None = None) -> list:
+    """``shapes`` works out the shape facts (only for a body with a loop to look at);
+    ``optimistic``: the variant runs under :mod:`s2sad.fallback`, which runs the
+    guarded variant (NumPy scalars) again when an arithmetic error is raised: there a
+    division, or a power of an int literal, by floats is taken too (Python raises at a
+    zero divisor or an overflowing power where NumPy gives inf; the marker added to the
+    list makes sure the fallback is there)."""
     if not params or not any(isinstance(s, (gast.For, gast.While))
-                             for s in statement_nodes(body)) or not _float_safe(body):
+                             for s in statement_nodes(body)):
+        return body
+    safe = _float_safe(body)
+    if not safe and (optimistic is None or not _float_safe(body, True)):
         return body
     facts = shapes()
     vectors = [p for p in sorted(params) if facts.rank(p) == 1]
@@ -46,6 +56,8 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     if not chosen:
         return body
     renames = {p: namer.fresh(p + "_items") for p in chosen}
+    if not safe and optimistic is not None:
+        optimistic.append("floats")  # (Python raises where NumPy gives inf: fall back)
     _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
     for p in chosen:
         _adjoint_as_list(p, body, facts)
@@ -56,13 +68,19 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     return start + body
 
 
-def _float_safe(body: list) -> bool:
-    """No arithmetic where Python floats and NumPy scalars part ways."""
+def _float_safe(body: list, raising: bool = False) -> bool:
+    """No arithmetic where Python floats and NumPy scalars part ways (``raising``:
+    none but where Python raises an ``ArithmeticError``: a division, a power of an int
+    literal, which never makes a complex number)."""
     for n in walk(gast.Module(body=body, type_ignores=[])):
         op = n.op if isinstance(n, (gast.BinOp, gast.AugAssign)) else None
+        if raising and isinstance(op, gast.Pow):
+            right = n.right if isinstance(n, gast.BinOp) else n.value
+            if isinstance(right, gast.Constant) and type(right.value) is int:
+                continue
         if isinstance(op, (gast.Pow, gast.Mod, gast.FloorDiv)):
             return False
-        if isinstance(op, gast.Div):
+        if isinstance(op, gast.Div) and not raising:
             right = n.right if isinstance(n, gast.BinOp) else n.value
             if not (isinstance(right, gast.Constant) and type(right.value) in (int, float)
                     and right.value != 0):

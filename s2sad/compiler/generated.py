@@ -21,6 +21,7 @@ class Generated:
     tree: list | None = None  # the final statements, when kept (see ``pipeline.emit``)
     ported: dict = field(default_factory=dict)  # array library -> its variant (``portable``)
     unguarded: bool = False  # NaN guards dropped unproved (``s2sad.fallback`` wraps it)
+    numbers: frozenset = frozenset()  # names the late passes found to hold numbers (kept)
 
 
 def loaded(name: str, args: gast.arguments, body: list, namespace: dict[str, Any],

@@ -8,6 +8,7 @@ body (dropping a no-op ``unbroadcast`` leaves a copy that copy folding then remo
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,17 +30,19 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    number_spreads,
     ownership,
     recompute,
     reuse,
     shape_reads,
     simplify,
     tape,
+    written_back,
     zero_branches,
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
-from s2sad.compiler.walks import fingerprint, nodes
+from s2sad.compiler.walks import fingerprint, name_ids, nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes
@@ -182,7 +185,16 @@ def shapes(body: list, facts: Facts) -> list:
     facts.shaped = None  # (the body changes next)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
-                                  real_numbers=frozenset(facts.params & facts.numbers))
+                                  real_numbers=frozenset(facts.params & facts.numbers),
+                                  derivatives=facts.adjoints | facts.tangents)
+    readers = number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks),
+                                          facts.numbers)
+    if readers:  # (numbers first in their products now, not in another round)
+        algebra.tidy_statements(readers, set(facts.numbers), facts.same_shape, facts.real,
+                                facts.adjoints | facts.tangents, facts.shapes)
+    if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
+           v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
+        written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
         kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                               facts.namespace)
@@ -245,7 +257,7 @@ def shared_tape(body: list, facts: Facts) -> list:
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats."""
     return floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
-                                     facts.namer)
+                                     facts.namer, facts.optimistic)
 
 
 def assembled(body: list, facts: Facts) -> list:

@@ -101,8 +101,8 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
                            structured, scalars, registry.GENERATION[0], ranks, known)
     if lean and key in _FULL and upto is None:  # value and gradient, already simplified
-        tree, unguarded = _FULL.pop(key)
-        gen = _without_value(tree, parts)
+        tree, unguarded, numbers = _FULL.pop(key)
+        gen = _without_value(tree, parts, numbers)
         gen.unguarded = unguarded
         return gen
     body = parts.returning(lean)
@@ -115,7 +115,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     if mode == "grad" and upto is None:
         if len(_FULL) > 32:
             _FULL.clear()
-        _FULL[key], gen.tree = (gen.tree, gen.unguarded), None  # (the grad variant's)
+        _FULL[key], gen.tree = (gen.tree, gen.unguarded, gen.numbers), None  # (grad's)
     return gen
 
 
@@ -132,10 +132,11 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                                           aux=known is not None and known.aux)
 
 
-def _without_value(tree: list, parts: ReverseParts) -> Generated:
+def _without_value(tree: list, parts: ReverseParts, numbers: frozenset) -> Generated:
     """The grad variant from the value-and-gradient one: return the gradient only, and
     drop the work only the value needed (cheaper than running every pass again);
-    ``tree`` is given away (taken out of ``_FULL``): changed in place."""
+    ``tree`` is given away (taken out of ``_FULL``): changed in place; ``numbers``: the
+    names its late passes found holding numbers (no ``del`` for them)."""
     body = tree
     value, grad = body[-1].value.elts
     body[-1] = gast.Return(value=grad if parts.aux is None else gast.Tuple(
@@ -144,7 +145,8 @@ def _without_value(tree: list, parts: ReverseParts) -> Generated:
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.fuse(simplify.drop_dead_code(body, parts.prep.namespace, params),
                          parts.prep.namespace, params)
-    return _loaded(parts.name, args, free.free(body, params | parts.numbers), parts.prep)
+    return _loaded(parts.name, args, free.free(body, params | parts.numbers | numbers),
+                   parts.prep)
 
 
 def build_forward(fn: Callable, wrt: tuple[int, ...],
@@ -230,6 +232,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     tree = clone(body) if keep else None
     gen = _loaded(name, args, optimize.run(body, facts, PASSES[-1:]), prep)
     gen.tree, gen.unguarded = tree, bool(facts.optimistic)
+    gen.numbers = frozenset(facts.numbers) if keep else frozenset()
     return gen
 
 

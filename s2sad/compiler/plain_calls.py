@@ -341,14 +341,25 @@ class Kinds:
 
 def plain_product(node: gast.BinOp, facts: dims.Facts, kinds: Kinds) -> gast.expr | None:
     """``M @ np.eye(n)`` as ``M`` (:func:`by_identity`); ``1.0 * (A @ x)`` of float64
-    values as ``A @ x`` (a new float64 array already)."""
+    values as ``A @ x`` (a new float64 array already), and ``1.0 * sub`` of an array
+    that arithmetic made."""
     if isinstance(node.op, gast.MatMult):
         return by_identity(node, facts) or node
     if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
-            node.left.value == 1.0 and isinstance(node.right, gast.BinOp) and \
+            node.left.value == 1.0 and (isinstance(node.right, gast.BinOp) or
+                                        _arithmetic_result(node.right, facts)) and \
             kinds.of(node.right) == dtypes.F64:
         return node.right
     return None
+
+
+def _arithmetic_result(e: gast.expr, facts: dims.Facts) -> bool:
+    """``e`` names the array one arithmetic statement made (``sub = out - target``):
+    ``1.0 * sub`` is the same float64 numbers, and ``sub`` no other name holds (the late
+    passes write in place only into arrays they prove owned)."""
+    defs = facts.defs.get(e.id, ()) if isinstance(e, gast.Name) else ()
+    return len(defs) == 1 and isinstance(defs[0], gast.BinOp) and \
+        not isinstance(defs[0].op, gast.MatMult) and bool(facts.rank_of(e))
 
 
 def by_identity(node: gast.BinOp, facts: dims.Facts) -> gast.expr | None:

@@ -12,7 +12,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Transformer
+from s2sad.compiler.names import Transformer, root_name
 from s2sad.compiler.plain_calls import PLAIN_CALLS, Kinds, plain_call
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.rank_products import (
@@ -116,6 +116,8 @@ class PlainHelpers(Spreads, Transformer):
         self.arguments: set[str] = set()  # the array arguments
         self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
         self.kinds = Kinds([], frozenset(), frozenset(), facts.namespace)  # dtypes
+        self.derivatives: frozenset = frozenset()  # the adjoints' names
+        self.in_derivative = False  # in a statement assigning an adjoint
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         """``d = array_adjoint(g, [a, b])`` of numbers ``a``, ``b``, ``d`` only read as
@@ -136,7 +138,9 @@ class PlainHelpers(Spreads, Transformer):
                 isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
                 call.func.id == "unconcat":
             node.value = self.pieces(call) or node.value
+        self.in_derivative = any(root_name(t) in self.derivatives for t in node.targets)
         self.generic_visit(node)
+        self.in_derivative = False
         return node
 
     def pieces(self, call: gast.Call) -> gast.Tuple | None:
@@ -208,6 +212,11 @@ class PlainHelpers(Spreads, Transformer):
         plain = plain if plain is not None else self.plain(name, node)
         if plain is not None:
             return plain
+        if name is None and self.in_derivative and node.args and \
+                isinstance(node.args[0], gast.BinOp):
+            summed = self.summed(node)
+            if summed is not None:
+                return summed
         if name in ("dot_lhs_adjoint", "dot_rhs_adjoint") and len(node.args) == 3 and \
                 not node.keywords and all(self.rank(a) in (1, 2) for a in node.args[1:]):
             name = name.replace("dot", "matmul")  # (np.dot of vectors and matrices is @)
@@ -323,4 +332,54 @@ class PlainHelpers(Spreads, Transformer):
                                      if n == 1 and sg[i + extra] != 1]
         if extra and len(axes) > extra:
             return None  # both kinds of axes: the helper
+        return self.factored_sum(g, axes, extra, sg)
+
+    def factored_sum(self, g: gast.expr, axes: list[int], extra: int, sg: tuple
+                     ) -> gast.expr:
+        """``np.sum(g, axes)``, a factor of ``g = e * c`` or ``e / c`` that is the same
+        along the summed axes applied after the sum: ``np.sum(e, axes) / c``, one
+        division of the sum's size, not of ``g``'s (the adjoint of the divisor of a
+        softmax, ``p / np.sum(p, axis=1, keepdims=True)``)."""
+        if isinstance(g, gast.BinOp) and isinstance(g.op, (gast.Mult, gast.Div)):
+            sides = [(g.left, g.right)] + ([(g.right, g.left)] if isinstance(
+                g.op, gast.Mult) else [])
+            for e, c in sides:
+                if dims.same(self.facts.of(e), sg) and \
+                        self.along(self.facts.of(c), axes, extra, len(sg)):
+                    summed = self.factored_sum(e, axes, extra, sg)
+                    return gast.BinOp(left=summed, op=g.op, right=c) if e is g.left else \
+                        gast.BinOp(left=c, op=g.op, right=summed)
         return _sum(g, axes, keepdims=not extra)
+
+    def summed(self, node: gast.Call) -> gast.expr | None:
+        """``np.sum(e * c, axis=(..), keepdims=True)`` (or over the leading axes without
+        ``keepdims``) with its factor ``c`` applied after the sum (``factored_sum``)."""
+        f = node.func
+        if not (isinstance(f, gast.Attribute) and f.attr == "sum" and isinstance(
+                f.value, gast.Name) and f.value.id == "np" and len(node.args) == 1):
+            return None
+        kw = {k.arg: k.value for k in node.keywords}
+        axis = kw.get("axis")
+        items = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+        if set(kw) - {"axis", "keepdims"} or not all(
+                isinstance(a, gast.Constant) and type(a.value) is int and a.value >= 0
+                for a in items):
+            return None
+        keep = kw.get("keepdims")
+        if keep is not None and not (isinstance(keep, gast.Constant) and keep.value is True):
+            return None
+        axes = sorted(a.value for a in items)  # type: ignore[union-attr]
+        sg = self.facts.of(node.args[0])
+        if not dims.known(sg) or (keep is None and axes != list(range(len(axes)))):
+            return None
+        out = self.factored_sum(node.args[0], axes, 0 if keep is not None else len(axes), sg)
+        return out if isinstance(out, gast.BinOp) else None
+
+    @staticmethod
+    def along(sc: object, axes: list[int], extra: int, rank: int) -> bool:
+        """A value of shape ``sc`` is the same along ``axes`` of a rank-``rank`` array
+        and broadcasts into the sum over them (``extra`` leading axes dropped)."""
+        if not isinstance(sc, tuple) or not dims.known(sc) or len(sc) > rank - extra:
+            return False
+        offset = rank - len(sc)
+        return all(a < offset or sc[a - offset] == 1 for a in axes)

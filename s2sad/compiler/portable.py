@@ -43,10 +43,13 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
     length = next(c for c in ("length", "array_len", "len_of_array") if c not in taken)
     lines = source.splitlines()
     edits: list[tuple[int, int, int, str]] = []  # (line, start, end, text) of one name
-    for root, path in _numpy_references(fn_node, namespace):
+    for root, path, outer in _numpy_references(fn_node, namespace):
         if namespace.get(root.id) is math and not hasattr(spelled, path[0][0]):
             continue  # math.gamma(n) and the like: numbers only, as in the NumPy variant
         _check(spelled, path[0], root, lines, filename)
+        if path[0] == ["where"] and isinstance(outer, ast.Attribute):
+            edits.append(_replace(outer, "portable_where"))  # (of two numbers too)
+            continue
         edits.append(_replace(root, ".".join([xp, *path[1]])))
     for node in ast.walk(fn_node):
         if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
@@ -166,7 +169,8 @@ def _inside(node: ast.AST, outer: ast.AST) -> bool:
 
 def _numpy_references(fn_node: ast.AST, namespace: dict) -> list:
     """Each outermost reference into NumPy (or ``math``'s function of a number): its root
-    name, the path to check below ``numpy`` and the path that replaces the root."""
+    name, the path to check below ``numpy`` and the path that replaces the root, and the
+    reference itself."""
     found: list = []
     inner: set[int] = set()
     for node in ast.walk(fn_node):
@@ -174,7 +178,7 @@ def _numpy_references(fn_node: ast.AST, namespace: dict) -> list:
             continue
         found_here = _path(node, namespace)
         if found_here is not None:
-            found.append(found_here)
+            found.append((*found_here, node))
             inner.update(id(n) for n in ast.walk(node))
     return found
 

@@ -19,30 +19,30 @@ from s2sad.compiler import dims
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.spreads import unspread_names
 from s2sad.compiler.walks import nodes
 
 
 def specialise(body: list, params: dict[str, Any], numbers: set[str],
                namespace: dict[str, Any], real: bool = False,
                facts: dims.Facts | None = None, alike: dict | None = None,
-               floats: frozenset = frozenset(), real_numbers: frozenset = frozenset()
-               ) -> list:
+               floats: frozenset = frozenset(), real_numbers: frozenset = frozenset(),
+               derivatives: frozenset = frozenset()) -> list:
     """``params``: array parameter -> its shape class (``dims.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known; ``floats``: the
     parameters that are float64 arrays, ``real_numbers`` those that are real numbers
     (:mod:`dtypes` proves from them which values are real: a real value's helper may
-    be written as its real case)."""
+    be written as its real case); ``derivatives``: the adjoint names (their sums may be
+    factored, ``PlainHelpers.summed``)."""
     if not params and not numbers:
         return body
     facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
-    unspread_names(body, facts)
     tree = gast.Module(body=body, type_ignores=[])
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
     products.lower = _triangular(facts.defs, namespace)
     products.arguments = set(params)
+    products.derivatives = derivatives
     products.kinds = Kinds(body, frozenset(floats), frozenset(real_numbers), namespace)
     products.visit(tree)
     facts.scopes = {}  # where slices were read: the passes from here on may move them

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
-from s2sad.compiler import activity, ssa
+from s2sad.compiler import activity, shifts, ssa
 from s2sad.compiler.function_scan import scanning
 from s2sad.compiler.names import (
     Namer,
@@ -72,7 +72,7 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
     aux_value = split_aux(node, prep.namer) if aux else None
     with scanning():  # (the analyses change nothing)
         act = activity.analyze(node, names, prep.namespace, registry.lookup_vjp)
-        act.varied -= activity.shift_only_maxima(node, prep.namespace)
+        act.varied -= shifts.shift_only_maxima(node, prep.namespace)
         holders = activity.containers(
             node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
         params = param_names(node)

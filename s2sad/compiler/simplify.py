@@ -51,7 +51,10 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
     one before that writes ``v`` or a name ``e`` reads: one forward walk keeps, for
     each name, the last statement that wrote it (a backward scan per assignment was
     quadratic in a long block; removing a later statement changes no earlier one's
-    answer, so all are found first and removed after)."""
+    answer, so all are found first and removed after).  A repeated binding changes no
+    value, so it is not the last write of its name: a chain of them goes at once
+    (``sub = i - 1``, ``item = cp[sub]``, ``m = b_i - a_i * item`` computed again for a
+    second adjoint)."""
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
@@ -72,6 +75,8 @@ def _drop_repeated_bindings(block: list, namespace: dict) -> None:
                 repeated.append(j)
         written = _written(s)
         writes.append(written)
+        if repeated and repeated[-1] == j:
+            continue  # (binds the value the name holds: what reads it sees no change)
         for name in written:
             last[name] = j
     for j in reversed(repeated):

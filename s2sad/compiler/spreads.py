@@ -14,7 +14,6 @@ from s2sad.compiler import dims
 from s2sad.compiler.names import load
 from s2sad.compiler.plain_calls import Kinds, expanded_spread, plain_product
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import block_statements, name_nodes, parent_map
 
 
 def _is_expand_dims(node: gast.Call) -> bool:
@@ -31,59 +30,6 @@ def _added(axis: gast.expr) -> int:
             a, gast.UnaryOp) and isinstance(a.operand, gast.Constant) for a in items):
         return len(items)
     return 1 << 30
-
-
-_BROADCASTING = (gast.Add, gast.Sub, gast.Mult, gast.Div)
-
-
-def _spread(e: Any) -> bool:
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-        e.func.id == "repeat_to" and len(e.args) == 4 and not e.keywords and \
-        is_none(e.args[2])
-
-
-def unspread_names(body: list, facts: dims.Facts) -> None:
-    """``d = repeat_to(g, x, None, False)`` of a number ``g`` (the adjoint of a mean),
-    every read of which is an operand of ``+ - * /`` with a value of ``x``'s shape:
-    ``d = g``, the arithmetic broadcasts it (no array filled; the reads need not be in
-    one product, as :meth:`Spreads.spread_times` needs)."""
-    spreads = {name: vs[0] for name, vs in facts.defs.items()  # (a literal: read in place)
-               if len(vs) == 1 and _spread(vs[0]) and facts.of(vs[0].args[0]) == () and
-               not _literal(vs[0].args[0], facts)}
-    if not spreads:
-        return
-    parents = parent_map(body)
-    fit = dict.fromkeys(spreads, True)
-    stores: dict[str, int] = {}
-    for n in name_nodes(body):
-        if n.id not in spreads:
-            continue
-        if n.ctx.__class__ is gast.Store:
-            stores[n.id] = stores.get(n.id, 0) + 1
-        elif n.ctx.__class__ is gast.Load and not _broadcast(parents.get(id(n)), n, spreads[n.id],
-                                                           facts):
-            fit[n.id] = False
-    for s, _, _ in block_statements(body):
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], gast.Name) and fit.get(s.targets[0].id) and \
-                stores[s.targets[0].id] == 1 and s.value is spreads[s.targets[0].id]:
-            s.value = s.value.args[0]
-
-
-def _literal(e: gast.expr, facts: dims.Facts) -> bool:
-    """A literal, or a name bound once to one (the ``reuse`` pass writes it in)."""
-    if isinstance(e, gast.Name) and len(facts.defs.get(e.id, ())) == 1:
-        e = facts.defs[e.id][0]
-    return isinstance(e, gast.Constant)
-
-
-def _broadcast(up: Any, n: gast.Name, spread: gast.Call, facts: dims.Facts) -> bool:
-    """``n op e`` or ``e op n`` (``+ - * /``) with ``e`` of the spread's shape."""
-    if not (isinstance(up, gast.BinOp) and isinstance(up.op, _BROADCASTING)):
-        return False
-    other = up.right if up.left is n else up.left
-    return not (isinstance(other, gast.Name) and other.id == n.id) and \
-        dims.same(facts.of(other), facts.of(spread.args[1]))
 
 
 class Spreads:

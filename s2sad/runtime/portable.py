@@ -31,6 +31,16 @@ from s2sad.runtime.portable_arrays import (
 )
 
 
+def portable_where(cond: Any, a: Any, b: Any) -> Any:
+    """``np.where(cond, a, b)`` on the library of ``cond``; of two numbers (the adjoint
+    of a mean spread by a choice, ``np.where(c, 1.0 / n, 0.0)``) a float64 array, as
+    NumPy makes, where the array API wants one of them an array."""
+    xp = _xp(cond)
+    if not _is_array(a) and not _is_array(b):
+        a = xp.asarray(a, dtype=xp.float64, device=_device(cond))
+    return xp.where(cond, a, b)
+
+
 def safe_mul(g: Any, d: Any) -> Any:
     """``g * d``, exactly 0 where ``g == 0`` even if ``d`` is inf or nan."""
     if isinstance(g, _NUMBERS) and isinstance(d, _NUMBERS):

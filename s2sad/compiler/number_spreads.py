@@ -1,0 +1,186 @@
+"""Part of the late pass ``shapes``: the adjoint of a full sum or mean kept as the number
+it spreads, where every reader would broadcast the number to that shape anyway.
+
+``dloss = repeat_to(1.0 / n, loss, None, False)`` is an array of ``loss``'s shape holding
+one number.  When each read of ``dloss`` is arithmetic or ``np.where`` whose other operands
+already have ``loss``'s shape (``np.where(cmp, dloss, 0.0)`` of a ``cmp`` like ``loss``,
+``dloss * e``, ``dm[:, 0] += dloss``), broadcasting spreads the number the same way:
+``dloss = 1.0 / n`` makes the same values without filling an array, and ``loss`` itself
+may then no longer be needed (its shape is read from an argument, :mod:`shape_reads`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad import runtime
+from s2sad.compiler import dims
+from s2sad.compiler.names import load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.shape_rules import is_none
+from s2sad.compiler.walks import nodes, parent_map
+
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
+
+
+def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]
+                 ) -> list:
+    """Rewrite ``d = repeat_to(g, v, None, False)`` of a number ``g`` as ``d = g`` where
+    every read of ``d`` broadcasts ``g`` to ``v``'s shape by itself, the lengths ``g``
+    reads (``1.0 / v.shape[0]``) read from the array arguments ``arrays`` where one has
+    them; the statements reading the numbers so made (for the arithmetic identities to
+    tidy at once).  A name now holding a Python number (arithmetic of literals, lengths
+    and the names of ``numbers``) is added to ``numbers``."""
+    spreads = {name: values[0] for name, values in facts.defs.items()
+               if len(values) == 1 and _number_spread(values[0], facts)}
+    if not spreads and not _any_spread(body):
+        return []
+    parents = parent_map(body)
+    assigns: dict[str, gast.Assign] = {}
+    refused: set[str] = set()
+    read: dict[str, list] = {}  # (a spread no longer read is dead, left to ``simplify``)
+    direct = []  # spreads read where they are made: np.where(c, repeat_to(..), 0.0)
+    for n in nodes(body):
+        if n.__class__ is gast.Call and _number_spread(n, facts) and \
+                not isinstance(parents.get(id(n)), gast.Assign) and \
+                _spreads_alike(n, n.args[1], parents, facts, spreads):
+            direct.append(n)
+        if n.__class__ is gast.Assign and len(n.targets) == 1 and \
+                n.targets[0].__class__ is gast.Name and n.targets[0].id in spreads and \
+                n.value is spreads[n.targets[0].id]:
+            assigns[n.targets[0].id] = n
+        elif n.__class__ is gast.Name and n.id in spreads and not _defined_here(
+                n, spreads[n.id], parents) and (n.ctx.__class__ is not gast.Load or
+                                                not _spreads_alike(n, spreads[n.id].args[1],
+                                                                   parents, facts, spreads)):
+            refused.add(n.id)
+        elif n.__class__ is gast.Name and n.id in spreads and n.ctx.__class__ is gast.Load:
+            read.setdefault(n.id, []).append(n)
+    for spread in direct:
+        _replace(parents[id(spread)], spread, spread.args[0])
+    kept = [name for name in assigns if name in read and name not in refused]
+    readers = [_statement(n, parents) for n in direct] + [
+        _statement(n, parents) for name in kept for n in read[name]]
+    for name in kept:
+        assigns[name].value = spreads[name].args[0]
+        facts.shapes[name] = ()
+        _lengths_from_arguments(assigns[name].value, facts, arrays)
+        if _python_number(assigns[name].value, numbers):
+            numbers.add(name)
+    return list({id(s): s for s in readers if s is not None}.values())
+
+
+def _statement(n: gast.AST, parents: dict) -> gast.stmt | None:
+    """The statement holding ``n``."""
+    while n is not None and not isinstance(n, gast.stmt):
+        n = parents.get(id(n))
+    return n
+
+
+def _any_spread(body: list) -> bool:
+    """Whether ``body`` calls ``repeat_to`` at all (most bodies do not: one walk)."""
+    return any(n.__class__ is gast.Name and n.id == "repeat_to" for n in nodes(body))
+
+
+def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    """``old``, a child of ``parent``, replaced by ``new``."""
+    for field in parent._fields:
+        value = getattr(parent, field, None)
+        if value is old:
+            setattr(parent, field, new)
+        elif isinstance(value, list):
+            value[:] = [new if v is old else v for v in value]
+
+
+def _python_number(e: gast.expr, numbers: set[str]) -> bool:
+    """``e`` is arithmetic of int and float literals, ``x.shape[k]`` and ``numbers``."""
+    if isinstance(e, gast.BinOp):
+        return _python_number(e.left, numbers) and _python_number(e.right, numbers)
+    if isinstance(e, gast.UnaryOp):
+        return _python_number(e.operand, numbers)
+    if isinstance(e, gast.Subscript):
+        return isinstance(e.value, gast.Attribute) and e.value.attr == "shape" and \
+            isinstance(e.slice, gast.Constant) and type(e.slice.value) is int
+    return isinstance(e, gast.Constant) and type(e.value) in (int, float) or \
+        isinstance(e, gast.Name) and e.id in numbers
+
+
+def _number_spread(e: Any, facts: dims.Facts) -> bool:
+    """``repeat_to(g, v, None, False)`` of a number ``g`` and a ``v`` of known shape."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "repeat_to" and len(e.args) == 4 and not e.keywords and \
+        is_none(e.args[2]) and isinstance(e.args[3], gast.Constant) and \
+        e.args[3].value is False and facts.of(e.args[0]) == () and \
+        dims.known(facts.of(e.args[1]))
+
+
+def _lengths_from_arguments(e: gast.expr, facts: dims.Facts, arrays: list[str]) -> None:
+    """``v.shape[k]`` in ``e`` read as ``p.shape[j]`` of an argument ``p`` of that length:
+    ``v`` need not be kept for its length alone."""
+    lengths = {}
+    for p in reversed(arrays):
+        shape = facts.of(load(p))
+        if isinstance(shape, tuple):
+            lengths.update({d: (p, j) for j, d in reversed(list(enumerate(shape)))
+                            if isinstance(d, str)})
+    for n in nodes(e):
+        if n.__class__ is gast.Subscript and n.value.__class__ is gast.Attribute and \
+                n.value.attr == "shape" and n.value.value.__class__ is gast.Name and \
+                n.value.value.id not in arrays and n.slice.__class__ is gast.Constant and \
+                type(n.slice.value) is int:
+            shape = facts.of(n.value.value)
+            k = n.slice.value
+            if isinstance(shape, tuple) and -len(shape) <= k < len(shape) and \
+                    shape[k] in lengths:
+                p, j = lengths[shape[k]]
+                n.value.value, n.slice = load(p), gast.Constant(value=j, kind=None)
+
+
+def _defined_here(name: gast.Name, spread: gast.Call, parents: dict) -> bool:
+    """``name`` is the target of its one definition, ``name = spread``."""
+    parent = parents.get(id(name))
+    return isinstance(parent, gast.Assign) and parent.value is spread
+
+
+def _spreads_alike(read: gast.Name, like: gast.expr, parents: dict, facts: dims.Facts,
+                   spreads: dict) -> bool:
+    """Whether the expression ``read`` is in broadcasts a number there to ``like``'s shape:
+    an operand of arithmetic (through negations) whose other operand has that shape,
+    a value of ``np.where`` whose other arguments are numbers or have it, or the value
+    added into (``+=``, ``add_at``) a part of that shape; the other operands read no
+    spread (``d * d`` of a number is a number)."""
+    shape = facts.of(like)
+    child: gast.AST = read
+    parent = parents.get(id(read))
+    while isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
+        child, parent = parent, parents.get(id(parent))
+    if isinstance(parent, gast.BinOp) and isinstance(parent.op, _ARITHMETIC):
+        other = parent.right if parent.left is child else parent.left
+        return _shaped(other, shape, facts, spreads)
+    if isinstance(parent, gast.AugAssign) and isinstance(parent.op, _ARITHMETIC) and \
+            parent.value is child:
+        return _shaped(parent.target, shape, facts, spreads)
+    if not isinstance(parent, gast.Call) or parent.keywords:
+        return False
+    fn = evaluate_ref(parent.func, facts.namespace)
+    if fn is runtime.add_at and len(parent.args) == 4 and parent.args[3] is child:
+        base = parent.args[1] if is_none(parent.args[0]) else parent.args[0]
+        return _shaped(gast.Subscript(value=base, slice=parent.args[2], ctx=gast.Load()),
+                       shape, facts, spreads)
+    if fn is np.where and len(parent.args) == 3 and child in parent.args[1:]:
+        others = [a for a in parent.args if a is not child]
+        return all(facts.of(a) == () and not _reads(a, spreads) or
+                   _shaped(a, shape, facts, spreads) for a in others) and \
+            any(_shaped(a, shape, facts, spreads) for a in others)
+    return False
+
+
+def _shaped(e: gast.expr, shape: tuple, facts: dims.Facts, spreads: dict) -> bool:
+    """``e`` has ``shape`` and reads no spread (whose shape is about to change)."""
+    return dims.same(facts.of(e), shape) and not _reads(e, spreads)
+
+
+def _reads(e: gast.expr, spreads: dict) -> bool:
+    return any(n.__class__ is gast.Name and n.id in spreads for n in nodes(e))

@@ -1,0 +1,20 @@
+def grad_huber_loss(w, X, y, delta):
+    # line 112: r = X @ w - y
+    r = X @ w - y
+    # line 113: a = np.abs(r)
+    a = np.abs(r)
+    # line 114: loss = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    cmp = a <= delta
+    del a
+    # adjoint of line 115: return np.mean(loss)
+    dloss = 1.0 / X.shape[0]
+    # adjoint of line 114: loss = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    dsub = np.where(cmp, 0.0, dloss) * delta
+    dr = np.where(cmp, dloss, 0.0) * r
+    del cmp
+    # adjoint of line 113: a = np.abs(r)
+    dr = dr + dsub * np.sign(r)
+    del dsub, r
+    # adjoint of line 112: r = X @ w - y
+    dw = X.T @ dr
+    return cast_like(dw, w)
