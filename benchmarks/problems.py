@@ -32,7 +32,9 @@ class Problem:
     ``make_args(size)`` builds the argument tuple for ``size`` in ("full",
     "smoke"); ``wrt`` are the positions differentiated; ``sizes`` describes
     each size in words for the report; ``torch_func`` replaces ``func`` for
-    torch when the rebound function cannot be used as is (None: rebind).
+    torch when the rebound function cannot be used as is (None: rebind);
+    ``functional_func`` is ``func`` without in-place writes, for the tools that
+    have none (autograd, JAX, torch), computing the same values.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Problem:
     wrt: tuple[int, ...]
     sizes: dict[str, str]
     torch_func: Callable | None = None
+    functional_func: Callable | None = None
     notes: list[str] = field(default_factory=list)
 
 

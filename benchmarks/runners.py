@@ -135,6 +135,11 @@ class S2sadRunner(Runner):
         return _numpy_prepared(g, args, len(problem.wrt))
 
 
+def _functional(problem: Any) -> Callable:
+    """The problem's function as the tools without in-place writes can run it."""
+    return problem.functional_func or problem.func
+
+
 class AutogradRunner(Runner):
     name = "autograd"
     module = "autograd"
@@ -143,7 +148,7 @@ class AutogradRunner(Runner):
         import autograd
         import autograd.numpy as anp
 
-        g = autograd.grad(rebind(problem.func, anp), argnum=problem.wrt)
+        g = autograd.grad(rebind(_functional(problem), anp), argnum=problem.wrt)
         return _numpy_prepared(g, args, len(problem.wrt))
 
 
@@ -167,7 +172,7 @@ class JaxRunner(Runner):
         import jax.numpy as jnp
 
         jax.config.update("jax_enable_x64", True)
-        g = jax.grad(rebind(problem.func, jnp), argnums=problem.wrt)
+        g = jax.grad(rebind(_functional(problem), jnp), argnums=problem.wrt)
         if self.jit:
             static = tuple(i for i, a in enumerate(args) if isinstance(a, int))
             g = jax.jit(g, static_argnums=static)
@@ -222,6 +227,7 @@ def _make_torch_np() -> types.SimpleNamespace:
     ns.max = _torch_reduction(torch.amax)
     ns.min = _torch_reduction(torch.amin)
     ns.zeros = lambda shape: torch.zeros(shape, dtype=torch.float64)
+    ns.pad = lambda x, width, mode="constant": torch.nn.functional.pad(x, (width, width) * x.dim())
     ns.ones = lambda shape: torch.ones(shape, dtype=torch.float64)
     return ns
 
@@ -249,7 +255,7 @@ class TorchRunner(Runner):
     def prepare(self, problem, args):
         import torch
 
-        f = problem.torch_func or rebind(problem.func, _make_torch_np())
+        f = problem.torch_func or rebind(_functional(problem), _make_torch_np())
         targs = []
         for i, a in enumerate(args):
             if i in problem.wrt:
