@@ -94,6 +94,9 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
     block[at:at] = new
 
 
+_DICTS = {dict, runtime.dict_init, runtime.items_to_dict, runtime.values_to_dict}
+
+
 class _Aliases(WriteChecks, ViewWrites):
     outer: set[str]  # the global and closure names read (set by resolve_aliases)
 
@@ -114,6 +117,7 @@ class _Aliases(WriteChecks, ViewWrites):
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
+        self.dicts: set[int] = set()  # those that make a dict
         self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
@@ -193,6 +197,8 @@ class _Aliases(WriteChecks, ViewWrites):
             return state
         if self.makes_container(s.value):
             self.containers.add(id(s))
+            if isinstance(s.value, gast.Dict) or self.called(s.value) in _DICTS:
+                self.dicts.add(id(s))
             if self.repeated_slots(s.value, state):
                 self.repeating.add(id(s))
         value = self.points(s.value, state, s)
@@ -300,12 +306,29 @@ class _Aliases(WriteChecks, ViewWrites):
             and isinstance(e.args[0], gast.Name) and (
                 e.args[0].id in self.ndarrays or self.array_part(e.args[0]))
 
+    def surely_dict(self, e: gast.expr, state: State) -> bool:
+        """Does ``e`` name a dict this function made (whichever of its dicts)?"""
+        held = state.get(e.id, frozenset()) if isinstance(e, gast.Name) else frozenset()
+        whole = [o for o, how in held if how == SAME]  # (its items are held as parts)
+        return bool(whole) and all(o[0] in ("new", "old") and o[1] in self.dicts
+                                   for o in whole)
+
+    def called(self, value: gast.expr) -> Any:
+        """The function ``value`` calls, if it is a call of a known one."""
+        try:
+            return evaluate_ref(value.func, self.namespace) \
+                if isinstance(value, gast.Call) else None
+        except TypeError:
+            return None
+
     def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         fn = evaluate_ref(e.func, self.namespace)
         args = list(e.args) + [k.value for k in e.keywords if fn is not runtime.named_tuple]
         try:
-            if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself (a
-                return self.points(e.args[0], state, s)      # dict's keys: a new list)
+            if fn is runtime.iteration_items and e.args and self.surely_dict(e.args[0], state):
+                return self.new(s, state)  # (a dict's keys: a new list, holding no object)
+            if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself
+                return self.points(e.args[0], state, s)
             if (fn in VIEWS or may_not_copy(e)) and e.args:
                 return as_parts(self.points(e.args[0], state, s))
             if fn in HOLDS_FIRST and e.args:
