@@ -44,12 +44,28 @@ class Lin:
 
 
 def form(d: Any) -> Lin | None:
-    """The exact value of a dimension or an int as a form (None: not exact or unknown)."""
+    """The exact value of a dimension or an int as a form (None: not exact or unknown);
+    a symbol ``"4*a"`` (a shape class's multiple, :func:`dims.symbolic`) is ``4 * a``."""
     if type(d) is int:
         return Lin((), d)
     if isinstance(d, str):
-        return Lin(((d, 1),), 0)
+        k, star, base = d.partition("*")
+        return Lin(((base, int(k)),), 0) if star else Lin(((d, 1),), 0)
     return d if isinstance(d, Lin) and d.kind == EXACT else None
+
+
+def _symbol(f: Lin) -> str | None:
+    """The symbol of a form that is one (``a``, or a multiple ``4*a``)."""
+    if f.const or len(f.terms) != 1 or f.terms[0][0].startswith(COUNTER) or \
+            f.terms[0][1] < 1 or "*" in f.terms[0][0]:
+        return None
+    v, c = f.terms[0]
+    return v if c == 1 else f"{c}*{v}"
+
+
+def _lin(d: Any) -> Any:
+    """A multiple's symbol as its (exact) form, to compare with other forms."""
+    return form(d) if isinstance(d, str) and "*" in d else d
 
 
 def counter(name: str) -> Lin:
@@ -82,7 +98,7 @@ def value(f: Lin | None) -> Any:
         return None
     if not f.terms:
         return f.const
-    return f.terms[0][0] if _single_symbol(f) else f
+    return _symbol(f) or f
 
 
 def length(f: Lin | None, kind: str) -> Any:
@@ -92,14 +108,9 @@ def length(f: Lin | None, kind: str) -> Any:
         return None
     if not f.terms:
         return f.const if f.const >= 0 else 0 if kind == CLAMPED else None
-    if _single_symbol(f):
-        return f.terms[0][0]  # a symbol is a length: never negative, all kinds agree
+    if _symbol(f):
+        return _symbol(f)  # a symbol is a length: never negative, all kinds agree
     return Lin(f.terms, f.const, EXACT if nonneg(f) else kind)
-
-
-def _single_symbol(f: Lin) -> bool:
-    return f.const == 0 and len(f.terms) == 1 and f.terms[0][1] == 1 and \
-        not f.terms[0][0].startswith(COUNTER)
 
 
 Bounds = Callable[[str], "tuple | None"]  # counter -> (lowest, highest, depth)
@@ -124,6 +135,14 @@ def nonneg(f: Lin, bounds: Bounds | None = None) -> bool:
     return False
 
 
+def long(d: Any) -> bool:
+    """A length surely at least 2, as a symbol is (``2 * a`` of a shape class's multiple,
+    :func:`dims.symbolic`): broadcasting keeps it, so it is surely not 1."""
+    return isinstance(d, str) or isinstance(d, Lin) and d.kind == EXACT and \
+        not any(v.startswith(COUNTER) for v, _ in d.terms) and \
+        nonneg(_plus(Lin(d.terms, d.const), Lin((), 2), -1))
+
+
 def substitute(d: Any, known: dict[str, int]) -> Any:
     """A length with the symbols whose int broadcasting fixed replaced by it."""
     if not isinstance(d, Lin) or not any(v in known for v, _ in d.terms):
@@ -142,6 +161,8 @@ def same(a: Any, b: Any) -> bool:
     """Two lengths of values that exist together are surely equal: equal ints or
     symbols, or one form where one of them is exact (so the form is not negative) or
     both clamped (both ``max(0, form)``); two guarded ones may differ."""
+    if isinstance(a, Lin) or isinstance(b, Lin):
+        a, b = _lin(a), _lin(b)
     if not isinstance(a, Lin) or not isinstance(b, Lin):
         return a is not None and a == b
     return _form_of(a) == _form_of(b) and (EXACT in (a.kind, b.kind) or
@@ -152,8 +173,11 @@ def broadcast(a: Any, b: Any) -> Any:
     """The length of two broadcast against each other, one a ``Lin``: the same form as
     ``same`` finds it; a form against anything else may be 1 there, so the other length
     when that one is surely not 1 (a symbol, an int); else unknown."""
+    if isinstance(a, Lin) or isinstance(b, Lin):
+        a, b = _lin(a), _lin(b)
     if same(a, b):
-        return a if isinstance(a, Lin) and a.kind == EXACT else b
+        out = a if isinstance(a, Lin) and a.kind == EXACT else b
+        return (_symbol(out) or out) if isinstance(out, Lin) and out.kind == EXACT else out
     if _form_of(a) is not None and _form_of(a) == _form_of(b):
         return Lin(a.terms, a.const, CLAMPED) if CLAMPED in (a.kind, b.kind) else None
     other = b if isinstance(a, Lin) else a
@@ -163,6 +187,8 @@ def broadcast(a: Any, b: Any) -> Any:
 def join(a: Any, b: Any) -> Any:
     """The length a name has when either definition may have given it: the looser kind
     of one form (``EXACT`` and ``CLAMPED``: clamped, which an exact length also is)."""
+    if isinstance(a, Lin) or isinstance(b, Lin):
+        a, b = _lin(a), _lin(b)
     if not isinstance(a, Lin) or not isinstance(b, Lin):
         return a if a is not None and a == b else None
     if _form_of(a) != _form_of(b):

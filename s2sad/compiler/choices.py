@@ -52,11 +52,30 @@ def _pair(left: gast.expr, sign_l: int, right: gast.expr, sign_r: int
     (cond, side_l, value_l, rest_l, neg_l), (_, _, value_r, rest_r, neg_r) = a, b
     neg_l += sign_l == -1
     neg_r += sign_r == -1
-    chosen_l, chosen_r = _product(value_l, rest_l, neg_l), _product(value_r, rest_r, neg_r)
+    common, rest_l, rest_r = _common([value_l] + rest_l, [value_r] + rest_r)
+    chosen_l, chosen_r = _product(rest_l, neg_l), _product(rest_r, neg_r)
     body, orelse = (chosen_l, chosen_r) if side_l == 1 else (chosen_r, chosen_l)
     np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
-    return gast.Call(func=gast.Attribute(value=np_, attr="where", ctx=gast.Load()),
-                     args=[cond, body, orelse], keywords=[])
+    out: gast.expr = gast.Call(func=gast.Attribute(value=np_, attr="where",
+                                                   ctx=gast.Load()),
+                               args=[cond, body, orelse], keywords=[])
+    for f in common:
+        out = gast.BinOp(left=out, op=gast.Mult(), right=f)
+    return out
+
+
+def _common(left: list, right: list) -> tuple[list, list, list]:
+    """The factors both products have (one multiplication after the choice, not one in
+    each of its values: ``np.where(c, g * r, g * s)`` is ``np.where(c, r, s) * g``, the
+    same numbers), and what is left of each (at least one factor)."""
+    common, right = [], list(right)
+    for f in list(left):
+        k = next((k for k, g in enumerate(right) if same(f, g)), None)
+        if k is not None and len(left) > 1 and len(right) > 1:
+            common.append(f)
+            left = [g for g in left if g is not f]
+            del right[k]
+    return common, left, right
 
 
 def _term(e: gast.expr) -> tuple | None:
@@ -86,8 +105,8 @@ def _zero(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) in (int, float) and e.value == 0
 
 
-def _product(value: gast.expr, rest: list, negated: int) -> gast.expr:
-    out = value
-    for f in rest:
+def _product(factors: list, negated: int) -> gast.expr:
+    out = factors[0]
+    for f in factors[1:]:
         out = gast.BinOp(left=out, op=gast.Mult(), right=f)
     return gast.UnaryOp(op=gast.USub(), operand=out) if negated % 2 else out

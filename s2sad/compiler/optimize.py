@@ -22,6 +22,7 @@ from s2sad.compiler import (
     assemble,
     batch,
     carried,
+    choice_lines,
     contractions,
     correlate,
     dims,
@@ -284,7 +285,11 @@ def owned(body: list, facts: Facts) -> list:
 
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement."""
-    return accumulate.merge(body, facts.adjoints | facts.tangents)
+    derivatives = facts.adjoints | facts.tangents
+    body = accumulate.merge(body, derivatives)
+    return choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
+        body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
+        facts.namespace)
 
 
 def fused(body: list, facts: Facts) -> list:

@@ -41,13 +41,16 @@ def probe(fn: Any, args: tuple[Arg, ...], keywords: tuple[tuple[str, Any], ...])
 
 
 def _try(fn: Any, args: tuple[Arg, ...], keywords: dict) -> Any:
-    symbols = sorted({d for shape in _shapes(args) for d in shape if isinstance(d, str)})
+    given = {d for shape in _shapes(args) for d in shape if isinstance(d, str)}
+    symbols = sorted({d.partition("*")[2] or d for d in given})  # ("4*a": 4 times a)
     if len(symbols) > len(_PRIMES[0]) or not all(
             type(d) is int or isinstance(d, str) for s in _shapes(args) for d in s):
         return None
     results = []
     for attempt, primes in enumerate(_PRIMES):
         lengths = dict(zip(symbols, primes))
+        lengths.update({d: int(d.partition("*")[0]) * lengths[d.partition("*")[2]]
+                        for d in given if "*" in d})
         standins = [_standin(a, lengths, _NUMBERS[attempt]) for a in args]
         if any(s is _TOO_BIG for s in standins):
             return None

@@ -84,6 +84,8 @@ def _broadcast_dim(a: Dim, b: Dim, learned: dict | None = None) -> Dim:
     if b == 1:
         return a
     if isinstance(a, affine.Lin) or isinstance(b, affine.Lin):
+        if a is None or b is None:  # (the other is not 1 when surely at least 2)
+            return a if b is None and affine.long(a) else b if affine.long(b) else None
         return affine.broadcast(a, b)
     if _same(a, b):
         return a

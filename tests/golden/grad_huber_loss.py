@@ -8,13 +8,9 @@ def grad_huber_loss(w, X, y, delta):
     del a
     # adjoint of line 115: return np.mean(loss)
     dloss = 1.0 / X.shape[0]
-    # adjoint of line 114: loss = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
-    dsub = np.where(cmp, 0.0, dloss) * delta
-    dr = np.where(cmp, dloss, 0.0) * r
-    del cmp
     # adjoint of line 113: a = np.abs(r)
-    dr = dr + dsub * np.sign(r)
-    del dsub, r
+    dr = np.where(cmp, r, delta * np.sign(r)) * dloss
+    del cmp, r
     # adjoint of line 112: r = X @ w - y
     dw = X.T @ dr
     return cast_like(dw, w)
