@@ -26,6 +26,7 @@ from s2sad.call_kinds import (
     is_function,
     kinds_of,
     outer_signature,
+    refuse_integer_arrays,
     shape_signature,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
@@ -161,6 +162,7 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
+        refuse_integer_arrays(self.fn, self.wrt, values)
         foreign, outer = foreign_array(values), global_arrays(self.fn)
         scalars, ranks = kinds_of(values, outer)
         callables = self._callables(values)
@@ -274,9 +276,10 @@ class Derivative:
             self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
+            dtypes = tuple(getattr(v, "dtype", None) for v in values)
             held = {i: concrete((v,)) for i, v in enumerate(values) if _held(v)}
             self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen,
-                                        float_arrays(values), held, outer, one)
+                                        float_arrays(values), held, outer, one, dtypes)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))

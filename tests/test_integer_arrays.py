@@ -215,12 +215,69 @@ def int_argument_written_in_loop(x):
     return np.sum(y * x)
 
 
+def _at(f):
+    return f"test_integer_arrays.py:{f.__code__.co_firstlineno}: argument"
+
+
 @pytest.mark.parametrize("f, x", [
     (int_argument_zeros_like_written, np.array([1, 2, 3])),
     (int_argument_rows_written, np.array([[1, 2], [4, 6]])),
-    (int_argument_written_in_loop, np.array([1, 2, 4, 6]))])
-def test_integer_array_argument(f, x):
-    value, grad = s2sad.value_and_grad(f)(x)
-    assert value == f(x)
-    assert grad.dtype == np.float64
-    np.testing.assert_allclose(grad, numerical_grad(f, [x.astype(float)]), rtol=1e-6)
+    (int_argument_written_in_loop, np.array([True, False, True, True]))])
+def test_integer_array_argument_refused_by_every_entry(f, x):
+    """As in JAX, autograd and PyTorch: an integer or bool array given for a
+    differentiated argument is refused at the function's line, naming the argument and
+    the fix; the same array as floats is differentiated (vs central differences)."""
+    entries = [lambda: s2sad.grad(f)(x), lambda: s2sad.value_and_grad(f)(x),
+               lambda: s2sad.vjp(f)(x, 1.0), lambda: s2sad.jvp(f)(x, np.ones(x.shape)),
+               lambda: s2sad.jacobian(f)(x), lambda: s2sad.hessian(f)(x),
+               lambda: s2sad.jacobian(f, mode="forward")(x)]
+    for entry in entries:
+        with pytest.raises(s2sad.DifferentiationError, match=_at(f) + ".*astype"):
+            entry()
+    xf = x.astype(float) + 0.1
+    np.testing.assert_allclose(s2sad.grad(f)(xf), numerical_grad(f, [xf]), rtol=1e-6)
+    check_grad(f, xf)
+    check_vjp(f, xf)
+    check_jvp(f, xf)
+
+
+def int_scale_of(x, k):
+    y = np.zeros_like(k) + x[0]
+    return np.sum(y * x) + x[1] * k[0]
+
+
+@pytest.mark.parametrize("wrap", [lambda k: [k], lambda k: (1.0, k), lambda k: {"k": k}])
+def test_integer_array_held_in_a_container_refused(wrap):
+    def f(x, ks):
+        k = ks[0] if isinstance(ks, list) else ks[1] if isinstance(ks, tuple) else ks["k"]
+        return np.sum(x * k)
+    x, held = np.array([0.5, 1.5]), wrap(np.array([2, 3]))
+    with pytest.raises(s2sad.DifferentiationError, match="argument 'ks'.*int64.*each array"):
+        s2sad.grad(f, wrt=1)(x, held)
+    with pytest.raises(s2sad.DifferentiationError, match="argument 'ks'"):
+        s2sad.vjp(f, wrt=(0, 1))(x, held, 1.0)
+    np.testing.assert_allclose(s2sad.grad(f)(x, held), numerical_grad(
+        lambda x: f(x, held), [x]), rtol=1e-6)  # not differentiated: passed as it is
+
+
+def test_integer_array_after_float32_calls_refused():
+    """The fast path of a gradient called again checks the dtype of every array: an int
+    array of the shape of the float32 one it was made for is refused, not rounded."""
+    g = s2sad.grad(int_argument_zeros_like_written)
+    x32 = np.array([0.5, 1.5, 2.5], dtype=np.float32)
+    for _ in range(3):
+        np.testing.assert_allclose(g(x32), numerical_grad(
+            int_argument_zeros_like_written, [x32.astype(float)]), rtol=1e-4)
+    with pytest.raises(s2sad.DifferentiationError, match=_at(int_argument_zeros_like_written)):
+        g(np.array([1, 2, 3]))
+    with pytest.raises(s2sad.DifferentiationError, match="argument 'x'"):
+        g(np.array([1, 2, 3], dtype=np.int32))
+
+
+@pytest.mark.parametrize("k", [np.array([2, 3]), np.array([-1, 4]), np.array([True, False])])
+def test_integer_array_not_differentiated_and_python_ints_accepted(k):
+    x = np.array([0.7, -0.3])
+    np.testing.assert_allclose(s2sad.grad(int_scale_of)(x, k),
+                               numerical_grad(lambda x: int_scale_of(x, k), [x]), rtol=1e-6)
+    assert s2sad.grad(lambda a, n: a ** n)(2.0, 3) == pytest.approx(12.0)
+    assert s2sad.grad(lambda a: a * a)(3) == pytest.approx(6.0)
