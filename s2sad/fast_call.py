@@ -32,9 +32,10 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
                outer: tuple = (), one: bool = False, dtypes: tuple = ()) -> type:
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
     the argument types (and array shapes and dtypes: an integer array for a float32
-    one is refused, not differentiated) inline and calls the checked gradient directly: a gradient in a loop
-    pays no dispatch.  (Python looks ``__call__`` up on the class, hence one small class
-    per derivative.)  ``one``: the gradient is returned in a 1-tuple (``wrt=(0,)``)."""
+    one is refused, not differentiated) inline and calls the checked gradient directly:
+    a gradient in a loop pays no dispatch.  (Python looks ``__call__`` up on the class,
+    hence one small class per derivative.)  ``one``: the gradient is returned in a
+    1-tuple (``wrt=(0,)``)."""
     fn = gen.fn
     names, namespace, user = refresh_of(fn).state
     params = [f"a{i}" for i in range(len(types))]

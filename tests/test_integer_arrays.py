@@ -281,3 +281,47 @@ def test_integer_array_not_differentiated_and_python_ints_accepted(k):
                                numerical_grad(lambda x: int_scale_of(x, k), [x]), rtol=1e-6)
     assert s2sad.grad(lambda a, n: a ** n)(2.0, 3) == pytest.approx(12.0)
     assert s2sad.grad(lambda a: a * a)(3) == pytest.approx(6.0)
+
+
+# An array made from an integer array the call passes for a parameter not differentiated
+# (np.zeros_like(k), k.copy(), np.ones_like(k)) is integer too: what is written into it is
+# rounded, no derivative flows through it (it did, as if it were float).  The same
+# function given a float k is differentiated through the written value.
+
+
+def zeros_like_int_argument_written(x, k):
+    y = np.zeros_like(k)
+    y[0] = 2.5 * x[0]
+    return np.sum(y * x)
+
+
+def copy_of_int_argument_written(x, k):
+    y = k.copy()
+    y[1] = 3.3 * x[1]
+    return np.sum(y * x)
+
+
+def ones_like_int_argument_written_in_loop(x, k):
+    y = np.ones_like(k)
+    for i in range(len(x)):
+        if x[i] > 0:
+            y[i] = x[i] * 4.5
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [zeros_like_int_argument_written, copy_of_int_argument_written,
+                               ones_like_int_argument_written_in_loop])
+@pytest.mark.parametrize("x", [np.array([0.51, 0.93, -0.37]), np.array([-0.61, 0.77, 0.29])])
+def test_arrays_made_from_integer_arguments_round(f, x):
+    for k in (np.array([1, 2, 3]), np.array([True, False, True])):
+        numerical = numerical_grad(lambda x, k=k: f(x, k), [x])
+        np.testing.assert_allclose(s2sad.grad(f)(x, k), numerical, rtol=1e-6, atol=1e-8)
+        value, grad = s2sad.value_and_grad(f)(x, k)
+        assert value == pytest.approx(f(x, k))
+        np.testing.assert_allclose(grad, numerical, rtol=1e-6, atol=1e-8)
+        for e in np.eye(3):
+            np.testing.assert_allclose(s2sad.jvp(f)(x, k, e)[1], numerical @ e, atol=1e-8)
+    kf = np.array([1.0, 2.0, 3.0])  # the same function of a float k: differentiated through
+    check_grad(f, x, kf)
+    check_jvp(f, x, kf)
+    check_vjp(f, x, kf)
