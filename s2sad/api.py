@@ -69,6 +69,8 @@ class Derivative:
             fn, self._prefix, self._fixed = bound
             wrt = after(len(self._prefix), wrt)
         self.fn, self.kind, self.verbose = differentiable(fn), kind, verbose
+        # the user's function, named in refusals (a grad of a grad: the inner one's)
+        self._origin: Callable = fn._origin if isinstance(fn, Derivative) else self.fn
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         parameters = inspect.signature(self.fn).parameters.values()
@@ -163,7 +165,7 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
-        refuse_integer_arrays(self.fn, self.wrt, values)
+        refuse_integer_arrays(self._origin, self.wrt, values)
         foreign, outer = foreign_array(values), global_arrays(self.fn)
         scalars, ranks = kinds_of(values, outer)
         callables = self._callables(values)

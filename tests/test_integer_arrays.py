@@ -325,3 +325,25 @@ def test_arrays_made_from_integer_arguments_round(f, x):
     check_grad(f, x, kf)
     check_jvp(f, x, kf)
     check_vjp(f, x, kf)
+
+
+def cube(a):
+    return a ** 3
+
+
+def sum_of_cubes(x):
+    return np.sum(x ** 3)
+
+
+@pytest.mark.parametrize("entry, at", [
+    (lambda: s2sad.grad(s2sad.grad(cube))(np.array(2)), cube),
+    (lambda: s2sad.jacobian(lambda x: x ** 3, sparse=True)(np.array([1, 2])), None),
+    (lambda: s2sad.hessian(sum_of_cubes, sparse=True)(np.array([1, 2])), sum_of_cubes)])
+def test_integer_array_refused_through_nested_and_sparse_entries(entry, at):
+    """Each names the user's function (a grad of a grad: the inner function's line)."""
+    where = _at(at) if at is not None else "test_integer_arrays.py:"
+    with pytest.raises(s2sad.DifferentiationError, match=where + ".*astype"):
+        entry()
+    assert s2sad.grad(s2sad.grad(cube))(2.0) == pytest.approx(12.0)
+    np.testing.assert_allclose(s2sad.hessian(sum_of_cubes, sparse=True)(
+        np.array([1.0, 2.0])).toarray(), np.diag([6.0, 12.0]))
