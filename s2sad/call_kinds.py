@@ -250,12 +250,12 @@ def refuse_integer_arrays(fn: Callable, wrt: tuple, values: tuple) -> None:
         if held is not None:
             names = list(inspect.signature(fn).parameters)
             name = names[i] if i < len(names) else f"argument {i}"
+            held_in = isinstance(values[i], (list, tuple, dict))
             raise DifferentiationError(
                 f"{defined_at(fn)}: argument {name!r} of {getattr(fn, '__name__', 'f')}: "
-                f"an array of dtype {held} given for a differentiated argument; NumPy "
-                f"computes on it in integers, which have no derivative: pass "
-                f"{name}.astype(float)" + (" (each array it holds)" if
-                                            type(values[i]) is not np.ndarray else ""))
+                f"an array of dtype {held} given for a differentiated argument; the "
+                f"function computes on it in integers, which have no derivative: pass "
+                f"{name}.astype(float)" + (" (each array it holds)" if held_in else ""))
 
 
 def _integer_array(v: Any) -> np.dtype | None:
@@ -269,7 +269,18 @@ def _integer_array(v: Any) -> np.dtype | None:
             found = _integer_array(item)
             if found is not None:
                 return found
+    elif hasattr(v, "dtype") and hasattr(v, "shape") and not isinstance(v, np.generic):
+        return _foreign_integer(v.dtype)  # (a torch or JAX array: refused as they do)
     return None
+
+
+def _foreign_integer(dtype: Any) -> Any:
+    """Another library's integer or bool dtype (``torch.int64``, JAX's ``int32``)."""
+    try:
+        kind = np.dtype(str(dtype).removeprefix("torch.")).kind
+    except TypeError:  # (bfloat16 and the like: floats NumPy does not name)
+        return None
+    return dtype if kind in "biu" else None
 
 
 def numpy_only(what: str, fn: Callable, values: tuple) -> None:

@@ -347,3 +347,21 @@ def test_integer_array_refused_through_nested_and_sparse_entries(entry, at):
     assert s2sad.grad(s2sad.grad(cube))(2.0) == pytest.approx(12.0)
     np.testing.assert_allclose(s2sad.hessian(sum_of_cubes, sparse=True)(
         np.array([1.0, 2.0])).toarray(), np.diag([6.0, 12.0]))
+
+
+def scaled_squares(x):
+    y = x * 2.5
+    return (y * y).sum()
+
+
+@pytest.mark.parametrize("library", ["torch", "jax.numpy"])
+def test_another_librarys_integer_array_refused(library):
+    """As torch and JAX refuse them: an integer or bool array of theirs for a
+    differentiated argument; their float arrays are differentiated."""
+    xp = pytest.importorskip(library)
+    for ints in (xp.asarray([1, 2, 3]), xp.asarray([True, False, True])):
+        with pytest.raises(s2sad.DifferentiationError, match=_at(scaled_squares)):
+            s2sad.grad(scaled_squares)(ints)
+    floats = xp.asarray([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(np.asarray(s2sad.grad(scaled_squares)(floats)),
+                               [12.5, 25.0, 37.5], rtol=1e-6)
