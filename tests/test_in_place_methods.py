@@ -96,7 +96,33 @@ def out_second_name(x):
     return np.sum(d * x)
 
 
-CASES = [sorted_local, sorted_second_name, sorted_view_rows, sorted_in_branch,
+def helper_sorts(v):
+    v.sort()
+
+
+def sorted_by_a_helper(x):
+    y = x * 1.5
+    helper_sorts(y)  # (the caller's y is sorted)
+    return np.sum(y * W)
+
+
+def sorted_both_axes(x):
+    B = np.outer(x, x[::-1])
+    B.sort(axis=1)
+    B.sort(0)
+    return np.sum(B * np.arange(16.0).reshape(4, 4))
+
+
+def out_accumulated_in_loop(x):
+    a = np.zeros(4)
+    for i in range(3):
+        np.add(a, x * i, out=a)
+        np.multiply(a, x, out=a)
+    return np.sum(a)
+
+
+CASES = [sorted_by_a_helper, sorted_both_axes, out_accumulated_in_loop,
+         sorted_local, sorted_second_name, sorted_view_rows, sorted_in_branch,
          sorted_in_loop, filled_local, filled_rows, filled_second_name, out_local, out_row,
          out_second_name]
 
