@@ -26,6 +26,7 @@ from s2sad.call_kinds import (
     is_function,
     kinds_of,
     outer_signature,
+    refuse_integer_arrays,
     shape_signature,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
@@ -68,6 +69,8 @@ class Derivative:
             fn, self._prefix, self._fixed = bound
             wrt = after(len(self._prefix), wrt)
         self.fn, self.kind, self.verbose = differentiable(fn), kind, verbose
+        # the user's function, named in refusals (a grad of a grad: the inner one's)
+        self._origin: Callable = fn._origin if isinstance(fn, Derivative) else self.fn
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         parameters = inspect.signature(self.fn).parameters.values()
@@ -83,17 +86,18 @@ class Derivative:
                   scalars: frozenset = frozenset(), check: bool = False,
                   ranks: tuple = (), callables: tuple = (),
                   floats: frozenset = frozenset(), optimistic: bool = False,
-                  sequences: tuple = ()) -> pipeline.Generated:
+                  sequences: tuple = (), integers: tuple = ()) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
         ``ranks``: (position, ndim) of the array arguments, for code specialised to them;
         ``floats``: positions of the float64 arrays among them; ``optimistic``: without
         the NaN guards not proved needless (:mod:`s2sad.fallback`); ``sequences``: the
-        parameters given a list or tuple (``t + s`` concatenates them)."""
+        parameters given a list or tuple (``t + s`` concatenates them); ``integers``: those
+        given integer or bool arrays (what is written into a copy of one is rounded)."""
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        known = Known(self._owner, callables, self.has_aux, sequences) \
-            if self._owner or callables or self.has_aux or sequences else None
+        known = Known(self._owner, callables, self.has_aux, sequences, integers) \
+            if self._owner or callables or self.has_aux or sequences or integers else None
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
                known, floats, optimistic)
         if key not in _CACHE:
@@ -161,21 +165,25 @@ class Derivative:
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
+        refuse_integer_arrays(self._origin, self.wrt, values)
         foreign, outer = foreign_array(values), global_arrays(self.fn)
         scalars, ranks = kinds_of(values, outer)
         callables = self._callables(values)
         floats = float_arrays(values, outer) if foreign is None else frozenset()
-        key = (tuple(map(type, values)), ranks, callables, floats)
+        ints = tuple(i for i, v in enumerate(values)
+                     if type(v) is np.ndarray and v.dtype.kind in "biu")
+        key = (tuple(map(type, values)), ranks, callables, floats, ints)
         gen = None if check else self._variants.get(key)
         if gen is None:
             structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
             optimistic = foreign is None and not self.nested
-            sequences = self._sequences(values)
+            sequences, integers = self._sequences(values), self._named(ints)
             gen = self.generated(structured, scalars, check, ranks, callables, floats,
-                                 optimistic, sequences)
+                                 optimistic, sequences, integers)
             if gen.unguarded:  # its NaN where a guard would give 0: the guarded one runs
                 gen = fallback.guarded(gen, lambda: self._guarded(
-                    structured, scalars, check, ranks, callables, floats, False, sequences),
+                    structured, scalars, check, ranks, callables, floats, False, sequences,
+                    integers),
                     lean=self.kind == "grad" and not check, has_aux=self.has_aux)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
@@ -199,6 +207,13 @@ class Derivative:
         names = list(inspect.signature(self.fn).parameters)
         return tuple(names[i] for i, v in enumerate(values)
                      if type(v) in (list, tuple) and i < len(names))
+
+    def _named(self, positions: tuple) -> tuple:
+        """The names of the parameters at ``positions``."""
+        if not positions:
+            return ()
+        names = list(inspect.signature(self.fn).parameters)
+        return tuple(names[i] for i in positions if i < len(names))
 
     def _callables(self, values: tuple) -> tuple:
         """(parameter, function) of the functions passed for parameters not in ``wrt``:
@@ -274,9 +289,10 @@ class Derivative:
             self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
+            dtypes = tuple(getattr(v, "dtype", None) for v in values)
             held = {i: concrete((v,)) for i, v in enumerate(values) if _held(v)}
             self.__class__ = fast_class(Derivative, tuple(map(type, args)), shapes, gen,
-                                        float_arrays(values), held, outer, one)
+                                        float_arrays(values), held, outer, one, dtypes)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))

@@ -23,7 +23,8 @@ MAX_HELD = 16  # a container of up to this many arrays gets code for their shape
 
 def shape_signature(values: tuple) -> tuple:
     """Types, and array shape classes (of the arrays in a list, tuple or dict too): what
-    the generated code is specialised to; and which arrays are float64 (``float_arrays``).
+    the generated code is specialised to; and which arrays are float64 (``float_arrays``)
+    and which integer (refused where differentiated: ``refuse_integer_arrays``).
     Remembered by the concrete shapes (``concrete``): a gradient called again and again
     on a parameter dict pays a dict lookup, not the shape classes."""
     key = concrete(values)
@@ -34,7 +35,8 @@ def shape_signature(values: tuple) -> tuple:
         arrays = [s for s in shapes if s is not None]
         classes = dict(zip(map(id, arrays), _classes(arrays)))
         known = tuple(classes[id(s)] if s is not None else type(v)
-                      for v, s in zip(values, shapes)) + (float_arrays(values),)
+                      for v, s in zip(values, shapes)) + (float_arrays(values), frozenset(
+                          i for i, v in enumerate(values) if _integer_array(v) is not None))
         if len(_SIGNATURES) < MAX_SIGNATURES:
             _SIGNATURES[key] = known
     return known
@@ -235,6 +237,50 @@ def defined_at(fn: Callable) -> str:
     """``file:line`` of a function's def, for errors about the whole function."""
     code = getattr(fn, "__code__", None)
     return f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
+
+
+def refuse_integer_arrays(fn: Callable, wrt: tuple, values: tuple) -> None:
+    """Refuse an integer or bool NumPy array given for a differentiated argument (or
+    held in a list, tuple or dict given for one), as JAX, autograd and PyTorch do: the
+    function computes on it in integers (a write of ``2.5 * x[i]`` into ``np.zeros_like(x)``
+    rounds), a step function whose derivative is not the float function's.  Python ints
+    stay numbers."""
+    for i in wrt:
+        held = _integer_array(values[i]) if i < len(values) else None
+        if held is not None:
+            names = list(inspect.signature(fn).parameters)
+            name = names[i] if i < len(names) else f"argument {i}"
+            held_in = isinstance(values[i], (list, tuple, dict))
+            raise DifferentiationError(
+                f"{defined_at(fn)}: argument {name!r} of {getattr(fn, '__name__', 'f')}: "
+                f"an array of dtype {held} given for a differentiated argument; the "
+                f"function computes on it in integers, which have no derivative: pass "
+                f"{name}.astype(float)" + (" (each array it holds)" if held_in else ""))
+
+
+def _integer_array(v: Any) -> np.dtype | None:
+    """The dtype of ``v`` if it is an integer or bool ndarray, or of the first such array
+    a list, tuple or dict ``v`` holds (at any depth)."""
+    t = type(v)
+    if t is np.ndarray:
+        return v.dtype if v.dtype.kind in "biu" else None
+    if t is list or t is tuple or t is dict or isinstance(v, (list, tuple, dict)):
+        for item in (v.values() if isinstance(v, dict) else v):
+            found = _integer_array(item)
+            if found is not None:
+                return found
+    elif hasattr(v, "dtype") and hasattr(v, "shape") and not isinstance(v, np.generic):
+        return _foreign_integer(v.dtype)  # (a torch or JAX array: refused as they do)
+    return None
+
+
+def _foreign_integer(dtype: Any) -> Any:
+    """Another library's integer or bool dtype (``torch.int64``, JAX's ``int32``)."""
+    try:
+        kind = np.dtype(str(dtype).removeprefix("torch.")).kind
+    except TypeError:  # (bfloat16 and the like: floats NumPy does not name)
+        return None
+    return dtype if kind in "biu" else None
 
 
 def numpy_only(what: str, fn: Callable, values: tuple) -> None:

@@ -29,18 +29,20 @@ MISSING = object()
 
 def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
                floats: frozenset = frozenset(), held: dict | None = None,
-               outer: tuple = (), one: bool = False) -> type:
+               outer: tuple = (), one: bool = False, dtypes: tuple = ()) -> type:
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
-    the argument types (and array shapes, and the dtype of the float64 arrays the code
-    was made for) inline and calls the checked gradient directly: a gradient in a loop
-    pays no dispatch.  (Python looks ``__call__`` up on the class, hence one small class
-    per derivative.)  ``one``: the gradient is returned in a 1-tuple (``wrt=(0,)``)."""
+    the argument types (and array shapes and dtypes: an integer array for a float32
+    one is refused, not differentiated) inline and calls the checked gradient directly:
+    a gradient in a loop pays no dispatch.  (Python looks ``__call__`` up on the class,
+    hence one small class per derivative.)  ``one``: the gradient is returned in a
+    1-tuple (``wrt=(0,)``)."""
     fn = gen.fn
     names, namespace, user = refresh_of(fn).state
     params = [f"a{i}" for i in range(len(types))]
     held = held or {}
     test = " and ".join(f"type({p}) is t{i}" + ("" if r is None else f" and {p}.shape == s{i}")
-                        + (f" and {p}.dtype is F64" if i in floats else "")
+                        + (f" and {p}.dtype is F64" if i in floats else "" if r is None
+                           else f" and {p}.dtype == dt{i}")
                         + (f" and concrete(({p},)) == c{i}" if i in held else "")
                         for i, (p, r) in enumerate(zip(params, shapes)))
     for j, (k, a) in enumerate(outer):  # (the module's arrays the code was made for)
@@ -58,6 +60,7 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
              "last": gen, "F64": np.dtype(np.float64),
              **{f"t{i}": t for i, t in enumerate(types)},
              **{f"s{i}": s for i, s in enumerate(shapes)},
+             **{f"dt{i}": d for i, d in enumerate(dtypes)},
              **{f"c{i}": c for i, c in held.items()}, "concrete": concrete,
              "ndarray": np.ndarray, **{f"o{j}": getattr(a, "shape", None)
                                        for j, (_, a) in enumerate(outer)},

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import api, entry_options, library, sparsity, structure
-from s2sad.call_kinds import check_scalar, defined_at
+from s2sad.call_kinds import check_scalar, defined_at, refuse_integer_arrays
 from s2sad.differentiable import after, differentiable
 from s2sad.errors import DifferentiationError
 from s2sad.fallback import guarded_of
@@ -133,6 +133,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         bound = structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs)
         full = tuple(bound.args)
         api.numpy_only("jacobian", f, full)
+        refuse_integer_arrays(api.parameters_of(f), positions, full)
         chosen = mode
         value: Any = None
         if mode != "forward":  # on copies: f may change its arguments in place
@@ -276,6 +277,8 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))
+        refuse_integer_arrays(api.parameters_of(f), positions, tuple(
+            structure.bind_call(api.parameters_of(f), "hessian", args, kwargs).args))
         # a scalar output (the gradient seeded with 1.0 through a vector output would
         # give the Hessian of its sum): one call of f, on copies, beside n JVPs
         check_scalar(f, f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],

@@ -154,18 +154,20 @@ def test_unknown_ranks_keep_the_sums() -> None:
 
 def test_integer_positions_keep_numpys_types() -> None:
     """``np.sum`` of an int32 product is int64, ``einsum``'s int32: the forward sum of
-    squares (of a parameter of unknown type) is not rewritten; the value is exact."""
-    def sq(x):
+    squares (of int32 positions, not differentiated: an integer array given for a
+    differentiated argument is refused) is not rewritten; the value is exact."""
+    def sq(w, x):
         d = x[:, None, :] - x[None, :, :]
-        return np.sum(np.sum(d * d, axis=-1) * 1.5)
+        return w * np.sum(np.sum(d * d, axis=-1) * 1.5)
     x = np.arange(12, dtype=np.int32).reshape(4, 3) * 30000
-    value, grad = s2sad.value_and_grad(sq)(x)
-    assert value == sq(x)
+    value, grad = s2sad.value_and_grad(sq)(2.0, x)
+    assert value == sq(2.0, x)
     g = s2sad.value_and_grad(sq)
-    g(x)
+    g(2.0, x)
     assert "einsum" not in g.source
-    n = len(x)
-    np.testing.assert_allclose(grad, 6.0 * (n * x - x.sum(0)), rtol=1e-12)
+    assert grad == sq(1.0, x)  # (linear in w; int32 squares wrap around as NumPy's do)
+    with pytest.raises(s2sad.DifferentiationError, match="argument 'x'.*astype"):
+        s2sad.grad(sq, wrt=1)(2.0, x)
 
 
 def test_complex_input_holomorphic() -> None:

@@ -53,10 +53,19 @@ def lambda_free_loss(x):
     return np.sum(np.log(x ** 2, out=np.zeros_like(x), where=x != 0))
 
 
-def test_out_an_existing_array_refused():
+def test_out_an_existing_array_written():
+    """``np.multiply(x, x, out=y)`` is ``y[...] = np.multiply(x, x)``
+    (tests/test_in_place_methods.py); its value used, ``out=`` stays refused."""
     def f(x):
         y = np.zeros_like(x)
         np.multiply(x, x, out=y)
-        return np.sum(y)
+        return np.sum(y * x)
+    x = np.array([0.5, -1.5, 2.0])
+    np.testing.assert_allclose(s2sad.grad(f)(x), 3 * x ** 2)
+
+    def g(x):
+        y = np.zeros_like(x)
+        z = np.multiply(x, x, out=y)
+        return np.sum(z)
     with pytest.raises(s2sad.DifferentiationError, match=r"test_ufunc_out.py:\d+: out="):
-        s2sad.grad(f)(np.ones(3))
+        s2sad.grad(g)(np.ones(3))

@@ -169,9 +169,12 @@ async def asynchronous(x):
     return x
 
 
-def test_in_place_methods_and_async_are_refused():
-    with pytest.raises(s2sad.DifferentiationError, match="sort"):
-        s2sad.grad(sorts_in_place)(np.array([3.0, 1.0]))
+def test_sort_in_place_differentiated_and_async_refused():
+    """``z.sort()`` is ``z[...] = np.sort(z)`` (tests/test_in_place_methods.py): the
+    smallest item's gradient, the caller's array left unsorted."""
+    z = np.array([3.0, 1.0, 2.0])
+    np.testing.assert_array_equal(s2sad.grad(sorts_in_place)(z), [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(z, [3.0, 1.0, 2.0])
     with pytest.raises(s2sad.DifferentiationError, match="async"):
         s2sad.grad(asynchronous)(1.0)
 

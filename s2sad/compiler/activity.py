@@ -54,10 +54,12 @@ def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
 
 
 def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
-            lookup: Callable[[Any], Any]) -> Activity:
-    """Fixpoints of 'depends on wrt' and 'output depends on it'."""
+            lookup: Callable[[Any], Any], integers: frozenset[str] = frozenset()
+            ) -> Activity:
+    """Fixpoints of 'depends on wrt' and 'output depends on it' (``integers``: the
+    parameters given integer or bool arrays, whose copies round what is written in)."""
     local = local_names(node)
-    rounded = integer_arrays(node, namespace)  # (what a float written into them loses)
+    rounded = integer_arrays(node, namespace, integers)  # (what a float written loses)
     edges = []  # (target, inputs)
     for s in assignments(node):
         prim = primitive(s.value, namespace, local)

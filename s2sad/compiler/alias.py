@@ -53,6 +53,7 @@ from s2sad.compiler.alias_objects import (
     tuple_items,
 )
 from s2sad.compiler.alias_writes import WriteChecks
+from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
@@ -68,6 +69,7 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     """Bind again the names that share a written object; refuse what cannot be.
     ``outer``: the global and closure names the function reads."""
     handled: set[int] = set()  # writes through a view whose base write is in place
+    chosen_views(node, namespace)  # (v = B[0] if c else B[1]: one view, at an index chosen there)
     for _ in range(16):  # a write through a view writes its base: analysed again
         analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
         analysis.outer = set(outer) - set(analysis.params)

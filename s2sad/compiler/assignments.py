@@ -3,8 +3,9 @@
 ``a, b = pair`` binds each name (from the tuple's items when they are known);
 ``x[i] = v`` is ``x = setitem(x, i, v)`` (done in place later: see :mod:`alias`);
 ``xs.append(v)`` is ``xs = list_append(xs, v)``; ``np.add.at(a, i, b)`` is
-``a = scatter_add(a, i, b)``; ``dg = s2sad.grad(g)`` makes calls of ``dg`` use the
-derivative.
+``a = scatter_add(a, i, b)``; ``y.sort()``, ``a.fill(v)`` and ``np.add(a, b, out=c)`` write
+every item (``y[...] = np.sort(y)``: :mod:`in_place_methods`); ``dg = s2sad.grad(g)`` makes
+calls of ``dg`` use the derivative.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import sequences
+from s2sad.compiler.in_place_methods import array_written
 from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
 
@@ -38,8 +40,8 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
             norm.emit(changed, s)
             return True
-    return _item_changed(norm, s, call) or _rewritten_mutation(norm, s, call) or \
-        _ufunc_at(norm, s, call)
+    return _item_changed(norm, s, call) or array_written(norm, s, call) or \
+        _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
 
 
 def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:

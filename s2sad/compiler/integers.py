@@ -8,8 +8,9 @@ one definition per path): a NumPy call given an integer or bool ``dtype`` (a con
 or a reduction computing in ints: ``np.sum(x, dtype=int)``); ``np.array`` of a display of
 int constants (``np.array([1, 2, 3])``), ``np.full`` of one (``np.full(3, 2)``);
 ``np.arange`` of ints (literals, ``len(x)``, sums of those); and a write (``setitem``),
-copy or ``zeros_like`` of such an array, which keeps its dtype.  Anything else (an
-argument, a library result) is not known, and stays as it was.
+copy or ``zeros_like`` of such an array, which keeps its dtype; a parameter the call
+gives an integer or bool array (``Known.integers``; never a differentiated one: refused at
+the call).  Anything else (a library result) is not known, and stays as it was.
 """
 from __future__ import annotations
 
@@ -31,24 +32,29 @@ _KEEPS_FIRST = {runtime.setitem, runtime.write_at, runtime.copy_value, np.copy,
                 np.zeros_like, np.ones_like, np.empty_like, np.full_like}
 
 
-def integer_arrays(node: gast.FunctionDef, namespace: dict[str, Any]) -> set[str]:
+def integer_arrays(node: gast.FunctionDef, namespace: dict[str, Any],
+                   given: frozenset[str] = frozenset()) -> set[str]:
     """The names every definition of which makes an integer or bool array (the largest
-    such set: a loop's ``y = setitem(y, i, v)`` keeps ``y`` one)."""
+    such set: a loop's ``y = setitem(y, i, v)`` keeps ``y`` one); ``given``: parameters
+    the call passes integer or bool arrays (``np.zeros_like(k)`` of one is one too)."""
     defs: dict[str, list[gast.expr]] = {}
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)
     int_lists = {n for n, values in defs.items() if all(map(_int_display, values))}
     ints = _largest(defs, lambda v, found: _int_number(v, found, namespace))
-    return _largest(defs, lambda v, found: _integer(v, found, int_lists, ints, namespace))
+    return _largest(defs, lambda v, found: _integer(v, found, int_lists, ints, namespace),
+                    given)
 
 
-def _largest(defs: dict[str, list[gast.expr]], proves: Any) -> set[str]:
-    """The largest set of names every definition of which ``proves(value, set)``."""
-    found = set(defs)
+def _largest(defs: dict[str, list[gast.expr]], proves: Any,
+             given: frozenset[str] = frozenset()) -> set[str]:
+    """The largest set of names every definition of which ``proves(value, set)``
+    (``given``: names known without a definition here, the parameters)."""
+    found = set(defs) | (given - set(defs))
     changed = True
     while changed:
         changed = False
-        for name in sorted(found):
+        for name in sorted(found & set(defs)):
             if not all(proves(v, found) for v in defs[name]):
                 found.discard(name)
                 changed = True

@@ -46,6 +46,7 @@ class Known:
     callables: tuple = ()  # (parameter name, function)
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
     sequences: tuple = ()  # parameters given a list or tuple (their + concatenates)
+    integers: tuple = ()  # parameters given an integer or bool NumPy array (it rounds)
 
 
 class Normalizer:

@@ -52,6 +52,7 @@ class Prepared:
     node: gast.FunctionDef
     namer: Namer
     namespace: dict[str, Any]
+    integers: frozenset[str] = frozenset()  # parameters given integer or bool arrays
 
 
 def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozenset(),
@@ -75,7 +76,8 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
     if stage != "alias":
         node = hoist.hoist(ssa.to_ssa(node, namer))
     namespace.update(registry.TEMPLATE_NAMESPACE)
-    return Prepared(src, node, namer, namespace)
+    return Prepared(src, node, namer, namespace,
+                    frozenset(known.integers) if known is not None else frozenset())
 
 
 def _lengths(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:

@@ -71,7 +71,8 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
     node, names = prep.node, wrt_names(prep.node, wrt)
     aux_value = split_aux(node, prep.namer) if aux else None
     with scanning():  # (the analyses change nothing)
-        act = activity.analyze(node, names, prep.namespace, registry.lookup_vjp)
+        act = activity.analyze(node, names, prep.namespace, registry.lookup_vjp,
+                               prep.integers)
         act.varied -= shifts.shift_only_maxima(node, prep.namespace)
         holders = activity.containers(
             node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)

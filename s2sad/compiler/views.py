@@ -61,10 +61,12 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
     """Every name of ``node`` that is a view of another (see the module docstring)."""
     stores = _stores(node, namespace)
     loops = _loop_counters(node)
+    chosen = {name for name, assigned in stores.items()  # (branch_views: v = B[v_at])
+              if all(getattr(s, "s2sad_view_index", False) for s in assigned)}
     out = {}
     for name, assigned in stores.items():
         if len(assigned) == 1 and isinstance(assigned[0].targets[0], gast.Name):
-            view = _view_of(assigned[0].value, namespace, loops)
+            view = _view_of(assigned[0].value, namespace, loops, chosen)
             if view is not None and view.base != name and \
                     _within_its_loops(view, name, assigned[0], loops, node):
                 out[name] = view
@@ -91,6 +93,15 @@ def _add_aliases(out: dict[str, View], stores: dict[str, list]) -> None:
                 out[name] = View(value.id, gast.Subscript(
                     value=load(value.id), slice=whole, ctx=gast.Load()), "index")
                 changed = True
+
+
+def bindings(node: gast.FunctionDef, namespace: dict) -> dict[str, int]:
+    """name -> how many statements bind it (not writes into it; a parameter, or a name a
+    ``for`` or ``with`` binds, counts as bound once more)."""
+    out = {name: len(assigned) for name, assigned in _stores(node, namespace).items()}
+    for name in _bound_otherwise(node):
+        out[name] = out.get(name, 0) + 1
+    return out
 
 
 def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
@@ -248,7 +259,8 @@ def _within_its_loops(view: View, name: str, made: gast.Assign,
     when the view was taken (the write back and the taking again use it)."""
     if view.kind != "index":
         return True
-    counters = {n.id for n in nodes(view.value.slice) if isinstance(n, gast.Name)}
+    counters = {n.id for n in nodes(view.value.slice) if isinstance(n, gast.Name) and
+                n.id in loops}
     for counter in counters:
         inside = {id(x) for s in loops[counter].body for x in walk(s)}
         if id(made) not in inside or any(
@@ -273,9 +285,10 @@ def _updates_itself(s: gast.Assign, namespace: dict) -> bool:
             getattr(s, "s2sad_item_write", False))  # (a setitem call: a copy)
 
 
-def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For]) -> View | None:
+def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For],
+             chosen: set[str]) -> View | None:
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-            _constant_index(value.slice, loops):
+            _constant_index(value.slice, loops, chosen):
         return View(value.value.id, value, "index")
     if not (isinstance(value, gast.Call) and value.args and
             isinstance(value.args[0], gast.Name) and not value.keywords):
@@ -289,16 +302,18 @@ def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For]) -> V
     return None
 
 
-def _constant_index(idx: gast.expr, loops: dict[str, gast.For]) -> bool:
+def _constant_index(idx: gast.expr, loops: dict[str, gast.For],
+                    chosen: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     """Numbers, slices of numbers, ``None``, loop counters and tuples of them: the same
-    place each time (in one trip of the counter's loop)."""
+    place each time (in one trip of the counter's loop); an index a branch chose
+    (``chosen``, :mod:`branch_views`), bound only right before the view is taken."""
     if isinstance(idx, gast.Tuple):
-        return all(_constant_index(e, loops) for e in idx.elts)
+        return all(_constant_index(e, loops, chosen) for e in idx.elts)
     if isinstance(idx, gast.Slice):
         return all(p is None or _constant_index(p, loops) and not is_none(p)
                    for p in (idx.lower, idx.upper, idx.step))
     if isinstance(idx, gast.Name):
-        return idx.id in loops
+        return idx.id in loops or idx.id in chosen
     return isinstance(idx, gast.Constant) and (type(idx.value) is int or idx.value is None)
 
 

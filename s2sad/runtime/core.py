@@ -87,6 +87,14 @@ def joined_lists() -> Exception:
         "list(a) + list(b), list(a) * n")
 
 
+def every_item_of_list() -> Exception:
+    """``xs[...] = v`` of a list: ``xs.sort()`` of a name the compiler took for an
+    array (``compiler.in_place_methods``), a list at run time."""
+    from s2sad.errors import DifferentiationError
+    return DifferentiationError(
+        "<s2sad>:?: .sort() of a list changes it in place: write xs = sorted(xs)")
+
+
 def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """``g.sum(axes)``; by einsum when an inner axis is summed and the last axis is short,
     where numpy's reduction loops are slowest (a (64, 64, 3) array over axis 1: 3x)."""
@@ -197,6 +205,8 @@ def add_to_item(acc: Any, idx: Any, g: Any) -> Any:
 def setitem(x: Any, idx: Any, v: Any) -> Any:
     """``x[idx] = v`` without touching the caller's ``x``: a changed copy."""
     if isinstance(x, (list, dict)):
+        if idx is Ellipsis and type(x) is not dict:
+            raise every_item_of_list()
         out = x.copy()
         out[idx] = v
         return out
@@ -212,7 +222,7 @@ def write_at(x: Any, idx: Any, v: Any) -> Any:
             x.dtype.kind == "c" or not np.iscomplexobj(v)):
         x[idx] = v
         return x
-    if type(x) is list or type(x) is dict:
+    if (type(x) is list or type(x) is dict) and idx is not Ellipsis:
         x[idx] = v
         return x
     return setitem(x, idx, v)
