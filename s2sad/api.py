@@ -39,6 +39,7 @@ from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code
 from s2sad.fast_call import MISSING, fast_class, refresh_of
 from s2sad.rules import registry
+from s2sad.shown import Shown
 from s2sad.user_rules import USER_RULES
 from s2sad.user_rules import defjvp as defjvp
 from s2sad.user_rules import defvjp as defvjp
@@ -47,7 +48,7 @@ _CACHE: dict = {}
 _GENERATION = registry.GENERATION
 
 
-class Derivative:
+class Derivative(Shown):
     """A generated derivative of ``fn``, called with ``fn``'s arguments."""
 
     def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False,
@@ -117,32 +118,6 @@ class Derivative:
                                           known, floats=floats, optimistic=optimistic)
         return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
                                       known, floats=floats, optimistic=optimistic)
-
-    @property
-    def source(self) -> str:
-        return (self._last or self.generated()).source
-
-    @property
-    def __wrapped__(self) -> Callable:
-        return (self._last or self.generated()).fn
-
-    def __repr__(self) -> str:
-        return f"<s2sad {self.kind} of {getattr(self.fn, '__name__', '?')} wrt {self.wrt}>"
-
-    def _repr_html_(self) -> str:
-        """A notebook shows the generated source (highlighted when pygments is there)."""
-        import html
-        try:
-            text = self.source
-        except DifferentiationError as refused:
-            return f"<pre>{html.escape(str(refused))}</pre>"
-        try:
-            from pygments import highlight
-            from pygments.formatters import HtmlFormatter
-            from pygments.lexers import PythonLexer
-        except ImportError:
-            return f"<pre>{html.escape(text)}</pre>"
-        return highlight(text, PythonLexer(), HtmlFormatter(noclasses=True))
 
     def _values(self, args: tuple, kwargs: dict) -> tuple:
         """The full argument list (defaults applied); a clear TypeError for a bad call."""
