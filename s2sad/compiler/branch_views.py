@@ -28,9 +28,14 @@ from s2sad.compiler.walks import name_nodes, walk
 def chosen_views(node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
     """Rewrite (in place) each view chosen by a branch as a view at a chosen index."""
     from s2sad.compiler.views import bindings
+    blocks = _blocks(node)
+    if not any(isinstance(s, gast.If) and s.body and s.orelse and
+               _view_binding(s.body[-1]) and _view_binding(s.orelse[-1])
+               for block in blocks for s in block):
+        return  # (no branch ends with a view: the names need not be counted)
     stores = bindings(node, namespace)
     taken = {n.id for n in name_nodes(node)} | {a.id for a in node.args.args}
-    for block in _blocks(node):
+    for block in blocks:
         for place, s in reversed(list(enumerate(block))):
             chosen = _chosen(s, stores)
             if chosen is None:

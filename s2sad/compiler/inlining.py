@@ -6,6 +6,7 @@ or lambda inside the function becomes a function inlined the same way.  Apart fr
 :mod:`calls`, which decides what a call is, because splicing a body is a job of its own."""
 from __future__ import annotations
 
+import functools
 import inspect
 import linecache
 import os
@@ -68,10 +69,17 @@ def _file_of(fn: Any) -> str:
 
 def _library(path: str) -> bool:
     """A file of Python's standard library, of an installed package, or of s2sad."""
+    path = os.path.abspath(path) if path else ""
+    return bool(path) and path.startswith(_library_roots())
+
+
+@functools.lru_cache(maxsize=1)
+def _library_roots() -> tuple[str, ...]:
+    """The directories of the standard library, installed packages and s2sad (working
+    them out costs more than an inlining: once per process)."""
     roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
     roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    path = os.path.abspath(path) if path else ""
-    return bool(path) and any(path.startswith(os.path.join(r, "")) for r in roots)
+    return tuple(os.path.join(r, "") for r in sorted(roots))
 
 
 def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
