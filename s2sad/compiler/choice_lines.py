@@ -30,7 +30,7 @@ from s2sad.compiler.accumulate import _term as accumulation
 from s2sad.compiler.algebra import product_factors
 from s2sad.compiler.copies import counts
 from s2sad.compiler.names import written_names
-from s2sad.compiler.walks import name_ids, nodes
+from s2sad.compiler.walks import name_ids, nodes, substituted
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 _ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
@@ -124,7 +124,7 @@ def _chosen(block: list, i: int, names: _Names, t: gast.Name, cond: str, side: i
         value = gast.Name(id=value.id, ctx=gast.Load(), annotation=None,
                           type_comment=None) if isinstance(value, gast.Name) else \
             gast.Constant(value=value.value, kind=None)
-    branch = _put(choice.args[side], t, value)
+    branch = substituted(choice.args[side], t, value)
     if _numbers_divided(branch):
         return None
     choice.args[side] = branch
@@ -157,7 +157,7 @@ def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
     if j is None or j == k or choices._term(block[j].value) is None:
         return None
     merged = choices.merged(gast.BinOp(left=block[k].value, op=op,
-                                       right=_put(term, names[0], block[j].value)))
+                                       right=substituted(term, names[0], block[j].value)))
     if merged is None:
         return None
     block[i].value = merged
@@ -259,18 +259,6 @@ def _elementwise_names(e: gast.expr, divides: bool = False
         return _elementwise_names(e.left, divides or power) + _elementwise_names(
             e.right, divides or power or isinstance(e.op, gast.Div))
     return []
-
-
-def _put(e: gast.expr, name: gast.Name, value: gast.expr) -> gast.expr:
-    """``e`` with the node ``name`` replaced by ``value``."""
-    if e is name:
-        return value
-    for n in nodes(e):
-        for field, child in gast.iter_fields(n):
-            if child is name:
-                setattr(n, field, value)
-                return e
-    return e
 
 
 def _where(e: object) -> bool:

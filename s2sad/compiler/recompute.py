@@ -14,7 +14,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, same, walk
+from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, same, substituted, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -69,7 +69,7 @@ def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | No
         inner = _value(block, at, n.id, known)
         if inner is None:
             return None
-        value = _substituted(value, n, inner)
+        value = substituted(value, n, inner)
     return value
 
 
@@ -90,18 +90,6 @@ def _choice(n: gast.AST) -> bool:
     return isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and not n.keywords \
         and (n.func.id in ("min", "max") and len(n.args) >= 2 or
              n.func.id == "abs" and len(n.args) == 1)
-
-
-def _substituted(tree: gast.expr, old: gast.Name, new: gast.expr) -> gast.expr:
-    if tree is old:
-        return new
-    for parent in walk(tree):
-        for field, child in gast.iter_fields(parent):
-            if child is old:
-                setattr(parent, field, new)
-            elif isinstance(child, list) and any(c is old for c in child):
-                setattr(parent, field, [new if c is old else c for c in child])
-    return tree
 
 
 def _reversed_of(rev: gast.For, forward: gast.For) -> bool:

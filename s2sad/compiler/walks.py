@@ -112,6 +112,21 @@ def name_nodes(node: object) -> Iterator[gast.Name]:
                 stack.append(v)
 
 
+def substituted(tree: Any, old: gast.AST, new: gast.AST) -> Any:
+    """``tree`` with the node ``old`` (by identity) replaced by ``new``, in place (the
+    new tree itself when ``tree`` is ``old``)."""
+    if tree is old:
+        return new
+    for parent in walk(tree):
+        for field in parent._fields:
+            child = getattr(parent, field, None)
+            if child is old:
+                setattr(parent, field, new)
+            elif child.__class__ is list and any(c is old for c in child):
+                setattr(parent, field, [new if c is old else c for c in child])
+    return tree
+
+
 def same(a: Any, b: Any) -> bool:
     """``gast.dump(a) == gast.dump(b)`` without printing either (it stops at the first
     difference); a NaN constant is never the same as another."""
