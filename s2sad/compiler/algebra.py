@@ -29,8 +29,21 @@ from typing import Any
 import gast
 
 from s2sad.compiler import dims
+from s2sad.compiler.algebra_terms import (
+    divided,
+    is_minus_one,
+    is_one,
+    negated,
+    number_literal,
+    plain,
+    product_factors,
+    swapped,
+    unbroadcast_to,
+    unfreshed,
+)
 from s2sad.compiler.names import Transformer, root_name
-from s2sad.compiler.walks import name_ids, nodes, same, walk
+from s2sad.compiler.shape_rules import is_none
+from s2sad.compiler.walks import name_ids, nodes, same
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -85,7 +98,7 @@ def _fold_coefficients(block: list, rewrite: _Identities) -> None:
         s = block[k]
         k += 1
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and _plain(s.value) and
+                isinstance(s.targets[0], gast.Name) and plain(s.value) and
                 stores[s.targets[0].id] == 1 and loads[s.targets[0].id] == 1 and
                 any(rewrite.number(f) for f in product_factors(s.value)[0])):
             continue
@@ -133,97 +146,6 @@ def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
             isinstance(s.value, gast.Constant) and type(s.value.value) is float}
 
 
-def _is_none(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and e.value is None
-
-
-def _unfreshed(e: gast.expr) -> gast.expr:
-    """``fresh(e)`` in arithmetic is ``e``: the operation makes a new array anyway."""
-    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "fresh" \
-            and len(e.args) == 1 and not e.keywords:
-        return e.args[0]
-    return e
-
-
-def _plain(e: gast.expr) -> bool:
-    """Names, numbers, items and arithmetic of them: no call (nothing to run twice)."""
-    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
-                              gast.Subscript, gast.expr_context, gast.operator,
-                              gast.unaryop)) for n in walk(e))
-
-
-def _swapped(a: gast.expr, b: gast.expr) -> bool:
-    """``x * y`` and ``y * x`` (IEEE products commute: the same numbers)."""
-    return isinstance(a, gast.BinOp) and isinstance(b, gast.BinOp) and \
-        isinstance(a.op, gast.Mult) and isinstance(b.op, gast.Mult) and \
-        same(a.left, b.right) and same(a.right, b.left)
-
-
-def _divided(e: gast.expr) -> bool:
-    """A true division (``safe_div`` too): a new array, inexact, that ``1.0 *`` keeps."""
-    return isinstance(e, gast.BinOp) and isinstance(e.op, gast.Div) or isinstance(
-        e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "safe_div"
-
-
-def _is_one(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and type(e.value) is float and e.value == 1.0
-
-
-def _number_literal(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and type(e.value) in (int, float)
-
-
-def _is_minus_one(e: gast.expr) -> bool:
-    return isinstance(e, gast.Constant) and type(e.value) is float and e.value == -1.0
-
-
-_LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint"}  # linear in the first argument
-
-
-def _negated(e: gast.expr) -> gast.expr | None:
-    """``b`` for ``-b``; ``b * c`` for ``-b * c``; ``a @ b`` for ``-a @ b`` and
-    ``a @ -b`` (a matrix-sized negation saved in ``d + -a @ b``); ``f(b, ...)`` for
-    ``f(-b, ...)`` of a helper linear in ``b``; else None."""
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
-        return e.operand
-    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id in _LINEAR \
-            and e.args and isinstance(e.args[0], gast.UnaryOp) and \
-            isinstance(e.args[0].op, gast.USub):
-        return gast.Call(func=e.func, args=[e.args[0].operand, *e.args[1:]],
-                         keywords=e.keywords)
-    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult) and \
-            _number_literal(e.left) and e.left.value < 0:
-        return gast.BinOp(left=gast.Constant(value=-e.left.value, kind=None), op=e.op,
-                          right=e.right)
-    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div, gast.MatMult)):
-        inner = _negated(e.left)
-        if inner is not None:
-            return gast.BinOp(left=inner, op=e.op, right=e.right)
-    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.MatMult):  # a @ -b, bilinear
-        inner = _negated(e.right)
-        if inner is not None:
-            return gast.BinOp(left=e.left, op=e.op, right=inner)
-    return None
-
-
-def _unbroadcast_to(e: gast.expr, like: gast.expr) -> bool:
-    """``e`` is ``unbroadcast(g, like)``: it has ``like``'s shape already."""
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-        e.func.id == "unbroadcast" and len(e.args) == 2 and not e.keywords and \
-        isinstance(like, gast.Name) and same(e.args[1], like)
-
-
-def product_factors(e: gast.expr) -> tuple[list, int]:
-    """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
-    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
-        (left, nl), (right, nr) = product_factors(e.left), product_factors(e.right)
-        return left + right, nl + nr
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
-        inner, n = product_factors(e.operand)
-        return inner, n + 1
-    return [e], 0
-
-
 class _Identities(Transformer):
     def __init__(self, constants: dict, numbers: set[str], shapes: dict[str, str]) -> None:
         self.constants, self.numbers, self.shapes = constants, numbers, shapes
@@ -253,22 +175,22 @@ class _Identities(Transformer):
                 type(inner.value) is float:
             return gast.Constant(value=-inner.value, kind=None)
         if isinstance(node.op, gast.USub) and isinstance(inner, gast.BinOp) and \
-                isinstance(inner.op, gast.Mult) and _number_literal(inner.left):
+                isinstance(inner.op, gast.Mult) and number_literal(inner.left):
             return gast.BinOp(left=gast.Constant(value=-inner.left.value, kind=None),
                               op=inner.op, right=inner.right)  # -(2 * x) is -2 * x
         if isinstance(node.op, gast.USub) and isinstance(inner, (gast.BinOp, gast.Call)):
-            cancelled = _negated(inner)  # -(f(-a) * b), -(-a @ b): the signs cancel
+            cancelled = negated(inner)  # -(f(-a) * b), -(-a @ b): the signs cancel
             if cancelled is not None:
                 return cancelled
         return node
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
-        node.left, node.right = _unfreshed(node.left), _unfreshed(node.right)
+        node.left, node.right = unfreshed(node.left), unfreshed(node.right)
         left, right = node.left, node.right
-        plain = self.by_one(node)
-        if plain is not None:
-            return plain
+        simpler = self.by_one(node)
+        if simpler is not None:
+            return simpler
         if isinstance(node.op, gast.Pow) and isinstance(left, gast.Name) and \
                 isinstance(right, gast.Constant) and type(right.value) is int and right.value == 2:
             return gast.BinOp(left=left, op=gast.Mult(), right=gast.Name(
@@ -276,22 +198,22 @@ class _Identities(Transformer):
         if isinstance(node.op, (gast.Mult, gast.Add, gast.Sub, gast.Div)):
             for spread, other in ((left, right), (right, left)):
                 if self.broadcasts_itself(spread, other):
-                    a = _unfreshed(spread.args[0])
+                    a = unfreshed(spread.args[0])
                     node = gast.BinOp(left=a, op=node.op, right=other) \
                         if spread is left else gast.BinOp(left=other, op=node.op, right=a)
                     left, right = node.left, node.right
                     break
-        if isinstance(node.op, gast.Mult) and _number_literal(left) and \
+        if isinstance(node.op, gast.Mult) and number_literal(left) and \
                 isinstance(right, gast.BinOp) and isinstance(right.op, gast.Mult) and \
-                _is_one(right.left):  # 2 * (1.0 * y) is 2.0 * y
+                is_one(right.left):  # 2 * (1.0 * y) is 2.0 * y
             return gast.BinOp(left=gast.Constant(value=float(left.value), kind=None),
                               op=node.op, right=right.right)
-        if isinstance(node.op, gast.Mult) and _number_literal(left) and \
-                _negated(right) is not None:  # 2 * (-a * b) is -2 * (a * b)
+        if isinstance(node.op, gast.Mult) and number_literal(left) and \
+                negated(right) is not None:  # 2 * (-a * b) is -2 * (a * b)
             return gast.BinOp(left=gast.Constant(value=-left.value, kind=None), op=node.op,
-                              right=_negated(right))
-        if isinstance(node.op, gast.Add) and _negated(right) is not None:
-            return gast.BinOp(left=left, op=gast.Sub(), right=_negated(right))
+                              right=negated(right))
+        if isinstance(node.op, gast.Add) and negated(right) is not None:
+            return gast.BinOp(left=left, op=gast.Sub(), right=negated(right))
         if isinstance(node.op, gast.Mult):
             return self.numbers_first(node) or node
         return node
@@ -300,18 +222,18 @@ class _Identities(Transformer):
         """``1.0 * x``, ``x * 1.0``, ``x / 1.0``, ``-1.0 * x`` of a number; ``e + e`` in a
         derivative."""
         left, right = node.left, node.right
-        if isinstance(node.op, gast.Mult) and _is_one(left) and (
-                self.number(right) or _divided(right)):
+        if isinstance(node.op, gast.Mult) and is_one(left) and (
+                self.number(right) or divided(right)):
             return right
-        if isinstance(node.op, gast.Mult) and _is_minus_one(left) and self.number(right):
+        if isinstance(node.op, gast.Mult) and is_minus_one(left) and self.number(right):
             return gast.UnaryOp(op=gast.USub(), operand=right)
-        if isinstance(node.op, (gast.Mult, gast.Div)) and _is_one(right) and self.number(left):
+        if isinstance(node.op, (gast.Mult, gast.Div)) and is_one(right) and self.number(left):
             return left
         if isinstance(node.op, (gast.Add, gast.Sub)) and isinstance(right, gast.Constant) \
                 and type(right.value) is int and right.value == 0 and self.number(left):
             return left  # (n - ddof of ddof=0)
-        if isinstance(node.op, gast.Add) and self.in_derivative and _plain(left) and \
-                (same(left, right) or _swapped(left, right)):
+        if isinstance(node.op, gast.Add) and self.in_derivative and plain(left) and \
+                (same(left, right) or swapped(left, right)):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
                               right=left)
         return None
@@ -321,27 +243,27 @@ class _Identities(Transformer):
         self.in_derivative = root_name(node.target) in self.derivatives
         self.generic_visit(node)
         self.in_derivative = False
-        if isinstance(node.op, gast.Add) and _negated(node.value) is not None:
-            node.op, node.value = gast.Sub(), _negated(node.value)
+        if isinstance(node.op, gast.Add) and negated(node.value) is not None:
+            node.op, node.value = gast.Sub(), negated(node.value)
         return node
 
     def numbers_first(self, node: gast.BinOp) -> gast.expr | None:
         """``dg * theta * (3 * (x * x))``: the numbers multiplied first, then the arrays
         (``3 * theta * dg * (x * x)``): one pass over memory per array factor, not per
         factor (and a sign folds into the number)."""
-        factors, negated = product_factors(node)
+        factors, signs = product_factors(node)
         numbers = [f for f in factors if self.number(f)]
         arrays = [f for f in factors if not self.number(f)]
-        if not arrays or len(numbers) + negated < 2 or not numbers:
+        if not arrays or len(numbers) + signs < 2 or not numbers:
             return None
-        literals = [f for f in numbers if _number_literal(f)]
+        literals = [f for f in numbers if number_literal(f)]
         if len(literals) > 1:  # 1.0 * 2.0 * x: 2.0 * x
             value = literals[0].value
             for f in literals[1:]:
                 value = value * f.value
             numbers = [gast.Constant(value=value, kind=None)] + \
-                [f for f in numbers if not _number_literal(f)]
-        if len(numbers) == 1 and _is_one(numbers[0]) and not negated % 2 and \
+                [f for f in numbers if not number_literal(f)]
+        if len(numbers) == 1 and is_one(numbers[0]) and not signs % 2 and \
                 len(arrays) > 1 and any(self.inexact(f) for f in arrays):
             out = arrays[0]  # 0.5 * dy * (2 * x): dy * x (the product is new and inexact)
             for f in arrays[1:]:
@@ -350,7 +272,7 @@ class _Identities(Transformer):
         coefficient = numbers[0]
         for f in numbers[1:]:
             coefficient = gast.BinOp(left=coefficient, op=gast.Mult(), right=f)
-        if negated % 2:
+        if signs % 2:
             coefficient = gast.UnaryOp(op=gast.USub(), operand=coefficient)
         out = coefficient
         for f in arrays:
@@ -367,16 +289,16 @@ class _Identities(Transformer):
         name = node.func.id if isinstance(node.func, gast.Name) else None
         if name == "safe_mul" and len(node.args) == 2:
             spread, other = node.args
-            if self.broadcasts_itself(spread, other) and _number_literal(spread.args[0]) \
+            if self.broadcasts_itself(spread, other) and number_literal(spread.args[0]) \
                     and spread.args[0].value != 0:
-                if _is_one(spread.args[0]):
+                if is_one(spread.args[0]):
                     return gast.BinOp(left=gast.Constant(value=1.0, kind=None),
                                       op=gast.Mult(), right=other)
                 return gast.BinOp(left=spread.args[0], op=gast.Mult(), right=other)
         if name == "add_at" and len(node.args) == 4 and \
-                self.spread_number(_unfreshed(node.args[3])):
-            node.args[3] = _unfreshed(node.args[3]).args[0]  # add_at spreads it alike
-        if name == "unbroadcast" and len(node.args) == 2 and _unbroadcast_to(
+                self.spread_number(unfreshed(node.args[3])):
+            node.args[3] = unfreshed(node.args[3]).args[0]  # add_at spreads it alike
+        if name == "unbroadcast" and len(node.args) == 2 and unbroadcast_to(
                 node.args[0], node.args[1]):  # unbroadcast(unbroadcast(g, x), x)
             return node.args[0]
         if name == "unbroadcast" and len(node.args) == 2 and self.real and \
@@ -390,7 +312,7 @@ class _Identities(Transformer):
         """``repeat_to(c, y, None, False)`` of a number ``c``: ``c`` in ``y``'s shape."""
         return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
             e.func.id == "repeat_to" and len(e.args) == 4 and not e.keywords and \
-            _is_none(e.args[2]) and isinstance(e.args[3], gast.Constant) and \
+            is_none(e.args[2]) and isinstance(e.args[3], gast.Constant) and \
             e.args[3].value is False and self.number(e.args[0])
 
     def shape_root(self, e: gast.expr) -> str | None:
@@ -436,7 +358,7 @@ class _Identities(Transformer):
                 e.func.value.id == "np" and len(e.args) == 3 and not e.keywords:
             return any(isinstance(a, gast.Constant) and type(a.value) is float or
                        self.inexact(a) for a in e.args[1:])
-        return _divided(e)
+        return divided(e)
 
     def number(self, e: gast.expr) -> bool:
         """``e`` is a Python number (arithmetic of known numbers and float literals)."""

@@ -27,7 +27,7 @@ import gast
 
 from s2sad.compiler import choices, dtypes
 from s2sad.compiler.accumulate import _term as accumulation
-from s2sad.compiler.algebra import product_factors
+from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.copies import counts
 from s2sad.compiler.names import written_names
 from s2sad.compiler.walks import name_ids, nodes, substituted

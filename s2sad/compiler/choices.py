@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.algebra import product_factors
+from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.walks import same
 
 

@@ -25,7 +25,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
-from s2sad.compiler.algebra import product_factors
+from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.contract_plan import (
     Operand,
     contraction,

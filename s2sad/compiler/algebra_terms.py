@@ -1,0 +1,95 @@
+"""What the arithmetic identities of :mod:`algebra` read of an expression: literals one
+and minus one, negations (``-b``, ``-b * c``, ``f(-b)`` of a helper linear in ``b``),
+the factors of a product, ``fresh`` copies, swapped products, divisions."""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.walks import same, walk
+
+
+def unfreshed(e: gast.expr) -> gast.expr:
+    """``fresh(e)`` in arithmetic is ``e``: the operation makes a new array anyway."""
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "fresh" \
+            and len(e.args) == 1 and not e.keywords:
+        return e.args[0]
+    return e
+
+
+def plain(e: gast.expr) -> bool:
+    """Names, numbers, items and arithmetic of them: no call (nothing to run twice)."""
+    return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
+                              gast.Subscript, gast.expr_context, gast.operator,
+                              gast.unaryop)) for n in walk(e))
+
+
+def swapped(a: gast.expr, b: gast.expr) -> bool:
+    """``x * y`` and ``y * x`` (IEEE products commute: the same numbers)."""
+    return isinstance(a, gast.BinOp) and isinstance(b, gast.BinOp) and \
+        isinstance(a.op, gast.Mult) and isinstance(b.op, gast.Mult) and \
+        same(a.left, b.right) and same(a.right, b.left)
+
+
+def divided(e: gast.expr) -> bool:
+    """A true division (``safe_div`` too): a new array, inexact, that ``1.0 *`` keeps."""
+    return isinstance(e, gast.BinOp) and isinstance(e.op, gast.Div) or isinstance(
+        e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "safe_div"
+
+
+def is_one(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) is float and e.value == 1.0
+
+
+def number_literal(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) in (int, float)
+
+
+def is_minus_one(e: gast.expr) -> bool:
+    return isinstance(e, gast.Constant) and type(e.value) is float and e.value == -1.0
+
+
+LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint"}  # linear in the first argument
+
+
+def negated(e: gast.expr) -> gast.expr | None:
+    """``b`` for ``-b``; ``b * c`` for ``-b * c``; ``a @ b`` for ``-a @ b`` and
+    ``a @ -b`` (a matrix-sized negation saved in ``d + -a @ b``); ``f(b, ...)`` for
+    ``f(-b, ...)`` of a helper linear in ``b``; else None."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        return e.operand
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id in LINEAR \
+            and e.args and isinstance(e.args[0], gast.UnaryOp) and \
+            isinstance(e.args[0].op, gast.USub):
+        return gast.Call(func=e.func, args=[e.args[0].operand, *e.args[1:]],
+                         keywords=e.keywords)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult) and \
+            number_literal(e.left) and e.left.value < 0:
+        return gast.BinOp(left=gast.Constant(value=-e.left.value, kind=None), op=e.op,
+                          right=e.right)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div, gast.MatMult)):
+        inner = negated(e.left)
+        if inner is not None:
+            return gast.BinOp(left=inner, op=e.op, right=e.right)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.MatMult):  # a @ -b, bilinear
+        inner = negated(e.right)
+        if inner is not None:
+            return gast.BinOp(left=e.left, op=e.op, right=inner)
+    return None
+
+
+def unbroadcast_to(e: gast.expr, like: gast.expr) -> bool:
+    """``e`` is ``unbroadcast(g, like)``: it has ``like``'s shape already."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "unbroadcast" and len(e.args) == 2 and not e.keywords and \
+        isinstance(like, gast.Name) and same(e.args[1], like)
+
+
+def product_factors(e: gast.expr) -> tuple[list, int]:
+    """The factors of a product (``-a`` is ``a`` with a sign) and the number of signs."""
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
+        (left, nl), (right, nr) = product_factors(e.left), product_factors(e.right)
+        return left + right, nl + nr
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        inner, n = product_factors(e.operand)
+        return inner, n + 1
+    return [e], 0
