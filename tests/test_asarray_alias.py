@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def asarray_written(x):
@@ -52,3 +52,35 @@ def test_a_closed_form() -> None:
     expected = np.array([t[0] + x[0] * (1 - t[0] ** 2) + 3 * x[1], 3 * x[0],
                          t[2] + x[2] * (1 - t[2] ** 2)])
     np.testing.assert_allclose(s2sad.grad(asarray_written)(x), expected, rtol=1e-12)
+
+
+def asarray_in_a_helper(x):
+    def clamp_first(a):
+        b = np.asarray(a)
+        b[0] = np.tanh(b[0])
+        return b
+    y = x * 2.0
+    clamp_first(y)
+    return np.sum(y * x)
+
+
+def asarray_in_a_branch(x):
+    a = x ** 2
+    b = np.asarray(a)
+    if x[0] > 0:
+        b *= x
+    else:
+        b[1] = x[2] * 3.0
+    return np.sum(a)
+
+
+@pytest.mark.parametrize("fn, x", [
+    (asarray_written, np.array([0.3, -1.2, 2.0])),
+    (asarray_in_a_helper, np.array([0.3, -1.2, 2.0])),
+    (asarray_in_a_branch, np.array([0.3, -1.2, 2.0])),
+    (asarray_in_a_branch, np.array([-0.3, -1.2, 2.0])),
+])
+def test_forward_and_second_order(fn, x) -> None:
+    check_grad(fn, x)
+    check_jvp(fn, x)
+    check_hessian(fn, x)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def list_item_shared(x):
@@ -77,3 +77,45 @@ def test_a_closed_form() -> None:
     # xs[0] = x + 1, xs[1] = 2x (x + 1): f = sum(2 x (x + 1)^2)
     expected = 2 * (x + 1) ** 2 + 4 * x * (x + 1)
     np.testing.assert_allclose(s2sad.grad(list_items_own)(x), expected, rtol=1e-12)
+
+
+def shared_item_in_a_helper(x):
+    def bump(items, v):
+        items[0] += v
+        return items
+    y = x * 1.0
+    xs = bump([y, x * 2.0], x)
+    return np.sum(xs[0]) + np.sum(y * x)
+
+
+def shared_item_in_a_branch(x):
+    y = x * 1.0
+    xs = [y, x * 2.0]
+    if x[0] > 0:
+        xs[0] *= 2.0
+    return np.sum(xs[0] * y)
+
+
+@pytest.mark.parametrize("fn", [shared_item_in_a_helper, shared_item_in_a_branch])
+def test_helper_and_branch_writes_into_a_shared_item_are_refused(fn) -> None:
+    for x in (np.array([0.3, -1.2, 2.0]), np.array([-0.3, 1.2, 2.0])):
+        with pytest.raises(s2sad.DifferentiationError, match=r"in-place write"):
+            s2sad.grad(fn)(x)
+        with pytest.raises(s2sad.DifferentiationError, match=r"in-place write"):
+            s2sad.jvp(fn)(x, np.ones(3))
+
+
+def own_item_in_a_branch(x):
+    xs = [x * 1.0, x * 2.0]
+    if x[0] > 0:
+        xs[0] *= xs[1]
+    else:
+        xs[1] += 1.0
+    return np.sum(xs[0] * xs[1])
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -1.2, 2.0]), np.array([-0.3, 1.2, 2.0])])
+def test_own_items_both_branches_forward_and_second_order(x) -> None:
+    check_grad(own_item_in_a_branch, x)
+    check_jvp(own_item_in_a_branch, x)
+    check_hessian(own_item_in_a_branch, x)

@@ -56,12 +56,18 @@ def _candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set)
             if n.__class__ is gast.Call:
                 f = n.func
                 if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div") or \
-                        reverse and f.__class__ is gast.Attribute and f.attr in _MATH_NAMES \
-                        and not (f.value.__class__ is gast.Name and f.value.id == "math") \
-                        and len(n.args) == 1 and n.args[0].__class__ is gast.Name and \
-                        n.args[0].id in numbers:
+                        reverse and _maybe_math(f) and len(n.args) == 1 and \
+                        n.args[0].__class__ is gast.Name and n.args[0].id in numbers:
                     return True
     return False
+
+
+def _maybe_math(f: gast.expr) -> bool:
+    """``np.sin`` (or ``sin`` imported from NumPy), not ``math.sin`` already."""
+    if f.__class__ is gast.Attribute:
+        return f.attr in _MATH_NAMES and not (f.value.__class__ is gast.Name and
+                                             f.value.id == "math")
+    return f.__class__ is gast.Name and f.id in _MATH_NAMES
 
 
 def _in_reverse(s: gast.stmt, adjoints: frozenset | set) -> bool:
