@@ -28,6 +28,7 @@ from s2sad.call_kinds import (
     outer_signature,
     refuse_integer_arrays,
     shape_signature,
+    surely_real,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
 from s2sad.compiler import pipeline
@@ -97,8 +98,7 @@ class Derivative(Shown):
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        known = Known(self._owner, callables, self.has_aux, sequences, integers) \
-            if self._owner or callables or self.has_aux or sequences or integers else None
+        known = self._known(callables, sequences, integers)
         key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
                known, floats, optimistic)
         if key not in _CACHE:
@@ -141,18 +141,12 @@ class Derivative(Shown):
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         refuse_integer_arrays(self._origin, self.wrt, values)
-        foreign, outer = foreign_array(values), global_arrays(self.fn)
-        scalars, ranks = kinds_of(values, outer)
-        callables = self._callables(values)
-        floats = float_arrays(values, outer) if foreign is None else frozenset()
-        ints = tuple(i for i, v in enumerate(values)
-                     if type(v) is np.ndarray and v.dtype.kind in "biu")
-        key = (tuple(map(type, values)), ranks, callables, floats, ints)
+        foreign = foreign_array(values)
+        key, kinds = self._kinds(values, foreign)
         gen = None if check else self._variants.get(key)
         if gen is None:
-            structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
-            optimistic = foreign is None and not self.nested
-            sequences, integers = self._sequences(values), self._named(ints)
+            structured, scalars, ranks, callables, floats, optimistic, sequences, \
+                integers = kinds
             gen = self.generated(structured, scalars, check, ranks, callables, floats,
                                  optimistic, sequences, integers)
             if gen.unguarded:  # its NaN where a guard would give 0: the guarded one runs
@@ -166,6 +160,38 @@ class Derivative(Shown):
                 self._variants[key] = gen
         self._last = gen
         return gen
+
+    def _kinds(self, values: tuple, foreign: Any) -> tuple[tuple, tuple]:
+        """(the variant's key, what it is generated for: the arguments of ``generated``
+        after ``check``) for a call with ``values``."""
+        outer = global_arrays(self.fn)
+        scalars, ranks = kinds_of(values, outer)
+        callables = self._callables(values)
+        floats = float_arrays(values, outer) if foreign is None else frozenset()
+        ints = tuple(i for i, v in enumerate(values)
+                     if type(v) is np.ndarray and v.dtype.kind in "biu")
+        structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
+        optimistic = foreign is None and not self.nested
+        return (tuple(map(type, values)), ranks, callables, floats, ints), (
+            structured, scalars, ranks, callables, floats, optimistic,
+            self._sequences(values), self._named(ints))
+
+    def _number_output(self, values: tuple) -> bool:
+        """Do the kinds of ``values`` prove the output a real number (grad's first call
+        then runs the grad variant at once, with no output to check)?"""
+        if self.kind != "grad" or self.has_aux or self.nested or \
+                foreign_array(values) is not None or \
+                not (self.holomorphic or all(map(surely_real, values))):
+            return False
+        structured, scalars, ranks, callables, _, _, sequences, integers = \
+            self._kinds(values, None)[1]
+        return pipeline.returns_number(self.fn, self.wrt, structured, scalars, ranks,
+                                       self._known(callables, sequences, integers))
+
+    def _known(self, callables: tuple, sequences: tuple, integers: tuple) -> Known | None:
+        """What the call says beyond the kinds of its arguments, if anything."""
+        return Known(self._owner, callables, self.has_aux, sequences, integers) \
+            if self._owner or callables or self.has_aux or sequences or integers else None
 
     def _guarded(self, *kinds: Any) -> pipeline.Generated:
         """The guarded variant an unguarded one falls back to (``source`` still shows
@@ -205,6 +231,9 @@ class Derivative(Shown):
         outer = global_arrays(self.fn)
         key = (shape_signature(values), self._callables(values), outer_signature(outer))
         lean = self._checked.get(key)
+        if lean is None and self._number_output(values):
+            lean = self._checked[key] = self._for(values)
+            self._remember(args, values, lean, outer)
         if lean is not None:
             self._last = lean
             refresh_of(lean.fn)()

@@ -283,6 +283,17 @@ def _foreign_integer(dtype: Any) -> Any:
     return dtype if kind in "biu" else None
 
 
+def surely_real(value: Any) -> bool:
+    """A real number, a real NumPy array, or a list, tuple or dict of only those."""
+    if type(value) in (list, tuple):
+        return all(map(surely_real, value))
+    if type(value) is dict:
+        return all(map(surely_real, value.values()))
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fiub"
+    return isinstance(value, (bool, int, float, np.integer, np.floating, np.bool_))
+
+
 def numpy_only(what: str, fn: Callable, values: tuple) -> None:
     """Refuse, naming the library, a derivative that builds NumPy arrays of its own
     (Jacobian columns, sparsity patterns) when called with another library's arrays."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -261,3 +262,31 @@ def real_only(node: gast.FunctionDef) -> bool:
     return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
                    isinstance(n, gast.Name) and n.id == "complex" or
                    isinstance(n, gast.Attribute) and n.attr == "fft" for n in nodes(node))
+
+
+# calls that may give a complex value from real ones
+_COMPLEX_MAKERS = frozenset({"eig", "eigvals", "roots", "emath", "scimath", "astype", "view",
+                             "polyroots", "complex64", "complex128", "cdouble", "csingle"})
+
+
+def surely_real(node: gast.FunctionDef, namespace: dict[str, Any]) -> bool:
+    """Every value real, given real arguments: :func:`real_only`, no call that may make a
+    complex value of real ones, and no global it reads complex or of a kind not looked
+    into (an object's attributes)."""
+    if not real_only(node):
+        return False
+    for n in nodes(node):
+        if isinstance(n, gast.Attribute) and n.attr in _COMPLEX_MAKERS or \
+                isinstance(n, gast.Name) and n.id in namespace and \
+                not _real_global(namespace[n.id]):
+            return False
+    return True
+
+
+def _real_global(value: Any) -> bool:
+    if isinstance(value, (complex, np.complexfloating)):
+        return False
+    if isinstance(value, (bool, int, float, np.number, str, type(None), types.ModuleType)) \
+            or callable(value):
+        return True
+    return isinstance(value, np.ndarray) and value.dtype.kind in "fiub"

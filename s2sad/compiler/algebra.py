@@ -48,10 +48,12 @@ from s2sad.compiler.walks import name_ids, nodes, same
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
                         real: bool = False, derivatives: frozenset = frozenset(),
-                        dims: Any = None, params: frozenset | set = frozenset()) -> list:
+                        dims: Any = None, params: frozenset | set = frozenset(),
+                        floats: frozenset = frozenset()) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
     ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts;
-    ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``)."""
+    ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``);
+    ``floats``: the parameters that are float64 arrays (an element of one is a number)."""
     stores = Counter(name_ids(body, gast.Store))
     stores.update(params)
     while True:  # a copy of a constant is a constant too
@@ -70,6 +72,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
             replace.visit(s)
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
+    rewrite.floats = floats
     _fold_coefficients(body, rewrite)
     for s in body:
         rewrite.visit(s)
@@ -153,6 +156,7 @@ class _Identities(Transformer):
         self.derivatives: frozenset = frozenset()
         self.in_derivative = False
         self.dims: Any = None  # every value's shape (dims.Facts), once worked out
+        self.floats: frozenset = frozenset()  # parameters that are float64 arrays
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         self.in_derivative = any(root_name(t) in self.derivatives for t in node.targets)
@@ -373,5 +377,8 @@ class _Identities(Transformer):
                 e.func.id in ("reduced_size", "len") or isinstance(e, gast.Subscript) and \
                 isinstance(e.value, gast.Attribute) and e.value.attr == "shape":
             return True  # counts (x.shape[0] too)
+        if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name) and \
+                e.value.id in self.floats and self.dims is not None:
+            return self.dims.of(e) == ()  # an element of a float64 array
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
             (isinstance(e, gast.Constant) and type(e.value) in (float, int))

@@ -57,9 +57,22 @@ def _candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set)
                 f = n.func
                 if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div") or \
                         reverse and _maybe_math(f) and len(n.args) == 1 and \
-                        n.args[0].__class__ is gast.Name and n.args[0].id in numbers:
+                        _number_expr(n.args[0], numbers):
                     return True
     return False
+
+
+def _number_expr(e: gast.expr, numbers: frozenset | set) -> bool:
+    """A number: a name holding one, a numeric literal, or arithmetic of those."""
+    if e.__class__ is gast.Name:
+        return e.id in numbers
+    if e.__class__ is gast.BinOp:  # (a power only of an int: a float's may be complex)
+        return _number_expr(e.left, numbers) and _number_expr(e.right, numbers) and (
+            e.op.__class__ is not gast.Pow or e.right.__class__ is gast.Constant and
+            type(e.right.value) is int)
+    if e.__class__ is gast.UnaryOp:
+        return _number_expr(e.operand, numbers)
+    return e.__class__ is gast.Constant and type(e.value) in (int, float)
 
 
 def _maybe_math(f: gast.expr) -> bool:
@@ -334,7 +347,7 @@ class _Rewrite(Transformer):
     def math_call(self, node: gast.Call) -> gast.expr | None:
         fn = evaluate_ref(node.func, self.namespace) if self.in_reverse else None
         arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
-        if fn not in _MATH or not isinstance(arg, gast.Name) or arg.id not in self.numbers \
+        if fn not in _MATH or arg is None or not _number_expr(arg, self.numbers) \
                 or FINITE not in self.of(arg):
             return None
         math_ = gast.Name(id="math", ctx=gast.Load(), annotation=None, type_comment=None)

@@ -58,9 +58,9 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     renames = {p: namer.fresh(p + "_items") for p in chosen}
     if not safe and optimistic is not None:
         optimistic.append("floats")  # (Python raises where NumPy gives inf: fall back)
-    _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
-    for p in chosen:
+    for p in chosen:  # (first: the facts know the shapes of ``x[i]``, not of ``x_items[i]``)
         _adjoint_as_list(p, body, facts)
+    _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
     start = [set_origin(gast.Assign(
         targets=[gast.Name(id=renames[p], ctx=gast.Store(), annotation=None, type_comment=None)],
         value=gast.Call(func=load("as_floats"), args=[load(p)], keywords=[]), type_comment=None),

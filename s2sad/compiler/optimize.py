@@ -175,7 +175,8 @@ def arithmetic(body: list, facts: Facts) -> list:
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
-                                       dims=facts.shapes, params=facts.params)
+                                       dims=facts.shapes, params=facts.params,
+                                       floats=facts.floats)
 
 
 def shapes(body: list, facts: Facts) -> list:

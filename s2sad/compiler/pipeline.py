@@ -134,6 +134,19 @@ def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                                           aux=known is not None and known.aux)
 
 
+def returns_number(fn: Callable, wrt: tuple[int, ...], structured: frozenset[int],
+                   scalars: frozenset[int], ranks: tuple, known: normalize.Known | None
+                   ) -> bool:
+    """Do the argument kinds prove the output a real number (given real arguments)?  Then
+    grad's first call need not build and run the variant that returns the output only
+    to check it (the parts are those the grad variant is built from next)."""
+    parts = _reverse_parts(fn, getattr(fn, "__code__", None), wrt, "grad", structured,
+                           scalars, registry.GENERATION[0], ranks, known)
+    result = parts.prep.node.body[-1].value
+    return isinstance(result, gast.Name) and result.id in parts.numbers and \
+        activity_stage.surely_real(parts.prep.node, parts.prep.namespace)
+
+
 def _without_value(tree: list, parts: ReverseParts, numbers: frozenset) -> Generated:
     """The grad variant from the value-and-gradient one: return the gradient only, and
     drop the work only the value needed (cheaper than running every pass again);

@@ -6,12 +6,11 @@ def grad_gp_nlml(K, y):
     solve = tri_solve(L, y, True)
     alpha = tri_solve(transpose, solve, False)
     # line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
-    mul = 0.5 * y
     diag = np.diag(L)
     # adjoint of line 99: return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
     dL = diag_adjoint(1.0 / diag, L, 0)
-    dalpha = mul * 1.0
-    del diag, mul
+    dalpha = 0.5 * y
+    del diag
     # adjoint of line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     tri_solve_1 = tri_solve(transpose, dalpha, False, True)
     dtranspose = -np.multiply.outer(tri_solve_1, alpha)

@@ -1,0 +1,96 @@
+"""grad's first call: when the argument kinds prove the output a real number, the grad
+variant runs at once (no variant returning the output is built to check it); otherwise
+the output is checked, and a vector or complex output is refused at the user's line."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import numerical_grad
+from s2sad.compiler import pipeline
+
+ROTATION = 1j  # a complex module constant: what the function returns is complex
+SCALE = 2.5  # a real one
+
+
+def sum_of_squares(x):
+    return np.sum(x * x) + SCALE * x[0]
+
+
+def element_loop(x, d):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > d:
+            s = s + x[i] * x[i]
+        else:
+            s = s - d * x[i]
+    return s
+
+
+def rotated(x):
+    return np.sum(x * ROTATION)
+
+
+def eigen_sum(a):
+    return np.sum(np.linalg.eigvals(a))
+
+
+def as_complex(x):
+    return np.sum(x.astype(np.complex128) * x)
+
+
+def squares(x):
+    return x * x
+
+
+@pytest.fixture
+def fresh():
+    pipeline._FULL.clear()
+    yield
+    pipeline._FULL.clear()
+
+
+@pytest.mark.parametrize("f,args", [
+    (sum_of_squares, (np.array([0.3, -1.2, 2.0]),)),
+    (element_loop, (np.array([0.3, -1.2, 2.0, 0.9]), 0.5)),   # both branches taken
+    (element_loop, (np.array([0.7, 1.2, 2.0]), 0.5)),          # the first branch only
+    (element_loop, (np.array([0.1, -1.2, 0.2]), 0.5)),         # the second branch only
+])
+def test_a_proven_number_output_builds_only_the_grad_variant(fresh, f, args) -> None:
+    g = s2sad.grad(f)
+    got = g(*args)
+    assert not pipeline._FULL  # the value-and-gradient variant was never made
+    np.testing.assert_allclose(got, numerical_grad(lambda x: f(x, *args[1:]), args[:1]),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(g(*args), got)  # the second call: the same variant
+
+
+def test_element_loop_closed_form(fresh) -> None:
+    x, d = np.array([0.3, -1.2, 2.0, 0.9]), 0.5
+    expected = np.where(x > d, 2.0 * x, -d)
+    np.testing.assert_allclose(s2sad.grad(element_loop)(x, d), expected)
+
+
+@pytest.mark.parametrize("f,arg", [
+    (rotated, np.array([0.5, 1.5])),                       # a complex global
+    (eigen_sum, np.array([[0.0, -1.0], [1.0, 0.0]])),      # complex eigenvalues
+    (as_complex, np.array([0.5, 1.5])),                    # a cast to complex
+])
+def test_a_complex_output_is_still_refused(f, arg) -> None:
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_first_call.py:\d+.*holomorphic"):
+        s2sad.grad(f)(arg)
+
+
+def test_a_complex_argument_is_checked(fresh) -> None:
+    z = np.array([0.5 + 1j, 1.5 - 2j])
+    with pytest.raises(s2sad.DifferentiationError, match="holomorphic"):
+        s2sad.grad(lambda z: np.sum(z * z))(z)
+    # real-valued output of a complex argument: checked, then differentiated
+    got = s2sad.grad(lambda z: np.sum(np.abs(z) ** 2))(z)
+    np.testing.assert_allclose(got, 2 * np.conj(z))  # df/dx - i df/dy of |z|^2
+
+
+def test_a_vector_output_is_refused_at_the_users_line() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_first_call.py:\d+.*scalar"):
+        s2sad.grad(squares)(np.array([1.0, 2.0]))
