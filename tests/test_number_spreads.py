@@ -438,3 +438,40 @@ def test_a_guarded_log_needs_no_fallback(rng) -> None:
     h = s2sad.grad(guarded_logs)
     h(x, A, b)
     assert not hasattr(h._last.fn, "s2sad_guarded")
+
+
+# ----- a spread beside products that may overflow (an exp): no guard, no array -----
+
+def damped_mean(x):
+    d = x * x - 1.0
+    return np.mean(d * np.exp(-0.1 * x) + np.arctan(d))
+
+
+def damped_sum_of_two(x, y):
+    return np.sum(x * np.exp(y)) + np.sum(np.exp(x) * y)
+
+
+def damped_mean_in_a_helper(x):
+    return np.mean(_damped(x)) * 3.0
+
+
+def _damped(x):
+    return np.tanh(x) * np.exp(-x * x)
+
+
+@pytest.mark.parametrize("f,args", [
+    (damped_mean, (np.linspace(-2.0, 2.0, 7),)),
+    (damped_sum_of_two, (np.linspace(-1.0, 1.0, 5), np.linspace(0.5, -0.5, 5))),
+    (damped_mean_in_a_helper, (np.linspace(-1.5, 1.5, 6),)),
+])
+def test_a_spread_read_by_guarded_products_stays_a_number(f, args) -> None:
+    check_grad(f, *args, wrt=tuple(range(len(args))))
+    source = grad_source(f, *args, wrt=tuple(range(len(args))))
+    assert "repeat_to" not in source and "safe_mul" not in source
+
+
+def test_damped_mean_closed_form() -> None:
+    x = np.linspace(-2.0, 2.0, 7)
+    d, e = x * x - 1.0, np.exp(-0.1 * x)
+    expected = (2 * x * e - 0.1 * d * e + 2 * x / (1 + d * d)) / x.size
+    np.testing.assert_allclose(s2sad.grad(damped_mean)(x), expected, rtol=1e-12)
