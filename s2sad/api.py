@@ -23,12 +23,9 @@ from s2sad.call_kinds import (
     float_arrays,
     foreign_array,
     global_arrays,
-    is_function,
-    kinds_of,
     outer_signature,
     refuse_integer_arrays,
     shape_signature,
-    surely_real,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
 from s2sad.compiler import pipeline
@@ -44,12 +41,13 @@ from s2sad.shown import Shown
 from s2sad.user_rules import USER_RULES
 from s2sad.user_rules import defjvp as defjvp
 from s2sad.user_rules import defvjp as defvjp
+from s2sad.variant_kinds import CallKinds
 
 _CACHE: dict = {}
 _GENERATION = registry.GENERATION
 
 
-class Derivative(Shown):
+class Derivative(Shown, CallKinds):
     """A generated derivative of ``fn``, called with ``fn``'s arguments."""
 
     def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False,
@@ -161,38 +159,6 @@ class Derivative(Shown):
         self._last = gen
         return gen
 
-    def _kinds(self, values: tuple, foreign: Any) -> tuple[tuple, tuple]:
-        """(the variant's key, what it is generated for: the arguments of ``generated``
-        after ``check``) for a call with ``values``."""
-        outer = global_arrays(self.fn)
-        scalars, ranks = kinds_of(values, outer)
-        callables = self._callables(values)
-        floats = float_arrays(values, outer) if foreign is None else frozenset()
-        ints = tuple(i for i, v in enumerate(values)
-                     if type(v) is np.ndarray and v.dtype.kind in "biu")
-        structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
-        optimistic = foreign is None and not self.nested
-        return (tuple(map(type, values)), ranks, callables, floats, ints), (
-            structured, scalars, ranks, callables, floats, optimistic,
-            self._sequences(values), self._named(ints))
-
-    def _number_output(self, values: tuple) -> bool:
-        """Do the kinds of ``values`` prove the output a real number (grad's first call
-        then runs the grad variant at once, with no output to check)?"""
-        if self.kind != "grad" or self.has_aux or self.nested or \
-                foreign_array(values) is not None or \
-                not (self.holomorphic or all(map(surely_real, values))):
-            return False
-        structured, scalars, ranks, callables, _, _, sequences, integers = \
-            self._kinds(values, None)[1]
-        return pipeline.returns_number(self.fn, self.wrt, structured, scalars, ranks,
-                                       self._known(callables, sequences, integers))
-
-    def _known(self, callables: tuple, sequences: tuple, integers: tuple) -> Known | None:
-        """What the call says beyond the kinds of its arguments, if anything."""
-        return Known(self._owner, callables, self.has_aux, sequences, integers) \
-            if self._owner or callables or self.has_aux or sequences or integers else None
-
     def _guarded(self, *kinds: Any) -> pipeline.Generated:
         """The guarded variant an unguarded one falls back to (``source`` still shows
         the variant that runs first)."""
@@ -200,30 +166,6 @@ class Derivative(Shown):
         gen = self.generated(*kinds)
         self._last = last
         return gen
-
-    def _sequences(self, values: tuple) -> tuple:
-        """The parameters given a list or tuple (the variant's key has the types)."""
-        if not any(type(v) in (list, tuple) for v in values):
-            return ()
-        names = list(inspect.signature(self.fn).parameters)
-        return tuple(names[i] for i, v in enumerate(values)
-                     if type(v) in (list, tuple) and i < len(names))
-
-    def _named(self, positions: tuple) -> tuple:
-        """The names of the parameters at ``positions``."""
-        if not positions:
-            return ()
-        names = list(inspect.signature(self.fn).parameters)
-        return tuple(names[i] for i in positions if i < len(names))
-
-    def _callables(self, values: tuple) -> tuple:
-        """(parameter, function) of the functions passed for parameters not in ``wrt``:
-        the derivative is made for each (``act(x)`` is a call of the one passed)."""
-        if not any(callable(v) for v in values):
-            return ()
-        names = list(inspect.signature(self.fn).parameters)
-        return tuple((names[i], v) for i, v in enumerate(values) if i not in self.wrt and
-                     i < len(names) and is_function(v))
 
     def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         """grad: the first call for each argument signature also checks the output is a

@@ -7,7 +7,7 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad, check_jvp
-from s2sad.api import kinds_of, shape_signature
+from s2sad.call_kinds import kinds_of, shape_signature
 from s2sad.compiler import dims
 
 

@@ -17,7 +17,7 @@ import s2sad
 from backend_programs import element_loop
 from golden_functions import rnn as state_rnn
 from gradcheck import assert_tree_close, numerical_grad
-from s2sad.api import float_arrays, kinds_of
+from s2sad.call_kinds import float_arrays, kinds_of
 from s2sad.compiler import generated, optimize, pipeline, render
 
 

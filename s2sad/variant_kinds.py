@@ -1,0 +1,90 @@
+"""What a call's arguments say about the variant a :class:`s2sad.api.Derivative` runs:
+the kinds it is generated for (numbers, arrays by rank, float64 arrays, containers,
+functions passed), the key it is kept under, and whether they prove the output a real
+number (then grad's first call has no output to check)."""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from s2sad import structure
+from s2sad.call_kinds import (
+    float_arrays,
+    foreign_array,
+    global_arrays,
+    is_function,
+    kinds_of,
+    surely_real,
+)
+from s2sad.compiler import pipeline
+from s2sad.compiler.normalize import Known
+
+
+class CallKinds:
+    """Mixed into ``Derivative``: its function, ``wrt`` and options are read here."""
+
+    fn: Any
+    wrt: Any
+    kind: str
+    nested: bool
+    has_aux: bool
+    holomorphic: bool
+    _owner: type | None
+
+    def _kinds(self, values: tuple, foreign: Any) -> tuple[tuple, tuple]:
+        """(the variant's key, what it is generated for: the arguments of ``generated``
+        after ``check``) for a call with ``values``."""
+        outer = global_arrays(self.fn)
+        scalars, ranks = kinds_of(values, outer)
+        callables = self._callables(values)
+        floats = float_arrays(values, outer) if foreign is None else frozenset()
+        ints = tuple(i for i, v in enumerate(values)
+                     if type(v) is np.ndarray and v.dtype.kind in "biu")
+        structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
+        optimistic = foreign is None and not self.nested
+        return (tuple(map(type, values)), ranks, callables, floats, ints), (
+            structured, scalars, ranks, callables, floats, optimistic,
+            self._sequences(values), self._named(ints))
+
+    def _number_output(self, values: tuple) -> bool:
+        """Do the kinds of ``values`` prove the output a real number (grad's first call
+        then runs the grad variant at once, with no output to check)?"""
+        if self.kind != "grad" or self.has_aux or self.nested or \
+                foreign_array(values) is not None or \
+                not (self.holomorphic or all(map(surely_real, values))):
+            return False
+        structured, scalars, ranks, callables, _, _, sequences, integers = \
+            self._kinds(values, None)[1]
+        return pipeline.returns_number(self.fn, self.wrt, structured, scalars, ranks,
+                                       self._known(callables, sequences, integers))
+
+    def _known(self, callables: tuple, sequences: tuple, integers: tuple) -> Known | None:
+        """What the call says beyond the kinds of its arguments, if anything."""
+        return Known(self._owner, callables, self.has_aux, sequences, integers) \
+            if self._owner or callables or self.has_aux or sequences or integers else None
+
+    def _sequences(self, values: tuple) -> tuple:
+        """The parameters given a list or tuple (the variant's key has the types)."""
+        if not any(type(v) in (list, tuple) for v in values):
+            return ()
+        names = list(inspect.signature(self.fn).parameters)
+        return tuple(names[i] for i, v in enumerate(values)
+                     if type(v) in (list, tuple) and i < len(names))
+
+    def _named(self, positions: tuple) -> tuple:
+        """The names of the parameters at ``positions``."""
+        if not positions:
+            return ()
+        names = list(inspect.signature(self.fn).parameters)
+        return tuple(names[i] for i in positions if i < len(names))
+
+    def _callables(self, values: tuple) -> tuple:
+        """(parameter, function) of the functions passed for parameters not in ``wrt``:
+        the derivative is made for each (``act(x)`` is a call of the one passed)."""
+        if not any(callable(v) for v in values):
+            return ()
+        names = list(inspect.signature(self.fn).parameters)
+        return tuple((names[i], v) for i, v in enumerate(values) if i not in self.wrt and
+                     i < len(names) and is_function(v))
