@@ -139,11 +139,12 @@ def _container(v: Any) -> Any:
     (numbers: ``()``), as ``dims.Items`` / ``dims.Keyed`` of concrete shapes (nested for a
     list of ``(W, b)`` tuples); None for anything else."""
     items = list(v.values()) if type(v) is dict else v
-    if len(items) > MAX_HELD and type(v) is not dict:  # (one variant for all lengths)
-        shape = uniform_shape(v)
-        return None if shape is None else dims.Elements(shape)
     if not items:
         return None
+    if type(v) is not dict and (len(items) > MAX_HELD or type(v) is list and all(
+            type(x) in NUMBERS for x in items)):
+        shape = uniform_shape(v)  # (one variant for all lengths)
+        return None if shape is None else dims.Elements(shape)
     shapes = []
     for x in items:
         shape = x.shape if type(x) is np.ndarray else () if type(x) in NUMBERS else \
@@ -159,8 +160,11 @@ def _container(v: Any) -> Any:
 
 def uniform_shape(v: list | tuple) -> tuple | None:
     """The shape all items of a long list share, when they are NumPy arrays of one
-    shape and dtype (``[x_t for t in ...]``, a time series of vectors); else None."""
+    shape and dtype (``[x_t for t in ...]``, a time series of vectors) or all numbers
+    (``()``); else None."""
     first = v[0]
+    if type(first) in NUMBERS:  # (a list's adjoint is a list of floats; a tuple's, built up)
+        return () if type(v) is list and all(type(x) in NUMBERS for x in v) else None
     if type(first) is not np.ndarray or first.ndim == 0:
         return None
     shape, dtype = first.shape, first.dtype

@@ -74,7 +74,11 @@ def test_kinds_of_containers() -> None:
     assert ranks == ((0, dims.Keyed((("W", ("a", "b")), ("b", ("a",)), ("s", ())))),
                      (1, ("b",)))
     assert kinds_of(([W, b],))[1] == ((0, dims.Items((("a", "b"), ("a",)))),)
-    assert kinds_of(([1.0, 2.0],))[1] == ()  # numbers only: one variant for every length
+    # a list of numbers only: its items are numbers, one variant for every length
+    assert kinds_of(([1.0, 2.0],))[1] == kinds_of(([1.0] * 40,))[1] == \
+        ((0, dims.Elements(())),)
+    assert kinds_of(((1.0, 2.0),))[1] == ()  # a tuple of them: generic
+    assert kinds_of(([1.0, np.zeros(2)] * 9,))[1] == ()  # numbers and arrays: generic
     # long lists: one variant for every length, by their items' shape when they share one
     assert kinds_of(([np.zeros(2)] * 17,))[1] == ((0, dims.Elements(("a",))),)
     assert kinds_of(([np.zeros(2)] * 16 + [np.zeros(3)],))[1] == ()

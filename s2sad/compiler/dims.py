@@ -235,9 +235,10 @@ class Facts:
 
     def _index(self, e: gast.Subscript) -> Any:
         s = self.of(e.value)
-        if isinstance(s, Elements):  # an item of the list: its items' shape
-            return s.shape if isinstance(s.shape, tuple) and not isinstance(
-                e.slice, gast.Slice) else None
+        if isinstance(s, Elements):  # an item of the list: its items' shape; a slice:
+            if isinstance(e.slice, gast.Slice):  # a list of such items again
+                return s
+            return s.shape if isinstance(s.shape, tuple) else None
         if isinstance(s, Keyed):
             key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
             return next((shape for k, shape in s.items if k == key and

@@ -206,3 +206,26 @@ class _ReadItems(Transformer):
                 isinstance(node.ctx, gast.Load):
             node.value = load(self.renames[node.value.id])
         return node
+
+
+def number_list_adds(body: list, shapes: Callable[[], dims.Facts]) -> list:
+    """``d = add_at(d, None, i, e)`` into the adjoint of a list of numbers (a list of
+    numbers itself), at an int ``i``, of a number ``e``: ``d[i] += e`` (what ``add_at``
+    does to such a list in place, without its three calls)."""
+    adds = [s for s in statement_nodes(body) if isinstance(s, gast.Assign) and
+            len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
+            call_named(s.value, "add_at") and len(s.value.args) == 4 and
+            isinstance(s.value.args[0], gast.Name) and
+            s.value.args[0].id == s.targets[0].id and
+            isinstance(s.value.args[1], gast.Constant) and s.value.args[1].value is None]
+    if not adds:
+        return body
+    facts = shapes()
+    for s in adds:
+        d, _, i, e = s.value.args
+        if facts.of(d) == dims.Elements(()) and facts.of(i) == () and facts.of(e) == ():
+            s.__class__ = gast.AugAssign
+            s.target = gast.Subscript(value=load(d.id), slice=i, ctx=gast.Store())
+            s.op, s.value = gast.Add(), e
+            del s.targets
+    return body

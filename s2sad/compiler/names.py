@@ -183,10 +183,14 @@ def wrt_names(node: gast.FunctionDef, wrt: tuple[int, ...]) -> list[str]:
     return [params[i] for i in wrt]
 
 
-def param_ranks(node: gast.FunctionDef, ranks: tuple, held: bool = False) -> dict[str, Any]:
+def param_ranks(node: gast.FunctionDef, ranks: tuple, held: bool = False,
+                numbers: bool = False) -> dict[str, Any]:
     """``ranks`` (position, shape class) of the array arguments, by parameter name;
     ``held``: of the lists, tuples and dicts of arrays too (for the late passes: the
-    stages before take an item of a container for what it is, whatever its shape)."""
+    stages before take an item of a container for what it is, whatever its shape);
+    ``numbers``: of the lists and tuples of numbers only too (their items are numbers)."""
+    from s2sad.compiler.shape_rules import Elements
     params = param_names(node)  # (a module's array the function reads: keyed by name)
     return {i if isinstance(i, str) else params[i]: r for i, r in ranks
-            if (isinstance(i, str) or i < len(params)) and (held or isinstance(r, tuple))}
+            if (isinstance(i, str) or i < len(params)) and (
+                held or isinstance(r, tuple) or numbers and r == Elements(()))}

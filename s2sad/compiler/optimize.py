@@ -257,9 +257,11 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 
 def as_floats(body: list, facts: Facts) -> list:
-    """Vectors read element by element in a loop read as Python floats."""
-    return floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
+    """Vectors read element by element in a loop read as Python floats; a list of
+    numbers' adjoint added into item by item."""
+    body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
+    return floats.number_list_adds(body, lambda: _shapes(body, facts))
 
 
 def assembled(body: list, facts: Facts) -> list:

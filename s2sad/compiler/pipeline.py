@@ -178,7 +178,8 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
         prep.node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
     params = param_names(prep.node)
     numbers = activity_stage.scalar_names(prep.node, {params[i] for i in scalars},
-                                          prep.namespace, param_ranks(prep.node, ranks))
+                                          prep.namespace,
+                                          param_ranks(prep.node, ranks, numbers=True))
     args, body, tangents_of = forward.build(prep, names, holders, numbers)
     shaped = param_ranks(prep.node, ranks, held=True)
     tangents = args.kwonlyargs[len(args.kwonlyargs) - len(names):]

@@ -78,7 +78,8 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
             node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)
         params = param_names(node)
         numbers = activity.scalar_names(node, {params[i] for i in scalars}, prep.namespace,
-                                        param_ranks(node, ranks))
+                                        param_ranks(node, ranks, numbers=True))
+    holders -= numbers  # (a name proved to hold a number holds no container)
     rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders, numbers)
     result = node.body[-1].value
     ctx = Ctx(defined=set())

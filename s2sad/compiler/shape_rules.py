@@ -271,8 +271,9 @@ def join_dims(dims: list) -> Dim:
 
 
 def grown(fn: Any, args: list) -> Any:
-    """A list of items of one shape after ``list_append`` (joined) or ``list_remove``."""
-    if fn is runtime.list_remove:
+    """A list of items of one shape after ``list_append`` (joined) or ``list_remove``; its
+    zeros, copies the same."""
+    if fn in (runtime.list_remove, runtime.zeros_like, runtime.copy_value, runtime.fresh):
         return args[0]
     if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
         return None

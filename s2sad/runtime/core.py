@@ -108,6 +108,7 @@ def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 
 _FLOAT64 = np.dtype(np.float64)
+_REAL_NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)  # (not bool)
 
 
 def zeros_like(x: Any) -> Any:
@@ -117,6 +118,8 @@ def zeros_like(x: Any) -> Any:
     if isinstance(x, (np.ndarray, Shape)):
         return np.zeros(x.shape, dtype=np.result_type(x.dtype, float))
     if isinstance(x, list):
+        if _numbers(x):  # (the gradient casts each to float)
+            return [0.0] * len(x)
         return [zeros_like(v) for v in x]
     if isinstance(x, tuple):  # a namedtuple (SlogdetResult) takes its fields by position
         items = [zeros_like(v) for v in x]
@@ -128,6 +131,11 @@ def zeros_like(x: Any) -> Any:
     return 0.0
 
 
+def _numbers(items: list) -> bool:
+    """Only real numbers (no bool): a list whose adjoint is a list of floats."""
+    return all(type(v) in _REAL_NUMBERS for v in items)
+
+
 def add_grads(a: Any, b: Any) -> Any:
     """Sum two adjoints of the same structure; ``None`` means zero."""
     if a is None:
@@ -137,6 +145,8 @@ def add_grads(a: Any, b: Any) -> Any:
     if isinstance(a, (list, tuple)):
         if isinstance(b, (list, tuple)) and len(a) != len(b):
             return _other_length(a, b)
+        if type(a) is list and type(b) is list and _numbers(a) and _numbers(b):
+            return [u + v for u, v in zip(a, b)]  # (a list of numbers' adjoint, no calls)
         return same_kind(a, [add_grads(u, v) for u, v in zip(a, b)])
     if isinstance(a, dict):  # (a dict filled in a loop: an earlier one has fewer keys,
         # and a key it lacks had no adjoint there: zero)
@@ -331,6 +341,8 @@ def _cast_items(g: Any, x: Any) -> Any:
         return {k: a if _as_it_is(a := g[k], b) else cast_like(a, b) for k, b in x.items()}
     if isinstance(g, (list, tuple)) and len(g) != len(x):
         raise joined_lists()
+    if type(g) is list and type(x) is list and _numbers(g) and _numbers(x):
+        return [float(a) for a in g]  # (what cast_like makes of each, without its tests)
     return same_kind(x, [a if _as_it_is(a, b) else cast_like(a, b) for a, b in zip(g, x)])
 
 
