@@ -193,3 +193,63 @@ def test_two_first_items_and_a_sum_of_the_list(n, rng):
     check_grad(started_and_summed, 0.8, x, wrt=(0, 1))
     check_vjp(started_and_summed, 0.8, x, wrt=(0, 1))
     check_hessian(lambda d: smoothed(0.3, d), x)
+
+
+# ----- a list grown from its own last items (xs.append(f(xs[-1]))): still in place -----
+
+def geometric(theta, n):
+    xs = [1.0]
+    for _ in range(n):
+        xs.append(xs[-1] * theta[0] + theta[1])
+    return np.sum(np.array(xs))
+
+
+def driven(theta, n):
+    xs = [1.0]
+    for t in range(n):
+        xs.append(xs[-1] * np.cos(theta[0]) + theta[1] * np.sin(t * 0.1))
+    return np.sum(np.array(xs) ** 2)
+
+
+def two_back(ab, n):
+    xs = [1.0, 0.5]
+    for _ in range(n):
+        xs.append(ab[0] * xs[-1] + ab[1] * xs[-2])
+    return np.sum(np.array(xs) ** 2)
+
+
+def vector_states(A, h0, n):
+    hs = [h0]
+    for _ in range(n):
+        hs.append(np.tanh(A @ hs[-1]))
+    return np.sum(np.stack(hs) ** 2)
+
+
+@pytest.mark.parametrize("f,args", [
+    (geometric, (np.array([0.9, 0.1]), 12)),
+    (driven, (np.array([0.3, 0.5]), 30)),
+    (two_back, (np.array([0.6, 0.3]), 20)),
+    (vector_states, (np.array([[0.5, -0.3], [0.2, 0.4]]), np.array([0.7, -0.2]), 8)),
+])
+def test_a_list_grown_from_its_last_items(f, args) -> None:
+    check_grad(f, *args, wrt=0)
+    source = grad_source(f, *args)
+    assert "list_append_owned" in source and "list_pop_last" in source  # linear time
+    assert "list_drop_last" not in source
+
+
+def test_geometric_closed_form() -> None:
+    theta, n = np.array([0.9, 0.1]), 12
+    # x_k = a x_{k-1} + b, x_0 = 1: d x_k / da = x_{k-1} + a dx_{k-1}/da, likewise for b
+    a, b = theta
+    x, dxa, dxb = 1.0, 0.0, 0.0
+    total = np.zeros(2)
+    for _ in range(n):
+        x, dxa, dxb = a * x + b, x + a * dxa, 1.0 + a * dxb
+        total += (dxa, dxb)
+    np.testing.assert_allclose(s2sad.grad(geometric)(theta, n), total, rtol=1e-12)
+
+
+def test_a_list_grown_from_its_last_item_forward_mode(rng) -> None:
+    theta = np.array([0.3, 0.5])
+    check_jvp(driven, theta, 30, rng=rng)

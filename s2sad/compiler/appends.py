@@ -64,8 +64,9 @@ def _in_place(block: list, forward: gast.For, reverse: gast.For, at: int,
                 None)
     lasts = [n for s in reverse.body[k + 1:] for n in nodes(s) if _call(n, "list_last", 2)
              and isinstance(n.args[0], gast.Name) and n.args[0].id == d_new]
-    if copy is None or len(lasts) != 1 or \
-            _mentions(reverse.body, d_new) != 3 or _mentions(reverse.body, d_old) != 2 or \
+    adds = sum(_adds_at_item(s, d_old) for s in reverse.body[k + 1:])
+    if copy is None or len(lasts) != 1 or _mentions(reverse.body, d_new) != 3 or \
+            _mentions(reverse.body, d_old) != 2 + adds or \
             _mentions(reverse.body, old) != 2 or _mentions(block[block.index(reverse) + 1:],
                                                            old) or \
             not _ready(lasts[0], reverse.body, k):
@@ -117,10 +118,37 @@ def _forward_only_appends(loop: gast.For, at: int, new: str, old: str) -> bool:
                isinstance(s.targets[0], gast.Name) and s.targets[0].id == old and
                isinstance(s.value, gast.Name) and s.value.id == new]
     pushes = sum(1 for s in loop.body if _is_push(s) for n in name_nodes(s) if n.id == old)
+    items = sum(1 for n in nodes(loop.body[:at]) if _item_of(n, old))
     return len(carried) == 1 and loop.body.index(carried[0]) > at and \
-        _mentions(loop.body, new) == 2 and _mentions(loop.body, old) == 2 + pushes and \
+        _mentions(loop.body, new) == 2 and \
+        _mentions(loop.body, old) == 2 + pushes + items and \
         not _mentions([loop.target, loop.iter], old) and not any(
             isinstance(n, (gast.Break, gast.Continue)) for n in nodes(loop.body))
+
+
+def _item_of(n: gast.AST, name: str) -> bool:
+    """``name[k]`` read at an int literal ``k``: before the step's append, the item the
+    list built in place has there is the one the step's own list has."""
+    return isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and \
+        n.value.id == name and isinstance(n.ctx, gast.Load) and \
+        isinstance(n.slice, gast.Constant) and type(n.slice.value) is int
+
+
+def _adds_at_item(s: gast.stmt, d: str) -> int:
+    """The mentions of ``d`` in ``d = add_at(d, None, k, e)`` or ``d[k] += e`` at an int
+    literal ``k`` (after the pop, the adjoint list is as long as the step's own list:
+    the same item); 0 for any other statement."""
+    t = s.target if isinstance(s, gast.AugAssign) else None
+    if isinstance(t, gast.Subscript) and isinstance(s.op, gast.Add) and \
+            _item_of(gast.Subscript(value=t.value, slice=t.slice, ctx=gast.Load()), d) and \
+            not _mentions([s.value], d):
+        return 1
+    return 2 if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and s.targets[0].id == d and \
+        _call(s.value, "add_at", 4) and isinstance(s.value.args[0], gast.Name) and \
+        s.value.args[0].id == d and isinstance(s.value.args[1], gast.Constant) and \
+        s.value.args[1].value is None and isinstance(s.value.args[2], gast.Constant) and \
+        type(s.value.args[2].value) is int and not _mentions([s.value.args[3]], d) else 0
 
 
 def _drop_of(s: gast.stmt, old: str) -> bool:

@@ -289,7 +289,8 @@ class Facts:
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
-            if isinstance(args[0], Elements):
+            if isinstance(args[0], Elements) or fn is runtime.list_append and \
+                    isinstance(args[0], Items):
                 return grown(fn, args)
             if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
                     not e.keywords and len(args) == 1:

@@ -184,7 +184,10 @@ class _Facts:
 
     def bindings(self, s: gast.stmt) -> Iterator[tuple[str | None, set[str]]]:
         """(name bound or None, the names whose objects it may now hold)."""
-        if isinstance(s, gast.Assign):
+        if isinstance(s, gast.Assign) and _popped(s):  # d, last = list_pop_last(d, v)
+            yield s.targets[0].elts[0].id, self.leaks(s.value.args[0])  # (d itself)
+            yield s.targets[0].elts[1].id, {UNKNOWN}
+        elif isinstance(s, gast.Assign):
             held = self.leaks(s.value)
             for t in s.targets:
                 if isinstance(t, gast.Name):
@@ -386,3 +389,13 @@ def _nested_add_ats(call: gast.Call) -> list:
     too (a non-owned ``e``, an argument's view that an adjoint became, needs a copy)."""
     return [n for a in call.args for n in nodes(a) if call_named(n, "add_at") and n.args
             and isinstance(n.args[0], gast.Name)]
+
+
+def _popped(s: gast.Assign) -> bool:
+    """``d, last = list_pop_last(d, v)``: ``d`` holds what the list held (popped in
+    place, or a view of an array adjoint), ``last`` an item."""
+    t = s.targets[0]
+    return len(s.targets) == 1 and isinstance(t, gast.Tuple) and len(t.elts) == 2 and \
+        all(isinstance(n, gast.Name) for n in t.elts) and \
+        call_named(s.value, "list_pop_last") and len(s.value.args) == 2
+

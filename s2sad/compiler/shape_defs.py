@@ -26,6 +26,8 @@ def definitions(body: list) -> dict[str, list]:
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name) and not _restores(node.value):
             defs.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, gast.Assign) and _pops_last(node):
+            _pop_parts(node, defs)
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
                 counts(node.iter):
             defs.setdefault(node.target.id, []).append(COUNTER)
@@ -60,6 +62,25 @@ def _restored(name: str, pushed: list, defs: dict[str, list]) -> None:
         defs.setdefault(name, []).extend(new)
 
 
+
+
+def _pops_last(node: gast.Assign) -> bool:
+    """``d, last = list_pop_last(d_new, v)`` (the reverse of an append in place)."""
+    t, v = node.targets[0], node.value
+    return len(node.targets) == 1 and isinstance(t, gast.Tuple) and len(t.elts) == 2 and \
+        all(isinstance(n, gast.Name) for n in t.elts) and isinstance(v, gast.Call) and \
+        isinstance(v.func, gast.Name) and v.func.id == "list_pop_last" and len(v.args) == 2
+
+
+def _pop_parts(node: gast.Assign, defs: dict[str, list]) -> None:
+    """What ``list_pop_last(d, v)`` gives: ``d[:-1]`` (the list popped, or the array
+    cut) and ``d[-1]``."""
+    rest, last = node.targets[0].elts
+    d = node.value.args[0]
+    cut = gast.Slice(lower=None, upper=gast.Constant(value=-1, kind=None), step=None)
+    defs.setdefault(rest.id, []).append(gast.Subscript(value=d, slice=cut, ctx=gast.Load()))
+    defs.setdefault(last.id, []).append(gast.Subscript(
+        value=d, slice=gast.Constant(value=-1, kind=None), ctx=gast.Load()))
 
 
 def _restores(value: gast.expr) -> bool:

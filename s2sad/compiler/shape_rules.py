@@ -53,7 +53,8 @@ _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
                    runtime.broadcast_like, runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
                    runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,
                    runtime.cholesky_adjoint, runtime.undiagonal, runtime.untrace,
-                   runtime.diag_adjoint, runtime.extremum_adjoint}
+                   runtime.diag_adjoint, runtime.extremum_adjoint, runtime.array_adjoint,
+                   runtime.list_last, runtime.list_drop_last}
 _SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
                   runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
 SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)
@@ -273,11 +274,23 @@ def join_dims(dims: list) -> Dim:
 def grown(fn: Any, args: list) -> Any:
     """A list of items of one shape after ``list_append`` (joined) or ``list_remove``; its
     zeros, copies the same."""
+    if isinstance(args[0], Items):  # a short list appended to: of any length now
+        args = [_as_elements(args[0])] + args[1:]
     if fn in (runtime.list_remove, runtime.zeros_like, runtime.copy_value, runtime.fresh):
         return args[0]
+    if fn in _SAME_AS_SECOND and len(args) > 1:  # (an adjoint shaped like a value)
+        return args[1]
     if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
         return None
     return Elements(args[1] if args[0].shape is None else join_all([args[0].shape, args[1]]))
+
+
+def _as_elements(s: Any) -> Any:
+    """A short list's items as those of a list of any length (their shapes joined)."""
+    if isinstance(s, Elements) or not s.shapes:
+        return s if isinstance(s, Elements) else Elements(None)
+    joined = join_all(list(s.shapes))
+    return Elements(None if joined == UNKNOWN else joined)
 
 
 def join_all(found: list) -> Any:
@@ -285,6 +298,9 @@ def join_all(found: list) -> Any:
         return None
     first = found[0]
     for s in found[1:]:
+        if isinstance(first, Elements) != isinstance(s, Elements) and \
+                isinstance(first, (Items, Elements)) and isinstance(s, (Items, Elements)):
+            first, s = _as_elements(first), _as_elements(s)  # ([1.0], then appended to)
         if isinstance(first, Elements) and isinstance(s, Elements):
             inner = [x.shape for x in (first, s) if x.shape is not None]
             first = Elements(join_all(inner) if inner else None)
