@@ -190,7 +190,7 @@ def shapes(body: list, facts: Facts) -> list:
                                   real_numbers=frozenset(facts.params & facts.numbers),
                                   derivatives=facts.adjoints | facts.tangents)
     readers = number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks),
-                                          facts.numbers)
+                                          facts.numbers, facts.namer)
     if readers:  # (numbers first in their products now, not in another round)
         algebra.tidy_statements(readers, set(facts.numbers), facts.same_shape, facts.real,
                                 facts.adjoints | facts.tangents, facts.shapes)
