@@ -35,6 +35,7 @@ from s2sad.compiler import (
     ownership,
     recompute,
     reuse,
+    scaled_solves,
     shape_reads,
     simplify,
     tape,
@@ -181,7 +182,9 @@ def arithmetic(body: list, facts: Facts) -> list:
 
 def shapes(body: list, facts: Facts) -> list:
     """Every value's shape worked out again, and the helpers it makes the identity or a
-    plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``)."""
+    plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``); a
+    solve of a multiple of a right-hand side solved before that multiple of its
+    solution."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
     facts.shaped = None  # (the body changes next)
@@ -189,6 +192,7 @@ def shapes(body: list, facts: Facts) -> list:
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
                                   derivatives=facts.adjoints | facts.tangents)
+    body = scaled_solves.scale_solves(body, facts.namespace, facts.numbers)
     readers = number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks),
                                           facts.numbers, facts.namer)
     if readers:  # (numbers first in their products now, not in another round)
