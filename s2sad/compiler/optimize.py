@@ -31,6 +31,7 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    moved_sweeps,
     number_spreads,
     ownership,
     recompute,
@@ -156,7 +157,8 @@ def reuse_values(body: list, facts: Facts) -> list:
 def recomputed(body: list, facts: Facts) -> list:
     """Cheap numbers the reverse sweep popped computed there again (no tape); the tape
     pruned first of what the passes before made unread (in the fixpoint: every round)."""
-    return recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 
 
 def tidy(body: list, facts: Facts) -> list:

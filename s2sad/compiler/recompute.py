@@ -31,7 +31,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
     stores = _store_counts(body)
     fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
     for rev in loops:
-        forward = next((f for f in loops if _reversed_of(rev, f)), None)
+        forward = next((f for f in loops if reversed_of(rev, f)), None)
         if forward is None or not _counter_kept(forward) or not _counter_kept(rev):
             continue
         for at, pop in enumerate(rev.body):
@@ -92,7 +92,7 @@ def _choice(n: gast.AST) -> bool:
              n.func.id == "abs" and len(n.args) == 1)
 
 
-def _reversed_of(rev: gast.For, forward: gast.For) -> bool:
+def reversed_of(rev: gast.For, forward: gast.For) -> bool:
     """``for i in reversed(R)`` after ``for i in R``."""
     it = rev.iter
     return forward is not rev and isinstance(it, gast.Call) and \
