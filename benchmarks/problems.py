@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from benchmarks import problems_arrays as pa
-from benchmarks import problems_linalg, problems_loops, problems_models
+from benchmarks import problems_linalg, problems_loops, problems_models, problems_more
 
 
 @dataclass(frozen=True)
@@ -267,6 +267,9 @@ PROBLEMS = [
 PROBLEMS += [Problem(**spec) for spec in problems_linalg.SPECS + problems_loops.SPECS]
 # (21-23) model-style code: a np.where loss, a stencil on slices, a log-sum-exp mixture
 PROBLEMS += [Problem(**spec) for spec in problems_models.SPECS]
+# (24-26) kinds users write that the others do not cover: an element loop over a
+# prediction, a covariance's slogdet and solve, a log of exponentiated rates
+PROBLEMS += [Problem(**spec) for spec in problems_more.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

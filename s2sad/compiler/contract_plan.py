@@ -14,6 +14,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import load
+from s2sad.compiler.rank_products import flat_dot
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def contraction(ops: list[Operand], reduced: set[int]) -> tuple[gast.expr, tuple
         product = _matmul(ops[0], ops[1], shared[0])
         if product is not None:
             return product
+    if len(ops) == 2 and ops[0].labels == ops[1].labels and list(union) == shared:
+        return flat_dot(ops[0].expr, ops[1].expr), ()  # (np.sum(A * B) of matrices)
     return None  # (np.einsum would do: it has no counterpart in the array API)
 
 

@@ -42,13 +42,14 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     if not safe and (optimistic is None or not _float_safe(body, True)):
         return body
     facts = shapes()
-    vectors = [p for p in sorted(params) if facts.rank(p) == 1]
+    bound = _bound_once(body)
+    vectors = [p for p in sorted(params | set(bound)) if facts.rank(p) == 1]
     if not vectors:
         return body
     found = list(walk(gast.Module(body=body, type_ignores=[])))  # (read by each test)
     parents = _parents(found)
     defs = _definitions(found)
-    read = [p for p in vectors if _read_by_element(p, found, parents, facts)]
+    read = [p for p in vectors if _read_by_element(p, found, parents, facts, bound.get(p))]
     looped = [p for p in read if _looped_over(p, found, defs)]
     lengths = [facts.of(load(p))[0] for p in looped]
     chosen = [p for p in read if p in looped or any(  # (x[i] * y[i], the loop over x)
@@ -61,11 +62,30 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     for p in chosen:  # (first: the facts know the shapes of ``x[i]``, not of ``x_items[i]``)
         _adjoint_as_list(p, body, facts)
     _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
-    start = [set_origin(gast.Assign(
-        targets=[gast.Name(id=renames[p], ctx=gast.Store(), annotation=None, type_comment=None)],
+    out = [_as_floats(p, renames[p]) for p in chosen if p not in bound]
+    for s in body:
+        out.append(s)
+        out += [_as_floats(p, renames[p]) for p in chosen if bound.get(p) is s]
+    return out
+
+
+def _as_floats(p: str, items: str) -> gast.stmt:
+    return set_origin(gast.Assign(
+        targets=[gast.Name(id=items, ctx=gast.Store(), annotation=None, type_comment=None)],
         value=gast.Call(func=load("as_floats"), args=[load(p)], keywords=[]), type_comment=None),
-        f"{p} is read element by element: as Python floats") for p in chosen]
-    return start + body
+        f"{p} is read element by element: as Python floats")
+
+
+def _bound_once(body: list) -> dict[str, gast.stmt]:
+    """Names bound by one assignment of the top level and nowhere else (``pred = X @ w``
+    before an element loop): one value all along, whose floats are taken after it."""
+    stores: dict[str, int] = {}
+    for n in walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    return {s.targets[0].id: s for s in body if isinstance(s, gast.Assign) and
+            len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
+            stores[s.targets[0].id] == 1}
 
 
 def _float_safe(body: list, raising: bool = False) -> bool:
@@ -97,12 +117,14 @@ def _parents(found: list) -> dict[int, gast.AST]:
     return out
 
 
-def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts) -> bool:
-    """Every use of ``p``: a read ``p[i]`` at a number ``i``, or of its shape
-    (``nodes``: the body's, as ``walk`` yields them)."""
+def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts,
+                     binding: gast.stmt | None = None) -> bool:
+    """Every use of ``p`` but its ``binding``: a read ``p[i]`` at a number ``i``, or of
+    its shape (``nodes``: the body's, as ``walk`` yields them)."""
     found = False
     for n in nodes:
-        if not (isinstance(n, gast.Name) and n.id == p):
+        if not (isinstance(n, gast.Name) and n.id == p) or \
+                binding is not None and n is binding.targets[0]:
             continue
         if not isinstance(n.ctx, gast.Load):
             return False

@@ -17,7 +17,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import dims
-from s2sad.compiler.names import load
+from s2sad.compiler.names import Namer, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import nodes, parent_map
@@ -25,8 +25,55 @@ from s2sad.compiler.walks import nodes, parent_map
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
-def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]
-                 ) -> list:
+def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str],
+                 namer: Namer | None = None) -> list:
+    """A spread whose name the next statement binds again (``dmu = repeat_to(..); dmu =
+    dmu - dmu * y / mu``: copies folded into one name) is given a name of its own first
+    (``namer``), kept only where the spread then becomes a number; see ``_keep``."""
+    split = _split_rebound(body, facts, namer) if namer is not None else []
+    readers = _keep(body, facts, arrays, numbers)
+    for fresh, old, renamed in split:
+        if facts.shapes.get(fresh) != ():  # (not made a number: the one name again)
+            for n in renamed:
+                n.id = old
+            facts.defs[old] = facts.defs.pop(fresh) + facts.defs[old]
+            facts.shapes.pop(fresh, None)
+    return readers
+
+
+def _split_rebound(body: list, facts: dims.Facts, namer: Namer) -> list:
+    """``d = repeat_to(..)`` at the top of ``body`` with ``d`` bound again by a later
+    statement of the top, ``d = e``: the spread and its reads up to ``e`` named afresh
+    (the facts told); (fresh name, old name, the name nodes renamed) of each."""
+    out = []
+    for i, s in enumerate(body):
+        if not (s.__class__ is gast.Assign and len(s.targets) == 1 and
+                s.targets[0].__class__ is gast.Name and _number_spread(s.value, facts) and
+                len(facts.defs.get(s.targets[0].id, ())) > 1):
+            continue
+        old = s.targets[0].id
+        after = next((j for j in range(i + 1, len(body)) if old in _stores(body[j])), None)
+        if after is None or not (body[after].__class__ is gast.Assign and
+                                 len(body[after].targets) == 1):
+            continue
+        fresh = namer.fresh(old)
+        reads = [n for t in body[i + 1:after] + [body[after].value] for n in nodes([t])
+                 if n.__class__ is gast.Name and n.id == old]
+        for n in [s.targets[0], *reads]:
+            n.id = fresh
+        facts.defs[fresh] = [s.value]
+        facts.defs[old] = [v for v in facts.defs[old] if v is not s.value]
+        facts.shapes[fresh] = facts.of(s.value.args[1])
+        out.append((fresh, old, [s.targets[0], *reads]))
+    return out
+
+
+def _stores(s: gast.stmt) -> set[str]:
+    return {n.id for n in nodes([s]) if n.__class__ is gast.Name and
+            n.ctx.__class__ is not gast.Load}
+
+
+def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -> list:
     """Rewrite ``d = repeat_to(g, v, None, False)`` of a number ``g`` as ``d = g`` where
     every read of ``d`` broadcasts ``g`` to ``v``'s shape by itself, the lengths ``g``
     reads (``1.0 / v.shape[0]``) read from the array arguments ``arrays`` where one has
@@ -178,8 +225,21 @@ def _spreads_alike(read: gast.Name, like: gast.expr, parents: dict, facts: dims.
 
 
 def _shaped(e: gast.expr, shape: tuple, facts: dims.Facts, spreads: dict) -> bool:
-    """``e`` has ``shape`` and reads no spread (whose shape is about to change)."""
-    return dims.same(facts.of(e), shape) and not _reads(e, spreads)
+    """``e`` has ``shape`` even with the spreads it reads made numbers (``dmu * y / mu``
+    beside ``dmu`` in ``dmu - dmu * y / mu``: ``y`` gives it the shape); a spread it reads
+    is of that shape too, so whether that one stays an array or not, ``e``'s shape is
+    the same (``d * d`` of a number is a number: refused)."""
+    names = {n.id for n in nodes(e) if n.__class__ is gast.Name and n.id in spreads}
+    if not names:
+        return dims.same(facts.of(e), shape)
+    if not all(dims.same(facts.of(spreads[n].args[1]), shape) for n in names):
+        return False
+    saved = {n: facts.shapes.get(n) for n in names}
+    facts.shapes.update({n: () for n in names})
+    try:
+        return dims.same(facts.of(e), shape)
+    finally:
+        facts.shapes.update(saved)
 
 
 def _reads(e: gast.expr, spreads: dict) -> bool:

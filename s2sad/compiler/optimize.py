@@ -31,10 +31,12 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    moved_sweeps,
     number_spreads,
     ownership,
     recompute,
     reuse,
+    scaled_solves,
     shape_reads,
     simplify,
     tape,
@@ -155,7 +157,8 @@ def reuse_values(body: list, facts: Facts) -> list:
 def recomputed(body: list, facts: Facts) -> list:
     """Cheap numbers the reverse sweep popped computed there again (no tape); the tape
     pruned first of what the passes before made unread (in the fixpoint: every round)."""
-    return recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 
 
 def tidy(body: list, facts: Facts) -> list:
@@ -181,7 +184,9 @@ def arithmetic(body: list, facts: Facts) -> list:
 
 def shapes(body: list, facts: Facts) -> list:
     """Every value's shape worked out again, and the helpers it makes the identity or a
-    plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``)."""
+    plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``); a
+    solve of a multiple of a right-hand side solved before that multiple of its
+    solution."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
     facts.shaped = None  # (the body changes next)
@@ -189,8 +194,9 @@ def shapes(body: list, facts: Facts) -> list:
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
                                   derivatives=facts.adjoints | facts.tangents)
+    body = scaled_solves.scale_solves(body, facts.namespace, facts.numbers)
     readers = number_spreads.keep_numbers(body, facts.shapes, sorted(facts.ranks),
-                                          facts.numbers)
+                                          facts.numbers, facts.namer)
     if readers:  # (numbers first in their products now, not in another round)
         algebra.tidy_statements(readers, set(facts.numbers), facts.same_shape, facts.real,
                                 facts.adjoints | facts.tangents, facts.shapes)

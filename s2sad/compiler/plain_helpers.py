@@ -23,6 +23,7 @@ from s2sad.compiler.rank_products import (
 )
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.spreads import Spreads
+from s2sad.compiler.symmetric import simpler_transpose
 
 
 def _basic_index(idx: gast.expr, products: PlainHelpers) -> bool:
@@ -113,6 +114,7 @@ class PlainHelpers(Spreads, Transformer):
     def __init__(self, facts: dims.Facts, real: bool, indexed_only: set[str]) -> None:
         self.facts, self.real, self.indexed_only = facts, real, indexed_only
         self.lower: dict[str, bool] = {}  # triangular matrices: is it the lower triangle
+        self.symmetric: set[str] = set()  # names of symmetric matrices (S.T is S)
         self.arguments: set[str] = set()  # the array arguments
         self.numbers: set[str] = set()  # names that always hold a number (not a 0-d array)
         self.kinds = Kinds([], frozenset(), frozenset(), facts.namespace)  # dtypes
@@ -183,8 +185,13 @@ class PlainHelpers(Spreads, Transformer):
 
     def visit_Attribute(self, node: gast.Attribute) -> gast.expr:
         """``t.T`` of ``t = np.transpose(A)`` with ``A`` an argument no statement
-        assigns: ``A`` itself (``t`` need not be kept for the reverse sweep)."""
+        assigns: ``A`` itself (``t`` need not be kept for the reverse sweep); ``S.T`` of
+        a symmetric ``S``, and the others ``symmetric.simpler_transpose`` makes."""
         self.generic_visit(node)
+        simpler = simpler_transpose(node, self.symmetric, self.facts, self.t) \
+            if node.attr == "T" else None
+        if simpler is not None:
+            return simpler
         if node.attr != "T" or not isinstance(node.value, gast.Name):
             return node
         values = self.facts.defs.get(node.value.id, ())
@@ -241,7 +248,7 @@ class PlainHelpers(Spreads, Transformer):
             dot = contracted(node.args[0], self.facts)
             return dot if isinstance(dot, gast.BinOp) else None
         if name in ("solve_rhs_adjoint", "solve_lhs_adjoint"):
-            return triangular_solve(name, node, self.lower, self.facts)
+            return triangular_solve(name, node, self.lower, self.facts, self.symmetric)
         if _is_np_solve(node) and isinstance(node.args[0], gast.Name) and \
                 node.args[0].id in self.lower and self.rank(node.args[0]) == 2 and \
                 self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column

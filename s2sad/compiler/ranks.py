@@ -19,6 +19,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.symmetric import symmetric_names
 from s2sad.compiler.walks import nodes
 
 
@@ -41,6 +42,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
     products.lower = _triangular(facts.defs, namespace)
+    products.symmetric = symmetric_names(facts)
     products.arguments = set(params)
     products.derivatives = derivatives
     products.kinds = Kinds(body, frozenset(floats), frozenset(real_numbers), namespace)

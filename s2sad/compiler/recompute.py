@@ -31,7 +31,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
     stores = _store_counts(body)
     fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
     for rev in loops:
-        forward = next((f for f in loops if _reversed_of(rev, f)), None)
+        forward = next((f for f in loops if reversed_of(rev, f)), None)
         if forward is None or not _counter_kept(forward) or not _counter_kept(rev):
             continue
         for at, pop in enumerate(rev.body):
@@ -92,7 +92,7 @@ def _choice(n: gast.AST) -> bool:
              n.func.id == "abs" and len(n.args) == 1)
 
 
-def _reversed_of(rev: gast.For, forward: gast.For) -> bool:
+def reversed_of(rev: gast.For, forward: gast.For) -> bool:
     """``for i in reversed(R)`` after ``for i in R``."""
     it = rev.iter
     return forward is not rev and isinstance(it, gast.Call) and \
@@ -142,8 +142,9 @@ def _store_counts(body: list) -> dict[str, int]:
 
 def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]:
     """Names bound by one statement at the top, never again, holding a number or an
-    object only ever read by item (``keys = list(params)``; nothing can change it: no
-    other name gets it): the same in both loops."""
+    object only ever read by item or for its length (``keys = list(params)``, ``pred =
+    X @ w`` read as ``pred[i]`` and ``np.shape(pred)``; nothing can change it: no other
+    name gets it): the same in both loops."""
     once = {s.targets[0].id for s in body if isinstance(s, gast.Assign) and
             len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
             stores.get(s.targets[0].id) == 1}
@@ -157,7 +158,6 @@ def _read_by_item_only(body: list) -> set[str]:
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
             up = parents.get(id(n))
             by_item = isinstance(up, gast.Subscript) and up.value is n and \
-                isinstance(up.ctx, gast.Load) or isinstance(up, gast.Call) and \
-                isinstance(up.func, gast.Name) and up.func.id == "len" and n in up.args
+                isinstance(up.ctx, gast.Load) or _shape_call(up)
             loads[n.id] = loads.get(n.id, True) and by_item
     return {name for name, only in loads.items() if only}

@@ -1,0 +1,103 @@
+"""Part of the late pass ``share``: a solve of a multiple of a right-hand side the
+function already solved for is that multiple of the solution.
+
+``alpha = np.linalg.solve(S, Y)`` and the loss ``0.5 * np.sum(Y * alpha)`` give
+``dalpha = 0.5 * Y``, and the adjoint of the solve solves ``S.T`` (``S`` where it is
+symmetric, ``symmetric.py``) for it: ``np.linalg.solve(S, dalpha)``.  A solve is linear
+in its right-hand side, so that is ``0.5 * alpha``: one factorisation and two
+triangular solves fewer, as a person writing the gradient of a quadratic form
+``y' S^-1 y`` would do.  Done at the top of the function body (no loop: the solution is
+there), for names bound once, the factor a literal or a name holding a number.
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from s2sad.compiler.names import load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import clone, nodes, walk
+
+
+def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
+    """``body`` with each ``solve(a, v)`` of a ``v = c * b`` after ``x = solve(a, b)``
+    read as ``c * x`` (and ``v``'s binding dropped where nothing reads it any more)."""
+    if not any(n.__class__ is gast.Attribute and n.attr == "solve" for n in nodes(body)):
+        return body
+    once = _bound_once(body)
+    fixed = set(once) | (_names(body) - _stores(body))  # (one value all along)
+    scaled = {name: f for name, s in once.items()
+              if (f := _factor(s.value, numbers)) is not None and
+              _names([f[0]]) <= fixed and f[1].id in fixed}
+    solved: dict[tuple[str, str], str] = {}
+    changed = False
+    for s in body:
+        for n in walk(s):
+            for field, child in gast.iter_fields(n):
+                items = child if isinstance(child, list) else [child]
+                new = [_as_multiple(c, solved, scaled, namespace) or c for c in items]
+                if any(a is not b for a, b in zip(new, items)):
+                    setattr(n, field, new if isinstance(child, list) else new[0])
+                    changed = True
+        key = _solve_of(s.value, namespace) if isinstance(s, gast.Assign) and \
+            len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and \
+            s.targets[0].id in once else None
+        if key is not None and set(key) <= fixed:
+            solved[key] = s.targets[0].id
+    if not changed:
+        return body
+    read = {n.id for n in nodes(body) if n.__class__ is gast.Name and
+            n.ctx.__class__ is gast.Load}
+    return [s for s in body if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                                    isinstance(s.targets[0], gast.Name) and
+                                    s.targets[0].id in scaled and s.targets[0].id not in read)]
+
+
+def _as_multiple(e: object, solved: dict, scaled: dict, namespace: dict) -> gast.expr | None:
+    key = _solve_of(e, namespace)
+    if key is None or key[1] not in scaled:
+        return None
+    c, b = scaled[key[1]]
+    x = solved.get((key[0], b.id))
+    return None if x is None else gast.BinOp(left=clone(c), op=gast.Mult(), right=load(x))
+
+
+def _solve_of(e: object, namespace: dict) -> tuple[str, str] | None:
+    """``np.linalg.solve(a, b)`` of two names: ``(a, b)``."""
+    if not isinstance(e, gast.Call) or e.keywords or len(e.args) != 2 or \
+            evaluate_ref(e.func, namespace) is not np.linalg.solve or \
+            not all(isinstance(a, gast.Name) for a in e.args):
+        return None
+    return e.args[0].id, e.args[1].id
+
+
+def _factor(e: gast.expr, numbers: set[str]) -> tuple[gast.expr, gast.Name] | None:
+    """``c * b`` (or ``b * c``) of a name ``b`` and a number ``c``: (c, b)."""
+    if not (isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult)):
+        return None
+    for c, b in ((e.left, e.right), (e.right, e.left)):
+        if isinstance(b, gast.Name) and (
+                isinstance(c, gast.Constant) and type(c.value) in (int, float) or
+                isinstance(c, gast.Name) and c.id in numbers):
+            return c, b
+    return None
+
+
+def _names(body: list) -> set[str]:
+    return {n.id for n in nodes(body) if n.__class__ is gast.Name}
+
+
+def _stores(body: list) -> set[str]:
+    return {n.id for n in nodes(body) if n.__class__ is gast.Name and
+            n.ctx.__class__ is not gast.Load}
+
+
+def _bound_once(body: list) -> dict[str, gast.Assign]:
+    """Names bound by one assignment of the top and nowhere else."""
+    counts: dict[str, int] = {}
+    for n in nodes(body):
+        if n.__class__ is gast.Name and n.ctx.__class__ is not gast.Load:
+            counts[n.id] = counts.get(n.id, 0) + 1
+    return {s.targets[0].id: s for s in body if isinstance(s, gast.Assign) and
+            len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
+            counts[s.targets[0].id] == 1}
