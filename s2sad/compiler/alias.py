@@ -333,6 +333,10 @@ class _Aliases(WriteChecks, ViewWrites):
                 return self.points(e.args[0], state, s)
             if (fn in VIEWS or may_not_copy(e)) and e.args:
                 return as_parts(self.points(e.args[0], state, s))
+            if fn is runtime.dict_get and len(e.args) >= 2:  # d[k] itself, or the default
+                item = gast.Subscript(value=e.args[0], slice=e.args[1], ctx=gast.Load())
+                default = self.points(e.args[2], state, s) if len(e.args) > 2 else frozenset()
+                return self.points(item, state, s) | default
             if fn in HOLDS_FIRST and e.args:
                 return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
             if fn is copy.deepcopy:  # a new object holding new items

@@ -393,7 +393,11 @@ def user_jvp(tangent: Any) -> Any:
 
 
 def sequence_adjoint(g: Any, x: Any) -> Any:
-    """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind."""
+    """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind (a complex
+    array's adjoint keeps its imaginary part; a real one's is real)."""
     if isinstance(x, np.ndarray):
-        return np.asarray(g, dtype=float).reshape(x.shape)
+        adjoint = np.asarray(g).reshape(x.shape)
+        if adjoint.dtype.kind == "c" and x.dtype.kind != "c":
+            adjoint = adjoint.real
+        return adjoint.astype(complex if adjoint.dtype.kind == "c" else float)
     return same_kind(x, list(g)) if isinstance(x, (list, tuple)) else g
