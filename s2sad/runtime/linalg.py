@@ -295,7 +295,8 @@ def matrix_power_tangent(da: Any, a: Any, n: int) -> Any:
 
 def undiagonal(g: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` written on that diagonal."""
-    out = np.zeros(getattr(a, "shape", None) or np.shape(a))  # (a, or its shape_of)
+    out = np.zeros(getattr(a, "shape", None) or np.shape(a),  # (a, or its shape_of;
+                   dtype=np.result_type(g, float))  # a complex g kept)
     if out.ndim == 2 and (axis1, axis2) == (0, 1) and offset == 0:
         cols = out.shape[1]  # (the main diagonal of a matrix: no moveaxis)
         out.flat[:min(out.shape) * cols:cols + 1] = g
