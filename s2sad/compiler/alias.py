@@ -40,6 +40,7 @@ from s2sad.compiler.alias_objects import (
     ITEM,
     ITSELF,
     LIBRARIES,
+    NUMBER_TYPES,
     PART,
     SAME,
     VIEWS,
@@ -352,7 +353,7 @@ class _Aliases(WriteChecks, ViewWrites):
             return self.new(s, state) | as_parts(self.points(e.func.value, state, s))
         module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
         if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
-                fn not in CONTAINERS:
+                fn not in CONTAINERS or fn in NUMBER_TYPES:  # float(a[0]): a new number
             return self.new(s, state)
         held = frozenset().union(*(self.points(a, state, s) for a in args))
         return self.new(s, state) | as_parts(held)  # containers hold their items

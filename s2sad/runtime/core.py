@@ -169,6 +169,9 @@ def _is_fancy(idx: Any) -> bool:
     return any(isinstance(p, (list, np.ndarray)) for p in parts)
 
 
+_COMPLEX_NUMBERS = (complex, np.complex128, np.complex64)
+
+
 def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     """Adjoint of ``x[idx]``: add ``g`` into ``acc[idx]`` (``acc`` is owned).
 
@@ -180,7 +183,8 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
         return add_to_item(acc, idx, g)
     if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like
         return acc + g
-    if type(g) is np.ndarray and g.dtype.kind == "c" and acc.dtype.kind != "c":
+    if (type(g) is np.ndarray and g.dtype.kind == "c" or type(g) in _COMPLEX_NUMBERS) \
+            and acc.dtype.kind != "c":
         g = g.real  # a real value's adjoint is real (the convention of docs/supported.md)
     if _is_fancy(idx):
         np.add.at(acc, idx, g)
