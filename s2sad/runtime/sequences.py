@@ -8,8 +8,13 @@ from typing import Any
 
 from s2sad.runtime.core import sequence_adjoint, zeros_like
 
-__all__ = ["dict_items", "dict_values", "dict_keys", "items_to_dict", "values_to_dict",
-           "sort_order", "sorted_adjoint", "sorted_like"]
+__all__ = ["array_to_list", "dict_items", "dict_values", "dict_keys", "items_to_dict",
+           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like"]
+
+
+def array_to_list(x: Any) -> Any:
+    """``x.tolist()``: an array's nested lists of Python numbers (a 0-d array's number)."""
+    return x.tolist()
 
 
 def dict_items(d: Any) -> list:
