@@ -40,6 +40,7 @@ from s2sad.compiler.alias_objects import (
     ITEM,
     ITSELF,
     LIBRARIES,
+    NUMBER_TYPES,
     PART,
     SAME,
     VIEWS,
@@ -333,6 +334,10 @@ class _Aliases(WriteChecks, ViewWrites):
                 return self.points(e.args[0], state, s)
             if (fn in VIEWS or may_not_copy(e)) and e.args:
                 return as_parts(self.points(e.args[0], state, s))
+            if fn is runtime.dict_get and len(e.args) >= 2:  # d[k] itself, or the default
+                item = gast.Subscript(value=e.args[0], slice=e.args[1], ctx=gast.Load())
+                default = self.points(e.args[2], state, s) if len(e.args) > 2 else frozenset()
+                return self.points(item, state, s) | default
             if fn in HOLDS_FIRST and e.args:
                 return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
             if fn is copy.deepcopy:  # a new object holding new items
@@ -348,7 +353,7 @@ class _Aliases(WriteChecks, ViewWrites):
             return self.new(s, state) | as_parts(self.points(e.func.value, state, s))
         module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
         if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
-                fn not in CONTAINERS:
+                fn not in CONTAINERS or fn in NUMBER_TYPES:  # float(a[0]): a new number
             return self.new(s, state)
         held = frozenset().union(*(self.points(a, state, s) for a in args))
         return self.new(s, state) | as_parts(held)  # containers hold their items

@@ -35,6 +35,8 @@ CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.
               runtime.named_tuple,
               runtime.list_append, runtime.list_concat, runtime.list_insert,
               runtime.list_repeat, runtime.user_cotangents}
+# types whose call makes a new value that holds none of its arguments
+NUMBER_TYPES = {float, int, complex, bool, str}
 # functions whose result holds the items of their first argument (its other arguments,
 # sorted's key, are not held): a dict's views, sorted lists, their adjoints
 HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_like,

@@ -17,6 +17,12 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import sequences
+from s2sad.compiler.container_calls import (
+    CONTAINER_CHANGES,
+    default_written,
+    is_set_default,
+    named_receiver,
+)
 from s2sad.compiler.in_place_methods import array_written
 from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
@@ -30,7 +36,16 @@ LIST_METHODS = (("append", "list_append"), ("extend", "list_concat"), ("insert",
 def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
     """A call statement that changes a local list or array, emitted as an assignment
     (``xs.append(v)``: ``xs = list_append(xs, v)``); False for any other call."""
-    call = s.value
+    call = named_receiver(norm, s.value)
+    if _changes_local(norm, s, call):
+        return True
+    if call is not s.value:  # its receiver named first: called as it is
+        norm.emit(gast.Expr(value=norm.expr(call)), s)
+    return call is not s.value
+
+
+def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
+    """A change of a local list, item, array or dict, emitted as assignments."""
     for method, helper in LIST_METHODS:
         if norm.method_of_local(call, method):
             xs = norm.name(call.func.value.id)
@@ -73,13 +88,14 @@ def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
 
 # methods that change a local list or dict in place, and what to write instead
 CHANGED_IN_PLACE = {"remove": "xs = [v for v in xs if ...]", "clear": "xs = [] (or {})",
-                    "setdefault": "if k not in d: d[k] = v", "update": "d[k] = v",
-                    "popitem": "v = d[k]", "discard": "a new set", "add": "a new set"}
+                    "update": "d[k] = v", "popitem": "v = d[k]", "discard": "a new set",
+                    "add": "a new set"}
 
 
 def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
     """``xs.reverse()`` is ``xs[:] = xs[::-1]``; ``d.update({'k': v}, m=w)`` of keys written
-    there is ``d['k'] = v; d['m'] = w``.  Any other change in place of a local list or
+    there is ``d['k'] = v; d['m'] = w``; ``d.setdefault(k, v)`` is ``if k not in d: d[k] =
+    v``.  Any other change in place of a local list or
     dict is refused: the derivative would read the items it had before."""
     if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
         return False
@@ -100,6 +116,9 @@ def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool
             target = gast.Subscript(value=copy.copy(name), slice=const(key), ctx=gast.Store())
             assign_target(norm, target, value, s)
         return True
+    if is_set_default(norm, call):  # d.setdefault(k, v): if k not in d: d[k] = v
+        default_written(norm, call)
+        return True
     if method in CHANGED_IN_PLACE:
         raise norm.error(s, f"{name.id}.{method}() changes {name.id} in place",
                          f"the derivative would read its old items; write "
@@ -107,8 +126,6 @@ def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool
     return False
 
 
-CONTAINER_CHANGES = {"append", "extend", "insert", "pop", "remove", "clear", "update",
-                     "setdefault", "popitem", "reverse", "add", "discard"}
 
 
 def _outside_changed(norm: Normalizer, s: gast.stmt, call: gast.Call) -> None:

@@ -14,8 +14,9 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.inlining import first_param, inline
-from s2sad.compiler.names import assign, const, load
+from s2sad.compiler.names import const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
@@ -219,11 +220,13 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
 
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
-    method of ``self`` inlined, ``xs.pop()`` as values."""
+    method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
     if norm.resolve(node.func) is functools.reduce:
         return norm.expr(_unrolled_reduce(norm, node))
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
-        return _pop(norm, node)
+        return popped(norm, node)
+    if is_set_default(norm, node):
+        return set_default(norm, node)
     if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
         return lower_sum(norm, _as_terms(node))
@@ -390,20 +393,6 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     plain = found.__func__ if isinstance(found, staticmethod) else found
     has_rule = registry.lookup_vjp(plain) is not None or registry.lookup_jvp(plain) is not None
     return found if is_user_function(plain) and not has_rule else None
-
-
-def _pop(norm: Normalizer, node: gast.Call) -> gast.expr:
-    """``xs.pop(i)`` as values: the item, then ``xs`` without it."""
-    xs = norm.name(node.func.value.id)
-    if node.args and isinstance(node.args[0], gast.Constant) and \
-            not isinstance(node.args[0].value, int):  # d.pop('k'): a dict's
-        raise norm.error(node, f"{node.func.value.id}.pop() of a dict changes it in place",
-                         "read the value (v = d[k]) and build a new dict without it")
-    where = norm.atom(node.args[0]) if node.args else const(-1)
-    item = norm.temp(gast.Subscript(value=load(xs), slice=where, ctx=gast.Load()), "item", node)
-    rest = gast.Call(func=load("list_remove"), args=[load(xs), where], keywords=[])
-    norm.emit(assign(xs, rest), node)
-    return item
 
 
 def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:

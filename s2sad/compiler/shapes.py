@@ -67,8 +67,9 @@ def _elementwise_args(value: gast.expr, namespace: dict, local: set[str],
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords and \
             isinstance(value.args[0], gast.Name) and value.args[0].id in local:
         prim = primitive(value, namespace, local)
-        if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 1:
-            return [value.args[0].id]
+        if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 1 and \
+                prim.key is not np.absolute:  # (|z| of a complex z is real: a like of
+            return [value.args[0].id]  # another kind, whose adjoint is real)
     return []
 
 

@@ -181,11 +181,13 @@ def _qr_adjoint(q: str, r: str, gq: str | None, gr: str) -> str:
 
 QR = "a, mode='reduced'"
 Q_R = "np.linalg.qr(a)[0]"  # mode='r' returns R alone
-defvjp(np.linalg.qr, QR, f"({_qr_adjoint(Q_R, 'ans', None, 'g')} if mode == 'r' else "
-       f"{_qr_adjoint('ans[0]', 'ans[1]', 'pick_adjoint(g, ans, 0)', 'pick_adjoint(g, ans, 1)')})")
+_QR_ADJ = (f"({_qr_adjoint(Q_R, 'ans', None, 'g')} if mode == 'r' else " +
+           _qr_adjoint('ans[0]', 'ans[1]', 'pick_adjoint(g, ans, 0)', 'pick_adjoint(g, ans, 1)')
+           + ")")
+defvjp(np.linalg.qr, QR, f"only_real({_QR_ADJ}, a, 'np.linalg.qr')")  # (real a only)
 _DQ, _DR = _qr_tangent("ans[0]", "ans[1]", True)
-defjvp(np.linalg.qr, QR, f"({_qr_tangent(Q_R, 'ans', False)[1]} if mode == 'r' else "
-       f"({_DQ}, {_DR}))")
+defjvp(np.linalg.qr, QR, f"only_real(({_qr_tangent(Q_R, 'ans', False)[1]} if mode == 'r' else "
+       f"({_DQ}, {_DR})), a, 'np.linalg.qr')")
 
 # ----- lstsq: x = pinv(a) b, residual columns r = b - a x -----
 PINV = "np.linalg.pinv(a)"

@@ -54,8 +54,10 @@ def _padded(at: str) -> str:
 
 
 # (bilinear: a forward term per input, the other input as it is)
-defvjp(np.convolve, "a, v, mode='full'", f"np.correlate({_padded(_CONV_AT)}, v, 'valid')",
-       f"np.correlate({_padded(_CONV_AT)}, a, 'valid')")
+# (np.correlate conjugates its second argument; convolve's does not: conj undoes that)
+defvjp(np.convolve, "a, v, mode='full'",
+       f"np.correlate({_padded(_CONV_AT)}, np.conj(v), 'valid')",
+       f"np.correlate({_padded(_CONV_AT)}, np.conj(a), 'valid')")
 defjvp(np.convolve, "a, v, mode='full'", "np.convolve(da, v, mode)", "np.convolve(a, dv, mode)")
 # (placing a vector in zeros is linear; its transpose reads the place back)
 defvjp(placed, "t, at, n", "g[at:at + np.size(t)]", None, None)
@@ -63,7 +65,8 @@ defjvp(placed, "t, at, n", "placed(dt, at, n)", None, None)
 # correlate(a, v, 'full') is convolve(a, flip(v), 'full')
 defvjp(np.correlate, "a, v, mode='valid'",
        f"np.correlate({_padded(_CORR_AT)}, np.flip(v), 'valid')",
-       f"np.flip(np.correlate({_padded(_CORR_AT)}, a, 'valid'))")
+       f"np.flip(np.correlate(np.conj({_padded(_CORR_AT)}), a, 'valid'))")  # (v's
+# conjugate read: its adjoint the conjugate of g's correlation with a)
 defjvp(np.correlate, "a, v, mode='valid'", "np.correlate(da, v, mode)",
        "np.correlate(a, dv, mode)")
 

@@ -34,8 +34,9 @@ from s2sad.rules.registry import defjvp, deflinear, defvjp
 # ----- products -----
 defvjp(np.dot, "a, b", "dot_lhs_adjoint(g, a, b)", "dot_rhs_adjoint(g, a, b)")
 defjvp(np.dot, "a, b", "np.dot(da, b)", "np.dot(a, db)")
-defvjp(np.vdot, "a, b", "np.reshape(g * np.ravel(b), np.shape(a))",
-       "np.reshape(g * np.ravel(a), np.shape(b))")
+# vdot(a, b) = sum(conj(a) * b): a's adjoint through the conjugate (no change for reals)
+defvjp(np.vdot, "a, b", "np.reshape(np.conj(g * np.ravel(b)), np.shape(a))",
+       "np.reshape(g * np.conj(np.ravel(a)), np.shape(b))")
 defjvp(np.vdot, "a, b", "np.vdot(da, b)", "np.vdot(a, db)")
 defvjp(np.matmul, "a, b", "matmul_lhs_adjoint(g, a, b)", "matmul_rhs_adjoint(g, a, b)")
 defjvp(np.matmul, "a, b", "np.matmul(da, b)", "np.matmul(a, db)")

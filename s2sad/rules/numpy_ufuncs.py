@@ -114,8 +114,10 @@ defscale(np.nan_to_num, "x", "g * np.isfinite(x)")
 
 # ----- complex parts: the cotangent of a complex value z is dL/dRe z - i dL/dIm z
 # (autograd's convention), so a real input's gradient is the real part -----
-deflinear(np.real, "val", "g")
-deflinear(np.imag, "val", "imag_adjoint(g, val)")
+# (the adjoint of a real value is real: where a complex one reaches np.real(z) or np.imag(z),
+# as in np.real(z) + 1j * y, its real part is the one taken)
+deflinear(np.real, "val", "np.real(g)")
+deflinear(np.imag, "val", "imag_adjoint(np.real(g), val)")
 deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
 
 # ----- zero derivative almost everywhere: steps and rounding -----

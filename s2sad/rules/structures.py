@@ -64,11 +64,13 @@ defjvp(getattr, "x, name", "field_of(dx, x, name)", None)
 deflinear(runtime.field_of, "t, x, name", "field_add(None, x, name, g)", None, None)
 deflinear(runtime.field_add, "total, x, name, t", "g", None, None, "getattr(g, name)")
 deflinear(tuple, "x", "sequence_adjoint(g, x)")
+deflinear(runtime.array_to_list, "x", "sequence_adjoint(g, x)")  # x.tolist(): nested lists
+defmethod("tolist", runtime.array_to_list)
 deflinear(dict, "x", "dict_of_adjoint(g, x)")  # (of a mapping, or of (key, value) pairs)
 defjvp(dict, "x", "dict_tangent(dx, x)")
 deflinear(runtime.dict_of_adjoint, "t, x", "dict_tangent(g, x)", None)
 deflinear(runtime.dict_tangent, "t, x", "dict_of_adjoint(g, x)", None)
-defshape((list, tuple, dict), "container")
+defshape((list, tuple, dict, runtime.array_to_list), "container")
 deffacts((runtime.fresh, runtime.copy_value), facts.of_first)  # copies: the same values
 deffacts((runtime.setitem, runtime.write_at),  # (x, idx, v): x's values and v's
          lambda a: set(a[0] & a[2]) if len(a) > 2 else set())

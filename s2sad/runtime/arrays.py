@@ -82,8 +82,8 @@ def item_of(a: Any, args: tuple) -> Any:
 
 
 def item_adjoint(g: Any, a: Any, args: tuple) -> Any:
-    """Adjoint of ``a.item(*args)``: ``g`` at that one position."""
-    out = np.zeros(np.shape(a))
+    """Adjoint of ``a.item(*args)``: ``g`` at that one position (a complex g kept)."""
+    out = np.zeros(np.shape(a), dtype=np.result_type(g, float))
     if not args:
         out[...] = g
     else:
@@ -211,8 +211,9 @@ def untile(g: Any, a: Any, reps: Any) -> Any:
 
 
 def _scatter_add(g: Any, shape: tuple, idx: Any, axis: int) -> np.ndarray:
-    out = np.zeros(shape)
-    np.add.at(np.moveaxis(out, axis, 0), idx, np.moveaxis(np.asarray(g), axis, 0))
+    g = np.asarray(g)
+    out = np.zeros(shape, dtype=np.result_type(g, float))  # (a complex g stays complex)
+    np.add.at(np.moveaxis(out, axis, 0), idx, np.moveaxis(g, axis, 0))
     return out
 
 
@@ -247,9 +248,11 @@ def untake_along_axis(g: Any, arr: Any, indices: Any, axis: Any = -1) -> Any:
     if axis is None:
         return shaped_like(_scatter_add(np.ravel(g), (np.size(arr),), np.ravel(indices), 0), arr)
     g = np.asarray(g)
+    if g.dtype.kind == "c" and not np.iscomplexobj(arr):
+        g = g.real  # (a real value's adjoint is real, as everywhere)
     idx = list(np.indices(g.shape, sparse=True))
     idx[axis] = indices
-    out = np.zeros(np.shape(arr))
+    out = np.zeros(np.shape(arr), dtype=np.result_type(g, float))
     np.add.at(out, tuple(idx), g)
     return out
 
@@ -385,7 +388,8 @@ def gather_from(t: Any, src: Any) -> Any:
     """``t``'s elements at the flat positions ``src`` (0 where ``src < 0``), shaped like
     ``src``: the adjoint of :func:`scatter_to`."""
     src = np.asarray(src)
-    flat = np.ravel(np.asarray(t, dtype=float))
+    flat = np.ravel(np.asarray(t))
+    flat = flat if flat.dtype.kind in "fc" else flat.astype(float)  # (complex kept)
     if flat.size == 0:
         return np.zeros(src.shape)
     return np.where(src >= 0, flat[np.maximum(src, 0)], 0.0)

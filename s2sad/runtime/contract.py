@@ -269,9 +269,16 @@ def einsum_adjoint_tangent(t: Any, subscripts: str, operands: Any, k: int, tange
 
 # ----- multi_dot: a chain of matrix products (the first and last may be vectors) -----
 
+def _inexact(x: Any) -> np.ndarray:
+    """``x`` as an array of floats, or of complex numbers if it holds them (a float
+    cast would drop their imaginary parts)."""
+    x = np.asarray(x)
+    return x if x.dtype.kind in "fc" else x.astype(float)
+
+
 def _chain(arrays: Any) -> list[np.ndarray]:
     """The chain as matrices: a 1-D first factor a row, a 1-D last one a column."""
-    mats = [np.asarray(x, dtype=float) for x in arrays]
+    mats = [_inexact(x) for x in arrays]
     if mats[0].ndim == 1:
         mats[0] = mats[0][None, :]
     if mats[-1].ndim == 1:
@@ -283,7 +290,7 @@ def _chain_adjoints(g: Any, arrays: Any) -> list[np.ndarray]:
     """One adjoint per factor of the chain, ``L^T g R^T`` with ``L`` the product of
     the factors before it and ``R`` of those after."""
     mats = _chain(arrays)
-    g = np.reshape(np.asarray(g, dtype=float), (mats[0].shape[0], mats[-1].shape[1]))
+    g = np.reshape(_inexact(g), (mats[0].shape[0], mats[-1].shape[1]))
     left = [np.eye(mats[0].shape[0])]
     for m in mats[:-1]:
         left.append(left[-1] @ m)
@@ -318,7 +325,7 @@ def multi_dot_second(g: Any, arrays: Any, tangents: Any) -> np.ndarray:
     of factor ``j`` with factor ``k`` replaced by its tangent (``None``: zero); the
     derivative of :func:`multi_dot_adjoint` in the factors along ``tangents``, and the
     adjoint in the factors of :func:`multi_dot_tangent`."""
-    out = [np.zeros(np.shape(x)) for x in arrays]
+    out: list = [np.zeros(np.shape(x)) for x in arrays]
     if g is not None and tangents is not None:
         for k, t in enumerate(tangents):
             if t is None:

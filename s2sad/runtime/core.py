@@ -179,6 +179,9 @@ def _is_fancy(idx: Any) -> bool:
     return any(isinstance(p, (list, np.ndarray)) for p in parts)
 
 
+_COMPLEX_NUMBERS = (complex, np.complex128, np.complex64)
+
+
 def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     """Adjoint of ``x[idx]``: add ``g`` into ``acc[idx]`` (``acc`` is owned).
 
@@ -190,7 +193,8 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
         return add_to_item(acc, idx, g)
     if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like
         return acc + g
-    if type(g) is np.ndarray and g.dtype.kind == "c" and acc.dtype.kind != "c":
+    if (type(g) is np.ndarray and g.dtype.kind == "c" or type(g) in _COMPLEX_NUMBERS) \
+            and acc.dtype.kind != "c":
         g = g.real  # a real value's adjoint is real (the convention of docs/supported.md)
     if _is_fancy(idx):
         np.add.at(acc, idx, g)
@@ -405,7 +409,11 @@ def user_jvp(tangent: Any) -> Any:
 
 
 def sequence_adjoint(g: Any, x: Any) -> Any:
-    """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind."""
+    """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind (a complex
+    array's adjoint keeps its imaginary part; a real one's is real)."""
     if isinstance(x, np.ndarray):
-        return np.asarray(g, dtype=float).reshape(x.shape)
+        adjoint = np.asarray(g).reshape(x.shape)
+        if adjoint.dtype.kind == "c" and x.dtype.kind != "c":
+            adjoint = adjoint.real
+        return adjoint.astype(complex if adjoint.dtype.kind == "c" else float)
     return same_kind(x, list(g)) if isinstance(x, (list, tuple)) else g

@@ -250,14 +250,17 @@ def cholesky_adjoint(g: Any, ans: Any, upper: bool = False) -> Any:
     ``L^-T sym(phi(L^T g)) L^-1`` (I. Murray, 2016), where ``sym(phi(x))`` is half the
     symmetric matrix with ``x``'s lower triangle.  The sandwich is taken on the factor
     itself (``ans``: ``L``, or ``U = L^T`` with ``upper``) by :func:`tri_congruence`,
-    never by an inverse or a general solve."""
+    never by an inverse or a general solve.  Real ``a`` only (a complex one refused)."""
+    only_real(None, ans, "np.linalg.cholesky")
     # L^T g; for U, its transpose g U^T = (U g^T)^T
     x = _T(tri_product(ans, _T(g), False)) if upper else tri_product(ans, g, True, True)
     return 0.5 * tri_congruence(ans, x, not upper, not upper)
 
 
 def cholesky_tangent(da: Any, ans: Any, upper: bool = False) -> Any:
-    """Tangent of ``cholesky(a)`` along a symmetric ``da``: ``L phi(L^-1 da L^-T)``."""
+    """Tangent of ``cholesky(a)`` along a symmetric ``da``: ``L phi(L^-1 da L^-T)``
+    (real ``a`` only: a complex one refused)."""
+    only_real(None, ans, "np.linalg.cholesky")
     low = _T(ans) if upper else ans
     inner = tri_solve(low, _T(tri_solve(low, _T(da), True)), True)  # L^-1 da L^-T
     dl = low @ _phi(inner)
@@ -295,7 +298,8 @@ def matrix_power_tangent(da: Any, a: Any, n: int) -> Any:
 
 def undiagonal(g: Any, a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` written on that diagonal."""
-    out = np.zeros(getattr(a, "shape", None) or np.shape(a))  # (a, or its shape_of)
+    out = np.zeros(getattr(a, "shape", None) or np.shape(a),  # (a, or its shape_of;
+                   dtype=np.result_type(g, float))  # a complex g kept)
     if out.ndim == 2 and (axis1, axis2) == (0, 1) and offset == 0:
         cols = out.shape[1]  # (the main diagonal of a matrix: no moveaxis)
         out.flat[:min(out.shape) * cols:cols + 1] = g

@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from s2sad.runtime.core import zeros_like
+from s2sad.runtime.core import sequence_adjoint, zeros_like
 
-__all__ = ["dict_items", "dict_values", "dict_keys", "items_to_dict", "values_to_dict",
-           "sort_order", "sorted_adjoint", "sorted_like"]
+__all__ = ["array_to_list", "dict_items", "dict_values", "dict_keys", "items_to_dict",
+           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like"]
+
+
+def array_to_list(x: Any) -> Any:
+    """``x.tolist()``: an array's nested lists of Python numbers (a 0-d array's number)."""
+    return x.tolist()
 
 
 def dict_items(d: Any) -> list:
@@ -48,9 +53,11 @@ def sort_order(xs: Any, key: Callable | None = None, reverse: bool = False) -> l
 
 
 def sorted_adjoint(g: Any, xs: Any, key: Callable | None = None,
-                   reverse: bool = False) -> list:
+                   reverse: bool = False) -> Any:
     """Adjoint of ``sorted(xs)``: the adjoint of output ``j`` goes back to the item it
-    came from (``sorted`` of a dict sorts its keys: no adjoint for its values)."""
+    came from (``sorted`` of a dict sorts its keys: no adjoint for its values).  It has
+    the kind of ``xs`` (an array's is an array): two of them are added, and a list's
+    ``+`` would join them."""
     if isinstance(xs, dict):
         return zeros_like(xs)
     items = list(xs)
@@ -59,7 +66,7 @@ def sorted_adjoint(g: Any, xs: Any, key: Callable | None = None,
         for j, i in enumerate(sort_order(items, key, reverse)):
             if g[j] is not None:
                 out[i] = g[j]
-    return out
+    return sequence_adjoint(out, xs)
 
 
 def sorted_like(t: Any, xs: Any, key: Callable | None = None, reverse: bool = False) -> list:
