@@ -102,7 +102,7 @@ def test_other_arrays_are_used_as_they_are(rng, dtype) -> None:
 
 def test_long_vectors_stay_arrays(monkeypatch) -> None:
     """Past the length cap the elements are read from the array (same gradient)."""
-    from s2sad.runtime import core
+    from s2sad.runtime import casts as core
     x = np.linspace(-1.0, 1.0, 7)
     want = s2sad.grad(chain)(x)
     monkeypatch.setattr(core, "_FLOATS_AT_MOST", 3)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from s2sad.runtime import (
     arrays,
+    casts,
     containers,
     contract,
     core,
@@ -19,6 +20,7 @@ from s2sad.runtime import (
     triangular,
 )
 from s2sad.runtime.arrays import *  # noqa: F403
+from s2sad.runtime.casts import *  # noqa: F403
 from s2sad.runtime.containers import *  # noqa: F403
 from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
@@ -30,6 +32,6 @@ from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
-           for mod in (core, containers, numeric, reductions, arrays, contract, linalg, triangular,
-                       sequences, signal)
+           for mod in (core, casts, containers, numeric, reductions, arrays, contract, linalg,
+                       triangular, sequences, signal)
            for name in mod.__all__}
