@@ -12,6 +12,7 @@ from gradcheck import check_grad
 from s2sad import runtime as rt
 from s2sad.call_kinds import kinds_of
 from s2sad.compiler import finite, pipeline
+from s2sad.rules.facts import FINITE, NONPOS, POS, UNIT
 
 
 def guarded_source(fn, *args, wrt=(0,), forward=False) -> str:
@@ -29,53 +30,53 @@ def facts_of(src: str, params: str = "x, y") -> dict:
 
 
 @pytest.mark.parametrize("src, fact", [
-    ("v = 1.0 + x * x", finite.POS),
-    ("a = -0.5 * x\nv = a * x", finite.NONPOS),
-    ("a = -0.5 * x\nb = a * x\nv = np.exp(b)", finite.FINITE),
-    ("m = np.max(x, axis=1, keepdims=True)\nv = x - m", finite.NONPOS),
+    ("v = 1.0 + x * x", POS),
+    ("a = -0.5 * x\nv = a * x", NONPOS),
+    ("a = -0.5 * x\nb = a * x\nv = np.exp(b)", FINITE),
+    ("m = np.max(x, axis=1, keepdims=True)\nv = x - m", NONPOS),
     ("m = np.max(x, axis=1, keepdims=True)\nz = x - m\ne = np.exp(z)\nv = np.sum(e, axis=1)",
-     finite.POS),
-    ("c = np.cos(y)\nv = 2.0 + c", finite.POS),
-    ("d = 1.0 + x * x\nv = y / d", finite.FINITE),
-    ("s = np.sum(x * x, axis=2)\nv = (s + 0.01) ** -1.5", finite.FINITE),
-    ("v = np.tanh(x @ y)", finite.FINITE),
-    ("v = np.arctan(x)", finite.FINITE),  # facts declared beside the rules (rules/facts.py)
-    ("v = np.abs(np.sin(x))", finite.UNIT),
-    ("v = 2.0 + np.maximum(np.cos(x), np.sin(y))", finite.POS),
-    ("v = np.ones(3) + x * x", finite.POS),
-    ("for i in range(3):\n    v = x * i", finite.FINITE),  # a range's counter: an int
-    ("v = np.zeros(3)\nv[1] = x * 2.0", finite.FINITE),  # an element written: its value
-    ("v = np.ones(3)\nv[0] += x * x", finite.POS),
-    ("r = np.zeros(3)\nv = setitem(r, 1, np.tanh(x))", finite.UNIT),
-    ("for i in reversed(range(1, 4)):\n    v = np.cos(x) * i", finite.FINITE),
+     POS),
+    ("c = np.cos(y)\nv = 2.0 + c", POS),
+    ("d = 1.0 + x * x\nv = y / d", FINITE),
+    ("s = np.sum(x * x, axis=2)\nv = (s + 0.01) ** -1.5", FINITE),
+    ("v = np.tanh(x @ y)", FINITE),
+    ("v = np.arctan(x)", FINITE),  # facts declared beside the rules (rules/facts.py)
+    ("v = np.abs(np.sin(x))", UNIT),
+    ("v = 2.0 + np.maximum(np.cos(x), np.sin(y))", POS),
+    ("v = np.ones(3) + x * x", POS),
+    ("for i in range(3):\n    v = x * i", FINITE),  # a range's counter: an int
+    ("v = np.zeros(3)\nv[1] = x * 2.0", FINITE),  # an element written: its value
+    ("v = np.ones(3)\nv[0] += x * x", POS),
+    ("r = np.zeros(3)\nv = setitem(r, 1, np.tanh(x))", UNIT),
+    ("for i in reversed(range(1, 4)):\n    v = np.cos(x) * i", FINITE),
     # a value where np.where chooses it under its own sign (the guard of np.log)
-    ("m = x > 0\nv = np.where(m, x, 1.0)", finite.POS),
-    ("m = 0 < x\nv = np.where(m, x, 2.0)", finite.POS),
-    ("m = x <= 0\nv = np.where(m, 0.5, x)", finite.POS),
+    ("m = x > 0\nv = np.where(m, x, 1.0)", POS),
+    ("m = 0 < x\nv = np.where(m, x, 2.0)", POS),
+    ("m = x <= 0\nv = np.where(m, 0.5, x)", POS),
 ])
 def test_facts_proved(src: str, fact: str) -> None:
     assert fact in facts_of(src)["v"]
 
 
 @pytest.mark.parametrize("src, fact", [
-    ("v = np.exp(x)", finite.FINITE),      # overflows: softplus guards it
-    ("v = x / y", finite.FINITE),
-    ("v = np.log(x)", finite.FINITE),
-    ("v = x - y", finite.POS),
-    ("v = x ** -1", finite.FINITE),
-    ("v = np.sqrt(x)", finite.FINITE),    # x may be negative
-    ("v = g * x", finite.FINITE),           # g is a global: nothing known
-    ("v = np.arctan(x)", finite.POS),       # x may be negative
-    ("v = np.maximum(np.cos(x), y)", finite.UNIT),  # y may be large
-    ("for i in range(3):\n    v = x * i", finite.POS),  # i may be 0
-    ("v = np.zeros(3)\nv[1] = x / y", finite.FINITE),  # an element written may be inf
-    ("v = np.ones(3)\nv[0] -= x * x", finite.POS),
-    ("r = np.zeros(3)\nv = setitem(r, 1, np.exp(x))", finite.FINITE),
-    ("for i in g:\n    v = x * i", finite.FINITE),  # a counter over anything: not known
-    ("for i in range(3):\n    v = x * i\ni = 1.0 / y\nw = i", finite.FINITE),
-    ("m = x >= 0\nv = np.where(m, x, 1.0)", finite.POS),  # x may be 0
-    ("m = y > 0\nv = np.where(m, x, 1.0)", finite.POS),  # another value's sign
-    ("m = x > 0\nv = np.where(m, 1.0, x)", finite.POS),  # x where it is not positive
+    ("v = np.exp(x)", FINITE),      # overflows: softplus guards it
+    ("v = x / y", FINITE),
+    ("v = np.log(x)", FINITE),
+    ("v = x - y", POS),
+    ("v = x ** -1", FINITE),
+    ("v = np.sqrt(x)", FINITE),    # x may be negative
+    ("v = g * x", FINITE),           # g is a global: nothing known
+    ("v = np.arctan(x)", POS),       # x may be negative
+    ("v = np.maximum(np.cos(x), y)", UNIT),  # y may be large
+    ("for i in range(3):\n    v = x * i", POS),  # i may be 0
+    ("v = np.zeros(3)\nv[1] = x / y", FINITE),  # an element written may be inf
+    ("v = np.ones(3)\nv[0] -= x * x", POS),
+    ("r = np.zeros(3)\nv = setitem(r, 1, np.exp(x))", FINITE),
+    ("for i in g:\n    v = x * i", FINITE),  # a counter over anything: not known
+    ("for i in range(3):\n    v = x * i\ni = 1.0 / y\nw = i", FINITE),
+    ("m = x >= 0\nv = np.where(m, x, 1.0)", POS),  # x may be 0
+    ("m = y > 0\nv = np.where(m, x, 1.0)", POS),  # another value's sign
+    ("m = x > 0\nv = np.where(m, 1.0, x)", POS),  # x where it is not positive
 ])
 def test_facts_not_claimed(src: str, fact: str) -> None:
     assert fact not in facts_of(src).get("v", frozenset())
@@ -83,9 +84,9 @@ def test_facts_not_claimed(src: str, fact: str) -> None:
 
 def test_loop_carried_value_keeps_only_what_every_definition_gives() -> None:
     facts = facts_of("v = 1.0\nfor i in range(3):\n    v = v / y\n")
-    assert finite.FINITE not in facts["v"]
+    assert FINITE not in facts["v"]
     facts = facts_of("v = 1.0\nfor i in range(3):\n    v = v * np.cos(y)\n")
-    assert finite.FINITE in facts["v"] and finite.UNIT in facts["v"]
+    assert FINITE in facts["v"] and UNIT in facts["v"]
 
 
 def softplus(x):
