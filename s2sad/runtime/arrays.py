@@ -20,11 +20,9 @@ __all__ = [
     "reshape_method", "transpose_method", "item_method", "clip_method", "astype",
     "dtype_of", "axes_inverse", "item_of", "item_adjoint", "astype_adjoint", "shaped_like",
     "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
-    "fill_zeros", "pick_adjoint", "replace_at", "untile", "unrepeat", "untake",
-    "untake_along_axis", "sort_indices", "linspace_adjoint", "linspace_spread",
-    "spread_to_items", "undiff", "unpad", "pad_tangent", "insert_sources", "delete_sources",
-    "scatter_to",
-    "gather_from", "unroll_axis", "angle_adjoint", "angle_tangent", "real_if_close_tangent",
+    "fill_zeros", "pick_adjoint", "replace_at", "linspace_adjoint", "linspace_spread",
+    "spread_to_items", "undiff", "unroll_axis", "angle_adjoint",
+    "angle_tangent", "real_if_close_tangent",
 ]
 
 
@@ -196,74 +194,6 @@ def replace_at(seq: Any, k: int, v: Any) -> list:
     return out
 
 
-# ----- tile, repeat, take -----
-
-def untile(g: Any, a: Any, reps: Any) -> Any:
-    """Adjoint of ``np.tile(a, reps)``: sum the copies."""
-    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
-    shape = np.shape(a)
-    d = max(len(shape), len(reps))
-    shape1 = (1,) * (d - len(shape)) + shape
-    reps = (1,) * (d - len(reps)) + reps
-    inter = [n for pair in zip(reps, shape1) for n in pair]
-    summed = np.reshape(g, inter).sum(axis=tuple(range(0, 2 * d, 2)))
-    return shaped_like(summed, a)
-
-
-def _scatter_add(g: Any, shape: tuple, idx: Any, axis: int) -> np.ndarray:
-    g = np.asarray(g)
-    out = np.zeros(shape, dtype=np.result_type(g, float))  # (a complex g stays complex)
-    np.add.at(np.moveaxis(out, axis, 0), idx, np.moveaxis(g, axis, 0))
-    return out
-
-
-def unrepeat(g: Any, a: Any, repeats: Any, axis: Any = None) -> Any:
-    """Adjoint of ``np.repeat(a, repeats, axis)``: sum each element's copies."""
-    shape = np.shape(a)
-    if axis is None:
-        idx = np.repeat(np.arange(np.size(a)), repeats)
-        return shaped_like(_scatter_add(g, (np.size(a),), idx, 0), a)
-    idx = np.repeat(np.arange(shape[axis]), repeats)
-    return shaped_like(_scatter_add(g, shape, idx, axis), a)
-
-
-def untake(g: Any, a: Any, indices: Any, axis: Any = None, mode: str = "raise") -> Any:
-    """Adjoint of ``np.take(a, indices, axis, mode=mode)``: add ``g`` back at ``indices``."""
-    shape = np.shape(a)
-    n = np.size(a) if axis is None else shape[axis]
-    idx = np.asarray(indices)
-    idx = idx % n if mode == "wrap" else np.clip(idx, 0, n - 1) if mode == "clip" else idx
-    if axis is None:
-        return shaped_like(_scatter_add(np.ravel(g), (n,), np.ravel(idx), 0), a)
-    axis = axis % len(shape)
-    g = np.asarray(g)
-    k = idx.ndim
-    g = np.moveaxis(g, range(axis, axis + k), range(k)).reshape((idx.size,) + g.shape[:axis]
-                                                                + g.shape[axis + k:])
-    return shaped_like(_scatter_add(np.moveaxis(g, 0, axis), shape, idx.ravel(), axis), a)
-
-
-def untake_along_axis(g: Any, arr: Any, indices: Any, axis: Any = -1) -> Any:
-    """Adjoint of ``np.take_along_axis(arr, indices, axis)`` (repeats add up)."""
-    if axis is None:
-        return shaped_like(_scatter_add(np.ravel(g), (np.size(arr),), np.ravel(indices), 0), arr)
-    g = np.asarray(g)
-    if g.dtype.kind == "c" and not np.iscomplexobj(arr):
-        g = g.real  # (a real value's adjoint is real, as everywhere)
-    idx = list(np.indices(g.shape, sparse=True))
-    idx[axis] = indices
-    out = np.zeros(np.shape(arr), dtype=np.result_type(g, float))
-    np.add.at(out, tuple(idx), g)
-    return out
-
-
-def sort_indices(a: Any, axis: Any = -1) -> np.ndarray:
-    """The permutation ``np.sort`` applies (stable: ties keep their order)."""
-    return np.argsort(a, axis=axis, kind="stable")
-
-
-# ----- constructors with differentiable arguments -----
-
 def linspace_adjoint(g: Any, start: Any, stop: Any, num: int = 50, endpoint: bool = True,
                      axis: int = 0, end: int = 0) -> Any:
     """Adjoint of ``np.linspace`` for ``start`` (``end=0``) or ``stop`` (``end=1``)."""
@@ -311,88 +241,6 @@ def undiff(g: Any, a: Any, n: int = 1, axis: int = -1) -> Any:
                     out=out[(*at, slice(1, -1))])
         g = out
     return g
-
-
-# np.pad's modes that copy elements of the array (an index map), and the ones linear
-# in it: the tangent is the tangent padded the same way
-_COPYING_PADS = ("edge", "wrap", "reflect", "symmetric")
-_LINEAR_PADS = ("constant", *_COPYING_PADS, "mean", "linear_ramp")
-
-
-def unpad(g: Any, array: Any, pad_width: Any, mode: Any = "constant") -> Any:
-    """Adjoint of ``np.pad(array, pad_width, mode)``: the middle of ``g`` (constant
-    mode), or ``g`` summed into the elements each padded one copies."""
-    if isinstance(mode, str) and mode == "constant":
-        width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
-        g = np.asarray(g)
-        return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]
-    if not (isinstance(mode, str) and mode in _COPYING_PADS):
-        raise _pad_refused(mode, "reverse")
-    how: Any = mode  # (a str NumPy's stubs know only as a literal)
-    return scatter_to(g, np.pad(_numbered(array), pad_width, mode=how), array)
-
-
-def pad_tangent(t: Any, pad_width: Any, mode: Any = "constant") -> Any:
-    """Tangent of ``np.pad(array, pad_width, mode)``: the tangent padded the same way
-    (the modes linear in the array)."""
-    if not (isinstance(mode, str) and mode in _LINEAR_PADS):
-        raise _pad_refused(mode, "forward")
-    how: Any = mode
-    return np.pad(t, pad_width, mode=how)
-
-
-def _pad_refused(mode: Any, kind: str) -> Exception:
-    from s2sad.errors import DifferentiationError
-    known = _COPYING_PADS if kind == "reverse" else _LINEAR_PADS
-    return DifferentiationError(
-        f"<s2sad>:?: np.pad with mode={mode!r}: no {kind}-mode derivative rule (known: "
-        f"'constant', {', '.join(repr(m) for m in known if m != 'constant')}); pad with "
-        "one of those, or give the padding by hand (np.concatenate of the pieces)")
-
-
-# ----- insert, delete: index maps, and the scatter / gather they give -----
-
-def _numbered(x: Any) -> np.ndarray:
-    """The flat positions of ``x``'s elements, in ``x``'s shape."""
-    return np.arange(np.size(x)).reshape(np.shape(x))
-
-
-def insert_sources(arr: Any, obj: Any, values: Any, axis: Any = None, which: int = 0) -> Any:
-    """For each element of ``np.insert(arr, obj, values, axis)``, the flat position it
-    came from in ``arr`` (``which=0``) or in ``values`` (``which=1``); -1 elsewhere.
-    Broadcast ``values`` repeat their positions."""
-    if which == 0:
-        return np.insert(_numbered(arr), obj, np.full(np.shape(values), -1), axis)
-    return np.insert(np.full(np.shape(arr), -1), obj, _numbered(values), axis)
-
-
-def delete_sources(arr: Any, obj: Any, axis: Any = None) -> Any:
-    """For each element of ``np.delete(arr, obj, axis)``, its flat position in ``arr``."""
-    return np.delete(_numbered(arr), obj, axis)
-
-
-def scatter_to(g: Any, src: Any, like: Any) -> Any:
-    """Adjoint of a gather: ``g[p]`` added to flat position ``src[p]`` of a zero array
-    shaped like ``like`` (entries with ``src < 0`` dropped); a list ``like`` gets a list."""
-    src = np.asarray(src)
-    keep = src >= 0
-    g = np.asarray(g)
-    if np.iscomplexobj(g) and not np.iscomplexobj(like):
-        g = g.real  # (a real value's adjoint is real, as everywhere)
-    out = np.zeros(np.size(like), dtype=np.result_type(g, float))
-    np.add.at(out, src[keep], np.broadcast_to(g, src.shape)[keep])
-    return array_adjoint(out.reshape(np.shape(like)), like)
-
-
-def gather_from(t: Any, src: Any) -> Any:
-    """``t``'s elements at the flat positions ``src`` (0 where ``src < 0``), shaped like
-    ``src``: the adjoint of :func:`scatter_to`."""
-    src = np.asarray(src)
-    flat = np.ravel(np.asarray(t))
-    flat = flat if flat.dtype.kind in "fc" else flat.astype(float)  # (complex kept)
-    if flat.size == 0:
-        return np.zeros(src.shape)
-    return np.where(src >= 0, flat[np.maximum(src, 0)], 0.0)
 
 
 def _rolled_to(ndim: int, axis: int, start: int) -> tuple[int, int]:
