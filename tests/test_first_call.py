@@ -94,3 +94,42 @@ def test_a_complex_argument_is_checked(fresh) -> None:
 def test_a_vector_output_is_refused_at_the_users_line() -> None:
     with pytest.raises(s2sad.DifferentiationError, match=r"test_first_call.py:\d+.*scalar"):
         s2sad.grad(squares)(np.array([1.0, 2.0]))
+
+
+def root(x):
+    return x ** 0.5
+
+
+def builtin_power(x):
+    return pow(x, 1.5) + x
+
+
+def power_of_two(x, y):
+    return x ** y - y
+
+
+def square(x):
+    return x ** 2 + 3.0 * x
+
+
+@pytest.mark.parametrize("f,args", [
+    (root, (-1.0,)), (builtin_power, (-2.0,)), (power_of_two, (-1.5, 0.5))])
+def test_a_python_float_to_a_fractional_power_is_checked(fresh, f, args) -> None:
+    """(-1.0) ** 0.5 is complex in Python: the output is checked, and refused."""
+    with pytest.raises(s2sad.DifferentiationError, match="complex output"):
+        s2sad.grad(f)(*args)
+
+
+def test_fractional_powers_of_positive_numbers(fresh) -> None:
+    assert s2sad.grad(root)(4.0) == pytest.approx(0.25)
+    assert s2sad.grad(power_of_two, wrt=(0, 1))(2.0, 3.0) == pytest.approx(
+        (12.0, 8.0 * np.log(2.0) - 1.0))
+    pipeline._FULL.clear()
+    full = pipeline.build_reverse
+    built = []
+    pipeline.build_reverse = lambda *a, **k: built.append(a[2]) or full(*a, **k)
+    try:
+        assert s2sad.grad(square)(1.5) == pytest.approx(6.0)
+    finally:
+        pipeline.build_reverse = full
+    assert built == ["lean"]  # an int power of a number: proved, no output to check

@@ -283,6 +283,16 @@ def surely_real(node: gast.FunctionDef, namespace: dict[str, Any]) -> bool:
     return True
 
 
+def fractional_powers(node: gast.FunctionDef) -> bool:
+    """A power whose exponent is not an int literal: of a negative Python float, Python
+    makes a complex number (NumPy's scalars and arrays a NaN)."""
+    return any(isinstance(n, gast.BinOp) and isinstance(n.op, gast.Pow) and not (
+        isinstance(n.right, gast.Constant) and type(n.right.value) is int) or
+        isinstance(n, gast.AugAssign) and isinstance(n.op, gast.Pow) or
+        isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "pow"
+        for n in nodes(node))
+
+
 def _real_global(value: Any) -> bool:
     if isinstance(value, (complex, np.complexfloating)):
         return False

@@ -142,9 +142,11 @@ def returns_number(fn: Callable, wrt: tuple[int, ...], structured: frozenset[int
     to check it (the parts are those the grad variant is built from next)."""
     parts = _reverse_parts(fn, getattr(fn, "__code__", None), wrt, "grad", structured,
                            scalars, registry.GENERATION[0], ranks, known)
-    result = parts.prep.node.body[-1].value
+    node = parts.prep.node
+    result = node.body[-1].value
     return isinstance(result, gast.Name) and result.id in parts.numbers and \
-        activity_stage.surely_real(parts.prep.node, parts.prep.namespace)
+        activity_stage.surely_real(node, parts.prep.namespace) and \
+        not (scalars and activity_stage.fractional_powers(node))  # ((-1.0) ** 0.5: complex)
 
 
 def _without_value(tree: list, parts: ReverseParts, numbers: frozenset) -> Generated:
