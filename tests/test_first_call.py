@@ -3,6 +3,9 @@ variant runs at once (no variant returning the output is built to check it); oth
 the output is checked, and a vector or complex output is refused at the user's line."""
 from __future__ import annotations
 
+import cmath
+from cmath import sqrt as csqrt
+
 import numpy as np
 import pytest
 
@@ -133,3 +136,19 @@ def test_fractional_powers_of_positive_numbers(fresh) -> None:
     finally:
         pipeline.build_reverse = full
     assert built == ["lean"]  # an int power of a number: proved, no output to check
+
+
+def cmath_root(x):
+    return cmath.sqrt(x) * 2.0
+
+
+def cmath_root_imported(x):
+    return csqrt(x[0]) + x[1]
+
+
+@pytest.mark.parametrize("f,arg", [(cmath_root, 2.0), (cmath_root_imported, np.array([2.0, 1.0]))])
+def test_cmath_makes_the_output_complex(f, arg) -> None:
+    with pytest.raises(s2sad.DifferentiationError, match="complex output"):
+        s2sad.grad(f)(arg)
+    value, _ = s2sad.value_and_grad(f, holomorphic=True)(arg)
+    assert isinstance(value, complex)

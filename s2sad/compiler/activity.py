@@ -12,6 +12,7 @@ and whether every value is real (:func:`real_only`).
 """
 from __future__ import annotations
 
+import cmath
 import functools
 import operator
 import types
@@ -294,8 +295,9 @@ def fractional_powers(node: gast.FunctionDef) -> bool:
 
 
 def _real_global(value: Any) -> bool:
-    if isinstance(value, (complex, np.complexfloating)):
-        return False
+    if isinstance(value, (complex, np.complexfloating)) or value is cmath or \
+            getattr(value, "__module__", None) == "cmath":
+        return False  # (cmath's functions make complex numbers of real ones)
     if isinstance(value, (bool, int, float, np.number, str, type(None), types.ModuleType)) \
             or callable(value):
         return True
