@@ -147,13 +147,20 @@ class Facts:
             return ()
         if isinstance(e, gast.Subscript):
             return self._index(e)
-        if isinstance(e, gast.List) and not e.elts:
-            return Elements(None)
-        if isinstance(e, (gast.Tuple, gast.List)):
-            return Items(tuple(self.of(x) for x in e.elts))
+        if isinstance(e, (gast.Tuple, gast.List, gast.Dict)):
+            return self._display(e)
         if isinstance(e, gast.Call):
             return self._call(e)
         return None
+
+    def _display(self, e: gast.Tuple | gast.List | gast.Dict) -> Any:
+        """A tuple, a list (``[]``: of items of any shape, none yet), a dict of str keys."""
+        if isinstance(e, gast.Dict):
+            return Keyed(tuple((k.value, self.of(v)) for k, v in zip(e.keys, e.values))) \
+                if e.keys and all(isinstance(k, gast.Constant) and type(k.value) is str
+                                  for k in e.keys) else None
+        return Items(tuple(self.of(x) for x in e.elts)) if e.elts or \
+            isinstance(e, gast.Tuple) else Elements(None)
 
     def _named(self, name: str) -> Any:
         if self.reading is not None:  # (working out a definition: it reads ``name``)

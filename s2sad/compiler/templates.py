@@ -64,6 +64,16 @@ class _Substitute(Transformer):
         self.generic_visit(node)
         return _tidy(node)
 
+    def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
+        """``('a', 'b')[0]`` (a dict display's keys, item ``i``) is ``'a'``."""
+        self.generic_visit(node)
+        items, at = node.value, node.slice
+        if isinstance(items, gast.Tuple) and isinstance(node.ctx, gast.Load) and \
+                _int_const(at) and -len(items.elts) <= at.value < len(items.elts) and \
+                isinstance(items.elts[at.value], gast.Constant):
+            return items.elts[at.value]
+        return node
+
 
 def _tidy(node: gast.BinOp) -> gast.expr:
     """``g * 1`` is ``g``, ``g * -1`` is ``-g`` (children already substituted)."""
