@@ -367,9 +367,8 @@ class Facts:
             axis = literal(e.args[1] if len(e.args) == 2 else e.keywords[0].value) \
                 if len(e.args) == 2 or e.keywords else 0
             return concatenated(self.of(e.args[0]), axis) if type(axis) is int else NO
-        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords and \
-                not is_none(e.args[2]):  # (pieces of the concatenated items' shapes)
-            s = self.of(e.args[1])
+        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords:
+            s = self.of(e.args[1])  # (pieces shaped like the items, flattened or not)
             return s if isinstance(s, Items) else None
         if fn in (runtime.list_last, runtime.list_pop_last) and len(e.args) == 2:
             return self.of(e.args[1])  # (an item's adjoint: the item's shape)

@@ -242,6 +242,17 @@ def _diff(args: list, e: gast.Call) -> Any:
     return shape[:axis] + (affine.length(shorter, affine.CLAMPED),) + shape[axis + 1:]
 
 
+def _append(args: list, e: gast.Call) -> Any:
+    """``np.append(arr, values)`` (no axis): a vector of both sizes (items of rank at
+    most 1: the length of a longer one's not followed)."""
+    if len(args) != 2 or e.keywords or not all(isinstance(s, tuple) for s in args):
+        return None
+    if any(len(s) > 1 for s in args):
+        return (None,)
+    first, second = (affine.form(s[0] if s else 1) for s in args)
+    return (affine.length(affine.add(first, second), affine.EXACT),)
+
+
 def _norm(args: list, e: gast.Call) -> Any:
     """``np.linalg.norm(x, ord, axis, keepdims)``: a reduction over ``axis`` (all axes
     without one), whatever ``ord`` (the second argument, not an axis)."""
@@ -261,7 +272,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
-                np.linalg.norm: _norm}
+                np.linalg.norm: _norm, np.append: _append}
 
 
 def join_dims(dims: list) -> Dim:
