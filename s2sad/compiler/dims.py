@@ -303,8 +303,8 @@ class Facts:
                     not e.keywords and len(args) == 1:
                 return stacked(args[0].shapes)
             kind = shape_kind(fn)
-            if kind == "first":
-                return args[0]
+            if kind in ("first", "flagged"):
+                return args[0] if kind == "first" else Items((args[0], ()))
             if kind == "probe" and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
                 return self._probed(fn, e, args)
             same = same_as_argument(fn, args)
