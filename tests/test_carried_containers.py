@@ -8,6 +8,8 @@ known agree (as a whole definition does), and the adjoint is one display per tri
 Checked against central differences, both branches of an if on a carried item."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -91,3 +93,63 @@ def test_dict_items_are_numbers_in_a_closed_form():
         return w["a"] ** 2 + w["b"] * p[0]
     p = np.array([0.3, 1.7])
     assert np.allclose(s2sad.grad(f)(p), [2 * (p[0] - 1) + 2 * p[1], 2 * p[0]])
+
+
+# ----- adds into an adjoint that already holds items: d = {'a': d['a'] + e, ...} -----
+
+def descent_while_dict(p, tol):
+    w = {"a": 0.0, "b": 0.0}
+    g = {"a": -2 * p[0], "b": -2 * p[1]}
+    while math.sqrt(g["a"] ** 2 + g["b"] ** 2) > tol:
+        w = {"a": w["a"] - 0.1 * g["a"], "b": w["b"] - 0.1 * g["b"]}
+        g = {"a": 2 * (w["a"] - p[0]) + 0.2 * w["b"], "b": 2 * (w["b"] - p[1]) + 0.2 * w["a"]}
+    return w["a"] * p[1] + w["b"] ** 2
+
+
+def read_twice_list(p, n):
+    w = [p[0], p[1]]
+    for _ in range(n):
+        w = [w[0] * w[1] + 0.1, w[1] - 0.2 * w[0] * w[0]]
+    return w[0] + 3.0 * w[1]
+
+
+def vectors_read_twice(p, n):
+    s = {"x": p * 1.0, "v": np.ones(3)}
+    for _ in range(n):
+        s = {"x": s["x"] + 0.1 * s["v"] * s["x"], "v": s["v"] - 0.1 * np.sin(s["x"])}
+    return np.sum(s["x"] * s["v"])
+
+
+@pytest.mark.parametrize("fn, args", [
+    (descent_while_dict, (P, 1e-3)), (descent_while_dict, (P, 100.0)),  # no trip at all
+    (read_twice_list, (np.array([0.3, 0.9]), 6)),
+    (vectors_read_twice, (np.array([0.5, -1.0, 1.5]), 5))])
+def test_added_into_matches_differences(fn, args):
+    check_grad(fn, *args)
+
+
+def vector_steps(p, n):
+    w = {"x": np.zeros(3), "y": np.ones(3)}
+    g = {"x": -p, "y": p * p}
+    for _ in range(n):
+        w = {"x": w["x"] - 0.1 * g["x"], "y": w["y"] - 0.1 * g["y"]}
+        g = {"x": np.tanh(w["x"] - p) + 0.2 * w["y"], "y": w["y"] * w["x"]}
+    return np.sum(w["x"] * p) + np.sum(w["y"] ** 2)
+
+
+def test_vector_steps_match_differences():
+    check_grad(vector_steps, np.array([0.5, -1.0, 1.5]), 5)
+
+
+def test_the_while_loop_runs_and_does_not():
+    assert math.hypot(2 * P[0], 2 * P[1]) > 1e-3 and math.hypot(2 * P[0], 2 * P[1]) < 100
+
+
+@pytest.mark.parametrize("fn, args, added", [
+    (descent_while_dict, (P, 1e-3), "dw_1 = {'a': dw_1['a'] + "),
+    (vector_steps, (np.array([0.5, -1.0, 1.5]), 5), "dw_1 = {'x': dw_1['x'] + ")])
+def test_added_into_as_one_display(fn, args, added):
+    g = s2sad.grad(fn)
+    g(*args)
+    assert "add_at" not in g.source
+    assert added in g.source
