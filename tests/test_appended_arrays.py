@@ -68,3 +68,48 @@ def test_the_pieces_are_slices(fn, args, wrt, pieces):
     assert "unconcat" not in g.source
     for piece in pieces:
         assert piece in g.source
+
+
+# ----- np.array of a list grown by appends: a vector (or stack) of any length -----
+
+def listed_then_stacked(a, ys):
+    out = [ys[0]]
+    for y in ys[1:]:
+        out.append(a * out[-1] + (1 - a) * y)
+    r = np.array(out) - ys
+    return r @ r
+
+
+def rows_then_stacked(x, n):
+    rows = []
+    for k in range(n):
+        rows.append(np.sin(x * (k + 1)))
+    m = np.array(rows)
+    return np.sum(m @ x) + np.sum(m * m)
+
+
+def branchy_then_stacked(a, ys):
+    out = [0.1]
+    for y in ys:
+        out.append(out[-1] * a if y > 0 else out[-1] + y * a)
+    v = np.asarray(out)
+    return v @ v
+
+
+@pytest.mark.parametrize("fn, args, wrt", [
+    (listed_then_stacked, (0.7, YS), (0, 1)), (rows_then_stacked, (YS[:3], 4), 0),
+    (branchy_then_stacked, (0.8, YS), (0, 1))])
+def test_stacked_list_matches_differences(fn, args, wrt):
+    check_grad(fn, *args, wrt=wrt)
+
+
+def test_stacked_list_takes_both_branches():
+    assert {y > 0 for y in YS} == {True, False}
+
+
+@pytest.mark.parametrize("fn, args, wrt", [
+    (listed_then_stacked, (0.7, YS), (0, 1)), (branchy_then_stacked, (0.8, YS), (0, 1))])
+def test_stacked_list_has_a_shape(fn, args, wrt):
+    g = s2sad.grad(fn, wrt=wrt)
+    g(*args)
+    assert "matmul_lhs_adjoint" not in g.source and "matmul_rhs_adjoint" not in g.source

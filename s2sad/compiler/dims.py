@@ -296,12 +296,13 @@ class Facts:
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
+            if fn in (np.array, np.asarray) and isinstance(args[0], (Items, Elements)) \
+                    and not e.keywords and len(args) == 1:  # (a grown list: of any length)
+                return stacked(args[0].shapes) if isinstance(args[0], Items) else \
+                    (None,) + args[0].shape if isinstance(args[0].shape, tuple) else None
             if isinstance(args[0], Elements) or fn is runtime.list_append and \
                     isinstance(args[0], Items):
                 return grown(fn, args)
-            if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
-                    not e.keywords and len(args) == 1:
-                return stacked(args[0].shapes)
             kind = shape_kind(fn)
             if kind in ("first", "flagged"):
                 return args[0] if kind == "first" else Items((args[0], ()))
