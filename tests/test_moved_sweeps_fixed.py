@@ -59,3 +59,22 @@ def test_one_loop_no_tape(fn):
     code = [line for line in g.source.splitlines() if not line.lstrip().startswith("#")]
     assert sum(line.lstrip().startswith("for ") for line in code) == 1
     assert not any("stack" in line for line in code)
+
+
+def log_with_base(a, xs):
+    tot = 0.0
+    for x in xs:
+        tot = tot + math.log(1.0 + a * x * x, 3.0) + math.log(a + x)
+    return tot
+
+
+def test_log_without_a_base_has_no_helper():
+    """``math.log(x)``'s partial is ``1 / x``: the template's ``log_of_base(None)`` is
+    1.0 (and the product with it ``x``); with a base the helper stays."""
+    check_grad(log_with_base, 0.7, XS, wrt=(0, 1))
+    g = s2sad.grad(scaled_terms, wrt=(0, 1))
+    g(0.7, XS)
+    assert "log_of_base" not in g.source
+    g = s2sad.grad(log_with_base, wrt=(0, 1))
+    g(0.7, XS)
+    assert g.source.count("log_of_base(3.0)") == 1
