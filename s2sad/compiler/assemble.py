@@ -17,7 +17,9 @@ The display holds each ``e`` itself when it is a name read nowhere else (no othe
 may see the object change) and not bound again before the display; any other ``e`` is
 bound where it was added to a name of its own (``db2 = np.sum(dout, axis=(0,))``).
 ``d`` is read by no statement between the first and the last ``add_at``, and ``p`` not
-bound again there (the display replaces the last).
+bound again there (the display replaces the last).  A chain adding into ``d`` itself,
+``d = add_at(d, None, 'a', e)`` (a loop's carried dict read twice in a trip), becomes
+``d = {'a': d['a'] + e, 'b': d['b'] + f}``, where each item is an array or a number.
 """
 from __future__ import annotations
 
@@ -63,10 +65,13 @@ class _Blocks:
         """Rewrite the chain starting at ``block[at]`` if there is one; the index after
         which to look for the next."""
         first = _add_at(block[at], self.namespace)
-        if first is None or not _none(first.args[0]) or \
-                not isinstance(first.args[1], gast.Name):
+        if first is None:
             return at
-        name, like = block[at].targets[0].id, first.args[1]
+        name = block[at].targets[0].id
+        into = _reads(first.args[0], name) and _none(first.args[1])  # (d's items kept)
+        if not into and (not _none(first.args[0]) or not isinstance(first.args[1], gast.Name)):
+            return at
+        like = load(name) if into else first.args[1]
         shape = self.shapes.of(like)
         keys = _keys(shape)
         if keys is None:
@@ -81,8 +86,8 @@ class _Blocks:
                 key = call.args[2]
                 if not isinstance(key, gast.Constant) or \
                         type(key.value) is not type(keys[0]) or key.value not in keys or \
-                        _uses(call.args[3], {name}) or any(
-                            k == key.value for k, _ in parts) and not _summable(
+                        _uses(call.args[3], {name}) or (into or any(
+                            k == key.value for k, _ in parts)) and not _summable(
                             _item(shape, key.value)):
                     return at  # (a container's item added twice: + would concatenate)
                 parts.append((key.value, call.args[3]))
@@ -90,15 +95,17 @@ class _Blocks:
                 continue
             if _uses(s, {name}) or _binds(s, {like.id} | _names(parts)):
                 break
-        return self.rewrite(block, chain, name, like, keys, parts)
+        return self.rewrite(block, chain, name, like, keys, parts, into)
 
     def rewrite(self, block: list, chain: list, name: str, like: gast.Name, keys: list,
-                parts: list) -> int:
+                parts: list, into: bool = False) -> int:
         """The chain's statements replaced: a part that is not a name read only there
         bound to a name of its own where it was added, the display last (the parts of
         a key added twice summed there: a new array, as ``add_at`` made)."""
         new: list[list] = []
-        summed: dict[Any, gast.expr] = {}
+        summed: dict[Any, gast.expr] = {  # (into d: d's own items first, d[k] + e)
+            k: gast.Subscript(value=load(name), slice=const(k), ctx=gast.Load())
+            for k in keys} if into else {}
         for k, (key, part) in zip(chain, parts):
             if not (isinstance(part, gast.Name) and self.loads.get(part.id) == 1 and
                     part.id != like.id):
@@ -114,7 +121,8 @@ class _Blocks:
         new[-1].append(copy_origin(assign(name, _display(keys, summed, like), last), last))
         for k, stmts in reversed(list(zip(chain, new))):
             block[k:k + 1] = stmts
-        self.loads[name] = self.loads.get(name, 0) - (len(chain) - 1)  # (the chain's own)
+        self.loads[name] = self.loads.get(name, 0) - len(chain) + (  # (the chain's own)
+            len(keys) if into else 1)
         return chain[0] - 1  # (the statements it spans looked at again: chains inside)
 
 

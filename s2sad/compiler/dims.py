@@ -147,13 +147,20 @@ class Facts:
             return ()
         if isinstance(e, gast.Subscript):
             return self._index(e)
-        if isinstance(e, gast.List) and not e.elts:
-            return Elements(None)
-        if isinstance(e, (gast.Tuple, gast.List)):
-            return Items(tuple(self.of(x) for x in e.elts))
+        if isinstance(e, (gast.Tuple, gast.List, gast.Dict)):
+            return self._display(e)
         if isinstance(e, gast.Call):
             return self._call(e)
         return None
+
+    def _display(self, e: gast.Tuple | gast.List | gast.Dict) -> Any:
+        """A tuple, a list (``[]``: of items of any shape, none yet), a dict of str keys."""
+        if isinstance(e, gast.Dict):
+            return Keyed(tuple((k.value, self.of(v)) for k, v in zip(e.keys, e.values))) \
+                if e.keys and all(isinstance(k, gast.Constant) and type(k.value) is str
+                                  for k in e.keys) else None
+        return Items(tuple(self.of(x) for x in e.elts)) if e.elts or \
+            isinstance(e, gast.Tuple) else Elements(None)
 
     def _named(self, name: str) -> Any:
         if self.reading is not None:  # (working out a definition: it reads ``name``)
@@ -289,15 +296,16 @@ class Facts:
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
+            if fn in (np.array, np.asarray) and isinstance(args[0], (Items, Elements)) \
+                    and not e.keywords and len(args) == 1:  # (a grown list: of any length)
+                return stacked(args[0].shapes) if isinstance(args[0], Items) else \
+                    (None,) + args[0].shape if isinstance(args[0].shape, tuple) else None
             if isinstance(args[0], Elements) or fn is runtime.list_append and \
                     isinstance(args[0], Items):
                 return grown(fn, args)
-            if fn in (np.array, np.asarray) and isinstance(args[0], Items) and \
-                    not e.keywords and len(args) == 1:
-                return stacked(args[0].shapes)
             kind = shape_kind(fn)
-            if kind == "first":
-                return args[0]
+            if kind in ("first", "flagged"):
+                return args[0] if kind == "first" else Items((args[0], ()))
             if kind == "probe" and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
                 return self._probed(fn, e, args)
             same = same_as_argument(fn, args)
@@ -360,9 +368,8 @@ class Facts:
             axis = literal(e.args[1] if len(e.args) == 2 else e.keywords[0].value) \
                 if len(e.args) == 2 or e.keywords else 0
             return concatenated(self.of(e.args[0]), axis) if type(axis) is int else NO
-        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords and \
-                not is_none(e.args[2]):  # (pieces of the concatenated items' shapes)
-            s = self.of(e.args[1])
+        if fn is runtime.unconcat and len(e.args) == 3 and not e.keywords:
+            s = self.of(e.args[1])  # (pieces shaped like the items, flattened or not)
             return s if isinstance(s, Items) else None
         if fn in (runtime.list_last, runtime.list_pop_last) and len(e.args) == 2:
             return self.of(e.args[1])  # (an item's adjoint: the item's shape)

@@ -75,10 +75,22 @@ def _plan(body: list, fwd: gast.For, rev: gast.For, namespace: dict
     trip = [s for s in fwd.body if s is not push] + [push.value.args[0]]
     reads = {n.id for n in _names(trip) if isinstance(n.ctx, gast.Load)} - own - \
         {fwd.target.id}
-    changing = _stored(body) | _written(body)
+    changing = _changing(body, fwd) | _written(body)
     if reads & changing:
         return None  # (a value the loops carry or change: not the same in both)
     return push, pops[0]
+
+
+def _changing(body: list, fwd: gast.For) -> set[str]:
+    """The names that may hold another value in the reversed loop than in ``fwd``: all
+    but those bound once, by a plain statement before ``fwd`` (``neg = -a``)."""
+    once: dict[str, int] = {}
+    for s in body:
+        for name in _stored([s]):
+            once[name] = once.get(name, 0) + 1
+    before = body[:body.index(fwd)]
+    fixed = {name for s in before if isinstance(s, gast.Assign) for name in _stored([s])}
+    return {name for name, count in once.items() if count > 1 or name not in fixed}
 
 
 def _own_names(fwd: gast.For, push: gast.Expr, namespace: dict) -> set[str] | None:

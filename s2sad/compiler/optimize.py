@@ -271,10 +271,15 @@ def as_floats(body: list, facts: Facts) -> list:
 
 
 def assembled(body: list, facts: Facts) -> list:
-    """The adjoint of a list or dict of known structure built as one display."""
+    """The adjoint of a list or dict of known structure built as one display; the tape
+    pruned after (``add_at(None, w, k, e)`` read ``w`` for its structure only: a loop's
+    carried dict or list pushed for that need not be)."""
     if not any(isinstance(n, gast.Name) and n.id == "add_at" for n in nodes(body)):
         return body
-    return assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer)
+    body = assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer)
+    before = fingerprint(body)
+    body = tape.prune(body)
+    return tidy(body, facts) if fingerprint(body) != before else body
 
 
 def appended_lists(body: list, facts: Facts) -> list:

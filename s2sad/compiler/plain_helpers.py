@@ -11,7 +11,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import dims
+from s2sad.compiler import concat_pieces, dims
 from s2sad.compiler.names import Transformer, root_name
 from s2sad.compiler.plain_calls import PLAIN_CALLS, Kinds, plain_call
 from s2sad.compiler.primitives import evaluate_ref
@@ -91,23 +91,6 @@ def _number_grid(s: Any) -> tuple | None:
         all(x == inner[0] for x in inner) else None
 
 
-def _index_of(bound: Any, length: Any) -> Any:
-    """A place along an axis of ``length`` as a slice bound: an int from the start, a
-    negative int from the end, None for the end itself; False if neither is known."""
-    if bound is None:
-        return False
-    back = dims.affine.add(dims.affine.form(length), bound, -1)
-    if back is not None and not back.terms and back.const >= 0:
-        return -back.const if back.const else None
-    return bound.const if not bound.terms and bound.const >= 0 else False
-
-
-def _int(k: int | None) -> gast.expr | None:
-    """A slice bound as the parser writes it (``-1`` a negation, as the shape facts read)."""
-    return None if k is None else gast.Constant(value=k, kind=None) if k >= 0 else \
-        gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-k, kind=None))
-
-
 class PlainHelpers(Spreads, Transformer):
     """Rewrites, bottom up, each helper call whose arguments' shapes make it plain."""
 
@@ -146,34 +129,19 @@ class PlainHelpers(Spreads, Transformer):
         return node
 
     def pieces(self, call: gast.Call) -> gast.Tuple | None:
-        """``unconcat(g, items, axis)`` of items whose lengths along the axis are known,
-        read only by item: the slices of ``g`` (its pieces, without the items' shapes
-        pushed for the helper to measure): ``(g[:1], g[1:-1], g[-1:])``."""
-        if len(call.args) != 3 or call.keywords or not isinstance(call.args[2], gast.Constant):
-            return None
-        g, items, axis = self.facts.of(call.args[0]), self.facts.of(call.args[1]), \
-            call.args[2].value
-        if not isinstance(g, tuple) or type(axis) is not int or \
-                not -len(g) <= axis < len(g) or not isinstance(items, dims.Items):
-            return None
-        axis %= len(g)
-        if not all(isinstance(s, tuple) and len(s) == len(g) and all(
-                dims.affine.same(a, b) for k, (a, b) in enumerate(zip(s, g)) if k != axis)
-                for s in items.shapes):
-            return None  # (a piece reshaped, or of a shape not known)
-        bounds: list[dims.affine.Lin | None] = [dims.affine.Lin((), 0)]
-        for s in items.shapes:
-            bounds.append(dims.affine.add(bounds[-1], dims.affine.form(s[axis])))
-        ends = [_index_of(b, g[axis]) for b in bounds[1:]]
-        if any(e is False for e in ends) or ends[-1] is not None or None in ends[:-1]:
-            return None  # (an empty piece at the end: left to the helper)
-        ends = [None, *ends]
-        whole = gast.Slice(lower=None, upper=None, step=None)
-        return gast.Tuple(elts=[gast.Subscript(
-            value=call.args[0], slice=gast.Tuple(elts=[whole] * axis + [gast.Slice(
-                lower=_int(lo), upper=_int(hi), step=None)], ctx=gast.Load())
-            if axis else gast.Slice(lower=_int(lo), upper=_int(hi), step=None),
-            ctx=gast.Load()) for lo, hi in zip(ends, ends[1:])], ctx=gast.Load())
+        return concat_pieces.pieces(call, self.facts)
+
+    def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
+        """``unconcat(g, items, None)[k]`` of pieces known: the ``k``-th of them."""
+        self.generic_visit(node)
+        call, k = node.value, node.slice
+        if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+                call.func.id == "unconcat" and isinstance(k, gast.Constant) and \
+                type(k.value) is int:
+            parts = self.pieces(call)
+            if parts is not None and -len(parts.elts) <= k.value < len(parts.elts):
+                return parts.elts[k.value]
+        return node
 
     def rank(self, e: gast.expr) -> int | None:
         s = self.facts.of(e)

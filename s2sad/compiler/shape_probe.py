@@ -21,6 +21,8 @@ import numpy as np
 _PRIMES = ((5, 7, 11, 13, 17, 19), (23, 29, 31, 37, 41, 43), (47, 53, 59, 61, 67, 71))
 _NUMBERS = (1, 2, 3)  # a number argument in each try: a count (rot90's k, diff's n) it
 # may be must change the result's shape between tries, or the call is not followed
+_FLAGS = (1, 0, 1)  # a number among a tuple's items in each try: a flag it may be
+# (``cho_solve((c, lower), b)``'s), a count must change the result's shape here too
 _MAX_ELEMENTS = 100_000
 _TRIED: dict[Any, Any] = {}
 
@@ -80,8 +82,8 @@ def _standin(arg: Arg, lengths: dict[str, int], number: float) -> Any:
     if arg[0] == "number":
         return number
     shapes = [arg[1]] if arg[0] == "array" else list(arg[1])
-    arrays = [_array(tuple(lengths.get(d, d) for d in s)) if s else np.array(number)
-              for s in shapes]  # (a number among a tuple's items: that try's number)
+    arrays = [_array(tuple(lengths.get(d, d) for d in s)) if s else
+              np.array(_FLAGS[_NUMBERS.index(number)]) for s in shapes]
     if any(a is _TOO_BIG for a in arrays):
         return _TOO_BIG
     return arrays[0] if arg[0] == "array" else arrays

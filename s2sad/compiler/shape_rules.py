@@ -242,6 +242,17 @@ def _diff(args: list, e: gast.Call) -> Any:
     return shape[:axis] + (affine.length(shorter, affine.CLAMPED),) + shape[axis + 1:]
 
 
+def _append(args: list, e: gast.Call) -> Any:
+    """``np.append(arr, values)`` (no axis): a vector of both sizes (items of rank at
+    most 1: the length of a longer one's not followed)."""
+    if len(args) != 2 or e.keywords or not all(isinstance(s, tuple) for s in args):
+        return None
+    if any(len(s) > 1 for s in args):
+        return (None,)
+    first, second = (affine.form(s[0] if s else 1) for s in args)
+    return (affine.length(affine.add(first, second), affine.EXACT),)
+
+
 def _norm(args: list, e: gast.Call) -> Any:
     """``np.linalg.norm(x, ord, axis, keepdims)``: a reduction over ``axis`` (all axes
     without one), whatever ``ord`` (the second argument, not an axis)."""
@@ -261,7 +272,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
-                np.linalg.norm: _norm}
+                np.linalg.norm: _norm, np.append: _append}
 
 
 def join_dims(dims: list) -> Dim:
@@ -293,7 +304,11 @@ def _as_elements(s: Any) -> Any:
     return Elements(None if joined == UNKNOWN else joined)
 
 
-def join_all(found: list) -> Any:
+def join_all(found: list, optimistic: bool = False) -> Any:
+    """The shape every one of ``found`` has; ``optimistic``: an item of a tuple, list or
+    dict not yet known (None: a loop-carried ``w = [w[0] - e, w[1] - f]``, whose items
+    are worked out from ``w``'s) does not disagree, as a whole definition not yet known
+    does not (:mod:`shape_solve`)."""
     if not found:
         return None
     first = found[0]
@@ -308,11 +323,31 @@ def join_all(found: list) -> Any:
             first = tuple(affine.join(x, y) for x, y in zip(first, s))
         elif isinstance(first, Items) and isinstance(s, Items) and \
                 len(first.shapes) == len(s.shapes):  # (W, b) pairs: their items joined
-            inner = [join_all([x, y]) for x, y in zip(first.shapes, s.shapes)]
-            first = Items(tuple(None if x == UNKNOWN else x for x in inner))
+            first = Items(_joined_items(first.shapes, s.shapes, optimistic))
+        elif isinstance(first, Keyed) and isinstance(s, Keyed) and \
+                [k for k, _ in first.items] == [k for k, _ in s.items]:
+            joined = _joined_items(tuple(v for _, v in first.items),
+                                   tuple(v for _, v in s.items), optimistic)
+            first = Keyed(tuple(zip((k for k, _ in first.items), joined)))
         elif s != first:
             return UNKNOWN
     return first
+
+
+def _joined_items(a: tuple, b: tuple, optimistic: bool) -> tuple:
+    """Two containers' items joined position by position (None: unknown)."""
+    inner = [join_all([x for x in (x, y) if x is not None] if optimistic else [x, y],
+                      optimistic) for x, y in zip(a, b)]
+    return tuple(None if x == UNKNOWN else x for x in inner)
+
+
+def unsure(s: Any) -> bool:
+    """Whether a shape is unknown, or a container with an item unknown."""
+    if isinstance(s, Items):
+        return any(unsure(x) for x in s.shapes)
+    if isinstance(s, Keyed):
+        return any(unsure(x) for _, x in s.items)
+    return s is None
 
 
 # ----- reading calls and literals (for dims.Facts) -----

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from s2sad.compiler.shape_rules import UNKNOWN, join_all, join_dims
+from s2sad.compiler.shape_rules import UNKNOWN, join_all, join_dims, unsure
 
 # a name whose shape changes more often than this in one round of sweeps is unknown: the
 # sweeps always end (a row stacked onto an array in a loop grows it without end)
@@ -91,7 +91,7 @@ def _iterate(facts: Any, optimistic: bool, sweeps: _Sweeps, last: dict[str, _Res
                     last[name] = result
             for read in result.reads:
                 readers.setdefault(read, set()).add(name)
-            if result.found is not None and any(f is None for f in result.found):
+            if result.found is not None and any(unsure(f) for f in result.found):
                 sweeps.partial.add(name)
             else:
                 sweeps.partial.discard(name)
@@ -143,8 +143,9 @@ def _worked_out(facts: Any, values: list, fixed: bool, optimistic: bool) -> _Res
 
 def _shape(found: list, optimistic: bool) -> Any:
     if any(f is None for f in found):
-        return join_all([f for f in found if f is not None]) if optimistic else UNKNOWN
-    return join_all(found)
+        return join_all([f for f in found if f is not None], True) if optimistic \
+            else UNKNOWN
+    return join_all(found, optimistic)
 
 
 def _update(facts: Any, name: str, result: _Result, optimistic: bool) -> bool:

@@ -56,6 +56,9 @@ class _Substitute(Transformer):
             power = node.args[0] if n == 2 else gast.BinOp(
                 left=node.args[0], op=gast.Pow(), right=const(n - 1))
             return gast.BinOp(left=const(n), op=gast.Mult(), right=power)
+        if name == "log_of_base" and len(node.args) == 1 and \
+                isinstance(node.args[0], gast.Constant) and node.args[0].value is None:
+            return const(1.0)  # (math.log(x) without a base: x * 1.0 is x)
         if name == "safe_mul" and isinstance(node.args[1], gast.Constant):  # g * 2
             return _tidy(gast.BinOp(left=node.args[0], op=gast.Mult(), right=node.args[1]))
         return node
@@ -63,6 +66,16 @@ class _Substitute(Transformer):
     def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
         self.generic_visit(node)
         return _tidy(node)
+
+    def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
+        """``('a', 'b')[0]`` (a dict display's keys, item ``i``) is ``'a'``."""
+        self.generic_visit(node)
+        items, at = node.value, node.slice
+        if isinstance(items, gast.Tuple) and isinstance(node.ctx, gast.Load) and \
+                _int_const(at) and -len(items.elts) <= at.value < len(items.elts) and \
+                isinstance(items.elts[at.value], gast.Constant):
+            return items.elts[at.value]
+        return node
 
 
 def _tidy(node: gast.BinOp) -> gast.expr:

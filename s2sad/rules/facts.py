@@ -27,7 +27,9 @@ adjoint is one too, see :mod:`s2sad.compiler.activity`), ``"number"`` (a number
 whatever the arguments: ``np.size``, ``np.ndim``), ``"probe"`` (the result's
 shape follows from the arguments' shapes and constant arguments alone, never from an
 argument's values: ``np.trace``, ``np.kron``; the compiler calls it on stand-ins, see
-:mod:`s2sad.compiler.shape_probe`; never for ``np.repeat`` or ``np.bincount``).
+:mod:`s2sad.compiler.shape_probe`; never for ``np.repeat`` or ``np.bincount``),
+``"flagged"`` (a pair: an array shaped like the first argument and a flag,
+``scipy.linalg.cho_factor``'s ``(c, lower)``).
 """
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ def deffacts(fns: Any, result: str | Derive) -> None:
 
 
 SHAPE_KINDS = frozenset({"reduction", "first", "elementwise", "container", "number",
-                         "probe"})
+                         "probe", "flagged"})
 _SHAPES: dict[Any, str] = {}  # fn -> its shape kind
 
 

@@ -42,6 +42,7 @@ if sl is not None:
     # results shaped by the arguments' shapes alone (compiler/shape_probe.py)
     defshape((sl.cho_solve, sl.solve_triangular, sl.solve, sl.inv, sl.expm, sl.sqrtm,
               sl.logm, sl.cholesky, sl.block_diag), "probe")
+    defshape(sl.cho_factor, "flagged")
 T = "np.matrix_transpose"
 UPLO = "('L' if lower else 'U')"
 SYM = "('sym', 'symmetric', 'her', 'hermitian', 'pos', 'positive definite')"

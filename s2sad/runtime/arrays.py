@@ -104,6 +104,8 @@ def shaped_like(g: Any, x: Any) -> Any:
     """``g`` reshaped to ``x``'s shape; a float when ``x`` is a Python scalar."""
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return float(np.real(np.reshape(g, ())))  # a real number's adjoint is real
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape:
+        return g
     return np.reshape(g, np.shape(x))
 
 
@@ -130,7 +132,15 @@ def _grid(obj: Any) -> tuple | None:
 
 
 def _pieces(g: Any, sizes: list[int], axis: int) -> list:
-    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    """Views of ``g`` along ``axis``, one of each length (``np.split``'s pieces, without
+    its cost per call: an ``np.append`` in a loop takes one apart per step)."""
+    g = np.asarray(g)
+    lead = (slice(None),) * (axis % g.ndim)
+    out, start = [], 0
+    for n in sizes:
+        out.append(g[lead + (slice(start, start + n),)])
+        start += n
+    return out
 
 
 def unconcat(g: Any, arrays: Any, axis: Any = 0,
@@ -141,8 +151,8 @@ def unconcat(g: Any, arrays: Any, axis: Any = 0,
         parts = unconcat(g, list(arrays), axis, lift)
         return np.reshape(np.asarray(parts, dtype=np.result_type(g, float)), arrays.shape)
     if axis is None:
-        sizes = [np.size(x) for x in arrays]
-        parts = _pieces(np.ravel(g), sizes, 0)
+        sizes = [1 if type(x) is float else np.size(x) for x in arrays]
+        parts = _pieces(g if type(g) is np.ndarray and g.ndim == 1 else np.ravel(g), sizes, 0)
     else:
         shapes = [np.shape(x if lift is None else lift(x)) for x in arrays]
         parts = _pieces(g, [s[axis] for s in shapes], axis)

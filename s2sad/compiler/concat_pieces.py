@@ -1,0 +1,86 @@
+"""Part of the late passes ``ranks`` and ``shapes``: the pieces of a concatenation's
+adjoint, ``unconcat(g, items, axis)``, as slices of ``g`` where the items' lengths along
+the axis are known (no shapes pushed for the helper to measure, no call):
+``(g[:1], g[1:-1], g[-1:])``.  A flattened join (``axis`` None, ``np.append(out, v)``)
+of a vector and numbers or vectors is one along axis 0, a number's piece an element
+(``g[-1]``).  One item's length may be unknown (a vector grown in a loop): the pieces
+after it are cut from the end (``out = np.append(out, v)``: ``g[:-1]`` and ``g[-1]``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from s2sad.compiler import affine, dims
+from s2sad.compiler.shape_rules import is_none
+
+
+def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
+    """The pieces of ``unconcat(g, items, axis)`` as a tuple display, or None."""
+    if len(call.args) != 3 or call.keywords or not isinstance(call.args[2], gast.Constant):
+        return None
+    g, items, axis = facts.of(call.args[0]), facts.of(call.args[1]), call.args[2].value
+    if not isinstance(g, tuple) or not isinstance(items, dims.Items):
+        return None
+    flat = is_none(call.args[2])
+    if flat:  # (a vector of vectors and numbers only: the same pieces along axis 0)
+        if len(g) != 1 or not all(isinstance(s, tuple) and len(s) <= 1 for s in items.shapes):
+            return None
+        axis = 0
+    elif type(axis) is not int or not -len(g) <= axis < len(g) or not all(
+            isinstance(s, tuple) and len(s) == len(g) and all(
+                affine.same(a, b) for k, (a, b) in enumerate(zip(s, g)) if k != axis % len(g))
+            for s in items.shapes):
+        return None  # (a piece reshaped, or of a shape not known)
+    axis %= len(g)
+    ends = _ends([s[axis] if s else 1 for s in items.shapes], g[axis])
+    if ends is None:
+        return None
+    whole = gast.Slice(lower=None, upper=None, step=None)
+    out = []
+    for s, lo, hi in zip(items.shapes, ends, ends[1:]):
+        at: gast.expr = gast.Slice(lower=_int(lo), upper=_int(hi), step=None) if s else \
+            _int(lo if lo is not None else 0)
+        out.append(gast.Subscript(value=call.args[0], slice=gast.Tuple(
+            elts=[whole] * axis + [at], ctx=gast.Load()) if axis else at, ctx=gast.Load()))
+    return gast.Tuple(elts=out, ctx=gast.Load())
+
+
+def _ends(lengths: list, total: Any) -> list | None:
+    """The slice bounds of pieces of these lengths along an axis of length ``total``
+    (None at both ends), counted from the start up to an unknown length, from the end
+    after it; None when neither is known, or a piece at the end is empty."""
+    front: list = [affine.Lin((), 0)]
+    for n in lengths:
+        front.append(affine.add(front[-1], affine.form(n)))
+    back: list = [affine.Lin((), 0)]
+    for n in reversed(lengths):
+        back.append(affine.add(back[-1], affine.form(n)))
+    back.reverse()  # back[k]: the length after the first k pieces
+    ends: list = []
+    for k in range(1, len(lengths) + 1):
+        at = _index_of(front[k], total)
+        if at is False:  # (after an unknown length: from the end, a literal)
+            after = back[k]
+            at = False if after is None or after.terms else -after.const or None
+        ends.append(at)
+    if any(e is False for e in ends) or ends[-1] is not None or None in ends[:-1]:
+        return None  # (an empty piece at the end: left to the helper)
+    return [None, *ends]
+
+
+def _index_of(bound: Any, length: Any) -> Any:
+    """A place along an axis of ``length`` as a slice bound: an int from the start, a
+    negative int from the end, None for the end itself; False if neither is known."""
+    if bound is None:
+        return False
+    back = affine.add(affine.form(length), bound, -1)
+    if back is not None and not back.terms and back.const >= 0:
+        return -back.const if back.const else None
+    return bound.const if not bound.terms and bound.const >= 0 else False
+
+
+def _int(k: int | None) -> gast.expr | None:
+    """A slice bound as the parser writes it (``-1`` a negation, as the shape facts read)."""
+    return None if k is None else gast.Constant(value=k, kind=None) if k >= 0 else \
+        gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-k, kind=None))
