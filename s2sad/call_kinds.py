@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import structure
-from s2sad.compiler import dims
+from s2sad.compiler import dims, shape_classes
 from s2sad.errors import DifferentiationError
 from s2sad.runtime import backend
 
@@ -207,9 +207,9 @@ def _rebuilt(shape: Any, classes: Any) -> Any:
 
 def _classes(shapes: list) -> list:
     """Shape classes of concrete shapes (those inside containers too), one symbol per
-    length across all of them (``dims.symbolic``)."""
+    length across all of them (``shape_classes.symbolic``)."""
     flat = [x for s in shapes for x in _leaves(s)]
-    classes = iter(dims.symbolic(flat))
+    classes = iter(shape_classes.symbolic(flat))
     return [_rebuilt(s, classes) for s in shapes]
 
 

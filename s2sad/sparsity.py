@@ -102,10 +102,10 @@ def _scalars(values: tuple) -> frozenset:
 
 
 def _ranks(values: tuple) -> tuple:
-    from s2sad.compiler import dims
+    from s2sad.compiler import shape_classes
 
     arrays = [i for i, v in enumerate(values) if type(v) is np.ndarray]
-    return tuple(zip(arrays, dims.symbolic([values[i].shape for i in arrays])))
+    return tuple(zip(arrays, shape_classes.symbolic([values[i].shape for i in arrays])))
 
 
 def _known(f: Callable, values: tuple) -> Any:

@@ -1,4 +1,4 @@
-"""Shape classes with multiples (dims.symbolic): an axis 2, 3 or 4 times another of the
+"""Shape classes with multiples (shape_classes.symbolic): an axis 2, 3 or 4 times another of the
 same array is that multiple of its symbol, so the gate slices of an LSTM, a GRU and a
 gated linear unit have lengths the shape facts prove (no ``unbroadcast`` or
 ``shape_of`` left); gradients against central differences."""

@@ -45,7 +45,7 @@ class Lin:
 
 def form(d: Any) -> Lin | None:
     """The exact value of a dimension or an int as a form (None: not exact or unknown);
-    a symbol ``"4*a"`` (a shape class's multiple, :func:`dims.symbolic`) is ``4 * a``."""
+    a symbol ``"4*a"`` (a shape class's multiple, :func:`shape_classes.symbolic`) is ``4 * a``."""
     if type(d) is int:
         return Lin((), d)
     if isinstance(d, str):
@@ -118,7 +118,7 @@ Bounds = Callable[[str], "tuple | None"]  # counter -> (lowest, highest, depth)
 
 def nonneg(f: Lin, bounds: Bounds | None = None) -> bool:
     """``f >= 0`` for every value of its variables: symbols are lengths of at least 2
-    (a shape class has 0 and 1 as ints, :func:`dims.symbolic`),
+    (a shape class has 0 and 1 as ints, :func:`shape_classes.symbolic`),
     each loop counter is replaced by the end of its range that makes ``f`` least (the
     innermost, deepest, first: its ends may hold an outer loop's counter)."""
     for _ in range(32):
@@ -137,7 +137,7 @@ def nonneg(f: Lin, bounds: Bounds | None = None) -> bool:
 
 def long(d: Any) -> bool:
     """A length surely at least 2, as a symbol is (``2 * a`` of a shape class's multiple,
-    :func:`dims.symbolic`): broadcasting keeps it, so it is surely not 1."""
+    :func:`shape_classes.symbolic`): broadcasting keeps it, so it is surely not 1."""
     return isinstance(d, str) or isinstance(d, Lin) and d.kind == EXACT and \
         not any(v.startswith(COUNTER) for v, _ in d.terms) and \
         nonneg(_plus(Lin(d.terms, d.const), Lin((), 2), -1))

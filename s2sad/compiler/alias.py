@@ -24,8 +24,6 @@ outside the function.
 """
 from __future__ import annotations
 
-import ast
-import copy
 from typing import Any
 
 import gast
@@ -35,29 +33,22 @@ from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.alias_objects import (
     BOUND,
-    CONTAINERS,
-    HOLDS_FIRST,
     ITEM,
-    ITSELF,
-    LIBRARIES,
-    NUMBER_TYPES,
     PART,
     SAME,
-    VIEWS,
     WRITES,
     State,
     as_parts,
-    item_key,
     join,
-    may_not_copy,
     repeats,
     tuple_items,
 )
+from s2sad.compiler.alias_points import DICTS, PointsTo
 from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
+from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.views import ViewWrites, surely_arrays, zero_dim_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
@@ -97,10 +88,9 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
     block[at:at] = new
 
 
-_DICTS = {dict, runtime.dict_init, runtime.items_to_dict, runtime.values_to_dict}
 
 
-class _Aliases(WriteChecks, ViewWrites):
+class _Aliases(WriteChecks, ViewWrites, PointsTo):
     outer: set[str]  # the global and closure names read (set by resolve_aliases)
 
     def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
@@ -200,7 +190,7 @@ class _Aliases(WriteChecks, ViewWrites):
             return state
         if self.makes_container(s.value):
             self.containers.add(id(s))
-            if isinstance(s.value, gast.Dict) or self.called(s.value) in _DICTS:
+            if isinstance(s.value, gast.Dict) or self.called(s.value) in DICTS:
                 self.dicts.add(id(s))
             if self.repeated_slots(s.value, state):
                 self.repeating.add(id(s))
@@ -272,148 +262,3 @@ class _Aliases(WriteChecks, ViewWrites):
             if isinstance(value, (np.ndarray, list, dict)):
                 return True
         return False
-
-    def points(self, e: gast.expr, state: State, s: gast.stmt) -> frozenset:
-        if isinstance(e, gast.Name):
-            if e.id in self.local:
-                return state.get(e.id, frozenset())
-            return frozenset({(("outer", e.id), SAME)})
-        if isinstance(e, gast.Constant):
-            return frozenset()
-        if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
-            items = e.values if isinstance(e, gast.Dict) else e.elts
-            held = frozenset().union(*(self.points(i, state, s) for i in items))
-            return self.new(s, state) | as_parts(held)
-        if isinstance(e, gast.Subscript):
-            if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
-                return self.new(s, state)
-            key = item_key(e, state, self.tuples)
-            if key is not None:  # t[0] of t = (a, b): a's object itself
-                return state[key]
-            # an item of a list is one of the objects it holds, not a part of the list
-            return as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
-                                       if o[1] not in self.containers or how != SAME))
-        if isinstance(e, gast.Attribute):
-            if isinstance(e.value, gast.Name) and e.value.id in self.local:
-                return as_parts(self.points(e.value, state, s))
-            return frozenset({(("outer", ast.unparse(gast.gast_to_ast(e))), SAME)})  # (G.T)
-        if isinstance(e, gast.Call):
-            return self.call(e, state, s)
-        return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
-
-    def as_is(self, fn: Any, e: gast.Call) -> bool:
-        """``np.asarray(a)`` of a name surely holding a NumPy array (or one of known
-        rank): ``a`` itself, not a view of it (a write through either is a write to one
-        object, which the other name then sees: bound again, not refused)."""
-        return fn in (np.asarray, np.asanyarray) and len(e.args) == 1 and not e.keywords \
-            and isinstance(e.args[0], gast.Name) and (
-                e.args[0].id in self.ndarrays or self.array_part(e.args[0]))
-
-    def surely_dict(self, e: gast.expr, state: State) -> bool:
-        """Does ``e`` name a dict this function made (whichever of its dicts)?"""
-        held = state.get(e.id, frozenset()) if isinstance(e, gast.Name) else frozenset()
-        whole = [o for o, how in held if how == SAME]  # (its items are held as parts)
-        return bool(whole) and all(o[0] in ("new", "old") and o[1] in self.dicts
-                                   for o in whole)
-
-    def called(self, value: gast.expr) -> Any:
-        """The function ``value`` calls, if it is a call of a known one."""
-        try:
-            return evaluate_ref(value.func, self.namespace) \
-                if isinstance(value, gast.Call) else None
-        except TypeError:
-            return None
-
-    def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
-        fn = evaluate_ref(e.func, self.namespace)
-        args = list(e.args) + [k.value for k in e.keywords if fn is not runtime.named_tuple]
-        try:
-            if fn is runtime.iteration_items and e.args and self.surely_dict(e.args[0], state):
-                return self.new(s, state)  # (a dict's keys: a new list, holding no object)
-            if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself
-                return self.points(e.args[0], state, s)
-            if (fn in VIEWS or may_not_copy(e)) and e.args:
-                return as_parts(self.points(e.args[0], state, s))
-            if fn is runtime.dict_get and len(e.args) >= 2:  # d[k] itself, or the default
-                item = gast.Subscript(value=e.args[0], slice=e.args[1], ctx=gast.Load())
-                default = self.points(e.args[2], state, s) if len(e.args) > 2 else frozenset()
-                return self.points(item, state, s) | default
-            if fn in HOLDS_FIRST and e.args:
-                return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
-            if fn is copy.deepcopy:  # a new object holding new items
-                return self.new(s, state)
-            if fn in (runtime.copy_value, copy.copy):  # a list's copy holds the same items
-                if self.array_part(e.args[0]):
-                    return self.new(s, state)  # (of an array's slice: a new array)
-                items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
-                return self.new(s, state) | frozenset(items)
-        except TypeError:
-            pass
-        if fn is UNKNOWN and isinstance(e.func, gast.Attribute):  # x.view(): may share x
-            return self.new(s, state) | as_parts(self.points(e.func.value, state, s))
-        module = getattr(fn, "__module__", None) or type(fn).__module__ or ""
-        if module.split(".")[0] in LIBRARIES and not isinstance(fn, type) and \
-                fn not in CONTAINERS or fn in NUMBER_TYPES:  # float(a[0]): a new number
-            return self.new(s, state)
-        held = frozenset().union(*(self.points(a, state, s) for a in args))
-        return self.new(s, state) | as_parts(held)  # containers hold their items
-
-    def new(self, s: gast.stmt, state: State) -> frozenset:
-        """The object ``s`` makes; older objects made there are no longer the newest."""
-        self.age(s, state)
-        return frozenset({(("new", id(s)), SAME)})
-
-    def age(self, s: gast.stmt, state: State, keys: str = "") -> None:
-        """``s`` runs again (a loop): what it made before is no longer the newest (in
-        the entries whose keys start with ``keys``).  Only the entries some state ever
-        gave an object of ``s`` are looked at (``holders``, kept by :meth:`put`): a scan
-        of every entry at every statement of a long loop body was quadratic."""
-        first = ("", id(s)) not in self.made and (BOUND, id(s)) not in self.made
-        self.made.add((keys, id(s)))
-        if first:  # nothing holds its objects yet
-            return
-        recent, old = ("new", id(s)), ("old", id(s))
-        marks = {(recent, how) for how in (SAME, PART, BOUND)}
-        for k in self.holders.get(id(s), ()):
-            held = state.get(k)
-            if held is not None and not marks.isdisjoint(held) and k.startswith(keys):
-                state[k] = frozenset((old if o == recent else o, how) for o, how in held)
-
-    def put(self, state: State, key: str, held: frozenset) -> None:
-        """``state[key] = held``, noting which statements' newest objects ``key`` may
-        hold (what :meth:`age` looks at; a join or a copy of a state keeps each entry's
-        key, so every entry holding a statement's object was once written here)."""
-        state[key] = held
-        holders = self.holders
-        for o, _ in held:
-            if o[0] == "new":
-                found = holders.get(o[1])
-                if found is None:
-                    holders[o[1]] = {key}
-                else:
-                    found.add(key)
-
-    def array_part(self, e: gast.expr) -> bool:
-        """An array (a rank known by the ranks stage: ``sub = x[1:]`` of an array ``x``),
-        whose ``.copy()`` is a new array holding nothing (a list's copy holds its items)."""
-        rank = self.ranks.get(e.id) if isinstance(e, gast.Name) else None
-        return isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1
-
-    def fancy(self, e: gast.Subscript) -> bool:
-        """An index by an array or a list copies."""
-        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
-        return any(isinstance(p, gast.Name) and (self.ranks.get(p.id) or 0) >= 1
-                   for p in parts)
-
-    def repeated_slots(self, value: gast.expr, state: State) -> bool:
-        """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,
-        ``[row] * n``, ``[[0.0] * 2] * 2`` (a write into one item writes them all)?"""
-        fn = evaluate_ref(value.func, self.namespace) if isinstance(value, gast.Call) \
-            else None
-        items = value.values if isinstance(value, gast.Dict) else \
-            value.args if isinstance(value, gast.Call) else value.elts
-        parts = [state.get(e.id, frozenset()) for e in items
-                 if isinstance(e, gast.Name) and e.id in self.local]
-        if fn in (runtime.list_repeat, runtime.list_concat):  # (the lists' items)
-            parts = [frozenset(h for h in held if h[1] == PART) for held in parts]
-        return repeats(parts, repeated=fn is runtime.list_repeat)

@@ -28,7 +28,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
                facts: dims.Facts | None = None, alike: dict | None = None,
                floats: frozenset = frozenset(), real_numbers: frozenset = frozenset(),
                derivatives: frozenset = frozenset()) -> list:
-    """``params``: array parameter -> its shape class (``dims.symbolic``) or rank;
+    """``params``: array parameter -> its shape class (``shape_classes.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known; ``floats``: the
     parameters that are float64 arrays, ``real_numbers`` those that are real numbers
