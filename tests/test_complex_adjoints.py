@@ -14,6 +14,8 @@ Each checked against central differences of a real loss of complex ``z`` in
 s2sad's convention (docs/supported.md): ``df/dRe z - i df/dIm z``."""
 from __future__ import annotations
 
+import cmath
+
 import numpy as np
 import pytest
 
@@ -161,3 +163,42 @@ def test_real_convolutions_unchanged():
     x = R.standard_normal(4)
     np.testing.assert_allclose(s2sad.grad(convolved_reals)(x),
                                numerical_grad(convolved_reals, [x]), rtol=1e-5, atol=1e-6)
+
+
+# ----- cmath.phase of an element: the element's stand-in in the sweep stays complex -----
+
+def phase_of_an_element(z):
+    return cmath.phase(z[0]) + np.abs(z[1])
+
+
+def phase_twice(z):
+    return 2.0 * cmath.phase(z[1]) - cmath.phase(z[2])
+
+
+def phase_of_a_product(z):
+    return cmath.phase(z[0] * z[1]) + np.real(z[2])
+
+
+def phases_in_a_loop(z):
+    total = 0.0
+    for k in range(z.shape[0]):
+        if z[k].real > 0:
+            total = total + cmath.phase(z[k])
+        else:
+            total = total - 0.5 * cmath.phase(z[k])
+    return total
+
+
+@pytest.mark.parametrize("f", [phase_of_an_element, phase_twice, phase_of_a_product,
+                               phases_in_a_loop])
+def test_cmath_phase_of_elements(f) -> None:
+    z = np.array([1.0 + 2.0j, -0.5 - 1.0j, 0.7 + 0.3j])  # both branches of the loop's if
+    np.testing.assert_allclose(s2sad.grad(f)(z), complex_gradient(f, z), atol=1e-7)
+
+
+def test_phase_closed_form() -> None:
+    z = np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.7 + 0.3j])
+    # d phase / dz in the convention df/dx - i df/dy: (-y - i x) / |z|^2
+    x, y = z[0].real, z[0].imag
+    got = s2sad.grad(phase_of_an_element)(z)[0]
+    assert got == pytest.approx((-y - 1j * x) / (x * x + y * y))

@@ -20,7 +20,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import elements, reuse, shapes, templates
-from s2sad.compiler.activity import Activity
+from s2sad.compiler.activity import Activity, real_only
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
     IDENTITY,
@@ -63,6 +63,7 @@ class Reverse(ControlMixin):
         self.local = params | {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Store)}
         self.containers = containers
         self.scalars = scalars
+        self.real = real_only(node)  # (a number's 0.0 stand-in says "real")
         self.bound = unconditional(node.body) | params
         self.bound_here = set(self.bound)  # names surely assigned where the sweep now is
         self.adjoints: dict[str, str] = {}
@@ -280,7 +281,7 @@ class Reverse(ControlMixin):
                     text, mapping), self.computed), self.usable_roots)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = without_unbroadcast(expr)
-                elif arg.id in self.scalars:
+                elif arg.id in self.scalars and self.real:
                     number_shape(expr, arg.id)
                 out.append((arg.id, expr, templates.uses(text, "acc")))
         for i, arg in enumerate(extra):
