@@ -31,6 +31,8 @@ class WriteChecks:
     containers: set[int]
     repeating: set[int]  # containers holding one object in two slots
     views: dict
+    arrays: set[str]  # names surely holding arrays
+    ranks: dict
     rebinds: dict[int, tuple]
     filename: str
     if TYPE_CHECKING:
@@ -94,6 +96,7 @@ class WriteChecks:
                            f"{name} holds that item in more than one place ([row] * n, "
                            f"[row, row]), so Python changes each of them; build each item "
                            f"on its own: [[0.0] * n for _ in range(m)]")
+        self.check_overlap(s, name, state)
         conflicts = self.conflicts(s, name, state)
         if conflicts and self.write_through(s, block, name, state):
             return
@@ -107,6 +110,22 @@ class WriteChecks:
             self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in rebind] + [
                 assign(t, self.views[t].again(self.views[t].base if self.views[t].base in
                                               retake else name)) for t in retake])
+
+    def check_overlap(self, s: gast.Assign, name: str, state: State) -> None:
+        """``r[:, 4] = r[2]``: the value written is a view of the array written.  NumPy
+        copies it element by element without a copy first where the two overlap in one
+        direction (``r[4, 4]`` gets the ``r[2, 4]`` this very write has changed), which
+        a derivative of the written values cannot follow: refused."""
+        value = s.value.args[-1] if isinstance(s.value, gast.Call) and \
+            getattr(s, "s2sad_item_write", False) and len(s.value.args) == 3 else None
+        if not isinstance(value, gast.Name) or value.id not in state or \
+                name not in self.arrays and self.ranks.get(name, 0) < 1:
+            return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
+        mine = {o for o, how in state.get(name, frozenset()) if how == SAME}
+        if mine & {o for o, _ in state[value.id]}:
+            raise error_at(self.where(s), s, f"in-place write into {name} of a view of "
+                           f"{name}", "NumPy may read elements of the view that this write "
+                           "has already changed; copy the right-hand side first (.copy())")
 
     def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
                 ) -> Exception:

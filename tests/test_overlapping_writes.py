@@ -1,0 +1,77 @@
+"""A write into an array of a view of that same array (``r[:, 4] = r[2]``): NumPy copies
+element by element, without a copy first where the two overlap one way, so the written
+values depend on the order of the copy (``r[4, 4]`` gets the ``r[2, 4]`` the same write
+changed: found silently wrong by the random programs, seed 71032).  Refused at the
+user's line with the rewrite; the rewrite (a copy of the right-hand side) and writes
+of another array's view are differentiated (against central differences)."""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+
+
+def column_from_row(W):
+    r = W * 1.0
+    r[:, 4] = r[2]
+    return np.sum(np.sin(r))
+
+
+def shifted(x):
+    y = x * 2.0
+    y[1:] = y[:-1]
+    return np.sum(y * y * x)
+
+
+def row_from_transpose(W):
+    r = np.tanh(W)
+    r[0] = r.T[1]
+    return np.sum(r * W)
+
+
+def copied_first(W):
+    r = W * 1.0
+    r[:, 4] = r[2].copy()
+    return np.sum(np.sin(r))
+
+
+def shifted_copy(x):
+    y = x * 2.0
+    y[1:] = y[:-1].copy()
+    return np.sum(y * y * x)
+
+
+def from_another_array(W):
+    r = W * 1.0
+    r[:, 4] = np.cos(W)[2]
+    return np.sum(np.sin(r))
+
+
+@pytest.mark.parametrize("f,arg", [
+    (column_from_row, np.arange(25.0).reshape(5, 5) / 10),
+    (shifted, np.linspace(-1.0, 1.0, 6)),
+    (row_from_transpose, np.arange(9.0).reshape(3, 3) / 10),
+])
+def test_a_write_of_a_view_of_the_same_array_is_refused(f, arg) -> None:
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=r"test_overlapping_writes.py:\d+: .*view of .*copy"):
+        s2sad.grad(f)(arg)
+
+
+@pytest.mark.parametrize("f,arg", [
+    (copied_first, np.arange(25.0).reshape(5, 5) / 10),
+    (shifted_copy, np.linspace(-1.0, 1.0, 6)),
+    (from_another_array, np.arange(25.0).reshape(5, 5) / 10),
+])
+def test_the_rewrites_are_differentiated(f, arg) -> None:
+    check_grad(f, arg)
+
+
+def test_copied_first_closed_form() -> None:
+    W = np.arange(25.0).reshape(5, 5) / 10
+    r = W.copy()
+    r[:, 4] = W[2]
+    expected = np.cos(r)
+    expected[:, 4] = 0.0
+    expected[2] += np.cos(r[:, 4])
+    np.testing.assert_allclose(s2sad.grad(copied_first)(W), expected, rtol=1e-12)
