@@ -75,3 +75,40 @@ def test_copied_first_closed_form() -> None:
     expected[:, 4] = 0.0
     expected[2] += np.cos(r[:, 4])
     np.testing.assert_allclose(s2sad.grad(copied_first)(W), expected, rtol=1e-12)
+
+
+# ----- other rows or columns of the same array: no element in common, differentiated -----
+
+def ghost_rows(u):
+    v = np.tanh(u)
+    v[0, :] = v[1, :]
+    v[-1, :] = v[-2, :]
+    return np.sum(v * v * u)
+
+
+def ghost_columns(u):
+    v = u * 2.0
+    v[:, 0] = v[:, 1]
+    return np.sum(np.sin(v))
+
+
+def row_from_row(u):
+    v = u + 1.0
+    v[3] = v[1]
+    return np.sum(v ** 3)
+
+
+@pytest.mark.parametrize("f", [ghost_rows, ghost_columns, row_from_row])
+def test_other_rows_and_columns_are_differentiated(f) -> None:
+    check_grad(f, np.arange(20.0).reshape(4, 5) / 10 - 0.7)
+
+
+def test_ghost_columns_closed_form() -> None:
+    u = np.arange(20.0).reshape(4, 5) / 10 - 0.7
+    v = u * 2.0
+    v[:, 0] = v[:, 1]
+    c = np.cos(v)
+    expected = 2.0 * c
+    expected[:, 0] = 0.0
+    expected[:, 1] += 2.0 * c[:, 0]
+    np.testing.assert_allclose(s2sad.grad(ghost_columns)(u), expected, rtol=1e-12)

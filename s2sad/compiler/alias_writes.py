@@ -122,6 +122,10 @@ class WriteChecks:
                 name not in self.arrays and self.ranks.get(name, 0) < 1:
             return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
         mine = {o for o, how in state.get(name, frozenset()) if how == SAME}
+        view = self.views.get(value.id)
+        if view is not None and view.kind == "index" and view.base == name and \
+                _disjoint(s.value.args[1], view.value.slice):
+            return  # (u[0, :] = u[1, :]: other rows, no element in common)
         if mine & {o for o, _ in state[value.id]}:
             raise error_at(self.where(s), s, f"in-place write into {name} of a view of "
                            f"{name}", "NumPy may read elements of the view that this write "
@@ -140,3 +144,19 @@ class WriteChecks:
 
     def where(self, s: gast.stmt) -> str:
         return getattr(s, "s2sad_file", self.filename)
+
+
+def _disjoint(written: gast.expr, read: gast.expr) -> bool:
+    """Two indices of one array that surely share no element: an axis where both take
+    an int literal, different ones of the same sign (``(0, :)`` and ``(1, :)``)."""
+    a, b = _axes(written), _axes(read)
+    return any(type(x) is int and type(y) is int and x != y and (x < 0) == (y < 0)
+               for x, y in zip(a, b))
+
+
+def _axes(index: gast.expr) -> list:
+    """Per axis, the int literal an index takes there, else None."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return [p.value if isinstance(p, gast.Constant) and type(p.value) is int else None
+            for p in parts]
+
