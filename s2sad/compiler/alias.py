@@ -115,7 +115,8 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
-        self.views = {n: v for n, v in views_of(node, namespace).items() if self.is_view(v)}
+        self.taken = views_of(node, namespace)  # (also those that may be copies)
+        self.views = {n: v for n, v in self.taken.items() if self.is_view(v)}
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a

@@ -31,6 +31,7 @@ class WriteChecks:
     containers: set[int]
     repeating: set[int]  # containers holding one object in two slots
     views: dict
+    taken: dict  # every name taken from another by an index or .T, views or not
     arrays: set[str]  # names surely holding arrays
     ranks: dict
     rebinds: dict[int, tuple]
@@ -122,10 +123,16 @@ class WriteChecks:
                 name not in self.arrays and self.ranks.get(name, 0) < 1:
             return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
         mine = {o for o, how in state.get(name, frozenset()) if how == SAME}
-        view = self.views.get(value.id)
-        if view is not None and view.kind == "index" and view.base == name and \
+        view = self.taken.get(value.id)  # (an array's, or an item or slice of a list)
+        if view is None or view.kind != "index" or view.base != name or \
                 _disjoint(s.value.args[1], view.value.slice):
-            return  # (u[0, :] = u[1, :]: other rows, no element in common)
+            return  # (u[0, :] = u[1, :]: no element in common)
+        rank = self.ranks.get(name)
+        if type(rank) is not int:  # (not known: as many axes as the longer index takes)
+            rank = max(len(_axes(s.value.args[1])), len(_axes(view.value.slice)))
+        written, read = _kept(s.value.args[1], rank), _kept(view.value.slice, rank)
+        if written is None or read is None or written == read:
+            return  # (y[1:] = y[:-1]: along one axis both, copied in an order that works)
         if mine & {o for o, _ in state[value.id]}:
             raise error_at(self.where(s), s, f"in-place write into {name} of a view of "
                            f"{name}", "NumPy may read elements of the view that this write "
@@ -159,4 +166,23 @@ def _axes(index: gast.expr) -> list:
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     return [p.value if isinstance(p, gast.Constant) and type(p.value) is int else None
             for p in parts]
+
+
+def _kept(index: gast.expr, rank: Any) -> tuple | None:
+    """The axes of an array of ``rank`` an index keeps (slices, and the axes after the
+    index), the others taken by numbers; None where that is not known."""
+    if type(rank) is not int:
+        return None
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    if len(parts) > rank:
+        return None
+    kept = []
+    for k, p in enumerate(parts):
+        if isinstance(p, gast.Slice) or isinstance(p, gast.Call) and \
+                isinstance(p.func, gast.Name) and p.func.id == "slice":
+            kept.append(k)
+        elif not (isinstance(p, gast.Constant) and type(p.value) is int or
+                  isinstance(p, gast.Name)):
+            return None
+    return tuple(kept) + tuple(range(len(parts), rank))
 
