@@ -120,3 +120,29 @@ def test_ghost_columns_closed_form() -> None:
     expected[:, 0] = 0.0
     expected[:, 1] += 2.0 * c[:, 0]
     np.testing.assert_allclose(s2sad.grad(ghost_columns)(u), expected, rtol=1e-12)
+
+
+def _copy_row_to_column(r):
+    r[:, 4] = r[2]
+    return r
+
+
+def in_a_helper(W):
+    r = np.cos(W)
+    r = _copy_row_to_column(r)
+    return np.sum(r * W)
+
+
+def in_a_loop(W):
+    r = W * 1.0
+    for _ in range(3):
+        r[:, 4] = r[1]
+    return np.sum(np.sin(r))
+
+
+@pytest.mark.parametrize("f", [in_a_helper, in_a_loop])
+def test_refused_in_a_helper_and_a_loop(f) -> None:
+    with pytest.raises(s2sad.DifferentiationError, match="view of"):
+        s2sad.grad(f)(np.arange(25.0).reshape(5, 5) / 10)
+    with pytest.raises(s2sad.DifferentiationError, match="view of"):
+        s2sad.jvp(f, wrt=0)(np.arange(25.0).reshape(5, 5) / 10, np.ones((5, 5)))

@@ -59,16 +59,18 @@ def _candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set)
     return False
 
 
-def _number_expr(e: gast.expr, numbers: frozenset | set) -> bool:
-    """A number: a name holding one, a numeric literal, or arithmetic of those."""
+def _number_expr(e: gast.expr, numbers: frozenset | set, powers: bool = False) -> bool:
+    """A number: a name holding one, a numeric literal, or arithmetic of those (a power
+    only of an int, unless ``powers``: a float's may be a complex number)."""
     if e.__class__ is gast.Name:
         return e.id in numbers
-    if e.__class__ is gast.BinOp:  # (a power only of an int: a float's may be complex)
-        return _number_expr(e.left, numbers) and _number_expr(e.right, numbers) and (
-            e.op.__class__ is not gast.Pow or e.right.__class__ is gast.Constant and
-            type(e.right.value) is int)
+    if e.__class__ is gast.BinOp:
+        return _number_expr(e.left, numbers, powers) and \
+            _number_expr(e.right, numbers, powers) and (
+                powers or e.op.__class__ is not gast.Pow or
+                e.right.__class__ is gast.Constant and type(e.right.value) is int)
     if e.__class__ is gast.UnaryOp:
-        return _number_expr(e.operand, numbers)
+        return _number_expr(e.operand, numbers, powers)
     return e.__class__ is gast.Constant and type(e.value) in (int, float)
 
 
@@ -242,12 +244,7 @@ class _Rewrite(Transformer):
 
     def number(self, e: gast.expr) -> bool:
         """``e`` is arithmetic of names holding numbers and number literals."""
-        if isinstance(e, gast.BinOp):
-            return self.number(e.left) and self.number(e.right)
-        if isinstance(e, gast.UnaryOp):
-            return self.number(e.operand)
-        return isinstance(e, gast.Name) and e.id in self.numbers or \
-            isinstance(e, gast.Constant) and type(e.value) in (int, float)
+        return _number_expr(e, self.numbers, powers=True)
 
 
 def _nonzero_literal(e: gast.expr) -> bool:
