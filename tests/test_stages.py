@@ -257,6 +257,14 @@ CHANGES = {
         "dd = 2 * (np.expand_dims(dd_weight, -1) * d)",
         "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",
     ]),
+    "rows": (pairwise, [  # last-axis sums of float64 arrays as products with ones
+        "exp = np.exp(-np.sum(d * d, axis=-1))",
+        "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",
+    ], [
+        "exp = np.exp(-(d * d @ np.ones(np.shape(d)[2])))",
+        "dP = (2 * ((dd_weight @ np.ones(np.shape(dd_weight)[1]))[:, None] * P - dd_weight",
+        "@ Q))",
+    ]),
     "recompute": (element_loop, [  # the flag tested again, not pushed (its comment went too)
         "# line +3: if x[i] > 0:",
         "stack.append(cmp)",

@@ -20,22 +20,24 @@ _SIGNS = (gast.Add, gast.Sub)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
-def merge(block: list, derivatives: frozenset = frozenset()) -> list:
+def merge(block: list, derivatives: frozenset = frozenset(),
+          floats: frozenset = frozenset()) -> list:
     """``block`` with accumulations merged (in nested blocks too); ``derivatives``: names
-    of adjoints and tangents (floats: ``e + e`` is ``2 * e``)."""
+    of adjoints and tangents (floats: ``e + e`` is ``2 * e``); ``floats``: parameters
+    that are float64 arrays (``v = 1.0 * x``, then ``v = v + b``: ``v = x + b``)."""
     out: list = []
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
-                setattr(s, field, merge(getattr(s, field), derivatives))
-        if not _merged(out, s, derivatives):
+                setattr(s, field, merge(getattr(s, field), derivatives, floats))
+        if not _merged(out, s, derivatives | floats):
             out.append(s)
     return out
 
 
-def _merged(out: list, second: gast.stmt, derivatives: frozenset) -> bool:
+def _merged(out: list, second: gast.stmt, inexact: frozenset) -> bool:
     """Fold ``second``, an accumulation, into the last statement of ``out`` that set or
-    added to its target."""
+    added to its target; ``inexact``: names holding floats."""
     b = _term(second)
     if b is None:
         return False
@@ -50,7 +52,7 @@ def _merged(out: list, second: gast.stmt, derivatives: frozenset) -> bool:
             return False
         if root in _names(first):  # (v = x; x[0] = 5; v = v + b: v is x, sees the write)
             return not written & _names(first.value) and \
-                _into(first, target, op_b, term_b, root in derivatives)
+                _into(first, target, op_b, term_b, root in inexact, inexact)
         written |= written_names(first)
         if written & reads:
             return False
@@ -58,7 +60,7 @@ def _merged(out: list, second: gast.stmt, derivatives: frozenset) -> bool:
 
 
 def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast.expr,
-          doubled: bool) -> bool:
+          doubled: bool, inexact: frozenset) -> bool:
     a = _term(first)
     if a is not None and same(a[0], target):
         subtracted = isinstance(first, gast.AugAssign) and isinstance(a[1], gast.Sub)
@@ -68,6 +70,7 @@ def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast
             len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
             first.targets[0].id == target.id and target.id not in _names(first.value):
         op = op_b  # v = e, then v = v + b: v = e + b
+        first.value = _unscaled(first.value, inexact)
     else:
         return False
     if doubled and isinstance(op, gast.Add) and same(first.value, term_b):
@@ -78,6 +81,16 @@ def _into(first: gast.stmt, target: gast.expr, op_b: gast.operator, term_b: gast
         if doubled:  # (a derivative: the two values of one np.where summed as one choice)
             first.value = choices.merged(first.value) or first.value
     return True
+
+
+def _unscaled(e: gast.expr, inexact: frozenset) -> gast.expr:
+    """``x`` for ``1.0 * x`` of floats about to be summed (the copy the product made, the
+    sum makes: same values, same dtype)."""
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult) and \
+            isinstance(e.left, gast.Constant) and type(e.left.value) is float and \
+            e.left.value == 1.0 and isinstance(e.right, gast.Name) and e.right.id in inexact:
+        return e.right
+    return e
 
 
 def _movable(e: gast.expr) -> bool:

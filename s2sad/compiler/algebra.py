@@ -216,11 +216,22 @@ class _Identities(Transformer):
                 negated(right) is not None:  # 2 * (-a * b) is -2 * (a * b)
             return gast.BinOp(left=gast.Constant(value=-left.value, kind=None), op=node.op,
                               right=negated(right))
+        if isinstance(node.op, (gast.Add, gast.Sub)):  # 1.0 * X + Y of a float X: X + Y
+            node.left, node.right = self.unscaled(left), self.unscaled(right)
+            left, right = node.left, node.right
         if isinstance(node.op, gast.Add) and negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=negated(right))
         if isinstance(node.op, gast.Mult):
             return self.numbers_first(node) or node
         return node
+
+    def unscaled(self, e: gast.expr) -> gast.expr:
+        """``X`` for ``1.0 * X`` of floats read by a sum (the sum makes the new array the
+        product was kept for, of the same dtype)."""
+        if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult) and is_one(e.left) and \
+                self.inexact(e.right):
+            return e.right
+        return e
 
     def by_one(self, node: gast.BinOp) -> gast.expr | None:
         """``1.0 * x``, ``x * 1.0``, ``x / 1.0``, ``-1.0 * x`` of a number; ``e + e`` in a
@@ -356,7 +367,7 @@ class _Identities(Transformer):
         """``e`` holds floats (or complex numbers), never integers: a derivative, a true
         division, or ``np.where`` choosing between a float literal or a derivative."""
         if isinstance(e, gast.Name):
-            return e.id in self.derivatives
+            return e.id in self.derivatives or e.id in self.floats
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
                 e.func.attr == "where" and isinstance(e.func.value, gast.Name) and \
                 e.func.value.id == "np" and len(e.args) == 3 and not e.keywords:

@@ -29,7 +29,7 @@ ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items
 _RANK = {F64: 0, REAL: 1}
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
-_CONSTRUCTED = {np.zeros, np.ones, np.empty}  # float64 without a dtype
+_CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm}  # real in, real out
@@ -105,6 +105,9 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return REAL if inner == ITEMS else inner if inner in (F64, REAL) else None
     if isinstance(e, gast.Call):
         return _call(e, kinds, namespace)
+    if isinstance(e, (gast.BoolOp, gast.IfExp)):  # (the value is one of the operands)
+        picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
+        return _join([of(v, kinds, namespace) for v in picked])
     return None
 
 

@@ -36,6 +36,7 @@ from s2sad.compiler import (
     ownership,
     recompute,
     reuse,
+    row_sums,
     scaled_solves,
     shape_reads,
     simplify,
@@ -229,6 +230,17 @@ def contracted(body: list, facts: Facts) -> list:
     return body
 
 
+def rows(body: list, facts: Facts) -> list:
+    """Sums and means over the last axis of float64 arrays as products with ones."""
+    if not facts.floats or not row_sums.candidates(body, facts.namespace):
+        return body
+    if row_sums.as_products(body, _shapes(body, facts), lambda: dtypes.dtypes(
+            body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
+            facts.namespace, sorted(facts.ranks)):
+        facts.shapes = None
+    return body
+
+
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
@@ -300,7 +312,7 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement."""
     derivatives = facts.adjoints | facts.tangents
-    body = accumulate.merge(body, derivatives)
+    body = accumulate.merge(body, derivatives, facts.floats)
     return choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)

@@ -212,6 +212,7 @@ PASSES = (
     Step("branches", optimize.branches, fixpoint=True),
     Step("contract", optimize.contracted, fixpoint=True),
     Step("assemble", optimize.assembled),
+    Step("rows", optimize.rows),
     Step("share", optimize.share),
     Step("batch", optimize.batched),
     Step("scalars", optimize.scalar_sums),

@@ -202,8 +202,9 @@ def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
         return _np("sign", [x])
     if ord_ is None and ax is None or ord_ in (None, 2) and len(shape) == 1 and \
             ax in (None, 0, -1):
-        whole = gast.BoolOp(op=gast.Or(), values=[_np("linalg.norm", [x]),
-                                                  gast.Constant(value=1.0, kind=None)])
+        norm = _np("sqrt", [gast.BinOp(left=x, op=gast.MatMult(), right=x)]) \
+            if len(shape) == 1 else _np("linalg.norm", [x])  # (norm's own sum of a vector)
+        whole = gast.BoolOp(op=gast.Or(), values=[norm, gast.Constant(value=1.0, kind=None)])
         return gast.BinOp(left=x, op=gast.Div(), right=whole)  # (0 at 0: x is 0 there)
     if ord_ in (None, 2) and type(ax) is int and -len(shape) <= ax < len(shape):
         keep = [gast.keyword(arg="axis", value=axis),

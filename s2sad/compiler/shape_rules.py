@@ -150,6 +150,12 @@ def matmul(a: tuple, b: tuple) -> tuple | None:
         return (b[1],)
     if len(a) == 1 and len(b) == 1:
         return ()
+    if len(a) > 2 and len(b) == 1:  # a stack of matrices times a vector
+        return a[:-1]
+    if len(a) == 1 and len(b) > 2:
+        return b[:-2] + b[-1:]
+    if len(a) > 2 and len(a) == len(b) and a[:-2] == b[:-2]:  # stacks of one shape
+        return a[:-1] + b[-1:]
     return None
 
 

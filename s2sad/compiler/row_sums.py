@@ -1,0 +1,111 @@
+"""Late pass ``rows``: a sum (or mean) over the last axis of a float64 array of rank two
+or more, written as a product with a vector of ones (``r2 = (d * d) @ np.ones(3)``).
+
+NumPy reduces along a short contiguous last axis with an inner loop per output element:
+``np.sum(d * d, axis=-1)`` of a (128, 128, 3) array of pairwise differences takes ten
+times as long as the matrix-vector product, and no measured length is slower as a
+product (pairwise distances, per-row losses, layer norms).  Only where it is proved:
+the array's rank known and its dtype float64 (``@`` keeps a float32 or integer dtype
+that the ones would change, or that ``np.sum`` would widen); the ones' length a literal
+or an argument's length.  Float rounding may differ (another order of summation).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+import numpy as np
+
+from s2sad.compiler import dims, dtypes
+from s2sad.compiler.names import Transformer, load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import clone, nodes
+
+_REDUCTIONS = (np.sum, np.mean)
+
+
+def candidates(body: list, namespace: dict) -> bool:
+    """Whether ``body`` sums or averages along an axis at all (most do not: the pass is
+    then free)."""
+    return any(n.__class__ is gast.Call and _axis(n) is not None and
+               evaluate_ref(n.func, namespace) in _REDUCTIONS for n in nodes(body))
+
+
+def as_products(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
+                namespace: dict, arrays: list[str]) -> bool:
+    """Each provable last-axis sum of ``body`` rewritten; whether one was (``kinds``:
+    the dtypes, worked out on first need; ``arrays``: the array parameters, whose
+    lengths name a symbolic length)."""
+    rows = _Rows(facts, kinds, namespace, arrays)
+    for s in body:
+        rows.visit(s)
+    return rows.changed
+
+
+class _Rows(Transformer):
+    def __init__(self, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
+                 namespace: dict, arrays: list[str]) -> None:
+        self.facts, self.kinds, self.namespace = facts, kinds, namespace
+        self.arrays, self.changed = arrays, False
+        self._kinds: dict[str, str] | None = None
+
+    def visit_Call(self, node: gast.Call) -> gast.expr:
+        self.generic_visit(node)
+        axis = _axis(node)
+        fn = evaluate_ref(node.func, self.namespace) if axis is not None else None
+        if fn not in _REDUCTIONS:
+            return node
+        shape = self.facts.of(node.args[0])
+        if not isinstance(shape, tuple) or len(shape) < 2 or axis not in (-1, len(shape) - 1):
+            return node
+        length = self.length(shape[-1], node.args[0])
+        if length is None or not self.float64(node.args[0]):
+            return node
+        self.changed = True
+        ones = gast.Call(func=gast.Attribute(value=load("np"), attr="ones", ctx=gast.Load()),
+                         args=[length], keywords=[])
+        total = gast.BinOp(left=node.args[0], op=gast.MatMult(), right=ones)
+        return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
+                                                     right=clone(length))
+
+    def float64(self, e: gast.expr) -> bool:
+        if self._kinds is None:
+            self._kinds = self.kinds()
+        return dtypes.of(e, self._kinds, self.namespace) == dtypes.F64
+
+    def length(self, dim: object, summed: gast.expr) -> gast.expr | None:
+        """The length as an expression: a literal, or ``np.shape(v)[j]`` of an array of
+        that length that the sum reads (``x`` of ``np.sum(x * x, axis=-1)``), else of
+        an array parameter."""
+        if type(dim) is int:
+            return gast.Constant(value=dim, kind=None) if dim > 0 else None
+        read = [n.id for n in nodes(summed) if n.__class__ is gast.Name]
+        for p in [*dict.fromkeys(read), *self.arrays]:
+            shape = self.facts.of(load(p))
+            if isinstance(shape, tuple) and dim in shape:
+                shape_of = gast.Call(func=gast.Attribute(value=load("np"), attr="shape",
+                                                         ctx=gast.Load()),
+                                     args=[load(p)], keywords=[])
+                at = len(shape) - 1 - shape[::-1].index(dim)  # (a last axis if it is one)
+                return gast.Subscript(value=shape_of, slice=gast.Constant(
+                    value=at, kind=None), ctx=gast.Load())
+        return None
+
+
+def _axis(node: gast.Call) -> int | None:
+    """The literal int axis of ``f(x, axis=k)`` or ``f(x, k)`` with nothing else passed
+    (but ``keepdims=False``)."""
+    keywords = {k.arg: k.value for k in node.keywords}
+    keep = keywords.pop("keepdims", None)
+    if keep is not None and not (isinstance(keep, gast.Constant) and keep.value is False):
+        return None
+    if len(node.args) == 2 and not keywords:
+        axis = node.args[1]
+    elif len(node.args) == 1 and list(keywords) == ["axis"]:
+        axis = keywords["axis"]
+    else:
+        return None
+    if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
+            isinstance(axis.operand, gast.Constant) and type(axis.operand.value) is int:
+        return -axis.operand.value
+    return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None

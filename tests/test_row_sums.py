@@ -1,0 +1,102 @@
+"""Sums and means over the last axis of float64 arrays written as products with ones
+(the late pass ``rows``): the numbers against finite differences and closed forms, the
+rewrite where it is proved, and none where the dtype is not float64."""
+from __future__ import annotations
+
+import numpy as np
+
+import s2sad
+from gradcheck import check_grad, grad_source
+
+
+def pair_energy(pos, eps):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r2 = np.sum(diff ** 2, axis=-1) + np.eye(pos.shape[0])
+    return eps * np.sum(1.0 / r2)
+
+
+def row_losses(W, X, y):
+    err = X @ W - y
+    per_row = np.sum(err * err, axis=1)
+    return np.sum(np.sqrt(per_row + 1.0))
+
+
+def layer_norm(x, g):
+    mu = np.mean(x, axis=-1, keepdims=False)
+    c = x - mu[:, None]
+    var = np.mean(c * c, axis=-1)
+    return np.sum(g * c / np.sqrt(var + 1e-3)[:, None])
+
+
+def stacked(T):
+    return np.sum(np.tanh(np.sum(T * T, 2)))
+
+
+def _positions(rng, n=5):
+    grid = np.arange(n)[:, None] * np.array([1.3, 0.2, -0.4])
+    return grid + 0.1 * rng.standard_normal((n, 3))
+
+
+def test_pair_energy():
+    rng = np.random.default_rng(0)
+    pos = _positions(rng)
+    check_grad(pair_energy, pos, 0.7, wrt=(0, 1))
+    assert "@ np.ones(" in grad_source(pair_energy, pos, 0.7)
+
+
+def test_pair_energy_closed_form():
+    pos = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 2.0]])  # r2 = 9 between the two
+    g = s2sad.grad(pair_energy)(pos, 1.0)
+    # E = 2 / r2 + 2 (the diagonal's ones): dE/dpos_0 = 2 * 2 (pos_1 - pos_0) / r2^2 * 2 / 2
+    d = pos[1] - pos[0]
+    np.testing.assert_allclose(g[0], 4.0 * d / 81.0, rtol=1e-12)
+    np.testing.assert_allclose(g[1], -4.0 * d / 81.0, rtol=1e-12)
+
+
+def test_row_losses():
+    rng = np.random.default_rng(1)
+    W, X, y = rng.standard_normal((3, 2)), rng.standard_normal((6, 3)), \
+        rng.standard_normal((6, 2))
+    check_grad(row_losses, W, X, y, wrt=(0, 1))
+    assert "@ np.ones(" in grad_source(row_losses, W, X, y)
+
+
+def test_layer_norm_means():
+    rng = np.random.default_rng(2)
+    x, g = rng.standard_normal((4, 5)), rng.standard_normal(5)
+    check_grad(layer_norm, x, g, wrt=(0, 1))
+    source = grad_source(layer_norm, x, g)
+    assert "mu = x @ np.ones(np.shape(x)[1]) / np.shape(x)[1]" in source
+
+
+def test_stacked_positional_axis():
+    T = np.random.default_rng(3).standard_normal((2, 3, 4))
+    check_grad(stacked, T)
+    np.testing.assert_allclose(
+        s2sad.grad(stacked)(T),
+        2.0 * T * (1.0 - np.tanh(np.sum(T * T, 2)) ** 2)[..., None], rtol=1e-12)
+
+
+def counted(N, x):
+    return np.sum(np.sin(np.sum(N * x, axis=-1)))
+
+
+def test_float32_keeps_sum():
+    """A float32 array: the sum stays (``@`` with float64 ones would make the gradient
+    float64)."""
+    T = ((np.arange(24).reshape(2, 3, 4) % 5) * 0.1).astype(np.float32)
+    out = s2sad.grad(stacked)(T)
+    assert out.dtype == np.float32
+    T64 = T.astype(float)
+    np.testing.assert_allclose(
+        out, 2.0 * T64 * (1.0 - np.tanh(np.sum(T64 * T64, 2)) ** 2)[..., None], rtol=1e-5)
+    assert "np.ones" not in grad_source(stacked, T)
+
+
+def test_integer_weights():
+    """An integer array times a float64 one is float64: summed as a product."""
+    N = np.arange(12).reshape(3, 4) % 3
+    x = np.random.default_rng(4).standard_normal((3, 4))
+    check_grad(counted, N, x, wrt=1)
+    expected = N * np.cos(np.sum(N * x, axis=-1))[:, None]
+    np.testing.assert_allclose(s2sad.grad(counted, argnums=1)(N, x), expected, rtol=1e-12)
