@@ -134,7 +134,7 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return ITEMS
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
-        if fn in (runtime.unbroadcast, runtime.repeat_to) and e.args:
+        if fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed or spread: same dtype)
         if fn is runtime.reduced_size:
             return REAL

@@ -11,8 +11,9 @@ loop that costs ten to fifty times the arithmetic.
   else 0.0``;
 - ``norm_partial(x, None, None)`` of a real ``x`` (the 2-norm of a vector, Frobenius of
   anything): ``x / (np.linalg.norm(x) or 1.0)`` (a zero norm is of zeros: 0 there, as
-  the helper's, without a guard); over an int ``axis`` ``safe_div`` by the norms kept
-  as dims; the 1-norm of a vector ``np.sign(x)``;
+  the helper's, without a guard); over an int ``axis`` divided by the norms kept as
+  dims, 1.0 where they are 0 (``or_one``: no NaN at a zero vector, so no fallback to
+  the guarded derivative); the 1-norm of a vector ``np.sign(x)``;
 - ``einsum_adjoint(g, 'i,ij,j->', (x, A, x), 0)`` of letters each operand has once and
   shapes known equal where letters meet: the einsum of ``g`` with the other operands
   (a matrix product ``A @ x`` where it is one: :func:`contract_plan.contraction`).
@@ -209,7 +210,8 @@ def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     if ord_ in (None, 2) and type(ax) is int and -len(shape) <= ax < len(shape):
         keep = [gast.keyword(arg="axis", value=axis),
                 gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))]
-        return _call("safe_div", [x, _np("linalg.norm", [x], keep)])
+        return gast.BinOp(left=x, op=gast.Div(), right=_call("or_one", [_np(
+            "linalg.norm", [x], keep)]))  # (0 where the vector is 0: x is 0 there)
     return None
 
 

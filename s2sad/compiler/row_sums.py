@@ -1,5 +1,6 @@
-"""Late pass ``rows``: a sum (or mean) over the last axis of a float64 array of rank two
-or more, written as a product with a vector of ones (``r2 = (d * d) @ np.ones(3)``).
+"""Late pass ``rows``: a sum (or mean, or 2-norm) over the last axis of a float64 array of
+rank two or more, written as a product with a vector of ones (``r2 = d * d @
+np.ones(3)``, ``np.sqrt(d * d @ np.ones(3))``).
 
 NumPy reduces along a short contiguous last axis with an inner loop per output element:
 ``np.sum(d * d, axis=-1)`` of a (128, 128, 3) array of pairwise differences takes ten
@@ -22,13 +23,14 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, nodes
 
 _REDUCTIONS = (np.sum, np.mean)
+_CALLS = (*_REDUCTIONS, np.linalg.norm)
 
 
 def candidates(body: list, namespace: dict) -> bool:
     """Whether ``body`` sums or averages along an axis at all (most do not: the pass is
     then free)."""
-    return any(n.__class__ is gast.Call and _axis(n) is not None and
-               evaluate_ref(n.func, namespace) in _REDUCTIONS for n in nodes(body))
+    return any(n.__class__ is gast.Call and n.keywords or len(getattr(n, "args", ())) > 1
+               and evaluate_ref(n.func, namespace) in _CALLS for n in nodes(body))
 
 
 def as_products(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
@@ -51,20 +53,30 @@ class _Rows(Transformer):
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
-        axis = _axis(node)
-        fn = evaluate_ref(node.func, self.namespace) if axis is not None else None
-        if fn not in _REDUCTIONS:
+        fn = evaluate_ref(node.func, self.namespace)
+        found = _norm_axis(node) if fn is np.linalg.norm else \
+            (_axis(node), False) if fn in _REDUCTIONS else None
+        if found is None or found[0] is None or not node.args:
             return node
-        shape = self.facts.of(node.args[0])
+        axis, keep = found
+        x = node.args[0]
+        shape = self.facts.of(x)
         if not isinstance(shape, tuple) or len(shape) < 2 or axis not in (-1, len(shape) - 1):
             return node
-        length = self.length(shape[-1], node.args[0])
-        if length is None or not self.float64(node.args[0]):
+        length = self.length(shape[-1], x)
+        if length is None or not self.float64(x) or \
+                fn is np.linalg.norm and not isinstance(x, gast.Name):
             return node
         self.changed = True
         ones = gast.Call(func=gast.Attribute(value=load("np"), attr="ones", ctx=gast.Load()),
                          args=[length], keywords=[])
-        total = gast.BinOp(left=node.args[0], op=gast.MatMult(), right=ones)
+        if fn is np.linalg.norm:  # (NumPy's own formula for real vectors: sqrt of the sum)
+            squares = gast.BinOp(left=x, op=gast.Mult(), right=clone(x))
+            total = _np("sqrt", gast.BinOp(left=squares, op=gast.MatMult(), right=ones))
+            return gast.Subscript(value=total, slice=gast.Tuple(elts=[
+                gast.Constant(value=Ellipsis, kind=None), gast.Constant(value=None, kind=None)],
+                ctx=gast.Load()), ctx=gast.Load()) if keep else total
+        total = gast.BinOp(left=x, op=gast.MatMult(), right=ones)
         return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
                                                      right=clone(length))
 
@@ -92,6 +104,34 @@ class _Rows(Transformer):
         return None
 
 
+def _np(name: str, arg: gast.expr) -> gast.Call:
+    return gast.Call(func=gast.Attribute(value=load("np"), attr=name, ctx=gast.Load()),
+                     args=[arg], keywords=[])
+
+
+def _norm_axis(node: gast.Call) -> tuple[int | None, bool] | None:
+    """(axis, keepdims) of ``np.linalg.norm(x, ord, axis, keepdims)``, the 2-norm along
+    one literal axis (``ord`` None or 2) with a literal ``keepdims``."""
+    params = ("x", "ord", "axis", "keepdims")
+    given = dict(zip(params, node.args))
+    given.update({k.arg: k.value for k in node.keywords})
+    if len(node.args) > 4 or set(given) - set(params):
+        return None
+    ord_, axis = given.get("ord"), given.get("axis")
+    keep = given.get("keepdims", gast.Constant(value=False, kind=None))
+    if ord_ is not None and not (isinstance(ord_, gast.Constant) and ord_.value in (None, 2)) \
+            or not (isinstance(keep, gast.Constant) and type(keep.value) is bool):
+        return None
+    return _literal_int(axis), keep.value
+
+
+def _literal_int(axis: gast.expr | None) -> int | None:
+    if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
+            isinstance(axis.operand, gast.Constant) and type(axis.operand.value) is int:
+        return -axis.operand.value
+    return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None
+
+
 def _axis(node: gast.Call) -> int | None:
     """The literal int axis of ``f(x, axis=k)`` or ``f(x, k)`` with nothing else passed
     (but ``keepdims=False``)."""
@@ -105,7 +145,4 @@ def _axis(node: gast.Call) -> int | None:
         axis = keywords["axis"]
     else:
         return None
-    if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
-            isinstance(axis.operand, gast.Constant) and type(axis.operand.value) is int:
-        return -axis.operand.value
-    return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None
+    return _literal_int(axis)

@@ -19,7 +19,7 @@ __all__ = [
     "abs_tangent", "imag_adjoint", "max_share", "min_share", "fmax_share", "fmin_share",
     "clip_mask", "clip_bound_share", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
     "sign_adjoint",
-    "sign_tangent", "arg_share", "number_sign",
+    "sign_tangent", "arg_share", "number_sign", "or_one",
 ]
 
 
@@ -80,6 +80,15 @@ def safe_div(g: Any, den: Any) -> Any:
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
+
+
+def or_one(n: Any) -> Any:
+    """``n`` with 1.0 where it is 0: the divisor of a norm's partials ``x / n``, whose
+    vector is 0 where its norm is (the partial's 0 there, and no NaN for the unguarded
+    derivative to fall back from)."""
+    if type(n) in _NUMBERS:
+        return n or 1.0
+    return np.where(n == 0, 1.0, n)
 
 
 def _finite(a: np.ndarray) -> bool:

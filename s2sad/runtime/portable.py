@@ -61,6 +61,13 @@ def safe_div(g: Any, den: Any) -> Any:
         else xp.where(g == 0, 0.0, g / den)
 
 
+def or_one(n: Any) -> Any:
+    """``n`` with 1.0 where it is 0 (a norm's divisor)."""
+    if isinstance(n, _NUMBERS):
+        return n or 1.0
+    return _xp(n).where(n == 0, 1.0, n)
+
+
 def abs_slope(x: Any) -> Any:
     if isinstance(x, _NUMBERS):
         return float(np.sign(x))

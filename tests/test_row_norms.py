@@ -1,0 +1,74 @@
+"""2-norms along the last axis (pairwise distances, row norms, unit vectors): their
+partials are 0 at a zero vector without a NaN (``or_one``), so the unguarded derivative
+needs no fallback, and float64 norms are written ``np.sqrt(x * x @ np.ones(k))``."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, grad_source
+
+
+def coulomb(pos, q):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r = np.linalg.norm(diff, axis=-1) + np.eye(pos.shape[0])
+    e = np.outer(q, q) / r
+    return 0.5 * np.sum(e * (1.0 - np.eye(pos.shape[0])))
+
+
+def weighted_row_norms(X, w):
+    return np.sum(np.linalg.norm(X, axis=1) * w)
+
+
+def unit_rows(X, C):
+    return np.sum(X / np.linalg.norm(X, 2, -1, True) * C)
+
+
+def stacked_norms(T):
+    return np.sum(np.linalg.norm(T, ord=None, axis=2) ** 3)
+
+
+def test_coulomb_pairs():
+    rng = np.random.default_rng(0)
+    pos, q = 2.0 * rng.standard_normal((5, 3)), rng.standard_normal(5)
+    check_grad(coulomb, pos, q, wrt=(0, 1))
+    source = grad_source(coulomb, pos, q, wrt=(0, 1))
+    assert "or_one(" in source and "safe_div" not in source
+
+
+def test_coulomb_closed_form():
+    pos, q = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 2.0]]), np.array([2.0, -1.5])
+    dpos, dq = s2sad.grad(coulomb, argnums=(0, 1))(pos, q)
+    d = pos[1] - pos[0]  # E = q0 q1 / |d|, |d| = 3
+    np.testing.assert_allclose(dpos[0], q[0] * q[1] * d / 27.0, rtol=1e-12)
+    np.testing.assert_allclose(dpos[1], -q[0] * q[1] * d / 27.0, rtol=1e-12)
+    np.testing.assert_allclose(dq, [q[1] / 3.0, q[0] / 3.0], rtol=1e-12)
+
+
+def test_row_norms_with_a_zero_row():
+    X = np.array([[3.0, 4.0], [0.0, 0.0], [1.0, -1.0]])
+    w = np.array([2.0, 5.0, -1.0])
+    g = s2sad.grad(weighted_row_norms)(X, w)
+    expected = np.array([[0.6, 0.8], [0.0, 0.0], [1.0, -1.0] / np.sqrt(2.0)]) * w[:, None]
+    np.testing.assert_allclose(g, expected, rtol=1e-12)
+    assert not np.isnan(g).any()
+    check_grad(weighted_row_norms, X + 0.5, w, wrt=(0, 1))
+
+
+def test_unit_rows_keepdims():
+    rng = np.random.default_rng(1)
+    X, C = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    check_grad(unit_rows, X, C)
+    assert "np.sqrt(X * X @ np.ones(" in grad_source(unit_rows, X, C)
+
+
+@pytest.mark.parametrize("zero", [False, True])
+def test_stacked_norms(zero):
+    T = np.random.default_rng(2).standard_normal((2, 3, 4))
+    if zero:
+        T[1, 2] = 0.0
+    g = s2sad.grad(stacked_norms)(T)
+    n = np.linalg.norm(T, axis=2)
+    np.testing.assert_allclose(g, 3.0 * (n ** 1)[..., None] * T, rtol=1e-12)
+    check_grad(stacked_norms, T)
