@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from benchmarks import problems_arrays as pa
-from benchmarks import problems_linalg, problems_loops, problems_models, problems_more
+from benchmarks import (
+    problems_linalg,
+    problems_loops,
+    problems_models,
+    problems_more,
+    problems_pairs,
+)
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,8 @@ PROBLEMS += [Problem(**spec) for spec in problems_models.SPECS]
 # (24-26) kinds users write that the others do not cover: an element loop over a
 # prediction, a covariance's slogdet and solve, a log of exponentiated rates
 PROBLEMS += [Problem(**spec) for spec in problems_more.SPECS]
+# (27-28) pairwise distances with the self-pairs masked (0 / 0 in a masked adjoint)
+PROBLEMS += [Problem(**spec) for spec in problems_pairs.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

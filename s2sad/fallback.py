@@ -9,7 +9,8 @@ Python floats, raises ``ZeroDivisionError``), and a NaN does not vanish on its w
 returned derivatives (sums, products and slices carry it; a mask that drops it drops
 the guarded 0 as well).  So the unguarded variant runs first, and when a returned
 derivative holds a NaN, or an arithmetic error was raised, the guarded one runs instead
-and its result is returned: the same numbers as the guarded derivative, always.  The
+and its result is returned: the same numbers as the guarded derivative, always (the
+next calls, up to ``RETRY``, go to the guarded one directly: the same numbers).  The
 unguarded run ignores NumPy's "invalid value" warnings (its ``0 * inf``); the user's own
 invalid values reach the derivatives as NaN, and the guarded run warns of them.
 """
@@ -30,6 +31,7 @@ def guarded(fast: Generated, slow: Callable[[], Generated], lean: bool,
     ``lean``: it returns the derivatives alone (else ``(value, derivatives)``)."""
     run_fast = fast.fn
     made: list[Generated] = []
+    straight = [0]  # calls left that go to the guarded derivative directly
 
     def made_guarded() -> Generated:
         if not made:
@@ -37,6 +39,9 @@ def guarded(fast: Generated, slow: Callable[[], Generated], lean: bool,
         return made[0]
 
     def run(*args: Any, **kwargs: Any) -> Any:
+        if straight[0]:
+            straight[0] -= 1
+            return run_guarded(*args, **kwargs)
         quiet = _quiet()  # (its 0 * inf: the guarded run warns)
         try:
             out = run_fast(*args, **kwargs)
@@ -48,6 +53,10 @@ def guarded(fast: Generated, slow: Callable[[], Generated], lean: bool,
             derivatives = (out[0] if has_aux else out) if lean else out[1]
             if not has_nan(derivatives):
                 return out
+        straight[0] = RETRY
+        return run_guarded(*args, **kwargs)
+
+    def run_guarded(*args: Any, **kwargs: Any) -> Any:
         guarded_fn = made_guarded().fn
         guarded_fn.s2sad_refresh()  # type: ignore[attr-defined]  # (loader.load's)
         return guarded_fn(*args, **kwargs)
@@ -60,6 +69,10 @@ def guarded(fast: Generated, slow: Callable[[], Generated], lean: bool,
 
 
 _FAILED = object()  # (the unguarded run raised)
+# after a fallback, the calls that go to the guarded derivative before the unguarded one
+# is tried again: a loop's arguments change little from call to call (a pairwise
+# distance's zero diagonal stays), and a run that fails costs a whole derivative
+RETRY = 15
 try:  # NumPy's error state is a context variable holding one object per state
     from numpy._core._ufunc_config import (  # type: ignore[attr-defined]
         _extobj_contextvar as _STATE,

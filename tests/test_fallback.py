@@ -119,3 +119,56 @@ def test_the_error_state_is_the_callers_again(state) -> None:
             for _ in range(3):  # (the state made the first time, reused after)
                 np.testing.assert_allclose(g(x), closed(x))
                 assert np.geterr() == before
+
+
+def pair_potential(pos, q):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(diff ** 2, axis=-1)) + np.eye(pos.shape[0])
+    return 0.5 * np.sum(np.outer(q, q) / r * (1.0 - np.eye(pos.shape[0])))
+
+
+def _pair_closed(pos, q):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(diff ** 2, axis=-1)) + np.eye(pos.shape[0])
+    w = -np.outer(q, q) / r ** 3 * (1.0 - np.eye(pos.shape[0]))
+    return np.einsum("ij,ijk->ik", w, diff), ((1.0 - np.eye(pos.shape[0])) / r) @ q
+
+
+def test_calls_after_a_fallback_keep_the_guarded_numbers() -> None:
+    """A pairwise distance's zero diagonal: the unguarded run has a NaN (0 / 0 where the
+    mask zeroes the adjoint), the guarded one runs, and the next calls go to it directly;
+    between, calls whose unguarded run would succeed get the same numbers."""
+    from s2sad import fallback
+    rng = np.random.default_rng(0)
+    g = s2sad.grad(pair_potential, argnums=(0, 1))
+    for _ in range(2 * fallback.RETRY + 3):
+        pos, q = 2.0 * rng.standard_normal((4, 3)), rng.standard_normal(4)
+        dpos, dq = g(pos, q)
+        want_pos, want_q = _pair_closed(pos, q)
+        np.testing.assert_allclose(dpos, want_pos, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(dq, want_q, rtol=1e-12, atol=1e-14)
+        assert not np.isnan(dpos).any()
+    check_grad(pair_potential, pos, q, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("x", [np.array([0.0, 1.0]), np.array([2.0, 9.0])])
+def test_alternating_poles_and_no_poles(x) -> None:
+    """Calls alternate between a masked pole (the guarded zero) and none: every result is
+    the closed form, whichever derivative computed it."""
+    g = s2sad.grad(masked_sqrt)
+    for _ in range(3):
+        np.testing.assert_allclose(g(np.array([0.0, 4.0])), closed(np.array([0.0, 4.0])),
+                                   rtol=1e-14)
+        np.testing.assert_allclose(g(x), closed(x), rtol=1e-14)
+
+
+def test_the_guarded_derivative_contracts_its_weights() -> None:
+    """The guarded variant's spread weight ``safe_div(dr, 2 * sqrt)`` is bound first, so
+    the sums of the pairwise adjoint are contracted as in the unguarded one."""
+    from s2sad import fallback
+    rng = np.random.default_rng(1)
+    pos, q = rng.standard_normal((3, 3)), rng.standard_normal(3)
+    g = s2sad.grad(pair_potential, argnums=(0, 1))
+    g(pos, q)
+    guarded = fallback.guarded_of(g._last)
+    assert "safe_div(" in guarded.source and "_weight = " in guarded.source

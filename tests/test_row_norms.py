@@ -72,3 +72,28 @@ def test_stacked_norms(zero):
     n = np.linalg.norm(T, axis=2)
     np.testing.assert_allclose(g, 3.0 * (n ** 1)[..., None] * T, rtol=1e-12)
     check_grad(stacked_norms, T)
+
+
+def squared_row_norms(X):
+    return np.sum(np.linalg.norm(X, axis=1) ** 2 * np.array([1.0, 2.0, 3.0]))
+
+
+def row_norm_energy(X):
+    return np.sum(np.linalg.norm(X, axis=-1) * np.array([1.0, -2.0, 0.5]))
+
+
+@pytest.mark.parametrize("f", [squared_row_norms, row_norm_energy])
+def test_second_derivatives_through_row_norms(f):
+    from gradcheck import check_hessian
+    X = np.random.default_rng(6).standard_normal((3, 2))
+    check_hessian(f, X)
+
+
+def test_the_adjoint_reads_the_forward_norms():
+    """The norms the forward sweep took are the adjoint's divisors (not taken again), and
+    the pairwise adjoint is contracted through the weight ``dr / or_one(norm)``."""
+    rng = np.random.default_rng(7)
+    pos, q = 2.0 * rng.standard_normal((5, 3)), rng.standard_normal(5)
+    source = grad_source(coulomb, pos, q, wrt=(0, 1))
+    assert source.count("np.sqrt(") == 1 and "/ or_one(norm)" in source
+    assert "_weight" in source and "np.sum(ddiff," not in source

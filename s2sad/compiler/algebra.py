@@ -37,6 +37,7 @@ from s2sad.compiler.algebra_terms import (
     number_literal,
     plain,
     product_factors,
+    spread_quotient,
     swapped,
     unbroadcast_to,
     unfreshed,
@@ -222,7 +223,7 @@ class _Identities(Transformer):
         if isinstance(node.op, gast.Add) and negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=negated(right))
         if isinstance(node.op, gast.Mult):
-            return self.numbers_first(node) or node
+            return spread_quotient(node) or self.numbers_first(node) or node
         return node
 
     def unscaled(self, e: gast.expr) -> gast.expr:

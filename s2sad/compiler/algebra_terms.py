@@ -93,3 +93,29 @@ def product_factors(e: gast.expr) -> tuple[list, int]:
         inner, n = product_factors(e.operand)
         return inner, n + 1
     return [e], 0
+
+
+def spread_quotient(e: gast.BinOp) -> gast.expr | None:
+    """``np.expand_dims(a, k) * (x / np.expand_dims(b, k))`` as ``np.expand_dims(a / b, k)
+    * x`` (either order): the quotient taken over the smaller arrays, and the spread
+    weight a contraction can read (a norm's adjoint along an axis)."""
+    if not isinstance(e.op, gast.Mult):
+        return None
+    for spread, quotient in ((e.left, e.right), (e.right, e.left)):
+        if _expand_dims(spread) and isinstance(quotient, gast.BinOp) and \
+                isinstance(quotient.op, gast.Div) and _expand_dims(quotient.right) and \
+                same(spread.args[1], quotient.right.args[1]):
+            weight = gast.BinOp(left=spread.args[0], op=gast.Div(),
+                                right=quotient.right.args[0])
+            spread.args[0] = weight
+            return gast.BinOp(left=spread, op=gast.Mult(), right=quotient.left)
+    return None
+
+
+def _expand_dims(e: gast.expr) -> bool:
+    """``np.expand_dims(v, k)`` of a literal axis."""
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
+        e.func.attr == "expand_dims" and isinstance(e.func.value, gast.Name) and \
+        e.func.value.id == "np" and len(e.args) == 2 and not e.keywords and \
+        (isinstance(e.args[1], gast.Constant) or isinstance(e.args[1], gast.UnaryOp) and
+         isinstance(e.args[1].operand, gast.Constant))

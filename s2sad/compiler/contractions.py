@@ -94,7 +94,7 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
             continue
         for f in product_factors(s.value)[0]:
             if isinstance(f, gast.Call) and is_expand_dims(f) and \
-                    not isinstance(f.args[0], gast.Name) and _plain(f.args[0]):
+                    not isinstance(f.args[0], gast.Name) and _plain(f.args[0], _GUARDS):
                 name = namer.fresh(s.targets[0].id + "_weight")
                 body.insert(k, assign(name, f.args[0], s))
                 f.args[0] = load(name)
@@ -381,11 +381,16 @@ def _axes(axis: gast.expr | None, rank: int) -> set[int] | None:
     return {a % rank for a in elts}  # type: ignore[operator]
 
 
-def _plain(e: gast.expr) -> bool:
-    """Names, literals and arithmetic of them: safe to evaluate elsewhere."""
+def _plain(e: gast.expr, calls: frozenset = frozenset()) -> bool:
+    """Names, literals and arithmetic of them (and calls of the helpers ``calls`` names):
+    safe to evaluate elsewhere."""
     return all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
-                              gast.expr_context, gast.operator, gast.unaryop))
-               for n in walk(e))
+                              gast.expr_context, gast.operator, gast.unaryop)) or
+               n.__class__ is gast.Call and n.func.__class__ is gast.Name and
+               n.func.id in calls and not n.keywords for n in walk(e))
+
+
+_GUARDS = frozenset({"safe_div", "safe_mul", "or_one"})  # (guarded arithmetic: pure)
 
 
 def _unreshaped(node: gast.Call, facts: dims.Facts) -> gast.expr | None:

@@ -66,7 +66,7 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
         return _numpy_call(node, facts, real)
     if name == "extremum_args_adjoint" and len(args) == 4:
         return _extremum(args, facts)
-    if name == "norm_partial" and len(args) == 3 and real(args[0]):
+    if name == "norm_partial" and len(args) in (3, 6) and real(args[0]):
         return _norm(args, facts)
     if name == "einsum_adjoint" and len(args) == 4 and real(args[0]) and \
             isinstance(args[2], gast.Tuple) and all(map(real, args[2].elts)):
@@ -195,7 +195,9 @@ def _compare(a: gast.expr, op: gast.cmpop, b: gast.expr) -> gast.Compare:
 
 def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     """The partials of a 2-norm (Frobenius without ``ord``), or of a vector's 1-norm."""
-    x, order, axis = args
+    x, order, axis = args[:3]
+    value = args[4] if len(args) == 6 and _const(args[5]) is False and \
+        not isinstance(_const(args[4]), type(None)) else None  # (the forward's norm)
     shape, ord_, ax = facts.of(x), _const(order), _const(axis)
     if not isinstance(shape, tuple) or not shape:
         return None
@@ -203,10 +205,13 @@ def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
         return _np("sign", [x])
     if ord_ is None and ax is None or ord_ in (None, 2) and len(shape) == 1 and \
             ax in (None, 0, -1):
-        norm = _np("sqrt", [gast.BinOp(left=x, op=gast.MatMult(), right=x)]) \
-            if len(shape) == 1 else _np("linalg.norm", [x])  # (norm's own sum of a vector)
+        norm = value or _np("sqrt", [gast.BinOp(left=x, op=gast.MatMult(), right=x)]) \
+            if len(shape) == 1 else value or _np("linalg.norm", [x])  # (norm's own sum)
         whole = gast.BoolOp(op=gast.Or(), values=[norm, gast.Constant(value=1.0, kind=None)])
         return gast.BinOp(left=x, op=gast.Div(), right=whole)  # (0 at 0: x is 0 there)
+    if ord_ in (None, 2) and type(ax) is int and -len(shape) <= ax < len(shape) and value:
+        return gast.BinOp(left=x, op=gast.Div(), right=_np("expand_dims", [
+            _call("or_one", [value]), axis]))  # (the forward's norms, the axis put back)
     if ord_ in (None, 2) and type(ax) is int and -len(shape) <= ax < len(shape):
         keep = [gast.keyword(arg="axis", value=axis),
                 gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None))]

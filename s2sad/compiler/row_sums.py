@@ -1,6 +1,7 @@
 """Late pass ``rows``: a sum (or mean, or 2-norm) over the last axis of a float64 array of
 rank two or more, written as a product with a vector of ones (``r2 = d * d @
-np.ones(3)``, ``np.sqrt(d * d @ np.ones(3))``).
+np.ones(3)``, ``np.sqrt(d * d @ np.ones(3))``); the 2-norm of a float64 vector as
+``np.sqrt(x @ x)`` (NumPy's own formula, without its checks).
 
 NumPy reduces along a short contiguous last axis with an inner loop per output element:
 ``np.sum(d * d, axis=-1)`` of a (128, 128, 3) array of pairwise differences takes ten
@@ -29,8 +30,9 @@ _CALLS = (*_REDUCTIONS, np.linalg.norm)
 def candidates(body: list, namespace: dict) -> bool:
     """Whether ``body`` sums or averages along an axis at all (most do not: the pass is
     then free)."""
-    return any(n.__class__ is gast.Call and n.keywords or len(getattr(n, "args", ())) > 1
-               and evaluate_ref(n.func, namespace) in _CALLS for n in nodes(body))
+    return any(n.__class__ is gast.Call and (
+        n.keywords or len(n.args) > 1 or getattr(n.func, "attr", None) == "norm") and
+        evaluate_ref(n.func, namespace) in _CALLS for n in nodes(body))
 
 
 def as_products(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
@@ -56,11 +58,15 @@ class _Rows(Transformer):
         fn = evaluate_ref(node.func, self.namespace)
         found = _norm_axis(node) if fn is np.linalg.norm else \
             (_axis(node), False) if fn in _REDUCTIONS else None
-        if found is None or found[0] is None or not node.args:
+        if found is None or found[0] is None and fn is not np.linalg.norm or not node.args:
             return node
         axis, keep = found
         x = node.args[0]
         shape = self.facts.of(x)
+        if fn is np.linalg.norm and axis is None and not keep and _rank_is(shape, 1) and \
+                isinstance(x, gast.Name) and self.float64(x):  # (NumPy's own formula)
+            self.changed = True
+            return _np("sqrt", gast.BinOp(left=x, op=gast.MatMult(), right=clone(x)))
         if not isinstance(shape, tuple) or len(shape) < 2 or axis not in (-1, len(shape) - 1):
             return node
         length = self.length(shape[-1], x)
@@ -102,6 +108,10 @@ class _Rows(Transformer):
                 return gast.Subscript(value=shape_of, slice=gast.Constant(
                     value=at, kind=None), ctx=gast.Load())
         return None
+
+
+def _rank_is(shape: object, rank: int) -> bool:
+    return isinstance(shape, tuple) and len(shape) == rank
 
 
 def _np(name: str, arg: gast.expr) -> gast.Call:

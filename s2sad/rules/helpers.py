@@ -264,7 +264,9 @@ defjvp(rt.solve_lhs_adjoint, "t, a, b, x", "solve_lhs_adjoint(dt, a, b, x)",
        None, "solve_lhs_adjoint(t, a, b, dx)")
 
 # ----- norm -----
-defvjp(rt.norm_partial, "x, ord=None, axis=None, vector=False",
-       "norm_curvature(g, x, ord, axis, vector)")
-defjvp(rt.norm_partial, "x, ord=None, axis=None, vector=False",
+defvjp(rt.norm_partial, "x, ord=None, axis=None, vector=False, value=None, keepdims=False",
+       "norm_curvature(g, x, ord, axis, vector)")  # (value is not read: no partial)
+defjvp(rt.norm_partial, "x, ord=None, axis=None, vector=False, value=None, keepdims=False",
        "norm_curvature(dx, x, ord, axis, vector)")
+defvjp(rt.or_one, "n", "np.where(n == 0, 0.0, g)")
+defjvp(rt.or_one, "n", "np.where(n == 0, 0.0, dn)")

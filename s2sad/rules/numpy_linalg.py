@@ -101,7 +101,7 @@ defvjp(np.linalg.slogdet, "a", f"np.expand_dims(pick_adjoint(g, ans, 1), (-2, -1
 defjvp(np.linalg.slogdet, "a", "(np.zeros(np.shape(ans[0])), "
        "np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1))")
 defvjp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
-       "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis)")
+       "repeat_to(g, x, axis, keepdims) * norm_partial(x, ord, axis, False, ans, keepdims)")
 defjvp(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
        "np.real(np.sum(dx * norm_partial(x, ord, axis), axis=axis, keepdims=keepdims))")
 # cholesky reads one triangle of a (the upper one with upper=True), like eigh

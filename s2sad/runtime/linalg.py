@@ -138,13 +138,16 @@ def off_branch_cut(value: Any, a: Any, name: str) -> Any:
     return value
 
 
-def norm_partial(x: Any, ord: Any = None, axis: Any = None,
-                 vector: bool = False) -> Any:
+def norm_partial(x: Any, ord: Any = None, axis: Any = None, vector: bool = False,
+                 value: Any = None, keepdims: bool = False) -> Any:
     """d np.linalg.norm(x, ord, axis) / dx, shaped like ``x`` (0 at a zero vector;
     max-type norms split the derivative equally among ties).  ``vector=True``: the
     vector norm over ``axis`` (all axes for ``None``, several for a tuple), as
     ``np.linalg.vector_norm``.  Complex ``x``: d/dre - i d/dim (the convention of
-    docs/supported.md), the conjugate of the same formulas with sign(z) = z / |z|."""
+    docs/supported.md), the conjugate of the same formulas with sign(z) = z / |z|.
+    ``value``, ``keepdims``: the norm's value and how it was taken, for the compiler's
+    plain form of the 2-norm (``x / or_one(value)``: the norm the forward sweep has,
+    not worked out again); not read here."""
     x = np.asarray(x)
     if x.dtype.kind == "c":
         return np.conj(_norm_partial(x, ord, axis, vector))

@@ -10,8 +10,8 @@ from typing import Any
 from s2sad.runtime.portable_arrays import _shape, _xp, unbroadcast
 
 
-def norm_partial(x: Any, ord: Any = None, axis: Any = None,
-                 vector: bool = False) -> Any:
+def norm_partial(x: Any, ord: Any = None, axis: Any = None, vector: bool = False,
+                 value: Any = None, keepdims: bool = False) -> Any:
     """d norm / dx of the 2-norm (or Frobenius norm): ``x / norm``, 0 at a zero vector."""
     if ord not in (None, 2, "fro") or ord == 2 and not vector and (
             axis is None and len(_shape(x)) == 2 or isinstance(axis, (tuple, list))):
