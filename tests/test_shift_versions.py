@@ -59,7 +59,7 @@ def test_shifts_bound_again_in_a_loop(rng, case) -> None:
 
 def shifted_and_kept(s, c):
     acc = 0.0
-    for t in range(3):
+    for _ in range(3):
         m = np.max(s)
         s = s - m
         e = np.exp(s)
