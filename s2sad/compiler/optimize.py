@@ -181,7 +181,7 @@ def arithmetic(body: list, facts: Facts) -> list:
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
-                                       floats=facts.floats)
+                                       floats=facts.floats, ranks=facts.ranks)
 
 
 def shapes(body: list, facts: Facts) -> list:
