@@ -261,7 +261,8 @@ class _Identities(Transformer):
         factors, signs = product_factors(node)
         numbers = [f for f in factors if self.number(f)]
         arrays = [f for f in factors if not self.number(f)]
-        if not arrays or len(numbers) + signs < 2 or not numbers:
+        unit = len(numbers) == 1 and is_one(numbers[0]) and len(arrays) > 1  # (1.0 * a * b)
+        if not arrays or len(numbers) + signs < 2 and not unit or not numbers:
             return None
         literals = [f for f in numbers if number_literal(f)]
         if len(literals) > 1:  # 1.0 * 2.0 * x: 2.0 * x
@@ -356,10 +357,11 @@ class _Identities(Transformer):
                                                    self.dims.of(other))
 
     def inexact(self, e: gast.expr) -> bool:
-        """``e`` holds floats (or complex numbers), never integers: a derivative, a true
-        division, or ``np.where`` choosing between a float literal or a derivative."""
+        """``e`` holds floats (or complex numbers), never integers: a derivative, a
+        float64 argument, a true division, or ``np.where`` choosing between a float
+        literal or a derivative."""
         if isinstance(e, gast.Name):
-            return e.id in self.derivatives
+            return e.id in self.derivatives or e.id in self.floats
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
                 e.func.attr == "where" and isinstance(e.func.value, gast.Name) and \
                 e.func.value.id == "np" and len(e.args) == 3 and not e.keywords:

@@ -93,3 +93,12 @@ def product_factors(e: gast.expr) -> tuple[list, int]:
         inner, n = product_factors(e.operand)
         return inner, n + 1
     return [e], 0
+
+
+def added_into(target: gast.expr, value: gast.expr) -> gast.AugAssign:
+    """``target += value``, or ``target -= b`` of a ``value`` that is ``-b`` (or ``-b *
+    c``, ...: :func:`negated`): no pass over the value to negate it first."""
+    minus = negated(value)
+    if minus is not None:
+        return gast.AugAssign(target=target, op=gast.Sub(), value=minus)
+    return gast.AugAssign(target=target, op=gast.Add(), value=value)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 import gast
 
 from s2sad.compiler import dims
+from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
 from s2sad.compiler.walks import statement_nodes, walk
 
@@ -240,7 +241,8 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts, rank: int | None) ->
         s.__class__ = gast.AugAssign  # d = add_at(d, None, i, e)  ->  d[i] += e
         s.target = _nested(load(d), element_at(call.args[2], rank, facts) or [],
                            gast.Store())
-        s.op, s.value = gast.Add(), call.args[3]
+        added = added_into(s.target, call.args[3])  # (d[i] -= e of -e)
+        s.op, s.value = added.op, added.value
         del s.targets
 
 
