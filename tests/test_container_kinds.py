@@ -69,7 +69,7 @@ def test_a_list_or_tuple_of_arrays(rng, container) -> None:
 
 
 def test_kinds_of_containers() -> None:
-    W, b = np.zeros((3, 2)), np.zeros(3)
+    W, b = np.zeros((5, 2)), np.zeros(5)  # (lengths not one apart: test_offset_lengths)
     _, ranks = kinds_of(({"W": W, "b": b, "s": 1.0}, np.zeros(2)))
     assert ranks == ((0, dims.Keyed((("W", ("a", "b")), ("b", ("a",)), ("s", ())))),
                      (1, ("b",)))

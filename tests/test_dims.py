@@ -53,7 +53,7 @@ def test_shape_classes_know_multiples_within_an_array() -> None:
                                                            (1, "2*a"), ()]
     assert shape_classes.symbolic([(8, 128), (32, 128), (128,)]) == [
         ("a", "4*b"), ("b", "4*b"), ("4*b",)]
-    assert shape_classes.symbolic([(3,), (9,), (6, 5)]) == [("a",), ("b",), ("c", "d")]
+    assert shape_classes.symbolic([(3,), (9,), (6, 11)]) == [("a",), ("b",), ("c", "d")]
     assert shape_classes.symbolic([(3, 9)]) == [("a", "3*a")]  # 9 = 3 * 3 in one array
 
 

@@ -161,7 +161,7 @@ def test_a_list_longer_than_what_is_unrolled(rng, n) -> None:
 
 
 def test_kinds_of_nested_containers() -> None:
-    W, b = np.zeros((3, 2)), np.zeros(3)
+    W, b = np.zeros((5, 2)), np.zeros(5)  # (lengths not one apart: test_offset_lengths)
     _, ranks = kinds_of(([(W, b), (np.zeros((2, 2)), np.zeros(2))],))
     assert ranks == ((0, dims.Items((dims.Items((("a", "b"), ("a",))),
                                      dims.Items((("b", "b"), ("b",)))))),)
@@ -172,7 +172,7 @@ def test_kinds_of_nested_containers() -> None:
     one = shape_signature(([(W, b)], np.zeros(2)))
     assert shape_signature(([(W, b)], np.zeros(2))) == one
     assert shape_signature(([(np.zeros((3, 1)), b)], np.zeros(2))) != one
-    assert shape_signature(([(np.ones((5, 4)), np.ones(5))], np.zeros(4)))[0] == one[0]
+    assert shape_signature(([(np.ones((6, 4)), np.ones(6))], np.zeros(4)))[0] == one[0]
 
 
 def test_a_repeated_call_after_the_list_changed(rng) -> None:

@@ -294,12 +294,12 @@ CHANGES = {
     ]),
     "floats": (chain, [
         "x_item = x[i]",
-        "dx = add_at(dx, None, i, math.cos(x_item) * x[add])",
+        "dx = add_at(dx, None, i, x[add] * math.cos(x_item))",
     ], [
         "# x is read element by element: as Python floats",
         "x_items = as_floats(x)",
         "x_item = x_items[i]",
-        "dx = add_at(dx, None, i, math.cos(x_item) * x_items[add])",
+        "dx = add_at(dx, None, i, x_items[add] * math.cos(x_item))",
     ]),
     "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint (the pop,
         "else:",  # which both take, moved before the if)

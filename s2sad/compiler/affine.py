@@ -49,23 +49,31 @@ def form(d: Any) -> Lin | None:
     if type(d) is int:
         return Lin((), d)
     if isinstance(d, str):
+        base, plus, off = d.partition("+")  # ("a+1": a shape class's offset)
+        if plus:
+            return Lin(((base, 1),), int(off))
         k, star, base = d.partition("*")
         return Lin(((base, int(k)),), 0) if star else Lin(((d, 1),), 0)
     return d if isinstance(d, Lin) and d.kind == EXACT else None
 
 
 def _symbol(f: Lin) -> str | None:
-    """The symbol of a form that is one (``a``, or a multiple ``4*a``)."""
-    if f.const or len(f.terms) != 1 or f.terms[0][0].startswith(COUNTER) or \
-            f.terms[0][1] < 1 or "*" in f.terms[0][0]:
+    """The symbol of a form that is one (``a``, a multiple ``4*a``, an offset ``a+1``)."""
+    if len(f.terms) != 1 or f.terms[0][0].startswith(COUNTER) or \
+            f.terms[0][1] < 1 or "*" in f.terms[0][0] or "+" in f.terms[0][0]:
         return None
     v, c = f.terms[0]
+    if f.const:
+        return f"{v}+{f.const}" if c == 1 and f.const in OFFSETS else None
     return v if c == 1 else f"{c}*{v}"
 
 
+OFFSETS = (1,)  # (shape_classes.OFFSETS: the offsets a shape class's symbol may have)
+
+
 def _lin(d: Any) -> Any:
-    """A multiple's symbol as its (exact) form, to compare with other forms."""
-    return form(d) if isinstance(d, str) and "*" in d else d
+    """A multiple's or an offset's symbol as its (exact) form, to compare with forms."""
+    return form(d) if isinstance(d, str) and ("*" in d or "+" in d) else d
 
 
 def counter(name: str) -> Lin:

@@ -50,11 +50,13 @@ from s2sad.compiler.walks import name_ids, nodes, same
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
                         real: bool = False, derivatives: frozenset = frozenset(),
                         dims: Any = None, params: frozenset | set = frozenset(),
-                        floats: frozenset = frozenset()) -> list:
+                        floats: frozenset = frozenset(), ranks: dict | None = None) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
     ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts;
     ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``);
-    ``floats``: the parameters that are float64 arrays (an element of one is a number)."""
+    ``floats``: the parameters that are float64 arrays (an element of one is a number);
+    ``ranks``: the array parameters' shape classes (what an element of one is, before
+    the shape facts are worked out)."""
     stores = Counter(name_ids(body, gast.Store))
     stores.update(params)
     while True:  # a copy of a constant is a constant too
@@ -73,7 +75,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
             replace.visit(s)
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
-    rewrite.floats = floats
+    rewrite.floats, rewrite.ranks = floats, ranks or {}
     _fold_coefficients(body, rewrite)
     for s in body:
         rewrite.visit(s)
@@ -158,6 +160,7 @@ class _Identities(Transformer):
         self.in_derivative = False
         self.dims: Any = None  # every value's shape (dims.Facts), once worked out
         self.floats: frozenset = frozenset()  # parameters that are float64 arrays
+        self.ranks: dict = {}  # array parameter -> its shape class
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
         self.in_derivative = any(root_name(t) in self.derivatives for t in node.targets)
@@ -270,7 +273,8 @@ class _Identities(Transformer):
         factors, signs = product_factors(node)
         numbers = [f for f in factors if self.number(f)]
         arrays = [f for f in factors if not self.number(f)]
-        if not arrays or len(numbers) + signs < 2 or not numbers:
+        unit = len(numbers) == 1 and is_one(numbers[0]) and len(arrays) > 1  # (1.0 * a * b)
+        if not arrays or len(numbers) + signs < 2 and not unit or not numbers:
             return None
         literals = [f for f in numbers if number_literal(f)]
         if len(literals) > 1:  # 1.0 * 2.0 * x: 2.0 * x
@@ -365,8 +369,9 @@ class _Identities(Transformer):
                                                    self.dims.of(other))
 
     def inexact(self, e: gast.expr) -> bool:
-        """``e`` holds floats (or complex numbers), never integers: a derivative, a true
-        division, or ``np.where`` choosing between a float literal or a derivative."""
+        """``e`` holds floats (or complex numbers), never integers: a derivative, a
+        float64 argument, a true division, or ``np.where`` choosing between a float
+        literal or a derivative."""
         if isinstance(e, gast.Name):
             return e.id in self.derivatives or e.id in self.floats
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
@@ -390,7 +395,12 @@ class _Identities(Transformer):
                 isinstance(e.value, gast.Attribute) and e.value.attr == "shape":
             return True  # counts (x.shape[0] too)
         if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name) and \
-                e.value.id in self.floats and self.dims is not None:
-            return self.dims.of(e) == ()  # an element of a float64 array
+                e.value.id in self.floats:  # an element of a float64 array
+            if self.dims is not None:
+                return self.dims.of(e) == ()
+            index = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+            return len(index) == len(self.ranks.get(e.value.id, ())) and \
+                all(isinstance(i, gast.Name) and i.id in self.numbers or
+                    isinstance(i, gast.Constant) and type(i.value) is int for i in index)
         return (isinstance(e, gast.Name) and e.id in self.numbers) or \
             (isinstance(e, gast.Constant) and type(e.value) in (float, int))

@@ -119,3 +119,12 @@ def _expand_dims(e: gast.expr) -> bool:
         e.func.value.id == "np" and len(e.args) == 2 and not e.keywords and \
         (isinstance(e.args[1], gast.Constant) or isinstance(e.args[1], gast.UnaryOp) and
          isinstance(e.args[1].operand, gast.Constant))
+
+
+def added_into(target: gast.expr, value: gast.expr) -> gast.AugAssign:
+    """``target += value``, or ``target -= b`` of a ``value`` that is ``-b`` (or ``-b *
+    c``, ...: :func:`negated`): no pass over the value to negate it first."""
+    minus = negated(value)
+    if minus is not None:
+        return gast.AugAssign(target=target, op=gast.Sub(), value=minus)
+    return gast.AugAssign(target=target, op=gast.Add(), value=value)

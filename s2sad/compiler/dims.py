@@ -207,7 +207,7 @@ class Facts:
         if isinstance(s, Elements):  # an item of the list: its items' shape; a slice:
             if isinstance(e.slice, gast.Slice):  # a list of such items again
                 return s
-            return s.shape if isinstance(s.shape, tuple) else None
+            return s.shape if isinstance(s.shape, (tuple, Elements)) else None
         if isinstance(s, Keyed):
             key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
             return next((shape for k, shape in s.items if k == key and
@@ -310,8 +310,9 @@ class Facts:
         if fn is runtime.lse_weights and (len(e.args) < 5 or is_none(e.args[4])) and \
                 not e.keywords:  # (weights b broadcast with a)
             return self.of(e.args[0])
-        if fn is runtime.as_floats and len(e.args) == 1 and self.rank_of(e.args[0]) == 1:
-            return Elements(())  # a vector's floats, or the vector: its items are numbers
+        if fn is runtime.as_floats and len(e.args) == 1 and \
+                self.rank_of(e.args[0]) in (1, 2):  # a vector's floats, or the vector
+            return Elements(()) if self.rank_of(e.args[0]) == 1 else Elements(Elements(()))
         if fn is np.reshape and len(e.args) == 2 and not e.keywords and \
                 isinstance(e.args[1], gast.Call) and len(e.args[1].args) == 1 and \
                 not e.args[1].keywords and \

@@ -1,11 +1,13 @@
-"""Late pass ``floats``: a float64 vector read element by element in a loop, as floats.
+"""Late pass ``floats``: a float64 vector or matrix read element by element in a loop, as
+floats.
 
 ``x[i]`` of a NumPy array is a NumPy scalar, and arithmetic on NumPy scalars costs
 three to four times what it costs on Python floats.  Where a vector argument is only
 ever read element by element (and for its shape), with the loop that reads it going
 over its length (or over a vector's of the same length), the derivative reads the
 elements from ``x.tolist()`` instead
-(``as_floats``: a float64 vector only; anything else is used as it is).  For ``+``,
+(``as_floats``: a float64 vector, or a matrix as a list of lists, ``A[i, j]`` read as
+``A_items[i][j]``; anything else is used as it is).  For ``+``,
 ``-``, ``*``, comparisons and NumPy functions Python floats compute exactly what NumPy
 scalars do; division (by anything but a nonzero literal), powers and ``%`` differ
 (Python raises at zero or overflow, or goes complex), so a function using them keeps
@@ -20,6 +22,7 @@ from collections.abc import Callable
 import gast
 
 from s2sad.compiler import dims
+from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
 from s2sad.compiler.walks import statement_nodes, walk
 
@@ -43,13 +46,14 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
         return body
     facts = shapes()
     bound = _bound_once(body)
-    vectors = [p for p in sorted(params | set(bound)) if facts.rank(p) == 1]
+    vectors = [p for p in sorted(params | set(bound)) if facts.rank(p) in (1, 2)]
     if not vectors:
         return body
     found = list(walk(gast.Module(body=body, type_ignores=[])))  # (read by each test)
     parents = _parents(found)
     defs = _definitions(found)
     read = [p for p in vectors if _read_by_element(p, found, parents, facts, bound.get(p))]
+    ranks = {p: facts.rank(p) for p in read}
     looped = [p for p in read if _looped_over(p, found, defs)]
     lengths = [facts.of(load(p))[0] for p in looped]
     chosen = [p for p in read if p in looped or any(  # (x[i] * y[i], the loop over x)
@@ -60,7 +64,7 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     if not safe and optimistic is not None:
         optimistic.append("floats")  # (Python raises where NumPy gives inf: fall back)
     for p in chosen:  # (first: the facts know the shapes of ``x[i]``, not of ``x_items[i]``)
-        _adjoint_as_list(p, body, facts)
+        _adjoint_as_list(p, body, facts, ranks[p])
     _ReadItems(renames, facts).visit(gast.Module(body=body, type_ignores=[]))
     out = [_as_floats(p, renames[p]) for p in chosen if p not in bound]
     for s in body:
@@ -130,7 +134,8 @@ def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts,
             return False
         up = parents.get(id(n))
         if isinstance(up, gast.Subscript) and up.value is n and \
-                isinstance(up.ctx, gast.Load) and facts.of(up.slice) == () and \
+                isinstance(up.ctx, gast.Load) and \
+                element_at(up.slice, facts.rank(p), facts) is not None and \
                 not isinstance(parents.get(id(up)), (gast.AugAssign, gast.Delete)):
             found = True
         elif isinstance(up, gast.Attribute) and up.attr in _SHAPE_ATTRS:
@@ -140,6 +145,25 @@ def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts,
         else:
             return False
     return found
+
+
+def element_at(index: gast.expr, rank: int | None, facts: dims.Facts) -> list | None:
+    """The numbers ``index`` is made of, where it picks one element of an array of
+    ``rank`` 1 (``x[i]``) or 2 (``A[i, j]``)."""
+    if rank == 1 and facts.of(index) == ():
+        return [index]
+    if rank == 2 and isinstance(index, gast.Tuple) and len(index.elts) == 2 and \
+            all(facts.of(e) == () for e in index.elts):
+        return list(index.elts)
+    return None
+
+
+def _nested(base: gast.expr, at: list, ctx: gast.AST) -> gast.Subscript:
+    """``base[i][j]``: an element of a list of lists of floats."""
+    for k, i in enumerate(at):
+        base = gast.Subscript(value=base, slice=i,
+                              ctx=ctx if k == len(at) - 1 else gast.Load())
+    return base  # type: ignore[return-value]
 
 
 def _shape_read(call: gast.Call, arg: gast.Name) -> bool:
@@ -178,10 +202,11 @@ def _mentions(e: gast.expr, p: str, defs: dict, depth: int) -> bool:
     return False
 
 
-def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
+def _adjoint_as_list(p: str, body: list, facts: dims.Facts, rank: int | None) -> None:
     """``dp = zeros_like(p)`` only added into element by element (``add_at(dp, None, i,
-    e)`` at a number ``i``) and returned: a list of floats, ``dp[i] += e`` (an element
-    of a list is updated in a fortieth of the time of an array's)."""
+    e)`` at a number ``i``, or ``(i, j)`` of a matrix) and returned: a list of floats (of
+    lists of floats), ``dp[i] += e`` (an element of a list is updated in a fortieth of
+    the time of an array's)."""
     tree = gast.Module(body=body, type_ignores=[])
     starts = [s for s in walk(tree) if isinstance(s, gast.Assign) and
               isinstance(s.targets[0], gast.Name) and call_named(s.value, "zeros_like") and
@@ -199,7 +224,8 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
             if not (call_named(call, "add_at") and len(call.args) == 4 and
                     isinstance(call.args[0], gast.Name) and call.args[0].id == d and
                     isinstance(call.args[1], gast.Constant) and call.args[1].value is None
-                    and facts.of(call.args[2]) == () and facts.of(call.args[3]) == ()):
+                    and element_at(call.args[2], rank, facts) is not None and
+                    facts.of(call.args[3]) == ()):
                 return
             adds.append(s)
         elif isinstance(s, gast.Call) and call_named(s, "cast_like") and \
@@ -213,8 +239,10 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts) -> None:
     for s in adds:
         call = s.value
         s.__class__ = gast.AugAssign  # d = add_at(d, None, i, e)  ->  d[i] += e
-        s.target = gast.Subscript(value=load(d), slice=call.args[2], ctx=gast.Store())
-        s.op, s.value = gast.Add(), call.args[3]
+        s.target = _nested(load(d), element_at(call.args[2], rank, facts) or [],
+                           gast.Store())
+        added = added_into(s.target, call.args[3])  # (d[i] -= e of -e)
+        s.op, s.value = added.op, added.value
         del s.targets
 
 
@@ -226,7 +254,10 @@ class _ReadItems(Transformer):
         self.generic_visit(node)
         if isinstance(node.value, gast.Name) and node.value.id in self.renames and \
                 isinstance(node.ctx, gast.Load):
-            node.value = load(self.renames[node.value.id])
+            items = load(self.renames[node.value.id])
+            if isinstance(node.slice, gast.Tuple):  # A[i, j] -> A_items[i][j]
+                return _nested(items, node.slice.elts, gast.Load())
+            node.value = items
         return node
 
 

@@ -9,6 +9,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
+from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
@@ -38,7 +39,7 @@ def write_inline(facts, real: bool = False) -> None:
         elif fn is runtime.clear_at:
             new = [gast.Assign(targets=[target], value=const(0.0), type_comment=None)]
         elif fn is runtime.add_at and is_none(call.args[1]) and name in facts.owned and real:
-            new = [gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
+            new = [added_into(target, call.args[3])]
         else:
             continue
         if s.targets[0].id != name:
@@ -75,7 +76,7 @@ def start_inline(facts, s: gast.Assign, call: gast.Call) -> None:
         return  # (e reads the old d: d = zeros_like(x) first would change what it reads)
     target = gast.Subscript(value=load(name), slice=as_syntax(idx), ctx=gast.Store())
     new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
-           gast.AugAssign(target=target, op=gast.Add(), value=call.args[3])]
+           added_into(target, call.args[3])]
     block = facts.blocks[id(s)]
     at = [id(x) for x in block].index(id(s))
     block[at:at + 1] = [copy_origin(n, s) for n in new]

@@ -7,6 +7,9 @@ already have ``loss``'s shape (``np.where(cmp, dloss, 0.0)`` of a ``cmp`` like `
 ``dloss * e``, ``dm[:, 0] += dloss``), broadcasting spreads the number the same way:
 ``dloss = 1.0 / n`` makes the same values without filling an array, and ``loss`` itself
 may then no longer be needed (its shape is read from an argument, :mod:`shape_reads`).
+A read of one element, ``dc[i]`` (an array filled element by element, then summed), is
+the number itself, whatever the shape (:mod:`dead_clears` drops the clears that kept
+such an adjoint from being bound once).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import dims
+from s2sad.compiler import affine, dims
 from s2sad.compiler.names import Namer, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
@@ -78,17 +81,47 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
     every read of ``d`` broadcasts ``g`` to ``v``'s shape by itself, the lengths ``g``
     reads (``1.0 / v.shape[0]``) read from the array arguments ``arrays`` where one has
     them; the statements reading the numbers so made (for the arithmetic identities to
-    tidy at once).  A name now holding a Python number (arithmetic of literals, lengths
-    and the names of ``numbers``) is added to ``numbers``."""
+    tidy at once).  A read of one element (``d[i]``) is the number whatever the shape.
+    A name now holding a Python number (arithmetic of literals, lengths and the names
+    of ``numbers``) is added to ``numbers``."""
     spreads = {name: values[0] for name, values in facts.defs.items()
-               if len(values) == 1 and _number_spread(values[0], facts)}
+               if len(values) == 1 and _number_spread(values[0], facts, any_shape=True)}
+    # (of a shape not surely known, only reads of one element: the number whatever it is)
+    loose = {name for name, e in spreads.items() if not _number_spread(e, facts)}
     if not spreads and not _any_spread(body):
         return []
     parents = parent_map(body)
+    assigns, refused, read, direct, elements = _uses(body, spreads, loose, parents, facts)
+    for spread in direct:
+        _replace(parents[id(spread)], spread, spread.args[0])
+    for n in elements:
+        read.setdefault(n.id, []).append(n)
+    kept = [name for name in assigns if name in read and name not in refused]
+    readers = [_statement(n, parents) for n in direct] + [
+        _statement(n, parents) for name in kept for n in read[name]]
+    for n in elements:
+        if n.id in kept:
+            sub = parents[id(n)]
+            _replace(parents[id(sub)], sub, n)
+    for name in kept:
+        assigns[name].value = spreads[name].args[0]
+        facts.shapes[name] = ()
+        assigns[name].value = _lengths_from_arguments(assigns[name].value, facts,
+                                                      arrays)
+        if _python_number(assigns[name].value, numbers):
+            numbers.add(name)
+    return list({id(s): s for s in readers if s is not None}.values())
+
+
+def _uses(body: list, spreads: dict, loose: set[str], parents: dict, facts: dims.Facts
+          ) -> tuple[dict, set, dict, list, list]:
+    """The spreads' definitions, those refused, their reads that broadcast them alike,
+    the spreads read where they are made (``np.where(c, repeat_to(..), 0.0)``) and the
+    reads of one element (``d[i]``: the number itself)."""
     assigns: dict[str, gast.Assign] = {}
     refused: set[str] = set()
     read: dict[str, list] = {}  # (a spread no longer read is dead, left to ``simplify``)
-    direct = []  # spreads read where they are made: np.where(c, repeat_to(..), 0.0)
+    direct, elements = [], []
     for n in nodes(body):
         if n.__class__ is gast.Call and _number_spread(n, facts) and \
                 not isinstance(parents.get(id(n)), gast.Assign) and \
@@ -98,25 +131,37 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
                 n.targets[0].__class__ is gast.Name and n.targets[0].id in spreads and \
                 n.value is spreads[n.targets[0].id]:
             assigns[n.targets[0].id] = n
-        elif n.__class__ is gast.Name and n.id in spreads and not _defined_here(
-                n, spreads[n.id], parents) and (n.ctx.__class__ is not gast.Load or
-                                                not _spreads_alike(n, spreads[n.id].args[1],
-                                                                   parents, facts, spreads)):
-            refused.add(n.id)
-        elif n.__class__ is gast.Name and n.id in spreads and n.ctx.__class__ is gast.Load:
-            read.setdefault(n.id, []).append(n)
-    for spread in direct:
-        _replace(parents[id(spread)], spread, spread.args[0])
-    kept = [name for name in assigns if name in read and name not in refused]
-    readers = [_statement(n, parents) for n in direct] + [
-        _statement(n, parents) for name in kept for n in read[name]]
-    for name in kept:
-        assigns[name].value = spreads[name].args[0]
-        facts.shapes[name] = ()
-        _lengths_from_arguments(assigns[name].value, facts, arrays)
-        if _python_number(assigns[name].value, numbers):
-            numbers.add(name)
-    return list({id(s): s for s in readers if s is not None}.values())
+        elif n.__class__ is gast.Name and n.id in spreads:
+            kind = _read_kind(n, spreads, n.id in loose, parents, facts)
+            if kind == "element":
+                elements.append(n)
+            elif kind == "refused":
+                refused.add(n.id)
+            elif kind == "read":
+                read.setdefault(n.id, []).append(n)
+    return assigns, refused, read, direct, elements
+
+
+def _read_kind(n: gast.Name, spreads: dict, loose: bool, parents: dict,
+               facts: dims.Facts) -> str | None:
+    """How the spread ``n`` is used there: read for one ``"element"``, a ``"read"``
+    that broadcasts it alike, ``"refused"`` (any other use; of a ``loose`` spread, whose
+    shape is not surely known, any but an element), or None (its definition)."""
+    if _element(n, parents, facts):
+        return "element"
+    if _defined_here(n, spreads[n.id], parents):
+        return None
+    if loose or n.ctx.__class__ is not gast.Load or not _spreads_alike(
+            n, spreads[n.id].args[1], parents, facts, spreads):
+        return "refused"
+    return "read"
+
+
+def _element(n: gast.Name, parents: dict, facts: dims.Facts) -> bool:
+    """``n`` is read for one element, ``n[i]`` (of shape ``()``): the spread number."""
+    sub = parents.get(id(n))
+    return n.ctx.__class__ is gast.Load and isinstance(sub, gast.Subscript) and \
+        sub.value is n and sub.ctx.__class__ is gast.Load and facts.of(sub) == ()
 
 
 def _statement(n: gast.AST, parents: dict) -> gast.stmt | None:
@@ -154,35 +199,69 @@ def _python_number(e: gast.expr, numbers: set[str]) -> bool:
         isinstance(e, gast.Name) and e.id in numbers
 
 
-def _number_spread(e: Any, facts: dims.Facts) -> bool:
-    """``repeat_to(g, v, None, False)`` of a number ``g`` and a ``v`` of known shape."""
+def _number_spread(e: Any, facts: dims.Facts, any_shape: bool = False) -> bool:
+    """``repeat_to(g, v, None, False)`` of a number ``g`` and a ``v`` of known shape
+    (of any shape with ``any_shape``)."""
     return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
         e.func.id == "repeat_to" and len(e.args) == 4 and not e.keywords and \
         is_none(e.args[2]) and isinstance(e.args[3], gast.Constant) and \
         e.args[3].value is False and facts.of(e.args[0]) == () and \
-        dims.known(facts.of(e.args[1]))
+        (any_shape or dims.known(facts.of(e.args[1])))
 
 
-def _lengths_from_arguments(e: gast.expr, facts: dims.Facts, arrays: list[str]) -> None:
-    """``v.shape[k]`` in ``e`` read as ``p.shape[j]`` of an argument ``p`` of that length:
-    ``v`` need not be kept for its length alone."""
+def _lengths_from_arguments(e: gast.expr, facts: dims.Facts, arrays: list[str]
+                            ) -> gast.expr:
+    """``e`` with each ``v.shape[k]`` read as ``p.shape[j]`` of an argument ``p`` of that
+    length, or an affine form of such (``x.shape[0] - 1``): ``v`` need not be kept for
+    its length alone."""
     lengths = {}
     for p in reversed(arrays):
         shape = facts.of(load(p))
         if isinstance(shape, tuple):
             lengths.update({d: (p, j) for j, d in reversed(list(enumerate(shape)))
                             if isinstance(d, str)})
-    for n in nodes(e):
+    parents = parent_map([gast.Expr(value=e)])
+    for n in list(nodes(e)):
         if n.__class__ is gast.Subscript and n.value.__class__ is gast.Attribute and \
                 n.value.attr == "shape" and n.value.value.__class__ is gast.Name and \
                 n.value.value.id not in arrays and n.slice.__class__ is gast.Constant and \
                 type(n.slice.value) is int:
             shape = facts.of(n.value.value)
             k = n.slice.value
-            if isinstance(shape, tuple) and -len(shape) <= k < len(shape) and \
-                    shape[k] in lengths:
+            if not (isinstance(shape, tuple) and -len(shape) <= k < len(shape)):
+                continue
+            if shape[k] in lengths:
                 p, j = lengths[shape[k]]
                 n.value.value, n.slice = load(p), gast.Constant(value=j, kind=None)
+            elif (length := _length_of(shape[k], lengths)) is not None:
+                if n is e:
+                    return length
+                _replace(parents[id(n)], n, length)
+    return e
+
+
+def _length_of(d: Any, lengths: dict) -> gast.expr | None:
+    """A length that is an exact affine form of the arguments' lengths (``x.shape[0] -
+    1`` of ``x[1:] - x[:-1]``), written with them."""
+    f = affine.form(d) if isinstance(d, affine.Lin) else None
+    if f is None or not f.terms or any(v not in lengths for v, _ in f.terms):
+        return None
+    e: gast.expr | None = None
+    for v, c in f.terms:
+        p, j = lengths[v]
+        term: gast.expr = gast.Subscript(
+            value=gast.Attribute(value=load(p), attr="shape", ctx=gast.Load()),
+            slice=gast.Constant(value=j, kind=None), ctx=gast.Load())
+        if abs(c) != 1:
+            term = gast.BinOp(left=gast.Constant(value=abs(c), kind=None), op=gast.Mult(),
+                              right=term)
+        e = term if e is None and c > 0 else gast.BinOp(
+            left=e if e is not None else gast.Constant(value=0, kind=None),
+            op=gast.Add() if c > 0 else gast.Sub(), right=term)
+    if f.const:
+        e = gast.BinOp(left=e, op=gast.Add() if f.const > 0 else gast.Sub(),
+                       right=gast.Constant(value=abs(f.const), kind=None))
+    return e
 
 
 def _defined_here(name: gast.Name, spread: gast.Call, parents: dict) -> bool:

@@ -25,6 +25,7 @@ from s2sad.compiler import (
     choice_lines,
     contractions,
     correlate,
+    dead_clears,
     dims,
     dtypes,
     element_sums,
@@ -163,8 +164,9 @@ def recomputed(body: list, facts: Facts) -> list:
 
 
 def tidy(body: list, facts: Facts) -> list:
-    """Copies folded, single-use temporaries inlined, dead code dropped."""
-    return simplify.simplify(body, facts.namespace, facts.params)
+    """Copies folded, single-use temporaries inlined, dead code dropped (an adjoint's
+    element cleared where no one reads it again too)."""
+    return dead_clears.drop(simplify.simplify(body, facts.namespace, facts.params))
 
 
 def guards(body: list, facts: Facts) -> list:
@@ -180,7 +182,7 @@ def arithmetic(body: list, facts: Facts) -> list:
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
-                                       floats=facts.floats)
+                                       floats=facts.floats, ranks=facts.ranks)
 
 
 def shapes(body: list, facts: Facts) -> list:

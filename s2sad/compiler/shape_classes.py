@@ -2,23 +2,54 @@
 its arguments (one variant for all arguments whose lengths relate the same way)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
     """Shape classes of concrete shapes: 0 and 1 stay ints, equal lengths share a
     symbol (so a symbol is a length of at least 2: ``x[1:]`` is one shorter, exactly),
     and a length 2, 3 or 4 times a shorter one is that multiple of its symbol
     (``"4*a"``, :func:`affine.form`: an LSTM's ``z[:, H:2 * H]`` of ``4H`` columns is
-    then ``H`` long, provably)."""
+    then ``H`` long, provably), and a vector's length one more than another vector's is
+    that symbol plus one (``"a+1"``)."""
     lengths = multiples(shapes)
+    multiplied = {base for n, (base, _) in lengths.items() if base != n}
+    shifted = offsets(shape[0] for shape in shapes if len(shape) == 1 and
+                      lengths.get(shape[0], (0, 0))[0] == shape[0] and
+                      shape[0] not in multiplied)
     symbols: dict[int, str] = {}
-    for n in (n for shape in shapes for n in shape if n >= 2 and lengths[n][0] == n):
+    for n in (n for shape in shapes for n in shape
+              if n >= 2 and lengths[n][0] == n and n not in shifted):
         symbols.setdefault(n, "abcdefghijklmnopqrstuvwxyz"[len(symbols) % 26] +
                            ("" if len(symbols) < 26 else str(len(symbols))))
 
     def symbol(n: int) -> str:
+        if n in shifted:
+            return f"{symbols[n - shifted[n]]}+{shifted[n]}"
         base, k = lengths[n]
         return symbols[base] if k == 1 else f"{k}*{symbols[base]}"
     return [tuple(n if n <= 1 else symbol(n) for n in shape) for shape in shapes]
+
+
+OFFSETS = (1,)  # a chain's bonds: x[1:] - x[:-1] beside a stiffness per bond
+
+
+def offsets(lengths: Iterator[int]) -> dict[int, int]:
+    """Of the vectors' ``lengths``: one :data:`OFFSETS` more than a shorter one (at least
+    2) -> how much more (``"a+1"``, :func:`affine.form`: a vector one shorter than
+    another, ``k`` of ``x[1:] - x[:-1]``, is then as long as the slice, provably); the
+    shortest of a run of such lengths is the others' base.  Vectors only: a matrix's
+    lengths one apart are most often a coincidence (each would make a variant of its
+    own)."""
+    ns = sorted(set(lengths))
+    out: dict[int, int] = {}
+    for n in ns:
+        k = next((k for k in OFFSETS if n - k >= 2 and n - k in ns), None)
+        if k is not None:
+            off = k + out.get(n - k, 0)
+            if off <= max(OFFSETS):
+                out[n] = off
+    return out
 
 
 MULTIPLES = (2, 3, 4)  # the gates of an LSTM's 4H columns, a GRU's 3H, real and imaginary

@@ -8,6 +8,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler import block_versions
 from s2sad.compiler.function_scan import assignments, local_names
 from s2sad.compiler.primitives import Prim, primitive
 from s2sad.compiler.walks import walk
@@ -30,21 +31,12 @@ _ADDS = 8  # additions followed from the maximum to its log-sum-exp in a running
 class _Shifts:
     def __init__(self, node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
         self.namespace, self.local = namespace, local_names(node)
-        defs: dict[str, list] = {}
-        for s in assignments(node):
-            defs.setdefault(s.targets[0].id, []).append(s.value)
-        self.single = {k: v[0] for k, v in defs.items() if len(v) == 1}
         self.node = node
-
-    @functools.cached_property
-    def loads(self) -> dict[str, int]:
-        """How often each name is read (worked out once a maximum is found: most
-        functions have none)."""
-        loads: dict[str, int] = {}
-        for n in walk(self.node):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                loads[n.id] = loads.get(n.id, 0) + 1
-        return loads
+        self.single: dict[str, Any] = {}
+        self.loads: dict[str, int] = {}
+        if any(self.call_value(s.value, np.max, np.amax) for s in assignments(node)):
+            versions = block_versions.Versions(node)  # (most functions have no maximum)
+            self.single, self.loads = versions.single, versions.loads
 
     @functools.cached_property
     def users(self) -> dict[str, list[str]]:
@@ -59,6 +51,8 @@ class _Shifts:
     def maxima(self) -> set[str]:
         found = set()
         for m in self.single:
+            if "#" in m:  # (a name bound again: its other bindings are not maxima)
+                continue
             prim = self.call(m, np.max, np.amax)
             if prim is None or not prim.args or not isinstance(prim.args[0], gast.Name):
                 continue
@@ -113,7 +107,9 @@ class _Shifts:
         return found if len(found) == self.loads.get(name, 0) else []
 
     def call(self, name: str | None, *fns: Any) -> Prim | None:
-        value = self.single.get(name) if name else None
+        return self.call_value(self.single.get(name) if name else None, *fns)
+
+    def call_value(self, value: Any, *fns: Any) -> Prim | None:
         prim = primitive(value, self.namespace, self.local) if value is not None else None
         try:
             return prim if prim is not None and prim.key in fns else None

@@ -17,17 +17,21 @@ _FLOATS_AT_MOST = 100_000  # a list of floats takes 4x the array's memory: 3.2 M
 
 def as_floats(x: Any) -> Any:
     """The elements of a float64 vector as Python floats (``x.tolist()``: arithmetic on
-    them costs a third of NumPy scalars'); anything else, or a vector so long that the
-    list's memory (32 bytes an element) would matter, as it is."""
-    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1 and \
+    them costs a third of NumPy scalars'), of a matrix as a list of rows of floats;
+    anything else, or an array so large that the list's memory (32 bytes an element)
+    would matter, as it is (``x[i][j]`` reads it alike)."""
+    if type(x) is np.ndarray and x.dtype == np.float64 and 1 <= x.ndim <= 2 and \
             x.size <= _FLOATS_AT_MOST:
         return x.tolist()
     return x
 
 
 def floats_zeros(x: Any) -> list:
-    """A zero adjoint for a vector added into element by element: a list of floats
-    (``cast_like`` makes it an array of ``x``'s kind at the end)."""
+    """A zero adjoint for a vector added into element by element: a list of floats (of a
+    matrix: a list of rows of floats; ``cast_like`` makes it an array of ``x``'s kind at
+    the end)."""
+    if np.ndim(x) == 2:
+        return [[0.0] * x.shape[1] for _ in range(x.shape[0])]
     return [0.0] * len(x)
 
 
@@ -43,8 +47,8 @@ def cast_like(g: Any, x: Any) -> Any:
     if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and \
             g.dtype == x.dtype and x.dtype.kind in "fc" and g.flags.writeable:
         return g
-    if type(g) is list and type(x) is np.ndarray and x.dtype is _FLOAT64 and x.ndim == 1 \
-            and len(g) == x.shape[0]:
+    if type(g) is list and type(x) is np.ndarray and x.dtype is _FLOAT64 and \
+            1 <= x.ndim <= 2 and len(g) == x.shape[0]:
         return np.array(g, dtype=_FLOAT64)  # (floats_zeros' list of element adjoints)
     if isinstance(x, (list, tuple, dict)):
         return _cast_items(zeros_like(x) if g is None else g, x)
