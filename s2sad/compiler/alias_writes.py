@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
+from s2sad.compiler import overlaps
 from s2sad.compiler.alias_objects import (
     CONTAINERS,
     LIST_WRITES,
@@ -33,6 +34,7 @@ class WriteChecks:
     views: dict
     taken: dict  # every name taken from another by an index or .T, views or not
     arrays: set[str]  # names surely holding arrays
+    numbers: set[str]  # names of Python numbers
     ranks: dict
     rebinds: dict[int, tuple]
     filename: str
@@ -113,30 +115,69 @@ class WriteChecks:
                                               retake else name)) for t in retake])
 
     def check_overlap(self, s: gast.Assign, name: str, state: State) -> None:
-        """``r[:, 4] = r[2]``: the value written is a view of the array written.  NumPy
-        copies it element by element without a copy first where the two overlap in one
-        direction (``r[4, 4]`` gets the ``r[2, 4]`` this very write has changed), which
-        a derivative of the written values cannot follow: refused."""
+        """``r[:, 4] = r[2]``: the value written shares memory with the array written.
+        NumPy copies it element by element without a copy first where the written part
+        has one axis (``r[4, 4]`` gets the ``r[2, 4]`` this very write has changed);
+        a derivative of the written values follows a copy first: the write is refused
+        unless the two are surely copied right (:mod:`overlaps`), views of views and
+        writes through views followed to their root array."""
         value = s.value.args[-1] if isinstance(s.value, gast.Call) and \
             getattr(s, "s2sad_item_write", False) and len(s.value.args) == 3 else None
         if not isinstance(value, gast.Name) or value.id not in state or \
                 name not in self.arrays and self.ranks.get(name, 0) < 1:
             return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
-        mine = {o for o, how in state.get(name, frozenset()) if how == SAME}
-        view = self.taken.get(value.id)  # (an array's, or an item or slice of a list)
-        if view is None or view.kind != "index" or view.base != name or \
-                _disjoint(s.value.args[1], view.value.slice):
-            return  # (u[0, :] = u[1, :]: no element in common)
-        rank = self.ranks.get(name)
-        if type(rank) is not int:  # (not known: as many axes as the longer index takes)
-            rank = max(len(_axes(s.value.args[1])), len(_axes(view.value.slice)))
-        written, read = _kept(s.value.args[1], rank), _kept(view.value.slice, rank)
-        if written is None or read is None or written == read:
-            return  # (y[1:] = y[:-1]: along one axis both, copied in an order that works)
-        if mine & {o for o, _ in state[value.id]}:
-            raise error_at(self.where(s), s, f"in-place write into {name} of a view of "
-                           f"{name}", "NumPy may read elements of the view that this write "
-                           "has already changed; copy the right-hand side first (.copy())")
+        if not {o for o, _ in state.get(name, ())} & {o for o, _ in state[value.id]}:
+            return
+        (root, ops), (other, theirs) = self.followed(name), self.followed(value.id)
+        ops = ops + [s.value.args[1]]
+        same = root == other or same_object(state.get(root, frozenset()),
+                                            state.get(other, frozenset()))
+        dst, src = self.layouts(root, ops, theirs if same else None)
+        if dst is not None and (len(dst.axes) != 1 if src is None and not same else
+                                src is not None and (overlaps.disjoint(dst, src) or
+                                                     overlaps.copied_right(dst, src))):
+            return
+        target = name if root == name else f"{name} (a view of {root})"
+        raise error_at(self.where(s), s, f"in-place write into {target} of a view of "
+                       f"{root if same else name}", "NumPy may read elements of the view "
+                       "that this write has already changed; copy the right-hand side "
+                       "first (.copy())")
+
+    def followed(self, name: str) -> tuple[str, list]:
+        """The root array a view is taken from, and the indices (``None`` for a
+        transpose) that take it, first first."""
+        ops: list = []
+        while name in self.taken and len(ops) < 32:
+            view = self.taken[name]
+            ops.append(view.value.slice if view.kind == "index" else None)
+            name = view.base
+        return name, ops[::-1]
+
+    def layouts(self, root: str, ops: list, theirs: list | None
+                ) -> tuple[overlaps.Layout | None, overlaps.Layout | None]:
+        """The written part's layout in ``root`` and the value's (``theirs``: None where
+        the value's root is another), at ``root``'s rank; where that is not known, at
+        the least rank both indices fit that leaves the written part an axis."""
+        rank = self.ranks.get(root)
+        for r in [rank] if type(rank) is int else range(1, 9):
+            dst = self._layout(r, ops)
+            src = None if theirs is None else self._layout(r, theirs)
+            if dst is not None and (theirs is None or src is not None) and \
+                    (type(rank) is int or dst.axes):
+                return dst, src
+        return None, None
+
+    def _layout(self, rank: int, ops: list) -> overlaps.Layout | None:
+        layout: overlaps.Layout | None = overlaps.of_rank(rank)
+        for index in ops:
+            if layout is None:
+                return None
+            layout = overlaps.transposed(layout) if index is None else \
+                overlaps.indexed(layout, index, self.is_number)
+        return layout
+
+    def is_number(self, name: str) -> bool:
+        return name in self.numbers or self.ranks.get(name) == 0
 
     def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
                 ) -> Exception:
@@ -151,38 +192,4 @@ class WriteChecks:
 
     def where(self, s: gast.stmt) -> str:
         return getattr(s, "s2sad_file", self.filename)
-
-
-def _disjoint(written: gast.expr, read: gast.expr) -> bool:
-    """Two indices of one array that surely share no element: an axis where both take
-    an int literal, different ones of the same sign (``(0, :)`` and ``(1, :)``)."""
-    a, b = _axes(written), _axes(read)
-    return any(type(x) is int and type(y) is int and x != y and (x < 0) == (y < 0)
-               for x, y in zip(a, b))
-
-
-def _axes(index: gast.expr) -> list:
-    """Per axis, the int literal an index takes there, else None."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return [p.value if isinstance(p, gast.Constant) and type(p.value) is int else None
-            for p in parts]
-
-
-def _kept(index: gast.expr, rank: Any) -> tuple | None:
-    """The axes of an array of ``rank`` an index keeps (slices, and the axes after the
-    index), the others taken by numbers; None where that is not known."""
-    if type(rank) is not int:
-        return None
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    if len(parts) > rank:
-        return None
-    kept = []
-    for k, p in enumerate(parts):
-        if isinstance(p, gast.Slice) or isinstance(p, gast.Call) and \
-                isinstance(p.func, gast.Name) and p.func.id == "slice":
-            kept.append(k)
-        elif not (isinstance(p, gast.Constant) and type(p.value) is int or
-                  isinstance(p, gast.Name)):
-            return None
-    return tuple(kept) + tuple(range(len(parts), rank))
 

@@ -154,7 +154,8 @@ def _never_scalar(value: gast.Call, namespace: dict) -> bool:
 def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) -> set[str]:
     """Names every binding of which makes an ndarray (or, for numbers, a number: never
     a list, whose slice would be a copy): a NumPy function that always returns one,
-    arithmetic of one, or a slice of such a name (``w = v[1:]``), to a fixpoint."""
+    arithmetic of one, such a name (``c = where``: a helper's result) or a slice of one
+    (``w = v[1:]``), to a fixpoint."""
     arrays: set[str] = set()
     changed = True
     while changed:
@@ -163,6 +164,7 @@ def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) ->
             if name not in arrays and name not in other and all(
                     isinstance(s.targets[0], gast.Name) and (  # (not unpacked from one)
                         _makes_array(s.value, namespace) or _arithmetic(s.value, arrays) or
+                        isinstance(s.value, gast.Name) and s.value.id in arrays or
                         isinstance(s.value, gast.Subscript) and
                         isinstance(s.value.value, gast.Name) and
                         s.value.value.id in arrays and _slices_only(s.value.slice))
