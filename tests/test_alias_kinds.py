@@ -77,3 +77,42 @@ def test_scaled_list_item_closed_form() -> None:
     np.testing.assert_allclose(gx, dx, rtol=1e-12)
     np.testing.assert_allclose(gL[0], dw, rtol=1e-12)
     np.testing.assert_allclose(gL[1], 0.0)
+
+
+# ----- an array indexed by a list is a copy (a[[1, 0]], items = [1, 0]; a[items]): a
+# write of it into the same array is differentiated (refused as an overlap for a while)
+
+def swapped_rows(x):
+    a = x * 1.0
+    a[[0, 1]] = a[[1, 0]]
+    return np.sum(a * x)
+
+
+def swapped_columns_by_name(x):
+    a = np.sin(x)
+    order = [2, 0]
+    a[:, [0, 2]] = a[:, order]
+    return np.sum(a * a * x)
+
+
+def rows_repeated_into_a_column(x):
+    a = x * 1.0
+    rows = [3, 3, 1, 0]
+    a[:, 4] = a[rows, 1]
+    return np.sum(np.cos(a) * x)
+
+
+@pytest.mark.parametrize("f", [swapped_rows, swapped_columns_by_name,
+                               rows_repeated_into_a_column])
+def test_a_list_index_copies(f) -> None:
+    x = np.random.default_rng(5).standard_normal((4, 5))
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+def test_swapped_rows_closed_form() -> None:
+    x = np.random.default_rng(5).standard_normal((4, 5))
+    a = x.copy()
+    a[[0, 1]] = x[[1, 0]]
+    # sum(a * x): x[0] meets a[0] = x[1] directly and gives a[1] = x[0], met by x[1]
+    np.testing.assert_allclose(s2sad.grad(swapped_rows)(x), 2 * a, rtol=1e-12)

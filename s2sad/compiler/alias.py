@@ -111,6 +111,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.dicts: set[int] = set()  # those that make a dict
+        self.lists: set[int] = set()  # those that make a list literal ([1, 0])
         self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
@@ -190,11 +191,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
-            self.containers.add(id(s))
-            if isinstance(s.value, gast.Dict) or self.called(s.value) in DICTS:
-                self.dicts.add(id(s))
-            if self.repeated_slots(s.value, state):
-                self.repeating.add(id(s))
+            self.made_container(s, state)
         value = self.points(s.value, state, s)
         items = tuple_items(s)
         if items is not None:
@@ -247,6 +244,17 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
             return True if self.ranks.get(name, 0) >= 1 or name in self.ndarrays else "maybe"
         return False
+
+    def made_container(self, s: gast.Assign, state: State) -> None:
+        """What kind of container the statement makes: a dict, a list literal (an array
+        indexed by it copies), one holding an object twice."""
+        self.containers.add(id(s))
+        if isinstance(s.value, gast.Dict) or self.called(s.value) in DICTS:
+            self.dicts.add(id(s))
+        if isinstance(s.value, gast.List):
+            self.lists.add(id(s))
+        if self.repeated_slots(s.value, state):
+            self.repeating.add(id(s))
 
     # ----- the objects an expression may hold -----
 
