@@ -255,3 +255,57 @@ def test_column_from_reversed_row_closed_form() -> None:
     expected[:, 4] = np.sin(r[:, 4])  # (column 4 of W reaches r no more)
     expected[2, ::-1] += through_r[:, 4]
     np.testing.assert_allclose(s2sad.grad(column_from_reversed_row)(W), expected, rtol=1e-12)
+
+
+# ----- values a branch chose, and literal extents: the order NumPy copies in followed
+# (random programs 72025, 72031, 72046, 72075 are differentiated, as they were before
+# views of views were followed) -----
+
+def column_or_another_array(W, c):
+    r = W * 1.0
+    r[:, 0] = np.cos(W[0]) if c > 0 else r[:, -3]  # (equal strides: right either way)
+    return np.sum(np.sin(r) * W)
+
+
+def every_other_into_two(x):
+    v = np.tanh(x[1:4])
+    v[1:3] = v[::2]  # (backwards from v[2]: copied right)
+    return np.sum(v * x[:3])
+
+
+def one_element_across(W):
+    r = W * 1.0
+    r[2:3, 4] = r[2, 3:4]  # (one element: one copy)
+    return np.sum(np.sin(r) * W)
+
+
+def every_other_from_the_front_bounded(x):
+    y = x * 2.0
+    y[:6:2] = y[:3]  # (forwards: y[4] gets the y[2] just written)
+    return np.sum(y * y * x)
+
+
+@pytest.mark.parametrize("f,args", [
+    (column_or_another_array, (SQUARE, 1.0)), (column_or_another_array, (SQUARE, -1.0)),
+    (every_other_into_two, (np.linspace(-1.0, 1.0, 6),)),
+    (one_element_across, (SQUARE,)),
+])
+def test_writes_copied_in_a_right_order_are_differentiated(f, args) -> None:
+    check_grad(f, *args)
+
+
+def test_a_bounded_write_read_after_it_is_written_is_refused() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match="view of"):
+        s2sad.grad(every_other_from_the_front_bounded)(np.linspace(-1.0, 1.0, 6))
+
+
+def test_every_other_into_two_closed_form() -> None:
+    x = np.linspace(-1.0, 1.0, 6)
+    t = np.tanh(x[1:4])
+    v = np.array([t[0], t[0], t[2]])  # v[1:3] = (t[0], t[2])
+    dt = 1 - t ** 2
+    expected = np.zeros(6)
+    expected[:3] = v
+    expected[1] += dt[0] * (x[0] + x[1])  # t[0] reaches v[0] and v[1]
+    expected[3] += dt[2] * x[2]
+    np.testing.assert_allclose(s2sad.grad(every_other_into_two)(x), expected, rtol=1e-12)

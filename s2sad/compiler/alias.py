@@ -49,7 +49,7 @@ from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.views import ViewWrites, surely_arrays, zero_dim_arrays
+from s2sad.compiler.views import ViewWrites, bound_values, surely_arrays, zero_dim_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 
@@ -118,6 +118,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.taken = views_of(node, namespace)  # (also those that may be copies)
         self.views = {n: v for n, v in self.taken.items() if self.is_view(v)}
+        self.bound = bound_values(node, namespace)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a

@@ -7,19 +7,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import gast
+import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import overlaps
 from s2sad.compiler.alias_objects import (
     CONTAINERS,
+    HOLDS_FIRST,
+    ITSELF,
     LIST_WRITES,
     SAME,
+    VIEWS,
     State,
     same_object,
     whole_object,
 )
 from s2sad.compiler.names import assign, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.views import transpose_of
 from s2sad.errors import error_at
 
 
@@ -34,6 +39,7 @@ class WriteChecks:
     views: dict
     taken: dict  # every name taken from another by an index or .T, views or not
     arrays: set[str]  # names surely holding arrays
+    bound: dict[str, list]  # name -> the values its bindings give it
     numbers: set[str]  # names of Python numbers
     ranks: dict
     rebinds: dict[int, tuple]
@@ -119,39 +125,85 @@ class WriteChecks:
         NumPy copies it element by element without a copy first where the written part
         has one axis (``r[4, 4]`` gets the ``r[2, 4]`` this very write has changed);
         a derivative of the written values follows a copy first: the write is refused
-        unless the two are surely copied right (:mod:`overlaps`), views of views and
-        writes through views followed to their root array."""
+        unless the two are surely copied right (:mod:`overlaps`), views of views, writes
+        through views and values chosen by a branch followed to their root arrays."""
         value = s.value.args[-1] if isinstance(s.value, gast.Call) and \
             getattr(s, "s2sad_item_write", False) and len(s.value.args) == 3 else None
         if not isinstance(value, gast.Name) or value.id not in state or \
                 name not in self.arrays and self.ranks.get(name, 0) < 1:
             return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
-        if not {o for o, _ in state.get(name, ())} & {o for o, _ in state[value.id]}:
+        if not _objects(state, name) & _objects(state, value.id):
             return
-        (root, ops), (other, theirs) = self.followed(name), self.followed(value.id)
-        ops = ops + [s.value.args[1]]
-        same = root == other or same_object(state.get(root, frozenset()),
-                                            state.get(other, frozenset()))
-        dst, src = self.layouts(root, ops, theirs if same else None)
-        if dst is not None and (len(dst.axes) != 1 if src is None and not same else
-                                src is not None and (overlaps.disjoint(dst, src) or
-                                                     overlaps.copied_right(dst, src))):
-            return
-        target = name if root == name else f"{name} (a view of {root})"
-        raise error_at(self.where(s), s, f"in-place write into {target} of a view of "
-                       f"{root if same else name}", "NumPy may read elements of the view "
-                       "that this write has already changed; copy the right-hand side "
-                       "first (.copy())")
+        for root, ops in self.places(name):
+            for other, theirs in self.places(value.id, read=True):
+                if not _objects(state, root) & _objects(state, other):
+                    continue
+                same = root == other or same_object(state.get(root, frozenset()),
+                                                    state.get(other, frozenset()))
+                if not self.copied_right(root, ops + [s.value.args[1]],
+                                         theirs if same else None):
+                    raise self.overlap(s, name, root, other)
 
-    def followed(self, name: str) -> tuple[str, list]:
-        """The root array a view is taken from, and the indices (``None`` for a
-        transpose) that take it, first first."""
-        ops: list = []
-        while name in self.taken and len(ops) < 32:
-            view = self.taken[name]
-            ops.append(view.value.slice if view.kind == "index" else None)
-            name = view.base
-        return name, ops[::-1]
+    def copied_right(self, root: str, ops: list, theirs: list | None) -> bool:
+        """Does NumPy copy a value placed by ``theirs`` in ``root`` (None: placed in
+        another root sharing memory) into ``root`` placed by ``ops`` as a copy first?"""
+        dst, src = self.layouts(root, ops, theirs)
+        if dst is None or theirs is not None and src is None:
+            return False
+        if src is None:  # (not known where: right only where NumPy copies it first)
+            return len(dst.axes) != 1 or dst.axes[0].most is not None and \
+                dst.axes[0].most <= 1
+        return overlaps.disjoint(dst, src) or overlaps.copied_right(dst, src)
+
+    def overlap(self, s: gast.Assign, name: str, root: str, other: str) -> Exception:
+        target = name if root == name else f"{name} (a view of {root})"
+        return error_at(self.where(s), s, f"in-place write into {target} of a view of "
+                        f"{other}", "NumPy may read elements of the view that this write "
+                        "has already changed; copy the right-hand side first (.copy())")
+
+    def places(self, name: str, depth: int = 0, read: bool = False
+               ) -> list[tuple[str, list]]:
+        """Where the array ``name`` holds may lie: per binding, the root array and the
+        indices (``None`` for a transpose) that take it from there, first first; a name
+        bound otherwise (made anew, a parameter, a reshape) is its own root.  ``read``:
+        of a value read, whose bindings that make a new array share no memory."""
+        out: list[tuple[str, list]] = []
+        for value in self.bound.get(name, [None]) if depth < 8 else [None]:
+            base, op = self.taken_by(value)
+            if base is None and isinstance(value, gast.Name) and value.id != name:
+                out += self.places(value.id, depth + 1, read)  # (one a branch chose)
+            elif base is None and read and self.fresh(value):
+                continue
+            elif base is None or base == name:
+                out.append((name, []))
+            else:
+                out += [(r, ops + [op]) for r, ops in self.places(base, depth + 1)]
+        return list({(r, tuple(map(id, ops))): (r, ops) for r, ops in out}.values())
+
+    def fresh(self, value: gast.expr | None) -> bool:
+        """Arithmetic, or a call of a library function that returns a new array."""
+        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+            return True
+        try:
+            fn = evaluate_ref(value.func, self.namespace) \
+                if isinstance(value, gast.Call) else None
+            return fn is not None and (isinstance(fn, np.ufunc) or getattr(
+                fn, "__module__", None) in ("numpy", "math") and fn not in SHARING)
+        except TypeError:
+            return False
+
+    def taken_by(self, value: gast.expr | None) -> tuple[str | None, Any]:
+        """(base, index) of ``base[index]`` of an array by a basic index, (base, None)
+        of its transpose; (None, None) for any other value."""
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            base = value.value.id
+            parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+            if (base in self.arrays or (self.ranks.get(base) or 0) >= 1) and not any(
+                    isinstance(p, gast.List) or isinstance(p, gast.Name) and
+                    not self.is_number(p.id) for p in parts):
+                return base, value.slice
+        view = transpose_of(value, self.namespace)
+        return (view.base, None) if view is not None else (None, None)
 
     def layouts(self, root: str, ops: list, theirs: list | None
                 ) -> tuple[overlaps.Layout | None, overlaps.Layout | None]:
@@ -192,4 +244,14 @@ class WriteChecks:
 
     def where(self, s: gast.stmt) -> str:
         return getattr(s, "s2sad_file", self.filename)
+
+
+# results that may hold their arguments or be views of them (np.diag of a matrix, np.array
+# with copy=False)
+SHARING = VIEWS | ITSELF | CONTAINERS | HOLDS_FIRST | {
+    np.diag, np.array, np.require, np.broadcast_arrays, np.meshgrid}
+
+
+def _objects(state: State, name: str) -> set:
+    return {o for o, _ in state.get(name, ())}
 

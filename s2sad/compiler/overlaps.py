@@ -30,6 +30,7 @@ class Axis:
     step: int | None   # root elements per step (its sign the direction); None: unknown
     start: int | None  # the root position of its first element, where known
     whole: bool = True  # all of the root axis, in order (a negative int counts from its end)
+    most: int | None = None  # at most this many elements, where a literal bound says
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def indexed(layout: Layout, index: gast.expr, is_number: Callable[[str], bool]
     out: list[Axis] = []
     for p in parts:
         if _constant(p, None):
-            out.append(Axis(None, 0, 0))
+            out.append(Axis(None, 0, 0, most=1))
         elif _constant(p, Ellipsis):
             out += axes[:rest]
             del axes[:rest]
@@ -92,12 +93,41 @@ def copied_right(dst: Layout, src: Layout) -> bool:
     if any(a.root is not None for a in src.axes[:-1]):
         return False  # (more axes than dst: of length 1 or an error; not followed)
     mine, theirs = dst.axes[0], src.axes[-1]
-    if theirs.root is None or mine.root is None:
+    if theirs.root is None or mine.root is None or mine.most is not None and mine.most <= 1:
         return True  # (one element read again and again, or written again and again)
     if mine.step is None or theirs.step is None:
         return False
-    return mine.root == theirs.root and mine.step == theirs.step or \
-        (mine.step < 0) != (theirs.step < 0)  # (opposite directions: copied first)
+    if mine.root == theirs.root and mine.step == theirs.step or \
+            (mine.step < 0) != (theirs.step < 0):  # (opposite directions: copied first)
+        return True
+    return mine.root == theirs.root and _on_one_line(dst, src, mine.root) and \
+        mine.start is not None and theirs.start is not None and mine.most is not None and \
+        all(_copied_in_order(mine.start, mine.step, theirs.start, theirs.step, n)
+            for n in range(2, mine.most + 1))
+
+
+def _on_one_line(dst: Layout, src: Layout, axis: int) -> bool:
+    """Both take every other root axis at one known position."""
+    a, b = dict(dst.taken), dict(src.taken)
+    return set(a) == set(b) and axis not in a and \
+        all(a[k] is not None and a[k] == b[k] for k in a)
+
+
+def _copied_in_order(d0: int, dstep: int, s0: int, sstep: int, n: int) -> bool:
+    """NumPy's copy of ``n`` elements along one line (positions ``s0 + k * sstep`` into
+    ``d0 + j * dstep``, both steps of one sign): backwards where the source starts before
+    the destination and reaches it, else forwards; right where no element is read after
+    this copy has written it.  (Negative steps are walked from their other end first, as
+    NumPy's iterator turns them.)"""
+    if dstep < 0:
+        d0, dstep, s0, sstep = d0 + (n - 1) * dstep, -dstep, s0 + (n - 1) * sstep, -sstep
+    backward = s0 < d0 and s0 + n * sstep > d0
+    written = set()
+    for j in range(n - 1, -1, -1) if backward else range(n):
+        if s0 + j * sstep in written:
+            return False
+        written.add(d0 + j * dstep)
+    return True
 
 
 def _constant(p: gast.expr, value: object) -> bool:
@@ -134,7 +164,15 @@ def _sliced(axis: Axis, lower: gast.expr | None, upper: gast.expr | None,
     start = None if low is None or low < 0 or axis.start is None or axis.step is None \
         else axis.start + low * axis.step
     every = axis.whole and k == 1 and low == 0 and (upper is None or _constant(upper, None))
-    return Axis(axis.root, new_step, start, every)
+    return Axis(axis.root, new_step, start, every, _most(axis, low, _literal(upper, None), k))
+
+
+def _most(axis: Axis, low: int | None, high: int | None, k: int | None) -> int | None:
+    """At most how many elements ``[low:high:k]`` takes (non-negative literals, k > 0)."""
+    if k is None or k <= 0 or low is None or low < 0:
+        return None
+    ends = [e for e in (high, axis.most) if e is not None and e >= 0]
+    return max(0, -(-(min(ends) - low) // k)) if ends else None
 
 
 def _position(axis: Axis, p: gast.expr) -> int | None:

@@ -104,6 +104,12 @@ def bindings(node: gast.FunctionDef, namespace: dict) -> dict[str, int]:
     return out
 
 
+def bound_values(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
+    """name -> the values its bindings give it (None for an item of an unpacking)."""
+    return {name: [s.value if isinstance(s.targets[0], gast.Name) else None
+                   for s in assigned] for name, assigned in _stores(node, namespace).items()}
+
+
 def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
     """name -> the assignments binding it (not the writes into it)."""
     stores: dict[str, list] = {}
@@ -302,6 +308,12 @@ def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For],
     if (fn is np.transpose or fn is runtime.transpose_method) and not rest:
         return View(value.args[0].id, value, "transpose")
     return None
+
+
+def transpose_of(value: gast.expr | None, namespace: dict) -> View | None:
+    """``np.transpose(x)``, ``x.T`` of a name: the view it takes, else None."""
+    view = _view_of(value, namespace, {}, set()) if isinstance(value, gast.Call) else None
+    return view if view is not None and view.kind == "transpose" else None
 
 
 def _constant_index(idx: gast.expr, loops: dict[str, gast.For],
