@@ -116,3 +116,61 @@ def test_swapped_rows_closed_form() -> None:
     a[[0, 1]] = x[[1, 0]]
     # sum(a * x): x[0] meets a[0] = x[1] directly and gives a[1] = x[0], met by x[1]
     np.testing.assert_allclose(s2sad.grad(swapped_rows)(x), 2 * a, rtol=1e-12)
+
+
+# ----- a name written by item (r[0] = v: a number would raise) holds an ndarray, and so
+# does a name bound to it: ``s = r; s -= e`` then writes r in place (refused as "if it is
+# an array" before, random program 73096) -----
+
+def dict_item_scaled(x, a, D):
+    r7 = np.array(x)
+    r8 = D["w"] * 1.0
+    r8[:, -4] += r7
+    a10 = r8
+    a10[-3, 3] = a * 2.0
+    a10 -= r7[-1]
+    return np.sum(a10 * r8)
+
+
+def shifted_copy(x):
+    t = np.array(x) + 1.0
+    t[0] = np.sin(x[1])
+    u = t
+    u -= x[2]
+    return np.sum(u * t * x)
+
+
+def _squares(y):
+    return np.array(y) ** 2
+
+
+def helper_result_halved(x):
+    t = _squares(x)
+    t[1:3] = x[:2]
+    v = t
+    v /= 2.0
+    return np.sum(v * np.cos(t) * x)
+
+
+X5 = np.linspace(-1.0, 1.0, 5)
+
+
+@pytest.mark.parametrize("f, args", [
+    (dict_item_scaled, (X5, 0.5, {"w": np.linspace(-1.0, 1.0, 25).reshape(5, 5)})),
+    (shifted_copy, (X5,)), (helper_result_halved, (X5,)),
+])
+def test_names_written_by_item_are_arrays(f, args) -> None:
+    check_grad(f, *args, wrt=tuple(range(len(args))))
+    check_jvp(f, *args)
+
+
+def test_shifted_copy_closed_form() -> None:
+    u = X5 + 1.0 - X5[2]
+    u[0] = np.sin(X5[1]) - X5[2]  # u and t are one array: f = sum(u * u * x)
+    expected = u * u
+    du = 2 * u * X5
+    expected += du  # (u[i] = x[i] + 1 - x[2] for i > 0)
+    expected[0] -= du[0]
+    expected[1] += du[0] * np.cos(X5[1])
+    expected[2] -= np.sum(du)
+    np.testing.assert_allclose(s2sad.grad(shifted_copy)(X5), expected, rtol=1e-12)

@@ -126,12 +126,21 @@ def surely_arrays(node: gast.FunctionDef, namespace: dict) -> tuple[set[str], se
     """Names that hold an ndarray or, where NumPy gives one for numbers, a NumPy scalar
     (see :func:`_surely_arrays`); and of those the ones surely an ndarray, written in
     place by ``+=``: slices (``w = v[1:]``; of a scalar, the slice raises) and what a
-    NumPy function that never returns a scalar makes (``v = np.array(out)``)."""
+    NumPy function that never returns a scalar makes (``v = np.array(out)``), names
+    written by item (``r[0] = v``: a number would raise) and names bound to those."""
     stores = _stores(node, namespace)
     arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
-    return arrays, {n for n in arrays if all(
+    indexed = {s.targets[0].id for s in walk(node) if isinstance(s, gast.Assign) and
+               getattr(s, "s2sad_item_write", False) and isinstance(s.targets[0], gast.Name)}
+    ndarrays = {n for n in arrays if n in indexed or all(  # (a number takes no r[0] = v)
         isinstance(s.value, gast.Subscript) or isinstance(s.value, gast.Call) and
         _never_scalar(s.value, namespace) for s in stores[n])}
+    while True:  # (c = r of such an r)
+        more = {n for n in arrays - ndarrays if all(
+            isinstance(s.value, gast.Name) and s.value.id in ndarrays for s in stores[n])}
+        if not more:
+            return arrays, ndarrays
+        ndarrays |= more
 
 
 def zero_dim_arrays(node: gast.FunctionDef, ndarrays: set[str]) -> set[str]:
