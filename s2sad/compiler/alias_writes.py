@@ -168,7 +168,9 @@ class WriteChecks:
         bound otherwise (made anew, a parameter, a reshape) is its own root.  ``read``:
         of a value read, whose bindings that make a new array share no memory."""
         out: list[tuple[str, list]] = []
-        for value in self.bound.get(name, [None]) if depth < 8 else [None]:
+        if depth >= 8 or len(self.bound.get(name, ())) > 8:
+            return [(name, [])]  # (far or many ways: taken for a root of its own)
+        for value in self.bound.get(name, [None]):
             base, op = self.taken_by(value)
             if base is None and isinstance(value, gast.Name) and value.id != name:
                 out += self.places(value.id, depth + 1, read)  # (one a branch chose)
@@ -178,7 +180,8 @@ class WriteChecks:
                 out.append((name, []))
             else:
                 out += [(r, ops + [op]) for r, ops in self.places(base, depth + 1)]
-        return list({(r, tuple(map(id, ops))): (r, ops) for r, ops in out}.values())
+        places = list({(r, tuple(map(id, ops))): (r, ops) for r, ops in out}.values())
+        return places if len(places) <= 16 else [(name, [])]
 
     def fresh(self, value: gast.expr | None) -> bool:
         """Arithmetic, or a call of a library function that returns a new array."""
