@@ -294,8 +294,14 @@ class Derivative(Shown, CallKinds):
         self._for(values)
         value = self.fn(*args, **kwargs)
         check_scalar(self.fn, value)
+        code = getattr(self.fn, "__code__", None)
+        npos = code.co_argcount if code is not None else len(values)
+        named = {}  # (keyword-only parameters passed by name: def f(t, *, c=2.0))
+        if code is not None and all(i < npos for i in self.wrt):
+            names = code.co_varnames[npos:npos + code.co_kwonlyargcount]
+            named, values = dict(zip(names, values[npos:])), values[:npos]
         columns = [g if np.shape(g) else float(g)
-                   for g in forward_columns(self.fn, self.wrt, values, {})]
+                   for g in forward_columns(self.fn, self.wrt, values, named)]
         grads = tuple(columns) if self.many else columns[0]
         return grads if self.kind == "grad" else (value, grads)
 

@@ -83,14 +83,40 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
-    params = ", ".join(inner.fn.__code__.co_varnames[: inner.fn.__code__.co_argcount])
-    call = f"{inner.name}({params})"  # the lean grad returns the gradient alone
+    code = inner.fn.__code__
+    params = ", ".join(code.co_varnames[: code.co_argcount])
+    keywords = _keywords(inner.fn, code.co_kwonlyargcount - (1 if fn.nested else 0))
+    passed = params + "".join(f", {k}={k}" for k in keywords)
+    call = f"{inner.name}({passed})"  # the lean grad returns the gradient alone
     if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent
-        code = inner.fn.__code__
         seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-        call = f"{inner.name}({params}, {seed}=1.0)[1]"
-    return define(name, f"def {name}({params}):\n    return {call}\n",
-                   {inner.name: inner.fn})
+        call = f"{inner.name}({passed}, {seed}=1.0)[1]"
+    namespace = {inner.name: inner.fn}
+    return define(name, f"def {name}({_signature(params, keywords, inner.fn, namespace)}):"
+                        f"\n    return {call}\n", namespace)
+
+
+def _keywords(fn: Callable, count: int) -> list[str]:
+    """The first ``count`` keyword-only parameters of ``fn`` (the user's: ``*, z=3.0``),
+    passed through by a function made around it (a Hessian's keywords reach ``f``)."""
+    code = fn.__code__
+    return list(code.co_varnames[code.co_argcount: code.co_argcount + max(count, 0)])
+
+
+def _signature(params: str, keywords: list[str], fn: Callable, namespace: dict) -> str:
+    """``x, y, *, z=3.0``: the keywords with ``fn``'s defaults, a literal where one
+    reads back as the value, else a name ``namespace`` gives it."""
+    defaults = fn.__kwdefaults__ or {}
+    spelled = []
+    for k in keywords:
+        if k not in defaults:
+            spelled.append(k)
+        elif type(defaults[k]) in (int, float, bool, str, type(None)):
+            spelled.append(f"{k}={defaults[k]!r}")
+        else:
+            namespace[f"default_{k}"] = defaults[k]
+            spelled.append(f"{k}=default_{k}")
+    return ", ".join(([params] if params else []) + (["*", *spelled] if spelled else []))
 
 
 def _called_as_the_user_calls(fn: Derivative) -> Callable:

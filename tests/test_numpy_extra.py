@@ -12,6 +12,7 @@ import pytest
 import scipy.signal
 
 import s2sad
+from gradcheck import check_grad, check_jvp
 from s2sad.rules import numpy_extra, registry
 
 ss = pytest.importorskip("scipy.signal")
@@ -332,3 +333,38 @@ def test_nd_convolution_at_first_and_second_order(f):
     basis = np.eye(a.size).reshape((a.size,) + a.shape)
     Hfd = np.stack([(g(a + 1e-6 * e, b) - g(a - 1e-6 * e, b)) / 2e-6 for e in basis], -1)
     np.testing.assert_allclose(H, Hfd.reshape(a.shape + a.shape), atol=1e-6)
+
+
+# ----- np.interp with the knots or values given as lists or tuples of numbers (indexed
+# by an array inside the closed form: a TypeError before, reported as an s2sad bug) -----
+
+def _interp_values_at_list_knots(fp):
+    return np.sum(np.interp([0.5, 1.5, 2.9], [0.0, 1.0, 2.0, 3.0], fp) ** 2)
+
+
+def _interp_at_tuple_knots(x):
+    return np.sum(np.interp(x, (0.0, 1.0, 2.0), (1.0, 3.0, 2.0), left=0.0, right=x[0]))
+
+
+def _interp_list_of_numbers(a):
+    return np.interp(0.3, [0.0, 1.0], [a, 2 * a ** 2])
+
+
+@pytest.mark.parametrize("f, arg", [
+    (_interp_values_at_list_knots, np.array([0.3, 1.2, 2.5, 0.1])),
+    (_interp_at_tuple_knots, np.array([-0.5, 0.5, 1.25, 2.5])),
+    (_interp_list_of_numbers, 1.3),
+])
+def test_interp_of_lists_of_numbers(f, arg) -> None:
+    check_grad(f, arg)
+    check_jvp(f, arg)
+
+
+def test_interp_of_list_knots_closed_form() -> None:
+    fp = np.array([0.3, 1.2, 2.5, 0.1])
+    # the points 0.5, 1.5, 2.9 take halves of fp[0..1], fp[1..2], and 0.1 / 0.9 of fp[2..3]
+    at = np.array([0.5 * (fp[0] + fp[1]), 0.5 * (fp[1] + fp[2]), 0.1 * fp[2] + 0.9 * fp[3]])
+    expected = 2 * np.array([0.5 * at[0], 0.5 * at[0] + 0.5 * at[1], 0.5 * at[1] + 0.1 * at[2],
+                             0.9 * at[2]])
+    np.testing.assert_allclose(s2sad.grad(_interp_values_at_list_knots)(fp), expected,
+                               rtol=1e-12)

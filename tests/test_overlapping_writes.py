@@ -57,6 +57,8 @@ def from_another_array(W):
 @pytest.mark.parametrize("f,arg", [
     (column_from_row, np.arange(25.0).reshape(5, 5) / 10),
     (row_from_column, np.arange(25.0).reshape(5, 5) / 10),
+    # (NumPy copies this one right, backwards from the addresses; r[1] = r.T[3] wrong)
+    (row_from_transpose, np.arange(9.0).reshape(3, 3) / 10),
 ])
 def test_a_write_of_a_view_of_the_same_array_is_refused(f, arg) -> None:
     with pytest.raises(s2sad.DifferentiationError,
@@ -68,7 +70,6 @@ def test_a_write_of_a_view_of_the_same_array_is_refused(f, arg) -> None:
     (copied_first, np.arange(25.0).reshape(5, 5) / 10),
     (shifted_copy, np.linspace(-1.0, 1.0, 6)),
     (shifted, np.linspace(-1.0, 1.0, 6)),
-    (row_from_transpose, np.arange(9.0).reshape(3, 3) / 10),  # (a view of a view: as before)
     (from_another_array, np.arange(25.0).reshape(5, 5) / 10),
 ])
 def test_the_rewrites_are_differentiated(f, arg) -> None:
@@ -146,3 +147,165 @@ def test_refused_in_a_helper_and_a_loop(f) -> None:
         s2sad.grad(f)(np.arange(25.0).reshape(5, 5) / 10)
     with pytest.raises(s2sad.DifferentiationError, match="view of"):
         s2sad.jvp(f, wrt=0)(np.arange(25.0).reshape(5, 5) / 10, np.ones((5, 5)))
+
+
+# ----- views of views, writes through views, steps: followed to the root array -----
+# (each was silently wrong before: the check saw only a view taken directly from the
+# array written, and compared the axes kept, not the steps)
+
+def row_through_two_views(W):
+    r = W * 1.0
+    v = r[2]
+    w = v[:]
+    r[:, 4] = w
+    return np.sum(np.sin(r))
+
+
+def row_of_a_row_view(W):
+    r = W * 1.0
+    r[:, 4] = r[2][:]
+    return np.sum(np.sin(r))
+
+
+def row_of_a_slice(W):
+    r = W * 1.0
+    v = r[1:]
+    r[:, 4] = v[1]
+    return np.sum(np.sin(r))
+
+
+def every_other_from_the_front(x):
+    y = x * 2.0
+    y[::2] = y[:3]  # (NumPy: y[4] gets the y[2] this write has changed)
+    return np.sum(y * y * x)
+
+
+def through_a_column_view(W):
+    r = W * 1.0
+    c = r[:, 4]
+    c[:] = r[2]
+    return np.sum(np.sin(r))
+
+
+def row_of_a_reshape(W):
+    r = W * 1.0
+    q = r.reshape(5, 5)  # (a view or a copy, as r's memory says)
+    r[:, 4] = q[2]
+    return np.sum(np.sin(r))
+
+
+SQUARE = np.arange(25.0).reshape(5, 5) / 10
+
+
+@pytest.mark.parametrize("f,arg", [
+    (row_through_two_views, SQUARE), (row_of_a_row_view, SQUARE), (row_of_a_slice, SQUARE),
+    (every_other_from_the_front, np.linspace(-1.0, 1.0, 6)),
+    (through_a_column_view, SQUARE), (row_of_a_reshape, SQUARE),
+])
+def test_views_of_views_and_steps_are_refused(f, arg) -> None:
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=r"test_overlapping_writes.py:\d+: .*view of .*copy"):
+        s2sad.grad(f)(arg)
+    with pytest.raises(s2sad.DifferentiationError, match="view of"):
+        s2sad.jvp(f)(arg, np.ones_like(arg))
+
+
+# ----- what NumPy copies first (the written part has two axes, or the two walk memory
+# in opposite directions) or copies right (equal strides): differentiated -----
+
+def plane_from_plane(W):
+    r = W * 1.0
+    r[:, :, 4] = r[2]  # (two axes written: NumPy copies r[2] first)
+    return np.sum(np.sin(r) * W)
+
+
+def column_from_reversed_row(W):
+    r = W * 1.0
+    r[:, 4] = r[2, ::-1]  # (opposite directions: NumPy copies first)
+    return np.sum(np.sin(r) * W)
+
+
+def rows_from_transposed_rows(W):
+    r = np.tanh(W)
+    r[:2] = r.T[1:3]
+    return np.sum(r * W)
+
+
+def shifted_down_a_column(W):
+    r = W * 1.0
+    r[1:, 0] = r[:-1, 1]  # (equal strides: copied right either way)
+    return np.sum(np.sin(r) * W)
+
+
+@pytest.mark.parametrize("f,arg", [
+    (plane_from_plane, np.arange(125.0).reshape(5, 5, 5) / 100),
+    (column_from_reversed_row, SQUARE), (rows_from_transposed_rows, SQUARE),
+    (shifted_down_a_column, SQUARE),
+])
+def test_writes_numpy_copies_right_are_differentiated(f, arg) -> None:
+    check_grad(f, arg)
+
+
+def test_column_from_reversed_row_closed_form() -> None:
+    W = SQUARE
+    r = W.copy()
+    r[:, 4] = W[2, ::-1]  # r[i, 4] = W[2, 4 - i]
+    through_r = np.cos(r) * W
+    expected = np.sin(r) + through_r
+    expected[:, 4] = np.sin(r[:, 4])  # (column 4 of W reaches r no more)
+    expected[2, ::-1] += through_r[:, 4]
+    np.testing.assert_allclose(s2sad.grad(column_from_reversed_row)(W), expected, rtol=1e-12)
+
+
+# ----- values a branch chose, and literal extents: the order NumPy copies in followed
+# (random programs 72025, 72031, 72046, 72075 are differentiated, as they were before
+# views of views were followed) -----
+
+def column_or_another_array(W, c):
+    r = W * 1.0
+    r[:, 0] = np.cos(W[0]) if c > 0 else r[:, -3]  # (equal strides: right either way)
+    return np.sum(np.sin(r) * W)
+
+
+def every_other_into_two(x):
+    v = np.tanh(x[1:4])
+    v[1:3] = v[::2]  # (backwards from v[2]: copied right)
+    return np.sum(v * x[:3])
+
+
+def one_element_across(W):
+    r = W * 1.0
+    r[2:3, 4] = r[2, 3:4]  # (one element: one copy)
+    return np.sum(np.sin(r) * W)
+
+
+def every_other_from_the_front_bounded(x):
+    y = x * 2.0
+    y[:6:2] = y[:3]  # (forwards: y[4] gets the y[2] just written)
+    return np.sum(y * y * x)
+
+
+@pytest.mark.parametrize("f,args", [
+    (column_or_another_array, (SQUARE, 1.0)), (column_or_another_array, (SQUARE, -1.0)),
+    (every_other_into_two, (np.linspace(-1.0, 1.0, 6),)),
+    (one_element_across, (SQUARE,)),
+])
+def test_writes_copied_in_a_right_order_are_differentiated(f, args) -> None:
+    check_grad(f, *args)
+
+
+def test_a_bounded_write_read_after_it_is_written_is_refused() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match="view of"):
+        s2sad.grad(every_other_from_the_front_bounded)(np.linspace(-1.0, 1.0, 6))
+
+
+def test_every_other_into_two_closed_form() -> None:
+    x = np.linspace(-1.0, 1.0, 6)
+    t = np.tanh(x[1:4])
+    v = np.array([t[0], t[0], t[2]])  # v[1:3] = (t[0], t[2])
+    dt = 1 - t ** 2
+    expected = np.zeros(6)
+    expected[:3] = v
+    expected[1] += dt[0] * (x[0] + x[1])  # t[0] reaches v[0] and v[1]
+    expected[3] += dt[2] * x[2]
+    np.testing.assert_allclose(s2sad.grad(every_other_into_two)(x), expected, rtol=1e-12)

@@ -589,3 +589,44 @@ def test_hessians_through_a_masked_pole_have_no_nan(f):
         warnings.simplefilter("ignore", RuntimeWarning)
         H = check_hessian(f, x)
     assert not np.isnan(H).any()
+
+
+# ----- keyword-only parameters reach f through a derivative of a derivative (a Hessian
+# or grad of grad of f(x, *, z=3.0) raised a TypeError from the wrapper before) -----
+
+_W0 = np.array([1.0, 2.0, 0.5])
+
+
+def cubed_scaled(x, *, z=3.0):
+    return np.sum(x ** 3) * z
+
+
+def weighted_cubes(x, *, w=_W0, mode="sum"):
+    return np.sum(x ** 3 * w) if mode == "sum" else np.max(x ** 3 * w)
+
+
+def scalar_with_keyword(t, *, c=2.0):
+    return t ** 3 * c + np.sin(t * c)
+
+
+_X3 = np.array([0.3, -0.4, 0.9])
+
+
+@pytest.mark.parametrize("f, keywords, diagonal", [
+    (cubed_scaled, {}, 18 * _X3), (cubed_scaled, {"z": 2.0}, 12 * _X3),
+    (weighted_cubes, {}, 6 * _X3 * _W0), (weighted_cubes, {"w": np.ones(3)}, 6 * _X3),
+])
+def test_hessian_passes_keyword_only_arguments(f, keywords, diagonal) -> None:
+    H = s2sad.hessian(f)(_X3, **keywords)
+    np.testing.assert_allclose(H, np.diag(diagonal), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("c", [2.0, -1.0, None])
+def test_grad_of_grad_passes_keyword_only_arguments(c) -> None:
+    t = 0.7
+    k = 2.0 if c is None else c
+    keywords = {} if c is None else {"c": c}
+    d2 = s2sad.grad(s2sad.grad(scalar_with_keyword))
+    assert np.isclose(d2(t, **keywords), 6 * t * k - k * k * np.sin(t * k), rtol=1e-12)
+    d3 = s2sad.grad(d2)
+    assert np.isclose(d3(t, **keywords), 6 * k - k ** 3 * np.cos(t * k), rtol=1e-12)

@@ -49,7 +49,7 @@ from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.views import ViewWrites, surely_arrays, zero_dim_arrays
+from s2sad.compiler.views import ViewWrites, bound_values, surely_arrays, zero_dim_arrays
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 
@@ -111,12 +111,14 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.dicts: set[int] = set()  # those that make a dict
+        self.lists: set[int] = set()  # those that make a list literal ([1, 0])
         self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         self.taken = views_of(node, namespace)  # (also those that may be copies)
         self.views = {n: v for n, v in self.taken.items() if self.is_view(v)}
+        self.bound = bound_values(node, namespace)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a
@@ -190,11 +192,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
-            self.containers.add(id(s))
-            if isinstance(s.value, gast.Dict) or self.called(s.value) in DICTS:
-                self.dicts.add(id(s))
-            if self.repeated_slots(s.value, state):
-                self.repeating.add(id(s))
+            self.made_container(s, state)
         value = self.points(s.value, state, s)
         items = tuple_items(s)
         if items is not None:
@@ -247,6 +245,17 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         if getattr(s, "s2sad_augmented", False) and name not in self.numbers:
             return True if self.ranks.get(name, 0) >= 1 or name in self.ndarrays else "maybe"
         return False
+
+    def made_container(self, s: gast.Assign, state: State) -> None:
+        """What kind of container the statement makes: a dict, a list literal (an array
+        indexed by it copies), one holding an object twice."""
+        self.containers.add(id(s))
+        if isinstance(s.value, gast.Dict) or self.called(s.value) in DICTS:
+            self.dicts.add(id(s))
+        if isinstance(s.value, gast.List):
+            self.lists.add(id(s))
+        if self.repeated_slots(s.value, state):
+            self.repeating.add(id(s))
 
     # ----- the objects an expression may hold -----
 

@@ -44,6 +44,7 @@ class PointsTo:
     ndarrays: set[str]
     containers: set[int]
     dicts: set[int]
+    lists: set[int]
     tuples: dict[int, int]
     made: set[tuple[str, int]]
     holders: dict[int, set[str]]
@@ -60,7 +61,7 @@ class PointsTo:
             held = frozenset().union(*(self.points(i, state, s) for i in items))
             return self.new(s, state) | as_parts(held)
         if isinstance(e, gast.Subscript):
-            if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e):
+            if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e, state):
                 return self.new(s, state)
             key = item_key(e, state, self.tuples)
             if key is not None:  # t[0] of t = (a, b): a's object itself
@@ -174,11 +175,18 @@ class PointsTo:
         rank = self.ranks.get(e.id) if isinstance(e, gast.Name) else None
         return isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1
 
-    def fancy(self, e: gast.Subscript) -> bool:
-        """An index by an array or a list copies."""
+    def fancy(self, e: gast.Subscript, state: State) -> bool:
+        """An index by an array or a list copies (``a[[1, 0]]``, ``items = [1, 0];
+        a[items]``: a list indexed by a list raises)."""
         parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
-        return any(isinstance(p, gast.Name) and (self.ranks.get(p.id) or 0) >= 1
-                   for p in parts)
+        return any(isinstance(p, gast.Name) and ((self.ranks.get(p.id) or 0) >= 1 or
+                                                 self.surely_list(state.get(p.id)))
+                   or isinstance(p, gast.List) for p in parts)
+
+    def surely_list(self, held: frozenset | None) -> bool:
+        """Does a name surely hold a list literal this function made?"""
+        return held is not None and bool(held) and all(
+            how == SAME and o[0] == "new" and o[1] in self.lists for o, how in held)
 
     def repeated_slots(self, value: gast.expr, state: State) -> bool:
         """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,

@@ -7,18 +7,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import gast
+import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import overlaps
 from s2sad.compiler.alias_objects import (
     CONTAINERS,
+    HOLDS_FIRST,
+    ITSELF,
     LIST_WRITES,
     SAME,
+    VIEWS,
     State,
     same_object,
     whole_object,
 )
 from s2sad.compiler.names import assign, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.views import transpose_of
 from s2sad.errors import error_at
 
 
@@ -33,6 +39,8 @@ class WriteChecks:
     views: dict
     taken: dict  # every name taken from another by an index or .T, views or not
     arrays: set[str]  # names surely holding arrays
+    bound: dict[str, list]  # name -> the values its bindings give it
+    numbers: set[str]  # names of Python numbers
     ranks: dict
     rebinds: dict[int, tuple]
     filename: str
@@ -113,30 +121,118 @@ class WriteChecks:
                                               retake else name)) for t in retake])
 
     def check_overlap(self, s: gast.Assign, name: str, state: State) -> None:
-        """``r[:, 4] = r[2]``: the value written is a view of the array written.  NumPy
-        copies it element by element without a copy first where the two overlap in one
-        direction (``r[4, 4]`` gets the ``r[2, 4]`` this very write has changed), which
-        a derivative of the written values cannot follow: refused."""
+        """``r[:, 4] = r[2]``: the value written shares memory with the array written.
+        NumPy copies it element by element without a copy first where the written part
+        has one axis (``r[4, 4]`` gets the ``r[2, 4]`` this very write has changed);
+        a derivative of the written values follows a copy first: the write is refused
+        unless the two are surely copied right (:mod:`overlaps`), views of views, writes
+        through views and values chosen by a branch followed to their root arrays."""
         value = s.value.args[-1] if isinstance(s.value, gast.Call) and \
             getattr(s, "s2sad_item_write", False) and len(s.value.args) == 3 else None
         if not isinstance(value, gast.Name) or value.id not in state or \
                 name not in self.arrays and self.ranks.get(name, 0) < 1:
             return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
-        mine = {o for o, how in state.get(name, frozenset()) if how == SAME}
-        view = self.taken.get(value.id)  # (an array's, or an item or slice of a list)
-        if view is None or view.kind != "index" or view.base != name or \
-                _disjoint(s.value.args[1], view.value.slice):
-            return  # (u[0, :] = u[1, :]: no element in common)
-        rank = self.ranks.get(name)
-        if type(rank) is not int:  # (not known: as many axes as the longer index takes)
-            rank = max(len(_axes(s.value.args[1])), len(_axes(view.value.slice)))
-        written, read = _kept(s.value.args[1], rank), _kept(view.value.slice, rank)
-        if written is None or read is None or written == read:
-            return  # (y[1:] = y[:-1]: along one axis both, copied in an order that works)
-        if mine & {o for o, _ in state[value.id]}:
-            raise error_at(self.where(s), s, f"in-place write into {name} of a view of "
-                           f"{name}", "NumPy may read elements of the view that this write "
-                           "has already changed; copy the right-hand side first (.copy())")
+        if not _objects(state, name) & _objects(state, value.id):
+            return
+        for root, ops in self.places(name):
+            for other, theirs in self.places(value.id, read=True):
+                if not _objects(state, root) & _objects(state, other):
+                    continue
+                same = root == other or same_object(state.get(root, frozenset()),
+                                                    state.get(other, frozenset()))
+                if not self.copied_right(root, ops + [s.value.args[1]],
+                                         theirs if same else None):
+                    raise self.overlap(s, name, root, other)
+
+    def copied_right(self, root: str, ops: list, theirs: list | None) -> bool:
+        """Does NumPy copy a value placed by ``theirs`` in ``root`` (None: placed in
+        another root sharing memory) into ``root`` placed by ``ops`` as a copy first?"""
+        dst, src = self.layouts(root, ops, theirs)
+        if dst is None or theirs is not None and src is None:
+            return False
+        if src is None:  # (not known where: right only where NumPy copies it first)
+            return len(dst.axes) != 1 or dst.axes[0].most is not None and \
+                dst.axes[0].most <= 1
+        return overlaps.disjoint(dst, src) or overlaps.copied_right(dst, src)
+
+    def overlap(self, s: gast.Assign, name: str, root: str, other: str) -> Exception:
+        target = name if root == name else f"{name} (a view of {root})"
+        return error_at(self.where(s), s, f"in-place write into {target} of a view of "
+                        f"{other}", "NumPy may read elements of the view that this write "
+                        "has already changed; copy the right-hand side first (.copy())")
+
+    def places(self, name: str, depth: int = 0, read: bool = False
+               ) -> list[tuple[str, list]]:
+        """Where the array ``name`` holds may lie: per binding, the root array and the
+        indices (``None`` for a transpose) that take it from there, first first; a name
+        bound otherwise (made anew, a parameter, a reshape) is its own root.  ``read``:
+        of a value read, whose bindings that make a new array share no memory."""
+        out: list[tuple[str, list]] = []
+        if depth >= 8 or len(self.bound.get(name, ())) > 8:
+            return [(name, [])]  # (far or many ways: taken for a root of its own)
+        for value in self.bound.get(name, [None]):
+            base, op = self.taken_by(value)
+            if base is None and isinstance(value, gast.Name) and value.id != name:
+                out += self.places(value.id, depth + 1, read)  # (one a branch chose)
+            elif base is None and read and self.fresh(value):
+                continue
+            elif base is None or base == name:
+                out.append((name, []))
+            else:
+                out += [(r, ops + [op]) for r, ops in self.places(base, depth + 1)]
+        places = list({(r, tuple(map(id, ops))): (r, ops) for r, ops in out}.values())
+        return places if len(places) <= 16 else [(name, [])]
+
+    def fresh(self, value: gast.expr | None) -> bool:
+        """Arithmetic, or a call of a library function that returns a new array."""
+        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+            return True
+        try:
+            fn = evaluate_ref(value.func, self.namespace) \
+                if isinstance(value, gast.Call) else None
+            return fn is not None and (isinstance(fn, np.ufunc) or getattr(
+                fn, "__module__", None) in ("numpy", "math") and fn not in SHARING)
+        except TypeError:
+            return False
+
+    def taken_by(self, value: gast.expr | None) -> tuple[str | None, Any]:
+        """(base, index) of ``base[index]`` of an array by a basic index, (base, None)
+        of its transpose; (None, None) for any other value."""
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            base = value.value.id
+            parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+            if (base in self.arrays or (self.ranks.get(base) or 0) >= 1) and not any(
+                    isinstance(p, gast.List) or isinstance(p, gast.Name) and
+                    not self.is_number(p.id) for p in parts):
+                return base, value.slice
+        view = transpose_of(value, self.namespace)
+        return (view.base, None) if view is not None else (None, None)
+
+    def layouts(self, root: str, ops: list, theirs: list | None
+                ) -> tuple[overlaps.Layout | None, overlaps.Layout | None]:
+        """The written part's layout in ``root`` and the value's (``theirs``: None where
+        the value's root is another), at ``root``'s rank; where that is not known, at
+        the least rank both indices fit that leaves the written part an axis."""
+        rank = self.ranks.get(root)
+        for r in [rank] if type(rank) is int else range(1, 9):
+            dst = self._layout(r, ops)
+            src = None if theirs is None else self._layout(r, theirs)
+            if dst is not None and (theirs is None or src is not None) and \
+                    (type(rank) is int or dst.axes):
+                return dst, src
+        return None, None
+
+    def _layout(self, rank: int, ops: list) -> overlaps.Layout | None:
+        layout: overlaps.Layout | None = overlaps.of_rank(rank)
+        for index in ops:
+            if layout is None:
+                return None
+            layout = overlaps.transposed(layout) if index is None else \
+                overlaps.indexed(layout, index, self.is_number)
+        return layout
+
+    def is_number(self, name: str) -> bool:
+        return name in self.numbers or self.ranks.get(name) == 0
 
     def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
                 ) -> Exception:
@@ -153,36 +249,12 @@ class WriteChecks:
         return getattr(s, "s2sad_file", self.filename)
 
 
-def _disjoint(written: gast.expr, read: gast.expr) -> bool:
-    """Two indices of one array that surely share no element: an axis where both take
-    an int literal, different ones of the same sign (``(0, :)`` and ``(1, :)``)."""
-    a, b = _axes(written), _axes(read)
-    return any(type(x) is int and type(y) is int and x != y and (x < 0) == (y < 0)
-               for x, y in zip(a, b))
+# results that may hold their arguments or be views of them (np.diag of a matrix, np.array
+# with copy=False)
+SHARING = VIEWS | ITSELF | CONTAINERS | HOLDS_FIRST | {
+    np.diag, np.array, np.require, np.broadcast_arrays, np.meshgrid}
 
 
-def _axes(index: gast.expr) -> list:
-    """Per axis, the int literal an index takes there, else None."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return [p.value if isinstance(p, gast.Constant) and type(p.value) is int else None
-            for p in parts]
-
-
-def _kept(index: gast.expr, rank: Any) -> tuple | None:
-    """The axes of an array of ``rank`` an index keeps (slices, and the axes after the
-    index), the others taken by numbers; None where that is not known."""
-    if type(rank) is not int:
-        return None
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    if len(parts) > rank:
-        return None
-    kept = []
-    for k, p in enumerate(parts):
-        if isinstance(p, gast.Slice) or isinstance(p, gast.Call) and \
-                isinstance(p.func, gast.Name) and p.func.id == "slice":
-            kept.append(k)
-        elif not (isinstance(p, gast.Constant) and type(p.value) is int or
-                  isinstance(p, gast.Name)):
-            return None
-    return tuple(kept) + tuple(range(len(parts), rank))
+def _objects(state: State, name: str) -> set:
+    return {o for o, _ in state.get(name, ())}
 

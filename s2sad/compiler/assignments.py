@@ -272,6 +272,13 @@ def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: g
             sequences.written(norm, norm.name(target.value.id), target.slice, item)
     elif isinstance(target.value, gast.Subscript):
         assign_item(norm, target.value, norm.temp(call, "updated", s), s, nested=True)
+    elif isinstance(target.value, gast.Attribute) and target.value.attr == "T":
+        # a.T[1] = v: the transpose written, then all of a written from it (a[...] = .T)
+        updated = norm.temp(call, "updated", s)
+        whole = gast.Subscript(value=target.value.value, slice=const(Ellipsis),
+                               ctx=gast.Store())
+        assign_item(norm, whole, gast.Attribute(value=updated, attr="T", ctx=gast.Load()),
+                    s, nested=True)
     else:
         assign_target(norm, target.value, norm.temp(call, "updated", s), s)
 

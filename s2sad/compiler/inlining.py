@@ -154,13 +154,16 @@ def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -
 
 
 def _bind_free_names(norm: Normalizer, child: Normalizer, fn: Any) -> None:
-    """A nested def reads the caller's variables as they are at the call."""
+    """A nested def reads the variables (and defs) of the function it is defined in, as
+    they are at the call: looked up there, not in the caller (``def b(u): return u * k``
+    called from ``def a(u, k=1.0)`` reads the outer ``k``, as a Python closure does)."""
+    home = getattr(fn, "s2sad_scope", norm)
     for free in getattr(fn, "s2sad_free", ()):
-        if free in norm.local_defs:
-            child.local_defs[free] = norm.local_defs[free]
-        elif free in norm.locals:
+        if free in home.local_defs:
+            child.local_defs[free] = home.local_defs[free]
+        elif free in home.locals:
             child.locals.add(free)
-            child.rename[free] = norm.name(free)
+            child.rename[free] = home.name(free)
 
 
 def _bind_collected(norm: Normalizer, child: Normalizer, param: inspect.Parameter,
@@ -229,10 +232,9 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
         {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
     stored = {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Store)}
     free = {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)} - params - stored
-    for inner in [norm.local_defs[f] for f in free if f in norm.local_defs]:
-        free |= inner.s2sad_free  # what the defs it calls read, it passes on
     fn.s2sad_free = free
     fn.s2sad_nested = True
+    fn.s2sad_scope = norm  # (where its free names are looked up)
     return fn
 
 

@@ -71,7 +71,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
     params = param_names(node)
     numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, namespace)
     node = alias.resolve_aliases(node, {**namespace, **registry.TEMPLATE_NAMESPACE},
-                                 src.filename, numbers, param_ranks(node, ranks),
+                                 src.filename, numbers, param_ranks(node, ranks, held=True),
                                  outer=set(namespace))
     if stage != "alias":
         node = hoist.hoist(ssa.to_ssa(node, namer))

@@ -104,6 +104,12 @@ def bindings(node: gast.FunctionDef, namespace: dict) -> dict[str, int]:
     return out
 
 
+def bound_values(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
+    """name -> the values its bindings give it (None for an item of an unpacking)."""
+    return {name: [s.value if isinstance(s.targets[0], gast.Name) else None
+                   for s in assigned] for name, assigned in _stores(node, namespace).items()}
+
+
 def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
     """name -> the assignments binding it (not the writes into it)."""
     stores: dict[str, list] = {}
@@ -120,12 +126,21 @@ def surely_arrays(node: gast.FunctionDef, namespace: dict) -> tuple[set[str], se
     """Names that hold an ndarray or, where NumPy gives one for numbers, a NumPy scalar
     (see :func:`_surely_arrays`); and of those the ones surely an ndarray, written in
     place by ``+=``: slices (``w = v[1:]``; of a scalar, the slice raises) and what a
-    NumPy function that never returns a scalar makes (``v = np.array(out)``)."""
+    NumPy function that never returns a scalar makes (``v = np.array(out)``), names
+    written by item (``r[0] = v``: a number would raise) and names bound to those."""
     stores = _stores(node, namespace)
     arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
-    return arrays, {n for n in arrays if all(
+    indexed = {s.targets[0].id for s in walk(node) if isinstance(s, gast.Assign) and
+               getattr(s, "s2sad_item_write", False) and isinstance(s.targets[0], gast.Name)}
+    ndarrays = {n for n in arrays if n in indexed or all(  # (a number takes no r[0] = v)
         isinstance(s.value, gast.Subscript) or isinstance(s.value, gast.Call) and
         _never_scalar(s.value, namespace) for s in stores[n])}
+    while True:  # (c = r of such an r)
+        more = {n for n in arrays - ndarrays if all(
+            isinstance(s.value, gast.Name) and s.value.id in ndarrays for s in stores[n])}
+        if not more:
+            return arrays, ndarrays
+        ndarrays |= more
 
 
 def zero_dim_arrays(node: gast.FunctionDef, ndarrays: set[str]) -> set[str]:
@@ -154,7 +169,8 @@ def _never_scalar(value: gast.Call, namespace: dict) -> bool:
 def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) -> set[str]:
     """Names every binding of which makes an ndarray (or, for numbers, a number: never
     a list, whose slice would be a copy): a NumPy function that always returns one,
-    arithmetic of one, or a slice of such a name (``w = v[1:]``), to a fixpoint."""
+    arithmetic of one, such a name (``c = where``: a helper's result) or a slice of one
+    (``w = v[1:]``), to a fixpoint."""
     arrays: set[str] = set()
     changed = True
     while changed:
@@ -163,6 +179,7 @@ def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) ->
             if name not in arrays and name not in other and all(
                     isinstance(s.targets[0], gast.Name) and (  # (not unpacked from one)
                         _makes_array(s.value, namespace) or _arithmetic(s.value, arrays) or
+                        isinstance(s.value, gast.Name) and s.value.id in arrays or
                         isinstance(s.value, gast.Subscript) and
                         isinstance(s.value.value, gast.Name) and
                         s.value.value.id in arrays and _slices_only(s.value.slice))
@@ -300,6 +317,12 @@ def _view_of(value: gast.expr, namespace: dict, loops: dict[str, gast.For],
     if (fn is np.transpose or fn is runtime.transpose_method) and not rest:
         return View(value.args[0].id, value, "transpose")
     return None
+
+
+def transpose_of(value: gast.expr | None, namespace: dict) -> View | None:
+    """``np.transpose(x)``, ``x.T`` of a name: the view it takes, else None."""
+    view = _view_of(value, namespace, {}, set()) if isinstance(value, gast.Call) else None
+    return view if view is not None and view.kind == "transpose" else None
 
 
 def _constant_index(idx: gast.expr, loops: dict[str, gast.For],

@@ -74,6 +74,8 @@ defjvp(np.correlate, "a, v, mode='valid'", "np.correlate(da, v, mode)",
 # ----- np.interp: the segment's line; constant outside (left / right) -----
 
 def interp(x, xp, fp, left=None, right=None, period=None):
+    xp = np.asarray(xp)  # (lists of numbers, as NumPy takes them)
+    fp = np.asarray(fp)
     n = np.size(xp)
     j = np.clip(np.searchsorted(xp, x, side='right') - 1, 0, n - 2)
     slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])

@@ -6,7 +6,9 @@ values as the library does:
   function without them (``defthrough(fn, reference, keywords=...)``): ``np.diff``'s
   ``prepend``/``append`` (joined to the array first), ``np.pad``'s scalar
   ``constant_values`` (the padding of zeros plus the value times a mask), ``np.max`` /
-  ``np.min``'s ``initial`` (an ``np.maximum`` / ``np.minimum`` after);
+  ``np.min``'s ``initial`` (an ``np.maximum`` / ``np.minimum`` after) and ``where``
+  (the masked places given ``initial``), ``np.sum``'s and ``np.mean``'s ``where`` (the
+  masked places given 0, the mean divided by the count of the others);
 - functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
@@ -57,17 +59,32 @@ def pad_with_value(array, pad_width, mode='constant', constant_values=0):
 
 
 def max_with_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    if out is not None or where is not None:
-        raise DifferentiationError("<s2sad>:?: np.max with out= or where=: assign the "
-                                   "result, mask with np.where")
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.max with out=: assign the result")
+    if where is not None:  # (NumPy asks for initial with where: the masked places)
+        return np.max(np.where(where, a, initial), axis=axis, keepdims=keepdims)
     return np.maximum(np.max(a, axis=axis, keepdims=keepdims), initial)
 
 
 def min_with_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    if out is not None or where is not None:
-        raise DifferentiationError("<s2sad>:?: np.min with out= or where=: assign the "
-                                   "result, mask with np.where")
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.min with out=: assign the result")
+    if where is not None:
+        return np.min(np.where(where, a, initial), axis=axis, keepdims=keepdims)
     return np.minimum(np.min(a, axis=axis, keepdims=keepdims), initial)
+
+
+def sum_where(a, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=True):
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.sum with out=: assign the result")
+    return np.sum(np.where(where, a, 0), axis=axis, dtype=dtype, keepdims=keepdims) + initial
+
+
+def mean_where(a, axis=None, dtype=None, out=None, keepdims=False, where=True):
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.mean with out=: assign the result")
+    count = np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=keepdims)
+    return np.sum(np.where(where, a, 0), axis=axis, dtype=dtype, keepdims=keepdims) / count
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing='xy'):
@@ -245,9 +262,11 @@ def dist(p, q):
 defthrough(np.diff, diff_with_ends, keywords=("prepend", "append"))
 defthrough(np.pad, pad_with_value, keywords=("constant_values",))
 for _f in (np.max, np.amax):
-    defthrough(_f, max_with_initial, keywords=("initial",))
+    defthrough(_f, max_with_initial, keywords=("initial", "where"))
 for _f in (np.min, np.amin):
-    defthrough(_f, min_with_initial, keywords=("initial",))
+    defthrough(_f, min_with_initial, keywords=("initial", "where"))
+defthrough(np.sum, sum_where, keywords=("where", "initial"))
+defthrough(np.mean, mean_where, keywords=("where",))
 for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress, compress),
                         (np.extract, extract), (np.choose, choose), (np.ldexp, ldexp),
                         (np.resize, resize),
