@@ -38,6 +38,7 @@ from s2sad.compiler import (
     reuse,
     scaled_solves,
     shape_reads,
+    shared_factors,
     simplify,
     tape,
     written_back,
@@ -230,8 +231,12 @@ def contracted(body: list, facts: Facts) -> list:
 
 
 def share(body: list, facts: Facts) -> list:
-    """Costly calls with the same arguments computed once."""
+    """A matrix inverted anyway not factorised again for its solves; costly calls with
+    the same arguments computed once."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    if shared_factors.share_factors(body, facts.namespace, facts.namer,
+                                    _shapes(body, facts)):
+        facts.shapes = None
     return body
 
 
