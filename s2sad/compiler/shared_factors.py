@@ -34,6 +34,7 @@ import numpy as np
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.reuse import always_evaluated
 from s2sad.compiler.symmetric import symmetric_names
 from s2sad.compiler.walks import nodes, walk_statements
 
@@ -104,7 +105,7 @@ def _block(stmts: list, namespace: dict, namer: Any, facts: dims.Facts,
             continue
         uses = [(i, u) for i, s in enumerate(stmts) for u in _uses(s, namespace, transposes)
                 if u.matrix == matrix]
-        stores = [i for i, s in enumerate(stmts) if matrix in _stored(s)]
+        stores = [i for i, s in enumerate(stmts) if matrix in stored(s)]
         segments = list(zip([-1, *stores], [*stores, len(stmts)]))  # (one value of M each)
         for start, end in reversed(segments):  # (a statement put in moves no earlier one)
             group = [(i, u) for i, u in uses if start < i < end]
@@ -151,7 +152,7 @@ def _once(stmts: list, after: list, matrix: str, namer: Any, helper: str) -> Non
     bound = s.targets[0].id if helper == "inverse" and first.kind == "inv" and \
         not first.transposed and isinstance(s, gast.Assign) and s.value is first.call and \
         isinstance(s.targets[0], gast.Name) else None
-    if bound is not None and not any(bound in _stored(t) for t in stmts[first_at + 1:]):
+    if bound is not None and not any(bound in stored(t) for t in stmts[first_at + 1:]):
         s.value = gast.Call(func=load(helper), args=[load(matrix)], keywords=[])
         name, rest, shift = bound, after[1:], 0
     else:
@@ -163,7 +164,7 @@ def _once(stmts: list, after: list, matrix: str, namer: Any, helper: str) -> Non
         stmts.insert(first_at, assign(name, made, like=like))
     swaps = {id(u.call): _read(u, name, helper) for _, u in rest}
     for i in dict.fromkeys(i for i, _ in rest):
-        _Swap(swaps).visit(stmts[i + shift])
+        Swap(swaps).visit(stmts[i + shift])
 
 
 def _cholesky(stmts: list, start: int, matrix: str, namespace: dict
@@ -172,14 +173,14 @@ def _cholesky(stmts: list, start: int, matrix: str, namespace: dict
     binding ``stmts[start]`` and before the next, ``L`` not bound again after it."""
     for j in range(start + 1, len(stmts)):
         s = stmts[j]
-        if matrix in _stored(s):
+        if matrix in stored(s):
             return None
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
                 not s.value.keywords and len(s.value.args) == 1 and \
                 isinstance(s.value.args[0], gast.Name) and s.value.args[0].id == matrix and \
                 evaluate_ref(s.value.func, namespace) is np.linalg.cholesky and \
-                not any(s.targets[0].id in _stored(t) for t in stmts[j + 1:]):
+                not any(s.targets[0].id in stored(t) for t in stmts[j + 1:]):
             return j, s.targets[0].id
     return None
 
@@ -192,7 +193,7 @@ def _by_cholesky(stmts: list, solves: list, factor: str) -> None:
         return gast.Call(func=load("tri_solve"), args=[load(factor), b, *flags], keywords=[])
     swaps = {id(u.call): tri(tri(u.call.args[1], False), True) for _, u in solves}
     for i in dict.fromkeys(i for i, _ in solves):
-        _Swap(swaps).visit(stmts[i])
+        Swap(swaps).visit(stmts[i])
 
 
 def _read(u: _Use, name: str, helper: str) -> gast.expr:
@@ -208,7 +209,10 @@ def _read(u: _Use, name: str, helper: str) -> gast.expr:
     return gast.BinOp(left=inverse, op=gast.MatMult(), right=u.call.args[1])
 
 
-class _Swap(Transformer):
+class Swap(Transformer):
+    """Each call of ``swaps`` (by id) replaced by its expression (the uses in that
+    expression replaced too)."""
+
     def __init__(self, swaps: dict[int, gast.expr]) -> None:
         self.swaps = swaps
 
@@ -268,12 +272,11 @@ def _transposes(body: list, namespace: dict) -> dict[str, str]:
 
 def _unconditional(s: gast.stmt, call: gast.Call) -> bool:
     """Whether ``s``, a statement of the block, evaluates ``call`` whenever it runs."""
-    from s2sad.compiler.reuse import _always_evaluated
     return isinstance(s, (gast.Assign, gast.AugAssign)) and \
-        any(n is call for n in _always_evaluated(s.value))
+        any(n is call for n in always_evaluated(s.value))
 
 
-def _stored(s: gast.stmt) -> set[str]:
+def stored(s: gast.stmt) -> set[str]:
     return {n.id for n in nodes([s]) if n.__class__ is gast.Name and
             n.ctx.__class__ is not gast.Load}
 

@@ -31,7 +31,8 @@ import numpy as np
 
 from s2sad.compiler.names import Transformer, assign, load, origin
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import _always_evaluated
+from s2sad.compiler.reuse import ReplaceCall, always_evaluated
+from s2sad.compiler.shared_factors import Swap, stored
 from s2sad.compiler.walks import nodes, structure
 
 _NAMES = {"sin", "cos", "tan", "arctan", "log", "log1p", "exp", "expm1", "tanh", "sinh",
@@ -123,7 +124,7 @@ def _block(stmts: list, namespace: dict, namer: Any, doubles: dict[str, str],
             arg = call.args[0]
             y = doubles.get(arg.id) if isinstance(arg, gast.Name) else \
                 _halved(arg, stores)
-            if y is None or not any(n is call for n in _always_evaluated(stmts[i].value)):
+            if y is None or not any(n is call for n in always_evaluated(stmts[i].value)):
                 continue
             sine, cosine = (_named(stmts, i, fn, y, namespace, namer, stores)
                             for fn in (np.sin, np.cos))
@@ -133,7 +134,7 @@ def _block(stmts: list, namespace: dict, namer: Any, doubles: dict[str, str],
             product = gast.BinOp(left=gast.BinOp(left=gast.Constant(value=2.0, kind=None),
                                                  op=gast.Mult(), right=load(sine)),
                                  op=gast.Mult(), right=load(cosine))
-            _Swap({id(call): product}).visit(stmts[at])
+            Swap({id(call): product}).visit(stmts[at])
             changed = True
     for s in stmts:
         if isinstance(s, (gast.If, gast.For, gast.While)):
@@ -155,27 +156,22 @@ def _named(stmts: list, i: int, fn: Any, y: str, namespace: dict, namer: Any,
                 stmts.insert(i, stmts.pop(k))
             return s.targets[0].id
     first = next((k for k, s in enumerate(stmts) if isinstance(s, (gast.Assign, gast.AugAssign))
-                  and any(_is_call(n, fn, y, namespace) for n in _always_evaluated(s.value))),
+                  and any(_is_call(n, fn, y, namespace) for n in always_evaluated(s.value))),
                  None)
     if first is None:
         return None
-    call = next(n for n in _always_evaluated(stmts[first].value)
+    call = next(n for n in always_evaluated(stmts[first].value)
                 if _is_call(n, fn, y, namespace))
     name = namer.fresh(f"{fn.__name__}_{y}")
     key = structure(call)
     for s in stmts[first:]:
-        _Replace(key, name).visit(s)
+        ReplaceCall(key, name).visit(s)
     at = min(first, i)
     while at > 0 and origin(stmts[at - 1]) == origin(stmts[at]) and \
-            y not in _stored(stmts[at - 1]):
+            y not in stored(stmts[at - 1]):
         at -= 1  # (in front of the line's statements: they stay one run to merge)
     stmts.insert(at, assign(name, call, like=stmts[first]))
     return name
-
-
-def _stored(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes([s]) if n.__class__ is gast.Name and
-            n.ctx.__class__ is not gast.Load}
 
 
 def _is_call(e: object, fn: Any, y: str, namespace: dict) -> bool:
@@ -210,26 +206,3 @@ def _halved(e: gast.expr, stores: Counter) -> str | None:
 
 def _two(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) in (int, float) and e.value == 2
-
-
-class _Swap(Transformer):
-    def __init__(self, swaps: dict[int, gast.expr]) -> None:
-        self.swaps = swaps
-
-    def visit_Call(self, node: gast.Call) -> gast.expr:
-        new = self.swaps.get(id(node))
-        if new is not None:
-            return new
-        self.generic_visit(node)
-        return node
-
-
-class _Replace(Transformer):
-    def __init__(self, key: tuple, name: str) -> None:
-        self.key, self.name = key, name
-
-    def visit_Call(self, node: gast.Call) -> gast.expr:
-        if structure(node) == self.key:
-            return load(self.name)
-        self.generic_visit(node)
-        return node
