@@ -48,6 +48,13 @@ def solve_in_a_loop(A, b):
     return np.sum(x ** 2)
 
 
+def solved_after_the_loop(A, b):
+    for i in range(2):
+        M = A + (i + 1.0) * np.eye(4)
+        b = np.linalg.solve(M.T, b) + np.linalg.solve(M, b)
+    return np.sum(np.linalg.solve(M, b)) + np.linalg.slogdet(M)[1]
+
+
 def logdet_per_step(A, Y):
     total = 0.0
     for t in range(Y.shape[0]):
@@ -132,6 +139,15 @@ def test_a_matrix_made_in_each_step_is_inverted_once_in_the_reversed_step(rng) -
     check_grad(logdet_per_step, A, Y, wrt=(0, 1))
     reversed_loop = _source(logdet_per_step, A, Y, wrt=(0, 1)).split("reversed(", 1)[1]
     assert reversed_loop.count("inverse(") == 1 and "solve(" not in reversed_loop
+
+
+def test_a_matrix_bound_in_a_loop_and_solved_with_after_it(rng) -> None:
+    A, b = well_conditioned(rng, 4), rng.standard_normal(4)
+    check_grad(solved_after_the_loop, A, b, wrt=(0, 1))
+    check_jvp(solved_after_the_loop, A, b, wrt=(0, 1), rng=rng)  # (M bound once, in it)
+    src = _source(solved_after_the_loop, A, b, wrt=(0, 1))
+    after = src.split("stack.append(", 1)[1].split("reversed(", 1)[0]
+    assert "M_inv = inverse(M)" in after and "solve(" not in after  # (the last trip's M)
 
 
 def test_logdet_by_cholesky_beside_a_solve(rng) -> None:

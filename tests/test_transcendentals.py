@@ -25,6 +25,14 @@ def exp_twice(x, c):
     return np.sum(np.tanh(x) * np.exp(x) + e) + np.sum(np.log1p(x * x) ** 2)
 
 
+def bound_in_a_loop(x):
+    t = 0.0
+    for i in range(3):
+        y = x * (i + 1.0)
+        t = t + np.sum(np.cos(y) * np.sin(y))
+    return t + np.sum(np.cos(y) + np.sin(y + y))
+
+
 def in_a_loop(x):
     for _ in range(3):
         x = x + 0.1 * np.sin(x) * np.cos(2 * x)
@@ -91,6 +99,12 @@ def test_a_function_taken_twice_is_taken_once(rng, c) -> None:
     code = _source(exp_twice, x, c)
     assert code.count("np.tanh(x)") == 1 and code.count("np.log1p(") == 1
     assert code.count("np.exp(x)") == 1  # (in the branch too: the name bound before it)
+
+
+def test_a_value_bound_in_a_loop_and_read_after_it(rng) -> None:
+    x = rng.uniform(-2.0, 2.0, 4)
+    check_grad(bound_in_a_loop, x)
+    check_jvp(bound_in_a_loop, x, rng=rng)  # (forward mode: y bound once, in the loop)
 
 
 @pytest.mark.parametrize("c", [1.0, -1.0])

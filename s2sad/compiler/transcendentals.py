@@ -63,8 +63,10 @@ def _repeated(stmts: list, namespace: dict, namer: Any, stores: Counter) -> bool
     for s in stmts:
         for fn, y in _keys(s, namespace, stores):
             seen[fn, y] = seen.get((fn, y), 0) + 1
+    nested = set().union(*(stored(s) for s in stmts if isinstance(s, (gast.If, gast.For,
+                                                                     gast.While))))
     for (fn, y), count in seen.items():
-        if count > 1:
+        if count > 1 and y not in nested:  # (bound in a loop: one value per trip there)
             at = next(k for k, s in enumerate(stmts) if (fn, y) in _keys(s, namespace, stores))
             name = _named(stmts, at, fn, y, namespace, namer, stores)
             if name is not None:
