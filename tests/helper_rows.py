@@ -142,6 +142,7 @@ for _b, _x in [((3,), (3,)), ((3, 2), (3, 2))]:
     R(rt.solve_lhs_adjoint, N(*_x), well(3), N(*_b), N(*_x))
 R(rt.solve_rhs_adjoint, N(2, 3, 2), well(2, 3), N(3, 2))
 R(rt.solve_lhs_adjoint, N(2, 3, 2), well(2, 3), N(3, 2), N(2, 3, 2))
+R(rt.inverse, well(3)); R(rt.inverse, well(2, 3))  # noqa: E702
 
 # ----- norm -----
 R(rt.norm_partial, N(4)); R(rt.norm_partial, N(3, 4), None, 1)  # noqa: E702

@@ -32,7 +32,8 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
 _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
-               np.linalg.inv, np.linalg.solve, np.linalg.norm}  # real in, real out
+               np.linalg.inv, np.linalg.solve, np.linalg.norm,
+               runtime.inverse}  # real in, real out
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 

@@ -40,8 +40,10 @@ from s2sad.compiler import (
     row_sums,
     scaled_solves,
     shape_reads,
+    shared_factors,
     simplify,
     tape,
+    transcendentals,
     written_back,
     zero_branches,
 )
@@ -244,8 +246,15 @@ def rows(body: list, facts: Facts) -> list:
 
 
 def share(body: list, facts: Facts) -> list:
-    """Costly calls with the same arguments computed once."""
+    """Costly calls with the same arguments computed once; a matrix inverted or
+    factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
+    ``sin(y)`` and ``cos(y)`` computed anyway."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    if shared_factors.share_factors(body, facts.namespace, facts.namer,
+                                    _shapes(body, facts)):
+        facts.shapes = None
+    if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
+        facts.shapes = None
     return body
 
 

@@ -53,7 +53,7 @@ _NEW = {
     np.linalg.inv, np.linalg.solve, np.linalg.det, np.linalg.norm, np.shape, np.ndim,
     np.size, len, float, int, bool, abs, math.sqrt, math.exp, math.log, math.sin,
     math.cos, runtime.setitem, runtime.zero_at, runtime.fresh, runtime.safe_mul,
-    runtime.scatter_add, runtime.scatter_subtract,
+    runtime.scatter_add, runtime.scatter_subtract, runtime.inverse, runtime.lu_solve,
     runtime.safe_div, runtime.zeros_like, runtime.shape_of, runtime.floats_zeros,
 }
 _SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,

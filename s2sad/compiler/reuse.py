@@ -70,7 +70,7 @@ def with_forward_values(expr: gast.expr, known: dict[tuple, str]) -> gast.expr:
     if not known:
         return expr
     for key, name in known.items():
-        expr = _Replace(key, name).visit(expr)
+        expr = ReplaceCall(key, name).visit(expr)
     return expr
 
 
@@ -96,9 +96,9 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
                 shared = namer.fresh(_call_name(call))
                 at = next(i for i, x in enumerate(stmts) if x is first)
                 stmts.insert(at, assign(shared, call, like=first))
-                _Replace(key, shared).visit(first)
+                ReplaceCall(key, shared).visit(first)
                 seen[key] = (first, reads, shared)
-            _Replace(key, shared).visit(s)
+            ReplaceCall(key, shared).visit(s)
         if not seen:  # (nothing to forget: what s writes does not matter)
             continue
         stored = _stored(s)
@@ -117,7 +117,7 @@ def _costly_calls(s: gast.stmt, namespace: dict) -> list:
         return []  # (most statements: no costly call at all, pure or not)
     if not _pure(s.value, namespace):
         return []
-    return [n for n in _always_evaluated(s.value) if isinstance(n, gast.Call) and
+    return [n for n in always_evaluated(s.value) if isinstance(n, gast.Call) and
             _call_name(n) in _COSTLY and not n.keywords and
             all(_plain_argument(a) for a in n.args)]
 
@@ -128,7 +128,7 @@ def _plain_argument(a: gast.expr) -> bool:
         a.attr == "T" and isinstance(a.value, gast.Name)
 
 
-def _always_evaluated(e: gast.AST) -> list:
+def always_evaluated(e: gast.AST) -> list:
     """The nodes of ``e`` outside the branches of ``a if c else b``, ``and``/``or`` and
     lambdas and comprehensions: moved before the statement, those would run when the
     statement does not run them (``inv(x)`` where ``x`` is not square)."""
@@ -162,7 +162,7 @@ def _stored(s: gast.stmt) -> set[str] | None:
     return None
 
 
-class _Replace(Transformer):
+class ReplaceCall(Transformer):
     def __init__(self, key: tuple, name: str) -> None:
         self.key, self.name = key, name
 

@@ -214,6 +214,11 @@ def _solve(args: list, e: gast.Call) -> Any:
         else None
 
 
+def _lu_solve(args: list, e: gast.Call) -> Any:
+    """``lu_solve(factors, b, trans)``: as ``solve(a, b)`` of the matrix factored."""
+    return _solve(args[:2], e) if len(args) in (2, 3) else None
+
+
 def _transpose(args: list, e: gast.Call) -> Any:
     whole = len(args) == 1 or len(args) == 2 and is_none(e.args[1])
     return args[0][::-1] if whole else None
@@ -279,7 +284,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
-                np.linalg.norm: _norm, np.append: _append}
+                np.linalg.norm: _norm, np.append: _append, runtime.lu_solve: _lu_solve}
 
 
 def join_dims(dims: list) -> Dim:

@@ -15,10 +15,12 @@ rule like a user's function), so every order works:
 ``einsum_adjoint_tangent``, ``multi_dot_second``, ``multi_dot_tangent2``,
 ``cholesky_*`` and ``matrix_power_*``.
 """
+import numpy as np
+
 from s2sad import runtime as rt
 from s2sad.rules.facts import deffacts, defshape
 from s2sad.rules.kinds import defscale
-from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp
+from s2sad.rules.registry import defjvp, deflinear, defnondiff, defthrough, defvjp
 
 # ----- triangular solves: x = a^-1 b, or a^-T b with trans (a's adjoint is all of a's,
 # as for np.linalg.solve, whose call with a triangular a it replaces) -----
@@ -262,6 +264,25 @@ defvjp(rt.solve_lhs_adjoint, "t, a, b, x", "solve_lhs_tangent(g, a, b, x)",
 defjvp(rt.solve_lhs_adjoint, "t, a, b, x", "solve_lhs_adjoint(dt, a, b, x)",
        f"-matmul_lhs_adjoint(solve_lhs_tangent(np.matrix_transpose(da), {AT}, b, {ST_T}), a, x)",
        None, "solve_lhs_adjoint(t, a, b, dx)")
+
+# ----- one inverse or LU factorisation shared by the solves with a matrix
+# (compiler/shared_factors.py): the inverse as np.linalg.inv; the factors stand for the
+# matrix itself, and a solve with them is differentiated as np.linalg.solve -----
+defvjp(rt.inverse, "a", "-np.matrix_transpose(ans) @ g @ np.matrix_transpose(ans)")
+defjvp(rt.inverse, "a", "-ans @ da @ ans")
+defshape((rt.inverse, rt.lu_factor), "first")
+
+
+def _lu_factor(a):
+    return a
+
+
+def _lu_solve(factors, b, trans=False):
+    return np.linalg.solve(np.matrix_transpose(factors) if trans else factors, b)
+
+
+defthrough(rt.lu_factor, _lu_factor)
+defthrough(rt.lu_solve, _lu_solve)
 
 # ----- norm -----
 defvjp(rt.norm_partial, "x, ord=None, axis=None, vector=False, value=None, keepdims=False",

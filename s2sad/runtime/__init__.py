@@ -12,6 +12,7 @@ from s2sad.runtime import (
     containers,
     contract,
     core,
+    factors,
     gathers,
     linalg,
     numeric,
@@ -25,6 +26,7 @@ from s2sad.runtime.casts import *  # noqa: F403
 from s2sad.runtime.containers import *  # noqa: F403
 from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
+from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
@@ -35,5 +37,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
-                       linalg, triangular, sequences, signal)
+                       linalg, triangular, factors, sequences, signal)
            for name in mod.__all__}

@@ -44,6 +44,23 @@ def tri_solve(a: Any, b: Any, lower: bool, trans: bool = False) -> Any:
     return xp.linalg.solve(a, b)
 
 
+def inverse(a: Any) -> Any:
+    return _xp(a).linalg.inv(a)
+
+
+def lu_factor(a: Any) -> Any:
+    """The matrix itself: ``lu_solve`` solves with it by the standard's ``solve``."""
+    return a
+
+
+def lu_solve(factors: Any, b: Any, trans: bool = False) -> Any:
+    xp = _xp(factors, b)
+    a = _mT(xp, factors) if trans else factors
+    if len(_shape(b)) == 1:
+        return xp.linalg.solve(a, b[..., None])[..., 0]
+    return xp.linalg.solve(a, b)
+
+
 def _lower(xp: Any, x: Any, upper: bool, k: int = 0) -> Any:
     return xp.triu(x, k=-k) if upper else xp.tril(x, k=k)
 
