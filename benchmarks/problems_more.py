@@ -1,5 +1,5 @@
 """Problems of kinds users write that the first twenty-three do not cover, added in
-session 32 (issue 13: performance on code s2sad was not tuned for):
+session 31 (issue 13: performance on code s2sad was not tuned for):
 
 * ``expectile``: expectile regression, an asymmetric squared loss chosen per element
   by an ``if`` in a Python loop over the residuals of a prediction the function makes
@@ -10,7 +10,7 @@ session 32 (issue 13: performance on code s2sad was not tuned for):
 * ``poisson``: Poisson regression written with the rates and their log,
   ``np.sum(mu - y * np.log(mu))``;
 
-and three added in session 34 (code of issue 13's kinds written as a physicist or a
+and three added in session 32 (code of issue 13's kinds written as a physicist or a
 student would):
 
 * ``lj_loops``: a Lennard-Jones energy as a scalar double loop over the pairs, reading
