@@ -39,7 +39,7 @@ from s2sad.compiler.contract_plan import (
 from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes, walk
+from s2sad.compiler.walks import blocks, nodes, walk
 
 MAX_TERMS = 2
 
@@ -49,7 +49,7 @@ def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
     body read within one trip); whether one was."""
     inexact = inexact_names(body, namespace)
     changed = False
-    for block in _blocks(body):
+    for block in blocks(body):
         ctx = _Context(block, facts, namespace, inexact)
         for index, s in enumerate(block):
             if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
@@ -65,15 +65,6 @@ def has_sums(body: list, namespace: dict) -> bool:
     return any(isinstance(n, gast.Call) and n.args and isinstance(n.args[0], (
         gast.BinOp, gast.Name)) and evaluate_ref(n.func, namespace) is np.sum
         for n in nodes(body))
-
-
-def _blocks(body: list) -> list[list]:
-    """``body`` and the bodies of the statements in it, nested or not."""
-    out = [body]
-    for s in body:
-        if isinstance(s, (gast.For, gast.While, gast.If)):
-            out += _blocks(s.body) + _blocks(s.orelse)
-    return out
 
 
 def weights_named(body: list, namespace: dict, namer: Namer) -> bool:

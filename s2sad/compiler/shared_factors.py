@@ -36,7 +36,7 @@ from s2sad.compiler.names import Transformer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import always_evaluated
 from s2sad.compiler.symmetric import symmetric_names
-from s2sad.compiler.walks import nodes, walk_statements
+from s2sad.compiler.walks import blocks, nodes, walk_statements
 
 
 class _Use(NamedTuple):
@@ -66,18 +66,10 @@ def _drop_unread(stmts: list, names: set[str]) -> None:
     factors now)."""
     read = {n.id for n in nodes(stmts) if n.__class__ is gast.Name and
             n.ctx.__class__ is gast.Load}
-    for block in _blocks(stmts):
+    for block in blocks(stmts):
         block[:] = [s for s in block if not (
             isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and s.targets[0].id in names - read)]
-
-
-def _blocks(stmts: list) -> list[list]:
-    out = [stmts]
-    for s in stmts:
-        if isinstance(s, (gast.If, gast.For, gast.While)):
-            out += _blocks(s.body) + _blocks(s.orelse)
-    return out
 
 
 def _inverses(body: list, namespace: dict, facts: dims.Facts) -> bool:

@@ -334,6 +334,16 @@ def statement_nodes(node: object) -> Iterator[gast.AST]:
 _STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def blocks(body: list) -> list[list]:
+    """``body`` and every statement list nested in it (loop and branch bodies), outer
+    first: for the passes that work block by block."""
+    out = [body]
+    for s in body:
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            out += blocks(s.body) + blocks(s.orelse)
+    return out
+
+
 def block_statements(stmts: list, depth: int = 0) -> Iterator[tuple[gast.stmt, list, int]]:
     """(statement, the block holding it, how many loops enclose it), in textual order:
     an ``if``'s body then its ``orelse``; a loop's body one loop deeper."""
