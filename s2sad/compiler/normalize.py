@@ -27,7 +27,7 @@ from s2sad.compiler import assignments, conditionals, desugar, fence, loader, se
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
 from s2sad.compiler.user_code import own_nodes, own_stores
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import structure, walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
 
@@ -49,6 +49,16 @@ class Known:
     integers: tuple = ()  # parameters given an integer or bool NumPy array (it rounds)
 
 
+def _analysed(node: gast.FunctionDef) -> tuple:
+    """What a :class:`Normalizer` knows of its function's tree before it starts: the
+    names it assigns (how often), its local names, the names whose items are followed,
+    those holding sequences (and sequences of sequences), those changed in place."""
+    stores = own_stores(node)
+    return (stores, Normalizer._local_names(node, stores), sequences.tracked(node),
+            sequences.sequence_names(node, own_nodes),
+            sequences.changed_in_place(node, own_nodes))
+
+
 class Normalizer:
     """Turns one function (and the helpers it calls) into core form."""
 
@@ -59,8 +69,10 @@ class Normalizer:
         self.literals = literals if literals is not None else {}  # temp -> its tuple items
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
-        self.stores = own_stores(src.node)
-        self.locals = self._local_names(src.node, self.stores)
+        # (a helper inlined several times has the same tree each time: analysed once)
+        stores, local, tracked, (seqs, nested), mutated = source.once(
+            ("normalizer", structure(src.node)), lambda: _analysed(src.node))
+        self.stores, self.locals = Counter(stores), set(local)
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
         self.out: list = []
         self.line = src.node.lineno
@@ -68,9 +80,9 @@ class Normalizer:
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
-        self.tracked = sequences.tracked(src.node)  # names whose items are followed
-        self.sequences, self.nested = sequences.sequence_names(src.node, own_nodes)
-        self.mutated = sequences.changed_in_place(src.node, own_nodes)  # (items may change)
+        self.tracked = set(tracked)  # names whose items are followed
+        self.sequences, self.nested = set(seqs), set(nested)
+        self.mutated = set(mutated)  # (items may change)
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import gast
 
@@ -21,6 +21,8 @@ from s2sad.compiler import gast_parse, namespaces
 from s2sad.compiler.loader import global_names
 from s2sad.compiler.walks import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
+
+_R = TypeVar("_R")
 
 
 @dataclass
@@ -84,6 +86,7 @@ def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef
 # code object -> its parsed tree and indent, while one transform runs (:func:`parsing_once`)
 _PARSED: dict[Any, tuple[gast.AST, int]] | None = None
 _CHECKED: set = set()  # code objects found current (_check_current), in that time
+_MEMO: dict[Any, Any] | None = None  # key -> a pure analysis's result, in that time
 
 
 @contextmanager
@@ -92,16 +95,28 @@ def parsing_once() -> Iterator[None]:
     stage of an integrator) is read, parsed and checked current once: later loads take
     a copy of the tree (as the parser made it: fields and positions, all :func:`clone`
     keeps).  Only within one transform: a file edited between transforms is read again."""
-    global _PARSED
+    global _PARSED, _MEMO
     outer = _PARSED
     if outer is None:
-        _PARSED = {}
+        _PARSED, _MEMO = {}, {}
     try:
         yield
     finally:
         if outer is None:
-            _PARSED = None
+            _PARSED, _MEMO = None, None
             _CHECKED.clear()
+
+
+def once(key: Any, compute: Callable[[], _R]) -> _R:
+    """``compute()``, worked out once per ``key`` while :func:`parsing_once` runs (a
+    helper inlined at every stage of an integrator is analysed once): ``key`` must say
+    everything the result depends on, and the caller must not change the result."""
+    memo = _MEMO
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _parsed(fn: Callable, filename: str) -> tuple[gast.AST, int]:
