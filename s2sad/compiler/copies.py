@@ -16,7 +16,13 @@ from collections.abc import Iterator
 import gast
 
 from s2sad.compiler.names import origin
-from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes
+from s2sad.compiler.walks import (
+    block_statements,
+    name_ids,
+    name_nodes,
+    nodes,
+    store_and_load_ids,
+)
 
 
 def store_counts(stmts: list) -> Counter:
@@ -24,8 +30,12 @@ def store_counts(stmts: list) -> Counter:
 
 
 def counts(stmts: list) -> tuple[Counter, Counter]:
-    """``store_counts`` and ``load_counts`` of ``stmts``."""
-    return store_counts(stmts), load_counts(stmts)
+    """``store_counts`` and ``load_counts`` of ``stmts`` (one walk)."""
+    stores: list[str] = []
+    loads: list[str] = []
+    for s in stmts:
+        store_and_load_ids(s, stores, loads)
+    return Counter(stores), Counter(loads)
 
 
 def load_counts(stmts: list) -> Counter:

@@ -226,6 +226,37 @@ def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]
     return out
 
 
+def store_and_load_ids(node: object, stores: list[str], loads: list[str]) -> None:
+    """``name_ids(node, gast.Store, stores)`` and ``name_ids(node, gast.Load, loads)`` in
+    one walk (the name counts of the copy folding take both)."""
+    stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _CHILD_FIELDS
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    add_store, add_load = stores.append, loads.append
+    name, store, load = gast.Name, gast.Store, gast.Load
+    while stack:
+        n = pop()
+        cls = n.__class__
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        if cls is name:
+            ctx = n.ctx.__class__
+            if ctx is store:
+                add_store(n.id)
+            elif ctx is load:
+                add_load(n.id)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                extend(v)
+            elif v is not None:
+                push(v)
+
+
 _ALL_FIELDS: dict[type, tuple[str, ...]] = {}
 # fields that only ever hold a string, a number or None (a constant's value neither)
 SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "module", "level",
