@@ -27,13 +27,14 @@ from s2sad.rules.facts import ALL, FINITE, POS
 def drop_guards(body: list, namespace: dict, params: set[str],
                 numbers: frozenset | set = frozenset(),
                 adjoints: frozenset | set = frozenset(),
-                optimistic: list | None = None) -> list:
+                optimistic: list | None = None, checked: bool = False) -> list:
     """``numbers``: names holding Python numbers; ``adjoints``: names of adjoints (the
     statements of the reverse sweep, where partials of numbers use ``math``);
     ``optimistic``: drop every guard, the ones not proved too (a list: one item is added
     per guard dropped unproved; the caller runs the guarded derivative instead whenever
-    the result has a NaN, :mod:`s2sad.fallback`)."""
-    if not _candidates(body, numbers, adjoints):
+    the result has a NaN, :mod:`s2sad.fallback`); ``checked``: the caller found
+    :func:`candidates` (not looked for again)."""
+    if not checked and not candidates(body, numbers, adjoints):
         return body  # (no guard, no partial of a number: the facts need not be worked out)
     facts, single = _facts(body, namespace, params)
     rewrite = _Rewrite(facts, single, namespace, numbers)
@@ -43,7 +44,7 @@ def drop_guards(body: list, namespace: dict, params: set[str],
     return body
 
 
-def _candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set) -> bool:
+def candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set) -> bool:
     """A guarded call, or in the reverse sweep a call that may be a partial of a number
     (one walk of the statements, one of each candidate's expressions)."""
     for s in statement_nodes(body):

@@ -49,7 +49,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
-from s2sad.compiler.walks import fingerprint, name_ids, nodes
+from s2sad.compiler.walks import fingerprint, name_ids, nodes, statement_nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes
@@ -76,6 +76,7 @@ class Facts:
     tangents: frozenset = frozenset()  # tangent names (forward mode)
     floats: frozenset = frozenset()  # parameters that are float64 arrays
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
+    kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
 
 
 Pass = Callable[[list, Facts], list]
@@ -110,7 +111,8 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
     """One pass, or a fixpoint group run round after round until a round changes
     nothing; True when the pass named ``upto`` has run.  In a group, a pass is not run
     again on a body it already left unchanged (a pass gives the same output for the
-    same input): a round that only verifies costs a fingerprint per pass."""
+    same input): a round that only verifies costs a fingerprint per pass, and not that
+    where the pass knew it had nothing to do (it set ``facts.kept``)."""
     if not group[0].fixpoint:
         body = group[0].run(body, facts)
         if CHECK is not None:
@@ -123,12 +125,13 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
         for step in group:
             if idle.get(step.name) == now:
                 continue
+            facts.kept = False
             body = step.run(body, facts)
             if CHECK is not None:
                 CHECK(step.name, body, facts)
             if step.name == upto:
                 return body, True
-            after = fingerprint(body)
+            after = now if facts.kept else fingerprint(body)
             if after == now:
                 idle[step.name] = now
             else:
@@ -174,8 +177,11 @@ def tidy(body: list, facts: Facts) -> list:
 def guards(body: list, facts: Facts) -> list:
     """``safe_*`` guards dropped where the values are known finite (the arguments' and
     the module's arrays the code is made for are taken as given, as arguments are)."""
+    if not finite.candidates(body, facts.numbers, facts.adjoints):
+        facts.kept = True  # (no guard, no partial of a number: nothing to drop)
+        return body
     return finite.drop_guards(body, facts.namespace, facts.params | set(facts.ranks),
-                              facts.numbers, facts.adjoints, facts.optimistic)
+                              facts.numbers, facts.adjoints, facts.optimistic, checked=True)
 
 
 def arithmetic(body: list, facts: Facts) -> list:
@@ -219,12 +225,16 @@ def shapes(body: list, facts: Facts) -> list:
 def branches(body: list, facts: Facts) -> list:
     """What only carries an adjoint a reversed ``if`` zeroes in one branch moved into
     the other (a rejected step of an integrator costs nothing in reverse)."""
+    if not any(s.__class__ is gast.If for s in statement_nodes(body)):
+        facts.kept = True  # (no ``if``: nothing to move)
+        return body
     return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
 
 
 def contracted(body: list, facts: Facts) -> list:
     """Sums of products of broadcast views written as contractions (``W @ P``)."""
     if not contractions.has_sums(body, facts.namespace):
+        facts.kept = True
         return body  # (nothing to contract: no shape facts worked out for it)
     if contractions.weights_named(body, facts.namespace, facts.namer):
         facts.shapes = None
