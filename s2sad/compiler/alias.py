@@ -49,7 +49,13 @@ from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.views import ViewWrites, bound_values, surely_arrays, zero_dim_arrays
+from s2sad.compiler.views import (
+    ViewWrites,
+    assignments,
+    bound_values,
+    surely_arrays,
+    zero_dim_arrays,
+)
 from s2sad.compiler.views import views as views_of
 from s2sad.compiler.walks import name_nodes, nodes
 
@@ -101,7 +107,8 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                                          if isinstance(n.ctx, gast.Store)}
         self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
         # (a write into an array holds no value; a slice of one is written in place)
-        self.arrays, self.ndarrays = surely_arrays(node, namespace)
+        stores = assignments(node, namespace)  # (this analysis changes no statement)
+        self.arrays, self.ndarrays = surely_arrays(node, namespace, stores)
         self.numbers = (numbers | {n for n, r in self.ranks.items() if r == 0}) - \
             zero_dim_arrays(node, self.ndarrays)
         self.after: dict[int, frozenset] = {}
@@ -116,9 +123,10 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
-        self.taken = views_of(node, namespace)  # (also those that may be copies)
+        # (also those that may be copies)
+        self.taken = views_of(node, namespace, stores, set(self.arrays))
         self.views = {n: v for n, v in self.taken.items() if self.is_view(v)}
-        self.bound = bound_values(node, namespace)
+        self.bound = bound_values(node, namespace, stores)
 
     def is_view(self, view: Any) -> bool:
         """Surely a view: its base an array of known rank, the result an array too (not a

@@ -57,9 +57,12 @@ class View:
         return gast.Call(func=_np("transpose"), args=[load(name)], keywords=[])
 
 
-def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
-    """Every name of ``node`` that is a view of another (see the module docstring)."""
-    stores = _stores(node, namespace)
+def views(node: gast.FunctionDef, namespace: dict[str, Any],
+          stores: dict[str, list] | None = None, arrays: set[str] | None = None
+          ) -> dict[str, View]:
+    """Every name of ``node`` that is a view of another (see the module docstring);
+    ``stores``, ``arrays``: its :func:`assignments`, :func:`surely_arrays`' first set."""
+    stores = _stores(node, namespace) if stores is None else stores
     loops = _loop_counters(node)
     chosen = {name for name, assigned in stores.items()  # (branch_views: v = B[v_at])
               if all(getattr(s, "s2sad_view_index", False) for s in assigned)}
@@ -71,7 +74,8 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any]) -> dict[str, View]:
                     _within_its_loops(view, name, assigned[0], loops, node):
                 out[name] = view
     _add_aliases(out, stores)
-    arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
+    if arrays is None:
+        arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
     for view in out.values():
         view.sliced_array = view.kind == "index" and view.base in arrays and \
             _slices_only(view.value.slice)
@@ -104,10 +108,17 @@ def bindings(node: gast.FunctionDef, namespace: dict) -> dict[str, int]:
     return out
 
 
-def bound_values(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
+def bound_values(node: gast.FunctionDef, namespace: dict,
+                 stores: dict[str, list] | None = None) -> dict[str, list]:
     """name -> the values its bindings give it (None for an item of an unpacking)."""
+    stores = _stores(node, namespace) if stores is None else stores
     return {name: [s.value if isinstance(s.targets[0], gast.Name) else None
-                   for s in assigned] for name, assigned in _stores(node, namespace).items()}
+                   for s in assigned] for name, assigned in stores.items()}
+
+
+def assignments(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
+    """:func:`_stores`, for a caller asking several questions of one unchanged node."""
+    return _stores(node, namespace)
 
 
 def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
@@ -122,13 +133,14 @@ def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
     return stores
 
 
-def surely_arrays(node: gast.FunctionDef, namespace: dict) -> tuple[set[str], set[str]]:
+def surely_arrays(node: gast.FunctionDef, namespace: dict,
+                  stores: dict[str, list] | None = None) -> tuple[set[str], set[str]]:
     """Names that hold an ndarray or, where NumPy gives one for numbers, a NumPy scalar
     (see :func:`_surely_arrays`); and of those the ones surely an ndarray, written in
     place by ``+=``: slices (``w = v[1:]``; of a scalar, the slice raises) and what a
     NumPy function that never returns a scalar makes (``v = np.array(out)``), names
     written by item (``r[0] = v``: a number would raise) and names bound to those."""
-    stores = _stores(node, namespace)
+    stores = _stores(node, namespace) if stores is None else stores
     arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
     indexed = {s.targets[0].id for s in walk(node) if isinstance(s, gast.Assign) and
                getattr(s, "s2sad_item_write", False) and isinstance(s.targets[0], gast.Name)}
