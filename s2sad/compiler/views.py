@@ -31,7 +31,7 @@ from s2sad.compiler.names import assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import nodes, walk
+from s2sad.compiler.walks import name_nodes, nodes, walk_statements
 
 
 @dataclass
@@ -124,7 +124,7 @@ def assignments(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
 def _stores(node: gast.FunctionDef, namespace: dict) -> dict[str, list]:
     """name -> the assignments binding it (not the writes into it)."""
     stores: dict[str, list] = {}
-    for n in walk(node):
+    for n in walk_statements(node):  # (walk's order: statements only are looked at)
         if isinstance(n, gast.Assign) and not _updates_itself(n, namespace):
             for t in n.targets:
                 for name in nodes(t):
@@ -142,7 +142,7 @@ def surely_arrays(node: gast.FunctionDef, namespace: dict,
     written by item (``r[0] = v``: a number would raise) and names bound to those."""
     stores = _stores(node, namespace) if stores is None else stores
     arrays = _surely_arrays(stores, namespace, _bound_otherwise(node))
-    indexed = {s.targets[0].id for s in walk(node) if isinstance(s, gast.Assign) and
+    indexed = {s.targets[0].id for s in walk_statements(node) if isinstance(s, gast.Assign) and
                getattr(s, "s2sad_item_write", False) and isinstance(s.targets[0], gast.Name)}
     ndarrays = {n for n in arrays if n in indexed or all(  # (a number takes no r[0] = v)
         isinstance(s.value, gast.Subscript) or isinstance(s.value, gast.Call) and
@@ -248,7 +248,7 @@ def _slices_only(idx: gast.expr) -> bool:
 def _bound_otherwise(node: gast.FunctionDef) -> set[str]:
     """Parameters, and names a ``for`` or a ``with`` binds: they may hold anything."""
     out = {a.id for a in node.args.args + node.args.kwonlyargs}
-    for n in walk(node):
+    for n in walk_statements(node):
         for t in [n.target] if isinstance(n, gast.For) else \
                 [i.optional_vars for i in n.items if i.optional_vars is not None] \
                 if isinstance(n, gast.With) else []:
@@ -261,7 +261,7 @@ def _loop_counters(node: gast.FunctionDef) -> dict[str, gast.For]:
     index: the item is a view), the same all through one trip of the loop's body."""
     loops: dict[str, gast.For] = {}
     other: set[str] = set()
-    for n in walk(node):
+    for n in walk_statements(node):
         targets = [n.target] if isinstance(n, gast.For) else \
             n.targets if isinstance(n, (gast.Assign, gast.Delete)) else \
             [n.target] if isinstance(n, gast.AugAssign) else []
@@ -291,10 +291,9 @@ def _within_its_loops(view: View, name: str, made: gast.Assign,
     counters = {n.id for n in nodes(view.value.slice) if isinstance(n, gast.Name) and
                 n.id in loops}
     for counter in counters:
-        inside = {id(x) for s in loops[counter].body for x in walk(s)}
+        inside = {id(x) for x in nodes(loops[counter].body)}  # (statements and names)
         if id(made) not in inside or any(
-                isinstance(x, gast.Name) and x.id == name and id(x) not in inside
-                for x in walk(node)):
+                x.id == name and id(x) not in inside for x in name_nodes(node)):
             return False
     return True
 
