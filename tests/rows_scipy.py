@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rule_rows import G, H, N, P, R, U, binary, later, spd, symmetric, unary, well
+from s2sad import runtime as rt
 from s2sad.rules.registry import VJPS
 
 try:
@@ -118,6 +119,12 @@ if sl is not None:
     for _low in (False, True):
         R(sl.cho_solve, later(sl.cho_factor)(spd(3), lower=_low), N(3), wrt=(0, 1), direction=FD)
         R(sl.cho_solve, later(sl.cho_factor)(spd(4), lower=_low), N(4, 2), wrt=(0, 1), direction=FD)
+        # a solve and half a log-determinant with cho_factor(a)'s factor, differentiated in
+        # a (compiler/factor_reads.py): here in b and in the log-determinant's adjoint;
+        # in a, through cho_factor, by tests/test_factor_reads.py
+        R(rt.factor_solve, later(sl.cho_factor)(spd(3), lower=_low), spd(3), N(3), wrt=(2,))
+        R(rt.factor_log_det_adjoint, later(sl.cho_factor)(spd(3), lower=_low), 0.7,
+          wrt=(0, 1), direction=FD)
     R(sl.lu_factor, well(3)); R(sl.lu_factor, N(4, 4))  # noqa: E702
     # the default driver (syevr) may flip an eigenvector's sign under a step of 1e-6:
     # eigenvectors are checked with driver="evd" (numpy's), eigenvalues with both

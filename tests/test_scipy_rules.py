@@ -19,6 +19,7 @@ import s2sad  # noqa: E402
 import test_rules as tr  # noqa: E402
 import test_rules_pipeline as tp  # noqa: E402
 from rule_rows import ROWS, R, Row, collecting  # noqa: E402
+from s2sad import runtime as rt  # noqa: E402
 from s2sad.rules import registry, scipy_linalg, scipy_special  # noqa: E402
 from s2sad.rules.registry import JVPS, TEMPLATE_NAMESPACE, VJPS  # noqa: E402
 
@@ -30,13 +31,21 @@ def test_the_tables_have_rules() -> None:
     assert len(OURS) >= 20
 
 
+# the log-determinant read from cho_factor(a)'s factor is differentiated in a, whose value
+# it reads only through the factor: no row can move a alone (tests/test_factor_reads.py
+# checks it through cho_factor against central differences, both modes)
+THROUGH_FACTOR = {rt.factor_log_det}
+
+
 def test_every_rule_has_both_modes_and_a_row() -> None:
     assert [tr.label(k) for k in OURS if k not in VJPS or k not in JVPS] == []
-    tested = {row.fn for row in ROWS}
+    tested = {row.fn for row in ROWS} | THROUGH_FACTOR
     assert [tr.label(k) for k in OURS if k not in tested] == []
     # (cho_factor and lu_factor return a flag / int pivots: they go through the pipeline in
     # the compositions below)
-    through = {row.fn for row, _ in tp.CASES} | {sl.cho_factor, sl.lu_factor}
+    # (the runtime helpers' rows are checked by test_rules, not through the pipeline)
+    helpers = {rt.factor_solve, rt.factor_log_det_adjoint} | THROUGH_FACTOR
+    through = {row.fn for row, _ in tp.CASES} | {sl.cho_factor, sl.lu_factor} | helpers
     assert [tr.label(k) for k in OURS if k not in through] == []
 
 
@@ -141,13 +150,14 @@ def test_factor_and_solve_through_the_pipeline(h) -> None:
     _check_pipeline(h, _point(h), reverse_over_reverse=h is triangular_in_a)
 
 
-KNOWN_RR = pytest.mark.xfail(reason="open: reverse over reverse through cho_solve of "
-                             "cho_factor(lower=True), and lu_solve of lu_factor, disagrees "
-                             "with the Hessian (grad, jvp and hessian agree)", strict=True)
+KNOWN_RR = pytest.mark.xfail(reason="open: reverse over reverse through lu_solve of "
+                             "lu_factor disagrees with the Hessian (grad, jvp and hessian "
+                             "agree)", strict=True)
 
 
-@pytest.mark.parametrize("h", [cho_in_a, pytest.param(cho_lower_in_a, marks=KNOWN_RR),
-                               lu_factor_in_a])
+# (cho_solve of cho_factor(a) is differentiated in a itself, compiler/factor_reads.py:
+# reverse over reverse of the lower factor, once open, agrees with the Hessian)
+@pytest.mark.parametrize("h", [cho_in_a, cho_lower_in_a, lu_factor_in_a])
 def test_factor_and_solve_reverse_over_reverse(h) -> None:
     _check_pipeline(h, _point(h))
 
@@ -219,7 +229,7 @@ def test_by_name_rules_through_the_pipeline(scipy_in_templates, row, pos) -> Non
 
 def test_by_name_rules_are_all_rowed(scipy_in_templates) -> None:
     ruled, _ = tr.registered_by(scipy_special, scipy_linalg)
-    rowed = {row.fn for row in BY_NAME} | {row.fn for row in ROWS}
+    rowed = {row.fn for row in BY_NAME} | {row.fn for row in ROWS} | THROUGH_FACTOR
     assert [tr.label(k) for k in ruled if k not in rowed] == []
     missing = {getattr(fn, "__name__", str(fn)) for _, _, text in _template_texts(ruled)
                for fn in tr.called(text)

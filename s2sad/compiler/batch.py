@@ -17,7 +17,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Namer, copy_origin, load, store
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import substituted, walk
 
 
 def batch(body: list, facts: dims.Facts, namer: Namer) -> list:
@@ -71,6 +71,7 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, 
             updates[update[0]] = updates.get(update[0], 0) + 1
     new_body: list = []
     collected: dict[str, str] = {}  # vector name -> the list it is appended to each step
+    reused: set[str] = set()  # the lists two rank-1 updates share
     for s in loop.body:
         new_body.append(s)
         update = _update(s)
@@ -80,11 +81,11 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, 
         target, value = update
         outer = _outer_of(value, facts)
         if outer is not None:
-            rows, cols = namer.fresh(target + "_rows"), namer.fresh(target + "_cols")
             update_stmt = new_body[-1]
-            new_body[-1:] = [copy_origin(_append(name, part), update_stmt)
-                             for name, part in ((rows, outer[0]), (cols, outer[1]))]
-            before += [copy_origin(_empty(rows), loop), copy_origin(_empty(cols), loop)]
+            del new_body[-1]
+            rows, cols = (_list_of(part, target + suffix, new_body, collected, namer, before,
+                                   loop, update_stmt, reused)
+                          for part, suffix in ((outer[0], "_rows"), (outer[1], "_cols")))
             product = gast.BinOp(left=gast.Attribute(value=_array(rows), attr="T",
                                                      ctx=gast.Load()),
                                  op=gast.MatMult(), right=_array(cols))
@@ -97,7 +98,57 @@ def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, 
         _batch_reductions(loop, new_body, collected, counts, updates, facts, namer, before,
                           after)
     loop.body = new_body
-    return before, after
+    return before, _arrays_once(after, namer, loop, _shared(before, after, collected, namer,
+                                                            new_body, reused))
+
+
+def _shared(before: list, after: list, collected: dict[str, str], namer: Namer,
+            body: list, reused: set[str]) -> dict[str, str]:
+    """The lists two rank-1 updates share, renamed for the vector they collect
+    (``x_steps``, not the first update's ``dWh_cols``): old name -> new name."""
+    renamed = {items: namer.fresh(vector + "_steps") for vector, items in collected.items()
+               if items in reused}
+    for n in (n for s in before + body + after for n in walk(s)):
+        if isinstance(n, gast.Name) and n.id in renamed:
+            n.id = renamed[n.id]
+    return renamed
+
+
+def _arrays_once(after: list, namer: Namer, loop: gast.For, shared: dict[str, str]
+                 ) -> list:
+    """``np.array(items)`` of a list two rank-1 updates share made once, in front of the
+    products after the loop (see :func:`_list_of`)."""
+    calls: dict[str, list] = {}
+    for n in walk(gast.Module(body=after, type_ignores=[])):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr == "array" and len(n.args) == 1 and \
+                isinstance(n.args[0], gast.Name) and n.args[0].id in shared.values():
+            calls.setdefault(n.args[0].id, []).append(n)
+    made = []
+    for items, uses in calls.items():
+        name = namer.fresh(items + "_array")
+        made.append(copy_origin(gast.Assign(targets=[store(name)], value=_array(items),
+                                            type_comment=None), loop))
+        for call in uses:
+            after = [substituted(s, call, load(name)) for s in after]
+    return made + after
+
+
+def _list_of(part: gast.expr, name: str, body: list, collected: dict[str, str],
+             namer: Namer, before: list, loop: gast.For, like: gast.stmt,
+             reused: set[str]) -> str:
+    """The list collecting ``part`` each step: the one a rank-1 update before already
+    appends it to where it holds the same value here (a GRU's gate adjoint for both of
+    its weight matrices, ``x`` for every input weight: one list, filled once), else a
+    new one, appended to at the end of ``body``."""
+    if isinstance(part, gast.Name) and part.id in collected and \
+            _same_value(body, len(body), part.id, collected):
+        reused.add(collected[part.id])
+        return collected[part.id]
+    fresh = namer.fresh(name)
+    body.append(copy_origin(_append(fresh, part), like))
+    before.append(copy_origin(_empty(fresh), loop))
+    return fresh
 
 
 def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],

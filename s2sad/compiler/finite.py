@@ -17,10 +17,10 @@ from collections import deque
 import gast
 import numpy as np
 
-from s2sad.compiler.finite_facts import ExprFacts
+from s2sad.compiler.finite_facts import ExprFacts, literal_value
 from s2sad.compiler.names import Transformer, origin, root_name
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_ids, name_nodes, nodes, statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
 from s2sad.rules.facts import ALL, FINITE, POS
 
 
@@ -191,6 +191,7 @@ class _Rewrite(Transformer):
     def __init__(self, facts: dict, single: dict, namespace: dict,
                  numbers: frozenset | set) -> None:
         self.of = ExprFacts(facts, single, namespace).of
+        self.single = single
         self.namespace, self.numbers, self.in_reverse = namespace, numbers, False
         self.optimistic: list | None = None
 
@@ -237,15 +238,53 @@ class _Rewrite(Transformer):
         if name == "safe_div" and self.number(g) and self.number(d):  # no call per number
             return gast.IfExp(test=d, body=gast.BinOp(left=g, op=gast.Div(), right=d),
                               orelse=node)
+        if self.optimistic is not None and name == "safe_div" and self.root(d):
+            return node  # a masked self-distance: the guard, not a fallback every call
         if self.optimistic is not None:  # (a NaN where the guard would give 0 is caught)
             self.optimistic.append(name)
             return gast.BinOp(left=g, op=gast.Mult() if name == "safe_mul" else gast.Div(),
                               right=d)
         return node
 
+    def root(self, d: gast.expr) -> bool:
+        """``d`` is ``np.sqrt(..)`` of a sum of squares of pairwise differences of one
+        array with itself, ``x[:, None] - x[None, :]`` (``2 * sqrt``: its adjoint's
+        divisor): 0 where a point meets itself, pairs the user masks, so ``g`` is 0 there
+        and the unguarded ``g / d`` would be NaN at every call, falling back to the
+        guarded derivative (``fallback.py``) at every call; the guard costs one pass."""
+        if isinstance(d, gast.BinOp) and isinstance(d.op, gast.Mult):
+            d = d.right if literal_value(d.left) is not None else \
+                d.left if literal_value(d.right) is not None else d
+        v = self.single.get(d.id) if isinstance(d, gast.Name) else d
+        return isinstance(v, gast.Call) and len(v.args) == 1 and \
+            evaluate_ref(v.func, self.namespace) is np.sqrt and self.self_pairs(v.args[0], 3)
+
+    def self_pairs(self, e: gast.expr, depth: int) -> bool:
+        """``e`` reads (through names bound once, ``depth`` deep) ``x[i] - x[j]`` of one
+        name ``x`` at two indices that insert a new axis each."""
+        for n in nodes(e):
+            if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Sub) and \
+                    _new_axis_of(n.left) is not None and \
+                    _new_axis_of(n.left) == _new_axis_of(n.right) and \
+                    not same(n.left.slice, n.right.slice):
+                return True
+            if depth and isinstance(n, gast.Name) and n.id in self.single and \
+                    self.self_pairs(self.single[n.id], depth - 1):
+                return True
+        return False
+
     def number(self, e: gast.expr) -> bool:
         """``e`` is arithmetic of names holding numbers and number literals."""
         return _number_expr(e, self.numbers, powers=True)
+
+
+def _new_axis_of(e: gast.expr) -> str | None:
+    """The name ``x`` of ``x[..., None, ...]`` (an index inserting an axis), else None."""
+    if not (isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name)):
+        return None
+    index = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+    return e.value.id if any(isinstance(i, gast.Constant) and i.value is None
+                             for i in index) else None
 
 
 def _nonzero_literal(e: gast.expr) -> bool:

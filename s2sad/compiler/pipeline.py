@@ -20,6 +20,7 @@ from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
     alias,
     dims,
+    factor_reads,
     forward,
     free,
     hoist,
@@ -74,7 +75,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
                                  src.filename, numbers, param_ranks(node, ranks, held=True),
                                  outer=set(namespace))
     if stage != "alias":
-        node = hoist.hoist(ssa.to_ssa(node, namer))
+        node = factor_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)), namespace)
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset())

@@ -3,7 +3,8 @@ function already solved for is that multiple of the solution.
 
 ``alpha = np.linalg.solve(S, Y)`` and the loss ``0.5 * np.sum(Y * alpha)`` give
 ``dalpha = 0.5 * Y``, and the adjoint of the solve solves ``S.T`` (``S`` where it is
-symmetric, ``symmetric.py``) for it: ``np.linalg.solve(S, dalpha)``.  A solve is linear
+symmetric, ``symmetric.py``) for it: ``np.linalg.solve(S, dalpha)`` (or, with a
+Cholesky factor ``c``, ``cho_solve(c, dalpha)`` after ``factor_solve(c, S, Y)``).  A solve is linear
 in its right-hand side, so that is ``0.5 * alpha``: one factorisation and two
 triangular solves fewer, as a person writing the gradient of a quadratic form
 ``y' S^-1 y`` would do.  Done at the top of the function body (no loop: the solution is
@@ -14,15 +15,19 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, nodes, walk
+
+_SOLVES = ("solve", "cho_solve", "factor_solve")  # (what a body without any skips)
 
 
 def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     """``body`` with each ``solve(a, v)`` of a ``v = c * b`` after ``x = solve(a, b)``
     read as ``c * x`` (and ``v``'s binding dropped where nothing reads it any more)."""
-    if not any(n.__class__ is gast.Attribute and n.attr == "solve" for n in nodes(body)):
+    if not any(n.__class__ is gast.Attribute and n.attr in _SOLVES or
+               n.__class__ is gast.Name and n.id in _SOLVES for n in nodes(body)):
         return body
     once = _bound_once(body)
     fixed = set(once) | (_names(body) - _stores(body))  # (one value all along)
@@ -63,12 +68,24 @@ def _as_multiple(e: object, solved: dict, scaled: dict, namespace: dict) -> gast
 
 
 def _solve_of(e: object, namespace: dict) -> tuple[str, str] | None:
-    """``np.linalg.solve(a, b)`` of two names: ``(a, b)``."""
-    if not isinstance(e, gast.Call) or e.keywords or len(e.args) != 2 or \
-            evaluate_ref(e.func, namespace) is not np.linalg.solve or \
+    """``np.linalg.solve(a, b)`` of two names: ``(a, b)``; a solve with a Cholesky
+    factor ``c``, ``cho_solve(c, b)`` or ``factor_solve(c, a, b)``: ``(c, b)``."""
+    if not isinstance(e, gast.Call) or e.keywords or not 2 <= len(e.args) <= 3 or \
             not all(isinstance(a, gast.Name) for a in e.args):
         return None
-    return e.args[0].id, e.args[1].id
+    fn = evaluate_ref(e.func, namespace)
+    if fn is runtime.factor_solve and len(e.args) == 3:
+        return e.args[0].id, e.args[2].id
+    if len(e.args) == 2 and (fn is np.linalg.solve or fn is _cho_solve()):
+        return e.args[0].id, e.args[1].id
+    return None
+
+
+def _cho_solve() -> object:
+    """``scipy.linalg.cho_solve`` where SciPy is loaded (a derivative calling it has)."""
+    import sys
+    sl = sys.modules.get("scipy.linalg")
+    return None if sl is None else sl.cho_solve
 
 
 def _factor(e: gast.expr, numbers: set[str]) -> tuple[gast.expr, gast.Name] | None:

@@ -27,6 +27,7 @@ template: their rules are registered when the template namespace has
 """
 from __future__ import annotations
 
+from s2sad import runtime as rt
 from s2sad.rules import scipy_linalg_through
 from s2sad.rules.facts import defshape
 from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defvjp
@@ -43,6 +44,8 @@ if sl is not None:
     defshape((sl.cho_solve, sl.solve_triangular, sl.solve, sl.inv, sl.expm, sl.sqrtm,
               sl.logm, sl.cholesky, sl.block_diag), "probe")
     defshape(sl.cho_factor, "flagged")
+    defshape((rt.factor_solve, rt.factor_log_det_adjoint), "probe")
+    defshape(rt.factor_log_det, "number")
 T = "np.matrix_transpose"
 UPLO = "('L' if lower else 'U')"
 SYM = "('sym', 'symmetric', 'her', 'hermitian', 'pos', 'positive definite')"
@@ -145,6 +148,37 @@ if sl is not None:
     defjvp(sl.cho_solve, CHO_SOLVE,
            f"solve_lhs_tangent({DL} @ {T}({L_}) + {L_} @ {T}({DL}), {A_C}, b, ans)",
            f"solve_rhs_tangent(db, {A_C}, b)")
+
+    # ----- a solve and half a log-determinant with cho_factor(a)'s factor, in a itself
+    # (compiler/factor_reads.py): A's adjoints -w x^T and A^-1 / 2 read into its triangle
+    FS = "c_and_lower, matrix, b"
+    FLOW = "('L' if c_and_lower[1] else 'U')"
+    W_FS = f"{LINALG}.cho_solve(c_and_lower, g)"
+    defvjp(rt.factor_solve, FS, None,
+           f"triangle_read_adjoint(-(np.outer({W_FS}, ans) if np.ndim(ans) == 1 else "
+           f"{W_FS} @ {T}(ans)), {FLOW})", W_FS)
+    defjvp(rt.factor_solve, FS, None,
+           f"-{LINALG}.cho_solve(c_and_lower, triangle_read(dmatrix, {FLOW}) @ ans)",
+           f"{LINALG}.cho_solve(c_and_lower, db)")
+    defvjp(rt.factor_log_det, "c_and_lower, matrix", None,
+           "factor_log_det_adjoint(c_and_lower, g)")
+    defjvp(rt.factor_log_det, "c_and_lower, matrix", None,
+           f"0.5 * np.trace({LINALG}.cho_solve(c_and_lower, triangle_read(dmatrix, {FLOW})))")
+    # (its adjoint, for derivatives of derivatives: A^-1 by solves with the factor)
+    LDA = "c_and_lower, scale=1.0"
+
+    def inverse_sandwich(m: str) -> str:  # A^-1 m A^-1 of a symmetric m
+        return f"{LINALG}.cho_solve(c_and_lower, {T}({LINALG}.cho_solve(c_and_lower, {m})))"
+    N_ = "np.shape(c_and_lower[0])[-1]"
+    DA_C = f"{DL} @ {T}({L_}) + {L_} @ {T}({DL})"  # the tangent of A = L L^T
+    defvjp(rt.factor_log_det_adjoint, LDA,
+           "replace_at(fill_zeros(None, c_and_lower), 0, cho_solve_factor_adjoint("
+           f"{inverse_sandwich(f'0.5 * scale * triangle_read(g, {FLOW})')}, c_and_lower, "
+           f"np.eye({N_})))",
+           "np.sum(g * factor_log_det_adjoint(c_and_lower, 1.0))")
+    defjvp(rt.factor_log_det_adjoint, LDA,
+           f"scale * triangle_read_adjoint(-0.5 * {inverse_sandwich(DA_C)}, {FLOW})",
+           "factor_log_det_adjoint(c_and_lower, dscale)")
 
     # ----- lu_factor: p a = L U (p locally constant); with F = U a^-1 da U^-1,
     # dL = L tril(F, -1), dU = triu(F) U, and p L^-T = a^-T U^T gives the adjoint -----

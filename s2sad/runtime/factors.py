@@ -8,6 +8,14 @@ NumPy's ``inv``, which solves against the identity (200 x 200, one thread: 0.69 
 1.31 ms), and ``getrs`` solves with the factors, or their transpose, in ``O(n^2)`` per
 column.  Anything else (no SciPy, stacks, other dtypes, a singular matrix) takes NumPy's
 ``inv`` and ``solve``, which raise NumPy's errors.
+
+SciPy's ``c = cho_factor(a)`` read only by ``cho_solve(c, b)`` and by the sum of the
+logarithms of its diagonal (half of ``a``'s log-determinant) is differentiated in ``a``
+itself (``compiler/factor_reads.py`` writes :func:`factor_solve` and
+:func:`factor_log_det`, their rules are in ``rules/scipy_linalg.py``): ``a``'s adjoint
+is then ``-w x^T`` and ``A^-1 / 2`` read into ``a``'s triangle, with ``A^-1`` from the
+factor by ``potri`` (``2 n^3 / 3`` flops), where going through the factor costs a
+Cholesky adjoint and a product with the factor (``4 n^3``).
 """
 from __future__ import annotations
 
@@ -17,7 +25,8 @@ import numpy as np
 
 from s2sad.runtime.triangular import _scipy
 
-__all__ = ["inverse", "lu_factor", "lu_solve"]
+__all__ = ["inverse", "lu_factor", "lu_solve", "factor_solve", "factor_log_det",
+           "factor_log_det_adjoint"]
 
 _F64 = np.dtype(np.float64)
 
@@ -70,3 +79,39 @@ def lu_solve(factors: Factors, b: Any, trans: bool = False) -> Any:
 def _lapack_matrix(a: Any) -> bool:
     return type(a) is np.ndarray and a.dtype == _F64 and a.ndim == 2 and \
         a.shape[0] == a.shape[1] > 0
+
+
+def factor_solve(c_and_lower: Any, matrix: Any, b: Any) -> Any:
+    """``scipy.linalg.cho_solve(c_and_lower, b)`` where ``c_and_lower = cho_factor(a)``:
+    ``a`` is not read here, it names the matrix whose adjoint the rule gives."""
+    from scipy.linalg import cho_solve
+    return cho_solve(c_and_lower, b)
+
+
+def factor_log_det(c_and_lower: Any, matrix: Any) -> Any:
+    """``np.sum(np.log(np.diag(c)))`` of ``c_and_lower = cho_factor(matrix)``: half the
+    log-determinant of ``matrix`` (not read here, see :func:`factor_solve`)."""
+    return np.sum(np.log(np.diag(c_and_lower[0])))
+
+
+def factor_log_det_adjoint(c_and_lower: Any, scale: Any = 1.0) -> Any:
+    """The adjoint in ``a`` of :func:`factor_log_det` given its adjoint ``scale`` (a
+    number): ``scale A^-1 / 2`` (``A`` the symmetric matrix of ``a``'s triangle the
+    factor holds) read into that triangle, which is ``scale A^-1``'s triangle with its
+    diagonal halved.  ``A^-1`` by LAPACK's ``potri`` from the factor (a float64 matrix),
+    else by a solve with the identity.  Real only."""
+    from s2sad.runtime.linalg import only_real
+    from s2sad.runtime.triangular import triangle
+    c, lower = c_and_lower
+    only_real(None, c, "scipy.linalg.cho_factor")
+    potri = _scipy("dpotri") if _lapack_matrix(c) else None
+    inv, info = potri(c, lower=1 if lower else 0) if potri is not None else (None, 1)
+    if info != 0:
+        from scipy.linalg import cho_solve
+        inv = cho_solve(c_and_lower, np.eye(c.shape[-1]))
+    out = triangle(inv, bool(lower))
+    n = out.shape[-1]
+    if scale != 1.0:
+        out *= scale
+    out.reshape(out.shape[:-2] + (n * n,))[..., :: n + 1] *= 0.5
+    return out

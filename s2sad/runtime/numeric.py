@@ -59,6 +59,7 @@ def safe_mul(g: Any, d: Any) -> Any:
             r = np.multiply(g, d)
         if not _has_nan(r):  # one extra read, no extra pass where nothing is wrong
             return r
+        return _zero_where(r, g)
     with np.errstate(all="ignore"):
         r = np.multiply(g, d)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
@@ -77,9 +78,19 @@ def safe_div(g: Any, den: Any) -> Any:
             r = np.divide(g, den)
         if not _has_nan(r):  # g / 0 = inf is the right answer where g != 0
             return r
+        return _zero_where(r, g)
     with np.errstate(all="ignore"):
         r = np.divide(g, den)
     return _scalar(np.where(np.equal(g, 0), 0.0, r))
+
+
+def _zero_where(r: Any, g: Any) -> Any:
+    """``r`` (a product or quotient of ``g``, just made) with 0 where ``g`` is: written in
+    place (a masked pole's NaNs: one pass, not a second product and a ``np.where``)."""
+    if type(r) is not np.ndarray or not r.ndim:
+        return _scalar(np.where(np.equal(g, 0), 0.0, r))
+    np.copyto(r, 0.0, where=np.equal(g, 0))
+    return r
 
 
 def or_one(n: Any) -> Any:
