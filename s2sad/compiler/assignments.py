@@ -198,7 +198,20 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
         from s2sad.compiler.inlining import nested_function
         norm.local_defs[s.targets[0].id] = nested_function(norm, s)
         return
+    if isinstance(s.value, gast.Name) and s.value.id in norm.local_defs and \
+            isinstance(s.targets[0], gast.Name):
+        _another_name(norm, s.targets[0].id, s.value.id, s)  # g = f of a local def
+        return
     assign_target(norm, s.targets[0], s.value, s)
+
+
+def _another_name(norm: Normalizer, name: str, def_name: str, s: gast.AST) -> None:
+    """``g = f`` of a local def, ``f = make(w)`` of a helper returning a function it made
+    (:mod:`local_functions`): ``name`` another name of that def, if bound once."""
+    if norm.stores[name] != 1:
+        raise norm.error(s, f"{name}, bound to a function made inside the function and "
+                         "bound again", "give each function a name of its own")
+    norm.local_defs[name] = norm.local_defs[def_name]
 
 
 def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
@@ -299,7 +312,11 @@ def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> N
         norm.callables[name] = made
         return
     items = sequences.copied_items(norm, value) if name in norm.tracked else None
-    stmt = assign(norm.name(name), norm.expr(value, base=name))
+    made = norm.expr(value, base=name)
+    if isinstance(made, gast.Name) and made.id in norm.local_defs:
+        _another_name(norm, name, made.id, s)  # f = make(w): the function the helper made
+        return
+    stmt = assign(norm.name(name), made)
     if name in norm.tracked:  # items known statement by statement, or not at all
         norm.literals.pop(stmt.targets[0].id, None)
         if items is not None:

@@ -188,7 +188,10 @@ class Normalizer:
         self.emit(gast.Break(), s)
 
     def stmt_Return(self, s: gast.Return) -> None:
-        value = self.atom(s.value) if s.value is not None else const(None)
+        from s2sad.compiler.local_functions import passed_function
+        made = passed_function(self, s.value) if len(self.inlining) > 1 else None
+        value = made if made is not None else \
+            self.atom(s.value) if s.value is not None else const(None)
         self.emit(gast.Return(value=value), s)
 
     def stmt_Raise(self, s: gast.Raise) -> None:
