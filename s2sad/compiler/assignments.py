@@ -23,6 +23,7 @@ from s2sad.compiler.container_calls import (
     is_set_default,
     named_receiver,
 )
+from s2sad.compiler.flat_writes import flat_index, flat_target, library_written, write_at
 from s2sad.compiler.in_place_methods import array_written
 from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
@@ -56,7 +57,8 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
             norm.emit(changed, s)
             return True
     return _item_changed(norm, s, call) or array_written(norm, s, call) or \
-        _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
+        library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
+        _ufunc_at(norm, s, call)
 
 
 def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
@@ -235,6 +237,9 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
         for i, elt in enumerate(target.elts):
             assign_target(norm, elt, gast.Subscript(value=whole, slice=const(i),
                                                    ctx=gast.Load()), s)
+    elif flat_target(norm, target) is not None:  # a.flat[i] = v
+        write_at(norm, s, flat_target(norm, target), runtime.flat_positions,
+                 [flat_index(target.slice)], value)
     elif isinstance(target, gast.Subscript):
         assign_item(norm, target, value, s)
     else:

@@ -284,6 +284,9 @@ def _assigned(node: gast.FunctionDef) -> set[str]:
             if isinstance(n.ctx, gast.Store)}
 
 
+_WRITE_FIRST = ("put", "fill_diagonal", "copyto")  # np.* writing into their first argument
+
+
 def _mutated(node: gast.FunctionDef) -> list[str]:
     """Parameters the function changes in place."""
     params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
@@ -292,11 +295,16 @@ def _mutated(node: gast.FunctionDef) -> list[str]:
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
                 n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
             found.add(n.func.value.id)
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in _WRITE_FIRST and n.args and isinstance(n.args[0], gast.Name):
+            found.add(n.args[0].id)  # np.put(a, ...): flat_writes
         targets = n.targets if isinstance(n, gast.Assign) else \
             [n.target] if isinstance(n, gast.AugAssign) else []
         for t in targets:
             while isinstance(t, gast.Subscript):
                 t = t.value
+                if isinstance(t, gast.Attribute) and t.attr == "flat":
+                    t = t.value  # a.flat[i] = v
                 if isinstance(t, gast.Name):
                     found.add(t.id)
     rebound = {n.id for n in name_nodes(node)

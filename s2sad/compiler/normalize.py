@@ -337,8 +337,9 @@ class Normalizer:
         return conditionals.choice(self, node)
 
     def expr_Subscript(self, node: gast.Subscript) -> gast.expr:
+        from s2sad.compiler.flat_writes import flat_read
         from s2sad.compiler.spellings import index_trick
-        joined = index_trick(self, node)
+        joined = index_trick(self, node) or flat_read(self, node)
         if joined is not None:
             return self.expr(joined)
         return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
