@@ -7,8 +7,9 @@ positions, as item writes the alias stage follows (:func:`assignments.assign_ite
 - ``np.copyto(dst, src)`` is ``dst[...] = src``; with ``where=m``,
   ``dst[...] = np.where(m, src, dst)``.
 
-``cycled`` repeats ``v`` in turn to the number of positions, as NumPy's flat writes do.  Positions written twice keep the last value, in both.  Other
-keywords (``casting=``) stay refused at the line (:func:`primitives.refuse_hidden_write`).
+``cycled`` repeats ``v`` in turn to the number of positions, as NumPy's flat writes do.
+Positions written twice keep the last value, in both.  Other keywords (``casting=``)
+stay refused at the line (:func:`primitives.refuse_hidden_write`).
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def library_written(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
     """Emit ``np.put``, ``np.fill_diagonal`` or ``np.copyto`` of a named local array as an
     item write; False for any other call (or one with arguments these do not read)."""
     fn = norm.resolve(call.func) if isinstance(call, gast.Call) else None
-    if fn not in _POSITIONS and fn is not np.copyto or \
+    if fn is None or fn not in _POSITIONS and fn is not np.copyto or \
             any(isinstance(a, gast.Starred) for a in call.args) or \
             any(k.arg is None for k in call.keywords):
         return False
