@@ -59,6 +59,7 @@ defscale(rt.pow_dbase, "x, y", "safe_mul(g, safe_mul(y, pow_dbase(x, y - 1)))",
          "safe_mul(g, np.power(x, y - 1) + safe_mul(y, pow_dexp(x, np.power(x, y - 1))))")
 defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0))")
 defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
+defscale(rt.bessel_i1, "x", "g * bessel_i1_deriv(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
 # abs_tangent(t, x) = Re(t sign(x)): flat in a real x; in a complex x its derivative is
