@@ -163,6 +163,7 @@ deflinear(rt.unrepeat, "t, a, repeats, axis=None", "np.repeat(g, repeats, axis)"
 deflinear(rt.untake, "t, a, indices, axis=None, mode='raise'",
           "np.take(g, indices, axis, mode=mode)", None)
 deflinear(rt.cycled, "v, at", "uncycled(g, v, at)", None)
+deflinear(rt.spread_of, "seq, n", "g", None)
 deflinear(rt.uncycled, "t, v, at", "np.reshape(cycled(g, at), np.shape(t))", None, None)
 deflinear(rt.untake_along_axis, "t, arr, indices, axis=-1",
           "np.take_along_axis(g, indices, axis=axis)", None)
