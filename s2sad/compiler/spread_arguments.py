@@ -66,12 +66,13 @@ def _slice_count(index: gast.expr) -> int | None:
     sequence at least ``hi`` long; None for any other index."""
     if not isinstance(index, gast.Slice):
         return None
-    bounds = [None if b is None else b.value if isinstance(b, gast.Constant) else "?"
-              for b in (index.lower, index.upper, index.step)]
+    bounds: list[Any] = [None if b is None else b.value if isinstance(b, gast.Constant)
+                         else "?" for b in (index.lower, index.upper, index.step)]
     if any(b is not None and (type(b) is not int or b < 0) for b in bounds) or \
             bounds[1] is None or bounds[2] == 0:
         return None
-    return len(range(bounds[0] or 0, bounds[1], bounds[2] or 1))
+    lower, upper, step = (int(b or 0) for b in bounds)
+    return len(range(lower, upper, step or 1))
 
 
 def _arity_left(norm: Normalizer, node: gast.Call) -> int | None:
