@@ -11,7 +11,8 @@ from s2sad.runtime.arrays import array_adjoint, shaped_like
 
 __all__ = ["untile", "unrepeat", "untake", "untake_along_axis", "sort_indices",
            "insert_sources", "delete_sources", "scatter_to", "gather_from", "unpad",
-           "pad_tangent", "flat_positions", "diagonal_positions", "cycled", "uncycled"]
+           "pad_tangent", "flat_positions", "diagonal_positions", "cycled", "uncycled",
+           "histogram_counts", "histogram_members"]
 
 
 # ----- tile, repeat, take -----
@@ -209,3 +210,21 @@ def uncycled(t: Any, v: Any, at: tuple) -> Any:
     out = np.zeros(np.size(v), dtype=np.result_type(t, float))
     np.add.at(out, np.arange(t.size) % max(np.size(v), 1), t)
     return shaped_like(out, v)
+
+
+# ----- np.histogram: which bin each element falls in (no gradient: a step function) -----
+
+def histogram_counts(a: Any, edges: Any) -> np.ndarray:
+    """NumPy's own counts of ``a`` in the bins of ``edges`` (ints, as it returns them)."""
+    return np.histogram(a, edges)[0]
+
+
+def histogram_members(a: Any, edges: Any) -> np.ndarray:
+    """A float matrix, one row per element of ``a`` (flattened), one column per bin: 1
+    where NumPy counts the element in the bin (the last bin closed), else 0."""
+    flat = np.ravel(a)
+    bins = len(edges) - 1
+    member = np.zeros((flat.size, bins))
+    for k in range(flat.size):  # (NumPy's own binning, element by element)
+        member[k] = np.histogram(flat[k:k + 1], edges)[0]
+    return member
