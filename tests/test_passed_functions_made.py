@@ -187,3 +187,40 @@ def test_a_closure_name_bound_twice_is_refused_at_its_line():
                        match=r"test_passed_functions_made\.py:\d+: f, bound to a function "
                              r"made inside the function and bound again"):
         s2sad.grad(bound_twice)(np.ones(3))
+
+
+# ----- functools.reduce over a sequence whose length is not written: a loop -----
+
+def reduce_a_list_argument(xs):
+    return functools.reduce(lambda a, b: a * b + 1.0, xs)
+
+
+def reduce_an_array(x):
+    return functools.reduce(lambda a, b: a * np.sin(b), x)
+
+
+def reduce_with_an_initial_value(x):
+    return functools.reduce(lambda a, b: a + np.sin(b) * a, x, 0.5)
+
+
+def reduce_arrays_of_a_list(xs):
+    return np.sum(functools.reduce(lambda a, b: a * b, xs))
+
+
+@pytest.mark.parametrize("f", [reduce_an_array, reduce_with_an_initial_value])
+def test_reduce_over_an_array(f, rng):
+    x = rng.normal(size=5)
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+def test_reduce_over_lists(rng):
+    check_grad(reduce_a_list_argument, [0.3, -0.7, 1.2])
+    check_grad(reduce_arrays_of_a_list, [rng.normal(size=3) for _ in range(3)])
+
+
+def test_reduce_an_array_by_hand():
+    x = np.array([0.3, 0.5, 0.9])  # x0 sin(x1) sin(x2)
+    s1, s2 = np.sin(x[1]), np.sin(x[2])
+    expected = [s1 * s2, x[0] * np.cos(x[1]) * s2, x[0] * s1 * np.cos(x[2])]
+    assert np.allclose(s2sad.grad(reduce_an_array)(x), expected)

@@ -228,8 +228,10 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
     method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
-    if norm.resolve(node.func) is functools.reduce:
-        return norm.expr(unrolled_reduce(norm, node))
+    unrolled = unrolled_reduce(norm, node) if norm.resolve(node.func) is functools.reduce \
+        else None
+    if unrolled is not None:
+        return norm.expr(unrolled)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return popped(norm, node)
     if is_set_default(norm, node):

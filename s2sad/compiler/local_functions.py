@@ -129,15 +129,17 @@ def _frozen(norm: Normalizer, home: Any, free: set[str], at: gast.AST) -> _Frame
     return _Frame(home.src, set(names), home.local_defs, home.callables, names)
 
 
-def unrolled_reduce(norm: Normalizer, node: gast.Call) -> gast.expr:
+def unrolled_reduce(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """``functools.reduce(f, [a, b, c])`` is ``f(f(a, b), c)`` (a lambda applied by
-    putting the arguments in its body)."""
-    fn, seq = node.args[0], node.args[1] if len(node.args) > 1 else None
+    putting the arguments in its body); None for a sequence of a length not written
+    (its closed form then, a loop: ``numpy_through.py_reduce``)."""
+    if len(node.args) < 2 or node.keywords:
+        return None
+    fn, seq = node.args[0], node.args[1]
     items = seq.elts if isinstance(seq, (gast.List, gast.Tuple)) else \
         norm.literals.get(norm.name(seq.id)) if isinstance(seq, gast.Name) else None
     if items is None:
-        raise norm.error(node, "functools.reduce over a sequence whose length is not written",
-                         "write the sequence in the call, or use a for loop")
+        return None
     items = list(node.args[2:3]) + list(items)
     if not items:
         raise norm.error(node, "functools.reduce of an empty sequence", "give an initial value")
