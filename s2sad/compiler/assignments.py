@@ -56,9 +56,27 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
             norm.emit(changed, s)
             return True
-    return _item_changed(norm, s, call) or array_written(norm, s, call) or \
+    return _list_reordered(norm, s, call) or _item_changed(norm, s, call) or \
+        array_written(norm, s, call) or \
         library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
         _ufunc_at(norm, s, call)
+
+
+def _list_reordered(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
+    """``xs.sort(key=..., reverse=...)`` of a name surely holding a list (an array's
+    ``sort`` is another: :mod:`in_place_methods`) is ``xs[:] = sorted(xs, ...)``, a write
+    of every item, which the names sharing the list see (as ``xs.reverse()``)."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and
+            call.func.attr == "sort" and isinstance(call.func.value, gast.Name) and
+            call.func.value.id in norm.sequences and norm.is_local(call.func.value) and
+            not call.args):
+        return False
+    name = call.func.value
+    value = gast.Call(func=norm.ref(sorted), args=[copy.copy(name)], keywords=call.keywords)
+    every = gast.Slice(lower=None, upper=None, step=None)
+    assign_target(norm, gast.Subscript(value=copy.copy(name), slice=every, ctx=gast.Store()),
+                  gast.copy_location(value, call), s)
+    return True
 
 
 def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
