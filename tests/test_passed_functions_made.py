@@ -224,3 +224,42 @@ def test_reduce_an_array_by_hand():
     s1, s2 = np.sin(x[1]), np.sin(x[2])
     expected = [s1 * s2, x[0] * np.cos(x[1]) * s2, x[0] * s1 * np.cos(x[2])]
     assert np.allclose(s2sad.grad(reduce_an_array)(x), expected)
+
+
+# ----- map of several iterables: [f(a, b) for a, b in zip(xs, ys)]; a lambda called at once -----
+
+def map_of_two_lists(x):
+    return sum(map(lambda a, b: a * b, [x[0], x[1]], [x[2], x[3]]))
+
+
+def map_of_two_arrays_and_a_def(x):
+    w = x[0]
+
+    def weighted(a, b):
+        return a * w + np.sin(b)
+    return np.sum(np.array(list(map(weighted, x, x[::-1]))))
+
+
+def fused(a, b, c):
+    return a * b + c
+
+
+def map_of_three_with_a_helper(x):
+    return np.sum(list(map(fused, x, x ** 2, [1.0, 2.0, 3.0, 4.0]))[1:])
+
+
+def lambda_called_at_once(x):
+    return np.sum((lambda a, k=2: a ** k * x[1])(x))
+
+
+@pytest.mark.parametrize("f", [map_of_two_lists, map_of_two_arrays_and_a_def,
+                               map_of_three_with_a_helper, lambda_called_at_once])
+def test_map_of_several_iterables(f, rng):
+    x = rng.normal(size=4)
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+def test_map_of_two_lists_by_hand():
+    x = np.array([0.5, -1.0, 2.0, 3.0])  # x0 x2 + x1 x3
+    assert np.allclose(s2sad.grad(map_of_two_lists)(x), [2.0, 3.0, 0.5, -1.0])

@@ -16,7 +16,13 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.inlining import first_param, inline
-from s2sad.compiler.local_functions import as_values, passed_function, unrolled_reduce
+from s2sad.compiler.local_functions import (
+    as_values,
+    def_of_lambda,
+    mapped_together,
+    passed_function,
+    unrolled_reduce,
+)
 from s2sad.compiler.names import const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
@@ -37,6 +43,7 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
+    node = _lambda_called(norm, node)
     node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
@@ -78,6 +85,14 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return as_values(norm, gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws))
+
+
+def _lambda_called(norm: Normalizer, node: gast.Call) -> gast.Call:
+    """``(lambda v: 2 * v)(x)``: the call of a local def made of the lambda."""
+    if not isinstance(node.func, gast.Lambda):
+        return node
+    return gast.copy_location(gast.Call(func=def_of_lambda(norm, node.func), args=node.args,
+                                        keywords=node.keywords), node)
 
 
 def _written_in_place(norm: Normalizer, node: gast.Call) -> gast.expr:
@@ -229,7 +244,7 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
     method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
     unrolled = unrolled_reduce(norm, node) if norm.resolve(node.func) is functools.reduce \
-        else None
+        else mapped_together(norm, node) if norm.resolve(node.func) is map else None
     if unrolled is not None:
         return norm.expr(unrolled)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:

@@ -68,7 +68,8 @@ def _allowed_in_calls(found: list) -> set[int]:
     for node in found:
         if isinstance(node, gast.Call):
             allowed |= {id(a) for a in node.args if isinstance(a, gast.Starred)}
-            allowed |= {id(a) for a in [*node.args, *(k.value for k in node.keywords)]
+            allowed |= {id(a) for a in [node.func, *node.args,
+                                        *(k.value for k in node.keywords)]
                         if isinstance(a, gast.Lambda)}  # a function passed: a local def
         if isinstance(node, gast.Return) and isinstance(node.value, gast.Lambda):
             allowed.add(id(node.value))  # a helper making a closure: a local def returned

@@ -149,6 +149,27 @@ def unrolled_reduce(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     return out
 
 
+def mapped_together(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``map(f, xs, ys)`` (of several iterables) as ``[f(a, b) for a, b in zip(xs, ys)]``
+    (of one, ``map`` has its closed form); None for any other call of ``map``."""
+    if len(node.args) < 3 or node.keywords or \
+            any(isinstance(a, gast.Starred) for a in node.args):
+        return None
+    fn = passed_function(norm, node.args[0]) or node.args[0]
+    names = [f"mapped_{k}" for k in range(len(node.args) - 1)]
+    target = gast.Tuple(elts=[gast.Name(id=n, ctx=gast.Store(), annotation=None,
+                                        type_comment=None) for n in names], ctx=gast.Store())
+    pairs = gast.Call(func=gast.Name(id="zip", ctx=gast.Load(), annotation=None,
+                                     type_comment=None), args=node.args[1:], keywords=[])
+    each = gast.Call(func=fn, args=[load(n) for n in names], keywords=[])
+    comp = gast.ListComp(elt=each, generators=[gast.comprehension(
+        target=target, iter=pairs, ifs=[], is_async=0)])
+    for n in gast.walk(comp):
+        if "lineno" in n._attributes and getattr(n, "lineno", None) is None:
+            gast.copy_location(n, node)
+    return comp
+
+
 def _apply(fn: gast.expr, args: list) -> gast.expr:
     if not isinstance(fn, gast.Lambda):
         return gast.Call(func=fn, args=args, keywords=[])
