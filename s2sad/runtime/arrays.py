@@ -94,7 +94,10 @@ def item_adjoint(g: Any, a: Any, args: tuple) -> Any:
 def astype_adjoint(g: Any, x: Any, dtype: Any) -> Any:
     """Adjoint of ``x.astype(dtype)``: identity to a float dtype, zero to an int one."""
     if np.issubdtype(np.dtype(dtype), np.inexact):
-        return shaped_like(np.asarray(g, dtype=np.result_type(dtype_of(x), float)), x)
+        kind = np.result_type(dtype_of(x), float)
+        if np.iscomplexobj(g) and kind.kind != "c":
+            g = np.real(g)  # (a real value's adjoint is real: docs/supported.md)
+        return shaped_like(np.asarray(g, dtype=kind), x)
     return shaped_like(np.zeros(np.shape(x)), x)
 
 
