@@ -25,7 +25,9 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("global statement", "pass the value in as an argument and return it"),
     gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
-    gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
+    gast.Lambda: ("lambda held in a list, dict or other expression",
+                  "bind it to a name (f = lambda v: ...) or pass it straight to the call; "
+                  "or define it with def"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.Set: ("set literal", "use a list or a tuple"),
