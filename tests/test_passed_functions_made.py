@@ -263,3 +263,21 @@ def test_map_of_several_iterables(f, rng):
 def test_map_of_two_lists_by_hand():
     x = np.array([0.5, -1.0, 2.0, 3.0])  # x0 x2 + x1 x3
     assert np.allclose(s2sad.grad(map_of_two_lists)(x), [2.0, 3.0, 0.5, -1.0])
+
+
+def _chosen_maker(c):
+    if c:
+        return lambda a: a * 2
+    return lambda a: a * 3
+
+
+def closure_chosen_on_a_branch(x):
+    f = _chosen_maker(x[0] > 0)
+    return np.sum(f(x))
+
+
+def test_a_lambda_returned_on_two_paths_is_refused_at_its_line():
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=r"test_passed_functions_made\.py:\d+: a lambda bound to a name "
+                             r"more than once, or returned on more than one path"):
+        s2sad.grad(closure_chosen_on_a_branch)(np.ones(3))

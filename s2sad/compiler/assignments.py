@@ -218,6 +218,10 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
         from s2sad.compiler.inlining import nested_function
         norm.local_defs[s.targets[0].id] = nested_function(norm, s)
         return
+    if isinstance(s.value, gast.Lambda):
+        raise norm.error(s, "a lambda bound to a name more than once, or returned on more "
+                         "than one path", "define each function with a def of its own name, "
+                         "and call the one you need")
     if isinstance(s.value, gast.Name) and s.value.id in norm.local_defs and \
             isinstance(s.targets[0], gast.Name):
         _another_name(norm, s.targets[0].id, s.value.id, s)  # g = f of a local def
