@@ -98,6 +98,11 @@ R(rt.untake, N(3, 3), N(3, 4), [0, 2, 2], 1, wrt=(0,))
 R(rt.untake, N(2), N(5), [1, 7], None, "wrap", wrt=(0,))
 R(rt.untake_along_axis, N(3, 3), N(3, 4), np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]]), 1, wrt=(0,))
 R(rt.untake_along_axis, N(3), N(6), np.array([5, 0, 5]), None, wrt=(0,))
+R(rt.bessel_i1, N(4)); R(rt.bessel_i1, np.array([0.0, 2e-5, -7.0, 30.0]))  # noqa: E702
+R(rt.spread_of, N(3), 3)
+R(rt.cycled, N(2), rt.flat_positions(np.zeros((2, 3)), [0, 5, 3, 1, 1]))
+R(rt.cycled, N(4), rt.diagonal_positions(np.zeros((3, 3)))); R(rt.cycled, 1.5, (np.arange(3),))  # noqa
+R(rt.uncycled, N(5), N(2), rt.flat_positions(np.zeros(6), [0, 5, 3, 1, 1]), wrt=(0,))
 R(rt.spread_to_items, N(3), [N(3), N(1)], wrt=(0,)); R(rt.spread_to_items, N(4), N(3, 4), wrt=(0,))  # noqa
 R(rt.undiff, N(4), N(5), wrt=(0,)); R(rt.undiff, N(2, 5), N(4, 5), 2, 0, wrt=(0,))  # noqa: E702
 R(rt.unpad, N(5, 6), N(3, 4), 1, wrt=(0,))

@@ -347,6 +347,7 @@ for _f, _m in [(np.negative, N), (np.positive, N), (np.reciprocal, P), (np.squar
                (np.imag, N), (np.conjugate, N)]:
     unary(_f, _m)
 R(np.sinc, np.array([0.0, 0.5, -1.5]))
+unary(np.i0, N); R(np.i0, np.array([0.0, 3.5, -12.0]))  # noqa: E702
 for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),
                      (np.divide, N, P), (np.power, P, N), (np.float_power, P, N),
                      (np.remainder, N, P), (np.fmod, P, P), (np.logaddexp, N, N),

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import numerical_grad
+from gradcheck import check_grad, numerical_grad
 
 R = np.random.default_rng(11)
 Z = R.standard_normal(3) + 1j * R.standard_normal(3)
@@ -202,3 +202,26 @@ def test_phase_closed_form() -> None:
     x, y = z[0].real, z[0].imag
     got = s2sad.grad(phase_of_an_element)(z)[0]
     assert got == pytest.approx((-y - 1j * x) / (x * x + y * y))
+
+
+def _made_complex_abs(x):
+    z = x.astype(complex) * 1j
+    return np.sum(np.abs(z) ** 2)
+
+
+def _made_complex_real(x):
+    return np.sum(np.real(x.astype(np.complex128) * (1 + 2j)) * x)
+
+
+def _made_complex_conj(x):
+    z = x.astype(complex) * (0.5 - 1j)
+    return np.real(np.sum(z * np.conj(z)))
+
+
+@pytest.mark.parametrize("f", [_made_complex_abs, _made_complex_real, _made_complex_conj])
+def test_astype_complex_adjoint_is_real_without_a_warning(f):
+    import warnings
+    x = np.array([[0.3, -1.2], [2.0, 0.7]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        check_grad(f, x)

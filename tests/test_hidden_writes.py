@@ -1,7 +1,8 @@
 """Library functions that write into their array argument (np.fill_diagonal, np.copyto,
 np.put, np.place, np.putmask, np.put_along_axis, x.__setitem__): once silent wrong
-gradients (the write was left out of the derivative).  With a value that depends on
-the inputs they are refused at the user's line with the rewrite to use; with constants
+gradients (the write was left out of the derivative).  np.fill_diagonal, np.copyto and
+np.put of a named array are now item writes; the others, with a value that depends on
+the inputs, are refused at the user's line with the rewrite to use; with constants
 they run as before; the rewrites they suggest are differentiated (checked against
 central differences)."""
 import numpy as np
@@ -49,10 +50,13 @@ def set_item_call(x):
     return np.sum(y * x)
 
 
-REFUSED = [(fill_diagonal, "fill_diagonal", "diag_indices_from"),
-           (fill_diagonal_of_varied, "fill_diagonal", "diag_indices_from"),
-           (copy_into, "copyto", "np.where"), (put_values, "put", "a\\[indices\\]"),
-           (put_mask, "putmask", "np.where"), (set_item_call, "__setitem__", "x\\[i\\] = v")]
+REFUSED = [(put_mask, "putmask", "np.where"), (set_item_call, "__setitem__", "x\\[i\\] = v")]
+
+
+@pytest.mark.parametrize("f", [fill_diagonal, fill_diagonal_of_varied, copy_into, put_values])
+def test_followed_as_item_writes(f):
+    check_grad(f, _X)  # (s2sad.compiler.flat_writes; tests/test_flat_writes.py)
+    check_jvp(f, _X)
 
 
 @pytest.mark.parametrize("f, label, advice", REFUSED, ids=[r[0].__name__ for r in REFUSED])
@@ -108,7 +112,23 @@ def put_in_a_branch(x):
     return np.sum(A * x) + x[1]
 
 
-@pytest.mark.parametrize("f", [fill_in_a_helper, put_in_a_loop, put_in_a_branch])
+def _put_into(A, k, v):
+    np.put(A, [k, k + 1], v)  # (the caller's array changes)
+
+
+def put_in_a_helper(x):
+    B = np.ones(6)
+    _put_into(B, 1, x[2:4] ** 2)
+    return np.sum(B * x)
+
+
+@pytest.mark.parametrize("f", [fill_in_a_helper, put_in_a_loop, put_in_a_helper])
+def test_followed_in_helpers_and_loops(f):
+    check_grad(f, _X)
+    check_jvp(f, _X)
+
+
+@pytest.mark.parametrize("f", [put_in_a_branch])
 def test_refused_in_helpers_loops_and_branches(f):
     for x in (_X, -_X):  # (both sides of the branch: refused when generated)
         with pytest.raises(s2sad.DifferentiationError, match="it writes into its array"):

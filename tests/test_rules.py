@@ -277,7 +277,7 @@ LEAVES = {rt.sinc_deriv2, rt.prod_others_apply, rt.cumprod_second, rt.norm_curva
           rt.einsum_operands_adjoint, rt.einsum_operands_tangent, rt.einsum_adjoint_tangent,
           rt.cholesky_adjoint, rt.cholesky_tangent, rt.matrix_power_adjoint,
           rt.matrix_power_tangent, rt.multi_dot_second, rt.multi_dot_tangent2,
-          rt.cho_solve_factor_adjoint}
+          rt.cho_solve_factor_adjoint, rt.bessel_i1_deriv}
 
 
 def called(text: str) -> list[Any]:

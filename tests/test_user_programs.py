@@ -340,11 +340,8 @@ def passes_its_def_on(x):
     return np.sum(list(map(double, x)))
 
 
-def test_a_def_inside_used_as_a_value_is_refused_at_its_line():
-    with pytest.raises(s2sad.DifferentiationError,
-                       match=r"test_user_programs\.py:\d+: double, a def inside the function, "
-                             r"used as a value"):
-        s2sad.grad(passes_its_def_on)(np.ones(3))
+def test_a_def_inside_used_as_a_value(rng):
+    check_grad(passes_its_def_on, rng.normal(size=3))  # (map inlines each call of it)
 
 
 # ----- dict views and sorted -----
@@ -530,10 +527,10 @@ def test_sequences_changed_item_by_item(f):
         np.testing.assert_allclose(g, _fd(f, args, k), atol=1e-7)
 
 
-def test_a_sequence_changed_in_a_loop_is_refused_at_its_line():
-    args = [np.ones(2)] * 3
-    with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs\.py:\d+"):
-        s2sad.grad(changed_in_a_loop, wrt=(0,))(*args)
+def test_a_sequence_changed_in_a_loop():
+    # (weighted takes three: the list spread as three items, checked when it runs)
+    args = [np.array([0.4, -1.1]), np.array([0.9, 0.2]), np.array([-0.3, 0.6])]
+    check_grad(changed_in_a_loop, *args, wrt=(0, 1, 2))
 
 
 _row_sums = functools.partial(np.sum, axis=1)

@@ -23,6 +23,7 @@ from s2sad.compiler.container_calls import (
     is_set_default,
     named_receiver,
 )
+from s2sad.compiler.flat_writes import flat_index, flat_target, library_written, write_at
 from s2sad.compiler.in_place_methods import array_written
 from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
@@ -55,8 +56,27 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
             norm.emit(changed, s)
             return True
-    return _item_changed(norm, s, call) or array_written(norm, s, call) or \
-        _rewritten_mutation(norm, s, call) or _ufunc_at(norm, s, call)
+    return _list_reordered(norm, s, call) or _item_changed(norm, s, call) or \
+        array_written(norm, s, call) or \
+        library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
+        _ufunc_at(norm, s, call)
+
+
+def _list_reordered(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
+    """``xs.sort(key=..., reverse=...)`` of a name surely holding a list (an array's
+    ``sort`` is another: :mod:`in_place_methods`) is ``xs[:] = sorted(xs, ...)``, a write
+    of every item, which the names sharing the list see (as ``xs.reverse()``)."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and
+            call.func.attr == "sort" and isinstance(call.func.value, gast.Name) and
+            call.func.value.id in norm.sequences and norm.is_local(call.func.value) and
+            not call.args):
+        return False
+    name = call.func.value
+    value = gast.Call(func=norm.ref(sorted), args=[copy.copy(name)], keywords=call.keywords)
+    every = gast.Slice(lower=None, upper=None, step=None)
+    assign_target(norm, gast.Subscript(value=copy.copy(name), slice=every, ctx=gast.Store()),
+                  gast.copy_location(value, call), s)
+    return True
 
 
 def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
@@ -198,7 +218,24 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
         from s2sad.compiler.inlining import nested_function
         norm.local_defs[s.targets[0].id] = nested_function(norm, s)
         return
+    if isinstance(s.value, gast.Lambda):
+        raise norm.error(s, "a lambda bound to a name more than once, or returned on more "
+                         "than one path", "define each function with a def of its own name, "
+                         "and call the one you need")
+    if isinstance(s.value, gast.Name) and s.value.id in norm.local_defs and \
+            isinstance(s.targets[0], gast.Name):
+        _another_name(norm, s.targets[0].id, s.value.id, s)  # g = f of a local def
+        return
     assign_target(norm, s.targets[0], s.value, s)
+
+
+def _another_name(norm: Normalizer, name: str, def_name: str, s: gast.AST) -> None:
+    """``g = f`` of a local def, ``f = make(w)`` of a helper returning a function it made
+    (:mod:`local_functions`): ``name`` another name of that def, if bound once."""
+    if norm.stores[name] != 1:
+        raise norm.error(s, f"{name}, bound to a function made inside the function and "
+                         "bound again", "give each function a name of its own")
+    norm.local_defs[name] = norm.local_defs[def_name]
 
 
 def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
@@ -222,6 +259,9 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
         for i, elt in enumerate(target.elts):
             assign_target(norm, elt, gast.Subscript(value=whole, slice=const(i),
                                                    ctx=gast.Load()), s)
+    elif flat_target(norm, target) is not None:  # a.flat[i] = v
+        write_at(norm, s, flat_target(norm, target), runtime.flat_positions,
+                 [flat_index(target.slice)], value)
     elif isinstance(target, gast.Subscript):
         assign_item(norm, target, value, s)
     else:
@@ -299,7 +339,11 @@ def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> N
         norm.callables[name] = made
         return
     items = sequences.copied_items(norm, value) if name in norm.tracked else None
-    stmt = assign(norm.name(name), norm.expr(value, base=name))
+    made = norm.expr(value, base=name)
+    if isinstance(made, gast.Name) and made.id in norm.local_defs:
+        _another_name(norm, name, made.id, s)  # f = make(w): the function the helper made
+        return
+    stmt = assign(norm.name(name), made)
     if name in norm.tracked:  # items known statement by statement, or not at all
         norm.literals.pop(stmt.targets[0].id, None)
         if items is not None:

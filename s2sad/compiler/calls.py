@@ -16,6 +16,13 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.inlining import first_param, inline
+from s2sad.compiler.local_functions import (
+    as_values,
+    def_of_lambda,
+    mapped_together,
+    passed_function,
+    unrolled_reduce,
+)
 from s2sad.compiler.names import const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
@@ -36,10 +43,14 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
+    node = _lambda_called(norm, node)
     node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
         return special
+    if isinstance(node.func, gast.Call):  # make(w)(x): the callee first, as Python does
+        node = gast.copy_location(gast.Call(func=norm.atom(node.func), args=node.args,
+                                            keywords=node.keywords), node)
     func = node.func
     if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
             func.attr in IN_PLACE and norm.resolve(func) is None:
@@ -49,9 +60,10 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         args, kws = _arguments(norm, node)
         fn = registry.METHODS.get(func.attr)
         if fn is not None:
-            return gast.Call(func=norm.ref(fn), args=[obj] + args, keywords=kws)
-        return gast.Call(func=gast.Attribute(value=obj, attr=func.attr, ctx=gast.Load()),
-                         args=args, keywords=kws)
+            return as_values(norm, gast.Call(func=norm.ref(fn), args=[obj] + args,
+                                             keywords=kws))
+        return as_values(norm, gast.Call(func=gast.Attribute(
+            value=obj, attr=func.attr, ctx=gast.Load()), args=args, keywords=kws))
     fn = norm.resolve(func)
     unwrapped = _partial_call(norm, node, fn)
     if unwrapped is not None:
@@ -64,7 +76,7 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return built
     args, kws = _arguments(norm, node)
     if fn is None:
-        return gast.Call(func=norm.atom(func), args=args, keywords=kws)
+        return as_values(norm, gast.Call(func=norm.atom(func), args=args, keywords=kws))
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
     _check_starred(norm, node, fn, args)
     reference = _closed_form(fn, kws, has_rule)
@@ -72,7 +84,15 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return inline(norm, reference, args, kws, node)
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
-    return gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws)
+    return as_values(norm, gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws))
+
+
+def _lambda_called(norm: Normalizer, node: gast.Call) -> gast.Call:
+    """``(lambda v: 2 * v)(x)``: the call of a local def made of the lambda."""
+    if not isinstance(node.func, gast.Lambda):
+        return node
+    return gast.copy_location(gast.Call(func=def_of_lambda(norm, node.func), args=node.args,
+                                        keywords=node.keywords), node)
 
 
 def _written_in_place(norm: Normalizer, node: gast.Call) -> gast.expr:
@@ -136,17 +156,19 @@ def _named_tuple(norm: Normalizer, node: gast.Call, fn: type) -> gast.expr:
     given = {k.arg: k.value for k in kws}
     fields = list(fn._fields)  # type: ignore[attr-defined]
     if any(k.arg not in fields for k in kws) or len(args) > len(fields):
-        return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
+        return as_values(norm, gast.Call(func=_callee(norm, node.func, fn), args=args,
+                                         keywords=kws))
     defaults = fn._field_defaults  # type: ignore[attr-defined]
     items = list(args)
     for name in fields[len(args):]:
         if name not in given and not (name in defaults and constant(defaults[name])):
-            return gast.Call(func=_callee(norm, node.func, fn), args=args, keywords=kws)
+            return as_values(norm, gast.Call(func=_callee(norm, node.func, fn), args=args,
+                                             keywords=kws))
         items.append(given[name] if name in given else literal(defaults[name]))
     alias = norm.namer.fresh(fn.__name__)
     norm.namespace[alias] = fn
-    return gast.Call(func=norm.ref(runtime.named_tuple), args=items,
-                     keywords=[gast.keyword(arg="kind", value=load(alias))])
+    return as_values(norm, gast.Call(func=norm.ref(runtime.named_tuple), args=items,
+                                     keywords=[gast.keyword(arg="kind", value=load(alias))]))
 
 
 def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
@@ -221,8 +243,10 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
     method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
-    if norm.resolve(node.func) is functools.reduce:
-        return norm.expr(_unrolled_reduce(norm, node))
+    unrolled = unrolled_reduce(norm, node) if norm.resolve(node.func) is functools.reduce \
+        else mapped_together(norm, node) if norm.resolve(node.func) is map else None
+    if unrolled is not None:
+        return norm.expr(unrolled)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return popped(norm, node)
     if is_set_default(norm, node):
@@ -331,37 +355,6 @@ def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> No
                      "pass the arguments one by one, or build the tuple in the function")
 
 
-def _unrolled_reduce(norm: Normalizer, node: gast.Call) -> gast.expr:
-    """``functools.reduce(f, [a, b, c])`` is ``f(f(a, b), c)`` (a lambda applied by
-    putting the arguments in its body)."""
-    fn, seq = node.args[0], node.args[1] if len(node.args) > 1 else None
-    items = seq.elts if isinstance(seq, (gast.List, gast.Tuple)) else \
-        norm.literals.get(norm.name(seq.id)) if isinstance(seq, gast.Name) else None
-    if items is None:
-        raise norm.error(node, "functools.reduce over a sequence whose length is not written",
-                         "write the sequence in the call, or use a for loop")
-    items = list(node.args[2:3]) + list(items)
-    if not items:
-        raise norm.error(node, "functools.reduce of an empty sequence", "give an initial value")
-    out = items[0]
-    for item in items[1:]:
-        out = gast.copy_location(_apply(fn, [out, item]), node)
-    return out
-
-
-def _apply(fn: gast.expr, args: list) -> gast.expr:
-    if not isinstance(fn, gast.Lambda):
-        return gast.Call(func=fn, args=args, keywords=[])
-    params = [a.id for a in fn.args.args]
-    body = copy.deepcopy(fn.body)
-    values = dict(zip(params, args))
-
-    class Put(gast.NodeTransformer):
-        def visit_Name(self, n: gast.Name) -> gast.expr:
-            return copy.deepcopy(values[n.id]) if n.id in values else n
-    return Put().visit(body)
-
-
 def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
     """``s2sad.grad(g)`` or ``s2sad.value_and_grad(g)`` written out (of a function, or of
     such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative, or
@@ -396,7 +389,14 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
 
 
 def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
+    """The call's arguments as atoms; a function made inside the function (a lambda, a
+    local def's name) as the name of its local def (:mod:`local_functions`)."""
     args = [gast.Starred(value=norm.atom(a.value), ctx=gast.Load())
-            if isinstance(a, gast.Starred) else norm.atom(a) for a in node.args]
-    kws = [gast.keyword(arg=k.arg, value=norm.atom(k.value)) for k in node.keywords]
+            if isinstance(a, gast.Starred) else _argument(norm, a) for a in node.args]
+    kws = [gast.keyword(arg=k.arg, value=_argument(norm, k.value)) for k in node.keywords]
     return args, kws
+
+
+def _argument(norm: Normalizer, node: gast.expr) -> gast.expr:
+    made = passed_function(norm, node)
+    return made if made is not None else norm.atom(node)

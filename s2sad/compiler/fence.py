@@ -25,7 +25,9 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("global statement", "pass the value in as an argument and return it"),
     gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
-    gast.Lambda: ("lambda", "define the helper at module level with def and call it"),
+    gast.Lambda: ("lambda held in a list, dict or other expression",
+                  "bind it to a name (f = lambda v: ...) or pass it straight to the call; "
+                  "or define it with def"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.Set: ("set literal", "use a list or a tuple"),
@@ -61,17 +63,18 @@ _CHECKED = {gast.Delete, gast.For, gast.While, gast.Assign, gast.AugAssign}
 
 
 def _allowed_in_calls(found: list) -> set[int]:
-    """``f(*args)`` (checked when the call is normalized) and the function given to
-    ``functools.reduce``, which may be a lambda (applied when the call is unrolled);
-    ``found``: the nodes of a statement."""
+    """``f(*args)`` (checked when the call is normalized) and a lambda given to a call or
+    returned (a local def: :mod:`local_functions`; ``functools.reduce``'s applied when
+    the call is unrolled); ``found``: the nodes of a statement."""
     allowed: set[int] = set()
     for node in found:
         if isinstance(node, gast.Call):
             allowed |= {id(a) for a in node.args if isinstance(a, gast.Starred)}
-            name = node.func.attr if isinstance(node.func, gast.Attribute) else \
-                getattr(node.func, "id", None)
-            if name == "reduce" and node.args and isinstance(node.args[0], gast.Lambda):
-                allowed.add(id(node.args[0]))
+            allowed |= {id(a) for a in [node.func, *node.args,
+                                        *(k.value for k in node.keywords)]
+                        if isinstance(a, gast.Lambda)}  # a function passed: a local def
+        if isinstance(node, gast.Return) and isinstance(node.value, gast.Lambda):
+            allowed.add(id(node.value))  # a helper making a closure: a local def returned
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], (gast.Tuple, gast.List)):
             allowed |= {id(e) for e in node.targets[0].elts if isinstance(e, gast.Starred)}
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \

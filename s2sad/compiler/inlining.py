@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, source
+from s2sad.compiler.local_functions import returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import name_nodes, walk
@@ -131,8 +132,17 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         arg = bound.arguments.get(changed)
         if isinstance(arg, gast.Name) and arg.id in norm.locals:
             norm.emit(assign(arg.id, load(child.name(changed))), node)
-    value = result.value if isinstance(result, gast.Return) else const(None)
-    if isinstance(value, gast.Name):  # the helper's result is now a name of the caller's
+    return _result(norm, child, result.value if isinstance(result, gast.Return)
+                   else const(None))
+
+
+def _result(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.expr:
+    """The helper's result, now a name of the caller's; a def it made and returns
+    (``return lambda x: k * x``) a def the caller calls."""
+    made = returned_def(norm, child, value)
+    if made is not None:
+        return made
+    if isinstance(value, gast.Name):
         norm.locals.add(value.id)
         norm.rename[value.id] = value.id
     return value
@@ -161,6 +171,8 @@ def _bind_free_names(norm: Normalizer, child: Normalizer, fn: Any) -> None:
     for free in getattr(fn, "s2sad_free", ()):
         if free in home.local_defs:
             child.local_defs[free] = home.local_defs[free]
+        elif free in home.callables:  # a parameter given a function (compose(f, g))
+            child.callables[free] = home.callables[free]
         elif free in home.locals:
             child.locals.add(free)
             child.rename[free] = home.name(free)
@@ -272,6 +284,9 @@ def _assigned(node: gast.FunctionDef) -> set[str]:
             if isinstance(n.ctx, gast.Store)}
 
 
+_WRITE_FIRST = ("put", "fill_diagonal", "copyto")  # np.* writing into their first argument
+
+
 def _mutated(node: gast.FunctionDef) -> list[str]:
     """Parameters the function changes in place."""
     params = [a.id for a in (node.args.args + node.args.kwonlyargs)]
@@ -280,11 +295,16 @@ def _mutated(node: gast.FunctionDef) -> list[str]:
         if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
                 n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
             found.add(n.func.value.id)
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in _WRITE_FIRST and n.args and isinstance(n.args[0], gast.Name):
+            found.add(n.args[0].id)  # np.put(a, ...): flat_writes
         targets = n.targets if isinstance(n, gast.Assign) else \
             [n.target] if isinstance(n, gast.AugAssign) else []
         for t in targets:
             while isinstance(t, gast.Subscript):
                 t = t.value
+                if isinstance(t, gast.Attribute) and t.attr == "flat":
+                    t = t.value  # a.flat[i] = v
                 if isinstance(t, gast.Name):
                     found.add(t.id)
     rebound = {n.id for n in name_nodes(node)

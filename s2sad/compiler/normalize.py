@@ -200,7 +200,10 @@ class Normalizer:
         self.emit(gast.Break(), s)
 
     def stmt_Return(self, s: gast.Return) -> None:
-        value = self.atom(s.value) if s.value is not None else const(None)
+        from s2sad.compiler.local_functions import passed_function
+        made = passed_function(self, s.value) if len(self.inlining) > 1 else None
+        value = made if made is not None else \
+            self.atom(s.value) if s.value is not None else const(None)
         self.emit(gast.Return(value=value), s)
 
     def stmt_Raise(self, s: gast.Raise) -> None:
@@ -346,8 +349,9 @@ class Normalizer:
         return conditionals.choice(self, node)
 
     def expr_Subscript(self, node: gast.Subscript) -> gast.expr:
+        from s2sad.compiler.flat_writes import flat_read
         from s2sad.compiler.spellings import index_trick
-        joined = index_trick(self, node)
+        joined = index_trick(self, node) or flat_read(self, node)
         if joined is not None:
             return self.expr(joined)
         return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),

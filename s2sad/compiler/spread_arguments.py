@@ -27,6 +27,7 @@ def spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
         if isinstance(a, gast.Starred):
             items = literal_items(norm, a.value)
             items = _free_items(norm, a.value) if items is None else items
+            items = _counted_items(norm, node, a.value) if items is None else items
         args.extend(items if items is not None else [a])
     keywords: list = []
     for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
@@ -41,6 +42,58 @@ def spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
             keywords.extend([k] if free is None else free)
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
+
+
+def _counted_items(norm: Normalizer, node: gast.Call, value: gast.expr) -> list | None:
+    """``h(*x[:3])`` (a constant slice from the start, or one of known bounds) or ``h(*xs)``
+    given to a user's function of fixed arity: that many items, ``seq[0]`` ...,
+    of ``spread_of(seq, n)`` (which checks the count when the derivative runs)."""
+    count = _slice_count(value.slice) if isinstance(value, gast.Subscript) else None
+    if count is None:
+        count = _arity_left(norm, node)
+    if count is None:
+        return None
+    from s2sad import runtime
+    seq = norm.temp(gast.Call(func=norm.ref(runtime.spread_of), args=[
+        norm.atom(value), const(count)], keywords=[]), "spread", node)
+    return [gast.Subscript(value=gast.Name(id=seq.id, ctx=gast.Load(), annotation=None,
+                                           type_comment=None), slice=const(k),
+                           ctx=gast.Load()) for k in range(count)]
+
+
+def _slice_count(index: gast.expr) -> int | None:
+    """How many items ``[lo:hi:step]`` of constant bounds, none negative, takes from a
+    sequence at least ``hi`` long; None for any other index."""
+    if not isinstance(index, gast.Slice):
+        return None
+    bounds: list[Any] = [None if b is None else b.value if isinstance(b, gast.Constant)
+                         else "?" for b in (index.lower, index.upper, index.step)]
+    if any(b is not None and (type(b) is not int or b < 0) for b in bounds) or \
+            bounds[1] is None or bounds[2] == 0:
+        return None
+    lower, upper, step = (int(b or 0) for b in bounds)
+    return len(range(lower, upper, step or 1))
+
+
+def _arity_left(norm: Normalizer, node: gast.Call) -> int | None:
+    """``h(a, *xs)`` of a user's function of positional parameters without defaults or
+    ``*args``, and one starred argument: the number of parameters it fills."""
+    import inspect
+
+    from s2sad.compiler.user_code import is_user_function
+    fn = norm.resolve(node.func)
+    starred = [a for a in node.args if isinstance(a, gast.Starred)]
+    if not is_user_function(fn) or len(starred) != 1 or node.keywords:
+        return None
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or
+           p.default is not p.empty for p in params):
+        return None
+    left = len(params) - (len(node.args) - 1)
+    return left if left >= 0 else None
 
 
 def _keywords_written(norm: Normalizer, k: gast.keyword) -> gast.Dict | None:

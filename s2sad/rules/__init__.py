@@ -10,6 +10,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_decompositions,
     numpy_extra,
     numpy_fft,
+    numpy_histogram,
     numpy_linalg,
     numpy_statistics,
     numpy_through,

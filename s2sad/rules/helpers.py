@@ -59,6 +59,7 @@ defscale(rt.pow_dbase, "x, y", "safe_mul(g, safe_mul(y, pow_dbase(x, y - 1)))",
          "safe_mul(g, np.power(x, y - 1) + safe_mul(y, pow_dexp(x, np.power(x, y - 1))))")
 defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0))")
 defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
+defscale(rt.bessel_i1, "x", "g * bessel_i1_deriv(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
 # abs_tangent(t, x) = Re(t sign(x)): flat in a real x; in a complex x its derivative is
@@ -94,7 +95,8 @@ defjvp(rt.abs_slope, "x", "safe_div(np.conj(dx) - ans * abs_tangent(dx, x), np.a
 defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_share,
            rt.fmin_share, rt.clip_mask, rt.clip_bound_share,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
-           rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources)
+           rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources,
+           rt.flat_positions, rt.diagonal_positions)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
           "np.reshape(np.sum(g * extremum_share(a, peak, axis, keepdims), axis=axis, "
           "keepdims=keepdims), np.shape(t))", None, None)
@@ -160,6 +162,9 @@ deflinear(rt.untile, "t, a, reps", "np.reshape(np.tile(g, reps), np.shape(t))", 
 deflinear(rt.unrepeat, "t, a, repeats, axis=None", "np.repeat(g, repeats, axis)", None)
 deflinear(rt.untake, "t, a, indices, axis=None, mode='raise'",
           "np.take(g, indices, axis, mode=mode)", None)
+deflinear(rt.cycled, "v, at", "uncycled(g, v, at)", None)
+deflinear(rt.spread_of, "seq, n", "g", None)
+deflinear(rt.uncycled, "t, v, at", "np.reshape(cycled(g, at), np.shape(t))", None, None)
 deflinear(rt.untake_along_axis, "t, arr, indices, axis=-1",
           "np.take_along_axis(g, indices, axis=axis)", None)
 deflinear(rt.spread_to_items, "t, iterable", "broadcast_like(sum(g), t)", None)

@@ -15,7 +15,8 @@ values as the library does:
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
-  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``zip`` (of sequences, as
+  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``functools.reduce``
+  (of a sequence whose length is not written: a loop), ``zip`` (of sequences, as
   a value: a list of tuples),
   ``math.prod``, ``math.dist``, and ``cmath``'s ``exp``, ``log``, ``log10``, ``sqrt``,
   ``phase`` and trigonometric and hyperbolic functions (as NumPy's on complex numbers).
@@ -23,6 +24,7 @@ values as the library does:
 from __future__ import annotations
 
 import cmath
+import functools
 import math
 from typing import Any
 
@@ -248,6 +250,18 @@ def py_map(function, iterable):
     return [function(v) for v in iterable]
 
 
+def py_reduce(function, iterable, *initial):
+    if len(initial) > 0:
+        total = initial[0]
+        rest = iterable
+    else:
+        total = iterable[0]
+        rest = iterable[1:]
+    for v in rest:
+        total = function(total, v)
+    return total
+
+
 def prod(iterable, start=1):
     total = start
     for v in iterable:
@@ -275,7 +289,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
                         (np.nanprod, nanprod), (np.nancumsum, nancumsum),
                         (np.nancumprod, nancumprod), (divmod, py_divmod),
-                        (complex, py_complex), (map, py_map), (zip, py_zip), (math.prod, prod),
+                        (complex, py_complex), (map, py_map), (zip, py_zip),
+                        (functools.reduce, py_reduce), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
 _COMPLEX: list[tuple[Any, Any]] = [

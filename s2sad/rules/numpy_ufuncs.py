@@ -94,6 +94,7 @@ defscale(np.radians, "x", "g * (np.pi / 180)")
 defscale(np.rad2deg, "x", "g * (180 / np.pi)")
 defscale(np.degrees, "x", "g * (180 / np.pi)")
 defscale(np.sinc, "x", "g * sinc_deriv(x)")
+defscale(np.i0, "x", "g * bessel_i1(x)")
 
 # ----- kinks: abs, max/min, clip, where -----
 defscale(np.absolute, "x", "g * abs_slope(x)")  # np.abs is np.absolute

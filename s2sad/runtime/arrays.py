@@ -22,7 +22,7 @@ __all__ = [
     "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
     "fill_zeros", "pick_adjoint", "replace_at", "linspace_adjoint", "linspace_spread",
     "spread_to_items", "undiff", "unroll_axis", "angle_adjoint",
-    "angle_tangent", "real_if_close_tangent",
+    "angle_tangent", "real_if_close_tangent", "spread_of",
 ]
 
 
@@ -94,7 +94,10 @@ def item_adjoint(g: Any, a: Any, args: tuple) -> Any:
 def astype_adjoint(g: Any, x: Any, dtype: Any) -> Any:
     """Adjoint of ``x.astype(dtype)``: identity to a float dtype, zero to an int one."""
     if np.issubdtype(np.dtype(dtype), np.inexact):
-        return shaped_like(np.asarray(g, dtype=np.result_type(dtype_of(x), float)), x)
+        kind = np.result_type(dtype_of(x), float)
+        if np.iscomplexobj(g) and kind.kind != "c":
+            g = np.real(g)  # (a real value's adjoint is real: docs/supported.md)
+        return shaped_like(np.asarray(g, dtype=kind), x)
     return shaped_like(np.zeros(np.shape(x)), x)
 
 
@@ -288,3 +291,13 @@ def angle_tangent(t: Any, z: Any, deg: bool = False) -> Any:
 def real_if_close_tangent(t: Any, ans: Any) -> Any:
     """Tangent of ``np.real_if_close``: real where the result was made real."""
     return np.real(t) if np.isrealobj(ans) else t
+
+
+def spread_of(seq: Any, n: int) -> Any:
+    """``seq``, checked to hold the ``n`` items a call ``f(*seq)`` was read to pass
+    (``h(*x[:3])``, ``h(*x)`` of a function of three parameters): a shorter one is a
+    clear error here, not an index error in the items taken from it."""
+    if len(seq) != n:
+        raise TypeError(f"a call spreads {len(seq)} items (*args) where the derivative "
+                        f"was made for {n}: pass the arguments one by one")
+    return seq

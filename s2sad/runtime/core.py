@@ -207,6 +207,9 @@ def add_to_item(acc: Any, idx: Any, g: Any) -> Any:
     list)."""
     acc = list(acc) if isinstance(acc, tuple) else acc
     old = acc[idx]
+    if isinstance(idx, slice) and isinstance(old, list) and \
+            isinstance(g, (int, float, complex, np.number)):
+        g = [g] * len(old)  # a number spread over the items of a slice (np.sum(xs[1:]))
     if type(old) is np.ndarray and type(g) is np.ndarray and old.shape != g.shape and \
             not old.any():  # cleared (zero_at) when a write gave the item another shape
         acc[idx] = g

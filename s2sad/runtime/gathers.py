@@ -11,7 +11,8 @@ from s2sad.runtime.arrays import array_adjoint, shaped_like
 
 __all__ = ["untile", "unrepeat", "untake", "untake_along_axis", "sort_indices",
            "insert_sources", "delete_sources", "scatter_to", "gather_from", "unpad",
-           "pad_tangent"]
+           "pad_tangent", "flat_positions", "diagonal_positions", "cycled", "uncycled",
+           "histogram_counts", "histogram_members"]
 
 
 # ----- tile, repeat, take -----
@@ -164,3 +165,66 @@ def _pad_refused(mode: Any, kind: str) -> Exception:
         f"<s2sad>:?: np.pad with mode={mode!r}: no {kind}-mode derivative rule (known: "
         f"'constant', {', '.join(repr(m) for m in known if m != 'constant')}); pad with "
         "one of those, or give the padding by hand (np.concatenate of the pieces)")
+
+
+# ----- positions of flat writes: a.flat[i] = v, np.put, np.fill_diagonal -----
+
+def flat_positions(a: Any, index: Any, mode: str = "raise") -> tuple:
+    """Where ``a.flat[index]`` (``np.put(a, index, v, mode)``) lies in ``a``: an index
+    tuple, one int array per axis, in the order of ``index`` (NumPy's own indexing of
+    ``arange(a.size)`` raises where the flat write would: out of range, a bad type)."""
+    size = np.size(a)
+    if mode == "wrap":
+        index = np.asarray(index) % size
+    elif mode == "clip":
+        index = np.clip(index, 0, size - 1)
+    flat = np.arange(size)[index]
+    return np.unravel_index(flat, np.shape(a))
+
+
+def diagonal_positions(a: Any, wrap: bool = False) -> tuple:
+    """Where ``np.fill_diagonal(a, v, wrap)`` writes (its own definition: every
+    ``step``-th element of ``a.flat``, up to the square top of a tall matrix)."""
+    shape = np.shape(a)
+    if len(shape) < 2 or len(shape) > 2 and len(set(shape)) != 1:
+        raise ValueError("array must be at least 2-d, and of equal lengths above 2-d")
+    end = None
+    if len(shape) == 2:
+        step = shape[1] + 1
+        end = None if wrap else shape[1] * shape[1]
+    else:
+        step = 1 + int(np.cumprod(shape[:-1]).sum())
+    return flat_positions(a, slice(None, end, step))
+
+
+def cycled(v: Any, at: tuple) -> Any:
+    """The values a flat write at the positions ``at`` puts: ``v``'s, repeated in turn
+    (or cut) to their number, as ``a.flat[i] = v`` and ``np.put`` do."""
+    return np.resize(np.asarray(v), np.shape(at[0]))
+
+
+def uncycled(t: Any, v: Any, at: tuple) -> Any:
+    """Adjoint of :func:`cycled`: each position's adjoint added into the element of
+    ``v`` written there."""
+    t = np.ravel(t)
+    out = np.zeros(np.size(v), dtype=np.result_type(t, float))
+    np.add.at(out, np.arange(t.size) % max(np.size(v), 1), t)
+    return shaped_like(out, v)
+
+
+# ----- np.histogram: which bin each element falls in (no gradient: a step function) -----
+
+def histogram_counts(a: Any, edges: Any) -> np.ndarray:
+    """NumPy's own counts of ``a`` in the bins of ``edges`` (ints, as it returns them)."""
+    return np.histogram(a, edges)[0]
+
+
+def histogram_members(a: Any, edges: Any) -> np.ndarray:
+    """A float matrix, one row per element of ``a`` (flattened), one column per bin: 1
+    where NumPy counts the element in the bin (the last bin closed), else 0."""
+    flat = np.ravel(a)
+    bins = len(edges) - 1
+    member = np.zeros((flat.size, bins))
+    for k in range(flat.size):  # (NumPy's own binning, element by element)
+        member[k] = np.histogram(flat[k:k + 1], edges)[0]
+    return member

@@ -18,6 +18,7 @@ __all__ = [
     "safe_mul", "safe_div", "broadcast_like", "pow_dbase", "pow_dexp", "abs_slope",
     "abs_tangent", "imag_adjoint", "max_share", "min_share", "fmax_share", "fmin_share",
     "clip_mask", "clip_bound_share", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
+    "bessel_i1", "bessel_i1_deriv",
     "sign_adjoint",
     "sign_tangent", "arg_share", "number_sign", "or_one",
 ]
@@ -290,6 +291,32 @@ def sinc_deriv2(x: Any) -> Any:
     series = -np.pi ** 2 / 3 + np.pi ** 4 * x ** 2 / 10
     r = (-np.pi * np.sin(np.pi * far) - 2 * sinc_deriv(far)) / far
     return _scalar(np.where(np.abs(x) < 1e-3, series, r))
+
+
+def bessel_i1(x: Any) -> Any:
+    """The modified Bessel function I1, ``np.i0``'s derivative: SciPy's when installed,
+    else its power series sum (x/2)^(2k+1) / (k! (k+1)!) summed to double precision."""
+    x = _float(x)
+    try:
+        from scipy.special import i1
+    except ImportError:
+        half, term = x / 2, x / 2
+        total = term
+        for k in range(1, 500):
+            term = term * half * half / (k * (k + 1))
+            total = total + term
+            if np.all(np.abs(term) <= 1e-17 * np.abs(total)):
+                break
+        return _scalar(total)
+    return _scalar(i1(x))
+
+
+def bessel_i1_deriv(x: Any) -> Any:
+    """d I1(x)/dx = I0(x) - I1(x) / x; 1/2 at 0 (its series there)."""
+    x = _float(x)
+    far = np.where(np.abs(x) < 1e-4, 1.0, x)
+    near = 0.5 + 3 * x * x / 16
+    return _scalar(np.where(np.abs(x) < 1e-4, near, np.i0(far) - bessel_i1(far) / far))
 
 
 def log_of_base(base: Any) -> Any:

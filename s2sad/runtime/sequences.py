@@ -9,7 +9,7 @@ from typing import Any
 from s2sad.runtime.core import sequence_adjoint, zeros_like
 
 __all__ = ["array_to_list", "dict_items", "dict_values", "dict_keys", "items_to_dict",
-           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like"]
+           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like", "index_of", "count_of"]
 
 
 def array_to_list(x: Any) -> Any:
@@ -73,3 +73,13 @@ def sorted_like(t: Any, xs: Any, key: Callable | None = None, reverse: bool = Fa
     """Tangent of ``sorted(xs)``: the tangents in the order the values were sorted."""
     tangents = list(t)
     return [tangents[i] for i in sort_order(xs, key, reverse)]
+
+
+def index_of(seq: Any, value: Any, *bounds: Any) -> int:
+    """``xs.index(v)`` of a list, tuple or str: a position (no gradient)."""
+    return seq.index(value, *bounds)
+
+
+def count_of(seq: Any, value: Any) -> int:
+    """``xs.count(v)`` of a list, tuple or str: a count (no gradient)."""
+    return seq.count(value)
