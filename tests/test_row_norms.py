@@ -97,3 +97,30 @@ def test_the_adjoint_reads_the_forward_norms():
     source = grad_source(coulomb, pos, q, wrt=(0, 1))
     assert source.count("np.sqrt(") == 1 and "/ or_one(norm)" in source
     assert "_weight" in source and "np.sum(ddiff," not in source
+
+
+def front_axis_quotient(a, b, x):
+    """``np.expand_dims(a, 1) * (x / np.expand_dims(b, 1))`` with ``a`` of lower rank
+    than ``b``: broadcasting pairs ``a[k]`` with ``b[i, j]``, unlike ``(a / b)[:, None]``;
+    the rewrite into one spread quotient must not apply."""
+    y = np.expand_dims(a, 1) * (x / np.expand_dims(b, 1))
+    return np.sum(y * y)
+
+
+def test_front_axis_quotients_of_other_ranks():
+    r = np.random.default_rng(8)
+    a, b, x = r.standard_normal(3), r.uniform(1.0, 2.0, (2, 3)), r.standard_normal((2, 3, 3))
+    check_grad(front_axis_quotient, a, b, x, wrt=(0, 1, 2))
+    got = s2sad.value_and_grad(front_axis_quotient, argnums=(0, 1, 2))(a, b, x)[0]
+    np.testing.assert_allclose(got, front_axis_quotient(a, b, x), rtol=1e-13)
+
+
+@pytest.mark.parametrize("f", [weighted_row_norms, coulomb])
+def test_row_norms_forward_mode(f):
+    from gradcheck import check_jvp
+    rng = np.random.default_rng(9)
+    if f is coulomb:
+        args = (2.0 * rng.standard_normal((4, 3)), rng.standard_normal(4))
+    else:
+        args = (rng.standard_normal((3, 2)), rng.standard_normal(3))
+    check_jvp(f, *args, wrt=(0, 1))

@@ -100,3 +100,22 @@ def test_integer_weights():
     check_grad(counted, N, x, wrt=1)
     expected = N * np.cos(np.sum(N * x, axis=-1))[:, None]
     np.testing.assert_allclose(s2sad.grad(counted, argnums=1)(N, x), expected, rtol=1e-12)
+
+
+def test_forward_mode():
+    from gradcheck import check_jvp
+    rng = np.random.default_rng(5)
+    check_jvp(pair_energy, _positions(rng), 0.7, wrt=(0, 1))
+    check_jvp(layer_norm, rng.standard_normal((4, 5)), rng.standard_normal(5), wrt=(0, 1))
+    check_jvp(stacked, rng.standard_normal((2, 3, 4)))
+
+
+def test_row_sums_in_a_loop():
+    """Row sums inside a loop whose trips rebind the array (the length read each trip)."""
+    def relax(X, w):
+        for _ in range(3):
+            X = np.tanh(X + np.sum(X * X, axis=-1)[:, None] * w)
+        return np.sum(X)
+    rng = np.random.default_rng(6)
+    check_grad(relax, 0.3 * rng.standard_normal((4, 3)), 0.1 * rng.standard_normal(3),
+               wrt=(0, 1))

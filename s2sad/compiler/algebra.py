@@ -226,8 +226,12 @@ class _Identities(Transformer):
         if isinstance(node.op, gast.Add) and negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=negated(right))
         if isinstance(node.op, gast.Mult):
-            return spread_quotient(node) or self.numbers_first(node) or node
+            return spread_quotient(node, self.same_rank) or self.numbers_first(node) or node
         return node
+
+    def same_rank(self, a: gast.expr, b: gast.expr) -> bool:
+        rank = self.dims.rank_of(a) if self.dims is not None else None
+        return rank is not None and rank == self.dims.rank_of(b)
 
     def unscaled(self, e: gast.expr) -> gast.expr:
         """``X`` for ``1.0 * X`` of floats read by a sum (the sum makes the new array the

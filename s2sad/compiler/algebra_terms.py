@@ -3,6 +3,8 @@ and minus one, negations (``-b``, ``-b * c``, ``f(-b)`` of a helper linear in ``
 the factors of a product, ``fresh`` copies, swapped products, divisions."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
 from s2sad.compiler.walks import same, walk
@@ -95,16 +97,21 @@ def product_factors(e: gast.expr) -> tuple[list, int]:
     return [e], 0
 
 
-def spread_quotient(e: gast.BinOp) -> gast.expr | None:
+def spread_quotient(e: gast.BinOp, same_rank: Callable[[gast.expr, gast.expr], bool]
+                    ) -> gast.expr | None:
     """``np.expand_dims(a, k) * (x / np.expand_dims(b, k))`` as ``np.expand_dims(a / b, k)
     * x`` (either order): the quotient taken over the smaller arrays, and the spread
-    weight a contraction can read (a norm's adjoint along an axis)."""
+    weight a contraction can read (a norm's adjoint along an axis).  A new axis counted
+    from the end keeps ``a`` and ``b`` aligned as broadcasting aligns them; one counted
+    from the front only where ``same_rank(a, b)``."""
     if not isinstance(e.op, gast.Mult):
         return None
     for spread, quotient in ((e.left, e.right), (e.right, e.left)):
         if _expand_dims(spread) and isinstance(quotient, gast.BinOp) and \
                 isinstance(quotient.op, gast.Div) and _expand_dims(quotient.right) and \
-                same(spread.args[1], quotient.right.args[1]):
+                same(spread.args[1], quotient.right.args[1]) and (
+                    isinstance(spread.args[1], gast.UnaryOp) or
+                    same_rank(spread.args[0], quotient.right.args[0])):
             weight = gast.BinOp(left=spread.args[0], op=gast.Div(),
                                 right=quotient.right.args[0])
             spread.args[0] = weight
@@ -118,7 +125,7 @@ def _expand_dims(e: gast.expr) -> bool:
         e.func.attr == "expand_dims" and isinstance(e.func.value, gast.Name) and \
         e.func.value.id == "np" and len(e.args) == 2 and not e.keywords and \
         (isinstance(e.args[1], gast.Constant) or isinstance(e.args[1], gast.UnaryOp) and
-         isinstance(e.args[1].operand, gast.Constant))
+         isinstance(e.args[1].op, gast.USub) and isinstance(e.args[1].operand, gast.Constant))
 
 
 def added_into(target: gast.expr, value: gast.expr) -> gast.AugAssign:
