@@ -125,11 +125,15 @@ def _called_as_the_user_calls(fn: Derivative) -> Callable:
     inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
     code = inner.fn.__code__
     params = list(code.co_varnames[: code.co_argcount])
-    extra = list(code.co_varnames[code.co_argcount: code.co_argcount + code.co_kwonlyargcount])
-    extra = [] if fn.kind == "value_and_grad" else extra[-1:] if fn.kind == "vjp" else \
-        extra[-len(fn.wrt):]
+    kwonly = list(code.co_varnames[code.co_argcount: code.co_argcount +
+                                   code.co_kwonlyargcount])
+    added = 0 if fn.kind == "value_and_grad" else 1 if fn.kind == "vjp" else len(fn.wrt)
+    extra = kwonly[len(kwonly) - added:]  # (the cotangent or the tangents: positional)
+    keywords = kwonly[:len(kwonly) - added]  # (the user's own: ``*, z=3.0``, a closure's)
     name = f"{fn.kind}_of_" + "".join(c if c.isalnum() else "_"
                                       for c in fn.fn.__name__).strip("_")
-    passed = ", ".join(params + [f"{e}={e}" for e in extra])
-    return define(name, f"def {name}({', '.join(params + extra)}):\n"
-                         f"    return {inner.name}({passed})\n", {inner.name: inner.fn})
+    passed = ", ".join(params + [f"{e}={e}" for e in extra + keywords])
+    namespace = {inner.name: inner.fn}
+    head = _signature(", ".join(params + extra), keywords, inner.fn, namespace)
+    return define(name, f"def {name}({head}):\n    return {inner.name}({passed})\n",
+                  namespace)

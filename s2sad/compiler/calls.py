@@ -14,6 +14,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import closures
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.local_functions import (
@@ -260,7 +261,8 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return None
     args, kws = _arguments(norm, node)
     if inner is not None:  # dg(x) with dg = s2sad.grad(g): the generated gradient, inlined
-        return inline(norm, inner, args, kws, node)
+        fn, closed = inner  # (and the variables a closure g reads, as they are now)
+        return inline(norm, fn, args, kws + closures.free_values(norm, closed), node)
     if isinstance(method, staticmethod):
         return inline(norm, method.__func__, args, kws, node)
     return inline(norm, method, [norm.atom(node.func.value)] + args, kws, node)
@@ -313,7 +315,7 @@ def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> An
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
     try:
-        return differentiable(found)
+        return differentiable(found), found._origin
     except DifferentiationError:
         return None
 
@@ -370,7 +372,11 @@ def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
         options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
     except (ValueError, TypeError, SyntaxError):
         return None
-    target = _derivative_written(norm, node.args[0])
+    given = node.args[0]
+    if isinstance(given, gast.Lambda):  # s2sad.grad(lambda y: x * y)(x)
+        given = def_of_lambda(norm, given)
+    target = _derivative_written(norm, given)
+    target = closures.lifted(target) or target  # (a closure over the function's values)
     try:
         return make(target, **options) if callable(target) and None not in options else None
     except (TypeError, DifferentiationError):

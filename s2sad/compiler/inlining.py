@@ -6,6 +6,7 @@ or lambda inside the function becomes a function inlined the same way.  Apart fr
 :mod:`calls`, which decides what a call is, because splicing a body is a job of its own."""
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import linecache
@@ -228,7 +229,8 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
             raise norm.error(node, f"{name} = lambda over several lines",
                              "write it as a def inside the function, or on one line")
         text = "\n" * (node.lineno - 1) + \
-            f"{name} = {lines[0][node.col_offset:node.end_col_offset]}\n"
+            f"{name} = {ast.unparse(gast.gast_to_ast(node))}\n"  # (its columns may be
+        # those of a lambda's own text, parsed apart from its indented line)
     scope = dict(norm.namespace)
     try:
         exec(compile(text, norm.src.filename, "exec"), scope)  # (defines it)
@@ -247,6 +249,7 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     fn.s2sad_free = free
     fn.s2sad_nested = True
     fn.s2sad_scope = norm  # (where its free names are looked up)
+    fn.s2sad_node = node  # (a derivative of it taken inside the function: closures.py)
     return fn
 
 

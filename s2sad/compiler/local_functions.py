@@ -51,10 +51,10 @@ def passed_function(norm: Normalizer, node: gast.expr) -> gast.Name | None:
 
 def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
     """A call that runs as written (not inlined): each local def among its arguments made
-    the module-level function it equals (:func:`_closed`), or refused."""
+    the module-level function it equals (:func:`closed`), or refused."""
     for arg in [*call.args, *(k.value for k in call.keywords)]:
         if isinstance(arg, gast.Name) and arg.id in norm.local_defs:
-            fn = _closed(norm.local_defs[arg.id])
+            fn = closed(norm.local_defs[arg.id])
             if fn is None:
                 label = "a lambda" if arg.id.startswith("lambda_fn") else arg.id
                 raise norm.error(arg, f"{label} reading variables of the function, passed "
@@ -68,7 +68,7 @@ def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
     return call
 
 
-def _closed(fn: Any) -> Any:
+def closed(fn: Any) -> Any:
     """``fn`` (a local def) as a function of the user's globals alone, when no name it
     reads is a variable or def of the function it was made in; else None."""
     home = fn.s2sad_scope
@@ -78,6 +78,7 @@ def _closed(fn: Any) -> Any:
     scope = {**home.src.namespace, "__builtins__": builtins}
     made = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
     made.__kwdefaults__ = fn.__kwdefaults__
+    made.s2sad_nested = True  # type: ignore[attr-defined]  # (user's lines, apart)
     return made
 
 
@@ -94,6 +95,7 @@ def returned_def(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.
                                    fn.__defaults__)
     made.__kwdefaults__ = fn.__kwdefaults__
     made.s2sad_free, made.s2sad_nested = fn.s2sad_free, True
+    made.s2sad_node = getattr(fn, "s2sad_node", None)
     made.s2sad_scope = _frozen(norm, fn.s2sad_scope, fn.s2sad_free, value)
     name = norm.namer.fresh(value.id)
     norm.local_defs[name] = made
@@ -103,7 +105,7 @@ def returned_def(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.
 @dataclass
 class _Frame:
     """The names a returned function reads, as its maker left them: what
-    :func:`inlining._bind_free_names` and :func:`_closed` read of a scope."""
+    :func:`inlining._bind_free_names` and :func:`closed` read of a scope."""
 
     src: Any
     locals: set[str]

@@ -1,0 +1,97 @@
+"""Part of stage 3b: a derivative, taken inside the function, of a function made inside it
+that reads the function's variables (``s2sad.grad(lambda y: x * y ** 2)(x)``, a nested
+def closing over a parameter, ``g = s2sad.grad(h); g(t)``).
+
+Such a local def has no meaning outside the frame it reads, so its derivative cannot be
+made on its own.  It is *lifted*: the same function with those variables as keyword-only
+parameters, whose derivative is made and inlined like any derivative called in the
+function, each call passing the variables as they are at the call (which is what the
+closure reads: Python looks its free names up when it runs).  The outer derivative then
+sees the variables flow through the inner derivative's code, so a nested gradient of a
+closure over the very argument being differentiated is right (no perturbation
+confusion: the inner derivative is code of its own, not a tape shared with the outer)."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+import gast
+
+from s2sad.compiler.names import load
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+
+def lifted(fn: Any) -> Any:
+    """``fn`` (a local def reading variables of the function it was made in) as a
+    function of its parameters and, keyword-only, those variables; None when it reads
+    none, or reads a def or a function-valued parameter of that function (no value to
+    pass), or has no node to lift."""
+    home, node = getattr(fn, "s2sad_scope", None), getattr(fn, "s2sad_node", None)
+    if home is None or node is None:
+        return None
+    free = sorted(fn.s2sad_free & home.locals - set(home.local_defs))
+    namespace = _defs_read(fn, home)
+    if not free or namespace is None:
+        return None
+    name = f"{fn.__name__ if fn.__name__.isidentifier() else 'lambda_fn'}_closed"
+    text = _source(node, name, free)
+    if text is None:
+        return None
+    from s2sad.differentiable import define
+    made: Any = define(name, text, namespace)
+    made.s2sad_lifted = (tuple(free), home)
+    return made
+
+
+def _defs_read(fn: Any, home: Any) -> dict | None:
+    """The lifted function's globals: the user's, and each local def it calls as the
+    module-level function it equals; None if one of those reads the function's variables
+    too, or it reads a parameter given a function (no value to pass)."""
+    from s2sad.compiler.local_functions import closed
+    namespace = dict(home.src.namespace)
+    if fn.s2sad_free & set(home.callables):
+        return None
+    for ident in sorted(fn.s2sad_free & set(home.local_defs)):
+        namespace[ident] = closed(home.local_defs[ident])
+        if namespace[ident] is None:
+            return None
+    return namespace
+
+
+def free_values(norm: Normalizer, fn: Any) -> list[gast.keyword]:
+    """The keywords a call of a lifted function's derivative passes: each variable the
+    closure reads, as it is at the call (its current name in the scope that made it)."""
+    names, home = getattr(fn, "s2sad_lifted", ((), norm))
+    return [gast.keyword(arg=ident, value=load(home.name(ident))) for ident in names]
+
+
+def _source(node: gast.AST, name: str, free: list[str]) -> str | None:
+    """The def's (or lambda's) source under ``name``, with ``free`` as keyword-only
+    parameters; None for a signature with ``**kwargs``, a decorated def, or one that
+    rebinds the function's variables (``nonlocal``: a parameter would not)."""
+    if any(isinstance(n, (gast.Nonlocal, gast.Global)) for n in gast.walk(node)):
+        return None
+    if isinstance(node, gast.Lambda):
+        lam = gast.gast_to_ast(node)
+        head = _head(lam.args, free)
+        return None if head is None else \
+            f"def {name}({head}):\n    return {ast.unparse(lam.body)}\n"
+    fdef: Any = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[])).body[0]
+    head = _head(fdef.args, free)
+    if head is None or fdef.decorator_list:
+        return None
+    fdef.args = ast.parse(f"def _({head}): pass").body[0].args  # type: ignore[attr-defined]
+    fdef.name = name
+    return ast.unparse(ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[])))
+
+
+def _head(args: ast.arguments, free: list[str]) -> str | None:
+    """The parameter list with ``free`` added keyword-only."""
+    if args.kwarg is not None:
+        return None
+    plain = ast.unparse(args)
+    star = "" if args.vararg is not None or args.kwonlyargs else "*"
+    extra = ", ".join(free)
+    return f"{plain}, {star + ', ' if star else ''}{extra}" if plain else f"*, {extra}"

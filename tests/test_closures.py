@@ -1,0 +1,129 @@
+"""A derivative taken inside the function of a function made inside it that reads the
+function's variables (closures.py: lifted, the variables passed at each call), checked
+against central differences and closed forms, first and second order."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, numerical_grad
+
+X = np.array([0.3, -0.4, 1.1])
+
+
+def inline_lambda_over_x(x):
+    return s2sad.grad(lambda y: x * y ** 2)(x)  # 2 x y at y = x: 2 x^2
+
+
+def test_an_inline_lambda_over_the_argument_closed_form():
+    # d/dx (2 x^2) = 4 x: the inner derivative's x is the outer's variable, not a constant
+    assert s2sad.grad(inline_lambda_over_x)(0.7) == pytest.approx(2.8, rel=1e-12)
+    assert s2sad.grad(inline_lambda_over_x)(-1.5) == pytest.approx(-6.0, rel=1e-12)
+
+
+def test_a_lambda_in_a_lambda_without_free_variables():
+    f = s2sad.grad(lambda t: s2sad.grad(lambda u: u ** 3 * np.sin(u))(t))
+    t = 0.7
+    expected = 6 * t * np.sin(t) + 6 * t ** 2 * np.cos(t) - t ** 3 * np.sin(t)
+    assert f(t) == pytest.approx(expected, rel=1e-12)
+
+
+def nested_def(x):
+    a = np.sin(x)
+
+    def energy(y):
+        return np.sum(a * y ** 2) + np.dot(y, x)
+    g = s2sad.grad(energy)  # bound to a name, called later
+    return np.sum(g(x) ** 2)
+
+
+def late_bound(x):
+    c = 1.0
+    h = lambda y: c * np.sum(y ** 3)  # noqa: E731  (the closure reads c when it runs)
+    c = x[0]
+    return np.sum(s2sad.grad(h)(x) * x)
+
+
+def value_and_gradient(x):
+    v, g = s2sad.value_and_grad(lambda y: np.sum(x * np.tanh(y)))(x * 2)
+    return v + np.sum(g)
+
+
+def in_a_loop(x):
+    total = 0.0
+    for k in range(3):
+        total = total + s2sad.grad(lambda y: (k + 1.0) * np.sum(np.cos(y * x)))(x)[0]  # noqa: B023
+    return total
+
+
+def reads_a_local_def(x):
+    def sq(u):
+        return u * u
+    h = lambda y: np.sum(sq(y) * x)  # noqa: E731
+    return np.sum(s2sad.grad(h)(x))
+
+
+@pytest.mark.parametrize("f", [nested_def, late_bound, value_and_gradient, in_a_loop,
+                               reads_a_local_def])
+def test_closures_against_differences(f):
+    check_grad(f, X.copy())
+
+
+def test_the_late_bound_value_is_the_one_read():
+    # c = x[0] when h runs: sum(3 c y^2 * y) = 3 x0 sum(x^3)
+    assert late_bound(X) == pytest.approx(3 * X[0] * np.sum(X ** 3), rel=1e-12)
+
+
+def closes_over_c(t, c):
+    return s2sad.grad(lambda u: c * u ** 3 * np.sin(u))(t)
+
+
+def test_gradient_with_respect_to_the_captured_variable():
+    t, c = 0.7, 2.0
+    expected = 3 * t ** 2 * np.sin(t) + t ** 3 * np.cos(t)  # d/dc of c (u^3 sin u)'
+    assert s2sad.grad(closes_over_c, wrt=1)(t, c) == pytest.approx(expected, rel=1e-12)
+    check_grad(closes_over_c, t, c, wrt=(0, 1))
+
+
+def dotted(x):
+    return np.dot(s2sad.grad(lambda y: np.sum(np.exp(y) * x))(x), np.array([1.0, 2.0]))
+
+
+def test_second_order_through_a_closure():
+    x = np.array([0.3, -0.4])
+    hess = s2sad.hessian(dotted)(x)
+    expected = np.stack([numerical_grad(lambda v, i=i: s2sad.grad(dotted)(v)[i], (x,))
+                         for i in range(2)])
+    np.testing.assert_allclose(hess, expected, rtol=1e-6, atol=1e-8)
+    # closed form: f = sum_i e^{x_i} x_i w_i, d2f/dxi2 = e^{x_i} (x_i + 2) w_i
+    np.testing.assert_allclose(np.diag(hess), np.exp(x) * (x + 2) * [1.0, 2.0], rtol=1e-10)
+    value, tangent = s2sad.jvp(dotted)(x, np.array([1.0, 0.0]))
+    assert tangent == pytest.approx(s2sad.grad(dotted)(x)[0], rel=1e-12)
+
+
+def reads_a_closure_def(x):
+    def scaled(u):
+        return u * x  # (reads x: not a function of the user's globals alone)
+    h = lambda y: np.sum(scaled(y) ** 2)  # noqa: E731
+    return np.sum(s2sad.grad(h)(x))
+
+
+def test_a_closure_calling_a_closure_is_refused_at_its_line():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_closures.py:\d+"):
+        s2sad.grad(reads_a_closure_def)(X)
+
+
+def rebinds_nonlocal(x):
+    total = 0.0
+
+    def add(y):
+        nonlocal total
+        total = total + np.sum(y * x)
+        return np.sum(y ** 2) + total
+    return np.sum(s2sad.grad(add)(x))
+
+
+def test_a_closure_rebinding_a_variable_is_not_lifted():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_closures.py:\d+"):
+        s2sad.grad(rebinds_nonlocal)(X)
