@@ -127,3 +127,51 @@ def rebinds_nonlocal(x):
 def test_a_closure_rebinding_a_variable_is_not_lifted():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_closures.py:\d+"):
         s2sad.grad(rebinds_nonlocal)(X)
+
+
+# ---- a closure's variables are never re-read from a module global of the same name
+
+A = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])  # (module data the closures shadow)
+B = np.array([1.0, -2.0, 0.5])
+SCALE = 100.0
+
+
+def least_squares(A, B, SCALE):  # (the names of the globals, on purpose)
+    def loss(w):
+        return SCALE * np.sum((A @ w - B) ** 2)
+    return loss
+
+
+def test_a_closure_over_data_shadowing_module_globals():
+    a, b = A[::-1] * 0.5, B + 1.0
+    loss = least_squares(a, b, 2.0)
+    w = np.array([0.3, -0.7])
+    expected = 2.0 * 2 * a.T @ (a @ w - b)  # closed form, the closure's data
+    np.testing.assert_allclose(s2sad.grad(loss)(w), expected, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.grad(loss)(w), numerical_grad(loss, (w,)), rtol=1e-6)
+    value, tangent = s2sad.jvp(loss)(w, np.array([1.0, 0.0]))
+    assert value == pytest.approx(loss(w)) and tangent == pytest.approx(expected[0])
+    value, grad = s2sad.value_and_grad(loss)(w)
+    np.testing.assert_allclose(grad, expected, rtol=1e-12)
+
+
+def test_closures_made_again_with_other_values():
+    w = np.array([0.3, -0.7])
+    for scale in (1.0, 3.0):
+        a = A * scale
+        expected = 2 * scale * 2 * a.T @ (a @ w - B)
+        np.testing.assert_allclose(s2sad.grad(least_squares(a, B, 2 * scale))(w),
+                                   expected, rtol=1e-12)
+
+
+def gradient_dot(A):
+    h = lambda y: np.sum(np.sin(y) * y * A[0])  # noqa: E731
+    return s2sad.grad(h)(A[0]) @ A[0]
+
+
+def test_a_derivative_inside_called_again_with_another_closure():
+    for m in (A[:2] * 0.3, A[:2] * 0.6):  # each call makes its lambda over new values
+        x = m[0]
+        expected = np.sum((np.cos(x) * x + np.sin(x)) * x * x)
+        assert gradient_dot(m) == pytest.approx(expected, rel=1e-12)
+    check_grad(gradient_dot, A[:2] * 0.6)

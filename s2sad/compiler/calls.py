@@ -358,15 +358,15 @@ def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> No
 
 
 def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
-    """``s2sad.grad(g)`` or ``s2sad.value_and_grad(g)`` written out (of a function, or of
-    such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative, or
-    None."""
+    """``s2sad.grad(g)`` (``value_and_grad``, ``vjp``, ``jvp``) written out (of a function,
+    or of such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative,
+    or None."""
     from s2sad import api
     if isinstance(node, (gast.Name, gast.Attribute)):
         return norm.resolve(node)
     make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
         node.func, (gast.Name, gast.Attribute)) else None
-    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1:
+    if make not in (api.grad, api.value_and_grad, api.vjp, api.jvp) or len(node.args) != 1:
         return None
     try:  # (wrt=1, argnums=(0, 1): literals, read when the derivative is made)
         options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}

@@ -43,6 +43,7 @@ def load(source: str, name: str, namespace: dict[str, Any],
 
 
 ORIGINS = "__s2sad_origins__"  # (a namespace's key: names read from another module)
+CELLS = "__s2sad_cells__"  # (a namespace's key: names read from the function's closure)
 
 
 def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root: Any) -> None:
@@ -98,8 +99,10 @@ def _refresher(fn: Callable, namespace: dict[str, Any], user: Any) -> Callable:
              if k in fn.__code__.co_names and _data(namespace.get(k))}
     if moved:
         user = _Reads(user, moved)
-    names = [k for k in fn.__code__.co_names if k in moved or k in user and (
-        namespace.get(k, _MISSING) is user[k] or _data(user[k]) and _data(namespace.get(k)))]
+    cells = namespace.get(CELLS, frozenset())  # (a closure's x is not the module's x)
+    names = [k for k in fn.__code__.co_names if k in moved or k in user and k not in cells
+             and (namespace.get(k, _MISSING) is user[k] or
+                  _data(user[k]) and _data(namespace.get(k)))]
 
     def refresh() -> None:
         for k in names:
