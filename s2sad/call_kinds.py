@@ -112,7 +112,22 @@ def global_arrays(fn: Any) -> tuple:
         local = _local_names(code)  # (co_names has attribute names too: self.X)
         names = _ARRAY_NAMES[code] = tuple(
             k for k in code.co_names if type(scope.get(k)) is np.ndarray and k not in local)
-    return tuple((k, scope.get(k)) for k in names)
+    return tuple((k, scope.get(k)) for k in names) + _cell_arrays(fn, code)
+
+
+def _cell_arrays(fn: Any, code: types.CodeType) -> tuple:
+    """(name, array) of the NumPy arrays the function's closure holds (``X`` of a
+    ``make_loss(X, y)``): data as the module's arrays are, read from the cell at each call
+    (``loader._Cell``), so one rebound to another shape gets code of its own."""
+    out = []
+    for k, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or ()):
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if type(value) is np.ndarray:
+            out.append((k, value))
+    return tuple(out)
 
 
 def _local_names(code: types.CodeType) -> set[str]:

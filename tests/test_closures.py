@@ -175,3 +175,39 @@ def test_a_derivative_inside_called_again_with_another_closure():
         expected = np.sum((np.cos(x) * x + np.sin(x)) * x * x)
         assert gradient_dot(m) == pytest.approx(expected, rel=1e-12)
     check_grad(gradient_dot, A[:2] * 0.6)
+
+
+# ---- a closure's variables as they are at each call (a maker rebinding them: nonlocal)
+
+def rebindable():
+    X = np.array([[1.0, 2.0], [0.5, -1.0]])
+    y = np.array([1.0, 0.0])
+    k = 1.0
+
+    def loss(w):
+        return k * np.sum((X @ w - y) ** 2)
+
+    def rebind(X2, y2, k2):
+        nonlocal X, y, k
+        X, y, k = X2, y2, k2
+    return loss, rebind
+
+
+@pytest.mark.parametrize("kind", ["grad", "jvp", "value_and_grad"])
+def test_closure_variables_rebound_after_the_derivative_is_made(kind):
+    loss, rebind = rebindable()
+    d = getattr(s2sad, kind)(loss)
+    w = np.array([0.3, -0.2])
+
+    def gradient():
+        out = d(w, np.array([1.0, 0.0])) if kind == "jvp" else d(w)
+        return out[1] if kind != "grad" else out
+    gradient()
+    for X, y, k in ((np.arange(6.0).reshape(3, 2), np.ones(3), 2.0),  # another shape
+                    (np.arange(6.0).reshape(3, 2) * 2, np.zeros(3), 0.5),  # same shape
+                    (np.eye(2), np.array([1.0, 2.0]), 3.0)):
+        rebind(X, y, k)
+        for _ in range(3):  # (the calls after the first take the fast path)
+            expected = 2 * k * X.T @ (X @ w - y)
+            np.testing.assert_allclose(gradient(), expected[0] if kind == "jvp" else expected,
+                                       rtol=1e-12)

@@ -65,6 +65,20 @@ def _module_globals(scope: dict[str, Any]) -> bool:
     return module is not None and getattr(module, "__dict__", None) is scope
 
 
+class _Cell:
+    """A closure cell read as a scope (what :class:`_Reads` reads a moved name from): a
+    variable the closure's maker rebinds (``nonlocal k``) is seen at the next call."""
+
+    def __init__(self, cell: Any) -> None:
+        self.cell = cell
+
+    def get(self, _ident: str, default: Any = None) -> Any:
+        try:
+            return self.cell.cell_contents
+        except ValueError:  # (emptied since)
+            return default
+
+
 class _Reads:
     """The user's globals, but the names of :data:`ORIGINS` read from their modules (what
     the refreshers read: ``get`` and ``[]``)."""
@@ -95,11 +109,12 @@ def _refresher(fn: Callable, namespace: dict[str, Any], user: Any) -> Callable:
     holds an older value of it (the stages are cached: a later variant's namespace was
     taken before the rebinding); a module or function s2sad put in a name's place
     (``autograd.numpy`` read as ``numpy``) stays."""
-    moved = {k: v for k, v in namespace.get(ORIGINS, {}).items()
+    cells = namespace.get(CELLS, {})  # (a closure's x is its cell's, not the module's x)
+    moved = {k: v for k, v in [*namespace.get(ORIGINS, {}).items(),
+                               *((k, (_Cell(c), k)) for k, c in cells.items())]
              if k in fn.__code__.co_names and _data(namespace.get(k))}
     if moved:
         user = _Reads(user, moved)
-    cells = namespace.get(CELLS, frozenset())  # (a closure's x is not the module's x)
     names = [k for k in fn.__code__.co_names if k in moved or k in user and k not in cells
              and (namespace.get(k, _MISSING) is user[k] or
                   _data(user[k]) and _data(namespace.get(k)))]

@@ -61,8 +61,8 @@ def _namespace(fn: Callable) -> dict[str, Any]:
             names[name] = cell.cell_contents
         except ValueError:  # an empty cell: the closure variable is not bound yet
             pass
-    if cells:  # (never re-read from a module global of the same name: loader.CELLS)
-        names[CELLS] = frozenset(fn.__code__.co_freevars)
+    if cells:  # (re-read from the cell before each call, never from a module global of
+        names[CELLS] = dict(zip(fn.__code__.co_freevars, cells))  # the same name)
     return names
 
 
