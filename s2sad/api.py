@@ -18,6 +18,7 @@ from s2sad import fallback, library, structure
 from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
+    closure_family,
     concrete,
     defined_at,
     float_arrays,
@@ -97,16 +98,22 @@ class Derivative(Shown, CallKinds):
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
         known = self._known(callables, sequences, integers)
-        key = (self.fn, code, self.wrt, mode, structured, scalars, ranks, len(USER_RULES),
-               known, floats, optimistic)
-        if key not in _CACHE:
+        key = (closure_family(self.fn), code, self.wrt, mode, structured, scalars, ranks,
+               len(USER_RULES), known, floats, optimistic)
+        gen = _CACHE.get(key)
+        if gen is not None and gen.made_for is not self.fn:  # a sibling closure's code
+            made = pipeline.rebound(gen, self.fn)
+            gen = made if made is not None else _CACHE.get((self.fn, *key[1:]))
+            key = key if made is not None else (self.fn, *key[1:])
+        if gen is None:
             with no_gc():
-                _CACHE[key] = self._build(mode, structured, scalars, ranks, known, floats,
-                                          optimistic)
-        if self.verbose and not check and _CACHE[key] is not self._last:
-            print(_CACHE[key].source)
-        self._last = _CACHE[key]
-        return self._last
+                gen = _CACHE[key] = self._build(mode, structured, scalars, ranks, known,
+                                                floats, optimistic)
+            gen.made_for = self.fn
+        if self.verbose and not check and gen is not self._last:
+            print(gen.source)
+        self._last = gen
+        return gen
 
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
                ranks: tuple, known: Known | None, floats: frozenset,

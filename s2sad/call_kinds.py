@@ -130,6 +130,58 @@ def _cell_arrays(fn: Any, code: types.CodeType) -> tuple:
     return tuple(out)
 
 
+def closure_family(fn: Any) -> Any:
+    """What code made for a closure depends on beyond the argument kinds: its code, its
+    globals, its defaults, and each cell's value, but an array's by its dtype only (its
+    shape class is a kind, :func:`_cell_arrays`; its values are read at each call).  The
+    functions a loop makes anew each step (``s2sad.grad(lambda w: loss(w, X[b], y[b]))``)
+    then share one transform.  A function with attributes is its own family."""
+    if not inspect.isfunction(fn) or fn.__kwdefaults__ or fn.__dict__ or \
+            not _hashable(fn.__defaults__ or ()):
+        return fn  # (attributes: a checkpoint request, a local def's scope)
+    out: list = [fn.__code__, _Same(fn.__globals__), fn.__defaults__]
+    for cell in fn.__closure__ or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            return fn
+        out.append(("array", value.dtype) if type(value) is np.ndarray else
+                   _value_key(value))
+    return tuple(out)
+
+
+def _value_key(value: Any) -> Any:
+    """A number, string or slice of them by its value (code may read it as a constant:
+    a slice's length), anything else by identity."""
+    if type(value) in _VALUES:
+        return (type(value), value)
+    if type(value) is slice and _hashable((value.start, value.stop, value.step)):
+        return (slice, value.start, value.stop, value.step)
+    return _Same(value)
+
+
+_VALUES = (int, float, bool, complex, str, type(None))
+
+
+def _hashable(values: tuple) -> bool:
+    return all(type(v) in _VALUES for v in values)
+
+
+class _Same:
+    """A value compared by identity (held, so its id is never another object's)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+
 def _local_names(code: types.CodeType) -> set[str]:
     """Names bound in the function or in its comprehensions and nested defs."""
     out = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)

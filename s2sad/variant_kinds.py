@@ -11,6 +11,7 @@ import numpy as np
 
 from s2sad import structure
 from s2sad.call_kinds import (
+    closure_family,
     float_arrays,
     foreign_array,
     global_arrays,
@@ -20,6 +21,9 @@ from s2sad.call_kinds import (
 )
 from s2sad.compiler import pipeline
 from s2sad.compiler.normalize import Known
+from s2sad.rules import registry
+
+_NUMBER_OUTPUT: dict = {}  # (function family, kinds) -> does the output prove a number
 
 
 class CallKinds:
@@ -57,8 +61,15 @@ class CallKinds:
             return False
         structured, scalars, ranks, callables, _, _, sequences, integers = \
             self._kinds(values, None)[1]
-        return pipeline.returns_number(self.fn, self.wrt, structured, scalars, ranks,
-                                       self._known(callables, sequences, integers))
+        known = self._known(callables, sequences, integers)
+        key = (closure_family(self.fn), getattr(self.fn, "__code__", None), self.wrt,
+               structured, scalars, ranks, known, registry.GENERATION[0])
+        if key not in _NUMBER_OUTPUT:  # (a function made anew per step: its family's)
+            if len(_NUMBER_OUTPUT) > 256:
+                _NUMBER_OUTPUT.clear()
+            _NUMBER_OUTPUT[key] = pipeline.returns_number(self.fn, self.wrt, structured,
+                                                          scalars, ranks, known)
+        return _NUMBER_OUTPUT[key]
 
     def _known(self, callables: tuple, sequences: tuple, integers: tuple) -> Known | None:
         """What the call says beyond the kinds of its arguments, if anything."""

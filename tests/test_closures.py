@@ -211,3 +211,50 @@ def test_closure_variables_rebound_after_the_derivative_is_made(kind):
             expected = 2 * k * X.T @ (X @ w - y)
             np.testing.assert_allclose(gradient(), expected[0] if kind == "jvp" else expected,
                                        rtol=1e-12)
+
+
+# ---- closures made anew per call share a transform, each reading its own cells
+
+def _loss(w, xb, yb):
+    return np.mean((xb @ w - yb) ** 2)
+
+
+def test_a_closure_per_step_over_new_batches():
+    rng = np.random.default_rng(3)
+    X, y, w = rng.standard_normal((60, 3)), rng.standard_normal(60), np.zeros(3)
+    expected = w.copy()
+    for step in range(6):
+        xb, yb = X[10 * step:10 * step + 10], y[10 * step:10 * step + 10]
+        w = w - 0.1 * s2sad.grad(lambda w: _loss(w, xb, yb))(w)  # noqa: B023
+        expected = expected - 0.1 * 2 * xb.T @ (xb @ expected - yb) / 10
+        np.testing.assert_allclose(w, expected, rtol=1e-12, atol=1e-15)
+
+
+def _scaled(act, c, idx):
+    return lambda w: c * np.sum(act(w[idx]))
+
+
+@pytest.mark.parametrize("act, slope", [(np.tanh, lambda v: 1 - np.tanh(v) ** 2),
+                                        (np.sin, np.cos)])
+def test_closures_over_other_functions_numbers_and_indices(act, slope):
+    w = np.array([0.3, -0.2, 0.9, 1.4])
+    for c, idx in ((2.0, slice(0, 2)), (-1.5, slice(1, 4)), (2.0, np.array([3, 0, 3]))):
+        expected = np.zeros(4)
+        np.add.at(expected, np.arange(4)[idx], c * slope(w[idx]))
+        np.testing.assert_allclose(s2sad.grad(_scaled(act, c, idx))(w), expected,
+                                   rtol=1e-12)
+
+
+def test_closures_with_a_function_run_as_a_key_each_read_their_own_cells():
+    def make(rank):
+        def f(w):
+            order = sorted(range(3), key=lambda i: rank[i])  # (runs: reads the cell)
+            return np.sum(w[order[:2]] ** 2)
+        return f
+    w = np.array([0.5, -1.0, 2.0])
+    for rank in (np.array([0.0, 1.0, 2.0]), np.array([2.0, 1.0, 0.0]),
+                 np.array([1.0, 0.0, 2.0])):
+        order = np.argsort(rank)[:2]
+        expected = np.zeros(3)
+        expected[order] = 2 * w[order]
+        np.testing.assert_allclose(s2sad.grad(make(rank))(w), expected, rtol=1e-12)

@@ -22,6 +22,7 @@ class Generated:
     ported: dict = field(default_factory=dict)  # array library -> its variant (``portable``)
     unguarded: bool = False  # NaN guards dropped unproved (``s2sad.fallback`` wraps it)
     numbers: frozenset = frozenset()  # names the late passes found to hold numbers (kept)
+    made_for: Any = None  # the function it was made for (its closure's cells it reads)
 
 
 def loaded(name: str, args: gast.arguments, body: list, namespace: dict[str, Any],

@@ -2,6 +2,7 @@
 ``linecache``, so ``inspect.getsource`` and tracebacks show its lines."""
 from __future__ import annotations
 
+import inspect
 import itertools
 import linecache
 import sys
@@ -44,6 +45,7 @@ def load(source: str, name: str, namespace: dict[str, Any],
 
 ORIGINS = "__s2sad_origins__"  # (a namespace's key: names read from another module)
 CELLS = "__s2sad_cells__"  # (a namespace's key: names read from the function's closure)
+_SHAREABLE = "__s2sad_shareable__"  # (a namespace's key: its cells may be swapped)
 
 
 def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root: Any) -> None:
@@ -63,6 +65,46 @@ def _module_globals(scope: dict[str, Any]) -> bool:
     """Is ``scope`` a module's own globals (not the namespace a derivative runs in)?"""
     module = sys.modules.get(scope.get("__name__", ""))
     return module is not None and getattr(module, "__dict__", None) is scope
+
+
+def rebound(fn: Callable, closure: Callable) -> Callable | None:
+    """The generated ``fn``, made for a sibling of ``closure`` (the same code, cells
+    holding other data: ``call_kinds.closure_family``), reading ``closure``'s cells: the
+    same code over a copy of its namespace.  None when that namespace holds a function
+    s2sad made over the cells' values as they were (a checkpointed loop, a local def run
+    as a sort key): only a transform of its own reads them right."""
+    namespace = fn.__globals__
+    if CELLS not in namespace:
+        return None
+    if _SHAREABLE not in namespace:  # (worked out once per transform)
+        namespace[_SHAREABLE] = _shareable(namespace)
+    if not namespace[_SHAREABLE]:
+        return None
+    fresh = dict(namespace)
+    fresh[CELLS] = dict(zip(closure.__code__.co_freevars, closure.__closure__ or ()))
+    for k, cell in fresh[CELLS].items():
+        if k in fresh:
+            try:
+                fresh[k] = cell.cell_contents
+            except ValueError:  # (emptied since)
+                return None
+    made: Any = types.FunctionType(fn.__code__, fresh, fn.__name__, fn.__defaults__)
+    made.__kwdefaults__, made.__module__ = fn.__kwdefaults__, fn.__module__
+    made.s2sad_refresh = _refresher(made, fresh, closure.__globals__)
+    return made
+
+
+def _shareable(namespace: dict[str, Any]) -> bool:
+    """May the cells of the closure a namespace was made for be swapped for a sibling's:
+    no function of it reads a namespace of its own (made by s2sad over the cells' values),
+    and no other name holds a cell's array (a copy under another name would stay)."""
+    cells = set(namespace[CELLS])
+    held = {id(namespace[k]) for k in cells if k in namespace and _data(namespace[k]) and
+            not isinstance(namespace[k], (int, float, complex))}  # (numbers: interned)
+    return not any(
+        inspect.isfunction(v) and v.__globals__ is not namespace and
+        not _module_globals(v.__globals__) or k not in cells and id(v) in held
+        for k, v in namespace.items())
 
 
 class _Cell:

@@ -24,6 +24,7 @@ from s2sad.compiler import (
     forward,
     free,
     hoist,
+    loader,
     normalize,
     optimize,
     render,
@@ -254,6 +255,15 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     gen.tree, gen.unguarded = tree, bool(facts.optimistic)
     gen.numbers = frozenset(facts.numbers) if keep else frozenset()
     return gen
+
+
+def rebound(gen: Generated, closure: Callable) -> Generated | None:
+    """``gen`` (made for a sibling closure) reading ``closure``'s cells, or None."""
+    if not closure.__closure__:
+        return gen  # (the same code over the same globals)
+    fn = loader.rebound(gen.fn, closure)
+    return None if fn is None else Generated(fn, gen.source, gen.name, None, {},
+                                             gen.unguarded, gen.numbers, closure)
 
 
 def _loaded(name: str, args: gast.arguments, body: list, prep: Prepared) -> Generated:
