@@ -19,6 +19,7 @@ from s2sad.compiler.alias_objects import (
     HOLDS_FIRST,
     ITSELF,
     LIBRARIES,
+    NOTHING,
     NUMBER_TYPES,
     PART,
     SAME,
@@ -54,8 +55,8 @@ class PointsTo:
             if e.id in self.local:
                 return state.get(e.id, frozenset())
             return frozenset({(("outer", e.id), SAME)})
-        if isinstance(e, gast.Constant):
-            return frozenset()
+        if isinstance(e, gast.Constant):  # (shares nothing, but is not an array either)
+            return frozenset({(NOTHING, SAME)})
         if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
             items = e.values if isinstance(e, gast.Dict) else e.elts
             held = frozenset().union(*(self.points(i, state, s) for i in items))
@@ -185,8 +186,8 @@ class PointsTo:
 
     def surely_list(self, held: frozenset | None) -> bool:
         """Does a name surely hold a list literal this function made?"""
-        return held is not None and bool(held) and all(
-            how == SAME and o[0] == "new" and o[1] in self.lists for o, how in held)
+        whole = [o for o, how in held or () if how == SAME]  # (its items: parts)
+        return bool(whole) and all(o[0] == "new" and o[1] in self.lists for o in whole)
 
     def repeated_slots(self, value: gast.expr, state: State) -> bool:
         """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,
