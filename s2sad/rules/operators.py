@@ -52,6 +52,7 @@ for _f in (max, min):  # max(a, b, ...) or max(iterable): the share of each item
            varargs="extremum_args_adjoint(g, args, i, ans)")
     defjvp(_f, "*args, key=None, default=None",
            varargs="extremum_args_tangent(dargs, args, i, ans)")
+defshape(abs, "first")
 defshape((max, min), "chosen")  # (of several values: one of them; of one, an item)
 defscale(pow, "base, exp, mod=None",
          "safe_mul(g, pow_dbase(base, exp))", "safe_mul(g, pow_dexp(base, ans))")
