@@ -155,7 +155,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
     def block(self, stmts: list, worlds: list[State]) -> list[State]:
         for s in stmts:
             if isinstance(s, gast.If):
-                live = self.after.get(id(s), frozenset())
+                live = self.after.get(id(s), frozenset()) - self.numbers
                 worlds = merged(self.block(s.body, [dict(w) for w in worlds]) +
                                 self.block(s.orelse, [dict(w) for w in worlds]), live)
             elif isinstance(s, (gast.For, gast.While)):
@@ -182,7 +182,8 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             for state in worlds:
                 state[s.target.id] = frozenset()
                 self.bind(s.target.id, s, state)
-        live = self.after.get(id(s.body[-1]), frozenset()) if s.body else frozenset()
+        live = (self.after.get(id(s.body[-1]), frozenset()) if s.body else frozenset()) - \
+            self.numbers  # (a number's binding tells no two worlds apart)
         outer, head = self.outcomes, merged(worlds, live)
         for _ in range(ROUNDS):
             self.outcomes = {}
