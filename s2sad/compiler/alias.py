@@ -39,11 +39,11 @@ from s2sad.compiler.alias_objects import (
     WRITES,
     State,
     as_parts,
-    join,
     repeats,
     tuple_items,
 )
 from s2sad.compiler.alias_points import DICTS, PointsTo
+from s2sad.compiler.alias_worlds import ROUNDS, frozen, joined, merged
 from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
@@ -115,6 +115,8 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         live_after(node.body, self.after)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
+        self.outcomes: dict[int, list] = {}  # in-place write -> what each world says
+        self.writes: dict[int, tuple] = {}  # in-place write -> (it, its block, its name)
         self.handled: set[int] = set()
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.dicts: set[int] = set()  # those that make a dict
@@ -145,20 +147,24 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             state[BOUND + p] = frozenset({(("arg", p), BOUND)})
         for name in self.local & set(self.outer):  # x[i] = v on a global x
             state[name] = frozenset({(("outer", name), SAME)})
-        self.block(self.node.body, state)
+        self.block(self.node.body, [state])
+        self.settle_writes()
 
-    # ----- statements -----
+    # ----- statements, in each world (see alias_worlds) -----
 
-    def block(self, stmts: list, state: State) -> State:
+    def block(self, stmts: list, worlds: list[State]) -> list[State]:
         for s in stmts:
-            state = self.stmt(s, stmts, state)
-        return state
+            if isinstance(s, gast.If):
+                live = self.after.get(id(s), frozenset()) - self.numbers
+                worlds = merged(self.block(s.body, [dict(w) for w in worlds]) +
+                                self.block(s.orelse, [dict(w) for w in worlds]), live)
+            elif isinstance(s, (gast.For, gast.While)):
+                worlds = self.loop(s, worlds)
+            else:
+                worlds = [self.stmt(s, stmts, w) for w in worlds]
+        return worlds
 
     def stmt(self, s: gast.stmt, block: list, state: State) -> State:
-        if isinstance(s, gast.If):
-            return join(self.block(s.body, dict(state)), self.block(s.orelse, dict(state)))
-        if isinstance(s, (gast.For, gast.While)):
-            return self.loop(s, state)
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             return self.assignment(s, block, state)
         if isinstance(s, gast.Assign):  # a tuple target: parts of the value
@@ -169,16 +175,34 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                     self.bind(n.id, s, state)
         return state
 
-    def loop(self, s: gast.stmt, state: State) -> State:
+    def loop(self, s: gast.stmt, worlds: list[State]) -> list[State]:
+        """The worlds at the loop's head, run round to a fixpoint; what the writes in
+        the body say is kept from the last round only (the one run from the fixpoint)."""
         if isinstance(s, gast.For) and isinstance(s.target, gast.Name):
-            state[s.target.id] = frozenset()
-            self.bind(s.target.id, s, state)
-        while True:
-            end = self.block(s.body, dict(state))
-            joined = join(state, end)
-            if joined == state:
-                return joined
-            state = joined
+            for state in worlds:
+                state[s.target.id] = frozenset()
+                self.bind(s.target.id, s, state)
+        live = (self.after.get(id(s.body[-1]), frozenset()) if s.body else frozenset()) - \
+            self.numbers  # (a number's binding tells no two worlds apart)
+        outer, head = self.outcomes, merged(worlds, live)
+        for _ in range(ROUNDS):
+            self.outcomes = {}
+            end = merged(head + self.block(s.body, [dict(w) for w in head]), live)
+            if frozen(end) == frozen(head):
+                break
+            head = end
+        else:  # (not settled: one state, joined to a fixpoint)
+            head = [joined(head)]
+            while True:
+                self.outcomes = {}
+                end = [joined(head + self.block(s.body, [dict(head[0])]))]
+                if end == head:
+                    break
+                head = end
+        for key, found in self.outcomes.items():
+            outer.setdefault(key, []).extend(found)
+        self.outcomes = outer
+        return head
 
     def assignment(self, s: gast.Assign, block: list, state: State) -> State:
         name = s.targets[0].id

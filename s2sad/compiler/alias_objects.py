@@ -4,8 +4,9 @@ the objects a name may hold combine (a join of two paths, the one object surely
 held whole).
 
 An object is a pair (kind, key): ``("new", id(statement))`` made by a statement,
-``("arg", name)`` an argument, ``("outer", name)`` from outside the function; a name
-holds it ``SAME`` (the object itself) or ``PART`` (a view, an element).
+``("arg", name)`` an argument, ``("outer", name)`` from outside the function,
+:data:`NOTHING` a constant; a name holds it ``SAME`` (the object itself) or ``PART`` (a
+view, an element).
 """
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ import numpy as np
 from s2sad import runtime
 
 SAME, PART = "same", "part"
+# a value that is no object of the analysis (a constant: ``t = 0.5``, ``t = None``): held
+# beside an array on another path, it keeps that array from being surely held
+NOTHING = ("value", "")
 BOUND = "="  # state[BOUND + name]: the binding name has (see _Aliases.bind)
 # functions whose result may be (a view of) their first argument
 VIEWS = {
@@ -111,7 +115,7 @@ def same_object(a: frozenset, b: frozenset) -> bool:
 def repeats(parts: list[frozenset], repeated: bool = False) -> bool:
     """Does a container made of items holding ``parts`` hold one object in two slots
     (``[row, row]``; ``repeated``: ``[row] * n``, every item in n slots)?"""
-    objects = [{o for o, _ in held} for held in parts]
+    objects = [{o for o, _ in held if o != NOTHING} for held in parts]
     if repeated:
         return any(objects)
     return any(a & b for i, a in enumerate(objects) for b in objects[i + 1:])

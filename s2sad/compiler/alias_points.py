@@ -19,6 +19,7 @@ from s2sad.compiler.alias_objects import (
     HOLDS_FIRST,
     ITSELF,
     LIBRARIES,
+    NOTHING,
     NUMBER_TYPES,
     PART,
     SAME,
@@ -42,6 +43,8 @@ class PointsTo:
     local: set[str]
     ranks: dict
     ndarrays: set[str]
+    arrays: set[str]
+    bound: dict[str, list]
     containers: set[int]
     dicts: set[int]
     lists: set[int]
@@ -54,8 +57,8 @@ class PointsTo:
             if e.id in self.local:
                 return state.get(e.id, frozenset())
             return frozenset({(("outer", e.id), SAME)})
-        if isinstance(e, gast.Constant):
-            return frozenset()
+        if isinstance(e, gast.Constant):  # (shares nothing, but is not an array either)
+            return frozenset({(NOTHING, SAME)})
         if isinstance(e, (gast.List, gast.Tuple, gast.Dict)):  # [z, w] holds z and w
             items = e.values if isinstance(e, gast.Dict) else e.elts
             held = frozenset().union(*(self.points(i, state, s) for i in items))
@@ -66,9 +69,7 @@ class PointsTo:
             key = item_key(e, state, self.tuples)
             if key is not None:  # t[0] of t = (a, b): a's object itself
                 return state[key]
-            # an item of a list is one of the objects it holds, not a part of the list
-            return as_parts(frozenset((o, how) for o, how in self.points(e.value, state, s)
-                                       if o[1] not in self.containers or how != SAME))
+            return self.items_of(self.points(e.value, state, s))
         if isinstance(e, gast.Attribute):
             if isinstance(e.value, gast.Name) and e.value.id in self.local:
                 return as_parts(self.points(e.value, state, s))
@@ -76,6 +77,21 @@ class PointsTo:
         if isinstance(e, gast.Call):
             return self.call(e, state, s)
         return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
+
+    def chosen(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
+        """``max(a, b)``: one of the arguments itself (of arrays of one element, the
+        array); ``max(xs)``: one of the items of ``xs`` (of a vector, a new number)."""
+        if len(e.args) > 1:
+            return frozenset().union(*(self.points(a, state, s) for a in e.args))
+        if isinstance(e.args[0], gast.Name) and self.ranks.get(e.args[0].id) == 1:
+            return self.new(s, state)
+        return self.items_of(self.points(e.args[0], state, s))
+
+    def items_of(self, held: frozenset) -> frozenset:
+        """What an item of a value holding ``held`` may hold: an item of a list is one of
+        the objects it holds, not a part of the list; of an array, a part of it."""
+        return as_parts(frozenset((o, how) for o, how in held
+                                  if o[1] not in self.containers or how != SAME))
 
     def as_is(self, fn: Any, e: gast.Call) -> bool:
         """``np.asarray(a)`` of a name surely holding a NumPy array (or one of known
@@ -116,13 +132,10 @@ class PointsTo:
                 return self.points(item, state, s) | default
             if fn in HOLDS_FIRST and e.args:
                 return self.new(s, state) | as_parts(self.points(e.args[0], state, s))
-            if fn is copy.deepcopy:  # a new object holding new items
-                return self.new(s, state)
-            if fn in (runtime.copy_value, copy.copy):  # a list's copy holds the same items
-                if self.array_part(e.args[0]):
-                    return self.new(s, state)  # (of an array's slice: a new array)
-                items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
-                return self.new(s, state) | frozenset(items)
+            if fn in (max, min) and e.args:
+                return self.chosen(e, state, s)
+            if fn in (copy.deepcopy, runtime.copy_value, copy.copy):
+                return self.copied(fn, e, state, s)
         except TypeError:
             pass
         if fn is UNKNOWN and isinstance(e.func, gast.Attribute):  # x.view(): may share x
@@ -133,6 +146,14 @@ class PointsTo:
             return self.new(s, state)
         held = frozenset().union(*(self.points(a, state, s) for a in args))
         return self.new(s, state) | as_parts(held)  # containers hold their items
+
+    def copied(self, fn: Any, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
+        """A copy: a new object, holding new items (``deepcopy``) or the items the
+        original holds (a list's copy), none for an array's."""
+        if fn is copy.deepcopy or self.array_part(e.args[0]) or self.of_array(e.args[0]):
+            return self.new(s, state)  # (of an array's slice: a new array)
+        items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
+        return self.new(s, state) | frozenset(items)
 
     def new(self, s: gast.stmt, state: State) -> frozenset:
         """The object ``s`` makes; older objects made there are no longer the newest."""
@@ -175,6 +196,17 @@ class PointsTo:
         rank = self.ranks.get(e.id) if isinstance(e, gast.Name) else None
         return isinstance(rank, int) and not isinstance(rank, bool) and rank >= 1
 
+    def of_array(self, e: gast.expr) -> bool:
+        """A name surely an array or a number, or every binding of which indexes one
+        (``r = p[-1]`` of an array ``p``: an array or a NumPy scalar, where ``p`` of an
+        unknown rank may be a list and ``p[-1]`` one of its items)."""
+        if not isinstance(e, gast.Name):
+            return False
+        values = self.bound.get(e.id) or []
+        return e.id in self.arrays or bool(values) and all(
+            isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and
+            v.value.id in self.arrays for v in values)
+
     def fancy(self, e: gast.Subscript, state: State) -> bool:
         """An index by an array or a list copies (``a[[1, 0]]``, ``items = [1, 0];
         a[items]``: a list indexed by a list raises)."""
@@ -185,8 +217,8 @@ class PointsTo:
 
     def surely_list(self, held: frozenset | None) -> bool:
         """Does a name surely hold a list literal this function made?"""
-        return held is not None and bool(held) and all(
-            how == SAME and o[0] == "new" and o[1] in self.lists for o, how in held)
+        whole = [o for o, how in held or () if how == SAME]  # (its items: parts)
+        return bool(whole) and all(o[0] == "new" and o[1] in self.lists for o in whole)
 
     def repeated_slots(self, value: gast.expr, state: State) -> bool:
         """Does the container ``value`` makes hold one object in two slots: ``[row, row]``,

@@ -16,12 +16,14 @@ from s2sad.compiler.alias_objects import (
     HOLDS_FIRST,
     ITSELF,
     LIST_WRITES,
+    NOTHING,
     SAME,
     VIEWS,
     State,
     same_object,
     whole_object,
 )
+from s2sad.compiler.alias_worlds import Outcome, decide
 from s2sad.compiler.names import assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.views import transpose_of
@@ -43,11 +45,14 @@ class WriteChecks:
     numbers: set[str]  # names of Python numbers
     ranks: dict
     rebinds: dict[int, tuple]
+    through: dict[int, tuple]
+    handled: set[int]
+    outcomes: dict[int, list]  # in-place write -> what each world says of it
+    writes: dict[int, tuple]  # in-place write -> (it, its block, the name written)
     filename: str
     if TYPE_CHECKING:
         def bound_together(self, a: str, b: str, state: State) -> bool: ...
-        def write_through(self, s: gast.stmt, block: list, name: str, state: State
-                          ) -> bool: ...
+        def write_through(self, s: gast.stmt, name: str, state: State) -> bool: ...
         def retaken(self, others: list[str], whole: Any, state: State) -> list[str]: ...
 
 
@@ -56,9 +61,10 @@ class WriteChecks:
         changed by ``append``/``insert``/``+=`` is only the list: the arrays it holds (a
         tape's) are not written, so only names holding that list itself share the write."""
         mine = state.get(name, frozenset())
-        objects = {o for o, how in mine if how == SAME}
+        objects = {o for o, how in mine if how == SAME} - {NOTHING}
         if not objects or not self.list_write(s, mine):  # (a list taken out of a container
-            objects = {o for o, _ in mine}  # is one of its items: the holders see the write)
+            objects = {o for o, _ in mine} - {NOTHING}  # is one of its items: the holders
+            # see the write)
         written_back = getattr(s, "s2sad_written_back", ())
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
@@ -107,18 +113,53 @@ class WriteChecks:
                            f"on its own: [[0.0] * n for _ in range(m)]")
         self.check_overlap(s, name, state)
         conflicts = self.conflicts(s, name, state)
-        if conflicts and self.write_through(s, block, name, state):
+        can_through = self.write_through(s, name, state)
+        if conflicts and can_through:
+            self.note(s, block, name, Outcome(True, frozenset(), frozenset(), frozenset(),
+                                              True, frozenset(o for o, _ in conflicts)))
             return
         whole = whole_object(state.get(name, frozenset()))
-        rebind = sorted(other for other, same in conflicts if same)
+        rebind = [other for other, same in conflicts if same]
         retake = self.retaken([other for other, same in conflicts if not same], whole, state)
         bad = [(other, same) for other, same in conflicts if not same and other not in retake]
         if bad:
             raise self.refusal(s, name, bad)
-        if conflicts:  # (a view of a view: taken again from its base, taken again first)
-            self.rebinds[id(s)] = (s, block, [assign(t, load(name)) for t in rebind] + [
-                assign(t, self.views[t].again(self.views[t].base if self.views[t].base in
-                                              retake else name)) for t in retake])
+        empty = frozenset(n for n in self.after.get(id(s), ()) if not state.get(n))
+        self.note(s, block, name, Outcome(False, frozenset(rebind), frozenset(retake), empty,
+                                          can_through, frozenset(o for o, _ in conflicts)))
+
+    def note(self, s: gast.Assign, block: list, name: str, outcome: Outcome) -> None:
+        """Keep what one world says of a write (:meth:`settle_writes` decides)."""
+        self.writes[id(s)] = (s, block, name)
+        self.outcomes.setdefault(id(s), []).append(outcome)
+
+    def settle_writes(self) -> None:
+        """After the analysis: for each in-place write, what to insert after it, right
+        in every world (``alias_worlds.decide``), or a refusal."""
+        for key, found in self.outcomes.items():
+            s, block, name = self.writes[key]
+            decided = decide(found)
+            if decided is None:
+                others = sorted(set().union(*(o.shared for o in found)))
+                raise self.refusal(s, name, [(o, False) for o in others], paths=True)
+            kind, rebind, retake = decided
+            if kind == "through":
+                if key not in self.handled:
+                    view = self.views[name]
+                    self.through[key] = (s, block, assign(view.base, view.written_back(name)))
+            elif rebind or retake:  # (a view of a view: taken again from its base, taken
+                among = set(retake)  # again first)
+                retake.sort(key=lambda t: self.view_depth(t, among))
+                self.rebinds[key] = (s, block, [assign(t, load(name)) for t in rebind] + [
+                    assign(t, self.views[t].again(self.views[t].base if self.views[t].base
+                                                  in among else name)) for t in retake])
+
+    def view_depth(self, name: str, among: set[str]) -> int:
+        """How many views of ``among`` lie between the view ``name`` and its root."""
+        depth = 0
+        while self.views[name].base in among and depth < len(among):
+            name, depth = self.views[name].base, depth + 1
+        return depth
 
     def check_overlap(self, s: gast.Assign, name: str, state: State) -> None:
         """``r[:, 4] = r[2]``: the value written shares memory with the array written.
@@ -234,9 +275,18 @@ class WriteChecks:
     def is_number(self, name: str) -> bool:
         return name in self.numbers or self.ranks.get(name) == 0
 
-    def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False
-                ) -> Exception:
+    def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False,
+                paths: bool = False) -> Exception:
         others = ", ".join(o for o, same in conflicts if maybe or not same)
+        if paths:
+            shared = f"shares its memory with {others}" if others else \
+                "is a view written back into its base"
+            return error_at(
+                self.where(s), s, f"in-place write to {name}",
+                f"on some paths {name} {shared} and on others not, so no one update after "
+                f"the write gives what Python computes on every path; update out of place "
+                f"({name} = {name} + ...), or write into a copy ({name} = {name}.copy() "
+                f"first)")
         kind = "if it is an array, " if maybe else ""
         return error_at(
             self.where(s), s, f"in-place write to {name}",
@@ -256,5 +306,5 @@ SHARING = VIEWS | ITSELF | CONTAINERS | HOLDS_FIRST | {
 
 
 def _objects(state: State, name: str) -> set:
-    return {o for o, _ in state.get(name, ())}
+    return {o for o, _ in state.get(name, ()) if o != NOTHING}
 

@@ -266,8 +266,8 @@ class Facts:
                     isinstance(args[0], Items):
                 return grown(fn, args)
             kind = shape_kind(fn)
-            if kind in ("first", "flagged"):
-                return args[0] if kind == "first" else Items((args[0], ()))
+            if kind in ("first", "flagged", "chosen"):
+                return _of_arguments(kind, args)
             if kind == "probe" and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
                 return self._probed(fn, e, args)
             same = same_as_argument(fn, args)
@@ -360,11 +360,26 @@ class Facts:
         return probe(fn, tuple(args), keywords)
 
     def _constructed(self, shape: gast.expr) -> Any:
+        if isinstance(shape, gast.Name) and len(self.defs.get(shape.id, ())) == 1 and \
+                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List)):
+            shape = self.defs[shape.id][0]  # (items = 3, 6; np.zeros(items): the core form)
         if isinstance(shape, (gast.Tuple, gast.List)):
             return tuple(self.size(x) for x in shape.elts)
         if self.of(shape) == ():
             return (self.size(shape),)
         return None
+
+
+def _of_arguments(kind: str, args: list) -> Any:
+    """The shape of a call the shape kind of which says is an argument's: the first's
+    (``"first"``), it and a flag (``"flagged"``), or one of them (``"chosen"``,
+    ``max(a, b)``: known where they all have it)."""
+    if kind == "first":
+        return args[0]
+    if kind == "flagged":
+        return Items((args[0], ()))
+    return args[0] if len(args) > 1 and isinstance(args[0], tuple) and \
+        all(a == args[0] for a in args) else None
 
 
 def known(s: Any) -> bool:

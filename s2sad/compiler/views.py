@@ -27,7 +27,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.alias_objects import PART, State, whole_object
-from s2sad.compiler.names import assign, load
+from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 from s2sad.compiler.shape_rules import is_none
@@ -181,24 +181,42 @@ def _never_scalar(value: gast.Call, namespace: dict) -> bool:
 def _surely_arrays(stores: dict[str, list], namespace: dict, other: set[str]) -> set[str]:
     """Names every binding of which makes an ndarray (or, for numbers, a number: never
     a list, whose slice would be a copy): a NumPy function that always returns one,
-    arithmetic of one, such a name (``c = where``: a helper's result) or a slice of one
-    (``w = v[1:]``), to a fixpoint."""
-    arrays: set[str] = set()
+    arithmetic of one, such a name (``c = where``: a helper's result), a slice of one
+    (``w = v[1:]``) or an item of a tuple of such names (``u, v = v, u``).  The greatest
+    fixpoint: names bound from each other (a swap) are arrays when every value that
+    comes into the cycle is one."""
+    arrays = {name for name in stores if name not in other}
     changed = True
     while changed:
         changed = False
-        for name, assigned in stores.items():
-            if name not in arrays and name not in other and all(
-                    isinstance(s.targets[0], gast.Name) and (  # (not unpacked from one)
-                        _makes_array(s.value, namespace) or _arithmetic(s.value, arrays) or
-                        isinstance(s.value, gast.Name) and s.value.id in arrays or
-                        isinstance(s.value, gast.Subscript) and
-                        isinstance(s.value.value, gast.Name) and
-                        s.value.value.id in arrays and _slices_only(s.value.slice))
-                    for s in assigned):
-                arrays.add(name)
+        for name in sorted(arrays):
+            if not all(_array_binding(s, arrays, stores, namespace) for s in stores[name]):
+                arrays.discard(name)
                 changed = True
     return arrays
+
+
+def _array_binding(s: gast.Assign, arrays: set[str], stores: dict[str, list],
+                   namespace: dict) -> bool:
+    """Does the binding ``s`` surely give its name an ndarray, the names of ``arrays``
+    taken for arrays?"""
+    value = s.value
+    if not isinstance(s.targets[0], gast.Name):  # (unpacked from one)
+        return False
+    if _makes_array(value, namespace) or _arithmetic(value, arrays) or \
+            isinstance(value, gast.Name) and value.id in arrays:
+        return True
+    if not isinstance(value, gast.Subscript) or not isinstance(value.value, gast.Name):
+        return False
+    base = value.value.id
+    if base in arrays and _slices_only(value.slice):
+        return True
+    index = value.slice  # t[k] of t = (u, v), every binding of t such a tuple
+    return isinstance(index, gast.Constant) and type(index.value) is int and \
+        base in stores and all(
+            isinstance(t.value, gast.Tuple) and -len(t.value.elts) <= index.value <
+            len(t.value.elts) and isinstance(t.value.elts[index.value], gast.Name) and
+            t.value.elts[index.value].id in arrays for t in stores[base])
 
 
 # NumPy functions whose result is always an ndarray, never a scalar (np.where of one
@@ -387,8 +405,9 @@ class ViewWrites:
                 name = self.views[name].base
         return [o for o in order if o in needed]
 
-    def write_through(self, s: gast.Assign, block: list, name: str, state: State) -> bool:
-        """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there)."""
+    def write_through(self, s: gast.Assign, name: str, state: State) -> bool:
+        """``v[0] = 5`` with ``v = x[1:]``: ``x`` is written too (found again from there),
+        where ``x`` surely holds the array ``v`` is a view of."""
         view = self.views.get(name)
         mine = state.get(name, frozenset())
         if view is None or len(mine) != 1:
@@ -397,8 +416,6 @@ class ViewWrites:
             return True  # its base write follows it already
         (obj, how), = mine
         base = state.get(view.base, frozenset())
-        if how != PART or whole_object(base) != obj and not (
-                base == frozenset({(obj, PART)}) and view.base in self.views):
-            return False  # (a view of a view: written back into its base, then that one)
-        self.through[id(s)] = (s, block, assign(view.base, view.written_back(name)))
-        return True
+        return how == PART and (whole_object(base) == obj or (
+            base == frozenset({(obj, PART)}) and view.base in self.views))
+        # (a view of a view: written back into its base, then that one)

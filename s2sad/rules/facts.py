@@ -29,7 +29,8 @@ shape follows from the arguments' shapes and constant arguments alone, never fro
 argument's values: ``np.trace``, ``np.kron``; the compiler calls it on stand-ins, see
 :mod:`s2sad.compiler.shape_probe`; never for ``np.repeat`` or ``np.bincount``),
 ``"flagged"`` (a pair: an array shaped like the first argument and a flag,
-``scipy.linalg.cho_factor``'s ``(c, lower)``).
+``scipy.linalg.cho_factor``'s ``(c, lower)``), ``"chosen"`` (one of its arguments,
+the builtin ``max(a, b)``: their shape where they all have one).
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def deffacts(fns: Any, result: str | Derive) -> None:
 
 
 SHAPE_KINDS = frozenset({"reduction", "first", "elementwise", "container", "number",
-                         "probe", "flagged"})
+                         "probe", "flagged", "chosen"})
 _SHAPES: dict[Any, str] = {}  # fn -> its shape kind
 
 

@@ -20,6 +20,7 @@ Vararg templates use ``i`` for the index of the extra argument (as
 import math
 import operator
 
+from s2sad.rules.facts import defshape
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defvjp
 
@@ -51,6 +52,8 @@ for _f in (max, min):  # max(a, b, ...) or max(iterable): the share of each item
            varargs="extremum_args_adjoint(g, args, i, ans)")
     defjvp(_f, "*args, key=None, default=None",
            varargs="extremum_args_tangent(dargs, args, i, ans)")
+defshape(abs, "first")
+defshape((max, min), "chosen")  # (of several values: one of them; of one, an item)
 defscale(pow, "base, exp, mod=None",
          "safe_mul(g, pow_dbase(base, exp))", "safe_mul(g, pow_dexp(base, ans))")
 defvjp(sum, "iterable, start=0", "spread_to_items(g, iterable)", "unbroadcast(g, start)")
