@@ -1,0 +1,86 @@
+"""Scenarios of another AD tool's test suite (autograd's: every NumPy function called
+through ``lambda *a: fn(*a, **kwargs)``, VJPs with any cotangent, Jacobians row by row),
+each a defect found and fixed; checked against finite differences or a closed form."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
+
+X = np.array([[0.3, -0.5, 0.8], [1.1, 0.2, -0.7], [0.4, 0.9, -1.2], [-0.6, 0.1, 0.5]])
+U4 = np.arange(16.0).reshape(4, 4) % 5 - 2.0  # not symmetric
+
+
+# ----- a cotangent has the output's shape, not its values (it was taken symmetric) -----
+
+def gram(x):
+    return x @ x.T
+
+
+def gram_of_columns(x):
+    return 0.5 * x.T @ x + np.eye(3)
+
+
+def test_vjp_of_a_gram_matrix_with_a_cotangent_not_symmetric():
+    _, dx = s2sad.vjp(gram)(X, U4)
+    np.testing.assert_allclose(dx, (U4 + U4.T) @ X, rtol=1e-12)
+    check_vjp(gram, X)
+
+
+def test_vjp_of_a_gram_matrix_of_columns():
+    u = U4[:3, :3]
+    _, dx = s2sad.vjp(gram_of_columns)(X, u)
+    np.testing.assert_allclose(dx, 0.5 * X @ (u + u.T), rtol=1e-12)
+
+
+def test_reverse_jacobian_of_a_gram_matrix():
+    J = s2sad.jacobian(gram, mode="reverse")(X)
+    eye = np.eye(4)
+    expected = np.einsum("ik,jl->ijkl", eye, X) + np.einsum("jk,il->ijkl", eye, X)
+    np.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_vjp_of_an_inverse_of_a_symmetric_matrix():
+    def inverse(x):
+        return np.linalg.inv(x.T @ x + 0.5 * np.eye(3))
+    check_vjp(inverse, X)
+    check_jvp(inverse, X)
+
+
+# ----- fn(*a, **kw) of a closure dict holding lists (were refused) or arrays -----
+
+def called_with(fn, **kw):
+    return lambda *a: fn(*a, **kw)
+
+
+def test_keywords_of_a_closure_dict_holding_a_list():
+    f = called_with(np.transpose, axes=[1, 2, 0])
+    x = np.arange(24.0).reshape(2, 3, 4) / 10
+    check_vjp(f, x)
+    check_jvp(f, x)
+
+
+def test_keywords_of_a_closure_dict_holding_lists_of_tuples():
+    f = called_with(np.tensordot, axes=[(1, 0), (2, 1)])
+    a, b = X[:2, :3], np.linspace(-1.0, 1.0, 24).reshape(1, 2, 3, 4)
+    check_vjp(f, a, b, wrt=(0, 1))
+    check_jvp(f, a, b, wrt=(0, 1))
+
+
+def test_keywords_of_a_closure_dict_holding_nested_lists():
+    f = called_with(np.pad, pad_width=[[1, 0], [0, 2]], mode="edge")
+    check_vjp(f, X)
+
+
+def test_keywords_of_a_closure_dict_holding_an_array():
+    w = np.array([0.5, 1.0, 2.0])
+    f = called_with(np.average, axis=1, weights=w)
+    check_vjp(f, X)
+    check_jvp(f, X)
+
+
+def test_second_derivative_through_keywords_of_a_closure_dict():
+    g = called_with(np.transpose, axes=[1, 0])
+    check_hessian(lambda x: np.sum(np.sin(g(x)) * U4[:, :3].T), X)
