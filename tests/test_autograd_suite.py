@@ -84,3 +84,46 @@ def test_keywords_of_a_closure_dict_holding_an_array():
 def test_second_derivative_through_keywords_of_a_closure_dict():
     g = called_with(np.transpose, axes=[1, 0])
     check_hessian(lambda x: np.sum(np.sin(g(x)) * U4[:, :3].T), X)
+
+
+# ----- f(*a) of a lambda's own *a, in a module with globals named like its items -----
+# (a lambda of *a is differentiated as ``def call_lambda(a0, a1): ...``; a helper given
+# ``*a`` took the global ``a1`` for the argument: a NameError, or the global's values)
+
+def a1(x):  # a global function named like the second argument
+    return x
+
+
+a2 = np.array([5.0, -6.0, 7.0])  # a global array named like the third
+
+
+def scaled(x, y):
+    return np.where(x > 0, x, y) * y
+
+
+def three(x, y, z):
+    return x * y + np.sin(z)
+
+
+def test_spread_items_named_like_a_global_function():
+    f = lambda *a: np.sum(scaled(*a) ** 2)  # noqa: E731
+    x, y = np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.3, -0.4])
+    check_grad(f, x, y, wrt=(0, 1))
+    check_grad(f, -x, y, wrt=(0, 1))  # the other branch of the where
+
+
+def test_spread_items_named_like_a_global_array():
+    f = lambda *a: np.sum(three(*a))  # noqa: E731
+    x, y, z = np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.3, -0.4]), np.array([0.1, 0.2, 0.3])
+    dz = s2sad.grad(f, wrt=2)(x, y, z)
+    np.testing.assert_allclose(dz, np.cos(z), rtol=1e-12)  # not the global a2's
+    check_vjp(f, x, y, z, wrt=(0, 1, 2))
+
+
+def test_second_derivative_of_spread_items_named_like_globals():
+    u = np.array([0.2, -0.7, 1.1])
+    f = lambda *a: np.sum(u * scaled(*a)) ** 2  # noqa: E731
+    H = s2sad.hessian(f, wrt=0)(np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.3, -0.4]))
+    y = np.array([1.5, 0.3, -0.4])
+    v = np.array([1.0, 0.0, 1.0]) * u * y  # d(u * scaled)/dx: y where x > 0
+    np.testing.assert_allclose(H, 2 * np.outer(v, v), rtol=1e-12)

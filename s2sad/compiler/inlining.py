@@ -195,7 +195,9 @@ def _bind_collected(norm: Normalizer, child: Normalizer, param: inspect.Paramete
         norm.literals["**" + child.name(param.name)] = value  # f(**kwargs) passes them
     else:
         return
-    child.rename.update({e.id: e.id for e in items if isinstance(e, gast.Name)})
+    passed = [e.id for e in items if isinstance(e, gast.Name)]
+    child.rename.update({name: name for name in passed})
+    child.locals.update(passed)  # (the caller's values: never a global of that name)
 
 
 def _collected(param: inspect.Parameter, value: Any) -> Any:
