@@ -127,3 +127,29 @@ def test_second_derivative_of_spread_items_named_like_globals():
     y = np.array([1.5, 0.3, -0.4])
     v = np.array([1.0, 0.0, 1.0]) * u * y  # d(u * scaled)/dx: y where x > 0
     np.testing.assert_allclose(H, 2 * np.outer(v, v), rtol=1e-12)
+
+
+# ----- a vector's -1 norm, 1 / sum(1 / |x|), is curved (its Hessian was taken 0) -----
+
+V = np.array([0.5, -1.2, 2.0, 0.7])
+
+
+def test_hessian_of_the_minus_one_norm_of_a_vector():
+    H = check_hessian(lambda x: np.linalg.norm(x, ord=-1), V)
+    n = 1 / np.sum(1 / np.abs(V))  # closed form: 2 n^3 s s^T - 2 n^2 diag(1/|x|^3)
+    s = np.sign(V) / V ** 2
+    np.testing.assert_allclose(H, 2 * n ** 3 * np.outer(s, s) - 2 * n ** 2 * np.diag(
+        1 / np.abs(V) ** 3), rtol=1e-10)
+
+
+def test_hessian_of_minus_one_norms_of_rows():
+    check_hessian(lambda x: np.sum(np.linalg.norm(x, ord=-1, axis=1) ** 2), X)
+
+
+def test_hessian_of_the_minus_one_vector_norm():
+    check_hessian(lambda x: np.linalg.vector_norm(x, ord=-1), X)
+
+
+def test_hessian_of_the_minus_one_norm_of_a_matrix_stays_flat():
+    H = check_hessian(lambda x: np.linalg.norm(x, ord=-1), X)  # a smallest column sum
+    np.testing.assert_array_equal(H, 0.0)

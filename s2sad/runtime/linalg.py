@@ -183,11 +183,13 @@ def _p_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarra
 def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
                    vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
-    this serves both modes).  Piecewise-linear norms (1, inf) have curvature 0."""
+    this serves both modes).  Piecewise-linear norms (1, inf, a matrix's -1) have
+    curvature 0; a vector's -1 norm, ``1 / sum(1 / |x|)``, is curved."""
     only_real(None, x, "a second derivative of np.linalg.norm")
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    flat_pieces = (1, np.inf, -np.inf, 0)
     if vector:
-        if ord in (1, -1, np.inf, -np.inf, 0):
+        if ord in flat_pieces:
             return np.zeros(x.shape)
         flat, back = _as_vectors(x, axis)
         tflat, _ = _as_vectors(np.broadcast_to(t, x.shape), axis)
@@ -196,7 +198,7 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
         axis = axis[0]
     matrix = isinstance(axis, (tuple, list)) or (axis is None and ord is not None
                                                    and x.ndim == 2)
-    if ord in (1, -1, np.inf, -np.inf, 0):
+    if ord in flat_pieces or matrix and ord == -1:
         return np.zeros(x.shape)
     if matrix and ord not in (None, "fro"):
         from s2sad.errors import DifferentiationError
