@@ -153,3 +153,41 @@ def test_hessian_of_the_minus_one_vector_norm():
 def test_hessian_of_the_minus_one_norm_of_a_matrix_stays_flat():
     H = check_hessian(lambda x: np.linalg.norm(x, ord=-1), X)  # a smallest column sum
     np.testing.assert_array_equal(H, 0.0)
+
+
+# ----- an output of one element ((1, 1), (1,)) is one number to grad (was refused) -----
+
+def sum_kept(x):
+    return np.sum(np.sin(x), keepdims=True)
+
+
+def column_sums(x):
+    return np.sum(np.sin(x), axis=0, keepdims=True)
+
+
+def first_squared(x):
+    return x[:1] ** 2
+
+
+def test_grad_of_a_kept_sum():
+    np.testing.assert_allclose(s2sad.grad(sum_kept)(X), np.cos(X), rtol=1e-12)
+    value, g = s2sad.value_and_grad(sum_kept)(X)
+    assert np.shape(value) == (1, 1)
+    np.testing.assert_allclose(g, np.cos(X), rtol=1e-12)
+
+
+def test_grad_of_one_column_sum():
+    x = X[:, :1]
+    np.testing.assert_allclose(s2sad.grad(column_sums)(x), np.cos(x), rtol=1e-12)
+
+
+def test_grad_of_a_one_item_slice():
+    v = np.array([0.7, -1.1, 0.4])
+    np.testing.assert_allclose(s2sad.grad(first_squared)(v), [1.4, 0.0, 0.0], rtol=1e-12)
+
+
+def test_grad_of_a_one_item_output_inside_a_function():
+    check_grad(lambda x: np.sum(s2sad.grad(sum_kept)(x) ** 2), X)  # d sum cos^2 = -sin 2x
+    np.testing.assert_allclose(
+        s2sad.grad(lambda x: np.sum(s2sad.grad(sum_kept)(x) ** 2))(X), -np.sin(2 * X),
+        rtol=1e-10)
