@@ -4,7 +4,6 @@ each a defect found and fixed; checked against finite differences or a closed fo
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
