@@ -190,3 +190,52 @@ def test_grad_of_a_one_item_output_inside_a_function():
     np.testing.assert_allclose(
         s2sad.grad(lambda x: np.sum(s2sad.grad(sum_kept)(x) ** 2))(X), -np.sin(2 * X),
         rtol=1e-10)
+
+
+# ----- the derivative of a closure reading the function's variables (was refused) -----
+
+def scaled_by_closure(x):
+    inner = lambda y: x * y  # noqa: E731
+    return x * s2sad.grad(inner)(2.0)  # x * x
+
+
+def scaled_by_closure_def(x):
+    def inner(y):
+        return np.sin(x * y)
+    return s2sad.grad(inner)(0.5) * x  # x^2 cos(x / 2)
+
+
+def closure_read_late(x):
+    def inner(y):
+        return np.sum(np.sin(x * y) ** 2)
+    dg = s2sad.grad(inner)
+    x = x * 2  # a closure reads x when it is called
+    return np.sum(dg(np.ones(3)) * x)
+
+
+def closure_value_and_grad(x):
+    value, slope = s2sad.value_and_grad(lambda y: np.sum(x * y ** 3))(x)
+    return value + np.sum(slope)
+
+
+def test_grad_of_a_closure_inside_a_function():
+    np.testing.assert_allclose(s2sad.grad(scaled_by_closure)(1.3), 2.6, rtol=1e-12)
+    check_grad(scaled_by_closure, -0.7)
+
+
+def test_grad_of_a_def_closure_and_its_second_derivative():
+    x = 1.3
+    expected = 2 * x * np.cos(x / 2) - x * x * np.sin(x / 2) / 2
+    np.testing.assert_allclose(s2sad.grad(scaled_by_closure_def)(x), expected, rtol=1e-12)
+    check_hessian(scaled_by_closure_def, np.array(x))
+
+
+def test_closure_derivative_reads_the_variable_when_called():
+    check_grad(closure_read_late, np.array([0.3, 0.5, -0.2]))
+    check_vjp(closure_read_late, np.array([0.3, 0.5, -0.2]))
+
+
+def test_value_and_grad_of_a_closure():
+    x = np.array([0.4, -0.6, 1.1])
+    np.testing.assert_allclose(closure_value_and_grad(x), np.sum(x ** 4) + np.sum(3 * x ** 3))
+    check_grad(closure_value_and_grad, x)

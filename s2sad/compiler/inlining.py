@@ -249,6 +249,7 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     fn.s2sad_free = free
     fn.s2sad_nested = True
     fn.s2sad_scope = norm  # (where its free names are looked up)
+    fn.s2sad_node = node  # (lifted when a derivative of it is called: :mod:`lifted`)
     return fn
 
 

@@ -310,12 +310,14 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
                         (np.nanprod, nanprod), (np.nancumsum, nancumsum),
                         (np.nancumprod, nancumprod), (np.ediff1d, ediff1d),
-                        *[(getattr(np, name), trapezoid) for name in ("trapezoid", "trapz")
-                          if hasattr(np, name)], (divmod, py_divmod),
+                        (divmod, py_divmod),
                         (complex, py_complex), (map, py_map), (zip, py_zip),
                         (functools.reduce, py_reduce), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
+for _name in ("trapezoid", "trapz"):  # (NumPy 2 renamed it; 2.4 has only the new name)
+    if hasattr(np, _name):
+        defthrough(getattr(np, _name), trapezoid)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
     (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),

@@ -1,0 +1,119 @@
+"""Part of stage 3b (calls): derivatives called inside the function (``dg(x)`` of
+``dg = s2sad.grad(g)``, ``s2sad.grad(g)(x)`` written out), found here and inlined by
+:mod:`calls` as the generated gradient.
+
+A derivative of a function made inside the function that reads its variables
+(``inner = lambda y: x * y``, then ``s2sad.grad(inner)(2.0)``) is of the closure lifted:
+a module-level function of the same body taking the variables it reads after its own
+parameters (``def inner(y, x): return x * y``), its derivative made with the same
+``wrt``, and each call of that derivative passed the variables' values at the call (a
+Python closure reads them when it is called).  What the outer derivative then
+differentiates is the generated gradient, with ``x`` an argument like any other."""
+from __future__ import annotations
+
+import ast
+import inspect
+from typing import TYPE_CHECKING, Any
+
+import gast
+
+from s2sad.compiler.local_functions import def_of_lambda
+from s2sad.compiler.names import load
+from s2sad.errors import DifferentiationError
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+
+def lifted(fn: Any) -> tuple[Any, list[str]] | None:
+    """A local def reading variables of the function it was made in, as a module-level
+    function of its parameters and then those variables, and their names; None for one
+    that reads none, reads a local def, or has parameters other than plain positional
+    ones (the variables could not follow them)."""
+    from s2sad.differentiable import define
+    home, node = getattr(fn, "s2sad_scope", None), getattr(fn, "s2sad_node", None)
+    if home is None or node is None or not hasattr(home, "src"):
+        return None
+    free = sorted(fn.s2sad_free & home.locals - set(home.callables))
+    if not free or fn.s2sad_free & set(home.local_defs) or any(
+            p.kind != p.POSITIONAL_OR_KEYWORD or p.default is not p.empty
+            for p in inspect.signature(fn).parameters.values()):
+        return None
+    body = [gast.Return(value=node.body)] if isinstance(node, gast.Lambda) else node.body
+    args = gast.arguments(args=[*node.args.args, *(gast.Name(
+        id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in free)],
+        posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    name = fn.__name__ if fn.__name__.isidentifier() else "closure"
+    made = gast.Module(body=[gast.FunctionDef(
+        name=name, args=args, body=body, decorator_list=[], returns=None,
+        type_comment=None, type_params=[])], type_ignores=[])
+    text = ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(made))) + "\n"
+    return define(name, text, dict(home.src.namespace)), free
+
+
+def lifted_arguments(norm: Normalizer, derivative: Any) -> list:
+    """The variables a lifted closure reads, as the caller holds them now: the arguments
+    a call of its derivative passes after its own."""
+    home, names = getattr(derivative, "s2sad_lifted", (norm, []))
+    return [load(home.name(n)) for n in names]
+
+
+def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:
+    """The function (with source) of a derivative called in the function: a global
+    ``dg = s2sad.grad(g)`` (or a vjp, jvp, value_and_grad), a local one, or
+    ``s2sad.grad(g)(x)`` written out; a derivative of a function of ``*args`` (made
+    per call) is the one for this call's number of arguments."""
+    from s2sad import api, library
+    from s2sad.differentiable import differentiable
+    found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
+    if isinstance(found, library.CallOf) and not any(
+            isinstance(a, gast.Starred) for a in node.args):
+        found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
+                                                            if k.arg is not None))
+    if isinstance(func, gast.Call):
+        found = derivative_written(norm, func)
+    if not isinstance(found, api.Derivative) or found.has_aux or \
+            found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
+        return None
+    try:
+        made: Any = differentiable(found)
+    except DifferentiationError:
+        return None
+    if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
+        made.s2sad_lifted = found.s2sad_lifted
+    return made
+
+
+def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
+    """``s2sad.grad(g)`` (``value_and_grad``, of a derivative too) on the right of an
+    assignment: the Derivative it makes."""
+    return derivative_written(norm, value) if isinstance(value, gast.Call) else None
+
+
+def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
+    """``s2sad.grad(g)`` or ``s2sad.value_and_grad(g)`` written out (of a function, or of
+    such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative, or
+    None."""
+    from s2sad import api
+    if isinstance(node, (gast.Name, gast.Attribute)):
+        return norm.resolve(node)
+    make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
+        node.func, (gast.Name, gast.Attribute)) else None
+    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1:
+        return None
+    try:  # (wrt=1, argnums=(0, 1): literals, read when the derivative is made)
+        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    written = node.args[0]  # (a lambda written there: a local def, lifted if need be)
+    target = derivative_written(norm, def_of_lambda(norm, written) if isinstance(
+        written, gast.Lambda) else written)
+    lift = lifted(target) if getattr(target, "s2sad_nested", False) else None
+    try:
+        made = make(lift[0] if lift else target, **options) \
+            if callable(target) and None not in options else None
+    except (TypeError, DifferentiationError):
+        return None
+    if lift is not None and made is not None:
+        made.s2sad_lifted = (target.s2sad_scope, lift[1])
+    return made
