@@ -239,3 +239,36 @@ def test_value_and_grad_of_a_closure():
     x = np.array([0.4, -0.6, 1.1])
     np.testing.assert_allclose(closure_value_and_grad(x), np.sum(x ** 4) + np.sum(3 * x ** 3))
     check_grad(closure_value_and_grad, x)
+
+
+# ----- second derivatives of the nuclear and spectral norms of a matrix (were refused) -----
+
+M43 = np.array([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [0.2, 0.9, 1.3], [-0.8, 0.1, 0.6]])
+
+
+def nuclear(x):
+    return np.linalg.norm(x, ord="nuc")
+
+
+def test_hessian_of_the_nuclear_norm():
+    check_hessian(nuclear, M43)
+    check_hessian(nuclear, M43.T)  # wide: through the transpose
+
+
+def test_nuclear_norm_curvature_closed_form():
+    # at diag(s) the gradient U V^T moves by the antisymmetric part over s_i + s_j
+    x, t = np.diag([3.0, 2.0, 1.0]), np.zeros((3, 3))
+    t[0, 1] = 1.0
+    _, curve = s2sad.jvp(s2sad.grad(nuclear))(x, t)
+    np.testing.assert_allclose(curve, (t - t.T) / 5.0, atol=1e-12)
+
+
+def test_hessian_of_the_spectral_norms():
+    check_hessian(lambda x: np.linalg.norm(x, ord=2), M43)
+    check_hessian(lambda x: np.linalg.norm(x, ord=-2), M43.T)
+
+
+def test_hessian_of_matrix_norms_over_axes():
+    x = np.linspace(-1.0, 1.3, 24).reshape(3, 2, 4) ** 2 - 0.4
+    check_hessian(lambda a: np.sum(np.linalg.norm(a, ord="nuc", axis=(0, 2)) ** 2), x)
+    check_hessian(lambda a: np.sum(np.sin(np.linalg.norm(a, ord=2, axis=(2, 0)))), x)

@@ -200,14 +200,34 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
                                                    and x.ndim == 2)
     if ord in flat_pieces or matrix and ord == -1:
         return np.zeros(x.shape)
-    if matrix and ord not in (None, "fro"):
-        from s2sad.errors import DifferentiationError
-        raise DifferentiationError(
-            f"<s2sad>:?: a second derivative of np.linalg.norm(ord={ord!r}) of a matrix: "
-            "not available (the first is); for a Hessian, write the norm from "
-            "np.linalg.svd's singular values")
+    if matrix and ord not in (None, "fro"):  # 'nuc', 2, -2: through the SVD
+        r, c = axis if axis is not None else (0, 1)
+        tm, xm = (np.moveaxis(a, (r, c), (-2, -1)) for a in (t, x))
+        return np.moveaxis(_singular_curvature(tm, xm, ord), (-2, -1), (r, c))
     axes = tuple(axis) if matrix and axis is not None else axis
     return _p_curvature(t, x, 2.0 if ord in (None, 2, "fro") else float(ord), axes)
+
+
+def _singular_curvature(t: np.ndarray, x: np.ndarray, ord: Any) -> np.ndarray:
+    """The derivative along ``t`` of d norm / dx of matrices (last two axes) for 'nuc'
+    (``U V^T``: its antisymmetric part over ``s_i + s_j``, and the part outside ``U``
+    over ``s``) and 2, -2 (``u_i v_i^T`` of the largest or smallest singular value, by
+    the SVD's differentials); distinct singular values, a full rank for 'nuc'."""
+    if x.shape[-2] < x.shape[-1]:
+        return _T(_singular_curvature(_T(t), _T(x), ord))
+    u, s, vt = np.linalg.svd(x, full_matrices=False)
+    c = _T(u) @ t @ _T(vt)  # U^T t V
+    outside = t @ _T(vt) / s[..., None, :] - u @ (c / s[..., None, :])  # (I - U U^T) t V / s
+    if ord == "nuc":
+        return (u @ ((c - _T(c)) / (s[..., :, None] + s[..., None, :])) + outside) @ vt
+    i = 0 if ord == 2 else -1
+    si, gap = s[..., i, None], s[..., i, None] ** 2 - s ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        du = np.where(gap == 0, 0.0, (c[..., :, i] * si + c[..., i, :] * s) / gap)
+        dv = np.where(gap == 0, 0.0, (c[..., :, i] * s + c[..., i, :] * si) / gap)
+    du_i = (u @ du[..., None])[..., 0] + outside[..., :, i]
+    dv_i = (_T(vt) @ dv[..., None])[..., 0]
+    return du_i[..., :, None] * vt[..., i, None, :] + u[..., :, i, None] * dv_i[..., None, :]
 
 
 # ----- cholesky, eigh, matrix_power -----
