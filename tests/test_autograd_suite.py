@@ -272,3 +272,50 @@ def test_hessian_of_matrix_norms_over_axes():
     x = np.linspace(-1.0, 1.3, 24).reshape(3, 2, 4) ** 2 - 0.4
     check_hessian(lambda a: np.sum(np.linalg.norm(a, ord="nuc", axis=(0, 2)) ** 2), x)
     check_hessian(lambda a: np.sum(np.sin(np.linalg.norm(a, ord=2, axis=(2, 0)))), x)
+
+
+# ----- s2sad.grad(f, 1) inside a function: wrt given by position (was refused) -----
+
+def sum_sin_of_product(x, y):
+    return np.sum(np.sin(x * y))
+
+
+def slope_in_y(x, y):
+    return np.sum(np.sin(s2sad.grad(sum_sin_of_product, 1)(x, y)))
+
+
+def slope_pair(x, y):
+    dx, dy = s2sad.grad(sum_sin_of_product, (0, 1))(x, y)
+    return np.sum(dx * dy)
+
+
+def value_and_slope(x, y):
+    value, dy = s2sad.value_and_grad(sum_sin_of_product, 1)(x, y)
+    return value * np.sum(dy)
+
+
+def slope_bound_first(x, y):
+    dg = s2sad.grad(sum_sin_of_product, 1)
+    return np.sum(dg(x, y) ** 2)
+
+
+XV, YM = np.array([0.4, -0.9, 1.2]), np.array([[0.5, 0.3, -0.8], [1.1, -0.2, 0.6]])
+
+
+def test_grad_with_wrt_by_position_inside_a_function():
+    dy = np.cos(XV * YM) * XV  # the closed form
+    np.testing.assert_allclose(s2sad.grad(sum_sin_of_product, 1)(XV, YM), dy, rtol=1e-12)
+    check_grad(slope_in_y, XV, YM, wrt=(0, 1))
+
+
+def test_grad_with_a_tuple_wrt_by_position_inside_a_function():
+    check_grad(slope_pair, XV, YM, wrt=(0, 1))
+
+
+def test_value_and_grad_with_wrt_by_position_inside_a_function():
+    check_vjp(value_and_slope, XV, YM, wrt=(0, 1))
+
+
+def test_grad_with_wrt_by_position_bound_to_a_name():
+    check_grad(slope_bound_first, XV, YM, wrt=(0, 1))
+    check_jvp(slope_bound_first, XV, YM, wrt=(0, 1))

@@ -99,12 +99,16 @@ def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
         return norm.resolve(node)
     make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
         node.func, (gast.Name, gast.Attribute)) else None
-    if make not in (api.grad, api.value_and_grad) or len(node.args) != 1:
+    if make not in (api.grad, api.value_and_grad) or not node.args or \
+            any(isinstance(a, gast.Starred) for a in node.args):
         return None
-    try:  # (wrt=1, argnums=(0, 1): literals, read when the derivative is made)
+    try:  # (wrt=1, argnums=(0, 1), grad(f, 1): literals, read when the derivative is made)
         options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+        given = [ast.literal_eval(gast.gast_to_ast(a)) for a in node.args[1:]]
+        options.update(inspect.signature(make).bind_partial(None, *given).arguments)
     except (ValueError, TypeError, SyntaxError):
         return None
+    options.pop("f", None)
     written = node.args[0]  # (a lambda written there: a local def, lifted if need be)
     target = derivative_written(norm, def_of_lambda(norm, written) if isinstance(
         written, gast.Lambda) else written)
