@@ -319,3 +319,43 @@ def test_value_and_grad_with_wrt_by_position_inside_a_function():
 def test_grad_with_wrt_by_position_bound_to_a_name():
     check_grad(slope_bound_first, XV, YM, wrt=(0, 1))
     check_jvp(slope_bound_first, XV, YM, wrt=(0, 1))
+
+
+# ----- a closure's variables are read when the derivative runs (were kept as the first
+# call found them, and taken from a module global of the same name: wrong numbers) -----
+
+def slope_of_a_closure(XV):  # (named like the module's XV: another variable)
+    return s2sad.grad(lambda y: np.exp(y) * np.tanh(XV[0]))(XV[1])
+
+
+def test_a_closure_made_at_each_call_reads_its_own_variable():
+    for x in (np.array([0.3, -0.5]), np.array([0.4, -0.4]), np.array([-1.0, 0.2])):
+        np.testing.assert_allclose(slope_of_a_closure(x), np.exp(x[1]) * np.tanh(x[0]),
+                                   rtol=1e-12)
+    check_grad(slope_of_a_closure, np.array([0.3, -0.5]))
+
+
+def closure_rebound():
+    a = 1.0
+    g = s2sad.grad(lambda y: a * y ** 2)
+    first = g(1.5)
+    a = 2.0  # the lambda reads the new a
+    return first, g(1.5), g(0.5)
+
+
+def test_a_closure_variable_bound_again_after_the_derivative_is_made():
+    assert closure_rebound() == (3.0, 6.0, 2.0)
+
+
+def closure_array_rebound():
+    w = np.array([1.0, 2.0])
+    dg = s2sad.value_and_grad(lambda v: np.sum(np.sin(v) * w))
+    before = dg(np.array([0.1, 0.2]))[1]
+    w = np.array([-3.0, 0.5])
+    return before, dg(np.array([0.1, 0.2]))[1], w
+
+
+def test_a_closure_array_bound_again_after_the_derivative_is_made():
+    before, after, w = closure_array_rebound()
+    np.testing.assert_allclose(before, np.cos([0.1, 0.2]) * [1.0, 2.0], rtol=1e-12)
+    np.testing.assert_allclose(after, np.cos([0.1, 0.2]) * w, rtol=1e-12)

@@ -58,6 +58,16 @@ def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root:
     namespace.setdefault(ORIGINS, {}).setdefault(name, (scope, ident))
 
 
+CELLS = "__s2sad_cells__"  # (a namespace's key: names holding a closure's variables)
+
+
+def note_cell(namespace: dict[str, Any], name: str, cell: Any) -> None:
+    """``name`` of the generated code holds a variable of a closure: :func:`_refresher`
+    reads it from its ``cell`` before each call (the variable bound again since is seen,
+    as the closure sees it), never from a module global of that name."""
+    namespace.setdefault(CELLS, {})[name] = cell
+
+
 def _module_globals(scope: dict[str, Any]) -> bool:
     """Is ``scope`` a module's own globals (not the namespace a derivative runs in)?"""
     module = sys.modules.get(scope.get("__name__", ""))
@@ -68,10 +78,16 @@ class _Reads:
     """The user's globals, but the names of :data:`ORIGINS` read from their modules (what
     the refreshers read: ``get`` and ``[]``)."""
 
-    def __init__(self, user: dict[str, Any], moved: dict[str, tuple]) -> None:
-        self.user, self.moved = user, moved
+    def __init__(self, user: dict[str, Any], moved: dict[str, tuple],
+                 cells: dict[str, Any]) -> None:
+        self.user, self.moved, self.cells = user, moved, cells
 
     def get(self, k: str, default: Any = None) -> Any:
+        if k in self.cells:
+            try:
+                return self.cells[k].cell_contents
+            except ValueError:  # (an empty cell)
+                return default
         if k in self.moved:
             scope, ident = self.moved[k]
             return scope.get(ident, default)
@@ -96,9 +112,11 @@ def _refresher(fn: Callable, namespace: dict[str, Any], user: Any) -> Callable:
     (``autograd.numpy`` read as ``numpy``) stays."""
     moved = {k: v for k, v in namespace.get(ORIGINS, {}).items()
              if k in fn.__code__.co_names and _data(namespace.get(k))}
-    if moved:
-        user = _Reads(user, moved)
-    names = [k for k in fn.__code__.co_names if k in moved or k in user and (
+    cells = {k: c for k, c in namespace.get(CELLS, {}).items()
+             if k in fn.__code__.co_names and _data(namespace.get(k))}
+    if moved or cells:
+        user = _Reads(user, moved, cells)
+    names = [k for k in fn.__code__.co_names if k in cells or k in moved or k in user and (
         namespace.get(k, _MISSING) is user[k] or _data(user[k]) and _data(namespace.get(k)))]
 
     def refresh() -> None:
