@@ -4,6 +4,7 @@ each a defect found and fixed; checked against finite differences or a closed fo
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
@@ -359,3 +360,34 @@ def test_a_closure_array_bound_again_after_the_derivative_is_made():
     before, after, w = closure_array_rebound()
     np.testing.assert_allclose(before, np.cos([0.1, 0.2]) * [1.0, 2.0], rtol=1e-12)
     np.testing.assert_allclose(after, np.cos([0.1, 0.2]) * w, rtol=1e-12)
+
+
+# ----- s2sad.vjp(f)(x, u) and s2sad.jvp(f)(x, t) written out inside a function -----
+
+def outer_sine(x):
+    return np.sin(np.outer(x, x)) + np.cos(np.dot(x, x))
+
+
+def pulled_back(x):
+    return np.sum(s2sad.vjp(outer_sine)(x, np.ones((2, 2)))[1] ** 2)
+
+
+def pushed_forward(x):
+    return np.sum(s2sad.jvp(outer_sine)(x, np.array([1.0, -0.5]))[1] ** 2)
+
+
+def test_vjp_written_out_inside_a_function():
+    check_grad(pulled_back, np.array([0.3, -0.8]))
+    check_jvp(pulled_back, np.array([1.1, 0.4]))
+
+
+def test_jvp_written_out_inside_a_function():
+    check_grad(pushed_forward, np.array([0.3, -0.8]))
+    check_vjp(pushed_forward, np.array([1.1, 0.4]))
+
+
+def test_vjp_of_a_closure_inside_a_function_is_refused_not_wrong():
+    def f(x):
+        return np.sum(s2sad.vjp(lambda y: y * x)(x, np.ones(2))[1])
+    with pytest.raises(s2sad.DifferentiationError):
+        s2sad.grad(f)(np.array([0.3, -0.8]))

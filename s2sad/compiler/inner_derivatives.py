@@ -91,15 +91,15 @@ def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
 
 
 def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
-    """``s2sad.grad(g)`` or ``s2sad.value_and_grad(g)`` written out (of a function, or of
-    such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative, or
-    None."""
+    """``s2sad.grad(g)``, ``value_and_grad``, ``vjp`` or ``jvp`` written out (of a function,
+    or of such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative,
+    or None."""
     from s2sad import api
     if isinstance(node, (gast.Name, gast.Attribute)):
         return norm.resolve(node)
     make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
         node.func, (gast.Name, gast.Attribute)) else None
-    if make not in (api.grad, api.value_and_grad) or not node.args or \
+    if make not in (api.grad, api.value_and_grad, api.vjp, api.jvp) or not node.args or \
             any(isinstance(a, gast.Starred) for a in node.args):
         return None
     try:  # (wrt=1, argnums=(0, 1), grad(f, 1): literals, read when the derivative is made)
@@ -112,7 +112,8 @@ def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
     written = node.args[0]  # (a lambda written there: a local def, lifted if need be)
     target = derivative_written(norm, def_of_lambda(norm, written) if isinstance(
         written, gast.Lambda) else written)
-    lift = lifted(target) if getattr(target, "s2sad_nested", False) else None
+    lift = lifted(target) if getattr(target, "s2sad_nested", False) and make in (
+        api.grad, api.value_and_grad) else None  # (a vjp's cotangent, a jvp's tangents last)
     try:
         made = make(lift[0] if lift else target, **options) \
             if callable(target) and None not in options else None
