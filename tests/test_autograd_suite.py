@@ -391,3 +391,40 @@ def test_vjp_of_a_closure_inside_a_function_is_refused_not_wrong():
         return np.sum(s2sad.vjp(lambda y: y * x)(x, np.ones(2))[1])
     with pytest.raises(s2sad.DifferentiationError):
         s2sad.grad(f)(np.array([0.3, -0.8]))
+
+
+# ----- s2sad.jacobian and s2sad.hessian called inside a function (were refused) -----
+
+def sine_of_jacobian(x):
+    return np.sum(np.sin(s2sad.jacobian(outer_sine)(x)))
+
+
+def sine_of_second_jacobian(x):
+    return np.sum(np.sin(s2sad.jacobian(s2sad.jacobian(outer_sine))(x)))
+
+
+def squared_hessian(x):
+    return np.sum(s2sad.hessian(lambda y: np.sum(np.sin(y) * y[0]))(x) ** 2)
+
+
+def jacobian_of_a_number(x):
+    return np.sum(s2sad.jacobian(lambda y: np.array([y ** 2, np.sin(y)]))(x) ** 2)
+
+
+def test_grad_of_a_jacobian():
+    check_grad(sine_of_jacobian, np.array([0.3, -0.8]))
+    check_jvp(sine_of_jacobian, np.array([1.1, 0.4]))
+
+
+def test_grad_of_a_jacobian_of_a_jacobian():
+    check_grad(sine_of_second_jacobian, np.array([0.3, -0.8]))
+
+
+def test_grad_of_a_hessian():
+    check_grad(squared_hessian, np.array([0.3, -0.8, 0.5]))
+
+
+def test_grad_of_a_jacobian_of_a_number():
+    x = 0.7  # d/dx ((2x)^2 + cos(x)^2)
+    np.testing.assert_allclose(s2sad.grad(jacobian_of_a_number)(x),
+                               8 * x - 2 * np.cos(x) * np.sin(x), rtol=1e-12)

@@ -71,6 +71,9 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
         found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
                                                             if k.arg is not None))
     if isinstance(func, gast.Call):
+        stacked = jacobian_written(norm, func)
+        if stacked is not None:
+            return stacked
         found = derivative_written(norm, func)
     if not isinstance(found, api.Derivative) or found.has_aux or \
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
@@ -122,3 +125,44 @@ def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
     if lift is not None and made is not None:
         made.s2sad_lifted = (target.s2sad_scope, lift[1])
     return made
+
+
+_STACKED = """def {name}(x):
+    columns = []
+    for k in range(np.size(x)):
+        e = np.zeros(np.size(x))
+        e[k] = 1.0
+        columns.append(pushed(x, np.reshape(e, np.shape(x)))[1])
+    return np.reshape(np.moveaxis(np.array(columns), 0, -1), np.shape(columns[0]) + np.shape(x))
+"""
+
+
+def jacobian_written(norm: Normalizer, node: gast.Call) -> Any:
+    """``s2sad.jacobian(g)`` or ``s2sad.hessian(g)`` written out (of an array or number
+    argument, ``wrt=0``): a function with source stacking the JVPs of ``g`` (of its
+    gradient) along each coordinate, which the outer derivative differentiates; else
+    None."""
+    import numpy as np
+
+    from s2sad import api, jacobians
+    from s2sad.differentiable import define
+    make = norm.resolve(node.func) if isinstance(node.func, (gast.Name, gast.Attribute)) \
+        else None
+    if make not in (jacobians.jacobian, jacobians.hessian) or len(node.args) != 1 or any(
+            k.arg not in ("wrt", "mode") for k in node.keywords):
+        return None
+    try:
+        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    written = node.args[0]
+    target = jacobian_written(norm, written) if isinstance(written, gast.Call) else None
+    target = target or derivative_written(norm, def_of_lambda(norm, written) if isinstance(
+        written, gast.Lambda) else written)  # (a Jacobian's Jacobian: of the stacked JVPs)
+    if not callable(target) or options.get("wrt", 0) != 0 or \
+            getattr(target, "s2sad_nested", False) and lifted(target) is not None:
+        return None
+    pushed = api.jvp(api.grad(target) if make is jacobians.hessian else target)
+    name = "jacobian_of_" + "".join(c if c.isalnum() else "_" for c in getattr(
+        target, "__name__", "f")).strip("_")
+    return define(name, _STACKED.format(name=name), {"np": np, "pushed": pushed})
