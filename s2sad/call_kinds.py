@@ -68,13 +68,27 @@ def concrete(values: tuple) -> tuple:
 def float_arrays(values: tuple, outer: tuple = ()) -> frozenset:
     """Positions of the NumPy float64 arrays: what the generated code may assume of their
     dtype (a sum of them and of numbers is float64 again, ``compiler.dtypes``); and the
-    names of such module arrays (``outer``, see :func:`global_arrays`)."""
+    names of such module arrays (``outer``, see :func:`global_arrays`); and
+    :data:`COMPLEX` when an argument holds a complex value (the code may then not take
+    every value real: a real value's adjoint is the real part of what reaches it)."""
     return frozenset(i for i, v in enumerate(values) if type(v) is np.ndarray and
                      v.dtype is F64) | {k for k, a in outer if type(a) is np.ndarray and
-                                        a.dtype is F64}
+                                        a.dtype is F64} | \
+        ({COMPLEX} if any(map(_holds_complex, values)) else set())
 
 
 F64 = np.dtype(np.float64)
+COMPLEX = "<complex arguments>"  # (in float_arrays' set: no parameter has that name)
+
+
+def _holds_complex(v: Any) -> bool:
+    if type(v) is np.ndarray:
+        return v.dtype.kind == "c"
+    if type(v) in (list, tuple):
+        return any(map(_holds_complex, v))
+    if type(v) is dict:
+        return any(map(_holds_complex, v.values()))
+    return isinstance(v, (complex, np.complexfloating))
 
 
 def kinds_of(values: tuple, outer: tuple = ()) -> tuple[frozenset[int], tuple]:
