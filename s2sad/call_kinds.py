@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import types
 from collections.abc import Callable
 from typing import Any
@@ -329,7 +330,8 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
         where = defined_at(fn)
         raise DifferentiationError(f"{where}: output of {fn.__name__}: the function returns "
                                    "None; return the number to differentiate")
-    if structure.is_structured(value) or np.size(value) != 1:  # (a (1, 1) array: one number)
+    if structure.is_structured(value) or np.ndim(value) != 0 and \
+            math.prod(np.shape(value)) != 1:  # (a (1, 1) array holds one number)
         where = defined_at(fn)
         got = f"a {type(value).__name__} of {len(value)} items" if \
             structure.is_structured(value) else \
