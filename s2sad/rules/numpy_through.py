@@ -13,7 +13,7 @@ values as the library does:
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
-  ``np.trapezoid`` (``np.trapz``), ``np.ediff1d``,
+  ``np.ediff1d``,
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``functools.reduce``
@@ -234,17 +234,6 @@ def c_phase(z):
     return np.angle(z + 0j)
 
 
-def trapezoid(y, x=None, dx=1.0, axis=-1):
-    y = np.moveaxis(y, axis, -1)
-    if x is None:
-        d = dx
-    elif np.ndim(x) == 1:
-        d = np.diff(x)
-    else:
-        d = np.moveaxis(np.diff(x, axis=axis), axis, -1)
-    return np.sum(d * (y[..., 1:] + y[..., :-1]) / 2.0, axis=-1)
-
-
 def ediff1d(ary, to_end=None, to_begin=None):
     d = np.diff(np.ravel(ary))
     if to_begin is not None:
@@ -315,9 +304,6 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (functools.reduce, py_reduce), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
-for _name in ("trapezoid", "trapz"):  # (NumPy 2 renamed it; 2.4 has only the new name)
-    if hasattr(np, _name):
-        defthrough(getattr(np, _name), trapezoid)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
     (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),
