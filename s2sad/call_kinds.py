@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import types
 from collections.abc import Callable
 from typing import Any
@@ -68,13 +69,27 @@ def concrete(values: tuple) -> tuple:
 def float_arrays(values: tuple, outer: tuple = ()) -> frozenset:
     """Positions of the NumPy float64 arrays: what the generated code may assume of their
     dtype (a sum of them and of numbers is float64 again, ``compiler.dtypes``); and the
-    names of such module arrays (``outer``, see :func:`global_arrays`)."""
+    names of such module arrays (``outer``, see :func:`global_arrays`); and
+    :data:`COMPLEX` when an argument holds a complex value (the code may then not take
+    every value real: a real value's adjoint is the real part of what reaches it)."""
     return frozenset(i for i, v in enumerate(values) if type(v) is np.ndarray and
                      v.dtype is F64) | {k for k, a in outer if type(a) is np.ndarray and
-                                        a.dtype is F64}
+                                        a.dtype is F64} | \
+        ({COMPLEX} if any(map(_holds_complex, values)) else set())
 
 
 F64 = np.dtype(np.float64)
+COMPLEX = "<complex arguments>"  # (in float_arrays' set: no parameter has that name)
+
+
+def _holds_complex(v: Any) -> bool:
+    if type(v) is np.ndarray:
+        return v.dtype.kind == "c"
+    if type(v) in (list, tuple):
+        return any(map(_holds_complex, v))
+    if type(v) is dict:
+        return any(map(_holds_complex, v.values()))
+    return isinstance(v, (complex, np.complexfloating))
 
 
 def kinds_of(values: tuple, outer: tuple = ()) -> tuple[frozenset[int], tuple]:
@@ -382,7 +397,8 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
         where = defined_at(fn)
         raise DifferentiationError(f"{where}: output of {fn.__name__}: the function returns "
                                    "None; return the number to differentiate")
-    if structure.is_structured(value) or np.ndim(value) != 0:
+    if structure.is_structured(value) or np.ndim(value) != 0 and \
+            math.prod(np.shape(value)) != 1:  # (a (1, 1) array holds one number)
         where = defined_at(fn)
         got = f"a {type(value).__name__} of {len(value)} items" if \
             structure.is_structured(value) else \

@@ -444,6 +444,8 @@ R(np.stack, [N(), N(), N()])
 R(np.vstack, [N(3), N(2, 3)]); R(np.hstack, [N(2), N(3)])  # noqa: E702
 R(np.hstack, [N(2, 1), N(2, 3)]); R(np.dstack, [N(2, 3), N(2, 3, 2)])  # noqa: E702
 R(np.column_stack, [N(3), N(3, 2)])
+if hasattr(np, "row_stack"):
+    R(np.row_stack, [N(3), N(2, 3)])
 R(np.tile, N(3), 2); R(np.tile, N(2, 3), (2, 1, 3))  # noqa: E702
 R(np.repeat, N(3), 2); R(np.repeat, N(3, 4), [1, 0, 2], 0)  # noqa: E702
 R(np.repeat, N(2, 3), 3, axis=1)

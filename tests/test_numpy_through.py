@@ -230,3 +230,43 @@ def test_mean_where_closed_form() -> None:
     kept = _V > -0.5
     expected = np.where(kept, 2 * _V / np.sum(kept), 0.0)
     np.testing.assert_allclose(s2sad.grad(mean_where)(_V), expected, rtol=1e-12)
+
+
+# ----- np.ediff1d (was refused), with np.trapezoid (numpy_extra's) -----
+
+_XS = np.array([0.0, 0.4, 1.1, 1.5, 2.6, 3.0])
+
+
+trapezoid = np.trapezoid if hasattr(np, "trapezoid") else np.trapz  # (NumPy < 2: trapz)
+
+
+def trapezoid_rows(y):
+    return trapezoid(y, axis=0)
+
+
+def trapezoid_at(y, x):
+    return trapezoid(y, x)
+
+
+def trapezoid_spaced(y):
+    return np.sum(np.sin(trapezoid(y, dx=0.3)))
+
+
+def ediff_ends(a, b):
+    return np.ediff1d(a, to_begin=b, to_end=[1.0, 2.0]) ** 2
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (trapezoid_rows, (_M,), 0), (trapezoid_at, (_V, _XS), (0, 1)),
+    (trapezoid_at, (_M.T, _XS[:4]), (0, 1)), (trapezoid_spaced, (_M,), 0),
+    (np.ediff1d, (_M,), 0), (ediff_ends, (_V, _V[:2]), (0, 1)),
+], ids=["rows", "at", "at_rows", "spaced", "ediff1d", "ediff_ends"])
+def test_trapezoid_and_ediff1d(f, args, wrt) -> None:
+    check_vjp(f, *args, wrt=wrt)
+    check_jvp(f, *args, wrt=wrt)
+    np.testing.assert_allclose(s2sad.vjp(f, wrt=wrt)(*args, np.ones(np.shape(f(*args))))[0],
+                               f(*args), rtol=1e-12)
+
+
+def test_trapezoid_second_derivative() -> None:
+    check_hessian(lambda y: trapezoid_at(y ** 3, _XS), _V)

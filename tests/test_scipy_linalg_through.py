@@ -6,7 +6,7 @@ import pytest
 import scipy.linalg as sl
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
 
 _X = np.array([0.3, -0.8, 1.1, 0.45, -0.2, 0.7])
 
@@ -79,3 +79,51 @@ def test_what_the_twins_do_not_cover_is_refused():
 
 def qr_pivoted(x):
     return np.sum(sl.qr(x.reshape(3, 2), pivoting=True)[1])
+
+
+# ----- solve_sylvester (one solve of its Kronecker form) and solve_banded (were refused)
+
+_A3 = np.array([[2.0, 0.3, -0.4], [0.1, 1.5, 0.2], [-0.3, 0.6, 2.5]])
+_B2 = np.array([[1.2, -0.5], [0.4, 0.9]])
+_Q = np.arange(6.0).reshape(3, 2) / 5 - 0.4
+_BAND = np.array([[0.0, 0.5, -0.3, 0.2], [4.0, 3.5, 5.0, 4.5], [0.7, -0.2, 0.4, 0.0]])
+_RHS = np.array([1.0, -2.0, 0.5, 0.3])
+
+
+def sylvester(a, b, q):
+    return sl.solve_sylvester(a, b, q)
+
+
+def sylvester_loss(a):
+    return np.sum(np.sin(sl.solve_sylvester(a, _B2, _Q)))
+
+
+def banded(ab, b):
+    return sl.solve_banded((1, 1), ab, b)
+
+
+def banded_lower(ab, b):
+    return sl.solve_banded((2, 0), ab, b)
+
+
+def test_solve_sylvester_in_every_argument():
+    check_vjp(sylvester, _A3, _B2, _Q, wrt=(0, 1, 2))
+    check_jvp(sylvester, _A3, _B2, _Q, wrt=(0, 1, 2))
+    np.testing.assert_allclose(s2sad.vjp(sylvester)(_A3, _B2, _Q, np.ones((3, 2)))[0],
+                               sl.solve_sylvester(_A3, _B2, _Q), rtol=1e-12)
+
+
+def test_solve_sylvester_second_derivative():
+    check_hessian(sylvester_loss, _A3)
+
+
+def test_solve_banded_in_the_band_and_the_right_hand_side():
+    check_vjp(banded, _BAND, _RHS, wrt=(0, 1))
+    check_jvp(banded, _BAND, _RHS, wrt=(0, 1))
+    np.testing.assert_allclose(s2sad.vjp(banded)(_BAND, _RHS, np.ones(4))[0],
+                               sl.solve_banded((1, 1), _BAND, _RHS), rtol=1e-12)
+
+
+def test_solve_banded_lower_with_columns():
+    ab = np.array([[4.0, 3.5, 5.0, 4.5], [0.7, -0.2, 0.4, 0.0], [0.3, 0.1, 0.0, 0.0]])
+    check_vjp(banded_lower, ab, np.outer(_RHS, [1.0, -0.5]), wrt=(0, 1))

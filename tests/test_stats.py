@@ -74,6 +74,9 @@ for _m in ("logpdf", "pdf"):
                {"mean": _x(4), "cov": _spd(4)}),
               ("dirichlet", _m, (rng.dirichlet([0.5, 2.0, 3.5]), np.array([0.5, 2.0, 3.5])), {}),
               ("dirichlet", _m, (rng.dirichlet([1.5, 2.0, 0.7, 4.0], 3).T, _pos(4)), {})]
+CASES += [("multivariate_normal", "entropy", (_x(3), _spd(3)), {}),
+          ("multivariate_normal", "entropy", (), {"mean": _x(2), "cov": _spd(2)}),
+          ("multivariate_normal", "entropy", (_x(4),), {"cov": 2.0 * _spd(4)})]
 for _m in ("logpdf", "pdf"):  # chi2: df is differentiable in the density
     CASES += [("chi2", _m, (_pos(), 3.4), {}), ("chi2", _m, (LOC + SCALE * _pos(), 2.5, LOC,
                                                              SCALE), {})]
@@ -129,7 +132,8 @@ def _difference(fn, args, kwargs, w, v):
 
 def _direction(x, r, case=None, w=None):
     v = r.standard_normal(np.shape(x))
-    if case is not None and case[0] == "multivariate_normal" and w in (2, "cov"):
+    if case is not None and case[0] == "multivariate_normal" and \
+            w in ((1 if case[1] == "entropy" else 2), "cov"):
         return v + v.T  # scipy reads a symmetric covariance (one triangle of it)
     if case is not None and case[0] == "dirichlet" and w == 0:
         return v - np.mean(v, axis=0)  # along the simplex

@@ -333,7 +333,7 @@ def _fixed(norm: Normalizer, e: gast.expr) -> bool:
 
 
 def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> None:
-    from s2sad.compiler.calls import derivative_made
+    from s2sad.compiler.inner_derivatives import derivative_made
     made = derivative_made(norm, value)
     if made is not None:  # dg = s2sad.grad(g): calls of dg use the derivative
         norm.callables[name] = made

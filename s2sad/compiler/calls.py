@@ -3,7 +3,6 @@ functions are inlined (normalized in their own namespace, names prefixed:
 :mod:`inlining`), everything else stays a call of the object the user named."""
 from __future__ import annotations
 
-import ast
 import copy
 import functools
 import inspect
@@ -14,9 +13,9 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import closures
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.inlining import first_param, inline
+from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
 from s2sad.compiler.local_functions import (
     as_values,
     def_of_lambda,
@@ -28,7 +27,6 @@ from s2sad.compiler.names import const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
-from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -255,14 +253,13 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
         return lower_sum(norm, _as_terms(node))
-    inner = _derivative_called(norm, node.func, node)
+    inner = derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
         return None
     args, kws = _arguments(norm, node)
     if inner is not None:  # dg(x) with dg = s2sad.grad(g): the generated gradient, inlined
-        fn, closed = inner  # (and the variables a closure g reads, as they are now)
-        return inline(norm, fn, args, kws + closures.free_values(norm, closed), node)
+        return inline(norm, inner, args, kws + lifted_keywords(norm, inner), node)
     if isinstance(method, staticmethod):
         return inline(norm, method.__func__, args, kws, node)
     return inline(norm, method, [norm.atom(node.func.value)] + args, kws, node)
@@ -297,35 +294,6 @@ def _as_terms(node: gast.Call) -> gast.Call:
                                         keywords=[]), node)
 
 
-def _derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:
-    """The function (with source) of a derivative called in the function: a global
-    ``dg = s2sad.grad(g)`` (or a vjp, jvp, value_and_grad), a local one, or
-    ``s2sad.grad(g)(x)`` written out; a derivative of a function of ``*args`` (made
-    per call) is the one for this call's number of arguments."""
-    from s2sad import api, library
-    from s2sad.differentiable import differentiable
-    found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
-    if isinstance(found, library.CallOf) and not any(
-            isinstance(a, gast.Starred) for a in node.args):
-        found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
-                                                            if k.arg is not None))
-    if isinstance(func, gast.Call):
-        found = _derivative_written(norm, func)
-    if not isinstance(found, api.Derivative) or found.has_aux or \
-            found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
-        return None
-    try:
-        return differentiable(found), found._origin
-    except DifferentiationError:
-        return None
-
-
-def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
-    """``s2sad.grad(g)`` (``value_and_grad``, of a derivative too) on the right of an
-    assignment: the Derivative it makes."""
-    return _derivative_written(norm, value) if isinstance(value, gast.Call) else None
-
-
 def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | None:
     """``g(x)`` with ``g = functools.partial(f, 2, axis=1)`` (constants bound): the call
     ``f(2, x, axis=1)``."""
@@ -355,32 +323,6 @@ def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> No
         return
     raise norm.error(node, "a call with *args of a sequence whose length is not written",
                      "pass the arguments one by one, or build the tuple in the function")
-
-
-def _derivative_written(norm: Normalizer, node: gast.expr) -> Any:
-    """``s2sad.grad(g)`` (``value_and_grad``, ``vjp``, ``jvp``) written out (of a function,
-    or of such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative,
-    or None."""
-    from s2sad import api
-    if isinstance(node, (gast.Name, gast.Attribute)):
-        return norm.resolve(node)
-    make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
-        node.func, (gast.Name, gast.Attribute)) else None
-    if make not in (api.grad, api.value_and_grad, api.vjp, api.jvp) or len(node.args) != 1:
-        return None
-    try:  # (wrt=1, argnums=(0, 1): literals, read when the derivative is made)
-        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
-    except (ValueError, TypeError, SyntaxError):
-        return None
-    given = node.args[0]
-    if isinstance(given, gast.Lambda):  # s2sad.grad(lambda y: x * y)(x)
-        given = def_of_lambda(norm, given)
-    target = _derivative_written(norm, given)
-    target = closures.lifted(target) or target  # (a closure over the function's values)
-    try:
-        return make(target, **options) if callable(target) and None not in options else None
-    except (TypeError, DifferentiationError):
-        return None
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:

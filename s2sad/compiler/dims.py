@@ -66,8 +66,12 @@ class Facts:
         self.fixed = set(params) | set(numbers)  # their shapes are given
         self.defs = shape_defs.definitions(body)
         self.scopes = windows.scopes(body)  # where each slice is read
+        # what the shapes are worked out from: a vjp's cotangent has the shape of the
+        # output, but not its values (not symmetric, triangular, positive as it is), so
+        # ``alike`` stays out of ``defs``, which the passes read as values
+        self.shape_defs = {name: list(values) for name, values in self.defs.items()}
         for name, like in (alike or {}).items():
-            self.defs.setdefault(name, []).append(like)
+            self.shape_defs.setdefault(name, []).append(like)
         shape_solve.solve(self)
 
     @classmethod
@@ -75,7 +79,7 @@ class Facts:
         """Facts of expressions over names whose shapes (or ranks) are given."""
         facts = cls.__new__(cls)
         facts.namespace, facts.shapes, facts.sizes, facts.defs = namespace, shapes, {}, {}
-        facts.learned, facts.scopes = {}, {}
+        facts.learned, facts.scopes, facts.shape_defs = {}, {}, {}
         return facts
 
     def rank_of(self, e: gast.expr) -> int | None:

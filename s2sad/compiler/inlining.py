@@ -196,7 +196,9 @@ def _bind_collected(norm: Normalizer, child: Normalizer, param: inspect.Paramete
         norm.literals["**" + child.name(param.name)] = value  # f(**kwargs) passes them
     else:
         return
-    child.rename.update({e.id: e.id for e in items if isinstance(e, gast.Name)})
+    passed = [e.id for e in items if isinstance(e, gast.Name)]
+    child.rename.update({name: name for name in passed})
+    child.locals.update(passed)  # (the caller's values: never a global of that name)
 
 
 def _collected(param: inspect.Parameter, value: Any) -> Any:
@@ -249,7 +251,7 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     fn.s2sad_free = free
     fn.s2sad_nested = True
     fn.s2sad_scope = norm  # (where its free names are looked up)
-    fn.s2sad_node = node  # (a derivative of it taken inside the function: closures.py)
+    fn.s2sad_node = node  # (lifted when a derivative of it is called: :mod:`inner_derivatives`)
     return fn
 
 

@@ -44,7 +44,6 @@ def load(source: str, name: str, namespace: dict[str, Any],
 
 
 ORIGINS = "__s2sad_origins__"  # (a namespace's key: names read from another module)
-CELLS = "__s2sad_cells__"  # (a namespace's key: names read from the function's closure)
 _SHAREABLE = "__s2sad_shareable__"  # (a namespace's key: its cells may be swapped)
 
 
@@ -61,18 +60,29 @@ def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root:
     namespace.setdefault(ORIGINS, {}).setdefault(name, (scope, ident))
 
 
+CELLS = "__s2sad_cells__"  # (a namespace's key: names holding a closure's variables)
+
+
+def note_cell(namespace: dict[str, Any], name: str, cell: Any) -> None:
+    """``name`` of the generated code holds a variable of a closure: :func:`_refresher`
+    reads it from its ``cell`` before each call (the variable bound again since is seen,
+    as the closure sees it), never from a module global of that name."""
+    namespace.setdefault(CELLS, {})[name] = cell
+
+
 def _module_globals(scope: dict[str, Any]) -> bool:
     """Is ``scope`` a module's own globals (not the namespace a derivative runs in)?"""
     module = sys.modules.get(scope.get("__name__", ""))
     return module is not None and getattr(module, "__dict__", None) is scope
 
 
-def rebound(fn: Callable, closure: Callable) -> Callable | None:
-    """The generated ``fn``, made for a sibling of ``closure`` (the same code, cells
-    holding other data: ``call_kinds.closure_family``), reading ``closure``'s cells: the
-    same code over a copy of its namespace.  None when that namespace holds a function
-    s2sad made over the cells' values as they were (a checkpointed loop, a local def run
-    as a sort key): only a transform of its own reads them right."""
+def rebound(fn: Callable, closure: Callable, made_for: Callable) -> Callable | None:
+    """The generated ``fn``, made for ``made_for``, a sibling of ``closure`` (the same
+    code, cells holding other data: ``call_kinds.closure_family``), reading ``closure``'s
+    cells (each name :func:`note_cell` bound to one of ``made_for``'s cells reads the
+    sibling's): the same code over a copy of its namespace.  None when that namespace
+    holds a function s2sad made over the cells' values as they were (a checkpointed loop,
+    a local def run as a sort key): only a transform of its own reads them right."""
     namespace = fn.__globals__
     if CELLS not in namespace:
         return None
@@ -81,13 +91,13 @@ def rebound(fn: Callable, closure: Callable) -> Callable | None:
     if not namespace[_SHAREABLE]:
         return None
     fresh = dict(namespace)
-    fresh[CELLS] = dict(zip(closure.__code__.co_freevars, closure.__closure__ or ()))
-    for k, cell in fresh[CELLS].items():
-        if k in fresh:
-            try:
-                fresh[k] = cell.cell_contents
-            except ValueError:  # (emptied since)
-                return None
+    siblings = {id(a): b for a, b in zip(made_for.__closure__ or (), closure.__closure__ or ())}
+    fresh[CELLS] = {k: siblings.get(id(cell), cell) for k, cell in namespace[CELLS].items()}
+    for k, cell in fresh[CELLS].items():  # (a name of the code -> the sibling's cell)
+        try:
+            fresh[k] = cell.cell_contents
+        except ValueError:  # (emptied since)
+            return None
     made: Any = types.FunctionType(fn.__code__, fresh, fn.__name__, fn.__defaults__)
     made.__kwdefaults__, made.__module__ = fn.__kwdefaults__, fn.__module__
     made.s2sad_refresh = _refresher(made, fresh, closure.__globals__)
@@ -107,28 +117,20 @@ def _shareable(namespace: dict[str, Any]) -> bool:
         for k, v in namespace.items())
 
 
-class _Cell:
-    """A closure cell read as a scope (what :class:`_Reads` reads a moved name from): a
-    variable the closure's maker rebinds (``nonlocal k``) is seen at the next call."""
-
-    def __init__(self, cell: Any) -> None:
-        self.cell = cell
-
-    def get(self, _ident: str, default: Any = None) -> Any:
-        try:
-            return self.cell.cell_contents
-        except ValueError:  # (emptied since)
-            return default
-
-
 class _Reads:
     """The user's globals, but the names of :data:`ORIGINS` read from their modules (what
     the refreshers read: ``get`` and ``[]``)."""
 
-    def __init__(self, user: dict[str, Any], moved: dict[str, tuple]) -> None:
-        self.user, self.moved = user, moved
+    def __init__(self, user: dict[str, Any], moved: dict[str, tuple],
+                 cells: dict[str, Any]) -> None:
+        self.user, self.moved, self.cells = user, moved, cells
 
     def get(self, k: str, default: Any = None) -> Any:
+        if k in self.cells:
+            try:
+                return self.cells[k].cell_contents
+            except ValueError:  # (an empty cell)
+                return default
         if k in self.moved:
             scope, ident = self.moved[k]
             return scope.get(ident, default)
@@ -151,15 +153,14 @@ def _refresher(fn: Callable, namespace: dict[str, Any], user: Any) -> Callable:
     holds an older value of it (the stages are cached: a later variant's namespace was
     taken before the rebinding); a module or function s2sad put in a name's place
     (``autograd.numpy`` read as ``numpy``) stays."""
-    cells = namespace.get(CELLS, {})  # (a closure's x is its cell's, not the module's x)
-    moved = {k: v for k, v in [*namespace.get(ORIGINS, {}).items(),
-                               *((k, (_Cell(c), k)) for k, c in cells.items())]
+    moved = {k: v for k, v in namespace.get(ORIGINS, {}).items()
              if k in fn.__code__.co_names and _data(namespace.get(k))}
-    if moved:
-        user = _Reads(user, moved)
-    names = [k for k in fn.__code__.co_names if k in moved or k in user and k not in cells
-             and (namespace.get(k, _MISSING) is user[k] or
-                  _data(user[k]) and _data(namespace.get(k)))]
+    cells = {k: c for k, c in namespace.get(CELLS, {}).items()
+             if k in fn.__code__.co_names and _data(namespace.get(k))}
+    if moved or cells:
+        user = _Reads(user, moved, cells)
+    names = [k for k in fn.__code__.co_names if k in cells or k in moved or k in user and (
+        namespace.get(k, _MISSING) is user[k] or _data(user[k]) and _data(namespace.get(k)))]
 
     def refresh() -> None:
         for k in names:

@@ -142,13 +142,16 @@ class Normalizer:
                              "it is not defined; define it before the function") from None
         if self.namespace.get(ident, obj) is obj and ident not in self.namer.user_locals \
                 and registry.TEMPLATE_NAMESPACE.get(ident, obj) is obj:
-            self.namespace[ident] = obj
-            loader.note_origin(self.namespace, ident, self.src.fn, ident, self.inlining[0])
-            return ident  # (a global named like a helper, centered = ..., gets an alias)
-        alias = self.namer.fresh(ident)
-        self.namespace[alias] = obj
-        loader.note_origin(self.namespace, alias, self.src.fn, ident, self.inlining[0])
-        return alias
+            final = ident
+        else:  # (a global named like a helper, centered = ..., gets an alias)
+            final = self.namer.fresh(ident)
+        self.namespace[final] = obj
+        loader.note_origin(self.namespace, final, self.src.fn, ident, self.inlining[0])
+        free = getattr(getattr(self.src.fn, "__code__", None), "co_freevars", ())
+        cells = getattr(self.src.fn, "__closure__", None) or ()
+        if ident in free and cells:  # (a closure's variable: read from its cell at each call)
+            loader.note_cell(self.namespace, final, cells[free.index(ident)])
+        return final
 
     def resolve(self, node: gast.expr) -> Any:
         """The object a global name or module attribute chain refers to, or None."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import gast
 
+from s2sad import call_kinds
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
     alias,
@@ -242,9 +243,9 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     cotangent, like the output); ``upto``: stop after that late pass, only print;
     ``floats``: the parameters that are float64 arrays."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
+    real = activity_stage.real_only(prep.node) and call_kinds.COMPLEX not in floats
     facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
-                           ranks or {}, frozenset(adjoints), alike or {},
-                           activity_stage.real_only(prep.node), tangents=tangents,
+                           ranks or {}, frozenset(adjoints), alike or {}, real, tangents=tangents,
                            floats=floats, optimistic=[] if optimistic else None)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
@@ -261,7 +262,7 @@ def rebound(gen: Generated, closure: Callable) -> Generated | None:
     """``gen`` (made for a sibling closure) reading ``closure``'s cells, or None."""
     if not closure.__closure__:
         return gen  # (the same code over the same globals)
-    fn = loader.rebound(gen.fn, closure)
+    fn = loader.rebound(gen.fn, closure, gen.made_for)
     return None if fn is None else Generated(fn, gen.source, gen.name, None, {},
                                              gen.unguarded, gen.numbers, closure)
 

@@ -291,7 +291,7 @@ class PlainHelpers(Spreads, Transformer):
         """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting
         added where those are known (a real program: no real part to take)."""
         sg, sx = self.facts.canon(self.facts.of(g)), self.facts.canon(self.facts.of(x))
-        if sg == () and sx == ():
+        if sg == () and sx == () and self.real:
             return g  # a number's adjoint from a number
         if self.real and sx == () and (isinstance(x, gast.Constant) or isinstance(
                 x, gast.Name) and x.id in self.numbers) and isinstance(sg, tuple) and sg:

@@ -49,13 +49,13 @@ class _Sweeps:
 
 
 def solve(facts: Any) -> None:
-    """Fill ``facts.shapes`` and ``facts.sizes`` from ``facts.defs``; the names in
+    """Fill ``facts.shapes`` and ``facts.sizes`` from ``facts.shape_defs``; the names in
     ``facts.fixed`` keep their shapes (a number parameter's length may be learned)."""
     start = dict(facts.shapes)
     last: dict[str, _Result] = {}  # name -> its last result, across the restarts
     for _ in range(3):  # again while broadcasting teaches what a symbol's length is
         known = dict(facts.learned)
-        sweeps = _Sweeps(set(facts.defs))
+        sweeps = _Sweeps(set(facts.shape_defs))
         _iterate(facts, True, sweeps, last)
         sweeps.dirty |= sweeps.partial  # (the others give the same, sure or not)
         _iterate(facts, False, sweeps, last)
@@ -74,7 +74,7 @@ def _iterate(facts: Any, optimistic: bool, sweeps: _Sweeps, last: dict[str, _Res
     changed = True
     while changed:
         changed = False
-        for name, values in facts.defs.items():
+        for name, values in facts.shape_defs.items():
             if name not in dirty and taught.get(name) == len(facts.learned) or \
                     name in sweeps.widened:
                 continue

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import gast
 
 from s2sad.compiler import gast_parse, namespaces
-from s2sad.compiler.loader import CELLS, global_names
+from s2sad.compiler.loader import global_names
 from s2sad.compiler.walks import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
 
@@ -61,8 +61,6 @@ def _namespace(fn: Callable) -> dict[str, Any]:
             names[name] = cell.cell_contents
         except ValueError:  # an empty cell: the closure variable is not bound yet
             pass
-    if cells:  # (re-read from the cell before each call, never from a module global of
-        names[CELLS] = dict(zip(fn.__code__.co_freevars, cells))  # the same name)
     return names
 
 

@@ -151,23 +151,27 @@ def _free_items(norm: Normalizer, value: gast.expr) -> list | None:
 
 
 def _free_keywords(norm: Normalizer, value: gast.expr) -> list | None:
-    """``**kwargs`` of a global or closure dict of constants: its keywords."""
+    """``**kwargs`` of a global or closure dict of str keys: its keywords (constants, lists
+    and tuples of them written as such, as a test's ``fn(*a, **kw)`` of ``axes=[0, 2, 1]``
+    needs them known; the others read as ``kwargs['key']``)."""
     found = _free_value(norm, value)
-    if type(found) is not dict or not all(type(k) is str and constant(v)
-                                          for k, v in found.items()):
+    if type(found) is not dict or not all(type(k) is str for k in found):
         return None
-    return [gast.keyword(arg=k, value=literal(v)) for k, v in found.items()]
+    return [gast.keyword(arg=k, value=literal(v) if constant(v) else gast.Subscript(
+        value=value, slice=const(k), ctx=gast.Load())) for k, v in found.items()]
 
 
 def literal(v: Any) -> gast.expr:
     if type(v) is tuple:
         return gast.Tuple(elts=[literal(e) for e in v], ctx=gast.Load())
+    if type(v) is list:
+        return gast.List(elts=[literal(e) for e in v], ctx=gast.Load())
     return const(v)
 
 
 def constant(v: Any) -> bool:
     return v is None or type(v) in (bool, int, float, complex, str) or \
-        type(v) is tuple and all(constant(e) for e in v)
+        type(v) in (tuple, list) and all(constant(e) for e in v)
 
 
 def literal_items(norm: Normalizer, value: gast.expr) -> list | None:

@@ -172,6 +172,9 @@ deflinear(np.stack, "arrays, axis=0, *, dtype=None, casting='same_kind'",
           "unstack_like(g, arrays, axis)")
 deflinear(np.vstack, "tup, *, dtype=None, casting='same_kind'",
           "unconcat(g, tup, 0, np.atleast_2d)")
+if hasattr(np, "row_stack"):  # np.vstack's old name, deprecated in NumPy 2
+    deflinear(np.row_stack, "tup, *, dtype=None, casting='same_kind'",
+              "unconcat(g, tup, 0, np.atleast_2d)")
 deflinear(np.hstack, "tup, *, dtype=None, casting='same_kind'",
           "unconcat(g, tup, hstack_axis(tup), np.atleast_1d)")
 deflinear(np.dstack, "tup", "unconcat(g, tup, 2, np.atleast_3d)")
@@ -254,7 +257,7 @@ defshape(tuple(getattr(np, name) for name in (
     "cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "ravel", "squeeze",
     "swapaxes", "moveaxis", "rollaxis", "sort", "partition", "kron", "inner", "vdot",
     "dot", "tensordot", "einsum", "concatenate", "stack", "hstack", "vstack",
-    "column_stack", "dstack", "tile", "pad", "diff", "convolve", "correlate", "cross",
+    "column_stack", "row_stack", "dstack", "tile", "pad", "diff", "convolve", "correlate", "cross",
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_to", "reshape", "median",
     "average", "ptp", "nanmax", "nanmin", "nansum", "nanmean", "nanprod", "nanstd",
     "nanvar", "sinc", "angle", "nan_to_num", "real_if_close", "delete", "insert",

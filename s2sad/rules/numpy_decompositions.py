@@ -39,8 +39,7 @@ decides that rank), the residuals (present when ``m > n`` and ``a`` has full ran
 ``sum((b - a x)^2)`` at the optimum, ``s`` as ``svd``'s, and ``rank`` has none.
 
 ``cond``: for ``p`` in ``None, 2, -2`` the ratio of extreme singular values (any
-shape); for the other ``p`` (square ``x``) ``norm(x, p) * norm(inv(x), p)`` (no second
-derivatives for ``p='nuc'``: ``norm``'s are not available).
+shape); for the other ``p`` (square ``x``) ``norm(x, p) * norm(inv(x), p)``.
 
 ``tensorsolve`` and ``tensorinv`` are ``solve`` and ``inv`` of the matrix the tensor is
 reshaped into.

@@ -13,6 +13,7 @@ values as the library does:
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
+  ``np.ediff1d``,
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``functools.reduce``
@@ -233,6 +234,15 @@ def c_phase(z):
     return np.angle(z + 0j)
 
 
+def ediff1d(ary, to_end=None, to_begin=None):
+    d = np.diff(np.ravel(ary))
+    if to_begin is not None:
+        d = np.concatenate([np.ravel(to_begin), d])
+    if to_end is not None:
+        d = np.concatenate([d, np.ravel(to_end)])
+    return d
+
+
 def py_divmod(a, b):
     return a // b, a % b
 
@@ -288,7 +298,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.multiply.accumulate, multiply_accumulate), (np.fft.hfft, hfft),
                         (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
                         (np.nanprod, nanprod), (np.nancumsum, nancumsum),
-                        (np.nancumprod, nancumprod), (divmod, py_divmod),
+                        (np.nancumprod, nancumprod), (np.ediff1d, ediff1d),
+                        (divmod, py_divmod),
                         (complex, py_complex), (map, py_map), (zip, py_zip),
                         (functools.reduce, py_reduce), (math.prod, prod),
                         (math.dist, dist)):

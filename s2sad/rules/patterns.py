@@ -29,7 +29,7 @@ SHAPED = {runtime.repeat_to, runtime.cast_like, runtime.HELPERS["broadcast_like"
           runtime.HELPERS["shaped_like"]}
 # functions that gather the elements of a sequence of arrays
 GATHERS = {np.concatenate, np.stack, np.hstack, np.vstack, np.dstack, np.column_stack,
-           np.array, np.asarray, np.block}
+           np.array, np.asarray, np.block, *([np.row_stack] if hasattr(np, "row_stack") else [])}
 # reductions: (position of the axis parameter, its default)
 REDUCTIONS: dict[Any, tuple[int, Any]] = {
     **{fn: (1, None) for fn in (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin,

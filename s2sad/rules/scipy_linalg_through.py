@@ -1,7 +1,9 @@
 """scipy.linalg functions with a NumPy twin or a closed form, differentiated through it
 (``defthrough``; registered with :mod:`scipy_linalg` when scipy.linalg is imported):
 ``norm``, ``eigvalsh`` (the standard problem), ``svd``, ``svdvals``, ``qr`` (``'full'`` and
-``'economic'``), ``pinvh``, and the structured matrices ``toeplitz`` and ``circulant``
+``'economic'``), ``pinvh``, ``solve_sylvester`` (as one solve of the Kronecker form:
+small matrices), ``solve_banded`` (the band made a matrix), and the structured
+matrices ``toeplitz`` and ``circulant``
 (a gather of their first column and row).  What a twin does not cover is refused
 at the user's line."""
 from __future__ import annotations
@@ -64,9 +66,30 @@ def circulant(c):
     return c[np.subtract.outer(np.arange(n), np.arange(n)) % n]
 
 
+def solve_sylvester(a, b, q):
+    # A X + X B = Q is (I kron A + B^T kron I) vec(X) = vec(Q), vec stacking columns
+    m, n = np.shape(a)[0], np.shape(b)[0]
+    system = np.kron(np.eye(n), a) + np.kron(np.transpose(b), np.eye(m))
+    x = np.linalg.solve(system, np.reshape(np.transpose(q), (m * n,)))
+    return np.transpose(np.reshape(x, (n, m)))
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    lower, upper = l_and_u
+    n = np.shape(ab)[1]
+    rows = np.arange(n)
+    a = np.zeros((n, n), dtype=np.result_type(ab, 1.0))
+    for k in range(-lower, upper + 1):  # ab[upper - k, j] is a[j - k, j]
+        j = rows[max(k, 0):n + min(k, 0)]
+        a = a + np.eye(n, k=k) * np.concatenate(
+            [np.zeros(max(k, 0)), ab[upper - k, j], np.zeros(-min(k, 0))])[None, :]
+    return np.linalg.solve(a, b)
+
+
 def register(sl: Any) -> None:
     for name, reference in (("norm", norm), ("eigvalsh", eigvalsh), ("svd", svd),
-                            ("svdvals", svdvals),
+                            ("svdvals", svdvals), ("solve_sylvester", solve_sylvester),
+                            ("solve_banded", solve_banded),
                             ("qr", qr), ("pinvh", pinvh), ("toeplitz", toeplitz),
                             ("circulant", circulant)):
         defthrough(getattr(sl, name), reference)

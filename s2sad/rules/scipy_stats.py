@@ -51,7 +51,7 @@ _ALWAYS = {
                        "beta": "logpdf pdf cdf sf logcdf logsf",
                        "chi2": "logpdf pdf cdf sf logcdf logsf",
                        "poisson": "logpmf pmf cdf sf"},
-    multivariate: {"multivariate_normal": "logpdf pdf", "dirichlet": "logpdf pdf"},
+    multivariate: {"multivariate_normal": "logpdf pdf entropy", "dirichlet": "logpdf pdf"},
 }
 
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``

@@ -1,5 +1,6 @@
 """Closed forms of scipy.stats' multivariate distributions (``multivariate_normal``,
-``dirichlet``): their densities and log densities (:mod:`scipy_stats` registers them)."""
+``dirichlet``): their densities and log densities, and the normal's entropy
+(:mod:`scipy_stats` registers them)."""
 from __future__ import annotations
 
 import numpy as np
@@ -28,6 +29,12 @@ def multivariate_normal_pdf(x, mean=None, cov=1, allow_singular=False):
     sign, logdet = np.linalg.slogdet(cov)
     maha = np.sum(dev * np.linalg.solve(cov, dev), axis=0)
     return np.exp(-0.5 * (d * LOG_2PI + logdet + maha))
+
+
+def multivariate_normal_entropy(mean=None, cov=1):
+    d = np.shape(cov)[0]
+    sign, logdet = np.linalg.slogdet(cov)
+    return 0.5 * (d * (LOG_2PI + 1.0) + logdet)
 
 
 # ----- dirichlet: x (k,) or (k, n), alpha (k,) -----

@@ -53,9 +53,11 @@ def unbroadcast(g: Any, x: Any) -> Any:
     """Sum ``g`` over the axes that broadcasting added to ``x``'s shape."""
     shape = x.shape if type(x) is np.ndarray else np.shape(x)
     gshape = g.shape if type(g) is np.ndarray else np.shape(g)
-    if gshape == shape:
-        return g.real if type(g) is np.ndarray and g.dtype.kind == "c" and \
-            not np.iscomplexobj(x) else g  # a real value's adjoint is real
+    if gshape == shape:  # a real value's adjoint is real (a NumPy number's too: np.abs(z)
+        if type(g) is np.ndarray:  # of a complex number z; not a Python float, which
+            return g.real if g.dtype.kind == "c" and not np.iscomplexobj(x) else g
+        return g.real if isinstance(g, (complex, np.complexfloating)) and type(x) not in (
+            float, int) and not np.iscomplexobj(x) else g  # stands for any number: 0.0)
     if isinstance(x, (list, tuple)) and isinstance(g, (list, tuple)) and len(g) != len(x):
         raise joined_lists()
     g = np.asarray(g)

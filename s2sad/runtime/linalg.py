@@ -183,11 +183,13 @@ def _p_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarra
 def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
                    vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
-    this serves both modes).  Piecewise-linear norms (1, inf) have curvature 0."""
+    this serves both modes).  Piecewise-linear norms (1, inf, a matrix's -1) have
+    curvature 0; a vector's -1 norm, ``1 / sum(1 / |x|)``, is curved."""
     only_real(None, x, "a second derivative of np.linalg.norm")
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    flat_pieces = (1, np.inf, -np.inf, 0)
     if vector:
-        if ord in (1, -1, np.inf, -np.inf, 0):
+        if ord in flat_pieces:
             return np.zeros(x.shape)
         flat, back = _as_vectors(x, axis)
         tflat, _ = _as_vectors(np.broadcast_to(t, x.shape), axis)
@@ -196,16 +198,36 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
         axis = axis[0]
     matrix = isinstance(axis, (tuple, list)) or (axis is None and ord is not None
                                                    and x.ndim == 2)
-    if ord in (1, -1, np.inf, -np.inf, 0):
+    if ord in flat_pieces or matrix and ord == -1:
         return np.zeros(x.shape)
-    if matrix and ord not in (None, "fro"):
-        from s2sad.errors import DifferentiationError
-        raise DifferentiationError(
-            f"<s2sad>:?: a second derivative of np.linalg.norm(ord={ord!r}) of a matrix: "
-            "not available (the first is); for a Hessian, write the norm from "
-            "np.linalg.svd's singular values")
+    if matrix and ord not in (None, "fro"):  # 'nuc', 2, -2: through the SVD
+        r, c = axis if axis is not None else (0, 1)
+        tm, xm = (np.moveaxis(a, (r, c), (-2, -1)) for a in (t, x))
+        return np.moveaxis(_singular_curvature(tm, xm, ord), (-2, -1), (r, c))
     axes = tuple(axis) if matrix and axis is not None else axis
     return _p_curvature(t, x, 2.0 if ord in (None, 2, "fro") else float(ord), axes)
+
+
+def _singular_curvature(t: np.ndarray, x: np.ndarray, ord: Any) -> np.ndarray:
+    """The derivative along ``t`` of d norm / dx of matrices (last two axes) for 'nuc'
+    (``U V^T``: its antisymmetric part over ``s_i + s_j``, and the part outside ``U``
+    over ``s``) and 2, -2 (``u_i v_i^T`` of the largest or smallest singular value, by
+    the SVD's differentials); distinct singular values, a full rank for 'nuc'."""
+    if x.shape[-2] < x.shape[-1]:
+        return _T(_singular_curvature(_T(t), _T(x), ord))
+    u, s, vt = np.linalg.svd(x, full_matrices=False)
+    c = _T(u) @ t @ _T(vt)  # U^T t V
+    outside = t @ _T(vt) / s[..., None, :] - u @ (c / s[..., None, :])  # (I - U U^T) t V / s
+    if ord == "nuc":
+        return (u @ ((c - _T(c)) / (s[..., :, None] + s[..., None, :])) + outside) @ vt
+    i = 0 if ord == 2 else -1
+    si, gap = s[..., i, None], s[..., i, None] ** 2 - s ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        du = np.where(gap == 0, 0.0, (c[..., :, i] * si + c[..., i, :] * s) / gap)
+        dv = np.where(gap == 0, 0.0, (c[..., :, i] * s + c[..., i, :] * si) / gap)
+    du_i = (u @ du[..., None])[..., 0] + outside[..., :, i]
+    dv_i = (_T(vt) @ dv[..., None])[..., 0]
+    return du_i[..., :, None] * vt[..., i, None, :] + u[..., :, i, None] * dv_i[..., None, :]
 
 
 # ----- cholesky, eigh, matrix_power -----

@@ -1,0 +1,140 @@
+"""Part of stage 3b (calls): derivatives called inside the function (``dg(x)`` of
+``dg = s2sad.grad(g)``, ``s2sad.grad(g)(x)`` written out), found here and inlined by
+:mod:`calls` as the generated gradient.
+
+A derivative of a function made inside the function that reads its variables
+(``inner = lambda y: x * y``, then ``s2sad.grad(inner)(2.0)``) is of the closure lifted:
+a module-level function of the same body taking the variables it reads as keyword-only
+parameters (``def inner_closed(y, *, x): return x * y``, :mod:`closures`), its derivative
+made with the same ``wrt``, and each call of that derivative passed the variables'
+values at the call (a Python closure reads them when it is called).  What the outer derivative then
+differentiates is the generated gradient, with ``x`` an argument like any other."""
+from __future__ import annotations
+
+import ast
+import inspect
+from typing import TYPE_CHECKING, Any
+
+import gast
+
+from s2sad.compiler import closures
+from s2sad.compiler.local_functions import def_of_lambda
+from s2sad.errors import DifferentiationError
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+
+def lifted_keywords(norm: Normalizer, derivative: Any) -> list[gast.keyword]:
+    """The variables a lifted closure reads, as the caller holds them now: the keywords
+    a call of its derivative passes (:func:`closures.free_values`)."""
+    return closures.free_values(norm, derivative)
+
+
+def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any:
+    """The function (with source) of a derivative called in the function: a global
+    ``dg = s2sad.grad(g)`` (or a vjp, jvp, value_and_grad), a local one, or
+    ``s2sad.grad(g)(x)`` written out; a derivative of a function of ``*args`` (made
+    per call) is the one for this call's number of arguments."""
+    from s2sad import api, library
+    from s2sad.differentiable import differentiable
+    found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
+    if isinstance(found, library.CallOf) and not any(
+            isinstance(a, gast.Starred) for a in node.args):
+        found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
+                                                            if k.arg is not None))
+    if isinstance(func, gast.Call):
+        stacked = jacobian_written(norm, func)
+        if stacked is not None:
+            return stacked
+        found = derivative_written(norm, func)
+    if not isinstance(found, api.Derivative) or found.has_aux or \
+            found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
+        return None
+    try:
+        made: Any = differentiable(found)
+    except DifferentiationError:
+        return None
+    if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
+        made.s2sad_lifted = found.s2sad_lifted
+    return made
+
+
+def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
+    """``s2sad.grad(g)`` (``value_and_grad``, of a derivative too) on the right of an
+    assignment: the Derivative it makes."""
+    return derivative_written(norm, value) if isinstance(value, gast.Call) else None
+
+
+def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
+    """``s2sad.grad(g)``, ``value_and_grad``, ``vjp`` or ``jvp`` written out (of a function,
+    or of such a derivative written out: ``s2sad.grad(s2sad.grad(g))``): the Derivative,
+    or None."""
+    from s2sad import api
+    if isinstance(node, (gast.Name, gast.Attribute)):
+        return norm.resolve(node)
+    make = norm.resolve(node.func) if isinstance(node, gast.Call) and isinstance(
+        node.func, (gast.Name, gast.Attribute)) else None
+    if make not in (api.grad, api.value_and_grad, api.vjp, api.jvp) or not node.args or \
+            any(isinstance(a, gast.Starred) for a in node.args):
+        return None
+    try:  # (wrt=1, argnums=(0, 1), grad(f, 1): literals, read when the derivative is made)
+        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+        given = [ast.literal_eval(gast.gast_to_ast(a)) for a in node.args[1:]]
+        options.update(inspect.signature(make).bind_partial(None, *given).arguments)
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    options.pop("f", None)
+    written = node.args[0]  # (a lambda written there: a local def, lifted if need be)
+    target = derivative_written(norm, def_of_lambda(norm, written) if isinstance(
+        written, gast.Lambda) else written)
+    lift = closures.lifted(target) if getattr(target, "s2sad_nested", False) else None
+    try:
+        made = make(lift or target, **options) \
+            if callable(target) and None not in options else None
+    except (TypeError, DifferentiationError):
+        return None
+    if lift is not None and made is not None:
+        made.s2sad_lifted = lift.s2sad_lifted  # (its variables: keywords at each call)
+    return made
+
+
+_STACKED = """def {name}(x):
+    columns = []
+    for k in range(np.size(x)):
+        e = np.zeros(np.size(x))
+        e[k] = 1.0
+        columns.append(pushed(x, np.reshape(e, np.shape(x)))[1])
+    return np.reshape(np.moveaxis(np.array(columns), 0, -1), np.shape(columns[0]) + np.shape(x))
+"""
+
+
+def jacobian_written(norm: Normalizer, node: gast.Call) -> Any:
+    """``s2sad.jacobian(g)`` or ``s2sad.hessian(g)`` written out (of an array or number
+    argument, ``wrt=0``): a function with source stacking the JVPs of ``g`` (of its
+    gradient) along each coordinate, which the outer derivative differentiates; else
+    None."""
+    import numpy as np
+
+    from s2sad import api, jacobians
+    from s2sad.differentiable import define
+    make = norm.resolve(node.func) if isinstance(node.func, (gast.Name, gast.Attribute)) \
+        else None
+    if make not in (jacobians.jacobian, jacobians.hessian) or len(node.args) != 1 or any(
+            k.arg not in ("wrt", "mode") for k in node.keywords):
+        return None
+    try:
+        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    written = node.args[0]
+    target = jacobian_written(norm, written) if isinstance(written, gast.Call) else None
+    target = target or derivative_written(norm, def_of_lambda(norm, written) if isinstance(
+        written, gast.Lambda) else written)  # (a Jacobian's Jacobian: of the stacked JVPs)
+    if not callable(target) or options.get("wrt", 0) != 0 or \
+            getattr(target, "s2sad_nested", False) and closures.lifted(target) is not None:
+        return None
+    pushed = api.jvp(api.grad(target) if make is jacobians.hessian else target)
+    name = "jacobian_of_" + "".join(c if c.isalnum() else "_" for c in getattr(
+        target, "__name__", "f")).strip("_")
+    return define(name, _STACKED.format(name=name), {"np": np, "pushed": pushed})
