@@ -199,7 +199,7 @@ def spring_euler(x0, v0, k, damping, dt, steps):
     x = x0.copy()
     v = v0.copy()
     a = np.zeros(n)
-    for step in range(steps):
+    for _step in range(steps):
         for i in range(n):
             force = -damping * v[i]
             if i > 0:
@@ -219,7 +219,7 @@ def spring_euler_grad(x0, v0, k, damping, dt, steps):
     v = v0.copy()
     a = np.zeros(n)
     xs = []
-    for step in range(steps):
+    for _step in range(steps):
         xs.append(x.copy())
         for i in range(n):
             force = -damping * v[i]

@@ -32,6 +32,7 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    kept_elements,
     moved_sweeps,
     number_spreads,
     ownership,
@@ -171,7 +172,8 @@ def recomputed(body: list, facts: Facts) -> list:
 def tidy(body: list, facts: Facts) -> list:
     """Copies folded, single-use temporaries inlined, dead code dropped (an adjoint's
     element cleared where no one reads it again too)."""
-    return dead_clears.drop(simplify.simplify(body, facts.namespace, facts.params))
+    body = simplify.simplify(body, facts.namespace, facts.params)
+    return dead_clears.drop(kept_elements.drop(body))
 
 
 def guards(body: list, facts: Facts) -> list:

@@ -66,11 +66,23 @@ def _gram(left: gast.expr, right: gast.expr, facts: dims.Facts) -> bool:
     (``0.5 * a @ a.T``)."""
     left, right = _unscaled(left, facts), _unscaled(right, facts)
     for a, b in ((left, right), (right, left)):
-        if isinstance(a, gast.Name) and isinstance(b, gast.Attribute) and b.attr == "T" \
-                and isinstance(b.value, gast.Name) and b.value.id == a.id and \
+        if isinstance(a, gast.Name) and _transpose_of(b, facts) == a.id and \
                 facts.rank(a.id) == 2:
             return True
     return False
+
+
+def _transpose_of(e: gast.expr, facts: dims.Facts) -> str | None:
+    """``X`` of ``X.T``, or of a name every definition of which is ``X.T`` (a loop's
+    ``transpose = A_item.T``, kept for the reverse sweep, in ``A_item @ transpose``)."""
+    if isinstance(e, gast.Name):
+        values = facts.defs.get(e.id, ())
+        names = {_transpose_of(v, facts) if not isinstance(v, gast.Name) else None
+                 for v in values}
+        return names.pop() if len(names) == 1 and values else None
+    if isinstance(e, gast.Attribute) and e.attr == "T" and isinstance(e.value, gast.Name):
+        return e.value.id
+    return None
 
 
 def _unscaled(e: gast.expr, facts: dims.Facts) -> gast.expr:
