@@ -33,6 +33,7 @@ from s2sad.compiler import (
     floats,
     free,
     kept_elements,
+    logistic,
     moved_sweeps,
     number_spreads,
     ownership,
@@ -188,6 +189,7 @@ def guards(body: list, facts: Facts) -> list:
 
 def arithmetic(body: list, facts: Facts) -> list:
     """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    body = logistic.simplify(body)
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
