@@ -93,7 +93,7 @@ def _holds(path: list, s: str, a: str, e: str, pushes: dict) -> bool:
     """Do ``s = 1.0 / a`` and ``a = 1.0 + e`` hold of the values the names have at the
     statement ``path`` leads to?"""
     at_s = _binding(path, s)
-    if at_s is None or at_s == _UNSURE:
+    if not isinstance(at_s, tuple):
         return False
     stmt = at_s[0][at_s[1]]
     if _pops(stmt):  # (restored together: as they were where the tuple was pushed)
@@ -103,7 +103,7 @@ def _holds(path: list, s: str, a: str, e: str, pushes: dict) -> bool:
     if not _defines(stmt, s, lambda v: _reciprocal_of(v, a)):
         return False
     at_a = _binding(path, a)
-    if at_a is None or at_a == _UNSURE or at_a != _binding(_path_at(path, at_s), a) or \
+    if not isinstance(at_a, tuple) or at_a != _binding(_path_at(path, at_s), a) or \
             not _defines(at_a[0][at_a[1]], a, lambda v: _one_plus(v, e)):
         return False
     at_e = _binding(path, e)
