@@ -27,6 +27,7 @@ from s2sad.compiler import (
     correlate,
     dead_clears,
     dims,
+    disjoint_writes,
     dtypes,
     element_sums,
     finite,
@@ -344,8 +345,9 @@ def accumulated(body: list, facts: Facts) -> list:
 
 
 def fused(body: list, facts: Facts) -> list:
-    """Single-use temporaries written into their one reader."""
-    return simplify.fuse(body, facts.namespace, facts.params)
+    """Single-use temporaries written into their one reader; an adjoint of zeros added
+    into by disjoint parts written part by part."""
+    return disjoint_writes.write_parts(simplify.fuse(body, facts.namespace, facts.params))
 
 
 def freed(body: list, facts: Facts) -> list:
