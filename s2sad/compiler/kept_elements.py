@@ -1,4 +1,5 @@
-"""Part of the late pass ``simplify``: an adjoint's element cleared and added back.
+"""Part of the late pass ``simplify``: an adjoint's element cleared and added back, and
+a value copied out and back.
 
 The reverse of an update of an element by itself, ``x[i] = x[i] + dt * v[i]`` (or
 ``r[i % 3] += w * x[i]``), reads the written element's adjoint, clears it (the write
@@ -30,7 +31,36 @@ def drop(body: list) -> list:
     for block in blocks:
         if any(_cleared(s) for s in block):
             _drop_in(block)
+        _drop_copies_back(block)
     return body
+
+
+def _drop_copies_back(block: list) -> None:
+    """``x = t`` after ``t = x``, neither bound in between (a loop-carried adjoint read
+    into a name and given back, ``dlogdet = dtotal; ...; dtotal = dlogdet``): ``x``
+    holds that value already."""
+    copies: dict[tuple[str, str], int] = {}  # (t, x) -> position of t = x
+    k = 0
+    while k < len(block):
+        s = block[k]
+        pair = _copy(s)
+        if pair is not None and (pair[1], pair[0]) in copies:
+            del block[k]
+            continue
+        bound = _bound([s])
+        copies = {key: r for key, r in copies.items() if not (set(key) & bound)}
+        if pair is not None:
+            copies[pair] = k
+        k += 1
+
+
+def _copy(s: gast.stmt) -> tuple[str, str] | None:
+    """(t, x) of ``t = x`` of two names."""
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) and \
+            s.targets[0].id != s.value.id:
+        return s.targets[0].id, s.value.id
+    return None
 
 
 def _drop_in(block: list) -> None:

@@ -1,6 +1,7 @@
 """Which names hold a symmetric matrix: a covariance or Gram matrix built as
-``S = A @ A.T + eps * np.eye(n)``, its inverse, sums, products with numbers and
-elementwise functions of such.  The transpose of one is itself, so the adjoint of
+``S = A @ A.T + eps * np.eye(n)`` (``A.T`` also through a name bound to it only, as a
+loop's ``transpose = A_item.T`` kept for its reverse), its inverse, sums, products with
+numbers and elementwise functions of such.  The transpose of one is itself, so the adjoint of
 ``solve(S, b)`` solves with ``S`` rather than ``S.T`` (``reuse`` then finds it the
 call the forward sweep made, and a factorisation goes), and the ``inv(S).T`` of
 ``slogdet``'s adjoint is ``inv(S)``.  Mathematically exact; in floating point a
