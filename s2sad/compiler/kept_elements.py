@@ -28,9 +28,14 @@ def drop(body: list) -> list:
     blocks = [body] + [b for s, _, _ in block_statements(body)
                        for b in (getattr(s, "body", None), getattr(s, "orelse", None))
                        if isinstance(b, list) and b and isinstance(b[0], gast.stmt)]
+    loops = [s for s, _, _ in block_statements(body) if isinstance(s, gast.For)]
+    counters = {s.target.id for s in loops if _counted(s)} - {
+        n.id for s, _, _ in block_statements(body) if not isinstance(s, gast.For)
+        for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)} - {
+        n.id for s in loops if not _counted(s) for n in name_nodes(s.target)}
     for block in blocks:
         if any(_cleared(s) for s in block):
-            _drop_in(block)
+            _drop_in(block, counters)
         _drop_copies_back(block)
     return body
 
@@ -63,11 +68,11 @@ def _copy(s: gast.stmt) -> tuple[str, str] | None:
     return None
 
 
-def _drop_in(block: list) -> None:
+def _drop_in(block: list, counters: set[str]) -> None:
     k = 0
     while k < len(block):
         clear = _cleared(block[k])
-        back = _added_back(block, k, *clear) if clear else None
+        back = _added_back(block, k, *clear, counters) if clear else None
         if back is not None:
             del block[back]
             del block[k]
@@ -92,7 +97,8 @@ def _cleared(s: gast.stmt) -> tuple[str, gast.expr] | None:
     return (name, at) if isinstance(d, gast.Name) and d.id == name else None
 
 
-def _added_back(block: list, k: int, d: str, at: gast.expr) -> int | None:
+def _added_back(block: list, k: int, d: str, at: gast.expr, counters: set[str]
+                ) -> int | None:
     """The position of ``d = add_at(d, None, at, t)`` after ``block[k]`` (the clear),
     ``t`` read as ``t = d[at]`` before it, with nothing in between mentioning ``d``."""
     read = _read_before(block, k, d, at)
@@ -102,6 +108,7 @@ def _added_back(block: list, k: int, d: str, at: gast.expr) -> int | None:
     for j in range(k + 1, len(block)):
         s = block[j]
         if _is_sum(s, d, t) and _same_index(block, k, j, at, s.value.args[2]) and \
+                _of_counters(_resolved(block, k, at)[1], counters) and \
                 not _bound(block[r + 1:j], {t}):
             return j
         if d in _mentioned(s):
@@ -145,6 +152,25 @@ def _same_index(block: list, k: int, j: int, a: gast.expr, b: gast.expr) -> bool
     if gast.dump(ea) != gast.dump(eb):
         return False  # (the same expression of the same values where each is evaluated)
     return not _bound(block[min(ka, kb) + 1:max(ka, kb)], {n.id for n in name_nodes(ea)})
+
+
+def _of_counters(e: gast.expr, counters: set[str]) -> bool:
+    """Is ``e`` int arithmetic of ``range`` loop counters and int literals (an element,
+    never an index array whose repeated entries ``add_at`` would sum)?"""
+    return all(isinstance(n, (gast.BinOp, gast.Tuple, gast.operator, gast.expr_context)) or
+               isinstance(n, gast.Name) and n.id in counters or
+               isinstance(n, gast.Constant) and type(n.value) is int for n in gast.walk(e))
+
+
+def _counted(s: gast.stmt) -> bool:
+    """``for i in range(..)`` (or ``reversed(range(..))``) whose body does not bind
+    ``i``."""
+    if not (isinstance(s, gast.For) and isinstance(s.target, gast.Name)):
+        return False
+    it = s.iter
+    if call_named(it, "reversed") and len(it.args) == 1:
+        it = it.args[0]
+    return call_named(it, "range") and s.target.id not in _bound(s.body)
 
 
 def _resolved(block: list, k: int, e: gast.expr) -> tuple[int, gast.expr]:
