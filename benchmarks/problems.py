@@ -28,6 +28,7 @@ from benchmarks import (
     problems_models,
     problems_more,
     problems_pairs,
+    problems_unseen,
 )
 
 
@@ -278,6 +279,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_models.SPECS]
 PROBLEMS += [Problem(**spec) for spec in problems_more.SPECS]
 # (27-28) pairwise distances with the self-pairs masked (0 / 0 in a masked adjoint)
 PROBLEMS += [Problem(**spec) for spec in problems_pairs.SPECS]
+# (32-39) session 36: an LSTM, a small-matrix loop, a line search, element loops of an
+# Euler stepper and a correlation, Horner in a scalar loop, small SPD solves, layer norm
+PROBLEMS += [Problem(**spec) for spec in problems_unseen.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -227,7 +227,19 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("gauss_nll", "dask"): "np.linalg.slogdet has no counterpart",
                     # (the function itself writes out[i] = ... and indexes Q[i] of a matrix)
                     ("attention_rows", "jax"): "jax cannot run this step",
-                    ("attention_rows", "array_api_strict"): "array_api_strict cannot run this step"}
+                    ("attention_rows", "array_api_strict"): "array_api_strict cannot run this step",
+                    # (session 36: xs[t] of a 3-D array, A[i] of a stack of matrices, and
+                    # the rows dA[0] of a 3 x 3 adjoint index fewer axes than the array
+                    # has; element writes a[i] = ... into JAX arrays; slogdet on Dask; the
+                    # adjoint of logp[np.arange(n), labels] a scatter-add on NumPy only)
+                    **{(name, "array_api_strict"): "array_api_strict cannot run this step"
+                       for name in ("lstm", "spd_batch", "arm_reach")},
+                    **{(name, "jax"): "jax cannot run this step"
+                       for name in ("spring_euler", "corr1d")},
+                    ("spd_batch", "dask"): "np.linalg.slogdet has no counterpart",
+                    ("layernorm_ce", "dask"): "dask cannot run this step",
+                    **{("layernorm_ce", lib): "an index array into"
+                       for lib in ("torch", "jax", "array_api_strict")}}
 
 
 def _problems():

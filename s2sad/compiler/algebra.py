@@ -42,7 +42,7 @@ from s2sad.compiler.algebra_terms import (
     unbroadcast_to,
     unfreshed,
 )
-from s2sad.compiler.names import Transformer, root_name
+from s2sad.compiler.names import Transformer, call_named, root_name
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import name_ids, nodes, same
 
@@ -211,6 +211,11 @@ class _Identities(Transformer):
                         if spread is left else gast.BinOp(left=other, op=node.op, right=a)
                     left, right = node.left, node.right
                     break
+                scaled = self.scaled_spread(spread) if isinstance(node.op, gast.Mult) \
+                    else None  # (repeat_to(a, x, ..) * 2) * y: (a * 2) * y
+                if scaled is not None and self.broadcasts_itself(scaled[1], other):
+                    setattr(scaled[0], scaled[2], unfreshed(scaled[1].args[0]))
+                    break
         if isinstance(node.op, gast.Mult) and number_literal(left) and \
                 isinstance(right, gast.BinOp) and isinstance(right.op, gast.Mult) and \
                 is_one(right.left):  # 2 * (1.0 * y) is 2.0 * y
@@ -352,6 +357,16 @@ class _Identities(Transformer):
             if self.number(e.right):
                 return left
             return left if left is not None and left == right else None
+        return None
+
+    def scaled_spread(self, e: gast.expr) -> tuple | None:
+        """(the product, the ``repeat_to`` call, its side) of ``repeat_to(..) * c`` or
+        ``c * repeat_to(..)`` of a number ``c``."""
+        if not (isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult)):
+            return None
+        for side, factor, other in (("left", e.left, e.right), ("right", e.right, e.left)):
+            if call_named(factor, "repeat_to") and self.number(other):
+                return e, factor, side
         return None
 
     def broadcasts_itself(self, spread: gast.expr, other: gast.expr) -> bool:

@@ -27,11 +27,14 @@ from s2sad.compiler import (
     correlate,
     dead_clears,
     dims,
+    disjoint_writes,
     dtypes,
     element_sums,
     finite,
     floats,
     free,
+    kept_elements,
+    logistic,
     moved_sweeps,
     number_spreads,
     ownership,
@@ -171,7 +174,8 @@ def recomputed(body: list, facts: Facts) -> list:
 def tidy(body: list, facts: Facts) -> list:
     """Copies folded, single-use temporaries inlined, dead code dropped (an adjoint's
     element cleared where no one reads it again too)."""
-    return dead_clears.drop(simplify.simplify(body, facts.namespace, facts.params))
+    body = simplify.simplify(body, facts.namespace, facts.params)
+    return dead_clears.drop(kept_elements.drop(body))
 
 
 def guards(body: list, facts: Facts) -> list:
@@ -186,6 +190,7 @@ def guards(body: list, facts: Facts) -> list:
 
 def arithmetic(body: list, facts: Facts) -> list:
     """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    body = logistic.simplify(body)
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
@@ -340,8 +345,9 @@ def accumulated(body: list, facts: Facts) -> list:
 
 
 def fused(body: list, facts: Facts) -> list:
-    """Single-use temporaries written into their one reader."""
-    return simplify.fuse(body, facts.namespace, facts.params)
+    """Single-use temporaries written into their one reader; an adjoint of zeros added
+    into by disjoint parts written part by part."""
+    return disjoint_writes.write_parts(simplify.fuse(body, facts.namespace, facts.params))
 
 
 def freed(body: list, facts: Facts) -> list:

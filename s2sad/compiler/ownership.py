@@ -38,7 +38,7 @@ from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import call_named, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
-from s2sad.compiler.walks import block_statements, name_nodes, nodes
+from s2sad.compiler.walks import block_statements, name_nodes, nodes, parent_map
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
@@ -74,6 +74,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     ``real``: no value is complex)."""
     facts = _Facts(body, namespace, params, numbers, ranks, known)
     facts.no_copies_of_new_objects()
+    facts.no_copies_read_by_item()
     facts.copy_views()
     facts.repair_required()
     facts.use_candidates()
@@ -149,6 +150,9 @@ class _Facts:
             if fn in _NEW or isinstance(fn, np.ufunc) and not any(
                     k.arg == "out" for k in e.keywords):
                 return set()
+            if fn is runtime.copy_value and isinstance(e.args[0], gast.Name) and \
+                    self.is_array(e.args[0].id):
+                return set()  # (an array's copy; a list's holds its items)
             if fn in _FIRST or fn in _CANDIDATES:
                 return self.leaks(e.args[0]) if e.args else set()
             if fn in _SHAPE_ONLY_SECOND:  # repeat_to: its first argument, or a view
@@ -228,6 +232,31 @@ class _Facts:
                             setattr(node, field, c.args[0])
                         changed = True
         if changed:
+            self.refresh()
+
+    def no_copies_read_by_item(self) -> None:
+        """``x = fresh(e)`` of a name only ever read by item (``ditems = fresh(dA[0])``,
+        the adjoint of a row of ``np.array([[a, b], ..])`` read as ``ditems[0]``): nothing
+        writes into ``x``, so a view serves; dropped where no name updated in place
+        loses its ownership by it (``e``'s array updated while ``x`` lives)."""
+        copies = [s for s in self.flat if isinstance(s, gast.Assign) and
+                  len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
+                  call_named(s.value, "fresh") and len(s.value.args) == 1]
+        if not copies:
+            return
+        by_item = _read_by_item_only(self.body, {s.targets[0].id for s in copies})
+        copies = [s for s in copies if s.targets[0].id in by_item]
+        if not copies:
+            return
+        updated = {name for name, _, _ in self.in_place()} | {
+            c[0] for c in (self.candidate(s) for s in self.flat) if c is not None}
+        owned = self.owned & updated - by_item
+        for s in copies:
+            s.value = s.value.args[0]
+        self.refresh()
+        if not owned <= self.owned:
+            for s in copies:
+                s.value = _call("fresh", s.value)
             self.refresh()
 
     def copy_views(self) -> None:
@@ -324,7 +353,11 @@ class _Facts:
         copied once before the loop that writes into it, when that makes it owned."""
         candidates = [c for c in (self.candidate(s) for s in self.flat) if c is not None]
         for name in {name for name, _, _ in candidates if name not in self.owned}:
-            self.copy_before_loops(name, min(d for n, _, d in candidates if n == name))
+            depth = min(d for n, _, d in candidates if n == name)
+            self.copy_before_loops(name, depth)
+            pushes = self.pushes(name, depth) if name not in self.owned else []
+            if pushes:
+                self.copy_before_loops(name, depth, pushes)
         for name, call, _ in candidates:
             if name in self.owned:
                 _rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
@@ -345,24 +378,39 @@ class _Facts:
             return None
         return name, call, self.depth[id(s)]
 
-    def copy_before_loops(self, name: str, depth: int) -> None:
+    def copy_before_loops(self, name: str, depth: int, pushes: list | None = None) -> None:
         """Copy the definitions of ``name`` that are shared (outside the loops that write
-        into it); keep the copies only if that makes the name owned."""
+        into it) and, given ``pushes``, what those appends put on a list: the list gets a
+        copy, ``stack.append(fresh(x))``, one per push instead of one per write of an
+        item (the lists hold values: every write of ``x`` is a ``setitem``); keep the
+        copies only if that makes the name owned."""
         shared = [s for s in self.flat if isinstance(s, gast.Assign) and
                   _call_of(s) is not None or isinstance(s, gast.Assign) and
                   isinstance(s.targets[0], gast.Name)]
         shared = [s for s in shared if s.targets[0].id == name and not self.self_update(s)
                   and self.leaks(s.value)]
-        if not shared or depth == 0 or any(self.depth[id(s)] >= depth for s in shared):
+        if depth == 0 or any(self.depth[id(s)] >= depth for s in shared) or \
+                not shared and not pushes:
             return
         values = [s.value for s in shared]
         for s in shared:
             s.value = _call("fresh", s.value)
+        for holder, k in pushes or ():
+            holder[k] = _call("fresh", holder[k])
         self.refresh()
         if name not in self.owned:
             for s, v in zip(shared, values):
                 s.value = v
+            for holder, k in pushes or ():
+                holder[k] = holder[k].args[0]
             self.refresh()
+
+    def pushes(self, name: str, depth: int) -> list:
+        """(list of nodes, position) of each ``name`` a ``v.append(...)`` shallower than
+        ``depth`` appends: ``stack.append(x)`` in a loop around an inner loop that writes
+        ``x`` item by item (an explicit stepper's state, pushed once a step)."""
+        return [item for s in self.flat if self.depth[id(s)] < depth
+                for item in _appended(s, name)]
 
 # ----- small rewrites -----
 
@@ -389,6 +437,38 @@ def _nested_add_ats(call: gast.Call) -> list:
     too (a non-owned ``e``, an argument's view that an adjoint became, needs a copy)."""
     return [n for a in call.args for n in nodes(a) if call_named(n, "add_at") and n.args
             and isinstance(n.args[0], gast.Name)]
+
+
+def _appended(s: gast.stmt, name: str) -> list:
+    """(list of nodes, position) of each ``name`` that ``s``, a ``v.append(...)``
+    statement, appends, alone or as an item of the tuple it appends."""
+    if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and
+            isinstance(s.value.func, gast.Attribute) and s.value.func.attr == "append" and
+            len(s.value.args) == 1):
+        return []
+    holders = [s.value.args]
+    if isinstance(s.value.args[0], gast.Tuple):
+        holders.append(s.value.args[0].elts)
+    return [(h, k) for h in holders for k, e in enumerate(h)
+            if isinstance(e, gast.Name) and e.id == name]
+
+
+def _read_by_item_only(body: list, names: set[str]) -> set[str]:
+    """The ``names`` every mention of which is a read by item ``x[k]`` (and one binding)."""
+    parents = parent_map(body)
+    out = set(names)
+    bound: dict[str, int] = {}
+    for n in name_nodes(body):
+        if n.id not in out:
+            continue
+        if not isinstance(n.ctx, gast.Load):
+            bound[n.id] = bound.get(n.id, 0) + 1
+            continue
+        up = parents.get(id(n))
+        if not (isinstance(up, gast.Subscript) and up.value is n and
+                isinstance(up.ctx, gast.Load)):
+            out.discard(n.id)
+    return {n for n in out if bound.get(n) == 1}
 
 
 def _popped(s: gast.Assign) -> bool:

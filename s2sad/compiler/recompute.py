@@ -23,7 +23,8 @@ _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast
 
 
 def recompute(body: list, numbers: set[str], params: set[str]) -> list:
-    loops = [s for s in body if isinstance(s, gast.For) and isinstance(s.target, gast.Name)]
+    loops = [s for s in nodes(body) if isinstance(s, gast.For) and
+             isinstance(s.target, gast.Name)]  # (an element loop inside a time loop too)
     pushes = {getattr(n, "s2sad_slot", None): (loop, n) for loop in loops for n in loop.body
               if isinstance(n, gast.Expr) and getattr(n, "s2sad_slot", None) is not None}
     if not pushes:
@@ -31,13 +32,13 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
     stores = _store_counts(body)
     fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
     for rev in loops:
-        forward = next((f for f in loops if reversed_of(rev, f)), None)
-        if forward is None or not _counter_kept(forward) or not _counter_kept(rev):
+        if not _counter_kept(rev):
             continue
         for at, pop in enumerate(rev.body):
             slot = getattr(pop, "s2sad_slot", None)
-            loop, push = pushes.get(slot, (None, None))
-            if loop is not forward or not _single_name_pop(pop, push):
+            forward, push = pushes.get(slot, (None, None))
+            if forward is None or not reversed_of(rev, forward) or \
+                    not _counter_kept(forward) or not _single_name_pop(pop, push):
                 continue
             name = pop.targets[0].id
             value = _value(forward.body, forward.body.index(push), name,

@@ -29,6 +29,8 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     if not any(n.__class__ is gast.Attribute and n.attr in _SOLVES or
                n.__class__ is gast.Name and n.id in _SOLVES for n in nodes(body)):
         return body
+    for loop in [n for n in nodes(body) if isinstance(n, (gast.For, gast.While))]:
+        _scale_in_loop(loop.body, namespace, numbers)
     once = _bound_once(body)
     fixed = set(once) | (_names(body) - _stores(body))  # (one value all along)
     scaled = {name: f for name, s in once.items()
@@ -118,3 +120,95 @@ def _bound_once(body: list) -> dict[str, gast.Assign]:
     return {s.targets[0].id: s for s in body if isinstance(s, gast.Assign) and
             len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
             counts[s.targets[0].id] == 1}
+
+
+def _scale_in_loop(block: list, namespace: dict, numbers: set[str]) -> None:
+    """The same in a loop's body, where names are bound again every trip: a solve
+    ``x = np.linalg.solve(a, b)`` (``b`` a name or an item ``B[i]``) and a multiple
+    ``v = c * b`` read at a later ``np.linalg.solve(a, v)`` of the same trip, none of the
+    names they read bound again in between (an SPD solve per item of a batch, whose
+    quadratic form's adjoint is a multiple of the right-hand side)."""
+    versions: dict[str, int] = {}
+    solved: dict[tuple[str, str], tuple[str, dict]] = {}
+    scaled: dict = {"": numbers}  # name -> (c, b, versions); "" -> the numbers
+
+    def snapshot(names: set[str]) -> dict:
+        return {n: versions.get(n, 0) for n in names}
+
+    def current(snap: dict) -> bool:
+        return all(versions.get(n, 0) == v for n, v in snap.items())
+
+    for s in block:
+        if isinstance(s, (gast.Assign, gast.Expr, gast.AugAssign)):
+            for n in walk(s):
+                for field, child in gast.iter_fields(n):
+                    items = child if isinstance(child, list) else [child]
+                    new = [_loop_multiple(c, solved, scaled, namespace, current) or c
+                           for c in items]
+                    if any(a is not b for a, b in zip(new, items)):
+                        setattr(n, field, new if isinstance(child, list) else new[0])
+        for name in _stores([s]):
+            versions[name] = versions.get(name, 0) + 1
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name)):
+            continue
+        target, value = s.targets[0].id, s.value
+        solve = _loop_solve_of(value, namespace)
+        if solve is not None and target not in _names([value]):
+            solved[(solve[0], gast.dump(solve[1]))] = (
+                target, snapshot(_names([value]) | {target}))
+        factor = _item_factor(value, numbers)
+        if factor is not None and target not in _names([value]):
+            scaled[target] = (factor[0], gast.dump(factor[1]),
+                              snapshot(_names([value]) | {target}))
+
+
+def _loop_multiple(e: object, solved: dict, scaled: dict, namespace: dict,
+                   current) -> gast.expr | None:
+    key = _loop_solve_of(e, namespace, numbers=scaled.get("", set()))
+    if key is None:
+        return None
+    inline = _item_factor(key[1], scaled.get("", set()))
+    if inline is not None:  # (solve(a, c * b) itself)
+        c, b, snap = inline[0], gast.dump(inline[1]), {}
+    elif isinstance(key[1], gast.Name) and key[1].id in scaled:
+        c, b, snap = scaled[key[1].id]
+    else:
+        return None
+    found = solved.get((key[0], b))
+    if found is None or not current(snap) or not current(found[1]):
+        return None
+    return gast.BinOp(left=clone(c), op=gast.Mult(), right=load(found[0]))
+
+
+def _loop_solve_of(e: object, namespace: dict, numbers: set[str] | None = None
+                   ) -> tuple[str, gast.expr] | None:
+    """``np.linalg.solve(a, b)`` of a name ``a`` and a name or item ``b`` (given
+    ``numbers``, or ``c * b`` of a number ``c``): (a, b)."""
+    if not (isinstance(e, gast.Call) and not e.keywords and len(e.args) == 2 and
+            isinstance(e.args[0], gast.Name) and (
+                _plain_item(e.args[1]) or numbers is not None and
+                _item_factor(e.args[1], numbers) is not None)):
+        return None
+    return (e.args[0].id, e.args[1]) if evaluate_ref(e.func, namespace) is np.linalg.solve \
+        else None
+
+
+def _item_factor(e: gast.expr, numbers: set[str]) -> tuple[gast.expr, gast.expr] | None:
+    """``c * b`` (or ``b * c``) of a name or item ``b`` and a number ``c``: (c, b)."""
+    if not (isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult)):
+        return None
+    for c, b in ((e.left, e.right), (e.right, e.left)):
+        if _plain_item(b) and (
+                isinstance(c, gast.Constant) and type(c.value) in (int, float) or
+                isinstance(c, gast.Name) and c.id in numbers):
+            return c, b
+    return None
+
+
+def _plain_item(e: gast.expr) -> bool:
+    """A name, or an item ``B[i]`` of a name at a name or an int."""
+    return isinstance(e, gast.Name) or isinstance(e, gast.Subscript) and \
+        isinstance(e.value, gast.Name) and (
+            isinstance(e.slice, gast.Name) or
+            isinstance(e.slice, gast.Constant) and type(e.slice.value) is int)

@@ -1,6 +1,7 @@
 """Which names hold a symmetric matrix: a covariance or Gram matrix built as
-``S = A @ A.T + eps * np.eye(n)``, its inverse, sums, products with numbers and
-elementwise functions of such.  The transpose of one is itself, so the adjoint of
+``S = A @ A.T + eps * np.eye(n)`` (``A.T`` also through a name bound to it only, as a
+loop's ``transpose = A_item.T`` kept for its reverse), its inverse, sums, products with
+numbers and elementwise functions of such.  The transpose of one is itself, so the adjoint of
 ``solve(S, b)`` solves with ``S`` rather than ``S.T`` (``reuse`` then finds it the
 call the forward sweep made, and a factorisation goes), and the ``inv(S).T`` of
 ``slogdet``'s adjoint is ``inv(S)``.  Mathematically exact; in floating point a
@@ -66,11 +67,23 @@ def _gram(left: gast.expr, right: gast.expr, facts: dims.Facts) -> bool:
     (``0.5 * a @ a.T``)."""
     left, right = _unscaled(left, facts), _unscaled(right, facts)
     for a, b in ((left, right), (right, left)):
-        if isinstance(a, gast.Name) and isinstance(b, gast.Attribute) and b.attr == "T" \
-                and isinstance(b.value, gast.Name) and b.value.id == a.id and \
+        if isinstance(a, gast.Name) and _transpose_of(b, facts) == a.id and \
                 facts.rank(a.id) == 2:
             return True
     return False
+
+
+def _transpose_of(e: gast.expr, facts: dims.Facts) -> str | None:
+    """``X`` of ``X.T``, or of a name every definition of which is ``X.T`` (a loop's
+    ``transpose = A_item.T``, kept for the reverse sweep, in ``A_item @ transpose``)."""
+    if isinstance(e, gast.Name):
+        values = facts.defs.get(e.id, ())
+        names = {_transpose_of(v, facts) if not isinstance(v, gast.Name) else None
+                 for v in values}
+        return names.pop() if len(names) == 1 and values else None
+    if isinstance(e, gast.Attribute) and e.attr == "T" and isinstance(e.value, gast.Name):
+        return e.value.id
+    return None
 
 
 def _unscaled(e: gast.expr, facts: dims.Facts) -> gast.expr:
