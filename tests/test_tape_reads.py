@@ -9,8 +9,8 @@ from __future__ import annotations
 import gast
 import numpy as np
 import pytest
-from gradcheck import check_grad
 
+from gradcheck import check_grad
 from s2sad.compiler import liveness, tape
 
 
