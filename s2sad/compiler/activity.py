@@ -137,49 +137,64 @@ def scalar_names(node: gast.FunctionDef, scalar_params: set[str],
 
     The largest set consistent with every assignment (so a loop that adds
     floats to a float keeps it a float).  With the ranks of the array parameters
-    known, an element read from an array (``x[i]`` of a vector) is a number too.
+    known, an element read from an array (``x[i]`` of a vector) is a number too
+    (the function's assignments looked at once for both solves).
     """
-    if ranks:
-        numbers = scalar_names(node, scalar_params, namespace)
-        known = ranks_stage.infer(node.body, ranks, numbers, namespace)
-        elements = {n for n, r in known.items() if r == 0} - set(ranks)
-        return scalar_names(node, scalar_params | elements, namespace) | elements
+    solve = _numbers(node, namespace)
+    numbers = solve(set(scalar_params))
+    if not ranks:
+        return numbers
+    known = ranks_stage.infer(node.body, ranks, numbers, namespace)
+    elements = {n for n, r in known.items() if r == 0} - set(ranks)
+    return solve(scalar_params | elements) | elements
+
+
+def _numbers(node: gast.FunctionDef, namespace: dict[str, Any]
+             ) -> Callable[[set[str]], set[str]]:
+    """The largest set of numbers given the parameters that are numbers, as a function
+    of those: what it reads of the function found once."""
     local = local_names(node)
     params = {a.id for a in (node.args.args + node.args.kwonlyargs)}
     defs: dict[str, list] = {}
     for s in assignments(node):
         defs.setdefault(s.targets[0].id, []).append(s.value)
     loop_targets = {s.target.id for s in statement_nodes(node) if isinstance(s, gast.For)}
-    scalar = (set(defs) - params) | set(scalar_params) | loop_targets
-
     shapes = {n for n, vs in defs.items() if all(
         isinstance(v, gast.Call) and evaluate_ref(v.func, namespace) is np.shape for v in vs)}
+    readers: dict[str, list[str]] = {}  # name -> the names whose values read it
+    for name, values in defs.items():
+        for n in name_nodes(values):
+            readers.setdefault(n.id, []).append(name)
 
-    def is_scalar(v: gast.expr) -> bool:
-        if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and \
-                v.value.id in shapes and isinstance(v.slice, gast.Constant):
-            return True  # an entry of a shape: an int
-        return _is_scalar(v, scalar, local, namespace)
+    def solve(scalar_params: set[str]) -> set[str]:
+        scalar = (set(defs) - params) | set(scalar_params) | loop_targets
 
-    _discard_non_numbers(scalar, scalar - set(scalar_params) - loop_targets, defs, is_scalar)
-    return scalar
+        def is_scalar(v: gast.expr) -> bool:
+            if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and \
+                    v.value.id in shapes and isinstance(v.slice, gast.Constant):
+                return True  # an entry of a shape: an int
+            return _is_scalar(v, scalar, local, namespace)
+
+        _discard_non_numbers(scalar, scalar - set(scalar_params) - loop_targets, defs,
+                             readers, is_scalar)
+        return scalar
+    return solve
 
 
 def _discard_non_numbers(scalar: set[str], candidates: set[str], defs: dict[str, list],
+                         readers: dict[str, list[str]],
                          is_scalar: Callable[[gast.expr], bool]) -> None:
     """Drop from ``scalar`` each candidate one of whose values is not a number, until
     none is left: a name is looked at again only when a name its values read was
-    dropped (fewer numbers never make more: the same largest set as sweeping all)."""
-    readers: dict[str, set[str]] = {}
-    for name in candidates:
-        for n in name_nodes(defs.get(name, [])):
-            readers.setdefault(n.id, set()).add(name)
+    dropped (fewer numbers never make more: the same largest set as sweeping all);
+    ``readers``: name -> the names (candidates or not) whose values read it."""
     todo = sorted(candidates, reverse=True)
     while todo:
         name = todo.pop()
         if name in scalar and not all(is_scalar(v) for v in defs.get(name, [])):
             scalar.discard(name)
-            todo += sorted(readers.get(name, ()), reverse=True)
+            todo += sorted({r for r in readers.get(name, ()) if r in candidates},
+                           reverse=True)
 
 
 # ----- containers: which names may hold a list, tuple or dict -----

@@ -60,14 +60,9 @@ def _own_names(s: gast.stmt) -> Iterator[gast.Name]:
 
 
 def propagate_copies(body: list, keep: set[str]) -> list:
-    stores = store_counts(body)
     order = list(block_statements(body))
-    last_store: dict[str, int] = {}
-    load, store = gast.Load, gast.Store
-    for i, (s, _, _) in enumerate(order):
-        for n in _own_names(s):
-            if n.ctx.__class__ is store:
-                last_store[n.id] = i
+    own = [list(_own_names(s)) for s, _, _ in order]  # (walked once, looked at thrice)
+    stores, last_store = _stores(order, own)
     renames: dict[str, str] = {}
     for i, (s, block, in_loop) in enumerate(order):
         if in_loop or not (isinstance(s, gast.Assign) and isinstance(s.value, gast.Name)):
@@ -79,12 +74,31 @@ def propagate_copies(body: list, keep: set[str]) -> list:
         renames[a] = b
     if not renames:
         return body
-    for s, _, _ in order:
-        for n in _own_names(s):
+    load = gast.Load
+    for found in own:  # (a removed copy's names renamed too: no matter, it is gone)
+        for n in found:
             if n.ctx.__class__ is load:
                 while n.id in renames:
                     n.id = renames[n.id]
     return body
+
+
+def _stores(order: list, own: list[list]) -> tuple[Counter, dict[str, int]]:
+    """``store_counts(body)`` (a loop's else, not among the statements ``order`` lists,
+    walked apart) and name -> the place in ``order`` of its last store, from the names of
+    each statement (``own``)."""
+    last: dict[str, int] = {}
+    stored: list[str] = []
+    store = gast.Store
+    for i, found in enumerate(own):
+        for n in found:
+            if n.ctx.__class__ is store:
+                last[n.id] = i
+                stored.append(n.id)
+        s = order[i][0]
+        if isinstance(s, (gast.For, gast.While)) and s.orelse:
+            name_ids(s.orelse, store, stored)
+    return Counter(stored), last
 
 
 _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name nodes

@@ -24,6 +24,7 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
+from s2sad.compiler.user_code import child_nodes
 from s2sad.compiler.walks import statement_nodes, walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
@@ -45,11 +46,11 @@ def elements_as_floats(body: list, params: set[str], shapes: Callable[[], dims.F
     if not safe and (optimistic is None or not _float_safe(body, True)):
         return body
     facts = shapes()
-    bound = _bound_once(body)
+    found = list(walk(gast.Module(body=body, type_ignores=[])))  # (read by each test)
+    bound = _bound_once(body, found)
     vectors = [p for p in sorted(params | set(bound)) if facts.rank(p) in (1, 2)]
     if not vectors:
         return body
-    found = list(walk(gast.Module(body=body, type_ignores=[])))  # (read by each test)
     parents = _parents(found)
     defs = _definitions(found)
     read = [p for p in vectors if _read_by_element(p, found, parents, facts, bound.get(p))]
@@ -80,11 +81,12 @@ def _as_floats(p: str, items: str) -> gast.stmt:
         f"{p} is read element by element: as Python floats")
 
 
-def _bound_once(body: list) -> dict[str, gast.stmt]:
+def _bound_once(body: list, found: list) -> dict[str, gast.stmt]:
     """Names bound by one assignment of the top level and nowhere else (``pred = X @ w``
-    before an element loop): one value all along, whose floats are taken after it."""
+    before an element loop): one value all along, whose floats are taken after it
+    (``found``: the body's nodes, as ``walk`` yields them)."""
     stores: dict[str, int] = {}
-    for n in walk(gast.Module(body=body, type_ignores=[])):
+    for n in found:
         if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
             stores[n.id] = stores.get(n.id, 0) + 1
     return {s.targets[0].id: s for s in body if isinstance(s, gast.Assign) and
@@ -116,7 +118,7 @@ def _parents(found: list) -> dict[int, gast.AST]:
     """``found``: the nodes of the body, as ``walk`` yields them."""
     out: dict[int, gast.AST] = {}
     for n in found:
-        for child in gast.iter_child_nodes(n):
+        for child in child_nodes(n):  # (``gast.iter_child_nodes``, without generators)
             out[id(child)] = n
     return out
 

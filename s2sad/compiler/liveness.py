@@ -79,6 +79,12 @@ def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
     return frozenset(), reads(s)
 
 
+def stores_and_reads(s: gast.stmt) -> tuple[frozenset, frozenset]:
+    """(names ``s`` binds, names it reads), as the liveness takes them, of a statement
+    that is not an ``if`` or a loop."""
+    return _gen_kill(s, _reads)
+
+
 # the runtime helpers that read an argument for its shape (and dtype) only
 SHAPE_ARGUMENTS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
                    "reduced_size": (0,), "shape_of": (0,)}

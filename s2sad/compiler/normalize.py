@@ -54,9 +54,10 @@ def _analysed(node: gast.FunctionDef) -> tuple:
     names it assigns (how often), its local names, the names whose items are followed,
     those holding sequences (and sequences of sequences), those changed in place."""
     stores = own_stores(node)
+    own = list(own_nodes(node))  # (walked once, looked at three times)
     return (stores, Normalizer._local_names(node, stores), sequences.tracked(node),
-            sequences.sequence_names(node, own_nodes),
-            sequences.changed_in_place(node, own_nodes))
+            sequences.sequence_names(node, lambda _: own),
+            sequences.changed_in_place(node, lambda _: own))
 
 
 class Normalizer:

@@ -171,11 +171,12 @@ class _Facts:
 
     def _owned(self) -> set[str]:
         owned = set(self.local) - self.numbers
+        bound = [(s, list(self.bindings(s))) for s in self.flat]  # (the same each round)
         changed = True
         while changed:
             changed = False
-            for s in self.flat:
-                for target, held in self.bindings(s):
+            for s, found in bound:
+                for target, held in found:
                     live = self.after[id(s)]
                     for m in held - {target}:
                         if m in owned and m in live:

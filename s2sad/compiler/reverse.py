@@ -131,7 +131,7 @@ class Reverse(ControlMixin):
     def block(self, stmts: list, ctx: Ctx) -> tuple[list, list]:
         """Statements in reverse order.  In a loop, the values a run of assignments must
         record are pushed together once, after the run (see :class:`Record`)."""
-        fwd: list = []
+        fwd: list = []  # (the parts of each, in turn: joined once at the end)
         rev: list = []
         outer = ctx.after
         later: frozenset = frozenset()
@@ -165,13 +165,13 @@ class Reverse(ControlMixin):
                 record.add(*self.to_record)
             if record is not None and isinstance(s, gast.Assign):
                 record.assigned.add(s.targets[0].id)
-            fwd = f + fwd
-            rev = rev + r
+            fwd.append(f)
+            rev.append(r)
         if record is not None:
             record.close()
         ctx.after = outer
         self.bound_here = outer_bound
-        return fwd, rev
+        return [x for part in reversed(fwd) for x in part], [x for part in rev for x in part]
 
     def stmt_other(self, s: gast.stmt, ctx: Ctx) -> tuple[list, list]:
         refuse_hidden_write(s, self.namespace, lambda n: isinstance(n, gast.Name) and

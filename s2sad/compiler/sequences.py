@@ -20,6 +20,8 @@ from typing import Any
 
 import gast
 
+from s2sad.compiler.user_code import child_nodes
+
 _SEQUENCE_COPIES = (list, tuple)
 
 
@@ -33,31 +35,13 @@ def tracked(node: gast.FunctionDef) -> set[str]:
         parents[id(s)] = node
     while todo:
         n = todo.pop()
-        for child in _children(n):
+        for child in child_nodes(n):
             parents[id(child)] = n
             if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
                 todo.append(child)
         if isinstance(n, gast.Name):
             names[n.id] = names.get(n.id, True) and _followed(n, parents, top)
     return {name for name, ok in names.items() if ok}
-
-
-def _children(n: gast.AST) -> list:
-    """``gast.iter_child_nodes(n)``, as a list, with the fields looked up by class."""
-    fields = _FIELDS.get(n.__class__)
-    if fields is None:
-        fields = _FIELDS[n.__class__] = n._fields
-    out: list = []
-    for f in fields:
-        v = getattr(n, f, None)
-        if isinstance(v, gast.AST):
-            out.append(v)
-        elif isinstance(v, list):
-            out += [c for c in v if isinstance(c, gast.AST)]
-    return out
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _followed(n: gast.Name, parents: dict, top: set[int]) -> bool:

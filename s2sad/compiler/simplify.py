@@ -25,7 +25,14 @@ from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin, written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes, same
+from s2sad.compiler.walks import (
+    block_statements,
+    name_ids,
+    name_nodes,
+    nodes,
+    same,
+    statement_nodes,
+)
 
 _IMPURE_METHODS = {"pop", "append"}
 
@@ -41,7 +48,7 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     if gone:  # (a copy whose other binding was dead code folds now: one round, not two)
         body = fold_copies(body, keep)
     _fuse_single_uses(body, namespace, keep, *counts(body))
-    return _drop_stale_deletes(body, set(keep), set(load_counts(body)))
+    return _without_stale_deletes(body, keep)
 
 
 def _drop_repeated_bindings(block: list, namespace: dict) -> None:
@@ -111,15 +118,28 @@ def _without_self_copies(block: list) -> list:
 def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
     """Dead code and the ``del`` statements of what it assigned (no other tidying)."""
     body = _drop_dead(body, namespace, keep)
-    return _drop_stale_deletes(body, set(keep), set(load_counts(body)))
+    return _without_stale_deletes(body, keep)
 
 
-def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = None) -> list:
+def _without_stale_deletes(body: list, keep: set[str]) -> list:
+    """:func:`_drop_stale_deletes` of the body, what it binds followed only where it has
+    a ``del``, what it reads counted only where it has a ``for`` loop (most have
+    neither: two walks of the body saved)."""
+    kinds = {s.__class__ for s in statement_nodes(body)}
+    read = set(load_counts(body)) if gast.For in kinds else None
+    if gast.Delete not in kinds:
+        return _drop_stale_deletes(body, None, read)
+    return _drop_stale_deletes(body, set(keep), read)
+
+
+def _drop_stale_deletes(block: list, bound: set[str] | None,
+                        read: set[str] | None = None) -> list:
     """A ``del`` of a name no statement before it binds any more (dead code elimination
     removed the assignment it freed; the name may still be bound later, as the reverse
-    sweep binds a forward value again) goes too."""
+    sweep binds a forward value again) goes too (``bound``: None where there is no
+    ``del``: then no need to follow what is bound)."""
     for s in list(block):
-        if isinstance(s, gast.Delete):
+        if isinstance(s, gast.Delete) and bound is not None:
             s.targets = [t for t in s.targets if not isinstance(t, gast.Name)
                          or t.id in bound]
             bound -= {t.id for t in s.targets if isinstance(t, gast.Name)}
@@ -128,13 +148,15 @@ def _drop_stale_deletes(block: list, bound: set[str], read: set[str] | None = No
             continue
         for inner in ("body", "orelse"):
             if isinstance(getattr(s, inner, None), list) and not isinstance(s, gast.FunctionDef):
-                _drop_stale_deletes(getattr(s, inner), set(bound), read)
+                _drop_stale_deletes(getattr(s, inner), None if bound is None else set(bound),
+                                    read)
         if isinstance(s, (gast.For, gast.If)) and not s.body and not s.orelse and (
                 isinstance(s, gast.If) or read is not None and
                 isinstance(s.target, gast.Name) and s.target.id not in read):
             block.remove(s)  # nothing left to run (nor a loop variable read elsewhere)
             continue
-        bound.update(name_ids(s, gast.Store))
+        if bound is not None:
+            bound.update(name_ids(s, gast.Store))
     return block
 
 

@@ -23,8 +23,8 @@ SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 def prune(body: list) -> list:
     pops, pushes = _slots(body)
     body = deduplicated(body, (pops, pushes))  # (changes pops and pushes in place)
-    if not pops:
-        return body  # (no tape: no liveness to work out)
+    if not pops or _all_read(body, pops):
+        return body  # (no tape, or every popped value read next: no liveness to work out)
     after: dict[int, frozenset] = {}
     liveness.live_after(body, after)
     dead: dict[int, set[int]] = {}
@@ -47,6 +47,86 @@ def prune(body: list) -> list:
             push.value.args = _kept(push.value.args[0], drop, gast.Load())
     return _without_empty(body, {id(pops[s]) for s in dead} |
                           {id(p) for s in dead for p in pushes[s]})
+
+
+def _all_read(body: list, pops: dict[int, gast.Assign]) -> bool:
+    """Whether every name each pop binds is surely live after it, so that nothing can be
+    pruned: a statement after the pop reads the name before any statement, in the text
+    between, binds it (one in a branch or a loop too: an under-estimate of what is live).
+    The reverse sweep reads what it pops soon after, so this usually answers for the
+    whole tape at a fraction of :func:`liveness.live_after`, and the same way where it
+    answers: a name read by a later statement is live after the ones before it that
+    bind it nowhere (a block's end flows on after its ``if`` or loop, a loop body's end
+    to its head too)."""
+    where: dict[int, tuple] = {}
+    _places(body, None, where)
+    known: dict[int, tuple[frozenset, frozenset]] = {}
+    for pop in pops.values():
+        place = where.get(id(pop))
+        if place is None:
+            return False  # (not in a block the liveness looks at: a loop's else)
+        wanted: set[str] | None = {t.id for t in _items(pop.targets[0])
+                                   if isinstance(t, gast.Name)}
+        while wanted and place is not None:
+            block, i, place = place
+            wanted = _unread(block[i + 1:], wanted, known)
+            if wanted and place is not None and not isinstance(place[0][place[1]], gast.If):
+                wanted = wanted - _head_reads(place[0][place[1]])
+        if wanted is None or wanted:
+            return False
+    return True
+
+
+def _places(block: list, parent: tuple | None, where: dict[int, tuple]) -> None:
+    """id of a statement -> (its block, its index, the same of the statement holding the
+    block or None), in the blocks the liveness follows (an ``if``'s two, a loop's body)."""
+    for i, s in enumerate(block):
+        here = where[id(s)] = (block, i, parent)
+        if isinstance(s, gast.If):
+            _places(s.body, here, where)
+            _places(s.orelse, here, where)
+        elif isinstance(s, (gast.For, gast.While)):
+            _places(s.body, here, where)
+
+
+def _unread(stmts: list, wanted: set[str] | None,
+            known: dict[int, tuple[frozenset, frozenset]]) -> set[str] | None:
+    """``wanted`` less the names ``stmts`` read before binding them; None when one of
+    them is bound first (``known``: what each simple statement binds and reads)."""
+    for s in stmts:
+        if not wanted:
+            return wanted
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            wanted = wanted - _head_reads(s)
+            if isinstance(s, gast.For) and not _bound(s.target).isdisjoint(wanted):
+                return None
+            for inner in (s.body, s.orelse) if isinstance(s, gast.If) else (s.body,):
+                wanted = _unread(inner, wanted, known)
+                if wanted is None:
+                    return None
+            continue
+        stores, reads = _bound_and_read(s, known)
+        wanted = wanted - reads
+        if not stores.isdisjoint(wanted):
+            return None
+    return wanted
+
+
+def _head_reads(s: gast.stmt) -> frozenset:
+    return liveness.stores_and_reads(gast.Expr(value=s.iter if isinstance(s, gast.For)
+                                               else s.test))[1]
+
+
+def _bound(target: gast.expr) -> frozenset:
+    return liveness.stores_and_reads(gast.Assign(targets=[target], value=gast.Constant(
+        value=None, kind=None)))[0]
+
+
+def _bound_and_read(s: gast.stmt, known: dict) -> tuple[frozenset, frozenset]:
+    found = known.get(id(s))
+    if found is None:
+        found = known[id(s)] = liveness.stores_and_reads(s)
+    return found
 
 
 def _slots(body: list) -> tuple[dict[int, gast.Assign], dict[int, list]]:

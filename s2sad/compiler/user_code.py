@@ -39,13 +39,34 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def own_nodes(node: gast.AST) -> Any:
-    """The nodes of a function, not those of the defs inside it."""
-    todo = list(gast.iter_child_nodes(node))
+    """The nodes of a function, not those of the defs inside it (expression contexts
+    included, as ``gast.iter_child_nodes`` gives them, in its order: without its
+    generators, which made this walk the costliest part of analysing a helper)."""
+    todo = child_nodes(node)
     while todo:
         n = todo.pop()
         yield n
         if not isinstance(n, gast.FunctionDef):
-            todo.extend(gast.iter_child_nodes(n))
+            todo.extend(child_nodes(n))
+
+
+def child_nodes(n: gast.AST) -> list:
+    """``list(gast.iter_child_nodes(n))``, with the fields looked up by class (no
+    generators)."""
+    fields = _ALL_FIELDS.get(n.__class__)
+    if fields is None:
+        fields = _ALL_FIELDS[n.__class__] = n._fields
+    out: list = []
+    for f in fields:
+        v = getattr(n, f, None)
+        if isinstance(v, gast.AST):
+            out.append(v)
+        elif isinstance(v, list):
+            out += [c for c in v if isinstance(c, gast.AST)]
+    return out
+
+
+_ALL_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def is_user_object(obj: Any) -> bool:
