@@ -32,13 +32,14 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import accumulators, dims, dtypes, inline_writes, returns
+from s2sad.compiler import ownership_forms as forms
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import call_named, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
-from s2sad.compiler.walks import block_statements, name_nodes, nodes, parent_map
+from s2sad.compiler.walks import block_statements, name_nodes, nodes
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
@@ -138,7 +139,7 @@ class _Facts:
         if isinstance(e, gast.Attribute):
             if e.attr in _SHAPE_ATTRS:
                 return set()
-            return self.leaks(e.value) if _has_local_root(e, self.local) else {UNKNOWN}
+            return self.leaks(e.value) if forms.has_local_root(e, self.local) else {UNKNOWN}
         if isinstance(e, gast.Call):
             return self.call_leaks(e)
         return {UNKNOWN}
@@ -189,7 +190,7 @@ class _Facts:
 
     def bindings(self, s: gast.stmt) -> Iterator[tuple[str | None, set[str]]]:
         """(name bound or None, the names whose objects it may now hold)."""
-        if isinstance(s, gast.Assign) and _popped(s):  # d, last = list_pop_last(d, v)
+        if isinstance(s, gast.Assign) and forms.popped(s):  # d, last = list_pop_last(d, v)
             yield s.targets[0].elts[0].id, self.leaks(s.value.args[0])  # (d itself)
             yield s.targets[0].elts[1].id, {UNKNOWN}
         elif isinstance(s, gast.Assign):
@@ -245,7 +246,7 @@ class _Facts:
                   call_named(s.value, "fresh") and len(s.value.args) == 1]
         if not copies:
             return
-        by_item = _read_by_item_only(self.body, {s.targets[0].id for s in copies})
+        by_item = forms.read_by_item_only(self.body, {s.targets[0].id for s in copies})
         copies = [s for s in copies if s.targets[0].id in by_item]
         if not copies:
             return
@@ -257,7 +258,7 @@ class _Facts:
         self.refresh()
         if not owned <= self.owned:
             for s in copies:
-                s.value = _call("fresh", s.value)
+                s.value = forms.call_of_name("fresh", s.value)
             self.refresh()
 
     def copy_views(self) -> None:
@@ -298,7 +299,7 @@ class _Facts:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
                     s.targets[0].id in bad and not self.self_update(s):
                 if not self.copy_what_it_updates(s) and self.leaks(s.value):
-                    s.value = _call("fresh", s.value)  # (a new object needs no copy)
+                    s.value = forms.call_of_name("fresh", s.value)  # (a new object needs no copy)
         self.refresh()
         for name, _, fix in self.in_place():
             if name not in self.owned:
@@ -314,7 +315,7 @@ class _Facts:
         fn = evaluate_ref(call.func, self.namespace)
         if fn is not runtime.add_at and fn not in _IN_PLACE:
             return False
-        _wrap_first(call)
+        forms.wrap_first(call)
         return True
 
     def in_place(self) -> list:
@@ -329,11 +330,11 @@ class _Facts:
                 continue
             fn = evaluate_ref(call.func, self.namespace)
             if fn is runtime.add_at:
-                out.append((call.args[0].id, s, lambda c=call: _wrap_first(c)))
+                out.append((call.args[0].id, s, lambda c=call: forms.wrap_first(c)))
             elif fn in _IN_PLACE:
-                out.append((call.args[0].id, s, lambda c=call, f=fn: _rename(c, _IN_PLACE[f])))
-            for inner in _nested_add_ats(call):  # (assemble nests one adjoint's into another's)
-                out.append((inner.args[0].id, s, lambda c=inner: _wrap_first(c)))
+                out.append((call.args[0].id, s, lambda c=call, f=fn: forms.rename(c, _IN_PLACE[f])))
+            for inner in forms.nested_add_ats(call):  # (assemble nests adjoints)
+                out.append((inner.args[0].id, s, lambda c=inner: forms.wrap_first(c)))
         return out
 
     def out_of_place(self, s: gast.AugAssign) -> None:
@@ -361,7 +362,7 @@ class _Facts:
                 self.copy_before_loops(name, depth, pushes)
         for name, call, _ in candidates:
             if name in self.owned:
-                _rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
+                forms.rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
 
     def candidate(self, s: gast.stmt) -> tuple | None:
         """(array name, the copying call, loop depth) of ``x = setitem(x, ...)`` and the
@@ -395,9 +396,9 @@ class _Facts:
             return
         values = [s.value for s in shared]
         for s in shared:
-            s.value = _call("fresh", s.value)
+            s.value = forms.call_of_name("fresh", s.value)
         for holder, k in pushes or ():
-            holder[k] = _call("fresh", holder[k])
+            holder[k] = forms.call_of_name("fresh", holder[k])
         self.refresh()
         if name not in self.owned:
             for s, v in zip(shared, values):
@@ -411,72 +412,4 @@ class _Facts:
         ``depth`` appends: ``stack.append(x)`` in a loop around an inner loop that writes
         ``x`` item by item (an explicit stepper's state, pushed once a step)."""
         return [item for s in self.flat if self.depth[id(s)] < depth
-                for item in _appended(s, name)]
-
-# ----- small rewrites -----
-
-def _call(name: str, *args: gast.expr) -> gast.Call:
-    return gast.Call(func=load(name), args=list(args), keywords=[])
-
-
-def _rename(call: gast.Call, name: str) -> None:
-    call.func = load(name)
-
-
-def _wrap_first(call: gast.Call) -> None:
-    call.args[0] = _call("fresh", call.args[0])
-
-
-def _has_local_root(e: gast.expr, local: set[str]) -> bool:
-    while isinstance(e, (gast.Attribute, gast.Subscript)):
-        e = e.value
-    return isinstance(e, gast.Name) and e.id in local
-
-
-def _nested_add_ats(call: gast.Call) -> list:
-    """``add_at(d, None, i, add_at(e, ..))``: the inner ``add_at`` writes ``e`` in place
-    too (a non-owned ``e``, an argument's view that an adjoint became, needs a copy)."""
-    return [n for a in call.args for n in nodes(a) if call_named(n, "add_at") and n.args
-            and isinstance(n.args[0], gast.Name)]
-
-
-def _appended(s: gast.stmt, name: str) -> list:
-    """(list of nodes, position) of each ``name`` that ``s``, a ``v.append(...)``
-    statement, appends, alone or as an item of the tuple it appends."""
-    if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and
-            isinstance(s.value.func, gast.Attribute) and s.value.func.attr == "append" and
-            len(s.value.args) == 1):
-        return []
-    holders = [s.value.args]
-    if isinstance(s.value.args[0], gast.Tuple):
-        holders.append(s.value.args[0].elts)
-    return [(h, k) for h in holders for k, e in enumerate(h)
-            if isinstance(e, gast.Name) and e.id == name]
-
-
-def _read_by_item_only(body: list, names: set[str]) -> set[str]:
-    """The ``names`` every mention of which is a read by item ``x[k]`` (and one binding)."""
-    parents = parent_map(body)
-    out = set(names)
-    bound: dict[str, int] = {}
-    for n in name_nodes(body):
-        if n.id not in out:
-            continue
-        if not isinstance(n.ctx, gast.Load):
-            bound[n.id] = bound.get(n.id, 0) + 1
-            continue
-        up = parents.get(id(n))
-        if not (isinstance(up, gast.Subscript) and up.value is n and
-                isinstance(up.ctx, gast.Load)):
-            out.discard(n.id)
-    return {n for n in out if bound.get(n) == 1}
-
-
-def _popped(s: gast.Assign) -> bool:
-    """``d, last = list_pop_last(d, v)``: ``d`` holds what the list held (popped in
-    place, or a view of an array adjoint), ``last`` an item."""
-    t = s.targets[0]
-    return len(s.targets) == 1 and isinstance(t, gast.Tuple) and len(t.elts) == 2 and \
-        all(isinstance(n, gast.Name) for n in t.elts) and \
-        call_named(s.value, "list_pop_last") and len(s.value.args) == 2
-
+                for item in forms.appended(s, name)]
