@@ -284,16 +284,13 @@ class WriteChecks:
             return error_at(
                 self.where(s), s, f"in-place write to {name}",
                 f"on some paths {name} {shared} and on others not, so no one update after "
-                f"the write gives what Python computes on every path; update out of place "
-                f"({name} = {name} + ...), or write into a copy ({name} = {name}.copy() "
-                f"first)")
+                f"the write gives what Python computes on every path; {_rewrite(name)}")
         kind = "if it is an array, " if maybe else ""
         return error_at(
             self.where(s), s, f"in-place write to {name}",
             f"{kind}{name} shares its memory with {others} (the same array, a view such as "
             f"a slice, .T or reshape, or a list holding it), which is read later, so Python "
-            f"changes {others} too; s2sad does not model this write: update out of place "
-            f"({name} = {name} + ...), or write into a copy ({name} = {name}.copy() first)")
+            f"changes {others} too; s2sad does not model this write: {_rewrite(name)}")
 
     def where(self, s: gast.stmt) -> str:
         return getattr(s, "s2sad_file", self.filename)
@@ -308,3 +305,8 @@ SHARING = VIEWS | ITSELF | CONTAINERS | HOLDS_FIRST | {
 def _objects(state: State, name: str) -> set:
     return {o for o, _ in state.get(name, ()) if o != NOTHING}
 
+
+def _rewrite(name: str) -> str:
+    """What a refused in-place write to ``name`` can be written as instead."""
+    return f"update out of place ({name} = {name} + ...), or write into a copy " \
+        f"({name} = {name}.copy() first)"
