@@ -342,6 +342,15 @@ def refuse_integer_arrays(fn: Callable, wrt: tuple, values: tuple) -> None:
                 f"an array of dtype {held} given for a differentiated argument; the "
                 f"function computes on it in integers, which have no derivative: pass "
                 f"{name}.astype(float)" + (" (each array it holds)" if held_in else ""))
+        v = values[i] if i < len(values) else None
+        if type(v) is np.ndarray and v.ndim == 0 and v.dtype.kind == "c":
+            names = list(inspect.signature(fn).parameters)
+            name = names[i] if i < len(names) else f"args[{i}]"
+            raise DifferentiationError(  # (the code made for it drops the real part of
+                f"{defined_at(fn)}: argument {name!r} of "  # what reaches real values)
+                f"{getattr(fn, '__name__', 'f')}: a 0-d complex array given for a "
+                f"differentiated argument is not supported; pass complex({name}) (a "
+                f"number) or {name}.reshape(1) (an array)")
 
 
 def _integer_array(v: Any) -> np.dtype | None:

@@ -482,3 +482,26 @@ def test_real_arrays_keep_the_real_code():
     src = s2sad.vjp(abs_times)
     src(np.array([0.3, -1.0]), np.ones(2))
     assert "unbroadcast" not in src.source  # (real arguments: no real part to take)
+
+
+# ----- a 0-d complex array for a differentiated argument: refused, never a wrong number
+
+def _real_through_abs(z):
+    return np.real(np.abs(z) * z)
+
+
+def test_a_zero_d_complex_array_is_refused_at_the_function():
+    z = 0.3 + 0.5j
+    # the same number as a Python complex and as a 1-element array: the derivative
+    # (autograd's convention, conj of df/dz), against the closed form
+    # d Re(|z| z) = |z| + Re(z) z / |z|, conjugated
+    expected = np.conj(abs(z) + z.real * z / abs(z))
+    assert s2sad.grad(_real_through_abs)(z) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(
+        s2sad.grad(lambda v: np.sum(_real_through_abs(v)))(np.array([z])), [expected],
+        rtol=1e-12)
+    for make in (s2sad.grad, s2sad.value_and_grad):
+        with pytest.raises(s2sad.DifferentiationError, match=r"0-d complex array.*complex\(z\)"):
+            make(_real_through_abs)(np.array(z))
+    with pytest.raises(s2sad.DifferentiationError, match=r"0-d complex array"):
+        s2sad.vjp(_real_through_abs)(np.array(z), 1.0)
