@@ -211,7 +211,7 @@ class Facts:
         if isinstance(s, Elements):  # an item of the list: its items' shape; a slice:
             if isinstance(e.slice, gast.Slice):  # a list of such items again
                 return s
-            return s.shape if isinstance(s.shape, (tuple, Elements)) else None
+            return s.shape if isinstance(s.shape, (tuple, Elements, Items)) else None
         if isinstance(s, Keyed):
             key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
             return next((shape for k, shape in s.items if k == key and
