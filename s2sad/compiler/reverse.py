@@ -161,6 +161,8 @@ class Reverse(ControlMixin):
                     record = record.close()  # a later statement of the run changes it
                 if record is None:
                     record = Record(self, s)
+                    for loop in ctx.loops:
+                        loop.records.append(record)
                     f, r = f + [record.push_node], [record.pop_node] + r
                 record.add(*self.to_record)
             if record is not None and isinstance(s, gast.Assign):
@@ -236,10 +238,13 @@ class Reverse(ControlMixin):
         loop = ctx.loops[-1] if ctx.loops else None
         if any(array in outer.assigned for outer in ctx.loops[:-1]):
             return False  # an enclosing loop makes the array anew
-        return loop is not None and loop.node is not None and loop.header is not None and \
+        final = loop is not None and loop.node is not None and loop.header is not None and \
             isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name) and \
             view.value.id == array and elements.final_at_read(
                 view, loop.node, loop.header, self.defs, self.namespace)
+        if final:
+            loop.finals.add(array)  # type: ignore[union-attr]
+        return final
 
     def in_order(self, names: list[str], ctx: Ctx) -> list[str]:
         """The names to take again, each after the numbers it is computed from."""

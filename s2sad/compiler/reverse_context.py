@@ -18,6 +18,11 @@ class Loop:
     kept: set[str] = field(default_factory=set)  # values of enclosing loops read again
     # tests of enclosing ifs that hold a break, and the slot their pushes and pop share
     flags: list[tuple[str, int]] = field(default_factory=list)
+    # arrays whose elements the reverse loop reads as they are after the loop (``x[t]``
+    # of an array written only ahead of ``t``): a pop in the loop may restore them only
+    # as values, never as a shape (see ``Record.keep_values``)
+    finals: set[str] = field(default_factory=set)
+    records: list = field(default_factory=list)  # the Records made inside the loop
 
 
 @dataclass

@@ -117,6 +117,8 @@ class ControlMixin:
         sub = Ctx(set(ctx.defined), ctx.loops + [loop], ctx.after)
         self.in_place |= owned
         fwd, rev = self.block(s.body, sub)
+        for record in loop.records:
+            record.keep_values(loop.finals)
         self.in_place -= owned
         rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
         self.shapes_for_zeros = shapes  # read by close_loop, right after (nested loops done)

@@ -35,6 +35,14 @@ class Record:
                 self.names.append(n)
             (self.shapes if n in shapes else self.values).add(n)
 
+    def keep_values(self, finals: set[str]) -> None:
+        """Push ``finals`` as values, not shapes: a pop of a shape into a name the
+        reverse loop reads elements of, as they are after the loop, would leave a shape
+        there for the next trip's read."""
+        if self.shapes & finals:
+            self.values |= self.shapes & finals
+            self.close()
+
     def close(self) -> None:
         names = sorted(self.names)
         shapes = self.shapes - self.values
