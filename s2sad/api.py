@@ -42,7 +42,7 @@ from s2sad.shown import Shown
 from s2sad.user_rules import USER_RULES
 from s2sad.user_rules import defjvp as defjvp
 from s2sad.user_rules import defvjp as defvjp
-from s2sad.variant_kinds import CallKinds
+from s2sad.variant_kinds import CallKinds, objects_passed
 
 _CACHE: dict = {}
 _GENERATION = registry.GENERATION
@@ -82,6 +82,7 @@ class Derivative(Shown, CallKinds):
         self._fast: dict = {}  # argument types (numbers only) -> that variant's function
         self._rules = registry.GENERATION[0]
         self._last: pipeline.Generated | None = None
+        self._by_object = False
 
     def generated(self, structured: frozenset = frozenset(),
                   scalars: frozenset = frozenset(), check: bool = False,
@@ -261,6 +262,19 @@ class Derivative(Shown, CallKinds):
                                    **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
+        try:
+            return self._call_once(args, kwargs)
+        except DifferentiationError:
+            if self._by_object or not objects_passed(args, kwargs):
+                raise
+        # a refusal with the objects passed taken by class (their methods inlined): the
+        # code needs the objects themselves (a function one holds, its list of layers)
+        self._by_object = True
+        self._variants.clear()
+        self._checked.clear()
+        return self._call_once(args, kwargs)
+
+    def _call_once(self, args: tuple, kwargs: dict) -> Any:
         if self._varargs:  # def f(*args): the compiler's refusal, not a binding error
             self.generated()
         if self._prefix or self._fixed:

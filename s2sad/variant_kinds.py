@@ -20,7 +20,8 @@ from s2sad.call_kinds import (
     surely_real,
 )
 from s2sad.compiler import pipeline
-from s2sad.compiler.normalize import Known
+from s2sad.compiler.normalize import Held, Instance, Known
+from s2sad.compiler.user_code import is_user_object
 from s2sad.rules import registry
 
 _NUMBER_OUTPUT: dict = {}  # (function family, kinds) -> does the output prove a number
@@ -36,6 +37,7 @@ class CallKinds:
     has_aux: bool
     holomorphic: bool
     _owner: type | None
+    _by_object: bool  # objects of the user's classes passed: made per object, not class
 
     def _kinds(self, values: tuple, foreign: Any) -> tuple[tuple, tuple]:
         """(the variant's key, what it is generated for: the arguments of ``generated``
@@ -93,9 +95,27 @@ class CallKinds:
 
     def _callables(self, values: tuple) -> tuple:
         """(parameter, function) of the functions passed for parameters not in ``wrt``:
-        the derivative is made for each (``act(x)`` is a call of the one passed)."""
-        if not any(callable(v) for v in values):
+        the derivative is made for each (``act(x)`` is a call of the one passed); and
+        (parameter, Instance(class)) of the objects of the user's classes passed there
+        (``model.loss(w)`` is inlined from the class: made for each class)."""
+        if not any(callable(v) or _instance(v) for v in values):
             return ()
         names = list(inspect.signature(self.fn).parameters)
-        return tuple((names[i], v) for i, v in enumerate(values) if i not in self.wrt and
-                     i < len(names) and is_function(v))
+        return tuple((names[i], v if is_function(v) else Held(v) if self._by_object else
+                      Instance(type(v)))
+                     for i, v in enumerate(values) if i not in self.wrt and
+                     i < len(names) and (is_function(v) or _instance(v)))
+
+
+_PLAIN = frozenset({float, int, bool, complex, str, list, tuple, dict, type(None), np.ndarray,
+                    np.float64})
+
+
+def _instance(v: Any) -> bool:
+    """An object of one of the user's classes (not a function, array or container)."""
+    return type(v) not in _PLAIN and not is_function(v) and is_user_object(v)
+
+
+def objects_passed(args: tuple, kwargs: dict) -> bool:
+    """Is an object of one of the user's classes among the arguments?"""
+    return any(map(_instance, args)) or any(map(_instance, kwargs.values()))

@@ -262,7 +262,8 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return inline(norm, inner, args, kws + lifted_keywords(norm, inner), node)
     if isinstance(method, staticmethod):
         return inline(norm, method.__func__, args, kws, node)
-    return inline(norm, method, [norm.atom(node.func.value)] + args, kws, node)
+    receiver = node.func.value if isinstance(node.func, gast.Attribute) else node.func
+    return inline(norm, method, [norm.atom(receiver)] + args, kws, node)
 
 
 def _sum_of_terms(norm: Normalizer, node: gast.Call) -> bool:
@@ -326,11 +327,17 @@ def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> No
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:
-    """``self.other`` in a method: the class's plain function, to inline with ``self``."""
-    if norm.owner is None or not isinstance(func, gast.Attribute) or \
-            not isinstance(func.value, gast.Name) or func.value.id != first_param(norm):
+    """``self.other`` in a method, ``model.loss`` of a parameter given an object of the
+    user's class: the class's plain function, to inline with ``self``/``model``."""
+    if isinstance(func, gast.Name) and func.id in norm.instances:  # model(x)
+        func = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())
+    if not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
         return None
-    found = inspect.getattr_static(norm.owner, func.attr, None)
+    owner = norm.owner if func.value.id == first_param(norm) else None
+    owner = owner or norm.instances.get(func.value.id)
+    if owner is None:
+        return None
+    found = inspect.getattr_static(owner, func.attr, None)
     plain = found.__func__ if isinstance(found, staticmethod) else found
     has_rule = registry.lookup_vjp(plain) is not None or registry.lookup_jvp(plain) is not None
     return found if is_user_function(plain) and not has_rule else None

@@ -95,7 +95,8 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
                        literals=norm.literals)
-    child.owner = norm.owner if args and _is_self(norm, args[0]) else None
+    child.owner = norm.owner if args and _is_self(norm, args[0]) else \
+        _class_of(norm, args[0]) if args else None
     child.current = src.node
     child.lengths = norm.lengths
     _bind_free_names(norm, child, fn)
@@ -106,6 +107,9 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     reassigned = _assigned(src.node) | set(_mutated(src.node))
     for param in inspect.signature(fn).parameters.values():
         value = bound.arguments.get(param.name)
+        if isinstance(value, gast.Name) and value.id in norm.instances and \
+                param.name not in reassigned:  # an object of the user's class, passed on
+            child.instances[param.name] = norm.instances[value.id]
         passed = receiver if receiver is not None and value is args[0] else \
             norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
         if _known_object(child, param.name, passed, reassigned):
@@ -264,6 +268,17 @@ def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
         raise norm.error(node, f"call of {fn.__name__}()",
                          "its source is not available and it has no rule; define it in a "
                          "file, or register a rule with @s2sad.defvjp") from None
+
+
+def _class_of(norm: Normalizer, arg: gast.expr) -> type | None:
+    """The class of the user's object ``arg`` holds, when a parameter given one (by its
+    own name, or by the caller's name it reads as)."""
+    if not isinstance(arg, gast.Name):
+        return None
+    if arg.id in norm.instances:
+        return norm.instances[arg.id]
+    return next((cls for p, cls in norm.instances.items() if norm.rename.get(p) == arg.id),
+                None)
 
 
 def _is_self(norm: Normalizer, arg: gast.expr) -> bool:

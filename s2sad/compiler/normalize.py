@@ -37,6 +37,23 @@ BINOP_NAMES = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "di
 
 
 @dataclass(frozen=True)
+class Instance:
+    """In ``Known.callables``: the parameter is given an object of the user's class
+    ``cls`` (``model.loss(w)`` is inlined from the class, ``model`` passed as self)."""
+
+    cls: type
+
+
+@dataclass(frozen=True, eq=False)
+class Held:
+    """In ``Known.callables``: the parameter is given the user's object ``obj``, read
+    as a global object is (``model.act(x)``, ``for layer in model.layers``): a
+    derivative made for this object (equal only to itself)."""
+
+    obj: Any
+
+
+@dataclass(frozen=True)
 class Known:
     """What a call tells the compiler beyond the kinds of its arguments: the class of a
     bound method's instance (``self.other(x)`` is inlined from it), and the functions
@@ -79,6 +96,7 @@ class Normalizer:
         self.line = src.node.lineno
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
+        self.instances: dict[str, type] = {}  # parameters given an object of this class
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = set(tracked)  # names whose items are followed
@@ -407,7 +425,10 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     node = desugar.desugar(src.node, namer)
     norm = Normalizer(src, namer, namespace)
     norm.owner = known.owner if known else None
-    norm.callables = dict(known.callables) if known else {}
+    passed = known.callables if known else ()
+    norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}
+    norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
+    norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.current = node
