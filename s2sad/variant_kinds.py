@@ -101,8 +101,8 @@ class CallKinds:
         if not any(callable(v) or _instance(v) for v in values):
             return ()
         names = list(inspect.signature(self.fn).parameters)
-        return tuple((names[i], v if is_function(v) else Held(v) if self._by_object else
-                      Instance(type(v)))
+        return tuple((names[i], v if is_function(v) else
+                      Held(v) if self._by_object or _shadows(v) else Instance(type(v)))
                      for i, v in enumerate(values) if i not in self.wrt and
                      i < len(names) and (is_function(v) or _instance(v)))
 
@@ -119,3 +119,20 @@ def _instance(v: Any) -> bool:
 def objects_passed(args: tuple, kwargs: dict) -> bool:
     """Is an object of one of the user's classes among the arguments?"""
     return any(map(_instance, args)) or any(map(_instance, kwargs.values()))
+
+
+_METHOD_NAMES: dict[type, frozenset] = {}
+
+
+def _shadows(v: Any) -> bool:
+    """Does the object hold an attribute of the name of one of its class's functions
+    (``self.loss = ...`` over ``def loss``)?  Then what the class says is not what
+    ``v.loss`` is: the derivative is made for the object itself."""
+    own = getattr(v, "__dict__", None)
+    if not own:
+        return False
+    cls = type(v)
+    if cls not in _METHOD_NAMES:
+        _METHOD_NAMES[cls] = frozenset(k for k in dir(cls) if inspect.isfunction(
+            inspect.getattr_static(cls, k, None)))
+    return not _METHOD_NAMES[cls].isdisjoint(own)

@@ -173,3 +173,24 @@ def test_second_order_and_both_modes_with_an_object_passed():
     v = RNG.standard_normal(3)
     value, t = s2sad.jvp(by_helper)(W, M1, v)
     np.testing.assert_allclose(t, numerical_grad(by_helper, (W, M1)) @ v, rtol=1e-6)
+
+
+def test_an_object_holding_a_function_over_its_class_method():
+    class Scaled:
+        def __init__(self, k):
+            self.k = k
+
+        def act(self, x):
+            return np.sin(x) * self.k
+
+    plain, shadowed = Scaled(2.0), Scaled(3.0)
+    shadowed.act = np.tanh  # what shadowed.act(x) calls: not the class's function
+
+    def f(x, m):
+        return np.sum(m.act(x) ** 2)
+
+    x = RNG.standard_normal(4)
+    g = s2sad.grad(f)
+    np.testing.assert_allclose(g(x, plain), 2 * np.sin(x) * 4.0 * np.cos(x), rtol=1e-12)
+    np.testing.assert_allclose(g(x, shadowed), 2 * np.tanh(x) * (1 - np.tanh(x) ** 2),
+                               rtol=1e-12)
