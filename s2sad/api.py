@@ -35,7 +35,7 @@ from s2sad.compiler.walks import no_gc
 from s2sad.differentiable import after, differentiable, unbind
 from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
-from s2sad.errors import DifferentiationError, in_generated_code
+from s2sad.errors import DifferentiationError, in_generated_code, refusal_in_derivative
 from s2sad.fast_call import MISSING, fast_class, refresh_of
 from s2sad.rules import registry
 from s2sad.shown import Shown
@@ -264,7 +264,11 @@ class Derivative(Shown, CallKinds):
     def _call(self, args: tuple, kwargs: dict) -> Any:
         try:
             return self._call_once(args, kwargs)
-        except DifferentiationError:
+        except DifferentiationError as error:
+            code = getattr(self._origin, "__code__", None)
+            placed = refusal_in_derivative(error, code.co_filename) if code else None
+            if placed is not None:  # (a derivative of a derivative)
+                raise placed from error
             if self._by_object or not objects_passed(args, kwargs):
                 raise
         # a refusal with the objects passed taken by class (their methods inlined): the

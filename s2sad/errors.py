@@ -75,6 +75,21 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
         "meanwhile s2sad.stop_gradient or a rule of your own (s2sad.defvjp) gets past it")
 
 
+def refusal_in_derivative(error: DifferentiationError, user_file: str
+                          ) -> DifferentiationError | None:
+    """A refusal naming a line of generated code (a derivative differentiated again,
+    as a Hessian does) as one naming the user's line that code comes from."""
+    import linecache
+    import re
+    found = re.match(r"(<s2sad [^>]*>):(\d+): (.*)", str(error), re.S)
+    if found is None:
+        return None
+    line = user_line(linecache.getlines(found.group(1)), int(found.group(2)))
+    return DifferentiationError(
+        f"{user_file}:{line}: differentiating s2sad's derivative of this line again was "
+        f"refused, a limitation of s2sad (please report it): {found.group(3)}")
+
+
 def user_line(lines: list[str], lineno: int) -> str:
     """The user's line a generated line comes from: its nearest ``# line N`` comment."""
     import re

@@ -320,3 +320,26 @@ def test_an_arrays_flat_is_refused_at_the_users_line():
         with pytest.raises(s2sad.DifferentiationError,
                            match=f"test_errors.py:{line}: the attribute .flat of a ndarray"):
             derivative(np.arange(6.0))
+
+
+def test_a_refusal_in_a_derivative_differentiated_again_names_the_users_line():
+    """A Hessian differentiates the generated gradient; a refusal there named a line of
+    the generated code (``<s2sad grad_f #1>:31``): it is placed at the user's line that
+    generated line comes from (its ``# line N`` comment)."""
+    import linecache
+
+    from s2sad.errors import refusal_in_derivative
+    lines = ["def grad_f(x):\n", "    # line 7: y = x * 2\n", "    y = x * 2\n",
+             "    # adjoint of line 9: z = y ** 2\n", "    dy = 2 * y\n"]
+    linecache.cache["<s2sad grad_f #97>"] = (len(lines), None, lines, "<s2sad grad_f #97>")
+    try:
+        for at, user in ((3, "7"), (5, "9")):
+            placed = refusal_in_derivative(s2sad.DifferentiationError(
+                f"<s2sad grad_f #97>:{at}: in-place write to dy: ..."), "/home/u/model.py")
+            assert placed is not None
+            assert str(placed).startswith(f"/home/u/model.py:{user}: differentiating")
+            assert "in-place write to dy" in str(placed)
+        assert refusal_in_derivative(s2sad.DifferentiationError("/a.py:3: refused"),
+                                     "/a.py") is None
+    finally:
+        del linecache.cache["<s2sad grad_f #97>"]
