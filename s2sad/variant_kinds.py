@@ -96,15 +96,20 @@ class CallKinds:
     def _callables(self, values: tuple) -> tuple:
         """(parameter, function) of the functions passed for parameters not in ``wrt``:
         the derivative is made for each (``act(x)`` is a call of the one passed); and
-        (parameter, Instance(class)) of the objects of the user's classes passed there
-        (``model.loss(w)`` is inlined from the class: made for each class)."""
+        (parameter, Instance(class)) of the objects of the user's classes passed
+        (``model.loss(w)`` is inlined from the class: made for each class), or, not
+        differentiated, Held(object) where the code needs the object itself."""
         if not any(callable(v) or _instance(v) for v in values):
             return ()
         names = list(inspect.signature(self.fn).parameters)
-        return tuple((names[i], v if is_function(v) else
-                      Held(v) if self._by_object or _shadows(v) else Instance(type(v)))
-                     for i, v in enumerate(values) if i not in self.wrt and
-                     i < len(names) and (is_function(v) or _instance(v)))
+        out = []
+        for i, v in enumerate(values[:len(names)]):
+            if i not in self.wrt and is_function(v):
+                out.append((names[i], v))
+            elif _instance(v):
+                held = i not in self.wrt and (self._by_object or _shadows(v))
+                out.append((names[i], Held(v) if held else Instance(type(v))))
+        return tuple(out)
 
 
 _PLAIN = frozenset({float, int, bool, complex, str, list, tuple, dict, type(None), np.ndarray,

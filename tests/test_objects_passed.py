@@ -9,6 +9,7 @@ one.  Against central differences."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -194,3 +195,35 @@ def test_an_object_holding_a_function_over_its_class_method():
     np.testing.assert_allclose(g(x, plain), 2 * np.sin(x) * 4.0 * np.cos(x), rtol=1e-12)
     np.testing.assert_allclose(g(x, shadowed), 2 * np.tanh(x) * (1 - np.tanh(x) ** 2),
                                rtol=1e-12)
+
+
+class Params(NamedTuple):
+    w: np.ndarray
+    b: float
+
+    def energy(self, X):
+        return np.sum(np.tanh(X @ self.w + self.b) ** 2)
+
+    def shifted(self, X):
+        return self.energy(X) + self.b ** 2
+
+
+def energy_of(p):
+    return p.energy(X)
+
+
+def shifted_of(p):
+    return p.shifted(X) * 2.0
+
+
+@pytest.mark.parametrize("loss", [energy_of, shifted_of])
+def test_a_method_of_the_named_tuple_differentiated(loss):
+    p = Params(RNG.standard_normal(3) * 0.3, 0.2)
+    g = s2sad.grad(loss)(p)
+    assert isinstance(g, Params)
+    eps = 1e-6
+    dw = [(loss(Params(p.w + eps * e, p.b)) - loss(Params(p.w - eps * e, p.b))) / (2 * eps)
+          for e in np.eye(3)]
+    db = (loss(Params(p.w, p.b + eps)) - loss(Params(p.w, p.b - eps))) / (2 * eps)
+    np.testing.assert_allclose(g.w, dw, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(g.b, db, rtol=1e-6, atol=1e-9)
