@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import gast
 
-from s2sad.compiler import gast_parse, namespaces
+from s2sad.compiler import decorators, gast_parse, namespaces
 from s2sad.compiler.loader import global_names
 from s2sad.compiler.walks import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
@@ -148,7 +148,7 @@ def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
 
 def load(fn: Callable) -> Source:
     """Parse ``fn``; raise :class:`DifferentiationError` if it has no source."""
-    fn = inspect.unwrap(fn)
+    fn = decorators.unwrapped(fn)
     if not inspect.isfunction(fn):
         raise DifferentiationError(
             f"<unknown>:?: {fn!r}: not a Python function with source; "
