@@ -29,7 +29,7 @@ from s2sad.call_kinds import (
     shape_signature,
 )
 from s2sad.call_kinds import numpy_only as numpy_only
-from s2sad.compiler import pipeline
+from s2sad.compiler import pipeline, resolved
 from s2sad.compiler.normalize import Known
 from s2sad.compiler.walks import no_gc
 from s2sad.differentiable import after, differentiable, unbind
@@ -43,6 +43,7 @@ from s2sad.user_rules import USER_RULES
 from s2sad.user_rules import defjvp as defjvp
 from s2sad.user_rules import defvjp as defvjp
 from s2sad.variant_kinds import CallKinds, objects_passed
+from s2sad.variant_kinds import forget as forget_kinds
 
 _CACHE: dict = {}
 _GENERATION = registry.GENERATION
@@ -102,6 +103,9 @@ class Derivative(Shown, CallKinds):
         key = (closure_family(self.fn), code, self.wrt, mode, structured, scalars, ranks,
                len(USER_RULES), known, floats, optimistic)
         gen = _CACHE.get(key)
+        if gen is not None and not made_from_current(gen):
+            self._forget()
+            gen = None
         if gen is not None and gen.made_for is not self.fn:  # a sibling closure's code
             made = pipeline.rebound(gen, self.fn)
             gen = made if made is not None else _CACHE.get((self.fn, *key[1:]))
@@ -150,6 +154,9 @@ class Derivative(Shown, CallKinds):
         foreign = foreign_array(values)
         key, kinds = self._kinds(values, foreign)
         gen = None if check else self._variants.get(key)
+        if gen is not None and not made_from_current(gen):
+            self._forget()
+            gen = None
         if gen is None:
             structured, scalars, ranks, callables, floats, optimistic, sequences, \
                 integers = kinds
@@ -240,7 +247,8 @@ class Derivative(Shown, CallKinds):
         fn = gen.fn
         one = self.many and len(self.wrt) == 1  # (wrt=(0,): the gradient in a 1-tuple)
         if all(type(v) in NUMBERS for v in values) and not outer and not one:
-            self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen)
+            self._fast[tuple(map(type, args))] = (fn, *refresh_of(fn).state, gen,
+                                                  refresh_of(fn).made_from)
         if type(self) is Derivative:  # the first such signature: a call method of its own
             shapes = tuple(v.shape if type(v) is np.ndarray else None for v in values)
             dtypes = tuple(getattr(v, "dtype", None) for v in values)
@@ -250,8 +258,9 @@ class Derivative(Shown, CallKinds):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fast = None if kwargs else self._fast.get(tuple(map(type, args)))
-        if fast is not None and self._rules == _GENERATION[0]:  # a checked grad on numbers
-            fn, names, namespace, user, self._last = fast
+        if fast is not None and self._rules == _GENERATION[0] and \
+                (not fast[-1] or resolved.current(fast[-1])):  # a checked grad on numbers
+            fn, names, namespace, user, self._last, _ = fast
             for k in names:  # loader.refresh, inlined: this path is the scalar hot loop
                 namespace[k] = user.get(k, namespace[k])
             return fn(*args)
@@ -263,6 +272,9 @@ class Derivative(Shown, CallKinds):
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         try:
+            return self._call_once(args, kwargs)
+        except resolved.Stale:  # a function it was made from was defined again: made again
+            self._forget()
             return self._call_once(args, kwargs)
         except DifferentiationError as error:
             code = getattr(self._origin, "__code__", None)
@@ -277,6 +289,18 @@ class Derivative(Shown, CallKinds):
         self._variants.clear()
         self._checked.clear()
         return self._call_once(args, kwargs)
+
+    def _forget(self) -> None:
+        """Drop every derivative made (here and in the caches of all): one was made
+        from a function a name no longer holds."""
+        self._variants.clear()
+        self._checked.clear()
+        self._fast.clear()
+        if type(self) is not Derivative:
+            self.__class__ = Derivative  # (the fast class of the old derivative)
+        _CACHE.clear()
+        pipeline.forget()
+        forget_kinds()
 
     def _call_once(self, args: tuple, kwargs: dict) -> Any:
         if self._varargs:  # def f(*args): the compiler's refusal, not a binding error
@@ -377,6 +401,13 @@ class Derivative(Shown, CallKinds):
 def _seed_name(gen: pipeline.Generated) -> str:
     code = inspect.unwrap(gen.fn).__code__
     return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+
+
+def made_from_current(gen: pipeline.Generated) -> bool:
+    """Do the functions ``gen`` was made from still hold their names?"""
+    refresh = getattr(gen.fn, "s2sad_refresh", None)
+    made_from = getattr(refresh, "made_from", None)
+    return not made_from or resolved.current(made_from)
 
 
 def _held(v: Any) -> bool:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from s2sad.call_kinds import concrete
+from s2sad.compiler import resolved
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         """A generated function's ``s2sad_refresh`` (``loader._refresher``)."""
 
         state: tuple[list[str], dict[str, Any], dict[str, Any]]
+        made_from: list[tuple]
 
         def __call__(self) -> None: ...
 
@@ -49,6 +51,10 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
         test += f" and type(user.get({k!r})) is ndarray and user[{k!r}].shape == o{j}" + \
             f" and user[{k!r}].dtype == d{j}" if type(a) is np.ndarray else \
             f" and type(user.get({k!r})) is not ndarray"
+    made_from = refresh_of(fn).made_from  # (the functions it was made from: still there)
+    for j, (where, ident, _, by_type) in enumerate(made_from):
+        now = f"w{j}.get({ident!r})" if type(where) is dict else f"cell_value(w{j})"
+        test += f" and {'type(' + now + ')' if by_type else now} is r{j}"
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
@@ -62,6 +68,9 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
              **{f"s{i}": s for i, s in enumerate(shapes)},
              **{f"dt{i}": d for i, d in enumerate(dtypes)},
              **{f"c{i}": c for i, c in held.items()}, "concrete": concrete,
+             **{f"w{j}": e[0] for j, e in enumerate(made_from)},
+             **{f"r{j}": e[2] for j, e in enumerate(made_from)},
+             "cell_value": resolved.cell_value,
              "ndarray": np.ndarray, **{f"o{j}": getattr(a, "shape", None)
                                        for j, (_, a) in enumerate(outer)},
              **{f"d{j}": getattr(a, "dtype", None) for j, (_, a) in enumerate(outer)}}

@@ -13,6 +13,7 @@ import numpy as np
 
 from s2sad import api, entry_options, library, sparsity, structure
 from s2sad.call_kinds import check_scalar, defined_at, refuse_integer_arrays
+from s2sad.compiler import resolved
 from s2sad.differentiable import after, differentiable
 from s2sad.errors import DifferentiationError
 from s2sad.fallback import guarded_of
@@ -79,7 +80,10 @@ class _Built:
         self.of = of  # (function, wrt position) of a jacobian, for its own jacobian
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._fn(*args, **kwargs)
+        try:
+            return self._fn(*args, **kwargs)
+        except resolved.Stale:  # made from a function defined again since: made again
+            return self._fn(*args, **kwargs)
 
     @property
     def source(self) -> str:

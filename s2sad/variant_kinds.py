@@ -27,6 +27,11 @@ from s2sad.rules import registry
 _NUMBER_OUTPUT: dict = {}  # (function family, kinds) -> does the output prove a number
 
 
+def forget() -> None:
+    """Drop what was worked out of the functions (one of them changed)."""
+    _NUMBER_OUTPUT.clear()
+
+
 class CallKinds:
     """Mixed into ``Derivative``: its function, ``wrt`` and options are read here."""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import desugar, fence, source
+from s2sad.compiler import desugar, fence, resolved, source
 from s2sad.compiler.local_functions import returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.user_code import is_user_object
@@ -99,6 +99,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         _class_of(norm, args[0]) if args else None
     child.current = src.node
     child.lengths = norm.lengths
+    resolved.inherit(norm.namespace, fn)  # (a derivative inlined: what it was made from)
     _bind_free_names(norm, child, fn)
     try:
         bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})

@@ -11,6 +11,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from s2sad.compiler import resolved
+
 _counter = itertools.count(1)
 
 
@@ -161,9 +163,13 @@ def _refresher(fn: Callable, namespace: dict[str, Any], user: Any) -> Callable:
         user = _Reads(user, moved, cells)
     names = [k for k in fn.__code__.co_names if k in cells or k in moved or k in user and (
         namespace.get(k, _MISSING) is user[k] or _data(user[k]) and _data(namespace.get(k)))]
+    made_from = resolved.entries(namespace)
 
     def refresh() -> None:
+        if made_from and not resolved.current(made_from):
+            raise resolved.Stale(fn.__name__)
         for k in names:
             namespace[k] = user.get(k, namespace[k])
     refresh.state = (names, namespace, user)  # type: ignore[attr-defined]  # (read by api.py)
+    refresh.made_from = made_from  # type: ignore[attr-defined]  # (checked by api, fast_call)
     return refresh

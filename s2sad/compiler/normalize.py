@@ -23,7 +23,16 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import assignments, conditionals, desugar, fence, loader, sequences, source
+from s2sad.compiler import (
+    assignments,
+    conditionals,
+    desugar,
+    fence,
+    loader,
+    resolved,
+    sequences,
+    source,
+)
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
 from s2sad.compiler.user_code import own_nodes, own_stores
@@ -182,12 +191,16 @@ class Normalizer:
             return self.local_defs[node.id]  # a def inside the function
         if isinstance(node, gast.Name) and node.id not in self.locals:
             try:
-                return self.src.resolve(node.id)
+                obj = self.src.resolve(node.id)
             except AttributeError:
                 return None
+            resolved.note(self.namespace, self.src.fn, node.id, obj)  # (checked each call)
+            return obj
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
-            return getattr(base, node.attr, None) if base is not None else None
+            obj = getattr(base, node.attr, None) if base is not None else None
+            resolved.note_attribute(self.namespace, base, node.attr, obj)
+            return obj
         item = sequences.item_at(self, node)  # fs[0] of fs = [np.sin, np.cos]
         return self.resolve(item) if isinstance(item, gast.Attribute) else None
 
@@ -424,6 +437,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     namer.user_locals = Normalizer._local_names(src.node)
     node = desugar.desugar(src.node, namer)
     norm = Normalizer(src, namer, namespace)
+    resolved.inherit(namespace, src.fn)
     norm.owner = known.owner if known else None
     passed = known.callables if known else ()
     norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}

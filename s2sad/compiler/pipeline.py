@@ -127,6 +127,12 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
 _FULL: dict = {}  # value_and_grad bodies the grad variant built next starts from
 
 
+def forget() -> None:
+    """Drop every stage cached (a function a derivative was made from changed)."""
+    _FULL.clear()
+    _reverse_parts.cache_clear()
+
+
 @functools.lru_cache(maxsize=64)
 def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                    structured: frozenset[int], scalars: frozenset[int], rules: int,

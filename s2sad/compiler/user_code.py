@@ -85,3 +85,9 @@ def is_user_function(obj: Any) -> bool:
     if module.startswith(("s2sad.runtime", "s2sad.rules")):  # helpers without a rule,
         return True  # closed forms of library functions: differentiated through the source
     return module.split(".")[0] not in LIBRARY_ROOTS
+
+
+def is_user_module(module: Any) -> bool:
+    """A module of the user's (not NumPy's, SciPy's, the standard library's...)."""
+    root = (getattr(module, "__name__", None) or "builtins").split(".")[0]
+    return root not in LIBRARY_ROOTS and root not in sys.stdlib_module_names

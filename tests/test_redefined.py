@@ -1,0 +1,102 @@
+"""A derivative is made once, with the user's helpers inlined and the functions global
+names hold given their rules.  A helper defined again (a notebook cell run again), a
+global bound to another function, a module reloaded or a class defined again left the
+old derivative in use: a wrong gradient, silently.  Each call now checks the names it
+was made from (``compiler/resolved.py``) and makes it again where one changed.  Closed
+forms, before and after, through every entry point and the fast paths."""
+from __future__ import annotations
+
+import importlib
+import linecache
+import sys
+
+import numpy as np
+
+import s2sad
+
+X = np.array([0.3, -0.7, 0.5])
+
+
+def run_cells(cells: list[str], namespace: dict) -> None:
+    """Run code cells as IPython does: each under a file name of its own in linecache."""
+    for k, text in enumerate(cells):
+        name = f"<ipython-input-{id(namespace)}-{k}>"
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        exec(compile(text, name, "exec"), namespace)
+
+
+def test_a_helper_defined_again_in_a_later_cell():
+    ns: dict = {"np": np, "s2sad": s2sad, "X": X, "__name__": "__main__"}
+    run_cells(["def helper(v):\n    return v ** 2\n",
+               "def f(x):\n    return np.sum(helper(x))\n",
+               "g = s2sad.grad(f)\nbefore = g(X)\nbefore = g(X)\n",
+               "def helper(v):\n    return v ** 3\n",
+               "after = g(X)\nfresh = s2sad.grad(f)(X)\n"], ns)
+    np.testing.assert_allclose(ns["before"], 2 * X, rtol=1e-12)
+    np.testing.assert_allclose(ns["after"], 3 * X ** 2, rtol=1e-12)
+    np.testing.assert_allclose(ns["fresh"], 3 * X ** 2, rtol=1e-12)
+
+
+def test_a_global_bound_to_another_function():
+    ns: dict = {"np": np, "s2sad": s2sad, "X": X, "__name__": "__main__"}
+    run_cells(["act = np.tanh\ndef f(x):\n    return np.sum(act(x))\n",
+               "g = s2sad.grad(f)\nbefore = g(X)\n",
+               "act = np.sin\nafter = g(X)\n"], ns)
+    np.testing.assert_allclose(ns["before"], 1 - np.tanh(X) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(ns["after"], np.cos(X), rtol=1e-12)
+
+
+def test_a_class_defined_again_with_its_global_model():
+    ns: dict = {"np": np, "s2sad": s2sad, "X": X, "__name__": "__main__"}
+    run_cells(["class Model:\n    def out(self, v):\n        return v ** 2\nMODEL = Model()\n",
+               "def f(x):\n    return np.sum(MODEL.out(x))\ng = s2sad.grad(f)\nbefore = g(X)\n",
+               "class Model:\n    def out(self, v):\n        return np.sin(v)\nMODEL = Model()\n",
+               "after = g(X)\n"], ns)
+    np.testing.assert_allclose(ns["before"], 2 * X, rtol=1e-12)
+    np.testing.assert_allclose(ns["after"], np.cos(X), rtol=1e-12)
+
+
+def test_a_model_bound_again_to_an_object_of_its_class_is_not_made_again():
+    ns: dict = {"np": np, "s2sad": s2sad, "X": X, "__name__": "__main__"}
+    run_cells(["class Model:\n    def __init__(self, k):\n        self.k = k\n"
+               "    def out(self, v):\n        return self.k * v ** 2\nMODEL = Model(1.0)\n",
+               "def f(x):\n    return np.sum(MODEL.out(x))\ng = s2sad.grad(f)\nbefore = g(X)\n",
+               "made = g._last\nMODEL = Model(3.0)\nafter = g(X)\n"], ns)
+    np.testing.assert_allclose(ns["after"], 6 * X, rtol=1e-12)
+    assert ns["g"]._last is ns["made"]  # (the same derivative, reading the new model)
+
+
+def test_a_module_reloaded(tmp_path, monkeypatch):
+    (tmp_path / "s2sad_reloaded_helpers.py").write_text(
+        "def helper(v):\n    return v ** 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import s2sad_reloaded_helpers as mod
+
+    def f(x):
+        return np.sum(mod.helper(x))
+
+    g = s2sad.grad(f)
+    np.testing.assert_allclose(g(X), 2 * X, rtol=1e-12)
+    (tmp_path / "s2sad_reloaded_helpers.py").write_text(
+        "def helper(v):\n    return v ** 3  # changed\n")
+    importlib.invalidate_caches()
+    importlib.reload(mod)
+    np.testing.assert_allclose(g(X), 3 * X ** 2, rtol=1e-12)
+    sys.modules.pop("s2sad_reloaded_helpers", None)
+
+
+def test_fast_paths_and_every_entry_point():
+    ns: dict = {"np": np, "s2sad": s2sad, "X": X, "__name__": "__main__"}
+    run_cells(["def q(v):\n    return v ** 2\n"
+               "def fs(t):\n    return q(t) + 1.0\n"
+               "def fv(x):\n    return q(x) * 2.0\n"
+               "def fa(x):\n    return np.sum(fv(x))\n",
+               "gs, ga = s2sad.grad(fs), s2sad.grad(fa)\n"
+               "vj, jv, hs = s2sad.vjp(fv), s2sad.jvp(fv), s2sad.hessian(fa)\n"
+               "for _ in range(3):\n    gs(0.7); ga(X); vj(X, X); jv(X, X); hs(X)\n",
+               "def q(v):\n    return v ** 3\n"], ns)
+    np.testing.assert_allclose(ns["gs"](0.7), 3 * 0.49, rtol=1e-12)
+    np.testing.assert_allclose(ns["ga"](X), 6 * X ** 2, rtol=1e-12)
+    np.testing.assert_allclose(ns["vj"](X, X)[1], 6 * X ** 2 * X, rtol=1e-12)
+    np.testing.assert_allclose(ns["jv"](X, X)[1], 6 * X ** 2 * X, rtol=1e-12)
+    np.testing.assert_allclose(ns["hs"](X), np.diag(12 * X), rtol=1e-12)
