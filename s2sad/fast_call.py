@@ -4,6 +4,7 @@ inline and calls the generated function directly, with no dispatch."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MethodType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,9 +53,13 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
             f" and user[{k!r}].dtype == d{j}" if type(a) is np.ndarray else \
             f" and type(user.get({k!r})) is not ndarray"
     made_from = refresh_of(fn).made_from  # (the functions it was made from: still there)
-    for j, (where, ident, _, by_type) in enumerate(made_from):
-        now = f"w{j}.get({ident!r})" if type(where) is dict else f"cell_value(w{j})"
-        test += f" and {'type(' + now + ')' if by_type else now} is r{j}"
+    plain = [e for e in made_from if e[0][0][0] == "global" and not e[0][1] and
+             e[2] in ("is", "type") and not isinstance(resolved.walk(e[0]), MethodType)]
+    for j, ((start, _), _, how) in enumerate(plain):
+        now = f"w{j}.get({start[2]!r})"
+        test += f" and {'type(' + now + ')' if how == 'type' else now} is r{j}"
+    others = [e for e in made_from if e not in plain]
+    test += " and current(others)" if others else ""
     refresh = "".join(f"        ns[{k!r}] = user.get({k!r}, ns[{k!r}])\n" for k in names)
     args = ", ".join(params)
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
@@ -68,9 +73,9 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
              **{f"s{i}": s for i, s in enumerate(shapes)},
              **{f"dt{i}": d for i, d in enumerate(dtypes)},
              **{f"c{i}": c for i, c in held.items()}, "concrete": concrete,
-             **{f"w{j}": e[0] for j, e in enumerate(made_from)},
-             **{f"r{j}": e[2] for j, e in enumerate(made_from)},
-             "cell_value": resolved.cell_value,
+             **{f"w{j}": e[0][0][1] for j, e in enumerate(plain)},
+             **{f"r{j}": e[1] for j, e in enumerate(plain)},
+             "others": others, "current": resolved.current,
              "ndarray": np.ndarray, **{f"o{j}": getattr(a, "shape", None)
                                        for j, (_, a) in enumerate(outer)},
              **{f"d{j}": getattr(a, "dtype", None) for j, (_, a) in enumerate(outer)}}

@@ -100,3 +100,74 @@ def test_fast_paths_and_every_entry_point():
     np.testing.assert_allclose(ns["vj"](X, X)[1], 6 * X ** 2 * X, rtol=1e-12)
     np.testing.assert_allclose(ns["jv"](X, X)[1], 6 * X ** 2 * X, rtol=1e-12)
     np.testing.assert_allclose(ns["hs"](X), np.diag(12 * X), rtol=1e-12)
+
+
+class Layer:
+    def __init__(self, act):
+        self.act = act
+
+    def __call__(self, v):
+        return self.act(v)
+
+
+class Net:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def out(self, v):
+        for layer in self.layers:
+            v = layer(v)
+        return v
+
+
+NET = Net([Layer(np.tanh), Layer(np.sin)])
+LAYER = Layer(np.tanh)
+
+
+def net_total(x):
+    return np.sum(NET.out(x))
+
+
+def layer_total(x):
+    return np.sum(LAYER(x))
+
+
+def net_gradient(acts):
+    """The closed form of net_total's gradient for these activations."""
+    (f, df), (g, dg) = acts
+    return dg(f(X)) * df(X)
+
+
+D = {np.tanh: lambda v: 1 - np.tanh(v) ** 2, np.sin: np.cos, np.cos: lambda v: -np.sin(v)}
+
+
+def test_what_a_global_object_holds_changed():
+    global NET
+    saved = NET
+    g = s2sad.grad(net_total)
+    np.testing.assert_allclose(g(X), net_gradient([(np.tanh, D[np.tanh]), (np.sin, D[np.sin])]))
+    try:
+        NET.layers[1] = Layer(np.cos)  # a layer replaced
+        np.testing.assert_allclose(g(X), net_gradient([(np.tanh, D[np.tanh]), (np.cos, D[np.cos])]))
+        NET.layers[0].act = np.sin  # a layer's function changed
+        np.testing.assert_allclose(g(X), net_gradient([(np.sin, D[np.sin]), (np.cos, D[np.cos])]))
+        NET = Net([Layer(np.tanh), Layer(np.sin)])  # bound to another net
+        made = g(X), g._last
+        np.testing.assert_allclose(made[0],
+                                   net_gradient([(np.tanh, D[np.tanh]), (np.sin, D[np.sin])]))
+        NET = Net([Layer(np.tanh), Layer(np.sin)])  # another one the same: not made again
+        g(X)
+        assert g._last is made[1]
+    finally:
+        NET = saved
+
+
+def test_a_function_a_global_object_holds_changed():
+    g = s2sad.grad(layer_total)
+    np.testing.assert_allclose(g(X), 1 - np.tanh(X) ** 2, rtol=1e-12)
+    try:
+        LAYER.act = np.sin
+        np.testing.assert_allclose(g(X), np.cos(X), rtol=1e-12)
+    finally:
+        LAYER.act = np.tanh
+    np.testing.assert_allclose(g(X), 1 - np.tanh(X) ** 2, rtol=1e-12)

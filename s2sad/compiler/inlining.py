@@ -108,11 +108,12 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     reassigned = _assigned(src.node) | set(_mutated(src.node))
     for param in inspect.signature(fn).parameters.values():
         value = bound.arguments.get(param.name)
-        if isinstance(value, gast.Name) and value.id in norm.instances and \
-                param.name not in reassigned:  # an object of the user's class, passed on
-            child.instances[param.name] = norm.instances[value.id]
-        passed = receiver if receiver is not None and value is args[0] else \
+        by_receiver = receiver is not None and value is args[0]
+        passed = receiver if by_receiver else \
             norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
+        if param.name not in reassigned:
+            _pass_known(norm, child, param.name, _receiver_of(node) if by_receiver else value,
+                        passed)
         if _known_object(child, param.name, passed, reassigned):
             continue
         value = _collected(param, value)
@@ -269,6 +270,21 @@ def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
         raise norm.error(node, f"call of {fn.__name__}()",
                          "its source is not available and it has no rule; define it in a "
                          "file, or register a rule with @s2sad.defvjp") from None
+
+
+def _pass_known(norm: Normalizer, child: Normalizer, param: str, value: Any,
+                passed: Any) -> None:
+    """What the caller knows of an argument, known in the helper: the class of an object
+    of the user's class passed on, the path to a known object (``resolved``)."""
+    if isinstance(value, gast.Name) and value.id in norm.instances:
+        child.instances[param] = norm.instances[value.id]
+    if passed is not None and isinstance(value, gast.expr):
+        child.paths[param] = norm.path_of(value)
+
+
+def _receiver_of(call: gast.Call) -> gast.expr:
+    """What a method is called on: ``net`` of ``net.loss(x)``, ``model`` of ``model(x)``."""
+    return call.func.value if isinstance(call.func, gast.Attribute) else call.func
 
 
 def _class_of(norm: Normalizer, arg: gast.expr) -> type | None:

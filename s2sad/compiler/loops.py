@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
+from s2sad.compiler import resolved
 from s2sad.compiler.names import const, load, store
 from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import clone, walk
@@ -123,12 +124,14 @@ def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
         return False
     seq = norm.atom(s.iter, "seq")
     norm.out.extend(norm.block([_same_length(seq, len(items), s)]))
+    path = norm.path_of(s.iter)
     for j, v in enumerate(items):
         table = norm.objects if is_user_object(v) else norm.callables
         table[s.target.id] = v
+        norm.paths[s.target.id] = resolved.step(path, "item", j)
         item = gast.Subscript(value=clone(seq), slice=const(j), ctx=gast.Load())
         norm.out.extend(norm.block([_assign(clone(s.target), item, s)] + clone(s.body)))
-        del table[s.target.id]
+        del table[s.target.id], norm.paths[s.target.id]
     return True
 
 

@@ -17,8 +17,10 @@ loop; calls of the user's own functions are inlined (normalized in turn).
 from __future__ import annotations
 
 import copy
+import sys
 from collections import Counter
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import gast
@@ -35,7 +37,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
-from s2sad.compiler.user_code import own_nodes, own_stores
+from s2sad.compiler.user_code import is_user_module, is_user_object, own_nodes, own_stores
 from s2sad.compiler.walks import structure, walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -75,6 +77,16 @@ class Known:
     integers: tuple = ()  # parameters given an integer or bool NumPy array (it rounds)
 
 
+def _followed(base: Any) -> bool:
+    """Is what an attribute of ``base`` holds checked at each call (``resolved``)?  Of
+    the user's modules, classes and objects: not of a library's, nor of data."""
+    if isinstance(base, ModuleType):
+        return is_user_module(base)
+    if isinstance(base, type):
+        return is_user_module(sys.modules.get(base.__module__))
+    return is_user_object(base)
+
+
 def _analysed(node: gast.FunctionDef) -> tuple:
     """What a :class:`Normalizer` knows of its function's tree before it starts: the
     names it assigns (how often), its local names, the names whose items are followed,
@@ -106,6 +118,7 @@ class Normalizer:
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
         self.instances: dict[str, type] = {}  # parameters given an object of this class
+        self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.tracked = set(tracked)  # names whose items are followed
@@ -182,27 +195,37 @@ class Normalizer:
         return final
 
     def resolve(self, node: gast.expr) -> Any:
-        """The object a global name or module attribute chain refers to, or None."""
+        """The object a global name or module attribute chain refers to, or None (each
+        call of the derivative checks the path to it leads to it still: ``resolved``)."""
+        obj, path = self._resolved(node)
+        if obj is not None:
+            resolved.note(self.namespace, path, obj)
+        return obj
+
+    def path_of(self, node: gast.expr) -> resolved.Path | None:
+        """How to reach what ``node`` refers to from a global, a cell or an object."""
+        return self._resolved(node)[1]
+
+    def _resolved(self, node: gast.expr) -> tuple[Any, resolved.Path | None]:
         if isinstance(node, gast.Name) and node.id in self.callables:
-            return self.callables[node.id]  # a parameter given a function at this call
+            return self.callables[node.id], self.paths.get(node.id)  # (a function given)
         if isinstance(node, gast.Name) and node.id in self.objects:
-            return self.objects[node.id]  # (its attributes: net.Ws, net.act, net.forward)
+            return self.objects[node.id], self.paths.get(node.id)  # (net.Ws, net.act)
         if isinstance(node, gast.Name) and node.id in self.local_defs:
-            return self.local_defs[node.id]  # a def inside the function
+            return self.local_defs[node.id], None  # a def inside the function
         if isinstance(node, gast.Name) and node.id not in self.locals:
             try:
-                obj = self.src.resolve(node.id)
+                return self.src.resolve(node.id), resolved.root(self.src.fn, node.id)
             except AttributeError:
-                return None
-            resolved.note(self.namespace, self.src.fn, node.id, obj)  # (checked each call)
-            return obj
+                return None, None
         if isinstance(node, gast.Attribute):
-            base = self.resolve(node.value)
-            obj = getattr(base, node.attr, None) if base is not None else None
-            resolved.note_attribute(self.namespace, base, node.attr, obj)
-            return obj
+            base, path = self._resolved(node.value)
+            if base is None:
+                return None, None
+            return getattr(base, node.attr, None), \
+                resolved.step(path, "attr", node.attr) if _followed(base) else None
         item = sequences.item_at(self, node)  # fs[0] of fs = [np.sin, np.cos]
-        return self.resolve(item) if isinstance(item, gast.Attribute) else None
+        return (self.resolve(item) if isinstance(item, gast.Attribute) else None), None
 
     # ----- statements -----
 
@@ -443,6 +466,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
+    norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.current = node

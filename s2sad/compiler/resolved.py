@@ -1,53 +1,78 @@
-"""The functions and other callables a derivative was made from, by name (``helper``
-inlined, ``act = np.tanh`` given its rule): a derivative reads data globals again at
-each call (:mod:`loader`), but what a name called was fixed when the code was made.  A
-helper defined again (a notebook cell run again) or a global function bound to another
-one made the old derivative wrong, silently; each call now checks those names still
-hold what they held, and a derivative whose names changed is made again."""
+"""What a derivative was made from, by name: the functions global names held (``helper``
+inlined, ``act = np.tanh`` given its rule), the classes of the objects whose methods
+were inlined, what their attributes held (``self.act``), how many layers a loop went
+through.  A derivative reads data (arrays, numbers) again at each call (:mod:`loader`),
+but these were fixed when the code was made: a helper defined again (a notebook cell
+run again), a global bound to another function or another model, a layer replaced made
+the old derivative wrong, silently.  Each call now walks the same paths again (from the
+global, the closure's cell, or the object passed) and checks what it finds; where one
+changed, the derivative is made again."""
 from __future__ import annotations
 
 import types
 from typing import Any
 
-from s2sad.compiler.user_code import is_user_module, is_user_object
+from s2sad.compiler.user_code import is_user_object
+from s2sad.errors import DifferentiationError
 
-RESOLVED = "__s2sad_resolved__"  # (a namespace's key: (scope, name) -> what it held)
+RESOLVED = "__s2sad_resolved__"  # (a namespace's key: path -> what it led to)
 _MISSING = object()
 
+# a path: (root, steps); root ("global", scope dict, name), ("cell", cell) or ("object",
+# obj); steps (("attr", name) | ("item", k), ...)
+Path = tuple
 
-class Stale(Exception):
-    """A name the derivative was made from holds another object now."""
+
+class Stale(DifferentiationError):
+    """A name the derivative was made from leads to another object now (the derivative
+    is made again; seen by the user only if the one made again is stale too: a bug)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"<s2sad>:?: {name}: a function, class or object the derivative "
+                         "was made from is another one now, and the derivative made again "
+                         "is stale too: an s2sad bug, please report it")
 
 
-def note(namespace: dict[str, Any], fn: Any, ident: str, obj: Any) -> None:
-    """``ident`` of ``fn`` (a global of its module, or a closure's variable) held the
-    callable ``obj`` when the code was made (or an object of the user's class, whose
-    methods were inlined: then the name must hold an object of that class)."""
-    if isinstance(obj, types.ModuleType):
-        return
-    if callable(obj):
-        expected, by_type = obj, False
-    elif is_user_object(obj):
-        expected, by_type = type(obj), True
-    else:
-        return  # (data: read again at each call)
+def root(fn: Any, ident: str) -> Path | None:
+    """The path of ``ident`` of ``fn``: a global of its module or a closure's variable."""
     code = getattr(fn, "__code__", None)
     cells = getattr(fn, "__closure__", None)
     if code is not None and cells and ident in code.co_freevars:
-        where: Any = cells[code.co_freevars.index(ident)]
+        return (("cell", cells[code.co_freevars.index(ident)]), ())
+    scope = getattr(fn, "__globals__", None)
+    return (("global", scope, ident), ()) if scope is not None and ident in scope else None
+
+
+def held(obj: Any) -> Path:
+    """The path of an object passed for a parameter (the derivative is made for it)."""
+    return (("object", obj), ())
+
+
+def step(path: Path | None, kind: str, key: Any) -> Path | None:
+    return None if path is None else (path[0], (*path[1], (kind, key)))
+
+
+def note(namespace: dict[str, Any], path: Path | None, obj: Any) -> None:
+    """The transform read ``obj`` at ``path``: a function (the same one must be there at
+    each call), an object of the user's (of the same class), a list or tuple of those
+    (as long: each item read has a path of its own)."""
+    if path is None:
+        return
+    obj = walk(path)  # (what the path leads to, which may differ from what the code read
+    if obj is _MISSING or isinstance(obj, types.ModuleType):  # in its place: autograd's
+        return  # gammaln read as SciPy's)
+    expected: Any
+    if type(obj) in (list, tuple) and obj and all(callable(v) or is_user_object(v)
+                                                  for v in obj):
+        how, expected = "len", len(obj)
+    elif is_user_object(obj):  # (an object of the user's class, callable or not)
+        how, expected = "type", type(obj)
+    elif callable(obj):
+        how, expected = "is", _plain(obj)
     else:
-        where = getattr(fn, "__globals__", None)
-        if where is None or ident not in where:
-            return  # (a builtin)
-    namespace.setdefault(RESOLVED, {})[(id(where), ident)] = (where, ident, expected, by_type)
-
-
-def note_attribute(namespace: dict[str, Any], module: Any, attr: str, obj: Any) -> None:
-    """``module.attr`` of one of the user's modules held the callable ``obj``."""
-    if isinstance(module, types.ModuleType) and callable(obj) and \
-            not isinstance(obj, types.ModuleType) and is_user_module(module):
-        where = module.__dict__
-        namespace.setdefault(RESOLVED, {})[(id(where), attr)] = (where, attr, obj, False)
+        return  # (data: read again at each call)
+    key = (_root_key(path[0]), path[1])
+    namespace.setdefault(RESOLVED, {})[key] = (path, expected, how)
 
 
 def inherit(namespace: dict[str, Any], fn: Any) -> None:
@@ -64,16 +89,37 @@ def entries(namespace: dict[str, Any]) -> list[tuple]:
 
 
 def current(resolved: list[tuple]) -> bool:
-    """Do the names still hold what they held?"""
-    for where, ident, expected, by_type in resolved:
-        now = _now(where, ident)
-        if (type(now) if by_type else now) is not expected:
+    """Does every path still lead to what it led to?"""
+    for path, expected, how in resolved:
+        now = walk(path)
+        if how == "is":
+            if _plain(now) is not expected:
+                return False
+        elif how == "type":
+            if type(now) is not expected:
+                return False
+        elif not isinstance(now, (list, tuple)) or len(now) != expected:
             return False
     return True
 
 
-def _now(where: Any, ident: str) -> Any:
-    return where.get(ident, _MISSING) if type(where) is dict else cell_value(where)
+def walk(path: Path) -> Any:
+    """What ``path`` leads to now (``_MISSING`` where it leads nowhere)."""
+    start, steps = path
+    if start[0] == "global":
+        obj = start[1].get(start[2], _MISSING)
+    elif start[0] == "cell":
+        obj = cell_value(start[1])
+    else:
+        obj = start[1]
+    for kind, key in steps:
+        if obj is _MISSING:
+            return obj
+        try:
+            obj = getattr(obj, key) if kind == "attr" else obj[key]
+        except (AttributeError, IndexError, KeyError, TypeError):
+            return _MISSING
+    return obj
 
 
 def cell_value(cell: Any) -> Any:
@@ -81,3 +127,12 @@ def cell_value(cell: Any) -> Any:
         return cell.cell_contents
     except ValueError:  # (an empty cell)
         return _MISSING
+
+
+def _plain(obj: Any) -> Any:
+    """A bound method's function (each attribute read makes a new bound method)."""
+    return obj.__func__ if isinstance(obj, types.MethodType) else obj
+
+
+def _root_key(start: tuple) -> tuple:
+    return (start[0], *(id(x) if not isinstance(x, str) else x for x in start[1:]))
