@@ -171,3 +171,23 @@ def test_a_function_a_global_object_holds_changed():
     finally:
         LAYER.act = np.tanh
     np.testing.assert_allclose(g(X), 1 - np.tanh(X) ** 2, rtol=1e-12)
+
+
+ACTIVATIONS = {"smooth": np.tanh, "wave": np.sin}
+ORDER = [np.sin, np.cos]
+
+
+def by_key(x):
+    return np.sum(ACTIVATIONS["smooth"](x)) + np.sum(ORDER[1](x))
+
+
+def test_functions_at_constant_keys_of_global_containers():
+    g = s2sad.grad(by_key)  # (was refused: "call of ACTIVATIONS_item: no rule")
+    np.testing.assert_allclose(g(X), 1 - np.tanh(X) ** 2 - np.sin(X), rtol=1e-12)
+    try:
+        ACTIVATIONS["smooth"] = np.sin
+        ORDER[1] = np.exp
+        np.testing.assert_allclose(g(X), np.cos(X) + np.exp(X), rtol=1e-12)
+    finally:
+        ACTIVATIONS["smooth"], ORDER[1] = np.tanh, np.cos
+    np.testing.assert_allclose(g(X), 1 - np.tanh(X) ** 2 - np.sin(X), rtol=1e-12)

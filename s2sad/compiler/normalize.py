@@ -17,10 +17,8 @@ loop; calls of the user's own functions are inlined (normalized in turn).
 from __future__ import annotations
 
 import copy
-import sys
 from collections import Counter
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import gast
@@ -35,9 +33,10 @@ from s2sad.compiler import (
     sequences,
     source,
 )
+from s2sad.compiler.lookups import Lookups
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
-from s2sad.compiler.user_code import is_user_module, is_user_object, own_nodes, own_stores
+from s2sad.compiler.user_code import own_nodes, own_stores
 from s2sad.compiler.walks import structure, walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
@@ -77,16 +76,6 @@ class Known:
     integers: tuple = ()  # parameters given an integer or bool NumPy array (it rounds)
 
 
-def _followed(base: Any) -> bool:
-    """Is what an attribute of ``base`` holds checked at each call (``resolved``)?  Of
-    the user's modules, classes and objects: not of a library's, nor of data."""
-    if isinstance(base, ModuleType):
-        return is_user_module(base)
-    if isinstance(base, type):
-        return is_user_module(sys.modules.get(base.__module__))
-    return is_user_object(base)
-
-
 def _analysed(node: gast.FunctionDef) -> tuple:
     """What a :class:`Normalizer` knows of its function's tree before it starts: the
     names it assigns (how often), its local names, the names whose items are followed,
@@ -98,7 +87,7 @@ def _analysed(node: gast.FunctionDef) -> tuple:
             sequences.changed_in_place(node, lambda _: own))
 
 
-class Normalizer:
+class Normalizer(Lookups):
     """Turns one function (and the helpers it calls) into core form."""
 
     def __init__(self, src: source.Source, namer: Namer, namespace: dict[str, Any],
@@ -193,39 +182,6 @@ class Normalizer:
         if ident in free and cells:  # (a closure's variable: read from its cell at each call)
             loader.note_cell(self.namespace, final, cells[free.index(ident)])
         return final
-
-    def resolve(self, node: gast.expr) -> Any:
-        """The object a global name or module attribute chain refers to, or None (each
-        call of the derivative checks the path to it leads to it still: ``resolved``)."""
-        obj, path = self._resolved(node)
-        if obj is not None:
-            resolved.note(self.namespace, path, obj)
-        return obj
-
-    def path_of(self, node: gast.expr) -> resolved.Path | None:
-        """How to reach what ``node`` refers to from a global, a cell or an object."""
-        return self._resolved(node)[1]
-
-    def _resolved(self, node: gast.expr) -> tuple[Any, resolved.Path | None]:
-        if isinstance(node, gast.Name) and node.id in self.callables:
-            return self.callables[node.id], self.paths.get(node.id)  # (a function given)
-        if isinstance(node, gast.Name) and node.id in self.objects:
-            return self.objects[node.id], self.paths.get(node.id)  # (net.Ws, net.act)
-        if isinstance(node, gast.Name) and node.id in self.local_defs:
-            return self.local_defs[node.id], None  # a def inside the function
-        if isinstance(node, gast.Name) and node.id not in self.locals:
-            try:
-                return self.src.resolve(node.id), resolved.root(self.src.fn, node.id)
-            except AttributeError:
-                return None, None
-        if isinstance(node, gast.Attribute):
-            base, path = self._resolved(node.value)
-            if base is None:
-                return None, None
-            return getattr(base, node.attr, None), \
-                resolved.step(path, "attr", node.attr) if _followed(base) else None
-        item = sequences.item_at(self, node)  # fs[0] of fs = [np.sin, np.cos]
-        return (self.resolve(item) if isinstance(item, gast.Attribute) else None), None
 
     # ----- statements -----
 
