@@ -14,6 +14,7 @@ from s2sad.runtime import (
     core,
     factors,
     gathers,
+    integrate,
     linalg,
     numeric,
     reductions,
@@ -28,6 +29,7 @@ from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
+from s2sad.runtime.integrate import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
@@ -37,5 +39,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
-                       linalg, triangular, factors, sequences, signal)
+                       linalg, triangular, factors, sequences, signal, integrate)
            for name in mod.__all__}

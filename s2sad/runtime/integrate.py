@@ -1,0 +1,81 @@
+"""The adjoint of ``scipy.integrate.odeint`` (the rule in ``rules/scipy_integrate.py``).
+
+The forward pass runs SciPy's solver as the user's code does (the same values).  The
+reverse pass solves the adjoint system backward in time between the output times, with
+SciPy's solver again: ``a' = -a^T df/dy``, ``b' = -a^T df/dargs``, the output's
+cotangent added to ``a`` at each output time; ``a`` at the first time is the adjoint of
+``y0``, ``b`` that of the parameters.  ``a^T df/dy`` and ``a^T df/dargs`` are one
+VJP of the user's right-hand side, which s2sad differentiates (``s2sad.vjp``, made once).
+The gradient is exact up to the solver's tolerances (the same ``rtol`` and ``atol``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["odeint_adjoint"]
+
+_LAST: list = [None, None]  # (g, ans) of the last adjoint worked out, and its result
+
+
+def odeint_adjoint(g: Any, ans: Any, func: Any, y0: Any, t: Any, args: Any = (),
+                   tfirst: bool = False, rtol: Any = None, atol: Any = None,
+                   mxstep: int = 0) -> tuple:
+    """(adjoint of ``y0``, adjoints of ``args``) for the cotangent ``g`` of ``ans``,
+    ``odeint(func, y0, t, args)``; worked out once for the two templates that read it."""
+    if _LAST[0] is not None and _LAST[0][0] is g and _LAST[0][1] is ans:
+        return _LAST[1]
+    from scipy.integrate import odeint
+    args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
+    t = np.asarray(t, dtype=float)
+    shape = np.shape(y0)
+    n = int(np.size(y0))
+    ys = np.reshape(np.asarray(ans, dtype=float), (len(t), n))
+    gs = np.reshape(np.asarray(g, dtype=float), (len(t), n))
+    active = [k for k, a in enumerate(args) if _real(a)]
+    sizes = [int(np.size(args[k])) for k in active]
+    vjp = _vjp_of(func, tfirst, active)
+    m = sum(sizes)
+
+    def adjoint_dynamics(state: np.ndarray, time: float) -> np.ndarray:
+        y, a = state[:n], state[n:2 * n]
+        call = (time, y) if tfirst else (y, time)
+        value, grads = vjp(*call, *args, a)
+        parts = [np.ravel(grads[0])] + [np.ravel(d) for d in grads[1:]]
+        return np.concatenate([np.ravel(value), -parts[0], *(-p for p in parts[1:])])
+
+    a, b = gs[-1].copy(), np.zeros(m)
+    for i in range(len(t) - 1, 0, -1):
+        state = np.concatenate([ys[i], a, b])
+        back = odeint(adjoint_dynamics, state, np.array([t[i], t[i - 1]]), rtol=rtol,
+                      atol=atol, mxstep=mxstep)[1]
+        a, b = back[n:2 * n] + gs[i - 1], back[2 * n:]
+    dy0 = float(a[0]) if shape == () else np.reshape(a, shape)
+    dargs: list = [0.0 * np.asarray(x) if np.ndim(x) else 0.0 for x in args]
+    at = 0
+    for k, size in zip(active, sizes):
+        part = b[at:at + size]
+        dargs[k] = float(part[0]) if np.ndim(args[k]) == 0 else np.reshape(part, np.shape(
+            args[k]))
+        at += size
+    _LAST[0], _LAST[1] = (g, ans), (dy0, tuple(dargs))
+    return _LAST[1]
+
+
+def _real(a: Any) -> bool:
+    """A parameter the adjoint is worked out for (a float or an array of floats)."""
+    return isinstance(a, (float, np.floating)) or \
+        isinstance(a, np.ndarray) and a.dtype.kind == "f"
+
+
+_VJPS: dict = {}
+
+
+def _vjp_of(func: Any, tfirst: bool, active: list[int]) -> Any:
+    """``s2sad.vjp`` of the right-hand side in ``y`` and the active parameters."""
+    key = (func, tfirst, tuple(active))
+    if key not in _VJPS:
+        import s2sad
+        start = 2  # (y and t come first, in either order)
+        _VJPS[key] = s2sad.vjp(func, wrt=(1 if tfirst else 0, *(start + k for k in active)))
+    return _VJPS[key]
