@@ -56,3 +56,20 @@ def test_autograd_numpy_wrappers_of_its_own():
 def test_autograd_scipy_special_and_stats():
     check_grad(log_likelihood, X)
     check_jvp(log_likelihood, X)
+
+
+def test_autograd_odeint_with_its_builtins_tuple():
+    """A parameter fit written for autograd: its odeint (SciPy's, with an adjoint rule
+    here) and its ``builtins.tuple`` of the parameters (Python's tuple here)."""
+    integrate = pytest.importorskip("autograd.scipy.integrate")
+    builtins = pytest.importorskip("autograd.builtins")
+
+    def derivative(y, t, p):
+        return p[0] * np.exp(p[1] * t) * np.ones_like(y)
+
+    def model(p):
+        sol = integrate.odeint(derivative, np.array([0.0]), np.linspace(0, 1, 4),
+                               builtins.tuple((p,)))
+        return np.sum(sol ** 2)
+
+    check_grad(model, np.array([0.5, 0.3]), rtol=1e-5)

@@ -15,6 +15,7 @@ for arrays, so its names are rebound to the originals, whose rules the compiler 
 """
 from __future__ import annotations
 
+import builtins
 import importlib
 import sys
 import types
@@ -74,7 +75,10 @@ def _resolve(node: gast.expr, namespace: dict) -> Any:
 
 
 def original(value: Any, bound_as: str = "") -> Any:
-    """``value``, or the NumPy / SciPy object it wraps when it is autograd's."""
+    """``value``, or the NumPy / SciPy object it wraps when it is autograd's (its
+    ``tuple``, ``list``, ``dict``: Python's, which it subclasses to trace through)."""
+    if isinstance(value, type) and value.__module__ == "autograd.builtins":
+        return getattr(builtins, value.__name__, value)
     wrapped = _unwrapped(value, bound_as) if isinstance(value, _WRAPPERS) else None
     return value if wrapped is None else wrapped
 
