@@ -28,8 +28,9 @@ from s2sad.compiler.walks import walk
 
 _GETTERS = ("array_namespace", "get_namespace")
 _MODULES = ("array_api_compat", "array_api_strict")
-_MIRRORS = {"autograd.numpy": "numpy", "autograd.scipy": "scipy"}  # same functions
-_OWN = ("autograd.scipy.signal", "autograd.scipy.integrate")  # autograd's own semantics
+_MIRRORS = {"autograd.numpy": "numpy", "autograd.scipy": "scipy",  # same functions
+            "autograd.builtins": "builtins"}  # (its tuple, list, dict: traced subclasses)
+_OWN = ("autograd.scipy.signal",)  # autograd's own semantics (its odeint is SciPy's)
 _WRAPPERS = (types.ModuleType, types.FunctionType)
 
 
