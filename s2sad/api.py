@@ -72,7 +72,8 @@ class Derivative(Shown, CallKinds):
             wrt = after(len(self._prefix), wrt)
         self.fn, self.kind, self.verbose = differentiable(fn), kind, verbose
         # the user's function, named in refusals (a grad of a grad: the inner one's)
-        self._origin: Callable = fn._origin if isinstance(fn, Derivative) else self.fn
+        self._origin: Callable = fn._origin if isinstance(fn, Derivative) else \
+            getattr(self.fn, "s2sad_origin", self.fn)
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         parameters = inspect.signature(self.fn).parameters.values()

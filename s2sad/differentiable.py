@@ -92,8 +92,10 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
         seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
         call = f"{inner.name}({passed}, {seed}=1.0)[1]"
     namespace = {inner.name: inner.fn}
-    return define(name, f"def {name}({_signature(params, keywords, inner.fn, namespace)}):"
-                        f"\n    return {call}\n", namespace)
+    wrapper = define(name, f"def {name}({_signature(params, keywords, inner.fn, namespace)}):"
+                           f"\n    return {call}\n", namespace)
+    wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)
+    return wrapper
 
 
 def _keywords(fn: Callable, count: int) -> list[str]:
@@ -135,5 +137,7 @@ def _called_as_the_user_calls(fn: Derivative) -> Callable:
     passed = ", ".join(params + [f"{e}={e}" for e in extra + keywords])
     namespace = {inner.name: inner.fn}
     head = _signature(", ".join(params + extra), keywords, inner.fn, namespace)
-    return define(name, f"def {name}({head}):\n    return {inner.name}({passed})\n",
-                  namespace)
+    wrapper = define(name, f"def {name}({head}):\n    return {inner.name}({passed})\n",
+                     namespace)
+    wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)
+    return wrapper

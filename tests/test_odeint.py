@@ -92,3 +92,24 @@ def test_the_output_times_are_refused():
 
     with pytest.raises(s2sad.DifferentiationError, match="argument 't'"):
         s2sad.grad(stretched)(2.0)
+
+
+@pytest.mark.parametrize("f", [fit_loss, fit_loss_tfirst, two_stages])
+def test_forward_mode_against_differences(f):
+    p, v = np.array([1.3, 0.2]), np.array([1.0, -0.5])
+    value, tangent = s2sad.jvp(f)(p, v)
+    assert value == f(p)
+    np.testing.assert_allclose(tangent, numerical_grad(f, (p,)) @ v, rtol=1e-5, atol=1e-7)
+
+
+def test_forward_mode_of_the_decay_closed_form():
+    k, y0 = 0.7, 1.3
+    _, tangent = s2sad.jvp(decay_total, wrt=(0, 1))(k, y0, 1.0, 2.0)
+    e = np.exp(-k * TS)
+    np.testing.assert_allclose(tangent, -y0 * np.sum(TS * e) + 2.0 * np.sum(e), rtol=1e-6)
+
+
+def test_a_hessian_is_refused_at_the_users_line():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_odeint\.py:\d+: "
+                       r"differentiating s2sad's derivative of this line again"):
+        s2sad.hessian(fit_loss)(np.array([1.3, 0.2]))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["odeint_adjoint"]
+__all__ = ["odeint_adjoint", "odeint_tangent"]
 
 _LAST: list = [None, None]  # (g, ans) of the last adjoint worked out, and its result
 
@@ -79,3 +79,42 @@ def _vjp_of(func: Any, tfirst: bool, active: list[int]) -> Any:
         start = 2  # (y and t come first, in either order)
         _VJPS[key] = s2sad.vjp(func, wrt=(1 if tfirst else 0, *(start + k for k in active)))
     return _VJPS[key]
+
+
+def odeint_tangent(ans: Any, func: Any, y0: Any, t: Any, args: Any = (), dy0: Any = None,
+                   dargs: Any = None, tfirst: bool = False, rtol: Any = None,
+                   atol: Any = None, mxstep: int = 0) -> np.ndarray:
+    """The tangent of ``ans = odeint(func, y0, t, args)`` along ``dy0`` and ``dargs``
+    (either None: zero): the sensitivity ``s' = df/dy s + df/dargs dargs``, ``s(t0) =
+    dy0``, solved with the state by SciPy's solver (a JVP of the right-hand side)."""
+    from scipy.integrate import odeint
+    args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
+    n = int(np.size(y0))
+    active = [k for k, a in enumerate(args) if _real(a)]
+    jvp = _jvp_of(func, tfirst, active)
+    given = [np.zeros_like(np.asarray(args[k], dtype=float)) if dargs is None or
+             dargs[k] is None else dargs[k] for k in active]
+
+    def sensitivity_dynamics(state: np.ndarray, time: float) -> np.ndarray:
+        y, s = state[:n], state[n:]
+        call = (time, y) if tfirst else (y, time)
+        value, tangent = jvp(*call, *args, s, *given)
+        return np.concatenate([np.ravel(value), np.ravel(tangent)])
+
+    s0 = np.zeros(n) if dy0 is None else np.ravel(np.asarray(dy0, dtype=float))
+    state = np.concatenate([np.ravel(np.asarray(y0, dtype=float)), s0])
+    out = odeint(sensitivity_dynamics, state, np.asarray(t, dtype=float), rtol=rtol,
+                 atol=atol, mxstep=mxstep)
+    return np.reshape(out[:, n:], np.shape(ans))
+
+
+_JVPS: dict = {}
+
+
+def _jvp_of(func: Any, tfirst: bool, active: list[int]) -> Any:
+    """``s2sad.jvp`` of the right-hand side in ``y`` and the active parameters."""
+    key = (func, tfirst, tuple(active))
+    if key not in _JVPS:
+        import s2sad
+        _JVPS[key] = s2sad.jvp(func, wrt=(1 if tfirst else 0, *(2 + k for k in active)))
+    return _JVPS[key]
