@@ -123,7 +123,11 @@ _PLAIN = frozenset({float, int, bool, complex, str, list, tuple, dict, type(None
 
 def _instance(v: Any) -> bool:
     """An object of one of the user's classes (not a function, array or container)."""
-    return type(v) not in _PLAIN and not is_function(v) and is_user_object(v)
+    return type(v) not in _PLAIN and not is_function(v) and is_user_object(v) and \
+        not any(hasattr(v, a) for a in _ARRAYS)  # (a Dask, JAX or torch array: an array)
+
+
+_ARRAYS = ("__array_namespace__", "__array__", "__array_function__", "__dlpack__")
 
 
 def objects_passed(args: tuple, kwargs: dict) -> bool:
