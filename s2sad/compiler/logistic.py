@@ -19,16 +19,15 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.algebra_terms import product_factors
-from s2sad.compiler.walks import name_nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 _UNSURE = "unsure"  # bound where the search cannot tell which value (a nested block)
 
 
 def simplify(body: list) -> list:
     """``body`` with each such product rewritten (in place)."""
-    if not any(isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div) and
-               isinstance(n.left, gast.Constant) for n in gast.walk(
-                   gast.Module(body=body, type_ignores=[]))):
+    if not any(n.__class__ is gast.BinOp and n.op.__class__ is gast.Div and
+               n.left.__class__ is gast.Constant for n in nodes(body)):
         return body  # (no reciprocal anywhere: no sigmoid)
     pushes: dict = {}
     for s, path in _statements(body, []):
