@@ -68,6 +68,8 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     ``outer``: the global and closure names the function reads."""
     handled: set[int] = set()  # writes through a view whose base write is in place
     chosen_views(node, namespace)  # (v = B[0] if c else B[1]: one view, at an index chosen there)
+    if not any(map(_may_write, nodes(node))):
+        return node  # (most functions write into no object: nothing to rebind or refuse)
     for _ in range(16):  # a write through a view writes its base: analysed again
         analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
         analysis.outer = set(outer) - set(analysis.params)
@@ -82,6 +84,19 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     for stmt, block, new in analysis.rebinds.values():
         _insert_after(stmt, block, new)
     return node
+
+
+def _may_write(s: gast.AST) -> bool:
+    """Might ``s`` be an in-place write (:meth:`_Aliases.written`: a call given the name it
+    binds as its first argument, ``x = setitem(x, i, v)``, or an augmented assignment)?
+    Only those are checked or followed by rebinding: without one the analysis has nothing
+    to do."""
+    if s.__class__ is not gast.Assign or s.targets[0].__class__ is not gast.Name:
+        return False
+    value = s.value
+    return getattr(s, "s2sad_augmented", False) or value.__class__ is gast.Call and \
+        bool(value.args) and value.args[0].__class__ is gast.Name and \
+        value.args[0].id == s.targets[0].id
 
 
 def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
