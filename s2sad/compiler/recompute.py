@@ -29,8 +29,9 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
               if isinstance(n, gast.Expr) and getattr(n, "s2sad_slot", None) is not None}
     if not pushes:
         return body  # (no loop pushes: nothing to compute again; the facts not needed)
-    stores = _store_counts(body)
-    fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
+    # what holds one value all along: worked out for the first pop that may go (most
+    # bodies have none), before any rewrite, as it was when worked out up front
+    fixed: set[str] | None = None
     for rev in loops:
         if not _counter_kept(rev):
             continue
@@ -41,6 +42,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
                     not _counter_kept(forward) or not _single_name_pop(pop, push):
                 continue
             name = pop.targets[0].id
+            fixed = _fixed(body, numbers, params) if fixed is None else fixed
             value = _value(forward.body, forward.body.index(push), name,
                            fixed | {forward.target.id})
             if value is not None and (name in numbers or _tested(rev, name) or
@@ -50,6 +52,13 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
                                                        type_comment=None), pop)
                 forward.body.remove(push)
     return body
+
+
+def _fixed(body: list, numbers: set[str], params: set[str]) -> set[str]:
+    """The names holding one value all along: parameters never bound, and numbers (and
+    objects read only by item) bound once at the top."""
+    stores = _store_counts(body)
+    return {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
 
 
 def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | None:
