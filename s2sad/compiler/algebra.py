@@ -44,7 +44,7 @@ from s2sad.compiler.algebra_terms import (
 )
 from s2sad.compiler.names import Transformer, call_named, root_name
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_ids, nodes, same
+from s2sad.compiler.walks import name_ids, nodes, same, statement_nodes
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -66,7 +66,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
         body = [s for s in body if not (isinstance(s, gast.Assign) and
                                         isinstance(s.targets[0], gast.Name) and
                                         s.targets[0].id in found)]
-        for s in nodes(gast.Module(body=body, type_ignores=[])):
+        for s in statement_nodes(body):
             if isinstance(s, gast.Delete):
                 s.targets = [t for t in s.targets if getattr(t, "id", None) not in found]
         body = [s for s in body if not (isinstance(s, gast.Delete) and not s.targets)]

@@ -14,7 +14,16 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, same, substituted, walk
+from s2sad.compiler.walks import (
+    clone,
+    name_nodes,
+    nodes,
+    parent_map,
+    same,
+    statement_nodes,
+    substituted,
+    walk,
+)
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -23,7 +32,7 @@ _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast
 
 
 def recompute(body: list, numbers: set[str], params: set[str]) -> list:
-    loops = [s for s in nodes(body) if isinstance(s, gast.For) and
+    loops = [s for s in statement_nodes(body) if isinstance(s, gast.For) and
              isinstance(s.target, gast.Name)]  # (an element loop inside a time loop too)
     pushes = {getattr(n, "s2sad_slot", None): (loop, n) for loop in loops for n in loop.body
               if isinstance(n, gast.Expr) and getattr(n, "s2sad_slot", None) is not None}
@@ -130,7 +139,7 @@ def _item(value: gast.expr) -> bool:
 
 def _tested(loop: gast.For, name: str) -> bool:
     return any(isinstance(n, (gast.If, gast.While)) and isinstance(n.test, gast.Name) and
-               n.test.id == name for n in nodes(loop.body))
+               n.test.id == name for n in statement_nodes(loop.body))
 
 
 def _plain_assign(s: gast.stmt, name: str) -> bool:
