@@ -24,6 +24,10 @@ from s2sad.compiler.walks import (
     store_and_load_ids,
 )
 
+# set by the tests: the counts :func:`counted_folds` keeps up to date checked against a
+# count of the body it leaves (its callers read them instead of counting again)
+CHECK_COUNTS = False
+
 
 def store_counts(stmts: list) -> Counter:
     return Counter(_ids(stmts, gast.Store))
@@ -106,6 +110,12 @@ _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name 
 
 def fold_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
+    return counted_folds(body, keep)[0]
+
+
+def counted_folds(body: list, keep: set[str]) -> tuple[list, Counter, Counter]:
+    """:func:`fold_copies`, and the store and load counts of the body it leaves (kept up
+    to date by each fold: :func:`counts` of it, but for names counted zero times)."""
     stores, loads = counts(body)
     names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
     stored: _Stored = {}  # block -> names its statements may store
@@ -115,7 +125,10 @@ def fold_copies(body: list, keep: set[str]) -> list:
         for s, block, _ in list(block_statements(body)):
             if is_copy(s) and s in block:  # (nodes compare by identity: in C)
                 changed |= _fold_copy(s, block, stores, loads, keep, names, stored)
-    return body
+    if CHECK_COUNTS and (counts(body) != (+stores, +loads)):
+        raise AssertionError(f"fold_copies: counts kept {+stores}, {+loads}; "
+                             f"of the body {counts(body)}")
+    return body, stores, loads
 
 
 _Stored = dict[int, tuple[list, dict[str, gast.stmt]]]  # id of a block -> it, last stores
