@@ -65,6 +65,9 @@ def _own_names(s: gast.stmt) -> Iterator[gast.Name]:
 
 def propagate_copies(body: list, keep: set[str]) -> list:
     order = list(block_statements(body))
+    if not any(not in_loop and isinstance(s, gast.Assign) and isinstance(s.value, gast.Name)
+               for s, _, in_loop in order):
+        return body  # (no copy outside a loop: nothing to propagate, no names to walk)
     own = [list(_own_names(s)) for s, _, _ in order]  # (walked once, looked at thrice)
     stores, last_store = _stores(order, own)
     renames: dict[str, str] = {}
