@@ -29,19 +29,23 @@ _COMMUTATIVE = (gast.Add, gast.Mult)  # (exactly so in floating point too)
 
 def in_place(flat: list, blocks: dict[int, list], owned: set[str],
              shapes: Callable[[], dims.Facts], kinds: dict[str, str], namespace: dict
-             ) -> None:
+             ) -> bool:
     """Rewrite each such update of ``flat`` (every statement, ``blocks``: the block
     holding each) in its block; ``shapes`` works the shapes out (only when there is a
-    candidate: the body's names are not those of the last ``shapes`` pass)."""
+    candidate: the body's names are not those of the last ``shapes`` pass).  Whether
+    one was."""
     found = [(s, e) for s, e in ((s, _candidate(s, owned, kinds, namespace)) for s in flat)
              if e is not None]
     facts = shapes() if found else None
+    rewritten = False
     for s, e in found:
         acc = s.targets[0]
         if dims.same(facts.of(acc), facts.of(s.value)):  # type: ignore[union-attr]
             block = blocks[id(s)]
             block[[id(x) for x in block].index(id(s))] = copy_origin(
                 gast.AugAssign(target=store(acc.id), op=s.value.op, value=e), s)
+            rewritten = True
+    return rewritten
 
 
 def _candidate(s: gast.stmt, owned: set[str], kinds: dict[str, str], namespace: dict

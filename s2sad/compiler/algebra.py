@@ -44,7 +44,7 @@ from s2sad.compiler.algebra_terms import (
 )
 from s2sad.compiler.names import Transformer, call_named, root_name
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_ids, nodes, same
+from s2sad.compiler.walks import name_ids, nodes, same, statement_nodes
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -57,16 +57,19 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     ``floats``: the parameters that are float64 arrays (an element of one is a number);
     ``ranks``: the array parameters' shape classes (what an element of one is, before
     the shape facts are worked out)."""
-    stores = Counter(name_ids(body, gast.Store))
-    stores.update(params)
+    stores: Counter | None = None  # (counted only for a body binding a float literal)
     while True:  # a copy of a constant is a constant too
-        found = _single_constants(body, stores)
+        if stores is None and any(s.__class__ is gast.Assign and s.value.__class__ is
+                                  gast.Constant for s in body):
+            stores = Counter(name_ids(body, gast.Store))
+            stores.update(params)
+        found = _single_constants(body, stores) if stores is not None else {}
         if not found:
             break
         body = [s for s in body if not (isinstance(s, gast.Assign) and
                                         isinstance(s.targets[0], gast.Name) and
                                         s.targets[0].id in found)]
-        for s in nodes(gast.Module(body=body, type_ignores=[])):
+        for s in statement_nodes(body):
             if isinstance(s, gast.Delete):
                 s.targets = [t for t in s.targets if getattr(t, "id", None) not in found]
         body = [s for s in body if not (isinstance(s, gast.Delete) and not s.targets)]
@@ -97,16 +100,19 @@ def _fold_coefficients(block: list, rewrite: _Identities) -> None:
     """``a = 0.5 * X`` read once, by a later statement of the block, as a factor of a
     product with a number (``b = a * c``): ``b = 0.5 * X * c`` (then ``0.5 * c * X``, one
     pass over the array, not two) when nothing in between binds what ``a`` reads."""
-    stores = Counter(name_ids(block, gast.Store))
-    loads = Counter(name_ids(block, gast.Load))
-    k = 0
+    counted: tuple[Counter, Counter] | None = None  # (for the first candidate, before any
+    k = 0                                           # rewrite: as if counted up front)
     while k < len(block):
         s = block[k]
         k += 1
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
                 isinstance(s.targets[0], gast.Name) and plain(s.value) and
-                stores[s.targets[0].id] == 1 and loads[s.targets[0].id] == 1 and
                 any(rewrite.number(f) for f in product_factors(s.value)[0])):
+            continue
+        if counted is None:
+            counted = Counter(name_ids(block, gast.Store)), Counter(name_ids(block, gast.Load))
+        stores, loads = counted
+        if stores[s.targets[0].id] != 1 or loads[s.targets[0].id] != 1:
             continue
         name = s.targets[0].id
         reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}

@@ -24,6 +24,7 @@ outside the function.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -61,15 +62,20 @@ from s2sad.compiler.walks import name_nodes, nodes
 
 
 def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,
-                    numbers: set[str] | frozenset[str] = frozenset(),
+                    numbers: Callable[[], set[str] | frozenset[str]] = frozenset,
                     ranks: dict[str, int] | None = None,
                     outer: set[str] | frozenset[str] = frozenset()) -> gast.FunctionDef:
     """Bind again the names that share a written object; refuse what cannot be.
-    ``outer``: the global and closure names the function reads."""
+    ``numbers``: works out the names that hold numbers (only for a function that may
+    write into an object); ``outer``: the global and closure names the function reads."""
     handled: set[int] = set()  # writes through a view whose base write is in place
+    writes = any(map(_may_write, nodes(node)))  # (as the views chosen next make none)
+    small = set(numbers()) if writes else set()  # (of the function before those views)
     chosen_views(node, namespace)  # (v = B[0] if c else B[1]: one view, at an index chosen there)
+    if not writes:
+        return node  # (most functions write into no object: nothing to rebind or refuse)
     for _ in range(16):  # a write through a view writes its base: analysed again
-        analysis = _Aliases(node, namespace, filename, set(numbers), ranks or {})
+        analysis = _Aliases(node, namespace, filename, small, ranks or {})
         analysis.outer = set(outer) - set(analysis.params)
         analysis.handled = handled
         analysis.run()
@@ -82,6 +88,19 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     for stmt, block, new in analysis.rebinds.values():
         _insert_after(stmt, block, new)
     return node
+
+
+def _may_write(s: gast.AST) -> bool:
+    """Might ``s`` be an in-place write (:meth:`_Aliases.written`: a call given the name it
+    binds as its first argument, ``x = setitem(x, i, v)``, or an augmented assignment)?
+    Only those are checked or followed by rebinding: without one the analysis has nothing
+    to do."""
+    if s.__class__ is not gast.Assign or s.targets[0].__class__ is not gast.Name:
+        return False
+    value = s.value
+    return getattr(s, "s2sad_augmented", False) or value.__class__ is gast.Call and \
+        bool(value.args) and value.args[0].__class__ is gast.Name and \
+        value.args[0].id == s.targets[0].id
 
 
 def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin, load
-from s2sad.compiler.walks import name_nodes, nodes, same
+from s2sad.compiler.walks import name_nodes, nodes, same, statement_nodes
 
 
 def share(body: list) -> list:
@@ -68,7 +68,7 @@ def _first_push(body: list) -> tuple[int, str] | None:
         if _is_push(s):
             arg = s.value.args[0]
             return (k, arg.id) if isinstance(arg, gast.Name) else None
-        if any(_is_push(n) for n in nodes(s) if isinstance(n, gast.Expr)):
+        if any(_is_push(n) for n in statement_nodes(s) if isinstance(n, gast.Expr)):
             return None  # a push inside an if or an inner loop comes first
     return None
 

@@ -47,16 +47,32 @@ MAX_TERMS = 2
 def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
     """Each provable sum of a product in ``body`` contracted (in each block: a loop's
     body read within one trip); whether one was."""
-    inexact = inexact_names(body, namespace)
+    inexact: set[str] | None = None
     changed = False
     for block in blocks(body):
-        ctx = _Context(block, facts, namespace, inexact)
+        ctx: _Context | None = None
         for index, s in enumerate(block):
-            if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)):
+            if isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)) and \
+                    _rewritable(s, namespace):
+                if ctx is None:  # (the facts worked out for a block with a statement to
+                    # look at, before any of its statements is rewritten: as up front)
+                    inexact = inexact_names(body, namespace) if inexact is None else inexact
+                    ctx = _Context(block, facts, namespace, inexact)
                 sums = _Sums(ctx, index)
                 sums.visit(s)
                 changed |= sums.changed
     return changed
+
+
+def _rewritable(s: gast.stmt, namespace: dict) -> bool:
+    """Does ``s`` call ``np.sum`` or ``np.reshape``, the calls :class:`_Sums` rewrites
+    (most statements do not: they are not visited)?"""
+    return any(n.__class__ is gast.Call and _rewritten(evaluate_ref(n.func, namespace))
+               for n in nodes(s))
+
+
+def _rewritten(fn: object) -> bool:
+    return fn is np.sum or fn is np.reshape
 
 
 def has_sums(body: list, namespace: dict) -> bool:

@@ -24,6 +24,10 @@ from s2sad.compiler.walks import (
     store_and_load_ids,
 )
 
+# set by the tests: the counts :func:`counted_folds` keeps up to date checked against a
+# count of the body it leaves (its callers read them instead of counting again)
+CHECK_COUNTS = False
+
 
 def store_counts(stmts: list) -> Counter:
     return Counter(_ids(stmts, gast.Store))
@@ -61,6 +65,9 @@ def _own_names(s: gast.stmt) -> Iterator[gast.Name]:
 
 def propagate_copies(body: list, keep: set[str]) -> list:
     order = list(block_statements(body))
+    if not any(not in_loop and isinstance(s, gast.Assign) and isinstance(s.value, gast.Name)
+               for s, _, in_loop in order):
+        return body  # (no copy outside a loop: nothing to propagate, no names to walk)
     own = [list(_own_names(s)) for s, _, _ in order]  # (walked once, looked at thrice)
     stores, last_store = _stores(order, own)
     renames: dict[str, str] = {}
@@ -106,6 +113,12 @@ _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name 
 
 def fold_copies(body: list, keep: set[str]) -> list:
     """Sweeps until nothing changes; the name counts are kept up to date by each fold."""
+    return counted_folds(body, keep)[0]
+
+
+def counted_folds(body: list, keep: set[str]) -> tuple[list, Counter, Counter]:
+    """:func:`fold_copies`, and the store and load counts of the body it leaves (kept up
+    to date by each fold: :func:`counts` of it, but for names counted zero times)."""
     stores, loads = counts(body)
     names: _Names = {}  # statement -> its Name nodes (folds rename them in place)
     stored: _Stored = {}  # block -> names its statements may store
@@ -115,7 +128,10 @@ def fold_copies(body: list, keep: set[str]) -> list:
         for s, block, _ in list(block_statements(body)):
             if is_copy(s) and s in block:  # (nodes compare by identity: in C)
                 changed |= _fold_copy(s, block, stores, loads, keep, names, stored)
-    return body
+    if CHECK_COUNTS and (counts(body) != (+stores, +loads)):
+        raise AssertionError(f"fold_copies: counts kept {+stores}, {+loads}; "
+                             f"of the body {counts(body)}")
+    return body, stores, loads
 
 
 _Stored = dict[int, tuple[list, dict[str, gast.stmt]]]  # id of a block -> it, last stores

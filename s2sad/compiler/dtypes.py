@@ -22,7 +22,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_defs import counts
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import nodes, statement_nodes
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
@@ -44,7 +44,7 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dic
     float64)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
-    for node in nodes(body):
+    for node in statement_nodes(body):  # (only statements are looked at)
         if isinstance(node, gast.Assign) and getattr(node, "s2sad_slot", None) is not None:
             continue  # (a pop of the tape restores the values the names had when pushed)
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \

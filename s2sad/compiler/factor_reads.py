@@ -26,7 +26,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, nodes
+from s2sad.compiler.walks import blocks, nodes, statement_nodes
 
 _KEYWORDS = {"lower", "check_finite"}  # (overwrite_a would leave K changed)
 _DIAGONALS = (np.diag, np.diagonal)
@@ -128,7 +128,7 @@ def _call(name: str, args: list) -> gast.Call:
 
 
 def _assigns(body: list) -> list[gast.Assign]:
-    return [s for s in nodes(body) if isinstance(s, gast.Assign) and len(s.targets) == 1
+    return [s for s in statement_nodes(body) if isinstance(s, gast.Assign) and len(s.targets) == 1
             and isinstance(s.targets[0], gast.Name)]
 
 

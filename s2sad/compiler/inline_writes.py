@@ -15,17 +15,18 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
 
-def write_inline(facts, real: bool = False) -> None:
+def write_inline(facts, real: bool = False) -> bool:
     """``x = write_at(x, i, v)``, ``g = clear_at(g, i)`` and ``d = add_at(d, None, i, e)``
     of an array of known rank at a number ``i``: ``x[i] = v``, ``g[i] = 0.0`` and
     ``d[i] += e``, as a person writes them (no call per element).  The sums only where
     no value is complex (``real``): ``add_at`` adds a complex ``e``'s real part into a
-    real ``d``, ``+=`` would raise."""
+    real ``d``, ``+=`` would raise.  Whether it wrote one."""
+    wrote = False
     for s in facts.flat:
         call = call_of(s)
         if call is not None and len(call.args) == 4 and is_none(call.args[0]):
             if real:
-                start_inline(facts, s, call)
+                wrote |= start_inline(facts, s, call)
             continue
         if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
             continue
@@ -47,6 +48,8 @@ def write_inline(facts, real: bool = False) -> None:
         block = facts.blocks[id(s)]
         at = [id(x) for x in block].index(id(s))
         block[at:at + 1] = [copy_origin(n, s) for n in new]
+        wrote = True
+    return wrote
 
 def at_numbers(facts, idx: gast.expr, name: str) -> bool:
     """``i`` or ``(i, j)``: numbers, no more than ``name`` has axes (an element or a
@@ -63,23 +66,24 @@ def basic_slice(facts, p: gast.expr) -> bool:
             is_none(a) or ranks_stage.rank_of(a, facts.ranks, facts.namespace) == 0
             for a in p.args)
 
-def start_inline(facts, s: gast.Assign, call: gast.Call) -> None:
+def start_inline(facts, s: gast.Assign, call: gast.Call) -> bool:
     """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
-    ``d = zeros_like(x)`` then ``d[i] += e``."""
+    ``d = zeros_like(x)`` then ``d[i] += e``; whether it was one."""
     if evaluate_ref(call.func, facts.namespace) is not runtime.add_at:
-        return
+        return False
     name, like, idx = s.targets[0].id, call.args[1], call.args[2]
     if (facts.ranks.get(name) or 0) < 1 or not isinstance(like, gast.Name) or \
             not at_numbers(facts, idx, name) or \
             any(isinstance(n, gast.Name) and n.id == name
                 for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
-        return  # (e reads the old d: d = zeros_like(x) first would change what it reads)
+        return False  # (e reads the old d: d = zeros_like(x) first would change what it reads)
     target = gast.Subscript(value=load(name), slice=as_syntax(idx), ctx=gast.Store())
     new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
            added_into(target, call.args[3])]
     block = facts.blocks[id(s)]
     at = [id(x) for x in block].index(id(s))
     block[at:at + 1] = [copy_origin(n, s) for n in new]
+    return True
 
 
 def as_syntax(idx: gast.expr) -> gast.expr:

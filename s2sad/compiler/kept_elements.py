@@ -28,16 +28,22 @@ def drop(body: list) -> list:
     blocks = [body] + [b for s, _, _ in block_statements(body)
                        for b in (getattr(s, "body", None), getattr(s, "orelse", None))
                        if isinstance(b, list) and b and isinstance(b[0], gast.stmt)]
-    loops = [s for s, _, _ in block_statements(body) if isinstance(s, gast.For)]
-    counters = {s.target.id for s in loops if _counted(s)} - {
-        n.id for s, _, _ in block_statements(body) if not isinstance(s, gast.For)
-        for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)} - {
-        n.id for s in loops if not _counted(s) for n in name_nodes(s.target)}
+    counters = None  # (worked out for the first block that clears an element: few do)
     for block in blocks:
         if any(_cleared(s) for s in block):
+            counters = _counters(body) if counters is None else counters
             _drop_in(block, counters)
         _drop_copies_back(block)
     return body
+
+
+def _counters(body: list) -> set[str]:
+    """The counters of ``range`` loops that nothing else binds."""
+    loops = [s for s, _, _ in block_statements(body) if isinstance(s, gast.For)]
+    return {s.target.id for s in loops if _counted(s)} - {
+        n.id for s, _, _ in block_statements(body) if not isinstance(s, gast.For)
+        for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)} - {
+        n.id for s in loops if not _counted(s) for n in name_nodes(s.target)}
 
 
 def _drop_copies_back(block: list) -> None:
@@ -52,8 +58,9 @@ def _drop_copies_back(block: list) -> None:
         if pair is not None and (pair[1], pair[0]) in copies:
             del block[k]
             continue
-        bound = _bound([s])
-        copies = {key: r for key, r in copies.items() if not (set(key) & bound)}
+        if copies:  # (a statement's names walked only while a copy may be given back)
+            bound = _bound([s])
+            copies = {key: r for key, r in copies.items() if not (set(key) & bound)}
         if pair is not None:
             copies[pair] = k
         k += 1

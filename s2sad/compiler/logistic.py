@@ -19,17 +19,16 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.algebra_terms import product_factors
-from s2sad.compiler.walks import name_nodes
+from s2sad.compiler.walks import name_nodes, statement_nodes
 
 _UNSURE = "unsure"  # bound where the search cannot tell which value (a nested block)
 
 
 def simplify(body: list) -> list:
     """``body`` with each such product rewritten (in place)."""
-    if not any(isinstance(n, gast.BinOp) and isinstance(n.op, gast.Div) and
-               isinstance(n.left, gast.Constant) for n in gast.walk(
-                   gast.Module(body=body, type_ignores=[]))):
-        return body  # (no reciprocal anywhere: no sigmoid)
+    if not any(s.__class__ is gast.Assign and _reciprocal(s.value)
+               for s in statement_nodes(body)):
+        return body  # (no ``s = 1.0 / a`` anywhere, which each rewrite needs: no sigmoid)
     pushes: dict = {}
     for s, path in _statements(body, []):
         if isinstance(s, gast.Expr) and getattr(s, "s2sad_slot", None) is not None:
@@ -38,6 +37,12 @@ def simplify(body: list) -> list:
         if isinstance(s, (gast.Assign, gast.AugAssign, gast.Expr)):
             _Rewrite(path, pushes).visit(s)
     return body
+
+
+def _reciprocal(v: gast.expr) -> bool:
+    """``c / a`` of a literal ``c`` (:func:`_reciprocal_of` of some name, when ``c`` is 1)."""
+    return v.__class__ is gast.BinOp and v.op.__class__ is gast.Div and \
+        v.left.__class__ is gast.Constant
 
 
 def _statements(block: list, path: list):

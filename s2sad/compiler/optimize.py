@@ -80,6 +80,7 @@ class Facts:
     floats: frozenset = frozenset()  # parameters that are float64 arrays
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
     kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
+    version: int | None = None  # the fingerprint of the body a fixpoint pass was given
 
 
 Pass = Callable[[list, Facts], list]
@@ -117,6 +118,7 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
     same input): a round that only verifies costs a fingerprint per pass, and not that
     where the pass knew it had nothing to do (it set ``facts.kept``)."""
     if not group[0].fixpoint:
+        facts.version = None
         body = group[0].run(body, facts)
         if CHECK is not None:
             CHECK(group[0].name, body, facts)
@@ -128,7 +130,7 @@ def _run_group(body: list, facts: Facts, group: list[Step], upto: str | None
         for step in group:
             if idle.get(step.name) == now:
                 continue
-            facts.kept = False
+            facts.kept, facts.version = False, now
             body = step.run(body, facts)
             if CHECK is not None:
                 CHECK(step.name, body, facts)
@@ -205,7 +207,7 @@ def shapes(body: list, facts: Facts) -> list:
     solution."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
-    facts.shaped = None  # (the body changes next)
+    facts.shaped = facts.version  # (of the body as given: current while nothing changes it)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),

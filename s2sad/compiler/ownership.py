@@ -78,17 +78,19 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     facts.no_copies_read_by_item()
     facts.copy_views()
     facts.repair_required()
-    facts.use_candidates()
-    facts.refresh()
-    inline_writes.write_inline(facts, real)
-    facts.refresh()
+    # (each step below says whether it changed the body: the facts are worked out again
+    # only then, the steps before having left them current)
+    if facts.use_candidates():
+        facts.refresh()
+    if inline_writes.write_inline(facts, real):
+        facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
         in_loops = [s for s in facts.flat if facts.depth.get(id(s), 0) > 0]
-        accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
-                              namespace)
-        returns.plain(body, facts.owned, kinds, shapes, set(floats))
-    facts.refresh()
+        summed = accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
+                                       namespace)
+        if returns.plain(body, facts.owned, kinds, shapes, set(floats)) or summed:
+            facts.refresh()
     returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,
                            params, facts.namespace, facts.is_number)
     return body
@@ -349,10 +351,11 @@ class _Facts:
         return call is not None and bool(call.args) and isinstance(call.args[0], gast.Name) \
             and call.args[0].id == s.targets[0].id
 
-    def use_candidates(self) -> None:
+    def use_candidates(self) -> bool:
         """``setitem`` / ``zero_at`` of an owned array whose old value is dead: in place.
         An array that is not owned because it comes from the caller (or another name) is
-        copied once before the loop that writes into it, when that makes it owned."""
+        copied once before the loop that writes into it, when that makes it owned (the
+        facts worked out again after that).  Whether a call was made in place."""
         candidates = [c for c in (self.candidate(s) for s in self.flat) if c is not None]
         for name in {name for name, _, _ in candidates if name not in self.owned}:
             depth = min(d for n, _, d in candidates if n == name)
@@ -360,9 +363,12 @@ class _Facts:
             pushes = self.pushes(name, depth) if name not in self.owned else []
             if pushes:
                 self.copy_before_loops(name, depth, pushes)
+        renamed = False
         for name, call, _ in candidates:
             if name in self.owned:
                 forms.rename(call, _CANDIDATES[evaluate_ref(call.func, self.namespace)])
+                renamed = True
+        return renamed
 
     def candidate(self, s: gast.stmt) -> tuple | None:
         """(array name, the copying call, loop depth) of ``x = setitem(x, ...)`` and the

@@ -72,9 +72,10 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)
     params = param_names(node)
-    numbers = activity_stage.scalar_names(node, {params[i] for i in scalars}, namespace)
     node = alias.resolve_aliases(node, {**namespace, **registry.TEMPLATE_NAMESPACE},
-                                 src.filename, numbers, param_ranks(node, ranks, held=True),
+                                 src.filename, lambda: activity_stage.scalar_names(
+                                     node, {params[i] for i in scalars}, namespace),
+                                 param_ranks(node, ranks, held=True),
                                  outer=set(namespace))
     if stage != "alias":
         node = factor_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)), namespace)

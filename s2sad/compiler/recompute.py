@@ -14,7 +14,16 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, same, substituted, walk
+from s2sad.compiler.walks import (
+    clone,
+    name_nodes,
+    nodes,
+    parent_map,
+    same,
+    statement_nodes,
+    substituted,
+    walk,
+)
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
@@ -23,14 +32,15 @@ _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast
 
 
 def recompute(body: list, numbers: set[str], params: set[str]) -> list:
-    loops = [s for s in nodes(body) if isinstance(s, gast.For) and
+    loops = [s for s in statement_nodes(body) if isinstance(s, gast.For) and
              isinstance(s.target, gast.Name)]  # (an element loop inside a time loop too)
     pushes = {getattr(n, "s2sad_slot", None): (loop, n) for loop in loops for n in loop.body
               if isinstance(n, gast.Expr) and getattr(n, "s2sad_slot", None) is not None}
     if not pushes:
         return body  # (no loop pushes: nothing to compute again; the facts not needed)
-    stores = _store_counts(body)
-    fixed = {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
+    # what holds one value all along: worked out for the first pop that may go (most
+    # bodies have none), before any rewrite, as it was when worked out up front
+    fixed: set[str] | None = None
     for rev in loops:
         if not _counter_kept(rev):
             continue
@@ -41,6 +51,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
                     not _counter_kept(forward) or not _single_name_pop(pop, push):
                 continue
             name = pop.targets[0].id
+            fixed = _fixed(body, numbers, params) if fixed is None else fixed
             value = _value(forward.body, forward.body.index(push), name,
                            fixed | {forward.target.id})
             if value is not None and (name in numbers or _tested(rev, name) or
@@ -50,6 +61,13 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
                                                        type_comment=None), pop)
                 forward.body.remove(push)
     return body
+
+
+def _fixed(body: list, numbers: set[str], params: set[str]) -> set[str]:
+    """The names holding one value all along: parameters never bound, and numbers (and
+    objects read only by item) bound once at the top."""
+    stores = _store_counts(body)
+    return {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
 
 
 def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | None:
@@ -121,7 +139,7 @@ def _item(value: gast.expr) -> bool:
 
 def _tested(loop: gast.For, name: str) -> bool:
     return any(isinstance(n, (gast.If, gast.While)) and isinstance(n.test, gast.Name) and
-               n.test.id == name for n in nodes(loop.body))
+               n.test.id == name for n in statement_nodes(loop.body))
 
 
 def _plain_assign(s: gast.stmt, name: str) -> bool:

@@ -27,11 +27,13 @@ FIRST = {runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.add_a
 
 
 def plain(body: list, owned: set[str], kinds: dict[str, str],
-          shapes: Callable[[], dims.Facts], floats: set[str]) -> None:
-    """``cast_like(dx, x)`` as ``dx`` where that is what it returns (see above)."""
+          shapes: Callable[[], dims.Facts], floats: set[str]) -> bool:
+    """``cast_like(dx, x)`` as ``dx`` where that is what it returns (see above); whether
+    one was."""
     last = body[-1] if body else None
     if not isinstance(last, gast.Return) or last.value is None:
-        return
+        return False
+    plained: list = []
     facts: list = []
 
     def plain_one(e: gast.expr) -> gast.expr:
@@ -46,8 +48,10 @@ def plain(body: list, owned: set[str], kinds: dict[str, str],
         facts[:] = facts or [shapes()]
         sx = facts[0].of(e.args[1])
         known = dims.known(sx) and len(sx) >= 1 and dims.same(facts[0].of(e.args[0]), sx)
+        plained.extend([e] if known else [])
         return e.args[0] if known else e
     last.value = plain_one(last.value)
+    return bool(plained)
 
 
 def copy_arguments(body: list, flat: list, owned: set[str], numbers: set[str],

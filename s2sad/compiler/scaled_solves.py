@@ -18,7 +18,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, nodes, walk
+from s2sad.compiler.walks import clone, nodes, statement_nodes, walk
 
 _SOLVES = ("solve", "cho_solve", "factor_solve")  # (what a body without any skips)
 
@@ -29,7 +29,7 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     if not any(n.__class__ is gast.Attribute and n.attr in _SOLVES or
                n.__class__ is gast.Name and n.id in _SOLVES for n in nodes(body)):
         return body
-    for loop in [n for n in nodes(body) if isinstance(n, (gast.For, gast.While))]:
+    for loop in [n for n in statement_nodes(body) if isinstance(n, (gast.For, gast.While))]:
         _scale_in_loop(loop.body, namespace, numbers)
     once = _bound_once(body)
     fixed = set(once) | (_names(body) - _stores(body))  # (one value all along)

@@ -22,7 +22,9 @@ from s2sad.compiler.walks import nodes
 def candidates(body: list, params: set[str], namespace: dict) -> bool:
     """Whether ``body`` starts an adjoint as zeros like a value that is not an argument
     (most bodies do not: the pass then costs one walk)."""
-    return any(_shape_read(n, namespace) not in (None, *params) for n in nodes(body))
+    kept = (None, *params)
+    return any(_shape_read(n, namespace) not in kept for n in nodes(body)
+               if n.__class__ is gast.Call)
 
 
 def zeros_from_arguments(body: list, facts: dims.Facts, kinds: dict[str, str],

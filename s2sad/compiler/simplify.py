@@ -15,8 +15,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler.copies import (
-    counts,
-    fold_copies,
+    counted_folds,
     is_copy,
     load_counts,
     propagate_copies,
@@ -42,12 +41,12 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     decide(body, keep)
     _drop_repeated_bindings(body, namespace)
     body = propagate_copies(body, keep)
-    body = fold_copies(body, keep)
+    body, stores, loads = counted_folds(body, keep)
     gone: list = []
     body = _drop_dead(body, namespace, keep, gone)
     if gone:  # (a copy whose other binding was dead code folds now: one round, not two)
-        body = fold_copies(body, keep)
-    _fuse_single_uses(body, namespace, keep, *counts(body))
+        body, stores, loads = counted_folds(body, keep)
+    _fuse_single_uses(body, namespace, keep, stores, loads)  # (the counts still current)
     return _without_stale_deletes(body, keep)
 
 
@@ -101,8 +100,8 @@ def fuse(body: list, namespace: dict, keep: set[str]) -> list:
     (after passes that made new readers, such as the in-place updates of
     :mod:`ownership`, or copies, where it found no copy needed: a copy folded names
     the same object either way)."""
-    body = fold_copies(body, keep)
-    _fuse_single_uses(body, namespace, keep, *counts(body))
+    body, stores, loads = counted_folds(body, keep)
+    _fuse_single_uses(body, namespace, keep, stores, loads)
     return _without_self_copies(body)
 
 

@@ -31,7 +31,7 @@ from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_nodes, nodes, walk_statements
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk_statements
 
 
 @dataclass
@@ -159,7 +159,7 @@ def zero_dim_arrays(node: gast.FunctionDef, ndarrays: set[str]) -> set[str]:
     """The names that may hold an ndarray of rank 0 (``q = np.where(c, a, b)`` of numbers,
     and ``z = q``): objects, not numbers, for this stage: ``q += 1.0`` writes the array
     ``z`` names too."""
-    copies = [(s.targets[0].id, s.value.id) for s in nodes(node)
+    copies = [(s.targets[0].id, s.value.id) for s in statement_nodes(node)
               if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and
               isinstance(s.value, gast.Name)]
     held = set(ndarrays)
