@@ -47,6 +47,7 @@ from s2sad.compiler import (
     simplify,
     tape,
     transcendentals,
+    undo_writes,
     written_back,
     zero_branches,
 )
@@ -323,6 +324,11 @@ def assembled(body: list, facts: Facts) -> list:
 def appended_lists(body: list, facts: Facts) -> list:
     """A list a loop only appends to built in place, its adjoint taken apart in place."""
     return appends.rewrite(body, facts.namer)
+
+
+def undone(body: list, facts: Facts) -> list:
+    """An array written element by element taped by the elements it overwrites."""
+    return undo_writes.log_writes(body, lambda: _shapes(body, facts), facts.namer)
 
 
 def owned(body: list, facts: Facts) -> list:
