@@ -39,6 +39,7 @@ from s2sad.compiler import (
     number_spreads,
     ownership,
     recompute,
+    remat_views,
     reuse,
     row_sums,
     scaled_solves,
@@ -242,7 +243,8 @@ def contracted(body: list, facts: Facts) -> list:
     if not contractions.has_sums(body, facts.namespace):
         facts.kept = True
         return body  # (nothing to contract: no shape facts worked out for it)
-    if contractions.weights_named(body, facts.namespace, facts.namer):
+    if contractions.weights_named(body, facts.namespace, facts.namer) | \
+            remat_views.rematerialize(body, facts.namespace):
         facts.shapes = None
     if contractions.contract(body, _shapes(body, facts), facts.namespace):
         facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
