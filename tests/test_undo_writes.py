@@ -136,3 +136,59 @@ def test_left_alone_where_not_only_element_writes():
     X = rng.standard_normal((4, 3))
     check_grad(rows_written, X)
     assert "Y_1_old" not in _code(rows_written, X)
+
+
+def shifted_subst(L, b, k):
+    """``z[i + k]``: with ``k`` a literal the index is surely an int (taped by element);
+    with ``k`` an argument it may be anything (a bool selects a view): left alone."""
+    n = b.shape[0]
+    z = np.zeros(n + 2)
+    for i in range(n):
+        s = b[i]
+        for j in range(i):
+            s = s - L[i, j] * z[j + k]
+        z[i + k] = s / L[i, i]
+    return np.sum(z * z)
+
+
+def shifted_by_one(L, b):
+    n = b.shape[0]
+    z = np.zeros(n + 1)
+    for i in range(n):
+        s = b[i]
+        for j in range(i):
+            s = s - L[i, j] * z[j + 1]
+        z[i + 1] = s / L[i, i]
+    return np.sum(z * z)
+
+
+def test_an_index_of_an_argument_is_left_alone():
+    rng = np.random.default_rng(5)
+    L = np.tril(rng.standard_normal((4, 4))) + 3.0 * np.eye(4)
+    b = rng.standard_normal(4)
+    for k in (0, 2):
+        check_grad(shifted_subst, L, b, k, wrt=(0, 1))
+    assert "_old" not in _code(shifted_subst, L, b, 1, wrt=(0, 1))
+    check_grad(shifted_by_one, L, b, wrt=(0, 1))
+    code = _code(shifted_by_one, L, b, wrt=(0, 1))
+    assert "_old" in code and "setitem" not in code, code
+
+
+def shifted_pairs(L, b):
+    """An index computed between the push and the write, nested in arithmetic."""
+    n = b.shape[0]
+    Z = np.zeros((n + 2, 2))
+    for i in range(n):
+        s = b[i]
+        for j in range(i):
+            s = s - L[i, j] * Z[j + 1, 1]
+        Z[i + 1 + 1, 0] = s / L[i, i]
+        Z[i + 1, 1] = np.sin(Z[i + 2, 0])
+    return np.sum(Z * Z)
+
+
+def test_an_index_computed_before_the_write():
+    rng = np.random.default_rng(6)
+    L = np.tril(rng.standard_normal((4, 4))) + 3.0 * np.eye(4)
+    b = rng.standard_normal(4)
+    check_grad(shifted_pairs, L, b, wrt=(0, 1))

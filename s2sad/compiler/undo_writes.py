@@ -32,7 +32,7 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.carried import reversed_of
 from s2sad.compiler.names import Namer, call_named, copy_origin, load, store
-from s2sad.compiler.walks import clone, name_nodes, nodes, walk_statements
+from s2sad.compiler.walks import clone, name_nodes, nodes, substituted, walk_statements
 
 
 def log_writes(body: list, shapes: Callable[[], dims.Facts], namer: Namer) -> list:
@@ -44,10 +44,11 @@ def log_writes(body: list, shapes: Callable[[], dims.Facts], namer: Namer) -> li
     facts = shapes()
     statements = list(_statements(body))
     counters = {s.target.id for s in statements if isinstance(s, gast.For) and
-                isinstance(s.target, gast.Name)} - {
+                isinstance(s.target, gast.Name) and _over_range(s.iter)} - {
         n for s in statements if not isinstance(s, gast.For) for n in _header_bound(s)}
+    ints = _int_names(statements, counters)
     for name in dict.fromkeys(str(_self_write(s)) for s in writes):
-        plan = _plan(body, name, facts)
+        plan = _plan(body, name, facts, ints)
         if plan is not None:
             _apply(name, plan, namer, counters)
     return body
@@ -69,9 +70,10 @@ def _self_write(s: gast.AST) -> str | None:
     return None
 
 
-def _plan(body: list, name: str, facts: dims.Facts) -> list | None:
-    """[(push, write, pop, loops around the push, loops around the pop)] of every write
-    of ``name``, or None where the rewrite would not be sound."""
+def _plan(body: list, name: str, facts: dims.Facts, ints: set[str]) -> list | None:
+    """[(push, the write's index there, pop, loops around the push, loops around the pop,
+    the pop's block)] of every write of ``name``, or None where the rewrite would not be
+    sound."""
     place = _places(body)
     pushes: list = []
     pops: dict[int, list] = {}
@@ -89,12 +91,12 @@ def _plan(body: list, name: str, facts: dims.Facts) -> list | None:
     first = body.index(other[0])
     plan = []
     for push in pushes:
-        write = _taped_write(push, name, place)
+        taped = _taped_write(push, name, place)
         found = pops.pop(push.s2sad_slot, [])
-        if write is None or len(found) != 1 or not _element(write, name, facts) or \
+        if taped is None or len(found) != 1 or not _element(taped[0], name, facts, ints) or \
                 any(body.index(_top(s, place)) <= first for s in (push, found[0])):
             return None
-        plan.append((push, write, found[0], place[id(push)][2], place[id(found[0])][2],
+        plan.append((push, taped[1], found[0], place[id(push)][2], place[id(found[0])][2],
                      place[id(found[0])][0]))
     writes = [s for s in _statements(body) if _self_write(s) == name]
     if pops or not plan or len(writes) != len(plan):
@@ -122,17 +124,18 @@ def _top(s: gast.stmt, place: dict) -> gast.stmt:
     return place[id(s)][1]
 
 
-def _taped_write(push: gast.Expr, name: str, place: dict) -> gast.Assign | None:
+def _taped_write(push: gast.Expr, name: str, place: dict) -> tuple | None:
     """The write of ``name`` the push is the last one before, in its block, with nothing
-    between binding the name or the write's index; None if there is none."""
+    between binding the name, nor the write's index but for an int computed there
+    (``add = i + 1``, read as its value: :func:`_index_at_push`); None if there is none."""
     block = place[id(push)][0]
     for s in block[block.index(push) + 1:]:
         if _self_write(s) == name:
-            index = {n.id for n in name_nodes(s.value.args[1])}
             between = block[block.index(push) + 1:block.index(s)]
-            if any((_bound(b) & (index | {name})) for b in between):
+            index = _index_at_push(s.value.args[1], between)
+            if any(name in _bound(b) for b in between) or index is None:
                 return None
-            return s
+            return s, index
         if name in _bound(s) or any(isinstance(n, gast.Expr) and
                                     getattr(n, "s2sad_slot", None) is not None and
                                     _holds(n.value.args[0], name) for n in nodes(s)):
@@ -140,14 +143,93 @@ def _taped_write(push: gast.Expr, name: str, place: dict) -> gast.Assign | None:
     return None
 
 
-def _element(write: gast.Assign, name: str, facts: dims.Facts) -> bool:
-    """The write is of one element: an int index per axis of the array."""
+def _index_at_push(index: gast.expr, between: list) -> gast.expr | None:
+    """The index as an expression of names bound before the push: a name the statements
+    between bind once, ``add = i + 1`` (of names they do not bind), read as its value."""
+    bound = [n for b in between for n in _bound(b)]
+    out = clone(index)
+    for node in list(nodes(out)):
+        if not isinstance(node, gast.Name) or node.id not in bound:
+            continue
+        defs = [b for b in between if node.id in _bound(b)]
+        d = defs[0]
+        if len(defs) != 1 or bound.count(node.id) != 1 or not isinstance(d, gast.Assign) \
+                or len(d.targets) != 1 or not _int_expr(d.value, set(_names(d.value))) \
+                or set(_names(d.value)) & set(bound):
+            return None
+        out = substituted(out, node, clone(d.value))
+    return out
+
+
+def _names(e: gast.expr) -> list[str]:
+    return [n.id for n in name_nodes(e)]
+
+
+def _element(write: gast.Assign, name: str, facts: dims.Facts, ints: set[str]) -> bool:
+    """The write is of one element: an int index per axis of the array (a bool or a
+    0-d array would select a view, which the write would then change)."""
     index = write.value.args[1]
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     shape = facts.shapes.get(name)
     return isinstance(shape, tuple) and len(shape) == len(parts) and all(
-        isinstance(p, gast.Name) and facts.shapes.get(p.id) == () or
+        isinstance(p, gast.Name) and p.id in ints or
         isinstance(p, gast.Constant) and type(p.value) is int for p in parts)
+
+
+def _over_range(it: gast.expr) -> bool:
+    """``range(...)`` or ``reversed(range(...))``: the counter is an int."""
+    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+            it.func.id == "reversed" and len(it.args) == 1:
+        it = it.args[0]
+    return isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
+        it.func.id == "range"
+
+
+_INT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Mod, gast.FloorDiv)
+
+
+def _int_names(statements: list, counters: set[str]) -> set[str]:
+    """Names surely holding Python ints: range counters, and names every binding of
+    which is int arithmetic of those, int literals and lengths (``np.shape(x)[0]``)."""
+    defs: dict[str, list] = {}
+    for s in statements:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name):
+            defs.setdefault(s.targets[0].id, []).append(s.value)
+    other = {n for s in statements for n in _header_bound(s)
+             if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                     isinstance(s.targets[0], gast.Name))}
+    found = set(counters)
+    grew = True
+    while grew:
+        grew = False
+        for name, values in defs.items():
+            if name not in found and name not in other and \
+                    all(_int_expr(v, found) for v in values):
+                found.add(name)
+                grew = True
+    return found
+
+
+def _int_expr(e: gast.expr, ints: set[str]) -> bool:
+    if isinstance(e, gast.Constant):
+        return type(e.value) is int
+    if isinstance(e, gast.Name):
+        return e.id in ints
+    if isinstance(e, gast.BinOp):
+        return isinstance(e.op, _INT_OPS) and _int_expr(e.left, ints) and \
+            _int_expr(e.right, ints)
+    if isinstance(e, gast.UnaryOp):
+        return isinstance(e.op, gast.USub) and _int_expr(e.operand, ints)
+    if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
+            type(e.slice.value) is int:  # a length: np.shape(x)[0], x.shape[0]
+        v = e.value
+        return isinstance(v, gast.Attribute) and v.attr == "shape" or \
+            isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) and \
+            v.func.attr == "shape" and isinstance(v.func.value, gast.Name) and \
+            v.func.value.id == "np"
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "len"
 
 
 def _holds(e: gast.expr, name: str) -> bool:
@@ -169,8 +251,7 @@ def _header_bound(s: gast.stmt) -> set[str]:
 
 
 def _apply(name: str, plan: list, namer: Namer, counters: set[str]) -> None:
-    for push, write, pop, push_loops, pop_loops, block in plan:
-        index = write.value.args[1]
+    for push, index, pop, push_loops, pop_loops, block in plan:
         counted = _counted(index, push_loops, pop_loops, counters)
         old = namer.fresh(f"{name}_old")
         at = "" if counted else namer.fresh(f"{name}_at")
@@ -199,7 +280,8 @@ def _counted(index: gast.expr, push_loops: tuple, pop_loops: tuple,
     """The index is literals and counters of loops around the push whose reversed loops
     are around the pop (so the counter holds the same int there)."""
     names = {n.id for n in name_nodes(index)}
-    plain = (gast.Name, gast.Constant, gast.Tuple, gast.Load)
+    plain = (gast.Name, gast.Constant, gast.Tuple, gast.Load, gast.BinOp, gast.UnaryOp,
+             gast.USub, *_INT_OPS)
     if not names <= counters or not all(isinstance(n, plain) for n in nodes(index)):
         return False
     return all(any(isinstance(f, gast.For) and isinstance(f.target, gast.Name) and
