@@ -29,6 +29,7 @@ from benchmarks import (
     problems_more,
     problems_pairs,
     problems_unseen,
+    problems_unseen2,
 )
 
 
@@ -282,6 +283,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_pairs.SPECS]
 # (32-39) session 36: an LSTM, a small-matrix loop, a line search, element loops of an
 # Euler stepper and a correlation, Horner in a scalar loop, small SPD solves, layer norm
 PROBLEMS += [Problem(**spec) for spec in problems_unseen.SPECS]
+# (40-47) session 37: loops over a small matrix (Cholesky), a table of soft minima, a
+# GARCH recursion, power iteration, soft k-means steps, Monte-Carlo paths, an index-loop
+# stencil, a loss summed over mini-batches
+PROBLEMS += [Problem(**spec) for spec in problems_unseen2.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

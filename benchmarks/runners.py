@@ -229,7 +229,22 @@ def _make_torch_np() -> types.SimpleNamespace:
     ns.zeros = lambda shape: torch.zeros(shape, dtype=torch.float64)
     ns.pad = lambda x, width, mode="constant": torch.nn.functional.pad(x, (width, width) * x.dim())
     ns.ones = lambda shape: torch.ones(shape, dtype=torch.float64)
+    ns.full = lambda shape, value: torch.full((shape,) if isinstance(shape, int) else shape,
+                                              0.0, dtype=torch.float64) + value
+    ns.var = lambda x, axis=None, keepdims=False: torch.var(
+        x, dim=axis, keepdim=keepdims, unbiased=False)
+    ns.inf = np.inf
+    for name in ("maximum", "minimum"):  # against a Python float too, as numpy's are
+        setattr(ns, name, _torch_binary(getattr(torch, name)))
     return ns
+
+
+def _torch_binary(fn: Callable) -> Callable:
+    import torch
+
+    def tensor(v: Any) -> Any:
+        return v if isinstance(v, torch.Tensor) else torch.as_tensor(v, dtype=torch.float64)
+    return lambda a, b: fn(tensor(a), tensor(b))
 
 
 def _torch_unary(fn: Callable) -> Callable:

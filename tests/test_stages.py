@@ -141,12 +141,23 @@ def collected(x, w):
     return np.sum(np.array(out) ** 2)
 
 
+def substituted(L, b):
+    z = np.zeros(b.shape[0])
+    for i in range(b.shape[0]):
+        s = b[i]
+        for k in range(i):
+            s = s - L[i, k] * z[k]
+        z[i] = s / L[i, i]
+    return np.sum(z * z)
+
+
 POINTS.update({accepted: ((_V, 0.8), (0,)), pairwise: ((_M, _M[:2] + 1.0), (0,)),
                state_rnn: ((_M, _r.standard_normal((4, 3)), _V), (0,)),
                rnn: ((_M[:2], _M, _r.standard_normal((4, 2, 2))), (0,)),
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
                taps: ((_V[:2], _r.standard_normal(5)), (0,)),
-               decay: ((_V[:2] + 1.0, 1.5, 3), (0,)), collected: ((_V, 0.7), (0,))})
+               decay: ((_V[:2] + 1.0, 1.5, 3), (0,)), collected: ((_V, 0.7), (0,)),
+               substituted: ((_SPD, _V), (0,))})
 
 
 def passes(fn, args, wrt) -> list[tuple[str, str]]:
@@ -343,6 +354,14 @@ CHANGES = {
         "ds = tanh",
         "db = dadd",
         "dp = {'W': dp_item, 'b': db, 's': ds}",
+    ]),
+    "undo": (substituted, [  # the element a write overwrites pushed, not the array
+        "stack.append(z_1)",
+        "z_1 = stack.pop()",
+    ], [
+        "stack.append(z_1[i])",
+        "z_1_old = stack.pop()",
+        "z_1 = setitem(z_1, i, z_1_old)",
     ]),
     "ownership": (writes, [
         "y_1 = setitem(y, 0, y[0] * 3.0)",

@@ -39,7 +39,7 @@ from s2sad.compiler.contract_plan import (
 from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, nodes, walk
+from s2sad.compiler.walks import blocks, clone, nodes, walk
 
 MAX_TERMS = 2
 
@@ -259,6 +259,11 @@ class _Sums(Transformer):
             if found is None:
                 return None
             at, value = found
+        divisor = None
+        if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Div) and \
+                self.ctx.facts.of(value.right) == () and _plain(value.right) and \
+                self.ctx.fixed(value.right, at, self.index):
+            value, divisor = value.left, value.right  # np.sum(x * y / c): (x @ y) / c
         frame = self.ctx.facts.of(value)
         if not dims.known(frame) or not frame:
             return None
@@ -266,7 +271,9 @@ class _Sums(Transformer):
         product = self.product(value, frame, at)
         if reduced is None or product is None:
             return None
-        return self.written(product, frame, reduced, keep.value)
+        out = self.written(product, frame, reduced, keep.value)
+        return out if out is None or divisor is None else \
+            gast.BinOp(left=out, op=gast.Div(), right=clone(divisor))
 
     def product(self, e: gast.expr, frame: tuple, at: int) -> _Product | None:
         """``e`` as a product of numbers and array views over ``frame``."""

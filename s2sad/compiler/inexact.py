@@ -23,7 +23,7 @@ _INEXACT_CODES = set("efdgFDG")
 # results like their first argument's kind (shape functions, reductions, adjoint helpers)
 _LIKE_FIRST = {np.expand_dims, np.reshape, np.transpose, np.squeeze, np.moveaxis,
                np.sum, np.negative, np.swapaxes, np.ravel, np.matrix_transpose}
-_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh"}
+_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh", "extremum_adjoint"}
 _HELPERS = _HELPERS_LIKE_FIRST | {"safe_div", "safe_mul"}
 _FLOAT_MADE = {np.eye, np.ones, np.zeros, np.identity, np.mean}  # (without dtype=)
 
@@ -38,7 +38,10 @@ def inexact_names(body: list, namespace: dict) -> set[str]:
     for n in nodes(body):
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name):
-            defs.setdefault(n.targets[0].id, []).append(n.value)
+            if isinstance(n.value, gast.Name) and n.value.id == n.targets[0].id:
+                stores[n.value.id] -= 1  # (``x = x`` keeps the value: no definition)
+            else:
+                defs.setdefault(n.targets[0].id, []).append(n.value)
         elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             stores[n.id] += 1
     candidates = {k: v for k, v in defs.items() if stores[k] == len(v)}
@@ -80,6 +83,10 @@ def is_inexact(e: gast.expr, names: set[str], namespace: dict) -> bool:
 
 
 def _call(e: gast.Call, names: set[str], namespace: dict) -> bool:
+    if isinstance(e.func, gast.Name) and e.func.id == "add_at" and len(e.args) > 1:
+        start = e.args[0]  # added into it, or into zeros like the second (None first)
+        return is_inexact(e.args[1] if isinstance(start, gast.Constant) and
+                          start.value is None else start, names, namespace)
     if isinstance(e.func, gast.Name) and e.func.id in _HELPERS and e.args:
         if e.func.id == "safe_div":
             return True

@@ -39,6 +39,7 @@ from s2sad.compiler import (
     number_spreads,
     ownership,
     recompute,
+    remat_views,
     reuse,
     row_sums,
     scaled_solves,
@@ -47,6 +48,7 @@ from s2sad.compiler import (
     simplify,
     tape,
     transcendentals,
+    undo_writes,
     written_back,
     zero_branches,
 )
@@ -243,7 +245,8 @@ def contracted(body: list, facts: Facts) -> list:
     if not contractions.has_sums(body, facts.namespace):
         facts.kept = True
         return body  # (nothing to contract: no shape facts worked out for it)
-    if contractions.weights_named(body, facts.namespace, facts.namer):
+    if contractions.weights_named(body, facts.namespace, facts.namer) | \
+            remat_views.rematerialize(body, facts.namespace):
         facts.shapes = None
     if contractions.contract(body, _shapes(body, facts), facts.namespace):
         facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
@@ -325,6 +328,11 @@ def assembled(body: list, facts: Facts) -> list:
 def appended_lists(body: list, facts: Facts) -> list:
     """A list a loop only appends to built in place, its adjoint taken apart in place."""
     return appends.rewrite(body, facts.namer)
+
+
+def undone(body: list, facts: Facts) -> list:
+    """An array written element by element taped by the elements it overwrites."""
+    return undo_writes.log_writes(body, lambda: _shapes(body, facts), facts.namer)
 
 
 def owned(body: list, facts: Facts) -> list:

@@ -229,6 +229,7 @@ PASSES = (
     Step("floats", optimize.as_floats),
     Step("carried", optimize.shared_tape),
     Step("appends", optimize.appended_lists),
+    Step("undo", optimize.undone),
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),
