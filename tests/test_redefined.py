@@ -191,3 +191,45 @@ def test_functions_at_constant_keys_of_global_containers():
     finally:
         ACTIVATIONS["smooth"], ORDER[1] = np.tanh, np.cos
     np.testing.assert_allclose(g(X), 1 - np.tanh(X) ** 2 - np.sin(X), rtol=1e-12)
+
+
+WEIGHTS = np.array([[2.0, 0.5], [0.5, 1.0]])
+
+
+def exp_energy(x):
+    return np.sum(np.exp(WEIGHTS @ x))
+
+
+def exp_energy_hessian(W, x):
+    return W.T @ np.diag(np.exp(W @ x)) @ W  # the closed form
+
+
+def test_a_hessian_reads_data_globals_bound_again():
+    """A Hessian differentiates the generated gradient, whose data globals its own
+    refresher reads: the Hessian's code kept them as they were when it was made."""
+    global WEIGHTS
+    saved, w = WEIGHTS, np.array([0.3, -0.2])
+    h = s2sad.hessian(exp_energy)
+    np.testing.assert_allclose(h(w), exp_energy_hessian(WEIGHTS, w), rtol=1e-12)
+    try:
+        WEIGHTS = np.array([[1.0, -0.5], [0.25, 0.75]])
+        np.testing.assert_allclose(h(w), exp_energy_hessian(WEIGHTS, w), rtol=1e-12)
+        np.testing.assert_allclose(s2sad.hessian(exp_energy)(w),
+                                   exp_energy_hessian(WEIGHTS, w), rtol=1e-12)
+    finally:
+        WEIGHTS = saved
+
+
+def test_a_hessian_reads_another_modules_data_bound_again():
+    import other_module_data as other
+    from test_module_arrays import calls_another_modules_helper as f
+
+    w, saved = np.array([0.4, -0.3]), other.M
+    s2sad.hessian(f)(w)
+    try:
+        other.M = np.array([[1.0, -0.5], [0.25, 0.75]])
+        g = s2sad.grad(f)
+        expected = np.stack([(g(w + 1e-6 * e) - g(w - 1e-6 * e)) / 2e-6 for e in np.eye(2)])
+        np.testing.assert_allclose(s2sad.hessian(f)(w), expected, rtol=1e-5, atol=1e-7)
+    finally:
+        other.M = saved

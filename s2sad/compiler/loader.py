@@ -55,11 +55,33 @@ def note_origin(namespace: dict[str, Any], name: str, fn: Any, ident: str, root:
     it holds is re-read from there before each call, as the root function's globals are
     (:func:`_refresher`), not kept as it was when the code was made."""
     scope = getattr(fn, "__globals__", None)
-    if scope is None or ident not in scope or scope[ident] is not namespace.get(name) or \
-            not _data(scope[ident]) or not _module_globals(scope) or \
-            scope is getattr(root, "__globals__", None) and name == ident:
+    refresh = getattr(fn, "s2sad_refresh", None)
+    if scope is not None and refresh is not None:  # a derivative differentiated again:
+        scope, ident = _read_by(refresh, scope, ident)  # where its refresher reads it
+        if isinstance(scope, dict) and scope.get(CELL_MARK) is not None:
+            note_cell(namespace, name, scope[CELL_MARK])
+            return
+    if scope is None or ident not in scope or not _data(scope[ident]) or \
+            not _module_globals(scope) or \
+            refresh is None and (scope[ident] is not namespace.get(name) or
+                                 scope is getattr(root, "__globals__", None) and name == ident):
         return  # (a generated function's namespace is refreshed by its own refresher)
     namespace.setdefault(ORIGINS, {}).setdefault(name, (scope, ident))
+
+
+CELL_MARK = "__s2sad_cell__"
+
+
+def _read_by(refresh: Any, scope: dict[str, Any], ident: str) -> tuple[Any, str]:
+    """Where a generated function's refresher reads its global ``ident``: another
+    module's globals, a closure's cell (as ``{CELL_MARK: cell}``), or the user's
+    globals it was made for."""
+    if ident in scope.get(ORIGINS, {}):
+        return scope[ORIGINS][ident]
+    if ident in scope.get(CELLS, {}):
+        return {CELL_MARK: scope[CELLS][ident]}, ident
+    user = refresh.state[2]
+    return (user.user if isinstance(user, _Reads) else user), ident
 
 
 CELLS = "__s2sad_cells__"  # (a namespace's key: names holding a closure's variables)
