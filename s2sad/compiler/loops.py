@@ -211,11 +211,21 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     seq = norm.atom(it, "seq")
     if isinstance(it, gast.Name) and it.id in rebound:
         seq = norm.temp(seq, "seq")
-    if isinstance(it, gast.Name) and norm.is_local(it):  # a dict: its keys
+    if isinstance(it, gast.Name) and norm.is_local(it) or _keyed_item(it):  # a dict: its keys
         items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq], keywords=[])
         seq = norm.temp(items, "seq")
     n = norm.temp(_call(norm, "len", [seq]), "n")
     return n, lambda i: _item_at(seq, i)
+
+
+def _keyed_item(it: gast.expr) -> bool:
+    """``p['layer']``, ``p['layers'][k]``: an item of a container a string keys, which
+    may be a dict (its keys are iterated)."""
+    while isinstance(it, gast.Subscript):
+        if isinstance(it.slice, gast.Constant) and isinstance(it.slice.value, str):
+            return True
+        it = it.value
+    return False
 
 
 def _item_at(seq: gast.expr, index: gast.expr) -> gast.Subscript:
