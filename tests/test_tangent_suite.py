@@ -107,6 +107,26 @@ def running_max(x):
     return np.sum(np.maximum.accumulate(x) * np.arange(1.0, 4.0))
 
 
+def cosines(x):
+    return np.sum(np.cos(x) * np.arange(1.0, 4.0))
+
+
+def squares_and_roots(x):
+    return np.sum(np.square(x) + np.sqrt(np.abs(x)) + np.arccos(x))
+
+
+@pytest.mark.parametrize("f", [cosines, squares_and_roots])
+@pytest.mark.parametrize("x", [X, tuple(X)], ids=["list", "tuple"])
+def test_ufunc_of_a_list_argument(f, x):
+    """np.cos(xs) of a list: its forward rule -dx * np.sin(x) negated the list tangent,
+    np.square's 2 * x repeated the list (errors reported as s2sad bugs, forward mode):
+    the list is read as np.asarray(xs), as NumPy reads it."""
+    check_jvp(f, x)
+    g = check_grad(f, x)
+    assert type(g) is type(x)
+    check_vjp(f, x)
+
+
 @pytest.mark.parametrize("f", [sorted_weights, partitioned, running_max])
 @pytest.mark.parametrize("x", [X, [0.5, 0.1, -0.4]])
 def test_forward_mode_of_permutations_of_a_list(f, x):
@@ -202,3 +222,93 @@ def test_loop_over_keys_of_a_dict_item_closed_form():
     g = s2sad.grad(keys_of_an_item)(P)
     assert g == {"i": {"j": pytest.approx(3.0), "k": pytest.approx(4.0)},
                  "w": pytest.approx(25.0)}
+
+
+# ----- jacobian and hessian of a list or tuple argument (tangent's saxpy of a tuple) -----
+
+def packed_saxpy(abc):
+    a, b, c = abc
+    return a * b * c + np.sin(a) * c
+
+
+def packed_rows(xs):
+    return np.dot(xs[0], xs[1]) ** 2 + np.sum(np.sin(xs[0]))
+
+
+def _numeric_hessian(f, x):
+    flat = np.asarray(x, dtype=float).ravel()
+    grad = s2sad.grad(f)
+
+    def g(v):
+        return np.asarray(grad(type(x)(v.reshape(np.shape(x)).tolist())), dtype=float).ravel()
+    eps = 1e-6
+    cols = [(g(flat + eps * e) - g(flat - eps * e)) / (2 * eps) for e in np.eye(flat.size)]
+    return np.array(cols).T.reshape(np.shape(x) + np.shape(x))
+
+
+@pytest.mark.parametrize("f, x", [(packed_saxpy, (1.5, -0.5, 2.0)),
+                                  (packed_saxpy, [0.3, 1.2, -0.7]),
+                                  (packed_saxpy, (-0.3, 0.2, 1.7))])
+def test_hessian_and_forward_jacobian_of_a_list_argument(f, x):
+    """The unit tangents were arrays, which a jvp of a list or tuple argument refuses
+    (a ValueError naming a function the user never called)."""
+    H = s2sad.hessian(f)(x)
+    np.testing.assert_allclose(H, _numeric_hessian(f, x), rtol=1e-5, atol=1e-6)
+    forward = s2sad.jacobian(f, mode="forward")(x)
+    reverse = s2sad.jacobian(f, mode="reverse")(x)
+    np.testing.assert_allclose(forward, reverse, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(forward, np.asarray(s2sad.grad(f)(x), dtype=float),
+                               rtol=1e-12, atol=1e-12)
+
+
+def saxpy_of_dict(val):
+    return val["a"] * val["b"] + val["c"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: s2sad.hessian(saxpy_of_dict)({"a": 1.5, "b": -0.5, "c": 2.0}),
+    lambda: s2sad.jacobian(saxpy_of_dict, mode="reverse")({"a": 1.5, "b": -0.5, "c": 2.0}),
+    lambda: s2sad.jacobian(packed_rows, mode="forward")([np.ones(3), np.ones(2)]),
+    lambda: s2sad.hessian(packed_rows)([[0.2, -0.4], [1.1, 0.5]]),
+])
+def test_jacobian_of_an_argument_without_a_shape_is_refused(make):
+    """A dict, or a list of arrays of different shapes: a bare TypeError (float() of a
+    dict) or a ValueError from inside, now the refusal naming the function; a Hessian of
+    a list of lists too (its forward sweep through the gradient failed on a row)."""
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_tangent_suite.py:\d+: .* "
+                       r"without one shape"):
+        make()
+
+
+# ----- zip(*rows): the columns of a list argument -----
+
+def column_products(rows):
+    s = 0.0
+    for a, b in zip(*rows):
+        s = s + a * b * b
+    return s
+
+
+@pytest.mark.parametrize("rows", [[[1.0, 2.0, 3.0], [0.5, -0.2, 0.1]],
+                                  ([1.0, -2.0], [0.5, 0.2]),
+                                  [np.ones(3), np.arange(3.0)]])
+def test_zip_of_a_spread_list_argument(rows):
+    """``zip(*rows)`` of a list or tuple argument (its length known at the call) goes
+    through ``rows[0], rows[1]``; it was refused as a call of "Starred" with no rule."""
+    check_grad(column_products, rows)
+    check_vjp(column_products, rows)
+    check_jvp(column_products, rows)
+
+
+def columns_of_a_local(x):
+    m = np.outer(x, x)
+    s = 0.0
+    for col in zip(*m):
+        s = s + col[0] * col[-1]
+    return s
+
+
+def test_zip_of_a_spread_local_is_refused_with_advice():
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=r"test_tangent_suite.py:\d+: zip\(\*xs\) .* np.asarray\(xs\).T"):
+        s2sad.grad(columns_of_a_local)(W)

@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.names import load
+from s2sad.compiler.sequences import is_sequence_operand
 from s2sad.compiler.user_code import own_nodes
 from s2sad.compiler.views import _ARRAY_MAKERS
 
@@ -131,6 +132,23 @@ _NUMPY_RESULTS = frozenset({
     np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.std, np.var, np.trace,
     np.exp, np.tanh, np.reshape, np.ravel, np.transpose, np.where, np.inner, np.einsum,
     np.asarray, np.atleast_1d, np.squeeze, np.expand_dims})
+
+
+def ufunc_operands(norm: Any, fn: Any, given: list, args: list) -> list:
+    """The normalized operands ``args`` of a call of ``fn`` (``given``: as written); of a
+    ufunc, a list or tuple among them read as ``np.asarray`` of it, as NumPy reads it
+    (``np.cos(xs)``: the rules' arithmetic on the operand, ``-dx * np.sin(x)``, is an
+    array's)."""
+    if not isinstance(fn, np.ufunc) or len(given) != len(args) or any(
+            isinstance(a, gast.Starred) for a in given):
+        return args
+    return [_of_atom(norm, a) if is_sequence_operand(norm, g) else a
+            for g, a in zip(given, args)]
+
+
+def _of_atom(norm: Any, atom: gast.expr) -> gast.expr:
+    return norm.temp(gast.Call(func=norm.ref(np.asarray), args=[atom], keywords=[]),
+                     "asarray")
 
 
 def as_array(norm: Any, operand: gast.expr) -> gast.expr:
