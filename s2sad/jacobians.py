@@ -288,7 +288,8 @@ def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> 
         row = []
         for b, j in enumerate(positions):
             shape = np.shape(args[i]) + np.shape(args[j])
-            block = np.stack([np.asarray(t[a], dtype=float) for t in columns[b]], axis=-1)
+            block = np.stack([np.asarray(t[a] if len(positions) > 1 else t, dtype=float)
+                              for t in columns[b]], axis=-1)  # (one: the gradient alone)
             row.append(block.reshape(shape) if shape else float(block.reshape(())))
         out.append(tuple(row))
     return tuple(out)

@@ -312,3 +312,51 @@ def test_zip_of_a_spread_local_is_refused_with_advice():
     with pytest.raises(s2sad.DifferentiationError,
                        match=r"test_tangent_suite.py:\d+: zip\(\*xs\) .* np.asarray\(xs\).T"):
         s2sad.grad(columns_of_a_local)(W)
+
+
+# ----- hessian with wrt (or argnums) a tuple of one position -----
+
+def squared_n_times(a, n):
+    for _ in range(n):
+        a = a * a
+    return a
+
+
+def cubes_summed(x):
+    a = x * x * x
+    return np.sum(a * x ** 2.0)
+
+
+def loop_if_power(a, n):
+    for _ in range(n):
+        if a < 1.0:
+            a = a * a + 0.5 * a
+        else:
+            a = np.sqrt(a) * 0.6
+    return a
+
+
+@pytest.mark.parametrize("f, args, spelled", [
+    (squared_n_times, (0.7, 2), {"wrt": (0,)}),
+    (cubes_summed, (W,), {"argnums": (0,)}),
+    (loop_if_power, (0.9, 3), {"wrt": ("a",)}),  # (if, else, if)
+    (loop_if_power, (1.6, 3), {"argnums": (0,)}),  # (else, if, if)
+])
+def test_hessian_of_a_one_position_tuple(f, args, spelled):
+    """hessian(f, wrt=(0,)): a block tuple ((H,),); the JVPs of the gradient of one
+    position return it alone, which the blocks indexed (TypeError: 'float' object is
+    not subscriptable)."""
+    (block,), = s2sad.hessian(f, **spelled)(*args)
+    np.testing.assert_allclose(block, s2sad.hessian(f)(*args), rtol=1e-12, atol=1e-12)
+    x = args[0]
+    grad = s2sad.grad(f)
+    flat = np.atleast_1d(np.asarray(x, dtype=float))
+    eps = 1e-6
+    cols = []
+    for e in np.eye(flat.size):
+        plus, minus = (np.reshape(flat + s * eps * e, np.shape(x)) for s in (1, -1))
+        plus, minus = (float(v) if np.ndim(x) == 0 else v for v in (plus, minus))
+        cols.append((np.asarray(grad(plus, *args[1:])) - np.asarray(grad(minus, *args[1:])))
+                    / (2 * eps))
+    expected = np.array(cols).T.reshape(np.shape(x) + np.shape(x))
+    np.testing.assert_allclose(block, expected, rtol=1e-5, atol=1e-6)
