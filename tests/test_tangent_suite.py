@@ -4,8 +4,11 @@ its three configurations, lists given for vectors), each checked against central
 differences or a closed form."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+import scipy.special as sp
 
 import s2sad
 from gradcheck import check_grad, check_jvp, check_vjp
@@ -360,3 +363,26 @@ def test_hessian_of_a_one_position_tuple(f, args, spelled):
                     / (2 * eps))
     expected = np.array(cols).T.reshape(np.shape(x) + np.shape(x))
     np.testing.assert_allclose(block, expected, rtol=1e-5, atol=1e-6)
+
+
+# ----- scipy.special.yn of an order given as a float (truncated, as SciPy does) -----
+
+def bessel_y(x, n):
+    return np.sum(sp.yn(n, x) * np.arange(1.0, 4.0))
+
+
+@pytest.mark.parametrize("n", [0.3, np.array([0.5, 1.7, 2.2]), -0.4, 2])
+def test_yn_of_a_float_order(n):
+    """SciPy truncates a float order: yn(0.3, x) is y0(x), whose slope is -y1(x); the
+    rule's yn(n - 1, x) of n = 0.3 was y0 again (n - 1 = -0.7 truncates to 0): wrong
+    first and second derivatives for an order in (0, 1)."""
+    x = np.array([0.7, 1.3, 2.9])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_grad(bessel_y, x, n)
+        check_jvp(bessel_y, x, n)
+        H = s2sad.hessian(bessel_y)(x, n)
+        g = s2sad.grad(bessel_y)
+        expected = np.array([(g(x + 1e-6 * e, n) - g(x - 1e-6 * e, n)) / 2e-6
+                             for e in np.eye(3)])
+    np.testing.assert_allclose(H, expected, rtol=1e-5, atol=1e-6)
