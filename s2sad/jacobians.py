@@ -6,6 +6,7 @@ forward-over-reverse: JVPs of the generated gradient.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,14 @@ def _basis(x: Any):
         e = np.zeros(shape)
         e.flat[k] = 1.0
         yield e if shape else 1.0
+
+
+def on_copies(f: Callable, args: tuple, kwargs: dict) -> Any:
+    """``f``'s value on copies of its arrays, lists, tuples and dicts: ``f`` may change
+    its arguments in place, the caller's are never changed."""
+    def copied(a: Any) -> Any:
+        return copy.deepcopy(a) if isinstance(a, (np.ndarray, list, tuple, dict)) else a
+    return f(*map(copied, args), **{k: copied(v) for k, v in kwargs.items()})
 
 
 def _like(e: Any, x: Any) -> Any:
@@ -174,8 +183,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         chosen = mode
         value: Any = None
         if mode != "forward":  # on copies: f may change its arguments in place
-            value = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                      **kwargs)
+            value = on_copies(f, args, kwargs)
         _check_unstructured(f, value)
         if mode == "auto":
             n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
@@ -221,8 +229,7 @@ def _with_aux(f: Callable, wrt: Any) -> _Built:
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
-        value, aux = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                       **kwargs)
+        value, aux = on_copies(f, args, kwargs)
         rows = [vjp(*full, e, **kwargs)[1] for e in _basis(value)]
         out = []
         for j, i in enumerate(positions):
@@ -264,8 +271,7 @@ def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
         code = gen.fn.__code__
         tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
         outer = used["jvp"] = api.jvp(gen.fn, wrt=j)
-        value = np.asarray(f(*[np.copy(a) if isinstance(a, np.ndarray) else a
-                               for a in full], **kwargs))
+        value = np.asarray(on_copies(f, full, kwargs))
         blocks = [[np.broadcast_to(outer(*full, eb, **{tangent: ea}, **kwargs)[1][1],
                                    value.shape) for ea in _basis(full[i])]
                   for eb in _basis(full[j])]
@@ -320,8 +326,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         refuse_unshaped(f, positions, full, "hessian")
         # a scalar output (the gradient seeded with 1.0 through a vector output would
         # give the Hessian of its sum): one call of f, on copies, beside n JVPs
-        check_scalar(f, f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                          **kwargs))
+        check_scalar(f, on_copies(f, args, kwargs))
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)
@@ -329,7 +334,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         except api.DifferentiationError:
             raise
         except ValueError:  # the likelier cause, if it is: f is not scalar
-            check_scalar(f, f(*args, **kwargs))
+            check_scalar(f, on_copies(f, args, kwargs))
             raise
 
     built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),

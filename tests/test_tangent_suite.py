@@ -386,3 +386,41 @@ def test_yn_of_a_float_order(n):
         expected = np.array([(g(x + 1e-6 * e, n) - g(x - 1e-6 * e, n)) / 2e-6
                              for e in np.eye(3)])
     np.testing.assert_allclose(H, expected, rtol=1e-5, atol=1e-6)
+
+
+# ----- jacobian and hessian of a function writing into its list argument -----
+
+def writes_first(x):
+    a = x[0]
+    b = x[1]
+    x[0] = a * b
+    return x[0] + x[1] * x[0] + x[2]
+
+
+def writes_first_vector(x):
+    x[0] = x[0] * x[1]
+    return np.array([x[0] * x[2], x[1] + x[0]])
+
+
+def _columns(f, x):
+    """Central differences of ``f`` (list in, array out) along each unit vector."""
+    return np.array([(np.asarray(f(list(np.add(x, 1e-6 * e)))) -
+                      np.asarray(f(list(np.subtract(x, 1e-6 * e))))) / 2e-6
+                     for e in np.eye(len(x))])
+
+
+@pytest.mark.parametrize("build, f, order", [
+    (lambda: s2sad.jacobian(writes_first, mode="reverse"), writes_first, 1),
+    (lambda: s2sad.jacobian(writes_first), writes_first, 1),
+    (lambda: s2sad.hessian(writes_first), writes_first, 2),
+    (lambda: s2sad.jacobian(writes_first_vector, mode="reverse"), writes_first_vector, 1),
+])
+def test_jacobians_leave_a_list_argument_unchanged(build, f, order):
+    """The value was taken by calling f on the caller's list (only arrays were copied):
+    the list changed, and the reverse Jacobian then ran on the changed list (a wrong
+    answer, [-1.4, -0.48, 1] for [-1.4, 2.06, 1])."""
+    x = [1.06, -1.4, 0.35]
+    out = build()(x)
+    assert x == [1.06, -1.4, 0.35]
+    expected = _columns(f, x).T if order == 1 else _columns(s2sad.grad(f), x)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
