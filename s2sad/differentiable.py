@@ -9,6 +9,7 @@ import functools
 import inspect
 import itertools
 import linecache
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from s2sad.api import Derivative
 
 _counter = itertools.count(1)
+_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # generated fn -> its wrapper
 
 
 def define(name: str, text: str, namespace: dict) -> Callable:
@@ -82,6 +84,15 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
+    made = _MADE.get(inner.fn)
+    if made is None:  # (one function per variant: a derivative of it is made once)
+        made = _MADE[inner.fn] = _gradient_of(fn, inner)
+    return made
+
+
+def _gradient_of(fn: Derivative, inner: Any) -> Callable:
+    """``def gradient_of_f(x): return grad_f(x)``: the gradient part of ``inner``, the
+    generated grad of ``fn``, as a function with source."""
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     code = inner.fn.__code__
     params = ", ".join(code.co_varnames[: code.co_argcount])
@@ -94,6 +105,21 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     namespace = {inner.name: inner.fn}
     return define(name, f"def {name}({_signature(params, keywords, inner.fn, namespace)}):"
                         f"\n    return {call}\n", namespace)
+
+
+def made_or_deferred(fn: Any) -> tuple[Callable, DifferentiationError | None]:
+    """``differentiable(fn)``, and None; of a grad whose gradient made for unknown kinds
+    of arguments is refused (``y = a; y *= a`` would write into ``a`` were it an array),
+    its function, standing in for the parameters, and the refusal: the gradient is made
+    at each call for the arguments' kinds (:func:`for_kinds`), and the refusal raised
+    where none is known (``.source`` before a call)."""
+    from s2sad.api import Derivative
+    try:
+        return differentiable(fn), None
+    except DifferentiationError as refused:
+        if not isinstance(fn, Derivative) or fn.kind != "grad" or fn.nested:
+            raise
+        return fn.fn, refused
 
 
 def _keywords(fn: Callable, count: int) -> list[str]:

@@ -424,3 +424,49 @@ def test_jacobians_leave_a_list_argument_unchanged(build, f, order):
     assert x == [1.06, -1.4, 0.35]
     expected = _columns(f, x).T if order == 1 else _columns(s2sad.grad(f), x)
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+
+
+# ----- a grad of a grad whose gradient needs the arguments' kinds -----
+
+def rebound_then_added(a):
+    y = a
+    y += 1.0
+    return y * a
+
+
+def power_by_updates(a):
+    s = a
+    for _ in range(3):
+        s *= a
+    return s
+
+
+def shifted_and_scaled(a):
+    t = a
+    t -= 0.5
+    t /= 2.0
+    if t > 0:
+        return t * t * a
+    return -t * a
+
+
+@pytest.mark.parametrize("f, closed", [
+    (rebound_then_added, lambda a: 2.0),
+    (power_by_updates, lambda a: 12 * a * a),
+    (shifted_and_scaled, lambda a: 1.5 * a - 0.5 if a > 0.5 else -1.0),  # (both branches)
+])
+@pytest.mark.parametrize("a", [1.3, -0.4])
+def test_grad_of_grad_of_augmented_updates(f, closed, a):
+    """``y = a; y += 1.0`` writes into ``a`` were it an array: the gradient made for
+    unknown kinds (what a grad of a grad differentiated) was refused, though the grad
+    and the hessian of the same number ran; it is now made for the call's kinds."""
+    assert s2sad.grad(s2sad.grad(f))(a) == pytest.approx(closed(a))
+    assert s2sad.jvp(s2sad.grad(f))(a, 1.0)[1] == pytest.approx(closed(a))
+    assert s2sad.vjp(s2sad.grad(f))(a, 2.0)[1] == pytest.approx(2 * closed(a))
+    assert s2sad.hessian(f)(a) == pytest.approx(closed(a))
+
+
+def test_grad_of_grad_source_before_a_call_is_the_refusal():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_tangent_suite.py:\d+: "
+                       r"in-place write to s"):
+        print(s2sad.grad(s2sad.grad(power_by_updates)).source)
