@@ -69,10 +69,10 @@ class Derivative(Shown, CallKinds):
         if (bound := unbind(fn)) is not None:
             fn, self._prefix, self._fixed = bound
             wrt = after(len(self._prefix), wrt)
-        self.kind, self.verbose = kind, verbose
-        # a grad whose gradient needs the arguments' kinds: made for them at each call
+        self.kind, self.verbose = kind, verbose  # (of a grad: made for each call's kinds)
         self.fn, self._refused = made_or_deferred(fn)
-        self._inner: Any = fn if self._refused is not None else None
+        self._inner: Any = fn if isinstance(fn, Derivative) and fn.kind == "grad" and \
+            not fn.nested and not fn.has_aux else None
         # the user's function, named in refusals (a grad of a grad: the inner one's)
         self._origin: Callable = fn._origin if isinstance(fn, Derivative) else self.fn
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
@@ -97,8 +97,8 @@ class Derivative(Shown, CallKinds):
         the NaN guards not proved needless (:mod:`s2sad.fallback`); ``sequences``: the
         parameters given a list or tuple (``t + s`` concatenates them); ``integers``: those
         given integer or bool arrays (what is written into a copy of one is rounded)."""
-        if self._inner is not None and self.fn is self._inner.fn:  # (no kinds known yet)
-            raise self._refused  # type: ignore[misc]
+        if self._refused is not None and self.fn is self._inner.fn:  # (no kinds known yet)
+            raise self._refused
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
