@@ -32,7 +32,7 @@ from s2sad.call_kinds import numpy_only as numpy_only
 from s2sad.compiler import pipeline
 from s2sad.compiler.normalize import Known
 from s2sad.compiler.walks import no_gc
-from s2sad.differentiable import after, differentiable, made_or_deferred, unbind
+from s2sad.differentiable import after, for_kinds, made_or_deferred, unbind
 from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code
@@ -72,7 +72,7 @@ class Derivative(Shown, CallKinds):
         self.kind, self.verbose = kind, verbose  # (of a grad: made for each call's kinds)
         self.fn, self._refused = made_or_deferred(fn)
         self._inner: Any = fn if isinstance(fn, Derivative) and fn.kind == "grad" and \
-            not fn.nested and not fn.has_aux else None
+            not fn.nested and not fn.has_aux else None  # (its gradient per kinds: _made)
         # the user's function, named in refusals (a grad of a grad: the inner one's)
         self._origin: Callable = fn._origin if isinstance(fn, Derivative) else self.fn
         self.wrt, self.many = structure.resolve_wrt(self.fn, wrt)
@@ -153,7 +153,7 @@ class Derivative(Shown, CallKinds):
         refuse_integer_arrays(self._origin, self.wrt, values)
         foreign = foreign_array(values)
         if self._inner is not None and foreign is None:
-            self.fn = differentiable(self._inner, values)
+            self.fn = for_kinds(self._inner, values, self.__dict__.setdefault("_made", {}))
         key, kinds = self._kinds(values, foreign)
         gen = None if check else self._variants.get(key)
         if gen is None:

@@ -9,7 +9,6 @@ import functools
 import inspect
 import itertools
 import linecache
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from s2sad.api import Derivative
 
 _counter = itertools.count(1)
-_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # generated fn -> its wrapper
 
 
 def define(name: str, text: str, namespace: dict) -> Callable:
@@ -84,10 +82,7 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
-    made = _MADE.get(inner.fn)
-    if made is None:  # (one function per variant: a derivative of it is made once)
-        made = _MADE[inner.fn] = _gradient_of(fn, inner)
-    return made
+    return _gradient_of(fn, inner)  # (made anew: the data of the modules it reads too)
 
 
 def _gradient_of(fn: Derivative, inner: Any) -> Callable:
@@ -120,6 +115,15 @@ def made_or_deferred(fn: Any) -> tuple[Callable, DifferentiationError | None]:
         if not isinstance(fn, Derivative) or fn.kind != "grad" or fn.nested:
             raise
         return fn.fn, refused
+
+
+def for_kinds(fn: Any, values: tuple, made: dict) -> Callable:
+    """``differentiable(fn, values)`` of a grad ``fn``, made once per kinds of ``values``
+    (``made``: the caller's), so a derivative of it is generated once for them."""
+    key = fn._kinds(values, None)[0]
+    if key not in made:
+        made[key] = differentiable(fn, values)
+    return made[key]
 
 
 def _keywords(fn: Callable, count: int) -> list[str]:
