@@ -32,7 +32,7 @@ from s2sad.call_kinds import numpy_only as numpy_only
 from s2sad.compiler import pipeline, resolved
 from s2sad.compiler.normalize import Known
 from s2sad.compiler.walks import no_gc
-from s2sad.differentiable import after, differentiable, unbind
+from s2sad.differentiable import after, for_kinds, made_or_deferred, unbind
 from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code, refusal_in_derivative
@@ -70,7 +70,10 @@ class Derivative(Shown, CallKinds):
         if (bound := unbind(fn)) is not None:
             fn, self._prefix, self._fixed = bound
             wrt = after(len(self._prefix), wrt)
-        self.fn, self.kind, self.verbose = differentiable(fn), kind, verbose
+        self.kind, self.verbose = kind, verbose  # (of a grad: made for each call's kinds)
+        self.fn, self._refused = made_or_deferred(fn)
+        self._inner: Any = fn if isinstance(fn, Derivative) and fn.kind == "grad" and \
+            not fn.nested and not fn.has_aux else None  # (its gradient per kinds: _made)
         # the user's function, named in refusals (a grad of a grad: the inner one's)
         self._origin: Callable = fn._origin if isinstance(fn, Derivative) else \
             getattr(self.fn, "s2sad_origin", self.fn)
@@ -97,6 +100,8 @@ class Derivative(Shown, CallKinds):
         the NaN guards not proved needless (:mod:`s2sad.fallback`); ``sequences``: the
         parameters given a list or tuple (``t + s`` concatenates them); ``integers``: those
         given integer or bool arrays (what is written into a copy of one is rounded)."""
+        if self._refused is not None and self.fn is self._inner.fn:  # (no kinds known yet)
+            raise self._refused
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
@@ -153,6 +158,8 @@ class Derivative(Shown, CallKinds):
         """The generated function for these argument kinds (numbers, containers, arrays)."""
         refuse_integer_arrays(self._origin, self.wrt, values)
         foreign = foreign_array(values)
+        if self._inner is not None and foreign is None:
+            self.fn = for_kinds(self._inner, values, self.__dict__.setdefault("_made", {}))
         key, kinds = self._kinds(values, foreign)
         gen = None if check else self._variants.get(key)
         if gen is not None and not made_from_current(gen):

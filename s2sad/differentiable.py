@@ -82,6 +82,12 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
+    return _gradient_of(fn, inner)  # (made anew: the data of the modules it reads too)
+
+
+def _gradient_of(fn: Derivative, inner: Any) -> Callable:
+    """``def gradient_of_f(x): return grad_f(x)``: the gradient part of ``inner``, the
+    generated grad of ``fn``, as a function with source."""
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     code = inner.fn.__code__
     params = ", ".join(code.co_varnames[: code.co_argcount])
@@ -96,6 +102,30 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
                            f"\n    return {call}\n", namespace)
     wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)
     return wrapper
+
+
+def made_or_deferred(fn: Any) -> tuple[Callable, DifferentiationError | None]:
+    """``differentiable(fn)``, and None; of a grad whose gradient made for unknown kinds
+    of arguments is refused (``y = a; y *= a`` would write into ``a`` were it an array),
+    its function, standing in for the parameters, and the refusal: the gradient is made
+    at each call for the arguments' kinds (:func:`for_kinds`), and the refusal raised
+    where none is known (``.source`` before a call)."""
+    from s2sad.api import Derivative
+    try:
+        return differentiable(fn), None
+    except DifferentiationError as refused:
+        if not isinstance(fn, Derivative) or fn.kind != "grad" or fn.nested:
+            raise
+        return fn.fn, refused
+
+
+def for_kinds(fn: Any, values: tuple, made: dict) -> Callable:
+    """``differentiable(fn, values)`` of a grad ``fn``, made once per kinds of ``values``
+    (``made``: the caller's), so a derivative of it is generated once for them."""
+    key = fn._kinds(values, None)[0]
+    if key not in made:
+        made[key] = differentiable(fn, values)
+    return made[key]
 
 
 def _keywords(fn: Callable, count: int) -> list[str]:

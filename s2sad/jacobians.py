@@ -6,6 +6,7 @@ forward-over-reverse: JVPs of the generated gradient.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,47 @@ def _basis(x: Any):
         yield e if shape else 1.0
 
 
+def on_copies(f: Callable, args: tuple, kwargs: dict) -> Any:
+    """``f``'s value on copies of its arrays, lists, tuples and dicts: ``f`` may change
+    its arguments in place, the caller's are never changed."""
+    def copied(a: Any) -> Any:
+        return copy.deepcopy(a) if isinstance(a, (np.ndarray, list, tuple, dict)) else a
+    return f(*map(copied, args), **{k: copied(v) for k, v in kwargs.items()})
+
+
+def _like(e: Any, x: Any) -> Any:
+    """A unit tangent in the structure of ``x``: a list or tuple of numbers (or of
+    equal-shaped arrays) takes it item by item, as a jvp takes its tangent."""
+    if isinstance(x, (list, tuple)):
+        items = [_like(ei, xi) for ei, xi in zip(e, x)]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+    return e if isinstance(x, np.ndarray) or np.shape(e) else float(e)
+
+
+def refuse_unshaped(fn: Callable, positions: tuple, args: tuple, what: str) -> None:
+    """A Jacobian has the argument's shape: a dict, or a list or tuple whose items
+    differ in shape, has none (its gradient is taken item by item: grad, vjp, jvp); a
+    Hessian's forward sweep through the gradient reads a list of lists' rows as lists."""
+    for i in positions:
+        x = args[i] if i < len(args) else None
+        nested = what == "hessian" and isinstance(x, (list, tuple)) and any(
+            isinstance(v, (list, tuple)) for v in x)  # (its gradient's items are lists)
+        if isinstance(x, dict) or isinstance(x, (list, tuple)) and not _shaped(x) or nested:
+            raise DifferentiationError(
+                f"{defined_at(fn)}: {what} of {getattr(fn, '__name__', 'f')}: argument "
+                f"{i} is a {type(x).__name__} without one shape, which a {what} needs; "
+                "pass an array (np.array of its items), or use s2sad.grad / vjp / jvp, "
+                "which take it as it is")
+
+
+def _shaped(x: list | tuple) -> bool:
+    try:
+        np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _as_array(t: Any, shape: tuple) -> np.ndarray:
     return np.broadcast_to(np.asarray(t, dtype=float), shape)
 
@@ -35,11 +77,14 @@ def _as_array(t: Any, shape: tuple) -> np.ndarray:
 def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -> list:
     """One JVP per input element: the Jacobian of ``fn`` for each position."""
     out = []
-    if isinstance(fn, api.Derivative) and fn.kind == "grad" and not kwargs:
+    gradient = isinstance(fn, api.Derivative) and fn.kind == "grad"  # (a hessian's)
+    if gradient and not kwargs:
         fn = differentiable(fn, args)  # the gradient for these arguments' ranks
     for i in positions:
         jvp = api.jvp(fn, wrt=i)
-        columns = [jvp(*args, e, **kwargs)[1] for e in _basis(args[i])]
+        columns = [jvp(*args, _like(e, args[i]), **kwargs)[1] for e in _basis(args[i])]
+        if gradient:  # (shaped like its argument, a list or tuple of numbers too)
+            columns = [np.asarray(c, dtype=float) for c in columns]
         _check_unstructured(fn, columns[0] if columns else None)
         out_shape = np.shape(columns[0]) if columns else np.shape(fn(*args, **kwargs))
         cols = np.stack([_as_array(c, out_shape) for c in columns], axis=-1) if columns else \
@@ -138,11 +183,11 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         full = tuple(bound.args)
         api.numpy_only("jacobian", f, full)
         refuse_integer_arrays(api.parameters_of(f), positions, full)
+        refuse_unshaped(f, positions, full, "jacobian")
         chosen = mode
         value: Any = None
         if mode != "forward":  # on copies: f may change its arguments in place
-            value = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                      **kwargs)
+            value = on_copies(f, args, kwargs)
         _check_unstructured(f, value)
         if mode == "auto":
             n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
@@ -188,8 +233,7 @@ def _with_aux(f: Callable, wrt: Any) -> _Built:
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
-        value, aux = f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                       **kwargs)
+        value, aux = on_copies(f, args, kwargs)
         rows = [vjp(*full, e, **kwargs)[1] for e in _basis(value)]
         out = []
         for j, i in enumerate(positions):
@@ -231,8 +275,7 @@ def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
         code = gen.fn.__code__
         tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
         outer = used["jvp"] = api.jvp(gen.fn, wrt=j)
-        value = np.asarray(f(*[np.copy(a) if isinstance(a, np.ndarray) else a
-                               for a in full], **kwargs))
+        value = np.asarray(on_copies(f, full, kwargs))
         blocks = [[np.broadcast_to(outer(*full, eb, **{tangent: ea}, **kwargs)[1][1],
                                    value.shape) for ea in _basis(full[i])]
                   for eb in _basis(full[j])]
@@ -255,7 +298,8 @@ def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> 
         row = []
         for b, j in enumerate(positions):
             shape = np.shape(args[i]) + np.shape(args[j])
-            block = np.stack([np.asarray(t[a], dtype=float) for t in columns[b]], axis=-1)
+            block = np.stack([np.asarray(t[a] if len(positions) > 1 else t, dtype=float)
+                              for t in columns[b]], axis=-1)  # (one: the gradient alone)
             row.append(block.reshape(shape) if shape else float(block.reshape(())))
         out.append(tuple(row))
     return tuple(out)
@@ -281,12 +325,12 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))
-        refuse_integer_arrays(api.parameters_of(f), positions, tuple(
-            structure.bind_call(api.parameters_of(f), "hessian", args, kwargs).args))
+        full = tuple(structure.bind_call(api.parameters_of(f), "hessian", args, kwargs).args)
+        refuse_integer_arrays(api.parameters_of(f), positions, full)
+        refuse_unshaped(f, positions, full, "hessian")
         # a scalar output (the gradient seeded with 1.0 through a vector output would
         # give the Hessian of its sum): one call of f, on copies, beside n JVPs
-        check_scalar(f, f(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                          **kwargs))
+        check_scalar(f, on_copies(f, args, kwargs))
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)
@@ -294,7 +338,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         except api.DifferentiationError:
             raise
         except ValueError:  # the likelier cause, if it is: f is not scalar
-            check_scalar(f, f(*args, **kwargs))
+            check_scalar(f, on_copies(f, args, kwargs))
             raise
 
     built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),

@@ -16,6 +16,7 @@ from s2sad import runtime
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
+from s2sad.compiler.list_arithmetic import ufunc_operands
 from s2sad.compiler.local_functions import (
     as_values,
     def_of_lambda,
@@ -74,6 +75,7 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if built is not None:
         return built
     args, kws = _arguments(norm, node)
+    args = ufunc_operands(norm, fn, node.args, args)  # np.cos(xs): of np.asarray(xs)
     if fn is None:
         return as_values(norm, gast.Call(func=norm.atom(func), args=args, keywords=kws))
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None

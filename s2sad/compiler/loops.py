@@ -196,7 +196,7 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     over the object the name held when the loop began."""
     fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
     if fn is zip:
-        parts = [_view(norm, a, rebound) for a in it.args]
+        parts = [_view(norm, a, rebound) for a in _spread(norm, it)]
         lengths = [n for n, _ in parts]
         n = lengths[0] if len(lengths) == 1 else norm.temp(_call(norm, "min", lengths), "n")
         return n, lambda i: gast.Tuple(elts=[e(i) for _, e in parts], ctx=gast.Load())
@@ -214,11 +214,40 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     seq = norm.atom(it, "seq")
     if isinstance(it, gast.Name) and it.id in rebound:
         seq = norm.temp(seq, "seq")
-    if isinstance(it, gast.Name) and norm.is_local(it):  # a dict: its keys
+    if isinstance(it, gast.Name) and norm.is_local(it) or _keyed_item(it):  # a dict: its keys
         items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq], keywords=[])
         seq = norm.temp(items, "seq")
     n = norm.temp(_call(norm, "len", [seq]), "n")
     return n, lambda i: _item_at(seq, i)
+
+
+def _spread(norm: Normalizer, it: gast.Call) -> list:
+    """The arguments of ``zip(*rows)``: of a list or tuple parameter of known length,
+    its items ``rows[0], rows[1], ...``; else refused."""
+    args: list = []
+    for a in it.args:
+        if not isinstance(a, gast.Starred):
+            args.append(a)
+            continue
+        n = norm.lengths.get(norm.name(a.value.id)) if isinstance(a.value, gast.Name) and \
+            norm.is_local(a.value) else None
+        if n is None:
+            raise norm.error(it, "zip(*xs) of a sequence whose length is not written",
+                             "go through the columns as rows of the transpose, "
+                             "for col in np.asarray(xs).T, or index xs[i][j]")
+        args += [gast.Subscript(value=a.value, slice=const(k), ctx=gast.Load())
+                 for k in range(n)]
+    return args
+
+
+def _keyed_item(it: gast.expr) -> bool:
+    """``p['layer']``, ``p['layers'][k]``: an item of a container a string keys, which
+    may be a dict (its keys are iterated)."""
+    while isinstance(it, gast.Subscript):
+        if isinstance(it.slice, gast.Constant) and isinstance(it.slice.value, str):
+            return True
+        it = it.value
+    return False
 
 
 def _item_at(seq: gast.expr, index: gast.expr) -> gast.Subscript:

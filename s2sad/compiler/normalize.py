@@ -33,6 +33,7 @@ from s2sad.compiler import (
     sequences,
     source,
 )
+from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
@@ -116,6 +117,7 @@ class Normalizer(Lookups):
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
+        self.array_params: set[str] = set()  # parameters given NumPy arrays at this call
 
     # ----- helpers -----
 
@@ -328,12 +330,9 @@ class Normalizer(Lookups):
 
     def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
         lists = [sequences.is_sequence_operand(self, n) for n in (node.left, node.right)]
-        if any(lists) and isinstance(node.op, gast.Add):  # ys + [v], t + (v,): concatenation
-            return gast.Call(func=load("list_concat"), args=[
-                self.atom(node.left), self.atom(node.right)], keywords=[])
-        if lists[0] and isinstance(node.op, gast.Mult):  # [0.0] * n: repetition
-            return gast.Call(func=load("list_repeat"), args=[
-                self.atom(node.left), self.atom(node.right)], keywords=[])
+        made = with_sequence(self, node, lists)  # ys + [v], [0.0] * n
+        if made is not None:
+            return made
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
 
     def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
@@ -407,11 +406,12 @@ class Normalizer(Lookups):
 
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
-              known: Known | None = None, lengths: dict[str, int] | None = None
-              ) -> gast.FunctionDef:
+              known: Known | None = None, lengths: dict[str, int] | None = None,
+              arrays: frozenset[str] = frozenset()) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
-    parameters the code is specialised to (a loop over one is unrolled, ``loops``)."""
+    parameters the code is specialised to (a loop over one is unrolled, ``loops``);
+    ``arrays``: the parameters given NumPy arrays."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     node = desugar.desugar(src.node, namer)
@@ -425,6 +425,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
+    norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

@@ -68,7 +68,8 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
     namespace = dict(src.namespace)
     if stage == "source":
         return Prepared(src, src.node, namer, namespace)
-    node = normalize.normalize(src, namer, namespace, known, _lengths(src.node, ranks))
+    node = normalize.normalize(src, namer, namespace, known, _lengths(src.node, ranks),
+                               frozenset(param_ranks(src.node, ranks)))
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)
     params = param_names(node)

@@ -27,6 +27,7 @@ from s2sad.compiler.names import (
 )
 from s2sad.compiler.reverse import Ctx, Reverse
 from s2sad.compiler.walks import clone
+from s2sad.errors import error_at
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
     holders -= numbers  # (a name proved to hold a number holds no container)
     rev = Reverse(node, act, prep.namespace, prep.namer, prep.src.filename, holders, numbers)
     result = node.body[-1].value
+    if mode == "grad":
+        refuse_literal_container(node, prep.src.filename)
     ctx = Ctx(defined=set())
     out_active = isinstance(result, gast.Name) and act.is_active(result.id)
     seed_name = rev.adj(result.id) if isinstance(result, gast.Name) else \
@@ -114,6 +117,28 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
                                    if p not in holders}}  # an adjoint has its value's shape
     return ReverseParts(prep, body, value, grad, args, name, numbers, shapes,
                         frozenset(rev.adjoints.values()), aux_value)
+
+
+def refuse_literal_container(node: gast.FunctionDef, filename: str) -> None:
+    """A grad seeds its output with 1.0: an output surely a tuple, list or dict (bound
+    to a literal of one) is refused at the return, as a call would refuse it, so a
+    derivative built before any call (``.source``, a grad of a grad) never indexes the
+    seed."""
+    result = node.body[-1].value
+    if not isinstance(result, gast.Name):
+        return
+    for s in reversed(node.body[:-1]):
+        if isinstance(s, gast.Assign) and any(
+                isinstance(t, gast.Name) and t.id == result.id for t in s.targets):
+            if isinstance(s.value, (gast.Tuple, gast.List, gast.Dict)):
+                kind = {gast.Tuple: "tuple", gast.List: "list", gast.Dict: "dict"}[
+                    type(s.value)]
+                items = len(s.value.keys if isinstance(s.value, gast.Dict) else s.value.elts)
+                raise error_at(filename, node.body[-1], f"output of {node.name}",
+                               f"grad needs a scalar output, got a {kind} of {items} items; "
+                               "use s2sad.vjp, "
+                               "s2sad.jacobian, or reduce the output (e.g. np.sum)")
+            return
 
 
 def split_aux(node: gast.FunctionDef, namer: Namer) -> gast.expr:

@@ -209,7 +209,7 @@ deflinear(np.take_along_axis, "arr, indices, axis=-1",
 defvjp(np.sort, "a, axis=-1, kind=None, order=None",
        "untake_along_axis(g, a, sort_indices(a, axis), axis)")
 defjvp(np.sort, "a, axis=-1, kind=None, order=None",
-       "np.take_along_axis(da, sort_indices(a, axis), axis=axis)")
+       "np.take_along_axis(np.asarray(da), sort_indices(a, axis), axis=axis)")
 defvjp(np.bincount, "x, weights=None, minlength=0", None, "g[x]")
 defjvp(np.bincount, "x, weights=None, minlength=0", None,
        "np.bincount(x, dweights, minlength=minlength)")

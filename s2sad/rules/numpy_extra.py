@@ -31,7 +31,7 @@ PARTITION = "a, kth, axis=-1, kind='introselect', order=None"
 defvjp(np.partition, PARTITION,
        "untake_along_axis(g, a, np.argpartition(a, kth, axis=axis), axis)")
 defjvp(np.partition, PARTITION,
-       "np.take_along_axis(da, np.argpartition(a, kth, axis=axis), axis=axis)")
+       "np.take_along_axis(np.asarray(da), np.argpartition(a, kth, axis=axis), axis=axis)")
 
 # ----- running extrema: the derivative of each output is the running arg-extremum's -----
 ACCUMULATE = "array, axis=0, dtype=None, out=None"
@@ -39,7 +39,7 @@ RUNNING = ("np.maximum.accumulate(np.where(array == ans, np.indices(np.shape(arr
            "axis=axis)")  # the latest position holding the running extremum
 for _f in (np.maximum.accumulate, np.minimum.accumulate):
     defvjp(_f, ACCUMULATE, f"untake_along_axis(g, array, {RUNNING}, axis)")
-    defjvp(_f, ACCUMULATE, f"np.take_along_axis(darray, {RUNNING}, axis=axis)")
+    defjvp(_f, ACCUMULATE, f"np.take_along_axis(np.asarray(darray), {RUNNING}, axis=axis)")
 
 # ----- convolution and correlation (1-D): slices of the full one -----
 _FULL = "(np.size(a) + np.size(v) - 1)"

@@ -107,7 +107,8 @@ def register_special_by_name() -> bool:
     defscale(sp.jv, "v, x", None, f"g * ({s}.jv(v - 1, x) - {s}.jv(v + 1, x)) / 2")
     defscale(sp.yv, "v, x", None, f"g * ({s}.yv(v - 1, x) - {s}.yv(v + 1, x)) / 2")
     # integer orders: yn and jn (scipy's jn is jv) in x; n is a whole number
-    defscale(sp.yn, "n, x", None, f"g * ({s}.yn(n - 1, x) - {s}.yn(n + 1, x)) / 2")
+    defscale(sp.yn, "n, x", None,  # (an order not an int is truncated: its neighbours too)
+             f"g * ({s}.yn(np.trunc(n) - 1, x) - {s}.yn(np.trunc(n) + 1, x)) / 2")
     defscale(sp.kv, "v, x", None, f"-g * ({s}.kv(v - 1, x) + {s}.kv(v + 1, x)) / 2")
     defscale(sp.k0, "x", f"-g * {s}.k1(x)")
     defscale(sp.k1, "x", f"-g * ({s}.k0(x) + {s}.kv(2, x)) / 2")
