@@ -11,6 +11,7 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian
+from test_final_elements import user_tape  # (the user's own stack of tuples)
 
 
 def gauss_seidel(A):
@@ -58,20 +59,6 @@ def clipped_writes(x):
         else:
             y[i] = np.sin(y[i]) * y[0]
     return np.sum(y * x)
-
-
-def user_tape(x):
-    """The user's own stack of tuples, pushed in one loop and popped in another."""
-    st = []
-    y = x.copy()
-    for i in range(3):
-        st.append((y[i], y * 1.0))
-        y[i + 1] = y[i + 1] * y[i] + 1.0
-    tot = 0.0
-    for _ in range(3):
-        a, v = st.pop()
-        tot = tot + a * np.sum(v ** 2)
-    return tot
 
 
 RNG = np.random.default_rng(7)
