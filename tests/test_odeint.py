@@ -113,3 +113,16 @@ def test_a_hessian_is_refused_at_the_users_line():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_odeint\.py:\d+: "
                        r"differentiating s2sad's derivative of this line again"):
         s2sad.hessian(fit_loss)(np.array([1.3, 0.2]))
+
+
+def with_info(k):
+    ys, info = odeint(decay, 1.0, TS, args=(k,), full_output=True)
+    return np.sum(ys)
+
+
+def test_full_output_is_refused_at_the_users_line():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_odeint\.py:\d+: odeint "
+                       r"with full_output=True"):
+        s2sad.grad(with_info)(0.7)
+    with pytest.raises(s2sad.DifferentiationError, match="full_output=True"):
+        s2sad.jvp(with_info)(0.7, 1.0)

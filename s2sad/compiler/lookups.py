@@ -32,7 +32,7 @@ class Lookups:
         call of the derivative checks the path to it leads to it still: ``resolved``)."""
         obj, path = self._resolved(node)
         if obj is not None:
-            resolved.note(self.namespace, path, obj)
+            resolved.note(self.namespace, path)
         return obj
 
     def path_of(self, node: gast.expr) -> resolved.Path | None:

@@ -52,15 +52,16 @@ def step(path: Path | None, kind: str, key: Any) -> Path | None:
     return None if path is None else (path[0], (*path[1], (kind, key)))
 
 
-def note(namespace: dict[str, Any], path: Path | None, obj: Any) -> None:
-    """The transform read ``obj`` at ``path``: a function (the same one must be there at
-    each call), an object of the user's (of the same class), a list or tuple of those
-    (as long: each item read has a path of its own)."""
+def note(namespace: dict[str, Any], path: Path | None) -> None:
+    """The transform read what ``path`` leads to: a function (the same one must be there
+    at each call), an object of the user's (of the same class), a list or tuple of those
+    (as long: each item read has a path of its own).  What is recorded is what the path
+    holds, not what the code read in its place (autograd's gammaln read as SciPy's)."""
     if path is None:
         return
-    obj = walk(path)  # (what the path leads to, which may differ from what the code read
-    if obj is _MISSING or isinstance(obj, types.ModuleType):  # in its place: autograd's
-        return  # gammaln read as SciPy's)
+    obj = walk(path)
+    if obj is _MISSING or isinstance(obj, types.ModuleType):
+        return
     expected: Any
     if type(obj) in (list, tuple) and obj and all(callable(v) or is_user_object(v)
                                                   for v in obj):

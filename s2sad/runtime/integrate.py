@@ -20,9 +20,10 @@ _LAST: list = [None, None]  # (g, ans) of the last adjoint worked out, and its r
 
 def odeint_adjoint(g: Any, ans: Any, func: Any, y0: Any, t: Any, args: Any = (),
                    tfirst: bool = False, rtol: Any = None, atol: Any = None,
-                   mxstep: int = 0) -> tuple:
+                   mxstep: int = 0, full_output: Any = 0) -> tuple:
     """(adjoint of ``y0``, adjoints of ``args``) for the cotangent ``g`` of ``ans``,
     ``odeint(func, y0, t, args)``; worked out once for the two templates that read it."""
+    _refuse_full_output(full_output)
     if _LAST[0] is not None and _LAST[0][0] is g and _LAST[0][1] is ans:
         return _LAST[1]
     from scipy.integrate import odeint
@@ -62,6 +63,14 @@ def odeint_adjoint(g: Any, ans: Any, func: Any, y0: Any, t: Any, args: Any = (),
     return _LAST[1]
 
 
+def _refuse_full_output(full_output: Any) -> None:
+    if full_output:
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            "<s2sad>:?: odeint with full_output=True: its derivative is not supported; "
+            "call it without full_output inside the differentiated function")
+
+
 def _real(a: Any) -> bool:
     """A parameter the adjoint is worked out for (a float or an array of floats)."""
     return isinstance(a, (float, np.floating)) or \
@@ -83,10 +92,11 @@ def _vjp_of(func: Any, tfirst: bool, active: list[int]) -> Any:
 
 def odeint_tangent(ans: Any, func: Any, y0: Any, t: Any, args: Any = (), dy0: Any = None,
                    dargs: Any = None, tfirst: bool = False, rtol: Any = None,
-                   atol: Any = None, mxstep: int = 0) -> np.ndarray:
+                   atol: Any = None, mxstep: int = 0, full_output: Any = 0) -> np.ndarray:
     """The tangent of ``ans = odeint(func, y0, t, args)`` along ``dy0`` and ``dargs``
     (either None: zero): the sensitivity ``s' = df/dy s + df/dargs dargs``, ``s(t0) =
     dy0``, solved with the state by SciPy's solver (a JVP of the right-hand side)."""
+    _refuse_full_output(full_output)
     from scipy.integrate import odeint
     args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
     n = int(np.size(y0))
