@@ -28,6 +28,13 @@ def missing_rule(filename: str, node: Any, fn: Any, label: str, forward: bool = 
             f"made inside the differentiated function: make it outside and pass it in as an "
             f"argument or a global (s2sad reads its methods and attributes there), or keep "
             f"its values in local variables")
+    if isinstance(fn, str):  # a local name whose function is not known at the transform
+        return DifferentiationError(
+            f"{filename}:{getattr(node, 'lineno', None) or '?'}: call of {label}: which "
+            f"function this name holds is not known when the derivative is made (chosen at "
+            f"run time, or an object made inside the function): call the function by a "
+            f"global name (in each branch of an if), or make the object outside and pass it "
+            f"in as an argument or a global")
     kind, rule, args = ("defjvp", "jvp", "tangents, ans, x") if forward else \
         ("defvjp", "vjp", "g, ans, x")
     body = "tangents[0] * <d/dx>" if forward else "(g * <d/dx>,)"

@@ -113,26 +113,75 @@ def _unrolled(norm: Normalizer, s: gast.For) -> bool:
 
 
 def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
-    """``for f in (np.sin, np.cos)``, ``for layer in self.layers`` (a model held in a
+    """``for f in (np.sin, np.cos)``, ``for layer in self.layers``, ``for i, layer in
+    enumerate(self.layers)``, ``for i in range(len(self.layers))`` (a model held in a
     global): a sequence of functions or of the user's objects, fixed when the derivative
-    is made; one copy of the body per item, in which the loop's name means that item (its
-    calls known, as a global's are)."""
-    items = _constant_items(norm, s.iter)
-    if items is None or not isinstance(s.target, gast.Name) or s.orelse or \
-            any(isinstance(x, _JUMPS) for x in walk(s)) or \
-            not all(is_user_object(v) or callable(v) for v in items):
+    is made; one copy of the body per item, in which the loop's name means that item and
+    its index is a constant (``self.layers[i](h)``: its calls known, as a global's are)."""
+    found = _constant_loop(norm, s)
+    if found is None or s.orelse or any(isinstance(x, _JUMPS) for x in walk(s)):
         return False
-    seq = norm.atom(s.iter, "seq")
+    items, seq_node, index, name = found
+    seq = norm.atom(seq_node, "seq")
     norm.out.extend(norm.block([_same_length(seq, len(items), s)]))
-    path = norm.path_of(s.iter)
+    path = norm.path_of(seq_node)
+    fixed = index is not None and index not in _stored(s.body) and \
+        not any(isinstance(x, gast.Lambda) for x in walk(s))
     for j, v in enumerate(items):
         table = norm.objects if is_user_object(v) else norm.callables
-        table[s.target.id] = v
-        norm.paths[s.target.id] = resolved.step(path, "item", j)
+        if name is not None:
+            table[name] = v
+            norm.paths[name] = resolved.step(path, "item", j)
         item = gast.Subscript(value=clone(seq), slice=const(j), ctx=gast.Load())
-        norm.out.extend(norm.block([_assign(clone(s.target), item, s)] + clone(s.body)))
-        del table[s.target.id], norm.paths[s.target.id]
+        head = [_assign(store(name), item, s)] if name is not None else []
+        if index is not None:
+            head.insert(0, _assign(store(index), const(j), s))
+        body = clone(s.body)
+        if fixed:
+            body = [_constant_index(b, index, j) for b in body]
+        norm.out.extend(norm.block(head + body))
+        if name is not None:
+            del table[name], norm.paths[name]
     return True
+
+
+def _constant_loop(norm: Normalizer, s: gast.For) -> tuple | None:
+    """(items, the sequence's node, the index's name, the item's name) of a loop over a
+    constant sequence of functions or objects (``_unrolled_constants``), else None."""
+    it, target = s.iter, s.target
+    fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
+    index = name = None
+    if isinstance(target, gast.Name) and fn is range and len(it.args) == 1 and \
+            isinstance(it.args[0], gast.Call) and norm.resolve(it.args[0].func) is len \
+            and len(it.args[0].args) == 1:
+        seq_node, index = it.args[0].args[0], target.id
+    elif fn is enumerate and len(it.args) == 1 and not it.keywords and \
+            isinstance(target, gast.Tuple) and len(target.elts) == 2 and \
+            all(isinstance(e, gast.Name) for e in target.elts):
+        seq_node, index, name = it.args[0], target.elts[0].id, target.elts[1].id
+    elif isinstance(target, gast.Name):
+        seq_node, name = it, target.id
+    else:
+        return None
+    items = _constant_items(norm, seq_node)
+    if items is None or not all(is_user_object(v) or callable(v) for v in items):
+        return None
+    return items, seq_node, index, name
+
+
+def _constant_index(stmt: gast.stmt, index: str, j: int) -> gast.stmt:
+    """``stmt`` with each read of ``index`` (a loop index never bound in the body) the
+    constant ``j``."""
+    for node in walk(stmt):
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.Name) and value.id == index and \
+                    isinstance(value.ctx, gast.Load):
+                setattr(node, field, gast.copy_location(const(j), value))
+            elif isinstance(value, list):
+                value[:] = [gast.copy_location(const(j), v) if isinstance(v, gast.Name) and
+                            v.id == index and isinstance(v.ctx, gast.Load) else v
+                            for v in value]
+    return stmt
 
 
 def _same_length(seq: gast.expr, n: int, like: gast.AST) -> gast.stmt:
