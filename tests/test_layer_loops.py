@@ -1,9 +1,12 @@
-"""Loops over a model's layers written with an index, as users of PyTorch write them:
+"""Loops over a model's layers written as users of PyTorch write them:
 ``for i, layer in enumerate(self.layers)`` (the last layer without activation),
-``for i in range(len(self.layers)): h = self.layers[i](h)``, and an enumerate of a
-tuple of functions.  Were refused naming an internal name ("call of forward_l: no
-derivative rule is known"): the loop is unrolled with its index a constant in each copy,
-so ``self.layers[i]`` is known.  Checked against finite differences, reverse and
+``for i in range(len(self.layers)): h = self.layers[i](h)``, an enumerate of a tuple of
+functions, ``zip(self.layers, self.acts)``, ``self.layers[:-1]`` then
+``self.layers[-1]``, ``reversed``, a dict of heads (``.items()``, ``.values()`` in a
+``sum`` of a generator), a list comprehension over layers.  Were refused naming an
+internal name ("call of forward_l: no derivative rule is known"): the loop is unrolled
+(``constant_loops``) with its names the items and its indices and keys constants in each
+copy, so ``self.layers[i]`` is known.  Checked against finite differences, reverse and
 forward mode; a calling name that is not known is refused with advice."""
 from __future__ import annotations
 
@@ -49,7 +52,48 @@ class Model:
         return h[:, 0] * i  # the index after the loop: the last one
 
 
+class Heads:
+    def __init__(self):
+        self.trunk = [Dense(3, 4, 11), Dense(4, 4, 12), Dense(4, 4, 13)]
+        self.acts = [np.tanh, np.sin, lambda z: z * 0.5]
+        self.heads = {"mean": Dense(4, 1, 14), "spread": Dense(4, 2, 15)}
+        self.scales = [1.0, 0.5, 2.0]
+
+    def zipped(self, x):
+        h = x
+        for layer, act, c in zip(self.trunk, self.acts, self.scales):
+            h = c * act(layer(h))
+        return h
+
+    def sliced(self, x):
+        h = x
+        for layer in self.trunk[:-1]:
+            h = np.tanh(layer(h))
+        return self.trunk[-1](h)
+
+    def backwards(self, x):
+        h = np.tanh(self.trunk[0](x))
+        for layer in reversed(self.trunk[1:]):
+            h = np.sin(layer(h))
+        return h
+
+    def by_value(self, x):
+        h = np.tanh(self.trunk[0](x))
+        return sum(np.sum(head(h) ** 2) for head in self.heads.values())
+
+    def by_item(self, x):
+        h, total = np.tanh(self.trunk[0](x)), 0.0
+        for name, head in self.heads.items():
+            total = total + np.sum(head(h) ** 2) * (2.0 if name == "mean" else 1.0)
+        return total
+
+    def listed(self, x):
+        outs = [layer(x) for layer in self.trunk[:1]]
+        return outs[0] * 3.0
+
+
 MODEL = Model([3, 5, 4, 1])
+HEADS = Heads()
 ACTS = (np.tanh, np.sin, np.exp)
 _r = np.random.default_rng(7)
 X = _r.standard_normal((6, 3))
@@ -80,6 +124,48 @@ def enumerated_functions(x):
 def test_indexed_layer_loops(f):
     check_grad(f, X)
     check_jvp(f, X)
+
+
+def zipped(x):
+    return np.sum(HEADS.zipped(x) ** 2)
+
+
+def sliced(x):
+    return np.sum(HEADS.sliced(x) ** 2)
+
+
+def backwards(x):
+    return np.sum(HEADS.backwards(x) ** 2)
+
+
+def by_value(x):
+    return HEADS.by_value(x)
+
+
+def by_item(x):
+    return HEADS.by_item(x)
+
+
+def listed(x):
+    return np.sum(HEADS.listed(x) ** 2)
+
+
+@pytest.mark.parametrize("f", [zipped, sliced, backwards, by_value, by_item, listed])
+def test_loops_over_layers_heads_and_functions(f):
+    check_grad(f, X)
+    check_jvp(f, X)
+
+
+def test_a_changed_dict_of_heads_makes_the_derivative_again():
+    loss = by_value
+    d = s2sad.grad(loss)
+    d(X)
+    HEADS.heads["extra"] = Dense(4, 3, 16)
+    try:
+        check_grad(loss, X)  # three heads now, not the two the first one unrolled
+        assert np.allclose(d(X), s2sad.grad(loss)(X))
+    finally:
+        del HEADS.heads["extra"]
 
 
 def test_enumerated_layers_closed_form():

@@ -57,7 +57,7 @@ class Lookups:
                 return None, None
             return getattr(base, node.attr, None), \
                 resolved.step(path, "attr", node.attr) if _followed(base) else None
-        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
+        if isinstance(node, gast.Subscript) and _constant_key(node.slice) is not None:
             found = self._item(node)  # ACTS["relu"] of a global dict of functions
             if found[0] is not None:
                 return found
@@ -69,7 +69,7 @@ class Lookups:
         tuple a global holds (data items are read at each call, as written)."""
         base, path = self._resolved(node.value) if not isinstance(node.value, gast.Name) or \
             node.value.id not in self.locals else (None, None)
-        key = node.slice.value  # type: ignore[attr-defined]
+        key = _constant_key(node.slice)
         if not isinstance(base, (dict, list, tuple)) or type(base) not in (dict, list, tuple):
             return None, None
         try:
@@ -79,6 +79,14 @@ class Lookups:
         if not (callable(obj) or is_user_object(obj)):
             return None, None
         return obj, resolved.step(path, "item", key)
+
+
+def _constant_key(e: gast.expr) -> Any:
+    """A constant key or index (``-1`` is written as a negation), else None."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) and \
+            isinstance(e.operand, gast.Constant) and type(e.operand.value) is int:
+        return -e.operand.value
+    return e.value if isinstance(e, gast.Constant) else None
 
 
 def _followed(base: Any) -> bool:

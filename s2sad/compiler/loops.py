@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import resolved
+from s2sad.compiler.constant_loops import MAX_UNROLLED, unrolled_constants
 from s2sad.compiler.names import const, load, store
-from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import clone, walk
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
     view = _dict_view(norm, it)
     if view is not None and (view != "items" or isinstance(s.target, gast.Tuple)):
         _lower_dict_view(norm, s, view)
-    elif _unrolled(norm, s) or _unrolled_constants(norm, s):
+    elif _unrolled(norm, s) or unrolled_constants(norm, s):
         return
     elif fn is range and isinstance(s.target, gast.Name):
         bounds = [norm.atom(a) for a in it.args]
@@ -87,7 +86,6 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
         _emit_loop(norm, s, index, [n], [_assign(s.target, element(load(index)), s)])
 
 
-MAX_UNROLLED = 8  # items of a list parameter whose loop is unrolled (a layer list)
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
 
 
@@ -110,107 +108,6 @@ def _unrolled(norm: Normalizer, s: gast.For) -> bool:
             gast.Tuple(elts=[const(j), item], ctx=gast.Load())
         norm.out.extend(norm.block([_assign(clone(s.target), value, s)] + clone(s.body)))
     return True
-
-
-def _unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
-    """``for f in (np.sin, np.cos)``, ``for layer in self.layers``, ``for i, layer in
-    enumerate(self.layers)``, ``for i in range(len(self.layers))`` (a model held in a
-    global): a sequence of functions or of the user's objects, fixed when the derivative
-    is made; one copy of the body per item, in which the loop's name means that item and
-    its index is a constant (``self.layers[i](h)``: its calls known, as a global's are)."""
-    found = _constant_loop(norm, s)
-    if found is None or s.orelse or any(isinstance(x, _JUMPS) for x in walk(s)):
-        return False
-    items, seq_node, index, name = found
-    seq = norm.atom(seq_node, "seq")
-    norm.out.extend(norm.block([_same_length(seq, len(items), s)]))
-    path = norm.path_of(seq_node)
-    fixed = index is not None and index not in _stored(s.body) and \
-        not any(isinstance(x, gast.Lambda) for x in walk(s))
-    for j, v in enumerate(items):
-        table = norm.objects if is_user_object(v) else norm.callables
-        if name is not None:
-            table[name] = v
-            norm.paths[name] = resolved.step(path, "item", j)
-        item = gast.Subscript(value=clone(seq), slice=const(j), ctx=gast.Load())
-        head = [_assign(store(name), item, s)] if name is not None else []
-        if index is not None:
-            head.insert(0, _assign(store(index), const(j), s))
-        body = clone(s.body)
-        if fixed:
-            body = [_constant_index(b, index, j) for b in body]
-        norm.out.extend(norm.block(head + body))
-        if name is not None:
-            del table[name], norm.paths[name]
-    return True
-
-
-def _constant_loop(norm: Normalizer, s: gast.For) -> tuple | None:
-    """(items, the sequence's node, the index's name, the item's name) of a loop over a
-    constant sequence of functions or objects (``_unrolled_constants``), else None."""
-    it, target = s.iter, s.target
-    fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
-    index = name = None
-    if isinstance(target, gast.Name) and fn is range and len(it.args) == 1 and \
-            isinstance(it.args[0], gast.Call) and norm.resolve(it.args[0].func) is len \
-            and len(it.args[0].args) == 1:
-        seq_node, index = it.args[0].args[0], target.id
-    elif fn is enumerate and len(it.args) == 1 and not it.keywords and \
-            isinstance(target, gast.Tuple) and len(target.elts) == 2 and \
-            all(isinstance(e, gast.Name) for e in target.elts):
-        seq_node, index, name = it.args[0], target.elts[0].id, target.elts[1].id
-    elif isinstance(target, gast.Name):
-        seq_node, name = it, target.id
-    else:
-        return None
-    items = _constant_items(norm, seq_node)
-    if items is None or not all(is_user_object(v) or callable(v) for v in items):
-        return None
-    return items, seq_node, index, name
-
-
-def _constant_index(stmt: gast.stmt, index: str, j: int) -> gast.stmt:
-    """``stmt`` with each read of ``index`` (a loop index never bound in the body) the
-    constant ``j``."""
-    for node in walk(stmt):
-        for field, value in gast.iter_fields(node):
-            if isinstance(value, gast.Name) and value.id == index and \
-                    isinstance(value.ctx, gast.Load):
-                setattr(node, field, gast.copy_location(const(j), value))
-            elif isinstance(value, list):
-                value[:] = [gast.copy_location(const(j), v) if isinstance(v, gast.Name) and
-                            v.id == index and isinstance(v.ctx, gast.Load) else v
-                            for v in value]
-    return stmt
-
-
-def _same_length(seq: gast.expr, n: int, like: gast.AST) -> gast.stmt:
-    """``if len(seq) != n: raise ...``: the sequence was unrolled as it was when the
-    derivative was made; one grown or shrunk since would be read wrong."""
-    stmt = gast.parse(f"if len(_s) != {n}:\n    raise RuntimeError('this loop was unrolled "
-                      f"for the {n} items its sequence had when the derivative was made, "
-                      "and the sequence has changed since: keep it fixed (a tuple), or "
-                      "define the function again')").body[0]
-    stmt.test.left.args = [clone(seq)]
-    for n in walk(stmt):  # (the loop's line, in comments and errors)
-        if hasattr(n, "lineno"):
-            gast.copy_location(n, like)
-    return stmt
-
-
-def _constant_items(norm: Normalizer, it: gast.expr) -> list | None:
-    """The items of a tuple or list written of globals, or of a global's (at most
-    ``MAX_UNROLLED``), else None."""
-    items: Any = None
-    if isinstance(it, (gast.Tuple, gast.List)):
-        found = [norm.resolve(e) if isinstance(e, (gast.Name, gast.Attribute)) else None
-                 for e in it.elts]
-        items = None if any(v is None for v in found) else found
-    elif isinstance(it, (gast.Name, gast.Attribute)):
-        items = norm.resolve(it)
-    if type(items) not in (list, tuple) or not 0 < len(items) <= MAX_UNROLLED:
-        return None
-    return list(items)
 
 
 def _unrolled_items(norm: Normalizer, it: gast.expr) -> tuple[gast.Name, str] | None:

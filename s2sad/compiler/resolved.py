@@ -55,8 +55,9 @@ def step(path: Path | None, kind: str, key: Any) -> Path | None:
 def note(namespace: dict[str, Any], path: Path | None) -> None:
     """The transform read what ``path`` leads to: a function (the same one must be there
     at each call), an object of the user's (of the same class), a list or tuple of those
-    (as long: each item read has a path of its own).  What is recorded is what the path
-    holds, not what the code read in its place (autograd's gammaln read as SciPy's)."""
+    (as long: each item read has a path of its own), a dict of those (the same keys).
+    What is recorded is what the path holds, not what the code read in its place
+    (autograd's gammaln read as SciPy's)."""
     if path is None:
         return
     obj = walk(path)
@@ -66,6 +67,9 @@ def note(namespace: dict[str, Any], path: Path | None) -> None:
     if type(obj) in (list, tuple) and obj and all(callable(v) or is_user_object(v)
                                                   for v in obj):
         how, expected = "len", len(obj)
+    elif type(obj) is dict and obj and all(callable(v) or is_user_object(v)
+                                           for v in obj.values()):
+        how, expected = "keys", tuple(obj)  # (a dict of heads: the same keys, in order)
     elif is_user_object(obj):  # (an object of the user's class, callable or not)
         how, expected = "type", type(obj)
     elif callable(obj):
@@ -98,6 +102,9 @@ def current(resolved: list[tuple]) -> bool:
                 return False
         elif how == "type":
             if type(now) is not expected:
+                return False
+        elif how == "keys":
+            if type(now) is not dict or tuple(now) != expected:
                 return False
         elif not isinstance(now, (list, tuple)) or len(now) != expected:
             return False

@@ -1,0 +1,220 @@
+"""Part of stage 3b: loops over a model's layers, heads and functions, unrolled.
+
+``for layer in self.layers``, ``for i, layer in enumerate(self.layers)``, ``for i in
+range(len(self.layers))``, ``for layer, act in zip(self.layers, self.acts)``, ``for
+layer in self.layers[:-1]`` or ``reversed(...)``, ``for name, head in
+self.heads.items()`` (and the comprehensions and ``sum(...)`` made of such loops): a
+sequence or dict of functions or of the user's objects held by a global, fixed when the
+derivative is made.  One copy of the body per item, in which the loop's names mean
+those items (their calls known, as a global's are: ``layer(h)``) and indices and keys
+are constants (``self.layers[i](h)``).  Each item is read at run time where the
+function reads it; the sequence's length is checked at each call, and what the
+transform read through it is checked by :mod:`resolved` (a change makes it again).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import gast
+
+from s2sad.compiler import resolved
+from s2sad.compiler.names import const, store
+from s2sad.compiler.user_code import is_user_object
+from s2sad.compiler.walks import clone, walk
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+MAX_UNROLLED = 8  # items of a sequence whose loop is unrolled (a layer list)
+_JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
+
+
+@dataclass
+class Leaf:
+    """One value a loop name takes: what it is at the transform, how the function reads
+    it at run time, and how :mod:`resolved` reaches it (None for a constant)."""
+    value: Any
+    expr: gast.expr
+    path: resolved.Path | None
+    constant: bool = False
+
+
+def unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
+    """Emit the loop ``s`` unrolled over a constant sequence of functions or objects;
+    False (nothing emitted) for any other loop."""
+    if s.orelse or any(isinstance(x, _JUMPS) for x in walk(s)):
+        return False
+    checks: list = []
+    items = _items(norm, s.iter, checks)
+    if items is None or not 0 < len(items) <= MAX_UNROLLED:
+        return False
+    bindings = [_bind(s.target, item) for item in items]
+    if any(b is None for b in bindings) or not _of_functions(s.iter, bindings, norm):
+        return False
+    norm.out.extend(norm.block(checks))
+    fixed = not any(isinstance(x, gast.Lambda) for x in walk(s))
+    stored = {n.id for b in s.body for n in walk(b)
+              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    for binding in bindings:
+        head, body, known = [], clone(s.body), []
+        for name, leaf in binding:
+            head.append(_assign(store(name), clone(leaf.expr), s))
+            if leaf.constant and fixed and name not in stored:
+                body = [_constant_name(b, name, leaf.value) for b in body]
+            elif not leaf.constant and (is_user_object(leaf.value) or callable(leaf.value)):
+                table = norm.objects if is_user_object(leaf.value) else norm.callables
+                table[name], norm.paths[name] = leaf.value, leaf.path
+                known.append((table, name))
+        norm.out.extend(norm.block(head + body))
+        for table, name in known:
+            del table[name], norm.paths[name]
+    return True
+
+
+def _of_functions(it: gast.expr, bindings: list, norm: Normalizer) -> bool:
+    """Is some name of the loop a function or object (not only data and indices), or
+    is it ``range(len(seq))`` of such a sequence?"""
+    leaves = [leaf for b in bindings for _, leaf in b]
+    if any(not leaf.constant and (is_user_object(leaf.value) or callable(leaf.value))
+           for leaf in leaves):
+        return True
+    return _call_of(norm, it) is range and _items(norm, it.args[0].args[0], []) is not None
+
+
+def _items(norm: Normalizer, it: gast.expr, checks: list) -> list | None:
+    """The items (a Leaf, or a tuple of items) ``it`` yields, or None; ``checks`` gets
+    the statements that check at each call that the sequences have their length."""
+    if isinstance(it, gast.Call) and not it.args and not it.keywords and \
+            isinstance(it.func, gast.Attribute) and it.func.attr in ("items", "values", "keys"):
+        return _dict_items(norm, it.func.value, it.func.attr, checks)
+    fn = _call_of(norm, it)
+    if isinstance(it, gast.Call) and not it.keywords and fn is not None:
+        args = it.args
+        if fn is enumerate and len(args) == 1:
+            inner = _items(norm, args[0], checks)
+            return None if inner is None else [
+                (_constant(j), item) for j, item in enumerate(inner)]
+        if fn is zip and args:
+            parts = [_items(norm, a, checks) for a in args]
+            return None if any(p is None for p in parts) else list(zip(*parts))
+        if fn is reversed and len(args) == 1:
+            inner = _items(norm, args[0], checks)
+            return None if inner is None else inner[::-1]
+        if fn is range and len(args) == 1 and _call_of(norm, args[0]) is len and \
+                len(args[0].args) == 1:
+            inner = _items(norm, args[0].args[0], checks)
+            return None if inner is None else [_constant(j) for j in range(len(inner))]
+        return None
+    if isinstance(it, gast.Subscript) and isinstance(it.slice, gast.Slice):
+        inner = _items(norm, it.value, checks)
+        bounds = [_int(b) for b in (it.slice.lower, it.slice.upper, it.slice.step)]
+        return None if inner is None or any(b is False for b in bounds) else \
+            inner[slice(*bounds)]
+    return _sequence_items(norm, it, checks)
+
+
+def _sequence_items(norm: Normalizer, it: gast.expr, checks: list) -> list | None:
+    """The items of a tuple or list written of globals, or held by a global."""
+    if isinstance(it, (gast.Tuple, gast.List)):
+        found = [norm.resolve(e) if isinstance(e, (gast.Name, gast.Attribute)) else None
+                 for e in it.elts]
+        if any(v is None for v in found):
+            return None
+        return [Leaf(v, clone(e), norm.path_of(e)) for v, e in zip(found, it.elts)]
+    if not isinstance(it, (gast.Name, gast.Attribute)) or \
+            isinstance(it, gast.Name) and it.id in norm.locals:
+        return None
+    seq = norm.resolve(it)
+    if type(seq) is dict:
+        return _dict_items(norm, it, "keys", checks)
+    if type(seq) not in (list, tuple) or not 0 < len(seq) <= MAX_UNROLLED:
+        return None
+    checks.append(_same_length(clone(it), len(seq), it))
+    path = norm.path_of(it)
+    return [Leaf(v, gast.Subscript(value=clone(it), slice=const(j), ctx=gast.Load()),
+                 resolved.step(path, "item", j)) for j, v in enumerate(seq)]
+
+
+def _dict_items(norm: Normalizer, node: gast.expr, view: str, checks: list) -> list | None:
+    """The keys, values or (key, value) pairs of a dict a global holds."""
+    if not isinstance(node, (gast.Name, gast.Attribute)) or \
+            isinstance(node, gast.Name) and node.id in norm.locals:
+        return None
+    d = norm.resolve(node)
+    if type(d) is not dict or not 0 < len(d) <= MAX_UNROLLED or \
+            not all(type(k) in (int, str) for k in d):
+        return None
+    checks.append(_same_length(clone(node), len(d), node))
+    path = norm.path_of(node)
+    keys = [_constant(k) for k in d]
+    values = [Leaf(v, gast.Subscript(value=clone(node), slice=const(k), ctx=gast.Load()),
+                   resolved.step(path, "item", k)) for k, v in d.items()]
+    return keys if view == "keys" else values if view == "values" else list(zip(keys, values))
+
+
+def _bind(target: gast.expr, item: Any) -> list | None:
+    """(name, Leaf) pairs of ``target = item``, or None where the shapes differ."""
+    if isinstance(target, gast.Name) and isinstance(item, Leaf):
+        return [(target.id, item)]
+    if isinstance(target, (gast.Tuple, gast.List)) and isinstance(item, tuple) and \
+            len(target.elts) == len(item):
+        pairs: list = []
+        for t, i in zip(target.elts, item):
+            got = _bind(t, i)
+            if got is None:
+                return None
+            pairs += got
+        return pairs
+    return None
+
+
+def _call_of(norm: Normalizer, it: gast.expr) -> Any:
+    return norm.resolve(it.func) if isinstance(it, gast.Call) else None
+
+
+def _constant(v: Any) -> Leaf:
+    return Leaf(v, const(v), None, constant=True)
+
+
+def _int(e: gast.expr | None) -> int | None | bool:
+    """A slice bound: None, an int (``-1`` written as a negation), else False."""
+    if e is None:
+        return None
+    sign = 1
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+        e, sign = e.operand, -1
+    return sign * e.value if isinstance(e, gast.Constant) and type(e.value) is int else False
+
+
+def _constant_name(stmt: gast.stmt, name: str, value: Any) -> gast.stmt:
+    """``stmt`` with each read of ``name`` (never bound in the loop's body) ``value``."""
+    def swap(v: Any) -> Any:
+        if isinstance(v, gast.Name) and v.id == name and isinstance(v.ctx, gast.Load):
+            return gast.copy_location(const(value), v)
+        return v
+    for node in walk(stmt):
+        for field, child in gast.iter_fields(node):
+            if isinstance(child, list):
+                child[:] = [swap(c) for c in child]
+            else:
+                setattr(node, field, swap(child))
+    return stmt
+
+
+def _assign(target: gast.expr, value: gast.expr, like: gast.AST) -> gast.Assign:
+    return gast.copy_location(gast.Assign(targets=[target], value=value, type_comment=None), like)
+
+
+def _same_length(seq: gast.expr, n: int, like: gast.AST) -> gast.stmt:
+    """``if len(seq) != n: raise ...``: the sequence was unrolled as it was when the
+    derivative was made; one grown or shrunk since would be read wrong."""
+    stmt = gast.parse(f"if len(_s) != {n}:\n    raise RuntimeError('this loop was unrolled "
+                      f"for the {n} items its sequence had when the derivative was made, "
+                      "and the sequence has changed since: keep it fixed (a tuple), or "
+                      "define the function again')").body[0]
+    stmt.test.left.args = [clone(seq)]
+    for n in walk(stmt):  # (the loop's line, in comments and errors)
+        if hasattr(n, "lineno"):
+            gast.copy_location(n, like)
+    return stmt
