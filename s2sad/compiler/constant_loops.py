@@ -49,8 +49,9 @@ def unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
     items = _items(norm, s.iter, checks)
     if items is None or not 0 < len(items) <= MAX_UNROLLED:
         return False
-    bindings = [_bind(s.target, item) for item in items]
-    if any(b is None for b in bindings) or not _of_functions(s.iter, bindings, norm):
+    found = [_bind(s.target, item) for item in items]
+    bindings = [b for b in found if b is not None]
+    if len(bindings) < len(found) or not _of_functions(s.iter, bindings, norm):
         return False
     norm.out.extend(norm.block(checks))
     fixed = not any(isinstance(x, gast.Lambda) for x in walk(s))
