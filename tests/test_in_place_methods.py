@@ -121,7 +121,40 @@ def out_accumulated_in_loop(x):
     return np.sum(a)
 
 
-CASES = [sorted_by_a_helper, sorted_both_axes, out_accumulated_in_loop,
+def clipped_out(x):
+    y = x * 3.0
+    np.clip(y, -1.0, 1.5, out=y)  # (X and X2 hold points clipped on both sides)
+    return np.sum(y * y * W)
+
+
+def clipped_method_out(x):
+    y = np.sin(x) * 2.0
+    y.clip(-0.9, 0.9, out=y)
+    return np.sum(y * W)
+
+
+def out_value_used(x):
+    z = np.zeros_like(x)
+    y = np.exp(x, out=z)
+    y[1] = 2.0 * y[2]  # y is z: both see the write
+    return np.sum(z * W) + np.sum(y)
+
+
+def cumsum_out_row(x):
+    B = np.ones((2, 4))
+    np.cumsum(x * x, out=B[1])
+    return np.sum(B * B) + B[1, 3]
+
+
+def copied_into_row(x):
+    B = np.zeros((2, 4))
+    np.copyto(B[0], x ** 2)
+    np.copyto(B[1], x, where=x > 0)
+    return np.sum(B[0] * B[1]) + np.sum(B * W)
+
+
+CASES = [clipped_out, clipped_method_out, out_value_used, cumsum_out_row, copied_into_row,
+         sorted_by_a_helper, sorted_both_axes, out_accumulated_in_loop,
          sorted_local, sorted_second_name, sorted_view_rows, sorted_in_branch,
          sorted_in_loop, filled_local, filled_rows, filled_second_name, out_local, out_row,
          out_second_name]

@@ -14,6 +14,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
+from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
 from s2sad.compiler.list_arithmetic import ufunc_operands
@@ -105,7 +106,7 @@ def _written_in_place(norm: Normalizer, node: gast.Call) -> gast.expr:
         raise norm.error(node, f".{func.attr}() changes its array in place",
                          f"use the value-returning form, {IN_PLACE[func.attr]}, or build "
                          "a new array")
-    masked = _masked_ufunc(norm, node)
+    masked = out_written(norm, node) or _masked_ufunc(norm, node)
     if masked is None:
         raise norm.error(node, "out= writes into an existing array",
                          "assign the result to a name instead")

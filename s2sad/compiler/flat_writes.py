@@ -48,16 +48,23 @@ def library_written(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
         return False
     given = dict(bound.arguments)
     array = given.pop("a", given.pop("dst", None))
+    if fn is np.copyto and _item_of_local(norm, array):  # np.copyto(B[0], v)
+        return _copied(norm, s, array, given)
     if not norm.is_local(array):
         return False
-    if fn is np.copyto:
-        return _copied(norm, s, array, given)
     helper, params, value = _POSITIONS[fn]
     extra = [given[p] for p in params if p in given]
     if len(extra) != len(given) - 1 or not all(p in given for p in params[:len(extra)]):
         return False
     write_at(norm, s, array, helper, extra, given[value])
     return True
+
+
+def _item_of_local(norm: Normalizer, e: Any) -> bool:
+    """A local array or an item of one (``B``, ``B[0]``, ``B[:, 1:]``)."""
+    while isinstance(e, gast.Subscript):
+        e = e.value
+    return norm.is_local(e)
 
 
 def write_at(norm: Normalizer, s: gast.stmt, array: gast.Name, helper: Any, extra: list,
