@@ -270,3 +270,56 @@ def test_trapezoid_and_ediff1d(f, args, wrt) -> None:
 
 def test_trapezoid_second_derivative() -> None:
     check_hessian(lambda y: trapezoid_at(y ** 3, _XS), _V)
+
+
+def _scaled_where_large(v):
+    return np.sin(v) * v if v > 0.4 else 2.0 * v  # (both sides at the points below)
+
+
+def vectorized_helper(a):
+    return np.sum(np.vectorize(_scaled_where_large)(a) ** 2)
+
+
+def vectorized_lambda(x):
+    f = np.vectorize(lambda v: v ** 3 if v > 0.5 else -v, otypes=[float])
+    return np.sum(f(x) * np.arange(x.size))
+
+
+def rows_applied(a):
+    return np.sum(np.apply_along_axis(lambda r: r @ r, 1, a))
+
+
+def columns_applied(a):
+    return np.sum(np.apply_along_axis(lambda r: np.cumsum(r) * r, 0, a) * np.arange(4.0))
+
+
+def rows_normalised(a, c):
+    return np.sum(np.apply_along_axis(lambda r, s: r / np.linalg.norm(r) * s, -1, a, c) ** 3)
+
+
+@pytest.mark.parametrize("f, args", [
+    (vectorized_helper, (np.array([[0.1, 0.9], [1.3, -0.2]]),)),
+    (vectorized_lambda, (np.array([0.2, 0.7, 1.1, -0.4]),)),
+    (rows_applied, (np.linspace(-1, 1, 12).reshape(3, 4),)),
+    (columns_applied, (np.linspace(-1, 1, 12).reshape(3, 4) ** 2,)),
+    (rows_normalised, (np.linspace(0.1, 1, 12).reshape(2, 2, 3), 1.5))])
+def test_vectorize_and_apply_along_axis(f, args):
+    """np.vectorize (one argument) and np.apply_along_axis as loops over the elements or
+    rows (were refused: no rule); the values as NumPy's."""
+    wrt = tuple(range(len(args)))
+    check_grad(f, *args, wrt=wrt)
+    check_jvp(f, *args)
+    assert np.allclose(s2sad.value_and_grad(f, wrt=wrt)(*args)[0], f(*args))
+
+
+def test_apply_along_axis_closed_form():
+    a = np.linspace(-1, 1, 12).reshape(3, 4)
+    np.testing.assert_allclose(s2sad.grad(rows_applied)(a), 2 * a)
+
+
+def test_apply_along_axis_of_a_matrix_function_refused():
+    def outer_rows(a):
+        return np.sum(np.apply_along_axis(lambda r: np.outer(r, r), 1, a))
+    with pytest.raises(s2sad.DifferentiationError, match="test_numpy_through.py:\\d+: "
+                       "np.apply_along_axis of a function returning a matrix"):
+        s2sad.grad(outer_rows)(np.ones((2, 3)))

@@ -13,7 +13,9 @@ values as the library does:
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
-  ``np.ediff1d``,
+  ``np.ediff1d``, ``np.apply_along_axis`` (a loop over the rows; the function's value a
+  number or a vector), ``np.vectorize`` of a one-argument function (a loop over the
+  elements),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``functools.reduce``
@@ -272,6 +274,26 @@ def py_reduce(function, iterable, *initial):
     return total
 
 
+def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+    moved = np.moveaxis(arr, axis, -1)
+    rows = np.reshape(moved, (-1, np.shape(moved)[-1]))
+    outs = [func1d(rows[k], *args, **kwargs) for k in range(np.shape(rows)[0])]
+    if np.ndim(outs[0]) > 1:
+        raise DifferentiationError("<s2sad>:?: np.apply_along_axis of a function returning "
+                                   "a matrix: write the loop over the rows")
+    value = np.reshape(np.stack(outs), np.shape(moved)[:-1] + np.shape(outs[0]))
+    if np.ndim(outs[0]) == 0:
+        return value
+    return np.moveaxis(value, -1, axis)
+
+
+def vectorize(pyfunc, otypes=None):
+    def vectorized(x):
+        outs = [pyfunc(v) for v in np.ravel(x)]
+        return np.reshape(np.array(outs), np.shape(x))
+    return vectorized
+
+
 def prod(iterable, start=1):
     total = start
     for v in iterable:
@@ -302,7 +324,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (divmod, py_divmod),
                         (complex, py_complex), (map, py_map), (zip, py_zip),
                         (functools.reduce, py_reduce), (math.prod, prod),
-                        (math.dist, dist)):
+                        (math.dist, dist), (np.apply_along_axis, apply_along_axis),
+                        (np.vectorize, vectorize)):
     defthrough(_fn, _reference)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
