@@ -174,3 +174,61 @@ def test_shifted_copy_closed_form() -> None:
     expected[1] += du[0] * np.cos(X5[1])
     expected[2] -= np.sum(du)
     np.testing.assert_allclose(s2sad.grad(shifted_copy)(X5), expected, rtol=1e-12)
+
+
+def _gram_schmidt(A):
+    Q = np.zeros_like(A)
+    for j in range(A.shape[1]):
+        v = A[:, j].copy()
+        for i in range(j):
+            v -= (Q[:, i] @ A[:, j]) * Q[:, i]
+        Q[:, j] = v / np.linalg.norm(v)
+    return Q
+
+
+def gram_schmidt_of_reshaped(a):
+    Q = _gram_schmidt(a.reshape(3, 3))
+    return np.sum(Q[:, 2] * np.arange(3.0)) + Q[0, 1]
+
+
+def copied_column_of_reshaped(a):
+    A = np.reshape(a, (3, 3))
+    v = A[..., 2].copy()
+    v += A[:, 0]
+    w = v
+    w /= 2.0  # (w is v: both see it)
+    return np.sum(v * A[1])
+
+
+def copied_new_axis_column(a):
+    A = a.reshape(3, 3)
+    c = A[:, None, 0].copy()
+    c -= 0.5
+    return np.sum(c ** 2) + np.sum(A)
+
+
+A9 = np.random.default_rng(11).standard_normal(9) + np.array([3, 0, 0, 0, 3, 0, 0, 0, 3.0])
+
+
+@pytest.mark.parametrize("f", [gram_schmidt_of_reshaped, copied_column_of_reshaped,
+                               copied_new_axis_column])
+def test_a_copy_of_an_array_index_is_an_array(f) -> None:
+    """``v = A[:, j].copy(); v -= ...`` of an ``A`` of unknown rank (a reshaped argument)
+    was refused ("if it is an array, v shares its memory with A"): an index a list
+    cannot take (a tuple holding a slice, ``...`` or ``None``) gives an ndarray, and its
+    copy is one of its own."""
+    a = A9.copy()
+    check_grad(f, a)
+    check_jvp(f, a)
+    np.testing.assert_array_equal(a, A9)
+
+
+def test_a_write_into_a_view_of_the_argument_still_refused() -> None:
+    def f(a):
+        A = a.reshape(3, 3)
+        v = A[:, 0]
+        v -= 1.0  # (Python changes the caller's array: refused, not silently copied)
+        return np.sum(A ** 2)
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_alias_kinds.py:\d+: in-place "
+                       "write to v"):
+        s2sad.grad(f)(A9.copy())

@@ -147,9 +147,10 @@ def surely_arrays(node: gast.FunctionDef, namespace: dict,
     ndarrays = {n for n in arrays if n in indexed or all(  # (a number takes no r[0] = v)
         isinstance(s.value, gast.Subscript) or isinstance(s.value, gast.Call) and
         _never_scalar(s.value, namespace) for s in stores[n])}
-    while True:  # (c = r of such an r)
+    while True:  # (c = r of such an r, or its copy)
         more = {n for n in arrays - ndarrays if all(
-            isinstance(s.value, gast.Name) and s.value.id in ndarrays for s in stores[n])}
+            isinstance(s.value, gast.Name) and s.value.id in ndarrays or
+            _copy_of(s.value, ndarrays, namespace) for s in stores[n])}
         if not more:
             return arrays, ndarrays
         ndarrays |= more
@@ -204,12 +205,13 @@ def _array_binding(s: gast.Assign, arrays: set[str], stores: dict[str, list],
     if not isinstance(s.targets[0], gast.Name):  # (unpacked from one)
         return False
     if _makes_array(value, namespace) or _arithmetic(value, arrays) or \
-            isinstance(value, gast.Name) and value.id in arrays:
+            isinstance(value, gast.Name) and value.id in arrays or _copy_of(value, arrays,
+                                                                         namespace):
         return True
     if not isinstance(value, gast.Subscript) or not isinstance(value.value, gast.Name):
         return False
     base = value.value.id
-    if base in arrays and _slices_only(value.slice):
+    if base in arrays and _slices_only(value.slice) or _array_index(value.slice):
         return True
     index = value.slice  # t[k] of t = (u, v), every binding of t such a tuple
     return isinstance(index, gast.Constant) and type(index.value) is int and \
@@ -217,6 +219,21 @@ def _array_binding(s: gast.Assign, arrays: set[str], stores: dict[str, list],
             isinstance(t.value, gast.Tuple) and -len(t.value.elts) <= index.value <
             len(t.value.elts) and isinstance(t.value.elts[index.value], gast.Name) and
             t.value.elts[index.value].id in arrays for t in stores[base])
+
+
+def _array_index(index: gast.expr) -> bool:
+    """An index only an array takes: a tuple holding a slice, ``...`` or ``None``
+    (``A[:, j]``; a list or tuple raises, a dict's key a slice is not hashable)."""
+    return isinstance(index, gast.Tuple) and any(
+        isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and
+        (p.value is Ellipsis or p.value is None) for p in index.elts)
+
+
+def _copy_of(value: gast.expr, names: set[str], namespace: dict) -> bool:
+    """``v.copy()`` (``copy_value(v)``) of a name of ``names``: the same kind of object."""
+    return isinstance(value, gast.Call) and len(value.args) == 1 and \
+        isinstance(value.args[0], gast.Name) and value.args[0].id in names and \
+        evaluate_ref(value.func, namespace) is runtime.copy_value
 
 
 # NumPy functions whose result is always an ndarray, never a scalar (np.where of one
