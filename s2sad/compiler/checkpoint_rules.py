@@ -152,7 +152,9 @@ def _adjoint_function(loop: Callable, positions: tuple) -> Callable:
 
     names = args_of(loop)
     head = ", ".join([*names, "s2sad_cot"])
-    vjp, name = f"s2sad_vjp_{'_'.join(map(str, positions))}", f"{loop.__name__}_adjoint"
+    name = f"{loop.__name__}_adjoint"
+    # a global of its own per function and positions: functions of one module share it
+    vjp = f"s2sad_vjp_{loop.__name__}_{id(loop):x}_{'_'.join(map(str, positions))}"
     text = f"def {name}({head}):\n    return {vjp}({head})[1]\n"
     namespace = loop.__globals__  # the loop's: the user's globals, read again per call
     namespace[vjp] = api.vjp(loop, wrt=positions if len(positions) > 1 else positions[0])

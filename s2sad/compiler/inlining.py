@@ -13,12 +13,13 @@ import linecache
 import os
 import sysconfig
 import textwrap
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 import gast
 
 from s2sad.compiler import desugar, fence, resolved, source
-from s2sad.compiler.local_functions import returned_def
+from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import name_nodes, walk
@@ -87,10 +88,9 @@ def _library_roots() -> tuple[str, ...]:
 def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             receiver: Any = None) -> gast.expr:
     from s2sad.compiler.normalize import Normalizer
-    if fn in norm.inlining:
-        raise norm.error(node, f"recursive call of {fn.__name__}()",
-                         "recursion is not supported; write it as a loop")
     src = _source_of(norm, fn, node)
+    if fn in norm.inlining:
+        return _recursive_call(norm, fn, src, args, kws, node)
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
@@ -322,6 +322,21 @@ def _assigned(node: gast.FunctionDef) -> set[str]:
 
 
 _WRITE_FIRST = ("put", "fill_diagonal", "copyto")  # np.* writing into their first argument
+
+
+def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
+                    node: gast.Call) -> gast.expr:
+    """A call of a function being inlined (``f`` calling itself, or ``g`` calling back
+    the ``f`` that called it): a primitive whose rules differentiate ``fn`` again at run
+    time (:mod:`s2sad.recursion`); refused where ``fn`` changes its arguments in place."""
+    from s2sad import recursion
+    if _mutated(src.node) or not isinstance(fn, FunctionType):
+        raise norm.error(node, f"recursive call of {fn.__name__}()",
+                         "recursion of a function that changes its arguments in place is "
+                         "not supported; write it as a loop")
+    alias = norm.namer.fresh(fn.__name__)
+    norm.namespace[alias] = recursion.recursive_call(fn)
+    return as_values(norm, gast.Call(func=load(alias), args=args, keywords=kws))
 
 
 def _mutated(node: gast.FunctionDef) -> list[str]:
