@@ -103,3 +103,26 @@ def test_a_recursion_writing_its_argument_is_refused():
     with pytest.raises(s2sad.DifferentiationError,
                        match=r"test_recursion.py:\d+: recursive call of writes_then_recurses"):
         s2sad.grad(writes_then_recurses)(np.ones(2), 2)
+
+
+def squared_twice_inside(x):
+    def rec(v, n):
+        return v if n == 0 else rec(v * v, n - 1)
+    return rec(x, 2)
+
+
+def scaled_inside(x, c):
+    def rec(v, n):
+        return v * c if n == 0 else np.sin(rec(v, n - 1)) + c * v
+    return rec(x, 3)
+
+
+def test_a_def_inside_recursing():
+    """A def inside the function calling itself: differentiated where it reads nothing of
+    the function around it (x ** 4 here), refused where it does (``c``: those names are
+    the caller's variables at the call)."""
+    assert s2sad.grad(squared_twice_inside)(1.1) == pytest.approx(4 * 1.1 ** 3)
+    with pytest.raises(s2sad.DifferentiationError,
+                       match=r"test_recursion.py:\d+: recursive call of rec\(\), defined "
+                             r"inside the function"):
+        s2sad.grad(scaled_inside)(0.7, 1.3)

@@ -330,6 +330,11 @@ def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
     the ``f`` that called it): a primitive whose rules differentiate ``fn`` again at run
     time (:mod:`s2sad.recursion`); refused where ``fn`` changes its arguments in place."""
     from s2sad import recursion
+    if getattr(fn, "s2sad_nested", False) and \
+            (fn.s2sad_free & set(fn.s2sad_scope.locals)) - {fn.__name__}:  # (the caller's)
+        raise norm.error(node, f"recursive call of {fn.__name__}(), defined inside the "
+                         "function", "define it at module level, passing what it reads from "
+                         "the function around it as arguments")
     if _mutated(src.node) or not isinstance(fn, FunctionType):
         raise norm.error(node, f"recursive call of {fn.__name__}()",
                          "recursion of a function that changes its arguments in place is "
