@@ -75,8 +75,9 @@ def _as_array(t: Any, shape: tuple) -> np.ndarray:
 
 
 def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -> list:
-    """One JVP per input element: the Jacobian of ``fn`` for each position."""
-    out = []
+    """One JVP per input element: the Jacobian of ``fn`` for each position (a tuple of
+    them, one per output item, for a tuple output)."""
+    out: list = []
     gradient = isinstance(fn, api.Derivative) and fn.kind == "grad"  # (a hessian's)
     if gradient and not kwargs:
         fn = differentiable(fn, args)  # the gradient for these arguments' ranks
@@ -85,12 +86,45 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -
         columns = [jvp(*args, _like(e, args[i]), **kwargs)[1] for e in _basis(args[i])]
         if gradient:  # (shaped like its argument, a list or tuple of numbers too)
             columns = [np.asarray(c, dtype=float) for c in columns]
+        if columns and _items(columns[0]):  # a tuple of outputs: a Jacobian per item
+            out.append(tuple(_stacked([c[k] for c in columns], args[i])
+                             for k in range(len(columns[0]))))
+            continue
         _check_unstructured(fn, columns[0] if columns else None)
         out_shape = np.shape(columns[0]) if columns else np.shape(fn(*args, **kwargs))
         cols = np.stack([_as_array(c, out_shape) for c in columns], axis=-1) if columns else \
             np.zeros(out_shape + (0,))
         out.append(cols.reshape(out_shape + np.shape(args[i])))
     return out
+
+
+def _items(value: Any) -> bool:
+    """A tuple or list of arrays and numbers (``return loss, residuals``): its Jacobian
+    is one per item, as JAX's ``jacrev`` / ``jacfwd`` give them."""
+    return isinstance(value, (tuple, list)) and bool(value) and all(
+        isinstance(v, (np.ndarray, float, int, np.number)) for v in value)
+
+
+def _stacked(columns: list, x: Any) -> Any:
+    """One output item's Jacobian from its columns (one per element of ``x``)."""
+    shape = np.shape(columns[0])
+    cols = np.stack([_as_array(c, shape) for c in columns], axis=-1)
+    return cols.reshape(shape + np.shape(x))
+
+
+def _reverse_items(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
+                   value: Any) -> list:
+    """The Jacobians of each item of a tuple output, one VJP per element of each: a
+    list (one per position) of tuples (one per item)."""
+    vjp = api.vjp(fn, wrt=positions)
+    zeros = [np.zeros_like(v, dtype=float) if np.shape(v) else 0.0 for v in value]
+    per_item = []
+    for k, item in enumerate(value):
+        rows = [vjp(*args, type(value)(zeros[:k] + [e] + zeros[k + 1:]), **kwargs)[1]
+                for e in _basis(item)]
+        per_item.append([np.stack([np.asarray(r[j], dtype=float) for r in rows]).reshape(
+            np.shape(item) + np.shape(args[i])) for j, i in enumerate(positions)])
+    return [tuple(per_item[k][j] for k in range(len(value))) for j in range(len(positions))]
 
 
 def _check_unstructured(fn: Callable, value: Any) -> None:
@@ -154,7 +188,8 @@ def _on_prefix(f: Any, build: Callable) -> _Built | None:
 def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
              verbose: bool = False, argnums: Any = None, has_aux: bool = False,
              sparse: bool = False, argnum: Any = None) -> Callable:
-    """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``).
+    """The Jacobian, shaped ``out.shape + arg.shape`` (a tuple for a tuple ``wrt``; for
+    an ``f`` returning a tuple of arrays, a tuple of those, one per item, as JAX's).
 
     ``.source`` is the generated VJP (reverse) or JVP (forward) it runs; ``argnums`` is
     JAX's spelling of ``wrt`` (``argnum`` autograd's); with ``has_aux`` ``f`` returns
@@ -184,21 +219,17 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         api.numpy_only("jacobian", f, full)
         refuse_integer_arrays(api.parameters_of(f), positions, full)
         refuse_unshaped(f, positions, full, "jacobian")
-        chosen = mode
         value: Any = None
         if mode != "forward":  # on copies: f may change its arguments in place
             value = on_copies(f, args, kwargs)
-        _check_unstructured(f, value)
-        if mode == "auto":
-            n_in = sum(int(np.prod(np.shape(full[i]))) for i in positions)
-            chosen = "forward" if n_in <= int(np.prod(np.shape(value))) else "reverse"
-        used["mode"] = chosen
+        used["mode"] = chosen = _mode(f, mode, positions, full, value)
         if chosen == "forward":
-            out = forward_columns(f, positions, full, bound.kwargs)
+            out: list = forward_columns(f, positions, full, bound.kwargs)
+        elif _items(value):
+            out = _reverse_items(f, positions, full, bound.kwargs, value)
         else:
             out = _reverse(f, positions, full, bound.kwargs, value)
-        out = [o if o.shape else float(o) for o in out]
-        return tuple(out) if many else out[0]
+        return _result(out, many)
 
     def derivative() -> Callable:
         make = api.jvp if used["mode"] == "forward" else api.vjp
@@ -208,6 +239,34 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     if verbose:
         print(built.source)
     return built
+
+
+def _mode(f: Callable, mode: str, positions: tuple, args: tuple, value: Any) -> str:
+    """The mode with fewer runs (``"auto"``): a JVP per input element or a VJP per output
+    element (of all the items of a tuple output)."""
+    if not _items(value):
+        _check_unstructured(f, value)
+    if mode != "auto":
+        return mode
+    n_out = sum(int(np.size(v)) for v in value) if _items(value) else int(np.size(value))
+    n_in = sum(int(np.size(args[i])) for i in positions)
+    return "forward" if n_in <= n_out else "reverse"
+
+
+def _result(out: list, many: bool) -> Any:
+    """A Jacobian per position (a tuple for many), numbers as floats; per item first
+    for a tuple output."""
+    if out and isinstance(out[0], tuple):
+        return _by_item(out, many)
+    out = [o if o.shape else float(o) for o in out]
+    return tuple(out) if many else out[0]
+
+
+def _by_item(out: list, many: bool) -> tuple:
+    """Per position per item as JAX nests them: per item, then per position."""
+    items = [tuple(o if np.shape(o) else float(o) for o in per_position)
+             for per_position in zip(*out)]
+    return tuple(item if many else item[0] for item in items)
 
 
 def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,

@@ -1,7 +1,8 @@
 """``s2sad.jacobian`` of a function returning a tuple, list or dict: a bare NumPy
-ValueError ("setting an array element with a sequence") came out of the stacking.  It
-is now a DifferentiationError naming the function and saying what to do; an array
-output still gets its Jacobian (checked against finite differences)."""
+ValueError ("setting an array element with a sequence") came out of the stacking.  A
+tuple or list of arrays now has a Jacobian per item, nested as JAX's ``jacrev`` /
+``jacfwd`` nest them (per item, then per position of a tuple ``wrt``); a dict is refused
+naming the function and saying what to do.  Checked against finite differences."""
 from __future__ import annotations
 
 import numpy as np
@@ -25,12 +26,40 @@ def listed(x):
     return [x[0] * x[1], np.exp(x)]
 
 
-@pytest.mark.parametrize("f", [pair, named, listed])
 @pytest.mark.parametrize("mode", ["reverse", "forward", "auto"])
-def test_structured_outputs_are_refused_clearly(f, mode):
+def test_a_dict_output_is_refused_clearly(mode):
     with pytest.raises(s2sad.DifferentiationError, match=r"test_structured_jacobian.py:\d+: "
-                       r"jacobian of \w+: its output is a"):
-        s2sad.jacobian(f, mode=mode)(X)
+                       r"jacobian of \w+: its output is a dict"):
+        s2sad.jacobian(named, mode=mode)(X)
+
+
+def _differences(f, x, k, eps=1e-6):
+    return np.stack([(np.asarray(f(x + eps * e)[k]) - np.asarray(f(x - eps * e)[k])) /
+                     (2 * eps) for e in np.eye(x.size)], axis=-1)
+
+
+@pytest.mark.parametrize("f", [pair, listed])
+@pytest.mark.parametrize("mode", ["reverse", "forward", "auto"])
+def test_a_tuple_output_has_a_jacobian_per_item(f, mode):
+    J = s2sad.jacobian(f, mode=mode)(X)
+    assert type(J) is tuple and len(J) == 2
+    for k in range(2):
+        np.testing.assert_allclose(J[k], _differences(f, X, k), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(J[1 if f is pair else 0],
+                               2 * X if f is pair else [X[1], X[0], 0.0])  # closed forms
+
+
+def product_and_sum(a, b):
+    return a * b, np.sum(a + b ** 2)
+
+
+def test_a_tuple_output_and_a_tuple_wrt_nest_as_jax():
+    b = X[::-1].copy()
+    J = s2sad.jacobian(product_and_sum, wrt=(0, 1))(X, b)
+    np.testing.assert_allclose(J[0][0], np.diag(b))
+    np.testing.assert_allclose(J[0][1], np.diag(X))
+    np.testing.assert_allclose(J[1][0], np.ones(3))
+    np.testing.assert_allclose(J[1][1], 2 * b)
 
 
 def test_each_item_has_its_jacobian():
