@@ -258,3 +258,21 @@ def test_closures_with_a_function_run_as_a_key_each_read_their_own_cells():
         expected = np.zeros(3)
         expected[order] = 2 * w[order]
         np.testing.assert_allclose(s2sad.grad(make(rank))(w), expected, rtol=1e-12)
+
+
+CASES = {  # lambdas in a dict display, named after their keys (as test suites label them)
+    "cubes": lambda v: np.sum(v ** 3),
+    "logistic": lambda v: np.sum(np.log1p(np.exp(-v))),
+}
+for _name, _f in CASES.items():
+    _f.__name__ = _name
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_renamed_lambda_in_a_dict_display(name):
+    """A lambda given a ``__name__`` of its own was read as a def of that name: its
+    line (``"cubes": lambda v: ...``) failed to parse ("source not available")."""
+    v = np.array([0.3, -1.2, 0.8])
+    expected = {"cubes": 3 * v ** 2, "logistic": -1 / (1 + np.exp(v))}[name]
+    np.testing.assert_allclose(s2sad.grad(CASES[name])(v), expected, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jvp(CASES[name])(v, np.ones(3))[1], np.sum(expected))

@@ -119,6 +119,11 @@ def once(key: Any, compute: Callable[[], _R]) -> _R:
     return memo[key]
 
 
+def _is_lambda(fn: Callable) -> bool:
+    """A lambda, also one given a ``__name__`` of its own (its code keeps ``<lambda>``)."""
+    return fn.__code__.co_name == "<lambda>"
+
+
 def _parsed(fn: Callable, filename: str) -> tuple[gast.AST, int]:
     """The function's tree and the indent of its first line."""
     cache = _PARSED
@@ -137,7 +142,7 @@ def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
     try:
         tree = gast_parse.parse(text)
     except SyntaxError:
-        if fn.__name__ != "<lambda>":
+        if not _is_lambda(fn):
             raise
         # A lambda in the middle of a longer statement: parse its whole file.
         tree = gast_parse.parse("".join(linecache.getlines(filename)))
@@ -161,14 +166,14 @@ def load(fn: Callable) -> Source:
             f"{filename}:{fn.__code__.co_firstlineno}: function {fn.__name__}: source not "
             f"available ({exc}); define it in a file, or register a rule with s2sad.defvjp"
         ) from None
-    if fn.__name__ == "<lambda>":
+    if _is_lambda(fn):
         node = _lambda_def(fn, tree, filename)
     else:
         node = _def_named(tree, fn.__name__)
     node.decorator_list = []
     namespace = _namespace(fn)
     found = list(walk(node))  # (read by the checks below: none changes a loop or an import)
-    if fn.__name__ != "<lambda>" and not filename.startswith("<s2sad") and \
+    if not _is_lambda(fn) and not filename.startswith("<s2sad") and \
             not getattr(fn, "s2sad_nested", False) and fn.__code__ not in _CHECKED:
         _check_current(fn, found, filename, indent)  # (generated derivatives are never edited)
         if _PARSED is not None:
