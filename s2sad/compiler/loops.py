@@ -157,6 +157,8 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
         n, inner = _view(norm, it.args[0], rebound)
         last = norm.temp(gast.BinOp(left=n, op=gast.Sub(), right=const(1)), "last")
         return n, lambda i: inner(gast.BinOp(left=last, op=gast.Sub(), right=i))
+    if getattr(fn, "__module__", None) == "itertools" or fn is filter:  # an iterator:
+        it = gast.copy_location(_call(norm, "list", [it]), it)  # its items, in a list
     seq = norm.atom(it, "seq")
     if isinstance(it, gast.Name) and it.id in rebound:
         seq = norm.temp(seq, "seq")

@@ -5,6 +5,9 @@ Three constructors do take a differentiable argument and get rules here:
 ``np.full`` / ``np.full_like`` (the fill value) and ``np.linspace`` (the end
 points).
 """
+import logging
+import warnings
+
 import numpy as np
 
 from s2sad.rules.facts import deffacts
@@ -63,3 +66,9 @@ defnondiff(np.random.seed, np.random.default_rng, np.random.rand, np.random.rand
            np.random.normal, np.random.standard_normal, np.random.choice,
            np.random.permutation, np.random.shuffle, np.random.exponential,
            np.random.poisson, np.random.binomial)
+
+# ----- reporting: logs and warnings, run as they are (their value is None) -----
+defnondiff(logging.debug, logging.info, logging.warning, logging.error, logging.critical,
+           logging.exception, logging.log, logging.Logger.debug, logging.Logger.info,
+           logging.Logger.warning, logging.Logger.error, logging.Logger.critical,
+           logging.Logger.exception, logging.Logger.log, warnings.warn)

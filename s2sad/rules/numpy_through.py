@@ -18,7 +18,9 @@ values as the library does:
   elements),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
-  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``functools.reduce``
+  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``filter``,
+  ``itertools``' ``product`` (of up to three), ``chain``, ``pairwise``,
+  ``combinations`` (of pairs), ``accumulate`` (sums) as lists, ``functools.reduce``
   (of a sequence whose length is not written: a loop), ``zip`` (of sequences, as
   a value: a list of tuples),
   ``math.prod``, ``math.dist``, and ``cmath``'s ``exp``, ``log``, ``log10``, ``sqrt``,
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import cmath
 import functools
+import itertools
 import math
 from typing import Any
 
@@ -294,6 +297,50 @@ def vectorize(pyfunc, otypes=None):
     return vectorized
 
 
+def it_product(*iterables):
+    if len(iterables) == 1:
+        return [(x,) for x in iterables[0]]
+    if len(iterables) == 2:
+        return [(x, y) for x in iterables[0] for y in iterables[1]]
+    if len(iterables) == 3:
+        return [(x, y, z) for x in iterables[0] for y in iterables[1] for z in iterables[2]]
+    raise DifferentiationError("<s2sad>:?: itertools.product of more than three sequences: "
+                               "nest the loops")
+
+
+def it_chain(*iterables):
+    return [v for it in iterables for v in it]
+
+
+def it_pairwise(iterable):
+    items = list(iterable)
+    return [(items[k], items[k + 1]) for k in range(len(items) - 1)]
+
+
+def it_combinations(iterable, r):
+    items = list(iterable)
+    n = len(items)
+    if r == 2:
+        return [(items[i], items[j]) for i in range(n) for j in range(i + 1, n)]
+    if r == 1:
+        return [(v,) for v in items]
+    raise DifferentiationError("<s2sad>:?: itertools.combinations of more than two items: "
+                               "nest the loops over indices")
+
+
+def it_accumulate(iterable):
+    out = []
+    total = None
+    for v in iterable:
+        total = v if total is None else total + v
+        out.append(total)
+    return out
+
+
+def py_filter(function, iterable):
+    return [v for v in iterable if function(v)]
+
+
 def prod(iterable, start=1):
     total = start
     for v in iterable:
@@ -325,7 +372,10 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (complex, py_complex), (map, py_map), (zip, py_zip),
                         (functools.reduce, py_reduce), (math.prod, prod),
                         (math.dist, dist), (np.apply_along_axis, apply_along_axis),
-                        (np.vectorize, vectorize)):
+                        (np.vectorize, vectorize), (itertools.product, it_product),
+                        (itertools.chain, it_chain), (itertools.pairwise, it_pairwise),
+                        (itertools.combinations, it_combinations),
+                        (itertools.accumulate, it_accumulate), (filter, py_filter)):
     defthrough(_fn, _reference)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),

@@ -1,0 +1,86 @@
+"""Python that numeric code is written with around the arithmetic: itertools in loops
+and generator expressions (``product``, ``combinations``, ``chain``, ``pairwise``,
+``accumulate``, ``filter``), log and warning calls.  Were refused or crashed
+("object of type 'itertools.product' has no len()" from generated code; logging's
+try/except).  Against central differences in both modes, and closed forms."""
+from __future__ import annotations
+
+import itertools
+import logging
+import warnings
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_jvp
+
+X = np.array([0.3, -1.2, 0.8, 1.5])
+LOG = logging.getLogger("s2sad.tests.statements")
+
+
+def grid_indices(v):
+    t = 0.0
+    for i, j in itertools.product(range(2), range(2)):
+        t += v[i] * v[j + 2]
+    return t
+
+
+def pairs_of_indices(v):
+    return sum(v[i] * v[j] for i, j in itertools.combinations(range(len(v)), 2))
+
+
+def pairs_of_values(v):
+    return sum(a * b for a, b in itertools.combinations(v, 2))
+
+
+def product_of_values(v):
+    return sum(a * b ** 2 for a, b in itertools.product(v[:2], v[2:]))
+
+
+def chained_values(v):
+    return sum(a ** 2 for a in itertools.chain(v[:2], v[3:]))
+
+
+def neighbours(v):
+    return sum((b - a) ** 2 for a, b in itertools.pairwise(v))
+
+
+def running_sums(v):
+    return sum(itertools.accumulate(v * v))
+
+
+def positives(v):
+    return sum(a ** 3 for a in filter(lambda a: a > 0, v))
+
+
+def logged(v):
+    if np.max(v) > 1:  # (both sides: X and X / 2)
+        warnings.warn("a large value", RuntimeWarning)
+    logging.debug("v=%s", v)
+    LOG.info("sum %s", np.sum(v))
+    return np.sum(np.tanh(v) * v)
+
+
+@pytest.mark.parametrize("f", [grid_indices, pairs_of_indices, pairs_of_values,
+                               product_of_values, chained_values, neighbours, running_sums,
+                               positives, logged])
+@pytest.mark.parametrize("x", [X, X / 2])
+def test_against_differences(f, x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_grad(f, x)
+        check_jvp(f, x)
+
+
+def test_pairs_closed_form():
+    """The sum over pairs is ((sum v)^2 - sum v^2) / 2: its gradient sum(v) - v."""
+    np.testing.assert_allclose(s2sad.grad(pairs_of_values)(X), np.sum(X) - X, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.grad(pairs_of_indices)(X), np.sum(X) - X, rtol=1e-12)
+
+
+def test_the_warning_and_log_still_happen(caplog):
+    with caplog.at_level(logging.INFO, logger="s2sad.tests.statements"):
+        with pytest.warns(RuntimeWarning, match="a large value"):
+            s2sad.grad(logged)(X)
+    assert any("sum" in r.getMessage() for r in caplog.records)
