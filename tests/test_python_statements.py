@@ -56,7 +56,7 @@ def positives(v):
 
 def logged(v):
     if np.max(v) > 1:  # (both sides: X and X / 2)
-        warnings.warn("a large value", RuntimeWarning)
+        warnings.warn("a large value", RuntimeWarning, stacklevel=2)
     logging.debug("v=%s", v)
     LOG.info("sum %s", np.sum(v))
     return np.sum(np.tanh(v) * v)
