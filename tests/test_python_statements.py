@@ -1,8 +1,8 @@
 """Python that numeric code is written with around the arithmetic: itertools in loops
 and generator expressions (``product``, ``combinations``, ``chain``, ``pairwise``,
-``accumulate``, ``filter``), log and warning calls.  Were refused or crashed
-("object of type 'itertools.product' has no len()" from generated code; logging's
-try/except).  Against central differences in both modes, and closed forms."""
+``accumulate``, ``filter``), log and warning calls, ``match`` of value patterns.  Were
+refused or crashed ("object of type 'itertools.product' has no len()" from generated
+code; logging's try/except; "match statement").  Against central differences in both modes, and closed forms."""
 from __future__ import annotations
 
 import itertools
@@ -84,3 +84,52 @@ def test_the_warning_and_log_still_happen(caplog):
         with pytest.warns(RuntimeWarning, match="a large value"):
             s2sad.grad(logged)(X)
     assert any("sum" in r.getMessage() for r in caplog.records)
+
+
+def norm_of_kind(v, kind):
+    match kind:
+        case "l1":
+            return np.sum(np.abs(v))
+        case "l2" | "sq":
+            return np.sum(v ** 2)
+        case None:
+            return 0.5 * np.sum(v)
+        case _:
+            return np.max(v)
+
+
+def power_by_case(v, n):
+    match n + 1:  # (a subject that is not a name: read once)
+        case 1:
+            s = np.sum(v)
+        case m if m > 3:
+            s = np.sum(v ** m)
+        case m:
+            s = np.sum(v * m)
+    return s
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("l1", np.sign(X)), ("l2", 2 * X), ("sq", 2 * X), (None, 0.5 * np.ones(4)),
+    ("max", np.array([0.0, 0.0, 0.0, 1.0]))])
+def test_match_of_values_closed_forms(kind, expected):
+    np.testing.assert_allclose(s2sad.grad(norm_of_kind)(X, kind), expected, rtol=1e-12)
+    check_jvp(norm_of_kind, X, kind)
+
+
+@pytest.mark.parametrize("n", [0, 3, 1])  # every case: 1, a guard that holds, a capture
+def test_match_with_a_capture_and_a_guard(n):
+    check_grad(power_by_case, np.abs(X), n)
+    check_jvp(power_by_case, np.abs(X), n)
+
+
+def test_match_of_a_sequence_pattern_refused_at_its_line():
+    def f(v, t):
+        match t:
+            case (a, b):
+                return np.sum(v) * a
+            case _:
+                return 0.0
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_python_statements.py:\d+: "
+                       "match statement with a sequence, mapping or class pattern"):
+        s2sad.grad(f)(X, (1, 2))

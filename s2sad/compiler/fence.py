@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gast
 
+from s2sad.compiler import match_cases
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
@@ -34,7 +35,8 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Import: ("an import inside the function of a name it also assigns",
                   "import at module level, or use another name"),
     gast.ImportFrom: ("a relative or * import inside the function", "import at module level"),
-    gast.Match: ("match statement", "use if/elif/else"),
+    gast.Match: ("match statement with a sequence, mapping or class pattern",
+                 "use if/elif/else (value patterns, their alternatives and _ are read)"),
 }
 
 
@@ -46,6 +48,7 @@ def check(src: Source, inlined: bool = False) -> Source:
         raise error_at(src.filename, src.node, construct, advice)
     if not inlined:
         _check_signature(src)
+    match_cases.lowered(src.node)  # (value patterns: an if chain)
     for stmt in src.node.body:
         found = list(walk(stmt))  # (walked once, looked at twice)
         allowed = _allowed_in_calls(found)
