@@ -2,7 +2,8 @@
 and generator expressions (``product``, ``combinations``, ``chain``, ``pairwise``,
 ``accumulate``, ``filter``), log and warning calls, ``match`` of value patterns.  Were
 refused or crashed ("object of type 'itertools.product' has no len()" from generated
-code; logging's try/except; "match statement").  Against central differences in both modes, and closed forms."""
+code; logging's try/except; "match statement").  Against central differences in both
+modes, and closed forms."""
 from __future__ import annotations
 
 import itertools
@@ -127,7 +128,7 @@ def test_match_of_a_sequence_pattern_refused_at_its_line():
     def f(v, t):
         match t:
             case (a, b):
-                return np.sum(v) * a
+                return np.sum(v) * a * b
             case _:
                 return 0.0
     with pytest.raises(s2sad.DifferentiationError, match=r"test_python_statements.py:\d+: "
