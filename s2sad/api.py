@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
-from s2sad import fallback, library, structure
+from s2sad import dataclass_args, fallback, library, structure
 from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
@@ -279,6 +279,9 @@ class Derivative(Shown, CallKinds):
                                    **kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
+        if dataclass_args.has_dataclass(args):  # (parameters held in a dataclass)
+            records, made = dataclass_args.as_records(args)
+            return dataclass_args.back(self._call(records, kwargs), made)
         try:
             return self._call_once(args, kwargs)
         except resolved.Stale:  # a function it was made from was defined again: made again

@@ -7,6 +7,7 @@ forward-over-reverse: JVPs of the generated gradient.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -54,7 +55,8 @@ def refuse_unshaped(fn: Callable, positions: tuple, args: tuple, what: str) -> N
         x = args[i] if i < len(args) else None
         nested = what == "hessian" and isinstance(x, (list, tuple)) and any(
             isinstance(v, (list, tuple)) for v in x)  # (its gradient's items are lists)
-        if isinstance(x, dict) or isinstance(x, (list, tuple)) and not _shaped(x) or nested:
+        if isinstance(x, dict) or isinstance(x, (list, tuple)) and not _shaped(x) or nested \
+                or dataclasses.is_dataclass(x) and not isinstance(x, type):
             raise DifferentiationError(
                 f"{defined_at(fn)}: {what} of {getattr(fn, '__name__', 'f')}: argument "
                 f"{i} is a {type(x).__name__} without one shape, which a {what} needs; "

@@ -1,0 +1,80 @@
+"""Dataclass instances as differentiated arguments (``grad(loss)(params, X)`` with
+``@dataclass class Params: W: np.ndarray; b: float``), as JAX users pass their parameter
+pytrees: each is passed to the derivative as a named tuple of its fields (a class of its
+own per dataclass, a subclass of it too where its layout allows: ``isinstance`` and its
+methods read as on the dataclass), which s2sad differentiates field by field; the
+gradients come back as an instance of the dataclass, a copy of the argument with each
+field its gradient (set directly: ``__post_init__`` checks are for values, not
+gradients).
+"""
+from __future__ import annotations
+
+import collections
+import copy
+import dataclasses
+from typing import Any
+
+_RECORDS: dict[type, type] = {}  # a dataclass -> the named tuple standing for it
+_DUNDERS = {"__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__",
+            "__getstate__", "__setstate__", "__match_args__", "__dataclass_fields__",
+            "__dataclass_params__", "__dict__", "__weakref__", "__slots__"}
+
+
+def has_dataclass(args: tuple) -> bool:
+    return any(_is_instance(a) for a in args)
+
+
+def as_records(args: tuple) -> tuple[tuple, dict[type, Any]]:
+    """``args`` with each dataclass instance a named tuple of its fields; the record
+    classes made, each to the instance it stands for (to copy the gradient into)."""
+    made: dict[type, Any] = {}
+    out = []
+    for a in args:
+        if _is_instance(a):
+            record = record_class(type(a))
+            made.setdefault(record, a)
+            a = record(*(getattr(a, f.name) for f in dataclasses.fields(a)))
+        out.append(a)
+    return tuple(out), made
+
+
+def back(value: Any, made: dict[type, Any]) -> Any:
+    """``value`` with each record of ``made`` an instance of its dataclass again."""
+    if type(value) in made:
+        like = copy.copy(made[type(value)])
+        for name, v in zip(value._fields, value):
+            object.__setattr__(like, name, v)  # (a frozen one too)
+        return like
+    if type(value) in (tuple, list):
+        return type(value)(back(v, made) for v in value)
+    if type(value) is dict:
+        return {k: back(v, made) for k, v in value.items()}
+    return value
+
+
+def record_class(cls: type) -> type:
+    """The named tuple of ``cls``'s fields, with its methods and properties; a subclass
+    of ``cls`` unless ``cls`` keeps its fields in slots."""
+    record = _RECORDS.get(cls)
+    if record is None:
+        names = [f.name for f in dataclasses.fields(cls)]
+        base = collections.namedtuple(cls.__name__, names)  # type: ignore[misc]
+        own = {k: v for k, v in vars(cls).items() if k not in _DUNDERS and k not in names}
+        body = {**own, "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                "__init__": _no_init, "__repr__": base.__repr__, "__eq__": tuple.__eq__,
+                "__hash__": tuple.__hash__}
+        try:
+            record = type(cls.__name__, (base, cls), body)
+        except TypeError:  # (slots: the layouts of a tuple and of the class conflict)
+            record = type(cls.__name__, (base,), body)
+        _RECORDS[cls] = record
+    return record
+
+
+def _no_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    """(The fields are the tuple's: the dataclass's ``__init__`` is not run.)"""
+
+
+def _is_instance(a: Any) -> bool:
+    return dataclasses.is_dataclass(a) and not isinstance(a, type) and \
+        type(a) not in _RECORDS.values()
