@@ -6,6 +6,7 @@ code; logging's try/except; "match statement").  Against central differences in 
 modes, and closed forms."""
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import warnings
@@ -134,3 +135,49 @@ def test_match_of_a_sequence_pattern_refused_at_its_line():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_python_statements.py:\d+: "
                        "match statement with a sequence, mapping or class pattern"):
         s2sad.grad(f)(X, (1, 2))
+
+
+def _gauss(v, mu, s):
+    return np.exp(-0.5 * ((v - mu) / s) ** 2)
+
+
+def partial_of_keywords(v):
+    k = functools.partial(_gauss, mu=0.1, s=0.7)
+    return np.sum(k(v) * v)
+
+
+def partial_of_the_argument(v):
+    k = functools.partial(_gauss, v)
+    return np.sum(k(0.1, s=0.7))
+
+
+def partial_binding_data(v):
+    k = functools.partial(_gauss, mu=v[0], s=0.7)  # (v[0] taken here, as partial does)
+    return np.sum(k(v) * v) + np.sum(k(v * 2, s=1.5))
+
+
+def partial_of_numpy(v):
+    two_to = functools.partial(np.power, 2.0)
+    return np.sum(two_to(v))
+
+
+@pytest.mark.parametrize("f", [partial_of_keywords, partial_of_the_argument,
+                               partial_binding_data, partial_of_numpy])
+def test_a_partial_made_inside(f):
+    """``k = functools.partial(f, ...)`` made inside the function (was refused: "call of
+    k: no derivative rule"): its calls are ``f``'s with the bound values."""
+    check_grad(f, X)
+    check_jvp(f, X)
+
+
+def test_a_partial_made_inside_closed_form():
+    np.testing.assert_allclose(s2sad.grad(partial_of_numpy)(X), np.log(2.0) * 2.0 ** X)
+
+
+def test_a_partial_made_inside_passed_on_is_refused():
+    def f(v):
+        k = functools.partial(_gauss, mu=0.1, s=0.7)
+        return sum(map(k, v))
+    with pytest.raises(s2sad.DifferentiationError, match="k, a functools.partial made "
+                       "inside the function, used as a value"):
+        s2sad.grad(f)(X)

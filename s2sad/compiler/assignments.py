@@ -10,6 +10,7 @@ calls of ``dg`` use the derivative.
 from __future__ import annotations
 
 import copy
+import functools
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -226,7 +227,26 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
             isinstance(s.targets[0], gast.Name):
         _another_name(norm, s.targets[0].id, s.value.id, s)  # g = f of a local def
         return
+    if _partial_made(norm, s):
+        return
     assign_target(norm, s.targets[0], s.value, s)
+
+
+def _partial_made(norm: Normalizer, s: gast.Assign) -> bool:
+    """``k = functools.partial(f, a, b=c)`` bound once: its calls ``k(x)`` become
+    ``f(a, x, b=c)`` (:mod:`calls`), the bound values taken here, as ``partial`` takes
+    them; the name is not otherwise a value."""
+    value, target = s.value, s.targets[0]
+    if not (isinstance(value, gast.Call) and isinstance(target, gast.Name) and value.args
+            and norm.resolve(value.func) is functools.partial and
+            norm.stores[target.id] == 1 and
+            not any(isinstance(a, gast.Starred) for a in value.args) and
+            all(k.arg is not None for k in value.keywords)):
+        return False
+    taken = [norm.atom(a) for a in value.args[1:]]
+    keywords = [gast.keyword(arg=k.arg, value=norm.atom(k.value)) for k in value.keywords]
+    norm.partials[target.id] = (value.args[0], taken, keywords)
+    return True
 
 
 def _another_name(norm: Normalizer, name: str, def_name: str, s: gast.AST) -> None:

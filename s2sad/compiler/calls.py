@@ -44,7 +44,7 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
-    node = _lambda_called(norm, node)
+    node = _lambda_called(norm, _local_partial(norm, node))
     node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
@@ -87,6 +87,18 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return as_values(norm, gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws))
+
+
+def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
+    """``k(x)`` of ``k = functools.partial(f, a, b=c)`` made inside: ``f(a, x, b=c)``."""
+    if not isinstance(node.func, gast.Name) or node.func.id not in norm.partials:
+        return node
+    func, taken, keywords = norm.partials[node.func.id]
+    given = {k.arg for k in node.keywords}
+    return gast.copy_location(gast.Call(
+        func=copy.deepcopy(func), args=[copy.deepcopy(a) for a in taken] + list(node.args),
+        keywords=[copy.deepcopy(k) for k in keywords if k.arg not in given] +
+        list(node.keywords)), node)
 
 
 def _lambda_called(norm: Normalizer, node: gast.Call) -> gast.Call:

@@ -111,6 +111,7 @@ class Normalizer(Lookups):
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
+        self.partials: dict[str, tuple] = {}  # k = functools.partial(f, ...): f, args, kws
         self.tracked = set(tracked)  # names whose items are followed
         self.sequences, self.nested = set(seqs), set(nested)
         self.mutated = set(mutated)  # (items may change)
@@ -307,6 +308,10 @@ class Normalizer(Lookups):
         if node.id in self.local_defs:
             raise self.error(node, f"{node.id}, a def inside the function, used as a value",
                              "call it there, or define it at module level to pass it on")
+        if node.id in self.partials:
+            raise self.error(node, f"{node.id}, a functools.partial made inside the "
+                             "function, used as a value", "call it there, or make it at "
+                             "module level to pass it on")
         return load(self.name(node.id))
 
     def expr_Attribute(self, node: gast.Attribute) -> gast.expr:
