@@ -108,9 +108,10 @@ class WriteChecks:
         if getattr(s, "s2sad_item_write", False) and not getattr(s, "s2sad_item_replaced", True) \
                 and any(o[1] in self.repeating for o, how in state.get(name, ()) if how == SAME):
             raise error_at(self.where(s), s, f"in-place write into an item of {name}",
-                           f"{name} holds that item in more than one place ([row] * n, "
-                           f"[row, row]), so Python changes each of them; build each item "
-                           f"on its own: [[0.0] * n for _ in range(m)]")
+                           f"{name} holds that item, or views of the array it belongs "
+                           f"to, in more than one place ([row] * n, [row, row], [B[0], "
+                           f"B[1]]), so Python changes each of them; build each item on its "
+                           f"own: [[0.0] * n for _ in range(m)], [B[0].copy(), B[1].copy()]")
         self.check_overlap(s, name, state)
         conflicts = self.conflicts(s, name, state)
         can_through = self.write_through(s, name, state)
