@@ -156,3 +156,39 @@ def test_flat_repeated_positions_by_hand():
     for i, j in [(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]:
         expected[i, j] += rest[i, j]
     assert np.allclose(s2sad.grad(flat_repeated_positions)(M), expected)
+
+
+def put_along_largest_zeroed(a):
+    b = a.copy()
+    np.put_along_axis(b, np.argmax(b, axis=1)[:, None], 0.0, axis=1)
+    return np.sum(b ** 2)
+
+
+def put_along_rows_of_squares(a):
+    b = a * 2.0
+    np.put_along_axis(b, np.argsort(b, axis=0)[:1], a[1:2] ** 2, axis=0)
+    return np.sum(b ** 3)
+
+
+def put_along_flat(a):
+    b = a * 1.0
+    np.put_along_axis(b, np.array([0, 5, 7]), a[0, :3] * 3, axis=None)
+    return np.sum(b * a)
+
+
+@pytest.mark.parametrize("f", [put_along_largest_zeroed, put_along_rows_of_squares,
+                               put_along_flat])
+def test_put_along_axis(f):
+    """np.put_along_axis of a local array (was refused): the values broadcast to the
+    positions, as NumPy's."""
+    value, _ = s2sad.value_and_grad(f)(M)
+    assert value == pytest.approx(f(M), rel=1e-14)
+    check_grad(f, M)
+    check_jvp(f, M)
+
+
+def test_put_along_axis_closed_form():
+    """Zeroing each row's largest element: the gradient is 2 a elsewhere, 0 there."""
+    expected = 2 * M
+    expected[np.arange(3), np.argmax(M, axis=1)] = 0.0
+    np.testing.assert_allclose(s2sad.grad(put_along_largest_zeroed)(M), expected)

@@ -5,7 +5,9 @@ positions, as item writes the alias stage follows (:func:`assignments.assign_ite
 - ``np.put(a, ind, v, mode)`` the same, ``mode`` ("wrap", "clip") applied to ``ind``;
 - ``np.fill_diagonal(a, v, wrap)`` the same at ``diagonal_positions(a, wrap)``;
 - ``np.copyto(dst, src)`` is ``dst[...] = src``; with ``where=m``,
-  ``dst[...] = np.where(m, src, dst)``.
+  ``dst[...] = np.where(m, src, dst)``;
+- ``np.put_along_axis(a, ind, v, axis)`` is ``a[at] = np.broadcast_to(v, ...)`` at
+  ``along_axis_positions(a, ind, axis)`` (``v`` broadcast, not repeated).
 
 ``cycled`` repeats ``v`` in turn to the number of positions, as NumPy's flat writes do.
 Positions written twice keep the last value, in both.  Other keywords (``casting=``)
@@ -37,7 +39,7 @@ def library_written(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
     """Emit ``np.put``, ``np.fill_diagonal`` or ``np.copyto`` of a named local array as an
     item write; False for any other call (or one with arguments these do not read)."""
     fn = norm.resolve(call.func) if isinstance(call, gast.Call) else None
-    if fn is None or fn not in _POSITIONS and fn is not np.copyto or \
+    if fn is None or fn not in _POSITIONS and fn not in (np.copyto, np.put_along_axis) or \
             any(isinstance(a, gast.Starred) for a in call.args) or \
             any(k.arg is None for k in call.keywords):
         return False
@@ -47,16 +49,36 @@ def library_written(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
     except TypeError:
         return False
     given = dict(bound.arguments)
-    array = given.pop("a", given.pop("dst", None))
+    array = given.pop("a", given.pop("dst", given.pop("arr", None)))
     if fn is np.copyto and _item_of_local(norm, array):  # np.copyto(B[0], v)
         return _copied(norm, s, array, given)
     if not norm.is_local(array):
         return False
+    if fn is np.put_along_axis:
+        return _put_along(norm, s, array, given)
     helper, params, value = _POSITIONS[fn]
     extra = [given[p] for p in params if p in given]
     if len(extra) != len(given) - 1 or not all(p in given for p in params[:len(extra)]):
         return False
     write_at(norm, s, array, helper, extra, given[value])
+    return True
+
+
+def _put_along(norm: Normalizer, s: gast.stmt, array: gast.Name, given: dict) -> bool:
+    """``np.put_along_axis(a, ind, v, axis)`` as ``a[at] = np.broadcast_to(v, ...)``,
+    ``at = along_axis_positions(a, ind, axis)``: ``v`` broadcast to the positions."""
+    from s2sad.compiler.assignments import assign_item
+    if set(given) != {"indices", "values", "axis"}:
+        return False
+    where = norm.temp(_at(gast.Call(func=norm.ref(runtime.along_axis_positions), args=[
+        norm.atom(array), norm.atom(given["indices"]), norm.atom(given["axis"])],
+        keywords=[]), s), "at", s)
+    first = gast.Subscript(value=copy.deepcopy(where), slice=const(0), ctx=gast.Load())
+    shape = gast.Call(func=norm.ref(np.shape), args=[first], keywords=[])
+    values = norm.temp(_at(gast.Call(func=norm.ref(np.broadcast_to), args=[
+        norm.atom(given["values"]), shape], keywords=[]), s), "values", s)
+    target = gast.Subscript(value=copy.deepcopy(array), slice=where, ctx=gast.Store())
+    assign_item(norm, _at(target, s), _at(values, s), s)
     return True
 
 

@@ -12,6 +12,7 @@ from s2sad.runtime.arrays import array_adjoint, shaped_like
 __all__ = ["untile", "unrepeat", "untake", "untake_along_axis", "sort_indices",
            "insert_sources", "delete_sources", "scatter_to", "gather_from", "unpad",
            "pad_tangent", "flat_positions", "diagonal_positions", "cycled", "uncycled",
+           "along_axis_positions",
            "histogram_counts", "histogram_members"]
 
 
@@ -195,6 +196,19 @@ def diagonal_positions(a: Any, wrap: bool = False) -> tuple:
     else:
         step = 1 + int(np.cumprod(shape[:-1]).sum())
     return flat_positions(a, slice(None, end, step))
+
+
+def along_axis_positions(a: Any, indices: Any, axis: int | None) -> tuple:
+    """Where ``np.put_along_axis(a, indices, v, axis)`` writes: ``indices`` along
+    ``axis``, every position along the others, broadcast as NumPy broadcasts them."""
+    shape = np.shape(a)
+    if axis is None:
+        return flat_positions(a, np.ravel(indices))
+    axis = axis % len(shape)
+    fancy = [np.asarray(indices) if d == axis else
+             np.arange(n).reshape([n if k == d else 1 for k in range(len(shape))])
+             for d, n in enumerate(shape)]
+    return tuple(np.broadcast_arrays(*fancy))
 
 
 def cycled(v: Any, at: tuple) -> Any:
