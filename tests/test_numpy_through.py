@@ -323,3 +323,16 @@ def test_apply_along_axis_of_a_matrix_function_refused():
     with pytest.raises(s2sad.DifferentiationError, match="test_numpy_through.py:\\d+: "
                        "np.apply_along_axis of a function returning a matrix"):
         s2sad.grad(outer_rows)(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("f", [
+    lambda v: np.sum(np.cumulative_prod(v) * np.arange(4.0)),
+    lambda m: np.sum(np.linalg.cross(m[:, :3], m[::-1, :3]) ** 2),
+    lambda m: np.sum(np.linalg.diagonal(m[:, :3]) ** 3) + np.linalg.diagonal(m, offset=1)[0]])
+def test_numpy_2_array_api_spellings(f):
+    """np.cumulative_prod, np.linalg.cross, np.linalg.diagonal (NumPy 2's array-API
+    names; were refused: no rule)."""
+    x = np.linspace(0.2, 0.9, 12).reshape(3, 4)
+    arg = x[0] if f.__code__.co_varnames[0] == "v" else x
+    check_grad(f, arg)
+    check_jvp(f, arg)

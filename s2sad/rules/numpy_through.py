@@ -341,6 +341,14 @@ def py_filter(function, iterable):
     return [v for v in iterable if function(v)]
 
 
+def linalg_cross(x1, x2, axis=-1):
+    return np.cross(x1, x2, axis=axis)
+
+
+def linalg_diagonal(x, offset=0):
+    return np.diagonal(x, offset=offset, axis1=-2, axis2=-1)
+
+
 def prod(iterable, start=1):
     total = start
     for v in iterable:
@@ -377,6 +385,9 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (itertools.combinations, it_combinations),
                         (itertools.accumulate, it_accumulate), (filter, py_filter)):
     defthrough(_fn, _reference)
+for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal)):
+    if hasattr(np.linalg, _name):  # (NumPy 2's array-API spellings)
+        defthrough(getattr(np.linalg, _name), _reference)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
     (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),
