@@ -46,8 +46,6 @@ def recursive_call(fn: Callable) -> Callable:
 
 def reverse_rule(fn: Callable) -> Callable:
     """``rule(g, ans, *args)``: the cotangents of a recursive call's arguments."""
-    from s2sad.compiler.checkpoint_rules import _direct
-
     @functools.cache
     def derivative(wrt: tuple) -> Callable:
         from s2sad.api import vjp
@@ -62,7 +60,7 @@ def reverse_rule(fn: Callable) -> Callable:
                                            for i in wrt)
             try:
                 if plain:  # (the generated function, once chosen, called directly)
-                    _, grads = _direct(derivative(wrt), (*args, g))
+                    _, grads = _direct(derivative(wrt), args, g)
                     grads = grads if isinstance(grads, tuple) else (grads,)
                 else:
                     _, grads = derivative(wrt)(*args, g, **kwargs)
@@ -93,6 +91,30 @@ def forward_rule(fn: Callable) -> Callable:
             raise _too_deep(fn) from None
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_jvp"
     return rule
+
+
+_DIRECT: dict = {}  # (derivative, argument types and shapes) -> (function, seed name)
+
+
+def _direct(derivative: Any, args: tuple, g: Any) -> tuple:
+    """``derivative(*args, g)``: through the API the first time for these argument
+    types and shapes (its choices, fallbacks and checks), then the generated function it
+    chose, called directly (asked for after the call: the recursion calls the same
+    derivative inside it, for other arguments)."""
+    key = (id(derivative), tuple(map(type, args)),
+           tuple(a.shape for a in args if type(a) is np.ndarray))
+    found = _DIRECT.get(key)
+    if found is None or found[0] is not derivative:
+        out = derivative(*args, g)
+        gen = derivative._for(args)
+        from s2sad.api import _seed_name
+        if len(_DIRECT) > 256:
+            _DIRECT.clear()
+        _DIRECT[key] = (derivative, gen.fn, _seed_name(gen))
+        return out
+    fn, seed = found[1], found[2]
+    fn.s2sad_refresh()  # the user's globals as they are now
+    return fn(*args, **{seed: g})
 
 
 def second_order_rule(fn: Callable) -> Callable:

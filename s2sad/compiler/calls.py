@@ -268,6 +268,13 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
         return lower_sum(norm, _as_terms(node))
+    above = _super_method(norm, node.func)
+    if above is not None:  # super().forward(x) in a method: the next class's, on self
+        me = first_param(norm) or "self"  # (_super_method found one)
+        args, kws = _arguments(norm, node)
+        this = gast.Name(id=me, ctx=gast.Load(), annotation=None, type_comment=None)
+        return inline(norm, above, [norm.atom(this)] + args, kws, node,
+                      receiver=norm.objects.get(me))
     inner = derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
@@ -339,6 +346,29 @@ def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> No
         return
     raise norm.error(node, "a call with *args of a sequence whose length is not written",
                      "pass the arguments one by one, or build the tuple in the function")
+
+
+def _super_method(norm: Normalizer, func: gast.expr) -> Any:
+    """``super().name`` in a method inlined with a known ``self``: the plain function the
+    next class after the method's own in ``type(self)``'s MRO gives, else None."""
+    me = first_param(norm)
+    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call) and
+            not func.value.args and not func.value.keywords and me is not None and
+            norm.resolve(func.value.func) is super):
+        return None
+    owner = type(norm.objects[me]) if me in norm.objects else \
+        norm.owner or norm.instances.get(me)
+    if owner is None:
+        return None
+    mro = owner.__mro__
+    own = [k for k, c in enumerate(mro) if any(
+        v is norm.src.fn or getattr(v, "__func__", None) is norm.src.fn
+        for v in vars(c).values())]
+    for c in mro[own[0] + 1:] if own else ():
+        if func.attr in vars(c):
+            found = vars(c)[func.attr]
+            return found if is_user_function(found) else None
+    return None
 
 
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:

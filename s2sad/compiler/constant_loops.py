@@ -47,8 +47,11 @@ def unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
         return False
     checks: list = []
     items = _items(norm, s.iter, checks)
-    if items is None or not 0 < len(items) <= MAX_UNROLLED:
+    if items is None or len(items) > MAX_UNROLLED:
         return False
+    if not items:  # (a leaf's empty list of children: the loop runs no trip)
+        norm.out.extend(norm.block(checks))
+        return True
     found = [_bind(s.target, item) for item in items]
     bindings = [b for b in found if b is not None]
     if len(bindings) < len(found) or not _of_functions(s.iter, bindings, norm):
@@ -129,12 +132,20 @@ def _sequence_items(norm: Normalizer, it: gast.expr, checks: list) -> list | Non
     seq = norm.resolve(it)
     if type(seq) is dict:
         return _dict_items(norm, it, "keys", checks)
-    if type(seq) not in (list, tuple) or not 0 < len(seq) <= MAX_UNROLLED:
+    if type(seq) not in (list, tuple) or len(seq) > MAX_UNROLLED or \
+            not seq and not _held_by_object(it, norm):
         return None
     checks.append(_same_length(clone(it), len(seq), it))
     path = norm.path_of(it)
     return [Leaf(v, gast.Subscript(value=clone(it), slice=const(j), ctx=gast.Load()),
                  resolved.step(path, "item", j)) for j, v in enumerate(seq)]
+
+
+def _held_by_object(it: gast.expr, norm: Normalizer) -> bool:
+    """``self.kids`` of an object of the user's (an empty list there is its structure)."""
+    return isinstance(it, gast.Attribute) and \
+        is_user_object(norm.resolve(it.value) if isinstance(
+            it.value, (gast.Name, gast.Attribute)) else None)
 
 
 def _dict_items(norm: Normalizer, node: gast.expr, view: str, checks: list) -> list | None:

@@ -89,14 +89,17 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             receiver: Any = None) -> gast.expr:
     from s2sad.compiler.normalize import Normalizer
     src = _source_of(norm, fn, node)
-    if fn in norm.inlining:
+    owner = norm.owner if args and _is_self(norm, args[0]) else \
+        _class_of(norm, args[0]) if args else None
+    me = (fn, id(receiver) if receiver is not None else owner)
+    if fn in norm.inlining and (me[1] is None or me in norm.receivers):
         return _recursive_call(norm, fn, src, args, kws, node)
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
                        literals=norm.literals)
-    child.owner = norm.owner if args and _is_self(norm, args[0]) else \
-        _class_of(norm, args[0]) if args else None
+    child.owner = owner
+    child.receivers = norm.receivers + (me,)  # (Module.__call__ of another layer: inlined)
     child.current = src.node
     child.lengths = norm.lengths
     resolved.inherit(norm.namespace, fn)  # (a derivative inlined: what it was made from)

@@ -98,6 +98,7 @@ class Normalizer(Lookups):
         self.literals = literals if literals is not None else {}  # temp -> its tuple items
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
+        self.receivers: tuple = ((src.fn, None),)  # (function, what its self is) inlined
         # (a helper inlined several times has the same tree each time: analysed once)
         stores, local, tracked, (seqs, nested), mutated = source.once(
             ("normalizer", structure(src.node)), lambda: _analysed(src.node))

@@ -64,8 +64,7 @@ def note(namespace: dict[str, Any], path: Path | None) -> None:
     if obj is _MISSING or isinstance(obj, types.ModuleType):
         return
     expected: Any
-    if type(obj) in (list, tuple) and obj and all(callable(v) or is_user_object(v)
-                                                  for v in obj):
+    if type(obj) in (list, tuple) and all(callable(v) or is_user_object(v) for v in obj):
         how, expected = "len", len(obj)
     elif type(obj) is dict and obj and all(callable(v) or is_user_object(v)
                                            for v in obj.values()):
