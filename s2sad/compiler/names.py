@@ -120,17 +120,7 @@ class Transformer(gast.NodeTransformer):
         for field in fields:
             old = getattr(node, field, None)
             if old.__class__ is list:
-                new: list = []
-                for value in old:
-                    if isinstance(value, ast_node):
-                        value = self.visit(value)
-                        if value is None:
-                            continue
-                        if not isinstance(value, ast_node):
-                            new.extend(value)
-                            continue
-                    new.append(value)
-                old[:] = new
+                self._visit_list(old)
             elif isinstance(old, ast_node):
                 value = self.visit(old)
                 if value is None:
@@ -138,6 +128,29 @@ class Transformer(gast.NodeTransformer):
                 else:
                     setattr(node, field, value)
         return node
+
+    def _visit_list(self, old: list) -> None:
+        """Each node of ``old`` visited, and replaced by what its visit gave (None:
+        dropped; a list: spliced in); the list is rebuilt only from the first item a
+        visit changed (most visits change nothing)."""
+        ast_node = gast.AST
+        new: list | None = None
+        for i, value in enumerate(old):
+            if isinstance(value, ast_node):
+                given, value = value, self.visit(value)
+                if value is given and new is None:
+                    continue
+                if new is None:
+                    new = old[:i]
+                if value is None:
+                    continue
+                if not isinstance(value, ast_node):
+                    new.extend(value)
+                    continue
+            if new is not None:
+                new.append(value)
+        if new is not None:
+            old[:] = new
 
 
 _NO_METHOD = object()

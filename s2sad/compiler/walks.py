@@ -69,22 +69,30 @@ def nodes(node: object) -> Iterator[gast.AST]:
     list); a constant's value is never a node."""
     stack = list(node) if node.__class__ is list else [node]
     child = _CHILD_FIELDS
-    pop = stack.pop
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    name = gast.Name
     while stack:
         n = pop()
-        fields = child.get(n.__class__)
+        cls = n.__class__
+        if cls is name:  # (half the nodes: its one field that may hold a node, inline)
+            yield n
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
-            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
                 tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         yield n
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
-                stack.extend(v)
+                extend(v)
             elif v is not None:
-                stack.append(v)
+                push(v)
 
 
 def name_nodes(node: object) -> Iterator[gast.Name]:
@@ -92,24 +100,29 @@ def name_nodes(node: object) -> Iterator[gast.Name]:
     (counts, liveness) take only these, without a resumption per other node."""
     stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
     child = _CHILD_FIELDS
-    pop = stack.pop
+    pop, push, extend = stack.pop, stack.append, stack.extend
     name = gast.Name
     while stack:
         n = pop()
-        fields = child.get(n.__class__)
+        cls = n.__class__
+        if cls is name:
+            yield n
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
-            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
                 tuple(f for f in n._fields if f not in _LEAF_FIELDS)
-        if n.__class__ is name:
-            yield n
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
-                stack.extend(v)
+                extend(v)
             elif v is not None:
-                stack.append(v)
+                push(v)
 
 
 def substituted(tree: Any, old: gast.AST, new: gast.AST) -> Any:
@@ -173,6 +186,13 @@ def fingerprint(node: object) -> int:
     while stack:
         n = pop()
         cls = n.__class__
+        if cls is name:
+            add(cls)
+            add(n.id)
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
         fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
@@ -180,9 +200,7 @@ def fingerprint(node: object) -> int:
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
                 tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         add(cls)
-        if cls is name:
-            add(n.id)
-        elif cls is attribute:
+        if cls is attribute:
             add(n.attr)
         elif cls is constant:
             add(repr(n.value))
@@ -209,14 +227,19 @@ def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]
     while stack:
         n = pop()
         cls = n.__class__
+        if cls is name:
+            if n.ctx.__class__ is ctx:
+                add(n.id)
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
         fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
                 tuple(f for f in n._fields if f not in _LEAF_FIELDS)
-        if cls is name and n.ctx.__class__ is ctx:
-            add(n.id)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
@@ -237,18 +260,22 @@ def store_and_load_ids(node: object, stores: list[str], loads: list[str]) -> Non
     while stack:
         n = pop()
         cls = n.__class__
-        fields = child.get(cls)
-        if fields is None:
-            if not isinstance(n, gast.AST):
-                continue  # a None in a list of defaults
-            fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         if cls is name:
             ctx = n.ctx.__class__
             if ctx is store:
                 add_store(n.id)
             elif ctx is load:
                 add_load(n.id)
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
