@@ -240,12 +240,18 @@ def _real(stmts: list) -> bool:
 
 
 def _known_pure(fn: object) -> bool:
-    if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float,
-                                                  slice):
+    """A runtime helper, one of a few builtins, or a function of NumPy, ``math``,
+    ``operator``, ``scipy.linalg`` or ``scipy.special`` (asked thousands of times per
+    transform of a few dozen functions: the helpers found by identity, not by comparing
+    with each of two hundred)."""
+    if id(fn) in _HELPER_IDS or fn in (range, len, reversed, min, max, abs, float, slice):
         return True
     module = getattr(fn, "__module__", None) or ""
     return module.split(".")[0] in ("numpy", "math", "_operator", "operator") or \
         type(fn).__name__ == "ufunc" or module.startswith(("scipy.linalg", "scipy.special"))
+
+
+_HELPER_IDS = frozenset(map(id, runtime.HELPERS.values()))  # (they live as long as s2sad)
 
 
 def _drop_dead(body: list, namespace: dict, keep: set[str], gone: list | None = None
