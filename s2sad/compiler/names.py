@@ -7,7 +7,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.walks import CONTEXTS, SCALAR_FIELDS, nodes
+from s2sad.compiler.walks import CONTEXTS, SCALAR_FIELDS, name_nodes, nodes
 
 # generated code never shadows a builtin (rule templates call sum, max, abs...)
 BUILTINS = frozenset(dir(builtins))
@@ -25,7 +25,7 @@ class Namer:
 
     @staticmethod
     def names_in(node: gast.AST) -> set[str]:
-        found = {n.id for n in nodes(node) if isinstance(n, gast.Name)}
+        found = {n.id for n in name_nodes(node)}
         found |= {n.name for n in nodes(node) if isinstance(n, gast.FunctionDef)}
         return found
 
@@ -176,8 +176,8 @@ def written_names(s: gast.stmt) -> set[str]:
     ``e = clear_at(d, i)``)."""
     targets = s.targets if isinstance(s, gast.Assign) else \
         [s.target] if isinstance(s, gast.AugAssign) else []
-    bound = {n.id for t in targets for n in nodes(t)
-             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    bound = {n.id for t in targets for n in name_nodes(t)
+             if isinstance(n.ctx, gast.Store)}
     value = s.value if isinstance(s, (gast.Assign, gast.Expr)) else None
     if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
             value.func.id in IN_PLACE_HELPERS and value.args and \

@@ -18,7 +18,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, nodes, statement_nodes, walk
+from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes, walk
 
 _SOLVES = ("solve", "cho_solve", "factor_solve")  # (what a body without any skips)
 
@@ -53,8 +53,7 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
             solved[key] = s.targets[0].id
     if not changed:
         return body
-    read = {n.id for n in nodes(body) if n.__class__ is gast.Name and
-            n.ctx.__class__ is gast.Load}
+    read = {n.id for n in name_nodes(body) if n.ctx.__class__ is gast.Load}
     return [s for s in body if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
                                     isinstance(s.targets[0], gast.Name) and
                                     s.targets[0].id in scaled and s.targets[0].id not in read)]
@@ -103,12 +102,11 @@ def _factor(e: gast.expr, numbers: set[str]) -> tuple[gast.expr, gast.Name] | No
 
 
 def _names(body: list) -> set[str]:
-    return {n.id for n in nodes(body) if n.__class__ is gast.Name}
+    return {n.id for n in name_nodes(body)}
 
 
 def _stores(body: list) -> set[str]:
-    return {n.id for n in nodes(body) if n.__class__ is gast.Name and
-            n.ctx.__class__ is not gast.Load}
+    return {n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load}
 
 
 def _bound_once(body: list) -> dict[str, gast.Assign]:

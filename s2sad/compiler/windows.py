@@ -22,7 +22,7 @@ import gast
 
 from s2sad.compiler import affine
 from s2sad.compiler.affine import CLAMPED, EXACT, GUARDED, Lin
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 Size = Callable[[gast.expr], Any]  # the facts' value of an int expression
 
@@ -159,7 +159,7 @@ def _reads(e: gast.expr) -> set[str]:
     seen = _READS.get(id(e))
     if seen is not None and seen[0] is e:
         return seen[1]
-    names = {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    names = {n.id for n in name_nodes(e)}
     _READS[id(e)] = (e, names)
     return names
 
