@@ -38,6 +38,7 @@ from s2sad.compiler.contract_plan import (
 )
 from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import blocks, clone, name_nodes, nodes, walk
 
@@ -78,9 +79,8 @@ def _rewritten(fn: object) -> bool:
 def has_sums(body: list, namespace: dict) -> bool:
     """Whether ``body`` calls ``np.sum`` of a product at all (most bodies do not: the
     pass is then free)."""
-    return any(isinstance(n, gast.Call) and n.args and isinstance(n.args[0], (
-        gast.BinOp, gast.Name)) and evaluate_ref(n.func, namespace) is np.sum
-        for n in nodes(body))
+    return any(n.args and isinstance(n.args[0], (gast.BinOp, gast.Name)) and
+               evaluate_ref(n.func, namespace) is np.sum for n in nodes_of(body, (gast.Call,)))
 
 
 def weights_named(body: list, namespace: dict, namer: Namer) -> bool:

@@ -172,7 +172,7 @@ def _statement(n: gast.AST, parents: dict) -> gast.stmt | None:
 
 def _any_spread(body: list) -> bool:
     """Whether ``body`` calls ``repeat_to`` at all (most bodies do not: one walk)."""
-    return any(n.__class__ is gast.Name and n.id == "repeat_to" for n in nodes(body))
+    return any(n.id == "repeat_to" for n in name_nodes(body))
 
 
 def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.names import load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes, walk
 
@@ -27,7 +28,8 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     """``body`` with each ``solve(a, v)`` of a ``v = c * b`` after ``x = solve(a, b)``
     read as ``c * x`` (and ``v``'s binding dropped where nothing reads it any more)."""
     if not any(n.__class__ is gast.Attribute and n.attr in _SOLVES or
-               n.__class__ is gast.Name and n.id in _SOLVES for n in nodes(body)):
+               n.__class__ is gast.Name and n.id in _SOLVES
+               for n in nodes_of(body, (gast.Attribute, gast.Name))):
         return body
     for loop in [n for n in statement_nodes(body) if isinstance(n, (gast.For, gast.While))]:
         _scale_in_loop(loop.body, namespace, numbers)

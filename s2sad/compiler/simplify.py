@@ -23,6 +23,7 @@ from s2sad.compiler.copies import (
 from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin, written_names
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import (
     block_statements,
@@ -223,15 +224,14 @@ def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:
 
 
 def _pure(value: gast.expr, namespace: dict) -> bool:
-    for n in nodes(value):
-        if isinstance(n, gast.Call):
-            if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS or \
-                    any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
-                        for k in n.keywords):
-                return False
-            fn = evaluate_ref(n.func, namespace)
-            if not _known_pure(fn):
-                return False
+    for n in nodes_of(value, (gast.Call,)):
+        if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS or \
+                any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
+                    for k in n.keywords):
+            return False
+        fn = evaluate_ref(n.func, namespace)
+        if not _known_pure(fn):
+            return False
     return True
 
 

@@ -22,6 +22,7 @@ import gast
 
 from s2sad.compiler import affine
 from s2sad.compiler.affine import CLAMPED, EXACT, GUARDED, Lin
+from s2sad.compiler.node_scans import contains
 from s2sad.compiler.walks import name_nodes, nodes
 
 Size = Callable[[gast.expr], Any]  # the facts' value of an int expression
@@ -51,10 +52,7 @@ EMPTY = Scope()
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
-    for n in nodes(body):
-        if isinstance(n, gast.Slice):
-            break
-    else:
+    if not contains(body, (gast.Slice,)):
         return out  # (no slice to find a length for: an element loop, an integrator)
     _READS.clear()
     _block(body, Scope(), 0, out)
