@@ -8,12 +8,13 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.walks import _CHILD_FIELDS, _LEAF_FIELDS
+from s2sad.compiler.walks import _NAME_FIELDS, _NO_NAMES
 
 
 def nodes_of(node: object, classes: tuple[type, ...]) -> list[Any]:
     """The nodes :func:`walks.nodes` yields whose class is one of ``classes`` (exactly:
-    not a subclass), in its order."""
+    not a subclass), in its order; ``classes``: of expressions or statements (the
+    operators, ``gast.Add`` and the like, are not looked at)."""
     out: list[Any] = []
     _scan(node, frozenset(classes), out, False)
     return out
@@ -27,7 +28,7 @@ def contains(node: object, classes: tuple[type, ...]) -> bool:
 
 def _scan(node: object, wanted: frozenset, out: list, first: bool) -> bool:
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
+    child = _NAME_FIELDS
     pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
     name = gast.Name
     while stack:
@@ -47,7 +48,7 @@ def _scan(node: object, wanted: frozenset, out: list, first: bool) -> bool:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:

@@ -59,6 +59,10 @@ _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "kind", "type_comment", "arg", "n
                           "module", "level", "conversion", "is_async", "simple", "names",
                           "type_params"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# the walks that only collect names (or look for other expressions) skip the operators too
+# (``op``, ``ops``: a node of its own per operation, never holding a name)
+_NO_NAMES = _LEAF_FIELDS | {"op", "ops"}
+_NAME_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def nodes(node: object) -> Iterator[gast.AST]:
@@ -99,7 +103,7 @@ def name_nodes(node: object) -> Iterator[gast.Name]:
     """The ``Name`` nodes :func:`nodes` yields, in the same order: the name-use scans
     (counts, liveness) take only these, without a resumption per other node."""
     stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
+    child = _NAME_FIELDS
     pop, push, extend = stack.pop, stack.append, stack.extend
     name = gast.Name
     while stack:
@@ -116,7 +120,7 @@ def name_nodes(node: object) -> Iterator[gast.Name]:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
@@ -221,7 +225,7 @@ def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]
     scans (load and store counts, liveness) without a generator."""
     out = [] if out is None else out
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
+    child = _NAME_FIELDS
     pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
     name = gast.Name
     while stack:
@@ -239,7 +243,7 @@ def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
@@ -253,7 +257,7 @@ def store_and_load_ids(node: object, stores: list[str], loads: list[str]) -> Non
     """``name_ids(node, gast.Store, stores)`` and ``name_ids(node, gast.Load, loads)`` in
     one walk (the name counts of the copy folding take both)."""
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
+    child = _NAME_FIELDS
     pop, push, extend = stack.pop, stack.append, stack.extend
     add_store, add_load = stores.append, loads.append
     name, store, load = gast.Name, gast.Store, gast.Load
@@ -275,7 +279,7 @@ def store_and_load_ids(node: object, stores: list[str], loads: list[str]) -> Non
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
