@@ -37,8 +37,10 @@ def clone(node: Any) -> Any:
     new = cls.__new__(cls)
     have, into = node.__dict__, new.__dict__
     for f in fields:
-        v = have[f] if f in have else getattr(node, f, None)
-        into[f] = clone(v) if v.__class__ is list or isinstance(v, gast.AST) else v
+        v: Any = have[f] if f in have else getattr(node, f, None)
+        c = v.__class__  # (a context is shared, not copied: no call for it)
+        into[f] = [clone(x) for x in v] if c is list else v if c in CONTEXTS or \
+            not isinstance(v, gast.AST) else clone(v)
     for a in defaults:  # (a class-level default, such as end_lineno: always there)
         into[a] = getattr(node, a)
     for a in optional:
@@ -301,21 +303,32 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
     costliest call of the passes."""
     queue = [node]
     fields_of = _ALL_FIELDS
-    ast_node = gast.AST
+    ast_node, name = gast.AST, gast.Name
+    append, extend = queue.append, queue.extend
     i = 0
     while i < len(queue):
         n = queue[i]
         i += 1
-        fields = fields_of.get(n.__class__)
+        cls = n.__class__
+        if cls is name:  # (half the nodes: its context, and an annotation where it has one)
+            v = getattr(n, "ctx", None)
+            if isinstance(v, ast_node):
+                append(v)
+            v = getattr(n, "annotation", None)
+            if isinstance(v, ast_node):
+                append(v)
+            yield n
+            continue
+        fields = fields_of.get(cls)
         if fields is None:
-            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+            fields = fields_of[cls] = () if cls is gast.Constant else \
                 tuple(f for f in n._fields if f not in SCALAR_FIELDS)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
-                queue.extend([x for x in v if isinstance(x, ast_node)])
+                extend([x for x in v if isinstance(x, ast_node)])
             elif isinstance(v, ast_node):
-                queue.append(v)
+                append(v)
         yield n
 
 
