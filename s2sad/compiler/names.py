@@ -103,12 +103,18 @@ class Transformer(gast.NodeTransformer):
     fields that only ever hold a string or a number are not visited)."""
 
     def visit(self, node: Any) -> Any:
-        key = (self.__class__, node.__class__)
-        method = _VISIT_METHODS.get(key, _NO_METHOD)
+        cls = node.__class__
+        methods = _VISIT_METHODS.get(self.__class__)
+        if methods is None:
+            methods = _VISIT_METHODS[self.__class__] = {}
+        method = methods.get(cls, _NO_METHOD)
         if method is _NO_METHOD:
-            method = _VISIT_METHODS[key] = getattr(
-                self.__class__, "visit_" + node.__class__.__name__, None)
-        return self.generic_visit(node) if method is None else method(self, node)
+            method = methods[cls] = getattr(self.__class__, "visit_" + cls.__name__, None)
+        if method is not None:
+            return method(self, node)
+        if cls is gast.Name and getattr(node, "annotation", None) is None:
+            return node  # (half the nodes: a generic visit has nothing to visit in it)
+        return self.generic_visit(node)
 
     def generic_visit(self, node: Any) -> Any:
         fields = _VISITED_FIELDS.get(node.__class__)
@@ -154,7 +160,7 @@ class Transformer(gast.NodeTransformer):
 
 
 _NO_METHOD = object()
-_VISIT_METHODS: dict[tuple[type, type], Any] = {}
+_VISIT_METHODS: dict[type, dict[type, Any]] = {}  # visitor class -> node class -> method
 _VISITED_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
