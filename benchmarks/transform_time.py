@@ -4,13 +4,16 @@
     python benchmarks/transform_time.py --rounds 5 --only adaptive_rk4,mlp_small
     python benchmarks/transform_time.py --profile 30                 # cProfile, top 30
     python benchmarks/transform_time.py --root ../main               # another checkout
+    python benchmarks/transform_time.py --dump before.json           # generated sources
 
 For every benchmark problem (benchmarks/problems*.py) and every golden case
 (tests/test_golden.py: grad and jvp of tests/golden_functions.py) it clears s2sad's
 caches, builds the derivative, times its first call, then subtracts the median of a few
 steady calls: what is left is the transform (parse, passes, print, compile).  Rounds
 interleave the cases; a case's figure is its minimum over rounds (the load of other
-processes only adds time).  Prints per-case ms and the median.
+processes only adds time).  Prints per-case ms and the median.  ``--dump`` writes every
+source each case prints instead (a change meant to make the transform faster only: the
+files of two checkouts, ``--root``, are the same byte for byte).
 """
 from __future__ import annotations
 
@@ -77,6 +80,32 @@ def first_minus_steady(make: Callable[[], Callable], args: tuple, steady: int = 
     return first - statistics.median(calls)
 
 
+def dump(todo: dict, path: str) -> None:
+    """Write case -> the sources printed while it is made and called (JSON)."""
+    import json
+
+    from s2sad.compiler import render
+
+    printed: list[str] = []
+    original = render.function_source
+
+    def recorded(*args: object, **kwargs: object) -> str:
+        printed.append(original(*args, **kwargs))  # type: ignore[arg-type]
+        return printed[-1]
+    render.function_source = recorded  # type: ignore[assignment]
+    out = {}
+    for name, (make, args) in todo.items():
+        clear_caches()
+        printed.clear()
+        d = make()
+        d(*args)
+        d(*args)  # (a second call may run another variant)
+        out[name] = list(printed)
+    render.function_source = original  # type: ignore[assignment]
+    Path(path).write_text(json.dumps(out, indent=0))
+    print(f"{len(out)} cases, {sum(map(len, out.values()))} sources -> {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=3)
@@ -85,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--profile", type=int, default=0, help="print the top N of a cProfile")
     ap.add_argument("--root", default=str(ROOT), help="the checkout to measure")
     ap.add_argument("--clock", default="wall", choices=("wall", "cpu"))
+    ap.add_argument("--dump", default="", help="write the generated sources to this file")
     opts = ap.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if opts.clock == "cpu" else time.perf_counter
@@ -95,6 +125,9 @@ def main(argv: list[str] | None = None) -> None:
     todo = cases(opts.size)
     if opts.only:
         todo = {k: v for k, v in todo.items() if k in opts.only.split(",")}
+    if opts.dump:
+        dump(todo, opts.dump)
+        return
     for make, args in todo.values():  # warm: imports a first transform triggers
         first_minus_steady(make, args, steady=1)
     if opts.profile:

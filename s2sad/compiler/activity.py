@@ -27,6 +27,7 @@ from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.function_scan import assignments, local_names
 from s2sad.compiler.integers import integer_arrays
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
 from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
 from s2sad.rules import registry
@@ -277,7 +278,8 @@ def real_only(node: gast.FunctionDef) -> bool:
     """No complex literal, ``complex`` or FFT anywhere: every value is real."""
     return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
                    isinstance(n, gast.Name) and n.id == "complex" or
-                   isinstance(n, gast.Attribute) and n.attr == "fft" for n in nodes(node))
+                   isinstance(n, gast.Attribute) and n.attr == "fft"
+                   for n in nodes_of(node, (gast.Constant, gast.Name, gast.Attribute)))
 
 
 # calls that may give a complex value from real ones

@@ -44,7 +44,7 @@ from s2sad.compiler.algebra_terms import (
 )
 from s2sad.compiler.names import Transformer, call_named, root_name
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_ids, nodes, same, statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -115,7 +115,7 @@ def _fold_coefficients(block: list, rewrite: _Identities) -> None:
         if stores[s.targets[0].id] != 1 or loads[s.targets[0].id] != 1:
             continue
         name = s.targets[0].id
-        reads = {n.id for n in nodes(s.value) if isinstance(n, gast.Name)}
+        reads = {n.id for n in name_nodes(s.value)}
         for j in range(k, len(block)):
             later = block[j]
             if any(isinstance(n, gast.Name) and n.id == name for n in nodes(later)):

@@ -31,7 +31,7 @@ from s2sad import runtime
 from s2sad.compiler import dims
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 
 def assemble(body: list, shapes: dims.Facts, namespace: dict, namer: Namer) -> list:
@@ -177,7 +177,7 @@ def _reads(e: gast.expr, name: str) -> bool:
 
 
 def _names(parts: list) -> set[str]:
-    return {n.id for _, p in parts for n in nodes(p) if isinstance(n, gast.Name)}
+    return {n.id for _, p in parts for n in name_nodes(p)}
 
 
 def _uses(node: Any, names: set) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_defs import counts
-from s2sad.compiler.walks import nodes, statement_nodes
+from s2sad.compiler.walks import name_nodes, statement_nodes
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
@@ -59,7 +59,7 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dic
             defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
-            unknown |= {n.id for t in targets for n in nodes(t) if isinstance(n, gast.Name)}
+            unknown |= {n.id for t in targets for n in name_nodes(t)}
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
     kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
     changed = True

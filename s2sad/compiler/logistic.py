@@ -19,6 +19,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.algebra_terms import product_factors
+from s2sad.compiler.names import Transformer
 from s2sad.compiler.walks import name_nodes, statement_nodes
 
 _UNSURE = "unsure"  # bound where the search cannot tell which value (a nested block)
@@ -56,7 +57,7 @@ def _statements(block: list, path: list):
                 yield from _statements(inner, here)
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite(Transformer):
     def __init__(self, path: list, pushes: dict) -> None:
         self.path, self.pushes = path, pushes
 

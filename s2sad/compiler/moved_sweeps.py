@@ -16,7 +16,7 @@ import gast
 
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.reuse import _pure
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 _WRITERS = ("add_at", "write_at", "clear_at", "scatter_add", "scatter_subtract")
 
@@ -115,7 +115,7 @@ def _later(block: list, s: gast.stmt) -> set[str]:
 
 
 def _names(stmts: list) -> list[gast.Name]:
-    return [n for n in nodes(stmts) if n.__class__ is gast.Name]
+    return [n for n in name_nodes(stmts)]
 
 
 def _inside(n: gast.Name, stmts: list) -> bool:
@@ -123,8 +123,7 @@ def _inside(n: gast.Name, stmts: list) -> bool:
 
 
 def _stored(stmts: list) -> set[str]:
-    return {n.id for n in nodes(stmts) if n.__class__ is gast.Name and
-            not isinstance(n.ctx, gast.Load)}
+    return {n.id for n in name_nodes(stmts) if not isinstance(n.ctx, gast.Load)}
 
 
 def _written(stmts: list) -> set[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.walks import CONTEXTS, SCALAR_FIELDS, nodes
+from s2sad.compiler.walks import CONTEXTS, SCALAR_FIELDS, name_nodes, nodes
 
 # generated code never shadows a builtin (rule templates call sum, max, abs...)
 BUILTINS = frozenset(dir(builtins))
@@ -25,7 +25,7 @@ class Namer:
 
     @staticmethod
     def names_in(node: gast.AST) -> set[str]:
-        found = {n.id for n in nodes(node) if isinstance(n, gast.Name)}
+        found = {n.id for n in name_nodes(node)}
         found |= {n.name for n in nodes(node) if isinstance(n, gast.FunctionDef)}
         return found
 
@@ -103,12 +103,18 @@ class Transformer(gast.NodeTransformer):
     fields that only ever hold a string or a number are not visited)."""
 
     def visit(self, node: Any) -> Any:
-        key = (self.__class__, node.__class__)
-        method = _VISIT_METHODS.get(key, _NO_METHOD)
+        cls = node.__class__
+        methods = _VISIT_METHODS.get(self.__class__)
+        if methods is None:
+            methods = _VISIT_METHODS[self.__class__] = {}
+        method = methods.get(cls, _NO_METHOD)
         if method is _NO_METHOD:
-            method = _VISIT_METHODS[key] = getattr(
-                self.__class__, "visit_" + node.__class__.__name__, None)
-        return self.generic_visit(node) if method is None else method(self, node)
+            method = methods[cls] = getattr(self.__class__, "visit_" + cls.__name__, None)
+        if method is not None:
+            return method(self, node)
+        if cls is gast.Name and getattr(node, "annotation", None) is None:
+            return node  # (half the nodes: a generic visit has nothing to visit in it)
+        return self.generic_visit(node)
 
     def generic_visit(self, node: Any) -> Any:
         fields = _VISITED_FIELDS.get(node.__class__)
@@ -120,17 +126,7 @@ class Transformer(gast.NodeTransformer):
         for field in fields:
             old = getattr(node, field, None)
             if old.__class__ is list:
-                new: list = []
-                for value in old:
-                    if isinstance(value, ast_node):
-                        value = self.visit(value)
-                        if value is None:
-                            continue
-                        if not isinstance(value, ast_node):
-                            new.extend(value)
-                            continue
-                    new.append(value)
-                old[:] = new
+                self._visit_list(old)
             elif isinstance(old, ast_node):
                 value = self.visit(old)
                 if value is None:
@@ -139,9 +135,32 @@ class Transformer(gast.NodeTransformer):
                     setattr(node, field, value)
         return node
 
+    def _visit_list(self, old: list) -> None:
+        """Each node of ``old`` visited, and replaced by what its visit gave (None:
+        dropped; a list: spliced in); the list is rebuilt only from the first item a
+        visit changed (most visits change nothing)."""
+        ast_node = gast.AST
+        new: list | None = None
+        for i, value in enumerate(old):
+            if isinstance(value, ast_node):
+                given, value = value, self.visit(value)
+                if value is given and new is None:
+                    continue
+                if new is None:
+                    new = old[:i]
+                if value is None:
+                    continue
+                if not isinstance(value, ast_node):
+                    new.extend(value)
+                    continue
+            if new is not None:
+                new.append(value)
+        if new is not None:
+            old[:] = new
+
 
 _NO_METHOD = object()
-_VISIT_METHODS: dict[tuple[type, type], Any] = {}
+_VISIT_METHODS: dict[type, dict[type, Any]] = {}  # visitor class -> node class -> method
 _VISITED_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -163,8 +182,8 @@ def written_names(s: gast.stmt) -> set[str]:
     ``e = clear_at(d, i)``)."""
     targets = s.targets if isinstance(s, gast.Assign) else \
         [s.target] if isinstance(s, gast.AugAssign) else []
-    bound = {n.id for t in targets for n in nodes(t)
-             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    bound = {n.id for t in targets for n in name_nodes(t)
+             if isinstance(n.ctx, gast.Store)}
     value = s.value if isinstance(s, (gast.Assign, gast.Expr)) else None
     if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
             value.func.id in IN_PLACE_HELPERS and value.args and \

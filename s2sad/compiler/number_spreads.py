@@ -23,7 +23,7 @@ from s2sad.compiler import affine, dims
 from s2sad.compiler.names import Namer, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import nodes, parent_map
+from s2sad.compiler.walks import name_nodes, nodes, parent_map
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
@@ -60,8 +60,8 @@ def _split_rebound(body: list, facts: dims.Facts, namer: Namer) -> list:
                                  len(body[after].targets) == 1):
             continue
         fresh = namer.fresh(old)
-        reads = [n for t in body[i + 1:after] + [body[after].value] for n in nodes([t])
-                 if n.__class__ is gast.Name and n.id == old]
+        reads = [n for t in body[i + 1:after] + [body[after].value] for n in name_nodes([t])
+                 if n.id == old]
         for n in [s.targets[0], *reads]:
             n.id = fresh
         facts.defs[fresh] = [s.value]
@@ -72,8 +72,7 @@ def _split_rebound(body: list, facts: dims.Facts, namer: Namer) -> list:
 
 
 def _stores(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes([s]) if n.__class__ is gast.Name and
-            n.ctx.__class__ is not gast.Load}
+    return {n.id for n in name_nodes([s]) if n.ctx.__class__ is not gast.Load}
 
 
 def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -> list:
@@ -173,7 +172,7 @@ def _statement(n: gast.AST, parents: dict) -> gast.stmt | None:
 
 def _any_spread(body: list) -> bool:
     """Whether ``body`` calls ``repeat_to`` at all (most bodies do not: one walk)."""
-    return any(n.__class__ is gast.Name and n.id == "repeat_to" for n in nodes(body))
+    return any(n.id == "repeat_to" for n in name_nodes(body))
 
 
 def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
@@ -308,7 +307,7 @@ def _shaped(e: gast.expr, shape: tuple, facts: dims.Facts, spreads: dict) -> boo
     beside ``dmu`` in ``dmu - dmu * y / mu``: ``y`` gives it the shape); a spread it reads
     is of that shape too, so whether that one stays an array or not, ``e``'s shape is
     the same (``d * d`` of a number is a number: refused)."""
-    names = {n.id for n in nodes(e) if n.__class__ is gast.Name and n.id in spreads}
+    names = {n.id for n in name_nodes(e) if n.id in spreads}
     if not names:
         return dims.same(facts.of(e), shape)
     if not all(dims.same(facts.of(spreads[n].args[1]), shape) for n in names):

@@ -171,6 +171,9 @@ def reuse_values(body: list, facts: Facts) -> list:
 def recomputed(body: list, facts: Facts) -> list:
     """Cheap numbers the reverse sweep popped computed there again (no tape); the tape
     pruned first of what the passes before made unread (in the fixpoint: every round)."""
+    if not tape.has_slots(body):
+        facts.kept = True  # (no tape: nothing to prune, compute again or move)
+        return body
     body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
     return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 

@@ -16,11 +16,11 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.symmetric import symmetric_names
-from s2sad.compiler.walks import nodes
 
 
 def specialise(body: list, params: dict[str, Any], numbers: set[str],
@@ -88,7 +88,7 @@ def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict) -> bool | N
 
 def _indexed_only(tree: gast.AST) -> set[str]:
     """Names every read of which takes one item at a literal int (``d[0]``)."""
-    found = list(nodes(tree))  # (walked once, looked at twice)
+    found = nodes_of(tree, (gast.Subscript, gast.Name))  # (walked once, looked at twice)
     item_reads = {id(n.value) for n in found if n.__class__ is gast.Subscript and
                   n.value.__class__ is gast.Name and n.slice.__class__ is gast.Constant and
                   type(n.slice.value) is int}

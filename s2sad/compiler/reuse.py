@@ -17,9 +17,10 @@ import numpy as np
 
 from s2sad.compiler.copies import propagate_copies
 from s2sad.compiler.names import Transformer, assign
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import name_ids, name_nodes, nodes, structure, walk, walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, structure, walk, walk_statements
 
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)
@@ -113,7 +114,7 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
 
 def _costly_calls(s: gast.stmt, namespace: dict) -> list:
     if not isinstance(s, (gast.Assign, gast.AugAssign)) or not any(
-            n.__class__ is gast.Call and _call_name(n) in _COSTLY for n in nodes(s.value)):
+            _call_name(n) in _COSTLY for n in nodes_of(s.value, (gast.Call,))):
         return []  # (most statements: no costly call at all, pure or not)
     if not _pure(s.value, namespace):
         return []
@@ -376,21 +377,20 @@ def _is_append(e: gast.expr) -> bool:
 
 
 def _pure(e: gast.expr, namespace: dict) -> bool:
-    for n in nodes(e):
-        if isinstance(n, gast.Call):
-            if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
-                    any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
-                        for k in n.keywords):  # (scipy's overwrite_a=True)
+    for n in nodes_of(e, (gast.Call,)):
+        if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
+                any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
+                    for k in n.keywords):  # (scipy's overwrite_a=True)
+            return False
+        name = n.func.attr if isinstance(n.func, gast.Attribute) else \
+            n.func.id if isinstance(n.func, gast.Name) else None
+        if name in _WRITERS:
+            return False
+        try:
+            fn = evaluate_ref(n.func, namespace)
+            if not _known_pure(fn) and not isinstance(getattr(fn, "__self__", None),
+                                                      np.ufunc):  # np.multiply.outer
                 return False
-            name = n.func.attr if isinstance(n.func, gast.Attribute) else \
-                n.func.id if isinstance(n.func, gast.Name) else None
-            if name in _WRITERS:
-                return False
-            try:
-                fn = evaluate_ref(n.func, namespace)
-                if not _known_pure(fn) and not isinstance(getattr(fn, "__self__", None),
-                                                          np.ufunc):  # np.multiply.outer
-                    return False
-            except TypeError:
-                return False
+        except TypeError:
+            return False
     return True

@@ -21,7 +21,7 @@ import numpy as np
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import Transformer, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, nodes
+from s2sad.compiler.walks import clone, name_nodes, nodes
 
 _REDUCTIONS = (np.sum, np.mean)
 _CALLS = (*_REDUCTIONS, np.linalg.norm)
@@ -97,7 +97,7 @@ class _Rows(Transformer):
         an array parameter."""
         if type(dim) is int:
             return gast.Constant(value=dim, kind=None) if dim > 0 else None
-        read = [n.id for n in nodes(summed) if n.__class__ is gast.Name]
+        read = [n.id for n in name_nodes(summed)]
         for p in [*dict.fromkeys(read), *self.arrays]:
             shape = self.facts.of(load(p))
             if isinstance(shape, tuple) and dim in shape:

@@ -17,8 +17,9 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.names import load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, nodes, statement_nodes, walk
+from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes, walk
 
 _SOLVES = ("solve", "cho_solve", "factor_solve")  # (what a body without any skips)
 
@@ -27,7 +28,8 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     """``body`` with each ``solve(a, v)`` of a ``v = c * b`` after ``x = solve(a, b)``
     read as ``c * x`` (and ``v``'s binding dropped where nothing reads it any more)."""
     if not any(n.__class__ is gast.Attribute and n.attr in _SOLVES or
-               n.__class__ is gast.Name and n.id in _SOLVES for n in nodes(body)):
+               n.__class__ is gast.Name and n.id in _SOLVES
+               for n in nodes_of(body, (gast.Attribute, gast.Name))):
         return body
     for loop in [n for n in statement_nodes(body) if isinstance(n, (gast.For, gast.While))]:
         _scale_in_loop(loop.body, namespace, numbers)
@@ -53,8 +55,7 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
             solved[key] = s.targets[0].id
     if not changed:
         return body
-    read = {n.id for n in nodes(body) if n.__class__ is gast.Name and
-            n.ctx.__class__ is gast.Load}
+    read = {n.id for n in name_nodes(body) if n.ctx.__class__ is gast.Load}
     return [s for s in body if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
                                     isinstance(s.targets[0], gast.Name) and
                                     s.targets[0].id in scaled and s.targets[0].id not in read)]
@@ -103,12 +104,11 @@ def _factor(e: gast.expr, numbers: set[str]) -> tuple[gast.expr, gast.Name] | No
 
 
 def _names(body: list) -> set[str]:
-    return {n.id for n in nodes(body) if n.__class__ is gast.Name}
+    return {n.id for n in name_nodes(body)}
 
 
 def _stores(body: list) -> set[str]:
-    return {n.id for n in nodes(body) if n.__class__ is gast.Name and
-            n.ctx.__class__ is not gast.Load}
+    return {n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load}
 
 
 def _bound_once(body: list) -> dict[str, gast.Assign]:

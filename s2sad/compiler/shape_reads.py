@@ -15,6 +15,7 @@ import gast
 from s2sad import runtime
 from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
@@ -23,8 +24,7 @@ def candidates(body: list, params: set[str], namespace: dict) -> bool:
     """Whether ``body`` starts an adjoint as zeros like a value that is not an argument
     (most bodies do not: the pass then costs one walk)."""
     kept = (None, *params)
-    return any(_shape_read(n, namespace) not in kept for n in nodes(body)
-               if n.__class__ is gast.Call)
+    return any(_shape_read(n, namespace) not in kept for n in nodes_of(body, (gast.Call,)))
 
 
 def zeros_from_arguments(body: list, facts: dims.Facts, kinds: dict[str, str],

@@ -36,7 +36,7 @@ from s2sad.compiler.names import Transformer, assign, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import always_evaluated
 from s2sad.compiler.symmetric import symmetric_names
-from s2sad.compiler.walks import blocks, nodes, walk_statements
+from s2sad.compiler.walks import blocks, name_nodes, nodes, walk_statements
 
 
 class _Use(NamedTuple):
@@ -64,8 +64,7 @@ def share_factors(body: list, namespace: dict, namer: Any, facts: dims.Facts) ->
 def _drop_unread(stmts: list, names: set[str]) -> None:
     """The transposes ``T = M.T`` no statement reads any more (their solves read ``M``'s
     factors now)."""
-    read = {n.id for n in nodes(stmts) if n.__class__ is gast.Name and
-            n.ctx.__class__ is gast.Load}
+    read = {n.id for n in name_nodes(stmts) if n.ctx.__class__ is gast.Load}
     for block in blocks(stmts):
         block[:] = [s for s in block if not (
             isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -250,8 +249,7 @@ def _matrix(e: gast.expr, namespace: dict) -> tuple[str, bool] | None:
 def _transposes(body: list, namespace: dict) -> dict[str, str]:
     """``T -> M`` for the names ``T`` bound once to the transpose of a name ``M`` bound
     at most once (``transpose = A.T``, which the solve's adjoint transposes again)."""
-    stores = Counter(n.id for n in nodes(body) if n.__class__ is gast.Name and
-                     n.ctx.__class__ is not gast.Load)
+    stores = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load)
     out = {}
     for s in walk_statements(gast.Module(body=body, type_ignores=[])):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
@@ -269,8 +267,7 @@ def _unconditional(s: gast.stmt, call: gast.Call) -> bool:
 
 
 def stored(s: gast.stmt) -> set[str]:
-    return {n.id for n in nodes([s]) if n.__class__ is gast.Name and
-            n.ctx.__class__ is not gast.Load}
+    return {n.id for n in name_nodes([s]) if n.ctx.__class__ is not gast.Load}
 
 
 def _linalg(attr: str) -> gast.Attribute:

@@ -23,6 +23,7 @@ from s2sad.compiler.copies import (
 from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin, written_names
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import (
     block_statements,
@@ -223,15 +224,14 @@ def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:
 
 
 def _pure(value: gast.expr, namespace: dict) -> bool:
-    for n in nodes(value):
-        if isinstance(n, gast.Call):
-            if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS or \
-                    any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
-                        for k in n.keywords):
-                return False
-            fn = evaluate_ref(n.func, namespace)
-            if not _known_pure(fn):
-                return False
+    for n in nodes_of(value, (gast.Call,)):
+        if isinstance(n.func, gast.Attribute) and n.func.attr in _IMPURE_METHODS or \
+                any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
+                    for k in n.keywords):
+            return False
+        fn = evaluate_ref(n.func, namespace)
+        if not _known_pure(fn):
+            return False
     return True
 
 
@@ -240,12 +240,18 @@ def _real(stmts: list) -> bool:
 
 
 def _known_pure(fn: object) -> bool:
-    if fn in runtime.HELPERS.values() or fn in (range, len, reversed, min, max, abs, float,
-                                                  slice):
+    """A runtime helper, one of a few builtins, or a function of NumPy, ``math``,
+    ``operator``, ``scipy.linalg`` or ``scipy.special`` (asked thousands of times per
+    transform of a few dozen functions: the helpers found by identity, not by comparing
+    with each of two hundred)."""
+    if id(fn) in _HELPER_IDS or fn in (range, len, reversed, min, max, abs, float, slice):
         return True
     module = getattr(fn, "__module__", None) or ""
     return module.split(".")[0] in ("numpy", "math", "_operator", "operator") or \
         type(fn).__name__ == "ufunc" or module.startswith(("scipy.linalg", "scipy.special"))
+
+
+_HELPER_IDS = frozenset(map(id, runtime.HELPERS.values()))  # (they live as long as s2sad)
 
 
 def _drop_dead(body: list, namespace: dict, keep: set[str], gone: list | None = None

@@ -15,7 +15,7 @@ import gast
 
 from s2sad.compiler import liveness
 from s2sad.compiler.names import assign, load
-from s2sad.compiler.walks import walk_statements
+from s2sad.compiler.walks import statement_nodes, walk_statements
 
 SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 
@@ -127,6 +127,11 @@ def _bound_and_read(s: gast.stmt, known: dict) -> tuple[frozenset, frozenset]:
     if found is None:
         found = known[id(s)] = liveness.stores_and_reads(s)
     return found
+
+
+def has_slots(body: list) -> bool:
+    """Does ``body`` push or pop anything (most loop-free bodies do not)?"""
+    return any(getattr(s, "s2sad_slot", None) is not None for s in statement_nodes(body))
 
 
 def _slots(body: list) -> tuple[dict[int, gast.Assign], dict[int, list]]:

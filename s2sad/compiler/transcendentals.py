@@ -33,7 +33,7 @@ from s2sad.compiler.names import Transformer, assign, load, origin
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import ReplaceCall, always_evaluated
 from s2sad.compiler.shared_factors import Swap, stored
-from s2sad.compiler.walks import nodes, structure
+from s2sad.compiler.walks import name_nodes, nodes, structure
 
 _NAMES = {"sin", "cos", "tan", "arctan", "log", "log1p", "exp", "expm1", "tanh", "sinh",
           "cosh", "sqrt"}
@@ -50,8 +50,7 @@ def share_transcendentals(body: list, namespace: dict, namer: Any) -> bool:
              n.func.attr in _NAMES]
     if len(calls) < 2:
         return False
-    stores = Counter(n.id for n in nodes(body) if n.__class__ is gast.Name and
-                     n.ctx.__class__ is not gast.Load)
+    stores = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load)
     repeated = _repeated(body, namespace, namer, stores)
     return _double_angles(body, namespace, namer, stores) or repeated
 
@@ -110,8 +109,7 @@ def _double_angles(body: list, namespace: dict, namer: Any, stores: Counter) -> 
                stores[s.targets[0].id] == 1 and (y := _halved(s.value, stores)) is not None}
     if not _block(body, namespace, namer, doubles, stores):
         return False
-    read = {n.id for n in nodes(body) if n.__class__ is gast.Name and
-            n.ctx.__class__ is gast.Load}
+    read = {n.id for n in name_nodes(body) if n.ctx.__class__ is gast.Load}
     body[:] = [s for s in body if not (  # (the double angle no statement reads any more)
         isinstance(s, gast.Assign) and len(s.targets) == 1 and
         isinstance(s.targets[0], gast.Name) and s.targets[0].id in set(doubles) - read)]

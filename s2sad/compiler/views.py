@@ -323,8 +323,7 @@ def _within_its_loops(view: View, name: str, made: gast.Assign,
     when the view was taken (the write back and the taking again use it)."""
     if view.kind != "index":
         return True
-    counters = {n.id for n in nodes(view.value.slice) if isinstance(n, gast.Name) and
-                n.id in loops}
+    counters = {n.id for n in name_nodes(view.value.slice) if n.id in loops}
     for counter in counters:
         inside = {id(x) for x in nodes(loops[counter].body)}  # (statements and names)
         if id(made) not in inside or any(

@@ -37,8 +37,10 @@ def clone(node: Any) -> Any:
     new = cls.__new__(cls)
     have, into = node.__dict__, new.__dict__
     for f in fields:
-        v = have[f] if f in have else getattr(node, f, None)
-        into[f] = clone(v) if v.__class__ is list or isinstance(v, gast.AST) else v
+        v: Any = have[f] if f in have else getattr(node, f, None)
+        c = v.__class__  # (a context is shared, not copied: no call for it)
+        into[f] = [clone(x) for x in v] if c is list else v if c in CONTEXTS or \
+            not isinstance(v, gast.AST) else clone(v)
     for a in defaults:  # (a class-level default, such as end_lineno: always there)
         into[a] = getattr(node, a)
     for a in optional:
@@ -59,6 +61,10 @@ _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "kind", "type_comment", "arg", "n
                           "module", "level", "conversion", "is_async", "simple", "names",
                           "type_params"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# the walks that only collect names (or look for other expressions) skip the operators too
+# (``op``, ``ops``: a node of its own per operation, never holding a name)
+_NO_NAMES = _LEAF_FIELDS | {"op", "ops"}
+_NAME_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def nodes(node: object) -> Iterator[gast.AST]:
@@ -69,47 +75,60 @@ def nodes(node: object) -> Iterator[gast.AST]:
     list); a constant's value is never a node."""
     stack = list(node) if node.__class__ is list else [node]
     child = _CHILD_FIELDS
-    pop = stack.pop
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    name = gast.Name
     while stack:
         n = pop()
-        fields = child.get(n.__class__)
+        cls = n.__class__
+        if cls is name:  # (half the nodes: its one field that may hold a node, inline)
+            yield n
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
-            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
                 tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         yield n
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
-                stack.extend(v)
+                extend(v)
             elif v is not None:
-                stack.append(v)
+                push(v)
 
 
 def name_nodes(node: object) -> Iterator[gast.Name]:
     """The ``Name`` nodes :func:`nodes` yields, in the same order: the name-use scans
     (counts, liveness) take only these, without a resumption per other node."""
     stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
-    pop = stack.pop
+    child = _NAME_FIELDS
+    pop, push, extend = stack.pop, stack.append, stack.extend
     name = gast.Name
     while stack:
         n = pop()
-        fields = child.get(n.__class__)
+        cls = n.__class__
+        if cls is name:
+            yield n
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
-            fields = child[n.__class__] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
-        if n.__class__ is name:
-            yield n
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
-                stack.extend(v)
+                extend(v)
             elif v is not None:
-                stack.append(v)
+                push(v)
 
 
 def substituted(tree: Any, old: gast.AST, new: gast.AST) -> Any:
@@ -173,6 +192,13 @@ def fingerprint(node: object) -> int:
     while stack:
         n = pop()
         cls = n.__class__
+        if cls is name:
+            add(cls)
+            add(n.id)
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
         fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
@@ -180,9 +206,7 @@ def fingerprint(node: object) -> int:
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
                 tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         add(cls)
-        if cls is name:
-            add(n.id)
-        elif cls is attribute:
+        if cls is attribute:
             add(n.attr)
         elif cls is constant:
             add(repr(n.value))
@@ -203,20 +227,25 @@ def name_ids(node: object, ctx: type, out: list[str] | None = None) -> list[str]
     scans (load and store counts, liveness) without a generator."""
     out = [] if out is None else out
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
+    child = _NAME_FIELDS
     pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
     name = gast.Name
     while stack:
         n = pop()
         cls = n.__class__
+        if cls is name:
+            if n.ctx.__class__ is ctx:
+                add(n.id)
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
         fields = child.get(cls)
         if fields is None:
             if not isinstance(n, gast.AST):
                 continue  # a None in a list of defaults
             fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
-        if cls is name and n.ctx.__class__ is ctx:
-            add(n.id)
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
@@ -230,25 +259,29 @@ def store_and_load_ids(node: object, stores: list[str], loads: list[str]) -> Non
     """``name_ids(node, gast.Store, stores)`` and ``name_ids(node, gast.Load, loads)`` in
     one walk (the name counts of the copy folding take both)."""
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    child = _CHILD_FIELDS
+    child = _NAME_FIELDS
     pop, push, extend = stack.pop, stack.append, stack.extend
     add_store, add_load = stores.append, loads.append
     name, store, load = gast.Name, gast.Store, gast.Load
     while stack:
         n = pop()
         cls = n.__class__
-        fields = child.get(cls)
-        if fields is None:
-            if not isinstance(n, gast.AST):
-                continue  # a None in a list of defaults
-            fields = child[cls] = () if isinstance(n, gast.Constant) else \
-                tuple(f for f in n._fields if f not in _LEAF_FIELDS)
         if cls is name:
             ctx = n.ctx.__class__
             if ctx is store:
                 add_store(n.id)
             elif ctx is load:
                 add_load(n.id)
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _NO_NAMES)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
@@ -270,21 +303,32 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
     costliest call of the passes."""
     queue = [node]
     fields_of = _ALL_FIELDS
-    ast_node = gast.AST
+    ast_node, name = gast.AST, gast.Name
+    append, extend = queue.append, queue.extend
     i = 0
     while i < len(queue):
         n = queue[i]
         i += 1
-        fields = fields_of.get(n.__class__)
+        cls = n.__class__
+        if cls is name:  # (half the nodes: its context, and an annotation where it has one)
+            v = getattr(n, "ctx", None)
+            if isinstance(v, ast_node):
+                append(v)
+            v = getattr(n, "annotation", None)
+            if isinstance(v, ast_node):
+                append(v)
+            yield n
+            continue
+        fields = fields_of.get(cls)
         if fields is None:
-            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
+            fields = fields_of[cls] = () if cls is gast.Constant else \
                 tuple(f for f in n._fields if f not in SCALAR_FIELDS)
         for f in fields:
             v = getattr(n, f, None)
             if v.__class__ is list:
-                queue.extend([x for x in v if isinstance(x, ast_node)])
+                extend([x for x in v if isinstance(x, ast_node)])
             elif isinstance(v, ast_node):
-                queue.append(v)
+                append(v)
         yield n
 
 

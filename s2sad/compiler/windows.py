@@ -22,7 +22,8 @@ import gast
 
 from s2sad.compiler import affine
 from s2sad.compiler.affine import CLAMPED, EXACT, GUARDED, Lin
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.node_scans import contains
+from s2sad.compiler.walks import name_nodes, nodes
 
 Size = Callable[[gast.expr], Any]  # the facts' value of an int expression
 
@@ -51,10 +52,7 @@ EMPTY = Scope()
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
-    for n in nodes(body):
-        if isinstance(n, gast.Slice):
-            break
-    else:
+    if not contains(body, (gast.Slice,)):
         return out  # (no slice to find a length for: an element loop, an integrator)
     _READS.clear()
     _block(body, Scope(), 0, out)
@@ -159,7 +157,7 @@ def _reads(e: gast.expr) -> set[str]:
     seen = _READS.get(id(e))
     if seen is not None and seen[0] is e:
         return seen[1]
-    names = {n.id for n in nodes(e) if isinstance(n, gast.Name)}
+    names = {n.id for n in name_nodes(e)}
     _READS[id(e)] = (e, names)
     return names
 

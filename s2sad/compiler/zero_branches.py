@@ -27,7 +27,7 @@ from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.compiler.zero_values import Known, carries, is_zero, root, single_target
 
 _MUTATING = {"pop", "append", "extend", "insert", "clear", "update", "setdefault"}
@@ -67,17 +67,17 @@ class _Context(Known):
         """Every name ``s`` reads."""
         key = id(s)
         if key not in self._names:
-            self._names[key] = {n.id for n in nodes(s) if isinstance(n, gast.Name)
-                                and not isinstance(n.ctx, gast.Store)}
+            self._names[key] = {n.id for n in name_nodes(s)
+                                if not isinstance(n.ctx, gast.Store)}
         return self._names[key]
 
     def reads(self, t: gast.stmt) -> set[str]:
         """The names an assignment reads (an augmented one its target's too)."""
         key = -id(t)
         if key not in self._names:
-            found = {n.id for n in nodes(t.value) if isinstance(n, gast.Name)}
+            found = {n.id for n in name_nodes(t.value)}
             if isinstance(t, gast.AugAssign):
-                found |= {n.id for n in nodes(t.target) if isinstance(n, gast.Name)}
+                found |= {n.id for n in name_nodes(t.target)}
             self._names[key] = found
         return self._names[key]
 
@@ -128,8 +128,8 @@ def _drop_unread_seeds(s: gast.If, seeds: set[str], span: list, segments: list,
     moved = [t for seg in segments for t in seg.moved]
     ids = {id(m) for m in moved}
     others = [t for t in span if id(t) not in ids]
-    read = {n.id for n in nodes([s.test, *s.orelse, *others]) if isinstance(n, gast.Name)
-            and not isinstance(n.ctx, gast.Store)}
+    read = {n.id for n in name_nodes([s.test, *s.orelse, *others])
+            if not isinstance(n.ctx, gast.Store)}
     unread = seeds - read - ctx.live_after(span[-1])
     s.orelse = [t for t in s.orelse if single_target(t) not in unread]
 
