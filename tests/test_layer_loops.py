@@ -275,3 +275,71 @@ def test_modules_calling_forward_through_a_base_class(f, extra):
     tangent = np.linspace(-1, 1, X.size).reshape(X.shape)
     _, t = s2sad.jvp(f)(X, *extra, tangent)
     assert t == pytest.approx(np.sum(expected * tangent), rel=1e-6)
+
+
+class Stack:
+    def __init__(self):
+        self.layers = [Dense(3, 3, 21), Dense(3, 3, 22), Dense(3, 3, 23)]
+
+    def per_layer_inputs(self, xs):
+        out = 0.0
+        for layer, x in zip(self.layers, xs):  # (data zipped beside the layers)
+            out = out + np.sum(np.tanh(layer(x)))
+        return out
+
+    def scaled(self, x, scales):
+        for layer, c in zip(self.layers, scales):
+            x = c * np.tanh(layer(x))
+        return np.sum(x ** 2)
+
+    def until_small(self, x):
+        for i, layer in enumerate(self.layers):
+            x = np.tanh(layer(x)) * (1.0 + 0.1 * i)
+            if np.mean(x ** 2) < 0.2:  # (data decides how many layers run)
+                break
+        return np.sum(x)
+
+
+STACK = Stack()
+
+
+def zipped_inputs(x):
+    return STACK.per_layer_inputs([x, 2.0 * x, x ** 2])
+
+
+def zipped_shorter(x):
+    return STACK.per_layer_inputs([x, np.sin(x)])  # (zip stops after two layers)
+
+
+def zipped_scales(x, scales):
+    return STACK.scaled(x, scales)
+
+
+def until_small(x):
+    return STACK.until_small(x)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (zipped_inputs, (X,), 0), (zipped_shorter, (X,), 0),
+    (zipped_scales, (X, np.array([1.0, 0.5, 2.0])), (0, 1)),
+    (until_small, (X,), 0), (until_small, (3.0 * X,), 0)])
+def test_zipped_data_and_break(f, args, wrt):
+    """``zip(self.layers, xs)`` with data beside the layers (also shorter: zip stops),
+    and a ``break`` out of a loop over layers: the copies are the branches of a loop
+    over their index (were refused)."""
+    value, _ = s2sad.value_and_grad(f, wrt=wrt)(*args)
+    assert value == pytest.approx(f(*args), rel=1e-12)
+    check_grad(f, *args, wrt=wrt)
+    check_jvp(f, *args, wrt=wrt)
+
+
+def test_the_break_is_taken_at_one_point_and_not_the_other():
+    def trips(x):
+        n = 0
+        for i, layer in enumerate(STACK.layers):
+            x = np.tanh(layer(x)) * (1.0 + 0.1 * i)
+            n += 1
+            if np.mean(x ** 2) < 0.2:
+                break
+        return n
+    assert (trips(X), trips(3.0 * X)) == (2, 3)  # (a break, and none)

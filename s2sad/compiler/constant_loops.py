@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import resolved
-from s2sad.compiler.names import const, store
+from s2sad.compiler.names import const, load, store
 from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import clone, walk
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
 
 MAX_UNROLLED = 8  # items of a sequence whose loop is unrolled (a layer list)
-_JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
+_JUMPS = (gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)
+DATA = object()  # a Leaf's value where it is an item of data the loop zips in
 
 
 @dataclass
@@ -42,38 +43,95 @@ class Leaf:
 
 def unrolled_constants(norm: Normalizer, s: gast.For) -> bool:
     """Emit the loop ``s`` unrolled over a constant sequence of functions or objects;
-    False (nothing emitted) for any other loop."""
+    False (nothing emitted) for any other loop.  Where the loop may ``break``, or zips
+    in data whose length is known only at run time, the copies are the branches of a
+    loop over their index (``if j == 0: ...``), which stops as Python's does."""
     if s.orelse or any(isinstance(x, _JUMPS) for x in walk(s)):
         return False
-    checks: list = []
-    items = _items(norm, s.iter, checks)
+    scan = Scan()
+    items = _items(norm, s.iter, scan)
     if items is None or len(items) > MAX_UNROLLED:
         return False
-    if not items:  # (a leaf's empty list of children: the loop runs no trip)
-        norm.out.extend(norm.block(checks))
+    if not items and not scan.data:  # (a leaf's empty list of children: no trip)
+        norm.out.extend(norm.block(scan.checks))
         return True
     found = [_bind(s.target, item) for item in items]
     bindings = [b for b in found if b is not None]
     if len(bindings) < len(found) or not _of_functions(s.iter, bindings, norm):
         return False
-    norm.out.extend(norm.block(checks))
+    norm.out.extend(norm.block(scan.checks))
+    for placeholder, node in scan.data:  # (the data read once, before the loop)
+        value = norm.atom(node, "seq")
+        placeholder.id = (value if isinstance(value, gast.Name) else
+                          norm.temp(value, "seq")).id
+    copies = [_copy(norm, s, binding) for binding in bindings]
+    if not scan.data and not any(isinstance(x, gast.Break) for x in walk(s)):
+        for block in copies:
+            norm.out.extend(block)
+        return True
+    _dispatch(norm, s, copies, scan)
+    return True
+
+
+class Scan:
+    """What reading a loop's iterable needs: the checks of the constant sequences'
+    lengths, and the data zipped in (a name for each, bound before the loop)."""
+
+    def __init__(self) -> None:
+        self.checks: list = []
+        self.data: list[tuple[gast.Name, gast.expr]] = []
+
+
+def _copy(norm: Normalizer, s: gast.For, binding: list) -> list:
+    """The loop's body for one item, normalized with its names known."""
     fixed = not any(isinstance(x, gast.Lambda) for x in walk(s))
     stored = {n.id for b in s.body for n in walk(b)
               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-    for binding in bindings:
-        head, body, known = [], clone(s.body), []
-        for name, leaf in binding:
-            head.append(_assign(store(name), clone(leaf.expr), s))
-            if leaf.constant and fixed and name not in stored:
-                body = [_constant_name(b, name, leaf.value) for b in body]
-            elif not leaf.constant and (is_user_object(leaf.value) or callable(leaf.value)):
-                table = norm.objects if is_user_object(leaf.value) else norm.callables
-                table[name], norm.paths[name] = leaf.value, leaf.path
-                known.append((table, name))
-        norm.out.extend(norm.block(head + body))
-        for table, name in known:
-            del table[name], norm.paths[name]
-    return True
+    head, body, known = [], clone(s.body), []
+    for name, leaf in binding:
+        head.append(_assign(store(name), clone(leaf.expr), s))
+        if leaf.constant and fixed and name not in stored:
+            body = [_constant_name(b, name, leaf.value) for b in body]
+        elif not leaf.constant and leaf.value is not DATA and (
+                is_user_object(leaf.value) or callable(leaf.value)):
+            table = norm.objects if is_user_object(leaf.value) else norm.callables
+            table[name], norm.paths[name] = leaf.value, leaf.path
+            known.append((table, name))
+    block = norm.block(head + body)
+    for table, name in known:
+        del table[name], norm.paths[name]
+    return block
+
+
+def _dispatch(norm: Normalizer, s: gast.For, copies: list, scan: Scan) -> None:
+    """``for j in range(n): if j == 0: <copy 0> elif j == 1: ...``: ``n`` the number of
+    copies, or fewer where a sequence zipped in is shorter (``zip`` stops there)."""
+    from s2sad.compiler.loops import _call
+    index = norm.new_local("j")
+    n: gast.expr = const(len(copies))
+    for placeholder, _ in scan.data:
+        length = norm.temp(_call(norm, "len", [load(placeholder.id)]), "n")
+        n = norm.temp(_call(norm, "min", [n, length]), "n")
+    chain: list = []
+    for k in reversed(range(len(copies))):
+        test = norm.new_local("is_item")
+        chain = [_assign(store(test), gast.Compare(
+            left=load(index), ops=[gast.Eq()], comparators=[const(k)]), s),
+            gast.If(test=load(test), body=copies[k], orelse=chain)]
+        for stmt in chain:  # (the loop's line, in comments and errors)
+            norm.emit(_placed(stmt, s), s)
+            norm.out.pop()  # (marked as emit marks, placed in the chain)
+    loop = gast.For(target=store(index), iter=_call(norm, "range", [n]), body=chain,
+                    orelse=[], type_comment=None)
+    norm.emit(loop, s)
+
+
+def _placed(node: gast.AST, like: gast.AST) -> gast.AST:
+    """``node``'s own nodes at the line of ``like`` (the loop's: errors and comments)."""
+    for n in walk(node):
+        if "lineno" in n._attributes and getattr(n, "lineno", None) is None:
+            gast.copy_location(n, like)
+    return node
 
 
 def _of_functions(it: gast.expr, bindings: list, norm: Normalizer) -> bool:
@@ -83,42 +141,62 @@ def _of_functions(it: gast.expr, bindings: list, norm: Normalizer) -> bool:
     if any(not leaf.constant and (is_user_object(leaf.value) or callable(leaf.value))
            for leaf in leaves):
         return True
-    return _call_of(norm, it) is range and _items(norm, it.args[0].args[0], []) is not None
+    return _call_of(norm, it) is range and _items(norm, it.args[0].args[0], Scan()) is not None
 
 
-def _items(norm: Normalizer, it: gast.expr, checks: list) -> list | None:
-    """The items (a Leaf, or a tuple of items) ``it`` yields, or None; ``checks`` gets
-    the statements that check at each call that the sequences have their length."""
+def _items(norm: Normalizer, it: gast.expr, scan: Scan) -> list | None:
+    """The items (a Leaf, or a tuple of items) ``it`` yields, or None; ``scan`` gets
+    the statements that check at each call that the sequences have their length, and
+    the data a ``zip`` reads beside them."""
     if isinstance(it, gast.Call) and not it.args and not it.keywords and \
             isinstance(it.func, gast.Attribute) and it.func.attr in ("items", "values", "keys"):
-        return _dict_items(norm, it.func.value, it.func.attr, checks)
+        return _dict_items(norm, it.func.value, it.func.attr, scan)
     fn = _call_of(norm, it)
     if isinstance(it, gast.Call) and not it.keywords and fn is not None:
         args = it.args
         if fn is enumerate and len(args) == 1:
-            inner = _items(norm, args[0], checks)
+            inner = _items(norm, args[0], scan)
             return None if inner is None else [
                 (_constant(j), item) for j, item in enumerate(inner)]
-        if fn is zip and args:
-            parts = [_items(norm, a, checks) for a in args]
-            return None if any(p is None for p in parts) else list(zip(*parts))
+        if fn is zip and args and not any(isinstance(a, gast.Starred) for a in args):
+            return _zipped(norm, args, scan)
         if fn is reversed and len(args) == 1:
-            inner = _items(norm, args[0], checks)
+            inner = _items(norm, args[0], scan)
             return None if inner is None else inner[::-1]
         if fn is range and len(args) == 1 and _call_of(norm, args[0]) is len and \
                 len(args[0].args) == 1:
-            inner = _items(norm, args[0].args[0], checks)
+            inner = _items(norm, args[0].args[0], scan)
             return None if inner is None else [_constant(j) for j in range(len(inner))]
         return None
     if isinstance(it, gast.Subscript) and isinstance(it.slice, gast.Slice):
-        inner = _items(norm, it.value, checks)
+        inner = _items(norm, it.value, scan)
         bounds = [_int(b) for b in (it.slice.lower, it.slice.upper, it.slice.step)]
         return None if inner is None or any(b is False for b in bounds) else \
             inner[slice(*bounds)]
-    return _sequence_items(norm, it, checks)
+    return _sequence_items(norm, it, scan)
 
 
-def _sequence_items(norm: Normalizer, it: gast.expr, checks: list) -> list | None:
+def _zipped(norm: Normalizer, args: list, scan: Scan) -> list | None:
+    """The items of ``zip`` of constant sequences, with data zipped in beside them
+    (``zip(self.layers, xs)``: ``xs[j]`` read at run time), at least one constant."""
+    parts = [_items(norm, a, Scan()) for a in args]
+    if all(p is None for p in parts):
+        return None
+    n = min(len(p) for p in parts if p is not None)
+    columns = []
+    for a, part in zip(args, parts):
+        if part is not None:
+            columns.append(_items(norm, a, scan))
+            continue
+        placeholder = load("data")
+        scan.data.append((placeholder, a))
+        columns.append([Leaf(DATA, gast.Subscript(value=placeholder, slice=const(j),
+                                                  ctx=gast.Load()), None)
+                        for j in range(n)])
+    return list(zip(*columns))
+
+
+def _sequence_items(norm: Normalizer, it: gast.expr, scan: Scan) -> list | None:
     """The items of a tuple or list written of globals, or held by a global."""
     if isinstance(it, (gast.Tuple, gast.List)):
         found = [norm.resolve(e) if isinstance(e, (gast.Name, gast.Attribute)) else None
@@ -131,11 +209,11 @@ def _sequence_items(norm: Normalizer, it: gast.expr, checks: list) -> list | Non
         return None
     seq = norm.resolve(it)
     if type(seq) is dict:
-        return _dict_items(norm, it, "keys", checks)
+        return _dict_items(norm, it, "keys", scan)
     if type(seq) not in (list, tuple) or len(seq) > MAX_UNROLLED or \
             not seq and not _held_by_object(it, norm):
         return None
-    checks.append(_same_length(clone(it), len(seq), it))
+    scan.checks.append(_same_length(clone(it), len(seq), it))
     path = norm.path_of(it)
     return [Leaf(v, gast.Subscript(value=clone(it), slice=const(j), ctx=gast.Load()),
                  resolved.step(path, "item", j)) for j, v in enumerate(seq)]
@@ -148,7 +226,7 @@ def _held_by_object(it: gast.expr, norm: Normalizer) -> bool:
             it.value, (gast.Name, gast.Attribute)) else None)
 
 
-def _dict_items(norm: Normalizer, node: gast.expr, view: str, checks: list) -> list | None:
+def _dict_items(norm: Normalizer, node: gast.expr, view: str, scan: Scan) -> list | None:
     """The keys, values or (key, value) pairs of a dict a global holds."""
     if not isinstance(node, (gast.Name, gast.Attribute)) or \
             isinstance(node, gast.Name) and node.id in norm.locals:
@@ -157,7 +235,7 @@ def _dict_items(norm: Normalizer, node: gast.expr, view: str, checks: list) -> l
     if type(d) is not dict or not 0 < len(d) <= MAX_UNROLLED or \
             not all(type(k) in (int, str) for k in d):
         return None
-    checks.append(_same_length(clone(node), len(d), node))
+    scan.checks.append(_same_length(clone(node), len(d), node))
     path = norm.path_of(node)
     keys = [_constant(k) for k in d]
     values = [Leaf(v, gast.Subscript(value=clone(node), slice=const(k), ctx=gast.Load()),
