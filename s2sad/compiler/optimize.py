@@ -45,6 +45,8 @@ from s2sad.compiler import (
     scaled_solves,
     shape_reads,
     shared_factors,
+    shared_products,
+    shared_reductions,
     simplify,
     tape,
     transcendentals,
@@ -268,8 +270,11 @@ def rows(body: list, facts: Facts) -> list:
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once; a matrix inverted or
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
-    ``sin(y)`` and ``cos(y)`` computed anyway."""
+    ``sin(y)`` and ``cos(y)`` computed anyway; a product computed already read as a
+    factor of a longer one, a reduction bound already read through its name."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    shared_products.share_products(body)
+    shared_reductions.share_reductions(body, facts.namespace)
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None
