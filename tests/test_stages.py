@@ -217,6 +217,13 @@ CHANGES = {
         "dy = dy_1 * 2.0",
         "dx = W.T @ dy",
     ]),
+    "invariants": (substituted, [  # the s adjoint negated once per i, not once per k
+        "dmul = -ds",
+    ], [
+        "# adjoint of line +5: s = s - L[i, k] * z[k]",
+        "dmul = -ds",
+        "# adjoint of line +4: for k in range(i):",
+    ]),
     "prune": (capped, [
         "stack.append(cmp)",
         "else:",

@@ -33,6 +33,7 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    invariants,
     kept_elements,
     logistic,
     moved_sweeps,
@@ -281,6 +282,14 @@ def share(body: list, facts: Facts) -> list:
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None
     return body
+
+
+def invariant(body: list, facts: Facts) -> list:
+    """What a loop computes the same in every trip computed once, in front of it."""
+    if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
+        facts.kept = True
+        return body
+    return invariants.move_invariants(body, facts.namespace)
 
 
 def batched(body: list, facts: Facts) -> list:

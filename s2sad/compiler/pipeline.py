@@ -225,6 +225,7 @@ PASSES = (
     Step("assemble", optimize.assembled),
     Step("rows", optimize.rows),
     Step("share", optimize.share),
+    Step("invariants", optimize.invariant),
     Step("batch", optimize.batched),
     Step("scalars", optimize.scalar_sums),
     Step("floats", optimize.as_floats),
