@@ -132,3 +132,13 @@ def test_a_reduction_bound_in_between_is_taken_again() -> None:
     assert not share_reductions(body, ns)
     body = _body("m = np.mean(h, axis=1)\nq = h - np.mean(h, axis=1)\n")
     assert share_reductions(body, ns) and _last(body) == "q = h - m"
+
+
+def test_a_path_simulation_started_from_an_int(rng) -> None:
+    """``np.full(n, S0)`` of an int ``S0`` is an int array: the sums into the adjoint
+    of ``S`` stay out of place there (``+=`` into int zeros would raise or truncate)."""
+    Z = rng.standard_normal((4, 5))
+    check_grad(paths, 1, 0.3, Z, wrt=1)
+    check_grad(paths, np.float64(1.3), 0.3, Z, wrt=(0, 1))
+    src = _code(paths, 1.3, 0.3, Z, wrt=(0, 1))
+    assert "total_1 += " in src and "dS_1 += " in src

@@ -83,6 +83,7 @@ class Facts:
     shaped: int | None = None  # the fingerprint of the body ``shapes`` were worked out for
     tangents: frozenset = frozenset()  # tangent names (forward mode)
     floats: frozenset = frozenset()  # parameters that are float64 arrays
+    float_numbers: frozenset = frozenset()  # parameters that are Python or NumPy float64s
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
     kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
     version: int | None = None  # the fingerprint of the body a fixpoint pass was given
@@ -356,7 +357,7 @@ def owned(body: list, facts: Facts) -> list:
                                        facts.namespace, facts.alike)
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
                          facts.ranks, shapes, facts.floats, facts.real,
-                         known=_current_shapes(body, facts))
+                         known=_current_shapes(body, facts), float_numbers=facts.float_numbers)
 
 
 def accumulated(body: list, facts: Facts) -> list:

@@ -68,11 +68,12 @@ _CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
         ranks: dict[str, int], shapes: Callable[[], dims.Facts] | None = None,
         floats: frozenset = frozenset(), real: bool = False,
-        known: dims.Facts | None = None) -> list:
+        known: dims.Facts | None = None, float_numbers: frozenset = frozenset()) -> list:
     """Make every in-place update safe, and copying updates in place where they may be
     (``known``: the shape facts of ``body`` as it is, when worked out already;
     ``shapes``: works the values' shapes out; ``floats``: the float64 array parameters;
-    ``real``: no value is complex)."""
+    ``real``: no value is complex; ``float_numbers``: the parameters that are Python or
+    NumPy float64 numbers)."""
     facts = _Facts(body, namespace, params, numbers, ranks, known)
     facts.no_copies_of_new_objects()
     facts.no_copies_read_by_item()
@@ -85,7 +86,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     if inline_writes.write_inline(facts, real):
         facts.refresh()
     if shapes is not None and floats:
-        kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
+        kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace, float_numbers)
         in_loops = [s for s in facts.flat if facts.depth.get(id(s), 0) > 0]
         summed = accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
                                        namespace)
