@@ -202,7 +202,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                 optimistic=optimistic)
 
 
-def _named(node: gast.FunctionDef, positions: frozenset) -> frozenset[str]:
+def _named(node: gast.FunctionDef, positions: frozenset) -> frozenset:
     """Parameters by position, and the module's arrays by name (``call_kinds``)."""
     params = param_names(node)
     return frozenset(i if isinstance(i, str) else params[i] for i in positions
