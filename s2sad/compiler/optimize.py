@@ -50,6 +50,7 @@ from s2sad.compiler import (
     shared_reductions,
     simplify,
     tape,
+    tape_rows,
     transcendentals,
     undo_writes,
     written_back,
@@ -373,6 +374,22 @@ def fused(body: list, facts: Facts) -> list:
     """Single-use temporaries written into their one reader; an adjoint of zeros added
     into by disjoint parts written part by part."""
     return disjoint_writes.write_parts(simplify.fuse(body, facts.namespace, facts.params))
+
+
+def tape_in_rows(body: list, facts: Facts) -> list:
+    """The float64 arrays a time-step loop pushes kept as the rows of one array each
+    (the optimistic variant only: the guarded one, which a second derivative reads,
+    keeps its list)."""
+    if facts.optimistic is None or "stack" not in name_ids(body, gast.Load) or \
+            not any(s.__class__ is gast.For for s in body):
+        facts.kept = True
+        return body
+    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                          facts.namespace, facts.float_numbers)
+    if tape_rows.rows(body, _shapes(body, facts), kinds, facts.params, facts.namer):
+        facts.shapes = None
+        facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
+    return body
 
 
 def freed(body: list, facts: Facts) -> list:

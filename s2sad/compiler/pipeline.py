@@ -237,6 +237,7 @@ PASSES = (
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),
+    Step("tape_rows", optimize.tape_in_rows),
     Step("free", optimize.freed),
 )
 LATE_STAGES = tuple(step.name for step in PASSES)

@@ -7,8 +7,9 @@ per element where one would do, ``du = dS * S``, since ``dS`` holds ``dS_new * e
 already.  Someone writing the reverse sweep by hand reuses it; so does the generated
 code here.  In a block (the function body, or a loop's or a branch's body), for an
 assignment ``p = a * b`` of a product of names (two or more, ``p`` not among them), a
-later statement of the same block whose right-hand side is a product holding those
-factors and more (``a * c * b``) reads ``p`` instead of them (``p * c``), where no
+later statement of the same block whose right-hand side (of ``=`` or ``+=``) is a
+product holding those factors and more (``a * c * b``) reads ``p`` instead of them
+(``p * c``), where no
 statement between binds or writes into ``p`` or any of its factors (a statement in a
 nested loop or branch counts as binding every name it binds anywhere inside).
 
@@ -33,7 +34,8 @@ def share_products(body: list) -> bool:
     changed = False
     available: list[tuple[str, Counter]] = []  # (name, its factors) computed in this block
     for s in body:
-        if isinstance(s, gast.Assign) and len(s.targets) == 1:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 or \
+                isinstance(s, gast.AugAssign):
             changed |= _reuse(s, available)
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
@@ -46,7 +48,7 @@ def share_products(body: list) -> bool:
     return changed
 
 
-def _reuse(s: gast.Assign, available: list[tuple[str, Counter]]) -> bool:
+def _reuse(s: gast.Assign | gast.AugAssign, available: list[tuple[str, Counter]]) -> bool:
     """``s``'s product read through the largest product computed before that it holds."""
     factors = _factors(s.value)
     if factors is None or len(factors) < 3:
