@@ -228,6 +228,10 @@ def shapes(body: list, facts: Facts) -> list:
     if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
            v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
         written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
+    if facts.ranks and any(n.__class__ is gast.Attribute and n.attr == "shape"
+                           for n in nodes(body)):  # (np.shape(v) read from an argument)
+        shape_reads.shapes_from_arguments(body, facts.shapes, sorted(facts.ranks),
+                                          facts.namespace)
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
         kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                               facts.namespace)
