@@ -142,3 +142,23 @@ def test_a_path_simulation_started_from_an_int(rng) -> None:
     check_grad(paths, np.float64(1.3), 0.3, Z, wrt=(0, 1))
     src = _code(paths, 1.3, 0.3, Z, wrt=(0, 1))
     assert "total_1 += " in src and "dS_1 += " in src
+
+
+
+def decays(x, w, n):
+    for _ in range(n):
+        x = x * np.exp(-w * w)
+    return np.sum(x * x)
+
+
+def test_an_adjoint_scaled_in_place_through_its_copy(rng) -> None:
+    """``dS_new = dS; ...; dS = dS_new * e`` in a reversed loop: ``dS *= e`` (the copy
+    gone), for a float64 adjoint the code owns; not where the copy is read again
+    (``dmul = dx`` read twice: the product stays out of place); against differences."""
+    Z = rng.standard_normal((5, 6))
+    assert "dS_1 *= exp" in _code(paths, 1.3, 0.3, Z, wrt=(0, 1))
+    x, w = rng.standard_normal(8), rng.standard_normal(8)
+    check_grad(decays, x, w, 4, wrt=(0, 1))
+    got = s2sad.grad(decays)(x, w, 3)
+    assert np.allclose(got, 2 * x * np.exp(-6 * w * w), rtol=1e-13)
+    check_grad(scalar_steps, 0.3, 0.8, wrt=(0, 1))

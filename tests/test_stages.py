@@ -227,6 +227,7 @@ CHANGES = {
         "# adjoint of line +4: for k in range(i):",
     ]),
     "tape_rows": (rnn, [  # each trip's state made in its row of one array, read back
+        "stack = []",
         "# line +3: h = np.tanh(xs[t] @ Wx + h @ Wh)",
         "h_1 = np.tanh(xs_item @ Wx + h_1 @ Wh)",
         "stack.append(h_1)",
@@ -282,7 +283,7 @@ CHANGES = {
     ]),
     "contract": (pairwise, [  # the adjoint of P - Q contracted: no (n, m, 3) product
         "dd = 2 * (np.expand_dims(-1.0 * exp, -1) * d)",
-        "dP = np.reshape(np.sum(dd, axis=(1,), keepdims=True), np.shape(P))",
+        "dP = np.sum(dd, axis=(1,))",
     ], [
         "dd_weight = -1.0 * exp",
         "dd = 2 * (np.expand_dims(dd_weight, -1) * d)",

@@ -24,6 +24,7 @@ hands its object to another name, a stack or a container while still live.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import call_named, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
-from s2sad.compiler.walks import block_statements, name_nodes, nodes
+from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
@@ -89,7 +90,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace, float_numbers)
         in_loops = [s for s in facts.flat if facts.depth.get(id(s), 0) > 0]
         summed = accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
-                                       namespace)
+                                       namespace, Counter(name_ids(body, gast.Load)))
         if returns.plain(body, facts.owned, kinds, shapes, set(floats)) or summed:
             facts.refresh()
     returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,

@@ -12,8 +12,8 @@ block freed); the forward sweep copies each trip's value into its row, ``S_rows[
 S``, and the reversed loop reads the row back, ``S = S_rows[t]`` (a view: the row is
 read only by that trip's adjoint).
 
-Done for a loop ``for t in range(n)`` of the function's body with ``n`` a length the
-shapes know (never negative), without ``break`` or ``continue``, whose reversed loop
+Done for a loop ``for t in range(n)`` of the function's body (``max(n, 0)`` rows where
+the shapes do not know ``n`` a length), without ``break`` or ``continue``, whose reversed loop
 ``for t in reversed(range(n))`` follows in the body, where every push of the loop is a
 statement of its body (once per trip) popped by a statement of the reversed loop's body
 and neither loop touches the tape otherwise; for the pushed values that are float64
@@ -66,11 +66,11 @@ def _drop_unread_tapes(body: list) -> None:
 
 
 def _counted(loop: gast.For, shapes: dims.Facts) -> bool:
-    """``for t in range(n)`` of a known length ``n``, no ``break`` or ``continue``."""
+    """``for t in range(n)``, no ``break`` or ``continue``."""
     it = loop.iter
     return isinstance(loop.target, gast.Name) and isinstance(it, gast.Call) and \
         isinstance(it.func, gast.Name) and it.func.id == "range" and len(it.args) == 1 and \
-        not it.keywords and shapes.size(it.args[0]) is not None and \
+        not it.keywords and \
         not any(isinstance(n, (gast.Break, gast.Continue)) for n in nodes(loop.body))
 
 
@@ -103,16 +103,30 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
                 groups.setdefault(like, []).append(x.id)
     if not groups:
         return False
+    _name_the_trip(forward, reverse, namer)
     rows = {like: namer.fresh("rows") for like in groups}
     where = {x: (rows[like], j if len(values) > 1 else None)
              for like, values in groups.items() for j, x in enumerate(values)}
     for slot in pushes:
         _split(pushes[slot], pops[slot], forward, reverse, where)
     count = forward.iter.args[0]
+    if shapes.size(count) is None:  # (not a length: range(n) of a negative n is empty)
+        count = gast.Call(func=load("max"), args=[count, gast.Constant(value=0, kind=None)],
+                          keywords=[])
     body[body.index(forward):body.index(forward)] = [
         copy_origin(assign(rows[like], _empty(count, len(values), like)), forward.body[0])
         for like, values in groups.items()]
     return True
+
+
+def _name_the_trip(forward: gast.For, reverse: gast.For, namer: Any) -> None:
+    """``for t in range(n)`` for the user's ``for _ in range(n)`` (the rows are read at
+    ``t``), where neither loop reads ``_``."""
+    if forward.target.id != "_" or any(isinstance(n, gast.Name) and n.id == "_" for n in
+                                        nodes(forward.body + reverse.body)):
+        return
+    forward.target = reverse.target = store(namer.fresh("t"))
+    reverse.target = store(forward.target.id)
 
 
 def _pairs(push: gast.Expr, pop: gast.Assign) -> tuple[list, list] | None:
