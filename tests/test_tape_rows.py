@@ -102,3 +102,18 @@ def test_a_second_derivative_reads_the_list(rng) -> None:
     W = rng.standard_normal((3, 3)) / 2
     xs = rng.standard_normal((4, 3))
     check_hessian(lambda h0: rnn(W, xs, h0), rng.standard_normal(3))
+
+
+def twice_a_trip(x, w, n):
+    for _ in range(n):
+        x = np.sin(x) * w
+        x = np.cos(x) * w
+    return np.sum(x)
+
+
+def test_a_name_pushed_twice_a_trip(rng) -> None:
+    """(each push its own place in the row, though both push ``x``)"""
+    x, w = rng.standard_normal(600), rng.uniform(0.5, 1.0, 600)
+    check_grad(twice_a_trip, x / 3, w, 3, wrt=(0, 1))
+    src = _code(twice_a_trip, x, w, 3, wrt=(0, 1))
+    assert "rows[t, 1]" in src and "stack" not in src

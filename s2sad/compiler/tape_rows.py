@@ -94,21 +94,22 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
             not all(_is_push(s, stack) for s in pushes.values()) or \
             not all(_is_pop(s, stack) for s in pops.values()):
         return False
-    pairs = [p for p in (_pairs(pushes[k], pops[k]) for k in pushes) if p is not None]
-    groups: dict[str, list[str]] = {}  # the name a row array is made like -> its values
-    for items, _ in pairs:
-        for x in items:
+    # the name a row array is made like -> the values (slot, place in the push) it holds
+    groups: dict[str, list[tuple]] = {}
+    for slot in pushes:
+        pair = _pairs(pushes[slot], pops[slot])
+        for at, x in enumerate(pair[0] if pair is not None else []):
             like = _like(x, shapes, kinds, witnesses)
             if like is not None:
-                groups.setdefault(like, []).append(x.id)
+                groups.setdefault(like, []).append((slot, at))
     if not groups:
         return False
     _name_the_trip(forward, reverse, namer)
     rows = {like: namer.fresh("rows") for like in groups}
-    where = {x: (rows[like], j if len(values) > 1 else None)
-             for like, values in groups.items() for j, x in enumerate(values)}
+    where = {value: (rows[like], j if len(values) > 1 else None)
+             for like, values in groups.items() for j, value in enumerate(values)}
     for slot in pushes:
-        _split(pushes[slot], pops[slot], forward, reverse, where)
+        _split(slot, pushes[slot], pops[slot], forward, reverse, where)
     count = forward.iter.args[0]
     if shapes.size(count) is None:  # (not a length: range(n) of a negative n is empty)
         count = gast.Call(func=load("max"), args=[count, gast.Constant(value=0, kind=None)],
@@ -141,20 +142,20 @@ def _pairs(push: gast.Expr, pop: gast.Assign) -> tuple[list, list] | None:
     return items, targets
 
 
-def _split(push: gast.Expr, pop: gast.Assign, forward: gast.For, reverse: gast.For,
-           where: dict[str, tuple[str, int | None]]) -> None:
-    """The push and its pop rewritten for the values that go into rows (``where``: value
-    -> (its row array, its place in a row))."""
+def _split(slot: Any, push: gast.Expr, pop: gast.Assign, forward: gast.For,
+           reverse: gast.For, where: dict[tuple, tuple[str, int | None]]) -> None:
+    """The push and its pop rewritten for the values that go into rows (``where``: (slot,
+    place in the push) -> (its row array, its place in a row))."""
     pair = _pairs(push, pop)
-    if pair is None or not any(x.id in where for x in pair[0]):
+    if pair is None or not any((slot, at) in where for at in range(len(pair[0]))):
         return
     writes, reads, kept, kept_targets = [], [], [], []
-    for x, target in zip(*pair):
-        if x.id not in where:
+    for at, (x, target) in enumerate(zip(*pair)):
+        if (slot, at) not in where:
             kept.append(x)
             kept_targets.append(target)
             continue
-        rows, j = where[x.id]
+        rows, j = where[slot, at]
         if not _computed_into(forward.body, push, x.id, _row(rows, j, forward, gast.Load())):
             writes.append(copy_origin(gast.Assign(
                 targets=[_row(rows, j, forward, gast.Store())], value=load(x.id),
