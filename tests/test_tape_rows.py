@@ -117,3 +117,25 @@ def test_a_name_pushed_twice_a_trip(rng) -> None:
     check_grad(twice_a_trip, x / 3, w, 3, wrt=(0, 1))
     src = _code(twice_a_trip, x, w, 3, wrt=(0, 1))
     assert "rows[t, 1]" in src and "stack" not in src
+
+
+def gates(W, xs, h0):
+    h = h0
+    c = h0
+    for t in range(xs.shape[0]):
+        z = xs[t] @ W
+        i = 1 / (1 + np.exp(-z))
+        f = 1 / (1 + np.exp(z))
+        c = f * c + i * np.tanh(z)
+        h = np.tanh(c) * i
+    return np.sum(h * h)
+
+
+def test_gates(rng) -> None:
+    """(three values made in their rows, four copied: at most one more copied than
+    made, so rows; an LSTM's seven copies and two made stay on the list)"""
+    W, xs = rng.standard_normal((5, 5)) / 2, rng.standard_normal((4, 3, 5))
+    h0 = rng.standard_normal((3, 5))
+    check_grad(gates, W, xs, h0, wrt=(0, 2))
+    src = _code(gates, W, xs, h0, wrt=(0, 2))
+    assert "rows = " in src and "stack" not in src

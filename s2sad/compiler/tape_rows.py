@@ -31,7 +31,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
-from s2sad.compiler.names import assign, copy_origin, load, store
+from s2sad.compiler.names import assign, copy_origin, load, store, written_names
 from s2sad.compiler.recompute import reversed_of
 from s2sad.compiler.walks import nodes
 
@@ -94,22 +94,16 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
             not all(_is_push(s, stack) for s in pushes.values()) or \
             not all(_is_pop(s, stack) for s in pops.values()):
         return False
-    # the name a row array is made like -> the values (slot, place in the push) it holds
-    groups: dict[str, list[tuple]] = {}
-    for slot in pushes:
-        pair = _pairs(pushes[slot], pops[slot])
-        for at, x in enumerate(pair[0] if pair is not None else []):
-            like = _like(x, shapes, kinds, witnesses)
-            if like is not None:
-                groups.setdefault(like, []).append((slot, at))
-    if not groups:
+    groups, again = _places(forward.body, pushes, pops, shapes, kinds, witnesses)
+    if not groups or not _pays(forward.body, pushes, groups):
         return False
     _name_the_trip(forward, reverse, namer)
     rows = {like: namer.fresh("rows") for like in groups}
     where = {value: (rows[like], j if len(values) > 1 else None)
              for like, values in groups.items() for j, value in enumerate(values)}
+    where.update({value: where[first] for value, first in again.items()})
     for slot in pushes:
-        _split(slot, pushes[slot], pops[slot], forward, reverse, where)
+        _split(slot, pushes[slot], pops[slot], forward, reverse, where, set(again))
     count = forward.iter.args[0]
     if shapes.size(count) is None:  # (not a length: range(n) of a negative n is empty)
         count = gast.Call(func=load("max"), args=[count, gast.Constant(value=0, kind=None)],
@@ -118,6 +112,52 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
         copy_origin(assign(rows[like], _empty(count, len(values), like)), forward.body[0])
         for like, values in groups.items()]
     return True
+
+
+def _places(block: list, pushes: dict, pops: dict, shapes: dims.Facts,
+            kinds: dict[str, str], witnesses: list[str]) -> tuple[dict, dict]:
+    """(the name a row array is made like -> the values (slot, place in the push) it
+    holds; a value pushed again unchanged -> the place that holds it already)."""
+    groups: dict[str, list[tuple]] = {}
+    again: dict[tuple, tuple] = {}
+    held: dict[str, tuple] = {}  # name -> the place holding its value as it is now
+    for s in block:
+        slot = _slot(s)
+        pair = _pairs(pushes[slot], pops[slot]) if slot in pushes else None
+        for at, x in enumerate(pair[0] if pair is not None else []):
+            if x.id in held:
+                again[slot, at] = held[x.id]
+                continue
+            like = _like(x, shapes, kinds, witnesses)
+            if like is not None:
+                groups.setdefault(like, []).append((slot, at))
+                held[x.id] = (slot, at)
+        if slot is None:
+            for name in _binds(s):
+                held.pop(name, None)
+    return groups, again
+
+
+def _binds(s: gast.stmt) -> set[str]:
+    return {n.id for n in nodes(s) if isinstance(n, gast.Name) and
+            not isinstance(n.ctx, gast.Load)} | written_names(s) | \
+        {name for n in nodes(s) if isinstance(n, gast.stmt) for name in written_names(n)}
+
+
+def _pays(block: list, pushes: dict, groups: dict) -> bool:
+    """Whether the copies into rows are few: at most one more than the values made in
+    their rows (a copy costs a pass over the value, which a list of references does not:
+    an LSTM step's seven small gates stay on the list)."""
+    made = copied = 0
+    for values in groups.values():
+        for slot, at in values:
+            pushed = pushes[slot].value.args[0]
+            item = pushed.elts[at] if isinstance(pushed, gast.Tuple) else pushed
+            if _made_in_row(block, pushes[slot], item.id) is not None:
+                made += 1
+            else:
+                copied += 1
+    return copied <= made + 1
 
 
 def _name_the_trip(forward: gast.For, reverse: gast.For, namer: Any) -> None:
@@ -143,9 +183,11 @@ def _pairs(push: gast.Expr, pop: gast.Assign) -> tuple[list, list] | None:
 
 
 def _split(slot: Any, push: gast.Expr, pop: gast.Assign, forward: gast.For,
-           reverse: gast.For, where: dict[tuple, tuple[str, int | None]]) -> None:
+           reverse: gast.For, where: dict[tuple, tuple[str, int | None]],
+           again: set[tuple]) -> None:
     """The push and its pop rewritten for the values that go into rows (``where``: (slot,
-    place in the push) -> (its row array, its place in a row))."""
+    place in the push) -> (its row array, its place in a row); ``again``: the values a
+    row holds already, read back from there, not written again)."""
     pair = _pairs(push, pop)
     if pair is None or not any((slot, at) in where for at in range(len(pair[0]))):
         return
@@ -156,7 +198,8 @@ def _split(slot: Any, push: gast.Expr, pop: gast.Assign, forward: gast.For,
             kept_targets.append(target)
             continue
         rows, j = where[slot, at]
-        if not _computed_into(forward.body, push, x.id, _row(rows, j, forward, gast.Load())):
+        row = _row(rows, j, forward, gast.Load())
+        if (slot, at) not in again and not _computed_into(forward.body, push, x.id, row):
             writes.append(copy_origin(gast.Assign(
                 targets=[_row(rows, j, forward, gast.Store())], value=load(x.id),
                 type_comment=None), push))
@@ -169,18 +212,27 @@ def _computed_into(block: list, push: gast.stmt, name: str, row: gast.expr) -> b
     """``x = np.exp(u)`` (a NumPy ufunc of one output) bound once in ``block``, before
     ``push``, written ``x = np.exp(u, out=row)``: the value made in its row, no copy
     (``x`` is then a view of the row, as the pushed ``x`` was the object on the tape)."""
+    made = _made_in_row(block, push, name)
+    if made is None:
+        return False
+    made.value.keywords = [gast.keyword(arg="out", value=row)]
+    return True
+
+
+def _made_in_row(block: list, push: gast.stmt, name: str) -> gast.Assign | None:
+    """The statement ``x = np.exp(u)`` of ``block`` binding ``name``, once, before
+    ``push``: a NumPy ufunc of one output, which can write into a row."""
     defs = [s for s in block for n in nodes(s) if isinstance(n, gast.Name) and
             n.id == name and not isinstance(n.ctx, gast.Load)]
     if len(defs) != 1 or not isinstance(defs[0], gast.Assign) or \
             not isinstance(defs[0].targets[0], gast.Name) or \
             [id(s) for s in block].index(id(defs[0])) > [id(s) for s in block].index(id(push)):
-        return False
+        return None
     value = defs[0].value
     if not (isinstance(value, gast.Call) and not value.keywords and value.args and
             _ufunc(value.func)):
-        return False
-    value.keywords = [gast.keyword(arg="out", value=row)]
-    return True
+        return None
+    return defs[0]
 
 
 def _ufunc(func: gast.expr) -> bool:
