@@ -30,6 +30,7 @@ from benchmarks import (
     problems_pairs,
     problems_unseen,
     problems_unseen2,
+    problems_unseen3,
 )
 
 
@@ -287,6 +288,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen.SPECS]
 # GARCH recursion, power iteration, soft k-means steps, Monte-Carlo paths, an index-loop
 # stencil, a loss summed over mini-batches
 PROBLEMS += [Problem(**spec) for spec in problems_unseen2.SPECS]
+# (48-53) session 38: an HMM's forward algorithm, a factorisation over observed entries,
+# a while loop on time, a transformer block, a VAE's ELBO, a neural ODE
+PROBLEMS += [Problem(**spec) for spec in problems_unseen3.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -69,17 +69,22 @@ def concrete(values: tuple) -> tuple:
 def float_arrays(values: tuple, outer: tuple = ()) -> frozenset:
     """Positions of the NumPy float64 arrays: what the generated code may assume of their
     dtype (a sum of them and of numbers is float64 again, ``compiler.dtypes``); and the
-    names of such module arrays (``outer``, see :func:`global_arrays`); and
+    names of such module arrays (``outer``, see :func:`global_arrays`); ``(FLOAT_NUMBER,
+    i)`` for a Python float or NumPy float64 argument; and
     :data:`COMPLEX` when an argument holds a complex value (the code may then not take
     every value real: a real value's adjoint is the real part of what reaches it)."""
     return frozenset(i for i, v in enumerate(values) if type(v) is np.ndarray and
                      v.dtype is F64) | {k for k, a in outer if type(a) is np.ndarray and
                                         a.dtype is F64} | \
+        {(FLOAT_NUMBER, i) for i, v in enumerate(values) if type(v) in (float, np.float64)} | \
         ({COMPLEX} if any(map(_holds_complex, values)) else set())
 
 
 F64 = np.dtype(np.float64)
 COMPLEX = "<complex arguments>"  # (in float_arrays' set: no parameter has that name)
+# (FLOAT_NUMBER, i) in float_arrays' set: argument i is a Python float or a NumPy float64
+# (the variant is made per type of argument: ``np.full(n, x)`` of it is float64)
+FLOAT_NUMBER = "<float number>"
 
 
 def _holds_complex(v: Any) -> bool:

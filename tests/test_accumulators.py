@@ -147,7 +147,10 @@ def test_other_dtypes_get_their_own_variant(rng) -> None:
     ("a = np.zeros(n)\nb = np.isnan(a)\nc = np.sum(a * 2, axis=(0,), keepdims=True)",
      {"a": "f64", "b": "real", "c": "f64"}),  # (isnan's float64 loop gives bool: real)
     ("a = x ** 0.5\nb = 2.0 ** q\nc = q ** 2", {"a": "f64", "c": "real"}),
-    ("a = np.zeros(n, dtype=int)\nb = np.full(n, 1.0)\nc = np.linalg.eigvals(x)", {}),
+    ("a = np.zeros(n, dtype=int)\nb = np.full(n, 1)\nc = np.linalg.eigvals(x)",
+     {"b": "real"}),  # (np.full of an int: an int array)
+    ("a = np.full(n, 1.0)\nb = np.full(n, x[0])\nc = np.full(n, q)\nd = np.full(n, w)",
+     {"a": "f64", "b": "f64", "c": "real"}),  # (q: a number of unknown type; w: unknown)
     ("for i in range(n):\n    a = x[i]\nb = 1j * x", {"i": "real", "a": "f64"}),
     ("a = np.zeros(n)\nfor i in range(n):\n    a = a + z[i]", {"i": "real"}),
     ("s = as_floats(x)\nt = s[0] * 2.0\nu = s + s", {"s": "items", "t": "real"}),
@@ -157,6 +160,18 @@ def test_dtypes_proved(code, kinds) -> None:
     body = gast.parse(code).body
     got = dtypes.dtypes(body, {"x"}, {"n", "q"}, {"np": np, "as_floats": runtime.as_floats})
     assert {k: v for k, v in got.items() if k not in ("x", "n", "q")} == kinds
+
+
+def test_an_array_filled_with_a_float_argument() -> None:
+    """``np.full(n, q)`` of a Python float (or float64) argument ``q`` is float64, and a
+    zeros array like it too; ``q`` itself stays a number of any real kind (a Python float
+    times a NumPy float32 is a float32)."""
+    body = gast.parse("a = np.full(n, q)\nb = zeros_like(a)\nc = q * n").body
+    from s2sad import runtime
+    ns = {"np": np, "zeros_like": runtime.zeros_like}
+    got = dtypes.dtypes(body, set(), {"n", "q"}, ns, frozenset({"q"}))
+    assert (got["a"], got["b"], got["c"], got["q"]) == ("f64", "f64", "real", "real")
+    assert dtypes.dtypes(body, set(), {"n", "q"}, ns)["a"] == "real"
 
 
 def branches(w, x):

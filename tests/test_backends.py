@@ -247,7 +247,16 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                        for name in ("chol_loops", "soft_dtw")},
                     **{(name, "array_api_strict"): "array_api_strict cannot run this step"
                        for name in ("mc_asian", "minibatch_softmax")},
-                    ("diffusion_loops", "jax"): "in-place write to new"}
+                    ("diffusion_loops", "jax"): "in-place write to new",
+                    # (session 38: scipy's logsumexp has its weights on NumPy only; U[i] of
+                    # an int read from an index array: an element write on Dask, fewer
+                    # axes than the array has, a scatter-add on JAX)
+                    **{("hmm_forward", lib): "lse_weights, which runs on NumPy arrays only"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    ("matfact_entries", "dask"): "dask cannot run this step",
+                    ("matfact_entries", "array_api_strict"):
+                        "array_api_strict cannot run this step",
+                    ("matfact_entries", "jax"): "an index array into"}
 
 
 def _problems():

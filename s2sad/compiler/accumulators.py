@@ -15,6 +15,7 @@ hold:
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -22,18 +23,21 @@ import gast
 
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import copy_origin, store
+from s2sad.compiler.walks import nodes
 
 _OPS = (gast.Add, gast.Sub, gast.Mult)
 _COMMUTATIVE = (gast.Add, gast.Mult)  # (exactly so in floating point too)
 
 
 def in_place(flat: list, blocks: dict[int, list], owned: set[str],
-             shapes: Callable[[], dims.Facts], kinds: dict[str, str], namespace: dict
-             ) -> bool:
+             shapes: Callable[[], dims.Facts], kinds: dict[str, str], namespace: dict,
+             loads: Counter | None = None) -> bool:
     """Rewrite each such update of ``flat`` (every statement, ``blocks``: the block
     holding each) in its block; ``shapes`` works the shapes out (only when there is a
     candidate: the body's names are not those of the last ``shapes`` pass).  Whether
-    one was."""
+    one was.  ``loads``: how many times the whole body reads each name, for an update
+    through a copy (:func:`_through_copies`)."""
+    copied = _through_copies(flat, blocks, owned, kinds, namespace, loads or Counter())
     found = [(s, e) for s, e in ((s, _candidate(s, owned, kinds, namespace)) for s in flat)
              if e is not None]
     facts = shapes() if found else None
@@ -45,7 +49,48 @@ def in_place(flat: list, blocks: dict[int, list], owned: set[str],
             block[[id(x) for x in block].index(id(s))] = copy_origin(
                 gast.AugAssign(target=store(acc.id), op=s.value.op, value=e), s)
             rewritten = True
-    return rewritten
+    return rewritten or copied
+
+
+def _through_copies(flat: list, blocks: dict[int, list], owned: set[str],
+                    kinds: dict[str, str], namespace: dict, loads: Counter) -> bool:
+    """``x = acc; ...; acc = x * e`` (the reverse sweep's copy of an adjoint before the
+    update that binds it again: ``dS_new = dS``, then ``dS = dS_new * e``), where the
+    statements between neither read nor bind ``x`` or ``acc`` and nothing else in the
+    body reads ``x`` (not for its shape either):
+    the copy dropped and the update written ``acc = acc * e``, which :func:`in_place`
+    then writes ``acc *= e`` where it may."""
+    changed = False
+    for s in flat:
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+                isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.BinOp) and
+                isinstance(s.value.op, _OPS) and s.targets[0].id in owned and
+                isinstance(s.value.left, gast.Name) and id(s) in blocks):
+            continue
+        acc, x = s.targets[0].id, s.value.left.id
+        block = blocks[id(s)]
+        at = next(i for i, t in enumerate(block) if t is s)
+        copy = next((k for k in range(at - 1, -1, -1) if _reads_or_binds(block[k], {x, acc})),
+                    None)
+        if copy is None or not _copies(block[copy], x, acc) or loads[x] != 1 or \
+                x in {n.id for n in nodes(s.value.right) if isinstance(n, gast.Name)} or \
+                not dtypes.promotes_into_float64(acc, s.value.right, kinds, namespace):
+            continue
+        del block[copy]
+        s.value.left = gast.Name(id=acc, ctx=gast.Load(), annotation=None, type_comment=None)
+        changed = True
+    return changed
+
+
+def _reads_or_binds(s: gast.stmt, names: set[str]) -> bool:
+    return any(isinstance(n, gast.Name) and n.id in names for n in nodes(s))
+
+
+def _copies(s: gast.stmt, x: str, acc: str) -> bool:
+    """``x = acc``."""
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and s.targets[0].id == x and \
+        isinstance(s.value, gast.Name) and s.value.id == acc
 
 
 def _candidate(s: gast.stmt, owned: set[str], kinds: dict[str, str], namespace: dict

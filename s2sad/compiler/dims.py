@@ -158,6 +158,7 @@ class Facts:
             v = e.value
             if isinstance(v, gast.Name) and len(self.defs.get(v.id, ())) == 1:
                 v = self.defs[v.id][0]  # shape = np.shape(x); n = shape[0]
+            v = self._shape_read_as_floats(v)
             of = v.value if isinstance(v, gast.Attribute) and v.attr == "shape" else \
                 v.args[0] if isinstance(v, gast.Call) and len(v.args) == 1 and \
                 evaluate_ref(v.func, self.namespace) is np.shape else None
@@ -169,6 +170,16 @@ class Facts:
             s = self.of(e.args[0])
             return s[0] if isinstance(s, tuple) and s else None
         return None
+
+    def _shape_read_as_floats(self, v: gast.expr) -> gast.expr:
+        """``np.shape(x)`` for ``as_floats(shape)`` of ``shape = np.shape(x)`` (a shape
+        read item by item: its ints as they are)."""
+        if isinstance(v, gast.Call) and len(v.args) == 1 and \
+                isinstance(v.args[0], gast.Name) and \
+                len(self.defs.get(v.args[0].id, ())) == 1 and \
+                evaluate_ref(v.func, self.namespace) is runtime.as_floats:
+            return self.defs[v.args[0].id][0]
+        return v
 
     def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp | gast.IfExp) -> Any:
         """Arithmetic and a comparison broadcast (elementwise); ``a or b`` and ``a if t

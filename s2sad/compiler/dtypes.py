@@ -37,11 +37,14 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
-def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dict[str, str]:
+def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
+           float_numbers: frozenset = frozenset()) -> dict[str, str]:
     """name -> F64, REAL or ITEMS, for the names every definition of which proves it
     (``floats``: float64 array parameters; ``real``: parameters that are Python or NumPy
-    real numbers): the largest such assignment (a loop's ``acc = acc + e`` keeps ``acc``
-    float64)."""
+    real numbers; ``float_numbers``: those of them that are Python floats or NumPy
+    float64s, read as such only as the value ``np.full`` fills with, whose array is then
+    float64: a Python float times a NumPy float32 is a float32): the largest such
+    assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
     for node in statement_nodes(body):  # (only statements are looked at)
@@ -49,7 +52,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dic
             continue  # (a pop of the tape restores the values the names had when pushed)
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
-            defs.setdefault(node.targets[0].id, []).append(node.value)
+            defs.setdefault(node.targets[0].id, []).append(
+                _FILLED if _filled_with(node.value, float_numbers, namespace) else node.value)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             defs.setdefault(node.target.id, []).append(gast.BinOp(
                 left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
@@ -78,6 +82,16 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict) -> dic
     return kinds
 
 
+_FILLED = gast.Constant(value=None, kind=None)  # (a float64 array np.full made)
+
+
+def _filled_with(e: gast.expr, float_numbers: frozenset, namespace: dict) -> bool:
+    """``np.full(shape, x)`` of a float parameter ``x``: a float64 array."""
+    return bool(float_numbers) and isinstance(e, gast.Call) and len(e.args) == 2 and \
+        not e.keywords and isinstance(e.args[1], gast.Name) and \
+        e.args[1].id in float_numbers and evaluate_ref(e.func, namespace) is np.full
+
+
 def _join(found: list) -> str | None:
     if all(k == ITEMS for k in found):
         return ITEMS
@@ -88,6 +102,8 @@ def _join(found: list) -> str | None:
 
 def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
     """F64, REAL, ITEMS or None (unknown) for an expression."""
+    if e is _FILLED:
+        return F64
     if isinstance(e, gast.Constant):
         return REAL if type(e.value) in (bool, int, float) else None
     if isinstance(e, gast.Name):
@@ -131,8 +147,8 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
         built = _built(fn, e, args, kinds, namespace)
         if built is not None:
             return built
-        if fn is runtime.as_floats and args == [F64]:
-            return ITEMS
+        if fn is runtime.as_floats and args in ([F64], [ITEMS]):
+            return ITEMS  # (a shape's ints as they are)
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
         if fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one) and e.args:
@@ -166,6 +182,12 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
     (of Python ints it would be int64); ``min``/``max`` of numbers (one of them)."""
     if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords:
         return F64
+    if fn in (runtime.max_share, runtime.min_share) and args and \
+            all(a in _RANK for a in args):
+        return REAL  # (shares of 1, 1/2 and 0: a bool mask or a float64 array)
+    if fn is np.full and len(args) == 2 and not e.keywords and args[1] in _RANK:
+        return F64 if args[1] == F64 or isinstance(e.args[1], gast.Constant) and \
+            type(e.args[1].value) is float else REAL  # (the fill value's dtype)
     if fn is np.array and len(e.args) == 1 and not e.keywords and \
             isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
             all(of(x, kinds, namespace) == F64 for x in e.args[0].elts):

@@ -33,6 +33,7 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    invariants,
     kept_elements,
     logistic,
     moved_sweeps,
@@ -45,8 +46,11 @@ from s2sad.compiler import (
     scaled_solves,
     shape_reads,
     shared_factors,
+    shared_products,
+    shared_reductions,
     simplify,
     tape,
+    tape_rows,
     transcendentals,
     undo_writes,
     written_back,
@@ -80,6 +84,7 @@ class Facts:
     shaped: int | None = None  # the fingerprint of the body ``shapes`` were worked out for
     tangents: frozenset = frozenset()  # tangent names (forward mode)
     floats: frozenset = frozenset()  # parameters that are float64 arrays
+    float_numbers: frozenset = frozenset()  # parameters that are Python or NumPy float64s
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
     kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
     version: int | None = None  # the fingerprint of the body a fixpoint pass was given
@@ -226,6 +231,10 @@ def shapes(body: list, facts: Facts) -> list:
     if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
            v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
         written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
+    if facts.ranks and any(n.__class__ is gast.Attribute and n.attr == "shape"
+                           for n in nodes(body)):  # (np.shape(v) read from an argument)
+        shape_reads.shapes_from_arguments(body, facts.shapes, sorted(facts.ranks),
+                                          facts.namespace)
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
         kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                               facts.namespace)
@@ -271,14 +280,25 @@ def rows(body: list, facts: Facts) -> list:
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once; a matrix inverted or
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
-    ``sin(y)`` and ``cos(y)`` computed anyway."""
+    ``sin(y)`` and ``cos(y)`` computed anyway; a product computed already read as a
+    factor of a longer one, a reduction bound already read through its name."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    shared_products.share_products(body)
+    shared_reductions.share_reductions(body, facts.namespace)
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None
     return body
+
+
+def invariant(body: list, facts: Facts) -> list:
+    """What a loop computes the same in every trip computed once, in front of it."""
+    if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
+        facts.kept = True
+        return body
+    return invariants.move_invariants(body, facts.namespace)
 
 
 def batched(body: list, facts: Facts) -> list:
@@ -345,7 +365,7 @@ def owned(body: list, facts: Facts) -> list:
                                        facts.namespace, facts.alike)
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
                          facts.ranks, shapes, facts.floats, facts.real,
-                         known=_current_shapes(body, facts))
+                         known=_current_shapes(body, facts), float_numbers=facts.float_numbers)
 
 
 def accumulated(body: list, facts: Facts) -> list:
@@ -361,6 +381,22 @@ def fused(body: list, facts: Facts) -> list:
     """Single-use temporaries written into their one reader; an adjoint of zeros added
     into by disjoint parts written part by part."""
     return disjoint_writes.write_parts(simplify.fuse(body, facts.namespace, facts.params))
+
+
+def tape_in_rows(body: list, facts: Facts) -> list:
+    """The float64 arrays a time-step loop pushes kept as the rows of one array each
+    (the optimistic variant only: the guarded one, which a second derivative reads,
+    keeps its list)."""
+    if facts.optimistic is None or "stack" not in name_ids(body, gast.Load) or \
+            not any(s.__class__ is gast.For for s in body):
+        facts.kept = True
+        return body
+    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                          facts.namespace, facts.float_numbers)
+    if tape_rows.rows(body, _shapes(body, facts), kinds, facts.params, facts.namer):
+        facts.shapes = None
+        facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
+    return body
 
 
 def freed(body: list, facts: Facts) -> list:

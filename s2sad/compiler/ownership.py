@@ -24,6 +24,7 @@ hands its object to another name, a stack or a container while still live.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -39,7 +40,7 @@ from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import call_named, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
-from s2sad.compiler.walks import block_statements, name_nodes, nodes
+from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}
@@ -68,11 +69,12 @@ _CANDIDATES = {runtime.setitem: "write_at", runtime.zero_at: "clear_at"}
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
         ranks: dict[str, int], shapes: Callable[[], dims.Facts] | None = None,
         floats: frozenset = frozenset(), real: bool = False,
-        known: dims.Facts | None = None) -> list:
+        known: dims.Facts | None = None, float_numbers: frozenset = frozenset()) -> list:
     """Make every in-place update safe, and copying updates in place where they may be
     (``known``: the shape facts of ``body`` as it is, when worked out already;
     ``shapes``: works the values' shapes out; ``floats``: the float64 array parameters;
-    ``real``: no value is complex)."""
+    ``real``: no value is complex; ``float_numbers``: the parameters that are Python or
+    NumPy float64 numbers)."""
     facts = _Facts(body, namespace, params, numbers, ranks, known)
     facts.no_copies_of_new_objects()
     facts.no_copies_read_by_item()
@@ -85,10 +87,10 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     if inline_writes.write_inline(facts, real):
         facts.refresh()
     if shapes is not None and floats:
-        kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace)
+        kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace, float_numbers)
         in_loops = [s for s in facts.flat if facts.depth.get(id(s), 0) > 0]
         summed = accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
-                                       namespace)
+                                       namespace, Counter(name_ids(body, gast.Load)))
         if returns.plain(body, facts.owned, kinds, shapes, set(floats)) or summed:
             facts.refresh()
     returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,

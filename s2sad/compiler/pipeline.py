@@ -202,11 +202,13 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                 optimistic=optimistic)
 
 
-def _named(node: gast.FunctionDef, positions: frozenset) -> frozenset[str]:
+def _named(node: gast.FunctionDef, positions: frozenset) -> frozenset:
     """Parameters by position, and the module's arrays by name (``call_kinds``)."""
     params = param_names(node)
     return frozenset(i if isinstance(i, str) else params[i] for i in positions
-                     if isinstance(i, str) or i < len(params))
+                     if isinstance(i, str) or isinstance(i, int) and i < len(params)) | \
+        frozenset((call_kinds.FLOAT_NUMBER, params[i[1]]) for i in positions
+                  if isinstance(i, tuple) and i[1] < len(params))
 
 
 # The late passes, in the order they run (``s2sad show --stage NAME`` prints the function
@@ -225,6 +227,7 @@ PASSES = (
     Step("assemble", optimize.assembled),
     Step("rows", optimize.rows),
     Step("share", optimize.share),
+    Step("invariants", optimize.invariant),
     Step("batch", optimize.batched),
     Step("scalars", optimize.scalar_sums),
     Step("floats", optimize.as_floats),
@@ -234,6 +237,7 @@ PASSES = (
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),
+    Step("tape_rows", optimize.tape_in_rows),
     Step("free", optimize.freed),
 )
 LATE_STAGES = tuple(step.name for step in PASSES)
@@ -253,9 +257,11 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     ``floats``: the parameters that are float64 arrays."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     real = activity_stage.real_only(prep.node) and call_kinds.COMPLEX not in floats
+    numbers = frozenset(f[1] for f in floats if isinstance(f, tuple))
     facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
                            ranks or {}, frozenset(adjoints), alike or {}, real, tangents=tangents,
-                           floats=floats, optimistic=[] if optimistic else None)
+                           floats=frozenset(f for f in floats if not isinstance(f, tuple)),
+                           optimistic=[] if optimistic else None, float_numbers=numbers)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)

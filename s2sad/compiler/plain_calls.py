@@ -21,6 +21,7 @@ loop that costs ten to fifty times the arithmetic.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import gast
 import numpy as np
@@ -159,15 +160,32 @@ def _numpy_call(node: gast.Call, facts: dims.Facts,
     fn = evaluate_ref(node.func, facts.namespace)
     args = node.args
     if fn is np.reshape and len(args) == 2 and isinstance(args[1], gast.Call) and \
-            evaluate_ref(args[1].func, facts.namespace) is np.shape and \
-            len(args[1].args) == 1 and dims.same(facts.of(args[0]), facts.of(args[1].args[0])):
-        return args[0]
+            evaluate_ref(args[1].func, facts.namespace) is np.shape and len(args[1].args) == 1:
+        if dims.same(facts.of(args[0]), facts.of(args[1].args[0])):
+            return args[0]
+        return _sum_without_kept_axes(args[0], facts.of(args[1].args[0]), facts)
     if fn is np.ravel and len(args) == 1 and facts.rank_of(args[0]) == 1:
         return args[0]
     if fn in (np.conj, np.conjugate) and len(args) == 1 and \
             isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
         return args[0]
     return None
+
+
+def _sum_without_kept_axes(e: gast.expr, shape: Any, facts: dims.Facts) -> gast.expr | None:
+    """``np.sum(x, axis=a)`` for ``np.reshape(np.sum(x, axis=a, keepdims=True),
+    np.shape(v))`` where ``v`` has the shape of the sum without its kept axes (the
+    adjoint of ``alpha[:, None]``): the same numbers, no reshape."""
+    if not (isinstance(e, gast.Call) and evaluate_ref(e.func, facts.namespace) is np.sum and
+            len(e.args) == 1 and {k.arg for k in e.keywords} == {"axis", "keepdims"} and
+            any(k.arg == "keepdims" and isinstance(k.value, gast.Constant) and
+                k.value.value is True for k in e.keywords)):
+        return None
+    axis = gast.Call(func=e.func, args=e.args,
+                     keywords=[k for k in e.keywords if k.arg == "axis"])
+    if not dims.known(shape) or not dims.same(facts.of(axis), shape):
+        return None
+    return axis
 
 
 def _extremum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:

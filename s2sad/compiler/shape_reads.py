@@ -11,6 +11,7 @@ pruning drops ``v``.
 from __future__ import annotations
 
 import gast
+import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import dims
@@ -45,6 +46,32 @@ def zeros_from_arguments(body: list, facts: dims.Facts, kinds: dict[str, str],
         if like is not None:
             n.args[0 if n.func.id == "zeros_like" else 1] = gast.Name(
                 id=like, ctx=gast.Load(), annotation=None, type_comment=None)
+            changed = True
+    return changed
+
+
+def shapes_from_arguments(body: list, facts: dims.Facts, arrays: list[str],
+                          namespace: dict) -> bool:
+    """``np.shape(v)`` -> ``np.shape(p)`` for a ``v`` popped from the tape of the shape of
+    an array argument ``p`` (the shape alone: any dtype), so that a reversed loop need
+    not pop ``v`` for it (an HMM step's ``np.reshape(dalpha, np.shape(alpha))``);
+    whether one was."""
+    popped = {n.id for s in nodes(body) if isinstance(s, gast.Assign) and
+              getattr(s, "s2sad_slot", None) is not None
+              for t in s.targets for n in nodes(t) if isinstance(n, gast.Name)}
+    shapes = [(p, facts.of(gast.Name(id=p, ctx=gast.Load(), annotation=None,
+                                     type_comment=None))) for p in arrays]
+    shapes = [(p, s) for p, s in shapes if dims.known(s) and s]
+    changed = False
+    for n in nodes(body) if popped else ():
+        if not (isinstance(n, gast.Call) and len(n.args) == 1 and not n.keywords and
+                isinstance(n.args[0], gast.Name) and n.args[0].id in popped and
+                evaluate_ref(n.func, namespace) is np.shape):
+            continue
+        shape = facts.of(n.args[0])
+        like = next((p for p, s in shapes if dims.known(shape) and dims.same(shape, s)), None)
+        if like is not None:
+            n.args[0] = gast.Name(id=like, ctx=gast.Load(), annotation=None, type_comment=None)
             changed = True
     return changed
 

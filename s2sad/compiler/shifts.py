@@ -61,23 +61,29 @@ class _Shifts:
             if prim is None or not prim.args or not isinstance(prim.args[0], gast.Name):
                 continue
             axis, x = self.axis(prim), prim.args[0].id
+            kept = axis is not None
+            if axis is None:
+                axis = self.leading(prim)  # (x - m broadcasts m over the leading axis)
             users = self.only_users(m)
             subs = [z for z in users if self.binop(z, gast.Sub, x, m)]
             if axis is None or len(subs) != 1:
                 continue
-            if len(users) == 1 and self.softmax_only(subs[0], axis) or \
-                    len(users) == 2 and self.logsumexp(m, subs[0], axis, users):
+            if len(users) == 1 and kept and self.softmax_only(subs[0], axis) or \
+                    len(users) == 2 and self.logsumexp(m, subs[0], axis, users, kept):
                 found.add(m)
         return found
 
-    def logsumexp(self, m: str, z: str, axis: str, users: list[str]) -> bool:
+    def logsumexp(self, m: str, z: str, axis: str, users: list[str], kept: bool = True
+                  ) -> bool:
         """``m + log(np.sum(exp(x - m), axis, keepdims=True))``: ``log(sum(exp(x)))``
         whatever ``m`` is, with nothing else reading the parts; also when the two are
         added into a running sum one after the other (``total = total + m + log(s)``):
-        a chain of additions, each result read only by the next."""
+        a chain of additions, each result read only by the next.  ``kept`` False: ``m``
+        a maximum over the leading axis without ``keepdims`` (``m + log(np.sum(exp(x -
+        m), axis=0))``, the sum without it too)."""
         (total,) = [u for u in users if u != z]
-        carried, w, kept = m, None, True
-        if self.squeezed(total, m, axis):  # m[:, 0] + log(np.sum(exp(x - m), axis=1))
+        carried, w = m, None
+        if kept and self.squeezed(total, m, axis):  # m[:, 0] + log(np.sum(exp(x - m), 1))
             after = self.only_users(total)
             if len(after) != 1:
                 return False
@@ -156,6 +162,13 @@ class _Shifts:
         summed = self.axis(total) if kept else self.dropped(total)
         return summed == axis and isinstance(e, gast.Name) and \
             self.call(e.id, np.exp) is not None and self.binop_arg(e.id, z)
+
+    def leading(self, prim: Prim) -> str | None:
+        """``"0"`` printed, for a reduction over the leading axis without ``keepdims``:
+        its result broadcasts against its argument as if it had kept the axis."""
+        at = self.dropped(prim)
+        zero = gast.dump(gast.Constant(value=0, kind=None))
+        return at if at == zero else None
 
     @staticmethod
     def dropped(prim: Prim) -> str | None:

@@ -32,6 +32,13 @@ def _added(axis: gast.expr) -> int:
     return 1 << 30
 
 
+def _leading(axis: gast.expr) -> bool:
+    """``0``, or ``(0, 1, ..., k - 1)``: axes added in front."""
+    items = axis.elts if isinstance(axis, gast.Tuple) else [axis]
+    return all(isinstance(a, gast.Constant) and type(a.value) is int and a.value == k
+               for k, a in enumerate(items))
+
+
 class Spreads:
     """The spreading rewrites of :class:`plain_helpers.PlainHelpers` (which gives the
     shape facts, ``rank`` and the visit)."""
@@ -109,13 +116,19 @@ class Spreads:
 
     def unexpand(self, node: gast.BinOp) -> None:
         """``np.expand_dims(g, 0) * e`` of a number ``g`` and an ``e`` of rank >= 1: ``g``
-        broadcasts as it is (only in arithmetic: a concatenated number needs its axis)."""
+        broadcasts as it is (only in arithmetic: a concatenated number needs its axis);
+        so does an array ``g`` whose axes are added in front (``axis`` 0, or 0, 1, ...)
+        where ``e`` has at least the rank the expanded ``g`` has (an HMM step's
+        ``np.expand_dims(dalpha / total, 0) * exp``: broadcasting puts the axis there)."""
         if isinstance(node.op, gast.MatMult):
             return
         for side, other in (("left", node.right), ("right", node.left)):
             e = getattr(node, side)
-            if isinstance(e, gast.Call) and _is_expand_dims(e) and not e.keywords and \
-                    self.rank(e.args[0]) == 0 and (self.rank(other) or 0) >= _added(e.args[1]):
+            if not (isinstance(e, gast.Call) and _is_expand_dims(e) and not e.keywords):
+                continue
+            rank = self.rank(e.args[0])
+            if rank is not None and (rank == 0 or _leading(e.args[1])) and \
+                    (self.rank(other) or 0) >= rank + _added(e.args[1]):
                 setattr(node, side, e.args[0])
                 return
 

@@ -1,0 +1,125 @@
+"""Late pass ``invariants``: what a loop of the generated code computes the same in every
+trip is computed once, in front of the loop.
+
+Stage 4b (:mod:`hoist`) moves the user's invariant arithmetic out of loops before the
+derivative exists; the reverse sweep then writes loops of its own with invariants in
+them: the adjoint of ``s = s - L[i, k] * L[j, k]`` negates the ``s`` adjoint once per
+``k`` (``dmul = -ds``), and a step reading ``np.sqrt(dt)`` takes the square root again
+in every reversed trip.  Here a statement ``x = e`` at the top of a loop body moves in
+front of the loop where
+
+- ``e`` reads no name the loop binds or writes into (the loop's target, anything a
+  statement inside assigns, an array written in place), nor one bound by a statement
+  moved out before it stays in the loop;
+- the loop binds ``x`` there only, and reads it nowhere before that statement (the
+  first trip would see the value of before the loop);
+- ``x`` is not live after the loop (a loop that runs zero times leaves it as it was);
+- ``e`` raises nothing: names, numbers, ``+ - *``, unary minus, and NumPy's
+  one-argument ufuncs of those (which, under NumPy's default error handling, return a
+  NaN and warn rather than raise: a loop that runs zero times may then warn).
+
+Inner loops first, so an invariant of two loops rises in front of both.
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from s2sad.compiler.liveness import live_after
+from s2sad.compiler.names import written_names
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import name_nodes, nodes
+
+_SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
+
+
+def move_invariants(body: list, namespace: dict) -> list:
+    """``body`` with the invariant statements of its loops in front of them."""
+    after: dict[int, frozenset] = {}
+    live_after(body, after)
+    _block(body, namespace, after)
+    return body
+
+
+def _block(stmts: list, namespace: dict, after: dict) -> bool:
+    changed = False
+    at = 0
+    while at < len(stmts):
+        s = stmts[at]
+        if isinstance(s, gast.If):
+            changed |= _block(s.body, namespace, after) | _block(s.orelse, namespace, after)
+        elif isinstance(s, (gast.For, gast.While)):
+            changed |= _block(s.body, namespace, after)
+            moved = _invariants(s, namespace, after.get(id(s), frozenset()))
+            if moved:
+                stmts[at:at] = moved
+                at += len(moved)
+                changed = True
+        at += 1
+    return changed
+
+
+def _invariants(loop: gast.For | gast.While, namespace: dict, live: frozenset) -> list:
+    """Take out and return the loop's invariant statements, in order."""
+    varying = _bound_in(loop.body)
+    if isinstance(loop, gast.For):
+        varying |= {n.id for n in name_nodes(loop.target)}
+    moved: list = []
+    read_before = {n.id for n in name_nodes(loop.test)} if isinstance(loop, gast.While) \
+        else set()
+    for s in list(loop.body):
+        target = _target(s)
+        if target is not None and target not in read_before and target not in live and \
+                _bindings(loop.body, target) == 1 and _cannot_raise(s.value, namespace) and \
+                not {n.id for n in name_nodes(s.value)} & varying:
+            loop.body.remove(s)
+            moved.append(s)
+            varying.discard(target)
+            continue
+        read_before |= {n.id for n in name_nodes(s) if isinstance(n.ctx, gast.Load)}
+    if not loop.body:
+        loop.body = [gast.Pass()]
+    return moved
+
+
+def _target(s: gast.stmt) -> str | None:
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name):
+        return s.targets[0].id
+    return None
+
+
+def _bound_in(stmts: list) -> set[str]:
+    """Every name the statements bind or write into, nested ones too."""
+    out: set[str] = set()
+    for s in stmts:
+        for node in nodes(s):
+            if isinstance(node, gast.stmt):
+                out |= written_names(node)
+            elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+                out.add(node.id)
+    return out
+
+
+def _bindings(stmts: list, name: str) -> int:
+    """How many statements of ``stmts`` (nested ones too) bind or write into ``name``."""
+    return sum(1 for s in stmts for node in nodes(s) if isinstance(node, gast.stmt) and (
+        name in written_names(node) or isinstance(node, gast.For) and
+        name in {n.id for n in name_nodes(node.target)}))
+
+
+def _cannot_raise(e: gast.expr, namespace: dict) -> bool:
+    if isinstance(e, gast.Name):
+        return True
+    if isinstance(e, gast.Constant):
+        return isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
+    if isinstance(e, gast.UnaryOp):
+        return isinstance(e.op, (gast.USub, gast.UAdd)) and _cannot_raise(e.operand, namespace)
+    if isinstance(e, gast.BinOp):
+        return isinstance(e.op, _SAFE_OPS) and _cannot_raise(e.left, namespace) and \
+            _cannot_raise(e.right, namespace)
+    if isinstance(e, gast.Call) and len(e.args) == 1 and not e.keywords:
+        fn = evaluate_ref(e.func, namespace)
+        return isinstance(fn, np.ufunc) and fn.nin == 1 and fn.nout == 1 and \
+            _cannot_raise(e.args[0], namespace)
+    return False

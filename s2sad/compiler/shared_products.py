@@ -1,0 +1,109 @@
+"""Part of the late pass ``share``: a product a block computed already is not computed
+again as part of a longer product.
+
+The adjoint of ``S_new = S * e`` with ``e = np.exp(u)`` is ``dS = dS_new * e`` and, for
+``u``, ``dS_new * S * e`` (``exp``'s rule multiplies by its value): two multiplications
+per element where one would do, ``du = dS * S``, since ``dS`` holds ``dS_new * e``
+already.  Someone writing the reverse sweep by hand reuses it; so does the generated
+code here.  In a block (the function body, or a loop's or a branch's body), for an
+assignment ``p = a * b`` of a product of names (two or more, ``p`` not among them), a
+later statement of the same block whose right-hand side (of ``=`` or ``+=``) is a
+product holding those factors and more (``a * c * b``) reads ``p`` instead of them
+(``p * c``), where no
+statement between binds or writes into ``p`` or any of its factors (a statement in a
+nested loop or branch counts as binding every name it binds anywhere inside).
+
+Elementwise multiplication of arrays and numbers is commutative and associative up to
+rounding, and broadcasting is too, so the value is the same product rounded in another
+order (within an ulp or two of each factor's contribution); the shape and the dtype
+NumPy gives it are the same.  A product whose factors are not all names (a call, an
+attribute) is left alone: such a factor could be evaluated for its effect.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from s2sad.compiler.names import load, written_names
+from s2sad.compiler.walks import nodes
+
+
+def share_products(body: list) -> bool:
+    """Rewrites ``body`` in place, every block of it; True if it changed."""
+    changed = False
+    available: list[tuple[str, Counter]] = []  # (name, its factors) computed in this block
+    for s in body:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 or \
+                isinstance(s, gast.AugAssign):
+            changed |= _reuse(s, available)
+        for field in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                changed |= share_products(getattr(s, field))
+        bound = bound_names(s)
+        available = [(p, f) for p, f in available if p not in bound and not bound & set(f)]
+        made = _product_of_names(s)
+        if made is not None:
+            available.append(made)
+    return changed
+
+
+def _reuse(s: gast.Assign | gast.AugAssign, available: list[tuple[str, Counter]]) -> bool:
+    """``s``'s product read through the largest product computed before that it holds."""
+    factors = _factors(s.value)
+    if factors is None or len(factors) < 3:
+        return False
+    names = Counter(f.id for f in factors if isinstance(f, gast.Name))
+    best = max((a for a in available if sum(a[1].values()) < len(factors) and
+                not a[1] - names), key=lambda a: sum(a[1].values()), default=None)
+    if best is None:
+        return False
+    left = Counter(best[1])
+    rest = []
+    for f in factors:
+        if isinstance(f, gast.Name) and left[f.id]:
+            left[f.id] -= 1
+        else:
+            rest.append(f)
+    value: gast.expr = load(best[0])
+    for f in rest:
+        value = gast.BinOp(left=value, op=gast.Mult(), right=f)
+    s.value = value
+    return True
+
+
+def _factors(e: gast.expr) -> list | None:
+    """The factors of a product ``a * b * c`` (any grouping); None if ``e`` is not one."""
+    if not (isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult)):
+        return None
+    out: list = []
+    for side in (e.left, e.right):
+        inner = _factors(side)
+        out += inner if inner is not None else [side]
+    return out
+
+
+def _product_of_names(s: gast.stmt) -> tuple[str, Counter] | None:
+    """(p, its factors) for ``p = a * b * ...`` of names only, ``p`` not among them."""
+    if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+            isinstance(s.targets[0], gast.Name)):
+        return None
+    factors = _factors(s.value)
+    if factors is None or not all(isinstance(f, gast.Name) for f in factors):
+        return None
+    names = Counter(f.id for f in factors)
+    target = s.targets[0].id
+    return None if target in names else (target, names)
+
+
+def bound_names(s: gast.stmt) -> set[str]:
+    """Every name ``s`` binds or writes into, anywhere inside it."""
+    if isinstance(s, (gast.If, gast.For, gast.While)):
+        out = {n.id for n in nodes(s) if isinstance(n, gast.Name) and
+               not isinstance(n.ctx, gast.Load)}
+        for inner in nodes(s):
+            if isinstance(inner, gast.stmt):
+                out |= written_names(inner)
+        return out
+    return written_names(s) | {n.id for n in nodes(s) if isinstance(n, gast.Name) and
+                               not isinstance(n.ctx, gast.Load)}
