@@ -92,6 +92,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
                          "recursion is not supported; write it as a loop")
     src = _source_of(norm, fn, node)
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
+    desugar.refused_throughout(src.node, src.filename)
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
                        literals=norm.literals)

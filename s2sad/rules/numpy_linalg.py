@@ -122,12 +122,19 @@ defjvp(np.cross, CROSS, "np.cross(da, b, axisa, axisb, axisc, axis)",
 
 # ----- pinv (full rank): X = pinv(A); dX = -X dA X + X X^T dA^T (I - A X)
 #       + (I - X A) dA^T X^T X, and its transpose -----
-XT, GT, DAT = "np.matrix_transpose(ans)", "np.matrix_transpose(g)", "np.matrix_transpose(da)"
+XT, GT = "np.matrix_transpose(ans)", "np.matrix_transpose(g)"
+#       (hermitian=True: NumPy reads the lower triangle of a (eigh), the upper one gets
+#       nothing; the formula holds for the symmetric matrix read)
 PINV = "a, rcond=None, hermitian=False"
-defvjp(np.linalg.pinv, PINV, f"-{XT} @ g @ {XT} + ({GT} - a @ (ans @ {GT})) @ (ans @ {XT}) "
-       f"+ ({XT} @ ans) @ ({GT} - ({GT} @ ans) @ a)")
-defjvp(np.linalg.pinv, PINV, f"-ans @ da @ ans + (ans @ {XT}) @ ({DAT} - ({DAT} @ a) @ ans) "
-       f"+ ({DAT} - ans @ (a @ {DAT})) @ ({XT} @ ans)")
+SA = "(triangle_read(a, 'L') if hermitian else a)"
+SDA = "(triangle_read(da, 'L') if hermitian else da)"
+PINV_ADJ = (f"-{XT} @ g @ {XT} + ({GT} - {SA} @ (ans @ {GT})) @ (ans @ {XT}) "
+            f"+ ({XT} @ ans) @ ({GT} - ({GT} @ ans) @ {SA})")
+defvjp(np.linalg.pinv, PINV, f"(triangle_read_adjoint({PINV_ADJ}, 'L') if hermitian "
+       f"else {PINV_ADJ})")
+defjvp(np.linalg.pinv, PINV, f"-ans @ {SDA} @ ans + (ans @ {XT}) @ (np.matrix_transpose({SDA}) "
+       f"- (np.matrix_transpose({SDA}) @ {SA}) @ ans) + (np.matrix_transpose({SDA}) - ans @ "
+       f"({SA} @ np.matrix_transpose({SDA}))) @ ({XT} @ ans)")
 
 # ----- multi_dot: a list of factors, a list adjoint -----
 defvjp(np.linalg.multi_dot, "arrays, *, out=None",

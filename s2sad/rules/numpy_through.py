@@ -123,6 +123,10 @@ def extract(condition, arr):
 
 
 def choose(a, choices, out=None, mode='raise'):
+    if mode == 'wrap':  # (the index taken modulo the number of choices, or clipped to it)
+        a = np.mod(a, len(choices))
+    elif mode == 'clip':
+        a = np.clip(a, 0, len(choices) - 1)
     return np.select([np.equal(a, k) for k in range(len(choices))], choices)
 
 
