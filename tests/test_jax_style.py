@@ -206,3 +206,59 @@ def test_a_refusal_differentiated_again_names_the_users_line(f, shape, rng):
         assert f"test_jax_style.py:{line}:" in str(refused.value)
     with pytest.raises(s2sad.DifferentiationError, match=f"test_jax_style.py:{line}:"):
         s2sad.jvp(s2sad.grad(f))(x, x)
+
+
+# ----- refusals of common calls, now rules: methods passing a keyword np's closed form
+# takes (x.max(initial=)), where= of np.var / np.std, np.diagflat, np.logspace, np.unwrap
+
+
+def max_method_initial(x):
+    return np.sum(x.max(axis=0, initial=0.1) ** 2)
+
+
+def min_method_initial(x):
+    return x.min(initial=0.5) ** 3
+
+
+def mean_method_where(x):
+    return np.sum(np.sin(x.mean(axis=0, where=x > 0)))
+
+
+def var_where(x):
+    return np.sum(np.var(x, axis=0, where=x > -0.5))
+
+
+def std_where_ddof(x):
+    return np.sum(np.std(x, axis=1, ddof=1, where=np.array([[True, True, False, True]]),
+                         keepdims=True) ** 2)
+
+
+def std_method_where(x):
+    return x.std(where=x > 0)
+
+
+def diagflat_shifted(x):
+    return np.sum(np.diagflat(x, k=1) @ np.arange(9.0).reshape(3, 3))
+
+
+def logspace_to(x):
+    return np.sum(np.logspace(0.0, x, 4))
+
+
+def unwrapped(x):
+    return np.sum(np.sin(np.unwrap(x)) * np.arange(5.0)) + np.sum(np.unwrap(x, period=4.0))
+
+
+X34 = np.array([[0.3, -1.2, 0.8, 1.1], [0.4, 0.9, -0.6, 0.2], [-0.7, 1.5, 0.1, 0.6]])
+
+
+@pytest.mark.parametrize("f, x", [
+    (max_method_initial, X34), (min_method_initial, X34), (mean_method_where, X34),
+    (var_where, X34), (std_where_ddof, X34), (std_method_where, X34),
+    (diagflat_shifted, np.array([0.5, -1.5])), (logspace_to, 0.7),
+    (unwrapped, np.array([0.5, 2.9, 5.4, 8.8, 9.9]))])
+def test_calls_once_refused(f, x, rng):
+    assert s2sad.value_and_grad(f)(x)[0] == pytest.approx(f(x), rel=1e-12)
+    check_grad(f, x)
+    check_jvp(f, x, rng=rng)
+    check_hessian(f, x)

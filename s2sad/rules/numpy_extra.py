@@ -293,6 +293,10 @@ defthrough(np.select, select)
 # ----- np.angle, np.real_if_close, np.rollaxis -----
 defvjp(np.angle, "z, deg=False", "angle_adjoint(g, z, deg)")
 defjvp(np.angle, "z, deg=False", "angle_tangent(dz, z, deg)")
+# (np.unwrap adds multiples of the period, a step function of p: the identity's slope)
+UNWRAP = "p, discont=None, axis=-1, *, period=6.283185307179586"
+defvjp(np.unwrap, UNWRAP, "g")
+defjvp(np.unwrap, UNWRAP, "dp")
 defvjp(np.real_if_close, "a, tol=100", "g")
 defjvp(np.real_if_close, "a, tol=100", "real_if_close_tangent(da, ans)")
 deflinear(np.rollaxis, "a, axis, start=0", "unroll_axis(g, a, axis, start)")
