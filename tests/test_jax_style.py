@@ -262,3 +262,39 @@ def test_calls_once_refused(f, x, rng):
     check_grad(f, x)
     check_jvp(f, x, rng=rng)
     check_hessian(f, x)
+
+
+# ----- np.matmul is a ufunc (a gufunc, (n,k),(k,m)->(n,m)), not an elementwise one: the
+# shape facts broadcast its operands, so np.matmul(A, x) of a square A and a vector was
+# an n x n value and its adjoint summed over an axis it does not have (silently wrong:
+# of the user's np.matmul, and of every grad called inside a function, whose
+# second-order rule of matmul_rhs_adjoint is an np.matmul) -----
+
+A3 = np.array([[1.0, 0.2, 0.1], [0.3, 0.9, -0.2], [0.0, 0.4, 1.1]])
+
+
+def matmul_square_times_vector(x):
+    y = np.matmul(A3, x)
+    return np.sum(np.sin(y) + y * x)
+
+
+def inner_loss(w, a):
+    return np.sum(np.tanh(a @ w) ** 2)
+
+
+def gradient_norm(w):
+    return np.sum(s2sad.grad(inner_loss)(w, A3) ** 2)  # a gradient penalty
+
+
+def value_and_gradient_inside(w):
+    v, g = s2sad.value_and_grad(inner_loss)(w, np.eye(3))
+    return v + np.sum(g * np.array([1.0, -2.0, 0.5]))
+
+
+@pytest.mark.parametrize("f", [matmul_square_times_vector, gradient_norm,
+                               value_and_gradient_inside])
+def test_matmul_of_a_square_matrix_and_a_vector(f, rng):
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+    check_vjp(f, x, rng=rng)
+    check_jvp(f, x, rng=rng)
