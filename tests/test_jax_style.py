@@ -298,3 +298,29 @@ def test_matmul_of_a_square_matrix_and_a_vector(f, rng):
     check_grad(f, x)
     check_vjp(f, x, rng=rng)
     check_jvp(f, x, rng=rng)
+
+
+# ----- NumPy 2 products refused for want of a rule: np.matvec, np.vecmat (gufuncs) and
+# np.linalg.vecdot / np.linalg.tensordot (functions of their own) -----
+
+
+def matvec_of_square(a, x):
+    return np.sum(np.sin(np.matvec(a, x)) * x)
+
+
+def vecmat_of_stack(a, x):
+    return np.sum(np.vecmat(x, a) ** 2)
+
+
+def linalg_vecdot_and_tensordot(a, x):
+    return np.sum(np.linalg.vecdot(a, x) * np.linalg.tensordot(a, x, axes=1))
+
+
+@pytest.mark.skipif(not hasattr(np, "matvec"), reason="NumPy 2.2 spellings")
+@pytest.mark.parametrize("f, shape", [(matvec_of_square, (3, 3)), (vecmat_of_stack, (2, 3, 3)),
+                                      (linalg_vecdot_and_tensordot, (3, 3))])
+def test_numpy_2_products(f, shape, rng):
+    a, x = rng.standard_normal(shape), rng.standard_normal(3)
+    check_grad(f, a, x, wrt=(0, 1))
+    check_jvp(f, a, x, wrt=(0, 1), rng=rng)
+    check_vjp(f, a, x, wrt=1, rng=rng)

@@ -167,6 +167,17 @@ if hasattr(np.linalg, "matmul"):
     defvjp(np.linalg.matmul, "x1, x2", "matmul_lhs_adjoint(g, x1, x2)",
            "matmul_rhs_adjoint(g, x1, x2)")
     defjvp(np.linalg.matmul, "x1, x2", "np.matmul(dx1, x2)", "np.matmul(x1, dx2)")
+if hasattr(np.linalg, "vecdot"):  # (a function of its own, not np.vecdot)
+    defvjp(np.linalg.vecdot, "x1, x2, *, axis=-1",
+           "unbroadcast(np.expand_dims(g, axis) * x2, x1)",
+           "unbroadcast(np.expand_dims(g, axis) * x1, x2)")
+    defjvp(np.linalg.vecdot, "x1, x2, *, axis=-1", "np.vecdot(dx1, x2, axis=axis)",
+           "np.vecdot(x1, dx2, axis=axis)")
+if hasattr(np.linalg, "tensordot"):
+    defvjp(np.linalg.tensordot, "x1, x2, *, axes=2", "tensordot_lhs_adjoint(g, x1, x2, axes)",
+           "tensordot_rhs_adjoint(g, x1, x2, axes)")
+    defjvp(np.linalg.tensordot, "x1, x2, *, axes=2", "np.tensordot(dx1, x2, axes)",
+           "np.tensordot(x1, dx2, axes)")
 if hasattr(np.linalg, "outer"):
     defvjp(np.linalg.outer, "x1, x2", "np.reshape(g @ np.ravel(x2), np.shape(x1))",
            "np.reshape(np.ravel(x1) @ g, np.shape(x2))")

@@ -11,7 +11,8 @@ values as the library does:
   ``np.std``'s ``where`` (the masked places given 0, divided by the count of the others);
 - functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
-  ``np.diagflat``, ``np.logspace`` (a power of ``np.linspace``),
+  ``np.diagflat``, ``np.logspace`` (a power of ``np.linspace``), ``np.matvec`` and
+  ``np.vecmat`` (as ``np.matmul`` with the vector made a column or a row),
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
   ``np.ediff1d``,
@@ -107,6 +108,14 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     if np.ndim(base) > 0:  # (NumPy's: an array of bases along the new axis)
         base = np.expand_dims(base, axis)
     return np.power(base, np.linspace(start, stop, num, endpoint=endpoint, axis=axis))
+
+
+def matvec(x1, x2):
+    return np.matmul(x1, np.expand_dims(x2, -1))[..., 0]
+
+
+def vecmat(x1, x2):
+    return np.matmul(np.expand_dims(np.conj(x1), -2), x2)[..., 0, :]
 
 
 def mean_where(a, axis=None, dtype=None, out=None, keepdims=False, where=True):
@@ -336,6 +345,9 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (functools.reduce, py_reduce), (math.prod, prod),
                         (math.dist, dist)):
     defthrough(_fn, _reference)
+if hasattr(np, "matvec"):  # (NumPy 2.2: gufuncs, products with a vector of the last axis)
+    defthrough(np.matvec, matvec)
+    defthrough(np.vecmat, vecmat)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
     (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),
