@@ -570,6 +570,8 @@ R(np.linalg.eigvalsh, spd(2, 4))
 if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
     R(np.linalg.matmul, N(3, 4), N(4, 5)); R(np.linalg.matmul, N(2, 3, 4), N(4))  # noqa: E702
     R(np.linalg.outer, N(3), N(4))
+    R(np.linalg.vecdot, N(3, 4), N(4)); R(np.linalg.vecdot, N(4, 3), N(4, 3), axis=0)  # noqa: E702
+    R(np.linalg.tensordot, N(3, 4), N(4, 2), axes=1); R(np.linalg.tensordot, N(2, 3), N(2, 3))  # noqa: E702
     R(np.linalg.trace, N(3, 3)); R(np.linalg.trace, N(2, 3, 4), offset=1)  # noqa: E702
     for _x, _kw in [(N(4), {}), (N(3, 4), {}), (N(3, 4), {"axis": 1}),
                     (N(2, 3, 4), {"axis": (0, 2), "keepdims": True}), (N(3, 4), {"ord": 1}),

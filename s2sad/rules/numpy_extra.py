@@ -142,40 +142,40 @@ def gradient_at(y, coordinates, edge_order):
     return np.concatenate([np.expand_dims(first, 0), mid, np.expand_dims(last, 0)], axis=0)
 
 
-def spacing_of(varargs, k):
-    """The spacing (a number, or the points' coordinates) along the ``k``-th axis."""
-    if len(varargs) == 0:
-        return 1.0
-    if len(varargs) == 1:
-        return varargs[0]
-    return varargs[k]
+def spacing_of(s0, sk):
+    """The spacing (a number, or the points' coordinates) along an axis: ``sk`` given
+    for it, else the one given for all (``np.gradient(f, dx)``)."""
+    if sk is None:
+        return s0
+    return sk
 
 
-def gradient(f, *varargs, axis=None, edge_order=1):
+def gradient(f, s0=1.0, s1=None, s2=None, axis=None, edge_order=1):
+    # (NumPy's *varargs as three spacings: one for all axes, or one per axis)
     # (a tuple per axis written out: a list built in a loop has no second derivative yet)
     if isinstance(axis, (tuple, list)):
         if len(axis) == 1:
-            return gradient_along(f, spacing_of(varargs, 0), axis[0], edge_order)
+            return gradient_along(f, s0, axis[0], edge_order)
         if len(axis) == 2:
-            return (gradient_along(f, spacing_of(varargs, 0), axis[0], edge_order),
-                    gradient_along(f, spacing_of(varargs, 1), axis[1], edge_order))
+            return (gradient_along(f, s0, axis[0], edge_order),
+                    gradient_along(f, spacing_of(s0, s1), axis[1], edge_order))
         if len(axis) > 3:
             raise ValueError("s2sad's np.gradient: at most three axes in a tuple")
-        return (gradient_along(f, spacing_of(varargs, 0), axis[0], edge_order),
-                gradient_along(f, spacing_of(varargs, 1), axis[1], edge_order),
-                gradient_along(f, spacing_of(varargs, 2), axis[2], edge_order))
+        return (gradient_along(f, s0, axis[0], edge_order),
+                gradient_along(f, spacing_of(s0, s1), axis[1], edge_order),
+                gradient_along(f, spacing_of(s0, s2), axis[2], edge_order))
     if axis is not None:
-        return gradient_along(f, spacing_of(varargs, 0), axis, edge_order)
+        return gradient_along(f, s0, axis, edge_order)
     if np.ndim(f) == 1:
-        return gradient_along(f, spacing_of(varargs, 0), 0, edge_order)
+        return gradient_along(f, s0, 0, edge_order)
     if np.ndim(f) == 2:
-        return (gradient_along(f, spacing_of(varargs, 0), 0, edge_order),
-                gradient_along(f, spacing_of(varargs, 1), 1, edge_order))
+        return (gradient_along(f, s0, 0, edge_order),
+                gradient_along(f, spacing_of(s0, s1), 1, edge_order))
     if np.ndim(f) > 3:
         raise ValueError("s2sad's np.gradient: arrays of at most three dimensions")
-    return (gradient_along(f, spacing_of(varargs, 0), 0, edge_order),
-            gradient_along(f, spacing_of(varargs, 1), 1, edge_order),
-            gradient_along(f, spacing_of(varargs, 2), 2, edge_order))
+    return (gradient_along(f, s0, 0, edge_order),
+            gradient_along(f, spacing_of(s0, s1), 1, edge_order),
+            gradient_along(f, spacing_of(s0, s2), 2, edge_order))
 
 
 # ----- trapezoid rule -----
