@@ -207,7 +207,7 @@ class Derivative(Shown, CallKinds):
             except Exception as error:
                 if foreign_array(values) is not None:
                     raise
-                self.fn(*args, **kwargs)  # the function's own error, if it has one
+                self._own(args, kwargs)  # the function's own error, if it has one
                 raise self._placed(error) from error
             grads, aux = grads if self.has_aux else (grads, None)
         else:
@@ -217,7 +217,7 @@ class Derivative(Shown, CallKinds):
                 value, grads = full.fn(*args, **kwargs)
             except Exception as error:
                 if foreign_array(values) is None:  # (the function may not run on those)
-                    check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+                    check_scalar(self.fn, self._output(self._own(args, kwargs)))
                     raise self._placed(error) from error
                 raise
             value, aux = value if self.has_aux else (value, None)
@@ -227,6 +227,20 @@ class Derivative(Shown, CallKinds):
                 self._remember(args, values, self._checked[key], outer)
         grads = (grads,) if self.many and len(self.wrt) == 1 else grads
         return (grads, aux) if self.has_aux else grads
+
+    def _own(self, args: Any, kwargs: dict) -> Any:
+        """``f`` itself on the arguments: its own error, if it has one, is the likelier
+        cause; of a derivative differentiated again (a Hessian's gradient), a refusal its
+        generated code raises named at the user's line, as the derivative alone names it."""
+        try:
+            return self.fn(*args, **kwargs)
+        except DifferentiationError as error:
+            code = getattr(self._origin, "__code__", None)
+            placed = in_generated_code(error, code.co_filename) \
+                if code is not None and self._origin is not self.fn else None
+            if placed is None:
+                raise
+            raise placed from error
 
     def _placed(self, error: Exception) -> Exception:
         """An error of generated code (the function itself ran) at the user's line."""
@@ -339,7 +353,7 @@ class Derivative(Shown, CallKinds):
             value, grads = gen.fn(*args, **kwargs)
         except Exception as error:  # the likelier cause, if it is
             if foreign_array(values) is None:  # (the function may not run on those)
-                check_scalar(self.fn, self._output(self.fn(*args, **kwargs)))
+                check_scalar(self.fn, self._output(self._own(args, kwargs)))
                 raise self._placed(error) from error
             raise
         output = value[0] if self.has_aux else value
@@ -378,7 +392,7 @@ class Derivative(Shown, CallKinds):
         except Exception as error:
             if foreign_array(tuple(args)) is not None:
                 raise
-            structure.check_cotangent(self.__name__, self._output(self.fn(*args, **kwargs)),
+            structure.check_cotangent(self.__name__, self._output(self._own(args, kwargs)),
                                       cot)
             raise self._placed(error) from error
         value, aux = value if self.has_aux else (value, None)
@@ -405,7 +419,7 @@ class Derivative(Shown, CallKinds):
         except Exception as error:
             if foreign_array(values) is not None:
                 raise
-            self.fn(*primals, **kwargs)  # the function's own error, if it has one
+            self._own(primals, kwargs)  # the function's own error, if it has one
             raise self._placed(error) from error
 
 

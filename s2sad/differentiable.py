@@ -9,6 +9,7 @@ import functools
 import inspect
 import itertools
 import linecache
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -136,19 +137,26 @@ def _keywords(fn: Callable, count: int) -> list[str]:
 
 
 def _signature(params: str, keywords: list[str], fn: Callable, namespace: dict) -> str:
-    """``x, y, *, z=3.0``: the keywords with ``fn``'s defaults, a literal where one
-    reads back as the value, else a name ``namespace`` gives it."""
-    defaults = fn.__kwdefaults__ or {}
-    spelled = []
-    for k in keywords:
-        if k not in defaults:
-            spelled.append(k)
-        elif type(defaults[k]) in (int, float, bool, str, type(None)):
-            spelled.append(f"{k}={defaults[k]!r}")
-        else:
-            namespace[f"default_{k}"] = defaults[k]
-            spelled.append(f"{k}=default_{k}")
-    return ", ".join(([params] if params else []) + (["*", *spelled] if spelled else []))
+    """``x, y=2.0, *, z=3.0``: the parameters and keywords with ``fn``'s defaults (a
+    Hessian's or a JVP's call may leave them out, as it may ``f``'s), a literal where
+    one reads back as the value, else a name ``namespace`` gives it."""
+    positional = params.split(", ") if params else []
+    given = fn.__defaults__ or ()
+    defaults = dict(zip(positional[len(positional) - len(given):], given))
+    spelled = [_with_default(p, defaults, namespace) for p in positional]
+    named = [_with_default(k, fn.__kwdefaults__ or {}, namespace) for k in keywords]
+    return ", ".join(spelled + (["*", *named] if named else []))
+
+
+def _with_default(k: str, defaults: dict, namespace: dict) -> str:
+    """``k=2.0`` (or ``k=default_k``, read from ``namespace``), or ``k`` without one."""
+    if k not in defaults:
+        return k
+    if type(defaults[k]) in (int, float, bool, str, type(None)) and \
+            defaults[k] == defaults[k] and defaults[k] not in (math.inf, -math.inf):
+        return f"{k}={defaults[k]!r}"
+    namespace[f"default_{k}"] = defaults[k]
+    return f"{k}=default_{k}"
 
 
 def _called_as_the_user_calls(fn: Derivative) -> Callable:

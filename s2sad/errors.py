@@ -92,6 +92,8 @@ def refusal_in_derivative(error: DifferentiationError, user_file: str
     if found is None:
         return None
     line = user_line(linecache.getlines(found.group(1)), int(found.group(2)))
+    if getattr(error, "s2sad_again", False):  # (the first derivative's own refusal)
+        return DifferentiationError(f"{user_file}:{line}: {found.group(3)}")
     return DifferentiationError(
         f"{user_file}:{line}: differentiating s2sad's derivative of this line again was "
         f"refused, a limitation of s2sad (please report it): {found.group(3)}")

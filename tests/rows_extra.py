@@ -21,3 +21,5 @@ for _f in (np.convolve, np.correlate):
 R(np.angle, N(4)); R(np.angle, N(2, 3), True)  # noqa: E702
 R(np.real_if_close, N(5)); R(np.rollaxis, N(2, 3, 4), 2); R(np.rollaxis, N(2, 3, 4), 0, 3)  # noqa: E702
 R(np.rollaxis, N(2, 3, 4), -1, 1)
+# np.unwrap: multiples of the period added, a step function (the slope of the identity)
+R(np.unwrap, N(6)); R(np.unwrap, N(2, 5), axis=0); R(np.unwrap, N(5), period=1.5)  # noqa: E702

@@ -555,6 +555,7 @@ R(np.cross, N(3), N(3)); R(np.cross, N(4, 3), N(3)); R(np.cross, N(2, 1, 3), N(4
 R(np.cross, N(3, 4), N(4, 3), axisa=0, axisc=0); R(np.cross, N(3, 2), N(3, 2), axis=0)  # noqa
 R(np.linalg.pinv, N(4, 3)); R(np.linalg.pinv, N(3, 4)); R(np.linalg.pinv, well(3))  # noqa
 R(np.linalg.pinv, N(2, 4, 3)); R(np.linalg.pinv, spd(3), hermitian=True, direction=symmetric)  # noqa
+R(np.linalg.pinv, spd(3), hermitian=True)  # (any direction: the lower triangle read alone)
 R(np.linalg.multi_dot, [N(3, 4), N(4, 5), N(5, 2)]); R(np.linalg.multi_dot, [N(4), N(4, 3)])  # noqa
 R(np.linalg.multi_dot, [N(4), N(4, 5), N(5)]); R(np.linalg.multi_dot, [N(3, 4), N(4)])  # noqa
 R(np.linalg.multi_dot, (N(2, 3), N(3, 3), N(3, 3), N(3)))
@@ -569,6 +570,8 @@ R(np.linalg.eigvalsh, spd(2, 4))
 if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
     R(np.linalg.matmul, N(3, 4), N(4, 5)); R(np.linalg.matmul, N(2, 3, 4), N(4))  # noqa: E702
     R(np.linalg.outer, N(3), N(4))
+    R(np.linalg.vecdot, N(3, 4), N(4)); R(np.linalg.vecdot, N(4, 3), N(4, 3), axis=0)  # noqa: E702
+    R(np.linalg.tensordot, N(3, 4), N(4, 2), axes=1); R(np.linalg.tensordot, N(2, 3), N(2, 3))  # noqa: E702
     R(np.linalg.trace, N(3, 3)); R(np.linalg.trace, N(2, 3, 4), offset=1)  # noqa: E702
     for _x, _kw in [(N(4), {}), (N(3, 4), {}), (N(3, 4), {"axis": 1}),
                     (N(2, 3, 4), {"axis": (0, 2), "keepdims": True}), (N(3, 4), {"ord": 1}),

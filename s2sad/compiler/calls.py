@@ -57,14 +57,7 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
             func.attr in IN_PLACE and norm.resolve(func) is None:
         return _written_in_place(norm, node)
     if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
-        obj = norm.atom(func.value)
-        args, kws = _arguments(norm, node)
-        fn = registry.METHODS.get(func.attr)
-        if fn is not None:
-            return as_values(norm, gast.Call(func=norm.ref(fn), args=[obj] + args,
-                                             keywords=kws))
-        return as_values(norm, gast.Call(func=gast.Attribute(
-            value=obj, attr=func.attr, ctx=gast.Load()), args=args, keywords=kws))
+        return _method_call(norm, node, func)
     fn = norm.resolve(func)
     unwrapped = _partial_call(norm, node, fn)
     if unwrapped is not None:
@@ -99,6 +92,23 @@ def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
         func=copy.deepcopy(func), args=[copy.deepcopy(a) for a in taken] + list(node.args),
         keywords=[copy.deepcopy(k) for k in keywords if k.arg not in given] +
         list(node.keywords)), node)
+
+
+def _method_call(norm: Normalizer, node: gast.Call, func: gast.Attribute) -> gast.expr:
+    """``x.sum(axis=0)``: the primitive the method means, called with ``x`` first (through
+    its closed form where the call passes a keyword only that takes: ``x.max(initial=0)``);
+    a method with no primitive called as it is."""
+    obj = norm.atom(func.value)
+    args, kws = _arguments(norm, node)
+    fn = registry.METHODS.get(func.attr)
+    if fn is None:
+        return as_values(norm, gast.Call(func=gast.Attribute(
+            value=obj, attr=func.attr, ctx=gast.Load()), args=args, keywords=kws))
+    reference = _closed_form(fn, kws, registry.lookup_vjp(fn) is not None or
+                             registry.lookup_jvp(fn) is not None)
+    if reference is not None:
+        return inline(norm, reference, [obj] + args, kws, node)
+    return as_values(norm, gast.Call(func=norm.ref(fn), args=[obj] + args, keywords=kws))
 
 
 def _lambda_called(norm: Normalizer, node: gast.Call) -> gast.Call:

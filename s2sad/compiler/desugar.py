@@ -16,6 +16,7 @@ import gast
 
 from s2sad.compiler.names import Namer, assign, const, load
 from s2sad.compiler.walks import walk, walk_statements
+from s2sad.errors import DifferentiationError
 
 JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
@@ -278,3 +279,21 @@ def _append_fallthrough(block: list, rest: list) -> None:
             _append_fallthrough(b, rest)
         return
     block.extend(copy.deepcopy(rest))
+
+
+def refused_throughout(node: gast.FunctionDef, filename: str) -> None:
+    """A derivative s2sad generated whose body raises a refusal at its top level (a
+    closed form refusing a keyword, ``np.quantile(method='nearest')``), differentiated
+    again: that refusal, now, at its line (``errors.refusal_in_derivative`` names the
+    user's), not a second derivative of a body that never returns."""
+    if not filename.startswith("<s2sad "):
+        return
+    for s in node.body:
+        exc = s.exc if isinstance(s, gast.Raise) else None
+        if isinstance(exc, gast.Call) and isinstance(exc.func, gast.Name) and \
+                exc.func.id == "DifferentiationError" and len(exc.args) == 1 and \
+                isinstance(exc.args[0], gast.Constant) and \
+                str(exc.args[0].value).startswith("<s2sad>:?: "):
+            error = DifferentiationError(f"{filename}:{s.lineno}: {exc.args[0].value[11:]}")
+            error.s2sad_again = True  # type: ignore[attr-defined]  # (the same refusal)
+            raise error

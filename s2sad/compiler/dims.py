@@ -288,7 +288,8 @@ class Facts:
             same = same_as_argument(fn, args)
             if same is not NO:
                 return same
-            if (isinstance(fn, np.ufunc) and len(args) == fn.nin or fn in ELEMENTWISE or
+            if (isinstance(fn, np.ufunc) and fn.signature is None and len(args) == fn.nin or
+                    fn in ELEMENTWISE or
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
             if kind == "reduction" and fn not in SHAPE_RULES:

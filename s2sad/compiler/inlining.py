@@ -95,6 +95,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     if fn in norm.inlining and (me[1] is None or me in norm.receivers):
         return _recursive_call(norm, fn, src, args, kws, node)
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
+    desugar.refused_throughout(src.node, src.filename)
     body = desugar.desugar(src.node, norm.namer).body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
                        literals=norm.literals)

@@ -420,6 +420,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     ``arrays``: the parameters given NumPy arrays."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
+    desugar.refused_throughout(src.node, src.filename)
     node = desugar.desugar(src.node, namer)
     norm = Normalizer(src, namer, namespace)
     resolved.inherit(namespace, src.fn)

@@ -166,9 +166,10 @@ def _without_value(tree: list, parts: ReverseParts, numbers: frozenset) -> Gener
     ``tree`` is given away (taken out of ``_FULL``): changed in place; ``numbers``: the
     names its late passes found holding numbers (no ``del`` for them)."""
     body = tree
-    value, grad = body[-1].value.elts
-    body[-1] = gast.Return(value=grad if parts.aux is None else gast.Tuple(
-        elts=[grad, value.elts[1]], ctx=gast.Load()))
+    if isinstance(body[-1], gast.Return):  # (else a refusal raised: the grad raises it too)
+        value, grad = body[-1].value.elts
+        body[-1] = gast.Return(value=grad if parts.aux is None else gast.Tuple(
+            elts=[grad, value.elts[1]], ctx=gast.Load()))
     args = clone(parts.args)
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     body = simplify.fuse(simplify.drop_dead_code(body, parts.prep.namespace, params),

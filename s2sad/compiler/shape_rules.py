@@ -284,7 +284,9 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
-                np.linalg.norm: _norm, np.append: _append, runtime.lu_solve: _lu_solve}
+                np.linalg.norm: _norm, np.append: _append, runtime.lu_solve: _lu_solve,
+                np.matmul: lambda args, e: matmul(*args) if len(args) == 2 and
+                not e.keywords and all(isinstance(a, tuple) for a in args) else None}
 
 
 def join_dims(dims: list) -> Dim:

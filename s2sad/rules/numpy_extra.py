@@ -10,12 +10,13 @@ length, at the offset the mode cuts at).
 
 Closed forms differentiated through their source (``defthrough``), each written
 as NumPy computes it so values agree to rounding: ``np.interp`` (in ``x``, ``fp``,
-``left`` and ``right``; ``xp`` increasing and constant; ``period`` not supported),
-``np.gradient`` (one constant spacing, an int ``axis``, or all axes of an array of
-up to 3 dimensions; ``edge_order`` 1 or 2), ``np.trapezoid`` /
+``left`` and ``right``; ``xp`` increasing and constant, or taken modulo ``period``),
+``np.gradient`` (constant spacings or the points' coordinates, per axis; an int
+``axis``, or all axes of an array of up to 3 dimensions; ``edge_order`` 1 or 2), ``np.trapezoid`` /
 ``scipy.integrate.trapezoid`` (in ``y``, ``x`` and ``dx``), ``np.polyval`` (Horner's
 loop: in ``p`` and ``x``), ``np.polyfit`` (in ``y``: the coefficients are the scaled
-least-squares solution ``pinv(V) y``; ``x`` constant, no ``w``, ``full`` or ``cov``),
+least-squares solution ``pinv(V) y``, rows weighted by ``w``; ``x`` constant; ``full``
+and ``cov`` refused),
 ``scipy.signal.convolve`` / ``fftconvolve`` of 1-D inputs (through ``np.convolve``,
 with scipy's ``same`` centring).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from s2sad.errors import DifferentiationError
 from s2sad.rules.registry import defjvp, deflinear, defthrough, defvjp, when_imported
 from s2sad.runtime.signal import conv_crop, conv_embed, conv_pad, nd_convolve, placed
 
@@ -76,6 +78,15 @@ defjvp(np.correlate, "a, v, mode='valid'", "np.correlate(da, v, mode)",
 def interp(x, xp, fp, left=None, right=None, period=None):
     xp = np.asarray(xp)  # (lists of numbers, as NumPy takes them)
     fp = np.asarray(fp)
+    if period is not None:  # (NumPy's: all taken modulo the period, one point added at
+        period = abs(period)  # each end from the other; left and right ignored)
+        left = None
+        right = None
+        x = np.mod(x, period)
+        xp = np.mod(xp, period)
+        order = np.argsort(xp)
+        xp = np.concatenate((xp[order][-1:] - period, xp[order], xp[order][0:1] + period))
+        fp = np.concatenate((fp[order][-1:], fp[order], fp[order][0:1]))
     n = np.size(xp)
     j = np.clip(np.searchsorted(xp, x, side='right') - 1, 0, n - 2)
     slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
@@ -96,6 +107,8 @@ def interp(x, xp, fp, left=None, right=None, period=None):
 
 def gradient_along(f, spacing, axis, edge_order):
     y = np.moveaxis(f, axis, 0)
+    if np.ndim(spacing) == 1:  # the coordinates of the points along the axis
+        return np.moveaxis(gradient_at(y, spacing, edge_order), 0, axis)
     mid = (y[2:] - y[:-2]) / (2. * spacing)
     if edge_order == 1:
         first = (y[1] - y[0]) / spacing
@@ -107,28 +120,62 @@ def gradient_along(f, spacing, axis, edge_order):
     return np.moveaxis(out, 0, axis)
 
 
-def gradient(f, spacing=1.0, axis=None, edge_order=1):
+def gradient_at(y, coordinates, edge_order):
+    """NumPy's second-order differences at uneven coordinates (along axis 0)."""
+    d = np.diff(np.asarray(coordinates) + 0.0)
+    bent = (-1,) + (1,) * (np.ndim(y) - 1)  # (the weights along axis 0)
+    d1 = d[:-1]
+    d2 = d[1:]
+    mid = np.reshape(-d2 / (d1 * (d1 + d2)), bent) * y[:-2] + \
+        np.reshape((d2 - d1) / (d1 * d2), bent) * y[1:-1] + \
+        np.reshape(d1 / (d2 * (d1 + d2)), bent) * y[2:]
+    if edge_order == 1:
+        first = (y[1] - y[0]) / d[0]
+        last = (y[-1] - y[-2]) / d[-1]
+    else:
+        a, b = d[0], d[1]
+        first = -(2. * a + b) / (a * (a + b)) * y[0] + (a + b) / (a * b) * y[1] + \
+            -a / (b * (a + b)) * y[2]
+        a, b = d[-2], d[-1]
+        last = b / (a * (a + b)) * y[-3] + -(b + a) / (a * b) * y[-2] + \
+            (2. * b + a) / (b * (a + b)) * y[-1]
+    return np.concatenate([np.expand_dims(first, 0), mid, np.expand_dims(last, 0)], axis=0)
+
+
+def spacing_of(s0, sk):
+    """The spacing (a number, or the points' coordinates) along an axis: ``sk`` given
+    for it, else the one given for all (``np.gradient(f, dx)``)."""
+    if sk is None:
+        return s0
+    return sk
+
+
+def gradient(f, s0=1.0, s1=None, s2=None, axis=None, edge_order=1):
+    # (NumPy's *varargs as three spacings: one for all axes, or one per axis)
     # (a tuple per axis written out: a list built in a loop has no second derivative yet)
     if isinstance(axis, (tuple, list)):
         if len(axis) == 1:
-            return gradient_along(f, spacing, axis[0], edge_order)
+            return gradient_along(f, s0, axis[0], edge_order)
         if len(axis) == 2:
-            return (gradient_along(f, spacing, axis[0], edge_order),
-                    gradient_along(f, spacing, axis[1], edge_order))
+            return (gradient_along(f, s0, axis[0], edge_order),
+                    gradient_along(f, spacing_of(s0, s1), axis[1], edge_order))
         if len(axis) > 3:
             raise ValueError("s2sad's np.gradient: at most three axes in a tuple")
-        return (gradient_along(f, spacing, axis[0], edge_order),
-                gradient_along(f, spacing, axis[1], edge_order),
-                gradient_along(f, spacing, axis[2], edge_order))
+        return (gradient_along(f, s0, axis[0], edge_order),
+                gradient_along(f, spacing_of(s0, s1), axis[1], edge_order),
+                gradient_along(f, spacing_of(s0, s2), axis[2], edge_order))
     if axis is not None:
-        return gradient_along(f, spacing, axis, edge_order)
+        return gradient_along(f, s0, axis, edge_order)
     if np.ndim(f) == 1:
-        return gradient_along(f, spacing, 0, edge_order)
+        return gradient_along(f, s0, 0, edge_order)
     if np.ndim(f) == 2:
-        return (gradient_along(f, spacing, 0, edge_order),
-                gradient_along(f, spacing, 1, edge_order))
-    return (gradient_along(f, spacing, 0, edge_order), gradient_along(f, spacing, 1, edge_order),
-            gradient_along(f, spacing, 2, edge_order))
+        return (gradient_along(f, s0, 0, edge_order),
+                gradient_along(f, spacing_of(s0, s1), 1, edge_order))
+    if np.ndim(f) > 3:
+        raise ValueError("s2sad's np.gradient: arrays of at most three dimensions")
+    return (gradient_along(f, s0, 0, edge_order),
+            gradient_along(f, spacing_of(s0, s1), 1, edge_order),
+            gradient_along(f, spacing_of(s0, s2), 2, edge_order))
 
 
 # ----- trapezoid rule -----
@@ -156,7 +203,17 @@ def polyval(p, x):
 
 
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    if full or cov:
+        raise DifferentiationError("<s2sad>:?: np.polyfit with full=True or cov=True: its "
+                                   "derivative is known for the coefficients alone; fit "
+                                   "with np.linalg.lstsq of np.vander(x, deg + 1)")
     lhs = np.vander(np.asarray(x) + 0.0, deg + 1)
+    if w is not None:  # (NumPy's: the rows and y weighted)
+        lhs = lhs * np.asarray(w)[:, None]
+        if np.ndim(y) == 2:
+            y = y * np.asarray(w)[:, None]
+        else:
+            y = y * w
     scale = np.sqrt(np.sum(lhs * lhs, axis=0))
     c = np.linalg.pinv(lhs / scale) @ y
     return np.transpose(np.transpose(c) / scale)
@@ -236,6 +293,10 @@ defthrough(np.select, select)
 # ----- np.angle, np.real_if_close, np.rollaxis -----
 defvjp(np.angle, "z, deg=False", "angle_adjoint(g, z, deg)")
 defjvp(np.angle, "z, deg=False", "angle_tangent(dz, z, deg)")
+# (np.unwrap adds multiples of the period, a step function of p: the identity's slope)
+UNWRAP = "p, discont=None, axis=-1, *, period=6.283185307179586"
+defvjp(np.unwrap, UNWRAP, "g")
+defjvp(np.unwrap, UNWRAP, "dp")
 defvjp(np.real_if_close, "a, tol=100", "g")
 defjvp(np.real_if_close, "a, tol=100", "real_if_close_tangent(da, ans)")
 deflinear(np.rollaxis, "a, axis, start=0", "unroll_axis(g, a, axis, start)")

@@ -122,12 +122,19 @@ defjvp(np.cross, CROSS, "np.cross(da, b, axisa, axisb, axisc, axis)",
 
 # ----- pinv (full rank): X = pinv(A); dX = -X dA X + X X^T dA^T (I - A X)
 #       + (I - X A) dA^T X^T X, and its transpose -----
-XT, GT, DAT = "np.matrix_transpose(ans)", "np.matrix_transpose(g)", "np.matrix_transpose(da)"
+XT, GT = "np.matrix_transpose(ans)", "np.matrix_transpose(g)"
+#       (hermitian=True: NumPy reads the lower triangle of a (eigh), the upper one gets
+#       nothing; the formula holds for the symmetric matrix read)
 PINV = "a, rcond=None, hermitian=False"
-defvjp(np.linalg.pinv, PINV, f"-{XT} @ g @ {XT} + ({GT} - a @ (ans @ {GT})) @ (ans @ {XT}) "
-       f"+ ({XT} @ ans) @ ({GT} - ({GT} @ ans) @ a)")
-defjvp(np.linalg.pinv, PINV, f"-ans @ da @ ans + (ans @ {XT}) @ ({DAT} - ({DAT} @ a) @ ans) "
-       f"+ ({DAT} - ans @ (a @ {DAT})) @ ({XT} @ ans)")
+SA = "(triangle_read(a, 'L') if hermitian else a)"
+SDA = "(triangle_read(da, 'L') if hermitian else da)"
+PINV_ADJ = (f"-{XT} @ g @ {XT} + ({GT} - {SA} @ (ans @ {GT})) @ (ans @ {XT}) "
+            f"+ ({XT} @ ans) @ ({GT} - ({GT} @ ans) @ {SA})")
+defvjp(np.linalg.pinv, PINV, f"(triangle_read_adjoint({PINV_ADJ}, 'L') if hermitian "
+       f"else {PINV_ADJ})")
+defjvp(np.linalg.pinv, PINV, f"-ans @ {SDA} @ ans + (ans @ {XT}) @ (np.matrix_transpose({SDA}) "
+       f"- (np.matrix_transpose({SDA}) @ {SA}) @ ans) + (np.matrix_transpose({SDA}) - ans @ "
+       f"({SA} @ np.matrix_transpose({SDA}))) @ ({XT} @ ans)")
 
 # ----- multi_dot: a list of factors, a list adjoint -----
 defvjp(np.linalg.multi_dot, "arrays, *, out=None",
@@ -160,6 +167,17 @@ if hasattr(np.linalg, "matmul"):
     defvjp(np.linalg.matmul, "x1, x2", "matmul_lhs_adjoint(g, x1, x2)",
            "matmul_rhs_adjoint(g, x1, x2)")
     defjvp(np.linalg.matmul, "x1, x2", "np.matmul(dx1, x2)", "np.matmul(x1, dx2)")
+if hasattr(np.linalg, "vecdot"):  # (a function of its own, not np.vecdot)
+    defvjp(np.linalg.vecdot, "x1, x2, *, axis=-1",
+           "unbroadcast(np.expand_dims(g, axis) * x2, x1)",
+           "unbroadcast(np.expand_dims(g, axis) * x1, x2)")
+    defjvp(np.linalg.vecdot, "x1, x2, *, axis=-1", "np.vecdot(dx1, x2, axis=axis)",
+           "np.vecdot(x1, dx2, axis=axis)")
+if hasattr(np.linalg, "tensordot"):
+    defvjp(np.linalg.tensordot, "x1, x2, *, axes=2", "tensordot_lhs_adjoint(g, x1, x2, axes)",
+           "tensordot_rhs_adjoint(g, x1, x2, axes)")
+    defjvp(np.linalg.tensordot, "x1, x2, *, axes=2", "np.tensordot(dx1, x2, axes)",
+           "np.tensordot(x1, dx2, axes)")
 if hasattr(np.linalg, "outer"):
     defvjp(np.linalg.outer, "x1, x2", "np.reshape(g @ np.ravel(x2), np.shape(x1))",
            "np.reshape(np.ravel(x1) @ g, np.shape(x2))")

@@ -7,10 +7,12 @@ values as the library does:
   ``prepend``/``append`` (joined to the array first), ``np.pad``'s scalar
   ``constant_values`` (the padding of zeros plus the value times a mask), ``np.max`` /
   ``np.min``'s ``initial`` (an ``np.maximum`` / ``np.minimum`` after) and ``where``
-  (the masked places given ``initial``), ``np.sum``'s and ``np.mean``'s ``where`` (the
-  masked places given 0, the mean divided by the count of the others);
+  (the masked places given ``initial``), ``np.sum``'s, ``np.mean``'s, ``np.var``'s and
+  ``np.std``'s ``where`` (the masked places given 0, divided by the count of the others);
 - functions with no rule: ``np.meshgrid``, ``np.block`` (lists of depth 1 or 2),
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
+  ``np.diagflat``, ``np.logspace`` (a power of ``np.linspace``), ``np.matvec`` and
+  ``np.vecmat`` (as ``np.matmul`` with the vector made a column or a row),
   ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
   ``np.ediff1d``, ``np.apply_along_axis`` (a loop over the rows; the function's value a
@@ -88,6 +90,39 @@ def sum_where(a, axis=None, dtype=None, out=None, keepdims=False, initial=0, whe
     return np.sum(np.where(where, a, 0), axis=axis, dtype=dtype, keepdims=keepdims) + initial
 
 
+def var_where(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True):
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.var with out=: assign the result")
+    count = np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True)
+    mean = np.sum(np.where(where, a, 0), axis=axis, dtype=dtype, keepdims=True) / count
+    squares = np.where(where, np.real((a - mean) * np.conj(a - mean)), 0)
+    total = np.sum(squares, axis=axis, dtype=dtype, keepdims=keepdims)
+    return total / (np.sum(np.broadcast_to(where, np.shape(a)), axis=axis,
+                           keepdims=keepdims) - ddof)
+
+
+def std_where(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True):
+    return np.sqrt(var_where(a, axis, dtype, out, ddof, keepdims, where))
+
+
+def diagflat(v, k=0):
+    return np.diag(np.ravel(v), k)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    if np.ndim(base) > 0:  # (NumPy's: an array of bases along the new axis)
+        base = np.expand_dims(base, axis)
+    return np.power(base, np.linspace(start, stop, num, endpoint=endpoint, axis=axis))
+
+
+def matvec(x1, x2):
+    return np.matmul(x1, np.expand_dims(x2, -1))[..., 0]
+
+
+def vecmat(x1, x2):
+    return np.matmul(np.expand_dims(np.conj(x1), -2), x2)[..., 0, :]
+
+
 def mean_where(a, axis=None, dtype=None, out=None, keepdims=False, where=True):
     if out is not None:
         raise DifferentiationError("<s2sad>:?: np.mean with out=: assign the result")
@@ -128,6 +163,10 @@ def extract(condition, arr):
 
 
 def choose(a, choices, out=None, mode='raise'):
+    if mode == 'wrap':  # (the index taken modulo the number of choices, or clipped to it)
+        a = np.mod(a, len(choices))
+    elif mode == 'clip':
+        a = np.clip(a, 0, len(choices) - 1)
     return np.select([np.equal(a, k) for k in range(len(choices))], choices)
 
 
@@ -368,9 +407,11 @@ for _f in (np.min, np.amin):
     defthrough(_f, min_with_initial, keywords=("initial", "where"))
 defthrough(np.sum, sum_where, keywords=("where", "initial"))
 defthrough(np.mean, mean_where, keywords=("where",))
+defthrough(np.var, var_where, keywords=("where",))
+defthrough(np.std, std_where, keywords=("where",))
 for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress, compress),
                         (np.extract, extract), (np.choose, choose), (np.ldexp, ldexp),
-                        (np.resize, resize),
+                        (np.resize, resize), (np.diagflat, diagflat), (np.logspace, logspace),
                         (np.divmod, np_divmod), (np.add.accumulate, add_accumulate),
                         (np.multiply.accumulate, multiply_accumulate), (np.fft.hfft, hfft),
                         (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
@@ -388,6 +429,9 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
 for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal)):
     if hasattr(np.linalg, _name):  # (NumPy 2's array-API spellings)
         defthrough(getattr(np.linalg, _name), _reference)
+if hasattr(np, "matvec"):  # (NumPy 2.2: gufuncs, products with a vector of the last axis)
+    defthrough(np.matvec, matvec)
+    defthrough(np.vecmat, vecmat)
 _COMPLEX: list[tuple[Any, Any]] = [
     (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
     (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),

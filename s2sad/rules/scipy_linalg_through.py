@@ -49,7 +49,9 @@ def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=T
     if return_rank:
         raise DifferentiationError("<s2sad>:?: scipy.linalg.pinvh: return_rank is not "
                                    "supported")
-    return np.linalg.pinv(a, hermitian=True)
+    if lower:
+        return np.linalg.pinv(a, hermitian=True)
+    return np.linalg.pinv(np.conj(np.swapaxes(a, -1, -2)), hermitian=True)  # (the upper triangle)
 
 
 def toeplitz(c, r=None):

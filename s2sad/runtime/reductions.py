@@ -23,8 +23,11 @@ def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Adjoint of a reduction: spread ``g`` back over the reduced axes of ``x``."""
     shape = x.shape if type(x) is np.ndarray else np.shape(x)
     if axis is None and type(g) in _NUMBERS and shape and math.prod(shape) < 4096:
-        return np.full(shape, g)  # small: cheaper than a broadcast view
+        return np.full(shape, g if type(g) is not int else float(g))  # small: cheaper than
+        # a broadcast view (an int: ``1.0 * k`` folded to the int ``k``; adjoints are floats)
     g = np.asarray(g)
+    if g.dtype.kind in "biu":
+        g = g.astype(float)
     if not keepdims:
         axes = _axes(axis, len(shape))
         g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
@@ -53,7 +56,8 @@ def _last(a: Any, axis: Any) -> tuple[np.ndarray, tuple[int, ...]]:
     a = _float(a)
     axes = _axes(axis, a.ndim)
     moved = np.moveaxis(a, axes, range(a.ndim - len(axes), a.ndim))
-    return moved.reshape(moved.shape[:a.ndim - len(axes)] + (-1,)), axes
+    kept = a.ndim - len(axes)  # (the group's length written out: -1 fails on size 0)
+    return moved.reshape(moved.shape[:kept] + (math.prod(moved.shape[kept:]),)), axes
 
 
 def prod_others(a: Any, axis: Any = None) -> Any:
