@@ -152,11 +152,10 @@ def _positions(args: tuple, active: tuple | None) -> tuple:
 
 
 def _too_deep(fn: Callable) -> Exception:
+    from s2sad.call_kinds import defined_at
     from s2sad.errors import DifferentiationError
-    code = getattr(fn, "__code__", None)
-    where = f"{code.co_filename}:{code.co_firstlineno}" if code else "<s2sad>:?"
     return DifferentiationError(
-        f"{where}: recursion of {getattr(fn, '__name__', 'f')}(): its derivative takes "
+        f"{defined_at(fn)}: recursion of {getattr(fn, '__name__', 'f')}(): its derivative takes "
         f"about eight Python frames per level, more than sys.getrecursionlimit() allows "
         f"here; raise the limit (sys.setrecursionlimit) or write the recursion as a loop")
 

@@ -294,3 +294,9 @@ def grad_source(f: Callable, *args: Any, wrt: Any = 0) -> str:
     g = s2sad.grad(f, wrt=wrt)
     g(*args)
     return g.source
+
+
+def grad_code(f: Callable, *args: Any, wrt: Any = 0) -> str:
+    """:func:`grad_source` without its comment lines (what the code does, not says)."""
+    return "\n".join(line for line in grad_source(f, *args, wrt=wrt).splitlines()
+                     if not line.lstrip().startswith("#"))

@@ -8,7 +8,7 @@ list); value_and_grad and vjp."""
 import numpy as np
 
 import s2sad
-from gradcheck import check_grad, check_hessian, check_vjp, grad_source
+from gradcheck import check_grad, check_hessian, check_vjp, grad_code
 
 
 def paths(S0, sigma, Z):
@@ -49,15 +49,10 @@ def diffusion(u, k, steps):
     return np.sum(u ** 2)
 
 
-def _code(f, *args, wrt=0):
-    return "\n".join(line for line in grad_source(f, *args, wrt=wrt).splitlines()
-                     if not line.lstrip().startswith("#"))
-
-
 def test_a_path_simulation(rng) -> None:
     Z = rng.standard_normal((6, 700))
     check_grad(paths, 1.2, 0.3, Z, wrt=(0, 1))
-    src = _code(paths, 1.2, 0.3, Z, wrt=(0, 1))
+    src = grad_code(paths, 1.2, 0.3, Z, wrt=(0, 1))
     assert "rows = np.empty((" in src and "stack" not in src
     assert "out=rows[t, 1]" in src and "rows[t, 0] = S_1" in src
     value, grads = s2sad.value_and_grad(paths, wrt=(0, 1))(1.2, 0.3, Z)
@@ -69,7 +64,7 @@ def test_a_damped_state(rng) -> None:
     w, xs, h0 = rng.uniform(0, 1, 40), rng.standard_normal((5, 40)), rng.standard_normal(40)
     check_grad(damped, w, xs, h0, wrt=(0, 1, 2))
     check_vjp(damped, w, xs, h0, wrt=(0, 2))
-    src = _code(damped, w, xs, h0, wrt=(0, 2))
+    src = grad_code(damped, w, xs, h0, wrt=(0, 2))
     assert "out=rows[t, 0]" in src and "rows[t, 1] = h_1" in src and "stack" not in src
     dh0 = s2sad.grad(damped, wrt=2)(w, xs, h0)
     assert np.allclose(dh0, 2 * h0 * np.exp(-2 * w * np.sum(xs ** 2, axis=0)), rtol=1e-13)
@@ -86,7 +81,7 @@ def test_a_recurrent_state_carried(rng) -> None:
 def test_numbers_stay_on_the_list(rng) -> None:
     x, Z = rng.standard_normal(600), rng.standard_normal((3, 600)) / 20
     check_grad(with_a_number, x, Z)
-    src = _code(with_a_number, x, Z)
+    src = grad_code(with_a_number, x, Z)
     assert "rows" in src and "stack.append(" in src
 
 
@@ -115,7 +110,7 @@ def test_a_name_pushed_twice_a_trip(rng) -> None:
     """(each push its own place in the row, though both push ``x``)"""
     x, w = rng.standard_normal(600), rng.uniform(0.5, 1.0, 600)
     check_grad(twice_a_trip, x / 3, w, 3, wrt=(0, 1))
-    src = _code(twice_a_trip, x, w, 3, wrt=(0, 1))
+    src = grad_code(twice_a_trip, x, w, 3, wrt=(0, 1))
     assert "rows[t, 1]" in src and "stack" not in src
 
 
@@ -137,5 +132,5 @@ def test_gates(rng) -> None:
     W, xs = rng.standard_normal((5, 5)) / 2, rng.standard_normal((4, 3, 5))
     h0 = rng.standard_normal((3, 5))
     check_grad(gates, W, xs, h0, wrt=(0, 2))
-    src = _code(gates, W, xs, h0, wrt=(0, 2))
+    src = grad_code(gates, W, xs, h0, wrt=(0, 2))
     assert "rows = " in src and "stack" not in src

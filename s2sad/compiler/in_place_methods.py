@@ -39,12 +39,17 @@ def array_written(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool:
     written = _method_written(norm, call) or _ufunc_written(norm, call)
     if written is None:
         return False
-    from s2sad.compiler.assignments import assign_item
     array, value = written
+    _every_item(norm, array, value, s)
+    return True
+
+
+def _every_item(norm: Normalizer, array: gast.expr, value: gast.expr, like: gast.AST) -> None:
+    """Emit ``array[...] = value`` (:func:`assignments.assign_item`)."""
+    from s2sad.compiler.assignments import assign_item
     every = gast.Subscript(value=copy.deepcopy(array), slice=gast.Constant(
         value=Ellipsis, kind=None), ctx=gast.Store())
-    assign_item(norm, every, value, s)
-    return True
+    assign_item(norm, every, value, like)
 
 
 def _named_array(e: gast.expr, norm: Normalizer) -> bool:
@@ -117,11 +122,8 @@ def out_written(norm: Normalizer, call: gast.Call) -> gast.expr | None:
     written = _ufunc_written(norm, call)
     if written is None:
         return None
-    from s2sad.compiler.assignments import assign_item
     array, value = written
-    every = gast.Subscript(value=copy.deepcopy(array), slice=gast.Constant(
-        value=Ellipsis, kind=None), ctx=gast.Store())
-    assign_item(norm, every, value, call)
+    _every_item(norm, array, value, call)
     result = copy.deepcopy(array)
     for n in gast.walk(result):
         if hasattr(n, "ctx"):
