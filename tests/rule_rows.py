@@ -584,4 +584,5 @@ if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
 if hasattr(np, "cumulative_sum"):  # NumPy 2.1 spellings of the array API
     R(np.cumulative_sum, N(5)); R(np.cumulative_sum, N(3, 4), axis=1)  # noqa: E702
     R(np.astype, N(3, 4), np.float64); R(np.astype, 3 * N(4), np.int64)  # noqa: E702
+    R(np.cumulative_prod, N(5)); R(np.cumulative_prod, N(3, 4), axis=0)  # noqa: E702
 R(np.sign, N(3, 4))  # flat at real values (complex ones: tests/test_complex.py)
