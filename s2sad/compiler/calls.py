@@ -14,6 +14,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
+from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
 from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
@@ -169,6 +170,8 @@ def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | 
                                    values=[k.value for k in node.keywords]))
     if isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields"):
         return _named_tuple(norm, node, fn)
+    if dataclass_fits(fn, node):  # (its record, as a dataclass argument's)
+        return dataclass_built(norm, fn, *_arguments(norm, node))
     return None
 
 

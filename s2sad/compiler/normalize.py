@@ -33,6 +33,7 @@ from s2sad.compiler import (
     sequences,
     source,
 )
+from s2sad.compiler.dataclass_built import built_instances
 from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
@@ -428,6 +429,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     passed = known.callables if known else ()
     norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
+    norm.instances.update(built_instances(norm, node))  # (p = Params(w, b) built here)
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}

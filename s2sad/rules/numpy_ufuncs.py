@@ -19,7 +19,9 @@ Kink and pole conventions (every rule table follows them):
   inf where ``g != 0`` but exactly 0 where ``g == 0`` (``safe_div`` /
   ``safe_mul``), never ``0 * inf = nan``.  ``power(x, 0)`` has slope 0 at 0.
 - ``np.where(c, x, y)`` gives the branch not taken an exactly-zero adjoint,
-  so ``np.where(x > 0, np.sqrt(x), 0.0)`` has a finite gradient at 0.
+  so ``np.where(x > 0, np.sqrt(x), 0.0)`` has a finite gradient at 0; so do
+  ``maximum``/``minimum``/``fmax``/``fmin``/``clip`` to the argument not taken
+  (share 0), so ``np.sqrt(np.maximum(v, 0))`` has gradient 0 where ``v < 0``.
 - Norm-like functions have derivative 0 at the origin: ``hypot``,
   ``arctan2``, ``np.linalg.norm``, ``std`` of a constant.
 - Step functions (``sign``, ``floor``, ``round``, ``heaviside``...) have
@@ -104,13 +106,17 @@ defjvp(np.absolute, "x", "abs_tangent(dx, x)")
 deffacts((np.absolute, abs, math.fabs), F.magnitude)
 defscale(np.fabs, "x", "g * np.sign(x)")
 defscale(np.copysign, "x, y", "g * np.sign(x) * np.copysign(1.0, y)", None)
-defscale(np.maximum, "x, y", "g * max_share(x, y)", "g * max_share(y, x)")
-defscale(np.minimum, "x, y", "g * min_share(x, y)", "g * min_share(y, x)")
-defscale(np.fmax, "x, y", "g * fmax_share(x, y)", "g * fmax_share(y, x)")
-defscale(np.fmin, "x, y", "g * fmin_share(x, y)", "g * fmin_share(y, x)")
+# (a share of 0 selects: the argument not taken gets exactly 0 even where g is inf, as
+# sqrt(maximum(v, 0)) at v < 0 -- safe_mul with the share first; the guard is dropped
+# where no NaN comes out, :mod:`s2sad.fallback`)
+defscale(np.maximum, "x, y", "safe_mul(max_share(x, y), g)", "safe_mul(max_share(y, x), g)")
+defscale(np.minimum, "x, y", "safe_mul(min_share(x, y), g)", "safe_mul(min_share(y, x), g)")
+defscale(np.fmax, "x, y", "safe_mul(fmax_share(x, y), g)", "safe_mul(fmax_share(y, x), g)")
+defscale(np.fmin, "x, y", "safe_mul(fmin_share(x, y), g)", "safe_mul(fmin_share(y, x), g)")
 defscale(np.clip, "a, a_min=None, a_max=None",  # (where a_min > a_max: a_max, as NumPy)
-         "g * clip_mask(a, a_min, a_max)", "g * clip_bound_share(a, a_min, a_max, False)",
-         "g * clip_bound_share(a, a_min, a_max, True)")
+         "safe_mul(clip_mask(a, a_min, a_max), g)",
+         "safe_mul(clip_bound_share(a, a_min, a_max, False), g)",
+         "safe_mul(clip_bound_share(a, a_min, a_max, True), g)")
 defscale(np.where, "condition, x=None, y=None",
          None, "np.where(condition, g, 0.0)", "np.where(condition, 0.0, g)")
 defscale(np.nan_to_num, "x", "g * np.isfinite(x)")
