@@ -22,6 +22,8 @@ Inner loops first, so an invariant of two loops rises in front of both.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import gast
 import numpy as np
 
@@ -67,10 +69,11 @@ def _invariants(loop: gast.For | gast.While, namespace: dict, live: frozenset) -
     moved: list = []
     read_before = {n.id for n in name_nodes(loop.test)} if isinstance(loop, gast.While) \
         else set()
+    bindings = _bindings(loop.body)
     for s in list(loop.body):
         target = _target(s)
         if target is not None and target not in read_before and target not in live and \
-                _bindings(loop.body, target) == 1 and _cannot_raise(s.value, namespace) and \
+                bindings[target] == 1 and _cannot_raise(s.value, namespace) and \
                 not {n.id for n in name_nodes(s.value)} & varying:
             loop.body.remove(s)
             moved.append(s)
@@ -101,11 +104,18 @@ def _bound_in(stmts: list) -> set[str]:
     return out
 
 
-def _bindings(stmts: list, name: str) -> int:
-    """How many statements of ``stmts`` (nested ones too) bind or write into ``name``."""
-    return sum(1 for s in stmts for node in nodes(s) if isinstance(node, gast.stmt) and (
-        name in written_names(node) or isinstance(node, gast.For) and
-        name in {n.id for n in name_nodes(node.target)}))
+def _bindings(stmts: list) -> Counter:
+    """name -> how many statements of ``stmts`` (nested ones too) bind or write into it
+    (counted once for the loop: a moved statement binds its target alone)."""
+    counts: Counter = Counter()
+    for s in stmts:
+        for node in nodes(s):
+            if isinstance(node, gast.stmt):
+                names = set(written_names(node))
+                if isinstance(node, gast.For):
+                    names |= {n.id for n in name_nodes(node.target)}
+                counts.update(names)
+    return counts
 
 
 def _cannot_raise(e: gast.expr, namespace: dict) -> bool:
