@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import copy
 import dataclasses
+import operator
 from typing import Any
 
 _RECORDS: dict[type, type] = {}  # a dataclass -> the named tuple standing for it
@@ -52,17 +53,21 @@ def back(value: Any, made: dict[type, Any]) -> Any:
     return value
 
 
-def record_class(cls: type) -> type:
-    """The named tuple of ``cls``'s fields, with its methods and properties; a subclass
-    of ``cls`` unless ``cls`` keeps its fields in slots."""
+def record_class(cls: type, names: list[str] | None = None) -> type:
+    """The named tuple of ``cls``'s fields (a dataclass's, or ``names``: the attributes
+    a plain class stores), with its methods and properties; a subclass of ``cls`` unless
+    ``cls`` keeps its fields in slots.  A name a named tuple cannot take (``_w``) is an
+    item read by that name too, and ``_fields`` the names (what field reads index)."""
     record = _RECORDS.get(cls)
-    if record is None:
-        names = [f.name for f in dataclasses.fields(cls)]
-        base = collections.namedtuple(cls.__name__, names)  # type: ignore[misc]
+    if record is None or names is not None and list(record._fields) != names:  # type: ignore[attr-defined]
+        names = names if names is not None else [f.name for f in dataclasses.fields(cls)]
+        base = collections.namedtuple(cls.__name__, names, rename=True)  # type: ignore[misc]
         own = {k: v for k, v in vars(cls).items() if k not in _DUNDERS and k not in names}
         body = {**own, "__module__": cls.__module__, "__qualname__": cls.__qualname__,
                 "__init__": _no_init, "__repr__": base.__repr__, "__eq__": tuple.__eq__,
-                "__hash__": tuple.__hash__}
+                "__hash__": tuple.__hash__, "_fields": tuple(names),
+                **{n: property(operator.itemgetter(i)) for i, n in enumerate(names)
+                   if n != base._fields[i]}}
         try:
             record = type(cls.__name__, (base, cls), body)
         except TypeError:  # (slots: the layouts of a tuple and of the class conflict)

@@ -13,6 +13,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler.class_records import class_built, record_fits
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
 from s2sad.compiler.in_place_methods import out_written
@@ -172,6 +173,8 @@ def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | 
         return _named_tuple(norm, node, fn)
     if dataclass_fits(fn, node):  # (its record, as a dataclass argument's)
         return dataclass_built(norm, fn, *_arguments(norm, node))
+    if record_fits(fn, node):  # (a plain class's: the attributes its __init__ stores)
+        return class_built(norm, fn, *_arguments(norm, node), node)
     return None
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
+from s2sad.compiler.class_records import record_fits
 from s2sad.compiler.local_functions import as_values
 from s2sad.compiler.names import load
 from s2sad.compiler.spread_arguments import constant, literal
@@ -83,7 +84,8 @@ def built_instances(norm: Normalizer, node: gast.FunctionDef) -> dict[str, type]
         cls = norm.resolve(n.value.func) if isinstance(
             n.value.func, (gast.Name, gast.Attribute)) else None
         name = n.targets[0].id
-        found.setdefault(name, set()).add(cls if dataclass_fits(cls, n.value) else None)
+        fits = dataclass_fits(cls, n.value) or record_fits(cls, n.value)
+        found.setdefault(name, set()).add(cls if fits else None)
         counts[name] = counts.get(name, 0) + 1
     return {name: next(iter(kinds)) for name, kinds in found.items()
             if len(kinds) == 1 and None not in kinds and counts[name] == norm.stores[name]}

@@ -44,15 +44,16 @@ def _default(norm: Normalizer, value: Any) -> gast.expr:
 
 
 def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
-           receiver: Any = None) -> gast.expr:
+           receiver: Any = None, src: source.Source | None = None) -> gast.expr:
     """Splice ``fn``'s normalized body here; return the atom holding its result;
     ``receiver``: the object a method is called on (its ``self``), when known.  What
     stops s2sad inside a library's function (``copy.deepcopy``'s try/except) is
-    refused at the user's call of it, not at a line of the library."""
+    refused at the user's call of it, not at a line of the library; ``src``: the body
+    to splice when not ``fn``'s own (a class's ``__init__`` building a record)."""
     if _library(norm.src.filename) or not _library(_file_of(fn)):
-        return _inline(norm, fn, args, kws, node, receiver)
+        return _inline(norm, fn, args, kws, node, receiver, src)
     try:
-        return _inline(norm, fn, args, kws, node, receiver)
+        return _inline(norm, fn, args, kws, node, receiver, src)
     except DifferentiationError as exc:
         where, _, rest = str(exc).partition(": ")
         inner = f"{os.path.basename(where)}: {rest.partition(': ')[0]}"
@@ -86,9 +87,9 @@ def _library_roots() -> tuple[str, ...]:
 
 
 def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
-            receiver: Any = None) -> gast.expr:
+            receiver: Any = None, src: source.Source | None = None) -> gast.expr:
     from s2sad.compiler.normalize import Normalizer
-    src = _source_of(norm, fn, node)
+    src = src or _source_of(norm, fn, node)
     owner = norm.owner if args and _is_self(norm, args[0]) else \
         _class_of(norm, args[0]) if args else None
     me = (fn, id(receiver) if receiver is not None else owner)

@@ -16,6 +16,7 @@ loop; calls of the user's own functions are inlined (normalized in turn).
 """
 from __future__ import annotations
 
+import builtins
 import copy
 from collections import Counter
 from dataclasses import dataclass
@@ -281,6 +282,11 @@ class Normalizer(Lookups):
             return "neg" if isinstance(value.op, gast.USub) else "not_"
         if isinstance(value, gast.Call):
             f = value.func
+            if isinstance(f, gast.Name) and self.namespace.get(f.id, builtins.getattr) is \
+                    builtins.getattr and f.id.startswith("getattr") and len(value.args) == 2 \
+                    and isinstance(value.args[1], gast.Constant) and \
+                    str(value.args[1].value).isidentifier():
+                return str(value.args[1].value)  # (p.w read as w: its adjoint dw)
             return f.attr if isinstance(f, gast.Attribute) else getattr(f, "id", fallback)
         if isinstance(value, gast.Subscript):
             return getattr(value.value, "id", "item") + "_item"

@@ -28,6 +28,7 @@ from s2sad.compiler import (
     loader,
     normalize,
     optimize,
+    record_reads,
     render,
     reverse_assembly,
     simplify,
@@ -79,7 +80,8 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
                                  param_ranks(node, ranks, held=True),
                                  outer=set(namespace))
     if stage != "alias":
-        node = factor_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)), namespace)
+        node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
+                                                         namespace), namespace)
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset())

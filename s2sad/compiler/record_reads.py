@@ -1,0 +1,89 @@
+"""Attribute reads of a record built in the function read as the item itself.
+
+An object made inside (a dataclass, a plain class, a named tuple: ``p = Params(w, b)``)
+is built as ``named_tuple(w, b, kind=Params)`` and read as ``getattr(p, 'w')``.  Through
+the record, the reverse sweep adds every attribute's adjoint into a record of adjoints
+(``field_add``) and takes them out again, through generic helpers the shape facts cannot
+make plain.  So, on the SSA core form, a read ``getattr(p, 'w')`` after ``p`` is built
+in the same block (or one around it) is ``w``: the value read is the item, the same
+object, where ``p`` and the item are names bound once; the record is then left with no
+reader (dropped) unless it is passed on whole.
+"""
+from __future__ import annotations
+
+import builtins
+from collections import Counter
+from typing import Any
+
+import gast
+
+from s2sad import runtime
+from s2sad.compiler.names import load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import blocks, nodes
+
+
+def rewrite(node: gast.FunctionDef, namespace: dict[str, Any]) -> gast.FunctionDef:
+    """``node`` with each attribute read of a record built in it the item read."""
+    found = list(nodes(node.body))
+    if not any(n.__class__ is gast.Call and evaluate_ref(n.func, namespace) is
+               runtime.named_tuple for n in found):
+        return node
+    stores = Counter(n.id for n in found if n.__class__ is gast.Name and
+                     n.ctx.__class__ is not gast.Load)
+    params = {a.id for a in node.args.args + node.args.kwonlyargs}
+    once = {n for n, k in stores.items() if k == 1 and n not in params} | \
+        {p for p in params if p not in stores}
+    for block in blocks(node.body):
+        records: dict[str, tuple[type, list]] = {}
+        for s in block:
+            _read_items(s, records, namespace)
+            _note_record(s, records, once, namespace)
+    return node
+
+
+def _note_record(s: gast.stmt, records: dict, once: set[str], namespace: dict) -> None:
+    """``s`` binding a record (``t = named_tuple(a, b, kind=K)``, or ``u = t``): noted."""
+    if s.__class__ is not gast.Assign or len(s.targets) != 1 or \
+            s.targets[0].__class__ is not gast.Name or s.targets[0].id not in once:
+        return
+    v, name = s.value, s.targets[0].id
+    if v.__class__ is gast.Name and v.id in records:
+        records[name] = records[v.id]
+        return
+    if v.__class__ is not gast.Call or evaluate_ref(v.func, namespace) is not \
+            runtime.named_tuple or [k.arg for k in v.keywords] != ["kind"] or \
+            not all(a.__class__ is gast.Constant or a.__class__ is gast.Name and a.id in once
+                    for a in v.args):
+        return
+    kind = evaluate_ref(v.keywords[0].value, namespace)
+    fields = getattr(kind, "_fields", None)
+    if isinstance(fields, tuple) and len(fields) == len(v.args):
+        records[name] = (kind, v.args)
+
+
+def _read_items(s: gast.stmt, records: dict, namespace: dict) -> None:
+    """Every ``getattr(t, 'a')`` in ``s`` of a record ``t`` noted: its item."""
+    if not records:
+        return
+    for n in list(nodes([s])):
+        for field in ("value", "args", "elts", "left", "right", "comparators", "values"):
+            child = getattr(n, field, None)
+            if isinstance(child, list):
+                setattr(n, field, [_item(c, records, namespace) for c in child])
+            elif isinstance(child, gast.Call):
+                setattr(n, field, _item(child, records, namespace))
+
+
+def _item(n: Any, records: dict, namespace: dict) -> Any:
+    if n.__class__ is not gast.Call or len(n.args) != 2 or n.keywords or \
+            n.args[0].__class__ is not gast.Name or n.args[0].id not in records or \
+            n.args[1].__class__ is not gast.Constant or \
+            evaluate_ref(n.func, namespace) is not builtins.getattr:
+        return n
+    kind, items = records[n.args[0].id]
+    if n.args[1].value not in kind._fields:
+        return n
+    item = items[kind._fields.index(n.args[1].value)]
+    return load(item.id) if item.__class__ is gast.Name else gast.Constant(
+        value=item.value, kind=None)

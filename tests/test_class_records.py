@@ -1,0 +1,226 @@
+"""Objects of a plain class made inside the differentiated function (``p = Particle(x,
+v)``; ``layer = Affine(W, b)`` then ``layer(h)``): built as records of the attributes
+``__init__`` stores (compiler/class_records.py), their attribute reads read as the
+items (compiler/record_reads.py); checked against central differences; what is more
+than storing attributes refused at the user's line."""
+from __future__ import annotations
+
+from collections import namedtuple
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp, grad_source
+
+X = np.array([0.3, -1.2, 0.7])
+V = np.array([1.0, 2.0, -0.5])
+W = np.array([[0.1, 0.2, 0.3], [0.4, -0.5, 0.6], [0.7, 0.8, -0.9]])
+
+
+class Particle:
+    def __init__(self, x, v):
+        """A particle (a docstring is skipped)."""
+        self.x = x
+        self.v = v
+
+    def energy(self):
+        return 0.5 * np.sum(self.v ** 2) + np.sum(np.cos(self.x))
+
+
+def particle_energy(x, v):
+    p = Particle(x, v)
+    return p.energy()
+
+
+class Box:
+    def __init__(self, a, scale=2.0):
+        self._a = a
+        self.n = len(a)
+        self.total: float = np.sum(self._a) * scale
+
+    def mean(self):
+        return self.total / self.n
+
+
+def two_boxes(x):
+    p = Box(x)
+    q = Box(x ** 2, scale=0.5)
+    return p.mean() * q.mean() + np.sum(p._a * q._a)
+
+
+class Base:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, h):
+        return np.tanh(self.w * h)
+
+
+class Child(Base):
+    def extra(self, h):
+        return self(h) ** 2
+
+
+def inherited_init(x):
+    c = Child(x)
+    return np.sum(c.extra(x[::-1])) + float(isinstance(c, Base))
+
+
+class Lin:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, h):
+        return self.W @ h + self.b
+
+
+def layers_in_a_loop(W, x):
+    h = x
+    for t in range(3):
+        layer = Lin(W * (t + 1), x)
+        h = np.tanh(layer(h))
+    return np.sum(h)
+
+
+def loss_of(model, x):
+    return np.sum(model(x) ** 2)
+
+
+def passed_to_a_helper(W, x):
+    m = Lin(W, x)
+    return loss_of(m, x)
+
+
+class Poly:
+    def __init__(self, coefs):
+        self.coefs = list(coefs)
+
+    def __call__(self, t):
+        s = 0.0
+        for c in self.coefs:
+            s = s * t + c
+        return s
+
+
+def list_attribute(x):
+    p = Poly([x[0], x[1], x[2]])
+    return p(0.5) + p(x[0])
+
+
+class Scaled:
+    def __init__(self, w):
+        self.w = w
+        self.norm = np.linalg.norm(self.w)
+
+    def unit(self):
+        return self.w / self.norm
+
+
+def branch_on_an_attribute(x):
+    s = Scaled(x)
+    if s.norm > 1.0:
+        return np.sum(s.unit() ** 3)
+    return np.sum(s.w ** 2)
+
+
+@pytest.mark.parametrize("f, args", [
+    (particle_energy, (X, V)), (two_boxes, (X,)), (inherited_init, (X,)),
+    (layers_in_a_loop, (W, X)), (passed_to_a_helper, (W, X)), (list_attribute, (X,)),
+    (branch_on_an_attribute, (X,)), (branch_on_an_attribute, (0.2 * X,)),
+])
+def test_gradient_of_objects_made_inside(f, args):
+    for i in range(len(args)):
+        check_grad(f, *args, wrt=i)
+
+
+def test_closed_form_of_a_particle_energy():
+    dx, dv = s2sad.grad(particle_energy, wrt=(0, 1))(X, V)
+    np.testing.assert_allclose(dx, -np.sin(X), rtol=1e-12)
+    np.testing.assert_allclose(dv, V, rtol=1e-12)
+
+
+@pytest.mark.parametrize("f", [two_boxes, inherited_init, list_attribute])
+def test_forward_mode_and_second_order(f):
+    check_jvp(f, X)
+    check_hessian(f, X)
+
+
+def test_attribute_reads_are_the_items():
+    source = grad_source(particle_energy, X, V)
+    assert "getattr(" not in source and "named_tuple" not in source
+    assert "getattr(" not in grad_source(layers_in_a_loop, W, X)
+
+
+Point = namedtuple("Point", "x y")
+
+
+@dataclass
+class Params:
+    w: np.ndarray
+    b: float
+
+
+def named_tuple_built(x):
+    p = Point(x, x ** 2)
+    return np.sum(p.x * p.y)
+
+
+def dataclass_built(x):
+    p = Params(x, 0.5)
+    return np.sum(np.tanh(p.w * p.b))
+
+
+@pytest.mark.parametrize("f", [named_tuple_built, dataclass_built])
+def test_named_tuples_and_dataclasses_built_read_as_items(f):
+    check_grad(f, X)
+    assert "getattr(" not in grad_source(f, X)
+
+
+class Mutating:
+    def __init__(self, x):
+        self.x = x
+
+    def step(self):
+        self.x = self.x * 2.0
+
+
+def mutated_by_a_method(x):
+    m = Mutating(x)
+    m.step()
+    return np.sum(m.x)
+
+
+class Conditional:
+    def __init__(self, x):
+        if np.sum(x) > 0:
+            self.x = x
+        else:
+            self.x = -x
+
+
+def conditional_init(x):
+    return np.sum(Conditional(x).x ** 3)
+
+
+def written_through_another_name(x):
+    y = x * 1.0
+    p = Box(y)
+    y[0] = 5.0
+    return np.sum(p._a ** 2) + p.total
+
+
+@pytest.mark.parametrize("f, line", [
+    (mutated_by_a_method, "self.x = self.x * 2.0"),
+    (conditional_init, "return np.sum(Conditional(x).x ** 3)"),
+    (written_through_another_name, "y[0] = 5.0"),
+])
+def test_what_is_more_than_storing_attributes_is_refused(f, line):
+    with pytest.raises(s2sad.DifferentiationError) as err:
+        s2sad.grad(f)(X)
+    where = str(err.value).split(":")
+    assert where[0].endswith("test_class_records.py")
+    import linecache
+    assert linecache.getline(where[0], int(where[1])).strip() == line
