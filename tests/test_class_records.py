@@ -224,3 +224,57 @@ def test_what_is_more_than_storing_attributes_is_refused(f, line):
     assert where[0].endswith("test_class_records.py")
     import linecache
     assert linecache.getline(where[0], int(where[1])).strip() == line
+
+
+# ----- a property of the user's class: its getter inlined (was read as a missing field) --
+
+@dataclass
+class Weighted:
+    w: np.ndarray
+
+    @property
+    def scale(self):
+        return np.sum(self.w ** 2)
+
+
+def property_of_an_argument(p, x):
+    return np.sum(p.w * x) * p.scale
+
+
+def property_of_a_dataclass_built(w, x):
+    p = Weighted(w)
+    return np.sum(p.w * x) * p.scale
+
+
+class Gated:
+    def __init__(self, w):
+        self.w = w
+
+    @property
+    def gate(self):
+        return 1.0 / (1.0 + np.exp(-self.w))
+
+    @staticmethod
+    def act(z):
+        return np.tanh(z)
+
+    def __call__(self, x):
+        return self.act(self.gate * x) * self.gate
+
+
+def property_read_in_a_method(w, x):
+    m = Gated(w)
+    return np.sum(m(x)) + np.sum(m.gate)
+
+
+def test_property_of_a_dataclass_argument_closed_form():
+    (dp,) = s2sad.grad(property_of_an_argument)(Weighted(V), X),
+    expected = X * np.sum(V ** 2) + np.sum(V * X) * 2 * V
+    np.testing.assert_allclose(dp.w, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("f", [property_of_a_dataclass_built, property_read_in_a_method])
+def test_properties_read_through_their_getters(f):
+    check_grad(f, V, X, wrt=0)
+    check_grad(f, V, X, wrt=1)
+    check_jvp(f, V, X)

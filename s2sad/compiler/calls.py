@@ -404,6 +404,21 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     return found if is_user_function(plain) and not has_rule else None
 
 
+def property_read(norm: Normalizer, node: gast.Attribute) -> gast.expr | None:
+    """``p.scale`` of a property of the user's class, ``p`` an object of it whose class is
+    known (``self`` in a method, a parameter given one, one built here): its getter
+    inlined with ``p`` (was read as a field the record does not have); else None."""
+    if not isinstance(node.value, gast.Name):
+        return None
+    owner = norm.owner if node.value.id == first_param(norm) else None
+    owner = owner or norm.instances.get(node.value.id)
+    found = inspect.getattr_static(owner, node.attr, None) if owner is not None else None
+    if not isinstance(found, property) or not is_user_function(found.fget):
+        return None
+    call = gast.copy_location(gast.Call(func=node, args=[], keywords=[]), node)
+    return inline(norm, found.fget, [norm.atom(node.value)], [], call)
+
+
 def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
     """The call's arguments as atoms; a function made inside the function (a lambda, a
     local def's name) as the name of its local def (:mod:`local_functions`)."""
