@@ -92,14 +92,35 @@ def objects_made_in_a_loop(a):
     return s * a
 
 
+class Guarded:
+    def __init__(self, v):
+        if v > 0:
+            self.v = v
+        else:
+            self.v = -v
+
+
+def object_of_a_guarded_class(a):
+    return Guarded(a * 2.0).v * a
+
+
 @pytest.mark.parametrize("f", [object_made_inside, objects_made_in_a_loop])
-def test_object_of_a_users_class_made_inside(f):
-    """Was: "no derivative rule is known and its source cannot be read" (the class's
-    source can be read); now the construct and the way out."""
-    for derivative in (s2sad.grad(f), lambda a: s2sad.jvp(f)(a, 1.0)):
+def test_object_of_a_plain_class_made_inside(f):
+    """Was refused (an object made inside); an ``__init__`` that only stores attributes
+    is built as a record of them (compiler/class_records.py)."""
+    check_grad(f, 1.3)
+    check_jvp(f, 1.3)
+    check_hessian(f, 1.3)
+
+
+def test_object_of_a_users_class_made_inside():
+    """An ``__init__`` that does more than store attributes: the construct and the way
+    out (was: "no derivative rule is known and its source cannot be read")."""
+    for derivative in (s2sad.grad(object_of_a_guarded_class),
+                       lambda a: s2sad.jvp(object_of_a_guarded_class)(a, 1.0)):
         with pytest.raises(s2sad.DifferentiationError, match=(
-                r"test_library_sources\.py:\d+: an object of class .*Box made inside the "
-                r"differentiated function: make it outside and pass it in")):
+                r"test_library_sources\.py:\d+: an object of class .*Guarded made inside "
+                r"the differentiated function: make it outside and pass it in")):
             derivative(1.3)
 
 

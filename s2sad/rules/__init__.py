@@ -18,6 +18,7 @@ from s2sad.rules import (  # noqa: F401
     operators,
     registry,
     structures,
+    ufunc_methods,
 )
 
 for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "scipy_linalg"),
