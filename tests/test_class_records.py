@@ -278,3 +278,74 @@ def test_properties_read_through_their_getters(f):
     check_grad(f, V, X, wrt=0)
     check_grad(f, V, X, wrt=1)
     check_jvp(f, V, X)
+
+
+# ----- lists of such objects: loops, comprehensions and items read their methods -----
+
+class Body:
+    def __init__(self, pos, mass):
+        self.pos = pos
+        self.mass = mass
+
+    def kinetic(self, vel):
+        return 0.5 * self.mass * np.sum(vel ** 2)
+
+
+def pair_energy(P, m):
+    bodies = [Body(P[i], m[i]) for i in range(P.shape[0])]
+    E = 0.0
+    for i, a in enumerate(bodies):
+        for b in bodies[i + 1:]:
+            E = E - a.mass * b.mass / np.linalg.norm(a.pos - b.pos)
+    return E
+
+
+def listed_then_summed(P, m):
+    bodies = [Body(P[0], m[0]), Body(P[1], m[1])]
+    return sum(b.kinetic(b.pos) for b in bodies)
+
+
+def items_called(P, m):
+    bodies = [Body(P[i], m[i]) for i in range(3)]
+    return bodies[0].kinetic(P[1]) + bodies[2].mass * np.sum(bodies[1].pos)
+
+
+def reversed_slice_loop(P, m):
+    bodies = [Body(P[i], m[i]) for i in range(4)]
+    s = 0.0
+    for b in reversed(bodies[1:]):
+        s = s * 0.5 + b.kinetic(P[0] * b.mass)
+    return s
+
+
+def pairs_in_a_comprehension(P, m):
+    bodies = [Body(P[i], m[i]) for i in range(P.shape[0])]
+    return sum(a.mass * b.kinetic(a.pos - b.pos) for a in bodies for b in bodies)
+
+
+PS = np.array([[0.0, 0.1], [1.0, 0.3], [0.4, 1.2], [-0.5, 0.7]])
+MS = np.array([1.0, 2.0, 0.5, 1.5])
+
+
+@pytest.mark.parametrize("f", [pair_energy, listed_then_summed, items_called,
+                               reversed_slice_loop, pairs_in_a_comprehension])
+def test_lists_of_objects_made_inside(f):
+    check_grad(f, PS, MS, wrt=0)
+    check_grad(f, PS, MS, wrt=1)
+
+
+def test_kinetic_energy_closed_form():
+    dm = s2sad.grad(listed_then_summed, wrt=1)(PS, MS)
+    np.testing.assert_allclose(dm, [0.5 * np.sum(PS[0] ** 2), 0.5 * np.sum(PS[1] ** 2), 0, 0],
+                               rtol=1e-12)
+
+
+def list_changed_after(P, m):
+    bodies = [Body(P[i], m[i]) for i in range(2)]
+    bodies.append(P[2])
+    return sum(b.kinetic(b.pos) for b in bodies)
+
+
+def test_a_list_changed_after_it_is_built_is_not_taken_for_records():
+    with pytest.raises(s2sad.DifferentiationError, match="test_class_records.py:"):
+        s2sad.grad(list_changed_after)(PS, MS)

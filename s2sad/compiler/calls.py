@@ -13,7 +13,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.class_records import class_built, record_fits
+from s2sad.compiler.class_records import class_built, iterated_class, record_fits
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
 from s2sad.compiler.in_place_methods import out_written
@@ -392,10 +392,14 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     user's class: the class's plain function, to inline with ``self``/``model``."""
     if isinstance(func, gast.Name) and func.id in norm.instances:  # model(x)
         func = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())
-    if not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Subscript) and \
+            not isinstance(func.value.slice, gast.Slice):  # bodies[0].energy(): an item's
+        owner = iterated_class(func.value.value, norm.item_lists)
+    elif not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
         return None
-    owner = norm.owner if func.value.id == first_param(norm) else None
-    owner = owner or norm.instances.get(func.value.id)
+    else:
+        owner = norm.owner if func.value.id == first_param(norm) else None
+        owner = owner or norm.instances.get(func.value.id)
     if owner is None:
         return None
     found = inspect.getattr_static(owner, func.attr, None)

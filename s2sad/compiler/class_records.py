@@ -20,7 +20,7 @@ import gast
 from s2sad import runtime
 from s2sad.compiler import fence, source
 from s2sad.compiler.names import const, load
-from s2sad.compiler.user_code import is_user_function
+from s2sad.compiler.user_code import is_user_function, own_nodes
 from s2sad.compiler.walks import clone, walk
 from s2sad.dataclass_args import record_class
 from s2sad.errors import DifferentiationError
@@ -158,3 +158,101 @@ def _as_local(st: gast.stmt, me: str, local: dict[str, str]) -> gast.stmt:
         st = gast.copy_location(gast.Assign(targets=[st.target], value=st.value,
                                             type_comment=None), st)
     return _AsLocal(me, local).visit(st)
+
+
+# ----- lists of records: bodies = [Body(p[i], m[i]) for i in ...]; for b in bodies: b.f() --
+
+def built_class(norm: Normalizer, value: gast.expr) -> type | None:
+    """The class ``value`` builds as a record (a dataclass or a plain class), or None."""
+    from s2sad.compiler.dataclass_built import dataclass_fits
+    if not isinstance(value, gast.Call) or not isinstance(value.func, (gast.Name,
+                                                                       gast.Attribute)):
+        return None
+    cls = norm.resolve(value.func)
+    return cls if dataclass_fits(cls, value) or record_fits(cls, value) else None
+
+
+def _items_class(norm: Normalizer, value: gast.expr) -> type | None:
+    """The one class of records a list display or comprehension holds, or None."""
+    if isinstance(value, gast.ListComp):
+        return built_class(norm, value.elt)
+    if isinstance(value, gast.List) and value.elts:
+        kinds = {built_class(norm, e) for e in value.elts}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+def iterated_class(iterated: gast.expr, lists: dict[str, type]) -> type | None:
+    """The class of the records a loop over ``iterated`` gives: over a list of them
+    (``bodies``, ``bodies[1:]``, ``reversed(bodies)``), else None."""
+    while True:
+        if isinstance(iterated, gast.Subscript) and isinstance(iterated.slice, gast.Slice):
+            iterated = iterated.value
+        elif isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Name) and \
+                iterated.func.id == "reversed" and len(iterated.args) == 1:
+            iterated = iterated.args[0]
+        else:
+            break
+    return lists.get(iterated.id) if isinstance(iterated, gast.Name) else None
+
+
+def loop_items(target: gast.expr, iterated: gast.expr, lists: dict[str, type]
+               ) -> tuple[str, type] | None:
+    """(the name, its class) a loop ``for target in iterated`` binds to a record, or
+    None: ``for b in bodies``, ``for i, b in enumerate(bodies)``."""
+    if isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Name) and \
+            iterated.func.id == "enumerate" and len(iterated.args) == 1 and \
+            isinstance(target, gast.Tuple) and len(target.elts) == 2:
+        target, iterated = target.elts[1], iterated.args[0]
+    cls = iterated_class(iterated, lists)
+    return (target.id, cls) if cls is not None and isinstance(target, gast.Name) else None
+
+
+def listed_records(norm: Normalizer, node: gast.FunctionDef
+                   ) -> tuple[dict[str, type], dict[str, type]]:
+    """(the locals only ever bound to a list of records of one class -> the class, the
+    locals only ever bound to an item of one -> its class): a loop over such a list,
+    ``bodies[0].mass(...)``, read the items' methods as the class's."""
+    kinds: dict[str, list] = {}
+    for n in own_nodes(node):
+        if n.__class__ is gast.Assign and len(n.targets) == 1 and \
+                n.targets[0].__class__ is gast.Name:
+            kinds.setdefault(n.targets[0].id, []).append(_items_class(norm, n.value))
+    lists = {k: v for k, v in _only(kinds, norm).items() if k not in _changed(node)}
+    items: dict[str, list] = {}
+    for n in own_nodes(node):
+        found: tuple[str, type | None] | None = \
+            loop_items(n.target, n.iter, lists) if n.__class__ is gast.For else None
+        if n.__class__ is gast.Assign and len(n.targets) == 1 and \
+                n.targets[0].__class__ is gast.Name and n.value.__class__ is gast.Subscript \
+                and not isinstance(n.value.slice, gast.Slice):
+            found = (n.targets[0].id, iterated_class(n.value.value, lists))
+        if found is not None:
+            items.setdefault(found[0], []).append(found[1])
+    return lists, _only(items, norm)
+
+
+_READERS = {"len", "enumerate", "reversed", "range", "zip", "sum"}  # (none changes a list)
+
+
+def _changed(node: gast.FunctionDef) -> set[str]:
+    """Names whose list may get other items: written into, a method called on it, handed
+    to a call other than a builtin reader, or bound to another name."""
+    changed = set()
+    for n in own_nodes(node):
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
+            changed |= {v.id for v in [n.value] if isinstance(v, gast.Name)}
+        elif isinstance(n, gast.Call):
+            reader = isinstance(n.func, gast.Name) and n.func.id in _READERS
+            handed = ([] if reader else list(n.args) + [k.value for k in n.keywords]) + (
+                [n.func.value] if isinstance(n.func, gast.Attribute) else [])
+            changed |= {a.id for a in handed if isinstance(a, gast.Name)}
+        elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Name):
+            changed.add(n.value.id)
+    return changed
+
+
+def _only(kinds: dict[str, list], norm: Normalizer) -> dict[str, type]:
+    """The names every store of which (``norm.stores``) gives one class."""
+    return {name: found[0] for name, found in kinds.items()
+            if None not in found and len(set(found)) == 1 and len(found) == norm.stores[name]}

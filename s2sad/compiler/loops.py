@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
+from s2sad.compiler.class_records import loop_items
 from s2sad.compiler.constant_loops import MAX_UNROLLED, unrolled_constants
 from s2sad.compiler.names import const, load, store
 from s2sad.compiler.walks import clone, walk
@@ -235,6 +236,10 @@ def _own_names(norm: Normalizer, node: Any) -> Any:
         for n in walk(part):
             if isinstance(n, gast.Name) and n.id in fresh:
                 n.id = fresh[n.id]
+    for g in node.generators:  # (b.energy() for b in bodies: a list of records)
+        found = loop_items(g.target, g.iter, norm.item_lists)
+        if found is not None:
+            norm.instances[found[0]] = found[1]
     return node
 
 
