@@ -21,8 +21,10 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.AsyncFor: ("async for", "differentiate a plain synchronous function"),
     gast.AsyncFunctionDef: ("async def", "differentiate a plain synchronous function"),
     gast.Await: ("await", "differentiate a plain synchronous function"),
-    gast.Yield: ("yield", "return a list or an array instead of a generator"),
-    gast.YieldFrom: ("yield from", "return a list or an array instead of a generator"),
+    gast.Yield: ("yield", "differentiate the function that loops over the generator (a "
+                 "generator it calls is read as the list it yields), or return a list"),
+    gast.YieldFrom: ("yield from", "differentiate the function that loops over the generator "
+                     "(a generator it calls is read as the list it yields), or return a list"),
     gast.Global: ("global statement", "pass the value in as an argument and return it"),
     gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
