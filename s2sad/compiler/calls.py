@@ -20,6 +20,7 @@ from s2sad.compiler.generators import generator_list, is_generator
 from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
+from s2sad.compiler.keyed import keyed_selection
 from s2sad.compiler.list_arithmetic import ufunc_operands
 from s2sad.compiler.local_functions import (
     as_values,
@@ -285,6 +286,9 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return popped(norm, node)
     if is_set_default(norm, node):
         return set_default(norm, node)
+    keyed = keyed_selection(norm, node)  # (max(xs, key=lambda v: ...) reading locals)
+    if keyed is not None:
+        return keyed
     if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
         return lower_sum(norm, _as_terms(node))

@@ -115,4 +115,4 @@ defnondiff(runtime.stop_gradient, runtime.zeros_like, runtime.shape_of, runtime.
 # xs.index(v), xs.count(v) of a list, tuple or str (an array has neither): ints
 defmethod("index", runtime.index_of)
 defmethod("count", runtime.count_of)
-defnondiff(runtime.index_of, runtime.count_of)
+defnondiff(runtime.index_of, runtime.count_of, runtime.keyed_position, runtime.keyed_order)

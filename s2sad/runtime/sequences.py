@@ -9,7 +9,8 @@ from typing import Any
 from s2sad.runtime.core import sequence_adjoint, zeros_like
 
 __all__ = ["array_to_list", "dict_items", "dict_values", "dict_keys", "items_to_dict",
-           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like", "index_of", "count_of"]
+           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like", "index_of", "count_of",
+           "keyed_position", "keyed_order"]
 
 
 def array_to_list(x: Any) -> Any:
@@ -83,3 +84,15 @@ def index_of(seq: Any, value: Any, *bounds: Any) -> int:
 def count_of(seq: Any, value: Any) -> int:
     """``xs.count(v)`` of a list, tuple or str: a count (no gradient)."""
     return seq.count(value)
+
+
+def keyed_position(keys: list, how: str) -> int:
+    """The position ``max(xs, key=f)`` (``how`` "max") or ``min`` picks, from the keys
+    ``[f(x) for x in xs]``: the builtin over the positions, comparing the same keys in
+    the same order (the same pick, ties and NaNs included)."""
+    return (max if how == "max" else min)(range(len(keys)), key=keys.__getitem__)
+
+
+def keyed_order(keys: list, reverse: bool = False) -> list:
+    """The positions in the order ``sorted(xs, key=f, reverse=reverse)`` puts them."""
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
