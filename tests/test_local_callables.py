@@ -2,8 +2,8 @@
 value (``layer = Layer(W); layer(x)``), which read as a constant and gave a zero
 gradient, then was refused, is differentiated through the attributes its ``__init__``
 stores (compiler/class_records.py); a list or tuple of library functions is called
-through (compiler/normalize.py resolves ``fs[0]``; compiler/decide.py decides ``len`` of a display).  Gradients against
-central differences."""
+through (compiler/normalize.py resolves ``fs[0]``; compiler/decide.py decides ``len``
+of a display).  Gradients against central differences."""
 import numpy as np
 import pytest
 
