@@ -25,10 +25,9 @@ from s2sad.compiler.walks import blocks, nodes
 
 def rewrite(node: gast.FunctionDef, namespace: dict[str, Any]) -> gast.FunctionDef:
     """``node`` with each attribute read of a record built in it the item read."""
+    if not any(v is runtime.named_tuple for v in namespace.values()):
+        return node  # (no record built: normalize refers to named_tuple where it builds one)
     found = list(nodes(node.body))
-    if not any(n.__class__ is gast.Call and evaluate_ref(n.func, namespace) is
-               runtime.named_tuple for n in found):
-        return node
     stores = Counter(n.id for n in found if n.__class__ is gast.Name and
                      n.ctx.__class__ is not gast.Load)
     params = {a.id for a in node.args.args + node.args.kwonlyargs}
