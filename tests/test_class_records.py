@@ -349,3 +349,13 @@ def list_changed_after(P, m):
 def test_a_list_changed_after_it_is_built_is_not_taken_for_records():
     with pytest.raises(s2sad.DifferentiationError, match="test_class_records.py:"):
         s2sad.grad(list_changed_after)(PS, MS)
+
+
+def method_of_an_object_not_named(x, v):
+    return Particle(x, v).energy() + Box(x * v).mean() + Box(v).total
+
+
+def test_methods_of_objects_not_bound_to_a_name():
+    check_grad(method_of_an_object_not_named, X, V, wrt=0)
+    check_grad(method_of_an_object_not_named, X, V, wrt=1)
+    check_jvp(method_of_an_object_not_named, X, V)

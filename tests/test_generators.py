@@ -132,3 +132,34 @@ def test_where_a_list_differs_it_is_refused(f, line):
     import linecache
     assert where[0].endswith("test_generators.py")
     assert linecache.getline(where[0], int(where[1])).strip() == line
+
+
+class Chain:
+    def __init__(self, n):
+        self.n = n
+
+    def links(self, X):
+        for i in range(self.n - 1):
+            yield X[i + 1] - X[i]
+
+    def energy(self, X):
+        return sum(np.sum(d ** 2) for d in self.links(X))
+
+
+CHAIN = Chain(4)
+
+
+def chain_energy(X):
+    return CHAIN.energy(X) + sum(np.sum(np.abs(d)) for d in Chain(3).links(X))
+
+
+def test_a_generator_method():
+    check_grad(chain_energy, X)
+    d = np.diff(X, axis=0)
+    expected = np.zeros_like(X)
+    expected[1:] += 2 * d
+    expected[:-1] -= 2 * d
+    s = np.sign(d[:2])
+    expected[1:3] += s
+    expected[:2] -= s
+    np.testing.assert_allclose(s2sad.grad(chain_energy)(X), expected, rtol=1e-12)

@@ -13,10 +13,9 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.class_records import class_built, iterated_class, record_fits
+from s2sad.compiler.class_records import built_class, class_built, iterated_class, record_fits
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
-from s2sad.compiler.generators import generator_list, is_generator
 from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
@@ -73,9 +72,6 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if built is not None:
         return built
     args, kws = _arguments(norm, node)
-    listed = generator_list(norm, fn, args, kws, node) if is_generator(fn) else None
-    if listed is not None:  # (a generator of the user's: the list of what it yields)
-        return listed
     args = ufunc_operands(norm, fn, node.args, args)  # np.cos(xs): of np.asarray(xs)
     if fn is None:
         return as_values(norm, gast.Call(func=norm.atom(func), args=args, keywords=kws))
@@ -403,6 +399,8 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Subscript) and \
             not isinstance(func.value.slice, gast.Slice):  # bodies[0].energy(): an item's
         owner = iterated_class(func.value.value, norm.item_lists)
+    elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call):
+        owner = built_class(norm, func.value)  # Chain(3).links(X): of a record built here
     elif not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
         return None
     else:

@@ -9,24 +9,18 @@ into a generator, a ``yield`` used as a value, and a ``while True`` with no ``br
 or ``return`` in it (a generator without end, read in part by its consumer)."""
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING, Any
 
 import gast
 
 from s2sad.compiler import fence, source
 from s2sad.compiler.names import load
-from s2sad.compiler.user_code import is_user_function
 from s2sad.compiler.walks import clone, walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
 
 _STEPPED = {"next", "send", "throw", "close"}  # (a generator read one value at a time)
-
-
-def is_generator(fn: Any) -> bool:
-    return is_user_function(fn) and inspect.isgeneratorfunction(fn)
 
 
 def generator_list(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call

@@ -49,7 +49,13 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     ``receiver``: the object a method is called on (its ``self``), when known.  What
     stops s2sad inside a library's function (``copy.deepcopy``'s try/except) is
     refused at the user's call of it, not at a line of the library; ``src``: the body
-    to splice when not ``fn``'s own (a class's ``__init__`` building a record)."""
+    to splice when not ``fn``'s own (a class's ``__init__`` building a record).  A
+    generator is spliced as the function returning the list it yields (``generators``)."""
+    if src is None and inspect.isgeneratorfunction(fn):
+        from s2sad.compiler.generators import generator_list
+        listed = generator_list(norm, fn, args, kws, node)
+        if listed is not None:
+            return listed
     if _library(norm.src.filename) or not _library(_file_of(fn)):
         return _inline(norm, fn, args, kws, node, receiver, src)
     try:
