@@ -93,6 +93,7 @@ R(rt.item_of, N(3, 4), (1, 2)); R(rt.item_of, N(3, 4), (7,))  # noqa: E702
 R(rt.astype_adjoint, N(3, 4), N(3, 4), np.float64, wrt=(0,))
 R(rt.astype_adjoint, N(3, 4), N(3, 4), int, wrt=(0,))
 R(rt.untile, N(2, 6), N(3), (2, 2), wrt=(0,))
+R(rt.unwindow, N(4, 3), N(6), 3, wrt=(0,)); R(rt.unwindow, N(3, 2, 3), N(3, 4), 3, 1, wrt=(0,))  # noqa
 R(rt.unrepeat, N(6), N(3), 2, wrt=(0,)); R(rt.unrepeat, N(3, 4), N(3, 4), [1, 0, 2], 0, wrt=(0,))  # noqa
 R(rt.untake, N(3, 3), N(3, 4), [0, 2, 2], 1, wrt=(0,))
 R(rt.untake, N(2), N(5), [1, 7], None, "wrap", wrt=(0,))

@@ -23,3 +23,6 @@ R(np.real_if_close, N(5)); R(np.rollaxis, N(2, 3, 4), 2); R(np.rollaxis, N(2, 3,
 R(np.rollaxis, N(2, 3, 4), -1, 1)
 # np.unwrap: multiples of the period added, a step function (the slope of the identity)
 R(np.unwrap, N(6)); R(np.unwrap, N(2, 5), axis=0); R(np.unwrap, N(5), period=1.5)  # noqa: E702
+R(np.lib.stride_tricks.sliding_window_view, N(6), 3)
+R(np.lib.stride_tricks.sliding_window_view, N(4, 5), (2, 3))
+R(np.lib.stride_tricks.sliding_window_view, N(4, 5), 2, 1)

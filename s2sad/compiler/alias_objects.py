@@ -29,6 +29,7 @@ VIEWS = {
     np.diagonal, np.broadcast_to, np.real, np.imag, np.split, np.array_split, np.hsplit,
     np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
     np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.unbroadcast,
+    np.lib.stride_tricks.sliding_window_view, np.lib.stride_tricks.as_strided,
     runtime.cast_like, runtime.to_float, runtime.repeat_to,
     runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
 }

@@ -161,6 +161,8 @@ deflinear(rt.item_of, "a, args", "item_adjoint(g, a, args)", None)
 deflinear(rt.astype_adjoint, "t, x, dtype", "astype_adjoint(g, t, dtype)", None)
 deflinear(rt.untile, "t, a, reps", "np.reshape(np.tile(g, reps), np.shape(t))", None)
 deflinear(rt.unrepeat, "t, a, repeats, axis=None", "np.repeat(g, repeats, axis)", None)
+deflinear(rt.unwindow, "t, x, window_shape, axis=None",
+          "np.lib.stride_tricks.sliding_window_view(g, window_shape, axis)", None)
 deflinear(rt.untake, "t, a, indices, axis=None, mode='raise'",
           "np.take(g, indices, axis, mode=mode)", None)
 deflinear(rt.cycled, "v, at", "uncycled(g, v, at)", None)

@@ -300,6 +300,9 @@ defjvp(np.unwrap, UNWRAP, "dp")
 defvjp(np.real_if_close, "a, tol=100", "g")
 defjvp(np.real_if_close, "a, tol=100", "real_if_close_tangent(da, ans)")
 deflinear(np.rollaxis, "a, axis, start=0", "unroll_axis(g, a, axis, start)")
+deflinear(np.lib.stride_tricks.sliding_window_view,  # (read-only: no write through it)
+          "x, window_shape, axis=None, *, subok=False, writeable=False",
+          "unwindow(g, x, window_shape, axis)")
 
 when_imported("scipy.signal", _signal_rules)  # importing scipy.signal takes a second:
 when_imported("scipy.integrate", _integrate_rules)  # the rules wait until the user does

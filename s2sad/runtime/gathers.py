@@ -12,7 +12,7 @@ from s2sad.runtime.arrays import array_adjoint, shaped_like
 __all__ = ["untile", "unrepeat", "untake", "untake_along_axis", "sort_indices",
            "insert_sources", "delete_sources", "scatter_to", "gather_from", "unpad",
            "pad_tangent", "flat_positions", "diagonal_positions", "cycled", "uncycled",
-           "along_axis_positions",
+           "along_axis_positions", "unwindow",
            "histogram_counts", "histogram_members"]
 
 
@@ -28,6 +28,30 @@ def untile(g: Any, a: Any, reps: Any) -> Any:
     inter = [n for pair in zip(reps, shape1) for n in pair]
     summed = np.reshape(g, inter).sum(axis=tuple(range(0, 2 * d, 2)))
     return shaped_like(summed, a)
+
+
+def unwindow(g: Any, x: Any, window_shape: Any, axis: Any = None) -> Any:
+    """Adjoint of ``sliding_window_view(x, window_shape, axis)``: each window offset's
+    slice of ``g`` added back where it was read (a loop over the window's offsets, each
+    a whole-array add)."""
+    window = (window_shape,) if np.ndim(window_shape) == 0 else tuple(window_shape)
+    ndim = np.ndim(x)
+    axes = tuple(range(ndim)) if axis is None else \
+        (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    axes = tuple(a % ndim for a in axes)
+    if len(set(axes)) != len(axes):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError("<s2sad>:?: sliding_window_view over one axis twice: its "
+                                   "derivative is known for distinct axes")
+    g = np.asarray(g)
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, float))
+    counts = g.shape[:ndim]
+    for offset in np.ndindex(*window):
+        at = [slice(None)] * ndim
+        for a, o in zip(axes, offset):
+            at[a] = slice(o, o + counts[a])
+        out[tuple(at)] += g[(Ellipsis, *offset)]
+    return shaped_like(out, x)
 
 
 def _scatter_add(g: Any, shape: tuple, idx: Any, axis: int) -> np.ndarray:
