@@ -216,9 +216,13 @@ def listed_records(norm: Normalizer, node: gast.FunctionDef
     kinds: dict[str, list] = {}
     for n in own_nodes(node):
         if n.__class__ is gast.Assign and len(n.targets) == 1 and \
-                n.targets[0].__class__ is gast.Name:
+                n.targets[0].__class__ is gast.Name and \
+                n.value.__class__ in (gast.ListComp, gast.List):
             kinds.setdefault(n.targets[0].id, []).append(_items_class(norm, n.value))
-    lists = {k: v for k, v in _only(kinds, norm).items() if k not in _changed(node)}
+    lists = _only(kinds, norm)
+    if not lists:
+        return {}, {}
+    lists = {k: v for k, v in lists.items() if k not in _changed(node)}
     items: dict[str, list] = {}
     for n in own_nodes(node):
         found: tuple[str, type | None] | None = \
