@@ -359,3 +359,48 @@ def test_methods_of_objects_not_bound_to_a_name():
     check_grad(method_of_an_object_not_named, X, V, wrt=0)
     check_grad(method_of_an_object_not_named, X, V, wrt=1)
     check_jvp(method_of_an_object_not_named, X, V)
+
+
+# ----- class attributes read through self: the class's constants -----
+
+class Spring:
+    K = 2.0
+    rest = np.array([1.0, 1.0, 0.5])
+
+    def __init__(self, x):
+        self.x = x
+
+    def energy(self):
+        return 0.5 * self.K * np.sum((self.x - self.rest) ** 2)
+
+
+def spring_energy(x):
+    return Spring(x).energy()
+
+
+def springs_named(x, v):
+    s = Spring(x * v)
+    return s.energy() * s.K + np.sum(s.rest * x)
+
+
+@dataclass
+class Tether:
+    x: np.ndarray
+    stiffness = 3.0  # (no annotation: a class attribute, not a field)
+
+    def energy(self):
+        return self.stiffness * np.sum(self.x ** 4)
+
+
+def tether_argument(t):
+    return t.energy()
+
+
+def test_class_constants_read_through_self():
+    check_grad(spring_energy, X)
+    np.testing.assert_allclose(s2sad.grad(spring_energy)(X), 2.0 * (X - Spring.rest),
+                               rtol=1e-12)
+    check_grad(springs_named, X, V, wrt=0)
+    check_grad(springs_named, X, V, wrt=1)
+    dt = s2sad.grad(tether_argument)(Tether(X))
+    np.testing.assert_allclose(dt.x, 12.0 * X ** 3, rtol=1e-12)

@@ -13,7 +13,13 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.class_records import built_class, class_built, iterated_class, record_fits
+from s2sad.compiler.class_records import (
+    built_class,
+    class_built,
+    iterated_class,
+    record_fields,
+    record_fits,
+)
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
 from s2sad.compiler.in_place_methods import out_written
@@ -305,7 +311,11 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     if isinstance(method, staticmethod):
         return inline(norm, method.__func__, args, kws, node)
     receiver = node.func.value if isinstance(node.func, gast.Attribute) else node.func
-    return inline(norm, method, [norm.atom(receiver)] + args, kws, node)
+    this = norm.atom(receiver)
+    owner = receiver_class(norm, receiver)
+    if isinstance(this, gast.Name) and owner is not None:  # (its methods read it as one)
+        norm.instances.setdefault(this.id, owner)
+    return inline(norm, method, [this] + args, kws, node)
 
 
 def _sum_of_terms(norm: Normalizer, node: gast.Call) -> bool:
@@ -396,16 +406,7 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     user's class: the class's plain function, to inline with ``self``/``model``."""
     if isinstance(func, gast.Name) and func.id in norm.instances:  # model(x)
         func = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())
-    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Subscript) and \
-            not isinstance(func.value.slice, gast.Slice):  # bodies[0].energy(): an item's
-        owner = iterated_class(func.value.value, norm.item_lists)
-    elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call):
-        owner = built_class(norm, func.value)  # Chain(3).links(X): of a record built here
-    elif not isinstance(func, gast.Attribute) or not isinstance(func.value, gast.Name):
-        return None
-    else:
-        owner = norm.owner if func.value.id == first_param(norm) else None
-        owner = owner or norm.instances.get(func.value.id)
+    owner = receiver_class(norm, func.value) if isinstance(func, gast.Attribute) else None
     if owner is None:
         return None
     found = inspect.getattr_static(owner, func.attr, None)
@@ -414,19 +415,41 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     return found if is_user_function(plain) and not has_rule else None
 
 
+def receiver_class(norm: Normalizer, receiver: gast.expr) -> type | None:
+    """The class of the user's that ``receiver`` is an object of, where known: ``self``
+    in a method, a parameter given one, a name bound to one built here, an item of a list
+    of them (``bodies[0]``), one built right there (``Chain(3)``)."""
+    if isinstance(receiver, gast.Subscript) and not isinstance(receiver.slice, gast.Slice):
+        return iterated_class(receiver.value, norm.item_lists)
+    if isinstance(receiver, gast.Call):
+        return built_class(norm, receiver)
+    if not isinstance(receiver, gast.Name):
+        return None
+    owner = norm.owner if receiver.id == first_param(norm) else None
+    return owner or norm.instances.get(receiver.id)
+
+
 def property_read(norm: Normalizer, node: gast.Attribute) -> gast.expr | None:
     """``p.scale`` of a property of the user's class, ``p`` an object of it whose class is
     known (``self`` in a method, a parameter given one, one built here): its getter
-    inlined with ``p`` (was read as a field the record does not have); else None."""
+    inlined with ``p`` (was read as a field the record does not have); ``p.K`` of a
+    class attribute of a record's class (a dataclass's or one built here, whose
+    instance attributes are known): the class's value, a constant; else None."""
     if not isinstance(node.value, gast.Name):
         return None
-    owner = norm.owner if node.value.id == first_param(norm) else None
-    owner = owner or norm.instances.get(node.value.id)
+    owner = receiver_class(norm, node.value)
     found = inspect.getattr_static(owner, node.attr, None) if owner is not None else None
-    if not isinstance(found, property) or not is_user_function(found.fget):
+    if isinstance(found, property) and is_user_function(found.fget):
+        call = gast.copy_location(gast.Call(func=node, args=[], keywords=[]), node)
+        return inline(norm, found.fget, [norm.atom(node.value)], [], call)
+    fields = record_fields(owner) if owner is not None else None
+    if owner is None or fields is None or node.attr in fields or found is None or \
+            callable(found) or isinstance(found, (property, staticmethod, classmethod)):
         return None
-    call = gast.copy_location(gast.Call(func=node, args=[], keywords=[]), node)
-    return inline(norm, found.fget, [norm.atom(node.value)], [], call)
+    alias = norm.namer.fresh(f"{owner.__name__}_{node.attr}")
+    norm.namespace[alias] = getattr(owner, node.attr)  # (a class constant: K = 2.0)
+    norm.rename[alias] = alias
+    return load(alias)
 
 
 def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:

@@ -50,6 +50,15 @@ def stored_attributes(cls: Any) -> tuple[str, ...] | None:
     return _PLANS[key]
 
 
+def record_fields(cls: type) -> frozenset[str] | None:
+    """The attributes every object of ``cls`` s2sad builds as a record has (a
+    dataclass's fields, or what a plain ``__init__`` stores), or None."""
+    if dataclasses.is_dataclass(cls):
+        return frozenset(f.name for f in dataclasses.fields(cls))
+    stored = stored_attributes(cls)
+    return frozenset(stored) if stored is not None else None
+
+
 def _init_of(cls: type) -> Any:
     """The one ``__init__`` of ``cls`` and its bases (not object's), or None."""
     found = [vars(klass)["__init__"] for klass in cls.__mro__[:-1] if "__init__" in vars(klass)]
