@@ -4,6 +4,7 @@ per kind of call); and the checks that refuse a call with a line naming the func
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import math
@@ -348,6 +349,17 @@ def refuse_integer_arrays(fn: Callable, wrt: tuple, values: tuple) -> None:
                 f"function computes on it in integers, which have no derivative: pass "
                 f"{name}.astype(float)" + (" (each array it holds)" if held_in else ""))
         v = values[i] if i < len(values) else None
+        opaque = _opaque(v)
+        if opaque is not None:
+            names = list(inspect.signature(fn).parameters)
+            name = names[i] if i < len(names) else f"args[{i}]"
+            raise DifferentiationError(
+                f"{defined_at(fn)}: argument {name!r} of {getattr(fn, '__name__', 'f')}: "
+                f"an object of class {type(opaque).__name__} given for a differentiated "
+                "argument; s2sad differentiates with respect to numbers, arrays, and "
+                "lists, tuples, dicts, named tuples and dataclasses of them (a dataclass "
+                "that defines special methods such as __getitem__ or __add__ is not read "
+                "as its fields): pass its arrays instead")
         if type(v) is np.ndarray and v.ndim == 0 and v.dtype.kind == "c":
             names = list(inspect.signature(fn).parameters)
             name = names[i] if i < len(names) else f"args[{i}]"
@@ -356,6 +368,22 @@ def refuse_integer_arrays(fn: Callable, wrt: tuple, values: tuple) -> None:
                 f"{getattr(fn, '__name__', 'f')}: a 0-d complex array given for a "
                 f"differentiated argument is not supported; pass complex({name}) (a "
                 f"number) or {name}.reshape(1) (an array)")
+
+
+def _opaque(v: Any) -> Any:
+    """The first value ``v`` is or holds that s2sad cannot differentiate with respect to
+    (an object of a class of the user's that is no record), or None."""
+    if v is None or isinstance(v, (bool, int, float, complex, str, np.ndarray, np.generic)):
+        return None
+    if isinstance(v, (list, tuple, dict)):
+        return next((o for o in map(_opaque, v.values() if isinstance(v, dict) else v)
+                     if o is not None), None)
+    if hasattr(v, "shape") and hasattr(v, "dtype"):  # (another library's arrays)
+        return None
+    from s2sad.dataclass_args import other_dunders
+    if dataclasses.is_dataclass(v) and not other_dunders(type(v)):
+        return None  # (read as the record of its fields)
+    return v
 
 
 def _integer_array(v: Any) -> np.dtype | None:

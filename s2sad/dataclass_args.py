@@ -82,4 +82,25 @@ def _no_init(self: Any, *args: Any, **kwargs: Any) -> None:
 
 def _is_instance(a: Any) -> bool:
     return dataclasses.is_dataclass(a) and not isinstance(a, type) and \
-        type(a) not in _RECORDS.values()
+        type(a) not in _RECORDS.values() and not other_dunders(type(a))
+
+
+# what a record would not run as its class does: a tuple's protocol (``p[0]``, ``len(p)``,
+# ``p + q`` on a record are a tuple's), operators, conversions, NumPy's hooks
+_OPERATORS = {"add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod", "pow",
+              "lshift", "rshift", "and", "xor", "or"}
+_PROTOCOL = {"__getitem__", "__setitem__", "__delitem__", "__iter__", "__len__",
+             "__contains__", "__reversed__", "__bool__", "__index__", "__int__", "__float__",
+             "__complex__", "__neg__", "__pos__", "__abs__", "__invert__", "__round__",
+             "__array__", "__array_ufunc__", "__array_function__", "__array_priority__",
+             "__getnewargs__"} | {
+    f"__{p}{op}__" for op in _OPERATORS for p in ("", "r", "i")}
+# (a dataclass's own compare its fields in order, as the record's tuple does: kept)
+_COMPARED = {"__eq__", "__ne__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__"}
+
+
+def other_dunders(cls: type) -> bool:
+    """Whether ``cls`` (or a base) defines a special method a record of it would not run
+    as the class does (``__getitem__``, ``__len__``, ``__add__``, ...): then no record."""
+    banned = _PROTOCOL if dataclasses.is_dataclass(cls) else _PROTOCOL | _COMPARED
+    return any(not banned.isdisjoint(vars(klass)) for klass in cls.__mro__[:-1])

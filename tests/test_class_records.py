@@ -404,3 +404,50 @@ def test_class_constants_read_through_self():
     check_grad(springs_named, X, V, wrt=1)
     dt = s2sad.grad(tether_argument)(Tether(X))
     np.testing.assert_allclose(dt.x, 12.0 * X ** 3, rtol=1e-12)
+
+
+# ----- a class whose special methods a record would not run: no record, refused -----
+
+@dataclass
+class IndexedVec:
+    data: np.ndarray
+    scale: float
+
+    def __getitem__(self, i):
+        return self.data[i] * self.scale
+
+
+class Vec2:
+    def __init__(self, data, scale):
+        self.data = data
+        self.scale = scale
+
+    def __getitem__(self, i):
+        return self.data[i] * self.scale
+
+    def __add__(self, other):
+        return Vec2(self.data + other.data, self.scale)
+
+
+def indexed_argument(v):
+    return v[0] * v[1]
+
+
+def indexed_made_inside(x):
+    v = Vec2(x, 2.0)
+    return v[0] * v[1]
+
+
+def added_made_inside(x):
+    v = Vec2(x, 2.0) + Vec2(x * x, 2.0)
+    return v.data[0]
+
+
+@pytest.mark.parametrize("f, arg", [
+    (indexed_argument, IndexedVec(X, 2.0)), (indexed_argument, Vec2(X, 2.0)),
+    (indexed_made_inside, X), (added_made_inside, X)])
+def test_special_methods_a_record_would_not_run_are_refused(f, arg):
+    """``v[0]`` of a record is its first field; the class's ``__getitem__`` says
+    otherwise: the gradient was silently wrong ([4, 4, 4] for [8, 4, 0])."""
+    with pytest.raises(s2sad.DifferentiationError, match="test_class_records.py:"):
+        s2sad.grad(f)(arg)

@@ -22,7 +22,7 @@ from s2sad.compiler import fence, source
 from s2sad.compiler.names import const, load
 from s2sad.compiler.user_code import is_user_function, own_nodes
 from s2sad.compiler.walks import clone, walk
-from s2sad.dataclass_args import record_class
+from s2sad.dataclass_args import other_dunders, record_class
 from s2sad.errors import DifferentiationError
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def stored_attributes(cls: Any) -> tuple[str, ...] | None:
             dataclasses.is_dataclass(cls):
         return None
     init = _init_of(cls)
-    if not is_user_function(init) or \
+    if not is_user_function(init) or other_dunders(cls) or \
             any(not _SPECIAL.isdisjoint(vars(klass)) for klass in cls.__mro__[:-1]):
         return None
     key = (cls, init.__code__)

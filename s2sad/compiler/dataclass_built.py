@@ -19,7 +19,7 @@ from s2sad.compiler.local_functions import as_values
 from s2sad.compiler.names import load
 from s2sad.compiler.spread_arguments import constant, literal
 from s2sad.compiler.user_code import own_nodes
-from s2sad.dataclass_args import record_class
+from s2sad.dataclass_args import other_dunders, record_class
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def plain_dataclass(fn: Any) -> bool:
     """A dataclass whose ``__init__`` takes exactly its fields and stores them."""
     if not (isinstance(fn, type) and dataclasses.is_dataclass(fn)) or \
-            hasattr(fn, "__post_init__"):
+            hasattr(fn, "__post_init__") or other_dunders(fn):
         return False
     fields = dataclasses.fields(fn)
     if any(not f.init for f in fields):
