@@ -404,8 +404,8 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     """The float64 arrays a time-step loop pushes kept as the rows of one array each
     (the optimistic variant only: the guarded one, which a second derivative reads,
     keeps its list)."""
-    if facts.optimistic is None or "stack" not in name_ids(body, gast.Load) or \
-            not any(s.__class__ is gast.For for s in body):
+    if facts.optimistic is None or not any(s.__class__ is gast.For for s in body) or \
+            "stack" not in name_ids(body, gast.Load):
         facts.kept = True
         return body
     kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
