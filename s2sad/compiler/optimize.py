@@ -408,9 +408,12 @@ def tape_in_rows(body: list, facts: Facts) -> list:
             "stack" not in name_ids(body, gast.Load):
         facts.kept = True
         return body
+    shapes = _shapes(body, facts)  # (worked out here where not known yet, as always)
+    if not tape_rows.candidates(body):
+        return body  # (no loop to look into: no dtypes worked out)
     kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                           facts.namespace, facts.float_numbers)
-    if tape_rows.rows(body, _shapes(body, facts), kinds, facts.params, facts.namer):
+    if tape_rows.rows(body, shapes, kinds, facts.params, facts.namer):
         facts.shapes = None
         facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
     return body
