@@ -78,10 +78,11 @@ def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
         if sliced:
             here = Scope(dict(env), dict(counters))
             out.update((id(n), (n, here)) for n in sliced)
-        assigned = _assigned(st, own)
-        if isinstance(st, (gast.For, gast.While, gast.If)):
-            _nested(st, Scope(env, counters), assigned, depth, out)
-        _forget(env, counters, assigned)
+        if compound or env or counters:  # (else nothing to forget: the names it binds
+            assigned = _assigned(st, own)  # need not be known)
+            if isinstance(st, (gast.For, gast.While, gast.If)):
+                _nested(st, Scope(env, counters), assigned, depth, out)
+            _forget(env, counters, assigned)
         if isinstance(st, gast.Assign) and len(st.targets) == 1 and \
                 isinstance(st.targets[0], gast.Name) and _arithmetic(st.value) and \
                 st.targets[0].id not in _reads(st.value):
