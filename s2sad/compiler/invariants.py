@@ -67,9 +67,11 @@ def _block(stmts: list, namespace: dict, after: dict) -> bool:
 
 def _movable(loop: gast.For | gast.While, namespace: dict) -> bool:
     """Has the loop a statement at its top level that could move: ``x = e``, ``e``
-    raising nothing (what it reads and what else binds ``x`` are looked at only then)?
+    raising nothing (what it reads, what else binds ``x`` and which function a call
+    calls are looked at only then)?
     Or no statement at all (it gets a ``pass``)?"""
-    return not loop.body or any(_target(s) is not None and _cannot_raise(s.value, namespace)
+    return not loop.body or any(_target(s) is not None and
+                                _cannot_raise(s.value, namespace, resolve=False)
                                 for s in loop.body)
 
 
@@ -125,18 +127,21 @@ def _bound_in(stmts: list) -> tuple[set[str], Counter]:
     return out, counts
 
 
-def _cannot_raise(e: gast.expr, namespace: dict) -> bool:
+def _cannot_raise(e: gast.expr, namespace: dict, resolve: bool = True) -> bool:
+    """``resolve`` False: a call of one argument is taken for a ufunc's, unlooked-up
+    (the cheap test of ``_movable``: true wherever the whole test is)."""
     if isinstance(e, gast.Name):
         return True
     if isinstance(e, gast.Constant):
         return isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
     if isinstance(e, gast.UnaryOp):
-        return isinstance(e.op, (gast.USub, gast.UAdd)) and _cannot_raise(e.operand, namespace)
+        return isinstance(e.op, (gast.USub, gast.UAdd)) and \
+            _cannot_raise(e.operand, namespace, resolve)
     if isinstance(e, gast.BinOp):
-        return isinstance(e.op, _SAFE_OPS) and _cannot_raise(e.left, namespace) and \
-            _cannot_raise(e.right, namespace)
+        return isinstance(e.op, _SAFE_OPS) and _cannot_raise(e.left, namespace, resolve) \
+            and _cannot_raise(e.right, namespace, resolve)
     if isinstance(e, gast.Call) and len(e.args) == 1 and not e.keywords:
-        fn = evaluate_ref(e.func, namespace)
-        return isinstance(fn, np.ufunc) and fn.nin == 1 and fn.nout == 1 and \
-            _cannot_raise(e.args[0], namespace)
+        fn = evaluate_ref(e.func, namespace) if resolve else None
+        return (not resolve or isinstance(fn, np.ufunc) and fn.nin == 1 and
+                fn.nout == 1) and _cannot_raise(e.args[0], namespace, resolve)
     return False
