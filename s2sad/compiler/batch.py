@@ -63,6 +63,8 @@ def _zeros_of(s: gast.stmt, target: str) -> bool:
 def _batch_loop(loop: gast.For, facts: dims.Facts, namer: Namer) -> tuple[list, list]:
     before: list = []
     after: list = []
+    if not any(_update(s) is not None for s in loop.body):
+        return before, after  # (nothing added into a name: nothing to collect)
     counts = _uses(loop)
     updates: dict[str, int] = {}
     for s in loop.body:
@@ -108,6 +110,8 @@ def _shared(before: list, after: list, collected: dict[str, str], namer: Namer,
     (``x_steps``, not the first update's ``dWh_cols``): old name -> new name."""
     renamed = {items: namer.fresh(vector + "_steps") for vector, items in collected.items()
                if items in reused}
+    if not renamed:
+        return renamed
     for n in (n for s in before + body + after for n in walk(s)):
         if isinstance(n, gast.Name) and n.id in renamed:
             n.id = renamed[n.id]

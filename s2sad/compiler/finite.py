@@ -49,14 +49,17 @@ def candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set) 
     (one walk of the statements, one of each candidate's expressions)."""
     for s in statement_nodes(body):
         compound = isinstance(s, (gast.If, gast.For, gast.While))  # (its header only:
-        reverse = not compound and _in_reverse(s, adjoints)  # its statements come next)
+        reverse = None  # its statements come next; reverse: at its first math call)
         for n in nodes(s if not compound else s.iter if isinstance(s, gast.For) else s.test):
             if n.__class__ is gast.Call:
                 f = n.func
-                if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div") or \
-                        reverse and _maybe_math(f) and len(n.args) == 1 and \
-                        _number_expr(n.args[0], numbers):
+                if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div"):
                     return True
+                if _maybe_math(f) and len(n.args) == 1 and _number_expr(n.args[0], numbers):
+                    if reverse is None:
+                        reverse = not compound and _in_reverse(s, adjoints)
+                    if reverse:
+                        return True
     return False
 
 

@@ -24,6 +24,7 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.user_code import child_nodes
 from s2sad.compiler.walks import statement_nodes, walk
 
@@ -98,8 +99,8 @@ def _float_safe(body: list, raising: bool = False) -> bool:
     """No arithmetic where Python floats and NumPy scalars part ways (``raising``:
     none but where Python raises an ``ArithmeticError``: a division, a power of an int
     literal, which never makes a complex number)."""
-    for n in walk(gast.Module(body=body, type_ignores=[])):
-        op = n.op if isinstance(n, (gast.BinOp, gast.AugAssign)) else None
+    for n in nodes_of(body, (gast.BinOp, gast.AugAssign)):
+        op = n.op
         if raising and isinstance(op, gast.Pow):
             right = n.right if isinstance(n, gast.BinOp) else n.value
             if isinstance(right, gast.Constant) and type(right.value) is int:

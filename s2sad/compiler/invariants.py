@@ -30,13 +30,17 @@ import numpy as np
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
 
 _SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
 
 
 def move_invariants(body: list, namespace: dict) -> list:
-    """``body`` with the invariant statements of its loops in front of them."""
+    """``body`` with the invariant statements of its loops in front of them (no
+    liveness worked out where no loop has a statement that could move)."""
+    if not any(s.__class__ in (gast.For, gast.While) and _movable(s, namespace)
+               for s in statement_nodes(body)):
+        return body
     after: dict[int, frozenset] = {}
     live_after(body, after)
     _block(body, namespace, after)
@@ -61,15 +65,26 @@ def _block(stmts: list, namespace: dict, after: dict) -> bool:
     return changed
 
 
+def _movable(loop: gast.For | gast.While, namespace: dict) -> bool:
+    """Has the loop a statement at its top level that could move: ``x = e``, ``e``
+    raising nothing (what it reads, what else binds ``x`` and which function a call
+    calls are looked at only then)?
+    Or no statement at all (it gets a ``pass``)?"""
+    return not loop.body or any(_target(s) is not None and
+                                _cannot_raise(s.value, namespace, resolve=False)
+                                for s in loop.body)
+
+
 def _invariants(loop: gast.For | gast.While, namespace: dict, live: frozenset) -> list:
     """Take out and return the loop's invariant statements, in order."""
-    varying = _bound_in(loop.body)
+    if not _movable(loop, namespace):
+        return []
+    varying, bindings = _bound_in(loop.body)
     if isinstance(loop, gast.For):
         varying |= {n.id for n in name_nodes(loop.target)}
     moved: list = []
     read_before = {n.id for n in name_nodes(loop.test)} if isinstance(loop, gast.While) \
         else set()
-    bindings = _bindings(loop.body)
     for s in list(loop.body):
         target = _target(s)
         if target is not None and target not in read_before and target not in live and \
@@ -92,44 +107,41 @@ def _target(s: gast.stmt) -> str | None:
     return None
 
 
-def _bound_in(stmts: list) -> set[str]:
-    """Every name the statements bind or write into, nested ones too."""
+def _bound_in(stmts: list) -> tuple[set[str], Counter]:
+    """Every name the statements bind or write into, nested ones too; and name -> how
+    many statements of ``stmts`` (nested ones too) bind or write into it (counted once
+    for the loop: a moved statement binds its target alone); in one walk."""
     out: set[str] = set()
-    for s in stmts:
-        for node in nodes(s):
-            if isinstance(node, gast.stmt):
-                out |= written_names(node)
-            elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-                out.add(node.id)
-    return out
-
-
-def _bindings(stmts: list) -> Counter:
-    """name -> how many statements of ``stmts`` (nested ones too) bind or write into it
-    (counted once for the loop: a moved statement binds its target alone)."""
     counts: Counter = Counter()
     for s in stmts:
         for node in nodes(s):
             if isinstance(node, gast.stmt):
-                names = set(written_names(node))
+                written = written_names(node)
+                out |= written
+                names = set(written)
                 if isinstance(node, gast.For):
                     names |= {n.id for n in name_nodes(node.target)}
                 counts.update(names)
-    return counts
+            elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+                out.add(node.id)
+    return out, counts
 
 
-def _cannot_raise(e: gast.expr, namespace: dict) -> bool:
+def _cannot_raise(e: gast.expr, namespace: dict, resolve: bool = True) -> bool:
+    """``resolve`` False: a call of one argument is taken for a ufunc's, unlooked-up
+    (the cheap test of ``_movable``: true wherever the whole test is)."""
     if isinstance(e, gast.Name):
         return True
     if isinstance(e, gast.Constant):
         return isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
     if isinstance(e, gast.UnaryOp):
-        return isinstance(e.op, (gast.USub, gast.UAdd)) and _cannot_raise(e.operand, namespace)
+        return isinstance(e.op, (gast.USub, gast.UAdd)) and \
+            _cannot_raise(e.operand, namespace, resolve)
     if isinstance(e, gast.BinOp):
-        return isinstance(e.op, _SAFE_OPS) and _cannot_raise(e.left, namespace) and \
-            _cannot_raise(e.right, namespace)
+        return isinstance(e.op, _SAFE_OPS) and _cannot_raise(e.left, namespace, resolve) \
+            and _cannot_raise(e.right, namespace, resolve)
     if isinstance(e, gast.Call) and len(e.args) == 1 and not e.keywords:
-        fn = evaluate_ref(e.func, namespace)
-        return isinstance(fn, np.ufunc) and fn.nin == 1 and fn.nout == 1 and \
-            _cannot_raise(e.args[0], namespace)
+        fn = evaluate_ref(e.func, namespace) if resolve else None
+        return (not resolve or isinstance(fn, np.ufunc) and fn.nin == 1 and
+                fn.nout == 1) and _cannot_raise(e.args[0], namespace, resolve)
     return False

@@ -231,8 +231,8 @@ def shapes(body: list, facts: Facts) -> list:
     if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
            v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
         written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
-    if facts.ranks and any(n.__class__ is gast.Attribute and n.attr == "shape"
-                           for n in nodes(body)):  # (np.shape(v) read from an argument)
+    if facts.ranks and tape.has_slots(body) and any(  # (np.shape(v), v popped from the
+            n.__class__ is gast.Attribute and n.attr == "shape" for n in nodes(body)):  # tape)
         shape_reads.shapes_from_arguments(body, facts.shapes, sorted(facts.ranks),
                                           facts.namespace)
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
@@ -257,12 +257,15 @@ def contracted(body: list, facts: Facts) -> list:
     if not contractions.has_sums(body, facts.namespace):
         facts.kept = True
         return body  # (nothing to contract: no shape facts worked out for it)
-    if contractions.weights_named(body, facts.namespace, facts.namer) | \
-            remat_views.rematerialize(body, facts.namespace):
+    named = contractions.weights_named(body, facts.namespace, facts.namer) | \
+        remat_views.rematerialize(body, facts.namespace)
+    if named:
         facts.shapes = None
-    if contractions.contract(body, _shapes(body, facts), facts.namespace):
+    contracted = contractions.contract(body, _shapes(body, facts), facts.namespace)
+    if contracted:
         facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
         contractions.without_new_axes(body, _shapes(body, facts), facts.namespace)
+    facts.kept = not (named or contracted)  # (each step says whether it rewrote anything)
     return body
 
 
@@ -359,13 +362,27 @@ def undone(body: list, facts: Facts) -> list:
 
 
 def owned(body: list, facts: Facts) -> list:
-    """Updates in place of arrays nothing else holds."""
-    def shapes() -> dims.Facts:  # of the body as it is now (names made since included)
+    """Updates in place of arrays nothing else holds.  Where the shape facts are not
+    current, those ``ownership`` works its ranks out from are worked out here (without
+    an ``alike``, they are the same) and handed to the first ``shapes()`` asked while
+    the body is the same: never asked anything before, they are new facts."""
+    def worked_out() -> dims.Facts:  # of the body as it is now (names made since included)
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                        facts.namespace, facts.alike)
+    known = _current_shapes(body, facts)
+    fresh: list = []  # (fingerprint, facts) worked out here, not asked yet
+    if known is None and not facts.alike:
+        known = worked_out()
+        fresh.append((fingerprint(body), known))
+
+    def shapes() -> dims.Facts:
+        if fresh and fresh[0][0] == fingerprint(body):
+            return fresh.pop()[1]
+        fresh.clear()
+        return worked_out()
     return ownership.own(body, facts.namespace, facts.params, set(facts.numbers),
                          facts.ranks, shapes, facts.floats, facts.real,
-                         known=_current_shapes(body, facts), float_numbers=facts.float_numbers)
+                         known=known, float_numbers=facts.float_numbers)
 
 
 def accumulated(body: list, facts: Facts) -> list:
@@ -387,13 +404,16 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     """The float64 arrays a time-step loop pushes kept as the rows of one array each
     (the optimistic variant only: the guarded one, which a second derivative reads,
     keeps its list)."""
-    if facts.optimistic is None or "stack" not in name_ids(body, gast.Load) or \
-            not any(s.__class__ is gast.For for s in body):
+    if facts.optimistic is None or not any(s.__class__ is gast.For for s in body) or \
+            "stack" not in name_ids(body, gast.Load):
         facts.kept = True
         return body
+    shapes = _shapes(body, facts)  # (worked out here where not known yet, as always)
+    if not tape_rows.candidates(body):
+        return body  # (no loop to look into: no dtypes worked out)
     kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                           facts.namespace, facts.float_numbers)
-    if tape_rows.rows(body, _shapes(body, facts), kinds, facts.params, facts.namer):
+    if tape_rows.rows(body, shapes, kinds, facts.params, facts.namer):
         facts.shapes = None
         facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
     return body

@@ -38,6 +38,7 @@ from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import call_named, copy_origin, load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
 from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes
@@ -223,7 +224,7 @@ class _Facts:
         sum): the copy is waste (an earlier pass copied an expression a later one made
         new).  (Looked for first: most bodies have none, and then nothing changed and
         the facts need no refreshing.)"""
-        if not any(call_named(n, "fresh") for n in nodes(self.body)):
+        if not any(call_named(n, "fresh") for n in nodes_of(self.body, (gast.Call,))):
             return
         changed = False
         for node in nodes(self.body):

@@ -121,7 +121,10 @@ def reversed_of(rev: gast.For, forward: gast.For) -> bool:
 
 
 def _counter_kept(loop: gast.For) -> bool:
-    return all(loop.target.id not in _stored(s) for s in loop.body)
+    """No statement of the loop's body binds its counter (one walk of the body)."""
+    counter = loop.target.id
+    return not any(n.id == counter and n.ctx.__class__ is gast.Store
+                   for n in name_nodes(loop.body))
 
 
 def _single_name_pop(pop: gast.stmt, push: gast.stmt | None) -> bool:

@@ -20,7 +20,7 @@ from s2sad.compiler.names import Transformer, assign
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import name_ids, name_nodes, structure, walk, walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, structure, walk, walk_statements
 
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)
@@ -324,8 +324,10 @@ def _assign(s: gast.Assign, known: _Known, namespace: dict) -> bool:
     known.forget({target})
     if isinstance(s.value, gast.Name):
         known.copy(target, s.value.id)
-    elif key is not None and key not in known.table and target not in _names(s.value):
-        known.add(key, target, _names(s.value))
+    elif key is not None and key not in known.table:
+        reads = _names(s.value)
+        if target not in reads:
+            known.add(key, target, reads)
     return False
 
 
@@ -348,7 +350,7 @@ def _key(e: gast.expr, namespace: dict) -> tuple | None:
     in two inlined calls of one helper: deterministic, a new value each time)."""
     if not isinstance(e, (gast.Subscript, gast.BinOp, gast.UnaryOp, gast.Call)):
         return None
-    for n in walk(e):
+    for n in nodes(e):  # (contexts left out: any context is cheap)
         if isinstance(n, gast.Call):
             if n.keywords or not isinstance(n.func, gast.Attribute) or \
                     not isinstance(_function(n.func, namespace), np.ufunc):

@@ -18,7 +18,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import nodes, statement_nodes
 
 
 def candidates(body: list, params: set[str], namespace: dict) -> bool:
@@ -56,7 +56,7 @@ def shapes_from_arguments(body: list, facts: dims.Facts, arrays: list[str],
     an array argument ``p`` (the shape alone: any dtype), so that a reversed loop need
     not pop ``v`` for it (an HMM step's ``np.reshape(dalpha, np.shape(alpha))``);
     whether one was."""
-    popped = {n.id for s in nodes(body) if isinstance(s, gast.Assign) and
+    popped = {n.id for s in statement_nodes(body) if isinstance(s, gast.Assign) and
               getattr(s, "s2sad_slot", None) is not None
               for t in s.targets for n in nodes(t) if isinstance(n, gast.Name)}
     shapes = [(p, facts.of(gast.Name(id=p, ctx=gast.Load(), annotation=None,

@@ -33,6 +33,7 @@ import numpy as np
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer, assign, load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import always_evaluated
 from s2sad.compiler.symmetric import symmetric_names
@@ -50,8 +51,7 @@ class _Use(NamedTuple):
 
 def share_factors(body: list, namespace: dict, namer: Any, facts: dims.Facts) -> bool:
     """Rewrites ``body`` in place (each block, outermost first); True if it changed."""
-    if not any(n.__class__ is gast.Attribute and n.attr in ("inv", "solve")
-               for n in nodes(body)):
+    if not any(n.attr in ("inv", "solve") for n in nodes_of(body, (gast.Attribute,))):
         return False
     transposes = _transposes(body, namespace)
     if _block(body, namespace, namer, facts, transposes, symmetric_names(facts)):

@@ -40,8 +40,10 @@ def share_products(body: list) -> bool:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 changed |= share_products(getattr(s, field))
-        bound = bound_names(s)
-        available = [(p, f) for p, f in available if p not in bound and not bound & set(f)]
+        if available:  # (what ``s`` binds matters only to a product computed before it)
+            bound = bound_names(s)
+            available = [(p, f) for p, f in available
+                         if p not in bound and not bound & set(f)]
         made = _product_of_names(s)
         if made is not None:
             available.append(made)

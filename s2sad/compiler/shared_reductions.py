@@ -36,9 +36,10 @@ def share_reductions(body: list, namespace: dict) -> bool:
         if bound_to and isinstance(s, (gast.Assign, gast.AugAssign, gast.Return)) and \
                 s.value is not None:
             changed |= _read_through(s, bound_to, namespace)
-        bound = bound_names(s)
-        bound_to = {k: v for k, v in bound_to.items()
-                    if v[0] not in bound and not bound & v[1]}
+        if bound_to:  # (what ``s`` binds matters only to a reduction bound before it)
+            bound = bound_names(s)
+            bound_to = {k: v for k, v in bound_to.items()
+                        if v[0] not in bound and not bound & v[1]}
         made = _reduction_bound(s, namespace)
         if made is not None:
             bound_to[structure(s.value)] = made

@@ -47,13 +47,22 @@ def rows(body: list, shapes: dims.Facts, kinds: dict[str, str], params: set[str]
             continue
         reverse = next((r for r in body[k + 1:] if isinstance(r, gast.For) and
                         reversed_of(r, forward)), None)
-        if reverse is not None and _counted(forward, shapes):
+        if reverse is not None and _counted(forward):
             before = [s for s in body[:body.index(forward)]]
             changed |= _rewrite(body, forward, reverse, shapes, kinds,
                                 _witnesses(before, params), namer)
     if changed:
         _drop_unread_tapes(body)
     return changed
+
+
+def candidates(body: list) -> bool:
+    """Is there a loop :func:`rows` would look into: a ``for t in range(n)`` of the body
+    pushing onto one tape, its reversed loop after it (no facts asked: the dtypes need
+    not be worked out for a body without)?"""
+    return any(isinstance(forward, gast.For) and _tape_name(forward.body) is not None and
+               any(isinstance(r, gast.For) and reversed_of(r, forward) for r in body[k + 1:])
+               and _counted(forward) for k, forward in enumerate(body))
 
 
 def _drop_unread_tapes(body: list) -> None:
@@ -65,7 +74,7 @@ def _drop_unread_tapes(body: list) -> None:
             body.remove(s)
 
 
-def _counted(loop: gast.For, shapes: dims.Facts) -> bool:
+def _counted(loop: gast.For) -> bool:
     """``for t in range(n)``, no ``break`` or ``continue``."""
     it = loop.iter
     return isinstance(loop.target, gast.Name) and isinstance(it, gast.Call) and \

@@ -48,8 +48,10 @@ def share_transcendentals(body: list, namespace: dict, namer: Any) -> bool:
     calls = [n for n in nodes(body) if n.__class__ is gast.Call and len(n.args) == 1 and
              n.args[0].__class__ is gast.Name and n.func.__class__ is gast.Attribute and
              n.func.attr in _NAMES]
-    if len(calls) < 2:
-        return False
+    pairs = Counter((n.func.attr, n.args[0].id) for n in calls)
+    if not any(count > 1 or attr == "sin" and ("cos", y) in pairs
+               for (attr, y), count in pairs.items()):
+        return False  # (no call made twice, no sine beside its cosine: nothing to share)
     stores = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load)
     repeated = _repeated(body, namespace, namer, stores)
     return _double_angles(body, namespace, namer, stores) or repeated

@@ -55,12 +55,17 @@ def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     if not contains(body, (gast.Slice,)):
         return out  # (no slice to find a length for: an element loop, an integrator)
     _READS.clear()
+    _ASSIGNED.clear()
     _block(body, Scope(), 0, out)
     _READS.clear()
+    _ASSIGNED.clear()
     return out
 
 
 _READS: dict[int, tuple[gast.AST, set[str]]] = {}  # id of an expression -> its names
+# id of a statement -> the names it binds (kept while ``scopes`` runs: a loop's are asked
+# at each enclosing level, and a nested statement's again for its own block)
+_ASSIGNED: dict[int, tuple[gast.AST, set[str]]] = {}
 
 
 def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
@@ -73,10 +78,11 @@ def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
         if sliced:
             here = Scope(dict(env), dict(counters))
             out.update((id(n), (n, here)) for n in sliced)
-        assigned = _assigned(st) if compound else _stored(own)
-        if isinstance(st, (gast.For, gast.While, gast.If)):
-            _nested(st, Scope(env, counters), assigned, depth, out)
-        _forget(env, counters, assigned)
+        if compound or env or counters:  # (else nothing to forget: the names it binds
+            assigned = _assigned(st, own)  # need not be known)
+            if isinstance(st, (gast.For, gast.While, gast.If)):
+                _nested(st, Scope(env, counters), assigned, depth, out)
+            _forget(env, counters, assigned)
         if isinstance(st, gast.Assign) and len(st.targets) == 1 and \
                 isinstance(st.targets[0], gast.Name) and _arithmetic(st.value) and \
                 st.targets[0].id not in _reads(st.value):
@@ -141,9 +147,22 @@ def _assigned_in(stmts: list) -> set[str]:
     return set().union(*(_assigned(s) for s in stmts)) if stmts else set()
 
 
-def _assigned(st: gast.stmt) -> set[str]:
-    """Names ``st`` binds or deletes, in any of its blocks."""
-    return _stored(nodes(st))
+def _assigned(st: gast.stmt, own: list | None = None) -> set[str]:
+    """Names ``st`` binds or deletes, in any of its blocks (``own``: its nodes outside
+    them, when found already); worked out once per statement, from its own nodes and
+    its nested statements'."""
+    seen = _ASSIGNED.get(id(st))
+    if seen is not None and seen[0] is st:
+        return seen[1]
+    if _BLOCK_FIELDS.isdisjoint(st._fields):
+        names = _stored(nodes(st) if own is None else own)
+    else:
+        names = _stored(_own_nodes(st) if own is None else own)
+        for f in _BLOCK_FIELDS:
+            for inner in getattr(st, f, None) or ():
+                names |= _assigned(inner)
+    _ASSIGNED[id(st)] = (st, names)
+    return names
 
 
 def _stored(found: Any) -> set[str]:
