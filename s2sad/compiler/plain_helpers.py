@@ -251,7 +251,9 @@ class PlainHelpers(Spreads, Transformer):
             self.rank(node.args[0]) == 2
 
     def plain_value(self, name: str | None, node: gast.Call) -> gast.expr | None:
-        """Helpers that hand back their argument, or a number's zero."""
+        """Helpers that hand back their argument, or a number's zero; ``add_grads`` of
+        two arrays (a value that might have been a container, an item of a swapped
+        tuple, is known an array) ``+``."""
         number = len(node.args) == 1 and (
             isinstance(node.args[0], gast.Constant) or
             isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers)
@@ -262,6 +264,9 @@ class PlainHelpers(Spreads, Transformer):
             return gast.Constant(value=0.0, kind=None)
         if name == "fresh" and number:
             return node.args[0]  # a number is never written in place: no copy
+        if name == "add_grads" and len(node.args) == 2 and not node.keywords and \
+                all(self.rank(a) is not None for a in node.args):
+            return gast.BinOp(left=node.args[0], op=gast.Add(), right=node.args[1])  # (arrays)
         if name is None and len(node.args) == 1 and not node.keywords and \
                 self.rank(node.args[0]) is not None and \
                 evaluate_ref(node.func, self.facts.namespace) is np.ndim:
