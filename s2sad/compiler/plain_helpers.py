@@ -132,9 +132,14 @@ class PlainHelpers(Spreads, Transformer):
         return concat_pieces.pieces(call, self.facts)
 
     def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
-        """``unconcat(g, items, None)[k]`` of pieces known: the ``k``-th of them."""
+        """``unconcat(g, items, None)[k]`` of pieces known: the ``k``-th of them (of a
+        ``fresh`` copy of the list of them too: the same view of ``g``)."""
         self.generic_visit(node)
         call, k = node.value, node.slice
+        copied = isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+            call.func.id == "fresh" and len(call.args) == 1 and not call.keywords
+        if copied:
+            call = call.args[0]  # type: ignore[union-attr]
         if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
                 call.func.id == "unconcat" and isinstance(k, gast.Constant) and \
                 type(k.value) is int:
