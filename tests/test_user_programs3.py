@@ -222,3 +222,74 @@ def test_conv_over_channels() -> None:
     x = RNG.standard_normal((2, 4, 5))  # (both signs of out: both slopes)
     check_grad(conv_channels, W, x, wrt=(0, 1))
     check_jvp(conv_channels, W, x, wrt=(0, 1))
+
+
+# ----- a joined input and state cut back by the arguments' lengths -----
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def gru_stack(Wz, Wr, Wh, xs, h0):
+    """A GRU over a batch of sequences, the states appended to a list and stacked."""
+    h = h0
+    hs = []
+    for t in range(xs.shape[0]):
+        xh = np.concatenate([xs[t], h], axis=1)
+        z = _sigmoid(xh @ Wz)
+        r = _sigmoid(xh @ Wr)
+        hc = np.tanh(np.concatenate([xs[t], r * h], axis=1) @ Wh)
+        h = (1 - z) * h + z * hc
+        hs.append(h)
+    H = np.stack(hs)
+    return np.sum(H ** 2) / H.shape[0]
+
+
+def vector_rnn(W, xs, h0, gate):
+    """One sequence, a vector state joined to the input; a gate only where the
+    argument asks (both branches)."""
+    h = h0
+    for t in range(xs.shape[0]):
+        a = W @ np.concatenate([xs[t], h])
+        if gate > 0:
+            h = _sigmoid(a) * h
+        else:
+            h = np.tanh(a)
+    return np.sum(h * np.arange(1, h.shape[0] + 1))
+
+
+def three_pieces(A, B, C, W):
+    """Three blocks joined along the columns, a product, each block's share read back."""
+    M = np.concatenate([A, B, C], axis=1)
+    P = np.tanh(M @ W)
+    return np.sum(P ** 2) + np.sum(M[:, A.shape[1]:] ** 3)
+
+
+@pytest.mark.parametrize("sizes", [(3, 2, 2, 3), (3, 2, 2, 8)])  # (8 = 4 * 2: a multiple)
+def test_gru_state_joined_to_its_input(sizes) -> None:
+    T, B, D, H = sizes
+    s = 1.0 / np.sqrt(D + H)
+    args = (s * RNG.standard_normal((D + H, H)), s * RNG.standard_normal((D + H, H)),
+            s * RNG.standard_normal((D + H, H)), RNG.standard_normal((T, B, D)),
+            0.1 * RNG.standard_normal((B, H)))
+    check_grad(gru_stack, *args, wrt=(0, 1, 2, 4))
+    check_jvp(gru_stack, *args, wrt=(0, 1, 2, 4))
+    g = s2sad.grad(gru_stack, wrt=(0, 1, 2))
+    g(*args)
+    assert "unconcat" not in g.source  # (the state's piece a slice at the input's width)
+
+
+@pytest.mark.parametrize("gate", [1.0, -1.0])
+def test_vector_state_joined_to_its_input(gate) -> None:
+    W = 0.5 * RNG.standard_normal((4, 7))
+    xs = RNG.standard_normal((3, 3))
+    h0 = 0.3 * RNG.standard_normal(4)
+    check_grad(vector_rnn, W, xs, h0, gate, wrt=(0, 1, 2))
+    check_jvp(vector_rnn, W, xs, h0, gate, wrt=(0, 1, 2))
+
+
+def test_three_blocks_joined() -> None:
+    A, B, C = (RNG.standard_normal((4, n)) for n in (2, 3, 5))
+    W = 0.3 * RNG.standard_normal((10, 2))
+    check_grad(three_pieces, A, B, C, W, wrt=(0, 1, 2, 3))
+    check_jvp(three_pieces, A, B, C, W, wrt=(0, 1, 2, 3))

@@ -140,6 +140,11 @@ class PlainHelpers(Spreads, Transformer):
             call.func.id == "fresh" and len(call.args) == 1 and not call.keywords
         if copied:
             call = call.args[0]  # type: ignore[union-attr]
+        if isinstance(call, gast.Tuple) and isinstance(k, gast.Constant) and \
+                type(k.value) is int and -len(call.elts) <= k.value < len(call.elts) and \
+                all(isinstance(e, (gast.Name, gast.Subscript, gast.Constant))
+                    for e in call.elts):
+            return call.elts[k.value]  # (pieces already cut: the one read)
         if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
                 call.func.id == "unconcat" and isinstance(k, gast.Constant) and \
                 type(k.value) is int:
