@@ -293,3 +293,55 @@ def test_three_blocks_joined() -> None:
     W = 0.3 * RNG.standard_normal((10, 2))
     check_grad(three_pieces, A, B, C, W, wrt=(0, 1, 2, 3))
     check_jvp(three_pieces, A, B, C, W, wrt=(0, 1, 2, 3))
+
+
+# ----- a list holding views of a module's array, appended to (was refused: "in-place
+# write into X ... rows = X.copy()": an append changes the list, not what it holds) -----
+
+DATA = np.random.default_rng(391).standard_normal((4, 3))
+GRU_ARGS = (0.4 * RNG.standard_normal((5, 3)), 0.4 * RNG.standard_normal((5, 3)),
+            0.4 * RNG.standard_normal((5, 3)), RNG.standard_normal((3, 2, 2)))
+
+
+def rows_of_global(w):
+    rows = []
+    for i in range(DATA.shape[0]):
+        rows.append(DATA[i])
+        rows.append(w * DATA[i])
+    return np.sum(np.stack(rows) @ w)
+
+
+def selected_rows(w, flip):
+    """Rows of the module's array appended as they are, or scaled (both branches)."""
+    rows = [DATA[0]]
+    for i in range(1, DATA.shape[0]):
+        if flip * w[i - 1] > 0:
+            rows.append(DATA[i])
+        else:
+            rows.append(np.sin(w) * DATA[i])
+    M = np.array(rows)
+    return np.sum(np.tanh(M @ w))
+
+
+def gru_of_module_arrays(h0):
+    """The weights and inputs read from a module's tuple; its Hessian differentiates a
+    gradient whose tape holds views of them."""
+    return gru_stack(GRU_ARGS[0], GRU_ARGS[1], GRU_ARGS[2], GRU_ARGS[3], h0)
+
+
+def test_views_of_a_module_array_appended_to_a_list() -> None:
+    w = np.array([0.3, -0.2, 0.5])
+    check_grad(rows_of_global, w)
+    check_jvp(rows_of_global, w)
+    check_hessian(rows_of_global, w)
+
+
+@pytest.mark.parametrize("flip", [1.0, -1.0])
+def test_views_or_new_rows_appended(flip) -> None:
+    w = np.array([0.3, -0.2, 0.5])
+    check_grad(selected_rows, w, flip)
+    check_jvp(selected_rows, w, flip)
+
+
+def test_hessian_through_a_tape_of_module_views() -> None:
+    check_hessian(gru_of_module_arrays, 0.3 * RNG.standard_normal((2, 3)))
