@@ -36,7 +36,9 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
             for s in items.shapes):
         return None  # (a piece reshaped, or of a shape not known)
     axis %= len(g)
-    ends = _ends([s[axis] if s else 1 for s in items.shapes], g[axis], _spellings(facts))
+    spell = _spellings(facts) if axis == len(g) - 1 else None  # (an index of every axis:
+    # array_api_strict reads no fewer, and the literal pieces keep their old form)
+    ends = _ends([s[axis] if s else 1 for s in items.shapes], g[axis], spell)
     if ends is None:
         return None
     whole = gast.Slice(lower=None, upper=None, step=None)
