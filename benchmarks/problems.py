@@ -31,6 +31,7 @@ from benchmarks import (
     problems_unseen,
     problems_unseen2,
     problems_unseen3,
+    problems_unseen4,
 )
 
 
@@ -291,6 +292,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen2.SPECS]
 # (48-53) session 38: an HMM's forward algorithm, a factorisation over observed entries,
 # a while loop on time, a transformer block, a VAE's ELBO, a neural ODE
 PROBLEMS += [Problem(**spec) for spec in problems_unseen3.SPECS]
+# (54-60) session 39: a leapfrog with swapped states, a convolution by kernel taps, a GRU
+# stacked from a list, a stiffness matrix assembled by scalar writes, Newton iterations
+# inside implicit Euler steps, an XY model by np.roll, a chain of quaternions
+PROBLEMS += [Problem(**spec) for spec in problems_unseen4.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -256,7 +256,20 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("matfact_entries", "dask"): "dask cannot run this step",
                     ("matfact_entries", "array_api_strict"):
                         "array_api_strict cannot run this step",
-                    ("matfact_entries", "jax"): "an index array into"}
+                    ("matfact_entries", "jax"): "an index array into",
+                    # (session 39: np.pad, and np.copy of the factored matrix, have no
+                    # array-API counterpart; xs[t] of a 3-D array and qs[i] of a matrix
+                    # index fewer axes than the array has; np.concatenate([[0.0], v])
+                    # joins a Python list; u_next[1:-1] = ... writes into a JAX array)
+                    **{("conv_taps", lib): "np.pad has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("fem_bar", lib): "np.copy has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{(name, "array_api_strict"): "array_api_strict cannot run this step"
+                       for name in ("gru_stack", "quat_chain")},
+                    **{("quat_chain", lib): f"{lib} cannot run this step"
+                       for lib in ("torch", "jax")},
+                    ("wave_leapfrog", "jax"): "jax cannot run this step"}
 
 
 def _problems():

@@ -100,7 +100,9 @@ class WriteChecks:
                 o[0] == "new" and o[1] in self.containers for o in whole)
 
     def check_write(self, s: gast.Assign, block: list, name: str, state: State) -> None:
-        outer = [o for o, _ in state.get(name, frozenset()) if o[0] == "outer"]
+        held = state.get(name, frozenset())
+        appended = self.list_write(s, held)  # (the list changes, not what it holds)
+        outer = [o for o, how in held if o[0] == "outer" and (how == SAME or not appended)]
         if outer:
             raise error_at(self.where(s), s, f"in-place write into {outer[0][1]}",
                            f"{outer[0][1]} comes from outside the function and a derivative "

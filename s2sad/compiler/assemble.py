@@ -20,6 +20,8 @@ bound where it was added to a name of its own (``db2 = np.sum(dout, axis=(0,))``
 bound again there (the display replaces the last).  A chain adding into ``d`` itself,
 ``d = add_at(d, None, 'a', e)`` (a loop's carried dict read twice in a trip), becomes
 ``d = {'a': d['a'] + e, 'b': d['b'] + f}``, where each item is an array or a number.
+A list display read back item by item right after is read directly
+(:mod:`display_items`).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from typing import Any
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import dims
+from s2sad.compiler import dims, display_items
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes, nodes
@@ -41,7 +43,7 @@ def assemble(body: list, shapes: dims.Facts, namespace: dict, namer: Namer) -> l
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
             loads[n.id] = loads.get(n.id, 0) + 1
     _Blocks(shapes, namespace, namer, loads).run(body)
-    return body
+    return display_items.read_directly(body)
 
 
 class _Blocks:

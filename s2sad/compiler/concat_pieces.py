@@ -4,7 +4,9 @@ the axis are known (no shapes pushed for the helper to measure, no call):
 ``(g[:1], g[1:-1], g[-1:])``.  A flattened join (``axis`` None, ``np.append(out, v)``)
 of a vector and numbers or vectors is one along axis 0, a number's piece an element
 (``g[-1]``).  One item's length may be unknown (a vector grown in a loop): the pieces
-after it are cut from the end (``out = np.append(out, v)``: ``g[:-1]`` and ``g[-1]``)."""
+after it are cut from the end (``out = np.append(out, v)``: ``g[:-1]`` and ``g[-1]``).
+A bound that is a length of an argument's axis is read from it (a GRU's input joined to
+its state, ``np.concatenate([xs[t], h], axis=1)``: ``g[:, np.shape(xs)[2]:]``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,6 +15,7 @@ import gast
 
 from s2sad.compiler import affine, dims
 from s2sad.compiler.shape_rules import is_none
+from s2sad.compiler.walks import clone
 
 
 def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
@@ -33,7 +36,9 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
             for s in items.shapes):
         return None  # (a piece reshaped, or of a shape not known)
     axis %= len(g)
-    ends = _ends([s[axis] if s else 1 for s in items.shapes], g[axis])
+    spell = _spellings(facts) if axis == len(g) - 1 else None  # (an index of every axis:
+    # array_api_strict reads no fewer, and the literal pieces keep their old form)
+    ends = _ends([s[axis] if s else 1 for s in items.shapes], g[axis], spell)
     if ends is None:
         return None
     whole = gast.Slice(lower=None, upper=None, step=None)
@@ -46,7 +51,34 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
     return gast.Tuple(elts=out, ctx=gast.Load())
 
 
-def _ends(lengths: list, total: Any) -> list | None:
+def _spellings(facts: dims.Facts) -> dict[str, gast.expr]:
+    """symbol -> how the code reads it: ``np.shape(x)[k]`` of an array argument ``x``
+    no statement binds whose axis ``k`` has that length (``np.shape(x)[k] // 4`` where
+    only a multiple of it is an axis: the variant is made for that shape class)."""
+    axes = []  # (the multiple, the argument, the axis, the symbol)
+    for name in sorted(getattr(facts, "fixed", ())):
+        shape = facts.shapes.get(name)
+        if isinstance(shape, tuple) and name not in facts.defs:
+            for k, d in enumerate(shape):
+                f = affine.form(d)
+                if f is not None and len(f.terms) == 1 and not f.const and f.terms[0][1] > 0:
+                    axes.append((f.terms[0][1], name, k, f.terms[0][0]))
+    out: dict[str, gast.expr] = {}
+    for times, name, k, symbol in sorted(axes):  # (an axis of the symbol itself first)
+        if symbol in out:
+            continue
+        read: gast.expr = gast.Subscript(value=gast.Call(
+            func=gast.Attribute(value=gast.Name(id="np", ctx=gast.Load(), annotation=None,
+                                                type_comment=None), attr="shape",
+                                ctx=gast.Load()),
+            args=[gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)],
+            keywords=[]), slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+        out[symbol] = read if times == 1 else gast.BinOp(
+            left=read, op=gast.FloorDiv(), right=gast.Constant(value=times, kind=None))
+    return out
+
+
+def _ends(lengths: list, total: Any, spell: dict | None = None) -> list | None:
     """The slice bounds of pieces of these lengths along an axis of length ``total``
     (None at both ends), counted from the start up to an unknown length, from the end
     after it; None when neither is known, or a piece at the end is empty."""
@@ -60,6 +92,10 @@ def _ends(lengths: list, total: Any) -> list | None:
     ends: list = []
     for k in range(1, len(lengths) + 1):
         at = _index_of(front[k], total)
+        if at is False and k < len(lengths) and front[k] is not None and front[k].terms \
+                and front[k].const >= 0 and all(v in (spell or {}) and c > 0
+                                                for v, c in front[k].terms):
+            at = _spelled(front[k], spell or {})  # (lengths of arguments' axes)
         if at is False:  # (after an unknown length: from the end, a literal)
             after = back[k]
             at = False if after is None or after.terms else -after.const or None
@@ -80,7 +116,21 @@ def _index_of(bound: Any, length: Any) -> Any:
     return bound.const if not bound.terms and bound.const >= 0 else False
 
 
-def _int(k: int | None) -> gast.expr | None:
-    """A slice bound as the parser writes it (``-1`` a negation, as the shape facts read)."""
+def _spelled(bound: affine.Lin, spell: dict[str, gast.expr]) -> gast.expr:
+    """``const + sum(c * symbol)`` in the code's terms."""
+    out: gast.expr | None = gast.Constant(value=bound.const, kind=None) if bound.const \
+        else None
+    for v, c in bound.terms:
+        term = spell[v] if c == 1 else gast.BinOp(
+            left=gast.Constant(value=c, kind=None), op=gast.Mult(), right=spell[v])
+        out = term if out is None else gast.BinOp(left=out, op=gast.Add(), right=term)
+    return out  # type: ignore[return-value]
+
+
+def _int(k: int | None | gast.expr) -> gast.expr | None:
+    """A slice bound as the parser writes it (``-1`` a negation, as the shape facts read;
+    a spelled length as it is)."""
+    if isinstance(k, gast.expr):
+        return clone(k)
     return None if k is None else gast.Constant(value=k, kind=None) if k >= 0 else \
         gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-k, kind=None))

@@ -40,7 +40,7 @@ def write_inline(facts, real: bool = False) -> bool:
         elif fn is runtime.clear_at:
             new = [gast.Assign(targets=[target], value=const(0.0), type_comment=None)]
         elif fn is runtime.add_at and is_none(call.args[1]) and name in facts.owned and real:
-            new = [added_into(target, call.args[3])]
+            new = [added_into(target, _read_only(call.args[3]))]
         else:
             continue
         if s.targets[0].id != name:
@@ -50,6 +50,15 @@ def write_inline(facts, real: bool = False) -> bool:
         block[at:at + 1] = [copy_origin(n, s) for n in new]
         wrote = True
     return wrote
+
+def _read_only(e: gast.expr) -> gast.expr:
+    """What ``d[i] += e`` adds: only read, so never a ``fresh`` copy (NumPy copies an
+    ``e`` overlapping ``d`` itself)."""
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+            e.func.id == "fresh" and len(e.args) == 1 and not e.keywords:
+        return e.args[0]
+    return e
+
 
 def at_numbers(facts, idx: gast.expr, name: str) -> bool:
     """``i`` or ``(i, j)``: numbers, no more than ``name`` has axes (an element or a

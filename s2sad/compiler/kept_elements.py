@@ -154,6 +154,9 @@ def _is_sum(s: gast.stmt, d: str, t: str) -> bool:
 def _same_index(block: list, k: int, j: int, a: gast.expr, b: gast.expr) -> bool:
     """Are ``a`` (read at ``block[k]``) and ``b`` (read at ``block[j]``) the same
     number?  Names are followed to their binding in the block before them."""
+    if isinstance(a, gast.Tuple) and isinstance(b, gast.Tuple):  # (an element of a matrix)
+        return len(a.elts) == len(b.elts) and \
+            all(_same_index(block, k, j, x, y) for x, y in zip(a.elts, b.elts))
     ka, ea = _resolved(block, k, a)
     kb, eb = _resolved(block, j, b)
     if gast.dump(ea) != gast.dump(eb):
@@ -182,7 +185,12 @@ def _counted(s: gast.stmt) -> bool:
 
 def _resolved(block: list, k: int, e: gast.expr) -> tuple[int, gast.expr]:
     """(where, expression): a name bound once in ``block`` before ``k`` to an int
-    expression of names and constants, that expression; else ``e`` itself at ``k``."""
+    expression of names and constants, that expression; else ``e`` itself at ``k``.  A
+    tuple (an index per axis) has each item resolved, at the first of their places."""
+    if isinstance(e, gast.Tuple):
+        items = [_resolved(block, k, x) for x in e.elts]
+        return min((r for r, _ in items), default=k), \
+            gast.Tuple(elts=[x for _, x in items], ctx=gast.Load())
     if not isinstance(e, gast.Name):
         return k, e
     for r in range(k - 1, -1, -1):

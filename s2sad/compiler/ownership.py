@@ -161,6 +161,8 @@ class _Facts:
                 return set()  # (an array's copy; a list's holds its items)
             if fn in _FIRST or fn in _CANDIDATES:
                 return self.leaks(e.args[0]) if e.args else set()
+            if fn is runtime.add_grads:  # (a new sum, or the one that is not None)
+                return set().union(*(self.leaks(a) for a in args))
             if fn in _SHAPE_ONLY_SECOND:  # repeat_to: its first argument, or a view
                 return self.leaks(e.args[0]) | {UNKNOWN}
         except TypeError:  # an unhashable callable

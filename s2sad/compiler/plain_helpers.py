@@ -132,9 +132,19 @@ class PlainHelpers(Spreads, Transformer):
         return concat_pieces.pieces(call, self.facts)
 
     def visit_Subscript(self, node: gast.Subscript) -> gast.expr:
-        """``unconcat(g, items, None)[k]`` of pieces known: the ``k``-th of them."""
+        """``unconcat(g, items, None)[k]`` of pieces known: the ``k``-th of them (of a
+        ``fresh`` copy of the list of them too: the same view of ``g``)."""
         self.generic_visit(node)
         call, k = node.value, node.slice
+        copied = isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+            call.func.id == "fresh" and len(call.args) == 1 and not call.keywords
+        if copied:
+            call = call.args[0]  # type: ignore[union-attr]
+        if isinstance(call, gast.Tuple) and isinstance(k, gast.Constant) and \
+                type(k.value) is int and -len(call.elts) <= k.value < len(call.elts) and \
+                all(isinstance(e, (gast.Name, gast.Subscript, gast.Constant))
+                    for e in call.elts):
+            return call.elts[k.value]  # (pieces already cut: the one read)
         if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
                 call.func.id == "unconcat" and isinstance(k, gast.Constant) and \
                 type(k.value) is int:
@@ -251,7 +261,9 @@ class PlainHelpers(Spreads, Transformer):
             self.rank(node.args[0]) == 2
 
     def plain_value(self, name: str | None, node: gast.Call) -> gast.expr | None:
-        """Helpers that hand back their argument, or a number's zero."""
+        """Helpers that hand back their argument, or a number's zero; ``add_grads`` of
+        two arrays (a value that might have been a container, an item of a swapped
+        tuple, is known an array) ``+``."""
         number = len(node.args) == 1 and (
             isinstance(node.args[0], gast.Constant) or
             isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers)
@@ -262,6 +274,9 @@ class PlainHelpers(Spreads, Transformer):
             return gast.Constant(value=0.0, kind=None)
         if name == "fresh" and number:
             return node.args[0]  # a number is never written in place: no copy
+        if name == "add_grads" and len(node.args) == 2 and not node.keywords and \
+                all(self.rank(a) is not None for a in node.args):
+            return gast.BinOp(left=node.args[0], op=gast.Add(), right=node.args[1])  # (arrays)
         if name is None and len(node.args) == 1 and not node.keywords and \
                 self.rank(node.args[0]) is not None and \
                 evaluate_ref(node.func, self.facts.namespace) is np.ndim:

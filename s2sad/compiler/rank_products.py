@@ -11,6 +11,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import load
+from s2sad.compiler.walks import blocks, walk
 
 
 def outer(*args: gast.expr) -> gast.Call:
@@ -31,7 +32,8 @@ def contracted(g: gast.expr, facts: dims.Facts) -> gast.expr:
         if isinstance(sa, tuple) and len(sa) == 1 and (dims.same(sa, sb) or sa == sb and (
                 _shaped_like(g.left, g.right) or _shaped_like(g.right, g.left))):
             return matmul(g.left, g.right)
-        if isinstance(sa, tuple) and len(sa) >= 2 and dims.same(sa, sb):
+        if isinstance(sa, tuple) and len(sa) >= 2 and (dims.same(sa, sb) or sa == sb and
+                                                       getattr(g, "s2sad_alike", False)):
             return flat_dot(g.left, g.right)
     np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
     total = gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
@@ -51,6 +53,51 @@ def flat_dot(a: gast.expr, b: gast.expr) -> gast.expr:
                          args=[e, gast.Tuple(elts=[minus_one], ctx=gast.Load())],
                          keywords=[])
     return matmul(flat(a), flat(b))
+
+
+_NEAR = 12
+
+
+def mark_alike(body: list) -> None:
+    """Mark (``s2sad_alike``) each product ``d * x`` read after ``d = unbroadcast(g, x)``
+    in the same block, neither name bound again in between: the two have one shape even
+    where its lengths are unknown (a window ``xp[i:i + H, j:j + W]`` of a padded image,
+    whose bounds the shape facts cannot prove inside: ``np.sum(dmul * xp_item)`` of a
+    convolution's tap is then a dot all the same)."""
+    for block in blocks(body):
+        for k, s in enumerate(block):
+            pair = _unbroadcast_to(s)
+            if pair is None:
+                continue
+            for later in block[k + 1:k + 1 + _NEAR]:  # (a use is near: no long scans)
+                compound = isinstance(later, (gast.For, gast.While, gast.If))
+                if compound and _binds(later, pair):
+                    break
+                for n in walk(later):
+                    if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Mult) and \
+                            isinstance(n.left, gast.Name) and \
+                            isinstance(n.right, gast.Name) and \
+                            {n.left.id, n.right.id} == set(pair):
+                        n.s2sad_alike = True
+                if _binds(later, pair):
+                    break
+
+
+def _unbroadcast_to(s: gast.stmt) -> tuple[str, str] | None:
+    """(``d``, ``x``) of ``d = unbroadcast(g, x)``, two names."""
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
+            isinstance(s.value.func, gast.Name) and \
+            s.value.func.id == "unbroadcast" and len(s.value.args) == 2 and \
+            not s.value.keywords and isinstance(s.value.args[1], gast.Name) and \
+            s.targets[0].id != s.value.args[1].id:
+        return s.targets[0].id, s.value.args[1].id
+    return None
+
+
+def _binds(s: gast.stmt, names: tuple[str, str]) -> bool:
+    return any(isinstance(n, gast.Name) and n.id in names and
+               not isinstance(n.ctx, gast.Load) for n in walk(s))
 
 
 def _shaped_like(e: gast.expr, x: gast.expr) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, rank_products
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
@@ -46,6 +46,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     products.arguments = set(params)
     products.derivatives = derivatives
     products.kinds = Kinds(body, frozenset(floats), frozenset(real_numbers), namespace)
+    rank_products.mark_alike(body)
     products.visit(tree)
     facts.scopes = {}  # where slices were read: the passes from here on may move them
     return body
