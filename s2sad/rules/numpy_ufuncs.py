@@ -134,7 +134,9 @@ deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
 defvjp(np.sign, "x", "sign_adjoint(g, x, ans)")
 defjvp(np.sign, "x", "sign_tangent(dx, x, ans)")
 defnondiff(np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
-           np.round, np.around, np.floor_divide, np.spacing, np.nextafter)
+           np.round, np.around, np.floor_divide, np.spacing)
+# nextafter(x, y) is x plus a step (one spacing, towards y): slope 1 in x, flat in y
+defscale(np.nextafter, "x1, x2", "g", None)
 
 # ----- scipy.special, once imported -----
 def _scipy_special_rules() -> None:

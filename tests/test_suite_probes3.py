@@ -1,0 +1,103 @@
+"""Probes in the style of other AD tools' own suites (autograd's test_systematic and
+test_numpy: every function through ``lambda *a: fn(*a, **kw)``, VJPs and JVPs of each,
+broadcasting in every combination of shapes; JAX's lax_numpy grad cases), helper 59:
+each case here failed (a wrong number, a crash or a refusal) and is checked against
+central differences in float64 and a closed form where there is one."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_hessian, check_jvp, check_vjp
+
+
+def called_with(fn, *fixed, **kw):
+    return lambda *a: fn(*a, *fixed, **kw)
+
+
+# ----- np.nextafter(x, y) is x moved one spacing towards y: slope 1 in x (was taken
+# flat, as a step function: a wrong zero) -----
+
+@pytest.mark.parametrize("sx, sy", [((3,), (3,)), ((), (3,)), ((3, 1), (1, 3)), ((2, 3), ())])
+def test_nextafter_has_slope_one_in_its_first_argument(sx, sy, rng):
+    x, y = rng.standard_normal(sx), rng.standard_normal(sy)
+    f = called_with(np.nextafter)
+    _, (dx, dy) = s2sad.vjp(f, wrt=(0, 1))(x, y, np.ones(np.broadcast_shapes(sx, sy)))
+    copies = np.prod(np.broadcast_shapes(sx, sy)) / np.size(x)  # (x broadcast that often)
+    np.testing.assert_allclose(dx, np.full(sx, copies), rtol=1e-12)
+    np.testing.assert_array_equal(dy, 0.0)
+    check_vjp(f, x, y, wrt=(0, 1), rng=rng)
+    check_jvp(f, x, y, wrt=(0, 1), rng=rng)
+
+
+def test_nextafter_inside_a_sum_and_its_second_derivative(rng):
+    f = lambda x: np.sum(np.sin(np.nextafter(x, 0.0)) * x)  # noqa: E731
+    x = rng.standard_normal(4)
+    np.testing.assert_allclose(s2sad.grad(f)(x), np.cos(x) * x + np.sin(x), rtol=1e-9)
+    check_hessian(f, x)
+
+
+# ----- np.logaddexp.reduce, np.logaddexp2.reduce (were refused: no rule) -----
+
+@pytest.mark.parametrize("kw", [{}, {"axis": 1}, {"axis": (0, 2)}, {"axis": -1, "keepdims": True},
+                                {"axis": None}])
+def test_logaddexp_reduce(kw, rng):
+    x = rng.standard_normal((2, 3, 4))
+    for fn in (np.logaddexp.reduce, np.logaddexp2.reduce):
+        f = called_with(fn, **kw)
+        check_vjp(f, x, rng=rng)
+        check_jvp(f, x, rng=rng)
+
+
+def test_logaddexp_reduce_closed_form_and_hessian(rng):
+    x = rng.standard_normal(5)
+    f = lambda v: np.logaddexp.reduce(v)  # noqa: E731  (log sum exp: the softmax)
+    np.testing.assert_allclose(s2sad.grad(f)(x), np.exp(x) / np.sum(np.exp(x)), rtol=1e-12)
+    p = 2.0 ** x / np.sum(2.0 ** x)
+    np.testing.assert_allclose(s2sad.grad(lambda v: np.logaddexp2.reduce(v))(x), p, rtol=1e-12)
+    check_hessian(f, x)
+
+
+# ----- np.nanmedian: the middle of the values that are not NaN (was refused) -----
+
+@pytest.mark.parametrize("kw", [{}, {"axis": 1}, {"axis": 0, "keepdims": True}])
+def test_nanmedian_without_nans(kw, rng):
+    x = rng.standard_normal((3, 4))
+    f = called_with(np.nanmedian, **kw)
+    check_vjp(f, x, rng=rng)
+    check_jvp(f, x, rng=rng)
+    check_hessian(lambda v: np.sum(np.nanmedian(v, **kw) ** 2), x)
+
+
+def test_nanmedian_skips_the_nans():
+    x = np.array([[1.5, np.nan, 0.3, -2.0], [np.nan, np.nan, 0.5, 0.1], [0.2, 0.7, np.nan, 0.9]])
+    # rows: median of (1.5, 0.3, -2.0) is 0.3; of (0.5, 0.1) their mean; of 3 values 0.7
+    expected = np.array([[0, 0, 1, 0], [0, 0, 0.5, 0.5], [0, 1, 0, 0]], dtype=float)
+    g = s2sad.grad(lambda v: np.sum(np.nanmedian(v, axis=1)))(x)
+    np.testing.assert_array_equal(g, expected)
+    v = np.array([0.4, np.nan, -1.2, 2.5, 0.9])
+    np.testing.assert_array_equal(s2sad.grad(lambda w: np.nanmedian(w) * 2.0)(v),
+                                  [1.0, 0.0, 0.0, 0.0, 1.0])  # (0.4 and 0.9 in the middle)
+    _, t = s2sad.jvp(lambda w: np.nanmedian(w, axis=1))(x, np.ones_like(x))
+    np.testing.assert_allclose(t, [1.0, 1.0, 1.0])
+
+
+# ----- np.linalg.svdvals, np.linalg.matrix_transpose (NumPy 2; were refused) -----
+
+@pytest.mark.parametrize("f", [
+    lambda a: np.linalg.svdvals(a),
+    lambda a: np.sum(np.linalg.svdvals(a) ** 3),
+    lambda a: np.linalg.matrix_transpose(a) @ a,
+    lambda a: np.sin(np.linalg.matrix_transpose(a[None] * 2.0))])
+def test_numpy_2_linalg_spellings(f, rng):
+    a = rng.standard_normal((4, 3))
+    check_vjp(f, a, rng=rng)
+    check_jvp(f, a, rng=rng)
+
+
+def test_svdvals_closed_form(rng):
+    a = rng.standard_normal((4, 3))
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    np.testing.assert_allclose(s2sad.grad(lambda m: np.sum(np.linalg.svdvals(m)))(a), u @ vh,
+                               rtol=1e-10)
