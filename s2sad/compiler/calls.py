@@ -211,9 +211,9 @@ def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
 def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
     """How the call names the function ``fn`` it resolved to: by an alias of its own when
     the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
-    of a model), else as the user wrote it."""
-    if isinstance(func, gast.Name) and func.id in norm.callables or \
-            _root(func) in norm.objects or isinstance(func, gast.Subscript):
+    of a model, ``u.reduce(x)`` given ``u=np.add``), else as the user wrote it."""
+    if _root(func) in norm.callables or _root(func) in norm.objects or \
+            isinstance(func, gast.Subscript):  # (u.reduce(x) given u=np.add: of u's too)
         alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else
                                  getattr(fn, "__name__", "function") if
                                  isinstance(func, gast.Subscript) else func.attr)

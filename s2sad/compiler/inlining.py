@@ -114,7 +114,8 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         value = bound.arguments.get(param.name)
         by_receiver = receiver is not None and value is args[0]
         passed = receiver if by_receiver else \
-            norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
+            norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else \
+            _default_known(param) if param.name not in bound.arguments else None
         if param.name not in reassigned:
             _pass_known(norm, child, param.name, _receiver_of(node) if by_receiver else value,
                         passed)
@@ -157,6 +158,14 @@ def _result(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.expr:
         norm.locals.add(value.id)
         norm.rename[value.id] = value.id
     return value
+
+
+def _default_known(param: inspect.Parameter) -> Any:
+    """A default that is a function (``def step(x, f=np.tanh)``, ``lambda *a, f=f:``):
+    known as that function, as a function passed is, so a user's function given as a
+    default is inlined (its call was left a call with no rule)."""
+    default = param.default
+    return default if callable(default) and not isinstance(default, type) else None
 
 
 def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -> bool:
