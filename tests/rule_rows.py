@@ -378,6 +378,8 @@ if sp is not None:
     R(sp.logsumexp, N(3, 4)); R(sp.logsumexp, N(2, 3, 4), axis=(0, 2))  # noqa: E702
     R(sp.logsumexp, N(3, 4), axis=1, keepdims=True)
     R(sp.logsumexp, N(3, 4), axis=1, b=P(3, 4), wrt=(0,))
+    R(sp.logsumexp, N(3, 4), 1, P(3, 4), wrt=(0, 2))  # b differentiated too
+    R(sp.logsumexp, N(3, 4), None, P(4), wrt=(0, 2)); R(sp.logsumexp, N(3), 0, P(3), wrt=(2,))  # noqa
     for _f in (sp.softmax, sp.log_softmax):
         R(_f, N(3, 4)); R(_f, N(3, 4), axis=1)  # noqa: E702
 

@@ -168,3 +168,45 @@ def test_a_method_of_a_ufunc_given_as_a_default():
     np.testing.assert_allclose(s2sad.grad(_reduced)(x), 2 * np.sum(x, axis=0) * np.ones((2, 1)),
                                rtol=1e-12)
     check_grad(lambda v: _reduced(v, np.multiply), x)
+
+
+# ----- scipy.special.logsumexp(a, b=b) differentiated in b (was a silent zero: the
+# rule had no template for b) -----
+
+@pytest.mark.parametrize("kw, shape_b", [({}, (4,)), ({"axis": 1}, (3, 4)), ({"axis": 0}, (4,)),
+                                         ({"axis": 1, "keepdims": True}, (3, 4))])
+def test_logsumexp_in_its_scale_b(kw, shape_b, rng):
+    import scipy.special as sp
+    a = rng.standard_normal((3, 4)) if kw else rng.standard_normal(4)
+    b = rng.uniform(0.5, 2.0, shape_b if kw else (4,))
+    f = lambda x, w: sp.logsumexp(x, b=w, **kw)  # noqa: E731
+    check_vjp(f, a, b, wrt=(0, 1), rng=rng)
+    check_jvp(f, a, b, wrt=(0, 1), rng=rng)
+
+
+def test_logsumexp_in_b_closed_form_and_second_order(rng):
+    import scipy.special as sp
+    a, b = rng.standard_normal(4), rng.uniform(0.5, 2.0, 4)
+    db = s2sad.grad(lambda w: sp.logsumexp(a, b=w))(b)
+    np.testing.assert_allclose(db, np.exp(a) / np.sum(b * np.exp(a)), rtol=1e-12)
+    check_hessian(lambda w: sp.logsumexp(a, b=w) ** 2, b)
+    check_grad(lambda x: sp.logsumexp(x, b=x * x), b)  # (both at once)
+
+
+def test_logsumexp_in_b_with_its_sign(rng):
+    import scipy.special as sp
+    a, b = rng.standard_normal(4), np.array([1.0, -0.3, 2.0, 0.5])
+    check_vjp(lambda w: sp.logsumexp(a, b=w, return_sign=True)[0], b, rng=rng)
+
+
+# ----- scipy.linalg.eigh(a, b) differentiated in b: refused (was a silent zero) -----
+
+def test_generalized_eigh_in_b_is_refused(rng):
+    import scipy.linalg as sl
+    m = rng.standard_normal((3, 3))
+    a, b = m @ m.T + 3 * np.eye(3), np.eye(3) + 0.1 * (m + m.T)
+    for f in (lambda x, y: np.sum(sl.eigh(x, y, eigvals_only=True)),
+              lambda x, y: np.sum(sl.eigh(x, y)[0] ** 2)):
+        with pytest.raises(s2sad.DifferentiationError, match=r"test_suite_probes3.py:\d+: .*'b'"):
+            s2sad.grad(f, wrt=1)(a, b)
+        check_grad(f, a, b)  # in a, with b a constant: still differentiated

@@ -116,10 +116,16 @@ def _softmax_family_rules() -> None:
     LSE = "a, axis=None, b=None, keepdims=False, return_sign=False"
     # return_sign=True: ans is (log|s|, sign s); the sign has no derivative
     G_LSE = "(pick_adjoint(g, ans, 0) if return_sign else g)"
+    # d/db of log(sum(b exp(a))): exp(a - ans), the weights without b (was no template:
+    # a silent zero for a differentiated b)
     defvjp(sp.logsumexp, LSE, f"repeat_to({G_LSE}, a, axis, keepdims) * "
-           "lse_weights(a, ans, axis, keepdims, b)")
+           "lse_weights(a, ans, axis, keepdims, b)", None,
+           f"unbroadcast(repeat_to({G_LSE}, a, axis, keepdims) * "
+           "lse_weights(a, ans, axis, keepdims), b)")
     defjvp(sp.logsumexp, LSE, "lse_tangent(np.sum(da * lse_weights(a, ans, axis, keepdims, b), "
-           "axis=axis, keepdims=keepdims), ans, return_sign)")
+           "axis=axis, keepdims=keepdims), ans, return_sign)", None,
+           "lse_tangent(np.sum(db * lse_weights(a, ans, axis, keepdims), axis=axis, "
+           "keepdims=keepdims), ans, return_sign)")
     defvjp(sp.softmax, "x, axis=None", "ans * (g - np.sum(g * ans, axis=axis, keepdims=True))")
     defjvp(sp.softmax, "x, axis=None", "ans * (dx - np.sum(dx * ans, axis=axis, keepdims=True))")
     defvjp(sp.log_softmax, "x, axis=None",
