@@ -347,6 +347,9 @@ for _f, _m in [(np.negative, N), (np.positive, N), (np.reciprocal, P), (np.squar
                (np.imag, N), (np.conjugate, N)]:
     unary(_f, _m)
 R(np.sinc, np.array([0.0, 0.5, -1.5]))
+_inf = np.array([[1.0, np.nan, -np.inf], [np.inf, -0.5, np.nan]])
+R(np.nan_to_num, _inf, True, 0.5, 3.0, -2.0, wrt=(0, 2, 3, 4))
+R(np.nan_to_num, _inf, nan=N(2, 3), posinf=N(), neginf=N(3), wrt=(0,))
 unary(np.i0, N); R(np.i0, np.array([0.0, 3.5, -12.0]))  # noqa: E702
 for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),
                      (np.divide, N, P), (np.power, P, N), (np.float_power, P, N),

@@ -210,3 +210,69 @@ def test_generalized_eigh_in_b_is_refused(rng):
         with pytest.raises(s2sad.DifferentiationError, match=r"test_suite_probes3.py:\d+: .*'b'"):
             s2sad.grad(f, wrt=1)(a, b)
         check_grad(f, a, b)  # in a, with b a constant: still differentiated
+
+
+# ----- a keyword the rule does not know, given the only differentiated value
+# (np.var(x, mean=m) in m): refused (was a silent zero: the call was taken as not
+# depending on m, so the check of its keywords never ran) -----
+
+def _spread(x, m):
+    return np.var(x, mean=m) * 2.0
+
+
+def _spread_in_a_loop(x, m):
+    total = 0.0
+    for i in range(2):
+        total = total + np.std(x * i, mean=m * i)
+    return total
+
+
+@pytest.mark.parametrize("f", [_spread, _spread_in_a_loop])
+@pytest.mark.parametrize("make", [lambda f: s2sad.grad(f, wrt=1),
+                                  lambda f: lambda x, m: s2sad.jvp(f, wrt=1)(x, m, 1.0),
+                                  lambda f: lambda x, m: s2sad.vjp(f, wrt=1)(x, m, 1.0)])
+def test_a_keyword_the_rule_does_not_know_is_refused_in_it(f, make):
+    x = np.array([1.0, -0.5, 2.0])
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_suite_probes3.py:\d+: call of "
+                       r"np.(var|std) with mean="):
+        make(f)(x, 0.8)
+
+
+# ----- np.nan_to_num differentiated in the values it puts in (nan=, posinf=, neginf=;
+# were refused) -----
+
+def _filled(x, v):
+    return np.sum(np.nan_to_num(x, nan=v, posinf=2 * v, neginf=v * v) * 2.0)
+
+
+def test_nan_to_num_in_the_values_put_in(rng):
+    x = np.array([1.0, np.nan, -np.inf, 2.0, np.inf, np.nan])
+    dx, dv = s2sad.grad(_filled, wrt=(0, 1))(x, 0.5)
+    np.testing.assert_allclose(dx, [2.0, 0.0, 0.0, 2.0, 0.0, 0.0])
+    assert dv == pytest.approx(2.0 * (2 + 2 + 2 * 0.5))  # two NaNs, 2 v, v^2
+    _, t = s2sad.jvp(_filled, wrt=1)(x, 0.5, 1.0)
+    assert t == pytest.approx(dv)
+    check_grad(lambda v: _filled(x, v), 0.7)
+    check_hessian(lambda v: _filled(x, v), np.array(0.7))
+
+
+# ----- NumPy 2 keyword spellings: np.clip(x, min=, max=), np.sort(x, stable=True) (were
+# refused: keywords the rules did not know) -----
+
+@pytest.mark.parametrize("f", [
+    lambda x, lo: np.clip(x, min=lo, max=0.4),
+    lambda x, lo: np.clip(x, max=np.abs(lo) + 0.1),
+    lambda x, lo: np.clip(x, min=lo),
+    lambda x, lo: np.sort(x * lo, stable=True),
+    lambda x, lo: np.sort(np.outer(x, x) + lo, axis=0, stable=True)])
+def test_numpy_2_keyword_spellings(f, rng):
+    x, lo = rng.standard_normal(5), -0.3
+    check_vjp(f, x, lo, wrt=(0, 1), rng=rng)
+    check_jvp(f, x, lo, wrt=(0, 1), rng=rng)
+
+
+def test_clip_with_min_and_max_closed_form():
+    x = np.array([-1.0, -0.2, 0.1, 0.5, 2.0])
+    g = s2sad.grad(lambda v, lo: np.sum(np.clip(v, min=lo, max=0.4) ** 2), wrt=(0, 1))(x, -0.3)
+    np.testing.assert_allclose(g[0], [0.0, -0.4, 0.2, 0.0, 0.0])
+    assert g[1] == pytest.approx(-0.6)  # (the one clipped below)
