@@ -276,3 +276,27 @@ def test_clip_with_min_and_max_closed_form():
     g = s2sad.grad(lambda v, lo: np.sum(np.clip(v, min=lo, max=0.4) ** 2), wrt=(0, 1))(x, -0.3)
     np.testing.assert_allclose(g[0], [0.0, -0.4, 0.2, 0.0, 0.0])
     assert g[1] == pytest.approx(-0.6)  # (the one clipped below)
+
+
+# ----- the jacobian of the jacobian of a library function (jacobian(jacobian(np.sin)):
+# was an IndexError from inside s2sad) -----
+
+@pytest.mark.parametrize("inner_mode, outer_mode", [("auto", "auto"), ("forward", "reverse"),
+                                                    ("reverse", "forward"),
+                                                    ("reverse", "reverse")])
+def test_jacobian_of_the_jacobian_of_a_library_function(inner_mode, outer_mode):
+    v = np.array([0.1, -0.7, 1.2])
+    for fn, second in ((np.sin, -np.sin(v)), (np.tanh, -2 * np.tanh(v) / np.cosh(v) ** 2),
+                       (np.exp, np.exp(v))):
+        J2 = s2sad.jacobian(s2sad.jacobian(fn, mode=inner_mode), mode=outer_mode)(v)
+        expected = np.zeros((3, 3, 3))
+        expected[np.arange(3), np.arange(3), np.arange(3)] = second
+        np.testing.assert_allclose(J2, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_jacobian_of_the_jacobian_of_a_two_argument_library_function():
+    x, y = np.array([0.3, -0.4]), np.array([1.5, 0.2])
+    J2 = s2sad.jacobian(s2sad.jacobian(np.multiply, wrt=0), wrt=1)(x, y)
+    expected = np.zeros((2, 2, 2))  # d/dy_k (diag(y))_ij
+    expected[np.arange(2), np.arange(2), np.arange(2)] = 1.0
+    np.testing.assert_allclose(J2, expected, atol=1e-15)
