@@ -300,3 +300,87 @@ def test_jacobian_of_the_jacobian_of_a_two_argument_library_function():
     expected = np.zeros((2, 2, 2))  # d/dy_k (diag(y))_ij
     expected[np.arange(2), np.arange(2), np.arange(2)] = 1.0
     np.testing.assert_allclose(J2, expected, atol=1e-15)
+
+
+# ----- scipy.special: erfi, exprel, tandg, cotdg, sindg, cosdg, owens_t, hyp1f1 and
+# hyp2f1 in their argument (were refused: no rule); their parameters refused -----
+
+def _special_cases():
+    import scipy.special as sp
+    return [(lambda x: sp.erfi(x), 0.7, lambda x: 2 / np.sqrt(np.pi) * np.exp(x * x)),
+            (lambda x: sp.exprel(x), 0.7, lambda x: ((x - 1) * np.exp(x) + 1) / x ** 2),
+            (lambda x: sp.sindg(x), 30.0, lambda x: np.pi / 180 * np.cos(np.radians(x))),
+            (lambda x: sp.tandg(x), 30.0, lambda x: np.pi / 180 / np.cos(np.radians(x)) ** 2),
+            (lambda x: sp.hyp1f1(1.0, 1.0, x), 0.7, np.exp),  # 1F1(a; a; x) = e^x
+            (lambda x: sp.hyp2f1(1.0, 1.0, 2.0, x), 0.3,  # -log(1 - x) / x
+             lambda x: 1 / (x * (1 - x)) + np.log1p(-x) / x ** 2),
+            (lambda h: sp.owens_t(h, 1.0), 0.4,  # T(h, 1) = Phi(h) (1 - Phi(h)) / 2
+             lambda h: np.exp(-h * h / 2) / np.sqrt(2 * np.pi) * (0.5 - sp.ndtr(h)))]
+
+
+@pytest.mark.parametrize("case", range(7))
+def test_more_special_functions(case, rng):
+    f, x, slope = _special_cases()[case]
+    assert s2sad.grad(f)(x) == pytest.approx(slope(x), rel=1e-9)
+    v = x + 0.1 * rng.standard_normal(3)
+    check_vjp(f, v, rng=rng)
+    check_jvp(f, v, rng=rng)
+    check_hessian(lambda u: np.sum(f(u)), v)
+
+
+def test_owens_t_in_its_second_argument_and_refused_parameters(rng):
+    import scipy.special as sp
+    a = 0.8  # dT/da = exp(-h^2 (1 + a^2) / 2) / (2 pi (1 + a^2))
+    assert s2sad.grad(lambda t: sp.owens_t(0.5, t))(a) == pytest.approx(
+        np.exp(-0.25 * (1 + a * a) / 2) / (2 * np.pi * (1 + a * a)), rel=1e-12)
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_suite_probes3.py:\d+: .*'a'"):
+        s2sad.grad(lambda t: sp.hyp1f1(t, 2.0, 0.5))(1.0)
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_suite_probes3.py:\d+: .*'c'"):
+        s2sad.grad(lambda t: sp.hyp2f1(1.0, 1.0, t, 0.5))(2.0)
+
+
+# ----- scipy.stats: bernoulli, binom, geom, nbinom, lognorm, halfnorm, weibull_min
+# (were refused: no closed form) -----
+
+def _stats_cases():
+    import scipy.stats as st
+    k = np.array([0, 1, 1, 0])
+    c = np.array([0, 2, 5, 3])
+    return [
+        (lambda p: st.bernoulli.logpmf(k, p), lambda: np.array([0.2, 0.4, 0.6, 0.8])),
+        (lambda p: st.bernoulli.pmf(k, p), lambda: np.array([0.2, 0.4, 0.6, 0.8])),
+        (lambda p: st.binom.logpmf(c, 6, p), lambda: np.array([0.2, 0.4, 0.6, 0.8])),
+        (lambda p: st.binom.pmf(c, 6, p), lambda: np.array([0.2, 0.4, 0.6, 0.8])),
+        (lambda p: st.geom.logpmf(c + 1, p), lambda: np.array([0.2, 0.4, 0.6, 0.8])),
+        (lambda n: st.nbinom.logpmf(c, n, 0.4), lambda: np.array([0.5, 1.5, 2.5, 4.0])),
+        (lambda p: st.nbinom.pmf(c, 3.5, p), lambda: np.array([0.2, 0.4, 0.6, 0.8])),
+        (lambda x: st.lognorm.logpdf(x, 0.6, scale=1.5), lambda: np.array([0.3, 1.0, 2.2])),
+        (lambda s: st.lognorm.pdf(1.3, s), lambda: np.array([0.3, 1.0, 2.2])),
+        (lambda x: st.lognorm.cdf(x, 0.6) + st.lognorm.sf(x, 0.9), lambda: np.array([0.3, 2.2])),
+        (lambda x: st.halfnorm.logpdf(x, scale=2.0), lambda: np.array([0.3, 1.0, 2.2])),
+        (lambda x: st.halfnorm.pdf(x + 0.5, 0.1), lambda: np.array([0.3, 1.0, 2.2])),
+        (lambda x: st.weibull_min.logpdf(x, 1.7, scale=1.2), lambda: np.array([0.3, 1.0, 2.2])),
+        (lambda c: st.weibull_min.pdf(0.8, c), lambda: np.array([0.5, 1.0, 2.2])),
+        (lambda x: st.weibull_min.cdf(x, 1.7) * st.weibull_min.sf(x, 0.7),
+         lambda: np.array([0.3, 1.0, 2.2]))]
+
+
+@pytest.mark.parametrize("case", range(15))
+def test_more_scipy_stats_families(case, rng):
+    f, make = _stats_cases()[case]
+    x = make()
+    check_vjp(f, x, rng=rng)
+    check_jvp(f, x, rng=rng)
+    check_hessian(lambda u: np.sum(f(u)), x)
+
+
+def test_more_scipy_stats_closed_forms():
+    import scipy.stats as st
+    p = np.array([0.2, 0.7])  # d/dp log(p^k (1 - p)^(1 - k))
+    np.testing.assert_allclose(s2sad.grad(lambda q: np.sum(st.bernoulli.logpmf([1, 0], q)))(p),
+                               [1 / 0.2, -1 / 0.3], rtol=1e-12)
+    np.testing.assert_allclose(  # geom: (k - 1) log(1 - p) + log p
+        s2sad.grad(lambda q: np.sum(st.geom.logpmf([3, 1], q)))(p), [-2 / 0.8 + 5, 1 / 0.7],
+        rtol=1e-12)
+    x = np.array([0.5, 2.0])  # halfnorm: -x
+    np.testing.assert_allclose(s2sad.grad(lambda v: np.sum(st.halfnorm.logpdf(v)))(x), -x)
