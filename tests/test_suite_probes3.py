@@ -384,3 +384,45 @@ def test_more_scipy_stats_closed_forms():
         rtol=1e-12)
     x = np.array([0.5, 2.0])  # halfnorm: -x
     np.testing.assert_allclose(s2sad.grad(lambda v: np.sum(st.halfnorm.logpdf(v)))(x), -x)
+
+
+# ----- a distribution frozen in the call, st.norm(m, s).logpdf(x): as st.norm.logpdf(x,
+# m, s) (was refused: an object made inside the function) -----
+
+def _frozen_cases():
+    import scipy.stats as st
+    v = np.array([0.3, -0.5, 1.2])
+    return [
+        (lambda x: np.sum(st.norm(0.5, 2.0).logpdf(x)), v,
+         lambda x: -(x - 0.5) / 4.0),
+        (lambda m: np.sum(st.norm(m, scale=2.0).pdf(v)), np.array([0.1, 0.4, -0.2]), None),
+        (lambda m: np.sum(st.norm(loc=m[0], scale=np.exp(m[1])).cdf(v)), np.array([0.1, 0.4]),
+         None),
+        (lambda x: np.sum(st.t(3.0, loc=0.1).logpdf(x)), v, None),
+        (lambda m: st.multivariate_normal(m, np.eye(3)).logpdf(v), np.array([0.1, 0.4, -0.2]),
+         lambda m: v - m),
+        (lambda mu: np.sum(st.poisson(mu).logpmf(3)), np.array([1.5, 2.5]), lambda mu: 3 / mu - 1)]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_a_distribution_frozen_in_the_call(case, rng):
+    f, x, closed = _frozen_cases()[case]
+    if closed is not None:
+        np.testing.assert_allclose(s2sad.grad(f)(x), closed(x), rtol=1e-12)
+    check_grad(f, x)
+    check_jvp(f, x, rng=rng)
+    check_hessian(f, x)
+
+
+def test_a_frozen_distribution_in_a_branch(rng):
+    import scipy.stats as st
+
+    def f(x, wide):
+        if wide:
+            return np.sum(st.norm(0.0, 3.0).logpdf(x))
+        return np.sum(st.laplace(0.0, 1.0).logpdf(x))
+    x = np.array([0.3, -0.5, 1.2])
+    np.testing.assert_allclose(s2sad.grad(f)(x, True), -x / 9.0, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.grad(f)(x, False), -np.sign(x), rtol=1e-12)
+    check_grad(f, x, True)
+    check_grad(f, x, False)

@@ -15,6 +15,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
+from s2sad.compiler.frozen_distributions import unfrozen
 from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
@@ -45,7 +46,7 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
-    node = _lambda_called(norm, _local_partial(norm, node))
+    node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
     node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
