@@ -426,3 +426,29 @@ def test_a_frozen_distribution_in_a_branch(rng):
     np.testing.assert_allclose(s2sad.grad(f)(x, False), -np.sign(x), rtol=1e-12)
     check_grad(f, x, True)
     check_grad(f, x, False)
+
+
+# ----- functools.partial(f, ...)(x) called where it is made (was refused: the function
+# a call's result holds not known) -----
+
+def _scaled_sine(x, w, s=1.0):
+    return np.sum(np.sin(x * w)) * s
+
+
+def _partial_cases():
+    import functools
+    w = np.array([1.1, 0.4, -0.7])
+    return [
+        (lambda x: functools.partial(_scaled_sine, w=w)(x, s=3.0), lambda x: 3 * w * np.cos(x * w)),
+        (lambda x: functools.partial(_scaled_sine, x)(w), lambda x: w * np.cos(x * w)),
+        (lambda x: functools.partial(_scaled_sine, s=2.0)(x, x), lambda x: 4 * x * np.cos(x * x)),
+        (lambda x: functools.partial(np.dot, x)(x), lambda x: 2 * x)]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_a_partial_called_where_it_is_made(case, rng):
+    f, closed = _partial_cases()[case]
+    x = np.array([0.3, -0.5, 1.2])
+    np.testing.assert_allclose(s2sad.grad(f)(x), closed(x), rtol=1e-12)
+    check_jvp(f, x, rng=rng)
+    check_hessian(f, x)

@@ -85,10 +85,18 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
 
 
 def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``k(x)`` of ``k = functools.partial(f, a, b=c)`` made inside: ``f(a, x, b=c)``."""
-    if not isinstance(node.func, gast.Name) or node.func.id not in norm.partials:
+    """``k(x)`` of ``k = functools.partial(f, a, b=c)`` made inside, or
+    ``functools.partial(f, a, b=c)(x)`` called at once: ``f(a, x, b=c)``."""
+    made = node.func
+    if isinstance(made, gast.Call) and made.args and \
+            norm.resolve(made.func) is functools.partial and \
+            not any(isinstance(a, gast.Starred) for a in made.args) and \
+            all(k.arg is not None for k in made.keywords):
+        func, taken, keywords = made.args[0], made.args[1:], made.keywords
+    elif isinstance(made, gast.Name) and made.id in norm.partials:
+        func, taken, keywords = norm.partials[made.id]
+    else:
         return node
-    func, taken, keywords = norm.partials[node.func.id]
     given = {k.arg for k in node.keywords}
     return gast.copy_location(gast.Call(
         func=copy.deepcopy(func), args=[copy.deepcopy(a) for a in taken] + list(node.args),
