@@ -452,3 +452,41 @@ def test_a_partial_called_where_it_is_made(case, rng):
     np.testing.assert_allclose(s2sad.grad(f)(x), closed(x), rtol=1e-12)
     check_jvp(f, x, rng=rng)
     check_hessian(f, x)
+
+
+# ----- a derivative of a library function written out inside a function,
+# s2sad.grad(np.sin)(x), s2sad.jvp(np.log)(x, t) (was refused: the derivative of a
+# function with a rule, not source, was not looked for there) -----
+
+T3 = np.array([0.3, -0.2, 0.1])
+
+
+def _library_derivative_cases():
+    return [
+        (lambda v: s2sad.grad(np.sin)(v[0]) * v[1], lambda v: np.array(
+            [-np.sin(v[0]) * v[1], np.cos(v[0]), 0.0])),
+        (lambda v: np.sum(s2sad.jvp(np.log)(v, T3)[1]), lambda v: -T3 / v ** 2),
+        (lambda v: np.sum(s2sad.vjp(np.tanh)(v, T3)[1]), lambda v: -2 * T3 * np.tanh(v) /
+         np.cosh(v) ** 2),
+        (lambda v, g=np.exp: np.sum(s2sad.vjp(g)(v, T3)[1]), lambda v: T3 * np.exp(v)),
+        (lambda v: s2sad.value_and_grad(np.cos)(v[2])[1] * v[0], lambda v: np.array(
+            [-np.sin(v[2]), 0.0, -np.cos(v[2]) * v[0]]))]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_a_derivative_of_a_library_function_written_inside(case, rng):
+    f, closed = _library_derivative_cases()[case]
+    v = np.array([0.5, 1.2, 2.0])
+    np.testing.assert_allclose(s2sad.grad(f)(v), closed(v), rtol=1e-12)
+    check_jvp(f, v, rng=rng)
+    check_hessian(f, v)
+
+
+def test_a_derivative_of_a_library_function_bound_inside():
+    def f(v):
+        dsin = s2sad.grad(np.sin)
+        return dsin(v[0]) * dsin(v[1])
+    v = np.array([0.4, -0.9])
+    np.testing.assert_allclose(s2sad.grad(f)(v), [-np.sin(0.4) * np.cos(-0.9),
+                                                   -np.cos(0.4) * np.sin(-0.9)], rtol=1e-12)
+    check_grad(f, v)
