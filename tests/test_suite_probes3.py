@@ -5,6 +5,8 @@ each case here failed (a wrong number, a crash or a refusal) and is checked agai
 central differences in float64 and a closed form where there is one."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -490,3 +492,57 @@ def test_a_derivative_of_a_library_function_bound_inside():
     np.testing.assert_allclose(s2sad.grad(f)(v), [-np.sin(0.4) * np.cos(-0.9),
                                                    -np.cos(0.4) * np.sin(-0.9)], rtol=1e-12)
     check_grad(f, v)
+
+
+# ----- a module passed as an argument or given as a default (def f(x, m=np):
+# m.sum(m.sin(x))): its functions known as the module's (was "the derivative of this
+# line failed", m.sum read as a method of an array) -----
+
+def _of_module(x, m=np):
+    return m.sum(m.sin(x) * x)
+
+
+def _of_module_passed(x, m):
+    return m.sum(m.tanh(x) ** 2)
+
+
+def _of_math(x, m=None):
+    m = math if m is None else m
+    return m.sin(x) * m.exp(x)
+
+
+def _of_math_default(x, m=math):
+    return m.sin(x) * m.exp(x)
+
+
+def test_a_module_given_as_a_default(rng):
+    x = np.array([0.1, 0.5, -0.8])
+    np.testing.assert_allclose(s2sad.grad(_of_module)(x), np.cos(x) * x + np.sin(x), rtol=1e-12)
+    check_jvp(_of_module, x, rng=rng)
+    check_hessian(_of_module, x)
+    assert s2sad.grad(_of_math_default)(0.3) == pytest.approx(
+        np.exp(0.3) * (np.cos(0.3) + np.sin(0.3)), rel=1e-12)
+
+
+def test_a_module_passed_as_an_argument(rng):
+    x = np.array([0.1, 0.5, -0.8])
+    np.testing.assert_allclose(s2sad.grad(_of_module_passed)(x, np),
+                               2 * np.tanh(x) / np.cosh(x) ** 2, rtol=1e-12)
+    _, dx = s2sad.vjp(_of_module_passed)(x, np, 1.0)  # (the checks deep-copy arguments)
+    np.testing.assert_allclose(dx, 2 * np.tanh(x) / np.cosh(x) ** 2, rtol=1e-12)
+    check_vjp(lambda v: _of_module_passed(v, np), x, rng=rng)
+    assert s2sad.grad(_of_math)(0.3, math) == pytest.approx(
+        np.exp(0.3) * (np.cos(0.3) + np.sin(0.3)), rel=1e-12)
+
+
+def _helper_of_module(x, m=np):
+    return m.sum(m.cos(x))
+
+
+def test_a_module_default_of_a_helper(rng):
+    x = np.array([0.1, 0.5, -0.8])
+    f = lambda v: _helper_of_module(v) * 2.0  # noqa: E731
+    np.testing.assert_allclose(s2sad.grad(f)(x), -2 * np.sin(x), rtol=1e-12)
+    check_jvp(f, x, rng=rng)
+    g = lambda v: _helper_of_module(v, np) + _helper_of_module(v, m=np)  # noqa: E731
+    np.testing.assert_allclose(s2sad.grad(g)(x), -2 * np.sin(x), rtol=1e-12)

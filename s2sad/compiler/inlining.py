@@ -13,6 +13,7 @@ import linecache
 import os
 import sysconfig
 import textwrap
+import types
 from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +166,9 @@ def _default_known(param: inspect.Parameter) -> Any:
     known as that function, as a function passed is, so a user's function given as a
     default is inlined (its call was left a call with no rule)."""
     default = param.default
-    return default if callable(default) and not isinstance(default, type) else None
+    known = callable(default) and not isinstance(default, type) or \
+        isinstance(default, types.ModuleType)
+    return default if known else None
 
 
 def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -> bool:
@@ -177,7 +180,7 @@ def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -
     if is_user_object(passed):
         child.objects[param] = passed
         return False
-    if callable(passed):
+    if callable(passed) or isinstance(passed, types.ModuleType):  # (m.sum(x) given m=np)
         child.callables[param] = passed
         return True
     return False
