@@ -159,6 +159,7 @@ class _Built:
         self._fn, self._derivative, self.__name__ = fn, derivative, name
         self.__doc__ = getattr(derivative, "__doc__", None)
         self.of = of  # (function, wrt position) of a jacobian, for its own jacobian
+        self.per_call: tuple | None = None  # (library callable, build) of one per call
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -284,6 +285,9 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
         return built
     if isinstance(f, _Built) and f.of is not None:
         return _of_jacobian(f, wrt)
+    if isinstance(f, _Built) and f.per_call is not None:  # jacobian(jacobian(np.sin))
+        fn, inner = f.per_call
+        return _per_call(fn, lambda call: jacobian(inner(call), wrt, mode, verbose), "jacobian")
     return None
 
 
@@ -319,7 +323,9 @@ def _per_call(f: Callable, build: Callable, kind: str) -> _Built:
         last[:] = [made[key]]
         return made[key](*args, **kwargs)
 
-    return _Built(run, lambda: last[0]._derivative(), f"{kind}_{getattr(f, '__name__', 'f')}")
+    built = _Built(run, lambda: last[0]._derivative(), f"{kind}_{getattr(f, '__name__', 'f')}")
+    built.per_call = (f, build)  # (its own jacobian: built per call too)
+    return built
 
 
 def _of_jacobian(inner: _Built, wrt: Any) -> _Built:

@@ -5,6 +5,7 @@ number (then grad's first call has no output to check)."""
 from __future__ import annotations
 
 import inspect
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -99,17 +100,18 @@ class CallKinds:
         return tuple(names[i] for i in positions if i < len(names))
 
     def _callables(self, values: tuple) -> tuple:
-        """(parameter, function) of the functions passed for parameters not in ``wrt``:
-        the derivative is made for each (``act(x)`` is a call of the one passed); and
+        """(parameter, function) of the functions (and modules: ``def f(x, xp=np)``) passed
+        for parameters not in ``wrt``: the derivative is made for each (``act(x)`` is a
+        call of the one passed, ``xp.sum(x)`` of the module's function); and
         (parameter, Instance(class)) of the objects of the user's classes passed
         (``model.loss(w)`` is inlined from the class: made for each class), or, not
         differentiated, Held(object) where the code needs the object itself."""
-        if not any(callable(v) or _instance(v) for v in values):
+        if not any(callable(v) or _instance(v) or isinstance(v, ModuleType) for v in values):
             return ()
         names = list(inspect.signature(self.fn).parameters)
         out = []
         for i, v in enumerate(values[:len(names)]):
-            if i not in self.wrt and is_function(v):
+            if i not in self.wrt and (is_function(v) or isinstance(v, ModuleType)):
                 out.append((names[i], v))
             elif _instance(v):
                 held = i not in self.wrt and (self._by_object or _shadows(v))

@@ -56,6 +56,12 @@ def special_by_name_rows(R) -> None:  # (the row maker)
     R(sp.stdtrit, P(3, 4) * 3, 0.1 + 0.8 * H(3, 4), wrt=(1,))
     for _f in (sp.ellipk, sp.ellipe):
         R(_f, H(3, 4)); R(_f, H())  # noqa: E702
+    for _f, _m in ((sp.sindg, N), (sp.cosdg, N)):
+        R(_f, 60 * _m(3, 4)); R(_f, 60 * _m())  # noqa: E702
+    R(sp.hyp1f1, 1.5, 2.5, N(3, 4), wrt=(2,)); R(sp.hyp1f1, P(4), 2.0, N(3, 4), wrt=(2,))  # noqa
+    R(sp.hyp2f1, 1.0, 2.0, 3.5, 0.9 * U(3, 4), wrt=(3,))
+    R(sp.hyp2f1, P(4), 0.5, 2.0, 0.9 * U(3, 4), wrt=(3,))
+    R(sp.owens_t, N(3, 4), N(3, 4)); R(sp.owens_t, N(4), 2 * P(3, 4))  # noqa: E702
 
 
 def linalg_by_name_rows(R) -> None:  # (the row maker)
@@ -78,6 +84,9 @@ if sp is not None:
     R(sp.log_ndtr, np.array([-30.0, -3.0, 0.0, 5.0]))
     R(sp.erfcinv, 2 * H(3, 4)); R(sp.erfcinv, 1.5)  # noqa: E702
     R(sp.gamma, np.array([-0.5, -1.5, 3.5]))
+    R(sp.erfi, N(3, 4)); R(sp.erfi, N()); R(sp.tandg, 80 * U(3, 4))  # noqa: E702
+    R(sp.cotdg, 10 + 160 * H(3, 4)); R(sp.exprel, N(3, 4)); R(sp.exprel, 0.0)  # noqa: E702
+    R(sp.exprel, np.array([0.0, 1e-3, -2.0]))
     R(sp.polygamma, 1, P(3, 4), wrt=(1,)); R(sp.polygamma, 0, P(), wrt=(1,))  # noqa: E702
     R(sp.polygamma, np.array([0, 1, 2]), P(4, 3), wrt=(1,))
     R(sp.multigammaln, G(3, 4) + 1, 3, wrt=(0,)); R(sp.multigammaln, 2.5, 2, wrt=(0,))  # noqa

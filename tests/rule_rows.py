@@ -347,6 +347,9 @@ for _f, _m in [(np.negative, N), (np.positive, N), (np.reciprocal, P), (np.squar
                (np.imag, N), (np.conjugate, N)]:
     unary(_f, _m)
 R(np.sinc, np.array([0.0, 0.5, -1.5]))
+_inf = np.array([[1.0, np.nan, -np.inf], [np.inf, -0.5, np.nan]])
+R(np.nan_to_num, _inf, True, 0.5, 3.0, -2.0, wrt=(0, 2, 3, 4))
+R(np.nan_to_num, _inf, nan=N(2, 3), posinf=N(), neginf=N(3), wrt=(0,))
 unary(np.i0, N); R(np.i0, np.array([0.0, 3.5, -12.0]))  # noqa: E702
 for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),
                      (np.divide, N, P), (np.power, P, N), (np.float_power, P, N),
@@ -355,6 +358,7 @@ for _f, _mx, _my in [(np.add, N, N), (np.subtract, N, N), (np.multiply, N, N),
                      (np.maximum, N, N), (np.minimum, N, N), (np.fmax, N, N), (np.fmin, N, N)]:
     binary(_f, _mx, _my)
 R(np.power, N(3, 4), 3, wrt=(0,))
+binary(np.nextafter)
 R(np.copysign, N(3, 4), N(4), wrt=(0,))
 R(np.copysign, N(4), N(3, 4), wrt=(0,)); R(np.copysign, N(), N(3), wrt=(0,))  # noqa: E702
 R(np.fmax, np.array([1.0, np.nan, 2.0]), np.array([np.nan, 0.5, 3.0]))
@@ -377,6 +381,8 @@ if sp is not None:
     R(sp.logsumexp, N(3, 4)); R(sp.logsumexp, N(2, 3, 4), axis=(0, 2))  # noqa: E702
     R(sp.logsumexp, N(3, 4), axis=1, keepdims=True)
     R(sp.logsumexp, N(3, 4), axis=1, b=P(3, 4), wrt=(0,))
+    R(sp.logsumexp, N(3, 4), 1, P(3, 4), wrt=(0, 2))  # b differentiated too
+    R(sp.logsumexp, N(3, 4), None, P(4), wrt=(0, 2)); R(sp.logsumexp, N(3), 0, P(3), wrt=(2,))  # noqa
     for _f in (sp.softmax, sp.log_softmax):
         R(_f, N(3, 4)); R(_f, N(3, 4), axis=1)  # noqa: E702
 
@@ -533,7 +539,11 @@ R(np.ptp, N(2, 3, 4), axis=(0, 2), keepdims=True)
 R(np.median, N(5)); R(np.median, N(6)); R(np.median, N(3, 4), axis=1)  # noqa: E702
 R(np.median, N(3, 5), axis=0, keepdims=True); R(np.median, N(2, 3, 4), axis=(0, 2))  # noqa: E702
 R(np.median, N(3, 4))
-for _f in (np.add.reduce, np.multiply.reduce, np.maximum.reduce, np.minimum.reduce):
+R(np.nanmedian, N(5)); R(np.nanmedian, N(3, 4), axis=1, keepdims=True)  # noqa: E702
+R(np.nanmedian, np.array([[1.5, np.nan, 0.3, -2.0], [np.nan, np.nan, 0.5, 0.1]]), axis=1)
+R(np.nanmedian, np.array([0.4, np.nan, -1.2, 2.5, 0.9]))
+for _f in (np.add.reduce, np.multiply.reduce, np.maximum.reduce, np.minimum.reduce,
+           np.logaddexp.reduce, np.logaddexp2.reduce):
     R(_f, N(3, 4)); R(_f, N(2, 3, 4), axis=(0, 2)); R(_f, N(3, 4), 1, keepdims=True)  # noqa
     R(_f, N(3, 4), axis=None)
 R(np.longdouble, N(3)); R(np.longdouble, N())  # noqa: E702
@@ -570,6 +580,7 @@ R(np.linalg.eigvalsh, spd(2, 4))
 if hasattr(np.linalg, "matmul"):  # NumPy 2 spellings
     R(np.linalg.matmul, N(3, 4), N(4, 5)); R(np.linalg.matmul, N(2, 3, 4), N(4))  # noqa: E702
     R(np.linalg.outer, N(3), N(4))
+    R(np.linalg.matrix_transpose, N(3, 4)); R(np.linalg.matrix_transpose, N(2, 3, 4))  # noqa
     R(np.linalg.vecdot, N(3, 4), N(4)); R(np.linalg.vecdot, N(4, 3), N(4, 3), axis=0)  # noqa: E702
     R(np.linalg.tensordot, N(3, 4), N(4, 2), axes=1); R(np.linalg.tensordot, N(2, 3), N(2, 3))  # noqa: E702
     R(np.linalg.trace, N(3, 3)); R(np.linalg.trace, N(2, 3, 4), offset=1)  # noqa: E702

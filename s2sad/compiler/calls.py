@@ -22,6 +22,7 @@ from s2sad.compiler.class_records import (
 )
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
+from s2sad.compiler.frozen_distributions import unfrozen
 from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
 from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
@@ -53,7 +54,7 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
-    node = _lambda_called(norm, _local_partial(norm, node))
+    node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
     node = spread_literals(norm, einsum_sublists(norm, node) or node)
     special = _special_form(norm, node)
     if special is not None:
@@ -92,10 +93,18 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
 
 
 def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``k(x)`` of ``k = functools.partial(f, a, b=c)`` made inside: ``f(a, x, b=c)``."""
-    if not isinstance(node.func, gast.Name) or node.func.id not in norm.partials:
+    """``k(x)`` of ``k = functools.partial(f, a, b=c)`` made inside, or
+    ``functools.partial(f, a, b=c)(x)`` called at once: ``f(a, x, b=c)``."""
+    made = node.func
+    if isinstance(made, gast.Call) and made.args and \
+            norm.resolve(made.func) is functools.partial and \
+            not any(isinstance(a, gast.Starred) for a in made.args) and \
+            all(k.arg is not None for k in made.keywords):
+        func, taken, keywords = made.args[0], made.args[1:], made.keywords
+    elif isinstance(made, gast.Name) and made.id in norm.partials:
+        func, taken, keywords = norm.partials[made.id]
+    else:
         return node
-    func, taken, keywords = norm.partials[node.func.id]
     given = {k.arg for k in node.keywords}
     return gast.copy_location(gast.Call(
         func=copy.deepcopy(func), args=[copy.deepcopy(a) for a in taken] + list(node.args),
@@ -221,9 +230,9 @@ def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
 def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
     """How the call names the function ``fn`` it resolved to: by an alias of its own when
     the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
-    of a model), else as the user wrote it."""
-    if isinstance(func, gast.Name) and func.id in norm.callables or \
-            _root(func) in norm.objects or isinstance(func, gast.Subscript):
+    of a model, ``u.reduce(x)`` given ``u=np.add``), else as the user wrote it."""
+    if _root(func) in norm.callables or _root(func) in norm.objects or \
+            isinstance(func, gast.Subscript):  # (u.reduce(x) given u=np.add: of u's too)
         alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else
                                  getattr(fn, "__name__", "function") if
                                  isinstance(func, gast.Subscript) else func.attr)

@@ -13,6 +13,7 @@ import linecache
 import os
 import sysconfig
 import textwrap
+import types
 from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +122,8 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         value = bound.arguments.get(param.name)
         by_receiver = receiver is not None and value is args[0]
         passed = receiver if by_receiver else \
-            norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
+            norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else \
+            _default_known(param) if param.name not in bound.arguments else None
         if param.name not in reassigned:
             _pass_known(norm, child, param.name, _receiver_of(node) if by_receiver else value,
                         passed)
@@ -166,6 +168,16 @@ def _result(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.expr:
     return value
 
 
+def _default_known(param: inspect.Parameter) -> Any:
+    """A default that is a function (``def step(x, f=np.tanh)``, ``lambda *a, f=f:``):
+    known as that function, as a function passed is, so a user's function given as a
+    default is inlined (its call was left a call with no rule)."""
+    default = param.default
+    known = callable(default) and not isinstance(default, type) or \
+        isinstance(default, types.ModuleType)
+    return default if known else None
+
+
 def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -> bool:
     """A parameter given a function (read as that function, so its calls are known: True,
     the parameter needs no value) or a user's object held in a global (its methods and
@@ -175,7 +187,7 @@ def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -
     if is_user_object(passed):
         child.objects[param] = passed
         return False
-    if callable(passed):
+    if callable(passed) or isinstance(passed, types.ModuleType):  # (m.sum(x) given m=np)
         child.callables[param] = passed
         return True
     return False

@@ -39,15 +39,15 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
     from s2sad import api, library
     from s2sad.differentiable import differentiable
     found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
-    if isinstance(found, library.CallOf) and not any(
-            isinstance(a, gast.Starred) for a in node.args):
-        found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
-                                                            if k.arg is not None))
     if isinstance(func, gast.Call):
         stacked = jacobian_written(norm, func)
         if stacked is not None:
             return stacked
         found = derivative_written(norm, func)
+    if isinstance(found, library.CallOf) and not any(  # (s2sad.grad(np.sin)(x) too)
+            isinstance(a, gast.Starred) for a in node.args):
+        found = found.derivative_for(len(node.args), sorted(k.arg for k in node.keywords
+                                                            if k.arg is not None))
     if not isinstance(found, api.Derivative) or found.has_aux or \
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None

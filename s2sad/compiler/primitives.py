@@ -130,7 +130,9 @@ def differentiable_args(rule: Rule | None, prim: Prim) -> list[gast.expr]:
            if (t is not None or p in refused) and p in bound]
     if rule.vararg_template is not None:
         out += extra
-    return out
+    # a keyword the rule does not know (np.nan_to_num(x, nan=v)): active when its value
+    # is, so that differentiating through it is refused, never a silent zero
+    return out + [v for k, v in prim.keywords.items() if k not in rule.sig.params]
 
 
 def positional(prim: Prim) -> Prim:

@@ -11,6 +11,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_extra,
     numpy_fft,
     numpy_histogram,
+    numpy_keywords,
     numpy_linalg,
     numpy_statistics,
     numpy_through,

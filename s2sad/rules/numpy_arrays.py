@@ -13,10 +13,11 @@ Reductions given a list (``np.mean(losses)``) return an ndarray adjoint of
 shape ``np.shape(list)``.  ``ptp`` is ``max - min`` with their tie convention;
 ``median`` gives its derivative to the middle element (1/2 to each of the two
 middle elements for an even size, elements equal to a middle value splitting
-its share).  ``np.insert`` / ``np.delete`` / ``np.append`` differentiate the
-array and the inserted values, never the indices.  ``np.add.reduce`` and the
-other ufunc reductions are keyed by the bound method (equal each time it is
-looked up) and reduce over ``axis=0`` by default.
+its share); ``nanmedian`` to the middle of the values that are not NaN.
+``np.insert`` / ``np.delete`` / ``np.append`` differentiate the array and the
+inserted values, never the indices.  ``np.add.reduce`` and the other ufunc reductions
+are keyed by the bound method (equal each time it is looked up) and reduce over
+``axis=0`` by default.
 """
 import numpy as np
 
@@ -69,6 +70,9 @@ defjvp(np.ptp, EXTREMUM, "np.sum(da * ptp_share(a, axis), axis=axis, keepdims=ke
 MEDIAN = "a, axis=None, out=None, overwrite_input=False, keepdims=False"
 defvjp(np.median, MEDIAN, f"{SPREAD} * median_share(a, axis)")
 defjvp(np.median, MEDIAN, "np.sum(da * median_share(a, axis), axis=axis, keepdims=keepdims)")
+defvjp(np.nanmedian, MEDIAN, f"{SPREAD} * median_share(a, axis, True)")
+defjvp(np.nanmedian, MEDIAN,
+       "np.sum(da * median_share(a, axis, True), axis=axis, keepdims=keepdims)")
 # complex a: var is the mean of |a - mean|^2 (real): the adjoint conjugates the centred
 # values (d/dre - i d/dim) and the tangent is real
 defvjp(np.var, VAR, f"{SPREAD} * 2 * np.conj(centered(a, axis)) / (reduced_size(a, axis) - ddof)")
@@ -85,6 +89,11 @@ deflinear(np.add.reduce, UREDUCE, USPREAD)
 defvjp(np.multiply.reduce, UREDUCE, f"{USPREAD} * prod_others(array, axis)")
 defjvp(np.multiply.reduce, UREDUCE,
        "np.sum(darray * prod_others(array, axis), axis=axis, keepdims=keepdims)")
+# log(sum(exp)): each element's share exp(x - ans) (base 2 for logaddexp2)
+for _reducer, _base in ((np.logaddexp.reduce, "np.exp"), (np.logaddexp2.reduce, "np.exp2")):
+    _share = f"{_base}(array - repeat_to(ans, array, axis, keepdims))"
+    defvjp(_reducer, UREDUCE, f"{USPREAD} * {_share}")
+    defjvp(_reducer, UREDUCE, f"np.sum(darray * {_share}, axis=axis, keepdims=keepdims)")
 for _reducer in (np.maximum.reduce, np.minimum.reduce):
     defvjp(_reducer, UREDUCE, "extremum_adjoint(g, array, ans, axis, keepdims)")
     defjvp(_reducer, UREDUCE, "np.sum(darray * extremum_share(array, ans, axis, keepdims), "
@@ -107,10 +116,16 @@ def _softmax_family_rules() -> None:
     LSE = "a, axis=None, b=None, keepdims=False, return_sign=False"
     # return_sign=True: ans is (log|s|, sign s); the sign has no derivative
     G_LSE = "(pick_adjoint(g, ans, 0) if return_sign else g)"
+    # d/db of log(sum(b exp(a))): exp(a - ans), the weights without b (was no template:
+    # a silent zero for a differentiated b)
     defvjp(sp.logsumexp, LSE, f"repeat_to({G_LSE}, a, axis, keepdims) * "
-           "lse_weights(a, ans, axis, keepdims, b)")
+           "lse_weights(a, ans, axis, keepdims, b)", None,
+           f"unbroadcast(repeat_to({G_LSE}, a, axis, keepdims) * "
+           "lse_weights(a, ans, axis, keepdims), b)")
     defjvp(sp.logsumexp, LSE, "lse_tangent(np.sum(da * lse_weights(a, ans, axis, keepdims, b), "
-           "axis=axis, keepdims=keepdims), ans, return_sign)")
+           "axis=axis, keepdims=keepdims), ans, return_sign)", None,
+           "lse_tangent(np.sum(db * lse_weights(a, ans, axis, keepdims), axis=axis, "
+           "keepdims=keepdims), ans, return_sign)")
     defvjp(sp.softmax, "x, axis=None", "ans * (g - np.sum(g * ans, axis=axis, keepdims=True))")
     defjvp(sp.softmax, "x, axis=None", "ans * (dx - np.sum(dx * ans, axis=axis, keepdims=True))")
     defvjp(sp.log_softmax, "x, axis=None",

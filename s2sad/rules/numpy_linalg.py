@@ -178,6 +178,8 @@ if hasattr(np.linalg, "tensordot"):
            "tensordot_rhs_adjoint(g, x1, x2, axes)")
     defjvp(np.linalg.tensordot, "x1, x2, *, axes=2", "np.tensordot(dx1, x2, axes)",
            "np.tensordot(x1, dx2, axes)")
+if hasattr(np.linalg, "matrix_transpose"):  # (a function of its own, not np.matrix_transpose)
+    deflinear(np.linalg.matrix_transpose, "x", "np.matrix_transpose(g)")
 if hasattr(np.linalg, "outer"):
     defvjp(np.linalg.outer, "x1, x2", "np.reshape(g @ np.ravel(x2), np.shape(x1))",
            "np.reshape(np.ravel(x1) @ g, np.shape(x2))")

@@ -13,7 +13,8 @@ values as the library does:
   ``np.compress``, ``np.extract``, ``np.choose`` (as ``np.select``), ``np.resize``,
   ``np.diagflat``, ``np.logspace`` (a power of ``np.linspace``), ``np.matvec`` and
   ``np.vecmat`` (as ``np.matmul`` with the vector made a column or a row),
-  ``np.ldexp``, ``np.divmod``, ``np.fft.hfft`` / ``ihfft`` (default norm),
+  ``np.linalg.svdvals`` (``svd`` without ``u``, ``vh``), ``np.ldexp``, ``np.divmod``,
+  ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
   ``np.ediff1d``, ``np.apply_along_axis`` (a loop over the rows; the function's value a
   number or a vector), ``np.vectorize`` of a one-argument function (a loop over the
@@ -388,6 +389,10 @@ def linalg_diagonal(x, offset=0):
     return np.diagonal(x, offset=offset, axis1=-2, axis2=-1)
 
 
+def linalg_svdvals(x):
+    return np.linalg.svd(x, compute_uv=False)
+
+
 def prod(iterable, start=1):
     total = start
     for v in iterable:
@@ -426,7 +431,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (itertools.combinations, it_combinations),
                         (itertools.accumulate, it_accumulate), (filter, py_filter)):
     defthrough(_fn, _reference)
-for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal)):
+for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal),
+                          ("svdvals", linalg_svdvals)):
     if hasattr(np.linalg, _name):  # (NumPy 2's array-API spellings)
         defthrough(getattr(np.linalg, _name), _reference)
 if hasattr(np, "matvec"):  # (NumPy 2.2: gufuncs, products with a vector of the last axis)

@@ -119,7 +119,10 @@ defscale(np.clip, "a, a_min=None, a_max=None",  # (where a_min > a_max: a_max, a
          "safe_mul(clip_bound_share(a, a_min, a_max, True), g)")
 defscale(np.where, "condition, x=None, y=None",
          None, "np.where(condition, g, 0.0)", "np.where(condition, 0.0, g)")
-defscale(np.nan_to_num, "x", "g * np.isfinite(x)")
+# (the values put in: nan where x is NaN, posinf / neginf where it is infinite)
+defscale(np.nan_to_num, "x, copy=True, nan=0.0, posinf=None, neginf=None",
+         "g * np.isfinite(x)", None, "g * np.isnan(x)", "g * np.isposinf(x)",
+         "g * np.isneginf(x)")
 
 # ----- complex parts: the cotangent of a complex value z is dL/dRe z - i dL/dIm z
 # (autograd's convention), so a real input's gradient is the real part -----
@@ -134,7 +137,9 @@ deflinear(np.conjugate, "x", "np.conjugate(g)")  # np.conj is np.conjugate
 defvjp(np.sign, "x", "sign_adjoint(g, x, ans)")
 defjvp(np.sign, "x", "sign_tangent(dx, x, ans)")
 defnondiff(np.signbit, np.heaviside, np.floor, np.ceil, np.rint, np.trunc, np.fix,
-           np.round, np.around, np.floor_divide, np.spacing, np.nextafter)
+           np.round, np.around, np.floor_divide, np.spacing)
+# nextafter(x, y) is x plus a step (one spacing, towards y): slope 1 in x, flat in y
+defscale(np.nextafter, "x1, x2", "g", None)
 
 # ----- scipy.special, once imported -----
 def _scipy_special_rules() -> None:

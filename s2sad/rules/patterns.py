@@ -34,7 +34,7 @@ GATHERS = {np.concatenate, np.stack, np.hstack, np.vstack, np.dstack, np.column_
 REDUCTIONS: dict[Any, tuple[int, Any]] = {
     **{fn: (1, None) for fn in (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin,
                                 np.nansum, np.nanmean, np.nanprod, np.nanmax, np.nanmin,
-                                np.median, np.ptp, np.std, np.var, np.average,
+                                np.median, np.nanmedian, np.ptp, np.std, np.var, np.average,
                                 np.nanstd, np.nanvar)},
     np.linalg.norm: (2, None), runtime.sum_axes: (1, None),
 }

@@ -16,7 +16,7 @@ triangle not holding the factor is ``a``'s, copied: its derivative is the
 identity there.  ``cho_solve`` and ``lu_factor`` read the factor's triangle(s)
 of ``c``/``lu``.  ``lu_factor``'s pivots are locally constant (``piv`` has no
 derivative).  ``eigh`` is differentiated in ``a`` (``b``, for the generalized
-problem, is taken as constant) and without ``subset_by_index`` /
+problem, only as a constant: differentiating in it is refused) and without ``subset_by_index`` /
 ``subset_by_value``.
 
 ``expm``, ``sqrtm``, ``logm`` (Frechet derivatives by the block-matrix trick:
@@ -30,7 +30,7 @@ from __future__ import annotations
 from s2sad import runtime as rt
 from s2sad.rules import scipy_linalg_through
 from s2sad.rules.facts import defshape
-from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defvjp
+from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defunsupported, defvjp
 
 try:
     import scipy.linalg as sl
@@ -216,6 +216,7 @@ if sl is not None:
     defjvp(sl.eigh, EIGH,
            f"({DW} if eigvals_only else ({DW}, {V} @ (({VT} @ {DS} @ {V}) * {F_E})))", None)
     deffixed(sl.eigh, type=1, subset_by_index=None, subset_by_value=None)
+    defunsupported(sl.eigh, "b")  # (a b differentiated: refused, never a silent zero)
 
 
 def register_linalg_by_name() -> bool:

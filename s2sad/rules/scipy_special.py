@@ -78,8 +78,15 @@ if sp is not None:
     defscale(sp.huber, "delta, r", None, "g * np.clip(r, -delta, delta)")
     defscale(sp.pseudo_huber, "delta, r", None, "g * r / np.sqrt(1 + (r / delta) ** 2)")
     defscale(sp.boxcox, "x, lmbda", "g * x ** (lmbda - 1)", None)
+    defscale(sp.erfi, "x", "g * 2 / np.sqrt(np.pi) * np.exp(x**2)")
+    # exprel(x) = (e^x - 1) / x: slope (e^x - exprel(x)) / x, 1/2 at 0
+    defscale(sp.exprel, "x", "g * np.where(x == 0, 0.5, (np.exp(x) - ans) / np.where(x == 0, "
+             "1.0, x))")
+    defscale(sp.tandg, "x", "g * (np.pi / 180) * (1 + ans**2)")
+    defscale(sp.cotdg, "x", "-g * (np.pi / 180) * (1 + ans**2)")
     for fn, params in ((sp.huber, ("delta",)), (sp.pseudo_huber, ("delta",)),
-                       (sp.boxcox, ("lmbda",))):
+                       (sp.boxcox, ("lmbda",)), (sp.hyp1f1, ("a", "b")),
+                       (sp.hyp2f1, ("a", "b", "c"))):
         defunsupported(fn, *params)
 
 
@@ -118,6 +125,17 @@ def register_special_by_name() -> bool:
              f"g * (ans - ({s}.kve(v - 1, x) + {s}.kve(v + 1, x)) / 2)")
     if hasattr(sp, "softplus"):  # (SciPy 1.15)
         defscale(sp.softplus, "x", f"g * {s}.expit(x)")
+    # ----- degrees; hypergeometric functions in their argument (the parameters refused) ---
+    defscale(sp.sindg, "x", f"g * (np.pi / 180) * {s}.cosdg(x)")
+    defscale(sp.cosdg, "x", f"-g * (np.pi / 180) * {s}.sindg(x)")
+    defscale(sp.hyp1f1, "a, b, x", None, None, f"g * a / b * {s}.hyp1f1(a + 1, b + 1, x)")
+    defscale(sp.hyp2f1, "a, b, c, z", None, None, None,
+             f"g * a * b / c * {s}.hyp2f1(a + 1, b + 1, c + 1, z)")
+    # Owen's T(h, a): -phi(h) erf(a h / sqrt 2) / 2 in h; exp(-h^2 (1 + a^2) / 2) / (2 pi
+    # (1 + a^2)) in a
+    defscale(sp.owens_t, "h, a",
+             f"-g * np.exp(-h**2 / 2) / np.sqrt(8 * np.pi) * {s}.erf(a * h / np.sqrt(2))",
+             "g * np.exp(-h**2 * (1 + a**2) / 2) / (2 * np.pi * (1 + a**2))")
     # ----- Hurwitz zeta in q: d/dq zeta(x, q) = -x zeta(x + 1, q) -----
     defscale(sp.zeta, "x, q=None", None, f"-g * x * {s}.zeta(x + 1, q)")
     # ----- complete elliptic integrals of parameter m -----

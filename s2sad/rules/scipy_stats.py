@@ -21,12 +21,14 @@ written with ``xlogy`` / ``betaln`` / ``poch`` use ``(a - 1) * log(x)`` and sums
 The closed forms are in one module per family of distributions:
 :mod:`stats_location_scale` (norm, expon, laplace, cauchy, logistic),
 :mod:`stats_shape_parameters` (t, gamma, beta, chi2, poisson), :mod:`stats_multivariate`
-(multivariate_normal, dirichlet); this module registers them.
+(multivariate_normal, dirichlet), :mod:`stats_extra` (bernoulli, binom, geom, nbinom,
+lognorm, halfnorm, weibull_min); this module registers them.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from s2sad.rules import stats_extra as extra
 from s2sad.rules import stats_location_scale as location_scale
 from s2sad.rules import stats_multivariate as multivariate
 from s2sad.rules import stats_shape_parameters as shape_parameters
@@ -52,6 +54,9 @@ _ALWAYS = {
                        "chi2": "logpdf pdf cdf sf logcdf logsf",
                        "poisson": "logpmf pmf cdf sf"},
     multivariate: {"multivariate_normal": "logpdf pdf entropy", "dirichlet": "logpdf pdf"},
+    extra: {"bernoulli": "logpmf pmf", "binom": "logpmf pmf", "geom": "logpmf pmf",
+            "nbinom": "logpmf pmf", "lognorm": "logpdf pdf cdf sf", "halfnorm": "logpdf pdf",
+            "weibull_min": "logpdf pdf cdf sf"},
 }
 
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``

@@ -3,15 +3,13 @@ forms (``defthrough``) computing the same values:
 
 - ``u.outer(a, b)``: ``u`` of ``a`` with an axis of length 1 per axis of ``b``, and ``b``
   (``np.divide.outer``, ``np.power.outer``, ``np.minimum.outer``, ...);
-- ``np.logaddexp.reduce`` / ``np.logaddexp2.reduce``: the log-sum-exp along the axis,
-  shifted by the maximum (a maximum of ``-inf``, no term at all, shifted by 0), as an
-  HMM's forward recursion in log space writes it; ``np.hypot.reduce``: the 2-norm;
+- ``np.hypot.reduce``: the 2-norm;
 - ``u.reduce`` and ``u.accumulate`` of the others: ``u`` applied along the axis in turn
   (the first item, then ``u(acc, item)``), as NumPy does.
 
-``np.add``/``np.multiply``/``np.maximum``/``np.minimum``'s reductions and running ones
-have rules or closed forms of their own (numpy_arrays.py, numpy_extra.py,
-numpy_through.py).
+The reductions of ``np.add``, ``np.multiply``, ``np.maximum``, ``np.minimum`` and
+``np.logaddexp(2)``, and the running ones of the first four, have rules or closed forms
+of their own (numpy_arrays.py, numpy_extra.py, numpy_through.py).
 """
 from __future__ import annotations
 
@@ -26,20 +24,6 @@ def outer_of(u: Callable) -> Callable:
     def ufunc_outer(a, b):
         return u(np.reshape(a, np.shape(a) + (1,) * np.ndim(b)), b)
     return ufunc_outer
-
-
-def logaddexp_reduce(array, axis=0, dtype=None, out=None, keepdims=False):
-    top = np.max(array, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(top), top, 0.0)
-    total = np.log(np.sum(np.exp(array - shift), axis=axis, keepdims=True)) + shift
-    return total if keepdims else np.squeeze(total, axis=axis)
-
-
-def logaddexp2_reduce(array, axis=0, dtype=None, out=None, keepdims=False):
-    top = np.max(array, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(top), top, 0.0)
-    total = np.log2(np.sum(np.exp2(array - shift), axis=axis, keepdims=True)) + shift
-    return total if keepdims else np.squeeze(total, axis=axis)
 
 
 def hypot_reduce(array, axis=0, dtype=None, out=None, keepdims=False):
@@ -81,7 +65,4 @@ for _u in _BINARY:
         defthrough(_u.reduce, reduce_of(_u))
     if lookup_through(_u.accumulate) is None and lookup_vjp(_u.accumulate) is None:
         defthrough(_u.accumulate, accumulate_of(_u))
-for _method, _reference in ((np.logaddexp.reduce, logaddexp_reduce),
-                            (np.logaddexp2.reduce, logaddexp2_reduce),
-                            (np.hypot.reduce, hypot_reduce)):
-    defthrough(_method, _reference)
+defthrough(np.hypot.reduce, hypot_reduce)

@@ -229,17 +229,18 @@ def ptp_share(a: Any, axis: Any = None) -> Any:
     return extremum_share(a, hi, axis, True) - extremum_share(a, lo, axis, True)
 
 
-def median_share(a: Any, axis: Any = None) -> Any:
+def median_share(a: Any, axis: Any = None, skip_nan: bool = False) -> Any:
     """d np.median(a, axis) / da, shaped like ``a``: weight 1 on the middle element
     of each slice, 1/2 on each of the two middle elements for an even size; the
     elements equal to a middle value split its weight equally (the tie convention
-    of ``max``/``min``)."""
+    of ``max``/``min``).  ``skip_nan`` (``np.nanmedian``): the middle of each slice's
+    values that are not NaN (sorted first, NaNs last), the NaNs given no weight."""
     flat, axes = _last(a, axis)
-    n = flat.shape[-1]
     s = np.sort(flat, axis=-1)
+    n = np.sum(~np.isnan(flat), axis=-1, keepdims=True) if skip_nan else flat.shape[-1]
     share = np.zeros(flat.shape)
-    for k in ((n - 1) // 2, n // 2):
-        hit = flat == s[..., k:k + 1]
+    for k in (np.maximum((n - 1) // 2, 0), n // 2):
+        hit = flat == np.take_along_axis(s, np.broadcast_to(k, s.shape[:-1] + (1,)), axis=-1)
         share += 0.5 * hit / np.maximum(np.sum(hit, axis=-1, keepdims=True), 1)
     a = np.asarray(a)
     moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)

@@ -1,0 +1,29 @@
+"""NumPy 2's keyword spellings of functions that have rules, differentiated through the
+call in the older spelling (``defthrough(fn, reference, keywords=...)``: only the calls
+passing one of these keywords):
+
+- ``np.clip(x, min=lo, max=hi)`` (NumPy 2.1, the array API's names) as
+  ``np.clip(x, lo, hi)``;
+- ``np.sort(x, stable=True)``: the sorted values do not depend on the stability (the
+  order of equal elements), so as ``np.sort(x)``.
+"""
+import numpy as np
+
+from s2sad.errors import DifferentiationError
+from s2sad.rules.registry import defthrough
+
+
+def clip_min_max(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.clip with out=: assign the result")
+    low = a_min if min is None else min
+    high = a_max if max is None else max
+    return np.clip(a, low, high)
+
+
+def sort_stable(a, axis=-1, kind=None, order=None, *, stable=None):
+    return np.sort(a, axis=axis)
+
+
+defthrough(np.clip, clip_min_max, keywords=("min", "max"))
+defthrough(np.sort, sort_stable, keywords=("stable",))

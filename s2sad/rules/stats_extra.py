@@ -1,0 +1,105 @@
+"""Closed forms of more scipy.stats families, as scipy writes them (:mod:`scipy_stats`
+registers them): the counts ``bernoulli``, ``binom``, ``geom``, ``nbinom`` (in their
+probability ``p`` and ``nbinom``'s ``n``; the counts ``k``, ``binom``'s ``n`` and
+``loc`` have no derivative) and the positive ``lognorm``, ``halfnorm``, ``weibull_min``
+(in the data, the shape, ``loc`` and ``scale``).  Outside a family's support the closed
+form is not scipy's ``-inf`` / 0, as for the families of :mod:`stats_location_scale`."""
+from __future__ import annotations
+
+import numpy as np
+
+from s2sad.rules.stats_location_scale import LOG_SQRT_2PI
+from s2sad.runtime import stop_gradient
+
+try:
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = None
+
+LOG_HALF_PI = float(0.5 * np.log(2.0 / np.pi))  # log of halfnorm's sqrt(2 / pi)
+
+
+# ----- counts -----
+
+def bernoulli_logpmf(k, p, loc=0):
+    n = stop_gradient(k - loc)
+    return sp.xlogy(n, p) + sp.xlog1py(1 - n, -p)
+
+
+def bernoulli_pmf(k, p, loc=0):
+    return np.exp(bernoulli_logpmf(k, p, loc))
+
+
+def binom_logpmf(k, n, p, loc=0):
+    j = stop_gradient(k - loc)
+    m = stop_gradient(n)
+    combiln = sp.gammaln(m + 1) - (sp.gammaln(j + 1) + sp.gammaln(m - j + 1))
+    return combiln + sp.xlogy(j, p) + sp.xlog1py(m - j, -p)
+
+
+def binom_pmf(k, n, p, loc=0):
+    return np.exp(binom_logpmf(k, n, p, loc))
+
+
+def geom_logpmf(k, p, loc=0):
+    j = stop_gradient(k - loc)
+    return sp.xlog1py(j - 1, -p) + np.log(p)
+
+
+def geom_pmf(k, p, loc=0):
+    return np.exp(geom_logpmf(k, p, loc))
+
+
+def nbinom_logpmf(k, n, p, loc=0):
+    j = stop_gradient(k - loc)
+    coeff = sp.gammaln(n + j) - sp.gammaln(j + 1) - sp.gammaln(n)
+    return coeff + n * np.log(p) + sp.xlog1py(j, -p)
+
+
+def nbinom_pmf(k, n, p, loc=0):
+    return np.exp(nbinom_logpmf(k, n, p, loc))
+
+
+# ----- positive -----
+
+def lognorm_logpdf(x, s, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    return -np.log(y) ** 2 / (2 * s**2) - np.log(s * y) - LOG_SQRT_2PI - np.log(scale)
+
+
+def lognorm_pdf(x, s, loc=0.0, scale=1.0):
+    return np.exp(lognorm_logpdf(x, s, loc, scale))
+
+
+def lognorm_cdf(x, s, loc=0.0, scale=1.0):
+    return sp.ndtr(np.log((x - loc) / scale) / s)
+
+
+def lognorm_sf(x, s, loc=0.0, scale=1.0):
+    return sp.ndtr(-np.log((x - loc) / scale) / s)
+
+
+def halfnorm_logpdf(x, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    return LOG_HALF_PI - y * y / 2.0 - np.log(scale)
+
+
+def halfnorm_pdf(x, loc=0.0, scale=1.0):
+    return np.exp(halfnorm_logpdf(x, loc, scale))
+
+
+def weibull_min_logpdf(x, c, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    return np.log(c) + sp.xlogy(c - 1, y) - y**c - np.log(scale)
+
+
+def weibull_min_pdf(x, c, loc=0.0, scale=1.0):
+    return np.exp(weibull_min_logpdf(x, c, loc, scale))
+
+
+def weibull_min_cdf(x, c, loc=0.0, scale=1.0):
+    return -np.expm1(-((x - loc) / scale) ** c)
+
+
+def weibull_min_sf(x, c, loc=0.0, scale=1.0):
+    return np.exp(-((x - loc) / scale) ** c)
