@@ -133,8 +133,6 @@ class Reverse(ControlMixin):
         record are pushed together once, after the run (see :class:`Record`)."""
         fwd: list = []  # (the parts of each, in turn: joined once at the end)
         rev: list = []
-        outer = ctx.after
-        later: frozenset = frozenset()
         record: Record | None = None
         outer_bound = self.bound_here
         before = assigned_before(stmts)
@@ -143,10 +141,8 @@ class Reverse(ControlMixin):
             s = stmts[k]
             self.bound_here = outer_bound | before[k]
             self.computed = computed[k]
-            ctx.after = outer | later
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
-            later = later | _loads([s])
             if self.flag is not None and record is not None and \
                     self.flag not in record.assigned:  # the if's flag joins the next record
                 f, r = f[:-1], r[1:]
@@ -171,7 +167,6 @@ class Reverse(ControlMixin):
             rev.append(r)
         if record is not None:
             record.close()
-        ctx.after = outer
         self.bound_here = outer_bound
         return [x for part in reversed(fwd) for x in part], [x for part in rev for x in part]
 
@@ -374,8 +369,3 @@ def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict
         return False
     return all(isinstance(p, gast.Constant) or isinstance(p, gast.Name) and (
         p.id in numbers or type(namespace.get(p.id)) in (int, float)) for p in parts)
-
-
-def _loads(stmts: list) -> frozenset:
-    return frozenset(n.id for s in stmts for n in name_nodes(s)
-                     if isinstance(n.ctx, gast.Load))

@@ -29,10 +29,9 @@ class Loop:
 class Ctx:
     defined: set[str]                # adjoints that hold a value here (on every path)
     loops: list[Loop] = field(default_factory=list)
-    after: frozenset = frozenset()   # names the forward sweep reads after this point
 
     def fork(self) -> Ctx:
-        return Ctx(set(self.defined), self.loops, self.after)
+        return Ctx(set(self.defined), self.loops)
 
     def recorded(self) -> set[str]:
         """Names whose value at a statement must be pushed to be read back."""

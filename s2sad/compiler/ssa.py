@@ -38,13 +38,17 @@ def _rename_loads(node: gast.AST, env: dict[str, str]) -> gast.AST:
     return node
 
 
-def _suffix_reads(stmts: list) -> list[frozenset]:
-    """For each statement, the names the statements after it read (one walk each)."""
-    out: list[frozenset] = [frozenset()] * len(stmts)
-    acc: frozenset = frozenset()
+def _suffix_reads(stmts: list) -> list[frozenset | None]:
+    """For each ``if`` and loop, the names the statements after it read (one walk each,
+    before any is renamed); None for the other statements, which never ask (a set per
+    statement of a long block was quadratic)."""
+    out: list[frozenset | None] = [None] * len(stmts)
+    acc: set[str] = set()
+    load = gast.Load
     for i in range(len(stmts) - 1, -1, -1):
-        out[i] = acc
-        acc = acc | _reads_all([stmts[i]])
+        if isinstance(stmts[i], (gast.If, gast.For, gast.While)):
+            out[i] = frozenset(acc)
+        acc.update([n.id for n in name_nodes(stmts[i]) if n.ctx.__class__ is load])
     return out
 
 
@@ -75,11 +79,13 @@ class SSA:
 
     def block(self, stmts: list, env: dict[str, str], in_loop: bool,
               after: frozenset = frozenset()) -> list:
-        """``after``: the names that code following this block reads."""
+        """``after``: the names that code following this block reads (``self.after``:
+        those of the code following the statement at hand, for an ``if`` or a loop)."""
         out: list = []
         later = _suffix_reads(stmts)
         for i, s in enumerate(stmts):
-            self.after = after | later[i]
+            following = later[i]
+            self.after = after if following is None else after | following
             out.extend(getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(
                 s, env, in_loop))
         return out
