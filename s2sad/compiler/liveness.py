@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler.walks import name_ids, name_nodes, nodes
+from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.walks import name_ids, name_nodes
 
 
 def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
@@ -105,7 +106,7 @@ SHAPE_ARGUMENTS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
 
 def _value_reads(node: gast.AST) -> frozenset:
     """The names ``node`` reads for their values (not those read for a shape only)."""
-    shape = {id(n.args[i]) for n in nodes(node) if isinstance(n, gast.Call) and
+    shape = {id(n.args[i]) for n in nodes_of(node, (gast.Call,)) if
              isinstance(n.func, gast.Name)
              for i in SHAPE_ARGUMENTS.get(n.func.id, ()) if i < len(n.args)}
     return frozenset(n.id for n in name_nodes(node)

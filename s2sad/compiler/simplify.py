@@ -199,7 +199,7 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
         if origin(nxt) != origin(s) or not isinstance(
                 nxt, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
             return None
-        if any(isinstance(n, gast.Name) and n.id == name for n in nodes(nxt)):
+        if any(n.id == name for n in name_nodes(nxt)):
             fits = sum(1 for _ in nodes(s.value)) + sum(1 for _ in nodes(nxt.value)) <= \
                 _FUSED_SIZE or nxt is block[i + 1]
             return nxt if not isinstance(nxt, gast.Expr) and nxt.value is not None and \

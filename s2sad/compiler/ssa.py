@@ -18,22 +18,21 @@ import gast
 
 from s2sad.compiler.liveness import exposed
 from s2sad.compiler.names import Namer, assign, copy_origin, load, store
-from s2sad.compiler.walks import clone, name_nodes, nodes
+from s2sad.compiler.walks import clone, name_ids, name_nodes
 
 
 def assigned_names(stmts: list) -> set[str]:
     """Names assigned anywhere in ``stmts`` (loop targets included)."""
-    names = set()
+    names: set[str] = set()
     for s in stmts:
-        for n in nodes(s):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-                names.add(n.id)
+        names.update(name_ids(s, gast.Store))  # (the name nodes only: no generator)
     return names
 
 
 def _rename_loads(node: gast.AST, env: dict[str, str]) -> gast.AST:
-    for n in nodes(node):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in env:
+    load = gast.Load
+    for n in name_nodes(node):
+        if n.id in env and n.ctx.__class__ is load:
             n.id = env[n.id]
     return node
 
