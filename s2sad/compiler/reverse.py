@@ -31,7 +31,7 @@ from s2sad.compiler.primitives import (
     refuse_hidden_write,
     refuse_unsupported,
 )
-from s2sad.compiler.reverse_context import Ctx, assigned_before, unconditional
+from s2sad.compiler.reverse_context import Bound, Ctx, first_assigned, unconditional
 from s2sad.compiler.reverse_contributions import (
     clearing_last,
     merge,
@@ -65,7 +65,7 @@ class Reverse(ControlMixin):
         self.scalars = scalars
         self.real = real_only(node)  # (a number's 0.0 stand-in says "real")
         self.bound = unconditional(node.body) | params
-        self.bound_here = set(self.bound)  # names surely assigned where the sweep now is
+        self.bound_here: Bound | set[str] = set(self.bound)  # names surely bound here
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
         self.flag: str | None = None  # the branch flag an if just pushed
@@ -135,11 +135,11 @@ class Reverse(ControlMixin):
         rev: list = []
         record: Record | None = None
         outer_bound = self.bound_here
-        before = assigned_before(stmts)
+        first = first_assigned(stmts)
         computed = reuse.forward_values(stmts, self.defs)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
-            self.bound_here = outer_bound | before[k]
+            self.bound_here = Bound(outer_bound, first, k)
             self.computed = computed[k]
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
