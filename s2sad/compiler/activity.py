@@ -119,10 +119,11 @@ def _is_scalar(v: gast.expr, scalar: set[str], local: set[str], namespace: dict)
     if isinstance(v, gast.Name):  # a global number (dt = 0.01) is a number too
         return v.id in scalar if v.id in local else \
             type(namespace.get(v.id)) in (int, float)
-    parts = {gast.BinOp: lambda: [v.left, v.right], gast.UnaryOp: lambda: [v.operand],
-             gast.Compare: lambda: [v.left, v.comparators[0]]}.get(type(v))
+    cls = v.__class__  # (the operands of an operation: no table of closures per call)
+    parts = [v.left, v.right] if cls is gast.BinOp else [v.operand] \
+        if cls is gast.UnaryOp else [v.left, v.comparators[0]] if cls is gast.Compare else None
     if parts is not None:
-        return all(_is_scalar(p, scalar, local, namespace) for p in parts())
+        return all(_is_scalar(p, scalar, local, namespace) for p in parts)
     if isinstance(v, gast.Call):
         prim = primitive(v, namespace, local)
         if prim is None:

@@ -58,7 +58,7 @@ from s2sad.compiler.views import (
     zero_dim_arrays,
 )
 from s2sad.compiler.views import views as views_of
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
 
 
 def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,
@@ -69,7 +69,7 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     ``numbers``: works out the names that hold numbers (only for a function that may
     write into an object); ``outer``: the global and closure names the function reads."""
     handled: set[int] = set()  # writes through a view whose base write is in place
-    writes = any(map(_may_write, nodes(node)))  # (as the views chosen next make none)
+    writes = any(map(_may_write, statement_nodes(node)))  # (as the views chosen next make none)
     small = set(numbers()) if writes else set()  # (of the function before those views)
     chosen_views(node, namespace)  # (v = B[0] if c else B[1]: one view, at an index chosen there)
     if not writes:

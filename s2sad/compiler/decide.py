@@ -61,14 +61,19 @@ class _Fold(Transformer):
 
     def __init__(self, defs: dict[str, list], keep: set[str]) -> None:
         self.defs, self.keep, self.changed = defs, keep, False
+        # the names :meth:`literal` reads as literals (one set lookup per name read)
+        self.literals = {name for name, values in defs.items() if name not in keep and
+                         len(values) == 1 and isinstance(values[0], gast.Constant) and
+                         type(values[0].value) in (bool, type(None), str)}
 
     def foldable(self, body: list) -> bool:
         """Whether a visit could change anything: a name read that is a literal, or a
         test of literals (one walk, cheaper than the visit; most bodies have neither)."""
+        literals, load = self.literals, gast.Load
         for n in nodes(body):
             cls = n.__class__
             if cls is gast.Name:
-                if isinstance(n.ctx, gast.Load) and self.literal(n) is not _NO:
+                if n.id in literals and n.ctx.__class__ is load:
                     return True
             elif cls is gast.Compare:
                 if all(self.literal(e) is not _NO for e in (n.left, *n.comparators)):

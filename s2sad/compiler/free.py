@@ -146,17 +146,30 @@ def _small(body: list) -> set[str]:
     """Names whose memory is nothing to free: counters (``n = 0``, ``n = n + 1``),
     shapes, and the tape (only pushed to and popped from: empty once the reverse sweep is done)."""
     values: dict[str, list] = {}
-    other_use: set[str] = set()
-    parents = parent_map(body)
+    read: list[gast.Name] = []
+    seen: set[int] = set()
+    count = 0
+    tape: set[int] = set()  # the names read as ``name.append`` or ``name.pop``
     for n in nodes(body):
-        if isinstance(n, gast.Assign):
+        cls = n.__class__
+        if cls is gast.Name:
+            seen.add(id(n))
+            count += 1
+            if n.ctx.__class__ is gast.Load:
+                read.append(n)
+        elif cls is gast.Assign:
             for target in n.targets:
                 if isinstance(target, gast.Name):
                     values.setdefault(target.id, []).append(n.value)
-        elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            up = parents.get(id(n))
-            if not (isinstance(up, gast.Attribute) and up.attr in ("append", "pop")):
-                other_use.add(n.id)
+        elif cls is gast.Attribute and n.attr in ("append", "pop"):
+            tape.add(id(n.value))
+    if len(seen) == count:  # (each name node in one place: its holder is the one seen)
+        other_use = {n.id for n in read if id(n) not in tape}
+    else:  # (a name node held in two places: the holder is the last one, as parent_map)
+        parents = parent_map(body)
+        other_use = {n.id for n in read if not (
+            isinstance(up := parents.get(id(n)), gast.Attribute) and
+            up.attr in ("append", "pop"))}
     return {name for name, vs in values.items() if all(_counted(name, v) for v in vs) or
             name not in other_use and all(isinstance(v, gast.List) and not v.elts
                                           for v in vs)}

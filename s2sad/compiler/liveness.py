@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler.walks import name_ids, name_nodes, nodes
+from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.walks import name_ids, name_nodes
 
 
 def live_after(body: list, after: dict[int, frozenset], values_only: bool = False,
@@ -34,10 +35,23 @@ def _live(stmts: list, live: frozenset, after: dict[int, frozenset], memo: dict,
           reads: Callable, faint: Callable | None = None) -> frozenset:
     """The names live before ``stmts``; records the names live after each statement.
     ``memo``: what each simple statement stores and reads (loops go round again)."""
+    compound = _COMPOUND
     for s in reversed(stmts):
         after[id(s)] = live
-        live = _live_before(s, live, after, memo, reads, faint)
+        if s.__class__ in compound:
+            live = _live_before(s, live, after, memo, reads, faint)
+            continue
+        known = memo.get(id(s))  # (a simple statement: inline, no call of _live_before)
+        value = getattr(s, "value", None)
+        if known is None or known[2] is not s or known[3] is not value:
+            known = memo[id(s)] = (*_gen_kill(s, reads), s, value)
+        if faint is not None and known[0] and known[0].isdisjoint(live) and faint(s):
+            continue  # (what it stores is dead: its reads keep nothing alive)
+        live = (live - known[0]) | known[1]
     return live
+
+
+_COMPOUND = frozenset({gast.If, gast.For, gast.While})
 
 
 def _live_before(s: gast.stmt, live: frozenset, after: dict, memo: dict,
@@ -92,7 +106,7 @@ SHAPE_ARGUMENTS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
 
 def _value_reads(node: gast.AST) -> frozenset:
     """The names ``node`` reads for their values (not those read for a shape only)."""
-    shape = {id(n.args[i]) for n in nodes(node) if isinstance(n, gast.Call) and
+    shape = {id(n.args[i]) for n in nodes_of(node, (gast.Call,)) if
              isinstance(n.func, gast.Name)
              for i in SHAPE_ARGUMENTS.get(n.func.id, ()) if i < len(n.args)}
     return frozenset(n.id for n in name_nodes(node)

@@ -100,7 +100,12 @@ class Transformer(gast.NodeTransformer):
     ``visit_`` method of each node class is looked up once per visitor class, and
     ``generic_visit`` reads each class's fields that may hold a node from a table (no
     ``ast.iter_fields`` generator; expression contexts, which no visitor rewrites, and
-    fields that only ever hold a string or a number are not visited)."""
+    fields that only ever hold a string or a number are not visited).  Where the visitor
+    class keeps this class's ``visit`` and ``generic_visit``, a child is dispatched
+    inside ``generic_visit`` itself, by what its class calls for (:func:`_action`): a
+    child without a ``visit_`` method that has nothing to visit (a name, a constant, an
+    operator: most nodes) costs no call, and another one is visited generically without
+    the call of ``visit`` in between."""
 
     def visit(self, node: Any) -> Any:
         cls = node.__class__
@@ -119,44 +124,96 @@ class Transformer(gast.NodeTransformer):
     def generic_visit(self, node: Any) -> Any:
         fields = _VISITED_FIELDS.get(node.__class__)
         if fields is None:
-            fields = _VISITED_FIELDS[node.__class__] = () if isinstance(
-                node, (gast.Constant, *CONTEXTS)) else tuple(
-                f for f in node._fields if f not in SCALAR_FIELDS and f != "ctx")
-        ast_node = gast.AST
+            fields = _visited_fields(node.__class__)
+        actions = _ACTIONS.get(self.__class__)
+        if actions is None:
+            actions = _ACTIONS[self.__class__] = {list: _LIST}
         for field in fields:
             old = getattr(node, field, None)
-            if old.__class__ is list:
-                self._visit_list(old)
-            elif isinstance(old, ast_node):
-                value = self.visit(old)
-                if value is None:
-                    delattr(node, field)
-                else:
-                    setattr(node, field, value)
+            act = actions.get(old.__class__)
+            if act is None:
+                act = _action(self.__class__, actions, old.__class__)
+            if act.__class__ is _Kind:
+                if act is _LIST:
+                    self._visit_list(old)  # type: ignore[arg-type]
+                elif act is _GENERIC or act is _NAME and \
+                        getattr(old, "annotation", None) is not None:
+                    self.generic_visit(old)  # (gives ``old`` itself back)
+                continue
+            value = act(self, old)
+            if value is None:
+                delattr(node, field)
+            elif value is not old:
+                setattr(node, field, value)
         return node
 
     def _visit_list(self, old: list) -> None:
         """Each node of ``old`` visited, and replaced by what its visit gave (None:
         dropped; a list: spliced in); the list is rebuilt only from the first item a
         visit changed (most visits change nothing)."""
-        ast_node = gast.AST
+        actions = _ACTIONS.get(self.__class__)
+        if actions is None:
+            actions = _ACTIONS[self.__class__] = {list: _LIST}
         new: list | None = None
         for i, value in enumerate(old):
-            if isinstance(value, ast_node):
-                given, value = value, self.visit(value)
-                if value is given and new is None:
-                    continue
-                if new is None:
-                    new = old[:i]
-                if value is None:
-                    continue
-                if not isinstance(value, ast_node):
-                    new.extend(value)
-                    continue
-            if new is not None:
+            act = actions.get(value.__class__)
+            if act is None:
+                act = _action(self.__class__, actions, value.__class__)
+            if act.__class__ is _Kind:  # (``value`` stays; a list in a list is no node)
+                if act is _GENERIC or act is _NAME and \
+                        getattr(value, "annotation", None) is not None:
+                    self.generic_visit(value)
+                if new is not None:
+                    new.append(value)
+                continue
+            given, value = value, act(self, value)
+            if value is given and new is None:
+                continue
+            if new is None:
+                new = old[:i]
+            if value is None:
+                continue
+            if isinstance(value, gast.AST):
                 new.append(value)
+            else:
+                new.extend(value)
         if new is not None:
             old[:] = new
+
+
+class _Kind:
+    """What a generic visit does with a child that has no ``visit_`` method of its own."""
+
+
+_LIST, _GENERIC, _NAME, _SKIP = _Kind(), _Kind(), _Kind(), _Kind()  # (a name: generic
+# only where it has an annotation; skipped: a node with nothing to visit, or no node)
+_ACTIONS: dict[type, dict[type, Any]] = {}  # visitor class -> child class -> action
+
+
+def _action(visitor: Any, actions: dict, cls: Any) -> Any:
+    """What a generic visit of ``visitor`` does with a child of class ``cls``: call its
+    ``visit_`` method; where the visitor class has a ``visit`` or ``generic_visit`` of
+    its own, call that ``visit``; else visit it generically, or nothing at all (what
+    :meth:`Transformer.visit` would do, without the call)."""
+    if not issubclass(cls, gast.AST):
+        act: Any = _SKIP
+    elif visitor.visit is not Transformer.visit or \
+            visitor.generic_visit is not Transformer.generic_visit:
+        act = visitor.visit
+    else:
+        act = getattr(visitor, "visit_" + cls.__name__, None)
+        if act is None:
+            fields = _VISITED_FIELDS.get(cls)
+            act = _NAME if cls is gast.Name else _GENERIC if (
+                _visited_fields(cls) if fields is None else fields) else _SKIP
+    actions[cls] = act
+    return act
+
+
+def _visited_fields(cls: Any) -> tuple[str, ...]:
+    fields = _VISITED_FIELDS[cls] = () if issubclass(cls, (gast.Constant, *CONTEXTS)) \
+        else tuple(f for f in cls._fields if f not in SCALAR_FIELDS and f != "ctx")
+    return fields
 
 
 _NO_METHOD = object()

@@ -58,7 +58,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
-from s2sad.compiler.walks import fingerprint, name_ids, nodes, statement_nodes
+from s2sad.compiler.walks import fingerprint, name_ids, name_nodes, nodes, statement_nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes
@@ -343,7 +343,7 @@ def assembled(body: list, facts: Facts) -> list:
     """The adjoint of a list or dict of known structure built as one display; the tape
     pruned after (``add_at(None, w, k, e)`` read ``w`` for its structure only: a loop's
     carried dict or list pushed for that need not be)."""
-    if not any(isinstance(n, gast.Name) and n.id == "add_at" for n in nodes(body)):
+    if not any(n.id == "add_at" for n in name_nodes(body)):
         return body
     body = assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer)
     before = fingerprint(body)

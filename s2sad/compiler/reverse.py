@@ -31,7 +31,7 @@ from s2sad.compiler.primitives import (
     refuse_hidden_write,
     refuse_unsupported,
 )
-from s2sad.compiler.reverse_context import Ctx, assigned_before, unconditional
+from s2sad.compiler.reverse_context import Bound, Ctx, first_assigned, unconditional
 from s2sad.compiler.reverse_contributions import (
     clearing_last,
     merge,
@@ -65,7 +65,7 @@ class Reverse(ControlMixin):
         self.scalars = scalars
         self.real = real_only(node)  # (a number's 0.0 stand-in says "real")
         self.bound = unconditional(node.body) | params
-        self.bound_here = set(self.bound)  # names surely assigned where the sweep now is
+        self.bound_here: Bound | set[str] = set(self.bound)  # names surely bound here
         self.adjoints: dict[str, str] = {}
         self.stack: str | None = None
         self.flag: str | None = None  # the branch flag an if just pushed
@@ -133,20 +133,16 @@ class Reverse(ControlMixin):
         record are pushed together once, after the run (see :class:`Record`)."""
         fwd: list = []  # (the parts of each, in turn: joined once at the end)
         rev: list = []
-        outer = ctx.after
-        later: frozenset = frozenset()
         record: Record | None = None
         outer_bound = self.bound_here
-        before = assigned_before(stmts)
+        first = first_assigned(stmts)
         computed = reuse.forward_values(stmts, self.defs)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
-            self.bound_here = outer_bound | before[k]
+            self.bound_here = Bound(outer_bound, first, k)
             self.computed = computed[k]
-            ctx.after = outer | later
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
-            later = later | _loads([s])
             if self.flag is not None and record is not None and \
                     self.flag not in record.assigned:  # the if's flag joins the next record
                 f, r = f[:-1], r[1:]
@@ -171,7 +167,6 @@ class Reverse(ControlMixin):
             rev.append(r)
         if record is not None:
             record.close()
-        ctx.after = outer
         self.bound_here = outer_bound
         return [x for part in reversed(fwd) for x in part], [x for part in rev for x in part]
 
@@ -374,8 +369,3 @@ def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict
         return False
     return all(isinstance(p, gast.Constant) or isinstance(p, gast.Name) and (
         p.id in numbers or type(namespace.get(p.id)) in (int, float)) for p in parts)
-
-
-def _loads(stmts: list) -> frozenset:
-    return frozenset(n.id for s in stmts for n in name_nodes(s)
-                     if isinstance(n.ctx, gast.Load))

@@ -29,10 +29,9 @@ class Loop:
 class Ctx:
     defined: set[str]                # adjoints that hold a value here (on every path)
     loops: list[Loop] = field(default_factory=list)
-    after: frozenset = frozenset()   # names the forward sweep reads after this point
 
     def fork(self) -> Ctx:
-        return Ctx(set(self.defined), self.loops, self.after)
+        return Ctx(set(self.defined), self.loops)
 
     def recorded(self) -> set[str]:
         """Names whose value at a statement must be pushed to be read back."""
@@ -42,14 +41,28 @@ class Ctx:
         return names - {loop.header for loop in self.loops}
 
 
-def assigned_before(stmts: list) -> list[set[str]]:
-    """For each statement, the names the statements before it surely assign."""
-    out: list[set[str]] = []
-    names: set[str] = set()
-    for s in stmts:
-        out.append(set(names))
-        names |= unconditional([s])
-    return out
+class Bound:
+    """The names surely bound before statement ``at`` of a block: those bound around the
+    block (``outer``) and those a statement before it surely assigns (``first``: name ->
+    the first statement that does); asked by ``in`` only, so no set is made per
+    statement (a copy per statement of a long block was quadratic)."""
+
+    __slots__ = ("outer", "first", "at")
+
+    def __init__(self, outer: Bound | set[str], first: dict[str, int], at: int) -> None:
+        self.outer, self.first, self.at = outer, first, at
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.outer or self.first.get(name, self.at) < self.at  # type: ignore[call-overload]
+
+
+def first_assigned(stmts: list) -> dict[str, int]:
+    """name -> the first statement of ``stmts`` that surely assigns it."""
+    first: dict[str, int] = {}
+    for k, s in enumerate(stmts):
+        for name in unconditional([s]):
+            first.setdefault(name, k)
+    return first
 
 
 def unconditional(stmts: list) -> set[str]:

@@ -10,7 +10,7 @@ import gast
 
 from s2sad.compiler import templates
 from s2sad.compiler.names import const, load
-from s2sad.compiler.walks import nodes, walk
+from s2sad.compiler.walks import name_nodes, walk
 
 
 def without_unbroadcast(expr: gast.expr) -> gast.expr:
@@ -79,7 +79,7 @@ def clearing_last(parts: list) -> list:
     so that the clearing can be done in place (see :mod:`ownership`)."""
     def clears(part: tuple) -> bool:
         return part[1] is not None and any(
-            isinstance(n, gast.Name) and n.id == "zero_at" for n in nodes(part[1]))
+            n.id == "zero_at" for n in name_nodes(part[1]))
     return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
 
 

@@ -114,7 +114,7 @@ class ControlMixin:
         # so contributions add in place (no new array per iteration)
         owned = {n for n in crossing - ctx.defined - loop.assigned if n in self.bound}
         ctx.defined |= crossing
-        sub = Ctx(set(ctx.defined), ctx.loops + [loop], ctx.after)
+        sub = Ctx(set(ctx.defined), ctx.loops + [loop])
         self.in_place |= owned
         fwd, rev = self.block(s.body, sub)
         for record in loop.records:

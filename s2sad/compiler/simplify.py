@@ -48,7 +48,7 @@ def simplify(body: list, namespace: dict, keep: set[str]) -> list:
     if gone:  # (a copy whose other binding was dead code folds now: one round, not two)
         body, stores, loads = counted_folds(body, keep)
     _fuse_single_uses(body, namespace, keep, stores, loads)  # (the counts still current)
-    return _without_stale_deletes(body, keep)
+    return _without_stale_deletes(body, keep, loads)
 
 
 def _drop_repeated_bindings(block: list, namespace: dict) -> None:
@@ -121,12 +121,16 @@ def drop_dead_code(body: list, namespace: dict, keep: set[str]) -> list:
     return _without_stale_deletes(body, keep)
 
 
-def _without_stale_deletes(body: list, keep: set[str]) -> list:
+def _without_stale_deletes(body: list, keep: set[str], loads: Counter | None = None
+                           ) -> list:
     """:func:`_drop_stale_deletes` of the body, what it binds followed only where it has
     a ``del``, what it reads counted only where it has a ``for`` loop (most have
-    neither: two walks of the body saved)."""
+    neither: two walks of the body saved).  ``loads``: the load counts copy folding
+    kept, when given (current but for the temporaries fused into their one reader since,
+    which no loop has for its target: a loop's target is stored a second time)."""
     kinds = {s.__class__ for s in statement_nodes(body)}
-    read = set(load_counts(body)) if gast.For in kinds else None
+    read = None if gast.For not in kinds else set(load_counts(body)) if loads is None else \
+        {name for name, count in loads.items() if count > 0}
     if gast.Delete not in kinds:
         return _drop_stale_deletes(body, None, read)
     return _drop_stale_deletes(body, set(keep), read)
@@ -195,7 +199,7 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
         if origin(nxt) != origin(s) or not isinstance(
                 nxt, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
             return None
-        if any(isinstance(n, gast.Name) and n.id == name for n in nodes(nxt)):
+        if any(n.id == name for n in name_nodes(nxt)):
             fits = sum(1 for _ in nodes(s.value)) + sum(1 for _ in nodes(nxt.value)) <= \
                 _FUSED_SIZE or nxt is block[i + 1]
             return nxt if not isinstance(nxt, gast.Expr) and nxt.value is not None and \
@@ -304,11 +308,11 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, 
     t = a * y`` in a loop, ``t`` unused after it): all their assignments go.  A name is
     live when a statement other than a pure assignment of a candidate reads it, or the
     value assigned to a live candidate does: the names reached from those reads (one
-    walk of the body; the candidates not reached are dead)."""
+    walk of the body; the candidates not reached are dead; whether their values are
+    pure is asked of those only: one that is not is live, and what it reads)."""
     assigns, feeds, roots = _assignments_and_reads(body)
     dead = {name for name, found in assigns.items() if name not in keep and
-            all(len(s.targets) == 1 and _pure_once(s.value, namespace, pure)
-                for s, _ in found)}
+            all(len(s.targets) == 1 for s, _ in found)}
     reads: dict[str, list[str]] = {}
     for name, read in feeds:
         if name in dead:
@@ -316,11 +320,16 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, 
         else:
             roots += read
     todo = [name for name in set(roots) if name in dead]
-    while todo:
-        name = todo.pop()
-        if name in dead:
-            dead.discard(name)
-            todo += [r for r in reads[name] if r in dead]
+    while True:  # (purity asked only of the names not reached: an impure one is a root)
+        while todo:
+            name = todo.pop()
+            if name in dead:
+                dead.discard(name)
+                todo += [r for r in reads[name] if r in dead]
+        todo = [name for name in dead if not all(
+            _pure_once(s.value, namespace, pure) for s, _ in assigns[name])]
+        if not todo:
+            break
     for name in dead:
         for s, block in assigns[name]:
             block.remove(s)

@@ -18,33 +18,36 @@ import gast
 
 from s2sad.compiler.liveness import exposed
 from s2sad.compiler.names import Namer, assign, copy_origin, load, store
-from s2sad.compiler.walks import clone, name_nodes, nodes
+from s2sad.compiler.walks import clone, name_ids, name_nodes
 
 
 def assigned_names(stmts: list) -> set[str]:
     """Names assigned anywhere in ``stmts`` (loop targets included)."""
-    names = set()
+    names: set[str] = set()
     for s in stmts:
-        for n in nodes(s):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-                names.add(n.id)
+        names.update(name_ids(s, gast.Store))  # (the name nodes only: no generator)
     return names
 
 
 def _rename_loads(node: gast.AST, env: dict[str, str]) -> gast.AST:
-    for n in nodes(node):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in env:
+    load = gast.Load
+    for n in name_nodes(node):
+        if n.id in env and n.ctx.__class__ is load:
             n.id = env[n.id]
     return node
 
 
-def _suffix_reads(stmts: list) -> list[frozenset]:
-    """For each statement, the names the statements after it read (one walk each)."""
-    out: list[frozenset] = [frozenset()] * len(stmts)
-    acc: frozenset = frozenset()
+def _suffix_reads(stmts: list) -> list[frozenset | None]:
+    """For each ``if`` and loop, the names the statements after it read (one walk each,
+    before any is renamed); None for the other statements, which never ask (a set per
+    statement of a long block was quadratic)."""
+    out: list[frozenset | None] = [None] * len(stmts)
+    acc: set[str] = set()
+    load = gast.Load
     for i in range(len(stmts) - 1, -1, -1):
-        out[i] = acc
-        acc = acc | _reads_all([stmts[i]])
+        if isinstance(stmts[i], (gast.If, gast.For, gast.While)):
+            out[i] = frozenset(acc)
+        acc.update([n.id for n in name_nodes(stmts[i]) if n.ctx.__class__ is load])
     return out
 
 
@@ -75,11 +78,13 @@ class SSA:
 
     def block(self, stmts: list, env: dict[str, str], in_loop: bool,
               after: frozenset = frozenset()) -> list:
-        """``after``: the names that code following this block reads."""
+        """``after``: the names that code following this block reads (``self.after``:
+        those of the code following the statement at hand, for an ``if`` or a loop)."""
         out: list = []
         later = _suffix_reads(stmts)
         for i, s in enumerate(stmts):
-            self.after = after | later[i]
+            following = later[i]
+            self.after = after if following is None else after | following
             out.extend(getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(
                 s, env, in_loop))
         return out
