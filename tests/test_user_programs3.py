@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from benchmarks.problems_unseen4 import _sigmoid, gru_stack  # (the benchmark's own)
 from gradcheck import check_grad, check_hessian, check_jvp
 
 RNG = np.random.default_rng(39)
@@ -224,26 +225,8 @@ def test_conv_over_channels() -> None:
     check_jvp(conv_channels, W, x, wrt=(0, 1))
 
 
-# ----- a joined input and state cut back by the arguments' lengths -----
-
-def _sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-a))
-
-
-def gru_stack(Wz, Wr, Wh, xs, h0):
-    """A GRU over a batch of sequences, the states appended to a list and stacked."""
-    h = h0
-    hs = []
-    for t in range(xs.shape[0]):
-        xh = np.concatenate([xs[t], h], axis=1)
-        z = _sigmoid(xh @ Wz)
-        r = _sigmoid(xh @ Wr)
-        hc = np.tanh(np.concatenate([xs[t], r * h], axis=1) @ Wh)
-        h = (1 - z) * h + z * hc
-        hs.append(h)
-    H = np.stack(hs)
-    return np.sum(H ** 2) / H.shape[0]
-
+# ----- a joined input and state cut back by the arguments' lengths (gru_stack: the
+# benchmark problem's) -----
 
 def vector_rnn(W, xs, h0, gate):
     """One sequence, a vector state joined to the input; a gate only where the
