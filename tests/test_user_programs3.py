@@ -14,27 +14,13 @@ import numpy as np
 import pytest
 
 import s2sad
-from benchmarks.problems_unseen4 import _sigmoid, gru_stack  # (the benchmark's own)
+from benchmarks.problems_unseen4 import _sigmoid, conv_taps, fem_bar, gru_stack
 from gradcheck import check_grad, check_hessian, check_jvp
 
 RNG = np.random.default_rng(39)
 
 
-# ----- matrices assembled element by element -----
-
-def fem_bar(E, f):
-    """A 1-D bar: 2 x 2 element stiffnesses added into K, one solve, the compliance."""
-    n = E.shape[0]
-    K = np.zeros((n + 1, n + 1))
-    for e in range(n):
-        k = E[e] * n
-        K[e, e] += k
-        K[e, e + 1] -= k
-        K[e + 1, e] -= k
-        K[e + 1, e + 1] += k
-    u = np.linalg.solve(K[1:, 1:], f)
-    return f @ u
-
+# ----- matrices assembled element by element (fem_bar: the benchmark problem's) -----
 
 def graph_laplacian(w, edges, x):
     """A weighted graph's Laplacian from an edge list, its quadratic form and a solve;
@@ -163,20 +149,7 @@ def test_true_swap_and_rotation() -> None:
     check_jvp(rotate_three, p, q, r, wrt=(0, 1, 2))
 
 
-# ----- convolutions by kernel taps -----
-
-def conv_taps(W, x):
-    k = W.shape[0]
-    p = k // 2
-    xp = np.pad(x, p)
-    H, Wd = x.shape
-    out = np.zeros((H, Wd))
-    for i in range(k):
-        for j in range(k):
-            out = out + W[i, j] * xp[i:i + H, j:j + Wd]
-    h = np.maximum(out, 0.0)
-    return np.mean(h ** 2)
-
+# ----- convolutions by kernel taps (conv_taps: the benchmark problem's) -----
 
 def conv1d_taps(w, x, y):
     """A 1-D 'same' convolution by taps of a reflected padding, a squared error."""
