@@ -451,3 +451,17 @@ def test_special_methods_a_record_would_not_run_are_refused(f, arg):
     otherwise: the gradient was silently wrong ([4, 4, 4] for [8, 4, 0])."""
     with pytest.raises(s2sad.DifferentiationError, match="test_class_records.py:"):
         s2sad.grad(f)(arg)
+
+
+def written_through_a_field(x):
+    y = x * 1.0
+    p = Particle(y, x)
+    z = p.x
+    z *= 2.0
+    return np.sum(y * x)
+
+
+def test_a_write_through_a_field_read_is_refused():
+    """``z = p.x`` is ``y`` itself: ``z *= 2`` changes ``y`` (was a wrong gradient)."""
+    with pytest.raises(s2sad.DifferentiationError, match="test_class_records.py:"):
+        s2sad.grad(written_through_a_field)(X)

@@ -30,6 +30,7 @@ VIEWS = {
     np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
     np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.unbroadcast,
     np.lib.stride_tricks.sliding_window_view, np.lib.stride_tricks.as_strided,
+    getattr,  # (a record's field: the object it holds, p.x of p = Particle(y))
     runtime.cast_like, runtime.to_float, runtime.repeat_to,
     runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
 }
