@@ -32,7 +32,7 @@ from s2sad.call_kinds import numpy_only as numpy_only
 from s2sad.compiler import pipeline, resolved
 from s2sad.compiler.normalize import Known
 from s2sad.compiler.walks import no_gc
-from s2sad.differentiable import after, for_kinds, made_or_deferred, unbind
+from s2sad.differentiable import after, called_method, for_kinds, made_or_deferred, unbind
 from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code, refusal_in_derivative
@@ -65,6 +65,7 @@ class Derivative(Shown, CallKinds):
         # a bound method or a functools.partial: what it passes first, never differentiated
         self._prefix: tuple = ()
         self._fixed: dict = {}
+        fn = called_method(fn)  # (an object with __call__: its bound method)
         # a bound method's class: calls of self.other(x) in it are inlined
         self._owner: type | None = type(fn.__self__) if inspect.ismethod(fn) else None
         if (bound := unbind(fn)) is not None:

@@ -35,9 +35,20 @@ def define(name: str, text: str, namespace: dict) -> Callable:
     return out
 
 
+def called_method(fn: Any) -> Any:
+    """An object of the user's class that is called (a model with ``__call__``, as JAX
+    and autograd take it) as its bound ``__call__``; anything else as it is."""
+    from s2sad.compiler.user_code import is_user_object
+    call = getattr(type(fn), "__call__", None)
+    if is_user_object(fn) and inspect.isfunction(call):
+        return fn.__call__
+    return fn
+
+
 def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:
     """A bound method or ``functools.partial`` of a Python function as (function,
     leading arguments, fixed keywords); None for anything else."""
+    fn = called_method(fn)
     if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
         return fn.__func__, (fn.__self__,), {}
     if isinstance(fn, functools.partial):
