@@ -512,3 +512,11 @@ def test_import_does_not_load_scipy_until_the_user_does(tmp_path) -> None:
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_version_matches_pyproject():
+    import pathlib
+    import re
+    text = (pathlib.Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert s2sad.__version__ == re.search(r'^version = "([^"]+)"', text, re.M).group(1)
+    assert not [n for n in dir(s2sad) if n in ("Any", "importlib", "annotations")]
