@@ -39,10 +39,8 @@ def called_method(fn: Any) -> Any:
     """An object of the user's class that is called (a model with ``__call__``, as JAX
     and autograd take it) as its bound ``__call__``; anything else as it is."""
     from s2sad.compiler.user_code import is_user_object
-    call = getattr(type(fn), "__call__", None)
-    if is_user_object(fn) and inspect.isfunction(call):
-        return fn.__call__
-    return fn
+    call = inspect.getattr_static(type(fn), "__call__", None) if is_user_object(fn) else None
+    return fn.__call__ if inspect.isfunction(call) else fn
 
 
 def unbind(fn: Any) -> tuple[Callable, tuple, dict] | None:

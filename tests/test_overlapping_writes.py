@@ -309,3 +309,52 @@ def test_every_other_into_two_closed_form() -> None:
     expected[1] += dt[0] * (x[0] + x[1])  # t[0] reaches v[0] and v[1]
     expected[3] += dt[2] * x[2]
     np.testing.assert_allclose(s2sad.grad(every_other_into_two)(x), expected, rtol=1e-12)
+
+
+# A name bound again (``a = M`` then ``a = a - (a + M)``) no longer shares the
+# parameter's memory: a write into it of a value read from the parameter or from itself
+# is differentiated (was refused as "a view of M": the alias stage looked at every
+# binding of the name, the stale one too).  Seed 80302 of the random programs.
+def rebound_then_written(x, M):
+    a = M
+    a = a - (a + M)
+    a[:, 1] = M[1] if np.sum(M[:, 3]) > 0.0 else a[:, -1]
+    return np.sum(a * x) + np.sum(np.sin(a))
+
+
+def rebound_column_from_column(x, M):
+    a = M
+    a = np.tanh(a) * 2.0
+    a[:, 0] = a[:, 2]
+    return np.sum(a * a * x)
+
+
+def rebound_row_from_parameter(x, M):
+    b = M
+    b = b * x
+    b[2] = M[:, 1]
+    return np.sum(np.cos(b))
+
+
+def rebound_column_from_row(M):
+    r = M
+    r = r * 1.0
+    r[:, 3] = r[2]  # (still refused: r's own row into its column)
+    return np.sum(np.sin(r))
+
+
+M4 = np.arange(16.0).reshape(4, 4) / 10 - 0.5
+X4 = np.array([0.3, -0.7, 1.1, 0.2])
+
+
+@pytest.mark.parametrize("M", [M4, -M4 - 1.0])  # both branches of the if
+@pytest.mark.parametrize("f", [rebound_then_written, rebound_column_from_column,
+                               rebound_row_from_parameter])
+def test_rebound_name_no_longer_a_view(f, M):
+    check_grad(f, X4, M, wrt=1)
+    check_grad(f, X4, M, wrt=0)
+
+
+def test_rebound_own_overlap_still_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="of a view of"):
+        s2sad.grad(rebound_column_from_row)(M4)

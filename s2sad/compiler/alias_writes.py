@@ -178,15 +178,25 @@ class WriteChecks:
             return  # (a list's slice is a new list: xs[:] = xs[::-1] copies first)
         if not _objects(state, name) & _objects(state, value.id):
             return
+        mine, its = _objects(state, name), _objects(state, value.id)
         for root, ops in self.places(name):
+            if self.left(root, mine, state):
+                continue
             for other, theirs in self.places(value.id, read=True):
-                if not _objects(state, root) & _objects(state, other):
+                if not _objects(state, root) & _objects(state, other) or \
+                        self.left(other, its, state):
                     continue
                 same = root == other or same_object(state.get(root, frozenset()),
                                                     state.get(other, frozenset()))
                 if not self.copied_right(root, ops + [s.value.args[1]],
                                          theirs if same else None):
                     raise self.overlap(s, name, root, other)
+
+    def left(self, root: str, held: set, state: State) -> bool:
+        """The places are every binding's, the state this statement's: a root never
+        bound here (a parameter, a global) that a name no longer shares memory with
+        (``a = M`` bound again to ``a = M - N``) is not where that name lies now."""
+        return not self.bound.get(root) and not held & _objects(state, root)
 
     def copied_right(self, root: str, ops: list, theirs: list | None) -> bool:
         """Does NumPy copy a value placed by ``theirs`` in ``root`` (None: placed in
