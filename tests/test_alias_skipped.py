@@ -5,6 +5,7 @@ gradients against what Python computes and central differences."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import numerical_grad
@@ -75,3 +76,30 @@ def test_append_through_alias() -> None:
 
 def test_no_write() -> None:
     _check(no_write, np.array([0.5, -1.2, 2.0]))
+
+
+def _written_in_helper(p0):
+    a1 = p0
+    a1[1:] *= 2.0
+    return np.sum(a1)
+
+
+def refused_in_helper(x):
+    c = x * 1.0
+    v = c[::-1] if x[0] > 0 else c[1:]
+    return _written_in_helper(v) + np.sum(c * x)
+
+
+def refused_through_parameter(x):
+    return _written_in_helper(x[::-1] if x[0] > 0 else x[1:]) + np.sum(x)
+
+
+@pytest.mark.parametrize("f", [refused_in_helper, refused_through_parameter])
+def test_refusal_names_the_written_variable_as_the_user_wrote_it(f):
+    """A helper's variable bound to the caller's view is named as the helper's line
+    spells it (``a1``), not by the compiler's name for the argument."""
+    with pytest.raises(s2sad.DifferentiationError) as info:
+        s2sad.grad(f)(np.array([0.3, 0.7, 1.1]))
+    message = str(info.value)
+    assert "in-place write to a1" in message and "a1 = a1 + ..." in message
+    assert "_item" not in message

@@ -4,6 +4,9 @@ view written back and taken again (:class:`views.ViewWrites`); anything else ref
 at the user's line with a rewrite to make."""
 from __future__ import annotations
 
+import ast
+import linecache
+import re
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -106,10 +109,12 @@ class WriteChecks:
         if outer:
             raise error_at(self.where(s), s, f"in-place write into {outer[0][1]}",
                            f"{outer[0][1]} comes from outside the function and a derivative "
-                           f"never changes it; work on a copy: {name} = {outer[0][1]}.copy()")
+                           f"never changes it; work on a copy: {self.shown(s, name)} = "
+                           f"{outer[0][1]}.copy()")
         if getattr(s, "s2sad_item_write", False) and not getattr(s, "s2sad_item_replaced", True) \
                 and any(o[1] in self.repeating for o, how in state.get(name, ()) if how == SAME):
-            raise error_at(self.where(s), s, f"in-place write into an item of {name}",
+            raise error_at(self.where(s), s, f"in-place write into an item of "
+                           f"{self.shown(s, name)}",
                            f"{name} holds that item, or views of the array it belongs "
                            f"to, in more than one place ([row] * n, [row, row], [B[0], "
                            f"B[1]]), so Python changes each of them; build each item on its "
@@ -210,7 +215,8 @@ class WriteChecks:
         return overlaps.disjoint(dst, src) or overlaps.copied_right(dst, src)
 
     def overlap(self, s: gast.Assign, name: str, root: str, other: str) -> Exception:
-        target = name if root == name else f"{name} (a view of {root})"
+        shown = self.shown(s, name)
+        target = shown if root == name else f"{shown} (a view of {root})"
         return error_at(self.where(s), s, f"in-place write into {target} of a view of "
                         f"{other}", "NumPy may read elements of the view that this write "
                         "has already changed; copy the right-hand side first (.copy())")
@@ -291,6 +297,7 @@ class WriteChecks:
     def refusal(self, s: gast.stmt, name: str, conflicts: list, maybe: bool = False,
                 paths: bool = False) -> Exception:
         others = ", ".join(o for o, same in conflicts if maybe or not same)
+        name = self.shown(s, name)
         if paths:
             shared = f"shares its memory with {others}" if others else \
                 "is a view written back into its base"
@@ -308,11 +315,36 @@ class WriteChecks:
     def where(self, s: gast.stmt) -> str:
         return getattr(s, "s2sad_file", self.filename)
 
+    def shown(self, s: gast.stmt, name: str) -> str:
+        """The written name as the user's line spells it: a name the compiler made (a
+        helper's variable given the caller's argument, ``c6_item_2`` for ``a1`` of a
+        helper called with ``c6[::-1]``) is shown as the line's own target."""
+        text = linecache.getline(self.where(s), getattr(s, "lineno", 0) or 0).strip()
+        if not text or re.search(rf"\b{re.escape(name)}\b", text):
+            return name
+        return _target_of(text) or name
+
 
 # results that may hold their arguments or be views of them (np.diag of a matrix, np.array
 # with copy=False)
 SHARING = VIEWS | ITSELF | CONTAINERS | HOLDS_FIRST | {
     np.diag, np.array, np.require, np.broadcast_arrays, np.meshgrid}
+
+
+def _target_of(line: str) -> str | None:
+    """The name an assignment on one line writes into (``a1`` of ``a1[1:] *= v``)."""
+    try:
+        stmt = ast.parse(line).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+        [stmt.target] if isinstance(stmt, ast.AugAssign) else []
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    while isinstance(target, (ast.Subscript, ast.Attribute)):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else None
 
 
 def _objects(state: State, name: str) -> set:
