@@ -200,6 +200,21 @@ def reshaped(x):
     return np.sum(M @ M.T) + np.sum(v[::2] * v[1::2]) + len(x) * np.sum(x)
 
 
+def strided_pairs(x):
+    v = np.reshape(x * x, (-1,))
+    return np.sum(v[::2] * v[1::2]) + np.sum(np.sin(v[1:]))
+
+
+def reshaped_rows(x):
+    M = np.reshape(x, (2, 3))
+    return np.sum(M[0, :] * M[1, :]) + np.sum(np.tanh(M[:, 1]))
+
+
+def raveled_steps(x):
+    v = np.ravel(np.reshape(x, (3, 2)).T)
+    return np.sum(v[::3] ** 2) + np.sum(v[1:4] * v[2:5])
+
+
 def _reg(rng, n=40, d=5):
     return rng.normal(size=d), rng.normal(size=(n, d))
 
@@ -253,4 +268,9 @@ CORPUS = {
     "aliased_update": (aliased_update, lambda r: (r.normal(size=5),), (0,)),
     "reshaped": (reshaped, lambda r: (r.normal(size=6),), (0,)),
     "slices_and_steps": (slices_and_steps, lambda r: (r.normal(size=8),), (0,)),
+    # (an adjoint accumulated in place into a slice of an array the derivative made:
+    # written as write_at on JAX, whose arrays take no item writes)
+    "strided_pairs": (strided_pairs, lambda r: (r.normal(size=6),), (0,)),
+    "reshaped_rows": (reshaped_rows, lambda r: (r.normal(size=6),), (0,)),
+    "raveled_steps": (raveled_steps, lambda r: (r.normal(size=6),), (0,)),
 }

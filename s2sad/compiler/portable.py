@@ -34,6 +34,8 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
     source = _edit(source, _guarded_divisions(ast.parse(source)))
     if backend.scalar_views(spelled):
         source = _element_reads_copied(source)
+    if not backend.writable(spelled):
+        source = _item_writes_functional(source)
     tree = ast.parse(source)
     fn_node = tree.body[0]
     assert isinstance(fn_node, ast.FunctionDef)  # the source is one generated def
@@ -143,6 +145,28 @@ def _element_reads_copied(source: str) -> str:
             (n.lineno, n.col_offset, (n.end_lineno, n.end_col_offset),
              f"read_at({ast.get_source_segment(source, n.value)}, "
              f"{_index_text(source, n.slice)})") for n in reads])
+
+
+def _item_writes_functional(source: str) -> str:
+    """``d[i] += v`` -> ``d = write_at(d, i, d[i] + v)``, for a library whose arrays take
+    no item writes (JAX): the NumPy variant accumulates adjoints in place into arrays it
+    made itself, which ``write_at`` gives anew there (``.at[i].set``)."""
+    tree = ast.parse(source)
+    edits = []
+    for node in ast.walk(tree):
+        target = node.targets[0] if isinstance(node, ast.Assign) and \
+            len(node.targets) == 1 else getattr(node, "target", None) \
+            if isinstance(node, ast.AugAssign) else None
+        if not isinstance(target, ast.Subscript) or not isinstance(target.value, ast.Name):
+            continue
+        name, index = target.value.id, _index_text(source, target.slice)
+        value = _segment(source, node.value)
+        if isinstance(node, ast.AugAssign):  # (the operator as the line spells it)
+            op = ast.unparse(ast.BinOp(ast.Name("a"), node.op, ast.Name("b")))[2:-2]
+            value = f"{_segment(source, target)} {op} ({value})"
+        edits.append((node.lineno, node.col_offset, (node.end_lineno, node.end_col_offset),
+                      f"{name} = write_at({name}, {index}, {value})"))
+    return _edit(source, edits)
 
 
 def _index_text(source: str, index: ast.AST) -> str:

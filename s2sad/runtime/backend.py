@@ -258,6 +258,7 @@ class Spelling:
     """An array-API namespace under NumPy's names; ``linalg`` likewise."""
 
     _scalar_views: bool  # set by scalar_views() once probed; no class default
+    _writable: bool  # set by writable() once probed
 
     def __init__(self, ns: Any, backend: str, numpy_module: Any = np,
                  table: frozenset = _SAME) -> None:
@@ -344,6 +345,19 @@ def scalar_views(spelled: Spelling) -> bool:
         except (TypeError, ValueError, NotImplementedError, AttributeError):
             spelled._scalar_views = False  # immutable (JAX) or lazy (Dask): never views
     return spelled._scalar_views
+
+
+def writable(spelled: Spelling) -> bool:
+    """Whether the library's arrays take item writes (``a[i] = v``: not JAX's), seen
+    once per library."""
+    if not hasattr(spelled, "_writable"):
+        try:
+            a = spelled.namespace.zeros(2)
+            a[0] = 1.0
+            spelled._writable = True
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            spelled._writable = False
+    return spelled._writable
 
 
 def _arrays(values: tuple) -> list:
