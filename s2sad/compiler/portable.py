@@ -154,9 +154,10 @@ def _item_writes_functional(source: str) -> str:
     tree = ast.parse(source)
     edits = []
     for node in ast.walk(tree):
+        if not isinstance(node, (ast.Assign, ast.AugAssign)):
+            continue
         target = node.targets[0] if isinstance(node, ast.Assign) and \
-            len(node.targets) == 1 else getattr(node, "target", None) \
-            if isinstance(node, ast.AugAssign) else None
+            len(node.targets) == 1 else getattr(node, "target", None)
         if not isinstance(target, ast.Subscript) or not isinstance(target.value, ast.Name):
             continue
         name, index = target.value.id, _index_text(source, target.slice)
