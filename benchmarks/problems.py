@@ -32,6 +32,7 @@ from benchmarks import (
     problems_unseen2,
     problems_unseen3,
     problems_unseen4,
+    problems_unseen5,
 )
 
 
@@ -296,6 +297,8 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen3.SPECS]
 # stacked from a list, a stiffness matrix assembled by scalar writes, Newton iterations
 # inside implicit Euler steps, an XY model by np.roll, a chain of quaternions
 PROBLEMS += [Problem(**spec) for spec in problems_unseen4.SPECS]
+# (61) session 40: a spring network assembled edge by edge from an int edge list
+PROBLEMS += [Problem(**spec) for spec in problems_unseen5.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

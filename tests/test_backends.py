@@ -263,7 +263,12 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     **{(name, "array_api_strict"): "array_api_strict cannot run this step"
                        for name in ("gru_stack", "quat_chain")},
                     **{("quat_chain", lib): f"{lib} cannot run this step"
-                       for lib in ("torch", "jax")}}
+                       for lib in ("torch", "jax")},
+                    # (session 40: np.copy of the factored matrix as for fem_bar; on JAX
+                    # the reverse loop run at once gathers at index arrays)
+                    **{("spring_network", lib): "np.copy has no counterpart"
+                       for lib in ("dask", "torch", "array_api_strict")},
+                    ("spring_network", "jax"): "an index array into"}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

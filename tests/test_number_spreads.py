@@ -94,6 +94,42 @@ def test_a_spread_squared_stays_an_array(rng) -> None:
     np.testing.assert_allclose(s2sad.grad(f)(x), 4 * np.sum(x * x) * x)
 
 
+def gaussian_kl(mu, logvar):
+    return -0.5 * np.sum(1.0 + logvar - mu * mu - np.exp(logvar))
+
+
+def negated_twice(x, y):
+    d = -np.sum(x * y - np.cos(x))
+    return -d
+
+
+def kl_of_a_layer(W, h):
+    mu = h @ W
+    return -0.5 * np.mean(1.0 + mu - mu * mu - np.exp(mu)) + np.sum(mu ** 2)
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (gaussian_kl, [(6, 3), (6, 3)]), (negated_twice, [(5,), (5,)]),
+    (kl_of_a_layer, [(4, 3), (7, 4)])])
+def test_a_negated_spread_stays_a_number(rng, f, shapes) -> None:
+    """A spread read by its negation, ``dexp = -dsub`` (the adjoint of ``a - b``), bound
+    once and read by products of the full shape: both numbers, the summed value not
+    computed."""
+    args = [0.5 * rng.standard_normal(s) for s in shapes]
+    check_grad(f, *args, wrt=(0, 1))
+    check_jvp(f, *args, rng=rng)
+    assert "repeat_to" not in grad_source(f, *args, wrt=(0, 1))
+
+
+def test_gaussian_kl_closed_form(rng) -> None:
+    mu, logvar = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    dmu, dlogvar = s2sad.grad(gaussian_kl, wrt=(0, 1))(mu, logvar)
+    np.testing.assert_allclose(dmu, mu, rtol=1e-12)
+    np.testing.assert_allclose(dlogvar, 0.5 * (np.exp(logvar) - 1.0), rtol=1e-12)
+    source = grad_source(gaussian_kl, mu, logvar, wrt=(0, 1))
+    assert "1.0 + logvar" not in source  # (the summed value: not computed)
+
+
 # ----- factors constant along the summed axes -----
 
 
@@ -119,15 +155,15 @@ def test_factor_applied_after_the_sum(rng, case) -> None:
         form = "* p_1, axis=(1,), keepdims=True) / total"
     elif case == "columns":
         f, args = scaled_columns, (x, rng.uniform(1, 2, 4))
-        form = "np.sum("
+        form = "np.ones(np.shape(div)[0]) @"  # (sums down an axis: the rows pass's products)
     else:
         f, args = row_weights, (x, rng.standard_normal(5))
-        form = "np.sum("
+        form = "@ np.ones(np.shape(x)[1])"
     check_grad(f, *args, wrt=(0, 1))
     source = grad_source(f, *args, wrt=(0, 1))
     assert form in source
     if case == "columns":  # d/dw of x / w: the division by w after summing the rows
-        assert "axis=(0,)) / w" in source.replace("\n", "") or "/ (w * w)" in source
+        assert "@ (ddiv * div) / w" in source.replace("\n", "") or "/ (w * w)" in source
 
 
 # ----- 1.0 coefficients and signs -----

@@ -4,6 +4,7 @@ rewrite where it is proved, and none where the dtype is not float64."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import check_grad, grad_source
@@ -119,3 +120,89 @@ def test_row_sums_in_a_loop():
     rng = np.random.default_rng(6)
     check_grad(relax, 0.3 * rng.standard_normal((4, 3)), 0.1 * rng.standard_normal(3),
                wrt=(0, 1))
+
+
+# ----- sums down the first axis, flat dots -----
+
+
+def dense(W, b, X):
+    return np.sum(np.tanh(X @ W + b) ** 2)
+
+
+def centred(X, w):
+    c = X - np.mean(X, axis=0)
+    return np.sum((c @ w) ** 2)
+
+
+def column_totals(A):
+    return np.sum(np.sin(np.sum(A * A, axis=0)))
+
+
+@pytest.mark.parametrize("f, shapes, wrt", [
+    (dense, [(3, 4), (4,), (9, 3)], (0, 1, 2)), (centred, [(8, 3), (3,)], (0, 1)),
+    (column_totals, [(6, 2)], 0)])
+def test_first_axis_sums(rng, f, shapes, wrt):
+    """A bias's adjoint, a mean over samples, a column sum of a user's: down the first
+    axis of a float64 matrix as a product with ones, against central differences."""
+    args = [rng.standard_normal(s) for s in shapes]
+    check_grad(f, *args, wrt=wrt)
+    assert "np.ones(" in grad_source(f, *args, wrt=wrt)
+
+
+def test_first_axis_sum_closed_form(rng):
+    W, b, X = rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((9, 3))
+    t = np.tanh(X @ W + b)
+    db = s2sad.grad(dense, wrt=1)(W, b, X)
+    np.testing.assert_allclose(db, np.sum(2 * t * (1 - t * t), axis=0), rtol=1e-12)
+
+
+def test_first_axis_float32_keeps_sum():
+    A = ((np.arange(12).reshape(6, 2) % 5) * 0.1).astype(np.float32)
+    out = s2sad.grad(column_totals)(A)
+    assert out.dtype == np.float32
+    assert "np.ones" not in grad_source(column_totals, A)
+
+
+def taps(W, x):
+    k = W.shape[0]
+    H, L = x.shape[0] - k + 1, x.shape[1] - k + 1
+    out = np.zeros((H, L))
+    for i in range(k):
+        for j in range(k):
+            out = out + W[i, j] * x[i:i + H, j:j + L]
+    return np.sum(out ** 2)
+
+
+def window_match(t, img):
+    return np.sum(t * img[1:4, 2:5])
+
+
+def weighted_frames(w, F):
+    total = 0.0
+    for i in range(F.shape[0]):
+        total = total + w[i] * np.sum(F[i] * F[i, ::-1])
+    return total
+
+
+@pytest.mark.parametrize("f, shapes, wrt", [
+    (taps, [(3, 3), (7, 8)], (0, 1)), (window_match, [(3, 3), (6, 7)], (0, 1)),
+    (weighted_frames, [(3,), (3, 4, 4)], (0, 1))])
+def test_flat_dots(rng, f, shapes, wrt):
+    """The full sum of a product of two float64 arrays, a window strided: ``np.vdot``,
+    against central differences."""
+    args = [rng.standard_normal(s) for s in shapes]
+    check_grad(f, *args, wrt=wrt)
+    assert "np.reshape(" not in grad_source(f, *args, wrt=wrt)
+
+
+def test_flat_dot_of_a_complex_array_conjugates_nothing(rng):
+    """A complex window: no ``np.vdot`` (it would conjugate its first operand); the
+    gradient as JAX's, ``t`` where the window reads."""
+    def f(t, img):
+        return np.real(np.sum(t * img[1:4, 2:5]))
+    t = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    img = rng.standard_normal((6, 7)) + 1j * rng.standard_normal((6, 7))
+    g = s2sad.grad(f, wrt=1)(t, img)
+    expected = np.zeros_like(img)
+    expected[1:4, 2:5] = t
+    np.testing.assert_allclose(g, expected, rtol=1e-12)

@@ -23,15 +23,20 @@ from s2sad.compiler.names import call_named
 from s2sad.compiler.walks import block_statements, name_nodes
 
 
-def drop(body: list) -> list:
-    """``body`` with each such clear and sum dropped (in place)."""
+def drop(body: list, ranks: dict | None = None) -> list:
+    """``body`` with each such clear and sum dropped (in place); ``ranks``: the array
+    parameters' shape classes (an index read from one, ``i = edges[e, 0]`` with an index
+    per axis, is one number, as a counter is)."""
     blocks = [body] + [b for s, _, _ in block_statements(body)
                        for b in (getattr(s, "body", None), getattr(s, "orelse", None))
                        if isinstance(b, list) and b and isinstance(b[0], gast.stmt)]
     counters = None  # (worked out for the first block that clears an element: few do)
     for block in blocks:
         if any(_cleared(s) for s in block):
-            counters = _counters(body) if counters is None else counters
+            if counters is None:
+                counters = _counters(body)
+                _ELEMENTS.clear()
+                _ELEMENTS.update(_element_arrays(body, ranks or {}))
             _drop_in(block, counters)
         _drop_copies_back(block)
     return body
@@ -165,11 +170,30 @@ def _same_index(block: list, k: int, j: int, a: gast.expr, b: gast.expr) -> bool
 
 
 def _of_counters(e: gast.expr, counters: set[str]) -> bool:
-    """Is ``e`` int arithmetic of ``range`` loop counters and int literals (an element,
-    never an index array whose repeated entries ``add_at`` would sum)?"""
-    return all(isinstance(n, (gast.BinOp, gast.Tuple, gast.operator, gast.expr_context)) or
-               isinstance(n, gast.Name) and n.id in counters or
-               isinstance(n, gast.Constant) and type(n.value) is int for n in gast.walk(e))
+    """Is ``e`` int arithmetic of ``range`` loop counters and int literals, or of elements
+    of array parameters read at such (an element, never an index array whose repeated
+    entries ``add_at`` would sum)?"""
+    if isinstance(e, gast.Tuple):
+        return all(_of_counters(x, counters) for x in e.elts)
+    if isinstance(e, gast.Subscript):
+        index = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        return isinstance(e.value, gast.Name) and _ELEMENTS.get(e.value.id) == len(index) \
+            and all(_of_counters(x, counters) for x in index)
+    if isinstance(e, gast.BinOp):
+        return _of_counters(e.left, counters) and _of_counters(e.right, counters)
+    return isinstance(e, gast.Name) and e.id in counters or \
+        isinstance(e, gast.Constant) and type(e.value) is int
+
+
+_ELEMENTS: dict[str, int] = {}  # array parameter never bound -> its rank (one ``drop``'s)
+
+
+def _element_arrays(body: list, ranks: dict) -> dict[str, int]:
+    """The array parameters of known rank no statement binds: ``p[i, j]`` with an index
+    per axis is one element of them."""
+    bound = _bound(body)
+    return {p: len(shape) for p, shape in ranks.items()
+            if isinstance(shape, tuple) and p not in bound}
 
 
 def _counted(s: gast.stmt) -> bool:
@@ -201,6 +225,10 @@ def _resolved(block: list, k: int, e: gast.expr) -> tuple[int, gast.expr]:
                     all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.operator,
                                        gast.expr_context)) for n in _walk(s.value)):
                 return r, s.value
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.value, gast.Subscript) and \
+                    isinstance(s.value.value, gast.Name) and s.value.value.id in _ELEMENTS:
+                return r, s.value  # (an index read from an array parameter)
             return k, e
     return k, e
 

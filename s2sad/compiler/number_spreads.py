@@ -89,7 +89,10 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
     loose = {name for name, e in spreads.items() if not _number_spread(e, facts)}
     if not spreads and not _any_spread(body):
         return []
-    parents = parent_map(body)
+    parents = _Parents(parent_map(body))
+    for n in name_nodes(body):  # (the reads of each name: a copy ``t = -d`` is followed)
+        if n.ctx.__class__ is gast.Load:
+            parents.loads.setdefault(n.id, []).append(n)
     assigns, refused, read, direct, elements = _uses(body, spreads, loose, parents, facts)
     for spread in direct:
         _replace(parents[id(spread)], spread, spread.args[0])
@@ -105,6 +108,8 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
     for name in kept:
         assigns[name].value = spreads[name].args[0]
         facts.shapes[name] = ()
+        for n in read[name]:  # (``t = -d``: a number too now)
+            facts.shapes.update({t: () for t in _copies(n, parents, facts)})
         assigns[name].value = _lengths_from_arguments(assigns[name].value, facts,
                                                       arrays)
         if _python_number(assigns[name].value, numbers):
@@ -281,6 +286,11 @@ def _spreads_alike(read: gast.Name, like: gast.expr, parents: dict, facts: dims.
     parent = parents.get(id(read))
     while isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
         child, parent = parent, parents.get(id(parent))
+    copies = _copies(read, parents, facts)
+    if copies:  # (``t = -d`` bound once, every read of ``t`` broadcasting it alike)
+        reads = _loads(parents).get(copies[0], [])
+        return bool(reads) and all(_spreads_alike(n, like, parents, facts, spreads)
+                                   for n in reads)
     if isinstance(parent, gast.BinOp) and isinstance(parent.op, _ARITHMETIC):
         other = parent.right if parent.left is child else parent.left
         return _shaped(other, shape, facts, spreads)
@@ -300,6 +310,35 @@ def _spreads_alike(read: gast.Name, like: gast.expr, parents: dict, facts: dims.
                    _shaped(a, shape, facts, spreads) for a in others) and \
             any(_shaped(a, shape, facts, spreads) for a in others)
     return False
+
+
+def _copies(read: gast.Name, parents: dict, facts: dims.Facts) -> list[str]:
+    """``[t]`` where ``read`` is (negated) all of ``t = -d``, ``t`` bound once and of
+    ``d``'s shape (the adjoint of ``a - b`` or of ``-b`` read on), and ``t``'s own copies
+    after it; else ``[]``."""
+    child: gast.AST = read
+    parent = parents.get(id(read))
+    while isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
+        child, parent = parent, parents.get(id(parent))
+    if not (isinstance(parent, gast.Assign) and parent.value is child and
+            len(parent.targets) == 1 and parent.targets[0].__class__ is gast.Name):
+        return []
+    t = parent.targets[0].id
+    if len(facts.defs.get(t, ())) != 1 or not dims.same(facts.of(load(t)), facts.of(read)):
+        return []
+    return [t, *[c for n in _loads(parents).get(t, []) for c in _copies(n, parents, facts)]]
+
+
+class _Parents(dict):
+    """The parent of each node by id, and the reads of each name (``loads``)."""
+
+    def __init__(self, parents: dict) -> None:
+        super().__init__(parents)
+        self.loads: dict[str, list] = {}
+
+
+def _loads(parents: dict) -> dict[str, list]:
+    return getattr(parents, "loads", {})
 
 
 def _shaped(e: gast.expr, shape: tuple, facts: dims.Facts, spreads: dict) -> bool:

@@ -40,6 +40,7 @@ from s2sad.compiler import (
     number_spreads,
     ownership,
     recompute,
+    relu_shares,
     remat_views,
     reuse,
     row_sums,
@@ -53,6 +54,7 @@ from s2sad.compiler import (
     tape_rows,
     transcendentals,
     undo_writes,
+    vector_loops,
     written_back,
     zero_branches,
 )
@@ -187,7 +189,7 @@ def tidy(body: list, facts: Facts) -> list:
     """Copies folded, single-use temporaries inlined, dead code dropped (an adjoint's
     element cleared where no one reads it again too)."""
     body = simplify.simplify(body, facts.namespace, facts.params)
-    return dead_clears.drop(kept_elements.drop(body))
+    return dead_clears.drop(kept_elements.drop(body, facts.ranks))
 
 
 def guards(body: list, facts: Facts) -> list:
@@ -203,6 +205,7 @@ def guards(body: list, facts: Facts) -> list:
 def arithmetic(body: list, facts: Facts) -> list:
     """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
     body = logistic.simplify(body)
+    body = relu_shares.simplify(body, facts.namespace)
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
@@ -297,11 +300,16 @@ def share(body: list, facts: Facts) -> list:
 
 
 def invariant(body: list, facts: Facts) -> list:
-    """What a loop computes the same in every trip computed once, in front of it."""
+    """What a loop computes the same in every trip computed once, in front of it; a
+    reversed element loop whose trips are independent run for all trips at once."""
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
-    return invariants.move_invariants(body, facts.namespace)
+    body = invariants.move_invariants(body, facts.namespace)
+    if facts.ranks and facts.real and \
+            vector_loops.vectorise(body, _shapes(body, facts), facts.namer):
+        facts.shapes = None
+    return body
 
 
 def batched(body: list, facts: Facts) -> list:

@@ -47,20 +47,42 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
         for at, pop in enumerate(rev.body):
             slot = getattr(pop, "s2sad_slot", None)
             forward, push = pushes.get(slot, (None, None))
+            pairs = _popped_names(pop, push)
             if forward is None or not reversed_of(rev, forward) or \
-                    not _counter_kept(forward) or not _single_name_pop(pop, push):
+                    not _counter_kept(forward) or not pairs:
                 continue
-            name = pop.targets[0].id
             fixed = _fixed(body, numbers, params) if fixed is None else fixed
-            value = _value(forward.body, forward.body.index(push), name,
-                           fixed | {forward.target.id})
-            if value is not None and (name in numbers or _tested(rev, name) or
-                                      _item(value) or _choice(value) or
-                                      any(map(_shape_call, walk(value)))):
-                rev.body[at] = copy_origin(gast.Assign(targets=pop.targets, value=value,
-                                                       type_comment=None), pop)
+            values = [_value(forward.body, forward.body.index(push), pushed,
+                             fixed | {forward.target.id}) for _, pushed in pairs]
+            if all(value is not None and (name in numbers or _tested(rev, name) or
+                                          _item(value) or _choice(value) or
+                                          any(map(_shape_call, walk(value))))
+                   for (name, _), value in zip(pairs, values)):
+                rev.body[at:at + 1] = [copy_origin(gast.Assign(
+                    targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                       type_comment=None)],
+                    value=value, type_comment=None), pop)
+                    for (name, _), value in zip(pairs, values)]
                 forward.body.remove(push)
     return body
+
+
+def _popped_names(pop: gast.stmt, push: gast.stmt | None) -> list[tuple[str, str]]:
+    """(name popped, name pushed) of a pop of one name (``x = stack.pop()`` of
+    ``stack.append(x)``) or of a tuple of names (``i, j = stack.pop()`` of
+    ``stack.append((a, b))``: each taken again on its own); else ``[]``."""
+    if _single_name_pop(pop, push):
+        return [(pop.targets[0].id, pop.targets[0].id)]
+    if push is None or not isinstance(pop, gast.Assign) or len(push.value.args) != 1:
+        return []
+    popped, pushed = pop.targets[0], push.value.args[0]
+    if not (isinstance(popped, gast.Tuple) and isinstance(pushed, gast.Tuple) and
+            len(popped.elts) == len(pushed.elts) and
+            all(isinstance(n, gast.Name) for n in popped.elts + pushed.elts)):
+        return []
+    names = [n.id for n in popped.elts]
+    return list(zip(names, [n.id for n in pushed.elts])) if len(set(names)) == len(names) \
+        else []
 
 
 def _fixed(body: list, numbers: set[str], params: set[str]) -> set[str]:
@@ -135,9 +157,12 @@ def _single_name_pop(pop: gast.stmt, push: gast.stmt | None) -> bool:
 
 
 def _item(value: gast.expr) -> bool:
-    """``keys[i]``: an item or a view taken again, O(1) whatever it holds."""
+    """``keys[i]`` or ``edges[e, 0]``: an item or a view taken again, O(1) whatever it
+    holds."""
+    index = value.slice.elts if isinstance(value, gast.Subscript) and \
+        isinstance(value.slice, gast.Tuple) else [getattr(value, "slice", None)]
     return isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-        isinstance(value.slice, (gast.Name, gast.Constant))
+        all(isinstance(i, (gast.Name, gast.Constant)) for i in index)
 
 
 def _tested(loop: gast.For, name: str) -> bool:

@@ -1,12 +1,19 @@
 """Late pass ``rows``: a sum (or mean, or 2-norm) over the last axis of a float64 array of
 rank two or more, written as a product with a vector of ones (``r2 = d * d @
-np.ones(3)``, ``np.sqrt(d * d @ np.ones(3))``); the 2-norm of a float64 vector as
-``np.sqrt(x @ x)`` (NumPy's own formula, without its checks).
+np.ones(3)``, ``np.sqrt(d * d @ np.ones(3))``); a sum or mean over the first axis of a
+float64 matrix (a bias's adjoint, ``np.sum(dz, axis=(0,))``) as ``np.ones(n) @ dz``; the
+2-norm of a float64 vector as ``np.sqrt(x @ x)`` (NumPy's own formula, without its
+checks); the flat dot of two arrays the first of which is real,
+``np.reshape(a, (-1,)) @ np.reshape(b, (-1,))``, as ``np.vdot(a, b)`` (no copy of a
+strided ``b``, a convolution's tap: two thirds of the time; for a real ``a`` its
+conjugate is ``a``).
 
 NumPy reduces along a short contiguous last axis with an inner loop per output element:
 ``np.sum(d * d, axis=-1)`` of a (128, 128, 3) array of pairwise differences takes ten
 times as long as the matrix-vector product, and no measured length is slower as a
-product (pairwise distances, per-row losses, layer norms).  Only where it is proved:
+product (pairwise distances, per-row losses, layer norms).  Down the first axis NumPy adds
+row after row, as fast as the product only for a few long rows (a (1000, 10) array: four
+times as long; (5000, 3): ten times).  Only where it is proved:
 the array's rank known and its dtype float64 (``@`` keeps a float32 or integer dtype
 that the ones would change, or that ``np.sum`` would widen); the ones' length a literal
 or an argument's length.  Float rounding may differ (another order of summation).
@@ -32,7 +39,7 @@ def candidates(body: list, namespace: dict) -> bool:
     then free)."""
     return any(n.__class__ is gast.Call and (
         n.keywords or len(n.args) > 1 or getattr(n.func, "attr", None) == "norm") and
-        evaluate_ref(n.func, namespace) in _CALLS for n in nodes(body))
+        evaluate_ref(n.func, namespace) in (*_CALLS, np.reshape) for n in nodes(body))
 
 
 def as_products(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
@@ -53,6 +60,18 @@ class _Rows(Transformer):
         self.arrays, self.changed = arrays, False
         self._kinds: dict[str, str] | None = None
 
+    def visit_BinOp(self, node: gast.BinOp) -> gast.expr:
+        """``np.reshape(a, (-1,)) @ np.reshape(b, (-1,))`` of a float64 ``a`` as
+        ``np.vdot(a, b)``."""
+        self.generic_visit(node)
+        a, b = _flattened(node.left, self.namespace), _flattened(node.right, self.namespace)
+        if node.op.__class__ is not gast.MatMult or a is None or b is None or \
+                not self.real(a):
+            return node
+        self.changed = True
+        return gast.Call(func=gast.Attribute(value=load("np"), attr="vdot", ctx=gast.Load()),
+                         args=[a, b], keywords=[])
+
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         fn = evaluate_ref(node.func, self.namespace)
@@ -67,6 +86,8 @@ class _Rows(Transformer):
                 isinstance(x, gast.Name) and self.float64(x):  # (NumPy's own formula)
             self.changed = True
             return _np("sqrt", gast.BinOp(left=x, op=gast.MatMult(), right=clone(x)))
+        if fn in _REDUCTIONS and _rank_is(shape, 2) and axis in (0, -2):
+            return self.first_axis(node, fn, x, shape)
         if not isinstance(shape, tuple) or len(shape) < 2 or axis not in (-1, len(shape) - 1):
             return node
         length = self.length(shape[-1], x)
@@ -86,10 +107,29 @@ class _Rows(Transformer):
         return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
                                                      right=clone(length))
 
+    def first_axis(self, node: gast.Call, fn: object, x: gast.expr, shape: tuple
+                   ) -> gast.expr:
+        """``np.sum(x, axis=0)`` (``np.mean``) of a float64 matrix as ``np.ones(n) @ x``."""
+        length = self.length(shape[0], x)
+        if length is None or not self.float64(x):
+            return node
+        self.changed = True
+        ones = gast.Call(func=gast.Attribute(value=load("np"), attr="ones", ctx=gast.Load()),
+                         args=[length], keywords=[])
+        total = gast.BinOp(left=ones, op=gast.MatMult(), right=x)
+        return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
+                                                     right=clone(length))
+
     def float64(self, e: gast.expr) -> bool:
+        return self.dtype(e) == dtypes.F64
+
+    def real(self, e: gast.expr) -> bool:
+        return self.dtype(e) in (dtypes.F64, dtypes.REAL)
+
+    def dtype(self, e: gast.expr) -> str | None:
         if self._kinds is None:
             self._kinds = self.kinds()
-        return dtypes.of(e, self._kinds, self.namespace) == dtypes.F64
+        return dtypes.of(e, self._kinds, self.namespace)
 
     def length(self, dim: object, summed: gast.expr) -> gast.expr | None:
         """The length as an expression: a literal, or ``np.shape(v)[j]`` of an array of
@@ -135,7 +175,21 @@ def _norm_axis(node: gast.Call) -> tuple[int | None, bool] | None:
     return _literal_int(axis), keep.value
 
 
+def _flattened(e: gast.expr, namespace: dict) -> gast.expr | None:
+    """``a`` of ``np.reshape(a, (-1,))``."""
+    if e.__class__ is not gast.Call or len(e.args) != 2 or e.keywords or \
+            evaluate_ref(e.func, namespace) is not np.reshape:
+        return None
+    shape = e.args[1]
+    if not (isinstance(shape, gast.Tuple) and len(shape.elts) == 1 and
+            _literal_int(shape.elts[0]) == -1):
+        return None
+    return e.args[0]
+
+
 def _literal_int(axis: gast.expr | None) -> int | None:
+    if isinstance(axis, gast.Tuple) and len(axis.elts) == 1:  # (``axis=(0,)``)
+        axis = axis.elts[0]
     if isinstance(axis, gast.UnaryOp) and isinstance(axis.op, gast.USub) and \
             isinstance(axis.operand, gast.Constant) and type(axis.operand.value) is int:
         return -axis.operand.value

@@ -145,6 +145,7 @@ _WRITTEN: dict[str, Callable] = {
     "reshape": _reshape, "squeeze": _squeeze,
     "ravel": lambda xp, a, order="C": _reshape(xp, a, (-1,), order),
     "dot": _dot, "transpose": _transpose, "swapaxes": _swapaxes,
+    "vdot": lambda xp, a, b: xp.vecdot(xp.reshape(a, (-1,)), xp.reshape(b, (-1,))),
     "expand_dims": _expand_dims, "outer": _outer, "var": _spread("var"),
     "std": _spread("std"), "iscomplexobj": _iscomplexobj,
     "ndim": lambda xp, a: _ndim(a), "shape": lambda xp, a: tuple(getattr(a, "shape", ())),

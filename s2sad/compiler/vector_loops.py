@@ -1,0 +1,188 @@
+"""Part of the late pass ``invariants``: a loop whose trips are independent, each reading
+elements and adding one number into its own element of an adjoint, run for all trips at
+once as array operations over the counter.
+
+The reverse of an element loop that scatters into an array (a stiffness matrix assembled
+element by element, ``K[e, e + 1] -= k``) gathers: ``dk = dK[e + 1, e + 1] - dK[e + 1, e]
+- ...; dE[e] += dk * n``, a trip per element, each a few NumPy scalar operations
+(~0.1 us each).  No trip reads what another writes, so with ``e = np.arange(n)`` the same
+statements gather every trip's elements at once, and ``dE[0:n] += dk * n`` adds them:
+the same IEEE operations on the same numbers, element by element.
+
+Only where it is proved: a ``range`` loop of one or two bounds (its counter and every
+name the body binds not read after it, nor read in a trip before the trip binds it); a
+body of assignments of ``+``, ``-``, ``*`` and negation (no division: Python's floats
+raise where NumPy's give inf) of literals, numbers bound outside the loop (shape ``()``),
+names the body bound, and elements ``a[i, j]`` of arrays of known rank the loop does not
+write, at indices of the same kinds; adding by ``d = add_at(d, None, e, v)`` into vectors
+``d`` at the counter itself, read nowhere else in the loop; the counter from ``range(n)``
+or ``range(k, n)`` of a literal ``k >= 0``: distinct trips add into distinct elements,
+so ``d[e_all] += v`` adds as the trips did (an index out of range raises alike).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from s2sad import runtime
+from s2sad.compiler import dims
+from s2sad.compiler.liveness import exposed, live_after
+from s2sad.compiler.names import Namer, copy_origin, load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import name_nodes
+
+_OPS = (gast.Add, gast.Sub, gast.Mult)
+
+
+def vectorise(body: list, facts: dims.Facts, namer: Namer) -> bool:
+    """Each such loop of ``body``'s top level rewritten; whether one was (of a real
+    program only: ``add_at`` takes a complex value's real part)."""
+    after: dict[int, frozenset] = {}
+    live_after(body, after)
+    changed = False
+    for s in list(body):
+        if s.__class__ is gast.For and _independent(s, facts, after[id(s)]):
+            at = body.index(s)
+            body[at:at + 1] = _at_once(s, body, namer)
+            changed = True
+    return changed
+
+
+def _bounds(loop: gast.For) -> list | None:
+    """The bounds of ``range(n)`` or ``range(k, n)`` of a literal ``k >= 0`` (or of
+    ``reversed`` of one): counters distinct and not negative, elements apart."""
+    it = loop.iter
+    if _called(it, "reversed") and len(it.args) == 1:
+        it = it.args[0]
+    if not _called(it, "range") or len(it.args) not in (1, 2) or len(it.args) == 2 and not (
+            it.args[0].__class__ is gast.Constant and type(it.args[0].value) is int and
+            it.args[0].value >= 0):
+        return None
+    return it.args
+
+
+def _called(e: gast.expr, name: str) -> bool:
+    return e.__class__ is gast.Call and e.func.__class__ is gast.Name and \
+        e.func.id == name and not e.keywords
+
+
+def _independent(loop: gast.For, facts: dims.Facts, live: frozenset) -> bool:
+    if loop.orelse or loop.target.__class__ is not gast.Name or _bounds(loop) is None or \
+            not loop.body:
+        return False
+    e = loop.target.id
+    bound = {e}
+    sums: set[str] = set()
+    for s in loop.body:
+        if s.__class__ is not gast.Assign or len(s.targets) != 1 or \
+                s.targets[0].__class__ is not gast.Name or \
+                getattr(s, "s2sad_slot", None) is not None:
+            return False
+        target = s.targets[0].id
+        if _accumulates(s.value, target, e, facts, namespace=facts.namespace):
+            sums.add(target)
+            value = s.value.args[3]
+        elif target in sums:
+            return False
+        else:
+            bound.add(target)
+            value = s.value
+        if not _elementwise(value, bound, facts):
+            return False
+    return bool(sums) and not bound & live and not (bound - {e}) & exposed(loop.body) and \
+        not any(_reads_sum(s, sums) for s in loop.body) and \
+        all(_fresh_sum(d, facts) for d in sums)
+
+
+def _fresh_sum(d: str, facts: dims.Facts) -> bool:
+    """Every binding of ``d`` is zeros made for it or an ``add_at`` into it: no other
+    name holds its array (``d[e_all] += v`` writes it in place, as ``add_at`` did)."""
+    return all(v.__class__ is gast.Call and v.func.__class__ is gast.Name and (
+        v.func.id == "zeros_like" or v.func.id == "add_at" and v.args and
+        v.args[0].__class__ is gast.Name and v.args[0].id == d)
+        for v in facts.defs.get(d, [None]))
+
+
+def _reads_sum(s: gast.Assign, sums: set[str]) -> bool:
+    """``s`` reads a sum but as its own ``add_at``'s first argument."""
+    value = s.value.args[3] if s.targets[0].id in sums else s.value
+    return any(n.id in sums for n in name_nodes(value))
+
+
+def _accumulates(v: gast.expr, target: str, e: str, facts: dims.Facts,
+                 namespace: dict) -> bool:
+    """``add_at(target, None, e, value)`` into a vector ``target``."""
+    return v.__class__ is gast.Call and len(v.args) == 4 and not v.keywords and \
+        evaluate_ref(v.func, namespace) is runtime.add_at and \
+        v.args[0].__class__ is gast.Name and v.args[0].id == target and \
+        v.args[1].__class__ is gast.Constant and v.args[1].value is None and \
+        v.args[2].__class__ is gast.Name and v.args[2].id == e and \
+        _rank(facts.of(load(target))) == 1
+
+
+def _rank(shape: object) -> int | None:
+    return len(shape) if isinstance(shape, tuple) else None
+
+
+def _elementwise(v: gast.expr, bound: set[str], facts: dims.Facts) -> bool:
+    """``v`` is ``+ - *`` and negation of literals, names the body bound, numbers bound
+    outside and elements of arrays of known rank not bound in the loop."""
+    if v.__class__ is gast.BinOp:
+        return v.op.__class__ in _OPS and _elementwise(v.left, bound, facts) and \
+            _elementwise(v.right, bound, facts)
+    if v.__class__ is gast.UnaryOp:
+        return v.op.__class__ is gast.USub and _elementwise(v.operand, bound, facts)
+    if v.__class__ is gast.Constant:
+        return type(v.value) in (int, float)
+    if v.__class__ is gast.Name:
+        return v.id in bound or facts.of(v) == ()
+    if v.__class__ is gast.Subscript:
+        index = v.slice.elts if v.slice.__class__ is gast.Tuple else [v.slice]
+        return v.value.__class__ is gast.Name and v.value.id not in bound and \
+            _rank(facts.of(v.value)) == len(index) and facts.of(v) == () and \
+            all(i.__class__ is not gast.Slice and _elementwise(i, bound, facts)
+                for i in index)
+    return False
+
+
+def _at_once(loop: gast.For, body: list, namer: Namer) -> list:
+    """``e_all = np.arange(...)`` of the loop's bounds, and the body reading it, its
+    ``d = add_at(d, None, e, v)`` as ``d[e_all] += v`` (what ``add_at`` does at
+    distinct indices, without ``np.add.at``'s unbuffered loop); a name the body binds
+    that some other statement binds too named afresh (the shape facts see one shape per
+    name: a number elsewhere, a vector here)."""
+    bounds = _bounds(loop)
+    assert bounds is not None
+    inside = Counter(n.id for n in name_nodes(loop.body) if n.ctx.__class__ is gast.Store)
+    outside = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is gast.Store)
+    e = loop.target.id
+    renames = {e: namer.fresh(e + "_all")}
+    renames.update({name: namer.fresh(name) for name in inside
+                    if outside[name] > inside[name]})
+    sums = _sums(loop)
+    for n in name_nodes(loop.body):
+        if n.id in renames and n.id not in sums:
+            n.id = renames[n.id]
+    arange = gast.Call(func=gast.Attribute(value=load("np"), attr="arange", ctx=gast.Load()),
+                       args=list(bounds), keywords=[])
+    first = gast.Assign(targets=[gast.Name(id=renames[e], ctx=gast.Store(),
+                                           annotation=None, type_comment=None)],
+                        value=arange, type_comment=None)
+    copy_origin(first, loop)
+    sums = _sums(loop)
+    for s in loop.body:
+        if s.targets[0].id in sums:  # d = add_at(d, None, e_all, v)  ->  d[e_all] += v
+            d, _, at, v = s.value.args
+            s.__class__ = gast.AugAssign
+            s.target = gast.Subscript(value=d, slice=at, ctx=gast.Store())
+            s.op, s.value = gast.Add(), v
+            del s.targets
+    return [first, *loop.body]
+
+
+def _sums(loop: gast.For) -> set[str]:
+    """The names the loop adds into (``d = add_at(d, ...)``): kept as they are."""
+    return {s.targets[0].id for s in loop.body if s.value.__class__ is gast.Call and
+            s.value.args and s.value.args[0].__class__ is gast.Name and
+            s.value.args[0].id == s.targets[0].id}
