@@ -451,7 +451,8 @@ def _entry(kind: str) -> Callable:
                                    checkpoint=checkpoint)
         if checkpoint:  # loops named by their line: as if marked with s2sad.checkpoint
             f = with_checkpoints(f, checkpoint)
-        if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad"):
+        if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad") and \
+                not library.has_varargs(library.called(f)):  # (f(x, **kw): per call, below)
             f = f.as_function()  # grad(grad(np.sin)): the inner one for one argument
         if (library.is_library_callable(f) or library.has_varargs(f) or
                 isinstance(f, library.CallOf)) and not has_aux:  # made per call
