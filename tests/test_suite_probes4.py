@@ -91,3 +91,144 @@ def test_second_derivative_of_positions_gathered():
     np.testing.assert_allclose(dd, 18 * x, rtol=1e-12)
     d = s2sad.grad(spread_positions)
     np.testing.assert_allclose(dd, (d(x + eps, 3.0) - d(x - eps, 3.0)) / (2 * eps), rtol=1e-7)
+
+
+# ----- np.nan_to_num's forward rule multiplied the tangent by np.isfinite(x): where x is
+# infinite (a / 0) its tangent is too, and inf * 0 gave NaN for the constant put in -----
+
+def put_in_for_a_division_by_zero(a):
+    return np.nan_to_num(a / np.array([1.0, 0.0, 2.0]), posinf=3.0)
+
+
+def put_in_for_a_log_of_zero(a):
+    return np.nan_to_num(np.log(a - 1.0))
+
+
+def put_in_squared(a):
+    return np.sum(np.nan_to_num(np.sqrt(a) / (a - 2.0), posinf=1.0, neginf=-1.0) ** 2)
+
+
+@pytest.mark.parametrize("f, x, expected", [
+    (put_in_for_a_division_by_zero, np.ones(3), [1.0, 0.0, 0.5]),
+    (put_in_for_a_log_of_zero, np.array([1.0, 2.0, 3.0]), [0.0, 1.0, 0.5]),
+])
+def test_nan_to_num_of_an_infinite_value_has_zero_tangent(f, x, expected):
+    with np.errstate(divide="ignore"):
+        _, tangent = s2sad.jvp(f)(x, np.ones(3))
+        _, cotangent = s2sad.vjp(f)(x, np.ones(3))
+        np.testing.assert_allclose(tangent, expected, rtol=1e-12)
+        np.testing.assert_allclose(cotangent, expected, rtol=1e-12)
+
+
+def test_nan_to_num_of_an_infinite_value_second_order(rng):
+    x = np.array([2.0, 0.7, 3.1])  # (sqrt(2) / 0: +inf, put in as 1: flat there)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = s2sad.grad(put_in_squared)(x)
+        assert g[0] == 0.0 and np.all(np.isfinite(g))
+        t = rng.standard_normal(3)
+        _, hv = s2sad.jvp(s2sad.grad(put_in_squared))(x, t)
+        assert np.all(np.isfinite(hv)) and hv[0] == 0.0
+    y = x[1:]
+    check_hessian(lambda v: put_in_squared(np.concatenate([[2.0], v])), y)
+
+
+# ----- np.quantile / np.percentile with NumPy's other methods (were refused: 'linear'
+# only): the continuous ones move the rank, 'lower' / 'higher' / 'midpoint' / 'nearest'
+# weigh the two order statistics around it -----
+
+QUANTILE_METHODS = ['weibull', 'hazen', 'median_unbiased', 'normal_unbiased', 'lower',
+                    'higher', 'midpoint', 'nearest']
+
+
+@pytest.mark.parametrize("method", QUANTILE_METHODS)
+@pytest.mark.parametrize("q, axis, shape", [(0.3, None, (7,)), ([0.0, 0.5, 1.0, 0.05], 1, (2, 5)),
+                                            (0.95, 0, (4, 3))])
+def test_quantile_methods(method, q, axis, shape, rng):
+    a = rng.standard_normal(shape)
+    f = lambda x: np.quantile(x, q, axis=axis, method=method)  # noqa: E731
+    value, _ = s2sad.vjp(f)(a, np.ones(np.shape(f(a))))
+    np.testing.assert_allclose(value, f(a), rtol=1e-13, atol=1e-15)
+    check_vjp(f, a, rng=rng)
+    check_jvp(f, a, rng=rng)
+
+
+def quantile_by(method):
+    return lambda v: np.quantile(v, 0.3, method=method)
+
+
+def test_quantile_methods_closed_forms():
+    x = np.array([3.0, 1.0, 4.0, 1.5, 9.0])  # sorted: 1, 1.5, 3, 4, 9; rank 0.3 * 4 = 1.2
+    rank_of = {'lower': {3: 1.0}, 'higher': {0: 1.0}, 'midpoint': {3: 0.5, 0: 0.5},
+               'nearest': {3: 1.0}, 'linear': {3: 0.8, 0: 0.2}}
+    for method, weights in rank_of.items():
+        expected = np.zeros(5)
+        for i, w in weights.items():
+            expected[i] = w
+        g = s2sad.grad(quantile_by(method))(x)
+        np.testing.assert_allclose(g, expected, rtol=1e-12, err_msg=method)
+    # 'hazen': rank 5 q - 0.5 = 1.0 exactly, all of it on the second smallest
+    np.testing.assert_allclose(s2sad.grad(lambda v: np.percentile(v, 30, method='hazen'))(x),
+                               [0, 0, 0, 1.0, 0], atol=1e-12)
+
+
+def test_quantile_method_second_order_and_refusal(rng):
+    x = rng.standard_normal(6)
+    check_hessian(lambda v: np.quantile(v ** 3, 0.4, method='median_unbiased') ** 2, x)
+    with pytest.raises(s2sad.DifferentiationError, match="test_suite_probes4.py"):
+        s2sad.grad(lambda v: np.quantile(v, 0.4, method='inverted_cdf'))(x)
+
+
+# ----- NumPy's polynomial helpers, np.geomspace, np.modf, np.broadcast_arrays (were
+# refused: no rule); through closed forms computing NumPy's values -----
+
+def _n(rng, *shape):
+    return rng.standard_normal(shape)
+
+
+POLYNOMIAL_CASES = [
+    ("polyadd longer second", lambda p, q: np.polyadd(p, q), ((3,), (5,))),
+    ("polyadd longer first", lambda p, q: np.polyadd(p, q), ((4,), (2,))),
+    ("polysub", lambda p, q: np.polysub(p, q), ((2,), (3,))),
+    ("polymul", lambda p, q: np.polymul(p, q), ((3,), (2,))),
+    ("polyder twice", lambda p: np.polyder(p, 2), ((5,),)),
+    ("polyint with constants", lambda p: np.polyint(p, 2, k=[1.0, 2.0]), ((3,),)),
+    ("polyint in its constant", lambda p, k: np.polyint(p, k=k), ((3,), ())),
+    ("polyval of a product", lambda p, q: np.polyval(np.polymul(p, np.polyder(q)), 0.7),
+     ((3,), (4,))),
+    ("modf", lambda x: np.modf(3 * x)[0] * np.modf(3 * x)[1], ((5,),)),
+    ("broadcast_arrays", lambda a, b: np.broadcast_arrays(a, b)[0] * np.broadcast_arrays(a, b)[1],
+     ((3, 1), (2,))),
+]
+
+
+@pytest.mark.parametrize("name, f, shapes", POLYNOMIAL_CASES, ids=[c[0] for c in POLYNOMIAL_CASES])
+def test_polynomials_and_friends(name, f, shapes, rng):
+    args = tuple(_n(rng, *s) if s else float(rng.standard_normal()) for s in shapes)
+    wrt = tuple(range(len(args)))
+    out = f(*args)
+    value, _ = s2sad.vjp(f, wrt=wrt)(*args, np.ones(np.shape(out)))
+    np.testing.assert_allclose(value, out, rtol=1e-13)
+    check_vjp(f, *args, wrt=wrt, rng=rng)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+
+
+def test_geomspace(rng):
+    for start, stop in ((1.3, 4.0), (-1.3, -0.2)):
+        f = lambda a, b: np.geomspace(a, b, 5)  # noqa: E731
+        np.testing.assert_allclose(s2sad.jvp(f, wrt=(0, 1))(start, stop, 1.0, 0.0)[0],
+                                   f(start, stop), rtol=1e-13)
+        check_vjp(f, start, stop, wrt=(0, 1), rng=rng)
+        check_jvp(f, start, stop, wrt=(0, 1), rng=rng)
+    # the k-th of n points is start (stop / start)^(k / (n - 1)): in start, with stop fixed
+    k = np.arange(5) / 4
+    _, t = s2sad.jvp(lambda a: np.geomspace(a, 4.0, 5))(2.0, 1.0)
+    np.testing.assert_allclose(t, (1 - k) * (4.0 / 2.0) ** k, rtol=1e-12)
+
+
+def test_polynomial_closed_forms_and_second_order(rng):
+    p = np.array([1.0, -2.0, 3.0, 0.5])
+    np.testing.assert_allclose(s2sad.jacobian(lambda c: np.polyder(c))(p),
+                               [[3, 0, 0, 0], [0, 2, 0, 0], [0, 0, 1, 0]], atol=1e-15)
+    check_hessian(lambda c: np.sum(np.polymul(c, np.polyint(c)) ** 2), p)
+    with pytest.raises(s2sad.DifferentiationError, match="poly1d"):
+        s2sad.grad(lambda c: np.sum(np.polyder(np.poly1d(c))))(p)

@@ -6,9 +6,11 @@ NumPy computes them so values agree to rounding.
   the covariance scaled by its diagonal's square roots, clipped to [-1, 1] as NumPy does.
 - ``np.quantile``, ``np.percentile`` (``np.median`` has a rule of its own): the sorted
   values taken at the order statistics, linearly interpolated (NumPy's default
-  ``method='linear'``); the derivative goes to the elements at those ranks (between
-  two, by the weights).  An ``axis`` that is an int or None, ``keepdims``; a ``q`` that
-  is a number or a vector.
+  ``method='linear'``, its other continuous methods, ``'weibull'``, ``'hazen'``, ...,
+  whose ranks differ, and ``'lower'``, ``'higher'``, ``'midpoint'``, ``'nearest'``,
+  which weigh the two statistics around the rank 0, 1 or 1/2); the derivative goes to
+  the elements at those ranks (between two, by the weights).  An ``axis`` that is an
+  int or None, ``keepdims``; a ``q`` that is a number or a vector.
 - ``np.vander``: the columns are powers of ``x``.
 
 What is not covered is refused at the user's line.
@@ -50,9 +52,9 @@ def corrcoef(x, y=None, rowvar=True, dtype=None):
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
              keepdims=False, weights=None, interpolation=None):
-    if method != 'linear' or interpolation is not None or weights is not None:
-        raise DifferentiationError("<s2sad>:?: np.quantile: only method='linear', without "
-                                   "weights")
+    method = method if interpolation is None else interpolation
+    if method not in _CONTINUOUS and method not in _PICKED or weights is not None:
+        raise DifferentiationError(_METHODS)
     if axis is None:
         s = np.sort(np.ravel(a))
         at = 0
@@ -60,10 +62,16 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
         s = np.sort(a, axis=axis)
         at = axis
     n = s.shape[at]
-    position = np.asarray(q) * (n - 1)
+    alpha = _CONTINUOUS[method] if method in _CONTINUOUS else 1.0
+    position = np.clip(n * np.asarray(q) + alpha + np.asarray(q) * (1 - 2 * alpha) - 1,
+                       0, n - 1)
     below = np.floor(position).astype(int)
     above = np.minimum(below + 1, n - 1)
     weight = position - below
+    if method in _PICKED:  # (the weight of the upper statistic: 0, 1 or 1/2)
+        weight = _PICKED[method] * (position > below)
+    if method == 'nearest':  # (NumPy rounds half to even)
+        weight = 1.0 * (np.around(position) > below)
     low = np.take(s, below, axis=at)
     high = np.take(s, above, axis=at)
     if np.ndim(q) > 0 and axis is not None:
@@ -74,6 +82,16 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
     if keepdims:
         return _kept(out, a, axis, np.ndim(q))
     return out
+
+
+# NumPy's continuous methods: the rank n q + alpha + q (1 - alpha - beta) - 1, clipped
+# (alpha = beta for all of these but 'interpolated_inverted_cdf', left out)
+_CONTINUOUS = {'linear': 1.0, 'weibull': 0.0, 'hazen': 0.5, 'median_unbiased': 1 / 3,
+               'normal_unbiased': 3 / 8}
+# the methods picking between the two order statistics around the linear rank
+_PICKED = {'lower': 0.0, 'higher': 1.0, 'midpoint': 0.5, 'nearest': 1.0}
+_METHODS = ("<s2sad>:?: np.quantile: only the methods " + ", ".join(
+    map(repr, (*_CONTINUOUS, *_PICKED))) + ", without weights")
 
 
 def _kept(out, a, axis, qdim):
