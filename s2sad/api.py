@@ -303,7 +303,8 @@ class Derivative(Shown, CallKinds):
             return self._call_once(args, kwargs)
         except DifferentiationError as error:
             code = getattr(self._origin, "__code__", None)
-            placed = refusal_in_derivative(error, code.co_filename) if code else None
+            placed = refusal_in_derivative(error, code.co_filename, code.co_firstlineno) \
+                if code else None
             if placed is not None:  # (a derivative of a derivative)
                 raise placed from error
             if self._by_object or not objects_passed(args, kwargs):

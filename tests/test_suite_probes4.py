@@ -232,3 +232,28 @@ def test_polynomial_closed_forms_and_second_order(rng):
     check_hessian(lambda c: np.sum(np.polymul(c, np.polyint(c)) ** 2), p)
     with pytest.raises(s2sad.DifferentiationError, match="poly1d"):
         s2sad.grad(lambda c: np.sum(np.polyder(np.poly1d(c))))(p)
+
+
+# ----- a rule's refusal raised while a derivative of a derivative runs (the second
+# derivative of a norm at a complex value) named s2sad's generated file and '?', not the
+# user's: now the user's file and the line of the def -----
+
+def norm_of_complex(z):
+    return np.linalg.norm(z)
+
+
+def spectral_of_complex(z):
+    return np.sum(np.linalg.svd(z, compute_uv=False))
+
+
+@pytest.mark.parametrize("second", [
+    lambda f, z: s2sad.hessian(f)(z),
+    lambda f, z: s2sad.jvp(s2sad.grad(f))(z, z),
+    lambda f, z: s2sad.jacobian(s2sad.grad(f), mode="forward")(z),
+])
+@pytest.mark.parametrize("f, z", [(norm_of_complex, np.array([1 + 2j, 0.5 - 1j])),
+                                  (spectral_of_complex, np.array([[1 + 2j, 0.5], [1j, 2.0]]))])
+def test_a_second_derivative_refused_at_run_time_names_the_users_file(second, f, z):
+    line = f.__code__.co_firstlineno
+    with pytest.raises(s2sad.DifferentiationError, match=rf"test_suite_probes4.py:{line}: "):
+        second(f, z)
