@@ -257,3 +257,42 @@ def test_a_second_derivative_refused_at_run_time_names_the_users_file(second, f,
     line = f.__code__.co_firstlineno
     with pytest.raises(s2sad.DifferentiationError, match=rf"test_suite_probes4.py:{line}: "):
         second(f, z)
+
+
+# ----- np.cov with fweights / aweights (JAX's testCov; were refused): NumPy's weighted
+# mean and normalisation, differentiated in the data and in aweights -----
+
+FREQUENCIES = np.array([1, 2, 1, 3])
+
+COV_CASES = [
+    ("aweights", lambda a, w: np.cov(a, aweights=w), ((2, 4), (4,))),
+    ("both", lambda a, w: np.cov(a, fweights=FREQUENCIES, aweights=w), ((3, 4), (4,))),
+    ("aweights ddof=0", lambda a, w: np.cov(a, aweights=w, ddof=0), ((2, 4), (4,))),
+    ("columns, aweights", lambda a, w: np.cov(a, rowvar=False, aweights=w), ((4, 2), (4,))),
+    ("two vectors, ddof=2", lambda a, b, w: np.cov(a, b, aweights=w, ddof=2), ((4,), (4,), (4,))),
+    ("fweights", lambda a: np.cov(a, fweights=FREQUENCIES), ((2, 4),)),
+]
+
+
+@pytest.mark.parametrize("name, f, shapes", COV_CASES, ids=[c[0] for c in COV_CASES])
+def test_weighted_covariance(name, f, shapes, rng):
+    args = [_n(rng, *s) for s in shapes]
+    if len(args) > 1:
+        args[-1] = rng.uniform(0.5, 2.0, shapes[-1])  # (weights are positive)
+    wrt = tuple(range(len(args)))
+    out = f(*args)
+    value, _ = s2sad.vjp(f, wrt=wrt)(*args, np.ones(np.shape(out)))
+    np.testing.assert_allclose(value, out, rtol=1e-12)
+    check_vjp(f, *args, wrt=wrt, rng=rng)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+
+
+def test_frequencies_repeat_the_columns(rng):
+    a = _n(rng, 2, 4)
+    repeated = np.repeat(a, FREQUENCIES, axis=1)  # (a frequency is that many copies)
+    by_weights = s2sad.grad(lambda x: np.sum(np.cov(x, fweights=FREQUENCIES) ** 2))(a)
+    by_copies = s2sad.grad(lambda x: np.sum(np.cov(x) ** 2))(repeated)
+    starts = np.concatenate([[0], np.cumsum(FREQUENCIES)[:-1]])
+    np.testing.assert_allclose(by_weights, np.add.reduceat(by_copies, starts, axis=1),
+                               rtol=1e-10)
+    check_hessian(lambda w: np.sum(np.cov(a, aweights=w) ** 2), rng.uniform(0.5, 2.0, 4))

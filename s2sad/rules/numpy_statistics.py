@@ -2,7 +2,8 @@
 NumPy computes them so values agree to rounding.
 
 - ``np.cov`` / ``np.corrcoef``: the centred product ``d @ d.T / (N - ddof)`` (``y``,
-  ``rowvar``, ``bias``, ``ddof``; no ``fweights`` / ``aweights``); the correlation is
+  ``rowvar``, ``bias``, ``ddof``; ``fweights`` and ``aweights``, differentiated in the
+  latter too, with NumPy's weighted mean and normalisation); the correlation is
   the covariance scaled by its diagonal's square roots, clipped to [-1, 1] as NumPy does.
 - ``np.quantile``, ``np.percentile`` (``np.median`` has a rule of its own): the sorted
   values taken at the order statistics, linearly interpolated (NumPy's default
@@ -25,9 +26,6 @@ from s2sad.rules.registry import defthrough
 
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
         dtype=None):
-    if fweights is not None or aweights is not None:
-        raise DifferentiationError("<s2sad>:?: np.cov: fweights and aweights are not "
-                                   "supported")
     x = np.atleast_2d(m)
     if not rowvar and x.shape[0] != 1:
         x = x.T
@@ -38,8 +36,30 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         x = np.concatenate((x, z), axis=0)
     if ddof is None:
         ddof = 0 if bias else 1
-    d = x - np.mean(x, axis=1, keepdims=True)
-    return np.squeeze(d @ np.conj(d.T) / (x.shape[1] - ddof))
+    if fweights is None and aweights is None:
+        d = x - np.mean(x, axis=1, keepdims=True)
+        return np.squeeze(d @ np.conj(d.T) / (x.shape[1] - ddof))
+    return weighted_cov(x, ddof, fweights, aweights)
+
+
+def weighted_cov(x, ddof, fweights, aweights):
+    """NumPy's weighted covariance: frequencies times weights, the normalisation its
+    ``fact`` (the weights' sum less ``ddof`` times their mean weight)."""
+    if fweights is None:
+        w = aweights
+    elif aweights is None:
+        w = np.asarray(fweights) * 1.0
+    else:
+        w = np.asarray(fweights) * aweights
+    total = np.sum(w)
+    d = x - (x @ w / total)[:, None]
+    if ddof == 0:
+        fact = total
+    elif aweights is None:
+        fact = total - ddof
+    else:
+        fact = total - ddof * np.sum(w * aweights) / total
+    return np.squeeze(d @ np.conj((d * w).T) / fact)
 
 
 def corrcoef(x, y=None, rowvar=True, dtype=None):
