@@ -304,7 +304,8 @@ class Derivative(Shown, CallKinds):
             return self._call_once(args, kwargs)
         except DifferentiationError as error:
             code = getattr(self._origin, "__code__", None)
-            placed = refusal_in_derivative(error, code.co_filename) if code else None
+            placed = refusal_in_derivative(error, code.co_filename, code.co_firstlineno) \
+                if code else None
             if placed is not None:  # (a derivative of a derivative)
                 raise placed from error
             if self._by_object or not objects_passed(args, kwargs):
@@ -452,7 +453,8 @@ def _entry(kind: str) -> Callable:
                                    checkpoint=checkpoint)
         if checkpoint:  # loops named by their line: as if marked with s2sad.checkpoint
             f = with_checkpoints(f, checkpoint)
-        if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad"):
+        if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad") and \
+                not library.has_varargs(library.called(f)):  # (f(x, **kw): per call, below)
             f = f.as_function()  # grad(grad(np.sin)): the inner one for one argument
         if (library.is_library_callable(f) or library.has_varargs(f) or
                 isinstance(f, library.CallOf)) and not has_aux:  # made per call

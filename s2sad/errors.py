@@ -82,16 +82,20 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
         "meanwhile s2sad.stop_gradient or a rule of your own (s2sad.defvjp) gets past it")
 
 
-def refusal_in_derivative(error: DifferentiationError, user_file: str
+def refusal_in_derivative(error: DifferentiationError, user_file: str, first: int = 0
                           ) -> DifferentiationError | None:
     """A refusal naming a line of generated code (a derivative differentiated again,
-    as a Hessian does) as one naming the user's line that code comes from."""
+    as a Hessian does) as one naming the user's line that code comes from; ``first``:
+    the line of the user's ``def``, named where the generated line is not known (a rule's
+    refusal raised while the derivative of a derivative runs)."""
     import linecache
     import re
-    found = re.match(r"(<s2sad [^>]*>):(\d+): (.*)", str(error), re.S)
+    found = re.match(r"(<s2sad [^>]*>):(\d+|\?): (.*)", str(error), re.S)
     if found is None:
         return None
-    line = user_line(linecache.getlines(found.group(1)), int(found.group(2)))
+    line = user_line(linecache.getlines(found.group(1)), int(found.group(2))) \
+        if found.group(2) != "?" else "?"
+    line = str(first) if line == "?" and first else line
     if getattr(error, "s2sad_again", False):  # (the first derivative's own refusal)
         return DifferentiationError(f"{user_file}:{line}: {found.group(3)}")
     return DifferentiationError(

@@ -46,6 +46,13 @@ def has_varargs(fn: Any) -> bool:
         for p in inspect.signature(fn).parameters.values())
 
 
+def called(fn: Any) -> Any:
+    """The function a derivative of a call (of a derivative of a call ...) calls."""
+    while isinstance(fn, CallOf):
+        fn = fn.fn
+    return fn
+
+
 def signature_call(fn: Any) -> Any:
     """``def call_f(x, axis=None, *, keepdims=False): return primitive(x, axis, ...)``: a
     Python function with a rule, as a call of it with its own signature and defaults."""

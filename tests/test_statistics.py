@@ -95,6 +95,11 @@ def test_vander_at_zero():
     np.testing.assert_allclose(g, 2 * x + 1)
 
 
-def test_weights_are_refused_at_the_users_line():
-    with pytest.raises((s2sad.DifferentiationError, ValueError), match="weights"):
-        s2sad.grad(lambda x: np.sum(np.cov(x, aweights=np.ones(6))))(_X)
+def test_unit_weights_are_no_weights():  # (weights were refused; test_suite_probes4 has more)
+    unweighted = s2sad.grad(lambda x: np.sum(np.cov(x) ** 2))(_X)
+    np.testing.assert_allclose(
+        s2sad.grad(lambda x: np.sum(np.cov(x, aweights=np.ones(np.shape(x)[-1])) ** 2))(_X),
+        unweighted, rtol=1e-12)
+    np.testing.assert_allclose(
+        s2sad.grad(lambda x: np.sum(np.cov(x, fweights=np.ones(np.shape(x)[-1], int)) ** 2))(_X),
+        unweighted, rtol=1e-12)

@@ -22,7 +22,7 @@ from s2sad.compiler.copies import (
 )
 from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import origin, written_names
+from s2sad.compiler.names import IN_PLACE_HELPERS, origin, written_names
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import (
@@ -200,6 +200,8 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
                 nxt, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
             return None
         if any(n.id == name for n in name_nodes(nxt)):
+            if _writes_in_place(s.value) and not isinstance(nxt.value, gast.Name):
+                return None  # (the ownership pass sees an in-place helper as a statement)
             fits = sum(1 for _ in nodes(s.value)) + sum(1 for _ in nodes(nxt.value)) <= \
                 _FUSED_SIZE or nxt is block[i + 1]
             return nxt if not isinstance(nxt, gast.Expr) and nxt.value is not None and \
@@ -207,6 +209,15 @@ def _single_reader(block: list, i: int, name: str, namespace: dict) -> gast.stmt
         if written_names(nxt) & reads or isinstance(nxt, gast.Expr):  # not past a push either
             return None
     return None
+
+
+def _writes_in_place(value: gast.expr) -> bool:
+    """``add_at(d, ..)`` and the like change ``d``: moved into a longer expression that
+    also reads ``d`` (``da + add_at(da, ..)``) the change would show in that read, and the
+    ownership pass, which copies ``d`` where another name sees it, looks at statements."""
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
+        value.func.id in IN_PLACE_HELPERS and bool(value.args) and \
+        isinstance(value.args[0], gast.Name)  # (add_at(None, ..) makes a new one)
 
 
 def _substitute(stmt: gast.stmt, name: str, value: gast.expr) -> bool:

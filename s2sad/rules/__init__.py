@@ -13,6 +13,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_histogram,
     numpy_keywords,
     numpy_linalg,
+    numpy_polynomials,
     numpy_statistics,
     numpy_through,
     numpy_ufuncs,

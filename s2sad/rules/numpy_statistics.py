@@ -2,13 +2,16 @@
 NumPy computes them so values agree to rounding.
 
 - ``np.cov`` / ``np.corrcoef``: the centred product ``d @ d.T / (N - ddof)`` (``y``,
-  ``rowvar``, ``bias``, ``ddof``; no ``fweights`` / ``aweights``); the correlation is
+  ``rowvar``, ``bias``, ``ddof``; ``fweights`` and ``aweights``, differentiated in the
+  latter too, with NumPy's weighted mean and normalisation); the correlation is
   the covariance scaled by its diagonal's square roots, clipped to [-1, 1] as NumPy does.
 - ``np.quantile``, ``np.percentile`` (``np.median`` has a rule of its own): the sorted
   values taken at the order statistics, linearly interpolated (NumPy's default
-  ``method='linear'``); the derivative goes to the elements at those ranks (between
-  two, by the weights).  An ``axis`` that is an int or None, ``keepdims``; a ``q`` that
-  is a number or a vector.
+  ``method='linear'``, its other continuous methods, ``'weibull'``, ``'hazen'``, ...,
+  whose ranks differ, and ``'lower'``, ``'higher'``, ``'midpoint'``, ``'nearest'``,
+  which weigh the two statistics around the rank 0, 1 or 1/2); the derivative goes to
+  the elements at those ranks (between two, by the weights).  An ``axis`` that is an
+  int or None, ``keepdims``; a ``q`` that is a number or a vector.
 - ``np.vander``: the columns are powers of ``x``.
 
 What is not covered is refused at the user's line.
@@ -23,9 +26,6 @@ from s2sad.rules.registry import defthrough
 
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None,
         dtype=None):
-    if fweights is not None or aweights is not None:
-        raise DifferentiationError("<s2sad>:?: np.cov: fweights and aweights are not "
-                                   "supported")
     x = np.atleast_2d(m)
     if not rowvar and x.shape[0] != 1:
         x = x.T
@@ -36,8 +36,30 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         x = np.concatenate((x, z), axis=0)
     if ddof is None:
         ddof = 0 if bias else 1
-    d = x - np.mean(x, axis=1, keepdims=True)
-    return np.squeeze(d @ np.conj(d.T) / (x.shape[1] - ddof))
+    if fweights is None and aweights is None:
+        d = x - np.mean(x, axis=1, keepdims=True)
+        return np.squeeze(d @ np.conj(d.T) / (x.shape[1] - ddof))
+    return weighted_cov(x, ddof, fweights, aweights)
+
+
+def weighted_cov(x, ddof, fweights, aweights):
+    """NumPy's weighted covariance: frequencies times weights, the normalisation its
+    ``fact`` (the weights' sum less ``ddof`` times their mean weight)."""
+    if fweights is None:
+        w = aweights
+    elif aweights is None:
+        w = np.asarray(fweights) * 1.0
+    else:
+        w = np.asarray(fweights) * aweights
+    total = np.sum(w)
+    d = x - (x @ w / total)[:, None]
+    if ddof == 0:
+        fact = total
+    elif aweights is None:
+        fact = total - ddof
+    else:
+        fact = total - ddof * np.sum(w * aweights) / total
+    return np.squeeze(d @ np.conj((d * w).T) / fact)
 
 
 def corrcoef(x, y=None, rowvar=True, dtype=None):
@@ -50,9 +72,9 @@ def corrcoef(x, y=None, rowvar=True, dtype=None):
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
              keepdims=False, weights=None, interpolation=None):
-    if method != 'linear' or interpolation is not None or weights is not None:
-        raise DifferentiationError("<s2sad>:?: np.quantile: only method='linear', without "
-                                   "weights")
+    method = method if interpolation is None else interpolation
+    if method not in _CONTINUOUS and method not in _PICKED or weights is not None:
+        raise DifferentiationError(_METHODS)
     if axis is None:
         s = np.sort(np.ravel(a))
         at = 0
@@ -60,10 +82,16 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
         s = np.sort(a, axis=axis)
         at = axis
     n = s.shape[at]
-    position = np.asarray(q) * (n - 1)
+    alpha = _CONTINUOUS[method] if method in _CONTINUOUS else 1.0
+    position = np.clip(n * np.asarray(q) + alpha + np.asarray(q) * (1 - 2 * alpha) - 1,
+                       0, n - 1)
     below = np.floor(position).astype(int)
     above = np.minimum(below + 1, n - 1)
     weight = position - below
+    if method in _PICKED:  # (the weight of the upper statistic: 0, 1 or 1/2)
+        weight = _PICKED[method] * (position > below)
+    if method == 'nearest':  # (NumPy rounds half to even)
+        weight = 1.0 * (np.around(position) > below)
     low = np.take(s, below, axis=at)
     high = np.take(s, above, axis=at)
     if np.ndim(q) > 0 and axis is not None:
@@ -74,6 +102,16 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
     if keepdims:
         return _kept(out, a, axis, np.ndim(q))
     return out
+
+
+# NumPy's continuous methods: the rank n q + alpha + q (1 - alpha - beta) - 1, clipped
+# (alpha = beta for all of these but 'interpolated_inverted_cdf', left out)
+_CONTINUOUS = {'linear': 1.0, 'weibull': 0.0, 'hazen': 0.5, 'median_unbiased': 1 / 3,
+               'normal_unbiased': 3 / 8}
+# the methods picking between the two order statistics around the linear rank
+_PICKED = {'lower': 0.0, 'higher': 1.0, 'midpoint': 0.5, 'nearest': 1.0}
+_METHODS = ("<s2sad>:?: np.quantile: only the methods " + ", ".join(
+    map(repr, (*_CONTINUOUS, *_PICKED))) + ", without weights")
 
 
 def _kept(out, a, axis, qdim):

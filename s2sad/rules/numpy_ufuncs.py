@@ -121,8 +121,8 @@ defscale(np.where, "condition, x=None, y=None",
          None, "np.where(condition, g, 0.0)", "np.where(condition, 0.0, g)")
 # (the values put in: nan where x is NaN, posinf / neginf where it is infinite)
 defscale(np.nan_to_num, "x, copy=True, nan=0.0, posinf=None, neginf=None",
-         "g * np.isfinite(x)", None, "g * np.isnan(x)", "g * np.isposinf(x)",
-         "g * np.isneginf(x)")
+         "safe_mul(np.isfinite(x), g)", None, "g * np.isnan(x)", "g * np.isposinf(x)",
+         "g * np.isneginf(x)")  # (0 where x is not finite, also where g is: 1 / 0's)
 
 # ----- complex parts: the cotangent of a complex value z is dL/dRe z - i dL/dIm z
 # (autograd's convention), so a real input's gradient is the real part -----
