@@ -1,0 +1,116 @@
+"""Users' programs of session 40 (helper 63), each once a crash, a refusal or a gradient of
+the wrong type; checked against central finite differences (both branches of the
+data-dependent ``if``s):
+
+- ``np.cross`` of 2-vectors (a number per pair) and of a 2-vector with a 3-vector: NumPy
+  reads a 2-vector as a 3-vector with z = 0; the adjoint reads it so too
+  (``runtime.cross_adjoint``; its VJP crashed on the 0-d cotangent);
+- an ``np.float32`` number's gradient is an ``np.float32``, as autograd's and JAX's are
+  (was a Python float).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, numerical_grad
+
+RNG = np.random.default_rng(40)
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # (np.cross of 2-vectors)
+
+
+# ----- np.cross of 2-vectors -----
+
+def signed_area(p, q, r):
+    """Twice the signed area of a triangle; its square's gradient (a mesh quality term)."""
+    return np.cross(q - p, r - p) ** 2
+
+
+def turning(path):
+    """The sum of the turns of a 2-D polyline, left turns weighted more (a branch on the
+    sign of each cross product)."""
+    total = 0.0
+    for k in range(1, path.shape[0] - 1):
+        c = np.cross(path[k] - path[k - 1], path[k + 1] - path[k])
+        if c > 0:
+            total += 2.0 * c
+        else:
+            total -= c
+    return total
+
+
+def planar_torque(F, r):
+    """Torques of forces in the plane about a point lifted to 3-D (a 2-vector with a
+    3-vector: a 3-vector), and the 2-vector stack's own z torques."""
+    lifted = np.cross(F, r)
+    return np.sum(lifted ** 2) + np.sum(np.cross(F, F[::-1]) * np.arange(len(F)))
+
+
+def test_cross_of_two_vectors() -> None:
+    args = tuple(RNG.standard_normal(2) for _ in range(3))
+    check_grad(signed_area, *args, wrt=(0, 1, 2))
+    check_vjp(signed_area, *args, wrt=(0, 1, 2))
+    check_jvp(signed_area, *args, wrt=(0, 1, 2))
+    check_hessian(lambda p: signed_area(p, args[1], args[2]), args[0])
+
+
+@pytest.mark.parametrize("path", [
+    np.array([[0.0, 0.0], [1.0, 0.1], [1.5, 1.0], [1.0, 1.8], [2.0, 2.1]]),
+    np.array([[2.5, 0.7], [2.0, -0.1], [1.0, -0.2], [0.0, 0.0]])])  # (both turns right)
+def test_cross_in_a_loop_both_signs(path) -> None:
+    check_grad(turning, path)
+    check_jvp(turning, path)
+
+
+def test_cross_of_a_two_vector_with_a_three_vector() -> None:
+    F, r = RNG.standard_normal((4, 2)), RNG.standard_normal(3)
+    check_grad(planar_torque, F, r, wrt=(0, 1))
+    check_vjp(planar_torque, F, r, wrt=(0, 1))
+    check_jvp(planar_torque, F, r, wrt=(0, 1))
+
+
+# ----- an np.float32 number's gradient is an np.float32 -----
+
+def cubic(x):
+    return x ** 3 - 2.0 * x
+
+
+def damped(x, k):
+    """A float32 spring constant beside a float position (a branch on the position)."""
+    if x > 0:
+        return np.exp(-k * x) * x
+    return k * x * x
+
+
+def float32_loop(a, n):
+    y = a
+    for _ in range(n):
+        y = np.sin(y) * a
+    return y
+
+
+def test_float32_number_gets_a_float32_gradient() -> None:
+    g = s2sad.grad(cubic)(np.float32(1.5))
+    assert type(g) is np.float32 and g == np.float32(3 * 1.5 ** 2 - 2)
+    value, g = s2sad.value_and_grad(cubic)(np.float32(0.5))
+    assert type(g) is np.float32
+    assert type(s2sad.grad(cubic)(1.5)) is float  # (Python floats: floats, as before)
+    assert type(s2sad.grad(cubic)(np.float64(1.5))) is float
+
+
+@pytest.mark.parametrize("x", [0.7, -0.4])
+def test_float32_beside_a_float(x) -> None:
+    gx, gk = s2sad.grad(damped, wrt=(0, 1))(x, np.float32(1.25))
+    assert type(gx) is float and type(gk) is np.float32
+    ex, ek = numerical_grad(damped, (x, 1.25), wrt=(0, 1))
+    np.testing.assert_allclose([gx, gk], [ex, ek], rtol=1e-5)
+    _, (vx, vk) = s2sad.vjp(damped, wrt=(0, 1))(x, np.float32(1.25), 1.0)
+    assert type(vk) is np.float32
+
+
+def test_float32_number_in_a_loop_and_an_int_argument() -> None:
+    g = s2sad.grad(float32_loop)(np.float32(0.8), 4)
+    assert type(g) is np.float32
+    np.testing.assert_allclose(g, numerical_grad(float32_loop, (0.8, 4)), rtol=1e-5)
+    assert type(s2sad.grad(cubic)(2)) is float  # (an int's gradient: a float)
