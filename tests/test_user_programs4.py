@@ -6,7 +6,10 @@ data-dependent ``if``s):
   reads a 2-vector as a 3-vector with z = 0; the adjoint reads it so too
   (``runtime.cross_adjoint``; its VJP crashed on the 0-d cotangent);
 - an ``np.float32`` number's gradient is an ``np.float32``, as autograd's and JAX's are
-  (was a Python float).
+  (was a Python float);
+- ``zip(xs, range(n))``: the range's zero tangent is a list of zeros read item by item
+  (was the number 0.0, subscripted: the JVP crashed, and ``dict(zip(range(3), xs))``'s
+  gradient raised a bare TypeError).
 """
 from __future__ import annotations
 
@@ -114,3 +117,36 @@ def test_float32_number_in_a_loop_and_an_int_argument() -> None:
     assert type(g) is np.float32
     np.testing.assert_allclose(g, numerical_grad(float32_loop, (0.8, 4)), rtol=1e-5)
     assert type(s2sad.grad(cubic)(2)) is float  # (an int's gradient: a float)
+
+
+# ----- zip with a range: the range's zero tangent read item by item -----
+
+def ranked_pairs(xs):
+    pairs = sorted(zip(xs, range(len(xs))), key=lambda p: p[0])
+    return sum(v * (i + 1) for i, (v, _) in enumerate(pairs))
+
+
+def keyed_by_position(xs):
+    d = dict(zip(range(3), xs))
+    return d[0] * d[2] + np.sin(d[1])
+
+
+def positions_in_a_list(xs):
+    pairs = list(zip(range(1, len(xs) + 1), xs))
+    total = 0.0
+    for k, v in pairs:
+        if v > 0:
+            total += k * v ** 2
+        else:
+            total -= v
+    return total
+
+
+@pytest.mark.parametrize("f, x", [
+    (ranked_pairs, np.array([0.3, -1.0, 2.0, 0.1])),
+    (keyed_by_position, np.array([0.3, -1.0, 2.0])),
+    (positions_in_a_list, np.array([0.3, -1.0, 2.0, 0.1]))])  # (both branches)
+def test_zip_with_a_range(f, x) -> None:
+    check_grad(f, x)
+    check_vjp(f, x)
+    check_jvp(f, x)
