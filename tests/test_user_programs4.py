@@ -150,3 +150,107 @@ def test_zip_with_a_range(f, x) -> None:
     check_grad(f, x)
     check_vjp(f, x)
     check_jvp(f, x)
+
+
+# ----- a function stored as an attribute of an object made inside (self.act = act) -----
+
+class Dense:
+    def __init__(self, W, b, act=np.tanh):
+        self.W = W
+        self.b = b
+        self.act = act
+
+    def __call__(self, x):
+        return self.act(x @ self.W + self.b)
+
+
+def soft_clip(z):
+    """A scalar activation with a data-dependent branch."""
+    if z > 1.0:
+        return 1.0 + np.log(z)
+    return z
+
+
+def softplus(z):
+    return np.log1p(np.exp(z))
+
+
+def layer_with_its_default(W, b, X):
+    layer = Dense(W, b)
+    return np.mean(layer(X) ** 2)
+
+
+def layer_with_a_scalar_activation(w, b, x):
+    unit = Dense(w, b, act=soft_clip)
+    return unit(x) * 2.0
+
+
+def apply_layer(layer, X):
+    return layer.act(X @ layer.W) + layer.b
+
+
+def layer_passed_to_a_helper(W, b, X):
+    layer = Dense(W, b, softplus)
+    return np.sum(apply_layer(layer, X) * layer(X))
+
+
+def test_function_attribute_default() -> None:
+    W, b, X = RNG.standard_normal((3, 2)), RNG.standard_normal(2), RNG.standard_normal((4, 3))
+    check_grad(layer_with_its_default, W, b, X, wrt=(0, 1))
+    check_vjp(layer_with_its_default, W, b, X, wrt=(0, 1, 2))
+    check_jvp(layer_with_its_default, W, b, X, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("b", [2.0, -1.0])  # (both branches of soft_clip)
+def test_function_attribute_with_a_branch(b) -> None:
+    w, x = np.array([0.5, -0.25]), np.array([1.0, 0.5])
+    check_grad(layer_with_a_scalar_activation, w, b, x, wrt=(0, 1))
+    check_jvp(layer_with_a_scalar_activation, w, b, x, wrt=(0, 1))
+
+
+def test_function_attribute_read_in_a_helper() -> None:
+    W, b, X = RNG.standard_normal((3, 2)), RNG.standard_normal(2), RNG.standard_normal((4, 3))
+    check_grad(layer_passed_to_a_helper, W, b, X, wrt=(0, 1, 2))
+    check_jvp(layer_passed_to_a_helper, W, b, X, wrt=(0, 1))
+    check_hessian(lambda b: layer_passed_to_a_helper(W, b, X), b)
+
+
+def chosen_at_run_time(W, b, X, smooth):
+    act = softplus if smooth else np.tanh
+    layer = Dense(W, b, act)
+    return np.sum(layer(X))
+
+
+def test_function_attribute_chosen_at_run_time_stays_refused() -> None:
+    W, b, X = RNG.standard_normal((3, 2)), RNG.standard_normal(2), RNG.standard_normal((4, 3))
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs4.py:\d+: call"):
+        s2sad.grad(chosen_at_run_time)(W, b, X, True)
+
+
+# ----- an object built inside a helper the function calls (was refused) -----
+
+class Affine:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return x @ self.W + self.b
+
+
+def affine_energy(W, b, X):
+    layer = Affine(W, b)
+    out = layer(X)
+    return np.sum(out ** 2) if np.sum(out) > 0 else -np.sum(out)
+
+
+def calls_a_builder(W, b, X):
+    return 2.0 * affine_energy(W, b, X) + np.sum(W * W)
+
+
+@pytest.mark.parametrize("shift", [3.0, -3.0])  # (both branches)
+def test_object_built_in_a_helper(shift) -> None:
+    W, X = RNG.standard_normal((3, 2)), RNG.standard_normal((4, 3))
+    b = np.full(2, shift)
+    check_grad(calls_a_builder, W, b, X, wrt=(0, 1, 2))
+    check_jvp(calls_a_builder, W, b, X, wrt=(0, 1))

@@ -232,7 +232,8 @@ def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
     the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
     of a model, ``u.reduce(x)`` given ``u=np.add``), else as the user wrote it."""
     if _root(func) in norm.callables or _root(func) in norm.objects or \
-            isinstance(func, gast.Subscript):  # (u.reduce(x) given u=np.add: of u's too)
+            isinstance(func, gast.Subscript) or _root(func) in norm.fields:
+        # (u.reduce(x) given u=np.add: of u's too; layer.act(x) of Dense(W, b, np.tanh))
         alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else
                                  getattr(fn, "__name__", "function") if
                                  isinstance(func, gast.Subscript) else func.attr)

@@ -13,6 +13,7 @@ inside).  A class whose ``__init__`` does anything else (branches, calls a metho
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -130,6 +131,7 @@ def class_built(norm: Normalizer, cls: type, args: list, kws: list, node: gast.C
     me = tree.args.args[0].id
     taken = {n.id for n in walk(tree) if isinstance(n, gast.Name)}
     local = {a: _free(f"{me}_{a}", taken) for a in attributes}
+    functions = _functions_stored(norm, init, node, tree, taken)
     tree.body = [_as_local(st, me, local) for st in tree.body if not _docstring(st)]
     made, kind = _free("named_tuple", taken), _free(cls.__name__, taken)
     result = gast.Return(value=gast.Call(
@@ -137,9 +139,71 @@ def class_built(norm: Normalizer, cls: type, args: list, kws: list, node: gast.C
         keywords=[gast.keyword(arg="kind", value=load(kind))]))
     tree.body.append(gast.copy_location(result, tree.body[-1]) if tree.body else result)
     namespace = {**src.namespace, made: runtime.named_tuple,
-                 kind: record_class(cls, list(attributes))}
+                 kind: record_class(cls, list(attributes)), **functions}
     built = fence.check(source.Source(init, tree, src.filename, namespace), inlined=True)
     return inline(norm, init, [const(None), *args], kws, node, src=built)
+
+
+def function_fields(norm: Normalizer, node: gast.FunctionDef, instances: dict[str, type]
+                    ) -> dict[str, dict[str, tuple]]:
+    """name -> {attribute: (function, path)} of the objects of plain classes built here
+    once (``layer = Dense(W, b, act=relu)``) whose ``__init__`` stores a parameter given
+    a function as it is (``self.act = act``: the argument, or the parameter's default):
+    ``layer.act(h)`` in a method is a call of that function, known as a global's is
+    (was refused: which function the name holds not known)."""
+    found: dict[str, dict[str, tuple]] = {}
+    for n in own_nodes(node):
+        if n.__class__ is not gast.Assign or len(n.targets) != 1 or \
+                n.targets[0].__class__ is not gast.Name or n.value.__class__ is not gast.Call:
+            continue
+        name = n.targets[0].id
+        cls = instances.get(name)
+        if cls is None or norm.stores[name] != 1 or not record_fits(cls, n.value):
+            continue
+        held = _stored_functions(norm, _init_of(cls), n.value)
+        if held:
+            found[name] = held
+    return found
+
+
+def _stored_functions(norm: Normalizer, init: Any, call: gast.Call) -> dict[str, tuple]:
+    """The attributes ``__init__`` stores from a parameter bound to a function."""
+    tree = source.load(init).node
+    params = [a.id for a in tree.args.args]
+    stored = [(_stored(st, params[0]) or "", st.value) for st in tree.body
+              if not _docstring(st)]  # (every statement a store: record_fits said so)
+    counts: dict[str, int] = {}
+    for attribute, _ in stored:
+        counts[attribute] = counts.get(attribute, 0) + 1
+    given = dict(zip(params[1:], call.args)) | {k.arg: k.value for k in call.keywords}
+    defaults = inspect.signature(init).parameters
+    held: dict[str, tuple] = {}
+    for attribute, value in stored:
+        if not isinstance(value, gast.Name) or value.id not in params[1:] or \
+                counts[attribute] != 1:
+            continue
+        arg = given.get(value.id)
+        fn, path = (norm.resolve(arg), norm.path_of(arg)) if arg is not None else \
+            (defaults[value.id].default, None)
+        if callable(fn) and not isinstance(fn, type):
+            held[attribute] = (fn, path)
+    return held
+
+
+def _functions_stored(norm: Normalizer, init: Any, call: gast.Call, tree: gast.FunctionDef,
+                      taken: set[str]) -> dict[str, Any]:
+    """``self.act = act`` of a parameter given a function: stores the function itself,
+    by an alias of its own (the parameter, known as that function, has no value);
+    alias -> function."""
+    held = _stored_functions(norm, init, call)
+    functions = {}
+    for st in tree.body:
+        attribute = _stored(st, tree.args.args[0].id)
+        if attribute in held:
+            alias = _free(attribute, taken)
+            functions[alias] = held[attribute][0]
+            st.value = load(alias)
+    return functions
 
 
 def _free(name: str, taken: set[str]) -> str:
