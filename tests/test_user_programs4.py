@@ -254,3 +254,97 @@ def test_object_built_in_a_helper(shift) -> None:
     b = np.full(2, shift)
     check_grad(calls_a_builder, W, b, X, wrt=(0, 1, 2))
     check_jvp(calls_a_builder, W, b, X, wrt=(0, 1))
+
+
+# ----- super().__init__ chains of classes whose objects are made inside -----
+
+class Module:
+    def __init__(self):
+        self.training = False
+
+
+class Linear(Module):
+    def __init__(self, W, b):
+        super().__init__()
+        self.W = W
+        self.b = b
+
+    def forward(self, x):
+        return x @ self.W.T + self.b
+
+
+class Base:
+    def __init__(self, W, scale=2.0):
+        self.W = W
+        self.scale = scale
+
+
+class Scaled(Base):
+    def __init__(self, W, b):
+        super().__init__(W)
+        self.b = b * self.scale
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x) * self.scale + self.b
+
+
+class Explicit(Base):
+    def __init__(self, W, s):
+        Base.__init__(self, W, scale=s)
+        self.W2 = self.W * s
+
+    def __call__(self, x):
+        if self.scale > 0:
+            return np.sum((self.W2 @ x) ** 2)
+        return np.sum(self.W @ x)
+
+
+class Doubled(Base):
+    def __init__(self, W):
+        super().__init__(W * 2.0)  # (an expression: not read as the base's parameter)
+
+
+def module_chain(W, b, x):
+    lin = Linear(W, b)
+    return np.sum(np.sin(lin.forward(x)))
+
+
+def chain_with_a_default(W, b, x):
+    return np.sum(Scaled(W, b)(x) ** 2)  # (built and called at once)
+
+
+def explicit_base_call(W, s, x):
+    layer = Explicit(W, s)
+    return layer(x)
+
+
+def base_given_an_expression(W):
+    d = Doubled(W)
+    return np.sum(d.W)
+
+
+def test_super_init_chain() -> None:
+    W, b, x = RNG.standard_normal((2, 3)), RNG.standard_normal(2), RNG.standard_normal(3)
+    check_grad(module_chain, W, b, x, wrt=(0, 1, 2))
+    check_vjp(module_chain, W, b, x, wrt=(0, 1))
+    check_jvp(module_chain, W, b, x, wrt=(0, 1))
+
+
+def test_super_init_with_a_default_read_after() -> None:
+    W, b, x = RNG.standard_normal((2, 3)), RNG.standard_normal(2), RNG.standard_normal(3)
+    check_grad(chain_with_a_default, W, b, x, wrt=(0, 1, 2))
+    check_jvp(chain_with_a_default, W, b, x, wrt=(0, 1))
+    check_hessian(lambda b: chain_with_a_default(W, b, x), b)
+
+
+@pytest.mark.parametrize("s", [0.5, -0.5])  # (both branches)
+def test_base_init_called_by_name(s) -> None:
+    W, x = RNG.standard_normal((2, 3)), RNG.standard_normal(3)
+    check_grad(explicit_base_call, W, s, x, wrt=(0, 1, 2))
+    check_jvp(explicit_base_call, W, s, x, wrt=(0, 1))
+
+
+def test_base_init_given_an_expression_stays_refused() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs4.py:\d+: an "
+                       "object of class"):
+        s2sad.grad(base_given_an_expression)(np.ones(3))

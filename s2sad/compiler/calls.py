@@ -60,8 +60,13 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if special is not None:
         return special
     if isinstance(node.func, gast.Call):  # make(w)(x): the callee first, as Python does
-        node = gast.copy_location(gast.Call(func=norm.atom(node.func), args=node.args,
+        cls = built_class(norm, node.func)  # (Layer(W)(x): its __call__ on the record)
+        made = norm.atom(node.func)
+        node = gast.copy_location(gast.Call(func=made, args=node.args,
                                             keywords=node.keywords), node)
+        if cls is not None and isinstance(made, gast.Name):
+            norm.instances.setdefault(made.id, cls)
+            return normalize_call(norm, node)
     func = node.func
     if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
             func.attr in IN_PLACE and norm.resolve(func) is None:
