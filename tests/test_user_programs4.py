@@ -348,3 +348,48 @@ def test_base_init_given_an_expression_stays_refused() -> None:
     with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs4.py:\d+: an "
                        "object of class"):
         s2sad.grad(base_given_an_expression)(np.ones(3))
+
+
+# ----- the copy of a reshape or transpose is a new array (was taken for a list's copy,
+# holding the array: a write into it refused) -----
+
+def reshaped_copy(x):
+    M = x.reshape(2, 2).copy()
+    M[0, 0] = M[1, 1] ** 2
+    return np.sum(M * x.reshape(2, 2))
+
+
+def transposed_copy_in_a_loop(A):
+    B = A.transpose().copy()
+    for i in range(B.shape[0]):
+        if B[i, 0] > 0:
+            B[i] *= 2.0
+        else:
+            B[i, 1] = B[i, 0] ** 2
+    return np.sum(B ** 2) + np.sum(A * B.T)
+
+
+def flattened_copy(A, w):
+    f = A.reshape(-1).copy()
+    f[::2] = w * f[1::2]
+    return np.sum(f * np.arange(f.size)) + np.sum(A ** 3)
+
+
+def test_copy_of_a_reshape() -> None:
+    x = RNG.standard_normal(4)
+    check_grad(reshaped_copy, x)
+    check_vjp(reshaped_copy, x)
+    check_jvp(reshaped_copy, x)
+    check_hessian(reshaped_copy, x)
+
+
+def test_copy_of_a_transpose_written_in_both_branches() -> None:
+    A = np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])  # (columns: both signs)
+    check_grad(transposed_copy_in_a_loop, A)
+    check_jvp(transposed_copy_in_a_loop, A)
+
+
+def test_copy_of_a_ravel() -> None:
+    A, w = RNG.standard_normal((2, 3)), 0.7
+    check_grad(flattened_copy, A, w, wrt=(0, 1))
+    check_jvp(flattened_copy, A, w, wrt=(0, 1))
