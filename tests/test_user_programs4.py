@@ -393,3 +393,59 @@ def test_copy_of_a_ravel() -> None:
     A, w = RNG.standard_normal((2, 3)), 0.7
     check_grad(flattened_copy, A, w, wrt=(0, 1))
     check_jvp(flattened_copy, A, w, wrt=(0, 1))
+
+
+# ----- a loop over a list of arrays made here writing its item in place -----
+
+def sgd_over_a_parameter_list(W, b, X, y):
+    """An optimiser's step as written for a list of parameters (zip with the gradients)."""
+    params = [W.copy(), b.copy()]
+    for _ in range(3):
+        r = X @ params[0] + params[1] - y
+        grads = [X.T @ r, r.sum(axis=0)]
+        for p, g in zip(params, grads):
+            p -= 0.01 * g
+    return np.sum((X @ params[0] + params[1] - y) ** 2)
+
+
+def states_scaled_in_place(ws, a, b):
+    states = [w.copy() for w in ws]
+    coefs = [a, b]
+    for s, c in zip(states, coefs):
+        if c > 0:
+            s *= c
+        else:
+            s[1:] += c
+    return sum(np.sum(s ** 2) for s in states)
+
+
+def momentum_buffers(ws, lr):
+    velocity = [np.zeros_like(w) for w in ws]
+    params = [w.copy() for w in ws]
+    for _ in range(4):
+        for i, v in enumerate(velocity):
+            v *= 0.9
+            v += np.sin(params[i])
+            params[i] = params[i] - lr * v
+    return sum(np.sum(p * p) for p in params)
+
+
+def test_optimizer_step_over_a_zipped_list() -> None:
+    W, b = RNG.standard_normal((3, 2)), RNG.standard_normal(2)
+    X, y = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 2))
+    check_grad(sgd_over_a_parameter_list, W, b, X, y, wrt=(0, 1, 2))
+    check_vjp(sgd_over_a_parameter_list, W, b, X, y, wrt=(0, 1))
+    check_jvp(sgd_over_a_parameter_list, W, b, X, y, wrt=(0, 1))
+
+
+def test_items_written_in_both_branches() -> None:
+    ws = [np.array([0.5, -1.0, 2.0]), np.array([-0.3, 0.7])]
+    check_grad(states_scaled_in_place, ws, 1.5, -0.5, wrt=(0, 1, 2))  # (both branches)
+    check_vjp(states_scaled_in_place, ws, 1.5, -0.5, wrt=(0, 1, 2))
+    check_jvp(states_scaled_in_place, ws, 1.5, -0.5, wrt=(0, 1, 2))
+
+
+def test_buffers_updated_through_enumerate() -> None:
+    ws = [RNG.standard_normal(3), RNG.standard_normal((2, 2))]
+    check_grad(momentum_buffers, ws, 0.1, wrt=(0, 1))
+    check_jvp(momentum_buffers, ws, 0.1, wrt=(0, 1))
