@@ -449,3 +449,27 @@ def test_buffers_updated_through_enumerate() -> None:
     ws = [RNG.standard_normal(3), RNG.standard_normal((2, 2))]
     check_grad(momentum_buffers, ws, 0.1, wrt=(0, 1))
     check_jvp(momentum_buffers, ws, 0.1, wrt=(0, 1))
+
+
+# ----- a refusal inside a function of *args (lambda *a: f(*a)) names the user's line -----
+
+def segment_sums(x, y):
+    return np.sum(np.add.reduceat(x, [0, 2]) ** 2) * y
+
+
+def spread_args(*args):
+    return segment_sums(*args)
+
+
+spread_by_a_lambda = lambda *a: segment_sums(*a)  # noqa: E731
+
+
+@pytest.mark.parametrize("entry, f, wrt, extra", [
+    (s2sad.grad, spread_by_a_lambda, (0, 1), ()), (s2sad.value_and_grad, spread_args, 0, ()),
+    (s2sad.vjp, spread_args, 0, (1.0,))])
+def test_refusal_in_a_function_of_args_names_the_users_line(entry, f, wrt, extra) -> None:
+    with pytest.raises(s2sad.DifferentiationError) as caught:
+        entry(f, wrt=wrt)(np.ones(3), 2.0, *extra)
+    message = str(caught.value)
+    assert message.startswith(__file__ + ":") and "reduceat" in message, message
+    assert "again" not in message and "<s2sad" not in message, message
