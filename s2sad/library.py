@@ -9,10 +9,12 @@ keywords) is generated once per shape of call and differentiated like any other.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 import numpy as np
 
+from s2sad.errors import DifferentiationError
 from s2sad.rules import registry
 
 
@@ -91,7 +93,13 @@ class CallOf:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self._last = self.derivative_for(len(args), sorted(kwargs),
                                          self._literals(args[:len(args) - self.extra]))
-        return self._last(*args, **kwargs)
+        try:
+            return self._last(*args, **kwargs)
+        except DifferentiationError as error:
+            placed = _at_the_function(error, self.fn)
+            if placed is None:
+                raise
+            raise placed from error
 
     @property
     def extra(self) -> int:
@@ -161,6 +169,22 @@ def call_of(fn: Any, n: int, keywords: list[str], literals: dict | None = None) 
                              getattr(fn, "__name__", "f")).strip("_")
     return define(name, f"def {name}({params}):\n    return primitive({passed})\n",
                    {"primitive": fn})
+
+
+_WRAPPER = re.compile(r"<s2sad call_[^>]*>:[^:]*: (?:differentiating s2sad's derivative "
+                      r"of this line again was refused, a limitation of s2sad \(please "
+                      r"report it\): )?(.*)", re.S)
+
+
+def _at_the_function(error: DifferentiationError, fn: Any) -> DifferentiationError | None:
+    """A refusal naming the line of the function made around the user's ``*args``
+    function (``lambda *a: f(*a)``: ``call_lambda``'s one line, read as a derivative's
+    line) as one naming the user's function's line, or None."""
+    found = _WRAPPER.match(str(error))
+    code = getattr(fn, "__code__", None)
+    if found is None or code is None or code.co_filename.startswith("<"):
+        return None
+    return DifferentiationError(f"{code.co_filename}:{code.co_firstlineno}: {found.group(1)}")
 
 
 def _param_name(fn: Any, i: int) -> str:

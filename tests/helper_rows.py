@@ -132,6 +132,9 @@ for _lhs, _rhs, _cases in [
         R(_rhs, N(*_t), N(*_a), N(*_b), wrt=(0, 1))
 R(rt.tensordot_lhs_adjoint, N(3, 5), N(3, 4), N(4, 5), 1, wrt=(0, 2))
 R(rt.tensordot_rhs_adjoint, N(3, 5), N(3, 4), N(4, 5), 1, wrt=(0, 1))
+R(rt.cross_adjoint, N(3), N(3), N(3), wrt=(0, 2))
+R(rt.cross_adjoint, N(), N(2), N(2), wrt=(0, 2)); R(rt.cross_adjoint, N(4), N(4, 2), N(2), wrt=(0, 2))  # noqa
+R(rt.cross_adjoint, N(3), N(2), N(3), wrt=(0, 2)); R(rt.cross_adjoint, N(3, 4), N(2, 4), N(3), 0, -1, 0, wrt=(0, 2))  # noqa
 
 # ----- einsum -----
 R(rt.einsum_adjoint, N(3, 5), "ij,jk->ik", (N(3, 4), N(4, 5)), 0, wrt=(0, 2))

@@ -563,6 +563,7 @@ R(np.delete, N(5), 2); R(np.delete, N(5), [0, 3]); R(np.delete, N(3, 4), 1, axis
 R(np.delete, N(3, 4), [0, 2], 0); R(np.delete, N(3, 4), slice(1, None, 2))  # noqa: E702
 R(np.cross, N(3), N(3)); R(np.cross, N(4, 3), N(3)); R(np.cross, N(2, 1, 3), N(4, 3))  # noqa
 R(np.cross, N(3, 4), N(4, 3), axisa=0, axisc=0); R(np.cross, N(3, 2), N(3, 2), axis=0)  # noqa
+R(np.cross, N(2), N(2)); R(np.cross, N(4, 2), N(2)); R(np.cross, N(2), N(3)); R(np.cross, N(2, 4), N(3), axisa=0)  # noqa
 R(np.linalg.pinv, N(4, 3)); R(np.linalg.pinv, N(3, 4)); R(np.linalg.pinv, well(3))  # noqa
 R(np.linalg.pinv, N(2, 4, 3)); R(np.linalg.pinv, spd(3), hermitian=True, direction=symmetric)  # noqa
 R(np.linalg.pinv, spd(3), hermitian=True)  # (any direction: the lower triangle read alone)

@@ -34,6 +34,15 @@ VIEWS = {
     runtime.cast_like, runtime.to_float, runtime.repeat_to,
     runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
 }
+# of those, the ones whose result is an ndarray whatever they are given (a list's
+# reshape is an array): its ``.copy()`` is a new array holding nothing
+ARRAY_VIEWS = {
+    np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
+    np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
+    np.diagonal, np.broadcast_to, np.ascontiguousarray, np.asfortranarray, np.flip,
+    np.fliplr, np.flipud, np.rot90, np.matrix_transpose,
+    runtime.reshape_method, runtime.transpose_method,
+}
 # functions that return their (array) argument itself
 ITSELF = {runtime.iteration_items, runtime.stop_gradient}
 # functions whose result holds their arguments (any other library function: a new object)

@@ -14,6 +14,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.alias_objects import (
+    ARRAY_VIEWS,
     BOUND,
     CONTAINERS,
     HOLDS_FIRST,
@@ -150,8 +151,9 @@ class PointsTo:
     def copied(self, fn: Any, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         """A copy: a new object, holding new items (``deepcopy``) or the items the
         original holds (a list's copy), none for an array's."""
-        if fn is copy.deepcopy or self.array_part(e.args[0]) or self.of_array(e.args[0]):
-            return self.new(s, state)  # (of an array's slice: a new array)
+        if fn is copy.deepcopy or self.array_part(e.args[0]) or self.of_array(e.args[0]) \
+                or self.array_view(e.args[0]):
+            return self.new(s, state)  # (of an array's slice or reshape: a new array)
         items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
         return self.new(s, state) | frozenset(items)
 
@@ -206,6 +208,13 @@ class PointsTo:
         return e.id in self.arrays or bool(values) and all(
             isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and
             v.value.id in self.arrays for v in values)
+
+    def array_view(self, e: gast.expr) -> bool:
+        """A name every binding of which is a call of a function giving an ndarray
+        (``t = x.reshape(2, 2)``): its ``.copy()`` holds nothing (was taken for a
+        list's copy, holding ``x``)."""
+        values = self.bound.get(e.id) or [] if isinstance(e, gast.Name) else []
+        return bool(values) and all(self.called(v) in ARRAY_VIEWS for v in values)
 
     def fancy(self, e: gast.Subscript, state: State) -> bool:
         """An index by an array or a list copies (``a[[1, 0]]``, ``items = [1, 0];

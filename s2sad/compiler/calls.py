@@ -60,8 +60,13 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if special is not None:
         return special
     if isinstance(node.func, gast.Call):  # make(w)(x): the callee first, as Python does
-        node = gast.copy_location(gast.Call(func=norm.atom(node.func), args=node.args,
+        cls = built_class(norm, node.func)  # (Layer(W)(x): its __call__ on the record)
+        made = norm.atom(node.func)
+        node = gast.copy_location(gast.Call(func=made, args=node.args,
                                             keywords=node.keywords), node)
+        if cls is not None and isinstance(made, gast.Name):
+            norm.instances.setdefault(made.id, cls)
+            return normalize_call(norm, node)
     func = node.func
     if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
             func.attr in IN_PLACE and norm.resolve(func) is None:
@@ -232,7 +237,8 @@ def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
     the name means it at this call only (``act(x)`` given ``act=np.tanh``, ``self.act(x)``
     of a model, ``u.reduce(x)`` given ``u=np.add``), else as the user wrote it."""
     if _root(func) in norm.callables or _root(func) in norm.objects or \
-            isinstance(func, gast.Subscript):  # (u.reduce(x) given u=np.add: of u's too)
+            isinstance(func, gast.Subscript) or _root(func) in norm.fields:
+        # (u.reduce(x) given u=np.add: of u's too; layer.act(x) of Dense(W, b, np.tanh))
         alias = norm.namer.fresh(func.id if isinstance(func, gast.Name) else
                                  getattr(fn, "__name__", "function") if
                                  isinstance(func, gast.Subscript) else func.attr)

@@ -8,22 +8,23 @@ built here (:mod:`dataclass_built`), differentiated attribute by attribute; a me
 that stores into ``self`` is refused as for a dataclass (was refused as an object made
 inside).  A class whose ``__init__`` does anything else (branches, calls a method of
 ``self``, passes ``self`` on), or with slots, a metaclass, ``__new__``,
-``__setattr__``/``__getattr__``, or an ``__init__`` in more than one of its classes
-(one calling the other's), stays refused."""
+``__setattr__``/``__getattr__`` stays refused; an ``__init__`` calling its base's
+(``super().__init__(W, b)``) is read as one (:mod:`init_chains`)."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import gast
 
 from s2sad import runtime
 from s2sad.compiler import fence, source
+from s2sad.compiler.init_chains import chain_key, init_of, init_tree
 from s2sad.compiler.names import const, load
 from s2sad.compiler.user_code import is_user_function, own_nodes
 from s2sad.compiler.walks import clone, walk
 from s2sad.dataclass_args import other_dunders, record_class
-from s2sad.errors import DifferentiationError
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
@@ -40,13 +41,13 @@ def stored_attributes(cls: Any) -> tuple[str, ...] | None:
     if not isinstance(cls, type) or type(cls) is not type or issubclass(cls, tuple) or \
             dataclasses.is_dataclass(cls):
         return None
-    init = _init_of(cls)
+    init = init_of(cls)
     if not is_user_function(init) or other_dunders(cls) or \
             any(not _SPECIAL.isdisjoint(vars(klass)) for klass in cls.__mro__[:-1]):
         return None
-    key = (cls, init.__code__)
+    key = chain_key(cls)
     if key not in _PLANS:
-        _PLANS[key] = _attributes(init)
+        _PLANS[key] = _attributes(cls)
     return _PLANS[key]
 
 
@@ -59,16 +60,9 @@ def record_fields(cls: type) -> frozenset[str] | None:
     return frozenset(stored) if stored is not None else None
 
 
-def _init_of(cls: type) -> Any:
-    """The one ``__init__`` of ``cls`` and its bases (not object's), or None."""
-    found = [vars(klass)["__init__"] for klass in cls.__mro__[:-1] if "__init__" in vars(klass)]
-    return found[0] if len(found) == 1 else None
-
-
-def _attributes(init: Any) -> tuple[str, ...] | None:
-    try:
-        node = source.load(init).node
-    except DifferentiationError:
+def _attributes(cls: type) -> tuple[str, ...] | None:
+    node = init_tree(cls)
+    if node is None:
         return None
     if not node.args.args or node.args.posonlyargs:
         return None
@@ -123,13 +117,14 @@ def class_built(norm: Normalizer, cls: type, args: list, kws: list, node: gast.C
     """``Particle(x, v)`` (the arguments made atoms): ``__init__``'s body inlined, each
     ``self.a`` a local, then ``named_tuple(a, ..., kind=<record of Particle>)``."""
     from s2sad.compiler.inlining import inline
-    init = _init_of(cls)
+    init = init_of(cls)
     attributes = stored_attributes(cls) or ()
     src = source.load(init)
-    tree = clone(src.node)
+    tree = init_tree(cls) or clone(src.node)
     me = tree.args.args[0].id
     taken = {n.id for n in walk(tree) if isinstance(n, gast.Name)}
     local = {a: _free(f"{me}_{a}", taken) for a in attributes}
+    functions = _functions_stored(norm, cls, node, tree, taken)
     tree.body = [_as_local(st, me, local) for st in tree.body if not _docstring(st)]
     made, kind = _free("named_tuple", taken), _free(cls.__name__, taken)
     result = gast.Return(value=gast.Call(
@@ -137,9 +132,73 @@ def class_built(norm: Normalizer, cls: type, args: list, kws: list, node: gast.C
         keywords=[gast.keyword(arg="kind", value=load(kind))]))
     tree.body.append(gast.copy_location(result, tree.body[-1]) if tree.body else result)
     namespace = {**src.namespace, made: runtime.named_tuple,
-                 kind: record_class(cls, list(attributes))}
+                 kind: record_class(cls, list(attributes)), **functions}
     built = fence.check(source.Source(init, tree, src.filename, namespace), inlined=True)
     return inline(norm, init, [const(None), *args], kws, node, src=built)
+
+
+def function_fields(norm: Normalizer, node: gast.FunctionDef, instances: dict[str, type]
+                    ) -> dict[str, dict[str, tuple]]:
+    """name -> {attribute: (function, path)} of the objects of plain classes built here
+    once (``layer = Dense(W, b, act=relu)``) whose ``__init__`` stores a parameter given
+    a function as it is (``self.act = act``: the argument, or the parameter's default):
+    ``layer.act(h)`` in a method is a call of that function, known as a global's is
+    (was refused: which function the name holds not known)."""
+    found: dict[str, dict[str, tuple]] = {}
+    for n in own_nodes(node):
+        if n.__class__ is not gast.Assign or len(n.targets) != 1 or \
+                n.targets[0].__class__ is not gast.Name or n.value.__class__ is not gast.Call:
+            continue
+        name = n.targets[0].id
+        cls = instances.get(name)
+        if cls is None or norm.stores[name] != 1 or not record_fits(cls, n.value):
+            continue
+        held = _stored_functions(norm, cls, n.value)
+        if held:
+            found[name] = held
+    return found
+
+
+def _stored_functions(norm: Normalizer, cls: type, call: gast.Call) -> dict[str, tuple]:
+    """The attributes ``__init__`` stores from a parameter bound to a function."""
+    init, tree = init_of(cls), init_tree(cls)
+    if tree is None:
+        return {}
+    params = [a.id for a in tree.args.args]
+    stored = [(_stored(st, params[0]) or "", st.value) for st in tree.body
+              if not _docstring(st)]  # (every statement a store: record_fits said so)
+    counts: dict[str, int] = {}
+    for attribute, _ in stored:
+        counts[attribute] = counts.get(attribute, 0) + 1
+    given = dict(zip(params[1:], call.args)) | {k.arg: k.value for k in call.keywords}
+    defaults = inspect.signature(init).parameters
+    held: dict[str, tuple] = {}
+    for attribute, value in stored:
+        if not isinstance(value, gast.Name) or value.id not in params[1:] or \
+                counts[attribute] != 1:
+            continue
+        arg = given.get(value.id)
+        fn, path = (norm.resolve(arg), norm.path_of(arg)) if arg is not None else \
+            (defaults[value.id].default, None)
+        if callable(fn) and not isinstance(fn, type):
+            held[attribute] = (fn, path)
+    return held
+
+
+def _functions_stored(norm: Normalizer, cls: type, call: gast.Call, tree: gast.FunctionDef,
+                      taken: set[str]) -> dict[str, Any]:
+    """``self.act = act`` of a parameter given a function: stores the function itself,
+    by an alias of its own (the parameter, known as that function, has no value);
+    alias -> function."""
+    held = _stored_functions(norm, cls, call)
+    functions = {}
+    for st in tree.body:
+        attribute = _stored(st, tree.args.args[0].id)
+        if attribute in held:
+            alias = _free(attribute, taken)
+            functions[alias] = held[attribute][0]
+            st.value = load(alias)
+    return functions
 
 
 def _free(name: str, taken: set[str]) -> str:

@@ -14,6 +14,7 @@ import copy
 
 import gast
 
+from s2sad.compiler.item_loops import through_items
 from s2sad.compiler.names import Namer, assign, const, load
 from s2sad.compiler.walks import walk, walk_statements
 from s2sad.errors import DifferentiationError
@@ -22,6 +23,7 @@ JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
 
 def desugar(node: gast.FunctionDef, namer: Namer) -> gast.FunctionDef:
+    through_items(node, namer)  # (for p in params: p -= v, written as params[k] -= v)
     body = _simple_statements(_without_errstate(node.body))
     body = _lower_loop_else(body, namer)
     body = _lower_while(body, namer)

@@ -104,7 +104,8 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         return _recursive_call(norm, fn, src, args, kws, node)
     norm.namer.taken |= norm.namer.names_in(src.node)  # temps must not take the callee's names
     desugar.refused_throughout(src.node, src.filename)
-    body = desugar.desugar(src.node, norm.namer).body
+    tree = desugar.desugar(src.node, norm.namer)
+    body = tree.body
     child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
                        literals=norm.literals)
     child.owner = owner
@@ -141,6 +142,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
                 param.name not in reassigned:  # a list parameter passed on, by another name
             norm.lengths[child.name(param.name)] = norm.lengths[value.id]
         _bind_collected(norm, child, param, value, reassigned)
+    _built_here(child, tree)
     stmts = child.block(body)
     result = stmts.pop()
     if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
@@ -154,6 +156,17 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             norm.emit(assign(arg.id, load(child.name(changed))), node)
     return _result(norm, child, result.value if isinstance(result, gast.Return)
                    else const(None))
+
+
+def _built_here(child: Normalizer, tree: gast.FunctionDef) -> None:
+    """The objects of the user's classes the helper builds (``layer = Dense(W, b)``),
+    known by class as the differentiated function's own are (their methods inlined)."""
+    from s2sad.compiler.class_records import function_fields
+    from s2sad.compiler.dataclass_built import built_instances
+    built = built_instances(child, tree)
+    if built:
+        child.instances.update(built)
+        child.fields.update(function_fields(child, tree, child.instances))
 
 
 def _result(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.expr:
@@ -301,6 +314,10 @@ def _pass_known(norm: Normalizer, child: Normalizer, param: str, value: Any,
     of the user's class passed on, the path to a known object (``resolved``)."""
     if isinstance(value, gast.Name) and value.id in norm.instances:
         child.instances[param] = norm.instances[value.id]
+    held = next((f for p, f in norm.fields.items() if isinstance(value, gast.Name) and
+                 value.id in (p, norm.rename.get(p))), None)
+    if held is not None:  # (the functions its attributes hold too)
+        child.fields[param] = held
     if passed is not None and isinstance(value, gast.expr):
         child.paths[param] = norm.path_of(value)
 

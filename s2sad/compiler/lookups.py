@@ -17,7 +17,7 @@ from s2sad.compiler.user_code import is_user_module, is_user_object
 
 class Lookups:
     """Needs the normalizer's ``src``, ``namespace``, ``locals``, ``callables``,
-    ``objects``, ``local_defs`` and ``paths``."""
+    ``objects``, ``local_defs``, ``paths`` and ``fields``."""
 
     src: Any
     namespace: dict[str, Any]
@@ -26,6 +26,7 @@ class Lookups:
     objects: dict[str, Any]
     local_defs: dict[str, Any]
     paths: dict[str, Any]
+    fields: dict[str, dict[str, tuple]]
 
     def resolve(self, node: gast.expr) -> Any:
         """The object a global name or module attribute chain refers to, or None (each
@@ -51,6 +52,9 @@ class Lookups:
                 return self.src.resolve(node.id), resolved.root(self.src.fn, node.id)
             except AttributeError:
                 return None, None
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and \
+                node.attr in self.fields.get(node.value.id, ()):
+            return self.fields[node.value.id][node.attr]  # (layer.act of Dense(W, b, relu))
         if isinstance(node, gast.Attribute):
             base, path = self._resolved(node.value)
             if base is None:

@@ -34,7 +34,7 @@ from s2sad.compiler import (
     sequences,
     source,
 )
-from s2sad.compiler.class_records import listed_records
+from s2sad.compiler.class_records import function_fields, listed_records
 from s2sad.compiler.dataclass_built import built_instances
 from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
@@ -112,6 +112,7 @@ class Normalizer(Lookups):
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
         self.instances: dict[str, type] = {}  # parameters given an object of this class
+        self.fields: dict[str, dict[str, tuple]] = {}  # record -> attribute -> (function, path)
         self.item_lists: dict[str, type] = {}  # locals holding a list of records of a class
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
@@ -442,6 +443,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
     norm.instances.update(built_instances(norm, node))  # (p = Params(w, b) built here)
+    norm.fields = function_fields(norm, node, norm.instances)  # (its self.act = act)
     norm.item_lists, listed = listed_records(norm, node)  # (bodies = [Body(..) ...])
     norm.instances.update(listed)
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})

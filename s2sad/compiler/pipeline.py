@@ -114,7 +114,9 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
         gen = _without_value(tree, parts, numbers)
         gen.unguarded = unguarded
         return gen
-    body = parts.returning(lean)
+    narrow = frozenset(parts.wrt[k] for k, i in enumerate(wrt)
+                       if i in scalars and (call_kinds.FLOAT_NUMBER, i) not in floats)
+    body = parts.returning(lean, narrow)
     name = parts.name if lean or mode == "vjp" else "value_and_" + parts.name
     seed = {parts.args.kwonlyargs[-1].id: clone(parts.value)} if mode == "vjp" else {}
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,

@@ -48,12 +48,16 @@ class ReverseParts:
     shapes: dict[str, str]
     adjoints: frozenset
     aux: gast.expr | None = None  # has_aux: the second item of what the function returns
+    wrt: tuple = ()  # the names of the parameters differentiated, in the gradient's order
 
-    def returning(self, lean: bool) -> list:
+    def returning(self, lean: bool, narrow: frozenset = frozenset()) -> list:
         """A copy of the body ending in its return: the gradient (``lean``), else the value
-        and the gradient; with ``has_aux`` the aux beside the gradient and the value."""
+        and the gradient; with ``has_aux`` the aux beside the gradient and the value.
+        ``narrow``: number parameters that are not Python floats (np.float32(1.5), an
+        int): their gradient ``cast_like(dx, x)`` (np.float32 for np.float32), not
+        ``float(dx)``."""
         body = clone(self.body)
-        grad = clone(self.grad)
+        grad = _cast_numbers(clone(self.grad), self.wrt, narrow)
         if self.aux is not None:  # has_aux: (gradient, aux) / ((value, aux), gradient)
             grad_or_pair = gast.Tuple(elts=[grad, clone(self.aux)], ctx=gast.Load())
             value = gast.Tuple(elts=[clone(self.value), clone(self.aux)], ctx=gast.Load())
@@ -116,7 +120,7 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
     shapes = {**rev.same_shape, **{d: rev.same_shape.get(p, p) for p, d in rev.adjoints.items()
                                    if p not in holders}}  # an adjoint has its value's shape
     return ReverseParts(prep, body, value, grad, args, name, numbers, shapes,
-                        frozenset(rev.adjoints.values()), aux_value)
+                        frozenset(rev.adjoints.values()), aux_value, tuple(names))
 
 
 def refuse_literal_container(node: gast.FunctionDef, filename: str) -> None:
@@ -151,6 +155,19 @@ def split_aux(node: gast.FunctionDef, namer: Namer) -> gast.expr:
                       for i, n in enumerate((out, aux))] + [
         copy_origin(gast.Return(value=load(out)), node.body[-1])]
     return load(aux)
+
+
+def _cast_numbers(grad: gast.expr, wrt: tuple, narrow: frozenset) -> gast.expr:
+    """``float(dx)`` of each parameter in ``narrow`` made ``cast_like(dx, x)``."""
+    if not narrow:
+        return grad
+    items = grad.elts if isinstance(grad, gast.Tuple) else [grad]
+    for k, (item, param) in enumerate(zip(items, wrt)):
+        if param in narrow and isinstance(item, gast.Call) and \
+                isinstance(item.func, gast.Name) and item.func.id == "float":
+            items[k] = gast.Call(func=load("cast_like"), args=[item.args[0], load(param)],
+                                 keywords=[])
+    return grad if isinstance(grad, gast.Tuple) else items[0]
 
 
 def returned_gradient(adjoint: str | None, param: str, number: bool,

@@ -200,6 +200,13 @@ for _lhs, _rhs, _prod in [("dot_lhs_adjoint", "dot_rhs_adjoint", "np.dot"),
     defjvp(getattr(rt, _lhs), "t, a, b", f"{_lhs}(dt, a, b)", None, f"{_lhs}(t, a, db)")
     defvjp(getattr(rt, _rhs), "t, a, b", f"{_prod}(a, g)", f"{_lhs}(t, a, g)")
     defjvp(getattr(rt, _rhs), "t, a, b", f"{_rhs}(dt, a, b)", f"{_rhs}(t, da, b)")
+# cross_adjoint(t, a, b) = d/da <t, a x b>: bilinear in t and b (a gives only the shape)
+CROSS_ADJOINT = "t, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None"
+defvjp(rt.cross_adjoint, CROSS_ADJOINT,
+       "unbroadcast(np.cross(g, b, axisa, axisb, axisc, axis), t)", None,
+       "-cross_adjoint(t, b, g, axisb, axisa, axisc, axis)")
+defjvp(rt.cross_adjoint, CROSS_ADJOINT, "cross_adjoint(dt, a, b, axisa, axisb, axisc, axis)",
+       None, "cross_adjoint(t, a, db, axisa, axisb, axisc, axis)")
 TDOT = "t, a, b, axes=2"
 defvjp(rt.tensordot_lhs_adjoint, TDOT,
        "np.tensordot(g, b, axes)", None, "tensordot_rhs_adjoint(t, g, b, axes)")

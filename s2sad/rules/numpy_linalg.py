@@ -11,7 +11,7 @@ invertible matrix.  ``slogdet`` returns ``(sign, logabsdet)``: its reverse
 template receives ``g`` as the tuple ``(g_sign, g_logdet)`` whose entries may
 be ``None``, and its forward term is the tuple ``(0, dlogabsdet)``.
 
-``cross`` is for 3-vectors (and stacks of them, broadcast).  ``pinv`` is
+``cross`` is for 3-vectors and 2-vectors (and stacks of them, broadcast).  ``pinv`` is
 differentiated as a full-rank pseudo-inverse (its rank is locally constant).
 ``multi_dot`` takes a list of matrices (the first and last may be vectors) and
 returns a list adjoint.  ``eigh`` treats its argument as symmetric (like
@@ -115,8 +115,8 @@ defjvp(np.linalg.matrix_power, "a, n", "matrix_power_tangent(da, a, n)")
 
 # ----- cross: bilinear, <g, a x b> = <a, b x g> = <b, g x a> -----
 CROSS = "a, b, axisa=-1, axisb=-1, axisc=-1, axis=None"
-defvjp(np.cross, CROSS, "unbroadcast(np.cross(b, g, axisb, axisc, axisa, axis), a)",
-       "unbroadcast(np.cross(g, a, axisc, axisa, axisb, axis), b)")
+defvjp(np.cross, CROSS, "cross_adjoint(g, a, b, axisa, axisb, axisc, axis)",
+       "-cross_adjoint(g, b, a, axisb, axisa, axisc, axis)")
 defjvp(np.cross, CROSS, "np.cross(da, b, axisa, axisb, axisc, axis)",
        "np.cross(a, db, axisa, axisb, axisc, axis)")
 

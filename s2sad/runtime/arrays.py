@@ -22,7 +22,7 @@ __all__ = [
     "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
     "fill_zeros", "pick_adjoint", "replace_at", "linspace_adjoint", "linspace_spread",
     "spread_to_items", "undiff", "unroll_axis", "angle_adjoint",
-    "angle_tangent", "real_if_close_tangent", "spread_of",
+    "angle_tangent", "real_if_close_tangent", "spread_of", "cross_adjoint",
 ]
 
 
@@ -301,3 +301,30 @@ def spread_of(seq: Any, n: int) -> Any:
         raise TypeError(f"a call spreads {len(seq)} items (*args) where the derivative "
                         f"was made for {n}: pass the arguments one by one")
     return seq
+
+
+# ----- np.cross of 2-vectors: vectors in the plane z = 0 -----
+
+def cross_adjoint(g: Any, a: Any, b: Any, axisa: int = -1, axisb: int = -1,
+                  axisc: int = -1, axis: int | None = None) -> Any:
+    """The adjoint of ``a`` in ``np.cross(a, b)``: ``<g, a x b> = <a, b x g>``.  NumPy
+    reads a 2-vector as a 3-vector with z = 0, and the product of two 2-vectors is the
+    z component alone (one number per pair): the same reading here (the adjoint of a
+    2-vector is the first two components of the 3-vector's), so 2-vectors, 3-vectors
+    and mixtures all have theirs.  (``b``'s adjoint is ``-cross_adjoint(g, b, a, ...)``.)"""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    na, nb = np.shape(a)[axisa], np.shape(b)[axisb]
+    if na == 3 and nb == 3:
+        return unbroadcast(np.cross(b, g, axisb, axisc, axisa), a)
+    b3 = _in_space(b, axisb)
+    g3 = np.moveaxis(np.asarray(g), axisc, -1) if na == 3 or nb == 3 else \
+        np.stack([np.zeros_like(g), np.zeros_like(g), np.asarray(g)], axis=-1)
+    moved = np.moveaxis(np.asarray(a), axisa, -1)  # (batch axes broadcast, vectors last)
+    return np.moveaxis(unbroadcast(np.cross(b3, g3)[..., :na], moved), -1, axisa)
+
+
+def _in_space(v: Any, axis: int) -> Any:
+    """``v``'s vectors along the last axis, 2-vectors given z = 0."""
+    v = np.moveaxis(np.asarray(v), axis, -1)
+    return v if v.shape[-1] == 3 else np.concatenate([v, np.zeros(v.shape[:-1] + (1,))], -1)

@@ -63,6 +63,8 @@ def cast_like(g: Any, x: Any) -> Any:
         return g if g.flags.writeable else g.copy()
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return to_float(g)
+    if isinstance(x, np.inexact) and np.ndim(g) == 0:  # np.float32(1.5): np.float32
+        return x.dtype.type(g if np.iscomplexobj(x) else np.real(g))
     if isinstance(x, complex) and np.ndim(g) == 0:  # a complex argument: a complex gradient
         return complex(g)
     return g

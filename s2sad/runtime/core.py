@@ -129,6 +129,8 @@ def zeros_like(x: Any) -> Any:
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, np.generic):
         return np.zeros((), dtype=np.result_type(x.dtype, float))[()]
+    if isinstance(x, range):  # (zip(xs, range(n)): its items are read one by one)
+        return [0.0] * len(x)
     return 0.0
 
 
