@@ -15,7 +15,8 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+from typing import TYPE_CHECKING, Any
 
 import gast
 
@@ -58,6 +59,11 @@ class ControlMixin:
         def pop(self, names: list[str], like: gast.AST) -> gast.stmt: ...
         def mark(self, node: gast.stmt, like: gast.AST) -> gast.stmt: ...
         def zero(self, name: str, like: gast.AST) -> gast.stmt: ...
+        def recomputable(self, name: str, ctx: Ctx) -> bool: ...
+        def adj(self, name: str) -> str: ...
+        def in_order(self, names: list[str], ctx: Ctx) -> list[str]: ...
+        views: dict
+        bound_here: Any
 
     def stmt_Break(self, s: gast.Break, ctx: Ctx) -> tuple[list, list]:
         flags = ctx.loops[-1].flags if ctx.loops else []
@@ -79,7 +85,7 @@ class ControlMixin:
             ctx.loops[-1].flags.pop()
         (fwd_t, rev_t, def_t), (fwd_e, rev_e, def_e) = branches
         for rev, missing in ((rev_t, def_e - def_t), (rev_e, def_t - def_e)):
-            rev.extend(self.zero(name, s) for name in sorted(missing))
+            rev.extend(self.branch_zeros(sorted(missing), ctx, s))
         ctx.defined = def_t | def_e
         if not rev_t and not rev_e and not breaks:
             return [gast.If(test=test, body=fwd_t, orelse=fwd_e)], []
@@ -96,6 +102,19 @@ class ControlMixin:
         self.flag = test.id  # block() may push it with the record of the run after the if
         return [fwd_if, _slotted(self.push([test.id], s), slot)], \
             [_slotted(self.pop([test.id], s), slot), rev_if]
+
+    def branch_zeros(self, names: list[str], ctx: Ctx, s: gast.If) -> list:
+        """The zero adjoints of a branch that does not reach ``names``.  A zero made like
+        a value a loop changes needs this trip's value (another trip's may have another
+        shape: ``for s in [x[:2], x]``): taken again first where it can be (``s =
+        items[i]``), else a ``0.0`` that adds to anything."""
+        varying = [n for n in names if n in ctx.recorded() and n in self.bound_here]
+        again = self.in_order([n for n in varying if self.recomputable(n, ctx)], ctx)
+        out = [self.mark(assign(n, copy.deepcopy(self.views[n])), s) for n in again]
+        for n in names:
+            out.append(self.zero(n, s) if n not in varying or n in again else
+                       self.mark(assign(self.adj(n), const(0.0)), s))
+        return out
 
     def loop_adjoints(self, body: list, assigned: set[str], ctx: Ctx) -> set[str]:
         reads = reads_in(body)
