@@ -276,7 +276,17 @@ def _reads_items(template: str) -> bool:
 
 
 def real_only(node: gast.FunctionDef) -> bool:
-    """No complex literal, ``complex`` or FFT anywhere: every value is real."""
+    """No complex literal, ``complex`` or FFT anywhere: every value is real.  Asked of
+    the function in SSA form by the reverse stage, its assembly, the late passes and
+    the check of a real output (a tree no stage changes after SSA): found once, kept
+    on the node (a copy does not keep it)."""
+    known = node.__dict__.get("s2sad_real")
+    if known is None:
+        known = node.s2sad_real = _real_only(node)  # type: ignore[attr-defined]
+    return known
+
+
+def _real_only(node: gast.FunctionDef) -> bool:
     return not any(isinstance(n, gast.Constant) and isinstance(n.value, complex) or
                    isinstance(n, gast.Name) and n.id == "complex" or
                    isinstance(n, gast.Attribute) and n.attr == "fft"

@@ -66,20 +66,37 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
             unknown |= {n.id for t in targets for n in name_nodes(t)}
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
     kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
+    _sweep(defs, known, kinds, namespace)
+    return kinds
+
+
+def _sweep(defs: dict[str, list], known: dict[str, str], kinds: dict[str, str],
+           namespace: dict) -> None:
+    """Sweep the definitions in order until a sweep changes no kind.  A name's kind
+    follows from the kinds of the names its values read: it is worked out again only
+    when one of those changed since (the same sweeps and kinds as working out every
+    name every sweep, without the names that would give what they gave)."""
+    readers: dict[str, list[str]] = {}  # name -> the names whose values read it
+    for name, values in defs.items():
+        if name not in known and name in kinds:
+            for read in {n.id for n in name_nodes(values)}:
+                readers.setdefault(read, []).append(name)
+    dirty = set(kinds)
     changed = True
     while changed:
         changed = False
         for name, values in defs.items():
-            if name in known or name not in kinds:
+            if name in known or name not in kinds or name not in dirty:
                 continue
+            dirty.discard(name)
             kind = _join([of(v, kinds, namespace) for v in values])
             if kind != kinds[name]:
                 changed = True
+                dirty.update(readers.get(name, ()))
                 if kind is None:
                     del kinds[name]
                 else:
                     kinds[name] = kind
-    return kinds
 
 
 _FILLED = gast.Constant(value=None, kind=None)  # (a float64 array np.full made)

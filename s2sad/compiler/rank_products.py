@@ -65,22 +65,39 @@ def mark_alike(body: list) -> None:
     whose bounds the shape facts cannot prove inside: ``np.sum(dmul * xp_item)`` of a
     convolution's tap is then a dot all the same)."""
     for block in blocks(body):
+        seen: dict[int, tuple[list, set[str]]] = {}  # index -> its products, names bound
         for k, s in enumerate(block):
             pair = _unbroadcast_to(s)
             if pair is None:
                 continue
-            for later in block[k + 1:k + 1 + _NEAR]:  # (a use is near: no long scans)
+            wanted = set(pair)
+            for j in range(k + 1, min(k + 1 + _NEAR, len(block))):  # (a use is near)
+                later = block[j]
+                products, bound = seen.get(j) or seen.setdefault(j, _products(later))
                 compound = isinstance(later, (gast.For, gast.While, gast.If))
-                if compound and _binds(later, pair):
+                if compound and not bound.isdisjoint(wanted):
                     break
-                for n in walk(later):
-                    if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Mult) and \
-                            isinstance(n.left, gast.Name) and \
-                            isinstance(n.right, gast.Name) and \
-                            {n.left.id, n.right.id} == set(pair):
+                for names, n in products:
+                    if names == wanted:
                         n.s2sad_alike = True
-                if _binds(later, pair):
+                if not bound.isdisjoint(wanted):
                     break
+
+
+def _products(s: gast.stmt) -> tuple[list, set[str]]:
+    """The products ``a * b`` of two names in ``s`` (with the pair of names), and the
+    names ``s`` binds: one walk of each statement, however many ``unbroadcast`` calls
+    before it look at it (a loop holding the rest of the body was walked once per
+    call in front of it)."""
+    products: list = []
+    bound: set[str] = set()
+    for n in walk(s):
+        if isinstance(n, gast.BinOp) and isinstance(n.op, gast.Mult) and \
+                isinstance(n.left, gast.Name) and isinstance(n.right, gast.Name):
+            products.append(({n.left.id, n.right.id}, n))
+        elif isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+            bound.add(n.id)
+    return products, bound
 
 
 def _unbroadcast_to(s: gast.stmt) -> tuple[str, str] | None:
@@ -93,11 +110,6 @@ def _unbroadcast_to(s: gast.stmt) -> tuple[str, str] | None:
             s.targets[0].id != s.value.args[1].id:
         return s.targets[0].id, s.value.args[1].id
     return None
-
-
-def _binds(s: gast.stmt, names: tuple[str, str]) -> bool:
-    return any(isinstance(n, gast.Name) and n.id in names and
-               not isinstance(n.ctx, gast.Load) for n in walk(s))
 
 
 def _shaped_like(e: gast.expr, x: gast.expr) -> bool:

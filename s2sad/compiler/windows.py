@@ -22,7 +22,7 @@ import gast
 
 from s2sad.compiler import affine
 from s2sad.compiler.affine import CLAMPED, EXACT, GUARDED, Lin
-from s2sad.compiler.node_scans import contains
+from s2sad.compiler.node_scans import contains, nodes_of
 from s2sad.compiler.walks import name_nodes, nodes
 
 Size = Callable[[gast.expr], Any]  # the facts' value of an int expression
@@ -69,24 +69,39 @@ _ASSIGNED: dict[int, tuple[gast.AST, set[str]]] = {}
 
 
 def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
+    """The scopes of the slices ``stmts`` read.  ``users``: name -> the int names of
+    ``env`` whose value reads it, so that a statement forgets what it changes without a
+    look at every name of ``env`` (a long block of arithmetic, the product of a chain of
+    quaternions, binds hundreds: that was quadratic in the block's length)."""
     env, counters = dict(scope.env), dict(scope.counters)
+    users: dict[str, dict[str, None]] = {}
+    for name, v in env.items():
+        for r in _reads(v):
+            users.setdefault(r, {})[name] = None
+    here: Scope | None = None  # the scope of the last slices, while it is current
     for st in stmts:
         compound = not _BLOCK_FIELDS.isdisjoint(st._fields)
-        own = _own_nodes(st) if compound else list(nodes(st))
-        sliced = [n for n in own if isinstance(n, gast.Subscript) and
+        own = _own_nodes(st) if compound else None
+        sliced = [n for n in (nodes_of(st, (gast.Subscript,)) if own is None else own)
+                  if isinstance(n, gast.Subscript) and
                   any(isinstance(p, gast.Slice) for p in _parts(n.slice))]
-        if sliced:
-            here = Scope(dict(env), dict(counters))
+        if sliced:  # (one scope for the slices of statements that change neither)
+            here = here or Scope(dict(env), dict(counters))
             out.update((id(n), (n, here)) for n in sliced)
         if compound or env or counters:  # (else nothing to forget: the names it binds
             assigned = _assigned(st, own)  # need not be known)
             if isinstance(st, (gast.For, gast.While, gast.If)):
                 _nested(st, Scope(env, counters), assigned, depth, out)
-            _forget(env, counters, assigned)
+            sizes = len(env), len(counters)
+            _forget(env, counters, assigned, users)
+            here = here if sizes == (len(env), len(counters)) else None  # (only removes)
         if isinstance(st, gast.Assign) and len(st.targets) == 1 and \
                 isinstance(st.targets[0], gast.Name) and _arithmetic(st.value) and \
                 st.targets[0].id not in _reads(st.value):
             env[st.targets[0].id] = st.value
+            here = None
+            for r in _reads(st.value):
+                users.setdefault(r, {})[st.targets[0].id] = None
 
 
 def _nested(st: gast.stmt, scope: Scope, assigned: set[str], depth: int, out: dict) -> None:
@@ -119,9 +134,20 @@ def _range_ends(it: gast.expr) -> tuple | None:
     return (None, it.args[0]) if len(it.args) == 1 else (it.args[0], it.args[1])
 
 
-def _forget(env: dict, counters: dict, assigned: set[str]) -> None:
-    for name in [k for k, v in env.items() if k in assigned or _reads(v) & assigned]:
-        del env[name]
+def _forget(env: dict, counters: dict, assigned: set[str],
+            users: dict[str, dict[str, None]] | None = None) -> None:
+    """Drop the names ``assigned`` binds, and those whose value reads one of them
+    (``users``: the index of :func:`_block`, kept up to date; else every name looked at)."""
+    if users is None:
+        gone = [k for k, v in env.items() if k in assigned or _reads(v) & assigned]
+    else:
+        gone = [k for a in assigned for k in (a, *users.get(a, ())) if k in env]
+    for name in gone:
+        if name in env:
+            if users is not None:
+                for r in _reads(env[name]):
+                    users[r].pop(name, None)
+            del env[name]
     for name in assigned & set(counters):
         del counters[name]
 
@@ -155,7 +181,7 @@ def _assigned(st: gast.stmt, own: list | None = None) -> set[str]:
     if seen is not None and seen[0] is st:
         return seen[1]
     if _BLOCK_FIELDS.isdisjoint(st._fields):
-        names = _stored(nodes(st) if own is None else own)
+        names = _stored(name_nodes(st) if own is None else own)  # (its names: all it binds)
     else:
         names = _stored(_own_nodes(st) if own is None else own)
         for f in _BLOCK_FIELDS:
