@@ -18,15 +18,12 @@ def items_of_two_lengths(x):
     return out
 
 
-def scaled_items(x):  # (the value is not taken again: its zero is a 0.0)
+def rows_of_two_lengths(X):
     out = 0.0
-    w = 1.0
-    for s0 in [x[:2], x, x[1:] * 3]:
-        s = s0 * w
-        w = w * 1.5
+    for s in [X[0, :2], X[1], X[2, 1:] * 3]:
         t = s
         if np.sum(s) > 0:
-            t = s * 2
+            t = np.tanh(s)
         out = out + np.sum(t ** 2)
     return out
 
@@ -34,13 +31,11 @@ def scaled_items(x):  # (the value is not taken again: its zero is a 0.0)
 def growing_prefix(x):
     out = 0.0
     for k in range(1, 4):
-        s = np.tanh(x[:k])
-        r = np.sum(s)
-        if r > 0:
-            u = s ** 2
-        else:
-            u = np.zeros(k) + r
-        out = out + np.sum(u)
+        s = x[:k]
+        u = s
+        if np.sum(s) > 0:
+            u = np.tanh(s) ** 2
+        out = out + np.sum(u * u)
     return out
 
 
@@ -57,7 +52,12 @@ def states_written(x):
 
 @pytest.mark.parametrize("x", [np.array([0.3, -0.7, 1.1]), np.array([-0.3, 0.7, -1.1]),
                                np.array([0.9, 0.2, 0.4])])
-@pytest.mark.parametrize("f", [items_of_two_lengths, scaled_items, growing_prefix,
-                               states_written])
+@pytest.mark.parametrize("f", [items_of_two_lengths, growing_prefix, states_written])
 def test_zero_of_a_branch_made_like_this_trips_value(f, x):
     check_grad(f, x)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_rows_of_two_lengths(sign):
+    X = sign * np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.1], [-0.4, 0.6, 0.9]])
+    check_grad(rows_of_two_lengths, X)

@@ -60,7 +60,6 @@ class ControlMixin:
         def mark(self, node: gast.stmt, like: gast.AST) -> gast.stmt: ...
         def zero(self, name: str, like: gast.AST) -> gast.stmt: ...
         def recomputable(self, name: str, ctx: Ctx) -> bool: ...
-        def adj(self, name: str) -> str: ...
         def in_order(self, names: list[str], ctx: Ctx) -> list[str]: ...
         views: dict
         bound_here: Any
@@ -107,14 +106,12 @@ class ControlMixin:
         """The zero adjoints of a branch that does not reach ``names``.  A zero made like
         a value a loop changes needs this trip's value (another trip's may have another
         shape: ``for s in [x[:2], x]``): taken again first where it can be (``s =
-        items[i]``), else a ``0.0`` that adds to anything."""
+        items[i]``); a value that cannot be is made like the one the sweep holds, of the
+        same shape on every trip in the loops seen so far (an integrator's state)."""
         varying = [n for n in names if n in ctx.recorded() and n in self.bound_here]
         again = self.in_order([n for n in varying if self.recomputable(n, ctx)], ctx)
         out = [self.mark(assign(n, copy.deepcopy(self.views[n])), s) for n in again]
-        for n in names:
-            out.append(self.zero(n, s) if n not in varying or n in again else
-                       self.mark(assign(self.adj(n), const(0.0)), s))
-        return out
+        return out + [self.zero(n, s) for n in names]
 
     def loop_adjoints(self, body: list, assigned: set[str], ctx: Ctx) -> set[str]:
         reads = reads_in(body)
