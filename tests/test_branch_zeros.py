@@ -5,7 +5,7 @@ s2sad bug").  Against central differences, both branches of each if."""
 import numpy as np
 import pytest
 
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def items_of_two_lengths(x):
@@ -61,3 +61,10 @@ def test_zero_of_a_branch_made_like_this_trips_value(f, x):
 def test_rows_of_two_lengths(sign):
     X = sign * np.array([[0.3, -0.7, 1.1], [0.2, 0.5, -0.1], [-0.4, 0.6, 0.9]])
     check_grad(rows_of_two_lengths, X)
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -0.7, 1.1]), np.array([-0.3, 0.7, -1.1])])
+@pytest.mark.parametrize("f", [items_of_two_lengths, growing_prefix, states_written])
+def test_forward_mode_and_second_order(f, x):
+    check_jvp(f, x)
+    check_hessian(f, x)

@@ -6,7 +6,7 @@ import gast
 import numpy as np
 import pytest
 
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hessian, check_jvp
 from s2sad import runtime
 from s2sad.compiler import ranks
 
@@ -47,6 +47,8 @@ M = np.array([[0.5, -0.2], [0.1, 0.9]])
                                    (raveled_element, M), (minus_one_length, M)])
 def test_element_of_reshape_read_then_written(f, arg):
     check_grad(f, arg)
+    check_jvp(f, arg)
+    check_hessian(f, arg)
 
 
 def test_reshape_ranks():
