@@ -375,22 +375,22 @@ class Facts:
     def _reshaped(self, fn: Any, e: gast.Call) -> Any:
         """``a.reshape(n, -1)``, ``np.reshape(a, (2, n))``: the rank the new shape gives,
         each length where it is known (a ``-1`` worked out by NumPy: not known here)."""
-        if not {k.arg for k in e.keywords} <= {"order"} or len(e.args) < 2 - (fn is np.ravel):
+        if not {k.arg for k in e.keywords} <= {"order"}:
             return NO
         if fn is np.ravel:
             return (None,) if len(e.args) == 1 else NO
+        if len(e.args) < 2:
+            return NO
         if fn is np.reshape and len(e.args) == 2 and not e.keywords and \
                 isinstance(e.args[1], gast.Call) and len(e.args[1].args) == 1 and \
                 not e.args[1].keywords and \
                 evaluate_ref(e.args[1].func, self.namespace) is np.shape:
             return self.of(e.args[1].args[0])  # reshaped like another array
         parts = e.args[1:] if fn is runtime.reshape_method else e.args[1:2]
-        if len(parts) == 1:
-            found = self._constructed(parts[0])
-            return NO if found is None else tuple(
-                None if isinstance(d, int) and d < 0 else d for d in found)
-        shape = tuple(self.size(p) for p in parts)
-        return tuple(None if isinstance(d, int) and d < 0 else d for d in shape)
+        found = self._constructed(parts[0]) if len(parts) == 1 else \
+            tuple(self.size(p) for p in parts)
+        return NO if found is None else \
+            tuple(None if isinstance(d, int) and d < 0 else d for d in found)
 
     def _constructed(self, shape: gast.expr) -> Any:
         if isinstance(shape, gast.Name) and len(self.defs.get(shape.id, ())) == 1 and \
