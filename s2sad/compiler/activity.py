@@ -205,7 +205,8 @@ def _discard_non_numbers(scalar: set[str], candidates: set[str], defs: dict[str,
 # say so (rules.facts.defshape(fn, "container"))
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, runtime.named_tuple,
                      runtime.list_append, runtime.list_concat, runtime.list_repeat,
-                     runtime.list_insert, runtime.list_remove, operator.getitem}
+                     runtime.list_insert, runtime.list_remove, operator.getitem,
+                     runtime.field_set}
 
 # results that are containers when their first argument is, or (the second table) their
 # second: an adjoint shaped like a tuple of arrays is a tuple

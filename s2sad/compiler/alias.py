@@ -40,6 +40,8 @@ from s2sad.compiler.alias_objects import (
     WRITES,
     State,
     as_parts,
+    field_key,
+    record_kind,
     repeats,
     tuple_items,
 )
@@ -141,6 +143,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.dicts: set[int] = set()  # those that make a dict
         self.lists: set[int] = set()  # those that make a list literal ([1, 0])
         self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
+        self.fields: dict[int, tuple] = {}  # of those, records: their field names
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
@@ -240,14 +243,18 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                 if repeats([frozenset(h for h in held if h[1] == PART), added]):
                     self.repeating |= {o[1] for o, how in held if how == SAME}
                 held = held | as_parts(added)
+            self.field_stored(s, state)
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
             self.made_container(s, state)
         value = self.points(s.value, state, s)
-        items = tuple_items(s)
+        items = tuple_items(s, self.namespace)
         if items is not None:
             self.tuples[id(s)] = len(items)
+            kind = record_kind(s.value, self.namespace)
+            if kind is not None:
+                self.fields[id(s)] = tuple(kind._fields)
             for i, item in enumerate(items):
                 self.put(state, f"{ITEM}{id(s)}.{i}", self.points(item, state, s))
         if written == "maybe":
@@ -257,6 +264,17 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             else None
         self.bind(name, s, state, copied)
         return state
+
+    def field_stored(self, s: gast.Assign, state: State) -> None:
+        """``r = field_set(r, 'a', v)``: the field of the record ``r`` surely is holds
+        ``v``'s object from here (the record's other holders are bound to ``r``)."""
+        value = s.value
+        if isinstance(value, gast.Call) and len(value.args) == 3 and \
+                self.called(value) is runtime.field_set and \
+                isinstance(value.args[1], gast.Constant):
+            key = field_key(value.args[0], value.args[1].value, state, self.fields)
+            if key is not None:
+                self.put(state, key, self.points(value.args[2], state, s))
 
     def bind(self, name: str, s: gast.stmt, state: State, like: str | None = None) -> None:
         """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound

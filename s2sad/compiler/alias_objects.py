@@ -49,7 +49,7 @@ ITSELF = {runtime.iteration_items, runtime.stop_gradient}
 CONTAINERS = {list, tuple, dict, runtime.list_init, runtime.tuple_init, runtime.dict_init,
               runtime.named_tuple,
               runtime.list_append, runtime.list_concat, runtime.list_insert,
-              runtime.list_repeat, runtime.user_cotangents}
+              runtime.list_repeat, runtime.user_cotangents, runtime.field_set}
 # types whose call makes a new value that holds none of its arguments
 NUMBER_TYPES = {float, int, complex, bool, str}
 # functions whose result holds the items of their first argument (its other arguments,
@@ -59,25 +59,52 @@ HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_l
 # in-place by nature: ``x = f(x, ...)`` changes the object x holds
 WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
           runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,
-          runtime.scatter_subtract}
+          runtime.scatter_subtract, runtime.field_set}
 # in-place on a list: the list changes, not the objects it holds
 LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert,
-               runtime.list_repeat}
+               runtime.list_repeat, runtime.field_set}
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]
 ITEM = "[]"  # state[ITEM + "<statement>.<i>"]: what item i of a tuple a statement made holds
 
 
-def tuple_items(s: gast.Assign) -> list[gast.expr] | None:
+def tuple_items(s: gast.Assign, namespace: dict) -> list[gast.expr] | None:
     """The items of ``t = (a, b)`` (names and constants: the core form of a swap
-    ``p, q = q, p``), whose objects the alias stage keeps item by item: a tuple never
-    changes, so ``t[0]`` is ``a``'s object, not a part of any item."""
+    ``p, q = q, p``) and of a record ``r = named_tuple(a, b, kind=K)``, whose objects
+    the alias stage keeps item by item: a tuple never changes, so ``t[0]`` is ``a``'s
+    object, not a part of any item (a record changes by ``field_set`` only)."""
     value = s.value
-    if isinstance(value, gast.Tuple) and all(isinstance(e, (gast.Name, gast.Constant))
-                                             for e in value.elts):
-        return list(value.elts)
+    items = value.elts if isinstance(value, gast.Tuple) else value.args if \
+        record_kind(value, namespace) is not None else None
+    if items is not None and all(isinstance(e, (gast.Name, gast.Constant)) for e in items):
+        return list(items)
     return None
+
+
+def record_kind(value: gast.expr, namespace: dict) -> Any:
+    """The record class of ``named_tuple(..., kind=K)``, else None."""
+    if not (isinstance(value, gast.Call) and len(value.keywords) == 1 and
+            value.keywords[0].arg == "kind" and isinstance(value.keywords[0].value, gast.Name)):
+        return None
+    from s2sad.compiler.primitives import evaluate_ref
+    try:
+        fn = evaluate_ref(value.func, namespace)
+    except TypeError:
+        return None
+    return namespace.get(value.keywords[0].value.id) if fn is runtime.named_tuple else None
+
+
+def field_key(record: gast.expr, name: Any, state: State, fields: dict[int, tuple]
+              ) -> str | None:
+    """The state key of the field ``name`` of the record ``record`` surely holds (the
+    newest of one ``named_tuple`` statement: ``fields``, statement -> its field names)."""
+    whole = [o for o, how in state.get(record.id, ()) if how == SAME] \
+        if isinstance(record, gast.Name) else []
+    if len(whole) != 1 or whole[0][0] != "new" or name not in fields.get(whole[0][1], ()):
+        return None
+    key = f"{ITEM}{whole[0][1]}.{fields[whole[0][1]].index(name)}"
+    return key if key in state else None
 
 
 def item_key(e: gast.Subscript, state: State, sizes: dict[int, int]) -> str | None:

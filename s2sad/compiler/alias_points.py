@@ -27,6 +27,7 @@ from s2sad.compiler.alias_objects import (
     VIEWS,
     State,
     as_parts,
+    field_key,
     item_key,
     may_not_copy,
     repeats,
@@ -50,6 +51,7 @@ class PointsTo:
     dicts: set[int]
     lists: set[int]
     tuples: dict[int, int]
+    fields: dict[int, tuple]
     made: set[tuple[str, int]]
     holders: dict[int, set[str]]
 
@@ -120,6 +122,10 @@ class PointsTo:
     def call(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         fn = evaluate_ref(e.func, self.namespace)
         args = list(e.args) + [k.value for k in e.keywords if fn is not runtime.named_tuple]
+        key = field_key(e.args[0], e.args[1].value, state, self.fields) if fn is getattr \
+            and len(e.args) == 2 and isinstance(e.args[1], gast.Constant) else None
+        if key is not None:  # r.a of a record: the object the field holds
+            return state[key]
         try:
             if fn is runtime.iteration_items and e.args and self.surely_dict(e.args[0], state):
                 return self.new(s, state)  # (a dict's keys: a new list, holding no object)

@@ -15,8 +15,10 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import overlaps
 from s2sad.compiler.alias_objects import (
+    BOUND,
     CONTAINERS,
     HOLDS_FIRST,
+    ITEM,
     ITSELF,
     LIST_WRITES,
     NOTHING,
@@ -68,7 +70,7 @@ class WriteChecks:
         if not objects or not self.list_write(s, mine):  # (a list taken out of a container
             objects = {o for o, _ in mine} - {NOTHING}  # is one of its items: the holders
             # see the write)
-        written_back = getattr(s, "s2sad_written_back", ())
+        written_back = self.holding_same(getattr(s, "s2sad_written_back", ()), state)
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
             held = state[other]
@@ -76,6 +78,17 @@ class WriteChecks:
                 continue
             out.append((other, same_object(held, mine) or
                         self.bound_together(other, name, state)))
+        return out
+
+    def holding_same(self, names: tuple, state: State) -> set[str]:
+        """``names`` (a record or dict written back right after a write into an item
+        taken out of it) and the live names surely holding the same object: that write
+        binds them again."""
+        out = set(names)
+        for name in names:
+            mine = state.get(name, frozenset())
+            out |= {other for other in state if not other.startswith((BOUND, ITEM)) and
+                    same_object(state[other], mine)}
         return out
 
     def makes_container(self, value: gast.expr) -> bool:

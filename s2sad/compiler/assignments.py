@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import sequences
+from s2sad.compiler import field_writes, sequences
 from s2sad.compiler.container_calls import (
     CONTAINER_CHANGES,
     default_written,
@@ -48,6 +48,8 @@ def in_place_call(norm: Normalizer, s: gast.Expr) -> bool:
 
 def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
     """A change of a local list, item, array or dict, emitted as assignments."""
+    if _field_changed(norm, s, call):
+        return True
     for method, helper in LIST_METHODS:
         if norm.method_of_local(call, method):
             xs = norm.name(call.func.value.id)
@@ -61,6 +63,28 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
         array_written(norm, s, call) or \
         library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
         _ufunc_at(norm, s, call)
+
+
+def _field_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
+    """``r.items.append(v)`` of a record ``r`` built here: the list taken out, appended
+    to, stored back (:mod:`field_writes`)."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and
+            isinstance(call.func.value, gast.Attribute) and
+            field_writes.built_record(norm, call.func.value.value) is not None and
+            call.func.attr in CONTAINER_CHANGES):
+        return False
+    method = call.func.attr
+    if method not in dict(LIST_METHODS):
+        raise norm.error(s, f".{method}() of an object's attribute changes it in place",
+                         "build the new value and store it: self.a = ...")
+
+    def append(item: gast.Name) -> None:
+        changed = assign(item.id, gast.Call(func=load(dict(LIST_METHODS)[method]), args=[
+            load(item.id)] + [norm.atom(a) for a in call.args], keywords=[]))
+        changed.s2sad_augmented = True
+        norm.emit(changed, s)
+    field_writes.through_field(norm, call.func.value, s, append)
+    return True
 
 
 def _list_reordered(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
@@ -140,7 +164,7 @@ def _rewritten_mutation(norm: Normalizer, s: gast.stmt, call: gast.expr) -> bool
     if is_set_default(norm, call):  # d.setdefault(k, v): if k not in d: d[k] = v
         default_written(norm, call)
         return True
-    if method in CHANGED_IN_PLACE:
+    if method in CHANGED_IN_PLACE and name.id not in norm.instances:  # (else the user's)
         raise norm.error(s, f"{name.id}.{method}() changes {name.id} in place",
                          f"the derivative would read its old items; write "
                          f"{CHANGED_IN_PLACE[method]}")
@@ -284,6 +308,8 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
                  [flat_index(target.slice)], value)
     elif isinstance(target, gast.Subscript):
         assign_item(norm, target, value, s)
+    elif isinstance(target, gast.Attribute):
+        field_writes.field_written(norm, target, value, s)
     else:
         raise norm.error(s, "assignment target", "assign to a name, a tuple or x[index]")
 
@@ -311,6 +337,13 @@ def assign_item(norm: Normalizer, target: gast.Subscript, value: gast.expr, s: g
                 nested: bool = False) -> None:
     """``x[i] = v`` as ``x = setitem(x, i, v)`` (in place: see :mod:`alias`);
     ``nested``: ``v`` is ``x[i]`` written in place (``x[i][j] = w``)."""
+    if isinstance(target.value, gast.Attribute) and \
+            field_writes.built_record(norm, target.value.value) is not None:
+        inner = copy.copy(target)  # r.cache['h'] = v: into the field taken out
+        field_writes.through_field(norm, target.value, s, lambda item: assign_item(
+            norm, gast.Subscript(value=item, slice=inner.slice, ctx=gast.Store()), value,
+            s, nested))
+        return
     base = copy.deepcopy(target.value)
     for n in walk(base):
         if hasattr(n, "ctx"):

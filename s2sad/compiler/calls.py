@@ -66,6 +66,7 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
                                             keywords=node.keywords), node)
         if cls is not None and isinstance(made, gast.Name):
             norm.instances.setdefault(made.id, cls)
+            norm.built.add(made.id)
             return normalize_call(norm, node)
     func = node.func
     if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
@@ -330,6 +331,8 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     owner = receiver_class(norm, receiver)
     if isinstance(this, gast.Name) and owner is not None:  # (its methods read it as one)
         norm.instances.setdefault(this.id, owner)
+        if isinstance(receiver, gast.Call):  # Net(W).loss(x): a record built here
+            norm.built.add(this.id)
     return inline(norm, method, [this] + args, kws, node)
 
 

@@ -166,6 +166,11 @@ def _fold_copy(s: gast.Assign, block: list, stores: Counter, loads: Counter,
     """Remove the copy ``v = t`` at ``block[j]`` if one of three safe rewrites applies."""
     j = block.index(s)  # (by identity: nodes define no ==)
     v, t = s.targets[0].id, s.value.id
+    if v == t:  # v = v does nothing
+        stores[v] -= 1
+        loads[v] -= 1
+        del block[j]
+        return True
     if v in keep:
         return False
     if t in keep:  # (a parameter is never renamed: only read for the copy)

@@ -112,7 +112,7 @@ def _check_node(src: Source, node: gast.AST) -> None:
                        "build a new value without it instead")
     if isinstance(node, gast.Assign) or isinstance(node, gast.AugAssign):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
-        for t in targets:
-            if isinstance(t, gast.Attribute):
+        for t in targets:  # (r.a = v of a record built inside: field_writes)
+            if isinstance(t, gast.Attribute) and not isinstance(t.value, gast.Name):
                 raise error_at(src.filename, node, "assignment to an attribute",
                                "keep the value in a local variable and return it")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, resolved, source
+from s2sad.compiler.field_writes import built_record, fields_stored
 from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.user_code import is_user_object
@@ -118,14 +119,17 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
     except TypeError as exc:
         raise norm.error(node, f"call of {fn.__name__}()", str(exc)) from None
-    reassigned = _assigned(src.node) | set(_mutated(src.node))
+    rebound = _assigned(src.node)
+    mutated = _mutated(src.node) + [p for p in fields_stored(src.node) if built_record(
+        norm, bound.arguments.get(p)) is not None]  # (a record built by the caller)
+    reassigned = rebound | set(mutated)
     for param in inspect.signature(fn).parameters.values():
         value = bound.arguments.get(param.name)
         by_receiver = receiver is not None and value is args[0]
         passed = receiver if by_receiver else \
             norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else \
             _default_known(param) if param.name not in bound.arguments else None
-        if param.name not in reassigned:
+        if param.name not in reassigned or param.name not in rebound:  # (fields stored)
             _pass_known(norm, child, param.name, _receiver_of(node) if by_receiver else value,
                         passed)
         if _known_object(child, param.name, passed, reassigned):
@@ -150,7 +154,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     norm.out.extend(stmts)
     # A helper that changes an argument in place (xs.append, x[i] = v) changed the
     # caller's value: the caller's name takes the helper's final value.
-    for changed in _mutated(src.node):
+    for changed in mutated:
         arg = bound.arguments.get(changed)
         if isinstance(arg, gast.Name) and arg.id in norm.locals:
             norm.emit(assign(arg.id, load(child.name(changed))), node)
@@ -166,6 +170,7 @@ def _built_here(child: Normalizer, tree: gast.FunctionDef) -> None:
     built = built_instances(child, tree)
     if built:
         child.instances.update(built)
+        child.built |= set(built)
         child.fields.update(function_fields(child, tree, child.instances))
 
 
@@ -314,6 +319,9 @@ def _pass_known(norm: Normalizer, child: Normalizer, param: str, value: Any,
     of the user's class passed on, the path to a known object (``resolved``)."""
     if isinstance(value, gast.Name) and value.id in norm.instances:
         child.instances[param] = norm.instances[value.id]
+    if built_record(norm, value) is not None:
+        child.built.add(param)
+        child.instances[param] = norm.instances[built_record(norm, value) or ""]
     held = next((f for p, f in norm.fields.items() if isinstance(value, gast.Name) and
                  value.id in (p, norm.rename.get(p))), None)
     if held is not None:  # (the functions its attributes hold too)

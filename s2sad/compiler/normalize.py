@@ -112,6 +112,7 @@ class Normalizer(Lookups):
         self.owner: type | None = None  # the class of the first parameter (a method's self)
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
         self.instances: dict[str, type] = {}  # parameters given an object of this class
+        self.built: set[str] = set()  # of those, records built inside (field_writes)
         self.fields: dict[str, dict[str, tuple]] = {}  # record -> attribute -> (function, path)
         self.item_lists: dict[str, type] = {}  # locals holding a list of records of a class
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
@@ -239,7 +240,9 @@ class Normalizer(Lookups):
         if isinstance(s.value, gast.Constant):  # a docstring
             return
         if not assignments.in_place_call(self, s):
-            self.emit(gast.Expr(value=self.expr(s.value)), s)
+            value = self.expr(s.value)
+            if not isinstance(value, (gast.Name, gast.Constant)):  # (a helper's result)
+                self.emit(gast.Expr(value=value), s)
 
     def stmt_Assign(self, s: gast.Assign) -> None:
         assignments.normalize_assign(self, s)
@@ -442,7 +445,9 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     passed = known.callables if known else ()
     norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
-    norm.instances.update(built_instances(norm, node))  # (p = Params(w, b) built here)
+    built = built_instances(norm, node)
+    norm.instances.update(built)  # (p = Params(w, b) built here)
+    norm.built = set(built)
     norm.fields = function_fields(norm, node, norm.instances)  # (its self.act = act)
     norm.item_lists, listed = listed_records(norm, node)  # (bodies = [Body(..) ...])
     norm.instances.update(listed)

@@ -177,12 +177,19 @@ def refuse_hidden_write(s: gast.stmt, namespace: dict, varied: Callable, filenam
         advice = registry.WRITES_FIRST.get(fn)
     except TypeError:  # an unhashable callable
         advice = None
-    if advice is None and not (fn is UNKNOWN and method in registry.WRITING_METHODS):
+    unknown = fn is UNKNOWN and method is not None  # (obj.log(v) of an unknown method)
+    if advice is None and not unknown:
         return
-    parts = [call.func.value] if method is not None and fn is UNKNOWN else []
+    parts = [call.func.value] if unknown else []
     if not any(varied(n) for n in parts + list(call.args) + [k.value for k in call.keywords]):
         return
     label = getattr(fn, "__name__", None) if fn is not UNKNOWN else method
+    if unknown and method not in registry.WRITING_METHODS:
+        raise error_at(filename, s, f"call of .{method}() whose value is not used",
+                       "which method it is is not known when the derivative is made (an "
+                       "object made inside the function, bound to another name or "
+                       "returned by a call), so what it changes would be left out; call "
+                       "it on the name the object was built to, or return what it computes")
     raise error_at(filename, s, f"call of {label}",
                    "it writes into its array in place, which s2sad does not follow here; "
                    + (advice or "write the new array with an assignment (x[i] = v, "

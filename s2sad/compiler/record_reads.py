@@ -1,13 +1,15 @@
 """Attribute reads of a record built in the function read as the item itself.
 
 An object made inside (a dataclass, a plain class, a named tuple: ``p = Params(w, b)``)
-is built as ``named_tuple(w, b, kind=Params)`` and read as ``getattr(p, 'w')``.  Through
-the record, the reverse sweep adds every attribute's adjoint into a record of adjoints
-(``field_add``) and takes them out again, through generic helpers the shape facts cannot
-make plain.  So, on the SSA core form, a read ``getattr(p, 'w')`` after ``p`` is built
-in the same block (or one around it) is ``w``: the value read is the item, the same
-object, where ``p`` and the item are names bound once; the record is then left with no
-reader (dropped) unless it is passed on whole.
+is built as ``named_tuple(w, b, kind=Params)`` and read as ``getattr(p, 'w')`` (a method
+storing into it, ``self.w = v``, makes ``q = field_set(p, 'w', v)``: a record of ``p``'s
+items but ``v``).  Through the record, the reverse sweep adds every attribute's adjoint
+into a record of adjoints (``field_add``) and takes them out again, through generic
+helpers the shape facts cannot make plain.  So, on the SSA core form, a read
+``getattr(p, 'w')`` after ``p`` is built in the same block (or one around it) is
+``w``: the value read is the item, the same object, where ``p`` and the item are names
+bound once; the record is then left with no reader (dropped) unless it is passed on
+whole.
 """
 from __future__ import annotations
 
@@ -50,15 +52,26 @@ def _note_record(s: gast.stmt, records: dict, once: set[str], namespace: dict) -
     if v.__class__ is gast.Name and v.id in records:
         records[name] = records[v.id]
         return
+    if v.__class__ is gast.Call and len(v.args) == 3 and v.args[0].__class__ is gast.Name \
+            and v.args[0].id in records and v.args[1].__class__ is gast.Constant and \
+            _once(v.args[2], once) and evaluate_ref(v.func, namespace) is runtime.field_set:
+        kind, items = records[v.args[0].id]  # r2 = field_set(r1, 'a', w): r1's items, w
+        if v.args[1].value in kind._fields:
+            at = kind._fields.index(v.args[1].value)
+            records[name] = (kind, items[:at] + [v.args[2]] + items[at + 1:])
+        return
     if v.__class__ is not gast.Call or evaluate_ref(v.func, namespace) is not \
             runtime.named_tuple or [k.arg for k in v.keywords] != ["kind"] or \
-            not all(a.__class__ is gast.Constant or a.__class__ is gast.Name and a.id in once
-                    for a in v.args):
+            not all(_once(a, once) for a in v.args):
         return
     kind = evaluate_ref(v.keywords[0].value, namespace)
     fields = getattr(kind, "_fields", None)
     if isinstance(fields, tuple) and len(fields) == len(v.args):
         records[name] = (kind, v.args)
+
+
+def _once(a: gast.expr, once: set[str]) -> bool:
+    return a.__class__ is gast.Constant or a.__class__ is gast.Name and a.id in once
 
 
 def _read_items(s: gast.stmt, records: dict, namespace: dict) -> None:

@@ -73,6 +73,7 @@ UNBROADCASTS = {runtime.unbroadcast}
 CONTAINERS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, runtime.named_tuple,
               runtime.list_append, runtime.list_concat, runtime.list_repeat,
               runtime.list_insert, runtime.iteration_items, runtime.list_remove, list,
+              runtime.field_set,
               tuple, dict, zip, enumerate, reversed}
 
 

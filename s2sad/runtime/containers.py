@@ -13,7 +13,8 @@ __all__ = [
     "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
-    "list_pop_last", "named_tuple", "dict_of_adjoint", "dict_tangent",
+    "list_pop_last", "named_tuple", "dict_of_adjoint", "dict_tangent", "field_set",
+    "field_cleared",
 ]
 
 
@@ -149,6 +150,22 @@ def field_add(acc: Any, x: Any, name: str, g: Any) -> Any:
 def field_of(t: Any, x: Any, name: str) -> Any:
     """Tangent of ``x.name``: the field of ``t`` at that name's position in ``x``."""
     return getattr(t, name) if hasattr(t, "_fields") else t[_field_position(x, name)]
+
+
+def field_set(x: Any, name: str, v: Any) -> Any:
+    """``x.name = v`` of a record built inside the function, as a value: a new record
+    (the alias stage binds every name sharing the old one to it, as for ``append``)."""
+    items = list(x)
+    items[_field_position(x, name)] = v
+    return type(x)(*items)
+
+
+def field_cleared(g: Any, x: Any, name: str) -> Any:
+    """Adjoint of the record in :func:`field_set`: ``g`` without the replaced field's."""
+    position = _field_position(x, name)
+    out = list(g)
+    out[position] = zeros_like(x[position])
+    return type(g)(*out) if hasattr(g, "_fields") else out
 
 
 def _field_position(x: Any, name: str) -> int:

@@ -252,7 +252,7 @@ _AS_THEY_ARE = (
     "list_last", "stop_gradient", "iteration_items", "user_cotangents", "user_jvp",
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "field_add", "field_of", "dict_get", "reduced_size", "axes_inverse",
-    "list_append_owned", "list_pop_last", "arg_share",
+    "list_append_owned", "list_pop_last", "arg_share", "field_set", "field_cleared",
     "number_sign",
 )
 

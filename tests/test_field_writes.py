@@ -1,0 +1,241 @@
+"""Methods that store into ``self`` of an object built inside the function
+(compiler/field_writes.py): ``self.total += v``, ``self.items.append(v)``,
+``self.cache['h'] = h`` as a new record, checked against central differences.  Was
+refused (``self.a = v``) or, for ``self.items.append(v)``, a silently wrong gradient
+(the list held by the record changed unseen)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp
+
+X = np.array([0.3, -0.2, 0.5])
+
+
+class History:
+    def __init__(self, n):
+        self.n = n
+        self.history = []
+
+    def step(self, x, k):
+        y = np.tanh(k * x)
+        self.history.append(y)
+        return y
+
+    def run(self, x):
+        for k in range(self.n):
+            x = self.step(x, 0.5 + k)
+        return sum(np.sum(h) for h in self.history)
+
+
+def history_in_a_loop(x):
+    """(The reported case: a zero gradient before.)"""
+    return History(3).run(x)
+
+
+def history_read_by_index(x):
+    m = History(2)
+    m.step(x, 1.0)
+    m.step(x * 3, 2.0)
+    return np.sum(m.history[0]) + np.sum(m.history[1] ** 2)
+
+
+class Accumulator:
+    def __init__(self):
+        self.items = []
+        self.total = 0.0
+
+    def push(self, v):
+        self.items.append(v)
+        self.total = self.total + np.sum(v)
+
+    def add(self, v):  # (named like a set's method: still the user's)
+        self.total += np.sum(v ** 2)
+
+
+def totals_and_items(x):
+    acc = Accumulator()
+    acc.push(x)
+    acc.push(x ** 2)
+    acc.add(x)
+    return acc.total + np.sum(acc.items[1])
+
+
+def pushed_per_element(x):
+    acc = Accumulator()
+    for i in range(len(x)):
+        acc.push(x[i] * x)
+    return acc.total + sum(np.sum(v) for v in acc.items)
+
+
+def pushed_in_a_branch(x):
+    acc = Accumulator()
+    if np.sum(x) > 0:
+        acc.push(x)
+    else:
+        acc.push(-3 * x)
+    acc.push(x ** 2)
+    return acc.total + np.sum(acc.items[0])
+
+
+def total_kept_between_pushes(x):
+    acc = Accumulator()
+    acc.push(x)
+    before = acc.total
+    acc.push(5 * x)
+    return before * acc.total
+
+
+def built_twice(x):
+    a = Accumulator()
+    b = Accumulator()
+    a.push(x)
+    b.push(2 * x)
+    a.push(b.total * x)
+    return a.total - b.total ** 2
+
+
+class Net:
+    def __init__(self, W):
+        self.W = W
+        self.cache = {}
+
+    def forward(self, x):
+        h = np.tanh(self.W @ x)
+        self.cache["h"] = h
+        return h
+
+    def loss(self, x):
+        out = self.forward(x)
+        return np.sum(out) + np.sum(self.cache["h"] ** 2)
+
+
+def cache_in_a_dict(W, x):
+    return Net(W).loss(x)
+
+
+class Scaled:
+    def __init__(self, x):
+        self.x = x
+
+    def scale(self, k):
+        self.x *= k
+
+
+def scaled_copy(x):
+    s = Scaled(x.copy())
+    s.scale(2.0)
+    s.scale(x[0])
+    return np.sum(s.x ** 3)
+
+
+class Clock:
+    def __init__(self, u):
+        self.u = u
+        self.t = 0.0
+
+    def step(self, dt):
+        self.u = self.u + dt * np.sin(self.u)
+        self.t += dt
+
+
+def stepped_until(u0):
+    s = Clock(u0)
+    while s.t < 0.45:
+        s.step(0.1)
+    return np.sum(s.u ** 2)
+
+
+def list_taken_before(x):
+    """(The list bound again to the one the record now holds, as Python shares it.)"""
+    acc = Accumulator()
+    items = acc.items
+    acc.push(x)
+    return np.sum(items[0])
+
+
+@pytest.mark.parametrize("f", [history_in_a_loop, history_read_by_index, totals_and_items,
+                               pushed_per_element, total_kept_between_pushes, built_twice,
+                               scaled_copy, stepped_until, list_taken_before])
+def test_stored_fields(f):
+    check_grad(f, X)
+
+
+@pytest.mark.parametrize("x", [X, -X])
+def test_both_branches(x):
+    check_grad(pushed_in_a_branch, x)
+
+
+def test_a_dict_field_written_by_key():
+    W = np.array([[0.1, 0.2, -0.3], [0.3, -0.5, 0.2]])
+    check_grad(cache_in_a_dict, W, X)
+    check_grad(cache_in_a_dict, W, X, wrt=1)
+
+
+@pytest.mark.parametrize("f", [history_in_a_loop, totals_and_items, pushed_in_a_branch,
+                               stepped_until])
+def test_forward_mode_and_second_order(f):
+    check_jvp(f, X)
+    check_hessian(f, X)
+
+
+# ----- refused: what Python changes that a new record would not -----
+
+def pushed_through_another_name(x):
+    acc = Accumulator()
+    other = acc
+    other.push(2 * x)
+    return np.sum(acc.items[0] ** 2)
+
+
+@dataclass
+class Params:
+    w: np.ndarray
+
+    def double(self):
+        self.w = self.w * 2
+
+
+def argument_changed(p, x):
+    p.double()
+    return np.sum(p.w * x)
+
+
+class Late:
+    def __init__(self, x):
+        self.x = x
+
+    def note(self):
+        self.seen = self.x * 2
+
+
+def attribute_not_from_init(x):
+    m = Late(x)
+    m.note()
+    return np.sum(m.seen)
+
+
+@pytest.mark.parametrize("f, line", [
+    (pushed_through_another_name, "other.push(2 * x)"),
+    (attribute_not_from_init, "self.seen = self.x * 2"),
+])
+def test_refused_where_python_changes_more(f, line):
+    with pytest.raises(s2sad.DifferentiationError) as err:
+        s2sad.grad(f)(X)
+    assert line in _line_of(str(err.value))
+
+
+def test_an_argument_object_is_not_changed():
+    with pytest.raises(s2sad.DifferentiationError) as err:
+        s2sad.grad(argument_changed, wrt=1)(Params(X.copy()), X)
+    assert "self.w = self.w * 2" in _line_of(str(err.value))
+
+
+def _line_of(message: str) -> str:
+    import linecache
+    filename, line = message.split(":")[:2]
+    return linecache.getline(filename, int(line))
