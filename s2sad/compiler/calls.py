@@ -422,8 +422,9 @@ def _super_method(norm: Normalizer, func: gast.expr) -> Any:
 def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     """``self.other`` in a method, ``model.loss`` of a parameter given an object of the
     user's class: the class's plain function, to inline with ``self``/``model``."""
-    if isinstance(func, gast.Name) and func.id in norm.instances:  # model(x)
-        func = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())
+    if isinstance(func, gast.Name) and func.id in norm.instances or \
+            isinstance(func, gast.Subscript) and receiver_class(norm, func) is not None:
+        func = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())  # model(x)
     owner = receiver_class(norm, func.value) if isinstance(func, gast.Attribute) else None
     if owner is None:
         return None

@@ -20,6 +20,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import fence, source
+from s2sad.compiler.field_lists import field_items
 from s2sad.compiler.init_chains import chain_key, init_of, init_tree
 from s2sad.compiler.names import const, load
 from s2sad.compiler.user_code import is_user_function, own_nodes
@@ -70,12 +71,26 @@ def _attributes(cls: type) -> tuple[str, ...] | None:
     for st in node.body:
         if _docstring(st):
             continue
-        target = _stored(st, me)
-        if target is None or not _reads_only(st.value, me, names):
+        stored = _stored_together(st, me)
+        if stored is None or not _reads_only(st.value, me, names):
             return None
-        if target not in names:
-            names.append(target)
+        names += [t for t in stored if t not in names]
     return tuple(names)
+
+
+def _stored_together(st: gast.stmt, me: str) -> list[str] | None:
+    """The attributes ``self.a = v`` or ``self.a, self.b = a, b`` stores, else None."""
+    target = st.targets[0] if isinstance(st, gast.Assign) and len(st.targets) == 1 else None
+    if isinstance(target, gast.Tuple) and isinstance(st.value, gast.Tuple) and \
+            len(target.elts) == len(st.value.elts):
+        found = [_stored(gast.Assign(targets=[t], value=v, type_comment=None), me)
+                 for t, v in zip(target.elts, st.value.elts)]
+        names = [f for f in found if f is not None]
+        plain = len(set(names)) == len(found) and all(  # (no self read: not a swap)
+            _reads_only(v, me, []) for v in st.value.elts)
+        return names if plain else None
+    stored = _stored(st, me)
+    return [stored] if stored is not None else None
 
 
 def _docstring(st: gast.stmt) -> bool:
@@ -261,7 +276,8 @@ def iterated_class(iterated: gast.expr, lists: dict[str, type]) -> type | None:
             iterated = iterated.args[0]
         else:
             break
-    return lists.get(iterated.id) if isinstance(iterated, gast.Name) else None
+    return lists.get(iterated.id) if isinstance(iterated, gast.Name) else \
+        field_items(iterated, lists)  # (self.layers of a list its __init__ stores)
 
 
 def loop_items(target: gast.expr, iterated: gast.expr, lists: dict[str, type]
@@ -276,11 +292,12 @@ def loop_items(target: gast.expr, iterated: gast.expr, lists: dict[str, type]
     return (target.id, cls) if cls is not None and isinstance(target, gast.Name) else None
 
 
-def listed_records(norm: Normalizer, node: gast.FunctionDef
+def listed_records(norm: Normalizer, node: gast.FunctionDef, fields: dict | None = None
                    ) -> tuple[dict[str, type], dict[str, type]]:
     """(the locals only ever bound to a list of records of one class -> the class, the
     locals only ever bound to an item of one -> its class): a loop over such a list,
-    ``bodies[0].mass(...)``, read the items' methods as the class's."""
+    ``bodies[0].mass(...)``, read the items' methods as the class's; ``fields``: the
+    lists of records ``self`` holds (:mod:`field_lists`), ``"self.layers" -> class``."""
     kinds: dict[str, list] = {}
     for n in own_nodes(node):
         if n.__class__ is gast.Assign and len(n.targets) == 1 and \
@@ -288,9 +305,9 @@ def listed_records(norm: Normalizer, node: gast.FunctionDef
                 n.value.__class__ in (gast.ListComp, gast.List):
             kinds.setdefault(n.targets[0].id, []).append(_items_class(norm, n.value))
     lists = _only(kinds, norm)
-    if not lists:
+    if not lists and not fields:
         return {}, {}
-    lists = {k: v for k, v in lists.items() if k not in _changed(node)}
+    lists = {k: v for k, v in lists.items() if k not in _changed(node)} | (fields or {})
     items: dict[str, list] = {}
     for n in own_nodes(node):
         found: tuple[str, type | None] | None = \

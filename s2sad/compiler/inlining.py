@@ -147,6 +147,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             norm.lengths[child.name(param.name)] = norm.lengths[value.id]
         _bind_collected(norm, child, param, value, reassigned)
     _built_here(child, tree)
+    _listed_in_fields(child, tree, owner)
     stmts = child.block(body)
     result = stmts.pop()
     if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
@@ -172,6 +173,19 @@ def _built_here(child: Normalizer, tree: gast.FunctionDef) -> None:
         child.instances.update(built)
         child.built |= set(built)
         child.fields.update(function_fields(child, tree, child.instances))
+
+
+def _listed_in_fields(child: Normalizer, tree: gast.FunctionDef, owner: type | None) -> None:
+    """A method of an object whose ``__init__`` stores a list of records
+    (``self.layers = [Linear(..) ...]``): a loop over it reads each item as one."""
+    from s2sad.compiler.class_records import listed_records
+    from s2sad.compiler.field_lists import field_lists
+    me = tree.args.args[0].id if tree.args.args else None
+    fields = field_lists(owner, me) if me is not None else {}
+    if fields:
+        lists, listed = listed_records(child, tree, fields)
+        child.item_lists.update(lists)
+        child.instances.update(listed)
 
 
 def _result(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.expr:

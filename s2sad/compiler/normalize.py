@@ -36,6 +36,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler.class_records import function_fields, listed_records
 from s2sad.compiler.dataclass_built import built_instances
+from s2sad.compiler.field_lists import field_lists
 from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
@@ -449,7 +450,9 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.instances.update(built)  # (p = Params(w, b) built here)
     norm.built = set(built)
     norm.fields = function_fields(norm, node, norm.instances)  # (its self.act = act)
-    norm.item_lists, listed = listed_records(norm, node)  # (bodies = [Body(..) ...])
+    fields = {k: v for name, cls in norm.instances.items()  # (model.layers of a model
+              for k, v in field_lists(cls, name).items()}  # built here or passed)
+    norm.item_lists, listed = listed_records(norm, node, fields)  # (bodies = [Body(..)])
     norm.instances.update(listed)
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
