@@ -183,6 +183,60 @@ def test_forward_mode_and_second_order(f):
     check_hessian(f, X)
 
 
+class Counter:
+    def __init__(self):
+        self.total = 0.0
+
+    def push(self, v):
+        self.total = self.total + np.sum(v)
+        return self.total
+
+    def per_element(self, v):
+        for i in range(len(v)):
+            self.total += v[i] * (i + 1)
+
+
+def bump(obj, v):
+    obj.total += np.sum(v ** 3)
+
+
+def values_returned_in_order(x):
+    m = Counter()
+    y = m.push(x) * m.push(2 * x)
+    return y + m.total
+
+
+def stored_in_a_loop_of_the_method(x):
+    m = Counter()
+    m.per_element(x)
+    m.per_element(x ** 2)
+    return m.total
+
+
+def stored_by_a_helper(x):
+    m = Counter()
+    bump(m, x)
+    bump(m, 2 * x)
+    return m.total
+
+
+def built_in_each_trip(x):
+    s = 0.0
+    for k in range(3):
+        m = Counter()
+        m.push(x * k)
+        s = s + m.total ** 2
+    return s
+
+
+@pytest.mark.parametrize("f", [values_returned_in_order, stored_in_a_loop_of_the_method,
+                               stored_by_a_helper, built_in_each_trip])
+def test_more_ways_of_storing(f):
+    check_grad(f, X)
+    check_jvp(f, X)
+    check_hessian(f, X)
+
+
 # ----- refused: what Python changes that a new record would not -----
 
 def pushed_through_another_name(x):
