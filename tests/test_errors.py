@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+import scipy.linalg as la
 import scipy.signal
 
 import s2sad
@@ -343,3 +344,25 @@ def test_a_refusal_in_a_derivative_differentiated_again_names_the_users_line():
                                      "/a.py") is None
     finally:
         del linecache.cache["<s2sad grad_f #97>"]
+
+
+def _missing_in_numpy(u):
+    return np.trapz(u ** 2, dx=0.1)  # (removed in NumPy 2: np.trapezoid)
+
+
+def _missing_in_a_submodule(A):
+    return np.sum(np.linalg.inverse(A))
+
+
+def _missing_through_an_alias(u):
+    return la.no_such_function(u)
+
+
+@pytest.mark.parametrize("f, name", [(_missing_in_numpy, "numpy.trapz"),
+                                     (_missing_in_a_submodule, "numpy.linalg.inverse"),
+                                     (_missing_through_an_alias, "no_such_function")])
+def test_a_function_the_module_does_not_have(f, name):
+    with pytest.raises(s2sad.DifferentiationError) as err:
+        s2sad.grad(f)(np.eye(2))
+    assert name in str(err.value) and "has no attribute" in str(err.value)
+    assert str(err.value).startswith(__file__)

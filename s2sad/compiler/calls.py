@@ -7,6 +7,7 @@ import copy
 import functools
 import inspect
 import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -122,6 +123,13 @@ def _method_call(norm: Normalizer, node: gast.Call, func: gast.Attribute) -> gas
     """``x.sum(axis=0)``: the primitive the method means, called with ``x`` first (through
     its closed form where the call passes a keyword only that takes: ``x.max(initial=0)``);
     a method with no primitive called as it is."""
+    base = norm.resolve(func.value) if isinstance(func.value, (gast.Name, gast.Attribute)) \
+        else None
+    if isinstance(base, types.ModuleType) and not hasattr(base, func.attr):
+        raise norm.error(node, f"call of {base.__name__}.{func.attr}()",
+                         f"module {base.__name__!r} has no attribute {func.attr!r} (Python "
+                         f"raises AttributeError here too); check the name and the "
+                         f"installed version")
     obj = norm.atom(func.value)
     args, kws = _arguments(norm, node)
     fn = registry.METHODS.get(func.attr)
