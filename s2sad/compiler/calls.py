@@ -73,7 +73,8 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
             func.attr in IN_PLACE and norm.resolve(func) is None:
         return _written_in_place(norm, node)
-    if isinstance(func, gast.Attribute) and norm.resolve(func) is None:
+    if isinstance(func, gast.Attribute) and (norm.resolve(func) is None or _array_method(
+            norm.resolve(func), func)):  # (C.dot(x) of a global array C: the primitive)
         return _method_call(norm, node, func)
     fn = norm.resolve(func)
     unwrapped = _partial_call(norm, node, fn)
@@ -117,6 +118,13 @@ def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
         func=copy.deepcopy(func), args=[copy.deepcopy(a) for a in taken] + list(node.args),
         keywords=[copy.deepcopy(k) for k in keywords if k.arg not in given] +
         list(node.keywords)), node)
+
+
+def _array_method(fn: Any, func: gast.Attribute) -> bool:
+    """A method of an array the function reads from outside (``C.dot``, ``C.sum``) that
+    stands for a primitive, bound to that array."""
+    return isinstance(getattr(fn, "__self__", None), np.ndarray) and \
+        func.attr in registry.METHODS
 
 
 def _method_call(norm: Normalizer, node: gast.Call, func: gast.Attribute) -> gast.expr:
