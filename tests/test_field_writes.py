@@ -237,6 +237,60 @@ def test_more_ways_of_storing(f):
     check_hessian(f, X)
 
 
+class Adam:
+    def __init__(self, shape, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):
+        self.lr, self.b1, self.b2, self.eps = lr, b1, b2, eps
+        self.m = np.zeros(shape)
+        self.v = np.zeros(shape)
+        self.t = 0
+
+    def step(self, w, g):
+        self.t += 1
+        self.m = self.b1 * self.m + (1 - self.b1) * g
+        self.v = self.b2 * self.v + (1 - self.b2) * g * g
+        mh = self.m / (1 - self.b1 ** self.t)
+        vh = self.v / (1 - self.b2 ** self.t)
+        return w - self.lr * mh / (np.sqrt(vh) + self.eps)
+
+
+class Momentum:
+    def __init__(self, w):
+        self.vel = np.zeros_like(w)
+
+    def step(self, w, g, lr=0.05, mu=0.9):
+        self.vel = mu * self.vel - lr * g
+        return w + self.vel
+
+
+DATA = np.random.default_rng(9).standard_normal((6, 4))
+
+
+def adam_unrolled(w0):
+    X, y = DATA[:, :3], DATA[:, 3]
+    opt = Adam(w0.shape)
+    w = w0
+    for _ in range(4):
+        g = 2 * X.T @ (X @ w - y) / len(y)
+        w = opt.step(w, g)
+    return np.mean((X @ w - y) ** 2)
+
+
+def momentum_unrolled(w0):
+    X, y = DATA[:, :3], DATA[:, 3]
+    opt = Momentum(w0)
+    w = w0
+    for _ in range(5):
+        g = X.T @ (X @ w - y)
+        w = opt.step(w, g)
+    return np.sum((X @ w - y) ** 2)
+
+
+@pytest.mark.parametrize("f", [adam_unrolled, momentum_unrolled])
+def test_optimiser_state_kept_on_self(f):
+    check_grad(f, X)
+    check_jvp(f, X)
+
+
 # ----- refused: what Python changes that a new record would not -----
 
 def pushed_through_another_name(x):
