@@ -56,7 +56,7 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
-    node = spread_literals(norm, einsum_sublists(norm, node) or node)
+    node = _receiver_first(norm, spread_literals(norm, einsum_sublists(norm, node) or node))
     special = _special_form(norm, node)
     if special is not None:
         return special
@@ -118,6 +118,28 @@ def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
         func=copy.deepcopy(func), args=[copy.deepcopy(a) for a in taken] + list(node.args),
         keywords=[copy.deepcopy(k) for k in keywords if k.arg not in given] +
         list(node.keywords)), node)
+
+
+def _receiver_first(norm: Normalizer, node: gast.Call) -> gast.Call:
+    """``v.plus(w).scaled(k)``: ``v.plus(w)`` inlined first (:func:`_inlined_receiver`)."""
+    if not _inlined_receiver(norm, node.func):
+        return node
+    receiver = norm.atom(node.func.value)
+    return gast.copy_location(gast.Call(func=gast.Attribute(
+        value=receiver, attr=node.func.attr, ctx=gast.Load()), args=node.args,
+        keywords=node.keywords), node)
+
+
+def _inlined_receiver(norm: Normalizer, func: gast.expr) -> bool:
+    """A method called on what a call of the user's returns (a method of a record, or a
+    helper): that call is inlined first, so a record it returns is known as one."""
+    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call)):
+        return False
+    inner = func.value.func
+    if isinstance(inner, gast.Attribute) and isinstance(inner.value, gast.Name) and \
+            receiver_class(norm, inner.value) is not None:
+        return True
+    return isinstance(inner, gast.Name) and is_user_function(norm.resolve(inner))
 
 
 def _array_method(fn: Any, func: gast.Attribute) -> bool:
@@ -209,11 +231,13 @@ def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | 
                                    values=[k.value for k in node.keywords]))
     if isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields"):
         return _named_tuple(norm, node, fn)
-    if dataclass_fits(fn, node):  # (its record, as a dataclass argument's)
-        return dataclass_built(norm, fn, *_arguments(norm, node))
-    if record_fits(fn, node):  # (a plain class's: the attributes its __init__ stores)
-        return class_built(norm, fn, *_arguments(norm, node), node)
-    return None
+    made = dataclass_built(norm, fn, *_arguments(norm, node)) if dataclass_fits(fn, node) \
+        else class_built(norm, fn, *_arguments(norm, node), node) if record_fits(fn, node) \
+        else None  # (a dataclass's record, or a plain class's: what __init__ stores)
+    if isinstance(made, gast.Name):  # (return Params(w, b) of a helper: known as one)
+        norm.instances.setdefault(made.id, fn)
+        norm.built.add(made.id)
+    return made
 
 
 def _named_tuple(norm: Normalizer, node: gast.Call, fn: type) -> gast.expr:

@@ -197,6 +197,10 @@ def _result(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.expr:
     if isinstance(value, gast.Name):
         norm.locals.add(value.id)
         norm.rename[value.id] = value.id
+        cls = _class_of(child, value)
+        if cls is not None and built_record(child, value) is not None:  # (a record it
+            norm.instances[value.id] = cls  # built: known as one by the caller)
+            norm.built.add(value.id)
     return value
 
 
