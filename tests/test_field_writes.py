@@ -150,6 +150,14 @@ def stepped_until(u0):
     return np.sum(s.u ** 2)
 
 
+def pushed_through_both_names(x):
+    acc = Accumulator()
+    other = acc
+    other.push(2 * x)
+    acc.push(x)
+    return np.sum(acc.items[0] ** 2) + other.total * acc.total
+
+
 def list_taken_before(x):
     """(The list bound again to the one the record now holds, as Python shares it.)"""
     acc = Accumulator()
@@ -158,9 +166,17 @@ def list_taken_before(x):
     return np.sum(items[0])
 
 
+def pushed_through_another_name(x):
+    acc = Accumulator()
+    other = acc
+    other.push(2 * x)
+    return np.sum(acc.items[0] ** 2) + acc.total
+
+
 @pytest.mark.parametrize("f", [history_in_a_loop, history_read_by_index, totals_and_items,
                                pushed_per_element, total_kept_between_pushes, built_twice,
-                               scaled_copy, stepped_until, list_taken_before])
+                               scaled_copy, stepped_until, list_taken_before,
+                               pushed_through_another_name])
 def test_stored_fields(f):
     check_grad(f, X)
 
@@ -293,13 +309,6 @@ def test_optimiser_state_kept_on_self(f):
 
 # ----- refused: what Python changes that a new record would not -----
 
-def pushed_through_another_name(x):
-    acc = Accumulator()
-    other = acc
-    other.push(2 * x)
-    return np.sum(acc.items[0] ** 2)
-
-
 @dataclass
 class Params:
     w: np.ndarray
@@ -328,7 +337,7 @@ def attribute_not_from_init(x):
 
 
 @pytest.mark.parametrize("f, line", [
-    (pushed_through_another_name, "other.push(2 * x)"),
+    (pushed_through_both_names, "self.items.append(v)"),
     (attribute_not_from_init, "self.seen = self.x * 2"),
 ])
 def test_refused_where_python_changes_more(f, line):

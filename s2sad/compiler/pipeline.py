@@ -28,6 +28,7 @@ from s2sad.compiler import (
     loader,
     normalize,
     optimize,
+    record_fields,
     record_reads,
     render,
     reverse_assembly,
@@ -80,6 +81,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
                                  param_ranks(node, ranks, held=True),
                                  outer=set(namespace))
     if stage != "alias":
+        node = record_fields.split(node, namespace, namer)
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
                                                          namespace), namespace)
     namespace.update(registry.TEMPLATE_NAMESPACE)
