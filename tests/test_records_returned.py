@@ -67,6 +67,16 @@ def test_records_returned_by_calls(f):
     check_hessian(f, X)
 
 
+def rebound_in_branches(a):
+    v = make(a)
+    for k in range(3):
+        if np.sum(a) * k > 0:
+            v = v.scaled(0.5 + k)
+        else:
+            v = v.plus(make_named(a))
+    return v.norm2()
+
+
 def rebound_in_a_loop(a):
     v = make(a)
     for k in range(3):
@@ -74,8 +84,47 @@ def rebound_in_a_loop(a):
     return v.norm2()
 
 
-def test_a_name_bound_again_to_method_results_is_refused():
-    """(Which class each binding gives is not known before the loop: refused, not
-    guessed.)"""
+@pytest.mark.parametrize("f", [rebound_in_a_loop, rebound_in_branches])
+def test_bound_again_to_records_of_the_class(f):
+    check_grad(f, X)
+    check_grad(f, -X)
+    check_jvp(f, X)
+
+
+class Other:
+    def __init__(self, x):
+        self.x = x
+
+    def norm2(self):
+        return 7.0 * self.x ** 2
+
+
+def bound_to_a_number_too(a):
+    v = make(a)
+    for k in range(3):
+        if k == 2:
+            v = 3.0
+        else:
+            v = v.scaled(0.5 + k)
+    return v * 2.0
+
+
+def bound_to_another_class(a):
+    v = make(a)
+    s = v.norm2()
+    v = Other(a[0])
+    return s + v.norm2()
+
+
+def first_a_number(a):
+    v = 1.0
+    v = make(a)
+    return v.norm2()
+
+
+@pytest.mark.parametrize("f", [bound_to_a_number_too, first_a_number,
+                               bound_to_another_class])
+def test_a_name_bound_to_a_record_and_another_value_is_refused(f):
+    """(Which class its methods are of could not be read from one binding.)"""
     with pytest.raises(s2sad.DifferentiationError):
-        s2sad.grad(rebound_in_a_loop)(X)
+        s2sad.grad(f)(X)

@@ -397,10 +397,7 @@ def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> N
         _another_name(norm, name, made.id, s)  # f = make(w): the function the helper made
         return
     stmt = assign(norm.name(name), made)
-    if isinstance(made, gast.Name) and made.id in norm.built and norm.stores[name] == 1 \
-            and made.id in norm.instances:  # v = make(w) of a helper returning a record
-        norm.instances.setdefault(name, norm.instances[made.id])
-        norm.built.add(name)
+    field_writes.record_bound(norm, name, made, s)  # (v = make(w): known as a record)
     if name in norm.tracked:  # items known statement by statement, or not at all
         norm.literals.pop(stmt.targets[0].id, None)
         if items is not None:

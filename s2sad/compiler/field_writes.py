@@ -36,6 +36,37 @@ def built_record(norm: Normalizer, node: gast.expr) -> str | None:
     return next((p for p in norm.built if norm.rename.get(p) == node.id), None)
 
 
+def record_bound(norm: Normalizer, name: str, made: gast.expr, s: gast.AST) -> None:
+    """``v = make(w)``, ``v = v.scaled(k)`` of calls returning a record built in them:
+    ``v`` known as a record of that class, bound once, or at every binding (each checked
+    here as it is normalized, their number by :func:`bindings_checked` at the end: the
+    methods of ``v`` inlined before a later binding are right only if it is one too)."""
+    record = norm.instances.get(made.id) if isinstance(made, gast.Name) and \
+        made.id in norm.built else None
+    tentative = norm.tentative.get(name)
+    if tentative is not None and tentative[0] is not record:
+        raise norm.error(s, f"{name} bound to an object of class "
+                         f"{tentative[0].__name__} and to another value",
+                         f"keep one kind of value in {name}, or use another name")
+    if tentative is not None:
+        tentative[1] += 1
+    elif record is not None and name not in norm.instances:
+        norm.instances[name] = record
+        norm.built.add(name)
+        if norm.stores[name] > 1:
+            norm.tentative[name] = [record, 1]
+
+
+def bindings_checked(norm: Normalizer) -> None:
+    """Every binding of a name :func:`record_bound` took for a record at its first was
+    one (a loop's target, or a binding made another way, is not checked: refused)."""
+    for name, (cls, seen) in norm.tentative.items():
+        if seen != norm.stores[name]:
+            raise norm.error(norm.src.node, f"{name} bound to an object of class "
+                             f"{cls.__name__} and, elsewhere, another way",
+                             f"keep one kind of value in {name}, or use another name")
+
+
 def fields_stored(node: gast.FunctionDef) -> list[str]:
     """Parameters a helper stores attributes of (``self.total = v``, ``self.cache[k] =
     v``, ``self.items.append(v)``): given a record the caller built, a new one replaces

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import desugar, fence, resolved, source
-from s2sad.compiler.field_writes import built_record, fields_stored
+from s2sad.compiler.field_writes import bindings_checked, built_record, fields_stored
 from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
 from s2sad.compiler.user_code import is_user_object
@@ -149,6 +149,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     _built_here(child, tree)
     _listed_in_fields(child, tree, owner)
     stmts = child.block(body)
+    bindings_checked(child)
     result = stmts.pop()
     if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
         _at_the_call(stmts, norm, node)  # s2sad's own closed forms: the user's line

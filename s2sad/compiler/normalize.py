@@ -37,6 +37,7 @@ from s2sad.compiler import (
 from s2sad.compiler.class_records import function_fields, listed_records
 from s2sad.compiler.dataclass_built import built_instances
 from s2sad.compiler.field_lists import field_lists
+from s2sad.compiler.field_writes import bindings_checked
 from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
@@ -114,6 +115,7 @@ class Normalizer(Lookups):
         self.callables: dict[str, Any] = {}  # parameters given a function at this call
         self.instances: dict[str, type] = {}  # parameters given an object of this class
         self.built: set[str] = set()  # of those, records built inside (field_writes)
+        self.tentative: dict[str, list] = {}  # names bound to records: class, bindings
         self.fields: dict[str, dict[str, tuple]] = {}  # record -> attribute -> (function, path)
         self.item_lists: dict[str, type] = {}  # locals holding a list of records of a class
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
@@ -462,4 +464,5 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)
+    bindings_checked(norm)
     return node
