@@ -128,3 +128,14 @@ def test_a_name_bound_to_a_record_and_another_value_is_refused(f):
     """(Which class its methods are of could not be read from one binding.)"""
     with pytest.raises(s2sad.DifferentiationError):
         s2sad.grad(f)(X)
+
+
+def fields_read_then_a_number(a):
+    p = make(a)
+    s = p.x * p.y
+    p = 3.0
+    return s + p * a[0]
+
+
+def test_a_name_whose_methods_are_not_read_may_hold_other_values():
+    check_grad(fields_read_then_a_number, X)

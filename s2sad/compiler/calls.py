@@ -471,7 +471,10 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
     found = inspect.getattr_static(owner, func.attr, None)
     plain = found.__func__ if isinstance(found, staticmethod) else found
     has_rule = registry.lookup_vjp(plain) is not None or registry.lookup_jvp(plain) is not None
-    return found if is_user_function(plain) and not has_rule else None
+    if not is_user_function(plain) or has_rule:
+        return None
+    _class_used(norm, func.value)
+    return found
 
 
 def receiver_class(norm: Normalizer, receiver: gast.expr) -> type | None:
@@ -488,6 +491,13 @@ def receiver_class(norm: Normalizer, receiver: gast.expr) -> type | None:
     return owner or norm.instances.get(receiver.id)
 
 
+def _class_used(norm: Normalizer, receiver: gast.expr) -> None:
+    """A method or property of ``receiver`` read as its class's: if the name is known as
+    a record at each binding (:func:`field_writes.record_bound`), each must be one."""
+    if isinstance(receiver, gast.Name) and receiver.id in norm.tentative:
+        norm.tentative[receiver.id][2] = True
+
+
 def property_read(norm: Normalizer, node: gast.Attribute) -> gast.expr | None:
     """``p.scale`` of a property of the user's class, ``p`` an object of it whose class is
     known (``self`` in a method, a parameter given one, one built here): its getter
@@ -498,6 +508,8 @@ def property_read(norm: Normalizer, node: gast.Attribute) -> gast.expr | None:
         return None
     owner = receiver_class(norm, node.value)
     found = inspect.getattr_static(owner, node.attr, None) if owner is not None else None
+    if found is not None:  # (a property or a class attribute: the class's)
+        _class_used(norm, node.value)
     if isinstance(found, property) and is_user_function(found.fget):
         call = gast.copy_location(gast.Call(func=node, args=[], keywords=[]), node)
         return inline(norm, found.fget, [norm.atom(node.value)], [], call)

@@ -45,26 +45,34 @@ def record_bound(norm: Normalizer, name: str, made: gast.expr, s: gast.AST) -> N
         made.id in norm.built else None
     tentative = norm.tentative.get(name)
     if tentative is not None and tentative[0] is not record:
-        raise norm.error(s, f"{name} bound to an object of class "
-                         f"{tentative[0].__name__} and to another value",
-                         f"keep one kind of value in {name}, or use another name")
-    if tentative is not None:
+        _not_one_class(norm, name, s)
+    elif tentative is not None:
         tentative[1] += 1
     elif record is not None and name not in norm.instances:
         norm.instances[name] = record
         norm.built.add(name)
         if norm.stores[name] > 1:
-            norm.tentative[name] = [record, 1]
+            norm.tentative[name] = [record, 1, False]  # (class, bindings, methods read)
+
+
+def _not_one_class(norm: Normalizer, name: str, node: gast.AST) -> None:
+    """``name`` is not always a record of one class: refused where its methods were read
+    as that class's, else no longer known as one."""
+    cls, _, read = norm.tentative.pop(name)
+    if read:
+        raise norm.error(node, f"{name} bound to an object of class {cls.__name__} and, "
+                         "elsewhere, to another value", f"keep one kind of value in "
+                         f"{name}, or use another name")
+    norm.instances.pop(name, None)
+    norm.built.discard(name)
 
 
 def bindings_checked(norm: Normalizer) -> None:
     """Every binding of a name :func:`record_bound` took for a record at its first was
     one (a loop's target, or a binding made another way, is not checked: refused)."""
-    for name, (cls, seen) in norm.tentative.items():
+    for name, (_, seen, _) in list(norm.tentative.items()):
         if seen != norm.stores[name]:
-            raise norm.error(norm.src.node, f"{name} bound to an object of class "
-                             f"{cls.__name__} and, elsewhere, another way",
-                             f"keep one kind of value in {name}, or use another name")
+            _not_one_class(norm, name, norm.src.node)
 
 
 def fields_stored(node: gast.FunctionDef) -> list[str]:
