@@ -257,6 +257,7 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                 self.fields[id(s)] = tuple(kind._fields)
             for i, item in enumerate(items):
                 self.put(state, f"{ITEM}{id(s)}.{i}", self.points(item, state, s))
+        self.record_copied(s, state)
         if written == "maybe":
             value = value | state.get(name, frozenset())
         self.put(state, name, frozenset() if name in self.numbers else value)
@@ -275,6 +276,31 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             key = field_key(value.args[0], value.args[1].value, state, self.fields)
             if key is not None:
                 self.put(state, key, self.points(value.args[2], state, s))
+
+    def record_copied(self, s: gast.Assign, state: State) -> None:
+        """``q = field_set(p, 'a', v)`` (``dataclasses.replace``): a new record holding
+        ``p``'s fields but ``a``, which holds ``v``'s object (kept field by field)."""
+        value = s.value
+        if not (isinstance(value, gast.Call) and len(value.args) == 3 and
+                self.called(value) is runtime.field_set and
+                isinstance(value.args[0], gast.Name) and
+                isinstance(value.args[1], gast.Constant)):
+            return
+        keys = [field_key(value.args[0], f, state, self.fields) for f in
+                self.fields_of(value.args[0], state)]
+        if not keys or None in keys:
+            return
+        fields = self.fields_of(value.args[0], state)
+        self.tuples[id(s)], self.fields[id(s)] = len(fields), fields
+        for i, (field, key) in enumerate(zip(fields, keys)):
+            held = self.points(value.args[2], state, s) if field == value.args[1].value \
+                else state[key or ""]
+            self.put(state, f"{ITEM}{id(s)}.{i}", held)
+
+    def fields_of(self, record: gast.Name, state: State) -> tuple:
+        whole = [o for o, how in state.get(record.id, ()) if how == SAME]
+        return self.fields.get(whole[0][1], ()) if len(whole) == 1 and \
+            whole[0][0] == "new" else ()
 
     def bind(self, name: str, s: gast.stmt, state: State, like: str | None = None) -> None:
         """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound

@@ -4,6 +4,7 @@ functions are inlined (normalized in their own namespace, names prefixed:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import inspect
 import sys
@@ -14,6 +15,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import field_writes
 from s2sad.compiler.class_records import (
     built_class,
     class_built,
@@ -226,6 +228,8 @@ def _masked_ufunc(norm: Normalizer, node: gast.Call) -> gast.expr | None:
 def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
     """``dict(p=a, q=b)`` as the literal ``{'p': a, 'q': b}``; ``Point(x, y)`` of a named
     tuple class as :func:`_named_tuple`; else None."""
+    if fn is dataclasses.replace:  # (of a record: a new one with those fields)
+        return field_writes.replaced(norm, node, receiver_class)
     if fn is dict and not node.args:
         return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
                                    values=[k.value for k in node.keywords]))
@@ -234,6 +238,8 @@ def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | 
     made = dataclass_built(norm, fn, *_arguments(norm, node)) if dataclass_fits(fn, node) \
         else class_built(norm, fn, *_arguments(norm, node), node) if record_fits(fn, node) \
         else None  # (a dataclass's record, or a plain class's: what __init__ stores)
+    if made is not None and not isinstance(made, gast.Name):
+        made = norm.temp(made, fn.__name__.lower(), node)
     if isinstance(made, gast.Name):  # (return Params(w, b) of a helper: known as one)
         norm.instances.setdefault(made.id, fn)
         norm.built.add(made.id)

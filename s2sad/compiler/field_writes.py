@@ -127,12 +127,36 @@ def through_field(norm: Normalizer, place: gast.Attribute, s: gast.AST,
     _stored_back(norm, record, place.attr, item, s)
 
 
+def replaced(norm: Normalizer, node: gast.Call, class_of: Callable) -> gast.Name | None:
+    """``dataclasses.replace(p, u=v)`` of a record (built here, or a dataclass argument):
+    a new record, ``field_set(p, 'u', v)`` for each field given, known as one of its
+    class; else None (the call as it is)."""
+    cls = class_of(norm, node.args[0]) if len(node.args) == 1 else None
+    fields = record_fields(cls) if cls is not None else None
+    if cls is None or fields is None or not node.keywords or \
+            any(k.arg not in fields for k in node.keywords):
+        return None
+    made: gast.expr = norm.atom(node.args[0])
+    for k in node.keywords:
+        made = norm.temp(gast.Call(func=norm.ref(runtime.field_set), args=[
+            made, const(k.arg), norm.atom(k.value)], keywords=[]), "replaced", node)
+    assert isinstance(made, gast.Name)
+    norm.instances[made.id] = cls
+    norm.built.add(made.id)
+    return made
+
+
 def _record_of(norm: Normalizer, target: gast.Attribute, s: gast.AST) -> str:
     record = built_record(norm, target.value)
     if record is None:
         raise norm.error(s, "assignment to an attribute of an object not built inside the "
                          "function", "keep the value in a local variable and return it")
     cls = norm.instances.get(record)
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is not None and params.frozen:
+        raise norm.error(s, f"assignment to .{target.attr} of a frozen dataclass",
+                         "Python raises FrozenInstanceError here; build a new object "
+                         "(dataclasses.replace) instead")
     fields = record_fields(cls) if cls is not None else None
     if fields is None or target.attr not in fields:
         raise norm.error(s, f"a method storing .{target.attr}, which __init__ does not "
