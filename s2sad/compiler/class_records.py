@@ -20,7 +20,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import fence, source
-from s2sad.compiler.field_lists import field_items
+from s2sad.compiler.field_lists import field_items, stored_by_methods
 from s2sad.compiler.init_chains import chain_key, init_of, init_tree
 from s2sad.compiler.names import const, load
 from s2sad.compiler.user_code import is_user_function, own_nodes
@@ -75,7 +75,7 @@ def _attributes(cls: type) -> tuple[str, ...] | None:
         if stored is None or not _reads_only(st.value, me, names):
             return None
         names += [t for t in stored if t not in names]
-    return tuple(names)
+    return tuple(names + [a for a in stored_by_methods(cls) if a not in names])
 
 
 def _stored_together(st: gast.stmt, me: str) -> list[str] | None:
@@ -141,6 +141,12 @@ def class_built(norm: Normalizer, cls: type, args: list, kws: list, node: gast.C
     local = {a: _free(f"{me}_{a}", taken) for a in attributes}
     functions = _functions_stored(norm, cls, node, tree, taken)
     tree.body = [_as_local(st, me, local) for st in tree.body if not _docstring(st)]
+    stored = {n.id for st in tree.body for n in walk(st) if isinstance(n, gast.Name) and
+              isinstance(n.ctx, gast.Store)}
+    tree.body[:0] = [gast.copy_location(gast.Assign(  # (stored by a method: None first)
+        targets=[gast.Name(id=local[a], ctx=gast.Store(), annotation=None,
+                           type_comment=None)], value=const(None), type_comment=None),
+        tree) for a in attributes if local[a] not in stored]
     made, kind = _free("named_tuple", taken), _free(cls.__name__, taken)
     result = gast.Return(value=gast.Call(
         func=load(made), args=[load(local[a]) for a in attributes],

@@ -88,6 +88,28 @@ def _changed_by_methods(cls: type) -> set[str]:
     return changed
 
 
+def stored_by_methods(cls: type) -> list[str]:
+    """The attributes of ``self`` a method other than ``__init__`` stores
+    (``self.L = np.linalg.cholesky(K)`` in ``fit``), in the order first seen; a record
+    of the class holds them too, None until stored."""
+    found: list[str] = []
+    for name, fn in inspect.getmembers(cls, inspect.isfunction):
+        if name == "__init__" or not is_user_function(fn):
+            continue
+        try:
+            node = source.load(fn).node
+        except Exception:
+            continue
+        me = node.args.args[0].id if node.args.args else None
+        for n in walk(node):
+            targets = n.targets if isinstance(n, gast.Assign) else \
+                [n.target] if isinstance(n, gast.AugAssign) else []
+            found += [t.attr for t in targets if isinstance(t, gast.Attribute) and
+                      isinstance(t.value, gast.Name) and t.value.id == me and
+                      t.attr not in found]
+    return found
+
+
 def _only_read(attr: gast.Attribute, node: gast.FunctionDef) -> bool:
     """``self.layers`` read by a loop, ``len``, ``enumerate``, ``reversed``, ``zip`` or an
     index (``self.layers[0]``), not written, called on, nor passed on."""
