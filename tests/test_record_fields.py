@@ -78,3 +78,31 @@ def test_a_record_in_a_list_is_not_split():
     """(``kept`` holds the record whole: the write is refused, not split away.)"""
     with pytest.raises(s2sad.DifferentiationError):
         s2sad.grad(states_listed)(X)
+
+
+class Logger:
+    def __init__(self, k):
+        self.k = k
+        self.history = []
+
+    def run(self, x, n):
+        v = 0.0
+        for _ in range(n):
+            v = v - 0.05 * self.k * x
+            x = x + 0.05 * v
+            self.history.append(x)
+        return x
+
+
+def logged_run(p):
+    s = Logger(p[0])
+    s.run(p[1], 30)
+    return sum(h ** 2 for h in s.history) / len(s.history)
+
+
+def test_a_list_field_appended_to_in_a_loop():
+    """(Appended to in place, as a local list is: not a new list a step.)"""
+    p = np.array([2.0, 0.7])
+    check_grad(logged_run, p)
+    check_jvp(logged_run, p)
+    assert "list_append(" not in s2sad.grad(logged_run).source

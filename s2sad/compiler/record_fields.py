@@ -13,6 +13,7 @@ anywhere else (returned, put in a list, handed to a call) is left a record."""
 from __future__ import annotations
 
 import builtins
+from collections import Counter
 from typing import Any
 
 import gast
@@ -32,7 +33,61 @@ def split(node: gast.FunctionDef, namespace: dict, namer: Namer) -> gast.Functio
         return node
     names = {(r, f): namer.fresh(f"{r}_{f}") for r, k in kinds.items() for f in k._fields}
     node.body = _rewritten(node.body, kinds, names, namespace)
+    uses = Counter((n.id, n.ctx.__class__) for n in walk(node) if isinstance(n, gast.Name))
+    _written_directly(node.body, set(names.values()), uses)
     return node
+
+
+def _written_directly(body: list, fields: set[str], uses: Counter) -> None:
+    """``t = r_f; t = list_append(t, v); r_f = t`` (a field taken out, written, stored
+    back: ``self.items.append(v)``) as ``r_f = list_append(r_f, v)``, so the list is
+    the one name later stages see appended to in place (not a new list a step)."""
+    for s in body:
+        for field in ("body", "orelse"):
+            if isinstance(getattr(s, field, None), list):
+                _written_directly(getattr(s, field), fields, uses)
+    i = 0
+    while i < len(body):
+        run = _taken_out_run(body, i, fields, uses)
+        if run is None:
+            i += 1
+            continue
+        temp, field, j = run
+        for n in walk(gast.Module(body=body[i + 1:j], type_ignores=[])):
+            if isinstance(n, gast.Name) and n.id == temp:
+                n.id = field
+        del body[j]
+        del body[i]
+
+
+def _taken_out_run(body: list, i: int, fields: set[str], uses: Counter
+                   ) -> tuple[str, str, int] | None:
+    """(temp, field, index of the store back) where ``body[i]`` takes a field out into a
+    temp no other statement reads or binds, and the field is not read before it is
+    stored back."""
+    s = body[i]
+    if not (_copy(s) and s.value.id in fields):
+        return None
+    temp, field = s.targets[0].id, s.value.id
+    for j in range(i + 1, len(body)):
+        t = body[j]
+        if _copy(t) and t.targets[0].id == field and t.value.id == temp:
+            span = [n for n in walk(gast.Module(body=body[i + 1:j + 1], type_ignores=[]))
+                    if isinstance(n, gast.Name) and n.id == temp]
+            stores = sum(isinstance(n.ctx, gast.Store) for n in span)
+            if uses[temp, gast.Load] == len(span) - stores and \
+                    uses[temp, gast.Store] == stores + 1:
+                return temp, field, j
+            return None
+        if any(isinstance(n, gast.Name) and n.id == field for n in walk(t)) or \
+                not isinstance(t, gast.Assign):
+            return None
+    return None
+
+
+def _copy(s: gast.stmt) -> bool:
+    return isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
+        isinstance(s.value, gast.Name)
 
 
 def _call(e: Any, namespace: dict) -> Any:
