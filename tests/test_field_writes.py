@@ -403,6 +403,47 @@ def test_an_argument_object_is_not_changed():
     assert "self.w = self.w * 2" in _line_of(str(err.value))
 
 
+class Dense:
+    def __init__(self, W):
+        self.W = W
+        self.out = None
+
+    def __call__(self, x):
+        self.out = np.tanh(x @ self.W)
+        return self.out
+
+
+class Stack:
+    def __init__(self, Ws):
+        self.layers = [Dense(W) for W in Ws]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def outputs_kept_by_listed_layers(x):
+    net = Stack([np.eye(3), 2 * np.eye(3)])
+    return np.sum(net(x)) + np.sum(net.layers[0].out)
+
+
+def outputs_kept_by_named_layers(x):
+    a = Dense(np.eye(3))
+    b = Dense(2 * np.eye(3))
+    y = b(a(x))
+    return np.sum(y ** 2) + np.sum(a.out)
+
+
+def test_layers_keeping_their_output():
+    """(Named layers: new records; layers held in a list: refused, with the reason.)"""
+    check_grad(outputs_kept_by_named_layers, X)
+    with pytest.raises(s2sad.DifferentiationError) as err:
+        s2sad.grad(outputs_kept_by_listed_layers)(X)
+    assert "held in a list" in str(err.value)
+    assert "self.out = np.tanh(x @ self.W)" in _line_of(str(err.value))
+
+
 def _line_of(message: str) -> str:
     import linecache
     filename, line = message.split(":")[:2]

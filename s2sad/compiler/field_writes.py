@@ -149,8 +149,10 @@ def replaced(norm: Normalizer, node: gast.Call, class_of: Callable) -> gast.Name
 def _record_of(norm: Normalizer, target: gast.Attribute, s: gast.AST) -> str:
     record = built_record(norm, target.value)
     if record is None:
-        raise norm.error(s, "assignment to an attribute of an object not built inside the "
-                         "function", "keep the value in a local variable and return it")
+        raise norm.error(s, "assignment to an attribute of an object passed in, or held in "
+                         "a list or another object", "Python changes the object where it "
+                         "is held, which s2sad does not follow there; keep the value in a "
+                         "local variable and return it")
     cls = norm.instances.get(record)
     params = getattr(cls, "__dataclass_params__", None)
     if params is not None and params.frozen:
