@@ -8,18 +8,9 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp
+from test_field_writes import Clock as State
 
 X = np.array([0.4, -0.3, 0.8])
-
-
-class State:
-    def __init__(self, u):
-        self.u = u
-        self.t = 0.0
-
-    def step(self, dt):
-        self.u = self.u + dt * np.sin(self.u)
-        self.t += dt
 
 
 def state_in_a_loop(u0):
