@@ -40,6 +40,7 @@ from s2sad.compiler import (
     moved_sweeps,
     number_spreads,
     ownership,
+    popped_calls,
     recompute,
     relu_shares,
     remat_views,
@@ -296,6 +297,9 @@ def share(body: list, facts: Facts) -> list:
                                     _shapes(body, facts)):
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if popped_calls.reuse_popped(body, facts.namespace):
+        body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
 
