@@ -52,7 +52,9 @@ def reuse_popped(body: list, namespace: dict) -> bool:
         if reversed_block is None or any(p is None or p[0] is not reversed_block
                                          for p in placed):
             continue
-        if len(slots) > 1 and _merged(block, reversed_block, slots, pops, pushes):
+        if len(slots) > 1 and _worth(block, reversed_block, slots, pops, pushes,
+                                     namespace) and \
+                _merged(block, reversed_block, slots, pops, pushes):
             changed = True
             pops, pushes = tape.pairs(body)
             slots = slots[-1:]
@@ -70,6 +72,36 @@ def _blocks(body: list) -> Any:
             inner = getattr(s, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
                 yield from _blocks(inner)
+
+
+def _worth(block: list, reverse: list, slots: list, pops: dict, pushes: dict,
+           namespace: dict) -> bool:
+    """Whether merging the pushes may let a call be read from the tape: the block binds
+    ``c = np.f(theta)``, both pushed, and the reversed block calls ``np.f`` of a name
+    popped for ``theta`` (else the pushes stay apart: a push of numbers merged with one
+    of arrays would keep the arrays off the rows of ``tape_rows``)."""
+    popped: dict[str, set] = {}
+    for slot in slots:
+        items = tape.items_of(pushes[slot][0].value.args[0])
+        for i, t in zip(items, tape.items_of(pops[slot].targets[0])):
+            if isinstance(i, gast.Name) and isinstance(t, gast.Name):
+                popped.setdefault(i.id, set()).add(t.id)
+    wanted = set()
+    for s in block:
+        call = _call_of_name(s, namespace)
+        if call is not None and call[1] in popped and call[2] in popped:
+            wanted |= {(call[0], t) for t in popped[call[2]]}
+    if not wanted:
+        return False
+    for n in nodes(reverse):
+        if n.__class__ is gast.Call and len(n.args) == 1 and \
+                isinstance(n.args[0], gast.Name):
+            try:
+                if (evaluate_ref(n.func, namespace), n.args[0].id) in wanted:
+                    return True
+            except TypeError:
+                continue
+    return False
 
 
 def _merged(block: list, reverse: list, slots: list, pops: dict, pushes: dict) -> bool:
