@@ -33,6 +33,7 @@ from benchmarks import (
     problems_unseen3,
     problems_unseen4,
     problems_unseen5,
+    problems_unseen6,
 )
 
 
@@ -299,6 +300,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen3.SPECS]
 PROBLEMS += [Problem(**spec) for spec in problems_unseen4.SPECS]
 # (61) session 40: a spring network assembled edge by edge from an int edge list
 PROBLEMS += [Problem(**spec) for spec in problems_unseen5.SPECS]
+# (62-65) session 41: a Cox likelihood by a cumulative sum, log-domain Sinkhorn
+# iterations, an arm's kinematics by a loop over links, RK4 steps of a tuple helper
+PROBLEMS += [Problem(**spec) for spec in problems_unseen6.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

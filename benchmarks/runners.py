@@ -234,6 +234,7 @@ def _make_torch_np() -> types.SimpleNamespace:
     ns.var = lambda x, axis=None, keepdims=False: torch.var(
         x, dim=axis, keepdim=keepdims, unbiased=False)
     ns.inf = np.inf
+    ns.cumsum = lambda x, axis=0: torch.cumsum(x, dim=axis)
     for name in ("maximum", "minimum"):  # against a Python float too, as numpy's are
         setattr(ns, name, _torch_binary(getattr(torch, name)))
     return ns

@@ -406,6 +406,11 @@ CHANGES = {
         "y_1 = x * 1.0",
         "y_1[0] = y_1[0] * 3.0",
     ]),
+    "methods": (centred, [
+        "dm = -np.sum(dx)",
+    ], [
+        "dm = -dx.sum()",
+    ]),
     "free": (scaled, [], [  # (dy_1 = 1.0 * exp folded into dy = 2.0 * exp: nothing to free)
         "del y",
         "del y_1",

@@ -16,6 +16,8 @@ with a float64 base or an int literal exponent.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import gast
 import numpy as np
 
@@ -34,6 +36,7 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                runtime.inverse}  # real in, real out
+_METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
@@ -157,9 +160,18 @@ def _binop(e: gast.BinOp, kinds: dict[str, str], namespace: dict) -> str | None:
     return F64 if F64 in (a, b) else REAL
 
 
-def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
+def _callee(e: gast.Call, kinds: dict[str, str], namespace: dict) -> tuple[Any, list]:
+    """The function a call applies and the kinds of its arguments; ``dx.sum(axis=0)``
+    (the ``methods`` pass's ``np.sum(dx, axis=0)``) as ``np.sum`` of ``dx``."""
     fn = evaluate_ref(e.func, namespace)
     args = [of(a, kinds, namespace) for a in e.args]
+    if e.func.__class__ is gast.Attribute and e.func.attr in _METHODS and isinstance(fn, str):
+        return _METHODS[e.func.attr], [of(e.func.value, kinds, namespace)] + args
+    return fn, args
+
+
+def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
+    fn, args = _callee(e, kinds, namespace)
     try:
         built = _built(fn, e, args, kinds, namespace)
         if built is not None:

@@ -16,6 +16,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler import tape
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes, nodes
 
@@ -30,13 +31,20 @@ _FLOAT_MADE = {np.eye, np.ones, np.zeros, np.identity, np.mean}  # (without dtyp
 
 def inexact_names(body: list, namespace: dict) -> set[str]:
     """The names every assignment of which gives an inexact value (names also bound
-    otherwise than by ``name = value``, as by a tuple or a loop, are left out).  A name
+    otherwise than by ``name = value``, as by a tuple or a loop, are left out; a pop of
+    the tape binds its names to what the pushes paired with it push).  A name
     is looked at again only when a name its values read is found inexact (the names
     found only grow, and an expression is inexact for more names if for fewer)."""
     defs: dict[str, list] = {}
     stores: Counter = Counter()
+    popped = _popped(body)
     for n in nodes(body):
-        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+        if id(n) in popped:
+            for name, values in popped[id(n)].items():
+                if values:
+                    defs.setdefault(name, []).extend(values)
+                stores[name] += len(values) - 1  # (the pop is one store)
+        elif isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name):
             if isinstance(n.value, gast.Name) and n.value.id == n.targets[0].id:
                 stores[n.value.id] -= 1  # (``x = x`` keeps the value: no definition)
@@ -58,6 +66,23 @@ def inexact_names(body: list, namespace: dict) -> set[str]:
             found.add(name)
             todo += readers.get(name, [])
     return found
+
+
+def _popped(body: list) -> dict[int, dict[str, list]]:
+    """id of a pop of the tape -> each name it binds -> the values the pushes paired
+    with it push there: a pop restores what was pushed (``qi`` popped is inexact where
+    the ``qi`` pushed is)."""
+    pops, pushes = tape.pairs(body)
+    out: dict[int, dict[str, list]] = {}
+    for slot, pop in pops.items():
+        targets = tape.items_of(pop.targets[0])
+        paired = [tape.items_of(p.value.args[0]) for p in pushes.get(slot, [])]
+        if not paired or any(len(items) != len(targets) for items in paired):
+            continue
+        out[id(pop)] = {t.id: [items[j] for items in paired if not (
+            isinstance(items[j], gast.Name) and items[j].id == t.id)]  # (the name's own
+            for j, t in enumerate(targets) if isinstance(t, gast.Name)}  # values anyway)
+    return out
 
 
 def is_inexact(e: gast.expr, names: set[str], namespace: dict) -> bool:

@@ -36,9 +36,11 @@ from s2sad.compiler import (
     invariants,
     kept_elements,
     logistic,
+    method_sums,
     moved_sweeps,
     number_spreads,
     ownership,
+    popped_calls,
     recompute,
     relu_shares,
     remat_views,
@@ -296,6 +298,9 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None
+    if popped_calls.reuse_popped(body, facts.namespace):
+        body = tape.prune(body)  # (the argument popped may be read no more)
+        facts.shapes = None
     return body
 
 
@@ -406,6 +411,18 @@ def fused(body: list, facts: Facts) -> list:
     """Single-use temporaries written into their one reader; an adjoint of zeros added
     into by disjoint parts written part by part."""
     return disjoint_writes.write_parts(simplify.fuse(body, facts.namespace, facts.params))
+
+
+def methods(body: list, facts: Facts) -> list:
+    """``np.sum(dx)`` of an array called as its method, ``dx.sum()`` (no look over the
+    argument's type at every call)."""
+    if not method_sums.candidates(body, facts.namespace):
+        return body
+    shapes = _current_shapes(body, facts)
+    if shapes is None:
+        facts.shapes = None
+        shapes = _shapes(body, facts)
+    return method_sums.as_methods(body, shapes, facts.namespace)
 
 
 def tape_in_rows(body: list, facts: Facts) -> list:

@@ -244,6 +244,7 @@ PASSES = (
     Step("ownership", optimize.owned),
     Step("accumulate", optimize.accumulated),
     Step("fuse", optimize.fused),
+    Step("methods", optimize.methods),
     Step("tape_rows", optimize.tape_in_rows),
     Step("free", optimize.freed),
 )

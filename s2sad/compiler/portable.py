@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import loader
+from s2sad.compiler import loader, method_sums
 from s2sad.errors import DifferentiationError, user_line
 
 _HELPER_IDS = {id(v): k for k, v in runtime.HELPERS.items()}
@@ -43,6 +43,10 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
              namespace.get(n.id) is not np}  # a name for NumPy is replaced: free
     xp = next(c for c in ("xp", "xp_", "xp__", "array_ns") if c not in taken)
     length = next(c for c in ("length", "array_len", "len_of_array") if c not in taken)
+    source = _method_reductions(source, xp, namespace)
+    tree = ast.parse(source)
+    fn_node = tree.body[0]
+    assert isinstance(fn_node, ast.FunctionDef)
     lines = source.splitlines()
     edits: list[tuple[int, int, int, str]] = []  # (line, start, end, text) of one name
     for root, path, outer in _numpy_references(fn_node, namespace):
@@ -145,6 +149,28 @@ def _element_reads_copied(source: str) -> str:
             (n.lineno, n.col_offset, (n.end_lineno, n.end_col_offset),
              f"read_at({ast.get_source_segment(source, n.value)}, "
              f"{_index_text(source, n.slice)})") for n in reads])
+
+
+def _method_reductions(source: str, xp: str, namespace: dict) -> str:
+    """``dx.sum(axis=0)`` -> ``xp.sum(dx, axis=0)`` (the NumPy variant calls a reduction
+    of an array as its method, :mod:`method_sums`; not every library's arrays have
+    it), the outermost calls first, then those inside them."""
+    while True:
+        calls: list[Any] = [
+            n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call) and
+            isinstance(n.func, ast.Attribute) and n.func.attr in method_sums.NAMES and
+            not (isinstance(n.func.value, ast.Name) and (
+                n.func.value.id == xp or
+                isinstance(namespace.get(n.func.value.id), types.ModuleType)))]
+        calls = [n for n in calls if not any(_inside(n, m) for m in calls if m is not n)]
+        if not calls:
+            return source
+        source = _edit(source, [
+            (n.lineno, n.col_offset, (n.end_lineno, n.end_col_offset),
+             f"{xp}.{n.func.attr}(" + ", ".join(
+                 [_segment(source, n.func.value)] + [_segment(source, a) for a in n.args] +
+                 [f"{k.arg}={_segment(source, k.value)}" for k in n.keywords]) + ")")
+            for n in calls])
 
 
 def _item_writes_functional(source: str) -> str:

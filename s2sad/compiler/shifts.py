@@ -66,6 +66,9 @@ class _Shifts:
                 axis = self.leading(prim)  # (x - m broadcasts m over the leading axis)
             users = self.only_users(m)
             subs = [z for z in users if self.binop(z, gast.Sub, x, m)]
+            if not kept and not subs and self.regrown(m, x, prim, users):
+                found.add(m)
+                continue
             if axis is None or len(subs) != 1:
                 continue
             if len(users) == 1 and kept and self.softmax_only(subs[0], axis) or \
@@ -110,6 +113,41 @@ class _Shifts:
         e = self.single[s].args[0].id
         return self.only_users(z) == [e] and self.only_users(e) == [s] and \
             self.only_users(s) == [w]
+
+    def regrown(self, m: str, x: str, prim: Prim, users: list[str]) -> bool:
+        """``m = np.max(x, axis=1)``, ``z = x - m[:, None]`` (the axis put back where it
+        was: ``None`` there and whole slices elsewhere, or ``np.expand_dims(m, 1)``), and
+        ``m + log(np.sum(exp(z), axis=1))``: the log-sum-exp of rows written without
+        ``keepdims``."""
+        at = self.dropped(prim)
+        grown = [u for u in users if at is not None and self.expanded(u, m, at)]
+        if len(grown) != 1 or len(users) != 2:
+            return False
+        zs = self.only_users(grown[0])
+        if len(zs) != 1 or not self.binop(zs[0], gast.Sub, x, grown[0]):
+            return False
+        assert at is not None
+        return self.logsumexp(m, zs[0], at, [zs[0]] + [u for u in users if u != grown[0]],
+                              kept=False)
+
+    def expanded(self, name: str, m: str, axis: str) -> bool:
+        """``name = m[:, None]`` (``None`` at ``axis``, a non-negative int, whole slices
+        elsewhere) or ``np.expand_dims(m, axis)``."""
+        grow = self.call(name, np.expand_dims)
+        if grow is not None:
+            at = grow.keywords.get("axis", grow.args[1] if len(grow.args) > 1 else None)
+            return isinstance(grow.args[0], gast.Name) and grow.args[0].id == m and \
+                at is not None and gast.dump(at) == axis
+        v = self.single.get(name)
+        if not (isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and
+                v.value.id == m and isinstance(v.slice, gast.Tuple)):
+            return False
+        nones = [i for i, p in enumerate(v.slice.elts)
+                 if isinstance(p, gast.Constant) and p.value is None]
+        whole = all(isinstance(p, gast.Slice) and p.lower is None and p.upper is None and
+                    p.step is None for i, p in enumerate(v.slice.elts) if i not in nones)
+        return whole and len(nones) == 1 and \
+            gast.dump(gast.Constant(value=nones[0], kind=None)) == axis
 
     def only_users(self, name: str) -> list[str]:
         """Its readers, if every read of it is in one of these single assignments."""

@@ -134,6 +134,17 @@ def has_slots(body: list) -> bool:
     return any(getattr(s, "s2sad_slot", None) is not None for s in statement_nodes(body))
 
 
+def pairs(body: list) -> tuple[dict[int, gast.Assign], dict[int, list]]:
+    """slot -> its pop; slot -> the pushes it pairs with (for the passes that read a
+    popped value as the value pushed)."""
+    return _slots(body)
+
+
+def items_of(e: gast.expr) -> list:
+    """The values a push pushes, or the names a pop binds."""
+    return _items(e)
+
+
 def _slots(body: list) -> tuple[dict[int, gast.Assign], dict[int, list]]:
     """slot -> its pop; slot -> the pushes it pairs with."""
     pops: dict[int, gast.Assign] = {}

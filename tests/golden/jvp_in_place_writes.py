@@ -15,6 +15,6 @@ def jvp_in_place_writes(x, *, dx):
         dr_1[i] = dr_1[sub] * 0.5 + dx_items[i]
     del dx_items, x_items
     # line 73: return np.sum(r ** 2)
-    total = np.sum(r_1 * r_1)
-    dtotal = np.sum(dr_1 * (2 * r_1))
+    total = (r_1 * r_1).sum()
+    dtotal = (dr_1 * (2 * r_1)).sum()
     return total, dtotal

@@ -1,0 +1,89 @@
+"""A reduction of an array called as its method, ``dx.sum()`` for ``np.sum(dx)``
+(late pass ``methods``, ``compiler/method_sums.py``): ``np.sum`` looks its argument
+over at every call, which on small arrays costs more than the sum.
+
+Each against central differences, in forward mode and to second order (a second
+derivative reads the method as its primitive again); a list or a number given to
+``np.sum`` keeps the function; another library's arrays get ``xp.sum(dx)`` back.
+"""
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp, grad_code
+
+
+def path_sum(sigma, mu, Z):
+    S = np.ones(Z.shape[1])
+    total = 0.0
+    for t in range(Z.shape[0]):
+        S = S * np.exp(sigma * Z[t] + mu)
+        total = total + np.sum(S) / Z.shape[1]
+    return total
+
+
+def rows_max(x, A):
+    y = np.tanh(A @ x)
+    return np.max(y * y, axis=0) + np.prod(np.cos(x)) + np.min(y)
+
+
+def list_sum(a, b):
+    return np.sum([a * b, a + b, np.sin(a)])
+
+
+def axis_sums(W, x):
+    h = np.tanh(W * x[:, None])
+    return np.sum(np.sum(h, axis=1, keepdims=True) ** 2) + np.sum(h, 0) @ x[:3]
+
+
+def test_a_sum_in_a_loop_is_the_method():
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((5, 7))
+    for sigma in (0.3, -0.2):
+        check_grad(path_sum, sigma, 0.1, Z, wrt=(0, 1))
+        check_jvp(path_sum, sigma, 0.1, Z, wrt=(0, 1))
+    code = grad_code(path_sum, 0.3, 0.1, Z, wrt=(0, 1))
+    assert "np.sum(" not in code and ".sum()" in code, code
+
+
+def test_max_min_and_prod_with_an_axis():
+    rng = np.random.default_rng(1)
+    x, A = rng.standard_normal(4), rng.standard_normal((3, 4))
+    f = lambda x, A: np.sum(rows_max(x, A))  # noqa: E731
+    check_grad(f, x, A, wrt=(0, 1))
+    check_jvp(f, x, A, wrt=(0, 1))
+    check_hessian(lambda x: f(x, A), x)
+
+
+def test_sums_over_axes_keepdims_and_second_order():
+    rng = np.random.default_rng(2)
+    W, x = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    check_grad(axis_sums, W, x, wrt=(0, 1))
+    check_jvp(axis_sums, W, x, wrt=(0, 1))
+    check_hessian(lambda x: axis_sums(W, x), x)
+    assert ".sum(axis=" in grad_code(axis_sums, W, x, wrt=(0, 1))
+
+
+def test_a_list_or_numbers_keep_np_sum():
+    check_grad(list_sum, 0.7, 1.3, wrt=(0, 1))
+    check_jvp(list_sum, 0.7, 1.3, wrt=(0, 1))
+    code = grad_code(list_sum, 0.7, 1.3, wrt=(0, 1))
+    assert ".sum()" not in code
+
+
+@pytest.mark.parametrize("library", ["array_api_strict", "torch"])
+def test_another_librarys_arrays_get_the_function(library):
+    lib = pytest.importorskip(library)
+    rng = np.random.default_rng(3)
+    W, x = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    expected = s2sad.grad(axis_sums, wrt=(0, 1))(W, x)
+    as_lib = (lambda a: lib.asarray(a)) if library == "array_api_strict" else \
+        (lambda a: lib.tensor(a, dtype=lib.float64))
+    g = s2sad.grad(axis_sums, wrt=(0, 1))
+    got = g(as_lib(W), as_lib(x))
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(np.asarray(a), b, rtol=1e-10)
+    code = "\n".join(line for line in g.source.splitlines()
+                     if not line.lstrip().startswith("#"))
+    assert "xp.sum(h, axis=1, keepdims=True)" in code and \
+        ".sum(" not in code.replace("xp.sum(", ""), code
