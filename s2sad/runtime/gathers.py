@@ -168,10 +168,26 @@ def unpad(g: Any, array: Any, pad_width: Any, mode: Any = "constant") -> Any:
         width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
         g = np.asarray(g)
         return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]
+    if isinstance(mode, str) and mode in ("mean", "linear_ramp"):
+        return _unpad_lines(g, array, pad_width, mode)
     if not (isinstance(mode, str) and mode in _COPYING_PADS):
         raise _pad_refused(mode, "reverse")
     how: Any = mode  # (a str NumPy's stubs know only as a literal)
     return scatter_to(g, np.pad(_numbered(array), pad_width, mode=how), array)
+
+
+def _unpad_lines(g: Any, array: Any, pad_width: Any, mode: Any) -> Any:
+    """Adjoint of a pad linear in the array that is no copy ('mean', 'linear_ramp' to
+    0): NumPy pads one axis after the other (the earlier axes already padded), every
+    line alike, so each axis is one matrix, the identity padded along it; ``g`` goes
+    back through their transposes, the last axis first."""
+    shape = np.shape(array)
+    width = np.broadcast_to(np.asarray(pad_width), (len(shape), 2))
+    g = np.asarray(g)
+    for axis in reversed(range(len(shape))):
+        lines = np.pad(np.eye(shape[axis]), (tuple(width[axis]), (0, 0)), mode=mode)
+        g = np.moveaxis(np.tensordot(g, lines, axes=([axis], [0])), -1, axis)
+    return array_adjoint(g, array)
 
 
 def pad_tangent(t: Any, pad_width: Any, mode: Any = "constant") -> Any:
@@ -185,7 +201,7 @@ def pad_tangent(t: Any, pad_width: Any, mode: Any = "constant") -> Any:
 
 def _pad_refused(mode: Any, kind: str) -> Exception:
     from s2sad.errors import DifferentiationError
-    known = _COPYING_PADS if kind == "reverse" else _LINEAR_PADS
+    known = _LINEAR_PADS
     return DifferentiationError(
         f"<s2sad>:?: np.pad with mode={mode!r}: no {kind}-mode derivative rule (known: "
         f"'constant', {', '.join(repr(m) for m in known if m != 'constant')}); pad with "
