@@ -306,6 +306,8 @@ class _Identities(Transformer):
             return out
         if signs % 2 and not any(number_literal(f) or self.inexact(f) for f in numbers):
             signs = self.sign_on_an_array(arrays)
+            if signs:
+                return None  # (no factor known to take the sign: the product as written)
         coefficient = numbers[0]
         for f in numbers[1:]:
             coefficient = gast.BinOp(left=coefficient, op=gast.Mult(), right=f)
@@ -319,7 +321,7 @@ class _Identities(Transformer):
     def sign_on_an_array(self, arrays: list) -> int:
         """Put the product's sign on its first float factor (``not_value * -dx * s``, not
         ``-not_value * dx * s``): a number factor may be a NumPy bool (``~np.isnan(x)``
-        of a float ``x``), which has no ``-``.  The signs left for the coefficient."""
+        of a float ``x``), which has no ``-``.  The signs left over (1: no float factor)."""
         for i, f in enumerate(arrays):
             if self.inexact(f):
                 arrays[i] = gast.UnaryOp(op=gast.USub(), operand=f)
