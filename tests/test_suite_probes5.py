@@ -209,6 +209,35 @@ def test_pad_mean_and_linear_ramp_in_reverse(f, shape, rng):
     check_hessian(lambda v: np.sum(np.sin(f(v))), x)
 
 
+def pad_maximum_rows(x):
+    return np.pad(x, ((2, 1), (0, 0)), mode="maximum")
+
+
+def pad_minimum_both(x):
+    return np.cos(np.pad(x, 1, mode="minimum"))
+
+
+def pad_maximum_vector(x):
+    return np.pad(x, (1, 3), mode="maximum") * np.arange(7.0)
+
+
+@pytest.mark.parametrize("f, shape", [(pad_maximum_rows, (3, 4)), (pad_minimum_both, (3, 2)),
+                                      (pad_maximum_vector, (3,))])
+def test_pad_maximum_and_minimum_copy_the_extremes(f, shape, rng):
+    x = rng.standard_normal(shape)
+    check_vjp(f, x, rng=rng)
+    check_jvp(f, x, rng=rng)
+    check_hessian(lambda v: np.sum(np.sin(f(v))), x)
+
+
+def test_pad_maximum_closed_form():
+    x = np.array([0.5, 2.0, -1.0])
+    _, g = s2sad.vjp(pad_maximum_vector)(x, np.ones(7))
+    np.testing.assert_array_equal(g, [1.0, 2.0 + 0.0 + 4.0 + 5.0 + 6.0, 3.0])  # x[1] is the max
+    _, t = s2sad.jvp(pad_maximum_vector)(x, np.array([1.0, 10.0, 100.0]))
+    np.testing.assert_array_equal(t, [0.0, 1.0, 20.0, 300.0, 40.0, 50.0, 60.0])
+
+
 def test_pad_mean_closed_form():
     _, g = s2sad.vjp(lambda v: np.pad(v, (2, 1), mode="mean"))(np.arange(4.0), np.ones(7))
     np.testing.assert_allclose(g, np.ones(4) + 3 / 4, rtol=1e-12)  # each pad is the mean
