@@ -458,7 +458,8 @@ R(np.repeat, N(2, 3), 3, axis=1)
 R(np.add.outer, N(3), N(2, 2)); R(np.subtract.outer, N(2, 3), N(4))  # noqa: E702
 R(np.add.outer, N(), N(3)); R(np.subtract.outer, N(3), N())  # noqa: E702
 R(np.pad, N(3, 4), 1); R(np.pad, N(3, 4), ((1, 0), (2, 1)))  # noqa: E702
-for _mode in ("edge", "reflect", "symmetric", "wrap"):  # (each padded element a copy)
+for _mode in ("edge", "reflect", "symmetric", "wrap",  # (each padded element a copy)
+              "mean", "linear_ramp", "maximum", "minimum"):  # (linear; an extreme's copy)
     R(np.pad, N(3, 4), ((1, 2), (3, 1)), mode=_mode); R(np.pad, N(5), 2, mode=_mode)  # noqa: E702
 R(np.split, N(4, 3), 2); R(np.split, N(3, 5), [1, 3], axis=1, g_none=True)  # noqa: E702
 R(np.array_split, N(7), 3, g_none=True)

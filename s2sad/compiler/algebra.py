@@ -304,6 +304,10 @@ class _Identities(Transformer):
             for f in arrays[1:]:
                 out = gast.BinOp(left=out, op=gast.Mult(), right=f)
             return out
+        if signs % 2 and not any(number_literal(f) or self.inexact(f) for f in numbers):
+            signs = self.sign_on_an_array(arrays)
+            if signs:
+                return None  # (no factor known to take the sign: the product as written)
         coefficient = numbers[0]
         for f in numbers[1:]:
             coefficient = gast.BinOp(left=coefficient, op=gast.Mult(), right=f)
@@ -313,6 +317,16 @@ class _Identities(Transformer):
         for f in arrays:
             out = gast.BinOp(left=out, op=gast.Mult(), right=f)
         return out
+
+    def sign_on_an_array(self, arrays: list) -> int:
+        """Put the product's sign on its first float factor (``not_value * -dx * s``, not
+        ``-not_value * dx * s``): a number factor may be a NumPy bool (``~np.isnan(x)``
+        of a float ``x``), which has no ``-``.  The signs left over (1: no float factor)."""
+        for i, f in enumerate(arrays):
+            if self.inexact(f):
+                arrays[i] = gast.UnaryOp(op=gast.USub(), operand=f)
+                return 0
+        return 1
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         """``safe_mul(repeat_to(c, x, ...), y)`` with a literal ``c`` other than 0 is

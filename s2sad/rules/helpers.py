@@ -172,9 +172,13 @@ deflinear(rt.untake_along_axis, "t, arr, indices, axis=-1",
           "np.take_along_axis(g, indices, axis=axis)", None)
 deflinear(rt.spread_to_items, "t, iterable", "broadcast_like(sum(g), t)", None)
 deflinear(rt.undiff, "t, a, n=1, axis=-1", "np.diff(g, n, axis)", None)
-deflinear(rt.unpad, "t, array, pad_width, mode='constant'", "np.pad(g, pad_width, mode=mode)",
-          None)  # (the gather of the elements each padded one copies: padding g)
-deflinear(rt.pad_tangent, "t, pad_width, mode='constant'", "unpad(g, t, pad_width, mode)")
+deflinear(rt.unpad, "t, array, pad_width, mode='constant', values=None",
+          "pad_tangent(g, pad_width, mode, array if values is None else values)", None, None,
+          None, None)
+# (the gather of the elements each padded one copies: padding g, or for the extremes
+# gathering g where they are)
+deflinear(rt.pad_tangent, "t, pad_width, mode='constant', array=None",
+          "unpad(g, t, pad_width, mode, array)", None, None, None)
 LINSPACE = "t, start, stop, num=50, endpoint=True, axis=0, end=0"
 deflinear(rt.linspace_adjoint, LINSPACE,
           "linspace_spread(g, start, stop, num, endpoint, axis, end)", None, None)

@@ -200,7 +200,8 @@ deflinear(np.column_stack, "tup", "unconcat(g, tup, 1, as_columns)")
 deflinear(np.tile, "A, reps", "untile(g, A, reps)")
 deflinear(np.repeat, "a, repeats, axis=None", "unrepeat(g, a, repeats, axis)")
 deflinear(np.pad, "array, pad_width, mode='constant'", "unpad(g, array, pad_width, mode)")
-defjvp(np.pad, "array, pad_width, mode='constant'", "pad_tangent(darray, pad_width, mode)")
+defjvp(np.pad, "array, pad_width, mode='constant'",
+       "pad_tangent(darray, pad_width, mode, array)")
 deflinear(np.append, "arr, values, axis=None", "unconcat(g, [arr, values], axis)[0]",
           "unconcat(g, [arr, values], axis)[1]")
 deflinear(np.insert, "arr, obj, values, axis=None",

@@ -218,7 +218,14 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return np.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
+    # the norm of the centred values: a slope of 0 where they are all 0 (np.std's kink,
+    # a single value), where the root of nanvar's 0 gave 0 * inf
+    seen = ~np.isnan(a)
+    z = np.where(seen, a, 0.0)
+    count = np.sum(seen, axis=axis, keepdims=True)
+    centred = np.where(seen, z - np.sum(z, axis=axis, keepdims=True) / count, 0.0)
+    spread = np.linalg.norm(centred, axis=axis, keepdims=keepdims)
+    return spread / np.sqrt(np.sum(seen, axis=axis, keepdims=keepdims) - ddof)
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False):

@@ -17,6 +17,8 @@ LOG_2PI = float(np.log(2 * np.pi))
 
 def multivariate_normal_logpdf(x, mean=None, cov=1, allow_singular=False):
     dev = np.transpose(x - mean)
+    if allow_singular:
+        return singular_normal_logpdf(dev, cov)
     d = np.shape(cov)[0]
     sign, logdet = np.linalg.slogdet(cov)
     maha = np.sum(dev * np.linalg.solve(cov, dev), axis=0)
@@ -24,11 +26,25 @@ def multivariate_normal_logpdf(x, mean=None, cov=1, allow_singular=False):
 
 
 def multivariate_normal_pdf(x, mean=None, cov=1, allow_singular=False):
-    dev = np.transpose(x - mean)
-    d = np.shape(cov)[0]
-    sign, logdet = np.linalg.slogdet(cov)
-    maha = np.sum(dev * np.linalg.solve(cov, dev), axis=0)
-    return np.exp(-0.5 * (d * LOG_2PI + logdet + maha))
+    return np.exp(multivariate_normal_logpdf(x, mean, cov, allow_singular))
+
+
+def singular_normal_logpdf(dev, cov):
+    # scipy's allow_singular=True: the density on the covariance's range (its rank for
+    # the dimension, the pseudo-determinant, the pseudo-inverse), -inf off it.  With P the
+    # projection on the range, det(cov + I - P) is the pseudo-determinant (as solve and
+    # det refuse a singular cov, which the rows x of the range never need)
+    inverse = np.linalg.pinv(cov)
+    projection = cov @ inverse
+    rank = np.linalg.matrix_rank(cov)
+    sign, logdet = np.linalg.slogdet(cov + np.eye(np.shape(cov)[0]) - projection)
+    maha = np.sum(dev * (inverse @ dev), axis=0)
+    off = dev - projection @ dev
+    outside = np.sum(off * off, axis=0) > 1e-12 * (1.0 + np.sum(dev * dev, axis=0))
+    density = -0.5 * (rank * LOG_2PI + logdet + maha)
+    if np.any(outside):
+        density = np.where(outside, -np.inf, density)
+    return density
 
 
 def multivariate_normal_entropy(mean=None, cov=1):

@@ -159,33 +159,75 @@ def gather_from(t: Any, src: Any) -> Any:
 # in it: the tangent is the tangent padded the same way
 _COPYING_PADS = ("edge", "wrap", "reflect", "symmetric")
 _LINEAR_PADS = ("constant", *_COPYING_PADS, "mean", "linear_ramp")
+_EXTREME_PADS = ("maximum", "minimum")  # (copies of the extremes: an index map of values)
 
 
-def unpad(g: Any, array: Any, pad_width: Any, mode: Any = "constant") -> Any:
+def unpad(g: Any, array: Any, pad_width: Any, mode: Any = "constant",
+          values: Any = None) -> Any:
     """Adjoint of ``np.pad(array, pad_width, mode)``: the middle of ``g`` (constant
-    mode), or ``g`` summed into the elements each padded one copies."""
+    mode), or ``g`` summed into the elements each padded one copies (for 'maximum' and
+    'minimum' the ones the extremes of ``values``, the padded array, pick)."""
+    if isinstance(mode, str) and mode in _EXTREME_PADS:
+        sources = _extreme_sources(array if values is None else values, pad_width, mode)
+        return scatter_to(g, sources, array)
     if isinstance(mode, str) and mode == "constant":
         width = np.broadcast_to(np.asarray(pad_width), (np.ndim(array), 2))
         g = np.asarray(g)
         return g[tuple(slice(b, n - e) for (b, e), n in zip(width, g.shape))]
+    if isinstance(mode, str) and mode in ("mean", "linear_ramp"):
+        return _unpad_lines(g, array, pad_width, mode)
     if not (isinstance(mode, str) and mode in _COPYING_PADS):
         raise _pad_refused(mode, "reverse")
     how: Any = mode  # (a str NumPy's stubs know only as a literal)
     return scatter_to(g, np.pad(_numbered(array), pad_width, mode=how), array)
 
 
-def pad_tangent(t: Any, pad_width: Any, mode: Any = "constant") -> Any:
+def _unpad_lines(g: Any, array: Any, pad_width: Any, mode: Any) -> Any:
+    """Adjoint of a pad linear in the array that is no copy ('mean', 'linear_ramp' to
+    0): NumPy pads one axis after the other (the earlier axes already padded), every
+    line alike, so each axis is one matrix, the identity padded along it; ``g`` goes
+    back through their transposes, the last axis first."""
+    shape = np.shape(array)
+    width = np.broadcast_to(np.asarray(pad_width), (len(shape), 2))
+    g = np.asarray(g)
+    for axis in reversed(range(len(shape))):
+        lines = np.pad(np.eye(shape[axis]), (tuple(width[axis]), (0, 0)), mode=mode)
+        g = np.moveaxis(np.tensordot(g, lines, axes=([axis], [0])), -1, axis)
+    return array_adjoint(g, array)
+
+
+def pad_tangent(t: Any, pad_width: Any, mode: Any = "constant", array: Any = None) -> Any:
     """Tangent of ``np.pad(array, pad_width, mode)``: the tangent padded the same way
-    (the modes linear in the array)."""
+    (the modes linear in the array), or gathered where the extremes of ``array`` are."""
+    if isinstance(mode, str) and mode in _EXTREME_PADS and array is not None:
+        return gather_from(t, _extreme_sources(array, pad_width, mode))
     if not (isinstance(mode, str) and mode in _LINEAR_PADS):
         raise _pad_refused(mode, "forward")
     how: Any = mode
     return np.pad(t, pad_width, mode=how)
 
 
+def _extreme_sources(array: Any, pad_width: Any, mode: str) -> np.ndarray:
+    """Where each element of ``np.pad(array, pad_width, mode)`` comes from ('maximum',
+    'minimum': a copy of its line's extreme; NumPy pads one axis after the other, the
+    earlier ones padded already): flat positions in ``array``, shaped like the pad."""
+    values, numbers = np.asarray(array), _numbered(array)
+    pick = np.argmax if mode == "maximum" else np.argmin
+    width = np.broadcast_to(np.asarray(pad_width), (values.ndim, 2))
+    for axis in range(values.ndim):
+        at = np.expand_dims(pick(values, axis=axis), axis)
+        before, after = width[axis]
+        values, numbers = (np.concatenate([np.repeat(np.take_along_axis(a, at, axis), before,
+                                                     axis), a,
+                                           np.repeat(np.take_along_axis(a, at, axis), after,
+                                                     axis)], axis)
+                           for a in (values, numbers))
+    return numbers
+
+
 def _pad_refused(mode: Any, kind: str) -> Exception:
     from s2sad.errors import DifferentiationError
-    known = _COPYING_PADS if kind == "reverse" else _LINEAR_PADS
+    known = _LINEAR_PADS + _EXTREME_PADS
     return DifferentiationError(
         f"<s2sad>:?: np.pad with mode={mode!r}: no {kind}-mode derivative rule (known: "
         f"'constant', {', '.join(repr(m) for m in known if m != 'constant')}); pad with "
