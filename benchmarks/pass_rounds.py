@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
 
-def _instrument(runs: Counter, changes: Counter, spent: Counter) -> None:
+def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float]) -> None:
     """Wrap every late pass: count its runs and changes by (pass, round), time them."""
     from s2sad.compiler import pipeline
     from s2sad.compiler.optimize import Step
@@ -46,12 +46,13 @@ def _instrument(runs: Counter, changes: Counter, spent: Counter) -> None:
             before = fingerprint(body)
             t0 = time.process_time()
             out = step.run(body, facts)
-            spent[key] += time.process_time() - t0
+            spent[key] = spent.get(key, 0.0) + time.process_time() - t0
             runs[key] += 1
             changes[key] += fingerprint(out) != before
             return out
         return run
-    pipeline.PASSES = tuple(Step(s.name, wrapped(s), s.fixpoint) for s in pipeline.PASSES)
+    pipeline.PASSES = tuple(  # type: ignore[assignment]
+        Step(s.name, wrapped(s), s.fixpoint) for s in pipeline.PASSES)
 
 
 def _count_shape_facts(builds: Counter, seen: set) -> None:
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     s2sad.grad(lambda x: x * x)(1.0)  # (lazily imported parts: not counted)
     runs: Counter = Counter()
     changes: Counter = Counter()
-    spent: Counter = Counter()
+    spent: dict[tuple, float] = {}
     builds: Counter = Counter()
     seen: set = set()
     _instrument(runs, changes, spent)
