@@ -14,11 +14,15 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import assign, load
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import statement_nodes, walk
 
 
 def lowered(node: gast.FunctionDef) -> None:
-    """Each ``match`` of value patterns in ``node`` replaced by its ``if`` chain."""
+    """Each ``match`` of value patterns in ``node`` replaced by its ``if`` chain (none
+    found by a look at the statements alone: most functions, and every helper inlined,
+    are checked by the fence, which calls this first)."""
+    if not any(s.__class__ is gast.Match for s in statement_nodes(node)):
+        return
     taken = {n.id for n in walk(node) if isinstance(n, gast.Name)}
     for parent in list(walk(node)):
         for field in ("body", "orelse", "finalbody"):

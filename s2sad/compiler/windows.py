@@ -79,7 +79,7 @@ def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
         for r in _reads(v):
             users.setdefault(r, {})[name] = None
     here: Scope | None = None  # the scope of the last slices, while it is current
-    for st in stmts:
+    for st in stmts[:_through_last_slice(stmts)]:
         compound = not _BLOCK_FIELDS.isdisjoint(st._fields)
         own = _own_nodes(st) if compound else None
         sliced = [n for n in (nodes_of(st, (gast.Subscript,)) if own is None else own)
@@ -102,6 +102,16 @@ def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
             here = None
             for r in _reads(st.value):
                 users.setdefault(r, {})[st.targets[0].id] = None
+
+
+def _through_last_slice(stmts: list) -> int:
+    """How many of ``stmts`` to look at: up to the last holding a slice; what the ones
+    after it bind no slice of the block reads (a long derivative often slices only near
+    its start: the chain of products after it need not be followed name by name)."""
+    for k in range(len(stmts) - 1, -1, -1):
+        if contains(stmts[k], (gast.Slice,)):
+            return k + 1
+    return 0
 
 
 def _nested(st: gast.stmt, scope: Scope, assigned: set[str], depth: int, out: dict) -> None:
