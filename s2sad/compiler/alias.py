@@ -41,14 +41,15 @@ from s2sad.compiler.alias_objects import (
     State,
     as_parts,
     repeats,
-    tuple_items,
+    slot_items,
 )
 from s2sad.compiler.alias_points import DICTS, PointsTo
+from s2sad.compiler.alias_slots import Slots
 from s2sad.compiler.alias_worlds import ROUNDS, frozen, joined, merged
 from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin
+from s2sad.compiler.names import Namer, copy_origin
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.views import (
     ViewWrites,
@@ -115,7 +116,7 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
 
 
 
-class _Aliases(WriteChecks, ViewWrites, PointsTo):
+class _Aliases(WriteChecks, Slots, ViewWrites, PointsTo):
     outer: set[str]  # the global and closure names read (set by resolve_aliases)
 
     def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
@@ -137,10 +138,11 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.outcomes: dict[int, list] = {}  # in-place write -> what each world says
         self.writes: dict[int, tuple] = {}  # in-place write -> (it, its block, its name)
         self.handled: set[int] = set()
+        self.namer = Namer(Namer.names_in(node))  # (a tuple's items read to make it again)
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.dicts: set[int] = set()  # those that make a dict
         self.lists: set[int] = set()  # those that make a list literal ([1, 0])
-        self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
+        self.slots: dict[int, tuple] = {}  # t = (a, b), d = {'p': a}: items kept, keys
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
@@ -230,6 +232,10 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             written = True  # (w = HOLDER.weights; w *= x: Python writes the module's array)
         if written == "maybe" and self.conflicts(s, name, state):
             raise self.refusal(s, name, self.conflicts(s, name, state), maybe=True)
+        if written is True and self.called(s.value) is runtime.list_remove and \
+                not self.surely_made_list(state.get(name, frozenset())):
+            written = False  # (xs.pop() of a list not made here, a derivative's unpacked
+            # adjoint: its items are taken for parts of it; a new list, as before)
         if written is True:
             self.check_write(s, block, name, state)
             held = state.get(name, frozenset())
@@ -240,14 +246,15 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                 if repeats([frozenset(h for h in held if h[1] == PART), added]):
                     self.repeating |= {o[1] for o, how in held if how == SAME}
                 held = held | as_parts(added)
+            self.slots_written(s, held, state)
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
             self.made_container(s, state)
         value = self.points(s.value, state, s)
-        items = tuple_items(s)
-        if items is not None:
-            self.tuples[id(s)] = len(items)
+        slotted = slot_items(s)
+        if slotted is not None:
+            self.slots[id(s)], items = slotted
             for i, item in enumerate(items):
                 self.put(state, f"{ITEM}{id(s)}.{i}", self.points(item, state, s))
         if written == "maybe":
@@ -257,6 +264,11 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             else None
         self.bind(name, s, state, copied)
         return state
+
+    def surely_made_list(self, held: frozenset) -> bool:
+        """Does a name hold only lists, tuples or dicts this function made?"""
+        whole = [o for o, how in held if how == SAME]
+        return bool(whole) and all(o[1] in self.containers for o in whole)
 
     def bind(self, name: str, s: gast.stmt, state: State, like: str | None = None) -> None:
         """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound
@@ -288,8 +300,9 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                 fn = evaluate_ref(value.func, self.namespace)
             except TypeError:
                 return False
-            if fn in (runtime.list_concat, runtime.list_repeat):
-                return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
+            if fn in (runtime.list_concat, runtime.list_repeat, runtime.list_remove):
+                return augmented  # xs += ys, xs *= 2, xs.pop() change xs; xs = xs + ys is
+                # a new list
             if fn is runtime.setitem:  # x[i] = v, or a write through a view written back;
                 return augmented or getattr(s, "s2sad_item_write", False)  # (else a copy:
             return fn in WRITES  # a derivative's code differentiated again, a Hessian)

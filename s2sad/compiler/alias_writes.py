@@ -57,6 +57,10 @@ class WriteChecks:
         def bound_together(self, a: str, b: str, state: State) -> bool: ...
         def write_through(self, s: gast.stmt, name: str, state: State) -> bool: ...
         def retaken(self, others: list[str], whole: Any, state: State) -> list[str]: ...
+        def refilled(self, others: list[str], whole: Any, state: State
+                     ) -> dict[str, tuple]: ...
+        def refill(self, container: str, made: int, at: int, name: str
+                   ) -> list[gast.stmt]: ...
 
 
     def conflicts(self, s: gast.stmt, name: str, state: State) -> list[tuple[str, bool]]:
@@ -130,11 +134,14 @@ class WriteChecks:
         rebind = [other for other, same in conflicts if same]
         retake = self.retaken([other for other, same in conflicts if not same], whole, state)
         bad = [(other, same) for other, same in conflicts if not same and other not in retake]
+        refill = self.refilled([other for other, _ in bad], whole, state)
+        bad = [(other, same) for other, same in bad if other not in refill]
         if bad:
             raise self.refusal(s, name, bad)
         empty = frozenset(n for n in self.after.get(id(s), ()) if not state.get(n))
         self.note(s, block, name, Outcome(False, frozenset(rebind), frozenset(retake), empty,
-                                          can_through, frozenset(o for o, _ in conflicts)))
+                                          can_through, frozenset(o for o, _ in conflicts),
+                                          frozenset(refill.items())))
 
     def note(self, s: gast.Assign, block: list, name: str, outcome: Outcome) -> None:
         """Keep what one world says of a write (:meth:`settle_writes` decides)."""
@@ -150,17 +157,18 @@ class WriteChecks:
             if decided is None:
                 others = sorted(set().union(*(o.shared for o in found)))
                 raise self.refusal(s, name, [(o, False) for o in others], paths=True)
-            kind, rebind, retake = decided
+            kind, rebind, retake, refill = decided
             if kind == "through":
                 if key not in self.handled:
                     view = self.views[name]
                     self.through[key] = (s, block, assign(view.base, view.written_back(name)))
-            elif rebind or retake:  # (a view of a view: taken again from its base, taken
-                among = set(retake)  # again first)
+            elif rebind or retake or refill:  # (a view of a view: taken again from its
+                among = set(retake)  # base, taken again first)
                 retake.sort(key=lambda t: self.view_depth(t, among))
                 self.rebinds[key] = (s, block, [assign(t, load(name)) for t in rebind] + [
                     assign(t, self.views[t].again(self.views[t].base if self.views[t].base
-                                                  in among else name)) for t in retake])
+                                                  in among else name)) for t in retake] + [
+                    n for c, (made, at) in refill for n in self.refill(c, made, at, name)])
 
     def view_depth(self, name: str, among: set[str]) -> int:
         """How many views of ``among`` lie between the view ``name`` and its root."""
