@@ -125,6 +125,53 @@ def tuple_item_taken_before(x):
     return np.sum(first * t[1]) + np.sum(t[0])
 
 
+# ----- written through the container: the names holding the item read it again
+
+def item_written_through_dict(x):
+    a = x * 1.0
+    d = {'a': a}
+    d['a'][1] = x[0] ** 2
+    return np.sum(a * d['a'])
+
+
+def item_added_into_through_list(x, y):
+    a = x * 1.0
+    xs = [a, y]
+    xs[0] += np.sin(y)
+    return np.sum(a) + np.sum(xs[0] * xs[1])
+
+
+def item_written_in_loop(x):
+    a = np.cos(x)
+    xs = [x, a]
+    for k in range(3):
+        xs[1][k + 1] = xs[1][k] * x[k]
+    return np.sum(a ** 2) + np.sum(xs[1])
+
+
+def item_scaled_in_branch(x, y):
+    a = x + y
+    d = {'p': a, 'q': y}
+    if x[1] > 0.0:
+        d['p'] *= y
+    else:
+        d['q'] = d['p'] * 3.0
+    return np.sum(a * d['q']) + np.sum(d['p'])
+
+
+def tuple_item_written_into(x):
+    pair = (x * 1.0, x[:2] * 2.0)  # (items of two shapes: was a ValueError, the tuple
+    pair[0][1] = 3.0 * x[0]  # taken for an array by the functional setitem)
+    return np.sum(pair[0] * x) + np.sum(pair[1])
+
+
+def tuple_item_written_into_shared(x):
+    z = x * 1.0
+    pair = (z, x[:2] * 2.0, 3.0)
+    pair[0][1] = 3.0 * x[0]
+    return np.sum(z * x) + np.sum(pair[1]) * pair[2]
+
+
 CASES = [
     (dict_then_write, (X,)), (dict_two_keys_augmented, (X, Y)),
     (dict_written_in_loop, (X,)), (dict_get_after_write_in_branch, (X, Y)),
@@ -133,6 +180,10 @@ CASES = [
     (list_item_replaced_before, (X, Y)), (list_two_names, (X,)),
     (tuple_then_write, (X,)), (tuple_unpacked_after, (X, Y)),
     (tuple_item_taken_before, (X,)),
+    (item_written_through_dict, (X,)), (item_added_into_through_list, (X, Y)),
+    (item_written_in_loop, (X,)), (item_scaled_in_branch, (X, Y)),
+    (item_scaled_in_branch, (-X, Y)),
+    (tuple_item_written_into, (X,)), (tuple_item_written_into_shared, (X,)),
 ]
 
 

@@ -33,15 +33,12 @@ class Slots:
         index of the one list ``xs`` holds puts ``v``'s objects in that slot; any other
         write (an append, an index not constant, a container held as a part) leaves no
         slot of the containers it may write surely holding one object."""
-        whole = [o for o, how in held if how == SAME]
-        value = s.value
-        if getattr(s, "s2sad_item_replaced", False) and len(whole) == 1 and \
-                whole[0][0] == "new" and whole[0][1] in self.slots and \
-                isinstance(value.args[1], gast.Constant):
-            at = slot_of(value.args[1].value, self.slots[whole[0][1]])
-            if at is not None:
-                self.put(state, f"{ITEM}{whole[0][1]}.{at}", self.points(value.args[2], state, s))
-                return
+        found = self.slot_at(s, held)
+        if found is not None and getattr(s, "s2sad_item_replaced", False):
+            self.put(state, f"{ITEM}{found[0]}.{found[1]}", self.points(s.value.args[2], state, s))
+            return
+        if found is not None and getattr(s, "s2sad_item_write", False):
+            return  # (xs[0][1] = v, xs[0] += v: the item written into, still in its slot)
         parts = frozenset(h for h in held if h[1] == PART)  # (what it holds now)
         for o, _ in held:
             if o[0] != "new" or o[1] not in self.slots:
@@ -50,6 +47,45 @@ class Slots:
             anything = frozenset().union(parts, *(state.get(k, frozenset()) for k in keys))
             for k in keys:
                 self.put(state, k, as_parts(anything) | {(NOTHING, SAME)})
+
+    def slot_at(self, s: gast.Assign, held: frozenset) -> tuple[int, int] | None:
+        """(container, slot) of ``xs = setitem(xs, 0, v)`` at a constant index of a slot
+        of the one container ``xs`` surely holds, whose slots are kept."""
+        whole = [o for o, how in held if how == SAME]
+        value = s.value
+        if not (isinstance(value, gast.Call) and len(value.args) == 3 and
+                getattr(s, "s2sad_item_write", False) and len(whole) == 1 and
+                whole[0][0] == "new" and whole[0][1] in self.slots and
+                isinstance(value.args[1], gast.Constant)):
+            return None
+        at = slot_of(value.args[1].value, self.slots[whole[0][1]])
+        return None if at is None else (whole[0][1], at)
+
+    def written_slot(self, s: gast.Assign, held: frozenset, state: State) -> set:
+        """The objects ``xs[1][k] = v`` writes into (the container and what its slot
+        holds), where ``xs`` surely is a container whose slots are kept; else none."""
+        found = None if getattr(s, "s2sad_item_replaced", True) else self.slot_at(s, held)
+        if found is None:
+            return set()
+        slot = state.get(f"{ITEM}{found[0]}.{found[1]}")
+        if slot is None:
+            return set()
+        return {("new", found[0])} | ({o for o, _ in slot} - {NOTHING})
+
+    def reread(self, others: list[str], s: gast.Assign, name: str, state: State
+               ) -> dict[str, tuple]:
+        """After ``d['a'][1] = v`` or ``xs[0] += v`` (an item written into, in place, in
+        the slot of a container whose slots are kept): the names among ``others`` surely
+        holding that item's array, which are read from the slot again (``a = d['a']``).
+        Name -> (the container's statement, the slot, "read")."""
+        found = None if getattr(s, "s2sad_item_replaced", True) else \
+            self.slot_at(s, state.get(name, frozenset()))
+        if found is None:
+            return {}
+        held = state.get(f"{ITEM}{found[0]}.{found[1]}")
+        if held is None or len(held) != 1 or next(iter(held))[1] != SAME:
+            return {}
+        return {o: (*found, "read") for o in others if state.get(o) == held}
 
     def refilled(self, others: list[str], whole: Any, state: State) -> dict[str, tuple]:
         """The containers among ``others`` that hold the array written (``whole``) in one
@@ -74,10 +110,15 @@ class Slots:
                 out[other] = (made, at[0])
         return out
 
-    def refill(self, container: str, made: int, at: int, name: str) -> list[gast.stmt]:
+    def refill(self, container: str, made: int, at: int, name: str, *read: str
+               ) -> list[gast.stmt]:
         """``d = setitem(d, 'a', a)`` after a write into ``a``, which ``d['a']`` holds; a
-        tuple made again, ``t = (a, t_item)`` (its other items read from it first)."""
+        tuple made again, ``t = (a, t_item)`` (its other items read from it first);
+        ``read``: ``a = d['a']`` after a write into ``d['a']``."""
         keys = self.slots[made]
+        if read:
+            return [assign(container, gast.Subscript(value=load(name), slice=const(keys[at]),
+                                                     ctx=gast.Load()))]
         if made in self.dicts or made in self.lists:
             return [assign(container, gast.Call(func=load("setitem"), args=[
                 load(container), const(keys[at]), load(name)], keywords=[]))]

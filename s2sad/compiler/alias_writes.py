@@ -59,7 +59,10 @@ class WriteChecks:
         def retaken(self, others: list[str], whole: Any, state: State) -> list[str]: ...
         def refilled(self, others: list[str], whole: Any, state: State
                      ) -> dict[str, tuple]: ...
-        def refill(self, container: str, made: int, at: int, name: str
+        def written_slot(self, s: gast.Assign, held: frozenset, state: State) -> set: ...
+        def reread(self, others: list[str], s: gast.Assign, name: str, state: State
+                   ) -> dict[str, tuple]: ...
+        def refill(self, container: str, made: int, at: int, name: str, *read: str
                    ) -> list[gast.stmt]: ...
 
 
@@ -72,6 +75,7 @@ class WriteChecks:
         if not objects or not self.list_write(s, mine):  # (a list taken out of a container
             objects = {o for o, _ in mine} - {NOTHING}  # is one of its items: the holders
             # see the write)
+        objects = self.written_slot(s, mine, state) or objects  # (xs[1][k] = v: xs[1])
         written_back = getattr(s, "s2sad_written_back", ())
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
@@ -135,6 +139,8 @@ class WriteChecks:
         retake = self.retaken([other for other, same in conflicts if not same], whole, state)
         bad = [(other, same) for other, same in conflicts if not same and other not in retake]
         refill = self.refilled([other for other, _ in bad], whole, state)
+        refill.update(self.reread([other for other, _ in bad if other not in refill], s,
+                                  name, state))
         bad = [(other, same) for other, same in bad if other not in refill]
         if bad:
             raise self.refusal(s, name, bad)
@@ -168,7 +174,9 @@ class WriteChecks:
                 self.rebinds[key] = (s, block, [assign(t, load(name)) for t in rebind] + [
                     assign(t, self.views[t].again(self.views[t].base if self.views[t].base
                                                   in among else name)) for t in retake] + [
-                    n for c, (made, at) in refill for n in self.refill(c, made, at, name)])
+                    n for c, slot in sorted(refill, key=lambda r: len(r[1]), reverse=True)
+                    for n in self.refill(c, slot[0], slot[1], name, *slot[2:])])  # (names read
+                    # again first)
 
     def view_depth(self, name: str, among: set[str]) -> int:
         """How many views of ``among`` lie between the view ``name`` and its root."""
