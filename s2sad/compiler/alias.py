@@ -37,6 +37,7 @@ from s2sad.compiler.alias_objects import (
     ITEM,
     PART,
     SAME,
+    VIEWED,
     WRITES,
     State,
     as_parts,
@@ -149,6 +150,9 @@ class _Aliases(WriteChecks, Slots, ViewWrites, PointsTo):
         # (also those that may be copies)
         self.taken = views_of(node, namespace, stores, set(self.arrays))
         self.views = {n: v for n, v in self.taken.items() if self.is_view(v)}
+        self.views_of: dict[str, list[str]] = {}  # base -> the views taken from it
+        for n, v in self.views.items():
+            self.views_of.setdefault(v.base, []).append(n)
         self.bound = bound_values(node, namespace, stores)
 
     def is_view(self, view: Any) -> bool:
@@ -273,6 +277,7 @@ class _Aliases(WriteChecks, Slots, ViewWrites, PointsTo):
     def bind(self, name: str, s: gast.stmt, state: State, like: str | None = None) -> None:
         """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound
         to (whatever object that is), any other statement to its newest run."""
+        self.mark_views(name, s, state)
         if like is not None and len(state.get(BOUND + like, ())) == 1:
             self.put(state, BOUND + name, state[BOUND + like])
             return
@@ -281,6 +286,15 @@ class _Aliases(WriteChecks, Slots, ViewWrites, PointsTo):
         self.put(state, BOUND + name, frozenset({(recent, BOUND)}))
         if like is not None:  # whichever object that is, the two names share it from here
             self.put(state, BOUND + like, state[BOUND + name])
+
+    def mark_views(self, name: str, s: gast.stmt, state: State) -> None:
+        """A view taken (``w = c[1:]``) is marked with its statement; its base bound again
+        marks it stale, so a mark that is the view's own on every path says the base
+        still holds the array the view was taken from, whichever that is."""
+        if name in self.views:
+            self.put(state, VIEWED + name, frozenset({(("view", id(s)), SAME)}))
+        for view in self.views_of.get(name, ()):
+            self.put(state, VIEWED + view, frozenset({(("stale", 0), SAME)}))
 
     def bound_together(self, a: str, b: str, state: State) -> bool:
         """Are ``a`` and ``b`` surely one object because one was assigned from the other

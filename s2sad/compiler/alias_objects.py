@@ -22,6 +22,9 @@ SAME, PART = "same", "part"
 # beside an array on another path, it keeps that array from being surely held
 NOTHING = ("value", "")
 BOUND = "="  # state[BOUND + name]: the binding name has (see _Aliases.bind)
+# state[VIEWED + name] of a view: its own statement's mark while its base is not bound
+# again since it was taken (on every path: views.ViewWrites.through_every_path)
+VIEWED = "^"
 # functions whose result may be (a view of) their first argument
 VIEWS = {
     np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,

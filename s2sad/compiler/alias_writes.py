@@ -57,6 +57,8 @@ class WriteChecks:
         def bound_together(self, a: str, b: str, state: State) -> bool: ...
         def write_through(self, s: gast.stmt, name: str, state: State) -> bool: ...
         def retaken(self, others: list[str], whole: Any, state: State) -> list[str]: ...
+        def through_every_path(self, name: str, view: Any, mine: frozenset, state: State
+                               ) -> bool: ...
         def refilled(self, others: list[str], whole: Any, state: State
                      ) -> dict[str, tuple]: ...
         def written_slot(self, s: gast.Assign, held: frozenset, state: State) -> set: ...
@@ -137,6 +139,10 @@ class WriteChecks:
         whole = whole_object(state.get(name, frozenset()))
         rebind = [other for other, same in conflicts if same]
         retake = self.retaken([other for other, same in conflicts if not same], whole, state)
+        retake += [other for other, same in conflicts if not same and other not in retake
+                   and other in self.views and self.views[other].base == name and
+                   self.through_every_path(other, self.views[other],
+                                           state.get(other, frozenset()), state)]
         bad = [(other, same) for other, same in conflicts if not same and other not in retake]
         refill = self.refilled([other for other, _ in bad], whole, state)
         refill.update(self.reread([other for other, _ in bad if other not in refill], s,
