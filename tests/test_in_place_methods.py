@@ -223,8 +223,15 @@ def out_where(x):
     return np.sum(c)
 
 
+def test_sorted_array_a_list_holds():
+    """``y.sort()`` of an array ``ys = [y, x]`` holds: the list's slot is filled again
+    after the write (test_container_slots.py); was refused."""
+    for x in (X, -X):
+        check_grad(sorted_held_in_list, x)
+        check_jvp(sorted_held_in_list, x)
+
+
 @pytest.mark.parametrize("f, offset, what", [
-    (sorted_held_in_list, 3, "in-place write to y"),
     (sorted_flat, 2, r"\.sort\(\) changes its array in place"),
     (out_where, 2, "out= writes into an existing array")])
 def test_in_place_calls_refused_at_the_line(f, offset, what):

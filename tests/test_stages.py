@@ -333,18 +333,12 @@ CHANGES = {
         "x_item = x_items[i]",
         "dx = add_at(dx, None, i, x_items[add] * math.cos(x_item))",
     ]),
-    "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint (the pop,
-        "else:",  # which both take, moved before the if)
-        "dz = zeros_like(x)",
-        "# adjoint of line +3: z = y * np.cos(y)",
-        "cos, y_1 = stack.pop()",
-        "dy_1 = dy_1 + dz * cos",
+    "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint (the
+        "dz = zeros_like(x)",  # zero's x popped in the branch, the accumulation under
+        "dy_1 = dy_1 + dz * cos",  # the flag again)
         "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ], [
-        "# adjoint of line +3: z = y * np.cos(y)",
-        "cos, y_1 = stack.pop()",
-        "# adjoint of line +4: if np.max(np.abs(z - y)) < tol:",
-        "# adjoint of line +3: z = y * np.cos(y)",
+        "if cmp:",
         "dy_1 = dy_1 + dz * cos",
         "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ]),

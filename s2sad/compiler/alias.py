@@ -37,20 +37,21 @@ from s2sad.compiler.alias_objects import (
     ITEM,
     PART,
     SAME,
+    VIEWED,
     WRITES,
     State,
     as_parts,
-    field_key,
-    record_kind,
     repeats,
-    tuple_items,
+    slot_items,
 )
 from s2sad.compiler.alias_points import DICTS, PointsTo
+from s2sad.compiler.alias_records import Records
+from s2sad.compiler.alias_slots import Slots
 from s2sad.compiler.alias_worlds import ROUNDS, frozen, joined, merged
 from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.names import copy_origin
+from s2sad.compiler.names import Namer, copy_origin
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.views import (
     ViewWrites,
@@ -117,7 +118,7 @@ def _insert_after(stmt: gast.stmt, block: list, new: list) -> None:
 
 
 
-class _Aliases(WriteChecks, ViewWrites, PointsTo):
+class _Aliases(WriteChecks, Slots, Records, ViewWrites, PointsTo):
     outer: set[str]  # the global and closure names read (set by resolve_aliases)
 
     def __init__(self, node: gast.FunctionDef, namespace: dict, filename: str,
@@ -139,17 +140,21 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.outcomes: dict[int, list] = {}  # in-place write -> what each world says
         self.writes: dict[int, tuple] = {}  # in-place write -> (it, its block, its name)
         self.handled: set[int] = set()
+        self.namer = Namer(Namer.names_in(node))  # (a tuple's items read to make it again)
         self.containers: set[int] = set()  # statements that make a list, tuple or dict
         self.dicts: set[int] = set()  # those that make a dict
         self.lists: set[int] = set()  # those that make a list literal ([1, 0])
-        self.tuples: dict[int, int] = {}  # statements t = (a, b): their items kept, length
-        self.fields: dict[int, tuple] = {}  # of those, records: their field names
+        self.slots: dict[int, tuple] = {}  # t = (a, b), d = {'p': a}: items kept, keys
+        self.fields: dict[int, tuple] = {}  # records built: their field names (kept too)
         self.repeating: set[int] = set()  # containers holding one object in two slots
         self.made: set[tuple[str, int]] = set()  # (kind, statement) some state may hold
         self.holders: dict[int, set[str]] = {}  # statement -> keys given its objects (put)
         # (also those that may be copies)
         self.taken = views_of(node, namespace, stores, set(self.arrays))
         self.views = {n: v for n, v in self.taken.items() if self.is_view(v)}
+        self.views_of: dict[str, list[str]] = {}  # base -> the views taken from it
+        for n, v in self.views.items():
+            self.views_of.setdefault(v.base, []).append(n)
         self.bound = bound_values(node, namespace, stores)
 
     def is_view(self, view: Any) -> bool:
@@ -233,6 +238,10 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
             written = True  # (w = HOLDER.weights; w *= x: Python writes the module's array)
         if written == "maybe" and self.conflicts(s, name, state):
             raise self.refusal(s, name, self.conflicts(s, name, state), maybe=True)
+        if written is True and self.called(s.value) is runtime.list_remove and \
+                not self.surely_made_list(state.get(name, frozenset())):
+            written = False  # (xs.pop() of a list not made here, a derivative's unpacked
+            # adjoint: its items are taken for parts of it; a new list, as before)
         if written is True:
             self.check_write(s, block, name, state)
             held = state.get(name, frozenset())
@@ -243,21 +252,19 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                 if repeats([frozenset(h for h in held if h[1] == PART), added]):
                     self.repeating |= {o[1] for o, how in held if how == SAME}
                 held = held | as_parts(added)
-            self.field_stored(s, state)
+            if not self.field_stored(s, state):
+                self.slots_written(s, held, state)
             self.put(state, name, held)
             return state
         if self.makes_container(s.value):
             self.made_container(s, state)
         value = self.points(s.value, state, s)
-        items = tuple_items(s, self.namespace)
-        if items is not None:
-            self.tuples[id(s)] = len(items)
-            kind = record_kind(s.value, self.namespace)
-            if kind is not None:
-                self.fields[id(s)] = tuple(kind._fields)
+        slotted = slot_items(s)
+        if slotted is not None:
+            self.slots[id(s)], items = slotted
             for i, item in enumerate(items):
                 self.put(state, f"{ITEM}{id(s)}.{i}", self.points(item, state, s))
-        self.record_copied(s, state)
+        self.record_made(s, state)
         if written == "maybe":
             value = value | state.get(name, frozenset())
         self.put(state, name, frozenset() if name in self.numbers else value)
@@ -266,45 +273,15 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.bind(name, s, state, copied)
         return state
 
-    def field_stored(self, s: gast.Assign, state: State) -> None:
-        """``r = field_set(r, 'a', v)``: the field of the record ``r`` surely is holds
-        ``v``'s object from here (the record's other holders are bound to ``r``)."""
-        value = s.value
-        if isinstance(value, gast.Call) and len(value.args) == 3 and \
-                self.called(value) is runtime.field_set and \
-                isinstance(value.args[1], gast.Constant):
-            key = field_key(value.args[0], value.args[1].value, state, self.fields)
-            if key is not None:
-                self.put(state, key, self.points(value.args[2], state, s))
-
-    def record_copied(self, s: gast.Assign, state: State) -> None:
-        """``q = field_set(p, 'a', v)`` (``dataclasses.replace``): a new record holding
-        ``p``'s fields but ``a``, which holds ``v``'s object (kept field by field)."""
-        value = s.value
-        if not (isinstance(value, gast.Call) and len(value.args) == 3 and
-                self.called(value) is runtime.field_set and
-                isinstance(value.args[0], gast.Name) and
-                isinstance(value.args[1], gast.Constant)):
-            return
-        keys = [field_key(value.args[0], f, state, self.fields) for f in
-                self.fields_of(value.args[0], state)]
-        if not keys or None in keys:
-            return
-        fields = self.fields_of(value.args[0], state)
-        self.tuples[id(s)], self.fields[id(s)] = len(fields), fields
-        for i, (field, key) in enumerate(zip(fields, keys)):
-            held = self.points(value.args[2], state, s) if field == value.args[1].value \
-                else state[key or ""]
-            self.put(state, f"{ITEM}{id(s)}.{i}", held)
-
-    def fields_of(self, record: gast.Name, state: State) -> tuple:
-        whole = [o for o, how in state.get(record.id, ()) if how == SAME]
-        return self.fields.get(whole[0][1], ()) if len(whole) == 1 and \
-            whole[0][0] == "new" else ()
+    def surely_made_list(self, held: frozenset) -> bool:
+        """Does a name hold only lists, tuples or dicts this function made?"""
+        whole = [o for o, how in held if how == SAME]
+        return bool(whole) and all(o[1] in self.containers for o in whole)
 
     def bind(self, name: str, s: gast.stmt, state: State, like: str | None = None) -> None:
         """What ``name`` was last bound by: ``a = b`` binds ``a`` to what ``b`` is bound
         to (whatever object that is), any other statement to its newest run."""
+        self.mark_views(name, s, state)
         if like is not None and len(state.get(BOUND + like, ())) == 1:
             self.put(state, BOUND + name, state[BOUND + like])
             return
@@ -313,6 +290,15 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
         self.put(state, BOUND + name, frozenset({(recent, BOUND)}))
         if like is not None:  # whichever object that is, the two names share it from here
             self.put(state, BOUND + like, state[BOUND + name])
+
+    def mark_views(self, name: str, s: gast.stmt, state: State) -> None:
+        """A view taken (``w = c[1:]``) is marked with its statement; its base bound again
+        marks it stale, so a mark that is the view's own on every path says the base
+        still holds the array the view was taken from, whichever that is."""
+        if name in self.views:
+            self.put(state, VIEWED + name, frozenset({(("view", id(s)), SAME)}))
+        for view in self.views_of.get(name, ()):
+            self.put(state, VIEWED + view, frozenset({(("stale", 0), SAME)}))
 
     def bound_together(self, a: str, b: str, state: State) -> bool:
         """Are ``a`` and ``b`` surely one object because one was assigned from the other
@@ -332,8 +318,9 @@ class _Aliases(WriteChecks, ViewWrites, PointsTo):
                 fn = evaluate_ref(value.func, self.namespace)
             except TypeError:
                 return False
-            if fn in (runtime.list_concat, runtime.list_repeat):
-                return augmented  # xs += ys, xs *= 2 change xs; xs = xs + ys is a new list
+            if fn in (runtime.list_concat, runtime.list_repeat, runtime.list_remove):
+                return augmented  # xs += ys, xs *= 2, xs.pop() change xs; xs = xs + ys is
+                # a new list
             if fn is runtime.setitem:  # x[i] = v, or a write through a view written back;
                 return augmented or getattr(s, "s2sad_item_write", False)  # (else a copy:
             return fn in WRITES  # a derivative's code differentiated again, a Hessian)

@@ -22,6 +22,9 @@ SAME, PART = "same", "part"
 # beside an array on another path, it keeps that array from being surely held
 NOTHING = ("value", "")
 BOUND = "="  # state[BOUND + name]: the binding name has (see _Aliases.bind)
+# state[VIEWED + name] of a view: its own statement's mark while its base is not bound
+# again since it was taken (on every path: views.ViewWrites.through_every_path)
+VIEWED = "^"
 # functions whose result may be (a view of) their first argument
 VIEWS = {
     np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
@@ -62,23 +65,48 @@ WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_c
           runtime.scatter_subtract, runtime.field_set}
 # in-place on a list: the list changes, not the objects it holds
 LIST_WRITES = {runtime.list_append, runtime.list_concat, runtime.list_insert,
-               runtime.list_repeat, runtime.field_set}
+               runtime.list_repeat, runtime.list_remove, runtime.field_set}
 LIBRARIES = ("numpy", "scipy", "math", "builtins", "s2sad")
 
 State = dict[str, frozenset]
 ITEM = "[]"  # state[ITEM + "<statement>.<i>"]: what item i of a tuple a statement made holds
 
 
-def tuple_items(s: gast.Assign, namespace: dict) -> list[gast.expr] | None:
-    """The items of ``t = (a, b)`` (names and constants: the core form of a swap
-    ``p, q = q, p``) and of a record ``r = named_tuple(a, b, kind=K)``, whose objects
-    the alias stage keeps item by item: a tuple never changes, so ``t[0]`` is ``a``'s
-    object, not a part of any item (a record changes by ``field_set`` only)."""
+def slot_items(s: gast.Assign) -> tuple[tuple, list[gast.expr]] | None:
+    """The keys and items of ``t = (a, b)``, ``xs = [a, b]``, ``d = {'p': a}`` (items
+    names and constants, keys constant ints or strings: the core form of a swap ``p, q =
+    q, p`` and of the user's small containers), whose objects the alias stage keeps slot
+    by slot: ``t[0]`` is ``a``'s object, not a part of any item (a list's or dict's slots
+    while nothing writes into it: :meth:`alias._Aliases.slots_written`)."""
     value = s.value
-    items = value.elts if isinstance(value, gast.Tuple) else value.args if \
-        record_kind(value, namespace) is not None else None
-    if items is not None and all(isinstance(e, (gast.Name, gast.Constant)) for e in items):
-        return list(items)
+    if isinstance(value, (gast.Tuple, gast.List)) and all(
+            isinstance(e, (gast.Name, gast.Constant)) for e in value.elts):
+        return tuple(range(len(value.elts))), list(value.elts)
+    if isinstance(value, gast.Dict) and all(
+            isinstance(k, gast.Constant) and type(k.value) in (int, str) for k in value.keys) \
+            and all(isinstance(e, (gast.Name, gast.Constant)) for e in value.values):
+        keys = tuple(k.value for k in value.keys)
+        if len(set(keys)) == len(keys):
+            return keys, list(value.values)
+    return None
+
+
+def slot_of(index: Any, keys: tuple) -> int | None:
+    """The position of the slot a constant index names (``-1`` of three items: 2)."""
+    if type(index) is int and keys == tuple(range(len(keys))):
+        return index % len(keys) if -len(keys) <= index < len(keys) else None
+    found = [p for p, k in enumerate(keys) if type(k) is type(index) and k == index]
+    return found[0] if found else None
+
+
+def record_items(s: gast.Assign, namespace: dict) -> list[gast.expr] | None:
+    """The items of a record ``r = named_tuple(a, b, kind=K)`` (names and constants),
+    which the alias stage keeps field by field: ``getattr(r, 'a')`` is ``a``'s object,
+    not a part of the record (a record changes by ``field_set`` only)."""
+    value = s.value
+    if record_kind(value, namespace) is not None and all(
+            isinstance(e, (gast.Name, gast.Constant)) for e in value.args):
+        return list(value.args)
     return None
 
 
@@ -107,20 +135,19 @@ def field_key(record: gast.expr, name: Any, state: State, fields: dict[int, tupl
     return key if key in state else None
 
 
-def item_key(e: gast.Subscript, state: State, sizes: dict[int, int]) -> str | None:
+def item_key(e: gast.Subscript, state: State, sizes: dict[int, tuple]) -> str | None:
     """The state key of ``t[k]`` (a constant ``k``) where ``t`` surely holds the newest
-    tuple of one statement that keeps its items (``sizes``: statement -> length)."""
+    container of one statement that keeps its slots (``sizes``: statement -> keys)."""
     index = e.slice
-    if not (isinstance(e.value, gast.Name) and isinstance(index, gast.Constant) and
-            type(index.value) is int):
+    if not (isinstance(e.value, gast.Name) and isinstance(index, gast.Constant)):
         return None
     whole = [o for o, how in state.get(e.value.id, ()) if how == SAME]
     if len(whole) != 1 or whole[0][0] != "new" or whole[0][1] not in sizes:
         return None
-    size = sizes[whole[0][1]]
-    if not -size <= index.value < size:
+    at = slot_of(index.value, sizes[whole[0][1]])
+    if at is None:
         return None
-    key = f"{ITEM}{whole[0][1]}.{index.value % size}"
+    key = f"{ITEM}{whole[0][1]}.{at}"
     return key if key in state else None
 
 

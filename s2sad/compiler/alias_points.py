@@ -50,7 +50,7 @@ class PointsTo:
     containers: set[int]
     dicts: set[int]
     lists: set[int]
-    tuples: dict[int, int]
+    slots: dict[int, tuple]
     fields: dict[int, tuple]
     made: set[tuple[str, int]]
     holders: dict[int, set[str]]
@@ -69,7 +69,7 @@ class PointsTo:
         if isinstance(e, gast.Subscript):
             if ranks_stage.rank_of(e, self.ranks, self.namespace) == 0 or self.fancy(e, state):
                 return self.new(s, state)
-            key = item_key(e, state, self.tuples)
+            key = item_key(e, state, self.slots)
             if key is not None:  # t[0] of t = (a, b): a's object itself
                 return state[key]
             return self.items_of(self.points(e.value, state, s))

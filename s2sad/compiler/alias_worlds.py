@@ -43,23 +43,30 @@ class Outcome:
     empty: frozenset[str]
     can_through: bool
     shared: frozenset[str]
+    refill: frozenset[tuple[str, tuple]] = frozenset()  # containers' slots filled again
 
 
-def decide(outcomes: list[Outcome]) -> tuple[str, list[str], list[str]] | None:
-    """What to do after a write, right in every world: ("through", [], []) to write a
-    view back into its base, ("rebind", names, views) to bind names again and take
-    views again (none: nothing to do), or None where no one action is right."""
+def decide(outcomes: list[Outcome]) -> tuple[str, list[str], list[str], list] | None:
+    """What to do after a write, right in every world: ("through", [], [], []) to write
+    a view back into its base, ("rebind", names, views, slots) to bind names again,
+    take views again and fill containers' slots again (none: nothing to do), or None
+    where no one action is right."""
     if any(o.through for o in outcomes):
-        if all(o.through or (o.can_through and not o.rebind and not o.retake)
-               for o in outcomes):
-            return "through", [], []
+        if all(o.through or (o.can_through and not o.rebind and not o.retake and
+                             not o.refill) for o in outcomes):
+            return "through", [], [], []
         return None
     rebind = frozenset().union(*(o.rebind for o in outcomes))
     retake = frozenset().union(*(o.retake for o in outcomes))
+    refill = frozenset().union(*(o.refill for o in outcomes))
     for o in outcomes:
         if not rebind <= o.rebind | o.empty or not retake <= o.retake | o.empty:
             return None
-    return "rebind", sorted(rebind), sorted(retake)
+        if any(r not in o.refill and r[0] not in o.empty for r in refill):
+            return None
+    if len({c for c, _ in refill}) < len(refill):
+        return None  # (one name, other containers on other paths)
+    return "rebind", sorted(rebind), sorted(retake), sorted(refill)
 
 
 def frozen(worlds: list[State]) -> frozenset:

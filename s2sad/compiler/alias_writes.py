@@ -59,6 +59,15 @@ class WriteChecks:
         def bound_together(self, a: str, b: str, state: State) -> bool: ...
         def write_through(self, s: gast.stmt, name: str, state: State) -> bool: ...
         def retaken(self, others: list[str], whole: Any, state: State) -> list[str]: ...
+        def through_every_path(self, name: str, view: Any, mine: frozenset, state: State
+                               ) -> bool: ...
+        def refilled(self, others: list[str], whole: Any, state: State
+                     ) -> dict[str, tuple]: ...
+        def written_slot(self, s: gast.Assign, held: frozenset, state: State) -> set: ...
+        def reread(self, others: list[str], s: gast.Assign, name: str, state: State
+                   ) -> dict[str, tuple]: ...
+        def refill(self, container: str, made: int, at: int, name: str, *read: str
+                   ) -> list[gast.stmt]: ...
 
 
     def conflicts(self, s: gast.stmt, name: str, state: State) -> list[tuple[str, bool]]:
@@ -70,6 +79,7 @@ class WriteChecks:
         if not objects or not self.list_write(s, mine):  # (a list taken out of a container
             objects = {o for o, _ in mine} - {NOTHING}  # is one of its items: the holders
             # see the write)
+        objects = self.written_slot(s, mine, state) or objects  # (xs[1][k] = v: xs[1])
         written_back = self.holding_same(getattr(s, "s2sad_written_back", ()), state)
         out = []
         for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
@@ -142,12 +152,21 @@ class WriteChecks:
         whole = whole_object(state.get(name, frozenset()))
         rebind = [other for other, same in conflicts if same]
         retake = self.retaken([other for other, same in conflicts if not same], whole, state)
+        retake += [other for other, same in conflicts if not same and other not in retake
+                   and other in self.views and self.views[other].base == name and
+                   self.through_every_path(other, self.views[other],
+                                           state.get(other, frozenset()), state)]
         bad = [(other, same) for other, same in conflicts if not same and other not in retake]
+        refill = self.refilled([other for other, _ in bad], whole, state)
+        refill.update(self.reread([other for other, _ in bad if other not in refill], s,
+                                  name, state))
+        bad = [(other, same) for other, same in bad if other not in refill]
         if bad:
             raise self.refusal(s, name, bad)
         empty = frozenset(n for n in self.after.get(id(s), ()) if not state.get(n))
         self.note(s, block, name, Outcome(False, frozenset(rebind), frozenset(retake), empty,
-                                          can_through, frozenset(o for o, _ in conflicts)))
+                                          can_through, frozenset(o for o, _ in conflicts),
+                                          frozenset(refill.items())))
 
     def note(self, s: gast.Assign, block: list, name: str, outcome: Outcome) -> None:
         """Keep what one world says of a write (:meth:`settle_writes` decides)."""
@@ -163,17 +182,20 @@ class WriteChecks:
             if decided is None:
                 others = sorted(set().union(*(o.shared for o in found)))
                 raise self.refusal(s, name, [(o, False) for o in others], paths=True)
-            kind, rebind, retake = decided
+            kind, rebind, retake, refill = decided
             if kind == "through":
                 if key not in self.handled:
                     view = self.views[name]
                     self.through[key] = (s, block, assign(view.base, view.written_back(name)))
-            elif rebind or retake:  # (a view of a view: taken again from its base, taken
-                among = set(retake)  # again first)
+            elif rebind or retake or refill:  # (a view of a view: taken again from its
+                among = set(retake)  # base, taken again first)
                 retake.sort(key=lambda t: self.view_depth(t, among))
                 self.rebinds[key] = (s, block, [assign(t, load(name)) for t in rebind] + [
                     assign(t, self.views[t].again(self.views[t].base if self.views[t].base
-                                                  in among else name)) for t in retake])
+                                                  in among else name)) for t in retake] + [
+                    n for c, slot in sorted(refill, key=lambda r: len(r[1]), reverse=True)
+                    for n in self.refill(c, slot[0], slot[1], name, *slot[2:])])  # (names read
+                    # again first)
 
     def view_depth(self, name: str, among: set[str]) -> int:
         """How many views of ``among`` lie between the view ``name`` and its root."""

@@ -27,7 +27,9 @@ def popped(norm: Normalizer, node: gast.Call) -> gast.expr:
     where = norm.atom(node.args[0]) if node.args else const(-1)
     item = norm.temp(gast.Subscript(value=load(xs), slice=where, ctx=gast.Load()), "item", node)
     rest = gast.Call(func=load("list_remove"), args=[load(xs), where], keywords=[])
-    norm.emit(assign(xs, rest), node)
+    changed = assign(xs, rest)
+    changed.s2sad_augmented = True  # (in place: other names holding xs see it shorter)
+    norm.emit(changed, node)
     return item
 
 

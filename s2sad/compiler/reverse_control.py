@@ -83,7 +83,12 @@ class ControlMixin:
         if breaks:
             ctx.loops[-1].flags.pop()
         (fwd_t, rev_t, def_t), (fwd_e, rev_e, def_e) = branches
-        for rev, missing in ((rev_t, def_e - def_t), (rev_e, def_t - def_e)):
+        for fwd, rev, missing in ((fwd_t, rev_t, def_e - def_t), (fwd_e, rev_e, def_t - def_e)):
+            kept = [] if breaks else self.kept_for_zeros(sorted(missing), ctx)
+            if kept:  # (this trip's values as the if found them, read back for their
+                kept_slot = next(tape.SLOTS)  # zeros' shapes)
+                fwd.insert(0, _slotted(self.push(kept, s), kept_slot))
+                rev.append(_slotted(self.pop(kept, s), kept_slot))
             rev.extend(self.branch_zeros(sorted(missing), ctx, s))
         ctx.defined = def_t | def_e
         if not rev_t and not rev_e and not breaks:
@@ -101,6 +106,15 @@ class ControlMixin:
         self.flag = test.id  # block() may push it with the record of the run after the if
         return [fwd_if, _slotted(self.push([test.id], s), slot)], \
             [_slotted(self.pop([test.id], s), slot), rev_if]
+
+    def kept_for_zeros(self, names: list[str], ctx: Ctx) -> list[str]:
+        """The values a loop changes, bound before the ``if``, that a branch's zero
+        adjoints are made like and that cannot be taken again (``s = np.tanh(x[:k])``,
+        another shape each trip): the branch pushes them (the arrays themselves, which
+        the tape holds already) and its reverse pops them, so the zero has this trip's
+        shape, not that of the value the sweep last held."""
+        return [n for n in names if ctx.loops and n in ctx.recorded() and
+                n in self.bound_here and not self.recomputable(n, ctx)]
 
     def branch_zeros(self, names: list[str], ctx: Ctx, s: gast.If) -> list:
         """The zero adjoints of a branch that does not reach ``names``.  A zero made like

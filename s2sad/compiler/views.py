@@ -26,7 +26,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.alias_objects import PART, State, whole_object
+from s2sad.compiler.alias_objects import NOTHING, PART, SAME, VIEWED, State, whole_object
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
@@ -426,12 +426,27 @@ class ViewWrites:
         where ``x`` surely holds the array ``v`` is a view of."""
         view = self.views.get(name)
         mine = state.get(name, frozenset())
-        if view is None or len(mine) != 1:
+        if view is None or not mine:
             return False
         if id(s) in self.handled:
             return True  # its base write follows it already
+        if len(mine) != 1:
+            return self.through_every_path(name, view, mine, state)
         (obj, how), = mine
         base = state.get(view.base, frozenset())
         return how == PART and (whole_object(base) == obj or (
             base == frozenset({(obj, PART)}) and view.base in self.views))
         # (a view of a view: written back into its base, then that one)
+
+    def through_every_path(self, name: str, view: View, mine: frozenset, state: State
+                           ) -> bool:
+        """``c = A if t else B; w = c[1:]; w[0] = v``: ``w`` a view of one of several
+        arrays, ``c`` surely holding, on every path, the one ``w`` was taken from (not
+        bound again since, ``alias._Aliases.mark_views``): the write goes through to
+        ``c`` whichever array that is."""
+        objects = {o for o, _ in mine}
+        return all(how == PART for _, how in mine) and NOTHING not in objects and \
+            all(o[0] in ("new", "arg") for o in objects) and \
+            state.get(view.base) == frozenset((o, SAME) for o in objects) and \
+            len(state.get(VIEWED + name, ())) == 1 and \
+            next(iter(state[VIEWED + name]))[0][0] == "view"

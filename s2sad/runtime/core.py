@@ -230,6 +230,8 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
         out = x.copy()
         out[idx] = v
         return out
+    if isinstance(x, tuple):  # (t[0][1] = v writes into the item: the tuple holds it again)
+        return _tuple_with(x, idx, v)
     arr = np.array(x, dtype=np.result_type(x, v) if np.iscomplexobj(v) else None, copy=True)
     arr[idx] = v
     return arr
@@ -302,8 +304,17 @@ def fresh(g: Any) -> Any:
     return g
 
 
+def _tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
+    """A tuple (a named tuple too) with its item ``idx`` replaced by ``v``."""
+    items = list(t)
+    items[idx] = v
+    return type(t)(*items) if hasattr(t, "_fields") else tuple(items)
+
+
 def zero_at(g: Any, idx: Any) -> Any:
     """The adjoint of ``x`` in ``setitem(x, idx, v)``: ``g`` with ``idx`` cleared."""
+    if isinstance(g, tuple):
+        return _tuple_with(g, idx, zeros_like(g[idx]))
     out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
     if isinstance(out, (list, dict)):
         out[idx] = zeros_like(out[idx])

@@ -136,10 +136,20 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
         out = x.copy()
         out[idx] = v
         return out
+    if isinstance(x, tuple):
+        return _tuple_with(x, idx, v)
     return write_at(fresh(x), idx, v)
 
 
+def _tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
+    items = list(t)
+    items[idx] = v
+    return type(t)(*items) if hasattr(t, "_fields") else tuple(items)
+
+
 def zero_at(g: Any, idx: Any) -> Any:
+    if isinstance(g, tuple):
+        return _tuple_with(g, idx, zeros_like(g[idx]))
     out = fresh(g)
     if isinstance(out, (list, dict)):
         out[idx] = zeros_like(out[idx])
