@@ -139,3 +139,20 @@ def fields_read_then_a_number(a):
 
 def test_a_name_whose_methods_are_not_read_may_hold_other_values():
     check_grad(fields_read_then_a_number, X)
+
+
+def stored_into_then_a_number(a):
+    v = make(a)
+    total = 0.0
+    for k in range(2):
+        if k == 0:
+            v.x = a[1] * 3.0
+            total = total + v.norm2()
+        else:
+            v = 5.0
+    return total + v * a[0]
+
+
+def test_a_name_stored_into_as_a_record_and_bound_to_a_number_is_refused():
+    with pytest.raises(s2sad.DifferentiationError):
+        s2sad.grad(stored_into_then_a_number)(X)

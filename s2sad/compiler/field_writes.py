@@ -153,6 +153,8 @@ def _record_of(norm: Normalizer, target: gast.Attribute, s: gast.AST) -> str:
                          "a list or another object", "Python changes the object where it "
                          "is held, which s2sad does not follow there; keep the value in a "
                          "local variable and return it")
+    if record in norm.tentative:  # (stored into as its class's: each binding must be one)
+        norm.tentative[record][2] = True
     cls = norm.instances.get(record)
     params = getattr(cls, "__dataclass_params__", None)
     if params is not None and params.frozen:
