@@ -65,7 +65,7 @@ deflinear(runtime.field_of, "t, x, name", "field_add(None, x, name, g)", None, N
 deflinear(runtime.field_add, "total, x, name, t", "g", None, None, "getattr(g, name)")
 deflinear(runtime.field_set, "x, name, v", "field_cleared(g, x, name)", None,
           "field_of(g, x, name)")
-deflinear(runtime.field_cleared, "g, x, name", "field_cleared(g, x, name)", None, None)
+deflinear(runtime.field_cleared, "t, x, name", "field_cleared(g, x, name)", None, None)
 deflinear(tuple, "x", "sequence_adjoint(g, x)")
 deflinear(runtime.array_to_list, "x", "sequence_adjoint(g, x)")  # x.tolist(): nested lists
 defmethod("tolist", runtime.array_to_list)
