@@ -38,7 +38,7 @@ from s2sad.compiler.contract_plan import (
 )
 from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
-from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import blocks, clone, name_nodes, nodes, walk
 
@@ -179,7 +179,7 @@ class _Context:
     def __init__(self, body: list, facts: dims.Facts, namespace: dict,
                  inexact: set[str]) -> None:
         self.facts, self.namespace, self.body = facts, namespace, body
-        self.writes = [_written(s) for s in body]
+        self.writes = [written_names(s) for s in body]
         self.inexact = inexact
 
     def fixed(self, e: gast.expr, start: int, end: int) -> bool:
@@ -203,19 +203,6 @@ class _Context:
         return None
 
 
-def _written(s: gast.stmt) -> set[str]:
-    """The names a statement binds, or writes an item or attribute of, anywhere in it."""
-    out = set()
-    for n in nodes(s):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-            out.add(n.id)
-        elif isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
-            root = n
-            while isinstance(root, (gast.Subscript, gast.Attribute)):
-                root = root.value
-            if isinstance(root, gast.Name):
-                out.add(root.id)
-    return out
 
 
 @dataclass

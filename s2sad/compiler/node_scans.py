@@ -8,7 +8,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.walks import _NAME_FIELDS, _NO_NAMES
+from s2sad.compiler.walks import _NAME_FIELDS, _NO_NAMES, nodes
 
 
 def nodes_of(node: object, classes: tuple[type, ...]) -> list[Any]:
@@ -56,3 +56,20 @@ def _scan(node: object, wanted: frozenset, out: list, first: bool) -> bool:
             elif v is not None:
                 push(v)
     return bool(out)
+
+
+def written_names(s: Any) -> set[str]:
+    """The names a statement binds, deletes, or writes an item or attribute of, anywhere
+    in it (what a pass moving code across the statement must not move past)."""
+    out = set()
+    for n in nodes(s):
+        if n.__class__ is gast.Name and n.ctx.__class__ is not gast.Load:
+            out.add(n.id)
+        elif isinstance(n, (gast.Subscript, gast.Attribute)) and \
+                n.ctx.__class__ is not gast.Load:
+            root = n
+            while isinstance(root, (gast.Subscript, gast.Attribute)):
+                root = root.value
+            if isinstance(root, gast.Name):
+                out.add(root.id)
+    return out

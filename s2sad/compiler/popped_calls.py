@@ -26,6 +26,7 @@ import numpy as np
 
 from s2sad.compiler import tape
 from s2sad.compiler.names import Transformer, load
+from s2sad.compiler.node_scans import written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
@@ -121,14 +122,14 @@ def _merged(block: list, reverse: list, slots: list, pops: dict, pushes: dict) -
         return False
     for j in range(len(qs) - 1):
         read = {n.id for e in items[j] for n in nodes(e) if isinstance(n, gast.Name)}
-        if any(read & _written(s) for s in block[q_at[j] + 1:q_at[-1]]):
+        if any(read & written_names(s) for s in block[q_at[j] + 1:q_at[-1]]):
             return False  # (a value the merged push would push changed)
         same = {t.id: i for i, t in zip(items[-1], targets[-1]) if isinstance(i, gast.Name)}
         for i, t in zip(items[j], targets[j]):
             between = reverse[p_at[-1] + 1:p_at[j]]
             alike = isinstance(i, gast.Name) and same.get(t.id) is not None and \
                 same[t.id].id == i.id
-            if any(t.id in _written(s) or not alike and t.id in _read(s) for s in between):
+            if any(t.id in written_names(s) or not alike and t.id in _read(s) for s in between):
                 return False
     pairs, seen = [], set()
     for part_items, part_targets in zip(reversed(items), reversed(targets)):
@@ -160,7 +161,7 @@ def _reused(block: list, push: gast.Expr, reverse: list, pop: gast.Assign,
         s = block[k]
         call = _call_of_name(s, namespace)
         if call is None or not {call[1], call[2]} <= set(popped) or any(
-                {call[1], call[2]} & _written(r) for r in block[k + 1:q_at]):
+                {call[1], call[2]} & written_names(r) for r in block[k + 1:q_at]):
             continue
         taken[(call[0], popped[call[2]])] = popped[call[1]]
     if not taken:
@@ -168,7 +169,7 @@ def _reused(block: list, push: gast.Expr, reverse: list, pop: gast.Assign,
     p_at = next(k for k, s in enumerate(reverse) if s is pop)
     swap = _Swap(taken, namespace)
     for s in reverse[p_at + 1:]:
-        written = _written(s)
+        written = written_names(s)
         if hasattr(s, "body"):  # (a loop or branch may bind them before its calls)
             swap.taken = {k: v for k, v in swap.taken.items() if not {k[1], v} & written}
         swap.visit(s)
@@ -215,17 +216,3 @@ def _read(s: gast.stmt) -> set[str]:
             isinstance(n.ctx, gast.Load)}
 
 
-def _written(s: gast.stmt) -> set[str]:
-    """The names a statement binds, or writes an item or attribute of, anywhere in it."""
-    out = set()
-    for n in nodes(s):
-        if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
-            out.add(n.id)
-        elif isinstance(n, (gast.Subscript, gast.Attribute)) and \
-                not isinstance(n.ctx, gast.Load):
-            root = n
-            while isinstance(root, (gast.Subscript, gast.Attribute)):
-                root = root.value
-            if isinstance(root, gast.Name):
-                out.add(root.id)
-    return out
