@@ -129,7 +129,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         passed = receiver if by_receiver else \
             norm.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else \
             _default_known(param) if param.name not in bound.arguments else None
-        if param.name not in reassigned or param.name not in rebound:  # (fields stored)
+        if param.name not in rebound:  # (changed in place, the same object: known still)
             _pass_known(norm, child, param.name, _receiver_of(node) if by_receiver else value,
                         passed)
         if _known_object(child, param.name, passed, reassigned):
