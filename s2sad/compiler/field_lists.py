@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import gast
@@ -69,19 +70,28 @@ def _built(call: gast.expr, namespace: dict) -> type | None:
                                              record_fits(cls, call)) else None
 
 
-def _changed_by_methods(cls: type) -> set[str]:
-    """The attributes of ``self`` a method (not ``__init__``) stores into, calls a method
-    on, or hands to a call: their lists may change."""
-    changed: set[str] = set()
+def _methods(cls: type) -> Iterator[tuple[gast.FunctionDef | None, str | None]]:
+    """(tree, name of ``self``) of each method of ``cls`` but ``__init__`` written by the
+    user; (None, None) for one whose source cannot be read."""
     for name, fn in inspect.getmembers(cls, inspect.isfunction):
         if name == "__init__" or not is_user_function(fn):
             continue
         try:
             node = source.load(fn).node
-        except Exception:  # (no source: assume the worst of every list)
+        except Exception:
+            yield None, None
+            continue
+        yield node, (node.args.args[0].id if node.args.args else None)
+
+
+def _changed_by_methods(cls: type) -> set[str]:
+    """The attributes of ``self`` a method (not ``__init__``) stores into, calls a method
+    on, or hands to a call: their lists may change."""
+    changed: set[str] = set()
+    for node, me in _methods(cls):
+        if node is None:  # (no source: assume the worst of every list)
             from s2sad.compiler.class_records import stored_attributes
             return set(stored_attributes(cls) or ())
-        me = node.args.args[0].id if node.args.args else None
         changed |= {n.attr for n in walk(node) if isinstance(n, gast.Attribute) and
                     isinstance(n.value, gast.Name) and n.value.id == me and
                     not _only_read(n, node)}
@@ -93,15 +103,8 @@ def stored_by_methods(cls: type) -> list[str]:
     (``self.L = np.linalg.cholesky(K)`` in ``fit``), in the order first seen; a record
     of the class holds them too, None until stored."""
     found: list[str] = []
-    for name, fn in inspect.getmembers(cls, inspect.isfunction):
-        if name == "__init__" or not is_user_function(fn):
-            continue
-        try:
-            node = source.load(fn).node
-        except Exception:
-            continue
-        me = node.args.args[0].id if node.args.args else None
-        for n in walk(node):
+    for node, me in _methods(cls):
+        for n in walk(node) if node is not None else ():
             targets = n.targets if isinstance(n, gast.Assign) else \
                 [n.target] if isinstance(n, gast.AugAssign) else []
             found += [t.attr for t in targets if isinstance(t, gast.Attribute) and

@@ -12,7 +12,6 @@ state (the names are plain variables to every later stage).  A record passed who
 anywhere else (returned, put in a list, handed to a call) is left a record."""
 from __future__ import annotations
 
-import builtins
 from collections import Counter
 from typing import Any
 
@@ -21,6 +20,7 @@ import gast
 from s2sad import runtime
 from s2sad.compiler.names import Namer, assign, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.record_reads import field_read
 from s2sad.compiler.walks import walk
 
 
@@ -107,9 +107,7 @@ def _records(node: gast.FunctionDef, namespace: dict) -> dict[str, Any]:
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name):
             _binding(s.targets[0].id, s.value, namespace, kinds, links, bad, ok_reads)
-        elif isinstance(s, gast.Call) and _call(s, namespace) is builtins.getattr and \
-                len(s.args) == 2 and isinstance(s.args[0], gast.Name) and \
-                isinstance(s.args[1], gast.Constant):
+        elif field_read(s, namespace) is not None:
             ok_reads.add(id(s.args[0]))
     for n in walk(node):  # any other read, or a store not an assignment, spoils the name
         if isinstance(n, gast.Name) and (isinstance(n.ctx, gast.Load) and id(n) not in
@@ -214,9 +212,7 @@ def _fields_read(node: gast.AST, kinds: dict, names: dict, namespace: dict) -> N
 
 
 def _read(n: Any, kinds: dict, names: dict, namespace: dict) -> Any:
-    if isinstance(n, gast.Call) and len(n.args) == 2 and isinstance(n.args[0], gast.Name) \
-            and n.args[0].id in kinds and isinstance(n.args[1], gast.Constant) and \
-            n.args[1].value in kinds[n.args[0].id]._fields and \
-            _call(n, namespace) is builtins.getattr:
-        return load(names[n.args[0].id, n.args[1].value])
+    read = field_read(n, namespace)
+    if read is not None and read[0] in kinds and read[1] in kinds[read[0]]._fields:
+        return load(names[read])
     return n

@@ -87,15 +87,25 @@ def _read_items(s: gast.stmt, records: dict, namespace: dict) -> None:
                 setattr(n, field, _item(child, records, namespace))
 
 
-def _item(n: Any, records: dict, namespace: dict) -> Any:
+def field_read(n: Any, namespace: dict) -> tuple[str, Any] | None:
+    """``getattr(r, 'a')`` of a name: (``r``, ``'a'``), else None."""
     if n.__class__ is not gast.Call or len(n.args) != 2 or n.keywords or \
-            n.args[0].__class__ is not gast.Name or n.args[0].id not in records or \
-            n.args[1].__class__ is not gast.Constant or \
-            evaluate_ref(n.func, namespace) is not builtins.getattr:
+            n.args[0].__class__ is not gast.Name or n.args[1].__class__ is not gast.Constant:
+        return None
+    try:
+        is_getattr = evaluate_ref(n.func, namespace) is builtins.getattr
+    except TypeError:
+        return None
+    return (n.args[0].id, n.args[1].value) if is_getattr else None
+
+
+def _item(n: Any, records: dict, namespace: dict) -> Any:
+    read = field_read(n, namespace)
+    if read is None or read[0] not in records:
         return n
-    kind, items = records[n.args[0].id]
-    if n.args[1].value not in kind._fields:
+    kind, items = records[read[0]]
+    if read[1] not in kind._fields:
         return n
-    item = items[kind._fields.index(n.args[1].value)]
+    item = items[kind._fields.index(read[1])]
     return load(item.id) if item.__class__ is gast.Name else gast.Constant(
         value=item.value, kind=None)
