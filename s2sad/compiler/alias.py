@@ -162,8 +162,11 @@ class _Aliases(WriteChecks, Slots, Records, ViewWrites, PointsTo):
         number: ``x[0]`` of a vector is a copy; nor a list's slice, also a copy)."""
         if view.sliced_array:
             return True  # (an ndarray's slice, of any rank)
-        if (self.ranks.get(view.base) or 0) < 1:
+        rank = self.ranks.get(view.base) or 0
+        if rank < 1:
             return False
+        if view.kind in ("reshape", "ravel"):  # (a vector's reshape: a view whatever its
+            return view.c_ordered or view.kind == "reshape" and rank == 1  # strides)
         return view.kind != "index" or \
             (ranks_stage.rank_of(view.value, self.ranks, self.namespace) or 0) >= 1
 
