@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
 
 
-def lifted(fn: Any) -> Any:
+def lifted(fn: Any, trailing: bool = False) -> Any:
     """``fn`` (a local def reading variables of the function it was made in) as a
-    function of its parameters and, keyword-only, those variables; None when it reads
-    none, or reads a def or a function-valued parameter of that function (no value to
-    pass), or has no node to lift."""
+    function of its parameters and, keyword-only (``trailing``: positional, after its
+    own), those variables; None when it reads none, or reads a def or a function-valued
+    parameter of that function (no value to pass), or has no node to lift."""
     home, node = getattr(fn, "s2sad_scope", None), getattr(fn, "s2sad_node", None)
     if home is None or node is None:
         return None
@@ -36,7 +36,7 @@ def lifted(fn: Any) -> Any:
     if not free or namespace is None:
         return None
     name = f"{fn.__name__ if fn.__name__.isidentifier() else 'lambda_fn'}_closed"
-    text = _source(node, name, free)
+    text = _source(node, name, free, trailing)
     if text is None:
         return None
     from s2sad.differentiable import define
@@ -67,7 +67,7 @@ def free_values(norm: Normalizer, fn: Any) -> list[gast.keyword]:
     return [gast.keyword(arg=ident, value=load(home.name(ident))) for ident in names]
 
 
-def _source(node: gast.AST, name: str, free: list[str]) -> str | None:
+def _source(node: gast.AST, name: str, free: list[str], trailing: bool = False) -> str | None:
     """The def's (or lambda's) source under ``name``, with ``free`` as keyword-only
     parameters; None for a signature with ``**kwargs``, a decorated def, or one that
     rebinds the function's variables (``nonlocal``: a parameter would not)."""
@@ -75,11 +75,11 @@ def _source(node: gast.AST, name: str, free: list[str]) -> str | None:
         return None
     if isinstance(node, gast.Lambda):
         lam = gast.gast_to_ast(node)
-        head = _head(lam.args, free)
+        head = _head(lam.args, free, trailing)
         return None if head is None else \
             f"def {name}({head}):\n    return {ast.unparse(lam.body)}\n"
     fdef: Any = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[])).body[0]
-    head = _head(fdef.args, free)
+    head = _head(fdef.args, free, trailing)
     if head is None or fdef.decorator_list:
         return None
     fdef.args = ast.parse(f"def _({head}): pass").body[0].args  # type: ignore[attr-defined]
@@ -87,11 +87,17 @@ def _source(node: gast.AST, name: str, free: list[str]) -> str | None:
     return ast.unparse(ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[])))
 
 
-def _head(args: ast.arguments, free: list[str]) -> str | None:
-    """The parameter list with ``free`` added keyword-only."""
+def _head(args: ast.arguments, free: list[str], trailing: bool = False) -> str | None:
+    """The parameter list with ``free`` added keyword-only (``trailing``: positional,
+    after the others; None where a ``*args``, a keyword-only parameter or a default
+    would come between)."""
     if args.kwarg is not None:
         return None
     plain = ast.unparse(args)
+    if trailing:
+        if args.vararg is not None or args.kwonlyargs or args.defaults:
+            return None
+        return ", ".join([plain, *free]) if plain else ", ".join(free)
     star = "" if args.vararg is not None or args.kwonlyargs else "*"
     extra = ", ".join(free)
     return f"{plain}, {star + ', ' if star else ''}{extra}" if plain else f"*, {extra}"

@@ -11,12 +11,15 @@ form), the parameter is read as that def and each call of it inlined.  Passed to
 that runs as it is (``sorted``'s ``key``, ``max``'s ``key``), the generated code needs the
 function itself: one that reads no variable of the function around it is the same
 function at module level (its globals the user's), which is what runs; one that reads
-such a variable is refused, with the rewrite.  ``functools.reduce(lambda a, b: ..., xs)``
+such a variable is refused, with the rewrite, but where the function it is passed to
+hands its extra ``args`` on (``odeint(f, y0, t)``): ``f`` lifted, the variables it reads
+passed there (:func:`_read_through_args`).  ``functools.reduce(lambda a, b: ..., xs)``
 of a sequence of known length is unrolled, the lambda applied by substitution."""
 from __future__ import annotations
 
 import builtins
 import copy
+import sys
 import types
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -54,7 +57,7 @@ def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
     the module-level function it equals (:func:`closed`), or refused."""
     for arg in [*call.args, *(k.value for k in call.keywords)]:
         if isinstance(arg, gast.Name) and arg.id in norm.local_defs:
-            fn = closed(norm.local_defs[arg.id])
+            fn = closed(norm.local_defs[arg.id]) or _read_through_args(norm, call, arg)
             if fn is None:
                 label = "a lambda" if arg.id.startswith("lambda_fn") else arg.id
                 raise norm.error(arg, f"{label} reading variables of the function, passed "
@@ -66,6 +69,29 @@ def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
             norm.rename[alias] = alias  # (a final name, if the call is read again)
             arg.id = alias
     return call
+
+
+def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name) -> Any:
+    """``odeint(f, y0, t)`` of a local ``f`` reading variables of the function: ``f``
+    lifted, those variables its last parameters, passed in ``args`` (which the rule
+    differentiates); None for another call, or one given ``args`` already."""
+    integrate = sys.modules.get("scipy.integrate")
+    try:
+        callee = norm.resolve(call.func)
+    except Exception:
+        return None
+    if integrate is None or callee is not integrate.odeint or not call.args or \
+            call.args[0] is not arg or len(call.args) > 3 or \
+            any(k.arg in ("args", "Dfun") for k in call.keywords):
+        return None
+    from s2sad.compiler.closures import lifted
+    fn = lifted(norm.local_defs[arg.id], trailing=True)
+    if fn is None:
+        return None
+    names, home = fn.s2sad_lifted
+    values = gast.Tuple(elts=[load(home.name(ident)) for ident in names], ctx=gast.Load())
+    call.keywords.append(gast.keyword(arg="args", value=norm.temp(values, "args")))
+    return fn
 
 
 def closed(fn: Any) -> Any:

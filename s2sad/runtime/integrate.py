@@ -72,9 +72,27 @@ def _refuse_full_output(full_output: Any) -> None:
 
 
 def _real(a: Any) -> bool:
-    """A parameter the adjoint is worked out for (a float or an array of floats)."""
-    return isinstance(a, (float, np.floating)) or \
-        isinstance(a, np.ndarray) and a.dtype.kind == "f"
+    """A parameter the adjoint is worked out for (a float or an array of floats); one
+    holding floats otherwise (a list, a complex array) is refused, not taken for a
+    constant (its derivative would silently be zero)."""
+    if isinstance(a, (float, np.floating)) or isinstance(a, np.ndarray) and a.dtype.kind == "f":
+        return True
+    if _holds_floats(a):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            f"<s2sad>:?: odeint given a {type(a).__name__} of floats in args: its derivative "
+            "is worked out for floats and real float arrays only; pass np.array(...) of "
+            "the values (or the values one by one) instead")
+    return False
+
+
+def _holds_floats(a: Any) -> bool:
+    if isinstance(a, (list, tuple)):
+        return any(_holds_floats(v) for v in a)
+    if isinstance(a, dict):
+        return any(_holds_floats(v) for v in a.values())
+    return isinstance(a, (float, complex, np.floating, np.complexfloating)) or \
+        isinstance(a, np.ndarray) and a.dtype.kind in "fc"
 
 
 _VJPS: dict = {}
