@@ -56,41 +56,66 @@ def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
     """A call that runs as written (not inlined): each local def among its arguments made
     the module-level function it equals (:func:`closed`), or refused."""
     for arg in [*call.args, *(k.value for k in call.keywords)]:
-        if isinstance(arg, gast.Name) and arg.id in norm.local_defs:
-            fn = closed(norm.local_defs[arg.id]) or _read_through_args(norm, call, arg)
-            if fn is None:
-                label = "a lambda" if arg.id.startswith("lambda_fn") else arg.id
-                raise norm.error(arg, f"{label} reading variables of the function, passed "
-                                 "to a function that s2sad does not read but calls",
-                                 "define it at module level, passing those values as "
-                                 "arguments, or call it in a list comprehension")
-            alias = norm.namer.fresh(fn.__name__ if fn.__name__.isidentifier() else "key")
-            norm.namespace[alias] = fn
-            norm.rename[alias] = alias  # (a final name, if the call is read again)
-            arg.id = alias
+        if not isinstance(arg, gast.Name):
+            continue
+        made = norm.local_defs.get(arg.id)
+        given = _function_given(norm, arg.id) if made is None else None
+        if made is None and getattr(given, "s2sad_scope", None) is not None:
+            made = given  # (a def of the caller's, given to a helper inlined here)
+        if made is None and given is None:
+            continue
+        fn = given if made is None else closed(made) or _read_through_args(norm, call, arg,
+                                                                            made)
+        if fn is None:
+            label = "a lambda" if arg.id.startswith("lambda_fn") else arg.id
+            raise norm.error(arg, f"{label} reading variables of the function, passed "
+                             "to a function that s2sad does not read but calls",
+                             "define it at module level, passing those values as "
+                             "arguments, or call it in a list comprehension")
+        alias = norm.namer.fresh(fn.__name__ if fn.__name__.isidentifier() else "key")
+        norm.namespace[alias] = fn
+        norm.rename[alias] = alias  # (a final name, if the call is read again)
+        arg.id = alias
     return call
 
 
-def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name) -> Any:
-    """``odeint(f, y0, t)`` of a local ``f`` reading variables of the function: ``f``
-    lifted, those variables its last parameters, passed in ``args`` (which the rule
-    differentiates); None for another call, or one given ``args`` already."""
+def _function_given(norm: Normalizer, name: str) -> Any:
+    """The function a parameter of an inlined helper was given (``def run(f): return
+    odeint(f, ...)``), by the parameter's final name; None for another name.  Passed on
+    to a call that runs as it is, the generated code needs it (it has no binding)."""
+    param = norm.given(name)
+    passed = None if param is None else norm.callables[param]
+    return passed if callable(passed) else None
+
+
+def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name, made: Any) -> Any:
+    """``odeint(f, y0, t)`` (or ``solve_ivp``'s closed form) of a local ``f`` reading
+    variables of the function: ``f`` lifted, those variables its last parameters,
+    passed in ``args`` (which the rule differentiates); None for another call, or one
+    given ``args`` already."""
     integrate = sys.modules.get("scipy.integrate")
     try:
         callee = norm.resolve(call.func)
     except Exception:
         return None
-    if integrate is None or callee is not integrate.odeint or not call.args or \
-            call.args[0] is not arg or len(call.args) > 3 or \
+    if integrate is None or not call.args or call.args[0] is not arg or \
             any(k.arg in ("args", "Dfun") for k in call.keywords):
         return None
+    from s2sad.runtime import ivp_solve
+    at = 3 if callee is integrate.odeint else 10 if callee is ivp_solve else None
+    if at is None or len(call.args) > at or callee is ivp_solve and len(call.args) < at:
+        return None
     from s2sad.compiler.closures import lifted
-    fn = lifted(norm.local_defs[arg.id], trailing=True)
+    fn = lifted(made, trailing=True)
     if fn is None:
         return None
     names, home = fn.s2sad_lifted
-    values = gast.Tuple(elts=[load(home.name(ident)) for ident in names], ctx=gast.Load())
-    call.keywords.append(gast.keyword(arg="args", value=norm.temp(values, "args")))
+    values = [load(home.name(ident)) for ident in names]
+    if callee is ivp_solve:  # (after its args, one by one: read whether args is None)
+        call.args += values
+    else:
+        call.keywords.append(gast.keyword(arg="args", value=norm.temp(
+            gast.Tuple(elts=values, ctx=gast.Load()), "args")))
     return fn
 
 

@@ -40,9 +40,20 @@ class Lookups:
         """How to reach what ``node`` refers to from a global, a cell or an object."""
         return self._resolved(node)[1]
 
+    def given(self, name: str) -> str | None:
+        """The parameter given a function that ``name`` is, by its own name or by the
+        name its normalized reads carry (``f`` of ``def run(f)`` inlined, read as
+        ``run_f``, passed on to another helper: the same function), else None."""
+        if name in self.callables:
+            return name
+        rename = getattr(self, "rename", {})
+        return next((p for p in self.callables if rename.get(p) == name), None)
+
     def _resolved(self, node: gast.expr) -> tuple[Any, resolved.Path | None]:
-        if isinstance(node, gast.Name) and node.id in self.callables:
-            return self.callables[node.id], self.paths.get(node.id)  # (a function given)
+        param = self.given(node.id) if isinstance(node, gast.Name) and self.callables \
+            else None
+        if param is not None:
+            return self.callables[param], self.paths.get(param)  # (a function given)
         if isinstance(node, gast.Name) and node.id in self.objects:
             return self.objects[node.id], self.paths.get(node.id)  # (net.Ws, net.act)
         if isinstance(node, gast.Name) and node.id in self.local_defs:

@@ -15,6 +15,7 @@ from s2sad.runtime import (
     factors,
     gathers,
     integrate,
+    integrate_ivp,
     linalg,
     numeric,
     reductions,
@@ -30,6 +31,7 @@ from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
 from s2sad.runtime.integrate import *  # noqa: F403
+from s2sad.runtime.integrate_ivp import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
@@ -39,5 +41,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
-                       linalg, triangular, factors, sequences, signal, integrate)
+                       linalg, triangular, factors, sequences, signal, integrate, integrate_ivp)
            for name in mod.__all__}
