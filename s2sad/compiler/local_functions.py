@@ -89,8 +89,8 @@ def _function_given(norm: Normalizer, name: str) -> Any:
 
 
 def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name, made: Any) -> Any:
-    """``odeint(f, y0, t)`` (or ``solve_ivp``'s closed form) of a local ``f`` reading
-    variables of the function: ``f`` lifted, those variables its last parameters,
+    """``odeint(f, y0, t)`` (or the closed forms of ``solve_ivp``, ``quad``) of a local
+    ``f`` reading variables of the function: ``f`` lifted, those variables its last parameters,
     passed in ``args`` (which the rule differentiates); None for another call, or one
     given ``args`` already."""
     integrate = sys.modules.get("scipy.integrate")
@@ -101,9 +101,11 @@ def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name, made: 
     if integrate is None or not call.args or call.args[0] is not arg or \
             any(k.arg in ("args", "Dfun") for k in call.keywords):
         return None
-    from s2sad.runtime import ivp_solve
-    at = 3 if callee is integrate.odeint else 10 if callee is ivp_solve else None
-    if at is None or len(call.args) > at or callee is ivp_solve and len(call.args) < at:
+    from s2sad.runtime import ivp_solve, quad_value
+    at = 3 if callee is integrate.odeint else 10 if callee is ivp_solve else \
+        7 if callee is quad_value else None
+    if at is None or len(call.args) > at or callee is not integrate.odeint and \
+            len(call.args) < at:
         return None
     from s2sad.compiler.closures import lifted
     fn = lifted(made, trailing=True)
@@ -111,7 +113,7 @@ def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name, made: 
         return None
     names, home = fn.s2sad_lifted
     values = [load(home.name(ident)) for ident in names]
-    if callee is ivp_solve:  # (after its args, one by one: read whether args is None)
+    if callee is not integrate.odeint:  # (after its args, one by one)
         call.args += values
     else:
         call.keywords.append(gast.keyword(arg="args", value=norm.temp(

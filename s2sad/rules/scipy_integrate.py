@@ -1,4 +1,4 @@
-"""scipy.integrate.odeint and solve_ivp (registered once the user has imported
+"""scipy.integrate.odeint, solve_ivp and quad (registered once the user has imported
 scipy.integrate): differentiated in ``y0`` and in the float parameters of ``args``, in
 reverse mode by the adjoint method, in forward mode by the sensitivity equations
 (``runtime/integrate.py``, ``runtime/integrate_ivp.py``); the times (``t``, ``t_span``,
@@ -6,7 +6,9 @@ reverse mode by the adjoint method, in forward mode by the sensitivity equations
 
 ``solve_ivp`` is differentiated through a closed form: ``ivp_solve`` (times and states
 in one array, the rule's) and the result's fields the user reads (``sol.t``,
-``sol.y``, ``sol.success``, ``sol.status``, ``sol.message``)."""
+``sol.y``, ``sol.success``, ``sol.status``, ``sol.message``); ``quad`` through one
+over ``quad_value`` (the value and the error estimate in one array, the estimate
+carrying no derivative; Leibniz's rule in the limits, ``runtime/integrate_quad.py``)."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -16,6 +18,7 @@ import scipy.integrate as integrate
 from s2sad.errors import DifferentiationError
 from s2sad.rules.registry import defjvp, defthrough, defunsupported, defvjp
 from s2sad.runtime.integrate_ivp import ivp_solve
+from s2sad.runtime.integrate_quad import quad_value
 
 SIGNATURE = ("func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None, "
              "mu=None, rtol=None, atol=None, tcrit=None, h0=0.0, hmax=0.0, hmin=0.0, "
@@ -60,3 +63,28 @@ def solve_ivp(fun, t_span, y0, method='RK45', t_eval=None, dense_output=False, e
 
 
 defthrough(integrate.solve_ivp, solve_ivp)
+
+
+QUAD = "func, a, b, epsabs, epsrel, limit, args, *free"
+QUAD_ADJOINT = "quad_adjoint(g, ans, func, a, b, epsabs, epsrel, limit, args, free)"
+QUAD_TANGENT = "quad_tangent(ans, func, a, b, epsabs, epsrel, limit, args, free, {})"
+
+defvjp(quad_value, QUAD, None, QUAD_ADJOINT + "[0]", QUAD_ADJOINT + "[1]", None, None, None,
+       QUAD_ADJOINT + "[2]", varargs=QUAD_ADJOINT + "[3][i]")
+defjvp(quad_value, QUAD, None, QUAD_TANGENT.format("da"), QUAD_TANGENT.format("None, db"),
+       None, None, None, QUAD_TANGENT.format("None, None, dargs"),
+       varargs=QUAD_TANGENT.format("None, None, None, i, dfree"))
+
+
+def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-08, epsrel=1.49e-08, limit=50,
+         points=None, weight=None, wvar=None, wopts=None, maxp1=50, limlst=50,
+         complex_func=False):
+    if full_output or points is not None or weight is not None or complex_func:
+        raise DifferentiationError("<s2sad>:?: quad with full_output, points, weight or "
+                                   "complex_func: its derivative is not supported; call it "
+                                   "with func, a, b, args, epsabs, epsrel, limit")
+    q = quad_value(func, a, b, epsabs, epsrel, limit, args)
+    return q[0], q[1]
+
+
+defthrough(integrate.quad, quad)

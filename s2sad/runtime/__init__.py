@@ -16,6 +16,7 @@ from s2sad.runtime import (
     gathers,
     integrate,
     integrate_ivp,
+    integrate_quad,
     linalg,
     numeric,
     reductions,
@@ -32,6 +33,7 @@ from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
 from s2sad.runtime.integrate import *  # noqa: F403
 from s2sad.runtime.integrate_ivp import *  # noqa: F403
+from s2sad.runtime.integrate_quad import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
@@ -41,5 +43,6 @@ from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
-                       linalg, triangular, factors, sequences, signal, integrate, integrate_ivp)
+                       linalg, triangular, factors, sequences, signal, integrate, integrate_ivp,
+                       integrate_quad)
            for name in mod.__all__}
