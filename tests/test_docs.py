@@ -177,11 +177,13 @@ def _modules() -> list[tuple[str, str, object]]:
     try:
         import scipy.integrate
         import scipy.linalg
+        import scipy.optimize
         import scipy.signal
         import scipy.special
         mods += [(f"{name} (when scipy is installed)", name, module) for name, module in (
             ("scipy.special", scipy.special), ("scipy.linalg", scipy.linalg),
-            ("scipy.integrate", scipy.integrate), ("scipy.signal", scipy.signal))]
+            ("scipy.integrate", scipy.integrate), ("scipy.optimize", scipy.optimize),
+            ("scipy.signal", scipy.signal))]
     except ImportError:
         pass
     return mods

@@ -61,7 +61,12 @@ def vector_parameter(p):
     return quad(lambda t, w: np.sum(w * np.array([t, t * t])), 0.0, 1.0, args=(p * 2.0,))[0]
 
 
-CASES = [upper_limit, both_limits, closure, closure_and_args, infinite_range, vector_parameter]
+def args_not_a_tuple(p):
+    return quad(decay, 0.0, 1.0, args=p[0] * p[1])[0]  # (quad reads args=k as (k,))
+
+
+CASES = [upper_limit, both_limits, closure, closure_and_args, infinite_range, vector_parameter,
+         args_not_a_tuple]
 
 
 @pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)

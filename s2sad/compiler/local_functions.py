@@ -13,19 +13,19 @@ function itself: one that reads no variable of the function around it is the sam
 function at module level (its globals the user's), which is what runs; one that reads
 such a variable is refused, with the rewrite, but where the function it is passed to
 hands its extra ``args`` on (``odeint(f, y0, t)``): ``f`` lifted, the variables it reads
-passed there (:func:`_read_through_args`).  ``functools.reduce(lambda a, b: ..., xs)``
+passed there (:mod:`lifted_args`).  ``functools.reduce(lambda a, b: ..., xs)``
 of a sequence of known length is unrolled, the lambda applied by substitution."""
 from __future__ import annotations
 
 import builtins
 import copy
-import sys
 import types
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import gast
 
+from s2sad.compiler.lifted_args import lifted_into_args
 from s2sad.compiler.names import assign, load
 
 if TYPE_CHECKING:
@@ -64,8 +64,7 @@ def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
             made = given  # (a def of the caller's, given to a helper inlined here)
         if made is None and given is None:
             continue
-        fn = given if made is None else closed(made) or _read_through_args(norm, call, arg,
-                                                                            made)
+        fn = given if made is None else closed(made) or lifted_into_args(norm, call, arg, made)
         if fn is None:
             label = "a lambda" if arg.id.startswith("lambda_fn") else arg.id
             raise norm.error(arg, f"{label} reading variables of the function, passed "
@@ -86,39 +85,6 @@ def _function_given(norm: Normalizer, name: str) -> Any:
     param = norm.given(name)
     passed = None if param is None else norm.callables[param]
     return passed if callable(passed) else None
-
-
-def _read_through_args(norm: Normalizer, call: gast.Call, arg: gast.Name, made: Any) -> Any:
-    """``odeint(f, y0, t)`` (or the closed forms of ``solve_ivp``, ``quad``) of a local
-    ``f`` reading variables of the function: ``f`` lifted, those variables its last parameters,
-    passed in ``args`` (which the rule differentiates); None for another call, or one
-    given ``args`` already."""
-    integrate = sys.modules.get("scipy.integrate")
-    try:
-        callee = norm.resolve(call.func)
-    except Exception:
-        return None
-    if integrate is None or not call.args or call.args[0] is not arg or \
-            any(k.arg in ("args", "Dfun") for k in call.keywords):
-        return None
-    from s2sad.runtime import ivp_solve, quad_value
-    at = 3 if callee is integrate.odeint else 10 if callee is ivp_solve else \
-        7 if callee is quad_value else None
-    if at is None or len(call.args) > at or callee is not integrate.odeint and \
-            len(call.args) < at:
-        return None
-    from s2sad.compiler.closures import lifted
-    fn = lifted(made, trailing=True)
-    if fn is None:
-        return None
-    names, home = fn.s2sad_lifted
-    values = [load(home.name(ident)) for ident in names]
-    if callee is not integrate.odeint:  # (after its args, one by one)
-        call.args += values
-    else:
-        call.keywords.append(gast.keyword(arg="args", value=norm.temp(
-            gast.Tuple(elts=values, ctx=gast.Load()), "args")))
-    return fn
 
 
 def closed(fn: Any) -> Any:

@@ -14,6 +14,7 @@ from s2sad.runtime import (
     core,
     factors,
     gathers,
+    implicit,
     integrate,
     integrate_ivp,
     integrate_quad,
@@ -31,6 +32,7 @@ from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
+from s2sad.runtime.implicit import *  # noqa: F403
 from s2sad.runtime.integrate import *  # noqa: F403
 from s2sad.runtime.integrate_ivp import *  # noqa: F403
 from s2sad.runtime.integrate_quad import *  # noqa: F403
@@ -44,5 +46,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, integrate, integrate_ivp,
-                       integrate_quad)
+                       integrate_quad, implicit)
            for name in mod.__all__}

@@ -66,11 +66,11 @@ def quad_adjoint(g: Any, ans: np.ndarray, func: Any, a: Any, b: Any, epsabs: flo
             grads[k] = float(part[0]) if np.ndim(every[k]) == 0 else np.reshape(
                 part, np.shape(every[k]))
             at += size
-    first = 0 if given is None else len(_all(given, ()))
-    result = (-gv * _at(func, a, every), gv * _at(func, b, every),
-              None if given is None else tuple(grads[:first]), tuple(grads[first:]))
-    if given is not None and not isinstance(given, tuple):
-        result = result[:2] + (result[2][0],) + result[3:]  # (args=k: k's adjoint)
+    first = len(_all(given, ()))
+    mine: Any = None if given is None else tuple(grads[:first]) if isinstance(
+        given, tuple) else grads[0]  # (args=k: k's adjoint)
+    result = (-gv * _at(func, a, every), gv * _at(func, b, every), mine,
+              tuple(grads[first:]))
     _LAST[0], _LAST[1] = (g, ans), result
     return result
 

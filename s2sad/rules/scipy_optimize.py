@@ -1,0 +1,96 @@
+"""scipy.optimize's root finders (registered once the user has imported
+scipy.optimize), differentiated by the implicit function theorem in the float
+parameters of ``args`` and in the variables a closure given as the function reads
+(``runtime/implicit.py``): ``brentq``, ``brenth``, ``ridder``, ``bisect``, ``newton``
+(a scalar start), ``root_scalar`` (its result's ``root``, ``converged``, ``flag``) and
+``fsolve``, each through a closed form over ``root_value``.  What they do not cover
+(``full_output``, an array start of ``newton``, a derivative in the bracket or start,
+which does not move the root) is refused or zero as it should be."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+import scipy.optimize as optimize
+
+from s2sad.errors import DifferentiationError
+from s2sad.rules.registry import defjvp, defthrough, defvjp
+from s2sad.runtime.implicit import root_value
+
+ROOT = "solver, f, fprime, fprime2, start, settings, args, *free"
+ROOT_ADJOINT = "root_adjoint(g, ans, f, args, free)"
+ROOT_TANGENT = "root_tangent(ans, f, args, free, {})"
+
+defvjp(root_value, ROOT, None, None, None, None, None, None, ROOT_ADJOINT + "[0]",
+       varargs=ROOT_ADJOINT + "[1][i]")
+defjvp(root_value, ROOT, None, None, None, None, None, None, ROOT_TANGENT.format("dargs"),
+       varargs=ROOT_TANGENT.format("None, i, dfree"))
+
+RootResults = namedtuple("RootResults", "root converged flag")
+
+
+def _no_full_output(full_output, name):
+    if full_output:
+        raise DifferentiationError(f"<s2sad>:?: {name} with full_output: its derivative is "
+                                   "not supported; call it without full_output")
+
+
+def brentq(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
+           full_output=False, disp=True):
+    _no_full_output(full_output, "brentq")
+    return root_value(optimize.brentq, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
+                                                   "maxiter": maxiter}, args)
+
+
+def brenth(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
+           full_output=False, disp=True):
+    _no_full_output(full_output, "brenth")
+    return root_value(optimize.brenth, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
+                                                   "maxiter": maxiter}, args)
+
+
+def ridder(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
+           full_output=False, disp=True):
+    _no_full_output(full_output, "ridder")
+    return root_value(optimize.ridder, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
+                                                   "maxiter": maxiter}, args)
+
+
+def bisect(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
+           full_output=False, disp=True):
+    _no_full_output(full_output, "bisect")
+    return root_value(optimize.bisect, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
+                                                   "maxiter": maxiter}, args)
+
+
+def newton(func, x0, fprime=None, args=(), tol=1.48e-08, maxiter=50, fprime2=None, x1=None,
+           rtol=0.0, full_output=False, disp=True):
+    _no_full_output(full_output, "newton")
+    if np.ndim(x0) != 0:
+        raise DifferentiationError("<s2sad>:?: newton with an array start: its derivative "
+                                   "is supported for a scalar start; call it per entry")
+    return root_value(optimize.newton, func, fprime, fprime2, (x0,), {
+        "tol": tol, "maxiter": maxiter, "x1": x1, "rtol": rtol}, args)
+
+
+def root_scalar(f, args=(), method=None, bracket=None, fprime=None, fprime2=None, x0=None,
+                x1=None, xtol=None, rtol=None, maxiter=None, options=None):
+    root = root_value(optimize.root_scalar, f, fprime, fprime2, (), {
+        "method": method, "bracket": bracket, "x0": x0, "x1": x1, "xtol": xtol,
+        "rtol": rtol, "maxiter": maxiter, "options": options}, args)
+    return RootResults(root, True, "converged")
+
+
+def fsolve(func, x0, args=(), fprime=None, full_output=0, col_deriv=0, xtol=1.49012e-08,
+           maxfev=0, band=None, epsfcn=None, factor=100, diag=None):
+    _no_full_output(full_output, "fsolve")
+    return root_value(optimize.fsolve, func, fprime, None, (x0,), {
+        "col_deriv": col_deriv, "xtol": xtol, "maxfev": maxfev, "band": band,
+        "epsfcn": epsfcn, "factor": factor, "diag": diag}, args)
+
+
+for _fn, _reference in ((optimize.brentq, brentq), (optimize.brenth, brenth),
+                        (optimize.ridder, ridder), (optimize.bisect, bisect),
+                        (optimize.newton, newton), (optimize.root_scalar, root_scalar),
+                        (optimize.fsolve, fsolve)):
+    defthrough(_fn, _reference)
