@@ -75,8 +75,8 @@ def args_not_a_tuple(p):
     return brentq(shifted_cosine, 0.0, 2.0, args=p[0] * p[1])  # (read as args=(k,))
 
 
-CASES = [args_not_a_tuple, closure, newton_closure, newton_with_derivative, root_scalar_result, fsolve_args,
-         fsolve_closure, module_spelling]
+CASES = [args_not_a_tuple, closure, newton_closure, newton_with_derivative, root_scalar_result,
+         fsolve_args, fsolve_closure, module_spelling]
 
 
 @pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)

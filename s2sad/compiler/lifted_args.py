@@ -23,7 +23,8 @@ def _positions() -> dict[Any, tuple[int, int | None]]:
     the lifted ones; None: ``odeint``, given ``args=`` instead)."""
     from s2sad import runtime
     out: dict[Any, tuple[int, int | None]] = {
-        runtime.ivp_solve: (0, 10), runtime.quad_value: (0, 7), runtime.root_value: (1, 7)}
+        runtime.ivp_solve: (0, 10), runtime.quad_value: (0, 7), runtime.root_value: (1, 7),
+        runtime.minimum_value: (0, 6), runtime.value_at: (0, 3)}
     integrate = sys.modules.get("scipy.integrate")
     if integrate is not None:
         out[integrate.odeint] = (0, None)

@@ -5,7 +5,9 @@ parameters of ``args`` and in the variables a closure given as the function read
 (a scalar start), ``root_scalar`` (its result's ``root``, ``converged``, ``flag``) and
 ``fsolve``, each through a closed form over ``root_value``.  What they do not cover
 (``full_output``, an array start of ``newton``, a derivative in the bracket or start,
-which does not move the root) is refused or zero as it should be."""
+which does not move the root) is refused or zero as it should be.  ``minimize``
+(unconstrained): its ``x`` a root of ``fun``'s gradient, its ``fun`` the value there
+(both differentiated in the parameters: the envelope theorem falls out)."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -15,7 +17,7 @@ import scipy.optimize as optimize
 
 from s2sad.errors import DifferentiationError
 from s2sad.rules.registry import defjvp, defthrough, defvjp
-from s2sad.runtime.implicit import root_value
+from s2sad.runtime.implicit import minimum_value, root_value, value_at
 
 ROOT = "solver, f, fprime, fprime2, start, settings, args, *free"
 ROOT_ADJOINT = "root_adjoint(g, ans, f, args, free)"
@@ -94,3 +96,35 @@ for _fn, _reference in ((optimize.brentq, brentq), (optimize.brenth, brenth),
                         (optimize.newton, newton), (optimize.root_scalar, root_scalar),
                         (optimize.fsolve, fsolve)):
     defthrough(_fn, _reference)
+
+MINIMUM = "fun, jac, hess, x0, settings, args, *free"
+MINIMUM_ADJOINT = "root_adjoint(g, ans, gradient_of(fun), args, free)"
+MINIMUM_TANGENT = "root_tangent(ans, gradient_of(fun), args, free, {})"
+defvjp(minimum_value, MINIMUM, None, None, None, None, None, MINIMUM_ADJOINT + "[0]",
+       varargs=MINIMUM_ADJOINT + "[1][i]")
+defjvp(minimum_value, MINIMUM, None, None, None, None, None, MINIMUM_TANGENT.format("dargs"),
+       varargs=MINIMUM_TANGENT.format("None, i, dfree"))
+VALUE = "fun, x, args, *free"
+VALUE_ADJOINT = "value_adjoint(g, fun, x, args, free)"
+VALUE_TANGENT = "value_tangent(fun, x, args, free, {})"
+defvjp(value_at, VALUE, None, VALUE_ADJOINT + "[0]", VALUE_ADJOINT + "[1]",
+       varargs=VALUE_ADJOINT + "[2][i]")
+defjvp(value_at, VALUE, None, VALUE_TANGENT.format("dx"), VALUE_TANGENT.format("None, dargs"),
+       varargs=VALUE_TANGENT.format("None, None, i, dfree"))
+
+OptimizeResult = namedtuple("OptimizeResult", "x fun success status message")
+
+
+def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bounds=None,
+             constraints=(), tol=None, callback=None, options=None):
+    if bounds is not None or constraints or hessp is not None or callback is not None or \
+            jac is True:
+        raise DifferentiationError("<s2sad>:?: minimize with bounds, constraints, hessp, "
+                                   "callback or jac=True: its derivative is not supported "
+                                   "(an unconstrained minimum only)")
+    x = minimum_value(fun, jac, hess, x0, {"method": method, "tol": tol, "options": options},
+                      args)
+    return OptimizeResult(x, value_at(fun, x, args), True, 0, "Optimization terminated.")
+
+
+defthrough(optimize.minimize, minimize)

@@ -1,6 +1,8 @@
 """Roots that SciPy's solvers find (``scipy.optimize.brentq``, ``bisect``, ``ridder``,
 ``brenth``, ``newton``, ``root_scalar``, ``fsolve``; the closed forms in
-``rules/scipy_optimize.py``) and their derivatives by the implicit function theorem.
+``rules/scipy_optimize.py``) and their derivatives by the implicit function theorem;
+``minimize``'s minimum as the root of the gradient (its Jacobian the Hessian) and its
+value ``res.fun`` (whose derivative is the gradient of ``fun`` there).
 
 The root is SciPy's own.  At a root ``x`` of ``F(x, p) = 0`` (``p``: the parameters
 ``args`` and the variables a closure given as the function reads, lifted),
@@ -17,7 +19,8 @@ import numpy as np
 
 from s2sad.runtime.integrate import _real
 
-__all__ = ["root_value", "root_adjoint", "root_tangent"]
+__all__ = ["root_value", "root_adjoint", "root_tangent", "minimum_value", "gradient_of",
+           "value_at", "value_adjoint", "value_tangent"]
 
 _DERIVATIVES: dict = {}
 _LAST: list = [None, None]  # (g, ans) of the last adjoint worked out, and its result
@@ -71,6 +74,7 @@ def _vjp_in(f: Any, active: list[int]) -> Any:
 
 
 def _jvp_in(f: Any, k: int) -> Any:
+    """``s2sad.jvp`` of ``f`` in its argument ``1 + k`` (``k = -1``: the first)."""
     import s2sad
     key = ("jvp", f, k)
     if key not in _DERIVATIVES:
@@ -117,3 +121,63 @@ def root_tangent(ans: Any, f: Any, args: Any, free: tuple, dargs: Any = None, k:
     J = _jacobian_in_x(f, ans, every)
     dx = np.linalg.solve(J, -np.ravel(total))
     return float(dx[0]) if np.ndim(ans) == 0 else np.reshape(dx, np.shape(ans))
+
+
+# ----- minimize: the root of the gradient, and the value there -----
+
+def minimum_value(fun: Any, jac: Any, hess: Any, x0: Any, settings: dict, args: Any,
+                  *free: Any) -> Any:
+    """``minimize(fun, x0, args=..., jac=jac, hess=hess, **settings).x``: a root of the
+    gradient (whose derivative :func:`root_adjoint` works out from :func:`gradient_of`)."""
+    from scipy.optimize import minimize
+    given = {k: v for k, v in (("jac", jac), ("hess", hess)) if v is not None}
+    return minimize(fun, x0, args=_all(args, free), **settings, **given).x
+
+
+def gradient_of(fun: Any) -> Any:
+    """``s2sad.grad(fun)`` (in its first argument), made once: the function whose root a
+    minimum is."""
+    import s2sad
+    key = ("grad", fun)
+    if key not in _DERIVATIVES:
+        _DERIVATIVES[key] = s2sad.grad(fun, wrt=0)
+    return _DERIVATIVES[key]
+
+
+def value_at(fun: Any, x: Any, args: Any, *free: Any) -> float:
+    """``fun(x, *args)``: the minimum's value (``res.fun``)."""
+    return float(fun(x, *_all(args, free)))
+
+
+def value_adjoint(g: Any, fun: Any, x: Any, args: Any, free: tuple) -> tuple:
+    """(adjoint of ``x``, of ``args``, of ``free``) of ``value_at`` for the cotangent
+    ``g``: ``g`` times the gradient of ``fun`` in each."""
+    import s2sad
+    every = _all(args, free)
+    active = [k for k, v in enumerate(every) if _real(v)]
+    key = ("value", fun, tuple(active))
+    if key not in _DERIVATIVES:
+        _DERIVATIVES[key] = s2sad.grad(fun, wrt=(0, *(1 + k for k in active)))
+    parts = _DERIVATIVES[key](x, *every)
+    grads: list = [0.0 * np.asarray(v) if np.ndim(v) else 0.0 for v in every]
+    for k, part in zip(active, parts[1:]):
+        grads[k] = g * part
+    first = len(_all(args, ()))
+    mine: Any = None if args is None else tuple(grads[:first]) if isinstance(
+        args, tuple) else grads[0]
+    return g * parts[0], mine, tuple(grads[first:])
+
+
+def value_tangent(fun: Any, x: Any, args: Any, free: tuple, dx: Any = None,
+                  dargs: Any = None, k: int = -1, dk: Any = None) -> float:
+    """The tangent of ``value_at`` along ``dx``, ``dargs`` or (``k`` at least 0) ``dk``."""
+    every = _all(args, free)
+    first = len(_all(args, ()))
+    given = [] if dargs is None else list(dargs) if isinstance(args, tuple) else [dargs]
+    pairs = ([(-1, dx)] if dx is not None else []) + list(enumerate(given)) + \
+        ([(first + k, dk)] if k >= 0 else [])
+    total = 0.0
+    for j, t in pairs:
+        if t is not None and (j < 0 or _real(every[j])):
+            total += float(_jvp_in(fun, j)(x, *every, t)[1])
+    return total
