@@ -74,8 +74,14 @@ def integer_and_float(k):
     return np.sum(odeint(rhs, Y0, TS))
 
 
+def returns_a_tuple(k):
+    def rhs(y, t):
+        return (-k[0] * y[0] + y[1], -k[1] * y[1] * y[0])
+    return np.sum(odeint(rhs, Y0, TS)[-1])
+
+
 CASES = [forced, lambda_rhs, matrix_closure, time_first, rebound_before_the_call,
-         integer_and_float]
+         integer_and_float, returns_a_tuple]
 
 
 @pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)

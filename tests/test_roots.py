@@ -63,6 +63,13 @@ def fsolve_closure(p):
     return x[0] * x[1] + x[1]
 
 
+def equilibrium(p):
+    def balance(c):
+        return [p[0] * c[0] - p[1] * c[1] ** 2, c[0] + c[1] - 1.0]  # (a list)
+    c = fsolve(balance, [0.5, 0.5], xtol=1e-12)
+    return c[1] / c[0]
+
+
 def module_spelling(p):
     return optimize.ridder(cubic, -10, 10, args=(p[0], p[1])) * p[1]
 
@@ -76,7 +83,7 @@ def args_not_a_tuple(p):
 
 
 CASES = [args_not_a_tuple, closure, newton_closure, newton_with_derivative, root_scalar_result,
-         fsolve_args, fsolve_closure, module_spelling]
+         fsolve_args, fsolve_closure, equilibrium, module_spelling]
 
 
 @pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)

@@ -73,8 +73,18 @@ def stiff_method(p):
     return sol.y[0, -1] ** 2
 
 
+def returns_a_list(p):
+    a, b = p
+
+    def lotka_volterra(t, z):
+        x, y = z
+        return [a * x - b * x * y, -0.8 * y + 0.3 * x * y]  # (a list: the cotangent one too)
+    sol = solve_ivp(lotka_volterra, (0, 2), [1.0, 0.5], t_eval=np.linspace(0, 2, 5), **TIGHT)
+    return np.sum((sol.y[0] - 1.5) ** 2)
+
+
 CASES = [with_args, closure, closure_and_args, output_times_after_the_start,
-         backward_in_time, stiff_method]
+         backward_in_time, stiff_method, returns_a_list]
 
 
 @pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime.integrate import _real
+from s2sad.runtime.integrate import _real, cotangent_like
 
 __all__ = ["root_value", "root_adjoint", "root_tangent", "minimum_value", "gradient_of",
            "value_at", "value_adjoint", "value_tangent"]
@@ -92,8 +92,7 @@ def root_adjoint(g: Any, ans: Any, f: Any, args: Any, free: tuple) -> tuple:
     if active and g is not None:
         J = _jacobian_in_x(f, ans, every)
         lam = np.linalg.solve(J.T, -np.ravel(np.asarray(g, dtype=float)))
-        cot = float(lam[0]) if np.ndim(ans) == 0 else np.reshape(lam, np.shape(ans))
-        _, parts = _vjp_in(f, active)(ans, *every, cot)
+        _, parts = _vjp_in(f, active)(ans, *every, cotangent_like(f(ans, *every), lam))
         for k, part in zip(active, parts):
             grads[k] = float(np.real(part)) if np.ndim(every[k]) == 0 else part
     first = len(_all(args, ()))

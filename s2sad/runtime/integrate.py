@@ -38,10 +38,13 @@ def odeint_adjoint(g: Any, ans: Any, func: Any, y0: Any, t: Any, args: Any = (),
     vjp = _vjp_of(func, tfirst, active)
     m = sum(sizes)
 
+    first = (t[-1], ys[-1]) if tfirst else (ys[-1], t[-1])
+    template = func(*first, *args)  # (what the right-hand side returns: its cotangent's kind)
+
     def adjoint_dynamics(state: np.ndarray, time: float) -> np.ndarray:
         y, a = state[:n], state[n:2 * n]
         call = (time, y) if tfirst else (y, time)
-        value, grads = vjp(*call, *args, a)
+        value, grads = vjp(*call, *args, cotangent_like(template, a))
         parts = [np.ravel(grads[0])] + [np.ravel(d) for d in grads[1:]]
         return np.concatenate([np.ravel(value), -parts[0], *(-p for p in parts[1:])])
 
@@ -69,6 +72,15 @@ def _refuse_full_output(full_output: Any) -> None:
         raise DifferentiationError(
             "<s2sad>:?: odeint with full_output=True: its derivative is not supported; "
             "call it without full_output inside the differentiated function")
+
+
+def cotangent_like(out: Any, a: np.ndarray) -> Any:
+    """``a`` (a flat vector) shaped as the right-hand side's output ``out``: a list or
+    tuple of numbers or rows where it returns one (``return [dx, dy]``), whose VJP takes
+    a cotangent of that structure."""
+    if isinstance(out, (list, tuple)):
+        return type(out)(np.reshape(a, np.shape(np.asarray(out, dtype=float))))
+    return np.reshape(a, np.shape(out)) if np.ndim(out) else float(a[0])
 
 
 def _real(a: Any) -> bool:

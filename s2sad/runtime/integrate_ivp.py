@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime.integrate import _jvp_of, _real, _vjp_of
+from s2sad.runtime.integrate import _jvp_of, _real, _vjp_of, cotangent_like
 
 __all__ = ["ivp_solve", "ivp_adjoint", "ivp_tangent"]
 
@@ -69,9 +69,11 @@ def ivp_adjoint(g: Any, ans: np.ndarray, fun: Any, t_span: Any, y0: Any, method:
     sizes = [int(np.size(args[k])) for k in active]
     vjp = _vjp_of(fun, True, active)
 
+    template = fun(ts[-1], ys[:, -1], *args) if len(ts) else None  # (its cotangent's kind)
+
     def adjoint_dynamics(time: float, state: np.ndarray) -> np.ndarray:
         y, a = state[:n], state[n:2 * n]
-        value, grads = vjp(time, y, *args, a)
+        value, grads = vjp(time, y, *args, cotangent_like(template, a))
         parts = [np.ravel(grads[0])] + [np.ravel(d) for d in grads[1:]]
         return np.concatenate([np.ravel(value), *(-p for p in parts)])
 
