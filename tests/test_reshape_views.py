@@ -163,3 +163,16 @@ def test_layout_not_known_refused(f):
     x = np.asfortranarray(X.reshape(3, 4).T)  # (NumPy copies here: the write is lost)
     with pytest.raises(s2sad.DifferentiationError, match="test_reshape_views.py:1[0-9][0-9]"):
         s2sad.grad(f)(x)
+
+
+def concatenated_keeps_order(x):
+    y = np.concatenate([x, x])  # (of Fortran-ordered arrays, Fortran-ordered)
+    z = y.ravel()
+    z[0] = 0.0
+    return np.sum(y ** 2)
+
+
+def test_a_reshape_of_a_concatenation_is_refused():
+    x = np.asfortranarray(X.reshape(3, 4))
+    with pytest.raises(s2sad.DifferentiationError, match="in-place write to z"):
+        s2sad.grad(concatenated_keeps_order)(x)

@@ -15,7 +15,7 @@ after ``x[i] = ...`` the compiler takes ``v`` again (``v = x[1:]``), and after
 memory layout (a Fortran-ordered or strided ``x`` gives a copy): they are views here
 only where the layout is known when the derivative is generated: ``x`` C-ordered
 (every binding of it a C-ordered maker: ``np.zeros``, ``x.copy()``, ...; see
-:func:`_c_ordered`), or, for a reshape, a vector (any vector's reshape is a view); a
+:mod:`reshape_views`), or, for a reshape, a vector (any vector's reshape is a view); a
 write through one is written back as ``x = shaped_like(v, x)``.  Elsewhere writes
 shared with them stay refused.
 """
@@ -33,6 +33,7 @@ from s2sad.compiler.alias_objects import NOTHING, PART, SAME, VIEWED, State, who
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
+from s2sad.compiler.reshape_views import bound_once, c_ordered, reshaped
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, walk_statements
 
@@ -74,11 +75,13 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any],
     chosen = {name for name, assigned in stores.items()  # (branch_views: v = B[v_at])
               if all(getattr(s, "s2sad_view_index", False) for s in assigned)}
     out = {}
-    once = _bound_once(stores, _bound_otherwise(node))
+    once = bound_once(stores, _bound_otherwise(node))
     for name, assigned in stores.items():
         if len(assigned) == 1 and isinstance(assigned[0].targets[0], gast.Name):
-            view = _view_of(assigned[0].value, namespace, loops, chosen) or \
-                _reshaped(assigned[0].value, namespace, once)
+            view = _view_of(assigned[0].value, namespace, loops, chosen)
+            if view is None:
+                taken = reshaped(assigned[0].value, namespace, once)
+                view = None if taken is None else View(taken[0], assigned[0].value, taken[1])
             if view is not None and view.base != name and \
                     _within_its_loops(view, name, assigned[0], loops, node):
                 out[name] = view
@@ -89,55 +92,8 @@ def views(node: gast.FunctionDef, namespace: dict[str, Any],
         view.sliced_array = view.kind == "index" and view.base in arrays and \
             _slices_only(view.value.slice)
         view.c_ordered = view.kind in ("reshape", "ravel") and \
-            _c_ordered(view.base, stores, namespace)
+            c_ordered(view.base, stores, namespace)
     return out
-
-
-def _bound_once(stores: dict[str, list], other: set[str]) -> set[str]:
-    """Names bound by one statement only (a parameter never bound again counts)."""
-    return {n for n, assigned in stores.items() if len(assigned) == 1 and n not in other} | \
-        {n for n in other if n not in stores}
-
-
-def _reshaped(value: gast.expr, namespace: dict, once: set[str]) -> View | None:
-    """``x.reshape(3, 4)``, ``np.reshape(x, shape)``, ``np.ravel(x)`` of a name, the
-    shape given by numbers or names bound once (the same when the view is taken
-    again): a view where the layout allows (``alias._Aliases.is_view``)."""
-    if not (isinstance(value, gast.Call) and value.args and not value.keywords and
-            isinstance(value.args[0], gast.Name)):
-        return None
-    try:
-        fn = evaluate_ref(value.func, namespace)
-    except TypeError:
-        return None
-    fixed = all(isinstance(a, gast.Constant) or isinstance(a, gast.Name) and a.id in once
-                for a in value.args[1:])
-    if fn is np.ravel and len(value.args) == 1:
-        return View(value.args[0].id, value, "ravel")
-    if (fn is np.reshape or fn is runtime.reshape_method) and len(value.args) >= 2 and fixed:
-        return View(value.args[0].id, value, "reshape")
-    return None
-
-
-# makers whose result is a new C-ordered array (without an ``order`` keyword)
-_C_MAKERS: frozenset[Any] = frozenset({
-    np.zeros, np.ones, np.empty, np.full, np.eye, np.identity, np.arange, np.linspace,
-    np.outer, np.concatenate, np.stack, np.vstack, np.hstack, runtime.copy_value})
-
-
-def _c_ordered(name: str, stores: dict[str, list], namespace: dict) -> bool:
-    """Is every binding of ``name`` a new C-ordered array (``x.copy()``, ``np.zeros``;
-    not ``np.copy(x)`` nor arithmetic, which keep ``x``'s order)?"""
-    def made_c(value: gast.expr) -> bool:
-        if not isinstance(value, gast.Call) or any(k.arg == "order" for k in value.keywords):
-            return False
-        try:
-            return evaluate_ref(value.func, namespace) in _C_MAKERS
-        except TypeError:
-            return False
-    assigned = stores.get(name, [])
-    return bool(assigned) and all(isinstance(s.targets[0], gast.Name) and made_c(s.value)
-                                  for s in assigned)
 
 
 def _add_aliases(out: dict[str, View], stores: dict[str, list]) -> None:
