@@ -13,6 +13,7 @@ confusion: the inner derivative is code of its own, not a tape shared with the o
 from __future__ import annotations
 
 import ast
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -26,17 +27,22 @@ if TYPE_CHECKING:
 def lifted(fn: Any, trailing: bool = False) -> Any:
     """``fn`` (a local def reading variables of the function it was made in) as a
     function of its parameters and, keyword-only (``trailing``: positional, after its
-    own), those variables; None when it reads none, or reads a def or a function-valued
-    parameter of that function (no value to pass), or has no node to lift."""
+    own), those variables; the local defs it calls that read them too made inside it
+    (their variables its parameters as well); None when it reads none, or reads a
+    function-valued parameter of that function (no value to pass), or has no node to
+    lift."""
     home, node = getattr(fn, "s2sad_scope", None), getattr(fn, "s2sad_node", None)
     if home is None or node is None:
         return None
-    free = sorted(fn.s2sad_free & home.locals - set(home.local_defs))
-    namespace = _defs_read(fn, home)
-    if not free or namespace is None:
+    found = _defs_read(fn, home)
+    if found is None:
+        return None
+    namespace, inner, read = found
+    free = sorted(read & home.locals - set(home.local_defs))
+    if not free:
         return None
     name = f"{fn.__name__ if fn.__name__.isidentifier() else 'lambda_fn'}_closed"
-    text = _source(node, name, free, trailing)
+    text = _source(node, name, free, trailing, inner)
     if text is None:
         return None
     from s2sad.differentiable import define
@@ -45,19 +51,32 @@ def lifted(fn: Any, trailing: bool = False) -> Any:
     return made
 
 
-def _defs_read(fn: Any, home: Any) -> dict | None:
-    """The lifted function's globals: the user's, and each local def it calls as the
-    module-level function it equals; None if one of those reads the function's variables
-    too, or it reads a parameter given a function (no value to pass)."""
+def _defs_read(fn: Any, home: Any) -> tuple[dict, list, set] | None:
+    """The lifted function's globals (the user's, and each local def it calls that reads
+    no variable of the function, as the module-level function it equals), the local
+    defs it calls that do read them (made inside it: (name, node)), and every name those
+    read; None where one reads a parameter given a function (no value to pass)."""
     from s2sad.compiler.local_functions import closed
-    namespace = dict(home.src.namespace)
-    if fn.s2sad_free & set(home.callables):
-        return None
-    for ident in sorted(fn.s2sad_free & set(home.local_defs)):
-        namespace[ident] = closed(home.local_defs[ident])
-        if namespace[ident] is None:
+    namespace, inner, read = dict(home.src.namespace), [], set(fn.s2sad_free)
+    waiting, seen = sorted(read & set(home.local_defs)), set()
+    while waiting:
+        ident = waiting.pop()
+        if ident in seen:
+            continue
+        seen.add(ident)
+        local = home.local_defs[ident]
+        as_module_level = closed(local)
+        if as_module_level is not None:
+            namespace[ident] = as_module_level
+            continue
+        if getattr(local, "s2sad_node", None) is None:
             return None
-    return namespace
+        inner.append((ident, local.s2sad_node))
+        read |= local.s2sad_free
+        waiting += sorted(local.s2sad_free & set(home.local_defs))
+    if read & set(home.callables):
+        return None
+    return namespace, inner, read
 
 
 def free_values(norm: Normalizer, fn: Any) -> list[gast.keyword]:
@@ -67,24 +86,42 @@ def free_values(norm: Normalizer, fn: Any) -> list[gast.keyword]:
     return [gast.keyword(arg=ident, value=load(home.name(ident))) for ident in names]
 
 
-def _source(node: gast.AST, name: str, free: list[str], trailing: bool = False) -> str | None:
+def _source(node: gast.AST, name: str, free: list[str], trailing: bool = False,
+            inner: list | None = None) -> str | None:
     """The def's (or lambda's) source under ``name``, with ``free`` as keyword-only
-    parameters; None for a signature with ``**kwargs``, a decorated def, or one that
-    rebinds the function's variables (``nonlocal``: a parameter would not)."""
-    if any(isinstance(n, (gast.Nonlocal, gast.Global)) for n in gast.walk(node)):
+    parameters and the ``inner`` defs ((name, node)) made first in its body; None for a
+    signature with ``**kwargs``, a decorated def, or one that rebinds the function's
+    variables (``nonlocal``: a parameter would not)."""
+    everything = [node] + [n for _, n in inner or []]
+    if any(isinstance(n, (gast.Nonlocal, gast.Global)) for m in everything for n in gast.walk(m)):
+        return None
+    made = [_made_inside(ident, n) for ident, n in inner or []]
+    if any(m is None for m in made):
         return None
     if isinstance(node, gast.Lambda):
         lam = gast.gast_to_ast(node)
         head = _head(lam.args, free, trailing)
+        body = "".join(textwrap.indent(m, "    ") for m in made if m is not None)
         return None if head is None else \
-            f"def {name}({head}):\n    return {ast.unparse(lam.body)}\n"
+            f"def {name}({head}):\n{body}    return {ast.unparse(lam.body)}\n"
     fdef: Any = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[])).body[0]
     head = _head(fdef.args, free, trailing)
     if head is None or fdef.decorator_list:
         return None
     fdef.args = ast.parse(f"def _({head}): pass").body[0].args  # type: ignore[attr-defined]
     fdef.name = name
+    fdef.body = [st for m in made if m is not None for st in ast.parse(m).body] + fdef.body
     return ast.unparse(ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[])))
+
+
+def _made_inside(ident: str, node: gast.AST) -> str | None:
+    """The statement that makes the local def ``ident`` (a def, or ``ident = lambda``)."""
+    if isinstance(node, gast.Lambda):
+        return f"{ident} = {ast.unparse(gast.gast_to_ast(node))}\n"
+    fdef: Any = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[])).body[0]
+    if fdef.decorator_list or fdef.name != ident:
+        return None
+    return ast.unparse(ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[]))) + "\n"
 
 
 def _head(args: ast.arguments, free: list[str], trailing: bool = False) -> str | None:
