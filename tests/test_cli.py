@@ -59,7 +59,7 @@ def ok(x):
 
 def tries(x):
     try:
-        y = x * 2.0
+        y = [x * 2.0].pop()
     except ValueError:
         y = x
     return y
@@ -504,8 +504,8 @@ def error_cases(bad: Path, tmp_path: Path) -> list[tuple[list[str], str]]:
     return [
         (["show", str(tmp_path / "missing.py") + ":f"], "missing.py: no such file"),
         (["show", f"{syntax}:f"], "cli_syntax_mod.py:2: syntax error"),
-        (["show", f"{bad}:tries"], "cli_bad_mod.py:6: try/except"),
-        (["transform", str(bad)], "cli_bad_mod.py:6: try/except"),
+        (["show", f"{bad}:tries"], "cli_bad_mod.py:7: try/except"),
+        (["transform", str(bad)], "cli_bad_mod.py:7: try/except"),
         (["show", f"{bad}:nope"], "no function named 'nope' (functions: ok, tries, divides)"),
         (["show", str(bad)], "give the function as MODULE.py:NAME"),
         (["graph", f"{bad}:ok", "--args", "__import__('os')"], "not Python literals"),

@@ -15,7 +15,9 @@ from s2sad.errors import error_at
 
 # node kind -> (construct name, what to do instead)
 REJECTED: dict[type, tuple[str, str]] = {
-    gast.Try: ("try/except", "move the error handling outside the differentiated function"),
+    gast.Try: ("try/except in a class's __init__ or a generator",
+               "move the error handling outside them (in the function it is read: see "
+               "supported.md)"),
     gast.With: ("with statement", "move the context manager outside the function"),
     gast.AsyncWith: ("async with", "differentiate a plain synchronous function"),
     gast.AsyncFor: ("async for", "differentiate a plain synchronous function"),

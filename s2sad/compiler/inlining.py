@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import desugar, fence, resolved, source
+from s2sad.compiler import desugar, fence, resolved, source, try_blocks
 from s2sad.compiler.field_writes import bindings_checked, built_record, fields_stored
 from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
@@ -323,7 +323,10 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
 
 def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
     try:
-        return fence.check(source.load(fn), inlined=True)
+        src = source.load(fn)
+        if not _library(src.filename):  # (a library's try blocks: refused at the call)
+            try_blocks.lowered(src, norm.namespace, norm.namer)
+        return fence.check(src, inlined=True)
     except DifferentiationError as exc:
         if "source not available" not in str(exc):
             raise

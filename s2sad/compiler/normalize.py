@@ -33,6 +33,7 @@ from s2sad.compiler import (
     resolved,
     sequences,
     source,
+    try_blocks,
 )
 from s2sad.compiler.class_records import function_fields, listed_records
 from s2sad.compiler.dataclass_built import built_instances
@@ -438,6 +439,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
     ``arrays``: the parameters given NumPy arrays."""
+    try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)

@@ -248,6 +248,7 @@ defjvp(rt.std_share, STD, "std_share_along(da, a, spread, axis, ddof, keepdims)"
 # (np.einsum(a, s0, b, s1)): first derivatives only; a second one is refused
 INTERLEAVED = "einsum_interleaved_second(subscripts)"
 defnondiff(rt.einsum_interleaved_second)  # it raises: nothing to differentiate
+defnondiff(rt.try_completes)  # (which way a try statement goes: a branch flag)
 EADJ = "t, subscripts, operands, k"
 defvjp(rt.einsum_adjoint, EADJ, "einsum_with(subscripts, operands, k, g)", INTERLEAVED,
        "einsum_operands_adjoint(t, subscripts, replace_at(operands, k, g), k)")

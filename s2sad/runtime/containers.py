@@ -14,8 +14,22 @@ __all__ = [
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
     "list_pop_last", "named_tuple", "dict_of_adjoint", "dict_tangent", "field_set",
-    "field_cleared",
+    "field_cleared", "try_completes",
 ]
+
+
+def try_completes(probe: Any, caught: tuple, *values: Any) -> int:
+    """-1 where ``probe(*values)`` (a try block) completes, else the index of the first
+    handler whose exceptions (``caught``: one entry per handler) it raised; any other
+    exception raised on, as Python raises it (``compiler/try_blocks.py``)."""
+    try:
+        probe(*values)
+    except BaseException as error:
+        for k, kinds in enumerate(caught):
+            if isinstance(error, kinds):
+                return k
+        raise
+    return -1
 
 
 def list_init(*items: Any) -> list:

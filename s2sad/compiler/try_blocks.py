@@ -1,0 +1,208 @@
+"""Part of stage 2: a ``try`` statement as the ``if`` it means, before the fence looks
+at the function.
+
+``try: A except E: H`` runs ``A``; where ``A`` raises ``E`` it runs ``H`` instead (``L =
+cholesky(K)``, falling back to ``cholesky(K + jitter * I)``).  Which way it goes is a
+branch flag, as an ``if``'s test is: a *probe*, ``A`` as a function of the variables it
+reads, runs first (``try_completes``: -1 where it completes, else the index of the
+first handler whose exceptions it raised), then ``if`` / ``elif`` take ``A`` (then
+``else:``) or that handler, and ``finally:`` follows.  The probe runs ``A`` a second
+time, so ``A`` must change nothing but its own names: no writes into objects, ``+=``,
+calls for their effect, mutating methods nor random draws (refused, with the reason).
+Where ``A`` raises part way, the names its earlier statements bound keep their new
+values in Python; a handler or the code after reading such a name is refused."""
+from __future__ import annotations
+
+import ast
+import copy
+import textwrap
+from typing import Any
+
+import gast
+
+from s2sad import runtime
+from s2sad.compiler.names import Namer, assign, const, load
+from s2sad.compiler.walks import statement_nodes, walk
+from s2sad.errors import error_at
+
+# methods that change the object they are called on (a probe would change it twice)
+_MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "sort",
+             "fill", "put", "resize", "setdefault", "popitem", "itemset", "partition",
+             "reverse", "add", "discard", "__setitem__", "seed"}
+# methods that draw random numbers (a probe would draw them before the real run)
+_DRAWS = {"normal", "uniform", "standard_normal", "random", "integers", "choice",
+          "permutation", "shuffle", "randn", "rand", "randint", "binomial", "poisson",
+          "exponential", "gamma", "beta", "multivariate_normal", "random_sample"}
+
+
+def lowered(src: Any, namespace: dict, namer: Namer) -> None:
+    """Each ``try`` of ``src.node`` replaced by its probe and ``if`` (refused, at its
+    line, where that would not compute what Python computes)."""
+    node = src.node
+    if not any(s.__class__ is gast.Try for s in statement_nodes(node)):
+        return
+    local = {a.id for a in node.args.args + node.args.kwonlyargs} | \
+        {a.id for a in (node.args.vararg, node.args.kwarg) if a is not None} | \
+        {n.id for n in walk(node) if isinstance(n, gast.Name) and
+         isinstance(n.ctx, gast.Store)} | set(getattr(src.fn, "__code__", None) and
+                                             src.fn.__code__.co_freevars or ())
+    node.body = _block(node.body, _Lowering(src, namespace, namer, local, node))
+
+
+class _Lowering:
+    def __init__(self, src: Any, namespace: dict, namer: Namer, local: set, node: Any):
+        self.src, self.namespace, self.namer, self.local, self.node = \
+            src, namespace, namer, local, node
+
+    def refuse(self, at: gast.AST, why: str) -> Exception:
+        return error_at(self.src.filename, at, "try/except", why)
+
+
+def _block(stmts: list, low: _Lowering) -> list:
+    out: list = []
+    for s in stmts:
+        if isinstance(s, gast.Try):
+            out += _lowered(s, low)
+            continue
+        for field in ("body", "orelse"):
+            if isinstance(s, (gast.If, gast.For, gast.While, gast.With)) and \
+                    isinstance(getattr(s, field, None), list):
+                setattr(s, field, _block(getattr(s, field), low))
+        out.append(s)
+    return out
+
+
+def _lowered(t: gast.Try, low: _Lowering) -> list:
+    _check(t, low)
+    params = sorted(_read_first(t.body) & low.local)
+    probe = _probe(t, params, low)
+    caught = gast.Tuple(elts=[h.type if h.type is not None else _ref(low, BaseException)
+                              for h in t.handlers], ctx=gast.Load())
+    which = low.namer.fresh("try_path")
+    call = gast.Call(func=_ref(low, runtime.try_completes),
+                     args=[_ref(low, probe), caught, *map(load, params)], keywords=[])
+    body = _block(t.body, low) + _block(t.orelse, low)
+    chain: list = []
+    for k in reversed(range(len(t.handlers))):
+        handler = _block(t.handlers[k].body, low)
+        chain = handler if not chain else [gast.If(test=_is(which, k), body=handler,
+                                                   orelse=chain)]
+    branch = gast.If(test=_is(which, -1), body=body, orelse=chain)
+    made = [assign(which, call), branch] + _block(t.finalbody, low)
+    for n in (n for s in made for n in walk(s)):  # (the new nodes at the try's line)
+        if isinstance(n, (gast.stmt, gast.expr)) and getattr(n, "lineno", None) is None:
+            gast.copy_location(n, t)
+    return made
+
+
+def _is(name: str, k: int) -> gast.Compare:
+    return gast.Compare(left=load(name), ops=[gast.Eq()], comparators=[const(k)])
+
+
+def _ref(low: _Lowering, obj: Any) -> gast.Name:
+    """A fresh global name of the generated code for ``obj``."""
+    name = low.namer.fresh(getattr(obj, "__name__", "ref"))
+    low.namespace[name] = low.src.namespace[name] = obj  # (read by the normalizer, run)
+    return load(name)
+
+
+def _probe(t: gast.Try, params: list[str], low: _Lowering) -> Any:
+    """``A`` as a function of the variables it reads first (run by ``try_completes``)."""
+    from s2sad.differentiable import define
+    body = [gast.gast_to_ast(gast.Module(body=[copy.deepcopy(s)], type_ignores=[])).body[0]
+            for s in t.body]
+    text = ast.unparse(ast.fix_missing_locations(ast.Module(body=body, type_ignores=[])))
+    name = low.namer.fresh("try_probe")  # (the generated code's globals are its own)
+    return define(name, f"def {name}({', '.join(params)}):\n" +
+                  textwrap.indent(text, "    ") + "\n", low.namespace)
+
+
+def _read_first(stmts: list) -> set[str]:
+    """The names ``stmts`` read before binding them (in statement order)."""
+    bound: set[str] = set()
+    read: set[str] = set()
+    for s in stmts:
+        names = [n for n in walk(s) if isinstance(n, gast.Name)]
+        read |= {n.id for n in names if isinstance(n.ctx, gast.Load)} - bound
+        bound |= {n.id for n in names if isinstance(n.ctx, gast.Store)}
+    return read
+
+
+def _check(t: gast.Try, low: _Lowering) -> None:
+    """Refuse what the probe and ``if`` would not compute as Python does."""
+    for n in (n for s in t.body for n in walk(s)):
+        why = _effect(n)
+        if why is not None:
+            raise low.refuse(n, f"its try block {why}, which the derivative runs twice (once "
+                             "to find the path taken); do that outside the try, or on a copy")
+    if t.finalbody and any(isinstance(n, gast.Return) for s in t.body for n in walk(s)):
+        raise low.refuse(t, "a return in the try block of a try/finally: move it after")
+    if _jumps_out(t.body):
+        raise low.refuse(t, "break or continue in the try block: move it after the try")
+    for h in t.handlers:
+        if h.name is not None and any(isinstance(n, gast.Name) and n.id == h.name.id
+                                      for s in h.body for n in walk(s)):
+            raise low.refuse(h, "the exception read in its handler: the derivative knows "
+                             "which handler runs, not the exception; do not use it")
+    _check_partial(t, low)
+
+
+def _effect(n: gast.AST) -> str | None:
+    """What a node of the try block does besides binding names, or None."""
+    if isinstance(n, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.For)):
+        targets = n.targets if isinstance(n, gast.Assign) else [n.target]
+        if isinstance(n, gast.AugAssign):
+            return "updates a value in place (+=)"
+        if any(isinstance(x, (gast.Subscript, gast.Attribute)) for t in targets
+               for x in walk(t)):
+            return "writes into an object"
+    if isinstance(n, gast.Delete):
+        return "deletes a name"
+    if isinstance(n, gast.Expr) and not isinstance(n.value, gast.Constant):
+        return "calls a function for its effect"
+    if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+        if n.func.attr in _MUTATORS:
+            return f"calls .{n.func.attr}(), which changes its object"
+        chain = ast.unparse(gast.gast_to_ast(n.func))
+        if n.func.attr in _DRAWS or ".random." in f".{chain}.":
+            return "draws random numbers"
+    return None
+
+
+def _jumps_out(stmts: list) -> bool:
+    """A ``break`` or ``continue`` of a loop around the ``try``."""
+    for s in stmts:
+        if isinstance(s, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(s, (gast.If, gast.With, gast.Try)) and \
+                _jumps_out(getattr(s, "body", []) + getattr(s, "orelse", [])):
+            return True
+    return False
+
+
+def _check_partial(t: gast.Try, low: _Lowering) -> None:
+    """A name the try block binds before its last statement (or in a block of it) keeps
+    its new value where a later statement raises: refused where a handler reads it, or
+    a handler does not bind it and the function reads it outside the try block."""
+    early = {n.id for s in t.body[:-1] for n in walk(s) if isinstance(n, gast.Name) and
+             isinstance(n.ctx, gast.Store)}
+    last = t.body[-1] if t.body else None
+    if last is not None and not isinstance(last, (gast.Assign, gast.AnnAssign, gast.Return,
+                                                  gast.Pass, gast.Expr)):
+        early |= {n.id for n in walk(last) if isinstance(n, gast.Name) and
+                  isinstance(n.ctx, gast.Store)}
+    inside = {id(n) for s in t.body for n in walk(s)}
+    for name in sorted(early):
+        for h in t.handlers:
+            read = any(isinstance(n, gast.Name) and n.id == name and
+                       isinstance(n.ctx, gast.Load) for s in h.body for n in walk(s))
+            bound = any(isinstance(n, gast.Name) and n.id == name and
+                        isinstance(n.ctx, gast.Store) for s in h.body for n in walk(s))
+            later = any(isinstance(n, gast.Name) and n.id == name and
+                        isinstance(n.ctx, gast.Load) and id(n) not in inside
+                        for n in walk(low.node))
+            if read or not bound and later:
+                raise low.refuse(h, f"{name} is bound in the try block before a statement "
+                                 "that may raise, and read after it fails: Python keeps the "
+                                 f"new {name}; bind it in the handler too, or move its "
+                                 "binding to the try block's last statement")

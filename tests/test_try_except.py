@@ -1,0 +1,177 @@
+"""``try`` / ``except`` in a differentiated function (compiler/try_blocks.py): a probe
+finds the path, the try block or a handler runs as an ``if`` branch.  Was refused
+("try/except").  Both paths of each against central differences, forward mode, a
+Hessian; the refusals at the user's line."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_jvp
+
+X = np.array([0.3, -0.5, 0.8, 1.1])
+
+
+def cholesky_with_jitter(x, jitter):
+    K = np.outer(x[:3], x[:3]) + jitter * np.eye(3)  # (rank one without jitter)
+    try:
+        L = np.linalg.cholesky(K)
+    except np.linalg.LinAlgError:
+        L = np.linalg.cholesky(K + 0.5 * np.eye(3))
+    return np.sum(np.log(np.diag(L))) + np.sum(L * L)
+
+
+@pytest.mark.parametrize("jitter", [0.0, 1.0], ids=["handler", "try block"])
+def test_cholesky_fallback(jitter):
+    check_grad(cholesky_with_jitter, X.copy(), jitter)
+    check_jvp(cholesky_with_jitter, X.copy(), jitter)
+
+
+def reciprocal_or_zero(x):
+    out = 0.0
+    for v in [x[0], 0.0, x[1]]:  # (the path changes from one trip to the next)
+        try:
+            r = 1.0 / v
+        except ZeroDivisionError:
+            r = 0.0
+        out = out + r * x[2]
+    return out
+
+
+def else_and_finally(x):
+    try:
+        a = math.log(x[0])  # (a ValueError for x[0] <= 0)
+    except (ValueError, FloatingPointError):
+        a = 0.0
+    else:
+        a = a * 2.0
+    finally:
+        b = x[1] ** 2
+    return a + b
+
+
+def return_in_handler(x):
+    K = np.outer(x[:3], x[:3]) + x[3] * np.eye(3)  # (not positive where x[3] < 0)
+    try:
+        L = np.linalg.cholesky(K)
+    except np.linalg.LinAlgError:
+        return np.sum(x ** 2)
+    return np.sum(L)
+
+
+def several_handlers(x):
+    values = []
+    for k in range(3):
+        try:
+            v = [x[0], x[1]][k] * x[2]
+        except ValueError:
+            v = 1.0
+        except IndexError:
+            v = x[3] ** 2
+        values.append(v)
+    return sum(values)
+
+
+def nested_try(x):
+    try:
+        try:
+            y = 1.0 / float(x[0] > 0.0)  # (1.0, or a ZeroDivisionError)
+        except ZeroDivisionError:
+            y = -1.0
+        z = math.sqrt(y * x[1])  # (a ValueError where y * x[1] < 0)
+    except ValueError:
+        z = x[2] ** 2
+    return z + x[3]
+
+
+def in_a_helper(x):
+    return _safe_inverse(x[0] * x[1]) + _safe_inverse(0.0 * float(x[2]))  # (a Python 0.0)
+
+
+def _safe_inverse(v):
+    try:
+        return 1.0 / v
+    except ZeroDivisionError:
+        return 0.0
+
+
+CASES = [reciprocal_or_zero, else_and_finally, return_in_handler, several_handlers,
+         nested_try, in_a_helper]
+
+
+@pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)
+def test_against_differences(f):
+    check_grad(f, X.copy())
+    check_jvp(f, X.copy())
+
+
+@pytest.mark.parametrize("f, x", [
+    (else_and_finally, -X), (return_in_handler, np.array([0.3, -0.5, 0.8, -1.1])),
+    (nested_try, np.array([0.3, 0.5, 0.8, 1.1])), (nested_try, np.array([-0.3, 0.5, 0.8, 1.1])),
+    (nested_try, np.array([-0.3, -0.5, 0.8, 1.1]))], ids=lambda v: getattr(v, "__name__", ""))
+def test_the_other_paths(f, x):
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+def test_hessian_through_a_try():
+    check_hessian(lambda x: cholesky_with_jitter(x, 1.0), X.copy())
+    check_hessian(lambda x: cholesky_with_jitter(x, 0.0), X.copy())
+
+
+def writes_into_an_array(x):
+    r = np.zeros(2)
+    try:
+        r[0] = 1.0 / x[0]
+    except ZeroDivisionError:
+        r[0] = 0.0
+    return np.sum(r)
+
+
+def appends(x):
+    seen = []
+    try:
+        seen.append(1.0 / x[0])
+    except ZeroDivisionError:
+        pass
+    return x[0] * len(seen)
+
+
+def draws(x):
+    rng = np.random.default_rng(0)
+    try:
+        noise = rng.normal(size=4)
+    except ValueError:
+        noise = np.zeros(4)
+    return np.sum(x * noise)
+
+
+def partly_bound(x):
+    a = x[0]
+    try:
+        a = x[1] * 2.0
+        b = 1.0 / (x[2] - 0.8)
+    except ZeroDivisionError:
+        b = 0.0
+    return a + b
+
+
+def reads_the_exception(x):
+    try:
+        y = 1.0 / x[0]
+    except ZeroDivisionError as e:
+        y = len(str(e)) * x[1]
+    return y
+
+
+@pytest.mark.parametrize("f, why", [
+    (writes_into_an_array, "writes into an object"), (appends, "calls a function for its"),
+    (draws, "draws random numbers"), (partly_bound, "a is bound in the try block"),
+    (reads_the_exception, "the exception read")], ids=lambda v: getattr(v, "__name__", ""))
+def test_refused_at_the_users_line(f, why):
+    with pytest.raises(s2sad.DifferentiationError, match=rf"test_try_except.py:\d+: try/except: "
+                       rf".*{why}"):
+        s2sad.grad(f)(X.copy())
