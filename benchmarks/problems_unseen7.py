@@ -93,7 +93,7 @@ def thomas_tridiag_grad(b, d, a, c, target):
 
 
 def thomas_tridiag_args(size):
-    n = 400 if size == "full" else 6
+    n = 64 if size == "full" else 6
     r = _rng(701)
     a = r.uniform(-1.0, 1.0, n)
     c = r.uniform(-1.0, 1.0, n)
@@ -212,7 +212,7 @@ SPECS = [
     {"name": "thomas_tridiag", "title": "tridiagonal solve by the Thomas algorithm as scalar "
      "loops, squared misfit", "func": thomas_tridiag, "hand_grad": thomas_tridiag_grad,
      "make_args": thomas_tridiag_args, "functional_func": thomas_tridiag_functional,
-     "wrt": (0, 1), "sizes": {"full": "400 unknowns", "smoke": "6 unknowns"}},
+     "wrt": (0, 1), "sizes": {"full": "64 unknowns", "smoke": "6 unknowns"}},
     {"name": "crf_forward", "title": "linear-chain CRF negative log-likelihood: the forward "
      "algorithm in log space", "func": crf_forward, "hand_grad": crf_forward_grad,
      "make_args": crf_forward_args, "wrt": (0, 1),

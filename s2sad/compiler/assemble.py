@@ -44,7 +44,6 @@ from s2sad.compiler.names import Namer, assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes, nodes
 
-
 VECTOR_ITEMS = 8  # the longest vector whose adjoint is built as a display
 
 
@@ -69,11 +68,12 @@ class _Blocks:
                  loads: dict[str, int], kinds: Callable[[], dict[str, str]] | None
                  ) -> None:
         self.shapes, self.namespace, self.namer, self.loads = shapes, namespace, namer, loads
-        self.kinds_of, self.known_kinds = kinds, None
+        self.kinds_of = kinds
+        self.known_kinds: dict[str, str] | None = None
 
     def kinds(self) -> dict[str, str]:
-        if self.known_kinds is None and self.kinds_of is not None:
-            self.known_kinds = self.kinds_of()
+        if self.known_kinds is None:
+            self.known_kinds = self.kinds_of() if self.kinds_of is not None else {}
         return self.known_kinds
 
     def run(self, block: list) -> None:

@@ -13,9 +13,9 @@ NumPy reduces along a short contiguous last axis with an inner loop per output e
 times as long as the matrix-vector product, and no measured length is slower as a
 product (pairwise distances, per-row losses, layer norms); but OpenBLAS's product is
 slow for a last axis of 2 or 3 (five times adding the columns), so a length not known
-to be 4 or more is summed by ``sum_last`` (runtime), which picks at the call.  Down the first axis NumPy adds
-row after row, as fast as the product only for a few long rows (a (1000, 10) array: four
-times as long; (5000, 3): ten times).  Only where it is proved:
+to be 4 or more is summed by ``sum_last`` (runtime), which picks at the call.  Down
+the first axis NumPy adds row after row, as fast as the product only for a few long
+rows (a (1000, 10) array: four times as long; (5000, 3): ten times).  Only where it is proved:
 the array's rank known and its dtype float64 (``@`` keeps a float32 or integer dtype
 that the ones would change, or that ``np.sum`` would widen); the ones' length a literal
 or an argument's length.  Float rounding may differ (another order of summation).
