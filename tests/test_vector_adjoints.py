@@ -97,3 +97,16 @@ def test_float32_vector():
     assert g.dtype == np.float32
     expected = check_grad(some_items, a.astype(np.float64), rtol=1e-4)
     np.testing.assert_allclose(g, expected, rtol=1e-5)
+
+
+def item_twice(a):
+    """An item read twice (its adjoint added twice: summed in the display)."""
+    p = np.array([a[0] * a[1], np.sin(a[0]), a[1] ** 2])
+    return p[0] * p[1] + 3.0 * p[0] + p[2] * p[0]
+
+
+def test_item_twice():
+    a = np.array([0.4, -0.7])
+    check_grad(item_twice, a)
+    check_jvp(item_twice, a)
+    check_hessian(item_twice, a)

@@ -204,7 +204,9 @@ def _keys(shape: Any) -> list | None:
 
 
 def _item(shape: Any, key: Any) -> Any:
-    """The shape of item ``key`` of a container's shape."""
+    """The shape of item ``key`` of a container's shape (a vector's: a number's)."""
+    if isinstance(shape, tuple) and not isinstance(shape, dims.Items):
+        return ()
     if isinstance(shape, dims.Keyed):
         return next(s for k, s in shape.items if k == key)
     return shape.shapes[key]
