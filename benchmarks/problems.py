@@ -34,6 +34,7 @@ from benchmarks import (
     problems_unseen4,
     problems_unseen5,
     problems_unseen6,
+    problems_unseen7,
 )
 
 
@@ -303,6 +304,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen5.SPECS]
 # (62-65) session 41: a Cox likelihood by a cumulative sum, log-domain Sinkhorn
 # iterations, an arm's kinematics by a loop over links, RK4 steps of a tuple helper
 PROBLEMS += [Problem(**spec) for spec in problems_unseen6.SPECS]
+# (66-68) session 42: a Thomas tridiagonal solve as scalar loops, a CRF's forward
+# algorithm in log space, a finite-volume Burgers solver with an upwind flux by np.where
+PROBLEMS += [Problem(**spec) for spec in problems_unseen7.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

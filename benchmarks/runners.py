@@ -235,6 +235,9 @@ def _make_torch_np() -> types.SimpleNamespace:
         x, dim=axis, keepdim=keepdims, unbiased=False)
     ns.inf = np.inf
     ns.cumsum = lambda x, axis=0: torch.cumsum(x, dim=axis)
+    ns.roll = lambda x, shift, axis=None: torch.roll(x, shift, dims=axis)
+    ns.stack = lambda items, axis=0: torch.stack([torch.as_tensor(v, dtype=torch.float64)
+                                                  for v in items], dim=axis)
     for name in ("maximum", "minimum"):  # against a Python float too, as numpy's are
         setattr(ns, name, _torch_binary(getattr(torch, name)))
     return ns

@@ -158,7 +158,7 @@ def test_factor_applied_after_the_sum(rng, case) -> None:
         form = "np.ones(np.shape(div)[0]) @"  # (sums down an axis: the rows pass's products)
     else:
         f, args = row_weights, (x, rng.standard_normal(5))
-        form = "@ np.ones(np.shape(x)[1])"
+        form = "sum_last(dmul * x)"  # (a length not known to be 4 or more: sum_last)
     check_grad(f, *args, wrt=(0, 1))
     source = grad_source(f, *args, wrt=(0, 1))
     assert form in source

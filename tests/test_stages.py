@@ -289,13 +289,12 @@ CHANGES = {
         "dd = 2 * (np.expand_dims(dd_weight, -1) * d)",
         "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",
     ]),
-    "rows": (pairwise, [  # last-axis sums of float64 arrays as products with ones
-        "exp = np.exp(-np.sum(d * d, axis=-1))",
-        "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",
+    "rows": (pairwise, [  # last-axis sums of float64 arrays of lengths not known to be
+        "exp = np.exp(-np.sum(d * d, axis=-1))",  # 4 or more: sum_last (columns added
+        "dP = 2 * (np.sum(dd_weight, axis=1)[:, None] * P - dd_weight @ Q)",  # or @ ones)
     ], [
-        "exp = np.exp(-(d * d @ np.ones(np.shape(d)[2])))",
-        "dP = (2 * ((dd_weight @ np.ones(np.shape(dd_weight)[1]))[:, None] * P - dd_weight",
-        "@ Q))",
+        "exp = np.exp(-sum_last(d * d))",
+        "dP = 2 * (sum_last(dd_weight)[:, None] * P - dd_weight @ Q)",
     ]),
     "recompute": (element_loop, [  # the flag tested again, not pushed (its comment went too)
         "# line +3: if x[i] > 0:",

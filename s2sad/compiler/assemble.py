@@ -22,27 +22,42 @@ bound again there (the display replaces the last).  A chain adding into ``d`` it
 ``d = {'a': d['a'] + e, 'b': d['b'] + f}``, where each item is an array or a number.
 A list display read back item by item right after is read directly
 (:mod:`display_items`).
+
+In a function of real values, a vector of a short literal length (at most
+``VECTOR_ITEMS``, what unpacking ``w, x, y, z = q`` reads) whose adjoint is made by
+``add_at(None, q, k, e)`` of numbers ``e`` at constant positions is built the same way,
+as ``np.array([dw, dx, dy, dz], q.dtype)`` (``0.0`` where nothing is added; no dtype
+where :mod:`dtypes` proves ``q`` float64 and an item float64 too): one call, not
+``zeros_like`` and an item update per position, several times the cost on a vector of
+four.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import dims, display_items
+from s2sad.compiler import dims, display_items, dtypes
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes, nodes
 
+VECTOR_ITEMS = 8  # the longest vector whose adjoint is built as a display
 
-def assemble(body: list, shapes: dims.Facts, namespace: dict, namer: Namer) -> list:
-    """``body`` with each chain of ``add_at`` into a container's adjoint as a display."""
+
+def assemble(body: list, shapes: dims.Facts, namespace: dict, namer: Namer,
+             kinds: Callable[[], dict[str, str]] | None = None) -> list:
+    """``body`` with each chain of ``add_at`` into a container's adjoint as a display;
+    ``kinds()``: the names proved float64 or real (:mod:`dtypes`), asked for only when
+    a vector's adjoint is a candidate; None: no complex value occurs is not known (no
+    vector's adjoint is built)."""
     loads: dict[str, int] = {}
     for n in nodes(body):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
             loads[n.id] = loads.get(n.id, 0) + 1
-    _Blocks(shapes, namespace, namer, loads).run(body)
+    _Blocks(shapes, namespace, namer, loads, kinds).run(body)
     return display_items.read_directly(body)
 
 
@@ -50,8 +65,16 @@ class _Blocks:
     """The rewrite of every block (loop and branch bodies too)."""
 
     def __init__(self, shapes: dims.Facts, namespace: dict, namer: Namer,
-                 loads: dict[str, int]) -> None:
+                 loads: dict[str, int], kinds: Callable[[], dict[str, str]] | None
+                 ) -> None:
         self.shapes, self.namespace, self.namer, self.loads = shapes, namespace, namer, loads
+        self.kinds_of = kinds
+        self.known_kinds: dict[str, str] | None = None
+
+    def kinds(self) -> dict[str, str]:
+        if self.known_kinds is None:
+            self.known_kinds = self.kinds_of() if self.kinds_of is not None else {}
+        return self.known_kinds
 
     def run(self, block: list) -> None:
         for s in block:
@@ -76,6 +99,10 @@ class _Blocks:
         like = load(name) if into else first.args[1]
         shape = self.shapes.of(like)
         keys = _keys(shape)
+        vector = keys is None and not into and self.kinds_of is not None and \
+            _vector(shape)
+        if vector:
+            keys = list(range(shape[0]))
         if keys is None:
             return at
         parts: list[tuple[Any, gast.expr]] = []  # (key, what is added), a key maybe twice
@@ -90,17 +117,24 @@ class _Blocks:
                         type(key.value) is not type(keys[0]) or key.value not in keys or \
                         _uses(call.args[3], {name}) or (into or any(
                             k == key.value for k, _ in parts)) and not _summable(
-                            _item(shape, key.value)):
+                            _item(shape, key.value)) or vector and not self.number(
+                            call.args[3]):
                     return at  # (a container's item added twice: + would concatenate)
                 parts.append((key.value, call.args[3]))
                 chain.append(k)
                 continue
             if _uses(s, {name}) or _binds(s, {like.id} | _names(parts)):
                 break
-        return self.rewrite(block, chain, name, like, keys, parts, into)
+        if vector and not parts:
+            return at
+        return self.rewrite(block, chain, name, like, keys, parts, into, vector)
+
+    def number(self, e: gast.expr) -> bool:
+        """Whether ``e`` is a number (real: the function has no complex value)."""
+        return self.shapes.of(e) == ()
 
     def rewrite(self, block: list, chain: list, name: str, like: gast.Name, keys: list,
-                parts: list, into: bool = False) -> int:
+                parts: list, into: bool = False, vector: bool = False) -> int:
         """The chain's statements replaced: a part that is not a name read only there
         bound to a name of its own where it was added, the display last (the parts of
         a key added twice summed there: a new array, as ``add_at`` made)."""
@@ -120,12 +154,33 @@ class _Blocks:
             summed[key] = part if key not in summed else \
                 gast.BinOp(left=summed[key], op=gast.Add(), right=part)
         last = block[chain[-1]]
-        new[-1].append(copy_origin(assign(name, _display(keys, summed, like), last), last))
+        display = self.vector_display(keys, summed, like) if vector else \
+            _display(keys, summed, like)
+        new[-1].append(copy_origin(assign(name, display, last), last))
         for k, stmts in reversed(list(zip(chain, new))):
             block[k:k + 1] = stmts
         self.loads[name] = self.loads.get(name, 0) - len(chain) + (  # (the chain's own)
             len(keys) if into else 1)
         return chain[0] - 1  # (the statements it spans looked at again: chains inside)
+
+
+    def vector_display(self, keys: list, parts: dict, like: gast.Name) -> gast.expr:
+        """``np.array([dw, 0.0, dy], q.dtype)``: the dtype ``zeros_like(q)`` has, left
+        out where ``q`` and an item are proved float64 (``0.0`` is one)."""
+        values = [parts.get(k, const(0.0)) for k in keys]
+        kinds = self.kinds()
+        floats = kinds.get(like.id) == dtypes.F64 and (len(parts) < len(keys) or any(
+            dtypes.of(v, kinds, self.namespace) == dtypes.F64 for v in values))
+        dtype = [] if floats else [gast.Attribute(value=load(like.id), attr="dtype",
+                                                  ctx=gast.Load())]
+        return gast.Call(func=gast.Attribute(value=load("np"), attr="array", ctx=gast.Load()),
+                         args=[gast.List(elts=values, ctx=gast.Load()), *dtype], keywords=[])
+
+
+def _vector(shape: Any) -> bool:
+    """Whether ``shape`` is a vector's of a short literal length."""
+    return isinstance(shape, tuple) and len(shape) == 1 and type(shape[0]) is int and \
+        1 <= shape[0] <= VECTOR_ITEMS
 
 
 def _display(keys: list, parts: dict, like: gast.Name) -> gast.expr:
@@ -149,7 +204,9 @@ def _keys(shape: Any) -> list | None:
 
 
 def _item(shape: Any, key: Any) -> Any:
-    """The shape of item ``key`` of a container's shape."""
+    """The shape of item ``key`` of a container's shape (a vector's: a number's)."""
+    if isinstance(shape, tuple) and not isinstance(shape, dims.Items):
+        return ()
     if isinstance(shape, dims.Keyed):
         return next(s for k, s in shape.items if k == key)
     return shape.shapes[key]

@@ -206,39 +206,77 @@ def _mentions(e: gast.expr, p: str, defs: dict, depth: int) -> bool:
 
 
 def _adjoint_as_list(p: str, body: list, facts: dims.Facts, rank: int | None) -> None:
-    """``dp = zeros_like(p)`` only added into element by element (``add_at(dp, None, i,
-    e)`` at a number ``i``, or ``(i, j)`` of a matrix) and returned: a list of floats (of
-    lists of floats), ``dp[i] += e`` (an element of a list is updated in a fortieth of
+    """Each ``dp = zeros_like(p)`` only added into element by element (``add_at(dp,
+    None, i, e)`` at a number ``i``, or ``(i, j)`` of a matrix), read by the element
+    (``dp[i]``), cleared by the element (``dp = zero_at(dp, i)``: a reversed loop's
+    adjoint of ``cp[i] = ...``) and returned: a list of floats (of lists of floats),
+    ``dp[i] += e``, ``dp[i] = 0.0`` (an element of a list is updated in a fortieth of
     the time of an array's)."""
     tree = gast.Module(body=body, type_ignores=[])
     starts = [s for s in walk(tree) if isinstance(s, gast.Assign) and
               isinstance(s.targets[0], gast.Name) and call_named(s.value, "zeros_like") and
               len(s.value.args) == 1 and isinstance(s.value.args[0], gast.Name) and
               s.value.args[0].id == p]
-    if len(starts) != 1:
+    for start in starts:
+        _list_adjoint(start, p, tree, facts, rank)
+
+
+def _list_adjoint(start: gast.Assign, p: str, tree: gast.Module, facts: dims.Facts,
+                  rank: int | None) -> None:
+    found = _element_uses(start, tree, facts, rank)
+    if found is None:
         return
-    d = starts[0].targets[0].id
-    adds, uses = [], 0
+    d = start.targets[0].id
+    adds, clears, reads, uses = found
+    mentions = sum(1 for n in walk(tree) if isinstance(n, gast.Name) and n.id == d and
+                   isinstance(n.ctx, gast.Load))
+    if not adds or mentions != len(adds) + len(clears) + len(reads) + uses:
+        return  # (read anywhere else: an array it stays)
+    _as_list(start, p, d, adds, clears, reads, facts, rank)
+
+
+def _element_uses(start: gast.Assign, tree: gast.Module, facts: dims.Facts,
+                  rank: int | None) -> tuple[list, list, list, int] | None:
+    """The statements adding into ``start``'s adjoint by the element, those clearing an
+    element, its element reads and its ``cast_like`` count (None: bound otherwise)."""
+    d = start.targets[0].id
+    adds: list = []
+    clears: list = []
+    reads: list = []
+    uses = 0
     for s in walk(tree):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and s.targets[0].id == d and \
-                s is not starts[0]:
+                s is not start:
             call = s.value
+            cleared = _cleared(call, d, rank, facts)
+            if cleared is not None:
+                clears.append((s, cleared))
+                continue
             if not (call_named(call, "add_at") and len(call.args) == 4 and
                     isinstance(call.args[0], gast.Name) and call.args[0].id == d and
                     isinstance(call.args[1], gast.Constant) and call.args[1].value is None
                     and element_at(call.args[2], rank, facts) is not None and
                     facts.of(call.args[3]) == ()):
-                return
+                return None
             adds.append(s)
         elif isinstance(s, gast.Call) and call_named(s, "cast_like") and \
                 isinstance(s.args[0], gast.Name) and s.args[0].id == d:
             uses += 1
-    mentions = sum(1 for n in walk(tree) if isinstance(n, gast.Name) and n.id == d and
-                   isinstance(n.ctx, gast.Load))
-    if not adds or mentions != len(adds) + uses:  # read anywhere else: an array it stays
-        return
-    starts[0].value = gast.Call(func=load("floats_zeros"), args=[load(p)], keywords=[])
+        elif isinstance(s, gast.Subscript) and isinstance(s.ctx, gast.Load) and \
+                isinstance(s.value, gast.Name) and s.value.id == d and \
+                element_at(s.slice, rank, facts) is not None:
+            reads.append(s)
+        elif isinstance(s, gast.Name) and s.id == d and not isinstance(s.ctx, gast.Load) \
+                and s is not start.targets[0] and not any(s is a.targets[0] for a in adds):
+            if not any(s is c.targets[0] for c, _ in clears):
+                return None  # (bound otherwise: a for target, a del)
+    return adds, clears, reads, uses
+
+
+def _as_list(start: gast.Assign, p: str, d: str, adds: list, clears: list, reads: list,
+             facts: dims.Facts, rank: int | None) -> None:
+    start.value = gast.Call(func=load("floats_zeros"), args=[load(p)], keywords=[])
     for s in adds:
         call = s.value
         s.__class__ = gast.AugAssign  # d = add_at(d, None, i, e)  ->  d[i] += e
@@ -247,6 +285,23 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts, rank: int | None) ->
         added = added_into(s.target, call.args[3])  # (d[i] -= e of -e)
         s.op, s.value = added.op, added.value
         del s.targets
+    for s, at in clears:  # d = zero_at(d, i)  ->  d[i] = 0.0
+        s.targets = [_nested(load(d), at, gast.Store())]
+        s.value = gast.Constant(value=0.0, kind=None)
+    for n in reads:  # d[i, j]  ->  d[i][j]
+        at = element_at(n.slice, rank, facts) or []
+        if len(at) == 2:
+            n.value, n.slice = _nested(load(d), at[:1], gast.Load()), at[1]
+
+
+def _cleared(call: gast.expr, d: str, rank: int | None, facts: dims.Facts) -> list | None:
+    """The element ``zero_at(d, i)`` (``fresh(zero_at(d, i))``) clears."""
+    if call_named(call, "fresh") and len(call.args) == 1:
+        call = call.args[0]
+    if call_named(call, "zero_at") and len(call.args) == 2 and \
+            isinstance(call.args[0], gast.Name) and call.args[0].id == d:
+        return element_at(call.args[1], rank, facts)
+    return None
 
 
 class _ReadItems(Transformer):

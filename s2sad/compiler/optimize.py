@@ -358,7 +358,11 @@ def assembled(body: list, facts: Facts) -> list:
     carried dict or list pushed for that need not be)."""
     if not any(n.id == "add_at" for n in name_nodes(body)):
         return body
-    body = assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer)
+    body = assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer,
+                             (lambda: dtypes.dtypes(body, set(facts.floats),
+                                                    facts.params & facts.numbers,
+                                                    facts.namespace, facts.float_numbers))
+                             if facts.real else None)
     before = fingerprint(body)
     body = tape.prune(body)
     return tidy(body, facts) if fingerprint(body) != before else body

@@ -11,9 +11,11 @@ conjugate is ``a``).
 NumPy reduces along a short contiguous last axis with an inner loop per output element:
 ``np.sum(d * d, axis=-1)`` of a (128, 128, 3) array of pairwise differences takes ten
 times as long as the matrix-vector product, and no measured length is slower as a
-product (pairwise distances, per-row losses, layer norms).  Down the first axis NumPy adds
-row after row, as fast as the product only for a few long rows (a (1000, 10) array: four
-times as long; (5000, 3): ten times).  Only where it is proved:
+product (pairwise distances, per-row losses, layer norms); but OpenBLAS's product is
+slow for a last axis of 2 or 3 (five times adding the columns), so a length not known
+to be 4 or more is summed by ``sum_last`` (runtime), which picks at the call.  Down
+the first axis NumPy adds row after row, as fast as the product only for a few long
+rows (a (1000, 10) array: four times as long; (5000, 3): ten times).  Only where it is proved:
 the array's rank known and its dtype float64 (``@`` keeps a float32 or integer dtype
 that the ones would change, or that ``np.sum`` would widen); the ones' length a literal
 or an argument's length.  Float rounding may differ (another order of summation).
@@ -99,11 +101,11 @@ class _Rows(Transformer):
                          args=[length], keywords=[])
         if fn is np.linalg.norm:  # (NumPy's own formula for real vectors: sqrt of the sum)
             squares = gast.BinOp(left=x, op=gast.Mult(), right=clone(x))
-            total = _np("sqrt", gast.BinOp(left=squares, op=gast.MatMult(), right=ones))
+            total = _np("sqrt", _summed(squares, ones, shape[-1]))
             return gast.Subscript(value=total, slice=gast.Tuple(elts=[
                 gast.Constant(value=Ellipsis, kind=None), gast.Constant(value=None, kind=None)],
                 ctx=gast.Load()), ctx=gast.Load()) if keep else total
-        total = gast.BinOp(left=x, op=gast.MatMult(), right=ones)
+        total = _summed(x, ones, shape[-1])
         return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
                                                      right=clone(length))
 
@@ -148,6 +150,15 @@ class _Rows(Transformer):
                 return gast.Subscript(value=shape_of, slice=gast.Constant(
                     value=at, kind=None), ctx=gast.Load())
         return None
+
+
+def _summed(x: gast.expr, ones: gast.Call, length: object) -> gast.expr:
+    """The last-axis sum: ``x @ np.ones(n)`` of a literal length of 4 or more,
+    ``sum_last(x)`` otherwise (it adds 2 or 3 columns, which OpenBLAS's product does
+    five times slower, and takes the product for the other lengths)."""
+    if type(length) is int and length >= 4:
+        return gast.BinOp(left=x, op=gast.MatMult(), right=ones)
+    return gast.Call(func=load("sum_last"), args=[x], keywords=[])
 
 
 def _rank_is(shape: object, rank: int) -> bool:

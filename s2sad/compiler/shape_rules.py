@@ -126,7 +126,11 @@ def stacked(items: tuple) -> Any:
 
 def concatenated(items: Any, axis: int) -> Any:
     """``np.concatenate(items, axis)``: the items' lengths along ``axis`` added (exact
-    lengths only), the other axes as they share them."""
+    lengths only), the other axes as they share them; an item that is a list display
+    is the array NumPy makes of it (``np.concatenate([[0.0], v])``)."""
+    if isinstance(items, Items):
+        items = Items(tuple(stacked(s.shapes) if isinstance(s, Items) else s
+                            for s in items.shapes))
     if not isinstance(items, Items) or not items.shapes or not all(
             isinstance(s, tuple) and len(s) == len(items.shapes[0]) for s in items.shapes):
         return None
@@ -295,6 +299,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
                 np.linalg.norm: _norm, np.append: _append, runtime.lu_solve: _lu_solve,
                 runtime.add_grads: _add_grads,
+                runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
+                isinstance(args[0], tuple) and args[0] else None,
                 np.matmul: lambda args, e: matmul(*args) if len(args) == 2 and
                 not e.keywords and all(isinstance(a, tuple) for a in args) else None}
 

@@ -18,7 +18,7 @@ rule like a user's function), so every order works:
 import numpy as np
 
 from s2sad import runtime as rt
-from s2sad.rules.facts import deffacts, defshape
+from s2sad.rules.facts import deffacts, defshape, of_first
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defthrough, defvjp
 
@@ -116,6 +116,8 @@ deflinear(rt.extremum_args_tangent, "t, args, k, result",
 deflinear(rt.repeat_to, "t, x, axis=None, keepdims=False",
           "np.reshape(np.sum(g, axis=axis, keepdims=keepdims), np.shape(t))", None)
 deflinear(rt.centered, "a, axis=None", "centered(g, axis)")
+deflinear(rt.sum_last, "x", "repeat_to(g, x, -1)")
+deffacts(rt.sum_last, of_first)
 deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), np.shape(t))",
           None)
 defvjp(rt.prod_others, "a, axis=None", "prod_others_apply(g, a, axis)")

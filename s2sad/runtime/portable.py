@@ -227,6 +227,10 @@ def clip_bound_share(a: Any, lo: Any, hi: Any, upper: bool) -> Any:
     return xp.astype(hit, _real_float(xp, hit.dtype))
 
 
+def sum_last(x: Any) -> Any:
+    return _xp(x).sum(x, axis=-1)
+
+
 def centered(a: Any, axis: Any = None) -> Any:
     return a - _xp(a).mean(a, axis=axis, keepdims=True)
 
