@@ -175,3 +175,74 @@ def test_refused_at_the_users_line(f, why):
     with pytest.raises(s2sad.DifferentiationError, match=rf"test_try_except.py:\d+: try/except: "
                        rf".*{why}"):
         s2sad.grad(f)(X.copy())
+
+
+def jitter_until_it_factors(theta):
+    x = np.linspace(0, 1, 5)
+    y = np.sin(3 * x)
+    ell, sf = np.exp(theta[0]), np.exp(theta[1])
+    K = sf ** 2 * np.exp(-(x[:, None] - x[None, :]) ** 2 / (2 * ell ** 2))
+    jitter = 1e-8
+    while True:
+        try:
+            L = np.linalg.cholesky(K + jitter * np.eye(5))
+            break  # (the probe returns here: the block completed)
+        except np.linalg.LinAlgError:
+            jitter *= 10
+    alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+
+
+def test_a_jitter_loop_with_break():
+    check_grad(jitter_until_it_factors, np.array([0.1, 0.2]), rtol=1e-4)
+    check_grad(jitter_until_it_factors, np.array([-1.5, 0.2]), rtol=1e-4)  # (other jitters)
+
+
+def loop_in_the_try_block(x):
+    try:
+        s = 0.0
+        for v in x:  # (v bound by the loop: not read before the try)
+            s = s + math.log(v)
+    except ValueError:
+        s = -1.0
+    return s * x[0]
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, 0.5, 0.8]), np.array([0.3, -0.5, 0.8])],
+                         ids=["completes", "raises"])
+def test_a_loop_in_the_try_block(x):
+    check_grad(loop_in_the_try_block, x)
+    check_jvp(loop_in_the_try_block, x)
+
+
+def safe_logs(x):
+    return sum(_safe_log(v) for v in x)
+
+
+def _safe_log(v):
+    try:
+        return math.log(v)
+    except ValueError:
+        return 0.0
+
+
+def test_a_helper_with_a_try_per_item():
+    check_grad(safe_logs, np.array([0.3, -0.5, 0.8]))
+
+
+def finally_and_break(x):
+    s = 0.0
+    for v in x:
+        try:
+            s = s + 1.0 / v
+            break
+        except ZeroDivisionError:
+            s = s + 1.0
+        finally:
+            s = s * 2.0
+    return s
+
+
+def test_a_jump_out_of_a_try_finally_is_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="Python runs the finally block first"):
+        s2sad.grad(finally_and_break)(X.copy())

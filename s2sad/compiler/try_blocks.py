@@ -109,23 +109,54 @@ def _ref(low: _Lowering, obj: Any) -> gast.Name:
 def _probe(t: gast.Try, params: list[str], low: _Lowering) -> Any:
     """``A`` as a function of the variables it reads first (run by ``try_completes``)."""
     from s2sad.differentiable import define
-    body = [gast.gast_to_ast(gast.Module(body=[copy.deepcopy(s)], type_ignores=[])).body[0]
-            for s in t.body]
+    body = [gast.gast_to_ast(gast.Module(body=[_jumps_returned(copy.deepcopy(s))],
+                                         type_ignores=[])).body[0] for s in t.body]
     text = ast.unparse(ast.fix_missing_locations(ast.Module(body=body, type_ignores=[])))
     name = low.namer.fresh("try_probe")  # (the generated code's globals are its own)
     return define(name, f"def {name}({', '.join(params)}):\n" +
                   textwrap.indent(text, "    ") + "\n", low.namespace)
 
 
-def _read_first(stmts: list) -> set[str]:
-    """The names ``stmts`` read before binding them (in statement order)."""
-    bound: set[str] = set()
+def _jumps_returned(s: gast.stmt) -> gast.stmt:
+    """A ``break`` or ``continue`` of the loop around the ``try`` ends the try block
+    without an exception: in the probe, a ``return``."""
+    if isinstance(s, (gast.Break, gast.Continue)):
+        return gast.copy_location(gast.Return(value=None), s)
+    if isinstance(s, (gast.If, gast.With)):
+        s.body = [_jumps_returned(b) for b in s.body]
+        s.orelse = [_jumps_returned(b) for b in getattr(s, "orelse", [])]
+    return s
+
+
+def _read_first(stmts: list, bound: set[str] | None = None) -> set[str]:
+    """The names ``stmts`` read before binding them, in the order Python runs them (a
+    loop's target bound before its body, a name a block binds bound after it)."""
+    bound = set() if bound is None else bound
     read: set[str] = set()
     for s in stmts:
-        names = [n for n in walk(s) if isinstance(n, gast.Name)]
-        read |= {n.id for n in names if isinstance(n.ctx, gast.Load)} - bound
-        bound |= {n.id for n in names if isinstance(n.ctx, gast.Store)}
+        if isinstance(s, (gast.For, gast.While, gast.If)):
+            head = s.iter if isinstance(s, gast.For) else s.test
+            read |= _loads(head) - bound
+            if isinstance(s, gast.For):
+                bound |= _stores(s.target)
+            inner = set(bound)
+            read |= _read_first(s.body, inner) | _read_first(s.orelse, set(inner))
+            bound |= inner | {n for b in s.orelse for n in _stores(b)}
+            continue
+        values = [v for v in (getattr(s, "value", None),) if v is not None] if \
+            isinstance(s, (gast.Assign, gast.AnnAssign, gast.Return, gast.Expr)) else [s]
+        read |= {n for v in values for n in _loads(v)} - bound
+        bound |= _stores(s)
     return read
+
+
+def _loads(node: gast.AST) -> set[str]:
+    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def _stores(node: gast.AST) -> set[str]:
+    return {n.id for n in walk(node) if isinstance(n, gast.Name) and
+            isinstance(n.ctx, gast.Store)}
 
 
 def _check(t: gast.Try, low: _Lowering) -> None:
@@ -135,10 +166,10 @@ def _check(t: gast.Try, low: _Lowering) -> None:
         if why is not None:
             raise low.refuse(n, f"its try block {why}, which the derivative runs twice (once "
                              "to find the path taken); do that outside the try, or on a copy")
-    if t.finalbody and any(isinstance(n, gast.Return) for s in t.body for n in walk(s)):
-        raise low.refuse(t, "a return in the try block of a try/finally: move it after")
-    if _jumps_out(t.body):
-        raise low.refuse(t, "break or continue in the try block: move it after the try")
+    if t.finalbody and (any(isinstance(n, gast.Return) for s in t.body for n in walk(s)) or
+                        _jumps_out(t.body)):
+        raise low.refuse(t, "a return, break or continue in the try block of a try/finally "
+                         "(Python runs the finally block first): move it after")
     for h in t.handlers:
         if h.name is not None and any(isinstance(n, gast.Name) and n.id == h.name.id
                                       for s in h.body for n in walk(s)):
@@ -184,13 +215,13 @@ def _check_partial(t: gast.Try, low: _Lowering) -> None:
     """A name the try block binds before its last statement (or in a block of it) keeps
     its new value where a later statement raises: refused where a handler reads it, or
     a handler does not bind it and the function reads it outside the try block."""
-    early = {n.id for s in t.body[:-1] for n in walk(s) if isinstance(n, gast.Name) and
-             isinstance(n.ctx, gast.Store)}
-    last = t.body[-1] if t.body else None
-    if last is not None and not isinstance(last, (gast.Assign, gast.AnnAssign, gast.Return,
-                                                  gast.Pass, gast.Expr)):
-        early |= {n.id for n in walk(last) if isinstance(n, gast.Name) and
-                  isinstance(n.ctx, gast.Store)}
+    raising = [k for k, s in enumerate(t.body)  # (a jump or pass raises nothing)
+               if not isinstance(s, (gast.Break, gast.Continue, gast.Pass))]
+    last = raising[-1] if raising else -1
+    early = {n for s in t.body[:max(last, 0)] for n in _stores(s)}
+    if last >= 0 and not isinstance(t.body[last], (gast.Assign, gast.AnnAssign, gast.Return,
+                                                   gast.Expr)):
+        early |= _stores(t.body[last])  # (a block: bound part way through it)
     inside = {id(n) for s in t.body for n in walk(s)}
     for name in sorted(early):
         for h in t.handlers:
