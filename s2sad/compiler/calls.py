@@ -39,7 +39,7 @@ from s2sad.compiler.local_functions import (
     unrolled_reduce,
 )
 from s2sad.compiler.names import const, load
-from s2sad.compiler.spellings import einsum_sublists
+from s2sad.compiler.spellings import einsum_sublists, where_alone
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
 from s2sad.rules import registry
@@ -58,7 +58,8 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
-    node = _receiver_first(norm, spread_literals(norm, einsum_sublists(norm, node) or node))
+    node = einsum_sublists(norm, node) or where_alone(norm, node) or node
+    node = _receiver_first(norm, spread_literals(norm, node))
     special = _special_form(norm, node)
     if special is not None:
         return special

@@ -140,9 +140,25 @@ class Extras(Aliases):
         ufunc = self.choice(["multiply", "add", "subtract"])
         self.emit(f"np.{ufunc}({buf}, {w}, out={buf})")
 
+    def index_sets(self) -> None:
+        """Indices where a condition holds (np.where alone, nonzero, flatnonzero) used to
+        gather, next to a loop reading elements one by one."""
+        v = self.vec()
+        n = self.vars[v][0]
+        w = self.pick(shape=(n,)) or v
+        idx, r = self.fresh("idx"), self.fresh("gs")
+        pick = self.choice([f"np.where({v} > {self.num(-0.3, 0.3)})[0]",
+                            f"np.nonzero({v} < {self.num(-0.3, 0.3)})[0]",
+                            f"np.flatnonzero({v} * {w} > 0)"])
+        self.emit(f"{idx} = {pick}")
+        self.emit(f"{r} = np.sum({w}[{idx}] ** 2)")
+        self.emit(f"for i in range({n}):")
+        self.emit(f"    {r} += {v}[i] * {w}[{n - 1} - i]")
+        self.define(r, ())
+
 
 EXTRA_IDIOMS = [
     Extras.shifts, Extras.masks_2d, Extras.rearrange, Extras.from_numbers, Extras.lambdas,
     Extras.dict_sums, Extras.starred, Extras.tolerance_loop, Extras.linalg_more,
-    Extras.out_argument,
+    Extras.out_argument, Extras.index_sets,
 ]
