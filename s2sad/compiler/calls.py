@@ -39,7 +39,7 @@ from s2sad.compiler.local_functions import (
     unrolled_reduce,
 )
 from s2sad.compiler.names import const, load
-from s2sad.compiler.spellings import einsum_sublists, where_alone
+from s2sad.compiler.spellings import einsum_sublists, reversed_copy, where_alone
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
 from s2sad.rules import registry
@@ -347,6 +347,9 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         else mapped_together(norm, node) if norm.resolve(node.func) is map else None
     if unrolled is not None:
         return norm.expr(unrolled)
+    backwards = reversed_copy(norm, node)  # (list(reversed(xs)): list(xs)[::-1])
+    if backwards is not None:
+        return norm.expr(backwards)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return popped(norm, node)
     if is_set_default(norm, node):
