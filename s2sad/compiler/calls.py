@@ -59,6 +59,9 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
     node = einsum_sublists(norm, node) or where_alone(norm, node) or node
+    backwards = reversed_copy(norm, node)  # (list(reversed(xs)): list(xs)[::-1])
+    if backwards is not None:
+        return norm.expr(backwards)
     node = _receiver_first(norm, spread_literals(norm, node))
     special = _special_form(norm, node)
     if special is not None:
@@ -347,9 +350,6 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         else mapped_together(norm, node) if norm.resolve(node.func) is map else None
     if unrolled is not None:
         return norm.expr(unrolled)
-    backwards = reversed_copy(norm, node)  # (list(reversed(xs)): list(xs)[::-1])
-    if backwards is not None:
-        return norm.expr(backwards)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
         return popped(norm, node)
     if is_set_default(norm, node):
