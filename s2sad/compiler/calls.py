@@ -59,9 +59,6 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
     node = einsum_sublists(norm, node) or where_alone(norm, node) or node
-    backwards = reversed_copy(norm, node)  # (list(reversed(xs)): list(xs)[::-1])
-    if backwards is not None:
-        return norm.expr(backwards)
     node = _receiver_first(norm, spread_literals(norm, node))
     special = _special_form(norm, node)
     if special is not None:
@@ -343,11 +340,18 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
     return items[node.slice.value]
 
 
+def _unrolled(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``functools.reduce`` unrolled, ``map`` of several, ``list(reversed(xs))`` as
+    ``list(xs)[::-1]``: the expression to normalize instead, or None."""
+    fn = norm.resolve(node.func)
+    return unrolled_reduce(norm, node) if fn is functools.reduce else \
+        mapped_together(norm, node) if fn is map else reversed_copy(norm, node)
+
+
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
     method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
-    unrolled = unrolled_reduce(norm, node) if norm.resolve(node.func) is functools.reduce \
-        else mapped_together(norm, node) if norm.resolve(node.func) is map else None
+    unrolled = _unrolled(norm, node)
     if unrolled is not None:
         return norm.expr(unrolled)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:
