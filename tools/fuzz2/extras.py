@@ -2,7 +2,7 @@
 masks written into, gathers by argmax, roll / flip / tile / repeat, cumprod, a matrix
 built from numbers, lambdas made in a loop, a dict of sums, starred unpacking,
 ``enumerate(zip(...))``, a tolerance loop on an array, more of np.linalg, axis tuples,
-``ddof``, ``out=``."""
+``ddof``, ``out=``, selections that may be empty."""
 from __future__ import annotations
 
 from tools.fuzz2.aliases import Aliases
@@ -156,9 +156,24 @@ class Extras(Aliases):
         self.emit(f"    {r} += {v}[i] * {w}[{n - 1} - i]")
         self.define(r, ())
 
+    def selections(self) -> None:
+        """A masked selection that may well be empty (a high threshold, a slice past
+        the end): its product, sum and a loop over it."""
+        v = self.vec()
+        n = self.vars[v][0]
+        w = self.pick(shape=(n,)) or v
+        sel, r = self.fresh("sel"), self.fresh("pr")
+        self.emit(f"{sel} = " + self.choice([f"{v}[{w} > {self.num(0.5, 1.1)}]",
+                                             f"{v}[{n - 1}:{int(self.rng.integers(0, n))}]",
+                                             f"{v}[{v} * {w} > {self.num(0.3, 0.9)}]"]))
+        self.emit(f"{r} = np.prod(1.0 + {sel}) + np.sum({sel} ** 2)")
+        self.emit(f"for t in {sel}:")
+        self.emit(f"    {r} = {r} * 0.5 + t")
+        self.define(r, ())
+
 
 EXTRA_IDIOMS = [
     Extras.shifts, Extras.masks_2d, Extras.rearrange, Extras.from_numbers, Extras.lambdas,
     Extras.dict_sums, Extras.starred, Extras.tolerance_loop, Extras.linalg_more,
-    Extras.out_argument, Extras.index_sets,
+    Extras.out_argument, Extras.index_sets, Extras.selections,
 ]
