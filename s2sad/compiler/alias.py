@@ -53,6 +53,7 @@ from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import Namer, copy_origin
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.view_webs import split_reused_views
 from s2sad.compiler.views import (
     ViewWrites,
     assignments,
@@ -77,6 +78,8 @@ def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename:
     chosen_views(node, namespace)  # (v = B[0] if c else B[1]: one view, at an index chosen there)
     if not writes:
         return node  # (most functions write into no object: nothing to rebind or refuse)
+    split_reused_views(node, namespace, {s.targets[0].id for s in statement_nodes(node)
+                                         if _may_write(s)})  # (view = a[1:] .. view = b[1:])
     for _ in range(16):  # a write through a view writes its base: analysed again
         analysis = _Aliases(node, namespace, filename, small, ranks or {})
         analysis.outer = set(outer) - set(analysis.params)

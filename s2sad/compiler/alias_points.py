@@ -127,7 +127,8 @@ class PointsTo:
         if key is not None:  # r.a of a record: the object the field holds
             return state[key]
         try:
-            if fn is runtime.iteration_items and e.args and self.surely_dict(e.args[0], state):
+            if fn in (runtime.iteration_items, sorted) and e.args and \
+                    self.surely_dict(e.args[0], state):
                 return self.new(s, state)  # (a dict's keys: a new list, holding no object)
             if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself
                 return self.points(e.args[0], state, s)

@@ -39,7 +39,7 @@ from s2sad.compiler.local_functions import (
     unrolled_reduce,
 )
 from s2sad.compiler.names import const, load
-from s2sad.compiler.spellings import einsum_sublists
+from s2sad.compiler.spellings import einsum_sublists, reversed_copy, where_alone
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
 from s2sad.rules import registry
@@ -58,7 +58,8 @@ IN_PLACE = {  # methods that change their array, and the value-returning form to
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
-    node = _receiver_first(norm, spread_literals(norm, einsum_sublists(norm, node) or node))
+    node = einsum_sublists(norm, node) or where_alone(norm, node) or node
+    node = _receiver_first(norm, spread_literals(norm, node))
     special = _special_form(norm, node)
     if special is not None:
         return special
@@ -339,11 +340,18 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
     return items[node.slice.value]
 
 
+def _unrolled(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``functools.reduce`` unrolled, ``map`` of several, ``list(reversed(xs))`` as
+    ``list(xs)[::-1]``: the expression to normalize instead, or None."""
+    fn = norm.resolve(node.func)
+    return unrolled_reduce(norm, node) if fn is functools.reduce else \
+        mapped_together(norm, node) if fn is map else reversed_copy(norm, node)
+
+
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
     method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
-    unrolled = unrolled_reduce(norm, node) if norm.resolve(node.func) is functools.reduce \
-        else mapped_together(norm, node) if norm.resolve(node.func) is map else None
+    unrolled = _unrolled(norm, node)
     if unrolled is not None:
         return norm.expr(unrolled)
     if norm.method_of_local(node, "pop") and len(node.args) <= 1:

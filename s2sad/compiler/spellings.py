@@ -5,7 +5,12 @@ one before a call is normalized, so that one rule serves both.
   np.arange(0, 3, 1)])``;
 - ``np.c_[a, b]`` is ``np.column_stack([a, b])``;
 - ``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` (operands and sublists of axis
-  numbers) is ``np.einsum("ab,bc->ac", a, b)``.
+  numbers) is ``np.einsum("ab,bc->ac", a, b)``;
+- ``np.where(c)`` (the condition alone) is ``np.nonzero(c)``, a tuple of index arrays
+  (NumPy's documentation says so): not the elementwise choice ``np.where(c, a, b)``
+  whose shape is the broadcast of its arguments';
+- ``list(reversed(xs))``, ``tuple(reversed(xs))`` are ``list(xs)[::-1]``,
+  ``tuple(xs)[::-1]`` (the iterator ``reversed`` makes is used up right there).
 """
 from __future__ import annotations
 
@@ -64,6 +69,28 @@ def einsum_sublists(norm: Normalizer, node: gast.Call) -> gast.Call | None:
                          "must be lists of integers written in the call")
     text = ",".join(subscripts) + ("->" + _letters(output) if args else "")
     return gast.Call(func=node.func, args=[const(text), *operands], keywords=node.keywords)
+
+
+def where_alone(norm: Normalizer, node: gast.Call) -> gast.Call | None:
+    """``np.where(c)`` as ``np.nonzero(c)``, or None."""
+    if len(node.args) != 1 or node.keywords or isinstance(node.args[0], gast.Starred) or \
+            norm.resolve(node.func) is not np.where:
+        return None
+    return _np_call(norm, "nonzero", list(node.args))
+
+
+def reversed_copy(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``list(reversed(xs))`` as ``list(xs)[::-1]`` (``tuple`` alike), or None."""
+    if len(node.args) != 1 or node.keywords or norm.resolve(node.func) not in (list, tuple):
+        return None
+    inner = node.args[0]
+    if not (isinstance(inner, gast.Call) and len(inner.args) == 1 and not inner.keywords
+            and not isinstance(inner.args[0], gast.Starred)
+            and norm.resolve(inner.func) is reversed):
+        return None
+    whole = gast.Call(func=node.func, args=list(inner.args), keywords=[])
+    backwards = gast.Slice(lower=None, upper=None, step=const(-1))
+    return gast.Subscript(value=whole, slice=backwards, ctx=gast.Load())
 
 
 def _axes(node: gast.expr) -> list | None:

@@ -81,8 +81,10 @@ def prod_others(a: Any, axis: Any = None) -> Any:
     """For each element, the product of the others in its group (exact at zeros)."""
     flat, axes = _last(a, axis)
     ones = np.ones(flat.shape[:-1] + (1,))
-    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    n = flat.shape[-1]  # (an empty group: the leading 1 alone, cut to no element)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)[..., :n]
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1),
+                       axis=-1)[..., ::-1][..., :n]
     a = np.asarray(a)
     moved_shape = tuple(np.delete(a.shape, axes)) + tuple(a.shape[i] for i in axes)
     out = (left * right).reshape(moved_shape)

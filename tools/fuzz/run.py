@@ -13,6 +13,7 @@ import json
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tools.fuzz.check import load, run_checks
@@ -28,9 +29,10 @@ def _alarm(signum, frame):
 
 
 def check_seed(seed: int, outdir: Path, features: dict[str, bool] | None = None,
-               timeout: int = 120) -> dict:
-    """The JSON record of one seed (its program file is removed unless it failed)."""
-    source, make_args = program(seed, features)
+               timeout: int = 120, generator: Callable = program) -> dict:
+    """The JSON record of one seed (its program file is removed unless it failed);
+    ``generator`` is ``program`` of tools/fuzz/generate.py or of tools/fuzz2."""
+    source, make_args = generator(seed, features)
     work = outdir / "progs"
     work.mkdir(parents=True, exist_ok=True)
     path = work / f"fz_{seed}.py"
