@@ -42,6 +42,7 @@ from s2sad.compiler.names import const, load
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
+from s2sad.compiler.walks import walk
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -134,7 +135,12 @@ def _receiver_first(norm: Normalizer, node: gast.Call) -> gast.Call:
 
 def _inlined_receiver(norm: Normalizer, func: gast.expr) -> bool:
     """A method called on what a call of the user's returns (a method of a record, or a
-    helper): that call is inlined first, so a record it returns is known as one."""
+    helper): that call is inlined first, so a record it returns is known as one; so is
+    an operator on a record, ``(m @ m).trace()`` (its method, ``operator_methods``)."""
+    if isinstance(func, gast.Attribute) and isinstance(func.value, (gast.BinOp, gast.UnaryOp)):
+        return any(isinstance(n, gast.Name) and receiver_class(norm, n) is not None or
+                   isinstance(n, gast.Call) and built_class(norm, n) is not None
+                   for n in walk(func.value))
     if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call)):
         return False
     inner = func.value.func
@@ -297,6 +303,9 @@ def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
 def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
     """``net.loss(x)``, ``net.layers[0](x)``, ``model(x)`` of a user's object held in a
     global or closure: its method inlined with the object as ``self``; else None."""
+    of_class = _class_method_call(norm, node, fn)  # (Shape.make(r) of a classmethod)
+    if of_class is not None:
+        return of_class
     func = node.func
     method = _method_of_object(fn if fn is not None else _constant_item(norm, func))
     if method is None or method is fn and not isinstance(func, gast.Attribute):
@@ -425,6 +434,19 @@ def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | Non
     keywords = [gast.keyword(arg=k, value=const(v)) for k, v in fn.keywords.items()
                 if k not in given] + list(node.keywords)
     return gast.copy_location(gast.Call(func=load(alias), args=args, keywords=keywords), node)
+
+
+def _class_method_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
+    """``Shape.make(r)`` of a ``@classmethod`` of the user's: its function inlined with
+    the class given as ``cls`` (a parameter given a callable: ``cls(...)`` in it builds
+    the record as ``Shape(...)`` does)."""
+    if not (inspect.ismethod(fn) and isinstance(fn.__self__, type) and
+            is_user_function(fn.__func__)) or registry.lookup_vjp(fn) is not None:
+        return None
+    args, kws = _arguments(norm, node)
+    alias = norm.namer.fresh(fn.__self__.__name__)
+    norm.callables[alias] = norm.namespace[alias] = fn.__self__
+    return inline(norm, fn.__func__, [load(alias), *args], kws, node)
 
 
 def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import match_cases
+from s2sad.compiler.scope_statements import global_refused
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
@@ -25,8 +26,6 @@ REJECTED: dict[type, tuple[str, str]] = {
                  "generator it calls is read as the list it yields), or return a list"),
     gast.YieldFrom: ("yield from", "differentiate the function that loops over the generator "
                      "(a generator it calls is read as the list it yields), or return a list"),
-    gast.Global: ("global statement", "pass the value in as an argument and return it"),
-    gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
     gast.Lambda: ("lambda held in a list, dict or other expression",
                   "bind it to a name (f = lambda v: ...) or pass it straight to the call; "
@@ -60,6 +59,10 @@ def check(src: Source, inlined: bool = False) -> Source:
                 raise error_at(src.filename, node, construct, advice)
             if type(node) in _CHECKED:
                 _check_node(src, node)
+            if type(node) is gast.Global:  # (of names only read: dropped)
+                refused = global_refused(src.filename, node, src.node)
+                if refused is not None:
+                    raise refused
     return src
 
 

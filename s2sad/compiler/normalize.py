@@ -30,7 +30,9 @@ from s2sad.compiler import (
     desugar,
     fence,
     loader,
+    operator_methods,
     resolved,
+    scope_statements,
     sequences,
     source,
 )
@@ -108,6 +110,7 @@ class Normalizer(Lookups):
         stores, local, tracked, (seqs, nested), mutated = source.once(
             ("normalizer", structure(src.node)), lambda: _analysed(src.node))
         self.stores, self.locals = Counter(stores), set(local)
+        self.stores.update(scope_statements.declared_inside(src.node))  # (bound by calls)
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
         self.out: list = []
         self.line = src.node.lineno
@@ -129,6 +132,7 @@ class Normalizer(Lookups):
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
         self.array_params: set[str] = set()  # parameters given NumPy arrays at this call
+        self.numbers: set[str] = set()  # names surely holding Python numbers (operators)
 
     # ----- helpers -----
 
@@ -220,6 +224,12 @@ class Normalizer(Lookups):
     def stmt_Pass(self, s: gast.Pass) -> None:
         pass
 
+    def stmt_Global(self, s: gast.Global) -> None:
+        pass  # (of names only read: the fence refused the others)
+
+    def stmt_Nonlocal(self, s: gast.Nonlocal) -> None:
+        scope_statements.nonlocal_checked(self, s)
+
     def stmt_Delete(self, s: gast.Delete) -> None:
         pass  # ``del name`` frees memory; it changes no value, so no derivative
 
@@ -248,6 +258,7 @@ class Normalizer(Lookups):
                 self.emit(gast.Expr(value=value), s)
 
     def stmt_Assign(self, s: gast.Assign) -> None:
+        operator_methods.note_number(self, s)
         assignments.normalize_assign(self, s)
 
     def is_local(self, node: gast.expr) -> bool:
@@ -259,6 +270,9 @@ class Normalizer(Lookups):
 
     def stmt_If(self, s: gast.If) -> None:
         test = self.atom(s.test)
+        if isinstance(test, gast.Constant) and isinstance(test.value, bool):
+            self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
+            return  # of a record decided: the other branch may not apply to it at all)
         node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
         self.emit(node, s)
 
@@ -359,14 +373,20 @@ class Normalizer(Lookups):
         made = with_sequence(self, node, lists)  # ys + [v], [0.0] * n
         if made is not None:
             return made
-        return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        left, right = self.atom(node.left), self.atom(node.right)
+        method = operator_methods.binary(self, node, left, right)  # (u + v of records)
+        return method if method is not None else \
+            gast.BinOp(left=left, op=node.op, right=right)
 
     def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
             return const(-node.operand.value)
-        if isinstance(node.op, gast.UAdd):
-            return self.expr(node.operand)
-        return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+        operand = self.atom(node.operand)
+        method = operator_methods.unary(self, node, operand)  # (-v of a record)
+        if method is not None:
+            return method
+        return operand if isinstance(node.op, gast.UAdd) else \
+            gast.UnaryOp(op=node.op, operand=operand)
 
     def expr_Compare(self, node: gast.Compare) -> gast.expr:
         return conditionals.comparison(self, node)
@@ -433,11 +453,12 @@ class Normalizer(Lookups):
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
               known: Known | None = None, lengths: dict[str, int] | None = None,
-              arrays: frozenset[str] = frozenset()) -> gast.FunctionDef:
+              arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset()
+              ) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
-    ``arrays``: the parameters given NumPy arrays."""
+    ``arrays``: the parameters given NumPy arrays; ``numbers``: given Python numbers."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)
@@ -461,6 +482,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
+    norm.numbers = {k for k in numbers if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

@@ -1,0 +1,217 @@
+"""Operators on objects of the user's classes built in the function (``u + v`` of
+``Vec2`` records, ``3.0 * d`` of a ``Dual``, ``-v``, ``A @ B``): the operator read as
+the method Python calls, inlined like any method (``u.__add__(v)``), so a small vector,
+dual-number or polynomial class with operator methods is differentiated through its
+methods (was refused as an object made inside).
+
+Python's choice of method is made here, where it is decided by the classes alone:
+``a + b`` is ``a.__add__(b)`` when ``a`` is a record whose class defines it, else
+``b.__radd__(a)`` when ``b`` is one of another class defining that; with a left operand
+that is not a record, ``b.__radd__(a)`` only where ``a`` is surely a Python number
+(a number's ``__add__`` declines a user's object; an array's does not: it maps the
+operator over its elements).  ``a += b`` is ``a.__add__(b)`` when the class has no
+``__iadd__``.  Refused at the user's line: a method that may return ``NotImplemented``
+(which one runs then depends on values), an ``__iadd__``, a right operand of a subclass
+overriding the reflected method, a left operand not known to be a number.  The record
+itself (:func:`s2sad.dataclass_args.record_class`) raises on an operator met where none
+of this applied (an object reached through a container, say), never a tuple's ``+``."""
+from __future__ import annotations
+
+import builtins
+import inspect
+import math
+from typing import TYPE_CHECKING, Any
+
+import gast
+
+from s2sad.compiler import source
+from s2sad.compiler.user_code import is_user_function
+from s2sad.compiler.walks import walk
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
+
+BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.MatMult: "matmul",
+          gast.Div: "truediv", gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
+UNARY = {gast.USub: "__neg__", gast.UAdd: "__pos__"}
+# the operator methods a record of a class may define and still be built (these are
+# read here; the rest of a tuple's protocol, __getitem__, __len__, __iter__, is not)
+FOLLOWED = frozenset({f"__{p}{op}__" for op in BINARY.values() for p in ("", "r", "i")} |
+                     set(UNARY.values()))
+_NUMBER_CALLS = {builtins.float, builtins.int, builtins.abs, builtins.len, builtins.round}
+
+
+def record_class(norm: Normalizer, atom: gast.expr) -> type | None:
+    """The user's class of the record (or object passed in) ``atom`` names, if known."""
+    from s2sad.compiler.inlining import _class_of
+    return _class_of(norm, atom)
+
+
+def _operand_class(norm: Normalizer, written: gast.expr, atom: gast.expr) -> type | None:
+    """The class of the record an operand is: by its atom, or as written, an item of a
+    list of records (``vs[0] + vs[1]``)."""
+    found = record_class(norm, atom)
+    if found is None and isinstance(written, gast.Subscript):
+        from s2sad.compiler.calls import receiver_class
+        found = receiver_class(norm, written)
+    return found
+
+
+def method_of(cls: type, name: str) -> Any:
+    """The user's function ``cls`` runs for the operator method ``name``, else None."""
+    found = inspect.getattr_static(cls, name, None)
+    return found if is_user_function(found) else None
+
+
+def binary(norm: Normalizer, node: gast.BinOp, left: gast.expr, right: gast.expr
+           ) -> gast.expr | None:
+    """``left <op> right`` (atoms) as the inlined operator method, when a record is one
+    of the operands; None when neither is."""
+    lc, rc = _operand_class(norm, node.left, left), _operand_class(norm, node.right, right)
+    if lc is None and rc is None:
+        return None
+    op, symbol, cls = BINARY.get(type(node.op)), _symbol(node), lc or rc
+    assert cls is not None
+    if op is None:
+        raise norm.error(node, f"the operator {symbol} on an object of class "
+                         f"{cls.__name__}", "call a method of the class instead")
+    forward, reflected = f"__{op}__", f"__r{op}__"
+    if getattr(node, "s2sad_augmented", False) and lc is not None and \
+            inspect.getattr_static(lc, f"__i{op}__", None) is not None:
+        raise norm.error(node, f"{symbol}= on an object of class {lc.__name__} with "
+                         f"__i{op}__ (it changes the object in place)",
+                         f"write the plain operator, a = a {symbol} b, with __{op}__")
+    if lc is not None and rc is not None and rc is not lc and issubclass(rc, lc) and \
+            method_of(rc, reflected) is not None and \
+            method_of(rc, reflected) is not method_of(lc, reflected):
+        raise _undecided(norm, node, rc, reflected, "a subclass's reflected method runs "
+                         "first")
+    if lc is not None and method_of(lc, forward) is not None:
+        return _called(norm, node, lc, forward, left, right)
+    if rc is not None and rc is not lc and method_of(rc, reflected) is not None and \
+            (lc is not None or surely_number(norm, node.left)):
+        return _called(norm, node, rc, reflected, right, left)
+    if rc is not None and lc is None and method_of(rc, reflected) is not None:
+        raise norm.error(node, f"{symbol} with an object of class {cls.__name__} on the "
+                         "right and a value on the left that may be an array (an array's "
+                         f"{forward} maps the operator over its elements)",
+                         f"write the object first (its {forward}), or make the left "
+                         "operand a Python number (float(...))")
+    raise norm.error(node, f"the operator {symbol} on an object of class {cls.__name__}",
+                     f"the class defines no {forward}/{reflected} for these operands; "
+                     "define it, or call a method")
+
+
+def unary(norm: Normalizer, node: gast.UnaryOp, operand: gast.expr) -> gast.expr | None:
+    """``-v`` / ``+v`` of a record as its ``__neg__`` / ``__pos__``; None otherwise."""
+    cls = _operand_class(norm, node.operand, operand)
+    if cls is None:
+        return None
+    name = UNARY.get(type(node.op))
+    if name is None or method_of(cls, name) is None:
+        raise norm.error(node, f"a unary operator on an object of class {cls.__name__}",
+                         "define __neg__ / __pos__, or call a method")
+    return _called(norm, node, cls, name, operand)
+
+
+def _called(norm: Normalizer, node: gast.AST, cls: type, name: str, *args: gast.expr
+            ) -> gast.expr:
+    """The method ``name`` of ``cls`` inlined with ``args`` (the first its ``self``)."""
+    from s2sad.compiler.inlining import inline
+    method = method_of(cls, name)
+    if _may_decline(method):
+        raise _undecided(norm, node, cls, name, "it may return NotImplemented")
+    this = args[0]
+    if isinstance(this, gast.Name):
+        norm.instances.setdefault(this.id, cls)
+    call = gast.copy_location(gast.Call(func=gast.Attribute(
+        value=this, attr=name, ctx=gast.Load()), args=list(args[1:]), keywords=[]), node)
+    return inline(norm, method, list(args), [], call)
+
+
+def _may_decline(method: Any) -> bool:
+    """Whether the method's body names ``NotImplemented`` (returns it on some path)."""
+    tree = source.load(method).node
+    return any(isinstance(n, gast.Name) and n.id == "NotImplemented" for n in walk(tree))
+
+
+def _undecided(norm: Normalizer, node: gast.AST, cls: type, name: str, why: str
+               ) -> Exception:
+    return norm.error(node, f"an operator of class {cls.__name__} ({name}: {why})",
+                      "which method Python runs is decided by values there; call the "
+                      "method you mean, a.__add__(b), or a plain method")
+
+
+def _symbol(node: gast.BinOp) -> str:
+    return {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.MatMult: "@",
+            gast.Div: "/", gast.FloorDiv: "//", gast.Mod: "%", gast.Pow: "**",
+            gast.BitAnd: "&", gast.BitOr: "|", gast.BitXor: "^", gast.LShift: "<<",
+            gast.RShift: ">>"}.get(type(node.op), "an operator")
+
+
+def surely_number(norm: Normalizer, e: gast.expr) -> bool:
+    """Whether ``e`` (as the user wrote it) is surely a Python number, never an array:
+    a literal, a parameter given a number at this call (or a name bound once to such an
+    expression), arithmetic of those, ``float(...)``, ``len(...)``, a ``math`` function."""
+    if isinstance(e, gast.Constant):
+        return type(e.value) in (int, float, complex, bool)
+    if isinstance(e, gast.Name):
+        return e.id in norm.numbers
+    if isinstance(e, gast.UnaryOp):
+        return surely_number(norm, e.operand)
+    if isinstance(e, gast.BinOp):
+        return surely_number(norm, e.left) and surely_number(norm, e.right)
+    if isinstance(e, gast.Call) and isinstance(e.func, (gast.Name, gast.Attribute)):
+        fn = norm.resolve(e.func)
+        return fn in _NUMBER_CALLS or callable(fn) and \
+            getattr(fn, "__module__", None) == "math" and fn is not math.prod
+    return False
+
+
+def note_number(norm: Normalizer, s: gast.Assign) -> None:
+    """``s = 2.0 * a`` binding a name once to a number: known as one."""
+    if len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and \
+            norm.stores[s.targets[0].id] == 1 and surely_number(norm, s.value):
+        norm.numbers.add(s.targets[0].id)
+
+
+def decided_isinstance(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``isinstance(o, Dual)`` decided where the class of ``o`` is known (a record of
+    the user's class, a number) and the classes asked about are the user's: the literal
+    result, so an operator method's branch for the other kind of operand (``self.a + o``
+    when ``o`` is a ``Dual``) is not read at all (``Normalizer.stmt_If``)."""
+    if len(node.args) != 2 or node.keywords or \
+            norm.resolve(node.func) is not builtins.isinstance:
+        return None
+    classes = norm.resolve(node.args[1]) if isinstance(
+        node.args[1], (gast.Name, gast.Attribute)) else None
+    if isinstance(node.args[1], gast.Tuple):
+        classes = tuple(norm.resolve(e) if isinstance(e, (gast.Name, gast.Attribute))
+                        else None for e in node.args[1].elts)
+    kinds = classes if isinstance(classes, tuple) else (classes,)
+    if not kinds or not all(isinstance(k, type) and _users(k) for k in kinds):
+        return None
+    first = node.args[0]
+    cls = record_class(norm, first)
+    if cls is not None:
+        return gast.Constant(value=issubclass(cls, kinds), kind=None)
+    if surely_number(norm, first):
+        return gast.Constant(value=False, kind=None)  # (no class of the user's is a number's)
+    return None
+
+
+def _users(cls: type) -> bool:
+    root = (getattr(cls, "__module__", None) or "builtins").split(".")[0]
+    return root not in ("builtins", "numpy", "scipy", "s2sad") and \
+        not issubclass(cls, (int, float, complex))
+
+
+def passed_number(norm: Normalizer, child: Normalizer, param: str, value: Any) -> None:
+    """A helper's parameter given a number the caller knows is one (``__mul__(self, s)``
+    called with ``2.0``): a number in the helper too, where it is not bound again."""
+    if child.stores[param]:
+        return
+    if isinstance(value, gast.Constant) and type(value.value) in (int, float, complex) or \
+            isinstance(value, gast.Name) and (value.id in norm.numbers or any(
+                norm.rename.get(p) == value.id for p in norm.numbers)):
+        child.numbers.add(param)
