@@ -39,6 +39,7 @@ from s2sad.compiler.local_functions import (
     unrolled_reduce,
 )
 from s2sad.compiler.names import const, load
+from s2sad.compiler.operator_methods import decided_isinstance
 from s2sad.compiler.spellings import einsum_sublists
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
@@ -350,7 +351,8 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
 
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
-    method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
+    method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values,
+    ``isinstance`` of a record decided."""
     unrolled = unrolled_reduce(norm, node) if norm.resolve(node.func) is functools.reduce \
         else mapped_together(norm, node) if norm.resolve(node.func) is map else None
     if unrolled is not None:
@@ -359,7 +361,8 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return popped(norm, node)
     if is_set_default(norm, node):
         return set_default(norm, node)
-    keyed = keyed_selection(norm, node)  # (max(xs, key=lambda v: ...) reading locals)
+    keyed = keyed_selection(norm, node) or \
+        decided_isinstance(norm, node)  # (max(xs, key=lambda v: ...), isinstance(o, Dual))
     if keyed is not None:
         return keyed
     if _sum_of_terms(norm, node) or _joined(norm, node):
