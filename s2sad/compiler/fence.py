@@ -88,6 +88,9 @@ def _allowed_in_calls(found: list) -> set[int]:
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \
                 isinstance(node.targets[0], gast.Name):
             allowed.add(id(node.value))  # f = lambda y: ...: a def inside, by another name
+        if isinstance(node, gast.FunctionDef):  # a generator defined inside: its calls
+            allowed |= {id(n) for n in walk(node)  # read as the lists it yields
+                        if isinstance(n, (gast.Yield, gast.YieldFrom))}
         if isinstance(node, gast.With) and all(_only_warnings(i) for i in node.items):
             allowed.add(id(node))  # with np.errstate(...): its body, as it is
     return allowed

@@ -87,9 +87,11 @@ def binary(norm: Normalizer, node: gast.BinOp, left: gast.expr, right: gast.expr
         raise _undecided(norm, node, rc, reflected, "a subclass's reflected method runs "
                          "first")
     if lc is not None and method_of(lc, forward) is not None:
+        _used(norm, node.left, node.right if rc is not None else None)
         return _called(norm, node, lc, forward, left, right)
     if rc is not None and rc is not lc and method_of(rc, reflected) is not None and \
             (lc is not None or surely_number(norm, node.left)):
+        _used(norm, node.right, node.left if lc is not None else None)
         return _called(norm, node, rc, reflected, right, left)
     if rc is not None and lc is None and method_of(rc, reflected) is not None:
         raise norm.error(node, f"{symbol} with an object of class {cls.__name__} on the "
@@ -111,7 +113,17 @@ def unary(norm: Normalizer, node: gast.UnaryOp, operand: gast.expr) -> gast.expr
     if name is None or method_of(cls, name) is None:
         raise norm.error(node, f"a unary operator on an object of class {cls.__name__}",
                          "define __neg__ / __pos__, or call a method")
+    _used(norm, node.operand)
     return _called(norm, node, cls, name, operand)
+
+
+def _used(norm: Normalizer, *written: gast.expr | None) -> None:
+    """The operands read as records of their classes: a name bound to a record at its
+    first binding must be one at each (:func:`s2sad.compiler.calls._class_used`)."""
+    from s2sad.compiler.calls import _class_used
+    for e in written:
+        if e is not None:
+            _class_used(norm, e)
 
 
 def _called(norm: Normalizer, node: gast.AST, cls: type, name: str, *args: gast.expr
@@ -194,6 +206,7 @@ def decided_isinstance(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     first = node.args[0]
     cls = record_class(norm, first)
     if cls is not None:
+        _used(norm, first)
         return gast.Constant(value=issubclass(cls, kinds), kind=None)
     if surely_number(norm, first):
         return gast.Constant(value=False, kind=None)  # (no class of the user's is a number's)

@@ -51,6 +51,14 @@ def declared_inside(node: gast.AST) -> set[str]:
     return {name for n in walk(node) if isinstance(n, gast.Nonlocal) for name in n.names}
 
 
+def reaching(node: gast.AST, params: set[str]) -> set[str]:
+    """The enclosing variables a nested def (or a def inside it) binds by ``nonlocal``:
+    its own declarations, and those of defs inside it it does not bind itself."""
+    own = {n.id for n in own_nodes(node) if isinstance(n, gast.Name) and
+           isinstance(n.ctx, gast.Store)} | params
+    return declared_nonlocal(node) | (declared_inside(node) - own)
+
+
 def compiled_text(text: str, lineno: int, declared: set[str], name: str) -> tuple[str, bool]:
     """A nested def's text (starting at its own line ``lineno``) made to compile alone:
     with ``declared`` names, wrapped in a def binding them that returns it (``nonlocal``
