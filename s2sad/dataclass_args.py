@@ -115,6 +115,13 @@ def other_dunders(cls: type, followed: bool = False) -> bool:
     return any(not banned.isdisjoint(vars(klass)) for klass in cls.__mro__[:-1])
 
 
+def special_methods(cls: type) -> set[str]:
+    """The special methods of a record's tuple protocol, operators and comparisons
+    ``cls`` (or a base) defines."""
+    banned = _PROTOCOL if dataclasses.is_dataclass(cls) else _PROTOCOL | _COMPARED
+    return {n for klass in cls.__mro__[:-1] for n in vars(klass)} & banned
+
+
 def _operators_refused(cls: type) -> dict[str, Any]:
     """For the record of ``cls``: each operator method ``cls`` defines raising, where
     the compiler did not read the operator as the method (not a tuple's ``+``)."""

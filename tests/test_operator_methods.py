@@ -400,3 +400,42 @@ def test_what_the_classes_do_not_decide_is_refused(f, line):
     where = str(err.value).split(":")
     assert where[0].endswith("test_operator_methods.py")
     assert linecache.getline(where[0], int(where[1])).strip() == line
+
+
+def counter_times_vector(a):
+    p = Vec2(a, 1.0)
+    v = Vec2(1.0, a)
+    for k in range(3):
+        p = p + k * v  # (a range counter is an int: v.__rmul__(k))
+    return p.x * p.y
+
+
+def test_a_loop_counter_on_the_left():
+    check_grad(counter_times_vector, 0.7)
+    check_jvp(counter_times_vector, 0.7)
+
+
+class Poly:
+    def __init__(self, c):
+        self.c = c
+
+    def __len__(self):
+        return len(self.c)
+
+    def __getitem__(self, i):
+        return self.c[i]
+
+
+def indexed_polynomial(c):
+    p = Poly(c)
+    s = 0.0
+    for i in range(len(p)):
+        s = s + p[i] ** 2
+    return s
+
+
+def test_indexing_and_len_are_refused_naming_them():
+    """``p[i]`` of a record would be its i-th field: refused, the methods named."""
+    with pytest.raises(s2sad.DifferentiationError, match="__getitem__, __len__") as err:
+        s2sad.grad(indexed_polynomial)(np.array([1.0, 0.5]))
+    assert "test_operator_methods.py:" in str(err.value)
