@@ -135,4 +135,6 @@ def _operators_refused(cls: type) -> dict[str, Any]:
                 "function, or call a method")
         return operator
     defined = {n for klass in cls.__mro__[:-1] for n in vars(klass)} & OPERATOR_METHODS
+    if not dataclasses.is_dataclass(cls):  # (a plain object compares by identity)
+        defined |= {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"}
     return {n: refused(n) for n in sorted(defined)}

@@ -439,3 +439,30 @@ def test_indexing_and_len_are_refused_naming_them():
     with pytest.raises(s2sad.DifferentiationError, match="__getitem__, __len__") as err:
         s2sad.grad(indexed_polynomial)(np.array([1.0, 0.5]))
     assert "test_operator_methods.py:" in str(err.value)
+
+
+def compared_by_identity(a):
+    u = Vec2(a, 1.0)
+    v = Vec2(a, 1.0)
+    if u == v:  # (False in Python: two objects; a record of the fields would say True)
+        return u.x * 2.0
+    return u.x * 3.0
+
+
+def compared_to_none(a, o=None):
+    u = Vec2(a, 1.0)
+    if u is not None:
+        return u.x * 2.0
+    return u.x * 3.0
+
+
+def test_comparing_objects_made_inside_is_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="comparison of an object of class "
+                       "Vec2") as err:
+        s2sad.grad(compared_by_identity)(0.7)
+    assert "test_operator_methods.py:" in str(err.value)
+
+
+def test_is_none_of_an_object_made_inside_is_decided():
+    check_grad(compared_to_none, 0.7)
+    assert s2sad.grad(compared_to_none)(0.7) == pytest.approx(2.0)

@@ -18,6 +18,7 @@ of this applied (an object reached through a container, say), never a tuple's ``
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import inspect
 import math
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import source
+from s2sad.compiler.field_writes import built_record
 from s2sad.compiler.user_code import is_user_function
 from s2sad.compiler.walks import walk
 
@@ -124,6 +126,36 @@ def _used(norm: Normalizer, *written: gast.expr | None) -> None:
     for e in written:
         if e is not None:
             _class_used(norm, e)
+
+
+def compared(norm: Normalizer, node: gast.Compare, left: gast.expr, right: gast.expr
+             ) -> gast.expr | None:
+    """The first comparison of ``node`` (its operands ``left``, ``right`` as atoms) where
+    one is a record: ``o is None`` decided (a record is an object, never None); ``==`` of
+    two dataclasses kept (a dataclass compares its fields in order, as the record's tuple
+    does); any other refused (a plain object is compared by identity or by its own
+    methods, a record by its fields).  None where no record is compared."""
+    written = (node.left, node.comparators[0])
+    classes = [_operand_class(norm, w, a) for w, a in zip(written, (left, right))]
+    if classes == [None, None]:
+        return None
+    op = node.ops[0]
+    other = right if classes[0] is not None else left
+    if isinstance(op, (gast.Is, gast.IsNot)) and isinstance(other, gast.Constant) and \
+            other.value is None:
+        return gast.Constant(value=isinstance(op, gast.IsNot), kind=None)
+    if isinstance(op, (gast.Eq, gast.NotEq)) and all(
+            c is not None and dataclasses.is_dataclass(c) for c in classes):
+        return None
+    made = [c is not None and (built_record(norm, a) is not None or isinstance(
+        w, gast.Subscript)) for c, w, a in zip(classes, written, (left, right))]
+    if not any(made):
+        return None  # (objects passed in are compared as Python compares them)
+    cls = next(c for c, m in zip(classes, made) if m and c is not None)
+    raise norm.error(node, f"a comparison of an object of class {cls.__name__}",
+                     "Python compares such objects by identity (or by the class's own "
+                     "method), which s2sad does not follow for an object made inside: "
+                     "compare their attributes, u.x == v.x")
 
 
 def _called(norm: Normalizer, node: gast.AST, cls: type, name: str, *args: gast.expr
