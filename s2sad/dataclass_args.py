@@ -65,7 +65,8 @@ def record_class(cls: type, names: list[str] | None = None) -> type:
         own = {k: v for k, v in vars(cls).items() if k not in _DUNDERS and k not in names}
         body = {**own, "__module__": cls.__module__, "__qualname__": cls.__qualname__,
                 "__init__": _no_init, "__repr__": base.__repr__, "__eq__": tuple.__eq__,
-                "__hash__": tuple.__hash__, "_fields": tuple(names), **_operators_refused(cls),
+                "__hash__": tuple.__hash__, "_fields": tuple(names), "_s2sad_class": cls,
+                **_operators_refused(cls),
                 **{n: property(operator.itemgetter(i)) for i, n in enumerate(names)
                    if n != base._fields[i]}}
         try:

@@ -466,3 +466,32 @@ def test_comparing_objects_made_inside_is_refused():
 def test_is_none_of_an_object_made_inside_is_decided():
     check_grad(compared_to_none, 0.7)
     assert s2sad.grad(compared_to_none)(0.7) == pytest.approx(2.0)
+
+
+class Scaled:
+    """``*`` by a number or by another vector (a dot product), told apart by isinstance."""
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __mul__(self, o):
+        if isinstance(o, (int, float)):
+            return Scaled(self.x * o, self.y * o)
+        if isinstance(o, tuple):  # (never for a Scaled: a record is a tuple, it is not)
+            return Scaled(self.x * o[0], self.y * o[1])
+        return self.x * o.x + self.y * o.y
+
+    __rmul__ = __mul__
+
+
+def scaled_then_dotted(a):
+    u = Scaled(a, 2.0)
+    w = 3.0 * u * a
+    return u * w
+
+
+def test_isinstance_against_builtin_classes():
+    check_grad(scaled_then_dotted, 0.7)
+    check_jvp(scaled_then_dotted, 0.7)
+    assert s2sad.grad(scaled_then_dotted)(0.7) == pytest.approx(3 * 3 * 0.7 ** 2 + 4 * 3)

@@ -132,7 +132,8 @@ class Normalizer(Lookups):
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
         self.array_params: set[str] = set()  # parameters given NumPy arrays at this call
-        self.numbers: set[str] = set()  # names surely holding Python numbers (operators)
+        # names surely holding numbers (operators) -> their exact type where known
+        self.numbers: dict[str, type | None] = {}
 
     # ----- helpers -----
 
@@ -272,7 +273,11 @@ class Normalizer(Lookups):
         test = self.atom(s.test)
         if isinstance(test, gast.Constant) and isinstance(test.value, bool):
             self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
-            return  # of a record decided: the other branch may not apply to it at all)
+            # of a record decided: the other branch may not apply to it at all, and
+            # binds nothing: ``result = C(...)`` of the branch taken is its one binding)
+            self.stores.subtract(own_stores(gast.Module(
+                body=s.orelse if test.value else s.body, type_ignores=[])))
+            return
         node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
         self.emit(node, s)
 
@@ -458,7 +463,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
-    ``arrays``: the parameters given NumPy arrays; ``numbers``: given Python numbers."""
+    ``arrays``: the parameters given NumPy arrays; ``numbers``: given numbers."""
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)
@@ -482,7 +487,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
-    norm.numbers = {k for k in numbers if not norm.stores[k]}
+    norm.numbers = {k: None for k in numbers if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

@@ -21,13 +21,15 @@ import builtins
 import dataclasses
 import inspect
 import math
+import sys
 from typing import TYPE_CHECKING, Any
 
 import gast
 
+from s2sad import runtime
 from s2sad.compiler import source
 from s2sad.compiler.field_writes import built_record
-from s2sad.compiler.user_code import is_user_function
+from s2sad.compiler.user_code import LIBRARY_ROOTS, is_user_function
 from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
@@ -36,10 +38,6 @@ if TYPE_CHECKING:
 BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.MatMult: "matmul",
           gast.Div: "truediv", gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
 UNARY = {gast.USub: "__neg__", gast.UAdd: "__pos__"}
-# the operator methods a record of a class may define and still be built (these are
-# read here; the rest of a tuple's protocol, __getitem__, __len__, __iter__, is not)
-FOLLOWED = frozenset({f"__{p}{op}__" for op in BINARY.values() for p in ("", "r", "i")} |
-                     set(UNARY.values()))
 _NUMBER_CALLS = {builtins.float, builtins.int, builtins.abs, builtins.len, builtins.round}
 
 
@@ -216,14 +214,17 @@ def note_number(norm: Normalizer, s: gast.Assign) -> None:
     """``s = 2.0 * a`` binding a name once to a number: known as one."""
     if len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and \
             norm.stores[s.targets[0].id] == 1 and surely_number(norm, s.value):
-        norm.numbers.add(s.targets[0].id)
+        value = s.value
+        norm.numbers[s.targets[0].id] = type(value.value) if isinstance(
+            value, gast.Constant) else None
 
 
 def decided_isinstance(norm: Normalizer, node: gast.Call) -> gast.expr | None:
-    """``isinstance(o, Dual)`` decided where the class of ``o`` is known (a record of
-    the user's class, a number) and the classes asked about are the user's: the literal
-    result, so an operator method's branch for the other kind of operand (``self.a + o``
-    when ``o`` is a ``Dual``) is not read at all (``Normalizer.stmt_If``)."""
+    """``isinstance(o, Dual)`` decided where the class of ``o`` is known: a record of
+    the user's class (its class's answer, ``isinstance(o, tuple)`` too: False), or a
+    number asked about the user's classes: the literal result, so an operator method's
+    branch for the other kind of operand (``self.a + o`` when ``o`` is a ``Dual``) is
+    not read at all (``Normalizer.stmt_If``)."""
     if len(node.args) != 2 or node.keywords or \
             norm.resolve(node.func) is not builtins.isinstance:
         return None
@@ -233,16 +234,32 @@ def decided_isinstance(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         classes = tuple(norm.resolve(e) if isinstance(e, (gast.Name, gast.Attribute))
                         else None for e in node.args[1].elts)
     kinds = classes if isinstance(classes, tuple) else (classes,)
-    if not kinds or not all(isinstance(k, type) and _users(k) for k in kinds):
+    if not kinds or not all(isinstance(k, type) for k in kinds):
         return None
     first = node.args[0]
     cls = record_class(norm, first)
-    if cls is not None:
+    if cls is not None:  # (the class's answer: a record is a tuple, the object is not)
         _used(norm, first)
         return gast.Constant(value=issubclass(cls, kinds), kind=None)
+    exact = norm.numbers.get(first.id) if isinstance(first, gast.Name) else \
+        type(first.value) if isinstance(first, gast.Constant) else None
+    if exact is not None:  # (o = 3.0 given to __mul__(self, o): a float)
+        return gast.Constant(value=issubclass(exact, kinds), kind=None)
+    if any(issubclass(tuple, k) for k in kinds) and _users_code(norm):  # (tuple: a
+        # record is one, the object it stands for is not; a library's tests left as is)
+        return gast.Call(func=norm.ref(runtime.object_is), args=[
+            norm.atom(first), norm.atom(node.args[1])], keywords=[])
+    if not all(_users(k) for k in kinds):
+        return None
     if surely_number(norm, first):
         return gast.Constant(value=False, kind=None)  # (no class of the user's is a number's)
     return None
+
+
+def _users_code(norm: Normalizer) -> bool:
+    """Whether the function being read is the user's (not a library's closed form)."""
+    module = getattr(norm.src.fn, "__module__", None) or ""
+    return module.split(".")[0] not in LIBRARY_ROOTS and module not in sys.stdlib_module_names
 
 
 def _users(cls: type) -> bool:
@@ -256,7 +273,9 @@ def passed_number(norm: Normalizer, child: Normalizer, param: str, value: Any) -
     called with ``2.0``): a number in the helper too, where it is not bound again."""
     if child.stores[param]:
         return
-    if isinstance(value, gast.Constant) and type(value.value) in (int, float, complex) or \
-            isinstance(value, gast.Name) and (value.id in norm.numbers or any(
-                norm.rename.get(p) == value.id for p in norm.numbers)):
-        child.numbers.add(param)
+    if isinstance(value, gast.Constant) and type(value.value) in (int, float, complex):
+        child.numbers[param] = type(value.value)
+    elif isinstance(value, gast.Name):
+        known = next((p for p in norm.numbers if value.id in (p, norm.rename.get(p))), None)
+        if known is not None:
+            child.numbers[param] = norm.numbers[known]
