@@ -495,3 +495,14 @@ def test_isinstance_against_builtin_classes():
     check_grad(scaled_then_dotted, 0.7)
     check_jvp(scaled_then_dotted, 0.7)
     assert s2sad.grad(scaled_then_dotted)(0.7) == pytest.approx(3 * 3 * 0.7 ** 2 + 4 * 3)
+
+
+def dotted_with_one_from_a_dict(a):
+    held = {"u": Scaled(a, 2.0)}
+    return Scaled(1.0, a) * held["u"]  # (the operand's class not known when read: the
+    # method's isinstance(o, tuple) asked at run time, as of the object, False)
+
+
+def test_isinstance_of_an_object_not_followed():
+    check_grad(dotted_with_one_from_a_dict, 0.7)
+    assert s2sad.grad(dotted_with_one_from_a_dict)(0.7) == pytest.approx(3.0)  # (a + 2a)
