@@ -506,3 +506,26 @@ def dotted_with_one_from_a_dict(a):
 def test_isinstance_of_an_object_not_followed():
     check_grad(dotted_with_one_from_a_dict, 0.7)
     assert s2sad.grad(dotted_with_one_from_a_dict)(0.7) == pytest.approx(3.0)  # (a + 2a)
+
+
+class Repeated:
+    def __init__(self, v):
+        self.v = v
+
+    def __rmul__(self, k):
+        if isinstance(k, int):
+            return Repeated(self.v * k)
+        return Repeated(self.v * k * 2.0)
+
+
+def numpy_number_on_the_left(x, k):
+    return (k * Repeated(x)).v
+
+
+@pytest.mark.parametrize("k, slope", [(np.int64(3), 3.0), (np.float32(2.0), 4.0), (3, 3.0)])
+def test_a_numpy_number_on_the_left_is_given_as_python_gives_it(k, slope):
+    """``np.int64(3) * r`` calls ``r.__rmul__(3)`` with a Python int: the method's
+    ``isinstance(k, int)`` holds, as it does here."""
+    assert numpy_number_on_the_left(0.7, k) == pytest.approx(0.7 * slope)
+    assert s2sad.grad(numpy_number_on_the_left)(0.7, k) == pytest.approx(slope)
+    check_jvp(numpy_number_on_the_left, 0.7, k)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.MatMult: "matmul",
           gast.Div: "truediv", gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
 UNARY = {gast.USub: "__neg__", gast.UAdd: "__pos__"}
-_NUMBER_CALLS = {builtins.float, builtins.int, builtins.abs, builtins.len, builtins.round}
+_NUMBER_CALLS = {builtins.float, builtins.int, builtins.len}
 
 
 def record_class(norm: Normalizer, atom: gast.expr) -> type | None:
@@ -92,6 +92,8 @@ def binary(norm: Normalizer, node: gast.BinOp, left: gast.expr, right: gast.expr
     if rc is not None and rc is not lc and method_of(rc, reflected) is not None and \
             (lc is not None or surely_number(norm, node.left)):
         _used(norm, node.right, node.left if lc is not None else None)
+        if lc is None:
+            left = _as_python(norm, node.left, left)
         return _called(norm, node, rc, reflected, right, left)
     if rc is not None and lc is None and method_of(rc, reflected) is not None:
         raise norm.error(node, f"{symbol} with an object of class {cls.__name__} on the "
@@ -171,6 +173,18 @@ def _called(norm: Normalizer, node: gast.AST, cls: type, name: str, *args: gast.
     return inline(norm, method, list(args), [], call)
 
 
+def _as_python(norm: Normalizer, written: gast.expr, atom: gast.expr) -> gast.expr:
+    """A number on the left of a reflected operator as Python gives it to the method: a
+    NumPy scalar's ``*`` passes the Python number it holds (``float`` of ``np.float32``,
+    ``int`` of ``np.int64``: ``isinstance(o, int)`` then holds); a literal, a ``range``
+    counter as they are."""
+    exact = norm.numbers.get(written.id) if isinstance(written, gast.Name) else None
+    if isinstance(atom, gast.Constant) or exact in (int, float, complex, bool):
+        return atom
+    return norm.temp(gast.Call(func=norm.ref(runtime.python_number), args=[atom],
+                               keywords=[]), "number", written)
+
+
 def _may_decline(method: Any) -> bool:
     """Whether the method's body names ``NotImplemented`` (returns it on some path)."""
     tree = source.load(method).node
@@ -205,6 +219,8 @@ def surely_number(norm: Normalizer, e: gast.expr) -> bool:
         return surely_number(norm, e.left) and surely_number(norm, e.right)
     if isinstance(e, gast.Call) and isinstance(e.func, (gast.Name, gast.Attribute)):
         fn = norm.resolve(e.func)
+        if fn in (builtins.abs, builtins.round):  # (of an array: an array)
+            return all(surely_number(norm, a) for a in e.args)
         return fn in _NUMBER_CALLS or callable(fn) and \
             getattr(fn, "__module__", None) == "math" and fn is not math.prod
     return False
