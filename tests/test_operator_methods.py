@@ -387,7 +387,16 @@ def reached_through_a_dict(x):
     return np.sum(w.x)
 
 
+def summed_from_an_item(x):
+    vs = [Vec2(x, 1.0), Vec2(2.0, x)]
+    t = vs[0]
+    for k in range(1, 2):
+        t = t + vs[k]
+    return np.sum(t.x)
+
+
 @pytest.mark.parametrize("f, line", [
+    (summed_from_an_item, "t = t + vs[k]"),
     (may_decline, "n = Declining(x) + Declining(2.0 * x)"),
     (array_on_the_left, "w = x * Vec2(x[0], x[1])"),
     (in_place_method, "p += InPlace(x * x)"),

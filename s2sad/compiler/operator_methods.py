@@ -101,6 +101,12 @@ def binary(norm: Normalizer, node: gast.BinOp, left: gast.expr, right: gast.expr
                          f"{forward} maps the operator over its elements)",
                          f"write the object first (its {forward}), or make the left "
                          "operand a Python number (float(...))")
+    if lc is None and method_of(cls, forward) is not None:
+        raise norm.error(node, f"{symbol} with an object of class {cls.__name__} on the "
+                         "right and, on the left, a value whose class s2sad does not know "
+                         "(a name bound to other values too, or an item of a container)",
+                         f"start from a name bound only to {cls.__name__} objects "
+                         f"(t = vs[0] + vs[1]), or call {forward} yourself")
     raise norm.error(node, f"the operator {symbol} on an object of class {cls.__name__}",
                      f"the class defines no {forward}/{reflected} for these operands; "
                      "define it, or call a method")
