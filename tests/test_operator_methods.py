@@ -538,3 +538,55 @@ def test_a_numpy_number_on_the_left_is_given_as_python_gives_it(k, slope):
     assert numpy_number_on_the_left(0.7, k) == pytest.approx(0.7 * slope)
     assert s2sad.grad(numpy_number_on_the_left)(0.7, k) == pytest.approx(slope)
     check_jvp(numpy_number_on_the_left, 0.7, k)
+
+
+class Coefficients:
+    def __init__(self, c):
+        self.c = c
+
+    def __add__(self, o):
+        return Coefficients(self.c + o.c)
+
+    def __mul__(self, s):
+        return Coefficients(self.c * s)
+
+    def __call__(self, x):
+        return np.polyval(self.c, x)
+
+    def blend(self, o, t):
+        return self * (1.0 - t) + o * t
+
+
+def called_sum(c):
+    p = Coefficients(c)
+    return (p + p * c[0])(0.5)
+
+
+def blended_in_a_branch(c):
+    p, q = Coefficients(c), Coefficients(c * c)
+    r = p.blend(q, 0.3) if c[0] > 0 else q.blend(p, 0.6)
+    return r(0.5) + r(-1.0)
+
+
+def stepped_by_a_helper(c):
+    def step(p, v):
+        return p + v * 0.1
+    p = Coefficients(c)
+    for _ in range(3):
+        p = step(p, Coefficients(np.sin(c)))
+    return p(0.3)
+
+
+C = np.array([1.0, -0.5, 2.0])
+
+
+@pytest.mark.parametrize("f", [called_sum, stepped_by_a_helper])
+def test_call_of_an_operator_result_and_helpers(f):
+    check_grad(f, C)
+    check_jvp(f, C)
+
+
+@pytest.mark.parametrize("c", [C, -C])
+def test_operators_in_methods_in_both_branches(c):
+    check_grad(blended_in_a_branch, c)
+    check_jvp(blended_in_a_branch, c)

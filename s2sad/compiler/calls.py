@@ -125,7 +125,12 @@ def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
 
 
 def _receiver_first(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``v.plus(w).scaled(k)``: ``v.plus(w)`` inlined first (:func:`_inlined_receiver`)."""
+    """``v.plus(w).scaled(k)``: ``v.plus(w)`` inlined first (:func:`_inlined_receiver`);
+    ``(p + q)(x)`` of records: ``p + q`` first, its ``__call__`` then known."""
+    if isinstance(node.func, (gast.BinOp, gast.UnaryOp)) and _inlined_receiver(
+            norm, gast.Attribute(value=node.func, attr="__call__", ctx=gast.Load())):
+        return gast.copy_location(gast.Call(func=norm.atom(node.func), args=node.args,
+                                            keywords=node.keywords), node)
     if not _inlined_receiver(norm, node.func):
         return node
     receiver = norm.atom(node.func.value)
