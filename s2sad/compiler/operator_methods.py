@@ -9,12 +9,16 @@ Python's choice of method is made here, where it is decided by the classes alone
 ``b.__radd__(a)`` when ``b`` is one of another class defining that; with a left operand
 that is not a record, ``b.__radd__(a)`` only where ``a`` is surely a Python number
 (a number's ``__add__`` declines a user's object; an array's does not: it maps the
-operator over its elements).  ``a += b`` is ``a.__add__(b)`` when the class has no
-``__iadd__``.  Refused at the user's line: a method that may return ``NotImplemented``
-(which one runs then depends on values), an ``__iadd__``, a right operand of a subclass
-overriding the reflected method, a left operand not known to be a number.  The record
-itself (:func:`s2sad.dataclass_args.record_class`) raises on an operator met where none
-of this applied (an object reached through a container, say), never a tuple's ``+``."""
+operator over its elements), given as Python gives it (a NumPy scalar's Python number).
+``a += b`` is ``a.__add__(b)`` when the class has no ``__iadd__``.  ``isinstance(o, C)``
+of a record is decided by its class (the object's answer: a record is a tuple, the
+object is not), and a comparison of records made inside refused (Python compares the
+objects, a tuple their fields).  Refused at the user's line: a method that may return
+``NotImplemented`` (which one runs then depends on values), an ``__iadd__``, a right
+operand of a subclass overriding the reflected method, a left operand not known to be a
+number.  The record itself (:func:`s2sad.dataclass_args.record_class`) raises on an
+operator or comparison met where none of this applied (an object reached through a
+container, say), never a tuple's ``+`` or ``==``."""
 from __future__ import annotations
 
 import builtins
