@@ -191,8 +191,10 @@ def _as_python(norm: Normalizer, written: gast.expr, atom: gast.expr) -> gast.ex
     exact = norm.numbers.get(written.id) if isinstance(written, gast.Name) else None
     if isinstance(atom, gast.Constant) or exact in (int, float, complex, bool):
         return atom
-    return norm.temp(gast.Call(func=norm.ref(runtime.python_number), args=[atom],
+    made = norm.temp(gast.Call(func=norm.ref(runtime.python_number), args=[atom],
                                keywords=[]), "number", written)
+    norm.numbers[made.id] = None  # (a number in the method too: its isinstance decided)
+    return made
 
 
 def _may_decline(method: Any) -> bool:
