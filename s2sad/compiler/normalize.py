@@ -119,6 +119,7 @@ class Normalizer(Lookups):
         self.instances: dict[str, type] = {}  # parameters given an object of this class
         self.built: set[str] = set()  # of those, records built inside (field_writes)
         self.tentative: dict[str, list] = {}  # names bound to records: class, bindings
+        self.dropped: Counter = Counter()  # bindings in branches decided not to run
         self.fields: dict[str, dict[str, tuple]] = {}  # record -> attribute -> (function, path)
         self.item_lists: dict[str, type] = {}  # locals holding a list of records of a class
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
@@ -273,9 +274,9 @@ class Normalizer(Lookups):
         test = self.atom(s.test)
         if isinstance(test, gast.Constant) and isinstance(test.value, bool):
             self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
-            # of a record decided: the other branch may not apply to it at all, and
-            # binds nothing: ``result = C(...)`` of the branch taken is its one binding)
-            self.stores.subtract(own_stores(gast.Module(
+            # of a record decided: the other branch may not apply to it at all; its
+            # bindings never run: ``result = C(...)`` of the branch taken is checked)
+            self.dropped.update(own_stores(gast.Module(
                 body=s.orelse if test.value else s.body, type_ignores=[])))
             return
         node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
