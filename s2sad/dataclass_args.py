@@ -65,7 +65,8 @@ def record_class(cls: type, names: list[str] | None = None) -> type:
         own = {k: v for k, v in vars(cls).items() if k not in _DUNDERS and k not in names}
         body = {**own, "__module__": cls.__module__, "__qualname__": cls.__qualname__,
                 "__init__": _no_init, "__repr__": base.__repr__, "__eq__": tuple.__eq__,
-                "__hash__": tuple.__hash__, "_fields": tuple(names),
+                "__hash__": tuple.__hash__, "_fields": tuple(names), "_s2sad_class": cls,
+                **_operators_refused(cls),
                 **{n: property(operator.itemgetter(i)) for i, n in enumerate(names)
                    if n != base._fields[i]}}
         try:
@@ -96,11 +97,45 @@ _PROTOCOL = {"__getitem__", "__setitem__", "__delitem__", "__iter__", "__len__",
              "__getnewargs__"} | {
     f"__{p}{op}__" for op in _OPERATORS for p in ("", "r", "i")}
 # (a dataclass's own compare its fields in order, as the record's tuple does: kept)
+# the operators compiler/operator_methods.py reads as the user's methods
+OPERATOR_METHODS = frozenset({f"__{p}{op}__" for op in (
+    "add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "pow") for p in (
+    "", "r", "i")} | {"__neg__", "__pos__"})
 _COMPARED = {"__eq__", "__ne__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__"}
 
 
-def other_dunders(cls: type) -> bool:
+def other_dunders(cls: type, followed: bool = False) -> bool:
     """Whether ``cls`` (or a base) defines a special method a record of it would not run
-    as the class does (``__getitem__``, ``__len__``, ``__add__``, ...): then no record."""
+    as the class does (``__getitem__``, ``__len__``, ``__add__``, ...): then no record.
+    ``followed``: the operators the compiler reads as their methods where it builds the
+    record (``u + v`` as ``u.__add__(v)``, :mod:`s2sad.compiler.operator_methods`) are
+    not counted."""
     banned = _PROTOCOL if dataclasses.is_dataclass(cls) else _PROTOCOL | _COMPARED
+    if followed:
+        banned = banned - OPERATOR_METHODS
     return any(not banned.isdisjoint(vars(klass)) for klass in cls.__mro__[:-1])
+
+
+def special_methods(cls: type) -> set[str]:
+    """The special methods of a record's tuple protocol, operators and comparisons
+    ``cls`` (or a base) defines."""
+    banned = _PROTOCOL if dataclasses.is_dataclass(cls) else _PROTOCOL | _COMPARED
+    return {n for klass in cls.__mro__[:-1] for n in vars(klass)} & banned
+
+
+def _operators_refused(cls: type) -> dict[str, Any]:
+    """For the record of ``cls``: each operator method ``cls`` defines raising, where
+    the compiler did not read the operator as the method (not a tuple's ``+``)."""
+    def refused(name: str) -> Any:
+        def operator(self: Any, *args: Any) -> Any:
+            from s2sad.errors import DifferentiationError
+            raise DifferentiationError(
+                f"<s2sad>:?: the operator {name} of an object of class {cls.__name__} "
+                "reached where s2sad did not follow the object (through a container, a "
+                "library call): apply the operator where the object is a name of the "
+                "function, or call a method")
+        return operator
+    defined = {n for klass in cls.__mro__[:-1] for n in vars(klass)} & OPERATOR_METHODS
+    if not dataclasses.is_dataclass(cls):  # (a plain object compares by identity)
+        defined |= {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"}
+    return {n: refused(n) for n in sorted(defined)}

@@ -25,9 +25,9 @@ def missing_rule(filename: str, node: Any, fn: Any, label: str, forward: bool = 
             not module.startswith(("numpy.", "scipy")):  # a class of the user's
         return DifferentiationError(
             f"{filename}:{getattr(node, 'lineno', None) or '?'}: an object of class {full} "
-            f"made inside the differentiated function: make it outside and pass it in as an "
-            f"argument or a global (s2sad reads its methods and attributes there), or keep "
-            f"its values in local variables")
+            f"made inside the differentiated function{_protocol_of(fn)}: make it outside "
+            f"and pass it in as an argument or a global (s2sad reads its methods and "
+            f"attributes there), or keep its values in local variables")
     if isinstance(fn, str):  # a local name whose function is not known at the transform
         return DifferentiationError(
             f"{filename}:{getattr(node, 'lineno', None) or '?'}: call of {label}: which "
@@ -111,3 +111,16 @@ def user_line(lines: list[str], lineno: int) -> str:
         if found:
             return found.group(1)
     return "?"
+
+
+def _protocol_of(cls: type) -> str:
+    """What keeps an object of ``cls`` made inside from being read as a record: the
+    special methods it defines that s2sad does not read as methods (indexing, ``len``,
+    iteration, comparisons), said, so the user knows what to change."""
+    from s2sad.dataclass_args import OPERATOR_METHODS, other_dunders, special_methods
+    if not other_dunders(cls, followed=True):
+        return ""
+    names = ", ".join(sorted(special_methods(cls) - OPERATOR_METHODS))
+    return (f" (its class defines {names}, which s2sad does not read on an object made "
+            f"inside; the arithmetic operators it does: call a method instead, "
+            f"p.coefficient(i) for p[i])")

@@ -23,6 +23,7 @@ R(rt.sinc_deriv, N(3, 4)); R(rt.sinc_deriv, np.array([0.0, 0.7, -1.2]))  # noqa:
 R(rt.log_of_base, 2.0 + P())
 R(rt.polygamma, 0, P(3)); R(rt.polygamma, 1, P(3))  # noqa: E702
 R(rt.or_one, P(3, 4)); R(rt.or_one, P())  # noqa: E702  (a norm's divisor, away from 0)
+R(rt.python_number, N()); R(rt.python_number, np.float64(0.7))  # noqa: E702
 
 # ----- triangular solves (in b: the solver reads a's triangle only) -----
 _tri = np.tril(np.array([[1.0, 0.0, 0.0], [0.4, -1.2, 0.0], [0.3, 0.8, 0.9]])) + 2 * np.eye(3)

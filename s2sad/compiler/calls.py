@@ -39,9 +39,11 @@ from s2sad.compiler.local_functions import (
     unrolled_reduce,
 )
 from s2sad.compiler.names import const, load
+from s2sad.compiler.operator_methods import decided_isinstance
 from s2sad.compiler.spellings import einsum_sublists, reversed_copy, where_alone
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
+from s2sad.compiler.walks import walk
 from s2sad.rules import registry
 
 if TYPE_CHECKING:
@@ -124,7 +126,12 @@ def _local_partial(norm: Normalizer, node: gast.Call) -> gast.Call:
 
 
 def _receiver_first(norm: Normalizer, node: gast.Call) -> gast.Call:
-    """``v.plus(w).scaled(k)``: ``v.plus(w)`` inlined first (:func:`_inlined_receiver`)."""
+    """``v.plus(w).scaled(k)``: ``v.plus(w)`` inlined first (:func:`_inlined_receiver`);
+    ``(p + q)(x)`` of records: ``p + q`` first, its ``__call__`` then known."""
+    if isinstance(node.func, (gast.BinOp, gast.UnaryOp)) and _inlined_receiver(
+            norm, gast.Attribute(value=node.func, attr="__call__", ctx=gast.Load())):
+        return gast.copy_location(gast.Call(func=norm.atom(node.func), args=node.args,
+                                            keywords=node.keywords), node)
     if not _inlined_receiver(norm, node.func):
         return node
     receiver = norm.atom(node.func.value)
@@ -135,7 +142,12 @@ def _receiver_first(norm: Normalizer, node: gast.Call) -> gast.Call:
 
 def _inlined_receiver(norm: Normalizer, func: gast.expr) -> bool:
     """A method called on what a call of the user's returns (a method of a record, or a
-    helper): that call is inlined first, so a record it returns is known as one."""
+    helper): that call is inlined first, so a record it returns is known as one; so is
+    an operator on a record, ``(m @ m).trace()`` (its method, ``operator_methods``)."""
+    if isinstance(func, gast.Attribute) and isinstance(func.value, (gast.BinOp, gast.UnaryOp)):
+        return any(isinstance(n, gast.Name) and receiver_class(norm, n) is not None or
+                   isinstance(n, gast.Call) and built_class(norm, n) is not None
+                   for n in walk(func.value))
     if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call)):
         return False
     inner = func.value.func
@@ -298,6 +310,9 @@ def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
 def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
     """``net.loss(x)``, ``net.layers[0](x)``, ``model(x)`` of a user's object held in a
     global or closure: its method inlined with the object as ``self``; else None."""
+    of_class = _class_method_call(norm, node, fn)  # (Shape.make(r) of a classmethod)
+    if of_class is not None:
+        return of_class
     func = node.func
     method = _method_of_object(fn if fn is not None else _constant_item(norm, func))
     if method is None or method is fn and not isinstance(func, gast.Attribute):
@@ -350,7 +365,8 @@ def _unrolled(norm: Normalizer, node: gast.Call) -> gast.expr | None:
 
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """Calls that become something else: ``functools.reduce`` unrolled, a gradient or a
-    method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values."""
+    method of ``self`` inlined, ``xs.pop()`` and ``d.setdefault(k, v)`` as values,
+    ``isinstance`` of a record decided."""
     unrolled = _unrolled(norm, node)
     if unrolled is not None:
         return norm.expr(unrolled)
@@ -358,7 +374,8 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return popped(norm, node)
     if is_set_default(norm, node):
         return set_default(norm, node)
-    keyed = keyed_selection(norm, node)  # (max(xs, key=lambda v: ...) reading locals)
+    keyed = keyed_selection(norm, node) or \
+        decided_isinstance(norm, node)  # (max(xs, key=lambda v: ...), isinstance(o, Dual))
     if keyed is not None:
         return keyed
     if _sum_of_terms(norm, node) or _joined(norm, node):
@@ -433,6 +450,19 @@ def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | Non
     keywords = [gast.keyword(arg=k, value=const(v)) for k, v in fn.keywords.items()
                 if k not in given] + list(node.keywords)
     return gast.copy_location(gast.Call(func=load(alias), args=args, keywords=keywords), node)
+
+
+def _class_method_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
+    """``Shape.make(r)`` of a ``@classmethod`` of the user's: its function inlined with
+    the class given as ``cls`` (a parameter given a callable: ``cls(...)`` in it builds
+    the record as ``Shape(...)`` does)."""
+    if not (inspect.ismethod(fn) and isinstance(fn.__self__, type) and
+            is_user_function(fn.__func__)) or registry.lookup_vjp(fn) is not None:
+        return None
+    args, kws = _arguments(norm, node)
+    alias = norm.namer.fresh(fn.__self__.__name__)
+    norm.callables[alias] = norm.namespace[alias] = fn.__self__
+    return inline(norm, fn.__func__, [load(alias), *args], kws, node)
 
 
 def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> None:

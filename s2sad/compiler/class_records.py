@@ -43,7 +43,7 @@ def stored_attributes(cls: Any) -> tuple[str, ...] | None:
             dataclasses.is_dataclass(cls):
         return None
     init = init_of(cls)
-    if not is_user_function(init) or other_dunders(cls) or \
+    if not is_user_function(init) or other_dunders(cls, followed=True) or \
             any(not _SPECIAL.isdisjoint(vars(klass)) for klass in cls.__mro__[:-1]):
         return None
     key = chain_key(cls)

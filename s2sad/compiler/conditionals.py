@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import gast
 
 from s2sad.compiler.names import assign, load, store
+from s2sad.compiler.operator_methods import compared
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
@@ -17,11 +18,14 @@ def comparison(norm: Normalizer, node: gast.Compare) -> gast.expr:
     """``a < b``; ``a < b < c`` evaluates ``b`` once and stops at the first false one."""
     left = norm.atom(node.left)
     if len(node.ops) == 1:
-        return gast.Compare(left=left, ops=node.ops, comparators=[norm.atom(
-            node.comparators[0])])
+        right = norm.atom(node.comparators[0])
+        decided = compared(norm, node, left, right)  # (of records: refused or decided)
+        return decided if decided is not None else \
+            gast.Compare(left=left, ops=node.ops, comparators=[right])
     # a < b < c: evaluate b once, stop at the first false comparison
     result = norm.new_local("cmp")
     right = norm.atom(node.comparators[0])
+    compared(norm, node, left, right)
     norm.emit(assign(result, gast.Compare(left=left, ops=node.ops[:1], comparators=[right])))
     rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
     body = norm.block([gast.Assign(targets=[store(result)], value=rest, type_comment=None)])

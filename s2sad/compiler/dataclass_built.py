@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def plain_dataclass(fn: Any) -> bool:
     """A dataclass whose ``__init__`` takes exactly its fields and stores them."""
     if not (isinstance(fn, type) and dataclasses.is_dataclass(fn)) or \
-            hasattr(fn, "__post_init__") or other_dunders(fn):
+            hasattr(fn, "__post_init__") or other_dunders(fn, followed=True):
         return False
     fields = dataclasses.fields(fn)
     if any(not f.init for f in fields):

@@ -70,6 +70,7 @@ def _simple_statement(s: gast.stmt) -> list:
     """``x += v``, ``x: T = v`` and ``a = b = v`` as plain assignments."""
     if isinstance(s, gast.AugAssign):
         value = gast.copy_location(gast.BinOp(left=_as_load(s.target), op=s.op, right=s.value), s)
+        value.s2sad_augmented = True  # (a += b: __iadd__ first, operator_methods)
         out = _assign_to(s.target, value, s)
         out.s2sad_augmented = True  # x += v changes an array x in place (see alias.py)
         return [out]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler import match_cases
+from s2sad.compiler.scope_statements import global_refused
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
@@ -27,8 +28,6 @@ REJECTED: dict[type, tuple[str, str]] = {
                  "generator it calls is read as the list it yields), or return a list"),
     gast.YieldFrom: ("yield from", "differentiate the function that loops over the generator "
                      "(a generator it calls is read as the list it yields), or return a list"),
-    gast.Global: ("global statement", "pass the value in as an argument and return it"),
-    gast.Nonlocal: ("nonlocal statement", "pass the value in as an argument and return it"),
     gast.ClassDef: ("class definition", "define the class outside the function"),
     gast.Lambda: ("lambda held in a list, dict or other expression",
                   "bind it to a name (f = lambda v: ...) or pass it straight to the call; "
@@ -62,6 +61,10 @@ def check(src: Source, inlined: bool = False) -> Source:
                 raise error_at(src.filename, node, construct, advice)
             if type(node) in _CHECKED:
                 _check_node(src, node)
+            if type(node) is gast.Global:  # (of names only read: dropped)
+                refused = global_refused(src.filename, node, src.node)
+                if refused is not None:
+                    raise refused
     return src
 
 
@@ -87,6 +90,9 @@ def _allowed_in_calls(found: list) -> set[int]:
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \
                 isinstance(node.targets[0], gast.Name):
             allowed.add(id(node.value))  # f = lambda y: ...: a def inside, by another name
+        if isinstance(node, gast.FunctionDef):  # a generator defined inside: its calls
+            allowed |= {id(n) for n in walk(node)  # read as the lists it yields
+                        if isinstance(n, (gast.Yield, gast.YieldFrom))}
         if isinstance(node, gast.With) and all(_only_warnings(i) for i in node.items):
             allowed.add(id(node))  # with np.errstate(...): its body, as it is
     return allowed

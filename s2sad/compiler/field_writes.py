@@ -69,9 +69,11 @@ def _not_one_class(norm: Normalizer, name: str, node: gast.AST) -> None:
 
 def bindings_checked(norm: Normalizer) -> None:
     """Every binding of a name :func:`record_bound` took for a record at its first was
-    one (a loop's target, or a binding made another way, is not checked: refused)."""
+    one (a loop's target, or a binding made another way, is not checked: refused); the
+    bindings of a branch decided not to run (``Normalizer.stmt_If``) need no check."""
     for name, (_, seen, _) in list(norm.tentative.items()):
-        if seen != norm.stores[name]:
+        if seen + norm.dropped[name] != norm.stores[name]:  # (a branch decided: its
+            # bindings never run; a loop unrolled reads its branches again: not equal)
             _not_one_class(norm, name, norm.src.node)
 
 

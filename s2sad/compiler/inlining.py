@@ -23,6 +23,13 @@ from s2sad.compiler import desugar, fence, resolved, source, try_blocks
 from s2sad.compiler.field_writes import bindings_checked, built_record, fields_stored
 from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
+from s2sad.compiler.operator_methods import passed_number
+from s2sad.compiler.scope_statements import (
+    compiled_text,
+    declared_inside,
+    declared_nonlocal,
+    reaching,
+)
 from s2sad.compiler.user_code import is_user_object
 from s2sad.compiler.walks import name_nodes, walk
 from s2sad.errors import DifferentiationError
@@ -300,6 +307,7 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
             f"{name} = {ast.unparse(gast.gast_to_ast(node))}\n"  # (its columns may be
         # those of a lambda's own text, parsed apart from its indented line)
     scope = dict(norm.namespace)
+    text, wrapped = compiled_text(text, node.lineno, declared_inside(node), name)
     try:
         exec(compile(text, norm.src.filename, "exec"), scope)  # (defines it)
     except SyntaxError:
@@ -309,12 +317,13 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
         raise norm.error(node, f"{name}, defined inside the function with a default value "
                          f"read from its variables ({exc})", "pass that value as an argument "
                          "at the call instead") from None
-    fn = scope[name]
+    fn = scope["_s2sad_around"]() if wrapped else scope[name]
     params = {a.id for a in params_of.args + params_of.kwonlyargs} | \
         {a.id for a in (params_of.vararg, params_of.kwarg) if a is not None}
     stored = {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Store)}
     free = {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)} - params - stored
-    fn.s2sad_free = free
+    fn.s2sad_free = free | reaching(node, params)  # (nonlocal total: the function's)
+    fn.s2sad_nonlocal = declared_nonlocal(node)
     fn.s2sad_nested = True
     fn.s2sad_scope = norm  # (where its free names are looked up)
     fn.s2sad_node = node  # (lifted when a derivative of it is called: :mod:`inner_derivatives`)
@@ -341,6 +350,7 @@ def _pass_known(norm: Normalizer, child: Normalizer, param: str, value: Any,
     of the user's class passed on, the path to a known object (``resolved``)."""
     if isinstance(value, gast.Name) and value.id in norm.instances:
         child.instances[param] = norm.instances[value.id]
+    passed_number(norm, child, param, value)
     if built_record(norm, value) is not None:
         child.built.add(param)
         child.instances[param] = norm.instances[built_record(norm, value) or ""]

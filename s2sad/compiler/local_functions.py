@@ -110,6 +110,10 @@ def returned_def(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.
     if not isinstance(value, gast.Name) or value.id not in child.local_defs:
         return None
     fn = child.local_defs[value.id]
+    if getattr(fn, "s2sad_nonlocal", None):
+        raise norm.error(norm.current, f"{fn.__name__}, a def with nonlocal returned by "
+                         "a helper", "its variables would outlive the call: keep the state in the "
+                         "function, or pass it in and return it")
     made: Any = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__,
                                    fn.__defaults__)
     made.__kwdefaults__ = fn.__kwdefaults__

@@ -77,6 +77,8 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
         return
     elif fn is range and isinstance(s.target, gast.Name):
         bounds = [norm.atom(a) for a in it.args]
+        if norm.stores[s.target.id] == 1:  # (the counter, an int: k * v of a record)
+            norm.numbers[s.target.id] = int
         _emit_loop(norm, s, norm.name(s.target.id), bounds, [])
     elif fn is enumerate and isinstance(s.target, gast.Tuple) and len(s.target.elts) == 2 \
             and not _is_view(norm, it.args[0]):

@@ -30,7 +30,9 @@ from s2sad.compiler import (
     desugar,
     fence,
     loader,
+    operator_methods,
     resolved,
+    scope_statements,
     sequences,
     source,
     try_blocks,
@@ -109,6 +111,7 @@ class Normalizer(Lookups):
         stores, local, tracked, (seqs, nested), mutated = source.once(
             ("normalizer", structure(src.node)), lambda: _analysed(src.node))
         self.stores, self.locals = Counter(stores), set(local)
+        self.stores.update(scope_statements.declared_inside(src.node))  # (bound by calls)
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
         self.out: list = []
         self.line = src.node.lineno
@@ -117,6 +120,7 @@ class Normalizer(Lookups):
         self.instances: dict[str, type] = {}  # parameters given an object of this class
         self.built: set[str] = set()  # of those, records built inside (field_writes)
         self.tentative: dict[str, list] = {}  # names bound to records: class, bindings
+        self.dropped: Counter = Counter()  # bindings in branches decided not to run
         self.fields: dict[str, dict[str, tuple]] = {}  # record -> attribute -> (function, path)
         self.item_lists: dict[str, type] = {}  # locals holding a list of records of a class
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
@@ -130,6 +134,8 @@ class Normalizer(Lookups):
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
         self.array_params: set[str] = set()  # parameters given NumPy arrays at this call
+        # names surely holding numbers (operators) -> their exact type where known
+        self.numbers: dict[str, type | None] = {}
 
     # ----- helpers -----
 
@@ -221,6 +227,12 @@ class Normalizer(Lookups):
     def stmt_Pass(self, s: gast.Pass) -> None:
         pass
 
+    def stmt_Global(self, s: gast.Global) -> None:
+        pass  # (of names only read: the fence refused the others)
+
+    def stmt_Nonlocal(self, s: gast.Nonlocal) -> None:
+        scope_statements.nonlocal_checked(self, s)
+
     def stmt_Delete(self, s: gast.Delete) -> None:
         pass  # ``del name`` frees memory; it changes no value, so no derivative
 
@@ -249,6 +261,7 @@ class Normalizer(Lookups):
                 self.emit(gast.Expr(value=value), s)
 
     def stmt_Assign(self, s: gast.Assign) -> None:
+        operator_methods.note_number(self, s)
         assignments.normalize_assign(self, s)
 
     def is_local(self, node: gast.expr) -> bool:
@@ -260,6 +273,13 @@ class Normalizer(Lookups):
 
     def stmt_If(self, s: gast.If) -> None:
         test = self.atom(s.test)
+        if isinstance(test, gast.Constant) and isinstance(test.value, bool):
+            self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
+            # of a record decided: the other branch may not apply to it at all; its
+            # bindings never run: ``result = C(...)`` of the branch taken is checked)
+            self.dropped.update(own_stores(gast.Module(
+                body=s.orelse if test.value else s.body, type_ignores=[])))
+            return
         node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
         self.emit(node, s)
 
@@ -360,14 +380,20 @@ class Normalizer(Lookups):
         made = with_sequence(self, node, lists)  # ys + [v], [0.0] * n
         if made is not None:
             return made
-        return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        left, right = self.atom(node.left), self.atom(node.right)
+        method = operator_methods.binary(self, node, left, right)  # (u + v of records)
+        return method if method is not None else \
+            gast.BinOp(left=left, op=node.op, right=right)
 
     def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
             return const(-node.operand.value)
-        if isinstance(node.op, gast.UAdd):
-            return self.expr(node.operand)
-        return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
+        operand = self.atom(node.operand)
+        method = operator_methods.unary(self, node, operand)  # (-v of a record)
+        if method is not None:
+            return method
+        return operand if isinstance(node.op, gast.UAdd) else \
+            gast.UnaryOp(op=node.op, operand=operand)
 
     def expr_Compare(self, node: gast.Compare) -> gast.expr:
         return conditionals.comparison(self, node)
@@ -434,11 +460,12 @@ class Normalizer(Lookups):
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
               known: Known | None = None, lengths: dict[str, int] | None = None,
-              arrays: frozenset[str] = frozenset()) -> gast.FunctionDef:
+              arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset()
+              ) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
-    ``arrays``: the parameters given NumPy arrays."""
+    ``arrays``: the parameters given NumPy arrays; ``numbers``: given numbers."""
     try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
@@ -463,6 +490,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
+    norm.numbers = {k: None for k in numbers if not norm.stores[k]}
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

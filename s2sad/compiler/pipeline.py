@@ -71,7 +71,9 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
     if stage == "source":
         return Prepared(src, src.node, namer, namespace)
     node = normalize.normalize(src, namer, namespace, known, _lengths(src.node, ranks),
-                               frozenset(param_ranks(src.node, ranks)))
+                               frozenset(param_ranks(src.node, ranks)),
+                               frozenset(n for i, n in enumerate(param_names(src.node))
+                                         if i in scalars))
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)
     params = param_names(node)

@@ -127,6 +127,10 @@ def sequence_names(node: gast.FunctionDef, own: Any) -> tuple[set[str], set[str]
             stores.setdefault(n.id, []).append(None)
     for a in (node.args.args + node.args.kwonlyargs):
         stores.setdefault(a.id, []).append(None)
+    for n in own(node):  # (nonlocal total: bound by the function around too)
+        if isinstance(n, gast.Nonlocal):
+            for name in n.names:
+                stores.setdefault(name, []).append(None)
     return _surely_sequences(stores, changed_in_place(node, own))
 
 

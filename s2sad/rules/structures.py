@@ -113,8 +113,9 @@ deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", 
 deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)
 defjvp(runtime.user_jvp, "t", "dt")
 deflinear(runtime.user_cotangents, "t, args", "g", None)
+deflinear(runtime.python_number, "t", "g")  # (the same value, as a Python number)
 defnondiff(runtime.stop_gradient, runtime.zeros_like, runtime.shape_of, runtime.dict_keys,
-           runtime.sort_order)
+           runtime.sort_order, runtime.object_is)
 # xs.index(v), xs.count(v) of a list, tuple or str (an array has neither): ints
 defmethod("index", runtime.index_of)
 defmethod("count", runtime.count_of)

@@ -10,6 +10,7 @@ from typing import Any
 from s2sad.runtime.core import add_at, add_grads, zeros_like
 
 __all__ = [
+    "object_is",
     "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last", "list_last",
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
@@ -40,6 +41,13 @@ def list_init(*items: Any) -> list:
 def tuple_init(*items: Any) -> tuple:
     """A new tuple (the tuple literal of the user's code)."""
     return items
+
+
+def object_is(x: Any, kinds: Any) -> bool:
+    """``isinstance(x, kinds)`` as for the object a record of the user's class stands
+    for (``isinstance(v, tuple)`` of a ``Vec2``: False, though the record is a tuple)."""
+    cls = getattr(type(x), "_s2sad_class", None)
+    return isinstance(x, kinds) if cls is None else issubclass(cls, kinds)
 
 
 def named_tuple(*items: Any, kind: type) -> tuple:

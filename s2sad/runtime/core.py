@@ -11,7 +11,7 @@ __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item",
     "setitem", "stop_gradient", "fresh", "zero_at", "write_at", "clear_at",
     "iteration_items", "items_adjoint", "scatter_add", "scatter_subtract", "written_part",
-    "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint",
+    "user_cotangents", "user_jvp", "shape_of", "Shape", "sequence_adjoint", "python_number",
 ]
 
 
@@ -34,6 +34,12 @@ class Shape:
 def shape_of(x: Any) -> Any:
     """Keep an array's shape, not its memory (numbers are kept as they are)."""
     return Shape(x.shape, x.dtype) if isinstance(x, np.ndarray) else x
+
+
+def python_number(x: Any) -> Any:
+    """A NumPy scalar as the Python number it holds (what a NumPy scalar's ``*`` gives
+    the object on its right's ``__rmul__``: ``float`` of an ``np.float32``), else ``x``."""
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def stop_gradient(x: Any) -> Any:
