@@ -8,7 +8,8 @@ A pass of the fixpoint group (``optimize.run``) that runs in round 2 or 3 withou
 changing anything is the cost a smarter pass manager could save; the shape facts
 (``dims.Facts``) worked out again for a body they were already worked out for are
 what a cache of them per body version could save (both counted here: measure before
-building either).  Rounds are told apart by the order of the group: a pass that runs
+building either; the runs of rounds 2-3 that changed nothing are summed: the most the
+first could save).  Rounds are told apart by the order of the group: a pass that runs
 again, or one before it, starts the next round.  Counts are deterministic; times are
 CPU time of one run (noisy on a loaded machine: compare ratios).
 """
@@ -25,8 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
 
-def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float]) -> None:
-    """Wrap every late pass: count its runs and changes by (pass, round), time them."""
+def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float],
+                idle: list[float]) -> None:
+    """Wrap every late pass: count its runs and changes by (pass, round), time them;
+    ``idle[0]``: the time of the runs in rounds 2-3 that changed nothing."""
     from s2sad.compiler import pipeline
     from s2sad.compiler.optimize import Step
     from s2sad.compiler.walks import fingerprint
@@ -46,9 +49,13 @@ def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float]) -> N
             before = fingerprint(body)
             t0 = time.process_time()
             out = step.run(body, facts)
-            spent[key] = spent.get(key, 0.0) + time.process_time() - t0
+            spent_now = time.process_time() - t0
+            spent[key] = spent.get(key, 0.0) + spent_now
             runs[key] += 1
-            changes[key] += fingerprint(out) != before
+            changed = fingerprint(out) != before
+            changes[key] += changed
+            if key[1] >= 2 and not changed:  # (a verification run: the most a pass
+                idle[0] += spent_now             # manager that knew could skip)
             return out
         return run
     pipeline.PASSES = tuple(  # type: ignore[assignment]
@@ -86,9 +93,10 @@ def main(argv: list[str] | None = None) -> None:
     runs: Counter = Counter()
     changes: Counter = Counter()
     spent: dict[tuple, float] = {}
+    idle = [0.0]
     builds: Counter = Counter()
     seen: set = set()
-    _instrument(runs, changes, spent)
+    _instrument(runs, changes, spent, idle)
     _count_shape_facts(builds, seen)
     todo = transform_time.cases("smoke")
     if opts.only:
@@ -106,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{spent[key] * 1e3:8.1f} {100 * spent[key] / total:6.1f}%")
     later = sum(v for k, v in spent.items() if k[1] >= 2)
     print(f"all passes {total * 1e3:.0f} ms; fixpoint rounds 2-3: {later * 1e3:.0f} ms "
-          f"({100 * later / total:.1f}%)")
+          f"({100 * later / total:.1f}%), of which runs that changed nothing "
+          f"{idle[0] * 1e3:.0f} ms ({100 * idle[0] / total:.1f}%)")
     print(f"shape facts built {builds['built']}, {builds['again']} of them for a body "
           f"version already worked out")
 

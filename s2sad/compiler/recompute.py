@@ -41,6 +41,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
     # what holds one value all along: worked out for the first pop that may go (most
     # bodies have none), before any rewrite, as it was when worked out up front
     fixed: set[str] | None = None
+    scans = _Scans()
     for rev in loops:
         if not _counter_kept(rev):
             continue
@@ -49,11 +50,12 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
             forward, push = pushes.get(slot, (None, None))
             pairs = _popped_names(pop, push)
             if forward is None or not reversed_of(rev, forward) or \
-                    not _counter_kept(forward) or not pairs:
+                    not scans.counter_kept(forward) or not pairs:
                 continue
             fixed = _fixed(body, numbers, params) if fixed is None else fixed
-            values = [_value(forward.body, forward.body.index(push), pushed,
-                             fixed | {forward.target.id}) for _, pushed in pairs]
+            known = scans.known(forward, fixed)
+            values = [_value(forward.body, forward.body.index(push), pushed, known, scans)
+                      for _, pushed in pairs]
             if all(value is not None and (name in numbers or _tested(rev, name) or
                                           _item(value) or _choice(value) or
                                           any(map(_shape_call, walk(value))))
@@ -64,7 +66,48 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
                     value=value, type_comment=None), pop)
                     for (name, _), value in zip(pairs, values)]
                 forward.body.remove(push)
+                scans.clear()  # (the loops changed: their statements looked at again)
     return body
+
+
+class _Scans:
+    """The names each statement binds, and whether a loop's body binds its counter,
+    each worked out once while nothing is rewritten: every pop of a long loop looked
+    back over the forward loop's body, walking each statement again (quadratic in the
+    loop's length: a 200-line RK step took seconds)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[int, tuple[gast.AST, set[str]]] = {}
+        self.kept: dict[int, tuple[gast.For, bool]] = {}
+        # (block, place of a binding, name, known names) -> its value (``_value``): each
+        # pop's chain of bindings followed back once, not once per pop reading it
+        self.values: dict[tuple[int, int, str, int], gast.expr | None] = {}
+        self.knowns: dict[int, tuple[gast.For, set[str]]] = {}  # loop -> known names
+
+    def clear(self) -> None:
+        self.stored.clear()
+        self.kept.clear()
+        self.values.clear()
+
+    def known(self, loop: gast.For, fixed: set[str]) -> set[str]:
+        """The names holding one value all along in ``loop``: ``fixed`` and its counter
+        (one set per loop, so that the values worked out in it are told apart)."""
+        found = self.knowns.get(id(loop))
+        if found is None or found[0] is not loop:
+            found = self.knowns[id(loop)] = (loop, fixed | {loop.target.id})
+        return found[1]
+
+    def stored_in(self, s: gast.AST) -> set[str]:
+        found = self.stored.get(id(s))
+        if found is None or found[0] is not s:
+            found = self.stored[id(s)] = (s, _stored(s))
+        return found[1]
+
+    def counter_kept(self, loop: gast.For) -> bool:
+        found = self.kept.get(id(loop))
+        if found is None or found[0] is not loop:
+            found = self.kept[id(loop)] = (loop, _counter_kept(loop))
+        return found[1]
 
 
 def _popped_names(pop: gast.stmt, push: gast.stmt | None) -> list[tuple[str, str]]:
@@ -92,12 +135,24 @@ def _fixed(body: list, numbers: set[str], params: set[str]) -> set[str]:
     return {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
 
 
-def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | None:
+def _value(block: list, upto: int, name: str, known: set[str], scans: _Scans
+           ) -> gast.expr | None:
     """``name``'s value at ``block[upto]`` as an expression of ``known`` names only (the
     names the block bound before substituted by their values), or None."""
-    at = next((i for i in range(upto - 1, -1, -1) if name in _stored(block[i])), None)
+    at = next((i for i in range(upto - 1, -1, -1) if name in scans.stored_in(block[i])),
+              None)
     if at is None or not _plain_assign(block[at], name):
         return None
+    key = (id(block), at, name, id(known))
+    if key not in scans.values:
+        scans.values[key] = _bound_value(block, at, known, scans)
+    found = scans.values[key]
+    return None if found is None else clone(found)  # (each use a tree of its own)
+
+
+def _bound_value(block: list, at: int, known: set[str], scans: _Scans
+                 ) -> gast.expr | None:
+    """The value ``block[at]`` binds, as :func:`_value` gives it."""
     value = clone(block[at].value)
     calls = [n for n in walk(value) if _shape_call(n) or _choice(n)]
     callees = {id(c.func) for c in calls} | {id(getattr(c.func, "value", None)) for c in calls}
@@ -107,7 +162,7 @@ def _value(block: list, upto: int, name: str, known: set[str]) -> gast.expr | No
     for n in [n for n in walk(value) if isinstance(n, gast.Name)]:
         if n.id in known or id(n) in callees:  # (np of np.shape: the module)
             continue
-        inner = _value(block, at, n.id, known)
+        inner = _value(block, at, n.id, known, scans)
         if inner is None:
             return None
         value = substituted(value, n, inner)

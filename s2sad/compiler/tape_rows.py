@@ -104,7 +104,10 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
             not all(_is_pop(s, stack) for s in pops.values()):
         return False
     groups, again = _places(forward.body, pushes, pops, shapes, kinds, witnesses)
-    if not groups or not _pays(forward.body, pushes, groups):
+    if not groups:
+        return False
+    binders = _binders(forward.body)  # (the rewrite below binds no name: current throughout)
+    if not _pays(forward.body, pushes, groups, binders):
         return False
     _name_the_trip(forward, reverse, namer)
     rows = {like: namer.fresh("rows") for like in groups}
@@ -112,7 +115,7 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
              for like, values in groups.items() for j, value in enumerate(values)}
     where.update({value: where[first] for value, first in again.items()})
     for slot in pushes:
-        _split(slot, pushes[slot], pops[slot], forward, reverse, where, set(again))
+        _split(slot, pushes[slot], pops[slot], forward, reverse, where, set(again), binders)
     count = forward.iter.args[0]
     if shapes.size(count) is None:  # (not a length: range(n) of a negative n is empty)
         count = gast.Call(func=load("max"), args=[count, gast.Constant(value=0, kind=None)],
@@ -153,7 +156,7 @@ def _binds(s: gast.stmt) -> set[str]:
         {name for n in nodes(s) if isinstance(n, gast.stmt) for name in written_names(n)}
 
 
-def _pays(block: list, pushes: dict, groups: dict) -> bool:
+def _pays(block: list, pushes: dict, groups: dict, binders: dict[str, list]) -> bool:
     """Whether the copies into rows are few: at most one more than the values made in
     their rows (a copy costs a pass over the value, which a list of references does not:
     an LSTM step's seven small gates stay on the list)."""
@@ -162,7 +165,7 @@ def _pays(block: list, pushes: dict, groups: dict) -> bool:
         for slot, at in values:
             pushed = pushes[slot].value.args[0]
             item = pushed.elts[at] if isinstance(pushed, gast.Tuple) else pushed
-            if _made_in_row(block, pushes[slot], item.id) is not None:
+            if _made_in_row(block, pushes[slot], item.id, binders) is not None:
                 made += 1
             else:
                 copied += 1
@@ -193,7 +196,7 @@ def _pairs(push: gast.Expr, pop: gast.Assign) -> tuple[list, list] | None:
 
 def _split(slot: Any, push: gast.Expr, pop: gast.Assign, forward: gast.For,
            reverse: gast.For, where: dict[tuple, tuple[str, int | None]],
-           again: set[tuple]) -> None:
+           again: set[tuple], binders: dict[str, list]) -> None:
     """The push and its pop rewritten for the values that go into rows (``where``: (slot,
     place in the push) -> (its row array, its place in a row); ``again``: the values a
     row holds already, read back from there, not written again)."""
@@ -208,7 +211,8 @@ def _split(slot: Any, push: gast.Expr, pop: gast.Assign, forward: gast.For,
             continue
         rows, j = where[slot, at]
         row = _row(rows, j, forward, gast.Load())
-        if (slot, at) not in again and not _computed_into(forward.body, push, x.id, row):
+        if (slot, at) not in again and \
+                not _computed_into(forward.body, push, x.id, row, binders):
             writes.append(copy_origin(gast.Assign(
                 targets=[_row(rows, j, forward, gast.Store())], value=load(x.id),
                 type_comment=None), push))
@@ -217,22 +221,35 @@ def _split(slot: Any, push: gast.Expr, pop: gast.Assign, forward: gast.For,
     _replace(reverse.body, pop, _kept_pop(pop, kept_targets) + reads)
 
 
-def _computed_into(block: list, push: gast.stmt, name: str, row: gast.expr) -> bool:
+def _computed_into(block: list, push: gast.stmt, name: str, row: gast.expr,
+                   binders: dict[str, list]) -> bool:
     """``x = np.exp(u)`` (a NumPy ufunc of one output) bound once in ``block``, before
     ``push``, written ``x = np.exp(u, out=row)``: the value made in its row, no copy
     (``x`` is then a view of the row, as the pushed ``x`` was the object on the tape)."""
-    made = _made_in_row(block, push, name)
+    made = _made_in_row(block, push, name, binders)
     if made is None:
         return False
     made.value.keywords = [gast.keyword(arg="out", value=row)]
     return True
 
 
-def _made_in_row(block: list, push: gast.stmt, name: str) -> gast.Assign | None:
+def _binders(block: list) -> dict[str, list]:
+    """name -> the statements of ``block`` binding it, once per binding (one walk of the
+    block: a walk per value pushed was quadratic in a long loop's length)."""
+    out: dict[str, list] = {}
+    for s in block:
+        for n in nodes(s):
+            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+                out.setdefault(n.id, []).append(s)
+    return out
+
+
+def _made_in_row(block: list, push: gast.stmt, name: str, binders: dict[str, list]
+                 ) -> gast.Assign | None:
     """The statement ``x = np.exp(u)`` of ``block`` binding ``name``, once, before
-    ``push``: a NumPy ufunc of one output, which can write into a row."""
-    defs = [s for s in block for n in nodes(s) if isinstance(n, gast.Name) and
-            n.id == name and not isinstance(n.ctx, gast.Load)]
+    ``push``: a NumPy ufunc of one output, which can write into a row (``binders``:
+    :func:`_binders` of ``block``)."""
+    defs = binders.get(name, [])
     if len(defs) != 1 or not isinstance(defs[0], gast.Assign) or \
             not isinstance(defs[0].targets[0], gast.Name) or \
             [id(s) for s in block].index(id(defs[0])) > [id(s) for s in block].index(id(push)):
