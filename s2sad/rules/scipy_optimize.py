@@ -37,32 +37,34 @@ def _no_full_output(full_output, name):
                                    "not supported; call it without full_output")
 
 
+def _bracketed(solver, f, a, b, args, xtol, rtol, maxiter, full_output, name):
+    _no_full_output(full_output, name)
+    return root_value(solver, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
+                                                      "maxiter": maxiter}, args)
+
+
 def brentq(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
            full_output=False, disp=True):
-    _no_full_output(full_output, "brentq")
-    return root_value(optimize.brentq, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
-                                                   "maxiter": maxiter}, args)
+    return _bracketed(optimize.brentq, f, a, b, args, xtol, rtol, maxiter, full_output,
+                      "brentq")
 
 
 def brenth(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
            full_output=False, disp=True):
-    _no_full_output(full_output, "brenth")
-    return root_value(optimize.brenth, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
-                                                   "maxiter": maxiter}, args)
+    return _bracketed(optimize.brenth, f, a, b, args, xtol, rtol, maxiter, full_output,
+                      "brenth")
 
 
 def ridder(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
            full_output=False, disp=True):
-    _no_full_output(full_output, "ridder")
-    return root_value(optimize.ridder, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
-                                                   "maxiter": maxiter}, args)
+    return _bracketed(optimize.ridder, f, a, b, args, xtol, rtol, maxiter, full_output,
+                      "ridder")
 
 
 def bisect(f, a, b, args=(), xtol=2e-12, rtol=8.881784197001252e-16, maxiter=100,
            full_output=False, disp=True):
-    _no_full_output(full_output, "bisect")
-    return root_value(optimize.bisect, f, None, None, (a, b), {"xtol": xtol, "rtol": rtol,
-                                                   "maxiter": maxiter}, args)
+    return _bracketed(optimize.bisect, f, a, b, args, xtol, rtol, maxiter, full_output,
+                      "bisect")
 
 
 def newton(func, x0, fprime=None, args=(), tol=1.48e-08, maxiter=50, fprime2=None, x1=None,

@@ -55,14 +55,7 @@ def odeint_adjoint(g: Any, ans: Any, func: Any, y0: Any, t: Any, args: Any = (),
                       atol=atol, mxstep=mxstep)[1]
         a, b = back[n:2 * n] + gs[i - 1], back[2 * n:]
     dy0 = float(a[0]) if shape == () else np.reshape(a, shape)
-    dargs: list = [0.0 * np.asarray(x) if np.ndim(x) else 0.0 for x in args]
-    at = 0
-    for k, size in zip(active, sizes):
-        part = b[at:at + size]
-        dargs[k] = float(part[0]) if np.ndim(args[k]) == 0 else np.reshape(part, np.shape(
-            args[k]))
-        at += size
-    _LAST[0], _LAST[1] = (g, ans), (dy0, tuple(dargs))
+    _LAST[0], _LAST[1] = (g, ans), (dy0, tuple(split_adjoints(b, args, active)))
     return _LAST[1]
 
 
@@ -72,6 +65,20 @@ def _refuse_full_output(full_output: Any) -> None:
         raise DifferentiationError(
             "<s2sad>:?: odeint with full_output=True: its derivative is not supported; "
             "call it without full_output inside the differentiated function")
+
+
+def split_adjoints(flat: np.ndarray, args: tuple, active: list[int]) -> list:
+    """The adjoints of ``args`` from ``flat``, the active ones' entries one after the
+    other (each shaped as its argument, a float for a number); zeros for the others."""
+    out: list = [0.0 * np.asarray(x) if np.ndim(x) else 0.0 for x in args]
+    at = 0
+    for k in active:
+        size = int(np.size(args[k]))
+        part = flat[at:at + size]
+        out[k] = float(part[0]) if np.ndim(args[k]) == 0 else np.reshape(part, np.shape(
+            args[k]))
+        at += size
+    return out
 
 
 def cotangent_like(out: Any, a: np.ndarray) -> Any:

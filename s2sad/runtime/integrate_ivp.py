@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime.integrate import _jvp_of, _real, _vjp_of, cotangent_like
+from s2sad.runtime.integrate import _jvp_of, _real, _vjp_of, cotangent_like, split_adjoints
 
 __all__ = ["ivp_solve", "ivp_adjoint", "ivp_tangent"]
 
@@ -89,13 +89,7 @@ def ivp_adjoint(g: Any, ans: np.ndarray, fun: Any, t_span: Any, y0: Any, method:
             state = back(np.concatenate([ys[:, i], a, b]), float(ts[i]), float(stop))
             a, b = state[n:2 * n], state[2 * n:]
     dy0 = float(a[0]) if np.shape(y0) == () else np.reshape(a, np.shape(y0))
-    dargs: list = [0.0 * np.asarray(x) if np.ndim(x) else 0.0 for x in args]
-    at = 0
-    for k, size in zip(active, sizes):
-        part = b[at:at + size]
-        dargs[k] = float(part[0]) if np.ndim(args[k]) == 0 else np.reshape(part, np.shape(
-            args[k]))
-        at += size
+    dargs = split_adjoints(b, args, active)
     first = 0 if given is None else len(given)
     _LAST[0], _LAST[1] = (g, ans), (dy0, None if given is None else tuple(dargs[:first]),
                                     tuple(dargs[first:]))

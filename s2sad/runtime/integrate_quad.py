@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime.integrate import _real
+from s2sad.runtime.integrate import _real, split_adjoints
 
 __all__ = ["quad_value", "quad_adjoint", "quad_tangent"]
 
@@ -49,23 +49,18 @@ def quad_adjoint(g: Any, ans: np.ndarray, func: Any, a: Any, b: Any, epsabs: flo
     given, every = args, _all(args, free)
     gv = 0.0 if g is None else float(np.asarray(g)[0])
     active = [k for k, v in enumerate(every) if _real(v)]
-    grads: list = [0.0 * np.asarray(v) if np.ndim(v) else 0.0 for v in every]
+    flat = np.zeros(0)
     if active and gv != 0.0:
         vjp = _vjp_of(func, active)
-        sizes = [int(np.size(every[k])) for k in active]
+        count = sum(int(np.size(every[k])) for k in active)
 
         def entry(t: float, j: int) -> float:  # (entry j of df/dargs at t, flattened)
             _, parts = vjp(t, *every, 1.0)
             return float(np.concatenate([np.ravel(p) for p in parts])[j])
 
         flat = np.array([quad(entry, a, b, args=(j,), epsabs=epsabs, epsrel=epsrel,
-                              limit=limit)[0] for j in range(sum(sizes))]) * gv
-        at = 0
-        for k, size in zip(active, sizes):
-            part = flat[at:at + size]
-            grads[k] = float(part[0]) if np.ndim(every[k]) == 0 else np.reshape(
-                part, np.shape(every[k]))
-            at += size
+                              limit=limit)[0] for j in range(count)]) * gv
+    grads = split_adjoints(flat, every, active if len(flat) else [])
     first = len(_all(given, ()))
     mine: Any = None if given is None else tuple(grads[:first]) if isinstance(
         given, tuple) else grads[0]  # (args=k: k's adjoint)
