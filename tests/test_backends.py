@@ -268,7 +268,15 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     # the reverse loop run at once gathers at index arrays)
                     **{("spring_network", lib): "np.copy has no counterpart"
                        for lib in ("dask", "torch", "array_api_strict")},
-                    ("spring_network", "jax"): "an index array into"}
+                    ("spring_network", "jax"): "an index array into",
+                    # (session 42: np.minimum of an array and a Python float in
+                    # array_api_strict; emit[t, y[t]] of an int read from an index array,
+                    # an element write on Dask, fewer axes than the array has)
+                    ("burgers_upwind", "array_api_strict"):
+                        "array_api_strict cannot run this step",
+                    **{("crf_forward", lib): f"{lib} cannot run this step"
+                       for lib in ("dask", "array_api_strict")},
+                    ("crf_forward", "jax"): "an index array into"}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

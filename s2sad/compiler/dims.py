@@ -274,7 +274,8 @@ class Facts:
             if not args:
                 return None
             if fn in (np.array, np.asarray) and isinstance(args[0], (Items, Elements)) \
-                    and not e.keywords and len(args) == 1:  # (a grown list: of any length)
+                    and len(args) <= 2 and {k.arg for k in e.keywords} <= {"dtype"}:
+                # (a grown list: of any length; a dtype changes no shape)
                 return stacked(args[0].shapes) if isinstance(args[0], Items) else \
                     (None,) + args[0].shape if isinstance(args[0].shape, tuple) else None
             if isinstance(args[0], Elements) or fn is runtime.list_append and \

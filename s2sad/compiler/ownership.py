@@ -159,6 +159,9 @@ class _Facts:
             if fn is runtime.copy_value and isinstance(e.args[0], gast.Name) and \
                     self.is_array(e.args[0].id):
                 return set()  # (an array's copy; a list's holds its items)
+            if fn is np.array and e.args and isinstance(e.args[0], gast.List) and \
+                    not any(k.arg == "copy" for k in e.keywords):
+                return set()  # (a display's array: a new one, of copies of its items)
             if fn in _FIRST or fn in _CANDIDATES:
                 return self.leaks(e.args[0]) if e.args else set()
             if fn is runtime.add_grads:  # (a new sum, or the one that is not None)
