@@ -246,3 +246,37 @@ def finally_and_break(x):
 def test_a_jump_out_of_a_try_finally_is_refused():
     with pytest.raises(s2sad.DifferentiationError, match="Python runs the finally block first"):
         s2sad.grad(finally_and_break)(X.copy())
+
+
+def log_or_identity(x):
+    try:
+        y = math.log(x)
+    except ValueError:
+        y = x
+    return y * 2.0
+
+
+def two_handlers(x, d):
+    try:
+        y = x / d
+    except ZeroDivisionError:
+        y = x
+    except TypeError:
+        y = -x
+    return y * y
+
+
+@pytest.mark.parametrize("x", [1.5, -0.7], ids=["try block", "handler"])
+def test_one_handler_reads_as_one_flag(x):
+    """One handler: ``try_ok = try_completes(..) == -1`` and ``if try_ok``."""
+    check_grad(log_or_identity, x)
+    source = s2sad.grad(log_or_identity).source
+    assert "try_ok = " in source and "if try_ok:" in source and "try_path" not in source
+
+
+@pytest.mark.parametrize("d", [2.0, 0.0, None], ids=["try block", "first", "second"])
+def test_two_handlers_read_the_path(d):
+    def f(x):
+        return two_handlers(x, d)
+    check_grad(f, 0.9)
+    assert "try_path" in s2sad.grad(two_handlers, wrt=0).source

@@ -78,17 +78,26 @@ def _lowered(t: gast.Try, low: _Lowering) -> list:
     probe = _probe(t, params, low)
     caught = gast.Tuple(elts=[h.type if h.type is not None else _ref(low, BaseException)
                               for h in t.handlers], ctx=gast.Load())
-    which = low.namer.fresh("try_path")
     call = gast.Call(func=_ref(low, runtime.try_completes),
                      args=[_ref(low, probe), caught, *map(load, params)], keywords=[])
     body = _block(t.body, low) + _block(t.orelse, low)
+    if len(t.handlers) == 1:  # (one flag: ``try_ok = try_completes(..) == -1``)
+        which = low.namer.fresh("try_ok")
+        made = [assign(which, _is_value(call, -1)),
+                gast.If(test=load(which), body=body,
+                        orelse=_block(t.handlers[0].body, low))]
+        return _located(made + _block(t.finalbody, low), t)
+    which = low.namer.fresh("try_path")
     chain: list = []
     for k in reversed(range(len(t.handlers))):
         handler = _block(t.handlers[k].body, low)
         chain = handler if not chain else [gast.If(test=_is(which, k), body=handler,
                                                    orelse=chain)]
     branch = gast.If(test=_is(which, -1), body=body, orelse=chain)
-    made = [assign(which, call), branch] + _block(t.finalbody, low)
+    return _located([assign(which, call), branch] + _block(t.finalbody, low), t)
+
+
+def _located(made: list, t: gast.Try) -> list:
     for n in (n for s in made for n in walk(s)):  # (the new nodes at the try's line)
         if isinstance(n, (gast.stmt, gast.expr)) and getattr(n, "lineno", None) is None:
             gast.copy_location(n, t)
@@ -96,7 +105,11 @@ def _lowered(t: gast.Try, low: _Lowering) -> list:
 
 
 def _is(name: str, k: int) -> gast.Compare:
-    return gast.Compare(left=load(name), ops=[gast.Eq()], comparators=[const(k)])
+    return _is_value(load(name), k)
+
+
+def _is_value(value: gast.expr, k: int) -> gast.Compare:
+    return gast.Compare(left=value, ops=[gast.Eq()], comparators=[const(k)])
 
 
 def _ref(low: _Lowering, obj: Any) -> gast.Name:
