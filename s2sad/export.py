@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import linecache
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,15 +55,18 @@ def entries_text(module: ModuleType, entries: list[Entry], mode: str, note: str 
     ``grad_<name>``)."""
     blocks: list[str] = []
     imports: set[Import] = set()
+    own: dict[str, tuple[Any, str]] = {}  # name -> a function s2sad made, its source
     for e in entries:
         if mode == "forward":
             gen = pipeline.build_forward(e.fn, e.positions, known=e.known)
-            blocks.append(gen.source.replace(f"def {gen.name}(", f"def jvp_{e.name}(", 1))
+            made = [gen.source.replace(f"def {gen.name}(", f"def jvp_{e.name}(", 1)]
         else:
             gen = pipeline.build_reverse(e.fn, e.positions, "grad", known=e.known)
-            blocks += _reverse_blocks(e.name, gen, e.positions)
-        imports |= {imp for name in _free_names(gen.source)
-                    if (imp := _import_of(name, gen, module)) is not None}
+            made = _reverse_blocks(e.name, gen, e.positions)
+        renamed: dict[str, str] = {}
+        imports |= _imports(gen.source, gen, module, own, renamed)
+        blocks += [_renamed(b, renamed) for b in made]
+    blocks[:0] = [own[name][1] for name in sorted(own)]
     path = Path(getattr(module, "__file__", None) or module.__name__).name
     doc = (f'"""Derivatives of {path}, written by `s2sad transform --mode {mode}`.\n\n'
            "Generated code: edit the original and run s2sad again. Importing this module\n"
@@ -96,6 +101,42 @@ def _free_names(source: str) -> list[str]:
               and isinstance(n.ctx, ast.Store)}
     return sorted({n.id for n in ast.walk(fdef) if isinstance(n, ast.Name)
                    and isinstance(n.ctx, ast.Load)} - bound)
+
+
+def _imports(source: str, gen: pipeline.Generated, module: ModuleType,
+             own: dict[str, tuple[Any, str]], renamed: dict[str, str]) -> set[Import]:
+    """What ``source`` reads, imported; a function s2sad defined for the code (the probe
+    of a ``try`` block) written into the module instead, under a name no other such
+    function of the module has (``renamed``: the code's name -> the module's)."""
+    out: set[Import] = set()
+    for name in _free_names(source):
+        obj = getattr(gen.fn, "__globals__", {}).get(name)
+        if not (inspect.isfunction(obj) and obj.__module__ == "s2sad_generated"):
+            imp = _import_of(name, gen, module)
+            out |= set() if imp is None else {imp}
+            continue
+        taken = next((k for k, (o, _) in own.items() if o is obj), None)
+        if taken is None:
+            taken = _free_name(name, own)
+            text = "".join(linecache.getlines(obj.__code__.co_filename))
+            own[taken] = (obj, text.replace(f"def {obj.__name__}(", f"def {taken}(", 1))
+            out |= _imports(text, gen, module, own, {})
+        if taken != name:
+            renamed[name] = taken
+    return out
+
+
+def _free_name(name: str, taken: dict) -> str:
+    k, out = 1, name
+    while out in taken:
+        k, out = k + 1, f"{name}_{k + 1}"
+    return out
+
+
+def _renamed(block: str, renamed: dict[str, str]) -> str:
+    for old, new in renamed.items():
+        block = re.sub(rf"\b{re.escape(old)}\b", new, block)
+    return block
 
 
 def _import_of(name: str, gen: pipeline.Generated, module: ModuleType) -> Import | None:

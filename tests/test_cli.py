@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -230,6 +231,63 @@ def test_transform_several_wrt_to_stdout(user: Path, capsys: pytest.CaptureFixtu
     namespace: dict = {}
     exec(compile(text, "<written>", "exec"), namespace)
     assert namespace["grad_f"](3.0, 2.0) == (8.0, 3.0)
+
+
+TRY_MODULE = """\
+import math
+
+import numpy as np
+
+FLOOR = 0.25
+
+
+def log_or_linear(x):
+    try:
+        y = math.log(x - FLOOR)
+    except ValueError:
+        y = x * x
+    return 3.0 * y
+
+
+def two_tries(x, k):
+    out = 0.0
+    for j in range(k):
+        try:
+            r = 1.0 / (x - j)
+        except ZeroDivisionError:
+            r = x
+        out = out + r * x
+    try:
+        s = math.sqrt(x)
+    except ValueError:
+        s = -x
+    return out + s
+"""
+
+
+def test_transform_writes_the_probe_of_a_try(tmp_path: Path) -> None:
+    """A try block's probe is a function s2sad made: written into the module (it was
+    refused as a name that cannot be imported), both paths right in a fresh process."""
+    module = tmp_path / "cli_try_mod.py"
+    module.write_text(TRY_MODULE)
+    out = tmp_path / "out" / "cli_try_grads.py"
+    out.parent.mkdir()
+    assert main(["transform", str(module), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert text.count("def try_probe") == 3 and "from cli_try_mod import FLOOR" in text
+    got = run_written(out.parent, module.parent, tmp_path / "elsewhere", """
+        import json, cli_try_grads as d
+        print(json.dumps([d.grad_log_or_linear(1.5), d.grad_log_or_linear(0.1),
+                          d.grad_two_tries(2.0, 4), d.grad_two_tries(-0.5, 3),
+                          d.grad_two_tries(2.5, 4)]))
+    """)
+    mod = import_file(module)
+    assert got[0] == pytest.approx(central(mod.log_or_linear, 1.5), rel=1e-6)
+    assert got[1] == pytest.approx(0.6, rel=1e-9)  # (3 x^2)' at 0.1: the handler
+    # at x = 2, j = 2 divides by zero: r = x there; d/dx x / (x - j) = -j / (x - j)^2
+    assert got[2] == pytest.approx(-1.0 + 4.0 - 3.0 + 0.5 / math.sqrt(2.0), rel=1e-12)
+    assert got[3] == pytest.approx(central(lambda x: mod.two_tries(x, 3), -0.5), rel=1e-6)
+    assert got[4] == pytest.approx(central(lambda x: mod.two_tries(x, 4), 2.5), rel=1e-6)
 
 
 def test_transform_methods(methods: Path, tmp_path: Path) -> None:

@@ -126,8 +126,9 @@ def _probe(t: gast.Try, params: list[str], low: _Lowering) -> Any:
                                          type_ignores=[])).body[0] for s in t.body]
     text = ast.unparse(ast.fix_missing_locations(ast.Module(body=body, type_ignores=[])))
     name = low.namer.fresh("try_probe")  # (the generated code's globals are its own)
+    doc = f'"""The try block of line {t.lineno}, run first: does it raise?"""\n'
     return define(name, f"def {name}({', '.join(params)}):\n" +
-                  textwrap.indent(text, "    ") + "\n", low.namespace)
+                  textwrap.indent(doc + text, "    ") + "\n", low.namespace)
 
 
 def _jumps_returned(s: gast.stmt) -> gast.stmt:
