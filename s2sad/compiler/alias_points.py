@@ -111,6 +111,15 @@ class PointsTo:
         return bool(whole) and all(o[0] in ("new", "old") and o[1] in self.dicts
                                    for o in whole)
 
+    def dict_keys(self, fn: Any, e: gast.Call, state: State) -> bool:
+        """Does ``e`` make a list (or view) of a dict's keys (``list(d)``, ``d.keys()``)?
+        A new object holding no array: an array is not hashable."""
+        if fn is UNKNOWN:
+            return isinstance(e.func, gast.Attribute) and e.func.attr == "keys" and \
+                not e.args and self.surely_dict(e.func.value, state)
+        return fn in (runtime.iteration_items, sorted, list, tuple, set, frozenset) and \
+            len(e.args) == 1 and self.surely_dict(e.args[0], state)
+
     def called(self, value: gast.expr) -> Any:
         """The function ``value`` calls, if it is a call of a known one."""
         try:
@@ -127,9 +136,8 @@ class PointsTo:
         if key is not None:  # r.a of a record: the object the field holds
             return state[key]
         try:
-            if fn in (runtime.iteration_items, sorted) and e.args and \
-                    self.surely_dict(e.args[0], state):
-                return self.new(s, state)  # (a dict's keys: a new list, holding no object)
+            if self.dict_keys(fn, e, state):
+                return self.new(s, state)
             if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself
                 return self.points(e.args[0], state, s)
             if (fn in VIEWS or may_not_copy(e)) and e.args:
