@@ -23,6 +23,7 @@ from s2sad.compiler import fence, source
 from s2sad.compiler.field_lists import field_items, stored_by_methods
 from s2sad.compiler.init_chains import chain_key, init_of, init_tree
 from s2sad.compiler.names import const, load
+from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.user_code import is_user_function, own_nodes
 from s2sad.compiler.walks import clone, walk
 from s2sad.dataclass_args import other_dunders, record_class
@@ -195,6 +196,8 @@ def _stored_functions(norm: Normalizer, cls: type, call: gast.Call) -> dict[str,
     defaults = inspect.signature(init).parameters
     held: dict[str, tuple] = {}
     for attribute, value in stored:
+        if counts[attribute] == 1 and _known_function(value, params, init):
+            held[attribute] = (evaluate_ref(value, init.__globals__), None)  # (np.tanh)
         if not isinstance(value, gast.Name) or value.id not in params[1:] or \
                 counts[attribute] != 1:
             continue
@@ -204,6 +207,15 @@ def _stored_functions(norm: Normalizer, cls: type, call: gast.Call) -> dict[str,
         if callable(fn) and not isinstance(fn, type):
             held[attribute] = (fn, path)
     return held
+
+
+def _known_function(value: gast.expr, params: list[str], init: Any) -> bool:
+    """``self.act = np.tanh`` in ``__init__``: a function of its module's globals."""
+    if not isinstance(value, (gast.Name, gast.Attribute)) or \
+            any(isinstance(n, gast.Name) and n.id in params for n in walk(value)):
+        return False
+    fn = evaluate_ref(value, getattr(init, "__globals__", {}))
+    return callable(fn) and not isinstance(fn, type)
 
 
 def _functions_stored(norm: Normalizer, cls: type, call: gast.Call, tree: gast.FunctionDef,

@@ -227,7 +227,10 @@ def _held_by_object(it: gast.expr, norm: Normalizer) -> bool:
 
 
 def _dict_items(norm: Normalizer, node: gast.expr, view: str, scan: Scan) -> list | None:
-    """The keys, values or (key, value) pairs of a dict a global holds."""
+    """The keys, values or (key, value) pairs of a dict a global holds (or of a dict
+    display of functions: :mod:`function_displays` puts it where a local was read)."""
+    if isinstance(node, gast.Dict):
+        return _display_items(norm, node, view)
     if not isinstance(node, (gast.Name, gast.Attribute)) or \
             isinstance(node, gast.Name) and node.id in norm.locals:
         return None
@@ -241,6 +244,18 @@ def _dict_items(norm: Normalizer, node: gast.expr, view: str, scan: Scan) -> lis
     values = [Leaf(v, gast.Subscript(value=clone(node), slice=const(k), ctx=gast.Load()),
                    resolved.step(path, "item", k)) for k, v in d.items()]
     return keys if view == "keys" else values if view == "values" else list(zip(keys, values))
+
+
+def _display_items(norm: Normalizer, node: gast.Dict, view: str) -> list | None:
+    keys = [k.value if isinstance(k, gast.Constant) else None for k in node.keys]
+    found = [norm.resolve(v) if isinstance(v, (gast.Name, gast.Attribute)) else None
+             for v in node.values]
+    if not 0 < len(keys) <= MAX_UNROLLED or not all(type(k) in (int, str) for k in keys) \
+            or len(set(keys)) < len(keys) or any(v is None for v in found):
+        return None
+    values = [Leaf(v, clone(e), norm.path_of(e)) for v, e in zip(found, node.values)]
+    keyed = [_constant(k) for k in keys]
+    return keyed if view == "keys" else values if view == "values" else list(zip(keyed, values))
 
 
 def _bind(target: gast.expr, item: Any) -> list | None:

@@ -29,6 +29,7 @@ from s2sad.compiler import (
     conditionals,
     desugar,
     fence,
+    function_displays,
     loader,
     operator_methods,
     resolved,
@@ -491,6 +492,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
+    function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)
