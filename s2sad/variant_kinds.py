@@ -4,7 +4,9 @@ functions passed), the key it is kept under, and whether they prove the output a
 number (then grad's first call has no output to check)."""
 from __future__ import annotations
 
+import ast
 import inspect
+import textwrap
 from types import ModuleType
 from typing import Any
 
@@ -105,18 +107,43 @@ class CallKinds:
         call of the one passed, ``xp.sum(x)`` of the module's function); and
         (parameter, Instance(class)) of the objects of the user's classes passed
         (``model.loss(w)`` is inlined from the class: made for each class), or, not
-        differentiated, Held(object) where the code needs the object itself."""
-        if not any(callable(v) or _instance(v) or isinstance(v, ModuleType) for v in values):
+        differentiated, Held(object) where the code needs the object itself; and
+        (parameter, string) of a string the function indexes with (``ACTS[act]``: the
+        function it picks known, as a global's is)."""
+        if not any(callable(v) or _instance(v) or isinstance(v, ModuleType) or
+                   type(v) is str for v in values):
             return ()
         names = list(inspect.signature(self.fn).parameters)
+        keys = keying_parameters(self.fn) if str in map(type, values) else frozenset()
         out = []
         for i, v in enumerate(values[:len(names)]):
-            if i not in self.wrt and (is_function(v) or isinstance(v, ModuleType)):
+            if i not in self.wrt and (is_function(v) or isinstance(v, ModuleType) or
+                                      type(v) is str and names[i] in keys):
                 out.append((names[i], v))
             elif _instance(v):
                 held = i not in self.wrt and (self._by_object or _shadows(v))
                 out.append((names[i], Held(v) if held else Instance(type(v))))
         return tuple(out)
+
+
+_KEYING: dict = {}  # code object -> the parameters it indexes with
+
+
+def keying_parameters(fn: Any) -> frozenset[str]:
+    """The parameters ``fn`` reads as a subscript's index (``ACTS[act]``), worked out once
+    per code object (an empty set where its source is not at hand)."""
+    code = getattr(fn, "__code__", None)
+    if code not in _KEYING:
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        except (OSError, TypeError, SyntaxError):
+            tree = ast.Module(body=[], type_ignores=[])
+        params = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]) \
+            if code is not None else set()
+        _KEYING[code] = frozenset(n.slice.id for n in ast.walk(tree)
+                                  if isinstance(n, ast.Subscript) and
+                                  isinstance(n.slice, ast.Name) and n.slice.id in params)
+    return _KEYING[code]
 
 
 _PLAIN = frozenset({float, int, bool, complex, str, list, tuple, dict, type(None), np.ndarray,

@@ -139,7 +139,8 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         if param.name not in rebound:  # (changed in place, the same object: known still)
             _pass_known(norm, child, param.name, _receiver_of(node) if by_receiver else value,
                         passed)
-        if _known_object(child, param.name, passed, reassigned):
+        if _known_object(child, param.name, passed, reassigned) or \
+                _string_known(tree, param, value, reassigned):
             continue
         value = _collected(param, value)
         if value is None:
@@ -220,6 +221,17 @@ def _default_known(param: inspect.Parameter) -> Any:
     known = callable(default) and not isinstance(default, type) or \
         isinstance(default, types.ModuleType)
     return default if known else None
+
+
+def _string_known(tree: gast.FunctionDef, param: inspect.Parameter, value: Any,
+                  reassigned: set) -> bool:
+    """A parameter given (or defaulting to) a string literal, never bound again: read as
+    that string (``ACTS[name]`` of ``name="relu"``: the function known; True)."""
+    from s2sad.compiler.normalize import keys_given
+    text = value.value if isinstance(value, gast.Constant) else \
+        param.default if value is None else None
+    return type(text) is str and param.name not in reassigned and \
+        param.name in keys_given(tree, {param.name: text})
 
 
 def _known_object(child: Normalizer, param: str, passed: Any, reassigned: set) -> bool:

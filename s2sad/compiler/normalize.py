@@ -459,6 +459,28 @@ class Normalizer(Lookups):
         return normalize_call(self, node)
 
 
+def keys_given(node: gast.FunctionDef, given: dict[str, str]) -> set[str]:
+    """A string parameter the function indexes with (``ACTS[act]``), never bound again,
+    read as the string this call gives it (the derivative is made per string): the
+    item it picks is known, and a test of it (``act == "relu"``) decided.  Not where a
+    def, lambda or comprehension inside binds the name again."""
+    bound = {n.id for s in node.body for n in walk(s) if isinstance(n, gast.Name) and
+             not isinstance(n.ctx, gast.Load)}
+    given = {k: v for k, v in given.items() if k not in bound}
+    if not given:
+        return set()
+    for n in walk(node):
+        for field, child in gast.iter_fields(n):
+            if isinstance(child, gast.Name) and child.id in given and \
+                    isinstance(child.ctx, gast.Load):
+                setattr(n, field, gast.copy_location(const(given[child.id]), child))
+            elif isinstance(child, list):
+                child[:] = [gast.copy_location(const(given[c.id]), c)
+                            if isinstance(c, gast.Name) and c.id in given and
+                            isinstance(c.ctx, gast.Load) else c for c in child]
+    return set(given)
+
+
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
               known: Known | None = None, lengths: dict[str, int] | None = None,
               arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset()
@@ -476,7 +498,9 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     resolved.inherit(namespace, src.fn)
     norm.owner = known.owner if known else None
     passed = known.callables if known else ()
-    norm.callables = {p: f for p, f in passed if not isinstance(f, (Instance, Held))}
+    norm.callables = {p: f for p, f in passed
+                      if not isinstance(f, (Instance, Held)) and type(f) is not str}
+    keys_given(node, {p: v for p, v in passed if type(v) is str and not norm.stores[p]})
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
     built = built_instances(norm, node)
     norm.instances.update(built)  # (p = Params(w, b) built here)
