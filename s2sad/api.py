@@ -7,7 +7,9 @@ call's arguments are is in :mod:`call_kinds`, the fast path of repeated calls in
 user's rules in :mod:`user_rules`."""
 from __future__ import annotations
 
+import copy
 import inspect
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -451,6 +453,10 @@ def _entry(kind: str) -> Callable:
         if f is None:
             return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux,
                                    checkpoint=checkpoint)
+        made = None if checkpoint or verbose else _made_before(f, (kind, wrt, holomorphic,
+                                                                   has_aux))
+        if made is not None:
+            return made
         if checkpoint:  # loops named by their line: as if marked with s2sad.checkpoint
             f = with_checkpoints(f, checkpoint)
         if isinstance(f, library.CallOf) and kind in ("grad", "value_and_grad") and \
@@ -459,9 +465,46 @@ def _entry(kind: str) -> Callable:
         if (library.is_library_callable(f) or library.has_varargs(f) or
                 isinstance(f, library.CallOf)) and not has_aux:  # made per call
             return library.CallOf(f, wrt, kind, verbose)
-        return Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
+        return _made(f, wrt, kind, verbose, holomorphic, has_aux)
     entry.__name__ = kind
     return entry
+
+
+# (id of the function, kind, wrt, options) -> (the function, its Derivative), the last
+# few made: ``s2sad.grad(loss)(params)`` written in a training loop shares one's
+# variants and checks, not made again per step (each new one pays its checks).
+# Bounded: a lambda made anew each step is a new function, and each entry holds its
+# function alive.
+_MADE: OrderedDict = OrderedDict()
+_MADE_KEPT = 32
+
+
+def _made_before(f: Any, key: tuple) -> Derivative | None:
+    try:
+        held = _MADE.get((id(f), *key))
+    except TypeError:  # (an unhashable wrt)
+        return None
+    if held is None or held[0] is not f:
+        return None
+    _MADE.move_to_end((id(f), *key))
+    again = copy.copy(held[1])  # (its variants and checks shared; .source shows what
+    again._last = None  # this one made or ran, as a new object's does)
+    return again
+
+
+def _made(f: Callable, wrt: Any, kind: str, verbose: bool, holomorphic: bool,
+          has_aux: bool) -> Derivative:
+    """A new Derivative of ``f``, kept for the next ``grad(f)`` with these options (not
+    one with ``verbose``, which prints the source it makes)."""
+    made = Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
+    if not verbose:
+        try:
+            _MADE[(id(f), kind, wrt, holomorphic, has_aux)] = (f, made)
+        except TypeError:  # (see _made_before)
+            return made
+        while len(_MADE) > _MADE_KEPT:
+            _MADE.popitem(last=False)
+    return made
 
 
 grad = _entry("grad")

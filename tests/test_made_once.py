@@ -1,0 +1,78 @@
+"""``s2sad.grad(loss)(params)`` written inside a training loop: the second
+``grad(loss)`` is the Derivative the first made (its checks and variants kept), not a
+new one per step; other options, another function, ``verbose`` make their own.
+Numbers against central differences and closed forms."""
+from __future__ import annotations
+
+import numpy as np
+
+import s2sad
+from gradcheck import check_grad
+
+X = np.array([0.3, -0.5, 0.8])
+
+
+def loss(w, x):
+    return np.sum(np.tanh(w * x) ** 2)
+
+
+def shares(a, b) -> bool:
+    return a._variants is b._variants and a._checked is b._checked
+
+
+def test_the_same_variants_for_the_same_options():
+    assert shares(s2sad.grad(loss), s2sad.grad(loss))
+    assert shares(s2sad.grad(loss, wrt=1), s2sad.grad(loss, wrt=1))
+    assert shares(s2sad.value_and_grad(loss), s2sad.value_and_grad(loss))
+    assert not shares(s2sad.grad(loss), s2sad.grad(loss, wrt=1))
+    assert not shares(s2sad.grad(loss), s2sad.value_and_grad(loss))
+    assert not shares(s2sad.jvp(loss), s2sad.grad(loss))
+    assert not shares(s2sad.grad(loss, verbose=True), s2sad.grad(loss, verbose=True))
+    inner = s2sad.grad(loss)
+    assert shares(s2sad.grad(inner), s2sad.grad(inner))
+
+
+def test_source_of_a_new_one_is_its_own():
+    """``grad(f).source`` before a call shows the variant for no known kinds, as a new
+    object's does, whatever an earlier ``grad(f)`` ran."""
+    fresh = s2sad.grad(loss).source
+    s2sad.grad(loss)(0.5, 2.0)
+    assert s2sad.grad(loss).source == fresh
+    g = s2sad.grad(loss)
+    g(X, X)
+    assert g.source != fresh or "cast_like" in fresh
+
+
+def test_a_training_loop_with_grad_inside():
+    w, x = X.copy(), np.array([1.0, 2.0, -1.0])
+    for _ in range(20):
+        w = w - 0.1 * s2sad.grad(loss)(w, x)
+    check_grad(loss, w, x)
+    t = np.tanh(w * x)  # closed form: d/dw sum tanh(wx)^2 = 2 t (1 - t^2) x
+    assert np.allclose(s2sad.grad(loss)(w, x), 2 * t * (1 - t * t) * x)
+
+
+def test_each_call_still_runs_the_variant_of_its_kinds():
+    g = s2sad.grad(loss)
+    assert np.allclose(g(0.5, 2.0), 2 * np.tanh(1.0) * (1 - np.tanh(1.0) ** 2) * 2.0)
+    M = np.arange(6.0).reshape(2, 3) / 10
+    check_grad(loss, M, 1.5)
+    assert s2sad.grad(loss)(M, 1.5).shape == (2, 3)
+
+
+def test_a_function_defined_again_gets_its_own():
+    made = []
+    for k in (1.0, 2.0):
+        def scaled(w, k=k):
+            return k * np.sum(w ** 3)
+        made.append(s2sad.grad(scaled))
+        assert np.allclose(made[-1](X), 3 * k * X ** 2)
+    assert made[0] is not made[1]
+
+
+def test_kept_few_so_lambdas_made_per_step_do_not_pile_up():
+    from s2sad import api
+    for k in range(3 * api._MADE_KEPT):
+        g = s2sad.grad(lambda w, k=k: k * np.sum(w * w))
+        assert np.allclose(g(X), 2 * k * X)
+    assert len(api._MADE) <= api._MADE_KEPT
