@@ -92,7 +92,15 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
-    return _gradient_of(fn, inner)  # (made anew: the data of the modules it reads too)
+    made = getattr(inner.fn, "s2sad_gradient_of", None)  # (a Hessian per Newton step:
+    if made is not None and made.s2sad_origin is fn._origin:  # one wrapper, so the
+        return made  # JVPs of it are made once, not at every call)
+    wrapper = _gradient_of(fn, inner)  # (the data of the modules it reads too)
+    try:
+        inner.fn.s2sad_gradient_of = wrapper  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    return wrapper
 
 
 def _gradient_of(fn: Derivative, inner: Any) -> Callable:

@@ -76,3 +76,40 @@ def test_kept_few_so_lambdas_made_per_step_do_not_pile_up():
         g = s2sad.grad(lambda w, k=k: k * np.sum(w * w))
         assert np.allclose(g(X), 2 * k * X)
     assert len(api._MADE) <= api._MADE_KEPT
+
+
+A = np.array([[2.0, 0.5], [0.5, 1.0]])
+
+
+def quadratic_quartic(x):
+    return 0.5 * x @ A @ x + np.sum(x ** 4)
+
+
+def test_a_hessian_called_again_reads_the_module_as_it_is_now():
+    """The Hessian's gradient wrapper is made once per gradient variant (was made per
+    call: a transform per Newton step); the module's array changed in place or bound
+    again is read as it is at the call (closed form A + diag(12 x^2))."""
+    global A
+    x = np.array([0.3, -0.2])
+    h = s2sad.hessian(quadratic_quartic)
+    assert np.allclose(h(x), A + np.diag(12 * x ** 2))
+    A[0, 0] = 5.0
+    assert np.allclose(h(x), A + np.diag(12 * x ** 2))
+    A = np.eye(2) * 3
+    assert np.allclose(h(x), A + np.diag(12 * x ** 2))
+    assert np.allclose(s2sad.hessian(quadratic_quartic)(x), A + np.diag(12 * x ** 2))
+
+
+def newton_objective(x):
+    return np.sum(np.exp(x) - 2 * x) + 0.1 * np.dot(x, x) ** 2
+
+
+def test_newton_steps_with_hessian_inside_the_loop():
+    x = np.zeros(3)
+    for _ in range(8):
+        x = x - np.linalg.solve(s2sad.hessian(newton_objective)(x),
+                                s2sad.grad(newton_objective)(x))
+    assert np.linalg.norm(s2sad.grad(newton_objective)(x)) < 1e-10
+    # stationary: exp(x) - 2 + 0.4 |x|^2 x = 0 in each coordinate (all equal)
+    t = x[0]
+    assert np.allclose(x, t) and abs(np.exp(t) - 2 + 0.4 * 3 * t ** 3) < 1e-10
