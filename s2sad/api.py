@@ -470,7 +470,7 @@ def _entry(kind: str) -> Callable:
     return entry
 
 
-# (id of the function, kind, wrt, options) -> (the function, its Derivative), the last
+# (ids of the function, kind, wrt, options) -> (the function, its Derivative), the last
 # few made: ``s2sad.grad(loss)(params)`` written in a training loop shares one's
 # variants and checks, not made again per step (each new one pays its checks).
 # Bounded: a lambda made anew each step is a new function, and each entry holds its
@@ -479,14 +479,21 @@ _MADE: OrderedDict = OrderedDict()
 _MADE_KEPT = 32
 
 
+def _identity(f: Any) -> tuple:
+    """What ``f`` is made of: a bound method (``model.loss``, a new object at each
+    read) by its function and object."""
+    return (f.__func__, f.__self__) if inspect.ismethod(f) else (f,)
+
+
 def _made_before(f: Any, key: tuple) -> Derivative | None:
+    parts = _identity(f)
     try:
-        held = _MADE.get((id(f), *key))
+        held = _MADE.get((*map(id, parts), *key))
     except TypeError:  # (an unhashable wrt)
         return None
-    if held is None or held[0] is not f:
+    if held is None or any(a is not b for a, b in zip(held[0], parts)):
         return None
-    _MADE.move_to_end((id(f), *key))
+    _MADE.move_to_end((*map(id, parts), *key))
     again = copy.copy(held[1])  # (its variants and checks shared; .source shows what
     again._last = None  # this one made or ran, as a new object's does)
     return again
@@ -499,7 +506,8 @@ def _made(f: Callable, wrt: Any, kind: str, verbose: bool, holomorphic: bool,
     made = Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     if not verbose:
         try:
-            _MADE[(id(f), kind, wrt, holomorphic, has_aux)] = (f, made)
+            parts = _identity(f)
+            _MADE[(*map(id, parts), kind, wrt, holomorphic, has_aux)] = (parts, made)
         except TypeError:  # (see _made_before)
             return made
         while len(_MADE) > _MADE_KEPT:

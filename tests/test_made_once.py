@@ -113,3 +113,20 @@ def test_newton_steps_with_hessian_inside_the_loop():
     # stationary: exp(x) - 2 + 0.4 |x|^2 x = 0 in each coordinate (all equal)
     t = x[0]
     assert np.allclose(x, t) and abs(np.exp(t) - 2 + 0.4 * 3 * t ** 3) < 1e-10
+
+
+class Model:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def loss(self, w, x):
+        return self.scale * np.sum((w * x - 1.0) ** 2)
+
+
+def test_a_bound_method_read_again_shares_too():
+    m, other = Model(2.0), Model(3.0)
+    assert shares(s2sad.grad(m.loss), s2sad.grad(m.loss))
+    assert not shares(s2sad.grad(m.loss), s2sad.grad(other.loss))
+    w, x = X.copy(), np.array([1.0, 2.0, -1.0])
+    for model in (m, other, m):
+        assert np.allclose(s2sad.grad(model.loss)(w, x), 2 * model.scale * (w * x - 1) * x)
