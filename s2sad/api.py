@@ -7,16 +7,14 @@ call's arguments are is in :mod:`call_kinds`, the fast path of repeated calls in
 user's rules in :mod:`user_rules`."""
 from __future__ import annotations
 
-import copy
 import inspect
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
-from s2sad import dataclass_args, fallback, library, structure
+from s2sad import dataclass_args, fallback, library, made_before, structure
 from s2sad.call_kinds import (
     NUMBERS,
     check_scalar,
@@ -405,6 +403,26 @@ class Derivative(Shown, CallKinds):
             grads = (grads,)
         return (value, grads, aux) if self.has_aux else (value, grads)
 
+    def repeated(self, args: tuple, kwargs: dict, seeds: list) -> list:
+        """``self(*args, seed, **kwargs)`` for each seed (a Jacobian's tangents or
+        cotangents, one per element): the first called as the user calls it, the rest
+        straight to the variant it ran (one lookup, not one per column)."""
+        if not seeds:
+            return []
+        first = self(*args, seeds[0], **kwargs)
+        gen = self._last
+        if self.kind not in ("jvp", "vjp") or len(self.wrt) != 1 and self.kind == "jvp" \
+                or self.has_aux or gen is None or self._prefix or self._fixed:
+            return [first] + [self(*args, s, **kwargs) for s in seeds[1:]]
+        code = inspect.unwrap(gen.fn).__code__
+        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+        out = [first]
+        for s in seeds[1:]:
+            got = gen.fn(*args, **kwargs, **{seed: s})
+            out.append(got if self.kind == "jvp" or not self.many or len(self.wrt) != 1
+                       else (got[0], (got[1],)))
+        return out
+
     def _jvp(self, args: tuple, kwargs: dict) -> Any:
         n = len(self.wrt)
         if len(args) < n:
@@ -453,8 +471,8 @@ def _entry(kind: str) -> Callable:
         if f is None:
             return lambda g: entry(g, wrt, verbose, holomorphic, has_aux=has_aux,
                                    checkpoint=checkpoint)
-        made = None if checkpoint or verbose else _made_before(f, (kind, wrt, holomorphic,
-                                                                   has_aux))
+        made = None if checkpoint or verbose else \
+            made_before.lookup(f, (kind, wrt, holomorphic, has_aux))
         if made is not None:
             return made
         if checkpoint:  # loops named by their line: as if marked with s2sad.checkpoint
@@ -470,48 +488,13 @@ def _entry(kind: str) -> Callable:
     return entry
 
 
-# (ids of the function, kind, wrt, options) -> (the function, its Derivative), the last
-# few made: ``s2sad.grad(loss)(params)`` written in a training loop shares one's
-# variants and checks, not made again per step (each new one pays its checks).
-# Bounded: a lambda made anew each step is a new function, and each entry holds its
-# function alive.
-_MADE: OrderedDict = OrderedDict()
-_MADE_KEPT = 32
-
-
-def _identity(f: Any) -> tuple:
-    """What ``f`` is made of: a bound method (``model.loss``, a new object at each
-    read) by its function and object."""
-    return (f.__func__, f.__self__) if inspect.ismethod(f) else (f,)
-
-
-def _made_before(f: Any, key: tuple) -> Derivative | None:
-    parts = _identity(f)
-    try:
-        held = _MADE.get((*map(id, parts), *key))
-    except TypeError:  # (an unhashable wrt)
-        return None
-    if held is None or any(a is not b for a, b in zip(held[0], parts)):
-        return None
-    _MADE.move_to_end((*map(id, parts), *key))
-    again = copy.copy(held[1])  # (its variants and checks shared; .source shows what
-    again._last = None  # this one made or ran, as a new object's does)
-    return again
-
-
 def _made(f: Callable, wrt: Any, kind: str, verbose: bool, holomorphic: bool,
           has_aux: bool) -> Derivative:
     """A new Derivative of ``f``, kept for the next ``grad(f)`` with these options (not
     one with ``verbose``, which prints the source it makes)."""
     made = Derivative(f, wrt, kind, verbose, holomorphic, has_aux)
     if not verbose:
-        try:
-            parts = _identity(f)
-            _MADE[(*map(id, parts), kind, wrt, holomorphic, has_aux)] = (parts, made)
-        except TypeError:  # (see _made_before)
-            return made
-        while len(_MADE) > _MADE_KEPT:
-            _MADE.popitem(last=False)
+        made_before.keep(f, (kind, wrt, holomorphic, has_aux), made)
     return made
 
 

@@ -84,8 +84,8 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -
     if gradient and not kwargs:
         fn = differentiable(fn, args)  # the gradient for these arguments' ranks
     for i in positions:
-        jvp = api.jvp(fn, wrt=i)
-        columns = [jvp(*args, _like(e, args[i]), **kwargs)[1] for e in _basis(args[i])]
+        columns = [c[1] for c in _repeated(api.jvp(fn, wrt=i), args, kwargs,
+                                           [_like(e, args[i]) for e in _basis(args[i])])]
         if gradient:  # (shaped like its argument, a list or tuple of numbers too)
             columns = [np.asarray(c, dtype=float) for c in columns]
         if columns and _items(columns[0]):  # a tuple of outputs: a Jacobian per item
@@ -98,6 +98,14 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -
             np.zeros(out_shape + (0,))
         out.append(cols.reshape(out_shape + np.shape(args[i])))
     return out
+
+
+def _repeated(d: Any, args: tuple, kwargs: dict, seeds: list) -> list:
+    """``d(*args, seed, **kwargs)`` per seed: through one lookup of the variant where
+    ``d`` is a Derivative (a library function's is made per call)."""
+    if isinstance(d, api.Derivative):
+        return d.repeated(args, kwargs, seeds)
+    return [d(*args, s, **kwargs) for s in seeds]
 
 
 def _items(value: Any) -> bool:
@@ -140,10 +148,8 @@ def _check_unstructured(fn: Callable, value: Any) -> None:
 
 
 def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: Any) -> list:
-    vjp = api.vjp(fn, wrt=positions)
-    rows = []
-    for e in _basis(value):
-        rows.append(vjp(*args, e, **kwargs)[1])
+    rows = [r[1] for r in _repeated(api.vjp(fn, wrt=positions), args, kwargs,
+                                    list(_basis(value)))]
     out = []
     for j, i in enumerate(positions):
         stacked = np.stack([np.asarray(r[j], dtype=float) for r in rows])
