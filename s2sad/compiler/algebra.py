@@ -139,6 +139,13 @@ def _scaled_factor(s: gast.stmt, name: str, rewrite: _Identities) -> bool:
         any(rewrite.number(f) for f in factors)
 
 
+def _negative_of_literal(node: gast.Call) -> bool:
+    return isinstance(node.func, gast.Attribute) and node.func.attr == "negative" and \
+        isinstance(node.func.value, gast.Name) and node.func.value.id == "np" and \
+        len(node.args) == 1 and not node.keywords and \
+        isinstance(node.args[0], gast.Constant) and type(node.args[0].value) in (int, float)
+
+
 class _Inline(gast.NodeTransformer):
     """The one read of ``name`` replaced by ``value``."""
 
@@ -336,6 +343,8 @@ class _Identities(Transformer):
         ``c`` there spreads it alike)."""
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        if _negative_of_literal(node):  # np.negative(1) (a roll's shift reversed): -1
+            return gast.Constant(value=-node.args[0].value, kind=None)
         if name == "safe_mul" and len(node.args) == 2:
             spread, other = node.args
             if self.broadcasts_itself(spread, other) and number_literal(spread.args[0]) \
