@@ -176,3 +176,98 @@ def test_second_derivatives_through_the_new_forms():
     # write the second differentiation does not model)
     check_hessian(square_times_scale, U)
     check_hessian(rolled_difference, U)
+
+
+# ----- the adjoint of a gather at one index array per axis, as one bincount -----
+
+
+def bilinear_gather(img, fx):
+    H, W = img.shape
+    ys, xs = np.meshgrid(np.arange(H), np.arange(W), indexing="ij")
+    x = np.clip(xs + fx, 0.0, W - 1.001)
+    x0 = np.floor(x).astype(int)
+    wx = x - x0
+    out = img[ys, x0] * (1.0 - wx) + img[ys, x0 + 1] * wx
+    return np.sum(out ** 2)
+
+
+def gather_3d(a, i, j, k):
+    return np.sum(np.sin(a[i, j, k]) * a[k % 3, j, i])
+
+
+def gather_broadcast(a, rows, cols):
+    picked = a[rows[:, None], cols[None, :]]  # (a 30 x 20 block, repeats included)
+    return np.sum(picked * picked * np.arange(20.0))
+
+
+def test_scatter_of_gathers_against_differences():
+    rng = np.random.default_rng(43)
+    check_grad(bilinear_gather, rng.standard_normal((20, 18)),
+               1.3 * rng.standard_normal((20, 18)), wrt=(0, 1))
+    i, j, k = (rng.integers(-3, 3, 400) for _ in range(3))  # (negative ones too)
+    check_grad(gather_3d, rng.standard_normal((3, 3, 3)), i, j, k)
+    check_grad(gather_broadcast, rng.standard_normal((7, 9)), rng.integers(0, 7, 30),
+               rng.integers(-9, 9, 20))
+
+
+def test_scatter_by_count_matches_add_at():
+    from s2sad.runtime.core import add_at
+    rng = np.random.default_rng(7)
+    for shape, index_shape in (((20, 30), (40, 17)), ((5, 6, 7), (300,)), ((9, 9), (2, 150))):
+        acc = rng.standard_normal(shape)
+        expected = acc.copy()
+        idx = tuple(rng.integers(-n, n, index_shape) for n in shape)
+        g = rng.standard_normal(index_shape)
+        np.add.at(expected, idx, g)
+        np.testing.assert_allclose(add_at(acc, None, idx, g), expected, rtol=1e-13, atol=1e-13)
+
+
+# ----- a max over a few elements of each window: ties counted by slices -----
+
+
+def pooled_pairs(v):
+    x = np.repeat(v, 2).reshape(-1, 2, 1) * np.ones((1, 1, 3))  # each window ties
+    return np.sum(np.sin(x.max(axis=(1, 2))))
+
+
+def pooled_relu(a):
+    act = np.maximum(a, 0.0)  # all-negative windows tie at 0
+    pooled = act.reshape(4, 2, 3, 2).max(axis=(1, 3))
+    return np.sum(pooled ** 2)
+
+
+def pooled_min_windows(a):
+    b = np.round(a * 2.0) / 2.0 + 0.0 * a  # ties in the values, derivative of a only
+    return np.sum(np.cos(np.min((a + b).reshape(3, 2, 2, 2), axis=(1, 3))))
+
+
+def test_pool_ties_against_differences():
+    rng = np.random.default_rng(5)
+    check_grad(pooled_pairs, rng.standard_normal(6))
+    check_grad(pooled_relu, rng.standard_normal((8, 6)))
+    check_grad(pooled_min_windows, rng.standard_normal((6, 4)))
+
+
+# ----- np.meshgrid of integer ranges: integer grids (they index arrays) -----
+
+
+def grid_index_ij(a):
+    ys, xs = np.meshgrid(np.arange(a.shape[0]), np.arange(a.shape[1]), indexing="ij")
+    return np.sum(a[ys, (xs + 1) % a.shape[1]] * a)
+
+
+def grid_index_xy(a):
+    xs, ys = np.meshgrid(np.arange(a.shape[1]), np.arange(a.shape[0]))
+    return np.sum(np.sin(a[ys, xs[:, ::-1]]) * a)
+
+
+def grid_index_3d(a):
+    i, j, k = np.meshgrid(np.arange(2), np.arange(3), np.arange(2), indexing="ij")
+    return np.sum(a[k, j, i] ** 2 * a[i, j, k])
+
+
+def test_meshgrid_of_ints_indexes():
+    rng = np.random.default_rng(11)
+    check_grad(grid_index_ij, rng.standard_normal((4, 5)))
+    check_grad(grid_index_xy, rng.standard_normal((4, 5)))
+    check_grad(grid_index_3d, rng.standard_normal((2, 3, 2)))
