@@ -271,3 +271,39 @@ def test_meshgrid_of_ints_indexes():
     check_grad(grid_index_ij, rng.standard_normal((4, 5)))
     check_grad(grid_index_xy, rng.standard_normal((4, 5)))
     check_grad(grid_index_3d, rng.standard_normal((2, 3, 2)))
+
+
+# ----- a product's sign on a number bound to a true division, not on the array -----
+
+
+def explicit_steps(u, dt, dx):
+    for _ in range(3):
+        u = u - dt / dx * (u * u - np.roll(u * u, 1))
+    return np.sum(u ** 2)
+
+
+def scaled_difference(u, a, b):
+    k = a / b
+    return np.sum(np.sin(-k * u))
+
+
+def ratio_in_loop(u, h):
+    total = 0.0
+    for i in range(3):
+        r = h / (i + 1.0)
+        total = total + np.sum(np.cos(u - r * u))
+    return total
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (explicit_steps, (U, 0.01, 0.1), 0),
+    (scaled_difference, (U, 0.7, 1.3), (0, 1, 2)),
+    (ratio_in_loop, (U, 0.4), (0, 1)),
+])
+def test_sign_on_a_quotient(f, args, wrt):
+    check_grad(f, *args, wrt=wrt)
+
+
+def test_sign_goes_on_the_number():
+    src = grad_source(explicit_steps, U, 0.01, 0.1)
+    assert "* -d" not in src, src

@@ -42,7 +42,7 @@ from s2sad.compiler.algebra_terms import (
     unbroadcast_to,
     unfreshed,
 )
-from s2sad.compiler.names import Transformer, call_named, root_name
+from s2sad.compiler.names import Transformer, call_named, root_name, written_names
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
 
@@ -79,6 +79,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
     rewrite.floats, rewrite.ranks = floats, ranks or {}
+    rewrite.quotients = _quotients(body)
     _fold_coefficients(body, rewrite)
     for s in body:
         rewrite.visit(s)
@@ -158,6 +159,23 @@ class _Inline(gast.NodeTransformer):
         return node
 
 
+def _quotients(body: list) -> set[str]:
+    """The names every assignment of the body binds to a true division (``k = dt / dx``:
+    floats, never an int or a bool, so a product's sign may go on them)."""
+    found: set[str] = set()
+    other: set[str] = set()
+    for s in statement_nodes(body):
+        if isinstance(s, gast.For):
+            other |= {n.id for n in name_nodes(s.target)}
+        for t in written_names(s):
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.targets[0], gast.Name) and divided(s.value):
+                found.add(t)
+            else:
+                other.add(t)
+    return found - other
+
+
 def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
     return {s.targets[0].id: s.value for s in body
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -173,6 +191,7 @@ class _Identities(Transformer):
         self.in_derivative = False
         self.dims: Any = None  # every value's shape (dims.Facts), once worked out
         self.floats: frozenset = frozenset()  # parameters that are float64 arrays
+        self.quotients: set[str] = set()  # names only ever bound to a true division
         self.ranks: dict = {}  # array parameter -> its shape class
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
@@ -421,7 +440,7 @@ class _Identities(Transformer):
         float64 argument, a true division, or ``np.where`` choosing between a float
         literal or a derivative."""
         if isinstance(e, gast.Name):
-            return e.id in self.derivatives or e.id in self.floats
+            return e.id in self.derivatives or e.id in self.floats or e.id in self.quotients
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
                 e.func.attr == "where" and isinstance(e.func.value, gast.Name) and \
                 e.func.value.id == "np" and len(e.args) == 3 and not e.keywords:
