@@ -35,6 +35,7 @@ from benchmarks import (
     problems_unseen5,
     problems_unseen6,
     problems_unseen7,
+    problems_unseen8,
 )
 
 
@@ -307,6 +308,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen6.SPECS]
 # (66-68) session 42: a Thomas tridiagonal solve as scalar loops, a CRF's forward
 # algorithm in log space, a finite-volume Burgers solver with an upwind flux by np.where
 PROBLEMS += [Problem(**spec) for spec in problems_unseen7.SPECS]
+# (69-71) session 43: a table read by np.interp, an image warped by bilinear sampling, a
+# small CNN with max-pooling by a reshape
+PROBLEMS += [Problem(**spec) for spec in problems_unseen8.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -276,7 +276,17 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                         "array_api_strict cannot run this step",
                     **{("crf_forward", lib): f"{lib} cannot run this step"
                        for lib in ("dask", "array_api_strict")},
-                    ("crf_forward", "jax"): "an index array into"}
+                    ("crf_forward", "jax"): "an index array into",
+                    # (session 43: np.searchsorted, in np.interp's closed form, and
+                    # astype have no array-API counterpart; logits[np.arange(B), labels]
+                    # a scatter-add on NumPy only, an n-d fancy index Dask does not take)
+                    **{("interp_curve", lib): "np.searchsorted has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("image_warp", lib): "needs astype, which runs on NumPy arrays only"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    ("pool_cnn", "dask"): "dask cannot run this step",
+                    **{("pool_cnn", lib): "an index array into"
+                       for lib in ("torch", "jax", "array_api_strict")}}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

@@ -42,7 +42,7 @@ from s2sad.compiler.algebra_terms import (
     unbroadcast_to,
     unfreshed,
 )
-from s2sad.compiler.names import Transformer, call_named, root_name
+from s2sad.compiler.names import Transformer, call_named, root_name, written_names
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
 
@@ -79,6 +79,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
     rewrite.floats, rewrite.ranks = floats, ranks or {}
+    rewrite.quotients = _quotients(body)
     _fold_coefficients(body, rewrite)
     for s in body:
         rewrite.visit(s)
@@ -139,6 +140,13 @@ def _scaled_factor(s: gast.stmt, name: str, rewrite: _Identities) -> bool:
         any(rewrite.number(f) for f in factors)
 
 
+def _negative_of_literal(node: gast.Call) -> bool:
+    return isinstance(node.func, gast.Attribute) and node.func.attr == "negative" and \
+        isinstance(node.func.value, gast.Name) and node.func.value.id == "np" and \
+        len(node.args) == 1 and not node.keywords and \
+        isinstance(node.args[0], gast.Constant) and type(node.args[0].value) in (int, float)
+
+
 class _Inline(gast.NodeTransformer):
     """The one read of ``name`` replaced by ``value``."""
 
@@ -149,6 +157,23 @@ class _Inline(gast.NodeTransformer):
         if node.id == self.name and isinstance(node.ctx, gast.Load):
             return self.value
         return node
+
+
+def _quotients(body: list) -> set[str]:
+    """The names every assignment of the body binds to a true division (``k = dt / dx``:
+    floats, never an int or a bool, so a product's sign may go on them)."""
+    found: set[str] = set()
+    other: set[str] = set()
+    for s in statement_nodes(body):
+        if isinstance(s, gast.For):
+            other |= {n.id for n in name_nodes(s.target)}
+        for t in written_names(s):
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.targets[0], gast.Name) and divided(s.value):
+                found.add(t)
+            else:
+                other.add(t)
+    return found - other
 
 
 def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
@@ -166,6 +191,7 @@ class _Identities(Transformer):
         self.in_derivative = False
         self.dims: Any = None  # every value's shape (dims.Facts), once worked out
         self.floats: frozenset = frozenset()  # parameters that are float64 arrays
+        self.quotients: set[str] = set()  # names only ever bound to a true division
         self.ranks: dict = {}  # array parameter -> its shape class
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
@@ -336,6 +362,8 @@ class _Identities(Transformer):
         ``c`` there spreads it alike)."""
         self.generic_visit(node)
         name = node.func.id if isinstance(node.func, gast.Name) else None
+        if _negative_of_literal(node):  # np.negative(1) (a roll's shift reversed): -1
+            return gast.Constant(value=-node.args[0].value, kind=None)
         if name == "safe_mul" and len(node.args) == 2:
             spread, other = node.args
             if self.broadcasts_itself(spread, other) and number_literal(spread.args[0]) \
@@ -412,7 +440,7 @@ class _Identities(Transformer):
         float64 argument, a true division, or ``np.where`` choosing between a float
         literal or a derivative."""
         if isinstance(e, gast.Name):
-            return e.id in self.derivatives or e.id in self.floats
+            return e.id in self.derivatives or e.id in self.floats or e.id in self.quotients
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
                 e.func.attr == "where" and isinstance(e.func.value, gast.Name) and \
                 e.func.value.id == "np" and len(e.args) == 3 and not e.keywords:

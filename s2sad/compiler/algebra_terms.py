@@ -51,17 +51,21 @@ def is_minus_one(e: gast.expr) -> bool:
 
 
 LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint"}  # linear in the first argument
+# NumPy functions that move elements or sum them (linear in the first argument, and odd
+# in floating point too: rounding is symmetric, so ``f(-a)`` is ``-f(a)`` exactly)
+NUMPY_LINEAR = {"roll", "transpose", "reshape", "swapaxes", "moveaxis", "flip", "ravel",
+                "squeeze", "expand_dims", "sum"}
 
 
 def negated(e: gast.expr) -> gast.expr | None:
     """``b`` for ``-b``; ``b * c`` for ``-b * c``; ``a @ b`` for ``-a @ b`` and
     ``a @ -b`` (a matrix-sized negation saved in ``d + -a @ b``); ``f(b, ...)`` for
-    ``f(-b, ...)`` of a helper linear in ``b``; else None."""
+    ``f(-b, ...)`` of a helper or NumPy function linear in ``b`` (``np.roll(-g, 1)``);
+    else None."""
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
         return e.operand
-    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id in LINEAR \
-            and e.args and isinstance(e.args[0], gast.UnaryOp) and \
-            isinstance(e.args[0].op, gast.USub):
+    if isinstance(e, gast.Call) and _linear_call(e.func) and e.args and \
+            isinstance(e.args[0], gast.UnaryOp) and isinstance(e.args[0].op, gast.USub):
         return gast.Call(func=e.func, args=[e.args[0].operand, *e.args[1:]],
                          keywords=e.keywords)
     if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult) and \
@@ -77,6 +81,14 @@ def negated(e: gast.expr) -> gast.expr | None:
         if inner is not None:
             return gast.BinOp(left=e.left, op=e.op, right=inner)
     return None
+
+
+def _linear_call(func: gast.expr) -> bool:
+    """``func`` is a helper in ``LINEAR`` or ``np.f`` of an ``f`` in ``NUMPY_LINEAR``."""
+    if isinstance(func, gast.Name):
+        return func.id in LINEAR
+    return isinstance(func, gast.Attribute) and func.attr in NUMPY_LINEAR and \
+        isinstance(func.value, gast.Name) and func.value.id == "np"
 
 
 def unbroadcast_to(e: gast.expr, like: gast.expr) -> bool:

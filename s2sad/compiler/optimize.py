@@ -30,6 +30,7 @@ from s2sad.compiler import (
     disjoint_writes,
     dtypes,
     element_sums,
+    final_floats,
     finite,
     floats,
     free,
@@ -349,6 +350,9 @@ def as_floats(body: list, facts: Facts) -> list:
     numbers' adjoint added into item by item."""
     body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
+    body = final_floats.final_vectors_as_floats(body, facts.params,
+                                                lambda: _shapes(body, facts), facts.namer,
+                                                facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import elements, reuse, shapes, templates
+from s2sad.compiler import elements, reuse, scaled_squares, shapes, templates
 from s2sad.compiler.activity import Activity, real_only
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
@@ -85,6 +85,7 @@ class Reverse(ControlMixin):
                          if isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
         self.computed: dict[tuple, str] = {}  # costly calls the forward sweep made (reuse)
+        self.scaled: scaled_squares.Scaled = {}  # names bound to c * b before a statement
 
     # ----- names -----
 
@@ -137,10 +138,11 @@ class Reverse(ControlMixin):
         outer_bound = self.bound_here
         first = first_assigned(stmts)
         computed = reuse.forward_values(stmts, self.defs)
+        scaled = scaled_squares.scaled_names(stmts)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
             self.bound_here = Bound(outer_bound, first, k)
-            self.computed = computed[k]
+            self.computed, self.scaled = computed[k], scaled[k]
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
             if self.flag is not None and record is not None and \
@@ -274,9 +276,11 @@ class Reverse(ControlMixin):
         mapping.update(g=g, ans=load(v), acc=load(ACC))
         out = []
         refuse_unsupported(prim, mapping, self.is_active, self.filename, s)
+        dropped, mapping = scaled_squares.one_term(prim.key, rule.sig.params, mapping,
+                                                   self.scaled)  # (c * b) * b: one term
         for param, text in zip(rule.sig.params, rule.templates):
             arg = mapping.get(param)
-            if text is not None and arg is not None and self.is_active(arg):
+            if text is not None and param != dropped and self.is_active(arg):
                 expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
                     text, mapping), self.computed), self.usable_roots)
                 if v in self.scalars and arg.id in self.scalars:

@@ -141,7 +141,8 @@ def meshgrid(*xi, copy=True, sparse=False, indexing='xy'):
         at = order[i]
         grid = np.reshape(xi[i], tuple([-1 if k == at else 1 for k in range(ndim)]))
         if not sparse:
-            grid = np.broadcast_to(grid, sizes) + 0.0
+            grid = np.broadcast_to(grid, sizes) * 1  # (a copy of the dtype: a grid of
+            # ints indexes arrays; + 0.0 made it float, and -0.0 + 0.0 is 0.0)
         grids.append(grid)
     return tuple(grids)
 
