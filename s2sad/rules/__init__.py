@@ -25,6 +25,7 @@ from s2sad.rules import (  # noqa: F401
 
 for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "scipy_linalg"),
                         ("scipy.stats", "scipy_stats"), ("scipy.integrate", "scipy_integrate"),
+                        ("scipy.integrate", "scipy_quadrature"),
                         ("scipy.optimize", "scipy_optimize"),
                         ("numpy.polynomial", "numpy_series")):
     registry.when_imported(_module, partial(importlib.import_module, f"s2sad.rules.{_rules}"))
