@@ -14,6 +14,7 @@ from collections import defaultdict
 import numpy as np
 import numpy.polynomial as npp
 import pytest
+import scipy.fft as sf
 import scipy.integrate as si
 import scipy.special as sp
 
@@ -371,3 +372,60 @@ def test_passed_probes(rng):
     np.testing.assert_allclose(s2sad.grad(taylor_cosine)(0.7), -np.sin(0.7), rtol=1e-12)
     check_grad(csr_matvec, rng.standard_normal(5), rng.standard_normal(3), wrt=(0, 1))
     check_grad(dtw, rng.standard_normal(4), rng.standard_normal(3), wrt=(0, 1))
+
+
+# ----- scipy.fft.dct / idct (no rule: refused): linear maps whose transposes are cosine
+# transforms of another type, weighted at the first or end entries -----
+
+WEIGHTS = np.arange(1.0, 7.0)
+
+
+def dct_default(x):
+    return np.sum(sf.dct(x) * WEIGHTS[:x.size]) + np.sum(sf.dct(x, type=3) ** 2)
+
+
+def dct_orthonormal(x):
+    return np.sum(sf.dct(x, norm="ortho") ** 2 * WEIGHTS[:x.size]) + \
+        np.sum(sf.idct(x, type=3, norm="ortho") ** 3)
+
+
+def dct_other_types(x):
+    return np.sum(sf.dct(x, type=1) ** 2) + np.sum(sf.dct(x, type=4) * WEIGHTS[:x.size]) + \
+        np.sum(sf.idct(x ** 2, type=2) * WEIGHTS[:x.size]) + np.sum(sf.idct(x, type=1) ** 2)
+
+
+def dct_of_rows_and_columns(x):
+    return np.sum(sf.dct(sf.dct(x, axis=0), axis=1) ** 2 * np.arange(x.size).reshape(x.shape))
+
+
+@pytest.mark.parametrize("f", [dct_default, dct_orthonormal, dct_other_types])
+@pytest.mark.parametrize("n", [4, 5])
+def test_cosine_transforms(f, n, rng):
+    x = rng.standard_normal(n)
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)
+
+
+def test_cosine_transforms_along_axes(rng):
+    x = rng.standard_normal((3, 4))
+    check_grad(dct_of_rows_and_columns, x)
+    check_hessian(dct_of_rows_and_columns, x)
+
+
+def test_orthonormal_dct_keeps_the_norm(rng):
+    x = rng.standard_normal(6)  # sum(dct(x, ortho) ** 2) = sum(x ** 2): gradient 2 x
+    np.testing.assert_allclose(s2sad.grad(energy_of_ortho_dct)(x), 2 * x, rtol=1e-12)
+
+
+def energy_of_ortho_dct(x):
+    return np.sum(sf.dct(x, norm="ortho") ** 2)
+
+
+def dct_padded(x):
+    return np.sum(sf.dct(x, n=8))
+
+
+def test_dct_with_n_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="dct"):
+        s2sad.grad(dct_padded)(np.ones(5))

@@ -27,7 +27,7 @@ for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "sc
                         ("scipy.stats", "scipy_stats"), ("scipy.integrate", "scipy_integrate"),
                         ("scipy.integrate", "scipy_quadrature"),
                         ("scipy.optimize", "scipy_optimize"),
-                        ("numpy.polynomial", "numpy_series")):
+                        ("scipy.fft", "scipy_fft"), ("numpy.polynomial", "numpy_series")):
     registry.when_imported(_module, partial(importlib.import_module, f"s2sad.rules.{_rules}"))
 
 # x.copy() keeps the kind of x (a list stays a list), so it is not np.copy
