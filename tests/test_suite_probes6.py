@@ -16,6 +16,7 @@ import numpy.polynomial as npp
 import pytest
 import scipy.fft as sf
 import scipy.integrate as si
+import scipy.linalg as sla
 import scipy.special as sp
 
 import s2sad
@@ -429,3 +430,36 @@ def dct_padded(x):
 def test_dct_with_n_refused():
     with pytest.raises(s2sad.DifferentiationError, match="dct"):
         s2sad.grad(dct_padded)(np.ones(5))
+
+
+# ----- scipy.linalg.hankel (no rule: refused; toeplitz and circulant had one) -----
+
+def hankel_of_column(c):
+    return np.sum(sla.hankel(c) * np.arange(9.0).reshape(3, 3))
+
+
+def hankel_with_row(c):
+    return np.sum(sla.hankel(c, np.array([9.0, 1.0, 2.0, 3.0])) ** 2 *
+                  np.arange(12.0).reshape(3, 4))
+
+
+def hankel_in_row(r):
+    return np.sum(np.sin(sla.hankel(np.array([1.0, 2.0]), r)))
+
+
+@pytest.mark.parametrize("f, n", [(hankel_of_column, 3), (hankel_with_row, 3),
+                                  (hankel_in_row, 4)])
+def test_hankel(f, n, rng):
+    a = rng.standard_normal(n)
+    value, _ = s2sad.value_and_grad(f)(a)
+    assert value == f(a)
+    check_grad(f, a)
+    check_jvp(f, a)
+    check_hessian(f, a)
+
+
+def test_hankel_closed_form():
+    # sum(hankel(c) * W): c[k] collects W[i, j] over i + j = k (r[0] is never read)
+    W = np.arange(9.0).reshape(3, 3)
+    np.testing.assert_allclose(s2sad.grad(hankel_of_column)(np.ones(3)),
+                               [W[0, 0], W[0, 1] + W[1, 0], W[0, 2] + W[1, 1] + W[2, 0]])
