@@ -43,6 +43,7 @@ def special_by_name_rows(R) -> None:  # (the row maker)
         R(_f, 0.5, P(), wrt=(1,))
     R(sp.ive, 1.0, N(3, 4), wrt=(1,))
     R(sp.yn, 2, P(3, 4), wrt=(1,)); R(sp.yn, np.array([0, 1, 3]), P(4, 3), wrt=(1,))  # noqa
+    R(sp.expn, 2, P(3, 4), wrt=(1,)); R(sp.expn, np.array([0, 1, 3]), P(4, 3), wrt=(1,))  # noqa
     R(sp.zeta, 3.0, P(3, 4), wrt=(1,)); R(sp.zeta, np.array([2.0, 3.5]), P(3, 2), wrt=(1,))  # noqa
     for _f in (sp.gammainc, sp.gammaincc):
         R(_f, P(3, 4), P(3, 4), wrt=(1,)); R(_f, 1.0, P(3), wrt=(1,))  # noqa: E702
@@ -105,6 +106,10 @@ if sp is not None:
         R(_f, P(3, 4), N(3, 4), wrt=(1,)); R(_f, 0.5, N(4), wrt=(1,))  # noqa: E702
     R(sp.boxcox, P(3, 4), N(3, 4), wrt=(0,)); R(sp.boxcox, P(4), 0.5, wrt=(0,))  # noqa: E702
     R(sp.boxcox, P(1, 4), N(3, 1), wrt=(0,))
+    R(sp.boxcox1p, N(3, 4) / 4, N(3, 4), wrt=(0,)); R(sp.boxcox1p, P(4), 0.0, wrt=(0,))  # noqa
+    R(sp.inv_boxcox, P(3, 4), P(3, 4), wrt=(0,)); R(sp.inv_boxcox, P(4), 0.0, wrt=(0,))  # noqa
+    R(sp.inv_boxcox1p, P(3, 4), P(3, 4), wrt=(0,)); R(sp.inv_boxcox1p, P(4), 0.3, wrt=(0,))  # noqa
+    unary(sp.cosm1, N)
     if sp.i0 in VJPS:
         special_by_name_rows(R)
 

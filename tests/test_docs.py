@@ -174,7 +174,12 @@ def _modules() -> list[tuple[str, str, object]]:
     mods = [("Python operators", "operator", operator), ("Python builtins", "", builtins),
             ("math", "math", math), ("NumPy", "np", np), ("numpy.linalg", "np.linalg", np.linalg),
             ("numpy.fft", "np.fft", np.fft), ("numpy.random", "np.random", np.random)]
+    import numpy.polynomial as npp
+    mods += [(f"numpy.polynomial.{name}", f"np.polynomial.{name}", getattr(npp, name))
+             for name in ("polynomial", "chebyshev", "legendre", "hermite", "hermite_e",
+                          "laguerre")]
     try:
+        import scipy.fft
         import scipy.integrate
         import scipy.linalg
         import scipy.optimize
@@ -183,7 +188,7 @@ def _modules() -> list[tuple[str, str, object]]:
         mods += [(f"{name} (when scipy is installed)", name, module) for name, module in (
             ("scipy.special", scipy.special), ("scipy.linalg", scipy.linalg),
             ("scipy.integrate", scipy.integrate), ("scipy.optimize", scipy.optimize),
-            ("scipy.signal", scipy.signal))]
+            ("scipy.signal", scipy.signal), ("scipy.fft", scipy.fft))]
     except ImportError:
         pass
     return mods
@@ -271,6 +276,7 @@ def _resolve(name: str) -> object | None:
     head, _, rest = name.partition(".")
     if head == "scipy":
         try:
+            import scipy.fft
             import scipy.integrate
             import scipy.linalg
             import scipy.signal

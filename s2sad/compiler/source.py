@@ -6,6 +6,7 @@ function can read to its object.  Lambdas become a ``def`` returning the body.
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import inspect
 import linecache
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 import gast
 
-from s2sad.compiler import decorators, gast_parse, namespaces
+from s2sad.compiler import decorators, default_dicts, gast_parse, namespaces
 from s2sad.compiler.loader import global_names
 from s2sad.compiler.walks import clone, name_nodes, walk
 from s2sad.errors import DifferentiationError
@@ -70,7 +71,8 @@ def _lambda_def(fn: Callable, tree: gast.AST, filename: str) -> gast.FunctionDef
     lambdas = [n for n in walk(tree) if isinstance(n, gast.Lambda)
                and [a.id for a in n.args.args] == params and n.lineno == line]
     if len(lambdas) > 1:  # several on the line: the one whose body the code came from
-        lambdas = [n for n in lambdas if _holds_code(fn, n.body, tree)]
+        lambdas = [n for n in lambdas if _holds_code(fn, n.body, tree)] or \
+            _same_text(fn, lambdas)
     if len(lambdas) != 1:
         raise DifferentiationError(
             f"{filename}:{fn.__code__.co_firstlineno}: lambda: cannot tell which lambda on "
@@ -183,6 +185,7 @@ def load(fn: Callable) -> Source:
     if any(isinstance(n, (gast.Import, gast.ImportFrom)) for n in found):
         _imports_inside(src)
     namespaces.as_numpy(src)
+    default_dicts.as_plain_dicts(src)
     if getattr(fn, "s2sad_checkpoint", None) or \
             any(isinstance(n, gast.For) and isinstance(n.iter, gast.Call) for n in found):
         from s2sad.compiler import checkpoint
@@ -264,6 +267,18 @@ def _default_ref(param: str, value: Any, namespace: dict, old: gast.expr) -> gas
     namespace[name] = value
     return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None,
                                         type_comment=None), old)
+
+
+def _same_text(fn: Callable, lambdas: list[gast.Lambda]) -> list[gast.Lambda]:
+    """A lambda of the function's lines s2sad compiled apart (``s2sad_node``, from
+    ``inlining.nested_function``: its code's columns are those of its own text): the
+    lambdas of the line that read as it does (two reading alike are the same code)."""
+    made = getattr(fn, "s2sad_node", None)
+    if not isinstance(made, gast.Lambda):
+        return []
+    text = ast.unparse(gast.gast_to_ast(made))
+    alike = [n for n in lambdas if ast.unparse(gast.gast_to_ast(n)) == text]
+    return alike[:1]
 
 
 def _holds_code(fn: Callable, body: gast.expr, tree: gast.AST) -> bool:

@@ -25,7 +25,9 @@ from s2sad.rules import (  # noqa: F401
 
 for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "scipy_linalg"),
                         ("scipy.stats", "scipy_stats"), ("scipy.integrate", "scipy_integrate"),
-                        ("scipy.optimize", "scipy_optimize")):
+                        ("scipy.integrate", "scipy_quadrature"),
+                        ("scipy.optimize", "scipy_optimize"),
+                        ("scipy.fft", "scipy_fft"), ("numpy.polynomial", "numpy_series")):
     registry.when_imported(_module, partial(importlib.import_module, f"s2sad.rules.{_rules}"))
 
 # x.copy() keeps the kind of x (a list stays a list), so it is not np.copy

@@ -376,11 +376,20 @@ def it_combinations(iterable, r):
                                "nest the loops over indices")
 
 
-def it_accumulate(iterable):
+def _plus(a, b):
+    return a + b
+
+
+def it_accumulate(iterable, func=_plus, initial=None):
     out = []
-    total = None
+    total = initial
+    if initial is not None:
+        out.append(initial)
     for v in iterable:
-        total = v if total is None else total + v
+        if total is None:
+            total = v
+        else:
+            total = func(total, v)
         out.append(total)
     return out
 

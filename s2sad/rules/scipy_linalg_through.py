@@ -3,7 +3,7 @@
 ``norm``, ``eigvalsh`` (the standard problem), ``svd``, ``svdvals``, ``qr`` (``'full'`` and
 ``'economic'``), ``pinvh``, ``solve_sylvester`` (as one solve of the Kronecker form:
 small matrices), ``solve_banded`` (the band made a matrix), and the structured
-matrices ``toeplitz`` and ``circulant``
+matrices ``toeplitz``, ``hankel`` and ``circulant``
 (a gather of their first column and row).  What a twin does not cover is refused
 at the user's line."""
 from __future__ import annotations
@@ -62,6 +62,13 @@ def toeplitz(c, r=None):
     return values[at]
 
 
+def hankel(c, r=None):
+    c = np.ravel(c)
+    r = np.zeros(np.size(c)) if r is None else np.ravel(r)  # (r[0] is never read)
+    values = np.concatenate((c, r[1:]))  # c[0], ..., c[-1], r[1], ...
+    return values[np.add.outer(np.arange(np.size(c)), np.arange(np.size(r)))]
+
+
 def circulant(c):
     c = np.ravel(c)
     n = np.size(c)
@@ -93,5 +100,5 @@ def register(sl: Any) -> None:
                             ("svdvals", svdvals), ("solve_sylvester", solve_sylvester),
                             ("solve_banded", solve_banded),
                             ("qr", qr), ("pinvh", pinvh), ("toeplitz", toeplitz),
-                            ("circulant", circulant)):
+                            ("hankel", hankel), ("circulant", circulant)):
         defthrough(getattr(sl, name), reference)

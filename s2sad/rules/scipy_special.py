@@ -78,6 +78,11 @@ if sp is not None:
     defscale(sp.huber, "delta, r", None, "g * np.clip(r, -delta, delta)")
     defscale(sp.pseudo_huber, "delta, r", None, "g * r / np.sqrt(1 + (r / delta) ** 2)")
     defscale(sp.boxcox, "x, lmbda", "g * x ** (lmbda - 1)", None)
+    defscale(sp.boxcox1p, "x, lmbda", "g * (1 + x) ** (lmbda - 1)", None)
+    # the inverses, (1 + lmbda x) ** (1 / lmbda) (minus 1): slope y ** (1 - lmbda)
+    defscale(sp.inv_boxcox, "y, lmbda", "g * ans ** (1 - lmbda)", None)
+    defscale(sp.inv_boxcox1p, "y, lmbda", "g * (1 + ans) ** (1 - lmbda)", None)
+    defscale(sp.cosm1, "x", "-g * np.sin(x)")
     defscale(sp.erfi, "x", "g * 2 / np.sqrt(np.pi) * np.exp(x**2)")
     # exprel(x) = (e^x - 1) / x: slope (e^x - exprel(x)) / x, 1/2 at 0
     defscale(sp.exprel, "x", "g * np.where(x == 0, 0.5, (np.exp(x) - ans) / np.where(x == 0, "
@@ -85,7 +90,9 @@ if sp is not None:
     defscale(sp.tandg, "x", "g * (np.pi / 180) * (1 + ans**2)")
     defscale(sp.cotdg, "x", "-g * (np.pi / 180) * (1 + ans**2)")
     for fn, params in ((sp.huber, ("delta",)), (sp.pseudo_huber, ("delta",)),
-                       (sp.boxcox, ("lmbda",)), (sp.hyp1f1, ("a", "b")),
+                       (sp.boxcox, ("lmbda",)), (sp.boxcox1p, ("lmbda",)),
+                       (sp.inv_boxcox, ("lmbda",)), (sp.inv_boxcox1p, ("lmbda",)),
+                       (sp.expn, ("n",)), (sp.hyp1f1, ("a", "b")),
                        (sp.hyp2f1, ("a", "b", "c"))):
         defunsupported(fn, *params)
 
@@ -123,6 +130,9 @@ def register_special_by_name() -> bool:
     defscale(sp.k1e, "x", f"g * (ans - ({s}.k0e(x) + {s}.kve(2, x)) / 2)")
     defscale(sp.kve, "v, x", None,
              f"g * (ans - ({s}.kve(v - 1, x) + {s}.kve(v + 1, x)) / 2)")
+    # E_n' = -E_{n-1} (n >= 1); E_0 = exp(-x) / x
+    defscale(sp.expn, "n, x", None, f"-g * np.where(n >= 1, {s}.expn(np.maximum(n - 1, 0), "
+             "x), np.exp(-x) * (x + 1) / x ** 2)")
     if hasattr(sp, "softplus"):  # (SciPy 1.15)
         defscale(sp.softplus, "x", f"g * {s}.expit(x)")
     # ----- degrees; hypergeometric functions in their argument (the parameters refused) ---
