@@ -388,11 +388,12 @@ def owned(body: list, facts: Facts) -> list:
     def worked_out() -> dims.Facts:  # of the body as it is now (names made since included)
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                        facts.namespace, facts.alike)
-    known = _current_shapes(body, facts)
+    now = fingerprint(body)
+    known = facts.shapes if facts.shapes is not None and facts.shaped == now else None
     fresh: list = []  # (fingerprint, facts) worked out here, not asked yet
     if known is None and not facts.alike:
         known = worked_out()
-        fresh.append((fingerprint(body), known))
+        fresh.append((now, known))  # (of the body as it is: working facts out changes none)
 
     def shapes() -> dims.Facts:
         if fresh and fresh[0][0] == fingerprint(body):
