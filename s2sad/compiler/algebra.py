@@ -44,7 +44,14 @@ from s2sad.compiler.algebra_terms import (
 )
 from s2sad.compiler.names import Transformer, call_named, root_name, written_names
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
+from s2sad.compiler.walks import (
+    name_ids,
+    name_nodes,
+    nodes,
+    same,
+    statement_nodes,
+    store_and_load_ids,
+)
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
@@ -111,7 +118,10 @@ def _fold_coefficients(block: list, rewrite: _Identities) -> None:
                 any(rewrite.number(f) for f in product_factors(s.value)[0])):
             continue
         if counted is None:
-            counted = Counter(name_ids(block, gast.Store)), Counter(name_ids(block, gast.Load))
+            stored: list[str] = []
+            read: list[str] = []
+            store_and_load_ids(block, stored, read)  # (both in one walk)
+            counted = Counter(stored), Counter(read)
         stores, loads = counted
         if stores[s.targets[0].id] != 1 or loads[s.targets[0].id] != 1:
             continue

@@ -42,7 +42,7 @@ from s2sad import runtime
 from s2sad.compiler import dims, display_items, dtypes
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes
 
 VECTOR_ITEMS = 8  # the longest vector whose adjoint is built as a display
 
@@ -54,9 +54,8 @@ def assemble(body: list, shapes: dims.Facts, namespace: dict, namer: Namer,
     a vector's adjoint is a candidate; None: no complex value occurs is not known (no
     vector's adjoint is built)."""
     loads: dict[str, int] = {}
-    for n in nodes(body):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            loads[n.id] = loads.get(n.id, 0) + 1
+    for name in name_ids(body, gast.Load):
+        loads[name] = loads.get(name, 0) + 1
     _Blocks(shapes, namespace, namer, loads, kinds).run(body)
     return display_items.read_directly(body)
 

@@ -30,6 +30,7 @@ from s2sad.compiler.accumulate import _term as accumulation
 from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.copies import counts
 from s2sad.compiler.names import written_names
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.walks import name_ids, nodes, substituted
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
@@ -56,7 +57,7 @@ def meet(body: list, derivatives: frozenset, kinds: Callable[[], dict[str, str]]
          namespace: dict) -> list:
     """``body`` with the choices of derivatives met across lines (in place); ``kinds``:
     the names' dtypes (:func:`dtypes.dtypes`)."""
-    if not derivatives or not any(_where(n) for n in nodes(body)):
+    if not derivatives or not any(_where(n) for n in nodes_of(body, (gast.Call,))):
         return body
     stores, loads = counts(body)
     single = {t for t, n in stores.items() if n == 1}

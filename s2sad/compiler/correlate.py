@@ -22,13 +22,14 @@ import gast
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import copy_origin, load, store
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.walks import nodes
 
 
 def candidates(body: list) -> bool:
     """Whether ``body`` has an ``add_at`` (an adjoint added into at an index) at all."""
-    return any(isinstance(m, gast.Call) and isinstance(m.func, gast.Name) and
-               m.func.id == "add_at" for m in nodes(body))
+    return any(m.func.__class__ is gast.Name and m.func.id == "add_at"
+               for m in nodes_of(body, (gast.Call,)))
 
 
 def correlated(body: list, facts: dims.Facts, kinds: dict[str, str]) -> bool:

@@ -24,8 +24,9 @@ from s2sad.compiler.walks import block_statements, name_nodes, parent_map
 
 def drop(body: list) -> list:
     """``body`` with each such clear dropped (in place)."""
-    loops = [s for s, _, _ in block_statements(body) if _counted(s) and
-             any(_clear(t, s.target.id) for t in s.body)]
+    loops = [s for s, _, _ in block_statements(body) if isinstance(s, gast.For) and
+             isinstance(s.target, gast.Name) and
+             any(_clear(t, s.target.id) for t in s.body) and _counted(s)]  # (cheap first)
     if not loops:
         return body
     after: dict[int, frozenset] = {}

@@ -17,7 +17,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import Transformer
-from s2sad.compiler.walks import name_ids, nodes, walk_statements
+from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.walks import name_ids, walk_statements
 
 _COMPARE = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
             gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
@@ -70,7 +71,8 @@ class _Fold(Transformer):
         """Whether a visit could change anything: a name read that is a literal, or a
         test of literals (one walk, cheaper than the visit; most bodies have neither)."""
         literals, load = self.literals, gast.Load
-        for n in nodes(body):
+        tests = (gast.Compare, gast.UnaryOp, gast.BoolOp, gast.Call)  # (and names, where
+        for n in nodes_of(body, tests + (gast.Name,) if literals else tests):  # a literal)
             cls = n.__class__
             if cls is gast.Name:
                 if n.id in literals and n.ctx.__class__ is load:

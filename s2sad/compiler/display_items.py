@@ -21,7 +21,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import call_named
-from s2sad.compiler.walks import blocks, name_nodes, nodes
+from s2sad.compiler.walks import blocks, name_ids, name_nodes
 
 
 def read_directly(body: list) -> list:
@@ -30,9 +30,8 @@ def read_directly(body: list) -> list:
     if not found:
         return body
     loads: dict[str, int] = {}
-    for n in nodes(body):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            loads[n.id] = loads.get(n.id, 0) + 1
+    for name in name_ids(body, gast.Load):
+        loads[name] = loads.get(name, 0) + 1
     for block in found:
         k = 0
         while k < len(block):

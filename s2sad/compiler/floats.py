@@ -25,8 +25,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
 from s2sad.compiler.node_scans import nodes_of
-from s2sad.compiler.user_code import child_nodes
-from s2sad.compiler.walks import statement_nodes, walk
+from s2sad.compiler.walks import SCALAR_FIELDS, statement_nodes, walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}
@@ -116,12 +115,29 @@ def _float_safe(body: list, raising: bool = False) -> bool:
 
 
 def _parents(found: list) -> dict[int, gast.AST]:
-    """``found``: the nodes of the body, as ``walk`` yields them."""
+    """id of each name and subscript -> the node holding it (the last one, as
+    ``found`` lists them: the nodes of the body, as ``walk`` yields them); only those
+    are asked for (a map of every node's children cost more than the rest of the pass)."""
     out: dict[int, gast.AST] = {}
+    fields_of = _HOLDING
+    asked = (gast.Name, gast.Subscript)
     for n in found:
-        for child in child_nodes(n):  # (``gast.iter_child_nodes``, without generators)
-            out[id(child)] = n
+        fields = fields_of.get(n.__class__)
+        if fields is None:
+            fields = fields_of[n.__class__] = tuple(
+                f for f in n._fields if f not in SCALAR_FIELDS and f != "ctx")
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                for c in v:
+                    if c.__class__ in asked:
+                        out[id(c)] = n
+            elif v.__class__ in asked:
+                out[id(v)] = n
     return out
+
+
+_HOLDING: dict[type, tuple[str, ...]] = {}  # node class -> its fields that may hold a node
 
 
 def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts,

@@ -55,6 +55,9 @@ def _drop_copies_back(block: list) -> None:
     """``x = t`` after ``t = x``, neither bound in between (a loop-carried adjoint read
     into a name and given back, ``dlogdet = dtotal; ...; dtotal = dlogdet``): ``x``
     holds that value already."""
+    pairs = {pair for s in block if (pair := _copy(s)) is not None}
+    if not any((x, t) in pairs for t, x in pairs):
+        return  # (no copy given back: no statement's names to walk)
     copies: dict[tuple[str, str], int] = {}  # (t, x) -> position of t = x
     k = 0
     while k < len(block):

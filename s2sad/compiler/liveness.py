@@ -105,12 +105,19 @@ SHAPE_ARGUMENTS = {"unbroadcast": (1,), "repeat_to": (1,), "zeros_like": (0,),
 
 
 def _value_reads(node: gast.AST) -> frozenset:
-    """The names ``node`` reads for their values (not those read for a shape only)."""
-    shape = {id(n.args[i]) for n in nodes_of(node, (gast.Call,)) if
-             isinstance(n.func, gast.Name)
-             for i in SHAPE_ARGUMENTS.get(n.func.id, ()) if i < len(n.args)}
-    return frozenset(n.id for n in name_nodes(node)
-                     if isinstance(n.ctx, gast.Load) and id(n) not in shape)
+    """The names ``node`` reads for their values (not those read for a shape only): one
+    walk, a call met before its arguments."""
+    shape: set[int] = set()  # ids of the arguments read for their shapes
+    out: set[str] = set()
+    load, call, name = gast.Load, gast.Call, gast.Name
+    for n in nodes_of(node, (call, name)):
+        if n.__class__ is call:
+            if n.func.__class__ is name and n.func.id in SHAPE_ARGUMENTS:
+                args = n.args
+                shape.update(id(args[i]) for i in SHAPE_ARGUMENTS[n.func.id] if i < len(args))
+        elif n.ctx.__class__ is load and id(n) not in shape:
+            out.add(n.id)
+    return frozenset(out)
 
 
 def _reads(node: gast.AST, ctx: type = gast.Load) -> frozenset:

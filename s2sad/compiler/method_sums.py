@@ -21,8 +21,8 @@ import numpy as np
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes
 
 METHODS = {np.sum: "sum", np.max: "max", np.min: "min", np.amax: "max", np.amin: "min",
            np.prod: "prod"}
@@ -31,8 +31,7 @@ NAMES = frozenset(METHODS.values())  # (``portable`` writes these back as functi
 
 def candidates(body: list, namespace: dict) -> bool:
     """Whether ``body`` calls one of the reductions at all (most bodies do few)."""
-    return any(n.__class__ is gast.Call and _reduction(n, namespace) is not None
-               for n in nodes(body))
+    return any(_reduction(n, namespace) is not None for n in nodes_of(body, (gast.Call,)))
 
 
 def as_methods(body: list, facts: dims.Facts, namespace: dict) -> list:

@@ -26,6 +26,43 @@ def contains(node: object, classes: tuple[type, ...]) -> bool:
     return _scan(node, frozenset(classes), [], True)
 
 
+def mentions(node: object, ids: frozenset = frozenset(), attrs: frozenset = frozenset()
+             ) -> bool:
+    """Is there a ``Name`` with its id in ``ids``, or an ``Attribute`` with its attr in
+    ``attrs``, among the nodes :func:`walks.nodes` yields (the scan stops at the first;
+    no list of every name made to look through: a pass's check for a helper it
+    rewrites, ``solve``, ``np.shape``)?"""
+    stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
+    child = _NAME_FIELDS
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    name, attribute = gast.Name, gast.Attribute
+    while stack:
+        n = pop()
+        cls = n.__class__
+        if cls is name:
+            if n.id in ids:
+                return True
+            annotation = getattr(n, "annotation", None)
+            if annotation is not None:
+                push(annotation)
+            continue
+        if cls is attribute and n.attr in attrs:
+            return True
+        fields = child.get(cls)
+        if fields is None:
+            if not isinstance(n, gast.AST):
+                continue  # a None in a list of defaults
+            fields = child[cls] = () if isinstance(n, gast.Constant) else \
+                tuple(f for f in n._fields if f not in _NO_NAMES)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                extend(v)
+            elif v is not None:
+                push(v)
+    return False
+
+
 def _scan(node: object, wanted: frozenset, out: list, first: bool) -> bool:
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
     child = _NAME_FIELDS

@@ -63,13 +63,15 @@ from s2sad.compiler import (
 )
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
-from s2sad.compiler.walks import fingerprint, name_ids, name_nodes, nodes, statement_nodes
+from s2sad.compiler.node_scans import mentions
+from s2sad.compiler.walks import fingerprint, name_ids, name_nodes, statement_nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
 # plainly by the second round's ``shapes`` leaves a push only the third round prunes
 ROUNDS = 3
 # called after every pass with (pass name, body, facts) when set: the tests verify there
 CHECK: Callable[[str, list, Any], None] | None = None
+_SHAPE = frozenset({"shape"})
 
 
 @dataclass
@@ -237,8 +239,8 @@ def shapes(body: list, facts: Facts) -> list:
     if any(isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and
            v.func.id == "zero_at" for values in facts.shapes.defs.values() for v in values):
         written_back.put_back(body, facts.shapes, Counter(name_ids(body, gast.Load)))
-    if facts.ranks and tape.has_slots(body) and any(  # (np.shape(v), v popped from the
-            n.__class__ is gast.Attribute and n.attr == "shape" for n in nodes(body)):  # tape)
+    if facts.ranks and tape.has_slots(body) and \
+            mentions(body, attrs=_SHAPE):  # (np.shape(v), v popped from the tape)
         shape_reads.shapes_from_arguments(body, facts.shapes, sorted(facts.ranks),
                                           facts.namespace)
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
@@ -390,11 +392,12 @@ def owned(body: list, facts: Facts) -> list:
     def worked_out() -> dims.Facts:  # of the body as it is now (names made since included)
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                        facts.namespace, facts.alike)
-    known = _current_shapes(body, facts)
+    now = fingerprint(body)
+    known = facts.shapes if facts.shapes is not None and facts.shaped == now else None
     fresh: list = []  # (fingerprint, facts) worked out here, not asked yet
     if known is None and not facts.alike:
         known = worked_out()
-        fresh.append((fingerprint(body), known))
+        fresh.append((now, known))  # (of the body as it is: working facts out changes none)
 
     def shapes() -> dims.Facts:
         if fresh and fresh[0][0] == fingerprint(body):

@@ -18,7 +18,6 @@ from s2sad.compiler.walks import (
     clone,
     name_nodes,
     nodes,
-    parent_map,
     same,
     statement_nodes,
     substituted,
@@ -254,12 +253,20 @@ def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]
 
 
 def _read_by_item_only(body: list) -> set[str]:
-    parents = parent_map(body)
+    """Names every read of which takes an item (``x[i]``) or a length (``len(x)``,
+    ``np.shape(x)``).  One walk: a node comes before its children, so the reads its
+    holder makes by item are known when a name is met (no map of parents)."""
+    by_item: set[int] = set()  # ids of the names read by item or for a length
     loads: dict[str, bool] = {}
+    name, subscript, call, load = gast.Name, gast.Subscript, gast.Call, gast.Load
     for n in nodes(body):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            up = parents.get(id(n))
-            by_item = isinstance(up, gast.Subscript) and up.value is n and \
-                isinstance(up.ctx, gast.Load) or _shape_call(up)
-            loads[n.id] = loads.get(n.id, True) and by_item
+        cls = n.__class__
+        if cls is name:
+            if n.ctx.__class__ is load:
+                loads[n.id] = loads.get(n.id, True) and id(n) in by_item
+        elif cls is subscript:
+            if n.value.__class__ is name and n.ctx.__class__ is load:
+                by_item.add(id(n.value))
+        elif cls is call and _shape_call(n):
+            by_item.update((id(n.func), id(n.args[0])))  # (``len`` itself too, as before)
     return {name for name, only in loads.items() if only}

@@ -23,6 +23,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.names import Transformer
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes, nodes
 
@@ -31,8 +32,8 @@ _PAIRS = ((runtime.max_share, "maximum"), (runtime.min_share, "minimum"))
 
 def simplify(body: list, namespace: dict) -> list:
     """``body`` with each such product ``share * P`` written ``P`` (in place)."""
-    if not any(n.__class__ is gast.Call and n.func.__class__ is gast.Name and
-               n.func.id in ("max_share", "min_share") for n in nodes(body)):
+    if not any(n.func.__class__ is gast.Name and n.func.id in ("max_share", "min_share")
+               for n in nodes_of(body, (gast.Call,))):
         return body
     once = _bound_once(body)
     at = {s.targets[0].id: k for k, s in enumerate(body) if s.__class__ is gast.Assign and

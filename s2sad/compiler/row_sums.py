@@ -29,8 +29,9 @@ import numpy as np
 
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import Transformer, load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, name_nodes, nodes
+from s2sad.compiler.walks import clone, name_nodes
 
 _REDUCTIONS = (np.sum, np.mean)
 _CALLS = (*_REDUCTIONS, np.linalg.norm)
@@ -39,9 +40,9 @@ _CALLS = (*_REDUCTIONS, np.linalg.norm)
 def candidates(body: list, namespace: dict) -> bool:
     """Whether ``body`` sums or averages along an axis at all (most do not: the pass is
     then free)."""
-    return any(n.__class__ is gast.Call and (
-        n.keywords or len(n.args) > 1 or getattr(n.func, "attr", None) == "norm") and
-        evaluate_ref(n.func, namespace) in (*_CALLS, np.reshape) for n in nodes(body))
+    return any((n.keywords or len(n.args) > 1 or getattr(n.func, "attr", None) == "norm")
+               and evaluate_ref(n.func, namespace) in (*_CALLS, np.reshape)
+               for n in nodes_of(body, (gast.Call,)))
 
 
 def as_products(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],

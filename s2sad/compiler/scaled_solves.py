@@ -17,19 +17,17 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.names import load
-from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.node_scans import mentions, nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes, walk
 
-_SOLVES = ("solve", "cho_solve", "factor_solve")  # (what a body without any skips)
+_SOLVES = frozenset({"solve", "cho_solve", "factor_solve"})  # (what a body without any skips)
 
 
 def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     """``body`` with each ``solve(a, v)`` of a ``v = c * b`` after ``x = solve(a, b)``
     read as ``c * x`` (and ``v``'s binding dropped where nothing reads it any more)."""
-    if not any(n.__class__ is gast.Attribute and n.attr in _SOLVES or
-               n.__class__ is gast.Name and n.id in _SOLVES
-               for n in nodes_of(body, (gast.Attribute, gast.Name))):
+    if not mentions(body, _SOLVES, _SOLVES):
         return body
     for loop in [n for n in statement_nodes(body) if isinstance(n, (gast.For, gast.While))]:
         _scale_in_loop(loop.body, namespace, numbers)
@@ -38,6 +36,9 @@ def scale_solves(body: list, namespace: dict, numbers: set[str]) -> list:
     scaled = {name: f for name, s in once.items()
               if (f := _factor(s.value, numbers)) is not None and
               _names([f[0]]) <= fixed and f[1].id in fixed}
+    if not any((key := _solve_of(c, namespace)) is not None and key[1] in scaled
+               for c in nodes_of(body, (gast.Call,))):
+        return body  # (no solve of a multiple: nothing to read as a multiple of one)
     solved: dict[tuple[str, str], str] = {}
     changed = False
     for s in body:

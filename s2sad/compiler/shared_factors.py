@@ -75,8 +75,8 @@ def _inverses(body: list, namespace: dict, facts: dims.Facts) -> bool:
     """Every other ``np.linalg.inv(M)`` of a square matrix as ``inverse(M)`` (by the LU
     factors, ``runtime/factors.py``)."""
     changed = False
-    for n in nodes(body):
-        if n.__class__ is gast.Call and not n.keywords and len(n.args) == 1 and \
+    for n in nodes_of(body, (gast.Call,)):
+        if not n.keywords and len(n.args) == 1 and \
                 isinstance(n.func, gast.Attribute) and n.func.attr == "inv" and \
                 evaluate_ref(n.func, namespace) is np.linalg.inv:
             shape = facts.of(n.args[0])

@@ -30,6 +30,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.names import Transformer, assign, load, origin
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import ReplaceCall, always_evaluated
 from s2sad.compiler.shared_factors import Swap, stored
@@ -45,7 +46,7 @@ _FUNCTIONS = (np.sin, np.cos, np.tan, np.arctan, np.log, np.log1p, np.exp, np.ex
 
 def share_transcendentals(body: list, namespace: dict, namer: Any) -> bool:
     """Rewrites ``body`` in place; True if it changed."""
-    calls = [n for n in nodes(body) if n.__class__ is gast.Call and len(n.args) == 1 and
+    calls = [n for n in nodes_of(body, (gast.Call,)) if len(n.args) == 1 and
              n.args[0].__class__ is gast.Name and n.func.__class__ is gast.Attribute and
              n.func.attr in _NAMES]
     pairs = Counter((n.func.attr, n.args[0].id) for n in calls)
