@@ -128,8 +128,16 @@ GENERATION = [0]  # bumped by every user rule: derivatives generated before are 
 TEMPLATE_NAMESPACE.update(runtime.HELPERS)
 
 
+_RANDOM_STATES = (np.random.Generator, np.random.RandomState)
+
+
 def _key(fn: Any) -> Any:
-    """Rules are keyed by the callable itself (ufuncs and builtins hash fine)."""
+    """Rules are keyed by the callable itself (ufuncs and builtins hash fine); a method
+    of a random generator by its name, so that the rule of ``np.random.normal`` (a
+    method of NumPy's own ``RandomState``) serves ``rng.normal`` of any generator held
+    in a global or an argument too (their signatures agree: ``rules/draws.py``)."""
+    if isinstance(getattr(fn, "__self__", None), _RANDOM_STATES):
+        return ("random draw", fn.__name__)
     return fn
 
 
@@ -197,6 +205,7 @@ WRITES_FIRST: dict[Any, str] = {
     np.place: "write a[mask] = values instead",
     np.putmask: "write a = np.where(mask, values, a) instead",
     np.put_along_axis: "build the new array with np.where or an assignment instead",
+    ("random draw", "shuffle"): "write x = x[rng.permutation(len(x))] instead",
 }
 WRITING_METHODS = {"__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__",
                    "__itruediv__", "__ipow__", "__imatmul__", "__ifloordiv__", "__imod__"}
@@ -208,6 +217,15 @@ def deffixed(fn: Any, **defaults: Any) -> None:
     passing anything but the literal is refused, never differentiated as if it had not
     (``scipy.linalg.eigh(a, b, type=2)``, ``np.linspace(..., retstep=True)``)."""
     FIXED[fn] = defaults
+
+
+def writes_first(fn: Any) -> str | None:
+    """The advice for a library function that writes into its first argument, or None
+    (``np.random.shuffle`` and ``rng.shuffle`` of any generator by their name)."""
+    try:
+        return WRITES_FIRST.get(_key(fn))
+    except TypeError:  # an unhashable callable
+        return None
 
 
 def unsupported(fn: Any) -> tuple[str, ...]:

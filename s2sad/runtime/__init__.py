@@ -12,6 +12,7 @@ from s2sad.runtime import (
     containers,
     contract,
     core,
+    draws,
     factors,
     gathers,
     implicit,
@@ -30,6 +31,7 @@ from s2sad.runtime.casts import *  # noqa: F403
 from s2sad.runtime.containers import *  # noqa: F403
 from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
+from s2sad.runtime.draws import *  # noqa: F403
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
 from s2sad.runtime.implicit import *  # noqa: F403
@@ -46,5 +48,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, integrate, integrate_ivp,
-                       integrate_quad, implicit)
+                       integrate_quad, implicit, draws)
            for name in mod.__all__}
