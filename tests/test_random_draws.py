@@ -203,3 +203,12 @@ def test_shuffled_indices_of_a_constant() -> None:
     value, _ = s2sad.value_and_grad(shuffled_indices)(x)
     assert value == shuffled_indices(x)
     check_grad(shuffled_indices, x)
+
+
+def chosen_by_a_global(x):
+    return np.sum(RNG.choice(x, 2)) + np.sum(RNG.permutation(x)[:2])
+
+
+def test_choice_of_a_global_generator_refused() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match="in its argument"):
+        s2sad.grad(chosen_by_a_global)(np.array([0.1, -0.5, 2.0]))

@@ -193,7 +193,7 @@ def defunsupported(fn: Any, *params: str) -> None:
     """Parameters of ``fn`` that do change its value but have no rule yet (the order of a
     Bessel function, ``a`` in ``gammainc``): differentiating in them is refused, never a
     silent zero."""
-    UNSUPPORTED[fn] = tuple(params)
+    UNSUPPORTED[_key(fn)] = tuple(params)
 
 
 # library functions that write into their first argument, with the rewrite to suggest;
@@ -230,7 +230,7 @@ def writes_first(fn: Any) -> str | None:
 
 def unsupported(fn: Any) -> tuple[str, ...]:
     try:
-        return UNSUPPORTED.get(fn, ())
+        return UNSUPPORTED.get(_key(fn), ())
     except TypeError:
         return ()
 
