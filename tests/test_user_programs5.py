@@ -153,6 +153,14 @@ def lambdas_filtered(x, scales):
     return sum(np.sum(kern(x)) for kern in kernels)
 
 
+def lambdas_enumerated(x):
+    fs = [lambda t, k=k: t * (k + 1) for k in range(3)]
+    out = 0.0
+    for i, f in enumerate(fs):
+        out = out + np.sum(f(x)) * i
+    return out + sum(i * np.sum(g(x ** 2)) for i, g in enumerate(fs))
+
+
 def lambdas_appended(x, w):
     fs = []
     for k in range(3):
@@ -165,6 +173,7 @@ def lambdas_appended(x, w):
     (lambdas_of_a_comprehension, (np.array([0.3, -0.7, 1.1]),)),
     (lambdas_of_pairs, (np.array([0.3, -0.7, 1.1]), np.array([0.5, -1.5]))),
     (lambdas_filtered, (np.array([0.3, -0.7, 1.1]), np.array([0.5, 1.0, 2.0]))),
+    (lambdas_enumerated, (np.array([0.3, -0.7, 1.1]),)),
     (lambdas_appended, (np.array([0.3, -0.7, 1.1]), np.array([0.5, -1.5, 0.8])))])
 def test_lists_of_lambdas_keeping_values_in_defaults(f, args) -> None:
     wrt = tuple(range(len(args)))
@@ -186,7 +195,17 @@ def lambdas_appended_beside_a_function(x):
     return sum(f(x) for f in fs)
 
 
+def loop_variable_read_after_the_loop(x):
+    fs = [lambda t, k=k: t * k for k in range(3)]
+    out = 0.0
+    for f in fs:
+        out = out + np.sum(f(x))
+    return out + np.sum(f(x))  # (the last lambda)
+
+
 def test_lambdas_late_bound_or_mixed_stay_refused() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match="lambda held in a list"):
+        s2sad.grad(loop_variable_read_after_the_loop)(np.array([0.3, -0.7, 1.1]))
     with pytest.raises(s2sad.DifferentiationError, match="lambda held in a list"):
         s2sad.grad(late_bound_lambdas)(1.3)
     with pytest.raises(s2sad.DifferentiationError, match="a lambda, defined inside the "

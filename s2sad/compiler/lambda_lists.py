@@ -8,11 +8,12 @@ The lambdas differ only in their defaults, so the list is kept as those defaults
 (``fs = [k for k in range(3)]``: one a lambda, a tuple of them for several) and one
 lambda taking them as parameters (``fs_lambda = lambda t, k: np.sin(t * k)``, a def
 inside the function like any ``f = lambda``); a call of an item, ``fn(x)`` where ``fn``
-runs over ``fs`` (a ``for`` loop or a comprehension) or is ``fs[i]``, is
-``fs_lambda(x, fn)``.  Only where every use of ``fs`` is one of those (or ``len(fs)``)
-and the lambdas read no variable of the comprehension except through their defaults (a
-late-bound one is the comprehension's last value): otherwise the fence refuses the
-lambda, at its line, as before."""
+runs over ``fs`` (a ``for`` loop or a comprehension, also of ``enumerate(fs)``, the
+loop's variable not read after it) or is ``fs[i]``, is ``fs_lambda(x, fn)``.  Only
+where every use of ``fs`` is one of those (or ``len(fs)``) and the lambdas read no
+variable of the comprehension except through their defaults (a late-bound one is the
+comprehension's last value): otherwise the fence refuses the lambda, at its line, as
+before."""
 from __future__ import annotations
 
 from typing import Any
@@ -122,8 +123,13 @@ def _calls(node: gast.FunctionDef, s: gast.stmt, name: str, plain: int,
         scope = _loop_over(up, use, parents)
         if scope is None:
             return None
-        var, body = scope
+        var, body, loop = scope
         reads = [n for b in body for n in walk(b) if isinstance(n, gast.Name) and n.id == var]
+        inside = {id(n) for n in walk(loop)}
+        if isinstance(loop, gast.For) and any(
+                isinstance(n, gast.Name) and n.id == var and id(n) not in inside
+                for n in walk(node)):
+            return None  # (the loop's variable read after it, or bound elsewhere)
         for r in reads:
             call = parents.get(id(r))
             if not isinstance(r.ctx, gast.Load) or not _plain_call(call, r, plain):
@@ -133,17 +139,32 @@ def _calls(node: gast.FunctionDef, s: gast.stmt, name: str, plain: int,
     return found
 
 
-def _loop_over(up: Any, use: gast.Name, parents: dict) -> tuple[str, list] | None:
+def _loop_over(up: Any, use: gast.Name, parents: dict) -> tuple[str, list, Any] | None:
     """``for fn in fs:`` (the loop's body) or ``... for fn in fs`` of a comprehension
-    (its element, tests and later generators): the variable and where it is read."""
-    if isinstance(up, gast.For) and up.iter is use and isinstance(up.target, gast.Name):
-        return up.target.id, up.body + up.orelse
-    if isinstance(up, gast.comprehension) and up.iter is use and \
-            isinstance(up.target, gast.Name):
+    (its element, tests and later generators), also over ``enumerate(fs)``: the
+    variable, where it is read, and the loop."""
+    if isinstance(up, gast.Call) and up.args == [use] and not up.keywords and \
+            isinstance(up.func, gast.Name) and up.func.id == "enumerate":
+        use, up = up, parents.get(id(up))  # (for k, fn in enumerate(fs))
+        target = _second(getattr(up, "target", None))
+    else:
+        target = getattr(up, "target", None)
+    if not isinstance(target, gast.Name):
+        return None
+    if isinstance(up, gast.For) and up.iter is use:
+        return target.id, up.body + up.orelse, up
+    if isinstance(up, gast.comprehension) and up.iter is use:
         comp = parents[id(up)]
         later = comp.generators[comp.generators.index(up) + 1:]
         elts = [comp.key, comp.value] if isinstance(comp, gast.DictComp) else [comp.elt]
-        return up.target.id, elts + list(up.ifs) + later
+        return target.id, elts + list(up.ifs) + later, comp
+    return None
+
+
+def _second(target: Any) -> Any:
+    """``fn`` of the target ``k, fn`` of a loop over ``enumerate``, else None."""
+    if isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2:
+        return target.elts[1]
     return None
 
 
