@@ -36,7 +36,8 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
     """A subclass of ``base`` (:class:`~s2sad.api.Derivative`) whose ``__call__`` checks
     the argument types (and array shapes and dtypes: an integer array for a float32
     one is refused, not differentiated) inline and calls the checked gradient directly:
-    a gradient in a loop pays no dispatch.  (Python looks ``__call__`` up on the class,
+    a gradient in a loop pays no dispatch; an error it raises is raised again by the
+    dispatch, which names the user's line.  (Python looks ``__call__`` up on the class,
     hence one small class per derivative.)  ``one``: the gradient is returned in a
     1-tuple (``wrt=(0,)``)."""
     fn = gen.fn
@@ -65,7 +66,10 @@ def fast_class(base: type, types: tuple, shapes: tuple, gen: Generated,
     source = (f"def __call__(self, {', '.join(p + '=M' for p in params)}, *more, **kw):\n"
               f"    if {test} and not more and not kw and self._rules == gen[0]:\n"
               f"{refresh}        self._last = last\n"
-              f"        return {f'(fn({args}),)' if one else f'fn({args})'}\n"
+              f"        try:\n"
+              f"            return {f'(fn({args}),)' if one else f'fn({args})'}\n"
+              f"        except Exception:\n"
+              f"            pass  # (again by the dispatch, which places the error)\n"
               f"    return self._dispatch(({args},), more, kw)\n")
     scope = {"fn": fn, "ns": namespace, "user": user, "gen": registry.GENERATION, "M": MISSING,
              "last": gen, "F64": np.dtype(np.float64),

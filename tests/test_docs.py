@@ -195,6 +195,7 @@ def _modules() -> list[tuple[str, str, object]]:
 
 
 def _names_in(module: object, keys: set) -> dict[int, list[str]]:
+    from s2sad.rules.registry import _key  # (np.random.normal: by the draw's name)
     found: dict[int, list[str]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -203,7 +204,7 @@ def _names_in(module: object, keys: set) -> dict[int, list[str]]:
                 continue
             try:
                 obj = getattr(module, name)
-                if obj in keys:
+                if obj in keys or _key(obj) in keys:
                     found.setdefault(id(obj), []).append(name)
             except Exception:  # (unhashable objects and lazy attributes)
                 continue
@@ -217,7 +218,10 @@ def _status(key: object, registry) -> str:
         return "reverse, forward (through a closed form)"
     modes = [m for m, table in (("reverse", registry.VJPS), ("forward", registry.JVPS))
              if key in table]
-    return ", ".join(modes)
+    refused = registry.unsupported(key)
+    if refused and all(t is None for t in registry.VJPS[key].templates):
+        return f"none; refused in {', '.join(refused)}"
+    return ", ".join(modes) + (f" (refused in {', '.join(refused)})" if refused else "")
 
 
 def _order(row: str) -> tuple:
@@ -249,7 +253,7 @@ def rule_table() -> str:
             if ident in seen:
                 continue
             seen.add(ident)
-            key = getattr(module, names[0])
+            key = registry._key(getattr(module, names[0]))
             cells = [f"`{prefix + '.' if prefix else ''}{n}`" for n in sorted(names)]
             if prefix == "operator" and names[0] in SYNTAX:
                 cells.insert(0, f"`{SYNTAX[names[0]]}`")

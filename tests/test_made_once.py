@@ -130,3 +130,23 @@ def test_a_bound_method_read_again_shares_too():
     w, x = X.copy(), np.array([1.0, 2.0, -1.0])
     for model in (m, other, m):
         assert np.allclose(s2sad.grad(model.loss)(w, x), 2 * model.scale * (w * x - 1) * x)
+
+
+def log_of_sum(x):
+    return np.log(np.sum(x))
+
+
+def test_an_error_on_a_later_call_names_the_users_line():
+    """The fast path a reused derivative takes raises its errors through the dispatch,
+    which names the user's file and line (was raw: ``<s2sad>:?:`` or NumPy's)."""
+    import pytest
+    import scipy.linalg as sla
+
+    def sqrtm_sum(A):
+        return np.real(np.sum(sla.sqrtm(0.5 * (A + A.T))))
+    g = s2sad.grad(sqrtm_sum)
+    for _ in range(3):
+        assert np.all(np.isfinite(g(np.eye(2) * 2.0)))
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_made_once\.py:\d+: "):
+        g(-np.eye(2))
+    assert np.allclose(s2sad.grad(log_of_sum)(X + 1.0), 1 / np.sum(X + 1.0))

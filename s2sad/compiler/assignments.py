@@ -26,6 +26,7 @@ from s2sad.compiler.container_calls import (
 )
 from s2sad.compiler.flat_writes import flat_index, flat_target, library_written, write_at
 from s2sad.compiler.in_place_methods import array_written
+from s2sad.compiler.local_functions import passed_function
 from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
 
@@ -54,7 +55,8 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
         if norm.method_of_local(call, method):
             xs = norm.name(call.func.value.id)
             value = gast.Call(func=load(helper), args=[load(xs)] + [
-                norm.atom(a) for a in call.args], keywords=[])
+                passed_function(norm, a) or norm.atom(a) for a in call.args],
+                keywords=[])  # (fs.append(lambda t: ...): the lambda's local def)
             changed = assign(xs, value)
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
             norm.emit(changed, s)

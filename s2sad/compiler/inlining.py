@@ -326,7 +326,8 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
         raise norm.error(node, f"{name}, defined inside the function",
                          "define it at module level and call it") from None
     except NameError as exc:  # a default value read from the function's variables (k=k)
-        raise norm.error(node, f"{name}, defined inside the function with a default value "
+        label = "a lambda" if name.startswith("lambda_fn") else name
+        raise norm.error(node, f"{label}, defined inside the function with a default value "
                          f"read from its variables ({exc})", "pass that value as an argument "
                          "at the call instead") from None
     fn = scope["_s2sad_around"]() if wrapped else scope[name]

@@ -265,7 +265,8 @@ class PlainHelpers(Spreads, Transformer):
         two arrays (a value that might have been a container, an item of a swapped
         tuple, is known an array) ``+``."""
         number = len(node.args) == 1 and (
-            isinstance(node.args[0], gast.Constant) or
+            isinstance(node.args[0], gast.Constant) and
+            not isinstance(node.args[0].value, (str, bytes)) or  # (a text's zero: items)
             isinstance(node.args[0], gast.Name) and node.args[0].id in self.numbers)
         if name == "broadcast_like" and len(node.args) == 2 and \
                 dims.same(self.facts.of(node.args[0]), self.facts.of(node.args[1])):

@@ -173,10 +173,7 @@ def refuse_hidden_write(s: gast.stmt, namespace: dict, varied: Callable, filenam
         return
     fn = evaluate_ref(call.func, namespace)
     method = call.func.attr if isinstance(call.func, gast.Attribute) else None
-    try:
-        advice = registry.WRITES_FIRST.get(fn)
-    except TypeError:  # an unhashable callable
-        advice = None
+    advice = registry.writes_first(fn)
     unknown = fn is UNKNOWN and method is not None  # (obj.log(v) of an unknown method)
     if advice is None and not unknown:
         return

@@ -115,6 +115,10 @@ def _share(stmts: list, after: list, start: int, matrix: str, namer: Any, namesp
     """One factorisation for the uses ``after`` of one value of ``matrix``, bound by
     ``stmts[start]`` (or before the block)."""
     plain = [_unconditional(stmts[i], u.call) for i, u in after]
+    if start >= 0 and not isinstance(stmts[start], (gast.Assign, gast.AugAssign)) and \
+            not any(plain):
+        return False  # (bound by a branch or a loop, read only inside others: maybe
+        # unbound in front of them; the branches share their own, :func:`_block`)
     if any(p and u.kind == "inv" for p, (_, u) in zip(plain, after)):
         if len(after) > 1:
             _once(stmts, after, matrix, namer, "inverse")

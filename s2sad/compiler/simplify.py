@@ -259,9 +259,11 @@ def _known_pure(fn: object) -> bool:
     ``operator``, ``scipy.linalg`` or ``scipy.special`` (asked thousands of times per
     transform of a few dozen functions: the helpers found by identity, not by comparing
     with each of two hundred)."""
+    module = getattr(fn, "__module__", None) or ""
+    if module.startswith(("numpy.random", "s2sad.runtime.draws")):  # (a draw moves its
+        return False  # generator: never dropped, merged, moved nor run again)
     if id(fn) in _HELPER_IDS or fn in (range, len, reversed, min, max, abs, float, slice):
         return True
-    module = getattr(fn, "__module__", None) or ""
     return module.split(".")[0] in ("numpy", "math", "_operator", "operator") or \
         type(fn).__name__ == "ufunc" or module.startswith(("scipy.linalg", "scipy.special"))
 

@@ -41,60 +41,72 @@ def lowered(src: Any, namespace: dict, namer: Namer) -> None:
     node = src.node
     if not any(s.__class__ is gast.Try for s in statement_nodes(node)):
         return
-    local = {a.id for a in node.args.args + node.args.kwonlyargs} | \
+    given = {a.id for a in node.args.args + node.args.kwonlyargs} | \
         {a.id for a in (node.args.vararg, node.args.kwarg) if a is not None} | \
-        {n.id for n in walk(node) if isinstance(n, gast.Name) and
-         isinstance(n.ctx, gast.Store)} | set(getattr(src.fn, "__code__", None) and
-                                             src.fn.__code__.co_freevars or ())
-    node.body = _block(node.body, _Lowering(src, namespace, namer, local, node))
+        set(getattr(src.fn, "__code__", None) and src.fn.__code__.co_freevars or ())
+    local = given | {n.id for n in walk(node) if isinstance(n, gast.Name) and
+                     isinstance(n.ctx, gast.Store)}
+    low = _Lowering(src, namespace, namer, local, node)
+    low.seen = set(given)
+    node.body = _block(node.body, low, frozenset())
 
 
 class _Lowering:
     def __init__(self, src: Any, namespace: dict, namer: Namer, local: set, node: Any):
         self.src, self.namespace, self.namer, self.local, self.node = \
             src, namespace, namer, local, node
+        self.seen: set[str] = set()  # names some statement before the one at hand binds
 
     def refuse(self, at: gast.AST, why: str) -> Exception:
         return error_at(self.src.filename, at, "try/except", why)
 
 
-def _block(stmts: list, low: _Lowering) -> list:
+def _block(stmts: list, low: _Lowering, looped: frozenset) -> list:
+    """``stmts`` with their ``try`` statements lowered; ``looped``: the names the loops
+    around them bind (bound on a later pass through a ``try`` before it binds them)."""
     out: list = []
     for s in stmts:
         if isinstance(s, gast.Try):
-            out += _lowered(s, low)
+            out += _lowered(s, low, looped)
             continue
+        inner = looped | _stores(s) if isinstance(s, (gast.For, gast.While)) else looped
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While, gast.With)) and \
                     isinstance(getattr(s, field, None), list):
-                setattr(s, field, _block(getattr(s, field), low))
+                setattr(s, field, _block(getattr(s, field), low, inner))
+        low.seen |= _stores(s)
         out.append(s)
     return out
 
 
-def _lowered(t: gast.Try, low: _Lowering) -> list:
+def _lowered(t: gast.Try, low: _Lowering, looped: frozenset) -> list:
+    """The probe's parameters: the names its block may read before binding them that
+    may be bound when it starts (one a loop of the block binds may be unbound after
+    it: the loop can run no times); a name bound on no path before it is the probe's
+    own, unbound there as in Python."""
     _check(t, low)
-    params = sorted(_read_first(t.body) & low.local)
+    params = sorted(_read_first(t.body) & low.local & (low.seen | looped))
+    low.seen |= _stores(t)
     probe = _probe(t, params, low)
     caught = gast.Tuple(elts=[h.type if h.type is not None else _ref(low, BaseException)
                               for h in t.handlers], ctx=gast.Load())
     call = gast.Call(func=_ref(low, runtime.try_completes),
                      args=[_ref(low, probe), caught, *map(load, params)], keywords=[])
-    body = _block(t.body, low) + _block(t.orelse, low)
+    body = _block(t.body, low, looped) + _block(t.orelse, low, looped)
     if len(t.handlers) == 1:  # (one flag: ``try_ok = try_completes(..) == -1``)
         which = low.namer.fresh("try_ok")
         made = [assign(which, _is_value(call, -1)),
                 gast.If(test=load(which), body=body,
-                        orelse=_block(t.handlers[0].body, low))]
-        return _located(made + _block(t.finalbody, low), t)
+                        orelse=_block(t.handlers[0].body, low, looped))]
+        return _located(made + _block(t.finalbody, low, looped), t)
     which = low.namer.fresh("try_path")
     chain: list = []
     for k in reversed(range(len(t.handlers))):
-        handler = _block(t.handlers[k].body, low)
+        handler = _block(t.handlers[k].body, low, looped)
         chain = handler if not chain else [gast.If(test=_is(which, k), body=handler,
                                                    orelse=chain)]
     branch = gast.If(test=_is(which, -1), body=body, orelse=chain)
-    return _located([assign(which, call), branch] + _block(t.finalbody, low), t)
+    return _located([assign(which, call), branch] + _block(t.finalbody, low, looped), t)
 
 
 def _located(made: list, t: gast.Try) -> list:
@@ -143,19 +155,21 @@ def _jumps_returned(s: gast.stmt) -> gast.stmt:
 
 
 def _read_first(stmts: list, bound: set[str] | None = None) -> set[str]:
-    """The names ``stmts`` read before binding them, in the order Python runs them (a
-    loop's target bound before its body, a name a block binds bound after it)."""
+    """The names ``stmts`` may read before binding them, in the order Python runs them
+    (a loop's target bound before its body; after a block, only what it binds on every
+    path: both branches of an ``if``, nothing of a loop's body, which may not run)."""
     bound = set() if bound is None else bound
     read: set[str] = set()
     for s in stmts:
         if isinstance(s, (gast.For, gast.While, gast.If)):
             head = s.iter if isinstance(s, gast.For) else s.test
             read |= _loads(head) - bound
+            body, orelse = set(bound), set(bound)
             if isinstance(s, gast.For):
-                bound |= _stores(s.target)
-            inner = set(bound)
-            read |= _read_first(s.body, inner) | _read_first(s.orelse, set(inner))
-            bound |= inner | {n for b in s.orelse for n in _stores(b)}
+                body |= _stores(s.target)
+            read |= _read_first(s.body, body) | _read_first(s.orelse, orelse)
+            if isinstance(s, gast.If):
+                bound |= body & orelse
             continue
         values = [v for v in (getattr(s, "value", None),) if v is not None] if \
             isinstance(s, (gast.Assign, gast.AnnAssign, gast.Return, gast.Expr)) else [s]

@@ -4,6 +4,7 @@ import importlib
 from functools import partial
 
 from s2sad.rules import (  # noqa: F401
+    draws,
     helpers,
     nondiff,
     numpy_arrays,

@@ -61,11 +61,11 @@ defnondiff(np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32
            np.uint64, np.intp, np.bool_)
 
 # ----- random numbers -----
+# (draws whose parameters move them, and choice / permutation of an array: draws.py)
 defnondiff(np.random.seed, np.random.default_rng, np.random.rand, np.random.randn,
-           np.random.randint, np.random.random, np.random.random_sample, np.random.uniform,
-           np.random.normal, np.random.standard_normal, np.random.choice,
-           np.random.permutation, np.random.shuffle, np.random.exponential,
-           np.random.poisson, np.random.binomial)
+           np.random.randint, np.random.random, np.random.random_sample,
+           np.random.standard_normal, np.random.shuffle, np.random.poisson,
+           np.random.binomial)
 
 # ----- reporting: logs and warnings, run as they are (their value is None) -----
 defnondiff(logging.debug, logging.info, logging.warning, logging.error, logging.critical,

@@ -128,8 +128,16 @@ GENERATION = [0]  # bumped by every user rule: derivatives generated before are 
 TEMPLATE_NAMESPACE.update(runtime.HELPERS)
 
 
+_RANDOM_STATES = (np.random.Generator, np.random.RandomState)
+
+
 def _key(fn: Any) -> Any:
-    """Rules are keyed by the callable itself (ufuncs and builtins hash fine)."""
+    """Rules are keyed by the callable itself (ufuncs and builtins hash fine); a method
+    of a random generator by its name, so that the rule of ``np.random.normal`` (a
+    method of NumPy's own ``RandomState``) serves ``rng.normal`` of any generator held
+    in a global or an argument too (their signatures agree: ``rules/draws.py``)."""
+    if isinstance(getattr(fn, "__self__", None), _RANDOM_STATES):
+        return ("random draw", fn.__name__)
     return fn
 
 
@@ -185,7 +193,7 @@ def defunsupported(fn: Any, *params: str) -> None:
     """Parameters of ``fn`` that do change its value but have no rule yet (the order of a
     Bessel function, ``a`` in ``gammainc``): differentiating in them is refused, never a
     silent zero."""
-    UNSUPPORTED[fn] = tuple(params)
+    UNSUPPORTED[_key(fn)] = tuple(params)
 
 
 # library functions that write into their first argument, with the rewrite to suggest;
@@ -197,6 +205,7 @@ WRITES_FIRST: dict[Any, str] = {
     np.place: "write a[mask] = values instead",
     np.putmask: "write a = np.where(mask, values, a) instead",
     np.put_along_axis: "build the new array with np.where or an assignment instead",
+    ("random draw", "shuffle"): "write x = x[rng.permutation(len(x))] instead",
 }
 WRITING_METHODS = {"__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__",
                    "__itruediv__", "__ipow__", "__imatmul__", "__ifloordiv__", "__imod__"}
@@ -210,9 +219,18 @@ def deffixed(fn: Any, **defaults: Any) -> None:
     FIXED[fn] = defaults
 
 
+def writes_first(fn: Any) -> str | None:
+    """The advice for a library function that writes into its first argument, or None
+    (``np.random.shuffle`` and ``rng.shuffle`` of any generator by their name)."""
+    try:
+        return WRITES_FIRST.get(_key(fn))
+    except TypeError:  # an unhashable callable
+        return None
+
+
 def unsupported(fn: Any) -> tuple[str, ...]:
     try:
-        return UNSUPPORTED.get(fn, ())
+        return UNSUPPORTED.get(_key(fn), ())
     except TypeError:
         return ()
 

@@ -13,6 +13,7 @@ from s2sad.runtime import (
     contract,
     core,
     cosine,
+    draws,
     factors,
     gathers,
     implicit,
@@ -32,6 +33,7 @@ from s2sad.runtime.containers import *  # noqa: F403
 from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.cosine import *  # noqa: F403
+from s2sad.runtime.draws import *  # noqa: F403
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
 from s2sad.runtime.implicit import *  # noqa: F403
@@ -48,5 +50,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
-                       integrate_ivp, integrate_quad, implicit)
+                       integrate_ivp, integrate_quad, implicit, draws)
            for name in mod.__all__}

@@ -138,7 +138,20 @@ def zeros_like(x: Any) -> Any:
         return np.zeros((), dtype=np.result_type(x.dtype, float))[()]
     if isinstance(x, range):  # (zip(xs, range(n)): its items are read one by one)
         return [0.0] * len(x)
+    if isinstance(x, str):  # (zip("abc", xs): its characters, texts, are read one by one)
+        return _TEXT_ZERO
     return 0.0
+
+
+class _TextZero(float):
+    """The zero adjoint (tangent) of a text: 0.0, whose items, the zeros of its
+    characters, are itself."""
+
+    def __getitem__(self, idx: Any) -> float:
+        return self
+
+
+_TEXT_ZERO = _TextZero(0.0)
 
 
 def _numbers(items: list) -> bool:
@@ -224,7 +237,7 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     if isinstance(acc, (list, tuple, dict)):
         return add_to_item(acc, idx, g)
     if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like
-        return acc + g
+        return acc if g is None else acc + g
     if (type(g) is np.ndarray and g.dtype.kind == "c" or type(g) in _COMPLEX_NUMBERS) \
             and acc.dtype.kind != "c":
         g = g.real  # a real value's adjoint is real (the convention of docs/supported.md)

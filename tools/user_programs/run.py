@@ -2,6 +2,7 @@
 """Classify user-style programs: OK / REFUSED / MISPLACED / CRASH / WRONG / TYPE.
 
     python tools/user_programs/run.py sims_views models_layers loops_helpers aliases_containers
+    python tools/user_programs/run.py session43 session43b session43c session43d session43e
 
 Each module's CASES rows (name, function, argument sets, wrt, hessian?) are checked with
 value_and_grad, vjp, jvp, jacobian (both modes, vector outputs) and hessian against
