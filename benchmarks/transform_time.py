@@ -39,6 +39,9 @@ def clear_caches() -> None:
     from s2sad.compiler import pipeline
 
     api._CACHE.clear()
+    made = sys.modules.get("s2sad.made_before")  # (the derivatives made lately: shared)
+    if made is not None:
+        made._MADE.clear()
     pipeline._FULL.clear()
     pipeline._reverse_parts.cache_clear()
 
