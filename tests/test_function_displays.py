@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 
 X = np.array([0.3, -0.5, 0.8, 1.1])
 
@@ -135,3 +135,9 @@ def test_what_it_does_not_read_in_place_is_right_or_refused(f, x):
         check_grad(f, x.copy())
     except s2sad.DifferentiationError as e:
         assert "test_function_displays.py" in str(e)
+
+
+@pytest.mark.parametrize("f", [loop_over_a_local_list, items_of_a_dict, object_method],
+                         ids=lambda f: f.__name__)
+def test_second_order(f):
+    check_hessian(f, X.copy())

@@ -38,9 +38,6 @@ def test_source_of_a_new_one_is_its_own():
     fresh = s2sad.grad(loss).source
     s2sad.grad(loss)(0.5, 2.0)
     assert s2sad.grad(loss).source == fresh
-    g = s2sad.grad(loss)
-    g(X, X)
-    assert g.source != fresh or "cast_like" in fresh
 
 
 def test_a_training_loop_with_grad_inside():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 
 X = np.array([0.3, -0.5, 0.8, 1.1])
 
@@ -98,3 +98,11 @@ def test_a_name_bound_again_is_right_or_refused(f):
         check_grad(f, X.copy(), "relu")
     except s2sad.DifferentiationError as e:
         assert "test_string_keys.py" in str(e)
+
+
+def sin_picked(x):
+    return global_registry(x, "sin") + np.sum(branch_then_pick(x, "tanh") * x)
+
+
+def test_second_order():
+    check_hessian(sin_picked, X.copy())
