@@ -52,6 +52,7 @@ def boolean(norm: Normalizer, node: gast.BoolOp) -> gast.expr:
 def choice(norm: Normalizer, node: gast.IfExp) -> gast.expr:
     """``x if c else y``: only the branch taken evaluated."""
     test = norm.atom(node.test)
+    test = known_constants.truth(norm, test) or test
     if isinstance(test, gast.Constant) and isinstance(test.value, bool):
         return norm.expr(node.body if test.value else node.orelse)  # (decided: the one read)
     result = norm.new_local("choice")

@@ -32,9 +32,19 @@ _OPS = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
 
 
 def bind(norm: Normalizer, name: str, value: gast.expr) -> None:
-    """``name`` (a final name bound once) holds the literal ``value``, if it is one."""
+    """``name`` (a final name bound once) holds the literal ``value``, if it is one (or
+    a tuple of literals: ``axis=(0, 1)``)."""
     if isinstance(value, gast.Constant) and type(value.value) in LITERALS:
         norm.constants[name] = value.value
+    elif isinstance(value, gast.Tuple) and all(
+            isinstance(e, gast.Constant) and type(e.value) in LITERALS for e in value.elts):
+        norm.constants[name] = tuple(e.value for e in value.elts)
+
+
+def truth(norm: Normalizer, test: gast.expr) -> gast.Constant | None:
+    """``if flag:`` of a known ``flag``: its truth as a literal."""
+    is_known, value = known(norm, test)
+    return const(bool(value)) if is_known and not isinstance(test, gast.Constant) else None
 
 
 def known(norm: Normalizer, e: gast.expr) -> tuple[bool, Any]:
@@ -85,7 +95,9 @@ def decided_call(norm: Normalizer, node: gast.Call) -> gast.Constant | None:
         if isinstance(arg, gast.Name) and arg.id in norm.ndims:
             return const(norm.ndims[arg.id])  # (an array parameter of the variant's rank)
         is_known, value = known(norm, arg)
-        return const(0) if is_known and type(value) in (bool, int, float) else None
+        return const(0) if is_known and type(value) in (bool, int, float) else \
+            const(1) if is_known and type(value) is tuple and value and all(
+                type(v) in (bool, int, float) for v in value) else None
     if fn is not builtins.isinstance or len(node.args) != 2:
         return None
     classes = node.args[1].elts if isinstance(node.args[1], gast.Tuple) else [node.args[1]]

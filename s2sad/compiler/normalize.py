@@ -171,6 +171,7 @@ class Normalizer(Lookups):
 
     def temp(self, value: gast.expr, base: str, like: gast.AST | None = None) -> gast.Name:
         name = self.new_local(base)
+        known_constants.bind(self, name, value)  # (axis=(0, 1) passed on: a known tuple)
         if isinstance(value, (gast.Tuple, gast.List)):
             self.literals[name] = value.elts
         self.emit(assign(name, value), like)
@@ -278,6 +279,7 @@ class Normalizer(Lookups):
 
     def stmt_If(self, s: gast.If) -> None:
         test = self.atom(s.test)
+        test = known_constants.truth(self, test) or test  # (if in_place: of in_place=False)
         if isinstance(test, gast.Constant) and isinstance(test.value, bool):
             self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
             # of a record decided: the other branch may not apply to it at all; its
