@@ -154,9 +154,12 @@ def _check_unstructured(fn: Callable, value: Any) -> None:
             "or use s2sad.vjp / s2sad.jvp, which take structured outputs")
 
 
-def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: Any) -> list:
-    rows = [r[1] for r in _repeated(api.vjp(fn, wrt=positions), args, kwargs,
-                                    list(_basis(value)))]
+def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: Any,
+             made: dict) -> list:
+    """One VJP per output element (``made``: the VJP made at the first call, reused)."""
+    if "vjp" not in made:
+        made["vjp"] = api.vjp(fn, wrt=positions)
+    rows = [r[1] for r in _repeated(made["vjp"], args, kwargs, list(_basis(value)))]
     out = []
     for j, i in enumerate(positions):
         stacked = np.stack([np.asarray(r[j], dtype=float) for r in rows])
@@ -228,7 +231,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         return special
     positions, many = structure.resolve_wrt(api.parameters_of(f), wrt)
     used = {"mode": "forward" if mode == "forward" else "reverse"}
-    jvps: dict = {}  # (the JVPs of the forward columns, made once)
+    jvps: dict = {}  # (the JVPs of the forward columns and the VJP of the rows, made once)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         bound = structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs)
@@ -245,7 +248,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         elif _items(value):
             out = _reverse_items(f, positions, full, bound.kwargs, value)
         else:
-            out = _reverse(f, positions, full, bound.kwargs, value)
+            out = _reverse(f, positions, full, bound.kwargs, value, jvps)
         return _result(out, many)
 
     def derivative() -> Callable:
