@@ -263,7 +263,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "(at least 3 rounds; default 10)")
     p.add_argument("--no-memory", action="store_true", help="skip the fresh-process memory runs")
     p.add_argument("--json", help=f"where to write results (default {RESULTS_JSON} for full "
-                                  "runs, nothing for --smoke)")
+                                  "runs of all problems and runners, else nothing)")
     p.add_argument("--strict", action="store_true", help="exit 1 on a mismatch or error")
     p.add_argument("--check-hand", action="store_true",
                    help="check hand-written gradients against central finite differences")
@@ -288,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run_benchmarks(problems, runners, size, repeats, target, opts.max_runner_time,
                              with_memory=not (opts.smoke or opts.no_memory))
     print(report.markdown(results))
-    path = opts.json or (None if opts.smoke else str(RESULTS_JSON))
+    # (a run of some problems, or of some runners, never replaces the full run's file)
+    path = opts.json or (None if opts.smoke or opts.problems or opts.runners
+                         else str(RESULTS_JSON))
     if path:
         Path(path).write_text(json.dumps(results, indent=1) + "\n")
         _log(f"wrote {path}")

@@ -76,15 +76,22 @@ def _as_array(t: Any, shape: tuple) -> np.ndarray:
     return np.broadcast_to(np.asarray(t, dtype=float), shape)
 
 
-def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict) -> list:
+def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
+                    jvps: dict | None = None) -> list:
     """One JVP per input element: the Jacobian of ``fn`` for each position (a tuple of
-    them, one per output item, for a tuple output)."""
+    them, one per output item, for a tuple output); ``jvps``: the JVPs made at earlier
+    calls, by function and position (a Hessian in a Newton loop makes them once)."""
     out: list = []
     gradient = isinstance(fn, api.Derivative) and fn.kind == "grad"  # (a hessian's)
     if gradient and not kwargs:
         fn = differentiable(fn, args)  # the gradient for these arguments' ranks
+    jvps = {} if jvps is None else jvps
     for i in positions:
-        columns = [c[1] for c in _repeated(api.jvp(fn, wrt=i), args, kwargs,
+        if (fn, i) not in jvps:
+            if len(jvps) > 16:
+                jvps.clear()
+            jvps[fn, i] = api.jvp(fn, wrt=i)
+        columns = [c[1] for c in _repeated(jvps[fn, i], args, kwargs,
                                            [_like(e, args[i]) for e in _basis(args[i])])]
         if gradient:  # (shaped like its argument, a list or tuple of numbers too)
             columns = [np.asarray(c, dtype=float) for c in columns]
@@ -147,9 +154,12 @@ def _check_unstructured(fn: Callable, value: Any) -> None:
             "or use s2sad.vjp / s2sad.jvp, which take structured outputs")
 
 
-def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: Any) -> list:
-    rows = [r[1] for r in _repeated(api.vjp(fn, wrt=positions), args, kwargs,
-                                    list(_basis(value)))]
+def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: Any,
+             made: dict) -> list:
+    """One VJP per output element (``made``: the VJP made at the first call, reused)."""
+    if "vjp" not in made:
+        made["vjp"] = api.vjp(fn, wrt=positions)
+    rows = [r[1] for r in _repeated(made["vjp"], args, kwargs, list(_basis(value)))]
     out = []
     for j, i in enumerate(positions):
         stacked = np.stack([np.asarray(r[j], dtype=float) for r in rows])
@@ -221,6 +231,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         return special
     positions, many = structure.resolve_wrt(api.parameters_of(f), wrt)
     used = {"mode": "forward" if mode == "forward" else "reverse"}
+    jvps: dict = {}  # (the JVPs of the forward columns and the VJP of the rows, made once)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         bound = structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs)
@@ -233,11 +244,11 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
             value = on_copies(f, args, kwargs)
         used["mode"] = chosen = _mode(f, mode, positions, full, value)
         if chosen == "forward":
-            out: list = forward_columns(f, positions, full, bound.kwargs)
+            out: list = forward_columns(f, positions, full, bound.kwargs, jvps)
         elif _items(value):
             out = _reverse_items(f, positions, full, bound.kwargs, value)
         else:
-            out = _reverse(f, positions, full, bound.kwargs, value)
+            out = _reverse(f, positions, full, bound.kwargs, value, jvps)
         return _result(out, many)
 
     def derivative() -> Callable:
@@ -395,6 +406,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         return built
     gradient = api.grad(f, wrt=wrt)
     positions, _ = structure.resolve_wrt(api.parameters_of(f), wrt)
+    columns: list = []  # (the forward-mode jacobian of the gradient, made at the first call)
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))
@@ -407,7 +419,9 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)
-            return jacobian(gradient, wrt=wrt, mode="forward")(*args, **kwargs)
+            if not columns:
+                columns.append(jacobian(gradient, wrt=wrt, mode="forward"))
+            return columns[0](*args, **kwargs)
         except api.DifferentiationError:
             raise
         except ValueError:  # the likelier cause, if it is: f is not scalar

@@ -147,3 +147,30 @@ def test_an_error_on_a_later_call_names_the_users_line():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_made_once\.py:\d+: "):
         g(-np.eye(2))
     assert np.allclose(s2sad.grad(log_of_sum)(X + 1.0), 1 / np.sum(X + 1.0))
+
+
+def chain_energy(x):
+    return np.sum(np.sin(x) * x ** 2) + np.sum(x[:-1] * x[1:])
+
+
+def chain_energy_hessian(x):
+    """Closed form: diag(2 sin x + 4 x cos x - x^2 sin x) plus ones beside it."""
+    h = np.diag(2 * np.sin(x) + 4 * x * np.cos(x) - x ** 2 * np.sin(x))
+    return h + np.eye(len(x), k=1) + np.eye(len(x), k=-1)
+
+
+def test_one_hessian_object_at_many_points_and_lengths():
+    """The forward-mode Jacobian of the gradient and its JVPs are made at the first
+    call and reused; another point, another length (another variant) and a point
+    after it read what they should (closed form)."""
+    h = s2sad.hessian(chain_energy)
+    for x in (np.linspace(0.1, 1.0, 5), np.linspace(-1.0, 0.5, 5), np.linspace(0.2, 2.0, 7),
+              np.array([0.3, -0.4, 1.1, 0.0, 2.0])):
+        assert np.allclose(h(x), chain_energy_hessian(x), rtol=1e-10, atol=1e-12)
+
+
+def test_one_jacobian_object_forward_at_many_points():
+    j = s2sad.jacobian(lambda x: np.sin(x) * np.sum(x), mode="forward")
+    for x in (np.linspace(0.1, 1.0, 4), np.linspace(-2.0, 1.0, 6), np.array([0.5, 1.5])):
+        expected = np.diag(np.cos(x) * np.sum(x)) + np.sin(x)[:, None]
+        assert np.allclose(j(x), expected, rtol=1e-10, atol=1e-12)

@@ -150,11 +150,6 @@ def test_factor_and_solve_through_the_pipeline(h) -> None:
     _check_pipeline(h, _point(h), reverse_over_reverse=h is triangular_in_a)
 
 
-KNOWN_RR = pytest.mark.xfail(reason="open: reverse over reverse through lu_solve of "
-                             "lu_factor disagrees with the Hessian (grad, jvp and hessian "
-                             "agree)", strict=True)
-
-
 # (cho_solve of cho_factor(a) is differentiated in a itself, compiler/factor_reads.py:
 # reverse over reverse of the lower factor, once open, agrees with the Hessian)
 @pytest.mark.parametrize("h", [cho_in_a, cho_lower_in_a, lu_factor_in_a])
@@ -250,9 +245,11 @@ def test_lu_solve_after_lu_factor_through_the_pipeline(scipy_in_templates, h) ->
     _check_pipeline(h, _fixed("well"), reverse_over_reverse=False)
 
 
-@KNOWN_RR
-def test_lu_solve_after_lu_factor_reverse_over_reverse(scipy_in_templates) -> None:
-    _check_pipeline(lu_solve_in_a, _fixed("well"))
+@pytest.mark.parametrize("h", [lu_solve_in_a, lu_solve_trans_in_a])
+def test_lu_solve_after_lu_factor_reverse_over_reverse(scipy_in_templates, h) -> None:
+    """(was open: the factors' adjoint, a pair a runtime helper returns, was added with
+    ``+``, which joined two pairs; now a container's adjoint, added item by item)"""
+    _check_pipeline(h, _fixed("well"))
 
 
 def test_expm_of_a_scaled_matrix(scipy_in_templates) -> None:

@@ -213,9 +213,10 @@ CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, r
 KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
                     runtime.field_add, runtime.stop_gradient, runtime.copy_value,
                     runtime.fresh, runtime.zeros_like, runtime.add_grads,
-                    runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint}
+                    runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint,
+                    runtime.sorted_adjoint}
 SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
-                      runtime.cast_like, runtime.sequence_adjoint}
+                      runtime.cast_like, runtime.sequence_adjoint, runtime.sorted_adjoint}
 
 
 def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set[str]:
@@ -247,9 +248,12 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
 
 def _is_container_key(key: Any) -> bool:
     """May this call return a list, tuple or dict (unknown calls may; so does a primitive
-    whose rule reads its output or adjoint by item: ``pick_adjoint(g, ans, 1)``)?"""
+    whose rule reads its output or adjoint by item: ``pick_adjoint(g, ans, 1)``, and a
+    builtin or runtime function that returns one: ``sorted``, ``d.items()``; two of their
+    adjoints add as lists, ``add_grads``, never by ``+``, which would join them)?"""
     try:
-        if key in CONTAINER_RESULTS or shape_kind(key) == "container":
+        if key in CONTAINER_RESULTS or shape_kind(key) == "container" or \
+                key in _LIST_BUILTINS or _returns_container(key):
             return True
         rule = registry.lookup_vjp(key)
         if rule is None:
@@ -258,6 +262,19 @@ def _is_container_key(key: Any) -> bool:
         return any(_reads_items(t) for t in texts)
     except TypeError:
         return True
+
+
+_LIST_BUILTINS = frozenset({sorted, list, tuple, dict, zip, enumerate, map, filter,
+                            reversed, range})
+
+
+def _returns_container(key: Any) -> bool:
+    """A runtime helper annotated as returning a list, tuple or dict."""
+    if not (getattr(key, "__module__", None) or "").startswith("s2sad.runtime"):
+        return False
+    annotations = getattr(key, "__annotations__", None)
+    returned = annotations.get("return") if isinstance(annotations, dict) else None
+    return isinstance(returned, str) and returned.split("[")[0] in ("list", "tuple", "dict")
 
 
 @functools.lru_cache(maxsize=1024)

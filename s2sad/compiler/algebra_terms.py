@@ -80,7 +80,21 @@ def negated(e: gast.expr) -> gast.expr | None:
         inner = negated(e.right)
         if inner is not None:
             return gast.BinOp(left=e.left, op=e.op, right=inner)
+    if _outer(e):  # np.multiply.outer(-a, b), np.multiply.outer(a, -b): bilinear too
+        for k in (0, 1):
+            if isinstance(e.args[k], gast.UnaryOp) and isinstance(e.args[k].op, gast.USub):
+                args = list(e.args)
+                args[k] = args[k].operand
+                return gast.Call(func=e.func, args=args, keywords=[])
     return None
+
+
+def _outer(e: gast.expr) -> bool:
+    """``np.multiply.outer(a, b)``."""
+    return isinstance(e, gast.Call) and len(e.args) == 2 and not e.keywords and \
+        isinstance(e.func, gast.Attribute) and e.func.attr == "outer" and \
+        isinstance(e.func.value, gast.Attribute) and e.func.value.attr == "multiply" and \
+        isinstance(e.func.value.value, gast.Name) and e.func.value.value.id == "np"
 
 
 def _linear_call(func: gast.expr) -> bool:

@@ -15,7 +15,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import field_writes
+from s2sad.compiler import field_writes, known_constants
 from s2sad.compiler.class_records import (
     built_class,
     class_built,
@@ -374,7 +374,7 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         return popped(norm, node)
     if is_set_default(norm, node):
         return set_default(norm, node)
-    keyed = keyed_selection(norm, node) or \
+    keyed = keyed_selection(norm, node) or known_constants.decided_call(norm, node) or \
         decided_isinstance(norm, node)  # (max(xs, key=lambda v: ...), isinstance(o, Dual))
     if keyed is not None:
         return keyed

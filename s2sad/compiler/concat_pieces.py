@@ -20,8 +20,9 @@ from s2sad.compiler.walks import clone
 
 def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
     """The pieces of ``unconcat(g, items, axis)`` as a tuple display, or None."""
-    if len(call.args) != 3 or call.keywords or not isinstance(call.args[2], gast.Constant):
-        return None
+    if len(call.args) != 3 or call.keywords or not isinstance(call.args[2], gast.Constant) \
+            or not isinstance(call.args[0], gast.Name):
+        return None  # (an expression cut in pieces would be computed once per piece)
     g, items, axis = facts.of(call.args[0]), facts.of(call.args[1]), call.args[2].value
     if not isinstance(g, tuple) or not isinstance(items, dims.Items):
         return None
@@ -46,7 +47,7 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
     for s, lo, hi in zip(items.shapes, ends, ends[1:]):
         at: gast.expr = gast.Slice(lower=_int(lo), upper=_int(hi), step=None) if s else \
             _int(lo if lo is not None else 0)
-        out.append(gast.Subscript(value=call.args[0], slice=gast.Tuple(
+        out.append(gast.Subscript(value=clone(call.args[0]), slice=gast.Tuple(
             elts=[whole] * axis + [at], ctx=gast.Load()) if axis else at, ctx=gast.Load()))
     return gast.Tuple(elts=out, ctx=gast.Load())
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
+from s2sad.compiler import known_constants
 from s2sad.compiler.names import assign, load, store
 from s2sad.compiler.operator_methods import compared
 
@@ -19,7 +20,8 @@ def comparison(norm: Normalizer, node: gast.Compare) -> gast.expr:
     left = norm.atom(node.left)
     if len(node.ops) == 1:
         right = norm.atom(node.comparators[0])
-        decided = compared(norm, node, left, right)  # (of records: refused or decided)
+        decided = known_constants.compared(norm, left, node.ops[0], right) or \
+            compared(norm, node, left, right)  # (of records: refused or decided)
         return decided if decided is not None else \
             gast.Compare(left=left, ops=node.ops, comparators=[right])
     # a < b < c: evaluate b once, stop at the first false comparison
@@ -49,8 +51,11 @@ def boolean(norm: Normalizer, node: gast.BoolOp) -> gast.expr:
 
 def choice(norm: Normalizer, node: gast.IfExp) -> gast.expr:
     """``x if c else y``: only the branch taken evaluated."""
-    result = norm.new_local("choice")
     test = norm.atom(node.test)
+    test = known_constants.truth(norm, test) or test
+    if isinstance(test, gast.Constant) and isinstance(test.value, bool):
+        return norm.expr(node.body if test.value else node.orelse)  # (decided: the one read)
+    result = norm.new_local("choice")
     branches = []
     for value in (node.body, node.orelse):
         branch = norm.block([gast.Assign(targets=[store(result)], value=value,

@@ -60,6 +60,8 @@ def _rewrite_run(block: list, k: int, lengths: dict, stores: Counter) -> None:
         s = block[j]
         part = _added_part(s, d, lengths, stores)
         if part is None:
+            if not parts and _first_add(s, d):  # any index: zeros there still, += is =
+                block[j] = _assigned(s)
             if d in {n.id for n in name_nodes(s)}:
                 break
             continue
@@ -68,12 +70,7 @@ def _rewrite_run(block: list, k: int, lengths: dict, stores: Counter) -> None:
         if part[0] != axis:
             break
         if all(_disjoint(part[1], other) for _, (_, other) in parts):
-            value = s.value if isinstance(s.op, gast.Add) else \
-                gast.UnaryOp(op=gast.USub(), operand=s.value)
-            block[j] = gast.Assign(targets=[s.target], value=value, type_comment=None)
-            for attr in ("s2sad_origin",):
-                if hasattr(s, attr):
-                    setattr(block[j], attr, getattr(s, attr))
+            block[j] = _assigned(s)
             parts.append((j, part))
         else:
             break
@@ -82,6 +79,31 @@ def _rewrite_run(block: list, k: int, lengths: dict, stores: Counter) -> None:
         zeros.func = gast.Attribute(value=gast.Name(id="np", ctx=gast.Load(), annotation=None,
                                                     type_comment=None),
                                     attr="empty_like", ctx=gast.Load())
+
+
+def _assigned(s: gast.AugAssign) -> gast.Assign:
+    """``d[i] += e`` as ``d[i] = e`` (``-= e`` as ``= -e``) where ``d[i]`` holds zeros."""
+    value = s.value if isinstance(s.op, gast.Add) else \
+        gast.UnaryOp(op=gast.USub(), operand=s.value)
+    new = gast.Assign(targets=[s.target], value=value, type_comment=None)
+    if hasattr(s, "s2sad_origin"):
+        new.s2sad_origin = s.s2sad_origin
+    return new
+
+
+def _first_add(s: gast.stmt, d: str) -> bool:
+    """``d[a:b, c:] += e`` (or ``-=``) at any index with a slice in it (so ``d`` is an
+    array: a list's adjoint is not added into by slices; ``=`` into a list would share
+    ``e``), neither the index nor ``e`` reading ``d``."""
+    if not (isinstance(s, gast.AugAssign) and isinstance(s.op, (gast.Add, gast.Sub)) and
+            isinstance(s.target, gast.Subscript) and isinstance(s.target.value, gast.Name)
+            and s.target.value.id == d):
+        return False
+    idx = s.target.slice
+    items = idx.elts if isinstance(idx, gast.Tuple) else [idx]
+    return any(isinstance(x, gast.Slice) for x in items) and \
+        d not in {n.id for n in name_nodes(s.value)} and \
+        d not in {n.id for n in name_nodes(idx)}
 
 
 def _added_part(s: gast.stmt, d: str, lengths: dict, stores: Counter

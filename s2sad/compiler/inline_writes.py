@@ -2,7 +2,7 @@
 as a person writes them: ``x = write_at(x, i, v)`` as ``x[i] = v``, ``g = clear_at(g,
 i)`` as ``g[i] = 0.0``, ``d = add_at(d, None, i, e)`` as ``d[i] += e`` (``i`` numbers
 or basic slices, ``slice(1, -1)`` printed ``1:-1``), and ``d = add_at(None, x, i, e)``
-as ``d = zeros_like(x)`` then ``d[i] += e``: no helper call per element."""
+as ``d = zeros_like(x)`` then ``d[i] = e``: no helper call per element."""
 from __future__ import annotations
 
 import gast
@@ -77,7 +77,8 @@ def basic_slice(facts, p: gast.expr) -> bool:
 
 def start_inline(facts, s: gast.Assign, call: gast.Call) -> bool:
     """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
-    ``d = zeros_like(x)`` then ``d[i] += e``; whether it was one."""
+    ``d = zeros_like(x)`` then ``d[i] = e`` (``+=`` would read the zeros first, and a
+    fresh array's pages twice); whether it was one."""
     if evaluate_ref(call.func, facts.namespace) is not runtime.add_at:
         return False
     name, like, idx = s.targets[0].id, call.args[1], call.args[2]
@@ -88,7 +89,7 @@ def start_inline(facts, s: gast.Assign, call: gast.Call) -> bool:
         return False  # (e reads the old d: d = zeros_like(x) first would change what it reads)
     target = gast.Subscript(value=load(name), slice=as_syntax(idx), ctx=gast.Store())
     new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
-           added_into(target, call.args[3])]
+           gast.Assign(targets=[target], value=_read_only(call.args[3]), type_comment=None)]
     block = facts.blocks[id(s)]
     at = [id(x) for x in block].index(id(s))
     block[at:at + 1] = [copy_origin(n, s) for n in new]

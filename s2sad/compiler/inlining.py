@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import desugar, fence, resolved, source, try_blocks
+from s2sad.compiler import desugar, fence, known_constants, resolved, source, try_blocks
 from s2sad.compiler.field_writes import bindings_checked, built_record, fields_stored
 from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
@@ -120,6 +120,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     child.receivers = norm.receivers + (me,)  # (Module.__call__ of another layer: inlined)
     child.current = src.node
     child.lengths = norm.lengths
+    child.constants, child.ndims = norm.constants, norm.ndims
     resolved.inherit(norm.namespace, fn)  # (a derivative inlined: what it was made from)
     _bind_free_names(norm, child, fn)
     try:
@@ -149,7 +150,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
                 value.id not in child.locals:
             child.rename[param.name] = value.id  # read-only parameter: use the argument
             continue
-        norm.emit(assign(child.name(param.name), value), node)
+        _bind_param(norm, child, param.name, value, reassigned, node)
         if isinstance(value, gast.Name) and value.id in norm.lengths and \
                 param.name not in reassigned:  # a list parameter passed on, by another name
             norm.lengths[child.name(param.name)] = norm.lengths[value.id]
@@ -170,6 +171,15 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             norm.emit(assign(arg.id, load(child.name(changed))), node)
     return _result(norm, child, result.value if isinstance(result, gast.Return)
                    else const(None))
+
+
+def _bind_param(norm: Normalizer, child: Normalizer, param: str, value: gast.expr,
+                reassigned: set, node: gast.Call) -> None:
+    """``param = value`` in the caller's code, under the helper's final name for it (a
+    literal never bound again known as one: ``axis=None`` decides ``axis is None``)."""
+    norm.emit(assign(child.name(param), value), node)
+    if param not in reassigned:
+        known_constants.bind(norm, child.name(param), value)
 
 
 def _built_here(child: Normalizer, tree: gast.FunctionDef) -> None:

@@ -30,6 +30,7 @@ from s2sad.compiler import (
     desugar,
     fence,
     function_displays,
+    known_constants,
     loader,
     operator_methods,
     resolved,
@@ -137,6 +138,9 @@ class Normalizer(Lookups):
         self.array_params: set[str] = set()  # parameters given NumPy arrays at this call
         # names surely holding numbers (operators) -> their exact type where known
         self.numbers: dict[str, type | None] = {}
+        # final names bound once to a literal (an inlined call's option): tests decided
+        self.constants: dict[str, Any] = {}
+        self.ndims: dict[str, int] = {}  # array parameters never bound again -> ndim
 
     # ----- helpers -----
 
@@ -167,6 +171,7 @@ class Normalizer(Lookups):
 
     def temp(self, value: gast.expr, base: str, like: gast.AST | None = None) -> gast.Name:
         name = self.new_local(base)
+        known_constants.bind(self, name, value)  # (axis=(0, 1) passed on: a known tuple)
         if isinstance(value, (gast.Tuple, gast.List)):
             self.literals[name] = value.elts
         self.emit(assign(name, value), like)
@@ -274,6 +279,7 @@ class Normalizer(Lookups):
 
     def stmt_If(self, s: gast.If) -> None:
         test = self.atom(s.test)
+        test = known_constants.truth(self, test) or test  # (if in_place: of in_place=False)
         if isinstance(test, gast.Constant) and isinstance(test.value, bool):
             self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
             # of a record decided: the other branch may not apply to it at all; its
@@ -390,6 +396,10 @@ class Normalizer(Lookups):
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
             return const(-node.operand.value)
         operand = self.atom(node.operand)
+        decided = known_constants.negation(self, operand) if isinstance(node.op, gast.Not) \
+            else None
+        if decided is not None:
+            return decided
         method = operator_methods.unary(self, node, operand)  # (-v of a record)
         if method is not None:
             return method
@@ -483,12 +493,13 @@ def keys_given(node: gast.FunctionDef, given: dict[str, str]) -> set[str]:
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
               known: Known | None = None, lengths: dict[str, int] | None = None,
-              arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset()
-              ) -> gast.FunctionDef:
+              arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset(),
+              ndims: dict[str, int] | None = None) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
-    ``arrays``: the parameters given NumPy arrays; ``numbers``: given numbers."""
+    ``arrays``: the parameters given NumPy arrays (``ndims``: of these dimensions);
+    ``numbers``: given numbers."""
     try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
@@ -515,6 +526,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
+    norm.ndims = {k: n for k, n in (ndims or {}).items() if k in norm.array_params}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
     function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))
     norm.current = node

@@ -155,8 +155,9 @@ def _reversed(e: gast.expr) -> gast.Call:
 def _numpy_call(node: gast.Call, facts: dims.Facts,
                 real: Callable[[gast.expr], bool]) -> gast.expr | None:
     """``np.reshape(e, np.shape(x))`` of an ``e`` shaped like ``x`` and ``np.ravel(v)`` of
-    a vector (the adjoint of ``np.outer``): the array itself (both are views of it or
-    copies no one writes); ``np.conj`` of a new real array (centred values)."""
+    a vector (the adjoint of ``np.outer``), ``np.moveaxis(e, k, k)``: the array itself
+    (views of it or copies no one writes); ``np.conj`` of a new real array (centred
+    values)."""
     fn = evaluate_ref(node.func, facts.namespace)
     args = node.args
     if fn is np.reshape and len(args) == 2 and isinstance(args[1], gast.Call) and \
@@ -166,6 +167,11 @@ def _numpy_call(node: gast.Call, facts: dims.Facts,
         return _sum_without_kept_axes(args[0], facts.of(args[1].args[0]), facts)
     if fn is np.ravel and len(args) == 1 and facts.rank_of(args[0]) == 1:
         return args[0]
+    if fn is np.moveaxis and len(args) == 3 and not node.keywords and \
+            _const(args[1]) == _const(args[2]) and type(_const(args[1])) is int and \
+            facts.rank_of(args[0]) is not None and \
+            -facts.rank_of(args[0]) <= _const(args[1]) < facts.rank_of(args[0]):
+        return args[0]  # (an axis moved where it is: a view of the same elements)
     if fn in (np.conj, np.conjugate) and len(args) == 1 and \
             isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
         return args[0]

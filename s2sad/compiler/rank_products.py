@@ -137,7 +137,7 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
                      ) -> gast.expr | None:
     """Adjoints of ``solve(a, b)`` of a square matrix ``a`` (no broadcasting): one
     solve ``w = solve(a^T, g)`` (triangular for a triangular ``a``), shared by both
-    (``reuse``); ``b``'s adjoint is ``w``, ``a``'s is ``-w x^T`` (of a ``symmetric``
+    (``reuse``); ``b``'s adjoint is ``w``, ``a``'s is ``(-w) x^T`` (of a ``symmetric``
     ``a``: ``solve(a, g)``)."""
     g, a, b = node.args[:3]
     if not isinstance(a, gast.Name) or node.keywords:
@@ -154,9 +154,9 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
             args=[a if a.id in symmetric else transposed(a), g], keywords=[])
     if name == "solve_rhs_adjoint":
         return w
-    ans = node.args[3]
-    product = outer(w, ans) if len(sb) == 1 else matmul(w, transposed(ans))
-    return gast.UnaryOp(op=gast.USub(), operand=product)
+    ans = node.args[3]  # (the minus on w: n numbers negated, not the n x n product)
+    minus_w = gast.UnaryOp(op=gast.USub(), operand=w)
+    return outer(minus_w, ans) if len(sb) == 1 else matmul(minus_w, transposed(ans))
 
 
 def matmul_adjoint(name: str, node: gast.Call, rank: Callable[[gast.expr], int | None],

@@ -13,7 +13,7 @@ def grad_gp_nlml(K, y):
     del diag
     # adjoint of line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     tri_solve_1 = tri_solve(transpose, dalpha, False, True)
-    dtranspose = -np.multiply.outer(tri_solve_1, alpha)
+    dtranspose = np.multiply.outer(-tri_solve_1, alpha)
     dL = (dL - np.multiply.outer(tri_solve(L, tri_solve_1, True, True), solve)
         + dtranspose.T)
     del alpha, dalpha, dtranspose, solve, transpose, tri_solve_1
