@@ -205,3 +205,47 @@ def test_interp_with_a_left_value_unchanged(rng):
     v, _ = s2sad.value_and_grad(interp_with_left, wrt=(0, 1))(x, fp)
     assert v == interp_with_left(x, fp)
     check_grad(interp_with_left, x, fp, wrt=(0, 1))
+
+
+# ----- two scatters into one adjoint at one index: one scatter of the sum -------------
+
+
+def lerp_table(fp, j, t):
+    """A table read twice at ``j`` on one line (a linear interpolation by hand)."""
+    return np.sum((fp[j] + t * (fp[j + 1] - fp[j])) ** 2)
+
+
+def picked_twice_2d(img, y, x):
+    return np.sum(np.sin(img[y, x]) * 0.5 + img[y, x] ** 2)
+
+
+def nested_lists(xs, w):
+    return w * xs[0][0] + w * xs[0][1] * xs[0][0]
+
+
+def test_one_scatter_for_a_table_read_twice(rng):
+    fp = rng.standard_normal(9)
+    j = rng.integers(0, 8, 300)
+    t = rng.uniform(0.0, 1.0, 300)
+    check_grad(lerp_table, fp, j, t)
+    check_vjp(lerp_table, fp, j, t, rng=rng)
+    g = s2sad.grad(lerp_table)
+    g(fp, j, t)
+    assert g.source.count("add_at(") == 2, g.source  # (at j, at j + 1)
+
+
+def test_one_scatter_for_an_element_read_twice_2d(rng):
+    img = rng.standard_normal((7, 6))
+    y = rng.integers(-7, 7, (20, 15))
+    x = rng.integers(0, 6, (20, 15))
+    check_grad(picked_twice_2d, img, y, x)
+    g = s2sad.grad(picked_twice_2d)
+    g(img, y, x)
+    assert g.source.count("add_at(") == 1, g.source
+
+
+def test_a_list_items_adjoints_not_summed_as_lists(rng):
+    xs = [[1.3, -0.4], [2.0, 0.5]]
+    got = s2sad.grad(nested_lists)(xs, 1.7)
+    assert got == [[pytest.approx(1.7 + 1.7 * -0.4), pytest.approx(1.7 * 1.3)], [0.0, 0.0]]
+    check_grad(nested_lists, np.array(xs), 1.7)

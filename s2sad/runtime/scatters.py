@@ -25,7 +25,7 @@ def scatter_by_count(acc: Any, idx: Any, g: Any) -> bool:
             np.iscomplexobj(g) or np.ndim(g) > len(shape):
         return False
     flat = np.ravel(flat_positions(idx, acc.shape))
-    weights = g.ravel() if np.shape(g) == shape else np.broadcast_to(g, shape).ravel()
+    weights = np.ravel(g) if np.shape(g) == shape else np.broadcast_to(g, shape).ravel()
     acc += np.bincount(flat, weights, minlength=acc.size).reshape(acc.shape)
     return True
 
