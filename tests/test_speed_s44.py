@@ -249,3 +249,13 @@ def test_a_list_items_adjoints_not_summed_as_lists(rng):
     got = s2sad.grad(nested_lists)(xs, 1.7)
     assert got == [[pytest.approx(1.7 + 1.7 * -0.4), pytest.approx(1.7 * 1.3)], [0.0, 0.0]]
     check_grad(nested_lists, np.array(xs), 1.7)
+
+
+def test_flat_positions_out_of_bounds_left_to_numpy():
+    i = np.array([[0, 3], [1, 2]])
+    assert flat_positions((i, i - 4), (4, 4)) is not None
+    assert flat_positions((i, i + 1), (4, 4)) is None  # (4 is past the end)
+    assert flat_positions((i - 5, i), (4, 4)) is None
+    acc = np.zeros((4, 4))
+    with pytest.raises(IndexError):
+        s2sad.runtime.add_at(acc, None, (np.tile(i + 1, (70, 1)), np.tile(i, (70, 1))), 1.0)

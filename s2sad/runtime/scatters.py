@@ -24,21 +24,28 @@ def scatter_by_count(acc: Any, idx: Any, g: Any) -> bool:
     if size < _SCATTER_AT_LEAST or not isinstance(g, (float, np.ndarray)) or \
             np.iscomplexobj(g) or np.ndim(g) > len(shape):
         return False
-    flat = np.ravel(flat_positions(idx, acc.shape))
+    flat = flat_positions(idx, acc.shape)
+    if flat is None:
+        return False  # (np.add.at raises NumPy's IndexError)
+    flat = np.ravel(flat)
     weights = np.ravel(g) if np.shape(g) == shape else np.broadcast_to(g, shape).ravel()
     acc += np.bincount(flat, weights, minlength=acc.size).reshape(acc.shape)
     return True
 
 
 def flat_positions(idx: tuple, shape: tuple) -> Any:
-    """The flat (C order) positions of the elements ``idx`` picks, broadcast: what
-    ``np.ravel_multi_index(idx, shape, mode="wrap")`` gives for indices that were valid
-    for a gather (``-n <= i < n``), by a multiply and an add per axis (five times faster
-    than ``ravel_multi_index``, which checks and wraps every index)."""
+    """The flat (C order) positions of the elements ``idx`` picks, broadcast, by a
+    multiply and an add per axis (five times faster than ``np.ravel_multi_index``, which
+    checks and wraps every index one by one); None where an index is out of bounds
+    (``-n <= i < n`` is what a gather takes)."""
     flat: Any = None
     for i, n in zip(idx, shape):
         i = i.astype(np.intp, copy=False)
-        if i.size and i.min() < 0:  # a negative index counts from the end
-            i = np.where(i < 0, i + n, i)
+        if i.size:
+            lo, hi = i.min(), i.max()
+            if lo < -n or hi >= n:
+                return None
+            if lo < 0:  # a negative index counts from the end
+                i = np.where(i < 0, i + n, i)
         flat = i if flat is None else flat * n + i
     return flat
