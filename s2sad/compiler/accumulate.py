@@ -6,13 +6,18 @@ The reverse stage writes one statement per contribution (``dy = x``, then
 into the statement of the same line before it that last set or added to that
 target, when nothing in between writes what its term reads; the same term twice in
 a derivative is doubled (``dx[i] += 2 * x_item``), and the adjoints of both values of
-one ``np.where`` are one choice (:mod:`choices`).
+one ``np.where`` are one choice (:mod:`choices`).  Two scatters into one adjoint at
+the same index, ``dfp = add_at(dfp, None, j, a)`` then ``dfp = add_at(dfp, None, j, -b)``
+(a gathered ``fp[j]`` read twice), are one scatter of ``a - b`` where both are numbers
+or arrays of a numeric dtype (``kinds``): one pass over the index, not two.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
-from s2sad.compiler import choices
+from s2sad.compiler import choices, scatters
 from s2sad.compiler.names import origin, root_name, written_names
 from s2sad.compiler.walks import name_nodes, nodes, same
 
@@ -21,16 +26,20 @@ _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
 def merge(block: list, derivatives: frozenset = frozenset(),
-          floats: frozenset = frozenset()) -> list:
+          floats: frozenset = frozenset(),
+          arrays: Callable[[], set[str]] | None = None) -> list:
     """``block`` with accumulations merged (in nested blocks too); ``derivatives``: names
     of adjoints and tangents (floats: ``e + e`` is ``2 * e``); ``floats``: parameters
-    that are float64 arrays (``v = 1.0 * x``, then ``v = v + b``: ``v = x + b``)."""
+    that are float64 arrays (``v = 1.0 * x``, then ``v = v + b``: ``v = x + b``);
+    ``arrays``: the names of arrays of a numeric dtype
+    (:func:`scatters.numeric_arrays`), asked for where two scatters may merge."""
     out: list = []
     for s in block:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
-                setattr(s, field, merge(getattr(s, field), derivatives, floats))
-        if not _merged(out, s, derivatives | floats):
+                setattr(s, field, merge(getattr(s, field), derivatives, floats, arrays))
+        if not (_merged(out, s, derivatives | floats) or
+                arrays is not None and scatters.merged(out, s, arrays)):
             out.append(s)
     return out
 

@@ -48,6 +48,7 @@ from s2sad.compiler import (
     reuse,
     row_sums,
     scaled_solves,
+    scatters,
     shape_reads,
     shared_factors,
     shared_products,
@@ -412,7 +413,15 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement."""
     derivatives = facts.adjoints | facts.tangents
-    body = accumulate.merge(body, derivatives, facts.floats)
+    found: list = []  # (worked out once, where two scatters may merge)
+
+    def arrays() -> set[str]:
+        if not found:
+            found.append(scatters.numeric_arrays(body, dtypes.dtypes(
+                body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
+                facts.namespace))
+        return found[0]
+    body = accumulate.merge(body, derivatives, facts.floats, arrays)
     return choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)

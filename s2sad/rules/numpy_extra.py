@@ -88,10 +88,14 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         xp = np.concatenate((xp[order][-1:] - period, xp[order], xp[order][0:1] + period))
         fp = np.concatenate((fp[order][-1:], fp[order], fp[order][0:1]))
     n = np.size(xp)
+    if left is None and right is None:  # outside: the end's value; clipped into the
+        x = np.clip(x, xp[0], xp[n - 1])  # ends' segments (one pass, not two wheres)
     j = np.clip(np.searchsorted(xp, x, side='right') - 1, 0, n - 2)
     slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
     inside = slope * (x - xp[j]) + fp[j]
     inside = np.where(x == xp[n - 1], fp[n - 1], inside)
+    if left is None and right is None:
+        return inside
     if left is None:
         below = fp[0]
     else:

@@ -3,10 +3,11 @@ functional updates of arrays, and what ``stop_gradient`` is.  The user's lists, 
 and dicts as values are in :mod:`containers`."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
+
+from .scatters import scatter_by_count
 
 __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item",
@@ -203,28 +204,6 @@ def _is_fancy(idx: Any) -> bool:
 
 
 _COMPLEX_NUMBERS = (complex, np.complex128, np.complex64)
-_SCATTER_AT_LEAST = 256  # index arrays this large: a bincount beats ufunc.at
-
-
-def _scatter_by_count(acc: Any, idx: Any, g: Any) -> bool:
-    """``np.add.at(acc, idx, g)`` of a float64 ``acc`` and one integer index array per
-    axis (``img[y0, x0]``'s adjoint) done as one ``np.bincount`` over flat positions:
-    NumPy's ``ufunc.at`` takes three times as long with a tuple of index arrays.  The
-    indices were valid for the gather this undoes, so ``mode="wrap"`` only maps the
-    negative ones.  False (nothing done) where another case."""
-    if not (type(acc) is np.ndarray and acc.dtype == np.float64 and type(idx) is tuple and
-            len(idx) == acc.ndim >= 2 and all(type(i) is np.ndarray and i.dtype.kind in "iu"
-                                               for i in idx)):
-        return False
-    shape = np.broadcast_shapes(*(i.shape for i in idx))
-    size = math.prod(shape)
-    if size < _SCATTER_AT_LEAST or not isinstance(g, (float, np.ndarray)) or \
-            np.iscomplexobj(g) or np.ndim(g) > len(shape):
-        return False
-    flat = np.ravel_multi_index(idx, acc.shape, mode="wrap").ravel()
-    weights = np.broadcast_to(g, shape).ravel()
-    acc += np.bincount(flat, weights, minlength=acc.size).reshape(acc.shape)
-    return True
 
 
 def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
@@ -242,7 +221,7 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
             and acc.dtype.kind != "c":
         g = g.real  # a real value's adjoint is real (the convention of docs/supported.md)
     if _is_fancy(idx):
-        if not _scatter_by_count(acc, idx, g):
+        if not scatter_by_count(acc, idx, g):
             np.add.at(acc, idx, g)
     else:
         acc[idx] += g

@@ -255,12 +255,19 @@ def fmin_share(x: Any, y: Any) -> Any:
 
 
 def clip_mask(a: Any, lo: Any, hi: Any) -> Any:
-    """1.0 where ``lo <= a <= hi`` (inclusive; ``None`` is no bound), else 0."""
-    inside = np.ones(np.shape(a), dtype=bool)
-    if lo is not None:
-        inside = inside & np.greater_equal(a, lo)
-    if hi is not None:
-        inside = inside & np.less_equal(a, hi)
+    """1.0 where ``lo <= a <= hi`` (inclusive; ``None`` is no bound), else 0 (the
+    comparisons' own masks, combined in place: no mask of ones to start from)."""
+    if lo is None and hi is None:
+        return _scalar(np.ones(np.shape(a)))
+    if lo is None or hi is None:
+        inside = np.greater_equal(a, lo) if hi is None else np.less_equal(a, hi)
+    else:
+        inside = np.greater_equal(a, lo)
+        above = np.less_equal(a, hi)
+        if type(inside) is np.ndarray and inside.shape == np.shape(above):
+            inside &= above
+        else:
+            inside = inside & above
     return _scalar(inside.astype(float))
 
 

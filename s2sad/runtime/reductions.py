@@ -122,17 +122,18 @@ def extremum_share(a: Any, ans: Any, axis: Any = None, keepdims: bool = False) -
 def extremum_adjoint(g: Any, a: Any, ans: Any, axis: Any = None,
                      keepdims: bool = False) -> Any:
     """Adjoint of a max/min reduction: ``g`` on the elements equal to the extremum,
-    split evenly between ties (one multiply where there are none, the usual case)."""
+    split evenly between ties (one multiply where there are none, the usual case; with
+    ties, ``g`` divided by the counts first, at the reduced shape: a division of the
+    whole by a broadcast integer count takes three times the multiply)."""
     a = np.asarray(a)
     axes = _axes(axis, a.ndim)
     if not (keepdims or axis is None):  # give the reduced axes back, as size 1
         kept = tuple(1 if i in axes else n for i, n in enumerate(a.shape))
         ans, g = np.reshape(ans, kept), np.reshape(g, kept)
     hit = a == ans
-    r = hit * g
     if np.count_nonzero(hit) != np.size(ans):  # ties share
-        r = r / _counted(hit, axes)
-    return r
+        g = g / _counted(hit, axes)  # (hit * (g / c) is hit * g / c exactly: hit is 0/1)
+    return hit * g
 
 
 def _counted(hit: np.ndarray, axes: tuple) -> Any:
