@@ -19,7 +19,7 @@ import gast
 from s2sad.compiler import dims, floats
 from s2sad.compiler.names import Namer, set_origin
 from s2sad.compiler.node_scans import nodes_of
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import name_nodes, walk
 
 
 def final_vectors_as_floats(body: list, params: set[str], shapes: Callable[[], dims.Facts],
@@ -36,10 +36,15 @@ def final_vectors_as_floats(body: list, params: set[str], shapes: Callable[[], d
     candidates = {p: k for p, k in last.items() if any(j > k for j in loops)}
     if not candidates:
         return body
+    mentioned = [{n.id for n in name_nodes(s)} for s in body]  # (each statement once)
+    in_loops = {k: _element_reads(body[k]) for k in loops}
     facts = shapes()
     chosen: dict[int, list[tuple[str, str]]] = {}
     for p, k in sorted(candidates.items()):
-        if facts.rank(p) not in (1, 2) or not _read_after(p, body[k + 1:], facts):
+        if facts.rank(p) not in (1, 2) or \
+                not any(j > k and p in read for j, read in in_loops.items()) or \
+                not _read_after(p, [s for j, s in enumerate(body) if j > k and
+                                    p in mentioned[j]], facts):
             continue
         items = namer.fresh(p + "_items")
         floats._ReadItems({p: items}, facts).visit(gast.Module(body=body[k + 1:],
@@ -67,9 +72,17 @@ def _last_bindings(body: list, params: set[str]) -> dict[str, int]:
     return out
 
 
+def _element_reads(loop: gast.stmt) -> set[str]:
+    """The names ``loop`` subscripts (``p[i]``): the vectors it may read by element."""
+    return {n.value.id for n in nodes_of([loop], (gast.Subscript,))
+            if isinstance(n.value, gast.Name)}
+
+
 def _read_after(p: str, stmts: list, facts: dims.Facts) -> bool:
     """Every use of ``p`` in ``stmts`` reads one element or the shape, and one element
-    is read in a loop."""
+    is read in a loop (``stmts``: those after the last binding of ``p`` that mention
+    it; :func:`_element_reads` found the last part possible: a quadratic walk of every
+    later statement per vector, a third of the pass, only where it is)."""
     found = list(walk(gast.Module(body=stmts, type_ignores=[])))
     if not floats._read_by_element(p, found, floats._parents(found), facts):
         return False
