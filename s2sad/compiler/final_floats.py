@@ -13,6 +13,7 @@ else as it is) and reads the elements from that list.  The arguments' own reads 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import gast
 
@@ -36,15 +37,12 @@ def final_vectors_as_floats(body: list, params: set[str], shapes: Callable[[], d
     candidates = {p: k for p, k in last.items() if any(j > k for j in loops)}
     if not candidates:
         return body
-    mentioned = [{n.id for n in name_nodes(s)} for s in body]  # (each statement once)
-    in_loops = {k: _element_reads(body[k]) for k in loops}
+    index = _Index([{n.id for n in name_nodes(s)} for s in body],  # (each statement
+                   {k: _element_reads(body[k]) for k in loops})  # walked once)
     facts = shapes()
     chosen: dict[int, list[tuple[str, str]]] = {}
     for p, k in sorted(candidates.items()):
-        if facts.rank(p) not in (1, 2) or \
-                not any(j > k and p in read for j, read in in_loops.items()) or \
-                not _read_after(p, [s for j, s in enumerate(body) if j > k and
-                                    p in mentioned[j]], facts):
+        if facts.rank(p) not in (1, 2) or not _read_after(p, body, k, facts, index):
             continue
         items = namer.fresh(p + "_items")
         floats._ReadItems({p: items}, facts).visit(gast.Module(body=body[k + 1:],
@@ -72,17 +70,34 @@ def _last_bindings(body: list, params: set[str]) -> dict[str, int]:
     return out
 
 
+@dataclass
+class _Index:
+    """The names each top-level statement mentions, and those each top-level loop
+    subscripts: where a vector's later reads may be, without a walk of every later
+    statement per vector (quadratic: a third of the pass on a long integrator)."""
+
+    mentioned: list[set[str]]
+    subscripted: dict[int, set[str]]  # index of a loop in the body -> names it subscripts
+
+
 def _element_reads(loop: gast.stmt) -> set[str]:
     """The names ``loop`` subscripts (``p[i]``): the vectors it may read by element."""
     return {n.value.id for n in nodes_of([loop], (gast.Subscript,))
             if isinstance(n.value, gast.Name)}
 
 
-def _read_after(p: str, stmts: list, facts: dims.Facts) -> bool:
+def _read_after(p: str, body: list, k: int, facts: dims.Facts, index: _Index) -> bool:
+    """:func:`read_by_element` of ``body[k + 1:]``, looked for in the statements that
+    mention ``p`` only, and only where a later loop subscripts it (the same answer)."""
+    if not any(j > k and p in names for j, names in index.subscripted.items()):
+        return False
+    return read_by_element(p, [s for j, s in enumerate(body) if j > k and
+                               p in index.mentioned[j]], facts)
+
+
+def read_by_element(p: str, stmts: list, facts: dims.Facts) -> bool:
     """Every use of ``p`` in ``stmts`` reads one element or the shape, and one element
-    is read in a loop (``stmts``: those after the last binding of ``p`` that mention
-    it; :func:`_element_reads` found the last part possible: a quadratic walk of every
-    later statement per vector, a third of the pass, only where it is)."""
+    is read in a loop."""
     found = list(walk(gast.Module(body=stmts, type_ignores=[])))
     if not floats._read_by_element(p, found, floats._parents(found), facts):
         return False
