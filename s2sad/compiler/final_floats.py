@@ -13,13 +13,14 @@ else as it is) and reads the elements from that list.  The arguments' own reads 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import gast
 
 from s2sad.compiler import dims, floats
 from s2sad.compiler.names import Namer, set_origin
 from s2sad.compiler.node_scans import nodes_of
-from s2sad.compiler.walks import walk
+from s2sad.compiler.walks import name_nodes, walk
 
 
 def final_vectors_as_floats(body: list, params: set[str], shapes: Callable[[], dims.Facts],
@@ -36,10 +37,12 @@ def final_vectors_as_floats(body: list, params: set[str], shapes: Callable[[], d
     candidates = {p: k for p, k in last.items() if any(j > k for j in loops)}
     if not candidates:
         return body
+    index = _Index([{n.id for n in name_nodes(s)} for s in body],  # (each statement
+                   {k: _element_reads(body[k]) for k in loops})  # walked once)
     facts = shapes()
     chosen: dict[int, list[tuple[str, str]]] = {}
     for p, k in sorted(candidates.items()):
-        if facts.rank(p) not in (1, 2) or not _read_after(p, body[k + 1:], facts):
+        if facts.rank(p) not in (1, 2) or not _read_after(p, body, k, facts, index):
             continue
         items = namer.fresh(p + "_items")
         floats._ReadItems({p: items}, facts).visit(gast.Module(body=body[k + 1:],
@@ -67,7 +70,32 @@ def _last_bindings(body: list, params: set[str]) -> dict[str, int]:
     return out
 
 
-def _read_after(p: str, stmts: list, facts: dims.Facts) -> bool:
+@dataclass
+class _Index:
+    """The names each top-level statement mentions, and those each top-level loop
+    subscripts: where a vector's later reads may be, without a walk of every later
+    statement per vector (quadratic: a third of the pass on a long integrator)."""
+
+    mentioned: list[set[str]]
+    subscripted: dict[int, set[str]]  # index of a loop in the body -> names it subscripts
+
+
+def _element_reads(loop: gast.stmt) -> set[str]:
+    """The names ``loop`` subscripts (``p[i]``): the vectors it may read by element."""
+    return {n.value.id for n in nodes_of([loop], (gast.Subscript,))
+            if isinstance(n.value, gast.Name)}
+
+
+def _read_after(p: str, body: list, k: int, facts: dims.Facts, index: _Index) -> bool:
+    """:func:`read_by_element` of ``body[k + 1:]``, looked for in the statements that
+    mention ``p`` only, and only where a later loop subscripts it (the same answer)."""
+    if not any(j > k and p in names for j, names in index.subscripted.items()):
+        return False
+    return read_by_element(p, [s for j, s in enumerate(body) if j > k and
+                               p in index.mentioned[j]], facts)
+
+
+def read_by_element(p: str, stmts: list, facts: dims.Facts) -> bool:
     """Every use of ``p`` in ``stmts`` reads one element or the shape, and one element
     is read in a loop."""
     found = list(walk(gast.Module(body=stmts, type_ignores=[])))

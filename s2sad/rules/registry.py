@@ -41,6 +41,15 @@ class Signature:
 
     @staticmethod
     def parse(text: str) -> Signature:
+        """The signature ``text`` spells (read-only, so one per text: the rule files
+        declare six hundred, of a few dozen texts, when the compiler loads)."""
+        known = _SIGNATURES.get(text)
+        if known is None:
+            known = _SIGNATURES[text] = Signature._parsed(text)
+        return known
+
+    @staticmethod
+    def _parsed(text: str) -> Signature:
         fn = ast.parse(f"def _({text}): pass").body[0]
         assert isinstance(fn, ast.FunctionDef)
         args = fn.args
@@ -55,6 +64,9 @@ class Signature:
                 defaults[a.arg] = ast.literal_eval(d)
         vararg = args.vararg.arg if args.vararg else None
         return Signature(names, defaults, vararg, len(args.args))
+
+
+_SIGNATURES: dict[str, Signature] = {}
 
 
 @dataclass(frozen=True)
