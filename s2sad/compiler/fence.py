@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler import lambda_lists, match_cases
+from s2sad.compiler import display_lambdas, lambda_lists, match_cases, setattr_statements
 from s2sad.compiler.scope_statements import global_refused
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
@@ -53,6 +53,8 @@ def check(src: Source, inlined: bool = False) -> Source:
         _check_signature(src)
     match_cases.lowered(src.node)  # (value patterns: an if chain)
     lambda_lists.lowered(src.node)  # ([lambda t, k=k: ... for k in ...]: one lambda)
+    display_lambdas.lowered(src.node)  # ([lambda v: ..., np.tanh]: each named first)
+    setattr_statements.lowered(src.node, src.namespace, src.filename)  # (m.w = v)
     for stmt in src.node.body:
         found = list(walk(stmt))  # (walked once, looked at twice)
         allowed = _allowed_in_calls(found)

@@ -127,6 +127,7 @@ class Normalizer(Lookups):
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
+        self.display_defs: set[str] = set()  # defs a display of functions may hold
         self.partials: dict[str, tuple] = {}  # k = functools.partial(f, ...): f, args, kws
         self.tracked = set(tracked)  # names whose items are followed
         self.sequences, self.nested = set(seqs), set(nested)
