@@ -57,12 +57,18 @@ def _call(fn: Any, args: tuple, names: tuple) -> Any:
     return fn(*args[:k], **dict(zip(names, args[k:])))
 
 
-def _refusal(fn: Any, why: str) -> DifferentiationError:
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+_HELD = ("call its method through the object's own name where the object is made (a list "
+         "of them: index it by constants), or keep its arrays in local variables")
+
+
+def _refusal(fn: Any, why: str, advice: str = "") -> DifferentiationError:
+    name = f"{getattr(fn, '__qualname__', None) or getattr(fn, '__name__', None)}()" \
+        if hasattr(fn, "__name__") else f"an object of class {type(fn).__name__}"
     return DifferentiationError(
-        f"<s2sad>:?: call of {name}() through a name chosen at run time: {why}, which its "
-        f"derivative cannot follow from here; call it by its global name, or pass what it "
-        f"reads as arguments and return what it computes")
+        f"<s2sad>:?: call of {name} through a name chosen at run time: {why}, which its "
+        f"derivative cannot follow from here; " + (advice or "call it by its global name, "
+                                                   "or pass what it reads as arguments and "
+                                                   "return what it computes"))
 
 
 def _wrapper(fn: Any, n: int, names: tuple) -> Callable:
@@ -193,7 +199,7 @@ def reverse(g: Any, ans: Any, fn: Any, *args: Any, s2sad_active: tuple | None = 
     active = s2sad_active or (True,) * (1 + len(args))
     if active[0]:
         raise _refusal(fn, "the function value itself depends on the differentiated "
-                       "arguments")
+                       "arguments", _HELD)
     rule = _rules(fn, len(args), names)[0]
     return (None, *rule(g, ans, *args, s2sad_active=tuple(active[1:])))
 
@@ -202,7 +208,7 @@ def forward(tangents: tuple, ans: Any, fn: Any, *args: Any, names: tuple = ()) -
     """The tangent of ``dynamic_call(fn, *args)``."""
     if tangents[0] is not None:
         raise _refusal(fn, "the function value itself depends on the differentiated "
-                       "arguments")
+                       "arguments", _HELD)
     rule = _rules(fn, len(args), names)[1]
     return rule(tuple(tangents[1:]), ans, *args)
 

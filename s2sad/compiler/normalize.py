@@ -346,13 +346,29 @@ class Normalizer(Lookups):
 
     def expr_Name(self, node: gast.Name) -> gast.expr:
         if node.id in self.local_defs:
-            raise self.error(node, f"{node.id}, a def inside the function, used as a value",
-                             "call it there, or define it at module level to pass it on")
+            value = self.closed_value(node.id)
+            if value is None:
+                raise self.error(node, f"{node.id}, a def inside the function reading its "
+                                 "variables, used as a value", "call it there, or define "
+                                 "it at module level to pass it on")
+            return value
         if node.id in self.partials:
             raise self.error(node, f"{node.id}, a functools.partial made inside the "
                              "function, used as a value", "call it there, or make it at "
                              "module level to pass it on")
         return load(self.name(node.id))
+
+    def closed_value(self, name: str) -> gast.Name | None:
+        """The local def ``name`` as a value: the module-level function it equals where
+        it reads none of the function's variables (a global's name for it), else None."""
+        from s2sad.compiler.local_functions import closed
+        fn = closed(self.local_defs[name])
+        if fn is None:
+            return None
+        alias = self.namer.fresh(fn.__name__ if fn.__name__.isidentifier() else "fn")
+        self.namespace[alias] = fn
+        self.rename[alias] = alias
+        return load(alias)
 
     def expr_Attribute(self, node: gast.Attribute) -> gast.expr:
         if self.resolve(node) is not None:
