@@ -244,3 +244,60 @@ def test_the_other_branch_of_a_refused_callee_runs() -> None:
     check_grad(writes_its_argument, -X)
     check_grad(writes_a_global, -X)
     check_grad(closure_over_numbers, -X)
+
+
+def compose(*fs):
+    def h(x):
+        for f in reversed(fs):
+            x = f(x)
+        return x
+    return h
+
+
+def composed_with_a_lambda(x):
+    return np.sum(compose(np.sin, np.exp, lambda z: z ** 2)(x))
+
+
+def appended_defs(x):
+    def sq(v):
+        return v ** 2
+
+    fs = []
+    fs.append(sq)
+    fs.append(np.sin)
+    out = 0.0
+    for f in fs:
+        out = out + np.sum(f(x))
+    return out
+
+
+def def_in_a_tuple(x):
+    def cube(v):
+        return v ** 3
+
+    pair = (cube, 2.0)
+    return np.sum(pair[0](x) * pair[1])
+
+
+@pytest.mark.parametrize("f", [composed_with_a_lambda, appended_defs, def_in_a_tuple])
+@pytest.mark.parametrize("x", [X, -X * 0.5])
+def test_defs_reading_no_variable_held_as_values(f, x) -> None:
+    check_grad(f, x)
+    check_jvp(f, x)
+
+
+def appended_closure(x):
+    w = x[0]
+
+    def scaled(v):
+        return v * w
+
+    fs = []
+    fs.append(scaled)
+    return np.sum(fs[0](x))
+
+
+def test_a_closure_held_in_a_list_and_called_through_it_is_refused() -> None:
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_dynamic_calls.py:\d+: "
+                       "scaled, a def inside the function, held in a list"):
+        s2sad.grad(appended_closure)(X)

@@ -55,7 +55,7 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
         if norm.method_of_local(call, method):
             xs = norm.name(call.func.value.id)
             value = gast.Call(func=load(helper), args=[load(xs)] + [
-                passed_function(norm, a) or norm.atom(a) for a in call.args],
+                _appended(norm, a) for a in call.args],
                 keywords=[])  # (fs.append(lambda t: ...): the lambda's local def)
             changed = assign(xs, value)
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
@@ -65,6 +65,16 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
         array_written(norm, s, call) or \
         library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
         _ufunc_at(norm, s, call)
+
+
+def _appended(norm: Normalizer, a: gast.expr) -> gast.expr:
+    """What ``xs.append(a)`` puts in: a def of the function's reading none of its
+    variables as the module-level function it equals (its calls through the list then
+    known, or made at run time), another one as its name; else the value."""
+    made = passed_function(norm, a)
+    if made is None:
+        return norm.atom(a)
+    return norm.closed_value(made.id) or made if made.id in norm.local_defs else made
 
 
 def _field_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:

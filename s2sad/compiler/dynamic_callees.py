@@ -22,19 +22,43 @@ import gast
 from s2sad import dynamic_calls
 from s2sad.compiler.names import Namer, assign, const, load, param_names
 from s2sad.compiler.walks import walk
+from s2sad.errors import error_at
+from s2sad.rules import registry
 
 _BODIES = ("body", "orelse")
 _SETTERS = {"setattr", "vars", "delattr"}
 
 
-def rewrite(node: gast.FunctionDef, namespace: dict[str, Any], namer: Namer
-            ) -> gast.FunctionDef:
+def rewrite(node: gast.FunctionDef, namespace: dict[str, Any], namer: Namer,
+            filename: str = "<s2sad>") -> gast.FunctionDef:
     """Each ``v = f(...)`` of a local ``f`` as ``v = dynamic_call(f, ...)``."""
     local = set(param_names(node)) | {n.id for n in walk(node) if isinstance(n, gast.Name)
-                                      and isinstance(n.ctx, gast.Store)}
+                                      and not isinstance(n.ctx, gast.Load)}
+    state = {"alias": ""}
     if not _changes_objects(node):
-        _block(node, local, namespace, namer, {"alias": ""})
+        _block(node, local, namespace, namer, state)
+    if state["alias"]:
+        _defs_held(node, local, namespace, filename)
     return node
+
+
+def _defs_held(node: gast.FunctionDef, local: set, namespace: dict, filename: str) -> None:
+    """A name read that nothing binds is a def of the function's that a stage kept as a
+    value (``fs.append(sq)``, its calls once inlined by name): which one a call of an
+    item runs is then chosen at run time, where the def does not exist.  Refused."""
+    import builtins
+    made = {n.name for n in walk(node) if isinstance(n, gast.FunctionDef)}
+    for s in walk(node):
+        if not isinstance(s, gast.stmt) or isinstance(s, (gast.If, gast.For, gast.While,
+                                                          gast.FunctionDef)):
+            continue
+        for n in walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and \
+                    n.id not in local and n.id not in namespace and n.id not in made and \
+                    not hasattr(builtins, n.id) and n.id not in registry.TEMPLATE_NAMESPACE:
+                raise error_at(filename, s, f"{n.id}, a def inside the function, held in a "
+                               "list or another value and called through it",
+                               "call it by its own name, or define it at module level")
 
 
 def _changes_objects(node: gast.FunctionDef) -> bool:
@@ -81,6 +105,7 @@ def _rewritten(s: gast.Assign, local: set, namespace: dict, namer: Namer, state:
     before = []
     if method:
         bound = namer.fresh(f"{func.attr}_method")
+        local.add(bound)
         before.append(assign(bound, func, s))
         func = load(bound)
     names = tuple(k.arg for k in call.keywords)

@@ -87,7 +87,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = record_fields.split(node, namespace, namer)
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
                                                          namespace), namespace)
-        node = dynamic_callees.rewrite(node, namespace, namer)
+        node = dynamic_callees.rewrite(node, namespace, namer, src.filename)
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset())
