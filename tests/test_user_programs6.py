@@ -228,3 +228,29 @@ def class_function_in_loop(w, x):
 def test_library_functions_held_by_a_class(f, w) -> None:
     check_grad(f, w, X, wrt=(0, 1))
     check_jvp(f, w, X, wrt=(0, 1))
+
+
+def import_or_fallback(a):
+    try:
+        from scipy.special import logsumexp as lse
+    except ImportError:
+        lse = None
+    if lse is None:
+        return np.log(np.sum(np.exp(a)))
+    return lse(a)
+
+
+def import_reassigned(a):
+    from numpy import tanh as act
+    if a[0] > 0:
+        act = np.sin
+    return np.sum(act(a))
+
+
+@pytest.mark.parametrize("f", [import_or_fallback, import_reassigned])
+def test_a_from_import_whose_name_is_assigned_says_so(f) -> None:
+    """Was refused as "a relative or * import", which it is not."""
+    pytest.importorskip("scipy")
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_user_programs6.py:\d+: an "
+                       "import inside the function of a name it also assigns"):
+        s2sad.grad(f)(X)

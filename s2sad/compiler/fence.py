@@ -60,7 +60,7 @@ def check(src: Source, inlined: bool = False) -> Source:
         allowed = _allowed_in_calls(found)
         for node in found:
             if type(node) in REJECTED and id(node) not in allowed:
-                construct, advice = REJECTED[type(node)]
+                construct, advice = REJECTED[_kind_refused(node)]
                 raise error_at(src.filename, node, construct, advice)
             if type(node) in _CHECKED:
                 _check_node(src, node)
@@ -69,6 +69,16 @@ def check(src: Source, inlined: bool = False) -> Source:
                 if refused is not None:
                     raise refused
     return src
+
+
+def _kind_refused(node: gast.AST) -> type:
+    """The entry of REJECTED a node is refused under: a plain ``from m import f`` left
+    in place is one whose name the function also assigns (``lse = None`` in an
+    ``except ImportError``), not a relative or * import."""
+    if isinstance(node, gast.ImportFrom) and not node.level and \
+            all(a.name != "*" for a in node.names):
+        return gast.Import
+    return type(node)
 
 
 # the statements _check_node looks at (the other nodes it passes)
