@@ -13,7 +13,8 @@ A wrong number is worse than a refusal, so the callee is refused where its deriv
 would miss something: a function value that itself depends on the differentiated
 arguments (a closure over one, a method of an object built from one), a function
 writing into its arguments, globals or free variables (the caller's derivative would not
-see the write), a class (an object made at run time).  Array arguments are compared
+see the write), one drawing random numbers (its derivative runs it again, with other
+draws), a class (an object made at run time).  Array arguments are compared
 before and after the call, which catches a write through an alias the source check
 cannot follow.
 """
@@ -33,6 +34,9 @@ from s2sad.errors import DifferentiationError
 
 _WRAPPERS: dict[tuple, tuple[Any, Callable]] = {}  # (id(fn), n, names) -> (fn, wrapper)
 _CHECKED: dict[int, tuple[Any, str]] = {}  # id(fn) -> (fn, why refused or "")
+_DRAWS = {"normal", "uniform", "standard_normal", "integers", "choice", "permutation",
+          "shuffle", "randn", "rand", "randint", "binomial", "poisson", "exponential",
+          "gamma", "beta", "multivariate_normal", "random_sample", "bernoulli"}
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "sort",
              "fill", "setdefault", "put", "itemset", "resize", "popitem", "reverse",
              "partition", "setfield", "__setitem__", "__iadd__"}
@@ -122,6 +126,8 @@ def _unfit(fn: Any) -> str:
 def _why_unfit(fn: Any) -> str:
     if isinstance(fn, type):
         return "it is a class (an object made at run time)"
+    if _draws(fn):
+        return "it draws random numbers (its derivative runs it again: other draws)"
     code_of = fn.__func__ if isinstance(fn, types.MethodType) else fn
     if not isinstance(code_of, types.FunctionType) and not isinstance(fn, types.MethodType):
         call = inspect.getattr_static(type(fn), "__call__", None)
@@ -137,7 +143,18 @@ def _why_unfit(fn: Any) -> str:
         tree = ast.parse(textwrap.dedent(inspect.getsource(code_of)))
     except (OSError, TypeError, SyntaxError):
         return ""  # (its own derivative refuses it where it cannot be read)
+    if any(isinstance(n, ast.Attribute) and (n.attr in _DRAWS or n.attr == "random")
+           for n in ast.walk(tree)):
+        return "it draws random numbers (its derivative runs it again: other draws)"
     return _writes_outside(tree)
+
+
+def _draws(fn: Any) -> bool:
+    """A sampler of NumPy's (``np.random.normal``, ``rng.standard_normal``)."""
+    owner = getattr(fn, "__self__", None)
+    module = getattr(fn, "__module__", None) or ""
+    return isinstance(owner, (np.random.Generator, np.random.RandomState)) or \
+        module.startswith(("numpy.random", "random"))
 
 
 def _cells(fn: types.FunctionType) -> list:

@@ -301,3 +301,47 @@ def test_a_closure_held_in_a_list_and_called_through_it_is_refused() -> None:
     with pytest.raises(s2sad.DifferentiationError, match=r"test_dynamic_calls.py:\d+: "
                        "scaled, a def inside the function, held in a list"):
         s2sad.grad(appended_closure)(X)
+
+
+RNG = np.random.default_rng(0)
+
+
+def dropout(h):
+    mask = RNG.random(h.shape) > 0.3
+    return h * mask / 0.7
+
+
+def identity(h):
+    return h
+
+
+def noisy(h):
+    return h + 0.1 * np.random.randn(*h.shape)
+
+
+def dropout_by_flag(x, train):
+    drop = dropout if train else identity
+    return np.sum(drop(np.tanh(x)) ** 2)
+
+
+def noise_by_data(x):
+    f = noisy if x[0] > 0 else np.tanh
+    return np.sum(f(x) ** 2)
+
+
+def sampler_by_data(mu):
+    draw = np.random.normal if mu[0] > 0 else np.random.laplace
+    return np.sum(draw(mu, 1.0))
+
+
+@pytest.mark.parametrize(("f", "args"), [(dropout_by_flag, (X, True)), (noise_by_data, (X,)),
+                                         (sampler_by_data, (X,))])
+def test_a_callee_drawing_random_numbers_is_refused(f, args) -> None:
+    """Its derivative would run it again, drawing other numbers than the value used."""
+    with pytest.raises(s2sad.DifferentiationError, match="it draws random numbers"):
+        s2sad.grad(f)(*args)
+
+
+def test_the_branch_without_draws_runs() -> None:
+    check_grad(dropout_by_flag, X, False)
+    check_grad(noise_by_data, -X)
