@@ -34,6 +34,7 @@ from s2sad.errors import DifferentiationError
 
 _WRAPPERS: dict[tuple, tuple[Any, Callable]] = {}  # (id(fn), n, names) -> (fn, wrapper)
 _CHECKED: dict[int, tuple[Any, str]] = {}  # id(fn) -> (fn, why refused or "")
+_DRAWING: dict[int, tuple[Any, bool]] = {}  # id(fn) -> (fn, does it draw random numbers)
 _DRAWS = {"normal", "uniform", "standard_normal", "integers", "choice", "permutation",
           "shuffle", "randn", "rand", "randint", "binomial", "poisson", "exponential",
           "gamma", "beta", "multivariate_normal", "random_sample", "bernoulli"}
@@ -126,8 +127,6 @@ def _unfit(fn: Any) -> str:
 def _why_unfit(fn: Any) -> str:
     if isinstance(fn, type):
         return "it is a class (an object made at run time)"
-    if _draws(fn):
-        return "it draws random numbers (its derivative runs it again: other draws)"
     code_of = fn.__func__ if isinstance(fn, types.MethodType) else fn
     if not isinstance(code_of, types.FunctionType) and not isinstance(fn, types.MethodType):
         call = inspect.getattr_static(type(fn), "__call__", None)
@@ -143,10 +142,35 @@ def _why_unfit(fn: Any) -> str:
         tree = ast.parse(textwrap.dedent(inspect.getsource(code_of)))
     except (OSError, TypeError, SyntaxError):
         return ""  # (its own derivative refuses it where it cannot be read)
-    if any(isinstance(n, ast.Attribute) and (n.attr in _DRAWS or n.attr == "random")
-           for n in ast.walk(tree)):
-        return "it draws random numbers (its derivative runs it again: other draws)"
     return _writes_outside(tree)
+
+
+def _rerun_refused(fn: Any) -> None:
+    """Refuse a callee drawing random numbers where its derivative is taken: the rules
+    run it again, which would draw other numbers than the value used (a call whose
+    arguments are all constants, ``rng.standard_normal((3, 4))``, never runs them)."""
+    found = _DRAWING.get(id(fn))
+    if found is None or found[0] is not fn:
+        if len(_DRAWING) > 512:
+            _DRAWING.clear()
+        found = _DRAWING[id(fn)] = (fn, _draws(fn) or _draws_inside(fn))
+    if found[1]:
+        raise _refusal(fn, "it draws random numbers (its derivative runs it again: other "
+                       "draws)")
+
+
+def _draws_inside(fn: Any) -> bool:
+    code_of = fn.__func__ if isinstance(fn, types.MethodType) else fn
+    if not isinstance(code_of, types.FunctionType):
+        code_of = inspect.getattr_static(type(fn), "__call__", None)
+    if not isinstance(code_of, types.FunctionType):
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(code_of)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    return any(isinstance(n, ast.Attribute) and (n.attr in _DRAWS or n.attr == "random")
+               for n in ast.walk(tree))
 
 
 def _draws(fn: Any) -> bool:
@@ -217,6 +241,7 @@ def reverse(g: Any, ans: Any, fn: Any, *args: Any, s2sad_active: tuple | None = 
     if active[0]:
         raise _refusal(fn, "the function value itself depends on the differentiated "
                        "arguments", _HELD)
+    _rerun_refused(fn)
     rule = _rules(fn, len(args), names)[0]
     return (None, *rule(g, ans, *args, s2sad_active=tuple(active[1:])))
 
@@ -226,6 +251,9 @@ def forward(tangents: tuple, ans: Any, fn: Any, *args: Any, names: tuple = ()) -
     if tangents[0] is not None:
         raise _refusal(fn, "the function value itself depends on the differentiated "
                        "arguments", _HELD)
+    if all(t is None for t in tangents[1:]):
+        return None
+    _rerun_refused(fn)
     rule = _rules(fn, len(args), names)[1]
     return rule(tuple(tangents[1:]), ans, *args)
 
