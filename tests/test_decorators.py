@@ -101,10 +101,19 @@ def calls_a_doubled_helper(x):
     return squares(x) + 1.0
 
 
-@pytest.mark.parametrize("f", [squares, sines, cubes, exps, calls_a_doubled_helper])
+@pytest.mark.parametrize("f", [squares, sines, cubes, calls_a_doubled_helper])
 def test_a_decorator_changing_the_result_is_refused(f):
     with pytest.raises(s2sad.DifferentiationError, match=r"decorat"):
         s2sad.grad(f)(np.array([0.3, -0.4, 0.5]))
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -0.4, 0.5]), np.array([-1.2, 0.0, 2.0])])
+def test_a_decorating_object_is_differentiated_through_its_call(x):
+    """``@Tripled``: the object's ``__call__``, whose ``self.f(x)`` is a call of the
+    function the object holds, differentiated when it runs (``s2sad/dynamic_calls.py``;
+    was refused as a decorator changing the result)."""
+    np.testing.assert_allclose(s2sad.grad(exps)(x), 3.0 * np.exp(x), rtol=1e-12)
+    check_grad(exps, x)
 
 
 def test_the_refusal_names_the_wrapper():

@@ -55,7 +55,7 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
         if norm.method_of_local(call, method):
             xs = norm.name(call.func.value.id)
             value = gast.Call(func=load(helper), args=[load(xs)] + [
-                passed_function(norm, a) or norm.atom(a) for a in call.args],
+                _appended(norm, a) for a in call.args],
                 keywords=[])  # (fs.append(lambda t: ...): the lambda's local def)
             changed = assign(xs, value)
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
@@ -65,6 +65,16 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
         array_written(norm, s, call) or \
         library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
         _ufunc_at(norm, s, call)
+
+
+def _appended(norm: Normalizer, a: gast.expr) -> gast.expr:
+    """What ``xs.append(a)`` puts in: a def of the function's reading none of its
+    variables as the module-level function it equals (its calls through the list then
+    known, or made at run time), another one as its name; else the value."""
+    made = passed_function(norm, a)
+    if made is None:
+        return norm.atom(a)
+    return norm.closed_value(made.id) or made if made.id in norm.local_defs else made
 
 
 def _field_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
@@ -250,8 +260,8 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
                          "than one path", "define each function with a def of its own name, "
                          "and call the one you need")
     if isinstance(s.value, gast.Name) and s.value.id in norm.local_defs and \
-            isinstance(s.targets[0], gast.Name):
-        _another_name(norm, s.targets[0].id, s.value.id, s)  # g = f of a local def
+            isinstance(s.targets[0], gast.Name) and \
+            _another_name(norm, s.targets[0].id, s.value.id, s):  # g = f of a local def
         return
     if _partial_made(norm, s):
         return
@@ -275,13 +285,19 @@ def _partial_made(norm: Normalizer, s: gast.Assign) -> bool:
     return True
 
 
-def _another_name(norm: Normalizer, name: str, def_name: str, s: gast.AST) -> None:
+def _another_name(norm: Normalizer, name: str, def_name: str, s: gast.AST) -> bool:
     """``g = f`` of a local def, ``f = make(w)`` of a helper returning a function it made
-    (:mod:`local_functions`): ``name`` another name of that def, if bound once."""
+    (:mod:`local_functions`): ``name`` another name of that def, if bound once (True);
+    bound again, False where the def reads none of the function's variables (bound as
+    the module-level function it equals), else refused."""
     if norm.stores[name] != 1:
+        from s2sad.compiler.local_functions import closed
+        if closed(norm.local_defs[def_name]) is not None:
+            return False
         raise norm.error(s, f"{name}, bound to a function made inside the function and "
                          "bound again", "give each function a name of its own")
     norm.local_defs[name] = norm.local_defs[def_name]
+    return True
 
 
 def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast.AST) -> None:
@@ -396,8 +412,10 @@ def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> N
     items = sequences.copied_items(norm, value) if name in norm.tracked else None
     made = norm.expr(value, base=name)
     if isinstance(made, gast.Name) and made.id in norm.local_defs:
-        _another_name(norm, name, made.id, s)  # f = make(w): the function the helper made
-        return
+        if _another_name(norm, name, made.id, s):  # f = make(w): the function it made
+            return
+        made = norm.closed_value(made.id)  # (bound again: as the global it equals)
+        assert made is not None  # (_another_name said so)
     stmt = assign(norm.name(name), made)
     field_writes.record_bound(norm, name, made, s)  # (v = make(w): known as a record)
     if name in norm.tracked:  # items known statement by statement, or not at all

@@ -388,10 +388,20 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
         this = gast.Name(id=me, ctx=gast.Load(), annotation=None, type_comment=None)
         return inline(norm, above, [norm.atom(this)] + args, kws, node,
                       receiver=norm.objects.get(me))
+    return _method_called(norm, node)
+
+
+def _method_called(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """A gradient called inside, a method of the user's inlined on its object, or a
+    library function the object's class holds (``act = staticmethod(np.tanh)``)."""
     inner = derivative_called(norm, node.func, node)
     method = _own_method(norm, node.func)
     if inner is None and method is None:
-        return None
+        held = _class_function(norm, node.func)
+        if held is None:
+            return None
+        args, kws = _arguments(norm, node)
+        return as_values(norm, gast.Call(func=norm.ref(held), args=args, keywords=kws))
     args, kws = _arguments(norm, node)
     if inner is not None:  # dg(x) with dg = s2sad.grad(g): the generated gradient, inlined
         return inline(norm, inner, args, kws + lifted_keywords(norm, inner), node)
@@ -519,6 +529,25 @@ def _own_method(norm: Normalizer, func: gast.expr) -> Any:
         return None
     _class_used(norm, func.value)
     return found
+
+
+def _class_function(norm: Normalizer, func: gast.expr) -> Any:
+    """``self.act`` of a record (or object) whose class holds a library function that
+    does not bind ``self`` (``act = staticmethod(np.tanh)``, ``act = np.tanh``) and no
+    object of it stores: that function, called as a global's is; else None."""
+    if not isinstance(func, gast.Attribute):
+        return None
+    owner = receiver_class(norm, func.value)
+    fields = record_fields(owner) if owner is not None else None
+    if owner is None or fields is None or func.attr in fields:
+        return None
+    found = inspect.getattr_static(owner, func.attr, None)
+    plain = found.__func__ if isinstance(found, staticmethod) else found
+    if plain is None or isinstance(plain, (types.FunctionType, type, property,
+                                           classmethod)) or not callable(plain) or \
+            is_user_function(plain) or not hasattr(plain, "__name__"):
+        return None
+    return plain
 
 
 def receiver_class(norm: Normalizer, receiver: gast.expr) -> type | None:

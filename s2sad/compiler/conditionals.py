@@ -38,6 +38,7 @@ def comparison(norm: Normalizer, node: gast.Compare) -> gast.expr:
 def boolean(norm: Normalizer, node: gast.BoolOp) -> gast.expr:
     """``a and b`` / ``a or b``: ``b`` evaluated only when ``a`` does not decide."""
     result = norm.new_local("and_" if isinstance(node.op, gast.And) else "or_")
+    norm.stores[result] = len(node.values)  # (as a choice's: each value binds it)
     norm.emit(assign(result, norm.expr(node.values[0])))
     for value in node.values[1:]:
         body = norm.block([gast.Assign(targets=[store(result)], value=value,
@@ -56,10 +57,11 @@ def choice(norm: Normalizer, node: gast.IfExp) -> gast.expr:
     if isinstance(test, gast.Constant) and isinstance(test.value, bool):
         return norm.expr(node.body if test.value else node.orelse)  # (decided: the one read)
     result = norm.new_local("choice")
+    norm.stores[result] = 2  # (bound in each branch: a record in one is one only if in both)
     branches = []
     for value in (node.body, node.orelse):
-        branch = norm.block([gast.Assign(targets=[store(result)], value=value,
-                                         type_comment=None)])
+        branch = norm.block([gast.copy_location(gast.Assign(  # (a refusal names the line)
+            targets=[store(result)], value=value, type_comment=None), node)])
         branches.append(branch)
     norm.emit(gast.If(test=test, body=branches[0], orelse=branches[1]))
     return load(result)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler import lambda_lists, match_cases
+from s2sad.compiler import display_lambdas, lambda_lists, match_cases, setattr_statements
 from s2sad.compiler.scope_statements import global_refused
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
@@ -53,12 +53,14 @@ def check(src: Source, inlined: bool = False) -> Source:
         _check_signature(src)
     match_cases.lowered(src.node)  # (value patterns: an if chain)
     lambda_lists.lowered(src.node)  # ([lambda t, k=k: ... for k in ...]: one lambda)
+    display_lambdas.lowered(src.node)  # ([lambda v: ..., np.tanh]: each named first)
+    setattr_statements.lowered(src.node, src.namespace, src.filename)  # (m.w = v)
     for stmt in src.node.body:
         found = list(walk(stmt))  # (walked once, looked at twice)
         allowed = _allowed_in_calls(found)
         for node in found:
             if type(node) in REJECTED and id(node) not in allowed:
-                construct, advice = REJECTED[type(node)]
+                construct, advice = REJECTED[_kind_refused(node)]
                 raise error_at(src.filename, node, construct, advice)
             if type(node) in _CHECKED:
                 _check_node(src, node)
@@ -67,6 +69,16 @@ def check(src: Source, inlined: bool = False) -> Source:
                 if refused is not None:
                     raise refused
     return src
+
+
+def _kind_refused(node: gast.AST) -> type:
+    """The entry of REJECTED a node is refused under: a plain ``from m import f`` left
+    in place is one whose name the function also assigns (``lse = None`` in an
+    ``except ImportError``), not a relative or * import."""
+    if isinstance(node, gast.ImportFrom) and not node.level and \
+            all(a.name != "*" for a in node.names):
+        return gast.Import
+    return type(node)
 
 
 # the statements _check_node looks at (the other nodes it passes)

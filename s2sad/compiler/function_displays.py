@@ -29,6 +29,7 @@ _VIEWS = ("items", "keys", "values")
 def read_in_place(norm: Normalizer, node: gast.FunctionDef) -> None:
     """Each display of functions bound once in ``node`` read where it is used."""
     parents = {id(c): n for n in [node, *own_nodes(node)] for c in child_nodes(n)}
+    norm.display_defs = _defs_once(norm, node)
     for s in [n for n in own_nodes(node) if isinstance(n, gast.Assign)]:
         name = _display_name(norm, s)
         if name is not None and _only_read_in_place(norm, node, name, s.value, parents):
@@ -58,8 +59,29 @@ def _constant_keys(d: gast.Dict) -> bool:
 def _known_function(norm: Normalizer, e: gast.expr) -> bool:
     if not isinstance(e, (gast.Name, gast.Attribute)):
         return False
+    if isinstance(e, gast.Name) and e.id in norm.display_defs:
+        return True  # a def inside, its calls inlined where the display is read
     fn = norm.resolve(e)
     return callable(fn) and not isinstance(fn, type)
+
+
+def _defs_once(norm: Normalizer, node: gast.FunctionDef) -> set[str]:
+    """The defs of ``node``'s own body (``def center(v)``, or ``f = lambda v: ...``)
+    whose name it binds nowhere else: in a display, each stands for that def (an item
+    read is a call of the def, inlined reading its free names then, as Python does)."""
+    made: dict[str, int] = {}
+    for s in node.body:
+        if isinstance(s, gast.FunctionDef):
+            made[s.name] = made.get(s.name, 0) + 1
+        elif isinstance(s, gast.Assign) and isinstance(s.value, gast.Lambda) and \
+                len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
+            made[s.targets[0].id] = made.get(s.targets[0].id, 0) + 1
+    stored = {n.id for n in own_nodes(node) if isinstance(n, gast.Name)
+              and not isinstance(n.ctx, gast.Load)}
+    lambdas = {s.targets[0].id for s in node.body if isinstance(s, gast.Assign)
+               and isinstance(s.value, gast.Lambda)}
+    return {k for k, c in made.items() if c == 1 and (k not in stored or k in lambdas
+                                                      and norm.stores[k] == 1)}
 
 
 def _only_read_in_place(norm: Normalizer, node: gast.FunctionDef, name: str,

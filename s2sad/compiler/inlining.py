@@ -143,7 +143,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
         if _known_object(child, param.name, passed, reassigned) or \
                 _string_known(tree, param, value, reassigned):
             continue
-        value = _collected(param, value)
+        value = _values_of_defs(norm, _collected(param, value), node)
         if value is None:
             value = _default(norm, param.default)
         if isinstance(value, gast.Name) and param.name not in reassigned and \
@@ -304,6 +304,25 @@ def _collected(param: inspect.Parameter, value: Any) -> Any:
     if param.kind == param.VAR_KEYWORD:
         items = dict(value or {})
         return gast.Dict(keys=[const(k) for k in items], values=list(items.values()))
+    return value
+
+
+def _values_of_defs(norm: Normalizer, value: Any, node: gast.AST) -> Any:
+    """A ``*args`` / ``**kwargs`` display holding local defs (``compose(np.sin, lambda z:
+    z ** 2)``): each the module-level function it equals (it is a value there, not a
+    call); a def reading the caller's variables refused."""
+    if not isinstance(value, (gast.Tuple, gast.Dict)):
+        return value
+    items = value.elts if isinstance(value, gast.Tuple) else value.values
+    for i, e in enumerate(items):
+        if isinstance(e, gast.Name) and e.id in norm.local_defs:
+            made = norm.closed_value(e.id)
+            if made is None:
+                label = "a lambda" if e.id.startswith("lambda_fn") else e.id
+                raise norm.error(node, f"{label} reading variables of the function, packed "
+                                 "into *args or **kwargs", "define it at module level, "
+                                 "passing those values as arguments")
+            items[i] = made
     return value
 
 

@@ -128,6 +128,7 @@ class Normalizer(Lookups):
         self.paths: dict[str, Any] = {}  # names of known objects -> the path to them
         self.objects: dict[str, Any] = {}  # parameters given a global object (net.loss's self)
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
+        self.display_defs: set[str] = set()  # defs a display of functions may hold
         self.partials: dict[str, tuple] = {}  # k = functools.partial(f, ...): f, args, kws
         self.tracked = set(tracked)  # names whose items are followed
         self.sequences, self.nested = set(seqs), set(nested)
@@ -351,13 +352,29 @@ class Normalizer(Lookups):
 
     def expr_Name(self, node: gast.Name) -> gast.expr:
         if node.id in self.local_defs:
-            raise self.error(node, f"{node.id}, a def inside the function, used as a value",
-                             "call it there, or define it at module level to pass it on")
+            value = self.closed_value(node.id)
+            if value is None:
+                raise self.error(node, f"{node.id}, a def inside the function reading its "
+                                 "variables, used as a value", "call it there, or define "
+                                 "it at module level to pass it on")
+            return value
         if node.id in self.partials:
             raise self.error(node, f"{node.id}, a functools.partial made inside the "
                              "function, used as a value", "call it there, or make it at "
                              "module level to pass it on")
         return load(self.name(node.id))
+
+    def closed_value(self, name: str) -> gast.Name | None:
+        """The local def ``name`` as a value: the module-level function it equals where
+        it reads none of the function's variables (a global's name for it), else None."""
+        from s2sad.compiler.local_functions import closed
+        fn = closed(self.local_defs[name])
+        if fn is None:
+            return None
+        alias = self.namer.fresh(fn.__name__ if fn.__name__.isidentifier() else "fn")
+        self.namespace[alias] = fn
+        self.rename[alias] = alias
+        return load(alias)
 
     def expr_Attribute(self, node: gast.Attribute) -> gast.expr:
         if self.resolve(node) is not None:

@@ -21,6 +21,7 @@ from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import (
     alias,
     dims,
+    dynamic_callees,
     factor_reads,
     forward,
     free,
@@ -88,6 +89,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = record_fields.split(node, namespace, namer)
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
                                                          namespace), namespace)
+        node = dynamic_callees.rewrite(node, namespace, namer, src.filename)
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset())

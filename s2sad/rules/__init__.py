@@ -33,3 +33,6 @@ for _module, _rules in (("scipy.special", "scipy_special"), ("scipy.linalg", "sc
 
 # x.copy() keeps the kind of x (a list stays a list), so it is not np.copy
 registry.METHODS["copy"] = __import__("s2sad.runtime", fromlist=["copy_value"]).copy_value
+
+# a call of a function a local name holds: rules that differentiate it when it runs
+__import__("s2sad.dynamic_calls", fromlist=["register"]).register()

@@ -2,7 +2,7 @@
 masks written into, gathers by argmax, roll / flip / tile / repeat, cumprod, a matrix
 built from numbers, lambdas made in a loop, a dict of sums, starred unpacking,
 ``enumerate(zip(...))``, a tolerance loop on an array, more of np.linalg, axis tuples,
-``ddof``, ``out=``, selections that may be empty."""
+``ddof``, ``out=``, selections that may be empty, functions chosen at run time."""
 from __future__ import annotations
 
 from tools.fuzz2.aliases import Aliases
@@ -77,6 +77,37 @@ class Extras(Aliases):
         fs, r = self.fresh("fs"), self.fresh("lam")
         self.emit(f"{fs} = [lambda t, k=k: np.sin(t * (k + 1)) for k in range(3)]")
         self.emit(f"{r} = sum(fn({v}) for fn in {fs})")
+        self.define(r, self.vars[v])
+
+    def chosen_functions(self) -> None:
+        """A function chosen at run time and called through a name: by a data-dependent
+        branch, from a dict by a key the data picks, a list of lambdas and defs looped
+        over or indexed by a computed int, a module-level helper picked by a branch."""
+        v = self.vec()
+        thr = self.num(-0.5, 0.5)
+        f, r = self.fresh("fn"), self.fresh("ch")
+        kind = int(self.rng.integers(5))
+        if kind == 0:
+            self.emit(f"{f} = np.tanh if np.sum({v}) > {thr} else np.sin")
+            self.emit(f"{r} = {f}({v} * {self.num(0.5, 1.5)}) + {v}")
+        elif kind == 1:
+            self.emit(f"{f} = {{'a': np.tanh, 'b': np.arctan, 'c': np.cos}}")
+            self.emit(f"key = 'a' if {v}[0] > {thr} else ('b' if {v}[-1] > {thr} else 'c')")
+            self.emit(f"{r} = {f}[key]({v}) * {v}")
+        elif kind == 2:
+            self.emit(f"{f} = [lambda t: t * 0.5 + t ** 2, np.cos, lambda t: np.exp(-t * t)]")
+            self.emit(f"{r} = {v} * 1.0")
+            self.emit(f"for g in {f}:")
+            self.emit(f"    {r} = {r} + g({r}) * {self.num(0.1, 0.4)}")
+        elif kind == 3:
+            self.emit("def cube(t):")
+            self.emit("    return t ** 3 - t")
+            self.emit(f"{f} = [cube, np.sin, np.tanh]")
+            self.emit(f"{r} = {f}[int({v}[0] > {thr}) + int({v}[-1] > {thr})]({v})")
+        else:
+            a, b = self.need("normalize"), self.need("softmax")
+            self.emit(f"{f} = {a} if np.max({v}) > {thr} else {b}")
+            self.emit(f"{r} = {f}({v}) + {v}")
         self.define(r, self.vars[v])
 
     def dict_sums(self) -> None:
@@ -175,5 +206,5 @@ class Extras(Aliases):
 EXTRA_IDIOMS = [
     Extras.shifts, Extras.masks_2d, Extras.rearrange, Extras.from_numbers, Extras.lambdas,
     Extras.dict_sums, Extras.starred, Extras.tolerance_loop, Extras.linalg_more,
-    Extras.out_argument, Extras.index_sets, Extras.selections,
+    Extras.out_argument, Extras.index_sets, Extras.selections, Extras.chosen_functions,
 ]

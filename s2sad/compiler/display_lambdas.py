@@ -1,0 +1,61 @@
+"""Part of stage 2: lambdas written straight into a list, tuple or dict the function
+binds, ``steps = [lambda v: v - v.mean(), np.tanh]`` or ``losses = {"mse": lambda p, t:
+...}``, each bound to a name of its own first (``steps_0 = lambda v: ...``), so the
+display holds names of defs inside the function, which :mod:`function_displays` reads
+in place (an item called is the def called, inlined reading its free names then, as a
+Python lambda does).  Only in the function's own top-level statements, where that stage
+looks; a lambda held anywhere else is refused by the fence as before."""
+from __future__ import annotations
+
+import gast
+
+from s2sad.compiler.names import load, store
+from s2sad.compiler.walks import walk
+
+
+def lowered(node: gast.FunctionDef) -> None:
+    """Each lambda of a display bound at the top of ``node`` given its own name."""
+    if not any(n.__class__ is gast.Lambda for n in walk(node)):
+        return
+    taken = {n.id for n in walk(node) if isinstance(n, gast.Name)}
+    body: list = []
+    for s in node.body:
+        body.extend(_named(s, taken))
+        body.append(s)
+    node.body = body
+
+
+def _named(s: gast.stmt, taken: set[str]) -> list:
+    """The bindings of the lambdas ``s``'s display holds (the display now reading them)."""
+    if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+            isinstance(s.targets[0], gast.Name)):
+        return []
+    value, target = s.value, s.targets[0].id
+    if isinstance(value, (gast.List, gast.Tuple)):
+        slots = [(value.elts, i, str(i)) for i in range(len(value.elts))]
+    elif isinstance(value, gast.Dict):
+        slots = [(value.values, i, _key_name(k, i)) for i, k in enumerate(value.keys)]
+    else:
+        return []
+    out = []
+    for items, i, label in slots:
+        if isinstance(items[i], gast.Lambda):
+            name = _fresh(f"{target}_{label}", taken)
+            bound = gast.Assign(targets=[store(name)], value=items[i], type_comment=None)
+            out.append(gast.copy_location(bound, s))
+            items[i] = gast.copy_location(load(name), items[i])
+    return out
+
+
+def _key_name(key: gast.expr | None, i: int) -> str:
+    word = key.value if isinstance(key, gast.Constant) else None
+    return word if isinstance(word, str) and word.isidentifier() else str(i)
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}_{k}"
+    taken.add(name)
+    return name
