@@ -60,3 +60,17 @@ def test_closed_form():
     expected = np.zeros_like(X)
     expected[np.argmin(X)] = 2.0
     assert np.allclose(s2sad.grad(min_then_first)(X), expected)
+
+
+def test_a_joined_adjoint_is_refused_not_truncated():
+    """The runtime's net under the compiler: a list adjoint longer than its list (two
+    adjoints joined by +) raises instead of giving the first items their share."""
+    from s2sad import runtime
+    xs = [0.5, -1.0, 2.0]
+    joined = [1.0, 0.0, 0.0] + [0.0, 1.0, 0.0]
+    for call in (lambda: runtime.sorted_adjoint(joined, xs),
+                 lambda: runtime.sequence_adjoint(joined, xs),
+                 lambda: runtime.values_to_dict(joined, {"a": 1.0, "b": 2.0})):
+        with pytest.raises(s2sad.DifferentiationError, match="joined"):
+            call()
+    assert runtime.sorted_adjoint([1.0, 2.0, 3.0], xs) == [2.0, 1.0, 3.0]

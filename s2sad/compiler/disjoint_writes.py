@@ -92,13 +92,13 @@ def _assigned(s: gast.AugAssign) -> gast.Assign:
 
 
 def _first_add(s: gast.stmt, d: str) -> bool:
-    """``d[a:b, c:] += e`` (or ``-=``) at any index with a slice in it (so ``d`` is an
+    """``d[a:b, c:] += e`` at any index with a slice in it (so ``d`` is an
     array: a list's adjoint is not added into by slices; ``=`` into a list would share
     ``e``), neither the index nor ``e`` reading ``d``."""
-    if not (isinstance(s, gast.AugAssign) and isinstance(s.op, (gast.Add, gast.Sub)) and
+    if not (isinstance(s, gast.AugAssign) and isinstance(s.op, gast.Add) and
             isinstance(s.target, gast.Subscript) and isinstance(s.target.value, gast.Name)
             and s.target.value.id == d):
-        return False
+        return False  # (-= e stays: = -e would make the negation a new array first)
     idx = s.target.slice
     items = idx.elts if isinstance(idx, gast.Tuple) else [idx]
     return any(isinstance(x, gast.Slice) for x in items) and \

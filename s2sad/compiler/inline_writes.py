@@ -9,7 +9,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import ranks as ranks_stage
-from s2sad.compiler.algebra_terms import added_into
+from s2sad.compiler.algebra_terms import added_into, negated
 from s2sad.compiler.names import assign, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
@@ -88,8 +88,10 @@ def start_inline(facts, s: gast.Assign, call: gast.Call) -> bool:
                 for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
         return False  # (e reads the old d: d = zeros_like(x) first would change what it reads)
     target = gast.Subscript(value=load(name), slice=as_syntax(idx), ctx=gast.Store())
+    value = _read_only(call.args[3])
     new = [assign(name, gast.Call(func=load("zeros_like"), args=[like], keywords=[])),
-           gast.Assign(targets=[target], value=_read_only(call.args[3]), type_comment=None)]
+           added_into(target, value) if negated(value) is not None else
+           gast.Assign(targets=[target], value=value, type_comment=None)]  # (-= b: no -b)
     block = facts.blocks[id(s)]
     at = [id(x) for x in block].index(id(s))
     block[at:at + 1] = [copy_origin(n, s) for n in new]

@@ -85,6 +85,19 @@ def unbroadcast(g: Any, x: Any) -> Any:
     return sum_axes(g, axes).reshape(shape)
 
 
+def adjoint_items(g: Any, x: Any) -> Any:
+    """``g``, the adjoint of the list or tuple ``x``, checked to have one item per item
+    of ``x``: one with more is two adjoints joined by ``+``, which would give the first
+    items their sum's share and drop the rest (a wrong gradient, never silent)."""
+    if isinstance(g, (list, tuple)) and len(g) != len(x):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            f"<s2sad>:?: the adjoint of a list of {len(x)} items has {len(g)}: two adjoints "
+            "joined as lists, an s2sad bug; please report it; meanwhile build the list "
+            "with np.array (an array's adjoints add)")
+    return g
+
+
 def joined_lists() -> Exception:
     """``a + b`` or ``a * n`` of lists (or tuples) the compiler could not tell from
     numbers or arrays (a helper's result unpacked): Python joins or repeats them, and
@@ -372,4 +385,4 @@ def sequence_adjoint(g: Any, x: Any) -> Any:
         if adjoint.dtype.kind == "c" and x.dtype.kind != "c":
             adjoint = adjoint.real
         return adjoint.astype(complex if adjoint.dtype.kind == "c" else float)
-    return same_kind(x, list(g)) if isinstance(x, (list, tuple)) else g
+    return same_kind(x, list(adjoint_items(g, x))) if isinstance(x, (list, tuple)) else g

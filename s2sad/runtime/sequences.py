@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from s2sad.runtime.core import sequence_adjoint, zeros_like
+from s2sad.runtime.core import adjoint_items, sequence_adjoint, zeros_like
 
 __all__ = ["array_to_list", "dict_items", "dict_values", "dict_keys", "items_to_dict",
            "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like", "index_of", "count_of",
@@ -35,12 +35,14 @@ def dict_keys(d: Any) -> list:
 
 def items_to_dict(g: Any, d: Any) -> dict:
     """Adjoint of :func:`dict_items`: each pair's value adjoint under its key."""
+    adjoint_items(g, d)
     return {k: zeros_like(v) if g is None or g[i] is None or g[i][1] is None else g[i][1]
             for i, (k, v) in enumerate(d.items())}
 
 
 def values_to_dict(g: Any, d: Any) -> dict:
     """Adjoint of :func:`dict_values`: the list's entries under the dict's keys."""
+    adjoint_items(g, d)
     return {k: zeros_like(v) if g is None or g[i] is None else g[i]
             for i, (k, v) in enumerate(d.items())}
 
@@ -64,6 +66,7 @@ def sorted_adjoint(g: Any, xs: Any, key: Callable | None = None,
     items = list(xs)
     out: list = [zeros_like(v) for v in items]
     if g is not None:
+        adjoint_items(g, items)
         for j, i in enumerate(sort_order(items, key, reverse)):
             if g[j] is not None:
                 out[i] = g[j]
