@@ -106,7 +106,8 @@ def decided_call(norm: Normalizer, node: gast.Call) -> gast.Constant | None:
     if not kinds or not all(k in _BUILTIN_CLASSES for k in kinds):
         return None
     is_known, value = known(norm, norm.atom(node.args[0]))
-    return const(isinstance(value, tuple(kinds))) if is_known else None
+    classes_given = tuple(k for k in kinds if isinstance(k, type))
+    return const(isinstance(value, classes_given)) if is_known else None
 
 
 _BUILTIN_CLASSES = (tuple, list, dict, set, str, int, float, bool, complex, type(None),

@@ -168,14 +168,18 @@ def _numpy_call(node: gast.Call, facts: dims.Facts,
     if fn is np.ravel and len(args) == 1 and facts.rank_of(args[0]) == 1:
         return args[0]
     if fn is np.moveaxis and len(args) == 3 and not node.keywords and \
-            _const(args[1]) == _const(args[2]) and type(_const(args[1])) is int and \
-            facts.rank_of(args[0]) is not None and \
-            -facts.rank_of(args[0]) <= _const(args[1]) < facts.rank_of(args[0]):
+            _unmoved(_const(args[1]), _const(args[2]), facts.rank_of(args[0])):
         return args[0]  # (an axis moved where it is: a view of the same elements)
     if fn in (np.conj, np.conjugate) and len(args) == 1 and \
             isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
         return args[0]
     return None
+
+
+def _unmoved(source: object, destination: object, rank: int | None) -> bool:
+    """``np.moveaxis(e, k, k)`` of an axis ``k`` that ``e`` has."""
+    return type(source) is int and source == destination and rank is not None and \
+        -rank <= source < rank
 
 
 def _sum_without_kept_axes(e: gast.expr, shape: Any, facts: dims.Facts) -> gast.expr | None:
