@@ -117,3 +117,49 @@ def test_an_option_not_a_constant_stays_refused(rng):
 
     with pytest.raises(s2sad.DifferentiationError, match="test_suite_probes7.py"):
         s2sad.grad(f)(rng.standard_normal(2), 0)
+
+
+# ----- a derivative made inside of a function s2sad refuses: the refusal said "which
+# function this name holds is not known" at the outer call; it is now the inner
+# function's own refusal, at its line -----
+
+
+def _joined_by_directive(x):
+    return np.sum(np.sin(np.r_["0,2", x, x]))  # (refused: a directive string)
+
+
+def _generalized_eigh(a):
+    import scipy.linalg as sla
+    return np.sum(sla.eigh(a, a @ a.T + 3 * np.eye(2), eigvals_only=True))
+
+
+def _grad_of_directive(x):
+    return np.sum(s2sad.grad(_joined_by_directive)(x) ** 2)
+
+
+def _grad_of_eigh(a):
+    return np.sum(np.cos(s2sad.grad(_generalized_eigh)(a)))
+
+
+def _value_and_grad_of_directive(x):
+    v, g = s2sad.value_and_grad(_joined_by_directive)(x)
+    return v * np.sum(g)
+
+
+@pytest.mark.parametrize("outer, inner, construct", [
+    (_grad_of_directive, _joined_by_directive, "directive"),
+    (_value_and_grad_of_directive, _joined_by_directive, "directive"),
+    (_grad_of_eigh, _generalized_eigh, ""),
+])
+def test_the_inner_functions_refusal_is_placed_at_its_line(outer, inner, construct):
+    import inspect
+    x = np.array([[1.0, 0.3], [0.3, 2.0]]) if inner is _generalized_eigh else np.ones(3)
+    with pytest.raises(s2sad.DifferentiationError) as inner_refusal:
+        s2sad.grad(inner)(x)
+    with pytest.raises(s2sad.DifferentiationError) as outer_refusal:
+        s2sad.grad(outer)(x)
+    message = str(outer_refusal.value)
+    assert message == str(inner_refusal.value), message
+    lines, first = inspect.getsourcelines(inner)
+    assert any(f"test_suite_probes7.py:{first + k}:" in message for k in range(len(lines)))
+    assert construct in message and "this name holds" not in message

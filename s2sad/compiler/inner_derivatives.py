@@ -53,8 +53,10 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
         return None
     try:
         made: Any = differentiable(found)
-    except DifferentiationError:
-        return None
+    except DifferentiationError as refusal:  # (the inner function's own refusal, placed
+        if str(refusal).startswith("<s2sad>"):  # at its line, says more than "not known")
+            return None
+        raise
     if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
         made.s2sad_lifted = found.s2sad_lifted
     return made

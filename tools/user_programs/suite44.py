@@ -501,6 +501,43 @@ def _scipy():
     combo("fftconvolve", ss.fftconvolve, [0, 1], [R(5)], [R(3)])
 
 
+@group("scipy2")
+def _scipy2():
+    import scipy.special as sp, scipy.stats as st, scipy.signal as ss
+    for n in ["pdf", "cdf", "logpdf", "logcdf", "sf", "logsf"]:
+        combo("norm." + n, getattr(st.norm, n), [0, 1, 2], [R(4)], [R(4)], [R(4) ** 2 + 1.1], second=n in ("pdf", "logpdf"))
+        combo("norm.b." + n, getattr(st.norm, n), [0, 1, 2], [R(4, 3)], [R(1, 3)], [R(4, 1) ** 2 + 1.1], second=False)
+    for n, w in [("pdf", [0, 1, 2, 3]), ("cdf", [0, 2]), ("logpdf", [0, 1, 2, 3]), ("logcdf", [0, 2])]:
+        combo("t." + n, getattr(st.t, n), w, [R(4)], [R(4) ** 2 + 2.1], [R(4)], [R(4) ** 2 + 2.1], second=False)
+        combo("t.b." + n, getattr(st.t, n), w, [R(4, 3)], [R(1, 3) ** 2 + 2.1], [R(4, 3)], [R(4, 1) ** 2 + 2.1], second=False)
+    def psd(m):
+        return m.T @ m + np.eye(m.shape[0])
+    combo("mvn.logpdf3", st.multivariate_normal.logpdf, [0, 1, 2], [R(4), R(5, 4)], [R(4)], [psd(R(4, 4))])
+    combo("mvn.pdf3", st.multivariate_normal.pdf, [0, 1, 2], [R(4), R(5, 4)], [R(4)], [psd(R(4, 4))], second=False)
+    combo("mvn.entropy", st.multivariate_normal.entropy, [0, 1], [R(4)], [psd(R(4, 4))])
+    alpha = _r.random(4) ** 2 + 1.2
+    xd = st.dirichlet.rvs(alpha, size=1, random_state=1)[0, :]
+    combo("dirichlet.pdf_x", lambda x, a: st.dirichlet.pdf(x / sum(x), a), [0], [xd], [alpha])
+    combo("dirichlet.logpdf_x", lambda x, a: st.dirichlet.logpdf(x / sum(x), a), [0], [xd], [alpha])
+    combo("dirichlet.pdf_a", st.dirichlet.pdf, [1], [xd], [alpha])
+    combo("dirichlet.logpdf_a", st.dirichlet.logpdf, [1], [xd], [alpha])
+    combo("logsumexp1", sp.logsumexp, [0], [1.1, R(4), R(3, 4)], axis=[None, 0], keepdims=[True, False])
+    combo("logsumexp2", sp.logsumexp, [0], [R(3, 4), R(4, 5, 6), R(1, 5)], axis=[None, 0, 1], keepdims=[True, False], second=False)
+    combo("logsumexp3", sp.logsumexp, [0], [R(4)], b=[np.exp(R(4))], axis=[None, 0], keepdims=[True, False])
+    combo("logsumexp4", sp.logsumexp, [0], [R(3, 4)], b=[np.exp(R(3, 4))], axis=[None, 0, 1], keepdims=[True, False])
+    combo("logsumexp5", sp.logsumexp, [0], [R(2, 3, 4)], b=[np.exp(R(2, 3, 4))], axis=[None, 0, 1], keepdims=[True, False], second=False)
+    combo("logsumexp6", lambda a: sp.logsumexp(a, axis=1, keepdims=True), [0], [R(1, 5)])
+    combo("convolve", ss.convolve, [0, 1], [R(4), R(5), R(6)], [R(2), R(3), R(4)], mode=["full", "valid"])
+    combo("convolve2d", ss.convolve, [0, 1], [R(4, 3), R(5, 4), R(6, 7)], [R(2, 2), R(3, 2), R(4, 2), R(4, 1)], mode=["full", "valid"], second=False)
+    combo("polygamma", sp.polygamma, [1], [0, 1], [R(4) ** 2 + 1.3])
+    combo("jn", sp.jn, [1], [2], [R(4) ** 2 + 1.3]); combo("yn", sp.yn, [1], [2], [R(4) ** 2 + 1.3])
+    combo("jv", sp.jv, [1], [2.5, 0], [R(4) ** 2 + 1.3]); combo("yv", sp.yv, [1], [1.5], [R(4) ** 2 + 1.3])
+    unary("psi", sp.psi, 0.3, 2.0, False); unary("gammasgn", sp.gammasgn, 0.3, 2.0, False)
+    unary("j0_wide", sp.j0, 0.2, 20.0, False); unary("y1_wide", sp.y1, 0.2, 20.0, False)
+    combo("multigammaln_d", sp.multigammaln, [0], [U(4.0, 5.0), U(4.0, 5.0, 2, 3)], [1, 2, 3])
+    unary("erf_wide", sp.erf, -3.0, 3.0, True); unary("erfcinv_w", sp.erfcinv, 0.05, 1.95, False)
+
+
 def main(argv):
     groups = [a for a in argv if a in GROUPS] or list(GROUPS)
     filt = [a for a in argv if a not in GROUPS]
