@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.stats as st
 
 import s2sad
 from gradcheck import check_grad, numerical_grad
@@ -163,3 +164,53 @@ def test_the_inner_functions_refusal_is_placed_at_its_line(outer, inner, constru
     lines, first = inspect.getsourcelines(inner)
     assert any(f"test_suite_probes7.py:{first + k}:" in message for k in range(len(lines)))
     assert construct in message and "this name holds" not in message
+
+
+# ----- scipy.stats.multivariate_normal reads its covariance's lower triangle
+# (eigh(cov, lower=True)): the gradient in cov was the symmetric one (the upper
+# triangle given half of each off-diagonal adjoint), which differences of scipy's own
+# function contradict: silently wrong -----
+
+def _spd(rng, n=3):
+    m = rng.standard_normal((n, n))
+    return m @ m.T + n * np.eye(n)
+
+
+def _lower_read(g):
+    """The gradient of a function of a symmetric matrix, read from one triangle."""
+    return np.tril(g + g.T) - np.diag(np.diag(g))
+
+
+_MVN_CASES = [
+    ("logpdf", lambda x, m, c: st.multivariate_normal.logpdf(x, m, c), (3,)),
+    ("pdf of rows", lambda x, m, c: np.sum(st.multivariate_normal.pdf(x, m, c)), (4, 3)),
+    ("frozen", lambda x, m, c: np.sum(st.multivariate_normal(mean=m, cov=c).logpdf(x)), (5, 3)),
+    ("allow_singular", lambda x, m, c: st.multivariate_normal.logpdf(x, m, c, allow_singular=True),
+     (3,)),
+    ("entropy", lambda x, m, c: st.multivariate_normal.entropy(m, c) * np.sum(x), (3,)),
+]
+
+
+@pytest.mark.parametrize("name, f, shape", _MVN_CASES, ids=[c[0] for c in _MVN_CASES])
+def test_multivariate_normal_in_its_covariance(name, f, shape, rng):
+    args = (rng.standard_normal(shape), rng.standard_normal(3), _spd(rng))
+    check_grad(f, *args, wrt=(0, 1, 2))
+    g = s2sad.grad(f, wrt=2)(*args)
+    np.testing.assert_array_equal(np.triu(g, 1), 0.0)  # (never read)
+
+
+def test_multivariate_normal_covariance_closed_form_and_hessian(rng):
+    x, m, c = rng.standard_normal(3), rng.standard_normal(3), _spd(rng)
+    inv, d = np.linalg.inv(c), x - m
+    symmetric = 0.5 * (inv @ np.outer(d, d) @ inv - inv)  # (of a symmetric argument)
+    got = s2sad.grad(lambda c: st.multivariate_normal.logpdf(x, m, c))(c)
+    np.testing.assert_allclose(got, _lower_read(symmetric), rtol=1e-10)
+    entropy = s2sad.grad(lambda c: st.multivariate_normal.entropy(m, c))(c)
+    np.testing.assert_allclose(entropy, _lower_read(0.5 * inv), rtol=1e-10)
+
+    def f(c):
+        return st.multivariate_normal.logpdf(x, m, c)
+    h = s2sad.hessian(f)(c).reshape(9, 9)
+    by_differences = np.array([numerical_grad(lambda a, e=e: float(np.sum(s2sad.grad(f)(a) * e)),
+                                              (c,)).ravel() for e in np.eye(9).reshape(9, 3, 3)])
+    np.testing.assert_allclose(h, by_differences, rtol=1e-4, atol=1e-6)
