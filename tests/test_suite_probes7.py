@@ -358,3 +358,30 @@ def test_a_reduction_over_axis_zero_of_a_number(f, closed, x):
     check_grad(s2sad.grad(f), x)
     _, t = s2sad.jvp(f)(x, 1.0)
     np.testing.assert_allclose(t, closed(x), rtol=1e-12)
+
+
+def _logsumexp_kept(x):
+    import scipy.special as sp
+    return np.sum(np.sin(sp.logsumexp(x, keepdims=True)))  # (scipy: shape (1,) of a number)
+
+
+def _logsumexp_kept_on_axis(x):
+    import scipy.special as sp
+    return np.sum(np.cos(sp.logsumexp(x, axis=0, keepdims=True)))
+
+
+def _logsumexp_kept_weighted(x):
+    import scipy.special as sp
+    return np.sum(sp.logsumexp(x, keepdims=True, b=2.0))
+
+
+@pytest.mark.parametrize("f, closed", [
+    (_logsumexp_kept, np.cos),
+    (_logsumexp_kept_on_axis, lambda x: -np.sin(x)),
+    (_logsumexp_kept_weighted, lambda x: 1.0),
+])
+def test_logsumexp_of_a_number_keeping_its_axis(f, closed):
+    x = 1.1
+    np.testing.assert_allclose(s2sad.grad(f)(x), closed(x), rtol=1e-12)
+    check_grad(f, x)
+    np.testing.assert_allclose(s2sad.jvp(f)(x, 1.0)[1], closed(x), rtol=1e-12)
