@@ -54,8 +54,8 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
     try:
         made: Any = differentiable(found)
     except DifferentiationError as refusal:  # (the inner function's own refusal, placed
-        if str(refusal).startswith("<s2sad>"):  # at its line, says more than "not known")
-            return None
+        if str(refusal).startswith("<"):  # at its line, says more than "not known"; not
+            return None  # of a function without a file: the call's line is named then)
         raise
     if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
         made.s2sad_lifted = found.s2sad_lifted
