@@ -238,8 +238,10 @@ def test_mvn_covariance_gradient_is_the_closed_form() -> None:
     g = s2sad.grad(mvn_loss, wrt=2)(x, mean, cov)
     inv = np.linalg.inv(cov)
     dev = x - mean
-    expected = 0.5 * (inv @ dev.T @ dev @ inv) - 0.5 * len(x) * inv
-    # d/dC of a function of a symmetric matrix read as a general one: the sum is symmetric
+    symmetric = 0.5 * (inv @ dev.T @ dev @ inv) - 0.5 * len(x) * inv
+    # scipy reads the lower triangle of cov (eigh(cov, lower=True)), as np.linalg.eigh
+    # does: an entry below the diagonal stands for both places, the upper one is unread
+    expected = np.tril(2 * symmetric, -1) + np.diag(np.diag(symmetric))
     np.testing.assert_allclose(g, expected, rtol=1e-10, atol=1e-12)
 
 

@@ -206,7 +206,14 @@ def _discard_non_numbers(scalar: set[str], candidates: set[str], defs: dict[str,
 CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, runtime.named_tuple,
                      runtime.list_append, runtime.list_concat, runtime.list_repeat,
                      runtime.list_insert, runtime.list_remove, operator.getitem,
-                     runtime.field_set}
+                     runtime.field_set,
+                     # (lists whose rules read no item: two adjoints of one added with
+                     # ``+`` joined the lists, a silently wrong gradient: ``vals =
+                     # d.values()`` read twice, a tuple output's adjoint in a second
+                     # derivative)
+                     runtime.dict_items, runtime.dict_values, runtime.sorted_like,
+                     runtime.fill_zeros, runtime.replace_at, runtime.list_insert_zero,
+                     runtime.list_repeat_adjoint, runtime.user_cotangents}
 
 # results that are containers when their first argument is, or (the second table) their
 # second: an adjoint shaped like a tuple of arrays is a tuple

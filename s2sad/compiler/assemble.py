@@ -141,6 +141,7 @@ class _Blocks:
         summed: dict[Any, gast.expr] = {  # (into d: d's own items first, d[k] + e)
             k: gast.Subscript(value=load(name), slice=const(k), ctx=gast.Load())
             for k in keys} if into else {}
+        filled = set(keys) if into else self.filled(like, parts)
         for k, (key, part) in zip(chain, parts):
             if not (isinstance(part, gast.Name) and self.loads.get(part.id) == 1 and
                     part.id != like.id):
@@ -152,6 +153,9 @@ class _Blocks:
                 new.append([])
             summed[key] = part if key not in summed else \
                 gast.BinOp(left=summed[key], op=gast.Add(), right=part)
+        for key in set(summed) - filled:  # (add_at broadcast e to the item's shape)
+            summed[key] = gast.BinOp(left=_zeros_of(like, key), op=gast.Add(),
+                                     right=summed[key])
         last = block[chain[-1]]
         display = self.vector_display(keys, summed, like) if vector else \
             _display(keys, summed, like)
@@ -162,6 +166,19 @@ class _Blocks:
             len(keys) if into else 1)
         return chain[0] - 1  # (the statements it spans looked at again: chains inside)
 
+
+    def filled(self, like: gast.Name, parts: list) -> set:
+        """The keys whose item some part added there provably fills: one of the item's
+        shape, or any part of a container item (a list's adjoint is one).  A number
+        added into an array item (``add_at(None, xs, 0, np.sum(..)'s adjoint)``) is
+        broadcast by ``add_at``; in the display it must be made the item's shape."""
+        shape = self.shapes.of(like)
+        found = set()
+        for key, part in parts:
+            item = _item(shape, key)
+            if not _summable(item) or self.shapes.of(part) == item:
+                found.add(key)
+        return found
 
     def vector_display(self, keys: list, parts: dict, like: gast.Name) -> gast.expr:
         """``np.array([dw, 0.0, dy], q.dtype)``: the dtype ``zeros_like(q)`` has, left
@@ -176,6 +193,11 @@ class _Blocks:
                          args=[gast.List(elts=values, ctx=gast.Load()), *dtype], keywords=[])
 
 
+def _zeros_of(like: gast.Name, key: Any) -> gast.expr:
+    return gast.Call(func=load("zeros_like"), args=[
+        gast.Subscript(value=load(like.id), slice=const(key), ctx=gast.Load())], keywords=[])
+
+
 def _vector(shape: Any) -> bool:
     """Whether ``shape`` is a vector's of a short literal length."""
     return isinstance(shape, tuple) and len(shape) == 1 and type(shape[0]) is int and \
@@ -183,10 +205,7 @@ def _vector(shape: Any) -> bool:
 
 
 def _display(keys: list, parts: dict, like: gast.Name) -> gast.expr:
-    values = [parts[k] if k in parts else gast.Call(
-        func=load("zeros_like"), args=[gast.Subscript(value=load(like.id), slice=const(k),
-                                                      ctx=gast.Load())], keywords=[])
-        for k in keys]
+    values = [parts[k] if k in parts else _zeros_of(like, k) for k in keys]
     if isinstance(keys[0], int):
         return gast.List(elts=values, ctx=gast.Load())
     return gast.Dict(keys=[const(k) for k in keys], values=values)

@@ -294,7 +294,7 @@ class Facts:
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
             if kind == "reduction" and fn not in SHAPE_RULES:
-                return reduced_call(args[0], e)
+                return None if _kept_by_a_library(fn, args[0], e) else reduced_call(args[0], e)
             rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):
                 return rule(args, e)
@@ -428,3 +428,10 @@ def same(a: Any, b: Any) -> bool:
     """Two shapes of values that exist together are surely equal (``affine.same``)."""
     return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and \
         all(affine.same(x, y) for x, y in zip(a, b))
+
+
+def _kept_by_a_library(fn: Any, shape: Any, e: gast.Call) -> bool:
+    """A reduction not NumPy's of a number with ``keepdims``: scipy's logsumexp keeps an
+    axis there (shape (1,), where NumPy's keep none), so the shape is not known."""
+    return shape == () and any(k.arg == "keepdims" for k in e.keywords) and \
+        not getattr(fn, "__module__", "").startswith("numpy")

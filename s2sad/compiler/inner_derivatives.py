@@ -53,8 +53,10 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
         return None
     try:
         made: Any = differentiable(found)
-    except DifferentiationError:
-        return None
+    except DifferentiationError as refusal:  # (the inner function's own refusal, placed
+        if str(refusal).startswith("<"):  # at its line, says more than "not known"; not
+            return None  # of a function without a file: the call's line is named then)
+        raise
     if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
         made.s2sad_lifted = found.s2sad_lifted
     return made
@@ -78,9 +80,9 @@ def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
     if make not in (api.grad, api.value_and_grad, api.vjp, api.jvp) or not node.args or \
             any(isinstance(a, gast.Starred) for a in node.args):
         return None
-    try:  # (wrt=1, argnums=(0, 1), grad(f, 1): literals, read when the derivative is made)
-        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
-        given = [ast.literal_eval(gast.gast_to_ast(a)) for a in node.args[1:]]
+    try:  # (wrt=1, argnums=(0, 1), grad(f, 1): read when the derivative is made)
+        options = {k.arg: option_value(norm, k.value) for k in node.keywords}
+        given = [option_value(norm, a) for a in node.args[1:]]
         options.update(inspect.signature(make).bind_partial(None, *given).arguments)
     except (ValueError, TypeError, SyntaxError):
         return None
@@ -97,6 +99,30 @@ def derivative_written(norm: Normalizer, node: gast.expr) -> Any:
     if lift is not None and made is not None:
         made.s2sad_lifted = lift.s2sad_lifted  # (its variables: keywords at each call)
     return made
+
+
+def option_value(norm: Normalizer, e: gast.expr) -> Any:
+    """An option of a derivative made inside (``wrt``, ``mode``): a literal, or a name of
+    the enclosing function's (a closure's variable) or of a global holding an int, a str
+    or a tuple of those (``grad(f, wrt=i)`` in a loop over ``i``, autograd's check of
+    each argument), noted so that each call checks it holds the same value (the
+    derivative is made again for another).  ValueError otherwise (not read)."""
+    try:
+        return ast.literal_eval(gast.gast_to_ast(e))
+    except (ValueError, TypeError, SyntaxError):
+        pass
+    if isinstance(e, gast.Name) and e.id not in norm.locals:
+        from s2sad.compiler import resolved
+        value, path = norm._resolved(e)
+        if _option_like(value) and resolved.note_value(norm.namespace, path, value):
+            return value
+    raise ValueError("not a constant option")
+
+
+def _option_like(v: Any) -> bool:
+    if type(v) is tuple:
+        return bool(v) and all(_option_like(x) for x in v)
+    return type(v) in (int, str)
 
 
 _STACKED = """def {name}(x):
@@ -124,7 +150,7 @@ def jacobian_written(norm: Normalizer, node: gast.Call) -> Any:
             k.arg not in ("wrt", "mode") for k in node.keywords):
         return None
     try:
-        options = {k.arg: ast.literal_eval(gast.gast_to_ast(k.value)) for k in node.keywords}
+        options = {k.arg: option_value(norm, k.value) for k in node.keywords}
     except (ValueError, TypeError, SyntaxError):
         return None
     written = node.args[0]

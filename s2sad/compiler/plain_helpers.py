@@ -370,7 +370,8 @@ class PlainHelpers(Spreads, Transformer):
     def along(sc: object, axes: list[int], extra: int, rank: int) -> bool:
         """A value of shape ``sc`` is the same along ``axes`` of a rank-``rank`` array
         and broadcasts into the sum over them (``extra`` leading axes dropped)."""
-        if not isinstance(sc, tuple) or not dims.known(sc) or len(sc) > rank - extra:
+        if not isinstance(sc, tuple) or not dims.known(sc) or len(sc) > rank - extra or \
+                any(a >= rank for a in axes):  # (axis=0 of a number: NumPy takes it)
             return False
         offset = rank - len(sc)
         return all(a < offset or sc[a - offset] == 1 for a in axes)

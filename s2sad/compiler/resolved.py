@@ -79,6 +79,19 @@ def note(namespace: dict[str, Any], path: Path | None) -> None:
     namespace.setdefault(RESOLVED, {})[key] = (path, expected, how)
 
 
+def note_value(namespace: dict[str, Any], path: Path | None, value: Any) -> bool:
+    """The transform read a constant that shapes the code, not data: ``wrt=i`` of a
+    derivative made inside, ``i`` a variable of the enclosing function (autograd's
+    ``grad(f, argnum=i)`` in a loop over ``i``).  Each call checks the path holds an
+    equal value of the same type (a loop's next ``i``: made again).  False (nothing
+    noted) where no path leads to it."""
+    if path is None or walk(path) is _MISSING:
+        return False
+    key = (_root_key(path[0]), path[1])
+    namespace.setdefault(RESOLVED, {})[key] = (path, (type(value), value), "eq")
+    return True
+
+
 def inherit(namespace: dict[str, Any], fn: Any) -> None:
     """What the derivative ``fn`` (differentiated again, or inlined) was made from, in
     ``namespace`` too (a copy of its own: the namespaces ``prepare`` copies share it)."""
@@ -104,6 +117,9 @@ def current(resolved: list[tuple]) -> bool:
                 return False
         elif how == "keys":
             if type(now) is not dict or tuple(now) != expected:
+                return False
+        elif how == "eq":
+            if type(now) is not expected[0] or now != expected[1]:
                 return False
         elif not isinstance(now, (list, tuple)) or len(now) != expected:
             return False

@@ -141,8 +141,9 @@ class Spreads:
                 type(spread.args[2].value) is int and
                 isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False):
             return None
-        if not dims.same(self.facts.of(spread.args[1]), self.facts.of(other)):
-            return None
+        shape = self.facts.of(spread.args[1])
+        if not dims.same(shape, self.facts.of(other)) or shape == ():
+            return None  # (a number's axis=0 is no axis: expand_dims would add one)
         np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
         return gast.Call(func=gast.Attribute(value=np_, attr="expand_dims", ctx=gast.Load()),
                          args=[spread.args[0], spread.args[2]], keywords=[])

@@ -10,13 +10,23 @@ try:
 except ImportError:  # scipy is optional
     sp = None
 
+from s2sad.runtime.linalg import triangle_read
+
 LOG_2PI = float(np.log(2 * np.pi))
+
+
+def as_read(cov):
+    # scipy reads the covariance's lower triangle (eigh(cov, lower=True)): the upper one
+    # changes nothing, so it gets no gradient (as np.linalg.eigh's); a vector (the
+    # diagonal) or a number as given
+    return triangle_read(cov) if np.ndim(cov) == 2 else cov
 
 
 # ----- multivariate_normal: x (..., d), mean (d,), cov (d, d) -----
 
 def multivariate_normal_logpdf(x, mean=None, cov=1, allow_singular=False):
     dev = np.transpose(x - mean)
+    cov = as_read(cov)
     if allow_singular:
         return singular_normal_logpdf(dev, cov)
     d = np.shape(cov)[0]
@@ -48,6 +58,7 @@ def singular_normal_logpdf(dev, cov):
 
 
 def multivariate_normal_entropy(mean=None, cov=1):
+    cov = as_read(cov)
     d = np.shape(cov)[0]
     sign, logdet = np.linalg.slogdet(cov)
     return 0.5 * (d * (LOG_2PI + 1.0) + logdet)

@@ -59,7 +59,14 @@ def same_kind(x: list | tuple, items: list) -> Any:
 
 def unbroadcast(g: Any, x: Any) -> Any:
     """Sum ``g`` over the axes that broadcasting added to ``x``'s shape."""
-    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if type(x) is np.ndarray:
+        shape = x.shape
+    elif isinstance(x, (list, tuple, dict)) and isinstance(g, (list, tuple, dict)):
+        if not isinstance(x, dict) and len(g) != len(x):  # (a container's adjoint: as
+            raise joined_lists()  # it is, items of any shapes; add_at's of an item)
+        return g
+    else:
+        shape = np.shape(x)
     gshape = g.shape if type(g) is np.ndarray else np.shape(g)
     if gshape == shape:  # a real value's adjoint is real (a NumPy number's too: np.abs(z)
         if type(g) is np.ndarray:  # of a complex number z; not a Python float, which

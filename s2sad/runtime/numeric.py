@@ -30,7 +30,7 @@ def _scalar(r: Any) -> Any:
 
 
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
-    if axis is None:
+    if axis is None or ndim == 0:  # (NumPy takes axis=0 or -1 of a number: no axis)
         return tuple(range(ndim))
     axis = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     return tuple(a % ndim for a in axis)

@@ -71,6 +71,8 @@ def _device(x: Any) -> Any:
 
 
 def unbroadcast(g: Any, x: Any) -> Any:
+    if isinstance(x, (list, tuple, dict)) and isinstance(g, (list, tuple, dict)):
+        return g  # (a container's adjoint, as it is)
     shape, gshape = _shape(x), _shape(g)
     if gshape == shape:
         return g

@@ -29,6 +29,8 @@ def repeat_to(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     g = np.asarray(g)
     if g.dtype.kind in "biu":
         g = g.astype(float)
+    if not shape and g.size == 1:  # (a number reduced: scipy's logsumexp keeps (1,))
+        return g.reshape(())
     if not keepdims:
         axes = _axes(axis, len(shape))
         g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
