@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import s2sad
 from benchmarks.problems_unseen4 import fem_bar as assembled_bar  # (an element loop, a solve)
 from tests.gradcheck import check_grad, grad_code
 
@@ -61,3 +62,20 @@ def test_corner_then_column():
     r = _rng()
     check_grad(corner_sum, r.standard_normal((4, 3)), r.standard_normal((3, 2)),
                wrt=(0, 1))
+
+
+def gate_halves(W, x):
+    """Two gates sliced out of one product: their adjoints cover the product's, part by
+    part (written from np.empty_like, the first part with = already)."""
+    z = x @ W
+    H = W.shape[1] // 2
+    return np.sum(np.tanh(z[:, :H]) * np.sin(z[:, H:]))
+
+
+def test_gate_parts_cover_the_adjoint():
+    r = _rng()
+    W, x = r.standard_normal((3, 4)), r.standard_normal((5, 3))
+    check_grad(gate_halves, W, x, wrt=(0, 1))
+    g = s2sad.grad(gate_halves, argnums=(0, 1))
+    g(W, x)
+    assert "empty_like" in g._last.source and "] += " not in g._last.source

@@ -67,9 +67,11 @@ def _rewrite_run(block: list, k: int, lengths: dict, stores: Counter) -> None:
             continue
         if axis is None:
             axis = part[0]
-        if part[0] != axis:
+        if part[0] != axis or isinstance(s, gast.Assign) and parts:
             break
-        if all(_disjoint(part[1], other) for _, (_, other) in parts):
+        if isinstance(s, gast.Assign):  # (the first part, written as = already)
+            parts.append((j, part))
+        elif all(_disjoint(part[1], other) for _, (_, other) in parts):
             block[j] = _assigned(s)
             parts.append((j, part))
         else:
@@ -108,13 +110,15 @@ def _first_add(s: gast.stmt, d: str) -> bool:
 
 def _added_part(s: gast.stmt, d: str, lengths: dict, stores: Counter
                 ) -> tuple[int, tuple] | None:
-    """(axis, (lower, upper)) of ``d[.., a:b, ..] += e`` (or ``-=``; every other axis
-    whole)."""
-    if not (isinstance(s, gast.AugAssign) and isinstance(s.op, (gast.Add, gast.Sub)) and
-            isinstance(s.target, gast.Subscript) and isinstance(s.target.value, gast.Name)
-            and s.target.value.id == d) or d in {n.id for n in name_nodes(s.value)}:
+    """(axis, (lower, upper)) of ``d[.., a:b, ..] += e`` (or ``-=``, or ``=`` of a first
+    part; every other axis whole)."""
+    target = s.targets[0] if isinstance(s, gast.Assign) and len(s.targets) == 1 else \
+        s.target if isinstance(s, gast.AugAssign) and isinstance(s.op, (gast.Add, gast.Sub)) \
+        else None
+    if not (isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and
+            target.value.id == d) or d in {n.id for n in name_nodes(s.value)}:
         return None
-    idx = s.target.slice
+    idx = target.slice
     items = idx.elts if isinstance(idx, gast.Tuple) else [idx]
     if not all(isinstance(x, gast.Slice) and x.step is None for x in items):
         return None
