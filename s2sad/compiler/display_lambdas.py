@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gast
 
+from s2sad.compiler.lambda_lists import fresh_name
 from s2sad.compiler.names import load, store
 from s2sad.compiler.walks import walk
 
@@ -40,7 +41,7 @@ def _named(s: gast.stmt, taken: set[str]) -> list:
     out = []
     for items, i, label in slots:
         if isinstance(items[i], gast.Lambda):
-            name = _fresh(f"{target}_{label}", taken)
+            name = fresh_name(f"{target}_{label}", taken)
             bound = gast.Assign(targets=[store(name)], value=items[i], type_comment=None)
             out.append(gast.copy_location(bound, s))
             items[i] = gast.copy_location(load(name), items[i])
@@ -50,12 +51,3 @@ def _named(s: gast.stmt, taken: set[str]) -> list:
 def _key_name(key: gast.expr | None, i: int) -> str:
     word = key.value if isinstance(key, gast.Constant) else None
     return word if isinstance(word, str) and word.isidentifier() else str(i)
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    name, k = base, 1
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    taken.add(name)
-    return name

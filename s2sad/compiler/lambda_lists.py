@@ -69,7 +69,7 @@ def _made(s: gast.stmt, node: gast.FunctionDef, taken: set[str]) -> gast.stmt | 
     calls = _calls(node, s, name, len(args.args) - kept, appended)
     if calls is None:
         return None
-    fresh = _fresh(f"{name}_lambda", taken)
+    fresh = fresh_name(f"{name}_lambda", taken)
     for call, item in calls:
         call.func = gast.copy_location(load(fresh), call.func)
         call.args = list(call.args) + ([item] if kept == 1 else [
@@ -177,7 +177,8 @@ def _is_len(func: gast.expr) -> bool:
     return isinstance(func, gast.Name) and func.id == "len"
 
 
-def _fresh(base: str, taken: set[str]) -> str:
+def fresh_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3`` ...: the first not ``taken`` (then taken)."""
     name, k = base, 1
     while name in taken:
         k += 1
