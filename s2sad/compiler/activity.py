@@ -208,10 +208,9 @@ CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, r
                      runtime.list_insert, runtime.list_remove, operator.getitem,
                      runtime.field_set,
                      # (lists whose rules read no item: two adjoints of one added with
-                     # ``+`` joined the lists, a silently wrong gradient: ``vals =
-                     # d.values()`` read twice, a tuple output's adjoint in a second
-                     # derivative)
-                     runtime.dict_items, runtime.dict_values, runtime.sorted_like,
+                     # ``+`` joined the lists, a silently wrong gradient: a tuple output's
+                     # adjoint in a second derivative; helpers annotated as returning a
+                     # list, ``d.values()``, are found by _returns_container)
                      runtime.fill_zeros, runtime.replace_at, runtime.list_insert_zero,
                      runtime.list_repeat_adjoint, runtime.user_cotangents}
 
