@@ -40,7 +40,12 @@ from s2sad.compiler.local_functions import (
 )
 from s2sad.compiler.names import const, load
 from s2sad.compiler.operator_methods import decided_isinstance
-from s2sad.compiler.spellings import einsum_sublists, reversed_copy, where_alone
+from s2sad.compiler.spellings import (
+    atleast_each,
+    einsum_sublists,
+    reversed_copy,
+    where_alone,
+)
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
 from s2sad.compiler.user_code import is_user_function, is_user_object
 from s2sad.compiler.walks import walk
@@ -357,10 +362,12 @@ def _constant_item(norm: Normalizer, node: gast.expr) -> Any:
 
 def _unrolled(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """``functools.reduce`` unrolled, ``map`` of several, ``list(reversed(xs))`` as
-    ``list(xs)[::-1]``: the expression to normalize instead, or None."""
+    ``list(xs)[::-1]``, ``np.atleast_1d(a, b)`` per array: the expression to
+    normalize instead, or None."""
     fn = norm.resolve(node.func)
     return unrolled_reduce(norm, node) if fn is functools.reduce else \
-        mapped_together(norm, node) if fn is map else reversed_copy(norm, node)
+        mapped_together(norm, node) if fn is map else \
+        reversed_copy(norm, node) or atleast_each(norm, node)
 
 
 def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:

@@ -9,6 +9,8 @@ one before a call is normalized, so that one rule serves both.
 - ``np.where(c)`` (the condition alone) is ``np.nonzero(c)``, a tuple of index arrays
   (NumPy's documentation says so): not the elementwise choice ``np.where(c, a, b)``
   whose shape is the broadcast of its arguments';
+- ``np.atleast_1d(a, b)`` (several arrays) is ``(np.atleast_1d(a), np.atleast_1d(b))``,
+  so the one-array rule serves (``atleast_2d``, ``atleast_3d`` alike);
 - ``list(reversed(xs))``, ``tuple(reversed(xs))`` are ``list(xs)[::-1]``,
   ``tuple(xs)[::-1]`` (the iterator ``reversed`` makes is used up right there).
 """
@@ -77,6 +79,21 @@ def where_alone(norm: Normalizer, node: gast.Call) -> gast.Call | None:
             norm.resolve(node.func) is not np.where:
         return None
     return _np_call(norm, "nonzero", list(node.args))
+
+
+_ATLEAST = (np.atleast_1d, np.atleast_2d, np.atleast_3d)
+
+
+def atleast_each(norm: Normalizer, node: gast.Call) -> gast.expr | None:
+    """``np.atleast_1d(a, b)`` as ``(np.atleast_1d(a), np.atleast_1d(b))``, or None."""
+    if len(node.args) < 2 and not any(isinstance(a, gast.Starred) for a in node.args) or \
+            norm.resolve(node.func) not in _ATLEAST:
+        return None
+    if node.keywords or any(isinstance(a, gast.Starred) for a in node.args):
+        raise norm.error(node, "np.atleast_1d / 2d / 3d of a starred list of arrays",
+                         "call it once per array: [np.atleast_1d(a) for a in arrays]")
+    return gast.Tuple(elts=[gast.Call(func=node.func, args=[a], keywords=[])
+                            for a in node.args], ctx=gast.Load())
 
 
 def reversed_copy(norm: Normalizer, node: gast.Call) -> gast.expr | None:
