@@ -233,6 +233,7 @@ class Facts:
             return None
         parts = [self._as_slice(p) for p in (
             e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
+        picked = self._one_vector_index(parts)
         out: list[int | None] = []
         axis = 0
         for p in parts:
@@ -243,10 +244,22 @@ class Facts:
                 return None
             if isinstance(p, gast.Slice):
                 out.append(s[axis] if whole_slice(p) else self._sliced(e, p, s[axis]))
+            elif p is picked:
+                out.append(None)  # (a mask or an index vector: one axis, its length unknown)
             elif self.of(p) != () or isinstance(p, gast.Constant) and type(p.value) is not int:
                 return None  # an array or a non-int index
             axis += 1
         return tuple(out) + s[axis:]
+
+    def _one_vector_index(self, parts: list) -> gast.expr | None:
+        """The one index that is a vector (a mask or integers: either way one axis in
+        its place) among slices and ``None``s, or None: with a second array or an int
+        beside it NumPy's advanced indexing may move or join axes."""
+        vectors = [p for p in parts if not isinstance(p, (gast.Slice, gast.Constant))
+                   and isinstance(s := self.of(p), tuple) and len(s) == 1]
+        rest = [p for p in parts if not isinstance(p, gast.Slice) and
+                not (isinstance(p, gast.Constant) and p.value is None)]
+        return vectors[0] if len(vectors) == 1 and rest == vectors else None
 
     def _as_slice(self, p: gast.expr) -> gast.expr:
         """``slice(1, -1)`` (an adjoint's index) read as ``1:-1``."""
