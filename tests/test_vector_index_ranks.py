@@ -69,3 +69,58 @@ def test_scan_of_a_mask_closed_form():
     # f = mean((pr x)^2) + mean((pr x)^3): b and a are one array
     ds = np.mean(2 * pr * x ** 2) * dpr_ds + np.mean(3 * pr ** 2 * x ** 3) * dpr_ds
     assert s2sad.grad(scan_of_a_mask, wrt=1)(x, s) == pytest.approx(ds, rel=1e-12)
+
+
+def test_index_functions_are_shaped_by_trying_them() -> None:
+    facts = dims.Facts.over({"x": ("n",), "X": ("n", "m")}, {"np": np})
+    for src, shape in [("np.argsort(x)", ("n",)), ("np.argmax(X, axis=0)", ("m",)),
+                       ("np.argmin(x)", ()), ("np.arange(1, 7)", (6,)),
+                       ("np.arange(x.shape[0])", ("n",)), ("np.round(X, 2)", ("n", "m")),
+                       ("np.full_like(x, 2.0)", ("n",)), ("np.interp(x, x, x)", ("n",)),
+                       ("np.any(X, axis=1)", ("n",)), ("np.vander(x, 3)", ("n", 3))]:
+        assert facts.of(gast.parse(src).body[0].value) == shape, src
+
+
+def sorted_view_written(x, s):
+    order = np.argsort(x)
+    ranked = x[order] * np.arange(1, len(x) + 1)
+    buf = x.copy()
+    view = buf[1:]
+    view -= ranked[-1] * s
+    view[0] = np.exp(-x[2] ** 2)
+    return np.sum(np.sin(buf) * 0.5)
+
+
+def argmax_view_written(X, s):
+    best = np.argmax(X, axis=1)
+    picked = X[np.arange(X.shape[0]), best]
+    out = X * 1.0
+    row = out[0]
+    row *= np.sum(picked) * s
+    return np.sum(out ** 2)
+
+
+def rounded_alias(x, s):
+    k = np.round(x * 3.0)
+    y = x * s
+    same = y
+    same += np.sum(k) * x
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f, args", [
+    (sorted_view_written, (np.array([0.3, -0.8, 0.5, 1.1, -0.2, 0.7]), 0.4)),
+    (argmax_view_written, (np.array([[0.2, 0.9, -0.1], [1.3, -0.4, 0.6]]), 0.8)),
+    (rounded_alias, (np.array([0.1, -0.55, 0.9]), 1.7)),
+])
+def test_writes_through_views_after_index_functions(f, args):
+    check_grad(f, *args, wrt=(0, 1))
+    check_jvp(f, *args, wrt=(0, 1))
+
+
+def test_sorted_view_written_closed_form():
+    x, s = np.array([0.3, -0.8, 0.5, 1.1]), 0.4
+    # buf = [x0, exp(-x2^2), x2 - c, x3 - c] with c = 4 * max(x) * s = 4 x3 s
+    c = 4 * x[3] * s
+    ds = -0.5 * (np.cos(x[2] - c) + np.cos(x[3] - c)) * 4 * x[3]
+    assert s2sad.grad(sorted_view_written, wrt=1)(x, s) == pytest.approx(ds, rel=1e-12)

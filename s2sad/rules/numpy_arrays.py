@@ -282,6 +282,12 @@ defshape(tuple(getattr(np, name) for name in (
     "nanvar", "sinc", "angle", "nan_to_num", "real_if_close", "delete", "insert",
     "append", "linspace", "vecdot", "matvec", "vecmat", "unstack")
     if hasattr(np, name)), "probe")  # (not repeat, bincount: their values decide)
+defshape(tuple(getattr(np, name) for name in (  # (indices and tests: shaped as above)
+    "argsort", "argmax", "argmin", "argpartition", "round", "around", "take",
+    "take_along_axis", "full_like", "interp", "searchsorted", "digitize", "isclose",
+    "allclose", "array_equal", "count_nonzero", "all", "any", "vander", "ediff1d",
+    "trapezoid", "cov", "corrcoef", "polyval", "arange")
+    if hasattr(np, name)), "probe")
 deffacts((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
           np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
           np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float), facts.of_first)
