@@ -48,7 +48,8 @@ def truth(norm: Normalizer, test: gast.expr) -> gast.Constant | None:
 
 
 def known(norm: Normalizer, e: gast.expr) -> tuple[bool, Any]:
-    """(True, its value) for a literal or a name known to hold one; (False, None)."""
+    """(True, its value) for a literal or a name known to hold one (or a function given
+    to a helper: ``local_functions.given_as_value``); (False, None)."""
     if isinstance(e, gast.Constant) and type(e.value) in LITERALS:
         return True, e.value
     if isinstance(e, gast.Name) and e.id in norm.constants:
@@ -83,8 +84,8 @@ def negation(norm: Normalizer, operand: gast.expr) -> gast.Constant | None:
 
 
 def decided_call(norm: Normalizer, node: gast.Call) -> gast.Constant | None:
-    """``isinstance(a, (tuple, list))`` of builtin classes and ``np.ndim(a)`` of a
-    known ``a``, decided."""
+    """``isinstance(a, (tuple, list))`` of builtin classes, ``callable(a)`` and
+    ``np.ndim(a)`` of a known ``a`` (a literal, or a function given), decided."""
     if len(node.args) not in (1, 2) or node.keywords or \
             not isinstance(node.args[0], (gast.Name, gast.Constant)):
         return None
@@ -98,6 +99,9 @@ def decided_call(norm: Normalizer, node: gast.Call) -> gast.Constant | None:
         return const(0) if is_known and type(value) in (bool, int, float) else \
             const(1) if is_known and type(value) is tuple and value and all(
                 type(v) in (bool, int, float) for v in value) else None
+    if fn is builtins.callable and len(node.args) == 1:
+        is_known, value = known(norm, norm.atom(node.args[0]))
+        return const(callable(value)) if is_known else None
     if fn is not builtins.isinstance or len(node.args) != 2:
         return None
     classes = node.args[1].elts if isinstance(node.args[1], gast.Tuple) else [node.args[1]]

@@ -78,6 +78,29 @@ def as_values(norm: Normalizer, call: gast.Call) -> gast.Call:
     return call
 
 
+def given_as_value(norm: Normalizer, node: gast.Name) -> gast.Name | None:
+    """A parameter given a function, read as a value (``if fn is None``, ``callable(fn)``,
+    ``if fn:``): a name known to hold that function (``known_constants`` decides such
+    tests), and bound to it (a global of the generated code) where the function reads no
+    variable of the function it was made in; else None.  A def that does read them has
+    no such binding: its tests must be decided, any other use of the name is refused at
+    the statement that makes it (``Normalizer.emit``)."""
+    param = norm.given(node.id) if norm.callables else None
+    fn = None if param is None else norm.callables[param]
+    if fn is None or isinstance(fn, types.ModuleType):
+        return None  # (m.sum(x) given m=np: read by its attributes)
+    value = closed(fn) if getattr(fn, "s2sad_scope", None) is not None else fn
+    if value is None:
+        name = norm.name(node.id)
+        norm.constants[name] = norm.unvalued[name] = fn
+        return load(name)
+    label = getattr(value, "__name__", "")
+    alias = norm.namer.fresh(label if label.isidentifier() else "fn")
+    norm.namespace[alias] = norm.constants[alias] = value
+    norm.rename[alias] = alias
+    return load(alias)
+
+
 def _function_given(norm: Normalizer, name: str) -> Any:
     """The function a parameter of an inlined helper was given (``def run(f): return
     odeint(f, ...)``), by the parameter's final name; None for another name.  Passed on

@@ -141,6 +141,7 @@ class Normalizer(Lookups):
         self.numbers: dict[str, type | None] = {}
         # final names bound once to a literal (an inlined call's option): tests decided
         self.constants: dict[str, Any] = {}
+        self.unvalued: dict[str, Any] = {}  # of those, functions given with no value
         self.ndims: dict[str, int] = {}  # array parameters never bound again -> ndim
 
     # ----- helpers -----
@@ -161,6 +162,11 @@ class Normalizer(Lookups):
             f"{self.src.node.name}(), line {lineno}"
         set_origin(stmt, f"{where}: {self.src.line(lineno)}")
         stmt.s2sad_file = self.src.filename
+        if self.unvalued and any(isinstance(n, gast.Name) and n.id in self.unvalued
+                                 for n in walk(stmt)):
+            raise self.error(stmt, "a function reading variables of the function around "
+                             "it, given to a helper that uses it as a value", "call it "
+                             "there, or define it at module level, passing those values")
         self.out.append(stmt)
 
     def new_local(self, base: str) -> str:
@@ -358,6 +364,10 @@ class Normalizer(Lookups):
                                  "variables, used as a value", "call it there, or define "
                                  "it at module level to pass it on")
             return value
+        from s2sad.compiler.local_functions import given_as_value
+        given = given_as_value(self, node)  # (if fn is None: of a function given)
+        if given is not None:
+            return given
         if node.id in self.partials:
             raise self.error(node, f"{node.id}, a functools.partial made inside the "
                              "function, used as a value", "call it there, or make it at "

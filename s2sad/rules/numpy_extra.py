@@ -275,6 +275,13 @@ def _signal_rules() -> None:
     defjvp(conv_pad, "t, like", "conv_pad(dt, like)", None)
 
 
+def _distance_rules() -> None:
+    import scipy.spatial.distance as distance
+
+    from s2sad.rules.scipy_distance_through import register_distance
+    register_distance(distance)
+
+
 def _integrate_rules() -> None:
     import scipy.integrate as integrate
     if integrate.trapezoid is not np.trapezoid:
@@ -310,3 +317,4 @@ deflinear(np.lib.stride_tricks.sliding_window_view,  # (read-only: no write thro
 
 when_imported("scipy.signal", _signal_rules)  # importing scipy.signal takes a second:
 when_imported("scipy.integrate", _integrate_rules)  # the rules wait until the user does
+when_imported("scipy.spatial.distance", _distance_rules)
