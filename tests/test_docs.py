@@ -184,11 +184,13 @@ def _modules() -> list[tuple[str, str, object]]:
         import scipy.linalg
         import scipy.optimize
         import scipy.signal
+        import scipy.spatial.distance
         import scipy.special
         mods += [(f"{name} (when scipy is installed)", name, module) for name, module in (
             ("scipy.special", scipy.special), ("scipy.linalg", scipy.linalg),
             ("scipy.integrate", scipy.integrate), ("scipy.optimize", scipy.optimize),
-            ("scipy.signal", scipy.signal), ("scipy.fft", scipy.fft))]
+            ("scipy.signal", scipy.signal), ("scipy.fft", scipy.fft),
+            ("scipy.spatial.distance", scipy.spatial.distance))]
     except ImportError:
         pass
     return mods
