@@ -100,13 +100,14 @@ def _field_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
 
 
 def _list_reordered(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
-    """``xs.sort(key=..., reverse=...)`` of a name surely holding a list (an array's
-    ``sort`` is another: :mod:`in_place_methods`) is ``xs[:] = sorted(xs, ...)``, a write
-    of every item, which the names sharing the list see (as ``xs.reverse()``)."""
+    """``xs.sort(key=..., reverse=...)`` of a name surely holding a list, or given those
+    keywords (an array's ``sort`` is another: :mod:`in_place_methods`) is
+    ``xs[:] = sorted(xs, ...)``, a write of every item, which the names sharing the list
+    see (as ``xs.reverse()``)."""
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and
             call.func.attr == "sort" and isinstance(call.func.value, gast.Name) and
-            call.func.value.id in norm.sequences and norm.is_local(call.func.value) and
-            not call.args):
+            (call.func.value.id in norm.sequences or _list_keywords(call)) and
+            norm.is_local(call.func.value) and not call.args):
         return False
     name = call.func.value
     value = gast.Call(func=norm.ref(sorted), args=[copy.copy(name)], keywords=call.keywords)
@@ -114,6 +115,11 @@ def _list_reordered(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
     assign_target(norm, gast.Subscript(value=copy.copy(name), slice=every, ctx=gast.Store()),
                   gast.copy_location(value, call), s)
     return True
+
+
+def _list_keywords(call: gast.Call) -> bool:
+    """``v.sort(reverse=True)``, ``v.sort(key=abs)``: keywords only a list's sort takes."""
+    return bool(call.keywords) and all(k.arg in ("key", "reverse") for k in call.keywords)
 
 
 def _item_changed(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:

@@ -5,6 +5,7 @@ and never changed), a function's own ``*args`` / ``**kwargs``, or a global's tup
 dict of constants (read when the derivative is made)."""
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -28,6 +29,7 @@ def spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
             items = literal_items(norm, a.value)
             items = _free_items(norm, a.value) if items is None else items
             items = _counted_items(norm, node, a.value) if items is None else items
+            items = _shape_items(norm, a.value) if items is None else items
         args.extend(items if items is not None else [a])
     keywords: list = []
     for k in node.keywords:  # f(**kwargs) of a function's **kwargs: the keywords it got
@@ -42,6 +44,19 @@ def spread_literals(norm: Normalizer, node: gast.Call) -> gast.Call:
             keywords.extend([k] if free is None else free)
     return gast.copy_location(gast.Call(func=node.func, args=args, keywords=keywords),
                               node)
+
+
+def _shape_items(norm: Normalizer, value: gast.expr) -> list | None:
+    """``f(*x.shape)`` of an array parameter of the variant's rank (``np.ndindex(*T.shape)``):
+    ``x.shape[0]``, ``x.shape[1]``, ... ; else None."""
+    if not (isinstance(value, gast.Attribute) and value.attr == "shape" and
+            isinstance(value.value, gast.Name)):
+        return None
+    ndim = norm.ndims.get(norm.name(value.value.id))
+    if ndim is None:
+        return None
+    return [gast.Subscript(value=copy.deepcopy(value), slice=gast.Constant(value=k, kind=None),
+                           ctx=gast.Load()) for k in range(ndim)]
 
 
 def _counted_items(norm: Normalizer, node: gast.Call, value: gast.expr) -> list | None:

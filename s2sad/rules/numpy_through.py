@@ -23,7 +23,8 @@ values as the library does:
   NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``filter``,
   ``itertools``' ``product`` (of up to three), ``chain``, ``pairwise``,
-  ``combinations`` (of pairs), ``accumulate`` (sums) as lists, ``functools.reduce``
+  ``combinations`` (of pairs), ``accumulate`` (sums) as lists, ``np.ndindex`` (its
+  index tuples as a list), ``functools.reduce``
   (of a sequence whose length is not written: a loop), ``zip`` (of sequences, as
   a value: a list of tuples),
   ``math.prod``, ``math.dist``, and ``cmath``'s ``exp``, ``log``, ``log10``, ``sqrt``,
@@ -40,7 +41,8 @@ from typing import Any
 import numpy as np
 
 from s2sad.errors import DifferentiationError
-from s2sad.rules.registry import defthrough
+from s2sad.rules.registry import defnondiff, defthrough
+from s2sad.runtime.arrays import index_tuples
 
 
 def diff_with_ends(a, n=1, axis=-1, prepend=None, append=None):
@@ -356,6 +358,12 @@ def it_product(*iterables):
                                "nest the loops")
 
 
+def ndindex(*shape):
+    if len(shape) == 1 and isinstance(shape[0], tuple):
+        return index_tuples(shape[0])
+    return index_tuples(shape)
+
+
 def it_chain(*iterables):
     return [v for it in iterables for v in it]
 
@@ -446,8 +454,10 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.vectorize, vectorize), (itertools.product, it_product),
                         (itertools.chain, it_chain), (itertools.pairwise, it_pairwise),
                         (itertools.combinations, it_combinations),
-                        (itertools.accumulate, it_accumulate), (filter, py_filter)):
+                        (itertools.accumulate, it_accumulate), (filter, py_filter),
+                        (np.ndindex, ndindex)):
     defthrough(_fn, _reference)
+defnondiff(index_tuples)
 for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal),
                           ("svdvals", linalg_svdvals)):
     if hasattr(np.linalg, _name):  # (NumPy 2's array-API spellings)

@@ -177,6 +177,11 @@ def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
     return same_kind(arrays, [shaped_like(g[i], x) for i, x in enumerate(arrays)])
 
 
+def index_tuples(shape: tuple) -> list:
+    """``np.ndindex(*shape)``'s index tuples as a list (a loop over it has a length)."""
+    return list(np.ndindex(*shape))
+
+
 def hstack_axis(tup: Any) -> int:
     """The axis ``np.hstack`` joins along: 0 for 1-D pieces, else 1."""
     return 0 if np.ndim(tup[0]) <= 1 else 1
