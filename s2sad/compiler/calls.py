@@ -16,11 +16,15 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import field_writes, known_constants
+from s2sad.compiler.class_methods import (
+    class_method_call,
+    method_called,
+    receiver_class,
+    super_method,
+)
 from s2sad.compiler.class_records import (
     built_class,
     class_built,
-    iterated_class,
-    record_fields,
     record_fits,
 )
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
@@ -28,14 +32,13 @@ from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
 from s2sad.compiler.frozen_distributions import unfrozen
 from s2sad.compiler.in_place_methods import out_written
 from s2sad.compiler.inlining import first_param, inline
-from s2sad.compiler.inner_derivatives import derivative_called, lifted_keywords
 from s2sad.compiler.keyed import keyed_selection
 from s2sad.compiler.list_arithmetic import ufunc_operands
 from s2sad.compiler.local_functions import (
     as_values,
+    call_arguments,
     def_of_lambda,
     mapped_together,
-    passed_function,
     unrolled_reduce,
 )
 from s2sad.compiler.names import const, load
@@ -96,7 +99,7 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     built = _container_built(norm, node, fn)
     if built is not None:
         return built
-    args, kws = _arguments(norm, node)
+    args, kws = call_arguments(norm, node)
     args = ufunc_operands(norm, fn, node.args, args)  # np.cos(xs): of np.asarray(xs)
     if fn is None:
         return as_values(norm, gast.Call(func=norm.atom(func), args=args, keywords=kws))
@@ -181,7 +184,7 @@ def _method_call(norm: Normalizer, node: gast.Call, func: gast.Attribute) -> gas
                          f"raises AttributeError here too); check the name and the "
                          f"installed version")
     obj = norm.atom(func.value)
-    args, kws = _arguments(norm, node)
+    args, kws = call_arguments(norm, node)
     fn = registry.METHODS.get(func.attr)
     if fn is None:
         return as_values(norm, gast.Call(func=gast.Attribute(
@@ -253,8 +256,8 @@ def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | 
                                    values=[k.value for k in node.keywords]))
     if isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields"):
         return _named_tuple(norm, node, fn)
-    made = dataclass_built(norm, fn, *_arguments(norm, node)) if dataclass_fits(fn, node) \
-        else class_built(norm, fn, *_arguments(norm, node), node) if record_fits(fn, node) \
+    made = dataclass_built(norm, fn, *call_arguments(norm, node)) if dataclass_fits(fn, node) \
+        else class_built(norm, fn, *call_arguments(norm, node), node) if record_fits(fn, node) \
         else None  # (a dataclass's record, or a plain class's: what __init__ stores)
     if made is not None and not isinstance(made, gast.Name):
         made = norm.temp(made, fn.__name__.lower(), node)
@@ -268,7 +271,7 @@ def _named_tuple(norm: Normalizer, node: gast.Call, fn: type) -> gast.expr:
     """``Point(x, y=v)`` of a named tuple class: ``named_tuple(x, v, kind=Point)``, the
     fields in order (a default where the call gives none), a container whose adjoint
     has one item per field."""
-    args, kws = _arguments(norm, node)
+    args, kws = call_arguments(norm, node)
     given = {k.arg: k.value for k in kws}
     fields = list(fn._fields)  # type: ignore[attr-defined]
     if any(k.arg not in fields for k in kws) or len(args) > len(fields):
@@ -315,7 +318,7 @@ def _callee(norm: Normalizer, func: gast.expr, fn: Any) -> gast.expr:
 def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
     """``net.loss(x)``, ``net.layers[0](x)``, ``model(x)`` of a user's object held in a
     global or closure: its method inlined with the object as ``self``; else None."""
-    of_class = _class_method_call(norm, node, fn)  # (Shape.make(r) of a classmethod)
+    of_class = class_method_call(norm, node, fn)  # (Shape.make(r) of a classmethod)
     if of_class is not None:
         return of_class
     func = node.func
@@ -323,7 +326,7 @@ def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None
     if method is None or method is fn and not isinstance(func, gast.Attribute):
         return None
     receiver = norm.atom(func if method is not fn else func.value)
-    args, kws = _arguments(norm, node)
+    args, kws = call_arguments(norm, node)
     return inline(norm, method.__func__, [receiver] + args, kws, node,
                   receiver=method.__self__)
 
@@ -388,40 +391,14 @@ def _special_form(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     if _sum_of_terms(norm, node) or _joined(norm, node):
         from s2sad.compiler.loops import lower_sum
         return lower_sum(norm, _as_terms(node))
-    above = _super_method(norm, node.func)
+    above = super_method(norm, node.func)
     if above is not None:  # super().forward(x) in a method: the next class's, on self
-        me = first_param(norm) or "self"  # (_super_method found one)
-        args, kws = _arguments(norm, node)
+        me = first_param(norm) or "self"  # (super_method found one)
+        args, kws = call_arguments(norm, node)
         this = gast.Name(id=me, ctx=gast.Load(), annotation=None, type_comment=None)
         return inline(norm, above, [norm.atom(this)] + args, kws, node,
                       receiver=norm.objects.get(me))
-    return _method_called(norm, node)
-
-
-def _method_called(norm: Normalizer, node: gast.Call) -> gast.expr | None:
-    """A gradient called inside, a method of the user's inlined on its object, or a
-    library function the object's class holds (``act = staticmethod(np.tanh)``)."""
-    inner = derivative_called(norm, node.func, node)
-    method = _own_method(norm, node.func)
-    if inner is None and method is None:
-        held = _class_function(norm, node.func)
-        if held is None:
-            return None
-        args, kws = _arguments(norm, node)
-        return as_values(norm, gast.Call(func=norm.ref(held), args=args, keywords=kws))
-    args, kws = _arguments(norm, node)
-    if inner is not None:  # dg(x) with dg = s2sad.grad(g): the generated gradient, inlined
-        return inline(norm, inner, args, kws + lifted_keywords(norm, inner), node)
-    if isinstance(method, staticmethod):
-        return inline(norm, method.__func__, args, kws, node)
-    receiver = node.func.value if isinstance(node.func, gast.Attribute) else node.func
-    this = norm.atom(receiver)
-    owner = receiver_class(norm, receiver)
-    if isinstance(this, gast.Name) and owner is not None:  # (its methods read it as one)
-        norm.instances.setdefault(this.id, owner)
-        if isinstance(receiver, gast.Call):  # Net(W).loss(x): a record built here
-            norm.built.add(this.id)
-    return inline(norm, method, [this] + args, kws, node)
+    return method_called(norm, node)
 
 
 def _sum_of_terms(norm: Normalizer, node: gast.Call) -> bool:
@@ -469,19 +446,6 @@ def _partial_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.Call | Non
     return gast.copy_location(gast.Call(func=load(alias), args=args, keywords=keywords), node)
 
 
-def _class_method_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:
-    """``Shape.make(r)`` of a ``@classmethod`` of the user's: its function inlined with
-    the class given as ``cls`` (a parameter given a callable: ``cls(...)`` in it builds
-    the record as ``Shape(...)`` does)."""
-    if not (inspect.ismethod(fn) and isinstance(fn.__self__, type) and
-            is_user_function(fn.__func__)) or registry.lookup_vjp(fn) is not None:
-        return None
-    args, kws = _arguments(norm, node)
-    alias = norm.namer.fresh(fn.__self__.__name__)
-    norm.callables[alias] = norm.namespace[alias] = fn.__self__
-    return inline(norm, fn.__func__, [load(alias), *args], kws, node)
-
-
 def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> None:
     """``f(*xs)`` of a sequence of unknown length is left to run as written only where
     no argument it spreads gets a gradient: a function without one (``np.random.randn``,
@@ -496,122 +460,3 @@ def _check_starred(norm: Normalizer, node: gast.Call, fn: Any, args: list) -> No
     raise norm.error(node, "a call with *args of a sequence whose length is not written",
                      "pass the arguments one by one, or build the tuple in the function")
 
-
-def _super_method(norm: Normalizer, func: gast.expr) -> Any:
-    """``super().name`` in a method inlined with a known ``self``: the plain function the
-    next class after the method's own in ``type(self)``'s MRO gives, else None."""
-    me = first_param(norm)
-    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Call) and
-            not func.value.args and not func.value.keywords and me is not None and
-            norm.resolve(func.value.func) is super):
-        return None
-    owner = type(norm.objects[me]) if me in norm.objects else \
-        norm.owner or norm.instances.get(me)
-    if owner is None:
-        return None
-    mro = owner.__mro__
-    own = [k for k, c in enumerate(mro) if any(
-        v is norm.src.fn or getattr(v, "__func__", None) is norm.src.fn
-        for v in vars(c).values())]
-    for c in mro[own[0] + 1:] if own else ():
-        if func.attr in vars(c):
-            found = vars(c)[func.attr]
-            return found if is_user_function(found) else None
-    return None
-
-
-def _own_method(norm: Normalizer, func: gast.expr) -> Any:
-    """``self.other`` in a method, ``model.loss`` of a parameter given an object of the
-    user's class: the class's plain function, to inline with ``self``/``model``."""
-    if isinstance(func, gast.Name) and func.id in norm.instances or \
-            isinstance(func, gast.Subscript) and receiver_class(norm, func) is not None:
-        func = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())  # model(x)
-    owner = receiver_class(norm, func.value) if isinstance(func, gast.Attribute) else None
-    if owner is None:
-        return None
-    found = inspect.getattr_static(owner, func.attr, None)
-    plain = found.__func__ if isinstance(found, staticmethod) else found
-    has_rule = registry.lookup_vjp(plain) is not None or registry.lookup_jvp(plain) is not None
-    if not is_user_function(plain) or has_rule:
-        return None
-    _class_used(norm, func.value)
-    return found
-
-
-def _class_function(norm: Normalizer, func: gast.expr) -> Any:
-    """``self.act`` of a record (or object) whose class holds a library function that
-    does not bind ``self`` (``act = staticmethod(np.tanh)``, ``act = np.tanh``) and no
-    object of it stores: that function, called as a global's is; else None."""
-    if not isinstance(func, gast.Attribute):
-        return None
-    owner = receiver_class(norm, func.value)
-    fields = record_fields(owner) if owner is not None else None
-    if owner is None or fields is None or func.attr in fields:
-        return None
-    found = inspect.getattr_static(owner, func.attr, None)
-    plain = found.__func__ if isinstance(found, staticmethod) else found
-    if plain is None or isinstance(plain, (types.FunctionType, type, property,
-                                           classmethod)) or not callable(plain) or \
-            is_user_function(plain) or not hasattr(plain, "__name__"):
-        return None
-    return plain
-
-
-def receiver_class(norm: Normalizer, receiver: gast.expr) -> type | None:
-    """The class of the user's that ``receiver`` is an object of, where known: ``self``
-    in a method, a parameter given one, a name bound to one built here, an item of a list
-    of them (``bodies[0]``), one built right there (``Chain(3)``)."""
-    if isinstance(receiver, gast.Subscript) and not isinstance(receiver.slice, gast.Slice):
-        return iterated_class(receiver.value, norm.item_lists)
-    if isinstance(receiver, gast.Call):
-        return built_class(norm, receiver)
-    if not isinstance(receiver, gast.Name):
-        return None
-    owner = norm.owner if receiver.id == first_param(norm) else None
-    return owner or norm.instances.get(receiver.id)
-
-
-def _class_used(norm: Normalizer, receiver: gast.expr) -> None:
-    """A method or property of ``receiver`` read as its class's: if the name is known as
-    a record at each binding (:func:`field_writes.record_bound`), each must be one."""
-    if isinstance(receiver, gast.Name) and receiver.id in norm.tentative:
-        norm.tentative[receiver.id][2] = True
-
-
-def property_read(norm: Normalizer, node: gast.Attribute) -> gast.expr | None:
-    """``p.scale`` of a property of the user's class, ``p`` an object of it whose class is
-    known (``self`` in a method, a parameter given one, one built here): its getter
-    inlined with ``p`` (was read as a field the record does not have); ``p.K`` of a
-    class attribute of a record's class (a dataclass's or one built here, whose
-    instance attributes are known): the class's value, a constant; else None."""
-    if not isinstance(node.value, gast.Name):
-        return None
-    owner = receiver_class(norm, node.value)
-    found = inspect.getattr_static(owner, node.attr, None) if owner is not None else None
-    if found is not None:  # (a property or a class attribute: the class's)
-        _class_used(norm, node.value)
-    if isinstance(found, property) and is_user_function(found.fget):
-        call = gast.copy_location(gast.Call(func=node, args=[], keywords=[]), node)
-        return inline(norm, found.fget, [norm.atom(node.value)], [], call)
-    fields = record_fields(owner) if owner is not None else None
-    if owner is None or fields is None or node.attr in fields or found is None or \
-            callable(found) or isinstance(found, (property, staticmethod, classmethod)):
-        return None
-    alias = norm.namer.fresh(f"{owner.__name__}_{node.attr}")
-    norm.namespace[alias] = getattr(owner, node.attr)  # (a class constant: K = 2.0)
-    norm.rename[alias] = alias
-    return load(alias)
-
-
-def _arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
-    """The call's arguments as atoms; a function made inside the function (a lambda, a
-    local def's name) as the name of its local def (:mod:`local_functions`)."""
-    args = [gast.Starred(value=norm.atom(a.value), ctx=gast.Load())
-            if isinstance(a, gast.Starred) else _argument(norm, a) for a in node.args]
-    kws = [gast.keyword(arg=k.arg, value=_argument(norm, k.value)) for k in node.keywords]
-    return args, kws
-
-
-def _argument(norm: Normalizer, node: gast.expr) -> gast.expr:
-    made = passed_function(norm, node)
-    return made if made is not None else norm.atom(node)

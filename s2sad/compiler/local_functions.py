@@ -229,3 +229,17 @@ def _apply(fn: gast.expr, args: list) -> gast.expr:
         def visit_Name(self, n: gast.Name) -> gast.expr:
             return copy.deepcopy(values[n.id]) if n.id in values else n
     return Put().visit(body)
+
+
+def call_arguments(norm: Normalizer, node: gast.Call) -> tuple[list, list]:
+    """The call's arguments as atoms; a function made inside the function (a lambda, a
+    local def's name) as the name of its local def (:mod:`local_functions`)."""
+    args = [gast.Starred(value=norm.atom(a.value), ctx=gast.Load())
+            if isinstance(a, gast.Starred) else _argument(norm, a) for a in node.args]
+    kws = [gast.keyword(arg=k.arg, value=_argument(norm, k.value)) for k in node.keywords]
+    return args, kws
+
+
+def _argument(norm: Normalizer, node: gast.expr) -> gast.expr:
+    made = passed_function(norm, node)
+    return made if made is not None else norm.atom(node)

@@ -389,7 +389,7 @@ class Normalizer(Lookups):
     def expr_Attribute(self, node: gast.Attribute) -> gast.expr:
         if self.resolve(node) is not None:
             return self.rename_names(node)
-        from s2sad.compiler.calls import property_read
+        from s2sad.compiler.class_methods import property_read
         read = property_read(self, node)  # (a property of the user's class: its getter)
         if read is not None:
             return read

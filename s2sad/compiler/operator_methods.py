@@ -56,7 +56,7 @@ def _operand_class(norm: Normalizer, written: gast.expr, atom: gast.expr) -> typ
     list of records (``vs[0] + vs[1]``)."""
     found = record_class(norm, atom)
     if found is None and isinstance(written, gast.Subscript):
-        from s2sad.compiler.calls import receiver_class
+        from s2sad.compiler.class_methods import receiver_class
         found = receiver_class(norm, written)
     return found
 
@@ -131,11 +131,11 @@ def unary(norm: Normalizer, node: gast.UnaryOp, operand: gast.expr) -> gast.expr
 
 def _used(norm: Normalizer, *written: gast.expr | None) -> None:
     """The operands read as records of their classes: a name bound to a record at its
-    first binding must be one at each (:func:`s2sad.compiler.calls._class_used`)."""
-    from s2sad.compiler.calls import _class_used
+    first binding must be one at each (:func:`s2sad.compiler.class_methods.class_used`)."""
+    from s2sad.compiler.class_methods import class_used
     for e in written:
         if e is not None:
-            _class_used(norm, e)
+            class_used(norm, e)
 
 
 def compared(norm: Normalizer, node: gast.Compare, left: gast.expr, right: gast.expr
