@@ -108,3 +108,60 @@ def test_hessian_through_the_solve() -> None:
     num = np.array([(s2sad.grad(f)(t + eps * e, X, Y) - s2sad.grad(f)(t - eps * e, X, Y))
                     / (2 * eps) for e in np.eye(2)])
     np.testing.assert_allclose(h, num, rtol=1e-5, atol=1e-6)
+
+
+# ----- the factor unpacked (``f, low = cho_factor(K)``) and given back as a tuple -----
+
+def gp_unpacked(theta, x, y):
+    d2 = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)
+    K = np.exp(2 * theta[1]) * np.exp(-0.5 * d2 / np.exp(2 * theta[0]))
+    K = K + np.exp(2 * theta[2]) * np.eye(x.shape[0])
+    L, low = cho_factor(K, lower=True)
+    alpha = cho_solve((L, low), y)
+    return 0.5 * np.dot(y, alpha) + np.log(np.diag(L)).sum()
+
+
+def unpacked_upper_matrix(K, B):
+    U, lower = cho_factor(K)
+    Z = cho_solve((U, lower), B)
+    return np.sum(np.tanh(Z)) - 2.0 * np.sum(np.log(np.diagonal(U)))
+
+
+def unpacked_read_again(K, b):  # U read by a product too: that read keeps the Cholesky adjoint
+    U, lower = cho_factor(K, lower=False)
+    x = cho_solve((U, lower), b)
+    return x @ (np.triu(U) @ b) + np.sum(np.log(np.diag(U)))
+
+
+def test_unpacked_factor_gp() -> None:
+    check_grad(gp_unpacked, THETA, X, Y)
+    check_jvp(gp_unpacked, THETA, X, Y)
+    src = grad_source(gp_unpacked, THETA, X, Y)
+    assert "factor_solve(" in src and "cholesky_adjoint" not in src
+
+
+def test_unpacked_factor_matrix_and_other_reads() -> None:
+    A = RNG.standard_normal((4, 4))
+    K = A @ A.T + 4.0 * np.eye(4)
+    B = RNG.standard_normal((4, 2))
+    check_grad(unpacked_upper_matrix, K, B, wrt=(0, 1))
+    assert "cholesky_adjoint" not in grad_source(unpacked_upper_matrix, K, B)
+    b = RNG.standard_normal(4)
+    check_grad(unpacked_read_again, K, b, wrt=(0, 1))
+    assert "cholesky_adjoint" in grad_source(unpacked_read_again, K, b)
+
+
+def test_unpacked_factor_closed_form() -> None:
+    A = RNG.standard_normal((4, 4))
+    K = A @ A.T + 4.0 * np.eye(4)
+    b = RNG.standard_normal(4)
+
+    def nll(K, b):
+        L, low = cho_factor(K, lower=True)
+        return 0.5 * b @ cho_solve((L, low), b) + np.sum(np.log(np.diag(L)))
+
+    Kinv = np.linalg.inv(K)
+    alpha = Kinv @ b
+    full = 0.5 * (Kinv - np.outer(alpha, alpha))  # d/dK of the symmetric form
+    expected = np.tril(full + full.T) - np.diag(np.diag(full))  # read from the lower triangle
+    np.testing.assert_allclose(s2sad.grad(nll)(K, b), expected, rtol=1e-10, atol=1e-12)

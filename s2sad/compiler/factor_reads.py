@@ -56,20 +56,48 @@ def rewrite(node: gast.FunctionDef, namespace: dict[str, Any]) -> gast.FunctionD
         v = s.value
         if _call_of(v, namespace, sl.cho_solve) and len(v.args) == 2 and \
                 not set(k.arg for k in v.keywords) - {"check_finite"} and \
-                isinstance(v.args[0], gast.Name) and v.args[0].id in factored:
-            c = v.args[0].id
-            s.value = _call("factor_solve", [load(c), load(factored[c]), v.args[1]])
+                isinstance(v.args[0], gast.Name):
+            c = _factor_of(v.args[0].id, factored, defs, once)
+            if c is not None:
+                s.value = _call("factor_solve", [load(c), load(factored[c]), v.args[1]])
     for block in blocks(node.body):  # the log-determinants
-        _log_dets(block, factored, defs, reads, namespace)
+        _log_dets(block, factored, defs, reads, namespace, once)
     return node
 
 
-def _log_dets(block: list, factored: dict, defs: dict, reads: dict, namespace: dict) -> None:
+def _factor_of(name: str, factored: dict, defs: dict, once: set[str]) -> str | None:
+    """The factor ``c`` (of ``c = cho_factor(K)``) that ``name`` is, or rebuilds from its
+    items (``items = (f, low)`` of ``f = c[0]``, ``low = c[1]``: ``f, low = cho_factor(K)``
+    then ``cho_solve((f, low), y)``), each bound once; else None."""
+    if name in factored:
+        return name
+    built = defs.get(name)
+    if name not in once or built is None or not isinstance(built.value, gast.Tuple) or \
+            len(built.value.elts) != 2:
+        return None
+    found = [_item_of(e, k, defs, once) for k, e in enumerate(built.value.elts)]
+    return found[0] if found[0] is not None and found[0] == found[1] and \
+        found[0] in factored else None
+
+
+def _item_of(e: gast.expr, k: int, defs: dict, once: set[str]) -> str | None:
+    """``c`` where ``e`` is a name bound once to ``c[k]``, else None."""
+    d = defs.get(e.id) if isinstance(e, gast.Name) and e.id in once else None
+    if d is None or not isinstance(d.value, gast.Subscript) or \
+            not isinstance(d.value.value, gast.Name) or \
+            not isinstance(d.value.slice, gast.Constant) or d.value.slice.value != k:
+        return None
+    return d.value.value.id
+
+
+def _log_dets(block: list, factored: dict, defs: dict, reads: dict, namespace: dict,
+              once: set[str]) -> None:
     """``total = np.sum(log)`` with ``log = np.log(diag)``, ``diag = np.diag(item)``,
-    ``item = c[0]`` in ``block``, each read once: ``total = factor_log_det(c, K)``,
-    the three links dropped."""
+    ``item = c[0]`` in ``block``, each read once (``item`` may be read elsewhere too:
+    ``f, low = cho_factor(K)``): ``total = factor_log_det(c, K)``, the links read once
+    dropped."""
     for s in list(block):
-        chain = _chain(s, defs, reads, namespace)
+        chain = _chain(s, defs, reads, namespace, once)
         if chain is None or chain[0] not in factored or \
                 not all(link in block for link in chain[1]):
             continue
@@ -79,9 +107,9 @@ def _log_dets(block: list, factored: dict, defs: dict, reads: dict, namespace: d
             block.remove(link)
 
 
-def _chain(s: gast.stmt, defs: dict, reads: dict, namespace: dict
+def _chain(s: gast.stmt, defs: dict, reads: dict, namespace: dict, once: set[str]
            ) -> tuple[str, list] | None:
-    """(``c``, the three statements) of a ``np.sum(np.log(np.diag(c[0])))`` ending in
+    """(``c``, the statements to drop) of a ``np.sum(np.log(np.diag(c[0])))`` ending in
     ``s``, or None."""
     if not isinstance(s, gast.Assign) or not _call_of(s.value, namespace, np.sum) or \
             len(s.value.args) != 1 or s.value.keywords:
@@ -95,12 +123,12 @@ def _chain(s: gast.stmt, defs: dict, reads: dict, namespace: dict
             evaluate_ref(diag.value.func, namespace) not in _DIAGONALS or \
             len(diag.value.args) != 1 or diag.value.keywords:
         return None
-    item = _link(diag.value.args[0], defs, reads)
-    if item is None or not isinstance(item.value, gast.Subscript) or \
-            not isinstance(item.value.value, gast.Name) or \
-            not isinstance(item.value.slice, gast.Constant) or item.value.slice.value != 0:
+    arg = diag.value.args[0]
+    c = _item_of(arg, 0, defs, once)
+    if c is None:
         return None
-    return item.value.value.id, [item, diag, log]
+    item = _link(arg, defs, reads)  # (read here alone: dropped too)
+    return c, ([item] if item is not None else []) + [diag, log]
 
 
 def _link(e: gast.expr, defs: dict, reads: dict) -> gast.Assign | None:
