@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_jvp, grad_source
 from s2sad.compiler import dims
 
 
@@ -124,3 +124,52 @@ def test_sorted_view_written_closed_form():
     c = 4 * x[3] * s
     ds = -0.5 * (np.cos(x[2] - c) + np.cos(x[3] - c)) * 4 * x[3]
     assert s2sad.grad(sorted_view_written, wrt=1)(x, s) == pytest.approx(ds, rel=1e-12)
+
+
+def test_index_tuples_keep_their_rank() -> None:
+    facts = dims.Facts.over({"x": ("n",), "X": ("n", "m")}, {"np": np})
+    for src, shape in [("np.triu_indices(5, 1)[0]", (None,)),
+                       ("X[np.tril_indices(4, -1)[1]]", (None, "m")),
+                       ("np.nonzero(X)[1]", (None,)), ("x[np.nonzero(x)[0]]", (None,))]:
+        assert facts.of(gast.parse(src).body[0].value) == shape, src
+
+
+def pair_energy(P):
+    i, j = np.triu_indices(len(P), 1)
+    d = P[i] - P[j]
+    r2 = np.sum(d * d, axis=1)
+    inv6 = 1.0 / r2 ** 3
+    return np.sum(4.0 * (inv6 * inv6 - inv6))
+
+
+def lower_pairs(P, s):
+    i, j = np.tril_indices(len(P), -1)
+    return np.sum(np.exp(-s * np.sum((P[i] - P[j]) ** 2, axis=-1)))
+
+
+def positive_entries(x, s):
+    (k,) = np.nonzero(x > 0.0)
+    return np.sum(np.tanh(x[k] * s)) + s * np.sum(x[k] ** 2)
+
+
+@pytest.mark.parametrize("f, args", [
+    (pair_energy, (np.array([[0.0, 0.1, 0.3], [1.2, 0.0, 0.4], [0.3, 1.5, 0.2],
+                            [1.1, 1.3, 1.6]]),)),
+    (lower_pairs, (np.array([[0.0, 0.1], [1.2, 0.0], [0.3, 1.5]]), 0.7)),
+    (positive_entries, (np.array([0.3, -0.4, 1.1, -2.0, 0.6]), 1.3)),
+])
+def test_gradients_through_index_tuples(f, args):
+    wrt = tuple(range(len(args)))
+    check_grad(f, *args, wrt=wrt)
+    check_jvp(f, *args, wrt=wrt)
+    if f is pair_energy:  # (the rows' sum of squares by the fast reduction: rank known)
+        assert "sum_last(" in grad_source(f, *args)
+
+
+def test_pair_energy_closed_form():
+    P = np.array([[0.0, 0.1, 0.3], [1.2, 0.0, 0.4], [0.3, 1.5, 0.2]])
+    d = P[:, None, :] - P[None, :, :]
+    r2 = np.sum(d * d, axis=-1) + np.eye(3)
+    coef = 4.0 * (-12.0 / r2 ** 7 + 6.0 / r2 ** 4) * (1 - np.eye(3))
+    expected = np.einsum("ij,ijk->ik", coef, d)
+    np.testing.assert_allclose(s2sad.grad(pair_energy)(P), expected, rtol=1e-10)

@@ -292,7 +292,20 @@ def _expand_dims(args: list, e: gast.Call) -> Any:
     return _expanded(args[0], e.args[1]) if len(args) == 2 else None
 
 
+def _index_vectors(count: int) -> Items:
+    """A tuple of ``count`` index vectors whose lengths are not known here."""
+    return Items(tuple((None,) for _ in range(count)))
+
+
+def _nonzero(args: list, e: gast.Call) -> Any:
+    """``np.nonzero(x)``: one index vector per axis of ``x``, of the count of its nonzero
+    items (its values': not known here)."""
+    return _index_vectors(len(args[0])) if isinstance(args[0], tuple) and args[0] else None
+
+
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
+                np.triu_indices: lambda args, e: _index_vectors(2),  # (of n and k)
+                np.tril_indices: lambda args, e: _index_vectors(2), np.nonzero: _nonzero,
                 runtime.reduced_size: lambda args, e: (),  # a count
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
