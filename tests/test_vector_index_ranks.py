@@ -173,3 +173,55 @@ def test_pair_energy_closed_form():
     coef = 4.0 * (-12.0 / r2 ** 7 + 6.0 / r2 ** 4) * (1 - np.eye(3))
     expected = np.einsum("ij,ijk->ik", coef, d)
     np.testing.assert_allclose(s2sad.grad(pair_energy)(P), expected, rtol=1e-10)
+
+
+def test_integer_index_vectors_give_their_length() -> None:
+    facts = dims.Facts.over({"x": ("n",), "X": ("n", "m"), "mask": ("n",)}, {"np": np})
+    for src, shape in [("x[np.argsort(x)]", ("n",)), ("X[:, np.argsort(X[0])]", ("n", "m")),
+                       ("x[np.arange(x.shape[0])]", ("n",)), ("x[np.argsort(x) + 1]", ("n",)),
+                       ("x[np.clip(np.argsort(x) - 1, 0, 3)]", ("n",)),
+                       ("x[mask > 0]", (None,)), ("x[mask]", (None,)),  # (masks: counts)
+                       ("x[np.clip(mask, 0, 1)]", (None,)),
+                       ("np.linspace(0.0, 1.0, x.shape[0])", ("n",)),
+                       ("np.linspace(0, 1)", (50,)), ("np.linspace(0, 1, 4, retstep=True)", None)]:
+        assert facts.of(gast.parse(src).body[0].value) == shape, src
+
+
+def interpolated(fp, shift, xq):
+    xp = np.linspace(0.0, 1.0, fp.shape[0])
+    return np.mean((np.interp(xq + shift, xp, fp) - np.sin(xq)) ** 2)
+
+
+def ranked_weights(x, w):
+    order = np.argsort(x)
+    return np.sum(x[order] * w) + np.sum(x[np.clip(order + 1, 0, len(x) - 1)] ** 2)
+
+
+def binned(x, edges, c):
+    k = np.clip(np.digitize(x, edges) - 1, 0, len(c) - 1)
+    return np.sum(c[k] * x ** 2)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (interpolated, (np.array([0.0, 0.3, 0.2, 0.9, 1.0]), 0.05,
+                    np.array([0.11, 0.37, 0.52, 0.68, 0.83])), (0, 1)),
+    (ranked_weights, (np.array([0.3, -1.1, 0.8, 0.2]), np.array([1.0, 2.0, 3.0, 4.0])),
+     (0, 1)),
+    (binned, (np.array([0.15, 0.45, 0.72, 0.3]), np.array([0.0, 0.25, 0.5, 0.75, 1.0]),
+              np.array([1.0, -2.0, 0.5, 3.0])), (0, 2)),
+])
+def test_gathers_by_integer_vectors(f, args, wrt):
+    check_grad(f, *args, wrt=wrt)
+    check_jvp(f, *args, wrt=wrt)
+    adjoint = grad_source(f, *args, wrt=wrt).split("adjoint of", 1)[1]
+    assert "repeat_to" not in adjoint and "unbroadcast(dmul" not in adjoint
+
+
+def test_ranked_weights_closed_form():
+    x, w = np.array([0.3, -1.1, 0.8, 0.2]), np.array([1.0, 2.0, 3.0, 4.0])
+    order = np.argsort(x)
+    expected = np.zeros(4)
+    expected[order] += w
+    nxt = np.clip(order + 1, 0, 3)
+    np.add.at(expected, nxt, 2 * x[nxt])
+    np.testing.assert_allclose(s2sad.grad(ranked_weights)(x, w), expected, rtol=1e-13)

@@ -21,6 +21,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import affine, shape_defs, shape_solve, windows
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.shape_index import IndexShapes
 from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
     CONSTRUCTORS,
@@ -37,7 +38,6 @@ from s2sad.compiler.shape_rules import (
     concatenated,
     grown,
     is_none,
-    join_all,
     literal,
     matmul,
     module_number,
@@ -45,12 +45,11 @@ from s2sad.compiler.shape_rules import (
     reduced_call,
     same_as_argument,
     stacked,
-    whole_slice,
 )
 from s2sad.rules.facts import shape_kind
 
 
-class Facts:
+class Facts(IndexShapes):
     """Shapes of names (and lengths held by int names) in a body of statements."""
 
     reading: set[str] | None = None  # the names read, while a definition is worked out
@@ -202,81 +201,6 @@ class Facts:
             return matmul(a, b)
         return broadcast(a, b, self.learned)
 
-    def _item(self, s: Items, index: gast.expr) -> Any:
-        """An item of a tuple or short list, or a slice of it (``params[:-1]``)."""
-        i = literal(index)
-        if type(i) is int:
-            return s.shapes[i] if -len(s.shapes) <= i < len(s.shapes) else None
-        if isinstance(index, gast.Slice):  # the items it keeps
-            bounds = [None if p is None else literal(p)
-                      for p in (index.lower, index.upper, index.step)]
-            return None if any(b is not None and type(b) is not int for b in bounds) or \
-                bounds[2] == 0 else Items(s.shapes[slice(*bounds)])
-        if isinstance(index, gast.Name) and self.of(index) == () and s.shapes:
-            joined = join_all(list(s.shapes))  # xs[i]: what all its items have in common
-            return None if joined == UNKNOWN else joined
-        return None
-
-    def _index(self, e: gast.Subscript) -> Any:
-        s = self.of(e.value)
-        if isinstance(s, Elements):  # an item of the list: its items' shape; a slice:
-            if isinstance(e.slice, gast.Slice):  # a list of such items again
-                return s
-            return s.shape if isinstance(s.shape, (tuple, Elements, Items)) else None
-        if isinstance(s, Keyed):
-            key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
-            return next((shape for k, shape in s.items if k == key and
-                         type(k) is type(key)), None)
-        if isinstance(s, Items):
-            return self._item(s, e.slice)
-        if not isinstance(s, tuple):
-            return None
-        parts = [self._as_slice(p) for p in (
-            e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
-        picked = self._one_vector_index(parts)
-        out: list[int | None] = []
-        axis = 0
-        for p in parts:
-            if isinstance(p, gast.Constant) and p.value is None:
-                out.append(1)
-                continue
-            if axis >= len(s):
-                return None
-            if isinstance(p, gast.Slice):
-                out.append(s[axis] if whole_slice(p) else self._sliced(e, p, s[axis]))
-            elif p is picked:
-                out.append(None)  # (a mask or an index vector: one axis, its length unknown)
-            elif self.of(p) != () or isinstance(p, gast.Constant) and type(p.value) is not int:
-                return None  # an array or a non-int index
-            axis += 1
-        return tuple(out) + s[axis:]
-
-    def _one_vector_index(self, parts: list) -> gast.expr | None:
-        """The one index that is a vector (a mask or integers: either way one axis in
-        its place) among slices and ``None``s, or None: with a second array or an int
-        beside it NumPy's advanced indexing may move or join axes."""
-        vectors = [p for p in parts if not isinstance(p, (gast.Slice, gast.Constant))
-                   and isinstance(s := self.of(p), tuple) and len(s) == 1]
-        rest = [p for p in parts if not isinstance(p, gast.Slice) and
-                not (isinstance(p, gast.Constant) and p.value is None)]
-        return vectors[0] if len(vectors) == 1 and rest == vectors else None
-
-    def _as_slice(self, p: gast.expr) -> gast.expr:
-        """``slice(1, -1)`` (an adjoint's index) read as ``1:-1``."""
-        if isinstance(p, gast.Call) and 1 <= len(p.args) <= 3 and not p.keywords and \
-                evaluate_ref(p.func, self.namespace) is slice:
-            bounds = [None if is_none(a) else a for a in p.args]
-            if len(bounds) == 1:
-                bounds = [None, bounds[0]]
-            return gast.Slice(*(bounds + [None] * (3 - len(bounds))))
-        return p
-
-    def _sliced(self, e: gast.Subscript, p: gast.Slice, axis: Dim) -> Dim:
-        """The length of a slice, read where ``e`` is (:mod:`windows`)."""
-        at = self.scopes.get(id(e))
-        scope = at[1] if at is not None and at[0] is e else windows.EMPTY
-        return windows.slice_length(p, axis, scope, self.size)
-
     def _call(self, e: gast.Call) -> Any:
         fn = evaluate_ref(e.func, self.namespace)
         try:
@@ -323,15 +247,9 @@ class Facts:
         if fn is runtime.iteration_items and len(e.args) == 1:
             s = self.of(e.args[0])  # a list or tuple goes through itself, a dict its keys
             return s if isinstance(s, (Items, Elements, tuple)) else None
-        if fn in CONSTRUCTORS and e.args:
-            return self._constructed(e.args[0])
-        if fn in (np.eye, np.identity) and 1 <= len(e.args) <= (2 if fn is np.eye else 1) \
-                and {k.arg for k in e.keywords} <= {"k", "dtype"}:
-            n = self.size(e.args[0])
-            return (n, self.size(e.args[1]) if len(e.args) == 2 else n)
-        if fn is np.arange and len(e.args) == 1 and not e.keywords and \
-                self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
-            return (self.size(e.args[0]),)
+        sized = self._sized(fn, e)
+        if sized is not NO:
+            return sized
         joined = self._pieces(fn, e)
         if joined is not NO:
             return joined
@@ -349,6 +267,31 @@ class Facts:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
         return NO
+
+    def _sized(self, fn: Any, e: gast.Call) -> Any:
+        """Constructors whose lengths are their arguments' values (``np.zeros(n)``,
+        ``np.eye(n)``, ``np.arange(n)``, ``np.linspace(a, b, n)``); else NO."""
+        if fn in CONSTRUCTORS and e.args:
+            return self._constructed(e.args[0])
+        if fn in (np.eye, np.identity) and 1 <= len(e.args) <= (2 if fn is np.eye else 1) \
+                and {k.arg for k in e.keywords} <= {"k", "dtype"}:
+            n = self.size(e.args[0])
+            return (n, self.size(e.args[1]) if len(e.args) == 2 else n)
+        if fn is np.arange and len(e.args) == 1 and not e.keywords and \
+                self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
+            return (self.size(e.args[0]),)
+        return self._linspace(e) if fn is np.linspace else NO
+
+    def _linspace(self, e: gast.Call) -> Any:
+        """``np.linspace(a, b, num)`` of two numbers: ``num`` points (an int the shapes
+        know, or a length not known here); else not followed (NO)."""
+        given = {k.arg: k.value for k in e.keywords}
+        if not 2 <= len(e.args) <= 3 or set(given) - {"num", "endpoint", "dtype"} or \
+                len(e.args) == 3 and "num" in given or \
+                any(self.of(a) != () for a in e.args[:2]):
+            return NO
+        num = e.args[2] if len(e.args) == 3 else given.get("num")
+        return (50,) if num is None else (self.size(num),)
 
     def _pieces(self, fn: Any, e: gast.Call) -> Any:
         """Sequences joined and taken apart: ``np.concatenate`` of items, the pieces of
