@@ -4,6 +4,8 @@ a name bound to the same array (``a = b; a *= s``) is followed instead of refuse
 "may be an array" (found by tools/fuzz2 seed 770085)."""
 from __future__ import annotations
 
+import math
+
 import gast
 import numpy as np
 import pytest
@@ -225,3 +227,46 @@ def test_ranked_weights_closed_form():
     nxt = np.clip(order + 1, 0, 3)
     np.add.at(expected, nxt, 2 * x[nxt])
     np.testing.assert_allclose(s2sad.grad(ranked_weights)(x, w), expected, rtol=1e-13)
+
+
+def test_math_functions_and_casts_are_numbers() -> None:
+    import math
+    facts = dims.Facts.over({"x": ("n",)}, {"np": np, "math": math})
+    for src in ["math.sin(x[0])", "float(x[2])", "math.atan2(x[0], 2.0)", "int(x[1])",
+                "math.fsum(x)", "math.hypot(x[0], x[1])"]:
+        assert facts.of(gast.parse(src).body[0].value) == (), src
+
+
+def view_shifted_by_math(x, s):
+    f2 = float(x[2])
+    shift = math.sin(f2) * math.exp(-f2 * f2) + math.atan2(f2, 2.0) * s
+    buf = x.copy()
+    view = buf[1:]
+    view -= shift
+    view[0] = s / (1.0 + s * s)
+    return np.tanh(f2) + np.mean(buf ** 2)
+
+
+def alias_scaled_by_int(x, s):
+    k = int(len(x) / 2)
+    b = x * 1.0
+    a = b
+    a *= math.cos(s) * k
+    return np.sum(b ** 2) + np.sum(a)
+
+
+def row_written_by_fsum(X, s):
+    out = X.copy()
+    row = out[0]
+    row += math.fsum([s, 2.0 * s]) * math.tanh(float(X[1, 1]))
+    return np.sum(out ** 3)
+
+
+@pytest.mark.parametrize("f, args", [
+    (view_shifted_by_math, (np.array([0.3, -0.2, 0.5, 0.1, 0.9]), 0.7)),
+    (alias_scaled_by_int, (np.array([0.3, -0.2, 0.5, 0.1]), 0.4)),
+    (row_written_by_fsum, (np.array([[0.3, -0.2], [0.5, 0.1]]), 0.6)),
+])
+def test_writes_through_aliases_by_python_numbers(f, args):
+    check_grad(f, *args, wrt=(0, 1))
+    check_jvp(f, *args, wrt=(0, 1))

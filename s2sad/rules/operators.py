@@ -54,6 +54,10 @@ for _f in (max, min):  # max(a, b, ...) or max(iterable): the share of each item
            varargs="extremum_args_tangent(dargs, args, i, ans)")
 defshape(abs, "first")
 defshape((max, min), "chosen")  # (of several values: one of them; of one, an item)
+# a Python number whatever the argument (an array of one item too): math's functions,
+# float() and int() (not round: round(a, 2) of an array is an array)
+defshape(tuple(f for k, f in vars(math).items() if callable(f) and not k.startswith("_")) +
+         (float, int), "number")
 defscale(pow, "base, exp, mod=None",
          "safe_mul(g, pow_dbase(base, exp))", "safe_mul(g, pow_dexp(base, ans))")
 defvjp(sum, "iterable, start=0", "spread_to_items(g, iterable)", "unbroadcast(g, start)")
