@@ -142,8 +142,10 @@ _HOLDING: dict[type, tuple[str, ...]] = {}  # node class -> its fields that may 
 
 def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts,
                      binding: gast.stmt | None = None) -> bool:
-    """Every use of ``p`` but its ``binding``: a read ``p[i]`` at a number ``i``, or of
-    its shape (``nodes``: the body's, as ``walk`` yields them)."""
+    """``p`` read at a number ``p[i]`` somewhere, never bound again (but by its
+    ``binding``), read otherwise only whole by a call (``np.var(r)``, ``len(r)``) or for
+    its shape: those reads keep the array, the element reads take the floats (``nodes``:
+    the body's, as ``walk`` yields them)."""
     found = False
     for n in nodes:
         if not (isinstance(n, gast.Name) and n.id == p) or \
@@ -157,12 +159,10 @@ def _read_by_element(p: str, nodes: list, parents: dict, facts: dims.Facts,
                 element_at(up.slice, facts.rank(p), facts) is not None and \
                 not isinstance(parents.get(id(up)), (gast.AugAssign, gast.Delete)):
             found = True
-        elif isinstance(up, gast.Attribute) and up.attr in _SHAPE_ATTRS:
-            continue
-        elif isinstance(up, gast.Call) and _shape_read(up, n):
-            continue
-        else:
-            return False
+        elif isinstance(up, gast.Subscript) or \
+                not (isinstance(up, gast.Call) and n in up.args) and \
+                not (isinstance(up, gast.Attribute) and up.attr in _SHAPE_ATTRS):
+            return False  # (a slice or a gather of it, a name bound to it: an array)
     return found
 
 

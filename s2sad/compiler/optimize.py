@@ -47,6 +47,7 @@ from s2sad.compiler import (
     remat_views,
     reuse,
     row_sums,
+    scalar_floats,
     scaled_solves,
     scatters,
     shape_reads,
@@ -349,13 +350,16 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 
 def as_floats(body: list, facts: Facts) -> list:
-    """Vectors read element by element in a loop read as Python floats; a list of
-    numbers' adjoint added into item by item."""
+    """Vectors read element by element in a loop read as Python floats, numbers read
+    out of arrays before a loop too; a list of numbers' adjoint added into item by
+    item."""
     body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
     body = final_floats.final_vectors_as_floats(body, facts.params,
                                                 lambda: _shapes(body, facts), facts.namer,
                                                 facts.optimistic)
+    body = scalar_floats.numbers_as_floats(body, lambda: _shapes(body, facts),
+                                           facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))
 
 

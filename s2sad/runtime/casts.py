@@ -9,7 +9,8 @@ import numpy as np
 
 from s2sad.runtime.core import _FLOAT64, _numbers, joined_lists, same_kind, zeros_like
 
-__all__ = ["cast_like", "to_float", "as_floats", "floats_adjoint", "floats_zeros"]
+__all__ = ["cast_like", "to_float", "as_floats", "floats_adjoint", "floats_zeros",
+           "number_as_float"]
 
 
 _FLOATS_AT_MOST = 100_000  # a list of floats takes 4x the array's memory: 3.2 MB at most
@@ -24,6 +25,12 @@ def as_floats(x: Any) -> Any:
             x.size <= _FLOATS_AT_MOST:
         return x.tolist()
     return x
+
+
+def number_as_float(v: Any) -> Any:
+    """A NumPy float64 number as a Python float (the same value; arithmetic on it costs
+    a third), anything else as it is (a float32 number keeps its precision)."""
+    return float(v) if type(v) is np.float64 else v
 
 
 def floats_zeros(x: Any) -> list:
