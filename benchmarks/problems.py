@@ -36,6 +36,7 @@ from benchmarks import (
     problems_unseen6,
     problems_unseen7,
     problems_unseen8,
+    problems_unseen9,
 )
 
 
@@ -311,6 +312,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen7.SPECS]
 # (69-71) session 43: a table read by np.interp, an image warped by bilinear sampling, a
 # small CNN with max-pooling by a reshape
 PROBLEMS += [Problem(**spec) for spec in problems_unseen8.SPECS]
+# (72-80) session 45: Black-Scholes by ndtr, a polyval fit, a recursive tree network, batch
+# norm with a dict of parameters, a trimmed sort, a loop over features with logaddexp, a solve per
+# semi-implicit step, a cumprod survival likelihood, multi-head attention by transposes
+PROBLEMS += [Problem(**spec) for spec in problems_unseen9.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 
