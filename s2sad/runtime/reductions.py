@@ -209,14 +209,39 @@ def cumprod_second(t: Any, u: Any, a: Any, axis: Any = None, adjoint: bool = Tru
     return r if axis is None else np.moveaxis(r, -1, ax)
 
 
+def _cumprod_normal(a: Any, axis: Any) -> tuple | None:
+    """``(a, axis, cumprod)`` along ``axis`` (``a`` flattened when it is None) when every
+    partial product is a finite number no smaller than the smallest normal float (no
+    zero, no underflow, no overflow: the usual case), so that dividing a product by one
+    of its factors is exact to rounding; None otherwise."""
+    a2 = _float(a).ravel() if axis is None else _float(a)
+    ax = 0 if axis is None else axis
+    p = np.cumprod(a2, axis=ax)
+    if p.size and not (np.abs(p).min() >= np.finfo(p.dtype).tiny and np.isfinite(p).all()):
+        return None
+    return a2, ax, p
+
+
 def cumprod_adjoint(g: Any, a: Any, axis: Any = None) -> Any:
-    """Adjoint of ``np.cumprod(a, axis)`` (O(n^2) per slice, exact with zeros)."""
-    return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
+    """Adjoint of ``np.cumprod(a, axis)``: ``sum_{k >= j} g_k p_k / a_j``, a reverse
+    cumulative sum, O(n), where the products are normal numbers; else the O(n^2) per
+    slice Jacobian, exact with zeros."""
+    normal = _cumprod_normal(a, axis)
+    if normal is None:
+        return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
+    a2, ax, p = normal
+    tail = np.flip(np.cumsum(np.flip(g * p, ax), ax), ax)
+    return np.reshape(tail / a2, np.shape(a))
 
 
 def cumprod_tangent(da: Any, a: Any, axis: Any = None) -> Any:
-    """Tangent of ``np.cumprod(a, axis)``."""
-    return _cumprod_apply(da, a, axis, "...jk,...j->...k", (-1,))
+    """Tangent of ``np.cumprod(a, axis)``: ``p_k sum_{j <= k} da_j / a_j`` where the
+    products are normal numbers (O(n)); else by the Jacobian."""
+    normal = _cumprod_normal(a, axis)
+    if normal is None:
+        return _cumprod_apply(da, a, axis, "...jk,...j->...k", (-1,))
+    a2, ax, p = normal
+    return p * np.cumsum((np.ravel(da) if axis is None else da) / a2, ax)
 
 
 def expand_weights(w: Any, a: Any, axis: Any) -> Any:
