@@ -248,10 +248,19 @@ def outer(args: list, e: gast.Call) -> Any:
 
 
 def _diag(args: list, e: gast.Call) -> Any:
+    """``np.diag(v)``, ``np.diag(v, k)`` of a vector: a square of its length plus
+    ``|k|`` (the off-diagonals of a tridiagonal matrix); the diagonal of a square."""
     s = args[0]
-    if len(args) != 1 or e.keywords or len(s) not in (1, 2):
+    k = literal(e.args[1]) if len(e.args) == 2 else \
+        literal(e.keywords[0].value) if len(e.keywords) == 1 and e.keywords[0].arg == "k" else 0
+    if len(args) not in (1, 2) or len(e.args) + len(e.keywords) != len(args) or \
+            type(k) is not int or not isinstance(s, tuple) or len(s) not in (1, 2):
         return None
-    return (s[0], s[0]) if len(s) == 1 else (s[0] if _same(s[0], s[1]) else None,)
+    if len(s) == 1:
+        side = s[0] if k == 0 else affine.value(affine.add(affine.form(s[0]),
+                                                           affine.Lin((), abs(k))))
+        return (side, side)
+    return (s[0] if k == 0 and _same(s[0], s[1]) else None,)
 
 
 def _diff(args: list, e: gast.Call) -> Any:
