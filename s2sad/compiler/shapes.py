@@ -70,7 +70,19 @@ def _elementwise_args(value: gast.expr, namespace: dict, local: set[str],
         if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 1 and \
                 prim.key is not np.absolute:  # (|z| of a complex z is real: a like of
             return [value.args[0].id]  # another kind, whose adjoint is real)
+    if isinstance(value, gast.Call) and len(value.args) == 2 and not value.keywords and \
+            all(_operand(n, local) for n in value.args):
+        prim = primitive(value, namespace, local)  # np.logaddexp(0.0, z), np.maximum(x, y)
+        if prim is not None and isinstance(prim.key, np.ufunc) and prim.key.nin == 2 and \
+                "dd->d" in prim.key.types:  # (a float of floats: not a comparison's bool)
+            return [n.id for n in value.args if isinstance(n, gast.Name) and n.id not in numbers]
     return []
+
+
+def _operand(n: gast.expr, local: set[str]) -> bool:
+    """A name the function binds, or a literal number."""
+    return isinstance(n, gast.Name) and n.id in local or isinstance(n, gast.Constant) and \
+        isinstance(n.value, (int, float)) and not isinstance(n.value, bool)
 
 
 def shapes_from(expr: gast.expr, same_shape: dict) -> gast.expr:
