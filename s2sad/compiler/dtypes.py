@@ -28,6 +28,7 @@ from s2sad.compiler.walks import name_nodes, statement_nodes
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
+KEYED = "keyed"  # a dict or tuple display of float64 arrays: an item read by key is F64
 _RANK = {F64: 0, REAL: 1}
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
@@ -115,6 +116,8 @@ def _filled_with(e: gast.expr, float_numbers: frozenset, namespace: dict) -> boo
 def _join(found: list) -> str | None:
     if all(k == ITEMS for k in found):
         return ITEMS
+    if all(k == KEYED for k in found):
+        return KEYED
     if not all(k in _RANK for k in found):
         return None
     return REAL if REAL in found else F64
@@ -139,12 +142,26 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return _binop(e, kinds, namespace)
     if isinstance(e, gast.Subscript):
         inner = of(e.value, kinds, namespace)
+        if inner == KEYED:  # (``params["W1"]``: an item; a slice would be a tuple)
+            return F64 if isinstance(e.slice, gast.Constant) else None
         return REAL if inner == ITEMS else inner if inner in (F64, REAL) else None
+    items = _display_items(e)
+    if items:
+        return KEYED if all(of(v, kinds, namespace) == F64 for v in items) else None
     if isinstance(e, gast.Call):
         return _call(e, kinds, namespace)
     if isinstance(e, (gast.BoolOp, gast.IfExp)):  # (the value is one of the operands)
         picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
         return _join([of(v, kinds, namespace) for v in picked])
+    return None
+
+
+def _display_items(e: gast.expr) -> list | None:
+    """The values of a tuple display or of a dict display without ``**`` unpacking."""
+    if isinstance(e, gast.Tuple):
+        return e.elts
+    if isinstance(e, gast.Dict) and None not in e.keys:
+        return e.values
     return None
 
 
