@@ -102,8 +102,19 @@ def untake_along_axis(g: Any, arr: Any, indices: Any, axis: Any = -1) -> Any:
 
 
 def sort_indices(a: Any, axis: Any = -1) -> np.ndarray:
-    """The permutation ``np.sort`` applies (stable: ties keep their order)."""
-    return np.argsort(a, axis=axis, kind="stable")
+    """The permutation ``np.sort`` applies (stable: ties keep their order).  NumPy's
+    default sort is half the time of its stable one on floats, and gives the same
+    permutation where no two values are equal: that one, unless a tie is seen in the
+    values it sorts."""
+    order = np.argsort(a, axis=axis)
+    ax = -1 if axis is None else axis
+    ranked = np.take_along_axis(np.ravel(a) if axis is None else np.asarray(a), order, ax)
+    ranked = np.moveaxis(ranked, ax, -1)
+    if np.any(ranked[..., :-1] == ranked[..., 1:]) or (
+            ranked.dtype.kind in "fc" and np.isnan(ranked[..., -1:]).any()):  # (NaNs sort
+        # last, unequal to each other: their order is the stable one's only by chance)
+        return np.argsort(a, axis=axis, kind="stable")
+    return order
 
 
 # ----- constructors with differentiable arguments -----
