@@ -49,8 +49,9 @@ def test_cumprod_falls_back_to_jacobian(a, axis):
     """Where a product is zero, subnormal or infinite the division would be wrong; the
     helper's answer is then the Jacobian's."""
     assert red._cumprod_normal(a, axis) is None
-    g = np.arange(1.0, np.cumprod(a, axis=axis).size + 1).reshape(np.cumprod(a, axis=axis).shape)
     with np.errstate(over="ignore", invalid="ignore"):
+        shape = np.cumprod(a, axis=axis).shape
+        g = np.arange(1.0, np.prod(shape) + 1).reshape(shape)
         want = red._cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
         assert np.array_equal(red.cumprod_adjoint(g, a, axis), want, equal_nan=True)
 
@@ -64,3 +65,25 @@ def test_cumprod_through_zero_gradient():
     # d/dx_j sum_k prod_{i <= k} x_i = sum_{k >= j} prod_{i <= k, i != j} x_i
     want = [1.0 + 0.0, 2.0 + 6.0 + 3.0, 0.0, 0.0]
     assert np.allclose(got, want)
+
+
+def test_adjoint_reads_the_forward_products(rng):
+    """The forward sweep's products are passed to the adjoint (not made again), and the
+    adjoint has its factor's shape (no unbroadcast)."""
+    from gradcheck import grad_source
+
+    text = grad_source(survival, rng.standard_normal((6, 5)), rng.standard_normal((6, 5)))
+    assert "cumprod_adjoint(" in text and "unbroadcast" not in text, text
+    line = next(ln for ln in text.splitlines() if "cumprod_adjoint(" in ln)
+    assert line.count(",") >= 3, line  # (g, a, axis, the products)
+
+
+def test_reverse_cumsum_keeps_its_shape(rng):
+    def discounted(r, gamma):
+        return np.sum(np.cumsum(r * gamma, axis=1) ** 2)
+
+    from gradcheck import grad_source
+
+    args = (rng.standard_normal((4, 6)), rng.random((4, 6)))
+    check_grad(discounted, *args, wrt=(0, 1))
+    assert "unbroadcast" not in grad_source(discounted, *args, wrt=(0, 1))

@@ -122,9 +122,9 @@ deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), 
           None)
 defvjp(rt.prod_others, "a, axis=None", "prod_others_apply(g, a, axis)")
 defjvp(rt.prod_others, "a, axis=None", "prod_others_apply(da, a, axis)")
-defvjp(rt.cumprod_adjoint, "t, a, axis=None",
+defvjp(rt.cumprod_adjoint, "t, a, axis=None, p=None",
        "cumprod_tangent(g, a, axis)", "cumprod_second(t, g, a, axis, True)")
-defjvp(rt.cumprod_adjoint, "t, a, axis=None",
+defjvp(rt.cumprod_adjoint, "t, a, axis=None, p=None",
        "cumprod_adjoint(dt, a, axis)", "cumprod_second(t, da, a, axis, True)")
 defvjp(rt.cumprod_tangent, "t, a, axis=None",
        "cumprod_adjoint(g, a, axis)", "cumprod_second(g, t, a, axis, True)")

@@ -102,10 +102,11 @@ for _reducer in (np.maximum.reduce, np.minimum.reduce):
 # ----- cumulative and differences -----
 deflinear(np.cumsum, "a, axis=None, dtype=None, out=None", "reverse_cumsum(g, a, axis)")
 deflinear(np.cumulative_sum, "x, *, axis=None, dtype=None", "reverse_cumsum(g, x, axis)")
-defvjp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_adjoint(g, a, axis)")
+defvjp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_adjoint(g, a, axis, ans)")
 defjvp(np.cumprod, "a, axis=None, dtype=None, out=None", "cumprod_tangent(da, a, axis)")
 if hasattr(np, "cumulative_prod"):  # (NumPy 2.1)
-    defvjp(np.cumulative_prod, "x, *, axis=None, dtype=None", "cumprod_adjoint(g, x, axis)")
+    defvjp(np.cumulative_prod, "x, *, axis=None, dtype=None",
+           "cumprod_adjoint(g, x, axis, ans)")
     defjvp(np.cumulative_prod, "x, *, axis=None, dtype=None", "cumprod_tangent(dx, x, axis)")
 deflinear(np.diff, "a, n=1, axis=-1", "undiff(g, a, n, axis)")
 

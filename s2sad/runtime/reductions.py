@@ -209,24 +209,28 @@ def cumprod_second(t: Any, u: Any, a: Any, axis: Any = None, adjoint: bool = Tru
     return r if axis is None else np.moveaxis(r, -1, ax)
 
 
-def _cumprod_normal(a: Any, axis: Any) -> tuple | None:
-    """``(a, axis, cumprod)`` along ``axis`` (``a`` flattened when it is None) when every
-    partial product is a finite number no smaller than the smallest normal float (no
-    zero, no underflow, no overflow: the usual case), so that dividing a product by one
-    of its factors is exact to rounding; None otherwise."""
+def _cumprod_normal(a: Any, axis: Any, p: Any = None) -> tuple | None:
+    """``(a, axis, cumprod)`` along ``axis`` (``a`` flattened when it is None; ``p``: the
+    products when the forward sweep has them) when every partial product is a finite
+    number no smaller than the smallest normal float (no zero, no underflow, no
+    overflow: the usual case), so that dividing a product by one of its factors is exact
+    to rounding; None otherwise."""
     a2 = _float(a).ravel() if axis is None else _float(a)
     ax = 0 if axis is None else axis
-    p = np.cumprod(a2, axis=ax)
+    if p is None:
+        with np.errstate(over="ignore", under="ignore"):  # (then the Jacobian's case)
+            p = np.cumprod(a2, axis=ax)
+    p = np.asarray(p)
     if p.size and not (np.abs(p).min() >= np.finfo(p.dtype).tiny and np.isfinite(p).all()):
         return None
     return a2, ax, p
 
 
-def cumprod_adjoint(g: Any, a: Any, axis: Any = None) -> Any:
-    """Adjoint of ``np.cumprod(a, axis)``: ``sum_{k >= j} g_k p_k / a_j``, a reverse
-    cumulative sum, O(n), where the products are normal numbers; else the O(n^2) per
-    slice Jacobian, exact with zeros."""
-    normal = _cumprod_normal(a, axis)
+def cumprod_adjoint(g: Any, a: Any, axis: Any = None, p: Any = None) -> Any:
+    """Adjoint of ``np.cumprod(a, axis)`` (``p``: its value, when kept): ``sum_{k >= j}
+    g_k p_k / a_j``, a reverse cumulative sum, O(n), where the products are normal
+    numbers; else the O(n^2) per slice Jacobian, exact with zeros."""
+    normal = _cumprod_normal(a, axis, p)
     if normal is None:
         return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
     a2, ax, p = normal
