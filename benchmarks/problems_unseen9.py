@@ -20,10 +20,11 @@ them:
   batched matmul.
 
 The hand-written gradients are what an expert writes: the Greeks in closed form, a
-table of powers (a Vandermonde matrix's rows) and two products, a recursive backward pass over the same tree, the batch-norm
-backward formula, the kept residuals found by ``np.argpartition``, the loop
-replaced by ``X @ w``, one adjoint solve per step with the matrix's derivative read back
-onto its diagonals, the log-survival as a masked sum of ``log(1 - h)``.
+table of powers (a Vandermonde matrix's rows) and two products, a recursive backward
+pass over the same tree, the batch-norm backward formula, the kept residuals found by
+``np.argpartition``, the loop replaced by ``X @ w``, one adjoint solve per step with the
+matrix's derivative read back onto its diagonals, the log-survival as a masked sum of
+``log(1 - h)``.
 ``SPECS`` describes them; ``problems.py`` registers them.
 """
 from __future__ import annotations

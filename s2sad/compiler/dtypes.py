@@ -140,6 +140,18 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
+    if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple)):
+        return _items_kind(e, kinds, namespace)
+    if isinstance(e, gast.Call):
+        return _call(e, kinds, namespace)
+    if isinstance(e, (gast.BoolOp, gast.IfExp)):  # (the value is one of the operands)
+        picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
+        return _join([of(v, kinds, namespace) for v in picked])
+    return None
+
+
+def _items_kind(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
+    """An item read (``x[i]``, ``params["W1"]``) or a tuple or dict display."""
     if isinstance(e, gast.Subscript):
         inner = of(e.value, kinds, namespace)
         if inner == KEYED:  # (``params["W1"]``: an item; a slice would be a tuple)
@@ -148,11 +160,6 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
     items = _display_items(e)
     if items:
         return KEYED if all(of(v, kinds, namespace) == F64 for v in items) else None
-    if isinstance(e, gast.Call):
-        return _call(e, kinds, namespace)
-    if isinstance(e, (gast.BoolOp, gast.IfExp)):  # (the value is one of the operands)
-        picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
-        return _join([of(v, kinds, namespace) for v in picked])
     return None
 
 

@@ -73,6 +73,7 @@ def _independent(loop: gast.For, facts: dims.Facts, live: frozenset) -> bool:
         return False
     e = loop.target.id
     bound = {e}
+    columns: set[str] = set()  # names of ``X[:, e]``: a column a trip, a matrix at once
     sums: set[str] = set()
     for s in loop.body:
         if s.__class__ is not gast.Assign or len(s.targets) != 1 or \
@@ -80,27 +81,58 @@ def _independent(loop: gast.For, facts: dims.Facts, live: frozenset) -> bool:
                 getattr(s, "s2sad_slot", None) is not None:
             return False
         target = s.targets[0].id
+        if _column(s.value, e, bound | columns, facts) and target not in bound | sums:
+            columns.add(target)
+            continue
         if _accumulates(s.value, target, e, facts, namespace=facts.namespace):
             sums.add(target)
             value = s.value.args[3]
-        elif target in sums:
+        elif target in sums or target in columns:
             return False
         else:
             bound.add(target)
             value = s.value
-        if not _elementwise(value, bound, facts):
+        if not _elementwise(value, bound, facts, columns):
             return False
-    return bool(sums) and not bound & live and not (bound - {e}) & exposed(loop.body) and \
+    made = bound | columns
+    return bool(sums) and not made & live and not (made - {e}) & exposed(loop.body) and \
         not any(_reads_sum(s, sums) for s in loop.body) and \
         all(_fresh_sum(d, facts) for d in sums)
 
 
+def _column(v: gast.expr, e: str, bound: set[str], facts: dims.Facts) -> bool:
+    """``X[:, e]`` of a matrix ``X`` the loop does not bind: the trip's column (all
+    trips' columns, ``X[:, e_all]``, once the counter is a vector)."""
+    if v.__class__ is not gast.Subscript or v.value.__class__ is not gast.Name or \
+            v.value.id in bound or _rank(facts.of(v.value)) != 2 or \
+            v.slice.__class__ is not gast.Tuple or len(v.slice.elts) != 2:
+        return False
+    whole, at = v.slice.elts
+    return whole.__class__ is gast.Slice and whole.lower is None and whole.upper is None \
+        and whole.step is None and at.__class__ is gast.Name and at.id == e
+
+
+def _contraction(v: gast.BinOp, bound: set[str], facts: dims.Facts,
+                 columns: set[str]) -> bool:
+    """``u @ col`` (or ``col @ u``) of a trip's column and a vector ``u`` the loop does
+    not bind: a number a trip, ``u @ X[:, e_all]`` (a vector of them) at once."""
+    sides = [v.left, v.right]
+    if not all(n.__class__ is gast.Name for n in sides):
+        return False
+    col = [n for n in sides if n.id in columns]
+    other = [n for n in sides if n.id not in columns]
+    return len(col) == 1 and len(other) == 1 and other[0].id not in bound and \
+        _rank(facts.of(other[0])) == 1
+
+
 def _fresh_sum(d: str, facts: dims.Facts) -> bool:
-    """Every binding of ``d`` is zeros made for it or an ``add_at`` into it: no other
-    name holds its array (``d[e_all] += v`` writes it in place, as ``add_at`` did)."""
+    """Every binding of ``d`` is zeros made for it, the array an arithmetic operation
+    made (``dw = 0.02 * w``, a vector) or an ``add_at`` into it: no other name holds its
+    array (``d[e_all] += v`` writes it in place, as ``add_at`` did)."""
     return all(v.__class__ is gast.Call and v.func.__class__ is gast.Name and (
         v.func.id == "zeros_like" or v.func.id == "add_at" and v.args and
-        v.args[0].__class__ is gast.Name and v.args[0].id == d)
+        v.args[0].__class__ is gast.Name and v.args[0].id == d) or
+        v.__class__ is gast.BinOp and v.op.__class__ in _OPS
         for v in facts.defs.get(d, [None]))
 
 
@@ -125,14 +157,18 @@ def _rank(shape: object) -> int | None:
     return len(shape) if isinstance(shape, tuple) else None
 
 
-def _elementwise(v: gast.expr, bound: set[str], facts: dims.Facts) -> bool:
+def _elementwise(v: gast.expr, bound: set[str], facts: dims.Facts,
+                 columns: frozenset | set = frozenset()) -> bool:
     """``v`` is ``+ - *`` and negation of literals, names the body bound, numbers bound
-    outside and elements of arrays of known rank not bound in the loop."""
+    outside, elements of arrays of known rank not bound in the loop, and contractions
+    of the trip's ``columns`` with vectors bound outside."""
+    if v.__class__ is gast.BinOp and v.op.__class__ is gast.MatMult:
+        return _contraction(v, bound, facts, columns)
     if v.__class__ is gast.BinOp:
-        return v.op.__class__ in _OPS and _elementwise(v.left, bound, facts) and \
-            _elementwise(v.right, bound, facts)
+        return v.op.__class__ in _OPS and _elementwise(v.left, bound, facts, columns) and \
+            _elementwise(v.right, bound, facts, columns)
     if v.__class__ is gast.UnaryOp:
-        return v.op.__class__ is gast.USub and _elementwise(v.operand, bound, facts)
+        return v.op.__class__ is gast.USub and _elementwise(v.operand, bound, facts, columns)
     if v.__class__ is gast.Constant:
         return type(v.value) in (int, float)
     if v.__class__ is gast.Name:
@@ -141,7 +177,7 @@ def _elementwise(v: gast.expr, bound: set[str], facts: dims.Facts) -> bool:
         index = v.slice.elts if v.slice.__class__ is gast.Tuple else [v.slice]
         return v.value.__class__ is gast.Name and v.value.id not in bound and \
             _rank(facts.of(v.value)) == len(index) and facts.of(v) == () and \
-            all(i.__class__ is not gast.Slice and _elementwise(i, bound, facts)
+            all(i.__class__ is not gast.Slice and _elementwise(i, bound, facts, columns)
                 for i in index)
     return False
 
