@@ -113,7 +113,7 @@ def _column(v: gast.expr, e: str, bound: set[str], facts: dims.Facts) -> bool:
 
 
 def _contraction(v: gast.BinOp, bound: set[str], facts: dims.Facts,
-                 columns: set[str]) -> bool:
+                 columns: frozenset | set) -> bool:
     """``u @ col`` (or ``col @ u``) of a trip's column and a vector ``u`` the loop does
     not bind: a number a trip, ``u @ X[:, e_all]`` (a vector of them) at once."""
     sides = [v.left, v.right]
