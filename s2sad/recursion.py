@@ -161,13 +161,19 @@ def _too_deep(fn: Callable) -> Exception:
 
 
 def _differentiable(a: Any) -> bool:
-    """A float, complex number or array of them, or a container holding one."""
+    """A float, complex number or array of them (NumPy's or another library's), or a
+    container holding one."""
     if isinstance(a, (bool, int, np.integer, np.bool_)) or a is None:
         return False
     if isinstance(a, (float, complex, np.inexact)):
         return True
     if isinstance(a, np.ndarray):
         return a.dtype.kind in "fc"
+    from s2sad.runtime.backend import _compat, is_foreign_array
+    if is_foreign_array(a):  # a torch, JAX, Dask, ... array: by its dtype (was taken for
+        # a constant, and the recursive calls' cotangents dropped)
+        xp = _compat().array_namespace(a)
+        return bool(xp.isdtype(a.dtype, ("real floating", "complex floating")))
     if isinstance(a, (list, tuple)):
         return any(_differentiable(v) for v in a)
     if isinstance(a, dict):
