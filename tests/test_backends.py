@@ -286,7 +286,21 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
                     ("pool_cnn", "dask"): "dask cannot run this step",
                     **{("pool_cnn", lib): "an index array into"
-                       for lib in ("torch", "jax", "array_api_strict")}}
+                       for lib in ("torch", "jax", "array_api_strict")},
+                    # (session 45: scipy's ndtr of a strict array; np.cumprod and np.sort's
+                    # adjoint (untake_along_axis) have no array-API counterpart; X[:, j]
+                    # of an index array in strict arrays; np.diag with an offset on Dask,
+                    # np.concatenate of a Python list on the others; leaves[lo] of a
+                    # matrix indexes fewer axes than it has)
+                    **{(name, "array_api_strict"): "array_api_strict cannot run this step"
+                       for name in ("black_scholes", "logreg_columns", "semi_implicit",
+                                    "tree_rnn")},
+                    **{("discrete_survival", lib): "np.cumprod has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("trimmed_ls", lib): "needs untake_along_axis"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("semi_implicit", lib): f"{lib} cannot run this step"
+                       for lib in ("dask", "torch", "jax")}}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)
