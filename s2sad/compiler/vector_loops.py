@@ -18,6 +18,13 @@ write, at indices of the same kinds; adding by ``d = add_at(d, None, e, v)`` int
 ``d`` at the counter itself, read nowhere else in the loop; the counter from ``range(n)``
 or ``range(k, n)`` of a literal ``k >= 0``: distinct trips add into distinct elements,
 so ``d[e_all] += v`` adds as the trips did (an index out of range raises alike).
+
+A trip may also read a matrix's column ``col = X[:, e]`` (``X`` not written in the loop)
+and contract it with a vector ``u`` bound outside, ``u @ col``: the reverse of a score
+built feature by feature, ``z = z + w[j] * X[:, j]``.  At once that is ``u @ X[:,
+e_all]``, one matrix-vector product for all trips (its sums in BLAS's order: the same
+derivative to rounding, not the same operations); a column used any other way keeps
+the loop.
 """
 from __future__ import annotations
 
