@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler import display_lambdas, lambda_lists, match_cases, setattr_statements
+from s2sad.compiler import (
+    chosen_functions,
+    display_lambdas,
+    lambda_lists,
+    match_cases,
+    setattr_statements,
+)
 from s2sad.compiler.scope_statements import global_refused
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
@@ -52,6 +58,7 @@ def check(src: Source, inlined: bool = False) -> Source:
     if not inlined:
         _check_signature(src)
     match_cases.lowered(src.node)  # (value patterns: an if chain)
+    chosen_functions.lowered(src.node, src.filename)  # (if c: def g ... else: def g ...)
     lambda_lists.lowered(src.node)  # ([lambda t, k=k: ... for k in ...]: one lambda)
     display_lambdas.lowered(src.node)  # ([lambda v: ..., np.tanh]: each named first)
     setattr_statements.lowered(src.node, src.namespace, src.filename)  # (m.w = v)

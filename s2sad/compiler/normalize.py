@@ -555,6 +555,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.ndims = {k: n for k, n in (ndims or {}).items() if k in norm.array_params}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
+    norm.sequences |= sequences.listed_arrays(node, norm.ndims, norm.stores)  # (x.tolist())
     function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
