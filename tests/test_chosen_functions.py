@@ -99,3 +99,43 @@ def chosen_then_passed(x):
 def test_a_chosen_function_used_as_a_value_is_refused():
     with pytest.raises(s2sad.DifferentiationError, match="chosen by a branch"):
         s2sad.grad(chosen_then_passed)(POS)
+
+
+def make_loss(x, kind):
+    if kind == "l2":
+        f = lambda r: r ** 2  # noqa: E731
+    elif kind == "l1":
+        f = lambda r: np.sqrt(r ** 2 + 1e-3)  # noqa: E731
+    else:
+        def f(r):
+            return np.log(np.cosh(r))
+    return np.sum(f(x - 0.1))
+
+
+def losses_of_each_kind(x):
+    return make_loss(x, "l2") + 2.0 * make_loss(x, "l1") + 3.0 * make_loss(x, "logcosh")
+
+
+def test_a_helper_choosing_by_its_literal_argument():
+    # (its branches decided where it is inlined: the defs of the others never made)
+    r = POS - 0.1
+    closed = 2 * r + 2.0 * r / np.sqrt(r ** 2 + 1e-3) + 3.0 * np.tanh(r)
+    np.testing.assert_allclose(s2sad.grad(losses_of_each_kind)(POS), closed, rtol=1e-10)
+    check_grad(losses_of_each_kind, NEG)
+
+
+def chosen_in_a_loop(x):
+    tot = 0.0
+    for i in range(len(x)):
+        if i % 2 == 0:
+            act = lambda v: np.sin(v)  # noqa: E731
+        else:
+            act = lambda v: v ** 3  # noqa: E731
+        tot += act(x[i])
+    return tot
+
+
+def test_chosen_in_a_loop():
+    closed = np.array([np.cos(POS[0]), 3 * POS[1] ** 2, np.cos(POS[2])])
+    np.testing.assert_allclose(s2sad.grad(chosen_in_a_loop)(POS), closed, rtol=1e-12)
+    check_grad(chosen_in_a_loop, NEG)

@@ -11,13 +11,18 @@ time."""
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 import gast
 
+from s2sad.compiler import known_constants
 from s2sad.compiler.lambda_lists import fresh_name
 from s2sad.compiler.names import const, load, param_names, store
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
+
+if TYPE_CHECKING:
+    from s2sad.compiler.normalize import Normalizer
 
 _BLOCKS = ("body", "orelse", "finalbody")
 
@@ -121,6 +126,7 @@ def _named_apart(node: gast.FunctionDef, name: str, defs: list, taken: set[str],
         else:
             s.targets = [gast.copy_location(store(new), s.targets[0])]
         chose = gast.Assign(targets=[store(choice)], value=const(k), type_comment=None)
+        chose.s2sad_choice = True  # (known where the other defs' branches are decided)
         return [s, gast.copy_location(chose, s)]
 
     node.body = _each_block(node.body, renamed)
@@ -130,6 +136,15 @@ def _named_apart(node: gast.FunctionDef, name: str, defs: list, taken: set[str],
             raise error_at(filename, n, f"{name}, a function chosen by a branch, used as a "
                            "value", f"call {name} where it is chosen, or give each "
                            "function a name of its own and pass the one you need")
+
+
+def choice_known(norm: Normalizer, s: gast.Assign) -> None:
+    """``g_choice = k`` whose other bindings are all in branches decided not to run (a
+    helper's ``if kind == "l2":`` of a literal argument): ``g_choice`` known to be ``k``,
+    so that the calls of the defs never made are never read."""
+    name = s.targets[0].id if getattr(s, "s2sad_choice", False) else None
+    if name is not None and norm.stores[name] - norm.dropped[name] == 1:
+        known_constants.bind(norm, norm.name(name), s.value)
 
 
 class _Calls(gast.NodeTransformer):
