@@ -102,9 +102,9 @@ def _bindings(stmts: list, made: dict[str, list], other: set[str]) -> None:
 def _stored_here(s: gast.stmt) -> set[str]:
     """The names ``s`` itself binds: a compound statement's in its head only (those of
     its blocks are looked at statement by statement)."""
-    heads = [s.target, s.iter] if isinstance(s, gast.For) else \
-        [] if isinstance(s, (gast.If, gast.While, gast.Try)) else [s]
-    return {n.id for head in heads for n in walk(head)
+    heads = [getattr(s, f) for f in s._fields if f not in _BLOCKS + ("handlers",)]
+    return {n.id for head in heads for part in (head if isinstance(head, list) else [head])
+            if isinstance(part, gast.AST) for n in walk(part)
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
