@@ -139,3 +139,19 @@ def test_chosen_in_a_loop():
     closed = np.array([np.cos(POS[0]), 3 * POS[1] ** 2, np.cos(POS[2])])
     np.testing.assert_allclose(s2sad.grad(chosen_in_a_loop)(POS), closed, rtol=1e-12)
     check_grad(chosen_in_a_loop, NEG)
+
+
+def chosen_under_errstate(x):
+    with np.errstate(all="ignore"):
+        if x[0] > 0:
+            g = lambda v: np.log(v ** 2)  # noqa: E731
+        else:
+            g = lambda v: v * x[1]  # noqa: E731
+    return np.sum(g(x))
+
+
+@pytest.mark.parametrize("x", [POS, NEG])
+def test_chosen_under_errstate(x):
+    closed = 2 / x if x[0] > 0 else x[1] + np.array([0.0, x.sum(), 0.0])
+    np.testing.assert_allclose(s2sad.grad(chosen_under_errstate)(x), closed, rtol=1e-12)
+    check_grad(chosen_under_errstate, x)
