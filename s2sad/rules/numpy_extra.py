@@ -282,6 +282,13 @@ def _distance_rules() -> None:
     register_distance(distance)
 
 
+def _interpolate_rules() -> None:
+    import scipy.interpolate as interpolate
+
+    from s2sad.rules.scipy_interpolate_through import register_interpolate
+    register_interpolate(interpolate)
+
+
 def _integrate_rules() -> None:
     import scipy.integrate as integrate
     if integrate.trapezoid is not np.trapezoid:
@@ -318,3 +325,4 @@ deflinear(np.lib.stride_tricks.sliding_window_view,  # (read-only: no write thro
 when_imported("scipy.signal", _signal_rules)  # importing scipy.signal takes a second:
 when_imported("scipy.integrate", _integrate_rules)  # the rules wait until the user does
 when_imported("scipy.spatial.distance", _distance_rules)
+when_imported("scipy.interpolate", _interpolate_rules)
