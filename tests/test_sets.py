@@ -60,6 +60,29 @@ def test_changed_sets():
     check_grad(changed_sets, X)
 
 
+def over_sets(x):
+    picked = {3, 1}
+    later = set()
+    later.add(4)
+    later.add(0)
+    tot = sum(np.exp(x[i]) for i in picked)
+    for i in later:
+        tot = tot + x[i] ** 2 * (i + 1)
+    for i in {2}:
+        tot = tot * x[i]
+    return tot
+
+
+def test_loops_over_sets():
+    # (a loop over a set was indexed as a list: an 's2sad bug' error)
+    inner = np.exp(X[1]) + np.exp(X[3]) + X[4] ** 2 * 5 + X[0] ** 2
+    closed = X[2] * np.array([2 * X[0], np.exp(X[1]), 0.0, np.exp(X[3]), 10 * X[4]])
+    closed[2] = inner
+    np.testing.assert_allclose(s2sad.grad(over_sets)(X), closed, rtol=1e-12)
+    check_grad(over_sets, X)
+    check_jvp(over_sets, X)
+
+
 def differentiated_values_in_a_set(x):
     seen = set()
     for v in x:

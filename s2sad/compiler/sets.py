@@ -23,13 +23,42 @@ CHANGES = {"add": "set_added", "discard": "set_discarded"}
 
 
 def lowered(node: gast.FunctionDef) -> None:
-    """Each set display ``{a, b}`` of ``node`` as ``set((a, b))``."""
+    """Each set display ``{a, b}`` of ``node`` as ``set((a, b))``; a loop over a set
+    (a display, or a name only ever bound to one) over ``list(s)``, its items in the
+    order Python's loop takes them (the later stages loop over a sequence by index)."""
+    sets = _set_names(node)
+    for n in walk(node):
+        if isinstance(n, (gast.For, gast.comprehension)) and (
+                isinstance(n.iter, gast.Set) or
+                isinstance(n.iter, gast.Name) and n.iter.id in sets):
+            n.iter = gast.copy_location(gast.Call(func=load("list"), args=[n.iter],
+                                                  keywords=[]), n.iter)
     for n in walk(node):
         for field, value in gast.iter_fields(n):
             if isinstance(value, gast.Set):
                 setattr(n, field, _as_call(value))
             elif isinstance(value, list):
                 value[:] = [_as_call(v) if isinstance(v, gast.Set) else v for v in value]
+
+
+def _set_names(node: gast.FunctionDef) -> set[str]:
+    """The names every assignment of which binds a set (a display, ``set(...)``)."""
+    bound: dict[str, bool] = {}
+    for n in walk(node):
+        if isinstance(n, gast.Assign):
+            for t in n.targets:
+                if isinstance(t, gast.Name):
+                    bound[t.id] = bound.get(t.id, True) and _makes_set(n.value)
+        elif isinstance(n, (gast.AugAssign, gast.For, gast.comprehension)):
+            target = n.target
+            if isinstance(target, gast.Name):
+                bound[target.id] = False
+    return {name for name, made in bound.items() if made}
+
+
+def _makes_set(value: gast.expr) -> bool:
+    return isinstance(value, gast.Set) or isinstance(value, gast.Call) and \
+        isinstance(value.func, gast.Name) and value.func.id in ("set", "frozenset")
 
 
 def _as_call(display: gast.Set) -> gast.Call:
