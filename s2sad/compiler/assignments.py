@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import field_writes, sequences
+from s2sad.compiler import field_writes, sequences, sets
 from s2sad.compiler.container_calls import (
     CONTAINER_CHANGES,
     default_written,
@@ -62,6 +62,7 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
             norm.emit(changed, s)
             return True
     return _list_reordered(norm, s, call) or _item_changed(norm, s, call) or \
+        sets.set_changed(norm, s, call) or \
         array_written(norm, s, call) or \
         library_written(norm, s, call) or _rewritten_mutation(norm, s, call) or \
         _ufunc_at(norm, s, call)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler import display_lambdas, lambda_lists, match_cases, setattr_statements
+from s2sad.compiler import (
+    chosen_functions,
+    display_lambdas,
+    lambda_lists,
+    match_cases,
+    setattr_statements,
+    sets,
+)
 from s2sad.compiler.scope_statements import global_refused
 from s2sad.compiler.source import Source
 from s2sad.compiler.walks import walk
@@ -34,7 +41,6 @@ REJECTED: dict[type, tuple[str, str]] = {
                   "or define it with def"),
     gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
     gast.SetComp: ("set comprehension", "build a list instead"),
-    gast.Set: ("set literal", "use a list or a tuple"),
     gast.Import: ("an import inside the function of a name it also assigns",
                   "import at module level, or use another name"),
     gast.ImportFrom: ("a relative or * import inside the function", "import at module level"),
@@ -52,6 +58,8 @@ def check(src: Source, inlined: bool = False) -> Source:
     if not inlined:
         _check_signature(src)
     match_cases.lowered(src.node)  # (value patterns: an if chain)
+    chosen_functions.lowered(src.node, src.filename)  # (if c: def g ... else: def g ...)
+    sets.lowered(src.node)  # ({0, 2}: set((0, 2)))
     lambda_lists.lowered(src.node)  # ([lambda t, k=k: ... for k in ...]: one lambda)
     display_lambdas.lowered(src.node)  # ([lambda v: ..., np.tanh]: each named first)
     setattr_statements.lowered(src.node, src.namespace, src.filename)  # (m.w = v)

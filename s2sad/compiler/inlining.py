@@ -333,8 +333,8 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     if isinstance(node, gast.Assign):
         name, node = node.targets[0].id, node.value
         params_of = node.args
-    else:
-        name, params_of = node.name, node.args
+    else:  # (named in its text as written: :mod:`chosen_functions` may rename it)
+        name, params_of = getattr(node, "s2sad_written", node.name), node.args
     if getattr(node, "decorator_list", None):
         raise norm.error(node, "a decorated def inside the function",
                          "define it at module level and call it")

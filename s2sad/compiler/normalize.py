@@ -26,6 +26,7 @@ import gast
 
 from s2sad.compiler import (
     assignments,
+    chosen_functions,
     conditionals,
     desugar,
     fence,
@@ -276,6 +277,7 @@ class Normalizer(Lookups):
     def stmt_Assign(self, s: gast.Assign) -> None:
         operator_methods.note_number(self, s)
         assignments.normalize_assign(self, s)
+        chosen_functions.choice_known(self, s)  # (g_choice = 2 of a decided branch)
 
     def is_local(self, node: gast.expr) -> bool:
         return isinstance(node, gast.Name) and node.id in self.locals
@@ -288,11 +290,11 @@ class Normalizer(Lookups):
         test = self.atom(s.test)
         test = known_constants.truth(self, test) or test  # (if in_place: of in_place=False)
         if isinstance(test, gast.Constant) and isinstance(test.value, bool):
+            self.dropped.update(own_stores(gast.Module(  # (counted before the branch
+                body=s.orelse if test.value else s.body, type_ignores=[])))  # taken is read)
             self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
             # of a record decided: the other branch may not apply to it at all; its
             # bindings never run: ``result = C(...)`` of the branch taken is checked)
-            self.dropped.update(own_stores(gast.Module(
-                body=s.orelse if test.value else s.body, type_ignores=[])))
             return
         node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
         self.emit(node, s)
@@ -555,6 +557,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.ndims = {k: n for k, n in (ndims or {}).items() if k in norm.array_params}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
+    norm.sequences |= sequences.listed_arrays(node, norm.ndims, norm.stores)  # (x.tolist())
     function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)

@@ -20,6 +20,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_ufuncs,
     operators,
     registry,
+    statistics_through,
     structures,
     ufunc_methods,
 )

@@ -259,6 +259,8 @@ def _signal_rules() -> None:
     defthrough(signal.fftconvolve, signal_fftconvolve)
     from s2sad.rules.scipy_signal_through import register_signal
     register_signal(signal)
+    from s2sad.rules.scipy_filters_through import register_savgol
+    register_savgol(signal)
     # N-D: each adjoint the full-shaped cotangent convolved with the other operand flipped
     flip = "np.flip(b, axis=tuple(range(np.ndim(b))))"
     defvjp(nd_convolve, "a, b, mode='full'",
@@ -280,6 +282,20 @@ def _distance_rules() -> None:
 
     from s2sad.rules.scipy_distance_through import register_distance
     register_distance(distance)
+
+
+def _ndimage_rules() -> None:
+    import scipy.ndimage as ndimage
+
+    from s2sad.rules.scipy_filters_through import register_ndimage
+    register_ndimage(ndimage)
+
+
+def _interpolate_rules() -> None:
+    import scipy.interpolate as interpolate
+
+    from s2sad.rules.scipy_interpolate_through import register_interpolate
+    register_interpolate(interpolate)
 
 
 def _integrate_rules() -> None:
@@ -318,3 +334,5 @@ deflinear(np.lib.stride_tricks.sliding_window_view,  # (read-only: no write thro
 when_imported("scipy.signal", _signal_rules)  # importing scipy.signal takes a second:
 when_imported("scipy.integrate", _integrate_rules)  # the rules wait until the user does
 when_imported("scipy.spatial.distance", _distance_rules)
+when_imported("scipy.interpolate", _interpolate_rules)
+when_imported("scipy.ndimage", _ndimage_rules)

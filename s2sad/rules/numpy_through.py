@@ -347,15 +347,16 @@ def vectorize(pyfunc, otypes=None):
     return vectorized
 
 
-def it_product(*iterables):
-    if len(iterables) == 1:
-        return [(x,) for x in iterables[0]]
-    if len(iterables) == 2:
-        return [(x, y) for x in iterables[0] for y in iterables[1]]
-    if len(iterables) == 3:
-        return [(x, y, z) for x in iterables[0] for y in iterables[1] for z in iterables[2]]
-    raise DifferentiationError("<s2sad>:?: itertools.product of more than three sequences: "
-                               "nest the loops")
+def it_product(*iterables, repeat=1):
+    """Index tuples from itertools itself (indices carry no derivative), then the items:
+    any number of pools, and repeat= as itertools has it."""
+    pools = [list(it) for it in iterables] * repeat
+    return [tuple(pools[k][i] for k, i in enumerate(chosen))
+            for chosen in product_indices([len(pool) for pool in pools])]
+
+
+def product_indices(sizes):
+    return list(itertools.product(*[range(n) for n in sizes]))
 
 
 def ndindex(*shape):
@@ -374,14 +375,13 @@ def it_pairwise(iterable):
 
 
 def it_combinations(iterable, r):
+    """Index tuples from itertools itself (indices carry no derivative), then the items."""
     items = list(iterable)
-    n = len(items)
-    if r == 2:
-        return [(items[i], items[j]) for i in range(n) for j in range(i + 1, n)]
-    if r == 1:
-        return [(v,) for v in items]
-    raise DifferentiationError("<s2sad>:?: itertools.combinations of more than two items: "
-                               "nest the loops over indices")
+    return [tuple(items[k] for k in chosen) for chosen in combination_indices(len(items), r)]
+
+
+def combination_indices(n, r):
+    return list(itertools.combinations(range(n), r))
 
 
 def _plus(a, b):
@@ -458,6 +458,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.ndindex, ndindex)):
     defthrough(_fn, _reference)
 defnondiff(index_tuples)
+defnondiff(combination_indices)
+defnondiff(product_indices)
 for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal),
                           ("svdvals", linalg_svdvals)):
     if hasattr(np.linalg, _name):  # (NumPy 2's array-API spellings)

@@ -20,6 +20,7 @@ from s2sad.rules.registry import (
     deflinear,
     defmethod,
     defnondiff,
+    defunsupported,
     defvjp,
 )
 
@@ -104,6 +105,10 @@ deflinear(runtime.iteration_items, "x", "items_adjoint(g, x)")
 deflinear(runtime.as_floats, "x", "floats_adjoint(g, x)")
 deflinear(runtime.floats_adjoint, "t, x", "as_floats(g)", None)
 defnondiff(runtime.floats_zeros)
+for _changed in (runtime.set_added, runtime.set_discarded):
+    defvjp(_changed, "items, v", None, None)  # (a set is read by membership only; one
+    defjvp(_changed, "items, v", None, None)  # holding differentiated values: refused)
+    defunsupported(_changed, "items", "v")
 deflinear(runtime.items_adjoint, "t, x", "items_adjoint(g, x)", None)
 deflinear(runtime.cast_like, "t, x", "g", None)
 deflinear(runtime.zero_at, "t, idx", "zero_at(g, idx)", None)

@@ -15,8 +15,26 @@ __all__ = [
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
     "list_pop_last", "named_tuple", "dict_of_adjoint", "dict_tangent", "field_set",
-    "field_cleared", "try_completes",
+    "field_cleared", "try_completes", "set_added", "set_discarded",
 ]
+
+
+def set_added(items: set, v: object) -> set:
+    """``items.add(v)`` as a value: a new set (``compiler/sets.py``); any other object
+    with an ``add`` method changed as the user's code changes it."""
+    if not isinstance(items, set):
+        items.add(v)  # type: ignore[attr-defined]
+        return items
+    return items | {v}
+
+
+def set_discarded(items: set, v: object) -> set:
+    """``items.discard(v)`` as a value (a new set)."""
+    if not isinstance(items, set):
+        items.discard(v)  # type: ignore[attr-defined]
+        return items
+    return items - {v}
+
 
 
 def try_completes(probe: Any, caught: tuple, *values: Any) -> int:
