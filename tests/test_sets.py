@@ -93,3 +93,35 @@ def differentiated_values_in_a_set(x):
 def test_a_set_of_differentiated_values_is_refused():
     with pytest.raises(s2sad.DifferentiationError, match="set_added"):
         s2sad.grad(differentiated_values_in_a_set)(X)
+
+
+# ----- a set given as an argument, looped over (was an "s2sad bug": indexed like a list) -----
+
+def looped_set(x, idx):
+    s = 0.0
+    for i in idx:
+        s += x[i] ** 2
+    return s
+
+
+def summed_set(x, idx):
+    return sum(x[i] * 3.0 for i in idx) + np.sum(x[sorted(idx)] ** 3)
+
+
+def frozen_weights(x, keys):
+    total = 0.0
+    for k in keys:
+        total = total + np.sin(x[k]) * (k + 1)
+    return total
+
+
+@pytest.mark.parametrize("f, idx", [(looped_set, {1, 3}), (summed_set, {0, 2, 4}),
+                                    (frozen_weights, frozenset({4, 1}))])
+def test_a_set_argument_looped_over(f, idx):
+    x = np.array([0.3, -0.8, 1.1, 0.4, -0.2])
+    check_grad(f, x, idx)
+
+
+def test_a_set_argument_closed_form():
+    x = np.array([0.3, -0.8, 1.1, 0.4, -0.2])
+    np.testing.assert_allclose(s2sad.grad(looped_set)(x, {1, 3}), [0, -1.6, 0, 0.8, 0])

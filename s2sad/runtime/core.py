@@ -328,12 +328,14 @@ def written_part(g: Any, idx: Any) -> Any:
 
 
 def iteration_items(x: Any) -> Any:
-    """What ``for v in x`` goes through, by index: a dict's keys, else ``x`` itself."""
-    return list(x) if isinstance(x, dict) else x
+    """What ``for v in x`` goes through, by index: a dict's keys, a set's items (in the
+    order Python's loop takes them), else ``x`` itself."""
+    return list(x) if isinstance(x, (dict, set, frozenset)) else x
 
 
 def items_adjoint(g: Any, x: Any) -> Any:
-    """Adjoint of :func:`iteration_items`: a dict's keys carry no gradient."""
+    """Adjoint of :func:`iteration_items`: a dict's keys carry no gradient (a set holds
+    no differentiated value: refused, ``compiler/sets.py``)."""
     return zeros_like(x) if isinstance(x, dict) else g
 
 
