@@ -86,7 +86,8 @@ _CHECKED = {gast.Delete, gast.For, gast.While, gast.Assign, gast.AugAssign}
 
 
 def _allowed_in_calls(found: list) -> set[int]:
-    """``f(*args)`` (checked when the call is normalized) and a lambda given to a call or
+    """``f(*args)`` (checked when the call is normalized), ``[a, *b]`` (a join:
+    :mod:`unpacked_displays`) and a lambda given to a call or
     returned (a local def: :mod:`local_functions`; ``functools.reduce``'s applied when
     the call is unrolled); ``found``: the nodes of a statement."""
     allowed: set[int] = set()
@@ -98,6 +99,8 @@ def _allowed_in_calls(found: list) -> set[int]:
                         if isinstance(a, gast.Lambda)}  # a function passed: a local def
         if isinstance(node, gast.Return) and isinstance(node.value, gast.Lambda):
             allowed.add(id(node.value))  # a helper making a closure: a local def returned
+        if isinstance(node, (gast.List, gast.Tuple)) and isinstance(node.ctx, gast.Load):
+            allowed |= {id(e) for e in node.elts if isinstance(e, gast.Starred)}  # [a, *b]
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], (gast.Tuple, gast.List)):
             allowed |= {id(e) for e in node.targets[0].elts if isinstance(e, gast.Starred)}
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \
