@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.stats as st
 
 import s2sad
 from gradcheck import check_grad, check_jvp, check_vjp
@@ -244,3 +245,92 @@ def test_keywords_of_an_argument_dict_refused_with_advice():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_suite_probes8.py:\d+: "
                        r"call of _inner\(\*\*\.\.\.\).*pass them one by one"):
         s2sad.grad(_keywords_of_an_argument)(1.5, {"b": 2.0})
+
+
+# ----- a global rebound to another object's method of the same class (st.norm.logpdf,
+# then st.laplace.logpdf: one function, two objects): the derivative made for the
+# first was kept (a silently wrong value and gradient) -----
+
+LOGPDF = st.norm.logpdf
+CDF = st.norm.cdf
+
+
+def _global_logpdf(v):
+    return np.sum(LOGPDF(v))
+
+
+def _global_cdf(v):
+    return np.sum(CDF(v) * v)
+
+
+@pytest.mark.parametrize("f, name, values", [
+    (_global_logpdf, "LOGPDF", [st.norm.logpdf, st.laplace.logpdf, st.cauchy.logpdf]),
+    (_global_logpdf, "LOGPDF", [st.logistic.logpdf, st.norm.logpdf]),
+    (_global_cdf, "CDF", [st.norm.cdf, st.logistic.cdf, st.laplace.cdf]),
+])
+def test_a_global_rebound_to_another_objects_method(f, name, values, rng, monkeypatch):
+    x = rng.standard_normal(3)
+    for value in values:
+        monkeypatch.setitem(globals(), name, value)
+        value_got, _ = s2sad.value_and_grad(f)(x)
+        assert value_got == pytest.approx(f(x))
+        check_grad(f, x)
+
+
+# ----- scipy.stats families a JAX-style suite calls (uniform, pareto, invgamma,
+# vonmises, skewnorm): were refused (no rule) -----
+
+
+def _uniform_all(x, loc, scale):
+    return np.sum(st.uniform.logpdf(x, loc, scale) + 2 * st.uniform.cdf(x, loc, scale) +
+                  st.uniform.sf(x, loc, scale) ** 2 + st.uniform.pdf(x, loc, scale))
+
+
+def _pareto_all(x, b, scale):
+    return np.sum(st.pareto.logpdf(x, b, scale=scale) + st.pareto.cdf(x, b, scale=scale) +
+                  st.pareto.sf(x, b, scale=scale) ** 2 + st.pareto.pdf(x, b, scale=scale) +
+                  st.pareto.logsf(x, b, scale=scale))
+
+
+def _invgamma_all(x, a, scale):
+    return np.sum(st.invgamma.logpdf(x, a, scale=scale) + st.invgamma.pdf(x, a, scale=scale))
+
+
+def _vonmises_all(x, kappa, loc):
+    return np.sum(st.vonmises.logpdf(x, kappa, loc=loc) + st.vonmises.pdf(x, kappa, loc=loc))
+
+
+def _skewnorm_all(x, a, scale):
+    return np.sum(st.skewnorm.logpdf(x, a, scale=scale) + st.skewnorm.pdf(x, a, scale=scale))
+
+
+def _uniform_ppf(q, loc, scale):
+    return np.sum(st.uniform.ppf(q, loc=loc, scale=scale) ** 2)
+
+
+@pytest.mark.parametrize("f, make", [
+    (_uniform_all, lambda r: (r.uniform(-0.9, 2.9, 3), -1.0, 4.0)),
+    (_uniform_ppf, lambda r: (r.uniform(0.1, 0.9, 3), -1.0, 4.0)),
+    (_pareto_all, lambda r: (r.uniform(1.5, 3.0, 3), 2.0, 1.2)),
+    (_invgamma_all, lambda r: (r.uniform(0.5, 3.0, 3), 2.5, 1.3)),
+    (_vonmises_all, lambda r: (r.uniform(-2.0, 2.0, 3), 2.0, 0.3)),
+    (_skewnorm_all, lambda r: (r.standard_normal(3), 2.0, 1.3)),
+])
+def test_more_scipy_stats_families(f, make, rng):
+    args = make(rng)
+    check_grad(f, *args, wrt=(0, 1, 2))
+    check_jvp(f, *args, wrt=(0, 1, 2))
+    value, _ = s2sad.value_and_grad(f)(*args)
+    assert value == pytest.approx(f(*args))  # (scipy's own value)
+
+
+def test_more_scipy_stats_closed_forms():
+    x = np.array([0.5, 1.5])
+    g = s2sad.grad(lambda s: np.sum(st.uniform.logpdf(x, 0.0, s)))(2.0)
+    assert g == pytest.approx(-2 / 2.0)  # -log(scale) for each point inside
+    g = s2sad.grad(lambda v: np.sum(st.pareto.logpdf(v, 3.0)))(np.array([1.5, 2.0]))
+    np.testing.assert_allclose(g, -4.0 / np.array([1.5, 2.0]))  # -(b + 1) / x
+    g = s2sad.grad(lambda v: np.sum(st.vonmises.logpdf(v, 2.0)))(np.array([0.3, -0.4]))
+    np.testing.assert_allclose(g, -2.0 * np.sin([0.3, -0.4]))  # -kappa sin(x)
+    assert s2sad.value_and_grad(lambda v: np.sum(st.uniform.logpdf(v, 0.0, 1.0)))(
+        np.array([0.5, 1.5]))[0] == -np.inf  # (outside the support: scipy's -inf)
