@@ -32,7 +32,8 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Lambda: ("lambda held in a list, dict or other expression",
                   "bind it to a name (f = lambda v: ...) or pass it straight to the call; "
                   "or define it with def"),
-    gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
+    gast.Starred: ("starred expression (*args)", "pass the arguments one by one ([a, *b], "
+                   "(a, *b) and f(*t) of a tuple written in the function are read)"),
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.Set: ("set literal", "use a list or a tuple"),
     gast.Import: ("an import inside the function of a name it also assigns",
