@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.special as sp
 import scipy.stats as st
 
 import s2sad
-from gradcheck import check_grad, check_jvp, check_vjp
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
 
 # ----- a class passed as an argument (autograd's test_builtins: isinstance(x, type_)
 # with type_ an argument): crashed reading ``np.ndarray.shape`` (a descriptor) as the
@@ -334,3 +335,55 @@ def test_more_scipy_stats_closed_forms():
     np.testing.assert_allclose(g, -2.0 * np.sin([0.3, -0.4]))  # -kappa sin(x)
     assert s2sad.value_and_grad(lambda v: np.sum(st.uniform.logpdf(v, 0.0, 1.0)))(
         np.array([0.5, 1.5]))[0] == -np.inf  # (outside the support: scipy's -inf)
+
+
+# ----- scipy.special distribution functions and orthogonal polynomials (JAX's
+# special functions suite): were refused (no rule) -----
+
+_POLYNOMIALS = [sp.eval_hermite, sp.eval_hermitenorm, sp.eval_chebyt, sp.eval_chebyu,
+                sp.eval_laguerre, sp.eval_legendre,
+                lambda n, x: sp.eval_genlaguerre(n, 0.5, x),
+                lambda n, x: sp.eval_jacobi(n, 0.5, 1.5, x),
+                lambda n, x: sp.eval_gegenbauer(n, 0.7, x)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+@pytest.mark.parametrize("poly", _POLYNOMIALS)
+def test_orthogonal_polynomials_in_x(poly, n, rng):
+    def f(x):
+        return np.sum(poly(n, x) * x)
+    x = rng.uniform(-0.9, 0.9, 3)
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)
+
+
+def test_orthogonal_polynomials_closed_forms():
+    x = np.array([-0.4, 0.3, 0.8])
+    d = s2sad.grad(lambda v: np.sum(sp.eval_legendre(3, v)))(x)
+    np.testing.assert_allclose(d, (15 * x ** 2 - 3) / 2)  # P3 = (5x^3 - 3x) / 2
+    d = s2sad.grad(lambda v: np.sum(sp.eval_hermite(3, v)))(x)
+    np.testing.assert_allclose(d, 24 * x ** 2 - 12)  # H3 = 8x^3 - 12x
+    d = s2sad.grad(lambda v: np.sum(sp.eval_chebyu(2, v)))(x)
+    np.testing.assert_allclose(d, 8 * x)  # U2 = 4x^2 - 1
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: np.sum(sp.chdtr(3.0, x)), lambda x: np.sum(sp.chdtrc(2.5, x) * x),
+    lambda m: np.sum(sp.pdtr(2, m)), lambda m: np.sum(sp.pdtrc(3.0, m) ** 2),
+    lambda m: np.sum(sp.pdtr(0, m))])
+def test_chi_square_and_poisson_distribution_functions(f, rng):
+    x = rng.uniform(0.5, 3.0, 3)
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_hessian(f, x)
+
+
+def test_distribution_functions_closed_forms_and_refused_parameters():
+    m = np.array([0.5, 2.0])
+    d = s2sad.grad(lambda v: np.sum(sp.pdtr(1, v)))(m)
+    np.testing.assert_allclose(d, -m * np.exp(-m))  # pdtr(1, m) = (1 + m) e^-m
+    d = s2sad.grad(lambda v: np.sum(sp.chdtr(2.0, v)))(m)
+    np.testing.assert_allclose(d, np.exp(-m / 2) / 2)  # chdtr(2, x) = 1 - e^(-x/2)
+    with pytest.raises(s2sad.DifferentiationError, match="chdtr in its argument 'v'"):
+        s2sad.grad(lambda v: np.sum(sp.chdtr(v, 2.0)))(np.array([2.0]))
