@@ -84,3 +84,5 @@ if st is not None:
             REFERENCES[_key] = _reference
     for (_dist, _method), _reference in REFERENCES.items():
         defthrough(getattr(getattr(st, _dist), _method), _reference)
+    defthrough(st.entropy, extra.entropy)  # (module functions: their keywords in common)
+    defthrough(st.zscore, extra.zscore)

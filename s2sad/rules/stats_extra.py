@@ -3,8 +3,9 @@ registers them): the counts ``bernoulli``, ``binom``, ``geom``, ``nbinom`` (in t
 probability ``p`` and ``nbinom``'s ``n``; the counts ``k``, ``binom``'s ``n`` and
 ``loc`` have no derivative), the positive ``lognorm``, ``halfnorm``, ``weibull_min``,
 ``pareto``, ``invgamma``, and ``uniform``, ``vonmises``, ``skewnorm`` (in the data, the
-shape, ``loc`` and ``scale``).  Outside a family's support the closed
-form is not scipy's ``-inf`` / 0, as for the families of :mod:`stats_location_scale`."""
+shape, ``loc`` and ``scale``); the module functions ``entropy`` and ``zscore``.  Outside
+a family's support the closed form is not scipy's ``-inf`` / 0, as for the families of
+:mod:`stats_location_scale`."""
 from __future__ import annotations
 
 import numpy as np
@@ -175,3 +176,23 @@ def skewnorm_logpdf(x, a, loc=0.0, scale=1.0):
 
 def skewnorm_pdf(x, a, loc=0.0, scale=1.0):
     return np.exp(skewnorm_logpdf(x, a, loc, scale))
+
+
+# ----- module functions -----
+
+def entropy(pk, qk=None, base=None, axis=0):
+    pk = pk / np.sum(pk, axis=axis, keepdims=True)
+    if qk is None:
+        vec = sp.entr(pk)
+    else:
+        qk = qk / np.sum(qk, axis=axis, keepdims=True)
+        vec = sp.rel_entr(pk, qk)
+    total = np.sum(vec, axis=axis)
+    if base is not None:
+        total = total / np.log(base)
+    return total
+
+
+def zscore(a, axis=0, ddof=0):
+    mean = np.mean(a, axis=axis, keepdims=True)
+    return (a - mean) / np.std(a, axis=axis, ddof=ddof, keepdims=True)
