@@ -16,7 +16,7 @@ import numpy as np
 
 from s2sad import structure
 from s2sad.compiler import dims, shape_classes
-from s2sad.errors import DifferentiationError
+from s2sad.errors import DifferentiationError, OutputKindError
 from s2sad.runtime import backend
 
 NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)
@@ -320,7 +320,7 @@ def _specialised(v: Any) -> bool:
     """An array of another library that gets code specialised to its rank, as NumPy's
     do: every length known (Dask's may not be), and writable in place (JAX's are not:
     its code writes through the helpers, which use ``.at``)."""
-    shape = getattr(v, "shape", None)
+    shape = None if isinstance(v, type) else getattr(v, "shape", None)  # (a class: a descriptor)
     return shape is not None and hasattr(v, "dtype") and not isinstance(v, np.generic) and \
         all(isinstance(n, int) for n in shape) and not hasattr(v, "at")
 
@@ -437,20 +437,20 @@ def numpy_only(what: str, fn: Callable, values: tuple) -> None:
 def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
     if value is None:
         where = defined_at(fn)
-        raise DifferentiationError(f"{where}: output of {fn.__name__}: the function returns "
-                                   "None; return the number to differentiate")
+        raise OutputKindError(f"{where}: output of {fn.__name__}: the function returns "
+                              "None; return the number to differentiate")
     if structure.is_structured(value) or np.ndim(value) != 0 and \
             math.prod(np.shape(value)) != 1:  # (a (1, 1) array holds one number)
         where = defined_at(fn)
         got = f"a {type(value).__name__} of {len(value)} items" if \
             structure.is_structured(value) else \
             f"{type(value).__name__} of shape {np.shape(value)}"  # (items of any shapes)
-        raise DifferentiationError(
+        raise OutputKindError(
             f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
             "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
     if not holomorphic and np.iscomplexobj(value):
         where = defined_at(fn)
-        raise DifferentiationError(
+        raise OutputKindError(
             f"{where}: output of {fn.__name__}: grad of a complex output; for a holomorphic "
             "function pass holomorphic=True (the complex derivative, as in JAX), else "
             "differentiate a real output (np.abs(z) ** 2, np.real(...))")

@@ -8,6 +8,11 @@ class DifferentiationError(ValueError):
     """Raised for anything s2sad cannot differentiate, naming where and why."""
 
 
+class OutputKindError(DifferentiationError, TypeError):
+    """grad of an output that is not one real number (None, several numbers, a complex
+    number): also a TypeError, the error JAX's and autograd's grad raise for it."""
+
+
 def error_at(filename: str, node: Any, construct: str, advice: str) -> DifferentiationError:
     """Build the error for ``node`` (anything with a ``lineno``) in ``filename``."""
     line = getattr(node, "lineno", None) or "?"

@@ -63,6 +63,14 @@ def special_by_name_rows(R) -> None:  # (the row maker)
     R(sp.hyp2f1, 1.0, 2.0, 3.5, 0.9 * U(3, 4), wrt=(3,))
     R(sp.hyp2f1, P(4), 0.5, 2.0, 0.9 * U(3, 4), wrt=(3,))
     R(sp.owens_t, N(3, 4), N(3, 4)); R(sp.owens_t, N(4), 2 * P(3, 4))  # noqa: E702
+    R(sp.chdtr, 3.0, P(3, 4), wrt=(1,)); R(sp.chdtrc, P(4) + 1, P(3, 4), wrt=(1,))  # noqa
+    R(sp.pdtr, 2, P(3, 4), wrt=(1,)); R(sp.pdtrc, np.array([0, 1, 3]), P(4, 3), wrt=(1,))  # noqa
+    for _f in (sp.eval_hermite, sp.eval_hermitenorm, sp.eval_chebyt, sp.eval_chebyu,
+               sp.eval_laguerre, sp.eval_legendre):
+        R(_f, 3, 0.9 * U(3, 4), wrt=(1,)); R(_f, np.array([0, 1, 4]), 0.9 * U(4, 3), wrt=(1,))  # noqa
+    R(sp.eval_genlaguerre, 3, 0.5, P(3, 4), wrt=(2,))
+    R(sp.eval_gegenbauer, 3, 0.7, 0.9 * U(3, 4), wrt=(2,))
+    R(sp.eval_jacobi, 3, 0.5, 1.5, 0.9 * U(3, 4), wrt=(3,))
 
 
 def linalg_by_name_rows(R) -> None:  # (the row maker)

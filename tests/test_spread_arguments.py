@@ -57,15 +57,34 @@ def test_global_keywords_and_operands():
 
 
 def keywords_from_an_argument(x, axis):
+    d = {"axis": axis}  # (bound once, its keys written: passed as axis=d["axis"])
+    return np.sum(np.sum(x, **d) ** 2)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_keywords_of_a_local_dict_holding_an_argument(axis):
+    g = check_grad(keywords_from_an_argument, X, axis)
+    check_jvp(keywords_from_an_argument, X, axis)
+    np.testing.assert_allclose(g, 2 * np.sum(X, axis=axis, keepdims=True) * np.ones_like(X))
+
+
+def keywords_of_an_argument_dict(x, opts):
+    return np.sum(np.sum(x, **opts) ** 2)
+
+
+def keywords_of_a_dict_changed(x, axis):
     d = {"axis": axis}
+    d["keepdims"] = True
     return np.sum(np.sum(x, **d) ** 2)
 
 
 @pytest.mark.parametrize("api", [s2sad.grad, s2sad.jvp])
-def test_unknown_keywords_are_refused_with_the_line(api):
+@pytest.mark.parametrize("f, given", [(keywords_of_an_argument_dict, {"axis": 1}),
+                                      (keywords_of_a_dict_changed, 1)])
+def test_unknown_keywords_are_refused_with_the_line(api, f, given):
     with pytest.raises(s2sad.DifferentiationError, match=r"test_spread_arguments.py:\d+: .*\*\*"):
-        f = api(keywords_from_an_argument)
-        f(X, 1) if api is s2sad.grad else f(X, 1, X)
+        made = api(f)
+        made(X, given) if api is s2sad.grad else made(X, given, X)
 
 
 def _scaled(x, scale=1.0, power=1):

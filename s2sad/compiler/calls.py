@@ -50,6 +50,7 @@ from s2sad.compiler.spellings import (
     where_alone,
 )
 from s2sad.compiler.spread_arguments import constant, literal, spread_literals
+from s2sad.compiler.unpacked_displays import keywords_added
 from s2sad.compiler.user_code import is_user_function, is_user_object
 from s2sad.compiler.walks import walk
 from s2sad.rules import registry
@@ -254,6 +255,9 @@ def _container_built(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | 
     if fn is dict and not node.args:
         return norm.expr(gast.Dict(keys=[const(k.arg) for k in node.keywords],
                                    values=[k.value for k in node.keywords]))
+    added = keywords_added(norm, node) if fn is dict else None  # (dict(m, k=v))
+    if added is not None:
+        return norm.expr(added)
     if isinstance(fn, type) and issubclass(fn, tuple) and hasattr(fn, "_fields"):
         return _named_tuple(norm, node, fn)
     made = dataclass_built(norm, fn, *call_arguments(norm, node)) if dataclass_fits(fn, node) \

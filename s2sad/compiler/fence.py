@@ -39,7 +39,8 @@ REJECTED: dict[type, tuple[str, str]] = {
     gast.Lambda: ("lambda held in a list, dict or other expression",
                   "bind it to a name (f = lambda v: ...) or pass it straight to the call; "
                   "or define it with def"),
-    gast.Starred: ("starred expression (*args)", "pass the arguments one by one"),
+    gast.Starred: ("starred expression (*args)", "pass the arguments one by one ([a, *b], "
+                   "(a, *b) and f(*t) of a tuple written in the function are read)"),
     gast.SetComp: ("set comprehension", "build a list instead"),
     gast.Import: ("an import inside the function of a name it also assigns",
                   "import at module level, or use another name"),
@@ -94,7 +95,8 @@ _CHECKED = {gast.Delete, gast.For, gast.While, gast.Assign, gast.AugAssign}
 
 
 def _allowed_in_calls(found: list) -> set[int]:
-    """``f(*args)`` (checked when the call is normalized) and a lambda given to a call or
+    """``f(*args)`` (checked when the call is normalized), ``[a, *b]`` (a join:
+    :mod:`unpacked_displays`) and a lambda given to a call or
     returned (a local def: :mod:`local_functions`; ``functools.reduce``'s applied when
     the call is unrolled); ``found``: the nodes of a statement."""
     allowed: set[int] = set()
@@ -106,6 +108,8 @@ def _allowed_in_calls(found: list) -> set[int]:
                         if isinstance(a, gast.Lambda)}  # a function passed: a local def
         if isinstance(node, gast.Return) and isinstance(node.value, gast.Lambda):
             allowed.add(id(node.value))  # a helper making a closure: a local def returned
+        if isinstance(node, (gast.List, gast.Tuple)) and isinstance(node.ctx, gast.Load):
+            allowed |= {id(e) for e in node.elts if isinstance(e, gast.Starred)}  # [a, *b]
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], (gast.Tuple, gast.List)):
             allowed |= {id(e) for e in node.targets[0].elts if isinstance(e, gast.Starred)}
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \

@@ -101,6 +101,20 @@ def _library_roots() -> tuple[str, ...]:
     return tuple(os.path.join(r, "") for r in sorted(roots))
 
 
+def _bound(norm: Normalizer, fn: Any, args: list, kws: list,
+           node: gast.Call) -> inspect.BoundArguments:
+    """The call's arguments bound to ``fn``'s parameters, or the refusal naming why not."""
+    if any(k.arg is None for k in kws):
+        raise norm.error(node, f"call of {fn.__name__}(**...)", "the keywords of a dict "
+                         "whose keys are not known when the derivative is made (an argument, "
+                         "or a dict changed in the function); pass them one by one "
+                         "(b=opts['b']), or build the dict in the function once")
+    try:
+        return inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
+    except TypeError as exc:
+        raise norm.error(node, f"call of {fn.__name__}()", str(exc)) from None
+
+
 def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             receiver: Any = None, src: source.Source | None = None) -> gast.expr:
     from s2sad.compiler.normalize import Normalizer
@@ -123,10 +137,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     child.constants, child.ndims = norm.constants, norm.ndims
     resolved.inherit(norm.namespace, fn)  # (a derivative inlined: what it was made from)
     _bind_free_names(norm, child, fn)
-    try:
-        bound = inspect.signature(fn).bind(*args, **{k.arg: k.value for k in kws})
-    except TypeError as exc:
-        raise norm.error(node, f"call of {fn.__name__}()", str(exc)) from None
+    bound = _bound(norm, fn, args, kws, node)
     rebound = _assigned(src.node)
     mutated = _mutated(src.node) + [p for p in fields_stored(src.node) if built_record(
         norm, bound.arguments.get(p)) is not None]  # (a record built by the caller)

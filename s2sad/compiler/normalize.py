@@ -48,6 +48,7 @@ from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
 from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
 from s2sad.compiler.refs import ref_expr
+from s2sad.compiler.unpacked_displays import joined_display
 from s2sad.compiler.user_code import own_nodes, own_stores
 from s2sad.compiler.walks import structure, walk
 from s2sad.errors import error_at
@@ -478,14 +479,20 @@ class Normalizer(Lookups):
         return index_as_value(self.index(node))
 
     def expr_List(self, node: gast.List) -> gast.expr:
-        return gast.List(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        joined = joined_display(self, node)  # ([a, *b]: [a] + list(b))
+        return self.expr(joined) if joined is not None else \
+            gast.List(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
 
     def expr_Tuple(self, node: gast.Tuple) -> gast.expr:
-        return gast.Tuple(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        joined = joined_display(self, node)
+        return self.expr(joined) if joined is not None else \
+            gast.Tuple(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
 
     def expr_Dict(self, node: gast.Dict) -> gast.expr:
-        return gast.Dict(keys=[self.atom(k) for k in node.keys],
-                         values=[self.atom(v) for v in node.values])
+        joined = joined_display(self, node)  # ({**d, 'k': v}: dict of pairs)
+        return self.expr(joined) if joined is not None else \
+            gast.Dict(keys=[self.atom(k) for k in node.keys],
+                      values=[self.atom(v) for v in node.values])
 
     def expr_ListComp(self, node: gast.ListComp) -> gast.expr:
         from s2sad.compiler.loops import lower_comprehension

@@ -71,6 +71,9 @@ def note(namespace: dict[str, Any], path: Path | None) -> None:
         how, expected = "keys", tuple(obj)  # (a dict of heads: the same keys, in order)
     elif is_user_object(obj):  # (an object of the user's class, callable or not)
         how, expected = "type", type(obj)
+    elif isinstance(obj, types.MethodType) and not is_user_object(obj.__self__):
+        how, expected = "method", (obj.__func__, obj.__self__)  # (st.norm.logpdf and
+        # st.laplace.logpdf: one function of two objects, each with a rule of its own)
     elif callable(obj):
         how, expected = "is", _plain(obj)
     else:
@@ -107,23 +110,22 @@ def entries(namespace: dict[str, Any]) -> list[tuple]:
 
 def current(resolved: list[tuple]) -> bool:
     """Does every path still lead to what it led to?"""
-    for path, expected, how in resolved:
-        now = walk(path)
-        if how == "is":
-            if _plain(now) is not expected:
-                return False
-        elif how == "type":
-            if type(now) is not expected:
-                return False
-        elif how == "keys":
-            if type(now) is not dict or tuple(now) != expected:
-                return False
-        elif how == "eq":
-            if type(now) is not expected[0] or now != expected[1]:
-                return False
-        elif not isinstance(now, (list, tuple)) or len(now) != expected:
-            return False
-    return True
+    return all(_holds(walk(path), expected, how) for path, expected, how in resolved)
+
+
+def _holds(now: Any, expected: Any, how: str) -> bool:
+    if how == "is":
+        return _plain(now) is expected
+    if how == "method":
+        return isinstance(now, types.MethodType) and now.__func__ is expected[0] and \
+            now.__self__ is expected[1]
+    if how == "type":
+        return type(now) is expected
+    if how == "keys":
+        return type(now) is dict and tuple(now) == expected
+    if how == "eq":
+        return type(now) is expected[0] and now == expected[1]
+    return isinstance(now, (list, tuple)) and len(now) == expected
 
 
 def walk(path: Path) -> Any:

@@ -112,17 +112,22 @@ def _arity_left(norm: Normalizer, node: gast.Call) -> int | None:
 
 
 def _keywords_written(norm: Normalizer, k: gast.keyword) -> gast.Dict | None:
-    """``f(**{'axis': 0})``, or ``f(**kw)`` of a local ``kw = {'axis': 0}`` bound once
-    and never changed (a dict of constants): the dict of keywords."""
+    """``f(**{'axis': 0})``, or ``f(**kw)`` of a local ``kw = {'axis': 0, 'w': w}`` bound
+    once and never changed: the dict of keywords (a value not a constant read as
+    ``kw['w']``)."""
     value = k.value
-    if k.arg is None and isinstance(value, gast.Name) and norm.stores.get(value.id) == 1:
-        value = _bound_once(norm, value.id)
-        if value is None or not all(_constant_syntax(v) for v in value.values):
-            return None
+    held = value.id if k.arg is None and isinstance(value, gast.Name) and \
+        norm.stores.get(value.id) == 1 else None
+    if held is not None:
+        value = _bound_once(norm, held)
     if k.arg is not None or not isinstance(value, gast.Dict) or not all(
             isinstance(key, gast.Constant) and type(key.value) is str for key in value.keys):
         return None
-    return value
+    if held is None or all(_constant_syntax(v) for v in value.values):
+        return value
+    return gast.Dict(keys=value.keys, values=[gast.Subscript(
+        value=gast.Name(id=held, ctx=gast.Load(), annotation=None, type_comment=None),
+        slice=const(key.value), ctx=gast.Load()) for key in value.keys])
 
 
 def _bound_once(norm: Normalizer, name: str) -> gast.expr | None:

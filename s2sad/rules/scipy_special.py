@@ -171,8 +171,42 @@ def register_special_by_name() -> bool:
     defscale(sp.gammainccinv, "a, y", None, f"-g * np.exp(-({log_gamma('ans')}))")
     defscale(sp.betaincinv, "a, b, y", None, None, f"g * np.exp(-({log_beta('ans')}))")
     defscale(sp.stdtrit, "df, p", None, f"g * np.exp(-({log_t('ans')}))")
+    # chi-square and Poisson distribution functions (gammainc / gammaincc of v / 2 and
+    # k + 1, scipy's k floored): in x and m, their densities
+    chi2_density = f"np.exp({s}.xlogy(v / 2 - 1, x) - x / 2 - v / 2 * np.log(2.0) - " \
+        f"{s}.gammaln(v / 2))"
+    defscale(sp.chdtr, "v, x", None, f"g * {chi2_density}")
+    defscale(sp.chdtrc, "v, x", None, f"-g * {chi2_density}")
+    poisson_mass = f"np.exp({s}.xlogy(np.floor(k), m) - m - {s}.gammaln(np.floor(k) + 1))"
+    defscale(sp.pdtr, "k, m", None, f"-g * {poisson_mass}")
+    defscale(sp.pdtrc, "k, m", None, f"g * {poisson_mass}")
+    # orthogonal polynomials of a constant degree n, in x (degree 0: slope 0)
+    below = "np.maximum(n - 1, 0)"
+    defscale(sp.eval_hermite, "n, x", None, f"g * 2 * n * {s}.eval_hermite({below}, x)")
+    defscale(sp.eval_hermitenorm, "n, x", None, f"g * n * {s}.eval_hermitenorm({below}, x)")
+    defscale(sp.eval_chebyt, "n, x", None, f"g * n * {s}.eval_chebyu({below}, x)")
+    defscale(sp.eval_laguerre, "n, x", None,
+             f"-g * (n > 0) * {s}.eval_genlaguerre({below}, 1.0, x)")
+    defscale(sp.eval_legendre, "n, x", None,  # (P_n' = (n + 1) / 2 P_(n-1)^(1,1))
+             f"g * (n > 0) * (n + 1) / 2 * {s}.eval_jacobi({below}, 1.0, 1.0, x)")
+    defscale(sp.eval_genlaguerre, "n, alpha, x", None, None,
+             f"-g * (n > 0) * {s}.eval_genlaguerre({below}, alpha + 1, x)")
+    defscale(sp.eval_jacobi, "n, alpha, beta, x", None, None, None,
+             f"g * (n > 0) * (n + alpha + beta + 1) / 2 * "
+             f"{s}.eval_jacobi({below}, alpha + 1, beta + 1, x)")
+    defscale(sp.eval_gegenbauer, "n, alpha, x", None, None,
+             f"g * (n > 0) * 2 * alpha * {s}.eval_gegenbauer({below}, alpha + 1, x)")
+    defscale(sp.eval_chebyu, "n, x", None,  # (U_n = C_n^(1))
+             f"g * (n > 0) * 2 * {s}.eval_gegenbauer({below}, 2.0, x)")
     # the order, the shape parameters: they change the value, their derivative has no rule
-    for fn, params in ((sp.iv, ("v",)), (sp.ive, ("v",)), (sp.jv, ("v",)), (sp.yv, ("v",)),
+    for fn, params in ((sp.eval_genlaguerre, ("n", "alpha")), (sp.eval_chebyu, ("n",)),
+                       (sp.eval_jacobi, ("n", "alpha", "beta")),
+                       (sp.eval_gegenbauer, ("n", "alpha")), (sp.chdtr, ("v",)),
+                       (sp.chdtrc, ("v",)), (sp.pdtr, ("k",)),
+                       (sp.pdtrc, ("k",)), (sp.eval_hermite, ("n",)),
+                       (sp.eval_hermitenorm, ("n",)), (sp.eval_chebyt, ("n",)),
+                       (sp.eval_laguerre, ("n",)), (sp.eval_legendre, ("n",)),
+                       (sp.iv, ("v",)), (sp.ive, ("v",)), (sp.jv, ("v",)), (sp.yv, ("v",)),
                        (sp.kv, ("v",)), (sp.kve, ("v",)), (sp.zeta, ("x",)), (sp.gammainc, ("a",)),
                        (sp.gammaincc, ("a",)), (sp.betainc, ("a", "b")), (sp.stdtr, ("df",)),
                        (sp.gammaincinv, ("a",)), (sp.gammainccinv, ("a",)),

@@ -22,7 +22,8 @@ The closed forms are in one module per family of distributions:
 :mod:`stats_location_scale` (norm, expon, laplace, cauchy, logistic),
 :mod:`stats_shape_parameters` (t, gamma, beta, chi2, poisson), :mod:`stats_multivariate`
 (multivariate_normal, dirichlet), :mod:`stats_extra` (bernoulli, binom, geom, nbinom,
-lognorm, halfnorm, weibull_min); this module registers them.
+lognorm, halfnorm, weibull_min, uniform, pareto, invgamma, vonmises, skewnorm); this
+module registers them.
 """
 from __future__ import annotations
 
@@ -56,7 +57,9 @@ _ALWAYS = {
     multivariate: {"multivariate_normal": "logpdf pdf entropy", "dirichlet": "logpdf pdf"},
     extra: {"bernoulli": "logpmf pmf", "binom": "logpmf pmf", "geom": "logpmf pmf",
             "nbinom": "logpmf pmf", "lognorm": "logpdf pdf cdf sf", "halfnorm": "logpdf pdf",
-            "weibull_min": "logpdf pdf cdf sf"},
+            "weibull_min": "logpdf pdf cdf sf", "uniform": "logpdf pdf cdf sf ppf",
+            "pareto": "logpdf pdf cdf sf logsf", "invgamma": "logpdf pdf",
+            "vonmises": "logpdf pdf", "skewnorm": "logpdf pdf"},
 }
 
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``
@@ -81,3 +84,5 @@ if st is not None:
             REFERENCES[_key] = _reference
     for (_dist, _method), _reference in REFERENCES.items():
         defthrough(getattr(getattr(st, _dist), _method), _reference)
+    defthrough(st.entropy, extra.entropy)  # (module functions: their keywords in common)
+    defthrough(st.zscore, extra.zscore)

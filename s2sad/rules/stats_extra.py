@@ -1,9 +1,11 @@
 """Closed forms of more scipy.stats families, as scipy writes them (:mod:`scipy_stats`
 registers them): the counts ``bernoulli``, ``binom``, ``geom``, ``nbinom`` (in their
 probability ``p`` and ``nbinom``'s ``n``; the counts ``k``, ``binom``'s ``n`` and
-``loc`` have no derivative) and the positive ``lognorm``, ``halfnorm``, ``weibull_min``
-(in the data, the shape, ``loc`` and ``scale``).  Outside a family's support the closed
-form is not scipy's ``-inf`` / 0, as for the families of :mod:`stats_location_scale`."""
+``loc`` have no derivative), the positive ``lognorm``, ``halfnorm``, ``weibull_min``,
+``pareto``, ``invgamma``, and ``uniform``, ``vonmises``, ``skewnorm`` (in the data, the
+shape, ``loc`` and ``scale``); the module functions ``entropy`` and ``zscore``.  Outside
+a family's support the closed form is not scipy's ``-inf`` / 0, as for the families of
+:mod:`stats_location_scale`."""
 from __future__ import annotations
 
 import numpy as np
@@ -103,3 +105,94 @@ def weibull_min_cdf(x, c, loc=0.0, scale=1.0):
 
 def weibull_min_sf(x, c, loc=0.0, scale=1.0):
     return np.exp(-((x - loc) / scale) ** c)
+
+
+# ----- bounded, heavy-tailed, circular, skewed -----
+
+def uniform_logpdf(x, loc=0.0, scale=1.0):
+    inside = stop_gradient((x >= loc) & (x <= loc + scale))  # (scipy's -inf outside)
+    return np.where(inside, -np.log(scale) + 0.0 * x, -np.inf)
+
+
+def uniform_pdf(x, loc=0.0, scale=1.0):
+    return np.exp(uniform_logpdf(x, loc, scale))
+
+
+def uniform_cdf(x, loc=0.0, scale=1.0):
+    return np.clip((x - loc) / scale, 0.0, 1.0)
+
+
+def uniform_sf(x, loc=0.0, scale=1.0):
+    return np.clip((loc + scale - x) / scale, 0.0, 1.0)
+
+
+def uniform_ppf(q, loc=0.0, scale=1.0):
+    return loc + q * scale
+
+
+def pareto_logpdf(x, b, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    return np.log(b) - (b + 1) * np.log(y) - np.log(scale)
+
+
+def pareto_pdf(x, b, loc=0.0, scale=1.0):
+    return np.exp(pareto_logpdf(x, b, loc, scale))
+
+
+def pareto_logsf(x, b, loc=0.0, scale=1.0):
+    return -b * np.log((x - loc) / scale)
+
+
+def pareto_sf(x, b, loc=0.0, scale=1.0):
+    return np.exp(pareto_logsf(x, b, loc, scale))
+
+
+def pareto_cdf(x, b, loc=0.0, scale=1.0):
+    return -np.expm1(pareto_logsf(x, b, loc, scale))
+
+
+def invgamma_logpdf(x, a, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    return -(a + 1) * np.log(y) - sp.gammaln(a) - 1.0 / y - np.log(scale)
+
+
+def invgamma_pdf(x, a, loc=0.0, scale=1.0):
+    return np.exp(invgamma_logpdf(x, a, loc, scale))
+
+
+def vonmises_logpdf(x, kappa, loc=0.0, scale=1.0):
+    y = (x - loc) / scale  # (log i0(kappa) = log i0e(kappa) + kappa, kappa > 0)
+    return kappa * (np.cos(y) - 1.0) - np.log(2 * np.pi * sp.i0e(kappa)) - np.log(scale)
+
+
+def vonmises_pdf(x, kappa, loc=0.0, scale=1.0):
+    return np.exp(vonmises_logpdf(x, kappa, loc, scale))
+
+
+def skewnorm_logpdf(x, a, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    return np.log(2.0) - y * y / 2.0 - LOG_SQRT_2PI + sp.log_ndtr(a * y) - np.log(scale)
+
+
+def skewnorm_pdf(x, a, loc=0.0, scale=1.0):
+    return np.exp(skewnorm_logpdf(x, a, loc, scale))
+
+
+# ----- module functions -----
+
+def entropy(pk, qk=None, base=None, axis=0):
+    pk = pk / np.sum(pk, axis=axis, keepdims=True)
+    if qk is None:
+        vec = sp.entr(pk)
+    else:
+        qk = qk / np.sum(qk, axis=axis, keepdims=True)
+        vec = sp.rel_entr(pk, qk)
+    total = np.sum(vec, axis=axis)
+    if base is not None:
+        total = total / np.log(base)
+    return total
+
+
+def zscore(a, axis=0, ddof=0):
+    mean = np.mean(a, axis=axis, keepdims=True)
+    return (a - mean) / np.std(a, axis=axis, ddof=ddof, keepdims=True)

@@ -324,8 +324,8 @@ def _compat() -> Any:
 
 def is_foreign_array(v: Any) -> bool:
     """An array of another library than NumPy (Dask, torch, JAX, CuPy, array-api-strict)."""
-    if isinstance(v, (np.ndarray, np.generic, int, float, complex, str, list, tuple, dict)):
-        return False
+    if isinstance(v, (np.ndarray, np.generic, int, float, complex, str, list, tuple, dict, type)):
+        return False  # (a class such as np.ndarray has .shape and .dtype as descriptors)
     return _is_array(v) and _compat().is_array_api_obj(v)
 
 

@@ -75,10 +75,14 @@ def named_tuple(*items: Any, kind: type) -> tuple:
 
 def dict_of_adjoint(g: Any, x: Any) -> Any:
     """Adjoint of ``dict(x)``: ``g`` itself for a mapping ``x``; for ``(key, value)``
-    pairs, the pairs' adjoints (a key's none, a value's its key's item of ``g``)."""
+    pairs, the pairs' adjoints (a key's none, a value's its key's item of ``g``, zeros for
+    a value a later pair of the same key replaced)."""
     if isinstance(x, dict):
         return g
-    return [(None, g[k] if g is not None and k in g else zeros_like(v)) for k, v in x]
+    pairs = list(x)
+    last = {k: i for i, (k, _) in enumerate(pairs)}  # (a key given twice: the last value kept)
+    return [(None, g[k] if g is not None and k in g and last[k] == i else zeros_like(v))
+            for i, (k, v) in enumerate(pairs)]
 
 
 def dict_tangent(t: Any, x: Any) -> Any:
