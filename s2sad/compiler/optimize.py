@@ -34,6 +34,7 @@ from s2sad.compiler import (
     finite,
     floats,
     free,
+    half_angles,
     invariants,
     kept_elements,
     logistic,
@@ -292,7 +293,8 @@ def rows(body: list, facts: Facts) -> list:
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once; a matrix inverted or
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
-    ``sin(y)`` and ``cos(y)`` computed anyway; a product computed already read as a
+    ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
+    product alone from ``sin(2 * y)``; a product computed already read as a
     factor of a longer one, a reduction bound already read through its name."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     shared_products.share_products(body)
@@ -301,6 +303,8 @@ def share(body: list, facts: Facts) -> list:
                                     _shapes(body, facts)):
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
     if popped_calls.reuse_popped(body, facts.namespace):
         body = tape.prune(body)  # (the argument popped may be read no more)
