@@ -32,6 +32,7 @@ from s2sad.compiler import (
     element_sums,
     final_floats,
     finite,
+    flat_gathers,
     floats,
     free,
     half_angles,
@@ -415,7 +416,9 @@ def owned(body: list, facts: Facts) -> list:
 
 
 def accumulated(body: list, facts: Facts) -> list:
-    """Neighbouring contributions to one adjoint from one line summed in one statement."""
+    """Neighbouring contributions to one adjoint from one line summed in one statement;
+    a gather by index arrays and the scatters of its adjoint by flat positions worked
+    out once."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
 
@@ -426,9 +429,11 @@ def accumulated(body: list, facts: Facts) -> list:
                 facts.namespace))
         return found[0]
     body = accumulate.merge(body, derivatives, facts.floats, arrays)
-    return choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
+    body = choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)
+    flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
+    return body
 
 
 def fused(body: list, facts: Facts) -> list:
