@@ -60,6 +60,7 @@ from s2sad.compiler import (
     tape_rows,
     transcendentals,
     undo_writes,
+    var_means,
     vector_loops,
     written_back,
     zero_branches,
@@ -296,10 +297,13 @@ def share(body: list, facts: Facts) -> list:
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
-    factor of a longer one, a reduction bound already read through its name."""
+    factor of a longer one, a reduction bound already read through its name, a variance
+    of a value whose mean is bound as the mean of the squared centred values."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     shared_products.share_products(body)
     shared_reductions.share_reductions(body, facts.namespace)
+    if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
+        facts.shapes = None
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None
