@@ -16,9 +16,9 @@ the helpers index and scatter as before).  Only where a statement always makes t
 gather ``x[i, j]`` (not in a branch of ``a if c else b``: the positions are worked out
 in front of it), the one gather at that index in the function, every ``add_at`` at it
 is a statement of the same block after it scattering into an adjoint of ``x``
-(``add_at(d, x, ..)`` or ``add_at(d, None, ..)``), and each index name is bound once
-and never written into (run after ``ownership``: a name read later holds its value), so
-the positions of the gather are those of every scatter.
+(``add_at(d, x, ..)`` or ``add_at(d, None, ..)``), and ``x`` and each index name are
+bound at most once and never written into (run after ``ownership``: a name read later
+holds its value), so the positions of the gather are those of every scatter.
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _block(stmts: list, namespace: dict, namer, keys: Counter, fixed: set[str]) 
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 changed |= _block(getattr(s, field), namespace, namer, keys, fixed)
         key = _gather(s)
-        if key is not None and keys[key[1]] == 1 and set(key[1]) <= fixed and \
+        if key is not None and keys[key[1]] == 1 and {key[0], *key[1]} <= fixed and \
                 _rewrite(stmts, k, key, namespace, namer, keys):
             changed = True
             k += 1  # (the positions' statement went in front of it)
