@@ -1,5 +1,6 @@
-"""Part of the late pass ``share``: ``np.var`` of a value whose mean over the same axes
-the block bound already, as the mean of the squared centred values.
+"""Part of the late pass ``share``: ``np.var`` (and ``np.std``) of a value whose mean over
+the same axes the block bound already, as the mean of the squared centred values (and
+its square root).
 
 A layer norm takes ``mu = np.mean(h, axis=1, keepdims=True)`` and ``var = np.var(h,
 axis=1, keepdims=True)``; NumPy's ``var`` takes the mean again, centres and squares (in
@@ -8,7 +9,9 @@ once more.  With ``mu`` bound, ``var`` is ``np.mean(c * c, axis=1, keepdims=True
 ``c = h - mu`` (the centred values bound by a statement of the block already, else
 bound here in front of ``var``), and the later ``h - mu`` of the block read ``c``:
 NumPy's ``var`` computes those very operations (a sum divided by the count, the
-difference, its square, their sum divided by the count), so the numbers are the same.
+difference, its square, their sum divided by the count), so the numbers are the same
+(``np.std`` is the square root of that ``var``).  The adjoints were written before
+(``std_share`` centres again: only the forward sweep's work is saved there).
 
 Only of a function with no complex value (``var`` of a complex array squares the
 modulus), for ``np.var(h, axis=a, keepdims=k)`` (``ddof=0`` at most) of a name ``h``,
@@ -32,7 +35,8 @@ _WALKED = (gast.If, gast.For, gast.While)
 
 def var_by_mean(body: list, namespace: dict, namer) -> bool:
     """Rewrites ``body`` in place, every block of it; True if it changed."""
-    if not any(isinstance(n, gast.Call) and evaluate_ref(n.func, namespace) is np.var
+    if not any(isinstance(n, gast.Call) and any(evaluate_ref(n.func, namespace) is f
+                                                for f in (np.var, np.std))
                for n in nodes(body)):
         return False
     stores = Counter(n.id for n in name_nodes(body) if not isinstance(n.ctx, gast.Load))
@@ -55,18 +59,21 @@ def _block(stmts: list, namespace: dict, namer, stores: Counter) -> bool:
             means.append((s.value.args[0].id, s.value, target))
         elif target is not None and (pair := _difference(s.value)) is not None:
             centred.setdefault(pair, target)
-        elif target is not None and _call_of(s.value, np.var, namespace):
+        elif target is not None and (_call_of(s.value, np.var, namespace) or
+                                     _call_of(s.value, np.std, namespace)):
             found = next((m for m in means if _same_axes(m[1], s.value)), None)
             if found is not None:
-                k += _rewrite(stmts, k, found, centred, namer)
+                k += _rewrite(stmts, k, found, centred, namer, namespace)
                 changed = True
         k += 1
     return changed
 
 
-def _rewrite(stmts: list, k: int, mean: tuple, centred: dict, namer) -> int:
-    """``stmts[k]``, ``v = np.var(h, ..)``, as the mean of ``c * c``; the later ``h - m``
-    of the block read ``c``.  How many statements went in front of it."""
+def _rewrite(stmts: list, k: int, mean: tuple, centred: dict, namer, namespace: dict
+             ) -> int:
+    """``stmts[k]``, ``v = np.var(h, ..)``, as the mean of ``c * c`` (``np.std``: its
+    square root); the later ``h - m`` of the block read ``c``.  How many statements went
+    in front of it."""
     h, call, m = mean
     var = stmts[k].value
     c, added = centred.get((h, m)), 0
@@ -76,8 +83,12 @@ def _rewrite(stmts: list, k: int, mean: tuple, centred: dict, namer) -> int:
                                                            right=load(m))), stmts[k]))
         added = 1
     keywords = [clone(kw) for kw in var.keywords if kw.arg != "ddof"]
-    stmts[k + added].value = gast.Call(func=clone(call.func), args=[gast.BinOp(
+    value: gast.expr = gast.Call(func=clone(call.func), args=[gast.BinOp(
         left=load(c), op=gast.Mult(), right=load(c))], keywords=keywords)
+    if evaluate_ref(var.func, namespace) is np.std:  # (NumPy's std: the var's sqrt)
+        value = gast.Call(func=gast.Attribute(value=load("np"), attr="sqrt", ctx=gast.Load()),
+                          args=[value], keywords=[])
+    stmts[k + added].value = value
     for s in stmts[k + added + 1:]:
         for n in nodes([s]):
             for field, value in gast.iter_fields(n):
