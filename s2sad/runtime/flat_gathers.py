@@ -3,8 +3,8 @@ adjoint, through the flat positions of the elements picked, worked out once.
 
 NumPy's indexing by a tuple of index arrays checks and combines the indices on every
 call (an image warp's ``img[y0, x0]``: three times ``np.take`` of the flat positions),
-and the adjoint's scatter (a ``np.bincount`` over the same positions, ``add_at``)
-worked them out and checked them again.  :func:`flat_index` works them out once, with
+and the adjoint's scatter (``add_at``, over the same positions) worked them out and
+checked them again.  :func:`flat_index` works them out once, with
 the bounds checks of the gather; :func:`take_flat` gathers by them and
 :func:`add_flat` scatters by them.  Where the index is another kind (a slice, a list,
 one array for a 2-D array, indices out of bounds: NumPy's own ``IndexError``) the index
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from s2sad.runtime.core import add_at, zeros_like
-from s2sad.runtime.scatters import flat_positions
+from s2sad.runtime.scatters import flat_add, flat_positions
 
 __all__ = ["flat_index", "take_flat", "add_flat"]
 
@@ -43,7 +43,7 @@ def take_flat(x: Any, at: Any) -> Any:
 
 def add_flat(acc: Any, x: Any, at: Any, g: Any) -> Any:
     """``add_at(acc, x, idx, g)`` given ``at = flat_index(x, idx)``: of a float64
-    adjoint and a real ``g``, one ``np.bincount`` over the positions."""
+    adjoint and a real ``g``, one scatter over the flat positions (``flat_add``)."""
     if type(at) is not np.ndarray:
         return add_at(acc, x, at, g)
     if acc is None:
@@ -52,5 +52,5 @@ def add_flat(acc: Any, x: Any, at: Any, g: Any) -> Any:
             np.ndim(g) <= at.ndim and np.asarray(g).dtype.kind in "fiub"):
         return add_at(acc, None, np.unravel_index(at, np.shape(acc)), g)
     weights = np.ravel(g) if np.shape(g) == at.shape else np.broadcast_to(g, at.shape).ravel()
-    acc += np.bincount(at.ravel(), weights, minlength=acc.size).reshape(acc.shape)
+    flat_add(acc, at.ravel(), weights)
     return acc
