@@ -29,20 +29,23 @@ from s2sad.compiler.walks import walk
 # in-place runtime updates -> the position of their index argument
 _INDEX_AT = {runtime.add_at: 2, runtime.write_at: 1, runtime.clear_at: 1,
              runtime.setitem: 1, runtime.zero_at: 1}
+_UPDATES = {fn.__name__ for fn in _INDEX_AT}
 
 
 def distinct(arrays: list[gast.expr], body: list, namespace: dict,
              shapes: Callable[[], dims.Facts | None] | None) -> bool:
     """Whether an index whose parts other than numbers and basic slices are ``arrays``
     picks no element twice, by an ``arange`` among them (see the module)."""
-    if not arrays or not all(isinstance(a, gast.Name) for a in arrays):
+    if not arrays or not all(isinstance(a, gast.Name) for a in arrays) or shapes is None:
         return False
-    counting = [a for a in arrays if _arange_index(a.id, body, namespace)]
-    if not counting or len(arrays) == 1:  # (one index array: nothing broadcasts it)
-        return bool(counting)
-    facts = shapes() if shapes is not None else None
+    facts = shapes()
     if facts is None:
         return False
+    made = {a.id: facts.defs.get(a.id, []) for a in arrays}  # (to look at aranges only)
+    counting = [a for a in arrays if len(made[a.id]) == 1 and
+                _arange(made[a.id][0], namespace) and _arange_index(a.id, body, namespace)]
+    if not counting or len(arrays) == 1:  # (one index array: nothing broadcasts it)
+        return bool(counting)
     shape = facts.of(counting[0])
     return all(dims.same(facts.of(a), shape) for a in arrays)
 
@@ -50,23 +53,26 @@ def distinct(arrays: list[gast.expr], body: list, namespace: dict,
 def _arange_index(name: str, body: list, namespace: dict) -> bool:
     """``name`` is bound once, to an ``np.arange`` of distinct positions >= 0, and read
     only as (a part of) an index."""
-    tree = gast.Module(body=body, type_ignores=[])
     made: list[gast.expr] = []
     allowed: set[int] = set()  # ids of the Name nodes read as an index
-    for node in walk(tree):
-        if isinstance(node, gast.Assign) and any(
+    stores, reads = 0, []
+    for node in walk(gast.Module(body=body, type_ignores=[])):
+        cls = node.__class__
+        if cls is gast.Name and node.id == name:
+            stores += isinstance(node.ctx, gast.Store)
+            if isinstance(node.ctx, gast.Load):
+                reads.append(node)
+        elif cls is gast.Assign and any(
                 isinstance(t, gast.Name) and t.id == name for t in node.targets):
             made.append(node.value)
-        elif isinstance(node, gast.Subscript):
+        elif cls is gast.Subscript:
             allowed.update(map(id, _index_parts(node.slice)))
-        elif isinstance(node, gast.Call):
+        elif cls is gast.Call and node.func.__class__ is gast.Name and \
+                node.func.id in _UPDATES:  # (only a runtime update is looked up)
             at = _index_at(node.func, namespace)
             if at is not None and len(node.args) > at:
                 allowed.update(map(id, _index_parts(node.args[at])))
-    uses = [n for n in walk(tree) if isinstance(n, gast.Name) and n.id == name]
-    stores = [n for n in uses if isinstance(n.ctx, gast.Store)]
-    reads = [n for n in uses if isinstance(n.ctx, gast.Load)]
-    return len(stores) == 1 and len(made) == 1 and _arange(made[0], namespace) and \
+    return stores == 1 and len(made) == 1 and _arange(made[0], namespace) and \
         all(id(n) in allowed for n in reads)
 
 

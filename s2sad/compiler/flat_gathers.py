@@ -30,9 +30,10 @@ from s2sad import runtime
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import always_evaluated
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import nodes
 
 _IN_PLACE = (runtime.write_at, runtime.clear_at, runtime.add_at)
+_IN_PLACE_NAMES = {fn.__name__ for fn in _IN_PLACE}
 
 
 def by_flat_positions(body: list, namespace: dict, namer) -> bool:
@@ -71,12 +72,11 @@ def _rewrite(stmts: list, k: int, key: tuple, namespace: dict, namer, keys: Coun
     """The gather ``stmts[k]`` and the scatters after it at its index by positions;
     False (nothing done) where a scatter at the index is elsewhere or of another array."""
     x, parts, node = key
-    later = [n for n in nodes(stmts[k + 1:]) if _scatter(n, namespace) == parts]
-    direct = [s.value for s in stmts[k + 1:] if isinstance(s, gast.Assign)]
+    later = [s.value for s in stmts[k + 1:] if isinstance(s, gast.Assign) and
+             _scatter(s.value, namespace) == parts]  # (statements of the block)
     if not later or len(later) != keys[("scattered",) + parts] or \
-            not all(any(c is d for d in direct) for c in later) or \
             not all(_of(c.args[1], x) for c in later):
-        return False
+        return False  # (a scatter at the index elsewhere, or into another adjoint)
     at = namer.fresh(f"{x}_at")
     gather = stmts[k]
     index = gast.Tuple(elts=[load(p) for p in parts], ctx=gast.Load())
@@ -136,16 +136,21 @@ def _of(e: gast.expr, x: str) -> bool:
 
 def _fixed_names(body: list, namespace: dict) -> set[str]:
     """The names bound at most once and never written into."""
-    stores = Counter(n.id for n in name_nodes(body) if not isinstance(n.ctx, gast.Load))
-    written = set()
+    stores: Counter = Counter()
+    written, reads = set(), set()
     for n in nodes(body):
-        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and \
+        cls = n.__class__
+        if cls is gast.Name:
+            reads.add(n.id)
+            if not isinstance(n.ctx, gast.Load):
+                stores[n.id] += 1
+        elif cls is gast.Subscript and isinstance(n.ctx, gast.Store) and \
                 isinstance(n.value, gast.Name):
             written.add(n.value.id)
-        elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+        elif cls is gast.AugAssign and isinstance(n.target, gast.Name):
             written.add(n.target.id)
-        elif isinstance(n, gast.Call) and n.args and isinstance(n.args[0], gast.Name) and \
+        elif cls is gast.Call and n.args and isinstance(n.args[0], gast.Name) and \
+                isinstance(n.func, gast.Name) and n.func.id in _IN_PLACE_NAMES and \
                 any(evaluate_ref(n.func, namespace) is f for f in _IN_PLACE):
             written.add(n.args[0].id)
-    reads = {n.id for n in name_nodes(body)}
     return {name for name in reads if stores[name] <= 1} - written
