@@ -217,6 +217,7 @@ def _make_torch_np() -> types.SimpleNamespace:
                  "arctan", "abs", "square"):  # also of a Python float, as numpy's are
         setattr(ns, name, _torch_unary(getattr(torch, name)))
     ns.eye = lambda n: torch.eye(n, dtype=torch.float64)
+    ns.arange = torch.arange  # (of ints: an index, logp[np.arange(n), labels])
     ns.array = lambda items: torch.stack([torch.as_tensor(v, dtype=torch.float64)
                                           for v in items])
     ns.linalg = types.SimpleNamespace(inv=torch.linalg.inv, slogdet=torch.linalg.slogdet,

@@ -5,9 +5,12 @@ or basic slices, ``slice(1, -1)`` printed ``1:-1``), and ``d = add_at(None, x, i
 as ``d = zeros_like(x)`` then ``d[i] = e``: no helper call per element."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
 from s2sad import runtime
+from s2sad.compiler import dims, distinct_indices
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.algebra_terms import added_into, negated
 from s2sad.compiler.names import assign, const, copy_origin, load
@@ -15,24 +18,27 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
 
-def write_inline(facts, real: bool = False) -> bool:
+def write_inline(facts, real: bool = False,
+                 shapes: Callable[[], dims.Facts | None] | None = None) -> bool:
     """``x = write_at(x, i, v)``, ``g = clear_at(g, i)`` and ``d = add_at(d, None, i, e)``
     of an array of known rank at a number ``i``: ``x[i] = v``, ``g[i] = 0.0`` and
     ``d[i] += e``, as a person writes them (no call per element).  The sums only where
     no value is complex (``real``): ``add_at`` adds a complex ``e``'s real part into a
-    real ``d``, ``+=`` would raise.  Whether it wrote one."""
+    real ``d``, ``+=`` would raise.  ``shapes``: the shape facts, which prove an index
+    holding index arrays picks no element twice (:mod:`distinct_indices`).  Whether it
+    wrote one."""
     wrote = False
     for s in facts.flat:
         call = call_of(s)
         if call is not None and len(call.args) == 4 and is_none(call.args[0]):
             if real:
-                wrote |= start_inline(facts, s, call)
+                wrote |= start_inline(facts, s, call, shapes)
             continue
         if call is None or len(call.args) < 2 or not isinstance(call.args[0], gast.Name):
             continue
         fn = evaluate_ref(call.func, facts.namespace)
         name, idx = call.args[0].id, call.args[2 if fn is runtime.add_at else 1]
-        if (facts.ranks.get(name) or 0) < 1 or not at_numbers(facts, idx, name):
+        if (facts.ranks.get(name) or 0) < 1 or not at_numbers(facts, idx, name, shapes):
             continue
         target = gast.Subscript(value=load(name), slice=as_syntax(idx), ctx=gast.Store())
         if fn is runtime.write_at:
@@ -60,13 +66,18 @@ def _read_only(e: gast.expr) -> gast.expr:
     return e
 
 
-def at_numbers(facts, idx: gast.expr, name: str) -> bool:
-    """``i`` or ``(i, j)``: numbers, no more than ``name`` has axes (an element or a
-    row: ``x[i, j] = v`` writes what ``write_at`` does; no index repeats)."""
+def at_numbers(facts, idx: gast.expr, name: str,
+               shapes: Callable[[], dims.Facts | None] | None = None) -> bool:
+    """``i`` or ``(i, j)``: numbers or basic slices, no more than ``name`` has axes (an
+    element or a row: ``x[i, j] = v`` writes what ``write_at`` does; no index repeats),
+    or with index arrays that pick no element twice (``(np.arange(n), labels)``)."""
     parts = idx.elts if isinstance(idx, gast.Tuple) else [idx]
-    return 0 < len(parts) <= (facts.ranks.get(name) or 0) and all(
-        ranks_stage.rank_of(p, facts.ranks, facts.namespace) == 0 or basic_slice(facts, p)
-        for p in parts)
+    if not 0 < len(parts) <= (facts.ranks.get(name) or 0):
+        return False
+    arrays = [p for p in parts if ranks_stage.rank_of(p, facts.ranks, facts.namespace) != 0
+              and not basic_slice(facts, p)]
+    return not arrays or distinct_indices.distinct(arrays, facts.body, facts.namespace,
+                                                   shapes)
 
 def basic_slice(facts, p: gast.expr) -> bool:
     """``slice(1, -1)`` of numbers: a basic index (no element twice, as ``x[1:-1]``)."""
@@ -75,7 +86,8 @@ def basic_slice(facts, p: gast.expr) -> bool:
             is_none(a) or ranks_stage.rank_of(a, facts.ranks, facts.namespace) == 0
             for a in p.args)
 
-def start_inline(facts, s: gast.Assign, call: gast.Call) -> bool:
+def start_inline(facts, s: gast.Assign, call: gast.Call,
+                 shapes: Callable[[], dims.Facts | None] | None = None) -> bool:
     """``d = add_at(None, x, i, e)`` of an array of known rank at a number ``i``:
     ``d = zeros_like(x)`` then ``d[i] = e`` (``+=`` would read the zeros first, and a
     fresh array's pages twice); whether it was one."""
@@ -83,7 +95,7 @@ def start_inline(facts, s: gast.Assign, call: gast.Call) -> bool:
         return False
     name, like, idx = s.targets[0].id, call.args[1], call.args[2]
     if (facts.ranks.get(name) or 0) < 1 or not isinstance(like, gast.Name) or \
-            not at_numbers(facts, idx, name) or \
+            not at_numbers(facts, idx, name, shapes) or \
             any(isinstance(n, gast.Name) and n.id == name
                 for n in nodes(gast.Tuple(elts=[idx, call.args[3]], ctx=gast.Load()))):
         return False  # (e reads the old d: d = zeros_like(x) first would change what it reads)

@@ -32,8 +32,10 @@ from s2sad.compiler import (
     element_sums,
     final_floats,
     finite,
+    flat_gathers,
     floats,
     free,
+    half_angles,
     invariants,
     kept_elements,
     logistic,
@@ -59,6 +61,7 @@ from s2sad.compiler import (
     tape_rows,
     transcendentals,
     undo_writes,
+    var_means,
     vector_loops,
     written_back,
     zero_branches,
@@ -293,15 +296,21 @@ def rows(body: list, facts: Facts) -> list:
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once; a matrix inverted or
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
-    ``sin(y)`` and ``cos(y)`` computed anyway; a product computed already read as a
-    factor of a longer one, a reduction bound already read through its name."""
+    ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
+    product alone from ``sin(2 * y)``; a product computed already read as a
+    factor of a longer one, a reduction bound already read through its name, a variance
+    of a value whose mean is bound as the mean of the squared centred values."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     shared_products.share_products(body)
     shared_reductions.share_reductions(body, facts.namespace)
+    if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
+        facts.shapes = None
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
     if popped_calls.reuse_popped(body, facts.namespace):
         body = tape.prune(body)  # (the argument popped may be read no more)
@@ -415,7 +424,9 @@ def owned(body: list, facts: Facts) -> list:
 
 
 def accumulated(body: list, facts: Facts) -> list:
-    """Neighbouring contributions to one adjoint from one line summed in one statement."""
+    """Neighbouring contributions to one adjoint from one line summed in one statement;
+    a gather by index arrays and the scatters of its adjoint by flat positions worked
+    out once."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
 
@@ -426,9 +437,11 @@ def accumulated(body: list, facts: Facts) -> list:
                 facts.namespace))
         return found[0]
     body = accumulate.merge(body, derivatives, facts.floats, arrays)
-    return choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
+    body = choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)
+    flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
+    return body
 
 
 def fused(body: list, facts: Facts) -> list:

@@ -85,7 +85,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
     # only then, the steps before having left them current)
     if facts.use_candidates():
         facts.refresh()
-    if inline_writes.write_inline(facts, real):
+    if inline_writes.write_inline(facts, real, shapes if known is None else lambda: known):
         facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace, float_numbers)

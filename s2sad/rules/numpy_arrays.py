@@ -74,8 +74,10 @@ defvjp(np.nanmedian, MEDIAN, f"{SPREAD} * median_share(a, axis, True)")
 defjvp(np.nanmedian, MEDIAN,
        "np.sum(da * median_share(a, axis, True), axis=axis, keepdims=keepdims)")
 # complex a: var is the mean of |a - mean|^2 (real): the adjoint conjugates the centred
-# values (d/dre - i d/dim) and the tangent is real
-defvjp(np.var, VAR, f"{SPREAD} * 2 * np.conj(centered(a, axis)) / (reduced_size(a, axis) - ddof)")
+# values (d/dre - i d/dim) and the tangent is real; the factor 2 / n taken into the
+# adjoint of the reduced shape before it is spread: one pass over the centred values
+defvjp(np.var, VAR, "repeat_to(g * (2 / (reduced_size(a, axis) - ddof)), a, axis, keepdims) "
+       "* np.conj(centered(a, axis))")
 defjvp(np.var, VAR, "2 * np.real(np.sum(da * np.conj(centered(a, axis)), axis=axis, "
        "keepdims=keepdims)) / (reduced_size(a, axis) - ddof)")
 defvjp(np.std, VAR, f"{SPREAD} * std_share(a, ans, axis, ddof, keepdims)")

@@ -115,6 +115,11 @@ deflinear(runtime.zero_at, "t, idx", "zero_at(g, idx)", None)
 deflinear(runtime.clear_at, "t, idx", "zero_at(g, idx)", None)
 # (t is broadcast into the item: a number's adjoint is the item's sum)
 deflinear(runtime.add_at, "total, x, idx, t", "g", None, None, "unbroadcast(g[idx], t)")
+# a gather and its scatter by flat positions (``flat_gathers``), in a derivative's source
+defnondiff(runtime.flat_index)
+deflinear(runtime.take_flat, "x, at", "add_flat(None, x, at, g)", None)
+deflinear(runtime.add_flat, "total, x, at, t", "g", None, None,
+          "unbroadcast(take_flat(g, at), t)")
 deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", None)
 deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)
 defjvp(runtime.user_jvp, "t", "dt")

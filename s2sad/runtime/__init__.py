@@ -15,6 +15,7 @@ from s2sad.runtime import (
     cosine,
     draws,
     factors,
+    flat_gathers,
     gathers,
     implicit,
     integrate,
@@ -35,6 +36,7 @@ from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.cosine import *  # noqa: F403
 from s2sad.runtime.draws import *  # noqa: F403
 from s2sad.runtime.factors import *  # noqa: F403
+from s2sad.runtime.flat_gathers import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
 from s2sad.runtime.implicit import *  # noqa: F403
 from s2sad.runtime.integrate import *  # noqa: F403
@@ -50,5 +52,5 @@ from s2sad.runtime.triangular import *  # noqa: F403
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
-                       integrate_ivp, integrate_quad, implicit, draws)
+                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers)
            for name in mod.__all__}

@@ -112,6 +112,19 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     return acc
 
 
+def flat_index(x: Any, idx: Any) -> Any:
+    """The index itself: only NumPy's gathers go by flat positions (``flat_gathers``)."""
+    return idx
+
+
+def take_flat(x: Any, at: Any) -> Any:
+    return x[at]
+
+
+def add_flat(acc: Any, x: Any, at: Any, g: Any) -> Any:
+    return add_at(acc, x, at, g)
+
+
 def _basic_index(idx: Any, x: Any) -> None:
     parts = idx if isinstance(idx, tuple) else (idx,)
     if any(isinstance(p, list) or _is_array(p) for p in parts):

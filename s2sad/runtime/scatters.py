@@ -1,5 +1,5 @@
 """Scatters of an adjoint: the adjoint of a gather ``x[i, j]`` by integer index arrays,
-added into a float64 array as one ``np.bincount`` over flat positions."""
+added into a float64 array as one scatter over flat positions (:func:`flat_add`)."""
 from __future__ import annotations
 
 import math
@@ -12,9 +12,9 @@ _SCATTER_AT_LEAST = 256  # index arrays this large: a bincount beats ufunc.at
 
 def scatter_by_count(acc: Any, idx: Any, g: Any) -> bool:
     """``np.add.at(acc, idx, g)`` of a float64 ``acc`` and one integer index array per
-    axis (``img[y0, x0]``'s adjoint) done as one ``np.bincount`` over flat positions:
-    NumPy's ``ufunc.at`` takes three times as long with a tuple of index arrays.  False
-    (nothing done) where another case."""
+    axis (``img[y0, x0]``'s adjoint) done as one scatter over flat positions
+    (:func:`flat_add`): NumPy's ``ufunc.at`` takes three times as long with a tuple of
+    index arrays.  False (nothing done) where another case."""
     if not (type(acc) is np.ndarray and acc.dtype == np.float64 and type(idx) is tuple and
             len(idx) == acc.ndim >= 2 and all(type(i) is np.ndarray and i.dtype.kind in "iu"
                                                for i in idx)):
@@ -29,13 +29,27 @@ def scatter_by_count(acc: Any, idx: Any, g: Any) -> bool:
         return False  # (np.add.at raises NumPy's IndexError)
     flat = np.ravel(flat)
     weights = np.ravel(g) if np.shape(g) == shape else np.broadcast_to(g, shape).ravel()
+    flat_add(acc, flat, weights)
+    return True
+
+
+_FAST_AT = np.lib.NumpyVersion(np.__version__) >= "1.25.0"  # (ufunc.at's fast path)
+
+
+def flat_add(acc: np.ndarray, flat: np.ndarray, weights: np.ndarray) -> None:
+    """``weights`` added into the float64 ``acc`` at the flat positions ``flat`` (a 1-D
+    int array, repeats summed): NumPy's one-index ``np.add.at`` on the flat view, as fast
+    as a bincount and with no pass over the whole of ``acc`` (a few elements of a large
+    array); increasing positions (distinct) by a plain indexed add, faster still; a
+    bincount where ``ufunc.at`` is slow (NumPy before 1.25) or ``acc`` is not
+    contiguous."""
     if acc.flags.c_contiguous and bool(np.all(flat[1:] > flat[:-1])):
-        # increasing positions are distinct (``x[np.arange(n), labels]``): added in place,
-        # O(picked) where a bincount makes and adds an array of acc's size
+        # increasing positions are distinct (``x[np.arange(n), labels]``): added in place
         acc.reshape(-1)[flat] += weights
+    elif _FAST_AT and acc.flags.c_contiguous:
+        np.add.at(acc.reshape(-1), flat, weights)
     else:
         acc += np.bincount(flat, weights, minlength=acc.size).reshape(acc.shape)
-    return True
 
 
 def flat_positions(idx: tuple, shape: tuple) -> Any:

@@ -8,7 +8,8 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     arange = np.arange(np.shape(X)[0])
     logp_item = logp[arange, labels]
     # adjoint of line 15: return -np.mean(logp[np.arange(X.shape[0]), labels])
-    dlogp = add_at(None, logp, (arange, labels), -1.0 / reduced_size(logp_item, None))
+    dlogp = zeros_like(logp)
+    dlogp[arange, labels] = -1.0 / reduced_size(logp_item, None)
     del arange, logp, logp_item
     # adjoint of line 14: logp = logits - logsumexp(logits, axis=1, keepdims=True)
     dlogits = (dlogp - dlogp.sum(axis=(1,), keepdims=True)
