@@ -3,11 +3,19 @@ loop (``dk[0] += e``, what reading ``k[0]`` in the loop gives in reverse) summed
 number, written back once after the loop; where the loop also reads the adjoint, or
 the dtypes are not float64, the updates stay.  Every case checked against central
 differences, both branches of each data-dependent ``if``."""
+import re
+
 import numpy as np
 import pytest
 
 import s2sad
 from gradcheck import check_grad, check_jvp, check_vjp, grad_source
+
+
+def _read(text: str, name: str, element: str) -> int:
+    """How often ``name = element`` is written (read out as a float or not)."""
+    e = re.escape(element)
+    return len(re.findall(rf"\b{name} = (?:{e}|number_as_float\({e}\))\n", text))
 
 
 def logistic_steps(p, x0, n):
@@ -21,7 +29,7 @@ def logistic_steps(p, x0, n):
 def test_parameters_read_in_a_loop_sum_as_numbers():
     p, n = np.array([0.9, 0.4, 1.5]), 12
     text = grad_source(logistic_steps, p, 0.3, n)
-    assert "dp_0 = dp[0]" in text and "dp[0] = dp_0" in text
+    assert _read(text, "dp_0", "dp[0]") and "dp[0] = dp_0" in text
     assert "dp[0] +=" not in text.split("for _ in range")[-1].split("dp[0] = dp_0")[0]
     check_grad(logistic_steps, p, 0.3, n, wrt=(0, 1))
     check_vjp(logistic_steps, p, 0.3, n, wrt=(0, 1))
@@ -52,7 +60,7 @@ def branching_pendulum(k, y0, steps):
                                 np.array([2.0, 0.1])])
 def test_both_branches(y0):
     k = np.array([1.3, 0.2, 0.3, 0.25])
-    assert "dk_2 = dk[2]" in grad_source(branching_pendulum, k, y0, 20)
+    assert _read(grad_source(branching_pendulum, k, y0, 20), "dk_2", "dk[2]")
     check_grad(branching_pendulum, k, y0, 20, wrt=(0, 1))
     check_vjp(branching_pendulum, k, y0, 20, wrt=(0, 1))
 
@@ -103,7 +111,7 @@ def test_a_loop_reading_the_whole_vector_keeps_the_updates():
 def test_nested_loops():
     p = np.array([0.3, -0.2, 0.5])
     text = grad_source(nested_loops, p, 4, 3)
-    assert text.count("dp_0 = dp[0]") == 1
+    assert _read(text, "dp_0", "dp[0]") == 1
     check_grad(nested_loops, p, 4, 3)
     check_grad(nested_loops, p, 0, 3)
 
@@ -111,7 +119,7 @@ def test_nested_loops():
 def test_float32_and_list_parameters_keep_the_updates():
     p32 = np.array([0.9, 0.4, 1.5], dtype=np.float32)
     text = grad_source(logistic_steps, p32, 0.3, 5)
-    assert "dp_0 = dp[0]" not in text
+    assert not _read(text, "dp_0", "dp[0]")
     g = s2sad.grad(logistic_steps)(p32, 0.3, 5)
     assert g.dtype == np.float32
     g64 = s2sad.grad(logistic_steps)(p32.astype(np.float64), 0.3, 5)
@@ -137,7 +145,7 @@ def ends(p, n):
 def test_indices_from_the_end():
     p = np.array([0.3, -0.2, 0.5])
     text = grad_source(lambda_free_ends, p, 4)
-    assert "dp_last = dp[-1]" in text and "dp_end2 = dp[-2]" in text
+    assert _read(text, "dp_last", "dp[-1]") and _read(text, "dp_end2", "dp[-2]")
     check_grad(lambda_free_ends, p, 4)
     assert "dp_last" not in grad_source(ends, p, 4)  # (dp[-1] and dp[2]: one element)
     check_grad(ends, p, 4)

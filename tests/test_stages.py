@@ -323,14 +323,18 @@ CHANGES = {
         "# adjoint of line +2: x = x - 0.1 * k[0] * x",
         "dk = setitem(dk, 0, dk_0)",
     ]),
-    "floats": (chain, [
+    "floats": (chain, [  # (its adjoint a list of floats added into item by item too)
+        "dx = zeros_like(x)",
         "x_item = x[i]",
+        "dx = add_at(dx, None, add, math.sin(x_item))",
         "dx = add_at(dx, None, i, x[add] * math.cos(x_item))",
     ], [
         "# x is read element by element: as Python floats",
         "x_items = as_floats(x)",
+        "dx = floats_zeros(x)",
         "x_item = x_items[i]",
-        "dx = add_at(dx, None, i, x_items[add] * math.cos(x_item))",
+        "dx[add] += math.sin(x_item)",
+        "dx[i] += x_items[add] * math.cos(x_item)",
     ]),
     "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint (the
         "dz = zeros_like(x)",  # zero's x popped in the branch, the accumulation under
