@@ -48,6 +48,9 @@ from s2sad.compiler.shape_rules import (
 )
 from s2sad.rules.facts import shape_kind
 
+# containers of the language and of s2sad's runtime: shaped by their items, never probed
+_BUILT_CONTAINERS = frozenset({list, tuple, dict, runtime.array_to_list})
+
 
 class Facts(IndexShapes):
     """Shapes of names (and lengths held by int names) in a body of statements."""
@@ -221,8 +224,9 @@ class Facts(IndexShapes):
             kind = shape_kind(fn)
             if kind in ("first", "flagged", "chosen"):
                 return _of_arguments(kind, args)
-            if kind == "probe" and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
-                return self._probed(fn, e, args)
+            if (kind == "probe" or kind == "container" and fn not in _BUILT_CONTAINERS) \
+                    and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
+                return self._probed(fn, e, args)  # (a library's tuple: Items, or None)
             same = same_as_argument(fn, args)
             if same is not NO:
                 return same
