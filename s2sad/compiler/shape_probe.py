@@ -50,7 +50,7 @@ def _try(fn: Any, args: tuple[Arg, ...], keywords: dict) -> Any:
     if len(symbols) > len(_PRIMES[0]) or not all(
             type(d) is int or isinstance(d, str) for s in _shapes(args) for d in s):
         return None
-    results = []
+    results: list[tuple[Any, dict]] = []
     for attempt, primes in enumerate(_PRIMES):
         lengths = dict(zip(symbols, primes))
         lengths.update({d: int(d.partition("*")[0]) * lengths[d.partition("*")[2]]
@@ -119,7 +119,7 @@ def _array(shape: tuple[int, ...]) -> Any:
     return a
 
 
-def _symbolic(results: list[tuple[tuple, dict]]) -> Any:
+def _symbolic(results: list[tuple[Any, dict]]) -> Any:
     shapes = [s for s, _ in results]
     if len({len(s) for s in shapes}) != 1:
         return None
