@@ -72,6 +72,10 @@ class IndexShapes:
         parts = [self._as_slice(p) for p in (
             e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
         picked = self._one_vector_index(parts)
+        if picked is None:
+            joint = self._integer_indices(parts, s)
+            if joint is not None:
+                return joint
         out: list[int | None] = []
         axis = 0
         for p in parts:
@@ -97,6 +101,32 @@ class IndexShapes:
         rest = [p for p in parts if not isinstance(p, gast.Slice) and
                 not (isinstance(p, gast.Constant) and p.value is None)]
         return vectors[0] if len(vectors) == 1 and rest == vectors else None
+    def _integer_indices(self, parts: list, s: tuple) -> tuple | None:
+        """``W[[0, 2], [3, 0]]``, ``W[i, j, :]``, ``W[idx, 3]``: integer vectors of one
+        known length (and ints) side by side: one axis of that length in their place;
+        apart (a slice between them), first, as NumPy puts it."""
+        if any(isinstance(p, gast.Constant) and p.value is None for p in parts) or \
+                len(parts) > len(s):
+            return None
+        picks = [k for k, p in enumerate(parts) if not isinstance(p, gast.Slice)]
+        lengths = {self._integer_length(parts[k]) for k in picks
+                   if not self._int_index(parts[k])}
+        if not lengths or len(lengths) != 1 or None in lengths:
+            return None
+        rest = [s[k] if whole_slice(p) else None for k, p in enumerate(parts)
+                if isinstance(p, gast.Slice)] + list(s[len(parts):])
+        if any(d is None for d in rest[:len(parts) - len(picks)]):
+            return None  # (a part slice: its length is not followed here)
+        n = lengths.pop()
+        if picks != list(range(picks[0], picks[-1] + 1)):
+            return (n, *rest)
+        return (*s[:picks[0]], n, *rest[picks[0]:])
+
+    def _int_index(self, p: gast.expr) -> bool:
+        """An int (a number's name among indices is one, as for a basic index)."""
+        return isinstance(p, gast.Constant) and type(p.value) is int or \
+            not isinstance(p, gast.Constant) and self.of(p) == ()
+
     def _integer_length(self, p: gast.expr) -> Any:
         """The length of an index vector surely of integers (``np.argsort(x)``,
         ``np.arange(n)``, ``j + 1`` or ``np.clip(j, 0, n)`` of one): the gather's; None for
@@ -108,6 +138,11 @@ class IndexShapes:
                 isinstance(p.right, gast.Constant) and type(p.right.value) is int:
             return self._integer_length(p.left)
         fn = evaluate_ref(p.func, self.namespace) if isinstance(p, gast.Call) else None
+        if fn in (np.array, np.asarray) and len(p.args) == 1 and not p.keywords:
+            return self._integer_length(p.args[0])  # (np.array([0, 2]): the list's ints)
+        if isinstance(p, (gast.List, gast.Tuple)) and p.elts and all(
+                isinstance(v, gast.Constant) and type(v.value) is int for v in p.elts):
+            return len(p.elts)
         if fn is np.clip and len(p.args) == 3 and not p.keywords and \
                 self.of(p.args[1]) == self.of(p.args[2]) == ():
             return self._integer_length(p.args[0])  # (bounded: integers still, or floats,
