@@ -55,8 +55,8 @@ class IndexShapes:
             joined = join_all(list(s.shapes))  # xs[i]: what all its items have in common
             return None if joined == UNKNOWN else joined
         return None
-    def _index(self, e: gast.Subscript) -> Any:
-        s = self.of(e.value)
+    def _held(self, s: Any, e: gast.Subscript) -> Any:
+        """An item of a list, dict or tuple (None where not known)."""
         if isinstance(s, Elements):  # an item of the list: its items' shape; a slice:
             if isinstance(e.slice, gast.Slice):  # a list of such items again
                 return s
@@ -65,10 +65,12 @@ class IndexShapes:
             key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
             return next((shape for k, shape in s.items if k == key and
                          type(k) is type(key)), None)
-        if isinstance(s, Items):
-            return self._item(s, e.slice)
+        return self._item(s, e.slice) if isinstance(s, Items) else None
+
+    def _index(self, e: gast.Subscript) -> Any:
+        s = self.of(e.value)
         if not isinstance(s, tuple):
-            return None
+            return self._held(s, e)
         parts = [self._as_slice(p) for p in (
             e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
         picked = self._one_vector_index(parts)
