@@ -1,6 +1,7 @@
 """Shapes of integer-array indexing with several index vectors (``W[[0, 2], [3, 0]]``,
 ``T[:, i, j]``, ``W[idx, 3]``): one axis of their common length in their place, or
-first when a slice parts them, as NumPy does (checked against NumPy's own shapes); a
+first when a slice parts them, as NumPy does, and of ``x[..., None]`` (checked against
+NumPy's own shapes); a
 number read out of such a gather is known to be one (its in-place update is no aliased
 write: was refused "if it is an array")."""
 from __future__ import annotations
@@ -15,7 +16,8 @@ from s2sad.compiler import dims
 W, T = np.zeros((4, 5)), np.zeros((3, 4, 5))
 INDEXED = ["W[[0, 2], 3]", "W[:, [0, 1, 2]]", "T[:, [0, 1], [1, 2]]", "T[[0, 1], :, [1, 2]]",
            "T[[0, 1], [1, 1]]", "W[np.array([1, 0]), [2, 3]]", "T[[2, 0, 1], 3]",
-           "W[[3], [1, 2, 0]]"]
+           "W[[3], [1, 2, 0]]", "T[..., None]", "T[0, ...]", "T[..., 1]", "T[:, ..., 2]",
+           "W[..., None][:, 1, 0]", "T[None, ..., 0]", "W[...]"]
 
 
 @pytest.mark.parametrize("expr", INDEXED)

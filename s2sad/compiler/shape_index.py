@@ -71,8 +71,10 @@ class IndexShapes:
         s = self.of(e.value)
         if not isinstance(s, tuple):
             return self._held(s, e)
-        parts = [self._as_slice(p) for p in (
-            e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
+        parts = _without_ellipsis([self._as_slice(p) for p in (
+            e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])], len(s))
+        if parts is None:
+            return None
         picked = self._one_vector_index(parts)
         if picked is None:
             joint = self._integer_indices(parts, s)
@@ -167,3 +169,17 @@ class IndexShapes:
         at = self.scopes.get(id(e))
         scope = at[1] if at is not None and at[0] is e else windows.EMPTY
         return windows.slice_length(p, axis, scope, self.size)
+
+
+def _without_ellipsis(parts: list, rank: int) -> list | None:
+    """``x[..., None]``, ``x[0, ...]``: the ``...`` as the whole slices it stands for
+    (None: more than one, or more indices than axes)."""
+    at = [k for k, p in enumerate(parts) if isinstance(p, gast.Constant) and p.value is ...]
+    if not at:
+        return parts
+    taking = sum(1 for p in parts if not (isinstance(p, gast.Constant) and (
+        p.value is None or p.value is ...)))
+    if len(at) > 1 or taking > rank:
+        return None
+    whole = [gast.Slice(lower=None, upper=None, step=None) for _ in range(rank - taking)]
+    return parts[:at[0]] + whole + parts[at[0] + 1:]
