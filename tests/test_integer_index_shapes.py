@@ -1,9 +1,8 @@
 """Shapes of integer-array indexing with several index vectors (``W[[0, 2], [3, 0]]``,
 ``T[:, i, j]``, ``W[idx, 3]``): one axis of their common length in their place, or
 first when a slice parts them, as NumPy does, and of ``x[..., None]`` (checked against
-NumPy's own shapes); a
-number read out of such a gather is known to be one (its in-place update is no aliased
-write: was refused "if it is an array")."""
+NumPy's own shapes); a number read out of such a gather is known to be one (its
+in-place update is no aliased write: was refused "if it is an array")."""
 from __future__ import annotations
 
 import gast
