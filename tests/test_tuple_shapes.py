@@ -1,7 +1,8 @@
 """Shapes of the tuples np.linalg's decompositions return (qr, svd, eig, eigh), found by
 trying them on stand-ins: a number made from their items is known to be one, so an
 in-place update of a name bound to it is no aliased write (was refused "if it is an
-array")."""
+array").  Likewise ``np.array(x)`` / ``np.asarray`` of an array: its copy, of its
+shape."""
 from __future__ import annotations
 
 import gast
@@ -60,3 +61,41 @@ def eigh_loop_update(x):
 @pytest.mark.parametrize("scale", [0.3, 1.7])
 def test_number_from_decomposition_updated_in_place(f, scale):
     check_grad(f, scale * np.linspace(0.1, 0.6, 6))
+
+
+def copied_then_aliased(x):
+    b = np.array(x)
+    a, c = b, b
+    a += b[3]
+    c[-1] = 0.5 * a[0]
+    acc = b[0]
+    for i in range(4):
+        if a[i] > 0.8:
+            continue
+        acc += a[i] * a[-2]
+    return acc + np.sum(c ** 2)
+
+
+def asarray_number_update(x):
+    b = np.asarray(x * 2.0, dtype=float)
+    top = b[1]
+    top *= b[2]
+    return top + np.sum(b)
+
+
+def array_copy_flag(x):
+    b = np.array(x, copy=True)
+    s = b[0] + b[-1]
+    s -= np.sum(b[1:3]) * 0.5
+    b[0] = s
+    return np.sum(np.tanh(b)) * s
+
+
+@pytest.mark.parametrize("f", [copied_then_aliased, asarray_number_update, array_copy_flag])
+@pytest.mark.parametrize("scale", [0.3, 1.7])
+def test_number_read_from_an_array_copy(f, scale):
+    check_grad(f, scale * np.linspace(0.1, 0.6, 6))
+
+
+def test_array_of_an_array_shaped_like_it():
+    assert _shapes("def f(x):\n    b = np.array(x, dtype=float)\n")["b"] == (6,)

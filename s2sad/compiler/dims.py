@@ -213,11 +213,13 @@ class Facts(IndexShapes):
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
-            if fn in (np.array, np.asarray) and isinstance(args[0], (Items, Elements)) \
-                    and len(args) <= 2 and {k.arg for k in e.keywords} <= {"dtype"}:
-                # (a grown list: of any length; a dtype changes no shape)
-                return stacked(args[0].shapes) if isinstance(args[0], Items) else \
-                    (None,) + args[0].shape if isinstance(args[0].shape, tuple) else None
+            if fn in (np.array, np.asarray) and len(args) <= 2 and \
+                    {k.arg for k in e.keywords} <= {"dtype", "copy", "order"}:
+                # (a grown list: of any length; a dtype, a copy, an order change no shape)
+                return args[0] if isinstance(args[0], tuple) else \
+                    stacked(args[0].shapes) if isinstance(args[0], Items) else \
+                    (None,) + args[0].shape if isinstance(args[0], Elements) and \
+                    isinstance(args[0].shape, tuple) else None
             if isinstance(args[0], Elements) or fn is runtime.list_append and \
                     isinstance(args[0], Items):
                 return grown(fn, args)
