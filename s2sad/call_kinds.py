@@ -133,7 +133,10 @@ def global_arrays(fn: Any) -> tuple:
         local = _local_names(code)  # (co_names has attribute names too: self.X)
         names = _ARRAY_NAMES[code] = tuple(
             k for k in code.co_names if type(scope.get(k)) is np.ndarray and k not in local)
-    return tuple((k, scope.get(k)) for k in names) + _cell_arrays(fn, code)
+    inner = getattr(fn, "s2sad_inner", None)  # (a gradient differentiated again: the
+    # arrays its generated code reads, ``A.T @ g`` of a global ``A``, are the wrapper's)
+    return tuple((k, scope.get(k)) for k in names) + _cell_arrays(fn, code) + \
+        (global_arrays(inner) if inner is not None else ())
 
 
 def _cell_arrays(fn: Any, code: types.CodeType) -> tuple:

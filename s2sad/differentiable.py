@@ -103,6 +103,17 @@ def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
     return wrapper
 
 
+def gradient_for_kinds(fn: Derivative, scalars: frozenset, ranks: tuple) -> Callable | None:
+    """The gradient part of the grad ``fn`` made for arguments of these kinds (numbers at
+    ``scalars``, arrays of the shape classes ``ranks``), as :func:`differentiable` makes
+    it for the values of a call; None where it is refused for them too."""
+    try:
+        inner = guarded_of(fn.generated(frozenset(), scalars, ranks=ranks))
+    except DifferentiationError:
+        return None
+    return _gradient_of(fn, inner)
+
+
 def _gradient_of(fn: Derivative, inner: Any) -> Callable:
     """``def gradient_of_f(x): return grad_f(x)``: the gradient part of ``inner``, the
     generated grad of ``fn``, as a function with source."""
@@ -119,6 +130,7 @@ def _gradient_of(fn: Derivative, inner: Any) -> Callable:
     wrapper = define(name, f"def {name}({_signature(params, keywords, inner.fn, namespace)}):"
                            f"\n    return {call}\n", namespace)
     wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)
+    wrapper.s2sad_inner = inner.fn  # type: ignore[attr-defined]  # (its global arrays)
     return wrapper
 
 
@@ -195,4 +207,5 @@ def _called_as_the_user_calls(fn: Derivative) -> Callable:
     wrapper = define(name, f"def {name}({head}):\n    return {inner.name}({passed})\n",
                      namespace)
     wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)
+    wrapper.s2sad_inner = inner.fn  # type: ignore[attr-defined]  # (its global arrays)
     return wrapper

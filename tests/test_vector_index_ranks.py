@@ -185,7 +185,8 @@ def test_integer_index_vectors_give_their_length() -> None:
                        ("x[mask > 0]", (None,)), ("x[mask]", (None,)),  # (masks: counts)
                        ("x[np.clip(mask, 0, 1)]", (None,)),
                        ("np.linspace(0.0, 1.0, x.shape[0])", ("n",)),
-                       ("np.linspace(0, 1)", (50,)), ("np.linspace(0, 1, 4, retstep=True)", None)]:
+                       ("np.linspace(0, 1)", (50,)),
+                       ("np.linspace(0, 1, 4, retstep=True)", dims.Items(((4,), ())))]:
         assert facts.of(gast.parse(src).body[0].value) == shape, src
 
 

@@ -109,6 +109,7 @@ def _stores(order: list, own: list[list]) -> tuple[Counter, dict[str, int]]:
 
 
 _Names = dict[int, tuple[gast.stmt, list]]  # id of a statement -> it, its Name nodes
+_COMPOUND = frozenset({gast.For, gast.While, gast.If, gast.Try, gast.With})
 
 
 def fold_copies(body: list, keep: set[str]) -> list:
@@ -150,6 +151,10 @@ def _stored_later(block: list, j: int, name: str, names: _Names, stored: _Stored
 
 
 def _names_in(st: gast.stmt, cache: _Names) -> list:
+    """``st``'s Name nodes, kept for a simple statement (a fold renames them in place);
+    a loop's or an if's are found again each time (a fold inside it deletes some)."""
+    if st.__class__ in _COMPOUND:
+        return list(name_nodes(st))
     found = cache.get(id(st))
     if found is None or found[0] is not st:
         found = cache[id(st)] = (st, list(name_nodes(st)))

@@ -48,6 +48,9 @@ from s2sad.compiler.shape_rules import (
 )
 from s2sad.rules.facts import shape_kind
 
+# containers of the language and of s2sad's runtime: shaped by their items, never probed
+_BUILT_CONTAINERS = frozenset({list, tuple, dict, runtime.array_to_list})
+
 
 class Facts(IndexShapes):
     """Shapes of names (and lengths held by int names) in a body of statements."""
@@ -210,19 +213,22 @@ class Facts(IndexShapes):
             args = [self.of(a) for a in e.args]
             if not args:
                 return None
-            if fn in (np.array, np.asarray) and isinstance(args[0], (Items, Elements)) \
-                    and len(args) <= 2 and {k.arg for k in e.keywords} <= {"dtype"}:
-                # (a grown list: of any length; a dtype changes no shape)
-                return stacked(args[0].shapes) if isinstance(args[0], Items) else \
-                    (None,) + args[0].shape if isinstance(args[0].shape, tuple) else None
+            if fn in (np.array, np.asarray) and len(args) <= 2 and \
+                    {k.arg for k in e.keywords} <= {"dtype", "copy", "order"}:
+                # (a grown list: of any length; a dtype, a copy, an order change no shape)
+                return args[0] if isinstance(args[0], tuple) else \
+                    stacked(args[0].shapes) if isinstance(args[0], Items) else \
+                    (None,) + args[0].shape if isinstance(args[0], Elements) and \
+                    isinstance(args[0].shape, tuple) else None
             if isinstance(args[0], Elements) or fn is runtime.list_append and \
                     isinstance(args[0], Items):
                 return grown(fn, args)
             kind = shape_kind(fn)
             if kind in ("first", "flagged", "chosen"):
                 return _of_arguments(kind, args)
-            if kind == "probe" and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
-                return self._probed(fn, e, args)
+            if (kind == "probe" or kind == "container" and fn not in _BUILT_CONTAINERS) \
+                    and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
+                return self._probed(fn, e, args)  # (a library's tuple: Items, or None)
             same = same_as_argument(fn, args)
             if same is not NO:
                 return same

@@ -3,8 +3,9 @@ binds, ``steps = [lambda v: v - v.mean(), np.tanh]`` or ``losses = {"mse": lambd
 ...}``, each bound to a name of its own first (``steps_0 = lambda v: ...``), so the
 display holds names of defs inside the function, which :mod:`function_displays` reads
 in place (an item called is the def called, inlined reading its free names then, as a
-Python lambda does).  Only in the function's own top-level statements, where that stage
-looks; a lambda held anywhere else is refused by the fence as before."""
+Python lambda does).  In any block of the function's own statements (a display made
+again in each round of a loop: its lambdas bound there too, each round, as Python
+does); a lambda held anywhere else is refused by the fence as before."""
 from __future__ import annotations
 
 import gast
@@ -19,11 +20,21 @@ def lowered(node: gast.FunctionDef) -> None:
     if not any(n.__class__ is gast.Lambda for n in walk(node)):
         return
     taken = {n.id for n in walk(node) if isinstance(n, gast.Name)}
+    node.body = _block(node.body, taken)
+
+
+def _block(stmts: list, taken: set[str]) -> list:
+    """``stmts`` with each display's lambdas bound before it, in nested blocks too
+    (not in a def inside: its own statements run when it is called)."""
     body: list = []
-    for s in node.body:
+    for s in stmts:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list) and not isinstance(s, gast.FunctionDef):
+                setattr(s, field, _block(inner, taken))
         body.extend(_named(s, taken))
         body.append(s)
-    node.body = body
+    return body
 
 
 def _named(s: gast.stmt, taken: set[str]) -> list:
@@ -43,6 +54,7 @@ def _named(s: gast.stmt, taken: set[str]) -> list:
         if isinstance(items[i], gast.Lambda):
             name = fresh_name(f"{target}_{label}", taken)
             bound = gast.Assign(targets=[store(name)], value=items[i], type_comment=None)
+            bound.s2sad_display_item = True  # (a def of the display's, wherever it is)
             out.append(gast.copy_location(bound, s))
             items[i] = gast.copy_location(load(name), items[i])
     return out

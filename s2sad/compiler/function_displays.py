@@ -70,7 +70,8 @@ def _defs_once(norm: Normalizer, node: gast.FunctionDef) -> set[str]:
     whose name it binds nowhere else: in a display, each stands for that def (an item
     read is a call of the def, inlined reading its free names then, as Python does)."""
     made: dict[str, int] = {}
-    for s in node.body:
+    items = [s for s in own_nodes(node) if getattr(s, "s2sad_display_item", False)]
+    for s in [*node.body, *(s for s in items if not any(s is t for t in node.body))]:
         if isinstance(s, gast.FunctionDef):
             made[s.name] = made.get(s.name, 0) + 1
         elif isinstance(s, gast.Assign) and isinstance(s.value, gast.Lambda) and \
@@ -78,7 +79,7 @@ def _defs_once(norm: Normalizer, node: gast.FunctionDef) -> set[str]:
             made[s.targets[0].id] = made.get(s.targets[0].id, 0) + 1
     stored = {n.id for n in own_nodes(node) if isinstance(n, gast.Name)
               and not isinstance(n.ctx, gast.Load)}
-    lambdas = {s.targets[0].id for s in node.body if isinstance(s, gast.Assign)
+    lambdas = {s.targets[0].id for s in [*node.body, *items] if isinstance(s, gast.Assign)
                and isinstance(s.value, gast.Lambda)}
     return {k for k, c in made.items() if c == 1 and (k not in stored or k in lambdas
                                                       and norm.stores[k] == 1)}

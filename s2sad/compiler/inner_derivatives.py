@@ -54,12 +54,31 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
     try:
         made: Any = differentiable(found)
     except DifferentiationError as refusal:  # (the inner function's own refusal, placed
-        if str(refusal).startswith("<"):  # at its line, says more than "not known"; not
-            return None  # of a function without a file: the call's line is named then)
-        raise
+        made = _for_known_kinds(norm, found, node)  # at its line, says more than "not
+        if made is None and str(refusal).startswith("<"):  # known"; not of a function
+            return None  # without a file: the call's line is named then)
+        if made is None:
+            raise
     if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
         made.s2sad_lifted = found.s2sad_lifted
     return made
+
+
+def _for_known_kinds(norm: Normalizer, found: Any, node: gast.Call) -> Any:
+    """The gradient of a grad refused for arguments of unknown kinds (``m = x.copy();
+    m[i] = ...`` writes into ``x``'s items were ``x`` a list) made for the kinds of the
+    call's arguments where each is a parameter the enclosing derivative was made for (an
+    array of its shape class, or a number); None otherwise."""
+    from s2sad.differentiable import gradient_for_kinds
+    if found.kind != "grad" or found.nested or node.keywords or not all(
+            isinstance(a, gast.Name) and (a.id in norm.shapes or a.id in norm.numbers)
+            for a in node.args):
+        return None
+    names = [a.id for a in node.args]
+    return gradient_for_kinds(found, frozenset(k for k, n in enumerate(names)
+                                               if n in norm.numbers),
+                              tuple((k, norm.shapes[n]) for k, n in enumerate(names)
+                                    if n in norm.shapes))
 
 
 def derivative_made(norm: Normalizer, value: gast.expr) -> Any:

@@ -145,6 +145,7 @@ class Normalizer(Lookups):
         self.constants: dict[str, Any] = {}
         self.unvalued: dict[str, Any] = {}  # of those, functions given with no value
         self.ndims: dict[str, int] = {}  # array parameters never bound again -> ndim
+        self.shapes: dict[str, tuple] = {}  # the same -> shape class (the call's kinds)
 
     # ----- helpers -----
 
@@ -530,11 +531,11 @@ def keys_given(node: gast.FunctionDef, given: dict[str, str]) -> set[str]:
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
               known: Known | None = None, lengths: dict[str, int] | None = None,
               arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset(),
-              ndims: dict[str, int] | None = None) -> gast.FunctionDef:
+              shapes: dict[str, tuple] | None = None) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
-    ``arrays``: the parameters given NumPy arrays (``ndims``: of these dimensions);
+    ``arrays``: the parameters given NumPy arrays (``shapes``: their shape classes);
     ``numbers``: given numbers."""
     try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
     fence.check(src)
@@ -562,7 +563,8 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
     norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
-    norm.ndims = {k: n for k, n in (ndims or {}).items() if k in norm.array_params}
+    norm.shapes = {k: r for k, r in (shapes or {}).items() if k in norm.array_params}
+    norm.ndims = {k: len(r) for k, r in norm.shapes.items()}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
     norm.sequences |= sequences.listed_arrays(node, norm.ndims, norm.stores)  # (x.tolist())
     function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))

@@ -75,7 +75,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
                                frozenset(param_ranks(src.node, ranks)),
                                frozenset(n for i, n in enumerate(param_names(src.node))
                                          if i in scalars),
-                               {n: len(r) for n, r in param_ranks(src.node, ranks).items()
+                               {n: r for n, r in param_ranks(src.node, ranks).items()
                                 if isinstance(r, tuple)})
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)

@@ -55,8 +55,8 @@ class IndexShapes:
             joined = join_all(list(s.shapes))  # xs[i]: what all its items have in common
             return None if joined == UNKNOWN else joined
         return None
-    def _index(self, e: gast.Subscript) -> Any:
-        s = self.of(e.value)
+    def _held(self, s: Any, e: gast.Subscript) -> Any:
+        """An item of a list, dict or tuple (None where not known)."""
         if isinstance(s, Elements):  # an item of the list: its items' shape; a slice:
             if isinstance(e.slice, gast.Slice):  # a list of such items again
                 return s
@@ -65,13 +65,21 @@ class IndexShapes:
             key = e.slice.value if isinstance(e.slice, gast.Constant) else NO
             return next((shape for k, shape in s.items if k == key and
                          type(k) is type(key)), None)
-        if isinstance(s, Items):
-            return self._item(s, e.slice)
+        return self._item(s, e.slice) if isinstance(s, Items) else None
+
+    def _index(self, e: gast.Subscript) -> Any:
+        s = self.of(e.value)
         if not isinstance(s, tuple):
+            return self._held(s, e)
+        parts = _without_ellipsis([self._as_slice(p) for p in (
+            e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])], len(s))
+        if parts is None:
             return None
-        parts = [self._as_slice(p) for p in (
-            e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])]
         picked = self._one_vector_index(parts)
+        if picked is None:
+            joint = self._integer_indices(parts, s)
+            if joint is not None:
+                return joint
         out: list[int | None] = []
         axis = 0
         for p in parts:
@@ -97,6 +105,32 @@ class IndexShapes:
         rest = [p for p in parts if not isinstance(p, gast.Slice) and
                 not (isinstance(p, gast.Constant) and p.value is None)]
         return vectors[0] if len(vectors) == 1 and rest == vectors else None
+    def _integer_indices(self, parts: list, s: tuple) -> tuple | None:
+        """``W[[0, 2], [3, 0]]``, ``W[i, j, :]``, ``W[idx, 3]``: integer vectors of one
+        known length (and ints) side by side: one axis of that length in their place;
+        apart (a slice between them), first, as NumPy puts it."""
+        if any(isinstance(p, gast.Constant) and p.value is None for p in parts) or \
+                len(parts) > len(s):
+            return None
+        picks = [k for k, p in enumerate(parts) if not isinstance(p, gast.Slice)]
+        lengths = {self._integer_length(parts[k]) for k in picks
+                   if not self._int_index(parts[k])}
+        if not lengths or len(lengths) != 1 or None in lengths:
+            return None
+        rest = [s[k] if whole_slice(p) else None for k, p in enumerate(parts)
+                if isinstance(p, gast.Slice)] + list(s[len(parts):])
+        if any(d is None for d in rest[:len(parts) - len(picks)]):
+            return None  # (a part slice: its length is not followed here)
+        n = lengths.pop()
+        if picks != list(range(picks[0], picks[-1] + 1)):
+            return (n, *rest)
+        return (*s[:picks[0]], n, *rest[picks[0]:])
+
+    def _int_index(self, p: gast.expr) -> bool:
+        """An int (a number's name among indices is one, as for a basic index)."""
+        return isinstance(p, gast.Constant) and type(p.value) is int or \
+            not isinstance(p, gast.Constant) and self.of(p) == ()
+
     def _integer_length(self, p: gast.expr) -> Any:
         """The length of an index vector surely of integers (``np.argsort(x)``,
         ``np.arange(n)``, ``j + 1`` or ``np.clip(j, 0, n)`` of one): the gather's; None for
@@ -108,6 +142,11 @@ class IndexShapes:
                 isinstance(p.right, gast.Constant) and type(p.right.value) is int:
             return self._integer_length(p.left)
         fn = evaluate_ref(p.func, self.namespace) if isinstance(p, gast.Call) else None
+        if fn in (np.array, np.asarray) and len(p.args) == 1 and not p.keywords:
+            return self._integer_length(p.args[0])  # (np.array([0, 2]): the list's ints)
+        if isinstance(p, (gast.List, gast.Tuple)) and p.elts and all(
+                isinstance(v, gast.Constant) and type(v.value) is int for v in p.elts):
+            return len(p.elts)
         if fn is np.clip and len(p.args) == 3 and not p.keywords and \
                 self.of(p.args[1]) == self.of(p.args[2]) == ():
             return self._integer_length(p.args[0])  # (bounded: integers still, or floats,
@@ -130,3 +169,17 @@ class IndexShapes:
         at = self.scopes.get(id(e))
         scope = at[1] if at is not None and at[0] is e else windows.EMPTY
         return windows.slice_length(p, axis, scope, self.size)
+
+
+def _without_ellipsis(parts: list, rank: int) -> list | None:
+    """``x[..., None]``, ``x[0, ...]``: the ``...`` as the whole slices it stands for
+    (None: more than one, or more indices than axes)."""
+    at = [k for k, p in enumerate(parts) if isinstance(p, gast.Constant) and p.value is ...]
+    if not at:
+        return parts
+    taking = sum(1 for p in parts if not (isinstance(p, gast.Constant) and (
+        p.value is None or p.value is ...)))
+    if len(at) > 1 or taking > rank:
+        return None
+    whole = [gast.Slice(lower=None, upper=None, step=None) for _ in range(rank - taking)]
+    return parts[:at[0]] + whole + parts[at[0] + 1:]

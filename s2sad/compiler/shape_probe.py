@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from s2sad.compiler.shape_rules import Items
+
 _PRIMES = ((5, 7, 11, 13, 17, 19), (23, 29, 31, 37, 41, 43), (47, 53, 59, 61, 67, 71))
 _NUMBERS = (1, 2, 3)  # a number argument in each try: a count (rot90's k, diff's n) it
 # may be must change the result's shape between tries, or the call is not followed
@@ -48,7 +50,7 @@ def _try(fn: Any, args: tuple[Arg, ...], keywords: dict) -> Any:
     if len(symbols) > len(_PRIMES[0]) or not all(
             type(d) is int or isinstance(d, str) for s in _shapes(args) for d in s):
         return None
-    results = []
+    results: list[tuple[Any, dict]] = []
     for attempt, primes in enumerate(_PRIMES):
         lengths = dict(zip(symbols, primes))
         lengths.update({d: int(d.partition("*")[0]) * lengths[d.partition("*")[2]]
@@ -62,10 +64,28 @@ def _try(fn: Any, args: tuple[Arg, ...], keywords: dict) -> Any:
                 out = fn(*standins, **keywords)
         except Exception:
             return None
-        if not isinstance(out, (np.ndarray, np.generic, float, int, complex)):
+        shape = _shape_of(out)
+        if shape is None:
             return None
-        results.append((np.shape(out), lengths))
-    return _symbolic(results)
+        results.append((shape, lengths))
+    if all(isinstance(s, list) for s, _ in results):  # a tuple of arrays (qr, svd, eigh)
+        if len({len(s) for s, _ in results}) != 1:
+            return None
+        items = tuple(_symbolic([(s[k], lengths) for s, lengths in results])
+                      for k in range(len(results[0][0])))
+        return Items(items) if all(i is not None for i in items) else None
+    return None if any(isinstance(s, list) for s, _ in results) else _symbolic(results)
+
+
+def _shape_of(out: Any) -> tuple | list | None:
+    """An array's or number's shape; a tuple's (``np.linalg.qr``'s named tuple): the list
+    of its items' shapes; None for anything else."""
+    if isinstance(out, (np.ndarray, np.generic, float, int, complex)):
+        return np.shape(out)
+    if isinstance(out, tuple) and out and all(
+            isinstance(o, (np.ndarray, np.generic, float, int, complex)) for o in out):
+        return [np.shape(o) for o in out]
+    return None
 
 
 def _shapes(args: tuple[Arg, ...]) -> list[tuple]:
@@ -99,7 +119,7 @@ def _array(shape: tuple[int, ...]) -> Any:
     return a
 
 
-def _symbolic(results: list[tuple[tuple, dict]]) -> Any:
+def _symbolic(results: list[tuple[Any, dict]]) -> Any:
     shapes = [s for s, _ in results]
     if len({len(s) for s in shapes}) != 1:
         return None

@@ -301,6 +301,10 @@ def _drop_dead(body: list, namespace: dict, keep: set[str], gone: list | None = 
             elif isinstance(s, (gast.If, gast.For)) and isinstance(
                     getattr(s, "test", None), gast.Name) | _ranged(s, namespace) and \
                     not _real(s.body + s.orelse):
+                if isinstance(s, gast.For) and after[id(s)].intersection(
+                        name_ids(s.target, gast.Store)):
+                    s.body = s.body or [gast.Pass()]  # (its variable read after it)
+                    continue
                 block.remove(s)  # (its test may now be dead: again)
                 gone.append(s)
                 changed = True

@@ -46,6 +46,7 @@ reshaped into.
 """
 import numpy as np
 
+from s2sad.rules.facts import defshape
 from s2sad.rules.registry import defjvp, defnondiff, defvjp
 
 
@@ -72,6 +73,9 @@ def _recip(s: str) -> str:
     """``1 / s``, 0 where ``s == 0``."""
     return f"safe_div(np.where(np.not_equal({s}, 0.0), 1.0, 0.0), {s})"
 
+
+# tuples whose shapes follow from the argument's (lstsq's residuals: from its rank too)
+defshape((np.linalg.svd, np.linalg.eig, np.linalg.qr), "container")
 
 # ----- svd: a = U diag(s) Vh -----
 K = "np.shape(ans[1])[-1]"
