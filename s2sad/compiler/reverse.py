@@ -306,6 +306,9 @@ class Reverse(ControlMixin):
                                ctx=gast.Load())
             keywords.append(gast.keyword(arg="s2sad_active", value=flags))
             extra = [flags]
+            if getattr(prim.key, "s2sad_tapes", False):  # a taped call (recursion_tape):
+                s.value.keywords.append(  # it tapes for the cotangents the sweep reads
+                    gast.keyword(arg="s2sad_active", value=copy.deepcopy(flags)))
         call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
                          keywords=keywords)
         args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())

@@ -1,0 +1,206 @@
+"""Recursive calls taped: a recursive call ``f(x)`` in a function being differentiated
+is ``f_taped = f(x); value = taped_value(f_taped)``, where ``f_taped`` holds the call's
+value and its tape (:class:`Taped`).  The adjoint and tangent of ``f_taped`` are those
+of its value: ``taped_value`` passes them through.
+
+Called by a reverse sweep's forward part (which says which arguments are active,
+``s2sad_active``), the call runs the VJP of ``f`` split at its seed
+(:mod:`s2sad.compiler.taped_split`): the forward sweep of this level, whose own
+recursive calls tape the levels below, then a pause holding the frame.  The call's
+reverse rule sends the cotangent into that frame, which runs this level's reverse sweep
+(and, through its adjoint statements, the tapes below).  Each level runs forward once
+and backward once: a hand-written gradient of a recursion, recording one tape per call.
+
+Anywhere else (forward mode, a value only, a call whose VJP could not be split) the
+call runs ``f`` as written and keeps no tape; its rules are then the recursive call's
+(:mod:`s2sad.recursion`: ``f``'s derivative made again at run time, per level).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+
+from s2sad import recursion
+from s2sad.rules import registry
+
+_TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
+
+
+class Taped:
+    """What a taped call returns: its value, the paused VJP (None when untaped), and the
+    positions of the arguments that VJP returns cotangents of."""
+
+    __slots__ = ("value", "tape", "positions")
+
+    def __init__(self, value: Any, tape: Generator | None = None,
+                 positions: tuple = ()) -> None:
+        self.value, self.tape, self.positions = value, tape, positions
+
+
+def taped_value(taped: Taped) -> Any:
+    """The value of a taped call (its adjoint and tangent: the value's, unchanged)."""
+    return taped.value
+
+
+def taped_call(fn: Callable) -> Callable:
+    """The primitive a recursive call of ``fn`` becomes, returning a :class:`Taped`."""
+    call = _TAPED.get(fn)
+    if call is None:
+        call = _TAPED[fn] = _made(fn)
+    if call not in registry.VJPS:  # (registered again where the tables were reset)
+        reverse, forward, second = call.s2sad_rules  # type: ignore[attr-defined]
+        signature = registry.Signature((), {}, "args", 0)
+        registry.VJPS[call] = registry.Rule(signature, user=reverse)
+        registry.JVPS[call] = registry.Rule(signature, user=forward)
+        registry.JVPS[reverse] = registry.Rule(signature, user=second)
+        registry.VJPS[taped_value] = registry.Rule(_READ, ("g",))
+        registry.JVPS[taped_value] = registry.Rule(_READ, ("dtaped",))
+    return call
+
+
+_READ = registry.Signature.parse("taped")
+_NUMBERS = frozenset({bool, int, float, complex, np.float64, np.int64})
+
+
+def _made(fn: Callable) -> Callable:
+    splits = _Splits(fn)
+
+    def call(*args: Any, s2sad_active: tuple | None = None, **kwargs: Any) -> Taped:
+        split, positions = splits.made(s2sad_active, args) \
+            if s2sad_active is not None and not kwargs else (None, ())
+        if split is None:
+            return Taped(fn(*args, **kwargs))
+        tape = split(*args)
+        splits.depth += 1
+        try:
+            return Taped(next(tape), tape, positions)
+        except RecursionError:
+            raise recursion._too_deep(fn) from None
+        finally:
+            splits.depth -= 1
+    call.__name__ = call.__qualname__ = getattr(fn, "__name__", "f")
+    call.s2sad_splits = splits  # type: ignore[attr-defined]
+    call.s2sad_tapes = True  # type: ignore[attr-defined]  # (the reverse stage passes it
+    # s2sad_active: reverse.py)
+    call.s2sad_rules = (_reverse_rule(fn), _forward_rule(fn),  # type: ignore[attr-defined]
+                        _second_order_rule(fn))
+    return call
+
+
+def _reverse_rule(fn: Callable) -> Callable:
+    """``rule(g, taped, *args)``: the tape replayed for the value's cotangent ``g``."""
+    untaped = recursion.reverse_rule(fn)
+
+    def rule(g: Any, taped: Taped, *args: Any, s2sad_active: tuple | None = None,
+             **kwargs: Any) -> tuple:
+        tape, positions = taped.tape, taped.positions
+        if tape is None or tape.gi_frame is None or tape.gi_running:  # (none, or used)
+            return untaped(g, taped.value, *args, s2sad_active=s2sad_active, **kwargs)
+        grads = _replayed(fn, tape, g)
+        out: list = [None] * len(args)
+        for i, d in zip(positions, grads if len(positions) > 1 else (grads,)):
+            out[i] = d
+        return tuple(out)
+    rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
+    return rule
+
+
+def _replayed(fn: Callable, tape: Generator, g: Any) -> Any:
+    """The gradients the reverse sweep of ``tape`` returns for the cotangent ``g``."""
+    try:
+        tape.send(g)
+    except StopIteration as done:
+        return done.value
+    except RecursionError:
+        raise recursion._too_deep(fn) from None
+    raise RuntimeError("a taped call paused twice")  # (split_source yields once)
+
+
+def _forward_rule(fn: Callable) -> Callable:
+    """The tangent of a taped call: its value's."""
+    untaped = recursion.forward_rule(fn)
+
+    def rule(tangents: tuple, taped: Taped, *args: Any, s2sad_active: tuple | None = None,
+             **kwargs: Any) -> Any:
+        return untaped(tangents, taped.value, *args, **kwargs)
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_jvp"
+    return rule
+
+
+def _second_order_rule(fn: Callable) -> Callable:
+    """The reverse rule's forward rule (a Hessian): the recursive call's, on the value
+    (the tape is not read)."""
+    untaped = recursion.second_order_rule(fn)
+
+    def rule(tangents: tuple, out: Any, g: Any, taped: Taped, *args: Any,
+             s2sad_active: tuple | None = None) -> tuple:
+        return untaped(tangents, out, g, taped.value, *args, s2sad_active=s2sad_active)
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp_jvp"
+    return rule
+
+
+class _Splits:
+    """``fn``'s VJP, split at its seed, per active positions and argument kinds."""
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+        self.derivatives: dict[tuple, Any] = {}
+        self.splits: dict[tuple, tuple] = {}  # key -> (split or None, positions,
+        # objects its key holds by id: kept alive)
+        self.depth = 0  # taped calls of fn running their forward sweeps
+
+    def made(self, active: tuple, args: tuple) -> tuple:
+        """(the split VJP or None, the positions it differentiates) for these arguments
+        and the flags of those the caller's reverse sweep reads."""
+        key = (active, *[(a.shape, a.dtype) if type(a) is np.ndarray else
+                         type(a) if type(a) in _NUMBERS else _kind(a) for a in args])
+        found = self.splits.get(key)
+        if found is None:
+            positions = recursion._positions(args, active)
+            split = self._split(positions, args) if positions else None
+            found = (split, positions, [a for a in args if not isinstance(
+                a, (np.ndarray, bool, int, float, complex, np.number))])
+            if len(self.splits) < 256:
+                self.splits[key] = found
+        if found[0] is not None and not self.depth:  # (the outermost call: the user's
+            found[0].s2sad_refresh()  # globals as they are now, for every level below)
+        return found[:2]
+
+    def _split(self, positions: tuple, args: tuple) -> Callable | None:
+        from s2sad.api import _seed_name, vjp
+        from s2sad.compiler import loader
+        from s2sad.compiler.taped_split import split_source
+        derivative = self.derivatives.get(positions)
+        if derivative is None:
+            derivative = self.derivatives[positions] = vjp(self.fn, wrt=positions)
+        gen = derivative._for(args)
+        guarded = getattr(gen.fn, "s2sad_guarded", None)
+        if guarded is not None:  # (unguarded, it falls back by running again: taped once)
+            gen = guarded()
+        text = split_source(gen.source, gen.name, _seed_name(gen))
+        if text is None:
+            return None
+        return loader.load(text, gen.name + "_taped", gen.fn.__globals__,
+                           getattr(self.fn, "__globals__", None) or {})
+
+
+def _kind(a: Any) -> Any:
+    """What the derivative is specialised to in an argument: a number's type, an array's
+    type, shape and dtype, a container's items in turn, any other object itself (a
+    function passed on is inlined by identity)."""
+    if isinstance(a, (bool, int, float, complex, np.number)):
+        return type(a)
+    if type(a) is np.ndarray:
+        return (np.ndarray, a.shape, a.dtype)
+    if isinstance(a, (list, tuple)):
+        return (type(a), *map(_kind, a))
+    if isinstance(a, dict):
+        return (dict, *((k, _kind(v)) for k, v in a.items()))
+    shape = getattr(a, "shape", None)
+    if shape is not None and hasattr(a, "dtype"):
+        return (type(a), tuple(shape), str(a.dtype))
+    return a if a is None or isinstance(a, str) else (type(a), id(a))  # (kept alive:
+    # the entry holds the arguments, so no other object takes the id)
