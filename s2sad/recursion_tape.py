@@ -17,7 +17,8 @@ call runs ``f`` as written and keeps no tape; its rules are then the recursive c
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
+from types import GeneratorType
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ class Taped:
 
     __slots__ = ("value", "tape", "positions")
 
-    def __init__(self, value: Any, tape: Generator | None = None,
+    def __init__(self, value: Any, tape: GeneratorType | None = None,
                  positions: tuple = ()) -> None:
         self.value, self.tape, self.positions = value, tape, positions
 
@@ -108,7 +109,7 @@ def _reverse_rule(fn: Callable) -> Callable:
     return rule
 
 
-def _replayed(fn: Callable, tape: Generator, g: Any) -> Any:
+def _replayed(fn: Callable, tape: GeneratorType, g: Any) -> Any:
     """The gradients the reverse sweep of ``tape`` returns for the cotangent ``g``."""
     try:
         tape.send(g)

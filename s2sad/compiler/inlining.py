@@ -462,7 +462,8 @@ def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
     """A call of a function being inlined (``f`` calling itself, or ``g`` calling back
     the ``f`` that called it): a primitive whose rules differentiate ``fn`` again at run
     time (:mod:`s2sad.recursion`), called with a tape (the call's value read from
-    what it returns: :mod:`s2sad.recursion_tape`); refused where ``fn`` changes its arguments in place."""
+    what it returns: :mod:`s2sad.recursion_tape`); refused where ``fn`` changes its
+    arguments in place."""
     from s2sad import recursion_tape
     if getattr(fn, "s2sad_nested", False) and \
             (fn.s2sad_free & set(fn.s2sad_scope.locals)) - {fn.__name__}:  # (the caller's)
