@@ -25,19 +25,22 @@ import numpy as np
 
 from s2sad import recursion
 from s2sad.rules import registry
+from s2sad.runtime import user_cotangents, zeros_like
 
 _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 
 
 class Taped:
-    """What a taped call returns: its value, the paused VJP (None when untaped), and the
-    positions of the arguments that VJP returns cotangents of."""
+    """What a taped call returns: its value, the paused VJP (None when untaped), the
+    positions of the arguments that VJP returns cotangents of, and of those the caller
+    reads that have none (numbers that are not floats: zero)."""
 
-    __slots__ = ("value", "tape", "positions")
+    __slots__ = ("value", "tape", "positions", "zeros")
 
     def __init__(self, value: Any, tape: GeneratorType | None = None,
-                 positions: tuple = ()) -> None:
+                 positions: tuple = (), zeros: tuple = ()) -> None:
         self.value, self.tape, self.positions = value, tape, positions
+        self.zeros = zeros  # positions the caller reads whose cotangent is zero
 
 
 def taped_value(taped: Taped) -> Any:
@@ -69,14 +72,14 @@ def _made(fn: Callable) -> Callable:
     splits = _Splits(fn)
 
     def call(*args: Any, s2sad_active: tuple | None = None, **kwargs: Any) -> Taped:
-        split, positions = splits.made(s2sad_active, args) \
-            if s2sad_active is not None and not kwargs else (None, ())
+        split, positions, zeros = splits.made(s2sad_active, args) \
+            if s2sad_active is not None and not kwargs else (None, (), ())
         if split is None:
             return Taped(fn(*args, **kwargs))
         tape = split(*args)
         splits.depth += 1
         try:
-            return Taped(next(tape), tape, positions)
+            return Taped(next(tape), tape, positions, zeros)
         except RecursionError:
             raise recursion._too_deep(fn) from None
         finally:
@@ -98,13 +101,18 @@ def _reverse_rule(fn: Callable) -> Callable:
              **kwargs: Any) -> tuple:
         tape, positions = taped.tape, taped.positions
         if tape is None or tape.gi_frame is None or tape.gi_running:  # (none, or used)
-            return untaped(g, taped.value, *args, s2sad_active=s2sad_active, **kwargs)
+            out = list(untaped(g, taped.value, *args, s2sad_active=s2sad_active, **kwargs))
+            return user_cotangents(out, args, s2sad_active)
         grads = _replayed(fn, tape, g)
-        out: list = [None] * len(args)
+        out = [None] * len(args)
         for i, d in zip(positions, grads if len(positions) > 1 else (grads,)):
             out[i] = d
+        for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
+            out[i] = zeros_like(args[i])
         return tuple(out)
     rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    rule.s2sad_complete = True  # type: ignore[attr-defined]  # (one cotangent per argument,
+    # zeros for those the caller reads: no user_cotangents around the call)
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
     return rule
 
@@ -149,26 +157,28 @@ class _Splits:
     def __init__(self, fn: Callable) -> None:
         self.fn = fn
         self.derivatives: dict[tuple, Any] = {}
-        self.splits: dict[tuple, tuple] = {}  # key -> (split or None, positions,
+        self.splits: dict[tuple, tuple] = {}  # key -> (split or None, positions, zeros,
         # objects its key holds by id: kept alive)
         self.depth = 0  # taped calls of fn running their forward sweeps
 
     def made(self, active: tuple, args: tuple) -> tuple:
-        """(the split VJP or None, the positions it differentiates) for these arguments
-        and the flags of those the caller's reverse sweep reads."""
+        """(the split VJP or None, the positions it differentiates, those read with a
+        zero cotangent) for these arguments and the flags of those the caller's reverse
+        sweep reads."""
         key = (active, *[(a.shape, a.dtype) if type(a) is np.ndarray else
                          type(a) if type(a) in _NUMBERS else _kind(a) for a in args])
         found = self.splits.get(key)
         if found is None:
             positions = recursion._positions(args, active)
             split = self._split(positions, args) if positions else None
-            found = (split, positions, [a for a in args if not isinstance(
+            zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
+            found = (split, positions, zeros, [a for a in args if not isinstance(
                 a, (np.ndarray, bool, int, float, complex, np.number))])
             if len(self.splits) < 256:
                 self.splits[key] = found
         if found[0] is not None and not self.depth:  # (the outermost call: the user's
             found[0].s2sad_refresh()  # globals as they are now, for every level below)
-        return found[:2]
+        return found[:3]
 
     def _split(self, positions: tuple, args: tuple) -> Callable | None:
         from s2sad.api import _seed_name, vjp

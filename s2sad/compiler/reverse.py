@@ -295,7 +295,9 @@ class Reverse(ControlMixin):
         return merge(clearing_last(out), self.containers)
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
-        """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""
+        """A ``defvjp`` rule is called as it is (forward mode can then go through it);
+        what it returns is made one cotangent per argument by ``user_cotangents``, unless
+        the rule says it returns that already (``s2sad_complete``)."""
         prim = positional(prim)
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
         self.namespace[alias] = rule.user
@@ -313,8 +315,9 @@ class Reverse(ControlMixin):
                          keywords=keywords)
         args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())
         cots = self.namer.fresh("cotangents")
-        self.pending = assign(cots, gast.Call(func=load("user_cotangents"),
-                                              args=[call, args, *extra], keywords=[]))
+        self.pending = assign(cots, call if getattr(rule.user, "s2sad_complete", False) else
+                              gast.Call(func=load("user_cotangents"),
+                                        args=[call, args, *extra], keywords=[]))
         return [("", None, cots)] + [
             (a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
             for i, a in enumerate(prim.args) if self.is_active(a)]
