@@ -48,6 +48,13 @@ from s2sad.rules import registry
 ACC = "_s2sad_accumulator_"  # stands for ``acc`` until the adjoint it updates is known
 
 
+def _tapes_for(call: gast.Call, flags: gast.Tuple) -> None:
+    """A taped call in the forward sweep is told which cotangents the reverse sweep reads
+    (it keeps a tape for those: :mod:`s2sad.recursion_tape`)."""
+    call.keywords = [k for k in call.keywords if k.arg != "s2sad_active"] + [
+        gast.keyword(arg="s2sad_active", value=copy.deepcopy(flags))]
+
+
 class Reverse(ControlMixin):
     """Builds forward and reverse statement lists, block by block."""
 
@@ -301,16 +308,16 @@ class Reverse(ControlMixin):
         prim = positional(prim)
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
         self.namespace[alias] = rule.user
-        keywords = [gast.keyword(arg=k, value=a) for k, a in prim.keywords.items()]
+        keywords = [gast.keyword(arg=k, value=a) for k, a in prim.keywords.items()
+                    if k != "s2sad_active"]  # (said again below)
         extra = []
         if getattr(rule.user, "s2sad_wants_active", False):  # which cotangents are read
             flags = gast.Tuple(elts=[const(bool(self.is_active(a))) for a in prim.args],
                                ctx=gast.Load())
             keywords.append(gast.keyword(arg="s2sad_active", value=flags))
             extra = [flags]
-            if getattr(prim.key, "s2sad_tapes", False):  # a taped call (recursion_tape):
-                s.value.keywords.append(  # it tapes for the cotangents the sweep reads
-                    gast.keyword(arg="s2sad_active", value=copy.deepcopy(flags)))
+            if getattr(prim.key, "s2sad_tapes", False):  # a taped call (recursion_tape)
+                _tapes_for(s.value, flags)
         call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
                          keywords=keywords)
         args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())
