@@ -99,12 +99,14 @@ def _reverse_rule(fn: Callable) -> Callable:
 
     def rule(g: Any, taped: Taped, *args: Any, s2sad_active: tuple | None = None,
              **kwargs: Any) -> tuple:
-        tape, positions = taped.tape, taped.positions
-        if tape is None or tape.gi_frame is None or tape.gi_running:  # (none, or used)
+        tape = taped.tape
+        if tape is None or tape.gi_running:  # (untaped, or replayed already)
             out = list(untaped(g, taped.value, *args, s2sad_active=s2sad_active, **kwargs))
             return user_cotangents(out, args, s2sad_active)
+        taped.tape = None  # (replayed once: a second rule call makes the derivative again)
         grads = _replayed(fn, tape, g)
         out = [None] * len(args)
+        positions = taped.positions
         for i, d in zip(positions, grads if len(positions) > 1 else (grads,)):
             out[i] = d
         for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
@@ -118,14 +120,11 @@ def _reverse_rule(fn: Callable) -> Callable:
 
 
 def _replayed(fn: Callable, tape: GeneratorType, g: Any) -> Any:
-    """The gradients the reverse sweep of ``tape`` returns for the cotangent ``g``."""
+    """The gradients the reverse sweep of ``tape`` yields for the cotangent ``g``."""
     try:
-        tape.send(g)
-    except StopIteration as done:
-        return done.value
+        return tape.send(g)
     except RecursionError:
         raise recursion._too_deep(fn) from None
-    raise RuntimeError("a taped call paused twice")  # (split_source yields once)
 
 
 def _forward_rule(fn: Callable) -> Callable:

@@ -191,7 +191,7 @@ def test_split_pauses_before_the_first_read_of_the_seed():
     text = split_source(VJP, "vjp_f", "dout")
     assert text == ('def vjp_f_taped(x):\n    # line 2: y = np.sin(x)\n    y = np.sin(x)\n'
                     '    dout = yield y\n    # adjoint of line 2\n    dx = dout * np.cos(x)\n'
-                    '    return cast_like(dx, x)\n')
+                    '    yield cast_like(dx, x)\n')
 
 
 @pytest.mark.parametrize("after", [

@@ -11,12 +11,14 @@ frames once each, as a hand-written gradient of a recursion keeps one record per
 The split is made on the VJP's final source (as :mod:`portable` makes its variants):
 ``vjp_f(x, *, dout) -> (value, grads)`` becomes ``vjp_f_taped(x)`` that yields ``value``
 just before the first top-level statement reading ``dout`` (``dout = yield value``) and
-returns ``grads``.  Statements of the forward sweep a late pass moved below that point
-still run before the reverse sweep reads them, in the same frame: the order of the
-function is kept, only paused.  No split (None) where that pause could change what the
-caller sees: the value read by a statement after the pause, or an array bound before the
-pause written in place after it (a reverse sweep restoring an array it overwrote, so
-the value handed out earlier would change under the caller).
+yields ``grads`` at the end (a second ``yield``, not a ``return``: sent its cotangent,
+the generator hands the gradients back with no ``StopIteration`` to catch).  Statements
+of the forward sweep a late pass moved below that point still run before the reverse
+sweep reads them, in the same frame: the order of the function is kept, only paused.
+No split (None) where that pause could change what the caller sees: the value read by
+a statement after the pause, or an array bound before the pause written in place after
+it (a reverse sweep restoring an array it overwrote, so the value handed out earlier
+would change under the caller).
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def split_source(source: str, name: str, seed: str) -> str | None:
         return None
     lines = source.splitlines()[:final.end_lineno]  # (the functions after it dropped)
     indent = " " * fn.body[0].col_offset
-    lines[final.lineno - 1:final.end_lineno] = [f"{indent}return {ast.unparse(grads)}"]
+    lines[final.lineno - 1:final.end_lineno] = [f"{indent}yield {ast.unparse(grads)}"]
     pause = _above_comments(lines, fn.body[at].lineno - 1)
     lines.insert(pause, f"{indent}{seed} = yield {ast.unparse(value)}")
     args = fn.args
