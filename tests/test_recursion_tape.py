@@ -215,6 +215,21 @@ def test_the_taped_call_in_the_generated_source():
     assert "user_cotangents" not in df.source
 
 
+def nary(w, x, depth):
+    if depth == 0:
+        return np.sin(w * x)
+    total = 0.0
+    for k in range(3):  # three children, each a taped call inside the loop
+        total = total + nary(w, x + 0.1 * k, depth - 1) * (k + 1)
+    return np.tanh(0.3 * total)
+
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_a_loop_over_children_inside_the_recursion(depth):
+    check_grad(lambda w, x: np.sum(nary(w, x, depth)), 0.7, np.array([0.2, -0.4]),
+               wrt=(0, 1))
+
+
 def test_the_levels_are_taped():
     """The recursions above run split VJPs (none fell back to the untaped rule)."""
     from s2sad import recursion_tape
@@ -223,6 +238,7 @@ def test_the_levels_are_taped():
                          rng.standard_normal(2), rng.standard_normal((3, 2)))
     s2sad.grad(damped_loss)(np.array([0.9, 1.1]), np.array([1.0, 2.0]))
     s2sad.grad(list_sum)([0.3, -1.2, 2.0])
-    for fn in (_node, damped, list_sum):
+    s2sad.grad(nary)(0.7, np.array([0.2, -0.4]), 2)
+    for fn in (_node, damped, list_sum, nary):
         made = recursion_tape._TAPED[fn].s2sad_splits.splits.values()
         assert made and all(found[0] is not None for found in made)
