@@ -238,7 +238,7 @@ def test_the_levels_are_taped():
                          rng.standard_normal(2), rng.standard_normal((3, 2)))
     s2sad.grad(damped_loss)(np.array([0.9, 1.1]), np.array([1.0, 2.0]))
     s2sad.grad(list_sum)([0.3, -1.2, 2.0])
-    s2sad.grad(nary)(0.7, np.array([0.2, -0.4]), 2)
+    s2sad.grad(nary)(0.7, 0.2, 2)
     for fn in (_node, damped, list_sum, nary):
         made = recursion_tape._TAPED[fn].s2sad_splits.splits.values()
         assert made and all(found[0] is not None for found in made)
