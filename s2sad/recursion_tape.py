@@ -104,7 +104,10 @@ def _reverse_rule(fn: Callable) -> Callable:
             out = list(untaped(g, taped.value, *args, s2sad_active=s2sad_active, **kwargs))
             return user_cotangents(out, args, s2sad_active)
         taped.tape = None  # (replayed once: a second rule call makes the derivative again)
-        grads = _replayed(fn, tape, g)
+        try:  # (here, not in a helper: two Python frames per level of the recursion)
+            grads = tape.send(g)
+        except RecursionError:
+            raise recursion._too_deep(fn) from None
         out = [None] * len(args)
         positions = taped.positions
         for i, d in zip(positions, grads if len(positions) > 1 else (grads,)):
@@ -117,14 +120,6 @@ def _reverse_rule(fn: Callable) -> Callable:
     # zeros for those the caller reads: no user_cotangents around the call)
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
     return rule
-
-
-def _replayed(fn: Callable, tape: GeneratorType, g: Any) -> Any:
-    """The gradients the reverse sweep of ``tape`` yields for the cotangent ``g``."""
-    try:
-        return tape.send(g)
-    except RecursionError:
-        raise recursion._too_deep(fn) from None
 
 
 def _forward_rule(fn: Callable) -> Callable:

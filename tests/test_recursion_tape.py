@@ -242,3 +242,15 @@ def test_the_levels_are_taped():
     for fn in (_node, damped, list_sum, nary):
         made = recursion_tape._TAPED[fn].s2sad_splits.splits.values()
         assert made and all(found[0] is not None for found in made)
+
+
+def power(x, n):
+    return 1.0 if n == 0 else x * power(x, n - 1)
+
+
+def test_two_frames_per_level():
+    """300 levels under Python's default limit of 1000 frames (untaped, eight frames a
+    level, refused)."""
+    import sys
+    assert sys.getrecursionlimit() >= 1000
+    assert s2sad.grad(power)(1.001, 300) == pytest.approx(300 * 1.001 ** 299, rel=1e-12)
