@@ -72,14 +72,20 @@ def _made(fn: Callable) -> Callable:
     splits = _Splits(fn)
 
     def call(*args: Any, s2sad_active: tuple | None = None, **kwargs: Any) -> Taped:
-        split, positions, zeros = splits.made(s2sad_active, args) \
-            if s2sad_active is not None and not kwargs else (None, (), ())
-        if split is None:
+        if s2sad_active is None or kwargs:
             return Taped(fn(*args, **kwargs))
+        key = (s2sad_active, *[(a.shape, a.dtype) if type(a) is np.ndarray else type(a)
+                               if type(a) in _NUMBERS else _kind(a) for a in args])
+        found = splits.splits.get(key) or splits.made(key, s2sad_active, args)
+        split = found[0]
+        if split is None:
+            return Taped(fn(*args))
+        if not splits.depth:  # (the outermost call: the user's globals as they are now,
+            split.s2sad_refresh()  # for every level below)
         tape = split(*args)
         splits.depth += 1
         try:
-            return Taped(next(tape), tape, positions, zeros)
+            return Taped(next(tape), tape, found[1], found[2])
         except RecursionError:
             raise recursion._too_deep(fn) from None
         finally:
@@ -155,24 +161,18 @@ class _Splits:
         # objects its key holds by id: kept alive)
         self.depth = 0  # taped calls of fn running their forward sweeps
 
-    def made(self, active: tuple, args: tuple) -> tuple:
+    def made(self, key: tuple, active: tuple, args: tuple) -> tuple:
         """(the split VJP or None, the positions it differentiates, those read with a
-        zero cotangent) for these arguments and the flags of those the caller's reverse
-        sweep reads."""
-        key = (active, *[(a.shape, a.dtype) if type(a) is np.ndarray else
-                         type(a) if type(a) in _NUMBERS else _kind(a) for a in args])
-        found = self.splits.get(key)
-        if found is None:
-            positions = recursion._positions(args, active)
-            split = self._split(positions, args) if positions else None
-            zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
-            found = (split, positions, zeros, [a for a in args if not isinstance(
-                a, (np.ndarray, bool, int, float, complex, np.number))])
-            if len(self.splits) < 256:
-                self.splits[key] = found
-        if found[0] is not None and not self.depth:  # (the outermost call: the user's
-            found[0].s2sad_refresh()  # globals as they are now, for every level below)
-        return found[:3]
+        zero cotangent, objects the key holds by id) for these arguments and the flags of
+        those the caller's reverse sweep reads; kept under ``key``."""
+        positions = recursion._positions(args, active)
+        split = self._split(positions, args) if positions else None
+        zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
+        found = (split, positions, zeros, [a for a in args if not isinstance(
+            a, (np.ndarray, bool, int, float, complex, np.number))])
+        if len(self.splits) < 256:
+            self.splits[key] = found
+        return found
 
     def _split(self, positions: tuple, args: tuple) -> Callable | None:
         from s2sad.api import _seed_name, vjp
