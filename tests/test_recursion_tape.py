@@ -194,6 +194,14 @@ def test_split_pauses_before_the_first_read_of_the_seed():
                     '    yield cast_like(dx, x)\n')
 
 
+def test_split_when_the_first_statement_reads_the_seed():
+    source = ('def vjp_f(x, *, dout):\n    # the seed first\n    s = dout * 2.0\n'
+              '    return x, s\n')
+    assert split_source(source, "vjp_f", "dout") == (
+        'def vjp_f_taped(x):\n    dout = yield x\n    # the seed first\n'
+        '    s = dout * 2.0\n    yield s\n')
+
+
 @pytest.mark.parametrize("after", [
     "    y = write_at(y, 0, 0.0)\n",  # a restore into an array the value may be
     "    y[0] = 1.0\n",

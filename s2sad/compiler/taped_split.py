@@ -45,6 +45,7 @@ def split_source(source: str, name: str, seed: str) -> str | None:
             _written_in_place(after, _stored(before) | _params(fn) - {seed}):
         return None
     lines = source.splitlines()[:final.end_lineno]  # (the functions after it dropped)
+    head_end = _above_comments(lines, fn.body[0].lineno - 1)  # (the edits below it first)
     indent = " " * fn.body[0].col_offset
     lines[final.lineno - 1:final.end_lineno] = [f"{indent}yield {ast.unparse(grads)}"]
     pause = _above_comments(lines, fn.body[at].lineno - 1)
@@ -53,7 +54,6 @@ def split_source(source: str, name: str, seed: str) -> str | None:
     keep = [k for k, a in enumerate(args.kwonlyargs) if a.arg != seed]
     args.kwonlyargs = [args.kwonlyargs[k] for k in keep]
     args.kw_defaults = [args.kw_defaults[k] for k in keep]
-    head_end = _above_comments(lines, fn.body[0].lineno - 1)
     lines[fn.lineno - 1:head_end] = [f"def {name}_taped({ast.unparse(args)}):"]
     return "\n".join(lines[fn.lineno - 1:]) + "\n"
 
