@@ -176,6 +176,22 @@ def test_recursive_call_in_a_loop():
                wrt=(0, 1))
 
 
+def acc_rec(c, x, n):
+    y = x if n == 0 else acc_rec(c, np.sin(x), n - 1)
+    s = 0.0
+    for k in range(3):  # the reverse sweep starts with this loop's: adjoints made before
+        s = s + c[k] * y ** k  # the seed is read, then added into in place
+    return s
+
+
+def test_a_reverse_sweep_starting_with_a_loop():
+    from s2sad import recursion_tape
+    c, x = np.array([0.3, 0.5, -0.2]), np.array([0.4, 0.9])
+    check_grad(lambda c, x: np.sum(acc_rec(c, x, 4) ** 2), c, x, wrt=(0, 1))
+    made = recursion_tape._TAPED[acc_rec].s2sad_splits.splits.values()
+    assert made and all(found[0] is not None for found in made)
+
+
 # --- the split itself ---
 
 VJP = '''def vjp_f(x, *, dout):
@@ -192,6 +208,26 @@ def test_split_pauses_before_the_first_read_of_the_seed():
     assert text == ('def vjp_f_taped(x):\n    # line 2: y = np.sin(x)\n    y = np.sin(x)\n'
                     '    dout = yield y\n    # adjoint of line 2\n    dx = dout * np.cos(x)\n'
                     '    yield cast_like(dx, x)\n')
+
+
+LOOPED = '''def vjp_f(x, *, dout):
+    y = np.sin(x)
+    dx = zeros_like(x)
+    for k in range(2):
+        dx += dout * np.cos(x)
+    return y, dx
+'''
+
+
+def test_new_zeros_before_the_pause_may_be_added_into():
+    assert "dout = yield y\n    for k" in split_source(LOOPED, "vjp_f", "dout")
+
+
+@pytest.mark.parametrize("made, value", [
+    ("dx = y", "y"), ("dx = zeros_like(x)\n    z = dx", "y"), ("dx = zeros_like(x)", "dx")])
+def test_but_not_an_array_the_forward_sweep_holds(made, value):
+    source = LOOPED.replace("dx = zeros_like(x)", made).replace("return y,", f"return {value},")
+    assert split_source(source, "vjp_f", "dout") is None
 
 
 def test_split_when_the_first_statement_reads_the_seed():

@@ -18,7 +18,8 @@ sweep reads them, in the same frame: the order of the function is kept, only pau
 No split (None) where that pause could change what the caller sees: the value read by
 a statement after the pause, or an array bound before the pause written in place after
 it (a reverse sweep restoring an array it overwrote, so the value handed out earlier
-would change under the caller).
+would change under the caller), unless it was bound to new zeros and not read before
+the pause (an adjoint made before a reversed loop, then added into).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import ast
 from typing import Any
 
 _IN_PLACE = frozenset({"write_at", "add_at", "clear_at", "add_flat", "put_at"})
+_ZEROS = frozenset({"zeros_like", "zeros", "floats_zeros"})  # (calls making new zeros)
 
 
 def split_source(source: str, name: str, seed: str) -> str | None:
@@ -41,8 +43,8 @@ def split_source(source: str, name: str, seed: str) -> str | None:
     value, grads = final.value.elts
     at = next((k for k, s in enumerate(fn.body[:-1]) if seed in _read(s)), len(fn.body) - 1)
     before, after = fn.body[:at], fn.body[at:-1]
-    if _read(value) & _stored(after) or \
-            _written_in_place(after, _stored(before) | _params(fn) - {seed}):
+    seen = _stored(before) - (_fresh_unread(before) - _read(value)) | _params(fn) - {seed}
+    if _read(value) & _stored(after) or _written_in_place(after, seen):
         return None
     lines = source.splitlines()[:final.end_lineno]  # (the functions after it dropped)
     head_end = _above_comments(lines, fn.body[0].lineno - 1)  # (the edits below it first)
@@ -102,6 +104,21 @@ def _stored(stmts: list) -> set[str]:
 def _params(fn: ast.FunctionDef) -> set[str]:
     args = fn.args
     return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+
+
+def _fresh_unread(stmts: list) -> set[str]:
+    """Names the statements bind only to new zeros (``dx = zeros_like(x)``, an adjoint
+    made before a reversed loop) and never read: nothing the caller holds is them."""
+    fresh: dict[str, bool] = {}
+    for n in (n for s in stmts for n in _walk_own(s)):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], ast.Name):
+            call = n.value.func if isinstance(n.value, ast.Call) else None
+            name = call.id if isinstance(call, ast.Name) else \
+                call.attr if isinstance(call, ast.Attribute) else None
+            fresh[n.targets[0].id] = fresh.get(n.targets[0].id, True) and name in _ZEROS
+    read = set().union(*map(_read, stmts))
+    return {name for name, only in fresh.items() if only and name not in read}
 
 
 def _written_in_place(stmts: list, names: set[str]) -> bool:
