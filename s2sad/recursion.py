@@ -156,7 +156,8 @@ def _too_deep(fn: Callable) -> Exception:
     from s2sad.errors import DifferentiationError
     return DifferentiationError(
         f"{defined_at(fn)}: recursion of {getattr(fn, '__name__', 'f')}(): its derivative takes "
-        f"about eight Python frames per level, more than sys.getrecursionlimit() allows "
+        f"several Python frames per level (two taped, about eight untaped), more than "
+        f"sys.getrecursionlimit() allows "
         f"here; raise the limit (sys.setrecursionlimit) or write the recursion as a loop")
 
 

@@ -461,8 +461,10 @@ def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
                     node: gast.Call) -> gast.expr:
     """A call of a function being inlined (``f`` calling itself, or ``g`` calling back
     the ``f`` that called it): a primitive whose rules differentiate ``fn`` again at run
-    time (:mod:`s2sad.recursion`); refused where ``fn`` changes its arguments in place."""
-    from s2sad import recursion
+    time (:mod:`s2sad.recursion`), called with a tape (the call's value read from
+    what it returns: :mod:`s2sad.recursion_tape`); refused where ``fn`` changes its
+    arguments in place."""
+    from s2sad import recursion_tape
     if getattr(fn, "s2sad_nested", False) and \
             (fn.s2sad_free & set(fn.s2sad_scope.locals)) - {fn.__name__}:  # (the caller's)
         raise norm.error(node, f"recursive call of {fn.__name__}(), defined inside the "
@@ -473,8 +475,15 @@ def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
                          "recursion of a function that changes its arguments in place is "
                          "not supported; write it as a loop")
     alias = norm.namer.fresh(fn.__name__)
-    norm.namespace[alias] = recursion.recursive_call(fn)
-    return as_values(norm, gast.Call(func=load(alias), args=args, keywords=kws))
+    norm.namespace[alias] = recursion_tape.taped_call(fn)
+    taped = norm.temp(as_values(norm, gast.Call(func=load(alias), args=args, keywords=kws)),
+                      f"{fn.__name__.strip('_') or 'call'}_taped", node)
+    reader = next((k for k, v in norm.namespace.items() if v is recursion_tape.taped_value),
+                  None)
+    if reader is None:
+        reader = norm.namer.fresh("taped_value")
+        norm.namespace[reader] = recursion_tape.taped_value
+    return gast.Call(func=load(reader), args=[taped], keywords=[])
 
 
 def _mutated(node: gast.FunctionDef) -> list[str]:

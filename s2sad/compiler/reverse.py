@@ -48,6 +48,13 @@ from s2sad.rules import registry
 ACC = "_s2sad_accumulator_"  # stands for ``acc`` until the adjoint it updates is known
 
 
+def _tapes_for(call: gast.Call, flags: gast.Tuple) -> None:
+    """A taped call in the forward sweep is told which cotangents the reverse sweep reads
+    (it keeps a tape for those: :mod:`s2sad.recursion_tape`)."""
+    call.keywords = [k for k in call.keywords if k.arg != "s2sad_active"] + [
+        gast.keyword(arg="s2sad_active", value=copy.deepcopy(flags))]
+
+
 class Reverse(ControlMixin):
     """Builds forward and reverse statement lists, block by block."""
 
@@ -295,23 +302,29 @@ class Reverse(ControlMixin):
         return merge(clearing_last(out), self.containers)
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
-        """A ``defvjp`` rule is called as it is (forward mode can then go through it)."""
+        """A ``defvjp`` rule is called as it is (forward mode can then go through it);
+        what it returns is made one cotangent per argument by ``user_cotangents``, unless
+        the rule says it returns that already (``s2sad_complete``)."""
         prim = positional(prim)
         alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
         self.namespace[alias] = rule.user
-        keywords = [gast.keyword(arg=k, value=a) for k, a in prim.keywords.items()]
+        keywords = [gast.keyword(arg=k, value=a) for k, a in prim.keywords.items()
+                    if k != "s2sad_active"]  # (said again below)
         extra = []
         if getattr(rule.user, "s2sad_wants_active", False):  # which cotangents are read
             flags = gast.Tuple(elts=[const(bool(self.is_active(a))) for a in prim.args],
                                ctx=gast.Load())
             keywords.append(gast.keyword(arg="s2sad_active", value=flags))
             extra = [flags]
+            if getattr(prim.key, "s2sad_tapes", False):  # a taped call (recursion_tape)
+                _tapes_for(s.value, flags)
         call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
                          keywords=keywords)
         args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())
         cots = self.namer.fresh("cotangents")
-        self.pending = assign(cots, gast.Call(func=load("user_cotangents"),
-                                              args=[call, args, *extra], keywords=[]))
+        self.pending = assign(cots, call if getattr(rule.user, "s2sad_complete", False) else
+                              gast.Call(func=load("user_cotangents"),
+                                        args=[call, args, *extra], keywords=[]))
         return [("", None, cots)] + [
             (a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
             for i, a in enumerate(prim.args) if self.is_active(a)]

@@ -150,6 +150,11 @@ def unconcat(g: Any, arrays: Any, axis: Any = 0,
              lift: Callable[[Any], Any] | None = None) -> Any:
     """Adjoint of a concatenation of ``arrays`` (each first ``lift``-ed); an array given
     as the sequence (``np.column_stack(x)``) gets its pieces back as one array."""
+    if type(g) is np.ndarray and g.ndim == 1 and lift is None and axis in (0, -1, None) and \
+            type(arrays) in (tuple, list) and \
+            all(type(x) is np.ndarray and x.ndim == 1 for x in arrays):
+        return same_kind(arrays, _pieces(g, [x.shape[0] for x in arrays], 0))  # (vectors:
+        # their slices of g, without the shapes asked and the reshapes of the general way)
     if isinstance(arrays, np.ndarray):
         parts = unconcat(g, list(arrays), axis, lift)
         return np.reshape(np.asarray(parts, dtype=np.result_type(g, float)), arrays.shape)

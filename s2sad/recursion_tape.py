@@ -1,0 +1,211 @@
+"""Recursive calls taped: a recursive call ``f(x)`` in a function being differentiated
+is ``f_taped = f(x); value = taped_value(f_taped)``, where ``f_taped`` holds the call's
+value and its tape (:class:`Taped`).  The adjoint and tangent of ``f_taped`` are those
+of its value: ``taped_value`` passes them through.
+
+Called by a reverse sweep's forward part (which says which arguments are active,
+``s2sad_active``), the call runs the VJP of ``f`` split at its seed
+(:mod:`s2sad.compiler.taped_split`): the forward sweep of this level, whose own
+recursive calls tape the levels below, then a pause holding the frame.  The call's
+reverse rule sends the cotangent into that frame, which runs this level's reverse sweep
+(and, through its adjoint statements, the tapes below).  Each level runs forward once
+and backward once: a hand-written gradient of a recursion, recording one tape per call.
+
+Anywhere else (forward mode, a value only, a call whose VJP could not be split) the
+call runs ``f`` as written and keeps no tape; its rules are then the recursive call's
+(:mod:`s2sad.recursion`: ``f``'s derivative made again at run time, per level).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import GeneratorType
+from typing import Any
+
+import numpy as np
+
+from s2sad import recursion
+from s2sad.rules import registry
+from s2sad.runtime import user_cotangents, zeros_like
+
+_TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
+
+
+class Taped:
+    """What a taped call returns: its value, the paused VJP (None when untaped), the
+    positions of the arguments that VJP returns cotangents of, and of those the caller
+    reads that have none (numbers that are not floats: zero)."""
+
+    __slots__ = ("value", "tape", "positions", "zeros")
+
+    def __init__(self, value: Any, tape: GeneratorType | None = None,
+                 positions: tuple = (), zeros: tuple = ()) -> None:
+        self.value, self.tape, self.positions = value, tape, positions
+        self.zeros = zeros  # positions the caller reads whose cotangent is zero
+
+
+def taped_value(taped: Taped) -> Any:
+    """The value of a taped call (its adjoint and tangent: the value's, unchanged)."""
+    return taped.value
+
+
+def taped_call(fn: Callable) -> Callable:
+    """The primitive a recursive call of ``fn`` becomes, returning a :class:`Taped`."""
+    call = _TAPED.get(fn)
+    if call is None:
+        call = _TAPED[fn] = _made(fn)
+    if call not in registry.VJPS:  # (registered again where the tables were reset)
+        reverse, forward, second = call.s2sad_rules  # type: ignore[attr-defined]
+        signature = registry.Signature((), {}, "args", 0)
+        registry.VJPS[call] = registry.Rule(signature, user=reverse)
+        registry.JVPS[call] = registry.Rule(signature, user=forward)
+        registry.JVPS[reverse] = registry.Rule(signature, user=second)
+        registry.VJPS[taped_value] = registry.Rule(_READ, ("g",))
+        registry.JVPS[taped_value] = registry.Rule(_READ, ("dtaped",))
+    return call
+
+
+_READ = registry.Signature.parse("taped")
+_NUMBERS = frozenset({bool, int, float, complex, np.float64, np.int64})
+
+
+def _made(fn: Callable) -> Callable:
+    splits = _Splits(fn)
+
+    def call(*args: Any, s2sad_active: tuple | None = None, **kwargs: Any) -> Taped:
+        if s2sad_active is None or kwargs:
+            return Taped(fn(*args, **kwargs))
+        key = (s2sad_active, *[(a.shape, a.dtype) if type(a) is np.ndarray else type(a)
+                               if type(a) in _NUMBERS else _kind(a) for a in args])
+        found = splits.splits.get(key) or splits.made(key, s2sad_active, args)
+        split = found[0]
+        if split is None:
+            return Taped(fn(*args))
+        if not splits.depth:  # (the outermost call: the user's globals as they are now,
+            split.s2sad_refresh()  # for every level below)
+        tape = split(*args)
+        splits.depth += 1
+        try:
+            return Taped(next(tape), tape, found[1], found[2])
+        except RecursionError:
+            raise recursion._too_deep(fn) from None
+        finally:
+            splits.depth -= 1
+    call.__name__ = call.__qualname__ = getattr(fn, "__name__", "f")
+    call.s2sad_splits = splits  # type: ignore[attr-defined]
+    call.s2sad_tapes = True  # type: ignore[attr-defined]  # (the reverse stage passes it
+    # s2sad_active: reverse.py)
+    call.s2sad_rules = (_reverse_rule(fn), _forward_rule(fn),  # type: ignore[attr-defined]
+                        _second_order_rule(fn))
+    return call
+
+
+def _reverse_rule(fn: Callable) -> Callable:
+    """``rule(g, taped, *args)``: the tape replayed for the value's cotangent ``g``."""
+    untaped = recursion.reverse_rule(fn)
+
+    def rule(g: Any, taped: Taped, *args: Any, s2sad_active: tuple | None = None,
+             **kwargs: Any) -> tuple:
+        tape = taped.tape
+        if tape is None or tape.gi_running:  # (untaped, or replayed already)
+            out = list(untaped(g, taped.value, *args, s2sad_active=s2sad_active, **kwargs))
+            return user_cotangents(out, args, s2sad_active)
+        taped.tape = None  # (replayed once: a second rule call makes the derivative again)
+        try:  # (here, not in a helper: two Python frames per level of the recursion)
+            grads = tape.send(g)
+        except RecursionError:
+            raise recursion._too_deep(fn) from None
+        out = [None] * len(args)
+        positions = taped.positions
+        for i, d in zip(positions, grads if len(positions) > 1 else (grads,)):
+            out[i] = d
+        for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
+            out[i] = zeros_like(args[i])
+        return tuple(out)
+    rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    rule.s2sad_complete = True  # type: ignore[attr-defined]  # (one cotangent per argument,
+    # zeros for those the caller reads: no user_cotangents around the call)
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
+    return rule
+
+
+def _forward_rule(fn: Callable) -> Callable:
+    """The tangent of a taped call: its value's."""
+    untaped = recursion.forward_rule(fn)
+
+    def rule(tangents: tuple, taped: Taped, *args: Any, s2sad_active: tuple | None = None,
+             **kwargs: Any) -> Any:
+        return untaped(tangents, taped.value, *args, **kwargs)
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_jvp"
+    return rule
+
+
+def _second_order_rule(fn: Callable) -> Callable:
+    """The reverse rule's forward rule (a Hessian): the recursive call's, on the value
+    (the tape is not read)."""
+    untaped = recursion.second_order_rule(fn)
+
+    def rule(tangents: tuple, out: Any, g: Any, taped: Taped, *args: Any,
+             s2sad_active: tuple | None = None) -> tuple:
+        return untaped(tangents, out, g, taped.value, *args, s2sad_active=s2sad_active)
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp_jvp"
+    return rule
+
+
+class _Splits:
+    """``fn``'s VJP, split at its seed, per active positions and argument kinds."""
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+        self.derivatives: dict[tuple, Any] = {}
+        self.splits: dict[tuple, tuple] = {}  # key -> (split or None, positions, zeros,
+        # objects its key holds by id: kept alive)
+        self.depth = 0  # taped calls of fn running their forward sweeps
+
+    def made(self, key: tuple, active: tuple, args: tuple) -> tuple:
+        """(the split VJP or None, the positions it differentiates, those read with a
+        zero cotangent, objects the key holds by id) for these arguments and the flags of
+        those the caller's reverse sweep reads; kept under ``key``."""
+        positions = recursion._positions(args, active)
+        split = self._split(positions, args) if positions else None
+        zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
+        found = (split, positions, zeros, [a for a in args if not isinstance(
+            a, (np.ndarray, bool, int, float, complex, np.number))])
+        if len(self.splits) < 256:
+            self.splits[key] = found
+        return found
+
+    def _split(self, positions: tuple, args: tuple) -> Callable | None:
+        from s2sad.api import _seed_name, vjp
+        from s2sad.compiler import loader
+        from s2sad.compiler.taped_split import split_source
+        derivative = self.derivatives.get(positions)
+        if derivative is None:
+            derivative = self.derivatives[positions] = vjp(self.fn, wrt=positions)
+        gen = derivative._for(args)
+        guarded = getattr(gen.fn, "s2sad_guarded", None)
+        if guarded is not None:  # (unguarded, it falls back by running again: taped once)
+            gen = guarded()
+        text = split_source(gen.source, gen.name, _seed_name(gen))
+        if text is None:
+            return None
+        return loader.load(text, gen.name + "_taped", gen.fn.__globals__,
+                           getattr(self.fn, "__globals__", None) or {})
+
+
+def _kind(a: Any) -> Any:
+    """What the derivative is specialised to in an argument: a number's type, an array's
+    type, shape and dtype, a container's items in turn, any other object itself (a
+    function passed on is inlined by identity)."""
+    if isinstance(a, (bool, int, float, complex, np.number)):
+        return type(a)
+    if type(a) is np.ndarray:
+        return (np.ndarray, a.shape, a.dtype)
+    if isinstance(a, (list, tuple)):
+        return (type(a), *map(_kind, a))
+    if isinstance(a, dict):
+        return (dict, *((k, _kind(v)) for k, v in a.items()))
+    shape = getattr(a, "shape", None)
+    if shape is not None and hasattr(a, "dtype"):
+        return (type(a), tuple(shape), str(a.dtype))
+    return a if a is None or isinstance(a, str) else (type(a), id(a))  # (kept alive:
+    # the entry holds the arguments, so no other object takes the id)
