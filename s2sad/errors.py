@@ -66,13 +66,14 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
     user's line the failing generated line comes from (its ``# line N`` comment); None
     when no generated code ran. A refusal raised there without a place gets one."""
     import linecache
-    tb, where, last = error.__traceback__, None, ""
+    tb, where, last, at = error.__traceback__, None, "", 0
     while tb is not None:
-        last = tb.tb_frame.f_code.co_filename
+        last, at = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         if last.startswith("<s2sad "):
             where = (last, tb.tb_lineno)
         tb = tb.tb_next
-    library = any(part in last for part in ("/numpy/", "/scipy/", "<__array_function__"))
+    library = any(part in last for part in ("/numpy/", "/scipy/", "<__array_function__")) or \
+        _failed_in_runtime(last, at)
     unplaced = isinstance(error, DifferentiationError) and str(error).startswith("<s2sad>:?: ")
     if where is None or not (last.startswith("<s2sad ") or library or unplaced):
         return None  # raised on purpose by a rule of the user's or a check of s2sad's
@@ -85,6 +86,16 @@ def in_generated_code(error: BaseException, user_file: str) -> DifferentiationEr
         f"{user_file}:{line}: the derivative of this line failed ({type(error).__name__}: "
         f"{message}) although the function itself runs: an s2sad bug, please report it; "
         "meanwhile s2sad.stop_gradient or a rule of your own (s2sad.defvjp) gets past it")
+
+
+def _failed_in_runtime(filename: str, line: int) -> bool:
+    """Did a helper of s2sad's runtime fail in an operation (NumPy's ``acc[i] += g`` of
+    mismatched shapes), not raise on purpose (a ``raise`` line: a message of its own)?"""
+    import linecache
+    import os
+    runtime = os.path.join("s2sad", "runtime") + os.sep
+    return runtime in filename and \
+        not linecache.getline(filename, line).strip().startswith("raise")
 
 
 def refusal_in_derivative(error: DifferentiationError, user_file: str, first: int = 0
