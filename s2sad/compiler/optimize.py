@@ -23,6 +23,7 @@ from s2sad.compiler import (
     batch,
     carried,
     choice_lines,
+    column_sums,
     contractions,
     correlate,
     dead_clears,
@@ -320,15 +321,21 @@ def share(body: list, facts: Facts) -> list:
 
 def invariant(body: list, facts: Facts) -> list:
     """What a loop computes the same in every trip computed once, in front of it; a
-    reversed element loop whose trips are independent run for all trips at once."""
+    reversed element loop whose trips are independent run for all trips at once; a
+    loop adding a number times a column into a vector as one matrix-vector product."""
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
     body = invariants.move_invariants(body, facts.namespace)
-    if facts.ranks and facts.real and \
-            vector_loops.vectorise(body, _shapes(body, facts), facts.namer):
+    vectorised = facts.ranks and facts.real and \
+        vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
+    if vectorised:
         facts.shapes = None
-    return body
+    if facts.floats and column_sums.as_products(body, _shapes(body, facts), lambda: dtypes.dtypes(
+            body, set(facts.floats), facts.params & facts.numbers, facts.namespace,
+            facts.float_numbers), facts.namer):
+        facts.shapes, vectorised = None, True
+    return tidy(body, facts) if vectorised else body  # (a loop's bound may be read no more)
 
 
 def batched(body: list, facts: Facts) -> list:
