@@ -53,6 +53,7 @@ from s2sad.compiler import (
     scalar_floats,
     scaled_solves,
     scatters,
+    shape_only,
     shape_reads,
     shared_factors,
     shared_products,
@@ -228,7 +229,8 @@ def shapes(body: list, facts: Facts) -> list:
     """Every value's shape worked out again, and the helpers it makes the identity or a
     plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``); a
     solve of a multiple of a right-hand side solved before that multiple of its
-    solution."""
+    solution; a value read for its shape alone made without the calls that keep their
+    argument's shape (``np.sort(r)[:k]`` as ``r[:k]``)."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
     facts.shaped = facts.version  # (of the body as given: current while nothing changes it)
@@ -254,6 +256,8 @@ def shapes(body: list, facts: Facts) -> list:
                               facts.namespace)
         shape_reads.zeros_from_arguments(body, facts.shapes, kinds, facts.floats,
                                          facts.namespace)
+    if shape_only.drop_kept_calls(body, facts.shapes, facts.namespace):
+        facts.shapes = None  # (a value read for its shape: made of its argument)
     return body
 
 
