@@ -339,7 +339,9 @@ def invariant(body: list, facts: Facts) -> list:
             body, set(facts.floats), facts.params & facts.numbers, facts.namespace,
             facts.float_numbers), facts.namer):
         facts.shapes, vectorised = None, True
-    return tidy(body, facts) if vectorised else body  # (a loop's bound may be read no more)
+    if vectorised:  # (a loop's bound, ``np.shape(X)[1]``, may be read no more)
+        body = simplify.drop_dead_code(body, facts.namespace, facts.params)
+    return body
 
 
 def batched(body: list, facts: Facts) -> list:
