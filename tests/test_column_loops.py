@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_vjp, grad_source
+from gradcheck import check_grad, check_hessian, check_vjp, grad_source
 
 
 def _loops(src: str) -> int:
@@ -132,3 +132,11 @@ def test_column_used_otherwise(rng):
     check_grad(column_energy, *args)
     src = grad_source(column_energy, *args)
     assert "j_all" not in src and _loops(src) == 2
+
+
+def test_second_order(rng):
+    """The product the loop became is differentiated again (a Hessian in the weights)."""
+    X = rng.standard_normal((9, 3))
+    b, y = 0.2, np.sign(rng.standard_normal(9))
+    check_hessian(lambda w: logistic_columns(w, b, X, y), rng.standard_normal(3))
+    check_hessian(lambda c: rows_mixture(c, X.T, y), rng.standard_normal(3))
