@@ -74,5 +74,5 @@ def _kept(e: object, facts: dims.Facts, namespace: dict) -> bool:
                     for a in [*e.args[1:], *(k.value for k in e.keywords)]) or \
             not keeps_shape(evaluate_ref(e.func, namespace)):
         return False  # (what else it reads dropped with it: names and literals only)
-    shape = facts.of(e)
-    return dims.known(shape) and dims.same(shape, facts.of(e.args[0]))
+    shape = facts.of(e)  # (an array's: a number might be read by ``.shape``)
+    return dims.known(shape) and len(shape) > 0 and dims.same(shape, facts.of(e.args[0]))
