@@ -290,16 +290,15 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("pool_cnn", "jax"): "an index array into",
                     ("pool_cnn", "array_api_strict"): "array_api_strict cannot run this",
                     # (session 45: scipy's ndtr of a strict array; np.cumprod and np.sort's
-                    # adjoint (untake_along_axis) have no array-API counterpart; X[:, j]
-                    # of an index array in strict arrays; np.diag with an offset on Dask,
-                    # np.concatenate of a Python list on the others; leaves[lo] of a
-                    # matrix indexes fewer axes than it has)
+                    # adjoint (sort_adjoint) have no array-API counterpart (logreg_columns
+                    # runs on strict arrays since its loops are products with X); np.diag
+                    # with an offset on Dask, np.concatenate of a Python list on the
+                    # others; leaves[lo] of a matrix indexes fewer axes than it has)
                     **{(name, "array_api_strict"): "array_api_strict cannot run this step"
-                       for name in ("black_scholes", "logreg_columns", "semi_implicit",
-                                    "tree_rnn")},
+                       for name in ("black_scholes", "semi_implicit", "tree_rnn")},
                     **{("discrete_survival", lib): "np.cumprod has no counterpart"
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
-                    **{("trimmed_ls", lib): "needs untake_along_axis"
+                    **{("trimmed_ls", lib): "needs sort_adjoint"
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
                     **{("semi_implicit", lib): f"{lib} cannot run this step"
                        for lib in ("dask", "torch", "jax")}}

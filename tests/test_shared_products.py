@@ -12,6 +12,7 @@ import math
 
 import gast
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import check_grad, grad_code
@@ -159,3 +160,38 @@ def test_an_adjoint_scaled_in_place_through_its_copy(rng) -> None:
     got = s2sad.grad(decays)(x, w, 3)
     assert np.allclose(got, 2 * x * np.exp(-6 * w * w), rtol=1e-13)
     check_grad(scalar_steps, 0.3, 0.8, wrt=(0, 1))
+
+
+def survival_steps(z, c):
+    """A sigmoid whose complement the function uses: ``1.0 - h`` made forward is the
+    factor of the sigmoid's adjoint ``g * h * (1.0 - h)``, read through its name."""
+    h = 1.0 / (1.0 + np.exp(-z))
+    return np.sum(c * np.cumprod(1.0 - h))
+
+
+def complement_weighted(z, c):
+    h = 1.0 / (1.0 + np.exp(-z))
+    q = 1.0 - h
+    return np.sum(q * c) + np.sum(h ** 2)
+
+
+def complement_rebound(z, c):
+    """``h`` bound again after ``1.0 - h``: the old complement is not the new one's."""
+    h = 1.0 / (1.0 + np.exp(-z))
+    q = 1.0 - h
+    h = 1.0 / (1.0 + np.exp(-2.0 * z))
+    return np.sum(np.log(q) * c) + np.sum(h * c)
+
+
+@pytest.mark.parametrize("f", [survival_steps, complement_weighted, complement_rebound])
+@pytest.mark.parametrize("n", [3, 8])
+def test_complement_read_by_name(f, n, rng):
+    z, c = rng.standard_normal(n), rng.standard_normal(n)
+    check_grad(f, z, c, wrt=(0, 1))
+    code = grad_code(f, z, c)
+    if f is not complement_rebound:
+        assert code.count("1.0 - ") == 1, code
+    h = 1.0 / (1.0 + np.exp(-z))
+    if f is complement_weighted:
+        np.testing.assert_allclose(s2sad.grad(f)(z, c), (2.0 * h - c) * h * (1.0 - h),
+                                   rtol=1e-10)

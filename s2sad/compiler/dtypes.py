@@ -257,7 +257,7 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
 # writes (in place or into a copy): the array written, the index, the value
 _WRITES = {runtime.setitem, runtime.write_at}
 _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,
-         np.pad, np.asarray}  # (``np.pad(x, p)``: zeros of x's dtype around it)
+         np.pad, np.asarray, runtime.copy_value}  # (``np.pad(x, p)``: zeros of x's dtype around it)
 
 
 def _written(fn: object, e: gast.Call, args: list) -> str | None:

@@ -23,6 +23,7 @@ from s2sad.compiler import (
     batch,
     carried,
     choice_lines,
+    column_sums,
     contractions,
     correlate,
     dead_clears,
@@ -52,6 +53,7 @@ from s2sad.compiler import (
     scalar_floats,
     scaled_solves,
     scatters,
+    shape_only,
     shape_reads,
     shared_factors,
     shared_products,
@@ -227,7 +229,8 @@ def shapes(body: list, facts: Facts) -> list:
     """Every value's shape worked out again, and the helpers it makes the identity or a
     plain operation rewritten (``unbroadcast(g, x)`` of a ``g`` shaped like ``x``); a
     solve of a multiple of a right-hand side solved before that multiple of its
-    solution."""
+    solution; a value read for its shape alone made without the calls that keep their
+    argument's shape (``np.sort(r)[:k]`` as ``r[:k]``)."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
                                            facts.namespace, facts.alike)
     facts.shaped = facts.version  # (of the body as given: current while nothing changes it)
@@ -253,6 +256,8 @@ def shapes(body: list, facts: Facts) -> list:
                               facts.namespace)
         shape_reads.zeros_from_arguments(body, facts.shapes, kinds, facts.floats,
                                          facts.namespace)
+    if shape_only.drop_kept_calls(body, facts.shapes, facts.namespace):
+        facts.shapes = None  # (a value read for its shape: made of its argument)
     return body
 
 
@@ -320,14 +325,22 @@ def share(body: list, facts: Facts) -> list:
 
 def invariant(body: list, facts: Facts) -> list:
     """What a loop computes the same in every trip computed once, in front of it; a
-    reversed element loop whose trips are independent run for all trips at once."""
+    reversed element loop whose trips are independent run for all trips at once; a
+    loop adding a number times a column into a vector as one matrix-vector product."""
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
     body = invariants.move_invariants(body, facts.namespace)
-    if facts.ranks and facts.real and \
-            vector_loops.vectorise(body, _shapes(body, facts), facts.namer):
+    vectorised = facts.ranks and facts.real and \
+        vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
+    if vectorised:
         facts.shapes = None
+    if facts.floats and column_sums.as_products(body, _shapes(body, facts), lambda: dtypes.dtypes(
+            body, set(facts.floats), facts.params & facts.numbers, facts.namespace,
+            facts.float_numbers), facts.namer):
+        facts.shapes, vectorised = None, True
+    if vectorised:  # (a loop's bound, ``np.shape(X)[1]``, may be read no more)
+        body = simplify.drop_dead_code(body, facts.namespace, facts.params)
     return body
 
 

@@ -18,6 +18,10 @@ rounding, and broadcasting is too, so the value is the same product rounded in a
 order (within an ulp or two of each factor's contribution); the shape and the dtype
 NumPy gives it are the same.  A product whose factors are not all names (a call, an
 attribute) is left alone: such a factor could be evaluated for its effect.
+
+Likewise a factor ``1.0 - s`` (a number and a name) bound already, ``t = 1.0 - s``,
+with neither bound again since, is read as ``t``: the same operation on the same
+numbers, not computed again.
 """
 from __future__ import annotations
 
@@ -26,17 +30,18 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.names import load, written_names
-from s2sad.compiler.walks import nodes
+from s2sad.compiler.walks import nodes, same
 
 
 def share_products(body: list) -> bool:
     """Rewrites ``body`` in place, every block of it; True if it changed."""
     changed = False
     available: list[tuple[str, Counter]] = []  # (name, its factors) computed in this block
+    shifted: list[tuple[str, gast.BinOp]] = []  # (name, ``1.0 - s``) computed in this block
     for s in body:
         if isinstance(s, gast.Assign) and len(s.targets) == 1 or \
                 isinstance(s, gast.AugAssign):
-            changed |= _reuse(s, available)
+            changed |= _reuse(s, available) | _reuse_shifted(s, shifted)
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
                 changed |= share_products(getattr(s, field))
@@ -44,9 +49,46 @@ def share_products(body: list) -> bool:
             bound = bound_names(s)
             available = [(p, f) for p, f in available
                          if p not in bound and not bound & set(f)]
+        if shifted:
+            bound = bound_names(s)
+            shifted = [(t, e) for t, e in shifted if t not in bound and
+                       not bound & {n.id for n in nodes(e) if isinstance(n, gast.Name)}]
         made = _product_of_names(s)
         if made is not None:
             available.append(made)
+        if _shift_of_name(s):
+            shifted.append((s.targets[0].id, s.value))
+    return changed
+
+
+def _shift_of_name(s: gast.stmt) -> bool:
+    """``t = 1.0 - s`` (a number and a name, added or taken away; ``t`` not ``s``)."""
+    if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.BinOp) and
+            isinstance(s.value.op, (gast.Add, gast.Sub))):
+        return False
+    sides = [s.value.left, s.value.right]
+    names = [x for x in sides if isinstance(x, gast.Name)]
+    return len(names) == 1 and names[0].id != s.targets[0].id and any(
+        isinstance(x, gast.Constant) and type(x.value) in (int, float) for x in sides)
+
+
+def _reuse_shifted(s: gast.Assign | gast.AugAssign,
+                   shifted: list[tuple[str, gast.BinOp]]) -> bool:
+    """A factor ``1.0 - s`` of ``s``'s product read through the name it was bound to
+    (the adjoint of a sigmoid ``g * s * (1.0 - s)`` after ``1.0 - s`` made forward)."""
+    factors = _factors(s.value) if shifted else None
+    if factors is None:
+        return False
+    changed = False
+    for node in [n for n in nodes(s.value) if isinstance(n, gast.BinOp)]:
+        for field in ("left", "right"):
+            child = getattr(node, field)
+            if any(c is child for c in factors):
+                name = next((t for t, e in shifted if same(e, child)), None)
+                if name is not None:
+                    setattr(node, field, load(name))
+                    changed = True
     return changed
 
 

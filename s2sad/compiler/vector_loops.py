@@ -24,7 +24,8 @@ and contract it with a vector ``u`` bound outside, ``u @ col``: the reverse of a
 built feature by feature, ``z = z + w[j] * X[:, j]``.  At once that is ``u @ X[:,
 e_all]``, one matrix-vector product for all trips (its sums in BLAS's order: the same
 derivative to rounding, not the same operations); a column used any other way keeps
-the loop.
+the loop.  A row ``X[e]`` likewise: ``X[e_all] @ u`` at once (the rows' axis first, the
+product's operands in that order, whichever order the trip had).
 """
 from __future__ import annotations
 
@@ -33,11 +34,11 @@ from collections import Counter
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import dims
+from s2sad.compiler import counter_slices, dims
 from s2sad.compiler.liveness import exposed, live_after
-from s2sad.compiler.names import Namer, copy_origin, load
+from s2sad.compiler.names import Namer, copy_origin, load, store
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 _OPS = (gast.Add, gast.Sub, gast.Mult)
 
@@ -51,12 +52,12 @@ def vectorise(body: list, facts: dims.Facts, namer: Namer) -> bool:
     for s in list(body):
         if s.__class__ is gast.For and _independent(s, facts, after[id(s)]):
             at = body.index(s)
-            body[at:at + 1] = _at_once(s, body, namer)
+            body[at:at + 1] = _at_once(s, body, facts, namer)
             changed = True
     return changed
 
 
-def _bounds(loop: gast.For) -> list | None:
+def loop_bounds(loop: gast.For) -> list | None:
     """The bounds of ``range(n)`` or ``range(k, n)`` of a literal ``k >= 0`` (or of
     ``reversed`` of one): counters distinct and not negative, elements apart."""
     it = loop.iter
@@ -75,7 +76,7 @@ def _called(e: gast.expr, name: str) -> bool:
 
 
 def _independent(loop: gast.For, facts: dims.Facts, live: frozenset) -> bool:
-    if loop.orelse or loop.target.__class__ is not gast.Name or _bounds(loop) is None or \
+    if loop.orelse or loop.target.__class__ is not gast.Name or loop_bounds(loop) is None or \
             not loop.body:
         return False
     e = loop.target.id
@@ -108,28 +109,29 @@ def _independent(loop: gast.For, facts: dims.Facts, live: frozenset) -> bool:
 
 
 def _column(v: gast.expr, e: str, bound: set[str], facts: dims.Facts) -> bool:
-    """``X[:, e]`` of a matrix ``X`` the loop does not bind: the trip's column (all
-    trips' columns, ``X[:, e_all]``, once the counter is a vector)."""
+    """``X[:, e]`` (or a row ``X[e]``, ``X[e, :]``) of a matrix ``X`` the loop does not
+    bind: the trip's column (all trips' columns, ``X[:, e_all]``, once the counter is
+    a vector)."""
     if v.__class__ is not gast.Subscript or v.value.__class__ is not gast.Name or \
-            v.value.id in bound or _rank(facts.of(v.value)) != 2 or \
-            v.slice.__class__ is not gast.Tuple or len(v.slice.elts) != 2:
+            v.value.id in bound or _rank(facts.of(v.value)) != 2:
         return False
-    whole, at = v.slice.elts
-    return whole.__class__ is gast.Slice and whole.lower is None and whole.upper is None \
-        and whole.step is None and at.__class__ is gast.Name and at.id == e
+    elts = v.slice.elts if v.slice.__class__ is gast.Tuple else [v.slice]
+    return counter_slices.index_axis(v, e) is not None and all(
+        x.__class__ is gast.Name or x.__class__ is gast.Slice and x.lower is None and
+        x.upper is None and x.step is None for x in elts)
 
 
 def _contraction(v: gast.BinOp, bound: set[str], facts: dims.Facts,
                  columns: frozenset | set) -> bool:
-    """``u @ col`` (or ``col @ u``) of a trip's column and a vector ``u`` the loop does
-    not bind: a number a trip, ``u @ X[:, e_all]`` (a vector of them) at once."""
+    """``u @ col`` (or ``col @ u``) of a trip's column and a vector ``u`` (or ``-u``)
+    the loop does not bind: a number a trip, ``u @ X[:, e_all]`` (a vector of them) at
+    once."""
     sides = [v.left, v.right]
-    if not all(n.__class__ is gast.Name for n in sides):
-        return False
-    col = [n for n in sides if n.id in columns]
-    other = [n for n in sides if n.id not in columns]
-    return len(col) == 1 and len(other) == 1 and other[0].id not in bound and \
-        _rank(facts.of(other[0])) == 1
+    col = [n for n in sides if n.__class__ is gast.Name and n.id in columns]
+    other = [n.operand if n.__class__ is gast.UnaryOp and n.op.__class__ is gast.USub else n
+             for n in sides if not (n.__class__ is gast.Name and n.id in columns)]
+    return len(col) == 1 and len(other) == 1 and other[0].__class__ is gast.Name and \
+        other[0].id not in bound and _rank(facts.of(other[0])) == 1
 
 
 def _fresh_sum(d: str, facts: dims.Facts) -> bool:
@@ -189,39 +191,65 @@ def _elementwise(v: gast.expr, bound: set[str], facts: dims.Facts,
     return False
 
 
-def _at_once(loop: gast.For, body: list, namer: Namer) -> list:
+def _at_once(loop: gast.For, body: list, facts: dims.Facts, namer: Namer) -> list:
     """``e_all = np.arange(...)`` of the loop's bounds, and the body reading it, its
     ``d = add_at(d, None, e, v)`` as ``d[e_all] += v`` (what ``add_at`` does at
     distinct indices, without ``np.add.at``'s unbuffered loop); a name the body binds
     that some other statement binds too named afresh (the shape facts see one shape per
-    name: a number elsewhere, a vector here)."""
-    bounds = _bounds(loop)
+    name: a number elsewhere, a vector here).  Where the shapes prove it, the counter
+    indexes as the slice of all its values (:mod:`counter_slices`: ``X[:, e_all]``
+    a view, ``X`` itself, not a copy; ``d += v``)."""
+    bounds = loop_bounds(loop)
     assert bounds is not None
+    e = loop.target.id
+    sums = _sums(loop)
+    _rows_first(loop.body, e)
+    counter_slices.slice_reads(loop.body, e, bounds, facts)
+    whole = {d for d in sums if counter_slices.whole_axis(facts.of(load(d)), 0, bounds, facts)}
     inside = Counter(n.id for n in name_nodes(loop.body) if n.ctx.__class__ is gast.Store)
     outside = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is gast.Store)
-    e = loop.target.id
     renames = {e: namer.fresh(e + "_all")}
     renames.update({name: namer.fresh(name) for name in inside
                     if outside[name] > inside[name]})
-    sums = _sums(loop)
     for n in name_nodes(loop.body):
         if n.id in renames and n.id not in sums:
             n.id = renames[n.id]
-    arange = gast.Call(func=gast.Attribute(value=load("np"), attr="arange", ctx=gast.Load()),
-                       args=list(bounds), keywords=[])
-    first = gast.Assign(targets=[gast.Name(id=renames[e], ctx=gast.Store(),
-                                           annotation=None, type_comment=None)],
-                        value=arange, type_comment=None)
-    copy_origin(first, loop)
-    sums = _sums(loop)
     for s in loop.body:
         if s.targets[0].id in sums:  # d = add_at(d, None, e_all, v)  ->  d[e_all] += v
             d, _, at, v = s.value.args
             s.__class__ = gast.AugAssign
             s.target = gast.Subscript(value=d, slice=at, ctx=gast.Store())
+            if d.id in whole:
+                s.target = store(d.id) if len(bounds) == 1 or _zero(bounds[0]) else \
+                    gast.Subscript(value=d, slice=counter_slices.counter_slice(bounds),
+                                   ctx=gast.Store())
             s.op, s.value = gast.Add(), v
             del s.targets
+    if not counter_slices.reads_counter(loop.body, renames[e]):
+        return list(loop.body)
+    first = gast.Assign(targets=[store(renames[e])], value=counter_slices.arange(bounds),
+                        type_comment=None)
+    gast.copy_location(first, loop)
+    copy_origin(first, loop)
     return [first, *loop.body]
+
+
+def _rows_first(stmts: list, e: str) -> None:
+    """``u @ row`` or ``row @ u`` of a trip's row ``X[e]`` as ``row @ u``, the column's
+    ``col @ u`` as ``u @ col``: all trips' rows ``X[e_all] @ u``, columns ``u @ X[:,
+    e_all]``, the trips' products along the counter."""
+    axes = {s.targets[0].id: counter_slices.index_axis(s.value, e) for s in stmts
+            if s.value.__class__ is gast.Subscript and s.value.value.__class__ is gast.Name}
+    for node in nodes(stmts):
+        if node.__class__ is gast.BinOp and node.op.__class__ is gast.MatMult and \
+                node.right.__class__ is gast.Name and axes.get(node.right.id) == 0 or \
+                node.__class__ is gast.BinOp and node.op.__class__ is gast.MatMult and \
+                node.left.__class__ is gast.Name and axes.get(node.left.id) == 1:
+            node.left, node.right = node.right, node.left
+
+
+def _zero(e: gast.expr) -> bool:
+    return e.__class__ is gast.Constant and e.value == 0
 
 
 def _sums(loop: gast.For) -> set[str]:

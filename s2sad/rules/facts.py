@@ -31,6 +31,11 @@ argument's values: ``np.trace``, ``np.kron``; the compiler calls it on stand-ins
 ``"flagged"`` (a pair: an array shaped like the first argument and a flag,
 ``scipy.linalg.cho_factor``'s ``(c, lower)``), ``"chosen"`` (one of its arguments,
 the builtin ``max(a, b)``: their shape where they all have one).
+
+``defkeepsshape(np.sort)``: a function that raises for no real array and whose result
+has its first argument's shape wherever the shape facts say so: a value read for its
+shape alone (``np.sort(r)[:k]`` of a mean's size) is made from the argument itself
+(:mod:`s2sad.compiler.shape_only`).
 """
 from __future__ import annotations
 
@@ -66,6 +71,21 @@ def defshape(fns: Any, kind: str) -> None:
     assert kind in SHAPE_KINDS, f"unknown shape kind: {kind}"
     for fn in fns if isinstance(fns, tuple) else (fns,):
         _SHAPES[fn] = kind
+
+
+_KEEPS_SHAPE: set[Any] = set()
+
+
+def defkeepsshape(*fns: Any) -> None:
+    """Functions that may be skipped where only their result's shape is read."""
+    _KEEPS_SHAPE.update(fns)
+
+
+def keeps_shape(fn: Any) -> bool:
+    try:
+        return fn in _KEEPS_SHAPE
+    except TypeError:  # an unhashable callee
+        return False
 
 
 def shape_kind(fn: Any) -> str | None:

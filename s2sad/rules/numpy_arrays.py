@@ -23,7 +23,7 @@ import numpy as np
 
 from s2sad import runtime as rt
 from s2sad.rules import facts
-from s2sad.rules.facts import deffacts, defshape
+from s2sad.rules.facts import deffacts, defkeepsshape, defshape
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import (
     defattr,
@@ -228,8 +228,7 @@ deflinear(np.take, "a, indices, axis=None, out=None, mode='raise'",
           "untake(g, a, indices, axis, mode)")
 deflinear(np.take_along_axis, "arr, indices, axis=-1",
           "untake_along_axis(g, arr, indices, axis)")
-defvjp(np.sort, "a, axis=-1, kind=None, order=None",
-       "untake_along_axis(g, a, sort_indices(a, axis), axis)")
+defvjp(np.sort, "a, axis=-1, kind=None, order=None", "sort_adjoint(g, a, axis)")
 defjvp(np.sort, "a, axis=-1, kind=None, order=None",
        "np.take_along_axis(np.asarray(da), sort_indices(a, axis), axis=axis)")
 defvjp(np.bincount, "x, weights=None, minlength=0", None, "g[x]")
@@ -272,6 +271,7 @@ defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.a
           np.ascontiguousarray,
           np.real, np.imag, np.conj), "first")
 defshape((np.where, np.clip), "elementwise")
+defkeepsshape(np.sort, np.cumsum, np.cumprod, np.flip, np.negative, np.abs, np.copy)
 defshape((np.size, np.ndim), "number")
 defshape((np.split, np.array_split, np.meshgrid), "container")
 defshape(tuple(getattr(np, name) for name in (

@@ -13,8 +13,9 @@ as NumPy computes it so values agree to rounding: ``np.interp`` (in ``x``, ``fp`
 ``left`` and ``right``; ``xp`` increasing and constant, or taken modulo ``period``),
 ``np.gradient`` (constant spacings or the points' coordinates, per axis; an int
 ``axis``, or all axes of an array of up to 3 dimensions; ``edge_order`` 1 or 2), ``np.trapezoid`` /
-``scipy.integrate.trapezoid`` (in ``y``, ``x`` and ``dx``), ``np.polyval`` (Horner's
-loop: in ``p`` and ``x``), ``np.polyfit`` (in ``y``: the coefficients are the scaled
+``scipy.integrate.trapezoid`` (in ``y``, ``x`` and ``dx``), ``np.polyval`` (of a vector ``x``:
+``p @ poly_powers(x, n)``, a table of powers and a product; else Horner's loop: in ``p``
+and ``x``), ``np.polyfit`` (in ``y``: the coefficients are the scaled
 least-squares solution ``pinv(V) y``, rows weighted by ``w``; ``x`` constant; ``full``
 and ``cov`` refused),
 ``scipy.signal.convolve`` / ``fftconvolve`` of 1-D inputs (through ``np.convolve``,
@@ -25,7 +26,9 @@ from __future__ import annotations
 import numpy as np
 
 from s2sad.errors import DifferentiationError
+from s2sad.rules.facts import defshape
 from s2sad.rules.registry import defjvp, deflinear, defthrough, defvjp, when_imported
+from s2sad.runtime.polynomials import poly_powers
 from s2sad.runtime.signal import conv_crop, conv_embed, conv_pad, nd_convolve, placed
 
 # ----- selection by a permutation -----
@@ -200,10 +203,23 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 # ----- polynomials -----
 
 def polyval(p, x):
+    if np.ndim(x) == 1 and np.ndim(p) == 1:  # (one table of powers, two products)
+        powers = poly_powers(x, np.size(p))
+        return p @ powers
     y = np.zeros_like(x)
     for pv in p:
         y = y * x + pv
     return y
+
+
+# row k of poly_powers(x, n) is x ** (n - 1 - k): its slope (n - 1 - k) * x ** (n - 2 - k)
+# is the next row's power times its exponent (and 0 for the last row, the constant 1)
+POWERS = "x, n"
+_EXPONENTS = "np.arange(n - 1, 0, -1)"
+defshape(poly_powers, "probe")  # (n rows of x's shape)
+defvjp(poly_powers, POWERS, f"np.tensordot({_EXPONENTS}, g[:-1] * ans[1:], 1)", None)
+defjvp(poly_powers, POWERS, f"np.concatenate((np.multiply.outer({_EXPONENTS}, dx) * ans[1:], "
+       "np.zeros_like(ans[:1])))", None)
 
 
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):

@@ -23,9 +23,11 @@ from s2sad.runtime import (
     integrate_quad,
     linalg,
     numeric,
+    polynomials,
     reductions,
     sequences,
     signal,
+    sorts,
     triangular,
 )
 from s2sad.runtime.arrays import *  # noqa: F403
@@ -44,13 +46,16 @@ from s2sad.runtime.integrate_ivp import *  # noqa: F403
 from s2sad.runtime.integrate_quad import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
+from s2sad.runtime.polynomials import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
 from s2sad.runtime.sequences import *  # noqa: F403
 from s2sad.runtime.signal import *  # noqa: F403
+from s2sad.runtime.sorts import *  # noqa: F403
 from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
-                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers)
+                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts,
+                       polynomials)
            for name in mod.__all__}

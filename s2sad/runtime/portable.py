@@ -260,6 +260,16 @@ _AS_THEY_ARE = (
     "number_sign",
 )
 
+def poly_powers(x: Any, n: int) -> Any:
+    """Rows ``x ** (n - 1 - k)`` made by repeated products, stacked (NumPy's version
+    writes them into one array in place)."""
+    xp = _xp(x)
+    rows = [xp.ones_like(x)] if n else []
+    for _ in range(n - 1):
+        rows.append(rows[-1] * x)
+    return xp.stack(rows[::-1]) if rows else xp.zeros((0, *_shape(x)), dtype=x.dtype)
+
+
 def _helpers_of(names: dict[str, Any], module: str) -> dict[str, Any]:
     """The helpers a module of the portable helpers defines (not those it imports)."""
     return {name: value for name, value in names.items()

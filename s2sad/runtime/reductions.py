@@ -221,9 +221,20 @@ def _cumprod_normal(a: Any, axis: Any, p: Any = None) -> tuple | None:
         with np.errstate(over="ignore", under="ignore"):  # (then the Jacobian's case)
             p = np.cumprod(a2, axis=ax)
     p = np.asarray(p)
-    if p.size and not (np.abs(p).min() >= np.finfo(p.dtype).tiny and np.isfinite(p).all()):
+    if p.size and not _normal(p):
         return None
     return a2, ax, p
+
+
+def _normal(p: np.ndarray) -> bool:
+    """Every entry a finite number no smaller in size than the smallest normal float:
+    where they are all positive (survival probabilities, products of positive factors)
+    seen from the least and the largest, without an array of their sizes (a NaN fails
+    the comparisons and takes the full look)."""
+    info = np.finfo(p.dtype)
+    if p.dtype.kind == "f" and info.tiny <= p.min() and p.max() <= info.max:
+        return True
+    return bool(np.abs(p).min() >= info.tiny and np.isfinite(p).all())
 
 
 def cumprod_adjoint(g: Any, a: Any, axis: Any = None, p: Any = None) -> Any:
