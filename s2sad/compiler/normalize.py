@@ -145,6 +145,7 @@ class Normalizer(Lookups):
         self.constants: dict[str, Any] = {}
         self.unvalued: dict[str, Any] = {}  # of those, functions given with no value
         self.ndims: dict[str, int] = {}  # array parameters never bound again -> ndim
+        self.varied: Any = None  # the names that may carry a derivative (constant_calls)
 
     # ----- helpers -----
 
