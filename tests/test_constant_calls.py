@@ -160,39 +160,3 @@ def test_gathers_by_integer_arrays_against_differences(f, args, rng):
     wrt = (0, 2) if f is gather_broadcast_rows else (0, 1)
     check_grad(f, *values, wrt=wrt)
 
-
-# ----- a concatenation's adjoint cut by slices where an item is a list of numbers ----
-
-
-def padded_steps(u, k):
-    """Zeros joined at both ends, as a finite-volume scheme pads its state."""
-    for _ in range(3):
-        up = np.concatenate(([0.0], u, [0.0]))
-        u = u + k * (up[:-2] - 2.0 * up[1:-1] + up[2:]) * (1.0 + 0.1 * up[1:-1] ** 2)
-    return np.sum(u ** 2)
-
-
-def numbers_first(u):
-    return np.sum(np.sin(np.concatenate(([1.0, 2.0], u))) * np.arange(u.shape[0] + 2.0))
-
-
-def tuple_between(u, v):
-    return np.sum(np.cumsum(np.concatenate((u, (0.5,), v))) ** 2)
-
-
-def number_joined(a, u):
-    """The list's own number differentiated: its piece is read too."""
-    return np.sum(np.concatenate(([a], u)) ** 3)
-
-
-@pytest.mark.parametrize("f, args, wrt", [
-    (padded_steps, lambda r: (r.standard_normal(7), 0.2), 0),
-    (numbers_first, lambda r: (r.standard_normal(5),), 0),
-    (tuple_between, lambda r: (r.standard_normal(4), r.standard_normal(3)), (0, 1)),
-    (number_joined, lambda r: (0.7, r.standard_normal(4)), (0, 1)),
-])
-def test_pieces_of_joins_with_number_lists(f, args, wrt, rng):
-    values = args(rng)
-    check_grad(f, *values, wrt=wrt)
-    if f is not number_joined:
-        assert "unconcat" not in _source(f, *values, wrt=wrt)

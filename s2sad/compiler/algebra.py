@@ -37,6 +37,7 @@ from s2sad.compiler.algebra_terms import (
     number_literal,
     plain,
     product_factors,
+    sign_outside,
     spread_quotient,
     swapped,
     unbroadcast_to,
@@ -276,6 +277,9 @@ class _Identities(Transformer):
             return spread_quotient(node, self.same_rank) or self.numbers_first(node) or node
         return node
 
+    def rank_of(self, e: gast.expr) -> int | None:
+        return self.dims.rank_of(e) if self.dims is not None else None
+
     def same_rank(self, a: gast.expr, b: gast.expr) -> bool:
         rank = self.dims.rank_of(a) if self.dims is not None else None
         return rank is not None and rank == self.dims.rank_of(b)
@@ -374,6 +378,9 @@ class _Identities(Transformer):
         name = node.func.id if isinstance(node.func, gast.Name) else None
         if _negative_of_literal(node):  # np.negative(1) (a roll's shift reversed): -1
             return gast.Constant(value=-node.args[0].value, kind=None)
+        outside = sign_outside(node, self.rank_of)  # (diag_adjoint(-dA, v, 1) of a vector)
+        if outside is not None:
+            return outside
         if name == "safe_mul" and len(node.args) == 2:
             spread, other = node.args
             if self.broadcasts_itself(spread, other) and number_literal(spread.args[0]) \

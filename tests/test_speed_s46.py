@@ -1,0 +1,101 @@
+"""Session 46 (issue 13, speed): the adjoints that semi-implicit steps and option prices
+read, made with fewer passes over arrays:
+
+* a concatenation's adjoint cut by slices where an item is a list of numbers
+  (``np.concatenate(([0.0], u, [0.0]))``: the vector NumPy makes of it), not by
+  ``unconcat``'s measuring of each item at every call;
+* the sign of a negated adjoint taken outside a helper that picks or sums
+  (``diag_adjoint(-dA, c, 1)`` is ``-diag_adjoint(dA, c, 1)``: a diagonal negated, not a
+  matrix).
+
+Each against central differences in float64, three variations or more.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad
+
+
+def _source(f, *args, wrt=0):
+    g = s2sad.grad(f, wrt=wrt)
+    g(*args)
+    return g.source
+
+
+# ----- a concatenation's adjoint cut by slices where an item is a list of numbers ----
+
+
+def padded_steps(u, k):
+    """Zeros joined at both ends, as a finite-volume scheme pads its state."""
+    for _ in range(3):
+        up = np.concatenate(([0.0], u, [0.0]))
+        u = u + k * (up[:-2] - 2.0 * up[1:-1] + up[2:]) * (1.0 + 0.1 * up[1:-1] ** 2)
+    return np.sum(u ** 2)
+
+
+def numbers_first(u):
+    return np.sum(np.sin(np.concatenate(([1.0, 2.0], u))) * np.arange(u.shape[0] + 2.0))
+
+
+def tuple_between(u, v):
+    return np.sum(np.cumsum(np.concatenate((u, (0.5,), v))) ** 2)
+
+
+def number_joined(a, u):
+    """The list's own number differentiated: its piece is read too."""
+    return np.sum(np.concatenate(([a], u)) ** 3)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (padded_steps, lambda r: (r.standard_normal(7), 0.2), 0),
+    (numbers_first, lambda r: (r.standard_normal(5),), 0),
+    (tuple_between, lambda r: (r.standard_normal(4), r.standard_normal(3)), (0, 1)),
+    (number_joined, lambda r: (0.7, r.standard_normal(4)), (0, 1)),
+])
+def test_pieces_of_joins_with_number_lists(f, args, wrt, rng):
+    values = args(rng)
+    check_grad(f, *values, wrt=wrt)
+    if f is not number_joined:
+        assert "unconcat" not in _source(f, *values, wrt=wrt)
+
+
+# ----- a sign outside a helper that picks or sums -----------------------------------
+
+
+def tridiagonal_solves(c, u):
+    """Semi-implicit steps: the matrix's off-diagonals subtracted."""
+    n = u.shape[0]
+    for _ in range(2):
+        A = np.diag(c[:-1] + c[1:]) - np.diag(c[1:-1], 1) - np.diag(c[1:-1], -1)
+        u = np.linalg.solve(np.eye(n) + 0.1 * A, u)
+    return np.sum(u ** 2)
+
+
+def minus_diagonals(v, w):
+    M = np.outer(v, w)
+    return np.sum(np.sin(np.diag(np.diag(M)) - np.diag(np.diag(M, 1), 1) - M))
+
+
+def minus_offdiagonal(x):
+    """``np.diag`` of a matrix: its adjoint puts a vector on a diagonal (the sign stays
+    on the vector, the smaller side)."""
+    K = np.outer(x, x) + np.eye(x.shape[0])
+    return np.sum(np.tanh(np.diag(K)[1:] - np.diag(K, 1) * 0.5 - np.diag(K, -1)))
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (tridiagonal_solves, lambda r: (r.uniform(0.5, 1.5, 6), r.standard_normal(5)), (0, 1)),
+    (minus_diagonals, lambda r: (r.standard_normal(4), r.standard_normal(4)), (0, 1)),
+    (minus_offdiagonal, lambda r: (r.standard_normal(4),), 0),
+])
+def test_signs_outside_against_differences(f, args, wrt, rng):
+    values = args(rng)
+    check_grad(f, *values, wrt=wrt)
+    source = _source(f, *values, wrt=wrt)
+    if f is minus_offdiagonal:  # (a vector put on a diagonal: its sign stays inside)
+        assert "-diag_adjoint(" not in source and "diag_adjoint(-" in source
+    else:
+        assert "diag_adjoint(-" not in source
