@@ -4,6 +4,8 @@ read, made with fewer passes over arrays:
 * a concatenation's adjoint cut by slices where an item is a list of numbers
   (``np.concatenate(([0.0], u, [0.0]))``: the vector NumPy makes of it), not by
   ``unconcat``'s measuring of each item at every call;
+* an adjoint only added into, cleared and read by the element after its first value (the
+  reverse sweep of a back substitution): a list of floats from there;
 * the sign of a negated adjoint taken outside a helper that picks or sums
   (``diag_adjoint(-dA, c, 1)`` is ``-diag_adjoint(dA, c, 1)``: a diagonal negated, not a
   matrix).
@@ -11,6 +13,8 @@ read, made with fewer passes over arrays:
 Each against central differences in float64, three variations or more.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -99,3 +103,45 @@ def test_signs_outside_against_differences(f, args, wrt, rng):
         assert "-diag_adjoint(" not in source and "diag_adjoint(-" in source
     else:
         assert "diag_adjoint(-" not in source
+
+
+# ----- an adjoint only updated by the element after its first value: a list ----------
+
+
+def back_substitution(dp, cp, t):
+    """``x[i]`` from ``x[i + 1]``: the adjoint of ``x`` starts at ``2 (x - t)``."""
+    n = dp.shape[0]
+    x = np.zeros(n)
+    x[n - 1] = dp[n - 1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return np.sum((x - t) ** 2)
+
+
+def damped_recurrence(u, k):
+    """A division in the step (the variant that runs first reads floats, and falls back
+    to NumPy scalars where Python would raise)."""
+    y = u * 1.0
+    for i in range(1, u.shape[0]):
+        y[i] = (y[i] + k * y[i - 1]) / (1.0 + k * k)
+    return np.sum(np.sin(y))
+
+
+def two_step_filter(u, c):
+    """``y[i]`` from ``y[i - 1]`` and ``y[i - 2]``, in place of the input's copy."""
+    y = u + 0.0
+    for i in range(2, u.shape[0]):
+        y[i] = y[i] - c * y[i - 1] + 0.25 * c * c * y[i - 2]
+    return np.sum(y * y * np.arange(u.shape[0]))
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (back_substitution, lambda r: (r.standard_normal(8), r.uniform(-0.9, 0.9, 8),
+                                   r.standard_normal(8)), (0, 1)),
+    (damped_recurrence, lambda r: (r.standard_normal(7), 0.6), (0, 1)),
+    (two_step_filter, lambda r: (r.standard_normal(9), 0.8), (0, 1)),
+])
+def test_adjoints_as_lists_against_differences(f, args, wrt, rng):
+    values = args(rng)
+    check_grad(f, *values, wrt=wrt)
+    assert re.search(r"\n    d\w+ = as_floats\(", _source(f, *values, wrt=wrt))
