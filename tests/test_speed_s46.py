@@ -145,3 +145,40 @@ def test_adjoints_as_lists_against_differences(f, args, wrt, rng):
     values = args(rng)
     check_grad(f, *values, wrt=wrt)
     assert re.search(r"\n    d\w+ = as_floats\(", _source(f, *values, wrt=wrt))
+
+
+# ----- a sign on a float parameter, not on an array; the normal density's slope ------
+
+
+def discounted_calls(sigma, rate, spot, tau):
+    """Black-Scholes prices: ``-rate * tau`` of a float ``rate``, ``ndtr`` twice."""
+    from scipy.special import ndtr
+    sd = sigma * np.sqrt(tau)
+    d1 = (np.log(spot / 100.0) + (rate + 0.5 * sigma ** 2) * tau) / sd
+    price = spot * ndtr(d1) - 100.0 * np.exp(-rate * tau) * ndtr(d1 - sd)
+    return np.mean((price - 5.0) ** 2)
+
+
+def rate_rebound(rate, tau):
+    """The parameter bound again: not known to be a float all along."""
+    rate = rate * 2
+    return np.sum(np.exp(-rate * tau))
+
+
+@pytest.mark.parametrize("rate, wrt, signed", [
+    (0.03, (0, 1), "-rate * tau"),
+    (np.float64(0.05), (0, 1, 2), "-rate * tau"),
+    (0.01, 1, "-rate * tau"),
+])
+def test_sign_on_a_float_parameter(rate, wrt, signed, rng):
+    args = (rng.uniform(0.15, 0.4, 6), rate, 100.0 + rng.uniform(-5.0, 5.0, 6),
+            rng.uniform(0.1, 2.0, 6))
+    check_grad(discounted_calls, *args, wrt=wrt)
+    source = _source(discounted_calls, *args, wrt=wrt)
+    assert signed in source and "-tau" not in source
+    assert "np.exp(-0.5 * (d1 * d1))" in source  # (the density: two passes, not three)
+
+
+def test_rebound_parameter_keeps_its_product(rng):
+    tau = rng.uniform(0.1, 2.0, 5)
+    check_grad(rate_rebound, 0.3, tau, wrt=(0, 1))

@@ -58,13 +58,15 @@ from s2sad.compiler.walks import (
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
                         real: bool = False, derivatives: frozenset = frozenset(),
                         dims: Any = None, params: frozenset | set = frozenset(),
-                        floats: frozenset = frozenset(), ranks: dict | None = None) -> list:
+                        floats: frozenset = frozenset(), ranks: dict | None = None,
+                        float_numbers: frozenset = frozenset()) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
     ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts;
     ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``);
     ``floats``: the parameters that are float64 arrays (an element of one is a number);
     ``ranks``: the array parameters' shape classes (what an element of one is, before
-    the shape facts are worked out)."""
+    the shape facts are worked out); ``float_numbers``: the parameters given a Python
+    float or a NumPy float64."""
     stores: Counter | None = None  # (counted only for a body binding a float literal)
     while True:  # a copy of a constant is a constant too
         if stores is None and any(s.__class__ is gast.Assign and s.value.__class__ is
@@ -87,7 +89,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
     rewrite.floats, rewrite.ranks = floats, ranks or {}
-    rewrite.quotients = _quotients(body)
+    rewrite.quotients = _quotients(body) | _float_numbers(body, float_numbers)
     _fold_coefficients(body, rewrite)
     for s in body:
         rewrite.visit(s)
@@ -187,6 +189,12 @@ def _quotients(body: list) -> set[str]:
     return found - other
 
 
+def _float_numbers(body: list, given: frozenset) -> set[str]:
+    """The parameters given a float number never bound again: floats all along (a sign
+    on one is a sign on a number, not on an array)."""
+    return set(given) - set(name_ids(body, gast.Store)) if given else set()
+
+
 def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
     return {s.targets[0].id: s.value for s in body
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -202,7 +210,8 @@ class _Identities(Transformer):
         self.in_derivative = False
         self.dims: Any = None  # every value's shape (dims.Facts), once worked out
         self.floats: frozenset = frozenset()  # parameters that are float64 arrays
-        self.quotients: set[str] = set()  # names only ever bound to a true division
+        self.quotients: set[str] = set()  # names only ever bound to a true division, and
+        # float number parameters never bound again: floats for sure
         self.ranks: dict = {}  # array parameter -> its shape class
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:

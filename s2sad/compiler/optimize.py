@@ -221,7 +221,8 @@ def arithmetic(body: list, facts: Facts) -> list:
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
-                                       floats=facts.floats, ranks=facts.ranks)
+                                       floats=facts.floats, ranks=facts.ranks,
+                                       float_numbers=facts.float_numbers)
 
 
 def shapes(body: list, facts: Facts) -> list:
