@@ -182,3 +182,40 @@ def test_sign_on_a_float_parameter(rate, wrt, signed, rng):
 def test_rebound_parameter_keeps_its_product(rng):
     tau = rng.uniform(0.1, 2.0, 5)
     check_grad(rate_rebound, 0.3, tau, wrt=(0, 1))
+
+
+# ----- a negated adjoint read only by additions: the sign taken by the addition -------
+
+
+def xy_energy(theta, J):
+    """Neighbours by ``np.roll``: the adjoint of ``theta - right`` for ``right`` is
+    ``-dsub``, rolled back and added."""
+    right = np.roll(theta, -1, axis=1)
+    down = np.roll(theta, -1, axis=0)
+    return -J * np.sum(np.cos(theta - right) + np.cos(theta - down))
+
+
+def differences_chain(x, y):
+    """``y`` subtracted twice, its adjoint ``-d`` added to another and read whole."""
+    a = x - y
+    b = np.tanh(a) - y * 0.5
+    return np.sum(b ** 2) + np.sum(np.sin(x - a))
+
+
+def negated_and_scaled(x, w):
+    """The negated adjoint also multiplied: it stays (a product would need the sign)."""
+    d = w - x
+    return np.sum(d ** 3) + np.sum((w - x * 2.0) * x)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (xy_energy, lambda r: (r.standard_normal((5, 6)), 0.7), (0, 1)),
+    (differences_chain, lambda r: (r.standard_normal(6), r.standard_normal(6)), (0, 1)),
+    (negated_and_scaled, lambda r: (r.standard_normal(5), r.standard_normal(5)), (0, 1)),
+])
+def test_negations_folded_against_differences(f, args, wrt, rng):
+    values = args(rng)
+    check_grad(f, *values, wrt=wrt)
+    if f is xy_energy:
+        source = _source(f, *values, wrt=wrt)
+        assert "= -dsub" not in source and "- np.roll(dsub" in source

@@ -44,6 +44,7 @@ from s2sad.compiler.algebra_terms import (
     unfreshed,
 )
 from s2sad.compiler.names import Transformer, call_named, root_name, written_names
+from s2sad.compiler.negations import fold_negations
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import (
     name_ids,
@@ -86,6 +87,7 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
         replace = _Identities(found, set(), {})
         for s in body:
             replace.visit(s)
+    body = fold_negations(body, params)
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
     rewrite.floats, rewrite.ranks = floats, ranks or {}
