@@ -219,3 +219,42 @@ def test_negations_folded_against_differences(f, args, wrt, rng):
     if f is xy_energy:
         source = _source(f, *values, wrt=wrt)
         assert "= -dsub" not in source and "- np.roll(dsub" in source
+
+
+# ----- a number scaling an outer product: over the vector, not the matrix ------------
+
+
+def implicit_steps(k, u, dt):
+    """The adjoint of ``np.linalg.solve(np.eye(n) + dt * A, u)`` in ``A``, a matrix each
+    step builds from the state: an outer product scaled by ``dt`` in every reversed
+    step."""
+    n = u.shape[0]
+    for _ in range(3):
+        A = np.diag(k * (1.0 + u ** 2))
+        u = np.linalg.solve(np.eye(n) + dt * A, u)
+    return np.sum(u ** 2)
+
+
+def scaled_outer_once(x, y, s):
+    return np.sum(np.sin(np.outer(x, y) * s) * np.outer(y, x).T)
+
+
+def matrix_vector_steps(W, h):
+    for _ in range(2):
+        h = np.tanh(0.5 * (W @ h))
+    return np.sum(h)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (implicit_steps, lambda r: (r.uniform(0.5, 1.5, 4), r.standard_normal(4), 0.2),
+     (0, 1)),
+    (scaled_outer_once, lambda r: (r.standard_normal(3), r.standard_normal(4), 0.7),
+     (0, 1, 2)),
+    (matrix_vector_steps, lambda r: (r.standard_normal((3, 3)), r.standard_normal(3)),
+     (0, 1)),
+])
+def test_scaled_outer_products_against_differences(f, args, wrt, rng):
+    values = args(rng)
+    check_grad(f, *values, wrt=wrt)
+    if f is implicit_steps:
+        assert "np.multiply.outer(-dt * " in _source(f, *values, wrt=wrt)

@@ -101,7 +101,7 @@ def negated(e: gast.expr) -> gast.expr | None:
         inner = negated(e.right)
         if inner is not None:
             return gast.BinOp(left=e.left, op=e.op, right=inner)
-    if _outer(e):  # np.multiply.outer(-a, b), np.multiply.outer(a, -b): bilinear too
+    if outer_product(e):  # np.multiply.outer(-a, b), np.multiply.outer(a, -b): bilinear too
         for k in (0, 1):
             if isinstance(e.args[k], gast.UnaryOp) and isinstance(e.args[k].op, gast.USub):
                 args = list(e.args)
@@ -110,7 +110,7 @@ def negated(e: gast.expr) -> gast.expr | None:
     return None
 
 
-def _outer(e: gast.expr) -> bool:
+def outer_product(e: gast.expr) -> bool:
     """``np.multiply.outer(a, b)``."""
     return isinstance(e, gast.Call) and len(e.args) == 2 and not e.keywords and \
         isinstance(e.func, gast.Attribute) and e.func.attr == "outer" and \
