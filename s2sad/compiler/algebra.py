@@ -35,35 +35,39 @@ from s2sad.compiler.algebra_terms import (
     is_one,
     negated,
     number_literal,
+    outer_product,
     plain,
     product_factors,
+    sign_outside,
     spread_quotient,
     swapped,
     unbroadcast_to,
     unfreshed,
 )
+from s2sad.compiler.folded_coefficients import fold_coefficients, fold_in_loops
 from s2sad.compiler.names import Transformer, call_named, root_name, written_names
+from s2sad.compiler.negations import fold_negations
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import (
     name_ids,
     name_nodes,
-    nodes,
     same,
     statement_nodes,
-    store_and_load_ids,
 )
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
                         real: bool = False, derivatives: frozenset = frozenset(),
                         dims: Any = None, params: frozenset | set = frozenset(),
-                        floats: frozenset = frozenset(), ranks: dict | None = None) -> list:
+                        floats: frozenset = frozenset(), ranks: dict | None = None,
+                        float_numbers: frozenset = frozenset()) -> list:
     """``real``: no value is complex (``unbroadcast`` also takes the real part);
     ``derivatives``: the names of adjoints or tangents; ``dims``: shape facts;
     ``params``: the parameters (bound on entry: a later ``p = 0.0`` is not all of ``p``);
     ``floats``: the parameters that are float64 arrays (an element of one is a number);
     ``ranks``: the array parameters' shape classes (what an element of one is, before
-    the shape facts are worked out)."""
+    the shape facts are worked out); ``float_numbers``: the parameters given a Python
+    float or a NumPy float64."""
     stores: Counter | None = None  # (counted only for a body binding a float literal)
     while True:  # a copy of a constant is a constant too
         if stores is None and any(s.__class__ is gast.Assign and s.value.__class__ is
@@ -83,11 +87,13 @@ def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],
         replace = _Identities(found, set(), {})
         for s in body:
             replace.visit(s)
+    body = fold_negations(body, params)
     rewrite = _Identities({}, numbers, shapes)
     rewrite.real, rewrite.derivatives, rewrite.dims = real, derivatives, dims
     rewrite.floats, rewrite.ranks = floats, ranks or {}
-    rewrite.quotients = _quotients(body)
-    _fold_coefficients(body, rewrite)
+    rewrite.quotients = _quotients(body) | _float_numbers(body, float_numbers)
+    fold_coefficients(body, rewrite)
+    fold_in_loops(body, rewrite)
     for s in body:
         rewrite.visit(s)
     return body
@@ -104,69 +110,11 @@ def tidy_statements(stmts: list, numbers: set[str], shapes: dict[str, str], real
         rewrite.visit(s)
 
 
-def _fold_coefficients(block: list, rewrite: _Identities) -> None:
-    """``a = 0.5 * X`` read once, by a later statement of the block, as a factor of a
-    product with a number (``b = a * c``): ``b = 0.5 * X * c`` (then ``0.5 * c * X``, one
-    pass over the array, not two) when nothing in between binds what ``a`` reads."""
-    counted: tuple[Counter, Counter] | None = None  # (for the first candidate, before any
-    k = 0                                           # rewrite: as if counted up front)
-    while k < len(block):
-        s = block[k]
-        k += 1
-        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and plain(s.value) and
-                any(rewrite.number(f) for f in product_factors(s.value)[0])):
-            continue
-        if counted is None:
-            stored: list[str] = []
-            read: list[str] = []
-            store_and_load_ids(block, stored, read)  # (both in one walk)
-            counted = Counter(stored), Counter(read)
-        stores, loads = counted
-        if stores[s.targets[0].id] != 1 or loads[s.targets[0].id] != 1:
-            continue
-        name = s.targets[0].id
-        reads = {n.id for n in name_nodes(s.value)}
-        for j in range(k, len(block)):
-            later = block[j]
-            if any(isinstance(n, gast.Name) and n.id == name for n in nodes(later)):
-                if _scaled_factor(later, name, rewrite):
-                    _Inline(name, s.value).visit(later)
-                    del block[k - 1]
-                    k -= 1
-                break
-            if any(isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and
-                   n.id in reads or isinstance(n, (gast.Subscript, gast.Attribute)) and
-                   isinstance(n.ctx, gast.Store) for n in nodes(later)):
-                break  # (an item written in place may be of what a reads)
-
-
-def _scaled_factor(s: gast.stmt, name: str, rewrite: _Identities) -> bool:
-    """``s`` is ``b = name * c`` (a product of ``name`` and a number, any order)."""
-    if not (isinstance(s, gast.Assign) and isinstance(s.value, gast.BinOp)):
-        return False
-    factors, _ = product_factors(s.value)
-    return any(isinstance(f, gast.Name) and f.id == name for f in factors) and \
-        any(rewrite.number(f) for f in factors)
-
-
 def _negative_of_literal(node: gast.Call) -> bool:
     return isinstance(node.func, gast.Attribute) and node.func.attr == "negative" and \
         isinstance(node.func.value, gast.Name) and node.func.value.id == "np" and \
         len(node.args) == 1 and not node.keywords and \
         isinstance(node.args[0], gast.Constant) and type(node.args[0].value) in (int, float)
-
-
-class _Inline(gast.NodeTransformer):
-    """The one read of ``name`` replaced by ``value``."""
-
-    def __init__(self, name: str, value: gast.expr) -> None:
-        self.name, self.value = name, value
-
-    def visit_Name(self, node: gast.Name) -> gast.expr:
-        if node.id == self.name and isinstance(node.ctx, gast.Load):
-            return self.value
-        return node
 
 
 def _quotients(body: list) -> set[str]:
@@ -186,6 +134,12 @@ def _quotients(body: list) -> set[str]:
     return found - other
 
 
+def _float_numbers(body: list, given: frozenset) -> set[str]:
+    """The parameters given a float number never bound again: floats all along (a sign
+    on one is a sign on a number, not on an array)."""
+    return set(given) - set(name_ids(body, gast.Store)) if given else set()
+
+
 def _single_constants(body: list, stores: Counter) -> dict[str, gast.Constant]:
     return {s.targets[0].id: s.value for s in body
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -201,7 +155,8 @@ class _Identities(Transformer):
         self.in_derivative = False
         self.dims: Any = None  # every value's shape (dims.Facts), once worked out
         self.floats: frozenset = frozenset()  # parameters that are float64 arrays
-        self.quotients: set[str] = set()  # names only ever bound to a true division
+        self.quotients: set[str] = set()  # names only ever bound to a true division, and
+        # float number parameters never bound again: floats for sure
         self.ranks: dict = {}  # array parameter -> its shape class
 
     def visit_Assign(self, node: gast.Assign) -> gast.stmt:
@@ -273,8 +228,23 @@ class _Identities(Transformer):
         if isinstance(node.op, gast.Add) and negated(right) is not None:
             return gast.BinOp(left=left, op=gast.Sub(), right=negated(right))
         if isinstance(node.op, gast.Mult):
-            return spread_quotient(node, self.same_rank) or self.numbers_first(node) or node
+            return self.scaled_outer(node) or spread_quotient(node, self.same_rank) or \
+                self.numbers_first(node) or node
         return node
+
+    def scaled_outer(self, node: gast.BinOp) -> gast.expr | None:
+        """``np.multiply.outer(a, b) * c`` of a number ``c``: ``np.multiply.outer(c * a,
+        b)``, the number over a vector, not over the matrix (a product reordered, as
+        :meth:`numbers_first` does)."""
+        for outer, c in ((node.left, node.right), (node.right, node.left)):
+            if outer_product(outer) and self.number(c):
+                a = gast.BinOp(left=c, op=gast.Mult(), right=outer.args[0])
+                return gast.Call(func=outer.func, args=[self.visit(a), outer.args[1]],
+                                 keywords=[])
+        return None
+
+    def rank_of(self, e: gast.expr) -> int | None:
+        return self.dims.rank_of(e) if self.dims is not None else None
 
     def same_rank(self, a: gast.expr, b: gast.expr) -> bool:
         rank = self.dims.rank_of(a) if self.dims is not None else None
@@ -374,6 +344,9 @@ class _Identities(Transformer):
         name = node.func.id if isinstance(node.func, gast.Name) else None
         if _negative_of_literal(node):  # np.negative(1) (a roll's shift reversed): -1
             return gast.Constant(value=-node.args[0].value, kind=None)
+        outside = sign_outside(node, self.rank_of)  # (diag_adjoint(-dA, v, 1) of a vector)
+        if outside is not None:
+            return outside
         if name == "safe_mul" and len(node.args) == 2:
             spread, other = node.args
             if self.broadcasts_itself(spread, other) and number_literal(spread.args[0]) \

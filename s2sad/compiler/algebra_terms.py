@@ -50,11 +50,32 @@ def is_minus_one(e: gast.expr) -> bool:
     return isinstance(e, gast.Constant) and type(e.value) is float and e.value == -1.0
 
 
-LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint"}  # linear in the first argument
+LINEAR = {"unbroadcast", "repeat_to", "extremum_adjoint", "diag_adjoint"}  # linear in the
+# first argument, and odd in floating point (picks or sums: ``f(-a)`` is ``-f(a)``)
+# those of them, and NumPy's, whose value is no larger than their first argument: a sign
+# is cheaper outside (``diag_adjoint(-dA, v, 1)`` of a vector ``v``: a diagonal's, not a
+# matrix's)
+SHRINKING = {"unbroadcast", "sum", "diagonal", "trace"}
 # NumPy functions that move elements or sum them (linear in the first argument, and odd
 # in floating point too: rounding is symmetric, so ``f(-a)`` is ``-f(a)`` exactly)
 NUMPY_LINEAR = {"roll", "transpose", "reshape", "swapaxes", "moveaxis", "flip", "ravel",
-                "squeeze", "expand_dims", "sum"}
+                "squeeze", "expand_dims", "sum", "diagonal", "trace"}
+
+
+def sign_outside(e: gast.Call, rank_of: Callable[[gast.expr], int | None]
+                 ) -> gast.expr | None:
+    """``-f(a, ...)`` for ``f(-a, ...)`` of a helper or NumPy function in ``SHRINKING``,
+    or ``diag_adjoint`` of a vector (the same numbers, the negation over the smaller
+    array); else None."""
+    name = e.func.id if isinstance(e.func, gast.Name) else e.func.attr \
+        if isinstance(e.func, gast.Attribute) else None
+    shrinks = name in SHRINKING or name == "diag_adjoint" and len(e.args) > 1 and \
+        rank_of(e.args[1]) == 1
+    if not shrinks or not _linear_call(e.func) or not e.args or \
+            not (isinstance(e.args[0], gast.UnaryOp) and isinstance(e.args[0].op, gast.USub)):
+        return None
+    return gast.UnaryOp(op=gast.USub(), operand=gast.Call(
+        func=e.func, args=[e.args[0].operand, *e.args[1:]], keywords=e.keywords))
 
 
 def negated(e: gast.expr) -> gast.expr | None:
@@ -80,7 +101,7 @@ def negated(e: gast.expr) -> gast.expr | None:
         inner = negated(e.right)
         if inner is not None:
             return gast.BinOp(left=e.left, op=e.op, right=inner)
-    if _outer(e):  # np.multiply.outer(-a, b), np.multiply.outer(a, -b): bilinear too
+    if outer_product(e):  # np.multiply.outer(-a, b), np.multiply.outer(a, -b): bilinear too
         for k in (0, 1):
             if isinstance(e.args[k], gast.UnaryOp) and isinstance(e.args[k].op, gast.USub):
                 args = list(e.args)
@@ -89,7 +110,7 @@ def negated(e: gast.expr) -> gast.expr | None:
     return None
 
 
-def _outer(e: gast.expr) -> bool:
+def outer_product(e: gast.expr) -> bool:
     """``np.multiply.outer(a, b)``."""
     return isinstance(e, gast.Call) and len(e.args) == 2 and not e.keywords and \
         isinstance(e.func, gast.Attribute) and e.func.attr == "outer" and \

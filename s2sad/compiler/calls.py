@@ -27,6 +27,7 @@ from s2sad.compiler.class_records import (
     class_built,
     record_fits,
 )
+from s2sad.compiler.constant_calls import kept_call
 from s2sad.compiler.container_calls import is_set_default, popped, set_default
 from s2sad.compiler.dataclass_built import dataclass_built, dataclass_fits
 from s2sad.compiler.frozen_distributions import unfrozen
@@ -107,8 +108,8 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
     _check_starred(norm, node, fn, args)
     reference = _closed_form(fn, kws, has_rule)
-    if reference is not None:  # a library function differentiated through a closed form
-        return inline(norm, reference, args, kws, node)
+    if reference is not None and not kept_call(norm, node, fn):  # a library function
+        return inline(norm, reference, args, kws, node)  # differentiated through a form
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):
         return inline(norm, fn, args, kws, node)
     return as_values(norm, gast.Call(func=_callee(norm, func, fn), args=args, keywords=kws))

@@ -5,6 +5,7 @@ the axis are known (no shapes pushed for the helper to measure, no call):
 of a vector and numbers or vectors is one along axis 0, a number's piece an element
 (``g[-1]``).  One item's length may be unknown (a vector grown in a loop): the pieces
 after it are cut from the end (``out = np.append(out, v)``: ``g[:-1]`` and ``g[-1]``).
+A list of numbers is the vector NumPy makes of it (``np.concatenate(([0.0], u, [0.0]))``).
 A bound that is a length of an argument's axis is read from it (a GRU's input joined to
 its state, ``np.concatenate([xs[t], h], axis=1)``: ``g[:, np.shape(xs)[2]:]``)."""
 from __future__ import annotations
@@ -26,6 +27,7 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
     g, items, axis = facts.of(call.args[0]), facts.of(call.args[1]), call.args[2].value
     if not isinstance(g, tuple) or not isinstance(items, dims.Items):
         return None
+    items = dims.Items(tuple(_as_vector(s) for s in items.shapes))
     flat = is_none(call.args[2])
     if flat:  # (a vector of vectors and numbers only: the same pieces along axis 0)
         if len(g) != 1 or not all(isinstance(s, tuple) and len(s) <= 1 for s in items.shapes):
@@ -50,6 +52,14 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
         out.append(gast.Subscript(value=clone(call.args[0]), slice=gast.Tuple(
             elts=[whole] * axis + [at], ctx=gast.Load()) if axis else at, ctx=gast.Load()))
     return gast.Tuple(elts=out, ctx=gast.Load())
+
+
+def _as_vector(s: Any) -> Any:
+    """A list or tuple of numbers (``[0.0]`` joined to a vector) as the vector NumPy
+    makes of it; any other shape as it is."""
+    if isinstance(s, dims.Items) and all(v == () for v in s.shapes):
+        return (len(s.shapes),)
+    return s
 
 
 def _spellings(facts: dims.Facts) -> dict[str, gast.expr]:

@@ -239,7 +239,7 @@ def _adjoint_as_list(p: str, body: list, facts: dims.Facts, rank: int | None) ->
 
 def _list_adjoint(start: gast.Assign, p: str, tree: gast.Module, facts: dims.Facts,
                   rank: int | None) -> None:
-    found = _element_uses(start, tree, facts, rank)
+    found = element_uses(start, tree, facts, rank)
     if found is None:
         return
     d = start.targets[0].id
@@ -248,10 +248,11 @@ def _list_adjoint(start: gast.Assign, p: str, tree: gast.Module, facts: dims.Fac
                    isinstance(n.ctx, gast.Load))
     if not adds or mentions != len(adds) + len(clears) + len(reads) + uses:
         return  # (read anywhere else: an array it stays)
-    _as_list(start, p, d, adds, clears, reads, facts, rank)
+    start.value = gast.Call(func=load("floats_zeros"), args=[load(p)], keywords=[])
+    as_list(d, adds, clears, reads, facts, rank)
 
 
-def _element_uses(start: gast.Assign, tree: gast.Module, facts: dims.Facts,
+def element_uses(start: gast.Assign, tree: gast.Module, facts: dims.Facts,
                   rank: int | None) -> tuple[list, list, list, int] | None:
     """The statements adding into ``start``'s adjoint by the element, those clearing an
     element, its element reads and its ``cast_like`` count (None: bound otherwise)."""
@@ -290,9 +291,9 @@ def _element_uses(start: gast.Assign, tree: gast.Module, facts: dims.Facts,
     return adds, clears, reads, uses
 
 
-def _as_list(start: gast.Assign, p: str, d: str, adds: list, clears: list, reads: list,
-             facts: dims.Facts, rank: int | None) -> None:
-    start.value = gast.Call(func=load("floats_zeros"), args=[load(p)], keywords=[])
+def as_list(d: str, adds: list, clears: list, reads: list, facts: dims.Facts,
+            rank: int | None) -> None:
+    """The adds, clears and reads of ``d`` (:func:`element_uses`) as those of a list."""
     for s in adds:
         call = s.value
         s.__class__ = gast.AugAssign  # d = add_at(d, None, i, e)  ->  d[i] += e

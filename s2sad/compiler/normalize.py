@@ -146,6 +146,7 @@ class Normalizer(Lookups):
         self.unvalued: dict[str, Any] = {}  # of those, functions given with no value
         self.ndims: dict[str, int] = {}  # array parameters never bound again -> ndim
         self.shapes: dict[str, tuple] = {}  # the same -> shape class (the call's kinds)
+        self.varied: Any = None  # the names that may carry a derivative (constant_calls)
 
     # ----- helpers -----
 

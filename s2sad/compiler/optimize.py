@@ -17,6 +17,7 @@ import gast
 
 from s2sad.compiler import (
     accumulate,
+    adjoint_lists,
     algebra,
     appends,
     assemble,
@@ -222,7 +223,8 @@ def arithmetic(body: list, facts: Facts) -> list:
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
-                                       floats=facts.floats, ranks=facts.ranks)
+                                       floats=facts.floats, ranks=facts.ranks,
+                                       float_numbers=facts.float_numbers)
 
 
 def shapes(body: list, facts: Facts) -> list:
@@ -374,13 +376,15 @@ def shared_tape(body: list, facts: Facts) -> list:
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats, numbers read
     out of arrays before a loop too; a list of numbers' adjoint added into item by
-    item."""
+    item, and an adjoint only updated by the element a list of floats."""
     body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
     body = final_floats.final_vectors_as_floats(body, facts.params,
                                                 lambda: _shapes(body, facts), facts.namer,
                                                 facts.optimistic)
     body = scalar_floats.numbers_as_floats(body, lambda: _shapes(body, facts),
+                                           facts.optimistic)
+    body = adjoint_lists.adjoints_as_lists(body, facts.params, lambda: _shapes(body, facts),
                                            facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))
 

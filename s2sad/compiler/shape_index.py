@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 import numpy as np
 
+from s2sad import runtime
 from s2sad.compiler import windows
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import (
@@ -19,6 +20,7 @@ from s2sad.compiler.shape_rules import (
     Elements,
     Items,
     Keyed,
+    broadcast_all,
     is_none,
     join_all,
     literal,
@@ -75,6 +77,11 @@ class IndexShapes:
             e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice])], len(s))
         if parts is None:
             return None
+        gathered = self._gathered(parts, s)
+        return self._of_array(e, parts, s) if gathered is NO else gathered
+
+    def _of_array(self, e: gast.Subscript, parts: list, s: tuple) -> Any:
+        """An array's basic index, or one vector among slices."""
         picked = self._one_vector_index(parts)
         if picked is None:
             joint = self._integer_indices(parts, s)
@@ -105,6 +112,18 @@ class IndexShapes:
         rest = [p for p in parts if not isinstance(p, gast.Slice) and
                 not (isinstance(p, gast.Constant) and p.value is None)]
         return vectors[0] if len(vectors) == 1 and rest == vectors else None
+    def _gathered(self, parts: list, s: tuple) -> Any:
+        """``img[y0, x0]``: an integer array for each of the leading axes (two or more),
+        broadcast together: their shape, then the axes not indexed; else NO."""
+        if not 2 <= len(parts) <= len(s):
+            return NO
+        shapes = [self.of(p) for p in parts]
+        if not all(isinstance(v, tuple) and v and self._integers(p)
+                   for p, v in zip(parts, shapes)):
+            return NO
+        found = broadcast_all(shapes)
+        return found + s[len(parts):] if isinstance(found, tuple) else None
+
     def _integer_indices(self, parts: list, s: tuple) -> tuple | None:
         """``W[[0, 2], [3, 0]]``, ``W[i, j, :]``, ``W[idx, 3]``: integer vectors of one
         known length (and ints) side by side: one axis of that length in their place;
@@ -132,29 +151,51 @@ class IndexShapes:
             not isinstance(p, gast.Constant) and self.of(p) == ()
 
     def _integer_length(self, p: gast.expr) -> Any:
-        """The length of an index vector surely of integers (``np.argsort(x)``,
-        ``np.arange(n)``, ``j + 1`` or ``np.clip(j, 0, n)`` of one): the gather's; None for
-        any other (a mask's length is its count of true items)."""
+        """The length of an index vector surely of integers (:meth:`_integers`): the
+        gather's; None for any other (a mask's length is its count of true items)."""
+        if not self._integers(p):
+            return None
+        listed = self._single_def(p)
+        if isinstance(listed, (gast.List, gast.Tuple)):
+            return len(listed.elts)
+        s = self.of(p)
+        return s[0] if isinstance(s, tuple) and len(s) == 1 else None
+
+    def _integers(self, p: gast.expr) -> bool:
+        """Is ``p`` surely an array of integers (``np.argsort(x)``, ``np.arange(n)``,
+        ``x.astype(int)``; ``j + 1`` or ``np.clip(j, 0, n)`` of one)?"""
+        p = self._single_def(p)
+        if isinstance(p, gast.BinOp) and isinstance(p.op, (gast.Add, gast.Sub)) and \
+                isinstance(p.right, gast.Constant) and type(p.right.value) is int:
+            return self._integers(p.left)
+        if isinstance(p, gast.Subscript) and isinstance(p.slice, gast.Constant):
+            p = self._single_def(p.value)  # (a grid of np.meshgrid of integer vectors)
+            return isinstance(p, gast.Call) and p.args and \
+                evaluate_ref(p.func, self.namespace) is np.meshgrid and \
+                all(self._integers(a) for a in p.args)
+        if isinstance(p, (gast.List, gast.Tuple)):  # ([0, 2]: its ints)
+            return bool(p.elts) and all(isinstance(v, gast.Constant) and
+                                        type(v.value) is int for v in p.elts)
+        fn = evaluate_ref(p.func, self.namespace) if isinstance(p, gast.Call) else None
+        if fn in (np.array, np.asarray) and len(p.args) == 1 and not p.keywords:
+            return self._integers(p.args[0])  # (np.array([0, 2]): the list's ints)
+        if fn is np.clip and len(p.args) == 3 and not p.keywords and \
+                self.of(p.args[1]) == self.of(p.args[2]) == ():
+            return self._integers(p.args[0])  # (bounded: integers still, or floats,
+            # which NumPy refuses as indices; never a mask)
+        if fn is runtime.astype and len(p.args) == 2 and not p.keywords:
+            try:
+                return np.issubdtype(evaluate_ref(p.args[1], self.namespace), np.integer)
+            except TypeError:  # (not a dtype known here)
+                return False
+        return fn in _INTEGER_VECTORS
+    def _single_def(self, p: gast.expr) -> gast.expr:
+        """The value a name is bound to once (and so on, up to eight names back)."""
         seen = 0
         while isinstance(p, gast.Name) and len(self.defs.get(p.id, ())) == 1 and seen < 8:
             p, seen = self.defs[p.id][0], seen + 1
-        if isinstance(p, gast.BinOp) and isinstance(p.op, (gast.Add, gast.Sub)) and \
-                isinstance(p.right, gast.Constant) and type(p.right.value) is int:
-            return self._integer_length(p.left)
-        fn = evaluate_ref(p.func, self.namespace) if isinstance(p, gast.Call) else None
-        if fn in (np.array, np.asarray) and len(p.args) == 1 and not p.keywords:
-            return self._integer_length(p.args[0])  # (np.array([0, 2]): the list's ints)
-        if isinstance(p, (gast.List, gast.Tuple)) and p.elts and all(
-                isinstance(v, gast.Constant) and type(v.value) is int for v in p.elts):
-            return len(p.elts)
-        if fn is np.clip and len(p.args) == 3 and not p.keywords and \
-                self.of(p.args[1]) == self.of(p.args[2]) == ():
-            return self._integer_length(p.args[0])  # (bounded: integers still, or floats,
-            # which NumPy refuses as indices; never a mask)
-        if fn not in _INTEGER_VECTORS:
-            return None
-        s = self.of(p)
-        return s[0] if isinstance(s, tuple) and len(s) == 1 else None
+        return p
+
     def _as_slice(self, p: gast.expr) -> gast.expr:
         """``slice(1, -1)`` (an adjoint's index) read as ``1:-1``."""
         if isinstance(p, gast.Call) and 1 <= len(p.args) <= 3 and not p.keywords and \
@@ -169,7 +210,6 @@ class IndexShapes:
         at = self.scopes.get(id(e))
         scope = at[1] if at is not None and at[0] is e else windows.EMPTY
         return windows.slice_length(p, axis, scope, self.size)
-
 
 def _without_ellipsis(parts: list, rank: int) -> list | None:
     """``x[..., None]``, ``x[0, ...]``: the ``...`` as the whole slices it stands for

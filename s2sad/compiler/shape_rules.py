@@ -313,6 +313,20 @@ def _nonzero(args: list, e: gast.Call) -> Any:
     return _index_vectors(len(args[0])) if isinstance(args[0], tuple) and args[0] else None
 
 
+def _meshgrid(args: list, e: gast.Call) -> Any:
+    """``np.meshgrid`` of vectors: one grid per vector, each of their lengths (the first
+    two swapped for ``indexing="xy"``, the default); sparse grids are not followed."""
+    given = {k.arg: literal(k.value) for k in e.keywords}
+    indexing = given.pop("indexing", "xy")
+    if set(given) - {"copy"} or indexing not in ("xy", "ij") or \
+            not all(isinstance(a, tuple) and len(a) == 1 for a in args):
+        return None
+    lengths = [a[0] for a in args]
+    if indexing == "xy" and len(lengths) > 1:
+        lengths[:2] = lengths[1::-1]
+    return Items((tuple(lengths),) * len(args))
+
+
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
                 np.triu_indices: lambda args, e: _index_vectors(2),  # (of n and k)
                 np.tril_indices: lambda args, e: _index_vectors(2), np.nonzero: _nonzero,
@@ -322,7 +336,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
-                np.linalg.norm: _norm, np.append: _append, runtime.lu_solve: _lu_solve,
+                np.linalg.norm: _norm, np.append: _append, np.meshgrid: _meshgrid,
+                runtime.lu_solve: _lu_solve,
                 runtime.add_grads: _add_grads,
                 runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
                 isinstance(args[0], tuple) and args[0] else None,

@@ -269,7 +269,7 @@ defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.asanyarray,
           np.ascontiguousarray,
-          np.real, np.imag, np.conj), "first")
+          np.real, np.imag, np.conj, rt.astype, np.astype), "first")
 defshape((np.where, np.clip), "elementwise")
 defkeepsshape(np.sort, np.cumsum, np.cumprod, np.flip, np.negative, np.abs, np.copy)
 defshape((np.size, np.ndim), "number")

@@ -11,7 +11,7 @@ def grad_in_place_writes(x):
         r_1[i] = 0.5 * r_1[sub] + x_items[i]
     del x_items
     # adjoint of line 73: return np.sum(r ** 2)
-    dr_1 = 2.0 * r_1
+    dr_1 = as_floats(2.0 * r_1)
     del r_1
     # adjoint of line 71: for i in range(1, x.shape[0]):
     dx = floats_zeros(x)

@@ -1,0 +1,124 @@
+"""Part of the late pass ``algebra``: a negated name read only where an addition takes
+the sign, read as the name itself.
+
+The adjoint of ``a - b`` is ``-g`` for ``b``: ``ddown = -dsub`` then ``dtheta = dtheta +
+np.roll(ddown, 1, 0)`` makes a whole array only to negate it.  Where ``x = -y`` (``y`` a
+name bound at most once, before it, in the same block) and every read of ``x`` is an
+operand of an addition or the right operand of a subtraction (``a + x``, ``x + a``,
+``a - x``, ``d += x``), directly or as the first argument of a function linear and odd in
+it (``np.roll(x, 1)``, ``unbroadcast(x, v)``: ``f(-y)`` is ``-f(y)`` exactly), the reads
+take ``y`` with the operation flipped (``a - y``, ``a + y``) and ``x`` is gone: IEEE
+negation is exact and addition commutes, so the numbers are the same, one pass fewer.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from s2sad.compiler.algebra_terms import _linear_call
+from s2sad.compiler.walks import name_ids, walk
+
+_FLIP = {gast.Add: gast.Sub, gast.Sub: gast.Add}
+
+
+def fold_negations(body: list, params: frozenset | set) -> list:
+    """``body`` without the negated names whose reads take the sign (see above)."""
+    stores = Counter(name_ids(body, gast.Store))
+    loads = Counter(name_ids(body, gast.Load))
+    found = _candidates(body, stores, params)
+    if not found:
+        return body
+    parents = {id(c): n for n in walk(gast.Module(body=body, type_ignores=[]))
+               for c in gast.iter_child_nodes(n)}
+    dropped: set[str] = set()
+    for x, (stmt, y) in found.items():
+        uses = [n for n in walk(gast.Module(body=body, type_ignores=[]))
+                if isinstance(n, gast.Name) and n.id == x and isinstance(n.ctx, gast.Load)]
+        sites = [_site(u, parents) for u in uses]
+        if not uses or len(uses) != loads[x] or any(site is None for site in sites):
+            continue
+        for use, (operand, addition) in zip(uses, sites):  # type: ignore[misc]
+            on_left = isinstance(addition, gast.BinOp) and addition.left is operand
+            _replace(parents[id(use)], use, gast.Name(id=y, ctx=gast.Load(), annotation=None,
+                                                      type_comment=None))
+            _flip(addition, on_left)
+        stmt.s2sad_dropped = True
+        dropped.add(x)
+    return _without_dropped(body, dropped) if dropped else body
+
+
+def _candidates(body: list, stores: Counter, params: frozenset | set) -> dict:
+    """``x = -y`` of names, each bound once, ``y`` bound before ``x`` in the same block
+    (or a parameter never bound): name -> (the statement, ``y``)."""
+    out: dict = {}
+    blocks = [body] + [getattr(s, f) for s in walk(gast.Module(body=body, type_ignores=[]))
+                       if isinstance(s, (gast.For, gast.While, gast.If))
+                       for f in ("body", "orelse")]
+    for block in blocks:
+        seen: set[str] = set()
+        for s in block:
+            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                    isinstance(s.targets[0], gast.Name) and \
+                    isinstance(s.value, gast.UnaryOp) and isinstance(s.value.op, gast.USub) \
+                    and isinstance(s.value.operand, gast.Name):
+                x, y = s.targets[0].id, s.value.operand.id
+                if stores[x] == 1 and x not in params and (
+                        y in seen and stores[y] == 1 or y in params and not stores[y]):
+                    out[x] = (s, y)
+            seen |= {t.id for t in walk(s) if isinstance(t, gast.Name) and
+                     isinstance(t.ctx, gast.Store)}
+    return out
+
+
+def _site(use: gast.Name, parents: dict) -> tuple | None:
+    """(the operand of the addition that reads ``use``: the name or a linear call of it,
+    the addition), or None."""
+    operand: gast.AST = use
+    holder = parents.get(id(use))
+    if isinstance(holder, gast.Call) and _linear_call(holder.func) and holder.args and \
+            holder.args[0] is use:
+        operand, holder = holder, parents.get(id(holder))
+    if isinstance(holder, gast.BinOp) and (
+            isinstance(holder.op, gast.Add) or
+            isinstance(holder.op, gast.Sub) and holder.right is operand) or \
+            isinstance(holder, gast.AugAssign) and holder.value is operand and \
+            isinstance(holder.op, (gast.Add, gast.Sub)):
+        return operand, holder
+    return None
+
+
+def _replace(holder: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    """``old``, a child of ``holder``, replaced by ``new``."""
+    for field, value in gast.iter_fields(holder):
+        if value is old:
+            setattr(holder, field, new)
+        elif isinstance(value, list):
+            for k, v in enumerate(value):
+                if v is old:
+                    value[k] = new
+
+
+def _flip(addition: gast.AST, on_left: bool) -> None:
+    """``addition`` takes the sign of its operand (``on_left``: the left one): ``a + x``
+    is ``a - y``, ``x + a`` is ``a - y``, ``a - x`` is ``a + y``, ``d += x`` is
+    ``d -= y``."""
+    if on_left:
+        addition.left, addition.right = addition.right, addition.left
+    addition.op = _FLIP[type(addition.op)]()
+
+
+def _without_dropped(stmts: list, names: set[str]) -> list:
+    out = []
+    for s in stmts:
+        if getattr(s, "s2sad_dropped", False):
+            continue
+        if isinstance(s, gast.Delete):
+            s.targets = [t for t in s.targets if getattr(t, "id", None) not in names]
+            if not s.targets:
+                continue
+        for field in ("body", "orelse"):
+            if isinstance(s, (gast.For, gast.While, gast.If)):
+                setattr(s, field, _without_dropped(getattr(s, field), names))
+        out.append(s)
+    return out
