@@ -27,6 +27,7 @@ from s2sad.compiler.alias_objects import (
     VIEWS,
     State,
     as_parts,
+    einsum_view,
     field_key,
     item_key,
     may_not_copy,
@@ -140,8 +141,9 @@ class PointsTo:
                 return self.new(s, state)
             if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself
                 return self.points(e.args[0], state, s)
-            if (fn in VIEWS or may_not_copy(e)) and e.args:
-                return as_parts(self.points(e.args[0], state, s))
+            if (fn in VIEWS or may_not_copy(e)) and e.args or fn is np.einsum and \
+                    einsum_view(e):  # (a view of einsum's one operand)
+                return as_parts(self.points(e.args[fn is np.einsum], state, s))
             if fn is runtime.dict_get and len(e.args) >= 2:  # d[k] itself, or the default
                 item = gast.Subscript(value=e.args[0], slice=e.args[1], ctx=gast.Load())
                 default = self.points(e.args[2], state, s) if len(e.args) > 2 else frozenset()

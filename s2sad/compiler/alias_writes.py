@@ -25,6 +25,7 @@ from s2sad.compiler.alias_objects import (
     SAME,
     VIEWS,
     State,
+    einsum_view,
     same_object,
     whole_object,
 )
@@ -286,7 +287,8 @@ class WriteChecks:
             fn = evaluate_ref(value.func, self.namespace) \
                 if isinstance(value, gast.Call) else None
             return fn is not None and (isinstance(fn, np.ufunc) or getattr(
-                fn, "__module__", None) in ("numpy", "math") and fn not in SHARING)
+                fn, "__module__", None) in ("numpy", "math") and fn not in SHARING) and \
+                not (fn is np.einsum and einsum_view(value))
         except TypeError:
             return False
 
