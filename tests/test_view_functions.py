@@ -1,4 +1,4 @@
-"""Library functions that return a view of their argument (``np.rollaxis``, ``.mT``'s
+"""Library functions that return a view of their argument (``np.rollaxis``,
 ``np.linalg.matrix_transpose``, ``np.unstack``, ``np.trim_zeros``, ``np.asarray_chkfinite``,
 ``np.einsum("ii->i", A)`` of one operand): a write through the result changes the
 argument in Python.  The alias stage took them for new arrays, so such a write was lost
@@ -84,7 +84,7 @@ def rolled_write(x):
 
 def matrix_transpose_scaled(x):
     a = x.reshape(2, 3) * 1.0
-    b = a.mT
+    b = np.linalg.matrix_transpose(a)
     b[0] *= 3.0
     return np.sum(a * np.arange(6.0).reshape(2, 3))
 
