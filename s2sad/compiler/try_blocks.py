@@ -7,8 +7,9 @@ branch flag, as an ``if``'s test is: a *probe*, ``A`` as a function of the varia
 reads, runs first (``try_completes``: -1 where it completes, else the index of the
 first handler whose exceptions it raised), then ``if`` / ``elif`` take ``A`` (then
 ``else:``) or that handler, and ``finally:`` follows.  The probe runs ``A`` a second
-time, so ``A`` must change nothing but its own names: no writes into objects, ``+=``,
-calls for their effect, mutating methods nor random draws (refused, with the reason).
+time, so ``A`` must change nothing but its own names: no writes into objects, calls
+for their effect, mutating methods nor random draws (refused, with the reason); a name it
+updates with ``+=`` (a number, or an array in place) is given to the probe as a copy.
 Where ``A`` raises part way, the names its earlier statements bound keep their new
 values in Python; a handler or the code after reading such a name is refused."""
 from __future__ import annotations
@@ -90,8 +91,12 @@ def _lowered(t: gast.Try, low: _Lowering, looped: frozenset) -> list:
     probe = _probe(t, params, low)
     caught = gast.Tuple(elts=[h.type if h.type is not None else _ref(low, BaseException)
                               for h in t.handlers], ctx=gast.Load())
+    updated = {n.target.id for s in t.body for n in walk(s)
+               if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
+    given = [gast.Call(func=_ref(low, copy.copy), args=[load(p)], keywords=[])
+             if p in updated else load(p) for p in params]  # (x += v of an array: in place)
     call = gast.Call(func=_ref(low, runtime.try_completes),
-                     args=[_ref(low, probe), caught, *map(load, params)], keywords=[])
+                     args=[_ref(low, probe), caught, *given], keywords=[])
     body = _block(t.body, low, looped) + _block(t.orelse, low, looped)
     if len(t.handlers) == 1:  # (one flag: ``try_ok = try_completes(..) == -1``)
         which = low.namer.fresh("try_ok")
@@ -174,6 +179,8 @@ def _read_first(stmts: list, bound: set[str] | None = None) -> set[str]:
         values = [v for v in (getattr(s, "value", None),) if v is not None] if \
             isinstance(s, (gast.Assign, gast.AnnAssign, gast.Return, gast.Expr)) else [s]
         read |= {n for v in values for n in _loads(v)} - bound
+        if isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name):
+            read |= {s.target.id} - bound  # (total += v reads total first)
         bound |= _stores(s)
     return read
 
@@ -210,7 +217,7 @@ def _effect(n: gast.AST) -> str | None:
     """What a node of the try block does besides binding names, or None."""
     if isinstance(n, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.For)):
         targets = n.targets if isinstance(n, gast.Assign) else [n.target]
-        if isinstance(n, gast.AugAssign):
+        if isinstance(n, gast.AugAssign) and not isinstance(n.target, gast.Name):
             return "updates a value in place (+=)"
         if any(isinstance(x, (gast.Subscript, gast.Attribute)) for t in targets
                for x in walk(t)):
