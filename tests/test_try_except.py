@@ -131,13 +131,12 @@ def writes_into_an_array(x):
     return np.sum(r)
 
 
-def appends(x):
-    seen = []
+def prints(x):
     try:
-        seen.append(1.0 / x[0])
+        print(1.0 / x[0])
     except ZeroDivisionError:
         pass
-    return x[0] * len(seen)
+    return x[0]
 
 
 def draws(x):
@@ -168,7 +167,7 @@ def reads_the_exception(x):
 
 
 @pytest.mark.parametrize("f, why", [
-    (writes_into_an_array, "writes into an object"), (appends, "calls a function for its"),
+    (writes_into_an_array, "writes into an object"), (prints, "calls a function for its"),
     (draws, "draws random numbers"), (partly_bound, "a is bound in the try block"),
     (reads_the_exception, "the exception read")], ids=lambda v: getattr(v, "__name__", ""))
 def test_refused_at_the_users_line(f, why):
@@ -284,8 +283,9 @@ def test_two_handlers_read_the_path(d):
 
 # A name the try block updates with ``+=`` was refused ("updates a value in place"): a
 # number's ``+=`` binds the name, an array's writes in place, which the probe (run first)
-# would do twice.  The probe is given a copy of such a name now; ``x[0] += v`` (a write
-# into an object) stays refused.
+# would do twice; so was a list it appends to.  The probe is given a copy of such a name
+# now; ``x[0] += v`` (a write into an object) stays refused, and so does a list appended
+# to before a statement that may raise (Python keeps the item).
 def logs_where_defined(x):
     total = 0.0
     for v in x:
@@ -316,7 +316,27 @@ def sqrt_of_the_running_sum(x):
     return total
 
 
-@pytest.mark.parametrize("f", [logs_where_defined, array_accumulated, sqrt_of_the_running_sum])
+def logs_appended(x):
+    out = []
+    for v in x:
+        try:
+            out.append(math.log(v))
+        except ValueError:
+            continue
+    return sum(out) + len(out)
+
+
+def logs_extended(x):
+    out = [x[0]]
+    try:
+        out.extend([math.log(x[1]), math.sqrt(x[2])])
+    except ValueError:
+        out.append(-x[1])
+    return sum(v ** 2 for v in out)
+
+
+@pytest.mark.parametrize("f", [logs_where_defined, array_accumulated, sqrt_of_the_running_sum,
+                               logs_appended, logs_extended])
 def test_a_name_updated_in_the_try_block(f):
     """Three signs of the data: every item through the try block, every item through
     the handler, and a mix (both paths of each ``try``)."""
@@ -348,3 +368,19 @@ def test_an_item_updated_in_the_try_block_is_refused():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_try_except.py:\d+: try/except: "
                        r".*updates a value in place"):
         s2sad.grad(item_updated)(X.copy())
+
+
+def appended_before_a_raise(x):
+    out = [x[0]]
+    try:
+        out.append(math.log(x[1]))
+        out.append(math.sqrt(x[2]))
+    except ValueError:
+        out.append(-x[1])
+    return sum(v ** 2 for v in out)
+
+
+def test_a_list_appended_to_before_a_raise_is_refused():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_try_except.py:\d+: try/except: "
+                       r"out is bound in the try block before a statement that may raise"):
+        s2sad.grad(appended_before_a_raise)(X.copy())

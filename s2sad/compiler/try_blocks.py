@@ -9,7 +9,8 @@ first handler whose exceptions it raised), then ``if`` / ``elif`` take ``A`` (th
 ``else:``) or that handler, and ``finally:`` follows.  The probe runs ``A`` a second
 time, so ``A`` must change nothing but its own names: no writes into objects, calls
 for their effect, mutating methods nor random draws (refused, with the reason); a name it
-updates with ``+=`` (a number, or an array in place) is given to the probe as a copy.
+updates with ``+=`` (a number, or an array in place) or a list it changes
+(``out.append(v)``) is given to the probe as a copy.
 Where ``A`` raises part way, the names its earlier statements bound keep their new
 values in Python; a handler or the code after reading such a name is refused."""
 from __future__ import annotations
@@ -30,6 +31,9 @@ from s2sad.errors import error_at
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "sort",
              "fill", "put", "resize", "setdefault", "popitem", "itemset", "partition",
              "reverse", "add", "discard", "__setitem__", "seed"}
+# of those, the list's own: on a copy of the list, the probe changes nothing of the
+# function's (the items it holds are not changed)
+_LIST_MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "reverse"}
 # methods that draw random numbers (a probe would draw them before the real run)
 _DRAWS = {"normal", "uniform", "standard_normal", "random", "integers", "choice",
           "permutation", "shuffle", "randn", "rand", "randint", "binomial", "poisson",
@@ -91,8 +95,7 @@ def _lowered(t: gast.Try, low: _Lowering, looped: frozenset) -> list:
     probe = _probe(t, params, low)
     caught = gast.Tuple(elts=[h.type if h.type is not None else _ref(low, BaseException)
                               for h in t.handlers], ctx=gast.Load())
-    updated = {n.target.id for s in t.body for n in walk(s)
-               if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
+    updated = {name for s in t.body for n in walk(s) for name in [_updated(n)] if name}
     given = [gast.Call(func=_ref(low, copy.copy), args=[load(p)], keywords=[])
              if p in updated else load(p) for p in params]  # (x += v of an array: in place)
     call = gast.Call(func=_ref(low, runtime.try_completes),
@@ -224,14 +227,32 @@ def _effect(n: gast.AST) -> str | None:
             return "writes into an object"
     if isinstance(n, gast.Delete):
         return "deletes a name"
-    if isinstance(n, gast.Expr) and not isinstance(n.value, gast.Constant):
+    if isinstance(n, gast.Expr) and not isinstance(n.value, gast.Constant) and \
+            _updated(n.value) is None:
         return "calls a function for its effect"
     if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
-        if n.func.attr in _MUTATORS:
+        if n.func.attr in _MUTATORS and _updated(n) is None:
             return f"calls .{n.func.attr}(), which changes its object"
         chain = ast.unparse(gast.gast_to_ast(n.func))
         if n.func.attr in _DRAWS or ".random." in f".{chain}.":
             return "draws random numbers"
+    return None
+
+
+def _changed(s: gast.stmt) -> set[str]:
+    """The names a statement binds or whose list it changes (``out.append(v)``)."""
+    return _stores(s) | {name for n in walk(s) for name in [_updated(n)] if name}
+
+
+def _updated(n: gast.AST) -> str | None:
+    """The name a node of the try block changes the value of, which the probe is given
+    a copy of: ``total += v`` (a number bound again, or an array written in place),
+    ``out.append(v)`` (a list changed in place); None for any other node."""
+    if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+        return n.target.id
+    if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+            isinstance(n.func.value, gast.Name) and n.func.attr in _LIST_MUTATORS:
+        return n.func.value.id
     return None
 
 
@@ -253,10 +274,10 @@ def _check_partial(t: gast.Try, low: _Lowering) -> None:
     raising = [k for k, s in enumerate(t.body)  # (a jump or pass raises nothing)
                if not isinstance(s, (gast.Break, gast.Continue, gast.Pass))]
     last = raising[-1] if raising else -1
-    early = {n for s in t.body[:max(last, 0)] for n in _stores(s)}
+    early = {n for s in t.body[:max(last, 0)] for n in _changed(s)}
     if last >= 0 and not isinstance(t.body[last], (gast.Assign, gast.AnnAssign, gast.Return,
                                                    gast.Expr)):
-        early |= _stores(t.body[last])  # (a block: bound part way through it)
+        early |= _changed(t.body[last])  # (a block: bound part way through it)
     inside = {id(n) for s in t.body for n in walk(s)}
     for name in sorted(early):
         for h in t.handlers:
