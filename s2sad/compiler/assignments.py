@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import field_writes, sequences, sets
+from s2sad.compiler import field_writes, lazy_reads, sequences, sets
 from s2sad.compiler.container_calls import (
     CONTAINER_CHANGES,
     default_written,
@@ -272,6 +272,7 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
         return
     if _partial_made(norm, s):
         return
+    lazy_reads.refuse_bound_iterator(norm, s)
     assign_target(norm, s.targets[0], s.value, s)
 
 

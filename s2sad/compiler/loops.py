@@ -8,12 +8,12 @@ adds each term to a running total.
 """
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING, Any
 
 import gast
 
 from s2sad import runtime
+from s2sad.compiler import lazy_reads
 from s2sad.compiler.class_records import loop_items
 from s2sad.compiler.constant_loops import MAX_UNROLLED, unrolled_constants
 from s2sad.compiler.names import const, load, store
@@ -70,13 +70,7 @@ def _lower_dict_view(norm: Normalizer, s: gast.For, view: str) -> None:
 
 def lower_for(norm: Normalizer, s: gast.For) -> None:
     it = s.iter
-    fed = _generator_fed(norm, s)
-    if fed is not None:
-        raise norm.error(s, f"a for loop over a generator whose body changes {fed} in "
-                         "place, which the generator reads", "Python's generator reads "
-                         f"{fed} as the loop runs, s2sad's list of what it yields is made "
-                         "before the loop; make that list first yourself (items = "
-                         "list(gen(...))) if that is what you mean, or loop over indices")
+    lazy_reads.refuse_fed_generator(norm, s)
     grown = _grown(norm, s)
     if grown is not None:
         raise norm.error(s, f"a for loop over {grown} whose body changes its length",
@@ -124,30 +118,6 @@ def _grown(norm: Normalizer, s: gast.For) -> str | None:
                 n.func.attr in _LENGTH_CHANGERS and isinstance(n.func.value, gast.Name) \
                 and n.func.value.id in names:
             return n.func.value.id
-    return None
-
-
-def _generator_fed(norm: Normalizer, s: gast.For) -> str | None:
-    """A name given to a generator of the user's that the loop iterates (``for t in
-    gen(a)``, inside ``enumerate``/``zip`` too) which the loop's body writes into
-    (``a[i] = v``, ``a += v``, ``a.sort()``), else None: the generator is read as the
-    list it yields, made before the loop (:mod:`generators`)."""
-    calls = [n for n in walk(s.iter) if isinstance(n, gast.Call) and
-             inspect.isgeneratorfunction(norm.resolve(n.func))]
-    given = {a.id for c in calls for a in c.args + [k.value for k in c.keywords]
-             if isinstance(a, gast.Name)}
-    for n in (n for b in s.body for n in walk(b)):
-        targets = n.targets if isinstance(n, gast.Assign) else \
-            [n.func] if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
-            else []
-        for t in targets:
-            while isinstance(t, (gast.Subscript, gast.Attribute)):
-                t = t.value
-                if isinstance(t, gast.Name) and t.id in given:
-                    return t.id
-            if getattr(n, "s2sad_augmented", False) and isinstance(t, gast.Name) and \
-                    t.id in given:  # (a += v, desugared: an array's is in place)
-                return t.id
     return None
 
 
