@@ -116,3 +116,34 @@ def test_partial_closed_form():
     """mu * x1 + 10 with mu = x0: (x1, x0) (the new mu gave (0, 10))."""
     np.testing.assert_allclose(s2sad.grad(partial_then_rebound)(np.array([0.3, 0.5])),
                                [0.5, 0.3])
+
+
+def items_copied_by_method(p):
+    q = {k: v.copy() for k, v in p.items()}
+    for k in q:
+        q[k] -= 0.1 * q[k] ** 2
+    return sum(np.sum(v) for v in q.values())
+
+
+def items_copied_by_np_copy(p):
+    q = {k: np.copy(v) for k, v in p.items()}
+    for k in q:
+        q[k] -= 0.1 * q[k] ** 2
+    return sum(np.sum(v) for v in q.values())
+
+
+P = {"a": np.array([0.3, -0.5]), "b": np.array([[1.0, 2.0]])}
+
+
+def test_items_copied_by_method_refused_with_the_way_out():
+    """``v.copy()`` of a dict's item may be a list's copy, holding the same items (the
+    items of arrays of two ranks are not known to be arrays): refused, and the message
+    says ``np.copy(v)``, which the next test differentiates."""
+    with pytest.raises(s2sad.DifferentiationError, match=r"np.copy\(v\) is a new array"):
+        s2sad.grad(items_copied_by_method)(P)
+
+
+def test_items_copied_by_np_copy():
+    g = s2sad.grad(items_copied_by_np_copy)(P)
+    np.testing.assert_allclose(g["a"], 1 - 0.2 * P["a"])
+    np.testing.assert_allclose(g["b"], 1 - 0.2 * P["b"])

@@ -142,7 +142,10 @@ class WriteChecks:
                            f"{name} holds that item, or views of the array it belongs "
                            f"to, in more than one place ([row] * n, [row, row], [B[0], "
                            f"B[1]]), so Python changes each of them; build each item on its "
-                           f"own: [[0.0] * n for _ in range(m)], [B[0].copy(), B[1].copy()]")
+                           f"own: [[0.0] * n for _ in range(m)], [B[0].copy(), B[1].copy()] "
+                           f"(items copied from a list or dict, {{k: v.copy() for k, v in "
+                           f"p.items()}}: v.copy() may be a list's copy holding v's items, "
+                           f"np.copy(v) is a new array)")
         self.check_overlap(s, name, state)
         conflicts = self.conflicts(s, name, state)
         can_through = self.write_through(s, name, state)
