@@ -192,7 +192,9 @@ def refuse_hidden_write(s: gast.stmt, namespace: dict, varied: Callable, filenam
     if not any(varied(n) for n in parts + list(call.args) + [k.value for k in call.keywords]):
         return
     label = getattr(fn, "__name__", None) if fn is not UNKNOWN else method
-    if unknown and method not in registry.WRITING_METHODS:
+    if unknown and advice is None:  # (rng.shuffle(y) of a generator made inside: by name)
+        advice = registry.WRITES_FIRST.get(("random draw", method))
+    if unknown and method not in registry.WRITING_METHODS and advice is None:
         raise error_at(filename, s, f"call of .{method}() whose value is not used",
                        "which method it is is not known when the derivative is made (an "
                        "object made inside the function, bound to another name or "
