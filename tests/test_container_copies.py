@@ -123,3 +123,49 @@ def test_an_item_replaced_in_a_shallow_copy(f, args):
         value, _ = s2sad.value_and_grad(f)(arg)
         assert value == pytest.approx(f(copy.deepcopy(arg)), rel=1e-12)
         check_grad(f, arg)
+
+
+# ``q = p | {'c': 1.0}`` (a dict merge, Python 3.9) was taken for a bitwise or, which has
+# no derivative: the gradient through ``q`` was silently zero.  It is refused, with the
+# display that is differentiated; ``|`` of boolean masks is differentiated as before.
+def merged_with_a_display(p):
+    q = p | {"c": 1.0}
+    return np.sum(q["W"] ** 2) + np.sum(q["b"])
+
+
+def display_merged_with(p):
+    q = {"c": 2.0} | p
+    return np.sum(q["b"] * q["c"])
+
+
+def two_dicts_merged(p, extra):
+    q = extra | p
+    return np.sum(q["W"])
+
+
+@pytest.mark.parametrize("f, args", [(merged_with_a_display, (P,)), (display_merged_with, (P,)),
+                                     (two_dicts_merged, (P, {"d": 1.0}))],
+                         ids=["p_or_display", "display_or_p", "extra_or_p"])
+def test_a_dict_merge_of_differentiated_values_is_refused(f, args):
+    for entry in (lambda: s2sad.grad(f)(*args), lambda: s2sad.jvp(f)(*args, P)):
+        with pytest.raises(s2sad.DifferentiationError, match=r"test_container_copies.py:\d+: "
+                           r"a \| b of values that depend on the differentiated arguments"):
+            entry()
+
+
+def merged_as_a_display(p):
+    q = {**p, "c": 1.0}
+    return np.sum(q["W"] ** 2) + np.sum(q["b"])
+
+
+def masks_or(x):
+    m = (x > 0) | (x < -0.4)
+    return np.sum(np.where(m, x ** 2, x))
+
+
+def test_the_display_and_masks_differentiate():
+    g = s2sad.grad(merged_as_a_display)(P)
+    np.testing.assert_allclose(g["W"], 2 * P["W"])
+    np.testing.assert_allclose(g["b"], np.ones(2))
+    for x in (np.array([0.3, -0.5, 0.1, -0.2]), np.array([-0.6, 0.5, -0.1, 0.2])):
+        check_grad(masks_or, x)

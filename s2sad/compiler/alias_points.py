@@ -82,6 +82,11 @@ class PointsTo:
             return frozenset({(("outer", ast.unparse(gast.gast_to_ast(e))), SAME)})  # (G.T)
         if isinstance(e, gast.Call):
             return self.call(e, state, s)
+        if isinstance(e, gast.BinOp) and isinstance(e.op, gast.BitOr) and \
+                not any(map(self.of_array, (e.left, e.right))):  # p | {'b': v} of dicts
+            held = self.points(e.left, state, s) | self.points(e.right, state, s)
+            self.containers.add(id(s))  # (q['a'] = v replaces an item of the new dict)
+            return self.new(s, state) | self.items_of(held)  # (holds their values)
         return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
 
     def chosen(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
