@@ -9,6 +9,8 @@ whose arrays are only read, or whose writes go elsewhere, are differentiated (ce
 differences)."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -151,3 +153,57 @@ def test_iterators_of_arrays_only_read(f):
         assert value == pytest.approx(f(x.copy()), rel=1e-12)
         check_grad(f, x)
         check_jvp(f, x)
+
+
+def accumulated_while_written(x):
+    a = x * 1.0
+    s = 0.0
+    for i, v in enumerate(itertools.accumulate(a)):
+        if i + 1 < len(a):
+            a[i + 1] = v
+        s += v
+    return s
+
+
+def mapped_while_written(x):
+    a = x * 1.0
+    s = 0.0
+    for i, v in enumerate(map(np.tanh, a)):
+        if i + 1 < len(a):
+            a[i + 1] = 2 * v
+        s += v
+    return s
+
+
+def generator_expression_while_written(x):
+    a = x * 1.0
+    s = 0.0
+    for v in (t * 2 for t in a):
+        a[-1] = v
+        s += v
+    return s
+
+
+@pytest.mark.parametrize("f", [accumulated_while_written, mapped_while_written,
+                               generator_expression_while_written])
+def test_a_loop_writing_what_its_lazy_iterator_reads_is_refused(f):
+    """(each was a wrong value: itertools, map and a generator expression read as the
+    list of their items before the loop; zip, enumerate and reversed of an array are
+    read by index as the loop runs, and stay differentiated)"""
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_lazy_reads.py:\d+: a for "
+                       r"loop over a generator whose body changes a in place"):
+        s2sad.grad(f)(np.array([0.3, -0.5, 0.7, 0.2]))
+
+
+def mapped_into_another(x):
+    a = x * 1.0
+    out = np.zeros(len(x))
+    for i, v in enumerate(map(np.tanh, a)):
+        out[i] = v * a[i] if v > 0 else -v
+    return np.sum(out ** 2)
+
+
+def test_a_lazy_iterator_whose_arrays_are_only_read():
+    for x in (np.array([0.3, -0.5, 0.7, 0.2]), -np.array([0.3, -0.5, 0.7, 0.2])):
+        check_grad(mapped_into_another, x)
+        check_jvp(mapped_into_another, x)

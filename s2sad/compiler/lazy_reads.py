@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer
 
 _LAZY = {map, filter, zip, enumerate, reversed, iter}
+_INDEXED = {zip, enumerate, reversed}  # (a loop over them reads its arrays by index)
 # methods that change their object in place (of arrays, lists, dicts)
 _MUTATORS = {"sort", "fill", "put", "resize", "itemset", "partition", "append", "extend",
              "insert", "pop", "remove", "clear", "reverse", "update", "setdefault",
@@ -48,18 +49,20 @@ def refuse_bound_iterator(norm: Normalizer, s: gast.Assign) -> None:
 
 
 def refuse_fed_generator(norm: Normalizer, s: gast.For) -> None:
-    """``for t in gen(a)`` (inside ``enumerate``/``zip`` too) of a generator of the
-    user's, whose body writes into ``a`` (``a[i] = v``, ``a += v``, ``a.sort()``)."""
-    calls = [n for n in walk(s.iter) if isinstance(n, gast.Call) and
-             inspect.isgeneratorfunction(norm.resolve(n.func))]
-    given = {a.id for c in calls for a in c.args + [k.value for k in c.keywords]
-             if isinstance(a, gast.Name)}
+    """``for t in gen(a)`` of a generator of the user's, ``map(f, a)``, ``filter``,
+    ``itertools`` or a generator expression (inside ``enumerate``/``zip`` too), whose
+    body writes into ``a`` (``a[i] = v``, ``a += v``, ``a.sort()``).  (``zip``,
+    ``enumerate`` and ``reversed`` of an array are read by index as the loop runs.)"""
+    lazy = [n for n in walk(s.iter) if isinstance(n, gast.GeneratorExp) or isinstance(
+        n, gast.Call) and _lazy(norm, n) and norm.resolve(n.func) not in _INDEXED]
+    given = {n.id for c in lazy for n in walk(c) if isinstance(n, gast.Name) and
+             isinstance(n.ctx, gast.Load)}
     changed = sorted(given & written_in_place(norm, s.body))
     if changed:
         raise norm.error(s, f"a for loop over a generator whose body changes {changed[0]} "
-                         "in place, which the generator reads", "Python's generator reads "
-                         f"{changed[0]} as the loop runs, s2sad's list of what it yields "
-                         "is made before the loop; " + _ADVICE)
+                         "in place, which the generator reads", "Python's generator (or "
+                         f"map, filter, itertools) reads {changed[0]} as the loop runs, "
+                         "s2sad's list of what it yields is made before the loop; " + _ADVICE)
 
 
 def written_in_place(norm: Normalizer, stmts: list) -> set[str]:
