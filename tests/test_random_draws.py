@@ -212,3 +212,34 @@ def chosen_by_a_global(x):
 def test_choice_of_a_global_generator_refused() -> None:
     with pytest.raises(s2sad.DifferentiationError, match="in its argument"):
         s2sad.grad(chosen_by_a_global)(np.array([0.1, -0.5, 2.0]))
+
+
+# ``rng.shuffle(y)`` of a generator made inside the function was refused as a method
+# "whose value is not used", with advice that did not fit; it is refused with the rewrite
+# (the same order: NumPy's shuffle and permutation take the same draws), which is
+# differentiated.
+def shuffled_in_place(x):
+    rng = np.random.default_rng(3)
+    y = x.copy()
+    rng.shuffle(y)
+    return np.sum(y * np.arange(len(y)))
+
+
+def shuffled_by_permutation(x):
+    rng = np.random.default_rng(3)
+    y = x.copy()
+    y = y[rng.permutation(len(y))]
+    return np.sum(y * np.arange(len(y))) if y[0] > 0 else np.sum(np.sin(y))
+
+
+def test_shuffle_of_a_local_generator_refused_with_its_rewrite():
+    with pytest.raises(s2sad.DifferentiationError, match=r"test_random_draws.py:\d+: call of "
+                       r"shuffle: .*x = x\[rng.permutation\(len\(x\)\)\]"):
+        s2sad.grad(shuffled_in_place)(np.array([0.3, -0.5, 0.7, 0.1]))
+
+
+def test_the_rewrite_keeps_the_order_and_differentiates():
+    for x in (np.array([0.3, -0.5, 0.7, 0.1]), -np.array([0.3, -0.5, 0.7, 0.1])):
+        v = np.arange(4.0)
+        assert shuffled_in_place(v) == np.sum(v[np.random.default_rng(3).permutation(4)] * v)
+        check_grad(shuffled_by_permutation, x)

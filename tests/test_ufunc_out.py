@@ -69,3 +69,49 @@ def test_out_an_existing_array_written():
         z[0] = 0.0  # (z is y: the write shows in both)
         return np.sum(z) + np.sum(y)
     np.testing.assert_allclose(s2sad.grad(g)(x), [0.0, 4 * x[1], 4 * x[2]])
+
+
+# ``out=`` given to a function of the user's is its own parameter, inlined with its body
+# (was refused as NumPy's output argument, "out= writes into an existing array")
+def _fill_tanh(x, out):
+    out[:] = np.tanh(x[:2])
+
+
+def helper_fills_out(x):
+    buf = np.zeros(2)
+    _fill_tanh(x, out=buf)
+    return np.sum(buf ** 2) + buf[0]
+
+
+def local_def_scales_into(x):
+    def scale(v, out):
+        out[...] = 3.0 * v
+        return out
+    buf = np.ones(4)
+    y = scale(x, out=buf)
+    return np.sum(y * buf) + np.sum(buf)
+
+
+def _affine(x, out=None):
+    if out is None:
+        out = np.empty(2)
+    out[:] = x[:2] * x[2:]
+    return out
+
+
+def helper_out_default(x):
+    y = _affine(x)
+    if y[0] > 0:  # (both ways: x and -x below)
+        return np.sum(y ** 2)
+    return np.sum(np.sin(y))
+
+
+@pytest.mark.parametrize("f", [helper_fills_out, local_def_scales_into, helper_out_default])
+def test_out_parameter_of_a_user_function(f, rng):
+    for x in (np.array([0.4, -0.7, 1.1, 0.3]), -np.array([0.4, -0.7, 1.1, 0.3])):
+        before = x.copy()
+        value, _ = s2sad.value_and_grad(f)(x)
+        assert value == pytest.approx(f(x.copy()), rel=1e-12)
+        np.testing.assert_array_equal(x, before)
+        check_grad(f, x)
+        check_jvp(f, x, rng=rng)

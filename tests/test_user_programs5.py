@@ -208,6 +208,6 @@ def test_lambdas_late_bound_or_mixed_stay_refused() -> None:
         s2sad.grad(loop_variable_read_after_the_loop)(np.array([0.3, -0.7, 1.1]))
     with pytest.raises(s2sad.DifferentiationError, match="lambda held in a list"):
         s2sad.grad(late_bound_lambdas)(1.3)
-    with pytest.raises(s2sad.DifferentiationError, match="a lambda, defined inside the "
-                       "function with a default value read from its variables"):
+    with pytest.raises(s2sad.DifferentiationError, match="a lambda, a def inside the "
+                       "function, held in a list or another value and called through it"):
         s2sad.grad(lambdas_appended_beside_a_function)(1.3)

@@ -57,17 +57,20 @@ def inputs_of(prim: Prim | None, lookup: Callable[[Any], Any]) -> set[str]:
 
 
 def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
-            lookup: Callable[[Any], Any], integers: frozenset[str] = frozenset()
-            ) -> Activity:
+            lookup: Callable[[Any], Any], integers: frozenset[str] = frozenset(),
+            filename: str = "?") -> Activity:
     """Fixpoints of 'depends on wrt' and 'output depends on it' (``integers``: the
     parameters given integer or bool arrays, whose copies round what is written in)."""
     local = local_names(node)
     rounded = integer_arrays(node, namespace, integers)  # (what a float written loses)
     edges = []  # (target, inputs)
+    merges = []  # (statement, operands) of a | b
     for s in assignments(node):
         prim = primitive(s.value, namespace, local)
         target = s.targets[0].id
         edges.append((target, set() if target in rounded else inputs_of(prim, lookup) & local))
+        if prim is not None and prim.key is operator.or_:
+            merges.append((s, {n.id for a in prim.args for n in name_nodes(a)}))
     varied = set(wrt)
     changed = True
     while changed:
@@ -76,6 +79,7 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
             if target not in varied and inputs & varied:
                 varied.add(target)
                 changed = True
+    _refuse_merges(merges, varied, filename)
     ret = node.body[-1]
     useful = {n.id for n in name_nodes(ret)}
     changed = True
@@ -86,6 +90,18 @@ def analyze(node: gast.FunctionDef, wrt: list[str], namespace: dict[str, Any],
                 useful |= inputs
                 changed = True
     return Activity(varied, useful)
+
+
+def _refuse_merges(merges: list, varied: set[str], filename: str) -> None:
+    """``a | b`` of a value that depends on the differentiated arguments: no bits or
+    booleans do (comparisons carry no derivative), so a dict merge (``p | {'b': v}``)
+    or a set union, which was taken for a bitwise or: a gradient silently zero."""
+    from s2sad.errors import error_at
+    for s, operands in merges:
+        if operands & varied:
+            raise error_at(getattr(s, "s2sad_file", filename), s, "a | b of values that depend "
+                           "on the differentiated arguments (a dict merge)", "write the "
+                           "merge as a display, {**a, **b}, which is differentiated")
 
 
 SCALAR_BUILTINS = {abs, min, max, pow, float, int, round, len, bool}

@@ -131,6 +131,7 @@ class _Aliases(WriteChecks, Slots, Records, ViewWrites, PointsTo):
         self.local = set(self.params) | {n.id for n in name_nodes(node)
                                          if isinstance(n.ctx, gast.Store)}
         self.ranks = ranks_stage.infer(node.body, ranks, numbers, namespace)
+        self.kinds = ranks
         # (a write into an array holds no value; a slice of one is written in place)
         stores = assignments(node, namespace)  # (this analysis changes no statement)
         self.arrays, self.ndarrays = surely_arrays(node, namespace, stores)

@@ -33,6 +33,8 @@ VIEWS = {
     np.vsplit, np.dsplit, np.ascontiguousarray, np.asfortranarray, np.flip, np.fliplr,
     np.flipud, np.rot90, np.matrix_transpose, np.conj, np.conjugate, runtime.unbroadcast,
     np.lib.stride_tricks.sliding_window_view, np.lib.stride_tricks.as_strided,
+    np.rollaxis, np.trim_zeros, np.asarray_chkfinite, np.real_if_close, np.asmatrix,
+    np.linalg.matrix_transpose, np.linalg.diagonal, np.unstack,
     getattr,  # (a record's field: the object it holds, p.x of p = Particle(y))
     runtime.cast_like, runtime.to_float, runtime.repeat_to,
     runtime.reshape_method, runtime.transpose_method,  # x.reshape(...), x.transpose(...)
@@ -43,7 +45,8 @@ ARRAY_VIEWS = {
     np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.asarray,
     np.asanyarray, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.swapaxes, np.moveaxis,
     np.diagonal, np.broadcast_to, np.ascontiguousarray, np.asfortranarray, np.flip,
-    np.fliplr, np.flipud, np.rot90, np.matrix_transpose,
+    np.fliplr, np.flipud, np.rot90, np.matrix_transpose, np.rollaxis, np.asarray_chkfinite,
+    np.linalg.matrix_transpose, np.linalg.diagonal,
     runtime.reshape_method, runtime.transpose_method,
 }
 # functions that return their (array) argument itself
@@ -195,3 +198,19 @@ def may_not_copy(e: gast.Call) -> bool:
     is needed (the dtype already matches), which depends on the call's arguments."""
     return any(k.arg == "copy" and not (isinstance(k.value, gast.Constant) and
                                         k.value.value is True) for k in e.keywords)
+
+
+def einsum_view(e: gast.Call) -> bool:
+    """``np.einsum("ii->i", a)`` and ``np.einsum("ij->ji", a)``: NumPy returns a writable
+    view of a single operand when no axis is summed (every letter of the input is in the
+    output); summing (``"ij->j"``, ``"ii"``) or two operands make a new array."""
+    if len(e.args) != 2:
+        return False
+    spec = e.args[0]
+    if not (isinstance(spec, gast.Constant) and isinstance(spec.value, str)):
+        return True  # (subscripts not known here: it may be a view)
+    inputs, _, output = spec.value.replace(" ", "").partition("->")
+    letters = [c for c in inputs if c.isalpha()]
+    if "->" not in spec.value:  # implicit output: the letters written once
+        return all(letters.count(c) == 1 for c in letters)
+    return set(letters) <= set(output)

@@ -27,12 +27,14 @@ from s2sad.compiler.alias_objects import (
     VIEWS,
     State,
     as_parts,
+    einsum_view,
     field_key,
     item_key,
     may_not_copy,
     repeats,
 )
 from s2sad.compiler.primitives import UNKNOWN, evaluate_ref
+from s2sad.compiler.shape_rules import Items, Keyed
 
 DICTS = {dict, runtime.dict_init, runtime.items_to_dict, runtime.values_to_dict}
 
@@ -44,6 +46,7 @@ class PointsTo:
     namespace: dict
     local: set[str]
     ranks: dict
+    kinds: dict  # the call's kinds of the parameters (``Keyed`` of a dict of arrays)
     ndarrays: set[str]
     arrays: set[str]
     bound: dict[str, list]
@@ -79,6 +82,11 @@ class PointsTo:
             return frozenset({(("outer", ast.unparse(gast.gast_to_ast(e))), SAME)})  # (G.T)
         if isinstance(e, gast.Call):
             return self.call(e, state, s)
+        if isinstance(e, gast.BinOp) and isinstance(e.op, gast.BitOr) and \
+                not any(map(self.of_array, (e.left, e.right))):  # p | {'b': v} of dicts
+            held = self.points(e.left, state, s) | self.points(e.right, state, s)
+            self.containers.add(id(s))  # (q['a'] = v replaces an item of the new dict)
+            return self.new(s, state) | self.items_of(held)  # (holds their values)
         return self.new(s, state)  # arithmetic (xs + ys of lists: see docs/supported.md)
 
     def chosen(self, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
@@ -140,8 +148,9 @@ class PointsTo:
                 return self.new(s, state)
             if fn in ITSELF and e.args or self.as_is(fn, e):  # the argument itself
                 return self.points(e.args[0], state, s)
-            if (fn in VIEWS or may_not_copy(e)) and e.args:
-                return as_parts(self.points(e.args[0], state, s))
+            if (fn in VIEWS or may_not_copy(e)) and e.args or fn is np.einsum and \
+                    einsum_view(e):  # (a view of einsum's one operand)
+                return as_parts(self.points(e.args[fn is np.einsum], state, s))
             if fn is runtime.dict_get and len(e.args) >= 2:  # d[k] itself, or the default
                 item = gast.Subscript(value=e.args[0], slice=e.args[1], ctx=gast.Load())
                 default = self.points(e.args[2], state, s) if len(e.args) > 2 else frozenset()
@@ -165,12 +174,30 @@ class PointsTo:
 
     def copied(self, fn: Any, e: gast.Call, state: State, s: gast.stmt) -> frozenset:
         """A copy: a new object, holding new items (``deepcopy``) or the items the
-        original holds (a list's copy), none for an array's."""
+        original holds (a list's copy: of an argument's or a global's list or dict, parts
+        of it: ``q = p.copy(); q['a'] += 1.0`` writes ``p['a']``), none for an array's."""
         if fn is copy.deepcopy or self.array_part(e.args[0]) or self.of_array(e.args[0]) \
                 or self.array_view(e.args[0]):
             return self.new(s, state)  # (of an array's slice or reshape: a new array)
-        items = {(o, how) for o, how in self.points(e.args[0], state, s) if how == PART}
+        held = self.points(e.args[0], state, s)
+        if held and all(how == PART and o[0] == "arg" and self.arrays_held(o[1])
+                        for o, how in held):
+            return self.new(s, state)  # (v.copy() of an item of {'W': W, 'b': b})
+        items = {(o, PART) for o, how in held if how == PART or o[0] in ("arg", "outer")}
+        if any(how == SAME and o[0] in ("arg", "outer") for o, how in held):
+            self.containers.add(id(s))  # (a list's or dict's copy: ys[0] = v replaces an
+            # item of the copy, the original's items unchanged)
         return self.new(s, state) | frozenset(items)
+
+    def arrays_held(self, param: str) -> bool:
+        """Does the container argument ``param`` hold arrays (or numbers) only, not other
+        containers (the call's kinds: a ``Keyed`` / ``Items`` of shapes)?  A part of it is
+        then part of an array, whose copy is a new array, never a list's copy holding
+        the same items (which a copy of an unknown value may be)."""
+        held = self.kinds.get(param)
+        shapes = [s for _, s in held.items] if isinstance(held, Keyed) else \
+            list(held.shapes) if isinstance(held, Items) else None
+        return shapes is not None and all(isinstance(s, tuple) for s in shapes)
 
     def new(self, s: gast.stmt, state: State) -> frozenset:
         """The object ``s`` makes; older objects made there are no longer the newest."""

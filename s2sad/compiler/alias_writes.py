@@ -25,6 +25,7 @@ from s2sad.compiler.alias_objects import (
     SAME,
     VIEWS,
     State,
+    einsum_view,
     same_object,
     whole_object,
 )
@@ -141,7 +142,10 @@ class WriteChecks:
                            f"{name} holds that item, or views of the array it belongs "
                            f"to, in more than one place ([row] * n, [row, row], [B[0], "
                            f"B[1]]), so Python changes each of them; build each item on its "
-                           f"own: [[0.0] * n for _ in range(m)], [B[0].copy(), B[1].copy()]")
+                           f"own: [[0.0] * n for _ in range(m)], [B[0].copy(), B[1].copy()] "
+                           f"(items copied from a list or dict, {{k: v.copy() for k, v in "
+                           f"p.items()}}: v.copy() may be a list's copy holding v's items, "
+                           f"np.copy(v) is a new array)")
         self.check_overlap(s, name, state)
         conflicts = self.conflicts(s, name, state)
         can_through = self.write_through(s, name, state)
@@ -286,7 +290,8 @@ class WriteChecks:
             fn = evaluate_ref(value.func, self.namespace) \
                 if isinstance(value, gast.Call) else None
             return fn is not None and (isinstance(fn, np.ufunc) or getattr(
-                fn, "__module__", None) in ("numpy", "math") and fn not in SHARING)
+                fn, "__module__", None) in ("numpy", "math") and fn not in SHARING) and \
+                not (fn is np.einsum and einsum_view(value))
         except TypeError:
             return False
 

@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import field_writes, sequences, sets
+from s2sad.compiler import field_writes, lazy_reads, sequences, sets
 from s2sad.compiler.container_calls import (
     CONTAINER_CHANGES,
     default_written,
@@ -25,6 +25,7 @@ from s2sad.compiler.container_calls import (
     named_receiver,
 )
 from s2sad.compiler.flat_writes import flat_index, flat_target, library_written, write_at
+from s2sad.compiler.frozen_distributions import frozen_made
 from s2sad.compiler.in_place_methods import array_written
 from s2sad.compiler.local_functions import passed_function
 from s2sad.compiler.names import assign, const, load, root_name
@@ -270,8 +271,9 @@ def normalize_assign(norm: Normalizer, s: gast.Assign) -> None:
             isinstance(s.targets[0], gast.Name) and \
             _another_name(norm, s.targets[0].id, s.value.id, s):  # g = f of a local def
         return
-    if _partial_made(norm, s):
+    if _partial_made(norm, s) or frozen_made(norm, s):
         return
+    lazy_reads.refuse_bound_iterator(norm, s)
     assign_target(norm, s.targets[0], s.value, s)
 
 
@@ -286,10 +288,21 @@ def _partial_made(norm: Normalizer, s: gast.Assign) -> bool:
             not any(isinstance(a, gast.Starred) for a in value.args) and
             all(k.arg is not None for k in value.keywords)):
         return False
-    taken = [norm.atom(a) for a in value.args[1:]]
-    keywords = [gast.keyword(arg=k.arg, value=norm.atom(k.value)) for k in value.keywords]
+    taken = [held_now(norm, a) for a in value.args[1:]]
+    keywords = [gast.keyword(arg=k.arg, value=held_now(norm, k.value)) for k in value.keywords]
     norm.partials[target.id] = (value.args[0], taken, keywords)
     return True
+
+
+def held_now(norm: Normalizer, value: gast.expr) -> gast.expr:
+    """``value`` as an object holds it when made (a partial's arguments, a frozen
+    distribution's parameters): a variable read through a name of its own, so binding
+    the variable again later does not change it (``k = partial(f, mu); mu = 10.0;
+    k(x)`` reads the old ``mu``; it read the new one); other values are new temps."""
+    atom = norm.atom(value)
+    if isinstance(value, gast.Name) and isinstance(atom, gast.Name):
+        return norm.temp(atom, f"{value.id}_held", value)
+    return atom
 
 
 def _another_name(norm: Normalizer, name: str, def_name: str, s: gast.AST) -> bool:

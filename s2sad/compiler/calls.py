@@ -85,8 +85,9 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
             norm.built.add(made.id)
             return normalize_call(norm, node)
     func = node.func
-    if any(k.arg == "out" for k in node.keywords) or isinstance(func, gast.Attribute) and \
-            func.attr in IN_PLACE and norm.resolve(func) is None:
+    if any(k.arg == "out" for k in node.keywords) and not _user_callee(norm, func) or \
+            isinstance(func, gast.Attribute) and func.attr in IN_PLACE and \
+            norm.resolve(func) is None:
         return _written_in_place(norm, node)
     if isinstance(func, gast.Attribute) and (norm.resolve(func) is None or _array_method(
             norm.resolve(func), func)):  # (C.dot(x) of a global array C: the primitive)
@@ -204,6 +205,14 @@ def _lambda_called(norm: Normalizer, node: gast.Call) -> gast.Call:
         return node
     return gast.copy_location(gast.Call(func=def_of_lambda(norm, node.func), args=node.args,
                                         keywords=node.keywords), node)
+
+
+def _user_callee(norm: Normalizer, func: gast.expr) -> bool:
+    """A function of the user's, module-level or a def inside (``affine(x, W, out=buf)``):
+    its ``out=`` is a parameter like any other, inlined with its body, not NumPy's output
+    argument (was refused as one)."""
+    return isinstance(func, gast.Name) and func.id in norm.local_defs or \
+        is_user_function(norm.resolve(func))
 
 
 def _written_in_place(norm: Normalizer, node: gast.Call) -> gast.expr:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
+from s2sad.compiler.local_defaults import has_local_defaults
 from s2sad.compiler.names import load
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ def lifted(fn: Any, trailing: bool = False) -> Any:
     function-valued parameter of that function (no value to pass), or has no node to
     lift."""
     home, node = getattr(fn, "s2sad_scope", None), getattr(fn, "s2sad_node", None)
-    if home is None or node is None:
-        return None
+    if home is None or node is None or has_local_defaults(fn):
+        return None  # (defaults of the function's variables: no text of their own)
     found = _defs_read(fn, home)
     if found is None:
         return None

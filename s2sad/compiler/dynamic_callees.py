@@ -56,8 +56,9 @@ def _defs_held(node: gast.FunctionDef, local: set, namespace: dict, filename: st
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and \
                     n.id not in local and n.id not in namespace and n.id not in made and \
                     not hasattr(builtins, n.id) and n.id not in registry.TEMPLATE_NAMESPACE:
-                raise error_at(filename, s, f"{n.id}, a def inside the function, held in a "
-                               "list or another value and called through it",
+                label = "a lambda" if n.id.startswith("lambda_fn") else n.id
+                raise error_at(filename, s, f"{label}, a def inside the function, held in "
+                               "a list or another value and called through it",
                                "call it by its own name, or define it at module level")
 
 

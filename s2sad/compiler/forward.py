@@ -188,7 +188,7 @@ def build(prep: Prepared, wrt: list[str], containers: set[str],
     """Arguments and body of ``jvp_f``: ``(value, output tangent)``, and the tangents'
     names; the tangents of ``scalars`` (names holding numbers) are added to them."""
     act = activity_stage.analyze(prep.node, wrt, prep.namespace, registry.lookup_jvp,
-                                 prep.integers)
+                                 prep.integers, prep.src.filename)
     fw = Forward(prep, act.active | set(wrt), containers, scalars, act.varied | set(wrt))
     for name in wrt:
         fw.tan(name)

@@ -5,8 +5,9 @@ as the function that returns the list of what it yields, each ``yield v`` append
 consumer then loops over the same values, made before its loop runs instead of one
 at a time, which is the same where the loop's body does not change what the generator
 reads.  Refused where the difference shows: a function that calls ``next`` or sends
-into a generator, a ``yield`` used as a value, and a ``while True`` with no ``break``
-or ``return`` in it (a generator without end, read in part by its consumer)."""
+into a generator, a ``yield`` used as a value, a ``while True`` with no ``break``
+or ``return`` in it (a generator without end, read in part by its consumer), and a loop
+whose body writes into an array it gave the generator (``loops._generator_fed``)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
-from s2sad.compiler import desugar, fence, known_constants, resolved, source, try_blocks
+from s2sad.compiler import (
+    desugar,
+    fence,
+    known_constants,
+    local_defaults,
+    resolved,
+    source,
+    try_blocks,
+)
 from s2sad.compiler.field_writes import bindings_checked, built_record, fields_stored
 from s2sad.compiler.local_functions import as_values, returned_def
 from s2sad.compiler.names import assign, const, load, set_origin
@@ -45,6 +53,9 @@ def first_param(norm: Normalizer) -> str | None:
 
 
 def _default(norm: Normalizer, value: Any) -> gast.expr:
+    local = local_defaults.default_value(value)  # (a nested def's k=k: the variable)
+    if local is not None:
+        return local
     if value is None or isinstance(value, (bool, int, float, str)):
         return const(value)
     alias = norm.namer.fresh("default")
@@ -361,7 +372,9 @@ def nested_function(norm: Normalizer, node: gast.FunctionDef | gast.Assign) -> A
     scope = dict(norm.namespace)
     text, wrapped = compiled_text(text, node.lineno, declared_inside(node), name)
     try:
-        exec(compile(text, norm.src.filename, "exec"), scope)  # (defines it)
+        code, markers = local_defaults.compiled(norm, node, name, text)
+        scope.update(markers)
+        exec(code, scope)  # (defines it)
     except SyntaxError:
         raise norm.error(node, f"{name}, defined inside the function",
                          "define it at module level and call it") from None

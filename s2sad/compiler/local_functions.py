@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler.lifted_args import lifted_into_args
+from s2sad.compiler.local_defaults import has_local_defaults
 from s2sad.compiler.names import assign, load
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def closed(fn: Any) -> Any:
     reads is a variable or def of the function it was made in; else None."""
     home = fn.s2sad_scope
     free = fn.s2sad_free
-    if free & (home.locals | set(home.local_defs)):
+    if free & (home.locals | set(home.local_defs)) or has_local_defaults(fn):
         return None
     scope = {**home.src.namespace, "__builtins__": builtins}
     made = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)

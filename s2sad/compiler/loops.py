@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
+from s2sad.compiler import lazy_reads
 from s2sad.compiler.class_records import loop_items
 from s2sad.compiler.constant_loops import MAX_UNROLLED, unrolled_constants
 from s2sad.compiler.names import const, load, store
@@ -69,6 +70,14 @@ def _lower_dict_view(norm: Normalizer, s: gast.For, view: str) -> None:
 
 def lower_for(norm: Normalizer, s: gast.For) -> None:
     it = s.iter
+    lazy_reads.refuse_fed_generator(norm, s)
+    grown = _grown(norm, s)
+    if grown is not None:
+        raise norm.error(s, f"a for loop over {grown} whose body changes its length",
+                         "Python's loop also runs over the items added (and stops short of "
+                         "those removed), which a loop over the items it found would not; "
+                         f"write it as a while loop: i = 0; while i < len({grown}): "
+                         f"v = {grown}[i]; ...; i += 1")
     fn = norm.resolve(it.func) if isinstance(it, gast.Call) else None
     view = _dict_view(norm, it)
     if view is not None and (view != "items" or isinstance(s.target, gast.Tuple)):
@@ -87,6 +96,29 @@ def lower_for(norm: Normalizer, s: gast.For) -> None:
         n, element = _view(norm, it, _stored(s.body))
         index = norm.new_local("i")
         _emit_loop(norm, s, index, [n], [_assign(s.target, element(load(index)), s)])
+
+
+# list methods that change its length
+_LENGTH_CHANGERS = {"append", "extend", "insert", "pop", "remove", "clear"}
+
+
+def _grown(norm: Normalizer, s: gast.For) -> str | None:
+    """The list a loop iterates (``for v in xs``, of ``enumerate``/``zip``/``reversed``
+    of it) whose length its body changes by a method (``xs.append(v)``, ``xs.pop()``;
+    no array has these), else None.  (``xs += [v]`` there is refused by the alias stage:
+    the loop's list and ``xs`` are one list, written in place.)"""
+    it = s.iter
+    while isinstance(it, gast.Call) and norm.resolve(it.func) in (enumerate, reversed) \
+            and it.args:
+        it = it.args[0]
+    names = {a.id for a in (it.args if isinstance(it, gast.Call) and
+                            norm.resolve(it.func) is zip else [it]) if isinstance(a, gast.Name)}
+    for n in (n for b in s.body for n in walk(b)):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in _LENGTH_CHANGERS and isinstance(n.func.value, gast.Name) \
+                and n.func.value.id in names:
+            return n.func.value.id
+    return None
 
 
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.FunctionDef)

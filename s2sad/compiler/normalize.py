@@ -132,6 +132,7 @@ class Normalizer(Lookups):
         self.local_defs: dict[str, Any] = {}  # nested def name -> the function made of it
         self.display_defs: set[str] = set()  # defs a display of functions may hold
         self.partials: dict[str, tuple] = {}  # k = functools.partial(f, ...): f, args, kws
+        self.frozen: dict[str, tuple] = {}  # d = st.norm(m, s): the distribution, args, kws
         self.tracked = set(tracked)  # names whose items are followed
         self.sequences, self.nested = set(seqs), set(nested)
         self.mutated = set(mutated)  # (items may change)
@@ -377,6 +378,12 @@ class Normalizer(Lookups):
             raise self.error(node, f"{node.id}, a functools.partial made inside the "
                              "function, used as a value", "call it there, or make it at "
                              "module level to pass it on")
+        if node.id in self.frozen:
+            raise self.error(node, f"{node.id}, a scipy.stats distribution frozen inside "
+                             "the function, used as a value or for another method",
+                             "call its logpdf, pdf, cdf, sf, ppf, isf, logpmf, pmf or "
+                             "entropy there, or the distribution's own function "
+                             "(st.norm.logpdf(x, m, s))")
         return load(self.name(node.id))
 
     def closed_value(self, name: str) -> gast.Name | None:

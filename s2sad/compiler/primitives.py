@@ -91,11 +91,22 @@ def primitive(value: gast.expr, namespace: dict[str, Any], local: set[str]) -> P
         return Prim(key, list(value.args), {k.arg: k.value for k in value.keywords},
                     label=_label(value.func))
     return Prim(UNKNOWN, [n for n in walk(value) if isinstance(n, gast.Name)
-                          and n.id in local], label=type(value).__name__)
+                          and n.id in local], label=_shown(value))
 
 
 def _has_local(node: gast.AST, local: set[str]) -> bool:
     return any(isinstance(n, gast.Name) and n.id in local for n in walk(node))
+
+
+def _shown(value: gast.expr) -> str:
+    """The expression as the user's code spells it (``d.mean``), for a message (was its
+    node's class name: "call of Attribute")."""
+    import ast
+    try:
+        text = ast.unparse(gast.gast_to_ast(value))
+    except Exception:  # (a node gast cannot convert back: its kind)
+        return type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _label(func: gast.expr) -> str:
@@ -181,7 +192,9 @@ def refuse_hidden_write(s: gast.stmt, namespace: dict, varied: Callable, filenam
     if not any(varied(n) for n in parts + list(call.args) + [k.value for k in call.keywords]):
         return
     label = getattr(fn, "__name__", None) if fn is not UNKNOWN else method
-    if unknown and method not in registry.WRITING_METHODS:
+    if unknown and advice is None:  # (rng.shuffle(y) of a generator made inside: by name)
+        advice = registry.WRITES_FIRST.get(("random draw", method))
+    if unknown and method not in registry.WRITING_METHODS and advice is None:
         raise error_at(filename, s, f"call of .{method}() whose value is not used",
                        "which method it is is not known when the derivative is made (an "
                        "object made inside the function, bound to another name or "

@@ -77,7 +77,7 @@ def reverse_parts(prep: Prepared, wrt: tuple[int, ...], mode: str,
     aux_value = split_aux(node, prep.namer) if aux else None
     with scanning():  # (the analyses change nothing)
         act = activity.analyze(node, names, prep.namespace, registry.lookup_vjp,
-                               prep.integers)
+                               prep.integers, prep.src.filename)
         act.varied -= shifts.shift_only_maxima(node, prep.namespace)
         holders = activity.containers(
             node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)

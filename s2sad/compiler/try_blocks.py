@@ -7,8 +7,10 @@ branch flag, as an ``if``'s test is: a *probe*, ``A`` as a function of the varia
 reads, runs first (``try_completes``: -1 where it completes, else the index of the
 first handler whose exceptions it raised), then ``if`` / ``elif`` take ``A`` (then
 ``else:``) or that handler, and ``finally:`` follows.  The probe runs ``A`` a second
-time, so ``A`` must change nothing but its own names: no writes into objects, ``+=``,
-calls for their effect, mutating methods nor random draws (refused, with the reason).
+time, so ``A`` must change nothing but its own names: no writes into objects, calls
+for their effect, mutating methods nor random draws (refused, with the reason); a name it
+updates with ``+=`` (a number, or an array in place) or a list it changes
+(``out.append(v)``) is given to the probe as a copy.
 Where ``A`` raises part way, the names its earlier statements bound keep their new
 values in Python; a handler or the code after reading such a name is refused."""
 from __future__ import annotations
@@ -29,6 +31,9 @@ from s2sad.errors import error_at
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "sort",
              "fill", "put", "resize", "setdefault", "popitem", "itemset", "partition",
              "reverse", "add", "discard", "__setitem__", "seed"}
+# of those, the list's own: on a copy of the list, the probe changes nothing of the
+# function's (the items it holds are not changed)
+_LIST_MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "reverse"}
 # methods that draw random numbers (a probe would draw them before the real run)
 _DRAWS = {"normal", "uniform", "standard_normal", "random", "integers", "choice",
           "permutation", "shuffle", "randn", "rand", "randint", "binomial", "poisson",
@@ -90,8 +95,11 @@ def _lowered(t: gast.Try, low: _Lowering, looped: frozenset) -> list:
     probe = _probe(t, params, low)
     caught = gast.Tuple(elts=[h.type if h.type is not None else _ref(low, BaseException)
                               for h in t.handlers], ctx=gast.Load())
+    updated = {name for s in t.body for n in walk(s) for name in [_updated(n)] if name}
+    given = [gast.Call(func=_ref(low, copy.copy), args=[load(p)], keywords=[])
+             if p in updated else load(p) for p in params]  # (x += v of an array: in place)
     call = gast.Call(func=_ref(low, runtime.try_completes),
-                     args=[_ref(low, probe), caught, *map(load, params)], keywords=[])
+                     args=[_ref(low, probe), caught, *given], keywords=[])
     body = _block(t.body, low, looped) + _block(t.orelse, low, looped)
     if len(t.handlers) == 1:  # (one flag: ``try_ok = try_completes(..) == -1``)
         which = low.namer.fresh("try_ok")
@@ -174,6 +182,8 @@ def _read_first(stmts: list, bound: set[str] | None = None) -> set[str]:
         values = [v for v in (getattr(s, "value", None),) if v is not None] if \
             isinstance(s, (gast.Assign, gast.AnnAssign, gast.Return, gast.Expr)) else [s]
         read |= {n for v in values for n in _loads(v)} - bound
+        if isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name):
+            read |= {s.target.id} - bound  # (total += v reads total first)
         bound |= _stores(s)
     return read
 
@@ -210,21 +220,39 @@ def _effect(n: gast.AST) -> str | None:
     """What a node of the try block does besides binding names, or None."""
     if isinstance(n, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.For)):
         targets = n.targets if isinstance(n, gast.Assign) else [n.target]
-        if isinstance(n, gast.AugAssign):
+        if isinstance(n, gast.AugAssign) and not isinstance(n.target, gast.Name):
             return "updates a value in place (+=)"
         if any(isinstance(x, (gast.Subscript, gast.Attribute)) for t in targets
                for x in walk(t)):
             return "writes into an object"
     if isinstance(n, gast.Delete):
         return "deletes a name"
-    if isinstance(n, gast.Expr) and not isinstance(n.value, gast.Constant):
+    if isinstance(n, gast.Expr) and not isinstance(n.value, gast.Constant) and \
+            _updated(n.value) is None:
         return "calls a function for its effect"
     if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
-        if n.func.attr in _MUTATORS:
+        if n.func.attr in _MUTATORS and _updated(n) is None:
             return f"calls .{n.func.attr}(), which changes its object"
         chain = ast.unparse(gast.gast_to_ast(n.func))
         if n.func.attr in _DRAWS or ".random." in f".{chain}.":
             return "draws random numbers"
+    return None
+
+
+def _changed(s: gast.stmt) -> set[str]:
+    """The names a statement binds or whose list it changes (``out.append(v)``)."""
+    return _stores(s) | {name for n in walk(s) for name in [_updated(n)] if name}
+
+
+def _updated(n: gast.AST) -> str | None:
+    """The name a node of the try block changes the value of, which the probe is given
+    a copy of: ``total += v`` (a number bound again, or an array written in place),
+    ``out.append(v)`` (a list changed in place); None for any other node."""
+    if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+        return n.target.id
+    if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+            isinstance(n.func.value, gast.Name) and n.func.attr in _LIST_MUTATORS:
+        return n.func.value.id
     return None
 
 
@@ -246,10 +274,10 @@ def _check_partial(t: gast.Try, low: _Lowering) -> None:
     raising = [k for k, s in enumerate(t.body)  # (a jump or pass raises nothing)
                if not isinstance(s, (gast.Break, gast.Continue, gast.Pass))]
     last = raising[-1] if raising else -1
-    early = {n for s in t.body[:max(last, 0)] for n in _stores(s)}
+    early = {n for s in t.body[:max(last, 0)] for n in _changed(s)}
     if last >= 0 and not isinstance(t.body[last], (gast.Assign, gast.AnnAssign, gast.Return,
                                                    gast.Expr)):
-        early |= _stores(t.body[last])  # (a block: bound part way through it)
+        early |= _changed(t.body[last])  # (a block: bound part way through it)
     inside = {id(n) for s in t.body for n in walk(s)}
     for name in sorted(early):
         for h in t.handlers:
