@@ -54,6 +54,7 @@ from s2sad.compiler import (
     scatters,
     shape_reads,
     shared_factors,
+    shared_parts,
     shared_products,
     shared_reductions,
     simplify,
@@ -253,6 +254,11 @@ def shapes(body: list, facts: Facts) -> list:
                               facts.namespace)
         shape_reads.zeros_from_arguments(body, facts.shapes, kinds, facts.floats,
                                          facts.namespace)
+    if facts.ranks and shape_reads.shape_only_values(
+            body, facts.shapes, dtypes.dtypes(body, set(facts.floats), facts.params &
+                                              facts.numbers, facts.namespace),
+            sorted(facts.ranks), facts.floats, facts.namespace):
+        facts.shapes = None
     return body
 
 
@@ -301,6 +307,8 @@ def share(body: list, facts: Facts) -> list:
     factor of a longer one, a reduction bound already read through its name, a variance
     of a value whose mean is bound as the mean of the squared centred values."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    if shared_parts.share_parts(body, facts.namespace, facts.namer):
+        facts.shapes = None
     shared_products.share_products(body)
     shared_reductions.share_reductions(body, facts.namespace)
     if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):

@@ -270,7 +270,7 @@ defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.asanyarray,
           np.ascontiguousarray,
-          np.real, np.imag, np.conj), "first")
+          np.real, np.imag, np.conj, np.round, np.around), "first")  # (round: decimals)
 defshape((np.where, np.clip), "elementwise")
 defshape((np.size, np.ndim), "number")
 defshape((np.split, np.array_split, np.meshgrid), "container")
@@ -286,7 +286,7 @@ defshape(tuple(getattr(np, name) for name in (
     "append", "linspace", "vecdot", "matvec", "vecmat", "unstack")
     if hasattr(np, name)), "probe")  # (not repeat, bincount: their values decide)
 defshape(tuple(getattr(np, name) for name in (  # (indices and tests: shaped as above)
-    "argsort", "argmax", "argmin", "argpartition", "round", "around", "take",
+    "argsort", "argmax", "argmin", "argpartition", "take",
     "take_along_axis", "full_like", "interp", "searchsorted", "digitize", "isclose",
     "allclose", "array_equal", "count_nonzero", "all", "any", "vander", "ediff1d",
     "trapezoid", "cov", "corrcoef", "polyval", "arange")
