@@ -180,14 +180,12 @@ def hodgkin_huxley(g, current, target, dt):
     return loss / current.shape[0]
 
 
-def _hh_slopes(v):
-    """The six rates and their derivatives in v."""
-    am, bm, ah, bh, an, bn = hh_rates(v)
+def _hh_slopes(v, am, bm, ah, bh, an, bn):
+    """The derivatives in v of the six rates (given their values)."""
     e1, e2 = np.exp(-(v + 40.0) / 10.0), np.exp(-(v + 55.0) / 10.0)
     dam = 0.1 * ((1.0 - e1) - (v + 40.0) * e1 / 10.0) / (1.0 - e1) ** 2
     dan = 0.01 * ((1.0 - e2) - (v + 55.0) * e2 / 10.0) / (1.0 - e2) ** 2
-    return (am, bm, ah, bh, an, bn), (dam, -bm / 18.0, -ah / 20.0, bh * (1.0 - bh) / 10.0,
-                                      dan, -bn / 80.0)
+    return dam, -bm / 18.0, -ah / 20.0, bh * (1.0 - bh) / 10.0, dan, -bn / 80.0
 
 
 def hodgkin_huxley_grad(g, current, target, dt):
@@ -196,30 +194,34 @@ def hodgkin_huxley_grad(g, current, target, dt):
     v, m, h, n = -65.0, 0.053, 0.596, 0.318
     tape = []
     for k in range(N):
-        tape.append((v, m, h, n))
-        am, bm, ah, bh, an, bn = hh_rates(v)
-        i_ion = gna * m ** 3 * h * (v - 50.0) + gk * n ** 4 * (v + 77.0) + gl * (v + 54.4)
+        rates = hh_rates(v)
+        am, bm, ah, bh, an, bn = rates
+        m3h, n4 = m ** 3 * h, n ** 4
+        v_new = v + dt * (current[k] - gna * m3h * (v - 50.0) - gk * n4 * (v + 77.0)
+                          - gl * (v + 54.4))
+        tape.append((v, m, h, n, m3h, n4, rates, v_new))
         m, h, n = (m + dt * (am * (1.0 - m) - bm * m), h + dt * (ah * (1.0 - h) - bh * h),
                    n + dt * (an * (1.0 - n) - bn * n))
-        v = v + dt * (current[k] - i_ion)
-        tape[-1] += (v,)
-    g_g, g_cur = np.zeros(3), np.empty(N)
+        v = v_new
+    g_cur = np.empty(N)
+    g_na = g_k = g_l = 0.0
     gv = gm = gh = gn = 0.0
     for k in range(N - 1, -1, -1):
-        v, m, h, n, v_new = tape[k]
+        v, m, h, n, m3h, n4, (am, bm, ah, bh, an, bn), v_new = tape[k]
         gv = gv + 2.0 * (v_new - target[k]) / N
         g_cur[k] = dt * gv
         gi = -dt * gv
-        (am, bm, ah, bh, an, bn), (dam, dbm, dah, dbh, dan, dbn) = _hh_slopes(v)
-        m3h, n4 = m ** 3 * h, n ** 4
-        g_g += gi * np.array([m3h * (v - 50.0), n4 * (v + 77.0), v + 54.4])
+        dam, dbm, dah, dbh, dan, dbn = _hh_slopes(v, am, bm, ah, bh, an, bn)
+        g_na += gi * m3h * (v - 50.0)
+        g_k += gi * n4 * (v + 77.0)
+        g_l += gi * (v + 54.4)
         gv = (gv + gi * (gna * m3h + gk * n4 + gl)
               + dt * (gm * (dam * (1.0 - m) - dbm * m) + gh * (dah * (1.0 - h) - dbh * h)
                       + gn * (dan * (1.0 - n) - dbn * n)))
-        gm, gh, gn = (gm * (1.0 - dt * (am + bm)) + gi * gna * 3.0 * m * m * h * (v - 50.0),
+        gm, gh, gn = (gm * (1.0 - dt * (am + bm)) + gi * gna * 3.0 * m3h / m * (v - 50.0),
                       gh * (1.0 - dt * (ah + bh)) + gi * gna * m ** 3 * (v - 50.0),
-                      gn * (1.0 - dt * (an + bn)) + gi * gk * 4.0 * n ** 3 * (v + 77.0))
-    return g_g, g_cur
+                      gn * (1.0 - dt * (an + bn)) + gi * gk * 4.0 * n4 / n * (v + 77.0))
+    return np.array([g_na, g_k, g_l]), g_cur
 
 
 def hodgkin_huxley_args(size):
