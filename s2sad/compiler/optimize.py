@@ -48,6 +48,7 @@ from s2sad.compiler import (
     relu_shares,
     remat_views,
     reuse,
+    reversals,
     row_sums,
     scalar_floats,
     scaled_solves,
@@ -258,6 +259,8 @@ def shapes(body: list, facts: Facts) -> list:
             body, facts.shapes, dtypes.dtypes(body, set(facts.floats), facts.params &
                                               facts.numbers, facts.namespace),
             sorted(facts.ranks), facts.floats, facts.namespace):
+        facts.shapes = None
+    if facts.shapes is not None and reversals.simplify(body, facts.shapes, facts.namespace):
         facts.shapes = None
     return body
 
