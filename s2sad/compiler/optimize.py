@@ -44,6 +44,7 @@ from s2sad.compiler import (
     number_spreads,
     ownership,
     popped_calls,
+    rank_one,
     recompute,
     relu_shares,
     remat_views,
@@ -298,6 +299,8 @@ def rows(body: list, facts: Facts) -> list:
     if row_sums.as_products(body, _shapes(body, facts), lambda: dtypes.dtypes(
             body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
             facts.namespace, sorted(facts.ranks)):
+        facts.shapes = None
+    if rank_one.rewrite(body, facts.namespace, lambda: _shapes(body, facts)):
         facts.shapes = None
     return body
 
