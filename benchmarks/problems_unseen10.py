@@ -295,6 +295,14 @@ def gnn_scatter(W1, W2, w_out, feats, src, dst, target):
     return np.mean((h @ w_out - target) ** 2)
 
 
+def _scatter_rows(index, rows, n):
+    """``out[index[k]] += rows[k]`` into ``n`` rows, by one ``np.bincount`` of the flat
+    positions (what ``np.add.at`` does, several times faster)."""
+    d = rows.shape[1]
+    flat = (index[:, None] * d + np.arange(d)).ravel()
+    return np.bincount(flat, weights=rows.ravel(), minlength=n * d).reshape(n, d)
+
+
 def gnn_scatter_grad(W1, W2, w_out, feats, src, dst, target):
     n = feats.shape[0]
     inv = 1.0 / np.maximum(np.bincount(dst, minlength=n), 1)[:, None]
@@ -302,10 +310,8 @@ def gnn_scatter_grad(W1, W2, w_out, feats, src, dst, target):
     for W in (W1, W2):
         hs = h[src]
         msg = np.tanh(hs @ W)
-        agg = np.zeros((n, W.shape[1]))
-        np.add.at(agg, dst, msg)
         tape.append((W, hs, msg))
-        h = h + agg * inv
+        h = h + _scatter_rows(dst, msg, n) * inv
     g_out = (h @ w_out - target) * (2.0 / n)
     g_w_out = h.T @ g_out
     gh = np.outer(g_out, w_out)
@@ -313,7 +319,7 @@ def gnn_scatter_grad(W1, W2, w_out, feats, src, dst, target):
     for W, hs, msg in reversed(tape):
         gz = (gh * inv)[dst] * (1.0 - msg * msg)
         g_W.append(hs.T @ gz)
-        np.add.at(gh, src, gz @ W.T)
+        gh = gh + _scatter_rows(src, gz @ W.T, n)
     return g_W[1], g_W[0], g_w_out
 
 
