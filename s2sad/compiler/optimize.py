@@ -257,8 +257,8 @@ def shapes(body: list, facts: Facts) -> list:
         shape_reads.zeros_from_arguments(body, facts.shapes, kinds, facts.floats,
                                          facts.namespace)
     if facts.ranks and shape_reads.shape_only_values(
-            body, facts.shapes, dtypes.dtypes(body, set(facts.floats), facts.params &
-                                              facts.numbers, facts.namespace),
+            body, facts.shapes, lambda: dtypes.dtypes(body, set(facts.floats), facts.params &
+                                                      facts.numbers, facts.namespace),
             sorted(facts.ranks), facts.floats, facts.namespace):
         facts.shapes = None
     if facts.shapes is not None and reversals.simplify(body, facts.shapes, facts.namespace):

@@ -22,6 +22,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import dims
+from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import statement_nodes
@@ -30,6 +31,8 @@ from s2sad.compiler.walks import statement_nodes
 def simplify(body: list, facts: dims.Facts, namespace: dict) -> bool:
     """Rewrite the reversals of vectors consumed inside expressions (see the module
     docstring); whether one was."""
+    if not mentions(body, frozenset({"slice"}), frozenset({"flip"})):
+        return False  # (most bodies: no reversal's adjoint, no flip)
     changed = False
     for s in statement_nodes(body):
         value = getattr(s, "value", None)

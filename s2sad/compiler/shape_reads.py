@@ -11,6 +11,7 @@ pruning drops ``v``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import gast
 import numpy as np
@@ -95,8 +96,8 @@ def _shape_read(n: gast.AST, namespace: dict) -> str | None:
         else None
 
 
-def shape_only_values(body: list, facts: dims.Facts, kinds: dict[str, str],
-                          arrays: list[str], floats: frozenset[str], namespace: dict) -> bool:
+def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
+                      arrays: list[str], floats: frozenset[str], namespace: dict) -> bool:
     """A value read for its shape alone (``v.shape``, ``np.shape(v)``, ``repeat_to(g, v)``,
     ``zeros_like(v)``, ``shape_of(v)``, ``add_at(None, v, i, g)``) read from another of
     that shape class instead, so that the value need not be computed or kept at all:
@@ -108,8 +109,9 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: dict[str, str],
     function's own body also read again from there on: its life is not made longer).
     Only a value every load of which is such a read, or a value popped from the tape,
     is rewritten; the reads that also take the dtype (``zeros_like``, ``repeat_to``,
-    ``shape_of``, ``add_at``) need float64 values on
-    both sides.  Whether one was rewritten."""
+    ``shape_of``, ``add_at``) need float64 values on both sides (``kinds`` works out
+    the dtypes, where there is a candidate).  Whether
+    one was rewritten."""
     loads: Counter = Counter()
     sites: Counter = Counter()
     for n in nodes(body):
@@ -118,6 +120,8 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: dict[str, str],
         site = _shape_site(n, namespace)
         if site is not None:
             sites[site[0].id] += 1
+    if not sites:
+        return False
     popped = {n.id for s in statement_nodes(body) if isinstance(s, gast.Assign) and
               getattr(s, "s2sad_slot", None) is not None
               for t in s.targets for n in nodes(t) if isinstance(n, gast.Name)}
@@ -125,7 +129,7 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: dict[str, str],
                   (v in popped or loads[v] == k)}
     if not rewritable:
         return False
-    donors = _Donors(facts, kinds, arrays, floats)
+    donors = _Donors(facts, kinds(), arrays, floats)
     return _in_block(body, rewritable, donors, namespace, top=True)
 
 
@@ -206,6 +210,7 @@ def _shape_site(n: gast.AST, namespace: dict) -> tuple[gast.Name, bool] | None:
     if not (isinstance(n, gast.Call) and not n.keywords and n.args):
         return None
     if len(n.args) == 1 and isinstance(n.args[0], gast.Name) and \
+            isinstance(n.func, gast.Attribute) and n.func.attr == "shape" and \
             evaluate_ref(n.func, namespace) is np.shape:
         return n.args[0], False
     name = _shape_read(n, namespace)

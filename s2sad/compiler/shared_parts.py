@@ -19,17 +19,20 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.names import Transformer, assign, const, load
-from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.node_scans import mentions, nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import ReplaceCall, _call_name, _names, _stored, pure_call
 from s2sad.compiler.walks import nodes, structure
 
 _BLOCKS = (gast.If, gast.For, gast.While, gast.Try, gast.With)
+_PARTS = ("eigvalsh",)  # (the calls :func:`_whole` knows the whole of)
 
 
 def share_parts(stmts: list, namespace: dict, namer: Any) -> bool:
     """Rewrite each part made before its whole in one block (see the module docstring);
     whether one was."""
+    if not mentions(stmts, frozenset(_PARTS), frozenset(_PARTS)):
+        return False  # (most bodies: no such part)
     changed = False
     parts: dict[tuple, tuple] = {}  # whole's key -> (statement, part call, item, reads)
     for s in list(stmts):
