@@ -27,7 +27,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import pure_call
-from s2sad.compiler.walks import name_ids, nodes
+from s2sad.compiler.walks import name_ids, nodes, statement_nodes
 
 _ROW_AXES = (1, -1, (1,), (-1,))
 Terms = list[tuple[gast.expr, gast.expr]]  # sum_i a_i b_i^T
@@ -41,6 +41,7 @@ def rewrite(body: list, namespace: dict, shapes: Callable[[], dims.Facts]) -> bo
         return False  # (most bodies: no outer product at all)
     loads = Counter(name_ids(body, gast.Load))
     rows = _RowSums(shapes(), namespace, loads)
+    rows.owned = _owned(body, namespace)
     for block in _blocks(body):
         rows.block = block
         for stmt in list(block):
@@ -59,6 +60,32 @@ def _drop_unread(body: list, names: set[str]) -> None:
         block[:] = [s for s in block if not (
             isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and s.targets[0].id in names)]
+
+
+def _owned(body: list, namespace: dict) -> set[str]:
+    """Names bound only to numbers, new zeros (``zeros_like``) or an operator's new
+    array (``dy = dy + t``): a ``+=`` into one writes into no other name's array."""
+    bound: dict[str, list] = {}
+    for s in statement_nodes(body):
+        if isinstance(s, gast.Assign):
+            for t in s.targets:
+                for n in nodes(t):
+                    if isinstance(n, gast.Name):
+                        bound.setdefault(n.id, []).append(
+                            s.value if t is n else None)  # (unpacked: unknown)
+    return {name for name, values in bound.items() if all(
+        isinstance(v, (gast.Constant, gast.BinOp, gast.UnaryOp)) or isinstance(v, gast.Call)
+        and _function_of(v.func, namespace) in _ZEROS for v in values)}
+
+
+_ZEROS = (runtime.zeros_like, np.zeros, np.zeros_like)
+
+
+def _function_of(func: gast.expr, namespace: dict) -> Any:
+    try:
+        return evaluate_ref(func, namespace)
+    except TypeError:
+        return None
 
 
 def _blocks(body: list) -> list[list]:
@@ -83,6 +110,7 @@ class _RowSums(Transformer):
         self.consumed: set[str] = set()  # names whose chains a rewrite read through
         self.trail: list[str] = []
         self.path: list[gast.stmt] = []
+        self.owned: set[str] = set()
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
@@ -186,10 +214,11 @@ class _RowSums(Transformer):
         return None
 
     def _leaves(self, s: gast.stmt, names: set[str]) -> bool:
-        """``s`` binds none of ``names`` and writes into no array (a name's own ``+=``
-        aside: an adjoint the reverse sweep owns)."""
+        """``s`` binds none of ``names`` and writes into no array (but a ``+=`` into an
+        adjoint the reverse sweep made as zeros, which no other name holds)."""
         if isinstance(s, gast.AugAssign):
-            return isinstance(s.target, gast.Name) and s.target.id not in names and all(
+            return isinstance(s.target, gast.Name) and s.target.id not in names and \
+                s.target.id in self.owned and all(
                 pure_call(c, self.namespace) for c in nodes(s.value) if isinstance(c, gast.Call))
         if not isinstance(s, gast.Assign) or not all(isinstance(t, gast.Name) for t in s.targets):
             return False
@@ -202,10 +231,7 @@ class _RowSums(Transformer):
             dims.same(sa, shape[:1]) and dims.same(sb, shape[1:])
 
     def _function(self, func: gast.expr) -> Any:
-        try:
-            return evaluate_ref(func, self.namespace)
-        except TypeError:
-            return None
+        return _function_of(func, self.namespace)
 
 
 def _binds(s: gast.stmt, name: str) -> bool:
