@@ -99,8 +99,8 @@ class IndexShapes:
         return vectors[0] if len(vectors) == 1 and rest == vectors else None
     def _integer_length(self, p: gast.expr) -> Any:
         """The length of an index vector surely of integers (``np.argsort(x)``,
-        ``np.arange(n)``, ``j + 1`` or ``np.clip(j, 0, n)`` of one): the gather's; None for
-        any other (a mask's length is its count of true items)."""
+        ``np.arange(n)``, ``j + 1``, ``np.clip(j, 0, n)`` or ``np.minimum(j, n - 1)`` of one):
+        the gather's; None for any other (a mask's length is its count of true items)."""
         seen = 0
         while isinstance(p, gast.Name) and len(self.defs.get(p.id, ())) == 1 and seen < 8:
             p, seen = self.defs[p.id][0], seen + 1
@@ -112,6 +112,10 @@ class IndexShapes:
                 self.of(p.args[1]) == self.of(p.args[2]) == ():
             return self._integer_length(p.args[0])  # (bounded: integers still, or floats,
             # which NumPy refuses as indices; never a mask)
+        if fn in (np.minimum, np.maximum) and len(p.args) == 2 and not p.keywords:
+            for j, bound in ((0, 1), (1, 0)):  # (one bound: np.minimum(j, n - 1))
+                if self.of(p.args[bound]) == ():
+                    return self._integer_length(p.args[j])
         if fn not in _INTEGER_VECTORS:
             return None
         s = self.of(p)
