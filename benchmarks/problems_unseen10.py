@@ -297,7 +297,7 @@ def gnn_scatter(W1, W2, w_out, feats, src, dst, target):
 
 def _scatter_rows(index, rows, n):
     """``out[index[k]] += rows[k]`` into ``n`` rows, by one ``np.bincount`` of the flat
-    positions (what ``np.add.at`` does, several times faster)."""
+    positions (what ``np.add.at`` does, faster): the adjoint of the gather ``h[src]``."""
     d = rows.shape[1]
     flat = (index[:, None] * d + np.arange(d)).ravel()
     return np.bincount(flat, weights=rows.ravel(), minlength=n * d).reshape(n, d)
@@ -310,8 +310,10 @@ def gnn_scatter_grad(W1, W2, w_out, feats, src, dst, target):
     for W in (W1, W2):
         hs = h[src]
         msg = np.tanh(hs @ W)
+        agg = np.zeros((n, W.shape[1]))
+        np.add.at(agg, dst, msg)  # (the function's own call)
         tape.append((W, hs, msg))
-        h = h + _scatter_rows(dst, msg, n) * inv
+        h = h + agg * inv
     g_out = (h @ w_out - target) * (2.0 / n)
     g_w_out = h.T @ g_out
     gh = np.outer(g_out, w_out)
