@@ -37,6 +37,7 @@ from benchmarks import (
     problems_unseen7,
     problems_unseen8,
     problems_unseen9,
+    problems_unseen10,
 )
 
 
@@ -316,6 +317,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen8.SPECS]
 # norm with a dict of parameters, a trimmed sort, a loop over features with logaddexp, a solve per
 # semi-implicit step, a cumprod survival likelihood, multi-head attention by transposes
 PROBLEMS += [Problem(**spec) for spec in problems_unseen9.SPECS]
+# (81-90) session 46: a particle filter resampled by searchsorted, Gauss-Newton steps, a
+# Hodgkin-Huxley scalar loop, IRLS, np.add.at messages, expm by Taylor loops, gammaln,
+# eigvalsh of a spring chain, a Plackett-Luce ranking loss, a periodic box by np.round
+PROBLEMS += [Problem(**spec) for spec in problems_unseen10.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

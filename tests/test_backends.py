@@ -301,7 +301,24 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     **{("trimmed_ls", lib): "needs sort_adjoint"
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
                     **{("semi_implicit", lib): f"{lib} cannot run this step"
-                       for lib in ("dask", "torch", "jax")}}
+                       for lib in ("dask", "torch", "jax")},
+                    # (session 46: np.searchsorted, np.bincount, np.fill_diagonal's
+                    # positions and scipy's polygamma have no array-API counterpart;
+                    # eigh's adjoint takes the real part on NumPy only; a negative slice
+                    # step on torch tensors, X[q] of a 3-d strict array)
+                    **{("particle_filter", lib): "np.searchsorted has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("gnn_scatter", lib): "np.bincount has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("ctmc_expm", lib): "needs diagonal_positions"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("negbin", lib): "needs polygamma"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    ("modal_fit", "dask"): "np.linalg.eigh has no counterpart",
+                    **{("modal_fit", lib): "needs only_real"
+                       for lib in ("torch", "jax", "array_api_strict")},
+                    ("listmle", "torch"): "torch cannot run this step",
+                    ("listmle", "array_api_strict"): "array_api_strict cannot run this step"}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

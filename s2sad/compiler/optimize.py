@@ -46,10 +46,12 @@ from s2sad.compiler import (
     number_spreads,
     ownership,
     popped_calls,
+    rank_one,
     recompute,
     relu_shares,
     remat_views,
     reuse,
+    reversals,
     row_sums,
     scalar_floats,
     scaled_solves,
@@ -57,6 +59,7 @@ from s2sad.compiler import (
     shape_only,
     shape_reads,
     shared_factors,
+    shared_parts,
     shared_products,
     shared_reductions,
     simplify,
@@ -260,6 +263,13 @@ def shapes(body: list, facts: Facts) -> list:
                                          facts.namespace)
     if shape_only.drop_kept_calls(body, facts.shapes, facts.namespace):
         facts.shapes = None  # (a value read for its shape: made of its argument)
+    if facts.shapes is not None and facts.ranks and shape_reads.shape_only_values(
+            body, facts.shapes, lambda: dtypes.dtypes(body, set(facts.floats), facts.params &
+                                                      facts.numbers, facts.namespace),
+            sorted(facts.ranks), facts.floats, facts.namespace):
+        facts.shapes = None
+    if facts.shapes is not None and reversals.simplify(body, facts.shapes, facts.namespace):
+        facts.shapes = None
     return body
 
 
@@ -297,6 +307,8 @@ def rows(body: list, facts: Facts) -> list:
             body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
             facts.namespace, sorted(facts.ranks)):
         facts.shapes = None
+    if rank_one.rewrite(body, facts.namespace, lambda: _shapes(body, facts)):
+        facts.shapes = None
     return body
 
 
@@ -308,6 +320,8 @@ def share(body: list, facts: Facts) -> list:
     factor of a longer one, a reduction bound already read through its name, a variance
     of a value whose mean is bound as the mean of the squared centred values."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    if shared_parts.share_parts(body, facts.namespace, facts.namer):
+        facts.shapes = None
     shared_products.share_products(body)
     shared_reductions.share_reductions(body, facts.namespace)
     if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):

@@ -31,7 +31,7 @@ _WRITERS = {"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal", "pu
 
 
 # deterministic calls costly enough to compute once when two adjoints need them
-_COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv", "cho_solve"}
+_COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv", "cho_solve", "eigh"}
 
 
 def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> list:
@@ -379,20 +379,22 @@ def _is_append(e: gast.expr) -> bool:
 
 
 def _pure(e: gast.expr, namespace: dict) -> bool:
-    for n in nodes_of(e, (gast.Call,)):
-        if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
-                any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
-                    for k in n.keywords):  # (scipy's overwrite_a=True)
-            return False
-        name = n.func.attr if isinstance(n.func, gast.Attribute) else \
-            n.func.id if isinstance(n.func, gast.Name) else None
-        if name in _WRITERS:
-            return False
-        try:
-            fn = evaluate_ref(n.func, namespace)
-            if not _known_pure(fn) and not isinstance(getattr(fn, "__self__", None),
-                                                      np.ufunc):  # np.multiply.outer
-                return False
-        except TypeError:
-            return False
-    return True
+    return all(pure_call(n, namespace) for n in nodes_of(e, (gast.Call,)))
+
+
+def pure_call(n: gast.Call, namespace: dict) -> bool:
+    """A call that writes into nothing and draws nothing (its arguments' calls aside)."""
+    if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
+            any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
+                for k in n.keywords):  # (scipy's overwrite_a=True)
+        return False
+    name = n.func.attr if isinstance(n.func, gast.Attribute) else \
+        n.func.id if isinstance(n.func, gast.Name) else None
+    if name in _WRITERS:
+        return False
+    try:
+        fn = evaluate_ref(n.func, namespace)
+    except TypeError:
+        return False
+    return _known_pure(fn) or isinstance(getattr(fn, "__self__", None),
+                                         np.ufunc)  # np.multiply.outer

@@ -163,7 +163,8 @@ class IndexShapes:
 
     def _integers(self, p: gast.expr) -> bool:
         """Is ``p`` surely an array of integers (``np.argsort(x)``, ``np.arange(n)``,
-        ``x.astype(int)``; ``j + 1`` or ``np.clip(j, 0, n)`` of one)?"""
+        ``x.astype(int)``; ``j + 1``, ``np.clip(j, 0, n)`` or ``np.minimum(j, n - 1)`` of
+        one)?"""
         p = self._single_def(p)
         if isinstance(p, gast.BinOp) and isinstance(p.op, (gast.Add, gast.Sub)) and \
                 isinstance(p.right, gast.Constant) and type(p.right.value) is int:
@@ -183,6 +184,9 @@ class IndexShapes:
                 self.of(p.args[1]) == self.of(p.args[2]) == ():
             return self._integers(p.args[0])  # (bounded: integers still, or floats,
             # which NumPy refuses as indices; never a mask)
+        if fn in (np.minimum, np.maximum) and len(p.args) == 2 and not p.keywords:
+            return any(self.of(p.args[bound]) == () and self._integers(p.args[j])
+                       for j, bound in ((0, 1), (1, 0)))  # (np.minimum(j, n - 1))
         if fn is runtime.astype and len(p.args) == 2 and not p.keywords:
             try:
                 return np.issubdtype(evaluate_ref(p.args[1], self.namespace), np.integer)

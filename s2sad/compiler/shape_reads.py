@@ -10,6 +10,9 @@ pruning drops ``v``.
 """
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+
 import gast
 import numpy as np
 
@@ -18,7 +21,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes, statement_nodes
+from s2sad.compiler.walks import name_ids, nodes, statement_nodes
 
 
 def candidates(body: list, params: set[str], namespace: dict) -> bool:
@@ -91,3 +94,146 @@ def _shape_read(n: gast.AST, namespace: dict) -> str | None:
     fn = evaluate_ref(n.func, namespace)
     return v.id if isinstance(v, gast.Name) and fn in (runtime.zeros_like, runtime.add_at) \
         else None
+
+
+def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
+                      arrays: list[str], floats: frozenset[str], namespace: dict) -> bool:
+    """A value read for its shape alone (``v.shape``, ``np.shape(v)``, ``repeat_to(g, v)``,
+    ``zeros_like(v)``, ``shape_of(v)``, ``add_at(None, v, i, g)``) read from another of
+    that shape class instead, so that the value need not be computed or kept at all:
+    the adjoint of ``np.mean(ll)`` spreads ``-1.0 / ll.shape[0]`` like ``ll``, and
+    ``ll``'s terms (``gammaln(y + r)``, whose derivative does not need its value) are then
+    dead; a resampled state popped only to scatter its adjoint into zeros like it is no
+    longer pushed.  The other value is an array argument, else a value bound in the
+    same block before the read, neither bound again nor deleted by then (in the
+    function's own body also read again from there on: its life is not made longer).
+    Only a value every load of which is such a read, or a value popped from the tape,
+    is rewritten; the reads that also take the dtype (``zeros_like``, ``repeat_to``,
+    ``shape_of``, ``add_at``) need float64 values on both sides (``kinds`` works out
+    the dtypes, where there is a candidate).  Whether
+    one was rewritten."""
+    loads: Counter = Counter()
+    sites: Counter = Counter()
+    for n in nodes(body):
+        if n.__class__ is gast.Name and isinstance(n.ctx, gast.Load):
+            loads[n.id] += 1
+        site = _shape_site(n, namespace)
+        if site is not None:
+            sites[site[0].id] += 1
+    if not sites:
+        return False
+    popped = {n.id for s in statement_nodes(body) if isinstance(s, gast.Assign) and
+              getattr(s, "s2sad_slot", None) is not None
+              for t in s.targets for n in nodes(t) if isinstance(n, gast.Name)}
+    rewritable = {v for v, k in sites.items() if v not in arrays and
+                  (v in popped or loads[v] == k)}
+    if not rewritable:
+        return False
+    donors = _Donors(facts, kinds(), arrays, floats)
+    return _in_block(body, rewritable, donors, namespace, top=True)
+
+
+class _Donors:
+    """Where a shape may be read from: the arguments, and the names of its shape class."""
+
+    def __init__(self, facts: dims.Facts, kinds: dict[str, str], arrays: list[str],
+                 floats: frozenset[str]) -> None:
+        self.facts, self.kinds, self.arrays, self.floats = facts, kinds, arrays, floats
+
+    def shape(self, name: str) -> object:
+        return self.facts.of(gast.Name(id=name, ctx=gast.Load(), annotation=None,
+                                       type_comment=None))
+
+    def fits(self, name: str, shape: object, typed: bool) -> bool:
+        s = self.shape(name)
+        return dims.known(s) and dims.same(shape, s) and \
+            (not typed or self.kinds.get(name) == F64)
+
+    def argument(self, shape: object, typed: bool) -> str | None:
+        pool = self.floats if typed else self.arrays
+        return next((p for p in sorted(pool) if self.fits(p, shape, typed)), None)
+
+
+def _in_block(block: list, rewritable: set[str], donors: _Donors, namespace: dict,
+              top: bool = False) -> bool:
+    """Rewrite the shape reads of ``rewritable`` names in the statements of ``block``
+    (and, with the donors of their own blocks, in the blocks nested in it).  In a
+    loop's body a donor is bound again in the next trip anyway; in the function's
+    body it must be read again after the read (the ``del`` after its last read would
+    come later)."""
+    changed = False
+    bound: list[tuple[str, int]] = []  # (name bound once here, its statement's index)
+    for i, stmt in enumerate(block):
+        for n in nodes(stmt):
+            site = _shape_site(n, namespace)
+            if site is None or site[0].id not in rewritable:
+                continue
+            ref, typed = site
+            if typed and donors.kinds.get(ref.id) != F64:
+                continue
+            shape = donors.shape(ref.id)
+            if not (dims.known(shape) and shape):
+                continue
+            like = donors.argument(shape, typed) or next(
+                (m for m, j in bound if m not in rewritable and donors.fits(m, shape, typed) and
+                 _live(block, j, i, m, top)), None)
+            if like is not None:
+                ref.id = like
+                changed = True
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name):
+            bound.append((stmt.targets[0].id, i))
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                changed |= _in_block(inner, rewritable, donors, namespace,
+                                     top and isinstance(stmt, gast.If))
+    return changed
+
+
+def _live(block: list, j: int, i: int, name: str, read_later: bool) -> bool:
+    """``name``, bound by ``block[j]``, still holds that value at ``block[i]`` (neither
+    bound again nor deleted in between), and is read there or later if asked."""
+    for stmt in block[j + 1:i + 1]:
+        if name in name_ids(stmt, gast.Store) or any(
+                n.__class__ is gast.Delete and name in name_ids(n, gast.Del)
+                for n in statement_nodes([stmt])):
+            return False
+    return not read_later or any(name in name_ids(stmt, gast.Load) for stmt in block[i:])
+
+
+def _shape_site(n: gast.AST, namespace: dict) -> tuple[gast.Name, bool] | None:
+    """The name a node reads for its shape alone, and whether it reads the dtype too."""
+    if isinstance(n, gast.Attribute) and n.attr == "shape" and \
+            isinstance(n.value, gast.Name) and isinstance(n.ctx, gast.Load):
+        return n.value, False
+    if not (isinstance(n, gast.Call) and not n.keywords and n.args):
+        return None
+    if len(n.args) == 1 and isinstance(n.args[0], gast.Name) and \
+            isinstance(n.func, gast.Attribute) and n.func.attr == "shape" and \
+            evaluate_ref(n.func, namespace) is np.shape:
+        return n.args[0], False
+    name = _shape_read(n, namespace)
+    if name is not None:
+        return n.args[0 if n.func.id == "zeros_like" else 1], True
+    if isinstance(n.func, gast.Name) and n.func.id == "shape_of" and len(n.args) == 1 and \
+            isinstance(n.args[0], gast.Name) and \
+            evaluate_ref(n.func, namespace) is runtime.shape_of:
+        return n.args[0], True
+    if isinstance(n.func, gast.Name) and n.func.id == "repeat_to" and \
+            2 <= len(n.args) <= 4 and isinstance(n.args[1], gast.Name) and \
+            evaluate_ref(n.func, namespace) is runtime.repeat_to:
+        return n.args[1], True
+    return None
+
+
+def _argument_like(facts: dims.Facts, name: str, arguments) -> str | None:
+    """An argument among ``arguments`` surely of ``name``'s (non-scalar) shape."""
+    shape = facts.of(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None))
+    if not (dims.known(shape) and shape):
+        return None
+    for p in sorted(arguments):
+        s = facts.of(gast.Name(id=p, ctx=gast.Load(), annotation=None, type_comment=None))
+        if dims.known(s) and dims.same(shape, s):
+            return p
+    return None

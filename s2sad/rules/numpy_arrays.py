@@ -269,7 +269,8 @@ defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.asanyarray,
           np.ascontiguousarray,
-          np.real, np.imag, np.conj, rt.astype, np.astype), "first")
+          np.real, np.imag, np.conj, rt.astype, np.astype, np.round, np.around),
+         "first")  # (round: decimals)
 defshape((np.where, np.clip), "elementwise")
 defkeepsshape(np.sort, np.cumsum, np.cumprod, np.flip, np.negative, np.abs, np.copy)
 defshape((np.size, np.ndim), "number")
@@ -286,7 +287,7 @@ defshape(tuple(getattr(np, name) for name in (
     "append", "linspace", "vecdot", "matvec", "vecmat", "unstack")
     if hasattr(np, name)), "probe")  # (not repeat, bincount: their values decide)
 defshape(tuple(getattr(np, name) for name in (  # (indices and tests: shaped as above)
-    "argsort", "argmax", "argmin", "argpartition", "round", "around", "take",
+    "argsort", "argmax", "argmin", "argpartition", "take",
     "take_along_axis", "full_like", "interp", "searchsorted", "digitize", "isclose",
     "allclose", "array_equal", "count_nonzero", "all", "any", "vander", "ediff1d",
     "trapezoid", "cov", "corrcoef", "polyval", "arange")

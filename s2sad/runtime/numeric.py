@@ -333,6 +333,12 @@ def log_of_base(base: Any) -> Any:
 
 def polygamma(n: Any, x: Any) -> Any:
     """The n-th derivative of digamma: ``gammaln`` has derivative ``polygamma(0, x)``
-    (needs scipy, imported only when used)."""
-    from scipy.special import polygamma as psi_n
-    return _scalar(psi_n(n, x))
+    (needs scipy, imported only when used).  Of a Python int order the one function it
+    takes: scipy's ``polygamma`` computes both ``digamma`` and the ``zeta`` form for
+    every element, then picks one by ``np.where`` (1.6x the time of ``digamma``)."""
+    import scipy.special as sp
+    if type(n) is int and n >= 0:
+        if n == 0:
+            return _scalar(sp.digamma(x))
+        return _scalar((-1.0) ** (n + 1) * math.factorial(n) * sp.zeta(n + 1, x))
+    return _scalar(sp.polygamma(n, x))
