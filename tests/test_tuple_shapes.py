@@ -99,3 +99,13 @@ def test_number_read_from_an_array_copy(f, scale):
 
 def test_array_of_an_array_shaped_like_it():
     assert _shapes("def f(x):\n    b = np.array(x, dtype=float)\n")["b"] == (6,)
+
+
+def test_list_of_floats_with_an_item_replaced():
+    from s2sad import runtime
+    node = gast.parse("def f(x):\n    d = as_floats(x * 2.0)\n    for i in range(5):\n"
+                      "        e = d[i]\n        d = setitem(d, i, 0.0)\n").body[0]
+    facts = dims.Facts(node.body, {"x": (6,)}, set(),
+                       {"np": np, "as_floats": runtime.as_floats, "setitem": runtime.setitem})
+    assert facts.shapes["d"] == dims.Elements(())
+    assert facts.shapes["e"] == ()

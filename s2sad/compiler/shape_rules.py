@@ -359,6 +359,10 @@ def grown(fn: Any, args: list) -> Any:
         args = [_as_elements(args[0])] + args[1:]
     if fn in (runtime.list_remove, runtime.zeros_like, runtime.copy_value, runtime.fresh):
         return args[0]
+    if fn in _REPLACE_ITEMS and len(args) == 3 and args[1] == () and \
+            isinstance(args[0], Elements):  # (an item replaced: ``dr[i] = 0.0`` of floats)
+        joined = join_all([args[0].shape, args[2]]) if args[0].shape is not None else args[2]
+        return None if joined is None or joined == UNKNOWN else Elements(joined)
     if fn in _SAME_AS_SECOND and len(args) > 1:  # (an adjoint shaped like a value)
         return args[1]
     if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
