@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import gast
+import numpy as np
 
 from s2sad.compiler import dims, floats
 from s2sad.compiler.names import call_named, load
@@ -29,7 +30,7 @@ def adjoints_as_lists(body: list, params: set[str], shapes: Callable[[], dims.Fa
     updated = _updated_in_loops(body) - params
     starts = [s for s in body if isinstance(s, gast.Assign) and len(s.targets) == 1 and
               isinstance(s.targets[0], gast.Name) and s.targets[0].id in updated and
-              not _update(s.value, s.targets[0].id)]
+              not _update(s.value, s.targets[0].id) and _fresh(s.value)]
     if not starts:
         return body
     safe = floats._float_safe(body)
@@ -53,6 +54,18 @@ def adjoints_as_lists(body: list, params: set[str], shapes: Callable[[], dims.Fa
         start.value = gast.Call(func=load("as_floats"), args=[start.value], keywords=[])
         floats.as_list(d, adds, clears, reads, facts, rank)
     return body
+
+
+def _fresh(value: gast.expr) -> bool:
+    """A new array (arithmetic, a copy): ``as_floats`` gives it back as it is where it
+    makes no list (a long vector), and the updates then write into it; into another
+    name's array (``dx = y`` of ``sum(y * x)``, a view) they would change that name."""
+    return isinstance(value, (gast.BinOp, gast.UnaryOp)) or any(
+        call_named(value, name) for name in ("fresh", "copy_value", "zeros_like")) or \
+        isinstance(value, gast.Call) and not value.keywords and \
+        isinstance(value.func, gast.Attribute) and isinstance(value.func.value, gast.Name) \
+        and value.func.value.id == "np" and \
+        isinstance(getattr(np, value.func.attr, None), np.ufunc)  # (np.cos(y): new)
 
 
 def _updated_in_loops(body: list) -> set[str]:
