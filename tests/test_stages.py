@@ -190,9 +190,11 @@ def _body(text: str) -> list[str]:
 
 
 def change(fn, name: str) -> tuple[list[str], list[str]]:
-    """(lines removed, lines added) by the first run of pass ``name``."""
+    """(lines removed, lines added) by the first run of pass ``name`` that changes the
+    function (a fixpoint pass may find its work only after another's next round)."""
     seen = passes(fn, *POINTS[fn], optimistic=name in OPTIMISTIC)
-    at = next(k for k, (step, _) in enumerate(seen) if step == name)
+    runs = [k for k, (step, _) in enumerate(seen) if step == name]
+    at = next((k for k in runs if seen[k][1] != seen[k - 1][1]), runs[0])
     removed, added = [], []
     for line in difflib.unified_diff(seen[at - 1][1], seen[at][1], lineterm="", n=0):
         if line.startswith(("---", "+++", "@@")):
@@ -274,10 +276,12 @@ CHANGES = {
     ], [
         "dy_1 = 1.0 * exp",
     ]),
-    "shapes": (writes, [
+    "shapes": (writes, [  # (the ones' shape read from the argument: shape_reads.py)
+        "dmul_1 = repeat_to(1.0, mul_1, None, False)",
         "dy_1 = dmul_1 * x",
         "dx = dmul_1 * y_1",
     ], [
+        "dmul_1 = repeat_to(1.0, x, None, False)",
         "dy_1 = x",
         "dx = y_1",
     ]),
@@ -337,11 +341,17 @@ CHANGES = {
         "dx[i] += x_items[add] * math.cos(x_item)",
     ]),
     "branches": (accepted, [  # a rejected step (cmp false) carries no adjoint (the
-        "dz = zeros_like(x)",  # zero's x popped in the branch, the accumulation under
-        "dy_1 = dy_1 + dz * cos",  # the flag again)
+        "else:",  # zero dropped, the pop hoisted, the accumulation in the branch that
+        "dz = zeros_like(x)",  # binds dz; in the second round: shapes first read the
+        "# adjoint of line +3: z = y * np.cos(y)",  # zero's shape from x)
+        "cos, y_1 = stack.pop()",
+        "dy_1 = dy_1 + dz * cos",
         "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ], [
-        "if cmp:",
+        "# adjoint of line +3: z = y * np.cos(y)",
+        "cos, y_1 = stack.pop()",
+        "# adjoint of line +4: if np.max(np.abs(z - y)) < tol:",
+        "# adjoint of line +3: z = y * np.cos(y)",
         "dy_1 = dy_1 + dz * cos",
         "dy_1 = dy_1 - dz * y_1 * np.sin(y_1)",
     ]),
