@@ -448,6 +448,11 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
         raise OutputKindError(
             f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
             "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
+    if isinstance(value, (bool, np.bool_)) or np.asarray(value).dtype == bool:
+        where = defined_at(fn)
+        raise OutputKindError(
+            f"{where}: output of {fn.__name__}: grad of a truth value (True / False), which "
+            "has no derivative; return the number it was decided from")
     if not holomorphic and np.iscomplexobj(value):
         where = defined_at(fn)
         raise OutputKindError(

@@ -1,0 +1,182 @@
+"""Probes in the style of other AD tools' own suites (autograd's newest test_linalg:
+a function of a tuple output summed item by item, ``sum(f(p) for p in np.linalg.eigh(x))``,
+and a helper that branches on ``isinstance(v, tuple)``; helper `suite`, session 46): the
+cases that failed on main, three variations each, checked against central differences
+in float64 (and a closed form where there is one), both branches of each ``if``."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, numerical_grad
+
+# ----- a loop over a library function's tuple output, differentiated twice: the
+# adjoint of the tuple went through iteration_items / items_adjoint, which the compiler
+# did not know keep a container, so two adjoints of it were joined with ``+`` (the lists
+# concatenated): a silently wrong second derivative of eigh, qr, svd -----
+
+
+def _sines(v):
+    return np.sum(np.sin(v))
+
+
+def _sum_items(v):
+    return sum(_sines(p) for p in v)
+
+
+def items_of_eigh(x):
+    return _sum_items(np.linalg.eigh(x))
+
+
+def items_of_qr(x):
+    return _sum_items(np.linalg.qr(x))
+
+
+def items_of_svd(x):
+    return _sum_items(np.linalg.svd(x))
+
+
+def _second(f):
+    def slope_sines(x):
+        return np.sum(np.sin(s2sad.grad(f)(x)))
+    return slope_sines
+
+
+@pytest.mark.parametrize("f", [items_of_eigh, items_of_qr, items_of_svd])
+def test_second_derivative_of_the_items_of_a_tuple_output(f, rng):
+    x = rng.standard_normal((3, 3))
+    check_grad(f, x)
+    check_grad(_second(f), x, rtol=1e-4, atol=1e-5)
+
+
+def test_items_of_a_tuple_output_closed_form(rng):
+    """sum(sin(w)) + sum(sin(v)) of eigh: the first item's gradient is
+    v diag(cos w) v^T read from the lower triangle (the upper one gets nothing)."""
+    a = rng.standard_normal((3, 3))
+
+    def eigenvalue_sines(x):
+        return _sum_items(np.linalg.eigh(x)[:1])
+    w, v = np.linalg.eigh(a)
+    full = v @ np.diag(np.cos(w)) @ v.T
+    expected = np.tril(full) + np.tril(full.T, -1)
+    np.testing.assert_allclose(s2sad.grad(eigenvalue_sines)(a), expected, atol=1e-12)
+
+
+# ----- a value bound in one ``if`` and read by item in a loop under a later ``if`` on
+# the same flag: its zero adjoint was the stand-in 0.0 (the value may not exist there),
+# and add_at(0.0, None, i, g) added g to the number (ValueError out of generated code
+# for a matrix; for a vector every item got the sum of the items' adjoints) -----
+
+
+def pair_in_a_branch(x, flag):
+    t = 0.0
+    if flag:
+        parts = (x * x, x[0])
+    if flag:
+        for i in range(2):
+            t = t + np.sum(np.sin(parts[i]))
+    else:
+        t = np.sum(x)
+    return t
+
+
+def rows_in_a_branch(x, flag):
+    t = 0.0
+    if flag:
+        y = x * 2.0
+    if flag:
+        for i in range(3):
+            t = t + np.sum(y[i] ** 3)
+    else:
+        t = np.sum(x)
+    return t
+
+
+def items_in_a_branch(x, flag):
+    t = 0.0
+    if flag:
+        y = np.exp(x)
+    if flag:
+        for i in range(len(x)):
+            t = t + y[i] * (i + 1.0)
+    else:
+        t = np.sum(x ** 2)
+    return t
+
+
+@pytest.mark.parametrize("f, shape", [(pair_in_a_branch, (3, 3)), (rows_in_a_branch, (3, 2)),
+                                      (items_in_a_branch, (4,))])
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_value_bound_in_a_branch_read_by_item_in_a_later_one(f, shape, flag, rng):
+    check_grad(f, rng.standard_normal(shape), flag)
+
+
+def test_items_bound_in_a_branch_closed_form(rng):
+    x = rng.standard_normal(4)
+    np.testing.assert_allclose(s2sad.grad(items_in_a_branch)(x, True),
+                               np.exp(x) * np.arange(1.0, 5.0))
+    np.testing.assert_allclose(s2sad.grad(items_in_a_branch)(x, False), 2 * x)
+
+
+def _either(v):
+    if isinstance(v, tuple):
+        return sum(_sines(p) for p in v)
+    return _sines(v)
+
+
+def tuple_either(x):
+    return _either((x * x, x[0]))
+
+
+def inverse_either(x):
+    return _either((np.linalg.inv(x), x))
+
+
+def array_either(x):
+    return _either(x * x)
+
+
+@pytest.mark.parametrize("f", [tuple_either, inverse_either, array_either])
+def test_second_derivative_through_a_branch_on_isinstance(f, rng):
+    x = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    check_grad(f, x)
+    slope = _second(f)
+    np.testing.assert_allclose(s2sad.grad(slope)(x), numerical_grad(slope, (x,)),
+                               rtol=1e-4, atol=1e-5)
+
+
+# ----- grad of a truth value (autograd's test_logic.test_nograd, JAX's grad of a bool
+# output): returned zeros; now a TypeError (OutputKindError), as those tools raise -----
+
+
+def all_close(x):
+    return np.allclose(x, (x * 3.0) / 3.0)
+
+
+def total_positive(x):
+    return np.sum(x) > 0
+
+
+def all_positive(x):
+    return bool(np.all(x > 0))
+
+
+@pytest.mark.parametrize("f", [all_close, total_positive, all_positive])
+def test_grad_of_a_truth_value_is_a_type_error(f):
+    x = np.array([1.0, 2.0, 3.0])
+    for _ in range(2):  # (the second call would run the lean variant)
+        with pytest.raises(TypeError, match="truth value"):
+            s2sad.grad(f)(x)
+    with pytest.raises(s2sad.DifferentiationError, match="truth value"):
+        s2sad.value_and_grad(f)(x)
+
+
+def number_from_a_truth(x):
+    return float(np.sum(x) > 0) * np.sum(x ** 2)
+
+
+def test_a_number_made_from_a_truth_value_is_differentiated(rng):
+    x = np.abs(rng.standard_normal(3))
+    np.testing.assert_allclose(check_grad(number_from_a_truth, x), 2 * x)
+    np.testing.assert_allclose(check_grad(number_from_a_truth, -x), 0 * x)
