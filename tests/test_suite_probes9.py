@@ -225,3 +225,41 @@ def test_a_third_derivative_through_a_function_of_the_users(rng):
         e[k] = eps
         column = (_second_jacobian(x + e) - _second_jacobian(x - e)) / (2 * eps)
         np.testing.assert_allclose(third[..., k], column, rtol=1e-5, atol=1e-6)
+
+
+# ----- a second derivative by grad of grad through a function chosen at run time
+# (getattr(st.chi2, "pdf"), a dict of functions, an if): refused, but the message told
+# the user to register a rule for s2sad.dynamic_calls.reverse, s2sad's own helper; now it
+# says what it is and what works (the hessian, forward over reverse, is checked here) -----
+
+_ACTS = {"tanh": np.tanh, "sin": np.sin}
+
+
+def _chi2_by_getattr(x):
+    import scipy.stats as st
+    return np.sum(getattr(st.chi2, "pdf")(x, 2))
+
+
+def _act_by_key(x, name):
+    return np.sum(_ACTS[name](x) ** 2)
+
+
+def _act_by_if(x, c=True):
+    act = np.tanh if c else np.sin
+    return np.sum(act(x) ** 2)
+
+
+@pytest.mark.parametrize("f, extra", [(_chi2_by_getattr, ()), (_act_by_key, ("tanh",)),
+                                      (_act_by_if, (False,))])
+def test_grad_of_grad_through_a_function_chosen_at_run_time(f, extra):
+    x = np.array([0.5, 1.2, 2.0])
+
+    def slope_sines(y, *rest):
+        return np.sum(np.sin(s2sad.grad(f)(y, *rest)))
+    with pytest.raises(s2sad.DifferentiationError, match="s2sad.hessian") as info:
+        s2sad.grad(slope_sines)(x, *extra)
+    assert "defvjp(reverse)" not in str(info.value)
+    columns = [numerical_grad(lambda y, k=k: s2sad.grad(f)(y, *extra)[k], (x,))
+               for k in range(3)]
+    np.testing.assert_allclose(s2sad.hessian(f)(x, *extra), np.array(columns), rtol=1e-5,
+                               atol=1e-6)
