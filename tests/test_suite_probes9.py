@@ -237,7 +237,7 @@ _ACTS = {"tanh": np.tanh, "sin": np.sin}
 
 def _chi2_by_getattr(x):
     import scipy.stats as st
-    return np.sum(getattr(st.chi2, "pdf")(x, 2))
+    return np.sum(getattr(st.chi2, "pdf")(x, 2))  # noqa: B009 (the spelling under test)
 
 
 def _act_by_key(x, name):
