@@ -263,3 +263,70 @@ def test_grad_of_grad_through_a_function_chosen_at_run_time(f, extra):
                for k in range(3)]
     np.testing.assert_allclose(s2sad.hessian(f)(x, *extra), np.array(columns), rtol=1e-5,
                                atol=1e-6)
+
+
+# ----- second derivatives of np.linalg.norm at a complex value (autograd's newest
+# test_linalg checks them, order 2: vector 2-norm, Frobenius with and without axes, ord
+# 2..4, axis 0..2): were refused; now through the moduli, grad of grad and jvp of grad
+# against differences (complex convention: d/dre - i d/dim) -----
+
+
+def _complex_fd_grad(f, z, eps=1e-6):
+    out = np.zeros(z.shape, dtype=complex)
+    for k in np.ndindex(z.shape):
+        e = np.zeros(z.shape)
+        e[k] = eps
+        re = (f(z + e) - f(z - e)) / (2 * eps)
+        im = (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
+        out[k] = re - 1j * im
+    return out
+
+
+def norm_2(z):
+    return np.linalg.norm(z)
+
+
+def norm_3_axis(z):
+    return np.sum(np.linalg.norm(z, ord=3, axis=1))
+
+
+def norm_fro_axes(z):
+    return np.sum(np.linalg.norm(z, axis=(0, 2)) ** 1.5)
+
+
+@pytest.mark.parametrize("f, shape", [(norm_2, (5,)), (norm_3_axis, (3, 4)),
+                                      (norm_fro_axes, (3, 2, 4))])
+def test_second_derivative_of_a_norm_at_a_complex_value(f, shape, rng):
+    z = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+    def slope_sines(y):
+        return np.sum(np.sin(np.real(s2sad.grad(f)(y))) + np.cos(np.imag(s2sad.grad(f)(y))))
+    np.testing.assert_allclose(s2sad.grad(f)(z), _complex_fd_grad(f, z), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(s2sad.grad(slope_sines)(z), _complex_fd_grad(slope_sines, z),
+                               rtol=1e-4, atol=1e-6)
+    dz = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    gradient = s2sad.grad(f)
+    tangent = s2sad.jvp(gradient)(z, dz)[1]
+    eps = 1e-6
+    np.testing.assert_allclose(tangent, (gradient(z + eps * dz) - gradient(z - eps * dz)) /
+                               (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_second_derivative_of_the_complex_2_norm_closed_form(rng):
+    """||z|| as a function of (a, b): its gradient conj(z) / n, and the derivative of that
+    along dz is (conj(dz) - conj(z) Re(conj(z) . dz) / n^2) / n."""
+    z = rng.standard_normal(4) + 1j * rng.standard_normal(4)
+    dz = rng.standard_normal(4) + 1j * rng.standard_normal(4)
+    n = np.linalg.norm(z)
+    expected = (np.conj(dz) - np.conj(z) * np.real(np.vdot(z, dz)) / n ** 2) / n
+    np.testing.assert_allclose(s2sad.jvp(s2sad.grad(norm_2))(z, dz)[1], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("ord, axis", [("nuc", None), (np.inf, None), (2, (0, 1))])
+def test_second_derivatives_of_max_and_singular_value_norms_stay_refused(ord, axis, rng):
+    z = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+
+    def norm_of(y):
+        return np.linalg.norm(y, ord=ord, axis=axis)
+    with pytest.raises(s2sad.DifferentiationError, match="complex value"):
+        s2sad.jvp(s2sad.grad(norm_of))(z, z)

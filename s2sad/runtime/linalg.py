@@ -184,8 +184,10 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
                    vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
     this serves both modes).  Piecewise-linear norms (1, inf, a matrix's -1) have
-    curvature 0; a vector's -1 norm, ``1 / sum(1 / |x|)``, is curved."""
-    only_real(None, x, "a second derivative of np.linalg.norm")
+    curvature 0; a vector's -1 norm, ``1 / sum(1 / |x|)``, is curved.  Complex ``x``:
+    see :func:`_complex_curvature`."""
+    if np.iscomplexobj(x):
+        return _complex_curvature(t, np.asarray(x), ord, axis, vector)
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
     flat_pieces = (1, np.inf, -np.inf, 0)
     if vector:
@@ -206,6 +208,41 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
         return np.moveaxis(_singular_curvature(tm, xm, ord), (-2, -1), (r, c))
     axes = tuple(axis) if matrix and axis is not None else axis
     return _p_curvature(t, x, 2.0 if ord in (None, 2, "fro") else float(ord), axes)
+
+
+def _complex_curvature(t: Any, x: np.ndarray, ord: Any, axis: Any, vector: bool) -> Any:
+    """norm_curvature of a complex ``x``: the norm as a function of the real and imaginary
+    parts, its real Hessian applied to ``t`` read as (re, im), given back as ``re - i im``
+    (norm_partial's convention; the same in both modes).  p-norms of the moduli (the
+    Frobenius norm too): by the chain rule through ``r = |x|``, ``u = x / r``, the radial
+    part ``u H_r Re(conj(u) t)`` and the turning part ``r^(p-2) / n^(p-1) (t - u Re(conj(u)
+    t))``.  Max-type norms and those of singular values stay refused."""
+    if isinstance(axis, (tuple, list)) and len(axis) == 1 and not vector:
+        axis = axis[0]
+    matrix = not vector and (isinstance(axis, (tuple, list)) or (
+        axis is None and ord is not None and x.ndim == 2))
+    known = ord in (None, "fro") if matrix else (ord is None or (
+        not isinstance(ord, str) and np.isfinite(ord) and ord >= 1))
+    if not known:
+        only_real(None, x, f"a second derivative of np.linalg.norm of ord={ord!r}")
+    p = 2.0 if ord in (None, "fro") else float(ord)
+    t = np.broadcast_to(np.asarray(t), x.shape)
+    if vector:
+        flat, back = _as_vectors(x, axis)
+        tflat, _ = _as_vectors(t, axis)
+        return back(_modulus_curvature(tflat, flat, p, -1))
+    return _modulus_curvature(t, x, p, tuple(axis) if matrix and axis is not None else axis)
+
+
+def _modulus_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarray:
+    r = np.abs(x)
+    n = np.sum(r ** p, axis=axes, keepdims=True) ** (1 / p)
+    u = safe_div(x, r)
+    radial = np.real(np.conj(u) * t)
+    with np.errstate(all="ignore"):
+        turning = np.where(r == 0, 0.0, r ** (p - 2) / n ** (p - 1))
+    h = u * _p_curvature(radial, r, p, axes) + turning * (t - u * radial)
+    return np.conj(np.where(n == 0, 0.0, h))
 
 
 def _singular_curvature(t: np.ndarray, x: np.ndarray, ord: Any) -> np.ndarray:
