@@ -20,6 +20,7 @@ __all__ = [
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
     "symmetrized", "triangle_read", "triangle_read_adjoint", "block_diag_adjoint",
+    "hermitian_read", "hermitian_read_adjoint",
     "block_diag_tangent", "off_branch_cut",
 ]
 
@@ -295,6 +296,36 @@ def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
     diag = np.einsum("...ii->...i", both)  # a writable view of the diagonal
     diag[...] = np.diagonal(g, axis1=-2, axis2=-1)
     return both
+
+
+def hermitian_read(x: Any, uplo: str = "L") -> Any:
+    """The Hermitian matrix ``eigh(x, UPLO)`` works on: one triangle of ``x``, its
+    conjugate mirrored, the imaginary part of the diagonal dropped (LAPACK never reads
+    it); :func:`triangle_read` for a real ``x``."""
+    x = np.asarray(x)
+    if x.dtype.kind != "c":
+        return triangle_read(x, uplo)
+    lower = not (uplo is True or str(uplo).upper() == "U")
+    strict = np.tril(x, -1) if lower else np.triu(x, 1)
+    return strict + np.conj(_T(strict)) + _diagonal_matrix(np.real(
+        np.diagonal(x, axis1=-2, axis2=-1)))
+
+
+def hermitian_read_adjoint(g: Any, uplo: str = "L") -> Any:
+    """Adjoint of :func:`hermitian_read` (d/dre - i d/dim): an entry of the triangle read
+    gets ``g_ij + conj(g_ji)``, the diagonal the real part of ``g``'s, the other triangle
+    nothing; :func:`triangle_read_adjoint` for a real ``g``."""
+    g = np.asarray(g)
+    if g.dtype.kind != "c":
+        return triangle_read_adjoint(g, uplo)
+    lower = not (uplo is True or str(uplo).upper() == "U")
+    both = g + np.conj(_T(g))
+    strict = np.tril(both, -1) if lower else np.triu(both, 1)
+    return strict + _diagonal_matrix(np.real(np.diagonal(g, axis1=-2, axis2=-1)))
+
+
+def _diagonal_matrix(d: np.ndarray) -> np.ndarray:
+    return d[..., :, None] * np.eye(d.shape[-1])
 
 
 def symmetrized(x: Any) -> Any:
