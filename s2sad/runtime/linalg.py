@@ -222,17 +222,36 @@ def _complex_curvature(t: Any, x: np.ndarray, ord: Any, axis: Any, vector: bool)
         axis = axis[0]
     matrix = not vector and (isinstance(axis, (tuple, list)) or (
         axis is None and ord is not None and x.ndim == 2))
-    known = ord in (None, "fro") if matrix else (ord is None or (
+    known = ord in (None, "fro", "nuc") if matrix else (ord is None or (
         not isinstance(ord, str) and np.isfinite(ord) and ord >= 1))
     if not known:
         only_real(None, x, f"a second derivative of np.linalg.norm of ord={ord!r}")
-    p = 2.0 if ord in (None, "fro") else float(ord)
     t = np.broadcast_to(np.asarray(t), x.shape)
+    if ord == "nuc":
+        r, c = axis if axis is not None else (0, 1)
+        tm, xm = (np.moveaxis(a, (r, c), (-2, -1)) for a in (t, x))
+        return np.moveaxis(np.conj(_polar_tangent(tm, xm)), (-2, -1), (r, c))
+    p = 2.0 if ord in (None, "fro") else float(ord)
     if vector:
         flat, back = _as_vectors(x, axis)
         tflat, _ = _as_vectors(t, axis)
         return back(_modulus_curvature(tflat, flat, p, -1))
     return _modulus_curvature(t, x, p, tuple(axis) if matrix and axis is not None else axis)
+
+
+def _polar_tangent(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The derivative along ``t`` of ``U V^H``, the nuclear norm's gradient (d/dre + i
+    d/dim) of complex matrices of full rank with distinct singular values: ``U (C -
+    C^H) / (s_i + s_j) V^H`` with ``C = U^H t V``, and of a tall matrix the part of ``t``
+    outside ``U``: ``(I - U U^H) t V / s V^H``; a wide one through its transpose."""
+    if x.shape[-2] < x.shape[-1]:
+        return _T(_polar_tangent(_T(t), _T(x)))
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    uh, v = np.conj(_T(u)), np.conj(_T(vh))
+    c = uh @ t @ v
+    inner = (c - np.conj(_T(c))) / (s[..., :, None] + s[..., None, :])
+    outside = (t @ v - u @ c) / s[..., None, :]
+    return (u @ inner + outside) @ vh
 
 
 def _modulus_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarray:
