@@ -7,6 +7,10 @@ derivative where the suite does) against central differences.  Classified OK / R
 CRASH / WRONG.
 
     python tools/user_programs/suite46.py [filter ...]
+
+At the end of session 46: every probe OK but chi2_getattr_second (grad of grad through a function chosen at run time:
+refused, hessian works) and append_list (suite44's differences cannot rebuild a list
+argument; tests/test_suite_probes9 checks np.append of a list with gradcheck).
 """
 import sys, os, warnings, functools
 HERE = os.path.dirname(os.path.abspath(__file__)); ROOT = os.path.dirname(os.path.dirname(HERE))
