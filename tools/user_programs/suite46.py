@@ -8,9 +8,10 @@ CRASH / WRONG.
 
     python tools/user_programs/suite46.py [filter ...]
 
-At the end of session 46: every probe OK but chi2_getattr_second (grad of grad through a function chosen at run time:
-refused, hessian works) and append_list (suite44's differences cannot rebuild a list
-argument; tests/test_suite_probes9 checks np.append of a list with gradcheck).
+At the end of session 46, of the probes run (the linalg, scipy and first test_numpy
+ones): all OK but chi2_getattr_second (grad of grad through a function chosen at run
+time: refused, the hessian works) and append_list (suite44's differences cannot rebuild
+a list argument; np.append of a list checked by hand with gradcheck).
 """
 import sys, os, warnings, functools
 HERE = os.path.dirname(os.path.abspath(__file__)); ROOT = os.path.dirname(os.path.dirname(HERE))
