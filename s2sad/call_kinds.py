@@ -451,6 +451,13 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
         raise OutputKindError(
             f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
             "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
+    dtype = getattr(value, "dtype", None)
+    if isinstance(value, (bool, np.bool_)) or isinstance(dtype, np.dtype) and dtype.kind == "b":
+        # (the dtype only: a lazy array, dask's, is not computed here)
+        where = defined_at(fn)
+        raise OutputKindError(
+            f"{where}: output of {fn.__name__}: grad of a truth value (True / False), which "
+            "has no derivative; return the number it was decided from")
     if not holomorphic and np.iscomplexobj(value):
         where = defined_at(fn)
         raise OutputKindError(

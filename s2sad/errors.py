@@ -40,6 +40,13 @@ def missing_rule(filename: str, node: Any, fn: Any, label: str, forward: bool = 
             f"run time, or an object made inside the function): call the function by a "
             f"global name (in each branch of an if), or make the object outside and pass it "
             f"in as an argument or a global")
+    if (module or "").startswith("s2sad."):  # a helper of a derivative differentiated again
+        return DifferentiationError(
+            f"{filename}:{getattr(node, 'lineno', None) or '?'}: a derivative of a derivative "
+            f"of this line: s2sad's helper {name} in the first derivative has no "
+            f"{'forward-mode ' if forward else ''}derivative rule (a limitation of s2sad); take "
+            "it in forward mode over the gradient (s2sad.hessian, s2sad.jvp of s2sad.grad), or "
+            "call the function by its own name here (not one chosen at run time)")
     kind, rule, args = ("defjvp", "jvp", "tangents, ans, x") if forward else \
         ("defvjp", "vjp", "g, ans, x")
     body = "tangents[0] * <d/dx>" if forward else "(g * <d/dx>,)"

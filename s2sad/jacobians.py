@@ -171,8 +171,9 @@ class _Built:
     """A jacobian or hessian: callable, with the source of the derivative it runs."""
 
     def __init__(self, fn: Callable, derivative: Callable, name: str,
-                 of: tuple | None = None) -> None:
+                 of: tuple | None = None, origin: Callable | None = None) -> None:
         self._fn, self._derivative, self.__name__ = fn, derivative, name
+        self.origin = origin  # (the user's function differentiated: refusals name it)
         self.__doc__ = getattr(derivative, "__doc__", None)
         self.of = of  # (function, wrt position) of a jacobian, for its own jacobian
         self.per_call: tuple | None = None  # (library callable, build) of one per call
@@ -189,7 +190,10 @@ class _Built:
 
     @property
     def __wrapped__(self) -> Callable:
-        return self._derivative().__wrapped__
+        try:
+            return self._derivative().__wrapped__
+        except (KeyError, IndexError):  # (made at the first call: none yet)
+            raise AttributeError("__wrapped__") from None
 
 
 def _on_prefix(f: Any, build: Callable) -> _Built | None:
@@ -255,7 +259,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
         make = api.jvp if used["mode"] == "forward" else api.vjp
         return make(f, wrt=positions[0] if used["mode"] == "forward" else positions)
     built = _Built(jac, derivative, f"jacobian_{getattr(f, '__name__', 'f')}",
-                   of=(f, positions[0]) if not many else None)
+                   of=(f, positions[0]) if not many else None, origin=f)
     if verbose:
         print(built.source)
     return built
@@ -305,7 +309,20 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
     if isinstance(f, _Built) and f.per_call is not None:  # jacobian(jacobian(np.sin))
         fn, inner = f.per_call
         return _per_call(fn, lambda call: jacobian(inner(call), wrt, mode, verbose), "jacobian")
+    if isinstance(f, _Built):
+        raise _built_refused("jacobian", f)
     return None
+
+
+def _built_refused(kind: str, f: _Built) -> DifferentiationError:
+    """A jacobian or hessian of a derivative s2sad has no source for: a jacobian of a
+    jacobian of a jacobian, a hessian of a hessian (two levels are differentiated)."""
+    where = defined_at(f.origin) if f.origin is not None else "<s2sad>:?"
+    return DifferentiationError(
+        f"{where}: s2sad.{kind} of {f.__name__}: a derivative of a derivative of a "
+        "derivative is not made here (two levels are: jacobian(jacobian(f)), hessian(f)); "
+        "write the inner derivative inside a function of your own (def g(x): return "
+        "s2sad.jacobian(f)(x)) and take the jacobian of that")
 
 
 def _with_aux(f: Callable, wrt: Any) -> _Built:
@@ -368,7 +385,7 @@ def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
             np.zeros(shape)
         return out.reshape(shape) if shape else float(out.reshape(()))
 
-    return _Built(jac, lambda: used["jvp"], f"jacobian_{inner.__name__}")
+    return _Built(jac, lambda: used["jvp"], f"jacobian_{inner.__name__}", origin=f)
 
 
 def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> tuple:
@@ -404,6 +421,8 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
     if (built := _on_prefix(f, lambda fn, n: hessian(fn, after(n, wrt), verbose))) \
             is not None:
         return built
+    if isinstance(f, _Built):
+        raise _built_refused("hessian", f)
     gradient = api.grad(f, wrt=wrt)
     positions, _ = structure.resolve_wrt(api.parameters_of(f), wrt)
     columns: list = []  # (the forward-mode jacobian of the gradient, made at the first call)
@@ -429,7 +448,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
             raise
 
     built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),
-                   f"hessian_{getattr(f, '__name__', 'f')}")
+                   f"hessian_{getattr(f, '__name__', 'f')}", origin=f)
     if verbose:
         print(built.source)
     return built

@@ -9,7 +9,7 @@ complex adjoint into a float array (``ComplexWarning``, imaginary parts lost),
 shape was taken from ``z``: the real part was never taken), ``np.convolve``'s adjoint
 used ``np.correlate``, which conjugates, and ``np.correlate``'s adjoint in ``v``
 missed the conjugate; ``np.linalg.qr`` and ``np.linalg.cholesky`` (real formulas)
-gave complex matrices wrong numbers: now refused, as ``svd`` and ``eigh`` are.
+gave complex matrices wrong numbers: now refused.
 Each checked against central differences of a real loss of complex ``z`` in
 s2sad's convention (docs/supported.md): ``df/dRe z - i df/dIm z``."""
 from __future__ import annotations

@@ -36,6 +36,7 @@ from s2sad.compiler import (
     simplify,
     source,
     ssa,
+    truth_values,
 )
 from s2sad.compiler import portable as portable_stage
 from s2sad.compiler.generated import Generated, loaded, printed
@@ -168,6 +169,7 @@ def returns_number(fn: Callable, wrt: tuple[int, ...], structured: frozenset[int
     node = parts.prep.node
     result = node.body[-1].value
     return isinstance(result, gast.Name) and result.id in parts.numbers and \
+        not truth_values.may_be_truth(node, result, parts.prep.namespace) and \
         activity_stage.surely_real(node, parts.prep.namespace) and \
         not (scalars and activity_stage.fractional_powers(node))  # ((-1.0) ** 0.5: complex)
 

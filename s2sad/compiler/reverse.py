@@ -78,6 +78,7 @@ class Reverse(ControlMixin):
         self.flag: str | None = None  # the branch flag an if just pushed
         self.accumulated: set[str] = set()  # adjoints updated in place by add_at
         self.in_place: set[str] = set()  # adjoints a loop owns: contributions use +=
+        self.stand_ins: set[str] = set()  # adjoints whose zero may be a 0.0 stand-in
         defs: dict[str, list] = {}
         for a in walk_statements(node):
             if isinstance(a, gast.Assign):
@@ -195,7 +196,7 @@ class Reverse(ControlMixin):
         rev: list = []
         reads: set[str] = set()
         for arg, expr, acc in parts:
-            if acc is True and arg in ctx.defined:
+            if acc is True and arg in ctx.defined and arg not in self.stand_ins:
                 no_shape_needed(expr, ACC)
             reads |= {n.id for n in name_nodes(expr or self.pending) if n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
@@ -355,9 +356,15 @@ class Reverse(ControlMixin):
         return gast.BinOp(left=left, op=gast.Add(), right=right)
 
     def zero(self, name: str, like: gast.AST) -> gast.stmt:
-        """A zero adjoint; ``0.0`` where the value may not exist (never read there)."""
-        value = gast.Call(func=load("zeros_like"), args=[load(name)], keywords=[]) \
-            if name in self.bound_here else const(0.0)
+        """A zero adjoint; ``0.0`` where the value may not exist (a value bound in a
+        branch, read in a later ``if`` on the same test): an ``add_at`` into it then
+        keeps the value, to make the zero of its shape (see ``no_shape_needed``)."""
+        if name in self.bound_here:
+            value: gast.expr = gast.Call(func=load("zeros_like"), args=[load(name)],
+                                         keywords=[])
+        else:
+            value = const(0.0)
+            self.stand_ins.add(name)
         return self.mark(assign(self.adj(name), value), like)
 
     def mapping(self, rule: Any, prim: Prim, s: gast.AST) -> tuple:

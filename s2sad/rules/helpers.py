@@ -198,6 +198,8 @@ deflinear(rt.gather_from, "t, src", "scatter_to(g, src, t)", None)
 deflinear(rt.symmetrized, "x", "symmetrized(g)")
 deflinear(rt.triangle_read, "x, uplo='L'", "triangle_read_adjoint(g, uplo)", None)
 deflinear(rt.triangle_read_adjoint, "t, uplo='L'", "triangle_read(g, uplo)", None)
+deflinear(rt.hermitian_read, "x, uplo='L'", "hermitian_read_adjoint(g, uplo)", None)
+deflinear(rt.hermitian_read_adjoint, "t, uplo='L'", "hermitian_read(g, uplo)", None)
 
 # ----- products: bilinear in the adjoint and the other operand -----
 for _lhs, _rhs, _prod in [("dot_lhs_adjoint", "dot_rhs_adjoint", "np.dot"),

@@ -18,7 +18,9 @@ sign of each pair ``(u_i, v_i)`` is fixed locally).  ``full_matrices=True`` with
 they are unique only up to a rotation among themselves, and the rule moves them only
 as much as staying orthogonal to ``U1`` requires (``U2^T dU2 = 0``): exact when one
 column is added, and for anything depending on their span (``U2 U2^T``) alone.
-``hermitian=True`` reads the lower triangle of ``a``, like ``eigh``.
+``hermitian=True`` reads the lower triangle of ``a``, like ``eigh``.  A complex ``a`` in
+reverse mode, reduced factors: the same with conjugates (``V = Vh^H``) and the phase
+term ``i Im(U^T g_U)_jj / s_j`` (each pair ``(u_j, v_j)`` may take any common phase).
 
 ``eig`` / ``eigvals`` (general square ``a``, real or complex; complex outputs follow
 JAX's convention, docs/supported.md: reverse templates are transposes, a real ``a``
@@ -100,7 +102,30 @@ VHA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[2]"
 # complex a: the singular values' adjoint is conj(U diag(g) V^H) (d/dre - i d/dim);
 # through U and V only the real formulas are known: refused for complex a
 SVD_S_ADJ = f"np.conj(({UA} * {_row('g')}) @ {VHA})"
-SVD_ADJ = f"(only_real({SVD_UV_ADJ}, a, 'np.linalg.svd') if compute_uv else {SVD_S_ADJ})"
+# complex a, reduced factors (the full ones of a matrix not square stay refused): V =
+# Vh^H, M_U = U^T g_U, M_V = V^T g_V; the real formula with conjugates where the
+# transposes are Hermitian, and the phase each pair (u_j, v_j) may take: i Im(M_U)_jj / s_j
+UC, VC = "ans[0]", f"np.conj({_t('ans[2]')})"
+GVC = f"np.conj({_t('pick_adjoint(g, ans, 2)')})"
+M_UC, M_VC = f"({_t(UC)} @ {GU})", f"({_t(VC)} @ {GVC})"
+
+
+def _skew(m: str) -> str:
+    return f"({m} - np.conj({_t(m)}))"
+
+
+EYE_K = f"np.eye({K})"
+INNER_C = (f"({F_SVD} * {_skew(M_UC)} * {_row(S)} + {_col(GS)} * {EYE_K} "
+           f"+ {_col(S)} * ({F_SVD} * {_skew(M_VC)}) "
+           f"+ 1j * np.imag({M_UC} * {EYE_K}) * {SINV_ROW})")
+OFF_V = (f"np.conj(({UC} * {SINV_ROW}) @ {_t(GVC)} @ (np.eye(np.shape(a)[-1]) - {VC} @ "
+         f"np.conj({_t(VC)})))")
+PROJ_U = f"(np.eye(np.shape(a)[-2]) - {UC} @ np.conj({_t(UC)}))"
+OFF_U = _t(f"({VC} * {SINV_ROW}) @ {_t(GU)} @ {PROJ_U}")
+SVD_UV_ADJ_C = f"np.conj({UC}) @ {INNER_C} @ {_t(VC)} + {OFF_V} + {OFF_U}"
+REAL_OR_FULL = "not np.iscomplexobj(a) or (full_matrices and np.shape(a)[-1] != np.shape(a)[-2])"
+SVD_ADJ = (f"((only_real({SVD_UV_ADJ}, a, 'np.linalg.svd') if {REAL_OR_FULL} else "
+           f"{SVD_UV_ADJ_C}) if compute_uv else {SVD_S_ADJ})")
 SVD = "a, full_matrices=True, compute_uv=True, hermitian=False"
 # hermitian=True: NumPy reads the lower triangle (eigh), the upper one gets nothing
 defvjp(np.linalg.svd, SVD, f"(triangle_read_adjoint({SVD_ADJ}, 'L') if hermitian else {SVD_ADJ})")

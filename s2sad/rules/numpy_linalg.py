@@ -14,7 +14,7 @@ be ``None``, and its forward term is the tuple ``(0, dlogabsdet)``.
 ``cross`` is for 3-vectors and 2-vectors (and stacks of them, broadcast).  ``pinv`` is
 differentiated as a full-rank pseudo-inverse (its rank is locally constant).
 ``multi_dot`` takes a list of matrices (the first and last may be vectors) and
-returns a list adjoint.  ``eigh`` treats its argument as symmetric (like
+returns a list adjoint.  ``eigh`` treats its argument as symmetric, Hermitian if complex (like
 ``cholesky``) and returns a symmetric adjoint; its output is ``(w, v)`` and
 its reverse template receives ``g = (g_w, g_v)`` whose entries may be
 ``None``: ``g_w`` gives ``v diag(g_w) v^T``, exact for repeated eigenvalues
@@ -148,19 +148,20 @@ GAPS = f"np.expand_dims({W}, -2) - np.expand_dims({W}, -1)"  # w_j - w_i
 F = f"safe_div(np.not_equal({GAPS}, 0.0) * 1.0, {GAPS})"  # 1 / (w_j - w_i); 0 where equal
 EIG_INNER = (f"np.expand_dims(pick_adjoint(g, ans, 0), -1) * np.eye(np.shape(a)[-1]) "
              f"+ ({VT} @ pick_adjoint(g, ans, 1)) * {F}")
-EIG_ADJ = f"{V} @ ({EIG_INNER}) @ {VT}"
+EIG_ADJ = f"np.conj({V}) @ ({EIG_INNER}) @ {VT}"
 # NumPy reads one triangle of a (UPLO): the other one gets no gradient, and an entry of
-# the triangle read counts for both places it fills (docs/kinks.md)
-defvjp(np.linalg.eigh, "a, UPLO='L'", "only_real(triangle_read_adjoint(symmetrized("
-       f"{EIG_ADJ}), UPLO), a, 'np.linalg.eigh')")
-DS = "triangle_read(da, UPLO)"
-defjvp(np.linalg.eigh, "a, UPLO='L'", f"only_real((np.sum({V} * ({DS} @ {V}), axis=-2), "
-       f"{V} @ (({VT} @ {DS} @ {V}) * {F})), a, 'np.linalg.eigh')")
+# the triangle read counts for both places it fills (docs/kinks.md); of a complex a, the
+# Hermitian matrix it reads (the conjugate mirrored, a real diagonal)
+defvjp(np.linalg.eigh, "a, UPLO='L'", f"hermitian_read_adjoint({EIG_ADJ}, UPLO)")
+DS = "hermitian_read(da, UPLO)"
+VH = f"np.conj({VT})"
+defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.real(np.sum(np.conj({V}) * ({DS} @ {V}), axis=-2)), "
+       f"{V} @ (({VH} @ {DS} @ {V}) * {F}))")
 VA = "np.linalg.eigh(a, UPLO)[1]"
-defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"only_real(triangle_read_adjoint(symmetrized(({VA} * "
-       f"np.expand_dims(g, -2)) @ np.matrix_transpose({VA})), UPLO), a, 'np.linalg.eigvalsh')")
+defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"hermitian_read_adjoint((np.conj({VA}) * "
+       f"np.expand_dims(g, -2)) @ np.matrix_transpose({VA}), UPLO)")
 defjvp(np.linalg.eigvalsh, "a, UPLO='L'",
-       f"only_real(np.sum({VA} * ({DS} @ {VA}), axis=-2), a, 'np.linalg.eigvalsh')")
+       f"np.real(np.sum(np.conj({VA}) * ({DS} @ {VA}), axis=-2))")
 
 # ----- NumPy 2 spellings in np.linalg (same templates as their counterparts) -----
 if hasattr(np.linalg, "matmul"):

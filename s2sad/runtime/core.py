@@ -231,8 +231,8 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
 
     ``acc`` of ``None`` means no adjoint yet: a zero one is made first.
     """
-    if acc is None:
-        acc = zeros_like(x)
+    if acc is None or type(acc) is float and x is not None and acc == 0.0:
+        acc = zeros_like(x)  # (0.0: the stand-in zero of a value bound in a branch)
     if isinstance(acc, (list, tuple, dict)):
         return add_to_item(acc, idx, g)
     if isinstance(acc, float):  # a Python scalar indexed: x[()] and the like

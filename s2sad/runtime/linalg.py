@@ -20,6 +20,7 @@ __all__ = [
     "norm_partial", "norm_curvature", "cholesky_adjoint", "cholesky_tangent",
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
     "symmetrized", "triangle_read", "triangle_read_adjoint", "block_diag_adjoint",
+    "hermitian_read", "hermitian_read_adjoint",
     "block_diag_tangent", "off_branch_cut",
 ]
 
@@ -184,8 +185,10 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
                    vector: bool = False) -> Any:
     """The derivative of :func:`norm_partial` along ``t`` (its Hessian is symmetric, so
     this serves both modes).  Piecewise-linear norms (1, inf, a matrix's -1) have
-    curvature 0; a vector's -1 norm, ``1 / sum(1 / |x|)``, is curved."""
-    only_real(None, x, "a second derivative of np.linalg.norm")
+    curvature 0; a vector's -1 norm, ``1 / sum(1 / |x|)``, is curved.  Complex ``x``:
+    see :func:`_complex_curvature`."""
+    if np.iscomplexobj(x):
+        return _complex_curvature(t, np.asarray(x), ord, axis, vector)
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
     flat_pieces = (1, np.inf, -np.inf, 0)
     if vector:
@@ -206,6 +209,60 @@ def norm_curvature(t: Any, x: Any, ord: Any = None, axis: Any = None,
         return np.moveaxis(_singular_curvature(tm, xm, ord), (-2, -1), (r, c))
     axes = tuple(axis) if matrix and axis is not None else axis
     return _p_curvature(t, x, 2.0 if ord in (None, 2, "fro") else float(ord), axes)
+
+
+def _complex_curvature(t: Any, x: np.ndarray, ord: Any, axis: Any, vector: bool) -> Any:
+    """norm_curvature of a complex ``x``: the norm as a function of the real and imaginary
+    parts, its real Hessian applied to ``t`` read as (re, im), given back as ``re - i im``
+    (norm_partial's convention; the same in both modes).  p-norms of the moduli (the
+    Frobenius norm too): by the chain rule through ``r = |x|``, ``u = x / r``, the radial
+    part ``u H_r Re(conj(u) t)`` and the turning part ``r^(p-2) / n^(p-1) (t - u Re(conj(u)
+    t))``.  Max-type norms and those of singular values stay refused."""
+    if isinstance(axis, (tuple, list)) and len(axis) == 1 and not vector:
+        axis = axis[0]
+    matrix = not vector and (isinstance(axis, (tuple, list)) or (
+        axis is None and ord is not None and x.ndim == 2))
+    known = ord in (None, "fro", "nuc") if matrix else (ord is None or (
+        not isinstance(ord, str) and np.isfinite(ord) and ord >= 1))
+    if not known:
+        only_real(None, x, f"a second derivative of np.linalg.norm of ord={ord!r}")
+    t = np.broadcast_to(np.asarray(t), x.shape)
+    if ord == "nuc":
+        r, c = axis if axis is not None else (0, 1)
+        tm, xm = (np.moveaxis(a, (r, c), (-2, -1)) for a in (t, x))
+        return np.moveaxis(np.conj(_polar_tangent(tm, xm)), (-2, -1), (r, c))
+    p = 2.0 if ord in (None, "fro") else float(ord)
+    if vector:
+        flat, back = _as_vectors(x, axis)
+        tflat, _ = _as_vectors(t, axis)
+        return back(_modulus_curvature(tflat, flat, p, -1))
+    return _modulus_curvature(t, x, p, tuple(axis) if matrix and axis is not None else axis)
+
+
+def _polar_tangent(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The derivative along ``t`` of ``U V^H``, the nuclear norm's gradient (d/dre + i
+    d/dim) of complex matrices of full rank with distinct singular values: ``U (C -
+    C^H) / (s_i + s_j) V^H`` with ``C = U^H t V``, and of a tall matrix the part of ``t``
+    outside ``U``: ``(I - U U^H) t V / s V^H``; a wide one through its transpose."""
+    if x.shape[-2] < x.shape[-1]:
+        return _T(_polar_tangent(_T(t), _T(x)))
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    uh, v = np.conj(_T(u)), np.conj(_T(vh))
+    c = uh @ t @ v
+    inner = (c - np.conj(_T(c))) / (s[..., :, None] + s[..., None, :])
+    outside = (t @ v - u @ c) / s[..., None, :]
+    return (u @ inner + outside) @ vh
+
+
+def _modulus_curvature(t: np.ndarray, x: np.ndarray, p: float, axes: Any) -> np.ndarray:
+    r = np.abs(x)
+    n = np.sum(r ** p, axis=axes, keepdims=True) ** (1 / p)
+    u = safe_div(x, r)
+    radial = np.real(np.conj(u) * t)
+    with np.errstate(all="ignore"):
+        turning = np.where(r == 0, 0.0, r ** (p - 2) / n ** (p - 1))
+    h = u * _p_curvature(radial, r, p, axes) + turning * (t - u * radial)
+    return np.conj(np.where(n == 0, 0.0, h))
 
 
 def _singular_curvature(t: np.ndarray, x: np.ndarray, ord: Any) -> np.ndarray:
@@ -258,6 +315,36 @@ def triangle_read_adjoint(g: Any, uplo: str = "L") -> Any:
     diag = np.einsum("...ii->...i", both)  # a writable view of the diagonal
     diag[...] = np.diagonal(g, axis1=-2, axis2=-1)
     return both
+
+
+def hermitian_read(x: Any, uplo: str = "L") -> Any:
+    """The Hermitian matrix ``eigh(x, UPLO)`` works on: one triangle of ``x``, its
+    conjugate mirrored, the imaginary part of the diagonal dropped (LAPACK never reads
+    it); :func:`triangle_read` for a real ``x``."""
+    x = np.asarray(x)
+    if x.dtype.kind != "c":
+        return triangle_read(x, uplo)
+    lower = not (uplo is True or str(uplo).upper() == "U")
+    strict = np.tril(x, -1) if lower else np.triu(x, 1)
+    return strict + np.conj(_T(strict)) + _diagonal_matrix(np.real(
+        np.diagonal(x, axis1=-2, axis2=-1)))
+
+
+def hermitian_read_adjoint(g: Any, uplo: str = "L") -> Any:
+    """Adjoint of :func:`hermitian_read` (d/dre - i d/dim): an entry of the triangle read
+    gets ``g_ij + conj(g_ji)``, the diagonal the real part of ``g``'s, the other triangle
+    nothing; :func:`triangle_read_adjoint` for a real ``g``."""
+    g = np.asarray(g)
+    if g.dtype.kind != "c":
+        return triangle_read_adjoint(g, uplo)
+    lower = not (uplo is True or str(uplo).upper() == "U")
+    both = g + np.conj(_T(g))
+    strict = np.tril(both, -1) if lower else np.triu(both, 1)
+    return strict + _diagonal_matrix(np.real(np.diagonal(g, axis1=-2, axis2=-1)))
+
+
+def _diagonal_matrix(d: np.ndarray) -> np.ndarray:
+    return d[..., :, None] * np.eye(d.shape[-1])
 
 
 def symmetrized(x: Any) -> Any:

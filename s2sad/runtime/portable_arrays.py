@@ -99,8 +99,8 @@ def zeros_like(x: Any) -> Any:
 
 
 def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
-    if acc is None:
-        acc = zeros_like(x)
+    if acc is None or type(acc) is float and x is not None and acc == 0.0:
+        acc = zeros_like(x)  # (0.0: the stand-in zero of a value bound in a branch)
     if isinstance(acc, (list, tuple, dict)):
         return core.add_to_item(acc, idx, g)
     if isinstance(acc, _NUMBERS):
