@@ -189,6 +189,8 @@ R(rt.lse_tangent, N(3), N(3)); R(rt.lse_tangent, N(2), (N(2), np.ones(2)), True)
 R(rt.abs_slope, N(4)); R(rt.abs_slope, N(2, 3))  # noqa: E702  (reals: a constant slope)
 R(rt.triangle_read, N(3, 3)); R(rt.triangle_read, N(2, 3, 3), "U")  # noqa: E702
 R(rt.triangle_read_adjoint, N(3, 3)); R(rt.triangle_read_adjoint, N(3, 3), "U")  # noqa: E702
+R(rt.hermitian_read, N(3, 3)); R(rt.hermitian_read, N(2, 3, 3), "U")  # noqa: E702
+R(rt.hermitian_read_adjoint, N(3, 3)); R(rt.hermitian_read_adjoint, N(3, 3), "U")  # noqa: E702
 for _arrays, _out in [([N(3, 4), N(4, 5), N(5, 2)], (3, 2)), ([N(4), N(4, 5), N(5)], ()),
                       ((N(3, 4), N(4)), (3,))]:
     R(rt.multi_dot_adjoint, N(*_out), _arrays)
