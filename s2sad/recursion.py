@@ -35,13 +35,21 @@ def recursive_call(fn: Callable) -> Callable:
         call.s2sad_rules = (reverse_rule(fn), forward_rule(fn),  # type: ignore[attr-defined]
                             second_order_rule(fn))
         _CALLS[fn] = call
-    if call not in registry.VJPS:  # (registered again where the tables were reset)
-        reverse, forward, second = call.s2sad_rules  # type: ignore[attr-defined]
-        signature = registry.Signature((), {}, "args", 0)
-        registry.VJPS[call] = registry.Rule(signature, user=reverse)
-        registry.JVPS[call] = registry.Rule(signature, user=forward)
-        registry.JVPS[reverse] = registry.Rule(signature, user=second)
+    register(call)
     return call
+
+
+def register(call: Callable) -> bool:
+    """Put the rules of a recursive call's primitive (``call.s2sad_rules``) in the tables
+    where they are not (again where the tables were reset); True if they were not."""
+    if call in registry.VJPS:
+        return False
+    reverse, forward, second = call.s2sad_rules  # type: ignore[attr-defined]
+    signature = registry.Signature((), {}, "args", 0)
+    registry.VJPS[call] = registry.Rule(signature, user=reverse)
+    registry.JVPS[call] = registry.Rule(signature, user=forward)
+    registry.JVPS[reverse] = registry.Rule(signature, user=second)
+    return True
 
 
 def reverse_rule(fn: Callable) -> Callable:

@@ -53,12 +53,7 @@ def taped_call(fn: Callable) -> Callable:
     call = _TAPED.get(fn)
     if call is None:
         call = _TAPED[fn] = _made(fn)
-    if call not in registry.VJPS:  # (registered again where the tables were reset)
-        reverse, forward, second = call.s2sad_rules  # type: ignore[attr-defined]
-        signature = registry.Signature((), {}, "args", 0)
-        registry.VJPS[call] = registry.Rule(signature, user=reverse)
-        registry.JVPS[call] = registry.Rule(signature, user=forward)
-        registry.JVPS[reverse] = registry.Rule(signature, user=second)
+    if recursion.register(call):  # (registered again where the tables were reset)
         registry.VJPS[taped_value] = registry.Rule(_READ, ("g",))
         registry.JVPS[taped_value] = registry.Rule(_READ, ("dtaped",))
     return call
