@@ -9,7 +9,7 @@ import gast
 import numpy as np
 import pytest
 
-from gradcheck import check_grad
+from gradcheck import check_grad, check_jvp
 from s2sad.compiler import dims
 
 
@@ -61,6 +61,7 @@ def eigh_loop_update(x):
 @pytest.mark.parametrize("scale", [0.3, 1.7])
 def test_number_from_decomposition_updated_in_place(f, scale):
     check_grad(f, scale * np.linspace(0.1, 0.6, 6))
+    check_jvp(f, scale * np.linspace(0.1, 0.6, 6))
 
 
 def copied_then_aliased(x):
@@ -95,6 +96,7 @@ def array_copy_flag(x):
 @pytest.mark.parametrize("scale", [0.3, 1.7])
 def test_number_read_from_an_array_copy(f, scale):
     check_grad(f, scale * np.linspace(0.1, 0.6, 6))
+    check_jvp(f, scale * np.linspace(0.1, 0.6, 6))
 
 
 def test_array_of_an_array_shaped_like_it():
