@@ -127,11 +127,24 @@ def _args_shares(args: tuple, result: Any) -> Any:
     items: Any = args[0] if len(args) == 1 else args
     if len(args) == 1 and _is_array(items):
         xp = _xp(items)
-        hit = xp.astype(items == result, _real_float(xp, items.dtype))
+        same = items == result
+        rank = len(_shape(items))
+        if rank > 1:  # rows picked by a key: a whole row is the result
+            same = xp.reshape(xp.all(same, axis=tuple(range(1, rank))),
+                              (_shape(items)[0],) + (1,) * (rank - 1))
+        hit = xp.astype(same, _real_float(xp, items.dtype))
         return hit / xp.sum(hit)
-    hits = [_as_share(v == result) for v in items]
+    hits = [_as_share(_same_item(v, result)) for v in items]
     count = sum(hits)
     return [h / count for h in hits]
+
+
+def _same_item(v: Any, result: Any) -> Any:
+    """Whether the item ``v`` is the result: arrays (picked by a key) compared whole."""
+    if not _is_array(v) or not len(_shape(v)):
+        return v == result
+    xp = _xp(v)
+    return _shape(v) == _shape(result) and bool(xp.all(v == result))
 
 
 def _as_share(hit: Any) -> Any:

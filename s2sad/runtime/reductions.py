@@ -333,14 +333,24 @@ def _args_shares(args: tuple, result: Any) -> Any:
     if len(args) == 1:
         items = args[0]
         if isinstance(items, (list, tuple)):
-            hits = [np.equal(v, result) for v in items]
+            hits = [_same_item(v, result) for v in items]
             count = max(sum(hits), 1)
             return [h / count for h in hits]
         hits = np.equal(items, result)
+        if np.ndim(items) > 1:  # rows picked by a key: a whole row is the result
+            hits = np.all(hits, axis=tuple(range(1, np.ndim(items))))
+            hits = np.reshape(hits, hits.shape + (1,) * (np.ndim(items) - 1))
         return hits / max(np.sum(hits), 1)
     hits = [np.equal(v, result) for v in args]
     count = np.maximum(sum(hits), 1)
     return [h / count for h in hits]
+
+
+def _same_item(v: Any, result: Any) -> float:
+    """1.0 where the item ``v`` is the result (arrays, picked by a key, whole), else 0.0."""
+    if np.ndim(v) == 0 and np.ndim(result) == 0:
+        return float(v == result)
+    return float(np.shape(v) == np.shape(result) and bool(np.all(np.equal(v, result))))
 
 
 def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
