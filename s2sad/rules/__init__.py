@@ -6,6 +6,7 @@ from functools import partial
 from s2sad.rules import (  # noqa: F401
     draws,
     helpers,
+    iterables_through,
     nondiff,
     numpy_arrays,
     numpy_decompositions,

@@ -336,11 +336,11 @@ def _args_shares(args: tuple, result: Any) -> Any:
             hits = [_same_item(v, result) for v in items]
             count = max(sum(hits), 1)
             return [h / count for h in hits]
-        hits = np.equal(items, result)
+        same = np.equal(items, result)
         if np.ndim(items) > 1:  # rows picked by a key: a whole row is the result
-            hits = np.all(hits, axis=tuple(range(1, np.ndim(items))))
-            hits = np.reshape(hits, hits.shape + (1,) * (np.ndim(items) - 1))
-        return hits / max(np.sum(hits), 1)
+            same = np.all(same, axis=tuple(range(1, np.ndim(items))))
+            same = np.reshape(same, same.shape + (1,) * (np.ndim(items) - 1))
+        return same / max(np.sum(same), 1)
     hits = [np.equal(v, result) for v in args]
     count = np.maximum(sum(hits), 1)
     return [h / count for h in hits]
