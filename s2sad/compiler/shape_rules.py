@@ -357,6 +357,8 @@ def grown(fn: Any, args: list) -> Any:
     zeros, copies the same."""
     if isinstance(args[0], Items):  # a short list appended to: of any length now
         args = [_as_elements(args[0])] + args[1:]
+        if args[0] is None:  # (items of shapes that differ: no one shape of an item)
+            return None
     if fn in (runtime.list_remove, runtime.zeros_like, runtime.copy_value, runtime.fresh):
         return args[0]
     if fn in _REPLACE_ITEMS and len(args) == 3 and args[1] == () and \
@@ -367,15 +369,19 @@ def grown(fn: Any, args: list) -> Any:
         return args[1]
     if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
         return None
-    return Elements(args[1] if args[0].shape is None else join_all([args[0].shape, args[1]]))
+    joined = args[1] if args[0].shape is None else join_all([args[0].shape, args[1]])
+    return None if joined == UNKNOWN else Elements(joined)
 
 
 def _as_elements(s: Any) -> Any:
-    """A short list's items as those of a list of any length (their shapes joined)."""
+    """A short list's items as those of a list of any length (their shapes joined); None
+    where they differ or one is unknown (``Elements(None)`` is a list with no item yet,
+    which agrees with any: a tape of ``(n, seq)`` rows and lists of numbers is no list of
+    numbers)."""
     if isinstance(s, Elements) or not s.shapes:
         return s if isinstance(s, Elements) else Elements(None)
     joined = join_all(list(s.shapes))
-    return Elements(None if joined == UNKNOWN else joined)
+    return None if joined is None or joined == UNKNOWN else Elements(joined)
 
 
 def join_all(found: list, optimistic: bool = False) -> Any:
