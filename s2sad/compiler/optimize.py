@@ -58,6 +58,7 @@ from s2sad.compiler import (
     scatters,
     shape_only,
     shape_reads,
+    share_guards,
     shared_factors,
     shared_parts,
     shared_products,
@@ -457,7 +458,7 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement;
     a gather by index arrays and the scatters of its adjoint by flat positions worked
-    out once."""
+    out once; a builtin min/max's share added only into its pick."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
 
@@ -472,7 +473,7 @@ def accumulated(body: list, facts: Facts) -> list:
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)
     flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
-    return body
+    return share_guards.guard(body)
 
 
 def fused(body: list, facts: Facts) -> list:
