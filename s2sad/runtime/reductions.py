@@ -245,7 +245,14 @@ def cumprod_adjoint(g: Any, a: Any, axis: Any = None, p: Any = None) -> Any:
     if normal is None:
         return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
     a2, ax, p = normal
-    tail = np.flip(np.cumsum(np.flip(g * p, ax), ax), ax)
+    gp = g * p
+    if type(gp) is np.ndarray and gp.shape == a2.shape and \
+            gp.dtype == np.result_type(gp, a2):  # (one new array, not three: a
+        back = np.flip(gp, ax)  # survival curve's adjoint over all subjects)
+        np.cumsum(back, ax, out=back)
+        gp /= a2
+        return np.reshape(gp, np.shape(a))
+    tail = np.flip(np.cumsum(np.flip(gp, ax), ax), ax)
     return np.reshape(tail / a2, np.shape(a))
 
 
