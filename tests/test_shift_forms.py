@@ -10,7 +10,7 @@ values) the maximum's gradient is kept, and the gradient is still right.
 import numpy as np
 import pytest
 
-from gradcheck import check_grad, check_jvp, grad_code
+from gradcheck import check_grad, check_hessian, check_jvp, grad_code
 
 
 def plackett_luce(w, X):
@@ -67,6 +67,15 @@ def test_shift_cancels(f, make, wrt):
     check_jvp(f, *args, wrt=wrt, rng=rng)
     code = grad_code(f, *args, wrt=wrt)
     assert "extremum_adjoint" not in code and "argmax" not in code, code
+
+
+def test_second_derivatives():
+    """The gradient made without the maximum's share, differentiated again."""
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((3, 4, 3))
+    check_hessian(lambda w: plackett_luce(w, X), rng.standard_normal(3))
+    check_hessian(row_lse_global_max, rng.standard_normal((3, 4)))
+    check_hessian(soft_minimum, rng.standard_normal(5))
 
 
 def test_large_scores_stay_finite():
