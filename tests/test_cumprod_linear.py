@@ -87,3 +87,28 @@ def test_reverse_cumsum_keeps_its_shape(rng):
     args = (rng.standard_normal((4, 6)), rng.random((4, 6)))
     check_grad(discounted, *args, wrt=(0, 1))
     assert "unbroadcast" not in grad_source(discounted, *args, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("shape, axis, g_shape, dtype", [
+    ((6, 5), 1, (6, 5), np.float64),  # a survival curve's axis
+    ((4, 3, 2), 0, (4, 3, 2), np.float64),  # the leading axis of a 3-D array
+    ((7,), None, (7,), np.float64),  # flattened
+    ((6, 5), 1, (5,), np.float64),  # a gradient that broadcasts (a new array anyway)
+    ((6, 5), -1, (6, 5), np.float32),  # float32 factors, float64 gradient
+])
+def test_adjoint_made_in_one_array_matches_the_formula(shape, axis, g_shape, dtype):
+    """The reverse cumulative sum made in place in ``g * p`` (one new array): the same
+    numbers as ``flip(cumsum(flip(g * p))) / a``, the caller's arrays unchanged."""
+    rng = np.random.default_rng(11)
+    a = rng.uniform(0.5, 1.5, shape).astype(dtype)
+    g = rng.standard_normal(g_shape)
+    a0, g0 = a.copy(), g.copy()
+    p = np.cumprod(a, axis=axis)
+    ax = 0 if axis is None else axis
+    a2 = a.astype(float).ravel() if axis is None else a.astype(float)
+    want = np.reshape(np.flip(np.cumsum(np.flip(g * p, ax), ax), ax) / a2, shape)
+    got = red.cumprod_adjoint(g, a, axis, p)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert got.shape == shape and got.dtype == want.dtype
+    assert np.array_equal(a, a0) and np.array_equal(g, g0)
+    assert not np.shares_memory(got, p)

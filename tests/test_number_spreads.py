@@ -511,3 +511,40 @@ def test_damped_mean_closed_form() -> None:
     d, e = x * x - 1.0, np.exp(-0.1 * x)
     expected = (2 * x * e - 0.1 * d * e + 2 * x / (1 + d * d)) / x.size
     np.testing.assert_allclose(s2sad.grad(damped_mean)(x), expected, rtol=1e-12)
+
+
+def log_minus(x):
+    return np.sum(np.log(1.0 + x * x) - x)
+
+
+def log_minus_rows(W, X):
+    total = 0.0
+    for i in range(X.shape[0]):
+        s = X[i] @ W
+        total = total + np.sum(np.log(1.0 + s * s) - s)
+    return total
+
+
+def log_minus_broadcast(A, r):
+    return np.sum(np.log(1.0 + A * A) - r)
+
+
+@pytest.mark.parametrize("f, shapes, wrt", [
+    (log_minus, [(6,)], 0), (log_minus_rows, [(3, 2), (4, 5, 3)], 0),
+    (log_minus_rows, [(3,), (4, 3)], (0, 1))])
+def test_a_negated_spread_bound_again_stays_a_number(rng, f, shapes, wrt) -> None:
+    """``ds = -dlog; ds = ds + dlog / ...`` (the adjoint of ``a - x``, then of ``a``'s
+    use of ``x``), at the top and in a loop body: the negation named apart, both
+    numbers."""
+    args = [rng.standard_normal(s) for s in shapes]
+    check_grad(f, *args, wrt=wrt)
+    check_jvp(f, *args, wrt=wrt, rng=rng)
+    assert "repeat_to" not in grad_source(f, *args, wrt=wrt)
+
+
+def test_a_negated_spread_summed_to_a_row_stays_right(rng) -> None:
+    """``- r`` of an ``(n,)`` row against an ``(m, n)`` value: the row's adjoint sums
+    the spread over ``m``, which a number would not do."""
+    A, r = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    g = check_grad(log_minus_broadcast, A, r, wrt=(0, 1))
+    np.testing.assert_allclose(g[1], np.full(3, -4.0))

@@ -45,30 +45,61 @@ def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[
 
 
 def _split_rebound(body: list, facts: dims.Facts, namer: Namer) -> list:
-    """``d = repeat_to(..)`` at the top of ``body`` with ``d`` bound again by a later
-    statement of the top, ``d = e``: the spread and its reads up to ``e`` named afresh
-    (the facts told); (fresh name, old name, the name nodes renamed) of each."""
+    """``d = repeat_to(..)`` (or its negation ``t = -d`` of a spread ``d`` bound once,
+    the adjoint of ``-x`` or ``a - x``) in a block of ``body`` with ``d`` bound again by
+    a later statement of that block, ``d = e``: the spread and its reads up to ``e``
+    named afresh (the facts told); (fresh name, old name, the name nodes renamed) of
+    each."""
     out = []
-    for i, s in enumerate(body):
-        if not (s.__class__ is gast.Assign and len(s.targets) == 1 and
-                s.targets[0].__class__ is gast.Name and _number_spread(s.value, facts) and
-                len(facts.defs.get(s.targets[0].id, ())) > 1):
-            continue
-        old = s.targets[0].id
-        after = next((j for j in range(i + 1, len(body)) if old in _stores(body[j])), None)
-        if after is None or not (body[after].__class__ is gast.Assign and
-                                 len(body[after].targets) == 1):
-            continue
-        fresh = namer.fresh(old)
-        reads = [n for t in body[i + 1:after] + [body[after].value] for n in name_nodes([t])
-                 if n.id == old]
-        for n in [s.targets[0], *reads]:
-            n.id = fresh
-        facts.defs[fresh] = [s.value]
-        facts.defs[old] = [v for v in facts.defs[old] if v is not s.value]
-        facts.shapes[fresh] = facts.of(s.value.args[1])
-        out.append((fresh, old, [s.targets[0], *reads]))
+    for block in _blocks(body):
+        for i, s in enumerate(block):
+            spread = _spread_or_negation(s, facts)
+            if spread is None or len(facts.defs.get(s.targets[0].id, ())) < 2:
+                continue
+            old = s.targets[0].id
+            after = next((j for j in range(i + 1, len(block)) if old in _stores(block[j])),
+                         None)
+            if after is None or not (block[after].__class__ is gast.Assign and
+                                     len(block[after].targets) == 1):
+                continue
+            fresh = namer.fresh(old)
+            reads = [n for t in block[i + 1:after] + [block[after].value]
+                     for n in name_nodes([t]) if n.id == old]
+            for n in [s.targets[0], *reads]:
+                n.id = fresh
+            facts.defs[fresh] = [s.value]
+            facts.defs[old] = [v for v in facts.defs[old] if v is not s.value]
+            facts.shapes[fresh] = facts.of(spread.args[1])
+            out.append((fresh, old, [s.targets[0], *reads]))
     return out
+
+
+def _blocks(body: list) -> list[list]:
+    """``body`` and the statement lists nested in it (loop and branch bodies)."""
+    found, todo = [], [body]
+    while todo:
+        block = todo.pop()
+        found.append(block)
+        for s in block:
+            todo += [getattr(s, f) for f in ("body", "orelse", "finalbody")
+                     if isinstance(getattr(s, f, None), list) and
+                     not isinstance(s, (gast.FunctionDef, gast.Lambda))]
+    return found
+
+
+def _spread_or_negation(s: gast.stmt, facts: dims.Facts) -> gast.Call | None:
+    """The spread ``s`` binds to a name: ``d = repeat_to(..)``, or ``t = -d`` (negated
+    any number of times) of a name ``d`` bound once to one."""
+    if not (s.__class__ is gast.Assign and len(s.targets) == 1 and
+            s.targets[0].__class__ is gast.Name):
+        return None
+    value = s.value
+    while isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        value = value.operand
+    if value is not s.value and isinstance(value, gast.Name):
+        defs = facts.defs.get(value.id, ())
+        value = defs[0] if len(defs) == 1 else None
+    return value if _number_spread(value, facts) else None
 
 
 def _stores(s: gast.stmt) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import block_versions, shift_terms
+from s2sad.compiler import block_versions, shift_forms, shift_terms
 from s2sad.compiler.function_scan import assignments, local_names
 from s2sad.compiler.primitives import Prim, primitive
 from s2sad.compiler.walks import walk
@@ -34,7 +34,7 @@ class _Shifts:
         self.node = node
         self.single: dict[str, Any] = {}
         self.loads: dict[str, int] = {}
-        if any(self.call_value(s.value, np.max, np.amax, *shift_terms.MAXIMA)
+        if any(self.call_value(s.value, np.max, np.amax, np.min, np.amin, *shift_terms.MAXIMA)
                for s in assignments(node)):
             versions = block_versions.Versions(node)  # (most functions have no maximum)
             self.single, self.loads = versions.single, versions.loads
@@ -54,7 +54,8 @@ class _Shifts:
         for m in self.single:
             if "#" in m:  # (a name bound again: its other bindings are not maxima)
                 continue
-            if shift_terms.is_shift(self, m):
+            if shift_terms.is_shift(self, m) or \
+                    shift_forms.whole_extremum(self, m) and shift_forms.cancels(self, m):
                 found.add(m)
                 continue
             prim = self.call(m, np.max, np.amax)

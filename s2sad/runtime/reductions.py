@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from s2sad.runtime.numeric import _NUMBERS, _axes, _float, _scalar, safe_div
+from s2sad.runtime.running import run_in_place
 
 __all__ = [
     "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
@@ -160,6 +161,8 @@ def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
     """Adjoint of ``np.cumsum(a, axis)``: the cumulative sum taken from the end."""
     if axis is None:
         return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(a))
+    if type(g) is np.ndarray and g.dtype.kind in "fc":  # (wide steps: a loop, in a copy)
+        return run_in_place(np.add, g.copy(), axis, reverse=True)
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
 
@@ -245,7 +248,13 @@ def cumprod_adjoint(g: Any, a: Any, axis: Any = None, p: Any = None) -> Any:
     if normal is None:
         return _cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
     a2, ax, p = normal
-    tail = np.flip(np.cumsum(np.flip(g * p, ax), ax), ax)
+    gp = g * p
+    if type(gp) is np.ndarray and gp.shape == a2.shape and \
+            gp.dtype == np.result_type(gp, a2):  # (one new array, not three: a
+        run_in_place(np.add, gp, ax, reverse=True)  # survival curve's adjoint)
+        gp /= a2
+        return np.reshape(gp, np.shape(a))
+    tail = np.flip(np.cumsum(np.flip(gp, ax), ax), ax)
     return np.reshape(tail / a2, np.shape(a))
 
 
@@ -256,7 +265,10 @@ def cumprod_tangent(da: Any, a: Any, axis: Any = None) -> Any:
     if normal is None:
         return _cumprod_apply(da, a, axis, "...jk,...j->...k", (-1,))
     a2, ax, p = normal
-    return p * np.cumsum((np.ravel(da) if axis is None else da) / a2, ax)
+    ratio = (np.ravel(da) if axis is None else da) / a2
+    if type(ratio) is np.ndarray and ratio.dtype.kind in "fc" and ratio.shape == p.shape:
+        return p * run_in_place(np.add, ratio, ax)  # (a new array: summed in place)
+    return p * np.cumsum(ratio, ax)
 
 
 def expand_weights(w: Any, a: Any, axis: Any) -> Any:
