@@ -25,6 +25,7 @@ import numpy as np
 
 from s2sad import recursion
 from s2sad.rules import registry
+from s2sad.rules.facts import defshape
 from s2sad.runtime import user_cotangents, zeros_like
 
 _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
@@ -57,6 +58,12 @@ def taped_call(fn: Callable) -> Callable:
         registry.VJPS[taped_value] = registry.Rule(_READ, ("g",))
         registry.JVPS[taped_value] = registry.Rule(_READ, ("dtaped",))
     return call
+
+
+def taped_function(call: Any) -> Callable | None:
+    """The recursive function ``call`` is the taped call of, or None."""
+    splits = getattr(call, "s2sad_splits", None)
+    return splits.fn if isinstance(splits, _Splits) else None
 
 
 _READ = registry.Signature.parse("taped")
@@ -117,6 +124,7 @@ def _reverse_rule(fn: Callable) -> Callable:
             out[i] = zeros_like(args[i])
         return tuple(out)
     rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    defshape(rule, "cotangents")  # (the split's grads are cast like the arguments)
     rule.s2sad_complete = True  # type: ignore[attr-defined]  # (one cotangent per argument,
     # zeros for those the caller reads: no user_cotangents around the call)
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
