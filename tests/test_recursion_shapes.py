@@ -78,6 +78,49 @@ def test_a_matrix_valued_recursion_with_broadcasting():
                wrt=(0, 1, 2))
 
 
+def test_the_split_calls_itself():
+    """Its recursive calls pass W, b and leaves on and ints: the split is called
+    directly (guarded by the type of ``mid``), its cotangents sent back to it."""
+    check_grad(tree_loss, *_tree_args(2, 6, seed=4), wrt=(0, 1))
+    for text in split_sources(node):
+        assert "if type(mid) is int else" in text
+        assert ".send(" in text and "= next(" in text
+        assert "taped_value(" not in text
+
+
+def stepped(x, t):
+    """``t`` an int down to 2, then halved (a float): the call that first passes a float
+    fails the int split's guard and is taped as before (a split for floats)."""
+    if t < 1:
+        return x
+    s = t - 1 if t > 2 else t / 2
+    return np.sin(stepped(x, s)) * t
+
+
+def _stepped_closed_form(x, t):
+    """The vjp of ``stepped`` for a cotangent of ones: the chain of ``sin(v) * t``."""
+    levels = []
+    while t >= 1:
+        levels.append(t)
+        t = t - 1 if t > 2 else t / 2
+    grad, v = np.ones_like(x), x
+    for t in reversed(levels):
+        grad, v = grad * np.cos(v) * t, np.sin(v) * t
+    return grad
+
+
+@pytest.mark.parametrize("t", [1, 4, 6])
+def test_a_call_failing_the_guard(t):
+    x = np.array([0.4, -0.3])
+    check_grad(lambda x: np.sum(stepped(x, t) ** 2), x)
+    check_vjp(lambda x: stepped(x, t), x)
+    np.testing.assert_allclose(s2sad.vjp(lambda x: stepped(x, t))(x, np.ones(2))[1],
+                               _stepped_closed_form(x, t), rtol=1e-12)
+    kinds = {key[2] for key in recursion_tape._TAPED[stepped].s2sad_splits.splits}
+    assert kinds >= ({int, float} if t > 2 else {float})  # (the float one made by the
+    # int split's call failing its guard: the first taped level gets an int)
+
+
 # --- where the base case and the recursive case disagree: no shape claimed ---
 
 
