@@ -137,6 +137,7 @@ def _reverse_rule(fn: Callable) -> Callable:
             out[i] = zeros_like(args[i])
         return tuple(out)
     rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    rule.s2sad_function = fn  # type: ignore[attr-defined]  # (reverse over reverse)
     defshape(rule, "cotangents")  # (the split's grads are cast like the arguments)
     rule.s2sad_complete = True  # type: ignore[attr-defined]  # (one cotangent per argument,
     # zeros for those the caller reads: no user_cotangents around the call)
