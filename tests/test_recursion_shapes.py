@@ -121,6 +121,38 @@ def test_a_call_failing_the_guard(t):
     # int split's call failing its guard: the first taped level gets an int)
 
 
+def scaled_default(x, n, scale=0.5):
+    """A default left to the callee: the call passes fewer arguments than the split has
+    parameters (not called directly; the split's cotangents cut to the call's)."""
+    if n == 0:
+        return np.sin(x) * scale
+    return np.cos(scaled_default(x, n - 1)) + scale * x
+
+
+def by_keyword(x, n):
+    """A call by keyword: taped untaped (the rules of a recursive call)."""
+    if n == 0:
+        return x * x
+    return np.tanh(by_keyword(x, n=n - 1)) * x
+
+
+def swapped(x, y, n):
+    """The parameters passed in another order: not this split's call."""
+    if n == 0:
+        return x * np.sum(y)
+    return swapped(y, np.sin(x), n - 1) + 0.1 * x
+
+
+@pytest.mark.parametrize("n", [0, 2, 3])
+def test_calls_the_split_does_not_make_directly(n):
+    x, y = np.array([0.3, -0.6]), np.array([1.1, 0.4])
+    check_grad(lambda x: np.sum(scaled_default(x, n) ** 2), x)
+    check_grad(lambda x: np.sum(by_keyword(x, n) ** 2), x)
+    check_grad(lambda x, y: np.sum(swapped(x, y, n) ** 2), x, y, wrt=(0, 1))
+    for text in split_sources(swapped) if n > 1 else ():
+        assert "vjp_swapped_taped(" not in text.split("\n", 1)[1]  # (not calling itself)
+
+
 # --- where the base case and the recursive case disagree: no shape claimed ---
 
 
