@@ -18,7 +18,7 @@ call runs ``f`` as written and keeps no tape; its rules are then the recursive c
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import GeneratorType
+from types import FunctionType, GeneratorType
 from typing import Any
 
 import numpy as np
@@ -72,7 +72,10 @@ def taped_call(fn: Callable) -> Callable:
 
 
 def taped_function(call: Any) -> Callable | None:
-    """The recursive function ``call`` is the taped call of, or None."""
+    """The recursive function ``call`` is the taped call of, or None (any object: only
+    a plain function is asked for an attribute, never a user's object)."""
+    if type(call) is not FunctionType:
+        return None
     splits = getattr(call, "s2sad_splits", None)
     return splits.fn if isinstance(splits, _Splits) else None
 
