@@ -49,6 +49,7 @@ def register(call: Callable) -> bool:
     registry.VJPS[call] = registry.Rule(signature, user=reverse)
     registry.JVPS[call] = registry.Rule(signature, user=forward)
     registry.JVPS[reverse] = registry.Rule(signature, user=second)
+    registry.VJPS[reverse] = registry.Rule(signature, user=reverse_over_reverse(reverse))
     return True
 
 
@@ -78,6 +79,7 @@ def reverse_rule(fn: Callable) -> Callable:
                 out[i] = d
         return tuple(out)
     rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    rule.s2sad_function = fn  # type: ignore[attr-defined]
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
     return rule
 
@@ -150,6 +152,45 @@ def second_order_rule(fn: Callable) -> Callable:
         return tuple(result)
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp_jvp"
     return rule
+
+
+def reverse_over_reverse(reverse: Callable) -> Callable:
+    """The reverse rule's reverse rule (a gradient taken inside a function differentiated
+    in reverse mode again): the VJP of ``fn``'s adjoint as a function of the arguments
+    and the value's cotangent (``reverse.s2sad_function``: ``fn``).  The taped object it
+    is also passed only holds ``fn``'s value for those arguments: no cotangent."""
+    from s2sad.compiler.checkpoint_rules import _adjoint_function
+    fn = reverse.s2sad_function  # type: ignore[attr-defined]
+
+    @functools.cache
+    def adjoint_vjp(positions: tuple) -> Callable:
+        from s2sad.api import vjp
+        n = len(inspect.signature(fn).parameters)
+        return vjp(_adjoint_function(fn, positions), wrt=(*positions, n))
+
+    def rule(gg: Any, out: Any, g: Any, ans: Any, *args: Any, **kwargs: Any) -> tuple:
+        positions = _positions(args, None)
+        result: list = [None] * (2 + len(args))
+        if not positions:
+            return tuple(result)
+        read = [gg[p] if isinstance(gg, (tuple, list)) else None for p in positions]
+        cot = [_zero_unless_given(c, args[p]) for c, p in zip(read, positions)]
+        _, grads = adjoint_vjp(positions)(*args, g, tuple(cot) if len(cot) > 1 else cot[0])
+        result[0] = grads[-1]
+        for p, d in zip(positions, grads[:-1]):
+            result[2 + p] = d
+        return tuple(result)
+    rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp_vjp"
+    return rule
+
+
+def _zero_unless_given(c: Any, arg: Any) -> Any:
+    """The cotangent of a cotangent: zeros like the argument for none (None, or the
+    number 0.0 standing for the zero adjoint of an array)."""
+    from s2sad.runtime.core import zeros_like
+    if c is None or np.ndim(c) == 0 < np.ndim(arg) and c == 0:
+        return zeros_like(arg)
+    return c
 
 
 def _positions(args: tuple, active: tuple | None) -> tuple:

@@ -18,29 +18,41 @@ call runs ``f`` as written and keeps no tape; its rules are then the recursive c
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import GeneratorType
+from types import FunctionType, GeneratorType
 from typing import Any
 
 import numpy as np
 
 from s2sad import recursion
+from s2sad.compiler.self_calls import Own
 from s2sad.rules import registry
+from s2sad.rules.facts import defshape
 from s2sad.runtime import user_cotangents, zeros_like
 
 _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 
 
 class Taped:
-    """What a taped call returns: its value, the paused VJP (None when untaped), the
-    positions of the arguments that VJP returns cotangents of, and of those the caller
-    reads that have none (numbers that are not floats: zero)."""
+    """What a taped call returns: its value, the paused VJP (None when untaped) yielding
+    one cotangent per parameter, the positions the caller reads that have none (numbers
+    that are not floats: zero), and the call (its reverse rule, arguments, active flags)
+    for :meth:`send`."""
 
-    __slots__ = ("value", "tape", "positions", "zeros")
+    __slots__ = ("value", "tape", "zeros", "call")
 
-    def __init__(self, value: Any, tape: GeneratorType | None = None,
-                 positions: tuple = (), zeros: tuple = ()) -> None:
-        self.value, self.tape, self.positions = value, tape, positions
-        self.zeros = zeros  # positions the caller reads whose cotangent is zero
+    def __init__(self, value: Any, tape: GeneratorType | None = None, zeros: tuple = (),
+                 call: tuple = ()) -> None:
+        self.value, self.tape, self.zeros, self.call = value, tape, zeros, call
+
+    def __next__(self) -> Any:
+        """The value, as a split calling itself reads its calls' values (``next``; a call
+        its guard sent here, :mod:`s2sad.compiler.self_calls`)."""
+        return self.value
+
+    def send(self, g: Any) -> tuple:
+        """The cotangents of the call's arguments for the value's cotangent ``g``."""
+        rule, args, active = self.call
+        return rule(g, self, *args, s2sad_active=active)
 
 
 def taped_value(taped: Taped) -> Any:
@@ -59,8 +71,19 @@ def taped_call(fn: Callable) -> Callable:
     return call
 
 
+def taped_function(call: Any) -> Callable | None:
+    """The recursive function ``call`` is the taped call of, or None (any object: only
+    a plain function is asked for an attribute, never a user's object)."""
+    if type(call) is not FunctionType:
+        return None
+    splits = getattr(call, "s2sad_splits", None)
+    return splits.fn if isinstance(splits, _Splits) else None
+
+
 _READ = registry.Signature.parse("taped")
-_NUMBERS = frozenset({bool, int, float, complex, np.float64, np.int64})
+_NUMBER_NAMES = {bool: "bool", int: "int", float: "float", complex: "complex",
+                 np.float64: "np.float64", np.int64: "np.int64"}  # (as generated code names them)
+_NUMBERS = frozenset(_NUMBER_NAMES)
 
 
 def _made(fn: Callable) -> Callable:
@@ -74,13 +97,13 @@ def _made(fn: Callable) -> Callable:
         found = splits.splits.get(key) or splits.made(key, s2sad_active, args)
         split = found[0]
         if split is None:
-            return Taped(fn(*args))
+            return Taped(fn(*args), None, (), (rule, args, s2sad_active))
         if not splits.depth:  # (the outermost call: the user's globals as they are now,
             split.s2sad_refresh()  # for every level below)
         tape = split(*args)
         splits.depth += 1
         try:
-            return Taped(next(tape), tape, found[1], found[2])
+            return Taped(next(tape), tape, found[2], (rule, args, s2sad_active))
         except RecursionError:
             raise recursion._too_deep(fn) from None
         finally:
@@ -89,7 +112,8 @@ def _made(fn: Callable) -> Callable:
     call.s2sad_splits = splits  # type: ignore[attr-defined]
     call.s2sad_tapes = True  # type: ignore[attr-defined]  # (the reverse stage passes it
     # s2sad_active: reverse.py)
-    call.s2sad_rules = (_reverse_rule(fn), _forward_rule(fn),  # type: ignore[attr-defined]
+    rule = _reverse_rule(fn)
+    call.s2sad_rules = (rule, _forward_rule(fn),  # type: ignore[attr-defined]
                         _second_order_rule(fn))
     return call
 
@@ -109,14 +133,15 @@ def _reverse_rule(fn: Callable) -> Callable:
             grads = tape.send(g)
         except RecursionError:
             raise recursion._too_deep(fn) from None
-        out = [None] * len(args)
-        positions = taped.positions
-        for i, d in zip(positions, grads if len(positions) > 1 else (grads,)):
-            out[i] = d
+        if not taped.zeros and len(grads) == len(args):  # (one per parameter, None for
+            return grads  # those not differentiated: split_source)
+        out = list(grads[:len(args)])
         for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
             out[i] = zeros_like(args[i])
         return tuple(out)
     rule.s2sad_wants_active = True  # type: ignore[attr-defined]
+    rule.s2sad_function = fn  # type: ignore[attr-defined]  # (reverse over reverse)
+    defshape(rule, "cotangents")  # (the split's grads are cast like the arguments)
     rule.s2sad_complete = True  # type: ignore[attr-defined]  # (one cotangent per argument,
     # zeros for those the caller reads: no user_cotangents around the call)
     rule.__name__ = f"{getattr(fn, '__name__', 'f')}_vjp"
@@ -161,15 +186,17 @@ class _Splits:
         zero cotangent, objects the key holds by id) for these arguments and the flags of
         those the caller's reverse sweep reads; kept under ``key``."""
         positions = recursion._positions(args, active)
-        split = self._split(positions, args) if positions else None
         zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
+        split = self._split(positions, args, None if zeros else key) if positions else None
         found = (split, positions, zeros, [a for a in args if not isinstance(
             a, (np.ndarray, bool, int, float, complex, np.number))])
         if len(self.splits) < 256:
             self.splits[key] = found
         return found
 
-    def _split(self, positions: tuple, args: tuple) -> Callable | None:
+    def _split(self, positions: tuple, args: tuple, key: tuple | None) -> Callable | None:
+        """The split VJP for these arguments, calling itself where its recursive calls
+        would choose it again (``key``: the one it is made for; None: never)."""
         from s2sad.api import _seed_name, vjp
         from s2sad.compiler import loader
         from s2sad.compiler.taped_split import split_source
@@ -180,11 +207,36 @@ class _Splits:
         guarded = getattr(gen.fn, "s2sad_guarded", None)
         if guarded is not None:  # (unguarded, it falls back by running again: taped once)
             gen = guarded()
-        text = split_source(gen.source, gen.name, _seed_name(gen))
+        namespace = gen.fn.__globals__
+        name = fresh_name(namespace, gen.name + "_taped")
+        own = None if key is None else self._own(name, namespace, key)
+        text = split_source(gen.source, gen.name, _seed_name(gen), positions, own)
         if text is None:
             return None
-        return loader.load(text, gen.name + "_taped", gen.fn.__globals__,
-                           getattr(self.fn, "__globals__", None) or {})
+        return loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
+
+    def _own(self, name: str, namespace: dict, key: tuple) -> Own:
+        """What the split ``name`` for ``key`` may call itself for (:mod:`self_calls`)."""
+        call = _TAPED[self.fn]
+
+        def named(obj: Any) -> frozenset[str]:
+            return frozenset(k for k, v in namespace.items() if v is obj)
+        numbers = tuple(_NUMBER_NAMES.get(kind) if isinstance(kind, type) else None
+                        for kind in key[1:])
+        if namespace.get("np") is not np:  # (np.float64 named otherwise: not guarded)
+            numbers = tuple(n if n and "." not in n else None for n in numbers)
+        return Own(name, named(call), named(call.s2sad_rules[0]),  # type: ignore[attr-defined]
+                   named(taped_value), key[0], numbers)
+
+
+def fresh_name(namespace: dict, name: str) -> str:
+    """``name``, or ``name_2``, ``name_3``, ... the first one ``namespace`` does not bind
+    (each split of a derivative calls itself by its own name)."""
+    found, k = name, 1
+    while found in namespace:
+        k += 1
+        found = f"{name}_{k}"
+    return found
 
 
 def _kind(a: Any) -> Any:

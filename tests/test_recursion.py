@@ -126,3 +126,57 @@ def test_a_def_inside_recursing():
                        match=r"test_recursion.py:\d+: recursive call of rec\(\), defined "
                              r"inside the function"):
         s2sad.grad(scaled_inside)(0.7, 1.3)
+
+
+# --- reverse over reverse: a gradient inside a function differentiated again ---
+
+
+def node(W, b, leaves, lo, hi):
+    if hi - lo == 1:
+        return leaves[lo]
+    mid = (lo + hi) // 2
+    return np.tanh(W @ np.concatenate((node(W, b, leaves, lo, mid),
+                                       node(W, b, leaves, mid, hi))) + b)
+
+
+def signed(x, n):
+    """A branch on the sign of the value the levels below computed."""
+    if n == 0:
+        return x
+    y = signed(x, n - 1)
+    return np.sin(y) * 2.0 if np.sum(y) > 0 else y * y - 0.5
+
+
+@pytest.mark.parametrize("x0", [0.4, -1.3])  # the branch taken one way, then the other
+def test_reverse_over_reverse(x0):
+    """``grad(hv)`` where ``hv`` takes a gradient through the recursion: against the
+    Hessian (forward over reverse) times the direction and central differences."""
+    from gradcheck import numerical_grad
+    v = np.array([1.0, -2.0])
+
+    def hv_signed(x):
+        return np.sum(s2sad.grad(lambda x: np.sum(signed(x, 3) ** 2))(x) * v)
+    x = np.array([x0, 0.5 * x0])
+    got = s2sad.grad(hv_signed)(x)
+    np.testing.assert_allclose(got, numerical_grad(hv_signed, (x,)), rtol=1e-5, atol=1e-6)
+    hessian = s2sad.hessian(lambda x: np.sum(signed(x, 3) ** 2))(x)
+    np.testing.assert_allclose(got, hessian @ v, rtol=1e-10, atol=1e-12)
+
+
+def test_reverse_over_reverse_of_a_tree_and_a_power():
+    from gradcheck import numerical_grad
+    rng = np.random.default_rng(0)
+    W, b = 0.5 * rng.standard_normal((2, 4)), 0.1 * rng.standard_normal(2)
+    leaves, VW, Vb = rng.standard_normal((5, 2)), rng.standard_normal((2, 4)), \
+        rng.standard_normal(2)
+
+    def hv(W, b):
+        dW, db = s2sad.grad(lambda W, b: np.sum(node(W, b, leaves, 0, 5) ** 2),
+                            wrt=(0, 1))(W, b)
+        return np.sum(dW * VW) + np.sum(db * Vb)
+    got = s2sad.grad(hv, wrt=(0, 1))(W, b)
+    for g, n in zip(got, numerical_grad(hv, (W, b), wrt=(0, 1))):
+        np.testing.assert_allclose(g, n, rtol=1e-5, atol=1e-6)
+    # d/dx (x * d/dx x^5) = 5 x^4 + 20 x^4 (closed form)
+    assert s2sad.grad(lambda x: s2sad.grad(power)(x, 5) * x)(1.2) == \
+        pytest.approx(25 * 1.2 ** 4, rel=1e-12)

@@ -21,6 +21,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import affine, shape_defs, shape_solve, windows
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.recursive_results import Recursion, cotangent_shapes, result_shape
 from s2sad.compiler.shape_index import IndexShapes
 from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
@@ -46,6 +47,7 @@ from s2sad.compiler.shape_rules import (
     same_as_argument,
     stacked,
 )
+from s2sad.recursion_tape import taped_value
 from s2sad.rules.facts import shape_kind
 
 # containers of the language and of s2sad's runtime: shaped by their items, never probed
@@ -56,12 +58,16 @@ class Facts(IndexShapes):
     """Shapes of names (and lengths held by int names) in a body of statements."""
 
     reading: set[str] | None = None  # the names read, while a definition is worked out
+    recursion: Recursion | None = None  # the recursive function the body is a derivative of
 
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
-                 namespace: dict, alike: dict[str, gast.expr] | None = None) -> None:
+                 namespace: dict, alike: dict[str, gast.expr] | None = None,
+                 recursion: Recursion | None = None) -> None:
         """``alike``: a parameter shaped like an expression of the body (a vjp's
-        cotangent: like the output, which the caller checks it is)."""
-        self.namespace = namespace
+        cotangent: like the output, which the caller checks it is); ``recursion``: the
+        function the body is a derivative of, when it calls itself (its calls' values
+        are shaped like its own result: :mod:`recursive_results`)."""
+        self.namespace, self.recursion = namespace, recursion
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
@@ -224,8 +230,8 @@ class Facts(IndexShapes):
                     isinstance(args[0], Items):
                 return grown(fn, args)
             kind = shape_kind(fn)
-            if kind in ("first", "flagged", "chosen"):
-                return _of_arguments(kind, args)
+            if kind in ("first", "flagged", "chosen", "cotangents"):
+                return _of_arguments(kind, args, e)
             if (kind == "probe" or kind == "container" and fn not in _BUILT_CONTAINERS) \
                     and fn not in SHAPE_RULES:  # (a rule knows affine lengths)
                 return self._probed(fn, e, args)  # (a library's tuple: Items, or None)
@@ -250,6 +256,8 @@ class Facts(IndexShapes):
         nothing: ``np.size`` is a number)."""
         if shape_kind(fn) == "number":
             return ()
+        if fn is taped_value and len(e.args) == 1 and self.recursion is not None:
+            return result_shape(self, e.args[0])
         if fn is runtime.iteration_items and len(e.args) == 1:
             s = self.of(e.args[0])  # a list or tuple goes through itself, a dict its keys
             return s if isinstance(s, (Items, Elements, tuple)) else None
@@ -366,10 +374,13 @@ class Facts(IndexShapes):
         return None
 
 
-def _of_arguments(kind: str, args: list) -> Any:
+def _of_arguments(kind: str, args: list, e: gast.Call) -> Any:
     """The shape of a call the shape kind of which says is an argument's: the first's
-    (``"first"``), it and a flag (``"flagged"``), or one of them (``"chosen"``,
-    ``max(a, b)``: known where they all have it)."""
+    (``"first"``), it and a flag (``"flagged"``), one of them (``"chosen"``,
+    ``max(a, b)``: known where they all have it), or theirs (a recursive call's
+    ``"cotangents"``)."""
+    if kind == "cotangents":
+        return cotangent_shapes(e, args)
     if kind == "first":
         return args[0]
     if kind == "flagged":

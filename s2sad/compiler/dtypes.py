@@ -23,8 +23,10 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.recursive_results import active_flags
 from s2sad.compiler.shape_defs import counts
 from s2sad.compiler.walks import name_nodes, statement_nodes
+from s2sad.rules.facts import shape_kind
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
@@ -232,9 +234,12 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
 def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
            namespace: dict) -> str | None:
     """Arrays made from values: ``np.zeros(n)``; ``np.array([a, b])`` of float64 values
-    (of Python ints it would be int64); ``min``/``max`` of numbers (one of them)."""
+    (of Python ints it would be int64); ``min``/``max`` of numbers (one of them); a
+    recursive call's cotangents (cast like its arguments)."""
     if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords:
         return F64
+    if shape_kind(fn) == "cotangents":
+        return _cotangents(e, args)
     if fn in (runtime.max_share, runtime.min_share) and args and \
             all(a in _RANK for a in args):
         return REAL  # (shares of 1, 1/2 and 0: a bool mask or a float64 array)
@@ -268,6 +273,14 @@ def _written(fn: object, e: gast.Call, args: list) -> str | None:
         return F64 if len(args) == 4 and (
             args[0] == F64 or _none(e.args[0]) and args[1] == F64) else None
     return F64 if len(args) == 3 and args[0] == F64 and args[-1] in _RANK else None
+
+
+def _cotangents(e: gast.Call, args: list) -> str | None:
+    """A recursive call's cotangents (shape kind ``"cotangents"``: each cast like its
+    argument): KEYED, each item read float64, where every argument flagged active is."""
+    flags = active_flags(e, len(args) - 2)
+    active = [a for a, on in zip(args[2:], flags or ()) if on]
+    return KEYED if active and all(a == F64 for a in active) else None
 
 
 def _none(e: gast.expr) -> bool:

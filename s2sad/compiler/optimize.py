@@ -76,6 +76,7 @@ from s2sad.compiler import (
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.names import Namer
 from s2sad.compiler.node_scans import mentions
+from s2sad.compiler.recursive_results import Recursion
 from s2sad.compiler.walks import fingerprint, name_ids, name_nodes, statement_nodes
 
 # at most this many rounds of the fixpoint passes: a window's ``repeat_to`` written
@@ -107,6 +108,7 @@ class Facts:
     optimistic: list | None = None  # NaN guards all dropped: the ones not proved listed
     kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
     version: int | None = None  # the fingerprint of the body a fixpoint pass was given
+    recursion: Recursion | None = None  # the function, when it calls itself (``dims``)
 
 
 Pass = Callable[[list, Facts], list]
@@ -179,7 +181,8 @@ def ranks(body: list, facts: Facts) -> list:
     vector is an outer product)."""
     return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
                                   real=facts.real, alike=facts.alike, floats=facts.floats,
-                                  real_numbers=frozenset(facts.params & facts.numbers))
+                                  real_numbers=frozenset(facts.params & facts.numbers),
+                                  recursion=facts.recursion)
 
 
 def prune(body: list, facts: Facts) -> list:
@@ -238,7 +241,7 @@ def shapes(body: list, facts: Facts) -> list:
     solution; a value read for its shape alone made without the calls that keep their
     argument's shape (``np.sort(r)[:k]`` as ``r[:k]``)."""
     facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                           facts.namespace, facts.alike)
+                                           facts.namespace, facts.alike, facts.recursion)
     facts.shaped = facts.version  # (of the body as given: current while nothing changes it)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
@@ -437,11 +440,11 @@ def owned(body: list, facts: Facts) -> list:
     the body is the same: never asked anything before, they are new facts."""
     def worked_out() -> dims.Facts:  # of the body as it is now (names made since included)
         return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                       facts.namespace, facts.alike)
+                                       facts.namespace, facts.alike, facts.recursion)
     now = fingerprint(body)
     known = facts.shapes if facts.shapes is not None and facts.shaped == now else None
     fresh: list = []  # (fingerprint, facts) worked out here, not asked yet
-    if known is None and not facts.alike:
+    if known is None and not facts.alike and facts.recursion is None:
         known = worked_out()
         fresh.append((now, known))  # (of the body as it is: working facts out changes none)
 
@@ -523,7 +526,7 @@ def freed(body: list, facts: Facts) -> list:
 def _shapes(body: list, facts: Facts) -> dims.Facts:
     if facts.shapes is None:
         facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                               facts.namespace, facts.alike)
+                                               facts.namespace, facts.alike, facts.recursion)
         facts.shaped = fingerprint(body)
     return facts.shapes
 

@@ -31,6 +31,7 @@ from s2sad.compiler import (
     optimize,
     record_fields,
     record_reads,
+    recursive_results,
     render,
     reverse_assembly,
     simplify,
@@ -131,7 +132,9 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     gen = emit(name, clone(parts.args), body, parts.prep, parts.numbers, parts.shapes,
                param_ranks(parts.prep.node, ranks, held=True), keep=mode == "grad",
                adjoints=parts.adjoints, alike=seed, upto=upto,
-               floats=_named(parts.prep.node, floats), optimistic=optimistic)
+               floats=_named(parts.prep.node, floats), optimistic=optimistic,
+               recursion=recursive_results.of_function(fn, parts.value,
+                                                       parts.prep.namespace))
     if mode == "grad" and upto is None:
         if len(_FULL) > 32:
             _FULL.clear()
@@ -265,19 +268,22 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
          ranks: dict[str, int] | None = None, keep: bool = False,
          adjoints: frozenset | set = frozenset(), alike: dict | None = None,
          upto: str | None = None, tangents: frozenset = frozenset(),
-         floats: frozenset[str] = frozenset(), optimistic: bool = False) -> Generated:
+         floats: frozenset[str] = frozenset(), optimistic: bool = False,
+         recursion: recursive_results.Recursion | None = None) -> Generated:
     """``small``: names holding numbers; ``shapes``: name -> a name of the same shape;
     ``ranks``: array parameter -> its ndim; ``keep``: keep a copy of the final tree
     (before ``del`` insertion); ``alike``: a parameter shaped like an expression (the
     cotangent, like the output); ``upto``: stop after that late pass, only print;
-    ``floats``: the parameters that are float64 arrays."""
+    ``floats``: the parameters that are float64 arrays; ``recursion``: the function
+    when it calls itself (the shapes of its calls' values, ``dims``)."""
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     real = activity_stage.real_only(prep.node) and call_kinds.COMPLEX not in floats
     numbers = frozenset(f[1] for f in floats if isinstance(f, tuple))
     facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
                            ranks or {}, frozenset(adjoints), alike or {}, real, tangents=tangents,
                            floats=frozenset(f for f in floats if not isinstance(f, tuple)),
-                           optimistic=[] if optimistic else None, float_numbers=numbers)
+                           optimistic=[] if optimistic else None, float_numbers=numbers,
+                           recursion=recursion)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)

@@ -20,6 +20,7 @@ from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.recursive_results import Recursion
 from s2sad.compiler.symmetric import symmetric_names
 
 
@@ -27,17 +28,19 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
                namespace: dict[str, Any], real: bool = False,
                facts: dims.Facts | None = None, alike: dict | None = None,
                floats: frozenset = frozenset(), real_numbers: frozenset = frozenset(),
-               derivatives: frozenset = frozenset()) -> list:
+               derivatives: frozenset = frozenset(), recursion: Recursion | None = None
+               ) -> list:
     """``params``: array parameter -> its shape class (``shape_classes.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known; ``floats``: the
     parameters that are float64 arrays, ``real_numbers`` those that are real numbers
     (:mod:`dtypes` proves from them which values are real: a real value's helper may
     be written as its real case); ``derivatives``: the adjoint names (their sums may be
-    factored, ``PlainHelpers.summed``)."""
+    factored, ``PlainHelpers.summed``); ``recursion``: see ``dims.Facts``."""
     if not params and not numbers:
         return body
-    facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
+    facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike,
+                                recursion)
     tree = gast.Module(body=body, type_ignores=[])
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
@@ -102,9 +105,10 @@ def _indexed_only(tree: gast.AST) -> set[str]:
 
 
 def shape_facts(body: list, params: dict[str, Any], numbers: set[str],
-                namespace: dict[str, Any], alike: dict | None = None) -> dims.Facts:
+                namespace: dict[str, Any], alike: dict | None = None,
+                recursion: Recursion | None = None) -> dims.Facts:
     """The shapes of the values of ``body`` (see ``specialise``)."""
-    return dims.Facts(body, _as_shapes(params), numbers, namespace, alike)
+    return dims.Facts(body, _as_shapes(params), numbers, namespace, alike, recursion)
 
 
 def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:

@@ -26,16 +26,28 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from s2sad.compiler import self_calls
+from s2sad.compiler.self_calls import Own
+
 _IN_PLACE = frozenset({"write_at", "add_at", "clear_at", "add_flat", "put_at"})
 _ZEROS = frozenset({"zeros_like", "zeros", "floats_zeros"})  # (calls making new zeros)
 
 
-def split_source(source: str, name: str, seed: str) -> str | None:
-    """The generator ``name + "_taped"`` made from the VJP ``name`` in ``source`` (its
-    lines and comments kept), or None."""
-    tree = ast.parse(source)
-    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name),
-              None)
+def split_source(source: str, name: str, seed: str, positions: tuple[int, ...] = (),
+                 own: Own | None = None) -> str | None:
+    """The generator ``name + "_taped"`` (or ``own.name``, calling itself where its
+    recursive calls would choose it again: :mod:`self_calls`) made from the VJP ``name``
+    in ``source`` (its lines and comments kept), or None; ``positions``: the parameters
+    the VJP returns gradients for, when it yields one per parameter (None for the
+    others: the cotangents a taped call's reverse rule returns)."""
+    fn = _function(source, name)
+    if fn is not None and own is not None:
+        pairs = self_calls.rewrite(fn, own)
+        if pairs:
+            lines = source.splitlines()
+            _replace(lines, pairs)
+            source = "\n".join(lines) + "\n"
+            fn = _function(source, name)
     if fn is None or not _one_final_return(fn):
         return None
     final = fn.body[-1]
@@ -49,6 +61,8 @@ def split_source(source: str, name: str, seed: str) -> str | None:
     lines = source.splitlines()[:final.end_lineno]  # (the functions after it dropped)
     head_end = _above_comments(lines, fn.body[0].lineno - 1)  # (the edits below it first)
     indent = " " * fn.body[0].col_offset
+    if positions:
+        grads = _per_parameter(grads, positions, len(fn.args.posonlyargs + fn.args.args))
     lines[final.lineno - 1:final.end_lineno] = [f"{indent}yield {ast.unparse(grads)}"]
     pause = _above_comments(lines, fn.body[at].lineno - 1)
     lines.insert(pause, f"{indent}{seed} = yield {ast.unparse(value)}")
@@ -56,8 +70,37 @@ def split_source(source: str, name: str, seed: str) -> str | None:
     keep = [k for k, a in enumerate(args.kwonlyargs) if a.arg != seed]
     args.kwonlyargs = [args.kwonlyargs[k] for k in keep]
     args.kw_defaults = [args.kw_defaults[k] for k in keep]
-    lines[fn.lineno - 1:head_end] = [f"def {name}_taped({ast.unparse(args)}):"]
+    lines[fn.lineno - 1:head_end] = [f"def {own.name if own else name + '_taped'}"
+                                     f"({ast.unparse(args)}):"]
     return "\n".join(lines[fn.lineno - 1:]) + "\n"
+
+
+def _function(source: str, name: str) -> ast.FunctionDef | None:
+    return next((n for n in ast.parse(source).body
+                 if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def _per_parameter(grads: ast.expr, positions: tuple[int, ...], count: int) -> ast.Tuple:
+    """The gradients (one, or a tuple of those of ``positions``) as one item per
+    parameter, None for those not differentiated."""
+    given = grads.elts if len(positions) > 1 and isinstance(grads, ast.Tuple) else [grads]
+    items: list[ast.expr] = [ast.Constant(None) for _ in range(count)]
+    for p, g in zip(positions, given):
+        items[p] = g
+    return ast.Tuple(elts=items, ctx=ast.Load())
+
+
+def _replace(lines: list[str], pairs: list) -> None:
+    """Each statement of ``pairs`` replaced by its new one, its lines by the new one's
+    (from the last, so the line numbers of those before stay)."""
+    for old, new in sorted(pairs, key=lambda p: -p[0].lineno):
+        indent = " " * old.col_offset
+        text = ast.unparse(ast.copy_location(new, old))
+        if isinstance(new.value, ast.IfExp):  # (the call that fails the guard below it)
+            target, choice = ast.unparse(new.targets[0]), new.value
+            text = f"{target} = {ast.unparse(choice.body)} if {ast.unparse(choice.test)} " \
+                   f"else \\\n{indent}    {ast.unparse(choice.orelse)}"
+        lines[old.lineno - 1:old.end_lineno] = [indent + text]
 
 
 def _above_comments(lines: list[str], k: int) -> int:

@@ -30,7 +30,10 @@ argument's values: ``np.trace``, ``np.kron``; the compiler calls it on stand-ins
 :mod:`s2sad.compiler.shape_probe`; never for ``np.repeat`` or ``np.bincount``),
 ``"flagged"`` (a pair: an array shaped like the first argument and a flag,
 ``scipy.linalg.cho_factor``'s ``(c, lower)``), ``"chosen"`` (one of its arguments,
-the builtin ``max(a, b)``: their shape where they all have one).
+the builtin ``max(a, b)``: their shape where they all have one), ``"cotangents"`` (a
+reverse rule called ``rule(g, ans, *args, s2sad_active=flags)`` returning for each
+argument flagged a cotangent of that argument's shape and dtype, cast like it: a
+recursive call's, :mod:`s2sad.recursion_tape`).
 
 ``defkeepsshape(np.sort)``: a function that raises for no real array and whose result
 has its first argument's shape wherever the shape facts say so: a value read for its
@@ -62,7 +65,7 @@ def deffacts(fns: Any, result: str | Derive) -> None:
 
 
 SHAPE_KINDS = frozenset({"reduction", "first", "elementwise", "container", "number",
-                         "probe", "flagged", "chosen"})
+                         "probe", "flagged", "chosen", "cotangents"})
 _SHAPES: dict[Any, str] = {}  # fn -> its shape kind
 
 
