@@ -17,7 +17,7 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.algebra_terms import _linear_call
-from s2sad.compiler.walks import name_ids, walk, walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, parent_map, walk_statements
 
 _FLIP = {gast.Add: gast.Sub, gast.Sub: gast.Add}
 
@@ -29,11 +29,10 @@ def fold_negations(body: list, params: frozenset | set) -> list:
     found = _candidates(body, Counter(name_ids(body, gast.Store)), params)
     if not found:
         return body
-    module = gast.Module(body=body, type_ignores=[])
-    parents = {id(c): n for n in walk(module) for c in gast.iter_child_nodes(n)}
+    parents = parent_map(body)
     reads: dict[str, list[gast.Name]] = {x: [] for x in found}
-    for n in walk(module):
-        if n.__class__ is gast.Name and n.ctx.__class__ is gast.Load and n.id in reads:
+    for n in name_nodes(body):
+        if n.ctx.__class__ is gast.Load and n.id in reads:
             reads[n.id].append(n)
     dropped: set[str] = set()
     grown: set[str] = set()  # names an earlier fold made read where they were not
