@@ -40,7 +40,7 @@ def fold_negations(body: list, params: frozenset | set) -> list:
         uses = reads[x]
         sites = [_site(u, parents) for u in uses]
         if not uses or x in grown or any(site is None for site in sites) or \
-                len({id(site[1]) for site in sites}) < len(sites):  # (``x + x``: one flip)
+                len({id(site[1]) for site in sites if site}) < len(sites):  # (``x + x``)
             continue
         for use, (operand, addition) in zip(uses, sites):  # type: ignore[misc]
             on_left = isinstance(addition, gast.BinOp) and addition.left is operand
@@ -62,18 +62,23 @@ def _candidates(body: list, stores: Counter, params: frozenset | set) -> dict:
                        if isinstance(s, (gast.For, gast.While, gast.If))
                        for f in ("body", "orelse")]
     for block in blocks:
-        seen: set[str] = set()
-        for s in block:
-            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                    isinstance(s.targets[0], gast.Name) and \
-                    isinstance(s.value, gast.UnaryOp) and isinstance(s.value.op, gast.USub) \
-                    and isinstance(s.value.operand, gast.Name):
+        negations = [k for k, s in enumerate(block) if _negation(s)]
+        seen: set[str] = set()  # (bound in the statements before: only up to the last)
+        for k, s in enumerate(block[:negations[-1] + 1] if negations else ()):
+            if k in negations:
                 x, y = s.targets[0].id, s.value.operand.id
                 if stores[x] == 1 and x not in params and (
                         y in seen and stores[y] == 1 or y in params and not stores[y]):
                     out[x] = (s, y)
             seen.update(name_ids(s, gast.Store))
     return out
+
+
+def _negation(s: gast.stmt) -> bool:
+    """Is ``s`` ``x = -y`` of two names?"""
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.UnaryOp) and \
+        isinstance(s.value.op, gast.USub) and isinstance(s.value.operand, gast.Name)
 
 
 def _site(use: gast.Name, parents: dict) -> tuple | None:
