@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def doubled(x, y):
@@ -85,3 +85,14 @@ def test_separate_reads_still_fold(rng):
     g(x, y)
     code = [line.strip() for line in g.source.splitlines() if not line.strip().startswith("#")]
     assert "z = -y" not in code and "u = x - y" in code and "v = x * 2.0 + y" in code
+
+
+def rolled_cubic(x):
+    """Second order: the adjoint of ``np.roll(z, 1) + z`` is differentiated again."""
+    z = -x ** 2
+    return np.sum((np.roll(z, 1) + z) * x)
+
+
+@pytest.mark.parametrize("f", [doubled_self, rolled_cubic], ids=lambda f: f.__name__)
+def test_hessian_against_differences(f, rng):
+    check_hessian(f, rng.standard_normal(4))
