@@ -21,19 +21,21 @@ import gast
 
 from s2sad import dynamic_calls
 from s2sad.compiler.names import Namer, assign, const, load, param_names
-from s2sad.compiler.walks import walk
+from s2sad.compiler.node_scans import mentions
+from s2sad.compiler.walks import name_nodes, walk
 from s2sad.errors import error_at
 from s2sad.rules import registry
 
 _BODIES = ("body", "orelse")
-_SETTERS = {"setattr", "vars", "delattr"}
+_SETTERS = frozenset({"setattr", "vars", "delattr"})
+_OBJECT_ATTRIBUTES = frozenset({"__dict__", "__setattr__"})
 
 
 def rewrite(node: gast.FunctionDef, namespace: dict[str, Any], namer: Namer,
             filename: str = "<s2sad>") -> gast.FunctionDef:
     """Each ``v = f(...)`` of a local ``f`` as ``v = dynamic_call(f, ...)``."""
-    local = set(param_names(node)) | {n.id for n in walk(node) if isinstance(n, gast.Name)
-                                      and not isinstance(n.ctx, gast.Load)}
+    local = set(param_names(node)) | {n.id for n in name_nodes(node)
+                                      if n.ctx.__class__ is not gast.Load}
     state = {"alias": ""}
     if not _changes_objects(node):
         _block(node, local, namespace, namer, state)
@@ -66,11 +68,7 @@ def _changes_objects(node: gast.FunctionDef) -> bool:
     """Does the function set an object's attributes by name (``setattr(net, "w", v)``,
     ``vars(net)``, ``net.__dict__``)?  The object a callee is bound to could then hold
     an active value the callee's activity does not show: its calls stay refused."""
-    for n in walk(node):
-        if isinstance(n, gast.Name) and n.id in _SETTERS or \
-                isinstance(n, gast.Attribute) and n.attr in ("__dict__", "__setattr__"):
-            return True
-    return False
+    return mentions(node, _SETTERS, _OBJECT_ATTRIBUTES)
 
 
 def _block(owner: gast.AST, local: set, namespace: dict, namer: Namer, state: dict) -> None:

@@ -27,8 +27,9 @@ def fold_coefficients(block: list, rewrite: Any,
         s = block[k]
         k += 1
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and (plain(s.value) and any(
-                    rewrite.number(f) for f in product_factors(s.value)[0]) or
+                isinstance(s.targets[0], gast.Name) and (any(  # (the walk of ``plain`` last)
+                    rewrite.number(f) for f in product_factors(s.value)[0]) and
+                    plain(s.value) or
                     outer_product(s.value) and all(plain(a) for a in s.value.args))):
             continue
         if counted is None:

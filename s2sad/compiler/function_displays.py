@@ -27,15 +27,34 @@ _VIEWS = ("items", "keys", "values")
 
 
 def read_in_place(norm: Normalizer, node: gast.FunctionDef) -> None:
-    """Each display of functions bound once in ``node`` read where it is used."""
-    parents = {id(c): n for n in [node, *own_nodes(node)] for c in child_nodes(n)}
+    """Each display of functions bound once in ``node`` read where it is used (nothing
+    to look at, and no parents or defs worked out, where no display of names is bound
+    and none is indexed: most functions)."""
+    found = list(own_nodes(node))
+    if not any(n.__class__ is gast.Assign and _names_display(n.value) or
+               n.__class__ is gast.Subscript and n.value.__class__ in _DISPLAYS
+               for n in found):
+        return
+    parents = {id(c): n for n in [node, *found] for c in child_nodes(n)}
     norm.display_defs = _defs_once(norm, node)
-    for s in [n for n in own_nodes(node) if isinstance(n, gast.Assign)]:
+    for s in [n for n in found if isinstance(n, gast.Assign)]:
         name = _display_name(norm, s)
         if name is not None and _only_read_in_place(norm, node, name, s.value, parents):
             _replace_reads(node, name, s.value)
             _drop(parents[id(s)], s)
     node.body = [_DisplayIndexed(norm).visit(s) for s in node.body]
+
+
+_DISPLAYS = (gast.List, gast.Tuple, gast.Dict)
+
+
+def _names_display(value: gast.expr) -> bool:
+    """Is ``value`` a display whose items are all names or attributes (what a display
+    of known functions is)?"""
+    elements = value.elts if isinstance(value, (gast.List, gast.Tuple)) else \
+        value.values if isinstance(value, gast.Dict) else []
+    return bool(elements) and all(isinstance(e, (gast.Name, gast.Attribute))
+                                  for e in elements)
 
 
 def _display_name(norm: Normalizer, s: gast.Assign) -> str | None:

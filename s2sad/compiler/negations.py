@@ -17,32 +17,37 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.algebra_terms import _linear_call
-from s2sad.compiler.walks import name_ids, walk
+from s2sad.compiler.walks import name_ids, name_nodes, parent_map, walk_statements
 
 _FLIP = {gast.Add: gast.Sub, gast.Sub: gast.Add}
 
 
 def fold_negations(body: list, params: frozenset | set) -> list:
-    """``body`` without the negated names whose reads take the sign (see above)."""
-    stores = Counter(name_ids(body, gast.Store))
-    loads = Counter(name_ids(body, gast.Load))
-    found = _candidates(body, stores, params)
+    """``body`` without the negated names whose reads take the sign (see above).  The
+    reads of every candidate are collected in one walk; a candidate whose name an
+    earlier fold made read more (its reads are not all known) is left."""
+    found = _candidates(body, Counter(name_ids(body, gast.Store)), params)
     if not found:
         return body
-    parents = {id(c): n for n in walk(gast.Module(body=body, type_ignores=[]))
-               for c in gast.iter_child_nodes(n)}
+    parents = parent_map(body)
+    reads: dict[str, list[gast.Name]] = {x: [] for x in found}
+    for n in name_nodes(body):
+        if n.ctx.__class__ is gast.Load and n.id in reads:
+            reads[n.id].append(n)
     dropped: set[str] = set()
+    grown: set[str] = set()  # names an earlier fold made read where they were not
     for x, (stmt, y) in found.items():
-        uses = [n for n in walk(gast.Module(body=body, type_ignores=[]))
-                if isinstance(n, gast.Name) and n.id == x and isinstance(n.ctx, gast.Load)]
+        uses = reads[x]
         sites = [_site(u, parents) for u in uses]
-        if not uses or len(uses) != loads[x] or any(site is None for site in sites):
+        if not uses or x in grown or any(site is None for site in sites) or \
+                len({id(site[1]) for site in sites if site}) < len(sites):  # (``x + x``)
             continue
         for use, (operand, addition) in zip(uses, sites):  # type: ignore[misc]
             on_left = isinstance(addition, gast.BinOp) and addition.left is operand
             _replace(parents[id(use)], use, gast.Name(id=y, ctx=gast.Load(), annotation=None,
                                                       type_comment=None))
             _flip(addition, on_left)
+        grown.add(y)
         stmt.s2sad_dropped = True
         dropped.add(x)
     return _without_dropped(body, dropped) if dropped else body
@@ -52,23 +57,28 @@ def _candidates(body: list, stores: Counter, params: frozenset | set) -> dict:
     """``x = -y`` of names, each bound once, ``y`` bound before ``x`` in the same block
     (or a parameter never bound): name -> (the statement, ``y``)."""
     out: dict = {}
-    blocks = [body] + [getattr(s, f) for s in walk(gast.Module(body=body, type_ignores=[]))
+    blocks = [body] + [getattr(s, f) for s in walk_statements(gast.Module(body=body,
+                                                                          type_ignores=[]))
                        if isinstance(s, (gast.For, gast.While, gast.If))
                        for f in ("body", "orelse")]
     for block in blocks:
-        seen: set[str] = set()
-        for s in block:
-            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                    isinstance(s.targets[0], gast.Name) and \
-                    isinstance(s.value, gast.UnaryOp) and isinstance(s.value.op, gast.USub) \
-                    and isinstance(s.value.operand, gast.Name):
+        negations = [k for k, s in enumerate(block) if _negation(s)]
+        seen: set[str] = set()  # (bound in the statements before: only up to the last)
+        for k, s in enumerate(block[:negations[-1] + 1] if negations else ()):
+            if k in negations:
                 x, y = s.targets[0].id, s.value.operand.id
                 if stores[x] == 1 and x not in params and (
                         y in seen and stores[y] == 1 or y in params and not stores[y]):
                     out[x] = (s, y)
-            seen |= {t.id for t in walk(s) if isinstance(t, gast.Name) and
-                     isinstance(t.ctx, gast.Store)}
+            seen.update(name_ids(s, gast.Store))
     return out
+
+
+def _negation(s: gast.stmt) -> bool:
+    """Is ``s`` ``x = -y`` of two names?"""
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.UnaryOp) and \
+        isinstance(s.value.op, gast.USub) and isinstance(s.value.operand, gast.Name)
 
 
 def _site(use: gast.Name, parents: dict) -> tuple | None:

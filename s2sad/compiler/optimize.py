@@ -260,21 +260,32 @@ def shapes(body: list, facts: Facts) -> list:
             mentions(body, attrs=_SHAPE):  # (np.shape(v), v popped from the tape)
         shape_reads.shapes_from_arguments(body, facts.shapes, sorted(facts.ranks),
                                           facts.namespace)
-    if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
-        kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
-                              facts.namespace)
-        shape_reads.zeros_from_arguments(body, facts.shapes, kinds, facts.floats,
-                                         facts.namespace)
-    if shape_only.drop_kept_calls(body, facts.shapes, facts.namespace):
-        facts.shapes = None  # (a value read for its shape: made of its argument)
-    if facts.shapes is not None and facts.ranks and shape_reads.shape_only_values(
-            body, facts.shapes, lambda: dtypes.dtypes(body, set(facts.floats), facts.params &
-                                                      facts.numbers, facts.namespace),
-            sorted(facts.ranks), facts.floats, facts.namespace):
-        facts.shapes = None
+    _shapes_read(body, facts, facts.shapes)
     if facts.shapes is not None and reversals.simplify(body, facts.shapes, facts.namespace):
         facts.shapes = None
     return body
+
+
+def _shapes_read(body: list, facts: Facts, known: dims.Facts) -> None:
+    """The steps of ``shapes`` for values read for their shapes: zeros like an argument,
+    calls that keep their argument's shape dropped, shapes read from another value.  The
+    dtypes the first step works out serve the last while no step in between changed
+    the body (the same sweep otherwise made twice)."""
+    def kinds() -> dict[str, str]:
+        return dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                             facts.namespace)
+    unchanged: list = []
+    if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
+        found = kinds()
+        if not shape_reads.zeros_from_arguments(body, known, found, facts.floats,
+                                                facts.namespace):
+            unchanged.append(found)
+    if shape_only.drop_kept_calls(body, known, facts.namespace):
+        facts.shapes = None  # (a value read for its shape: made of its argument)
+    if facts.shapes is not None and facts.ranks and shape_reads.shape_only_values(
+            body, known, lambda: unchanged[0] if unchanged else kinds(),
+            sorted(facts.ranks), facts.floats, facts.namespace):
+        facts.shapes = None
 
 
 def branches(body: list, facts: Facts) -> list:

@@ -10,13 +10,18 @@ import builtins
 
 import gast
 
+from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 
+_SETATTR = frozenset({"setattr"})
+
 
 def lowered(node: gast.FunctionDef, namespace: dict, filename: str) -> None:
-    """Each such ``setattr`` statement of ``node`` written as the attribute store."""
-    if namespace.get("setattr", builtins.setattr) is not builtins.setattr or \
+    """Each such ``setattr`` statement of ``node`` written as the attribute store (no
+    walk where the name ``setattr`` is not read: most functions)."""
+    if not mentions(node, _SETATTR) or \
+            namespace.get("setattr", builtins.setattr) is not builtins.setattr or \
             any(isinstance(n, gast.Name) and n.id == "setattr" and
                 not isinstance(n.ctx, gast.Load) for n in walk(node)):
         return

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import gast
 
 from s2sad.compiler.names import assign, load
+from s2sad.compiler.node_scans import contains, mentions
 from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
@@ -20,12 +21,16 @@ if TYPE_CHECKING:
 # a set's methods that change it -> the runtime function making the changed set (only
 # a set's: a dict's ``update`` is another, :mod:`assignments`)
 CHANGES = {"add": "set_added", "discard": "set_discarded"}
+_SET_CALLS = frozenset({"set", "frozenset"})
 
 
 def lowered(node: gast.FunctionDef) -> None:
     """Each set display ``{a, b}`` of ``node`` as ``set((a, b))``; a loop over a set
     (a display, or a name only ever bound to one) over ``list(s)``, its items in the
-    order Python's loop takes them (the later stages loop over a sequence by index)."""
+    order Python's loop takes them (the later stages loop over a sequence by index).
+    Nothing to do, and no walk, without a set display or a call of ``set``."""
+    if not contains(node, (gast.Set,)) and not mentions(node, _SET_CALLS):
+        return
     sets = _set_names(node)
     for n in walk(node):
         if isinstance(n, (gast.For, gast.comprehension)) and (

@@ -17,6 +17,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_ids, nodes, statement_nodes
 from s2sad.rules.facts import keeps_shape
@@ -43,7 +44,7 @@ def drop_kept_calls(body: list, facts: dims.Facts, namespace: dict) -> bool:
 def _shape_reads(body: list, namespace: dict) -> list[str]:
     """The names read for their shape alone, once per such read."""
     found = []
-    for n in nodes(body):
+    for n in nodes_of(body, (gast.Attribute, gast.Call)):  # (no generator: every round)
         if isinstance(n, gast.Attribute) and n.attr == "shape" and \
                 isinstance(n.value, gast.Name):
             found.append(n.value.id)

@@ -114,9 +114,11 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[st
     one was rewritten."""
     loads: Counter = Counter()
     sites: Counter = Counter()
-    for n in nodes(body):
-        if n.__class__ is gast.Name and isinstance(n.ctx, gast.Load):
-            loads[n.id] += 1
+    for n in nodes_of(body, (gast.Name, gast.Attribute, gast.Call)):  # (what counts)
+        if n.__class__ is gast.Name:
+            if isinstance(n.ctx, gast.Load):
+                loads[n.id] += 1
+            continue
         site = _shape_site(n, namespace)
         if site is not None:
             sites[site[0].id] += 1
