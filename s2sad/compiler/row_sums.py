@@ -79,7 +79,7 @@ class _Rows(Transformer):
         self.generic_visit(node)
         fn = evaluate_ref(node.func, self.namespace)
         found = _norm_axis(node) if fn is np.linalg.norm else \
-            (_axis(node), False) if fn in _REDUCTIONS else None
+            _axis(node) if fn in _REDUCTIONS else None
         if found is None or found[0] is None and fn is not np.linalg.norm or not node.args:
             return node
         axis, keep = found
@@ -89,7 +89,7 @@ class _Rows(Transformer):
                 isinstance(x, gast.Name) and self.float64(x):  # (NumPy's own formula)
             self.changed = True
             return _np("sqrt", gast.BinOp(left=x, op=gast.MatMult(), right=clone(x)))
-        if fn in _REDUCTIONS and _rank_is(shape, 2) and axis in (0, -2):
+        if fn in _REDUCTIONS and _rank_is(shape, 2) and axis in (0, -2) and not keep:
             return self.first_axis(node, fn, x, shape)
         if not isinstance(shape, tuple) or len(shape) < 2 or axis not in (-1, len(shape) - 1):
             return node
@@ -103,12 +103,11 @@ class _Rows(Transformer):
         if fn is np.linalg.norm:  # (NumPy's own formula for real vectors: sqrt of the sum)
             squares = gast.BinOp(left=x, op=gast.Mult(), right=clone(x))
             total = _np("sqrt", _summed(squares, ones, shape[-1]))
-            return gast.Subscript(value=total, slice=gast.Tuple(elts=[
-                gast.Constant(value=Ellipsis, kind=None), gast.Constant(value=None, kind=None)],
-                ctx=gast.Load()), ctx=gast.Load()) if keep else total
+            return _kept(total) if keep else total
         total = _summed(x, ones, shape[-1])
-        return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
-                                                     right=clone(length))
+        if fn is np.mean:
+            total = gast.BinOp(left=total, op=gast.Div(), right=clone(length))
+        return _kept(total) if keep else total
 
     def first_axis(self, node: gast.Call, fn: object, x: gast.expr, shape: tuple
                    ) -> gast.expr:
@@ -162,6 +161,13 @@ def _summed(x: gast.expr, ones: gast.Call, length: object) -> gast.expr:
     return gast.Call(func=load("sum_last"), args=[x], keywords=[])
 
 
+def _kept(total: gast.expr) -> gast.Subscript:
+    """``total[..., None]``: the summed last axis kept, of length 1 (``keepdims``)."""
+    return gast.Subscript(value=total, slice=gast.Tuple(elts=[
+        gast.Constant(value=Ellipsis, kind=None), gast.Constant(value=None, kind=None)],
+        ctx=gast.Load()), ctx=gast.Load())
+
+
 def _rank_is(shape: object, rank: int) -> bool:
     return isinstance(shape, tuple) and len(shape) == rank
 
@@ -208,12 +214,12 @@ def _literal_int(axis: gast.expr | None) -> int | None:
     return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None
 
 
-def _axis(node: gast.Call) -> int | None:
-    """The literal int axis of ``f(x, axis=k)`` or ``f(x, k)`` with nothing else passed
-    (but ``keepdims=False``)."""
+def _axis(node: gast.Call) -> tuple[int | None, bool] | None:
+    """(the literal int axis, keepdims) of ``f(x, axis=k)`` or ``f(x, k)`` with nothing
+    else passed but a literal ``keepdims``."""
     keywords = {k.arg: k.value for k in node.keywords}
-    keep = keywords.pop("keepdims", None)
-    if keep is not None and not (isinstance(keep, gast.Constant) and keep.value is False):
+    keep = keywords.pop("keepdims", gast.Constant(value=False, kind=None))
+    if not (isinstance(keep, gast.Constant) and type(keep.value) is bool):
         return None
     if len(node.args) == 2 and not keywords:
         axis = node.args[1]
@@ -221,4 +227,4 @@ def _axis(node: gast.Call) -> int | None:
         axis = keywords["axis"]
     else:
         return None
-    return _literal_int(axis)
+    return _literal_int(axis), keep.value

@@ -235,7 +235,13 @@ def _add_grads(args: list, e: gast.Call) -> Any:
 
 def _transpose(args: list, e: gast.Call) -> Any:
     whole = len(args) == 1 or len(args) == 2 and is_none(e.args[1])
-    return args[0][::-1] if whole else None
+    if whole or not isinstance(args[0], tuple) or len(args) != 2 or \
+            not isinstance(e.args[1], gast.Tuple):
+        return args[0][::-1] if whole and isinstance(args[0], tuple) else None
+    perm = [p.value for p in e.args[1].elts if isinstance(p, gast.Constant)]  # (literal axes)
+    if sorted(perm) != list(range(len(args[0]))) or any(type(p) is not int for p in perm):
+        return None
+    return tuple(args[0][p] for p in perm)
 
 
 def _matrix_transpose(args: list, e: gast.Call) -> Any:
