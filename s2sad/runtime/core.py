@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .scatters import scatter_by_count
+from .scatters import counted, scatter_by_count, scatter_rows
 
 __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item",
@@ -231,6 +231,17 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
 
     ``acc`` of ``None`` means no adjoint yet: a zero one is made first.
     """
+    if type(idx) is np.ndarray and type(g) is np.ndarray and g.dtype is _FLOAT64 and \
+            idx.dtype.kind in "iu":  # (the usual case, without the checks below)
+        if acc is None and type(x) is np.ndarray and x.dtype is _FLOAT64:
+            made = counted(idx, g, x.shape[0]) if x.ndim == 1 else None
+            if made is not None:
+                return made
+            acc = np.zeros(x.shape)
+        if type(acc) is np.ndarray and acc.dtype is _FLOAT64:
+            if acc.ndim == 1 or not scatter_rows(acc, idx, g):
+                np.add.at(acc, idx, g)  # (of a vector: NumPy's own loop, fast since 1.25)
+            return acc
     if acc is None or type(acc) is float and x is not None and acc == 0.0:
         acc = zeros_like(x)  # (0.0: the stand-in zero of a value bound in a branch)
     if isinstance(acc, (list, tuple, dict)):
@@ -303,7 +314,9 @@ def clear_at(g: Any, idx: Any) -> Any:
 def scatter_add(a: Any, idx: Any, b: Any) -> Any:
     """``np.add.at(a, idx, b)`` as a value (``a`` itself is left alone)."""
     out = np.array(a, dtype=np.result_type(a, b), copy=True)
-    np.add.at(out, idx, b)
+    if not (type(idx) is np.ndarray and type(b) is np.ndarray and out.dtype is _FLOAT64 and
+            idx.dtype.kind in "iu" and scatter_rows(out, idx, b)):
+        np.add.at(out, idx, b)
     return out
 
 

@@ -127,6 +127,11 @@ def extremum_adjoint(g: Any, a: Any, ans: Any, axis: Any = None,
     split evenly between ties (one multiply where there are none, the usual case; with
     ties, ``g`` divided by the counts first, at the reduced shape: a division of the
     whole by a broadcast integer count takes three times the multiply)."""
+    if axis is None and type(a) is np.ndarray:  # (one extremum of the whole array: no
+        hit = a == ans  # axes to work out, a loop's max-shifted log-sum-exp each trip)
+        if np.count_nonzero(hit) != 1:
+            g = g / _counted(hit, tuple(range(a.ndim)))
+        return hit * g
     a = np.asarray(a)
     axes = _axes(axis, a.ndim)
     if not (keepdims or axis is None):  # give the reduced axes back, as size 1
