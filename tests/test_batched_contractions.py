@@ -8,6 +8,7 @@ that would not lead the product, a broadcast weight, an array written between.""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp
@@ -90,3 +91,19 @@ def test_where_it_does_not_apply():
     W = rng.standard_normal((4, 5))
     check_grad(written_between, W, D, wrt=(0, 1))
     check_jvp(written_between, W, D, wrt=(0, 1))
+
+
+def test_on_another_array_library():
+    """The stacks of products and their transposes in the array API's spelling
+    (``xp.permute_dims``, batched ``@``): the same numbers on array-api-strict arrays."""
+    st = pytest.importorskip("array_api_strict")
+    pos = rng.uniform(0.0, 2.5, (5, 3))
+    want = s2sad.grad(periodic_pairs)(pos, 2.5)
+    W, D = rng.standard_normal((4, 5)), rng.standard_normal((4, 5, 3))
+    for f, args, wrt in ((weighted_rows, (W, D), (0, 1)), (weighted_columns, (D, W), (0, 1))):
+        expected = s2sad.grad(f, wrt=wrt)(*args)
+        got = s2sad.grad(f, wrt=wrt)(*(st.asarray(a) for a in args))
+        for a, e in zip(got, expected):
+            np.testing.assert_allclose(np.asarray(a), e, rtol=1e-12, atol=1e-12)
+    got = s2sad.grad(periodic_pairs)(st.asarray(pos), 2.5)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12, atol=1e-12)
