@@ -204,7 +204,7 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return ITEMS  # (a shape's ints as they are)
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
-        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one) or
+        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
                 fn in _MOVES) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
         if fn is runtime.reduced_size:

@@ -78,6 +78,10 @@ class _Rows(Transformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         fn = evaluate_ref(node.func, self.namespace)
+        if fn is np.sum:
+            run = self.adjacent_run(node)
+            if run is not None:
+                return run
         found = _norm_axis(node) if fn is np.linalg.norm else \
             _axis(node) if fn in _REDUCTIONS else None
         if found is None or found[0] is None and fn is not np.linalg.norm or not node.args:
@@ -108,6 +112,28 @@ class _Rows(Transformer):
         if fn is np.mean:
             total = gast.BinOp(left=total, op=gast.Div(), right=clone(length))
         return _kept(total) if keep else total
+
+    def adjacent_run(self, node: gast.Call) -> gast.Call | None:
+        """``np.sum(x, axis=(0, 1))`` of a float64 array of rank three or more over
+        adjacent axes (not the last alone: ``sum_last``; not all) as ``sum_axes(x, (0,
+        1))``, which takes a product with ones at the call where NumPy's reduction is
+        slow (the adjoint of a bias broadcast over pairs)."""
+        found = _axes_keep(node)
+        shape = self.facts.of(node.args[0]) if node.args else None
+        if found is None or not isinstance(shape, tuple) or len(shape) < 3:
+            return None
+        axes, keep = found
+        axes = sorted(a % len(shape) for a in axes if -len(shape) <= a < len(shape))
+        if len(axes) != len(found[0]) or axes != list(range(axes[0], axes[-1] + 1)) or \
+                len(axes) == len(shape) or axes == [len(shape) - 1] or \
+                not self.float64(node.args[0]):
+            return None
+        self.changed = True
+        args = [node.args[0], gast.Tuple(elts=[gast.Constant(value=a, kind=None)
+                                               for a in axes], ctx=gast.Load())]
+        if keep:
+            args.append(gast.Constant(value=True, kind=None))
+        return gast.Call(func=load("sum_axes"), args=args, keywords=[])
 
     def first_axis(self, node: gast.Call, fn: object, x: gast.expr, shape: tuple
                    ) -> gast.expr:
@@ -212,6 +238,21 @@ def _literal_int(axis: gast.expr | None) -> int | None:
             isinstance(axis.operand, gast.Constant) and type(axis.operand.value) is int:
         return -axis.operand.value
     return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None
+
+
+def _axes_keep(node: gast.Call) -> tuple[list[int], bool] | None:
+    """(the literal int axes, keepdims) of ``np.sum(x, axis=(j, k))`` (one axis alike),
+    with nothing else passed but a literal ``keepdims``."""
+    keywords = {k.arg: k.value for k in node.keywords}
+    keep = keywords.pop("keepdims", gast.Constant(value=False, kind=None))
+    axis = node.args[1] if len(node.args) == 2 and not keywords else \
+        keywords.get("axis") if len(node.args) == 1 and list(keywords) == ["axis"] else None
+    if axis is None or not (isinstance(keep, gast.Constant) and type(keep.value) is bool):
+        return None
+    parts = [_literal_int(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+    if not parts or any(a is None for a in parts):
+        return None
+    return [a for a in parts if a is not None], keep.value
 
 
 def _axis(node: gast.Call) -> tuple[int | None, bool] | None:

@@ -347,6 +347,9 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 runtime.add_grads: _add_grads,
                 runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
                 isinstance(args[0], tuple) and args[0] else None,
+                runtime.sum_axes: lambda args, e: reduced(
+                    args[0], e.args[1], e.args[2] if len(e.args) > 2 else None)
+                if 2 <= len(e.args) <= 3 and not e.keywords else None,
                 np.matmul: lambda args, e: matmul(*args) if len(args) == 2 and
                 not e.keywords and all(isinstance(a, tuple) for a in args) else None}
 
