@@ -133,8 +133,9 @@ def sum_axes(g: np.ndarray, axes: tuple[int, ...], keepdims: bool = False) -> np
     if not axes:
         return g
     if keepdims:
-        kept = tuple(1 if i in axes or i - g.ndim in axes else n for i, n in enumerate(g.shape))
-        return sum_axes(g, axes).reshape(kept)
+        shape = np.shape(g)
+        return np.reshape(sum_axes(g, axes), tuple(
+            1 if i in axes or i - len(shape) in axes else n for i, n in enumerate(shape)))
     if type(g) is not np.ndarray or g.size < 4096:
         return np.sum(g, axis=axes)
     axes = tuple(sorted(a % g.ndim for a in axes))
