@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 from s2sad.runtime.core import sum_axes, unbroadcast
 
 rng = np.random.default_rng(4748)
@@ -71,3 +71,11 @@ def test_broadcast_adjoints_against_differences(f, b_shape, x_shape):
     b, X = 0.3 * rng.standard_normal(b_shape), rng.standard_normal(x_shape)
     check_grad(f, b, X, rtol=1e-6)
     check_jvp(f, b, X)
+
+
+def test_second_order_through_the_sums():
+    """The derivative's ``sum_axes`` differentiated again (its rule: ``repeat_to``)."""
+    X = rng.standard_normal((40, 40, 3))
+    check_hessian(lambda b: pair_bias(b, X), 0.3 * rng.standard_normal(3))
+    Y = rng.standard_normal((30, 20, 3))
+    check_hessian(lambda b: middle_bias(b, Y), 0.3 * rng.standard_normal((30, 1, 3)))
