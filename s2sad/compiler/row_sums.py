@@ -87,6 +87,8 @@ class _Rows(Transformer):
         if found is None or found[0] is None and fn is not np.linalg.norm or not node.args:
             return node
         axis, keep = found
+        if keep and fn is np.mean:
+            return node  # (a layer norm's mean, kept: the ``share`` pass's ``var`` reads it)
         x = node.args[0]
         shape = self.facts.of(x)
         if fn is np.linalg.norm and axis is None and not keep and _rank_is(shape, 1) and \
