@@ -109,3 +109,26 @@ def test_extremum_of_a_whole_array_shares_ties():
     np.testing.assert_array_equal(extremum_adjoint(np.array([[4.0]]), a, np.array([[3.0]]),
                                                    None, True), [[0.0, 2.0], [2.0, 0.0]])
     np.testing.assert_array_equal(extremum_adjoint(1.0, np.array([0.5, 2.0]), 2.0), [0.0, 1.0])
+
+
+def aliased_target(W, h, src, dst):
+    """The scatter into a second name of the array the sum then reads by the first."""
+    agg = np.zeros((h.shape[0], W.shape[1]))
+    view = agg
+    np.add.at(view, dst, np.tanh(h[src] @ W))
+    return np.sum(agg * h) + np.sum(view ** 2)
+
+
+def scattered_into_copy(W, h, src, dst):
+    """Onto a copy of the argument (the argument itself untouched), read with it."""
+    agg = h.copy()
+    np.add.at(agg, dst, np.sin(h[src] @ W))
+    return np.sum(agg * h)
+
+
+@pytest.mark.parametrize("f", [aliased_target, scattered_into_copy])
+def test_scatter_targets_against_differences(f):
+    W, h = rng.standard_normal((4, 4)), rng.standard_normal((60, 4))
+    src, dst = rng.integers(0, 60, 200), rng.integers(0, 60, 200)
+    dst[:5] = dst[0]
+    check_grad(f, W, h, src, dst, wrt=(0, 1))
