@@ -45,9 +45,11 @@ from s2sad.compiler.walks import blocks, clone, name_nodes, nodes, walk
 MAX_TERMS = 2
 
 
-def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
+def contract(body: list, facts: dims.Facts, namespace: dict,
+             floats: frozenset = frozenset()) -> bool:
     """Each provable sum of a product in ``body`` contracted (in each block: a loop's
-    body read within one trip); whether one was."""
+    body read within one trip); whether one was (``floats``: the float64 array
+    parameters)."""
     inexact: set[str] | None = None
     changed = False
     for block in blocks(body):
@@ -57,7 +59,8 @@ def contract(body: list, facts: dims.Facts, namespace: dict) -> bool:
                     _rewritable(s, namespace):
                 if ctx is None:  # (the facts worked out for a block with a statement to
                     # look at, before any of its statements is rewritten: as up front)
-                    inexact = inexact_names(body, namespace) if inexact is None else inexact
+                    inexact = inexact_names(body, namespace, floats) if inexact is None \
+                        else inexact
                     ctx = _Context(block, facts, namespace, inexact)
                 sums = _Sums(ctx, index)
                 sums.visit(s)

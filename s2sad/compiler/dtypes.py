@@ -38,7 +38,7 @@ _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 wit
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
-               runtime.inverse, runtime.sum_last}  # real in, real out
+               np.round, np.around, runtime.inverse, runtime.sum_last}  # real in, real out
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
@@ -206,8 +206,9 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return ITEMS  # (a shape's ints as they are)
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
-        if fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one) and e.args:
-            return args[0] if args[0] in _RANK else None  # (summed or spread: same dtype)
+        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
+                fn in _MOVES) and e.args:
+            return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
         if fn is runtime.reduced_size:
             return REAL
         if fn is runtime.add_at or fn in _WRITES:
@@ -259,6 +260,8 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
     return None
 
 
+# the first argument's elements moved (the others: axes and shapes)
+_MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims}
 # writes (in place or into a copy): the array written, the index, the value
 _WRITES = {runtime.setitem, runtime.write_at}
 _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,

@@ -23,16 +23,18 @@ from s2sad.compiler.walks import name_nodes, nodes
 _INEXACT_CODES = set("efdgFDG")
 # results like their first argument's kind (shape functions, reductions, adjoint helpers)
 _LIKE_FIRST = {np.expand_dims, np.reshape, np.transpose, np.squeeze, np.moveaxis,
-               np.sum, np.negative, np.swapaxes, np.ravel, np.matrix_transpose}
-_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh", "extremum_adjoint"}
+               np.sum, np.negative, np.swapaxes, np.ravel, np.matrix_transpose, np.round,
+               np.around}
+_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh", "extremum_adjoint", "sum_axes"}
 _HELPERS = _HELPERS_LIKE_FIRST | {"safe_div", "safe_mul"}
 _FLOAT_MADE = {np.eye, np.ones, np.zeros, np.identity, np.mean}  # (without dtype=)
 
 
-def inexact_names(body: list, namespace: dict) -> set[str]:
+def inexact_names(body: list, namespace: dict, floats: frozenset = frozenset()) -> set[str]:
     """The names every assignment of which gives an inexact value (names also bound
     otherwise than by ``name = value``, as by a tuple or a loop, are left out; a pop of
-    the tape binds its names to what the pushes paired with it push).  A name
+    the tape binds its names to what the pushes paired with it push), and the float64
+    array parameters ``floats`` the body never binds again.  A name
     is looked at again only when a name its values read is found inexact (the names
     found only grow, and an expression is inexact for more names if for fewer)."""
     defs: dict[str, list] = {}
@@ -57,7 +59,7 @@ def inexact_names(body: list, namespace: dict) -> set[str]:
     for name, values in candidates.items():
         for read in {n.id for v in values for n in name_nodes(v)}:
             readers.setdefault(read, []).append(name)
-    found: set[str] = set()
+    found = {p for p in floats if not stores[p]}
     todo = list(candidates)
     while todo:
         name = todo.pop()
@@ -121,6 +123,8 @@ def _call(e: gast.Call, names: set[str], namespace: dict) -> bool:
     if any(k.arg == "dtype" for k in e.keywords):
         return False
     try:
+        if fn is np.where and len(e.args) == 3:  # (the values' common type)
+            return any(is_inexact(a, names, namespace) for a in e.args[1:])
         if fn in _LIKE_FIRST:
             return bool(e.args) and is_inexact(e.args[0], names, namespace)
         if fn in _FLOAT_MADE:

@@ -306,7 +306,8 @@ def contracted(body: list, facts: Facts) -> list:
         remat_views.rematerialize(body, facts.namespace)
     if named:
         facts.shapes = None
-    contracted = contractions.contract(body, _shapes(body, facts), facts.namespace)
+    contracted = contractions.contract(body, _shapes(body, facts), facts.namespace,
+                                       facts.floats)
     if contracted:
         facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
         contractions.without_new_axes(body, _shapes(body, facts), facts.namespace)

@@ -78,18 +78,24 @@ class _Rows(Transformer):
     def visit_Call(self, node: gast.Call) -> gast.expr:
         self.generic_visit(node)
         fn = evaluate_ref(node.func, self.namespace)
+        if fn is np.sum:
+            run = self.adjacent_run(node)
+            if run is not None:
+                return run
         found = _norm_axis(node) if fn is np.linalg.norm else \
-            (_axis(node), False) if fn in _REDUCTIONS else None
+            _axis(node) if fn in _REDUCTIONS else None
         if found is None or found[0] is None and fn is not np.linalg.norm or not node.args:
             return node
         axis, keep = found
+        if keep and fn is np.mean:
+            return node  # (a layer norm's mean, kept: the ``share`` pass's ``var`` reads it)
         x = node.args[0]
         shape = self.facts.of(x)
         if fn is np.linalg.norm and axis is None and not keep and _rank_is(shape, 1) and \
                 isinstance(x, gast.Name) and self.float64(x):  # (NumPy's own formula)
             self.changed = True
             return _np("sqrt", gast.BinOp(left=x, op=gast.MatMult(), right=clone(x)))
-        if fn in _REDUCTIONS and _rank_is(shape, 2) and axis in (0, -2):
+        if fn in _REDUCTIONS and _rank_is(shape, 2) and axis in (0, -2) and not keep:
             return self.first_axis(node, fn, x, shape)
         if not isinstance(shape, tuple) or len(shape) < 2 or axis not in (-1, len(shape) - 1):
             return node
@@ -103,12 +109,33 @@ class _Rows(Transformer):
         if fn is np.linalg.norm:  # (NumPy's own formula for real vectors: sqrt of the sum)
             squares = gast.BinOp(left=x, op=gast.Mult(), right=clone(x))
             total = _np("sqrt", _summed(squares, ones, shape[-1]))
-            return gast.Subscript(value=total, slice=gast.Tuple(elts=[
-                gast.Constant(value=Ellipsis, kind=None), gast.Constant(value=None, kind=None)],
-                ctx=gast.Load()), ctx=gast.Load()) if keep else total
+            return _kept(total) if keep else total
         total = _summed(x, ones, shape[-1])
-        return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
-                                                     right=clone(length))
+        if fn is np.mean:
+            total = gast.BinOp(left=total, op=gast.Div(), right=clone(length))
+        return _kept(total) if keep else total
+
+    def adjacent_run(self, node: gast.Call) -> gast.Call | None:
+        """``np.sum(x, axis=(0, 1))`` of a float64 array of rank three or more over
+        adjacent axes (not the last alone: ``sum_last``; not all) as ``sum_axes(x, (0,
+        1))``, which takes a product with ones at the call where NumPy's reduction is
+        slow (the adjoint of a bias broadcast over pairs)."""
+        found = _axes_keep(node)
+        shape = self.facts.of(node.args[0]) if node.args else None
+        if found is None or not isinstance(shape, tuple) or len(shape) < 3:
+            return None
+        axes, keep = found
+        axes = sorted(a % len(shape) for a in axes if -len(shape) <= a < len(shape))
+        if len(axes) != len(found[0]) or axes != list(range(axes[0], axes[-1] + 1)) or \
+                len(axes) == len(shape) or axes == [len(shape) - 1] or \
+                not self.float64(node.args[0]):
+            return None
+        self.changed = True
+        args = [node.args[0], gast.Tuple(elts=[gast.Constant(value=a, kind=None)
+                                               for a in axes], ctx=gast.Load())]
+        if keep:
+            args.append(gast.Constant(value=True, kind=None))
+        return gast.Call(func=load("sum_axes"), args=args, keywords=[])
 
     def first_axis(self, node: gast.Call, fn: object, x: gast.expr, shape: tuple
                    ) -> gast.expr:
@@ -162,6 +189,13 @@ def _summed(x: gast.expr, ones: gast.Call, length: object) -> gast.expr:
     return gast.Call(func=load("sum_last"), args=[x], keywords=[])
 
 
+def _kept(total: gast.expr) -> gast.Subscript:
+    """``total[..., None]``: the summed last axis kept, of length 1 (``keepdims``)."""
+    return gast.Subscript(value=total, slice=gast.Tuple(elts=[
+        gast.Constant(value=Ellipsis, kind=None), gast.Constant(value=None, kind=None)],
+        ctx=gast.Load()), ctx=gast.Load())
+
+
 def _rank_is(shape: object, rank: int) -> bool:
     return isinstance(shape, tuple) and len(shape) == rank
 
@@ -208,12 +242,27 @@ def _literal_int(axis: gast.expr | None) -> int | None:
     return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None
 
 
-def _axis(node: gast.Call) -> int | None:
-    """The literal int axis of ``f(x, axis=k)`` or ``f(x, k)`` with nothing else passed
-    (but ``keepdims=False``)."""
+def _axes_keep(node: gast.Call) -> tuple[list[int], bool] | None:
+    """(the literal int axes, keepdims) of ``np.sum(x, axis=(j, k))`` (one axis alike),
+    with nothing else passed but a literal ``keepdims``."""
     keywords = {k.arg: k.value for k in node.keywords}
-    keep = keywords.pop("keepdims", None)
-    if keep is not None and not (isinstance(keep, gast.Constant) and keep.value is False):
+    keep = keywords.pop("keepdims", gast.Constant(value=False, kind=None))
+    axis = node.args[1] if len(node.args) == 2 and not keywords else \
+        keywords.get("axis") if len(node.args) == 1 and list(keywords) == ["axis"] else None
+    if axis is None or not (isinstance(keep, gast.Constant) and type(keep.value) is bool):
+        return None
+    parts = [_literal_int(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+    if not parts or any(a is None for a in parts):
+        return None
+    return [a for a in parts if a is not None], keep.value
+
+
+def _axis(node: gast.Call) -> tuple[int | None, bool] | None:
+    """(the literal int axis, keepdims) of ``f(x, axis=k)`` or ``f(x, k)`` with nothing
+    else passed but a literal ``keepdims``."""
+    keywords = {k.arg: k.value for k in node.keywords}
+    keep = keywords.pop("keepdims", gast.Constant(value=False, kind=None))
+    if not (isinstance(keep, gast.Constant) and type(keep.value) is bool):
         return None
     if len(node.args) == 2 and not keywords:
         axis = node.args[1]
@@ -221,4 +270,4 @@ def _axis(node: gast.Call) -> int | None:
         axis = keywords["axis"]
     else:
         return None
-    return _literal_int(axis)
+    return _literal_int(axis), keep.value

@@ -235,7 +235,13 @@ def _add_grads(args: list, e: gast.Call) -> Any:
 
 def _transpose(args: list, e: gast.Call) -> Any:
     whole = len(args) == 1 or len(args) == 2 and is_none(e.args[1])
-    return args[0][::-1] if whole else None
+    if whole or not isinstance(args[0], tuple) or len(args) != 2 or \
+            not isinstance(e.args[1], gast.Tuple):
+        return args[0][::-1] if whole and isinstance(args[0], tuple) else None
+    perm = [p.value for p in e.args[1].elts if isinstance(p, gast.Constant)]  # (literal axes)
+    if sorted(perm) != list(range(len(args[0]))) or any(type(p) is not int for p in perm):
+        return None
+    return tuple(args[0][p] for p in perm)
 
 
 def _matrix_transpose(args: list, e: gast.Call) -> Any:
@@ -341,6 +347,9 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 runtime.add_grads: _add_grads,
                 runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
                 isinstance(args[0], tuple) and args[0] else None,
+                runtime.sum_axes: lambda args, e: reduced(
+                    args[0], e.args[1], e.args[2] if len(e.args) > 2 else None)
+                if 2 <= len(e.args) <= 3 and not e.keywords else None,
                 np.matmul: lambda args, e: matmul(*args) if len(args) == 2 and
                 not e.keywords and all(isinstance(a, tuple) for a in args) else None}
 

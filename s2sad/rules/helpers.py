@@ -118,6 +118,8 @@ deflinear(rt.repeat_to, "t, x, axis=None, keepdims=False",
 deflinear(rt.centered, "a, axis=None", "centered(g, axis)")
 deflinear(rt.sum_last, "x", "repeat_to(g, x, -1)")
 deffacts(rt.sum_last, of_first)
+deflinear(rt.sum_axes, "x, axes, keepdims=False", "repeat_to(g, x, axes, keepdims)")
+deffacts(rt.sum_axes, of_first)
 deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), np.shape(t))",
           None)
 defvjp(rt.prod_others, "a, axis=None", "prod_others_apply(g, a, axis)")

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .scatters import scatter_by_count
+from .axis_sums import sum_axes
+from .scatters import counted, scatter_by_count, scatter_rows
 
 __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item",
@@ -80,7 +81,7 @@ def unbroadcast(g: Any, x: Any) -> Any:
         g = g.real
     extra = g.ndim - len(shape)
     if extra == 1 and gshape[1:] == shape:  # a bias added to each row
-        return g.sum(axis=0)
+        return g.sum(axis=0) if g.size < 4096 else sum_axes(g, (0,))
     axes = tuple(range(extra)) + tuple(
         i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     if not shape:
@@ -122,18 +123,6 @@ def every_item_of_list() -> Exception:
     from s2sad.errors import DifferentiationError
     return DifferentiationError(
         "<s2sad>:?: .sort() of a list changes it in place: write xs = sorted(xs)")
-
-
-def sum_axes(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-    """``g.sum(axes)``; by einsum when an inner axis is summed and the last axis is short,
-    where numpy's reduction loops are slowest (a (64, 64, 3) array over axis 1: 3x)."""
-    if not axes:
-        return g
-    if g.shape[-1] < 16 and axes[-1] >= len(axes) and g.dtype.kind == "f" and g.ndim <= 26:
-        letters = "abcdefghijklmnopqrstuvwxyz"[:g.ndim]
-        kept = "".join(c for i, c in enumerate(letters) if i not in axes)
-        return np.einsum(f"{letters}->{kept}", g)
-    return g.sum(axis=axes)
 
 
 _FLOAT64 = np.dtype(np.float64)
@@ -231,6 +220,17 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
 
     ``acc`` of ``None`` means no adjoint yet: a zero one is made first.
     """
+    if type(idx) is np.ndarray and type(g) is np.ndarray and g.dtype is _FLOAT64 and \
+            idx.dtype.kind in "iu":  # (the usual case, without the checks below)
+        if acc is None and type(x) is np.ndarray and x.dtype is _FLOAT64:
+            made = counted(idx, g, x.shape[0]) if x.ndim == 1 else None
+            if made is not None:
+                return made
+            acc = np.zeros(x.shape)
+        if type(acc) is np.ndarray and acc.dtype is _FLOAT64:
+            if acc.ndim == 1 or not scatter_rows(acc, idx, g):
+                np.add.at(acc, idx, g)  # (of a vector: NumPy's own loop, fast since 1.25)
+            return acc
     if acc is None or type(acc) is float and x is not None and acc == 0.0:
         acc = zeros_like(x)  # (0.0: the stand-in zero of a value bound in a branch)
     if isinstance(acc, (list, tuple, dict)):
@@ -303,7 +303,9 @@ def clear_at(g: Any, idx: Any) -> Any:
 def scatter_add(a: Any, idx: Any, b: Any) -> Any:
     """``np.add.at(a, idx, b)`` as a value (``a`` itself is left alone)."""
     out = np.array(a, dtype=np.result_type(a, b), copy=True)
-    np.add.at(out, idx, b)
+    if not (type(idx) is np.ndarray and type(b) is np.ndarray and out.dtype is _FLOAT64 and
+            idx.dtype.kind in "iu" and scatter_rows(out, idx, b)):
+        np.add.at(out, idx, b)
     return out
 
 

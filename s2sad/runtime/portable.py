@@ -244,6 +244,10 @@ def sum_last(x: Any) -> Any:
     return _xp(x).sum(x, axis=-1)
 
 
+def sum_axes(x: Any, axes: Any, keepdims: bool = False) -> Any:
+    return _xp(x).sum(x, axis=axes, keepdims=keepdims)
+
+
 def centered(a: Any, axis: Any = None) -> Any:
     return a - _xp(a).mean(a, axis=axis, keepdims=True)
 

@@ -55,7 +55,8 @@ def sum_last(x: Any) -> Any:
     NumPy sums a short contiguous last axis an output element at a time, and OpenBLAS's
     product with ones ``x @ np.ones(n)`` is slow for n of 2 and 3 (a (16384, 3) array of
     pairwise differences: 125 us, its columns added 22 us), so those are added as
-    columns (in NumPy's order), longer axes by the product."""
+    columns (in NumPy's order), longer axes by the product (NumPy's own sum for a few
+    hundred elements, where the product's call costs more than it saves)."""
     n = x.shape[-1]
     if n == 3:
         total = x[..., 0] + x[..., 1]
@@ -63,6 +64,8 @@ def sum_last(x: Any) -> Any:
         return total
     if n == 2:
         return x[..., 0] + x[..., 1]
+    if x.size < 512:  # (a few rows: NumPy's reduction beats OpenBLAS's call, (32, 10): 2x)
+        return x.sum(axis=-1)
     return x @ np.ones(n)
 
 
@@ -128,6 +131,11 @@ def extremum_adjoint(g: Any, a: Any, ans: Any, axis: Any = None,
     split evenly between ties (one multiply where there are none, the usual case; with
     ties, ``g`` divided by the counts first, at the reduced shape: a division of the
     whole by a broadcast integer count takes three times the multiply)."""
+    if axis is None and type(a) is np.ndarray:  # (one extremum of the whole array: no
+        hit = a == ans  # axes to work out, a loop's max-shifted log-sum-exp each trip)
+        if np.count_nonzero(hit) != 1:
+            g = g / _counted(hit, tuple(range(a.ndim)))
+        return hit * g
     a = np.asarray(a)
     axes = _axes(axis, a.ndim)
     if not (keepdims or axis is None):  # give the reduced axes back, as size 1

@@ -11,6 +11,6 @@ def jvp_rnn(Wh, xs, h0, *, dWh, dh0):
         h_1 = np.tanh(Wh @ h_1 + xs[t])
         dh_1 = dadd * (1 - h_1 * h_1)
         # line 107: loss = loss + np.sum(h * h)
-        loss_1 = loss_1 + (h_1 * h_1).sum()
-        dloss_1 = dloss_1 + (2 * (dh_1 * h_1)).sum()
+        loss_1 = loss_1 + h_1 @ h_1
+        dloss_1 = dloss_1 + 2 * (dh_1 @ h_1)
     return loss_1, dloss_1
