@@ -152,7 +152,7 @@ def test_factor_applied_after_the_sum(rng, case) -> None:
     x = rng.standard_normal((5, 4))
     if case == "softmax":
         f, args = softmax_loss, (x, rng.uniform(0, 1, (5, 4)))
-        form = "* p_1).sum(axis=(1,), keepdims=True) / total"
+        form = "* p_1).sum(axis=1, keepdims=True) / total"
     elif case == "columns":
         f, args = scaled_columns, (x, rng.uniform(1, 2, 4))
         form = "np.ones(np.shape(div)[0]) @"  # (sums down an axis: the rows pass's products)
