@@ -303,7 +303,8 @@ def clear_at(g: Any, idx: Any) -> Any:
 def scatter_add(a: Any, idx: Any, b: Any) -> Any:
     """``np.add.at(a, idx, b)`` as a value (``a`` itself is left alone)."""
     out = np.array(a, dtype=np.result_type(a, b), copy=True)
-    np.add.at(out, idx, b)
+    if not scatter_by_count(out, idx, b):
+        np.add.at(out, idx, b)
     return out
 
 
