@@ -100,7 +100,8 @@ def _one_axis(axis: gast.expr, rank: int) -> gast.expr:
 
 def _expanded(node: gast.Call, facts: dims.Facts, namespace: dict) -> gast.expr | None:
     """``np.expand_dims(g, k)`` of an array ``g`` of known rank and a literal int ``k``
-    as ``g[:, ..., None]`` (``None`` at position ``k``), or None."""
+    as ``g[:, None, :]`` (``None`` at position ``k``, a whole slice for every axis), or
+    None."""
     if node.func.__class__ is not gast.Attribute or node.func.attr != "expand_dims" or \
             len(node.args) != 2 or node.keywords or \
             evaluate_ref(node.func, namespace) is not np.expand_dims:
@@ -109,10 +110,11 @@ def _expanded(node: gast.Call, facts: dims.Facts, namespace: dict) -> gast.expr 
     if rank is None or k is None or not -rank - 1 <= k <= rank:
         return None
     at = k if k >= 0 else k + rank + 1
-    index = [*(gast.Slice(lower=None, upper=None, step=None) for _ in range(at)),
-             gast.Constant(value=None, kind=None)]
-    return gast.Subscript(value=node.args[0], slice=gast.Tuple(elts=index, ctx=gast.Load())
-                          if len(index) > 1 else index[0], ctx=gast.Load())
+    index: list[gast.expr] = [gast.Slice(lower=None, upper=None, step=None)
+                              for _ in range(rank)]  # (every axis: as the array API asks)
+    index.insert(at, gast.Constant(value=None, kind=None))
+    return gast.Subscript(value=node.args[0], slice=gast.Tuple(elts=index, ctx=gast.Load()),
+                          ctx=gast.Load())
 
 
 def _reduction(node: gast.Call, namespace: dict) -> str | None:
