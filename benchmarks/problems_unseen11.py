@@ -309,7 +309,8 @@ def cubic_spline_args(size):
     r = _rng(1104)
     xk = np.sort(r.uniform(0.0, 10.0, n))
     xk[0], xk[-1] = 0.0, 10.0
-    xq = r.uniform(0.05, 9.95, m)
+    j = r.integers(0, n - 1, m)  # (queries off the knots: the finite-difference check
+    xq = xk[j] + r.uniform(0.02, 0.98, m) * (xk[j + 1] - xk[j])  # steps over none)
     return np.sin(xk) + 0.1 * r.standard_normal(n), xq, xk, np.sin(xq)
 
 
