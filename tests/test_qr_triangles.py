@@ -78,3 +78,28 @@ def test_wide_and_complete_factorisations():
     check_grad(wide_and_complete, A, y, wrt=(0, 1))
     check_jvp(wide_and_complete, A, y, wrt=(0, 1))
     check_hessian(lambda A: wide_and_complete(A, y), A)
+
+
+def written_below(A, b):
+    """``R`` copied and written below its diagonal: not triangular any more."""
+    Q, R = np.linalg.qr(A)
+    R = R.copy()
+    R[1, 0] = 0.5 * A[0, 0]
+    return np.sum(np.linalg.solve(R, Q.T @ b) ** 2)
+
+
+def added_in_place(A, b):
+    """``R`` copied and a full matrix added in place."""
+    Q, R = np.linalg.qr(A)
+    R = R.copy()
+    R += np.outer(b[:3], b[:3])
+    return np.sum(np.linalg.solve(R, Q.T @ b) ** 2)
+
+
+@pytest.mark.parametrize("f", [written_below, added_in_place])
+def test_a_written_r_keeps_the_general_solve(f):
+    rng = np.random.default_rng(4)
+    A, b = rng.standard_normal((5, 3)), rng.standard_normal(5)
+    check_grad(f, A, b, wrt=(0, 1))
+    code = grad_code(f, A, b, wrt=(0, 1))
+    assert "= np.linalg.solve(R_1, " in code, code
