@@ -38,6 +38,7 @@ from benchmarks import (
     problems_unseen8,
     problems_unseen9,
     problems_unseen10,
+    problems_unseen11,
 )
 
 
@@ -321,6 +322,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen9.SPECS]
 # Hodgkin-Huxley scalar loop, IRLS, np.add.at messages, expm by Taylor loops, gammaln,
 # eigvalsh of a spring chain, a Plackett-Luce ranking loss, a periodic box by np.round
 PROBLEMS += [Problem(**spec) for spec in problems_unseen10.SPECS]
+# (91-100) session 47: an HMM's backward pass, a variable-coefficient Poisson residual,
+# Levenberg-Marquardt steps, a cubic spline by searchsorted, a cloth by np.add.at, label
+# smoothing, EM steps of a mixture, least squares by QR, masked bilinear attention, AR(p)
+PROBLEMS += [Problem(**spec) for spec in problems_unseen11.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

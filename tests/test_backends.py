@@ -318,7 +318,27 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     **{("modal_fit", lib): "needs (only_real|hermitian_read_adjoint)"
                        for lib in ("torch", "jax", "array_api_strict")},
                     ("listmle", "torch"): "torch cannot run this step",
-                    ("listmle", "array_api_strict"): "array_api_strict cannot run this step"}
+                    ("listmle", "array_api_strict"): "array_api_strict cannot run this step",
+                    # (session 47: a gather's adjoint by index arrays, np.column_stack,
+                    # np.diff and qr's only_real have no array-API counterpart; the
+                    # strict library's indexing with fewer indices than axes (u[0]),
+                    # by an index array with a slice (logB[:, obs[t]]), NumPy numbers)
+                    **{("hmm_backward", lib): f"{lib} cannot run this step"
+                       for lib in ("dask", "array_api_strict")},
+                    ("hmm_backward", "jax"): "an index array into a jaxlib array",
+                    ("poisson_varcoef", "array_api_strict"): "array_api_strict cannot run",
+                    **{("lm_fit", lib): "np.column_stack has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("cubic_spline", lib): "np.diff has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("cloth", lib): f"an index array into a {name} array"
+                       for lib, name in (("dask", "dask"), ("torch", "torch"),
+                                         ("jax", "jaxlib"))},
+                    ("cloth", "array_api_strict"): "array_api_strict cannot run this step",
+                    ("softmax_smooth", "array_api_strict"): "array_api_strict cannot run",
+                    **{("qr_lstsq", lib): "needs only_real"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    ("ar_loglik", "array_api_strict"): "array_api_strict cannot run this step"}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

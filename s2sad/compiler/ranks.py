@@ -57,8 +57,10 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
 
 def _triangular(defs: dict[str, list], namespace: dict[str, Any]) -> dict[str, bool]:
     """Names holding a triangular matrix: name -> whether it is the lower triangle
-    (``np.linalg.cholesky``'s factor, ``np.tril``; their transposes the other way)."""
-    found: dict[str, bool] = {}
+    (``np.linalg.cholesky``'s factor, ``np.tril``, ``R`` of ``Q, R = np.linalg.qr(a)``;
+    their transposes the other way)."""
+    found: dict[str, bool] = {name: False for name, values in defs.items()
+                              if len(values) == 1 and _qr_factor(values[0], defs, namespace)}
     changed = True
     while changed:
         changed = False
@@ -69,6 +71,30 @@ def _triangular(defs: dict[str, list], namespace: dict[str, Any]) -> dict[str, b
                 found[name] = kind
                 changed = True
     return found
+
+
+def _qr_factor(e: gast.expr, defs: dict[str, list], namespace: dict) -> bool:
+    """``qr[1]`` of ``qr = np.linalg.qr(a)`` (reduced or complete: NumPy zeroes R below
+    its diagonal), or ``np.linalg.qr(a, mode='r')`` itself: an upper triangle."""
+    if isinstance(e, gast.Call):
+        return _qr_call(e, namespace, "r")
+    if not (isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name) and
+            isinstance(e.slice, gast.Constant) and e.slice.value == 1):
+        return False
+    values = defs.get(e.value.id, ())
+    return len(values) == 1 and isinstance(values[0], gast.Call) and \
+        _qr_call(values[0], namespace, "reduced", "complete")
+
+
+def _qr_call(e: gast.Call, namespace: dict, *modes: str) -> bool:
+    """``np.linalg.qr(a)`` of one of ``modes`` (the first: with ``mode=`` written)."""
+    if len(e.args) != 1 or evaluate_ref(e.func, namespace) is not np.linalg.qr:
+        return False
+    if not e.keywords:
+        return modes[0] != "r"
+    k = e.keywords[0]
+    return len(e.keywords) == 1 and k.arg == "mode" and isinstance(k.value, gast.Constant) \
+        and k.value.value in modes
 
 
 def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict) -> bool | None:

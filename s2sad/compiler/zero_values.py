@@ -9,6 +9,7 @@ known equal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import BuiltinMethodType
 from typing import Any
 
 import gast
@@ -19,10 +20,17 @@ from s2sad.compiler import dims
 from s2sad.compiler.primitives import evaluate_ref
 
 # zero when any argument is (products), when the first one is (linear maps of it)
-PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer)
+PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer,
+            np.multiply.outer)
 LINEAR = (runtime.safe_div, runtime.unbroadcast, np.sum, np.transpose, np.reshape,
-          np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze)
+          np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze,
+          runtime.diag_adjoint, runtime.unconcat)
+SOLVES = (np.linalg.solve, runtime.tri_solve)  # zero when the right-hand side is
 ZEROS = (runtime.zeros_like, np.zeros_like)
+# an array's own methods and attributes that are linear in it (``dx.sum(axis=0)``, ``dJ.T``)
+_LINEAR_METHODS = frozenset({"sum", "mean", "ravel", "reshape", "transpose", "copy",
+                             "squeeze", "conj"})
+_LINEAR_ATTRIBUTES = frozenset({"T", "mT", "real"})
 
 
 @dataclass
@@ -35,17 +43,19 @@ class Known:
 
 def carries(t: gast.stmt, zero: set[str], ctx: Known) -> str | bool | None:
     """The name ``t`` binds to a zero, False when ``t`` changes nothing while the
-    ``zero`` names are zero, None when it does."""
+    ``zero`` names are zero (``dy -= dr``, ``dp[1] -= dr @ t``: also into an item of a
+    zero adjoint, which stays zero), None when it does."""
     target = single_target(t)
     if target is not None and is_zero(t.value, zero, ctx):
         return target
     if target is not None and target not in zero and adds_zero(t.value, target, zero, ctx):
         return False
-    if isinstance(t, gast.AugAssign) and isinstance(t.op, gast.Add) and \
-            is_zero(t.value, zero, ctx) and root(t.target) not in zero:
+    if isinstance(t, gast.AugAssign) and isinstance(t.op, (gast.Add, gast.Sub)) and \
+            is_zero(t.value, zero, ctx):
         if isinstance(t.target, gast.Subscript) and isinstance(t.target.value, gast.Name):
-            return False
-        if isinstance(t.target, gast.Name) and same_shape(t.target, t.value, ctx):
+            return False  # (in place: no shape changes; a zero stays zero, the rest stays)
+        if isinstance(t.target, gast.Name) and t.target.id not in zero and \
+                same_shape(t.target, t.value, ctx):
             return False
     return None
 
@@ -58,12 +68,28 @@ def adds_zero(value: gast.expr, target: str, zero: set[str], ctx: Known) -> bool
         if isinstance(value.op, gast.Add):
             pairs.append((value.right, value.left))
         return any(is_name(a, target) and is_zero(b, zero, ctx) and same_shape(a, b, ctx)
-                   for a, b in pairs)
+                   for a, b in pairs) or _adds_zero_terms(value, target, zero, ctx)
     if calls(value, ctx) is runtime.add_at and len(value.args) == 4:
         acc, like, _, g = value.args
         return is_name(acc, target) and is_none(like) and is_zero(g, zero, ctx) and \
             is_array(acc, ctx)
     return False
+
+
+def _adds_zero_terms(value: gast.BinOp, target: str, zero: set[str], ctx: Known) -> bool:
+    """``target + a - b + c`` (a chain from the left) with every term zero, each of
+    ``target``'s shape or a number (adding a number cannot change the shape):
+    ``dr = dr + ditems[1] * t + ditems[0]``."""
+    terms = []
+    e: gast.expr = value
+    while isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Add, gast.Sub)):
+        terms.append(e.right)
+        e = e.left
+    if not is_name(e, target) or ctx.shapes is None:
+        return False
+    shape = ctx.shapes.of(e)
+    return dims.known(shape) and all(
+        is_zero(b, zero, ctx) and ctx.shapes.of(b) in (shape, ()) for b in terms)
 
 
 def is_zero(e: gast.expr, zero: set[str], ctx: Known) -> bool:
@@ -84,12 +110,18 @@ def is_zero(e: gast.expr, zero: set[str], ctx: Known) -> bool:
         if isinstance(e.op, (gast.Add, gast.Sub)):
             return is_zero(e.left, zero, ctx) and is_zero(e.right, zero, ctx)
         return False
+    if isinstance(e, gast.Attribute):
+        return e.attr in _LINEAR_ATTRIBUTES and is_zero(e.value, zero, ctx)
     if isinstance(e, gast.Call):
         return zero_call(e, zero, ctx)
     return False
 
 
 def zero_call(e: gast.Call, zero: set[str], ctx: Known) -> bool:
+    f = e.func
+    if isinstance(f, gast.Attribute) and f.attr in _LINEAR_METHODS and \
+            not (isinstance(f.value, gast.Name) and f.value.id in ctx.namespace):
+        return is_zero(f.value, zero, ctx)  # (a method of a value, not a module's function)
     fn = calls(e, ctx)
     if e.keywords and fn is not runtime.zeros_like:
         return False
@@ -99,6 +131,8 @@ def zero_call(e: gast.Call, zero: set[str], ctx: Known) -> bool:
         return any(is_zero(a, zero, ctx) for a in e.args)
     if among(fn, LINEAR):
         return bool(e.args) and is_zero(e.args[0], zero, ctx)
+    if among(fn, SOLVES):
+        return len(e.args) >= 2 and is_zero(e.args[1], zero, ctx)
     if fn is runtime.add_at and len(e.args) == 4:
         acc, _, _, g = e.args
         return (is_none(acc) or is_zero(acc, zero, ctx)) and is_zero(g, zero, ctx)
@@ -106,7 +140,9 @@ def zero_call(e: gast.Call, zero: set[str], ctx: Known) -> bool:
 
 
 def among(fn: Any, table: tuple) -> bool:
-    return any(fn is f for f in table)
+    """``fn`` is one of ``table`` (a ufunc's method, ``np.multiply.outer``, is made anew
+    at each look-up: equal, not the same object)."""
+    return any(fn is f or isinstance(fn, BuiltinMethodType) and fn == f for f in table)
 
 
 def calls(e: gast.expr, ctx: Known) -> Any:

@@ -171,7 +171,8 @@ defvjp(np.linalg.eigvals, "a",
 defjvp(np.linalg.eigvals, "a", f"np.diagonal(np.linalg.solve({VA}, da @ {VA}), 0, -2, -1)")
 
 
-# ----- qr: a = Q R, k = min(m, n), R_k the leading k x k block of R -----
+# ----- qr: a = Q R, k = min(m, n), R_k the leading k x k block of R (upper triangular:
+# its solves by tri_solve) -----
 def _qr_terms(q: str, r: str) -> dict[str, str]:
     k = "min(np.shape(a)[-2:])"
     return {"k": k, "q1": f"{q}[..., :, :{k}]", "q2": f"{q}[..., :, {k}:]",
@@ -182,7 +183,7 @@ def _qr_tangent(q: str, r: str, complete: bool) -> tuple[str, str]:
     """(dQ, dR) along ``da``, for the factors ``q``, ``r``."""
     t = _qr_terms(q, r)
     da_k = f"da[..., :, :{t['k']}]"
-    e = _t(f"np.linalg.solve({_t(t['rk'])}, {_t(da_k)})")  # da_k R_k^-1
+    e = _t(f"tri_solve({t['rk']}, {_t(da_k)}, False, True)")  # da_k R_k^-1
     c = f"({_t(t['q1'])} @ {e})"
     omega = f"(np.tril({c}, -1) - {_t(f'np.tril({c}, -1)')})"
     dq1 = f"{t['q1']} @ {omega} + {e} - {t['q1']} @ {c}"
@@ -203,8 +204,10 @@ def _qr_adjoint(q: str, r: str, gq: str | None, gr: str) -> str:
         x = f"({_t(t['q1'])} @ {gq1} - {gr1} @ {_t(t['r1'])})"
         e_adj = (f"{gq1} - {t['q1']} @ ({_t(t['q1'])} @ {gq1}) - {t['q2']} @ ({_t(gq2)} @ "
                  f"{t['q1']}) + {t['q1']} @ np.tril({x} - {_t(x)}, -1)")
-    back = _t(f"np.linalg.solve({t['rk']}, {_t(f'({e_adj})')})")  # e_adj R_k^-T
-    return f"{t['q1']} @ {gr1} + {back} @ np.eye({t['k']}, np.shape(a)[-1])"
+    back = _t(f"tri_solve({t['rk']}, {_t(f'({e_adj})')}, False)")  # e_adj R_k^-T
+    # (back @ np.eye(k, n): zero columns past k, none for a tall a; not a product)
+    wide = f"np.concatenate([{back}, np.zeros_like(a[..., :, {t['k']}:])], axis=-1)"
+    return f"{t['q1']} @ {gr1} + {wide}"
 
 
 QR = "a, mode='reduced'"

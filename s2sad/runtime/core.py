@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .axis_sums import sum_axes
-from .scatters import counted, scatter_by_count, scatter_rows
+from .scatters import counted, scatter_by_count
 
 __all__ = [
     "unbroadcast", "sum_axes", "zeros_like", "add_grads", "add_at", "add_to_item",
@@ -228,7 +228,7 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
                 return made
             acc = np.zeros(x.shape)
         if type(acc) is np.ndarray and acc.dtype is _FLOAT64:
-            if acc.ndim == 1 or not scatter_rows(acc, idx, g):
+            if acc.ndim == 1 or not scatter_by_count(acc, idx, g):
                 np.add.at(acc, idx, g)  # (of a vector: NumPy's own loop, fast since 1.25)
             return acc
     if acc is None or type(acc) is float and x is not None and acc == 0.0:
@@ -303,8 +303,7 @@ def clear_at(g: Any, idx: Any) -> Any:
 def scatter_add(a: Any, idx: Any, b: Any) -> Any:
     """``np.add.at(a, idx, b)`` as a value (``a`` itself is left alone)."""
     out = np.array(a, dtype=np.result_type(a, b), copy=True)
-    if not (type(idx) is np.ndarray and type(b) is np.ndarray and out.dtype is _FLOAT64 and
-            idx.dtype.kind in "iu" and scatter_rows(out, idx, b)):
+    if not scatter_by_count(out, idx, b):
         np.add.at(out, idx, b)
     return out
 

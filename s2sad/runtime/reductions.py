@@ -3,6 +3,7 @@ reduced axes, and the shares of max/min/median/cumulative products.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -55,8 +56,10 @@ def sum_last(x: Any) -> Any:
     NumPy sums a short contiguous last axis an output element at a time, and OpenBLAS's
     product with ones ``x @ np.ones(n)`` is slow for n of 2 and 3 (a (16384, 3) array of
     pairwise differences: 125 us, its columns added 22 us), so those are added as
-    columns (in NumPy's order), longer axes by the product (NumPy's own sum for a few
-    hundred elements, where the product's call costs more than it saves)."""
+    columns (in NumPy's order), longer axes by the product with a kept vector of ones
+    (``np.ones`` itself takes 2 us, more than the product of a 16 x 16 matrix: an HMM
+    step's row sums in a loop); NumPy's own sum for a few hundred elements, where the
+    product's call costs more than it saves."""
     n = x.shape[-1]
     if n == 3:
         total = x[..., 0] + x[..., 1]
@@ -66,7 +69,16 @@ def sum_last(x: Any) -> Any:
         return x[..., 0] + x[..., 1]
     if x.size < 512:  # (a few rows: NumPy's reduction beats OpenBLAS's call, (32, 10): 2x)
         return x.sum(axis=-1)
-    return x @ np.ones(n)
+    return x @ ones_vector(n)
+
+
+@functools.lru_cache(maxsize=64)
+def ones_vector(n: int) -> np.ndarray:
+    """A float64 vector of ``n`` ones, made once per length and read-only (it is shared
+    by every call: only ever an operand)."""
+    ones = np.ones(n)
+    ones.flags.writeable = False
+    return ones
 
 
 def centered(a: Any, axis: Any = None) -> Any:

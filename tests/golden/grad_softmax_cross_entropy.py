@@ -12,10 +12,10 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     dlogp[arange, labels] = -1.0 / reduced_size(logp_item, None)
     del arange, logp, logp_item
     # adjoint of line 14: logp = logits - logsumexp(logits, axis=1, keepdims=True)
-    dlogits = (dlogp - dlogp.sum(axis=(1,), keepdims=True)
+    dlogits = (dlogp - dlogp.sum(axis=1, keepdims=True)
         * lse_weights(logits, logsumexp_1, 1, True, None))
     del dlogp, logits, logsumexp_1
     # adjoint of line 13: logits = X @ W + b
-    db = dlogits.sum(axis=(0,))
+    db = dlogits.sum(axis=0)
     dW = X.T @ dlogits
     return cast_like(dW, W), cast_like(db, b)
