@@ -55,10 +55,12 @@ from s2sad.compiler import (
     row_sums,
     scalar_floats,
     scaled_solves,
+    scaled_tapes,
     scatters,
     shape_only,
     shape_reads,
     shared_factors,
+    shared_matmuls,
     shared_parts,
     shared_products,
     shared_reductions,
@@ -322,7 +324,12 @@ def share(body: list, facts: Facts) -> list:
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if shared_parts.share_parts(body, facts.namespace, facts.namer):
         facts.shapes = None
+    if scaled_tapes.tape_scales(body, facts.params, _shapes(body, facts),
+                                facts.namespace):
+        facts.shapes = None
     shared_products.share_products(body)
+    if shared_matmuls.share_matmuls(body, facts.namer):
+        facts.shapes = None
     shared_reductions.share_reductions(body, facts.namespace)
     if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
         facts.shapes = None
