@@ -23,8 +23,6 @@ other operand of one or two axes (a vector or a matrix).
 """
 from __future__ import annotations
 
-from typing import Any
-
 import gast
 
 from s2sad.compiler import dims
@@ -76,9 +74,8 @@ def _one(body: list, pop: gast.Assign, push: gast.Expr, places: dict, params: se
         if rewrites is None or scale not in held and _read_beyond(scale, push_block, body):
             continue
         for read, product in rewrites:  # (``Xw_T.T`` is the scaled matrix itself)
-            left_scaled = rows != (transposed != _is_transpose(read, product))
-            _rewrite(product, read, matrix, scale, left_scaled,
-                     transposed != _is_transpose(read, product), shapes)
+            turned = transposed != isinstance(read, gast.Attribute)  # (reads S.T)
+            _rewrite(product, read, matrix, scale, rows != turned, turned, shapes)
         if scale in held:  # (the push holds the scale already: the slot goes)
             k = next(i for i, n in enumerate(pushed) if n is p)
             del pushed[k], popped[k]
@@ -255,10 +252,6 @@ def _reads(name: str, pop: gast.Assign, block: list, push_block: list, body: lis
                   for n in name_nodes(s))
     total = sum(n.id == name and isinstance(n.ctx, gast.Load) for n in name_nodes(body))
     return out if out and total == forward + len(out) else None
-
-
-def _is_transpose(read: gast.expr, product: gast.BinOp) -> bool:
-    return isinstance(read, gast.Attribute)
 
 
 def _rewrite(product: gast.BinOp, read: gast.expr, matrix: str, scale: str,
