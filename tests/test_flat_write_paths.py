@@ -7,8 +7,8 @@ against central differences, where positions repeat (the last write wins) and wh
 they do not."""
 import numpy as np
 import pytest
-from gradcheck import check_grad
 
+from gradcheck import check_grad
 from s2sad.runtime import core, gathers
 
 
