@@ -65,6 +65,7 @@ from s2sad.compiler import (
     shared_products,
     shared_reductions,
     simplify,
+    sink,
     tape,
     tape_rows,
     transcendentals,
@@ -517,6 +518,13 @@ def tape_in_rows(body: list, facts: Facts) -> list:
         facts.shapes = None
         facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
     return body
+
+
+def sunk(body: list, facts: Facts) -> list:
+    """A value made from the parameters and numbers alone made where it is first read."""
+    known = _shapes(body, facts).shapes
+    numbers = {n for n, shape in known.items() if shape == ()}
+    return sink.sink(body, facts.params, set(facts.numbers) | numbers, facts.namespace)
 
 
 def freed(body: list, facts: Facts) -> list:
