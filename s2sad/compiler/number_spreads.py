@@ -111,17 +111,7 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
             sub = parents[id(n)]
             _replace(parents[id(sub)], sub, n)
     for name in kept:
-        for n in sums[name]:  # (``np.sum(d)`` of the number ``d``: ``d * size``)
-            call = parents[id(n)]
-            if isinstance(call, gast.BinOp):  # (``d @ v``: ``d * np.sum(v)``)
-                other = call.right if call.left is n else call.left
-                total: gast.expr = gast.Call(func=gast.Attribute(
-                    value=load("np"), attr="sum", ctx=gast.Load()), args=[other],
-                    keywords=[])
-            else:
-                total = clone(sizes[name])
-            _replace(parents[id(call)], call, gast.BinOp(left=n, op=gast.Mult(),
-                                                         right=total))
+        _number_summed(sums[name], sizes.get(name), parents)
     for name in kept:
         assigns[name].value = spreads[name].args[0]
         facts.shapes[name] = ()
@@ -339,6 +329,21 @@ def _with_a_number(parent: Any, child: gast.AST, facts: dims.Facts, spreads: dic
         return False
     other = parent.right if parent.left is child else parent.left
     return facts.of(other) == () and not _reads(other, spreads)
+
+
+def _number_summed(sums: list, size: gast.expr | None, parents: dict) -> None:
+    """The sums of a spread made a number written as products: ``np.sum(d)`` as ``d *
+    size``, ``d @ v`` as ``d * np.sum(v)``."""
+    for n in sums:
+        call = parents[id(n)]
+        if isinstance(call, gast.BinOp):
+            other = call.right if call.left is n else call.left
+            total: gast.expr = gast.Call(func=gast.Attribute(
+                value=load("np"), attr="sum", ctx=gast.Load()), args=[other], keywords=[])
+        else:
+            assert size is not None  # (``_keep`` keeps no spread summed of unknown size)
+            total = clone(size)
+        _replace(parents[id(call)], call, gast.BinOp(left=n, op=gast.Mult(), right=total))
 
 
 def _summed(n: gast.Name, parents: dict, facts: dims.Facts) -> bool:
