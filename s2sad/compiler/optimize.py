@@ -38,6 +38,7 @@ from s2sad.compiler import (
     floats,
     free,
     half_angles,
+    in_place_chains,
     invariants,
     kept_elements,
     logistic,
@@ -520,9 +521,20 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     return body
 
 
+def chained(body: list, facts: Facts) -> list:
+    """A chain of elementwise operations computed into the array its first one makes."""
+    if not facts.floats:
+        return body  # (no float64 array known: no chain is)
+    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                          facts.namespace, facts.float_numbers)
+    if in_place_chains.in_place(body, _fresh_shapes(body, facts), kinds, facts.namespace):
+        facts.shapes = None
+    return body
+
+
 def sunk(body: list, facts: Facts) -> list:
     """A value made from the parameters and numbers alone made where it is first read."""
-    known = _shapes(body, facts).shapes
+    known = _fresh_shapes(body, facts).shapes
     numbers = {n for n, shape in known.items() if shape == ()}
     return sink.sink(body, facts.params, set(facts.numbers) | numbers, facts.namespace)
 
@@ -540,6 +552,15 @@ def _shapes(body: list, facts: Facts) -> dims.Facts:
                                                facts.namespace, facts.alike)
         facts.shaped = fingerprint(body)
     return facts.shapes
+
+
+def _fresh_shapes(body: list, facts: Facts) -> dims.Facts:
+    """The shape facts of the body as it is now (worked out again if they are not)."""
+    shapes = _current_shapes(body, facts)
+    if shapes is None:
+        facts.shapes = None
+        shapes = _shapes(body, facts)
+    return shapes
 
 
 def _current_shapes(body: list, facts: Facts) -> dims.Facts | None:

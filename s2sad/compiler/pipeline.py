@@ -254,6 +254,7 @@ PASSES = (
     Step("fuse", optimize.fused),
     Step("methods", optimize.methods),
     Step("tape_rows", optimize.tape_in_rows),
+    Step("chains", optimize.chained),
     Step("sink", optimize.sunk),
     Step("free", optimize.freed),
 )
