@@ -9,8 +9,8 @@ import ast
 import gast
 import numpy as np
 import pytest
-from gradcheck import check_grad, grad_code
 
+from gradcheck import check_grad, grad_code
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.in_place_chains import in_place
 
