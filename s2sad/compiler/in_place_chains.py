@@ -30,7 +30,7 @@ import gast
 
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import copy_origin, load
-from s2sad.compiler.walks import name_nodes
+from s2sad.compiler.walks import name_nodes, statement_nodes
 
 _OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
@@ -50,6 +50,13 @@ def in_place(body: list, shapes: dims.Facts, kinds: dict[str, str],
             body[k:k + 1] = [copy_origin(m, s) for m in made]
             changed = True
     return changed
+
+
+def candidates(body: list) -> bool:
+    """Whether any statement of ``body`` binds a chain long enough (one walk, before the
+    dtype facts are worked out)."""
+    return any(isinstance(s, gast.Assign) and len(_chain(s.value)[0]) >= 2
+               for s in statement_nodes(body))
 
 
 def _split(s: gast.stmt, shapes: dims.Facts, kinds: dict[str, str],

@@ -523,8 +523,8 @@ def tape_in_rows(body: list, facts: Facts) -> list:
 
 def chained(body: list, facts: Facts) -> list:
     """A chain of elementwise operations computed into the array its first one makes."""
-    if not facts.floats:
-        return body  # (no float64 array known: no chain is)
+    if not facts.floats or not in_place_chains.candidates(body):
+        return body  # (no float64 array known, or no chain long enough)
     kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                           facts.namespace, facts.float_numbers)
     if in_place_chains.in_place(body, _fresh_shapes(body, facts), kinds, facts.namespace):
