@@ -533,8 +533,10 @@ def chained(body: list, facts: Facts) -> list:
 
 
 def sunk(body: list, facts: Facts) -> list:
-    """A value made from the parameters and numbers alone made where it is first read."""
-    known = _fresh_shapes(body, facts).shapes
+    """A value made from the parameters and numbers alone made where it is first read
+    (the shape facts as ``freed`` reads them: which names hold numbers only decides what
+    is worth moving, not whether moving is right)."""
+    known = _shapes(body, facts).shapes
     numbers = {n for n, shape in known.items() if shape == ()}
     return sink.sink(body, facts.params, set(facts.numbers) | numbers, facts.namespace)
 
