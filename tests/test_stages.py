@@ -88,6 +88,12 @@ POINTS = {scaled: ((_V, _M), (0,)), capped: ((2.0,), (0,)), pair: ((0.7, -1.3), 
 
 
 
+def ratios(b, y):
+    mu = np.exp(b)
+    r = np.exp(0.5 * np.sum(b))
+    return -np.mean(np.log1p(y * r) + r * np.log(r / (r + mu)) + y * np.log(mu / (r + mu)))
+
+
 def rnn(Wx, Wh, xs):
     h = np.zeros((xs.shape[1], Wh.shape[0]))
     for t in range(xs.shape[0]):
@@ -157,7 +163,7 @@ POINTS.update({accepted: ((_V, 0.8), (0,)), pairwise: ((_M, _M[:2] + 1.0), (0,))
                logs: ((_V ** 2 + 0.5,), (0,)), quotient: ((_V,), (0,)),
                taps: ((_V[:2], _r.standard_normal(5)), (0,)),
                decay: ((_V[:2] + 1.0, 1.5, 3), (0,)), collected: ((_V, 0.7), (0,)),
-               substituted: ((_SPD, _V), (0,))})
+               substituted: ((_SPD, _V), (0,)), ratios: ((0.3 * _V, _V ** 2), (0,))})
 
 
 def passes(fn, args, wrt, optimistic: bool = False) -> list[tuple[str, str]]:
@@ -211,7 +217,7 @@ def relative(fn, text: str) -> str:
 
 # ----- each late pass: the lines it removes and adds (reviewed, then pinned) -----
 
-OPTIMISTIC = {"tape_rows"}  # (passes that run in the optimistic variant only)
+OPTIMISTIC = {"tape_rows", "chains"}  # (passes finding work in the optimistic variant only)
 
 CHANGES = {
     "ranks": (scaled, [
@@ -417,6 +423,26 @@ CHANGES = {
         "dm = -np.sum(dx)",
     ], [
         "dm = -dx.sum()",
+    ]),
+    "chains": (ratios, [  # (a chain of three into the array its first product makes)
+        "dadd_2 = -(ddiv_1 * div_1 / add)",
+        "dadd = -(ddiv * div / add)",
+    ], [
+        "dadd_2 = ddiv_1 * div_1",
+        "dadd_2 /= add",
+        "np.negative(dadd_2, out=dadd_2)",
+        "dadd = ddiv * div",
+        "dadd /= add",
+        "np.negative(dadd, out=dadd)",
+    ]),
+    "sink": (ratios, [  # (y * r, of a parameter and a number, made where it is read)
+        "mul_1 = y * r",
+    ], [
+        "# line +3: return -np.mean(np.log1p(y * r) + r * np.log(r / (r + mu)) + y * "
+        "np.log(mu / (r + mu)))",
+        "mul_1 = y * r",
+        "# adjoint of line +3: return -np.mean(np.log1p(y * r) + r * np.log(r / (r + mu)) "
+        "+ y * np.log(mu / (r + mu)))",
     ]),
     "free": (scaled, [], [  # (dy_1 = 1.0 * exp folded into dy = 2.0 * exp: nothing to free)
         "del y",

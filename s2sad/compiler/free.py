@@ -5,7 +5,11 @@ iteration's temporaries of a loop outlive the loop.  Run once, after every other
 pass, from liveness over the structured statements: a name is deleted after a
 statement that reads or stores it when no later statement may read it, where the
 same block bound it for certain (a plain assignment of that block, or one both
-branches of an ``if`` make) and it may hold an array; one ``del`` per user line.
+branches of an ``if`` make) and it may hold an array; one ``del`` per user line, but
+in a line that takes more than ``LONG`` statements (a long expression's adjoint) after
+each statement where values die: otherwise every temporary of the line is alive at
+its end, and the memory the function asks for grows by all of them (new pages, each
+a fault to serve, on every call).
 Not where it frees nothing: a value whose last use copies it to another name, pushes
 it on the tape or packs it into a tuple, a value a loop left on the tape, a branch
 flag, right before ``return`` (the frame goes anyway), after ``break``; nor a loop's
@@ -21,6 +25,7 @@ from s2sad.compiler.names import origin
 from s2sad.compiler.walks import name_nodes, nodes, parent_map, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
+LONG = 4  # statements of one user line past which its values are deleted as they die
 
 
 def free(body: list, keep: set[str]) -> list:
@@ -38,10 +43,11 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
     pending: list[str] = []
     out: list = []
     on_tape: set[str] = set()
+    long = _long_lines(block)
     for s in block:
         compound = isinstance(s, (gast.If, gast.For, gast.While))
         if pending and (compound or origin(s) != origin(out[-1]) or _stores(s) & set(pending)
-                        or isinstance(s, _ENDS)):
+                        or isinstance(s, _ENDS) or id(s) in long):
             out.append(_delete(pending) if not isinstance(s, gast.Return) else None)
             pending = []
         found = None
@@ -65,6 +71,22 @@ def _free(block: list, after: dict[int, frozenset], keep: set[str], top: bool) -
     if pending and not top:
         out.append(_delete(pending))
     return [s for s in out if s is not None]
+
+
+def _long_lines(block: list) -> set[int]:
+    """The statements of ``block`` in a run of more than ``LONG`` plain statements from
+    one user line (by id)."""
+    out: set[int] = set()
+    run: list = []
+    for s in [*block, None]:
+        if run and (s is None or isinstance(s, (gast.If, gast.For, gast.While)) or
+                    origin(s) != origin(run[0])):
+            if len(run) > LONG:
+                out |= {id(t) for t in run}
+            run = []
+        if s is not None and not isinstance(s, (gast.If, gast.For, gast.While)):
+            run.append(s)
+    return out
 
 
 def _delete(names: list[str]) -> gast.Delete:

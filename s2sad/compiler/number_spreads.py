@@ -23,7 +23,7 @@ from s2sad.compiler import affine, dims
 from s2sad.compiler.names import Namer, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_nodes, nodes, parent_map
+from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
@@ -130,12 +130,19 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
     for n in elements:
         read.setdefault(n.id, []).append(n)
     kept = [name for name in assigns if name in read and name not in refused]
+    sums = {name: [n for n in read[name] if _summed(n, parents, facts)]
+            for name in kept}
+    sizes = {name: _size(spreads[name].args[1], facts, arrays) for name in kept
+             if any(not isinstance(parents[id(n)], gast.BinOp) for n in sums[name])}
+    kept = [name for name in kept if sizes.get(name, True) is not None]
     readers = [_statement(n, parents) for n in direct] + [
         _statement(n, parents) for name in kept for n in read[name]]
     for n in elements:
         if n.id in kept:
             sub = parents[id(n)]
             _replace(parents[id(sub)], sub, n)
+    for name in kept:
+        _number_summed(sums[name], sizes.get(name), parents)
     for name in kept:
         assigns[name].value = spreads[name].args[0]
         facts.shapes[name] = ()
@@ -172,7 +179,7 @@ def _uses(body: list, spreads: dict, loose: set[str], parents: dict, facts: dims
                 elements.append(n)
             elif kind == "refused":
                 refused.add(n.id)
-            elif kind == "read":
+            elif kind in ("read", "summed"):
                 read.setdefault(n.id, []).append(n)
     return assigns, refused, read, direct, elements
 
@@ -186,6 +193,8 @@ def _read_kind(n: gast.Name, spreads: dict, loose: bool, parents: dict,
         return "element"
     if _defined_here(n, spreads[n.id], parents):
         return None
+    if not loose and _summed(n, parents, facts):
+        return "summed"
     if loose or n.ctx.__class__ is not gast.Load or not _spreads_alike(
             n, spreads[n.id].args[1], parents, facts, spreads):
         return "refused"
@@ -315,7 +324,8 @@ def _spreads_alike(read: gast.Name, like: gast.expr, parents: dict, facts: dims.
     shape = facts.of(like)
     child: gast.AST = read
     parent = parents.get(id(read))
-    while isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
+    while isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub) or \
+            _with_a_number(parent, child, facts, spreads):  # (``d * r / e``: ``d * r``)
         child, parent = parent, parents.get(id(parent))
     copies = _copies(read, parents, facts)
     if copies:  # (``t = -d`` bound once, every read of ``t`` broadcasting it alike)
@@ -341,6 +351,58 @@ def _spreads_alike(read: gast.Name, like: gast.expr, parents: dict, facts: dims.
                    _shaped(a, shape, facts, spreads) for a in others) and \
             any(_shaped(a, shape, facts, spreads) for a in others)
     return False
+
+
+def _with_a_number(parent: Any, child: gast.AST, facts: dims.Facts, spreads: dict) -> bool:
+    """``parent`` is arithmetic of ``child`` and a number that reads no spread (a spread
+    times a number is the spread of the product: read on where it is read)."""
+    if not (isinstance(parent, gast.BinOp) and isinstance(parent.op, _ARITHMETIC)):
+        return False
+    other = parent.right if parent.left is child else parent.left
+    return facts.of(other) == () and not _reads(other, spreads)
+
+
+def _number_summed(sums: list, size: gast.expr | None, parents: dict) -> None:
+    """The sums of a spread made a number written as products: ``np.sum(d)`` as ``d *
+    size``, ``d @ v`` as ``d * np.sum(v)``."""
+    for n in sums:
+        call = parents[id(n)]
+        if isinstance(call, gast.BinOp):
+            other = call.right if call.left is n else call.left
+            total: gast.expr = gast.Call(func=gast.Attribute(
+                value=load("np"), attr="sum", ctx=gast.Load()), args=[other], keywords=[])
+        else:
+            assert size is not None  # (``_keep`` keeps no spread summed of unknown size)
+            total = clone(size)
+        _replace(parents[id(call)], call, gast.BinOp(left=n, op=gast.Mult(), right=total))
+
+
+def _summed(n: gast.Name, parents: dict, facts: dims.Facts) -> bool:
+    """``n`` is all ``np.sum`` reads (``np.sum(d)``, no other argument), or one side of
+    ``d @ v`` of two vectors (``np.sum(d * v)``)."""
+    call = parents.get(id(n))
+    if isinstance(call, gast.BinOp) and isinstance(call.op, gast.MatMult):
+        other = call.right if call.left is n else call.left
+        return facts.rank_of(n) == 1 and dims.same(facts.of(other), facts.of(n))
+    return isinstance(call, gast.Call) and call.args == [n] and not call.keywords and \
+        evaluate_ref(call.func, facts.namespace) is np.sum
+
+
+def _size(like: gast.expr, facts: dims.Facts, arrays: list[str]) -> gast.expr | None:
+    """The number of elements of ``like`` (a name of known shape), as an expression of
+    its lengths (read from the arguments where they have them)."""
+    shape = facts.of(like)
+    if not isinstance(like, gast.Name) or not isinstance(shape, tuple):
+        return None
+    size: gast.expr = gast.Constant(value=1, kind=None)
+    for k, d in enumerate(shape):
+        length: gast.expr = gast.Constant(value=d, kind=None) if isinstance(d, int) else \
+            gast.Subscript(value=gast.Attribute(value=load(like.id), attr="shape",
+                                                ctx=gast.Load()),
+                           slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+        length = _lengths_from_arguments(length, facts, arrays)
+        size = length if k == 0 else gast.BinOp(left=size, op=gast.Mult(), right=length)
+    return size
 
 
 def _copies(read: gast.Name, parents: dict, facts: dims.Facts) -> list[str]:

@@ -38,6 +38,7 @@ from s2sad.compiler import (
     floats,
     free,
     half_angles,
+    in_place_chains,
     invariants,
     kept_elements,
     logistic,
@@ -55,15 +56,18 @@ from s2sad.compiler import (
     row_sums,
     scalar_floats,
     scaled_solves,
+    scaled_tapes,
     scatters,
     shape_only,
     shape_reads,
     share_guards,
     shared_factors,
+    shared_matmuls,
     shared_parts,
     shared_products,
     shared_reductions,
     simplify,
+    sink,
     tape,
     tape_rows,
     transcendentals,
@@ -338,7 +342,12 @@ def share(body: list, facts: Facts) -> list:
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if shared_parts.share_parts(body, facts.namespace, facts.namer):
         facts.shapes = None
+    if scaled_tapes.tape_scales(body, facts.params, _shapes(body, facts),
+                                facts.namespace):
+        facts.shapes = None
     shared_products.share_products(body)
+    if shared_matmuls.share_matmuls(body, facts.namer):
+        facts.shapes = None
     shared_reductions.share_reductions(body, facts.namespace)
     if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
         facts.shapes = None
@@ -528,6 +537,26 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     return body
 
 
+def chained(body: list, facts: Facts) -> list:
+    """A chain of elementwise operations computed into the array its first one makes."""
+    if not facts.floats or not in_place_chains.candidates(body):
+        return body  # (no float64 array known, or no chain long enough)
+    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
+                          facts.namespace, facts.float_numbers)
+    if in_place_chains.in_place(body, _fresh_shapes(body, facts), kinds, facts.namespace):
+        facts.shapes = None
+    return body
+
+
+def sunk(body: list, facts: Facts) -> list:
+    """A value made from the parameters and numbers alone made where it is first read
+    (the shape facts as ``freed`` reads them: which names hold numbers only decides what
+    is worth moving, not whether moving is right)."""
+    known = _shapes(body, facts).shapes
+    numbers = {n for n, shape in known.items() if shape == ()}
+    return sink.sink(body, facts.params, set(facts.numbers) | numbers, facts.namespace)
+
+
 def freed(body: list, facts: Facts) -> list:
     """``del`` of each array after its last use, so it does not live to the return."""
     known = _shapes(body, facts).shapes
@@ -541,6 +570,15 @@ def _shapes(body: list, facts: Facts) -> dims.Facts:
                                                facts.namespace, facts.alike, facts.recursion)
         facts.shaped = fingerprint(body)
     return facts.shapes
+
+
+def _fresh_shapes(body: list, facts: Facts) -> dims.Facts:
+    """The shape facts of the body as it is now (worked out again if they are not)."""
+    shapes = _current_shapes(body, facts)
+    if shapes is None:
+        facts.shapes = None
+        shapes = _shapes(body, facts)
+    return shapes
 
 
 def _current_shapes(body: list, facts: Facts) -> dims.Facts | None:

@@ -257,6 +257,8 @@ PASSES = (
     Step("fuse", optimize.fused),
     Step("methods", optimize.methods),
     Step("tape_rows", optimize.tape_in_rows),
+    Step("chains", optimize.chained),
+    Step("sink", optimize.sunk),
     Step("free", optimize.freed),
 )
 LATE_STAGES = tuple(step.name for step in PASSES)

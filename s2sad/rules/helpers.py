@@ -105,6 +105,7 @@ deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
 defshape((rt.arg_share, rt.number_sign, rt.max_share, rt.min_share, rt.fmax_share,
           rt.fmin_share, rt.clip_mask, rt.clip_bound_share), "elementwise")
 defshape(rt.abs_slope, "first")
+defshape(rt.polygamma, "elementwise")  # (the order and the points broadcast together)
 defshape(rt.std_share, "first")  # (the centred values over the spread std: a's shape)
 deffacts(rt.arg_share, "finite nonneg unit")
 deflinear(rt.extremum_args_adjoint, "t, args, k, result",

@@ -207,6 +207,17 @@ def _nonzero(v: Any) -> bool:
     return bool(np.any(v != 0))
 
 
+def _distinct(idx: Any) -> bool:
+    """Whether the positions of the index arrays ``idx`` surely never repeat, seen
+    cheaply: arrays of ints of one axis and one length, one of them non-negative and
+    strictly increasing (``np.fill_diagonal``'s positions)."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if not all(type(p) is np.ndarray and p.ndim == 1 and p.dtype.kind in "iu" and
+               p.shape == parts[0].shape for p in parts):
+        return False
+    return any(p.size < 2 or p[0] >= 0 and bool(np.all(p[1:] > p[:-1])) for p in parts)
+
+
 def _is_fancy(idx: Any) -> bool:
     parts = idx if isinstance(idx, tuple) else (idx,)
     return any(isinstance(p, (list, np.ndarray)) for p in parts)
@@ -319,7 +330,7 @@ def written_part(g: Any, idx: Any) -> Any:
     """The adjoint of ``v`` in ``x[idx] = v``: ``g[idx]``, where an index that repeats
     gives its gradient to the last write only (the one NumPy keeps)."""
     part = g[idx]
-    if not _is_fancy(idx):
+    if not _is_fancy(idx) or _distinct(idx):
         return part
     shape = np.shape(part)
     order = np.arange(int(np.prod(shape))).reshape(shape)

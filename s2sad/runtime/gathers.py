@@ -3,6 +3,7 @@ take_along_axis and sort (elements added back where they came from), insert, del
 and pad as index maps with the scatter and gather they give."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -291,13 +292,21 @@ def along_axis_positions(a: Any, indices: Any, axis: int | None) -> tuple:
 def cycled(v: Any, at: tuple) -> Any:
     """The values a flat write at the positions ``at`` puts: ``v``'s, repeated in turn
     (or cut) to their number, as ``a.flat[i] = v`` and ``np.put`` do."""
-    return np.resize(np.asarray(v), np.shape(at[0]))
+    v = np.asarray(v)
+    shape = np.shape(at[0])
+    if v.ndim == 0:
+        return np.full(shape, v)
+    if v.size == math.prod(shape):  # (each position its own value: nothing to cycle)
+        return np.array(v).reshape(shape)  # (a new array, as ``np.resize`` makes)
+    return np.resize(v, shape)
 
 
 def uncycled(t: Any, v: Any, at: tuple) -> Any:
     """Adjoint of :func:`cycled`: each position's adjoint added into the element of
     ``v`` written there."""
     t = np.ravel(t)
+    if t.size == np.size(v):  # (each element of ``v`` written once: its adjoint is ``t``)
+        return shaped_like(t.astype(np.result_type(t, float)), v)
     out = np.zeros(np.size(v), dtype=np.result_type(t, float))
     np.add.at(out, np.arange(t.size) % max(np.size(v), 1), t)
     return shaped_like(out, v)
