@@ -130,3 +130,14 @@ def with_dtype(a):
 def test_left_to_numpy_otherwise(f, args):
     assert "running_" not in grad_source(f, *args)
     check_grad(f, *args)
+
+
+def gradient_size(a):
+    """A number made of the gradient of a running product: reverse over reverse."""
+    return np.sum(s2sad.grad(last_axis)(a) ** 2)
+
+
+@pytest.mark.parametrize("shape", [(2, WIDE // 2, 3), (2, 3, 4)])
+def test_reverse_over_reverse(shape):
+    check_grad(gradient_size, np.random.default_rng(9).uniform(0.5, 1.5, shape),
+               rtol=1e-4, atol=1e-5)
