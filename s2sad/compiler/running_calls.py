@@ -11,7 +11,9 @@ the loop, anything else NumPy's call.  The numbers are the same bit for bit (eac
 element gets the same operations in the same order).  The helpers have rules of their
 own (``rules/helpers.py``: ``np.cumsum``'s and ``np.cumprod``'s), so a derivative
 differentiated again goes through them.  Only with a literal axis: ``axis=None``
-flattens, which the helpers leave to NumPy anyway.
+flattens, which the helpers leave to NumPy anyway.  A derivative for another library's
+arrays writes the call back as NumPy's (``compiler/portable.py``), which that library
+spells as its own or refuses.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 
 _HELPERS = {np.cumsum: "running_sum", np.cumprod: "running_product"}
+NUMPY_NAMES = {helper: fn.__name__ for fn, helper in _HELPERS.items()}  # (written back)
 
 
 def as_running(body: list, namespace: dict) -> bool:

@@ -242,10 +242,6 @@ def std_share(a: Any, spread: Any, axis: Any = None, ddof: int = 0,
     return safe_div(centered(a, axis), (reduced_size(a, axis) - ddof) * s)
 
 
-def running_sum(a: Any, axis: int) -> Any:
-    return _xp(a).cumulative_sum(a, axis=axis)
-
-
 def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
     xp = _xp(g)
     if axis is None:
