@@ -56,8 +56,8 @@ from s2sad.runtime.sorts import *  # noqa: F403
 from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
-           for mod in (core, casts, gathers, containers, numeric, reductions, running, arrays, contract,
+           for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
-                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts,
+                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
                        polynomials)
            for name in mod.__all__}
