@@ -153,6 +153,12 @@ def running_sum(x):
     return np.sum(np.cumsum(x) ** 2)
 
 
+def running_rows(X):
+    """A running sum along a literal axis: the NumPy variant's ``running_sum(X, 1)``,
+    written back as ``np.cumsum`` for the others."""
+    return np.sum(np.cumsum(X, axis=1) ** 2 * X)
+
+
 def powers(x, y):
     return np.sum(np.power(np.abs(x) + 1.0, y)) + np.sum(np.dot(x, y) * x)
 
@@ -260,6 +266,7 @@ CORPUS = {
     "clipped": (clipped, lambda r: (r.normal(size=9),), (0,)),
     "spread": (spread, lambda r: (r.normal(size=(6, 3)),), (0,)),
     "running_sum": (running_sum, lambda r: (r.normal(size=7),), (0,)),
+    "running_rows": (running_rows, lambda r: (r.normal(size=(4, 5)),), (0,)),
     "powers": (powers, lambda r: (r.normal(size=5), r.normal(size=5)), (0, 1)),
     "xp_logistic": (xp_logistic, lambda r: (*_reg(r), np.sign(r.normal(size=40))), (0,)),
     "xp_layers": (xp_layers, lambda r: (r.normal(size=(3, 3)), r.normal(size=(5, 3))), (0,)),

@@ -54,6 +54,7 @@ from s2sad.compiler import (
     reuse,
     reversals,
     row_sums,
+    running_calls,
     scalar_floats,
     scaled_solves,
     scaled_tapes,
@@ -508,7 +509,10 @@ def fused(body: list, facts: Facts) -> list:
 
 def methods(body: list, facts: Facts) -> list:
     """``np.sum(dx)`` of an array called as its method, ``dx.sum()`` (no look over the
-    argument's type at every call)."""
+    argument's type at every call); a running sum or product along a literal axis by
+    the runtime's helper, which takes a loop over the axis where its steps are wide."""
+    if running_calls.as_running(body, facts.namespace):
+        facts.shapes = None
     if not method_sums.candidates(body, facts.namespace):
         return body
     shapes = _current_shapes(body, facts)

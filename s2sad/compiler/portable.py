@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import loader, method_sums
+from s2sad.compiler import loader, method_sums, running_calls
 from s2sad.errors import DifferentiationError, user_line
 
 _HELPER_IDS = {id(v): k for k, v in runtime.HELPERS.items()}
@@ -44,6 +44,7 @@ def variant(source: str, name: str, namespace: dict[str, Any], user_globals: Any
     xp = next(c for c in ("xp", "xp_", "xp__", "array_ns") if c not in taken)
     length = next(c for c in ("length", "array_len", "len_of_array") if c not in taken)
     source = _method_reductions(source, xp, namespace)
+    source = _running_calls_back(source, namespace)
     tree = ast.parse(source)
     fn_node = tree.body[0]
     assert isinstance(fn_node, ast.FunctionDef)
@@ -171,6 +172,21 @@ def _method_reductions(source: str, xp: str, namespace: dict) -> str:
                  [_segment(source, n.func.value)] + [_segment(source, a) for a in n.args] +
                  [f"{k.arg}={_segment(source, k.value)}" for k in n.keywords]) + ")")
             for n in calls])
+
+
+def _running_calls_back(source: str, namespace: dict) -> str:
+    """``running_product(x, 1)`` -> ``np.cumprod(x, axis=1)`` (the NumPy variant's loop
+    over a wide axis, :mod:`running_calls`), spelled or refused below as NumPy's call."""
+    if namespace.get("np") is not np:
+        return source  # (then refused as a helper that runs on NumPy arrays only)
+    edits = []
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and len(n.args) == 2 \
+                and n.func.id in running_calls.NUMPY_NAMES and \
+                namespace.get(n.func.id) is runtime.HELPERS[n.func.id]:
+            edits += [_replace(n.func, f"np.{running_calls.NUMPY_NAMES[n.func.id]}"),
+                      _replace(n.args[1], f"axis={_segment(source, n.args[1])}")]
+    return _edit(source, edits)
 
 
 def _item_writes_functional(source: str) -> str:

@@ -123,6 +123,12 @@ deflinear(rt.sum_axes, "x, axes, keepdims=False", "repeat_to(g, x, axes, keepdim
 deffacts(rt.sum_axes, of_first)
 deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), np.shape(t))",
           None)
+# np.cumsum / np.cumprod along a literal axis, as generated code calls them (the same
+# numbers, by a loop over the axis where its steps are wide)
+deflinear(rt.running_sum, "a, axis", "reverse_cumsum(g, a, axis)")
+defvjp(rt.running_product, "a, axis", "cumprod_adjoint(g, a, axis, ans)")
+defjvp(rt.running_product, "a, axis", "cumprod_tangent(da, a, axis)")
+defshape((rt.running_sum, rt.running_product), "first")
 defvjp(rt.prod_others, "a, axis=None", "prod_others_apply(g, a, axis)")
 defjvp(rt.prod_others, "a, axis=None", "prod_others_apply(da, a, axis)")
 defvjp(rt.cumprod_adjoint, "t, a, axis=None, p=None",

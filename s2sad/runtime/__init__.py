@@ -25,6 +25,7 @@ from s2sad.runtime import (
     numeric,
     polynomials,
     reductions,
+    running,
     sequences,
     signal,
     sorts,
@@ -48,6 +49,7 @@ from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.polynomials import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
+from s2sad.runtime.running import *  # noqa: F403
 from s2sad.runtime.sequences import *  # noqa: F403
 from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.sorts import *  # noqa: F403
@@ -56,6 +58,6 @@ from s2sad.runtime.triangular import *  # noqa: F403
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
-                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts,
+                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
                        polynomials)
            for name in mod.__all__}
