@@ -304,3 +304,32 @@ def test_attrgetter_on_a_named_tuple(rng):
     r = p.w * np.arange(3.0) + p.b
     np.testing.assert_allclose(got.w, 2 * r * np.arange(3.0))
     assert got.b == pytest.approx(2 * np.sum(r))
+
+
+# ----- np.put_along_axis differentiated twice: the positions helper of its write was
+# read by its source (a refusal: "a call with *args of a sequence ...") -----
+
+
+def zeroed_along(a):
+    b = a.copy()
+    np.put_along_axis(b, np.array([[0], [1], [2]]), 0.0, axis=1)
+    return np.sum(np.sin(b * a))
+
+
+def squares_along(a):
+    b = a * 2.0
+    np.put_along_axis(b, np.array([[0, 3], [1, 1], [2, 0]]), a[:, :2] ** 2, axis=1)
+    return np.sum(np.sin(b * a))
+
+
+def flat_along(a):
+    b = np.zeros_like(a)
+    np.put_along_axis(b, np.array([5, 0]), a[0, :2], axis=None)
+    return np.sum(np.sin(b) * a)
+
+
+@pytest.mark.parametrize("f", [zeroed_along, squares_along, flat_along])
+def test_second_derivative_of_put_along_axis(f, rng):
+    a = rng.standard_normal((3, 4))
+    check_grad(f, a)
+    check_grad(_second(f, rng.standard_normal((3, 4))), a, rtol=1e-4, atol=1e-5)

@@ -96,7 +96,7 @@ defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_sha
            rt.fmin_share, rt.clip_mask, rt.clip_bound_share,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources,
-           rt.flat_positions, rt.diagonal_positions)
+           rt.flat_positions, rt.diagonal_positions, rt.along_axis_positions)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
           "np.reshape(np.sum(g * extremum_share(a, peak, axis, keepdims), axis=axis, "
           "keepdims=keepdims), np.shape(t))", None, None)
