@@ -333,3 +333,53 @@ def test_second_derivative_of_put_along_axis(f, rng):
     a = rng.standard_normal((3, 4))
     check_grad(f, a)
     check_grad(_second(f, rng.standard_normal((3, 4))), a, rtol=1e-4, atol=1e-5)
+
+
+# ----- a jvp or vjp of a function with a default parameter, called inside a function
+# being differentiated (JAX's api_test: ``jvp`` / ``vjp`` under ``grad``): the wrapper
+# that takes the tangents positionally shifted the defaults onto them, ``def
+# jvp_of_f(x, scale, dx=2.0)``: ``scale`` got the tangent, ``dx`` the 2.0 (a silently
+# wrong gradient; a library function's, ``jvp(sp.logsumexp)(x, v)``, a crash) -----
+
+
+def scaled_sine(x, scale=2.0):
+    return np.sin(x * scale) + scale ** 2
+
+
+V = np.array([1.0, 0.5, -0.3])
+
+
+def tangent_total(x):
+    return np.sum(s2sad.jvp(scaled_sine)(x, V)[1])
+
+
+def tangent_total_scale_given(x):
+    return np.sum(s2sad.jvp(scaled_sine)(x, 0.5, V)[1] ** 2)
+
+
+def cotangent_total(x):
+    return np.sum(s2sad.vjp(scaled_sine)(x, V)[1] ** 2)
+
+
+@pytest.mark.parametrize("f", [tangent_total, tangent_total_scale_given, cotangent_total])
+def test_derivative_of_a_jvp_or_vjp_of_a_function_with_defaults(f, rng):
+    x = rng.standard_normal(3)
+    check_grad(f, x)
+
+
+def test_derivative_of_a_jvp_with_defaults_closed_form():
+    """sum(2 cos(2x) v): its gradient is -4 sin(2x) v."""
+    x = np.array([0.3, -0.7, 1.1])
+    np.testing.assert_allclose(s2sad.grad(tangent_total)(x), -4 * np.sin(2 * x) * V,
+                               rtol=1e-12)
+
+
+def lse_tangent_of(x):
+    return s2sad.jvp(sp.logsumexp)(x, V)[1]
+
+
+@needs_scipy
+def test_jvp_of_logsumexp_differentiated_again(rng):
+    x = rng.standard_normal(3)
+    check_grad(lse_tangent_of, x)
+    check_jvp(lse_tangent_of, x)
