@@ -383,3 +383,63 @@ def test_jvp_of_logsumexp_differentiated_again(rng):
     x = rng.standard_normal(3)
     check_grad(lse_tangent_of, x)
     check_jvp(lse_tangent_of, x)
+
+
+# ----- np.abs of a complex value differentiated twice in forward mode (autograd's
+# test_complex: check_grads(d_fun) of abs at 1.1 + 1.3j, modes fwd and rev; JAX's
+# jvp of jvp): the derivative of abs's tangent in a complex x was refused -----
+
+H = 1e-6
+
+
+def _along(f, z, d):
+    return (f(z + H * d) - f(z - H * d)) / (2 * H)
+
+
+def _complex_gradient(f, z):
+    """d/dRe - i d/dIm of a real f: the convention of s2sad's (and autograd's) grad."""
+    z = np.asarray(z, dtype=complex)
+    out = np.zeros_like(z)
+    for i in np.ndindex(z.shape):
+        e = np.zeros_like(z)
+        e[i] = 1.0
+        out[i] = _along(f, z, e) - 1j * _along(f, z, 1j * e)
+    return out
+
+
+def _magnitude(x):
+    return np.abs(x)
+
+
+def abs_tangent_at(z):
+    return s2sad.jvp(_magnitude)(z, 1.0 + 0.5j)[1]
+
+
+def abs_tangents_squared(z):
+    return np.sum(s2sad.jvp(_magnitude)(z, np.array([1.0 + 0.5j, -0.3j]))[1] ** 2)
+
+
+def spectrum_energy_slope(x):
+    return s2sad.jvp(spectrum_energy)(x, np.array([0.5, -1.0, 0.25]))[1]
+
+
+def spectrum_energy(x):
+    return np.sum(np.abs(np.fft.fft(x)) ** 2)
+
+
+@pytest.mark.parametrize("f, z", [(abs_tangent_at, 1.1 + 1.3j),
+                                  (abs_tangents_squared, np.array([1.1 + 1.3j, -0.4 + 0.2j]))])
+def test_second_derivative_of_complex_abs_in_forward_mode(f, z):
+    d = 0.4 - 0.2j if np.ndim(z) == 0 else np.array([0.3 - 1.0j, 0.5 + 0.1j])
+    np.testing.assert_allclose(s2sad.jvp(f)(z, d)[1], _along(f, z, d), rtol=1e-6)
+    np.testing.assert_allclose(s2sad.grad(f)(z), _complex_gradient(f, z), rtol=1e-6)
+
+
+def test_second_derivative_of_a_spectrum_closed_form():
+    """sum|fft(x)|^2 = n sum(x^2) (Parseval): its tangent along v is 2n x.v, whose
+    gradient is 2n v and whose tangent along w is 2n v.w."""
+    x = np.array([0.3, 1.0, -0.5])
+    v, w = np.array([0.5, -1.0, 0.25]), np.array([0.2, 0.1, -0.7])
+    np.testing.assert_allclose(s2sad.grad(spectrum_energy_slope)(x), 6 * v, atol=1e-12)
+    np.testing.assert_allclose(s2sad.jvp(spectrum_energy_slope)(x, w)[1], 6 * v @ w,
+                               atol=1e-12)

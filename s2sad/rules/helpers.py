@@ -62,12 +62,14 @@ defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
 defscale(rt.bessel_i1, "x", "g * bessel_i1_deriv(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
-# abs_tangent(t, x) = Re(t sign(x)): flat in a real x; in a complex x its derivative is
-# not written yet: refused there, never a silent zero
+# abs_tangent(t, x) = Re(t abs_slope(x)): flat in a real x; in a complex x, through the
+# slope's turn with the phase (abs_slope's own rules below, with t in the cotangent)
 defvjp(rt.abs_tangent, "t, x", "g * abs_slope(x)",
-       "only_real(zeros_like(x), x, 'a second derivative of np.abs')")
+       "safe_div(np.conj(g * t) - np.real(g * t * abs_slope(x)) * abs_slope(x), np.abs(x)) "
+       "if np.iscomplexobj(x) else zeros_like(x)")
 defjvp(rt.abs_tangent, "t, x", "abs_tangent(dt, x)",
-       "only_real(0.0 * abs_tangent(dx, x), x, 'a second derivative of np.abs')")
+       "np.real(t * safe_div(np.conj(dx) - abs_slope(x) * abs_tangent(dx, x), np.abs(x))) "
+       "if np.iscomplexobj(x) else 0.0 * abs_tangent(dx, x)")
 # np.sign's tangent and adjoint: each the other's transpose in t / g; their derivative in
 # x is 0 for real x, refused for complex x (not written yet)
 _SIGN2 = "only_real({z}, x, 'a second derivative of np.sign')"
