@@ -443,3 +443,52 @@ def test_second_derivative_of_a_spectrum_closed_form():
     np.testing.assert_allclose(s2sad.grad(spectrum_energy_slope)(x), 6 * v, atol=1e-12)
     np.testing.assert_allclose(s2sad.jvp(spectrum_energy_slope)(x, w)[1], 6 * v @ w,
                                atol=1e-12)
+
+
+# ----- Jacobians of complex values (JAX's jacfwd / jacrev tests): the columns were cast
+# to float, the imaginary parts dropped with a ComplexWarning (a silently wrong
+# Jacobian of a complex output); a complex argument's Jacobian in real unit directions
+# misses its imaginary directions: refused, a TypeError as JAX's -----
+
+
+def turned(x):
+    return np.exp(1j * x) * x
+
+
+def turned_number(t):
+    return np.exp(1j * t) * t
+
+
+def turned_pair(x):
+    return turned(x), np.sum(x ** 2)
+
+
+def test_jacobian_of_a_complex_output():
+    x = np.array([0.3, 1.0, -0.4])
+    expected = np.diag(np.exp(1j * x) * (1 + 1j * x))
+    np.testing.assert_allclose(s2sad.jacobian(turned)(x), expected, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jacobian(turned, mode="forward")(x), expected,
+                               rtol=1e-12)
+    assert s2sad.jacobian(turned_number)(0.7) == pytest.approx(np.exp(0.7j) * (1 + 0.7j))
+    first, second = s2sad.jacobian(turned_pair)(x)
+    np.testing.assert_allclose(first, expected, rtol=1e-12)
+    np.testing.assert_allclose(second, 2 * x, rtol=1e-12)
+    with pytest.raises(s2sad.DifferentiationError, match="mode='forward'"):
+        s2sad.jacobian(turned, mode="reverse")(x)
+
+
+def squared(z):
+    return z ** 2
+
+
+def modulus_sum(z):
+    return np.sum(np.abs(z) ** 2)
+
+
+@pytest.mark.parametrize("make, f", [(s2sad.jacobian, squared), (s2sad.hessian, modulus_sum),
+                                     (s2sad.jacobian, modulus_sum)])
+def test_jacobian_of_a_complex_argument_is_refused(make, f):
+    z = np.array([1.0 + 2.0j, 1.0j])
+    with pytest.raises(TypeError, match="complex"):
+        make(f)(z)
+    assert make(f)(z.real).shape  # (a real argument: as before)
