@@ -62,12 +62,16 @@ def refuse_unshaped(fn: Callable, positions: tuple, args: tuple, what: str) -> N
                 f"{i} is a {type(x).__name__} without one shape, which a {what} needs; "
                 "pass an array (np.array of its items), or use s2sad.grad / vjp / jvp, "
                 "which take it as it is")
-        if np.iscomplexobj(x):
+        if _complex(x):
             raise InputKindError(
                 f"{defined_at(fn)}: {what} of {getattr(fn, '__name__', 'f')}: argument {i} "
                 f"is complex: a {what} in real unit directions would miss its imaginary "
                 "parts; pass the real and imaginary parts as real arrays, or use "
                 "s2sad.grad / vjp / jvp, which take complex values")
+
+
+def _complex(x: Any) -> bool:
+    return bool(np.iscomplexobj(x))
 
 
 def _shaped(x: list | tuple) -> bool:
