@@ -492,3 +492,40 @@ def test_jacobian_of_a_complex_argument_is_refused(make, f):
     with pytest.raises(TypeError, match="complex"):
         make(f)(z)
     assert make(f)(z.real).shape  # (a real argument: as before)
+
+
+# ----- np.block differentiated twice: the adjoint of each row's concatenation (a list
+# of pieces, unconcat's) was not known to be a list, so two of them were joined with
+# ``+`` (a reshape error out of generated code) -----
+
+
+def blocks_two_by_two(a, b):
+    return np.sum(np.sin(np.block([[a, b], [b, a]])))
+
+
+def blocks_of_rows(a, b):
+    return np.sum(np.block([[a, b]]) ** 3)
+
+
+def blocks_stacked(a, b):
+    return np.sum(np.tanh(np.block([[a], [b * a]])))
+
+
+@pytest.mark.parametrize("f", [blocks_two_by_two, blocks_of_rows, blocks_stacked])
+def test_second_derivative_of_np_block(f, rng):
+    a, b = rng.standard_normal((2, 2)), rng.standard_normal((2, 2))
+    w = rng.standard_normal((2, 2))
+
+    def weighted_slope(a, b):
+        return np.sum(s2sad.grad(f)(a, b) * w)
+    check_grad(f, a, b, wrt=(0, 1))
+    check_grad(weighted_slope, a, b, wrt=(0, 1), rtol=1e-4, atol=1e-5)
+
+
+def test_second_derivative_of_np_block_closed_form(rng):
+    """sum(block([[a, b]]) ** 3): d/da = 3 a^2, and its derivative along w is 6 a w."""
+    a, b, w = (rng.standard_normal((2, 2)) for _ in range(3))
+
+    def weighted_slope(a, b):
+        return np.sum(s2sad.grad(blocks_of_rows)(a, b) * w)
+    np.testing.assert_allclose(s2sad.grad(weighted_slope)(a, b), 6 * a * w, rtol=1e-12)

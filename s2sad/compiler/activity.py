@@ -228,7 +228,9 @@ CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, r
                      # adjoint in a second derivative; helpers annotated as returning a
                      # list, ``d.values()``, are found by _returns_container)
                      runtime.fill_zeros, runtime.replace_at, runtime.list_insert_zero,
-                     runtime.list_repeat_adjoint, runtime.user_cotangents}
+                     runtime.list_repeat_adjoint, runtime.user_cotangents,
+                     # (a concatenation's adjoint, the pieces: np.block's rows)
+                     runtime.unconcat, runtime.list_drop_last}
 
 # results that are containers when their first argument is, or (the second table) their
 # second: an adjoint shaped like a tuple of arrays is a tuple
