@@ -84,3 +84,42 @@ def test_overlap_add_closed_form(rng):
         return np.sum(sg.oaconvolve(a, b) * w)
     np.testing.assert_allclose(s2sad.grad(weighted)(a), np.correlate(w, b, "valid"),
                                rtol=1e-10, atol=1e-12)
+
+
+# ----- scipy.linalg.pinv (wrapped by SciPy's batching decorator, which s2sad cannot
+# read through: refused), through np.linalg.pinv -----
+
+
+def pinv_wide(a):
+    return np.sum(np.sin(sl.pinv(a)))
+
+
+def pinv_projection(a):
+    return np.sum((sl.pinv(a) @ a) ** 2 * np.arange(1.0, 4.0))
+
+
+def pinv_square(a):
+    return np.sum(sl.pinv(a) * a)
+
+
+@pytest.mark.parametrize("f, shape", [(pinv_wide, (3, 4)), (pinv_projection, (5, 3)),
+                                      (pinv_square, (3, 3))])
+def test_scipy_pinv(f, shape, rng):
+    a = rng.standard_normal(shape) + (2 * np.eye(3) if shape == (3, 3) else 0)
+    check_grad(f, a)
+    check_jvp(f, a)
+
+
+def test_scipy_pinv_closed_form_and_refusal(rng):
+    """Of an invertible a: pinv is inv, and d sum(inv(a) * w) = -inv(a)^T w inv(a)^T."""
+    a, w = rng.standard_normal((3, 3)) + 3 * np.eye(3), rng.standard_normal((3, 3))
+
+    def weighted(a):
+        return np.sum(sl.pinv(a) * w)
+    inv_t = np.linalg.inv(a).T
+    np.testing.assert_allclose(s2sad.grad(weighted)(a), -inv_t @ w @ inv_t, rtol=1e-9)
+
+    def cut(a):
+        return np.sum(sl.pinv(a, rtol=1e-3))
+    with pytest.raises(s2sad.DifferentiationError, match="default tolerances"):
+        s2sad.grad(cut)(a)

@@ -1,7 +1,7 @@
 """scipy.linalg functions with a NumPy twin or a closed form, differentiated through it
 (``defthrough``; registered with :mod:`scipy_linalg` when scipy.linalg is imported):
 ``norm``, ``eigvalsh`` (the standard problem), ``svd``, ``svdvals``, ``qr`` (``'full'`` and
-``'economic'``), ``pinvh``, ``solve_sylvester`` and the two Lyapunov solvers (as one
+``'economic'``), ``pinv``, ``pinvh``, ``solve_sylvester`` and the two Lyapunov solvers (as one
 solve of the Kronecker form: small matrices), ``solve_banded`` (the band made a
 matrix), and the structured matrices ``toeplitz``, ``hankel`` and ``circulant`` (a
 gather of their first column and row).  What a twin does not cover is refused
@@ -52,6 +52,13 @@ def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=T
     if lower:
         return np.linalg.pinv(a, hermitian=True)
     return np.linalg.pinv(np.conj(np.swapaxes(a, -1, -2)), hermitian=True)  # (the upper triangle)
+
+
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    if return_rank or atol is not None or rtol is not None:
+        raise DifferentiationError("<s2sad>:?: scipy.linalg.pinv: its derivative is known "
+                                   "for the default tolerances, without return_rank")
+    return np.linalg.pinv(a)
 
 
 def toeplitz(c, r=None):
@@ -114,6 +121,6 @@ def register(sl: Any) -> None:
                             ("solve_banded", solve_banded),
                             ("solve_continuous_lyapunov", solve_continuous_lyapunov),
                             ("solve_discrete_lyapunov", solve_discrete_lyapunov),
-                            ("qr", qr), ("pinvh", pinvh), ("toeplitz", toeplitz),
+                            ("qr", qr), ("pinvh", pinvh), ("pinv", pinv), ("toeplitz", toeplitz),
                             ("hankel", hankel), ("circulant", circulant)):
         defthrough(getattr(sl, name), reference)
