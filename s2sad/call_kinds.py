@@ -16,7 +16,7 @@ import numpy as np
 
 from s2sad import structure
 from s2sad.compiler import dims, shape_classes
-from s2sad.errors import DifferentiationError, OutputKindError
+from s2sad.errors import DifferentiationError, InputKindError, OutputKindError
 from s2sad.runtime import backend
 
 NUMBERS = (float, int, np.float64, np.float32, np.int64, np.int32)
@@ -346,7 +346,7 @@ def refuse_integer_arrays(fn: Callable, wrt: tuple, values: tuple) -> None:
             names = list(inspect.signature(fn).parameters)
             name = names[i] if i < len(names) else f"argument {i}"
             held_in = isinstance(values[i], (list, tuple, dict))
-            raise DifferentiationError(
+            raise InputKindError(
                 f"{defined_at(fn)}: argument {name!r} of {getattr(fn, '__name__', 'f')}: "
                 f"an array of dtype {held} given for a differentiated argument; the "
                 f"function computes on it in integers, which have no derivative: pass "
@@ -452,6 +452,11 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
             f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
             "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
     dtype = getattr(value, "dtype", None)
+    if isinstance(value, (str, bytes)) or isinstance(dtype, np.dtype) and dtype.kind in "OSUV":
+        raise OutputKindError(
+            f"{defined_at(fn)}: output of {fn.__name__}: grad of an output of type "
+            f"{type(value).__name__}{'' if dtype is None else f' (dtype {dtype})'}, not a "
+            "number; return the number to differentiate")
     if isinstance(value, (bool, np.bool_)) or isinstance(dtype, np.dtype) and dtype.kind == "b":
         # (the dtype only: a lazy array, dask's, is not computed here)
         where = defined_at(fn)

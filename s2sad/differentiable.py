@@ -73,15 +73,18 @@ def parameters_of(fn: Callable) -> Callable:
     return differentiable(fn)
 
 
-def differentiable(fn: Callable, args: tuple | None = None) -> Callable:
+def differentiable(fn: Callable, args: tuple | None = None, count: int | None = None
+                   ) -> Callable:
     """A Derivative seen as a function with source: the gradient part of a grad, and a
     vjp, jvp or value_and_grad called as the user calls it (cotangent or tangents last).
     ``args``: the arguments it will be called with (a grad is then the variant for their
-    kinds and ranks, as a call would run it)."""
+    kinds and ranks, as a call would run it); ``count``: how many positional values the
+    call passes (a vjp or jvp then takes its cotangent or tangents after them)."""
     from s2sad.api import Derivative
     if isinstance(fn, Derivative) and fn.kind in ("vjp", "jvp", "value_and_grad") and \
             not fn.has_aux:
-        return _called_as_the_user_calls(fn)
+        return _called_as_the_user_calls(fn, count if count is not None or args is None
+                                          else len(args))
     if not isinstance(fn, Derivative) or fn.kind != "grad":
         if isinstance(fn, Derivative):
             raise DifferentiationError(
@@ -165,12 +168,14 @@ def _keywords(fn: Callable, count: int) -> list[str]:
     return list(code.co_varnames[code.co_argcount: code.co_argcount + max(count, 0)])
 
 
-def _signature(params: str, keywords: list[str], fn: Callable, namespace: dict) -> str:
+def _signature(params: str, keywords: list[str], fn: Callable, namespace: dict,
+               positional_defaults: bool = True) -> str:
     """``x, y=2.0, *, z=3.0``: the parameters and keywords with ``fn``'s defaults (a
     Hessian's or a JVP's call may leave them out, as it may ``f``'s), a literal where
-    one reads back as the value, else a name ``namespace`` gives it."""
+    one reads back as the value, else a name ``namespace`` gives it; the positional
+    ones without (``positional_defaults=False``) where values follow them."""
     positional = params.split(", ") if params else []
-    given = fn.__defaults__ or ()
+    given = (fn.__defaults__ or ()) if positional_defaults else ()
     defaults = dict(zip(positional[len(positional) - len(given):], given))
     spelled = [_with_default(p, defaults, namespace) for p in positional]
     named = [_with_default(k, fn.__kwdefaults__ or {}, namespace) for k in keywords]
@@ -188,9 +193,13 @@ def _with_default(k: str, defaults: dict, namespace: dict) -> str:
     return f"{k}=default_{k}"
 
 
-def _called_as_the_user_calls(fn: Derivative) -> Callable:
+def _called_as_the_user_calls(fn: Derivative, count: int | None = None) -> Callable:
     """``def vjp_of_f(x, dout): return vjp_f(x, dout=dout)``: the extra values a vjp or
-    jvp takes as keywords become positional parameters, so it can be differentiated."""
+    jvp takes as keywords become positional parameters, so it can be differentiated.
+    They follow the arguments the call passes (``count`` values in all): ``f(x,
+    scale=2.0)``'s ``jvp(f)(x, v)`` is ``def jvp_of_f(x, dx)``, ``scale`` left at its
+    default (was ``def jvp_of_f(x, scale, dx=2.0)``, the defaults shifted onto the
+    tangents: ``scale`` got the tangent, a silently wrong derivative)."""
     inner = fn.generated(frozenset(fn.wrt))  # (its arguments may be dicts or lists)
     code = inner.fn.__code__
     params = list(code.co_varnames[: code.co_argcount])
@@ -199,11 +208,14 @@ def _called_as_the_user_calls(fn: Derivative) -> Callable:
     added = 0 if fn.kind == "value_and_grad" else 1 if fn.kind == "vjp" else len(fn.wrt)
     extra = kwonly[len(kwonly) - added:]  # (the cotangent or the tangents: positional)
     keywords = kwonly[:len(kwonly) - added]  # (the user's own: ``*, z=3.0``, a closure's)
+    if count is not None:  # (the parameters after those passed keep their defaults)
+        params = params[:max(count - added, 0)]
     name = f"{fn.kind}_of_" + "".join(c if c.isalnum() else "_"
                                       for c in fn.fn.__name__).strip("_")
     passed = ", ".join(params + [f"{e}={e}" for e in extra + keywords])
     namespace = {inner.name: inner.fn}
-    head = _signature(", ".join(params + extra), keywords, inner.fn, namespace)
+    head = _signature(", ".join(params + extra), keywords, inner.fn, namespace,
+                      positional_defaults=not extra)
     wrapper = define(name, f"def {name}({head}):\n    return {inner.name}({passed})\n",
                      namespace)
     wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import operator
 import textwrap
 import types
 from collections.abc import Callable
@@ -94,12 +95,28 @@ def _wrapper(fn: Any, n: int, names: tuple) -> Callable:
     callee, namespace = "s2sad_callee", {"s2sad_callee": fn, "__builtins__": builtins}
     if _method_of(fn):  # (a method is read through its object: a bound one is opaque)
         callee, namespace["s2sad_self"] = f"s2sad_self.{fn.__name__}", fn.__self__
-    text = f"def {name}({', '.join(params)}):\n    return {callee}({', '.join(passed)})\n"
+    returned = f"{callee}({', '.join(passed)})"
+    if isinstance(fn, (operator.itemgetter, operator.attrgetter)) and n == 1 and not names:
+        returned = _getter_reads(fn, namespace)
+    text = f"def {name}({', '.join(params)}):\n    return {returned}\n"
     wrapper = loader.load(text, name, namespace)
     if len(_WRAPPERS) > 512:
         _WRAPPERS.clear()
     _WRAPPERS[key] = (fn, wrapper)
     return wrapper
+
+
+def _getter_reads(fn: Any, namespace: dict) -> str:
+    """What ``operator.itemgetter(0, 2)`` / ``attrgetter("w", "b.c")`` reads from its
+    argument, written out (``(a0[s2sad_key0], a0[s2sad_key1])``, ``a0.b.c``): a C object
+    with no source and no rule, whose reads the wrapper's derivative then follows."""
+    keys = fn.__reduce__()[1]
+    if isinstance(fn, operator.attrgetter):
+        reads = [f"a0.{key}" for key in keys]
+    else:
+        namespace.update({f"s2sad_key{i}": key for i, key in enumerate(keys)})
+        reads = [f"a0[s2sad_key{i}]" for i in range(len(keys))]
+    return reads[0] if len(reads) == 1 else f"({', '.join(reads)})"
 
 
 def _method_of(fn: Any) -> bool:

@@ -13,6 +13,11 @@ class OutputKindError(DifferentiationError, TypeError):
     number): also a TypeError, the error JAX's and autograd's grad raise for it."""
 
 
+class InputKindError(DifferentiationError, TypeError):
+    """A differentiated argument of a kind with no derivative (an integer array): also a
+    TypeError, the error JAX's and autograd's grad raise for it."""
+
+
 def error_at(filename: str, node: Any, construct: str, advice: str) -> DifferentiationError:
     """Build the error for ``node`` (anything with a ``lineno``) in ``filename``."""
     line = getattr(node, "lineno", None) or "?"

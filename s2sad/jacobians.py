@@ -17,7 +17,7 @@ from s2sad import api, entry_options, library, sparsity, structure
 from s2sad.call_kinds import check_scalar, defined_at, refuse_integer_arrays
 from s2sad.compiler import resolved
 from s2sad.differentiable import after, differentiable
-from s2sad.errors import DifferentiationError
+from s2sad.errors import DifferentiationError, InputKindError
 from s2sad.fallback import guarded_of
 
 
@@ -62,6 +62,16 @@ def refuse_unshaped(fn: Callable, positions: tuple, args: tuple, what: str) -> N
                 f"{i} is a {type(x).__name__} without one shape, which a {what} needs; "
                 "pass an array (np.array of its items), or use s2sad.grad / vjp / jvp, "
                 "which take it as it is")
+        if _complex(x):
+            raise InputKindError(
+                f"{defined_at(fn)}: {what} of {getattr(fn, '__name__', 'f')}: argument {i} "
+                f"is complex: a {what} in real unit directions would miss its imaginary "
+                "parts; pass the real and imaginary parts as real arrays, or use "
+                "s2sad.grad / vjp / jvp, which take complex values")
+
+
+def _complex(x: Any) -> bool:
+    return bool(np.iscomplexobj(x))
 
 
 def _shaped(x: list | tuple) -> bool:
@@ -73,7 +83,8 @@ def _shaped(x: list | tuple) -> bool:
 
 
 def _as_array(t: Any, shape: tuple) -> np.ndarray:
-    return np.broadcast_to(np.asarray(t, dtype=float), shape)
+    """A column (or row) as a float array, complex where it is (a complex output's)."""
+    return np.broadcast_to(np.asarray(t, dtype=np.result_type(t, float)), shape)
 
 
 def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
@@ -270,6 +281,13 @@ def _mode(f: Callable, mode: str, positions: tuple, args: tuple, value: Any) -> 
     element (of all the items of a tuple output)."""
     if not _items(value):
         _check_unstructured(f, value)
+    if any(np.iscomplexobj(v) for v in (value if _items(value) else [value])):
+        if mode == "reverse":  # (a VJP with real unit cotangents reads the real parts)
+            raise DifferentiationError(
+                f"{defined_at(f)}: jacobian of {getattr(f, '__name__', 'f')}: its output "
+                "is complex, whose Jacobian reverse mode does not give; use "
+                "mode='forward' (or 'auto')")
+        return "forward"
     if mode != "auto":
         return mode
     n_out = sum(int(np.size(v)) for v in value) if _items(value) else int(np.size(value))
@@ -282,7 +300,7 @@ def _result(out: list, many: bool) -> Any:
     for a tuple output."""
     if out and isinstance(out[0], tuple):
         return _by_item(out, many)
-    out = [o if o.shape else float(o) for o in out]
+    out = [o if o.shape else complex(o) if np.iscomplexobj(o) else float(o) for o in out]
     return tuple(out) if many else out[0]
 
 

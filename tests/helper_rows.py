@@ -76,6 +76,9 @@ R(rt.expand_weights, P(4), N(3, 4), 1, wrt=(0,))
 R(rt.reduce_to_weights, N(3, 4), P(4), 1, wrt=(0,))
 R(rt.lse_weights, N(3, 4), N(3), 1)
 R(rt.lse_weights, N(3, 4), N(1, 4), 0, True, P(3, 4))
+R(rt.lse_weights, N(3, 4), (N(3), np.array([1.0, -1.0, 1.0])), 1, wrt=(0,))
+R(rt.lse_magnitude, N(3)); R(rt.lse_magnitude, (N(3), np.ones(3)), wrt=())  # noqa: E702
+R(rt.lse_like, N(3), N(3), wrt=(0,)); R(rt.lse_like, N(2), (N(2), -np.ones(2)), wrt=(0,))  # noqa
 
 # ----- shapes and selection -----
 R(rt.shaped_like, N(3, 4), N(12), wrt=(0,)); R(rt.shaped_like, N(1), 2.0, wrt=(0,))  # noqa

@@ -228,7 +228,9 @@ CONTAINER_RESULTS = {runtime.list_init, runtime.tuple_init, runtime.dict_init, r
                      # adjoint in a second derivative; helpers annotated as returning a
                      # list, ``d.values()``, are found by _returns_container)
                      runtime.fill_zeros, runtime.replace_at, runtime.list_insert_zero,
-                     runtime.list_repeat_adjoint, runtime.user_cotangents}
+                     runtime.list_repeat_adjoint, runtime.user_cotangents,
+                     # (a concatenation's adjoint, the pieces: np.block's rows)
+                     runtime.unconcat, runtime.list_drop_last}
 
 # results that are containers when their first argument is, or (the second table) their
 # second: an adjoint shaped like a tuple of arrays is a tuple
@@ -262,11 +264,25 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
                 holds = of_found
             else:
                 holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (
-                    prim.key in KEEPS_CONTAINERS and of_found)
+                    of_found and _keeps_container(prim.key))
             if holds:
                 found.add(name)
                 changed = True
     return found
+
+
+def _keeps_container(key: Any) -> bool:
+    """Is the result a container when the first argument is one: a helper listed above,
+    or a primitive whose adjoint hands ``g`` back to its first argument unchanged
+    (``spread_of(t, 3)`` of ``h(*t)``, ``copy.copy(t)``): two adjoints of a tuple
+    that went through it added with ``+`` joined the tuples (a wrong second derivative)."""
+    if key in KEEPS_CONTAINERS:
+        return True
+    try:
+        rule = registry.lookup_vjp(key)
+    except TypeError:
+        return False
+    return rule is not None and rule.templates[:1] == ("g",)
 
 
 def _is_container_key(key: Any) -> bool:

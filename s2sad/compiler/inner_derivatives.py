@@ -52,7 +52,8 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
     try:
-        made: Any = differentiable(found)
+        made: Any = differentiable(found, count=None if any(
+            isinstance(a, gast.Starred) for a in node.args) else len(node.args))
     except DifferentiationError as refusal:  # (the inner function's own refusal, placed
         made = _for_known_kinds(norm, found, node)  # at its line, says more than "not
         if made is None and str(refusal).startswith("<"):  # known"; not of a function

@@ -137,9 +137,11 @@ class ControlMixin:
         crossing = self.loop_adjoints(s.body, loop.assigned, ctx)
         inits = [self.zero(n, s) for n in sorted(crossing - ctx.defined)]
         # a zero made from a value an enclosing loop changes needs that value's shape as it
-        # was after this loop ran: recorded with the loop (see ``close_loop``)
+        # was after this loop ran: recorded with the loop (see ``close_loop``); so is every
+        # zero ``zero`` makes like a value, one bound only in the branch the loops are in
+        # too (was: only values bound on every path; others got the last trip's shape)
         shapes = sorted(n for n in crossing - ctx.defined
-                        if n in self.bound and n in ctx.recorded())
+                        if n in self.bound_here and n in ctx.recorded())
         # zeroed here and never reassigned by the loop: only this loop holds the array,
         # so contributions add in place (no new array per iteration)
         owned = {n for n in crossing - ctx.defined - loop.assigned if n in self.bound}

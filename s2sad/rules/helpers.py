@@ -62,12 +62,14 @@ defscale(rt.sinc_deriv, "x", "g * sinc_deriv2(x)")
 defscale(rt.bessel_i1, "x", "g * bessel_i1_deriv(x)")
 defscale(rt.log_of_base, "base", "safe_div(g, base)")
 defscale(rt.polygamma, "n, x", None, "g * polygamma(n + 1, x)")
-# abs_tangent(t, x) = Re(t sign(x)): flat in a real x; in a complex x its derivative is
-# not written yet: refused there, never a silent zero
+# abs_tangent(t, x) = Re(t abs_slope(x)): flat in a real x; in a complex x, through the
+# slope's turn with the phase (abs_slope's own rules below, with t in the cotangent)
 defvjp(rt.abs_tangent, "t, x", "g * abs_slope(x)",
-       "only_real(zeros_like(x), x, 'a second derivative of np.abs')")
+       "safe_div(np.conj(g * t) - np.real(g * t * abs_slope(x)) * abs_slope(x), np.abs(x)) "
+       "if np.iscomplexobj(x) else zeros_like(x)")
 defjvp(rt.abs_tangent, "t, x", "abs_tangent(dt, x)",
-       "only_real(0.0 * abs_tangent(dx, x), x, 'a second derivative of np.abs')")
+       "np.real(t * safe_div(np.conj(dx) - abs_slope(x) * abs_tangent(dx, x), np.abs(x))) "
+       "if np.iscomplexobj(x) else 0.0 * abs_tangent(dx, x)")
 # np.sign's tangent and adjoint: each the other's transpose in t / g; their derivative in
 # x is 0 for real x, refused for complex x (not written yet)
 _SIGN2 = "only_real({z}, x, 'a second derivative of np.sign')"
@@ -96,7 +98,7 @@ defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_sha
            rt.fmin_share, rt.clip_mask, rt.clip_bound_share,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
            rt.ptp_share, rt.median_share, rt.insert_sources, rt.delete_sources,
-           rt.flat_positions, rt.diagonal_positions)
+           rt.flat_positions, rt.diagonal_positions, rt.along_axis_positions)
 deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
           "np.reshape(np.sum(g * extremum_share(a, peak, axis, keepdims), axis=axis, "
           "keepdims=keepdims), np.shape(t))", None, None)
@@ -151,11 +153,16 @@ deflinear(rt.reduce_to_weights, "full, w, axis", "expand_weights(g, full, axis)"
 LSE = "a, lse, axis=None, keepdims=False, b=None"
 deflinear(rt.lse_tangent, "t, value, return_sign=False",
           "pick_adjoint(g, ans, 0) if return_sign else g", None, None)
+# (``lse`` is ``(log|s|, sign)`` under return_sign: its adjoint a pair, its tangent read
+# by its first item; d/db is the weights without b, the sign included)
 defvjp(rt.lse_weights, LSE, "unbroadcast(g * ans, a)",
-       "-np.sum(g * ans, axis=axis, keepdims=keepdims)", None, None,
-       "unbroadcast(g * np.exp(a - repeat_to(lse, a, axis, keepdims)), b)")
-defjvp(rt.lse_weights, LSE, "da * ans", "-repeat_to(dlse, a, axis, keepdims) * ans", None, None,
-       "db * np.exp(a - repeat_to(lse, a, axis, keepdims))")
+       "lse_like(-np.sum(g * ans, axis=axis, keepdims=keepdims), lse)", None, None,
+       "unbroadcast(g * lse_weights(a, lse, axis, keepdims), b)")
+defjvp(rt.lse_weights, LSE, "da * ans",
+       "-repeat_to(lse_magnitude(dlse), a, axis, keepdims) * ans", None, None,
+       "db * lse_weights(a, lse, axis, keepdims)")
+deflinear(rt.lse_magnitude, "x", "lse_like(g, x)")
+deflinear(rt.lse_like, "s, lse", "lse_magnitude(g)", None)
 
 # ----- shapes and selection: the adjoint of an adjoint is the forward map -----
 deflinear(rt.shaped_like, "t, x", "shaped_like(g, t)", None)

@@ -171,6 +171,7 @@ deflinear(np.array, "object, dtype=None, *, copy=True, order='K', subok=False, n
 deflinear(np.asarray, "a, dtype=None, order=None", "array_adjoint(g, a)")
 deflinear(np.asanyarray, "a, dtype=None, order=None", "array_adjoint(g, a)")
 deflinear(np.ascontiguousarray, "a, dtype=None", "array_adjoint(g, a)")
+deflinear(np.asfortranarray, "a, dtype=None", "array_adjoint(g, a)")
 deflinear(np.float64, "x", "array_adjoint(g, x)")
 deflinear(np.float32, "x", "array_adjoint(g, x)")
 deflinear(np.longdouble, "x", "array_adjoint(g, x)")
@@ -268,7 +269,7 @@ defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np
           np.linalg.norm), "reduction")  # (norm's axis is its third: compiler/shape_rules)
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
           np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.asanyarray,
-          np.ascontiguousarray,
+          np.ascontiguousarray, np.asfortranarray,
           np.real, np.imag, np.conj, rt.astype, np.astype, np.round, np.around),
          "first")  # (round: decimals)
 defshape((np.where, np.clip), "elementwise")

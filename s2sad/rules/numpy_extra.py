@@ -273,6 +273,7 @@ def _signal_rules() -> None:
     import scipy.signal as signal
     defthrough(signal.convolve, signal_convolve)
     defthrough(signal.fftconvolve, signal_fftconvolve)
+    defthrough(signal.oaconvolve, signal_fftconvolve)  # (overlap-add: the same convolution)
     from s2sad.rules.scipy_signal_through import register_signal
     register_signal(signal)
     from s2sad.rules.scipy_filters_through import register_savgol

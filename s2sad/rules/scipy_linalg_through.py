@@ -1,10 +1,10 @@
 """scipy.linalg functions with a NumPy twin or a closed form, differentiated through it
 (``defthrough``; registered with :mod:`scipy_linalg` when scipy.linalg is imported):
 ``norm``, ``eigvalsh`` (the standard problem), ``svd``, ``svdvals``, ``qr`` (``'full'`` and
-``'economic'``), ``pinvh``, ``solve_sylvester`` (as one solve of the Kronecker form:
-small matrices), ``solve_banded`` (the band made a matrix), and the structured
-matrices ``toeplitz``, ``hankel`` and ``circulant``
-(a gather of their first column and row).  What a twin does not cover is refused
+``'economic'``), ``pinv``, ``pinvh``, ``solve_sylvester`` and the two Lyapunov solvers (as one
+solve of the Kronecker form: small matrices), ``solve_banded`` (the band made a
+matrix), and the structured matrices ``toeplitz``, ``hankel`` and ``circulant`` (a
+gather of their first column and row).  What a twin does not cover is refused
 at the user's line."""
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=T
     return np.linalg.pinv(np.conj(np.swapaxes(a, -1, -2)), hermitian=True)  # (the upper triangle)
 
 
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    if return_rank or atol is not None or rtol is not None:
+        raise DifferentiationError("<s2sad>:?: scipy.linalg.pinv: its derivative is known "
+                                   "for the default tolerances, without return_rank")
+    return np.linalg.pinv(a)
+
+
 def toeplitz(c, r=None):
     c = np.ravel(c)
     r = np.conj(c) if r is None else np.ravel(r)
@@ -83,6 +90,19 @@ def solve_sylvester(a, b, q):
     return np.transpose(np.reshape(x, (n, m)))
 
 
+def solve_continuous_lyapunov(a, q):
+    # A X + X A^H = Q: a Sylvester equation with B = A^H
+    return solve_sylvester(a, np.conj(np.transpose(a)), q)
+
+
+def solve_discrete_lyapunov(a, q, method=None):
+    # X - A X A^H = Q is (I - conj(A) kron A) vec(X) = vec(Q), vec stacking columns
+    n = np.shape(a)[0]
+    system = np.eye(n * n) - np.kron(np.conj(a), a)
+    x = np.linalg.solve(system, np.reshape(np.transpose(q), (n * n,)))
+    return np.transpose(np.reshape(x, (n, n)))
+
+
 def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
     lower, upper = l_and_u
     n = np.shape(ab)[1]
@@ -99,6 +119,8 @@ def register(sl: Any) -> None:
     for name, reference in (("norm", norm), ("eigvalsh", eigvalsh), ("svd", svd),
                             ("svdvals", svdvals), ("solve_sylvester", solve_sylvester),
                             ("solve_banded", solve_banded),
-                            ("qr", qr), ("pinvh", pinvh), ("toeplitz", toeplitz),
+                            ("solve_continuous_lyapunov", solve_continuous_lyapunov),
+                            ("solve_discrete_lyapunov", solve_discrete_lyapunov),
+                            ("qr", qr), ("pinvh", pinvh), ("pinv", pinv), ("toeplitz", toeplitz),
                             ("hankel", hankel), ("circulant", circulant)):
         defthrough(getattr(sl, name), reference)

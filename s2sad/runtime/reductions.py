@@ -16,7 +16,8 @@ __all__ = [
     "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
     "extremum_share", "extremum_adjoint", "reverse_cumsum", "cumprod_adjoint",
     "cumprod_tangent", "cumprod_second", "average_weights", "expand_weights",
-    "reduce_to_weights", "lse_weights", "lse_tangent", "ptp_share", "median_share",
+    "reduce_to_weights", "lse_weights", "lse_tangent", "lse_magnitude", "lse_like",
+    "ptp_share", "median_share",
     "extremum_args_adjoint", "extremum_args_tangent", "std_share", "std_share_along",
     "sum_last",
 ]
@@ -325,6 +326,18 @@ def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,
     else:
         w = np.exp(a - repeat_to(ans, a, axis, keepdims))
     return w if b is None else w * b
+
+
+def lse_magnitude(x: Any) -> Any:
+    """``log|s|`` of what logsumexp returned: the first of ``(log|s|, sign)`` with
+    ``return_sign``, the value itself otherwise (its tangent or adjoint likewise)."""
+    return x[0] if isinstance(x, (tuple, list)) else x
+
+
+def lse_like(s: Any, lse: Any) -> Any:
+    """``s``, an adjoint or tangent of ``log|s|``, shaped like logsumexp's output
+    ``lse``: ``(s, 0)`` when it is ``(log|s|, sign)`` (the sign has no derivative)."""
+    return lse_tangent(s, lse, isinstance(lse, tuple))
 
 
 def lse_tangent(t: Any, value: Any, return_sign: bool = False) -> Any:
