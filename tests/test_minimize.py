@@ -1,4 +1,5 @@
-"""scipy.optimize.minimize (and minimize_scalar) inside a differentiated function (rules/scipy_optimize.py):
+"""scipy.optimize.minimize (and minimize_scalar) inside a differentiated function
+(rules/scipy_optimize.py):
 the minimum ``res.x`` differentiated in the parameters as the root of the gradient
 (the implicit function theorem, the Hessian from s2sad), the value ``res.fun`` as
 ``fun`` there (the envelope theorem).  Was refused.  Oracles: ridge regression's
