@@ -142,11 +142,15 @@ deflinear(rt.reduce_to_weights, "full, w, axis", "expand_weights(g, full, axis)"
 LSE = "a, lse, axis=None, keepdims=False, b=None"
 deflinear(rt.lse_tangent, "t, value, return_sign=False",
           "pick_adjoint(g, ans, 0) if return_sign else g", None, None)
+# lse is the pair (log|s|, sign) under return_sign: the sign has no derivative, and the
+# weights without b carry it (were exp(a - lse) of the pair: a Hessian failed)
 defvjp(rt.lse_weights, LSE, "unbroadcast(g * ans, a)",
-       "-np.sum(g * ans, axis=axis, keepdims=keepdims)", None, None,
-       "unbroadcast(g * np.exp(a - repeat_to(lse, a, axis, keepdims)), b)")
-defjvp(rt.lse_weights, LSE, "da * ans", "-repeat_to(dlse, a, axis, keepdims) * ans", None, None,
-       "db * np.exp(a - repeat_to(lse, a, axis, keepdims))")
+       "lse_like(-np.sum(g * ans, axis=axis, keepdims=keepdims), lse)", None, None,
+       "unbroadcast(g * lse_weights(a, lse, axis, keepdims), b)")
+defjvp(rt.lse_weights, LSE, "da * ans", "-repeat_to(lse_log(dlse), a, axis, keepdims) * ans",
+       None, None, "db * lse_weights(a, lse, axis, keepdims)")
+deflinear(rt.lse_log, "lse", "lse_like(g, lse)")
+deflinear(rt.lse_like, "v, lse", "lse_log(g)", None)
 
 # ----- shapes and selection: the adjoint of an adjoint is the forward map -----
 deflinear(rt.shaped_like, "t, x", "shaped_like(g, t)", None)

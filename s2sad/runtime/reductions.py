@@ -14,7 +14,7 @@ __all__ = [
     "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
     "extremum_share", "extremum_adjoint", "reverse_cumsum", "cumprod_adjoint",
     "cumprod_tangent", "cumprod_second", "average_weights", "expand_weights",
-    "reduce_to_weights", "lse_weights", "lse_tangent", "ptp_share", "median_share",
+    "reduce_to_weights", "lse_weights", "lse_tangent", "lse_log", "lse_like", "ptp_share", "median_share",
     "extremum_args_adjoint", "extremum_args_tangent", "std_share", "std_share_along",
     "sum_last",
 ]
@@ -293,6 +293,18 @@ def lse_weights(a: Any, ans: Any, axis: Any = None, keepdims: bool = False,
     else:
         w = np.exp(a - repeat_to(ans, a, axis, keepdims))
     return w if b is None else w * b
+
+
+def lse_log(lse: Any) -> Any:
+    """The log-magnitude part of logsumexp's value (or its tangent): ``lse[0]`` of the
+    pair ``return_sign`` gives, else ``lse`` itself."""
+    return lse[0] if isinstance(lse, tuple) else lse
+
+
+def lse_like(v: Any, lse: Any) -> Any:
+    """``v`` (of the log-magnitude) as a cotangent of logsumexp's value ``lse``: the pair
+    ``(v, None)`` under ``return_sign`` (the sign has none)."""
+    return (v, None) if isinstance(lse, tuple) else v
 
 
 def lse_tangent(t: Any, value: Any, return_sign: bool = False) -> Any:
