@@ -14,7 +14,8 @@ __all__ = [
     "repeat_to", "reduced_size", "centered", "prod_others", "prod_others_apply",
     "extremum_share", "extremum_adjoint", "reverse_cumsum", "cumprod_adjoint",
     "cumprod_tangent", "cumprod_second", "average_weights", "expand_weights",
-    "reduce_to_weights", "lse_weights", "lse_tangent", "lse_log", "lse_like", "ptp_share", "median_share",
+    "reduce_to_weights", "lse_weights", "lse_tangent", "lse_log", "lse_like", "ptp_share",
+    "median_share",
     "extremum_args_adjoint", "extremum_args_tangent", "std_share", "std_share_along",
     "sum_last",
 ]
