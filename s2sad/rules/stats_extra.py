@@ -4,7 +4,8 @@ probability ``p`` and ``nbinom``'s ``n``; the counts ``k``, ``binom``'s ``n`` an
 ``loc`` have no derivative), the positive ``lognorm``, ``halfnorm``, ``weibull_min``,
 ``pareto``, ``invgamma``, ``rayleigh``, ``halfcauchy``, and ``uniform``, ``vonmises``,
 ``skewnorm``, ``gumbel_r``, ``gumbel_l`` (in the data, the shape, ``loc`` and
-``scale``); the module functions ``entropy`` and ``zscore``.  Outside a family's support the closed form is not scipy's ``-inf`` / 0, as for the families of
+``scale``); the module functions ``entropy`` and ``zscore``. Outside a family's support
+the closed form is not scipy's ``-inf`` / 0, as for the families of
 :mod:`stats_location_scale`."""
 from __future__ import annotations
 
