@@ -1,4 +1,5 @@
-"""scipy.optimize.minimize inside a differentiated function (rules/scipy_optimize.py):
+"""scipy.optimize.minimize (and minimize_scalar) inside a differentiated function
+(rules/scipy_optimize.py):
 the minimum ``res.x`` differentiated in the parameters as the root of the gradient
 (the implicit function theorem, the Hessian from s2sad), the value ``res.fun`` as
 ``fun`` there (the envelope theorem).  Was refused.  Oracles: ridge regression's
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.optimize import brentq, minimize
+from scipy.optimize import brentq, minimize, minimize_scalar
 
 import s2sad
 
@@ -97,3 +98,63 @@ def bounded(p):
 def test_bounds_are_refused():
     with pytest.raises(s2sad.DifferentiationError, match="minimize with bounds"):
         s2sad.grad(bounded)(P.copy())
+
+
+def parabola(t, a, b, c):  # minimum at t = a - c / (2 b), value c a - c^2 / (4 b)
+    return b * (t - a) ** 2 + c * t
+
+
+def scalar_minimum(p):
+    return minimize_scalar(parabola, args=(p[0], p[1], p[2])).x * p[2]
+
+
+def scalar_minimum_exact(p):
+    return (p[0] - p[2] / (2 * p[1])) * p[2]
+
+
+def scalar_value_of_a_closure(p):
+    res = minimize_scalar(lambda t: p[1] * (t - p[0]) ** 2 + p[2] * t, bracket=(-1.0, 2.0))
+    return res.fun ** 2 + res.x
+
+
+def scalar_value_exact(p):
+    return (p[2] * p[0] - p[2] ** 2 / (4 * p[1])) ** 2 + p[0] - p[2] / (2 * p[1])
+
+
+def scalar_golden_quartic(p):
+    return minimize_scalar(lambda t: (t - p[0]) ** 2 + p[1] * t ** 4, method="golden",
+                           tol=1e-12).x
+
+
+def scalar_quartic_exact(p):  # 2 (t - a) + 4 b t^3 = 0: dt = (2 da - 4 t^3 db) / (2 + 12 b t^2)
+    t = brentq(lambda v: 2 * (v - p[0]) + 4 * p[1] * v ** 3, -5, 5, xtol=1e-15)
+    return np.array([2.0, -4 * t ** 3, 0.0]) / (2 + 12 * p[1] * t ** 2)
+
+
+Q = np.array([0.7, 1.3, 0.4])
+
+
+@pytest.mark.parametrize("f, exact", [(scalar_minimum, scalar_minimum_exact),
+                                      (scalar_value_of_a_closure, scalar_value_exact)],
+                         ids=["args", "closure"])
+def test_minimize_scalar_against_its_closed_form(f, exact):
+    """minimize_scalar (Brent's method) differentiated like minimize (was refused)."""
+    np.testing.assert_allclose(s2sad.grad(f)(Q.copy()), s2sad.grad(exact)(Q.copy()),
+                               rtol=1e-6)
+    t = np.array([0.3, -0.7, 0.2])
+    np.testing.assert_allclose(s2sad.jvp(f)(Q.copy(), t)[1], s2sad.grad(exact)(Q.copy()) @ t,
+                               rtol=1e-6)
+
+
+def test_minimize_scalar_golden_against_its_stationarity_condition():
+    np.testing.assert_allclose(s2sad.grad(scalar_golden_quartic)(Q.copy()),
+                               scalar_quartic_exact(Q), rtol=1e-6)
+
+
+def scalar_bounded(p):
+    return minimize_scalar(parabola, bounds=(0.0, 0.1), args=(p[0], p[1], p[2])).x
+
+
+def test_minimize_scalar_bounds_are_refused():
+    with pytest.raises(s2sad.DifferentiationError, match="minimize_scalar with bounds"):
+        s2sad.grad(scalar_bounded)(Q.copy())

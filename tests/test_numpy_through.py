@@ -285,6 +285,24 @@ def vectorized_lambda(x):
     return np.sum(f(x) * np.arange(x.size))
 
 
+def _product_or_sum(a, b):
+    return a * b if a > b else a + b
+
+
+def vectorized_pair_broadcast(x, y):
+    """A column against a row: the (3, 4) products of the broadcast pairs."""
+    return np.sum(np.vectorize(_product_or_sum)(x[:, None], y) ** 2)
+
+
+def vectorized_pair_lambda(x):
+    f = np.vectorize(lambda a, b: np.sin(a) * b + a, otypes=[float])
+    return np.sum(f(x, x[::-1]) * np.arange(x.size))
+
+
+def vectorized_with_number(x, c):
+    return np.sum(np.vectorize(_product_or_sum)(c, x) ** 3)
+
+
 def rows_applied(a):
     return np.sum(np.apply_along_axis(lambda r: r @ r, 1, a))
 
@@ -300,16 +318,30 @@ def rows_normalised(a, c):
 @pytest.mark.parametrize("f, args", [
     (vectorized_helper, (np.array([[0.1, 0.9], [1.3, -0.2]]),)),
     (vectorized_lambda, (np.array([0.2, 0.7, 1.1, -0.4]),)),
+    (vectorized_pair_broadcast, (np.array([0.3, 1.1, -0.7]), np.array([0.2, 0.8, 1.4, -0.5]))),
+    (vectorized_pair_lambda, (np.array([0.2, 0.7, 1.1, -0.4]),)),
+    (vectorized_with_number, (np.array([0.2, 0.7, 1.1, -0.4]), 0.45)),
     (rows_applied, (np.linspace(-1, 1, 12).reshape(3, 4),)),
     (columns_applied, (np.linspace(-1, 1, 12).reshape(3, 4) ** 2,)),
     (rows_normalised, (np.linspace(0.1, 1, 12).reshape(2, 2, 3), 1.5))])
 def test_vectorize_and_apply_along_axis(f, args):
-    """np.vectorize (one argument) and np.apply_along_axis as loops over the elements or
-    rows (were refused: no rule); the values as NumPy's."""
+    """np.vectorize (of one argument or several, broadcast together) and
+    np.apply_along_axis as loops over the elements or rows (were refused: no rule); the
+    values as NumPy's."""
     wrt = tuple(range(len(args)))
     check_grad(f, *args, wrt=wrt)
     check_jvp(f, *args)
     assert np.allclose(s2sad.value_and_grad(f, wrt=wrt)(*args)[0], f(*args))
+
+
+def test_vectorize_pair_closed_form():
+    """d/dx sum(f(x_i, y_j)^2) for f = x*y where x > y else x + y, by hand."""
+    x, y = np.array([0.3, 1.1, -0.7]), np.array([0.2, 0.8, 1.4, -0.5])
+    a, b = x[:, None], y[None, :]
+    f = np.where(a > b, a * b, a + b)
+    dfa = np.where(a > b, b, 1.0)
+    np.testing.assert_allclose(s2sad.grad(vectorized_pair_broadcast)(x, y),
+                               np.sum(2 * f * dfa, axis=1))
 
 
 def test_apply_along_axis_closed_form():

@@ -17,8 +17,8 @@ values as the library does:
   ``np.fft.hfft`` / ``ihfft`` (default norm),
   ``np.add.accumulate`` / ``np.multiply.accumulate`` (``cumsum`` / ``cumprod``),
   ``np.ediff1d``, ``np.apply_along_axis`` (a loop over the rows; the function's value a
-  number or a vector), ``np.vectorize`` of a one-argument function (a loop over the
-  elements),
+  number or a vector), ``np.vectorize`` (a loop over the elements of the arguments broadcast
+  together),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), and
   of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``filter``,
@@ -341,9 +341,13 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
 
 
 def vectorize(pyfunc, otypes=None):
-    def vectorized(x):
-        outs = [pyfunc(v) for v in np.ravel(x)]
-        return np.reshape(np.array(outs), np.shape(x))
+    def vectorized(*args):
+        """The arguments broadcast together as NumPy's vectorize does, then one call
+        per element of the common shape."""
+        shape = np.broadcast_shapes(*[np.shape(a) for a in args])
+        flats = [np.ravel(np.broadcast_to(a, shape)) for a in args]
+        outs = [pyfunc(*[flat[k] for flat in flats]) for k in range(len(flats[0]))]
+        return np.reshape(np.array(outs), shape)
     return vectorized
 
 

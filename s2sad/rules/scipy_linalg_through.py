@@ -1,7 +1,8 @@
 """scipy.linalg functions with a NumPy twin or a closed form, differentiated through it
 (``defthrough``; registered with :mod:`scipy_linalg` when scipy.linalg is imported):
 ``norm``, ``eigvalsh`` (the standard problem), ``svd``, ``svdvals``, ``qr`` (``'full'`` and
-``'economic'``), ``pinv``, ``pinvh``, ``solve_sylvester`` and the two Lyapunov solvers (as one
+``'economic'``), ``lu`` (of a square matrix, from ``lu_factor``'s factors and pivots),
+``pinv``, ``pinvh``, ``solve_sylvester`` and the two Lyapunov solvers (as one
 solve of the Kronecker form: small matrices), ``solve_banded`` (the band made a
 matrix), and the structured matrices ``toeplitz``, ``hankel`` and ``circulant`` (a
 gather of their first column and row).  What a twin does not cover is refused
@@ -13,7 +14,12 @@ from typing import Any
 import numpy as np
 
 from s2sad.errors import DifferentiationError
-from s2sad.rules.registry import defthrough
+from s2sad.rules.registry import defnondiff, defthrough
+
+try:
+    import scipy.linalg as sl
+except ImportError:  # scipy is optional
+    sl = None
 
 
 def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
@@ -115,12 +121,42 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
     return np.linalg.solve(a, b)
 
 
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    if np.ndim(a) != 2 or np.shape(a)[0] != np.shape(a)[1]:
+        raise DifferentiationError("<s2sad>:?: scipy.linalg.lu of a matrix that is not "
+                                   "square (or a stack): its derivative is not supported")
+    factors, piv = sl.lu_factor(a)
+    n = np.shape(a)[0]
+    lower = np.tril(factors, -1) + np.eye(n)
+    upper = np.triu(factors)
+    rows = lu_rows(piv)
+    if permute_l:
+        return lower[rows], upper
+    if p_indices:
+        return rows, lower, upper
+    return np.eye(n)[rows], lower, upper
+
+
+def lu_rows(piv):
+    """The row of ``L`` each row of ``a`` is (``a = L[rows] @ U``): LAPACK's pivots are
+    the swaps of ``a``'s rows made in turn, ``a[order] = L @ U``; rows is order's
+    inverse."""
+    order = np.arange(len(piv))
+    for i, p in enumerate(piv):
+        order[i], order[p] = order[p], order[i]
+    return np.argsort(order)
+
+
+defnondiff(lu_rows)
+
+
 def register(sl: Any) -> None:
     for name, reference in (("norm", norm), ("eigvalsh", eigvalsh), ("svd", svd),
                             ("svdvals", svdvals), ("solve_sylvester", solve_sylvester),
                             ("solve_banded", solve_banded),
                             ("solve_continuous_lyapunov", solve_continuous_lyapunov),
                             ("solve_discrete_lyapunov", solve_discrete_lyapunov),
-                            ("qr", qr), ("pinvh", pinvh), ("pinv", pinv), ("toeplitz", toeplitz),
+                            ("qr", qr), ("lu", lu), ("pinvh", pinvh), ("pinv", pinv),
+                            ("toeplitz", toeplitz),
                             ("hankel", hankel), ("circulant", circulant)):
         defthrough(getattr(sl, name), reference)

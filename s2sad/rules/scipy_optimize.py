@@ -7,7 +7,9 @@ parameters of ``args`` and in the variables a closure given as the function read
 (``full_output``, an array start of ``newton``, a derivative in the bracket or start,
 which does not move the root) is refused or zero as it should be.  ``minimize``
 (unconstrained): its ``x`` a root of ``fun``'s gradient, its ``fun`` the value there
-(both differentiated in the parameters: the envelope theorem falls out)."""
+(both differentiated in the parameters: the envelope theorem falls out), and
+``minimize_scalar`` (Brent's or golden search, no ``bounds``: a minimum on a bound is
+no root of the derivative) likewise."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -130,3 +132,17 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
 
 
 defthrough(optimize.minimize, minimize)
+
+
+def minimize_scalar(fun, bracket=None, bounds=None, args=(), method=None, tol=None,
+                    options=None):
+    if bounds is not None or method == "bounded":
+        raise DifferentiationError("<s2sad>:?: minimize_scalar with bounds: its derivative "
+                                   "is not supported (the minimum may sit on a bound); "
+                                   "call it with a bracket or none")
+    x = minimum_value(fun, None, None, None, {"bracket": bracket, "method": method,
+                                              "tol": tol, "options": options}, args)
+    return OptimizeResult(x, value_at(fun, x, args), True, 0, "Optimization terminated.")
+
+
+defthrough(optimize.minimize_scalar, minimize_scalar)

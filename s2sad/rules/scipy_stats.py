@@ -22,7 +22,8 @@ The closed forms are in one module per family of distributions:
 :mod:`stats_location_scale` (norm, expon, laplace, cauchy, logistic),
 :mod:`stats_shape_parameters` (t, gamma, beta, chi2, poisson), :mod:`stats_multivariate`
 (multivariate_normal, dirichlet), :mod:`stats_extra` (bernoulli, binom, geom, nbinom,
-lognorm, halfnorm, weibull_min, uniform, pareto, invgamma, vonmises, skewnorm); this
+lognorm, halfnorm, weibull_min, uniform, pareto, invgamma, vonmises, skewnorm, gumbel_r,
+gumbel_l, rayleigh, halfcauchy); this
 module registers them.
 """
 from __future__ import annotations
@@ -59,7 +60,9 @@ _ALWAYS = {
             "nbinom": "logpmf pmf", "lognorm": "logpdf pdf cdf sf", "halfnorm": "logpdf pdf",
             "weibull_min": "logpdf pdf cdf sf", "uniform": "logpdf pdf cdf sf ppf",
             "pareto": "logpdf pdf cdf sf logsf", "invgamma": "logpdf pdf",
-            "vonmises": "logpdf pdf", "skewnorm": "logpdf pdf"},
+            "vonmises": "logpdf pdf", "skewnorm": "logpdf pdf",
+            "gumbel_r": "logpdf pdf logcdf cdf sf", "gumbel_l": "logpdf pdf logsf sf cdf",
+            "rayleigh": "logpdf pdf cdf sf", "halfcauchy": "logpdf pdf cdf"},
 }
 
 # (distribution, method) -> reference, registered for the bound method ``st.<dist>.<method>``

@@ -2,9 +2,10 @@
 registers them): the counts ``bernoulli``, ``binom``, ``geom``, ``nbinom`` (in their
 probability ``p`` and ``nbinom``'s ``n``; the counts ``k``, ``binom``'s ``n`` and
 ``loc`` have no derivative), the positive ``lognorm``, ``halfnorm``, ``weibull_min``,
-``pareto``, ``invgamma``, and ``uniform``, ``vonmises``, ``skewnorm`` (in the data, the
-shape, ``loc`` and ``scale``); the module functions ``entropy`` and ``zscore``.  Outside
-a family's support the closed form is not scipy's ``-inf`` / 0, as for the families of
+``pareto``, ``invgamma``, ``rayleigh``, ``halfcauchy``, and ``uniform``, ``vonmises``,
+``skewnorm``, ``gumbel_r``, ``gumbel_l`` (in the data, the shape, ``loc`` and
+``scale``); the module functions ``entropy`` and ``zscore``. Outside a family's support
+the closed form is not scipy's ``-inf`` / 0, as for the families of
 :mod:`stats_location_scale`."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ except ImportError:  # scipy is optional
     sp = None
 
 LOG_HALF_PI = float(0.5 * np.log(2.0 / np.pi))  # log of halfnorm's sqrt(2 / pi)
+LOG_TWO_OVER_PI = float(np.log(2.0 / np.pi))  # halfcauchy's
 
 
 # ----- counts -----
@@ -176,6 +178,82 @@ def skewnorm_logpdf(x, a, loc=0.0, scale=1.0):
 
 def skewnorm_pdf(x, a, loc=0.0, scale=1.0):
     return np.exp(skewnorm_logpdf(x, a, loc, scale))
+
+
+# ----- extreme values, rayleigh, halfcauchy (scipy's _logpdf, _cdf, _sf of z) -----
+
+def gumbel_r_logpdf(x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    return -z - np.exp(-z) - np.log(scale)
+
+
+def gumbel_r_pdf(x, loc=0.0, scale=1.0):
+    return np.exp(gumbel_r_logpdf(x, loc, scale))
+
+
+def gumbel_r_logcdf(x, loc=0.0, scale=1.0):
+    return -np.exp(-(x - loc) / scale)
+
+
+def gumbel_r_cdf(x, loc=0.0, scale=1.0):
+    return np.exp(-np.exp(-(x - loc) / scale))
+
+
+def gumbel_r_sf(x, loc=0.0, scale=1.0):
+    return -np.expm1(-np.exp(-(x - loc) / scale))
+
+
+def gumbel_l_logpdf(x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    return z - np.exp(z) - np.log(scale)
+
+
+def gumbel_l_pdf(x, loc=0.0, scale=1.0):
+    return np.exp(gumbel_l_logpdf(x, loc, scale))
+
+
+def gumbel_l_logsf(x, loc=0.0, scale=1.0):
+    return -np.exp((x - loc) / scale)
+
+
+def gumbel_l_sf(x, loc=0.0, scale=1.0):
+    return np.exp(-np.exp((x - loc) / scale))
+
+
+def gumbel_l_cdf(x, loc=0.0, scale=1.0):
+    return -np.expm1(-np.exp((x - loc) / scale))
+
+
+def rayleigh_logpdf(x, loc=0.0, scale=1.0):
+    r = (x - loc) / scale
+    return np.log(r) - 0.5 * r * r - np.log(scale)
+
+
+def rayleigh_pdf(x, loc=0.0, scale=1.0):
+    return np.exp(rayleigh_logpdf(x, loc, scale))
+
+
+def rayleigh_cdf(x, loc=0.0, scale=1.0):
+    r = (x - loc) / scale
+    return -np.expm1(-0.5 * r * r)
+
+
+def rayleigh_sf(x, loc=0.0, scale=1.0):
+    r = (x - loc) / scale
+    return np.exp(-0.5 * r * r)
+
+
+def halfcauchy_logpdf(x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    return LOG_TWO_OVER_PI - np.log1p(z * z) - np.log(scale)
+
+
+def halfcauchy_pdf(x, loc=0.0, scale=1.0):
+    return np.exp(halfcauchy_logpdf(x, loc, scale))
+
+
+def halfcauchy_cdf(x, loc=0.0, scale=1.0):
+    return 2.0 / np.pi * np.arctan((x - loc) / scale)
 
 
 # ----- module functions -----

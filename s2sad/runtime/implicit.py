@@ -127,8 +127,11 @@ def root_tangent(ans: Any, f: Any, args: Any, free: tuple, dargs: Any = None, k:
 def minimum_value(fun: Any, jac: Any, hess: Any, x0: Any, settings: dict, args: Any,
                   *free: Any) -> Any:
     """``minimize(fun, x0, args=..., jac=jac, hess=hess, **settings).x``: a root of the
-    gradient (whose derivative :func:`root_adjoint` works out from :func:`gradient_of`)."""
-    from scipy.optimize import minimize
+    gradient (whose derivative :func:`root_adjoint` works out from :func:`gradient_of`);
+    with no ``x0``, ``minimize_scalar(fun, args=..., **settings).x`` (a number)."""
+    from scipy.optimize import minimize, minimize_scalar
+    if x0 is None:
+        return float(minimize_scalar(fun, args=_all(args, free), **settings).x)
     given = {k: v for k, v in (("jac", jac), ("hess", hess)) if v is not None}
     return minimize(fun, x0, args=_all(args, free), **settings, **given).x
 
