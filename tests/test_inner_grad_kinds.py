@@ -131,6 +131,32 @@ def copy_and_a_list_branch(x, P):
     return np.sum(m ** 3) + np.sum(x * x * m)
 
 
+def aliases_beside_a_tuple(x, pair):
+    b = pair[0][:6] * x + 0.0
+    a = b
+    a *= b[0]
+    c = b
+    c[-1] = 0.5 * a[0]
+    return np.sum(b ** 2) + np.sum(np.sin(a * x))
+
+
+def aliases_beside_a_dict(x, D):
+    b = D["w"] * x + 0.0
+    a = b
+    a *= D["s"]
+    return np.sum(b ** 3) + x @ a
+
+
+def aliases_beside_a_list_branch(x, P):
+    b = P[0][0] * x
+    a = b
+    if b[0] > P[1][0]:
+        a *= b[1]
+    else:
+        a += P[1][1] * x
+    return np.sum(b ** 3) + np.sum(np.tanh(a))
+
+
 def hv_containers(f):
     def hv(x, other):
         return np.sum(s2sad.grad(f)(x, other) * V)
@@ -141,6 +167,10 @@ CONTAINERS = {
     "tuple": (copy_and_a_tuple, (np.array([0.3, -0.5, 0.5]), 1.1)),
     "dict": (copy_and_a_dict, {"s": 1.3, "w": np.linspace(0.2, -0.4, 6)}),
     "list": (copy_and_a_list_branch, [np.array([0.7, 0.2]), np.array([0.0, 0.9])]),
+    # (the kinds of the container's items known: an alias of an array, not of a list)
+    "aliases tuple": (aliases_beside_a_tuple, (np.linspace(0.3, 1.2, 7), 1.1)),
+    "aliases dict": (aliases_beside_a_dict, {"s": 1.3, "w": np.linspace(0.2, -0.4, 6)}),
+    "aliases list": (aliases_beside_a_list_branch, [np.array([0.7, 0.2]), np.array([0.0, 0.9])]),
 }
 
 

@@ -67,20 +67,22 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
 def _for_known_kinds(norm: Normalizer, found: Any, node: gast.Call) -> Any:
     """The gradient of a grad refused for arguments of unknown kinds (``m = x.copy();
     m[i] = ...`` writes into ``x``'s items were ``x`` a list) made for the kinds of the
-    call's arguments the enclosing derivative knows (an array of its shape class, or a
-    number; the others, a list or a dict of parameters, stay of unknown kinds); None
-    where none is known or it is refused for these kinds too."""
+    call's arguments the enclosing derivative knows (an array of its shape class, a list,
+    tuple or dict of arrays and numbers of its class, or a number: its parameters passed
+    straight on; the others stay of unknown kinds); None where none is known or it is
+    refused for these kinds too."""
     from s2sad.differentiable import gradient_for_kinds
     if found.kind != "grad" or found.nested or node.keywords or \
             any(isinstance(a, gast.Starred) for a in node.args):
         return None
     names = [a.id if isinstance(a, gast.Name) else "" for a in node.args]
-    if not any(n in norm.shapes or n in norm.numbers for n in names if n):
+    classes = {**norm.held, **norm.shapes}
+    if not any(n in classes or n in norm.numbers for n in names if n):
         return None
     return gradient_for_kinds(found, frozenset(k for k, n in enumerate(names)
                                                if n in norm.numbers),
-                              tuple((k, norm.shapes[n]) for k, n in enumerate(names)
-                                    if n in norm.shapes))
+                              tuple((k, classes[n]) for k, n in enumerate(names)
+                                    if n in classes))
 
 
 def derivative_made(norm: Normalizer, value: gast.expr) -> Any:
