@@ -22,8 +22,9 @@ from tools.fuzz.generate import FEATURES, program
 from tools.fuzz.second import add_order_option, hv_path
 
 
-class Timeout(Exception):
-    pass
+class Timeout(BaseException):
+    """A seed over its time (not an Exception: a check's ``except Exception`` would
+    take it for a crash of s2sad)."""
 
 
 def _alarm(signum, frame):
