@@ -150,6 +150,7 @@ class Reverse(ControlMixin):
         for k in reversed(range(len(stmts))):
             s = stmts[k]
             self.bound_here = Bound(outer_bound, first, k)
+            self.block_at = (stmts, k)  # (an if reads the statements before it)
             self.computed, self.scaled = computed[k], scaled[k]
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
