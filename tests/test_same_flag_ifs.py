@@ -5,7 +5,8 @@ of a value that may not exist, which reached rules that need the shape (``dM @ c
 ``np.outer``'s adjoint): an "s2sad bug" error out of generated code.  A derivative's
 own reverse sweep is such a later ``if`` (``not_value_1 = not cmp``), so second
 derivatives met it on code with nested branches (random program 770599, second order).
-Checked against central differences in float64, each branch taken."""
+In a loop the value may be bound on some trips only: the adjoint of its binding makes the
+stand-in its shape.  Checked against central differences in float64, each branch taken."""
 from __future__ import annotations
 
 import numpy as np
@@ -58,11 +59,52 @@ def flag_bound_again(x, c):
     return t
 
 
+def bound_in_a_loop_branch(x, c):
+    """The same in a loop: ``M`` is bound on some trips only, so its adjoint carried
+    across trips starts as the ``0.0`` stand-in; the adjoint of its binding gives it
+    ``M``'s shape (``cast_like``) before ``np.outer``'s rule reads it."""
+    out = 0.0
+    for k in range(3):
+        big = x[k] > 0.0
+        if big:
+            M = np.outer(x, c) * (k + 1)
+        if big:
+            if c[1] > 0.0:
+                out = out + np.sum(M.T @ x)
+            else:
+                out = out + c[2] * k * x[k]
+    return out
+
+
+def reshaped_in_a_while(x, c):
+    out, k = 0.0, 0
+    while k < 3:
+        if x[k] > -0.1:
+            R = np.reshape(np.outer(x, c), (9,))
+            if c[1] > 0.0:
+                out = out + R[k] * R[8 - k]
+        k += 1
+    return out + np.sum(x * c)
+
+
+def numbers_in_a_loop_branch(x, c):
+    """A number bound in the branch: its 0.0 stand-in is already what the rule needs."""
+    out = 0.0
+    for k in range(3):
+        if x[k] > 0.0:
+            v = x[k] * c[k]
+            if c[1] > 0.0:
+                out = out + np.sin(v)
+    return out
+
+
 C = [np.array([0.1, 0.5, 0.3]), np.array([0.1, -0.1, 0.3]), np.array([-0.9, 0.5, 0.3]),
      np.array([-0.9, 0.5, -0.3])]
 
 
-@pytest.mark.parametrize("f", [nested_under_the_flag, other_branch_of_not, flag_bound_again])
+@pytest.mark.parametrize("f", [nested_under_the_flag, other_branch_of_not, flag_bound_again,
+                               bound_in_a_loop_branch, reshaped_in_a_while,
+                               numbers_in_a_loop_branch])
 @pytest.mark.parametrize("c", C, ids=range(len(C)))
 def test_gradient(f, c):
     check_grad(f, np.linspace(-0.4, 0.6, 3), c, wrt=(0, 1))
