@@ -283,6 +283,8 @@ class Facts(IndexShapes):
                 and {k.arg for k in e.keywords} <= {"k", "dtype"}:
             n = self.size(e.args[0])
             return (n, self.size(e.args[1]) if len(e.args) == 2 else n)
+        if fn is range:  # (its items are ints: i = range_value[k] of a reversed loop)
+            return Elements(())
         if fn is np.arange and len(e.args) == 1 and not e.keywords and \
                 self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
             return (self.size(e.args[0]),)
@@ -344,11 +346,13 @@ class Facts(IndexShapes):
             return (None,) if len(e.args) == 1 else NO
         if len(e.args) < 2:
             return NO
-        if fn is np.reshape and len(e.args) == 2 and not e.keywords and \
-                isinstance(e.args[1], gast.Call) and len(e.args[1].args) == 1 and \
-                not e.args[1].keywords and \
-                evaluate_ref(e.args[1].func, self.namespace) is np.shape:
-            return self.of(e.args[1].args[0])  # reshaped like another array
+        like = e.args[1] if fn is np.reshape and len(e.args) == 2 and not e.keywords \
+            else None
+        if isinstance(like, gast.Name) and len(self.defs.get(like.id, ())) == 1:
+            like = self.defs[like.id][0]  # (shape = np.shape(d): the core form)
+        if isinstance(like, gast.Call) and len(like.args) == 1 and not like.keywords and \
+                evaluate_ref(like.func, self.namespace) is np.shape:
+            return self.of(like.args[0])  # reshaped like another array
         parts = e.args[1:] if fn is runtime.reshape_method else e.args[1:2]
         found = self._constructed(parts[0]) if len(parts) == 1 else \
             tuple(self.size(p) for p in parts)
@@ -357,8 +361,16 @@ class Facts(IndexShapes):
 
     def _constructed(self, shape: gast.expr) -> Any:
         if isinstance(shape, gast.Name) and len(self.defs.get(shape.id, ())) == 1 and \
-                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List)):
+                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List, gast.Call,
+                                                     gast.Attribute)):
             shape = self.defs[shape.id][0]  # (items = 3, 6; np.zeros(items): the core form)
+        like = shape.value if isinstance(shape, gast.Attribute) and shape.attr == "shape" \
+            else shape.args[0] if isinstance(shape, gast.Call) and len(shape.args) == 1 and \
+            not shape.keywords and evaluate_ref(shape.func, self.namespace) is np.shape \
+            else None
+        if like is not None:  # (np.zeros(shape) of shape = np.shape(x): x's shape)
+            found = self.of(like)
+            return found if isinstance(found, tuple) else None
         if isinstance(shape, (gast.Tuple, gast.List)):
             return tuple(self.size(x) for x in shape.elts)
         if self.of(shape) == ():
