@@ -2,8 +2,8 @@
 m * s``, what a reverse sweep does and users write) is a number, not a view, where the
 shapes know ``d`` is a vector and ``i`` an int: ``d`` reshaped like another array
 (``np.reshape(a, np.shape(d))`` in the core form: ``shape = np.shape(d)``), made by
-``np.zeros(shape)`` of such a shape, and ``i`` read from a ``range`` (a reversed
-loop).  Each was refused as a write into an array a view of which is read later; a
+``np.zeros(shape)`` of such a shape, summed over ``axis=items`` of ``items = (0,)``,
+and ``i`` read from a ``range`` (a reversed loop).  Each was refused as a write into an array a view of which is read later; a
 derivative's own code has these, so second derivatives of element loops were refused
 too (random programs 770609, 82068, 82149, second order).  A real view (``d[1:]``)
 written through its base must stay right or refused.  Checked against central
@@ -50,6 +50,17 @@ def zeros_of_a_shape(x, c):
     return np.sum(d * x)
 
 
+def summed_over_axes(x, c):
+    """``axis=(0,)``: the core form binds the tuple to a name."""
+    A = np.outer(c, x) + 1.0
+    d = np.sum(A * x, axis=(0,))
+    for i in reversed(range(1, 3)):
+        m = d[i]
+        d[i] = 0.0
+        d[i - 1] += m * 0.5
+    return np.sum(d * x)
+
+
 def a_real_view(x, c):
     """``m`` is a view: the write into ``d`` changes it (Python's semantics)."""
     d = x * 2
@@ -59,7 +70,8 @@ def a_real_view(x, c):
     return np.sum(d * x) + np.sum(m * c[1:])
 
 
-@pytest.mark.parametrize("f", [reshaped_like, reversed_range, zeros_of_a_shape])
+@pytest.mark.parametrize("f", [reshaped_like, reversed_range, zeros_of_a_shape,
+                               summed_over_axes])
 @pytest.mark.parametrize("c", [np.array([0.1, 0.5, 0.3]), np.array([-0.1, -0.4, 0.3])],
                          ids=["if", "else"])
 def test_gradient(f, c):

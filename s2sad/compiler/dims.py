@@ -237,7 +237,8 @@ class Facts(IndexShapes):
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
             if kind == "reduction" and fn not in SHAPE_RULES:
-                return None if _kept_by_a_library(fn, args[0], e) else reduced_call(args[0], e)
+                return None if _kept_by_a_library(fn, args[0], e) else \
+                    reduced_call(args[0], self._axes_written(e))
             rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):
                 return rule(args, e)
@@ -336,6 +337,18 @@ class Facts(IndexShapes):
         if any(k is None or v is NO for k, v in keywords):
             return None
         return probe(fn, tuple(args), keywords)
+
+    def _axes_written(self, e: gast.Call) -> gast.Call:
+        """``e`` with an ``axis=`` name bound once to a literal written as that literal
+        (``items = (0,)``; ``np.sum(g, axis=items)``: the core form of a derivative's)."""
+        axis = next((k for k in e.keywords if k.arg == "axis"), None)
+        if axis is None or not isinstance(axis.value, gast.Name) or \
+                len(self.defs.get(axis.value.id, ())) != 1 or \
+                not isinstance(self.defs[axis.value.id][0], (gast.Tuple, gast.Constant)):
+            return e
+        keywords = [gast.keyword(arg="axis", value=self.defs[axis.value.id][0])
+                    if k is axis else k for k in e.keywords]
+        return gast.Call(func=e.func, args=e.args, keywords=keywords)
 
     def _reshaped(self, fn: Any, e: gast.Call) -> Any:
         """``a.reshape(n, -1)``, ``np.reshape(a, (2, n))``: the rank the new shape gives,
