@@ -3,11 +3,11 @@ m * s``, what a reverse sweep does and users write) is a number, not a view, whe
 shapes know ``d`` is a vector and ``i`` an int: ``d`` reshaped like another array
 (``np.reshape(a, np.shape(d))`` in the core form: ``shape = np.shape(d)``), made by
 ``np.zeros(shape)`` of such a shape, summed over ``axis=items`` of ``items = (0,)``,
-and ``i`` read from a ``range`` (a reversed loop).  Each was refused as a write into an array a view of which is read later; a
-derivative's own code has these, so second derivatives of element loops were refused
-too (random programs 770609, 82068, 82149, second order).  A real view (``d[1:]``)
-written through its base must stay right or refused.  Checked against central
-differences in float64, both branches."""
+and ``i`` read from a ``range`` (a reversed loop).  Each was refused as a write into
+an array a view of which is read later; a derivative's own code has these, so second
+derivatives of element loops were refused too (random programs 770609, 82068, 82149,
+second order).  A real view (``d[1:]``) written through its base must stay right or
+refused.  Checked against central differences in float64, both branches."""
 from __future__ import annotations
 
 import numpy as np
