@@ -1,3 +1,4 @@
+# ruff: noqa  (a reduced random program, kept as the reducer wrote it)
 # fuzz seed 770629, reduced by tools/fuzz2/reduce.py (a tools/fuzz2 seed)
 import numpy as np
 
