@@ -109,12 +109,8 @@ def differentiable(fn: Callable, args: tuple | None = None, count: int | None = 
 def gradient_for_kinds(fn: Derivative, scalars: frozenset, ranks: tuple) -> Callable | None:
     """The gradient part of the grad ``fn`` made for arguments of these kinds (numbers at
     ``scalars``, arrays of the shape classes ``ranks``), as :func:`differentiable` makes
-    it for the values of a call; None where it is refused for them too."""
-    try:
-        inner = guarded_of(fn.generated(frozenset(), scalars, ranks=ranks))
-    except DifferentiationError:
-        return None
-    return _gradient_of(fn, inner)
+    it for the values of a call (its refusal for them raised)."""
+    return _gradient_of(fn, guarded_of(fn.generated(frozenset(), scalars, ranks=ranks)))
 
 
 def _gradient_of(fn: Derivative, inner: Any) -> Callable:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_hessian
+from gradcheck import check_grad, check_hessian
 
 
 def masked_writes(x, A):
@@ -105,3 +105,105 @@ def weights_of_a_global(x):
                                weights_of_a_global])
 def test_hessian_of_code_reading_global_arrays(f):
     check_hessian(f, np.linspace(-0.5, 0.7, 6))
+
+
+# arguments of other kinds beside them (a tuple, a list, a dict of parameters): the
+# gradient is made for the kinds known (the arrays and numbers), the others stay of
+# unknown kinds (it was refused for all unknown: random programs, second order)
+def copy_and_a_tuple(x, T):
+    r = x.copy()
+    r[0] += T[0][2] * T[1]
+    return np.sum(np.tanh(r)) + np.sum(x ** 3)
+
+
+def copy_and_a_dict(x, D):
+    r = np.array(x)
+    r[1:] *= D["s"]
+    return np.sum(np.sin(r)) + x @ D["w"] + np.sum(x ** 4)
+
+
+def copy_and_a_list_branch(x, P):
+    m = x.copy()
+    if x[0] > P[1][0]:
+        m[m > 0] *= P[0][0]
+    else:
+        m[0] = P[1][1] * x[1]
+    return np.sum(m ** 3) + np.sum(x * x * m)
+
+
+def aliases_beside_a_tuple(x, pair):
+    b = pair[0][:6] * x + 0.0
+    a = b
+    a *= b[0]
+    c = b
+    c[-1] = 0.5 * a[0]
+    return np.sum(b ** 2) + np.sum(np.sin(a * x))
+
+
+def aliases_beside_a_dict(x, D):
+    b = D["w"] * x + 0.0
+    a = b
+    a *= D["s"]
+    return np.sum(b ** 3) + x @ a
+
+
+def aliases_beside_a_list_branch(x, P):
+    b = P[0][0] * x
+    a = b
+    if b[0] > P[1][0]:
+        a *= b[1]
+    else:
+        a += P[1][1] * x
+    return np.sum(b ** 3) + np.sum(np.tanh(a))
+
+
+def hv_containers(f):
+    def hv(x, other):
+        return np.sum(s2sad.grad(f)(x, other) * V)
+    return hv
+
+
+CONTAINERS = {
+    "tuple": (copy_and_a_tuple, (np.array([0.3, -0.5, 0.5]), 1.1)),
+    "dict": (copy_and_a_dict, {"s": 1.3, "w": np.linspace(0.2, -0.4, 6)}),
+    "list": (copy_and_a_list_branch, [np.array([0.7, 0.2]), np.array([0.0, 0.9])]),
+    # (the kinds of the container's items known: an alias of an array, not of a list)
+    "aliases tuple": (aliases_beside_a_tuple, (np.linspace(0.3, 1.2, 7), 1.1)),
+    "aliases dict": (aliases_beside_a_dict, {"s": 1.3, "w": np.linspace(0.2, -0.4, 6)}),
+    "aliases list": (aliases_beside_a_list_branch, [np.array([0.7, 0.2]), np.array([0.0, 0.9])]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTAINERS))
+@pytest.mark.parametrize("x", [np.linspace(-0.5, 0.7, 6), np.linspace(0.6, -0.45, 6)])
+def test_hessian_vector_product_beside_containers(name, x):
+    f, other = CONTAINERS[name]
+    hv = hv_containers(f)
+    got = s2sad.grad(hv)(x, other)
+    g, h = s2sad.grad(f), 1e-5
+    fd = (g(x + h * V, other) - g(x - h * V, other)) / (2 * h)
+    np.testing.assert_allclose(got, fd, rtol=1e-5, atol=1e-7)
+    check_grad(hv, x, other, wrt=1)  # (the mixed derivative, into the container)
+
+
+def writes_into_the_list(P, x):
+    """``m = P.copy(); m[0] += x`` adds into the array the list ``P`` holds (Python):
+    P's kind is not known, so this stays refused or is right, never silently wrong."""
+    m = P.copy()
+    m[0] += x
+    return np.sum(m[0] ** 2) + np.sum(P[0] * x)
+
+
+def test_a_list_argument_written_through_its_copy():
+    P = [np.array([0.3, -0.5, 0.5, 0.1, 0.2, 0.3])]
+    x = np.linspace(-0.5, 0.7, 6)
+
+    def hv(x, P):
+        return np.sum(s2sad.grad(writes_into_the_list, wrt=1)(P, x) * V)
+    try:
+        got = s2sad.grad(hv)(x, [P[0].copy()])
+    except s2sad.DifferentiationError:
+        return
+    g, h = s2sad.grad(writes_into_the_list, wrt=1), 1e-5
+    fd = (g([P[0].copy()], x + h * V) - g([P[0].copy()], x - h * V)) / (2 * h)
+    np.testing.assert_allclose(got, fd, rtol=1e-5, atol=1e-7)

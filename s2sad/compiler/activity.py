@@ -242,6 +242,12 @@ KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
 SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
                       runtime.cast_like, runtime.sequence_adjoint, runtime.sorted_adjoint,
                       runtime.items_adjoint}
+# results that are containers when their second argument is (whatever the first): the
+# adjoints of a concatenation, a stack and a sum of the items are lists for a list, and
+# an appended item's adjoint is one when the item is (their adjoints, in a second
+# derivative, added with + joined the lists: np.block's Hessian)
+ONLY_SHAPED_LIKE_SECOND = {runtime.unconcat, runtime.unstack_like, runtime.spread_to_items,
+                           runtime.list_last}
 
 
 def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set[str]:
@@ -257,10 +263,15 @@ def containers(node: gast.FunctionDef, params: set[str], namespace: dict) -> set
                 continue
             first = prim.args[0] if prim.args else None
             of_found = isinstance(first, gast.Name) and first.id in found
+            if prim.key in ONLY_SHAPED_LIKE_SECOND:
+                second = prim.args[1] if len(prim.args) > 1 else None
+                of_found = isinstance(second, gast.Name) and second.id in found
             if prim.key in SHAPED_LIKE_SECOND and len(prim.args) > 1:
                 second = prim.args[1]  # add_at(None, xs, i, g): an adjoint shaped like xs
                 of_found = of_found or isinstance(second, gast.Name) and second.id in found
             if prim.key is operator.getitem:  # an item of a container may be one
+                holds = of_found
+            elif prim.key in ONLY_SHAPED_LIKE_SECOND:
                 holds = of_found
             else:
                 holds = (prim.key != IDENTITY and _is_container_key(prim.key)) or (

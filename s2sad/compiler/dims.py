@@ -243,7 +243,8 @@ class Facts(IndexShapes):
                     kind == "elementwise") and not e.keywords:
                 return broadcast_all(args, self.learned)
             if kind == "reduction" and fn not in SHAPE_RULES:
-                return None if _kept_by_a_library(fn, args[0], e) else reduced_call(args[0], e)
+                return None if _kept_by_a_library(fn, args[0], e) else \
+                    reduced_call(args[0], self._axes_written(e))
             rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
             if rule is not None and isinstance(args[0], tuple):
                 return rule(args, e)
@@ -291,6 +292,8 @@ class Facts(IndexShapes):
                 and {k.arg for k in e.keywords} <= {"k", "dtype"}:
             n = self.size(e.args[0])
             return (n, self.size(e.args[1]) if len(e.args) == 2 else n)
+        if fn is range:  # (its items are ints: i = range_value[k] of a reversed loop)
+            return Elements(())
         if fn is np.arange and len(e.args) == 1 and not e.keywords and \
                 self.size(e.args[0]) is not None:  # (an int length: np.arange(n))
             return (self.size(e.args[0]),)
@@ -343,6 +346,18 @@ class Facts(IndexShapes):
             return None
         return probe(fn, tuple(args), keywords)
 
+    def _axes_written(self, e: gast.Call) -> gast.Call:
+        """``e`` with an ``axis=`` name bound once to a literal written as that literal
+        (``items = (0,)``; ``np.sum(g, axis=items)``: the core form of a derivative's)."""
+        axis = next((k for k in e.keywords if k.arg == "axis"), None)
+        if axis is None or not isinstance(axis.value, gast.Name) or \
+                len(self.defs.get(axis.value.id, ())) != 1 or \
+                not isinstance(self.defs[axis.value.id][0], (gast.Tuple, gast.Constant)):
+            return e
+        keywords = [gast.keyword(arg="axis", value=self.defs[axis.value.id][0])
+                    if k is axis else k for k in e.keywords]
+        return gast.Call(func=e.func, args=e.args, keywords=keywords)
+
     def _reshaped(self, fn: Any, e: gast.Call) -> Any:
         """``a.reshape(n, -1)``, ``np.reshape(a, (2, n))``: the rank the new shape gives,
         each length where it is known (a ``-1`` worked out by NumPy: not known here)."""
@@ -352,11 +367,13 @@ class Facts(IndexShapes):
             return (None,) if len(e.args) == 1 else NO
         if len(e.args) < 2:
             return NO
-        if fn is np.reshape and len(e.args) == 2 and not e.keywords and \
-                isinstance(e.args[1], gast.Call) and len(e.args[1].args) == 1 and \
-                not e.args[1].keywords and \
-                evaluate_ref(e.args[1].func, self.namespace) is np.shape:
-            return self.of(e.args[1].args[0])  # reshaped like another array
+        like = e.args[1] if fn is np.reshape and len(e.args) == 2 and not e.keywords \
+            else None
+        if isinstance(like, gast.Name) and len(self.defs.get(like.id, ())) == 1:
+            like = self.defs[like.id][0]  # (shape = np.shape(d): the core form)
+        if isinstance(like, gast.Call) and len(like.args) == 1 and not like.keywords and \
+                evaluate_ref(like.func, self.namespace) is np.shape:
+            return self.of(like.args[0])  # reshaped like another array
         parts = e.args[1:] if fn is runtime.reshape_method else e.args[1:2]
         found = self._constructed(parts[0]) if len(parts) == 1 else \
             tuple(self.size(p) for p in parts)
@@ -365,8 +382,16 @@ class Facts(IndexShapes):
 
     def _constructed(self, shape: gast.expr) -> Any:
         if isinstance(shape, gast.Name) and len(self.defs.get(shape.id, ())) == 1 and \
-                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List)):
+                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List, gast.Call,
+                                                     gast.Attribute)):
             shape = self.defs[shape.id][0]  # (items = 3, 6; np.zeros(items): the core form)
+        like = shape.value if isinstance(shape, gast.Attribute) and shape.attr == "shape" \
+            else shape.args[0] if isinstance(shape, gast.Call) and len(shape.args) == 1 and \
+            not shape.keywords and evaluate_ref(shape.func, self.namespace) is np.shape \
+            else None
+        if like is not None:  # (np.zeros(shape) of shape = np.shape(x): x's shape)
+            found = self.of(like)
+            return found if isinstance(found, tuple) else None
         if isinstance(shape, (gast.Tuple, gast.List)):
             return tuple(self.size(x) for x in shape.elts)
         if self.of(shape) == ():

@@ -51,35 +51,40 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
     if not isinstance(found, api.Derivative) or found.has_aux or \
             found.many and len(found.wrt) == 1:  # (the API wraps that one in a tuple)
         return None
-    try:
-        made: Any = differentiable(found, count=None if any(
-            isinstance(a, gast.Starred) for a in node.args) else len(node.args))
-    except DifferentiationError as refusal:  # (the inner function's own refusal, placed
-        made = _for_known_kinds(norm, found, node)  # at its line, says more than "not
-        if made is None and str(refusal).startswith("<"):  # known"; not of a function
-            return None  # without a file: the call's line is named then)
+    count = None if any(isinstance(a, gast.Starred) for a in node.args) else len(node.args)
+    try:  # (for the kinds it is passed, as a call of it is: made for unknown kinds,
+        # b = x.copy(); t = b[:] took t for a list's copy, which a write into b leaves)
+        made: Any = _for_known_kinds(norm, found, node)
         if made is None:
-            raise
+            made = differentiable(found, count=count)
+    except DifferentiationError as refusal:  # (the inner function's own refusal, placed
+        if str(refusal).startswith("<"):  # at its line, says more than "not known"; not
+            return None  # of a function without a file: the call's line is named then)
+        raise
     if hasattr(found, "s2sad_lifted"):  # (of a closure: called with its variables too)
         made.s2sad_lifted = found.s2sad_lifted
     return made
 
 
 def _for_known_kinds(norm: Normalizer, found: Any, node: gast.Call) -> Any:
-    """The gradient of a grad refused for arguments of unknown kinds (``m = x.copy();
+    """The gradient of a grad (refused for arguments of unknown kinds: ``m = x.copy();
     m[i] = ...`` writes into ``x``'s items were ``x`` a list) made for the kinds of the
-    call's arguments where each is a parameter the enclosing derivative was made for (an
-    array of its shape class, or a number); None otherwise."""
+    call's arguments the enclosing derivative knows (an array of its shape class, a list,
+    tuple or dict of arrays and numbers of its class, or a number: its parameters passed
+    straight on; the others stay of unknown kinds); None where none is known, its
+    refusal for them raised."""
     from s2sad.differentiable import gradient_for_kinds
-    if found.kind != "grad" or found.nested or node.keywords or not all(
-            isinstance(a, gast.Name) and (a.id in norm.shapes or a.id in norm.numbers)
-            for a in node.args):
+    if found.kind != "grad" or found.nested or node.keywords or \
+            any(isinstance(a, gast.Starred) for a in node.args):
         return None
-    names = [a.id for a in node.args]
+    names = [a.id if isinstance(a, gast.Name) else "" for a in node.args]
+    classes = {**norm.held, **norm.shapes}
+    if not any(n in classes or n in norm.numbers for n in names if n):
+        return None
     return gradient_for_kinds(found, frozenset(k for k, n in enumerate(names)
                                                if n in norm.numbers),
-                              tuple((k, norm.shapes[n]) for k, n in enumerate(names)
-                                    if n in norm.shapes))
+                              tuple((k, classes[n]) for k, n in enumerate(names)
+                                    if n in classes))
 
 
 def derivative_made(norm: Normalizer, value: gast.expr) -> Any:

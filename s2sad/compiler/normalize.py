@@ -147,6 +147,7 @@ class Normalizer(Lookups):
         self.unvalued: dict[str, Any] = {}  # of those, functions given with no value
         self.ndims: dict[str, int] = {}  # array parameters never bound again -> ndim
         self.shapes: dict[str, tuple] = {}  # the same -> shape class (the call's kinds)
+        self.held: dict[str, Any] = {}  # container parameters -> their class (the same)
         self.varied: Any = None  # the names that may carry a derivative (constant_calls)
 
     # ----- helpers -----
@@ -539,12 +540,14 @@ def keys_given(node: gast.FunctionDef, given: dict[str, str]) -> set[str]:
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
               known: Known | None = None, lengths: dict[str, int] | None = None,
               arrays: frozenset[str] = frozenset(), numbers: frozenset[str] = frozenset(),
-              shapes: dict[str, tuple] | None = None) -> gast.FunctionDef:
+              shapes: dict[str, tuple] | None = None,
+              held: dict[str, Any] | None = None) -> gast.FunctionDef:
     """Stages 2-3 on ``src``: fence, desugar, then core form.  ``known``: what the call
     tells beyond the kinds of the arguments; ``lengths``: of the list and tuple
     parameters the code is specialised to (a loop over one is unrolled, ``loops``);
     ``arrays``: the parameters given NumPy arrays (``shapes``: their shape classes);
-    ``numbers``: given numbers."""
+    ``numbers``: given numbers; ``held``: the classes of the lists, tuples and dicts of
+    arrays and numbers given (``dims.Items``, ``dims.Keyed``)."""
     try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
@@ -573,6 +576,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.shapes = {k: r for k, r in (shapes or {}).items() if k in norm.array_params}
     norm.ndims = {k: len(r) for k, r in norm.shapes.items()}
+    norm.held = {k: r for k, r in (held or {}).items() if not norm.stores[k]}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
     norm.sequences |= sequences.listed_arrays(node, norm.ndims, norm.stores)  # (x.tolist())
     function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))

@@ -78,7 +78,9 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
                                frozenset(n for i, n in enumerate(param_names(src.node))
                                          if i in scalars),
                                {n: r for n, r in param_ranks(src.node, ranks).items()
-                                if isinstance(r, tuple)})
+                                if isinstance(r, tuple)},
+                               {n: r for n, r in param_ranks(src.node, ranks, held=True).items()
+                                if not isinstance(r, tuple)})
     if stage == "normalize":
         return Prepared(src, node, namer, namespace)
     params = param_names(node)

@@ -150,6 +150,7 @@ class Reverse(ControlMixin):
         for k in reversed(range(len(stmts))):
             s = stmts[k]
             self.bound_here = Bound(outer_bound, first, k)
+            self.block_at = (stmts, k)  # (an if reads the statements before it)
             self.computed, self.scaled = computed[k], scaled[k]
             self.to_record = self.flag = None
             f, r = getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s, ctx)
@@ -200,6 +201,9 @@ class Reverse(ControlMixin):
                 no_shape_needed(expr, ACC)
             reads |= {n.id for n in name_nodes(expr or self.pending) if n.id in self.local}
             rev += self.contribute(arg, expr, acc, ctx, s)
+        if rev and v in self.stand_ins and v not in self.containers and v not in self.scalars:
+            rev.insert(0, self.shaped_stand_in(v, s))
+            reads.add(v)
         recorded = sorted(reads & ctx.recorded())
         again = [n for n in recorded if self.recomputable(n, ctx)]
         recorded = [n for n in recorded if n not in again]
@@ -366,6 +370,15 @@ class Reverse(ControlMixin):
             value = const(0.0)
             self.stand_ins.add(name)
         return self.mark(assign(self.adj(name), value), like)
+
+    def shaped_stand_in(self, name: str, like: gast.AST) -> gast.stmt:
+        """``dv = cast_like(dv, v)`` at the adjoint of ``v``'s binding, where ``dv`` may
+        be the ``0.0`` stand-in of a value not bound where its zero was made (a loop's
+        carried adjoint, a value bound in a branch): the rules of ``v``'s value read
+        ``dv`` as an array of its shape (``dM @ c`` of ``np.outer``'s adjoint)."""
+        dv = self.adj(name)
+        value = gast.Call(func=load("cast_like"), args=[load(dv), load(name)], keywords=[])
+        return self.mark(assign(dv, value), like)
 
     def mapping(self, rule: Any, prim: Prim, s: gast.AST) -> tuple:
         try:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import gast
 
+from s2sad.compiler.ssa import assigned_names
+
 
 @dataclass
 class Loop:
@@ -77,3 +79,50 @@ def unconditional(stmts: list) -> set[str]:
         elif isinstance(s, gast.If) and s.orelse:
             names |= unconditional(s.body) & unconditional(s.orelse)
     return names
+
+
+def same_flag_bound(before: list, test: gast.expr) -> tuple[set[str], set[str]]:
+    """Names surely bound in each branch of an ``if`` on ``test`` by earlier ``if``s of
+    the block on the same flag (``if c:``, ``if not c:`` or ``if n:`` of ``n = not c``,
+    ``c`` unchanged since): bound in that branch of this one too.  A derivative's own
+    ``if`` reverses one of its forward sweep: differentiated again, a zero adjoint of a
+    value bound in the forward ``if`` is then made like the value (a ``0.0`` stand-in
+    reached rules that need the shape: ``dM @ b`` of ``np.outer``'s adjoint)."""
+    found: tuple[set[str], set[str]] = (set(), set())
+    if not any(isinstance(t, gast.If) for t in before):
+        return found  # (most ifs: nothing to look for)
+    negations = _negations(before)
+    flag, negated = _flag(test, negations)
+    if flag is None:
+        return found
+    for s in reversed(before):
+        if isinstance(s, gast.If) and _flag(s.test, negations)[0] == flag:
+            same = _flag(s.test, negations)[1] == negated
+            found[0].update(unconditional(s.body if same else s.orelse))
+            found[1].update(unconditional(s.orelse if same else s.body))
+        if flag in assigned_names([s]):
+            break
+    return found
+
+
+def _negations(before: list) -> dict[str, str]:
+    """``n -> c`` of the ``n = not c`` among ``before`` where neither is bound again."""
+    negations: dict[str, str] = {}
+    for t in before:
+        bound = assigned_names([t])
+        for n in [n for n, c in negations.items() if n in bound or c in bound]:
+            del negations[n]
+        if isinstance(t, gast.Assign) and isinstance(t.value, gast.UnaryOp) and \
+                isinstance(t.value.op, gast.Not) and isinstance(t.value.operand, gast.Name):
+            negations[t.targets[0].id] = t.value.operand.id
+    return negations
+
+
+def _flag(test: gast.expr, negations: dict[str, str]) -> tuple[str | None, bool]:
+    """(the flag, negated?) of an ``if``'s test ``c``, ``not c`` or ``n`` (``n = not c``)."""
+    if isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not):
+        flag, negated = _flag(test.operand, negations)
+        return flag, not negated
+    if isinstance(test, gast.Name) and test.id in negations:
+        return negations[test.id], True
+    return (test.id if isinstance(test, gast.Name) else None), False

@@ -23,7 +23,7 @@ import gast
 from s2sad.compiler import tape
 from s2sad.compiler.liveness import exposed, reads_in
 from s2sad.compiler.names import assign, const, load, store
-from s2sad.compiler.reverse_context import Ctx, Loop
+from s2sad.compiler.reverse_context import Bound, Ctx, Loop, same_flag_bound
 from s2sad.compiler.ssa import assigned_names
 from s2sad.compiler.walks import name_nodes
 
@@ -63,6 +63,7 @@ class ControlMixin:
         def in_order(self, names: list[str], ctx: Ctx) -> list[str]: ...
         views: dict
         bound_here: Any
+        block_at: tuple[list, int]
 
     def stmt_Break(self, s: gast.Break, ctx: Ctx) -> tuple[list, list]:
         flags = ctx.loops[-1].flags if ctx.loops else []
@@ -77,9 +78,13 @@ class ControlMixin:
         if breaks:
             ctx.loops[-1].flags.append((test.id, slot))
         branches = []
-        for block in (s.body, s.orelse):
+        stmts, k = self.block_at
+        outer = self.bound_here
+        for block, also in zip((s.body, s.orelse), same_flag_bound(stmts[:k], test)):
             sub = ctx.fork()
+            self.bound_here = Bound(outer, dict.fromkeys(also, -1), 0) if also else outer
             branches.append((*self.block(block, sub), sub.defined))
+        self.bound_here = outer
         if breaks:
             ctx.loops[-1].flags.pop()
         (fwd_t, rev_t, def_t), (fwd_e, rev_e, def_e) = branches

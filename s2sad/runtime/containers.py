@@ -106,7 +106,7 @@ def list_append(xs: list, v: Any) -> list:
     return [*xs, v]
 
 
-def list_drop_last(g: Any, xs: list) -> Any:
+def list_drop_last(g: Any, xs: list) -> list:
     """Reverse of ``list_append`` for the list: the adjoint without its last entry."""
     if g is None:
         return zeros_like(xs)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import s2sad
+from tools.fuzz import second
 
 STEPS = (1e-6, 1e-4, 1e-8)
 RTOL, ATOL = 1e-4, 1e-7
@@ -110,11 +111,18 @@ def judge(actual: np.ndarray, fd: Callable[[float], np.ndarray], value: float) -
 
 
 def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
-               only: tuple[str, ...] = (), points: int = 2) -> dict:
+               only: tuple[str, ...] = (), points: int = 2, order: int = 1) -> dict:
     """Every check of one program (or those named in ``only``) at ``points`` argument
     values of the same shapes (the second through the same derivative objects: their
-    repeated-call path, and often the other branch); the classes of each and of the seed."""
+    repeated-call path, and often the other branch); the classes of each and of the seed.
+    ``order=2``: the checks of its hessian-vector product (tools/fuzz/second.py), by
+    default only value_and_grad and jvp with respect to every argument (reverse over
+    reverse, forward over reverse: a second-order transform takes seconds)."""
     first = make_args()
+    if order == 2:
+        if (hv := second.hessian_vector(f, first, seed)) is None:
+            return {"class": "skipped", "why": "no array or float argument for second order"}
+        f, only = hv, only or second.CHECKS
     wrt = tuple(range(len(first)))
     entries = {"value_and_grad": s2sad.value_and_grad(f, wrt=wrt),
                "vjp": s2sad.vjp(f, wrt=wrt), "jvp": s2sad.jvp(f, wrt=wrt)}

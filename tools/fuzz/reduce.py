@@ -22,6 +22,7 @@ import numpy as np
 
 from tools.fuzz.check import load, run_checks
 from tools.fuzz.generate import FEATURES, program
+from tools.fuzz.second import add_order_option
 
 
 def signature(record: dict) -> tuple:
@@ -36,13 +37,13 @@ def signature(record: dict) -> tuple:
 
 
 def evaluate(source: str, make_args: Callable[[], tuple], seed: int,
-             only: tuple[str, ...] = (), points: int = 2) -> dict:
+             only: tuple[str, ...] = (), points: int = 2, order: int = 1) -> dict:
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "fz_reduce.py"
         path.write_text(source)
         try:
             module = load(path, f"fz_reduce_{time.monotonic_ns()}")
-            return run_checks(module.f, make_args, seed, only, points)
+            return run_checks(module.f, make_args, seed, only, points, order)
         except Exception as e:  # the candidate is not a valid program
             return {"class": "skipped", "why": repr(e)}
 
@@ -129,16 +130,16 @@ def no_empty(source: str) -> str:
 
 def reduce(source: str, seed: int, make_args: Callable[[], tuple],
            log: Callable[[str], Any] = print,
-           keep: Callable[[str], Any] = lambda text: None) -> str:
+           keep: Callable[[str], Any] = lambda text: None, order: int = 1) -> str:
     """The smallest program found that fails like ``source`` (``keep`` is given each
     smaller one: a reduction stopped half way leaves its best)."""
     source = no_empty(source)
-    first = evaluate(source, make_args, seed)
+    first = evaluate(source, make_args, seed, order=order)
     want = signature(first)
     failing = [n for n, c in first.get("checks", {}).items() if c["class"] == want[0]]
     only = tuple(n.split("@")[0] for n in failing)[:1]
     points = 1 if failing and "@" not in failing[0] else 2  # the first point fails: only it
-    want = signature(evaluate(source, make_args, seed, only, points))
+    want = signature(evaluate(source, make_args, seed, only, points, order))
     log(f"reducing: {want} with {only}")
     tree = ast.parse(source)
     # a refusal only shrinks by statements: an operand for a call (C for np.zeros_like(C))
@@ -152,7 +153,7 @@ def reduce(source: str, seed: int, make_args: Callable[[], tuple],
             accepted = False
             for cand in edits(tree, k):
                 text = ast.unparse(cand)
-                if signature(evaluate(text, make_args, seed, only, points)) == want:
+                if signature(evaluate(text, make_args, seed, only, points, order)) == want:
                     tree, accepted = cand, True
                     log(f"  {len(text)} chars")
                     keep(text)
@@ -166,7 +167,7 @@ def reduce(source: str, seed: int, make_args: Callable[[], tuple],
     return ast.unparse(tree) + "\n"
 
 
-def standalone(source: str, seed: int, args: tuple) -> str:
+def standalone(source: str, seed: int, args: tuple, order: int = 1) -> str:
     """The module, its arguments as literals, and a main that checks it."""
     def lit(v: Any) -> str:
         if isinstance(v, np.ndarray):
@@ -180,10 +181,10 @@ def standalone(source: str, seed: int, args: tuple) -> str:
         return repr(v)
 
     return (f"# fuzz seed {seed}, reduced by tools/fuzz/reduce.py\n{source}\n\n"
-            f"ARGS = {lit(args)}\nSEED = {seed}\n\n"
+            f"ARGS = {lit(args)}\nSEED = {seed}\nORDER = {order}\n\n"
             "if __name__ == '__main__':\n"
             "    import json\n\n    from tools.fuzz.check import run_checks\n\n"
-            "    print(json.dumps(run_checks(f, lambda: ARGS, SEED), indent=1))\n")
+            "    print(json.dumps(run_checks(f, lambda: ARGS, SEED, order=ORDER), indent=1))\n")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,14 +194,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--out", type=Path, help="where to write the repro")
     parser.add_argument("--off", nargs="*", default=[], choices=sorted(FEATURES),
                         help="the features the campaign switched off (for its arguments)")
+    add_order_option(parser)
     ns = parser.parse_args(argv)
     make_args = program(ns.seed, {k: False for k in ns.off})[1]
     out = ns.out or ns.file.with_name(f"min_{ns.seed}.py")
 
     def keep(text: str) -> None:
-        out.write_text(standalone(text, ns.seed, make_args()))
+        out.write_text(standalone(text, ns.seed, make_args(), ns.order))
 
-    keep(reduce(ns.file.read_text(), ns.seed, make_args, keep=keep))
+    keep(reduce(ns.file.read_text(), ns.seed, make_args, keep=keep, order=ns.order))
     print(out.read_text())
 
 

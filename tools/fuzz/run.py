@@ -2,7 +2,8 @@
 
 For each seed in START .. START+COUNT-1: generate a program, write it to a file, import
 it, and check s2sad's value_and_grad, vjp and jvp (with respect to every argument)
-against finite differences (tools/fuzz/check.py).  One JSON line per seed goes to
+against finite differences (tools/fuzz/check.py); with ``--order 2``, those of the
+program's hessian-vector product (tools/fuzz/second.py).  One JSON line per seed goes to
 OUTDIR/results.jsonl (appended); the source of every WRONG or CRASH program is kept as
 OUTDIR/seed_<N>.py.  Summarise with ``python -m tools.fuzz.analyze OUTDIR``.
 """
@@ -18,10 +19,12 @@ from pathlib import Path
 
 from tools.fuzz.check import load, run_checks
 from tools.fuzz.generate import FEATURES, program
+from tools.fuzz.second import add_order_option, hv_path
 
 
-class Timeout(Exception):
-    pass
+class Timeout(BaseException):
+    """A seed over its time (not an Exception: a check's ``except Exception`` would
+    take it for a crash of s2sad)."""
 
 
 def _alarm(signum, frame):
@@ -29,9 +32,10 @@ def _alarm(signum, frame):
 
 
 def check_seed(seed: int, outdir: Path, features: dict[str, bool] | None = None,
-               timeout: int = 120, generator: Callable = program) -> dict:
+               timeout: int = 120, generator: Callable = program, order: int = 1) -> dict:
     """The JSON record of one seed (its program file is removed unless it failed);
-    ``generator`` is ``program`` of tools/fuzz/generate.py or of tools/fuzz2."""
+    ``generator`` is ``program`` of tools/fuzz/generate.py or of tools/fuzz2; ``order``
+    2 checks the program's hessian-vector product (tools/fuzz/second.py)."""
     source, make_args = generator(seed, features)
     work = outdir / "progs"
     work.mkdir(parents=True, exist_ok=True)
@@ -46,7 +50,7 @@ def check_seed(seed: int, outdir: Path, features: dict[str, bool] | None = None,
         except SyntaxError as e:  # the generator's fault: kept, reported, not s2sad's
             module, record = None, {"class": "genbug", "why": f"SyntaxError: {e}"}
         if module is not None:
-            record = run_checks(module.f, make_args, seed)
+            record = run_checks(module.f, make_args, seed, order=order)
     except Timeout:
         record = {"class": "timeout"}
     finally:
@@ -55,7 +59,14 @@ def check_seed(seed: int, outdir: Path, features: dict[str, bool] | None = None,
     if record["class"] in ("WRONG", "CRASH", "timeout", "genbug"):
         (outdir / f"seed_{seed}.py").write_text(source)
     path.unlink()
+    hv_path(path).unlink(missing_ok=True)
     return record
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """The options both runners take."""
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per seed")
+    add_order_option(parser)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -65,13 +76,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--off", nargs="*", default=[], choices=sorted(FEATURES),
                         help="features to switch off")
-    parser.add_argument("--timeout", type=int, default=120, help="seconds per seed")
+    add_common(parser)
     ns = parser.parse_args(argv)
     ns.outdir.mkdir(parents=True, exist_ok=True)
     features = {k: False for k in ns.off}
     with open(ns.outdir / "results.jsonl", "a") as out:
         for seed in range(ns.start, ns.start + ns.count):
-            record = check_seed(seed, ns.outdir, features, ns.timeout)
+            record = check_seed(seed, ns.outdir, features, ns.timeout, order=ns.order)
             out.write(json.dumps(record) + "\n")
             out.flush()
             print(seed, record["class"], record.get("seconds"), flush=True, file=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from tools.fuzz.reduce import reduce, standalone
+from tools.fuzz.second import add_order_option
 from tools.fuzz2.generate import program
 
 
@@ -14,14 +15,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("file", type=Path, help="the failing program (seed_N.py)")
     parser.add_argument("seed", type=int, help="its seed (for the arguments)")
     parser.add_argument("-o", "--out", type=Path, help="where to write the repro")
+    add_order_option(parser)
     ns = parser.parse_args(argv)
     make_args = program(ns.seed)[1]
     out = ns.out or ns.file.with_name(f"min_{ns.seed}.py")
 
     def keep(text: str) -> None:
-        out.write_text(standalone(text, ns.seed, make_args()))
+        out.write_text(standalone(text, ns.seed, make_args(), ns.order))
 
-    keep(reduce(ns.file.read_text(), ns.seed, make_args, keep=keep))
+    keep(reduce(ns.file.read_text(), ns.seed, make_args, keep=keep, order=ns.order))
     print(out.read_text())
 
 
