@@ -89,6 +89,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
                                      node, {params[i] for i in scalars}, namespace),
                                  param_ranks(node, ranks, held=True),
                                  outer=set(namespace))
+    namer.taken |= Namer.names_in(node)  # (the versions alias gave names: SSA's are others)
     if stage != "alias":
         node = record_fields.split(node, namespace, namer)
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
