@@ -70,3 +70,57 @@ def test_matrix_of_a_loop_solved_in_a_branch(n) -> None:
     for wrt in (0, 1, (0, 1)):
         check_grad(bound_in_a_loop, x, P, n, wrt=wrt)
         check_jvp(bound_in_a_loop, x, P, n, wrt=wrt)
+
+
+# The same under an early return from a loop (fuzz2 seed 770629): the reverse sweep of
+# what follows the loop is a block of its own (``if not returned: ...``), the matrix
+# bound before that block, under the forward's branch; the factorisation was put in
+# front of the adjoint's branch inside it.
+
+
+def returned_early_else_solved(x, p):
+    for i, t in enumerate(x):
+        if t > 0.9:
+            return float(np.sum(x[:i + 1] ** 2))
+    if x[0] > 0.1:
+        S = np.outer(x, x) + 6 * np.eye(3)
+        res = np.sum(np.tanh(np.linalg.solve(S, p)))
+    else:
+        res = np.sum(np.tanh(x * p))
+    return res + np.sum(x ** 2)
+
+
+def returned_early_else_solved_twice(x, p):
+    for t in x:
+        if t > 0.9:
+            return float(t * 3.0)
+    if x[1] > -0.1:
+        S = np.outer(p, x) + 5 * np.eye(3)
+        a = np.linalg.solve(S, x)
+        b = np.linalg.solve(S.T, p * a)
+        res = np.sum(a * b)
+    else:
+        res = np.sum(x * p)
+    return res
+
+
+def returned_early_solved_in_a_loop_branch(x, p):
+    for t in x:
+        if t > 0.9:
+            return float(t ** 2)
+    total = 0.0
+    if x[2] < 0.4:
+        S = np.diag(x ** 2 + 2.0) + 0.1 * np.outer(p, p)
+        for k in range(2):
+            total = total + np.sum(np.linalg.solve(S, p * (k + 1.0)) * x)
+    return total + np.sum(x)
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, 0.2, -0.1]),    # solved
+                               np.array([-0.3, -0.5, 0.6]),   # the other branch
+                               np.array([0.2, 1.3, 0.1])])    # returned early
+@pytest.mark.parametrize("f", [returned_early_else_solved, returned_early_else_solved_twice,
+                               returned_early_solved_in_a_loop_branch])
+def test_solved_in_a_branch_after_an_early_return(f, x):
+    check_grad(f, x, P, wrt=(0, 1))
+    check_jvp(f, x, P, wrt=(0, 1))

@@ -129,6 +129,10 @@ def _share(stmts: list, after: list, start: int, matrix: str, namer: Any, namesp
     if factor is not None and any(i > factor[0] for i, _ in solves):
         _by_cholesky(stmts, [(i, u) for i, u in solves if i > factor[0]], factor[1])
         return True
+    if start < 0 and not any(plain) and all(isinstance(stmts[i], gast.If) for i, _ in solves):
+        return False  # (M bound before the block, maybe under an if of the forward sweep,
+        # solved only under branches here: factorised in front of them, an unbound M was
+        # read where the branch is not taken; the branches share their own, :func:`_block`)
     looped = any(not isinstance(stmts[i], (gast.Assign, gast.AugAssign))
                  for i, _ in solves)  # (in a loop, or a branch, inside the block)
     if (len(solves) > 1 or looped) and (looped or any(
