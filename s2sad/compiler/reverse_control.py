@@ -23,7 +23,7 @@ import gast
 from s2sad.compiler import tape
 from s2sad.compiler.liveness import exposed, reads_in
 from s2sad.compiler.names import assign, const, load, store
-from s2sad.compiler.reverse_context import Bound, Ctx, Loop, same_flag_bound
+from s2sad.compiler.reverse_context import Bound, Ctx, Loop, same_flag_bound, unconditional
 from s2sad.compiler.ssa import assigned_names
 from s2sad.compiler.walks import name_nodes
 
@@ -157,7 +157,11 @@ class ControlMixin:
         for record in loop.records:
             record.keep_values(loop.finals)
         self.in_place -= owned
+        outer = self.bound_here  # (at a trip's end the forward loop ran: what its body
+        # surely binds is bound, so its zero is made like it, not the 0.0 stand-in)
+        self.bound_here = Bound(outer, dict.fromkeys(unconditional(s.body), -1), 0)
         rev += [self.zero(n, s) for n in sorted(crossing - sub.defined)]
+        self.bound_here = outer
         self.shapes_for_zeros = shapes  # read by close_loop, right after (nested loops done)
         return fwd, rev, inits
 
