@@ -17,7 +17,13 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.algebra_terms import _linear_call
-from s2sad.compiler.walks import name_ids, name_nodes, parent_map, walk_statements
+from s2sad.compiler.walks import (
+    name_ids,
+    name_nodes,
+    parent_map,
+    replace_child,
+    walk_statements,
+)
 
 _FLIP = {gast.Add: gast.Sub, gast.Sub: gast.Add}
 
@@ -44,8 +50,8 @@ def fold_negations(body: list, params: frozenset | set) -> list:
             continue
         for use, (operand, addition) in zip(uses, sites):  # type: ignore[misc]
             on_left = isinstance(addition, gast.BinOp) and addition.left is operand
-            _replace(parents[id(use)], use, gast.Name(id=y, ctx=gast.Load(), annotation=None,
-                                                      type_comment=None))
+            replace_child(parents[id(use)], use, gast.Name(
+                id=y, ctx=gast.Load(), annotation=None, type_comment=None))
             _flip(addition, on_left)
         grown.add(y)
         stmt.s2sad_dropped = True
@@ -96,17 +102,6 @@ def _site(use: gast.Name, parents: dict) -> tuple | None:
             isinstance(holder.op, (gast.Add, gast.Sub)):
         return operand, holder
     return None
-
-
-def _replace(holder: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    """``old``, a child of ``holder``, replaced by ``new``."""
-    for field, value in gast.iter_fields(holder):
-        if value is old:
-            setattr(holder, field, new)
-        elif isinstance(value, list):
-            for k, v in enumerate(value):
-                if v is old:
-                    value[k] = new
 
 
 def _flip(addition: gast.AST, on_left: bool) -> None:

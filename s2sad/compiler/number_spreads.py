@@ -23,7 +23,7 @@ from s2sad.compiler import affine, dims
 from s2sad.compiler.names import Namer, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map
+from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, replace_child
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
@@ -126,7 +126,7 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
             parents.loads.setdefault(n.id, []).append(n)
     assigns, refused, read, direct, elements = _uses(body, spreads, loose, parents, facts)
     for spread in direct:
-        _replace(parents[id(spread)], spread, spread.args[0])
+        replace_child(parents[id(spread)], spread, spread.args[0])
     for n in elements:
         read.setdefault(n.id, []).append(n)
     kept = [name for name in assigns if name in read and name not in refused]
@@ -140,7 +140,7 @@ def _keep(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str]) -
     for n in elements:
         if n.id in kept:
             sub = parents[id(n)]
-            _replace(parents[id(sub)], sub, n)
+            replace_child(parents[id(sub)], sub, n)
     for name in kept:
         _number_summed(sums[name], sizes.get(name), parents)
     for name in kept:
@@ -220,16 +220,6 @@ def _any_spread(body: list) -> bool:
     return any(n.id == "repeat_to" for n in name_nodes(body))
 
 
-def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    """``old``, a child of ``parent``, replaced by ``new``."""
-    for field in parent._fields:
-        value = getattr(parent, field, None)
-        if value is old:
-            setattr(parent, field, new)
-        elif isinstance(value, list):
-            value[:] = [new if v is old else v for v in value]
-
-
 def _python_number(e: gast.expr, numbers: set[str]) -> bool:
     """``e`` is arithmetic of int and float literals, ``x.shape[k]`` and ``numbers``."""
     if isinstance(e, gast.BinOp):
@@ -280,7 +270,7 @@ def _lengths_from_arguments(e: gast.expr, facts: dims.Facts, arrays: list[str]
             elif (length := _length_of(shape[k], lengths)) is not None:
                 if n is e:
                     return length
-                _replace(parents[id(n)], n, length)
+                replace_child(parents[id(n)], n, length)
     return e
 
 
@@ -374,7 +364,7 @@ def _number_summed(sums: list, size: gast.expr | None, parents: dict) -> None:
         else:
             assert size is not None  # (``_keep`` keeps no spread summed of unknown size)
             total = clone(size)
-        _replace(parents[id(call)], call, gast.BinOp(left=n, op=gast.Mult(), right=total))
+        replace_child(parents[id(call)], call, gast.BinOp(left=n, op=gast.Mult(), right=total))
 
 
 def _summed(n: gast.Name, parents: dict, facts: dims.Facts) -> bool:

@@ -22,7 +22,7 @@ import gast
 from s2sad.compiler.names import copy_origin, load, store
 from s2sad.compiler.reuse import always_evaluated
 from s2sad.compiler.shared_products import bound_names
-from s2sad.compiler.walks import name_nodes, nodes, parent_map, structure
+from s2sad.compiler.walks import name_nodes, nodes, parent_map, replace_child, structure
 
 
 def share_matmuls(body: list, namer: Any) -> bool:
@@ -107,7 +107,7 @@ def _share(body: list, uses: list, namer: Any) -> bool:
         new: gast.expr = load(name)
         if negated:
             new = gast.UnaryOp(op=gast.USub(), operand=new)
-        _replace(parents[id(p)], p, new)
+        replace_child(parents[id(p)], p, new)
     return True
 
 
@@ -115,12 +115,3 @@ def _copy(e: gast.expr) -> gast.expr:
     if isinstance(e, gast.Name):
         return load(e.id)
     return gast.Attribute(value=load(e.value.id), attr="T", ctx=gast.Load())
-
-
-def _replace(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    for field in parent._fields:
-        value = getattr(parent, field, None)
-        if value is old:
-            setattr(parent, field, new)
-        elif isinstance(value, list):
-            value[:] = [new if v is old else v for v in value]

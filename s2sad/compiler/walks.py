@@ -177,6 +177,16 @@ def substituted(tree: Any, old: gast.AST, new: gast.AST) -> Any:
     return tree
 
 
+def replace_child(parent: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    """``old``, a child of ``parent`` (a field, or an item of a list field), replaced by
+    ``new`` in place."""
+    for field, value in gast.iter_fields(parent):
+        if value is old:
+            setattr(parent, field, new)
+        elif isinstance(value, list):
+            value[:] = [new if v is old else v for v in value]
+
+
 def same(a: Any, b: Any) -> bool:
     """``gast.dump(a) == gast.dump(b)`` without printing either (it stops at the first
     difference); a NaN constant is never the same as another."""
