@@ -329,8 +329,10 @@ def _specialised(v: Any) -> bool:
 
 
 def defined_at(fn: Callable) -> str:
-    """``file:line`` of a function's def, for errors about the whole function."""
-    code = getattr(fn, "__code__", None)
+    """``file:line`` of a function's def, for errors about the whole function (of a
+    derivative, the user's function it differentiates)."""
+    code = getattr(fn, "__code__", None) or \
+        getattr(getattr(fn, "_origin", None), "__code__", None)
     return f"{code.co_filename}:{code.co_firstlineno}" if code else "<unknown>:?"
 
 

@@ -6,6 +6,8 @@ past ``k`` (a wide ``a``) zeros joined on rather than a product with ``np.eye(k,
 to second order; a matrix that is not ``R`` keeps ``np.linalg.solve``."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -102,4 +104,4 @@ def test_a_written_r_keeps_the_general_solve(f):
     A, b = rng.standard_normal((5, 3)), rng.standard_normal(5)
     check_grad(f, A, b, wrt=(0, 1))
     code = grad_code(f, A, b, wrt=(0, 1))
-    assert "= np.linalg.solve(R_1, " in code, code
+    assert re.search(r"= np\.linalg\.solve\(R_\d+, ", code), code

@@ -71,16 +71,11 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     refused at the user's call of it, not at a line of the library; ``src``: the body
     to splice when not ``fn``'s own (a class's ``__init__`` building a record).  A
     generator is spliced as the function returning the list it yields (``generators``)."""
-    if src is None and inspect.isgeneratorfunction(fn):
-        from s2sad.compiler.generators import generator_list
-        listed = generator_list(norm, fn, args, kws, node)
-        if listed is not None:
-            return listed
     if _library(norm.src.filename) or not _library(_file_of(fn)):
-        return _inline(norm, fn, args, kws, node, receiver, src)
+        return _spliced(norm, fn, args, kws, node, receiver, src)
     try:
-        return _inline(norm, fn, args, kws, node, receiver, src)
-    except DifferentiationError as exc:
+        return _spliced(norm, fn, args, kws, node, receiver, src)
+    except DifferentiationError as exc:  # (a library generator's refusal too: heapq.merge)
         where, _, rest = str(exc).partition(": ")
         inner = f"{os.path.basename(where)}: {rest.partition(': ')[0]}"
         name = getattr(fn, "__qualname__", getattr(fn, "__name__", "it"))
@@ -88,6 +83,16 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
                          f"s2sad reads its source and cannot differentiate it ({inner}); "
                          f"give it a rule with @s2sad.defvjp (docs/extending.md), or call "
                          f"it outside the differentiated function") from None
+
+
+def _spliced(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
+             receiver: Any, src: source.Source | None) -> gast.expr:
+    if src is None and inspect.isgeneratorfunction(fn):
+        from s2sad.compiler.generators import generator_list
+        listed = generator_list(norm, fn, args, kws, node)
+        if listed is not None:
+            return listed
+    return _inline(norm, fn, args, kws, node, receiver, src)
 
 
 def _file_of(fn: Any) -> str:
