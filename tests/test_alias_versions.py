@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def swap_then_writes(x, P):
@@ -55,6 +55,8 @@ def test_swapped_then_written(scale):
     check_grad(rotate_three, X * scale, Y, wrt=(0, 1))
     check_jvp(swap_then_scaled_rows, X * scale, Y, wrt=(0, 1))
     check_jvp(rotate_three, X * scale, Y, wrt=(0, 1))
+    check_hessian(lambda y: swap_then_scaled_rows(X * scale, y), Y)
+    check_hessian(lambda y: rotate_three(X * scale, y), Y)
 
 
 def test_the_closed_form():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 
 X = np.array([0.3, -1.2, 0.7, 1.1, -0.4, 0.9])
 
@@ -51,6 +51,7 @@ def weighted_by_counter(x):
 def test_through_the_documented_form(f, x):
     check_grad(f, x)
     check_jvp(f, x)
+    check_hessian(f, x)
 
 
 def test_the_picks_are_the_librarys():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_hessian, check_jvp
 
 
 def edit_dp(a, b):
@@ -64,6 +64,7 @@ def test_away_from_ties(scale):
     check_grad(running_min_pairs, SERIES * scale)
     check_grad(four_way, SERIES * scale)
     check_jvp(running_min_pairs, SERIES * scale)
+    check_hessian(lambda a: edit_dp(a, B), A * scale)  # (second order through the guard)
 
 
 def test_a_tie_splits_as_before():

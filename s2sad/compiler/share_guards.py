@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.walks import block_statements
+from s2sad.compiler.walks import block_statements, clone
 
 
 def guard(body: list) -> list:
@@ -47,7 +47,7 @@ def _share(e: gast.expr, parent: gast.AST | None = None, field: str = "") -> tup
     if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
             e.func.id == "arg_share" and len(e.args) >= 3 and not e.keywords:
         v, m, *others = e.args
-        test = gast.Compare(left=v, ops=[gast.Eq()], comparators=[m])
+        test = gast.Compare(left=v, ops=[gast.Eq()], comparators=[clone(m)])
         return test, parent, field, _one_over_ties(m, others)
     if isinstance(e, gast.IfExp) and isinstance(e.orelse, gast.Constant) and \
             e.orelse.value == 0.0 and isinstance(e.test, gast.Compare) and \
@@ -62,10 +62,11 @@ def _one_over_ties(m: gast.expr, others: list) -> gast.expr:
     a pick (``arg_share``'s value where it is not 0) without its call, and with no
     arithmetic on NumPy's bools where there is no tie (the usual case)."""
     count: gast.expr = gast.Constant(value=1, kind=None)
-    for o in others:
+    for o in others:  # (each read its own node: no node shared between two places)
         count = gast.BinOp(left=count, op=gast.Add(), right=gast.Compare(
-            left=o, ops=[gast.Eq()], comparators=[m]))
-    untied = [gast.Compare(left=o, ops=[gast.NotEq()], comparators=[m]) for o in others]
+            left=clone(o), ops=[gast.Eq()], comparators=[clone(m)]))
+    untied = [gast.Compare(left=clone(o), ops=[gast.NotEq()], comparators=[clone(m)])
+              for o in others]
     return gast.IfExp(
         test=untied[0] if len(untied) == 1 else gast.BoolOp(op=gast.And(), values=untied),
         body=gast.Constant(value=1.0, kind=None),
