@@ -69,15 +69,22 @@ def divided(x, y):
     return total
 
 
-@pytest.mark.parametrize("f, make", [
-    (shifted_adds, lambda r: (r.standard_normal(6), 0.7)),
-    (divided, lambda r: (r.standard_normal(5), 1.0 + r.random(5)))])
-def test_loops_left_alone(rng, f, make) -> None:
-    """Adds at ``i + 1`` (not the counter), a division (Python's floats raise where
-    NumPy's give inf): the reversed loop stays a loop."""
-    args = make(rng)
-    check_grad(f, *args, wrt=(0, 1) if f is divided else 0)
-    assert "reversed(range(" in grad_code(f, *args, wrt=(0, 1) if f is divided else 0)
+def test_adds_at_shifted_elements(rng) -> None:
+    """Adds at ``i + 1`` and ``i``: each statement's trips add into distinct elements
+    (the counter plus a literal, never negative): the reversed loop at once, the
+    forward (``F[i + 1]`` written, ``F[i]`` read by the next trip) a loop."""
+    args = (rng.standard_normal(6), 0.7)
+    check_grad(shifted_adds, *args)
+    code = grad_code(shifted_adds, *args)
+    assert "reversed(range(" not in code and code.count("for ") == 1
+
+
+def test_division_left_alone(rng) -> None:
+    """A division (Python's floats raise where NumPy's give inf): the reversed loop stays
+    a loop."""
+    args = (rng.standard_normal(5), 1.0 + rng.random(5))
+    check_grad(divided, *args, wrt=(0, 1))
+    assert "reversed(range(" in grad_code(divided, *args, wrt=(0, 1))
 
 
 # ----- indices read from an edge list: taken again, not taped -----
