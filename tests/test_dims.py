@@ -42,19 +42,32 @@ def pairwise(pos, s):
 
 
 def test_shape_classes_share_symbols_and_keep_ones() -> None:
-    assert shape_classes.symbolic([(5, 5), (3, 5), (1, 5), ()]) == [("a", "a"), ("b", "a"),
-                                                           (1, "a"), ()]
+    assert shape_classes.symbolic([(5, 5), (3, 5), (1, 5), ()]) == [
+        ("a_s", "a_s"), ("b_s", "a_s"), (1, "a_s"), ()]
+    assert shape_classes.symbolic([(50, 50), (30, 50), (1, 50)]) == [
+        ("a", "a"), ("b", "a"), (1, "a")]
 
 
 def test_shape_classes_know_multiples_within_an_array() -> None:
     """A length 2, 3 or 4 times another of the same array is that multiple of its
     symbol (an LSTM's ``U``: ``(H, 4 * H)``); of two arrays, lengths stay apart."""
-    assert shape_classes.symbolic([(4, 4), (2, 4), (1, 4), ()]) == [("2*a", "2*a"), ("a", "2*a"),
-                                                           (1, "2*a"), ()]
+    assert shape_classes.symbolic([(4, 4), (2, 4), (1, 4), ()]) == [
+        ("2*a_s", "2*a_s"), ("a_s", "2*a_s"), (1, "2*a_s"), ()]
     assert shape_classes.symbolic([(8, 128), (32, 128), (128,)]) == [
-        ("a", "4*b"), ("b", "4*b"), ("4*b",)]
-    assert shape_classes.symbolic([(3,), (9,), (6, 11)]) == [("a",), ("b",), ("c", "d")]
-    assert shape_classes.symbolic([(3, 9)]) == [("a", "3*a")]  # 9 = 3 * 3 in one array
+        ("a_s", "4*b"), ("b", "4*b"), ("4*b",)]
+    assert shape_classes.symbolic([(3,), (9,), (6, 11)]) == [
+        ("a_s",), ("b_s",), ("c_s", "d_s")]
+    assert shape_classes.symbolic([(3, 9)]) == [("a_s", "3*a_s")]  # 9 = 3 * 3 in one array
+
+
+def test_long_lengths() -> None:
+    """Lengths of at least 16 (less a few) are long: the loops over them run at once."""
+    from s2sad.compiler import affine
+    assert [shape_classes.long(d) for d in (16, 15, "a", "a_s", "a+1", "a_s+1", "4*a",
+                                            affine.Lin((("a", 1),), -2),
+                                            affine.Lin((("a", 1),), -9),
+                                            affine.Lin((("a_s", 1),), 0), None)] == [
+        True, False, True, False, True, False, False, True, False, False, False]
 
 
 def test_plain_gradient_has_no_helpers(rng) -> None:

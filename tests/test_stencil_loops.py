@@ -90,17 +90,17 @@ def recurrence(x):
     return np.sum(r ** 2)
 
 
-@pytest.mark.parametrize("f, n", [(heat_explicit, 9), (wave_leapfrog, 12),
+@pytest.mark.parametrize("f, n", [(heat_explicit, 20), (wave_leapfrog, 18),
                                   (backward_differences, 7)])
 def test_stencils_at_once(f, n, rng):
-    x = rng.standard_normal(n) * (0.3 if f is wave_leapfrog else 1.0)
+    x = 0.2 * rng.random(n) if f is wave_leapfrog else rng.standard_normal(n)  # (stable)
     check_grad(f, x)
     check_jvp(f, x)
     assert _inner_loops(grad_source(f, x)) == 0
 
 
 def test_five_point_at_once(rng):
-    x, w = rng.standard_normal(11), rng.standard_normal(11) * 0.01
+    x, w = rng.standard_normal(20), rng.standard_normal(20) * 0.01
     check_grad(five_point, x, w, wrt=(0, 1))
     assert _inner_loops(grad_source(five_point, x, w, wrt=(0, 1))) == 0
 
@@ -115,7 +115,7 @@ def test_loops_kept_where_trips_meet(f, rng):
 
 @pytest.mark.parametrize("f", [heat_explicit, backward_differences, wrapped])
 def test_stencil_hessians(f, rng):
-    check_hessian(f, rng.standard_normal(6))
+    check_hessian(f, rng.standard_normal(17))
 
 
 def heat_2d(u0):
@@ -168,7 +168,7 @@ def gauss_seidel_2d(b):
 
 @pytest.mark.parametrize("f", [heat_2d, smooth_rows, smooth_columns])
 def test_rows_at_once(f, rng):
-    x = rng.standard_normal((6, 7))
+    x = rng.standard_normal((17, 18))
     check_grad(f, x)
     check_jvp(f, x)
     assert _inner_loops(grad_source(f, x)) == 2  # (the loops over rows, forward and back)
@@ -182,4 +182,24 @@ def test_rows_kept(f, rng):
 
 
 def test_rows_hessian(rng):
-    check_hessian(smooth_rows, rng.standard_normal((3, 4)))
+    check_hessian(smooth_rows, rng.standard_normal((2, 17)))
+
+
+def ar_residuals(phi, y):
+    """A short inner loop (the lags) inside the loop over time: run trip by trip."""
+    total = 0.0
+    for t in range(len(phi), len(y)):
+        pred = 0.0
+        for k in range(len(phi)):
+            pred = pred + phi[k] * y[t - k - 1]
+        total = total + (y[t] - pred) ** 2
+    return total
+
+
+@pytest.mark.parametrize("lags, trips", [(3, 0), (17, 1)])
+def test_short_loops_trip_by_trip(lags, trips, rng):
+    """Three lags: each outer trip runs them as scalar trips (faster than array operations
+    that size); seventeen: at once (the reversed lag loop)."""
+    phi, y = rng.standard_normal(lags) * 0.1, rng.standard_normal(40)
+    check_grad(ar_residuals, phi, y, wrt=(0, 1))
+    assert grad_source(ar_residuals, phi, y).count("np.arange(") == trips

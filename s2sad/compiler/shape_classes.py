@@ -3,6 +3,7 @@ its arguments (one variant for all arguments whose lengths relate the same way).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 
 def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
@@ -11,7 +12,8 @@ def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
     and a length 2, 3 or 4 times a shorter one is that multiple of its symbol
     (``"4*a"``, :func:`affine.form`: an LSTM's ``z[:, H:2 * H]`` of ``4H`` columns is
     then ``H`` long, provably), and a vector's length one more than another vector's is
-    that symbol plus one (``"a+1"``)."""
+    that symbol plus one (``"a+1"``).  A length under :data:`LONG` has a symbol of its
+    own kind (``"a_s"``): a variant for short loops, which run trip by trip."""
     lengths = multiples(shapes)
     multiplied = {base for n, (base, _) in lengths.items() if base != n}
     shifted = offsets(shape[0] for shape in shapes if len(shape) == 1 and
@@ -21,7 +23,8 @@ def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
     for n in (n for shape in shapes for n in shape
               if n >= 2 and lengths[n][0] == n and n not in shifted):
         symbols.setdefault(n, "abcdefghijklmnopqrstuvwxyz"[len(symbols) % 26] +
-                           ("" if len(symbols) < 26 else str(len(symbols))))
+                           ("" if len(symbols) < 26 else str(len(symbols))) +
+                           (SHORT if n < LONG else ""))
 
     def symbol(n: int) -> str:
         if n in shifted:
@@ -29,6 +32,24 @@ def symbolic(shapes: list[tuple[int, ...]]) -> list[tuple]:
         base, k = lengths[n]
         return symbols[base] if k == 1 else f"{k}*{symbols[base]}"
     return [tuple(n if n <= 1 else symbol(n) for n in shape) for shape in shapes]
+
+
+LONG = 16  # a length at least this long: a loop over it worth running at once
+SHORT = "_s"  # the suffix of a shorter length's symbol (a variant of its own)
+
+
+def long(d: object) -> bool:
+    """Whether a length (an int, a symbol, an ``affine.Lin``) is surely at least
+    :data:`LONG` less a few (``a - 1`` of a long ``a``): a loop of that many trips run
+    at once pays for its array operations' overhead."""
+    if type(d) is int:
+        return d >= LONG
+    if isinstance(d, str):
+        return "*" not in d and "+" not in d and not d.endswith(SHORT) or \
+            "+" in d and long(d.partition("+")[0])
+    terms: Any = getattr(d, "terms", ())
+    return len(terms) == 1 and terms[0][1] >= 1 and getattr(d, "const", 0) >= -4 and \
+        long(terms[0][0])
 
 
 OFFSETS = (1,)  # a chain's bonds: x[1:] - x[:-1] beside a stiffness per bond

@@ -43,7 +43,7 @@ from collections import Counter
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import counter_slices, dims
+from s2sad.compiler import counter_slices, dims, shape_classes
 from s2sad.compiler.liveness import exposed, live_after
 from s2sad.compiler.names import Namer, copy_origin, load, origin, store
 from s2sad.compiler.primitives import evaluate_ref
@@ -57,23 +57,32 @@ def vectorise(body: list, facts: dims.Facts, namer: Namer) -> bool:
     program only: ``add_at`` takes a complex value's real part)."""
     after: dict[int, frozenset] = {}
     live_after(body, after)
-    return _vectorise_in(body, body, facts, namer, after)
+    return _vectorise_in(body, body, facts, namer, after, False)
 
 
 def _vectorise_in(stmts: list, body: list, facts: dims.Facts, namer: Namer,
-                  after: dict[int, frozenset]) -> bool:
+                  after: dict[int, frozenset], nested: bool) -> bool:
     """The loops of ``stmts`` and of the blocks nested in them (an element loop inside
-    a time loop: a stencil's sweep per step)."""
+    a time loop: a stencil's sweep per step), there only a loop proved long (a few
+    trips, the lags of an AR model or the three coordinates of a point, run faster
+    trip by trip than as array operations, whose overhead each outer trip pays)."""
     changed = False
     for s in list(stmts):
-        if s.__class__ is gast.For and _independent(s, facts, after[id(s)]):
+        if s.__class__ is gast.For and _independent(s, facts, after[id(s)]) and (
+                not nested or _long(s, facts)):
             at = stmts.index(s)
             stmts[at:at + 1] = _at_once(s, body, facts, namer)
             changed = True
         elif s.__class__ in (gast.For, gast.While, gast.If):
-            changed |= _vectorise_in(s.body, body, facts, namer, after)
-            changed |= _vectorise_in(s.orelse, body, facts, namer, after)
+            inner = nested or s.__class__ is not gast.If
+            changed |= _vectorise_in(s.body, body, facts, namer, after, inner)
+            changed |= _vectorise_in(s.orelse, body, facts, namer, after, inner)
     return changed
+
+
+def _long(loop: gast.For, facts: dims.Facts) -> bool:
+    bounds = loop_bounds(loop)
+    return bounds is not None and shape_classes.long(facts.size(bounds[-1]))
 
 
 def loop_bounds(loop: gast.For) -> list | None:
