@@ -10,7 +10,7 @@ import pytest
 
 import s2sad
 from s2sad.compiler import pipeline
-from tests.gradcheck import check_grad
+from tests.gradcheck import check_grad, check_hessian
 
 
 def _sorted(x, in_place=False):
@@ -146,3 +146,34 @@ def test_np_gradient_every_rank(shape):
         parts = parts if isinstance(parts, (tuple, list)) else (parts,)
         return sum(np.sum(np.sin(p)) for p in parts)
     check_grad(f, x)
+
+
+# ----- hasattr of a module: version checks decided when the derivative is made -----
+
+def integral_either(x):
+    """NumPy 2 has no ``np.trapz``: Python takes the branch that exists, and so does s2sad
+    (the other one is never made)."""
+    if hasattr(np, "trapz"):
+        return np.trapz(x ** 2)
+    return np.trapezoid(x ** 2)
+
+
+def integral_expression(x):
+    return np.trapezoid(np.sin(x)) if hasattr(np, "trapezoid") else np.trapz(np.sin(x))
+
+
+def missing_first(x):
+    """A made-up name checked first: the branch that calls it is never taken."""
+    total = np.sum(x ** 3)
+    if not hasattr(np, "no_such_function"):
+        total = total + np.sum(np.cos(x))
+    else:
+        total = np.no_such_function(x)
+    return total
+
+
+@pytest.mark.parametrize("f", [integral_either, integral_expression, missing_first])
+def test_hasattr_of_a_module_decided(f, rng):
+    x = rng.standard_normal(5)
+    check_grad(f, x)
+    check_hessian(f, x)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import operator
+import types
 from typing import TYPE_CHECKING, Any
 
 import gast
@@ -85,7 +86,8 @@ def negation(norm: Normalizer, operand: gast.expr) -> gast.Constant | None:
 
 def decided_call(norm: Normalizer, node: gast.Call) -> gast.Constant | None:
     """``isinstance(a, (tuple, list))`` of builtin classes, ``callable(a)`` and
-    ``np.ndim(a)`` of a known ``a`` (a literal, or a function given), decided."""
+    ``np.ndim(a)`` of a known ``a`` (a literal, or a function given), ``hasattr`` of a
+    module and a literal name, decided."""
     if len(node.args) not in (1, 2) or node.keywords or \
             not isinstance(node.args[0], (gast.Name, gast.Constant)):
         return None
@@ -99,6 +101,11 @@ def decided_call(norm: Normalizer, node: gast.Call) -> gast.Constant | None:
         return const(0) if is_known and type(value) in (bool, int, float) else \
             const(1) if is_known and type(value) is tuple and value and all(
                 type(v) in (bool, int, float) for v in value) else None
+    if fn is builtins.hasattr and len(node.args) == 2:  # (version checks: np's trapz)
+        module = norm.resolve(node.args[0]) if isinstance(node.args[0], gast.Name) else None
+        is_known, attr = known(norm, node.args[1])
+        return const(hasattr(module, attr)) if isinstance(module, types.ModuleType) and \
+            is_known and type(attr) is str else None
     if fn is builtins.callable and len(node.args) == 1:
         is_known, value = known(norm, norm.atom(node.args[0]))
         return const(callable(value)) if is_known else None
