@@ -77,3 +77,55 @@ def test_lengths_of_other_arrays_that_divide_stay_apart():
         ga, gb = g(a, b)
         np.testing.assert_allclose(ga, np.full(3, np.sum(b ** 2)))
         np.testing.assert_allclose(gb, 2 * np.sum(a) * b)
+
+
+# ----- the gate length as a floor division of the multiple axis: W.shape[0] // 4 -----
+
+def lstm_divided(Wh, Wx, xs):
+    """``H = Wh.shape[0] // 4`` of a ``(4H, H)`` matrix: exactly ``H`` (the form ``4*a``
+    divided by 4), so the gate slices have known lengths too."""
+    H = Wh.shape[0] // 4
+    h = np.zeros(H)
+    c = np.zeros(H)
+    for t in range(xs.shape[0]):
+        z = Wh @ h + Wx @ xs[t]
+        f = sigmoid(z[:H])
+        i = sigmoid(z[H:2 * H])
+        o = sigmoid(z[2 * H:3 * H])
+        g = np.tanh(z[3 * H:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    return np.sum(h ** 2)
+
+
+def halves(W, x):
+    """``n = W.shape[1] // 2`` of a ``(a, 2a)`` matrix (``x`` of the ``2a`` columns)."""
+    n = W.shape[1] // 2
+    z = np.sin(x) * W[0, 0]
+    return np.sum(z[:n] * np.tanh(z[n:2 * n] + W[:, :n] @ x[:n]))
+
+
+def not_divisible(W, x):
+    """``W.shape[0] // 2`` of an axis no symbol's multiple (7 rows): not known, the
+    generic helpers stay, the gradient the same."""
+    n = W.shape[0] // 2
+    z = W @ x
+    return np.sum(z[:n] ** 2) + np.sum(z[n:] * z[0])
+
+
+def test_floor_divided_lengths_known():
+    rng = np.random.default_rng(8)
+    args = (0.3 * rng.standard_normal((16, 4)), 0.3 * rng.standard_normal((16, 3)),
+            rng.standard_normal((5, 3)))
+    check_grad(lstm_divided, *args, wrt=(0, 1))
+    g = s2sad.grad(lstm_divided, wrt=(0, 1))
+    g(*args)
+    assert "unbroadcast" not in g.source and "shape_of" not in g.source, g.source
+    check_grad(halves, rng.standard_normal((3, 6)), rng.standard_normal(6), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("rows", [7, 8])
+def test_floor_division_that_does_not_divide(rows):
+    rng = np.random.default_rng(rows)
+    check_grad(not_divisible, rng.standard_normal((rows, 3)), rng.standard_normal(3),
+               wrt=(0, 1))

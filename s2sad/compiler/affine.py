@@ -100,6 +100,15 @@ def _times(a: Lin, k: int) -> Lin:
     return Lin(tuple((v, c * k) for v, c in a.terms if c * k), a.const * k)
 
 
+def divided(a: Lin | None, k: Lin | None) -> Lin | None:
+    """``a // k`` of an int ``k > 0`` dividing every coefficient of ``a`` (exact: an
+    LSTM's ``W.shape[0] // 4`` of a ``4*a`` axis is ``a``), else None."""
+    if a is None or k is None or k.terms or k.const <= 0 or a.const % k.const or \
+            any(c % k.const for _, c in a.terms):
+        return None
+    return Lin(tuple((v, c // k.const) for v, c in a.terms), a.const // k.const)
+
+
 def value(f: Lin | None) -> Any:
     """An exact int value in the facts' terms: an int, a symbol, or the form."""
     if f is None:

@@ -248,6 +248,9 @@ def value(e: gast.expr, scope: Scope, size: Size, depth: int = 0) -> Lin | None:
             return affine.scale(b, a.const) if a is not None and not a.terms else \
                 affine.scale(a, b.const) if b is not None and not b.terms else None
         return affine.add(a, b, 1 if isinstance(e.op, gast.Add) else -1)
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.FloorDiv):
+        return affine.divided(value(e.left, scope, size, depth + 1),
+                              value(e.right, scope, size, depth + 1))
     if isinstance(e, (gast.BinOp, gast.UnaryOp)):
         return None
     return affine.form(size(e))
