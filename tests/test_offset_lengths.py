@@ -19,7 +19,8 @@ def _plain(classes: list) -> list:
 def test_offset_classes() -> None:
     assert shape_classes.symbolic([(20,), (19,)]) == [("a+1",), ("a",)]
     assert shape_classes.symbolic([(10,), (9,)]) == [("a_s+1",), ("a_s",)]
-    assert _plain(shape_classes.symbolic([(10,), (9,), (10, 3)])) == [("a+1",), ("a",), ("a+1", "b")]
+    assert _plain(shape_classes.symbolic([(10,), (9,), (10, 3)])) == [
+        ("a+1",), ("a",), ("a+1", "b")]
     # of vectors only: a matrix's lengths one apart are most often a coincidence
     assert _plain(shape_classes.symbolic([(9,), (10, 3)])) == [("a",), ("b", "c")]
     assert _plain(shape_classes.symbolic([(4, 3)])) == [("a", "b")]
