@@ -27,7 +27,7 @@ from s2sad import recursion
 from s2sad.compiler.self_calls import Own
 from s2sad.rules import registry
 from s2sad.rules.facts import defshape
-from s2sad.runtime import user_cotangents, zeros_like
+from s2sad.runtime import cast_like, user_cotangents, zeros_like
 
 _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 
@@ -133,9 +133,11 @@ def _reverse_rule(fn: Callable) -> Callable:
             grads = tape.send(g)
         except RecursionError:
             raise recursion._too_deep(fn) from None
-        if not taped.zeros and len(grads) == len(args):  # (one per parameter, None for
-            return grads  # those not differentiated: split_source)
-        out = list(grads[:len(args)])
+        if grads is None:  # (every gradient zero: split_sends)
+            wrt = recursion._positions(args, s2sad_active)
+            out = [cast_like(None, a) if i in wrt else None for i, a in enumerate(args)]
+        else:  # (the split adds its own calls' cotangents as they are: cast once here)
+            out = [None if d is None else cast_like(d, a) for d, a in zip(grads, args)]
         for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
             out[i] = zeros_like(args[i])
         return tuple(out)
@@ -198,7 +200,7 @@ class _Splits:
         """The split VJP for these arguments, calling itself where its recursive calls
         would choose it again (``key``: the one it is made for; None: never)."""
         from s2sad.api import _seed_name, vjp
-        from s2sad.compiler import loader
+        from s2sad.compiler import loader, split_sends
         from s2sad.compiler.taped_split import split_source
         derivative = self.derivatives.get(positions)
         if derivative is None:
@@ -213,6 +215,8 @@ class _Splits:
         text = split_source(gen.source, gen.name, _seed_name(gen), positions, own)
         if text is None:
             return None
+        if own is not None:
+            text = split_sends.settle(text, own, namespace)
         return loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
 
     def _own(self, name: str, namespace: dict, key: tuple) -> Own:
@@ -225,8 +229,10 @@ class _Splits:
                         for kind in key[1:])
         if namespace.get("np") is not np:  # (np.float64 named otherwise: not guarded)
             numbers = tuple(n if n and "." not in n else None for n in numbers)
+        arrays = tuple(kind[1].name if type(kind) is tuple and len(kind) == 2 and
+                       isinstance(kind[1], np.dtype) else None for kind in key[1:])
         return Own(name, named(call), named(call.s2sad_rules[0]),  # type: ignore[attr-defined]
-                   named(taped_value), key[0], numbers)
+                   named(taped_value), key[0], numbers, arrays)
 
 
 def fresh_name(namespace: dict, name: str) -> str:
