@@ -62,27 +62,30 @@ def settle(text: str, own: Own, namespace: dict) -> str:
     return _edited(text, edits)
 
 
-def _sends(fn: ast.FunctionDef, name: str) -> list[tuple[list[ast.stmt], int, int]] | None:
-    """Per send of a self-call's tape (``c = t.send(g)``): its block, its index there,
-    and how many statements after it add ``c``'s items; None where a cotangent it sends
-    back is read otherwise."""
+def _sends(fn: ast.FunctionDef, name: str) -> list[tuple[str, list[ast.stmt]]] | None:
+    """Per send of a self-call's tape (``c = t.send(g)``): ``c`` and the statements
+    just after it adding ``c``'s items (``del`` statements between them passed over);
+    None where a cotangent it sends back is read otherwise."""
     tapes = {s.targets[0].id for s in ast.walk(fn) if isinstance(s, ast.Assign) and
              len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and
              _calls_self(s.value, name)}
-    found: list[tuple[list[ast.stmt], int, int]] = []
-    reads = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and
+    found: list[tuple[str, list[ast.stmt]]] = []
+    reads = [n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and
              isinstance(n.ctx, ast.Load)]
     for block in _blocks(fn):
         for k, s in enumerate(block):
             c = _send_target(s, tapes)
             if c is None:
                 continue
-            added = 0
-            while k + 1 + added < len(block) and _added(block[k + 1 + added], c):
-                added += 1
-            if sum(1 for n in reads if n.id == c) != added:
+            adds = []
+            for after in block[k + 1:]:
+                if _added(after, c):
+                    adds.append(after)
+                elif not isinstance(after, ast.Delete):
+                    break
+            if reads.count(c) != len(adds):
                 return None  # (read elsewhere: as it is)
-            found.append((block, k, added))
+            found.append((c, adds))
     return found
 
 
@@ -126,9 +129,9 @@ def _raw_yields(fn: ast.FunctionDef, grads: ast.Tuple, params: list[str], own: O
     yield (what the caller gets as it is never reaches other code)."""
     into: dict[int, set[str]] = {}  # position -> the names its cotangents are added to
     additions: dict[str, list[ast.stmt]] = {}
-    for block, k, added in sends:
-        for s in block[k + 1:k + 1 + added]:
-            acc, position = _added(s, block[k].targets[0].id)  # type: ignore[misc]
+    for c, adds in sends:
+        for s in adds:
+            acc, position = _added(s, c)  # type: ignore[misc]
             into.setdefault(position, set()).add(acc)
             additions.setdefault(acc, []).append(s)
     looped = {id(n) for loop in ast.walk(fn) if isinstance(loop, (ast.For, ast.While))
@@ -274,9 +277,7 @@ def _zero_branches(fn: ast.FunctionDef, grads: ast.Tuple, sends: list) -> list[_
                 edits.append(_lines(branch, "yield None  # (every gradient zero)"))
         last = last.orelse[0] if len(last.orelse) == 1 else None
     if edits:
-        for block, at, added in sends:
-            if added:
-                edits.append(_guarded(block[at].targets[0].id, block[at + 1:at + 1 + added]))
+        edits.extend(_guarded(c, adds) for c, adds in sends if adds)
     return edits
 
 

@@ -1,0 +1,261 @@
+"""A split VJP calling itself, made cheaper per level (s2sad/compiler/split_sends.py):
+all-zero branches (leaves) yield None, gradients only added up are yielded uncast (cast
+once by the taped call's rule), ``np.shape`` of its array parameters read as ``.shape``.
+
+Against central differences in float64: a binary tree whose leaves read no parameter
+(leaves differentiated too: not all zero), one whose leaves return a parameter, a linear
+recursion (its base case reading data, or returning the parameter), a recursion with an
+accumulator, trees of nested tuples and dicts, float32 parameters (cast at the outer
+call), second order; and the refusals of ``settle`` on split texts where a cotangent
+handed back is read otherwise, or the gradient is read after it was added into."""
+from __future__ import annotations
+
+import linecache
+
+import numpy as np
+import pytest
+
+import s2sad
+from gradcheck import check_grad, check_hessian, check_vjp
+from s2sad.compiler import split_sends
+from s2sad.compiler.self_calls import Own
+from s2sad.recursion_tape import _TAPED
+
+
+def split_texts(fn) -> list[str]:
+    """The sources of the splits made for ``fn``'s taped calls."""
+    found = [s[0] for s in _TAPED[fn].s2sad_splits.splits.values() if s[0] is not None]
+    return ["".join(linecache.getlines(s.__code__.co_filename)) for s in found]
+
+
+# --- a binary tree whose leaves are data rows ---
+
+
+def _mix(W, b, leaves, lo, hi):
+    if hi - lo == 1:
+        return leaves[lo]
+    mid = (lo + hi) // 2
+    h = _mix(W, b, leaves, lo, mid) + 0.5 * _mix(W, b, leaves, mid, hi)
+    return np.sin(W @ h) * b
+
+
+def mix_loss(W, b, leaves):
+    return np.sum(_mix(W, b, leaves, 0, leaves.shape[0]) ** 2)
+
+
+def _mix_args(n, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed + n)
+    return (rng.standard_normal((3, 3)).astype(dtype), (1.0 + rng.random(3)).astype(dtype),
+            rng.standard_normal((n, 3)))
+
+
+@pytest.mark.parametrize("n", [2, 3, 8])
+def test_tree_with_data_leaves(n):
+    """Leaves read no parameter: their branch yields None, the gradients go uncast."""
+    args = _mix_args(n)
+    check_grad(mix_loss, *args, wrt=(0, 1))
+    check_vjp(mix_loss, *args, wrt=(0, 1))
+    text = "".join(split_texts(_mix))
+    if n > 2:  # (two leaves: the outer call's level inlined, its calls are leaves)
+        assert "yield None" in text and "cast_like" not in text
+        assert "np.shape(" not in text and "zeros_like" not in text
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_tree_with_its_leaves_differentiated(n):
+    """The leaves' rows differentiated too: a leaf's gradient is not zero (no None)."""
+    args = _mix_args(n, seed=7)
+    check_grad(mix_loss, *args, wrt=(0, 1, 2))
+    g = s2sad.grad(mix_loss, wrt=(0, 1, 2))(*args)
+    assert np.all(g[2] != 0.0)
+
+
+# --- a tree whose leaves return a parameter ---
+
+
+def _bias_tree(W, b, x, lo, hi):
+    if hi - lo == 1:
+        return b
+    mid = (lo + hi) // 2
+    left = _bias_tree(W, b, x, lo, mid)
+    right = _bias_tree(W, b, x, mid, hi)
+    return np.tanh(W @ (left * x[lo] + right * x[hi - 1]) + b)
+
+
+def bias_loss(W, b, x):
+    return np.sum(_bias_tree(W, b, x, 0, x.shape[0]) ** 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 8])
+def test_leaves_returning_a_parameter(n):
+    """``return b`` at a leaf: the leaf's gradient for ``b`` is its cotangent, kept."""
+    rng = np.random.default_rng(n)
+    args = (0.6 * rng.standard_normal((2, 2)), rng.standard_normal(2), rng.random(n) + 0.5)
+    check_grad(bias_loss, *args, wrt=(0, 1))
+    assert all("yield None" not in t for t in split_texts(_bias_tree))
+
+
+def test_leaves_returning_a_parameter_closed_form():
+    """One level over two leaves: f = sum(tanh(W @ (b x0 + b x1) + b) ** 2)."""
+    W, b, x = np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([0.5, -0.7]), np.array([1.5, 2.0])
+    h = np.tanh(W @ (b * (x[0] + x[1])) + b)
+    gz = 2.0 * h * (1.0 - h * h)
+    dW, db = s2sad.grad(bias_loss, wrt=(0, 1))(W, b, x)
+    np.testing.assert_allclose(dW, np.outer(gz, b * (x[0] + x[1])), rtol=1e-12)
+    np.testing.assert_allclose(db, gz + (x[0] + x[1]) * (W.T @ gz), rtol=1e-12)
+
+
+# --- linear recursions ---
+
+
+def _chain(w, x, k):
+    if k == 0:
+        return x[0]
+    return np.tanh(w * _chain(w, x, k - 1) + x[k])
+
+
+def _chain_from_w(w, x, k):
+    if k == 0:
+        return w
+    return np.tanh(w * _chain_from_w(w, x, k - 1) + x[k])
+
+
+def _accumulated(w, x, k, acc):
+    if k == x.shape[0]:
+        return acc
+    return _accumulated(w, x, k + 1, np.tanh(w * acc + x[k]))
+
+
+@pytest.mark.parametrize("f", [
+    lambda w, x: np.sum(_chain(w, x, x.shape[0] - 1) ** 2),
+    lambda w, x: np.sum(_chain_from_w(w, x, x.shape[0] - 1) ** 2),
+    lambda w, x: np.sum(_accumulated(w, x, 0, 0.5 * w) ** 2)])
+@pytest.mark.parametrize("k", [1, 2, 7])
+def test_linear_recursions(f, k):
+    rng = np.random.default_rng(k)
+    w, x = rng.standard_normal(3), 0.5 * rng.standard_normal((k, 3))
+    check_grad(f, w, x, wrt=(0, 1))
+    check_grad(f, w, x, wrt=0)
+
+
+def test_chain_base_case_yields_none_only_where_it_reads_no_parameter():
+    w, x = np.array([0.3, -0.5]), np.ones((6, 2))
+    s2sad.grad(lambda w, x: np.sum(_chain(w, x, 5)))(w, x)
+    s2sad.grad(lambda w, x: np.sum(_chain_from_w(w, x, 5)))(w, x)
+    assert any("yield None" in t for t in split_texts(_chain))
+    assert all("yield None" not in t for t in split_texts(_chain_from_w))
+
+
+# --- trees of nested tuples and dicts ---
+
+
+def _walk(W, node):
+    if isinstance(node, tuple):
+        return np.tanh(W @ (_walk(W, node[0]) - _walk(W, node[1])))
+    if isinstance(node, dict):
+        return _walk(W, node["a"]) * node["s"]
+    return node
+
+
+@pytest.mark.parametrize("shape", ["pair", "nested", "dict"])
+def test_trees_of_containers(shape):
+    rng = np.random.default_rng(3)
+    v = [rng.standard_normal(2) for _ in range(4)]
+    tree = {"pair": (v[0], v[1]), "nested": ((v[0], v[1]), (v[2], (v[3], v[0]))),
+            "dict": ({"a": (v[0], v[1]), "s": v[2]}, v[3])}[shape]
+    W = 0.7 * rng.standard_normal((2, 2))
+    check_grad(lambda W: np.sum(_walk(W, tree) ** 2), W)
+
+
+# --- float32 parameters: cast at the outer call ---
+
+
+@pytest.mark.parametrize("n", [2, 5, 8])
+def test_float32_parameters_cast_at_the_outer_call(n):
+    W, b, leaves = _mix_args(n, np.float32)
+    gW, gb = s2sad.grad(mix_loss, wrt=(0, 1))(W, b, leaves)
+    assert gW.dtype == np.float32 and gb.dtype == np.float32
+    want = s2sad.grad(mix_loss, wrt=(0, 1))(W.astype(np.float64), b.astype(np.float64), leaves)
+    np.testing.assert_allclose(gW, want[0], rtol=2e-4, atol=1e-5)
+    np.testing.assert_allclose(gb, want[1], rtol=2e-4, atol=1e-5)
+    texts = [t for t in split_texts(_mix) if "cast_like(dW, W)" in t]
+    assert texts if n > 2 else True  # (a float32 split keeps its casts)
+
+
+def test_mixed_dtypes_in_one_tree():
+    """float64 weights, float32 bias: the bias's gradient float32, both right."""
+    W, b, leaves = _mix_args(6)
+    b32 = b.astype(np.float32)
+    gW, gb = s2sad.grad(mix_loss, wrt=(0, 1))(W, b32, leaves)
+    assert gW.dtype == np.float64 and gb.dtype == np.float32
+    want = s2sad.grad(mix_loss, wrt=(0, 1))(W, b32.astype(np.float64), leaves)
+    np.testing.assert_allclose(gW, want[0], rtol=1e-5)
+    np.testing.assert_allclose(gb, want[1], rtol=1e-5)
+
+
+# --- second order ---
+
+
+def test_second_order_through_the_tree():
+    rng = np.random.default_rng(11)
+    leaves = rng.standard_normal((5, 2))
+
+    def loss(v):
+        W, b = v[:4].reshape(2, 2), v[4:]
+        return np.sum(_mix(W, b, leaves, 0, 5) ** 2)
+    check_hessian(loss, 0.5 * rng.standard_normal(6))
+
+
+def test_second_order_through_a_chain():
+    x = np.array([[0.2, -0.1], [0.4, 0.3], [-0.5, 0.1]])
+    check_hessian(lambda w: np.sum(_chain(w, x, 2) ** 2), np.array([0.7, -0.4]))
+    check_hessian(lambda w: np.sum(_chain_from_w(w, x, 2) ** 2), np.array([0.7, -0.4]))
+
+
+# --- settle's refusals, on split texts ---
+
+_OWN = Own("f_taped", frozenset({"f"}), frozenset(), frozenset(), (True, False),
+           (None, "int"), ("float64", None))
+
+_SPLIT = """def f_taped(w, k):
+    t = f_taped(w, k - 1) if type(k) is int else f(w, k - 1, s2sad_active=(True, False))
+    v = next(t)
+    dv = yield v * w
+    if k == 0:
+        dw = zeros_like(w)
+    else:
+        dw = np.multiply(dv, v)
+        c = t.send(dv * w)
+        {add}
+        {after}
+    yield (cast_like(dw, w), None)
+"""
+
+
+def _settled(add: str, after: str = "pass") -> str:
+    return split_sends.settle(_SPLIT.format(add=add, after=after), _OWN,
+                              {"np": np, "zeros_like": s2sad.runtime.zeros_like})
+
+
+def test_settle_where_the_cotangents_are_only_added():
+    text = _settled("dw = dw + c[0]")
+    assert "yield None" in text and "yield (dw, None)" in text
+    assert "if c is not None:\n            dw = dw + c[0]" in text
+
+
+@pytest.mark.parametrize("add", ["dw = c[0] * 2.0 + dw", "dw = dw + c[0]\n        e = c[0]",
+                                 "dw += c[0]", "dw = c[0]"])
+def test_settle_leaves_a_cotangent_read_otherwise(add):
+    assert _settled(add) == _SPLIT.format(add=add, after="pass")
+
+
+def test_settle_casts_a_gradient_read_after_the_addition():
+    text = _settled("dw = dw + c[0]", "dw2 = dw * 2.0")
+    assert "cast_like(dw, w)" in text and "yield None" in text
+
+
+def test_settle_casts_a_gradient_that_may_be_a_list():
+    text = split_sends.settle(
+        _SPLIT.replace("dw = np.multiply(dv, v)", "dw = [0.0] * 3").format(
+            add="dw = dw + c[0]", after="pass"), _OWN, {"np": np})
+    assert "cast_like(dw, w)" in text
