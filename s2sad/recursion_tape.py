@@ -27,7 +27,7 @@ from s2sad import recursion
 from s2sad.compiler.self_calls import Own
 from s2sad.rules import registry
 from s2sad.rules.facts import defshape
-from s2sad.runtime import cast_like, user_cotangents, zeros_like
+from s2sad.runtime import cast_like, fresh, user_cotangents, zeros_like
 
 _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 
@@ -50,9 +50,11 @@ class Taped:
         return self.value
 
     def send(self, g: Any) -> tuple:
-        """The cotangents of the call's arguments for the value's cotangent ``g``."""
+        """The cotangents of the call's arguments for the value's cotangent ``g``, copies
+        the caller owns (a split calling itself takes over what its own calls hand back:
+        :mod:`s2sad.compiler.split_takes`)."""
         rule, args, active = self.call
-        return rule(g, self, *args, s2sad_active=active)
+        return tuple(map(fresh, rule(g, self, *args, s2sad_active=active)))
 
 
 def taped_value(taped: Taped) -> Any:

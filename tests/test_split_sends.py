@@ -167,6 +167,71 @@ def test_trees_of_containers(shape):
     check_grad(lambda W: np.sum(_walk(W, tree) ** 2), W)
 
 
+# --- index types that change on the way down: calls through the guard's fallback ---
+
+
+def _mix_typed(W, b, leaves, lo, hi):
+    if hi - lo == 1:
+        return leaves[lo]
+    mid = np.int64((lo + hi) // 2)
+    h = _mix_typed(W, b, leaves, lo, mid) + 0.5 * _mix_typed(W, b, leaves, mid, hi)
+    return np.sin(W @ h) * b
+
+
+@pytest.mark.parametrize("n", [3, 6])
+def test_tree_whose_split_points_change_type(n):
+    """int bounds at the top, np.int64 below: the first splits' guards fail, their
+    calls taped through ``Taped`` (whose rule makes a None into zeros)."""
+    W, b, leaves = _mix_args(n, seed=5)
+    loss = lambda W, b: np.sum(_mix_typed(W, b, leaves, 0, n) ** 2)  # noqa: E731
+    check_grad(loss, W, b, wrt=(0, 1))
+    want = s2sad.grad(mix_loss, wrt=(0, 1))(W, b, leaves)
+    got = s2sad.grad(loss, wrt=(0, 1))(W, b)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
+
+
+# --- a gradient written into in place per level, taken over from the level below ---
+
+
+def _horner(p, x, k):
+    if k == p.shape[0] - 1:
+        return p[k] + 0.0 * x
+    return p[k] + x * _horner(p, x, k + 1)
+
+
+def _horner_typed(p, x, k):
+    if k == p.shape[0] - 1:
+        return p[k] + 0.0 * x
+    return p[k] + x * _horner_typed(p, x, np.int64(k) + 1)
+
+
+def _two_sums(p, q, x, k):
+    if k == p.shape[0]:
+        return 0.0 * x
+    return p[k] * x + q[k] * x * x + np.cos(_two_sums(p, q, x, k + 1))
+
+
+@pytest.mark.parametrize("f", [
+    lambda p, x: np.sum(_horner(p, x, 0) ** 2),
+    lambda p, x: np.sum(_horner_typed(p, x, 0) ** 2),
+    lambda p, x: np.sum(_two_sums(p, 0.5 * p[::-1], x, 0))])
+@pytest.mark.parametrize("degree", [1, 2, 9])
+def test_gradients_taken_over_from_the_level_below(f, degree):
+    rng = np.random.default_rng(degree)
+    p, x = 0.5 * rng.standard_normal(degree + 1), rng.uniform(-1.0, 1.0, 4)
+    check_grad(f, p, x, wrt=(0, 1))
+
+
+def test_horner_closed_form_and_no_copies():
+    """d/dp_k sum(h) = sum(x ** k); the split takes the level below's gradient over."""
+    p, x = np.array([0.5, -1.0, 2.0, 0.25]), np.array([0.3, -0.7, 1.1])
+    got = s2sad.grad(lambda p, x: np.sum(_horner(p, x, 0)))(p, x)
+    np.testing.assert_allclose(got, [np.sum(x ** k) for k in range(4)], rtol=1e-13)
+    text = "".join(split_texts(_horner))
+    assert "fresh(" not in text and "dp = cotangents[0]" in text
+
+
 # --- float32 parameters: cast at the outer call ---
 
 
@@ -252,6 +317,32 @@ def test_settle_leaves_a_cotangent_read_otherwise(add):
 def test_settle_casts_a_gradient_read_after_the_addition():
     text = _settled("dw = dw + c[0]", "dw2 = dw * 2.0")
     assert "cast_like(dw, w)" in text and "yield None" in text
+
+
+_TAKEN = """def f_taped(w, k):
+    t = f_taped(w, k - 1) if type(k) is int else f(w, k - 1, s2sad_active=(True, False))
+    v = next(t)
+    dv = yield v * w
+    if k == 0:
+        dw = zeros_like(w)
+        dw[0] = dv
+    else:
+        c = t.send(dv * w)
+        dw = fresh(c[0])
+        {made}
+    yield (cast_like(dw, w), None)
+"""
+
+
+@pytest.mark.parametrize("made, taken", [
+    ("dw[1] += dv", True), ("dw = dw * 2.0", True), ("view = dw[1:]", False),
+    ("w2 = dw", False), ("dw = dv", False), ("e = np.sum(c[0])", False)])
+def test_settle_takes_over_only_what_the_split_owns(made, taken):
+    """A view, an alias or a binding to another's object of the gradient handed back,
+    or the cotangent read otherwise: copied as before."""
+    out = split_sends.settle(_TAKEN.format(made=made), _OWN, {"np": np, "fresh": s2sad.runtime.fresh,
+                                          "zeros_like": s2sad.runtime.zeros_like})
+    assert ("dw = c[0]" in out) is taken and ("fresh(c[0])" in out) is not taken
 
 
 def test_settle_casts_a_gradient_that_may_be_a_list():

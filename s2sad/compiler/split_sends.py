@@ -25,15 +25,16 @@ read only by ``dx = dx + cotangents[k]`` right after the send, three things hold
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import split_takes
 from s2sad.compiler.self_calls import Own, _blocks
 
 _ARRAY_METHODS = frozenset({"outer", "reduce", "accumulate"})  # a ufunc's: NumPy values
 _ZEROS = (runtime.zeros_like,)
+_GUARDED = {runtime.safe_mul: ast.Mult(), runtime.safe_div: ast.Div()}  # (as the operation)
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
                ast.MatMult)
 _Edit = tuple[int, int, int, int, str]  # (line, column, end line, end column, new text)
@@ -55,21 +56,27 @@ def settle(text: str, own: Own, namespace: dict) -> str:
     edits = [_attribute(c) for c in ast.walk(fn) if isinstance(c, ast.Call) and
              _shape_read(c, arrays, namespace)]
     sends = _sends(fn, own.name)
-    if sends is not None and sends:
-        grads = fn.body[-1].value.value
+    grads = fn.body[-1].value.value
+    if sends and any(takes for _, _, takes in sends):
+        edits += split_takes.handed_over(fn, grads, sends, namespace)
+    elif sends:
         edits += _raw_yields(fn, grads, params, own, sends, namespace)
         edits += _zero_branches(fn, grads, sends)
     return _edited(text, edits)
 
 
-def _sends(fn: ast.FunctionDef, name: str) -> list[tuple[str, list[ast.stmt]]] | None:
-    """Per send of a self-call's tape (``c = t.send(g)``): ``c`` and the statements
-    just after it adding ``c``'s items (``del`` statements between them passed over);
-    None where a cotangent it sends back is read otherwise."""
+Send = tuple[str, list[ast.stmt], list[ast.stmt]]  # (c, its additions, its takes)
+
+
+def _sends(fn: ast.FunctionDef, name: str) -> list[Send] | None:
+    """Per send of a self-call's tape (``c = t.send(g)``): ``c``, the statements just
+    after it adding ``c``'s items and those taking one over (``dx = fresh(c[k])``),
+    ``del`` statements between them passed over; None where a cotangent it sends back
+    is read otherwise."""
     tapes = {s.targets[0].id for s in ast.walk(fn) if isinstance(s, ast.Assign) and
              len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and
              _calls_self(s.value, name)}
-    found: list[tuple[str, list[ast.stmt]]] = []
+    found: list[Send] = []
     reads = [n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and
              isinstance(n.ctx, ast.Load)]
     for block in _blocks(fn):
@@ -77,15 +84,18 @@ def _sends(fn: ast.FunctionDef, name: str) -> list[tuple[str, list[ast.stmt]]] |
             c = _send_target(s, tapes)
             if c is None:
                 continue
-            adds = []
+            adds: list[ast.stmt] = []
+            takes: list[ast.stmt] = []
             for after in block[k + 1:]:
                 if _added(after, c):
                     adds.append(after)
+                elif split_takes.taken(after, c):
+                    takes.append(after)
                 elif not isinstance(after, ast.Delete):
                     break
-            if reads.count(c) != len(adds):
+            if reads.count(c) != len(adds) + len(takes):
                 return None  # (read elsewhere: as it is)
-            found.append((c, adds))
+            found.append((c, adds, takes))
     return found
 
 
@@ -129,7 +139,7 @@ def _raw_yields(fn: ast.FunctionDef, grads: ast.Tuple, params: list[str], own: O
     yield (what the caller gets as it is never reaches other code)."""
     into: dict[int, set[str]] = {}  # position -> the names its cotangents are added to
     additions: dict[str, list[ast.stmt]] = {}
-    for c, adds in sends:
+    for c, adds, _ in sends:
         for s in adds:
             acc, position = _added(s, c)  # type: ignore[misc]
             into.setdefault(position, set()).add(acc)
@@ -171,7 +181,7 @@ def _numpy_values(fn: ast.FunctionDef, params: list[str], own: Own,
     bindings: dict[str, list[ast.expr | None]] = {}
     for n in ast.walk(fn):
         if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.With,
-                          ast.NamedExpr, ast.comprehension, ast.Delete)):
+                          ast.NamedExpr, ast.comprehension)):
             simple = isinstance(n, ast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], ast.Name)
             for t in ast.walk(n) if not simple else ():
@@ -237,31 +247,25 @@ def _call_kind(e: ast.Call, kinds: dict[str, tuple[bool, bool]], namespace: dict
                ) -> tuple[bool, bool]:
     """:func:`_kind` of a call: a ufunc's (or its ``outer``'s): a NumPy value, inexact
     where every loop but the object one makes an inexact value; ``zeros_like`` of a
-    NumPy value: float64 zeros."""
-    func = _resolved(e.func, namespace)
+    NumPy value: float64 zeros; ``safe_mul`` and ``safe_div``: their operation's."""
+    func = split_takes.resolved(e.func, namespace)
     if isinstance(e.func, ast.Attribute) and e.func.attr in _ARRAY_METHODS:
-        func = _resolved(e.func.value, namespace)
+        func = split_takes.resolved(e.func.value, namespace)
     if isinstance(func, np.ufunc) and not e.keywords:
         return True, all(t[-1] in "efdgFDG" for t in func.types if "O" not in t)
     if func in _ZEROS and len(e.args) == 1 and _kind(e.args[0], kinds, namespace)[0]:
         return True, True
+    op = _GUARDED.get(func)
+    if op is not None and len(e.args) == 2 and not e.keywords:  # (g * d, 0 where g is)
+        return _kind(ast.BinOp(e.args[0], op, e.args[1]), kinds, namespace)
     return _NO
-
-
-def _resolved(e: ast.expr, namespace: dict) -> Any:
-    """What a name or a dotted name of the split's globals is (None: not known)."""
-    if isinstance(e, ast.Name):
-        return namespace.get(e.id)
-    if isinstance(e, ast.Attribute):
-        return getattr(_resolved(e.value, namespace), e.attr, None)
-    return None
 
 
 def _zero_branches(fn: ast.FunctionDef, grads: ast.Tuple, sends: list) -> list[_Edit]:
     """``yield None`` for the branches of the reverse sweep's last statement that bind
     every gradient yielded to new zeros, and the sends' additions under ``if c is not
     None:`` where there is one."""
-    names = [_yielded(e) for e in grads.elts
+    names = [split_takes.yielded_name(e) for e in grads.elts
              if not (isinstance(e, ast.Constant) and e.value is None)]
     wanted = {n for n in names if n is not None}
     if not names or None in names:
@@ -277,18 +281,8 @@ def _zero_branches(fn: ast.FunctionDef, grads: ast.Tuple, sends: list) -> list[_
                 edits.append(_lines(branch, "yield None  # (every gradient zero)"))
         last = last.orelse[0] if len(last.orelse) == 1 else None
     if edits:
-        edits.extend(_guarded(c, adds) for c, adds in sends if adds)
+        edits.extend(_guarded(c, adds) for c, adds, _ in sends if adds)
     return edits
-
-
-def _yielded(e: ast.expr) -> str | None:
-    """``dx`` of a gradient yielded as ``dx`` or ``cast_like(dx, x)``, else None."""
-    if isinstance(e, ast.Name):
-        return e.id
-    if isinstance(e, ast.Call) and len(e.args) == 2 and isinstance(e.args[1], ast.Name) \
-            and _cast_of(e, e.args[1].id):
-        return e.args[0].id  # type: ignore[attr-defined]
-    return None
 
 
 def _all_zeros(branch: list[ast.stmt], wanted: set[str]) -> bool:
@@ -319,7 +313,7 @@ def _guarded(c: str, additions: list[ast.stmt]) -> _Edit:
 
 
 def _shape_read(e: ast.Call, arrays: set[str], namespace: dict) -> bool:
-    return _resolved(e.func, namespace) is np.shape and \
+    return split_takes.resolved(e.func, namespace) is np.shape and \
         len(e.args) == 1 and not e.keywords and isinstance(e.args[0], ast.Name) and \
         e.args[0].id in arrays
 
