@@ -70,6 +70,27 @@ def test_tree_with_its_leaves_differentiated(n):
     assert np.all(g[2] != 0.0)
 
 
+def _signed(W, b, x, lo, hi):
+    if hi - lo == 1:
+        if x[lo] > 0.0:
+            return b * x[lo]
+        return np.full(2, x[lo])
+    mid = (lo + hi) // 2
+    return np.tanh(W @ (_signed(W, b, x, lo, mid) + _signed(W, b, x, mid, hi)))
+
+
+@pytest.mark.parametrize("signs", [(1, 1, 1, 1), (-1, -1, -1, -1), (1, -1, -1, 1, 1)])
+def test_leaves_reading_a_parameter_on_one_branch(signs):
+    """A data-dependent leaf: ``b * x`` on one branch (not zero), a constant on the other
+    (zero): both ways, all leaves one way or mixed."""
+    x = np.array(signs, dtype=float) * np.linspace(0.5, 1.5, len(signs))
+    W, b = np.array([[0.4, -0.3], [0.2, 0.5]]), np.array([0.7, -1.1])
+    loss = lambda W, b: np.sum(_signed(W, b, x, 0, len(signs)) ** 2)  # noqa: E731
+    check_grad(loss, W, b, wrt=(0, 1))
+    db = s2sad.grad(loss, wrt=1)(W, b)
+    assert bool(np.abs(db).max() == 0.0) is (max(signs) < 0)
+
+
 # --- a tree whose leaves return a parameter ---
 
 

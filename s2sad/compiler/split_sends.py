@@ -1,5 +1,5 @@
 """A split VJP calling itself (:mod:`self_calls`), made cheaper per level where what its
-own calls hand back is only added up.
+own calls hand back is only added up (or taken over: :mod:`split_takes`).
 
 Each level of a recursion runs the split once: a tree of n leaves runs it 2n - 1 times,
 so what one run costs beyond its arithmetic counts as much as the arithmetic (a tree
@@ -20,7 +20,11 @@ read only by ``dx = dx + cotangents[k]`` right after the send, three things hold
   read only by those additions and the final yield; the taped call's reverse rule casts
   (:mod:`s2sad.recursion_tape`).
 - **Shapes read as attributes.**  ``np.shape(x)`` of an array parameter the split is
-  made for (``type(x) is np.ndarray``, never rebound) is ``x.shape``: no call.
+  made for (``type(x) is np.ndarray``, never rebound) is ``x.shape``: no call (in any
+  split calling itself).
+
+Edited on the split's text (its lines and comments kept), per split: the argument
+kinds it is made for are known (``Own.arrays``).
 """
 from __future__ import annotations
 
@@ -37,11 +41,11 @@ _ZEROS = (runtime.zeros_like,)
 _GUARDED = {runtime.safe_mul: ast.Mult(), runtime.safe_div: ast.Div()}  # (as the operation)
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
                ast.MatMult)
-_Edit = tuple[int, int, int, int, str]  # (line, column, end line, end column, new text)
+_Edit = split_takes.Edit
 
 
 def settle(text: str, own: Own, namespace: dict) -> str:
-    """The split ``text`` made for ``own`` with the three changes above where they hold
+    """The split ``text`` made for ``own`` with the changes above where they hold
     (``namespace``: the split's globals, where its calls' names are looked up)."""
     fn = ast.parse(text).body[0]
     if not isinstance(fn, ast.FunctionDef) or not fn.body or \
