@@ -120,13 +120,21 @@ def _send_target(s: ast.stmt, tapes: set[str]) -> str | None:
 
 
 def _added(s: ast.stmt, c: str) -> tuple[str, int] | None:
-    """(``dx``, ``k``) of ``dx = dx + c[k]`` (or ``c[k] + dx``), else None."""
+    """(``dx``, ``k``) of ``dx = dx + c[k]``, ``c[k] + dx`` or ``add_grads(dx, c[k])``
+    (adjoints of containers, :func:`s2sad.runtime.add_grads`), else None."""
     if not (isinstance(s, ast.Assign) and len(s.targets) == 1 and
-            isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.BinOp) and
-            isinstance(s.value.op, ast.Add)):
+            isinstance(s.targets[0], ast.Name)):
+        return None
+    e = s.value
+    if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add):
+        pair = [e.left, e.right]
+    elif isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and \
+            e.func.id == "add_grads" and len(e.args) == 2 and not e.keywords:
+        pair = list(e.args)
+    else:
         return None
     target = s.targets[0].id
-    for acc, item in ((s.value.left, s.value.right), (s.value.right, s.value.left)):
+    for acc, item in (pair, pair[::-1]):
         if isinstance(acc, ast.Name) and acc.id == target and \
                 isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name) and \
                 item.value.id == c and isinstance(item.slice, ast.Constant) and \
