@@ -35,14 +35,16 @@ _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 class Taped:
     """What a taped call returns: its value, the paused VJP (None when untaped) yielding
     one cotangent per parameter, the positions the caller reads that have none (numbers
-    that are not floats: zero), and the call (its reverse rule, arguments, active flags)
-    for :meth:`send`."""
+    that are not floats: zero), the call (its reverse rule, arguments, active flags)
+    for :meth:`send`, and whether the VJP yields gradients its rule casts
+    (:mod:`s2sad.compiler.split_sends`)."""
 
-    __slots__ = ("value", "tape", "zeros", "call")
+    __slots__ = ("value", "tape", "zeros", "call", "uncast")
 
     def __init__(self, value: Any, tape: GeneratorType | None = None, zeros: tuple = (),
-                 call: tuple = ()) -> None:
+                 call: tuple = (), uncast: bool = False) -> None:
         self.value, self.tape, self.zeros, self.call = value, tape, zeros, call
+        self.uncast = uncast
 
     def __next__(self) -> Any:
         """The value, as a split calling itself reads its calls' values (``next``; a call
@@ -105,7 +107,7 @@ def _made(fn: Callable) -> Callable:
         tape = split(*args)
         splits.depth += 1
         try:
-            return Taped(next(tape), tape, found[2], (rule, args, s2sad_active))
+            return Taped(next(tape), tape, found[2], (rule, args, s2sad_active), found[4])
         except RecursionError:
             raise recursion._too_deep(fn) from None
         finally:
@@ -138,8 +140,12 @@ def _reverse_rule(fn: Callable) -> Callable:
         if grads is None:  # (every gradient zero: split_sends)
             wrt = recursion._positions(args, s2sad_active)
             out = [cast_like(None, a) if i in wrt else None for i, a in enumerate(args)]
-        else:  # (the split adds its own calls' cotangents as they are: cast once here)
+        elif taped.uncast:  # (the split adds its own calls' cotangents as they are: cast
             out = [None if d is None else cast_like(d, a) for d, a in zip(grads, args)]
+        elif not taped.zeros and len(grads) == len(args):  # (one per parameter, None for
+            return grads  # those not differentiated: split_source)
+        else:
+            out = list(grads[:len(args)])
         for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
             out[i] = zeros_like(args[i])
         return tuple(out)
@@ -187,13 +193,15 @@ class _Splits:
 
     def made(self, key: tuple, active: tuple, args: tuple) -> tuple:
         """(the split VJP or None, the positions it differentiates, those read with a
-        zero cotangent, objects the key holds by id) for these arguments and the flags of
-        those the caller's reverse sweep reads; kept under ``key``."""
+        zero cotangent, objects the key holds by id, whether it yields gradients uncast)
+        for these arguments and the flags of those the caller's reverse sweep reads;
+        kept under ``key``."""
         positions = recursion._positions(args, active)
         zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
         split = self._split(positions, args, None if zeros else key) if positions else None
         found = (split, positions, zeros, [a for a in args if not isinstance(
-            a, (np.ndarray, bool, int, float, complex, np.number))])
+            a, (np.ndarray, bool, int, float, complex, np.number))],
+            getattr(split, "s2sad_uncast", False))
         if len(self.splits) < 256:
             self.splits[key] = found
         return found
@@ -217,9 +225,12 @@ class _Splits:
         text = split_source(gen.source, gen.name, _seed_name(gen), positions, own)
         if text is None:
             return None
+        uncast = False
         if own is not None:
-            text = split_sends.settle(text, own, namespace)
-        return loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
+            text, uncast = split_sends.settle(text, own, namespace)
+        split = loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
+        split.s2sad_uncast = uncast  # type: ignore[attr-defined]
+        return split
 
     def _own(self, name: str, namespace: dict, key: tuple) -> Own:
         """What the split ``name`` for ``key`` may call itself for (:mod:`self_calls`)."""

@@ -343,11 +343,13 @@ _SPLIT = """def f_taped(w, k):
 
 def _settled(add: str, after: str = "pass") -> str:
     return split_sends.settle(_SPLIT.format(add=add, after=after), _OWN,
-                              {"np": np, "zeros_like": s2sad.runtime.zeros_like})
+                              {"np": np, "zeros_like": s2sad.runtime.zeros_like})[0]
 
 
 def test_settle_where_the_cotangents_are_only_added():
     text = _settled("dw = dw + c[0]")
+    assert split_sends.settle(_SPLIT.format(add="dw = dw + c[0]", after="pass"), _OWN,
+                              {"np": np, "zeros_like": s2sad.runtime.zeros_like})[1]
     assert "yield None" in text and "yield (dw, None)" in text
     assert "if c is not None:\n            dw = dw + c[0]" in text
 
@@ -384,13 +386,15 @@ _TAKEN = """def f_taped(w, k):
 def test_settle_takes_over_only_what_the_split_owns(made, taken):
     """A view, an alias or a binding to another's object of the gradient handed back,
     or the cotangent read otherwise: copied as before."""
-    out = split_sends.settle(_TAKEN.format(made=made), _OWN, {"np": np, "fresh": s2sad.runtime.fresh,
-                                          "zeros_like": s2sad.runtime.zeros_like})
+    namespace = {"np": np, "fresh": s2sad.runtime.fresh,
+                 "zeros_like": s2sad.runtime.zeros_like}
+    out, uncast = split_sends.settle(_TAKEN.format(made=made), _OWN, namespace)
+    assert not uncast
     assert ("dw = c[0]" in out) is taken and ("fresh(c[0])" in out) is not taken
 
 
 def test_settle_casts_a_gradient_that_may_be_a_list():
     text = split_sends.settle(
         _SPLIT.replace("dw = np.multiply(dv, v)", "dw = [0.0] * 3").format(
-            add="dw = dw + c[0]", after="pass"), _OWN, {"np": np})
+            add="dw = dw + c[0]", after="pass"), _OWN, {"np": np})[0]
     assert "cast_like(dw, w)" in text

@@ -44,15 +44,16 @@ _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.P
 _Edit = split_takes.Edit
 
 
-def settle(text: str, own: Own, namespace: dict) -> str:
+def settle(text: str, own: Own, namespace: dict) -> tuple[str, bool]:
     """The split ``text`` made for ``own`` with the changes above where they hold
-    (``namespace``: the split's globals, where its calls' names are looked up)."""
+    (``namespace``: the split's globals, where its calls' names are looked up), and
+    whether it yields a gradient uncast."""
     fn = ast.parse(text).body[0]
     if not isinstance(fn, ast.FunctionDef) or not fn.body or \
             not isinstance(fn.body[-1], ast.Expr) or \
             not isinstance(fn.body[-1].value, ast.Yield) or \
             not isinstance(fn.body[-1].value.value, ast.Tuple):
-        return text
+        return text, False
     params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
     stored = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and
               isinstance(n.ctx, (ast.Store, ast.Del))}
@@ -61,12 +62,13 @@ def settle(text: str, own: Own, namespace: dict) -> str:
              _shape_read(c, arrays, namespace)]
     sends = _sends(fn, own.name)
     grads = fn.body[-1].value.value
+    raw: list[_Edit] = []
     if sends and any(takes for _, _, takes in sends):
         edits += split_takes.handed_over(fn, grads, sends, namespace)
     elif sends:
-        edits += _raw_yields(fn, grads, params, own, sends, namespace)
-        edits += _zero_branches(fn, grads, sends)
-    return _edited(text, edits)
+        raw = _raw_yields(fn, grads, params, own, sends, namespace)
+        edits += raw + _zero_branches(fn, grads, sends)
+    return _edited(text, edits), bool(raw)
 
 
 Send = tuple[str, list[ast.stmt], list[ast.stmt]]  # (c, its additions, its takes)
