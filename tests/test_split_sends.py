@@ -315,6 +315,22 @@ def test_second_order_through_the_tree():
     check_hessian(loss, 0.5 * rng.standard_normal(6))
 
 
+def _leaf_tree_loss(v, leaves):
+    return np.sum(_mix(v[:4].reshape(2, 2), v[4:], leaves, 0, leaves.shape[0]) ** 2)
+
+
+def test_grad_of_grad_through_the_tree():
+    """d/dv |grad f(v)|^2 / 2 (reverse over reverse) against differences of grad f."""
+    rng = np.random.default_rng(12)
+    leaves, v = rng.standard_normal((5, 2)), 0.5 * rng.standard_normal(6)
+    inner = s2sad.grad(_leaf_tree_loss)
+
+    def half_norm(v):
+        g = inner(v, leaves)
+        return 0.5 * np.sum(g * g)
+    check_grad(half_norm, v)
+
+
 def test_second_order_through_a_chain():
     x = np.array([[0.2, -0.1], [0.4, 0.3], [-0.5, 0.1]])
     check_hessian(lambda w: np.sum(_chain(w, x, 2) ** 2), np.array([0.7, -0.4]))
