@@ -27,7 +27,7 @@ from s2sad import recursion
 from s2sad.compiler.self_calls import Own
 from s2sad.rules import registry
 from s2sad.rules.facts import defshape
-from s2sad.runtime import user_cotangents, zeros_like
+from s2sad.runtime import cast_like, fresh, user_cotangents, zeros_like
 
 _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 
@@ -35,14 +35,16 @@ _TAPED: dict[Callable, Callable] = {}  # a recursive function -> its taped call
 class Taped:
     """What a taped call returns: its value, the paused VJP (None when untaped) yielding
     one cotangent per parameter, the positions the caller reads that have none (numbers
-    that are not floats: zero), and the call (its reverse rule, arguments, active flags)
-    for :meth:`send`."""
+    that are not floats: zero), the call (its reverse rule, arguments, active flags)
+    for :meth:`send`, and whether the VJP yields gradients its rule casts
+    (:mod:`s2sad.compiler.split_sends`)."""
 
-    __slots__ = ("value", "tape", "zeros", "call")
+    __slots__ = ("value", "tape", "zeros", "call", "uncast")
 
     def __init__(self, value: Any, tape: GeneratorType | None = None, zeros: tuple = (),
-                 call: tuple = ()) -> None:
+                 call: tuple = (), uncast: bool = False) -> None:
         self.value, self.tape, self.zeros, self.call = value, tape, zeros, call
+        self.uncast = uncast
 
     def __next__(self) -> Any:
         """The value, as a split calling itself reads its calls' values (``next``; a call
@@ -50,9 +52,11 @@ class Taped:
         return self.value
 
     def send(self, g: Any) -> tuple:
-        """The cotangents of the call's arguments for the value's cotangent ``g``."""
+        """The cotangents of the call's arguments for the value's cotangent ``g``, copies
+        the caller owns (a split calling itself takes over what its own calls hand back:
+        :mod:`s2sad.compiler.split_takes`)."""
         rule, args, active = self.call
-        return rule(g, self, *args, s2sad_active=active)
+        return tuple(map(fresh, rule(g, self, *args, s2sad_active=active)))
 
 
 def taped_value(taped: Taped) -> Any:
@@ -103,7 +107,7 @@ def _made(fn: Callable) -> Callable:
         tape = split(*args)
         splits.depth += 1
         try:
-            return Taped(next(tape), tape, found[2], (rule, args, s2sad_active))
+            return Taped(next(tape), tape, found[2], (rule, args, s2sad_active), found[4])
         except RecursionError:
             raise recursion._too_deep(fn) from None
         finally:
@@ -133,9 +137,15 @@ def _reverse_rule(fn: Callable) -> Callable:
             grads = tape.send(g)
         except RecursionError:
             raise recursion._too_deep(fn) from None
-        if not taped.zeros and len(grads) == len(args):  # (one per parameter, None for
+        if grads is None:  # (every gradient zero: split_sends)
+            wrt = recursion._positions(args, s2sad_active)
+            out = [cast_like(None, a) if i in wrt else None for i, a in enumerate(args)]
+        elif taped.uncast:  # (the split adds its own calls' cotangents as they are: cast
+            out = [None if d is None else cast_like(d, a) for d, a in zip(grads, args)]
+        elif not taped.zeros and len(grads) == len(args):  # (one per parameter, None for
             return grads  # those not differentiated: split_source)
-        out = list(grads[:len(args)])
+        else:
+            out = list(grads[:len(args)])
         for i in taped.zeros:  # (read by the caller, not differentiable here: an int)
             out[i] = zeros_like(args[i])
         return tuple(out)
@@ -183,13 +193,15 @@ class _Splits:
 
     def made(self, key: tuple, active: tuple, args: tuple) -> tuple:
         """(the split VJP or None, the positions it differentiates, those read with a
-        zero cotangent, objects the key holds by id) for these arguments and the flags of
-        those the caller's reverse sweep reads; kept under ``key``."""
+        zero cotangent, objects the key holds by id, whether it yields gradients uncast)
+        for these arguments and the flags of those the caller's reverse sweep reads;
+        kept under ``key``."""
         positions = recursion._positions(args, active)
         zeros = tuple(i for i, on in enumerate(active) if on and i not in positions)
         split = self._split(positions, args, None if zeros else key) if positions else None
         found = (split, positions, zeros, [a for a in args if not isinstance(
-            a, (np.ndarray, bool, int, float, complex, np.number))])
+            a, (np.ndarray, bool, int, float, complex, np.number))],
+            getattr(split, "s2sad_uncast", False))
         if len(self.splits) < 256:
             self.splits[key] = found
         return found
@@ -198,7 +210,7 @@ class _Splits:
         """The split VJP for these arguments, calling itself where its recursive calls
         would choose it again (``key``: the one it is made for; None: never)."""
         from s2sad.api import _seed_name, vjp
-        from s2sad.compiler import loader
+        from s2sad.compiler import loader, split_sends
         from s2sad.compiler.taped_split import split_source
         derivative = self.derivatives.get(positions)
         if derivative is None:
@@ -213,7 +225,12 @@ class _Splits:
         text = split_source(gen.source, gen.name, _seed_name(gen), positions, own)
         if text is None:
             return None
-        return loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
+        uncast = False
+        if own is not None:
+            text, uncast = split_sends.settle(text, own, namespace)
+        split = loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
+        split.s2sad_uncast = uncast  # type: ignore[attr-defined]
+        return split
 
     def _own(self, name: str, namespace: dict, key: tuple) -> Own:
         """What the split ``name`` for ``key`` may call itself for (:mod:`self_calls`)."""
@@ -225,8 +242,10 @@ class _Splits:
                         for kind in key[1:])
         if namespace.get("np") is not np:  # (np.float64 named otherwise: not guarded)
             numbers = tuple(n if n and "." not in n else None for n in numbers)
+        arrays = tuple(kind[1].name if type(kind) is tuple and len(kind) == 2 and
+                       isinstance(kind[1], np.dtype) else None for kind in key[1:])
         return Own(name, named(call), named(call.s2sad_rules[0]),  # type: ignore[attr-defined]
-                   named(taped_value), key[0], numbers)
+                   named(taped_value), key[0], numbers, arrays)
 
 
 def fresh_name(namespace: dict, name: str) -> str:

@@ -32,7 +32,8 @@ class Own:
     """What a split may call itself for: its name, the names its namespace gives the
     taped call of its function, that call's reverse rule and ``taped_value``, the
     active flags it was made for, and per parameter the type of the number it was made
-    for (None: not a number of a type the key holds)."""
+    for (None: not a number of a type the key holds) and the dtype of the array
+    (:mod:`split_sends`)."""
 
     name: str
     calls: frozenset[str]
@@ -40,6 +41,8 @@ class Own:
     readers: frozenset[str]
     active: tuple[bool, ...]
     numbers: tuple[str | None, ...]  # the type's name in the split's namespace
+    arrays: tuple[str | None, ...] = ()  # per parameter the dtype's name of the NumPy
+    # array it was made for (None: not a NumPy array)
 
 
 def rewrite(fn: ast.FunctionDef, own: Own) -> list[tuple[ast.stmt, ast.stmt]]:
