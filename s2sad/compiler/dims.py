@@ -62,12 +62,15 @@ class Facts(IndexShapes):
 
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
                  namespace: dict, alike: dict[str, gast.expr] | None = None,
-                 recursion: Recursion | None = None) -> None:
+                 recursion: Recursion | None = None, indices: frozenset = frozenset()
+                 ) -> None:
         """``alike``: a parameter shaped like an expression of the body (a vjp's
         cotangent: like the output, which the caller checks it is); ``recursion``: the
         function the body is a derivative of, when it calls itself (its calls' values
-        are shaped like its own result: :mod:`recursive_results`)."""
-        self.namespace, self.recursion = namespace, recursion
+        are shaped like its own result: :mod:`recursive_results`); ``indices``: the
+        parameters given integer arrays (the variant is made for that dtype: ``x[ei]``
+        picks one row per entry of ``ei``)."""
+        self.namespace, self.recursion, self.indices = namespace, recursion, indices
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)

@@ -114,6 +114,7 @@ class Facts:
     kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
     version: int | None = None  # the fingerprint of the body a fixpoint pass was given
     recursion: Recursion | None = None  # the function, when it calls itself (``dims``)
+    indices: frozenset = frozenset()  # parameters that are integer arrays (``dims``)
 
 
 Pass = Callable[[list, Facts], list]
@@ -187,7 +188,7 @@ def ranks(body: list, facts: Facts) -> list:
     return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
                                   real=facts.real, alike=facts.alike, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
-                                  recursion=facts.recursion)
+                                  recursion=facts.recursion, indices=facts.indices)
 
 
 def prune(body: list, facts: Facts) -> list:
@@ -245,8 +246,7 @@ def shapes(body: list, facts: Facts) -> list:
     solve of a multiple of a right-hand side solved before that multiple of its
     solution; a value read for its shape alone made without the calls that keep their
     argument's shape (``np.sort(r)[:k]`` as ``r[:k]``)."""
-    facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                           facts.namespace, facts.alike, facts.recursion)
+    facts.shapes = shape_facts(body, facts)
     facts.shaped = facts.version  # (of the body as given: current while nothing changes it)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
@@ -461,8 +461,7 @@ def owned(body: list, facts: Facts) -> list:
     an ``alike``, they are the same) and handed to the first ``shapes()`` asked while
     the body is the same: never asked anything before, they are new facts."""
     def worked_out() -> dims.Facts:  # of the body as it is now (names made since included)
-        return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                       facts.namespace, facts.alike, facts.recursion)
+        return shape_facts(body, facts)
     now = fingerprint(body)
     known = facts.shapes if facts.shapes is not None and facts.shaped == now else None
     fresh: list = []  # (fingerprint, facts) worked out here, not asked yet
@@ -570,10 +569,16 @@ def freed(body: list, facts: Facts) -> list:
 
 def _shapes(body: list, facts: Facts) -> dims.Facts:
     if facts.shapes is None:
-        facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                               facts.namespace, facts.alike, facts.recursion)
+        facts.shapes = shape_facts(body, facts)
         facts.shaped = fingerprint(body)
     return facts.shapes
+
+
+def shape_facts(body: list, facts: Facts) -> dims.Facts:
+    """The shapes of ``body``'s values, worked out afresh from what ``facts`` know of the
+    parameters."""
+    return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers), facts.namespace,
+                                   facts.alike, facts.recursion, facts.indices)
 
 
 def _fresh_shapes(body: list, facts: Facts) -> dims.Facts:
