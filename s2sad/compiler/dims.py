@@ -284,6 +284,9 @@ class Facts(IndexShapes):
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
                                               ctx=gast.Load()))
+        if fn is runtime.take_rows and len(e.args) == 2:  # x[idx] (``row_gathers``)
+            return self._index(gast.Subscript(value=e.args[0], slice=e.args[1],
+                                              ctx=gast.Load()))
         return NO
 
     def _sized(self, fn: Any, e: gast.Call) -> Any:

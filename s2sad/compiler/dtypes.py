@@ -250,8 +250,8 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             type(e.args[1].value) is float else REAL  # (the fill value's dtype)
     if fn is np.array and len(e.args) == 1 and not e.keywords and \
             isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
-            all(of(x, kinds, namespace) == F64 for x in e.args[0].elts):
-        return F64
+            all(of(x, kinds, namespace) == F64 or _float_literal(x) for x in e.args[0].elts):
+        return F64  # (``np.array([0.0, 0.0, -9.8])``: Python floats make float64)
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
         return F64 if all(a == F64 for a in args) else REAL
     if fn is np.einsum and len(args) > 1 and isinstance(e.args[0], gast.Constant) and \
@@ -262,9 +262,10 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
 
 
 # the first argument's elements moved (the others: axes and shapes)
-_MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims}
+_MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
+          runtime.take_rows}
 # writes (in place or into a copy): the array written, the index, the value
-_WRITES = {runtime.setitem, runtime.write_at}
+_WRITES = {runtime.setitem, runtime.write_at, runtime.scatter_add, runtime.scatter_subtract}
 _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,
          np.pad, np.asarray, runtime.copy_value}  # (``np.pad(x, p)``: zeros of x's dtype around it)
 
@@ -272,11 +273,19 @@ _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,
 def _written(fn: object, e: gast.Call, args: list) -> str | None:
     """An array written: ``add_at`` adds in place (a complex value's real part), so a
     float64 array (or the zeros it makes like a float64 one) stays float64; ``setitem``
-    of a real value into a float64 array is float64."""
+    of a real value into a float64 array is float64, and so is ``scatter_add`` of one
+    into a copy of it (of their common dtype)."""
     if fn is runtime.add_at:
         return F64 if len(args) == 4 and (
             args[0] == F64 or _none(e.args[0]) and args[1] == F64) else None
     return F64 if len(args) == 3 and args[0] == F64 and args[-1] in _RANK else None
+
+
+def _float_literal(e: gast.expr) -> bool:
+    """A Python float written in the code (``-9.8`` too)."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+        e = e.operand
+    return isinstance(e, gast.Constant) and type(e.value) is float
 
 
 def _cotangents(e: gast.Call, args: list) -> str | None:

@@ -53,6 +53,7 @@ from s2sad.compiler import (
     remat_views,
     reuse,
     reversals,
+    row_gathers,
     row_sums,
     running_calls,
     scalar_floats,
@@ -512,13 +513,16 @@ def methods(body: list, facts: Facts) -> list:
     the runtime's helper, which takes a loop over the axis where its steps are wide."""
     if running_calls.as_running(body, facts.namespace):
         facts.shapes = None
-    if not method_sums.candidates(body, facts.namespace):
+    sums, rows = method_sums.candidates(body, facts.namespace), row_gathers.candidates(body)
+    if not sums and not rows:
         return body
     shapes = _current_shapes(body, facts)
     if shapes is None:
         facts.shapes = None
         shapes = _shapes(body, facts)
-    return method_sums.as_methods(body, shapes, facts.namespace)
+    if rows:
+        row_gathers.as_takes(body, shapes)
+    return method_sums.as_methods(body, shapes, facts.namespace) if sums else body
 
 
 def tape_in_rows(body: list, facts: Facts) -> list:

@@ -162,6 +162,10 @@ class IndexShapes:
         s = self.of(p)
         return s[0] if isinstance(s, tuple) and len(s) == 1 else None
 
+    def surely_integers(self, p: gast.expr) -> bool:
+        """Is ``p`` surely an array of integers (never a mask)?"""
+        return self._integers(p)
+
     def _integers(self, p: gast.expr) -> bool:
         """Is ``p`` surely an array of integers (``np.argsort(x)``, ``np.arange(n)``,
         ``x.astype(int)``; ``j + 1``, ``np.clip(j, 0, n)`` or ``np.minimum(j, n - 1)`` of
