@@ -113,13 +113,20 @@ def flat_add(acc: np.ndarray, flat: np.ndarray, weights: np.ndarray) -> None:
     array); increasing positions (distinct) by a plain indexed add, faster still; a
     bincount where ``ufunc.at`` is slow (NumPy before 1.25) or ``acc`` is not
     contiguous."""
-    if acc.flags.c_contiguous and bool(np.all(flat[1:] > flat[:-1])):
+    if acc.flags.c_contiguous and _increasing(flat):
         # increasing positions are distinct (``x[np.arange(n), labels]``): added in place
         acc.reshape(-1)[flat] += weights
     elif _FAST_AT and acc.flags.c_contiguous:
         np.add.at(acc.reshape(-1), flat, weights)
     else:
         acc += np.bincount(flat, weights, minlength=acc.size).reshape(acc.shape)
+
+
+def _increasing(flat: np.ndarray) -> bool:
+    """Whether the positions increase (so are distinct); those of a gather at random
+    places fail on the first few, without a pass over all of them."""
+    head = flat[:17]
+    return bool(np.all(head[1:] > head[:-1])) and bool(np.all(flat[1:] > flat[:-1]))
 
 
 def flat_positions(idx: tuple, shape: tuple) -> Any:
@@ -130,7 +137,7 @@ def flat_positions(idx: tuple, shape: tuple) -> Any:
     flat: Any = None
     for i, n in zip(idx, shape):
         i = i.astype(np.intp, copy=False)
-        if i.size:
+        if i.size and i.view(np.uintp).max() >= n:  # (one pass: a negative is huge there)
             lo, hi = i.min(), i.max()
             if lo < -n or hi >= n:
                 return None
