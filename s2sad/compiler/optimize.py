@@ -25,6 +25,7 @@ from s2sad.compiler import (
     carried,
     choice_lines,
     column_sums,
+    common_factors,
     contractions,
     correlate,
     dead_clears,
@@ -483,7 +484,8 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement;
     a gather by index arrays and the scatters of its adjoint by flat positions worked
-    out once; a builtin min/max's share added only into its pick."""
+    out once; products sharing a name in one adjoint's sum multiplied once; a builtin
+    min/max's share added only into its pick."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
 
@@ -498,6 +500,7 @@ def accumulated(body: list, facts: Facts) -> list:
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)
     flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
+    common_factors.factor(body, derivatives)
     return share_guards.guard(body)
 
 
