@@ -513,7 +513,8 @@ def fused(body: list, facts: Facts) -> list:
 def methods(body: list, facts: Facts) -> list:
     """``np.sum(dx)`` of an array called as its method, ``dx.sum()`` (no look over the
     argument's type at every call); a running sum or product along a literal axis by
-    the runtime's helper, which takes a loop over the axis where its steps are wide."""
+    the runtime's helper, which takes a loop over the axis where its steps are wide;
+    rows gathered by an integer vector as ``take_rows`` (``row_gathers``)."""
     if running_calls.as_running(body, facts.namespace):
         facts.shapes = None
     sums, rows = method_sums.candidates(body, facts.namespace), row_gathers.candidates(body)
