@@ -39,7 +39,7 @@ def shape_signature(values: tuple) -> tuple:
         classes = dict(zip(map(id, arrays), _classes(arrays)))
         known = tuple(classes[id(s)] if s is not None else type(v)
                       for v, s in zip(values, shapes)) + (float_arrays(values), frozenset(
-                          (i, found.kind == "b") for i, v in enumerate(values)
+                          (i, str(found).endswith("bool")) for i, v in enumerate(values)
                           if (found := _integer_array(v)) is not None))  # (bools apart)
         if len(_SIGNATURES) < MAX_SIGNATURES:
             _SIGNATURES[key] = known
