@@ -61,7 +61,7 @@ def _rows_by_count(acc: np.ndarray, idx: np.ndarray, g: Any) -> bool:
     """``np.add.at(acc, idx, g)`` of one integer index array picking rows (axis 0) of a
     float64 ``acc`` of rank two or more (a gather ``x[edges]``'s adjoint, springs' forces
     summed onto nodes): a bincount per column of short rows (:func:`_by_columns`), else
-    one scatter over the flat positions of the rows' elements, from 2048 elements on
+    one scatter over the flat positions of the rows' elements, from 512 elements on
     (below, ``ufunc.at`` is as fast).  False (nothing done) where the shapes do not fit
     or there are fewer."""
     row = math.prod(acc.shape[1:])
