@@ -94,19 +94,21 @@ class Derivative(Shown, CallKinds):
                   scalars: frozenset = frozenset(), check: bool = False,
                   ranks: tuple = (), callables: tuple = (),
                   floats: frozenset = frozenset(), optimistic: bool = False,
-                  sequences: tuple = (), integers: tuple = ()) -> pipeline.Generated:
+                  sequences: tuple = (), integers: tuple = (), indices: tuple = ()
+                  ) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
         ``ranks``: (position, ndim) of the array arguments, for code specialised to them;
         ``floats``: positions of the float64 arrays among them; ``optimistic``: without
         the NaN guards not proved needless (:mod:`s2sad.fallback`); ``sequences``: the
         parameters given a list or tuple (``t + s`` concatenates them); ``integers``: those
-        given integer or bool arrays (what is written into a copy of one is rounded)."""
+        given integer or bool arrays (what is written into a copy of one is rounded);
+        ``indices``: those of them given integer arrays (an index picks one item each)."""
         if self._refused is not None and self.fn is self._inner.fn:  # (no kinds known yet)
             raise self._refused
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
         mode = "jvp" if self.nested else "grad" if check else mode
         code = getattr(self.fn, "__code__", None)
-        known = self._known(callables, sequences, integers)
+        known = self._known(callables, sequences, integers, indices)
         key = (closure_family(self.fn), code, self.wrt, mode, structured, scalars, ranks,
                len(USER_RULES), known, floats, optimistic)
         gen = _CACHE.get(key)
@@ -168,13 +170,13 @@ class Derivative(Shown, CallKinds):
             gen = None
         if gen is None:
             structured, scalars, ranks, callables, floats, optimistic, sequences, \
-                integers = kinds
+                integers, indices = kinds
             gen = self.generated(structured, scalars, check, ranks, callables, floats,
-                                 optimistic, sequences, integers)
+                                 optimistic, sequences, integers, indices)
             if gen.unguarded:  # its NaN where a guard would give 0: the guarded one runs
                 gen = fallback.guarded(gen, lambda: self._guarded(
                     structured, scalars, check, ranks, callables, floats, False, sequences,
-                    integers),
+                    integers, indices),
                     lean=self.kind == "grad" and not check, has_aux=self.has_aux)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)

@@ -26,7 +26,8 @@ MAX_HELD = 16  # a container of up to this many arrays gets code for their shape
 def shape_signature(values: tuple) -> tuple:
     """Types, and array shape classes (of the arrays in a list, tuple or dict too): what
     the generated code is specialised to; and which arrays are float64 (``float_arrays``)
-    and which integer (refused where differentiated: ``refuse_integer_arrays``).
+    and which integer or bool (refused where differentiated: ``refuse_integer_arrays``; a
+    variant made for integer indices is not one for masks).
     Remembered by the concrete shapes (``concrete``): a gradient called again and again
     on a parameter dict pays a dict lookup, not the shape classes."""
     key = concrete(values)
@@ -38,7 +39,8 @@ def shape_signature(values: tuple) -> tuple:
         classes = dict(zip(map(id, arrays), _classes(arrays)))
         known = tuple(classes[id(s)] if s is not None else type(v)
                       for v, s in zip(values, shapes)) + (float_arrays(values), frozenset(
-                          i for i, v in enumerate(values) if _integer_array(v) is not None))
+                          (i, str(found).endswith("bool")) for i, v in enumerate(values)
+                          if (found := _integer_array(v)) is not None))  # (bools apart)
         if len(_SIGNATURES) < MAX_SIGNATURES:
             _SIGNATURES[key] = known
     return known

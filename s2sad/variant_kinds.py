@@ -56,11 +56,12 @@ class CallKinds:
         floats = float_arrays(values, outer) if foreign is None else frozenset()
         ints = tuple(i for i, v in enumerate(values)
                      if type(v) is np.ndarray and v.dtype.kind in "biu")
+        indices = tuple(i for i in ints if values[i].dtype.kind != "b")
         structured = frozenset(i for i in self.wrt if structure.is_structured(values[i]))
         optimistic = foreign is None and not self.nested
-        return (tuple(map(type, values)), ranks, callables, floats, ints), (
+        return (tuple(map(type, values)), ranks, callables, floats, ints, indices), (
             structured, scalars, ranks, callables, floats, optimistic,
-            self._sequences(values), self._named(ints))
+            self._sequences(values), self._named(ints), self._named(indices))
 
     def _number_output(self, values: tuple) -> bool:
         """Do the kinds of ``values`` prove the output a real number (grad's first call
@@ -69,9 +70,9 @@ class CallKinds:
                 foreign_array(values) is not None or \
                 not (self.holomorphic or all(map(surely_real, values))):
             return False
-        structured, scalars, ranks, callables, _, _, sequences, integers = \
+        structured, scalars, ranks, callables, _, _, sequences, integers, indices = \
             self._kinds(values, None)[1]
-        known = self._known(callables, sequences, integers)
+        known = self._known(callables, sequences, integers, indices)
         key = (closure_family(self.fn), getattr(self.fn, "__code__", None), self.wrt,
                structured, scalars, ranks, known, registry.GENERATION[0])
         if key not in _NUMBER_OUTPUT:  # (a function made anew per step: its family's)
@@ -81,9 +82,10 @@ class CallKinds:
                                                           scalars, ranks, known)
         return _NUMBER_OUTPUT[key]
 
-    def _known(self, callables: tuple, sequences: tuple, integers: tuple) -> Known | None:
+    def _known(self, callables: tuple, sequences: tuple, integers: tuple,
+               indices: tuple = ()) -> Known | None:
         """What the call says beyond the kinds of its arguments, if anything."""
-        return Known(self._owner, callables, self.has_aux, sequences, integers) \
+        return Known(self._owner, callables, self.has_aux, sequences, integers, indices) \
             if self._owner or callables or self.has_aux or sequences or integers else None
 
     def _sequences(self, values: tuple) -> tuple:

@@ -1,8 +1,8 @@
 """Rows picked by one integer index array, ``x[edges]``, and the rows the user adds by
 ``np.add.at(F, edges, f)``: their scatters (a gather's adjoint, ``scatter_add``) by a
 bincount per column of short rows or over flat positions (runtime/scatters.py,
-``_rows_by_count``) from 2048 elements on, where NumPy's ``ufunc.at`` picking whole rows
-is ten times slower.  Checked against ``np.add.at`` and against central differences;
+``_rows_by_count``) from 512 elements on, where NumPy's ``ufunc.at`` picking whole rows
+is several times slower.  Checked against ``np.add.at`` and against central differences;
 small scatters, other orders and bad indices keep ``np.add.at``."""
 from __future__ import annotations
 

@@ -62,12 +62,15 @@ class Facts(IndexShapes):
 
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
                  namespace: dict, alike: dict[str, gast.expr] | None = None,
-                 recursion: Recursion | None = None) -> None:
+                 recursion: Recursion | None = None, indices: frozenset = frozenset()
+                 ) -> None:
         """``alike``: a parameter shaped like an expression of the body (a vjp's
         cotangent: like the output, which the caller checks it is); ``recursion``: the
         function the body is a derivative of, when it calls itself (its calls' values
-        are shaped like its own result: :mod:`recursive_results`)."""
-        self.namespace, self.recursion = namespace, recursion
+        are shaped like its own result: :mod:`recursive_results`); ``indices``: the
+        parameters given integer arrays (the variant is made for that dtype: ``x[ei]``
+        picks one row per entry of ``ei``)."""
+        self.namespace, self.recursion, self.indices = namespace, recursion, indices
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
@@ -280,6 +283,9 @@ class Facts(IndexShapes):
             return self._reshaped(fn, e)
         if fn is runtime.pick_adjoint and len(e.args) == 3:
             return self._index(gast.Subscript(value=e.args[1], slice=e.args[2],
+                                              ctx=gast.Load()))
+        if fn is runtime.take_rows and len(e.args) == 2:  # x[idx] (``row_gathers``)
+            return self._index(gast.Subscript(value=e.args[0], slice=e.args[1],
                                               ctx=gast.Load()))
         return NO
 

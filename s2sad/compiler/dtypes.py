@@ -39,7 +39,7 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.running_sum,
-               runtime.running_product}  # real in, real out
+               runtime.running_product, np.clip, np.arange}  # real in, real out
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
@@ -238,8 +238,8 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
     """Arrays made from values: ``np.zeros(n)``; ``np.array([a, b])`` of float64 values
     (of Python ints it would be int64); ``min``/``max`` of numbers (one of them); a
     recursive call's cotangents (cast like its arguments)."""
-    if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords:
-        return F64
+    if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords or fn is runtime.clip_mask:
+        return F64  # (a clip's mask: its comparisons as float64 ones and zeros)
     if shape_kind(fn) == "cotangents":
         return _cotangents(e, args)
     if fn in (runtime.max_share, runtime.min_share) and args and \
@@ -250,10 +250,15 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             type(e.args[1].value) is float else REAL  # (the fill value's dtype)
     if fn is np.array and len(e.args) == 1 and not e.keywords and \
             isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
-            all(of(x, kinds, namespace) == F64 for x in e.args[0].elts):
-        return F64
+            all(of(x, kinds, namespace) == F64 or _float_literal(x) for x in e.args[0].elts):
+        return F64  # (``np.array([0.0, 0.0, -9.8])``: Python floats make float64)
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
         return F64 if all(a == F64 for a in args) else REAL
+    if fn is runtime.astype and len(e.args) == 2 and not e.keywords and args[0] in _RANK:
+        return REAL if _real_dtype(e.args[1], namespace) else None  # (x.astype(int))
+    if fn is np.meshgrid and args and all(a in _RANK for a in args) and \
+            {k.arg for k in e.keywords} <= {"indexing"}:
+        return ITEMS  # (grids of the vectors' values: real items)
     if fn is np.einsum and len(args) > 1 and isinstance(e.args[0], gast.Constant) and \
             isinstance(e.args[0].value, str) and not e.keywords and \
             all(a in _RANK for a in args[1:]):
@@ -262,9 +267,10 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
 
 
 # the first argument's elements moved (the others: axes and shapes)
-_MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims}
+_MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
+          runtime.take_rows, runtime.take_flat}
 # writes (in place or into a copy): the array written, the index, the value
-_WRITES = {runtime.setitem, runtime.write_at}
+_WRITES = {runtime.setitem, runtime.write_at, runtime.scatter_add, runtime.scatter_subtract}
 _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,
          np.pad, np.asarray, runtime.copy_value}  # (``np.pad(x, p)``: zeros of x's dtype around it)
 
@@ -272,11 +278,28 @@ _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,
 def _written(fn: object, e: gast.Call, args: list) -> str | None:
     """An array written: ``add_at`` adds in place (a complex value's real part), so a
     float64 array (or the zeros it makes like a float64 one) stays float64; ``setitem``
-    of a real value into a float64 array is float64."""
+    of a real value into a float64 array is float64, and so is ``scatter_add`` of one
+    into a copy of it (of their common dtype)."""
     if fn is runtime.add_at:
         return F64 if len(args) == 4 and (
             args[0] == F64 or _none(e.args[0]) and args[1] == F64) else None
     return F64 if len(args) == 3 and args[0] == F64 and args[-1] in _RANK else None
+
+
+def _real_dtype(e: gast.expr, namespace: dict) -> bool:
+    """A dtype of real numbers of at most 64 bits (``int``, ``float``, ``np.int32``)."""
+    try:
+        dtype = np.dtype(evaluate_ref(e, namespace))
+    except TypeError:  # (not a dtype known here)
+        return False
+    return dtype.kind in "biuf" and dtype.itemsize <= 8
+
+
+def _float_literal(e: gast.expr) -> bool:
+    """A Python float written in the code (``-9.8`` too)."""
+    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+        e = e.operand
+    return isinstance(e, gast.Constant) and type(e.value) is float
 
 
 def _cotangents(e: gast.Call, args: list) -> str | None:

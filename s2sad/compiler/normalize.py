@@ -87,6 +87,7 @@ class Known:
     aux: bool = False  # the function returns (output, aux): aux is passed back as it is
     sequences: tuple = ()  # parameters given a list or tuple (their + concatenates)
     integers: tuple = ()  # parameters given an integer or bool NumPy array (it rounds)
+    indices: tuple = ()  # those given an integer one (as an index: one item per entry)
 
 
 def _analysed(node: gast.FunctionDef) -> tuple:

@@ -25,6 +25,7 @@ from s2sad.compiler import (
     carried,
     choice_lines,
     column_sums,
+    common_factors,
     contractions,
     correlate,
     dead_clears,
@@ -53,6 +54,7 @@ from s2sad.compiler import (
     remat_views,
     reuse,
     reversals,
+    row_gathers,
     row_sums,
     running_calls,
     scalar_floats,
@@ -114,6 +116,7 @@ class Facts:
     kept: bool = False  # the last pass knew it left the body untouched (see ``_run_group``)
     version: int | None = None  # the fingerprint of the body a fixpoint pass was given
     recursion: Recursion | None = None  # the function, when it calls itself (``dims``)
+    indices: frozenset = frozenset()  # parameters that are integer arrays (``dims``)
 
 
 Pass = Callable[[list, Facts], list]
@@ -187,7 +190,7 @@ def ranks(body: list, facts: Facts) -> list:
     return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
                                   real=facts.real, alike=facts.alike, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
-                                  recursion=facts.recursion)
+                                  recursion=facts.recursion, indices=facts.indices)
 
 
 def prune(body: list, facts: Facts) -> list:
@@ -245,8 +248,7 @@ def shapes(body: list, facts: Facts) -> list:
     solve of a multiple of a right-hand side solved before that multiple of its
     solution; a value read for its shape alone made without the calls that keep their
     argument's shape (``np.sort(r)[:k]`` as ``r[:k]``)."""
-    facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                           facts.namespace, facts.alike, facts.recursion)
+    facts.shapes = shape_facts(body, facts)
     facts.shaped = facts.version  # (of the body as given: current while nothing changes it)
     body = ranks_stage.specialise(body, facts.ranks, set(facts.numbers), facts.namespace,
                                   real=facts.real, facts=facts.shapes, floats=facts.floats,
@@ -461,8 +463,7 @@ def owned(body: list, facts: Facts) -> list:
     an ``alike``, they are the same) and handed to the first ``shapes()`` asked while
     the body is the same: never asked anything before, they are new facts."""
     def worked_out() -> dims.Facts:  # of the body as it is now (names made since included)
-        return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                       facts.namespace, facts.alike, facts.recursion)
+        return shape_facts(body, facts)
     now = fingerprint(body)
     known = facts.shapes if facts.shapes is not None and facts.shaped == now else None
     fresh: list = []  # (fingerprint, facts) worked out here, not asked yet
@@ -483,7 +484,8 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement;
     a gather by index arrays and the scatters of its adjoint by flat positions worked
-    out once; a builtin min/max's share added only into its pick."""
+    out once; products sharing a name in one adjoint's sum multiplied once; a builtin
+    min/max's share added only into its pick."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
 
@@ -498,6 +500,7 @@ def accumulated(body: list, facts: Facts) -> list:
         body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
         facts.namespace)
     flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
+    common_factors.factor(body, derivatives)
     return share_guards.guard(body)
 
 
@@ -510,16 +513,20 @@ def fused(body: list, facts: Facts) -> list:
 def methods(body: list, facts: Facts) -> list:
     """``np.sum(dx)`` of an array called as its method, ``dx.sum()`` (no look over the
     argument's type at every call); a running sum or product along a literal axis by
-    the runtime's helper, which takes a loop over the axis where its steps are wide."""
+    the runtime's helper, which takes a loop over the axis where its steps are wide;
+    rows gathered by an integer vector as ``take_rows`` (``row_gathers``)."""
     if running_calls.as_running(body, facts.namespace):
         facts.shapes = None
-    if not method_sums.candidates(body, facts.namespace):
+    sums, rows = method_sums.candidates(body, facts.namespace), row_gathers.candidates(body)
+    if not sums and not rows:
         return body
     shapes = _current_shapes(body, facts)
     if shapes is None:
         facts.shapes = None
         shapes = _shapes(body, facts)
-    return method_sums.as_methods(body, shapes, facts.namespace)
+    if rows:
+        row_gathers.as_takes(body, shapes)
+    return method_sums.as_methods(body, shapes, facts.namespace) if sums else body
 
 
 def tape_in_rows(body: list, facts: Facts) -> list:
@@ -570,10 +577,16 @@ def freed(body: list, facts: Facts) -> list:
 
 def _shapes(body: list, facts: Facts) -> dims.Facts:
     if facts.shapes is None:
-        facts.shapes = ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers),
-                                               facts.namespace, facts.alike, facts.recursion)
+        facts.shapes = shape_facts(body, facts)
         facts.shaped = fingerprint(body)
     return facts.shapes
+
+
+def shape_facts(body: list, facts: Facts) -> dims.Facts:
+    """The shapes of ``body``'s values, worked out afresh from what ``facts`` know of the
+    parameters."""
+    return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers), facts.namespace,
+                                   facts.alike, facts.recursion, facts.indices)
 
 
 def _fresh_shapes(body: list, facts: Facts) -> dims.Facts:

@@ -61,6 +61,7 @@ class Prepared:
     namer: Namer
     namespace: dict[str, Any]
     integers: frozenset[str] = frozenset()  # parameters given integer or bool arrays
+    indices: frozenset[str] = frozenset()  # those given integer arrays (not bool)
 
 
 def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozenset(),
@@ -97,7 +98,8 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = dynamic_callees.rewrite(node, namespace, namer, src.filename)
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
-                    frozenset(known.integers) if known is not None else frozenset())
+                    frozenset(known.integers) if known is not None else frozenset(),
+                    frozenset(known.indices) if known is not None else frozenset())
 
 
 def _lengths(node: gast.FunctionDef, ranks: tuple) -> dict[str, int]:
@@ -288,7 +290,7 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
                            ranks or {}, frozenset(adjoints), alike or {}, real, tangents=tangents,
                            floats=frozenset(f for f in floats if not isinstance(f, tuple)),
                            optimistic=[] if optimistic else None, float_numbers=numbers,
-                           recursion=recursion)
+                           recursion=recursion, indices=prep.indices)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)

@@ -28,19 +28,19 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
                namespace: dict[str, Any], real: bool = False,
                facts: dims.Facts | None = None, alike: dict | None = None,
                floats: frozenset = frozenset(), real_numbers: frozenset = frozenset(),
-               derivatives: frozenset = frozenset(), recursion: Recursion | None = None
-               ) -> list:
+               derivatives: frozenset = frozenset(), recursion: Recursion | None = None,
+               indices: frozenset = frozenset()) -> list:
     """``params``: array parameter -> its shape class (``shape_classes.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known; ``floats``: the
     parameters that are float64 arrays, ``real_numbers`` those that are real numbers
     (:mod:`dtypes` proves from them which values are real: a real value's helper may
     be written as its real case); ``derivatives``: the adjoint names (their sums may be
-    factored, ``PlainHelpers.summed``); ``recursion``: see ``dims.Facts``."""
+    factored, ``PlainHelpers.summed``); ``recursion``, ``indices``: see ``dims.Facts``."""
     if not params and not numbers:
         return body
     facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike,
-                                recursion)
+                                recursion, indices)
     tree = gast.Module(body=body, type_ignores=[])
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
@@ -132,9 +132,11 @@ def _indexed_only(tree: gast.AST) -> set[str]:
 
 def shape_facts(body: list, params: dict[str, Any], numbers: set[str],
                 namespace: dict[str, Any], alike: dict | None = None,
-                recursion: Recursion | None = None) -> dims.Facts:
+                recursion: Recursion | None = None, indices: frozenset = frozenset()
+                ) -> dims.Facts:
     """The shapes of the values of ``body`` (see ``specialise``)."""
-    return dims.Facts(body, _as_shapes(params), numbers, namespace, alike, recursion)
+    return dims.Facts(body, _as_shapes(params), numbers, namespace, alike, recursion,
+                      indices)
 
 
 def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:

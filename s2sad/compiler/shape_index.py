@@ -39,6 +39,7 @@ class IndexShapes:
     namespace: dict[str, Any]
     defs: dict[str, list]
     scopes: dict[int, Any]
+    indices: frozenset = frozenset()  # parameters given integer arrays (never rebound)
     if TYPE_CHECKING:
         def of(self, e: gast.expr) -> Any: ...
         def size(self, e: gast.expr) -> Dim: ...
@@ -161,11 +162,17 @@ class IndexShapes:
         s = self.of(p)
         return s[0] if isinstance(s, tuple) and len(s) == 1 else None
 
+    def surely_integers(self, p: gast.expr) -> bool:
+        """Is ``p`` surely an array of integers (never a mask)?"""
+        return self._integers(p)
+
     def _integers(self, p: gast.expr) -> bool:
         """Is ``p`` surely an array of integers (``np.argsort(x)``, ``np.arange(n)``,
         ``x.astype(int)``; ``j + 1``, ``np.clip(j, 0, n)`` or ``np.minimum(j, n - 1)`` of
         one)?"""
         p = self._single_def(p)
+        if isinstance(p, gast.Name):  # (a parameter the variant is made for integers)
+            return p.id in self.indices and p.id not in self.defs
         if isinstance(p, gast.BinOp) and isinstance(p.op, (gast.Add, gast.Sub)) and \
                 isinstance(p.right, gast.Constant) and type(p.right.value) is int:
             return self._integers(p.left)

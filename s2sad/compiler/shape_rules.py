@@ -49,7 +49,7 @@ class Elements:
 _SAME_AS_FIRST = {runtime.copy_value, runtime.zeros_like, runtime.fresh, runtime.setitem,
                   runtime.write_at, runtime.zero_at, runtime.clear_at, runtime.shape_of,
                   runtime.triangle_read_adjoint, runtime.symmetrized, runtime.triangle_read,
-                  runtime.or_one}
+                  runtime.or_one, runtime.scatter_add, runtime.scatter_subtract}
 _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
                    runtime.broadcast_like, runtime.matmul_lhs_adjoint, runtime.dot_lhs_adjoint,
                    runtime.inner_lhs_adjoint, runtime.solve_lhs_adjoint,

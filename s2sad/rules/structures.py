@@ -120,6 +120,7 @@ defnondiff(runtime.flat_index)
 deflinear(runtime.take_flat, "x, at", "add_flat(None, x, at, g)", None)
 deflinear(runtime.add_flat, "total, x, at, t", "g", None, None,
           "unbroadcast(take_flat(g, at), t)")
+deflinear(runtime.take_rows, "x, idx", "add_at(None, x, idx, g)", None)  # (``row_gathers``)
 deflinear(runtime.list_drop_last, "t, xs", "list_append(g, zeros_like(t[-1]))", None)
 deflinear(runtime.list_last, "t, v", "setitem(zeros_like(t), -1, g)", None)
 defjvp(runtime.user_jvp, "t", "dt")

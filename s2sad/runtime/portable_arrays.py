@@ -125,6 +125,10 @@ def add_flat(acc: Any, x: Any, at: Any, g: Any) -> Any:
     return add_at(acc, x, at, g)
 
 
+def take_rows(x: Any, idx: Any) -> Any:
+    return x[idx]
+
+
 def _basic_index(idx: Any, x: Any) -> None:
     parts = idx if isinstance(idx, tuple) else (idx,)
     if any(isinstance(p, list) or _is_array(p) for p in parts):

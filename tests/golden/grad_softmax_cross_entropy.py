@@ -6,11 +6,10 @@ def grad_softmax_cross_entropy(W, b, X, labels):
     logp = logits - logsumexp_1
     # line 15: return -np.mean(logp[np.arange(X.shape[0]), labels])
     arange = np.arange(np.shape(X)[0])
-    logp_item = logp[arange, labels]
     # adjoint of line 15: return -np.mean(logp[np.arange(X.shape[0]), labels])
     dlogp = zeros_like(logp)
-    dlogp[arange, labels] = -1.0 / reduced_size(logp_item, None)
-    del arange, logp, logp_item
+    dlogp[arange, labels] = -1.0 / labels.shape[0]
+    del arange, logp
     # adjoint of line 14: logp = logits - logsumexp(logits, axis=1, keepdims=True)
     dlogits = (dlogp - dlogp.sum(axis=1, keepdims=True)
         * lse_weights(logits, logsumexp_1, 1, True, None))
