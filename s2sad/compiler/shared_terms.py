@@ -8,8 +8,9 @@ the largest pure term that occurs twice or more where it is always evaluated (no
 branch of ``a if c else b``, after ``and``/``or``, in a lambda or a comprehension) is
 bound to a name of its own in a statement just before, and read through it; again,
 over the statement and the ones made for it, until no term repeats.  A term is worth
-a name when it calls something other than a shape query or does arithmetic; names
-and constants are not.  The statements made bind fresh names and write into nothing,
+a name when it multiplies matrices or calls something other than a shape query, a
+slice or a conversion (arithmetic alone, ``t - k - 1``, stays where it is: the loop
+passes read it there).  The statements made bind fresh names and write into nothing,
 so nothing between them and the statement changes what the term reads.
 """
 from __future__ import annotations
@@ -23,7 +24,10 @@ from s2sad.compiler.normalize import BINOP_NAMES
 from s2sad.compiler.reuse import always_evaluated, pure_call
 from s2sad.compiler.walks import blocks, clone, nodes, parent_map, replace_child, structure
 
-_CHEAP_CALLS = frozenset({"shape", "ndim", "len", "min", "max", "size"})
+# calls that cost next to nothing (their values are numbers, slices, shapes), which a
+# pass after may read as they are spelled (``x[slice(1, -1)]``): never named
+_CHEAP_CALLS = frozenset({"shape", "ndim", "len", "min", "max", "size", "slice", "range",
+                          "int", "float", "abs", "tuple", "list", "bool"})
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)
 
 
@@ -87,7 +91,7 @@ def _worth(n: gast.AST, namespace: dict) -> bool:
             if not pure_call(m, namespace):
                 return False
             work |= _call_name(m) not in _CHEAP_CALLS
-        work |= isinstance(m, gast.BinOp)
+        work |= isinstance(m, gast.BinOp) and isinstance(m.op, gast.MatMult)
     return work
 
 
