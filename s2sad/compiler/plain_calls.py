@@ -173,6 +173,8 @@ def _numpy_call(node: gast.Call, facts: dims.Facts,
     if fn in (np.conj, np.conjugate) and len(args) == 1 and \
             isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
         return args[0]
+    if (fn is np.iscomplexobj or fn is np.isrealobj) and len(args) == 1 and real(args[0]):
+        return gast.Constant(value=fn is np.isrealobj, kind=None)  # (a rule's real case)
     return None
 
 

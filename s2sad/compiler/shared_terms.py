@@ -114,6 +114,8 @@ def _base(n: gast.expr) -> str:
     root = n
     while isinstance(root, (gast.Subscript, gast.Attribute)):
         root = root.value
+    if isinstance(root, gast.Call):
+        return f"{_call_name(root) or 'term'}_item"
     return f"{root.id}_item" if isinstance(root, gast.Name) else "term"
 
 
