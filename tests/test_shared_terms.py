@@ -66,3 +66,33 @@ def branch_terms(A, b, flag):
 def test_terms_in_branches_stay_there(rng, shape, flag):
     A, b = rng.standard_normal(shape), rng.standard_normal(shape[0])
     check_grad(branch_terms, A, b, flag, wrt=(0, 1))
+
+
+# ----- the pass on its own -----
+
+def shared(src: str) -> str:
+    import gast
+
+    from s2sad.compiler import shared_terms
+    from s2sad.compiler.names import Namer
+    from s2sad.compiler.render import function_source
+    from s2sad.rules.registry import TEMPLATE_NAMESPACE
+    fn = gast.parse(src).body[0]
+    shared_terms.share_terms(fn.body, dict(TEMPLATE_NAMESPACE), Namer(Namer.names_in(fn)))
+    return function_source(fn)
+
+
+def test_the_largest_repeated_term_is_named_once():
+    out = shared("def f(Q, G, R):\n"
+                 "    return np.tril((Q.T @ G - R) - (Q.T @ G - R).T) @ (Q.T @ G)\n")
+    assert out.count("Q.T @ G") == 1 and out.count(" - R") == 1, out
+
+
+@pytest.mark.parametrize("src", [
+    "def f(Q, G, c):\n    return (Q @ G if c else Q @ G + 1.0)\n",  # (branches)
+    "def f(Q, G, s):\n    return s.pop() + np.sin(Q @ G) + np.sin(Q @ G)\n",  # (impure)
+    "def f(Q, i, j):\n    return Q[slice(1, i)] + Q[slice(1, i)] + (i - j) * (i - j)\n",
+])
+def test_what_is_not_named(src):
+    out = shared(src)
+    assert "=" not in out.split("\n", 1)[1], out

@@ -11,7 +11,8 @@ over the statement and the ones made for it, until no term repeats.  A term is w
 a name when it multiplies matrices or calls something other than a shape query, a
 slice or a conversion (arithmetic alone, ``t - k - 1``, stays where it is: the loop
 passes read it there).  The statements made bind fresh names and write into nothing,
-so nothing between them and the statement changes what the term reads.
+so nothing between them and the statement changes what the term reads (a statement
+calling something impure is left as it is).
 """
 from __future__ import annotations
 
@@ -47,7 +48,11 @@ def share_terms(body: list, namespace: dict, namer: Any) -> bool:
 
 
 def _hoisted(s: gast.stmt, namespace: dict, namer: Any) -> list:
-    """The statements binding the repeated terms of ``s``, in order (``s`` rewritten)."""
+    """The statements binding the repeated terms of ``s``, in order (``s`` rewritten);
+    none in a statement that also calls something impure (``stack.pop()``: a term
+    moved in front of it would run before what it may change)."""
+    if any(isinstance(c, gast.Call) and not pure_call(c, namespace) for c in nodes(s.value)):
+        return []
     group = [s]
     while True:
         repeated = _repeated(group, namespace)
