@@ -193,7 +193,7 @@ def rewritten(src: str, **shapes: tuple) -> str:
     from s2sad.compiler.render import function_source
     from s2sad.rules.registry import TEMPLATE_NAMESPACE
     fn = gast.parse(src).body[0]
-    outer_forms.keep_rank_one(fn.body, dict(TEMPLATE_NAMESPACE), _Ranks(**shapes))
+    outer_forms.keep_rank_one(fn.body, dict(TEMPLATE_NAMESPACE), lambda: _Ranks(**shapes))
     return function_source(fn)
 
 

@@ -343,7 +343,7 @@ def share(body: list, facts: Facts) -> list:
     factor of a longer one, a reduction bound already read through its name, a variance
     of a value whose mean is bound as the mean of the squared centred values."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
-    if outer_forms.keep_rank_one(body, facts.namespace, _shapes(body, facts)):
+    if outer_forms.keep_rank_one(body, facts.namespace, lambda: _shapes(body, facts)):
         facts.shapes = None
     if shared_terms.share_terms(body, facts.namespace, facts.namer):
         facts.shapes = None

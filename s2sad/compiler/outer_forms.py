@@ -23,6 +23,7 @@ vectors, formed only where something other than these reads it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -42,12 +43,13 @@ Form = tuple[gast.expr, gast.expr]  # (u, v): the value is np.multiply.outer(u, 
 _SIMPLE_SIDE = (gast.Name, gast.Constant)
 
 
-def keep_rank_one(body: list, namespace: dict, shapes: dims.Facts) -> bool:
-    """Rewrites ``body`` in place (see the module docstring); whether it changed."""
+def keep_rank_one(body: list, namespace: dict, shapes: Callable[[], dims.Facts]) -> bool:
+    """Rewrites ``body`` in place (see the module docstring; ``shapes`` works out the
+    shape facts); whether it changed."""
     if not any(isinstance(n, gast.Attribute) and n.attr == "outer" for n in nodes(body)):
         return False  # (most bodies: no outer product at all)
     stores = Counter(name_ids(body, gast.Store))
-    forms = _Forms(namespace, shapes, stores)
+    forms = _Forms(namespace, shapes(), stores)
     for block in blocks(body):
         forms.block, forms.named, forms.lists = block, {}, {}
         for at, s in enumerate(list(block)):

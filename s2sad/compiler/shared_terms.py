@@ -51,8 +51,12 @@ def _hoisted(s: gast.stmt, namespace: dict, namer: Any) -> list:
     """The statements binding the repeated terms of ``s``, in order (``s`` rewritten);
     none in a statement that also calls something impure (``stack.pop()``: a term
     moved in front of it would run before what it may change)."""
-    if any(isinstance(c, gast.Call) and not pure_call(c, namespace) for c in nodes(s.value)):
-        return []
+    work = [n for n in nodes(s.value) if isinstance(n, gast.Call) and
+            _call_name(n) not in _CHEAP_CALLS or isinstance(n, gast.BinOp) and
+            isinstance(n.op, gast.MatMult)]
+    if len(work) < 2 or any(isinstance(c, gast.Call) and not pure_call(c, namespace)
+                            for c in nodes(s.value)):
+        return []  # (most statements: one call or product at most, nothing to repeat)
     group = [s]
     while True:
         repeated = _repeated(group, namespace)
