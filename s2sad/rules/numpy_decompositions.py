@@ -67,13 +67,13 @@ def _col(v: str) -> str:  # ... as a column: scales rows
 def _recip_gaps(w: str, square: bool = False) -> str:
     """``F_ij = 1 / (w_j - w_i)`` (of the squares when ``square``); 0 where equal."""
     w = f"{w} ** 2" if square else w
-    gaps = f"({_row(w)} - {_col(w)})"
-    return f"safe_div(np.where(np.not_equal({gaps}, 0.0), 1.0, 0.0), {gaps})"
+    return _recip(f"({_row(w)} - {_col(w)})")
 
 
 def _recip(s: str) -> str:
-    """``1 / s``, 0 where ``s == 0``."""
-    return f"safe_div(np.where(np.not_equal({s}, 0.0), 1.0, 0.0), {s})"
+    """``1 / s``, 0 where ``s == 0`` (``1 / inf``: no 0 / 0 to guard, so the derivative
+    has no guard a lean variant drops and then finds NaN in on every diagonal)."""
+    return f"(1.0 / np.where(np.not_equal({s}, 0.0), {s}, np.inf))"
 
 
 # tuples whose shapes follow from the argument's (lstsq's residuals: from its rank too)
