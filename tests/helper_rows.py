@@ -16,6 +16,7 @@ R(rt.pow_dbase, P(3, 4), N(4)); R(rt.pow_dbase, P(3), 2.5)  # noqa: E702
 R(rt.pow_dexp, P(3, 4), N(3, 4))
 R(rt.abs_tangent, N(3, 4), N(3, 4), wrt=(0,))
 R(rt.only_real, N(3, 4), N(3, 3), "np.linalg.eigh", wrt=(0,))
+R(rt.pad_last, N(3, 2), 4, wrt=(0,)); R(rt.pad_last, N(2, 3, 3), 3, wrt=(0,))  # noqa: E702
 R(rt.sequence_adjoint, [N(3), N(2)], (N(3), N(2)), wrt=(0,))
 R(rt.sequence_adjoint, (N(3), N(2, 2)), [N(3), N(2, 2)], wrt=(0,))
 R(rt.imag_adjoint, N(3), N(3), wrt=(0,))

@@ -25,6 +25,27 @@ def test_unknown_lengths_and_bad_arguments_are_not_tried() -> None:
     assert probe(np.linalg.solve, (("array", ("a", "b")), ("array", ("a",))), ()) is None
 
 
+def test_a_length_that_depends_on_which_symbol_is_larger_is_unknown() -> None:
+    """``np.linalg.qr`` of an ``a x b`` matrix has ``min(a, b)`` columns: a tall matrix's
+    Q is not square (every try once gave ``a < b``: Q read as ``(a, a)``)."""
+    qr = probe(np.linalg.qr, (("array", ("a", "b")),), ())
+    assert tuple(qr.shapes) == (("a", None), (None, "b"))
+    assert probe(np.linalg.qr, (("array", ("a", "a")),), ()).shapes[0] == ("a", "a")
+    assert probe(np.linalg.qr, (("array", ("a", "4*a")),), ()).shapes[0] == ("a", "a")
+
+
+def q_columns_weighted(A, v):
+    """A tall A: ``Q.T @ v`` has ``b`` entries, not ``a`` (the derivative once failed)."""
+    Q, R = np.linalg.qr(A)
+    return np.sum((Q.T @ v) ** 2 * np.arange(R.shape[0]))
+
+
+@pytest.mark.parametrize("shape", [(7, 3), (3, 3), (3, 5)])
+def test_qr_of_a_tall_square_or_wide_matrix(rng, shape) -> None:
+    check_grad(q_columns_weighted, rng.standard_normal(shape), rng.standard_normal(shape[0]),
+               wrt=(0, 1))
+
+
 def riccati(A, Q, P0):
     P = P0
     for _ in range(6):

@@ -176,7 +176,7 @@ class _Blocks:
         found = set()
         for key, part in parts:
             item = _item(shape, key)
-            if not _summable(item) or self.shapes.of(part) == item:
+            if not _summable(item) or _fills(self.shapes.of(part), item):
                 found.add(key)
         return found
 
@@ -228,6 +228,18 @@ def _item(shape: Any, key: Any) -> Any:
     if isinstance(shape, dims.Keyed):
         return next(s for k, s in shape.items if k == key)
     return shape.shapes[key]
+
+
+def _fills(part: Any, item: Any) -> bool:
+    """Whether a part of shape ``part`` added into an item of shape ``item`` is the sum
+    (no broadcasting): the shapes equal, or of one rank with each length of the part
+    that differs from the item's one of at least 2 (a symbol, or an int): ``add_at``
+    would have failed otherwise (``Q`` of a QR, ``(a, None)``, given an ``(a, b)``)."""
+    if part == item:
+        return True
+    return isinstance(part, tuple) and isinstance(item, tuple) and len(part) == len(item) \
+        and all(p == i or isinstance(p, str) or type(p) is int and p >= 2
+                for p, i in zip(part, item))
 
 
 def _summable(shape: Any) -> bool:

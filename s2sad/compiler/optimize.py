@@ -46,6 +46,7 @@ from s2sad.compiler import (
     method_sums,
     moved_sweeps,
     number_spreads,
+    outer_forms,
     ownership,
     popped_calls,
     rank_one,
@@ -69,6 +70,7 @@ from s2sad.compiler import (
     shared_parts,
     shared_products,
     shared_reductions,
+    shared_terms,
     simplify,
     sink,
     tape,
@@ -343,6 +345,10 @@ def share(body: list, facts: Facts) -> list:
     factor of a longer one, a reduction bound already read through its name, a variance
     of a value whose mean is bound as the mean of the squared centred values."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    if outer_forms.keep_rank_one(body, facts.namespace, lambda: _shapes(body, facts)):
+        facts.shapes = None
+    if shared_terms.share_terms(body, facts.namespace, facts.namer):
+        facts.shapes = None
     if shared_parts.share_parts(body, facts.namespace, facts.namer):
         facts.shapes = None
     if scaled_tapes.tape_scales(body, facts.params, _shapes(body, facts),

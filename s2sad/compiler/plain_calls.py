@@ -53,7 +53,7 @@ def _const(e: gast.expr) -> object:
 
 PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint",
                          "abs_slope", "reverse_cumsum", "max_share", "min_share",
-                         "centered", "reduced_size", "std_share", "untrace"})
+                         "centered", "reduced_size", "std_share", "untrace", "only_real"})
 
 
 def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
@@ -65,6 +65,8 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
     args = node.args
     if name is None:
         return _numpy_call(node, facts, real)
+    if name == "only_real" and len(args) == 3 and real(args[1]):
+        return args[0]  # (a formula for real values, at a real value: the value)
     if name == "extremum_args_adjoint" and len(args) == 4:
         return _extremum(args, facts)
     if name == "norm_partial" and len(args) in (3, 6) and real(args[0]):
@@ -173,6 +175,8 @@ def _numpy_call(node: gast.Call, facts: dims.Facts,
     if fn in (np.conj, np.conjugate) and len(args) == 1 and \
             isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
         return args[0]
+    if (fn is np.iscomplexobj or fn is np.isrealobj) and len(args) == 1 and real(args[0]):
+        return gast.Constant(value=fn is np.isrealobj, kind=None)  # (a rule's real case)
     return None
 
 

@@ -79,6 +79,13 @@ def _picked(g: gast.expr, ans: gast.expr, i: gast.expr) -> gast.expr | None:
     return None
 
 
+def _truth(e: gast.expr) -> bool | None:
+    """The truth of a bool or None constant; None for anything else."""
+    if isinstance(e, gast.Constant) and (type(e.value) is bool or e.value is None):
+        return bool(e.value)
+    return None
+
+
 def _number_grid(s: Any) -> tuple | None:
     """The shape ``np.array`` makes of a list of numbers, or of such lists of one
     length; None for anything else."""
@@ -126,6 +133,33 @@ class PlainHelpers(Spreads, Transformer):
         self.in_derivative = any(root_name(t) in self.derivatives for t in node.targets)
         self.generic_visit(node)
         self.in_derivative = False
+        return node
+
+    def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
+        """``a if True else b`` (a rule's real case, ``np.iscomplexobj`` of a float64
+        array made ``False``): ``a``."""
+        self.generic_visit(node)
+        test = _truth(node.test)
+        return node if test is None else node.body if test else node.orelse
+
+    def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
+        self.generic_visit(node)
+        test = _truth(node.operand) if isinstance(node.op, gast.Not) else None
+        return node if test is None else gast.Constant(value=not test, kind=None)
+
+    def visit_BoolOp(self, node: gast.BoolOp) -> gast.expr:
+        """Constants that decide ``or``/``and`` (``True or x`` is ``True``) or drop out
+        (``False or x`` is ``x``)."""
+        self.generic_visit(node)
+        deciding = isinstance(node.op, gast.Or)
+        values = list(node.values)
+        while len(values) > 1 and _truth(values[0]) is not None:
+            if _truth(values[0]) == deciding:
+                return values[0]
+            values.pop(0)
+        if len(values) == 1:
+            return values[0]
+        node.values = values
         return node
 
     def pieces(self, call: gast.Call) -> gast.Tuple | None:

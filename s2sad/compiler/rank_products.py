@@ -144,7 +144,8 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
         return None
     sa, sb, sg = (facts.of(e) for e in (a, b, g))
     if not (dims.known(sa) and len(sa) == 2 and sa[0] == sa[1] and dims.known(sb) and
-            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb):
+            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb) and not (
+            a.id in lower and _matrix_and_rhs(sa, sb, sg)):
         return None
     w = gast.Call(func=load("tri_solve"), args=[a, g, gast.Constant(
         value=lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
@@ -157,6 +158,16 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
     ans = node.args[3]  # (the minus on w: n numbers negated, not the n x n product)
     minus_w = gast.UnaryOp(op=gast.USub(), operand=w)
     return outer(minus_w, ans) if len(sb) == 1 else matmul(minus_w, transposed(ans))
+
+
+def _matrix_and_rhs(sa: object, sb: object, sg: object) -> bool:
+    """A matrix ``a`` (square: the solve ran), ``b`` a vector or a matrix (no batch to
+    broadcast over) and ``g`` as long as ``b`` on each axis (the adjoint of ``x``, shaped
+    like ``b``; no axis of length 1 in ``g`` that ``b`` may not have)."""
+    return isinstance(sa, tuple) and len(sa) == 2 and isinstance(sb, tuple) and \
+        len(sb) in (1, 2) and isinstance(sg, tuple) and len(sg) == len(sb) and \
+        all(x == y or (x != 1 and y != 1 and (x is not None or y is not None))
+            for x, y in zip(sg, sb))
 
 
 def matmul_adjoint(name: str, node: gast.Call, rank: Callable[[gast.expr], int | None],

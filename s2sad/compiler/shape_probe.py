@@ -20,7 +20,10 @@ import numpy as np
 
 from s2sad.compiler.shape_rules import Items
 
-_PRIMES = ((5, 7, 11, 13, 17, 19), (23, 29, 31, 37, 41, 43), (47, 53, 59, 61, 67, 71))
+# the third try orders the symbols' lengths the other way round: a result that depends on
+# which length is the larger (``np.linalg.qr``'s ``min(m, n)`` columns) is not taken for
+# the smaller symbol's (a tall matrix's Q read as square)
+_PRIMES = ((5, 7, 11, 13, 17, 19), (23, 29, 31, 37, 41, 43), (71, 67, 61, 59, 53, 47))
 _NUMBERS = (1, 2, 3)  # a number argument in each try: a count (rot90's k, diff's n) it
 # may be must change the result's shape between tries, or the call is not followed
 _FLAGS = (1, 0, 1)  # a number among a tuple's items in each try: a flag it may be

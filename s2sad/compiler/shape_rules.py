@@ -344,6 +344,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
                 np.linalg.norm: _norm, np.append: _append, np.meshgrid: _meshgrid,
                 runtime.lu_solve: _lu_solve,
+                runtime.tri_solve: lambda args, e: _solve(args[:2], e) if len(args) in (3, 4)
+                else None,  # (a square a: it ran; a^-T b is as long as a^-1 b)
                 runtime.add_grads: _add_grads,
                 runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
                 isinstance(args[0], tuple) and args[0] else None,

@@ -53,6 +53,7 @@ defscale(rt.safe_mul, "t, d", "safe_mul(g, d)", "safe_mul(t, g)")  # (0 where th
 defscale(rt.safe_div, "t, den", "safe_div(g, den)", "-safe_div(g * ans, den)")
 deflinear(rt.broadcast_like, "t, like", "unbroadcast(g, t)", None)
 deflinear(rt.only_real, "value, a, name", "g", None, None)
+deflinear(rt.pad_last, "x, n", "g[..., :np.shape(x)[-1]]", None)
 # list(x) / tuple(x)'s adjoint taken back to the kind of x: the reverse goes back again
 deflinear(rt.sequence_adjoint, "t, x", "sequence_adjoint(g, t)", None)
 defscale(rt.pow_dbase, "x, y", "safe_mul(g, safe_mul(y, pow_dbase(x, y - 1)))",

@@ -67,13 +67,13 @@ def _col(v: str) -> str:  # ... as a column: scales rows
 def _recip_gaps(w: str, square: bool = False) -> str:
     """``F_ij = 1 / (w_j - w_i)`` (of the squares when ``square``); 0 where equal."""
     w = f"{w} ** 2" if square else w
-    gaps = f"({_row(w)} - {_col(w)})"
-    return f"safe_div(np.where(np.not_equal({gaps}, 0.0), 1.0, 0.0), {gaps})"
+    return _recip(f"({_row(w)} - {_col(w)})")
 
 
 def _recip(s: str) -> str:
-    """``1 / s``, 0 where ``s == 0``."""
-    return f"safe_div(np.where(np.not_equal({s}, 0.0), 1.0, 0.0), {s})"
+    """``1 / s``, 0 where ``s == 0`` (``1 / inf``: no 0 / 0 to guard, so the derivative
+    has no guard a lean variant drops and then finds NaN in on every diagonal)."""
+    return f"(1.0 / np.where(np.not_equal({s}, 0.0), {s}, np.inf))"
 
 
 # tuples whose shapes follow from the argument's (lstsq's residuals: from its rank too)
@@ -194,27 +194,38 @@ def _qr_tangent(q: str, r: str, complete: bool) -> tuple[str, str]:
             else dr1)
 
 
-def _qr_adjoint(q: str, r: str, gq: str | None, gr: str) -> str:
-    t = _qr_terms(q, r)
-    gr1 = f"{gr}[..., :{t['k']}, :]"
+def _qr_adjoint(q: str, r: str, gq: str | None, gr: str, complete: bool = False) -> str:
+    """``a``'s adjoint: with ``C = Q1^T gQ1``, ``X = C - gR1 R1^T`` and ``S`` the strict
+    lower triangle of ``X - X^T``, ``Q1 (gR1 + [(S - C) R_k^-T, 0]) + [gQ1' R_k^-T, 0]``,
+    ``gQ1' = gQ1 - Q2 gQ2^T Q1`` (``[., 0]``: zero columns up to ``n``, none for a tall
+    or square ``a``; reduced factors are ``Q1`` and ``R1`` whole).  ``gQ1`` enters two
+    products, so a rank-one one (the adjoint of ``Q.T @ b``) makes both cheap
+    (compiler/outer_forms.py); the late pass ``share`` computes ``C`` and ``X`` once
+    (compiler/shared_terms.py)."""
+    t = _qr_terms(q, r) if complete else {
+        "k": f"np.shape({r})[-2]", "q1": q, "r1": r, "rk": f"{r}[..., :, :np.shape({r})[-2]]"}
+    k, q1, rk = t["k"], t["q1"], t["rk"]
+    gr1 = f"{gr}[..., :{k}, :]" if complete else gr
     x = f"(-{gr1} @ {_t(t['r1'])})"
-    e_adj = f"{t['q1']} @ np.tril({x} - {_t(x)}, -1)"
+    minus_c = ""
     if gq is not None:
-        gq1, gq2 = f"{gq}[..., :, :{t['k']}]", f"{gq}[..., :, {t['k']}:]"
-        x = f"({_t(t['q1'])} @ {gq1} - {gr1} @ {_t(t['r1'])})"
-        e_adj = (f"{gq1} - {t['q1']} @ ({_t(t['q1'])} @ {gq1}) - {t['q2']} @ ({_t(gq2)} @ "
-                 f"{t['q1']}) + {t['q1']} @ np.tril({x} - {_t(x)}, -1)")
-    back = _t(f"tri_solve({t['rk']}, {_t(f'({e_adj})')}, False)")  # e_adj R_k^-T
-    # (back @ np.eye(k, n): zero columns past k, none for a tall a; not a product)
-    wide = f"np.concatenate([{back}, np.zeros_like(a[..., :, {t['k']}:])], axis=-1)"
-    return f"{t['q1']} @ {gr1} + {wide}"
+        c = f"({_t(q1)} @ {gq}[..., :, :{k}])" if complete else f"({_t(q1)} @ {gq})"
+        x, minus_c = f"({c} - {gr1} @ {_t(t['r1'])})", f" - {c}"
+    inner = _t(f"tri_solve({rk}, {_t(f'(np.tril({x} - {_t(x)}, -1){minus_c})')}, False)")
+    out = f"{q1} @ ({gr1} + pad_last({inner}, np.shape(a)[-1]))"
+    if gq is None:  # mode='r': no adjoint of Q
+        return out
+    gq1 = f"({gq}[..., :, :{k}] - {t['q2']} @ ({_t(f'{gq}[..., :, {k}:]')} @ {q1}))" \
+        if complete else gq
+    return f"{out} + pad_last({_t(f'tri_solve({rk}, {_t(gq1)}, False)')}, np.shape(a)[-1])"
 
 
 QR = "a, mode='reduced'"
 Q_R = "np.linalg.qr(a)[0]"  # mode='r' returns R alone
-_QR_ADJ = (f"({_qr_adjoint(Q_R, 'ans', None, 'g')} if mode == 'r' else " +
-           _qr_adjoint('ans[0]', 'ans[1]', 'pick_adjoint(g, ans, 0)', 'pick_adjoint(g, ans, 1)')
-           + ")")
+_GQ, _GR = "pick_adjoint(g, ans, 0)", "pick_adjoint(g, ans, 1)"
+_QR_ADJ = (f"({_qr_adjoint(Q_R, 'ans', None, 'g')} if mode == 'r' else "
+           f"{_qr_adjoint('ans[0]', 'ans[1]', _GQ, _GR, True)} if mode == 'complete' else "
+           f"{_qr_adjoint('ans[0]', 'ans[1]', _GQ, _GR)})")
 defvjp(np.linalg.qr, QR, f"only_real({_QR_ADJ}, a, 'np.linalg.qr')")  # (real a only)
 _DQ, _DR = _qr_tangent("ans[0]", "ans[1]", True)
 defjvp(np.linalg.qr, QR, f"only_real(({_qr_tangent(Q_R, 'ans', False)[1]} if mode == 'r' else "

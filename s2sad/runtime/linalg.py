@@ -21,7 +21,7 @@ __all__ = [
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
     "symmetrized", "triangle_read", "triangle_read_adjoint", "block_diag_adjoint",
     "hermitian_read", "hermitian_read_adjoint",
-    "block_diag_tangent", "off_branch_cut",
+    "block_diag_tangent", "off_branch_cut", "pad_last",
 ]
 
 _T = np.matrix_transpose
@@ -121,6 +121,17 @@ def only_real(value: Any, a: Any, name: str) -> Any:
             "differentiate through real and imaginary parts you form yourself (or, for "
             "np.linalg.svd, use the singular values alone)")
     return value
+
+
+def pad_last(x: Any, n: int) -> Any:
+    """``x`` with zeros appended along its last axis up to length ``n``; ``x`` itself
+    when it has ``n`` already (the ``np.linalg.qr`` adjoint of a tall or square matrix:
+    no copy of an m x n array joined to an empty one)."""
+    short = n - np.shape(x)[-1]
+    if short == 0:
+        return x
+    return np.concatenate([x, np.zeros(np.shape(x)[:-1] + (short,), np.result_type(x))],
+                          axis=-1)
 
 
 def off_branch_cut(value: Any, a: Any, name: str) -> Any:

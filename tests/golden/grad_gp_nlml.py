@@ -13,10 +13,9 @@ def grad_gp_nlml(K, y):
     del diag
     # adjoint of line 98: alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
     tri_solve_1 = tri_solve(transpose, dalpha, False, True)
-    dtranspose = np.multiply.outer(-tri_solve_1, alpha)
     dL = (dL - np.multiply.outer(tri_solve(L, tri_solve_1, True, True), solve)
-        + dtranspose.T)
-    del alpha, dalpha, dtranspose, solve, transpose, tri_solve_1
+        + np.multiply.outer(alpha, -tri_solve_1))
+    del alpha, dalpha, solve, transpose, tri_solve_1
     # adjoint of line 97: L = np.linalg.cholesky(K)
     dK = triangle_read_adjoint(cholesky_adjoint(dL, L, False), False)
     return cast_like(dK, K)
