@@ -23,6 +23,7 @@ from s2sad.compiler import (
     assemble,
     batch,
     carried,
+    centred_reads,
     choice_lines,
     column_sums,
     contractions,
@@ -321,7 +322,14 @@ def contracted(body: list, facts: Facts) -> list:
 
 
 def rows(body: list, facts: Facts) -> list:
-    """Sums and means over the last axis of float64 arrays as products with ones."""
+    """Sums and means over the last axis of float64 arrays as products with ones; first
+    (while the means are still calls of ``np.mean``), a variance of a value whose mean
+    is bound as the mean of the squared centred values, and values centred again on
+    such a mean read through the name of the centred values."""
+    if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if centred_reads.read_centred(body, facts.namespace):
+        facts.shapes = None
     if not facts.floats or not row_sums.candidates(body, facts.namespace):
         return body
     if row_sums.as_products(body, _shapes(body, facts), lambda: dtypes.dtypes(
@@ -338,8 +346,7 @@ def share(body: list, facts: Facts) -> list:
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
-    factor of a longer one, a reduction bound already read through its name, a variance
-    of a value whose mean is bound as the mean of the squared centred values."""
+    factor of a longer one, a reduction bound already read through its name."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if shared_parts.share_parts(body, facts.namespace, facts.namer):
         facts.shapes = None
@@ -350,8 +357,6 @@ def share(body: list, facts: Facts) -> list:
     if shared_matmuls.share_matmuls(body, facts.namer):
         facts.shapes = None
     shared_reductions.share_reductions(body, facts.namespace)
-    if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
-        facts.shapes = None
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None
