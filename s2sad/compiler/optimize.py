@@ -68,6 +68,7 @@ from s2sad.compiler import (
     shared_parts,
     shared_products,
     shared_reductions,
+    shared_values,
     simplify,
     sink,
     tape,
@@ -346,7 +347,7 @@ def share(body: list, facts: Facts) -> list:
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
-    factor of a longer one, a reduction bound already read through its name."""
+    factor of a longer one, a reduction (a value) bound already read through its name."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if shared_parts.share_parts(body, facts.namespace, facts.namer):
         facts.shapes = None
@@ -357,6 +358,7 @@ def share(body: list, facts: Facts) -> list:
     if shared_matmuls.share_matmuls(body, facts.namer):
         facts.shapes = None
     shared_reductions.share_reductions(body, facts.namespace)
+    shared_values.share_values(body, facts.namespace)
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None
