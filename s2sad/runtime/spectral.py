@@ -22,11 +22,12 @@ def spectral_sum(v: Any, w: Any) -> Any:
     """``conj(v) diag(w) v^T`` (``(conj(v) * w[..., None, :]) @ v^T`` of stacks): the
     columns of ``v`` where ``w`` is zero left out (:func:`nonzero_span`); a number ``w``
     (an adjoint known zero: ``0.0``) stands for all the eigenvalues' adjoints."""
-    w = np.broadcast_to(w, np.shape(v)[:-1])
+    if np.ndim(w) != np.ndim(v) - 1:
+        w = np.broadcast_to(w, np.shape(v)[:-1])
     lo, hi = nonzero_span(w)
     part = v[..., lo:hi]
     left = np.conj(part) if np.iscomplexobj(part) else part
-    return (left * np.expand_dims(w[..., lo:hi], -2)) @ np.matrix_transpose(part)
+    return (left * w[..., None, lo:hi]) @ np.matrix_transpose(part)
 
 
 def nonzero_span(w: Any) -> tuple[int, int]:
