@@ -90,3 +90,28 @@ def test_hessian_of_the_hmm_step() -> None:
     r = np.random.default_rng(124)
     logB, obs = r.standard_normal((3, 2)), r.integers(0, 2, 4)
     check_hessian(lambda a: hmm_step(a, logB, obs), r.standard_normal((3, 3)))
+
+
+def written_after(x, w):  # b made as a is, then written into: a must stay as it was
+    a = x * w
+    b = x * w
+    b[0] = 5.0 * b[1]
+    return np.sum(np.sin(a) * b)
+
+
+def two_zero_adjoints(x, i, j):  # two element reads: two adjoints of zeros, not one
+    u = x * 1.5
+    v = x * 1.5
+    return u[i] * np.cos(v[j]) + np.sum(u * v)
+
+
+def test_fresh_arrays_stay_apart():
+    r = np.random.default_rng(125)
+    x, w = r.standard_normal(4), r.standard_normal(4)
+    check_grad(written_after, x, w, wrt=(0, 1))
+    check_jvp(written_after, x, w, wrt=(0, 1))
+    for i, j in ((0, 2), (1, 1)):
+        check_grad(two_zero_adjoints, x, i, j)
+    out = _shared("def f(x):\n    a = np.zeros_like(x)\n    b = np.zeros_like(x)\n"
+                  "    return a, b\n")
+    assert out.count("np.zeros_like(x)") == 2
