@@ -146,7 +146,7 @@ def _scipy_special_rules() -> None:
     import scipy.special as sp
 
     defscale(sp.expit, "x", "g * ans * (1 - ans)")
-    defscale(sp.ndtr, "x", "g * (1 / np.sqrt(2 * np.pi)) * np.exp(-0.5 * x**2)")
+    defscale(sp.ndtr, "x", "g * np.exp(-0.5 * x**2) / np.sqrt(2 * np.pi)")
     defscale(sp.logit, "x", "safe_div(g, x * (1 - x))")
     defscale(sp.erf, "x", "g * (2 / np.sqrt(np.pi)) * np.exp(-x**2)")
     defscale(sp.erfc, "x", "-g * (2 / np.sqrt(np.pi)) * np.exp(-x**2)")
