@@ -85,3 +85,28 @@ def test_gradients_against_central_differences():
     check_grad(branch_chain, x, -np.abs(w), wrt=(0, 1))
     code = grad_code(ratio_loss, 0.1 * r.standard_normal(3), 0.3, X, y, wrt=(0, 1))
     assert "np.negative(" in code and "/= add" in code, code
+
+
+def _pdf_chain(x, s):  # a normal pdf's chain: the constant read from np.pi / math.pi
+    return np.sum(s * x * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi))
+
+
+def _erf_chain(x, s):
+    import math
+    return np.sum(np.tanh(s * x) * x / math.sqrt(math.pi) * 0.5)
+
+
+@pytest.mark.parametrize("f", [_pdf_chain, _erf_chain])
+def test_a_module_number_is_a_real_operand(f):
+    """``np.pi`` (``math.pi``) reads as a real number (``dtypes``): the chain that
+    divides by ``np.sqrt(2 * np.pi)`` is computed in place, and the gradient is right."""
+    r = np.random.default_rng(7)
+    x, s = r.standard_normal(6), r.standard_normal(6)
+    check_grad(f, x, s, wrt=(0, 1))
+    assert dtypes.of(ast_expr("np.sqrt(2 * np.pi)"), {}, {"np": np}) == dtypes.REAL
+    assert dtypes.of(ast_expr("np.random"), {}, {"np": np}) is None  # (a module: not a number)
+    assert dtypes.of(ast_expr("x.real"), {"x": dtypes.F64}, {"np": np}) is None
+
+
+def ast_expr(text: str):
+    return gast.parse(text).body[0].value

@@ -1,7 +1,9 @@
 """Part of the late pass ``ownership``: a sum into an array the generated code owns,
-``acc = acc + e`` (or ``-``, ``*``) in a loop, written ``acc += e``: a loop that
-accumulates (``out = out + w[j] * x[j:j + n]``) then makes no new array per trip
-(outside loops the ``accumulate`` pass sums a line's terms in one statement instead).
+``acc = acc + e`` (or ``-``, ``*``), written ``acc += e``: a loop that accumulates
+(``out = out + w[j] * x[j:j + n]``) then makes no new array per trip, and a reverse
+sweep adding the adjoints of several lines into one (``dd1 = dd1 + dd2`` after ``dd1 =
+dsub * spot * pdf``) one array less per line (the ``accumulate`` pass sums one line's
+terms in one statement first).
 
 The update computes what ``acc + e`` computes, into ``acc``'s array, when three facts
 hold:

@@ -16,6 +16,7 @@ with a float64 base or an int literal exponent.
 """
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import gast
@@ -141,6 +142,8 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return of(e.value, kinds, namespace)
     if isinstance(e, gast.Attribute) and e.attr in ("shape", "size", "ndim"):
         return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
+    if isinstance(e, gast.Attribute):
+        return _module_number(e, namespace)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
     if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple)):
@@ -151,6 +154,18 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
         return _join([of(v, kinds, namespace) for v in picked])
     return None
+
+
+def _module_number(e: gast.Attribute, namespace: dict) -> str | None:
+    """REAL for a module's number read by attribute (``np.pi``, ``math.e``): a
+    Python float, int or bool, as a literal would be."""
+    root: gast.expr = e
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if not (isinstance(root, gast.Name) and
+            isinstance(evaluate_ref(root, namespace), types.ModuleType)):
+        return None
+    return REAL if type(evaluate_ref(e, namespace)) in (bool, int, float) else None
 
 
 def _items_kind(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:

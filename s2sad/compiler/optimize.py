@@ -23,6 +23,7 @@ from s2sad.compiler import (
     assemble,
     batch,
     carried,
+    centred_reads,
     choice_lines,
     column_sums,
     common_factors,
@@ -71,6 +72,7 @@ from s2sad.compiler import (
     shared_products,
     shared_reductions,
     shared_terms,
+    shared_values,
     simplify,
     sink,
     tape,
@@ -325,7 +327,14 @@ def contracted(body: list, facts: Facts) -> list:
 
 
 def rows(body: list, facts: Facts) -> list:
-    """Sums and means over the last axis of float64 arrays as products with ones."""
+    """Sums and means over the last axis of float64 arrays as products with ones; first
+    (while the means are still calls of ``np.mean``), a variance of a value whose mean
+    is bound as the mean of the squared centred values, and values centred again on
+    such a mean read through the name of the centred values."""
+    if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
+        facts.shapes = None
+    if centred_reads.read_centred(body, facts.namespace):
+        facts.shapes = None
     if not facts.floats or not row_sums.candidates(body, facts.namespace):
         return body
     if row_sums.as_products(body, _shapes(body, facts), lambda: dtypes.dtypes(
@@ -342,8 +351,7 @@ def share(body: list, facts: Facts) -> list:
     factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
-    factor of a longer one, a reduction bound already read through its name, a variance
-    of a value whose mean is bound as the mean of the squared centred values."""
+    factor of a longer one, a reduction (a value) bound already read through its name."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if outer_forms.keep_rank_one(body, facts.namespace, lambda: _shapes(body, facts)):
         facts.shapes = None
@@ -358,8 +366,7 @@ def share(body: list, facts: Facts) -> list:
     if shared_matmuls.share_matmuls(body, facts.namer):
         facts.shapes = None
     shared_reductions.share_reductions(body, facts.namespace)
-    if facts.real and var_means.var_by_mean(body, facts.namespace, facts.namer):
-        facts.shapes = None
+    shared_values.share_values(body, facts.namespace)
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
         facts.shapes = None

@@ -90,9 +90,8 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
         facts.refresh()
     if shapes is not None and floats:
         kinds = dtypes.dtypes(body, set(floats), params & numbers, namespace, float_numbers)
-        in_loops = [s for s in facts.flat if facts.depth.get(id(s), 0) > 0]
-        summed = accumulators.in_place(in_loops, facts.blocks, facts.owned, shapes, kinds,
-                                       namespace, Counter(name_ids(body, gast.Load)))
+        summed = accumulators.in_place(list(facts.flat), facts.blocks, facts.owned, shapes,
+                                       kinds, namespace, Counter(name_ids(body, gast.Load)))
         if returns.plain(body, facts.owned, kinds, shapes, set(floats)) or summed:
             facts.refresh()
     returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,

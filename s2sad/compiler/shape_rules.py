@@ -207,6 +207,12 @@ def _slogdet(args: list, e: gast.Call) -> Any:
     return Items((args[0][:-2], args[0][:-2])) if len(args[0]) >= 2 else None
 
 
+def _eigh(args: list, e: gast.Call) -> Any:
+    """``(w, v)`` of a (stack of) square matrices: ``w`` without the last axis."""
+    a = args[0] if args else None
+    return Items((a[:-1], a)) if isinstance(a, tuple) and len(a) >= 2 else None
+
+
 def _det(args: list, e: gast.Call) -> Any:
     return args[0][:-2] if len(args[0]) >= 2 else None
 
@@ -340,6 +346,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.searchsorted: lambda args, e: args[1] if len(args) > 1 else None,
                 runtime.reduced_size: lambda args, e: (),  # a count
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
+                np.linalg.eigh: _eigh, np.linalg.eigvalsh: lambda args, e: _det(args, e)
+                and args[0][:-1],
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
                 np.linalg.norm: _norm, np.append: _append, np.meshgrid: _meshgrid,

@@ -7,9 +7,9 @@ per element where one would do, ``du = dS * S``, since ``dS`` holds ``dS_new * e
 already.  Someone writing the reverse sweep by hand reuses it; so does the generated
 code here.  In a block (the function body, or a loop's or a branch's body), for an
 assignment ``p = a * b`` of a product of names (two or more, ``p`` not among them), a
-later statement of the same block whose right-hand side (of ``=`` or ``+=``) is a
-product holding those factors and more (``a * c * b``) reads ``p`` instead of them
-(``p * c``), where no
+later statement of the same block whose right-hand side (of ``=`` or ``+=``) is, or
+holds, a product of those factors and more (``a * c * b``, ``-(a * c * b @ t)``) reads
+``p`` instead of them (``p * c``), where no
 statement between binds or writes into ``p`` or any of its factors (a statement in a
 nested loop or branch counts as binding every name it binds anywhere inside).
 
@@ -26,6 +26,7 @@ numbers, not computed again.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import gast
 
@@ -48,7 +49,7 @@ def share_products(body: list) -> bool:
         if available:  # (what ``s`` binds matters only to a product computed before it)
             bound = bound_names(s)
             available = [(p, f) for p, f in available
-                         if p not in bound and not bound & set(f)]
+                         if p not in bound and not bound & {n.lstrip("/") for n in f}]
         if shifted:
             bound = bound_names(s)
             shifted = [(t, e) for t, e in shifted if t not in bound and
@@ -93,27 +94,88 @@ def _reuse_shifted(s: gast.Assign | gast.AugAssign,
 
 
 def _reuse(s: gast.Assign | gast.AugAssign, available: list[tuple[str, Counter]]) -> bool:
-    """``s``'s product read through the largest product computed before that it holds."""
-    factors = _factors(s.value)
-    if factors is None or len(factors) < 3:
+    """Each product of ``s``'s value (the value itself, or a product inside it that is
+    not a factor of a larger one: ``-(dm * n * k * e @ tau)``) read through the largest
+    product computed before that it holds."""
+    if not available:
         return False
-    names = Counter(f.id for f in factors if isinstance(f, gast.Name))
-    best = max((a for a in available if sum(a[1].values()) < len(factors) and
+    changed = False
+    value = _through_known(s.value, available)
+    if value is not None:
+        s.value, changed = value, True
+    for holder, key in _inner_products(s.value):
+        node = holder[key] if isinstance(holder, list) else getattr(holder, key)
+        value = _through_known(node, available)
+        if value is not None:
+            if isinstance(holder, list):
+                holder[key] = value
+            else:
+                setattr(holder, key, value)
+            changed = True
+    return changed
+
+
+def _inner_products(e: gast.expr) -> list[tuple[Any, Any]]:
+    """(parent node or list, field or index) of each product (or quotient) inside
+    ``e`` whose parent is not one."""
+    out: list[tuple[Any, Any]] = []
+    for node in nodes(e):
+        if _is_product(node):
+            continue  # (its operands are factors of the product it is)
+        for field, child in gast.iter_fields(node):
+            if _is_product(child):
+                out.append((node, field))
+            elif isinstance(child, list):
+                out += [(child, i) for i, item in enumerate(child) if _is_product(item)]
+    return out
+
+
+def _is_product(e: object) -> bool:
+    return isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div))
+
+
+def _through_known(e: gast.expr, available: list[tuple[str, Counter]]) -> gast.expr | None:
+    """``e``, a product, with the largest product computed before that it holds read
+    through its name; None where ``e`` holds none."""
+    terms = _terms(e)
+    if terms is None or len(terms) < 3:
+        return None
+    names = Counter(_key(f, under) for f, under in terms if isinstance(f, gast.Name))
+    best = max((a for a in available if sum(a[1].values()) < len(terms) and
                 not a[1] - names), key=lambda a: sum(a[1].values()), default=None)
     if best is None:
-        return False
+        return None
     left = Counter(best[1])
     rest = []
-    for f in factors:
-        if isinstance(f, gast.Name) and left[f.id]:
-            left[f.id] -= 1
+    for f, under in terms:
+        if isinstance(f, gast.Name) and left[_key(f, under)]:
+            left[_key(f, under)] -= 1
         else:
-            rest.append(f)
+            rest.append((f, under))
     value: gast.expr = load(best[0])
-    for f in rest:
-        value = gast.BinOp(left=value, op=gast.Mult(), right=f)
-    s.value = value
-    return True
+    for f, under in rest:
+        value = gast.BinOp(left=value, op=gast.Div() if under else gast.Mult(), right=f)
+    return value
+
+
+def _terms(e: gast.expr) -> list[tuple[gast.expr, bool]] | None:
+    """The factors of a product or quotient ``a * b / c`` (any grouping of the
+    products; a divisor taken whole), each with whether it divides; None if ``e`` is
+    neither."""
+    if not (isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div))):
+        return None
+    out = _terms(e.left) or [(e.left, False)]
+    if isinstance(e.op, gast.Div):
+        return out + [(e.right, True)]
+    right = e.right
+    inner = _terms(right) if isinstance(right, gast.BinOp) and \
+        isinstance(right.op, gast.Mult) else None
+    return out + (inner or [(right, False)])
+
+
+def _key(f: gast.Name, under: bool) -> str:
+    """A factor's key: its name, or ``/name`` for a divisor (no name starts so)."""
+    return "/" + f.id if under else f.id
 
 
 def _factors(e: gast.expr) -> list | None:
@@ -128,14 +190,15 @@ def _factors(e: gast.expr) -> list | None:
 
 
 def _product_of_names(s: gast.stmt) -> tuple[str, Counter] | None:
-    """(p, its factors) for ``p = a * b * ...`` of names only, ``p`` not among them."""
+    """(p, its factors) for ``p = a * b * ...`` (or ``a / b``) of names only, ``p`` not
+    among them."""
     if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name)):
         return None
-    factors = _factors(s.value)
-    if factors is None or not all(isinstance(f, gast.Name) for f in factors):
+    terms = _terms(s.value)
+    if terms is None or not all(isinstance(f, gast.Name) for f, _ in terms):
         return None
-    names = Counter(f.id for f in factors)
+    names = Counter(_key(f, under) for f, under in terms)
     target = s.targets[0].id
     return None if target in names else (target, names)
 

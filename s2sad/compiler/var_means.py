@@ -1,6 +1,6 @@
-"""Part of the late pass ``share``: ``np.var`` (and ``np.std``) of a value whose mean over
-the same axes the block bound already, as the mean of the squared centred values (and
-its square root).
+"""Part of the late pass ``rows`` (run before the means become products): ``np.var``
+(and ``np.std``) of a value whose mean over the same axes the block bound already, as
+the mean of the squared centred values (and its square root).
 
 A layer norm takes ``mu = np.mean(h, axis=1, keepdims=True)`` and ``var = np.var(h,
 axis=1, keepdims=True)``; NumPy's ``var`` takes the mean again, centres and squares (in
@@ -16,8 +16,9 @@ difference, its square, their sum divided by the count), so the numbers are the 
 Only of a function with no complex value (``var`` of a complex array squares the
 modulus), for ``np.var(h, axis=a, keepdims=k)`` (``ddof=0`` at most) of a name ``h``,
 with ``m = np.mean(h, axis=a, keepdims=True)`` (or with neither ``axis`` nor
-``keepdims``) bound before it in the block, ``h``, ``m`` and the centred values' name
-each bound once in the function.
+``keepdims``, or over leading axes given as literals: a mean that broadcasts against
+``h``, :func:`centred_reads.mean_of`) bound before it in the block, ``h``, ``m`` and the
+centred values' name each bound once in the function.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from collections import Counter
 import gast
 import numpy as np
 
+from s2sad.compiler.centred_reads import mean_of
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes, same
@@ -55,7 +57,7 @@ def _block(stmts: list, namespace: dict, namer, stores: Counter) -> bool:
                 changed |= _block(getattr(s, field), namespace, namer, stores)
         target = _target(s, stores)
         if target is not None and _call_of(s.value, np.mean, namespace) and \
-                _keeps_dims(s.value) and stores[s.value.args[0].id] <= 1:
+                mean_of(s.value, namespace) is not None and stores[s.value.args[0].id] <= 1:
             means.append((s.value.args[0].id, s.value, target))
         elif target is not None and (pair := _difference(s.value)) is not None:
             centred.setdefault(pair, target)
@@ -113,14 +115,6 @@ def _call_of(e: gast.expr, fn: object, namespace: dict) -> bool:
         isinstance(e.args[0], gast.Name) and evaluate_ref(e.func, namespace) is fn and \
         all(kw.arg in ("axis", "keepdims") or kw.arg == "ddof" and
             isinstance(kw.value, gast.Constant) and kw.value.value == 0 for kw in e.keywords)
-
-
-def _keeps_dims(call: gast.Call) -> bool:
-    """A mean that broadcasts against its argument: ``keepdims=True``, or over all."""
-    given = {kw.arg: kw.value for kw in call.keywords}
-    keeps = given.get("keepdims")
-    return isinstance(keeps, gast.Constant) and keeps.value is True or \
-        "axis" not in given and keeps is None
 
 
 def _same_axes(mean: gast.Call, var: gast.Call) -> bool:

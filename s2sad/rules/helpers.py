@@ -217,6 +217,12 @@ deflinear(rt.triangle_read, "x, uplo='L'", "triangle_read_adjoint(g, uplo)", Non
 deflinear(rt.triangle_read_adjoint, "t, uplo='L'", "triangle_read(g, uplo)", None)
 deflinear(rt.hermitian_read, "x, uplo='L'", "hermitian_read_adjoint(g, uplo)", None)
 deflinear(rt.hermitian_read_adjoint, "t, uplo='L'", "hermitian_read(g, uplo)", None)
+# conj(v) diag(w) v^T by the columns whose w is not zero: no rule, its source is
+# differentiated (a slice by the span, then products); the span is a choice of columns
+defnondiff(rt.nonzero_span)
+defshape(rt.spectral_sum, "first")  # (v's shape: a matrix, or a stack of them)
+defshape((rt.triangle_read, rt.triangle_read_adjoint, rt.hermitian_read,
+          rt.hermitian_read_adjoint), "first")
 
 # ----- products: bilinear in the adjoint and the other operand -----
 for _lhs, _rhs, _prod in [("dot_lhs_adjoint", "dot_rhs_adjoint", "np.dot"),

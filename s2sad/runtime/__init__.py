@@ -29,6 +29,7 @@ from s2sad.runtime import (
     sequences,
     signal,
     sorts,
+    spectral,
     triangular,
 )
 from s2sad.runtime.arrays import *  # noqa: F403
@@ -53,11 +54,12 @@ from s2sad.runtime.running import *  # noqa: F403
 from s2sad.runtime.sequences import *  # noqa: F403
 from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.sorts import *  # noqa: F403
+from s2sad.runtime.spectral import *  # noqa: F403
 from s2sad.runtime.triangular import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
                        integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
-                       polynomials)
+                       polynomials, spectral)
            for name in mod.__all__}

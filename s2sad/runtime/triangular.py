@@ -112,7 +112,7 @@ def triangle(m: Any, lower: bool, k: int = 0) -> Any:
     return np.tril(m, k) if lower else np.triu(m, k)
 
 
-_MASKED = 64  # the largest matrix side a triangle mask is kept for
+_MASKED = 128  # the largest matrix side a triangle mask is kept for (16 KiB a mask)
 
 
 @functools.lru_cache(maxsize=128)

@@ -1,0 +1,92 @@
+"""Part of the late pass ``share``: a value a block bound to a name, made again by a
+later statement of the block, read through that name.
+
+The reverse sweep of ``M = logA + logB[:, o] + beta`` sums ``dM`` down its rows twice,
+once for ``beta``'s adjoint and once for the column of ``logB``'s, and the ``rows`` pass
+writes both sums as ``np.ones(n) @ dM``: ``dbeta = np.ones(n) @ dM`` then ``dlogB[:, o]
++= np.ones(n) @ dM``, two products and two arrays of ones per trip of a time loop.  In
+a block, after ``x = e`` (``e`` a pure operation, or a call of a ufunc or a reduction,
+not reading ``x``; never a constructor's fresh array, which a later write may fill), a
+later ``e`` of the block (the whole value or a part of one, same structure) reads ``x``
+while nothing in between binds or writes into ``x`` or a name ``e`` reads (a nested loop
+or branch counts as binding every name it binds; blocks nested in it are worked on
+alone).  The numbers are the same: the same pure operations on the same values.
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from s2sad.compiler.names import load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.shared_products import bound_names
+from s2sad.compiler.simplify import _pure
+from s2sad.compiler.walks import nodes, structure
+
+_WALKED = (gast.If, gast.For, gast.While)
+_MADE = (gast.Call, gast.BinOp)  # values worth reading through a name
+# calls shared: a NumPy ufunc's or one of these reductions (never a constructor, whose
+# fresh array a later write may fill: ``dA = zeros_like(x)`` and ``dB = zeros_like(x)``
+# are two arrays)
+_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.dot,
+               np.matmul, np.vdot, np.inner, np.outer)
+
+
+def share_values(body: list, namespace: dict) -> bool:
+    """Rewrites every block of ``body`` in place; True if it changed."""
+    changed = False
+    seen: dict[tuple, tuple[str, frozenset]] = {}  # structure of e -> (x, names e reads)
+    for s in body:
+        if isinstance(s, _WALKED):
+            for field in ("body", "orelse"):
+                changed |= share_values(getattr(s, field), namespace)
+        elif seen and isinstance(s, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
+            changed |= _read_through(s, seen)
+        bound = bound_names(s)
+        if seen and bound:
+            seen = {k: v for k, v in seen.items() if v[0] not in bound and not v[1] & bound}
+        made = _made(s, namespace)
+        if made is not None:
+            seen.setdefault(*made)
+    return changed
+
+
+def _made(s: gast.stmt, namespace: dict) -> tuple[tuple, tuple[str, frozenset]] | None:
+    """(the structure of ``e``, (x, the names ``e`` reads)) of ``x = e`` worth sharing:
+    an operation, or a call of a ufunc or a reduction."""
+    if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
+            isinstance(s.targets[0], gast.Name) and isinstance(s.value, _MADE)):
+        return None
+    if isinstance(s.value, gast.Call) and not _computes(s.value, namespace):
+        return None
+    x = s.targets[0].id
+    reads = frozenset(n.id for n in nodes(s.value) if isinstance(n, gast.Name))
+    if x in reads or not _pure(s.value, namespace):
+        return None
+    return structure(s.value), (x, reads)
+
+
+def _computes(call: gast.Call, namespace: dict) -> bool:
+    fn = evaluate_ref(call.func, namespace)
+    return isinstance(fn, np.ufunc) or any(fn is r for r in _REDUCTIONS)
+
+
+def _read_through(s: gast.stmt, seen: dict) -> bool:
+    """Each part of ``s``'s value made already replaced by the name holding it."""
+    if s.value is None:
+        return False
+    if isinstance(s.value, _MADE) and structure(s.value) in seen:
+        s.value = load(seen[structure(s.value)][0])
+        return True
+    changed = False
+    for node in list(nodes(s.value)):
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, _MADE) and structure(value) in seen:
+                setattr(node, field, load(seen[structure(value)][0]))
+                changed = True
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, _MADE) and structure(item) in seen:
+                        value[i] = load(seen[structure(item)][0])
+                        changed = True
+    return changed
