@@ -25,6 +25,7 @@ from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import active_flags
 from s2sad.compiler.shape_defs import counts
+from s2sad.compiler.shape_rules import module_number
 from s2sad.compiler.walks import name_nodes, statement_nodes
 from s2sad.rules.facts import shape_kind
 
@@ -141,6 +142,8 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return of(e.value, kinds, namespace)
     if isinstance(e, gast.Attribute) and e.attr in ("shape", "size", "ndim"):
         return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
+    if isinstance(e, gast.Attribute) and module_number(e, namespace):
+        return REAL  # (``np.pi``: a Python float)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
     if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple)):

@@ -24,7 +24,7 @@ PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer
             np.multiply.outer)
 LINEAR = (runtime.safe_div, runtime.unbroadcast, np.sum, np.transpose, np.reshape,
           np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze,
-          runtime.diag_adjoint, runtime.unconcat)
+          runtime.diag_adjoint, runtime.unconcat, runtime.fresh)
 SOLVES = (np.linalg.solve, runtime.tri_solve)  # zero when the right-hand side is
 ZEROS = (runtime.zeros_like, np.zeros_like)
 # an array's own methods and attributes that are linear in it (``dx.sum(axis=0)``, ``dJ.T``)
