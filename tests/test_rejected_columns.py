@@ -111,7 +111,7 @@ def test_rejected_trip_skips_the_step_reverse(data):
     t, y = data
     src = grad_source(damped_fit, np.array([1.0, 0.3]), t, y, 1.0, 3)
     lines = src.splitlines()
-    split = next(i for i, s in enumerate(lines) if "unconcat(" in s or "dJ[:, 1]" in s)
+    split = next(i for i, s in enumerate(lines) if "unconcat(" in s or "dJ[:, 0]" in s)
     guard = max(i for i, s in enumerate(lines[:split]) if s.strip().startswith("if "))
     depth = len(lines[guard]) - len(lines[guard].lstrip())
     assert len(lines[split]) - len(lines[split].lstrip()) > depth

@@ -50,6 +50,7 @@ from s2sad.compiler import (
     rank_one,
     recompute,
     relu_shares,
+    remade_tape,
     remat_views,
     reuse,
     reversals,
@@ -300,6 +301,17 @@ def branches(body: list, facts: Facts) -> list:
         facts.kept = True  # (no ``if``: nothing to move)
         return body
     return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
+
+
+def remade(body: list, facts: Facts) -> list:
+    """Arrays of the tape one operation makes from other values the reverse sweep has
+    made again there, not kept (:mod:`remade_tape`)."""
+    if not tape.has_slots(body):
+        facts.kept = True
+        return body
+    if remade_tape.remake(body, facts.params, _shapes(body, facts), facts.namer):
+        facts.shapes = None
+    return body
 
 
 def contracted(body: list, facts: Facts) -> list:

@@ -100,6 +100,8 @@ def is_zero(e: gast.expr, zero: set[str], ctx: Known) -> bool:
         return type(e.value) in (int, float, complex) and e.value == 0
     if isinstance(e, gast.Subscript):
         return is_zero(e.value, zero, ctx)
+    if isinstance(e, (gast.Tuple, gast.List)):  # (the pieces of a zero: zeros)
+        return bool(e.elts) and all(is_zero(x, zero, ctx) for x in e.elts)
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
         return is_zero(e.operand, zero, ctx)
     if isinstance(e, gast.BinOp):
