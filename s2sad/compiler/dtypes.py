@@ -55,7 +55,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
-    pops, pushed = [], {}  # (a pop of the tape restores the values pushed at its place)
+    pops: list = []  # (a pop of the tape restores the values pushed at its place)
+    pushed: dict[int, list] = {}
     for node in statement_nodes(body):  # (only statements are looked at)
         slot = getattr(node, "s2sad_slot", None)
         if slot is not None and isinstance(node, gast.Expr):

@@ -171,7 +171,8 @@ def _remade(e: gast.expr, between: list, name: str, popped: dict[str, str],
 
 
 def _cheap(e: gast.expr) -> bool:
-    """Arithmetic of names, numeric literals and items ``p[2]`` read at a literal."""
+    """Arithmetic of names, numeric literals, items read at a literal (``p[2]``) and
+    views (``x[:, None]``)."""
     if isinstance(e, gast.BinOp):
         return isinstance(e.op, _OPS) and _cheap(e.left) and _cheap(e.right)
     if isinstance(e, gast.UnaryOp):
@@ -179,9 +180,17 @@ def _cheap(e: gast.expr) -> bool:
     if isinstance(e, gast.Constant):
         return type(e.value) in (int, float)
     if isinstance(e, gast.Subscript):
-        return isinstance(e.value, gast.Name) and isinstance(e.slice, gast.Constant) and \
-            type(e.slice.value) is int
+        return isinstance(e.value, gast.Name) and _view_index(e.slice)
     return isinstance(e, gast.Name)
+
+
+def _view_index(i: gast.expr) -> bool:
+    """An index that reads an item or makes a view: ``2``, ``:``, ``None``, ``(:, None)``."""
+    if isinstance(i, gast.Tuple):
+        return all(_view_index(x) and not isinstance(x, gast.Tuple) for x in i.elts)
+    if isinstance(i, gast.Slice):
+        return i.lower is None and i.upper is None and i.step is None
+    return isinstance(i, gast.Constant) and (type(i.value) is int or i.value is None)
 
 
 def _small(w: str, shape: tuple, shapes: dims.Facts) -> bool:
