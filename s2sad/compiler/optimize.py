@@ -309,7 +309,7 @@ def remade(body: list, facts: Facts) -> list:
     if not tape.has_slots(body):
         facts.kept = True
         return body
-    if remade_tape.remake(body, facts.params, _shapes(body, facts), facts.namer):
+    if remade_tape.remake(body, facts.params, lambda: _shapes(body, facts), facts.namer):
         facts.shapes = None
     return body
 

@@ -22,6 +22,7 @@ same numbers, bit for bit.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import gast
 
@@ -34,20 +35,37 @@ FEW = 16  # numbers in an operand kept beside the tape's arrays whatever their s
 _OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
-def remake(body: list, params: set[str], shapes: dims.Facts, namer: Namer) -> bool:
-    """Each provable item of each push made again after its pop; whether one was."""
+def remake(body: list, params: set[str], facts: Callable[[], dims.Facts],
+           namer: Namer) -> bool:
+    """Each provable item of each push made again after its pop; whether one was
+    (``facts``: the shape facts, worked out when a pushed value is arithmetic)."""
     pops, pushes = tape.pairs(body)
-    if not pops:
+    if not pops or not any(_cheap(v) for v in _pushed_values(body, pushes)):
         return False
+    shapes = facts()
     blocks = _blocks(body)
     rebound = _written_anywhere(body)
     changed = False
-    for slot, pop in pops.items():
-        paired = pushes.get(slot, [])
-        if len(paired) == 1 and id(paired[0]) in blocks and id(pop) in blocks:
-            changed |= _remake_slot(paired[0], pop, blocks, params - rebound, shapes,
-                                    namer)
+    try:
+        for slot, pop in pops.items():
+            paired = pushes.get(slot, [])
+            if len(paired) == 1 and id(paired[0]) in blocks and id(pop) in blocks:
+                if _remake_slot(paired[0], pop, blocks, params - rebound, shapes, namer):
+                    changed = True
+                    _TOUCHED.clear()  # (the blocks holding the pop have grown)
+    finally:
+        _TOUCHED.clear()
     return changed
+
+
+def _pushed_values(body: list, pushes: dict) -> list:
+    """The values assigned to the names the pushes push (a first look: is there any
+    arithmetic to make again at all?)."""
+    names = {e.id for ps in pushes.values() for p in ps
+             for e in getattr(p.value.args[0], "elts", ()) if isinstance(e, gast.Name)}
+    return [s.value for s in nodes(body) if isinstance(s, gast.Assign) and
+            len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
+            s.targets[0].id in names and isinstance(s.value, (gast.BinOp, gast.UnaryOp))]
 
 
 def _blocks(body: list) -> dict[int, tuple[list, int]]:
@@ -132,9 +150,16 @@ def _definitions_in_order(block: list, at: int, popped: dict[str, str]) -> list[
     return found[::-1]
 
 
+_TOUCHED: dict[int, tuple[gast.stmt, set[str]]] = {}  # (one pass's look-ups: see remake)
+
+
 def _touched(s: gast.stmt) -> set[str]:
-    """Names ``s`` (or a statement inside it) binds or writes into."""
-    return _written_anywhere([s])
+    """Names ``s`` (or a statement inside it) binds or writes into (remembered while one
+    pass runs: the walks back from each push cross the same statements)."""
+    found = _TOUCHED.get(id(s))
+    if found is None or found[0] is not s:
+        found = _TOUCHED[id(s)] = (s, _written_anywhere([s]))
+    return found[1]
 
 
 def _remade(e: gast.expr, between: list, name: str, popped: dict[str, str],
