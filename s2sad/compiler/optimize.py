@@ -72,6 +72,7 @@ from s2sad.compiler import (
     sink,
     tape,
     tape_rows,
+    taped_factors,
     transcendentals,
     undo_writes,
     var_means,
@@ -347,7 +348,8 @@ def rows(body: list, facts: Facts) -> list:
 
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once; a matrix inverted or
-    factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
+    factorised anyway not factorised again for its solves (the forward sweep's factors
+    taped for the reverse sweep's); ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
     factor of a longer one, a reduction bound already read through its name, a variance
@@ -366,6 +368,9 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
+        facts.shapes = None
+    if taped_factors.factor_forward(body, facts.namespace, facts.namer):
+        body = tape.prune(body)  # (the matrix popped may be read no more)
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None
