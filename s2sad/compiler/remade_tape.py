@@ -14,9 +14,9 @@ Done for an item ``v`` of a push, bound by ``v = e`` earlier in the push's own b
 binds them again nor writes into them) and names no statement between binds or writes
 into: each such name is another item of the push, or pushed beside it (a number, an
 array of fewer elements than ``v``, or a view of a parameter: little to keep).  The pop
-then binds the operands and ``v = e`` is made again after it, before the first
-statement that reads ``v`` (inside an ``if`` whose one branch alone reads it: a
-rejected step's values are not made).  The same operation on the same values gives the
+then binds the operands and ``v = e`` is made again right after it (inside an ``if``
+whose one branch alone reads ``v``, where that is its first reader: a rejected step's
+values are not made).  The same operation on the same values gives the
 same numbers, bit for bit.
 """
 from __future__ import annotations
@@ -231,8 +231,10 @@ def _small(w: str, shape: tuple, shapes: dims.Facts) -> bool:
 
 
 def _place(pop: gast.Assign, blocks: dict, made: list[gast.Assign]) -> None:
-    """The remade values put before the first statement after ``pop`` that reads one,
-    into the one branch of an ``if`` that alone reads them."""
+    """The remade values put right after ``pop`` (the adjoint statements after it stay
+    together, for the passes that join them), or into the one branch of an ``if`` that
+    alone reads them where that ``if`` is their first reader (a rejected step's values
+    are not made)."""
     block, at = _where(pop, blocks)
     names = {s.targets[0].id for s in made}
     operands = {n.id for s in made for n in name_nodes(s.value)}
@@ -248,8 +250,7 @@ def _place(pop: gast.Assign, blocks: dict, made: list[gast.Assign]) -> None:
                 branch = s.body if body else s.orelse
                 branch[0:0] = made
                 return
-        block[i:i] = made
-        return
+        break
     block[at + 1:at + 1] = made
 
 
