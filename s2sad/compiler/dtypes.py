@@ -39,7 +39,8 @@ _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 wit
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
-               np.round, np.around, runtime.inverse, runtime.sum_last, runtime.running_sum,
+               np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
+               runtime.min_last, runtime.running_sum,
                runtime.running_product}  # real in, real out
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
