@@ -47,7 +47,7 @@ from s2sad.compiler.algebra_terms import (
 from s2sad.compiler.folded_coefficients import fold_coefficients, fold_in_loops
 from s2sad.compiler.names import Transformer, call_named, root_name, written_names
 from s2sad.compiler.negations import fold_negations
-from s2sad.compiler.shape_rules import is_none
+from s2sad.compiler.shape_rules import is_none, literal
 from s2sad.compiler.walks import (
     name_ids,
     name_nodes,
@@ -285,6 +285,10 @@ class _Identities(Transformer):
         self.in_derivative = False
         if isinstance(node.op, gast.Add) and negated(node.value) is not None:
             node.op, node.value = gast.Sub(), negated(node.value)
+        if isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)) and \
+                isinstance(node.target, gast.Name) and \
+                self.broadcasts_itself(node.value, node.target):
+            node.value = unfreshed(node.value.args[0])  # (d += spread: d has its shape)
         return node
 
     def numbers_first(self, node: gast.BinOp) -> gast.expr | None:
@@ -402,11 +406,14 @@ class _Identities(Transformer):
 
     def broadcasts_itself(self, spread: gast.expr, other: gast.expr) -> bool:
         """``repeat_to(a, x, axis, True) * b`` with ``b`` of ``x``'s shape: ``a`` has
-        ``x``'s shape with the reduced axes kept as 1, so ``a * b`` broadcasts alike."""
+        ``x``'s shape with the reduced axes kept as 1, so ``a * b`` broadcasts alike; so
+        does an ``a`` summed over leading axes (``repeat_to(a, x, 0, False)`` of a column
+        sum: NumPy puts the missing axes in front)."""
         if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Name) and
                 spread.func.id == "repeat_to" and len(spread.args) == 4 and
-                any(isinstance(a, gast.Constant) and a.value is v
-                    for a, v in ((spread.args[3], True), (spread.args[2], None))) and
+                (any(isinstance(a, gast.Constant) and a.value is v
+                     for a, v in ((spread.args[3], True), (spread.args[2], None))) or
+                 self.leading(spread)) and
                 isinstance(spread.args[1], gast.Name)):
             return False  # (keepdims, or a full reduction: a number spreads by itself)
         shape = spread.args[1].id
@@ -417,6 +424,22 @@ class _Identities(Transformer):
             return True
         return self.dims is not None and dims.same(self.dims.of(spread.args[1]),
                                                    self.dims.of(other))
+
+    def leading(self, spread: gast.Call) -> bool:
+        """``repeat_to(a, x, axis, False)`` spreading over the first axes of ``x`` (of
+        known rank), ``a`` of the rank of the axes left (or a number)."""
+        axes = literal(spread.args[2])
+        rank = self.dims.rank_of(spread.args[1]) if self.dims is not None else None
+        if not (isinstance(spread.args[3], gast.Constant) and spread.args[3].value is False
+                and rank is not None):
+            return False
+        axes = (axes,) if type(axes) is int else axes
+        if not (isinstance(axes, tuple) and axes and all(type(a) is int for a in axes)):
+            return False
+        if sorted(a % rank if -rank <= a < rank else -1 for a in axes) != \
+                list(range(len(axes))):
+            return False
+        return self.dims.rank_of(spread.args[0]) in (0, rank - len(axes))
 
     def inexact(self, e: gast.expr) -> bool:
         """``e`` holds floats (or complex numbers), never integers: a derivative, a

@@ -14,13 +14,18 @@ from typing import Any
 
 import gast
 
+from s2sad import runtime
 from s2sad.compiler import affine, dims
+from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import clone
 
 
 def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
     """The pieces of ``unconcat(g, items, axis)`` as a tuple display, or None."""
+    if len(call.args) == 4 and not call.keywords and isinstance(call.args[0], gast.Name) \
+            and evaluate_ref(call.args[3], facts.namespace) is runtime.as_columns:
+        return _columns(call, facts)
     if len(call.args) != 3 or call.keywords or not isinstance(call.args[2], gast.Constant) \
             or not isinstance(call.args[0], gast.Name):
         return None  # (an expression cut in pieces would be computed once per piece)
@@ -52,6 +57,31 @@ def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
         out.append(gast.Subscript(value=clone(call.args[0]), slice=gast.Tuple(
             elts=[whole] * axis + [at], ctx=gast.Load()) if axis else at, ctx=gast.Load()))
     return gast.Tuple(elts=out, ctx=gast.Load())
+
+
+def _columns(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:
+    """The pieces of ``np.column_stack``'s adjoint, ``unconcat(g, items, 1,
+    as_columns)``: a vector's is its column of ``g`` (``g[:, 1]``, the vector's shape),
+    a matrix's its columns; each item as long as ``g``'s rows (a number's piece, a
+    column only of a one-row ``g``, is left to the helper)."""
+    g, items, axis = facts.of(call.args[0]), facts.of(call.args[1]), call.args[2]
+    if not (isinstance(g, tuple) and len(g) == 2 and isinstance(items, dims.Items) and
+            isinstance(axis, gast.Constant) and axis.value in (1, -1)):
+        return None
+    widths = []
+    for s in items.shapes:
+        if not (isinstance(s, tuple) and len(s) in (1, 2) and affine.same(s[0], g[0])):
+            return None
+        widths.append(s[1] if len(s) == 2 else 1)
+    ends = _ends(widths, g[1], _spellings(facts))
+    if ends is None:
+        return None
+    whole = gast.Slice(lower=None, upper=None, step=None)
+    return gast.Tuple(elts=[gast.Subscript(value=clone(call.args[0]), slice=gast.Tuple(
+        elts=[whole, _int(lo if lo is not None else 0) if len(s) == 1 else
+              gast.Slice(lower=_int(lo), upper=_int(hi), step=None)], ctx=gast.Load()),
+        ctx=gast.Load()) for s, lo, hi in zip(items.shapes, ends, ends[1:])],
+        ctx=gast.Load())
 
 
 def _as_vector(s: Any) -> Any:

@@ -25,7 +25,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import active_flags
-from s2sad.compiler.shape_defs import counts
+from s2sad.compiler.shape_defs import counts, popped
 from s2sad.compiler.walks import name_nodes, statement_nodes
 from s2sad.rules.facts import shape_kind
 
@@ -39,8 +39,9 @@ _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 wit
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
                np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
-               np.round, np.around, runtime.inverse, runtime.sum_last, runtime.running_sum,
-               runtime.running_product, np.clip, np.arange}  # real in, real out
+               np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
+               runtime.min_last, runtime.running_sum, runtime.running_product, np.clip,
+               np.arange}  # real in, real out
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
@@ -55,9 +56,15 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
+    pops: list = []  # (a pop of the tape restores the values pushed at its place)
+    pushed: dict[int, list] = {}
     for node in statement_nodes(body):  # (only statements are looked at)
-        if isinstance(node, gast.Assign) and getattr(node, "s2sad_slot", None) is not None:
-            continue  # (a pop of the tape restores the values the names had when pushed)
+        slot = getattr(node, "s2sad_slot", None)
+        if slot is not None and isinstance(node, gast.Expr):
+            pushed.setdefault(slot, []).append(node.value.args[0])
+        if isinstance(node, gast.Assign) and slot is not None:
+            pops.append(node)
+            continue
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(
@@ -72,6 +79,10 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
             unknown |= {n.id for t in targets for n in name_nodes(t)}
+    restored: dict[str, list] = {}
+    for pop in pops:  # (a name only a pop binds: as what was pushed there; a name bound
+        popped(pop, pushed.get(pop.s2sad_slot, []), restored)  # elsewhere too, as that)
+    defs.update({name: values for name, values in restored.items() if name not in defs})
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
     kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
     _sweep(defs, known, kinds, namespace)
@@ -143,7 +154,7 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
     if isinstance(e, gast.Attribute) and e.attr in ("shape", "size", "ndim"):
         return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
     if isinstance(e, gast.Attribute):
-        return _module_number(e, namespace)
+        return _module_number(e, namespace)  # (``np.pi``: a Python float)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
     if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple)):

@@ -53,6 +53,7 @@ from s2sad.compiler import (
     rank_one,
     recompute,
     relu_shares,
+    remade_tape,
     remat_views,
     reuse,
     reversals,
@@ -77,6 +78,7 @@ from s2sad.compiler import (
     sink,
     tape,
     tape_rows,
+    taped_factors,
     transcendentals,
     undo_writes,
     var_means,
@@ -308,6 +310,17 @@ def branches(body: list, facts: Facts) -> list:
     return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
 
 
+def remade(body: list, facts: Facts) -> list:
+    """Arrays of the tape one operation makes from other values the reverse sweep has
+    made again there, not kept (:mod:`remade_tape`)."""
+    if not tape.has_slots(body):
+        facts.kept = True
+        return body
+    if remade_tape.remake(body, facts.params, lambda: _shapes(body, facts), facts.namer):
+        facts.shapes = None
+    return body
+
+
 def contracted(body: list, facts: Facts) -> list:
     """Sums of products of broadcast views written as contractions (``W @ P``)."""
     if not contractions.has_sums(body, facts.namespace):
@@ -348,7 +361,8 @@ def rows(body: list, facts: Facts) -> list:
 
 def share(body: list, facts: Facts) -> list:
     """Costly calls with the same arguments computed once; a matrix inverted or
-    factorised anyway not factorised again for its solves; ``sin(2 * y)`` from the
+    factorised anyway not factorised again for its solves (the forward sweep's factors
+    taped for the reverse sweep's); ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
     factor of a longer one, a reduction (a value) bound already read through its name."""
@@ -369,6 +383,9 @@ def share(body: list, facts: Facts) -> list:
     shared_values.share_values(body, facts.namespace)
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
+        facts.shapes = None
+    if taped_factors.factor_forward(body, facts.namespace, facts.namer):
+        body = tape.prune(body)  # (the matrix popped may be read no more)
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None

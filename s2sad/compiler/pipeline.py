@@ -246,6 +246,7 @@ PASSES = (
     Step("algebra", optimize.arithmetic, fixpoint=True),
     Step("shapes", optimize.shapes, fixpoint=True),
     Step("branches", optimize.branches, fixpoint=True),
+    Step("remade", optimize.remade, fixpoint=True),
     Step("contract", optimize.contracted, fixpoint=True),
     Step("assemble", optimize.assembled),
     Step("rows", optimize.rows),

@@ -1,4 +1,5 @@
-"""Late pass ``rows``: a sum (or mean, or 2-norm) over the last axis of a float64 array of
+"""Late pass ``rows``: a sum (or mean, or 2-norm; or a max or min, ``max_last``) over the
+last axis of a float64 array of
 rank two or more, written as a product with a vector of ones (``r2 = d * d @
 np.ones(3)``, ``np.sqrt(d * d @ np.ones(3))``); a sum or mean over the first axis of a
 float64 matrix (a bias's adjoint, ``np.sum(dz, axis=(0,))``) as ``np.ones(n) @ dz``; the
@@ -34,7 +35,8 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes
 
 _REDUCTIONS = (np.sum, np.mean)
-_CALLS = (*_REDUCTIONS, np.linalg.norm)
+_EXTREMA = {np.max: "max_last", np.amax: "max_last", np.min: "min_last", np.amin: "min_last"}
+_CALLS = (*_REDUCTIONS, np.linalg.norm, *_EXTREMA)
 
 
 def candidates(body: list, namespace: dict) -> bool:
@@ -82,6 +84,8 @@ class _Rows(Transformer):
             run = self.adjacent_run(node)
             if run is not None:
                 return run
+        if fn in _EXTREMA:
+            return self.extreme(node, _EXTREMA[fn])
         found = _norm_axis(node) if fn is np.linalg.norm else \
             _axis(node) if fn in _REDUCTIONS else None
         if found is None or found[0] is None and fn is not np.linalg.norm or not node.args:
@@ -114,6 +118,19 @@ class _Rows(Transformer):
         if fn is np.mean:
             total = gast.BinOp(left=total, op=gast.Div(), right=clone(length))
         return _kept(total) if keep else total
+
+    def extreme(self, node: gast.Call, helper: str) -> gast.expr:
+        """``np.max(x, axis=-1)`` (``np.min``, ``keepdims``) of a float64 array of rank
+        two or more as ``max_last(x)``, which takes the columns' ``np.maximum`` where the
+        last axis is short (the same numbers)."""
+        found = _axis(node)
+        shape = self.facts.of(node.args[0]) if node.args else None
+        if found is None or not isinstance(shape, tuple) or len(shape) < 2 or \
+                found[0] not in (-1, len(shape) - 1) or not self.float64(node.args[0]):
+            return node
+        self.changed = True
+        keep = [gast.Constant(value=True, kind=None)] if found[1] else []
+        return gast.Call(func=load(helper), args=[node.args[0], *keep], keywords=[])
 
     def adjacent_run(self, node: gast.Call) -> gast.Call | None:
         """``np.sum(x, axis=(0, 1))`` of a float64 array of rank three or more over

@@ -32,11 +32,11 @@ def definitions(body: list) -> dict[str, list]:
                 counts(node.iter):
             defs.setdefault(node.target.id, []).append(COUNTER)
     for pop in pops:
-        _popped(pop, pushed.get(pop.s2sad_slot, []), defs)
+        popped(pop, pushed.get(pop.s2sad_slot, []), defs)
     return defs
 
 
-def _popped(pop: gast.Assign, pushes: list, defs: dict[str, list]) -> None:
+def popped(pop: gast.Assign, pushes: list, defs: dict[str, list]) -> None:
     """The names a tuple pop binds defined by the items its pushes push there."""
     targets = pop.targets[0]
     if not pushes or len(pop.targets) != 1:

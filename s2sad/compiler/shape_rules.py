@@ -339,6 +339,15 @@ def _meshgrid(args: list, e: gast.Call) -> Any:
     return Items((tuple(lengths),) * len(args))
 
 
+def _last_dropped(args: list, e: gast.Call) -> Any:
+    """``max_last(x)``: ``x``'s shape without its last axis (kept as 1 with a literal
+    ``True``)."""
+    if not args or not isinstance(args[0], tuple) or not args[0] or e.keywords:
+        return None
+    keep = literal(e.args[1]) if len(e.args) > 1 else False
+    return args[0][:-1] + (1,) if keep is True else args[0][:-1] if keep is False else None
+
+
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
                 np.triu_indices: lambda args, e: _index_vectors(2),  # (of n and k)
                 np.tril_indices: lambda args, e: _index_vectors(2), np.nonzero: _nonzero,
@@ -357,6 +366,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 runtime.add_grads: _add_grads,
                 runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
                 isinstance(args[0], tuple) and args[0] else None,
+                runtime.max_last: _last_dropped, runtime.min_last: _last_dropped,
                 runtime.sum_axes: lambda args, e: reduced(
                     args[0], e.args[1], e.args[2] if len(e.args) > 2 else None)
                 if 2 <= len(e.args) <= 3 and not e.keywords else None,

@@ -24,7 +24,7 @@ PRODUCTS = (runtime.safe_mul, np.multiply, np.dot, np.matmul, np.inner, np.outer
             np.multiply.outer)
 LINEAR = (runtime.safe_div, runtime.unbroadcast, np.sum, np.transpose, np.reshape,
           np.negative, np.conj, np.real, np.divide, np.ravel, np.squeeze,
-          runtime.diag_adjoint, runtime.unconcat)
+          runtime.diag_adjoint, runtime.unconcat, runtime.fresh)
 SOLVES = (np.linalg.solve, runtime.tri_solve)  # zero when the right-hand side is
 ZEROS = (runtime.zeros_like, np.zeros_like)
 # an array's own methods and attributes that are linear in it (``dx.sum(axis=0)``, ``dJ.T``)
@@ -100,6 +100,8 @@ def is_zero(e: gast.expr, zero: set[str], ctx: Known) -> bool:
         return type(e.value) in (int, float, complex) and e.value == 0
     if isinstance(e, gast.Subscript):
         return is_zero(e.value, zero, ctx)
+    if isinstance(e, (gast.Tuple, gast.List)):  # (the pieces of a zero: zeros)
+        return bool(e.elts) and all(is_zero(x, zero, ctx) for x in e.elts)
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
         return is_zero(e.operand, zero, ctx)
     if isinstance(e, gast.BinOp):

@@ -122,6 +122,11 @@ deflinear(rt.repeat_to, "t, x, axis=None, keepdims=False",
 deflinear(rt.centered, "a, axis=None", "centered(g, axis)")
 deflinear(rt.sum_last, "x", "repeat_to(g, x, -1)")
 deffacts(rt.sum_last, of_first)
+for _f in (rt.max_last, rt.min_last):  # (np.max / np.min along the last axis)
+    defvjp(_f, "a, keepdims=False", "extremum_adjoint(g, a, ans, -1, keepdims)", None)
+    defjvp(_f, "a, keepdims=False", "np.sum(da * extremum_share(a, ans, -1, keepdims), "
+           "axis=-1, keepdims=keepdims)", None)
+    deffacts(_f, of_first)
 deflinear(rt.sum_axes, "x, axes, keepdims=False", "repeat_to(g, x, axes, keepdims)")
 deffacts(rt.sum_axes, of_first)
 deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), np.shape(t))",

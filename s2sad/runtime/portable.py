@@ -244,6 +244,14 @@ def sum_last(x: Any) -> Any:
     return _xp(x).sum(x, axis=-1)
 
 
+def max_last(x: Any, keepdims: bool = False) -> Any:
+    return _xp(x).max(x, axis=-1, keepdims=keepdims)
+
+
+def min_last(x: Any, keepdims: bool = False) -> Any:
+    return _xp(x).min(x, axis=-1, keepdims=keepdims)
+
+
 def sum_axes(x: Any, axes: Any, keepdims: bool = False) -> Any:
     return _xp(x).sum(x, axis=axes, keepdims=keepdims)
 

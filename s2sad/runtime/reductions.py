@@ -19,7 +19,7 @@ __all__ = [
     "reduce_to_weights", "lse_weights", "lse_tangent", "lse_magnitude", "lse_like",
     "ptp_share", "median_share",
     "extremum_args_adjoint", "extremum_args_tangent", "std_share", "std_share_along",
-    "sum_last",
+    "sum_last", "max_last", "min_last",
 ]
 
 
@@ -71,6 +71,29 @@ def sum_last(x: Any) -> Any:
     if x.size < 512:  # (a few rows: NumPy's reduction beats OpenBLAS's call, (32, 10): 2x)
         return x.sum(axis=-1)
     return x @ ones_vector(n)
+
+
+def max_last(x: Any, keepdims: bool = False) -> Any:
+    """``np.max(x, axis=-1, keepdims=keepdims)`` of an array of rank two or more (the
+    ``rows`` pass): NumPy reduces a short contiguous last axis an output element at a
+    time (a (3000, 5) array: 290 us), ``np.maximum`` of its columns takes one pass per
+    column (10 us) and gives the same numbers (the same ufunc, NaN carried alike)."""
+    return _extreme_last(x, np.maximum, keepdims)
+
+
+def min_last(x: Any, keepdims: bool = False) -> Any:
+    """``np.min(x, axis=-1, keepdims=keepdims)``, as :func:`max_last`."""
+    return _extreme_last(x, np.minimum, keepdims)
+
+
+def _extreme_last(x: Any, pick: np.ufunc, keepdims: bool) -> Any:
+    n = x.shape[-1] if type(x) is np.ndarray and x.ndim >= 2 else 0
+    if not 2 <= n <= 16 or x.size < 512:  # (long rows, or a few: NumPy's own reduction)
+        return pick.reduce(x, axis=-1, keepdims=keepdims)
+    out = pick(x[..., 0], x[..., 1])
+    for k in range(2, n):
+        pick(out, x[..., k], out=out)
+    return out[..., None] if keepdims else out
 
 
 @functools.lru_cache(maxsize=64)
