@@ -146,7 +146,7 @@ class Reverse(ControlMixin):
         outer_bound = self.bound_here
         first = first_assigned(stmts)
         computed = reuse.forward_values(stmts, self.defs)
-        scaled = scaled_squares.scaled_names(stmts)
+        scaled = scaled_squares.scaled_names(stmts, self.namespace, self.local)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
             self.bound_here = Bound(outer_bound, first, k)
@@ -288,6 +288,11 @@ class Reverse(ControlMixin):
         mapping.update(g=g, ans=load(v), acc=load(ACC))
         out = []
         refuse_unsupported(prim, mapping, self.is_active, self.filename, s)
+        square = scaled_squares.absolute_square(prim, self.scaled)
+        if square is not None:  # |z| ** 2: straight to z
+            z, text = square
+            out = [(z, templates.instantiate(text, {"g": g, "z": load(z)}), False)]
+            return merge(clearing_last(out), self.containers)
         dropped, mapping = scaled_squares.one_term(prim.key, rule.sig.params, mapping,
                                                    self.scaled)  # (c * b) * b: one term
         for param, text in zip(rule.sig.params, rule.templates):
