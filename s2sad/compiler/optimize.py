@@ -71,6 +71,7 @@ from s2sad.compiler import (
     sink,
     tape,
     tape_rows,
+    taped_calls,
     transcendentals,
     undo_writes,
     var_means,
@@ -201,12 +202,14 @@ def reuse_values(body: list, facts: Facts) -> list:
 
 
 def recomputed(body: list, facts: Facts) -> list:
-    """Cheap numbers the reverse sweep popped computed there again (no tape); the tape
-    pruned first of what the passes before made unread (in the fixpoint: every round)."""
+    """Cheap numbers the reverse sweep popped computed there again (no tape), a ufunc's
+    number it computed again popped where the loop pushes anyway (taped_calls); the
+    tape pruned first of what the passes before made unread (in the fixpoint: every round)."""
     if not tape.has_slots(body):
         facts.kept = True  # (no tape: nothing to prune, compute again or move)
         return body
     body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    body = taped_calls.tape_calls(body, facts.numbers, facts.namespace)
     return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 
 

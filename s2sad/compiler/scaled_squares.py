@@ -11,9 +11,9 @@ sweep is not changed (its numbers stay Python's); the adjoint differs from the t
 terms' sum by rounding only.
 
 ``np.abs(z) ** 2`` is differentiated as the one term it is, ``2 g conj(z)``
-(``conj_if_complex``: ``2 g z`` of a real ``z``), not as ``2 |z|`` times ``abs``'s slope (``sign(z)``, or ``conj(z) / |z|`` of a
-complex ``z``: a division and a mask over the array): the same numbers but rounding, and 0
-at ``z = 0`` as the slope's.
+(``conj_if_complex``: ``2 g z`` of a real ``z``), not as ``2 |z|`` times ``abs``'s slope
+(``sign(z)``, or ``conj(z) / |z|`` of a complex ``z``: a division and a mask over the
+array): the same numbers but rounding, and 0 at ``z = 0`` as the slope's.
 
 The pair is taken only from one block, with ``b`` not bound again
 between ``a``'s statement and the product: there the names hold the values ``a`` was
@@ -28,6 +28,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler import templates
 from s2sad.compiler.names import const, load
 from s2sad.compiler.primitives import Prim, primitive
 from s2sad.compiler.walks import name_nodes
@@ -88,9 +89,10 @@ def _scaled(s: gast.stmt) -> tuple[gast.expr, str] | None:
     return None
 
 
-def absolute_square(prim: Prim, scaled: Scaled) -> tuple[str, str] | None:
-    """(``z``, the template of its contribution) of ``a ** 2``, ``a * a`` or
-    ``np.square(a)`` of ``a = np.abs(z)``, else None."""
+def absolute_square(prim: Prim, scaled: Scaled, g: gast.expr
+                    ) -> tuple[str, gast.expr, bool] | None:
+    """(``z``, its contribution, False: not an accumulation) of ``a ** 2``, ``a * a`` or
+    ``np.square(a)`` of ``a = np.abs(z)``, for the adjoint ``g``; else None."""
     args = prim.args
     if prim.keywords or not args or not isinstance(args[0], gast.Name):
         return None
@@ -104,7 +106,9 @@ def absolute_square(prim: Prim, scaled: Scaled) -> tuple[str, str] | None:
     pair = scaled.get(args[0].id) if squared else None
     if pair is None or pair[0] is not SQUARE:
         return None
-    return pair[1], "safe_mul(g, 2 * conj_if_complex(z))"
+    z = pair[1]
+    return z, templates.instantiate("safe_mul(g, 2 * conj_if_complex(z))",
+                                    {"g": g, "z": load(z)}), False
 
 
 def _two(e: gast.expr) -> bool:
