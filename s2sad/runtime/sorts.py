@@ -34,7 +34,20 @@ def sort_adjoint(g: Any, a: Any, axis: Any = -1) -> Any:
             lo, hi = int(nonzero[0]), int(nonzero[-1]) + 1
             if hi - lo < a_.size:
                 return _block_adjoint(g_[lo:hi], a_, lo, hi)
-    return untake_along_axis(g, a, sort_indices(a, axis), axis)
+    return _unpermuted(g, a, sort_indices(a, axis), axis)
+
+
+def _unpermuted(g: Any, a: Any, order: np.ndarray, axis: Any) -> Any:
+    """``g`` put back by the permutation ``order`` along ``axis``: each position is
+    written once, so a plain ``np.put_along_axis`` into an empty array (not the
+    ``np.add.at`` of a gather whose indices may repeat, ten times slower)."""
+    g = np.asarray(g)
+    if axis is None or g.shape != order.shape or g.dtype.kind == "c" and \
+            not np.iscomplexobj(a):
+        return untake_along_axis(g, a, order, axis)
+    out = np.empty(np.shape(a), dtype=np.result_type(g, float))
+    np.put_along_axis(out, order, g, axis)
+    return out
 
 
 def _block_adjoint(block: np.ndarray, a: np.ndarray, lo: int, hi: int) -> np.ndarray:
