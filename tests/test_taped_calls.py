@@ -114,3 +114,38 @@ def test_sort_adjoint_with_ties_takes_the_stable_order() -> None:
     expected = np.zeros_like(TIED)
     np.put_along_axis(expected, order[:, :2], np.broadcast_to([1.0, 2.0], (6, 2)), axis=1)
     np.testing.assert_array_equal(g, expected)
+
+
+def sorted_in_a_loop(P):
+    total = 0.0
+    for k in range(3):
+        s = np.sort(P * (k + 1.0), axis=0)
+        total = total + np.sum(s * np.arange(6.0)[:, None])
+    return total
+
+
+def test_sort_taken_once_where_the_adjoint_needs_the_order() -> None:
+    """The whole sorted array read: one permutation, the values taken by it; an order
+    statistic (``[:, :2]``): the partition-based adjoint; in a loop: per trip, as before."""
+    for f, args, once in [(sliced, (P, P[::-1] + 1.0), True), (rows_sorted, (P,), False),
+                          (flat_sorted, (P,), True)]:
+        check_grad(f, *args)
+        g = s2sad.grad(f)
+        g(*args)
+        assert ("unsort(" in g.source) == once and ("sort_adjoint(" in g.source) != once
+    check_grad(sorted_in_a_loop, P)
+    check_hessian(lambda p: sliced(p.reshape(6, 4), P), P.ravel())
+
+
+def test_sort_taken_once_with_ties_takes_the_stable_order() -> None:
+    """At ties the gradient is the stable sort's (differences would average the tied)."""
+    g = s2sad.grad(flat_sorted)(TIED)
+    expected = np.empty(TIED.size)
+    expected[np.argsort(TIED, axis=None, kind="stable")] = np.arange(TIED.size)
+    np.testing.assert_array_equal(g, expected.reshape(TIED.shape))
+    g = s2sad.grad(sliced)(TIED, P)
+    order = np.argsort(TIED, axis=0, kind="stable")
+    expected = np.empty(TIED.shape)
+    np.put_along_axis(expected, order, 2.0 * (np.sort(TIED, axis=0) - np.sort(P, axis=0))
+                      / TIED.size, axis=0)
+    np.testing.assert_allclose(g, expected, rtol=1e-14)

@@ -70,6 +70,7 @@ from s2sad.compiler import (
     simplify,
     sink,
     tape,
+    sort_orders,
     tape_rows,
     taped_calls,
     transcendentals,
@@ -342,7 +343,8 @@ def share(body: list, facts: Facts) -> list:
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
     factor of a longer one, a reduction bound already read through its name, a variance
-    of a value whose mean is bound as the mean of the squared centred values."""
+    of a value whose mean is bound as the mean of the squared centred values; a sort
+    whose adjoint needs its permutation sorted once."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if shared_parts.share_parts(body, facts.namespace, facts.namer):
         facts.shapes = None
@@ -357,6 +359,8 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if shared_factors.share_factors(body, facts.namespace, facts.namer,
                                     _shapes(body, facts)):
+        facts.shapes = None
+    if sort_orders.sort_once(body, facts.namespace, facts.namer):
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None

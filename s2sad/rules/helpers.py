@@ -191,6 +191,8 @@ deflinear(rt.spread_of, "seq, n", "g", None)
 deflinear(rt.uncycled, "t, v, at", "np.reshape(cycled(g, at), np.shape(t))", None, None)
 deflinear(rt.untake_along_axis, "t, arr, indices, axis=-1",
           "np.take_along_axis(g, indices, axis=axis)", None)
+deflinear(rt.unsort, "t, a, order, axis=-1", "np.take_along_axis(np.asarray(g), order, axis=axis)",
+          None, None)
 deflinear(rt.sort_adjoint, "t, a, axis=-1",
           "np.take_along_axis(np.asarray(g), sort_indices(a, axis), axis=axis)", None)
 deflinear(rt.spread_to_items, "t, iterable", "broadcast_like(sum(g), t)", None)

@@ -18,7 +18,7 @@ import numpy as np
 
 from s2sad.runtime.gathers import sort_indices, untake_along_axis
 
-__all__ = ["sort_adjoint"]
+__all__ = ["sort_adjoint", "unsort"]
 
 
 def sort_adjoint(g: Any, a: Any, axis: Any = -1) -> Any:
@@ -35,6 +35,12 @@ def sort_adjoint(g: Any, a: Any, axis: Any = -1) -> Any:
             if hi - lo < a_.size:
                 return _block_adjoint(g_[lo:hi], a_, lo, hi)
     return _unpermuted(g, a, sort_indices(a, axis), axis)
+
+
+def unsort(g: Any, a: Any, order: Any, axis: Any = -1) -> Any:
+    """Adjoint of ``np.take_along_axis(a, order, axis)`` for a permutation ``order``
+    (the sort's, taken once in the forward sweep: compiler/sort_orders.py)."""
+    return _unpermuted(g, a, order, axis)
 
 
 def _unpermuted(g: Any, a: Any, order: np.ndarray, axis: Any) -> Any:
