@@ -297,13 +297,13 @@ class Reverse(ControlMixin):
                 out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
         return merge(clearing_last(out), self.containers)
 
-    def rule_terms(self, prim: Prim, rule: Any, mapping: dict, v: str) -> list:
+    def rule_terms(self, prim: Prim, rule: Any, mapping: dict[str, Any], v: str) -> list:
         """The contributions the rule's templates give the active arguments."""
         dropped, mapping = scaled_squares.one_term(prim.key, rule.sig.params, mapping,
                                                    self.scaled)  # (c * b) * b: one term
         out = []
         for param, text in zip(rule.sig.params, rule.templates):
-            arg = mapping.get(param)
+            arg: Any = mapping.get(param)
             if text is not None and param != dropped and self.is_active(arg):
                 expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
                     text, mapping), self.computed), self.usable_roots)
