@@ -51,6 +51,7 @@ from s2sad.compiler import (
     recompute,
     relu_shares,
     remat_views,
+    restored_elements,
     reuse,
     reversals,
     row_sums,
@@ -562,9 +563,11 @@ def chained(body: list, facts: Facts) -> list:
 def sunk(body: list, facts: Facts) -> list:
     """A value made from the parameters and numbers alone made where it is first read
     (the shape facts as ``freed`` reads them: which names hold numbers only decides what
-    is worth moving, not whether moving is right)."""
+    is worth moving, not whether moving is right); an adjoint's element cleared and given
+    back its own value left as it is (``restored_elements``, of numbers only)."""
     known = _shapes(body, facts).shapes
     numbers = {n for n, shape in known.items() if shape == ()}
+    body = restored_elements.drop(body, set(facts.numbers) | numbers)  # (numbers only)
     return sink.sink(body, facts.params, set(facts.numbers) | numbers, facts.namespace)
 
 
