@@ -25,6 +25,8 @@ from s2sad.compiler.walks import blocks, clone, name_nodes, same, walk
 
 def sort_once(body: list, namespace: dict, namer: Namer) -> bool:
     """Rewrite each such sort and its adjoint (in place); True when one was."""
+    if not any(n.id == "sort_adjoint" for n in name_nodes(body)):
+        return False  # (one scan of the names: most functions sort nothing)
     changed = False
     for block in blocks(body):
         k = 0
