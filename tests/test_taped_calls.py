@@ -149,3 +149,17 @@ def test_sort_taken_once_with_ties_takes_the_stable_order() -> None:
     np.put_along_axis(expected, order, 2.0 * (np.sort(TIED, axis=0) - np.sort(P, axis=0))
                       / TIED.size, axis=0)
     np.testing.assert_allclose(g, expected, rtol=1e-14)
+
+
+def sorted_list(x):
+    xs = [x[0] * 2.0, x[1], x[2] * x[2]]
+    s = np.sort(xs, axis=0)
+    return np.sum(s * np.arange(3.0))
+
+
+def test_sort_taken_once_of_a_list() -> None:
+    """``np.sort`` of a list: the values taken from ``np.asarray`` of it."""
+    x = np.array([0.3, -1.0, 0.9])
+    g = check_grad(sorted_list, x)
+    np.testing.assert_allclose(g, [2.0, 0.0, 3.6], rtol=1e-14)
+    check_hessian(sorted_list, x)

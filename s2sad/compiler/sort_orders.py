@@ -7,7 +7,8 @@ np.argsort(x, axis)``, and the sorted values from it.  In a block where ``px =
 np.sort(x, ...)`` is followed by ``sort_adjoint(g, x, axis)`` with neither name bound
 again between, the sort becomes ``px_order = sort_indices(x, axis)`` (the stable sort's
 permutation, as the adjoint takes it) and ``px = np.take_along_axis(x, px_order,
-axis)`` (the same values: a sort's result is its input in that order), and the adjoint
+axis)`` (the same values: a sort's result is its input in that order; of
+``np.asarray(x)``, ``x`` may be a list), and the adjoint
 ``unsort(g, x, px_order, axis)``, a plain write by the permutation.  Not where the sorted
 values are only read by an index or a slice (``np.sort(r)[:k]``, an order statistic):
 there the adjoint places the block read by one partition, cheaper than the forward
@@ -44,7 +45,10 @@ def sort_once(body: list, namespace: dict, namer: Namer) -> bool:
                 k += 1
                 sort.func = gast.Attribute(value=load("np"), attr="take_along_axis",
                                            ctx=gast.Load())
-                sort.args, sort.keywords = [load(x), load(order), clone(axis)], []
+                array = gast.Call(func=gast.Attribute(value=load("np"), attr="asarray",
+                                                      ctx=gast.Load()),
+                                  args=[load(x)], keywords=[])  # (of a list too)
+                sort.args, sort.keywords = [array, load(order), clone(axis)], []
                 adjoint.func = load("unsort")
                 adjoint.args = [adjoint.args[0], load(x), load(order), clone(axis)]
                 changed = True
