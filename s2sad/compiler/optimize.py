@@ -22,6 +22,7 @@ from s2sad.compiler import (
     appends,
     assemble,
     batch,
+    cancelled_factors,
     carried,
     choice_lines,
     column_sums,
@@ -550,13 +551,15 @@ def tape_in_rows(body: list, facts: Facts) -> list:
 
 
 def chained(body: list, facts: Facts) -> list:
-    """A chain of elementwise operations computed into the array its first one makes."""
+    """A chain of elementwise operations computed into the array its first one makes;
+    a number dividing and multiplying it in a row left out of both."""
     if not facts.floats or not in_place_chains.candidates(body):
         return body  # (no float64 array known, or no chain long enough)
     kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                           facts.namespace, facts.float_numbers)
     if in_place_chains.in_place(body, _fresh_shapes(body, facts), kinds, facts.namespace):
         facts.shapes = None
+    cancelled_factors.cancel(body)  # (x /= 2 * a; x *= 2 * b: the 2s cancel)
     return body
 
 
