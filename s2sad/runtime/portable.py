@@ -86,7 +86,8 @@ def rfft_adjoint(t: Any, a: Any, n: Any = None, axis: int = -1, norm: Any = None
     """``runtime.signal.rfft_adjoint`` on any array library (weights, not in-place halving)."""
     xp = _xp(t)
     axis = axis % t.ndim
-    length, m = _shape(a)[axis], n or _shape(a)[axis % t.ndim]
+    length = _shape(a)[axis]
+    m = n or length
     k = xp.reshape(xp.arange(t.shape[axis]), (-1,) + (1,) * (t.ndim - 1 - axis))
     weights = xp.where((k == 0) | (2 * k == m), 1.0, 0.5)
     out = xp.fft.irfft(xp.conj(t) * weights, n=m, axis=axis, norm="forward")
