@@ -39,6 +39,7 @@ from benchmarks import (
     problems_unseen9,
     problems_unseen10,
     problems_unseen11,
+    problems_unseen12,
 )
 
 
@@ -326,6 +327,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen10.SPECS]
 # Levenberg-Marquardt steps, a cubic spline by searchsorted, a cloth by np.add.at, label
 # smoothing, EM steps of a mixture, least squares by QR, masked bilinear attention, AR(p)
 PROBLEMS += [Problem(**spec) for spec in problems_unseen11.SPECS]
+# (101-110) session 48: a Hawkes likelihood, unrolled ISTA, Kuramoto oscillators, Elo ratings in
+# place, a sliced Wasserstein distance, a Whittaker smoother, TV denoising, an rfft spectrum,
+# InfoNCE, repeated-dose pharmacokinetics
+PROBLEMS += [Problem(**spec) for spec in problems_unseen12.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -112,6 +112,12 @@ R(rt.untake, N(2), N(5), [1, 7], None, "wrap", wrt=(0,))
 R(rt.untake_along_axis, N(3, 3), N(3, 4), np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]]), 1, wrt=(0,))
 R(rt.untake_along_axis, N(3), N(6), np.array([5, 0, 5]), None, wrt=(0,))
 R(rt.sort_adjoint, N(6), N(6), wrt=(0,)); R(rt.sort_adjoint, N(3, 4), N(3, 4), 0, wrt=(0,))  # noqa
+R(rt.unsort, N(3, 4), N(3, 4), np.argsort(N(3, 4), axis=0), 0, wrt=(0,))  # (a permutation)
+R(rt.unsort, N(5), N(5), np.array([3, 0, 4, 1, 2]), wrt=(0,))
+R(rt.conj_if_complex, N(3, 4)); R(rt.conj_if_complex, N())  # noqa: E702
+R(rt.rfft_adjoint, N(3, 5), N(3, 8), wrt=(0,))  # (real rows, as rows_fft.py's; complex
+R(rt.rfft_adjoint, N(3, 3), N(7, 3), 5, 0, "ortho", wrt=(0,))  # ones: tests/test_abs_squares)
+R(rt.rfft_adjoint, N(2, 4), N(2, 5), 7, -1, "forward", wrt=(0,))
 R(rt.bessel_i1, N(4)); R(rt.bessel_i1, np.array([0.0, 2e-5, -7.0, 30.0]))  # noqa: E702
 R(rt.spread_of, N(3), 3)
 R(rt.cycled, N(2), rt.flat_positions(np.zeros((2, 3)), [0, 5, 3, 1, 1]))

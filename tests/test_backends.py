@@ -338,7 +338,19 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("softmax_smooth", "array_api_strict"): "array_api_strict cannot run",
                     **{("qr_lstsq", lib): "needs only_real"
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
-                    ("ar_loglik", "array_api_strict"): "array_api_strict cannot run this step"}
+                    ("ar_loglik", "array_api_strict"): "array_api_strict cannot run this step",
+                    # (session 48: np.diff, np.fft.rfft and a sort's permutation have no
+                    # array-API counterpart; Elo's writes at an index read from an array;
+                    # ISTA's NumPy numbers on the strict library)
+                    ("elo_ratings", "dask"): "dask cannot run this step",
+                    ("elo_ratings", "array_api_strict"): "array_api_strict cannot run this step",
+                    ("elo_ratings", "jax"): "an index array into a jaxlib array",
+                    ("ista_lasso", "array_api_strict"): "array_api_strict cannot run this step",
+                    **{(name, lib): f"{call} has no counterpart"
+                       for name, call in (("sliced_w2", "np.take_along_axis"),
+                                          ("spectrum_match", "np.fft.rfft"),
+                                          ("tv_denoise", "np.diff"), ("whittaker", "np.diff"))
+                       for lib in ("dask", "torch", "jax", "array_api_strict")}}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

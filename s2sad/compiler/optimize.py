@@ -22,6 +22,7 @@ from s2sad.compiler import (
     appends,
     assemble,
     batch,
+    cancelled_factors,
     carried,
     centred_reads,
     choice_lines,
@@ -55,6 +56,7 @@ from s2sad.compiler import (
     relu_shares,
     remade_tape,
     remat_views,
+    restored_elements,
     reuse,
     reversals,
     row_gathers,
@@ -76,8 +78,10 @@ from s2sad.compiler import (
     shared_values,
     simplify,
     sink,
+    sort_orders,
     tape,
     tape_rows,
+    taped_calls,
     taped_factors,
     transcendentals,
     undo_writes,
@@ -210,12 +214,14 @@ def reuse_values(body: list, facts: Facts) -> list:
 
 
 def recomputed(body: list, facts: Facts) -> list:
-    """Cheap numbers the reverse sweep popped computed there again (no tape); the tape
-    pruned first of what the passes before made unread (in the fixpoint: every round)."""
+    """Cheap numbers the reverse sweep popped computed there again (no tape), a ufunc's
+    number it computed again popped where the loop pushes anyway (taped_calls); the
+    tape pruned first of what the passes before made unread (in the fixpoint: every round)."""
     if not tape.has_slots(body):
         facts.kept = True  # (no tape: nothing to prune, compute again or move)
         return body
     body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    body = taped_calls.tape_calls(body, facts.numbers, facts.namespace)
     return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 
 
@@ -365,7 +371,8 @@ def share(body: list, facts: Facts) -> list:
     taped for the reverse sweep's); ``sin(2 * y)`` from the
     ``sin(y)`` and ``cos(y)`` computed anyway, and ``sin(y) * cos(y)`` computed for that
     product alone from ``sin(2 * y)``; a product computed already read as a
-    factor of a longer one, a reduction (a value) bound already read through its name."""
+    factor of a longer one, a reduction (a value) bound already read through its name; a
+    sort whose adjoint needs its permutation sorted once."""
     reuse.share_costly_calls(body, facts.namespace, facts.namer)
     if outer_forms.keep_rank_one(body, facts.namespace, lambda: _shapes(body, facts)):
         facts.shapes = None
@@ -386,6 +393,8 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if taped_factors.factor_forward(body, facts.namespace, facts.namer):
         body = tape.prune(body)  # (the matrix popped may be read no more)
+        facts.shapes = None
+    if sort_orders.sort_once(body, facts.namespace, facts.namer):
         facts.shapes = None
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None
@@ -579,22 +588,26 @@ def tape_in_rows(body: list, facts: Facts) -> list:
 
 
 def chained(body: list, facts: Facts) -> list:
-    """A chain of elementwise operations computed into the array its first one makes."""
+    """A chain of elementwise operations computed into the array its first one makes;
+    a number dividing and multiplying it in a row left out of both."""
     if not facts.floats or not in_place_chains.candidates(body):
         return body  # (no float64 array known, or no chain long enough)
     kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                           facts.namespace, facts.float_numbers)
     if in_place_chains.in_place(body, _fresh_shapes(body, facts), kinds, facts.namespace):
         facts.shapes = None
+    cancelled_factors.cancel(body)  # (x /= 2 * a; x *= 2 * b: the 2s cancel)
     return body
 
 
 def sunk(body: list, facts: Facts) -> list:
     """A value made from the parameters and numbers alone made where it is first read
     (the shape facts as ``freed`` reads them: which names hold numbers only decides what
-    is worth moving, not whether moving is right)."""
+    is worth moving, not whether moving is right); an adjoint's element cleared and given
+    back its own value left as it is (``restored_elements``, of numbers only)."""
     known = _shapes(body, facts).shapes
     numbers = {n for n, shape in known.items() if shape == ()}
+    body = restored_elements.drop(body, set(facts.numbers) | numbers)  # (numbers only)
     return sink.sink(body, facts.params, set(facts.numbers) | numbers, facts.namespace)
 
 

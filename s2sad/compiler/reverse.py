@@ -146,7 +146,7 @@ class Reverse(ControlMixin):
         outer_bound = self.bound_here
         first = first_assigned(stmts)
         computed = reuse.forward_values(stmts, self.defs)
-        scaled = scaled_squares.scaled_names(stmts)
+        scaled = scaled_squares.scaled_names(stmts, self.namespace, self.local)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
             self.bound_here = Bound(outer_bound, first, k)
@@ -286,12 +286,24 @@ class Reverse(ControlMixin):
             return self.user_contributions(rule, prim, s, v)
         mapping, extra = self.mapping(rule, prim, s)
         mapping.update(g=g, ans=load(v), acc=load(ACC))
-        out = []
         refuse_unsupported(prim, mapping, self.is_active, self.filename, s)
+        square = scaled_squares.absolute_square(prim, self.scaled, g)
+        if square is not None:  # |z| ** 2: straight to z
+            return merge(clearing_last([square]), self.containers)
+        out = self.rule_terms(prim, rule, mapping, v)
+        for i, arg in enumerate(extra):
+            if rule.vararg_template is not None and self.is_active(arg):
+                expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
+                out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
+        return merge(clearing_last(out), self.containers)
+
+    def rule_terms(self, prim: Prim, rule: Any, mapping: dict[str, Any], v: str) -> list:
+        """The contributions the rule's templates give the active arguments."""
         dropped, mapping = scaled_squares.one_term(prim.key, rule.sig.params, mapping,
                                                    self.scaled)  # (c * b) * b: one term
+        out = []
         for param, text in zip(rule.sig.params, rule.templates):
-            arg = mapping.get(param)
+            arg: Any = mapping.get(param)
             if text is not None and param != dropped and self.is_active(arg):
                 expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
                     text, mapping), self.computed), self.usable_roots)
@@ -300,11 +312,7 @@ class Reverse(ControlMixin):
                 elif arg.id in self.scalars and self.real:
                     number_shape(expr, arg.id)
                 out.append((arg.id, expr, templates.uses(text, "acc")))
-        for i, arg in enumerate(extra):
-            if rule.vararg_template is not None and self.is_active(arg):
-                expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
-                out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
-        return merge(clearing_last(out), self.containers)
+        return out
 
     def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
         """A ``defvjp`` rule is called as it is (forward mode can then go through it);

@@ -95,6 +95,9 @@ defvjp(rt.abs_slope, "x", "safe_div(np.conj(g) - np.real(g * ans) * ans, np.abs(
        "if np.iscomplexobj(x) else zeros_like(x)")
 defjvp(rt.abs_slope, "x", "safe_div(np.conj(dx) - ans * abs_tangent(dx, x), np.abs(x)) "
        "if np.iscomplexobj(x) else zeros_like(x)")
+# conj of a complex x, a real x as it is (the slope of |x| ** 2: compiler/scaled_squares.py)
+defvjp(rt.conj_if_complex, "x", "np.conj(g) if np.iscomplexobj(x) else g")
+defjvp(rt.conj_if_complex, "x", "conj_if_complex(dx)")
 defnondiff(rt.max_share, rt.min_share, rt.arg_share, rt.number_sign, rt.fmax_share,
            rt.fmin_share, rt.clip_mask, rt.clip_bound_share,
            rt.extremum_share, rt.reduced_size, rt.sort_indices, rt.axes_inverse, rt.hstack_axis,
@@ -107,7 +110,7 @@ deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
 # numbers (compiler/plain_calls.py) the share is a float in [0, 1]
 defshape((rt.arg_share, rt.number_sign, rt.max_share, rt.min_share, rt.fmax_share,
           rt.fmin_share, rt.clip_mask, rt.clip_bound_share), "elementwise")
-defshape(rt.abs_slope, "first")
+defshape((rt.abs_slope, rt.conj_if_complex), "first")
 defshape(rt.polygamma, "elementwise")  # (the order and the points broadcast together)
 defshape(rt.std_share, "first")  # (the centred values over the spread std: a's shape)
 deffacts(rt.arg_share, "finite nonneg unit")
@@ -194,6 +197,8 @@ deflinear(rt.spread_of, "seq, n", "g", None)
 deflinear(rt.uncycled, "t, v, at", "np.reshape(cycled(g, at), np.shape(t))", None, None)
 deflinear(rt.untake_along_axis, "t, arr, indices, axis=-1",
           "np.take_along_axis(g, indices, axis=axis)", None)
+deflinear(rt.unsort, "t, a, order, axis=-1", "np.take_along_axis(np.asarray(g), order, axis=axis)",
+          None, None)
 deflinear(rt.sort_adjoint, "t, a, axis=-1",
           "np.take_along_axis(np.asarray(g), sort_indices(a, axis), axis=axis)", None)
 deflinear(rt.spread_to_items, "t, iterable", "broadcast_like(sum(g), t)", None)

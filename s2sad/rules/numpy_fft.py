@@ -14,8 +14,9 @@ padded and zero-padded back where ``a`` was cropped (``unpad`` then
 
 ``rfft`` keeps the first ``n // 2 + 1`` bins of the (padded) transform of a
 real signal: its adjoint is the real part of the ``fft`` of ``g`` padded
-with zeros to ``n`` bins (not ``irfft``, whose doubled bins would weigh
-``g`` twice).  ``irfft`` reads the half spectrum as a Hermitian one: bin
+with zeros to ``n`` bins, computed as ``irfft`` of ``conj(g)`` with the bins
+it counts twice halved (``rfft_adjoint``: half the work of the complex ``fft``;
+its own adjoint is ``rfft`` again).  ``irfft`` reads the half spectrum as a Hermitian one: bin
 ``k`` stands for bins ``k`` and ``n - k``, the imaginary parts of bin 0 and
 (``n`` even) bin ``n / 2`` are ignored; its adjoint is ``ifft(g)`` weighted
 1 at those bins, 2 between, 0 above ``n / 2``, then cropped or padded to the
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from s2sad import runtime as rt
 from s2sad.rules.facts import defshape
 from s2sad.rules.registry import deflinear
 
@@ -70,8 +72,9 @@ for _f, _t, _sig in [(np.fft.fft2, "fft2", TWO), (np.fft.ifft2, "ifft2", TWO),
 # (``n or ...`` rather than ``... if n is None``: ``n`` may be rendered as a literal, and
 # ``5 is None`` is a SyntaxWarning in the generated code)
 _N = "(n or np.shape(a)[axis])"
-deflinear(np.fft.rfft, ONE, _resize(f"np.real(np.fft.fft(g, {_N}, axis, norm))", "a",
-                                    _with_length("np.shape(g)", "axis", _N)))
+deflinear(np.fft.rfft, ONE, "rfft_adjoint(g, a, n, axis, norm)")  # (by irfft: half the work)
+deflinear(rt.rfft_adjoint, "t, a, n=None, axis=-1, norm=None", "np.fft.rfft(g, n, axis, norm)",
+          None)
 # n-d: the axes transformed (all, or the last len(s) when s is given without axes), the
 # lengths of the padded signal along them, and the half-spectrum axis (the last one)
 _AXES = "(axes or range(-len(s or np.shape(a)), 0))"

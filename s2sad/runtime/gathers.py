@@ -108,12 +108,14 @@ def sort_indices(a: Any, axis: Any = -1) -> np.ndarray:
     permutation where no two values are equal: that one, unless a tie is seen in the
     values it sorts."""
     order = np.argsort(a, axis=axis)
-    ax = -1 if axis is None else axis
+    ax = -1 if axis is None else axis % np.ndim(a)
     ranked = np.take_along_axis(np.ravel(a) if axis is None else np.asarray(a), order, ax)
-    ranked = np.moveaxis(ranked, ax, -1)
-    if np.any(ranked[..., :-1] == ranked[..., 1:]) or (
-            ranked.dtype.kind in "fc" and np.isnan(ranked[..., -1:]).any()):  # (NaNs sort
-        # last, unequal to each other: their order is the stable one's only by chance)
+    lead = (slice(None),) * (ranked.ndim - 1 if axis is None else ax)
+    if np.any(ranked[(*lead, slice(None, -1))] == ranked[(*lead, slice(1, None))]) or (
+            ranked.dtype.kind in "fc" and np.isnan(ranked[(*lead, slice(-1, None))]).any()):
+        # (NaNs sort last, unequal to each other: their order is the stable one's only by
+        # chance; the pairs compared along the axis in place, not moved to the end: a
+        # strided copy of a column sort)
         return np.argsort(a, axis=axis, kind="stable")
     return order
 

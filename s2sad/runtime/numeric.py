@@ -20,7 +20,7 @@ __all__ = [
     "clip_mask", "clip_bound_share", "sinc_deriv", "sinc_deriv2", "log_of_base", "polygamma",
     "bessel_i1", "bessel_i1_deriv",
     "sign_adjoint",
-    "sign_tangent", "arg_share", "number_sign", "or_one",
+    "sign_tangent", "arg_share", "number_sign", "or_one", "conj_if_complex",
 ]
 
 
@@ -173,6 +173,12 @@ def abs_slope(x: Any) -> Any:
     x = np.asarray(x)
     size = np.abs(x)
     return _scalar(np.where(size == 0, 0.0, np.conj(x) / np.where(size == 0, 1.0, size)))
+
+
+def conj_if_complex(x: Any) -> Any:
+    """``np.conj(x)``; a real ``x`` itself, not a copy (``|x| ** 2``'s slope is
+    ``2 conj(x)``: ``2 x`` of a real ``x``, in one pass)."""
+    return np.conj(x) if np.iscomplexobj(x) else x
 
 
 def abs_tangent(t: Any, x: Any) -> Any:

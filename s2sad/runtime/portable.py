@@ -78,6 +78,27 @@ def abs_slope(x: Any) -> Any:
     return xp.where(size == 0, 0.0, xp.conj(x) / xp.where(size == 0, 1.0, size))
 
 
+def conj_if_complex(x: Any) -> Any:
+    return _xp(x).conj(x) if _complex(x) else x
+
+
+def rfft_adjoint(t: Any, a: Any, n: Any = None, axis: int = -1, norm: Any = None) -> Any:
+    """``runtime.signal.rfft_adjoint`` on any array library (weights, not in-place halving)."""
+    xp = _xp(t)
+    axis = axis % t.ndim
+    length = _shape(a)[axis]
+    m = n or length
+    k = xp.reshape(xp.arange(t.shape[axis]), (-1,) + (1,) * (t.ndim - 1 - axis))
+    weights = xp.where((k == 0) | (2 * k == m), 1.0, 0.5)
+    out = xp.fft.irfft(xp.conj(t) * weights, n=m, axis=axis, norm="forward")
+    out = out * {None: 1.0, "backward": 1.0, "ortho": m ** -0.5, "forward": 1.0 / m}[norm]
+    if m >= length:
+        return out[(slice(None),) * axis + (slice(0, length),)]
+    shape = list(_shape(out))
+    shape[axis] = length - m
+    return xp.concat([out, xp.zeros(tuple(shape), dtype=out.dtype)], axis=axis)
+
+
 def _complex(x: Any) -> bool:
     return not isinstance(x, _NUMBERS) and _xp(x).isdtype(x.dtype, "complex floating")
 

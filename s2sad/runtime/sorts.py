@@ -18,7 +18,7 @@ import numpy as np
 
 from s2sad.runtime.gathers import sort_indices, untake_along_axis
 
-__all__ = ["sort_adjoint"]
+__all__ = ["sort_adjoint", "unsort"]
 
 
 def sort_adjoint(g: Any, a: Any, axis: Any = -1) -> Any:
@@ -34,7 +34,26 @@ def sort_adjoint(g: Any, a: Any, axis: Any = -1) -> Any:
             lo, hi = int(nonzero[0]), int(nonzero[-1]) + 1
             if hi - lo < a_.size:
                 return _block_adjoint(g_[lo:hi], a_, lo, hi)
-    return untake_along_axis(g, a, sort_indices(a, axis), axis)
+    return _unpermuted(g, a, sort_indices(a, axis), axis)
+
+
+def unsort(g: Any, a: Any, order: Any, axis: Any = -1) -> Any:
+    """Adjoint of ``np.take_along_axis(a, order, axis)`` for a permutation ``order``
+    (the sort's, taken once in the forward sweep: compiler/sort_orders.py)."""
+    return _unpermuted(g, a, order, axis)
+
+
+def _unpermuted(g: Any, a: Any, order: np.ndarray, axis: Any) -> Any:
+    """``g`` put back by the permutation ``order`` along ``axis``: each position is
+    written once, so a plain ``np.put_along_axis`` into an empty array (not the
+    ``np.add.at`` of a gather whose indices may repeat, ten times slower)."""
+    g = np.asarray(g)
+    if axis is None or g.shape != order.shape or g.dtype.kind == "c" and \
+            not np.iscomplexobj(a):
+        return untake_along_axis(g, a, order, axis)
+    out = np.empty(np.shape(a), dtype=np.result_type(g, float))
+    np.put_along_axis(out, order, g, axis)
+    return out
 
 
 def _block_adjoint(block: np.ndarray, a: np.ndarray, lo: int, hi: int) -> np.ndarray:

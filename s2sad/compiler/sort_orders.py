@@ -1,0 +1,98 @@
+"""Part of the late pass ``share``: a sort whose adjoint needs its permutation sorts once.
+
+``px = np.sort(x, axis)`` in the forward sweep and ``sort_adjoint(g, x, axis)`` in the
+reverse sweep sort ``x`` twice: the adjoint finds the permutation again by
+``np.argsort``.  Someone writing the gradient takes the permutation once, ``order =
+np.argsort(x, axis)``, and the sorted values from it.  In a block where ``px =
+np.sort(x, ...)`` is followed by ``sort_adjoint(g, x, axis)`` with neither name bound
+again between, the sort becomes ``px_order = sort_indices(x, axis)`` (the stable sort's
+permutation, as the adjoint takes it) and ``px = np.take_along_axis(x, px_order,
+axis)`` (the same values: a sort's result is its input in that order; of
+``np.asarray(x)``, ``x`` may be a list), and the adjoint
+``unsort(g, x, px_order, axis)``, a plain write by the permutation.  Not where the sorted
+values are only read by an index or a slice (``np.sort(r)[:k]``, an order statistic):
+there the adjoint places the block read by one partition, cheaper than the forward
+sweep's argsort would be.
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from s2sad.compiler.names import Namer, assign, copy_origin, load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import blocks, clone, name_nodes, same, walk
+
+
+def sort_once(body: list, namespace: dict, namer: Namer) -> bool:
+    """Rewrite each such sort and its adjoint (in place); True when one was."""
+    if not any(n.id == "sort_adjoint" for n in name_nodes(body)):
+        return False  # (one scan of the names: most functions sort nothing)
+    changed = False
+    for block in blocks(body):
+        k = 0
+        while k < len(block):
+            s = block[k]
+            for sort, x, axis in _sorts(s, namespace):
+                target = s.targets[0].id if isinstance(s, gast.Assign) and \
+                    s.value is sort and isinstance(s.targets[0], gast.Name) else None
+                adjoint = _adjoint_after(block, k, target, x, axis)
+                if adjoint is None or target is not None and _read_by_index(body, target):
+                    continue
+                order = namer.fresh((target or "sort") + "_order")
+                block.insert(k, copy_origin(assign(order, gast.Call(
+                    func=load("sort_indices"), args=[load(x), clone(axis)], keywords=[])), s))
+                k += 1
+                sort.func = gast.Attribute(value=load("np"), attr="take_along_axis",
+                                           ctx=gast.Load())
+                array = gast.Call(func=gast.Attribute(value=load("np"), attr="asarray",
+                                                      ctx=gast.Load()),
+                                  args=[load(x)], keywords=[])  # (of a list too)
+                sort.args, sort.keywords = [array, load(order), clone(axis)], []
+                adjoint.func = load("unsort")
+                adjoint.args = [adjoint.args[0], load(x), load(order), clone(axis)]
+                changed = True
+            k += 1
+    return changed
+
+
+def _sorts(s: gast.stmt, namespace: dict) -> list[tuple[gast.Call, str, gast.expr]]:
+    """(the call, ``x``, the axis) of each ``np.sort(x, axis)`` of a name in ``s`` whose
+    axis is a number or None, not indexed at once (``np.sort(r)[:k]``)."""
+    if not isinstance(s, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
+        return []
+    indexed = {id(n.value) for n in walk(s) if isinstance(n, gast.Subscript)}
+    out = []
+    for n in walk(s):
+        if not (isinstance(n, gast.Call) and id(n) not in indexed and n.args and
+                isinstance(n.args[0], gast.Name) and len(n.args) <= 2 and
+                evaluate_ref(n.func, namespace) is np.sort and
+                all(k.arg in ("axis", "kind") for k in n.keywords)):
+            continue
+        given = [k.value for k in n.keywords if k.arg == "axis"] + n.args[1:2]
+        axis = given[0] if given else gast.Constant(value=-1, kind=None)
+        if isinstance(axis, gast.Constant) and (axis.value is None or type(axis.value) is int):
+            out.append((n, n.args[0].id, axis))
+    return out
+
+
+def _adjoint_after(block: list, k: int, v: str | None, x: str, axis: gast.expr
+                   ) -> gast.Call | None:
+    """The first ``sort_adjoint(g, x, axis)`` of a statement after ``block[k]``, where no
+    statement between binds ``x`` or ``v``."""
+    for s in block[k + 1:]:
+        for n in walk(s):
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and \
+                    n.func.id == "sort_adjoint" and len(n.args) == 3 and \
+                    isinstance(n.args[1], gast.Name) and n.args[1].id == x and \
+                    not n.keywords and same(n.args[2], axis):
+                return n
+        if any(isinstance(n.ctx, gast.Store) and n.id in (x, v) for n in name_nodes(s)):
+            return None
+    return None
+
+
+def _read_by_index(body: list, v: str) -> bool:
+    """Is ``v`` read as ``v[...]`` anywhere (a trimmed sort, an order statistic)?"""
+    return any(isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and
+               n.value.id == v for s in body for n in walk(s))
