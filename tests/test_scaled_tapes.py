@@ -17,6 +17,7 @@ import pytest
 from gradcheck import check_grad, grad_code
 from s2sad.compiler import scaled_tapes
 from s2sad.compiler.names import Namer
+from s2sad.compiler.node_scans import has_operator
 from s2sad.compiler.shared_matmuls import share_matmuls
 
 
@@ -204,3 +205,36 @@ def test_a_product_beside_a_data_dependent_branch_both_ways():
 ])
 def test_what_may_write_into_a_scale(text, changes):
     assert scaled_tapes._may_change("w", gast.parse(text).body, {"np": np}) is changes
+
+
+# ----- where no product is, nothing is walked (``node_scans.has_operator``) -----------
+
+def test_products_only_inside_a_loop_are_shared_there():
+    text = ("out = b * 0.0\nfor k in range(2):\n"
+            "    u = X @ g\n    out = out + u[0] + np.sum(X @ -g)")
+    after, changed = _shared(text)
+    assert changed and after.count("X @ g") == 1 and "X @ -g" not in after, after
+    _same_values(text, after)
+
+
+def test_no_product_leaves_the_body_as_it_was():
+    text = "u = X * g[0]\nfor k in range(2):\n    u = u + b[k] * u\nout = np.sum(u) * b"
+    after, changed = _shared(text)
+    assert not changed and after == ast.unparse(ast.parse(text)), after
+
+
+def test_an_operand_written_before_the_first_product_still_shares_after_it():
+    text = "g[0] = 5.0\nu = X @ g\nout = u + X @ -g"
+    after, changed = _shared(text)
+    assert changed and after.count("X @ g") == 1, after
+    _same_values(text, after)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("y = np.sin(a + (b @ c)[0])", True),  # (nested in a call and a subscript)
+    ("a @= b", True),  # (an augmented assignment)
+    ("for i in range(2):\n    y = [a @ b for _ in x]", True),  # (in a loop's body)
+    ("y = a * b\ny = a.dot(b)", False),
+])
+def test_has_operator_finds_a_matrix_product_wherever_it_is(text, found):
+    assert has_operator(gast.parse(text).body, gast.MatMult) is found

@@ -7,6 +7,7 @@ body of each loop too (a reversed loop's step)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -16,13 +17,14 @@ from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, store_and_l
 
 
 def fold_coefficients(block: list, rewrite: Any,
-                       counted: tuple[Counter, Counter] | None = None) -> None:
+                       counted: Callable[[], tuple[Counter, Counter]] | None = None) -> None:
     """``a = 0.5 * X`` read once, by a later statement of the block, as a factor of a
     product with a number (``b = a * c``): ``b = 0.5 * X * c`` (then ``0.5 * c * X``, one
     pass over the array, not two) when nothing in between binds what ``a`` reads; an
     outer product too (``dA = np.multiply.outer(-du, u) * dt``: then the number scales
     the vector, :meth:`_Identities.scaled_outer`)."""
-    k = 0  # (``counted``: the stores and loads of the whole body, counted up front)
+    k = 0  # (``counted``: the stores and loads of the whole body, counted when first asked)
+    counts: tuple[Counter, Counter] | None = None
     while k < len(block):
         s = block[k]
         k += 1
@@ -32,9 +34,9 @@ def fold_coefficients(block: list, rewrite: Any,
                     plain(s.value) or
                     outer_product(s.value) and all(plain(a) for a in s.value.args))):
             continue
-        if counted is None:
-            counted = _counts(block)
-        stores, loads = counted
+        if counts is None:
+            counts = _counts(block) if counted is None else counted()
+        stores, loads = counts
         if stores[s.targets[0].id] != 1 or loads[s.targets[0].id] != 1:
             continue
         name = s.targets[0].id
@@ -64,10 +66,14 @@ def fold_in_loops(body: list, rewrite: Any) -> None:
     """:func:`fold_coefficients` in the body of each loop (an outer product of a
     reversed loop's step), with the counts of the whole body."""
     loops = [s for s in statement_nodes(body) if isinstance(s, (gast.For, gast.While))]
-    if loops:
-        counted = _counts(body)
-        for loop in loops:
-            fold_coefficients(loop.body, rewrite, counted)
+    found: list = []  # (the counts, made at the first candidate: most loops have none)
+
+    def counted() -> tuple[Counter, Counter]:
+        if not found:
+            found.append(_counts(body))
+        return found[0]
+    for loop in loops:
+        fold_coefficients(loop.body, rewrite, counted)
 
 
 def _scaled_factor(s: gast.stmt, name: str, rewrite: Any) -> bool:

@@ -26,6 +26,13 @@ def contains(node: object, classes: tuple[type, ...]) -> bool:
     return _scan(node, frozenset(classes), [], True)
 
 
+def has_operator(node: object, op: type) -> bool:
+    """Is there a binary operation (or an augmented assignment) with the operator
+    ``op`` (``gast.MatMult``) among the nodes :func:`walks.nodes` yields?  The check of
+    a pass that rewrites only such operations, which most bodies have none of."""
+    return any(n.op.__class__ is op for n in nodes_of(node, (gast.BinOp, gast.AugAssign)))
+
+
 def mentions(node: object, ids: frozenset = frozenset(), attrs: frozenset = frozenset()
              ) -> bool:
     """Is there a ``Name`` with its id in ``ids``, or an ``Attribute`` with its attr in

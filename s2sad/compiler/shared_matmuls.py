@@ -20,6 +20,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import copy_origin, load, store
+from s2sad.compiler.node_scans import has_operator
 from s2sad.compiler.reuse import always_evaluated
 from s2sad.compiler.shared_products import bound_names
 from s2sad.compiler.walks import name_nodes, nodes, parent_map, replace_child, structure
@@ -27,17 +28,25 @@ from s2sad.compiler.walks import name_nodes, nodes, parent_map, replace_child, s
 
 def share_matmuls(body: list, namer: Any) -> bool:
     """Rewrites ``body`` in place, every block of it; True if it changed."""
+    if not has_operator(body, gast.MatMult):
+        return False  # (no product to share: no walk of every block and statement)
+    return _share_blocks(body, namer)
+
+
+def _share_blocks(body: list, namer: Any) -> bool:
     changed = False
     for s in body:
         for field in ("body", "orelse"):
             if isinstance(s, (gast.If, gast.For, gast.While)):
-                changed |= share_matmuls(getattr(s, field), namer)
+                changed |= _share_blocks(getattr(s, field), namer)
     groups: dict[Any, list] = {}  # key -> [(statement, product, negated)]
     for s in list(body):
         if isinstance(s, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)) and \
-                s.value is not None:
+                s.value is not None and has_operator(s.value, gast.MatMult):
             for product, key, negated in _products(s):
                 groups.setdefault(key, []).append((s, product, negated))
+        if not groups:
+            continue  # (no product seen yet: nothing a write could end)
         bound = bound_names(s) | _written(s)
         for key in [k for k, uses in groups.items() if bound & _reads(uses[0][1])]:
             changed |= _share(body, groups.pop(key), namer)
