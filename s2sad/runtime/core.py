@@ -400,7 +400,10 @@ def user_jvp(tangent: Any) -> Any:
 
 def sequence_adjoint(g: Any, x: Any) -> Any:
     """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind (a complex
-    array's adjoint keeps its imaginary part; a real one's is real)."""
+    array's adjoint keeps its imaginary part; a real one's is real); of a dict, whose
+    keys they list, zeros."""
+    if isinstance(x, dict):
+        return zeros_like(x)
     if isinstance(x, np.ndarray):
         adjoint = np.asarray(g).reshape(x.shape)
         if adjoint.dtype.kind == "c" and x.dtype.kind != "c":
