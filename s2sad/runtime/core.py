@@ -264,9 +264,10 @@ def add_to_item(acc: Any, idx: Any, g: Any) -> Any:
     list)."""
     acc = list(acc) if isinstance(acc, tuple) else acc
     old = acc[idx]
-    if isinstance(idx, slice) and isinstance(old, list) and \
-            isinstance(g, (int, float, complex, np.number)):
-        g = [g] * len(old)  # a number spread over the items of a slice (np.sum(xs[1:]))
+    if isinstance(old, (list, tuple)) and isinstance(g, (int, float, complex, np.number)):
+        # a number spread over the items of a slice (np.sum(xs[1:])) or of a list held
+        # in the container (np.sum(d[k]) of a list: the spread written as the number)
+        g = same_kind(old, [g] * len(old))
     if type(old) is np.ndarray and type(g) is np.ndarray and old.shape != g.shape and \
             not old.any():  # cleared (zero_at) when a write gave the item another shape
         acc[idx] = g
