@@ -238,7 +238,8 @@ KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
                     runtime.field_add, runtime.stop_gradient, runtime.copy_value,
                     runtime.fresh, runtime.zeros_like, runtime.add_grads,
                     runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint,
-                    runtime.sorted_adjoint, runtime.iteration_items, runtime.items_adjoint}
+                    runtime.sorted_adjoint, runtime.iteration_items, runtime.items_adjoint,
+                    runtime.without_keys}
 SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
                       runtime.cast_like, runtime.sequence_adjoint, runtime.sorted_adjoint,
                       runtime.items_adjoint}

@@ -61,7 +61,8 @@ NUMBER_TYPES = {float, int, complex, bool, str}
 # functions whose result holds the items of their first argument (its other arguments,
 # sorted's key, are not held): a dict's views, sorted lists, their adjoints
 HOLDS_FIRST = {runtime.dict_items, runtime.dict_values, sorted, runtime.sorted_like,
-               runtime.sorted_adjoint, runtime.items_to_dict, runtime.values_to_dict}
+               runtime.sorted_adjoint, runtime.items_to_dict, runtime.values_to_dict,
+               runtime.items_tangent, runtime.without_keys}
 # in-place by nature: ``x = f(x, ...)`` changes the object x holds
 WRITES = {runtime.setitem, runtime.write_at, runtime.list_append, runtime.list_concat,
           runtime.list_insert, runtime.add_at, runtime.clear_at, runtime.scatter_add,

@@ -117,8 +117,10 @@ class _Blocks:
                         _uses(call.args[3], {name}) or (into or any(
                             k == key.value for k, _ in parts)) and not _summable(
                             _item(shape, key.value)) or vector and not self.number(
-                            call.args[3]):
-                    return at  # (a container's item added twice: + would concatenate)
+                            call.args[3]) or not _summable(_item(shape, key.value)) and \
+                        self.number(call.args[3]):
+                    return at  # (a container's item added twice: + would concatenate;
+                    # a number added into a list item, np.sum(rows[1])'s: add_at spreads it)
                 parts.append((key.value, call.args[3]))
                 chain.append(k)
                 continue

@@ -447,4 +447,6 @@ def assign_name(norm: Normalizer, name: str, value: gast.expr, s: gast.AST) -> N
                 _fixed(norm, e) for e in stmt.value.elts):  # params = (w, b): its items
         norm.literals[stmt.targets[0].id] = stmt.value.elts
     stmt.s2sad_augmented = getattr(s, "s2sad_augmented", False)
+    if stmt.s2sad_augmented and isinstance(stmt.value, gast.BinOp):
+        stmt.value.s2sad_augmented = True  # (the shape facts: an array keeps its shape)
     norm.emit(stmt, s)

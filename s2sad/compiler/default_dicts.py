@@ -27,7 +27,9 @@ _DISPLAYS = {list: lambda: gast.List(elts=[], ctx=gast.Load()),
              dict: lambda: gast.Dict(keys=[], values=[])}
 _READERS = {len, list, sorted, sum, iter, tuple}
 _SIMPLE_KEYS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.Attribute,
-                gast.Subscript)
+                gast.Subscript, gast.Compare, gast.BoolOp, gast.IfExp, gast.Call)
+# calls a key may make (the same value each time: ``groups[int(v > 0)]``)
+_PURE = {int, float, round, str, bool, abs, len, min, max, tuple}
 
 
 def as_plain_dicts(src: Any) -> None:
@@ -103,7 +105,7 @@ def _only_as_dict(src: Any, name: str, assign: gast.Assign, parents: dict) -> bo
 def _a_dict_use(src: Any, n: gast.Name, parents: dict) -> bool:
     up = parents.get(id(n))
     if isinstance(up, gast.Subscript) and up.value is n:
-        return isinstance(up.ctx, gast.Store) or _simple(up.slice)
+        return isinstance(up.ctx, gast.Store) or _simple(src, up.slice)
     if isinstance(up, gast.Attribute) and up.value is n:
         return True
     if isinstance(up, gast.Call) and up.args == [n] and not up.keywords:
@@ -115,10 +117,19 @@ def _a_dict_use(src: Any, n: gast.Name, parents: dict) -> bool:
     return False
 
 
-def _simple(key: gast.expr) -> bool:
-    """A key read twice without a difference (no call in it)."""
-    return all(not isinstance(m, (gast.Call, gast.NamedExpr, gast.Lambda)) for m in walk(key)) \
+def _simple(src: Any, key: gast.expr) -> bool:
+    """A key read twice without a difference (no call in it but of a builtin that makes
+    the same value each time)."""
+    return all(not isinstance(m, (gast.NamedExpr, gast.Lambda)) and not (
+        isinstance(m, gast.Call) and not _pure(src, m.func)) for m in walk(key)) \
         and isinstance(key, _SIMPLE_KEYS)
+
+
+def _pure(src: Any, func: gast.expr) -> bool:
+    try:
+        return _resolved(src, func) in _PURE
+    except TypeError:  # (an unhashable object)
+        return False
 
 
 def _rewrite(fn: gast.FunctionDef, name: str, assign: gast.Assign, default: Any,

@@ -207,6 +207,9 @@ class Facts(IndexShapes):
 
     def _binop(self, e: gast.BinOp) -> Any:
         a, b = self.of(e.left), self.of(e.right)
+        if isinstance(a, tuple) and a and getattr(e, "s2sad_augmented", False) and \
+                not isinstance(e.op, gast.MatMult):
+            return a  # (x *= v of an array x: in place, x's shape whatever v's)
         if not isinstance(a, tuple) or not isinstance(b, tuple):
             return None
         if isinstance(e.op, gast.MatMult):

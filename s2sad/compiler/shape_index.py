@@ -29,6 +29,7 @@ from s2sad.compiler.shape_rules import (
 
 # calls whose value is surely an array of integers (an index vector picks as many items)
 _INTEGER_VECTORS = (np.argsort, np.argpartition, np.searchsorted, np.digitize, np.arange,
+                    np.argmax, np.argmin, np.flatnonzero,
                     np.lexsort)
 
 

@@ -55,7 +55,8 @@ deflinear(rt.broadcast_like, "t, like", "unbroadcast(g, t)", None)
 deflinear(rt.only_real, "value, a, name", "g", None, None)
 deflinear(rt.pad_last, "x, n", "g[..., :np.shape(x)[-1]]", None)
 # list(x) / tuple(x)'s adjoint taken back to the kind of x: the reverse goes back again
-deflinear(rt.sequence_adjoint, "t, x", "sequence_adjoint(g, t)", None)
+# (of a dict x, a zero: its keys were listed)
+deflinear(rt.sequence_adjoint, "t, x", "sequence_adjoint(without_keys(g, x), t)", None)
 defscale(rt.pow_dbase, "x, y", "safe_mul(g, safe_mul(y, pow_dbase(x, y - 1)))",
          "safe_mul(g, np.power(x, y - 1) + safe_mul(y, pow_dexp(x, np.power(x, y - 1))))")
 defscale(rt.pow_dexp, "x, p", "safe_div(g * p, x)", "safe_mul(g, pow_dexp(x, 1.0))")
@@ -201,7 +202,8 @@ deflinear(rt.unsort, "t, a, order, axis=-1", "np.take_along_axis(np.asarray(g), 
           None, None)
 deflinear(rt.sort_adjoint, "t, a, axis=-1",
           "np.take_along_axis(np.asarray(g), sort_indices(a, axis), axis=axis)", None)
-deflinear(rt.spread_to_items, "t, iterable", "broadcast_like(sum(g), t)", None)
+deflinear(rt.spread_to_items, "t, iterable",
+          "broadcast_like(sum(without_keys(g, iterable)), t)", None)
 deflinear(rt.undiff, "t, a, n=1, axis=-1", "np.diff(g, n, axis)", None)
 deflinear(rt.unpad, "t, array, pad_width, mode='constant', values=None",
           "pad_tangent(g, pad_width, mode, array if values is None else values)", None, None,

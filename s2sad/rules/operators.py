@@ -61,7 +61,8 @@ defshape(tuple(f for k, f in vars(math).items() if callable(f) and not k.startsw
 defscale(pow, "base, exp, mod=None",
          "safe_mul(g, pow_dbase(base, exp))", "safe_mul(g, pow_dexp(base, ans))")
 defvjp(sum, "iterable, start=0", "spread_to_items(g, iterable)", "unbroadcast(g, start)")
-defjvp(sum, "iterable, start=0", "sum(diterable)", "broadcast_like(dstart, ans)")
+defjvp(sum, "iterable, start=0", "sum(without_keys(diterable, iterable))",
+       "broadcast_like(dstart, ans)")
 defvjp(float, "x", "cast_like(g, x)")
 defjvp(float, "x", "float(dx)")
 defnondiff(int, bool, round, len, range, isinstance, type, hash, id)
@@ -110,7 +111,7 @@ defscale(math.erfc, "x", "-g * (2 / math.sqrt(math.pi)) * math.exp(-x * x)", bro
 defscale(math.lgamma, "x", "g * polygamma(0, x)", broadcast=False)
 defscale(math.gamma, "x", "g * ans * polygamma(0, x)", broadcast=False)
 defvjp(math.fsum, "seq", "spread_to_items(g, seq)")
-defjvp(math.fsum, "seq", "math.fsum(dseq)")
+defjvp(math.fsum, "seq", "math.fsum(without_keys(dseq, seq))")
 
 # ----- math with no derivative -----
 defnondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,

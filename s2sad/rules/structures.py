@@ -74,6 +74,11 @@ deflinear(dict, "x", "dict_of_adjoint(g, x)")  # (of a mapping, or of (key, valu
 defjvp(dict, "x", "dict_tangent(dx, x)")
 deflinear(runtime.dict_of_adjoint, "t, x", "dict_tangent(g, x)", None)
 deflinear(runtime.dict_tangent, "t, x", "dict_of_adjoint(g, x)", None)
+# a dict's tangent is a dict of the same keys: list(dd) would list the keys as their
+# own tangents (keys carry none)
+defjvp(list, "x", "list(without_keys(dx, x))")
+defjvp(tuple, "x", "tuple(without_keys(dx, x))")
+deflinear(runtime.without_keys, "t, x", "items_adjoint(g, x)", None)
 defshape((list, tuple, dict, runtime.array_to_list), "container")
 deffacts((runtime.fresh, runtime.copy_value), facts.of_first)  # copies: the same values
 deffacts((runtime.setitem, runtime.write_at),  # (x, idx, v): x's values and v's
@@ -81,9 +86,11 @@ deffacts((runtime.setitem, runtime.write_at),  # (x, idx, v): x's values and v's
 
 # ----- dict views and sorted: lists, and the permutation sorted applies -----
 deflinear(runtime.dict_items, "d", "items_to_dict(g, d)")
+defjvp(runtime.dict_items, "d", "items_tangent(dd, d)")
 deflinear(runtime.dict_values, "d", "values_to_dict(g, d)")
 defmethod("items", runtime.dict_items)
 defmethod("values", runtime.dict_values)
+defmethod("keys", runtime.dict_keys)
 SORTED = "iterable, key=None, reverse=False"
 defvjp(sorted, SORTED, "sorted_adjoint(g, iterable, key, reverse)", None, None)
 defjvp(sorted, SORTED, "sorted_like(diterable, iterable, key, reverse)", None, None)
@@ -93,7 +100,8 @@ deflinear(runtime.sorted_like, PERMUTED, "sorted_adjoint(g, iterable, key, rever
           None, None)
 deflinear(runtime.sorted_adjoint, PERMUTED, "sorted_like(g, iterable, key, reverse)", None,
           None, None)
-deflinear(runtime.items_to_dict, "t, d", "dict_items(g)", None)
+deflinear(runtime.items_to_dict, "t, d", "items_tangent(g, d)", None)
+deflinear(runtime.items_tangent, "t, d", "items_to_dict(g, d)", None)
 deflinear(runtime.values_to_dict, "t, d", "dict_values(g)", None)
 
 # ----- helpers that generated code calls: linear, so forward mode (and with it
@@ -102,6 +110,7 @@ deflinear(runtime.unbroadcast, "t, x", "np.broadcast_to(g, np.shape(t))", None)
 deflinear(runtime.add_grads, "a, b", "g", "g")
 deflinear(runtime.fresh, "t", "g")
 deflinear(runtime.iteration_items, "x", "items_adjoint(g, x)")
+defjvp(runtime.iteration_items, "x", "iteration_items(without_keys(dx, x))")
 deflinear(runtime.as_floats, "x", "floats_adjoint(g, x)")
 deflinear(runtime.floats_adjoint, "t, x", "as_floats(g)", None)
 defnondiff(runtime.floats_zeros)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from s2sad.runtime.core import same_kind, unbroadcast
+from s2sad.runtime.core import same_kind, unbroadcast, zeros_like
 
 __all__ = [
     "reshape_method", "transpose_method", "item_method", "clip_method", "astype",
@@ -237,7 +237,10 @@ def linspace_spread(t: Any, start: Any, stop: Any, num: int = 50, endpoint: bool
 # ----- sums, differences, padding -----
 
 def spread_to_items(g: Any, iterable: Any) -> Any:
-    """Adjoint of the builtin ``sum(iterable)``: ``g`` to each item (a list for a list)."""
+    """Adjoint of the builtin ``sum(iterable)``: ``g`` to each item (a list for a list;
+    of a dict, which sums its keys, zeros)."""
+    if isinstance(iterable, dict):
+        return zeros_like(iterable)
     if isinstance(iterable, (list, tuple)):
         return same_kind(iterable, [shaped_like(unbroadcast(g, x), x) for x in iterable])
     return np.broadcast_to(g, np.shape(iterable))

@@ -264,9 +264,10 @@ def add_to_item(acc: Any, idx: Any, g: Any) -> Any:
     list)."""
     acc = list(acc) if isinstance(acc, tuple) else acc
     old = acc[idx]
-    if isinstance(idx, slice) and isinstance(old, list) and \
-            isinstance(g, (int, float, complex, np.number)):
-        g = [g] * len(old)  # a number spread over the items of a slice (np.sum(xs[1:]))
+    if isinstance(old, (list, tuple)) and isinstance(g, (int, float, complex, np.number)):
+        # a number spread over the items of a slice (np.sum(xs[1:])) or of a list held
+        # in the container (np.sum(d[k]) of a list: the spread written as the number)
+        g = same_kind(old, [g] * len(old))
     if type(old) is np.ndarray and type(g) is np.ndarray and old.shape != g.shape and \
             not old.any():  # cleared (zero_at) when a write gave the item another shape
         acc[idx] = g
@@ -400,7 +401,10 @@ def user_jvp(tangent: Any) -> Any:
 
 def sequence_adjoint(g: Any, x: Any) -> Any:
     """Adjoint of ``list(x)`` / ``tuple(x)``: back to ``x``'s own kind (a complex
-    array's adjoint keeps its imaginary part; a real one's is real)."""
+    array's adjoint keeps its imaginary part; a real one's is real); of a dict, whose
+    keys they list, zeros."""
+    if isinstance(x, dict):
+        return zeros_like(x)
     if isinstance(x, np.ndarray):
         adjoint = np.asarray(g).reshape(x.shape)
         if adjoint.dtype.kind == "c" and x.dtype.kind != "c":

@@ -183,6 +183,8 @@ def _default_float(xp: Any) -> Any:
 def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
     """Adjoint of argument ``k`` of the builtin ``max(*args)`` / ``min(*args)``; one
     iterable argument: the adjoints of all its items (a list or tuple for one)."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return zeros_like(args[0])
     shares = _args_shares(args, result)
     if len(args) == 1:
         items = args[0]
@@ -192,6 +194,8 @@ def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
 
 
 def extremum_args_tangent(t: Any, args: tuple, k: int, result: Any) -> Any:
+    if len(args) == 1 and isinstance(args[0], dict):
+        return 0.0
     shares = _args_shares(args, result)
     if len(args) == 1:
         if isinstance(args[0], (list, tuple)):
@@ -300,10 +304,10 @@ def reverse_cumsum(g: Any, a: Any, axis: Any = None) -> Any:
 _AS_THEY_ARE = (
     "add_grads", "list_append", "list_init", "tuple_init", "dict_init", "list_drop_last",
     "list_last", "stop_gradient", "iteration_items", "user_cotangents", "user_jvp",
-    "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
-    "list_insert", "field_add", "field_of", "dict_get", "reduced_size", "axes_inverse",
-    "list_append_owned", "list_pop_last", "arg_share", "field_set", "field_cleared",
-    "number_sign",
+    "without_keys", "list_remove", "list_insert_zero", "list_concat", "list_repeat",
+    "list_repeat_adjoint", "list_insert", "field_add", "field_of", "dict_get", "reduced_size",
+    "axes_inverse", "list_append_owned", "list_pop_last", "arg_share", "field_set",
+    "field_cleared", "number_sign",
 )
 
 def poly_powers(x: Any, n: int) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from s2sad.runtime.core import zeros_like
 from s2sad.runtime.numeric import _NUMBERS, _axes, _float, _scalar, safe_div
 from s2sad.runtime.running import run_in_place
 
@@ -424,7 +425,10 @@ def _same_item(v: Any, result: Any) -> float:
 def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
     """Adjoint of argument ``k`` of the builtin ``max(*args)`` / ``min(*args)``
     (which returned ``result``).  One argument is an iterable: a list or tuple gets a
-    list or tuple of adjoints, an array an array.  Ties split ``g`` equally."""
+    list or tuple of adjoints, an array an array.  Ties split ``g`` equally.  Of a dict
+    the pick is a key: no adjoint."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return zeros_like(args[0])
     shares = _args_shares(args, result)
     if len(args) == 1:
         if isinstance(args[0], (list, tuple)):
@@ -436,6 +440,8 @@ def extremum_args_adjoint(g: Any, args: tuple, k: int, result: Any) -> Any:
 def extremum_args_tangent(t: Any, args: tuple, k: int, result: Any) -> Any:
     """Tangent of the builtin ``max(*args)`` / ``min(*args)`` along argument ``k``'s
     tangent ``t`` (the transpose of :func:`extremum_args_adjoint`)."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return zeros_like(result)
     shares = _args_shares(args, result)
     if len(args) == 1:
         if isinstance(args[0], (list, tuple)):

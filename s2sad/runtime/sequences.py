@@ -1,6 +1,6 @@
 """Python's dict views and ``sorted`` as values the derivative can follow: a dict's
-``items()``, ``values()`` and ``keys()`` as lists, and the permutation ``sorted`` applies,
-taken again in the reverse sweep to give each item's adjoint back to its place."""
+``items()`` and ``values()`` as lists (``keys()`` as it is), and the permutation ``sorted``
+applies, taken again in the reverse sweep to give each item's adjoint back to its place."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,8 +9,8 @@ from typing import Any
 from s2sad.runtime.core import adjoint_items, sequence_adjoint, zeros_like
 
 __all__ = ["array_to_list", "dict_items", "dict_values", "dict_keys", "items_to_dict",
-           "values_to_dict", "sort_order", "sorted_adjoint", "sorted_like", "index_of", "count_of",
-           "keyed_position", "keyed_order"]
+           "values_to_dict", "without_keys", "items_tangent", "sort_order", "sorted_adjoint",
+           "sorted_like", "index_of", "count_of", "keyed_position", "keyed_order"]
 
 
 def array_to_list(x: Any) -> Any:
@@ -28,9 +28,10 @@ def dict_values(d: Any) -> list:
     return list(d.values())
 
 
-def dict_keys(d: Any) -> list:
-    """``d.keys()``, as a list (keys carry no gradient)."""
-    return list(d.keys())
+def dict_keys(d: Any) -> Any:
+    """``d.keys()``: the view itself (keys carry no gradient; ``&`` / ``|`` of two views
+    and later changes of ``d`` behave as Python's)."""
+    return d.keys()
 
 
 def items_to_dict(g: Any, d: Any) -> dict:
@@ -45,6 +46,21 @@ def values_to_dict(g: Any, d: Any) -> dict:
     adjoint_items(g, d)
     return {k: zeros_like(v) if g is None or g[i] is None else g[i]
             for i, (k, v) in enumerate(d.items())}
+
+
+def without_keys(t: Any, x: Any) -> Any:
+    """The tangent (or adjoint) of what iterating ``x`` gives, from ``t``, ``x``'s: of a
+    dict, zeros, one per key (its tangent ``t`` is a dict of the same keys, which
+    ``list(t)`` would hand on as the tangents of the keys themselves: ``k * v`` over
+    ``d.items()`` got ``k`` for the derivative of ``k``); else ``t``."""
+    return [zeros_like(k) for k in x] if isinstance(x, dict) else t
+
+
+def items_tangent(t: Any, d: Any) -> list:
+    """Tangent of :func:`dict_items` from ``t``, a dict of the values' tangents: the
+    pairs (a zero for the key, the value's tangent); ``dict_items(t)`` would pair each
+    key with itself as its tangent."""
+    return [(zeros_like(k), t[k]) for k in d]
 
 
 def sort_order(xs: Any, key: Callable | None = None, reverse: bool = False) -> list:
@@ -75,7 +91,7 @@ def sorted_adjoint(g: Any, xs: Any, key: Callable | None = None,
 
 def sorted_like(t: Any, xs: Any, key: Callable | None = None, reverse: bool = False) -> list:
     """Tangent of ``sorted(xs)``: the tangents in the order the values were sorted."""
-    tangents = list(t)
+    tangents = list(without_keys(t, xs))
     return [tangents[i] for i in sort_order(xs, key, reverse)]
 
 

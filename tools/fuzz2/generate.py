@@ -21,18 +21,19 @@ from typing import Any
 import numpy as np
 
 from tools.fuzz2.aliases import ALIAS_IDIOMS, Aliases
-from tools.fuzz2.extras import EXTRA_IDIOMS, Extras
+from tools.fuzz2.extras import EXTRA_IDIOMS
 from tools.fuzz2.helpers import HELPERS
 from tools.fuzz2.idioms import IDIOMS
+from tools.fuzz2.mutations import MUTATION_IDIOMS, Mutations
 
 Shape = tuple
 
 
-RARE = (Aliases.rows_in_list, Aliases.builtins, Extras.lambdas)  # (s2sad refuses these:
+RARE = (Aliases.rows_in_list, Aliases.builtins, Mutations.lambdas)  # (s2sad refuses these:
 # rarer, to see the rest)
 
 
-class Program(Extras):
+class Program(Mutations):
     """One random program: arguments, helpers used, and the body of ``f``."""
 
     def __init__(self, seed: int) -> None:
@@ -153,8 +154,8 @@ class Program(Extras):
         return " + ".join(terms) or "np.sum(x)"
 
     def idioms(self, count: int) -> None:
-        every = IDIOMS + ALIAS_IDIOMS + EXTRA_IDIOMS + [Program.loop_block] * 2 + \
-            [Program.if_block] * 2
+        every = IDIOMS + ALIAS_IDIOMS + EXTRA_IDIOMS + MUTATION_IDIOMS + \
+            [Program.loop_block] * 2 + [Program.if_block] * 2
         for _ in range(count):
             idiom = self.choice(every)
             if idiom in RARE and self.rng.random() < 0.7:
