@@ -35,6 +35,7 @@ import numpy as np
 from scipy.special import digamma, gammaln
 
 from benchmarks import problems_unseen10_torch as pt
+from benchmarks.specs import spec_of
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -542,13 +543,7 @@ def pbc_lj_args(size):
 # ---------------------------------------------------------------------------
 
 def _spec(name, title, wrt, sizes, **extra):
-    spec = {"name": name, "title": title, "func": globals()[name],
-            "hand_grad": globals()[name + "_grad"], "make_args": globals()[name + "_args"],
-            "wrt": wrt, "sizes": dict(zip(("full", "smoke"), sizes))}
-    torch_func = getattr(pt, name + "_torch", None)
-    if torch_func is not None:
-        spec["torch_func"] = torch_func
-    return {**spec, **extra}
+    return spec_of(globals(), pt, name, title, wrt, sizes, **extra)
 
 
 SPECS = [

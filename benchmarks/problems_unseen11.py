@@ -36,6 +36,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 
 from benchmarks import problems_unseen11_torch as pt
+from benchmarks.specs import spec_of
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -609,16 +610,7 @@ def ar_loglik_args(size):
 # ---------------------------------------------------------------------------
 
 def _spec(name, title, wrt, sizes, **extra):
-    spec = {"name": name, "title": title, "func": globals()[name],
-            "hand_grad": globals()[name + "_grad"], "make_args": globals()[name + "_args"],
-            "wrt": wrt, "sizes": dict(zip(("full", "smoke"), sizes))}
-    torch_func = getattr(pt, name + "_torch", None)
-    if torch_func is not None:
-        spec["torch_func"] = torch_func
-    functional = globals().get(name + "_functional")
-    if functional is not None:
-        spec["functional_func"] = functional
-    return {**spec, **extra}
+    return spec_of(globals(), pt, name, title, wrt, sizes, **extra)
 
 
 SPECS = [

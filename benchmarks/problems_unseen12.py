@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks import problems_unseen12_torch as pt
+from benchmarks.specs import spec_of
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -455,16 +456,7 @@ def pk_doses_args(size):
 # ---------------------------------------------------------------------------
 
 def _spec(name, title, wrt, sizes, **extra):
-    spec = {"name": name, "title": title, "func": globals()[name],
-            "hand_grad": globals()[name + "_grad"], "make_args": globals()[name + "_args"],
-            "wrt": wrt, "sizes": dict(zip(("full", "smoke"), sizes))}
-    torch_func = getattr(pt, name + "_torch", None)
-    if torch_func is not None:
-        spec["torch_func"] = torch_func
-    functional = globals().get(name + "_functional")
-    if functional is not None:
-        spec["functional_func"] = functional
-    return {**spec, **extra}
+    return spec_of(globals(), pt, name, title, wrt, sizes, **extra)
 
 
 SPECS = [
