@@ -227,6 +227,10 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("gauss_nll", "dask"): "np.linalg.slogdet has no counterpart",
                     # (the function itself indexes Q[i] of a matrix)
                     ("attention_rows", "array_api_strict"): "array_api_strict cannot run this step",
+                    # (session 48: the reversed element loop runs for all elements at once,
+                    # dx[i_all] += ...: an index array write, which array_api_strict lacks)
+                    ("rosenbrock_loop", "array_api_strict"):
+                        "array_api_strict cannot run this step",
                     # (session 36: xs[t] of a 3-D array, A[i] of a stack of matrices, and
                     # the rows dA[0] of a 3 x 3 adjoint index fewer axes than the array
                     # has; element writes a[i] = ... into JAX arrays; slogdet on Dask; the
