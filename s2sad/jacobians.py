@@ -93,9 +93,10 @@ def _shaped(x: list | tuple) -> bool:
 
 def _floating(t: Any) -> np.ndarray:
     """``t`` as an array of its own float precision (float32 stays float32, as a
-    gradient of float32 arguments is), complex where it is; integers become float64."""
+    gradient of float32 arguments is), complex where it is; integers and bools become
+    float64."""
     a = np.asarray(t)
-    return a.astype(np.result_type(a.dtype, np.float32), copy=False)
+    return a if a.dtype.kind in "fc" else a.astype(float)
 
 
 def _as_array(t: Any, shape: tuple) -> np.ndarray:

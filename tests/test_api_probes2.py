@@ -51,10 +51,11 @@ M = np.array([[0.2, -0.4, 0.9], [1.3, -0.1, 0.5]])
 
 @pytest.mark.parametrize("mode", ["reverse", "forward", "auto"])
 @pytest.mark.parametrize("f, x", [(vector_out, X), (matrix_in, M), (scalar_out, X)])
-def test_jacobian_of_float32_is_float32(f, x, mode):
-    jac = s2sad.jacobian(f, mode=mode)(x.astype(np.float32))
-    assert jac.dtype == np.float32
-    np.testing.assert_allclose(jac, _fd_jacobian(f, x), rtol=1e-4, atol=1e-5)
+@pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-4), (np.float16, 2e-2)])
+def test_jacobian_keeps_the_argument_precision(f, x, mode, dtype, tol):
+    jac = s2sad.jacobian(f, mode=mode)(x.astype(dtype))
+    assert jac.dtype == dtype
+    np.testing.assert_allclose(jac, _fd_jacobian(f, x), rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
