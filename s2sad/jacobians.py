@@ -469,7 +469,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         refuse_unshaped(f, positions, full, "hessian")
         # a scalar output (the gradient seeded with 1.0 through a vector output would
         # give the Hessian of its sum): one call of f, on copies, beside n JVPs
-        check_scalar(f, on_copies(f, args, kwargs))
+        check_scalar(f, on_copies(f, args, kwargs), kind="hessian")
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)
@@ -479,7 +479,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         except api.DifferentiationError:
             raise
         except ValueError:  # the likelier cause, if it is: f is not scalar
-            check_scalar(f, on_copies(f, args, kwargs))
+            check_scalar(f, on_copies(f, args, kwargs), kind="hessian")
             raise
 
     built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),

@@ -189,3 +189,24 @@ def test_jvp_structured_output_precision():
     np.testing.assert_allclose(td["clip"], (np.abs(X) <= 0.5).astype(float))
     np.testing.assert_allclose(td["max"], 1.0)
     np.testing.assert_allclose(tfirst, 2 * X[0], rtol=1e-6)
+
+
+def vector_of(x):
+    return np.sin(x)
+
+
+def matrix_of(x):
+    return np.outer(x, x)
+
+
+def pair_of(x):
+    return np.sum(x), x[0]
+
+
+@pytest.mark.parametrize("f", [vector_of, matrix_of, pair_of])
+def test_hessian_of_a_non_scalar_names_the_hessian(f):
+    with pytest.raises(s2sad.DifferentiationError, match="hessian needs a scalar") as info:
+        s2sad.hessian(f)(X)
+    assert _def_line(f) in str(info.value)
+    with pytest.raises(s2sad.DifferentiationError, match="grad needs a scalar"):
+        s2sad.grad(f)(X)
