@@ -138,11 +138,16 @@ class Derivative(Shown, CallKinds):
         return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
                                       known, floats=floats, optimistic=optimistic)
 
+    @property
+    def _called(self) -> str:
+        """A bad call's message names the derivative and the user's def (file:line)."""
+        return f"{defined_at(self._origin)}: {self.__name__}"
+
     def _values(self, args: tuple, kwargs: dict) -> tuple:
         """The full argument list (defaults applied); a clear TypeError for a bad call."""
         if not kwargs and len(args) == self._nparams:
             return args
-        return tuple(structure.bind_call(self.fn, self.__name__, args, kwargs).arguments.values())
+        return tuple(structure.bind_call(self.fn, self._called, args, kwargs).arguments.values())
 
     def _bound(self, args: tuple, kwargs: dict, given: tuple, extra: str) -> tuple:
         """The arguments of a vjp/jvp call (``given``: all it was passed); a call that
@@ -154,7 +159,7 @@ class Derivative(Shown, CallKinds):
                 self._values(given, kwargs)
             except TypeError:
                 raise wrong from None
-            raise TypeError(f"{self.__name__}(): pass the arguments of "
+            raise TypeError(f"{self._called}(): pass the arguments of "
                             f"{getattr(self.fn, '__name__', 'f')}, then {extra}") from None
 
     def _for(self, values: tuple, check: bool = False) -> pipeline.Generated:
@@ -385,7 +390,7 @@ class Derivative(Shown, CallKinds):
 
     def _vjp(self, args: tuple, kwargs: dict) -> Any:
         if not args:
-            raise TypeError(f"{self.__name__}(): pass the arguments, then the cotangent")
+            raise TypeError(f"{self._called}(): pass the arguments, then the cotangent")
         given = args
         args, cot = args[:-1], args[-1]
         gen = self._for(self._bound(tuple(args), kwargs, given, "the output's cotangent"))
@@ -396,11 +401,11 @@ class Derivative(Shown, CallKinds):
         except Exception as error:
             if foreign_array(tuple(args)) is not None:
                 raise
-            structure.check_cotangent(self.__name__, self._output(self._own(args, kwargs)),
+            structure.check_cotangent(self._called, self._output(self._own(args, kwargs)),
                                       cot)
             raise self._placed(error) from error
         value, aux = value if self.has_aux else (value, None)
-        structure.check_cotangent(self.__name__, value, cot)
+        structure.check_cotangent(self._called, value, cot)
         if self.many and len(self.wrt) == 1:
             grads = (grads,)
         return (value, grads, aux) if self.has_aux else (value, grads)
@@ -421,30 +426,31 @@ class Derivative(Shown, CallKinds):
         out = [first]
         for s in seeds[1:]:
             got = gen.fn(*args, **kwargs, **{seed: s})
-            out.append(got if self.kind == "jvp" or not self.many or len(self.wrt) != 1
-                       else (got[0], (got[1],)))
+            out.append((got[0], structure.tangent_like(*got)) if self.kind == "jvp" else
+                       got if not self.many or len(self.wrt) != 1 else (got[0], (got[1],)))
         return out
 
     def _jvp(self, args: tuple, kwargs: dict) -> Any:
         n = len(self.wrt)
         if len(args) < n:
-            raise TypeError(f"{self.__name__}(): pass the arguments, then {n} tangent(s)")
+            raise TypeError(f"{self._called}(): pass the arguments, then {n} tangent(s)")
         primals, tangents = args[: len(args) - n], args[len(args) - n:]
         values = self._bound(tuple(primals), kwargs, args, f"{n} tangent(s), one per wrt "
                              "argument")
         for i, t in zip(self.wrt, tangents):
-            structure.check_tangent(self.__name__, values[i], t)
+            structure.check_tangent(self._called, values[i], t)
         gen = self._for(values)
         refresh_of(gen.fn)()
         code = inspect.unwrap(gen.fn).__code__
         names = code.co_varnames[code.co_argcount:][:code.co_kwonlyargcount][-n:]
         try:
-            return gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
+            value, tangent = gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
         except Exception as error:
             if foreign_array(values) is not None:
                 raise
             self._own(primals, kwargs)  # the function's own error, if it has one
             raise self._placed(error) from error
+        return value, structure.tangent_like(value, tangent)
 
 
 def _seed_name(gen: pipeline.Generated) -> str:

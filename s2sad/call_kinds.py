@@ -441,7 +441,10 @@ def numpy_only(what: str, fn: Callable, values: tuple) -> None:
             "of them, or use s2sad.grad / vjp / jvp, which run on any array library")
 
 
-def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
+def check_scalar(fn: Callable, value: Any, holomorphic: bool = True,
+                 kind: str = "grad") -> None:
+    """``fn``'s output is one real number (``kind``: the derivative asked, named in the
+    refusal: a hessian's user is told of the hessian, not of the grad it runs)."""
     if value is None:
         where = defined_at(fn)
         raise OutputKindError(f"{where}: output of {fn.__name__}: the function returns "
@@ -453,7 +456,7 @@ def check_scalar(fn: Callable, value: Any, holomorphic: bool = True) -> None:
             structure.is_structured(value) else \
             f"{type(value).__name__} of shape {np.shape(value)}"  # (items of any shapes)
         raise OutputKindError(
-            f"{where}: output of {fn.__name__}: grad needs a scalar output, got {got}; use "
+            f"{where}: output of {fn.__name__}: {kind} needs a scalar output, got {got}; use "
             "s2sad.vjp, s2sad.jacobian, or reduce the output (e.g. np.sum)")
     dtype = getattr(value, "dtype", None)
     if isinstance(value, (str, bytes)) or isinstance(dtype, np.dtype) and dtype.kind in "OSUV":

@@ -22,10 +22,12 @@ from s2sad.fallback import guarded_of
 
 
 def _basis(x: Any):
-    """Unit tangents shaped like ``x`` (float for a float)."""
+    """Unit tangents shaped like ``x`` (float for a float), in its precision: a float32
+    argument's or output's seed keeps the derivative in float32, as grad gives it."""
     shape = np.shape(x)
+    dtype = _floating(x).dtype if shape else float
     for k in range(int(np.prod(shape))):
-        e = np.zeros(shape)
+        e = np.zeros(shape, dtype=dtype)
         e.flat[k] = 1.0
         yield e if shape else 1.0
 
@@ -70,6 +72,13 @@ def refuse_unshaped(fn: Callable, positions: tuple, args: tuple, what: str) -> N
                 "s2sad.grad / vjp / jvp, which take complex values")
 
 
+def _bound(f: Callable, kind: str, args: tuple, kwargs: dict) -> Any:
+    """The call's arguments bound to ``f``'s parameters (defaults applied); a bad call's
+    TypeError names the derivative and the user's def (file:line)."""
+    called = f"{defined_at(f)}: {kind}_{getattr(f, '__name__', 'f')}"
+    return structure.bind_call(api.parameters_of(f), called, args, kwargs)
+
+
 def _complex(x: Any) -> bool:
     return bool(np.iscomplexobj(x))
 
@@ -82,9 +91,17 @@ def _shaped(x: list | tuple) -> bool:
     return True
 
 
+def _floating(t: Any) -> np.ndarray:
+    """``t`` as an array of its own float precision (float32 stays float32, as a
+    gradient of float32 arguments is), complex where it is; integers and bools become
+    float64."""
+    a = np.asarray(t)
+    return a if a.dtype.kind in "fc" else a.astype(float)
+
+
 def _as_array(t: Any, shape: tuple) -> np.ndarray:
     """A column (or row) as a float array, complex where it is (a complex output's)."""
-    return np.broadcast_to(np.asarray(t, dtype=np.result_type(t, float)), shape)
+    return np.broadcast_to(_floating(t), shape)
 
 
 def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
@@ -105,7 +122,7 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
         columns = [c[1] for c in _repeated(jvps[fn, i], args, kwargs,
                                            [_like(e, args[i]) for e in _basis(args[i])])]
         if gradient:  # (shaped like its argument, a list or tuple of numbers too)
-            columns = [np.asarray(c, dtype=float) for c in columns]
+            columns = [_floating(c) for c in columns]
         if columns and _items(columns[0]):  # a tuple of outputs: a Jacobian per item
             out.append(tuple(_stacked([c[k] for c in columns], args[i])
                              for k in range(len(columns[0]))))
@@ -145,12 +162,12 @@ def _reverse_items(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
     """The Jacobians of each item of a tuple output, one VJP per element of each: a
     list (one per position) of tuples (one per item)."""
     vjp = api.vjp(fn, wrt=positions)
-    zeros = [np.zeros_like(v, dtype=float) if np.shape(v) else 0.0 for v in value]
+    zeros = [np.zeros_like(_floating(v)) if np.shape(v) else 0.0 for v in value]
     per_item = []
     for k, item in enumerate(value):
         rows = [vjp(*args, type(value)(zeros[:k] + [e] + zeros[k + 1:]), **kwargs)[1]
                 for e in _basis(item)]
-        per_item.append([np.stack([np.asarray(r[j], dtype=float) for r in rows]).reshape(
+        per_item.append([np.stack([_floating(r[j]) for r in rows]).reshape(
             np.shape(item) + np.shape(args[i])) for j, i in enumerate(positions)])
     return [tuple(per_item[k][j] for k in range(len(value))) for j in range(len(positions))]
 
@@ -173,7 +190,7 @@ def _reverse(fn: Callable, positions: tuple, args: tuple, kwargs: dict, value: A
     rows = [r[1] for r in _repeated(made["vjp"], args, kwargs, list(_basis(value)))]
     out = []
     for j, i in enumerate(positions):
-        stacked = np.stack([np.asarray(r[j], dtype=float) for r in rows])
+        stacked = np.stack([_floating(r[j]) for r in rows])
         out.append(stacked.reshape(np.shape(value) + np.shape(args[i])))
     return out
 
@@ -249,7 +266,7 @@ def jacobian(f: Callable | None = None, wrt: Any = 0, mode: str = "auto",
     jvps: dict = {}  # (the JVPs of the forward columns and the VJP of the rows, made once)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        bound = structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs)
+        bound = _bound(f, "jacobian", args, kwargs)
         full = tuple(bound.args)
         api.numpy_only("jacobian", f, full)
         refuse_integer_arrays(api.parameters_of(f), positions, full)
@@ -349,12 +366,12 @@ def _with_aux(f: Callable, wrt: Any) -> _Built:
     vjp = api.vjp(f, wrt=positions, has_aux=True)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
+        full = tuple(_bound(f, "jacobian", args, kwargs).args)
         value, aux = on_copies(f, args, kwargs)
         rows = [vjp(*full, e, **kwargs)[1] for e in _basis(value)]
         out = []
         for j, i in enumerate(positions):
-            stacked = np.stack([np.asarray(r[j], dtype=float) for r in rows]) if rows else \
+            stacked = np.stack([_floating(r[j]) for r in rows]) if rows else \
                 np.zeros((0,) + np.shape(full[i]))
             block = stacked.reshape(np.shape(value) + np.shape(full[i]))
             out.append(block if block.shape else float(block))
@@ -389,7 +406,7 @@ def _of_jacobian(inner: _Built, wrt: Any) -> _Built:
     used: dict = {}
 
     def jac(*args: Any, **kwargs: Any) -> Any:
-        full = tuple(structure.bind_call(api.parameters_of(f), "jacobian", args, kwargs).args)
+        full = tuple(_bound(f, "jacobian", args, kwargs).args)
         gen = guarded_of(api.jvp(f, wrt=i)._for(full))  # (differentiated again)
         code = gen.fn.__code__
         tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
@@ -417,7 +434,7 @@ def _blocks(gradient: Callable, positions: tuple, args: tuple, kwargs: dict) -> 
         row = []
         for b, j in enumerate(positions):
             shape = np.shape(args[i]) + np.shape(args[j])
-            block = np.stack([np.asarray(t[a] if len(positions) > 1 else t, dtype=float)
+            block = np.stack([_floating(t[a] if len(positions) > 1 else t)
                               for t in columns[b]], axis=-1)  # (one: the gradient alone)
             row.append(block.reshape(shape) if shape else float(block.reshape(())))
         out.append(tuple(row))
@@ -447,12 +464,12 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
 
     def hess(*args: Any, **kwargs: Any) -> Any:
         api.numpy_only("hessian", f, args + tuple(kwargs.values()))
-        full = tuple(structure.bind_call(api.parameters_of(f), "hessian", args, kwargs).args)
+        full = tuple(_bound(f, "hessian", args, kwargs).args)
         refuse_integer_arrays(api.parameters_of(f), positions, full)
         refuse_unshaped(f, positions, full, "hessian")
         # a scalar output (the gradient seeded with 1.0 through a vector output would
         # give the Hessian of its sum): one call of f, on copies, beside n JVPs
-        check_scalar(f, on_copies(f, args, kwargs))
+        check_scalar(f, on_copies(f, args, kwargs), kind="hessian")
         try:
             if isinstance(wrt, (tuple, list)):
                 return _blocks(gradient, positions, args, kwargs)
@@ -462,7 +479,7 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         except api.DifferentiationError:
             raise
         except ValueError:  # the likelier cause, if it is: f is not scalar
-            check_scalar(f, on_copies(f, args, kwargs))
+            check_scalar(f, on_copies(f, args, kwargs), kind="hessian")
             raise
 
     built = _Built(hess, lambda: api.jvp(gradient, wrt=positions[0]),

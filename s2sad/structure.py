@@ -69,3 +69,24 @@ def check_cotangent(name: str, value: Any, cot: Any) -> None:
 def check_tangent(name: str, x: Any, t: Any) -> None:
     """A tangent must have its argument's structure and shape."""
     _check_like(name, "a tangent", "its argument", x, t)
+
+
+def tangent_like(value: Any, tangent: Any) -> Any:
+    """An output tangent in its value's precision, as a gradient is in its argument's
+    (``cast_like``): a float32 output's tangent is float32, not promoted to float64 by
+    the float64 masks and shares of the rules it went through (clip, max, norm)."""
+    if isinstance(value, (tuple, list)) and isinstance(tangent, (tuple, list)) and \
+            len(value) == len(tangent):
+        items = [tangent_like(v, t) for v, t in zip(value, tangent)]
+        return type(tangent)(*items) if hasattr(tangent, "_fields") else type(tangent)(items)
+    if isinstance(value, dict) and isinstance(tangent, dict):
+        return {k: tangent_like(value[k], t) if k in value else t for k, t in tangent.items()}
+    dtype = getattr(value, "dtype", None)
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "fc" or dtype.itemsize >= 8 \
+            and dtype.kind == "f" or dtype.itemsize >= 16:
+        return tangent
+    have = getattr(tangent, "dtype", None)
+    if isinstance(tangent, float) or isinstance(have, np.dtype) and have.kind == dtype.kind \
+            and have.itemsize > dtype.itemsize:
+        return tangent.astype(dtype) if isinstance(tangent, np.ndarray) else dtype.type(tangent)
+    return tangent

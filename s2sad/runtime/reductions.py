@@ -123,7 +123,8 @@ def _last(a: Any, axis: Any) -> tuple[np.ndarray, tuple[int, ...]]:
 def prod_others(a: Any, axis: Any = None) -> Any:
     """For each element, the product of the others in its group (exact at zeros)."""
     flat, axes = _last(a, axis)
-    ones = np.ones(flat.shape[:-1] + (1,))
+    # (ones in a's precision: a float32 array's products stay float32, as its prod)
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=np.result_type(flat, np.float32))
     n = flat.shape[-1]  # (an empty group: the leading 1 alone, cut to no element)
     left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)[..., :n]
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1),
