@@ -14,6 +14,8 @@ loop that costs ten to fifty times the arithmetic.
   the helper's, without a guard); over an int ``axis`` divided by the norms kept as
   dims, 1.0 where they are 0 (``or_one``: no NaN at a zero vector, so no fallback to
   the guarded derivative); the 1-norm of a vector ``np.sign(x)``;
+- ``sign_adjoint(g, x, s)`` of a real ``x``: zeros (``np.sign``'s slope, off the complex
+  plane);
 - ``einsum_adjoint(g, 'i,ij,j->', (x, A, x), 0)`` of letters each operand has once and
   shapes known equal where letters meet: the einsum of ``g`` with the other operands
   (a matrix product ``A @ x`` where it is one: :func:`contract_plan.contraction`).
@@ -53,7 +55,8 @@ def _const(e: gast.expr) -> object:
 
 PLAIN_CALLS = frozenset({"extremum_args_adjoint", "norm_partial", "einsum_adjoint",
                          "abs_slope", "reverse_cumsum", "max_share", "min_share",
-                         "centered", "reduced_size", "std_share", "untrace", "only_real"})
+                         "centered", "reduced_size", "std_share", "untrace", "only_real",
+                         "sign_adjoint"})
 
 
 def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
@@ -65,8 +68,8 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
     args = node.args
     if name is None:
         return _numpy_call(node, facts, real)
-    if name == "only_real" and len(args) == 3 and real(args[1]):
-        return args[0]  # (a formula for real values, at a real value: the value)
+    if name in ("only_real", "sign_adjoint") and len(args) == 3 and real(args[1]):
+        return _real_case(name, args, facts)
     if name == "extremum_args_adjoint" and len(args) == 4:
         return _extremum(args, facts)
     if name == "norm_partial" and len(args) in (3, 6) and real(args[0]):
@@ -89,6 +92,16 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
             and facts.rank_of(args[0]) == 1 and facts.rank_of(args[1]) == 1:
         return _reversed(_np("cumsum", [_reversed(args[0])]))
     return None
+
+
+def _real_case(name: str, args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
+    """A helper's case for a real argument: ``only_real``'s formula is the value;
+    ``np.sign``'s adjoint zeros (the sign is flat off the complex plane)."""
+    if name == "only_real":
+        return args[0]
+    rank = facts.rank_of(args[1])
+    return None if rank is None else gast.Constant(value=0.0, kind=None) if rank == 0 \
+        else _call("zeros_like", [args[1]])
 
 
 def _share(name: str, a: gast.expr, b: gast.expr) -> gast.expr:
