@@ -170,6 +170,14 @@ def _stored(stmts: list) -> set[str]:
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
+def _items_written(stmts: list, it: gast.expr) -> bool:
+    """The loop writes items of the name it goes through (``states[k] = ...``): a list
+    (a dict's items are written by key, not by the counter of an enumerate)."""
+    return isinstance(it, gast.Name) and any(
+        isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and
+        isinstance(n.value, gast.Name) and n.value.id == it.id for s in stmts for n in walk(s))
+
+
 def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     """The length of an iterable and how to build its item ``i``, for sequences and
     ``zip``, ``enumerate`` and ``reversed`` of them (read by index, never iterated).
@@ -248,7 +256,8 @@ def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
     seq = norm.atom(it.args[0], "seq")
     if isinstance(it.args[0], gast.Name) and it.args[0].id in _stored(s.body):
         seq = norm.temp(seq, "seq")  # iterated as the loop found it
-    seq = _keys_if_dict(norm, it.args[0], seq)  # (enumerate(d): its keys, not d[0], d[1])
+    if not _items_written(s.body, it.args[0]):  # (a list written as it is enumerated:
+        seq = _keys_if_dict(norm, it.args[0], seq)  # read by index; enumerate(d): keys)
     n = norm.temp(_call(norm, "len", [seq]), "n")
     counter, value = s.target.elts
     start = it.args[1] if len(it.args) > 1 else next(
