@@ -62,6 +62,8 @@ R(rt.extremum_adjoint, N(2, 1), _m, _m.max(1, keepdims=True), 1, True, wrt=(0,))
 R(rt.extremum_adjoint, N(), _m, _m.min(), wrt=(0,))
 R(rt.centered, N(3, 4), 1); R(rt.centered, N(3, 4))  # noqa: E702
 R(rt.sum_last, N(4, 3)); R(rt.sum_last, N(2, 3, 2)); R(rt.sum_last, N(3, 5))  # noqa: E702
+R(rt.max_last, N(4, 3)); R(rt.max_last, N(3, 5))  # noqa: E702
+R(rt.min_last, N(4, 3)); R(rt.min_last, N(2, 3, 2))  # noqa: E702
 # rows gathered by an integer vector (repeats and a negative index: the scatter adds them)
 R(rt.take_rows, N(5, 3), np.array([0, 4, -1, 0]), wrt=(0,))
 R(rt.take_rows, N(4, 2, 3), np.array([3, 3, 1]), wrt=(0,))

@@ -124,7 +124,8 @@ def test_adjoint_added_into_element_by_element_is_a_list(rng, dtype) -> None:
         check_grad(pairs, x)
     g = s2sad.grad(pairs)
     dx = g(x)
-    assert "floats_zeros(x)" in g.source and dx.dtype == dtype and dx.shape == x.shape
+    # (its trips add at i and i + 1: run for all elements at once, vector_loops)
+    assert "np.arange(" in g.source and dx.dtype == dtype and dx.shape == x.shape
     want = s2sad.grad(pairs)(x.astype(np.float64))
     np.testing.assert_allclose(dx, want, rtol=1e-5)
 

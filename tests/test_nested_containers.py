@@ -163,10 +163,10 @@ def test_a_list_longer_than_what_is_unrolled(rng, n) -> None:
 def test_kinds_of_nested_containers() -> None:
     W, b = np.zeros((5, 2)), np.zeros(5)  # (lengths not one apart: test_offset_lengths)
     _, ranks = kinds_of(([(W, b), (np.zeros((2, 2)), np.zeros(2))],))
-    assert ranks == ((0, dims.Items((dims.Items((("a", "b"), ("a",))),
-                                     dims.Items((("b", "b"), ("b",)))))),)
+    assert ranks == ((0, dims.Items((dims.Items((("a_s", "b_s"), ("a_s",))),
+                                     dims.Items((("b_s", "b_s"), ("b_s",)))))),)
     _, ranks = kinds_of(({"enc": (W, 1.0)},))
-    assert ranks == ((0, dims.Keyed((("enc", dims.Items((("a", "b"), ()))),))),)
+    assert ranks == ((0, dims.Keyed((("enc", dims.Items((("a_s", "b_s"), ()))),))),)
     assert kinds_of(([(1.0, 2.0)],))[1] == ()  # numbers only: generic
     # remembered by concrete shapes: the same answer as worked out afresh
     one = shape_signature(([(W, b)], np.zeros(2)))

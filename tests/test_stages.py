@@ -166,6 +166,18 @@ POINTS.update({accepted: ((_V, 0.8), (0,)), pairwise: ((_M, _M[:2] + 1.0), (0,))
                substituted: ((_SPD, _V), (0,)), ratios: ((0.3 * _V, _V ** 2), (0,))})
 
 
+def centred_steps(mu, x):
+    """``x[:, None] - mu`` taped each trip: made again after the pop (``remade``)."""
+    for _ in range(3):
+        d = x[:, None] - mu
+        w = np.exp(-d * d)
+        mu = mu + 0.1 * np.sum(w * d, axis=0) / np.sum(w, axis=0)
+    return np.sum(mu * mu)
+
+
+POINTS[centred_steps] = ((_V[:3], _V), (0,))
+
+
 def passes(fn, args, wrt, optimistic: bool = False) -> list[tuple[str, str]]:
     """(pass, the body printed after it) for every late pass run on the reverse-mode
     derivative of ``fn`` at ``args`` (a fixpoint group's passes once per round), the
@@ -405,9 +417,17 @@ CHANGES = {
         "y_1 = y",
         "dy[0] += x[0] * 3.0",
     ]),
+    "remade": (centred_steps, [  # (-d made again after the pop, not taped)
+        "stack.append((d, div, neg, total_1, w))",
+        "d, div, neg, total_1, w = stack.pop()",
+    ], [
+        "stack.append((d, div, total_1, w))",
+        "d, div, total_1, w = stack.pop()",
+        "neg = -d",
+    ]),
     "accumulate": (logs, [
         "dx = 1.0 / (2 * sqrt)",
-        "dx = dx + 1.0 / x",
+        "dx += 1.0 / x",
     ], [
         "dx = 1.0 / (2 * sqrt) + 1.0 / x",
     ]),
@@ -425,12 +445,12 @@ CHANGES = {
         "dm = -dx.sum()",
     ]),
     "chains": (ratios, [  # (a chain of three into the array its first product makes)
-        "dadd_2 = -(ddiv_1 * div_1 / add)",
+        "dmu = dadd_3 * y / div_1 / add",
         "dadd = -(ddiv * div / add)",
     ], [
-        "dadd_2 = ddiv_1 * div_1",
-        "dadd_2 /= add",
-        "np.negative(dadd_2, out=dadd_2)",
+        "dmu = dadd_3 * y",
+        "dmu /= div_1",
+        "dmu /= add",
         "dadd = ddiv * div",
         "dadd /= add",
         "np.negative(dadd, out=dadd)",

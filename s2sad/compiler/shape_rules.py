@@ -355,8 +355,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.searchsorted: lambda args, e: args[1] if len(args) > 1 else None,
                 runtime.reduced_size: lambda args, e: (),  # a count
                 np.linalg.slogdet: _slogdet, np.linalg.det: _det, np.linalg.solve: _solve,
-                np.linalg.eigh: _eigh, np.linalg.eigvalsh: lambda args, e: _det(args, e)
-                and args[0][:-1],
+                np.linalg.eigh: _eigh, np.linalg.eigvalsh: lambda args, e: args[0][:-1]
+                if len(args[0]) >= 2 else None,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
                 np.linalg.norm: _norm, np.append: _append, np.meshgrid: _meshgrid,

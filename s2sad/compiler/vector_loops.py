@@ -346,6 +346,8 @@ def _at_once(loop: gast.For, body: list, facts: dims.Facts, namer: Namer) -> lis
                 v = gast.Call(func=gast.Attribute(value=load("np"), attr="sum",
                                                   ctx=gast.Load()), args=[v], keywords=[])
             s.op, s.value = gast.Add(), v
+            if v.__class__ is gast.UnaryOp and v.op.__class__ is gast.USub:
+                s.op, s.value = gast.Sub(), v.operand  # (d[k] += -v as d[k] -= v)
             del s.targets
     counter_slices.rows_taken(loop.body, inside, facts, cleared)
     counter_slices.slice_reads(loop.body, renames[e], bounds, facts, keep=sums)

@@ -158,8 +158,10 @@ VH = f"np.conj({VT})"
 defjvp(np.linalg.eigh, "a, UPLO='L'", f"(np.real(np.sum(np.conj({V}) * ({DS} @ {V}), axis=-2)), "
        f"{V} @ (({VH} @ {DS} @ {V}) * {F}))")
 VA = "np.linalg.eigh(a, UPLO)[1]"
-# conj(V) diag(g) V^T, by the columns whose g is not zero (the lowest modes read alone)
-defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"hermitian_read_adjoint(spectral_sum({VA}, g), UPLO)")
+# conj(V) diag(g) V^T (spectral_sum, by the columns whose g is not zero only, left out:
+# differentiated again, a g zero in a column has a tangent there all the same)
+defvjp(np.linalg.eigvalsh, "a, UPLO='L'", f"hermitian_read_adjoint((np.conj({VA}) * "
+       f"np.expand_dims(g, -2)) @ np.matrix_transpose({VA}), UPLO)")
 defjvp(np.linalg.eigvalsh, "a, UPLO='L'",
        f"np.real(np.sum(np.conj({VA}) * ({DS} @ {VA}), axis=-2))")
 
