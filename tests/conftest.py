@@ -39,9 +39,9 @@ def _verify_after_each_pass(name: str, body: list, facts) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _verified_passes():
     """Every derivative any test generates is checked after each late pass (verify.py)."""
-    from s2sad.compiler import copies, optimize
-    optimize.CHECK = _verify_after_each_pass
+    from s2sad.compiler import copies, pass_manager
+    pass_manager.CHECK = _verify_after_each_pass
     copies.CHECK_COUNTS = True  # (the name counts copy folding keeps, checked)
     yield
-    optimize.CHECK = None
+    pass_manager.CHECK = None
     copies.CHECK_COUNTS = False

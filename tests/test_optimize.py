@@ -12,7 +12,7 @@ import pytest
 import s2sad
 from backend_programs import CORPUS
 from gradcheck import assert_tree_close, numerical_grad
-from s2sad.compiler import free, optimize, pipeline, verify
+from s2sad.compiler import free, pass_manager, pipeline, verify
 from s2sad.compiler.names import origin, set_origin
 from s2sad.compiler.walks import nodes
 
@@ -22,9 +22,9 @@ def verified(monkeypatch: pytest.MonkeyPatch) -> list:
     """Runs the verifier after every late pass; the problems found, by pass."""
     found: list = []
 
-    def check(name: str, body: list, facts: optimize.Facts) -> None:
+    def check(name: str, body: list, facts: pass_manager.Facts) -> None:
         found.extend((name, p) for p in verify.problems(body, facts.params, facts.namespace))
-    monkeypatch.setattr(optimize, "CHECK", check)
+    monkeypatch.setattr(pass_manager, "CHECK", check)
     return found
 
 

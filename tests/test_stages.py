@@ -18,7 +18,7 @@ from backend_programs import element_loop
 from golden_functions import rnn as state_rnn
 from gradcheck import assert_tree_close, numerical_grad
 from s2sad.call_kinds import float_arrays, kinds_of
-from s2sad.compiler import generated, optimize, pipeline, render
+from s2sad.compiler import generated, pass_manager, pipeline, render
 
 
 def scaled(x, W):
@@ -184,18 +184,18 @@ def passes(fn, args, wrt, optimistic: bool = False) -> list[tuple[str, str]]:
     reverse stage first: one build, so the names the passes make are consistent."""
     scalars, ranks = kinds_of(args)
     seen = [("reverse", _body(pipeline.show(fn, "reverse", wrt=wrt, kinds=(scalars, ranks))))]
-    saved = optimize.CHECK
+    saved = pass_manager.CHECK
 
     def capture(name, body, facts):
         if saved is not None:
             saved(name, body, facts)
         seen.append((name, _body(render.function_source(generated.function("d", _NO_ARGS, body)))))
-    optimize.CHECK = capture
+    pass_manager.CHECK = capture
     try:
         pipeline.build_reverse(fn, wrt, "lean", scalars=scalars, ranks=ranks, upto="free",
                                floats=float_arrays(args), optimistic=optimistic)
     finally:
-        optimize.CHECK = saved
+        pass_manager.CHECK = saved
     return seen
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from gradcheck import check_grad
-from s2sad.compiler import optimize, source
+from s2sad.compiler import pass_manager, source
 from s2sad.compiler.names import Namer
-from s2sad.compiler.optimize import Facts, Step
+from s2sad.compiler.pass_manager import Facts, Step
 
 
 def test_once_remembers_only_within_one_transform():
@@ -68,12 +68,12 @@ def test_helper_writing_an_item_inlined_three_times():
 
 def _counting(monkeypatch) -> list:
     taken: list = []
-    real = optimize.fingerprint
+    real = pass_manager.fingerprint
 
     def counted(body):
         taken.append(1)
         return real(body)
-    monkeypatch.setattr(optimize, "fingerprint", counted)
+    monkeypatch.setattr(pass_manager, "fingerprint", counted)
     return taken
 
 
@@ -93,14 +93,14 @@ def _untouched(body, facts):
 def test_a_pass_that_kept_the_body_is_not_fingerprinted(monkeypatch):
     taken = _counting(monkeypatch)
     group = [Step("a", _kept, fixpoint=True), Step("b", _kept, fixpoint=True)]
-    optimize.run([], _facts(), group)
+    pass_manager.run([], _facts(), group)
     assert len(taken) == 1  # (the body as the group starts)
 
 
 def test_a_pass_that_does_not_say_is_fingerprinted(monkeypatch):
     taken = _counting(monkeypatch)
     group = [Step("a", _kept, fixpoint=True), Step("b", _untouched, fixpoint=True)]
-    optimize.run([], _facts(), group)
+    pass_manager.run([], _facts(), group)
     assert len(taken) == 2
 
 
@@ -120,6 +120,6 @@ def test_kept_is_forgotten_before_the_next_pass(monkeypatch):
         facts.kept = True
         return body
     group = [Step("a", first, fixpoint=True), Step("b", grows, fixpoint=True)]
-    out = optimize.run([], _facts(), group)
+    out = pass_manager.run([], _facts(), group)
     assert len(out) == 2
     assert seen == [("first", 0), 0, ("first", 1), 1, ("first", 2), 2]

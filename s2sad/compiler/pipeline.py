@@ -1,7 +1,7 @@
 """The stages, in order, and the functions that run them.
 
     source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
-           -> reverse | forward -> the late passes (PASSES, run by optimize.py)
+           -> reverse | forward -> the late passes (PASSES, in optimize.py, run by pass_manager.py)
            -> render -> loader [-> portable]
 
 Each stage is a module of this package named for it; each stage and each late pass
@@ -29,6 +29,7 @@ from s2sad.compiler import (
     loader,
     normalize,
     optimize,
+    pass_manager,
     record_fields,
     record_reads,
     recursive_results,
@@ -42,7 +43,7 @@ from s2sad.compiler import (
 from s2sad.compiler import portable as portable_stage
 from s2sad.compiler.generated import Generated, loaded, printed
 from s2sad.compiler.names import Namer, load, param_names, param_ranks, wrt_names
-from s2sad.compiler.optimize import Step
+from s2sad.compiler.pass_manager import Step
 from s2sad.compiler.reverse_assembly import ReverseParts
 from s2sad.compiler.walks import clone
 from s2sad.rules import registry
@@ -287,17 +288,17 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     real = activity_stage.real_only(prep.node) and call_kinds.COMPLEX not in floats
     numbers = frozenset(f[1] for f in floats if isinstance(f, tuple))
-    facts = optimize.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
+    facts = pass_manager.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
                            ranks or {}, frozenset(adjoints), alike or {}, real, tangents=tangents,
                            floats=frozenset(f for f in floats if not isinstance(f, tuple)),
                            optimistic=[] if optimistic else None, float_numbers=numbers,
                            recursion=recursion, indices=prep.indices)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
-        body = optimize.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
+        body = pass_manager.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)
-    body = optimize.run(body, facts, PASSES[:-1])
+    body = pass_manager.run(body, facts, PASSES[:-1])
     tree = clone(body) if keep else None
-    gen = _loaded(name, args, optimize.run(body, facts, PASSES[-1:]), prep)
+    gen = _loaded(name, args, pass_manager.run(body, facts, PASSES[-1:]), prep)
     gen.tree, gen.unguarded = tree, bool(facts.optimistic)
     gen.numbers = frozenset(facts.numbers) if keep else frozenset()
     return gen
