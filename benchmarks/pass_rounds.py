@@ -4,7 +4,7 @@ ran, how often it changed the body, and its CPU time, over every transform_time 
     OMP_NUM_THREADS=1 python benchmarks/pass_rounds.py
     python benchmarks/pass_rounds.py --only adaptive_rk4,quat_chain
 
-A pass of the fixpoint group (``optimize.run``) that runs in round 2 or 3 without
+A pass of the fixpoint group (``pass_manager.run``) that runs in round 2 or 3 without
 changing anything is the cost a smarter pass manager could save; the shape facts
 (``dims.Facts``) worked out again for a body they were already worked out for are
 what a cache of them per body version could save (both counted here: measure before
@@ -31,7 +31,7 @@ def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float],
     """Wrap every late pass: count its runs and changes by (pass, round), time them;
     ``idle[0]``: the time of the runs in rounds 2-3 that changed nothing."""
     from s2sad.compiler import pipeline
-    from s2sad.compiler.optimize import Step
+    from s2sad.compiler.pass_manager import Step
     from s2sad.compiler.walks import fingerprint
 
     order = [s.name for s in pipeline.PASSES]

@@ -7,7 +7,7 @@ For each case (the problems and golden cases of ``transform_time.py``), the CPU 
 of the first call of its derivative split into the stages that made it: ``source``
 (parse), ``normalize``, ``alias``, the rest of the front (record fields, SSA, hoist,
 factor and record reads: ``ssa+``), ``reverse`` or ``forward`` (the sweeps built from
-the SSA form), the late passes (``late``, ``optimize.run``), printing and compiling
+the SSA form), the late passes (``late``, ``pass_manager.run``), printing and compiling
 (``load``), and the rest (``other``: the call checks, the variant's first run).  A
 case's figures are those of its fastest round.  The last column, the transform's
 milliseconds per line of the generated source, tells a long derivative from a slow
@@ -39,7 +39,7 @@ def _timed(spent: dict[str, float], lines: list[int]) -> None:
         alias,
         forward,
         normalize,
-        optimize,
+        pass_manager,
         pipeline,
         reverse_assembly,
         source,
@@ -71,7 +71,7 @@ def _timed(spent: dict[str, float], lines: list[int]) -> None:
     wrap(alias, "resolve_aliases", "alias")
     wrap(reverse_assembly, "reverse_parts", "reverse")
     wrap(forward, "build", "forward")
-    wrap(optimize, "run", "late")
+    wrap(pass_manager, "run", "late")
     wrap(pipeline, "loaded", "load")
 
 
