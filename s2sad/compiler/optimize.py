@@ -43,6 +43,7 @@ from s2sad.compiler import (
     invariants,
     kept_elements,
     logistic,
+    matmul_factors,
     method_sums,
     moved_sweeps,
     number_spreads,
@@ -427,7 +428,8 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement;
     a gather by index arrays and the scatters of its adjoint by flat positions worked
-    out once; products sharing a name in one adjoint's sum multiplied once; a builtin
+    out once; products sharing a name in one adjoint's sum multiplied once (matrix
+    products sharing a factor too); a builtin
     min/max's share added only into its pick."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
@@ -444,6 +446,7 @@ def accumulated(body: list, facts: Facts) -> list:
         facts.namespace)
     flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
     common_factors.factor(body, derivatives)
+    matmul_factors.factor(body, derivatives, lambda: _fresh_shapes(body, facts))
     return share_guards.guard(body)
 
 
