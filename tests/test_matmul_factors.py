@@ -113,3 +113,66 @@ def test_left_alone():
     check_grad(stacked_gram, X)
     v, B = r.standard_normal(3), r.standard_normal((5, 3))
     check_grad(vector_gram, v, B, wrt=(0, 1))
+
+
+def normal_equation_steps(theta, t, y, lam):
+    """Damped Gauss-Newton steps (``J.T @ J + lam I``): the tape keeps ``J``, not its
+    transposes (``J.T`` made again after the pop), and ``J.T.T`` reads as ``J``."""
+    for _ in range(3):
+        e = np.exp(-theta[1] * t)
+        r = theta[0] * e - y
+        J = np.stack([e, -theta[0] * t * e], axis=1)
+        H = J.T @ J + lam * np.eye(2)
+        theta = theta - np.linalg.solve(H, J.T @ r)
+    return np.sum(theta ** 2)
+
+
+def normal_equation_branch(theta, t, y, lam):
+    """The step taken only where the residual is large (both branches differentiated)."""
+    for _ in range(2):
+        J = np.stack([np.sin(theta[0] * t), np.cos(theta[1] * t)], axis=1)
+        r = J @ theta - y
+        if r @ r > 1.0:
+            Jt = J.T
+            theta = theta - np.linalg.solve(Jt @ J + lam * np.eye(2), Jt @ r)
+        else:
+            theta = theta * 0.9
+    return np.sum(theta ** 3)
+
+
+def transposed_then_written(A, w):
+    """A transpose bound, then the matrix it views rebound: ``t.T`` is the old matrix."""
+    At = A.T
+    B = A * 2.0
+    return np.sum(w * (At @ B)) + np.sum(At.T @ w)
+
+
+@pytest.mark.parametrize("lam", [0.1, 10.0])
+def test_normal_equation_steps(lam):
+    r = _rng()
+    t = np.linspace(0.0, 2.0, 9)
+    y = 1.5 * np.exp(-0.7 * t) + 0.01 * r.standard_normal(9)
+    theta = np.array([1.2, 0.5])
+    check_grad(normal_equation_steps, theta, t, y, lam, wrt=(0, 3))
+    check_jvp(normal_equation_steps, theta, t, y, lam, wrt=(0, 3))
+    code = grad_code(normal_equation_steps, theta, t, y, lam)
+    assert ".T.T" not in code and "J, " in code
+    assert "transpose" not in code  # (no transpose taped, none bound unread)
+
+
+@pytest.mark.parametrize("scale", [0.01, 5.0])
+def test_normal_equation_branch_both_ways(scale):
+    t = np.linspace(0.0, 1.0, 7)
+    theta = np.array([0.3, -0.4])
+    y = scale * np.ones(7)
+    f = normal_equation_branch
+    J = np.stack([np.sin(theta[0] * t), np.cos(theta[1] * t)], axis=1)
+    res = J @ theta - y
+    assert (res @ res > 1.0) == (scale > 1.0)  # (the branch this case takes first)
+    check_grad(f, theta, t, y, 0.5, wrt=(0, 3))
+
+
+def test_transposed_then_rebound():
+    r = _rng()
+    A, w = r.standard_normal((4, 4)), r.standard_normal((4, 4))
+    check_grad(transposed_then_written, A, w, wrt=(0, 1))

@@ -6,7 +6,8 @@ covariance ``X @ X.T``) is the sum of its two factors' adjoints, ``A @ dM + (dM 
 A.T).T``: two products where one does (half the flops of a large adjoint; a small
 matrix's loop makes one call fewer a step).  A transposed product of matrices,
 ``(P @ Q).T``, is read as ``Q.T @ P.T``, and ``t.T`` of a name ``t`` bound to ``X.T``
-earlier in the same block (neither bound again in between) as ``X``.
+earlier in the same block (neither bound again in between) as ``X`` (in every
+derivative's statement: a binding ``t = X.T`` no statement reads any longer goes).
 
 Only in a derivative's statement, only for matrices (rank 2 everywhere: ``.T`` of a
 stack reverses every axis, and a vector's product is not a matrix's), and only where the
@@ -23,24 +24,35 @@ import gast
 
 from s2sad.compiler.common_factors import signed_terms, summed
 from s2sad.compiler.node_scans import written_names
-from s2sad.compiler.walks import same
+from s2sad.compiler.walks import name_ids, nodes, same
 
 Shapes = Callable[[], Any]  # the shape facts of the body, worked out when first needed
 
 
 def factor(body: list, derivatives: frozenset | set, shapes: Shapes) -> bool:
     """Each derivative's statement of ``body`` (and its nested blocks) with two matrix
-    products sharing a factor made one; whether one was."""
+    products sharing a factor made one; whether one was (or a transpose was read
+    through)."""
+    if not _factor_block(body, derivatives, shapes):
+        return False
+    _drop_unread_transposes(body, set())
+    return True
+
+
+def _factor_block(body: list, derivatives: frozenset | set, shapes: Shapes) -> bool:
     changed = False
     transposed: dict[str, str] = {}  # t -> X: ``t = X.T`` bound earlier in this block
     for s in body:
         value = _derivative_value(s, derivatives)
         if value is not None:
+            if _reads_transposes(value, transposed):
+                s.value = value = _untransposed(value, transposed)
+                changed = True
             merged = _merged(signed_terms(value, 1), transposed, shapes)
             if merged is not None:
                 s.value, changed = summed(merged), True
         for block in _blocks(s):
-            changed |= factor(block, derivatives, shapes)
+            changed |= _factor_block(block, derivatives, shapes)
         bound = written_names(s)
         transposed = {t: x for t, x in transposed.items()
                       if t not in bound and x not in bound}
@@ -59,6 +71,37 @@ def _derivative_value(s: gast.stmt, derivatives: frozenset | set) -> gast.expr |
         if isinstance(root, gast.Name) and root.id in derivatives:
             return s.value
     return None
+
+
+def _reads_transposes(e: gast.expr, transposed: dict[str, str]) -> bool:
+    return bool(transposed) and any(
+        isinstance(n, gast.Attribute) and n.attr == "T" and isinstance(n.value, gast.Name)
+        and n.value.id in transposed for n in nodes(e))
+
+
+def _untransposed(e: gast.expr, transposed: dict[str, str]) -> gast.expr:
+    """``e`` with ``t.T`` of ``t = X.T`` read as ``X``."""
+    class Reader(gast.NodeTransformer):
+        def visit_Attribute(self, node: gast.Attribute) -> gast.expr:
+            self.generic_visit(node)
+            return _plain(node, transposed)
+    return Reader().visit(e)
+
+
+def _drop_unread_transposes(block: list, live_after: set[str]) -> None:
+    """``t = X.T`` that nothing reads before ``t`` is bound again dropped (liveness
+    backwards through the block; a loop's body may be read by its next trip)."""
+    live, kept = set(live_after), []
+    for s in reversed(block):
+        if _is_transpose_binding(s) and s.targets[0].id not in live:
+            continue
+        reads = set(name_ids(s, gast.Load))
+        inner = live | reads if isinstance(s, (gast.For, gast.While)) else live
+        for nested in _blocks(s):
+            _drop_unread_transposes(nested, inner)
+        live |= reads
+        kept.append(s)
+    block[:] = kept[::-1]
 
 
 def _blocks(s: gast.stmt) -> list[list]:
