@@ -20,6 +20,7 @@ from s2sad.compiler import (
     appends,
     assemble,
     batch,
+    branch_pushes,
     cancelled_factors,
     carried,
     centred_reads,
@@ -119,13 +120,16 @@ def reuse_values(body: list, facts: Facts) -> list:
 
 
 def recomputed(body: list, facts: Facts) -> list:
-    """Cheap numbers the reverse sweep popped computed there again (no tape), a ufunc's
+    """Cheap numbers the reverse sweep popped computed there again (no tape; a value both
+    branches of an ``if`` push pushed once before it first), a ufunc's
     number it computed again popped where the loop pushes anyway (taped_calls); the
     tape pruned first of what the passes before made unread (in the fixpoint: every round)."""
     if not tape.has_slots(body):
         facts.kept = True  # (no tape: nothing to prune, compute again or move)
         return body
-    body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    body = tape.prune(body)
+    branch_pushes.hoist(body)
+    body = recompute.recompute(body, facts.numbers, facts.params)
     body = taped_calls.tape_calls(body, facts.numbers, facts.namespace)
     return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 
