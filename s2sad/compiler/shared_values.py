@@ -31,6 +31,7 @@ from s2sad.compiler.walks import nodes, structure
 
 _WALKED = (gast.If, gast.For, gast.While)
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)
+_NEAR = 4  # statements looked back over for a value made as a part (a linear scan)
 _MADE = (gast.Call, gast.BinOp)  # values worth reading through a name
 # calls shared: a NumPy ufunc's or one of these reductions (never a constructor, whose
 # fresh array a later write may fill: ``dA = zeros_like(x)`` and ``dB = zeros_like(x)``
@@ -59,19 +60,21 @@ def share_values(body: list, namespace: dict) -> bool:
 
 
 def _moved_up(block: list, namespace: dict) -> bool:
-    """Each ``x = e`` moved up before the first earlier statement of ``block`` of which
-    ``e`` is a part, where that is right (see the module's docstring)."""
+    """Each ``x = e`` moved up before an earlier statement of ``block`` (one of the
+    ``_NEAR`` before it) of which ``e`` is a part, where that is right (see the module's
+    docstring)."""
     changed = False
     for j in range(1, len(block)):
         made = _made(block[j], namespace)
         if made is None:
             continue
         key, (x, reads) = made
-        for i in range(j - 1, -1, -1):
+        head = type(block[j].value)
+        for i in range(j - 1, max(j - _NEAR, 0) - 1, -1):
             s = block[i]
             if not isinstance(s, _SIMPLE) or _touches(s, x, reads):
                 break
-            if s.value is not None and any(isinstance(n, _MADE) and structure(n) == key
+            if s.value is not None and any(type(n) is head and structure(n) == key
                                            for n in nodes(s.value)):
                 block.insert(i, block.pop(j))
                 changed = True
