@@ -27,6 +27,7 @@ from s2sad.runtime import (
     reductions,
     running,
     sequences,
+    shifts,
     signal,
     sorts,
     spectral,
@@ -52,6 +53,7 @@ from s2sad.runtime.polynomials import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
 from s2sad.runtime.running import *  # noqa: F403
 from s2sad.runtime.sequences import *  # noqa: F403
+from s2sad.runtime.shifts import *  # noqa: F403
 from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.sorts import *  # noqa: F403
 from s2sad.runtime.spectral import *  # noqa: F403
@@ -61,5 +63,5 @@ HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
                        integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
-                       polynomials, spectral)
+                       polynomials, spectral, shifts)
            for name in mod.__all__}
