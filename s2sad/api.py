@@ -373,7 +373,7 @@ class Derivative(Shown, CallKinds):
         return grads if self.kind == "grad" else (value, grads)
 
     def _forward_over_reverse(self, values: tuple, args: tuple, kwargs: dict) -> Any:
-        from s2sad.jacobians import forward_columns
+        from s2sad.jacobian_columns import forward_columns
         self._for(values)
         value = self.fn(*args, **kwargs)
         check_scalar(self.fn, value)
