@@ -15,20 +15,9 @@ import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import dataclass_args, fallback, library, made_before, structure
-from s2sad.call_kinds import (
-    NUMBERS,
-    check_scalar,
-    closure_family,
-    concrete,
-    defined_at,
-    float_arrays,
-    foreign_array,
-    global_arrays,
-    outer_signature,
-    refuse_integer_arrays,
-    shape_signature,
-)
-from s2sad.call_kinds import numpy_only as numpy_only
+from s2sad.call_checks import check_scalar, defined_at, refuse_integer_arrays
+from s2sad.call_checks import numpy_only as numpy_only
+from s2sad.call_kinds import NUMBERS, concrete, float_arrays, foreign_array, shape_signature
 from s2sad.compiler import pipeline, resolved
 from s2sad.compiler.normalize import Known
 from s2sad.compiler.walks import no_gc
@@ -37,6 +26,7 @@ from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code, refusal_in_derivative
 from s2sad.fast_call import MISSING, fast_class, refresh_of
+from s2sad.outer_data import closure_family, global_arrays, outer_signature
 from s2sad.rules import registry
 from s2sad.shown import Shown
 from s2sad.user_rules import USER_RULES

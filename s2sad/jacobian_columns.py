@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import api, structure
-from s2sad.call_kinds import defined_at
+from s2sad.call_checks import defined_at
 from s2sad.differentiable import differentiable
 from s2sad.errors import DifferentiationError
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from s2sad import api, entry_options, library, sparsity, structure
-from s2sad.call_kinds import check_scalar, defined_at, refuse_integer_arrays
+from s2sad.call_checks import check_scalar, defined_at, refuse_integer_arrays
 from s2sad.compiler import resolved
 from s2sad.differentiable import after
 from s2sad.errors import DifferentiationError, InputKindError

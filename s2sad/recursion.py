@@ -201,7 +201,7 @@ def _positions(args: tuple, active: tuple | None) -> tuple:
 
 
 def _too_deep(fn: Callable) -> Exception:
-    from s2sad.call_kinds import defined_at
+    from s2sad.call_checks import defined_at
     from s2sad.errors import DifferentiationError
     return DifferentiationError(
         f"{defined_at(fn)}: recursion of {getattr(fn, '__name__', 'f')}(): its derivative takes "
