@@ -22,6 +22,7 @@ from s2sad.runtime import (
     integrate_ivp,
     integrate_quad,
     linalg,
+    norms,
     numeric,
     polynomials,
     reductions,
@@ -47,6 +48,7 @@ from s2sad.runtime.integrate import *  # noqa: F403
 from s2sad.runtime.integrate_ivp import *  # noqa: F403
 from s2sad.runtime.integrate_quad import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
+from s2sad.runtime.norms import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.polynomials import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
@@ -61,5 +63,5 @@ HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
                        integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
-                       polynomials, spectral)
+                       polynomials, spectral, norms)
            for name in mod.__all__}
