@@ -13,7 +13,9 @@ from s2sad.runtime import (
     contract,
     core,
     cosine,
+    cumulative,
     draws,
+    extrema,
     factors,
     flat_gathers,
     gathers,
@@ -39,7 +41,9 @@ from s2sad.runtime.containers import *  # noqa: F403
 from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.cosine import *  # noqa: F403
+from s2sad.runtime.cumulative import *  # noqa: F403
 from s2sad.runtime.draws import *  # noqa: F403
+from s2sad.runtime.extrema import *  # noqa: F403
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.flat_gathers import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
@@ -63,5 +67,5 @@ HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
                        integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
-                       polynomials, spectral, norms)
+                       polynomials, spectral, norms, cumulative, extrema)
            for name in mod.__all__}
