@@ -117,7 +117,7 @@ def _direct(derivative: Any, args: tuple, g: Any) -> tuple:
     if found is None or found[0] is not derivative:
         out = derivative(*args, g)
         gen = derivative._for(args)
-        from s2sad.api import _seed_name
+        from s2sad.derivative_calls import _seed_name
         if len(_DIRECT) > 256:
             _DIRECT.clear()
         _DIRECT[key] = (derivative, gen.fn, _seed_name(gen))
