@@ -20,7 +20,7 @@ from s2sad.call_checks import check_scalar, defined_at, refuse_integer_arrays
 from s2sad.call_checks import numpy_only as numpy_only
 from s2sad.call_kinds import NUMBERS, concrete, float_arrays, foreign_array, shape_signature
 from s2sad.compiler import pipeline, resolved
-from s2sad.compiler.normalize import Known
+from s2sad.compiler.known_arguments import Known
 from s2sad.compiler.walks import no_gc
 from s2sad.derivative_calls import DerivativeCalls
 from s2sad.differentiable import after, called_method, for_kinds, made_or_deferred, unbind

@@ -70,7 +70,7 @@ def _string_known(tree: gast.FunctionDef, param: inspect.Parameter, value: Any,
                   reassigned: set) -> bool:
     """A parameter given (or defaulting to) a string literal, never bound again: read as
     that string (``ACTS[name]`` of ``name="relu"``: the function known; True)."""
-    from s2sad.compiler.normalize import keys_given
+    from s2sad.compiler.known_arguments import keys_given
     text = value.value if isinstance(value, gast.Constant) else \
         param.default if value is None else None
     return type(text) is str and param.name not in reassigned and \
