@@ -152,7 +152,7 @@ def returned_def(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.
 @dataclass
 class _Frame:
     """The names a returned function reads, as its maker left them: what
-    :func:`inlining._bind_free_names` and :func:`closed` read of a scope."""
+    :func:`inline_parameters._bind_free_names` and :func:`closed` read of a scope."""
 
     src: Any
     locals: set[str]
