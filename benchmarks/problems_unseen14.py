@@ -583,5 +583,6 @@ SPECS = [
           "np.concatenate, a mask by np.triu, a nested helper", (0, 1, 2),
           ("128 tokens, 64 -> 32", "6, 4 -> 4")),
     _spec("minmod_advection", "MUSCL advection with a minmod limiter: a periodic element loop "
-          "(u[i - 1], u[(i + 1) % n]) with an if per cell, np.roll fluxes", (0, 1), ("120 cells, 40 steps", "7, 3")),
+          "(u[i - 1], u[(i + 1) % n]) with an if per cell, np.roll fluxes", (0, 1),
+          ("120 cells, 40 steps", "7, 3")),
 ]

@@ -76,6 +76,7 @@ from s2sad.compiler import (
     shared_values,
     simplify,
     sink,
+    small_powers,
     sort_orders,
     tape,
     tape_rows,
@@ -147,15 +148,18 @@ def guards(body: list, facts: Facts) -> list:
 
 
 def arithmetic(body: list, facts: Facts) -> list:
-    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies; a float's
+    small whole powers as products (``x ** 3`` as ``x * x * x``)."""
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
-    return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
+    body = algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
                                        floats=facts.floats, ranks=facts.ranks,
                                        float_numbers=facts.float_numbers)
+    small_powers.expand_powers(body, facts.namespace, facts.floats)
+    return body
 
 
 def shapes(body: list, facts: Facts) -> list:
