@@ -308,7 +308,8 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
-    if popped_calls.reuse_popped(body, facts.namespace):
+    if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
+                                 facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
