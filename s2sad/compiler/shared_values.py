@@ -35,7 +35,8 @@ _REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.do
 def share_values(body: list, namespace: dict) -> bool:
     """Rewrites every block of ``body`` in place; True if it changed."""
     changed = False
-    seen: dict[tuple, tuple[str, frozenset]] = {}  # structure of e -> (x, names e reads)
+    # structure of e -> (x, names e reads, e's head: :func:`_head`)
+    seen: dict[tuple, tuple[str, frozenset, tuple]] = {}
     for s in body:
         if isinstance(s, _WALKED):
             for field in ("body", "orelse"):
@@ -51,9 +52,10 @@ def share_values(body: list, namespace: dict) -> bool:
     return changed
 
 
-def _made(s: gast.stmt, namespace: dict) -> tuple[tuple, tuple[str, frozenset]] | None:
-    """(the structure of ``e``, (x, the names ``e`` reads)) of ``x = e`` worth sharing:
-    an operation, or a call of a ufunc or a reduction."""
+def _made(s: gast.stmt, namespace: dict
+          ) -> tuple[tuple, tuple[str, frozenset, tuple]] | None:
+    """(the structure of ``e``, (x, the names ``e`` reads, its head)) of ``x = e`` worth
+    sharing: an operation, or a call of a ufunc or a reduction."""
     if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
             isinstance(s.targets[0], gast.Name) and isinstance(s.value, _MADE)):
         return None
@@ -63,7 +65,7 @@ def _made(s: gast.stmt, namespace: dict) -> tuple[tuple, tuple[str, frozenset]] 
     reads = frozenset(n.id for n in nodes(s.value) if isinstance(n, gast.Name))
     if x in reads or not _pure(s.value, namespace):
         return None
-    return structure(s.value), (x, reads)
+    return structure(s.value), (x, reads, _head(s.value))
 
 
 def _computes(call: gast.Call, namespace: dict) -> bool:
@@ -72,21 +74,37 @@ def _computes(call: gast.Call, namespace: dict) -> bool:
 
 
 def _read_through(s: gast.stmt, seen: dict) -> bool:
-    """Each part of ``s``'s value made already replaced by the name holding it."""
+    """Each part of ``s``'s value made already replaced by the name holding it.  A
+    part's structure is made only when its head is that of a value made (equal
+    structures have equal heads): a long expression's parts were each walked whole,
+    under every one of their ancestors."""
     if s.value is None:
         return False
-    if isinstance(s.value, _MADE) and structure(s.value) in seen:
+    heads = {v[2] for v in seen.values()}
+    if _shared(s.value, heads, seen):
         s.value = load(seen[structure(s.value)][0])
         return True
     changed = False
     for node in list(nodes(s.value)):
         for field, value in gast.iter_fields(node):
-            if isinstance(value, _MADE) and structure(value) in seen:
+            if _shared(value, heads, seen):
                 setattr(node, field, load(seen[structure(value)][0]))
                 changed = True
             elif isinstance(value, list):
                 for i, item in enumerate(value):
-                    if isinstance(item, _MADE) and structure(item) in seen:
+                    if _shared(item, heads, seen):
                         value[i] = load(seen[structure(item)][0])
                         changed = True
     return changed
+
+
+def _shared(e: object, heads: set, seen: dict) -> bool:
+    return isinstance(e, _MADE) and _head(e) in heads and structure(e) in seen
+
+
+def _head(e: gast.expr) -> tuple:
+    """A part of ``structure(e)`` cheap to make: the class, a BinOp's operator, a call's
+    numbers of arguments and keywords."""
+    if e.__class__ is gast.BinOp:
+        return gast.BinOp, e.op.__class__
+    return e.__class__, len(e.args), len(e.keywords)
