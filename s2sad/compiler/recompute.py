@@ -11,11 +11,14 @@ the loop, and the two loops run over the same range, one reversed.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import gast
 
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.walks import (
     clone,
+    name_ids,
     name_nodes,
     nodes,
     same,
@@ -234,11 +237,8 @@ def _stored(s: gast.AST) -> set[str]:
 
 
 def _store_counts(body: list) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for n in nodes(body):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-            counts[n.id] = counts.get(n.id, 0) + 1
-    return counts
+    """name -> how many times it is stored (the names' walk, no generator per node)."""
+    return Counter(name_ids(body, gast.Store))
 
 
 def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]:
