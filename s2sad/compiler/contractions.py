@@ -92,7 +92,7 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
     rather than compute them again."""
     reads = Counter(n.id for n in name_nodes(body)
                     if isinstance(n.ctx, gast.Load))
-    sums = Counter(n.args[0].id for n in nodes(body) if isinstance(n, gast.Call) and
+    sums = Counter(n.args[0].id for n in nodes_of(body, (gast.Call,)) if
                    evaluate_ref(n.func, namespace) is np.sum and n.args and
                    isinstance(n.args[0], gast.Name))
     named = False
