@@ -25,7 +25,7 @@ import numpy as np
 
 from s2sad.compiler.names import written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes, nodes
+from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
 
 NEAR = 3
 _PLAIN = (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Name, gast.Constant,
@@ -36,7 +36,7 @@ def sink(body: list, params: set[str], numbers: set[str], namespace: dict[str, A
          ) -> list:
     """``body`` with such values moved down (a new list; the statements themselves kept)."""
     binds: dict[str, int] = {}
-    for s in nodes(body):
+    for s in statement_nodes(body):
         if isinstance(s, gast.stmt):
             for name in written_names(s) | _stored(s):
                 binds[name] = binds.get(name, 0) + 1
