@@ -272,11 +272,34 @@ class _Identities(Transformer):
         if isinstance(node.op, (gast.Add, gast.Sub)) and isinstance(right, gast.Constant) \
                 and type(right.value) is int and right.value == 0 and self.number(left):
             return left  # (n - ddof of ddof=0)
+        if isinstance(node.op, (gast.Add, gast.Sub)) and self.adds_zeros(left, right):
+            return left  # (dz + zeros_like(z): the slope of np.sign, of a real z)
+        if isinstance(node.op, gast.Add) and self.adds_zeros(right, left):
+            return right
         if isinstance(node.op, gast.Add) and self.in_derivative and plain(left) and \
                 (same(left, right) or swapped(left, right)):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),
                               right=left)
         return None
+
+    def adds_zeros(self, e: gast.expr, zeros: gast.expr) -> bool:
+        """``zeros`` is ``zeros_like(x)`` added to ``e`` in a derivative of real values,
+        ``e`` and ``x`` of one known shape: the sum is ``e`` (a float array or number
+        already; adding zeros neither broadcasts nor changes a value)."""
+        if not (self.in_derivative and self.real and self.dims is not None and
+                call_named(zeros, "zeros_like") and len(zeros.args) == 1 and
+                not zeros.keywords):
+            return False
+        shape = self.dims.of(e)
+        return dims.known(shape) and shape == self.dims.of(zeros.args[0]) and \
+            self.inexact_value(e)
+
+    def inexact_value(self, e: gast.expr) -> bool:
+        """``e`` holds floats: :meth:`inexact`, or arithmetic with a derivative in it."""
+        if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Add, gast.Sub,
+                                                             gast.Div)):
+            return self.inexact_value(e.left) or self.inexact_value(e.right)
+        return self.inexact(e)
 
     def visit_AugAssign(self, node: gast.AugAssign) -> gast.stmt:
         """``d += -e`` is ``d -= e`` (no pass to negate ``e``)."""
