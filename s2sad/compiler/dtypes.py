@@ -37,10 +37,11 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
 _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
-               np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
+               np.prod, np.cumsum, np.cumprod, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
                runtime.min_last, runtime.running_sum, runtime.running_product,
+               runtime.cumprod_adjoint,  # (g times the products of a: both promote)
                np.clip}  # real in, real out (np.arange left out: polyfit's rows sum read a
 # wrong length once its powers were known float64, an "s2sad bug"; see closing note)
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
@@ -57,6 +58,7 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
+    written: set[str] = set()  # names written into by an item (``d[i, j] = v``)
     pops: list = []  # (a pop of the tape restores the values pushed at its place)
     pushed: dict[int, list] = {}
     for node in statement_nodes(body):  # (only statements are looked at)
@@ -77,6 +79,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
                 counts(node.iter):
             defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
+        elif _item_write(node):  # (an array keeps its dtype: the value is cast into it)
+            written.add(_item_written(node))
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
             unknown |= {n.id for t in targets for n in name_nodes(t)}
@@ -87,7 +91,23 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
     kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
     _sweep(defs, known, kinds, namespace)
+    containers = {n for n in written if n in kinds and kinds[n] not in _RANK}
+    if containers:  # (a list or dict written into by an item: its items' kinds change)
+        unknown |= containers
+        kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
+        _sweep(defs, known, kinds, namespace)
     return kinds
+
+
+def _item_written(node: gast.stmt) -> str:
+    return (node.targets[0] if isinstance(node, gast.Assign) else node.target).value.id
+
+
+def _item_write(node: gast.stmt) -> bool:
+    """``d[i] = v``, ``d[i, j] += v`` of a name ``d`` (its dtype, if an array's, stays)."""
+    target = node.targets[0] if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+        else node.target if isinstance(node, gast.AugAssign) else None
+    return isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)
 
 
 def _sweep(defs: dict[str, list], known: dict[str, str], kinds: dict[str, str],
