@@ -76,6 +76,7 @@ from s2sad.compiler import (
     shared_values,
     simplify,
     sink,
+    sliced_zeros,
     sort_orders,
     tape,
     tape_rows,
@@ -303,6 +304,8 @@ def share(body: list, facts: Facts) -> list:
     if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
+        facts.shapes = None
+    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
         facts.shapes = None
     if popped_calls.reuse_popped(body, facts.namespace):
         body = tape.prune(body)  # (the argument popped may be read no more)
