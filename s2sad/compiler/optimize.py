@@ -305,12 +305,17 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
-    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
-        facts.shapes = None
+    _slices_contracted(body, facts)
     if popped_calls.reuse_popped(body, facts.namespace):
         body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
+
+
+def _slices_contracted(body: list, facts: Facts) -> None:
+    """An adjoint zero but for a leading slice contracted over that slice alone."""
+    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
+        facts.shapes = None
 
 
 def invariant(body: list, facts: Facts) -> list:
