@@ -299,6 +299,10 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
             all(of(x, kinds, namespace) == F64 or _float_literal(x) for x in e.args[0].elts):
         return F64  # (``np.array([0.0, 0.0, -9.8])``: Python floats make float64)
+    if fn in _JOINS and len(e.args) == 1 and isinstance(e.args[0], (gast.Tuple, gast.List)) \
+            and e.args[0].elts and {k.arg for k in e.keywords} <= {"axis"}:
+        parts = [of(x, kinds, namespace) for x in e.args[0].elts]  # (their common dtype)
+        return (F64 if F64 in parts else REAL) if all(p in _RANK for p in parts) else None
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
         return F64 if all(a == F64 for a in args) else REAL
     if fn is runtime.astype and len(e.args) == 2 and not e.keywords and args[0] in _RANK:
@@ -313,6 +317,7 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
     return None
 
 
+_JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
           runtime.take_rows, runtime.take_flat}

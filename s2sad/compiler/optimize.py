@@ -325,7 +325,8 @@ def invariant(body: list, facts: Facts) -> list:
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
-    body = invariants.move_invariants(body, facts.namespace)
+    body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
+                                  facts.numbers)
     vectorised = facts.ranks and facts.real and \
         vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
     if vectorised:
