@@ -37,10 +37,12 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
 _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
-               np.prod, np.cumsum, np.cumprod, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
+               np.prod, np.cumsum, np.cumprod, np.trace, np.outer, np.diff, np.sort,
+               np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
                runtime.min_last, runtime.running_sum, runtime.running_product,
+               runtime.roll_axis,
                runtime.cumprod_adjoint,  # (g times the products of a: both promote)
                np.clip}  # real in, real out (np.arange left out: polyfit's rows sum read a
 # wrong length once its powers were known float64, an "s2sad bug"; see closing note)
