@@ -78,6 +78,7 @@ from s2sad.compiler import (
     shared_values,
     simplify,
     sink,
+    sliced_zeros,
     small_powers,
     sort_orders,
     tape,
@@ -313,11 +314,18 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
+    _slices_contracted(body, facts)
     if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
                                  facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
+
+
+def _slices_contracted(body: list, facts: Facts) -> None:
+    """An adjoint zero but for a leading slice contracted over that slice alone."""
+    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
+        facts.shapes = None
 
 
 def invariant(body: list, facts: Facts) -> list:
@@ -327,7 +335,8 @@ def invariant(body: list, facts: Facts) -> list:
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
-    body = invariants.move_invariants(body, facts.namespace)
+    body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
+                                  facts.numbers)
     vectorised = facts.ranks and facts.real and \
         vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
     if vectorised:

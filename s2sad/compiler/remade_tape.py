@@ -179,8 +179,8 @@ def _remade(e: gast.expr, between: list, name: str, popped: dict[str, str],
         w = n.id
         if w in params and w not in popped:
             continue
-        if w in changed:
-            return None
+        if w in changed or w == name:  # (``x = x * 1.5 - 0.3`` reads the x before: the
+            return None  # pop has the x after, the reverse sweep not the one before)
         if w in popped:
             renames[w] = popped[w]
         elif w in extra:
