@@ -16,6 +16,7 @@ CPU time of one run (noisy on a loaded machine: compare ratios).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections import Counter
@@ -59,7 +60,7 @@ def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float],
             return out
         return run
     pipeline.PASSES = tuple(  # type: ignore[assignment]
-        Step(s.name, wrapped(s), s.fixpoint) for s in pipeline.PASSES)
+        dataclasses.replace(s, run=wrapped(s)) for s in pipeline.PASSES)
 
 
 def _count_shape_facts(builds: Counter, seen: set) -> None:
@@ -71,13 +72,13 @@ def _count_shape_facts(builds: Counter, seen: set) -> None:
     original = dims.Facts.__init__
 
     def init(self: Any, body: list, params: dict, numbers: set, namespace: dict,
-             alike: dict | None = None) -> None:
+             alike: dict | None = None, *rest: Any) -> None:
         key = (structure(body), tuple(sorted(numbers)), repr(sorted(params.items())),
                repr(alike))
         builds["built"] += 1
         builds["again"] += key in seen
         seen.add(key)
-        original(self, body, params, numbers, namespace, alike)
+        original(self, body, params, numbers, namespace, alike, *rest)
     dims.Facts.__init__ = init  # type: ignore[method-assign]
 
 
