@@ -71,18 +71,18 @@ class Step:
 
 class Index:
     """The body's fingerprint and the set of its tokens (node classes, names,
-    attributes, constants), worked out in one walk when a pass asks and the body may have
-    changed since (``stale``)."""
+    attributes, constants), from one walk, taken again when a pass asks and the body may
+    have changed since (``stale``); the set made only when a pass's needs ask."""
 
     def __init__(self) -> None:
         self.version: int | None = None
-        self.tokens: frozenset = frozenset()
+        self._found: list = []
+        self._tokens: frozenset | None = None
 
     def of(self, body: list) -> int:
         """The fingerprint of ``body`` (the index made current)."""
-        found: list = []
-        self.version = fingerprint(body, found)
-        self.tokens = frozenset(found)
+        self._found, self._tokens = [], None
+        self.version = fingerprint(body, self._found)
         return self.version
 
     def stale(self) -> None:
@@ -94,7 +94,9 @@ class Index:
             return True
         if self.version is None:
             self.of(body)
-        return not step.needs.isdisjoint(self.tokens)
+        if self._tokens is None:
+            self._tokens = frozenset(self._found)
+        return not step.needs.isdisjoint(self._tokens)
 
 
 def run(body: list, facts: Facts, passes: Sequence[Step], upto: str | None = None) -> list:
