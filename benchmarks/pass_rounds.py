@@ -4,7 +4,8 @@ ran, how often it changed the body, and its CPU time, over every transform_time 
     OMP_NUM_THREADS=1 python benchmarks/pass_rounds.py
     python benchmarks/pass_rounds.py --only adaptive_rk4,quat_chain
 
-A pass of the fixpoint group (``pass_manager.run``) that runs in round 2 or 3 without
+A pass skipped because the body holds nothing it needs (``Step.needs``) is counted
+apart.  A pass of the fixpoint group (``pass_manager.run``) that runs in round 2 or 3 without
 changing anything is the cost a smarter pass manager could save; the shape facts
 (``dims.Facts``) worked out again for a body they were already worked out for are
 what a cache of them per body version could save (both counted here: measure before
@@ -16,6 +17,7 @@ CPU time of one run (noisy on a loaded machine: compare ratios).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections import Counter
@@ -59,7 +61,20 @@ def _instrument(runs: Counter, changes: Counter, spent: dict[tuple, float],
             return out
         return run
     pipeline.PASSES = tuple(  # type: ignore[assignment]
-        Step(s.name, wrapped(s), s.fixpoint) for s in pipeline.PASSES)
+        dataclasses.replace(s, run=wrapped(s)) for s in pipeline.PASSES)
+
+
+def _count_skips(skipped: Counter) -> None:
+    """Count the runs the pass manager skipped for want of a pass's ``needs``."""
+    from s2sad.compiler import pass_manager
+
+    original = pass_manager.Index.wants
+
+    def wants(self: Any, step: Any, body: list) -> bool:
+        found = original(self, step, body)
+        skipped[step.name] += not found
+        return found
+    pass_manager.Index.wants = wants  # type: ignore[method-assign]
 
 
 def _count_shape_facts(builds: Counter, seen: set) -> None:
@@ -98,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     seen: set = set()
     _instrument(runs, changes, spent, idle)
     _count_shape_facts(builds, seen)
+    skipped: Counter = Counter()
+    _count_skips(skipped)
     todo = transform_time.cases("smoke")
     if opts.only:
         todo = {k: v for k, v in todo.items() if k in opts.only.split(",")}
@@ -116,6 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"all passes {total * 1e3:.0f} ms; fixpoint rounds 2-3: {later * 1e3:.0f} ms "
           f"({100 * later / total:.1f}%), of which runs that changed nothing "
           f"{idle[0] * 1e3:.0f} ms ({100 * idle[0] / total:.1f}%)")
+    print("runs skipped for want of their needs: " + ", ".join(
+        f"{name} {n}" for name, n in skipped.most_common() if n))
     print(f"shape facts built {builds['built']}, {builds['again']} of them for a body "
           f"version already worked out")
 

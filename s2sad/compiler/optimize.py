@@ -95,7 +95,7 @@ from s2sad.compiler import (
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.pass_manager import Facts, Step, run
-from s2sad.compiler.walks import fingerprint, name_ids, name_nodes, statement_nodes
+from s2sad.compiler.walks import fingerprint, name_ids
 
 __all__ = ["Facts", "Step", "run"]
 _SHAPE = frozenset({"shape"})
@@ -223,10 +223,8 @@ def _shapes_read(body: list, facts: Facts, known: dims.Facts) -> None:
 
 def branches(body: list, facts: Facts) -> list:
     """What only carries an adjoint a reversed ``if`` zeroes in one branch moved into
-    the other (a rejected step of an integrator costs nothing in reverse)."""
-    if not any(s.__class__ is gast.If for s in statement_nodes(body)):
-        facts.kept = True  # (no ``if``: nothing to move)
-        return body
+    the other (a rejected step of an integrator costs nothing in reverse; the table's
+    ``needs``: run only on a body with an ``if``)."""
     return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
 
 
@@ -331,10 +329,8 @@ def _slices_contracted(body: list, facts: Facts) -> None:
 def invariant(body: list, facts: Facts) -> list:
     """What a loop computes the same in every trip computed once, in front of it; a
     reversed element loop whose trips are independent run for all trips at once; a
-    loop adding a number times a column into a vector as one matrix-vector product."""
-    if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
-        facts.kept = True
-        return body
+    loop adding a number times a column into a vector as one matrix-vector product
+    (run only on a body with a loop: the table's ``needs``)."""
     body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
                                   facts.numbers)
     vectorised = facts.ranks and facts.real and \
@@ -396,9 +392,8 @@ def as_floats(body: list, facts: Facts) -> list:
 def assembled(body: list, facts: Facts) -> list:
     """The adjoint of a list or dict of known structure built as one display; the tape
     pruned after (``add_at(None, w, k, e)`` read ``w`` for its structure only: a loop's
-    carried dict or list pushed for that need not be)."""
-    if not any(n.id == "add_at" for n in name_nodes(body)):
-        return body
+    carried dict or list pushed for that need not be; run only on a body calling
+    ``add_at``: the table's ``needs``)."""
     body = assemble.assemble(body, _shapes(body, facts), facts.namespace, facts.namer,
                              (lambda: dtypes.dtypes(body, set(facts.floats),
                                                     facts.params & facts.numbers,

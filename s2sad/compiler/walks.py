@@ -221,11 +221,12 @@ def structure(node: object) -> tuple:
     return tuple(out)
 
 
-def fingerprint(node: object) -> int:
+def fingerprint(node: object, out: list | None = None) -> int:
     """A hash of the types, names, attributes, keyword names and constants of the nodes
     :func:`nodes` yields, in its order: equal when a pass changed nothing (one loop, no
-    generator: the pass manager takes one after every pass of a fixpoint group)."""
-    out: list[Any] = []
+    generator: the pass manager takes one after every pass of a fixpoint group); those
+    tokens are appended to ``out`` when given (the pass manager's index of the body)."""
+    out = [] if out is None else out
     stack: list[Any] = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
     child = _CHILD_FIELDS
     pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
