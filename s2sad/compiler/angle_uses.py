@@ -25,8 +25,13 @@ AMPLIFY = frozenset({
     "float_power", "sign", "angle", "mod", "fmod", "remainder", "floor", "ceil", "round",
     "rint", "trunc", "fix", "heaviside", "inv", "solve", "pinv", "lstsq", "argmax", "argmin",
     "argsort", "sort", "nonzero", "safe_div", "safe_log", "safe_pow", "safe_sqrt",
-    "xlogy",
+    "xlogy", "or_one", "maximum", "minimum", "fmax", "fmin", "clip", "max", "min",
 })
+# parts of the names of calls (runtime helpers among them) reading a value's sign, its
+# order or its reciprocal: ``abs_slope``, ``max_share``, ``sinc_deriv``, ``norm_partial``
+AMPLIFY_PARTS = ("slope", "sign", "share", "mask", "bound", "extremum", "sinc", "branch",
+                 "pow", "log", "div", "solve", "inverse", "lu_", "norm", "std", "sort",
+                 "root", "arg", "cholesky")
 _SHAPES = frozenset({"shape", "size", "ndim"})
 
 
@@ -96,7 +101,7 @@ class Uses:
         if isinstance(parent, gast.IfExp):
             return node is not parent.test
         if isinstance(parent, gast.Call):
-            return node is not parent.func and _name(parent.func) not in AMPLIFY
+            return node is not parent.func and not _amplifies(_name(parent.func))
         if isinstance(parent, gast.Attribute):
             return True  # (``.T``, ``.real``; a shape's read ended the walk)
         return isinstance(parent, (gast.Tuple, gast.List, gast.keyword, gast.Starred))
@@ -120,6 +125,10 @@ class Uses:
             return _name(e.func) in ("len", "float", "int") and \
                 all(self._number(a) or isinstance(a, gast.Name) for a in e.args)
         return False
+
+
+def _amplifies(name: str | None) -> bool:
+    return name is not None and (name in AMPLIFY or any(p in name for p in AMPLIFY_PARTS))
 
 
 def _shape_read(e: gast.AST) -> bool:
