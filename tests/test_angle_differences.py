@@ -34,6 +34,10 @@ def xy_energy(theta, J):
     return e + 0.1 * np.sum(np.sin(theta) ** 2)
 
 
+def chain_of_slices(x):
+    return np.sum(np.cos(x[1:] - x[:-1])) + 0.5 * np.sum(x ** 2)
+
+
 def pairwise_cosines(x):
     return np.sum(np.cos(x[:, None] - x[None, :]))
 
@@ -116,6 +120,8 @@ def test_rolls_take_the_base_sine_and_cosine(f, args, closed, near) -> None:
 
 
 PAIRWISE = [
+    (chain_of_slices, lambda x: (x,),
+     lambda x: x + np.diff(np.sin(x[1:] - x[:-1]), prepend=0.0, append=0.0)),
     (pairwise_cosines, lambda x: (x,),
      lambda x: -2.0 * np.sum(np.sin(x[:, None] - x[None, :]), axis=1)),
     (pairwise_weighted_sines, lambda x: (x, _grid(5, (9, 9))),
@@ -208,14 +214,27 @@ def sine_sign(x):
     return np.sum(np.abs(np.sin(x - np.roll(x, 1))))
 
 
-KEPT = [two_arrays, difference_read_again, complex_values, sine_divided, cosine_logged,
-        sine_sign]
+def elements(x):  # (two numbers: sin and cos of all of x would cost more)
+    return np.cos(x[0] - x[1]) + np.sum(x ** 2)
+
+
+def pairs_in_a_loop(x, i, j):  # (numbers read at numbers: the same)
+    t = 0.0
+    for k in range(i.shape[0]):
+        t = t + np.cos(x[i[k]] - x[j[k]])
+    return t
+
+
+KEPT = [elements, pairs_in_a_loop, two_arrays, difference_read_again, complex_values,
+        sine_divided, cosine_logged, sine_sign]
 
 
 @pytest.mark.parametrize("f", KEPT, ids=lambda v: v.__name__)
 def test_calls_of_the_difference_stay(f) -> None:
     x = _grid(36, (11,)) * 0.5
     args, wrt = ((x, _grid(37, (11,))), (0, 1)) if f is two_arrays else ((x,), 0)
+    if f is pairs_in_a_loop:
+        args = (x, *_pairs(11, 5, 40))
     check_grad(f, *args, wrt=wrt)
     calls = _calls_of(f, *args, wrt=wrt)
     assert any(c not in ("x", "y") for c in calls)  # (a call of the difference itself)

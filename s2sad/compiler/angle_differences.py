@@ -51,7 +51,7 @@ from s2sad.compiler.shared_factors import Swap
 from s2sad.compiler.transcendentals import _named
 from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map
 
-_REARRANGE = {"roll": "rolled", "take": "at", "transpose": "t"}
+_REARRANGE = {"roll": "rolled", "take": "at", "transpose": "t"}  # (stems of the names)
 
 
 @dataclass
@@ -63,6 +63,15 @@ class _Side:
     expr: gast.expr | None = None
     stem: str = ""  # the name the bound sine and cosine are named for
     binding: gast.stmt | None = None  # ``T = R(x)`` read through ``T``
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the rewrite reads of the function: its namespace, its integer array
+    parameters."""
+
+    namespace: dict
+    indices: frozenset
 
 
 @dataclass
@@ -79,18 +88,20 @@ class _Found:
     place: int = 0  # ``d``'s place in the push
 
 
-def share_differences(body: list, namespace: dict, namer: Any, numbers: set) -> bool:
-    """Rewrites ``body`` in place; True if it changed (call only for real functions)."""
+def share_differences(body: list, namespace: dict, namer: Any, numbers: set,
+                      indices: frozenset) -> bool:
+    """Rewrites ``body`` in place; True if it changed (call only for real functions);
+    ``numbers``: names holding numbers, ``indices``: integer array parameters."""
     trig = [n for n in nodes(body) if _trig(n, namespace) is not None]
     if not trig:
         return False
     changed = False
-    while _first(body, namespace, namer, numbers):
+    while _first(body, _Known(namespace, indices), namer, numbers):
         changed = True  # (one at a time: the walks read the body as it is now)
     return changed
 
 
-def _first(body: list, namespace: dict, namer: Any, numbers: set) -> bool:
+def _first(body: list, known: _Known, namer: Any, numbers: set) -> bool:
     """The first difference the rewrite applies to rewritten; whether there was one."""
     stores = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load)
     parents = parent_map(body)
@@ -98,9 +109,9 @@ def _first(body: list, namespace: dict, namer: Any, numbers: set) -> bool:
     pops, pushes = tape.pairs(body)
     for block in _blocks(body):
         for s in block:
-            found = _difference(s, block, namespace, stores, parents, uses, pops, pushes)
+            found = _difference(s, block, known, stores, parents, uses, pops, pushes)
             if found is not None:
-                _rewrite(body, found, namespace, namer, stores)
+                _rewrite(body, found, known.namespace, namer, stores)
                 return True
     return False
 
@@ -114,7 +125,7 @@ def _blocks(body: list) -> list[list]:
     return out
 
 
-def _difference(s: gast.stmt, block: list, namespace: dict, stores: Counter,
+def _difference(s: gast.stmt, block: list, known: _Known, stores: Counter,
                 parents: dict, uses: Any, pops: dict, pushes: dict) -> _Found | None:
     """What rewriting ``s`` takes, or None where it does not apply."""
     if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -122,7 +133,8 @@ def _difference(s: gast.stmt, block: list, namespace: dict, stores: Counter,
             isinstance(s.value.op, gast.Sub)):
         return None
     d, at = s.targets[0].id, next(k for k, t in enumerate(block) if t is s)
-    left, right = (_side(e, block, at, namespace, stores) for e in (s.value.left, s.value.right))
+    left, right = (_side(e, block, at, known, stores) for e in (s.value.left, s.value.right))
+    namespace = known.namespace
     if left is None or right is None or left[0] != right[0]:
         return None  # (not rearrangements of one array)
     found = _Found(at, block, left[0], (left[1], right[1]), [])
@@ -176,7 +188,7 @@ def _pop_names(found: _Found) -> set:
     return {t.id for t in tape.items_of(found.pop.targets[0]) if isinstance(t, gast.Name)}
 
 
-def _side(e: gast.expr, block: list, at: int, namespace: dict, stores: Counter
+def _side(e: gast.expr, block: list, at: int, known: _Known, stores: Counter
           ) -> tuple[str, _Side] | None:
     """(``x``, the side) of ``x``, a rearrangement of ``x``, or a name bound to one."""
     if isinstance(e, gast.Name):
@@ -184,38 +196,46 @@ def _side(e: gast.expr, block: list, at: int, namespace: dict, stores: Counter
             t = block[k]
             if isinstance(t, gast.Assign) and len(t.targets) == 1 and \
                     isinstance(t.targets[0], gast.Name) and t.targets[0].id == e.id:
-                found = _rearranged(t.value, namespace)
+                found = _rearranged(t.value, known)
                 if found is None or stores[e.id] != 1 or \
                         any(found[0] in written_names(u) for u in block[k + 1:at]):
                     break
                 return found[0], _Side("bound", t.value, e.id, t)
         return e.id, _Side("base")
-    found = _rearranged(e, namespace)
+    found = _rearranged(e, known)
     if found is None:
         return None
     x, stem = found
-    view = isinstance(e, gast.Subscript) and all(
-        isinstance(n, (gast.Constant, gast.Slice, gast.Tuple, gast.UnaryOp))
-        for n in nodes(e.slice))
-    return x, _Side("view" if view else "bound", e, f"{x}_{stem}")
+    return x, _Side("view" if stem == "view" else "bound", e, f"{x}_{stem}")
 
 
-def _rearranged(e: gast.expr, namespace: dict) -> tuple[str, str] | None:
-    """(``x``, a stem for names) of a rearrangement of a name ``x``: a subscript of it
-    (indices not reading it), ``np.roll``, ``np.take``, ``np.transpose`` or ``.T``."""
+def _rearranged(e: gast.expr, known: _Known) -> tuple[str, str] | None:
+    """(``x``, a stem for names, "view" for a view) of a rearrangement of a name ``x``
+    as long as ``x`` or longer (the base's calls are then no more than the
+    difference's): a subscript by slices of literals and ``None``, a gather by an
+    integer array parameter (``np.take`` too), ``np.roll``, ``np.transpose``, ``.T``."""
     if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name):
-        x = e.value.id
-        return None if any(n.id == x for n in name_nodes(e.slice)) else (x, "at")
+        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        if all(isinstance(p, gast.Slice) and all(
+                isinstance(n, (gast.Constant, gast.UnaryOp)) for n in nodes(p) if n is not p)
+               or isinstance(p, gast.Constant) and p.value in (None, Ellipsis) for p in parts):
+            return e.value.id, "view"
+        return (e.value.id, "at") if _index(e.slice, known) else None
     if isinstance(e, gast.Attribute) and e.attr == "T" and isinstance(e.value, gast.Name):
         return e.value.id, "t"
     if isinstance(e, gast.Call) and e.args and isinstance(e.args[0], gast.Name):
         x = e.args[0].id
-        fn = evaluate_ref(e.func, namespace)
-        for attr, stem in _REARRANGE.items():
-            if fn is getattr(np, attr) and not any(
+        fn = evaluate_ref(e.func, known.namespace)
+        if fn is np.take and len(e.args) == 2 and _index(e.args[1], known) or \
+                (fn is np.roll or fn is np.transpose) and not any(
                     n.id == x for a in e.args[1:] + e.keywords for n in name_nodes(a)):
-                return x, stem
+            return x, _REARRANGE[fn.__name__]
     return None
+
+
+def _index(e: gast.expr, known: _Known) -> bool:
+    """``e`` is an integer array parameter (a graph's pairs outnumber its nodes)."""
+    return isinstance(e, gast.Name) and e.id in known.indices
 
 
 def _applied(side: _Side, base: str) -> gast.expr:

@@ -314,7 +314,7 @@ def _share_angles(body: list, facts: Facts) -> bool:
     from the array's, repeated ones once, double angles from the single ones, a
     product of the sine and cosine alone from the double angle."""
     changed = facts.real and angle_differences.share_differences(
-        body, facts.namespace, facts.namer, facts.numbers)
+        body, facts.namespace, facts.namer, facts.numbers, facts.indices)
     changed = transcendentals.share_transcendentals(body, facts.namespace,
                                                     facts.namer) or changed
     return half_angles.halve_products(body, facts.namespace) or changed
