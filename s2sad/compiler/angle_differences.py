@@ -56,8 +56,8 @@ _REARRANGE = {"roll": "rolled", "take": "at", "transpose": "t"}  # (stems of the
 
 @dataclass
 class _Side:
-    """One side of the difference: ``x`` itself, a view to apply inline, or a
-    rearrangement to bind (``expr`` with ``x`` at ``hole``)."""
+    """One side of the difference: ``x`` itself, a view of it to apply inline to the
+    sine and cosine, or a rearrangement of it to apply to them and bind."""
 
     kind: str  # "base", "view" or "bound"
     expr: gast.expr | None = None
@@ -92,9 +92,11 @@ def share_differences(body: list, namespace: dict, namer: Any, numbers: set,
                       indices: frozenset) -> bool:
     """Rewrites ``body`` in place; True if it changed (call only for real functions);
     ``numbers``: names holding numbers, ``indices``: integer array parameters."""
-    trig = [n for n in nodes(body) if _trig(n, namespace) is not None]
-    if not trig:
-        return False
+    taken = {n.args[0].id for n in nodes(body) if n.__class__ is gast.Call and
+             n.func.__class__ is gast.Attribute and n.func.attr in ("sin", "cos") and
+             len(n.args) == 1 and n.args[0].__class__ is gast.Name}
+    if not taken & _differences(body):
+        return False  # (no sine or cosine of a name a difference binds: the usual case)
     changed = False
     while _first(body, _Known(namespace, indices), namer, numbers):
         changed = True  # (one at a time: the walks read the body as it is now)
@@ -114,6 +116,18 @@ def _first(body: list, known: _Known, namer: Any, numbers: set) -> bool:
                 _rewrite(body, found, known.namespace, namer, stores)
                 return True
     return False
+
+
+def _differences(body: list) -> set[str]:
+    """The names statements bind to a difference, a pop's names too (cheap: no
+    evaluation of calls)."""
+    out = set()
+    for s in nodes(body):
+        if s.__class__ is gast.Assign and len(s.targets) == 1 and (
+                s.value.__class__ is gast.BinOp and s.value.op.__class__ is gast.Sub or
+                getattr(s, "s2sad_slot", None) is not None):
+            out |= {n.id for n in name_nodes(s.targets)}
+    return out
 
 
 def _blocks(body: list) -> list[list]:
