@@ -256,3 +256,22 @@ def test_division_by_a_number_still_applies() -> None:
     s = np.sin(x - np.roll(x, 1))
     np.testing.assert_allclose(g, (np.roll(s, -1) - s) / 12.0, rtol=1e-10, atol=1e-13)
     assert set(_calls_of(mean_of_cosines, x)) == {"x"}
+
+
+def written_between(x):  # (a sine of y taken before y is written into: not the one after)
+    y = x.copy()
+    s = np.sum(np.sin(y))
+    y[0] = 2.0 * y[0]
+    return s + np.sum(np.cos(y - np.roll(y, 1)))
+
+
+def test_a_sine_of_the_array_before_a_write_is_not_reused() -> None:
+    x = _grid(41, (9,))
+    g = check_grad(written_between, x)
+    y = x.copy()
+    y[0] *= 2.0
+    s = np.sin(y - np.roll(y, 1))
+    gy = -s + np.roll(s, -1)
+    gy[0] *= 2.0
+    np.testing.assert_allclose(g, np.cos(x) + gy, rtol=1e-10, atol=1e-12)
+    assert _calls_of(written_between, x).count("y_1") == 2  # (of y after the write)

@@ -49,7 +49,7 @@ from s2sad.compiler.names import assign, load, store, written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shared_factors import Swap
 from s2sad.compiler.transcendentals import _named
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map
+from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, statement_nodes
 
 _REARRANGE = {"roll": "rolled", "take": "at", "transpose": "t"}  # (stems of the names)
 
@@ -272,7 +272,7 @@ def _rewrite(body: list, found: _Found, namespace: dict, namer: Any, stores: Cou
     at = found.at
     names = []
     for fn in (np.sin, np.cos):
-        name = None if taped or stores[x] > 1 else \
+        name = None if taped or _changed(body, x) else \
             _named(block, at, fn, x, namespace, namer, stores)
         if name is None:
             name = namer.fresh(f"{fn.__name__}_{x}")
@@ -337,6 +337,12 @@ def _retape(found: _Found, parts: list) -> None:
     bound = targets[:place] + [store(n) for n in new] + targets[place + 1:]
     found.push.value.args = [gast.Tuple(elts=values, ctx=gast.Load())]
     found.pop.targets = [gast.Tuple(elts=bound, ctx=gast.Store())]
+
+
+def _changed(body: list, x: str) -> bool:
+    """``x`` is bound or written into more than once (a sine of it taken elsewhere in
+    the block may then be of another value)."""
+    return sum(x in written_names(s) for s in statement_nodes(body)) > 1
 
 
 def _reads(body: list) -> set:
