@@ -250,6 +250,13 @@ def test_one_call_saves_nothing() -> None:
     assert _calls_of(roll_columns, theta, make=s2sad.grad) == ["sub"]
 
 
+def test_one_call_of_a_pairwise_difference_applies() -> None:
+    x = _grid(42, (9,))
+    g = check_grad(pairwise_cosines, x)  # (grad alone: the adjoint's sine of n x n)
+    np.testing.assert_allclose(g, PAIRWISE[1][2](x), rtol=1e-10, atol=1e-12)
+    assert set(_calls_of(pairwise_cosines, x, make=s2sad.grad)) == {"x"}
+
+
 def test_division_by_a_number_still_applies() -> None:
     x = _grid(38, (12,))
     g = check_grad(mean_of_cosines, x)

@@ -15,25 +15,29 @@ matrix needs ``n`` sines and cosines, a neighbour energy and its gradient two pe
 instead of four or five.
 
 Done for ``d = L - R`` (a statement of its own) where ``L`` and ``R`` are each ``x``
-itself or a rearrangement of one name ``x`` (a subscript of ``x``, ``np.roll``,
-``np.take``, ``np.transpose`` or ``.T`` of it; inline, or through a name bound to it
-once in the block with no write to ``x`` in between), when ``d`` is read only as the
+itself or a rearrangement of one name ``x`` with as many elements or more (a view by
+slices of literals and ``None``, ``np.roll``, ``np.transpose``, ``.T``, a gather by an
+integer array parameter, ``x[i]`` or ``np.take(x, i)``; inline, or through a name bound
+to it once in the block with no write to ``x`` in between: two elements' difference,
+``x[0] - x[1]``, would cost the sines of all of ``x``), when ``d`` is read only as the
 argument of ``np.sin``/``np.cos`` calls (and as an item of one tape push whose pop's
 name is read only so), no complex value is in the function, and it saves calls: two or
-more sines and cosines of ``d``, or one of a pairwise difference (``None`` in a
-subscript: more elements than ``x``).  The sides' sines and cosines are bound where
-``d`` was (views with constant indices stay inline); a push of ``d`` pushes them
-instead (``n`` numbers a trip instead of ``n x n``).
+more sines and cosines of ``d``, or one of a pairwise difference (views adding an axis
+on both sides: more elements than ``x``).  The sides' sines and cosines are bound where ``d`` was
+(views stay inline); a push of ``d`` pushes them instead (``2 n`` numbers a trip
+instead of ``n x n``).  A sine or cosine of ``x`` the block takes anyway is read where
+nothing writes into ``x``.
 
 Numerics: each identity is within a few ulps of the call *absolutely* (terms of size
 one), not relatively: where ``a`` is close to ``b`` the sine is tiny and its relative
 error large.  That is what sums of O(1) terms (energies, their gradients, Euler steps)
 tolerate anyway, so the rule is: the rewrite is kept off where a sine or cosine of the
 difference reaches, through ``+ - *``, negation, reductions, reshapes, other calls and
-names bound to such values, a division other than by a number, a power other than a
+names bound to such values, a division (but of it by a number), a power other than a
 positive integer one, a comparison or a branch's test, or a call that amplifies small
 values or reads their sign (``log*``, ``sqrt``, ``reciprocal``, ``arcsin``, ``arctan2``,
-``sign``, ``floor``, ...).  The walk stops at a tape push and at a return.
+``sign``, ``floor``, ...: :mod:`angle_uses`).  The walk stops at a tape push, a return
+and a read of a shape.
 """
 from __future__ import annotations
 
@@ -167,8 +171,8 @@ def _difference(s: gast.stmt, block: list, known: _Known, stores: Counter,
         if stores[other] != 1 or any(_trig(parents.get(id(n)), namespace) is None
                                      for n in readers):
             return None
-    pairwise = any(isinstance(e, gast.Constant) and e.value is None
-                   for side in found.sides if side.kind == "view" for e in nodes(side.expr))
+    pairwise = all(side.kind == "view" and any(isinstance(e, gast.Constant) and e.value is None
+                                               for e in nodes(side.expr)) for side in found.sides)
     if len(found.calls) < 2 and not (found.calls and pairwise):
         return None  # (no call saved)
     return found if all(uses.safe(c) for c in found.calls) else None
