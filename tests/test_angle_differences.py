@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hessian, check_jvp
 
 _TRIG = re.compile(r"np\.(?:sin|cos)\((\w+)\)")
 
@@ -255,6 +255,23 @@ def test_one_call_of_a_pairwise_difference_applies() -> None:
     g = check_grad(pairwise_cosines, x)  # (grad alone: the adjoint's sine of n x n)
     np.testing.assert_allclose(g, PAIRWISE[1][2](x), rtol=1e-10, atol=1e-12)
     assert set(_calls_of(pairwise_cosines, x, make=s2sad.grad)) == {"x"}
+
+
+@pytest.mark.parametrize("f, args, closed", ROLLS, ids=lambda v: getattr(v, "__name__", ""))
+def test_forward_mode(f, args, closed) -> None:
+    theta = _grid(43)
+    check_jvp(f, *args(theta))
+    v = _grid(44)
+    _, tangent = s2sad.jvp(f)(*args(theta), v)
+    np.testing.assert_allclose(tangent, np.sum(closed(theta) * v), rtol=1e-10)
+
+
+def test_second_order_of_a_pairwise_sum() -> None:
+    x = _grid(45, (7,))
+    H = check_hessian(pairwise_cosines, x)
+    c = np.cos(x[:, None] - x[None, :])
+    np.testing.assert_allclose(H, 2 * c - np.diag(2 * c.sum(axis=1)), rtol=1e-10,
+                               atol=1e-12)
 
 
 def test_division_by_a_number_still_applies() -> None:
