@@ -299,3 +299,16 @@ def test_a_sine_of_the_array_before_a_write_is_not_reused() -> None:
     gy[0] *= 2.0
     np.testing.assert_allclose(g, np.cos(x) + gy, rtol=1e-10, atol=1e-12)
     assert _calls_of(written_between, x).count("y_1") == 2  # (of y after the write)
+
+
+def slope_in_the_reverse_sweep(x):  # (made again after a pop; a popped sum's sign read)
+    for _ in range(3):
+        d = x[None, :] - x[:, None]
+        x = x + 0.1 * np.abs(np.sum(np.sin(d), axis=1)) + 0.05 * np.sum(np.cos(d), axis=1)
+    return np.sum(x ** 2)
+
+
+def test_a_sign_read_past_the_tape_keeps_the_calls() -> None:
+    x = _grid(46, (6,))
+    check_grad(slope_in_the_reverse_sweep, x)
+    assert "d" in _calls_of(slope_in_the_reverse_sweep, x, make=s2sad.grad)

@@ -36,8 +36,8 @@ difference reaches, through ``+ - *``, negation, reductions, reshapes, other cal
 names bound to such values, a division (but of it by a number), a power other than a
 positive integer one, a comparison or a branch's test, or a call that amplifies small
 values or reads their sign (``log*``, ``sqrt``, ``reciprocal``, ``arcsin``, ``arctan2``,
-``sign``, ``floor``, ...: :mod:`angle_uses`).  The walk stops at a tape push, a return
-and a read of a shape.
+``sign``, ``floor``, ...: :mod:`angle_uses`), at the tape's pop too.  The walk stops at
+a return and a read of a shape.
 """
 from __future__ import annotations
 
@@ -111,8 +111,8 @@ def _first(body: list, known: _Known, namer: Any, numbers: set) -> bool:
     """The first difference the rewrite applies to rewritten; whether there was one."""
     stores = Counter(n.id for n in name_nodes(body) if n.ctx.__class__ is not gast.Load)
     parents = parent_map(body)
-    uses = angle_uses.Uses(body, parents, numbers)
     pops, pushes = tape.pairs(body)
+    uses = angle_uses.Uses(body, parents, numbers, pops)
     for block in _blocks(body):
         for s in block:
             found = _difference(s, block, known, stores, parents, uses, pops, pushes)

@@ -3,18 +3,19 @@ operation that amplifies small values (a division, a logarithm, a sign)?
 
 The walk goes up from the call through its expression to its statement, and on from
 the names the statement binds (or writes into) to every place they are read, through
-every operation but those that end it: a return and a tape push end it as safe (the
-pop's readers are adjoints of what the forward sweep took, whose own uses are
-walked), a division other than of a numerator by a number, a power other than a
-positive integer one, a comparison, a boolean operation, a test of a branch or a loop,
-an index, and the calls in :data:`AMPLIFY` end it as unsafe.  Names bound several times
-are read at all their readers (more than flow-sensitively: an over-estimate, which only
-keeps the rewrite off more often).
+every operation but those that end it (a tape push goes on at the name its pop binds
+in that place): a return and a read of the value's shape end it as safe; a division
+other than of a numerator by a number, a power other than a positive integer one, a
+comparison, a boolean operation, a test of a branch or a loop, an index, and the calls
+in :data:`AMPLIFY` (or named with a part in :data:`AMPLIFY_PARTS`) end it as unsafe.
+Names bound several times are read at all their readers (more than flow-sensitively:
+an over-estimate, which only keeps the rewrite off more often).
 """
 from __future__ import annotations
 
 import gast
 
+from s2sad.compiler import tape
 from s2sad.compiler.walks import name_nodes
 
 # calls whose value a tiny absolute error in the argument can make wrong in relative
@@ -38,8 +39,8 @@ _SHAPES = frozenset({"shape", "size", "ndim"})
 class Uses:
     """The readers of every name of a body, and the walk over them."""
 
-    def __init__(self, body: list, parents: dict, numbers: set) -> None:
-        self.parents, self.numbers = parents, numbers
+    def __init__(self, body: list, parents: dict, numbers: set, pops: dict) -> None:
+        self.parents, self.numbers, self.pops = parents, numbers, pops
         self.readers: dict[str, list] = {}
         for n in name_nodes(body):
             if n.ctx.__class__ is gast.Load:
@@ -61,27 +62,42 @@ class Uses:
     def _up(self, node: gast.AST) -> set | None:
         """The names the value of ``node`` flows into through its statement (None where
         it reaches an amplifying operation first)."""
+        trail: list[gast.AST] = []
         while True:
             parent = self.parents.get(id(node))
             if parent is None or isinstance(parent, gast.Return):
                 return set()
             if isinstance(parent, gast.stmt):
-                return self._statement(parent, node)
+                return self._statement(parent, node, trail)
             if _shape_read(parent):
                 return set()  # (the value's shape, not its numbers)
             if not self._passes(parent, node):
                 return None
+            trail.append(node)
             node = parent
 
-    def _statement(self, s: gast.stmt, node: gast.AST) -> set | None:
-        if getattr(s, "s2sad_slot", None) is not None and not isinstance(s, gast.Assign):
-            return set()  # (a tape push)
+    def _statement(self, s: gast.stmt, node: gast.AST, trail: list) -> set | None:
+        slot = getattr(s, "s2sad_slot", None)
+        if slot is not None and not isinstance(s, gast.Assign):
+            return self._popped(s, trail, slot)
         if isinstance(s, (gast.Assign, gast.AugAssign)) and node is s.value:
             targets = s.targets if isinstance(s, gast.Assign) else [s.target]
             return {n.id for t in targets for n in name_nodes(t)}
         if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
             return {n.id for a in s.value.args[:1] for n in name_nodes(a)}
         return None  # (a test, an index written, a del)
+
+    def _popped(self, push: gast.stmt, trail: list, slot: int) -> set | None:
+        """The name the pop binds to the item of ``push`` the walk came through (none
+        where no pop pairs with it)."""
+        pop = self.pops.get(slot)
+        if pop is None:
+            return set()
+        items, targets = tape.items_of(push.value.args[0]), tape.items_of(pop.targets[0])
+        place = [k for k, v in enumerate(items) if any(v is t for t in trail)]
+        if len(place) != 1 or len(targets) != len(items):
+            return None
+        return {n.id for n in name_nodes(targets[place[0]])}
 
     def _passes(self, parent: gast.AST, node: gast.AST) -> bool:
         """The value of ``node`` goes on through ``parent`` without being amplified."""
