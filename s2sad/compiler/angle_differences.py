@@ -26,7 +26,9 @@ more sines and cosines of ``d``, or one of a pairwise difference (views adding a
 on both sides: more elements than ``x``).  The sides' sines and cosines are bound where ``d`` was
 (views stay inline); a push of ``d`` pushes them instead (``2 n`` numbers a trip
 instead of ``n x n``).  A sine or cosine of ``x`` the block takes anyway is read where
-nothing writes into ``x``.
+nothing writes into ``x``.  A gather is taken to have as many pairs as ``x`` has
+elements or more (a graph's edges outnumber its nodes); the shapes do not say, and a
+few pairs of a long array would take more calls, not fewer.
 
 Numerics: each identity is within a few ulps of the call *absolutely* (terms of size
 one), not relatively: where ``a`` is close to ``b`` the sine is tiny and its relative
