@@ -312,3 +312,16 @@ def test_a_sign_read_past_the_tape_keeps_the_calls() -> None:
     x = _grid(46, (6,))
     check_grad(slope_in_the_reverse_sweep, x)
     assert "d" in _calls_of(slope_in_the_reverse_sweep, x, make=s2sad.grad)
+
+
+def transposed(A):
+    return np.sum(np.cos(A - A.T)) + np.sum(np.sin(A.T - A) * A)
+
+
+def test_a_transpose() -> None:
+    A = _grid(47, (6, 6))
+    g = check_grad(transposed, A)
+    D = A - A.T
+    np.testing.assert_allclose(g, -2 * np.sin(D) - np.sin(D) - np.cos(D) * A
+                               + (np.cos(D) * A).T, rtol=1e-10, atol=1e-12)
+    assert set(_calls_of(transposed, A)) == {"A"}
