@@ -79,6 +79,8 @@ from s2sad.compiler import (
     shared_values,
     simplify,
     sink,
+    sliced_zeros,
+    small_powers,
     sort_orders,
     tape,
     tape_rows,
@@ -153,15 +155,18 @@ def guards(body: list, facts: Facts) -> list:
 
 
 def arithmetic(body: list, facts: Facts) -> list:
-    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies; a float's
+    small whole powers as products (``x ** 3`` as ``x * x * x``)."""
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
-    return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
+    body = algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
                                        floats=facts.floats, ranks=facts.ranks,
                                        float_numbers=facts.float_numbers)
+    small_powers.expand_powers(body, facts.namespace, facts.floats)
+    return body
 
 
 def shapes(body: list, facts: Facts) -> list:
@@ -308,7 +313,9 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if _share_angles(body, facts):
         facts.shapes = None
-    if popped_calls.reuse_popped(body, facts.namespace):
+    _slices_contracted(body, facts)
+    if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
+                                 facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
@@ -325,6 +332,12 @@ def _share_angles(body: list, facts: Facts) -> bool:
     return half_angles.halve_products(body, facts.namespace) or changed
 
 
+def _slices_contracted(body: list, facts: Facts) -> None:
+    """An adjoint zero but for a leading slice contracted over that slice alone."""
+    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
+        facts.shapes = None
+
+
 def invariant(body: list, facts: Facts) -> list:
     """What a loop computes the same in every trip computed once, in front of it; a
     reversed element loop whose trips are independent run for all trips at once; a
@@ -332,7 +345,8 @@ def invariant(body: list, facts: Facts) -> list:
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
-    body = invariants.move_invariants(body, facts.namespace)
+    body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
+                                  facts.numbers)
     vectorised = facts.ranks and facts.real and \
         vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
     if vectorised:

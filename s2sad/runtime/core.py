@@ -227,8 +227,7 @@ def _distinct_positions(idx: Any, shape: tuple) -> bool:
             type(p) is np.ndarray and p.ndim == 1 and p.dtype.kind in "iu" and
             p.shape == parts[0].shape for p in parts):
         return False
-    flat = np.ravel_multi_index(parts, shape[:len(parts)], mode="wrap")
-    flat.sort()
+    flat = np.sort(np.ravel_multi_index(parts, shape[:len(parts)], mode="wrap"), axis=None)
     return bool(np.all(flat[1:] != flat[:-1]))
 
 
