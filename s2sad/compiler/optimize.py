@@ -17,6 +17,7 @@ from s2sad.compiler import (
     accumulate,
     adjoint_lists,
     algebra,
+    angle_differences,
     appends,
     assemble,
     batch,
@@ -308,9 +309,7 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if sort_orders.sort_once(body, facts.namespace, facts.namer):
         facts.shapes = None
-    if transcendentals.share_transcendentals(body, facts.namespace, facts.namer):
-        facts.shapes = None
-    if half_angles.halve_products(body, facts.namespace):
+    if _share_angles(body, facts):
         facts.shapes = None
     _slices_contracted(body, facts)
     if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
@@ -318,6 +317,17 @@ def share(body: list, facts: Facts) -> list:
         body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
+
+
+def _share_angles(body: list, facts: Facts) -> bool:
+    """Sines and cosines taken once: of a difference of rearrangements of one array
+    from the array's, repeated ones once, double angles from the single ones, a
+    product of the sine and cosine alone from the double angle."""
+    changed = facts.real and angle_differences.share_differences(
+        body, facts.namespace, facts.namer, facts.numbers, facts.indices)
+    changed = transcendentals.share_transcendentals(body, facts.namespace,
+                                                    facts.namer) or changed
+    return half_angles.halve_products(body, facts.namespace) or changed
 
 
 def _slices_contracted(body: list, facts: Facts) -> None:
