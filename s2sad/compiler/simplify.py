@@ -329,7 +329,7 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, 
     pure is asked of those only: one that is not is live, and what it reads)."""
     assigns, feeds, roots = _assignments_and_reads(body)
     dead = {name for name, found in assigns.items() if name not in keep and
-            all(len(s.targets) == 1 for s, _ in found)}
+            all(len(getattr(s, "targets", ())) < 2 for s, _ in found)}
     reads: dict[str, list[str]] = {}
     for name, read in feeds:
         if name in dead:
@@ -366,6 +366,10 @@ def _assignments_and_reads(body: list) -> tuple[dict[str, list], list, list[str]
             assigns.setdefault(s.targets[0].id, []).append((s, block))
             feeds.append((s.targets[0].id, name_ids(s.value, load)))
             name_ids(s.targets[1:], load, roots)
+        elif isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name):
+            name = s.target.id  # (``x += e``: an update of ``x`` that reads ``x``)
+            assigns.setdefault(name, []).append((s, block))
+            feeds.append((name, [name, *name_ids(s.value, load)]))
         elif isinstance(s, (gast.If, gast.While, gast.For)):
             name_ids(s.iter if isinstance(s, gast.For) else s.test, load, roots)
             if not isinstance(s, gast.If):
