@@ -103,7 +103,25 @@ def fuse(body: list, namespace: dict, keep: set[str]) -> list:
     the same object either way)."""
     body, stores, loads = counted_folds(body, keep)
     _fuse_single_uses(body, namespace, keep, stores, loads)
+    _without_display_copies(body)
     return _without_self_copies(body)
+
+
+def _without_display_copies(body: list) -> None:
+    """``fresh([da, db])`` (a display written into its copy) is ``[da, db]``: ``fresh``
+    copies a list or dict shallowly, a new one holding the same items."""
+    for node in nodes(body):
+        for field, child in gast.iter_fields(node):
+            if _display_copy(child):
+                setattr(node, field, child.args[0])
+            elif isinstance(child, list):
+                child[:] = [c.args[0] if _display_copy(c) else c for c in child]
+
+
+def _display_copy(e: object) -> bool:
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "fresh" and len(e.args) == 1 and not e.keywords and \
+        isinstance(e.args[0], (gast.List, gast.Dict))
 
 
 def _without_self_copies(block: list) -> list:
