@@ -41,6 +41,7 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
                runtime.min_last, runtime.running_sum, runtime.running_product,
+               runtime.roll_axis,
                np.clip, np.arange}  # real in, real out
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
