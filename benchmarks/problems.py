@@ -40,6 +40,7 @@ from benchmarks import (
     problems_unseen10,
     problems_unseen11,
     problems_unseen12,
+    problems_unseen14,
 )
 
 
@@ -331,6 +332,10 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen11.SPECS]
 # place, a sliced Wasserstein distance, a Whittaker smoother, TV denoising, an rfft spectrum,
 # InfoNCE, repeated-dose pharmacokinetics
 PROBLEMS += [Problem(**spec) for spec in problems_unseen12.SPECS]
+# (111-120) session 49: unrolled conjugate gradients, a full-covariance mixture by Cholesky
+# factors, a Riccati recursion, t-SNE, Gray-Scott by np.roll, an SIR epidemic's daily loop,
+# Tukey's biweight, a layer-norm + GELU block, rotary attention, a minmod-limited advection
+PROBLEMS += [Problem(**spec) for spec in problems_unseen14.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

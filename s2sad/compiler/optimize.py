@@ -78,6 +78,8 @@ from s2sad.compiler import (
     shared_values,
     simplify,
     sink,
+    sliced_zeros,
+    small_powers,
     sort_orders,
     tape,
     tape_rows,
@@ -152,15 +154,18 @@ def guards(body: list, facts: Facts) -> list:
 
 
 def arithmetic(body: list, facts: Facts) -> list:
-    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies; a float's
+    small whole powers as products (``x ** 3`` as ``x * x * x``)."""
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
-    return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
+    body = algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
                                        floats=facts.floats, ranks=facts.ranks,
                                        float_numbers=facts.float_numbers)
+    small_powers.expand_powers(body, facts.namespace, facts.floats)
+    return body
 
 
 def shapes(body: list, facts: Facts) -> list:
@@ -309,10 +314,18 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
-    if popped_calls.reuse_popped(body, facts.namespace):
+    _slices_contracted(body, facts)
+    if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
+                                 facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
         facts.shapes = None
     return body
+
+
+def _slices_contracted(body: list, facts: Facts) -> None:
+    """An adjoint zero but for a leading slice contracted over that slice alone."""
+    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
+        facts.shapes = None
 
 
 def invariant(body: list, facts: Facts) -> list:
@@ -322,7 +335,8 @@ def invariant(body: list, facts: Facts) -> list:
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
-    body = invariants.move_invariants(body, facts.namespace)
+    body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
+                                  facts.numbers)
     vectorised = facts.ranks and facts.real and \
         vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
     if vectorised:
