@@ -8,6 +8,7 @@ the guarded derivative's inf."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import s2sad
 from gradcheck import bit_identical, check_grad
@@ -52,11 +53,45 @@ def _fast_and_guarded(f, *args, wrt=0):
 def test_coulomb_masked_self_pairs() -> None:
     check_grad(coulomb, POS, Q, wrt=(0, 1))
     g, out, fast, guarded = _fast_and_guarded(coulomb, POS, Q, wrt=(0, 1))
-    # (session 45: the fast variant gives NaN at the masked self-pairs again since the
-    # quotients shared by shared_products: the guarded variant runs after it, right but
-    # slower; left open, see the closing note)
-    assert all(np.isfinite(a).all() for a in guarded)
+    assert all(not np.isnan(f).any() for f in fast)  # (no fallback: the fast one ran)
+    assert all(bit_identical(a, b) for a, b in zip(out, fast))
+    for a, b in zip(fast, guarded):  # (the fast one shares ``0.5 * sub / r``: rounding)
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
     assert "safe_div(" in g.source and "/ (2 * sqrt)" not in g.source
+
+
+def coulomb_where(pos, q):  # 1 / r masked by np.where: 1 / r is inf at the self-pairs
+    d = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(d * d, axis=-1))
+    inv = np.where(np.eye(pos.shape[0]) > 0, 0.0, 1.0 / r)
+    return 0.5 * np.sum(np.outer(q, q) * inv)
+
+
+def coulomb_power(pos, q):  # r ** -1 (its slope pow_dbase(r, -1.0) inf there too)
+    d = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(d * d, axis=-1))
+    return np.sum(np.where(np.eye(pos.shape[0]) > 0, 0.0, q[:, None] * r ** -1.0))
+
+
+def lennard_jones(pos, q):  # 1 / r ** 6: a power of the self-distance divides
+    d = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(d ** 2, axis=2))
+    s6 = np.where(np.eye(len(pos), dtype=bool), 0.0, 1.0 / r ** 6)
+    return np.sum(s6 * s6 - s6) + np.sum(q * q)
+
+
+@pytest.mark.parametrize("f", [coulomb_where, coulomb_power, lennard_jones])
+def test_masked_inverse_distances(f) -> None:
+    """The fast derivative keeps the guards of factors infinite at a masked self-pair
+    (``safe_mul(g, 1 / r)``, ``safe_div(g, r ** 6)``): it gave NaN there and the guarded
+    one ran after it at every call."""
+    with np.errstate(divide="ignore"):
+        check_grad(f, POS, Q, wrt=(0, 1))
+        _, out, fast, guarded = _fast_and_guarded(f, POS, Q, wrt=(0, 1))
+    assert all(not np.isnan(a).any() for a in fast)
+    assert all(bit_identical(a, b) for a, b in zip(out, fast))
+    for a, b in zip(fast, guarded):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
 def test_masked_by_where() -> None:

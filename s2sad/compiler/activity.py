@@ -239,7 +239,8 @@ KEEPS_CONTAINERS = {IDENTITY, runtime.setitem, runtime.write_at, runtime.add_at,
                     runtime.fresh, runtime.zeros_like, runtime.add_grads,
                     runtime.array_adjoint, runtime.cast_like, runtime.sequence_adjoint,
                     runtime.sorted_adjoint, runtime.iteration_items, runtime.items_adjoint,
-                    runtime.without_keys}
+                    runtime.without_keys, runtime.zero_at, runtime.clear_at}  # (an item
+# cleared: two adjoints of ``zero_at(dxs, 0)`` of a list added with ``+`` joined them)
 SHAPED_LIKE_SECOND = {runtime.add_at, runtime.field_add, runtime.array_adjoint,
                       runtime.cast_like, runtime.sequence_adjoint, runtime.sorted_adjoint,
                       runtime.items_adjoint}

@@ -28,6 +28,7 @@ from s2sad.compiler.flat_writes import flat_index, flat_target, library_written,
 from s2sad.compiler.frozen_distributions import frozen_made
 from s2sad.compiler.in_place_methods import array_written
 from s2sad.compiler.local_functions import passed_function
+from s2sad.compiler.loops import keys_if_dict
 from s2sad.compiler.names import assign, const, load, root_name
 from s2sad.compiler.walks import walk
 
@@ -338,6 +339,7 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
                     norm.rename[item.id] = item.id
                 assign_target(norm, elt, item, s)
             return
+        whole = keys_if_dict(norm, value, whole)  # (``a, b = d``: a dict's keys)
         for i, elt in enumerate(target.elts):
             assign_target(norm, elt, gast.Subscript(value=whole, slice=const(i),
                                                    ctx=gast.Load()), s)
@@ -355,7 +357,7 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
 def _assign_starred(norm: Normalizer, target: gast.Tuple | gast.List, value: gast.expr,
                     s: gast.AST) -> None:
     """``a, *rest, z = xs``: ``a = xs[0]``, ``rest = list(xs[1:-1])``, ``z = xs[-1]``."""
-    whole = norm.atom(value)
+    whole = keys_if_dict(norm, value, norm.atom(value))
     at = next(i for i, e in enumerate(target.elts) if isinstance(e, gast.Starred))
     after = len(target.elts) - at - 1
     for i, elt in enumerate(target.elts):

@@ -18,12 +18,8 @@ if TYPE_CHECKING:
 
 
 def popped(norm: Normalizer, node: gast.Call) -> gast.expr:
-    """``xs.pop(i)`` as values: the item, then ``xs`` without it."""
+    """``xs.pop(i)`` (``d.pop(k)``) as values: the item, then ``xs`` without it."""
     xs = norm.name(node.func.value.id)
-    if node.args and isinstance(node.args[0], gast.Constant) and \
-            not isinstance(node.args[0].value, int):  # d.pop('k'): a dict's
-        raise norm.error(node, f"{node.func.value.id}.pop() of a dict changes it in place",
-                         "read the value (v = d[k]) and build a new dict without it")
     where = norm.atom(node.args[0]) if node.args else const(-1)
     item = norm.temp(gast.Subscript(value=load(xs), slice=where, ctx=gast.Load()), "item", node)
     rest = gast.Call(func=load("list_remove"), args=[load(xs), where], keywords=[])

@@ -44,8 +44,7 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
                runtime.min_last, runtime.running_sum, runtime.running_product,
                runtime.roll_axis,
                runtime.cumprod_adjoint,  # (g times the products of a: both promote)
-               np.clip}  # real in, real out (np.arange left out: polyfit's rows sum read a
-# wrong length once its powers were known float64, an "s2sad bug"; see closing note)
+               np.clip, np.arange}  # real in, real out
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
 _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 

@@ -137,11 +137,18 @@ def _check_signature(src: Source) -> None:
                        "name every parameter explicitly")
 
 
+def _deleted_item(t: gast.expr) -> bool:
+    """``del xs[i]``, ``del d[k]``: one item of a named list or dict (``xs.pop(i)``)."""
+    return isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name) and \
+        not isinstance(t.slice, (gast.Slice, gast.Tuple))
+
+
 def _check_node(src: Source, node: gast.AST) -> None:
-    names_only = all(isinstance(n, (gast.Name, gast.Tuple, gast.Del)) for t in node.targets
-                     for n in walk(t)) if isinstance(node, gast.Delete) else True
+    names_only = all(_deleted_item(t) or isinstance(n, (gast.Name, gast.Tuple, gast.Del))
+                     for t in node.targets for n in walk(t)) \
+        if isinstance(node, gast.Delete) else True
     if not names_only:
-        raise error_at(src.filename, node, "del of an item or attribute",
+        raise error_at(src.filename, node, "del of an attribute or a slice",
                        "build a new value without it instead")
     if isinstance(node, gast.Assign) or isinstance(node, gast.AugAssign):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]

@@ -242,7 +242,8 @@ class _Rewrite(Transformer):
         if name == "safe_div" and self.number(g) and self.number(d):  # no call per number
             return gast.IfExp(test=d, body=gast.BinOp(left=g, op=gast.Div(), right=d),
                               orelse=node)
-        if self.optimistic is not None and name == "safe_div" and self.root(d):
+        if self.optimistic is not None and self.root(d if name == "safe_div" else
+                                                     _divisor(d, self.single)):
             return node  # a masked self-distance: the guard, not a fallback every call
         if self.optimistic is not None:  # (a NaN where the guard would give 0 is caught)
             self.optimistic.append(name)
@@ -250,16 +251,20 @@ class _Rewrite(Transformer):
                               right=d)
         return node
 
-    def root(self, d: gast.expr) -> bool:
+    def root(self, d: gast.expr | None) -> bool:
         """``d`` is ``np.sqrt(..)`` of a sum of squares of pairwise differences of one
         array with itself, ``x[:, None] - x[None, :]`` (``2 * sqrt``: its adjoint's
         divisor): 0 where a point meets itself, pairs the user masks, so ``g`` is 0 there
         and the unguarded ``g / d`` would be NaN at every call, falling back to the
         guarded derivative (``fallback.py``) at every call; the guard costs one pass."""
+        if d is None:
+            return False
         if isinstance(d, gast.BinOp) and isinstance(d.op, gast.Mult):
             d = d.right if literal_value(d.left) is not None else \
                 d.left if literal_value(d.right) is not None else d
-        v = self.single.get(d.id) if isinstance(d, gast.Name) else d
+        v = _bound(d, self.single)
+        if _power(v, 1):  # (``r ** 6``: 0 where ``r`` is)
+            v = _bound(v.left, self.single)
         return isinstance(v, gast.Call) and len(v.args) == 1 and \
             evaluate_ref(v.func, self.namespace) is np.sqrt and self.self_pairs(v.args[0], 3)
 
@@ -280,6 +285,32 @@ class _Rewrite(Transformer):
     def number(self, e: gast.expr) -> bool:
         """``e`` is arithmetic of names holding numbers and number literals."""
         return _number_expr(e, self.numbers, powers=True)
+
+
+def _divisor(d: gast.expr, single: dict) -> gast.expr | None:
+    """``r`` of a factor ``d`` that is ``c / r``, ``r ** -k`` or ``pow_dbase(r, k)`` of
+    ``k < 1`` (through a name bound once): infinite where ``r`` is 0 (``safe_mul(g, 1 /
+    r)`` of a masked self-distance ``r`` is NaN there unguarded, as ``safe_div(g, r)``
+    is)."""
+    v = _bound(d, single)
+    if isinstance(v, gast.BinOp) and isinstance(v.op, gast.Div):
+        return v.right
+    if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and \
+            v.func.id == "pow_dbase" and len(v.args) == 2 and not v.keywords:
+        k = literal_value(v.args[1])
+        return v.args[0] if k is not None and k < 1 else None
+    return v.left if _power(v, -1) else None
+
+
+def _bound(e: gast.expr, single: dict) -> gast.expr:
+    return single.get(e.id, e) if isinstance(e, gast.Name) else e
+
+
+def _power(e: gast.expr, sign: int) -> bool:
+    """``e`` is ``r ** k`` of a literal ``k`` of that sign."""
+    k = literal_value(e.right) if isinstance(e, gast.BinOp) and \
+        isinstance(e.op, gast.Pow) else None
+    return k is not None and k * sign > 0
 
 
 def _new_axis_of(e: gast.expr) -> str | None:

@@ -90,6 +90,8 @@ def _gen_kill(s: gast.stmt, reads: Callable) -> tuple[frozenset, frozenset]:
         return stored, reads(s.value) | frozenset().union(*(reads(t) for t in s.targets))
     if isinstance(s, gast.Delete):
         return frozenset(t.id for t in s.targets if isinstance(t, gast.Name)), frozenset()
+    if isinstance(s, gast.AugAssign) and s.target.__class__ is gast.Name:
+        return frozenset(), reads(s.value) | {s.target.id}  # (``x += e`` reads ``x``)
     return frozenset(), reads(s)
 
 

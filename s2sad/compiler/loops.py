@@ -205,15 +205,17 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     seq = norm.atom(it, "seq")
     if isinstance(it, gast.Name) and it.id in rebound:
         seq = norm.temp(seq, "seq")
-    seq = _keys_if_dict(norm, it, seq)
+    seq = keys_if_dict(norm, it, seq)
     n = norm.temp(_call(norm, "len", [seq]), "n")
     return n, lambda i: _item_at(seq, i)
 
 
-def _keys_if_dict(norm: Normalizer, it: gast.expr, seq: gast.expr) -> gast.expr:
-    """What a loop over ``it`` (read into ``seq``) goes through by index: of a name or a
-    keyed item, which may hold a dict, ``iteration_items`` (a dict's keys)."""
-    if isinstance(it, gast.Name) and norm.is_local(it) or _keyed_item(it):
+def keys_if_dict(norm: Normalizer, it: gast.expr, seq: gast.expr) -> gast.expr:
+    """What a loop over ``it`` (read into ``seq``) goes through by index (unpacking too,
+    ``a, b = it``): of a name or a keyed item, which may hold a dict, ``iteration_items``
+    (a dict's keys); a list or tuple parameter of known length is not one."""
+    if isinstance(it, gast.Name) and norm.is_local(it) and \
+            norm.name(it.id) not in norm.lengths or _keyed_item(it):
         items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq], keywords=[])
         return norm.temp(items, "seq")
     return seq
@@ -257,7 +259,7 @@ def _lower_enumerate(norm: Normalizer, s: gast.For, it: gast.Call) -> None:
     if isinstance(it.args[0], gast.Name) and it.args[0].id in _stored(s.body):
         seq = norm.temp(seq, "seq")  # iterated as the loop found it
     if not _items_written(s.body, it.args[0]):  # (a list written as it is enumerated:
-        seq = _keys_if_dict(norm, it.args[0], seq)  # read by index; enumerate(d): keys)
+        seq = keys_if_dict(norm, it.args[0], seq)  # read by index; enumerate(d): keys)
     n = norm.temp(_call(norm, "len", [seq]), "n")
     counter, value = s.target.elts
     start = it.args[1] if len(it.args) > 1 else next(

@@ -40,6 +40,7 @@ from s2sad.compiler import (
     try_blocks,
 )
 from s2sad.compiler.class_records import function_fields, listed_records
+from s2sad.compiler.container_calls import popped
 from s2sad.compiler.dataclass_built import built_instances
 from s2sad.compiler.field_lists import field_lists
 from s2sad.compiler.field_writes import bindings_checked
@@ -223,7 +224,16 @@ class Normalizer(Lookups):
         scope_statements.nonlocal_checked(self, s)
 
     def stmt_Delete(self, s: gast.Delete) -> None:
-        pass  # ``del name`` frees memory; it changes no value, so no derivative
+        """``del name`` frees memory (it changes no value: no derivative); ``del xs[i]``
+        of a local list or dict is ``xs.pop(i)`` (the fence let items through alone)."""
+        for t in s.targets:
+            if isinstance(t, gast.Subscript) and self.is_local(t.value):
+                method = gast.Attribute(value=load(t.value.id), attr="pop", ctx=gast.Load())
+                popped(self, gast.copy_location(gast.Call(func=method, args=[t.slice],
+                                                          keywords=[]), s))
+            elif isinstance(t, gast.Subscript):
+                raise self.error(s, f"del {t.value.id}[...] of a value from outside the "
+                                 "function", "build a new list or dict without the item")
 
     def stmt_Break(self, s: gast.Break) -> None:
         self.emit(gast.Break(), s)

@@ -103,7 +103,25 @@ def fuse(body: list, namespace: dict, keep: set[str]) -> list:
     the same object either way)."""
     body, stores, loads = counted_folds(body, keep)
     _fuse_single_uses(body, namespace, keep, stores, loads)
+    _without_display_copies(body)
     return _without_self_copies(body)
+
+
+def _without_display_copies(body: list) -> None:
+    """``fresh([da, db])`` (a display written into its copy) is ``[da, db]``: ``fresh``
+    copies a list or dict shallowly, a new one holding the same items."""
+    for node in nodes(body):
+        for field, child in gast.iter_fields(node):
+            if _display_copy(child):
+                setattr(node, field, child.args[0])
+            elif isinstance(child, list):
+                child[:] = [c.args[0] if _display_copy(c) else c for c in child]
+
+
+def _display_copy(e: object) -> bool:
+    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
+        e.func.id == "fresh" and len(e.args) == 1 and not e.keywords and \
+        isinstance(e.args[0], (gast.List, gast.Dict))
 
 
 def _without_self_copies(block: list) -> list:
@@ -329,7 +347,7 @@ def _drop_self_fed(body: list, namespace: dict, keep: set[str], pure: dict[int, 
     pure is asked of those only: one that is not is live, and what it reads)."""
     assigns, feeds, roots = _assignments_and_reads(body)
     dead = {name for name, found in assigns.items() if name not in keep and
-            all(len(s.targets) == 1 for s, _ in found)}
+            all(len(getattr(s, "targets", ())) < 2 for s, _ in found)}
     reads: dict[str, list[str]] = {}
     for name, read in feeds:
         if name in dead:
@@ -366,6 +384,10 @@ def _assignments_and_reads(body: list) -> tuple[dict[str, list], list, list[str]
             assigns.setdefault(s.targets[0].id, []).append((s, block))
             feeds.append((s.targets[0].id, name_ids(s.value, load)))
             name_ids(s.targets[1:], load, roots)
+        elif isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name):
+            name = s.target.id  # (``x += e``: an update of ``x`` that reads ``x``)
+            assigns.setdefault(name, []).append((s, block))
+            feeds.append((name, [name, *name_ids(s.value, load)]))
         elif isinstance(s, (gast.If, gast.While, gast.For)):
             name_ids(s.iter if isinstance(s, gast.For) else s.test, load, roots)
             if not isinstance(s, gast.If):

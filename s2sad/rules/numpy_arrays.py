@@ -268,7 +268,7 @@ defnondiff(rt.dtype_of)
 defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var,
           np.linalg.norm), "reduction")  # (norm's axis is its third: compiler/shape_rules)
 defshape((np.zeros_like, np.ones_like, np.empty_like, np.copy, np.negative, np.abs,
-          np.linalg.inv, np.linalg.cholesky, np.linalg.pinv, np.asarray, np.asanyarray,
+          np.linalg.inv, np.linalg.cholesky, np.asarray, np.asanyarray,
           np.ascontiguousarray, np.asfortranarray,
           np.real, np.imag, np.conj, rt.astype, np.astype, np.round, np.around),
          "first")  # (round: decimals)
@@ -293,6 +293,7 @@ defshape(tuple(getattr(np, name) for name in (  # (indices and tests: shaped as 
     "allclose", "array_equal", "count_nonzero", "all", "any", "vander", "ediff1d",
     "trapezoid", "cov", "corrcoef", "polyval", "arange")
     if hasattr(np, name)), "probe")
+defshape(np.linalg.pinv, "probe")  # (an m x n matrix's is n x m: not its argument's shape)
 deffacts((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.transpose, np.reshape,
           np.ravel, np.squeeze, np.expand_dims, np.broadcast_to, np.concatenate, np.stack,
           np.hstack, np.vstack, np.array, np.asarray, np.copy, sum, float), facts.of_first)

@@ -142,14 +142,21 @@ def dict_get(d: Any, key: Any, default: Any = None) -> Any:
     return d.get(key, default)
 
 
-def list_remove(xs: list, i: int) -> list:
-    """``xs`` without its item ``i`` (what ``xs.pop(i)`` leaves), as a new list."""
+def list_remove(xs: Any, i: Any) -> Any:
+    """``xs`` without its item ``i`` (what ``xs.pop(i)`` or ``del xs[i]`` leaves), as a
+    new list; of a dict, a new dict without the key ``i`` (in its order)."""
+    if isinstance(xs, dict):
+        if i not in xs:
+            raise KeyError(i)  # (as ``d.pop(i)`` and ``del d[i]`` raise)
+        return {k: v for k, v in xs.items() if k != i}
     i = i % len(xs)
     return xs[:i] + xs[i + 1:]
 
 
-def list_insert_zero(g: list, i: int, xs: list) -> list:
-    """Reverse of ``list_remove``: a zero adjoint back in the removed slot."""
+def list_insert_zero(g: Any, i: Any, xs: Any) -> Any:
+    """Reverse of ``list_remove``: a zero adjoint back in the removed slot (key)."""
+    if isinstance(xs, dict):
+        return {k: zeros_like(v) if k == i else g[k] for k, v in xs.items()}
     i = i % len(xs)
     return [*g[:i], zeros_like(xs[i]), *g[i:]]
 
