@@ -31,6 +31,8 @@ from s2sad.rules.facts import shape_kind
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
+FLOATS = "floats"  # ``as_floats(x)`` of a float64 array, asked with ``numbers``: F64 items
+NUMBERS = "<numbers>"  # (not a name: in the kinds while they are worked out ``numbers``)
 KEYED = "keyed"  # a dict or tuple display of float64 arrays: an item read by key is F64
 _RANK = {F64: 0, REAL: 1}
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
@@ -48,13 +50,17 @@ _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
 def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
-           float_numbers: frozenset = frozenset()) -> dict[str, str]:
+           float_numbers: frozenset = frozenset(), numbers: bool = False) -> dict[str, str]:
     """name -> F64, REAL or ITEMS, for the names every definition of which proves it
     (``floats``: float64 array parameters; ``real``: parameters that are Python or NumPy
     real numbers; ``float_numbers``: those of them that are Python floats or NumPy
     float64s, read as such only as the value ``np.full`` fills with, whose array is then
     float64: a Python float times a NumPy float32 is a float32): the largest such
-    assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64)."""
+    assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64); ``numbers``: F64 also
+    stands for a Python float, where the caller asks of numbers alone (not of what they
+    make with arrays: ``0.5 * s`` of a float32 array is float32): a name bound to a float
+    literal, an item of ``as_floats`` of a float64 array, ``number_as_float`` of a
+    float64 (``v = 0.0`` then ``v = v + a`` of a float64 ``a``: float64 throughout)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
     pops: list = []  # (a pop of the tape restores the values pushed at its place)
@@ -69,7 +75,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(
-                _FILLED if _filled_with(node.value, float_numbers, namespace) else node.value)
+                _FILLED if _filled_with(node.value, float_numbers, namespace) or
+                numbers and _float_literal(node.value) else node.value)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             defs.setdefault(node.target.id, []).append(gast.BinOp(
                 left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
@@ -86,7 +93,10 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     defs.update({name: values for name, values in restored.items() if name not in defs})
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
     kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
+    if numbers:
+        known[NUMBERS] = kinds[NUMBERS] = F64
     _sweep(defs, known, kinds, namespace)
+    kinds.pop(NUMBERS, None)
     return kinds
 
 
@@ -119,7 +129,7 @@ def _sweep(defs: dict[str, list], known: dict[str, str], kinds: dict[str, str],
                     kinds[name] = kind
 
 
-_FILLED = gast.Constant(value=None, kind=None)  # (a float64 array np.full made)
+_FILLED = gast.Constant(value=None, kind=None)  # (a float64 array np.full made, a float)
 
 
 def _filled_with(e: gast.expr, float_numbers: frozenset, namespace: dict) -> bool:
@@ -134,6 +144,8 @@ def _join(found: list) -> str | None:
         return ITEMS
     if all(k == KEYED for k in found):
         return KEYED
+    if all(k == FLOATS for k in found):
+        return FLOATS
     if not all(k in _RANK for k in found):
         return None
     return REAL if REAL in found else F64
@@ -186,7 +198,8 @@ def _items_kind(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | N
         inner = of(e.value, kinds, namespace)
         if inner == KEYED:  # (``params["W1"]``: an item; a slice would be a tuple)
             return F64 if isinstance(e.slice, gast.Constant) else None
-        return REAL if inner == ITEMS else inner if inner in (F64, REAL) else None
+        return REAL if inner == ITEMS else F64 if inner == FLOATS else \
+            inner if inner in (F64, REAL) else None
     items = _display_items(e)
     if items:
         return KEYED if all(of(v, kinds, namespace) == F64 for v in items) else None
@@ -231,7 +244,10 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
         if built is not None:
             return built
         if fn is runtime.as_floats and args in ([F64], [ITEMS]):
-            return ITEMS  # (a shape's ints as they are)
+            return FLOATS if NUMBERS in kinds and args == [F64] else \
+                ITEMS  # (a shape's ints as they are)
+        if fn is runtime.number_as_float and args == [F64] and NUMBERS in kinds:
+            return F64
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
         if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or

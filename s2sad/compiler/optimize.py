@@ -60,6 +60,7 @@ from s2sad.compiler import (
     row_gathers,
     row_sums,
     running_calls,
+    number_calls,
     scalar_floats,
     scaled_solves,
     scaled_tapes,
@@ -360,7 +361,7 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats, numbers read
-    out of arrays before a loop too; a list of numbers' adjoint added into item by
+    out of arrays before a loop too, and NumPy functions of numbers in a loop; a list of numbers' adjoint added into item by
     item, and an adjoint only updated by the element a list of floats."""
     body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
@@ -369,6 +370,9 @@ def as_floats(body: list, facts: Facts) -> list:
                                                 facts.optimistic)
     body = scalar_floats.numbers_as_floats(body, lambda: _shapes(body, facts),
                                            facts.optimistic)
+    body = number_calls.calls_as_floats(body, lambda: _shapes(body, facts), facts.namespace,
+                                        facts.params, facts.floats | facts.float_numbers,
+                                        facts.optimistic)
     body = adjoint_lists.adjoints_as_lists(body, facts.params, lambda: _shapes(body, facts),
                                            facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))
