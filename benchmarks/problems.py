@@ -40,6 +40,7 @@ from benchmarks import (
     problems_unseen10,
     problems_unseen11,
     problems_unseen12,
+    problems_unseen13,
 )
 
 
@@ -331,6 +332,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen11.SPECS]
 # place, a sliced Wasserstein distance, a Whittaker smoother, TV denoising, an rfft spectrum,
 # InfoNCE, repeated-dose pharmacokinetics
 PROBLEMS += [Problem(**spec) for spec in problems_unseen12.SPECS]
+# (111-112) session 49: scalar loops on Python floats: a bouncing ball with drag in a while
+# loop, a leaky integrator neuron held at a floor
+PROBLEMS += [Problem(**spec) for spec in problems_unseen13.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -243,11 +243,8 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
         built = _built(fn, e, args, kinds, namespace)
         if built is not None:
             return built
-        if fn is runtime.as_floats and args in ([F64], [ITEMS]):
-            return FLOATS if NUMBERS in kinds and args == [F64] else \
-                ITEMS  # (a shape's ints as they are)
-        if fn is runtime.number_as_float and args == [F64] and NUMBERS in kinds:
-            return F64
+        if fn in (runtime.as_floats, runtime.number_as_float):
+            return _as_floats(fn, args, kinds)
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
         if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
@@ -274,6 +271,15 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
     except TypeError:  # an unhashable callable
         return None
     return None
+
+
+def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
+    """``as_floats(x)``: ITEMS (a shape's ints as they are), or FLOATS of a float64 array
+    asked with ``numbers``; ``number_as_float`` of a float64: F64 then."""
+    numbers = NUMBERS in kinds and args == [F64]
+    if fn is runtime.number_as_float:
+        return F64 if numbers else None
+    return FLOATS if numbers else ITEMS if args in ([F64], [ITEMS]) else None
 
 
 def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],

@@ -45,6 +45,7 @@ from s2sad.compiler import (
     logistic,
     method_sums,
     moved_sweeps,
+    number_calls,
     number_spreads,
     outer_forms,
     ownership,
@@ -60,7 +61,6 @@ from s2sad.compiler import (
     row_gathers,
     row_sums,
     running_calls,
-    number_calls,
     scalar_floats,
     scaled_solves,
     scaled_tapes,
@@ -361,8 +361,9 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats, numbers read
-    out of arrays before a loop too, and NumPy functions of numbers in a loop; a list of numbers' adjoint added into item by
-    item, and an adjoint only updated by the element a list of floats."""
+    out of arrays before a loop too, and NumPy functions of numbers in a loop; a list
+    of numbers' adjoint added into item by item, and an adjoint only updated by the
+    element a list of floats."""
     body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
     body = final_floats.final_vectors_as_floats(body, facts.params,
@@ -372,7 +373,7 @@ def as_floats(body: list, facts: Facts) -> list:
                                            facts.optimistic)
     body = number_calls.calls_as_floats(body, lambda: _shapes(body, facts), facts.namespace,
                                         facts.params, facts.floats | facts.float_numbers,
-                                        facts.optimistic)
+                                        facts.namer, facts.optimistic)
     body = adjoint_lists.adjoints_as_lists(body, facts.params, lambda: _shapes(body, facts),
                                            facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))
