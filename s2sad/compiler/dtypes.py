@@ -243,7 +243,7 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
         built = _built(fn, e, args, kinds, namespace)
         if built is not None:
             return built
-        if fn in (runtime.as_floats, runtime.number_as_float):
+        if fn in (runtime.as_floats, runtime.number_as_float, float, abs):
             return _as_floats(fn, args, kinds)
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
@@ -275,8 +275,13 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
 
 def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
     """``as_floats(x)``: ITEMS (a shape's ints as they are), or FLOATS of a float64 array
-    asked with ``numbers``; ``number_as_float`` of a float64: F64 then."""
+    asked with ``numbers``; ``number_as_float`` of a float64: F64 then; ``float(a)`` of
+    a real number a Python float (REAL; F64 with ``numbers``), ``abs(a)`` of ``a``'s."""
     numbers = NUMBERS in kinds and args == [F64]
+    if fn is abs:
+        return args[0] if len(args) == 1 and args[0] in _RANK else None
+    if fn is float:
+        return (F64 if numbers else REAL) if len(args) == 1 and args[0] in _RANK else None
     if fn is runtime.number_as_float:
         return F64 if numbers else None
     return FLOATS if numbers else ITEMS if args in ([F64], [ITEMS]) else None
