@@ -62,6 +62,7 @@ from s2sad.compiler import (
     row_sums,
     running_calls,
     scalar_floats,
+    sign_products,
     scaled_solves,
     scaled_tapes,
     scatters,
@@ -151,6 +152,7 @@ def arithmetic(body: list, facts: Facts) -> list:
     """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
+    body = sign_products.simplify(body, facts.namespace)
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
@@ -307,6 +309,7 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if popped_calls.reuse_popped(body, facts.namespace):
         body = tape.prune(body)  # (the argument popped may be read no more)
+        shared_products.share_products(body)  # (``dm * abs`` of ``|v|`` read off the tape)
         facts.shapes = None
     return body
 
