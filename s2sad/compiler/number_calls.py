@@ -44,34 +44,33 @@ _NUMBER_ATTRS = frozenset({"real", "imag"})  # (a float has them too)
 
 def calls_as_floats(body: list, shapes: Callable[[], dims.Facts], namespace: dict,
                     params: set[str], float64s: frozenset, namer: Namer,
-                    optimistic: list | None = None) -> list:
-    """``body`` with the NumPy calls of numbers in its loops giving Python floats (see
-    the module's docstring); ``float64s``: the parameters that are float64 arrays,
-    Python floats or NumPy float64s."""
+                    optimistic: list | None = None) -> bool:
+    """Rewrites ``body`` in place, the NumPy calls of numbers in its loops giving Python
+    floats (see the module's docstring); True if it changed.  ``float64s``: the
+    parameters that are float64 arrays, Python floats or NumPy float64s."""
     sites = _sites(body, namespace)
     if not sites:
-        return body
+        return False
     safe = floats._float_safe(body)
     if not safe and (optimistic is None or not floats._float_safe(body, True)):
-        return body
+        return False
     facts = shapes()
     if any(facts.of(a.value) == () for a in nodes_of(body, (gast.Attribute,))
            if a.attr not in _NUMBER_ATTRS and isinstance(a.value, gast.Name)):
-        return body  # (``x.dtype`` of a number: a float has none)
-    kinds = dtypes.dtypes(body, set(float64s), set(), namespace,
-                          numbers=True)
+        return False  # (``x.dtype`` of a number: a float has none)
+    kinds = dtypes.dtypes(body, set(float64s), set(), namespace, numbers=True)
     lists = _float_lists(body, namespace, facts)
-    sites = [c for c in sites if not _whole(c, body, lists, namespace, namer)]
-    chosen = [c for c in sites if all(_float64(a, kinds, namespace, facts, lists)
-                                      for a in c.args)]
-    if not chosen:
-        return body
-    signs = ExprFacts(*finite._facts(body, namespace, params), namespace).of
-    for call in chosen:
-        _rewrite(call, evaluate_ref(call.func, namespace), signs)
-    if not safe and optimistic is not None and "floats" not in optimistic:
+    kept = [c for c in sites if not _whole(c, body, lists, namespace, namer)]
+    chosen = [c for c in kept if all(_float64(a, kinds, namespace, facts, lists)
+                                     for a in c.args)]
+    if chosen:
+        signs = ExprFacts(*finite._facts(body, namespace, params), namespace).of
+        for call in chosen:
+            _rewrite(call, evaluate_ref(call.func, namespace), signs)
+    changed = bool(chosen) or len(kept) < len(sites)
+    if changed and not safe and optimistic is not None and "floats" not in optimistic:
         optimistic.append("floats")  # (Python raises where NumPy gives inf: fall back)
-    return body
+    return changed
 
 
 def _sites(body: list, namespace: dict) -> list[gast.Call]:

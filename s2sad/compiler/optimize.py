@@ -374,9 +374,10 @@ def as_floats(body: list, facts: Facts) -> list:
                                                 facts.optimistic)
     body = scalar_floats.numbers_as_floats(body, lambda: _shapes(body, facts),
                                            facts.optimistic)
-    body = number_calls.calls_as_floats(body, lambda: _shapes(body, facts), facts.namespace,
-                                        facts.params, facts.floats | facts.float_numbers,
-                                        facts.namer, facts.optimistic)
+    if number_calls.calls_as_floats(body, lambda: _shapes(body, facts), facts.namespace,
+                                    facts.params, facts.floats | facts.float_numbers,
+                                    facts.namer, facts.optimistic):
+        facts.shapes = None  # (a vector's ufunc taken before its loop: a new name)
     body = adjoint_lists.adjoints_as_lists(body, facts.params, lambda: _shapes(body, facts),
                                            facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))
