@@ -195,3 +195,17 @@ def test_not_of_the_vector_when_the_loop_may_stop_or_reads_a_part(f, args):
     check_grad(f, *args, wrt=(0, 1))
     if f is early_stop:
         check_grad(f, 0.01, X, wrt=(0, 1))  # (never stops early)
+
+
+def clipped(a, n):
+    x, s = a, 0.0
+    for i in range(n):
+        x = np.maximum(x - 0.3, 0.0) + 0.2 * np.minimum(np.sin(x * i), 0.5)
+        s = s + x
+    return s
+
+
+@pytest.mark.parametrize("a", [0.3, 2.5])  # (the maximum's two sides)
+def test_a_literal_beside_a_number(a):
+    check_grad(clipped, a, 6)
+    assert "float(np.maximum(" in grad_code(clipped, a, 6)

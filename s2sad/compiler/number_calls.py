@@ -6,8 +6,8 @@ reaches then costs two to three times a float's (a float with a NumPy float64: m
 an integrator written on Python floats (``speed = np.sqrt(vx * vx + vy * vy)``, ``vx =
 v0 * np.cos(angle)`` before the loop) runs its whole loop, both sweeps, on NumPy
 scalars.  Where a loop calls a NumPy ufunc with a float64 loop (``np.exp``, ``np.sqrt``,
-``np.arctan2``) of float64 numbers, or a statement before the loop does and the loop
-reads its result, the derivative takes the result as a Python float:
+``np.arctan2``) of float64 numbers (and number literals), or a statement before the
+loop does and the loop reads its result, the derivative takes the result as a Python float:
 
 - ``math.sqrt(a)`` where ``a`` is never negative (a sum of squares, by the facts of
   :mod:`finite_facts`): square roots are correctly rounded, the same number;
@@ -31,7 +31,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import dims, dtypes, finite, floats
-from s2sad.compiler.finite_facts import ExprFacts
+from s2sad.compiler.finite_facts import ExprFacts, literal_value
 from s2sad.compiler.names import Namer, assign, load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
@@ -61,8 +61,10 @@ def calls_as_floats(body: list, shapes: Callable[[], dims.Facts], namespace: dic
     kinds = dtypes.dtypes(body, set(float64s), set(), namespace, numbers=True)
     lists = _float_lists(body, namespace, facts)
     kept = [c for c in sites if not _whole(c, body, lists, namespace, namer)]
-    chosen = [c for c in kept if all(_float64(a, kinds, namespace, facts, lists)
-                                     for a in c.args)]
+    chosen = [c for c in kept if any(_float64(a, kinds, namespace, facts, lists)
+                                     for a in c.args) and
+              all(literal_value(a) is not None or _float64(a, kinds, namespace, facts, lists)
+                  for a in c.args)]  # (``np.maximum(v, 0.0)``: a literal beside one)
     if chosen:
         signs = ExprFacts(*finite._facts(body, namespace, params), namespace).of
         for call in chosen:
