@@ -21,6 +21,7 @@ from s2sad.compiler import (
     assemble,
     batch,
     cancelled_factors,
+    cancelled_quotients,
     carried,
     centred_reads,
     choice_lines,
@@ -153,6 +154,8 @@ def arithmetic(body: list, facts: Facts) -> list:
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
     body = sign_products.simplify(body, facts.namespace)
+    body = cancelled_quotients.cancel(body, lambda name: None if facts.shapes is None
+                                      else facts.shapes.rank(name), facts.namer)
     return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
