@@ -11,9 +11,10 @@ For ``d = t1 + t2 - ...`` bound in a block (and added into by the statements rig
 after it: ``d = d + t3``), some term a quotient ``T / m`` by a name, where every read of
 ``d`` is one ``d * m`` in a later statement, and ``d @ m`` of vectors (the product
 then named in front of the first read, and ``np.sum`` of it for the dots): ``t1 * m +
-T ...`` in its place, each quotient's ``m`` gone, and ``d`` no more.  Neither ``m`` nor a name the sum reads bound or written into
-in between.  The same value up to rounding; where ``m`` is 0 (an ``exp`` that
-underflowed) the limit where the quotient gave NaN.
+T ...`` in its place, each quotient's ``m`` gone, and ``d`` no more.  Neither ``m``
+nor a name the sum reads bound or written into in between.  The same value up to
+rounding; where ``m`` is 0 (an ``exp`` that underflowed) the limit where the quotient
+gave NaN.
 """
 from __future__ import annotations
 
