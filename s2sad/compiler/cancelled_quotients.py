@@ -115,15 +115,21 @@ def _multiply_out(block: list, k: int, c: int, terms: list, loads: dict, ranks: 
     if any(read & written_names(s) for s in block[c + 1:last + 1] if s is not block[at]):
         return
     product = _product_sum(terms, m)
+    holder = block[at]
+    named = isinstance(holder, gast.Assign) and holder.value is node and \
+        isinstance(holder.targets[0], gast.Name) and at < min(j for j, _ in dots or uses)
+    if named and dots and any(holder.targets[0].id in written_names(s)
+                              for s in block[at + 1:last + 1]):
+        return  # (the name rebound before a dot reads it)
     if dots:  # (the product named, in front of the first use: its sum is the dots')
-        name = namer.fresh(f"{d}_{m}")
-        block.insert(min(j for j, _ in uses), assign(name, product, block[at]))
-        product = load(name)
+        name = holder.targets[0].id if named else namer.fresh(f"{d}_{m}")
+        if not named:
+            block.insert(min(j for j, _ in uses), assign(name, product, holder))
+            product = load(name)
         for _, s in dots:
             s.value = gast.Call(func=gast.Attribute(value=load("np"), attr="sum",
                                                     ctx=gast.Load()),
                                 args=[load(name)], keywords=[])
-    holder = [s for _, s in uses if node in nodes_of([s], (gast.BinOp,))][0]
     if getattr(holder, "value", None) is node:
         holder.value = product
     else:
