@@ -2,7 +2,8 @@
 hessian, defvjp, defjvp.  Each returns a :class:`Derivative`, which builds
 its generated function once per (function, wrt, mode, which arguments are
 containers), shows it as ``.source``, and checks the calls made on it.  What a
-call's arguments are is in :mod:`call_kinds`, the fast path of repeated calls in
+call's arguments are is in :mod:`call_kinds`, how it runs by kind in
+:mod:`derivative_calls`, the fast path of repeated calls in
 :mod:`fast_call`, derivatives differentiated again in :mod:`differentiable`, and the
 user's rules in :mod:`user_rules`."""
 from __future__ import annotations
@@ -15,41 +16,31 @@ import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import dataclass_args, fallback, library, made_before, structure
-from s2sad.call_kinds import (
-    NUMBERS,
-    check_scalar,
-    closure_family,
-    concrete,
-    defined_at,
-    float_arrays,
-    foreign_array,
-    global_arrays,
-    outer_signature,
-    refuse_integer_arrays,
-    shape_signature,
-)
-from s2sad.call_kinds import numpy_only as numpy_only
+from s2sad.call_checks import check_scalar, defined_at, refuse_integer_arrays
+from s2sad.call_checks import numpy_only as numpy_only
+from s2sad.call_kinds import NUMBERS, concrete, float_arrays, foreign_array, shape_signature
 from s2sad.compiler import pipeline, resolved
-from s2sad.compiler.normalize import Known
+from s2sad.compiler.known_arguments import Known
 from s2sad.compiler.walks import no_gc
+from s2sad.derivative_calls import DerivativeCalls
 from s2sad.differentiable import after, called_method, for_kinds, made_or_deferred, unbind
 from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code, refusal_in_derivative
 from s2sad.fast_call import MISSING, fast_class, refresh_of
+from s2sad.outer_data import closure_family
 from s2sad.rules import registry
-from s2sad.shown import Shown
 from s2sad.user_rules import USER_RULES
 from s2sad.user_rules import defjvp as defjvp
 from s2sad.user_rules import defvjp as defvjp
-from s2sad.variant_kinds import CallKinds, objects_passed
 from s2sad.variant_kinds import forget as forget_kinds
+from s2sad.variant_kinds import objects_passed
 
 _CACHE: dict = {}
 _GENERATION = registry.GENERATION
 
 
-class Derivative(Shown, CallKinds):
+class Derivative(DerivativeCalls):
     """A generated derivative of ``fn``, called with ``fn``'s arguments."""
 
     def __init__(self, fn: Callable, wrt: Any, kind: str, verbose: bool = False,
@@ -198,44 +189,6 @@ class Derivative(Shown, CallKinds):
         self._last = last
         return gen
 
-    def _grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
-        """grad: the first call for each argument signature also checks the output is a
-        scalar; later calls run the variant that does not compute the output at all."""
-        outer = global_arrays(self.fn)
-        key = (shape_signature(values), self._callables(values), outer_signature(outer))
-        lean = self._checked.get(key)
-        if lean is None and self._number_output(values):
-            lean = self._checked[key] = self._for(values)
-            self._remember(args, values, lean, outer)
-        if lean is not None:
-            self._last = lean
-            refresh_of(lean.fn)()
-            try:
-                grads = lean.fn(*args, **kwargs)
-            except Exception as error:
-                if foreign_array(values) is not None:
-                    raise
-                self._own(args, kwargs)  # the function's own error, if it has one
-                raise self._placed(error) from error
-            grads, aux = grads if self.has_aux else (grads, None)
-        else:
-            full = self._for(values, check=True)
-            refresh_of(full.fn)()
-            try:
-                value, grads = full.fn(*args, **kwargs)
-            except Exception as error:
-                if foreign_array(values) is None:  # (the function may not run on those)
-                    check_scalar(self.fn, self._output(self._own(args, kwargs)))
-                    raise self._placed(error) from error
-                raise
-            value, aux = value if self.has_aux else (value, None)
-            check_scalar(self.fn, value, self.holomorphic)
-            self._checked[key] = self._for(values)
-            if not self.has_aux:
-                self._remember(args, values, self._checked[key], outer)
-        grads = (grads,) if self.many and len(self.wrt) == 1 else grads
-        return (grads, aux) if self.has_aux else grads
-
     def _own(self, args: Any, kwargs: dict) -> Any:
         """``f`` itself on the arguments: its own error, if it has one, is the likelier
         cause; of a derivative differentiated again (a Hessian's gradient), a refusal its
@@ -372,91 +325,6 @@ class Derivative(Shown, CallKinds):
             grads = (grads,)
         return grads if self.kind == "grad" else (value, grads)
 
-    def _forward_over_reverse(self, values: tuple, args: tuple, kwargs: dict) -> Any:
-        from s2sad.jacobians import forward_columns
-        self._for(values)
-        value = self.fn(*args, **kwargs)
-        check_scalar(self.fn, value)
-        code = getattr(self.fn, "__code__", None)
-        npos = code.co_argcount if code is not None else len(values)
-        named = {}  # (keyword-only parameters passed by name: def f(t, *, c=2.0))
-        if code is not None and all(i < npos for i in self.wrt):
-            names = code.co_varnames[npos:npos + code.co_kwonlyargcount]
-            named, values = dict(zip(names, values[npos:])), values[:npos]
-        columns = [g if np.shape(g) else float(g)
-                   for g in forward_columns(self.fn, self.wrt, values, named)]
-        grads = tuple(columns) if self.many else columns[0]
-        return grads if self.kind == "grad" else (value, grads)
-
-    def _vjp(self, args: tuple, kwargs: dict) -> Any:
-        if not args:
-            raise TypeError(f"{self._called}(): pass the arguments, then the cotangent")
-        given = args
-        args, cot = args[:-1], args[-1]
-        gen = self._for(self._bound(tuple(args), kwargs, given, "the output's cotangent"))
-        seed = {_seed_name(gen): cot}
-        refresh_of(gen.fn)()
-        try:
-            value, grads = gen.fn(*args, **kwargs, **seed)
-        except Exception as error:
-            if foreign_array(tuple(args)) is not None:
-                raise
-            structure.check_cotangent(self._called, self._output(self._own(args, kwargs)),
-                                      cot)
-            raise self._placed(error) from error
-        value, aux = value if self.has_aux else (value, None)
-        structure.check_cotangent(self._called, value, cot)
-        if self.many and len(self.wrt) == 1:
-            grads = (grads,)
-        return (value, grads, aux) if self.has_aux else (value, grads)
-
-    def repeated(self, args: tuple, kwargs: dict, seeds: list) -> list:
-        """``self(*args, seed, **kwargs)`` for each seed (a Jacobian's tangents or
-        cotangents, one per element): the first called as the user calls it, the rest
-        straight to the variant it ran (one lookup, not one per column)."""
-        if not seeds:
-            return []
-        first = self(*args, seeds[0], **kwargs)
-        gen = self._last
-        if self.kind not in ("jvp", "vjp") or len(self.wrt) != 1 and self.kind == "jvp" \
-                or self.has_aux or gen is None or self._prefix or self._fixed:
-            return [first] + [self(*args, s, **kwargs) for s in seeds[1:]]
-        code = inspect.unwrap(gen.fn).__code__
-        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-        out = [first]
-        for s in seeds[1:]:
-            got = gen.fn(*args, **kwargs, **{seed: s})
-            out.append((got[0], structure.tangent_like(*got)) if self.kind == "jvp" else
-                       got if not self.many or len(self.wrt) != 1 else (got[0], (got[1],)))
-        return out
-
-    def _jvp(self, args: tuple, kwargs: dict) -> Any:
-        n = len(self.wrt)
-        if len(args) < n:
-            raise TypeError(f"{self._called}(): pass the arguments, then {n} tangent(s)")
-        primals, tangents = args[: len(args) - n], args[len(args) - n:]
-        values = self._bound(tuple(primals), kwargs, args, f"{n} tangent(s), one per wrt "
-                             "argument")
-        for i, t in zip(self.wrt, tangents):
-            structure.check_tangent(self._called, values[i], t)
-        gen = self._for(values)
-        refresh_of(gen.fn)()
-        code = inspect.unwrap(gen.fn).__code__
-        names = code.co_varnames[code.co_argcount:][:code.co_kwonlyargcount][-n:]
-        try:
-            value, tangent = gen.fn(*primals, **kwargs, **dict(zip(names, tangents)))
-        except Exception as error:
-            if foreign_array(values) is not None:
-                raise
-            self._own(primals, kwargs)  # the function's own error, if it has one
-            raise self._placed(error) from error
-        return value, structure.tangent_like(value, tangent)
-
-
-def _seed_name(gen: pipeline.Generated) -> str:
-    code = inspect.unwrap(gen.fn).__code__
-    return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-
 
 def made_from_current(gen: pipeline.Generated) -> bool:
     """Do the functions ``gen`` was made from still hold their names?"""
@@ -464,12 +332,10 @@ def made_from_current(gen: pipeline.Generated) -> bool:
     made_from = getattr(refresh, "made_from", None)
     return not made_from or resolved.current(made_from)
 
-
 def _held(v: Any) -> bool:
     """A list, tuple or dict of NumPy arrays (and numbers, and such containers) that the
     code is specialised to (``call_kinds``): a repeated call checks its concrete shapes."""
     return type(v) in (list, tuple, dict) and shape_signature((v,))[0] is not type(v)
-
 
 def _entry(kind: str) -> Callable:
     def entry(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
@@ -495,7 +361,6 @@ def _entry(kind: str) -> Callable:
     entry.__name__ = kind
     return entry
 
-
 def _made(f: Callable, wrt: Any, kind: str, verbose: bool, holomorphic: bool,
           has_aux: bool) -> Derivative:
     """A new Derivative of ``f``, kept for the next ``grad(f)`` with these options (not
@@ -504,7 +369,6 @@ def _made(f: Callable, wrt: Any, kind: str, verbose: bool, holomorphic: bool,
     if not verbose:
         made_before.keep(f, (kind, wrt, holomorphic, has_aux), made)
     return made
-
 
 grad = _entry("grad")
 value_and_grad = _entry("value_and_grad")

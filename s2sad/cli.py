@@ -233,7 +233,8 @@ def _kinds(t: Target, args: str | None) -> tuple:
     if len(values) != len(params):
         raise UserError(f"{t.name}{inspect.signature(t.fn)}: --args gives {len(values)} "
                         f"value(s): give one per parameter")
-    from s2sad.call_kinds import float_arrays, global_arrays, kinds_of
+    from s2sad.call_kinds import float_arrays, kinds_of
+    from s2sad.outer_data import global_arrays
     outer = global_arrays(t.fn)  # (the module's arrays it reads, as a call sees them)
     return (*kinds_of(values, outer), float_arrays(values, outer))
 

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from s2sad import structure
-from s2sad.compiler.normalize import Known
+from s2sad.compiler.known_arguments import Known
 from s2sad.computes_with import Arithmetic
 
 _LOADED: list[ModuleType] = []  # modules this process imported from a path (may be replaced)

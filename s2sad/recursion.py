@@ -117,7 +117,7 @@ def _direct(derivative: Any, args: tuple, g: Any) -> tuple:
     if found is None or found[0] is not derivative:
         out = derivative(*args, g)
         gen = derivative._for(args)
-        from s2sad.api import _seed_name
+        from s2sad.derivative_calls import _seed_name
         if len(_DIRECT) > 256:
             _DIRECT.clear()
         _DIRECT[key] = (derivative, gen.fn, _seed_name(gen))
@@ -201,7 +201,7 @@ def _positions(args: tuple, active: tuple | None) -> tuple:
 
 
 def _too_deep(fn: Callable) -> Exception:
-    from s2sad.call_kinds import defined_at
+    from s2sad.call_checks import defined_at
     from s2sad.errors import DifferentiationError
     return DifferentiationError(
         f"{defined_at(fn)}: recursion of {getattr(fn, '__name__', 'f')}(): its derivative takes "

@@ -209,9 +209,10 @@ class _Splits:
     def _split(self, positions: tuple, args: tuple, key: tuple | None) -> Callable | None:
         """The split VJP for these arguments, calling itself where its recursive calls
         would choose it again (``key``: the one it is made for; None: never)."""
-        from s2sad.api import _seed_name, vjp
+        from s2sad.api import vjp
         from s2sad.compiler import loader, split_sends
         from s2sad.compiler.taped_split import split_source
+        from s2sad.derivative_calls import _seed_name
         derivative = self.derivatives.get(positions)
         if derivative is None:
             derivative = self.derivatives[positions] = vjp(self.fn, wrt=positions)

@@ -109,7 +109,7 @@ def _ranks(values: tuple) -> tuple:
 
 
 def _known(f: Callable, values: tuple) -> Any:
-    from s2sad.compiler.normalize import Known
+    from s2sad.compiler.known_arguments import Known
 
     names = list(inspect.signature(f).parameters)
     callables = tuple((names[i], v) for i, v in enumerate(values)

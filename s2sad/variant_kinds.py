@@ -13,18 +13,12 @@ from typing import Any
 import numpy as np
 
 from s2sad import structure
-from s2sad.call_kinds import (
-    closure_family,
-    float_arrays,
-    foreign_array,
-    global_arrays,
-    is_function,
-    kinds_of,
-    surely_real,
-)
+from s2sad.call_checks import is_function, surely_real
+from s2sad.call_kinds import float_arrays, foreign_array, kinds_of
 from s2sad.compiler import pipeline
-from s2sad.compiler.normalize import Held, Instance, Known
+from s2sad.compiler.known_arguments import Held, Instance, Known
 from s2sad.compiler.user_code import is_user_object
+from s2sad.outer_data import closure_family, global_arrays
 from s2sad.rules import registry
 
 _NUMBER_OUTPUT: dict = {}  # (function family, kinds) -> does the output prove a number

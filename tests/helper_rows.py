@@ -74,6 +74,7 @@ R(rt.prod_others, np.array([[1.5, 0.0, 2.0], [0.0, 0.0, 3.0]]), 1)
 _z = np.array([[1.5, 0.0, 2.0, -0.5], [0.5, 2.0, -1.0, 0.7]])
 R(rt.running_sum, N(3, 4), 1); R(rt.running_sum, N(3, 4), -2)  # noqa: E702
 R(rt.running_product, N(3, 4), 1); R(rt.running_product, N(2, 3, 4), -1)  # noqa: E702
+R(rt.roll_axis, N(3, 4), 1, 0, wrt=(0,)); R(rt.roll_axis, N(2, 3, 4), -5, -1, wrt=(0,))  # noqa: E702
 R(rt.cumprod_adjoint, N(2, 4), _z, 1); R(rt.cumprod_adjoint, N(8), N(2, 4))  # noqa: E702
 R(rt.cumprod_tangent, N(2, 4), _z, 1); R(rt.cumprod_tangent, N(2, 4), N(2, 4))  # noqa: E702
 R(rt.average_weights, N(3, 4), 1, P(4), wrt=(2,))

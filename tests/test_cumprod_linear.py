@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from s2sad.runtime import reductions as red
+from s2sad.runtime import cumulative
 from tests.gradcheck import check_grad, check_jvp
 
 
@@ -48,12 +48,12 @@ def test_cumprod_matches_differences(f, args):
 def test_cumprod_falls_back_to_jacobian(a, axis):
     """Where a product is zero, subnormal or infinite the division would be wrong; the
     helper's answer is then the Jacobian's."""
-    assert red._cumprod_normal(a, axis) is None
+    assert cumulative._cumprod_normal(a, axis) is None
     with np.errstate(over="ignore", invalid="ignore"):
         shape = np.cumprod(a, axis=axis).shape
         g = np.arange(1.0, np.prod(shape) + 1).reshape(shape)
-        want = red._cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
-        assert np.array_equal(red.cumprod_adjoint(g, a, axis), want, equal_nan=True)
+        want = cumulative._cumprod_apply(g, a, axis, "...jk,...k->...j", np.shape(a))
+        assert np.array_equal(cumulative.cumprod_adjoint(g, a, axis), want, equal_nan=True)
 
 
 def test_cumprod_through_zero_gradient():
@@ -107,7 +107,7 @@ def test_adjoint_made_in_one_array_matches_the_formula(shape, axis, g_shape, dty
     ax = 0 if axis is None else axis
     a2 = a.astype(float).ravel() if axis is None else a.astype(float)
     want = np.reshape(np.flip(np.cumsum(np.flip(g * p, ax), ax), ax) / a2, shape)
-    got = red.cumprod_adjoint(g, a, axis, p)
+    got = cumulative.cumprod_adjoint(g, a, axis, p)
     np.testing.assert_allclose(got, want, rtol=1e-12)
     assert got.shape == shape and got.dtype == want.dtype
     assert np.array_equal(a, a0) and np.array_equal(g, g0)

@@ -1,4 +1,4 @@
-"""Shape facts of ``np.diag(v, k)`` (shape_rules._diag): a vector's off-diagonal matrix
+"""Shape facts of ``np.diag(v, k)`` (call_shapes._diag): a vector's off-diagonal matrix
 is a square of its length plus ``|k|``, so a tridiagonal matrix assembled from
 ``np.diag`` of a vector and of its interior slices has a known shape, and its adjoint
 reads the diagonals without ``unbroadcast``.  Checked against central differences at

@@ -54,6 +54,44 @@ def test_written_part_of_repeated_positions_is_the_last_write():
     assert np.array_equal(core.written_part(g, (np.array([0, 2, 4]),)), [1.0, 3.0, 5.0])
 
 
+@pytest.mark.parametrize("idx, shape, distinct", [
+    (np.tril_indices(4), (4, 4), True),  # (rows repeat, pairs do not)
+    (np.triu_indices(3, 1), (3, 5), True),
+    ((np.array([0, 1, 1]), np.array([2, 3, 3])), (4, 4), False),
+    ((np.array([0, -4]), np.array([1, 1])), (4, 4), False),  # (-4 is row 0)
+    ((np.array([2, 0]),), (3, 2), True),  # (rows of a matrix)
+    ((np.array([0, 1]), np.array([1, 1]), np.array([0, 0])), (2, 2), False),  # (3 axes)
+])
+def test_distinct_flat_positions(idx, shape, distinct):
+    assert core._distinct_positions(idx, shape) is distinct
+
+
+def test_written_part_of_pairs_repeated_or_not():
+    g = np.arange(16.0).reshape(4, 4)
+    pairs = (np.array([0, 1, 1]), np.array([2, 3, 3]))
+    assert np.array_equal(core.written_part(g, pairs), [2.0, 0.0, 7.0])
+    rows, cols = np.tril_indices(4)
+    assert np.array_equal(core.written_part(g, (rows, cols)), g[rows, cols])
+    assert np.array_equal(core.written_part(g, (np.array([0, -4]), np.array([1, 1]))),
+                          [0.0, 1.0])
+
+
+def packed_cholesky_loglik(L_flat, X):
+    """A covariance from a packed lower triangle (``L[np.tril_indices(d)] = L_flat``)."""
+    d = X.shape[1]
+    L = np.zeros((d, d))
+    L[np.tril_indices(d)] = L_flat
+    S = L @ L.T + 0.5 * np.eye(d)
+    return 0.5 * np.sum((X @ np.linalg.inv(S)) * X) + 0.5 * X.shape[0] * \
+        np.linalg.slogdet(S)[1]
+
+
+def test_packed_cholesky_loglik():
+    r = np.random.default_rng(4)
+    check_grad(packed_cholesky_loglik, 0.5 * r.standard_normal(6), r.standard_normal((9, 3)),
+               wrt=(0, 1))
+
+
 def rates(theta, w):
     Q = np.exp(theta)
     np.fill_diagonal(Q, 0.0)

@@ -1,6 +1,6 @@
 """``itertools.product`` with ``repeat=`` or of more than three pools, and
 ``itertools.combinations`` of more than two items (were refused): the index tuples from
-itertools itself, then the items (``rules/numpy_through.py``).  Against central
+itertools itself, then the items (``rules/python_through.py``).  Against central
 differences and closed forms."""
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gradcheck import check_grad, check_jvp
-from s2sad.runtime import reductions as red
+from s2sad.runtime import cumulative
 from s2sad.runtime.running import WIDE, run_in_place
 
 
@@ -39,7 +39,7 @@ def test_reverse_cumsum_leaves_the_gradient_alone():
     rng = np.random.default_rng(7)
     g = rng.standard_normal((WIDE, 6))
     g0 = g.copy()
-    got = red.reverse_cumsum(g, g, 1)
+    got = cumulative.reverse_cumsum(g, g, 1)
     assert np.array_equal(got, np.flip(np.cumsum(np.flip(g0, 1), 1), 1))
     assert np.array_equal(g, g0) and not np.shares_memory(got, g)
 

@@ -10,7 +10,7 @@ import pytest
 
 from gradcheck import check_grad, check_jvp
 from s2sad.runtime.core import add_at, scatter_add
-from s2sad.runtime.reductions import extremum_adjoint
+from s2sad.runtime.extrema import extremum_adjoint
 
 rng = np.random.default_rng(4747)
 

@@ -4,7 +4,7 @@
   multiply and an add per axis (``runtime/scatters.py``), not ``np.ravel_multi_index``:
   negative indices, int32 indices, index arrays that broadcast, three axes;
 * a max/min reduction's adjoint with ties: ``g`` divided by the counts at the reduced
-  shape, then spread (``runtime/reductions.extremum_adjoint``): 2 x 2 pooling windows
+  shape, then spread (``runtime/extrema.extremum_adjoint``): 2 x 2 pooling windows
   of a ReLU's output (ties at zero), a min over one axis, a full max;
 * ``np.interp`` without ``left``/``right``: the points clipped into the ends' segments
   (one pass, not two ``np.where``), the values NumPy's to the bit at and beyond the ends.
@@ -19,7 +19,7 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad, check_vjp
-from s2sad.runtime.reductions import extremum_adjoint
+from s2sad.runtime.extrema import extremum_adjoint
 from s2sad.runtime.scatters import flat_positions
 
 # ----- a gather's adjoint by one bincount over flat positions -----------------------

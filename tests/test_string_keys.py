@@ -1,7 +1,7 @@
 """A string argument that picks a function from a dict (``ACTS[act](x)``, a config's
 activation name): the derivative is made per string, the string read as a constant, so
 the function it picks is known, as a global's is (variant_kinds.keying_parameters,
-normalize.keys_given; a helper given a string literal the same way).  Was refused:
+known_arguments.keys_given; a helper given a string literal the same way).  Was refused:
 which function the name holds not known.  Gradients against central differences."""
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from s2sad.compiler.walks import name_nodes, walk
 
 def chosen_views(node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
     """Rewrite (in place) each view chosen by a branch as a view at a chosen index."""
-    from s2sad.compiler.views import bindings
+    from s2sad.compiler.array_names import bindings
     blocks = _blocks(node)
     if not any(isinstance(s, gast.If) and s.body and s.orelse and
                _view_binding(s.body[-1]) and _view_binding(s.orelse[-1])

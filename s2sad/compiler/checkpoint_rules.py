@@ -134,7 +134,7 @@ def _direct(vjp: Any, full: tuple) -> tuple:
 
 
 def _seed(gen: Any) -> str:
-    from s2sad.api import _seed_name
+    from s2sad.derivative_calls import _seed_name
     return _seed_name(gen)
 
 

@@ -27,19 +27,19 @@ def factor(body: list, derivatives: frozenset | set) -> bool:
     for s in statement_nodes(body):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and s.targets[0].id in derivatives:
-            terms, merged = _terms(s.value, 1), False
+            terms, merged = signed_terms(s.value, 1), False
             while (fewer := _merged(terms)) is not None:
                 terms, merged = fewer, True
             if merged:
-                s.value = _summed(terms)
+                s.value = summed(terms)
                 changed = True
     return changed
 
 
-def _terms(e: gast.expr, sign: int) -> list[tuple[int, gast.expr]]:
+def signed_terms(e: gast.expr, sign: int) -> list[tuple[int, gast.expr]]:
     """``e`` as signed terms of its sums and differences."""
     if isinstance(e, gast.BinOp) and type(e.op) in _SIGNS:
-        return _terms(e.left, sign) + _terms(e.right, sign * _SIGNS[type(e.op)])
+        return signed_terms(e.left, sign) + signed_terms(e.right, sign * _SIGNS[type(e.op)])
     return [(sign, e)]
 
 
@@ -74,7 +74,7 @@ def _product(e: gast.expr) -> bool:
     return isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult)
 
 
-def _summed(terms: list[tuple[int, gast.expr]]) -> gast.expr:
+def summed(terms: list[tuple[int, gast.expr]]) -> gast.expr:
     """The signed terms added up again, left to right (a leading minus as a negation)."""
     sign, first = terms[0]
     total = first if sign > 0 else gast.UnaryOp(op=gast.USub(), operand=first)

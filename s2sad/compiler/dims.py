@@ -20,6 +20,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import affine, shape_defs, shape_solve, windows
+from s2sad.compiler.call_shapes import SHAPE_RULES, outer
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import Recursion, cotangent_shapes, result_shape
 from s2sad.compiler.shape_index import IndexShapes
@@ -28,7 +29,6 @@ from s2sad.compiler.shape_rules import (
     CONSTRUCTORS,
     ELEMENTWISE,
     NO,
-    SHAPE_RULES,
     UNKNOWN,
     Dim,
     Elements,
@@ -42,7 +42,6 @@ from s2sad.compiler.shape_rules import (
     literal,
     matmul,
     module_number,
-    outer,
     reduced_call,
     same_as_argument,
     stacked,

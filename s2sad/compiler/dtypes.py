@@ -43,6 +43,7 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
                runtime.min_last, runtime.running_sum, runtime.running_product,
+               runtime.roll_axis,
                np.clip}  # real in, real out (np.arange left out: polyfit's rows sum read a
 # wrong length once its powers were known float64, an "s2sad bug"; see closing note)
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's

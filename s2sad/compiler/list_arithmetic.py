@@ -15,10 +15,10 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler.array_names import _ARRAY_MAKERS
 from s2sad.compiler.names import load
 from s2sad.compiler.sequences import is_sequence_operand
 from s2sad.compiler.user_code import own_nodes
-from s2sad.compiler.views import _ARRAY_MAKERS
 
 # methods of an array whose result is an array or a NumPy scalar
 _ARRAY_METHODS = frozenset({

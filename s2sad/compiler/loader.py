@@ -102,7 +102,7 @@ def _module_globals(scope: dict[str, Any]) -> bool:
 
 def rebound(fn: Callable, closure: Callable, made_for: Callable) -> Callable | None:
     """The generated ``fn``, made for ``made_for``, a sibling of ``closure`` (the same
-    code, cells holding other data: ``call_kinds.closure_family``), reading ``closure``'s
+    code, cells holding other data: ``outer_data.closure_family``), reading ``closure``'s
     cells (each name :func:`note_cell` bound to one of ``made_for``'s cells reads the
     sibling's): the same code over a copy of its namespace.  None when that namespace
     holds a function s2sad made over the cells' values as they were (a checkpointed loop,

@@ -152,7 +152,7 @@ def returned_def(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.
 @dataclass
 class _Frame:
     """The names a returned function reads, as its maker left them: what
-    :func:`inlining._bind_free_names` and :func:`closed` read of a scope."""
+    :func:`inline_parameters._bind_free_names` and :func:`closed` read of a scope."""
 
     src: Any
     locals: set[str]
@@ -181,7 +181,7 @@ def _frozen(norm: Normalizer, home: Any, free: set[str], at: gast.AST) -> _Frame
 def unrolled_reduce(norm: Normalizer, node: gast.Call) -> gast.expr | None:
     """``functools.reduce(f, [a, b, c])`` is ``f(f(a, b), c)`` (a lambda applied by
     putting the arguments in its body); None for a sequence of a length not written
-    (its closed form then, a loop: ``numpy_through.py_reduce``)."""
+    (its closed form then, a loop: ``python_through.py_reduce``)."""
     if len(node.args) < 2 or node.keywords:
         return None
     fn, seq = node.args[0], node.args[1]

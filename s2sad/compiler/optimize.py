@@ -20,6 +20,7 @@ from s2sad.compiler import (
     appends,
     assemble,
     batch,
+    branch_pushes,
     cancelled_factors,
     cancelled_quotients,
     carried,
@@ -44,6 +45,7 @@ from s2sad.compiler import (
     invariants,
     kept_elements,
     logistic,
+    matmul_factors,
     method_sums,
     moved_sweeps,
     number_calls,
@@ -121,13 +123,16 @@ def reuse_values(body: list, facts: Facts) -> list:
 
 
 def recomputed(body: list, facts: Facts) -> list:
-    """Cheap numbers the reverse sweep popped computed there again (no tape), a ufunc's
+    """Cheap numbers the reverse sweep popped computed there again (no tape; a value both
+    branches of an ``if`` push pushed once before it first), a ufunc's
     number it computed again popped where the loop pushes anyway (taped_calls); the
     tape pruned first of what the passes before made unread (in the fixpoint: every round)."""
     if not tape.has_slots(body):
         facts.kept = True  # (no tape: nothing to prune, compute again or move)
         return body
-    body = recompute.recompute(tape.prune(body), facts.numbers, facts.params)
+    body = tape.prune(body)
+    branch_pushes.hoist(body)
+    body = recompute.recompute(body, facts.numbers, facts.params)
     body = taped_calls.tape_calls(body, facts.numbers, facts.namespace)
     return moved_sweeps.move_into_reverse(body, facts.namespace, recompute.reversed_of)
 
@@ -439,7 +444,8 @@ def owned(body: list, facts: Facts) -> list:
 def accumulated(body: list, facts: Facts) -> list:
     """Neighbouring contributions to one adjoint from one line summed in one statement;
     a gather by index arrays and the scatters of its adjoint by flat positions worked
-    out once; products sharing a name in one adjoint's sum multiplied once; a builtin
+    out once; products sharing a name in one adjoint's sum multiplied once (matrix
+    products sharing a factor too); a builtin
     min/max's share added only into its pick."""
     derivatives = facts.adjoints | facts.tangents
     found: list = []  # (worked out once, where two scatters may merge)
@@ -456,6 +462,7 @@ def accumulated(body: list, facts: Facts) -> list:
         facts.namespace)
     flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
     common_factors.factor(body, derivatives)
+    matmul_factors.factor(body, derivatives, lambda: _fresh_shapes(body, facts))
     return share_guards.guard(body)
 
 

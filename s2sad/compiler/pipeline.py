@@ -288,11 +288,12 @@ def emit(name: str, args: gast.arguments, body: list, prep: Prepared,
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
     real = activity_stage.real_only(prep.node) and call_kinds.COMPLEX not in floats
     numbers = frozenset(f[1] for f in floats if isinstance(f, tuple))
-    facts = pass_manager.Facts(prep.namespace, prep.namer.copy(), params, set(small), shapes or {},
-                           ranks or {}, frozenset(adjoints), alike or {}, real, tangents=tangents,
-                           floats=frozenset(f for f in floats if not isinstance(f, tuple)),
-                           optimistic=[] if optimistic else None, float_numbers=numbers,
-                           recursion=recursion, indices=prep.indices)
+    facts = pass_manager.Facts(
+        prep.namespace, prep.namer.copy(), params, set(small), shapes or {}, ranks or {},
+        frozenset(adjoints), alike or {}, real, tangents=tangents,
+        floats=frozenset(f for f in floats if not isinstance(f, tuple)),
+        optimistic=[] if optimistic else None, float_numbers=numbers,
+        recursion=recursion, indices=prep.indices)
     if upto is not None:  # "reverse", "forward": as the stage made it, before any pass
         body = pass_manager.run(body, facts, PASSES, upto) if upto in LATE_STAGES else body
         return printed(name, args, body)

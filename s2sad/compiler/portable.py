@@ -175,17 +175,18 @@ def _method_reductions(source: str, xp: str, namespace: dict) -> str:
 
 
 def _running_calls_back(source: str, namespace: dict) -> str:
-    """``running_product(x, 1)`` -> ``np.cumprod(x, axis=1)`` (the NumPy variant's loop
-    over a wide axis, :mod:`running_calls`), spelled or refused below as NumPy's call."""
+    """``running_product(x, 1)`` -> ``np.cumprod(x, axis=1)``, ``roll_axis(u, 1, 0)`` ->
+    ``np.roll(u, 1, axis=0)`` (the NumPy variant's helpers, :mod:`running_calls`), spelled
+    or refused below as NumPy's call."""
     if namespace.get("np") is not np:
         return source  # (then refused as a helper that runs on NumPy arrays only)
     edits = []
     for n in ast.walk(ast.parse(source)):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and len(n.args) == 2 \
-                and n.func.id in running_calls.NUMPY_NAMES and \
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
+                len(n.args) in (2, 3) and n.func.id in running_calls.NUMPY_NAMES and \
                 namespace.get(n.func.id) is runtime.HELPERS[n.func.id]:
             edits += [_replace(n.func, f"np.{running_calls.NUMPY_NAMES[n.func.id]}"),
-                      _replace(n.args[1], f"axis={_segment(source, n.args[1])}")]
+                      _replace(n.args[-1], f"axis={_segment(source, n.args[-1])}")]
     return _edit(source, edits)
 
 

@@ -65,7 +65,8 @@ def _pushed_values(body: list, pushes: dict) -> list:
              for e in getattr(p.value.args[0], "elts", ()) if isinstance(e, gast.Name)}
     return [s.value for s in nodes(body) if isinstance(s, gast.Assign) and
             len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
-            s.targets[0].id in names and isinstance(s.value, (gast.BinOp, gast.UnaryOp))]
+            s.targets[0].id in names and (isinstance(s.value, (gast.BinOp, gast.UnaryOp))
+                                          or _transposed(s.value))]
 
 
 def _blocks(body: list) -> dict[int, tuple[list, int]]:
@@ -197,7 +198,7 @@ def _remade(e: gast.expr, between: list, name: str, popped: dict[str, str],
 
 def _cheap(e: gast.expr) -> bool:
     """Arithmetic of names, numeric literals, items read at a literal (``p[2]``) and
-    views (``x[:, None]``)."""
+    views (``x[:, None]``, ``x.T``)."""
     if isinstance(e, gast.BinOp):
         return isinstance(e.op, _OPS) and _cheap(e.left) and _cheap(e.right)
     if isinstance(e, gast.UnaryOp):
@@ -206,7 +207,12 @@ def _cheap(e: gast.expr) -> bool:
         return type(e.value) in (int, float)
     if isinstance(e, gast.Subscript):
         return isinstance(e.value, gast.Name) and _view_index(e.slice)
-    return isinstance(e, gast.Name)
+    return isinstance(e, gast.Name) or _transposed(e)
+
+
+def _transposed(e: gast.expr) -> bool:
+    """``x.T`` of a name: a view, made again for nothing."""
+    return isinstance(e, gast.Attribute) and e.attr == "T" and isinstance(e.value, gast.Name)
 
 
 def _view_index(i: gast.expr) -> bool:

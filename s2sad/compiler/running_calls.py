@@ -1,6 +1,8 @@
 """Late pass ``methods``, its first part: a running sum or product along an axis the
 code names, ``np.cumsum(x, axis=1)`` / ``np.cumprod(x, 1)``, called as the runtime's
-``running_sum(x, 1)`` / ``running_product(x, 1)``.
+``running_sum(x, 1)`` / ``running_product(x, 1)``; a roll by a literal along a literal
+axis, ``np.roll(u, -1, axis=0)``, as ``roll_axis(u, -1, 0)`` (two slice copies, without
+NumPy's argument handling: :mod:`s2sad.runtime.shifts`).
 
 NumPy accumulates element by element (a dependency chain, ~3.5 ns an element); along a
 short axis of a wide array (a survival curve over 20 periods of 5000 subjects) a loop
@@ -24,7 +26,7 @@ from s2sad.compiler.names import load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 
-_HELPERS = {np.cumsum: "running_sum", np.cumprod: "running_product"}
+_HELPERS = {np.cumsum: "running_sum", np.cumprod: "running_product", np.roll: "roll_axis"}
 NUMPY_NAMES = {helper: fn.__name__ for fn, helper in _HELPERS.items()}  # (written back)
 
 
@@ -37,11 +39,29 @@ def as_running(body: list, namespace: dict) -> bool:
             helper = _HELPERS.get(evaluate_ref(node.func, namespace))
         except TypeError:  # (an unhashable callee)
             continue
+        if helper == "roll_axis":
+            args = _roll_arguments(node)
+            if args is not None:
+                node.func, node.args, node.keywords = load(helper), args, []
+                changed = True
+            continue
         axis = _literal_axis(node)
         if helper is not None and axis is not None:
             node.func, node.args, node.keywords = load(helper), [node.args[0], axis], []
             changed = True
     return changed
+
+
+def _roll_arguments(node: gast.Call) -> list | None:
+    """``[a, shift, axis]`` of ``np.roll(a, shift, axis)`` (or ``axis=``) when the shift
+    and the axis are integer literals."""
+    if len(node.args) == 3 and not node.keywords:
+        a, shift, axis = node.args
+    elif len(node.args) == 2 and len(node.keywords) == 1 and node.keywords[0].arg == "axis":
+        (a, shift), axis = node.args, node.keywords[0].value
+    else:
+        return None
+    return [a, shift, axis] if _int_literal(shift) and _int_literal(axis) else None
 
 
 def _literal_axis(node: gast.Call) -> gast.expr | None:
@@ -53,8 +73,10 @@ def _literal_axis(node: gast.Call) -> gast.expr | None:
         axis = node.keywords[0].value
     else:
         return None
-    number = axis.operand if isinstance(axis, gast.UnaryOp) and \
-        isinstance(axis.op, gast.USub) else axis
-    if isinstance(number, gast.Constant) and type(number.value) is int:
-        return axis
-    return None
+    return axis if _int_literal(axis) else None
+
+
+def _int_literal(e: gast.expr) -> bool:
+    """``3`` or ``-3``."""
+    number = e.operand if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) else e
+    return isinstance(number, gast.Constant) and type(number.value) is int

@@ -7,7 +7,7 @@ function does not bind is read from the module anyway, so the declaration is dro
 ``nonlocal total`` in a def inside the differentiated function (a counter, a running
 sum: ``def add(v): nonlocal total; total = total + v``) binds the variable of the
 function around it.  Such a def is inlined at its calls, its free names read as the
-function's own variables (:func:`s2sad.compiler.inlining._bind_free_names`), so the
+function's own variables (:func:`s2sad.compiler.inline_parameters._bind_free_names`), so the
 declared names are made free names too: the inlined body's assignments are then the
 function's own assignments, where the call runs, as Python's closure cell does.  The
 function counts those assignments as its own (:func:`declared_inside`), so no fact of

@@ -11,6 +11,12 @@ later ``e`` of the block (the whole value or a part of one, same structure) read
 while nothing in between binds or writes into ``x`` or a name ``e`` reads (a nested loop
 or branch counts as binding every name it binds; blocks nested in it are worked on
 alone).  The numbers are the same: the same pure operations on the same values.
+
+A value made first as a part of a statement and bound to a name only later (the
+``recompute`` pass makes a branch flag ``cmp = abs(X[i] @ w - y[i]) <= delta`` and then
+``r = X[i] @ w - y[i]``) has its binding moved up before that statement, when nothing
+between them (that statement included) reads or binds ``r`` or binds a name ``e`` reads;
+it is then read through ``r`` as above.
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from s2sad.compiler.simplify import _pure
 from s2sad.compiler.walks import nodes, structure
 
 _WALKED = (gast.If, gast.For, gast.While)
+_SIMPLE = (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)
+_NEAR = 4  # statements looked back over for a value made as a part (a linear scan)
 _MADE = (gast.Call, gast.BinOp)  # values worth reading through a name
 # calls shared: a NumPy ufunc's or one of these reductions (never a constructor, whose
 # fresh array a later write may fill: ``dA = zeros_like(x)`` and ``dB = zeros_like(x)``
@@ -34,7 +42,7 @@ _REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.do
 
 def share_values(body: list, namespace: dict) -> bool:
     """Rewrites every block of ``body`` in place; True if it changed."""
-    changed = False
+    changed = _moved_up(body, namespace)
     seen: dict[tuple, tuple[str, frozenset]] = {}  # structure of e -> (x, names e reads)
     for s in body:
         if isinstance(s, _WALKED):
@@ -49,6 +57,36 @@ def share_values(body: list, namespace: dict) -> bool:
         if made is not None:
             seen.setdefault(*made)
     return changed
+
+
+def _moved_up(block: list, namespace: dict) -> bool:
+    """Each ``x = e`` moved up before an earlier statement of ``block`` (one of the
+    ``_NEAR`` before it) of which ``e`` is a part, where that is right (see the module's
+    docstring)."""
+    changed = False
+    for j in range(1, len(block)):
+        made = _made(block[j], namespace)
+        if made is None:
+            continue
+        key, (x, reads) = made
+        head = type(block[j].value)
+        for i in range(j - 1, max(j - _NEAR, 0) - 1, -1):
+            s = block[i]
+            if not isinstance(s, _SIMPLE) or _touches(s, x, reads):
+                break
+            if s.value is not None and any(type(n) is head and structure(n) == key
+                                           for n in nodes(s.value)):
+                block.insert(i, block.pop(j))
+                changed = True
+                break
+    return changed
+
+
+def _touches(s: gast.stmt, x: str, reads: frozenset) -> bool:
+    """Whether ``s`` reads or binds ``x``, or binds a name ``reads`` holds."""
+    bound = bound_names(s)
+    return x in bound or bool(bound & reads) or \
+        any(isinstance(n, gast.Name) and n.id == x for n in nodes(s))
 
 
 def _made(s: gast.stmt, namespace: dict) -> tuple[tuple, tuple[str, frozenset]] | None:

@@ -2,7 +2,7 @@
 has nothing to differentiate there, and raises, as JAX's and autograd's grad do (a
 ``TypeError``, their suites' ``test_nograd``).  Only whether the output *may* be one is
 decided here: grad's first call then runs the variant that returns the output, and
-:func:`s2sad.call_kinds.check_scalar` looks at the value itself."""
+:func:`s2sad.call_checks.check_scalar` looks at the value itself."""
 from __future__ import annotations
 
 import operator

@@ -20,9 +20,10 @@ from typing import Any
 
 import gast
 
+from s2sad.compiler.array_names import _bound_otherwise, assignments
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import Namer
-from s2sad.compiler.views import _bound_otherwise, _loop_counters, _view_of, assignments
+from s2sad.compiler.views import _loop_counters, _view_of
 from s2sad.compiler.walks import name_nodes
 
 

@@ -20,6 +20,7 @@ from s2sad.rules import (  # noqa: F401
     numpy_through,
     numpy_ufuncs,
     operators,
+    python_through,
     registry,
     statistics_through,
     structures,

@@ -20,23 +20,15 @@ values as the library does:
   number or a vector), ``np.vectorize`` (a loop over the elements of the arguments broadcast
   together),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
-  NaNs replaced before the arithmetic, so none reaches a derivative), and
-  of Python's ``divmod``, ``complex``, ``map`` (of one iterable), ``filter``,
-  ``itertools``' ``product`` (of up to three), ``chain``, ``pairwise``,
-  ``combinations`` (of pairs), ``accumulate`` (sums) as lists, ``np.ndindex`` (its
-  index tuples as a list), ``functools.reduce``
-  (of a sequence whose length is not written: a loop), ``zip`` (of sequences, as
-  a value: a list of tuples),
-  ``math.prod``, ``math.dist``, and ``cmath``'s ``exp``, ``log``, ``log10``, ``sqrt``,
-  ``phase`` and trigonometric and hyperbolic functions (as NumPy's on complex numbers).
+  NaNs replaced before the arithmetic, so none reaches a derivative), ``np.ndindex`` (its
+  index tuples as a list).
+
+Python's own (``divmod``, ``zip``, ``itertools``, ``math``, ``cmath``) are in
+:mod:`python_through`.
 """
 from __future__ import annotations
 
-import cmath
-import functools
-import itertools
 import math
-from typing import Any
 
 import numpy as np
 
@@ -243,52 +235,6 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     return np.cumprod(np.where(np.isnan(a), 1.0, a), axis=axis)
 
 
-def c_exp(z):
-    return np.exp(z + 0j)
-
-
-def c_log(z, base=None):
-    if base is None:
-        return np.log(z + 0j)
-    return np.log(z + 0j) / np.log(base + 0j)
-
-
-def c_log10(z):
-    return np.log10(z + 0j)
-
-
-def c_sqrt(z):
-    return np.sqrt(z + 0j)
-
-
-def c_sin(z):
-    return np.sin(z + 0j)
-
-
-def c_cos(z):
-    return np.cos(z + 0j)
-
-
-def c_tan(z):
-    return np.tan(z + 0j)
-
-
-def c_sinh(z):
-    return np.sinh(z + 0j)
-
-
-def c_cosh(z):
-    return np.cosh(z + 0j)
-
-
-def c_tanh(z):
-    return np.tanh(z + 0j)
-
-
-def c_phase(z):
-    return np.angle(z + 0j)
-
-
 def ediff1d(ary, to_end=None, to_begin=None):
     d = np.diff(np.ravel(ary))
     if to_begin is not None:
@@ -296,35 +242,6 @@ def ediff1d(ary, to_end=None, to_begin=None):
     if to_end is not None:
         d = np.concatenate([d, np.ravel(to_end)])
     return d
-
-
-def py_divmod(a, b):
-    return a // b, a % b
-
-
-def py_complex(real=0.0, imag=0.0):
-    return real + 1j * imag
-
-
-def py_zip(*iterables):
-    n = min([len(it) for it in iterables])
-    return [tuple([it[k] for it in iterables]) for k in range(n)]
-
-
-def py_map(function, iterable):
-    return [function(v) for v in iterable]
-
-
-def py_reduce(function, iterable, *initial):
-    if len(initial) > 0:
-        total = initial[0]
-        rest = iterable
-    else:
-        total = iterable[0]
-        rest = iterable[1:]
-    for v in rest:
-        total = function(total, v)
-    return total
 
 
 def apply_along_axis(func1d, axis, arr, *args, **kwargs):
@@ -351,63 +268,10 @@ def vectorize(pyfunc, otypes=None):
     return vectorized
 
 
-def it_product(*iterables, repeat=1):
-    """Index tuples from itertools itself (indices carry no derivative), then the items:
-    any number of pools, and repeat= as itertools has it."""
-    pools = [list(it) for it in iterables] * repeat
-    return [tuple(pools[k][i] for k, i in enumerate(chosen))
-            for chosen in product_indices([len(pool) for pool in pools])]
-
-
-def product_indices(sizes):
-    return list(itertools.product(*[range(n) for n in sizes]))
-
-
 def ndindex(*shape):
     if len(shape) == 1 and isinstance(shape[0], tuple):
         return index_tuples(shape[0])
     return index_tuples(shape)
-
-
-def it_chain(*iterables):
-    return [v for it in iterables for v in it]
-
-
-def it_pairwise(iterable):
-    items = list(iterable)
-    return [(items[k], items[k + 1]) for k in range(len(items) - 1)]
-
-
-def it_combinations(iterable, r):
-    """Index tuples from itertools itself (indices carry no derivative), then the items."""
-    items = list(iterable)
-    return [tuple(items[k] for k in chosen) for chosen in combination_indices(len(items), r)]
-
-
-def combination_indices(n, r):
-    return list(itertools.combinations(range(n), r))
-
-
-def _plus(a, b):
-    return a + b
-
-
-def it_accumulate(iterable, func=_plus, initial=None):
-    out = []
-    total = initial
-    if initial is not None:
-        out.append(initial)
-    for v in iterable:
-        if total is None:
-            total = v
-        else:
-            total = func(total, v)
-        out.append(total)
-    return out
-
-
-def py_filter(function, iterable):
-    return [v for v in iterable if function(v)]
 
 
 def linalg_cross(x1, x2, axis=-1):
@@ -420,17 +284,6 @@ def linalg_diagonal(x, offset=0):
 
 def linalg_svdvals(x):
     return np.linalg.svd(x, compute_uv=False)
-
-
-def prod(iterable, start=1):
-    total = start
-    for v in iterable:
-        total = total * v
-    return total
-
-
-def dist(p, q):
-    return math.sqrt(sum((a - b) ** 2 for a, b in zip(p, q)))
 
 
 defthrough(np.diff, diff_with_ends, keywords=("prepend", "append"))
@@ -451,19 +304,10 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.fft.ihfft, ihfft), (np.nanvar, nanvar), (np.nanstd, nanstd),
                         (np.nanprod, nanprod), (np.nancumsum, nancumsum),
                         (np.nancumprod, nancumprod), (np.ediff1d, ediff1d),
-                        (divmod, py_divmod),
-                        (complex, py_complex), (map, py_map), (zip, py_zip),
-                        (functools.reduce, py_reduce), (math.prod, prod),
-                        (math.dist, dist), (np.apply_along_axis, apply_along_axis),
-                        (np.vectorize, vectorize), (itertools.product, it_product),
-                        (itertools.chain, it_chain), (itertools.pairwise, it_pairwise),
-                        (itertools.combinations, it_combinations),
-                        (itertools.accumulate, it_accumulate), (filter, py_filter),
-                        (np.ndindex, ndindex)):
+                        (np.apply_along_axis, apply_along_axis),
+                        (np.vectorize, vectorize), (np.ndindex, ndindex)):
     defthrough(_fn, _reference)
 defnondiff(index_tuples)
-defnondiff(combination_indices)
-defnondiff(product_indices)
 for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal),
                           ("svdvals", linalg_svdvals)):
     if hasattr(np.linalg, _name):  # (NumPy 2's array-API spellings)
@@ -471,9 +315,3 @@ for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal)
 if hasattr(np, "matvec"):  # (NumPy 2.2: gufuncs, products with a vector of the last axis)
     defthrough(np.matvec, matvec)
     defthrough(np.vecmat, vecmat)
-_COMPLEX: list[tuple[Any, Any]] = [
-    (cmath.exp, c_exp), (cmath.log, c_log), (cmath.log10, c_log10), (cmath.sqrt, c_sqrt),
-    (cmath.sin, c_sin), (cmath.cos, c_cos), (cmath.tan, c_tan), (cmath.sinh, c_sinh),
-    (cmath.cosh, c_cosh), (cmath.tanh, c_tanh), (cmath.phase, c_phase)]
-for _fn, _reference in _COMPLEX:
-    defthrough(_fn, _reference)  # (NumPy's complex scalars are Python complex numbers)

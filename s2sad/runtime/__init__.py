@@ -13,7 +13,9 @@ from s2sad.runtime import (
     contract,
     core,
     cosine,
+    cumulative,
     draws,
+    extrema,
     factors,
     flat_gathers,
     gathers,
@@ -22,11 +24,13 @@ from s2sad.runtime import (
     integrate_ivp,
     integrate_quad,
     linalg,
+    norms,
     numeric,
     polynomials,
     reductions,
     running,
     sequences,
+    shifts,
     signal,
     sorts,
     spectral,
@@ -38,7 +42,9 @@ from s2sad.runtime.containers import *  # noqa: F403
 from s2sad.runtime.contract import *  # noqa: F403
 from s2sad.runtime.core import *  # noqa: F403  (the names generated code uses)
 from s2sad.runtime.cosine import *  # noqa: F403
+from s2sad.runtime.cumulative import *  # noqa: F403
 from s2sad.runtime.draws import *  # noqa: F403
+from s2sad.runtime.extrema import *  # noqa: F403
 from s2sad.runtime.factors import *  # noqa: F403
 from s2sad.runtime.flat_gathers import *  # noqa: F403
 from s2sad.runtime.gathers import *  # noqa: F403
@@ -47,11 +53,13 @@ from s2sad.runtime.integrate import *  # noqa: F403
 from s2sad.runtime.integrate_ivp import *  # noqa: F403
 from s2sad.runtime.integrate_quad import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
+from s2sad.runtime.norms import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
 from s2sad.runtime.polynomials import *  # noqa: F403
 from s2sad.runtime.reductions import *  # noqa: F403
 from s2sad.runtime.running import *  # noqa: F403
 from s2sad.runtime.sequences import *  # noqa: F403
+from s2sad.runtime.shifts import *  # noqa: F403
 from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.sorts import *  # noqa: F403
 from s2sad.runtime.spectral import *  # noqa: F403
@@ -61,5 +69,5 @@ HELPERS = {name: getattr(mod, name)
            for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
                        linalg, triangular, factors, sequences, signal, cosine, integrate,
                        integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
-                       polynomials, spectral)
+                       polynomials, spectral, norms, cumulative, extrema, shifts)
            for name in mod.__all__}

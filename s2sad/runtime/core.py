@@ -218,6 +218,19 @@ def _distinct(idx: Any) -> bool:
     return any(p.size < 2 or p[0] >= 0 and bool(np.all(p[1:] > p[:-1])) for p in parts)
 
 
+def _distinct_positions(idx: Any, shape: tuple) -> bool:
+    """Whether index arrays of ints (one length, over the leading axes of ``shape``)
+    name each position once (``np.tril_indices``'s pairs): their flat positions, each
+    index taken as NumPy takes it (``-1`` the last), have no repeat."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if not parts or len(parts) > len(shape) or not all(
+            type(p) is np.ndarray and p.ndim == 1 and p.dtype.kind in "iu" and
+            p.shape == parts[0].shape for p in parts):
+        return False
+    flat = np.sort(np.ravel_multi_index(parts, shape[:len(parts)], mode="wrap"), axis=None)
+    return bool(np.all(flat[1:] != flat[:-1]))
+
+
 def _is_fancy(idx: Any) -> bool:
     parts = idx if isinstance(idx, tuple) else (idx,)
     return any(isinstance(p, (list, np.ndarray)) for p in parts)
@@ -331,7 +344,7 @@ def written_part(g: Any, idx: Any) -> Any:
     """The adjoint of ``v`` in ``x[idx] = v``: ``g[idx]``, where an index that repeats
     gives its gradient to the last write only (the one NumPy keeps)."""
     part = g[idx]
-    if not _is_fancy(idx) or _distinct(idx):
+    if not _is_fancy(idx) or _distinct(idx) or _distinct_positions(idx, np.shape(g)):
         return part
     shape = np.shape(part)
     order = np.arange(int(np.prod(shape))).reshape(shape)
