@@ -41,6 +41,7 @@ from benchmarks import (
     problems_unseen11,
     problems_unseen12,
     problems_unseen13,
+    problems_unseen14,
 )
 
 
@@ -332,7 +333,11 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen11.SPECS]
 # place, a sliced Wasserstein distance, a Whittaker smoother, TV denoising, an rfft spectrum,
 # InfoNCE, repeated-dose pharmacokinetics
 PROBLEMS += [Problem(**spec) for spec in problems_unseen12.SPECS]
-# (111-112) session 49: scalar loops on Python floats: a bouncing ball with drag in a while
+# (111-120) session 49: unrolled conjugate gradients, a full-covariance mixture by Cholesky
+# factors, a Riccati recursion, t-SNE, Gray-Scott by np.roll, an SIR epidemic's daily loop,
+# Tukey's biweight, a layer-norm + GELU block, rotary attention, a minmod-limited advection
+PROBLEMS += [Problem(**spec) for spec in problems_unseen14.SPECS]
+# (121-122) session 49: scalar loops on Python floats: a bouncing ball with drag in a while
 # loop, a leaky integrator neuron held at a floor
 PROBLEMS += [Problem(**spec) for spec in problems_unseen13.SPECS]
 

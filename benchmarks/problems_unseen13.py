@@ -1,4 +1,4 @@
-"""Benchmark problems 111-112 (session 49): scalar loops written as users write them,
+"""Benchmark problems 121-122 (session 49): scalar loops written as users write them,
 on Python floats:
 
 * ``bouncing_ball``: a ball thrown with quadratic drag, semi-implicit Euler steps in a

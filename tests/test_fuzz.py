@@ -70,7 +70,8 @@ def test_the_checker_catches_a_wrong_derivative(tmp_path) -> None:
     make = lambda: (np.array([0.3, -0.7, 1.1]), np.array([1.0, 2.0, -0.5]))  # noqa: E731
     record = run_checks(m.f, make, 0)
     assert record["class"] == "WRONG"
-    assert {record["checks"][n]["class"] for n in ("value_and_grad", "vjp", "jvp")} == {"WRONG"}
+    assert {record["checks"][n]["class"]
+            for n in ("value_and_grad", "grad", "vjp", "jvp")} == {"WRONG"}
 
 
 def test_the_checker_tells_a_kink_from_a_bug(tmp_path) -> None:

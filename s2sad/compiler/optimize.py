@@ -81,6 +81,7 @@ from s2sad.compiler import (
     sign_products,
     simplify,
     sink,
+    small_powers,
     sort_orders,
     tape,
     tape_rows,
@@ -155,18 +156,21 @@ def guards(body: list, facts: Facts) -> list:
 
 
 def arithmetic(body: list, facts: Facts) -> list:
-    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies."""
+    """Arithmetic identities (``x * 1.0``, ``0.0 + g``) and constant copies; a float's
+    small whole powers as products (``x ** 3`` as ``x * x * x``)."""
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
     body = sign_products.simplify(body, facts.namespace)
     body = cancelled_quotients.cancel(body, lambda name: None if facts.shapes is None
                                       else facts.shapes.rank(name), facts.namer)
-    return algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
+    body = algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
                                        dims=facts.shapes, params=facts.params,
                                        floats=facts.floats, ranks=facts.ranks,
                                        float_numbers=facts.float_numbers)
+    small_powers.expand_powers(body, facts.namespace, facts.floats)
+    return body
 
 
 def shapes(body: list, facts: Facts) -> list:
@@ -315,7 +319,8 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
-    if popped_calls.reuse_popped(body, facts.namespace):
+    if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
+                                 facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
         shared_products.share_products(body)  # (``dm * abs`` of ``|v|`` read off the tape)
         facts.shapes = None

@@ -32,7 +32,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import accumulators, dims, dtypes, inline_writes, returns
+from s2sad.compiler import accumulators, dims, dtypes, inline_writes, popped_owners, returns
 from s2sad.compiler import ownership_forms as forms
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.inline_writes import call_of as _call_of
@@ -371,6 +371,8 @@ class _Facts:
             pushes = self.pushes(name, depth) if name not in self.owned else []
             if pushes:
                 self.copy_before_loops(name, depth, pushes)
+            if name not in self.owned:
+                popped_owners.own_popped(self, name)
         renamed = False
         for name, call, _ in candidates:
             if name in self.owned:

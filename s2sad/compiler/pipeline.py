@@ -30,6 +30,7 @@ from s2sad.compiler import (
     normalize,
     optimize,
     pass_manager,
+    recompute,
     record_fields,
     record_reads,
     recursive_results,
@@ -38,6 +39,7 @@ from s2sad.compiler import (
     simplify,
     source,
     ssa,
+    tape,
     truth_values,
 )
 from s2sad.compiler import portable as portable_stage
@@ -195,6 +197,8 @@ def _without_value(tree: list, parts: ReverseParts, numbers: frozenset) -> Gener
             elts=[grad, value.elts[1]], ctx=gast.Load()))
     args = clone(parts.args)
     params = {a.id for a in args.args} | {a.id for a in args.kwonlyargs}
+    if tape.has_slots(body):  # (a loop that taped only for the value may now go whole)
+        body = recompute.recompute(tape.prune(body), set(parts.numbers | numbers), params)
     body = simplify.fuse(simplify.drop_dead_code(body, parts.prep.namespace, params),
                          parts.prep.namespace, params)
     return _loaded(parts.name, args, free.free(body, params | parts.numbers | numbers),

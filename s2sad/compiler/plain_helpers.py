@@ -261,11 +261,9 @@ class PlainHelpers(Spreads, Transformer):
             return dot if isinstance(dot, gast.BinOp) else None
         if name in ("solve_rhs_adjoint", "solve_lhs_adjoint"):
             return triangular_solve(name, node, self.lower, self.facts, self.symmetric)
-        if _is_np_solve(node) and isinstance(node.args[0], gast.Name) and \
-                node.args[0].id in self.lower and self.rank(node.args[0]) == 2 and \
-                self.rank(node.args[1]) in (1, 2):  # the same x, by O(n^2) per column
-            return gast.Call(func=_name("tri_solve"), args=[node.args[0], node.args[1], \
-                gast.Constant(value=self.lower[node.args[0].id], kind=None)], keywords=[])
+        solved = self.triangular(node) if _is_np_solve(node) else None
+        if solved is not None:
+            return solved
         if self.own_triangle(node):
             return node.args[0]  # np.tril of a lower factor: the factor
         if name == "axes_inverse" and len(node.args) == 1 and is_none(node.args[0]):
@@ -273,6 +271,21 @@ class PlainHelpers(Spreads, Transformer):
         if name is None and self.is_transpose(node):
             return self.t(node.args[0])
         return self.plain_value(name, node)
+
+    def triangular(self, node: gast.Call) -> gast.Call | None:
+        """``np.linalg.solve(T, b)`` (or of ``T.T``) of a matrix ``T`` known triangular,
+        ``b`` a vector or a matrix: ``tri_solve``, the same x by O(n^2) per column."""
+        a = node.args[0]
+        trans = isinstance(a, gast.Attribute) and a.attr == "T"
+        m = a.value if trans else a
+        if not (isinstance(m, gast.Name) and m.id in self.lower and self.rank(m) == 2 and
+                self.rank(node.args[1]) in (1, 2)):
+            return None
+        flags = [gast.Constant(value=self.lower[m.id], kind=None)]
+        if trans:
+            flags.append(gast.Constant(value=True, kind=None))
+        return gast.Call(func=_name("tri_solve"), args=[m, node.args[1], *flags],
+                         keywords=[])
 
     def own_triangle(self, node: gast.Call) -> bool:
         """``np.tril(L)`` of an ``L`` known to be lower triangular (``np.triu`` of an

@@ -25,7 +25,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import tape
-from s2sad.compiler.names import Transformer, load
+from s2sad.compiler.names import Transformer, copy_origin, load, store
 from s2sad.compiler.node_scans import written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
@@ -34,8 +34,12 @@ _FUNCTIONS = {np.sin, np.cos, np.tan, np.arctan, np.log, np.log1p, np.exp, np.ex
               np.tanh, np.sinh, np.cosh, np.sqrt, np.arcsin, np.arccos, np.abs}
 
 
-def reuse_popped(body: list, namespace: dict) -> bool:
-    """Rewrites ``body`` in place; True if it changed."""
+def reuse_popped(body: list, namespace: dict, numbers: frozenset = frozenset(),
+                 namer: Any = None) -> bool:
+    """Rewrites ``body`` in place; True if it changed.  ``numbers``: the names holding
+    numbers (a trip's pushes of numbers alone are merged anyway: one tuple pushed and
+    popped a trip, not three; a name bound again before the last push is pushed by a
+    copy ``namer`` names, made where its own push was)."""
     pops, pushes = tape.pairs(body)
     if not pops:
         return False
@@ -53,9 +57,11 @@ def reuse_popped(body: list, namespace: dict) -> bool:
         if reversed_block is None or any(p is None or p[0] is not reversed_block
                                          for p in placed):
             continue
-        if len(slots) > 1 and _worth(block, reversed_block, slots, pops, pushes,
-                                     namespace) and \
-                _merged(block, reversed_block, slots, pops, pushes):
+        scalars = namer is not None and _numbers_only(slots, pushes, numbers)
+        if len(slots) > 1 and (scalars or _worth(block, reversed_block, slots, pops,
+                                                 pushes, namespace)) and \
+                _merged(block, reversed_block, slots, pops, pushes,
+                        namer if scalars else None):
             changed = True
             pops, pushes = tape.pairs(body)
             slots = slots[-1:]
@@ -105,9 +111,17 @@ def _worth(block: list, reverse: list, slots: list, pops: dict, pushes: dict,
     return False
 
 
-def _merged(block: list, reverse: list, slots: list, pops: dict, pushes: dict) -> bool:
+def _numbers_only(slots: list, pushes: dict, numbers: frozenset) -> bool:
+    return all(isinstance(i, gast.Name) and i.id in numbers for slot in slots
+               for i in tape.items_of(pushes[slot][0].value.args[0]))
+
+
+def _merged(block: list, reverse: list, slots: list, pops: dict, pushes: dict,
+            namer: Any = None) -> bool:
     """The pushes of ``slots`` (in ``block``, in order) merged into the last, their pops
-    (in ``reverse``) into the first one popped; False when that is not proved the same."""
+    (in ``reverse``) into the first one popped; False when that is not proved the same.
+    With ``namer``, a pushed name bound again before the last push is copied where it
+    was pushed (``S_taped = S``), the copy pushed."""
     qs = [pushes[slot][0] for slot in slots]
     ps = [pops[slot] for slot in slots]
     q_at = [next(k for k, s in enumerate(block) if s is q) for q in qs]
@@ -120,10 +134,18 @@ def _merged(block: list, reverse: list, slots: list, pops: dict, pushes: dict) -
     if any(len(i) != len(t) or not all(isinstance(n, gast.Name) for n in t)
            for i, t in zip(items, targets)):
         return False
+    copies: dict[int, list] = {}  # position of a push -> the copies made there
     for j in range(len(qs) - 1):
         read = {n.id for e in items[j] for n in nodes(e) if isinstance(n, gast.Name)}
-        if any(read & written_names(s) for s in block[q_at[j] + 1:q_at[-1]]):
+        changed = set().union(*(read & written_names(s) for s in block[q_at[j] + 1:q_at[-1]]))
+        if changed and namer is None:
             return False  # (a value the merged push would push changed)
+        for k, e in enumerate(items[j]):
+            if isinstance(e, gast.Name) and e.id in changed:
+                name = namer.fresh(e.id + "_taped")
+                copies.setdefault(q_at[j], []).append(copy_origin(gast.Assign(
+                    targets=[store(name)], value=load(e.id), type_comment=None), qs[j]))
+                items[j][k] = load(name)
         same = {t.id: i for i, t in zip(items[-1], targets[-1]) if isinstance(i, gast.Name)}
         for i, t in zip(items[j], targets[j]):
             between = reverse[p_at[-1] + 1:p_at[j]]
@@ -142,7 +164,8 @@ def _merged(block: list, reverse: list, slots: list, pops: dict, pushes: dict) -
     push.value.args = [gast.Tuple(elts=[e for e, _ in pairs], ctx=gast.Load())]
     pop.targets = [gast.Tuple(elts=[t for _, t in pairs], ctx=gast.Store())]
     gone = {id(s) for s in qs[:-1] + ps[:-1]}
-    block[:] = [s for s in block if id(s) not in gone]
+    block[:] = [t for k, s in enumerate(block)
+                for t in copies.get(k, []) + ([] if id(s) in gone else [s])]
     reverse[:] = [s for s in reverse if id(s) not in gone]
     return True
 

@@ -44,7 +44,7 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     tree = gast.Module(body=body, type_ignores=[])
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
-    products.lower = _triangular(facts.defs, namespace)
+    products.lower = _triangular(facts.defs, namespace, facts)
     products.symmetric = symmetric_names(facts)
     products.arguments = set(params)
     products.derivatives = derivatives
@@ -55,17 +55,19 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
     return body
 
 
-def _triangular(defs: dict[str, list], namespace: dict[str, Any]) -> dict[str, bool]:
+def _triangular(defs: dict[str, list], namespace: dict[str, Any],
+                facts: dims.Facts | None = None) -> dict[str, bool]:
     """Names holding a triangular matrix: name -> whether it is the lower triangle
     (``np.linalg.cholesky``'s factor, ``np.tril``, ``R`` of ``Q, R = np.linalg.qr(a)``;
-    their transposes the other way)."""
+    their transposes the other way; with the shapes ``facts``, sums of such and of
+    diagonal matrices of the same shape: ``np.tril(raw, -1) + np.diag(np.exp(d))``)."""
     found: dict[str, bool] = {name: False for name, values in defs.items()
                               if len(values) == 1 and _qr_factor(values[0], defs, namespace)}
     changed = True
     while changed:
         changed = False
         for name, values in defs.items():
-            kinds = {_triangle(v, found, namespace) for v in values}
+            kinds = {_triangle(v, found, namespace, facts) for v in values}
             kind = next(iter(kinds)) if len(kinds) == 1 else None
             if kind is not None and found.get(name) != kind:
                 found[name] = kind
@@ -97,23 +99,59 @@ def _qr_call(e: gast.Call, namespace: dict, *modes: str) -> bool:
         and k.value.value in modes
 
 
-def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict) -> bool | None:
+def _triangle(e: gast.expr, found: dict[str, bool], namespace: dict,
+              facts: dims.Facts | None = None) -> bool | None:
     if isinstance(e, gast.Name):
         return found.get(e.id)
     if isinstance(e, gast.Attribute) and e.attr == "T" and isinstance(e.value, gast.Name):
         inner = found.get(e.value.id)
         return None if inner is None else not inner
-    if not isinstance(e, gast.Call) or len(e.args) != 1:
+    if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Add, gast.Sub)) and facts:
+        return _triangle_sum(e, found, namespace, facts)
+    if not isinstance(e, gast.Call) or not 1 <= len(e.args) <= 2 or e.keywords:
         return None
     fn = evaluate_ref(e.func, namespace)
-    if fn is np.linalg.cholesky and not e.keywords:
+    if fn in (np.tril, np.triu):  # (np.tril(x, k) with k <= 0 is lower too)
+        k = e.args[1] if len(e.args) == 2 else gast.Constant(value=0, kind=None)
+        whole = isinstance(k, gast.Constant) and type(k.value) is int
+        return fn is np.tril if whole and (k.value <= 0 if fn is np.tril else
+                                           k.value >= 0) else None
+    if len(e.args) != 1:
+        return None
+    if fn is np.linalg.cholesky:
         return True
-    if fn in (np.tril, np.triu) and not e.keywords:
-        return fn is np.tril
     if fn in (np.transpose, np.matrix_transpose) and isinstance(e.args[0], gast.Name) and \
             e.args[0].id in found:
         return not found[e.args[0].id]
     return None
+
+
+def _triangle_sum(e: gast.BinOp, found: dict[str, bool], namespace: dict,
+                  facts: dims.Facts) -> bool | None:
+    """``a + b`` / ``a - b`` of two matrices of one known shape, each triangular of the
+    same kind or diagonal (``np.diag`` of a vector, ``c * np.eye(n)``): that kind."""
+    shape = facts.of(e.left)
+    if not isinstance(shape, tuple) or len(shape) != 2 or None in shape or \
+            facts.of(e.right) != shape:
+        return None  # (np.eye(1) + T would spread over every entry of T)
+    kinds = {k for k in (_triangle(e.left, found, namespace, facts),
+                         _triangle(e.right, found, namespace, facts)) if k is not None}
+    if len(kinds) != 1 or not all(_triangle(x, found, namespace, facts) is not None or
+                                  _diagonal(x, namespace) for x in (e.left, e.right)):
+        return None
+    return kinds.pop()
+
+
+def _diagonal(e: gast.expr, namespace: dict) -> bool:
+    """``np.diag(v)``, ``np.eye(n)`` or a number times one (the caller knows the shape:
+    ``np.diag`` of a matrix is a vector)."""
+    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
+        scale, matrix = (e.left, e.right) if isinstance(e.left, gast.Constant) else \
+            (e.right, e.left)
+        return isinstance(scale, gast.Constant) and type(scale.value) in (int, float) and \
+            _diagonal(matrix, namespace)
+    return isinstance(e, gast.Call) and len(e.args) == 1 and not e.keywords and \
+        evaluate_ref(e.func, namespace) in (np.diag, np.eye)
 
 
 def _indexed_only(tree: gast.AST) -> set[str]:

@@ -11,11 +11,14 @@ the loop, and the two loops run over the same range, one reversed.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import gast
 
 from s2sad.compiler.names import copy_origin
 from s2sad.compiler.walks import (
     clone,
+    name_ids,
     name_nodes,
     nodes,
     same,
@@ -25,6 +28,7 @@ from s2sad.compiler.walks import (
 )
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
+_PRODUCTS = frozenset({"dot", "inner", "vdot", "matmul"})
 _CHEAP = (gast.Name, gast.Constant, gast.Compare, gast.BinOp, gast.UnaryOp, gast.BoolOp,
           gast.Subscript, gast.Tuple, gast.expr_context, gast.cmpop, gast.operator,
           gast.unaryop, gast.boolop)
@@ -41,6 +45,7 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
     # bodies have none), before any rewrite, as it was when worked out up front
     fixed: set[str] | None = None
     scans = _Scans()
+    whole: dict[int, bool] = {}  # forward loop -> every value it pushes made again
     for rev in loops:
         if not _counter_kept(rev):
             continue
@@ -53,9 +58,12 @@ def recompute(body: list, numbers: set[str], params: set[str]) -> list:
                 continue
             fixed = _fixed(body, numbers, params) if fixed is None else fixed
             known = scans.known(forward, fixed)
-            values = [_value(forward.body, forward.body.index(push), pushed, known, scans)
-                      for _, pushed in pairs]
-            if all(value is not None and (name in numbers or _tested(rev, name) or
+            if id(forward) not in whole:
+                whole[id(forward)] = _moved_whole(body, forward, rev, known, scans)
+            calls = whole[id(forward)]
+            values = [_value(forward.body, forward.body.index(push), pushed, known, scans,
+                             calls) for _, pushed in pairs]
+            if all(value is not None and (calls or name in numbers or _tested(rev, name) or
                                           _item(value) or _choice(value) or
                                           any(map(_shape_call, walk(value))))
                    for (name, _), value in zip(pairs, values)):
@@ -80,7 +88,7 @@ class _Scans:
         self.kept: dict[int, tuple[gast.For, bool]] = {}
         # (block, place of a binding, name, known names) -> its value (``_value``): each
         # pop's chain of bindings followed back once, not once per pop reading it
-        self.values: dict[tuple[int, int, str, int], gast.expr | None] = {}
+        self.values: dict[tuple[int, int, str, int, bool], gast.expr | None] = {}
         self.knowns: dict[int, tuple[gast.For, set[str]]] = {}  # loop -> known names
 
     def clear(self) -> None:
@@ -134,26 +142,28 @@ def _fixed(body: list, numbers: set[str], params: set[str]) -> set[str]:
     return {p for p in params if p not in stores} | _numbers_bound_once(body, numbers, stores)
 
 
-def _value(block: list, upto: int, name: str, known: set[str], scans: _Scans
-           ) -> gast.expr | None:
+def _value(block: list, upto: int, name: str, known: set[str], scans: _Scans,
+           calls: bool = False) -> gast.expr | None:
     """``name``'s value at ``block[upto]`` as an expression of ``known`` names only (the
-    names the block bound before substituted by their values), or None."""
+    names the block bound before substituted by their values), or None; ``calls``: a
+    product of vectors (``np.dot``) may be part of it."""
     at = next((i for i in range(upto - 1, -1, -1) if name in scans.stored_in(block[i])),
               None)
     if at is None or not _plain_assign(block[at], name):
         return None
-    key = (id(block), at, name, id(known))
+    key = (id(block), at, name, id(known), calls)
     if key not in scans.values:
-        scans.values[key] = _bound_value(block, at, known, scans)
+        scans.values[key] = _bound_value(block, at, known, scans, calls)
     found = scans.values[key]
     return None if found is None else clone(found)  # (each use a tree of its own)
 
 
-def _bound_value(block: list, at: int, known: set[str], scans: _Scans
+def _bound_value(block: list, at: int, known: set[str], scans: _Scans, products: bool
                  ) -> gast.expr | None:
     """The value ``block[at]`` binds, as :func:`_value` gives it."""
     value = clone(block[at].value)
-    calls = [n for n in walk(value) if _shape_call(n) or _choice(n)]
+    calls = [n for n in walk(value) if _shape_call(n) or _choice(n) or
+             products and _product_call(n)]
     callees = {id(c.func) for c in calls} | {id(getattr(c.func, "value", None)) for c in calls}
     if sum(1 for _ in walk(value)) > MAX_NODES or not all(
             isinstance(n, _CHEAP) or n in calls or id(n) in callees for n in walk(value)):
@@ -161,7 +171,7 @@ def _bound_value(block: list, at: int, known: set[str], scans: _Scans
     for n in [n for n in walk(value) if isinstance(n, gast.Name)]:
         if n.id in known or id(n) in callees:  # (np of np.shape: the module)
             continue
-        inner = _value(block, at, n.id, known, scans)
+        inner = _value(block, at, n.id, known, scans, products)
         if inner is None:
             return None
         value = substituted(value, n, inner)
@@ -176,6 +186,75 @@ def _shape_call(n: gast.AST) -> bool:
             isinstance(n.func, gast.Name) and n.func.id == "len" or
             isinstance(n.func, gast.Attribute) and n.func.attr == "shape" and
             isinstance(n.func.value, gast.Name) and n.func.value.id == "np")
+
+
+def _product_call(n: gast.AST) -> bool:
+    """``np.dot(a, b)`` (or ``inner``, ``vdot``, ``matmul``): made again only where the
+    forward loop goes whole (:func:`_moved_whole`), so it is made once either way."""
+    return isinstance(n, gast.Call) and len(n.args) == 2 and not n.keywords and \
+        isinstance(n.func, gast.Attribute) and n.func.attr in _PRODUCTS and \
+        isinstance(n.func.value, gast.Name) and n.func.value.id == "np"
+
+
+def _moved_whole(body: list, forward: gast.For, rev: gast.For, known: set[str],
+                 scans: _Scans) -> bool:
+    """Whether every value ``forward`` pushes can be made again in ``rev`` (products of
+    vectors too) and its trips carry nothing from one to the next but a sum nothing
+    reads (the function's value, which ``grad`` does not return): then the forward
+    loop goes, and what the reversed loop makes again is made once, not twice (a sum of
+    ``(np.dot(w, x) - y) ** 2`` over ``zip(xs, ys)``)."""
+    taped = [s for s in statement_nodes(forward.body) if getattr(s, "s2sad_slot", None)
+             is not None]
+    popped = {getattr(s, "s2sad_slot", None) for s in rev.body}
+    if not taped or any(s not in forward.body or not isinstance(s, gast.Expr) or
+                        s.s2sad_slot not in popped for s in taped) or \
+            _carried(forward) - _unread_sums(body, forward):
+        return False
+    names = [_pushed_names(s) for s in taped]
+    return all(found is not None for found in names) and all(
+        _value(forward.body, forward.body.index(s), name, known, scans, True) is not None
+        for s, found in zip(taped, names) for name in found or ())
+
+
+def _pushed_names(push: gast.Expr) -> list[str] | None:
+    """The names a push pushes (a name, or a tuple of names); None for anything else."""
+    args = push.value.args
+    items = args[0].elts if len(args) == 1 and isinstance(args[0], gast.Tuple) else args
+    return [e.id for e in items] if all(isinstance(e, gast.Name) for e in items) else None
+
+
+def _carried(loop: gast.For) -> set[str]:
+    """The names a statement of the loop's body reads before the body binds them (values
+    carried from the trip before)."""
+    bound_in_body = set().union(*(_stored(s) for s in loop.body))
+    bound: set[str] = set()
+    carried: set[str] = set()
+    for s in loop.body:
+        carried |= (set(name_ids(s, gast.Load)) & bound_in_body) - bound
+        bound |= _stored(s)
+    return carried
+
+
+def _unread_sums(body: list, loop: gast.For) -> set[str]:
+    """Names the loop's body binds (``t_new = t + p``, ``t = t_new``, ``p = sub ** 2``)
+    that no statement reads but the bindings of such names: a running sum nothing
+    reads (the function's value, which ``grad`` does not return)."""
+    own = [s for s in loop.body if isinstance(s, gast.Assign) and len(s.targets) == 1 and
+           isinstance(s.targets[0], gast.Name)]
+    reads = Counter(name_ids(body, gast.Load))
+    readers: dict[str, Counter] = {}  # name -> the names whose bindings read it
+    for s in own:
+        for m in name_ids(s.value, gast.Load):
+            readers.setdefault(m, Counter())[s.targets[0].id] += 1
+    unread = {s.targets[0].id for s in own}
+    changed = True
+    while changed:
+        changed = False
+        for n in sorted(unread):
+            if sum(c for t, c in readers.get(n, Counter()).items() if t in unread) != reads[n]:
+                unread.discard(n)
+                changed = True
+    return unread
 
 
 def _choice(n: gast.AST) -> bool:

@@ -103,8 +103,10 @@ def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
         if not seen:  # (nothing to forget: what s writes does not matter)
             continue
         stored = _stored(s)
-        if stored is None or isinstance(s, (gast.Assign, gast.AugAssign)) and \
+        if stored is not None and isinstance(s, (gast.Assign, gast.AugAssign)) and \
                 not _pure(s.value, namespace):
+            stored = _written_in_place(s, namespace)
+        if stored is None:
             seen.clear()
             continue
         for key, (_, reads, _) in list(seen.items()):
@@ -116,15 +118,37 @@ def _costly_calls(s: gast.stmt, namespace: dict) -> list:
     if not isinstance(s, (gast.Assign, gast.AugAssign)) or not any(
             _call_name(n) in _COSTLY for n in nodes_of(s.value, (gast.Call,))):
         return []  # (most statements: no costly call at all, pure or not)
+    values = [s.value]
     if not _pure(s.value, namespace):
-        return []
-    return [n for n in always_evaluated(s.value) if isinstance(n, gast.Call) and
+        if _written_in_place(s, namespace) is None:
+            return []
+        values = s.value.args[1:]  # (evaluated before the write)
+    return [n for v in values for n in always_evaluated(v) if isinstance(n, gast.Call) and
             _call_name(n) in _COSTLY and not n.keywords and
             all(_plain_argument(a) for a in n.args)]
 
 
+def _written_in_place(s: gast.stmt, namespace: dict) -> set[str] | None:
+    """The names ``x = add_at(x, None, k, v)`` (a runtime helper writing into its first
+    argument, its other arguments pure) binds or writes; None for any other impure
+    statement."""
+    call = s.value
+    if not (isinstance(s, gast.Assign) and isinstance(call, gast.Call) and
+            isinstance(call.func, gast.Name) and call.func.id in _WRITERS and call.args and
+            isinstance(call.args[0], gast.Name) and not call.keywords and
+            all(_pure(a, namespace) for a in call.args[1:])):
+        return None
+    stored = _stored(s)
+    return None if stored is None else stored | {call.args[0].id}
+
+
 def _plain_argument(a: gast.expr) -> bool:
-    """A name, a literal or a name's transpose (``solve(S.T, g)``: the adjoint's)."""
+    """A name, a literal, a name's transpose (``solve(S.T, g)``: the adjoint's) or a
+    module function of such, a triangle read (``tri_solve(np.tril(L), g, True, True)``:
+    the ``solve_triangular`` adjoint's, which both adjoints spell)."""
+    if isinstance(a, gast.Call):
+        return isinstance(a.func, gast.Attribute) and isinstance(a.func.value, gast.Name) \
+            and not a.keywords and all(_plain_argument(x) for x in a.args)
     return isinstance(a, (gast.Name, gast.Constant)) or isinstance(a, gast.Attribute) and \
         a.attr == "T" and isinstance(a.value, gast.Name)
 

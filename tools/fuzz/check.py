@@ -1,4 +1,4 @@
-"""Checking one program: s2sad's value_and_grad, vjp and jvp against central finite
+"""Checking one program: s2sad's value_and_grad, grad, vjp and jvp against central finite
 differences in float64.
 
 A mismatch is re-checked with a larger and a smaller step: when the finite differences
@@ -125,6 +125,7 @@ def run_checks(f: Callable, make_args: Callable[[], tuple], seed: int,
         f, only = hv, only or second.CHECKS
     wrt = tuple(range(len(first)))
     entries = {"value_and_grad": s2sad.value_and_grad(f, wrt=wrt),
+               "grad": s2sad.grad(f, wrt=wrt),  # (the lean variant: no value computed)
                "vjp": s2sad.vjp(f, wrt=wrt), "jvp": s2sad.jvp(f, wrt=wrt)}
     # one argument alone: what is not differentiated is inactive (the activity analysis)
     k = int(np.random.default_rng(seed).integers(len(first)))
@@ -168,6 +169,7 @@ def plans_at(point: Point, args: tuple, entries: dict, rng: np.random.Generator)
     tangents = unflatten(args, v)
     plans = {
         "value_and_grad": (lambda: entries["value_and_grad"](*args), fd_grad, 1.0, args),
+        "grad": (lambda: (point.value, entries["grad"](*args)), fd_grad, 1.0, args),
         "vjp": (lambda: entries["vjp"](*args, u), fd_grad, u, args),
         "jvp": (lambda: entries["jvp"](*args, *tangents),
                 lambda h: np.array([point.directional(v, h)]), None, None),
