@@ -71,13 +71,13 @@ def _count_shape_facts(builds: Counter, seen: set) -> None:
     original = dims.Facts.__init__
 
     def init(self: Any, body: list, params: dict, numbers: set, namespace: dict,
-             alike: dict | None = None) -> None:
+             *more: Any, **named: Any) -> None:
         key = (structure(body), tuple(sorted(numbers)), repr(sorted(params.items())),
-               repr(alike))
+               repr(more), repr(sorted(named.items())))
         builds["built"] += 1
         builds["again"] += key in seen
         seen.add(key)
-        original(self, body, params, numbers, namespace, alike)
+        original(self, body, params, numbers, namespace, *more, **named)
     dims.Facts.__init__ = init  # type: ignore[method-assign]
 
 

@@ -77,6 +77,47 @@ def written_in_place(p, t, n_iter):
     return total
 
 
+def rebinds_itself(x, c, n_iter):
+    """``x = x * 1.5 - c`` pushed: the operation reads the ``x`` before it, the pop holds
+    the ``x`` after it, so ``x`` is not made again from the popped ``x`` (a wrong
+    gradient before session 46: the reverse sweep stepped the final ``x`` again)."""
+    acc = np.zeros(x.shape[0])
+    for _ in range(n_iter):
+        s = np.sign(x)
+        x = x * 1.5 - c
+        acc = acc + s * np.abs(x)
+    return np.sum(acc * acc)
+
+
+def rebinds_itself_sin(x, c, n_iter):
+    acc = np.zeros(x.shape[0])
+    for _ in range(n_iter):
+        s = np.sign(x)
+        x = 0.8 * x + c
+        acc = acc + s * np.sin(x)
+    return np.sum(acc * acc)
+
+
+def rebinds_itself_floor(x, c, n_iter):
+    acc = np.zeros(x.shape[0])
+    for _ in range(n_iter):
+        s = np.floor(x)
+        x = x - c
+        acc = acc + s * x * x
+    return np.sum(acc * acc)
+
+
+def steps_from_before(x, a, n_iter):
+    """``y`` made from the ``x`` before the step and pushed; ``x`` stepped after: ``y``
+    is made again from the popped ``x`` only where that is the ``x`` it was made of."""
+    total = 0.0
+    for _ in range(n_iter):
+        y = x * a - 0.3
+        x = np.cos(y)
+        total = total + np.sum(np.exp(y) * x)
+    return total
+
+
 def as_large(a, b, n_iter):
     """``sub = a - b`` of two arrays of its own shape made each trip: nothing smaller to
     keep."""
@@ -138,6 +179,16 @@ def test_written_in_place(p):
     check_grad(written_in_place, np.array(p), np.linspace(-1.0, 1.0, 5), 3)
 
 
+@pytest.mark.parametrize("f", [rebinds_itself, rebinds_itself_sin, rebinds_itself_floor])
+def test_rebinds_itself(f):
+    """Signs that change within the steps (0.35 crosses zero), so the x each step
+    reads matters; wrt x alone (the x before is then not taped for ``c``'s adjoint)."""
+    x = np.array([1.3, 0.35, -0.2, 2.1, -1.1])
+    check_grad(f, x, 0.25, 3)
+    check_grad(f, x, 0.25, 3, wrt=(0, 1))
+    check_grad(steps_from_before, x, 1.5, 3, wrt=(0, 1))
+
+
 @pytest.mark.parametrize("n", [1, 3, 6])
 def test_as_large(n):
     rng = np.random.default_rng(n)
@@ -150,6 +201,7 @@ def test_hessians(p):
     t = np.linspace(-1.0, 1.5, 5)
     check_hessian(lambda q: shifted_sigmoid(q, t, 2), np.array(p))
     check_hessian(lambda q: rebound_between(q, t, 2), np.array(p))
+    check_hessian(lambda x: rebinds_itself_sin(x, p[1], 3), np.array([1.3, 0.35, -0.2]))
 
 
 def test_small_operands():

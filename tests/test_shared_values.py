@@ -115,3 +115,13 @@ def test_fresh_arrays_stay_apart():
     out = _shared("def f(x):\n    a = np.zeros_like(x)\n    b = np.zeros_like(x)\n"
                   "    return a, b\n")
     assert out.count("np.zeros_like(x)") == 2
+
+
+@pytest.mark.parametrize("later, shared", [
+    ("t = 2.0 * (1.0 + np.sum(d))", True),  # (deep inside a longer value)
+    ("t = [np.sum(d), 1.0]", True),  # (an item of a list)
+    ("t = 2.0 * (1.0 + np.sum(d, axis=0))", False),  # (the same call, another keyword)
+])
+def test_parts_at_any_depth(later: str, shared: bool) -> None:
+    out = _shared(f"def f(d):\n    s = np.sum(d)\n    {later}\n    return s, t\n")
+    assert out.count("np.sum(d") == (1 if shared else 2)

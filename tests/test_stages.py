@@ -488,12 +488,14 @@ def test_gradient_against_differences(fn) -> None:
 
 def test_ownership_sums_into_an_array_it_owns() -> None:
     """``out`` is the generated code's own float64 array, the taps (float64 arguments)
-    have its shape, and the reverse sweep does not read it (affine lengths): ``+=``."""
+    have its shape, and the reverse sweep does not read it (affine lengths): ``+=``;
+    ``dw`` zeros like the float64 ``w`` written by a slice stays float64: no cast."""
     assert change(taps, "ownership") == (
         ["out_1 = out_1 + w_items[j] * x_item", "dw = add_at(dw, None, slice(None, k),",
-         "np.correlate(x[:k + n - 1], dout_1, 'valid'))"],
+         "np.correlate(x[:k + n - 1], dout_1, 'valid'))", "return cast_like(dw, w)"],
         ["out_1 += w_items[j] * x_item",
-         "dw[:k] += np.correlate(x[:k + n - 1], dout_1, 'valid')"])  # (the slice too)
+         "dw[:k] += np.correlate(x[:k + n - 1], dout_1, 'valid')",  # (the slice too)
+         "return dw"])
 
 
 def test_every_pass_but_share_has_a_case() -> None:

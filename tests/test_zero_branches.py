@@ -187,6 +187,13 @@ def _top_of_reversed_loop(g) -> list[str]:
     return [line.split(" = ")[-1] if " = " in line else line for line in lines]
 
 
+def _pops_then_ifs(lines: list[str], flag: str) -> bool:
+    """Tape pops (the numbers of a trip pushed in one push or several) and ``if``s on
+    the step's flag, nothing else: a rejected step runs no adjoint statement."""
+    return lines[0] == "stack.pop()" and f"if {flag}:" in lines and \
+        set(lines) == {"stack.pop()", f"if {flag}:"}
+
+
 @pytest.mark.parametrize("name", ["rk4", "heun"])
 def test_rejected_step_skips_the_adjoint_of_the_step(name):
     """The whole adjoint of the two half steps runs only where the step was accepted:
@@ -197,7 +204,7 @@ def test_rejected_step_skips_the_adjoint_of_the_step(name):
         (adaptive_heun, _rk_args(np.random.default_rng(3)))
     g = s2sad.grad(f, argnums=(0, 1))
     g(*args)
-    assert _top_of_reversed_loop(g) == ["stack.pop()", "if cmp_1:", "stack.pop()", "if cmp_1:"]
+    assert _pops_then_ifs(_top_of_reversed_loop(g), "cmp_1")
     assert "zeros_like(half)" not in g.source
 
 
@@ -207,7 +214,7 @@ def test_a_pop_that_rebinds_what_the_if_reads():
     items' shapes (paired with their push) prove the accumulations no-ops."""
     g = s2sad.grad(adaptive_euler3, argnums=(0, 1))
     g(np.array([1.0, 2.0, 0.5]), np.array([1.0, 0.5, 0.2]), 12, 2e-3)
-    assert _top_of_reversed_loop(g) == ["stack.pop()", "if cmp:", "stack.pop()", "if cmp:"]
+    assert _pops_then_ifs(_top_of_reversed_loop(g), "cmp")
 
 
 def _moved(text: str, shapes=None) -> str:
@@ -316,7 +323,7 @@ def test_numbers_move_too():
     """The scalar integrator's reversed step is all inside ``if cmp:``."""
     g = s2sad.grad(scalar_steps, argnums=(0, 1))
     g(1.3, 0.4, 1e-3)
-    assert _top_of_reversed_loop(g) == ["stack.pop()", "stack.pop()", "if cmp:"]
+    assert _pops_then_ifs(_top_of_reversed_loop(g), "cmp")
 
 
 def test_a_zero_read_later_stays_and_the_rest_moves():

@@ -25,6 +25,7 @@ import gast
 
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import copy_origin, store
+from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.walks import nodes
 
 _OPS = (gast.Add, gast.Sub, gast.Mult)
@@ -85,7 +86,7 @@ def _through_copies(flat: list, blocks: dict[int, list], owned: set[str],
 
 
 def _reads_or_binds(s: gast.stmt, names: set[str]) -> bool:
-    return any(isinstance(n, gast.Name) and n.id in names for n in nodes(s))
+    return mentions(s, ids=frozenset(names))
 
 
 def _copies(s: gast.stmt, x: str, acc: str) -> bool:

@@ -253,6 +253,10 @@ class _Identities(ValueFacts):
         if isinstance(node.op, (gast.Add, gast.Sub)) and isinstance(right, gast.Constant) \
                 and type(right.value) is int and right.value == 0 and self.number(left):
             return left  # (n - ddof of ddof=0)
+        if isinstance(node.op, (gast.Add, gast.Sub)) and self.adds_zeros(left, right):
+            return left  # (dz + zeros_like(z): the slope of np.sign, of a real z)
+        if isinstance(node.op, gast.Add) and self.adds_zeros(right, left):
+            return right
         if isinstance(node.op, gast.Add) and self.in_derivative and plain(left) and \
                 (same(left, right) or swapped(left, right)):
             return gast.BinOp(left=gast.Constant(value=2, kind=None), op=gast.Mult(),

@@ -117,3 +117,22 @@ class ValueFacts(Transformer):
             return any(isinstance(a, gast.Constant) and type(a.value) is float or
                        self.inexact(a) for a in e.args[1:])
         return divided(e)
+
+    def adds_zeros(self, e: gast.expr, zeros: gast.expr) -> bool:
+        """``zeros`` is ``zeros_like(x)`` added to ``e`` in a derivative of real values,
+        ``e`` and ``x`` of one known shape: the sum is ``e`` (a float array or number
+        already; adding zeros neither broadcasts nor changes a value)."""
+        if not (self.in_derivative and self.real and self.dims is not None and
+                call_named(zeros, "zeros_like") and len(zeros.args) == 1 and
+                not zeros.keywords):
+            return False
+        shape = self.dims.of(e)
+        return dims.known(shape) and shape == self.dims.of(zeros.args[0]) and \
+            self.inexact_value(e)
+
+    def inexact_value(self, e: gast.expr) -> bool:
+        """``e`` holds floats: :meth:`inexact`, or arithmetic with a derivative in it."""
+        if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Add, gast.Sub,
+                                                             gast.Div)):
+            return self.inexact_value(e.left) or self.inexact_value(e.right)
+        return self.inexact(e)

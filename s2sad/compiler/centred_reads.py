@@ -21,6 +21,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.names import load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shared_products import bound_names
 from s2sad.compiler.walks import nodes
@@ -30,8 +31,8 @@ _WALKED = (gast.If, gast.For, gast.While)
 
 def read_centred(body: list, namespace: dict) -> bool:
     """Rewrites ``body`` in place, every block of it; True if it changed."""
-    if not any(n.__class__ is gast.Call and evaluate_ref(n.func, namespace) is np.mean
-               for n in nodes(body)):
+    if not any(evaluate_ref(n.func, namespace) is np.mean
+               for n in nodes_of(body, (gast.Call,))):
         return False
     return _block(body, namespace)
 

@@ -40,7 +40,7 @@ from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
 from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, clone, name_nodes, nodes, walk
+from s2sad.compiler.walks import blocks, clone, name_ids, nodes, store_and_load_ids, walk
 
 MAX_TERMS = 2
 
@@ -90,9 +90,8 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
     """``g = np.expand_dims(-(dK * K), -1) * d`` read only by sums: the spread weights
     bound first (``g_weight = -(dK * K)``), so that the sums, contracted, read them
     rather than compute them again."""
-    reads = Counter(n.id for n in name_nodes(body)
-                    if isinstance(n.ctx, gast.Load))
-    sums = Counter(n.args[0].id for n in nodes(body) if isinstance(n, gast.Call) and
+    reads = Counter(name_ids(body, gast.Load))
+    sums = Counter(n.args[0].id for n in nodes_of(body, (gast.Call,)) if
                    evaluate_ref(n.func, namespace) is np.sum and n.args and
                    isinstance(n.args[0], gast.Name))
     named = False
@@ -117,10 +116,10 @@ def without_new_axes(body: list, facts: dims.Facts, namespace: dict) -> None:
     """``t = e[:, None, :]`` read only as ``np.reshape(t, np.shape(x))`` with ``x`` of
     ``e``'s shape (a sum kept its axes, then its adjoint's reshape dropped them): ``t =
     e`` read as ``t``."""
-    reads = Counter(n.id for n in name_nodes(body)
-                    if isinstance(n.ctx, gast.Load))
-    stores = Counter(n.id for n in name_nodes(body)
-                     if isinstance(n.ctx, gast.Store))
+    loaded: list[str] = []
+    stored: list[str] = []
+    store_and_load_ids(body, stored, loaded)  # (one walk)
+    reads, stores = Counter(loaded), Counter(stored)
     for s in body:
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
                 isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1):

@@ -17,6 +17,7 @@ import gast
 
 from s2sad.compiler.names import origin
 from s2sad.compiler.walks import (
+    _NO_NAMES,
     block_statements,
     name_ids,
     name_nodes,
@@ -152,13 +153,38 @@ def _stored_later(block: list, j: int, name: str, names: _Names, stored: _Stored
 
 def _names_in(st: gast.stmt, cache: _Names) -> list:
     """``st``'s Name nodes, kept for a simple statement (a fold renames them in place);
-    a loop's or an if's are found again each time (a fold inside it deletes some)."""
+    a loop's or an if's are put together again each time (a fold inside it deletes
+    some) from those of its header and of its statements."""
     if st.__class__ in _COMPOUND:
-        return list(name_nodes(st))
+        return _compound_names(st, cache)
     found = cache.get(id(st))
     if found is None or found[0] is not st:
         found = cache[id(st)] = (st, list(name_nodes(st)))
     return found[1]
+
+
+def _compound_names(st: gast.stmt, cache: _Names) -> list:
+    """``list(name_nodes(st))`` of a compound statement, in its order (the fields last
+    first, a list's items last first, each item whole), its statements' names taken
+    from ``cache``: a loop holding most of the body is not walked again whole for each
+    copy folded in the block around it."""
+    fields = _FIELDS.get(st.__class__)
+    if fields is None:
+        fields = _FIELDS[st.__class__] = tuple(
+            f for f in reversed(st._fields) if f not in _NO_NAMES)
+    out: list = []
+    for f in fields:
+        v = getattr(st, f, None)
+        if v.__class__ is not list:
+            out += name_nodes(v)
+            continue
+        for item in reversed(v):
+            out += _names_in(item, cache) if isinstance(item, gast.stmt) else \
+                name_nodes(item)
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # compound statement class -> its fields, reversed
 
 
 def is_copy(s: gast.stmt) -> bool:

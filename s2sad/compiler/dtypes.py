@@ -39,11 +39,13 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
 _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
-               np.prod, np.cumsum, np.trace, np.outer, np.diff, np.sort, np.linalg.det,
+               np.prod, np.cumsum, np.cumprod, np.trace, np.outer, np.diff, np.sort,
+               np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
                runtime.min_last, runtime.running_sum, runtime.running_product,
                runtime.roll_axis,
+               runtime.cumprod_adjoint,  # (g times the products of a: both promote)
                np.clip}  # real in, real out (np.arange left out: polyfit's rows sum read a
 # wrong length once its powers were known float64, an "s2sad bug"; see closing note)
 _METHODS = {"sum": np.sum, "max": np.max, "min": np.min, "prod": np.prod}  # an array's
@@ -64,6 +66,7 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     float64 (``v = 0.0`` then ``v = v + a`` of a float64 ``a``: float64 throughout)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
+    written: set[str] = set()  # names written into by an item (``d[i, j] = v``)
     pops: list = []  # (a pop of the tape restores the values pushed at its place)
     pushed: dict[int, list] = {}
     for node in statement_nodes(body):  # (only statements are looked at)
@@ -85,6 +88,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
                 counts(node.iter):
             defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
+        elif _item_write(node):  # (an array keeps its dtype: the value is cast into it)
+            written.add(_item_written(node))
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
             unknown |= {n.id for t in targets for n in name_nodes(t)}
@@ -97,8 +102,24 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     if numbers:
         known[NUMBERS] = kinds[NUMBERS] = F64
     _sweep(defs, known, kinds, namespace)
+    containers = {n for n in written if n in kinds and kinds[n] not in _RANK}
+    if containers:  # (a list or dict written into by an item: its items' kinds change)
+        unknown |= containers
+        kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
+        _sweep(defs, known, kinds, namespace)
     kinds.pop(NUMBERS, None)
     return kinds
+
+
+def _item_written(node: gast.stmt) -> str:
+    return (node.targets[0] if isinstance(node, gast.Assign) else node.target).value.id
+
+
+def _item_write(node: gast.stmt) -> bool:
+    """``d[i] = v``, ``d[i, j] += v`` of a name ``d`` (its dtype, if an array's, stays)."""
+    target = node.targets[0] if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+        else node.target if isinstance(node, gast.AugAssign) else None
+    return isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)
 
 
 def _sweep(defs: dict[str, list], known: dict[str, str], kinds: dict[str, str],
@@ -307,6 +328,10 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
             all(of(x, kinds, namespace) == F64 or _float_literal(x) for x in e.args[0].elts):
         return F64  # (``np.array([0.0, 0.0, -9.8])``: Python floats make float64)
+    if fn in _JOINS and len(e.args) == 1 and isinstance(e.args[0], (gast.Tuple, gast.List)) \
+            and e.args[0].elts and {k.arg for k in e.keywords} <= {"axis"}:
+        parts = [of(x, kinds, namespace) for x in e.args[0].elts]  # (their common dtype)
+        return (F64 if F64 in parts else REAL) if all(p in _RANK for p in parts) else None
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
         return F64 if all(a == F64 for a in args) else REAL
     if fn is runtime.astype and len(e.args) == 2 and not e.keywords and args[0] in _RANK:
@@ -321,6 +346,7 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
     return None
 
 
+_JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
           runtime.take_rows, runtime.take_flat}

@@ -25,6 +25,7 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.names import load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import blocks, nodes, statement_nodes
 
@@ -37,8 +38,8 @@ def rewrite(node: gast.FunctionDef, namespace: dict[str, Any]) -> gast.FunctionD
     """``node`` with the solves and log-determinants of a ``cho_factor`` read in its
     matrix (see the module docstring); ``namespace``: what global names refer to."""
     sl = _scipy_linalg()
-    if sl is None or not any(n.__class__ is gast.Call and evaluate_ref(
-            n.func, namespace) is sl.cho_factor for n in nodes(node.body)):
+    if sl is None or not any(evaluate_ref(n.func, namespace) is sl.cho_factor
+                             for n in nodes_of(node.body, (gast.Call,))):
         return node
     binds, reads = _counts(node)
     if any(namespace.get(n, getattr(runtime, n)) is not getattr(runtime, n) or n in binds

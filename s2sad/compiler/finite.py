@@ -19,6 +19,7 @@ import numpy as np
 
 from s2sad.compiler.finite_facts import ExprFacts, literal_value
 from s2sad.compiler.names import Transformer, origin, root_name
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
 from s2sad.rules.facts import ALL, FINITE, POS
@@ -50,16 +51,16 @@ def candidates(body: list, numbers: frozenset | set, adjoints: frozenset | set) 
     for s in statement_nodes(body):
         compound = isinstance(s, (gast.If, gast.For, gast.While))  # (its header only:
         reverse = None  # its statements come next; reverse: at its first math call)
-        for n in nodes(s if not compound else s.iter if isinstance(s, gast.For) else s.test):
-            if n.__class__ is gast.Call:
-                f = n.func
-                if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div"):
+        for n in nodes_of(s if not compound else s.iter if isinstance(s, gast.For)
+                          else s.test, (gast.Call,)):
+            f = n.func
+            if f.__class__ is gast.Name and f.id in ("safe_mul", "safe_div"):
+                return True
+            if _maybe_math(f) and len(n.args) == 1 and _number_expr(n.args[0], numbers):
+                if reverse is None:
+                    reverse = not compound and _in_reverse(s, adjoints)
+                if reverse:
                     return True
-                if _maybe_math(f) and len(n.args) == 1 and _number_expr(n.args[0], numbers):
-                    if reverse is None:
-                        reverse = not compound and _in_reverse(s, adjoints)
-                    if reverse:
-                        return True
     return False
 
 

@@ -22,6 +22,7 @@ import gast
 
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.walks import name_nodes, nodes, parent_map, statement_nodes
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
@@ -172,7 +173,7 @@ def _small(body: list) -> set[str]:
     seen: set[int] = set()
     count = 0
     tape: set[int] = set()  # the names read as ``name.append`` or ``name.pop``
-    for n in nodes(body):
+    for n in nodes_of(body, (gast.Name, gast.Assign, gast.Attribute)):
         cls = n.__class__
         if cls is gast.Name:
             seen.add(id(n))

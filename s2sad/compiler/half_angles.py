@@ -26,6 +26,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.names import const, load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes
 
@@ -34,8 +35,8 @@ _PAIR = (np.sin, np.cos)
 
 def halve_products(body: list, namespace: dict) -> bool:
     """Rewrites ``body`` in place, every block of it; True if it changed."""
-    calls = [(n, fn) for n in nodes(body) if isinstance(n, gast.Call) and
-             (fn := _trig(n, namespace)) is not None]
+    calls = [(n, fn) for n in nodes_of(body, (gast.Call,))
+             if (fn := _trig(n, namespace)) is not None]
     if not calls:
         return False
     takes = Counter((fn, n.args[0].id) for n, fn in calls)

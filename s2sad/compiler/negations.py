@@ -32,7 +32,7 @@ def fold_negations(body: list, params: frozenset | set) -> list:
     """``body`` without the negated names whose reads take the sign (see above).  The
     reads of every candidate are collected in one walk; a candidate whose name an
     earlier fold made read more (its reads are not all known) is left."""
-    found = _candidates(body, Counter(name_ids(body, gast.Store)), params)
+    found = _candidates(body, params)
     if not found:
         return body
     parents = parent_map(body)
@@ -59,16 +59,20 @@ def fold_negations(body: list, params: frozenset | set) -> list:
     return _without_dropped(body, dropped) if dropped else body
 
 
-def _candidates(body: list, stores: Counter, params: frozenset | set) -> dict:
+def _candidates(body: list, params: frozenset | set) -> dict:
     """``x = -y`` of names, each bound once, ``y`` bound before ``x`` in the same block
-    (or a parameter never bound): name -> (the statement, ``y``)."""
+    (or a parameter never bound): name -> (the statement, ``y``).  The body's names
+    are counted only when it has such a statement (most have none)."""
     out: dict = {}
     blocks = [body] + [getattr(s, f) for s in walk_statements(gast.Module(body=body,
                                                                           type_ignores=[]))
                        if isinstance(s, (gast.For, gast.While, gast.If))
                        for f in ("body", "orelse")]
-    for block in blocks:
-        negations = [k for k, s in enumerate(block) if _negation(s)]
+    found = [(block, [k for k, s in enumerate(block) if _negation(s)]) for block in blocks]
+    if not any(negations for _, negations in found):
+        return out
+    stores = Counter(name_ids(body, gast.Store))
+    for block, negations in found:
         seen: set[str] = set()  # (bound in the statements before: only up to the last)
         for k, s in enumerate(block[:negations[-1] + 1] if negations else ()):
             if k in negations:

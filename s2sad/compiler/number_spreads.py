@@ -21,11 +21,13 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler import affine, dims
 from s2sad.compiler.names import Namer, load
+from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
 from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, replace_child
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
+_SPREAD = frozenset({"repeat_to"})
 
 
 def keep_numbers(body: list, facts: dims.Facts, arrays: list[str], numbers: set[str],
@@ -217,7 +219,7 @@ def _statement(n: gast.AST, parents: dict) -> gast.stmt | None:
 
 def _any_spread(body: list) -> bool:
     """Whether ``body`` calls ``repeat_to`` at all (most bodies do not: one walk)."""
-    return any(n.id == "repeat_to" for n in name_nodes(body))
+    return mentions(body, ids=_SPREAD)
 
 
 def _python_number(e: gast.expr, numbers: set[str]) -> bool:

@@ -81,6 +81,7 @@ from s2sad.compiler import (
     sign_products,
     simplify,
     sink,
+    sliced_zeros,
     small_powers,
     sort_orders,
     tape,
@@ -319,12 +320,19 @@ def share(body: list, facts: Facts) -> list:
         facts.shapes = None
     if half_angles.halve_products(body, facts.namespace):
         facts.shapes = None
+    _slices_contracted(body, facts)
     if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
                                  facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
         shared_products.share_products(body)  # (``dm * abs`` of ``|v|`` read off the tape)
         facts.shapes = None
     return body
+
+
+def _slices_contracted(body: list, facts: Facts) -> None:
+    """An adjoint zero but for a leading slice contracted over that slice alone."""
+    if sliced_zeros.contract_slices(body, lambda: _shapes(body, facts)):
+        facts.shapes = None
 
 
 def invariant(body: list, facts: Facts) -> list:
@@ -334,7 +342,8 @@ def invariant(body: list, facts: Facts) -> list:
     if not any(s.__class__ in (gast.For, gast.While) for s in statement_nodes(body)):
         facts.kept = True
         return body
-    body = invariants.move_invariants(body, facts.namespace)
+    body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
+                                  facts.numbers)
     vectorised = facts.ranks and facts.real and \
         vector_loops.vectorise(body, _shapes(body, facts), facts.namer)
     if vectorised:

@@ -31,6 +31,7 @@ import numpy as np
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.rank_products import outer
 from s2sad.compiler.reuse import pure_call
@@ -46,7 +47,7 @@ _SIMPLE_SIDE = (gast.Name, gast.Constant)
 def keep_rank_one(body: list, namespace: dict, shapes: Callable[[], dims.Facts]) -> bool:
     """Rewrites ``body`` in place (see the module docstring; ``shapes`` works out the
     shape facts); whether it changed."""
-    if not any(isinstance(n, gast.Attribute) and n.attr == "outer" for n in nodes(body)):
+    if not any(n.attr == "outer" for n in nodes_of(body, (gast.Attribute,))):
         return False  # (most bodies: no outer product at all)
     stores = Counter(name_ids(body, gast.Store))
     forms = _Forms(namespace, shapes(), stores)

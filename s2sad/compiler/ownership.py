@@ -208,6 +208,9 @@ class _Facts:
             for t in s.targets:
                 if isinstance(t, gast.Name):
                     yield t.id, held
+                elif isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name) and \
+                        self.is_array(t.value.id):
+                    continue  # (an array's items written: values copied, no object held)
                 else:
                     for n in nodes(t):
                         if isinstance(n, gast.Name):

@@ -31,7 +31,7 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
 _FUNCTIONS = {np.sin, np.cos, np.tan, np.arctan, np.log, np.log1p, np.exp, np.expm1,
-              np.tanh, np.sinh, np.cosh, np.sqrt, np.arcsin, np.arccos, np.abs}
+              np.tanh, np.sinh, np.cosh, np.sqrt, np.arcsin, np.arccos, np.sign, np.abs}
 
 
 def reuse_popped(body: list, namespace: dict, numbers: frozenset = frozenset(),

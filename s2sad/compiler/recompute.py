@@ -313,11 +313,8 @@ def _stored(s: gast.AST) -> set[str]:
 
 
 def _store_counts(body: list) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for n in nodes(body):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-            counts[n.id] = counts.get(n.id, 0) + 1
-    return counts
+    """name -> how many times it is stored (the names' walk, no generator per node)."""
+    return Counter(name_ids(body, gast.Store))
 
 
 def _numbers_bound_once(body: list, numbers: set[str], stores: dict) -> set[str]:

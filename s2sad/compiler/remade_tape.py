@@ -28,7 +28,7 @@ import gast
 
 from s2sad.compiler import dims, tape
 from s2sad.compiler.names import Namer, assign, load, store, written_names
-from s2sad.compiler.walks import clone, name_nodes, nodes
+from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes
 
 MAX_NODES = 15  # a few operations: cheaper than an array kept per trip
 FEW = 16  # numbers in an operand kept beside the tape's arrays whatever their shape
@@ -63,7 +63,7 @@ def _pushed_values(body: list, pushes: dict) -> list:
     arithmetic to make again at all?)."""
     names = {e.id for ps in pushes.values() for p in ps
              for e in getattr(p.value.args[0], "elts", ()) if isinstance(e, gast.Name)}
-    return [s.value for s in nodes(body) if isinstance(s, gast.Assign) and
+    return [s.value for s in statement_nodes(body) if isinstance(s, gast.Assign) and
             len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and
             s.targets[0].id in names and (isinstance(s.value, (gast.BinOp, gast.UnaryOp))
                                           or _transposed(s.value))]
@@ -95,7 +95,7 @@ def _written_anywhere(body: list) -> set[str]:
     """Names some statement binds or writes into (a parameter among them is not kept
     as it came)."""
     out: set[str] = set()
-    for n in nodes(body):
+    for n in statement_nodes(body):  # (no expression binds a name: none looked into)
         if isinstance(n, (gast.Assign, gast.AugAssign)):
             out |= written_names(n)
         elif isinstance(n, (gast.For, gast.Delete)):
@@ -179,8 +179,8 @@ def _remade(e: gast.expr, between: list, name: str, popped: dict[str, str],
         w = n.id
         if w in params and w not in popped:
             continue
-        if w in changed:
-            return None
+        if w in changed or w == name:  # (``x = x * 1.5 - 0.3`` reads the x before: the
+            return None  # pop has the x after, the reverse sweep not the one before)
         if w in popped:
             renames[w] = popped[w]
         elif w in extra:

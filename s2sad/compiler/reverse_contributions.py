@@ -10,7 +10,10 @@ import gast
 
 from s2sad.compiler import templates
 from s2sad.compiler.names import const, load
-from s2sad.compiler.walks import name_nodes, walk
+from s2sad.compiler.node_scans import mentions
+from s2sad.compiler.walks import walk
+
+_CLEARS = frozenset({"zero_at"})
 
 
 def without_unbroadcast(expr: gast.expr) -> gast.expr:
@@ -78,8 +81,7 @@ def clearing_last(parts: list) -> list:
     """A contribution that clears part of ``g`` (``zero_at``) after those that read it,
     so that the clearing can be done in place (see :mod:`ownership`)."""
     def clears(part: tuple) -> bool:
-        return part[1] is not None and any(
-            n.id == "zero_at" for n in name_nodes(part[1]))
+        return part[1] is not None and mentions(part[1], ids=_CLEARS)
     return [p for p in parts if not clears(p)] + [p for p in parts if clears(p)]
 
 

@@ -128,11 +128,33 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[st
               getattr(s, "s2sad_slot", None) is not None
               for t in s.targets for n in nodes(t) if isinstance(n, gast.Name)}
     rewritable = {v for v, k in sites.items() if v not in arrays and
-                  (v in popped or loads[v] == k)}
+                  (v in popped or loads[v] == k)} | _read_last_for_shapes(body, namespace)
+    rewritable -= set(arrays)
     if not rewritable:
         return False
     donors = _Donors(facts, kinds(), arrays, floats)
     return _in_block(body, rewritable, donors, namespace, top=True)
+
+
+def _read_last_for_shapes(body: list, namespace: dict) -> set[str]:
+    """Names of the function's body whose reads after some statement are all reads of
+    their shape (a forward value's ``zeros_like(prev)`` after its last gather): read
+    from another value there, they are dead from that statement on, not kept through
+    the reverse sweep."""
+    last_read: dict[str, int] = {}  # name -> the last statement reading its values
+    first_site: dict[str, int] = {}  # name -> the first statement reading its shape
+    for i, stmt in enumerate(body):
+        values: Counter = Counter(n.id for n in nodes_of([stmt], (gast.Name,))
+                                  if isinstance(n.ctx, gast.Load))
+        for n in nodes_of([stmt], (gast.Attribute, gast.Call)):
+            site = _shape_site(n, namespace)
+            if site is not None:
+                values[site[0].id] -= 1
+                first_site.setdefault(site[0].id, i)
+        for name, k in values.items():
+            if k > 0:
+                last_read[name] = i
+    return {v for v, i in first_site.items() if v in last_read and last_read[v] < i}
 
 
 class _Donors:

@@ -31,7 +31,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import load, written_names
-from s2sad.compiler.walks import nodes, same
+from s2sad.compiler.walks import name_nodes, nodes, same, statement_nodes
 
 
 def share_products(body: list) -> bool:
@@ -204,13 +204,14 @@ def _product_of_names(s: gast.stmt) -> tuple[str, Counter] | None:
 
 
 def bound_names(s: gast.stmt) -> set[str]:
-    """Every name ``s`` binds or writes into, anywhere inside it."""
+    """Every name ``s`` binds or writes into, anywhere inside it (its names' walk, and
+    its statements' without the expressions: six parts of ``share`` ask this of every
+    statement)."""
+    load = gast.Load
+    out = {n.id for n in name_nodes(s) if n.ctx.__class__ is not load}
     if isinstance(s, (gast.If, gast.For, gast.While)):
-        out = {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-               not isinstance(n.ctx, gast.Load)}
-        for inner in nodes(s):
+        for inner in statement_nodes(s):
             if isinstance(inner, gast.stmt):
                 out |= written_names(inner)
         return out
-    return written_names(s) | {n.id for n in nodes(s) if isinstance(n, gast.Name) and
-                               not isinstance(n.ctx, gast.Load)}
+    return written_names(s) | out

@@ -44,18 +44,20 @@ def share_values(body: list, namespace: dict) -> bool:
     """Rewrites every block of ``body`` in place; True if it changed."""
     changed = _moved_up(body, namespace)
     seen: dict[tuple, tuple[str, frozenset]] = {}  # structure of e -> (x, names e reads)
+    heads: set[tuple] = set()  # the heads (:func:`_head`) of the values seen, and of more
     for s in body:
         if isinstance(s, _WALKED):
             for field in ("body", "orelse"):
                 changed |= share_values(getattr(s, field), namespace)
         elif seen and isinstance(s, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
-            changed |= _read_through(s, seen)
+            changed |= _read_through(s, seen, heads)
         bound = bound_names(s)
         if seen and bound:
             seen = {k: v for k, v in seen.items() if v[0] not in bound and not v[1] & bound}
         made = _made(s, namespace)
         if made is not None:
             seen.setdefault(*made)
+            heads.add(_head(s.value))
     return changed
 
 
@@ -109,22 +111,37 @@ def _computes(call: gast.Call, namespace: dict) -> bool:
     return isinstance(fn, np.ufunc) or any(fn is r for r in _REDUCTIONS)
 
 
-def _read_through(s: gast.stmt, seen: dict) -> bool:
-    """Each part of ``s``'s value made already replaced by the name holding it."""
+def _read_through(s: gast.stmt, seen: dict, heads: set) -> bool:
+    """Each part of ``s``'s value made already replaced by the name holding it.  A
+    part's structure is made only when its head is among ``heads`` (equal structures
+    have equal heads): a long expression's parts were each walked whole, under every
+    one of their ancestors."""
     if s.value is None:
         return False
-    if isinstance(s.value, _MADE) and structure(s.value) in seen:
+    if _shared(s.value, heads, seen):
         s.value = load(seen[structure(s.value)][0])
         return True
     changed = False
     for node in list(nodes(s.value)):
         for field, value in gast.iter_fields(node):
-            if isinstance(value, _MADE) and structure(value) in seen:
+            if _shared(value, heads, seen):
                 setattr(node, field, load(seen[structure(value)][0]))
                 changed = True
             elif isinstance(value, list):
                 for i, item in enumerate(value):
-                    if isinstance(item, _MADE) and structure(item) in seen:
+                    if _shared(item, heads, seen):
                         value[i] = load(seen[structure(item)][0])
                         changed = True
     return changed
+
+
+def _shared(e: object, heads: set, seen: dict) -> bool:
+    return isinstance(e, _MADE) and _head(e) in heads and structure(e) in seen
+
+
+def _head(e: gast.expr) -> tuple:
+    """A part of ``structure(e)`` cheap to make: the class, a BinOp's operator, a call's
+    numbers of arguments and keywords."""
+    if e.__class__ is gast.BinOp:
+        return gast.BinOp, e.op.__class__
+    return e.__class__, len(e.args), len(e.keywords)

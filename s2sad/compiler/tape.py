@@ -49,6 +49,42 @@ def prune(body: list) -> list:
                           {id(p) for s in dead for p in pushes[s]})
 
 
+def without_constants(body: list, numbers: set[str]) -> list:
+    """Numbers pushed and popped under their own name that the body binds once, at its
+    top level (one the ``invariants`` pass moved out of the loop that pushes it:
+    ``sqrt = np.sqrt(dt)``), neither pushed nor popped: every trip pushes the value
+    the name holds anyway (``numbers``: names holding numbers, which nothing writes
+    into; an array could be written into after its push, and its push copied)."""
+    pops, pushes = _slots(body)
+    if not pops:
+        return body
+    popped = {id(t) for pop in pops.values() for t in _items(pop.targets[0])}
+    stores: dict[str, int] = {}
+    for n in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load) and \
+                id(n) not in popped:
+            stores[n.id] = stores.get(n.id, 0) + 1
+    once = {t.id for s in body if isinstance(s, gast.Assign) for t in s.targets
+            if isinstance(t, gast.Name) and stores.get(t.id) == 1}
+    dropped: dict[int, set[int]] = {}
+    for slot, pop in pops.items():
+        paired = pushes.get(slot, [])
+        if len(paired) != 1:
+            continue
+        items, targets = _items(paired[0].value.args[0]), _items(pop.targets[0])
+        drop = {i for i, (v, t) in enumerate(zip(items, targets))
+                if isinstance(v, gast.Name) and isinstance(t, gast.Name) and
+                v.id == t.id and v.id in once and v.id in numbers}
+        if drop and len(items) == len(targets):
+            pop.targets = _kept(pop.targets[0], drop, gast.Store())
+            paired[0].value.args = _kept(paired[0].value.args[0], drop, gast.Load())
+            dropped[slot] = drop
+    if not dropped:
+        return body
+    return _without_empty(body, {id(pops[s]) for s in dropped} |
+                          {id(pushes[s][0]) for s in dropped})
+
+
 def _all_read(body: list, pops: dict[int, gast.Assign]) -> bool:
     """Whether every name each pop binds is surely live after it, so that nothing can be
     pruned: a statement after the pop reads the name before any statement, in the text

@@ -29,6 +29,7 @@ import numpy as np
 
 from s2sad.compiler import tape
 from s2sad.compiler.names import assign, load, store, written_names
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import nodes
 
@@ -36,8 +37,7 @@ from s2sad.compiler.walks import nodes
 def factor_forward(body: list, namespace: dict, namer: Any) -> bool:
     """Each provable pair rewritten; whether one was."""
     pops, pushes = tape.pairs(body)
-    if not pops or not any(isinstance(n, gast.Attribute) and n.attr == "solve"
-                           for n in nodes(body)):
+    if not pops or not any(n.attr == "solve" for n in nodes_of(body, (gast.Attribute,))):
         return False
     where = _blocks(body)
     changed = False

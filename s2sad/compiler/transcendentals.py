@@ -83,7 +83,7 @@ def _repeated(stmts: list, namespace: dict, namer: Any, stores: Counter) -> bool
 
 
 def _keys(s: gast.stmt, namespace: dict, stores: Counter) -> list[tuple]:
-    return [(fn, n.args[0].id) for n in nodes([s]) if n.__class__ is gast.Call and
+    return [(fn, n.args[0].id) for n in nodes_of([s], (gast.Call,)) if
             len(n.args) == 1 and not n.keywords and n.args[0].__class__ is gast.Name and
             stores[n.args[0].id] <= 1 and n.func.__class__ is gast.Attribute and
             n.func.attr in _NAMES and (fn := evaluate_ref(n.func, namespace)) in _FUNCTIONS]

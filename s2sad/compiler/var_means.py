@@ -29,6 +29,7 @@ import numpy as np
 
 from s2sad.compiler.centred_reads import mean_of
 from s2sad.compiler.names import assign, copy_origin, load
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes, same
 
@@ -37,9 +38,8 @@ _WALKED = (gast.If, gast.For, gast.While)
 
 def var_by_mean(body: list, namespace: dict, namer) -> bool:
     """Rewrites ``body`` in place, every block of it; True if it changed."""
-    if not any(isinstance(n, gast.Call) and any(evaluate_ref(n.func, namespace) is f
-                                                for f in (np.var, np.std))
-               for n in nodes(body)):
+    if not any(any(evaluate_ref(n.func, namespace) is f for f in (np.var, np.std))
+               for n in nodes_of(body, (gast.Call,))):
         return False
     stores = Counter(n.id for n in name_nodes(body) if not isinstance(n.ctx, gast.Load))
     return _block(body, namespace, namer, stores)

@@ -25,6 +25,7 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import written_names
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
 from s2sad.compiler.walks import name_nodes, nodes
@@ -297,9 +298,12 @@ def _writes(s: gast.stmt, ctx: _Context) -> set[str] | None:
     return ctx.written[key]
 
 
+_WRITING = (gast.Assign, gast.AugAssign, gast.For, gast.Delete, gast.Call)  # (_writes_of)
+
+
 def _writes_of(s: gast.stmt, ctx: _Context) -> set[str] | None:
     found: set[str] = set()
-    for n in nodes(s):
+    for n in nodes_of(s, _WRITING):
         if isinstance(n, (gast.Assign, gast.AugAssign)):
             found |= written_names(n)
         elif isinstance(n, (gast.For, gast.Delete)):

@@ -226,8 +226,8 @@ def min_share(x: Any, y: Any) -> Any:
 def _share(wins: Any, x: Any, y: Any) -> Any:
     """``wins`` as 1/0 (a boolean mask multiplies like one), 1/2 where ``x == y``."""
     ties = np.equal(x, y)
-    if not np.any(ties):  # no tie: the mask itself (relu's gradient in two passes)
-        return wins
+    if not np.count_nonzero(ties):  # no tie: the mask itself (relu's gradient in two
+        return wins  # passes; count_nonzero of a mask is C alone, np.any ~5 Python calls)
     return _scalar(wins + 0.5 * ties)
 
 
