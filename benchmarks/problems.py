@@ -40,6 +40,7 @@ from benchmarks import (
     problems_unseen10,
     problems_unseen11,
     problems_unseen12,
+    problems_unseen13,
     problems_unseen14,
 )
 
@@ -336,6 +337,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen12.SPECS]
 # factors, a Riccati recursion, t-SNE, Gray-Scott by np.roll, an SIR epidemic's daily loop,
 # Tukey's biweight, a layer-norm + GELU block, rotary attention, a minmod-limited advection
 PROBLEMS += [Problem(**spec) for spec in problems_unseen14.SPECS]
+# (121-122) session 49: scalar loops on Python floats: a bouncing ball with drag in a while
+# loop, a leaky integrator neuron held at a floor
+PROBLEMS += [Problem(**spec) for spec in problems_unseen13.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

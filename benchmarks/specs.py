@@ -8,7 +8,7 @@ from types import ModuleType
 from typing import Any
 
 
-def spec_of(space: dict[str, Any], twins: ModuleType, name: str, title: str, wrt: tuple,
+def spec_of(space: dict[str, Any], twins: ModuleType | None, name: str, title: str, wrt: tuple,
             sizes: tuple[str, str], **extra: Any) -> dict[str, Any]:
     spec = {"name": name, "title": title, "func": space[name],
             "hand_grad": space[name + "_grad"], "make_args": space[name + "_args"],

@@ -31,6 +31,8 @@ from s2sad.rules.facts import shape_kind
 
 F64, REAL = "f64", "real"
 ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
+FLOATS = "floats"  # ``as_floats(x)`` of a float64 array, asked with ``numbers``: F64 items
+NUMBERS = "<numbers>"  # (not a name: in the kinds while they are worked out ``numbers``)
 KEYED = "keyed"  # a dict or tuple display of float64 arrays: an item read by key is F64
 _RANK = {F64: 0, REAL: 1}
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
@@ -50,13 +52,17 @@ _AXES = {"axis", "keepdims"}  # keywords that do not change a reduction's dtype
 
 
 def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
-           float_numbers: frozenset = frozenset()) -> dict[str, str]:
+           float_numbers: frozenset = frozenset(), numbers: bool = False) -> dict[str, str]:
     """name -> F64, REAL or ITEMS, for the names every definition of which proves it
     (``floats``: float64 array parameters; ``real``: parameters that are Python or NumPy
     real numbers; ``float_numbers``: those of them that are Python floats or NumPy
     float64s, read as such only as the value ``np.full`` fills with, whose array is then
     float64: a Python float times a NumPy float32 is a float32): the largest such
-    assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64)."""
+    assignment (a loop's ``acc = acc + e`` keeps ``acc`` float64); ``numbers``: F64 also
+    stands for a Python float, where the caller asks of numbers alone (not of what they
+    make with arrays: ``0.5 * s`` of a float32 array is float32): a name bound to a float
+    literal, an item of ``as_floats`` of a float64 array, ``number_as_float`` of a
+    float64 (``v = 0.0`` then ``v = v + a`` of a float64 ``a``: float64 throughout)."""
     defs: dict[str, list] = {}
     unknown: set[str] = set()
     written: set[str] = set()  # names written into by an item (``d[i, j] = v``)
@@ -72,7 +78,8 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(
-                _FILLED if _filled_with(node.value, float_numbers, namespace) else node.value)
+                _FILLED if _filled_with(node.value, float_numbers, namespace) or
+                numbers and _float_literal(node.value) else node.value)
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             defs.setdefault(node.target.id, []).append(gast.BinOp(
                 left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
@@ -91,12 +98,15 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
     defs.update({name: values for name, values in restored.items() if name not in defs})
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
     kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
+    if numbers:
+        known[NUMBERS] = kinds[NUMBERS] = F64
     _sweep(defs, known, kinds, namespace)
     containers = {n for n in written if n in kinds and kinds[n] not in _RANK}
     if containers:  # (a list or dict written into by an item: its items' kinds change)
         unknown |= containers
         kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
         _sweep(defs, known, kinds, namespace)
+    kinds.pop(NUMBERS, None)
     return kinds
 
 
@@ -140,7 +150,7 @@ def _sweep(defs: dict[str, list], known: dict[str, str], kinds: dict[str, str],
                     kinds[name] = kind
 
 
-_FILLED = gast.Constant(value=None, kind=None)  # (a float64 array np.full made)
+_FILLED = gast.Constant(value=None, kind=None)  # (a float64 array np.full made, a float)
 
 
 def _filled_with(e: gast.expr, float_numbers: frozenset, namespace: dict) -> bool:
@@ -155,6 +165,8 @@ def _join(found: list) -> str | None:
         return ITEMS
     if all(k == KEYED for k in found):
         return KEYED
+    if all(k == FLOATS for k in found):
+        return FLOATS
     if not all(k in _RANK for k in found):
         return None
     return REAL if REAL in found else F64
@@ -207,7 +219,8 @@ def _items_kind(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | N
         inner = of(e.value, kinds, namespace)
         if inner == KEYED:  # (``params["W1"]``: an item; a slice would be a tuple)
             return F64 if isinstance(e.slice, gast.Constant) else None
-        return REAL if inner == ITEMS else inner if inner in (F64, REAL) else None
+        return REAL if inner == ITEMS else F64 if inner == FLOATS else \
+            inner if inner in (F64, REAL) else None
     items = _display_items(e)
     if items:
         return KEYED if all(of(v, kinds, namespace) == F64 for v in items) else None
@@ -251,8 +264,8 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
         built = _built(fn, e, args, kinds, namespace)
         if built is not None:
             return built
-        if fn is runtime.as_floats and args in ([F64], [ITEMS]):
-            return ITEMS  # (a shape's ints as they are)
+        if fn in (runtime.as_floats, runtime.number_as_float, float, abs):
+            return _as_floats(fn, args, kinds)
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
         if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
@@ -279,6 +292,20 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
     except TypeError:  # an unhashable callable
         return None
     return None
+
+
+def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
+    """``as_floats(x)``: ITEMS (a shape's ints as they are), or FLOATS of a float64 array
+    asked with ``numbers``; ``number_as_float`` of a float64: F64 then; ``float(a)`` of
+    a real number a Python float (REAL; F64 with ``numbers``), ``abs(a)`` of ``a``'s."""
+    numbers = NUMBERS in kinds and args == [F64]
+    if fn is abs:
+        return args[0] if len(args) == 1 and args[0] in _RANK else None
+    if fn is float:
+        return (F64 if numbers else REAL) if len(args) == 1 and args[0] in _RANK else None
+    if fn is runtime.number_as_float:
+        return F64 if numbers else None
+    return FLOATS if numbers else ITEMS if args in ([F64], [ITEMS]) else None
 
 
 def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],

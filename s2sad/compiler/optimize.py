@@ -23,6 +23,7 @@ from s2sad.compiler import (
     batch,
     branch_pushes,
     cancelled_factors,
+    cancelled_quotients,
     carried,
     centred_reads,
     choice_lines,
@@ -48,6 +49,7 @@ from s2sad.compiler import (
     matmul_factors,
     method_sums,
     moved_sweeps,
+    number_calls,
     number_spreads,
     outer_forms,
     ownership,
@@ -77,6 +79,7 @@ from s2sad.compiler import (
     shared_reductions,
     shared_terms,
     shared_values,
+    sign_products,
     simplify,
     sink,
     sliced_zeros,
@@ -159,6 +162,9 @@ def arithmetic(body: list, facts: Facts) -> list:
     small whole powers as products (``x ** 3`` as ``x * x * x``)."""
     body = logistic.simplify(body)
     body = relu_shares.simplify(body, facts.namespace)
+    body = sign_products.simplify(body, facts.namespace)
+    body = cancelled_quotients.cancel(body, lambda name: None if facts.shapes is None
+                                      else facts.shapes.rank(name), facts.namer)
     body = algebra.simplify_arithmetic(body, set(facts.numbers), facts.same_shape,
                                        real=facts.real,
                                        derivatives=facts.adjoints | facts.tangents,
@@ -315,6 +321,7 @@ def share(body: list, facts: Facts) -> list:
     if popped_calls.reuse_popped(body, facts.namespace, frozenset(facts.numbers),
                                  facts.namer):
         body = tape.prune(body)  # (the argument popped may be read no more)
+        shared_products.share_products(body)  # (``dm * abs`` of ``|v|`` read off the tape)
         facts.shapes = None
     return body
 
@@ -385,8 +392,9 @@ def shared_tape(body: list, facts: Facts) -> list:
 
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats, numbers read
-    out of arrays before a loop too; a list of numbers' adjoint added into item by
-    item, and an adjoint only updated by the element a list of floats."""
+    out of arrays before a loop too, and NumPy functions of numbers in a loop; a list
+    of numbers' adjoint added into item by item, and an adjoint only updated by the
+    element a list of floats."""
     body = floats.elements_as_floats(body, facts.params, lambda: _shapes(body, facts),
                                      facts.namer, facts.optimistic)
     body = final_floats.final_vectors_as_floats(body, facts.params,
@@ -394,6 +402,10 @@ def as_floats(body: list, facts: Facts) -> list:
                                                 facts.optimistic)
     body = scalar_floats.numbers_as_floats(body, lambda: _shapes(body, facts),
                                            facts.optimistic)
+    if number_calls.calls_as_floats(body, lambda: _shapes(body, facts), facts.namespace,
+                                    facts.params, facts.floats | facts.float_numbers,
+                                    facts.namer, facts.optimistic):
+        facts.shapes = None  # (a vector's ufunc taken before its loop: a new name)
     body = adjoint_lists.adjoints_as_lists(body, facts.params, lambda: _shapes(body, facts),
                                            facts.optimistic)
     return floats.number_list_adds(body, lambda: _shapes(body, facts))

@@ -5,6 +5,6 @@ def jvp_running_sum(x, n, *, dx):
     for i in range(n):
         # line 29: s = s + np.sin(x * i)
         mul = x * i
-        s_1 = s_1 + np.sin(mul)
-        ds_1 = ds_1 + dx * i * np.cos(mul)
+        s_1 = s_1 + float(np.sin(mul))
+        ds_1 = ds_1 + dx * i * float(np.cos(mul))
     return s_1, ds_1
