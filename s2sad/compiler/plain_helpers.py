@@ -248,9 +248,9 @@ class PlainHelpers(Spreads, Transformer):
         """Helpers that the ranks make plain: an index, the array itself, the number."""
         if name == "written_part" and len(node.args) == 2 and _basic_index(node.args[1], self):
             return gast.Subscript(value=node.args[0], slice=node.args[1], ctx=gast.Load())
-        if name == "iteration_items" and (self.rank(node.args[0]) or 0) >= 1 or \
-                name in ("iteration_items", "items_adjoint") and node.args and \
-                isinstance(self.facts.of(node.args[-1]), (Items, Elements)):
+        if name in ("iteration_items", "items_adjoint") and node.args and (
+                (self.rank(node.args[-1]) or 0) >= 1 or
+                isinstance(self.facts.of(node.args[-1]), (Items, Elements))):
             return node.args[0]  # an array, a list or tuple (not a dict: its keys) is
             # gone through as it is (the adjoint of a list or tuple's: ``g``)
         if name == "unbroadcast" and len(node.args) == 2 and not node.keywords:
