@@ -350,6 +350,15 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("elo_ratings", "array_api_strict"): "array_api_strict cannot run this step",
                     ("elo_ratings", "jax"): "an index array into a jaxlib array",
                     ("ista_lasso", "array_api_strict"): "array_api_strict cannot run this step",
+                    # (session 46's problems: gmm_chol's per-component stack indexed
+                    # by one axis and its NumPy sum; rope_attention's integer positions
+                    # divided; t-SNE's np.fill_diagonal, whose adjoint runs on NumPy only)
+                    ("gmm_chol", "array_api_strict"): "array_api_strict cannot run this step",
+                    ("gmm_chol", "torch"): "torch cannot run this step",
+                    ("rope_attention", "array_api_strict"):
+                        "array_api_strict cannot run this step",
+                    **{("tsne_kl", lib): "diagonal_positions, which runs on NumPy arrays only"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
                     **{(name, lib): f"{call} has no counterpart"
                        for name, call in (("sliced_w2", "np.take_along_axis"),
                                           ("spectrum_match", "np.fft.rfft"),
