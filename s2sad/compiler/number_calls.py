@@ -46,8 +46,10 @@ def calls_as_floats(body: list, shapes: Callable[[], dims.Facts], namespace: dic
                     params: set[str], float64s: frozenset, namer: Namer,
                     optimistic: list | None = None) -> bool:
     """Rewrites ``body`` in place, the NumPy calls of numbers in its loops giving Python
-    floats (see the module's docstring); True if it changed.  ``float64s``: the
-    parameters that are float64 arrays, Python floats or NumPy float64s."""
+    floats (see the module's docstring); True if a vector's ufunc was taken before its
+    loop (a new name: the shape facts are then out of date; a call of a number written
+    as a float's keeps every name's shape).  ``float64s``: the parameters that are
+    float64 arrays, Python floats or NumPy float64s."""
     sites = _sites(body, namespace)
     if not sites:
         return False
@@ -69,10 +71,11 @@ def calls_as_floats(body: list, shapes: Callable[[], dims.Facts], namespace: dic
         signs = ExprFacts(*finite._facts(body, namespace, params), namespace).of
         for call in chosen:
             _rewrite(call, evaluate_ref(call.func, namespace), signs)
-    changed = bool(chosen) or len(kept) < len(sites)
-    if changed and not safe and optimistic is not None and "floats" not in optimistic:
+    hoisted = len(kept) < len(sites)
+    if (chosen or hoisted) and not safe and optimistic is not None and \
+            "floats" not in optimistic:
         optimistic.append("floats")  # (Python raises where NumPy gives inf: fall back)
-    return changed
+    return hoisted
 
 
 def _sites(body: list, namespace: dict) -> list[gast.Call]:
