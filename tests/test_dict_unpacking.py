@@ -10,6 +10,7 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian, check_jvp, grad_code
+from test_vector_adjoints import qmul
 
 
 def unpack_dict(x):
@@ -60,22 +61,13 @@ def test_a_tuple_goes_through_as_it_is(rng):
     assert "fresh([" not in code
 
 
-def _quat_mul(q, r):
-    w1, x1, y1, z1 = q
-    w2, x2, y2, z2 = r
-    return np.array([w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
-                     w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
-                     w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
-                     w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2])
-
-
 def quaternion_chain(qs, v):
     """Arrays unpacked (``w, x, y, z = q``): read by item, no dict's keys looked for (the
     adjoint of the unpacking is the array of the items' adjoints as it is)."""
     q = np.array([1.0, 0.0, 0.0, 0.0])
     for i in range(qs.shape[0]):
-        q = _quat_mul(q, qs[i] / np.sqrt(qs[i] @ qs[i]))
-    w, x, y, z = _quat_mul(q, np.concatenate([[0.0], v]))
+        q = qmul(q, qs[i] / np.sqrt(qs[i] @ qs[i]))
+    w, x, y, z = qmul(q, np.concatenate([[0.0], v]))
     return w * w + x * y + z
 
 
