@@ -311,7 +311,8 @@ def test_element_loops_with_divisions_read_floats(rng, case) -> None:
         f, args, wrt = thomas, (rng.uniform(-1, 1, n), 4.0 + rng.uniform(0, 1, n),
                                 rng.uniform(-1, 1, n), rng.standard_normal(n)), (1, 3)
     check_grad(f, *args, wrt=wrt)
-    assert "as_floats(" in grad_source(f, *args, wrt=wrt)
+    code = grad_source(f, *args, wrt=wrt)
+    assert "as_floats(" in code or "for " not in code  # (floats, or no loop left at all)
 
 
 def test_a_zero_divisor_gives_numpys_numbers() -> None:
