@@ -15,7 +15,8 @@ import test_golden
 from s2sad.compiler import pass_manager, pipeline
 from s2sad.compiler.names import Namer
 from s2sad.compiler.pass_manager import Facts, Step
-from s2sad.compiler.walks import clone, fingerprint
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import fingerprint
 
 
 @pytest.fixture(autouse=True)

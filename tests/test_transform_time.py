@@ -17,15 +17,8 @@ from gradcheck import check_grad
 from s2sad.compiler import simplify
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import Transformer
-from s2sad.compiler.walks import (
-    name_ids,
-    name_nodes,
-    nodes,
-    parent_map,
-    statement_nodes,
-    walk,
-    walk_statements,
-)
+from s2sad.compiler.statement_walks import statement_nodes, walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, parent_map, walk
 
 HERE = pathlib.Path(__file__).parent
 CORPUS = [gast.ast_to_gast(ast.parse(p.read_text())) for p in

@@ -29,7 +29,8 @@ from s2sad.compiler.function_scan import assignments, local_names
 from s2sad.compiler.integers import integer_arrays
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import IDENTITY, Prim, differentiable_args, evaluate_ref, primitive
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes
 from s2sad.rules import registry
 from s2sad.rules.facts import shape_kind
 

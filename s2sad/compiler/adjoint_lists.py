@@ -20,7 +20,8 @@ import numpy as np
 
 from s2sad.compiler import dims, floats
 from s2sad.compiler.names import call_named, load
-from s2sad.compiler.walks import statement_nodes, walk
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import walk
 
 
 def adjoints_as_lists(body: list, params: set[str], shapes: Callable[[], dims.Facts],

@@ -47,12 +47,8 @@ from s2sad.compiler.algebra_terms import (
 from s2sad.compiler.folded_coefficients import fold_coefficients, fold_in_loops
 from s2sad.compiler.names import root_name, written_names
 from s2sad.compiler.negations import fold_negations
-from s2sad.compiler.walks import (
-    name_ids,
-    name_nodes,
-    same,
-    statement_nodes,
-)
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, same
 
 
 def simplify_arithmetic(body: list, numbers: set[str], shapes: dict[str, str],

@@ -54,10 +54,11 @@ from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import Namer, copy_origin
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.statement_walks import statement_nodes
 from s2sad.compiler.view_webs import split_reused_views
 from s2sad.compiler.views import ViewWrites
 from s2sad.compiler.views import views as views_of
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 
 def resolve_aliases(node: gast.FunctionDef, namespace: dict[str, Any], filename: str,

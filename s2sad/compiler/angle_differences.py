@@ -54,8 +54,10 @@ from s2sad.compiler import angle_uses, tape
 from s2sad.compiler.names import assign, load, store, written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shared_factors import Swap
+from s2sad.compiler.statement_walks import statement_nodes
 from s2sad.compiler.transcendentals import _named
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, statement_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes, parent_map
 
 _REARRANGE = {"roll": "rolled", "take": "at", "transpose": "t"}  # (stems of the names)
 

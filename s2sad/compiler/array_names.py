@@ -12,7 +12,8 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import nodes, statement_nodes, walk_statements
+from s2sad.compiler.statement_walks import statement_nodes, walk_statements
+from s2sad.compiler.walks import nodes
 
 
 def bindings(node: gast.FunctionDef, namespace: dict) -> dict[str, int]:

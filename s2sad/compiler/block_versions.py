@@ -18,7 +18,8 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.function_scan import assignments
-from s2sad.compiler.walks import clone, name_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes
 
 _BLOCKS = ("body", "orelse", "finalbody")
 

@@ -24,7 +24,8 @@ import gast
 
 from s2sad.compiler import tape
 from s2sad.compiler.node_scans import written_names
-from s2sad.compiler.walks import name_ids, same, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_ids, same
 
 
 def hoist(body: list) -> bool:

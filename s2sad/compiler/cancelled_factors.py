@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.walks import blocks, same
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import same
 
 
 def cancel(body: list) -> bool:

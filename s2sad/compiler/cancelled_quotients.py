@@ -24,7 +24,8 @@ import gast
 
 from s2sad.compiler.names import Namer, assign, load
 from s2sad.compiler.node_scans import nodes_of, written_names
-from s2sad.compiler.walks import blocks, name_ids, name_nodes, parent_map, replace_child
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import name_ids, name_nodes, parent_map, replace_child
 
 
 def cancel(body: list, ranks: Any, namer: Namer) -> list:

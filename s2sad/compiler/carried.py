@@ -21,7 +21,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin, load
-from s2sad.compiler.walks import name_nodes, nodes, same, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes, same
 
 
 def share(body: list) -> list:

@@ -24,8 +24,9 @@ from s2sad.compiler.field_lists import field_items, stored_by_methods
 from s2sad.compiler.init_chains import chain_key, init_of, init_tree
 from s2sad.compiler.names import const, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.user_code import is_user_function, own_nodes
-from s2sad.compiler.walks import clone, walk
+from s2sad.compiler.walks import walk
 from s2sad.dataclass_args import other_dunders, record_class
 
 if TYPE_CHECKING:

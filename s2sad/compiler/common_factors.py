@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.walks import statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
 
 _SIGNS = {gast.Add: 1, gast.Sub: -1}
 

@@ -18,7 +18,7 @@ from s2sad import runtime
 from s2sad.compiler import affine, dims
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import clone
+from s2sad.compiler.tree_copies import clone
 
 
 def pieces(call: gast.Call, facts: dims.Facts) -> gast.Tuple | None:

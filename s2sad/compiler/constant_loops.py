@@ -20,8 +20,9 @@ import gast
 
 from s2sad.compiler import resolved
 from s2sad.compiler.names import const, load, store
+from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.user_code import is_user_object
-from s2sad.compiler.walks import clone, walk
+from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer

@@ -40,7 +40,9 @@ from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
 from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, clone, name_ids, nodes, store_and_load_ids, walk
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_ids, nodes, store_and_load_ids, walk
 
 MAX_TERMS = 2
 

@@ -16,14 +16,8 @@ from collections.abc import Iterator
 import gast
 
 from s2sad.compiler.names import origin
-from s2sad.compiler.walks import (
-    _NO_NAMES,
-    block_statements,
-    name_ids,
-    name_nodes,
-    nodes,
-    store_and_load_ids,
-)
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import _NO_NAMES, name_ids, name_nodes, nodes, store_and_load_ids
 
 # set by the tests: the counts :func:`counted_folds` keeps up to date checked against a
 # count of the body it leaves (its callers read them instead of counting again)

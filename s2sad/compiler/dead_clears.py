@@ -19,7 +19,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.walks import block_statements, name_nodes, parent_map
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import name_nodes, parent_map
 
 
 def drop(body: list) -> list:

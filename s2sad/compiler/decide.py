@@ -18,7 +18,8 @@ import gast
 
 from s2sad.compiler.names import Transformer
 from s2sad.compiler.node_scans import nodes_of
-from s2sad.compiler.walks import name_ids, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_ids
 
 _COMPARE = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
             gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,

@@ -19,7 +19,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import const
-from s2sad.compiler.walks import clone, parent_map, walk
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import parent_map, walk
 
 _LITERALS: dict[Any, Any] = {float: 0.0, int: 0}
 _DISPLAYS = {list: lambda: gast.List(elts=[], ctx=gast.Load()),

@@ -16,7 +16,8 @@ import gast
 
 from s2sad.compiler.item_loops import through_items
 from s2sad.compiler.names import Namer, assign, const, load
-from s2sad.compiler.walks import walk, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import walk
 from s2sad.errors import DifferentiationError
 
 JUMPS = (gast.Return, gast.Break, gast.Continue, gast.Raise)

@@ -24,7 +24,8 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.names import call_named
-from s2sad.compiler.walks import block_statements, name_nodes
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import name_nodes
 
 _INF = (None, "inf")  # the end of the axis
 

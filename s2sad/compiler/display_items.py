@@ -21,7 +21,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import call_named
-from s2sad.compiler.walks import blocks, name_ids, name_nodes
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import name_ids, name_nodes
 
 
 def read_directly(body: list) -> list:

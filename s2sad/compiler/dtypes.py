@@ -26,7 +26,8 @@ from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import active_flags
 from s2sad.compiler.shape_defs import counts, popped
-from s2sad.compiler.walks import name_nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes
 from s2sad.rules.facts import shape_kind
 
 F64, REAL = "f64", "real"

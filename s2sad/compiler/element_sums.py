@@ -16,7 +16,8 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
 from s2sad.compiler.names import Namer, assign, copy_origin, load
-from s2sad.compiler.walks import block_statements, name_ids, name_nodes
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import name_ids, name_nodes
 
 _LOOPS = (gast.For, gast.While)
 

@@ -27,7 +27,8 @@ from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, nodes, statement_nodes
+from s2sad.compiler.statement_walks import blocks, statement_nodes
+from s2sad.compiler.walks import nodes
 
 _KEYWORDS = {"lower", "check_finite"}  # (overwrite_a would leave K changed)
 _DIAGONALS = (np.diag, np.diagonal)

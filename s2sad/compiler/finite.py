@@ -21,7 +21,8 @@ from s2sad.compiler.finite_facts import ExprFacts, literal_value
 from s2sad.compiler.names import Transformer, origin, root_name
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, same
 from s2sad.rules.facts import ALL, FINITE, POS
 
 

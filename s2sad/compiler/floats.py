@@ -25,7 +25,8 @@ from s2sad.compiler import dims
 from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
 from s2sad.compiler.node_scans import nodes_of
-from s2sad.compiler.walks import SCALAR_FIELDS, statement_nodes, walk
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import SCALAR_FIELDS, walk
 
 _SHAPE_READS = {"shape_of", "zeros_like", "cast_like", "unbroadcast", "repeat_to", "len"}
 _SHAPE_ATTRS = {"shape", "size", "ndim", "dtype"}

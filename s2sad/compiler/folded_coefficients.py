@@ -13,7 +13,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.algebra_terms import outer_product, plain, product_factors
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes, store_and_load_ids
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes, store_and_load_ids
 
 
 def fold_coefficients(block: list, rewrite: Any,

@@ -23,7 +23,8 @@ import gast
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import origin
 from s2sad.compiler.node_scans import nodes_of
-from s2sad.compiler.walks import name_nodes, nodes, parent_map, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes, parent_map
 
 _ENDS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 LONG = 4  # statements of one user line past which its values are deleted as they die

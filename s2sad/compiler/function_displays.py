@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import gast
 
+from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.user_code import child_nodes, own_nodes
-from s2sad.compiler.walks import clone, walk
+from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer

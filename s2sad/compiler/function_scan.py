@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import gast
 
-from s2sad.compiler.walks import name_nodes, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_nodes
 
 # id of a function -> (it, its local names, its assignments), while its analyses run
 _SCANNED: dict[int, tuple] | None = None

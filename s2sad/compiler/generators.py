@@ -16,7 +16,8 @@ import gast
 
 from s2sad.compiler import fence, source
 from s2sad.compiler.names import load
-from s2sad.compiler.walks import clone, walk
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer

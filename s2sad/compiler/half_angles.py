@@ -28,7 +28,8 @@ import numpy as np
 from s2sad.compiler.names import const, load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, name_nodes, nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes
 
 _PAIR = (np.sin, np.cos)
 

@@ -30,7 +30,8 @@ import gast
 
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import copy_origin, load
-from s2sad.compiler.walks import name_nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes
 
 _OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 

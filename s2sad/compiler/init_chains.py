@@ -13,8 +13,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler import source
+from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.user_code import is_user_function
-from s2sad.compiler.walks import clone
 from s2sad.errors import DifferentiationError
 
 _TREES: dict[tuple, gast.FunctionDef | None] = {}  # (class, __init__ codes) -> the tree

@@ -30,7 +30,8 @@ import numpy as np
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 _SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import call_named
-from s2sad.compiler.walks import block_statements, name_nodes
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import name_nodes
 
 
 def drop(body: list, ranks: dict | None = None) -> list:

@@ -21,7 +21,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import load
-from s2sad.compiler.walks import clone, walk
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import walk
 
 
 def lowered(node: gast.FunctionDef) -> None:

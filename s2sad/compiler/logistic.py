@@ -20,7 +20,8 @@ import gast
 
 from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.names import Transformer
-from s2sad.compiler.walks import name_nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes
 
 _UNSURE = "unsure"  # bound where the search cannot tell which value (a nested block)
 

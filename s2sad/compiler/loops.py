@@ -17,7 +17,8 @@ from s2sad.compiler import lazy_reads
 from s2sad.compiler.class_records import loop_items
 from s2sad.compiler.constant_loops import MAX_UNROLLED, unrolled_constants
 from s2sad.compiler.names import const, load, store
-from s2sad.compiler.walks import clone, walk
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import walk
 
 if TYPE_CHECKING:
     from s2sad.compiler.normalize import Normalizer

@@ -14,7 +14,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import assign, load
-from s2sad.compiler.walks import statement_nodes, walk
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import walk
 
 
 def lowered(node: gast.FunctionDef) -> None:

@@ -17,13 +17,8 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.algebra_terms import _linear_call
-from s2sad.compiler.walks import (
-    name_ids,
-    name_nodes,
-    parent_map,
-    replace_child,
-    walk_statements,
-)
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, parent_map, replace_child
 
 _FLIP = {gast.Add: gast.Sub, gast.Sub: gast.Add}
 

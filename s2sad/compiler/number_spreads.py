@@ -24,7 +24,8 @@ from s2sad.compiler.names import Namer, load
 from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map, replace_child
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes, parent_map, replace_child
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 _SPREAD = frozenset({"repeat_to"})

@@ -37,7 +37,9 @@ from s2sad.compiler.rank_products import outer
 from s2sad.compiler.reuse import pure_call
 from s2sad.compiler.shared_matmuls import _written
 from s2sad.compiler.shared_products import bound_names
-from s2sad.compiler.walks import blocks, clone, name_ids, nodes
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_ids, nodes
 from s2sad.runtime import arrays, core, linalg, triangular
 
 Form = tuple[gast.expr, gast.expr]  # (u, v): the value is np.multiply.outer(u, v)

@@ -41,7 +41,8 @@ from s2sad.compiler.names import call_named, copy_origin, load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.returns import FIRST as _FIRST
-from s2sad.compiler.walks import block_statements, name_ids, name_nodes, nodes
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import name_ids, name_nodes, nodes
 
 UNKNOWN = "?"  # an object of unknown origin: never owned
 _SHAPE_ATTRS = {"shape", "ndim", "size", "dtype"}

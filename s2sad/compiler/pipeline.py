@@ -47,7 +47,7 @@ from s2sad.compiler.generated import Generated, loaded, printed
 from s2sad.compiler.names import Namer, load, param_names, param_ranks, wrt_names
 from s2sad.compiler.pass_manager import Step
 from s2sad.compiler.reverse_assembly import ReverseParts
-from s2sad.compiler.walks import clone
+from s2sad.compiler.tree_copies import clone
 from s2sad.rules import registry
 
 FRONT_STAGES = ("source", "normalize", "alias", "ssa")

@@ -27,7 +27,8 @@ from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.reuse import pure_call
-from s2sad.compiler.walks import name_ids, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_ids, nodes
 
 _ROW_AXES = (1, -1, (1,), (-1,))
 Terms = list[tuple[gast.expr, gast.expr]]  # sum_i a_i b_i^T

@@ -11,7 +11,8 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import load
-from s2sad.compiler.walks import blocks, walk
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import walk
 
 
 def outer(*args: gast.expr) -> gast.Call:

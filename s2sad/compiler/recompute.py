@@ -16,16 +16,9 @@ from collections import Counter
 import gast
 
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.walks import (
-    clone,
-    name_ids,
-    name_nodes,
-    nodes,
-    same,
-    statement_nodes,
-    substituted,
-    walk,
-)
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, same, substituted, walk
 
 MAX_NODES = 24  # a comparison or a few arithmetic operations: cheaper than the tape
 _PRODUCTS = frozenset({"dot", "inner", "vdot", "matmul"})

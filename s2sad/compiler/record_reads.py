@@ -22,7 +22,8 @@ import gast
 from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, nodes
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import nodes
 
 
 def rewrite(node: gast.FunctionDef, namespace: dict[str, Any]) -> gast.FunctionDef:

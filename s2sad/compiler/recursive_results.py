@@ -27,7 +27,7 @@ import gast
 from s2sad.compiler.names import load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import Items
-from s2sad.compiler.walks import clone
+from s2sad.compiler.tree_copies import clone
 
 _ACTIVE = "s2sad_active"  # the keyword the reverse stage passes a taped call (not f's)
 

@@ -28,7 +28,9 @@ import gast
 
 from s2sad.compiler import dims, tape
 from s2sad.compiler.names import Namer, assign, load, store, written_names
-from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes
 
 MAX_NODES = 15  # a few operations: cheaper than an array kept per trip
 FEW = 16  # numbers in an operand kept beside the tape's arrays whatever their shape

@@ -28,7 +28,9 @@ import numpy as np
 from s2sad.compiler.contract_plan import is_new_axis, is_whole_slice
 from s2sad.compiler.names import copy_origin, store
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, name_nodes, nodes, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes
 
 
 def rematerialize(body: list, namespace: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ import astor
 import gast
 
 from s2sad.compiler.names import origin
-from s2sad.compiler.walks import clone
+from s2sad.compiler.tree_copies import clone
 
 _MARK = "S2SAD_COMMENT_"  # a comment's stand-in: a statement of this name and its number
 WIDTH = 88  # black's line length: long calls break after a comma, never before a ")"

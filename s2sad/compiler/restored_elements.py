@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.walks import blocks, name_nodes, same
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import name_nodes, same
 
 
 def drop(body: list, numbers: set[str]) -> list:

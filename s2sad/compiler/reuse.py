@@ -20,7 +20,8 @@ from s2sad.compiler.names import Transformer, assign
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import name_ids, name_nodes, nodes, structure, walk, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, structure, walk
 
 _APPEND = "append"
 # NumPy functions that write into an argument (and any call given out=)

@@ -25,7 +25,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
 
 
 def simplify(body: list, facts: dims.Facts, namespace: dict) -> bool:

@@ -41,7 +41,8 @@ from s2sad.compiler.reverse_contributions import (
 )
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.compiler.reverse_record import Record
-from s2sad.compiler.walks import name_nodes, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_nodes
 from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 

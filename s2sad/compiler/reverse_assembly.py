@@ -26,7 +26,7 @@ from s2sad.compiler.names import (
     wrt_names,
 )
 from s2sad.compiler.reverse import Ctx, Reverse
-from s2sad.compiler.walks import clone
+from s2sad.compiler.tree_copies import clone
 from s2sad.errors import error_at
 from s2sad.rules import registry
 

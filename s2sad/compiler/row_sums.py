@@ -32,7 +32,8 @@ from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import Transformer, load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, name_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes
 
 _REDUCTIONS = (np.sum, np.mean)
 _EXTREMA = {np.max: "max_last", np.amax: "max_last", np.min: "min_last", np.amin: "min_last"}

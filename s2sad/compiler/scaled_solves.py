@@ -19,7 +19,9 @@ from s2sad import runtime
 from s2sad.compiler.names import load
 from s2sad.compiler.node_scans import mentions, nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, name_nodes, nodes, statement_nodes, walk
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes, walk
 
 _SOLVES = frozenset({"solve", "cho_solve", "factor_solve"})  # (what a body without any skips)
 

@@ -29,7 +29,8 @@ from s2sad.compiler import dims
 from s2sad.compiler.names import IN_PLACE_HELPERS, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.remat_views import _binding, _bound, _items, _places
-from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes, parent_map
 
 _MUTATORS = frozenset({"append", "extend", "insert", "fill", "sort", "resize", "put",
                        "itemset", "setfield", "partition"})

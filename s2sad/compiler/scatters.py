@@ -22,7 +22,8 @@ import gast
 
 from s2sad.compiler import dtypes
 from s2sad.compiler.names import call_named, origin, written_names
-from s2sad.compiler.walks import name_nodes, same, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, same
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr)
 

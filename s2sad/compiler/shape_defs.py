@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.walks import walk_statements
+from s2sad.compiler.statement_walks import walk_statements
 
 COUNTER = gast.Constant(value=0, kind=None)  # a loop counter's definition: an int, no size
 

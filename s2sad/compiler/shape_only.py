@@ -19,7 +19,8 @@ import numpy as np
 from s2sad.compiler import dims
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_ids, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_ids, nodes
 from s2sad.rules.facts import keeps_shape
 
 _SHAPE_CALLS = (np.shape, len, np.ndim, np.size)

@@ -21,7 +21,8 @@ from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_ids, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_ids, nodes
 
 
 def candidates(body: list, params: set[str], namespace: dict) -> bool:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.walks import block_statements, clone
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.tree_copies import clone
 
 
 def guard(body: list) -> list:

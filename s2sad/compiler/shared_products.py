@@ -31,7 +31,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import load, written_names
-from s2sad.compiler.walks import name_nodes, nodes, same, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes, same
 
 
 def share_products(body: list) -> bool:

@@ -23,7 +23,9 @@ import gast
 from s2sad.compiler.names import copy_origin, load, store
 from s2sad.compiler.normalize import BINOP_NAMES
 from s2sad.compiler.reuse import always_evaluated, pure_call
-from s2sad.compiler.walks import blocks, clone, nodes, parent_map, replace_child, structure
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import nodes, parent_map, replace_child, structure
 
 # calls that cost next to nothing (their values are numbers, slices, shapes), which a
 # pass after may read as they are spelled (``x[slice(1, -1)]``): never named

@@ -21,7 +21,8 @@ from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.names import Transformer, load
 from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, name_ids
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.walks import name_ids
 
 
 def simplify(body: list, namespace: dict) -> list:

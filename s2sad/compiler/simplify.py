@@ -25,14 +25,8 @@ from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import IN_PLACE_HELPERS, origin, written_names
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import (
-    block_statements,
-    name_ids,
-    name_nodes,
-    nodes,
-    same,
-    statement_nodes,
-)
+from s2sad.compiler.statement_walks import block_statements, statement_nodes
+from s2sad.compiler.walks import name_ids, name_nodes, nodes, same
 
 _IMPURE_METHODS = {"pop", "append"}
 

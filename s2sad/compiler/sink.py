@@ -30,7 +30,8 @@ import numpy as np
 from s2sad.compiler.names import written_names
 from s2sad.compiler.node_scans import written_names as node_written
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, nodes
 
 NEAR = 3
 _PLAIN = (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Name, gast.Constant,

@@ -21,7 +21,9 @@ import numpy as np
 
 from s2sad.compiler.names import Namer, assign, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, clone, name_nodes, same, walk
+from s2sad.compiler.statement_walks import blocks
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, same, walk
 
 
 def sort_once(body: list, namespace: dict, namer: Namer) -> bool:

@@ -20,7 +20,8 @@ import gast
 
 from s2sad.compiler import decorators, default_dicts, gast_parse, namespaces
 from s2sad.compiler.loader import global_names
-from s2sad.compiler.walks import clone, name_nodes, walk
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, walk
 from s2sad.errors import DifferentiationError
 
 _R = TypeVar("_R")

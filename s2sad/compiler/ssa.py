@@ -18,7 +18,8 @@ import gast
 
 from s2sad.compiler.liveness import exposed
 from s2sad.compiler.names import Namer, assign, copy_origin, load, store
-from s2sad.compiler.walks import clone, name_ids, name_nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_ids, name_nodes
 
 
 def assigned_names(stmts: list) -> set[str]:

@@ -15,7 +15,7 @@ import gast
 
 from s2sad.compiler import liveness
 from s2sad.compiler.names import assign, load
-from s2sad.compiler.walks import statement_nodes, walk_statements
+from s2sad.compiler.statement_walks import statement_nodes, walk_statements
 
 SLOTS = itertools.count()  # pairs pushes with their pop (``s2sad_slot``)
 

@@ -20,7 +20,8 @@ import numpy as np
 
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recompute import reversed_of
-from s2sad.compiler.walks import name_nodes, same, statement_nodes, walk
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import name_nodes, same, walk
 
 
 def tape_calls(body: list, numbers: set[str], namespace: dict) -> list:

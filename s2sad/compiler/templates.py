@@ -7,7 +7,8 @@ import gast
 
 from s2sad.compiler.names import Transformer, const
 from s2sad.compiler.primitives import Prim, bind
-from s2sad.compiler.walks import clone, nodes
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import nodes
 from s2sad.rules.registry import FIXED, Rule
 
 

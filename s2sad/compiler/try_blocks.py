@@ -24,7 +24,8 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler.names import Namer, assign, const, load
-from s2sad.compiler.walks import statement_nodes, walk
+from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 
 # methods that change the object they are called on (a probe would change it twice)

@@ -32,7 +32,9 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.carried import reversed_of
 from s2sad.compiler.names import Namer, call_named, copy_origin, load, store
-from s2sad.compiler.walks import clone, name_nodes, nodes, substituted, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes, substituted
 
 
 def log_writes(body: list, shapes: Callable[[], dims.Facts], namer: Namer) -> list:

@@ -31,7 +31,8 @@ from s2sad.compiler.centred_reads import mean_of
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone, name_nodes, nodes, same
+from s2sad.compiler.tree_copies import clone
+from s2sad.compiler.walks import name_nodes, nodes, same
 
 _WALKED = (gast.If, gast.For, gast.While)
 

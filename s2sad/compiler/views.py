@@ -36,7 +36,8 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 from s2sad.compiler.reshape_views import bound_once, c_ordered, reshaped
 from s2sad.compiler.shape_rules import is_none
-from s2sad.compiler.walks import name_nodes, nodes, walk_statements
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_nodes, nodes
 
 
 @dataclass

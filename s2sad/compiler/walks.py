@@ -1,91 +1,20 @@
-"""Walks and copies of gast trees: the compiler's most called code, written for speed
-(field tables per node class, no per-node generators); each says which
-``gast``/``ast`` function it matches node for node."""
+"""Walks of gast trees: the compiler's most called code, written for speed (field
+tables per node class, no per-node generators); each says which ``gast``/``ast``
+function it matches node for node.  Copies of trees: :mod:`tree_copies`; walks that
+look for statements only: :mod:`statement_walks`."""
 from __future__ import annotations
 
 import contextlib
 import gc
 from collections.abc import Iterator
-from typing import Any, TypeVar, overload
+from typing import Any
 
 import gast
 
-_T = TypeVar("_T")
-
-
-@overload
-def clone(node: list) -> list: ...
-@overload
-def clone(node: _T) -> _T: ...
-def clone(node: Any) -> Any:
-    """A deep copy of a gast tree: faster than ``copy.deepcopy`` (no memo, no reduce)
-    and than calling the node classes (each copy is filled in directly): the passes
-    clone whole bodies, so this is among the most called functions of the compiler.
-    The copy has the node's fields and its location and origin, nothing else.  Each
-    node class has a copier of its own (:func:`_copier`: its fields unrolled, a field
-    that only ever holds a string or a number copied as it is), which calls the
-    copiers of the children directly."""
-    copier = _COPIERS.get(node.__class__)
-    return copier(node) if copier is not None else _copy(node)
-
-
-def _copy(v: Any) -> Any:
-    """A copy of a value of a field with no copier yet: a list's items copied, a node
-    by the copier made for its class now, a context shared (as the parser shares
-    them), anything else (a string, a number, None) as it is."""
-    cls = v.__class__
-    if cls is list:
-        copiers = _COPIERS
-        return [c(x) if (c := copiers.get(x.__class__)) is not None else _copy(x)
-                for x in v]
-    if cls in CONTEXTS or not isinstance(v, gast.AST):
-        return v
-    return _copier(cls)(v)
-
-
-def _copier(cls: Any) -> Any:
-    """The copier of the node class ``cls``, made from its fields and kept attributes
-    (what :func:`clone` did field by field, as straight-line code)."""
-    lines = ["def copy(node):", "    have = node.__dict__", "    new = make(cls)",
-             "    into = new.__dict__"]
-    for f in cls._fields:
-        lines.append(f"    v = have[{f!r}] if {f!r} in have else getattr(node, {f!r}, None)")
-        if f not in SCALAR_FIELDS:
-            lines += ["    c = v.__class__",
-                      "    if c is list:",
-                      "        v = [k(x) if (k := copiers.get(x.__class__)) is not None"
-                      " else other(x) for x in v]",
-                      "    elif c not in contexts:",
-                      "        k = copiers.get(c)",
-                      "        if k is not None:",
-                      "            v = k(v)",
-                      "        elif isinstance(v, ast_node):",
-                      "            v = other(v)"]
-        lines.append(f"    into[{f!r}] = v")
-    for a in _KEPT:  # (a class-level default, such as end_lineno: always there)
-        if hasattr(cls, a):
-            lines.append(f"    into[{a!r}] = node.{a}")
-    for a in _KEPT:
-        if not hasattr(cls, a):
-            lines.append(f"    if {a!r} in have:\n        into[{a!r}] = have[{a!r}]")
-    lines.append("    return new")
-    space = {"make": cls.__new__, "cls": cls, "copiers": _COPIERS, "other": _copy,
-             "contexts": CONTEXTS, "ast_node": gast.AST}
-    exec("\n".join(lines), space)
-    copier = _COPIERS[cls] = space["copy"]
-    return copier
-
-
-# what a copy keeps besides the fields
-_KEPT = ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin",
-         "s2sad_slot")
-_COPIERS: dict[type, Any] = {}  # node class -> its copier (made when first met)
 CONTEXTS = frozenset({gast.Load, gast.Store, gast.Del})
 # fields that only ever hold a string, a number or None (a constant's value neither)
 SCALAR_FIELDS = frozenset({"id", "attr", "kind", "type_comment", "module", "level",
                             "conversion", "is_async", "simple"})
-for _context in CONTEXTS:  # (no fields, nothing sets any: shared, as the parser shares them)
-    _COPIERS[_context] = lambda node: node
 
 # fields that never hold a node worth visiting (``ctx``: read it from its Name)
 _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "kind", "type_comment", "arg", "name",
@@ -396,78 +325,6 @@ def parent_map(body: list) -> dict[int, gast.AST]:
 
 
 _PARENT_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def walk_statements(node: gast.AST) -> Iterator[gast.AST]:
-    """What :func:`walk` yields, expressions left out (nor looked into: no statement is
-    inside one), in the same order: the statements, and the nodes that hold them, of a
-    scan that only looks for statements (an eighth of the nodes)."""
-    queue = [node]
-    fields_of = _STATEMENT_FIELDS
-    skip = (gast.expr, gast.expr_context)
-    i = 0
-    while i < len(queue):
-        n = queue[i]
-        i += 1
-        fields = fields_of.get(n.__class__)
-        if fields is None:
-            fields = fields_of[n.__class__] = () if n.__class__ is gast.Constant else \
-                tuple(f for f in n._fields if f not in SCALAR_FIELDS)
-        for f in fields:
-            v = getattr(n, f, None)
-            if v.__class__ is list:
-                queue.extend([x for x in v if isinstance(x, gast.AST) and
-                              not isinstance(x, skip)])
-            elif isinstance(v, gast.AST) and not isinstance(v, skip):
-                queue.append(v)
-        yield n
-
-
-def statement_nodes(node: object) -> Iterator[gast.AST]:
-    """What :func:`nodes` yields, expressions left out (nor looked into), in the same
-    order: for a scan that only looks for statements."""
-    stack = list(node) if node.__class__ is list else [node]  # type: ignore[call-overload]
-    skip = (gast.expr, gast.expr_context)
-    while stack:
-        n = stack.pop()
-        if not isinstance(n, gast.AST) or isinstance(n, skip):
-            continue
-        yield n
-        fields = _STATEMENT_FIELDS.get(n.__class__)
-        if fields is None:
-            fields = _STATEMENT_FIELDS[n.__class__] = tuple(
-                f for f in n._fields if f not in SCALAR_FIELDS)
-        for f in fields:
-            v = getattr(n, f, None)
-            if v.__class__ is list:
-                stack.extend(v)
-            elif isinstance(v, gast.AST):
-                stack.append(v)
-
-
-_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def blocks(body: list) -> list[list]:
-    """``body`` and every statement list nested in it (loop and branch bodies), outer
-    first: for the passes that work block by block."""
-    out = [body]
-    for s in body:
-        if isinstance(s, (gast.If, gast.For, gast.While)):
-            out += blocks(s.body) + blocks(s.orelse)
-    return out
-
-
-def block_statements(stmts: list, depth: int = 0) -> Iterator[tuple[gast.stmt, list, int]]:
-    """(statement, the block holding it, how many loops enclose it), in textual order:
-    an ``if``'s body then its ``orelse``; a loop's body one loop deeper."""
-    for s in stmts:
-        yield s, stmts, depth
-        if isinstance(s, gast.If):
-            yield from block_statements(s.body, depth)
-            yield from block_statements(s.orelse, depth)
-        elif isinstance(s, (gast.For, gast.While)):
-            yield from block_statements(s.body, depth + 1)
 
 
 @contextlib.contextmanager

@@ -21,7 +21,8 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import load
-from s2sad.compiler.walks import block_statements, name_ids, same
+from s2sad.compiler.statement_walks import block_statements
+from s2sad.compiler.walks import name_ids, same
 
 
 def put_back(body: list, facts: dims.Facts, loads: dict[str, int]) -> bool:
