@@ -115,21 +115,14 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[st
     one was rewritten."""
     loads: Counter = Counter()
     sites: Counter = Counter()
-    for n in nodes_of(body, (gast.Name, gast.Attribute, gast.Call)):  # (what counts)
-        if n.__class__ is gast.Name:
-            if isinstance(n.ctx, gast.Load):
-                loads[n.id] += 1
-            continue
-        site = _shape_site(n, namespace)
-        if site is not None:
-            sites[site[0].id] += 1
+    read_last = _read_last_for_shapes(body, namespace, loads, sites)
     if not sites:
         return False
     popped = {n.id for s in statement_nodes(body) if isinstance(s, gast.Assign) and
               getattr(s, "s2sad_slot", None) is not None
               for t in s.targets for n in nodes(t) if isinstance(n, gast.Name)}
     rewritable = {v for v, k in sites.items() if v not in arrays and
-                  (v in popped or loads[v] == k)} | _read_last_for_shapes(body, namespace)
+                  (v in popped or loads[v] == k)} | read_last
     rewritable -= set(arrays)
     if not rewritable:
         return False
@@ -137,19 +130,26 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[st
     return _in_block(body, rewritable, donors, namespace, top=True)
 
 
-def _read_last_for_shapes(body: list, namespace: dict) -> set[str]:
+def _read_last_for_shapes(body: list, namespace: dict, loads: Counter, sites: Counter
+                          ) -> set[str]:
     """Names of the function's body whose reads after some statement are all reads of
     their shape (a forward value's ``zeros_like(prev)`` after its last gather): read
     from another value there, they are dead from that statement on, not kept through
-    the reverse sweep."""
+    the reverse sweep.  The same walk (one per statement) counts each name's loads and
+    its reads for a shape in ``loads`` and ``sites``."""
     last_read: dict[str, int] = {}  # name -> the last statement reading its values
     first_site: dict[str, int] = {}  # name -> the first statement reading its shape
     for i, stmt in enumerate(body):
-        values: Counter = Counter(n.id for n in nodes_of([stmt], (gast.Name,))
-                                  if isinstance(n.ctx, gast.Load))
-        for n in nodes_of([stmt], (gast.Attribute, gast.Call)):
+        values: Counter = Counter()
+        for n in nodes_of([stmt], (gast.Name, gast.Attribute, gast.Call)):
+            if n.__class__ is gast.Name:
+                if isinstance(n.ctx, gast.Load):
+                    values[n.id] += 1
+                    loads[n.id] += 1
+                continue
             site = _shape_site(n, namespace)
             if site is not None:
+                sites[site[0].id] += 1
                 values[site[0].id] -= 1
                 first_site.setdefault(site[0].id, i)
         for name, k in values.items():

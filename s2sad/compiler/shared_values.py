@@ -42,35 +42,39 @@ _REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.do
 
 def share_values(body: list, namespace: dict) -> bool:
     """Rewrites every block of ``body`` in place; True if it changed."""
-    changed = _moved_up(body, namespace)
+    made: dict[int, tuple | None] = {}  # id of a statement -> its :func:`_made`, while kept
+    changed = _moved_up(body, namespace, made)
     seen: dict[tuple, tuple[str, frozenset]] = {}  # structure of e -> (x, names e reads)
     heads: set[tuple] = set()  # the heads (:func:`_head`) of the values seen, and of more
     for s in body:
         if isinstance(s, _WALKED):
             for field in ("body", "orelse"):
                 changed |= share_values(getattr(s, field), namespace)
-        elif seen and isinstance(s, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
-            changed |= _read_through(s, seen, heads)
+        elif seen and isinstance(s, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)) \
+                and _read_through(s, seen, heads):
+            changed = True
+            made.pop(id(s), None)  # (its value changed: made again below)
         bound = bound_names(s)
         if seen and bound:
             seen = {k: v for k, v in seen.items() if v[0] not in bound and not v[1] & bound}
-        made = _made(s, namespace)
-        if made is not None:
-            seen.setdefault(*made)
+        found = made[id(s)] if id(s) in made else _made(s, namespace)
+        if found is not None:
+            seen.setdefault(*found)
             heads.add(_head(s.value))
     return changed
 
 
-def _moved_up(block: list, namespace: dict) -> bool:
+def _moved_up(block: list, namespace: dict, made: dict[int, tuple | None]) -> bool:
     """Each ``x = e`` moved up before an earlier statement of ``block`` (one of the
     ``_NEAR`` before it) of which ``e`` is a part, where that is right (see the module's
-    docstring)."""
+    docstring).  ``made``: each statement's :func:`_made` recorded (moving a statement
+    changes none; the sharing after reads it again)."""
     changed = False
     for j in range(1, len(block)):
-        made = _made(block[j], namespace)
-        if made is None:
+        made[id(block[j])] = found = _made(block[j], namespace)
+        if found is None:
             continue
-        key, (x, reads) = made
+        key, (x, reads) = found
         head = type(block[j].value)
         for i in range(j - 1, max(j - _NEAR, 0) - 1, -1):
             s = block[i]

@@ -23,7 +23,7 @@ from s2sad.compiler.copies import (
 from s2sad.compiler.decide import decide
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import IN_PLACE_HELPERS, origin, written_names
-from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.node_scans import mentions, nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.statement_walks import block_statements, statement_nodes
 from s2sad.compiler.walks import name_ids, name_nodes, nodes, same
@@ -103,13 +103,19 @@ def fuse(body: list, namespace: dict, keep: set[str]) -> list:
 
 def _without_display_copies(body: list) -> None:
     """``fresh([da, db])`` (a display written into its copy) is ``[da, db]``: ``fresh``
-    copies a list or dict shallowly, a new one holding the same items."""
+    copies a list or dict shallowly, a new one holding the same items.  (Most bodies
+    call no ``fresh``: one scan that stops at the first, not a look at every child.)"""
+    if not mentions(body, ids=_FRESH):
+        return
     for node in nodes(body):
         for field, child in gast.iter_fields(node):
             if _display_copy(child):
                 setattr(node, field, child.args[0])
             elif isinstance(child, list):
                 child[:] = [c.args[0] if _display_copy(c) else c for c in child]
+
+
+_FRESH = frozenset({"fresh"})
 
 
 def _display_copy(e: object) -> bool:

@@ -24,7 +24,7 @@ from s2sad.compiler.array_names import _bound_otherwise, assignments
 from s2sad.compiler.liveness import live_after
 from s2sad.compiler.names import Namer
 from s2sad.compiler.views import _loop_counters, _view_of
-from s2sad.compiler.walks import name_nodes
+from s2sad.compiler.walks import name_nodes, walk
 
 
 def split_reused_views(node: gast.FunctionDef, namespace: dict[str, Any],
@@ -118,7 +118,7 @@ def _leaves(stmts: list) -> bool:
 def _read_in_nested(node: gast.FunctionDef) -> set[str]:
     """Names a nested function or lambda reads: left alone (it reads the latest)."""
     out: set[str] = set()
-    for n in gast.walk(node):
+    for n in walk(node):
         if n is not node and isinstance(n, (gast.FunctionDef, gast.Lambda)):
             out |= {x.id for x in name_nodes(n)}
     return out
