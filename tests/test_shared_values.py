@@ -44,6 +44,19 @@ def test_not_across_blocks_nor_of_draws() -> None:
     assert out.count("standard_normal") == 2
 
 
+@pytest.mark.parametrize("then, read", [
+    ("c = a + 1.0", "c = b\n"),  # (b's value as read through a: c reads b)
+    ("c = np.sin(a + 1.0)", "c = np.sin(b)"),  # (a part of c's value)
+    ("c = a + 2.0", "c = a + 2.0"),  # (not b's value: left alone)
+])
+def test_a_value_read_through_a_name_is_shared_as_rewritten(then: str, read: str) -> None:
+    """A statement whose value was just read through an earlier name is shared as it
+    reads now (its candidate made again, not the one before the rewrite)."""
+    out = _shared(f"def f(x):\n    a = np.exp(x)\n    b = np.exp(x) + 1.0\n    {then}\n"
+                  "    return b, c\n")
+    assert "b = a + 1.0" in out and out.count("np.exp(x)") == 1 and read in out
+
+
 def hmm_step(logA, logB, obs):  # a column of logB read per step: two sums of dM
     beta = np.zeros(logA.shape[0])
     for t in range(obs.shape[0] - 1, -1, -1):
