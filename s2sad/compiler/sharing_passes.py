@@ -5,12 +5,12 @@ from __future__ import annotations
 from s2sad.compiler import (
     angle_differences,
     centred_reads,
+    costly_calls,
     dtypes,
     half_angles,
     outer_forms,
     popped_calls,
     rank_one,
-    reuse,
     row_sums,
     scaled_tapes,
     shared_factors,
@@ -59,7 +59,7 @@ def share(body: list, facts: Facts) -> list:
     product alone from ``sin(2 * y)``; a product computed already read as a
     factor of a longer one, a reduction (a value) bound already read through its name; a
     sort whose adjoint needs its permutation sorted once."""
-    reuse.share_costly_calls(body, facts.namespace, facts.namer)
+    costly_calls.share_costly_calls(body, facts.namespace, facts.namer)
     if outer_forms.keep_rank_one(body, facts.namespace, lambda: known_shapes(body, facts)):
         facts.shapes = None
     if shared_terms.share_terms(body, facts.namespace, facts.namer):
