@@ -22,7 +22,7 @@ import gast
 
 from s2sad.compiler.names import copy_origin, load, store
 from s2sad.compiler.normalize import BINOP_NAMES
-from s2sad.compiler.reuse import always_evaluated, pure_call
+from s2sad.compiler.pure_calls import always_evaluated, pure_call
 from s2sad.compiler.statement_walks import blocks
 from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.walks import nodes, parent_map, replace_child, structure
