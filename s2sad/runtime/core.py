@@ -298,7 +298,7 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
         out[idx] = v
         return out
     if isinstance(x, tuple):  # (t[0][1] = v writes into the item: the tuple holds it again)
-        return _tuple_with(x, idx, v)
+        return tuple_with(x, idx, v)
     arr = np.array(x, dtype=np.result_type(x, v) if np.iscomplexobj(v) else None, copy=True)
     arr[idx] = v
     return arr
@@ -374,7 +374,7 @@ def fresh(g: Any) -> Any:
     return g
 
 
-def _tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
+def tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
     """A tuple (a named tuple too) with its item ``idx`` replaced by ``v``."""
     items = list(t)
     items[idx] = v
@@ -384,7 +384,7 @@ def _tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
 def zero_at(g: Any, idx: Any) -> Any:
     """The adjoint of ``x`` in ``setitem(x, idx, v)``: ``g`` with ``idx`` cleared."""
     if isinstance(g, tuple):
-        return _tuple_with(g, idx, zeros_like(g[idx]))
+        return tuple_with(g, idx, zeros_like(g[idx]))
     out = g.copy() if isinstance(g, (np.ndarray, list, dict)) else np.array(g)
     if isinstance(out, (list, dict)):
         out[idx] = zeros_like(out[idx])

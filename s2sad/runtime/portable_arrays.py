@@ -156,19 +156,13 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
         out[idx] = v
         return out
     if isinstance(x, tuple):
-        return _tuple_with(x, idx, v)
+        return core.tuple_with(x, idx, v)
     return write_at(fresh(x), idx, v)
-
-
-def _tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
-    items = list(t)
-    items[idx] = v
-    return type(t)(*items) if hasattr(t, "_fields") else tuple(items)
 
 
 def zero_at(g: Any, idx: Any) -> Any:
     if isinstance(g, tuple):
-        return _tuple_with(g, idx, zeros_like(g[idx]))
+        return core.tuple_with(g, idx, zeros_like(g[idx]))
     out = fresh(g)
     if isinstance(out, (list, dict)):
         out[idx] = zeros_like(out[idx])
