@@ -74,6 +74,11 @@ def const(value: object) -> gast.Constant:
     return gast.Constant(value=value, kind=None)
 
 
+def np_attr(attr: str) -> gast.Attribute:
+    """``np.attr``: a NumPy function as generated code spells it."""
+    return gast.Attribute(value=load("np"), attr=attr, ctx=gast.Load())
+
+
 def call_named(e: object, name: str) -> bool:
     """``name(...)``: a call of the name ``name`` (a runtime helper in generated code)."""
     return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import load
+from s2sad.compiler.names import load, np_attr
 from s2sad.compiler.walks import blocks, walk
 
 
@@ -150,7 +150,7 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
     w = gast.Call(func=load("tri_solve"), args=[a, g, gast.Constant(
         value=lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
         keywords=[]) if a.id in lower else gast.Call(func=gast.Attribute(
-            value=gast.Attribute(value=load("np"), attr="linalg", ctx=gast.Load()),
+            value=np_attr("linalg"),
             attr="solve", ctx=gast.Load()),
             args=[a if a.id in symmetric else transposed(a), g], keywords=[])
     if name == "solve_rhs_adjoint":

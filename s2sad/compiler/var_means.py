@@ -28,7 +28,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.centred_reads import mean_of
-from s2sad.compiler.names import assign, copy_origin, load
+from s2sad.compiler.names import assign, copy_origin, load, np_attr
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes, same
@@ -88,7 +88,7 @@ def _rewrite(stmts: list, k: int, mean: tuple, centred: dict, namer, namespace: 
     value: gast.expr = gast.Call(func=clone(call.func), args=[gast.BinOp(
         left=load(c), op=gast.Mult(), right=load(c))], keywords=keywords)
     if evaluate_ref(var.func, namespace) is np.std:  # (NumPy's std: the var's sqrt)
-        value = gast.Call(func=gast.Attribute(value=load("np"), attr="sqrt", ctx=gast.Load()),
+        value = gast.Call(func=np_attr("sqrt"),
                           args=[value], keywords=[])
     stmts[k + added].value = value
     for s in stmts[k + added + 1:]:
