@@ -186,6 +186,19 @@ class Transformer(gast.NodeTransformer):
             old[:] = new
 
 
+
+class Swap(Transformer):
+    """Given nodes of a tree replaced (by identity: ``{id(node): its replacement}``)."""
+
+    def __init__(self, swap: dict) -> None:
+        self.swap = swap
+
+    def visit(self, node: gast.AST) -> gast.AST:
+        if id(node) in self.swap:
+            return self.swap[id(node)]
+        return super().visit(node)
+
+
 class _Kind:
     """What a generic visit does with a child that has no ``visit_`` method of its own."""
 

@@ -12,6 +12,7 @@ from s2sad.compiler import (
     contractions,
     dims,
     dtypes,
+    new_axes,
     number_spreads,
     remade_tape,
     remat_views,
@@ -116,6 +117,6 @@ def contracted(body: list, facts: Facts) -> list:
                                        facts.floats)
     if contracted:
         facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
-        contractions.without_new_axes(body, known_shapes(body, facts), facts.namespace)
+        new_axes.without_new_axes(body, known_shapes(body, facts), facts.namespace)
     facts.kept = not (named or contracted)  # (each step says whether it rewrote anything)
     return body
