@@ -24,12 +24,14 @@ them:
   ``np.cumsum`` of exponentiated gaps, the CDF padded by ``np.concatenate``, each row's
   two columns picked by ``F[np.arange(n), y]``.
 
-The hand-written gradients are what an expert writes: the network's backward by
-products, the Rodrigues rotation's derivative by cross products and ``np.add.at`` over the
-observations, the compliance's ``-u_e' k_e u_e`` per element, the transmittance's adjoint
-by a reversed cumulative sum, the coupling layers reversed on a tape, the Chebyshev
-Vandermonde matrix and the series' derivative, the embeddings' rows by ``np.add.at``, the
-Lorenz-96 adjoint model by rolls, the ordinal model's cut points by ``np.bincount``.
+The hand-written gradients are what an expert writes, on the function's own forward
+computation: the network's backward by products, the Rodrigues rotation's derivative by
+cross products, the compliance's ``-u_e' k_e u_e`` per element, the transmittance's
+adjoint by a reversed cumulative sum, the coupling layers reversed on a tape, the
+Chebyshev Vandermonde matrix and the series' derivative, the Lorenz-96 adjoint model by
+rolls kept from the forward steps, the ordinal model's CDF adjoint at each row's two
+columns; rows added at repeated indices (cameras, points, embeddings) by one
+``np.bincount`` over flat positions, not the slow ``np.add.at`` of rows.
 ``SPECS`` describes them; ``problems.py`` registers them.
 """
 from __future__ import annotations
@@ -47,6 +49,14 @@ def _rng(seed: int) -> np.random.Generator:
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def _scatter_rows(n_rows, idx, rows):
+    """Rows added at (repeated) row indices: one ``np.bincount`` over flat positions
+    (what an expert writes instead of the slow ``np.add.at`` of rows)."""
+    d = rows.shape[-1]
+    flat = (np.reshape(idx, (-1, 1)) * d + np.arange(d)).ravel()
+    return np.bincount(flat, np.reshape(rows, (-1,)), n_rows * d).reshape(n_rows, d)
 
 
 # ---------------------------------------------------------------------------
@@ -131,10 +141,8 @@ def bundle_adjust_grad(cams, points, cam_idx, pt_idx, obs):
     g_theta = np.einsum("ij,ij->i", g_cam, -P * sin + kxP * cos + k * (kP * sin))[:, None]
     g_w = (g_k - k * np.einsum("ij,ij->i", g_k, k)[:, None] + g_theta * w) / theta
     g_c = np.concatenate([g_w, g_cam, np.einsum("ij,ij->i", r, uv)[:, None]], axis=1)
-    g_cams = np.zeros_like(cams)
-    np.add.at(g_cams, cam_idx, g_c)
-    g_points = np.zeros_like(points)
-    np.add.at(g_points, pt_idx, g_P)
+    g_cams = _scatter_rows(cams.shape[0], cam_idx, g_c)
+    g_points = _scatter_rows(points.shape[0], pt_idx, g_P)
     return g_cams, g_points
 
 
@@ -335,11 +343,11 @@ def skipgram_ns_grad(W_in, W_out, centers, contexts, negatives):
     B = centers.shape[0]
     g_pos = -_sigmoid(-np.einsum("bd,bd->b", v, u_pos))[:, None] / B
     g_neg = _sigmoid(np.einsum("bd,bkd->bk", v, u_neg)) / B
-    g_in = np.zeros_like(W_in)
-    np.add.at(g_in, centers, g_pos * u_pos + np.einsum("bk,bkd->bd", g_neg, u_neg))
-    g_out = np.zeros_like(W_out)
-    np.add.at(g_out, contexts, g_pos * v)
-    np.add.at(g_out, negatives, g_neg[:, :, None] * v[:, None, :])
+    g_in = _scatter_rows(W_in.shape[0], centers, g_pos * u_pos
+                         + np.einsum("bk,bkd->bd", g_neg, u_neg))
+    g_out = _scatter_rows(W_out.shape[0], np.concatenate([contexts, negatives.ravel()]),
+                          np.concatenate([g_pos * v, np.reshape(
+                              g_neg[:, :, None] * v[:, None, :], (-1, v.shape[1]))]))
     return g_in, g_out
 
 
@@ -375,29 +383,37 @@ def lorenz96_4dvar(x0, F, xb, obs, obs_idx, n_steps):
     return cost
 
 
-def _l96_adjoint(x, g):
+def _l96_rolled(x, F):
+    """The right-hand side and the rolls its adjoint reads again."""
+    xm1 = np.roll(x, 1)
+    diff = np.roll(x, -1) - np.roll(x, 2)
+    return diff * xm1 - x + F, (xm1, diff)
+
+
+def _l96_adjoint(rolled, g):
     """(d rhs/dx)' g and d rhs/dF' g."""
-    g_a = g * np.roll(x, 1)
-    g_b = g * (np.roll(x, -1) - np.roll(x, 2))
-    return np.roll(g_a, 1) - np.roll(g_a, -2) + np.roll(g_b, -1) - g, np.sum(g)
+    xm1, diff = rolled
+    g_a = g * xm1
+    return np.roll(g_a, 1) - np.roll(g_a, -2) + np.roll(g * diff, -1) - g, np.sum(g)
 
 
 def lorenz96_4dvar_grad(x0, F, xb, obs, obs_idx, n_steps):
     dt = 0.01
-    x, tape = x0, []
-    for _ in range(n_steps):
-        k1 = l96_rhs(x, F)
-        y = x + dt * k1
-        tape.append((x, y))
-        x = x + 0.5 * dt * (k1 + l96_rhs(y, F))
+    x, tape, states = x0, [], []
+    for t in range(1, n_steps + 1):
+        k1, r1 = _l96_rolled(x, F)
+        k2, r2 = _l96_rolled(x + dt * k1, F)
+        tape.append((r1, r2))
+        x = x + 0.5 * dt * (k1 + k2)
+        if t % 10 == 0:
+            states.append(x[obs_idx])
     gx, gF = np.zeros_like(x0), 0.0
     for t in range(n_steps, 0, -1):
         if t % 10 == 0:
-            x_t = tape[t][0] if t < n_steps else x
-            gx[obs_idx] += (x_t[obs_idx] - obs[t // 10 - 1]) / 0.1
-        x, y = tape[t - 1]
-        gy, gF2 = _l96_adjoint(y, 0.5 * dt * gx)
-        gk1, gF1 = _l96_adjoint(x, 0.5 * dt * gx + dt * gy)
+            gx[obs_idx] += (states[t // 10 - 1] - obs[t // 10 - 1]) / 0.1
+        r1, r2 = tape[t - 1]
+        gy, gF2 = _l96_adjoint(r2, 0.5 * dt * gx)
+        gk1, gF1 = _l96_adjoint(r1, 0.5 * dt * gx + dt * gy)
         gx = gx + gy + gk1
         gF += gF1 + gF2
     return gx + (x0 - xb), gF
@@ -433,21 +449,21 @@ def ordinal_logit(beta, raw_cuts, X, y):
 
 
 def ordinal_logit_grad(beta, raw_cuts, X, y):
-    n_cuts = raw_cuts.shape[0]
+    n = X.shape[0]
     gaps = np.exp(raw_cuts)
     gaps[0] = raw_cuts[0]
-    cuts = np.concatenate([[-np.inf], np.cumsum(gaps), [np.inf]])
-    eta = X @ beta
-    F_hi = _sigmoid(cuts[y + 1] - eta)
-    F_lo = _sigmoid(cuts[y] - eta)
-    g_p = -1.0 / (F_hi - F_lo)
-    d_hi = g_p * F_hi * (1.0 - F_hi)  # d/d(cut - eta), zero at the padded ends
-    d_lo = -g_p * F_lo * (1.0 - F_lo)
-    g_cuts = (np.bincount(y, d_hi, n_cuts + 1)[:n_cuts]
-              + np.bincount(y, d_lo, n_cuts + 1)[1:])
-    g_gaps = np.cumsum(g_cuts[::-1])[::-1]
+    F = _sigmoid(np.cumsum(gaps)[None, :] - (X @ beta)[:, None])
+    F = np.concatenate([np.zeros((n, 1)), F, np.ones((n, 1))], axis=1)
+    rows = np.arange(n)
+    g_p = -1.0 / (F[rows, y + 1] - F[rows, y])
+    g_F = np.zeros_like(F)  # (one column of a row each: no sums at repeats)
+    g_F[rows, y + 1] = g_p
+    g_F[rows, y] = -g_p
+    F = F[:, 1:-1]
+    g_z = g_F[:, 1:-1] * F * (1.0 - F)  # d/d(cut - eta)
+    g_gaps = np.cumsum(np.sum(g_z, axis=0)[::-1])[::-1]
     g_gaps[1:] *= gaps[1:]
-    return beta - X.T @ (d_hi + d_lo), g_gaps
+    return beta - X.T @ np.sum(g_z, axis=1), g_gaps
 
 
 def ordinal_logit_args(size):
