@@ -1,4 +1,4 @@
-"""Benchmark problems 123-131 (session 50): nine more kinds of code, written as users write
+"""Benchmark problems 123-132 (session 50): ten more kinds of code, written as users write
 them:
 
 * ``mdn_loss``: a mixture density network: a tanh MLP whose output is split by slices into
@@ -20,6 +20,9 @@ them:
 * ``lorenz96_4dvar``: strong-constraint 4D-Var on Lorenz-96: Heun steps of a right-hand
   side by ``np.roll`` in a helper, observations of some components every tenth step
   (``if t % 10 == 0``), a background term;
+* ``enet_logistic``: elastic-net logistic regression by proximal gradient steps (soft
+  thresholding by ``np.sign``/``np.maximum``) in a ``while`` loop until the change is
+  below a tolerance, the validation loss differentiated wrt both penalties;
 * ``ordinal_logit``: a cumulative-link (ordinal logistic) model: cut points by
   ``np.cumsum`` of exponentiated gaps, the CDF padded by ``np.concatenate``, each row's
   two columns picked by ``F[np.arange(n), y]``.
@@ -479,6 +482,68 @@ def ordinal_logit_args(size):
 
 
 # ---------------------------------------------------------------------------
+# elastic-net logistic regression by proximal gradient until convergence
+# ---------------------------------------------------------------------------
+
+def enet_logistic(log_lams, X, y, X_val, y_val):
+    lam1, lam2 = np.exp(log_lams[0]), np.exp(log_lams[1])
+    n = X.shape[0]
+    step = 1.0 / (np.sum(X ** 2) / (4.0 * n) + lam2)
+    w = np.zeros(X.shape[1])
+    change, it = 1.0, 0
+    while change > 1e-12 and it < 500:
+        p = 1.0 / (1.0 + np.exp(-(X @ w)))
+        z = w - step * (X.T @ (p - y) / n + lam2 * w)
+        w_new = np.sign(z) * np.maximum(np.abs(z) - step * lam1, 0.0)
+        change = np.max(np.abs(w_new - w))
+        w = w_new
+        it += 1
+    s = X_val @ w
+    return np.mean(np.logaddexp(0.0, s) - y_val * s)
+
+
+def enet_logistic_grad(log_lams, X, y, X_val, y_val):
+    lam1, lam2 = np.exp(log_lams[0]), np.exp(log_lams[1])
+    n = X.shape[0]
+    step = 1.0 / (np.sum(X ** 2) / (4.0 * n) + lam2)
+    w = np.zeros(X.shape[1])
+    change, it, tape = 1.0, 0, []
+    while change > 1e-12 and it < 500:
+        p = 1.0 / (1.0 + np.exp(-(X @ w)))
+        g = X.T @ (p - y) / n + lam2 * w
+        z = w - step * g
+        active = np.abs(z) > step * lam1
+        tape.append((w, p, g, np.sign(z) * active))
+        w_new = np.where(active, z - step * lam1 * np.sign(z), 0.0)
+        change = np.max(np.abs(w_new - w))
+        w = w_new
+        it += 1
+    s = X_val @ w
+    gw = X_val.T @ (_sigmoid(s) - y_val) / y_val.shape[0]
+    g_lam1 = g_lam2 = g_step = 0.0
+    for w, p, g, signed in reversed(tape):
+        gz = gw * (signed != 0.0)          # w' = sign(z) (|z| - step lam1) where active
+        g_thresh = -(gw @ signed)
+        g_lam1 += step * g_thresh
+        g_step += lam1 * g_thresh - gz @ g  # z = w - step g
+        gg = -step * gz
+        g_lam2 += gg @ w
+        gw = gz + lam2 * gg + X.T @ ((X @ gg) * p * (1.0 - p)) / n
+    g_lam2 -= step * step * g_step          # step = 1 / (||X||^2 / 4n + lam2)
+    return (np.array([lam1 * g_lam1, lam2 * g_lam2]),)
+
+
+def enet_logistic_args(size):
+    n, d, n_val = (600, 40, 300) if size == "full" else (20, 5, 9)
+    r = _rng(1610)
+    w_true = np.where(r.random(d) < 0.3, r.standard_normal(d), 0.0) * 2.0
+    X, X_val = r.standard_normal((n, d)), r.standard_normal((n_val, d))
+    y = (r.random(n) < _sigmoid(X @ w_true)).astype(float)
+    y_val = (r.random(n_val) < _sigmoid(X_val @ w_true)).astype(float)
+    return np.array([np.log(0.02), np.log(0.5)]), X, y, X_val, y_val
+
+
+# ---------------------------------------------------------------------------
 # the specs (problems.py turns them into Problem entries)
 # ---------------------------------------------------------------------------
 
@@ -513,4 +578,7 @@ SPECS = [
     _spec("ordinal_logit", "ordinal logistic regression: cut points by np.cumsum of "
           "exponentiated gaps, a padded CDF, F[np.arange(n), y]", (0, 1),
           ("20000 x 20, 6 classes", "12 x 3, 4")),
+    _spec("enet_logistic", "elastic-net logistic regression by proximal gradient in a while "
+          "loop until the step changes w by < 1e-12, validation loss wrt both penalties",
+          (0,), ("600 x 40, 351 iterations", "20 x 5, 57")),
 ]

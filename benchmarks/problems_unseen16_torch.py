@@ -1,7 +1,7 @@
 """PyTorch versions of the session-50 problems (``problems_unseen16.py``) that the
-rebound function cannot run: torch has no ``np.cross`` nor ``np.concatenate`` under the
-NumPy names ``runners._make_torch_np`` maps.  Each computes the same value as the NumPy
-function, written as a PyTorch user would.
+rebound function cannot run: torch has no ``np.cross``, ``np.concatenate``, ``np.sign``
+nor ``np.logaddexp`` under the NumPy names ``runners._make_torch_np`` maps.  Each
+computes the same value as the NumPy function, written as a PyTorch user would.
 """
 from __future__ import annotations
 
@@ -45,3 +45,22 @@ def ordinal_logit_torch(beta, raw_cuts, X, y):
     rows = torch.arange(n)
     p = F[rows, y + 1] - F[rows, y]
     return -torch.sum(torch.log(p)) + 0.5 * torch.sum(beta ** 2)
+
+
+def enet_logistic_torch(log_lams, X, y, X_val, y_val):
+    import torch
+
+    lam1, lam2 = torch.exp(log_lams[0]), torch.exp(log_lams[1])
+    n = X.shape[0]
+    step = 1.0 / (torch.sum(X ** 2) / (4.0 * n) + lam2)
+    w = torch.zeros(X.shape[1], dtype=torch.float64)
+    change, it = 1.0, 0
+    while change > 1e-12 and it < 500:
+        p = torch.sigmoid(X @ w)
+        z = w - step * (X.T @ (p - y) / n + lam2 * w)
+        w_new = torch.sign(z) * torch.clamp(torch.abs(z) - step * lam1, min=0.0)
+        change = float(torch.max(torch.abs(w_new - w)))
+        w = w_new
+        it += 1
+    s = X_val @ w
+    return torch.mean(torch.nn.functional.softplus(s) - y_val * s)
