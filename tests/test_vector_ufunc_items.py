@@ -50,6 +50,13 @@ def part_of_the_vector(w):
     return np.sum(np.linalg.solve(K, np.ones(w.shape[0]))) + np.sum(w ** 2)
 
 
+def window_exp(w):
+    total = 0.0
+    for i in range(w.shape[0] - 2):
+        total = total * 0.5 + np.sum(np.exp(w[i:i + 2])) * w[i + 2]
+    return total / w.shape[0] + np.sum(w ** 2)
+
+
 def test_assembly_exp_once_for_both_sweeps():
     r = np.random.default_rng(0)
     args = 0.3 * r.standard_normal(5), r.standard_normal(5)
@@ -80,3 +87,9 @@ def test_part_of_the_vector():
     w = 0.3 * r.standard_normal(5)
     check_grad(part_of_the_vector, w)
     assert "np.exp(w)" not in grad_code(part_of_the_vector, w)
+
+
+def test_a_slice_of_the_vector_is_no_number():
+    """``np.exp(w[i:i + 2])``: an array, not a float64 number (no ``float(...)`` of it)."""
+    r = np.random.default_rng(4)
+    check_grad(window_exp, r.standard_normal(6))

@@ -63,10 +63,10 @@ def calls_as_floats(body: list, shapes: Callable[[], dims.Facts], namespace: dic
         return False  # (``x.dtype`` of a number: a float has none)
     kinds = dtypes.dtypes(body, set(float64s), set(), namespace, numbers=True)
     lists = _float_lists(body, namespace, facts)
-    lists.update(_float_vectors(body, params & float64s, facts))
+    wholes = {**lists, **_float_vectors(body, params & float64s, facts)}
     at = {id(c): k for k, st in enumerate(body) for c in nodes_of([st], (gast.Call,))}
     sites.sort(key=lambda c: at.get(id(c), 0))  # (in order: a later loop reads the earlier's)
-    kept = [c for c in sites if not _whole(c, body, lists, namespace, namer)]
+    kept = [c for c in sites if not _whole(c, body, wholes, namespace, namer)]
     chosen = [c for c in kept if any(_float64(a, kinds, namespace, facts, lists)
                                      for a in c.args) and
               all(literal_value(a) is not None or _float64(a, kinds, namespace, facts, lists)
