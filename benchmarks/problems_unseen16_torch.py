@@ -59,7 +59,7 @@ def enet_logistic_torch(log_lams, X, y, X_val, y_val):
         p = torch.sigmoid(X @ w)
         z = w - step * (X.T @ (p - y) / n + lam2 * w)
         w_new = torch.sign(z) * torch.clamp(torch.abs(z) - step * lam1, min=0.0)
-        change = float(torch.max(torch.abs(w_new - w)))
+        change = float(torch.max(torch.abs(w_new - w)).detach())
         w = w_new
         it += 1
     s = X_val @ w
