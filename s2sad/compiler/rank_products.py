@@ -144,9 +144,9 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
         return None
     sa, sb, sg = (facts.of(e) for e in (a, b, g))
     if not (dims.known(sa) and len(sa) == 2 and sa[0] == sa[1] and dims.known(sb) and
-            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb) and not (
-            a.id in lower and _matrix_and_rhs(sa, sb, sg)):
-        return None
+            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb) and \
+            not _matrix_and_rhs(sa, sb, sg):
+        return None  # (a matrix and a right-hand side: the solve ran, so they fit)
     w = gast.Call(func=load("tri_solve"), args=[a, g, gast.Constant(
         value=lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
         keywords=[]) if a.id in lower else gast.Call(func=gast.Attribute(
