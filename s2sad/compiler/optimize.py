@@ -45,6 +45,7 @@ from s2sad.compiler import (
     in_place_chains,
     invariants,
     kept_elements,
+    kept_results,
     logistic,
     matmul_factors,
     method_sums,
@@ -242,6 +243,10 @@ def remade(body: list, facts: Facts) -> list:
         facts.kept = True
         return body
     if remade_tape.remake(body, facts.params, lambda: _shapes(body, facts), facts.namer):
+        facts.shapes = None
+    pops, pushes = tape.pairs(body)
+    if kept_results.keep_results(pops, pushes, remade_tape.blocks_of(body),
+                                 lambda: _shapes(body, facts)):
         facts.shapes = None
     return body
 
