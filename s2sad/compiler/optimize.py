@@ -86,6 +86,7 @@ from s2sad.compiler import (
     sliced_zeros,
     small_powers,
     sort_orders,
+    stacked_pops,
     tape,
     tape_rows,
     taped_calls,
@@ -432,8 +433,11 @@ def assembled(body: list, facts: Facts) -> list:
 
 
 def appended_lists(body: list, facts: Facts) -> list:
-    """A list a loop only appends to built in place, its adjoint taken apart in place."""
-    return appends.rewrite(body, facts.namer)
+    """A list a loop only appends to built in place, its adjoint taken apart in place
+    (a stacked list's adjoint popped as the rows of the stack's)."""
+    body = appends.rewrite(body, facts.namer)
+    stacked_pops.pop_rows(body)
+    return body
 
 
 def undone(body: list, facts: Facts) -> list:
