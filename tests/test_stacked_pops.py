@@ -181,3 +181,47 @@ def test_stacked_dtype(dtype):
     assert g[0].dtype == dtype and g[1].dtype == dtype
     expected = s2sad.grad(stacked_states, wrt=(0, 1))(W, xs)
     np.testing.assert_allclose(g[0], expected[0], rtol=1e-3 if dtype == np.float32 else 1e-12)
+
+
+def weighted_stack(W, xs):
+    """The stacked states weighted across their width by the first row of ``W``."""
+    h = np.zeros(W.shape[1])
+    hs = []
+    for t in range(xs.shape[0]):
+        h = np.tanh(np.concatenate([xs[t], h]) @ W)
+        hs.append(h)
+    return np.sum(np.stack(hs) ** 2 * W[0])
+
+
+@pytest.mark.parametrize("T,D,H", [(4, 2, 3), (1, 1, 2), (5, 3, 1)])
+def test_weighted_stack(T, D, H):
+    W, xs = _args(T * H, T, D, H)
+    check_grad(weighted_stack, W, xs, wrt=(0, 1))
+
+
+def _shapes(src: str) -> dict:
+    import gast
+
+    from s2sad import runtime
+    from s2sad.compiler import dims
+    node = gast.parse(src).body[0]
+    names = {"np": np, "list_append_owned": runtime.list_append_owned,
+             "list_pop_last": runtime.list_pop_last}
+    return dims.Facts(node.body, {"x": (4, 3)}, set(), names).shapes
+
+
+@pytest.mark.parametrize("stack,expected", [
+    ("np.stack(hs)", (None, 4, 3)), ("np.stack(hs, 0)", (None, 4, 3)),
+    ("np.stack(hs, axis=0)", (None, 4, 3)), ("np.stack(hs, axis=1)", None)])
+def test_grown_list_stacked_shape(stack, expected):
+    """A list grown in place by appends, stacked: rows of the items' shape (along the
+    first axis only; the length is not known); its adjoint's popped rows too."""
+    from s2sad.compiler import dims
+    shapes = _shapes("def f(x):\n    hs = []\n    for t in range(5):\n"
+                     "        hs = list_append_owned(hs, np.sin(x) * t)\n"
+                     f"    H = {stack}\n    g = 2.0 * H\n"
+                     "    for t in range(5):\n        g, last = list_pop_last(g, x)\n")
+    assert shapes["hs"] == dims.Elements((4, 3))
+    assert shapes.get("H") == expected
+    if expected is not None:
+        assert shapes["last"] == (4, 3)
