@@ -165,6 +165,10 @@ def matmul(a: tuple, b: tuple) -> tuple | None:
         return b[:-2] + b[-1:]
     if len(a) > 2 and len(a) == len(b) and a[:-2] == b[:-2]:  # stacks of one shape
         return a[:-1] + b[-1:]
+    if len(a) > 2 and len(b) == 2:  # a stack of matrices times one matrix
+        return a[:-1] + b[-1:]
+    if len(a) == 2 and len(b) > 2:  # one matrix times a stack of matrices
+        return b[:-2] + (a[0], b[-1])
     return None
 
 
