@@ -331,7 +331,7 @@ class Facts(IndexShapes):
             return s if isinstance(s, Items) else None
         if fn in (runtime.list_last, runtime.list_pop_last) and len(e.args) == 2:
             return self.of(e.args[1])  # (an item's adjoint: the item's shape)
-        if fn is np.stack and e.args and _first_axis(e):
+        if fn is np.stack and e.args and first_axis(e):
             s = self.of(e.args[0])  # (a grown list's items stacked: its rows)
             if isinstance(s, Elements) and isinstance(s.shape, tuple):
                 return (None,) + s.shape
@@ -447,7 +447,7 @@ def _kept_by_a_library(fn: Any, shape: Any, e: gast.Call) -> bool:
         not getattr(fn, "__module__", "").startswith("numpy")
 
 
-def _first_axis(e: gast.Call) -> bool:
+def first_axis(e: gast.Call) -> bool:
     """``np.stack(xs)``, ``np.stack(xs, 0)``, ``np.stack(xs, axis=0)``."""
     axis = e.args[1:] + [k.value for k in e.keywords if k.arg == "axis"]
     return len(e.args) <= 2 and all(k.arg == "axis" for k in e.keywords) and \

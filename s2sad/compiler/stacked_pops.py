@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gast
 
+from s2sad.compiler.dims import first_axis
 from s2sad.compiler.walks import name_nodes, nodes, statement_nodes
 
 _BUILDS = frozenset({"list_append", "list_append_owned"})
@@ -35,9 +36,9 @@ def pop_rows(body: list) -> bool:
 
 
 def _popped_as(body: list, made: gast.Assign, d: str, g: gast.expr) -> None:
-    """``d = g``, or the pops reading ``g`` itself where it is a name nothing else reads."""
-    if not isinstance(g, gast.Name) or sum(
-            1 for n in name_nodes(body) if n.id == g.id and isinstance(n.ctx, gast.Load)) > 1:
+    """``d = g``, or the pops reading ``g`` itself where it is a name bound once that
+    nothing else reads."""
+    if not isinstance(g, gast.Name) or sum(1 for n in name_nodes(body) if n.id == g.id) > 2:
         made.value = g
         return
     for n in name_nodes(body):
@@ -125,9 +126,5 @@ def _only_stacked(body: list, xs: str) -> bool:
 def _stack_call(e: gast.Call) -> bool:
     """``np.stack(xs)`` or ``np.stack(xs, 0)`` / ``axis=0``."""
     f = e.func
-    if not (isinstance(f, gast.Attribute) and f.attr == "stack" and
-            isinstance(f.value, gast.Name) and f.value.id == "np"):
-        return False
-    axis = e.args[1:] + [k.value for k in e.keywords if k.arg == "axis"]
-    return len(e.args) <= 2 and all(k.arg == "axis" for k in e.keywords) and \
-        all(_zero(a) for a in axis)
+    return isinstance(f, gast.Attribute) and f.attr == "stack" and \
+        isinstance(f.value, gast.Name) and f.value.id == "np" and first_axis(e)
