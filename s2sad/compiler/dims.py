@@ -19,7 +19,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import affine, shape_defs, shape_solve, windows
+from s2sad.compiler import affine, shape_defs, shape_memo, shape_solve, windows
 from s2sad.compiler.call_shapes import SHAPE_RULES, outer
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import Recursion, cotangent_shapes, result_shape
@@ -57,18 +57,20 @@ class Facts(IndexShapes):
     """Shapes of names (and lengths held by int names) in a body of statements."""
 
     reading: set[str] | None = None  # the names read, while a definition is worked out
+    memo: shape_memo.Memo | None = None  # results of earlier builds (``shape_memo``)
     recursion: Recursion | None = None  # the recursive function the body is a derivative of
 
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
                  namespace: dict, alike: dict[str, gast.expr] | None = None,
-                 recursion: Recursion | None = None, indices: frozenset = frozenset()
-                 ) -> None:
+                 recursion: Recursion | None = None, indices: frozenset = frozenset(),
+                 memo: shape_memo.Memo | None = None) -> None:
         """``alike``: a parameter shaped like an expression of the body (a vjp's
         cotangent: like the output, which the caller checks it is); ``recursion``: the
         function the body is a derivative of, when it calls itself (its calls' values
         are shaped like its own result: :mod:`recursive_results`); ``indices``: the
         parameters given integer arrays (the variant is made for that dtype: ``x[ei]``
-        picks one row per entry of ``ei``)."""
+        picks one row per entry of ``ei``); ``memo``: the results of the builds before
+        this one of the same pipeline, taken again where they hold (``shape_memo``)."""
         self.namespace, self.recursion, self.indices = namespace, recursion, indices
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
@@ -82,7 +84,11 @@ class Facts(IndexShapes):
         self.shape_defs = {name: list(values) for name, values in self.defs.items()}
         for name, like in (alike or {}).items():
             self.shape_defs.setdefault(name, []).append(like)
+        if memo is not None and recursion is None:
+            memo.begin(namespace, indices)
+            self.memo, self.keys = memo, shape_memo.Keys(self.shape_defs, self.defs)
         shape_solve.solve(self)
+        self.memo = None
 
     @classmethod
     def over(cls, shapes: dict[str, Any], namespace: dict) -> Facts:
@@ -166,8 +172,8 @@ class Facts(IndexShapes):
         if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
                 type(e.slice.value) is int:
             v = e.value
-            if isinstance(v, gast.Name) and len(self.defs.get(v.id, ())) == 1:
-                v = self.defs[v.id][0]  # shape = np.shape(x); n = shape[0]
+            if isinstance(v, gast.Name) and len(self.definitions_of(v.id)) == 1:
+                v = self.definitions_of(v.id)[0]  # shape = np.shape(x); n = shape[0]
             v = self._shape_read_as_floats(v)
             of = v.value if isinstance(v, gast.Attribute) and v.attr == "shape" else \
                 v.args[0] if isinstance(v, gast.Call) and len(v.args) == 1 and \
@@ -186,9 +192,9 @@ class Facts(IndexShapes):
         read item by item: its ints as they are)."""
         if isinstance(v, gast.Call) and len(v.args) == 1 and \
                 isinstance(v.args[0], gast.Name) and \
-                len(self.defs.get(v.args[0].id, ())) == 1 and \
+                len(self.definitions_of(v.args[0].id)) == 1 and \
                 evaluate_ref(v.func, self.namespace) is runtime.as_floats:
-            return self.defs[v.args[0].id][0]
+            return self.definitions_of(v.args[0].id)[0]
         return v
 
     def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp | gast.IfExp) -> Any:
@@ -359,10 +365,10 @@ class Facts(IndexShapes):
         (``items = (0,)``; ``np.sum(g, axis=items)``: the core form of a derivative's)."""
         axis = next((k for k in e.keywords if k.arg == "axis"), None)
         if axis is None or not isinstance(axis.value, gast.Name) or \
-                len(self.defs.get(axis.value.id, ())) != 1 or \
-                not isinstance(self.defs[axis.value.id][0], (gast.Tuple, gast.Constant)):
+                len(self.definitions_of(axis.value.id)) != 1 or \
+                not isinstance(self.definitions_of(axis.value.id)[0], (gast.Tuple, gast.Constant)):
             return e
-        keywords = [gast.keyword(arg="axis", value=self.defs[axis.value.id][0])
+        keywords = [gast.keyword(arg="axis", value=self.definitions_of(axis.value.id)[0])
                     if k is axis else k for k in e.keywords]
         return gast.Call(func=e.func, args=e.args, keywords=keywords)
 
@@ -377,8 +383,8 @@ class Facts(IndexShapes):
             return NO
         like = e.args[1] if fn is np.reshape and len(e.args) == 2 and not e.keywords \
             else None
-        if isinstance(like, gast.Name) and len(self.defs.get(like.id, ())) == 1:
-            like = self.defs[like.id][0]  # (shape = np.shape(d): the core form)
+        if isinstance(like, gast.Name) and len(self.definitions_of(like.id)) == 1:
+            like = self.definitions_of(like.id)[0]  # (shape = np.shape(d): the core form)
         if isinstance(like, gast.Call) and len(like.args) == 1 and not like.keywords and \
                 evaluate_ref(like.func, self.namespace) is np.shape:
             return self.of(like.args[0])  # reshaped like another array
@@ -389,10 +395,10 @@ class Facts(IndexShapes):
             tuple(None if isinstance(d, int) and d < 0 else d for d in found)
 
     def _constructed(self, shape: gast.expr) -> Any:
-        if isinstance(shape, gast.Name) and len(self.defs.get(shape.id, ())) == 1 and \
-                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List, gast.Call,
+        bound = self.definitions_of(shape.id) if isinstance(shape, gast.Name) else []
+        if len(bound) == 1 and isinstance(bound[0], (gast.Tuple, gast.List, gast.Call,
                                                      gast.Attribute)):
-            shape = self.defs[shape.id][0]  # (items = 3, 6; np.zeros(items): the core form)
+            shape = bound[0]  # (items = 3, 6; np.zeros(items): the core form)
         like = shape.value if isinstance(shape, gast.Attribute) and shape.attr == "shape" \
             else shape.args[0] if isinstance(shape, gast.Call) and len(shape.args) == 1 and \
             not shape.keywords and evaluate_ref(shape.func, self.namespace) is np.shape \

@@ -112,7 +112,8 @@ def ranks(body: list, facts: Facts) -> list:
     return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
                                   real=facts.real, alike=facts.alike, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
-                                  recursion=facts.recursion, indices=facts.indices)
+                                  recursion=facts.recursion, indices=facts.indices,
+                                  memo=facts.shape_memo)
 
 
 def prune(body: list, facts: Facts) -> list:
@@ -571,7 +572,8 @@ def shape_facts(body: list, facts: Facts) -> dims.Facts:
     """The shapes of ``body``'s values, worked out afresh from what ``facts`` know of the
     parameters."""
     return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers), facts.namespace,
-                                   facts.alike, facts.recursion, facts.indices)
+                                   facts.alike, facts.recursion, facts.indices,
+                                   facts.shape_memo)
 
 
 def _fresh_shapes(body: list, facts: Facts) -> dims.Facts:
