@@ -41,17 +41,17 @@ _BUILT_CONTAINERS = frozenset({list, tuple, dict, runtime.array_to_list})
 
 class CallShapes:
     """The call part of :class:`dims.Facts` (which gives ``of``, ``size``, ``rank_of``,
-    ``_index``, ``definitions_of``, ``learned``, ``recursion`` and ``namespace``)."""
+    ``_index``, ``defs``, ``learned``, ``recursion`` and ``namespace``)."""
 
     namespace: dict[str, Any]
     learned: dict[str, int]
     recursion: Recursion | None
+    defs: dict[str, list]
     if TYPE_CHECKING:
         def of(self, e: gast.expr) -> Any: ...
         def size(self, e: gast.expr) -> Dim: ...
         def rank_of(self, e: gast.expr) -> int | None: ...
         def _index(self, e: gast.Subscript) -> Any: ...
-        def definitions_of(self, name: str) -> list: ...
 
     def _call(self, e: gast.Call) -> Any:
         fn = evaluate_ref(e.func, self.namespace)
@@ -197,10 +197,10 @@ class CallShapes:
         (``items = (0,)``; ``np.sum(g, axis=items)``: the core form of a derivative's)."""
         axis = next((k for k in e.keywords if k.arg == "axis"), None)
         if axis is None or not isinstance(axis.value, gast.Name) or \
-                len(self.definitions_of(axis.value.id)) != 1 or \
-                not isinstance(self.definitions_of(axis.value.id)[0], (gast.Tuple, gast.Constant)):
+                len(self.defs.get(axis.value.id, ())) != 1 or \
+                not isinstance(self.defs[axis.value.id][0], (gast.Tuple, gast.Constant)):
             return e
-        keywords = [gast.keyword(arg="axis", value=self.definitions_of(axis.value.id)[0])
+        keywords = [gast.keyword(arg="axis", value=self.defs[axis.value.id][0])
                     if k is axis else k for k in e.keywords]
         return gast.Call(func=e.func, args=e.args, keywords=keywords)
 
@@ -215,8 +215,8 @@ class CallShapes:
             return NO
         like = e.args[1] if fn is np.reshape and len(e.args) == 2 and not e.keywords \
             else None
-        if isinstance(like, gast.Name) and len(self.definitions_of(like.id)) == 1:
-            like = self.definitions_of(like.id)[0]  # (shape = np.shape(d): the core form)
+        if isinstance(like, gast.Name) and len(self.defs.get(like.id, ())) == 1:
+            like = self.defs[like.id][0]  # (shape = np.shape(d): the core form)
         if isinstance(like, gast.Call) and len(like.args) == 1 and not like.keywords and \
                 evaluate_ref(like.func, self.namespace) is np.shape:
             return self.of(like.args[0])  # reshaped like another array
@@ -227,10 +227,10 @@ class CallShapes:
             tuple(None if isinstance(d, int) and d < 0 else d for d in found)
 
     def _constructed(self, shape: gast.expr) -> Any:
-        bound = self.definitions_of(shape.id) if isinstance(shape, gast.Name) else []
-        if len(bound) == 1 and isinstance(bound[0], (gast.Tuple, gast.List, gast.Call,
+        if isinstance(shape, gast.Name) and len(self.defs.get(shape.id, ())) == 1 and \
+                isinstance(self.defs[shape.id][0], (gast.Tuple, gast.List, gast.Call,
                                                      gast.Attribute)):
-            shape = bound[0]  # (items = 3, 6; np.zeros(items): the core form)
+            shape = self.defs[shape.id][0]  # (items = 3, 6; np.zeros(items): the core form)
         like = shape.value if isinstance(shape, gast.Attribute) and shape.attr == "shape" \
             else shape.args[0] if isinstance(shape, gast.Call) and len(shape.args) == 1 and \
             not shape.keywords and evaluate_ref(shape.func, self.namespace) is np.shape \

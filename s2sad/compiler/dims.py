@@ -9,7 +9,7 @@ loops (to a fixpoint).  A dimension is an int, a symbol (a length of at least 2)
 None (unknown); a shape is a tuple of dimensions, ``Items`` of a tuple of values, or
 absent (unknown rank); how shapes combine and which shape each function gives is in
 :mod:`shape_rules` (a call's in :mod:`call_facts`, an index's in :mod:`shape_index`;
-the fixpoint in :mod:`shape_solve`, results of earlier builds in :mod:`shape_memo`).
+the fixpoint in :mod:`shape_solve`).
 The late passes use them to drop helpers that would do nothing (``unbroadcast`` of an
 adjoint that already has its value's shape).
 """
@@ -21,7 +21,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import affine, shape_defs, shape_memo, shape_solve, windows
+from s2sad.compiler import affine, shape_defs, shape_solve, windows
 from s2sad.compiler.call_facts import CallShapes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import Recursion
@@ -42,20 +42,18 @@ class Facts(CallShapes, IndexShapes):
     """Shapes of names (and lengths held by int names) in a body of statements."""
 
     reading: set[str] | None = None  # the names read, while a definition is worked out
-    memo: shape_memo.Memo | None = None  # results of earlier builds (``shape_memo``)
     recursion: Recursion | None = None  # the recursive function the body is a derivative of
 
     def __init__(self, body: list, params: dict[str, Any], numbers: set[str],
                  namespace: dict, alike: dict[str, gast.expr] | None = None,
-                 recursion: Recursion | None = None, indices: frozenset = frozenset(),
-                 memo: shape_memo.Memo | None = None) -> None:
+                 recursion: Recursion | None = None, indices: frozenset = frozenset()
+                 ) -> None:
         """``alike``: a parameter shaped like an expression of the body (a vjp's
         cotangent: like the output, which the caller checks it is); ``recursion``: the
         function the body is a derivative of, when it calls itself (its calls' values
         are shaped like its own result: :mod:`recursive_results`); ``indices``: the
         parameters given integer arrays (the variant is made for that dtype: ``x[ei]``
-        picks one row per entry of ``ei``); ``memo``: the results of the builds before
-        this one of the same pipeline, taken again where they hold (``shape_memo``)."""
+        picks one row per entry of ``ei``)."""
         self.namespace, self.recursion, self.indices = namespace, recursion, indices
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
@@ -69,11 +67,7 @@ class Facts(CallShapes, IndexShapes):
         self.shape_defs = {name: list(values) for name, values in self.defs.items()}
         for name, like in (alike or {}).items():
             self.shape_defs.setdefault(name, []).append(like)
-        if memo is not None and recursion is None:
-            memo.begin(namespace, indices)
-            self.memo, self.keys = memo, shape_memo.Keys(self.shape_defs, self.defs)
         shape_solve.solve(self)
-        self.memo = None
 
     @classmethod
     def over(cls, shapes: dict[str, Any], namespace: dict) -> Facts:
@@ -157,8 +151,8 @@ class Facts(CallShapes, IndexShapes):
         if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
                 type(e.slice.value) is int:
             v = e.value
-            if isinstance(v, gast.Name) and len(self.definitions_of(v.id)) == 1:
-                v = self.definitions_of(v.id)[0]  # shape = np.shape(x); n = shape[0]
+            if isinstance(v, gast.Name) and len(self.defs.get(v.id, ())) == 1:
+                v = self.defs[v.id][0]  # shape = np.shape(x); n = shape[0]
             v = self._shape_read_as_floats(v)
             of = v.value if isinstance(v, gast.Attribute) and v.attr == "shape" else \
                 v.args[0] if isinstance(v, gast.Call) and len(v.args) == 1 and \
@@ -177,9 +171,9 @@ class Facts(CallShapes, IndexShapes):
         read item by item: its ints as they are)."""
         if isinstance(v, gast.Call) and len(v.args) == 1 and \
                 isinstance(v.args[0], gast.Name) and \
-                len(self.definitions_of(v.args[0].id)) == 1 and \
+                len(self.defs.get(v.args[0].id, ())) == 1 and \
                 evaluate_ref(v.func, self.namespace) is runtime.as_floats:
-            return self.definitions_of(v.args[0].id)[0]
+            return self.defs[v.args[0].id][0]
         return v
 
     def _operation(self, e: gast.BinOp | gast.Compare | gast.BoolOp | gast.IfExp) -> Any:

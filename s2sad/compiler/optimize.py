@@ -112,8 +112,7 @@ def ranks(body: list, facts: Facts) -> list:
     return ranks_stage.specialise(body, facts.ranks, facts.numbers, facts.namespace,
                                   real=facts.real, alike=facts.alike, floats=facts.floats,
                                   real_numbers=frozenset(facts.params & facts.numbers),
-                                  recursion=facts.recursion, indices=facts.indices,
-                                  memo=facts.shape_memo)
+                                  recursion=facts.recursion, indices=facts.indices)
 
 
 def prune(body: list, facts: Facts) -> list:
@@ -572,8 +571,7 @@ def shape_facts(body: list, facts: Facts) -> dims.Facts:
     """The shapes of ``body``'s values, worked out afresh from what ``facts`` know of the
     parameters."""
     return ranks_stage.shape_facts(body, facts.ranks, set(facts.numbers), facts.namespace,
-                                   facts.alike, facts.recursion, facts.indices,
-                                   facts.shape_memo)
+                                   facts.alike, facts.recursion, facts.indices)
 
 
 def _fresh_shapes(body: list, facts: Facts) -> dims.Facts:

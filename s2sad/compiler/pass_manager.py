@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from s2sad.compiler import dims, shape_memo
+from s2sad.compiler import dims
 from s2sad.compiler.names import Namer
 from s2sad.compiler.recursive_results import Recursion
 from s2sad.compiler.walks import fingerprint
@@ -49,8 +49,6 @@ class Facts:
     version: int | None = None  # the fingerprint of the body a fixpoint pass was given
     recursion: Recursion | None = None  # the function, when it calls itself (``dims``)
     indices: frozenset = frozenset()  # parameters that are integer arrays (``dims``)
-    # the shape facts' results of earlier builds, taken again where they hold
-    shape_memo: shape_memo.Memo = field(default_factory=shape_memo.Memo)
 
 
 Pass = Callable[[list, Facts], list]

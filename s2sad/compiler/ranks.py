@@ -15,7 +15,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import dims, rank_products, shape_memo
+from s2sad.compiler import dims, rank_products
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.plain_calls import Kinds
 from s2sad.compiler.plain_helpers import PlainHelpers
@@ -29,20 +29,18 @@ def specialise(body: list, params: dict[str, Any], numbers: set[str],
                facts: dims.Facts | None = None, alike: dict | None = None,
                floats: frozenset = frozenset(), real_numbers: frozenset = frozenset(),
                derivatives: frozenset = frozenset(), recursion: Recursion | None = None,
-               indices: frozenset = frozenset(), memo: shape_memo.Memo | None = None
-               ) -> list:
+               indices: frozenset = frozenset()) -> list:
     """``params``: array parameter -> its shape class (``shape_classes.symbolic``) or rank;
     ``real``: no complex value occurs (an adjoint never needs its real part taken);
     ``facts``: the shapes of ``body``'s values, when already known; ``floats``: the
     parameters that are float64 arrays, ``real_numbers`` those that are real numbers
     (:mod:`dtypes` proves from them which values are real: a real value's helper may
     be written as its real case); ``derivatives``: the adjoint names (their sums may be
-    factored, ``PlainHelpers.summed``); ``recursion``, ``indices``, ``memo``: see
-    ``dims.Facts``."""
+    factored, ``PlainHelpers.summed``); ``recursion``, ``indices``: see ``dims.Facts``."""
     if not params and not numbers:
         return body
     facts = facts or dims.Facts(body, _as_shapes(params), numbers, namespace, alike,
-                                recursion, indices, memo)
+                                recursion, indices)
     tree = gast.Module(body=body, type_ignores=[])
     products = PlainHelpers(facts, real, _indexed_only(tree))
     products.numbers = numbers
@@ -172,12 +170,11 @@ def _indexed_only(tree: gast.AST) -> set[str]:
 
 def shape_facts(body: list, params: dict[str, Any], numbers: set[str],
                 namespace: dict[str, Any], alike: dict | None = None,
-                recursion: Recursion | None = None, indices: frozenset = frozenset(),
-                memo: shape_memo.Memo | None = None) -> dims.Facts:
-    """The shapes of the values of ``body`` (see ``specialise``; ``memo``: the results
-    of the builds before of the same pipeline, ``shape_memo``)."""
+                recursion: Recursion | None = None, indices: frozenset = frozenset()
+                ) -> dims.Facts:
+    """The shapes of the values of ``body`` (see ``specialise``)."""
     return dims.Facts(body, _as_shapes(params), numbers, namespace, alike, recursion,
-                      indices, memo)
+                      indices)
 
 
 def _as_shapes(params: dict[str, Any]) -> dict[str, tuple]:

@@ -41,10 +41,6 @@ class IndexShapes:
     defs: dict[str, list]
     scopes: dict[int, Any]
     indices: frozenset = frozenset()  # parameters given integer arrays (never rebound)
-    # while the solve works a definition out (``shape_memo``): the names whose definitions
-    # it looked through, and whether it read a slice's length
-    looked: set[str] | None = None
-    sliced = False
     if TYPE_CHECKING:
         def of(self, e: gast.expr) -> Any: ...
         def size(self, e: gast.expr) -> Dim: ...
@@ -177,7 +173,7 @@ class IndexShapes:
         one)?"""
         p = self._single_def(p)
         if isinstance(p, gast.Name):  # (a parameter the variant is made for integers)
-            return p.id in self.indices and not self.definitions_of(p.id)
+            return p.id in self.indices and p.id not in self.defs
         if isinstance(p, gast.BinOp) and isinstance(p.op, (gast.Add, gast.Sub)) and \
                 isinstance(p.right, gast.Constant) and type(p.right.value) is int:
             return self._integers(p.left)
@@ -205,17 +201,11 @@ class IndexShapes:
             except TypeError:  # (not a dtype known here)
                 return False
         return fn in _INTEGER_VECTORS
-    def definitions_of(self, name: str) -> list:
-        """The values bound to ``name`` (empty: none), noted as looked through."""
-        if self.looked is not None:
-            self.looked.add(name)
-        return self.defs.get(name, [])
-
     def _single_def(self, p: gast.expr) -> gast.expr:
         """The value a name is bound to once (and so on, up to eight names back)."""
         seen = 0
-        while isinstance(p, gast.Name) and len(self.definitions_of(p.id)) == 1 and seen < 8:
-            p, seen = self.definitions_of(p.id)[0], seen + 1
+        while isinstance(p, gast.Name) and len(self.defs.get(p.id, ())) == 1 and seen < 8:
+            p, seen = self.defs[p.id][0], seen + 1
         return p
 
     def _as_slice(self, p: gast.expr) -> gast.expr:
@@ -229,7 +219,6 @@ class IndexShapes:
         return p
     def _sliced(self, e: gast.Subscript, p: gast.Slice, axis: Dim) -> Dim:
         """The length of a slice, read where ``e`` is (:mod:`windows`)."""
-        self.sliced = True
         at = self.scopes.get(id(e))
         scope = at[1] if at is not None and at[0] is e else windows.EMPTY
         return windows.slice_length(p, axis, scope, self.size)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from s2sad.compiler import shape_memo
 from s2sad.compiler.shape_rules import UNKNOWN, join_all, join_dims, unsure
 
 # a name whose shape changes more often than this in one round of sweeps is unknown: the
@@ -87,8 +86,7 @@ def _iterate(facts: Any, optimistic: bool, sweeps: _Sweeps, last: dict[str, _Res
             taught[name] = len(facts.learned)
             result = _remembered(facts, last.get(name), optimistic)
             if result is None:
-                result = _kept(facts, name, fixed, optimistic) or \
-                    _worked_out(facts, name, values, fixed, optimistic)
+                result = _worked_out(facts, values, fixed, optimistic)
                 if result.taught == len(facts.learned):
                     last[name] = result
             for read in result.reads:
@@ -123,22 +121,10 @@ def _remembered(facts: Any, result: _Result | None, optimistic: bool) -> _Result
     return result
 
 
-def _kept(facts: Any, name: str, fixed: bool, optimistic: bool) -> _Result | None:
-    """What an earlier build worked ``name`` out to, where it would give it again
-    (:mod:`shape_memo`)."""
-    if facts.memo is None:
-        return None
-    entry = shape_memo.take(facts.memo, facts.keys, facts, name, fixed, optimistic)
-    if entry is None:
-        return None
-    return _Result(len(facts.learned), entry.reads, entry.before, entry.found, entry.sized)
-
-
-def _worked_out(facts: Any, name: str, values: list, fixed: bool, optimistic: bool
-                ) -> _Result:
+def _worked_out(facts: Any, values: list, fixed: bool, optimistic: bool) -> _Result:
     taught = len(facts.learned)
     reads: set[str] = set()
-    facts.reading, facts.looked, facts.sliced = reads, set(), False
+    facts.reading = reads
     found: list | None = None
     sized: list | None
     try:
@@ -151,15 +137,8 @@ def _worked_out(facts: Any, name: str, values: list, fixed: bool, optimistic: bo
     finally:
         facts.reading = None
     order = tuple(reads)
-    result = _Result(taught if taught == len(facts.learned) else -1, order,
-                     [(facts.shapes.get(r), facts.sizes.get(r)) for r in order], found,
-                     sized)
-    if facts.memo is not None and result.taught >= 0 and not facts.sliced:
-        looked = tuple((n, facts.keys.looked(n)) for n in sorted(facts.looked))
-        shape_memo.keep(facts.memo, facts.keys, name, fixed, optimistic, shape_memo.Entry(
-            order, result.before, looked, dict(facts.learned), found, sized))
-    facts.looked = None
-    return result
+    return _Result(taught if taught == len(facts.learned) else -1, order,
+                   [(facts.shapes.get(r), facts.sizes.get(r)) for r in order], found, sized)
 
 
 def _shape(found: list, optimistic: bool) -> Any:
