@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gast
 
-from s2sad.compiler.dims import first_axis
+from s2sad.compiler.call_facts import first_axis
 from s2sad.compiler.statement_walks import statement_nodes
 from s2sad.compiler.walks import name_nodes, nodes
 
