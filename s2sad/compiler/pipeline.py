@@ -1,6 +1,7 @@
 """The stages, in order, and the functions that run them.
 
-    source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
+    source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> element loops
+           -> activity
            -> reverse | forward -> the late passes (PASSES, in optimize.py, run by pass_manager.py)
            -> render -> loader [-> portable]
 
@@ -22,6 +23,7 @@ from s2sad.compiler import (
     alias,
     dims,
     dynamic_callees,
+    element_loops,
     factor_reads,
     forward,
     free,
@@ -99,6 +101,11 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
                                                          namespace), namespace)
         node = dynamic_callees.rewrite(node, namespace, namer, src.filename)
+        node = element_loops.vectorize(
+            node, namer, {**namespace, **registry.TEMPLATE_NAMESPACE},
+            {k: (None,) * v if isinstance(v, int) else v
+             for k, v in param_ranks(node, ranks).items()},
+            {params[i] for i in scalars if i < len(params)})
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset(),

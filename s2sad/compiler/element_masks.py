@@ -1,0 +1,289 @@
+"""The statements of an element loop's trip rewritten for all trips at once (see
+:mod:`element_loops`, which proves the trips independent).
+
+A statement runs on every element; under an ``if`` it runs on every element too, and
+what it binds is taken only where the branch was taken: a name both branches bind (or
+one binds and the trip bound before) is ``np.where(test, then, else)`` after the ``if``,
+a write ``s[i] = v`` under the branches' mask ``m`` is ``s[i] = np.where(m, v, s[i])``.
+Values computed where a branch was not taken are never used, but their derivatives are
+multiplied by zero: a function that can be infinite or NaN there (a quotient, a square
+root, a logarithm, an exponential) gets an argument that is harmless where the mask is
+off, ``np.sqrt(np.where(m, x, 0.5))``, so the zeros stay zeros.  Python's numbers and
+NumPy's arrays differ where Python raises (``1 / 0``, ``(-8) ** 0.5``, ``i % 0``): such an
+operation on values that are not NumPy's numbers (read from an array, or a NumPy
+function's) is taken only with a literal or the trip count as divisor, else the loop
+stays.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+import numpy as np
+
+from s2sad.compiler import dims
+from s2sad.compiler.names import Namer, assign, call_named, const, copy_origin, load
+from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import clone
+
+
+class Keep(Exception):
+    """The loop is not proved to be an element loop: it stays as it is."""
+
+
+# NumPy functions of one number whose derivative is finite wherever the value is
+_TOTAL = {np.abs, np.absolute, np.fabs, np.sign, np.negative, np.square, np.sin, np.cos,
+          np.tanh, np.arctan, np.arcsinh}
+_PARTIAL = {np.exp, np.expm1, np.log, np.log1p, np.log2, np.log10, np.sqrt, np.cbrt,
+            np.tan, np.sinh, np.cosh, np.arcsin, np.arccos, np.arctanh}
+_BINARY = {np.minimum, np.maximum}
+_HARMLESS = 0.5  # inside the domain of every function above (and not a pole)
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult)
+_DIVISIONS = (gast.Div, gast.FloorDiv, gast.Mod)
+_COMPARISONS = (gast.Lt, gast.LtE, gast.Gt, gast.GtE, gast.Eq, gast.NotEq)
+
+
+def arange_of(counter: str, loop: gast.For) -> gast.Assign:
+    """``i = np.arange(...)``: the counter of every trip."""
+    return assign(counter, _np("arange", list(loop.iter.args)), like=loop)
+
+
+def _np(name: str, args: list) -> gast.Call:
+    return gast.Call(func=gast.Attribute(value=load("np"), attr=name, ctx=gast.Load()),
+                     args=args, keywords=[])
+
+
+class _Mask:
+    """Where a branch runs: the enclosing mask and the test (negated in an ``else``),
+    named the first time a statement needs it."""
+
+    def __init__(self, outer: _Mask | None, test: gast.expr, negated: bool) -> None:
+        self.outer, self.test, self.negated = outer, test, negated
+        self.name: str | None = None
+
+
+class Trip:
+    """Rewrites one trip's statements (``block``), emitting into a list."""
+
+    def __init__(self, counter: str, facts: dims.Facts, namer: Namer,
+                 namespace: dict[str, Any], written: dict[str, str],
+                 counts: dict[str, int], trip_count: str | None) -> None:
+        self.counter, self.facts, self.namer, self.namespace = counter, facts, namer, namespace
+        self.results, self.arrays = written, set(written.values())
+        self.counts, self.trip_count = counts, trip_count
+        self.env: dict[str, gast.expr] = {}  # a name bound in the trip -> its value now
+        self.kinds: dict[str, str] = {}  # a value's name -> "np" (NumPy's numbers) or "py"
+        self.emitted: set[str] = set()
+        self.out: list = []
+        self.out_at: gast.stmt | None = None  # the statement being rewritten
+
+    # -- statements ---------------------------------------------------------------------
+
+    def block(self, body: list, mask: _Mask | None) -> list:
+        for s in body:
+            self.out_at = s
+            if isinstance(s, gast.If):
+                self._branch(s, mask)
+            else:
+                self._assignment(s, mask)
+        return self.out
+
+    def _assignment(self, s: gast.Assign, mask: _Mask | None) -> None:
+        target, v = s.targets[0].id, s.value
+        if target in self.arrays:  # W = X after X = setitem(W, i, v)
+            self.out.append(s)
+            return
+        if call_named(v, "setitem"):
+            self._write(s, mask)
+            return
+        value, kind = self._expr(v, mask)
+        if self.counts.get(target, 0) > 1 and isinstance(value, (gast.Name, gast.Constant)):
+            self.env[target] = value  # (one of several bindings: no statement needed)
+            self._kind(value, kind)
+            return
+        self._bind(target, value, kind, s)
+
+    def _bind(self, target: str, value: gast.expr, kind: str, like: gast.AST) -> None:
+        name = target if target not in self.emitted else self.namer.fresh(target)
+        self.emitted.add(target)
+        self.out.append(assign(name, value, like=like))
+        self.env[target] = load(name)
+        self.kinds[name] = kind
+
+    def _kind(self, value: gast.expr, kind: str) -> None:
+        if isinstance(value, gast.Name):
+            self.kinds.setdefault(value.id, kind)
+
+    def _write(self, s: gast.Assign, mask: _Mask | None) -> None:
+        array, index, v = s.value.args
+        if not (isinstance(index, gast.Name) and index.id == self.counter
+                and array.id in self.arrays):
+            raise Keep
+        value, _ = self._expr(v, mask)
+        if mask is not None:
+            old = gast.Subscript(value=load(array.id), slice=load(self.counter),
+                                 ctx=gast.Load())
+            value = _np("where", [self._mask(mask), value, old])
+            where = self.namer.fresh("where")
+            self.out.append(assign(where, value, like=s))
+            value = load(where)
+        call = gast.Call(func=s.value.func, args=[load(array.id), load(self.counter), value],
+                         keywords=[])
+        self.out.append(copy_origin(gast.copy_location(
+            gast.Assign(targets=s.targets, value=call, type_comment=None), s), s))
+
+    def _branch(self, s: gast.If, mask: _Mask | None) -> None:
+        test = s.test
+        negated = isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not)
+        name = test.operand if negated else test
+        if not isinstance(name, gast.Name):
+            raise Keep
+        cond, _ = self._expr(name, mask)
+        before = dict(self.env)
+        self.block(s.body, _Mask(mask, cond, negated))
+        after_then, self.env = self.env, dict(before)
+        self.block(s.orelse, _Mask(mask, cond, not negated))
+        after_else = self.env
+        self.env = dict(before)
+        for target in sorted(set(after_then) | set(after_else)):
+            then, other = after_then.get(target), after_else.get(target)
+            if then is None or other is None or then is before.get(target) is other:
+                if then is other and then is not None:
+                    self.env[target] = then
+                continue  # (bound in one branch only: not bound after the if)
+            if negated:
+                then, other = other, then
+            self._bind(target, _np("where", [clone(cond), clone(then), clone(other)]), "np", s)
+
+    def _mask(self, mask: _Mask) -> gast.expr:
+        if mask.name is None:
+            test = _np("logical_not", [clone(mask.test)]) if mask.negated else \
+                clone(mask.test)
+            if mask.outer is not None:
+                test = _np("logical_and", [self._mask(mask.outer), test])
+            elif not mask.negated:
+                return test
+            mask.name = self.namer.fresh("mask")
+            self.out.append(assign(mask.name, test, like=self.out_at))
+        return load(mask.name)
+
+    # -- expressions: (the value for every trip, "np" or "py") --------------------------
+
+    def _expr(self, e: gast.expr, mask: _Mask | None) -> tuple[gast.expr, str]:
+        if isinstance(e, gast.Constant):
+            if type(e.value) not in (int, float, bool):
+                raise Keep
+            return e, "py"
+        if isinstance(e, gast.Name):
+            return self._name(e)
+        if isinstance(e, gast.Subscript):
+            return self._read(e)
+        if isinstance(e, gast.BinOp):
+            return self._binary(e, mask)
+        if isinstance(e, gast.UnaryOp):
+            operand, kind = self._expr(e.operand, mask)
+            if isinstance(e.op, gast.Not):
+                return _np("logical_not", [operand]), kind
+            return gast.UnaryOp(op=e.op, operand=operand), kind
+        if isinstance(e, gast.Compare) and len(e.ops) == 1 and \
+                isinstance(e.ops[0], _COMPARISONS):
+            left, k1 = self._expr(e.left, mask)
+            right, k2 = self._expr(e.comparators[0], mask)
+            return gast.Compare(left=left, ops=e.ops, comparators=[right]), _join(k1, k2)
+        if isinstance(e, gast.Call) and not e.keywords:
+            return self._call(e, mask)
+        raise Keep
+
+    def _name(self, e: gast.Name) -> tuple[gast.expr, str]:
+        if e.id == self.counter:
+            return e, "py"
+        if e.id in self.env:
+            value = self.env[e.id]
+            return clone(value), self.kinds.get(getattr(value, "id", ""), "py")
+        if e.id in self.counts or e.id in self.results or e.id in self.arrays:
+            raise Keep  # (carried from an earlier trip, or bound in one branch only)
+        if self.facts.shapes.get(e.id) != ():
+            raise Keep
+        return e, "py"
+
+    def _read(self, e: gast.Subscript) -> tuple[gast.expr, str]:
+        """``u[j]`` of an array the loop does not write (or of a written one at the
+        counter itself), a number per trip."""
+        if not isinstance(e.value, gast.Name) or self.facts.of(e) != ():
+            raise Keep
+        array = e.value.id
+        parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        if array in self.arrays:
+            if not (isinstance(e.slice, gast.Name) and e.slice.id == self.counter):
+                raise Keep
+        elif array in self.counts or array in self.results or array == self.counter:
+            raise Keep
+        index = []
+        for p in parts:
+            if isinstance(p, gast.Constant) and type(p.value) is int:
+                index.append(p)
+            elif isinstance(p, gast.Name):
+                index.append(self._name(p)[0])
+            else:
+                raise Keep
+        part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
+        return gast.Subscript(value=e.value, slice=part, ctx=gast.Load()), "np"
+
+    def _binary(self, e: gast.BinOp, mask: _Mask | None) -> tuple[gast.expr, str]:
+        left, k1 = self._expr(e.left, mask)
+        right, k2 = self._expr(e.right, mask)
+        kind = _join(k1, k2)
+        if isinstance(e.op, _DIVISIONS):
+            if kind == "py" and not self._safe_divisor(e.right):
+                raise Keep  # (Python raises on a zero divisor)
+            if mask is not None and kind == "np":
+                if not isinstance(e.op, gast.Div):
+                    raise Keep  # (a harmless divisor of an integer's kind is not known)
+                right = self._guarded(right, mask, 1.0)
+        elif isinstance(e.op, gast.Pow):
+            if not (isinstance(e.right, gast.Constant)
+                    and type(e.right.value) in (int, float)):
+                raise Keep
+            whole = type(e.right.value) is int and e.right.value >= 0
+            if k1 == "py" and not whole:
+                raise Keep
+            if mask is not None and not whole:
+                left = self._guarded(left, mask, _HARMLESS)
+        elif not isinstance(e.op, _ARITHMETIC):
+            raise Keep
+        return gast.BinOp(left=left, op=e.op, right=right), kind
+
+    def _safe_divisor(self, e: gast.expr) -> bool:
+        if isinstance(e, gast.Constant):
+            return type(e.value) in (int, float) and e.value != 0
+        return isinstance(e, gast.Name) and e.id == self.trip_count
+
+    def _guarded(self, value: gast.expr, mask: _Mask, harmless: float) -> gast.expr:
+        return _np("where", [self._mask(mask), value, const(harmless)])
+
+    def _call(self, e: gast.Call, mask: _Mask | None) -> tuple[gast.expr, str]:
+        fn = evaluate_ref(e.func, self.namespace)
+        args = [self._expr(a, mask) for a in e.args]
+        values = [a for a, _ in args]
+        if fn is abs and len(args) == 1:
+            return _np("abs", values), args[0][1]
+        if fn in (min, max) and len(args) == 2:  # Python's: the first unless the second wins
+            a, b = values
+            beats = gast.Compare(left=clone(b), ops=[gast.Lt() if fn is min else gast.Gt()],
+                                 comparators=[clone(a)])
+            return _np("where", [beats, b, a]), _join(args[0][1], args[1][1])
+        if _among(fn, _BINARY) and len(args) == 2 or _among(fn, _TOTAL) and len(args) == 1:
+            return gast.Call(func=e.func, args=values, keywords=[]), "np"
+        if _among(fn, _PARTIAL) and len(args) == 1:
+            if mask is not None:
+                values = [self._guarded(values[0], mask, _HARMLESS)]
+            return gast.Call(func=e.func, args=values, keywords=[]), "np"
+        raise Keep
+
+
+def _among(fn: Any, functions: set) -> bool:
+    return any(fn is f for f in functions)
+
+
+def _join(a: str, b: str) -> str:
+    return "np" if "np" in (a, b) else "py"
