@@ -137,10 +137,10 @@ def _vectorized(loop: gast.For, ctx: _Context) -> list | None:
     trip = Trip(counter, ctx.facts, ctx.namer, ctx.namespace, written, counts,
                 _trip_count(loop))
     try:
-        out = trip.block(loop.body, None)
+        trip.block(loop.body, None)
     except Keep:
         return None
-    return [arange_of(counter, loop)] + out
+    return [arange_of(counter, loop)] + trip.finish(loop)
 
 
 def _assigned(body: list) -> list[gast.Name]:

@@ -74,6 +74,7 @@ class Trip:
         self.env: dict[str, gast.expr] = {}  # a name bound in the trip -> its value now
         self.kinds: dict[str, str] = {}  # a value's name -> "np" (NumPy's numbers) or "py"
         self.emitted: set[str] = set()
+        self.versions: dict[str, str] = {}  # a written array -> its last version's name
         self.out: list = []
         self.out_at: gast.stmt | None = None  # the statement being rewritten
 
@@ -90,8 +91,7 @@ class Trip:
 
     def _assignment(self, s: gast.Assign, mask: _Mask | None) -> None:
         target, v = s.targets[0].id, s.value
-        if target in self.arrays:  # W = X after X = setitem(W, i, v)
-            self.out.append(s)
+        if target in self.arrays:  # W = X after X = setitem(W, i, v): bound at the end
             return
         if call_named(v, "setitem"):
             self._write(s, mask)
@@ -120,17 +120,23 @@ class Trip:
                 and array.id in self.arrays):
             raise Keep
         value, _ = self._expr(v, mask)
+        now = self.versions.get(array.id, array.id)
         if mask is not None:
-            old = gast.Subscript(value=load(array.id), slice=load(self.counter),
-                                 ctx=gast.Load())
-            value = _np("where", [self._mask(mask), value, old])
-            where = self.namer.fresh("where")
-            self.out.append(assign(where, value, like=s))
-            value = load(where)
-        call = gast.Call(func=s.value.func, args=[load(array.id), load(self.counter), value],
+            old = self._named(gast.Subscript(value=load(now), slice=load(self.counter),
+                                             ctx=gast.Load()), f"{array.id}_item")
+            value = self._named(_np("where", [self._mask(mask), value, old]), "where")
+        call = gast.Call(func=s.value.func, args=[load(now), load(self.counter), value],
                          keywords=[])
         self.out.append(copy_origin(gast.copy_location(
             gast.Assign(targets=s.targets, value=call, type_comment=None), s), s))
+        self.versions[array.id] = s.targets[0].id
+
+    def finish(self, like: gast.stmt) -> list:
+        """The statements, each written array bound to its last version (one binding:
+        the versions in between are single names, as SSA has them in straight code)."""
+        for array, last in sorted(self.versions.items()):
+            self.out.append(assign(array, load(last), like=like))
+        return self.out
 
     def _branch(self, s: gast.If, mask: _Mask | None) -> None:
         test = s.test
@@ -157,15 +163,25 @@ class Trip:
 
     def _mask(self, mask: _Mask) -> gast.expr:
         if mask.name is None:
-            test = _np("logical_not", [clone(mask.test)]) if mask.negated else \
-                clone(mask.test)
-            if mask.outer is not None:
-                test = _np("logical_and", [self._mask(mask.outer), test])
-            elif not mask.negated:
+            test = clone(mask.test)
+            if mask.outer is None and not mask.negated:
                 return test
-            mask.name = self.namer.fresh("mask")
-            self.out.append(assign(mask.name, test, like=self.out_at))
+            if mask.negated:
+                test = _np("logical_not", [test])
+            if mask.outer is not None:
+                if mask.negated:
+                    test = self._named(test, "otherwise")
+                test = _np("logical_and", [self._mask(mask.outer), test])
+            mask.name = self._named(test, "mask").id
         return load(mask.name)
+
+    def _named(self, value: gast.expr, base: str) -> gast.Name:
+        """``value`` bound to a new name before the statement being rewritten (the
+        stages after this one take one operation a statement)."""
+        name = self.namer.fresh(base)
+        self.out.append(assign(name, value, like=self.out_at))
+        self.kinds[name] = "np"
+        return load(name)
 
     # -- expressions: (the value for every trip, "np" or "py") --------------------------
 
@@ -216,6 +232,8 @@ class Trip:
         if array in self.arrays:
             if not (isinstance(e.slice, gast.Name) and e.slice.id == self.counter):
                 raise Keep
+            return gast.Subscript(value=load(self.versions.get(array, array)),
+                                  slice=load(self.counter), ctx=gast.Load()), "np"
         elif array in self.counts or array in self.results or array == self.counter:
             raise Keep
         index = []
@@ -259,7 +277,8 @@ class Trip:
         return isinstance(e, gast.Name) and e.id == self.trip_count
 
     def _guarded(self, value: gast.expr, mask: _Mask, harmless: float) -> gast.expr:
-        return _np("where", [self._mask(mask), value, const(harmless)])
+        return self._named(_np("where", [self._mask(mask), value, const(harmless)]),
+                           "guarded")
 
     def _call(self, e: gast.Call, mask: _Mask | None) -> tuple[gast.expr, str]:
         fn = evaluate_ref(e.func, self.namespace)
@@ -269,8 +288,8 @@ class Trip:
             return _np("abs", values), args[0][1]
         if fn in (min, max) and len(args) == 2:  # Python's: the first unless the second wins
             a, b = values
-            beats = gast.Compare(left=clone(b), ops=[gast.Lt() if fn is min else gast.Gt()],
-                                 comparators=[clone(a)])
+            beats = self._named(gast.Compare(left=clone(b), ops=[
+                gast.Lt() if fn is min else gast.Gt()], comparators=[clone(a)]), "beats")
             return _np("where", [beats, b, a]), _join(args[0][1], args[1][1])
         if _among(fn, _BINARY) and len(args) == 2 or _among(fn, _TOTAL) and len(args) == 1:
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
