@@ -42,6 +42,7 @@ from benchmarks import (
     problems_unseen12,
     problems_unseen13,
     problems_unseen14,
+    problems_unseen15,
 )
 
 
@@ -340,6 +341,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen14.SPECS]
 # (121-122) session 49: scalar loops on Python floats: a bouncing ball with drag in a while
 # loop, a leaky integrator neuron held at a floor
 PROBLEMS += [Problem(**spec) for spec in problems_unseen13.SPECS]
+# (123-125) session 50: finite-volume stencils cell by cell with a branch per cell: upwind
+# transport in a velocity field, a superbee-limited MUSCL advection, Burgers by Godunov's flux
+PROBLEMS += [Problem(**spec) for spec in problems_unseen15.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, hoist
 from s2sad.compiler.element_masks import Keep, Trip, arange_of
 from s2sad.compiler.names import Namer, call_named
 from s2sad.compiler.walks import name_nodes
@@ -44,7 +44,8 @@ def vectorize(node: gast.FunctionDef, namer: Namer, namespace: dict[str, Any],
         return node
     facts = dims.Facts(node.body, {k: v for k, v in shapes.items()}, set(numbers), namespace)
     reads = _read_counts(node)
-    _rewrite_blocks(node.body, _Context(facts, namer, namespace, reads))
+    if _rewrite_blocks(node.body, _Context(facts, namer, namespace, reads)):
+        hoist.hoist(node)  # (the counters and index arithmetic out of time loops)
     return node
 
 
@@ -98,9 +99,10 @@ def _read_counts(node: gast.AST) -> dict[str, int]:
     return counts
 
 
-def _rewrite_blocks(body: list, ctx: _Context) -> None:
-    """Replace each element loop of ``body`` (in place), looking into the others."""
-    k = 0
+def _rewrite_blocks(body: list, ctx: _Context) -> bool:
+    """Replace each element loop of ``body`` (in place), looking into the others;
+    whether one was."""
+    k, changed = 0, False
     while k < len(body):
         s = body[k]
         if _candidate(s):
@@ -108,12 +110,14 @@ def _rewrite_blocks(body: list, ctx: _Context) -> None:
             if new is not None:
                 body[k:k + 1] = new
                 k += len(new)
+                changed = True
                 continue
         for field in ("body", "orelse"):
             inner = getattr(s, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                _rewrite_blocks(inner, ctx)
+                changed = _rewrite_blocks(inner, ctx) or changed
         k += 1
+    return changed
 
 
 def _vectorized(loop: gast.For, ctx: _Context) -> list | None:

@@ -44,8 +44,11 @@ _COMPARISONS = (gast.Lt, gast.LtE, gast.Gt, gast.GtE, gast.Eq, gast.NotEq)
 
 
 def arange_of(counter: str, loop: gast.For) -> gast.Assign:
-    """``i = np.arange(...)``: the counter of every trip."""
-    return assign(counter, _np("arange", list(loop.iter.args)), like=loop)
+    """``i = np.arange(...)``: the counter of every trip (``hoist`` may take it out of an
+    enclosing loop, with the index arithmetic on it: the time loop's trips share it)."""
+    s = assign(counter, _np("arange", list(loop.iter.args)), like=loop)
+    s.cannot_raise = True
+    return s
 
 
 def _np(name: str, args: list) -> gast.Call:
@@ -74,7 +77,9 @@ class Trip:
         self.env: dict[str, gast.expr] = {}  # a name bound in the trip -> its value now
         self.kinds: dict[str, str] = {}  # a value's name -> "np" (NumPy's numbers) or "py"
         self.emitted: set[str] = set()
-        self.versions: dict[str, str] = {}  # a written array -> its last version's name
+        self.cells: dict[str, str] = {}  # the key of an element s[i] in ``env`` -> s
+        self.writes: dict[str, gast.Assign] = {}  # a written array -> a write of it
+        self.olds: dict[str, str] = {}  # a written array -> its elements before the loop
         self.out: list = []
         self.out_at: gast.stmt | None = None  # the statement being rewritten
 
@@ -104,9 +109,15 @@ class Trip:
         self._bind(target, value, kind, s)
 
     def _bind(self, target: str, value: gast.expr, kind: str, like: gast.AST) -> None:
-        name = target if target not in self.emitted else self.namer.fresh(target)
+        if target in self.cells:
+            name = self.namer.fresh(self.cells[target] + "_at")
+        else:
+            name = target if target not in self.emitted else self.namer.fresh(target)
         self.emitted.add(target)
-        self.out.append(assign(name, value, like=like))
+        s = assign(name, value, like=like)
+        # (arithmetic of arrays gives inf or NaN, never raises)
+        s.cannot_raise = isinstance(value, gast.BinOp) and not isinstance(value.op, gast.Pow)
+        self.out.append(s)
         self.env[target] = load(name)
         self.kinds[name] = kind
 
@@ -115,27 +126,42 @@ class Trip:
             self.kinds.setdefault(value.id, kind)
 
     def _write(self, s: gast.Assign, mask: _Mask | None) -> None:
+        """``s[i] = v``: the element ``s[i]`` is bound like a name (merged after an
+        ``if`` as names are; its value before the loop where a branch keeps it), and
+        written once, at the end (:meth:`finish`)."""
         array, index, v = s.value.args
         if not (isinstance(index, gast.Name) and index.id == self.counter
                 and array.id in self.arrays):
             raise Keep
-        value, _ = self._expr(v, mask)
-        now = self.versions.get(array.id, array.id)
-        if mask is not None:
-            old = self._named(gast.Subscript(value=load(now), slice=load(self.counter),
-                                             ctx=gast.Load()), f"{array.id}_item")
-            value = self._named(_np("where", [self._mask(mask), value, old]), "where")
-        call = gast.Call(func=s.value.func, args=[load(now), load(self.counter), value],
-                         keywords=[])
-        self.out.append(copy_origin(gast.copy_location(
-            gast.Assign(targets=s.targets, value=call, type_comment=None), s), s))
-        self.versions[array.id] = s.targets[0].id
+        value, kind = self._expr(v, mask)
+        self.writes.setdefault(array.id, s)
+        cell = self._cell(array.id)
+        self.env[cell] = value
+        self._kind(value, kind)
+
+    def _cell(self, array: str) -> str:
+        cell = f"{array}[{self.counter}]"  # (no name: a key of ``env`` of its own)
+        self.cells[cell] = array
+        return cell
+
+    def _old(self, array: str) -> gast.Name:
+        """The elements of a written array before the loop (read once)."""
+        if array not in self.olds:
+            self.olds[array] = self._named(gast.Subscript(
+                value=load(array), slice=load(self.counter), ctx=gast.Load()),
+                f"{array}_item").id
+        return load(self.olds[array])
 
     def finish(self, like: gast.stmt) -> list:
-        """The statements, each written array bound to its last version (one binding:
-        the versions in between are single names, as SSA has them in straight code)."""
-        for array, last in sorted(self.versions.items()):
-            self.out.append(assign(array, load(last), like=like))
+        """The statements, then each written array's one write and its one binding."""
+        for array, s in self.writes.items():
+            self.out_at = s
+            value = self.env[self._cell(array)]
+            call = gast.Call(func=s.value.func, args=[load(array), load(self.counter),
+                                                      clone(value)], keywords=[])
+            self.out.append(copy_origin(gast.copy_location(
+                gast.Assign(targets=s.targets, value=call, type_comment=None), s), s))
+            self.out.append(assign(array, load(s.targets[0].id), like=like))
         return self.out
 
     def _branch(self, s: gast.If, mask: _Mask | None) -> None:
@@ -153,6 +179,9 @@ class Trip:
         self.env = dict(before)
         for target in sorted(set(after_then) | set(after_else)):
             then, other = after_then.get(target), after_else.get(target)
+            if target in self.cells:  # (an element a branch keeps: its value before)
+                then = then or self._old(self.cells[target])
+                other = other or self._old(self.cells[target])
             if then is None or other is None or then is before.get(target) is other:
                 if then is other and then is not None:
                     self.env[target] = then
@@ -232,8 +261,8 @@ class Trip:
         if array in self.arrays:
             if not (isinstance(e.slice, gast.Name) and e.slice.id == self.counter):
                 raise Keep
-            return gast.Subscript(value=load(self.versions.get(array, array)),
-                                  slice=load(self.counter), ctx=gast.Load()), "np"
+            cell = self._cell(array)
+            return (clone(self.env[cell]) if cell in self.env else self._old(array)), "np"
         elif array in self.counts or array in self.results or array == self.counter:
             raise Keep
         index = []
