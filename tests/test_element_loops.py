@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 import s2sad
-
 from gradcheck import check_grad, check_hessian, check_jvp, grad_source
 
 
@@ -310,3 +309,85 @@ def test_python_divisor_kept(rng):
         weights(np.ones(20))
     with pytest.raises(ZeroDivisionError):
         s2sad.grad(weights)(np.abs(rng.standard_normal(20)) + 0.1)
+
+
+# ----- the counter out of the time loop; rolls of vectors; an arange read in arithmetic -----
+
+def time_loop(u0, c):
+    u = u0.copy()
+    n = u.shape[0]
+    for _ in range(6):
+        s = np.zeros(n)
+        for i in range(n):
+            a = u[i] - u[i - 1]
+            if a > 0.0:
+                s[i] = c * a
+            else:
+                s[i] = a * a
+        u = u - 0.1 * (s - np.roll(s, 1))
+    return np.sum(u ** 2)
+
+
+def shrinking(u0):
+    """The element loop's bound changes every step: its counter stays in the loop (each
+    trip reads and writes its own element: at once)."""
+    u = u0.copy()
+    n = u.shape[0]
+    for t in range(4):
+        m = n - t
+        for i in range(m):
+            if u[i] > 0.0:
+                u[i] = u[i] * 0.9
+    return np.sum(u ** 3)
+
+
+def test_counter_out_of_the_time_loop(rng):
+    u = _grid(rng)
+    src = _at_once(time_loop, u, 0.7, wrt=(0, 1))
+    assert src.index("np.arange") < src.index("for _ in range")
+    src = _at_once(shrinking, rng.standard_normal(24))
+    assert src.index("np.arange") > src.index("for t in range")
+
+
+def rolled(u, k):
+    return np.sum(np.roll(u, 1) * u + np.roll(u, -2) ** 2 * k)
+
+
+def rolled_flat(A):
+    """A matrix's roll without an axis rolls its flattened elements: not along axis 0."""
+    return np.sum(np.roll(A, 1) * A)
+
+
+def rolled_by(u, shift):
+    return np.sum(np.roll(u, shift) * u * u)
+
+
+def test_vector_rolls(rng):
+    u = rng.standard_normal(12)
+    src = grad_source(rolled, u, 0.5, wrt=(0, 1))
+    code = [line for line in src.splitlines() if not line.lstrip().startswith("#")]
+    assert "roll_axis(" in src and not any("np.roll" in line for line in code)
+    check_grad(rolled, u, 0.5, wrt=(0, 1))
+    A = rng.standard_normal((4, 5))
+    check_grad(rolled_flat, A)
+    assert "roll_axis(" not in grad_source(rolled_flat, A)
+    check_grad(rolled_by, u, 3)
+    assert "roll_axis(" not in grad_source(rolled_by, u, 3)
+
+
+def arange_read(x):
+    i = np.arange(len(x))
+    return np.sum(x[i] ** 2 * (i + 1.0))
+
+
+def arange_halves(x):
+    """``x[i // 2]`` picks each element twice: its adjoint adds both."""
+    i = np.arange(2 * len(x))
+    return np.sum(x[i // 2] ** 2 * (i + 1.0))
+
+
+def test_arange_read_in_arithmetic(rng):
+    x = rng.standard_normal(9)
+    np.testing.assert_allclose(check_grad(arange_read, x), 2 * x * np.arange(1, 10))
+    twice = np.arange(1, 19).reshape(9, 2).sum(axis=1)
+    np.testing.assert_allclose(check_grad(arange_halves, x), 2 * x * twice)

@@ -135,7 +135,7 @@ def _vectorized(loop: gast.For, ctx: _Context) -> list | None:
     locals_ -= set(written)
     if not all(ctx.facts.shapes.get(n) == () for n in locals_):
         return None
-    counts = {}
+    counts: dict[str, int] = {}
     for t in _assigned(loop.body):
         counts[t.id] = counts.get(t.id, 0) + 1
     trip = Trip(counter, ctx.facts, ctx.namer, ctx.namespace, written, counts,
@@ -172,7 +172,7 @@ def _written_arrays(body: list) -> dict[str, str] | None:
                 return None
             results[s.targets[0].id] = v.args[0].id
     arrays = set(results.values())
-    for k, s in enumerate(flat):
+    for s in flat:
         name = s.targets[0].id
         if name in arrays and not (isinstance(s.value, gast.Name)
                                    and s.value.id in results):

@@ -48,8 +48,8 @@ def as_running(body: list, namespace: dict,
             continue
         if helper == "roll_axis":
             args = _roll_arguments(node)
-            flat = _flat_roll(node) if args is None and vectors is not None else None
-            if flat is not None:
+            flat = _flat_roll(node) if args is None else None
+            if flat is not None and vectors is not None:
                 is_vector = is_vector or vectors()
                 args = [flat[0], flat[1], gast.Constant(value=0, kind=None)] \
                     if is_vector(flat[0]) else None
