@@ -391,3 +391,31 @@ def test_arange_read_in_arithmetic(rng):
     np.testing.assert_allclose(check_grad(arange_read, x), 2 * x * np.arange(1, 10))
     twice = np.arange(1, 19).reshape(9, 2).sum(axis=1)
     np.testing.assert_allclose(check_grad(arange_halves, x), 2 * x * twice)
+
+
+def by_position(x):
+    """``i / n``: an array of the trips at once (n >= 1 in any trip)."""
+    n = len(x)
+    r = np.zeros(n)
+    for i in range(n):
+        if x[i] > 0:
+            r[i] = x[i] * (i / n)
+        else:
+            r[i] = x[i] * x[i]
+    return np.sum(r ** 2)
+
+
+def by_count(x):
+    """``1.0 / n`` of numbers alone would run even with no trip (n = 0): kept."""
+    n = len(x)
+    r = np.zeros(n)
+    for i in range(n):
+        if x[i] > 0:
+            r[i] = x[i] * (1.0 / n)
+    return np.sum(r ** 2)
+
+
+def test_divisions_of_the_counter(rng):
+    x = rng.standard_normal(20)
+    _at_once(by_position, x)
+    _kept(by_count, x)

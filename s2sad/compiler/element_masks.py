@@ -3,16 +3,19 @@
 
 A statement runs on every element; under an ``if`` it runs on every element too, and
 what it binds is taken only where the branch was taken: a name both branches bind (or
-one binds and the trip bound before) is ``np.where(test, then, else)`` after the ``if``,
-a write ``s[i] = v`` under the branches' mask ``m`` is ``s[i] = np.where(m, v, s[i])``.
+one binds and the trip bound before) is ``np.where(test, then, else)`` after the ``if``;
+so is an element ``s[i]`` a branch writes (its value before the loop where the other
+branch keeps it), written once a trip, at the end.
 Values computed where a branch was not taken are never used, but their derivatives are
 multiplied by zero: a function that can be infinite or NaN there (a quotient, a square
 root, a logarithm, an exponential) gets an argument that is harmless where the mask is
 off, ``np.sqrt(np.where(m, x, 0.5))``, so the zeros stay zeros.  Python's numbers and
 NumPy's arrays differ where Python raises (``1 / 0``, ``(-8) ** 0.5``, ``i % 0``): such an
 operation on values that are not NumPy's numbers (read from an array, or a NumPy
-function's) is taken only with a literal or the trip count as divisor, else the loop
-stays.
+function's) is taken only with a nonzero literal as divisor (or the trip count, of the
+counter's values), else the loop stays.  (The statements run even when the loop has no
+trip: an element read at an index the counter does not enter, ``u[0]``, out of range
+then raises where the loop did not read it.)
 """
 from __future__ import annotations
 
@@ -75,7 +78,7 @@ class Trip:
         self.results, self.arrays = written, set(written.values())
         self.counts, self.trip_count = counts, trip_count
         self.env: dict[str, gast.expr] = {}  # a name bound in the trip -> its value now
-        self.kinds: dict[str, str] = {}  # a value's name -> "np" (NumPy's numbers) or "py"
+        self.kinds: dict[str, str] = {}  # a value's name -> its kind (``_join``)
         self.emitted: set[str] = set()
         self.cells: dict[str, str] = {}  # the key of an element s[i] in ``env`` -> s
         self.writes: dict[str, gast.Assign] = {}  # a written array -> a write of it
@@ -212,7 +215,7 @@ class Trip:
         self.kinds[name] = "np"
         return load(name)
 
-    # -- expressions: (the value for every trip, "np" or "py") --------------------------
+    # -- expressions: (the value for every trip, its kind: ``_join``) -----------------
 
     def _expr(self, e: gast.expr, mask: _Mask | None) -> tuple[gast.expr, str]:
         if isinstance(e, gast.Constant):
@@ -241,7 +244,7 @@ class Trip:
 
     def _name(self, e: gast.Name) -> tuple[gast.expr, str]:
         if e.id == self.counter:
-            return e, "py"
+            return e, "i"
         if e.id in self.env:
             value = self.env[e.id]
             return clone(value), self.kinds.get(getattr(value, "id", ""), "py")
@@ -281,7 +284,7 @@ class Trip:
         right, k2 = self._expr(e.right, mask)
         kind = _join(k1, k2)
         if isinstance(e.op, _DIVISIONS):
-            if kind == "py" and not self._safe_divisor(e.right):
+            if kind != "np" and not self._safe_divisor(e.right, kind):
                 raise Keep  # (Python raises on a zero divisor)
             if mask is not None and kind == "np":
                 if not isinstance(e.op, gast.Div):
@@ -292,7 +295,7 @@ class Trip:
                     and type(e.right.value) in (int, float)):
                 raise Keep
             whole = type(e.right.value) is int and e.right.value >= 0
-            if k1 == "py" and not whole:
+            if k1 != "np" and not whole:
                 raise Keep
             if mask is not None and not whole:
                 left = self._guarded(left, mask, _HARMLESS)
@@ -300,10 +303,13 @@ class Trip:
             raise Keep
         return gast.BinOp(left=left, op=e.op, right=right), kind
 
-    def _safe_divisor(self, e: gast.expr) -> bool:
+    def _safe_divisor(self, e: gast.expr, kind: str) -> bool:
+        """A nonzero literal; or the trip count, at least 1 in any trip, when the
+        dividend is the counter's (an array of the trips: none when there is no trip;
+        a quotient of numbers alone is taken whether the loop has trips or not)."""
         if isinstance(e, gast.Constant):
             return type(e.value) in (int, float) and e.value != 0
-        return isinstance(e, gast.Name) and e.id == self.trip_count
+        return kind == "i" and isinstance(e, gast.Name) and e.id == self.trip_count
 
     def _guarded(self, value: gast.expr, mask: _Mask, harmless: float) -> gast.expr:
         return self._named(_np("where", [self._mask(mask), value, const(harmless)]),
@@ -334,4 +340,6 @@ def _among(fn: Any, functions: set) -> bool:
 
 
 def _join(a: str, b: str) -> str:
-    return "np" if "np" in (a, b) else "py"
+    """The kind of an operation's value: NumPy's numbers ("np") over the counter's
+    ("i": Python's ints per trip, an array at once) over Python's numbers ("py")."""
+    return "np" if "np" in (a, b) else "i" if "i" in (a, b) else "py"
