@@ -419,3 +419,18 @@ def test_divisions_of_the_counter(rng):
     x = rng.standard_normal(20)
     _at_once(by_position, x)
     _kept(by_count, x)
+
+
+def from_list(x, weights):
+    """``weights[i]`` of a list is a Python number: no gather of a list; kept."""
+    n = x.shape[0]
+    r = np.zeros(n)
+    for i in range(n):
+        if x[i] > 0:
+            r[i] = x[i] * weights[i]
+    return np.sum(r ** 2)
+
+
+def test_list_read_kept(rng):
+    x = rng.standard_normal(18)
+    check_grad(from_list, x, [float(k) for k in range(18)])

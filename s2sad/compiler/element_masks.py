@@ -266,8 +266,9 @@ class Trip:
                 raise Keep
             cell = self._cell(array)
             return (clone(self.env[cell]) if cell in self.env else self._old(array)), "np"
-        elif array in self.counts or array in self.results or array == self.counter:
-            raise Keep
+        elif array in self.counts or array in self.results or array == self.counter or \
+                not isinstance(self.facts.shapes.get(array), tuple):
+            raise Keep  # (an array's element: a list's is a Python number)
         index = []
         for p in parts:
             if isinstance(p, gast.Constant) and type(p.value) is int:
