@@ -77,7 +77,25 @@ def _candidate(s: gast.stmt) -> bool:
     if isinstance(bound, gast.Constant) and (type(bound.value) is not int
                                              or bound.value < _FEWEST_TRIPS):
         return False
-    return _plain(s.body)
+    return _plain(s.body) and not _carried(s.body)
+
+
+def _carried(body: list) -> bool:
+    """Whether a statement reads a name the loop binds before any binding of it in
+    the trip's order (a value carried from the trip before: a running sum, a state),
+    the written arrays' own names aside (looked at again when the trip is rewritten;
+    this is the cheap test that spares the shape facts of scalar loops)."""
+    flat = _flat(body)
+    bound_in_loop = {t.targets[0].id for t in flat}
+    written = {t.value.args[0].id for t in flat if call_named(t.value, "setitem") and
+               t.value.args and isinstance(t.value.args[0], gast.Name)}
+    bound: set[str] = set()
+    for t in flat:
+        for n in name_nodes(t.value):
+            if n.id in bound_in_loop and n.id not in bound and n.id not in written:
+                return True
+        bound.add(t.targets[0].id)
+    return False
 
 
 def _plain(body: list) -> bool:
