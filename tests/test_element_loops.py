@@ -434,3 +434,30 @@ def from_list(x, weights):
 def test_list_read_kept(rng):
     x = rng.standard_normal(18)
     check_grad(from_list, x, [float(k) for k in range(18)])
+
+
+def mixed_kinds(x):
+    """``a`` is NumPy's number in some trips, Python's 0.5 in others: its power with a
+    fractional exponent is Python's there (complex for a negative base): kept."""
+    n = x.shape[0]
+    r = np.zeros(n)
+    for i in range(n):
+        a = x[i] if x[i] > 0.5 else 0.5
+        r[i] = a ** 1.5 + min(x[i], 0.25) ** 0.5
+    return np.sum(r)
+
+
+def complex_power(x):
+    n = x.shape[0]
+    r = np.zeros(n)
+    for i in range(n):
+        a = min(x[i], -0.2)
+        r[i] = a ** 1.5  # (Python's -0.2 ** 1.5 is complex; NumPy's nan)
+    return np.sum(r)
+
+
+def test_python_numbers_in_some_trips(rng):
+    x = np.abs(rng.standard_normal(20)) + 0.3
+    _kept(mixed_kinds, x)
+    src = grad_source(complex_power, x)  # (min picks Python's -0.2 in every trip)
+    assert _inner_loops(src) >= 1 and "nan" not in src

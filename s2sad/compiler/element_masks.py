@@ -124,6 +124,9 @@ class Trip:
         self.env[target] = load(name)
         self.kinds[name] = kind
 
+    def _kind_of(self, value: gast.expr) -> str:
+        return self.kinds.get(value.id, "py") if isinstance(value, gast.Name) else "py"
+
     def _kind(self, value: gast.expr, kind: str) -> None:
         if isinstance(value, gast.Name):
             self.kinds.setdefault(value.id, kind)
@@ -191,7 +194,8 @@ class Trip:
                 continue  # (bound in one branch only: not bound after the if)
             if negated:
                 then, other = other, then
-            self._bind(target, _np("where", [clone(cond), clone(then), clone(other)]), "np", s)
+            kind = _meet(self._kind_of(then), self._kind_of(other))
+            self._bind(target, _np("where", [clone(cond), clone(then), clone(other)]), kind, s)
 
     def _mask(self, mask: _Mask) -> gast.expr:
         if mask.name is None:
@@ -326,7 +330,7 @@ class Trip:
             a, b = values
             beats = self._named(gast.Compare(left=clone(b), ops=[
                 gast.Lt() if fn is min else gast.Gt()], comparators=[clone(a)]), "beats")
-            return _np("where", [beats, b, a]), _join(args[0][1], args[1][1])
+            return _np("where", [beats, b, a]), _meet(args[0][1], args[1][1])
         if _among(fn, _BINARY) and len(args) == 2 or _among(fn, _TOTAL) and len(args) == 1:
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
         if _among(fn, _PARTIAL) and len(args) == 1:
@@ -338,6 +342,12 @@ class Trip:
 
 def _among(fn: Any, functions: set) -> bool:
     return any(fn is f for f in functions)
+
+
+def _meet(a: str, b: str) -> str:
+    """The kind of a value that is one of two (a branch's, ``min``'s): NumPy's numbers
+    only when both are (a trip may have the other, a Python number, which raises)."""
+    return "py" if "py" in (a, b) else "i" if "i" in (a, b) else "np"
 
 
 def _join(a: str, b: str) -> str:
