@@ -461,3 +461,32 @@ def test_python_numbers_in_some_trips(rng):
     _kept(mixed_kinds, x)
     src = grad_source(complex_power, x)  # (min picks Python's -0.2 in every trip)
     assert _inner_loops(src) >= 1
+
+
+def banded(x):
+    """``x[i + 2]`` read only where ``i + 2 < n``: read at 0 where the mask is off."""
+    n = x.shape[0]
+    r = np.zeros(n)
+    for i in range(n):
+        r[i] = x[i] ** 2
+        if i > 0:
+            r[i] = r[i] + x[i - 1] * x[i]
+        if i + 2 < n:
+            r[i] = r[i] - np.exp(x[i + 2])
+    return np.sum(r * np.arange(n))
+
+
+def shorter(x, m):
+    """Elements written only in a branch of an array of m < n elements: kept (no trip
+    writes past its end)."""
+    r = np.zeros(m)
+    for i in range(x.shape[0]):
+        if i < m:
+            r[i] = x[i] * x[i]
+    return np.sum(r)
+
+
+def test_reads_and_writes_only_where_a_branch_runs(rng):
+    x = rng.standard_normal(20)
+    _at_once(banded, x)
+    _kept(shorter, x, 12)

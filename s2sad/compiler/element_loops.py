@@ -160,9 +160,9 @@ def _vectorized(loop: gast.For, ctx: _Context) -> list | None:
                 _trip_count(loop))
     try:
         trip.block(loop.body, None)
+        return [arange_of(counter, loop)] + trip.finish(loop)
     except Keep:
         return None
-    return [arange_of(counter, loop)] + trip.finish(loop)
 
 
 def _assigned(body: list) -> list[gast.Name]:

@@ -40,6 +40,7 @@ _TOTAL = {np.abs, np.absolute, np.fabs, np.sign, np.negative, np.square, np.sin,
 _PARTIAL = {np.exp, np.expm1, np.log, np.log1p, np.log2, np.log10, np.sqrt, np.cbrt,
             np.tan, np.sinh, np.cosh, np.arcsin, np.arccos, np.arctanh}
 _BINARY = {np.minimum, np.maximum}
+_MAKERS = {np.zeros, np.ones, np.empty, np.full}
 _HARMLESS = 0.5  # inside the domain of every function above (and not a pole)
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult)
 _DIVISIONS = (gast.Div, gast.FloorDiv, gast.Mod)
@@ -83,6 +84,7 @@ class Trip:
         self.cells: dict[str, str] = {}  # the key of an element s[i] in ``env`` -> s
         self.writes: dict[str, gast.Assign] = {}  # a written array -> a write of it
         self.olds: dict[str, str] = {}  # a written array -> its elements before the loop
+        self.in_range: set[str] = set()  # written arrays every trip reads at the counter
         self.out: list = []
         self.out_at: gast.stmt | None = None  # the statement being rewritten
 
@@ -150,13 +152,40 @@ class Trip:
         self.cells[cell] = array
         return cell
 
-    def _old(self, array: str) -> gast.Name:
-        """The elements of a written array before the loop (read once)."""
+    def _old(self, array: str, every_trip: bool = False) -> gast.Name:
+        """The elements of a written array before the loop (read once); ``every_trip``:
+        read so in every trip of the loop (so each is in range, as the writes then are)."""
+        if every_trip:
+            self.in_range.add(array)
+        elif array not in self.in_range and not self._sized(array):
+            raise Keep  # (a trip that writes no element reads none: it may be past the end)
         if array not in self.olds:
             self.olds[array] = self._named(gast.Subscript(
                 value=load(array), slice=load(self.counter), ctx=gast.Load()),
                 f"{array}_item").id
         return load(self.olds[array])
+
+    def _sized(self, array: str) -> bool:
+        """Whether the written array has as many elements as trips at least: made by
+        ``np.zeros(n)`` (``ones``, ``empty``, ``full``) of the trip count ``n``."""
+        seen, names, made = set(), [array], False
+        while names:  # (through copies, ``s_1 = s``, and writes, each binding so made)
+            name = names.pop()
+            seen.add(name)
+            for d in self.facts.defs.get(name, []):
+                if isinstance(d, gast.Name) or call_named(d, "setitem") and d.args and \
+                        isinstance(d.args[0], gast.Name):
+                    source = d if isinstance(d, gast.Name) else d.args[0]
+                    if source.id not in seen:
+                        names.append(source.id)
+                elif isinstance(d, gast.Call) and d.args and \
+                        isinstance(d.args[0], gast.Name) and \
+                        d.args[0].id == self.trip_count and \
+                        _among(evaluate_ref(d.func, self.namespace), _MAKERS):
+                    made = True
+                else:
+                    return False
+        return made
 
     def finish(self, like: gast.stmt) -> list:
         """The statements, then each written array's one write and its one binding."""
@@ -229,7 +258,7 @@ class Trip:
         if isinstance(e, gast.Name):
             return self._name(e)
         if isinstance(e, gast.Subscript):
-            return self._read(e)
+            return self._read(e, mask)
         if isinstance(e, gast.BinOp):
             return self._binary(e, mask)
         if isinstance(e, gast.UnaryOp):
@@ -258,9 +287,10 @@ class Trip:
             raise Keep
         return e, "py"
 
-    def _read(self, e: gast.Subscript) -> tuple[gast.expr, str]:
+    def _read(self, e: gast.Subscript, mask: _Mask | None) -> tuple[gast.expr, str]:
         """``u[j]`` of an array the loop does not write (or of a written one at the
-        counter itself), a number per trip."""
+        counter itself), a number per trip; under a mask at index 0 where the mask is off
+        (``if i + 2 < n: ... u[i + 2]``: Python reads no element there)."""
         if not isinstance(e.value, gast.Name) or self.facts.of(e) != ():
             raise Keep
         array = e.value.id
@@ -269,7 +299,8 @@ class Trip:
             if not (isinstance(e.slice, gast.Name) and e.slice.id == self.counter):
                 raise Keep
             cell = self._cell(array)
-            return (clone(self.env[cell]) if cell in self.env else self._old(array)), "np"
+            return (clone(self.env[cell]) if cell in self.env else
+                    self._old(array, every_trip=mask is None)), "np"
         elif array in self.counts or array in self.results or array == self.counter or \
                 not isinstance(self.facts.shapes.get(array), tuple):
             raise Keep  # (an array's element: a list's is a Python number)
@@ -281,6 +312,9 @@ class Trip:
                 index.append(self._name(p)[0])
             else:
                 raise Keep
+        if mask is not None:
+            index = [self._named(_np("where", [self._mask(mask), p, const(0)]), "at")
+                     for p in index]
         part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
         return gast.Subscript(value=e.value, slice=part, ctx=gast.Load()), "np"
 

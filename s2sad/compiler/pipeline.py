@@ -74,10 +74,13 @@ class Prepared:
 
 
 def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozenset(),
-            ranks: tuple = (), known: normalize.Known | None = None) -> Prepared:
+            ranks: tuple = (), known: normalize.Known | None = None,
+            at_once: bool = True) -> Prepared:
     """Stages 1-4: the function in SSA core form (or an earlier stage); ``scalars`` and
     ``ranks``: the argument kinds the derivative is generated for, when known; ``known``:
-    what the call says beyond kinds (a method's class, functions passed as arguments)."""
+    what the call says beyond kinds (a method's class, functions passed as arguments);
+    ``at_once``: element loops run for all trips at once (not for the sparsity
+    interpreter, whose patterns follow a loop trip by trip, an array op as a whole)."""
     src = source.load(fn)
     namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE) | COMPILER_BUILTINS)
     namespace = dict(src.namespace)
@@ -105,7 +108,7 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
                                                          namespace), namespace)
         node = dynamic_callees.rewrite(node, namespace, namer, src.filename)
-        node = element_loops.vectorize(
+        node = node if not at_once else element_loops.vectorize(
             node, namer, {**namespace, **registry.TEMPLATE_NAMESPACE},
             {k: (None,) * v if isinstance(v, int) else v
              for k, v in param_ranks(node, ranks).items()},
