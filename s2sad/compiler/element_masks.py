@@ -85,6 +85,7 @@ class Trip:
         self.writes: dict[str, gast.Assign] = {}  # a written array -> a write of it
         self.olds: dict[str, str] = {}  # a written array -> its elements before the loop
         self.in_range: set[str] = set()  # written arrays every trip reads at the counter
+        self.read_every: set[tuple] = set()  # (array, index) every trip reads before
         self.out: list = []
         self.out_at: gast.stmt | None = None  # the statement being rewritten
 
@@ -312,7 +313,10 @@ class Trip:
                 index.append(self._name(p)[0])
             else:
                 raise Keep
-        if mask is not None:
+        key = (array, tuple(gast.dump(p) for p in index))
+        if mask is None:
+            self.read_every.add(key)  # (in range: Python reads it in every trip)
+        elif key not in self.read_every:
             index = [self._named(_np("where", [self._mask(mask), p, const(0)]), "at")
                      for p in index]
         part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
