@@ -42,6 +42,7 @@ from benchmarks import (
     problems_unseen12,
     problems_unseen13,
     problems_unseen14,
+    problems_unseen15,
     problems_unseen16,
 )
 
@@ -346,6 +347,9 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen13.SPECS]
 # recurrence, skip-gram negative sampling, 4D-Var on Lorenz-96, an ordinal logit, an
 # elastic-net logistic regression iterated until convergence
 PROBLEMS += [Problem(**spec) for spec in problems_unseen16.SPECS]
+# (133-135) session 50: finite-volume stencils cell by cell with a branch per cell: upwind
+# transport in a velocity field, a superbee-limited MUSCL advection, Burgers by Godunov's flux
+PROBLEMS += [Problem(**spec) for spec in problems_unseen15.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

@@ -82,7 +82,7 @@ def _compute(f: Callable, positions: tuple, values: tuple, kwargs: dict) -> tupl
                                    f"{type(out).__name__}; return one array or number")
     try:
         prep = pipeline.prepare(differentiable(f), "ssa", _scalars(values),
-                                _ranks(values), _known(f, values))
+                                _ranks(values), _known(f, values), at_once=False)
         env = _environment(prep.node, values, positions, sizes, width, kwargs)
         result = pattern.interpret(prep.node, env, prep.namespace, width)
         if isinstance(result, deps.Dep) and np.shape(result.value) != np.shape(out):

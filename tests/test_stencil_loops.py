@@ -66,7 +66,9 @@ def gauss_seidel(b):
 
 
 def wrapped(x):
-    """``x[i - 1]`` from ``i = 0`` is ``x[-1]``, the last element (Python's wrap)."""
+    """``x[i - 1]`` from ``i = 0`` is ``x[-1]``, the last element (Python's wrap): the
+    trips are independent, run at once by ``element_loops`` (a gather at ``i - 1`` wraps
+    alike)."""
     r = np.zeros_like(x)
     for i in range(len(x)):
         r[i] = x[i] - x[i - 1]
@@ -105,7 +107,14 @@ def test_five_point_at_once(rng):
     assert _inner_loops(grad_source(five_point, x, w, wrt=(0, 1))) == 0
 
 
-@pytest.mark.parametrize("f", [gauss_seidel, wrapped, twice_written, recurrence])
+def test_wrapped_at_once(rng):
+    x = rng.standard_normal(8)
+    check_grad(wrapped, x)
+    check_jvp(wrapped, x)
+    assert _inner_loops(grad_source(wrapped, x)) == 0
+
+
+@pytest.mark.parametrize("f", [gauss_seidel, twice_written, recurrence])
 def test_loops_kept_where_trips_meet(f, rng):
     x = rng.standard_normal(8)
     check_grad(f, x)

@@ -67,6 +67,8 @@ def _arange_index(name: str, body: list, namespace: dict) -> bool:
             made.append(node.value)
         elif cls is gast.Subscript:
             allowed.update(map(id, _index_parts(node.slice)))
+        elif cls is gast.BinOp:  # (arithmetic makes a new array: no alias of the arange)
+            allowed.update((id(node.left), id(node.right)))
         elif cls is gast.Call and node.func.__class__ is gast.Name and \
                 node.func.id in _UPDATES:  # (only a runtime update is looked up)
             at = _index_at(node.func, namespace)

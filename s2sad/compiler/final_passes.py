@@ -4,6 +4,8 @@ made where they are read, ``del`` after each array's last use (:mod:`free`, last
 pass has to keep them right)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
 from s2sad.compiler import (
@@ -97,7 +99,13 @@ def methods(body: list, facts: Facts) -> list:
     argument's type at every call); a running sum or product along a literal axis by
     the runtime's helper, which takes a loop over the axis where its steps are wide;
     rows gathered by an integer vector as ``take_rows`` (``row_gathers``)."""
-    if running_calls.as_running(body, facts.namespace):
+    def vectors() -> Callable[[gast.expr], bool]:
+        shapes = current_shapes(body, facts)
+        if shapes is None:
+            facts.shapes = None
+            shapes = known_shapes(body, facts)
+        return lambda e: shapes.rank_of(e) == 1
+    if running_calls.as_running(body, facts.namespace, vectors):
         facts.shapes = None
     sums, rows = method_sums.candidates(body, facts.namespace), row_gathers.candidates(body)
     if not sums and not rows:

@@ -5,7 +5,9 @@ never assigns is the same in every iteration (``-k``, ``0.5 * dt``, the paramete
 inlined helper).  Computed once, it costs nothing per iteration, and the
 reverse sweep does not record it per iteration either.  Only expressions that
 cannot raise move (names, numbers, ``+ - *``, unary minus), so a loop that
-runs zero times behaves as before.
+runs zero times behaves as before; so do the statements a stage marks
+``cannot_raise`` (:mod:`element_loops`: ``i = np.arange(n)`` and arithmetic of arrays,
+which gives inf or NaN where numbers raise).
 """
 from __future__ import annotations
 
@@ -57,7 +59,8 @@ def _take(block: list, varying: set[str], stores: Counter, moved: list) -> None:
             _take(s.orelse, varying, stores, moved)
         elif isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and \
-                _cannot_raise(s.value) and not _reads(s.value) & varying:
+                (_cannot_raise(s.value) or getattr(s, "cannot_raise", False)) and \
+                not _reads(s.value) & varying:
             block.remove(s)
             moved.append(s)
             varying.discard(s.targets[0].id)

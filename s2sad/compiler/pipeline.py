@@ -1,6 +1,7 @@
 """The stages, in order, and the functions that run them.
 
-    source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
+    source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> element loops
+           -> activity
            -> reverse | forward -> the late passes (PASSES, run by pass_manager.py)
            -> render -> loader [-> portable]
 
@@ -22,6 +23,7 @@ from s2sad.compiler import (
     alias,
     dims,
     dynamic_callees,
+    element_loops,
     factor_reads,
     final_passes,
     forward,
@@ -72,10 +74,13 @@ class Prepared:
 
 
 def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozenset(),
-            ranks: tuple = (), known: normalize.Known | None = None) -> Prepared:
+            ranks: tuple = (), known: normalize.Known | None = None,
+            at_once: bool = True) -> Prepared:
     """Stages 1-4: the function in SSA core form (or an earlier stage); ``scalars`` and
     ``ranks``: the argument kinds the derivative is generated for, when known; ``known``:
-    what the call says beyond kinds (a method's class, functions passed as arguments)."""
+    what the call says beyond kinds (a method's class, functions passed as arguments);
+    ``at_once``: element loops run for all trips at once (not for the sparsity
+    interpreter, whose patterns follow a loop trip by trip, an array op as a whole)."""
     src = source.load(fn)
     namer = Namer(Namer.names_in(src.node) | set(registry.TEMPLATE_NAMESPACE) | COMPILER_BUILTINS)
     namespace = dict(src.namespace)
@@ -103,6 +108,11 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
         node = factor_reads.rewrite(record_reads.rewrite(hoist.hoist(ssa.to_ssa(node, namer)),
                                                          namespace), namespace)
         node = dynamic_callees.rewrite(node, namespace, namer, src.filename)
+        node = node if not at_once else element_loops.vectorize(
+            node, namer, {**namespace, **registry.TEMPLATE_NAMESPACE},
+            {k: (None,) * v if isinstance(v, int) else v
+             for k, v in param_ranks(node, ranks).items()},
+            {params[i] for i in scalars if i < len(params)})
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset(),

@@ -19,6 +19,8 @@ spells as its own or refuses.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 import numpy as np
 
@@ -30,10 +32,15 @@ _HELPERS = {np.cumsum: "running_sum", np.cumprod: "running_product", np.roll: "r
 NUMPY_NAMES = {helper: fn.__name__ for fn, helper in _HELPERS.items()}  # (written back)
 
 
-def as_running(body: list, namespace: dict) -> bool:
+def as_running(body: list, namespace: dict,
+               vectors: Callable[[], Callable[[gast.expr], bool]] | None = None) -> bool:
     """Each running sum or product of ``body`` along a literal axis called as the
-    helper's; whether one was."""
+    helper's; whether one was.  ``vectors``: gives the test of a value being a vector
+    (the shape facts, worked out when a roll needs them): a vector's roll without an
+    axis (``np.roll(u, 1)``, ``np.roll(g, -1, None)``: the flattened array rolled and
+    shaped back, which for a vector is the roll along its axis) is one along axis 0."""
     changed = False
+    is_vector = None
     for node in nodes_of(body, (gast.Call,)):
         try:
             helper = _HELPERS.get(evaluate_ref(node.func, namespace))
@@ -41,6 +48,11 @@ def as_running(body: list, namespace: dict) -> bool:
             continue
         if helper == "roll_axis":
             args = _roll_arguments(node)
+            flat = _flat_roll(node) if args is None else None
+            if flat is not None and vectors is not None:
+                is_vector = is_vector or vectors()
+                args = [flat[0], flat[1], gast.Constant(value=0, kind=None)] \
+                    if is_vector(flat[0]) else None
             if args is not None:
                 node.func, node.args, node.keywords = load(helper), args, []
                 changed = True
@@ -62,6 +74,16 @@ def _roll_arguments(node: gast.Call) -> list | None:
     else:
         return None
     return [a, shift, axis] if _int_literal(shift) and _int_literal(axis) else None
+
+
+def _flat_roll(node: gast.Call) -> list | None:
+    """``[a, shift]`` of ``np.roll(a, shift)`` or ``np.roll(a, shift, None)`` by an
+    integer literal."""
+    if node.keywords or not (len(node.args) == 2 or len(node.args) == 3 and
+                             isinstance(node.args[2], gast.Constant) and
+                             node.args[2].value is None):
+        return None
+    return node.args[:2] if _int_literal(node.args[1]) else None
 
 
 def _literal_axis(node: gast.Call) -> gast.expr | None:
