@@ -27,7 +27,7 @@ import numpy as np
 from s2sad.compiler import dims
 from s2sad.compiler.names import Namer, assign, call_named, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import clone
+from s2sad.compiler.tree_copies import clone
 
 
 class Keep(Exception):
