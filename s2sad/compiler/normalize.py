@@ -55,12 +55,13 @@ BINOP_NAMES = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "di
                gast.MatMult: "matmul"}
 
 
-def _analysed(node: gast.FunctionDef) -> tuple:
+def _analysed(node: gast.FunctionDef, own: list | None = None) -> tuple:
     """What a :class:`Normalizer` knows of its function's tree before it starts: the
     names it assigns (how often), its local names, the names whose items are followed,
-    those holding sequences (and sequences of sequences), those changed in place."""
+    those holding sequences (and sequences of sequences), those changed in place;
+    ``own``: the tree's own nodes (:func:`own_nodes`), when the caller has them."""
     stores = own_stores(node)
-    own = list(own_nodes(node))  # (walked once, looked at three times)
+    own = list(own_nodes(node)) if own is None else own  # (walked once, read thrice)
     return (stores, Normalizer._local_names(node, stores), sequences.tracked(node),
             sequences.sequence_names(node, lambda _: own),
             sequences.changed_in_place(node, lambda _: own))
@@ -71,15 +72,17 @@ class Normalizer(Lookups):
 
     def __init__(self, src: source.Source, namer: Namer, namespace: dict[str, Any],
                  rename: dict[str, str] | None = None, inlining: tuple = (),
-                 literals: dict | None = None) -> None:
+                 literals: dict | None = None, own: list | None = None) -> None:
         self.src, self.namer, self.namespace = src, namer, namespace
         self.literals = literals if literals is not None else {}  # temp -> its tuple items
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
         self.receivers: tuple = ((src.fn, None),)  # (function, what its self is) inlined
-        # (a helper inlined several times has the same tree each time: analysed once)
+        # (a helper inlined several times has the same tree each time: analysed once;
+        # the key, a walk, only worked out where it is remembered: not for the function)
         stores, local, tracked, (seqs, nested), mutated = source.once(
-            ("normalizer", structure(src.node)), lambda: _analysed(src.node))
+            ("normalizer", structure(src.node)), lambda: _analysed(src.node, own)) \
+            if source.memoizing() else _analysed(src.node, own)
         self.stores, self.locals = Counter(stores), set(local)
         self.stores.update(scope_statements.declared_inside(src.node))  # (bound by calls)
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
@@ -304,21 +307,23 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)
     node = desugar.desugar(src.node, namer)
-    norm = Normalizer(src, namer, namespace)
+    own = list(own_nodes(node))  # (walked once: read by each scan below)
+    norm = Normalizer(src, namer, namespace, own=own)
     resolved.inherit(namespace, src.fn)
     norm.owner = known.owner if known else None
     passed = known.callables if known else ()
     norm.callables = {p: f for p, f in passed
                       if not isinstance(f, (Instance, Held)) and type(f) is not str}
-    keys_given(node, {p: v for p, v in passed if type(v) is str and not norm.stores[p]})
+    if keys_given(node, {p: v for p, v in passed if type(v) is str and not norm.stores[p]}):
+        own = list(own_nodes(node))  # (the names read as the strings given: new nodes)
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
-    built = built_instances(norm, node)
+    built = built_instances(norm, node, own)
     norm.instances.update(built)  # (p = Params(w, b) built here)
     norm.built = set(built)
-    norm.fields = function_fields(norm, node, norm.instances)  # (its self.act = act)
+    norm.fields = function_fields(norm, node, norm.instances, own)  # (its self.act = act)
     fields = {k: v for name, cls in norm.instances.items()  # (model.layers of a model
               for k, v in field_lists(cls, name).items()}  # built here or passed)
-    norm.item_lists, listed = listed_records(norm, node, fields)  # (bodies = [Body(..)])
+    norm.item_lists, listed = listed_records(norm, node, fields, own)  # (bodies = [Body(..)])
     norm.instances.update(listed)
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
@@ -329,8 +334,8 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.ndims = {k: len(r) for k, r in norm.shapes.items()}
     norm.held = {k: r for k, r in (held or {}).items() if not norm.stores[k]}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
-    norm.sequences |= sequences.listed_arrays(node, norm.ndims, norm.stores)  # (x.tolist())
-    function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))
+    norm.sequences |= sequences.listed_arrays(own, norm.ndims, norm.stores)  # (x.tolist())
+    function_displays.read_in_place(norm, node, own)  # (acts = {"out": relu}; acts["out"](h))
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

@@ -109,6 +109,12 @@ def parsing_once() -> Iterator[None]:
             _CHECKED.clear()
 
 
+def memoizing() -> bool:
+    """Does :func:`once` remember results now (inside :func:`parsing_once`)?  A caller
+    whose key costs a walk asks first."""
+    return _MEMO is not None
+
+
 def once(key: Any, compute: Callable[[], _R]) -> _R:
     """``compute()``, worked out once per ``key`` while :func:`parsing_once` runs (a
     helper inlined at every stage of an integrator is analysed once): ``key`` must say
