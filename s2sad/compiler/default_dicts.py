@@ -19,7 +19,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import const
-from s2sad.compiler.walks import clone, parent_map, walk
+from s2sad.compiler.walks import clone, parent_map, walk, walk_statements
 
 _LITERALS: dict[Any, Any] = {float: 0.0, int: 0}
 _DISPLAYS = {list: lambda: gast.List(elts=[], ctx=gast.Load()),
@@ -47,7 +47,7 @@ def as_plain_dicts(src: Any) -> None:
 def _made(src: Any) -> dict[str, tuple[gast.Assign, Any]]:
     """name -> (its one binding ``name = defaultdict(factory)``, the default's maker)."""
     found: dict[str, tuple[gast.Assign, Any]] = {}
-    for n in walk(src.node):
+    for n in walk_statements(src.node):  # (walk's order; no expression holds a statement)
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Call) and \
                 _resolved(src, n.value.func) is collections.defaultdict and \

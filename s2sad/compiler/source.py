@@ -46,14 +46,6 @@ class Source:
         return getattr(builtins, name)
 
 
-def _shift_lines(tree: gast.AST, offset: int) -> None:
-    for node in walk(tree):
-        if hasattr(node, "lineno") and node.lineno is not None:
-            node.lineno += offset
-            if getattr(node, "end_lineno", None) is not None:
-                node.end_lineno += offset
-
-
 def _namespace(fn: Callable) -> dict[str, Any]:
     names = global_names(fn)
     cells = getattr(fn, "__closure__", None) or ()
@@ -146,7 +138,9 @@ def _parsed(fn: Callable, filename: str) -> tuple[gast.AST, int]:
 def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
     lines, first = inspect.getsourcelines(fn)
     indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
-    text = textwrap.dedent("".join(lines))
+    # (parsed below as many empty lines as come before it in its file: every node has
+    # its line there, and no walk shifts them)
+    text = "\n" * (first - 1) + textwrap.dedent("".join(lines))
     try:
         tree = gast_parse.parse(text)
     except SyntaxError:
@@ -155,7 +149,6 @@ def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
         # A lambda in the middle of a longer statement: parse its whole file.
         tree = gast_parse.parse("".join(linecache.getlines(filename)))
         return tree, indent
-    _shift_lines(tree, first - 1)
     return tree, indent
 
 
