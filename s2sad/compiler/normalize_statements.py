@@ -11,6 +11,7 @@ import gast
 from s2sad.compiler import (
     assignments,
     chosen_functions,
+    in_place_calls,
     known_constants,
     operator_methods,
     scope_statements,
@@ -83,7 +84,7 @@ def stmt_Assert(norm: Normalizer, s: gast.Assert) -> None:
 def stmt_Expr(norm: Normalizer, s: gast.Expr) -> None:
     if isinstance(s.value, gast.Constant):  # a docstring
         return
-    if not assignments.in_place_call(norm, s):
+    if not in_place_calls.in_place_call(norm, s):
         value = norm.expr(s.value)
         if not isinstance(value, (gast.Name, gast.Constant)):  # (a helper's result)
             norm.emit(gast.Expr(value=value), s)

@@ -19,7 +19,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import elements, reuse, scaled_squares, shapes, templates
+from s2sad.compiler import costly_calls, elements, scaled_squares, shapes, templates
 from s2sad.compiler.activity import Activity, real_only
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
@@ -92,7 +92,7 @@ class Reverse(ControlMixin):
                          gast.For, gast.While)) for s in loop.body for n in name_nodes(s)
                          if isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
-        self.computed: dict[tuple, str] = {}  # costly calls the forward sweep made (reuse)
+        self.computed: dict[tuple, str] = {}  # costly calls the forward sweep made (costly_calls)
         self.scaled: scaled_squares.Scaled = {}  # names bound to c * b before a statement
 
     # ----- names -----
@@ -145,7 +145,7 @@ class Reverse(ControlMixin):
         record: Record | None = None
         outer_bound = self.bound_here
         first = first_assigned(stmts)
-        computed = reuse.forward_values(stmts, self.defs)
+        computed = costly_calls.forward_values(stmts, self.defs)
         scaled = scaled_squares.scaled_names(stmts, self.namespace, self.local)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
@@ -305,7 +305,7 @@ class Reverse(ControlMixin):
         for param, text in zip(rule.sig.params, rule.templates):
             arg: Any = mapping.get(param)
             if text is not None and param != dropped and self.is_active(arg):
-                expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
+                expr = shapes.shapes_from(costly_calls.with_forward_values(templates.instantiate(
                     text, mapping), self.computed), self.usable_roots)
                 if v in self.scalars and arg.id in self.scalars:
                     expr = without_unbroadcast(expr)

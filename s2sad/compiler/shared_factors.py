@@ -35,7 +35,7 @@ from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer, assign, load
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import always_evaluated
+from s2sad.compiler.pure_calls import always_evaluated
 from s2sad.compiler.symmetric import symmetric_names
 from s2sad.compiler.walks import blocks, name_nodes, nodes, walk_statements
 
