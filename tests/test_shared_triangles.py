@@ -15,8 +15,8 @@ import pytest
 import s2sad
 from gradcheck import check_grad, check_hessian
 from s2sad.compiler import costly_calls
-from s2sad.runtime.core import add_at
 from s2sad.runtime.triangular import tri_solve
+from s2sad.runtime.writes import add_at
 
 sla = pytest.importorskip("scipy.linalg")
 

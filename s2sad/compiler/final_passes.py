@@ -13,7 +13,6 @@ from s2sad.compiler import (
     common_factors,
     dims,
     disjoint_writes,
-    dtypes,
     flat_gathers,
     free,
     in_place_chains,
@@ -30,7 +29,13 @@ from s2sad.compiler import (
     tape_rows,
 )
 from s2sad.compiler.pass_manager import Facts
-from s2sad.compiler.pass_shapes import current_shapes, fresh_shapes, known_shapes, shape_facts
+from s2sad.compiler.pass_shapes import (
+    current_shapes,
+    fresh_shapes,
+    known_shapes,
+    shape_facts,
+    value_kinds,
+)
 from s2sad.compiler.walks import fingerprint, name_ids
 
 
@@ -69,14 +74,12 @@ def accumulated(body: list, facts: Facts) -> list:
 
     def arrays() -> set[str]:
         if not found:
-            found.append(scatters.numeric_arrays(body, dtypes.dtypes(
-                body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
-                facts.namespace))
+            found.append(scatters.numeric_arrays(body, value_kinds(body, facts),
+                                                 facts.namespace))
         return found[0]
     body = accumulate.merge(body, derivatives, facts.floats, arrays)
-    body = choice_lines.meet(body, derivatives, lambda: dtypes.dtypes(
-        body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
-        facts.namespace)
+    body = choice_lines.meet(body, derivatives, lambda: value_kinds(body, facts),
+                             facts.namespace)
     flat_gathers.by_flat_positions(body, facts.namespace, facts.namer)
     common_factors.factor(body, derivatives)
     matmul_factors.factor(body, derivatives, lambda: fresh_shapes(body, facts))
@@ -119,8 +122,7 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     shapes = known_shapes(body, facts)  # (worked out here where not known yet, as always)
     if not tape_rows.candidates(body):
         return body  # (no loop to look into: no dtypes worked out)
-    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
-                          facts.namespace, facts.float_numbers)
+    kinds = value_kinds(body, facts, float_numbers=True)
     if tape_rows.rows(body, shapes, kinds, facts.params, facts.namer):
         facts.shapes = None
         facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
@@ -132,8 +134,7 @@ def chained(body: list, facts: Facts) -> list:
     a number dividing and multiplying it in a row left out of both."""
     if not facts.floats or not in_place_chains.candidates(body):
         return body  # (no float64 array known, or no chain long enough)
-    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
-                          facts.namespace, facts.float_numbers)
+    kinds = value_kinds(body, facts, float_numbers=True)
     if in_place_chains.in_place(body, fresh_shapes(body, facts), kinds, facts.namespace):
         facts.shapes = None
     cancelled_factors.cancel(body)  # (x /= 2 * a; x *= 2 * b: the 2s cancel)

@@ -11,7 +11,6 @@ from s2sad.compiler import (
     carried,
     column_sums,
     correlate,
-    dtypes,
     element_sums,
     final_floats,
     floats,
@@ -24,7 +23,7 @@ from s2sad.compiler import (
     vector_loops,
 )
 from s2sad.compiler.pass_manager import Facts
-from s2sad.compiler.pass_shapes import known_shapes
+from s2sad.compiler.pass_shapes import known_shapes, value_kinds
 from s2sad.compiler.tidy_passes import tidy
 from s2sad.compiler.walks import fingerprint
 
@@ -41,9 +40,8 @@ def invariant(body: list, facts: Facts) -> list:
     if vectorised:
         facts.shapes = None
     if facts.floats and column_sums.as_products(
-            body, known_shapes(body, facts), lambda: dtypes.dtypes(
-                body, set(facts.floats), facts.params & facts.numbers, facts.namespace,
-                facts.float_numbers), facts.namer):
+            body, known_shapes(body, facts), lambda: value_kinds(body, facts, float_numbers=True),
+            facts.namer):
         facts.shapes, vectorised = None, True
     if vectorised:  # (a loop's bound, ``np.shape(X)[1]``, may be read no more)
         body = simplify.drop_dead_code(body, facts.namespace, facts.params)
@@ -54,8 +52,7 @@ def batched(body: list, facts: Facts) -> list:
     """Per-iteration products into one adjoint batched after the loop; a loop of
     sliding-window dot products as one ``np.correlate``."""
     if facts.floats and correlate.candidates(body):
-        kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
-                              facts.namespace)
+        kinds = value_kinds(body, facts)
         if correlate.correlated(body, known_shapes(body, facts), kinds):
             facts.shapes = None
     return batch.batch(body, known_shapes(body, facts), facts.namer)
@@ -65,8 +62,7 @@ def scalar_sums(body: list, facts: Facts) -> list:
     """An adjoint's element added to in every step of a loop summed as a number."""
     if not facts.floats or not facts.real or not element_sums.in_loops(body):
         return body
-    kinds = dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
-                          facts.namespace)
+    kinds = value_kinds(body, facts)
     if element_sums.sum_as_numbers(body, known_shapes(body, facts), kinds, facts.namer):
         facts.shapes = None
     return body
@@ -104,9 +100,7 @@ def assembled(body: list, facts: Facts) -> list:
     carried dict or list pushed for that need not be; run only on a body calling
     ``add_at``: the table's ``needs``)."""
     body = assemble.assemble(body, known_shapes(body, facts), facts.namespace, facts.namer,
-                             (lambda: dtypes.dtypes(body, set(facts.floats),
-                                                    facts.params & facts.numbers,
-                                                    facts.namespace, facts.float_numbers))
+                             (lambda: value_kinds(body, facts, float_numbers=True))
                              if facts.real else None)
     before = fingerprint(body)
     body = tape.prune(body)

@@ -33,7 +33,7 @@ from s2sad import runtime
 from s2sad.compiler import accumulators, dims, dtypes, inline_writes, popped_owners, returns
 from s2sad.compiler import ownership_forms as forms
 from s2sad.compiler.inline_writes import call_of as _call_of
-from s2sad.compiler.names import call_named, copy_origin, load
+from s2sad.compiler.names import call_named, copy_origin, load, np_attr
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.ownership_facts import CANDIDATES, OwnershipFacts
 from s2sad.compiler.primitives import evaluate_ref
@@ -143,8 +143,7 @@ class _Facts(OwnershipFacts):
             view = s.value
             copied = gast.Subscript(value=view.value, slice=inline_writes.as_syntax(view.slice),
                                     ctx=gast.Load())
-            s.value = gast.Call(func=gast.Attribute(value=load("np"), attr="copy",
-                                                    ctx=gast.Load()), args=[copied],
+            s.value = gast.Call(func=np_attr("copy"), args=[copied],
                                 keywords=[])
             self.refresh()
             if name not in self.owned:

@@ -11,7 +11,7 @@ from s2sad.compiler import (
     algebra,
     contractions,
     dims,
-    dtypes,
+    new_axes,
     number_spreads,
     remade_tape,
     remat_views,
@@ -26,7 +26,7 @@ from s2sad.compiler import (
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.node_scans import mentions
 from s2sad.compiler.pass_manager import Facts
-from s2sad.compiler.pass_shapes import known_shapes, shape_facts
+from s2sad.compiler.pass_shapes import known_shapes, shape_facts, value_kinds
 from s2sad.compiler.walks import name_ids
 
 _SHAPE = frozenset({"shape"})
@@ -68,19 +68,16 @@ def _shapes_read(body: list, facts: Facts, known: dims.Facts) -> None:
     calls that keep their argument's shape dropped, shapes read from another value.  The
     dtypes the first step works out serve the last while no step in between changed
     the body (the same sweep otherwise made twice)."""
-    def kinds() -> dict[str, str]:
-        return dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
-                             facts.namespace)
     unchanged: list = []
     if facts.floats and shape_reads.candidates(body, facts.params, facts.namespace):
-        found = kinds()
+        found = value_kinds(body, facts)
         if not shape_reads.zeros_from_arguments(body, known, found, facts.floats,
                                                 facts.namespace):
             unchanged.append(found)
     if shape_only.drop_kept_calls(body, known, facts.namespace):
         facts.shapes = None  # (a value read for its shape: made of its argument)
     if facts.shapes is not None and facts.ranks and shape_reads.shape_only_values(
-            body, known, lambda: unchanged[0] if unchanged else kinds(),
+            body, known, lambda: unchanged[0] if unchanged else value_kinds(body, facts),
             sorted(facts.ranks), facts.floats, facts.namespace):
         facts.shapes = None
 
@@ -116,6 +113,6 @@ def contracted(body: list, facts: Facts) -> list:
                                        facts.floats)
     if contracted:
         facts.shapes = None  # (the new sums' shapes: known where the old ones were not)
-        contractions.without_new_axes(body, known_shapes(body, facts), facts.namespace)
+        new_axes.without_new_axes(body, known_shapes(body, facts), facts.namespace)
     facts.kept = not (named or contracted)  # (each step says whether it rewrote anything)
     return body

@@ -6,7 +6,6 @@ from s2sad.compiler import (
     angle_differences,
     centred_reads,
     costly_calls,
-    dtypes,
     half_angles,
     outer_forms,
     popped_calls,
@@ -28,7 +27,7 @@ from s2sad.compiler import (
     var_means,
 )
 from s2sad.compiler.pass_manager import Facts
-from s2sad.compiler.pass_shapes import known_shapes
+from s2sad.compiler.pass_shapes import known_shapes, value_kinds
 
 
 def rows(body: list, facts: Facts) -> list:
@@ -42,9 +41,8 @@ def rows(body: list, facts: Facts) -> list:
         facts.shapes = None
     if not facts.floats or not row_sums.candidates(body, facts.namespace):
         return body
-    if row_sums.as_products(body, known_shapes(body, facts), lambda: dtypes.dtypes(
-            body, set(facts.floats), facts.params & facts.numbers, facts.namespace),
-            facts.namespace, sorted(facts.ranks)):
+    if row_sums.as_products(body, known_shapes(body, facts), lambda: value_kinds(body, facts),
+                            facts.namespace, sorted(facts.ranks)):
         facts.shapes = None
     if rank_one.rewrite(body, facts.namespace, lambda: known_shapes(body, facts)):
         facts.shapes = None
