@@ -22,7 +22,8 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import assign, copy_origin, load
-from s2sad.compiler.walks import name_nodes, walk
+from s2sad.compiler.statement_walks import walk_statements
+from s2sad.compiler.walks import name_nodes
 
 
 def chosen_views(node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
@@ -57,8 +58,9 @@ def chosen_views(node: gast.FunctionDef, namespace: dict[str, Any]) -> None:
 
 
 def _blocks(node: gast.AST) -> list[list]:
-    """Every statement list of ``node`` (bodies of functions, loops, branches)."""
-    return [getattr(n, field) for n in walk(node) for field in ("body", "orelse")
+    """Every statement list of ``node`` (bodies of functions, loops, branches), in
+    :func:`walk`'s order (no expression holds one: not looked into)."""
+    return [getattr(n, field) for n in walk_statements(node) for field in ("body", "orelse")
             if isinstance(getattr(n, field, None), list)]
 
 

@@ -18,6 +18,7 @@ import gast
 from s2sad.compiler import known_constants
 from s2sad.compiler.lambda_lists import fresh_name
 from s2sad.compiler.names import const, load, param_names, store
+from s2sad.compiler.node_scans import contains
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
 
@@ -29,8 +30,7 @@ _BLOCKS = ("body", "orelse", "finalbody")
 
 def lowered(node: gast.FunctionDef, filename: str) -> None:
     """The defs of ``node`` bound to one name on more than one line, each named apart."""
-    if not any(isinstance(n, (gast.FunctionDef, gast.Lambda)) for s in node.body
-               for n in walk(s)):
+    if not contains(node.body, (gast.FunctionDef, gast.Lambda)):  # (most have none)
         return
     node.body = _each_block(node.body, _branches_of_lambdas)
     made: dict[str, list] = {}

@@ -160,15 +160,15 @@ def class_built(norm: Normalizer, cls: type, args: list, kws: list, node: gast.C
     return inline(norm, init, [const(None), *args], kws, node, src=built)
 
 
-def function_fields(norm: Normalizer, node: gast.FunctionDef, instances: dict[str, type]
-                    ) -> dict[str, dict[str, tuple]]:
+def function_fields(norm: Normalizer, node: gast.FunctionDef, instances: dict[str, type],
+                    own: list | None = None) -> dict[str, dict[str, tuple]]:
     """name -> {attribute: (function, path)} of the objects of plain classes built here
     once (``layer = Dense(W, b, act=relu)``) whose ``__init__`` stores a parameter given
     a function as it is (``self.act = act``: the argument, or the parameter's default):
     ``layer.act(h)`` in a method is a call of that function, known as a global's is
     (was refused: which function the name holds not known)."""
     found: dict[str, dict[str, tuple]] = {}
-    for n in own_nodes(node):
+    for n in own_nodes(node) if own is None else own:
         if n.__class__ is not gast.Assign or len(n.targets) != 1 or \
                 n.targets[0].__class__ is not gast.Name or n.value.__class__ is not gast.Call:
             continue
@@ -311,14 +311,16 @@ def loop_items(target: gast.expr, iterated: gast.expr, lists: dict[str, type]
     return (target.id, cls) if cls is not None and isinstance(target, gast.Name) else None
 
 
-def listed_records(norm: Normalizer, node: gast.FunctionDef, fields: dict | None = None
-                   ) -> tuple[dict[str, type], dict[str, type]]:
+def listed_records(norm: Normalizer, node: gast.FunctionDef, fields: dict | None = None,
+                   own: list | None = None) -> tuple[dict[str, type], dict[str, type]]:
     """(the locals only ever bound to a list of records of one class -> the class, the
     locals only ever bound to an item of one -> its class): a loop over such a list,
     ``bodies[0].mass(...)``, read the items' methods as the class's; ``fields``: the
-    lists of records ``self`` holds (:mod:`field_lists`), ``"self.layers" -> class``."""
+    lists of records ``self`` holds (:mod:`field_lists`), ``"self.layers" -> class``;
+    ``own``: the function's own nodes (:func:`own_nodes`), when the caller has them."""
+    own = list(own_nodes(node)) if own is None else own
     kinds: dict[str, list] = {}
-    for n in own_nodes(node):
+    for n in own:
         if n.__class__ is gast.Assign and len(n.targets) == 1 and \
                 n.targets[0].__class__ is gast.Name and \
                 n.value.__class__ in (gast.ListComp, gast.List):
@@ -326,9 +328,9 @@ def listed_records(norm: Normalizer, node: gast.FunctionDef, fields: dict | None
     lists = _only(kinds, norm)
     if not lists and not fields:
         return {}, {}
-    lists = {k: v for k, v in lists.items() if k not in _changed(node)} | (fields or {})
+    lists = {k: v for k, v in lists.items() if k not in _changed(own)} | (fields or {})
     items: dict[str, list] = {}
-    for n in own_nodes(node):
+    for n in own:
         found: tuple[str, type | None] | None = \
             loop_items(n.target, n.iter, lists) if n.__class__ is gast.For else None
         if n.__class__ is gast.Assign and len(n.targets) == 1 and \
@@ -343,11 +345,12 @@ def listed_records(norm: Normalizer, node: gast.FunctionDef, fields: dict | None
 _READERS = {"len", "enumerate", "reversed", "range", "zip", "sum"}  # (none changes a list)
 
 
-def _changed(node: gast.FunctionDef) -> set[str]:
+def _changed(own: list) -> set[str]:
     """Names whose list may get other items: written into, a method called on it, handed
-    to a call other than a builtin reader, or bound to another name."""
+    to a call other than a builtin reader, or bound to another name (``own``: the
+    function's own nodes)."""
     changed = set()
-    for n in own_nodes(node):
+    for n in own:
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
             changed |= {v.id for v in [n.value] if isinstance(v, gast.Name)}
         elif isinstance(n, gast.Call):

@@ -39,6 +39,7 @@ def set_default(norm: Normalizer, node: gast.Call) -> gast.expr:
 
 def default_written(norm: Normalizer, node: gast.Call) -> gast.Subscript:
     """Emit ``if k not in d: d[k] = v`` of ``d.setdefault(k, v)``; the item ``d[k]``."""
+    from s2sad.compiler.normalize_statements import stmt_If
     d = node.func.value
     key = norm.atom(node.args[0])
     default = norm.atom(node.args[1]) if len(node.args) > 1 else const(None)
@@ -49,7 +50,7 @@ def default_written(norm: Normalizer, node: gast.Call) -> gast.Subscript:
     for n in (write, branch):
         n.lineno, n.col_offset = node.lineno, node.col_offset
     current = norm.current
-    norm.stmt_If(branch)
+    stmt_If(norm, branch)
     norm.current = current
     return gast.Subscript(value=load(d.id), slice=key, ctx=gast.Load())
 

@@ -70,14 +70,15 @@ def dataclass_built(norm: Normalizer, fn: type, args: list, kws: list) -> gast.e
                                      keywords=[gast.keyword(arg="kind", value=load(alias))]))
 
 
-def built_instances(norm: Normalizer, node: gast.FunctionDef) -> dict[str, type]:
+def built_instances(norm: Normalizer, node: gast.FunctionDef, own: list | None = None
+                    ) -> dict[str, type]:
     """The locals that only ever hold a dataclass built here (every assignment to the
     name is ``name = Params(...)`` of one class the call fits, :func:`dataclass_fits`):
     name -> class, so ``name.method(x)`` and ``name(x)`` inline the class's methods with
     the record as ``self``, as for a parameter given an instance."""
     found: dict[str, set] = {}
     counts: dict[str, int] = {}
-    for n in own_nodes(node):
+    for n in own_nodes(node) if own is None else own:
         if n.__class__ is not gast.Assign or len(n.targets) != 1 or \
                 n.targets[0].__class__ is not gast.Name or n.value.__class__ is not gast.Call:
             continue

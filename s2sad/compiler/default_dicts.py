@@ -19,6 +19,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import const
+from s2sad.compiler.statement_walks import walk_statements
 from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.walks import parent_map, walk
 
@@ -48,7 +49,7 @@ def as_plain_dicts(src: Any) -> None:
 def _made(src: Any) -> dict[str, tuple[gast.Assign, Any]]:
     """name -> (its one binding ``name = defaultdict(factory)``, the default's maker)."""
     found: dict[str, tuple[gast.Assign, Any]] = {}
-    for n in walk(src.node):
+    for n in walk_statements(src.node):  # (walk's order; no expression holds a statement)
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Call) and \
                 _resolved(src, n.value.func) is collections.defaultdict and \

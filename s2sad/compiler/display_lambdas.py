@@ -12,12 +12,13 @@ import gast
 
 from s2sad.compiler.lambda_lists import fresh_name
 from s2sad.compiler.names import load, store
+from s2sad.compiler.node_scans import contains
 from s2sad.compiler.walks import walk
 
 
 def lowered(node: gast.FunctionDef) -> None:
     """Each lambda of a display bound at the top of ``node`` given its own name."""
-    if not any(n.__class__ is gast.Lambda for n in walk(node)):
+    if not contains(node, (gast.Lambda,)):  # (a scan that stops at the first: most have none)
         return
     taken = {n.id for n in walk(node) if isinstance(n, gast.Name)}
     node.body = _block(node.body, taken)

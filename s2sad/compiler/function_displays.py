@@ -27,11 +27,11 @@ _ITERATING = {enumerate, reversed, zip, len, list, tuple}
 _VIEWS = ("items", "keys", "values")
 
 
-def read_in_place(norm: Normalizer, node: gast.FunctionDef) -> None:
+def read_in_place(norm: Normalizer, node: gast.FunctionDef, own: list | None = None) -> None:
     """Each display of functions bound once in ``node`` read where it is used (nothing
     to look at, and no parents or defs worked out, where no display of names is bound
-    and none is indexed: most functions)."""
-    found = list(own_nodes(node))
+    and none is indexed: most functions); ``own``: ``node``'s own nodes, when known."""
+    found = list(own_nodes(node)) if own is None else own
     if not any(n.__class__ is gast.Assign and _names_display(n.value) or
                n.__class__ is gast.Subscript and n.value.__class__ in _DISPLAYS
                for n in found):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import Namer, load
+from s2sad.compiler.node_scans import contains
 from s2sad.compiler.walks import walk
 
 # np.<name>(...) that makes a new array (augmented assignment changes it in place)
@@ -24,7 +25,10 @@ _MAKERS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_l
 
 
 def through_items(node: gast.FunctionDef, namer: Namer) -> None:
-    """Rewrite the loops of ``node`` (in place) as the module's docstring says."""
+    """Rewrite the loops of ``node`` (in place) as the module's docstring says (no walk
+    of every binding where there is no loop or no list display: most functions)."""
+    if not contains(node, (gast.For,)) or not contains(node, (gast.List, gast.ListComp)):
+        return
     lists = _lists_of_arrays(node)
     if not lists:
         return

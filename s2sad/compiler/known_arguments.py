@@ -49,6 +49,8 @@ def keys_given(node: gast.FunctionDef, given: dict[str, str]) -> set[str]:
     read as the string this call gives it (the derivative is made per string): the
     item it picks is known, and a test of it (``act == "relu"``) decided.  Not where a
     def, lambda or comprehension inside binds the name again."""
+    if not given:  # (most calls: no walk)
+        return set()
     bound = {n.id for s in node.body for n in walk(s) if isinstance(n, gast.Name) and
              not isinstance(n.ctx, gast.Load)}
     given = {k: v for k, v in given.items() if k not in bound}

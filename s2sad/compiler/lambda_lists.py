@@ -21,13 +21,14 @@ from typing import Any
 import gast
 
 from s2sad.compiler.names import load
+from s2sad.compiler.node_scans import contains
 from s2sad.compiler.tree_copies import clone
 from s2sad.compiler.walks import walk
 
 
 def lowered(node: gast.FunctionDef) -> None:
     """Each such list of lambdas in ``node``'s body made one lambda and its defaults."""
-    if not any(n.__class__ is gast.Lambda for n in walk(node)):
+    if not contains(node, (gast.Lambda,)):  # (a scan that stops at the first: most have none)
         return
     taken = {n.id for n in walk(node) if isinstance(n, gast.Name)}
     for parent in list(walk(node)):

@@ -7,7 +7,8 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.walks import CONTEXTS, SCALAR_FIELDS, name_nodes, nodes
+from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.walks import CONTEXTS, SCALAR_FIELDS, name_nodes
 
 # generated code never shadows a builtin (rule templates call sum, max, abs...)
 BUILTINS = frozenset(dir(builtins))
@@ -26,7 +27,7 @@ class Namer:
     @staticmethod
     def names_in(node: gast.AST) -> set[str]:
         found = {n.id for n in name_nodes(node)}
-        found |= {n.name for n in nodes(node) if isinstance(n, gast.FunctionDef)}
+        found |= {n.name for n in nodes_of(node, (gast.FunctionDef,))}  # (a scan, no generator)
         return found
 
     def copy(self) -> Namer:

@@ -24,16 +24,11 @@ from typing import Any
 import gast
 
 from s2sad.compiler import (
-    assignments,
-    chosen_functions,
-    conditionals,
     desugar,
     fence,
     function_displays,
-    in_place_calls,
     known_constants,
     loader,
-    operator_methods,
     resolved,
     scope_statements,
     sequences,
@@ -41,16 +36,15 @@ from s2sad.compiler import (
     try_blocks,
 )
 from s2sad.compiler.class_records import function_fields, listed_records
-from s2sad.compiler.container_calls import popped
 from s2sad.compiler.dataclass_built import built_instances
 from s2sad.compiler.field_lists import field_lists
 from s2sad.compiler.field_writes import bindings_checked
 from s2sad.compiler.known_arguments import Held, Instance, Known, keys_given
-from s2sad.compiler.list_arithmetic import with_sequence
 from s2sad.compiler.lookups import Lookups
-from s2sad.compiler.names import BUILTINS, Namer, assign, const, load, set_origin
+from s2sad.compiler.names import BUILTINS, Namer, assign, load, set_origin
+from s2sad.compiler.normalize_expressions import EXPRESSIONS, expr_other
+from s2sad.compiler.normalize_statements import STATEMENTS, stmt_other
 from s2sad.compiler.refs import ref_expr
-from s2sad.compiler.unpacked_displays import joined_display
 from s2sad.compiler.user_code import own_nodes, own_stores
 from s2sad.compiler.walks import structure, walk
 from s2sad.errors import error_at
@@ -61,12 +55,13 @@ BINOP_NAMES = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "di
                gast.MatMult: "matmul"}
 
 
-def _analysed(node: gast.FunctionDef) -> tuple:
+def _analysed(node: gast.FunctionDef, own: list | None = None) -> tuple:
     """What a :class:`Normalizer` knows of its function's tree before it starts: the
     names it assigns (how often), its local names, the names whose items are followed,
-    those holding sequences (and sequences of sequences), those changed in place."""
+    those holding sequences (and sequences of sequences), those changed in place;
+    ``own``: the tree's own nodes (:func:`own_nodes`), when the caller has them."""
     stores = own_stores(node)
-    own = list(own_nodes(node))  # (walked once, looked at three times)
+    own = list(own_nodes(node)) if own is None else own  # (walked once, read thrice)
     return (stores, Normalizer._local_names(node, stores), sequences.tracked(node),
             sequences.sequence_names(node, lambda _: own),
             sequences.changed_in_place(node, lambda _: own))
@@ -77,15 +72,17 @@ class Normalizer(Lookups):
 
     def __init__(self, src: source.Source, namer: Namer, namespace: dict[str, Any],
                  rename: dict[str, str] | None = None, inlining: tuple = (),
-                 literals: dict | None = None) -> None:
+                 literals: dict | None = None, own: list | None = None) -> None:
         self.src, self.namer, self.namespace = src, namer, namespace
         self.literals = literals if literals is not None else {}  # temp -> its tuple items
         self.rename = rename if rename is not None else {}
         self.inlining = inlining + (src.fn,)
         self.receivers: tuple = ((src.fn, None),)  # (function, what its self is) inlined
-        # (a helper inlined several times has the same tree each time: analysed once)
+        # (a helper inlined several times has the same tree each time: analysed once;
+        # the key, a walk, only worked out where it is remembered: not for the function)
         stores, local, tracked, (seqs, nested), mutated = source.once(
-            ("normalizer", structure(src.node)), lambda: _analysed(src.node))
+            ("normalizer", structure(src.node)), lambda: _analysed(src.node, own)) \
+            if source.memoizing() else _analysed(src.node, own)
         self.stores, self.locals = Counter(stores), set(local)
         self.stores.update(scope_statements.declared_inside(src.node))  # (bound by calls)
         self.params = {a.id for a in src.node.args.args + src.node.args.kwonlyargs}
@@ -201,69 +198,9 @@ class Normalizer(Lookups):
         for s in stmts:
             self.current = s
             self.line = getattr(s, "lineno", self.line)
-            getattr(self, "stmt_" + type(s).__name__, self.stmt_other)(s)
+            STATEMENTS.get(s.__class__, stmt_other)(self, s)
         result, self.out = self.out, saved
         return result
-
-    def stmt_other(self, s: gast.stmt) -> None:
-        raise self.error(s, type(s).__name__.lower() + " statement",
-                         "rewrite it with assignments, if, for and while")
-
-    def stmt_FunctionDef(self, s: gast.FunctionDef) -> None:
-        """A def inside the function: a function its calls inline, reading the values
-        its free names have at the call (as a Python closure does)."""
-        from s2sad.compiler.inlining import nested_function
-        self.local_defs[s.name] = nested_function(self, s)
-
-    def stmt_Pass(self, s: gast.Pass) -> None:
-        pass
-
-    def stmt_Global(self, s: gast.Global) -> None:
-        pass  # (of names only read: the fence refused the others)
-
-    def stmt_Nonlocal(self, s: gast.Nonlocal) -> None:
-        scope_statements.nonlocal_checked(self, s)
-
-    def stmt_Delete(self, s: gast.Delete) -> None:
-        """``del name`` frees memory (it changes no value: no derivative); ``del xs[i]``
-        of a local list or dict is ``xs.pop(i)`` (the fence let items through alone)."""
-        for t in s.targets:
-            if isinstance(t, gast.Subscript) and self.is_local(t.value):
-                method = gast.Attribute(value=load(t.value.id), attr="pop", ctx=gast.Load())
-                popped(self, gast.copy_location(gast.Call(func=method, args=[t.slice],
-                                                          keywords=[]), s))
-            elif isinstance(t, gast.Subscript):
-                raise self.error(s, f"del {t.value.id}[...] of a value from outside the "
-                                 "function", "build a new list or dict without the item")
-
-    def stmt_Break(self, s: gast.Break) -> None:
-        self.emit(gast.Break(), s)
-
-    def stmt_Return(self, s: gast.Return) -> None:
-        from s2sad.compiler.local_functions import passed_function
-        made = passed_function(self, s.value) if len(self.inlining) > 1 else None
-        value = made if made is not None else \
-            self.atom(s.value) if s.value is not None else const(None)
-        self.emit(gast.Return(value=value), s)
-
-    def stmt_Raise(self, s: gast.Raise) -> None:
-        self.emit(self.rename_names(s), s)
-
-    def stmt_Assert(self, s: gast.Assert) -> None:
-        self.emit(gast.Assert(test=self.atom(s.test), msg=s.msg), s)
-
-    def stmt_Expr(self, s: gast.Expr) -> None:
-        if isinstance(s.value, gast.Constant):  # a docstring
-            return
-        if not in_place_calls.in_place_call(self, s):
-            value = self.expr(s.value)
-            if not isinstance(value, (gast.Name, gast.Constant)):  # (a helper's result)
-                self.emit(gast.Expr(value=value), s)
-
-    def stmt_Assign(self, s: gast.Assign) -> None:
-        operator_methods.note_number(self, s)
-        assignments.normalize_assign(self, s)
-        chosen_functions.choice_known(self, s)  # (g_choice = 2 of a decided branch)
 
     def is_local(self, node: gast.expr) -> bool:
         return isinstance(node, gast.Name) and node.id in self.locals
@@ -271,26 +208,6 @@ class Normalizer(Lookups):
     def method_of_local(self, call: gast.expr, method: str) -> bool:
         return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
             and call.func.attr == method and self.is_local(call.func.value)
-
-    def stmt_If(self, s: gast.If) -> None:
-        test = self.atom(s.test)
-        test = known_constants.truth(self, test) or test  # (if in_place: of in_place=False)
-        if isinstance(test, gast.Constant) and isinstance(test.value, bool):
-            self.dropped.update(own_stores(gast.Module(  # (counted before the branch
-                body=s.orelse if test.value else s.body, type_ignores=[])))  # taken is read)
-            self.out += self.block(s.body if test.value else s.orelse)  # (isinstance(o, C)
-            # of a record decided: the other branch may not apply to it at all; its
-            # bindings never run: ``result = C(...)`` of the branch taken is checked)
-            return
-        node = gast.If(test=test, body=self.block(s.body), orelse=self.block(s.orelse))
-        self.emit(node, s)
-
-    def stmt_While(self, s: gast.While) -> None:
-        self.emit(gast.While(test=self.atom(s.test), body=self.block(s.body), orelse=[]), s)
-
-    def stmt_For(self, s: gast.For) -> None:
-        from s2sad.compiler.loops import lower_for
-        lower_for(self, s)
 
     # ----- expressions -----
 
@@ -329,10 +246,7 @@ class Normalizer(Lookups):
 
     def expr(self, node: gast.expr, base: str = "t") -> gast.expr:
         """Normalize ``node`` to one operation over atoms (not yet assigned)."""
-        return getattr(self, "expr_" + type(node).__name__, self.expr_other)(node)
-
-    def expr_other(self, node: gast.expr) -> gast.expr:
-        return self.rename_names(node)  # an opaque expression: f-strings and the like
+        return EXPRESSIONS.get(node.__class__, expr_other)(self, node)
 
     def rename_names(self, node: gast.AST) -> gast.AST:
         node = copy.deepcopy(node)
@@ -340,33 +254,6 @@ class Normalizer(Lookups):
             if isinstance(n, gast.Name):
                 n.id = self.name(n.id)
         return node
-
-    def expr_Constant(self, node: gast.Constant) -> gast.expr:
-        return const(node.value)
-
-    def expr_Name(self, node: gast.Name) -> gast.expr:
-        if node.id in self.local_defs:
-            value = self.closed_value(node.id)
-            if value is None:
-                raise self.error(node, f"{node.id}, a def inside the function reading its "
-                                 "variables, used as a value", "call it there, or define "
-                                 "it at module level to pass it on")
-            return value
-        from s2sad.compiler.local_functions import given_as_value
-        given = given_as_value(self, node)  # (if fn is None: of a function given)
-        if given is not None:
-            return given
-        if node.id in self.partials:
-            raise self.error(node, f"{node.id}, a functools.partial made inside the "
-                             "function, used as a value", "call it there, or make it at "
-                             "module level to pass it on")
-        if node.id in self.frozen:
-            raise self.error(node, f"{node.id}, a scipy.stats distribution frozen inside "
-                             "the function, used as a value or for another method",
-                             "call its logpdf, pdf, cdf, sf, ppf, isf, logpmf, pmf or "
-                             "entropy there, or the distribution's own function "
-                             "(st.norm.logpdf(x, m, s))")
-        return load(self.name(node.id))
 
     def closed_value(self, name: str) -> gast.Name | None:
         """The local def ``name`` as a value: the module-level function it equals where
@@ -380,20 +267,6 @@ class Normalizer(Lookups):
         self.rename[alias] = alias
         return load(alias)
 
-    def expr_Attribute(self, node: gast.Attribute) -> gast.expr:
-        if self.resolve(node) is not None:
-            return self.rename_names(node)
-        from s2sad.compiler.class_methods import property_read
-        read = property_read(self, node)  # (a property of the user's class: its getter)
-        if read is not None:
-            return read
-        fn = registry.ATTRIBUTES.get(node.attr)
-        if fn is not None:
-            return gast.Call(func=self.ref(fn), args=[self.atom(node.value)], keywords=[])
-        # r.logabsdet of a named tuple (slogdet, eigh): getattr, whose rule knows fields
-        return gast.Call(func=load(self.global_name("getattr")),
-                         args=[self.atom(node.value), const(node.attr)], keywords=[])
-
     def ref(self, obj: Any) -> gast.expr:
         expr = ref_expr(obj)
         root = expr
@@ -402,58 +275,6 @@ class Normalizer(Lookups):
         if root.id in registry.TEMPLATE_NAMESPACE:  # the user's global of that name, if
             self.namespace[root.id] = registry.TEMPLATE_NAMESPACE[root.id]  # any, is aliased
         return expr
-
-    def expr_BinOp(self, node: gast.BinOp) -> gast.expr:
-        lists = [sequences.is_sequence_operand(self, n) for n in (node.left, node.right)]
-        made = with_sequence(self, node, lists)  # ys + [v], [0.0] * n
-        if made is not None:
-            return made
-        left, right = self.atom(node.left), self.atom(node.right)
-        method = operator_methods.binary(self, node, left, right)  # (u + v of records)
-        return method if method is not None else \
-            gast.BinOp(left=left, op=node.op, right=right)
-
-    def expr_UnaryOp(self, node: gast.UnaryOp) -> gast.expr:
-        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
-            return const(-node.operand.value)
-        operand = self.atom(node.operand)
-        decided = known_constants.negation(self, operand) if isinstance(node.op, gast.Not) \
-            else None
-        if decided is not None:
-            return decided
-        method = operator_methods.unary(self, node, operand)  # (-v of a record)
-        if method is not None:
-            return method
-        return operand if isinstance(node.op, gast.UAdd) else \
-            gast.UnaryOp(op=node.op, operand=operand)
-
-    def expr_Compare(self, node: gast.Compare) -> gast.expr:
-        return conditionals.comparison(self, node)
-
-    def expr_BoolOp(self, node: gast.BoolOp) -> gast.expr:
-        return conditionals.boolean(self, node)
-
-    def expr_NamedExpr(self, node: gast.NamedExpr) -> gast.expr:
-        """``(n := e)``: ``n = e`` where Python evaluates it (in the branch of an ``and``
-        or a ternary that reaches it, at each test of a ``while``), then ``n``."""
-        target = gast.Name(id=node.target.id, ctx=gast.Store(), annotation=None,
-                           type_comment=None)
-        self.stmt_Assign(gast.copy_location(gast.Assign(
-            targets=[target], value=node.value, type_comment=None), node))
-        return self.expr_Name(gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
-                                        type_comment=None))
-
-    def expr_IfExp(self, node: gast.IfExp) -> gast.expr:
-        return conditionals.choice(self, node)
-
-    def expr_Subscript(self, node: gast.Subscript) -> gast.expr:
-        from s2sad.compiler.flat_writes import flat_read
-        from s2sad.compiler.spellings import index_trick
-        joined = index_trick(self, node) or flat_read(self, node)
-        if joined is not None:
-            return self.expr(joined)
-        return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
-                              ctx=gast.Load())
 
     def index(self, node: gast.expr) -> gast.expr:
         if isinstance(node, gast.Slice):
@@ -468,32 +289,6 @@ class Normalizer(Lookups):
         """An index as a value: ``1:3`` -> ``slice(1, 3)`` (for setitem and rules)."""
         from s2sad.compiler.refs import index_as_value
         return index_as_value(self.index(node))
-
-    def expr_List(self, node: gast.List) -> gast.expr:
-        joined = joined_display(self, node)  # ([a, *b]: [a] + list(b))
-        return self.expr(joined) if joined is not None else \
-            gast.List(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
-
-    def expr_Tuple(self, node: gast.Tuple) -> gast.expr:
-        joined = joined_display(self, node)
-        return self.expr(joined) if joined is not None else \
-            gast.Tuple(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
-
-    def expr_Dict(self, node: gast.Dict) -> gast.expr:
-        joined = joined_display(self, node)  # ({**d, 'k': v}: dict of pairs)
-        return self.expr(joined) if joined is not None else \
-            gast.Dict(keys=[self.atom(k) for k in node.keys],
-                      values=[self.atom(v) for v in node.values])
-
-    def expr_ListComp(self, node: gast.ListComp) -> gast.expr:
-        from s2sad.compiler.loops import lower_comprehension
-        return lower_comprehension(self, node)
-
-    expr_GeneratorExp = expr_DictComp = expr_ListComp
-
-    def expr_Call(self, node: gast.Call) -> gast.expr:
-        from s2sad.compiler.calls import normalize_call
-        return normalize_call(self, node)
 
 
 def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
@@ -512,21 +307,23 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)
     node = desugar.desugar(src.node, namer)
-    norm = Normalizer(src, namer, namespace)
+    own = list(own_nodes(node))  # (walked once: read by each scan below)
+    norm = Normalizer(src, namer, namespace, own=own)
     resolved.inherit(namespace, src.fn)
     norm.owner = known.owner if known else None
     passed = known.callables if known else ()
     norm.callables = {p: f for p, f in passed
                       if not isinstance(f, (Instance, Held)) and type(f) is not str}
-    keys_given(node, {p: v for p, v in passed if type(v) is str and not norm.stores[p]})
+    if keys_given(node, {p: v for p, v in passed if type(v) is str and not norm.stores[p]}):
+        own = list(own_nodes(node))  # (the names read as the strings given: new nodes)
     norm.instances = {p: f.cls for p, f in passed if isinstance(f, Instance) and not norm.stores[p]}
-    built = built_instances(norm, node)
+    built = built_instances(norm, node, own)
     norm.instances.update(built)  # (p = Params(w, b) built here)
     norm.built = set(built)
-    norm.fields = function_fields(norm, node, norm.instances)  # (its self.act = act)
+    norm.fields = function_fields(norm, node, norm.instances, own)  # (its self.act = act)
     fields = {k: v for name, cls in norm.instances.items()  # (model.layers of a model
               for k, v in field_lists(cls, name).items()}  # built here or passed)
-    norm.item_lists, listed = listed_records(norm, node, fields)  # (bodies = [Body(..)])
+    norm.item_lists, listed = listed_records(norm, node, fields, own)  # (bodies = [Body(..)])
     norm.instances.update(listed)
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
@@ -537,8 +334,8 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.ndims = {k: len(r) for k, r in norm.shapes.items()}
     norm.held = {k: r for k, r in (held or {}).items() if not norm.stores[k]}
     norm.numbers = {k: None for k in numbers if not norm.stores[k]}
-    norm.sequences |= sequences.listed_arrays(node, norm.ndims, norm.stores)  # (x.tolist())
-    function_displays.read_in_place(norm, node)  # (acts = {"out": relu}; acts["out"](h))
+    norm.sequences |= sequences.listed_arrays(own, norm.ndims, norm.stores)  # (x.tolist())
+    function_displays.read_in_place(norm, node, own)  # (acts = {"out": relu}; acts["out"](h))
     norm.current = node
     with source.parsing_once():  # (the functions it inlines)
         node.body = norm.block(node.body)

@@ -95,6 +95,14 @@ def primitive(value: gast.expr, namespace: dict[str, Any], local: set[str]) -> P
 
 
 def _has_local(node: gast.AST, local: set[str]) -> bool:
+    """Does ``node`` read a name in ``local``?  An attribute chain (``np.linalg.solve``,
+    ``layer.W``: most callees) reads its root alone, a constant nothing: no walk."""
+    while node.__class__ is gast.Attribute:
+        node = node.value
+    if node.__class__ is gast.Name and getattr(node, "annotation", None) is None:
+        return node.id in local
+    if node.__class__ is gast.Constant:
+        return False
     return any(isinstance(n, gast.Name) and n.id in local for n in walk(node))
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
+from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.user_code import own_nodes
 from s2sad.compiler.walks import walk
 from s2sad.errors import error_at
@@ -48,7 +49,7 @@ def declared_nonlocal(node: gast.AST) -> set[str]:
 
 def declared_inside(node: gast.AST) -> set[str]:
     """The names the defs inside ``node`` declare ``nonlocal`` (assigned by their calls)."""
-    return {name for n in walk(node) if isinstance(n, gast.Nonlocal) for name in n.names}
+    return {name for n in nodes_of(node, (gast.Nonlocal,)) for name in n.names}
 
 
 def reaching(node: gast.AST, params: set[str]) -> set[str]:

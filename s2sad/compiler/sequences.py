@@ -20,7 +20,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.user_code import child_nodes, own_nodes
+from s2sad.compiler.user_code import child_nodes
 
 _SEQUENCE_COPIES = (list, tuple)
 
@@ -257,12 +257,13 @@ def _literal_sequence(norm: Any, node: gast.expr) -> bool:
         isinstance(item, gast.Name) and item.id in norm.literals
 
 
-def listed_arrays(node: gast.FunctionDef, ndims: dict[str, int], stores: Any) -> set[str]:
+def listed_arrays(own: list, ndims: dict[str, int], stores: Any) -> set[str]:
     """Names bound once, to ``x.tolist()`` of an array parameter of one axis or more
     (never bound again): a list, whose ``+``, ``*`` and ``sort()`` are a list's.  (Of a
-    0-d array ``tolist()`` is a number: not one of them.)"""
+    0-d array ``tolist()`` is a number: not one of them.)  ``own``: the function's own
+    nodes (:func:`~s2sad.compiler.user_code.own_nodes`)."""
     out = set()
-    for s in own_nodes(node):
+    for s in own:
         if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                 isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and \
                 isinstance(s.value, gast.Call) and not s.value.args and \

@@ -47,14 +47,6 @@ class Source:
         return getattr(builtins, name)
 
 
-def _shift_lines(tree: gast.AST, offset: int) -> None:
-    for node in walk(tree):
-        if hasattr(node, "lineno") and node.lineno is not None:
-            node.lineno += offset
-            if getattr(node, "end_lineno", None) is not None:
-                node.end_lineno += offset
-
-
 def _namespace(fn: Callable) -> dict[str, Any]:
     names = global_names(fn)
     cells = getattr(fn, "__closure__", None) or ()
@@ -110,6 +102,12 @@ def parsing_once() -> Iterator[None]:
             _CHECKED.clear()
 
 
+def memoizing() -> bool:
+    """Does :func:`once` remember results now (inside :func:`parsing_once`)?  A caller
+    whose key costs a walk asks first."""
+    return _MEMO is not None
+
+
 def once(key: Any, compute: Callable[[], _R]) -> _R:
     """``compute()``, worked out once per ``key`` while :func:`parsing_once` runs (a
     helper inlined at every stage of an integrator is analysed once): ``key`` must say
@@ -141,7 +139,9 @@ def _parsed(fn: Callable, filename: str) -> tuple[gast.AST, int]:
 def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
     lines, first = inspect.getsourcelines(fn)
     indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
-    text = textwrap.dedent("".join(lines))
+    # (parsed below as many empty lines as come before it in its file: every node has
+    # its line there, and no walk shifts them)
+    text = "\n" * (first - 1) + textwrap.dedent("".join(lines))
     try:
         tree = gast_parse.parse(text)
     except SyntaxError:
@@ -150,7 +150,6 @@ def _parse(fn: Callable, filename: str) -> tuple[gast.AST, int]:
         # A lambda in the middle of a longer statement: parse its whole file.
         tree = gast_parse.parse("".join(linecache.getlines(filename)))
         return tree, indent
-    _shift_lines(tree, first - 1)
     return tree, indent
 
 
