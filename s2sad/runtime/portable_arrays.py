@@ -141,6 +141,7 @@ def _basic_index(idx: Any, x: Any) -> None:
 
 def write_at(x: Any, idx: Any, v: Any) -> Any:
     if isinstance(x, (list, dict)):
+        core.list_slice_kept(x, idx, v)
         x[idx] = v
         return x
     _basic_index(idx, x)
@@ -152,6 +153,7 @@ def write_at(x: Any, idx: Any, v: Any) -> Any:
 
 def setitem(x: Any, idx: Any, v: Any) -> Any:
     if isinstance(x, (list, dict)):
+        core.list_slice_kept(x, idx, v)
         out = x.copy()
         out[idx] = v
         return out
