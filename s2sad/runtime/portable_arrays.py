@@ -195,8 +195,13 @@ def fresh(g: Any) -> Any:
     return g
 
 
-def copy_value(x: Any) -> Any:
+def copy_value(x: Any, order: Any = None) -> Any:
     return fresh(x)
+
+
+def memory_order(a: Any, order: Any) -> str:
+    """(other libraries' arrays read 'A' and 'K' in C order: the adjoint as NumPy's C)"""
+    return "C" if order in (None, "A", "K") else order
 
 
 def cast_like(g: Any, x: Any) -> Any:
