@@ -42,6 +42,7 @@ from benchmarks import (
     problems_unseen12,
     problems_unseen13,
     problems_unseen14,
+    problems_unseen16,
 )
 
 
@@ -340,6 +341,11 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen14.SPECS]
 # (121-122) session 49: scalar loops on Python floats: a bouncing ball with drag in a while
 # loop, a leaky integrator neuron held at a floor
 PROBLEMS += [Problem(**spec) for spec in problems_unseen13.SPECS]
+# (123-132) session 50: a mixture density network, bundle adjustment by Rodrigues rotations, a
+# beam assembled by slice +=, volume rendering by cumsum, RealNVP coupling layers, Clenshaw's
+# recurrence, skip-gram negative sampling, 4D-Var on Lorenz-96, an ordinal logit, an
+# elastic-net logistic regression iterated until convergence
+PROBLEMS += [Problem(**spec) for spec in problems_unseen16.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

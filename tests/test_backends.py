@@ -363,7 +363,24 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                        for name, call in (("sliced_w2", "np.take_along_axis"),
                                           ("spectrum_match", "np.fft.rfft"),
                                           ("tv_denoise", "np.diff"), ("whittaker", "np.diff"))
-                       for lib in ("dask", "torch", "jax", "array_api_strict")}}
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    # (session 50: the beam's solve of K[2:, 2:] copies the slice; np.cross
+                    # and np.einsum; the observation rows x[obs_idx], F[np.arange(n), y] and
+                    # the cut points' int powers; Ws[layer] of a 3-D array)
+                    **{("beam_compliance", lib): "np.copy has no counterpart"
+                       for lib in ("dask", "torch", "array_api_strict")},
+                    **{("bundle_adjust", lib): "np.cross has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{("skipgram_ns", lib): "einsum_adjoint, which runs on NumPy arrays only"
+                       for lib in ("dask", "torch", "jax")},
+                    ("skipgram_ns", "array_api_strict"): "np.einsum has no counterpart",
+                    **{("lorenz96_4dvar", lib): "an index array into"
+                       for lib in ("dask", "torch", "jax")},
+                    ("ordinal_logit", "jax"): "an index array into",
+                    ("ordinal_logit", "dask"): "dask cannot run this step",
+                    **{(name, "array_api_strict"): "array_api_strict cannot run this step"
+                       for name in ("clenshaw_fit", "lorenz96_4dvar", "ordinal_logit",
+                                    "realnvp_nll")}}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gradcheck import check_grad
-from s2sad.runtime.core import add_at
+from s2sad.runtime.writes import add_at
 
 
 def picked_per_row(a, labels):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gradcheck import check_grad
-from s2sad.runtime import core, gathers
+from s2sad.runtime import gathers, writes
 
 
 @pytest.mark.parametrize("v, n", [(0.0, 4), (3, 4), (np.arange(4.0), 4),
@@ -45,13 +45,13 @@ def test_uncycled_is_the_scatter(t_size, v_shape):
     ((np.array([2, 1]), np.array([0, 0])), False),
 ])
 def test_distinct_positions(idx, distinct):
-    assert core._distinct(idx) is distinct
+    assert writes._distinct(idx) is distinct
 
 
 def test_written_part_of_repeated_positions_is_the_last_write():
     g = np.arange(1.0, 6.0)
-    assert np.array_equal(core.written_part(g, (np.array([1, 1, 3]),)), [0.0, 2.0, 4.0])
-    assert np.array_equal(core.written_part(g, (np.array([0, 2, 4]),)), [1.0, 3.0, 5.0])
+    assert np.array_equal(writes.written_part(g, (np.array([1, 1, 3]),)), [0.0, 2.0, 4.0])
+    assert np.array_equal(writes.written_part(g, (np.array([0, 2, 4]),)), [1.0, 3.0, 5.0])
 
 
 @pytest.mark.parametrize("idx, shape, distinct", [
@@ -63,16 +63,16 @@ def test_written_part_of_repeated_positions_is_the_last_write():
     ((np.array([0, 1]), np.array([1, 1]), np.array([0, 0])), (2, 2), False),  # (3 axes)
 ])
 def test_distinct_flat_positions(idx, shape, distinct):
-    assert core._distinct_positions(idx, shape) is distinct
+    assert writes._distinct_positions(idx, shape) is distinct
 
 
 def test_written_part_of_pairs_repeated_or_not():
     g = np.arange(16.0).reshape(4, 4)
     pairs = (np.array([0, 1, 1]), np.array([2, 3, 3]))
-    assert np.array_equal(core.written_part(g, pairs), [2.0, 0.0, 7.0])
+    assert np.array_equal(writes.written_part(g, pairs), [2.0, 0.0, 7.0])
     rows, cols = np.tril_indices(4)
-    assert np.array_equal(core.written_part(g, (rows, cols)), g[rows, cols])
-    assert np.array_equal(core.written_part(g, (np.array([0, -4]), np.array([1, 1]))),
+    assert np.array_equal(writes.written_part(g, (rows, cols)), g[rows, cols])
+    assert np.array_equal(writes.written_part(g, (np.array([0, -4]), np.array([1, 1]))),
                           [0.0, 1.0])
 
 

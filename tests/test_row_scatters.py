@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from gradcheck import check_grad
-from s2sad.runtime.core import scatter_add
 from s2sad.runtime.scatters import scatter_by_count
+from s2sad.runtime.writes import scatter_add
 
 
 def spring_forces(x, k, ei, ej):

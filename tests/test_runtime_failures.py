@@ -10,11 +10,11 @@ import pytest
 import s2sad
 from s2sad.differentiable import define
 from s2sad.errors import in_generated_code
-from s2sad.runtime import arrays, core
+from s2sad.runtime import arrays, writes
 
 
 def _raised(text: str, *args):
-    fn = define("generated", text, {"add_at": core.add_at, "spread_of": arrays.spread_of})
+    fn = define("generated", text, {"add_at": writes.add_at, "spread_of": arrays.spread_of})
     with pytest.raises(Exception) as caught:
         fn(*args)
     return caught.value

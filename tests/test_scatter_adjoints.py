@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from gradcheck import check_grad, check_jvp
-from s2sad.runtime.core import add_at, scatter_add
 from s2sad.runtime.extrema import extremum_adjoint
+from s2sad.runtime.writes import add_at, scatter_add
 
 rng = np.random.default_rng(4747)
 

@@ -2,7 +2,7 @@
 log-Cholesky parameterisation of a covariance) is known triangular (compiler/ranks.py),
 and a costly call both adjoints of a solve spell (``tri_solve(np.tril(L), g, ...)``) is
 made once, also when the second sits in an accumulation into an item
-(``dm = add_at(dm, None, k, ...)``: compiler/reuse.py).  Gradients against central
+(``dm = add_at(dm, None, k, ...)``: compiler/costly_calls.py).  Gradients against central
 differences; the sharing and the triangle read in the source; sums that are not
 triangular (a 1 x 1 ``np.eye`` spread over every entry, ``np.tril(m, 1)``) solved in
 full."""
@@ -14,9 +14,9 @@ import pytest
 
 import s2sad
 from gradcheck import check_grad, check_hessian
-from s2sad.compiler import reuse
-from s2sad.runtime.core import add_at
+from s2sad.compiler import costly_calls
 from s2sad.runtime.triangular import tri_solve
+from s2sad.runtime.writes import add_at
 
 sla = pytest.importorskip("scipy.linalg")
 
@@ -96,7 +96,7 @@ def _shared(src: str) -> str:
     body = gast.parse(src).body
     namer = type("Namer", (), {"fresh": lambda self, base: base + "_1"})()
     ns = {"np": np, "tri_solve": tri_solve, "add_at": add_at}
-    reuse.share_costly_calls(body, ns, namer)
+    costly_calls.share_costly_calls(body, ns, namer)
     return ast.unparse(gast.gast_to_ast(gast.Module(body=body, type_ignores=[])))
 
 

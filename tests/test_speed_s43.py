@@ -211,7 +211,7 @@ def test_scatter_of_gathers_against_differences():
 
 
 def test_scatter_by_count_matches_add_at():
-    from s2sad.runtime.core import add_at
+    from s2sad.runtime.writes import add_at
     rng = np.random.default_rng(7)
     for shape, index_shape in (((20, 30), (40, 17)), ((5, 6, 7), (300,)), ((9, 9), (2, 150))):
         acc = rng.standard_normal(shape)

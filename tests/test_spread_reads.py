@@ -1,16 +1,16 @@
 """The adjoint of a mean or full sum kept as the number it spreads
-(``compiler/number_spreads.py``) where it is read through arithmetic with numbers
-(``d * r / e``), summed (``np.sum(d)``: ``d * n``) or in a product with a vector
-(``d @ v``: ``d * np.sum(v)``); kept an array where a reader needs one (a product with
-a matrix, a product of the spread with itself).  Each against central differences (a
-closed form where there is one) and the source checked for the form."""
+(``compiler/number_spreads.py``; its reads: ``spread_reads.py``) where it is read through
+arithmetic with numbers (``d * r / e``), summed (``np.sum(d)``: ``d * n``) or in a product
+with a vector (``d @ v``: ``d * np.sum(v)``); kept an array where a reader needs one (a
+product with a matrix, a product of the spread with itself).  Each against central
+differences (a closed form where there is one) and the source checked for the form."""
 import gast
 import numpy as np
 import pytest
 from scipy.special import gammaln
 
 from gradcheck import check_grad, grad_code
-from s2sad.compiler import dims, number_spreads, walks
+from s2sad.compiler import dims, spread_reads, walks
 
 
 def scaled_log(beta, log_r, X, y):
@@ -90,4 +90,4 @@ def test_which_reads_sum_the_spread(text, summed):
     expr = gast.parse(text).body[0].value
     read = next(n for n in walks.nodes(expr) if isinstance(n, gast.Name) and n.id in "de")
     parents = walks.parent_map([gast.Expr(value=expr)])
-    assert number_spreads._summed(read, parents, facts) is summed
+    assert spread_reads.summed(read, parents, facts) is summed

@@ -1,6 +1,6 @@
 """Solves with a matrix the compiler knows is triangular (a Cholesky factor, its
 transpose, np.tril/np.triu) get triangular-solve adjoints, one solve shared by both
-adjoints of a solve (runtime/triangular.py, compiler/ranks.py, compiler/reuse.py)."""
+adjoints of a solve (runtime/triangular.py, compiler/ranks.py, compiler/costly_calls.py)."""
 import numpy as np
 import pytest
 

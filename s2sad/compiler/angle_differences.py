@@ -51,7 +51,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import angle_uses, tape
-from s2sad.compiler.names import assign, load, store, written_names
+from s2sad.compiler.names import assign, load, np_attr, store, written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shared_factors import Swap
 from s2sad.compiler.transcendentals import _named
@@ -282,7 +282,7 @@ def _rewrite(body: list, found: _Found, namespace: dict, namer: Any, stores: Cou
             _named(block, at, fn, x, namespace, namer, stores)
         if name is None:
             name = namer.fresh(f"{fn.__name__}_{x}")
-            block.insert(at, assign(name, gast.Call(func=_np(fn.__name__),
+            block.insert(at, assign(name, gast.Call(func=np_attr(fn.__name__),
                                                     args=[load(x)], keywords=[]), site))
             stores[name] += 1
         at = next(k for k, t in enumerate(block) if t is site)
@@ -357,10 +357,6 @@ def _reads(body: list) -> set:
 
 def _mul(a: gast.expr, b: gast.expr) -> gast.BinOp:
     return gast.BinOp(left=a, op=gast.Mult(), right=b)
-
-
-def _np(attr: str) -> gast.Attribute:
-    return gast.Attribute(value=load("np"), attr=attr, ctx=gast.Load())
 
 
 def _trig(e: object, namespace: dict) -> Any:

@@ -40,7 +40,7 @@ import gast
 
 from s2sad import runtime
 from s2sad.compiler import dims, display_items, dtypes
-from s2sad.compiler.names import Namer, assign, const, copy_origin, load
+from s2sad.compiler.names import Namer, assign, const, copy_origin, load, np_attr
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_ids, name_nodes, nodes
 
@@ -191,7 +191,7 @@ class _Blocks:
             dtypes.of(v, kinds, self.namespace) == dtypes.F64 for v in values))
         dtype = [] if floats else [gast.Attribute(value=load(like.id), attr="dtype",
                                                   ctx=gast.Load())]
-        return gast.Call(func=gast.Attribute(value=load("np"), attr="array", ctx=gast.Load()),
+        return gast.Call(func=np_attr("array"),
                          args=[gast.List(elts=values, ctx=gast.Load()), *dtype], keywords=[])
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Namer, copy_origin, load, store
+from s2sad.compiler.names import Namer, copy_origin, load, np_attr, store
 from s2sad.compiler.walks import substituted, walk
 
 
@@ -170,7 +170,7 @@ def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],
         target, value, op = update
         if isinstance(value, gast.Name) and value.id in collected and \
                 _rank(value, facts) == 1 and _same_value(body, at, value.id, collected):
-            total = gast.Call(func=_np("sum"), args=[_array(collected[value.id])],
+            total = gast.Call(func=np_attr("sum"), args=[_array(collected[value.id])],
                               keywords=[gast.keyword(arg="axis", value=gast.Constant(
                                   value=0, kind=None))])
             rows = collected[value.id]
@@ -187,7 +187,7 @@ def _batch_reductions(loop: gast.For, body: list, collected: dict[str, str],
             extra = namer.fresh(target + "_cols")
             before.append(copy_origin(_empty(extra), loop))
             body[at] = copy_origin(_append(extra, other), body[at])
-            total = gast.Call(func=_np("sum"), args=[gast.BinOp(
+            total = gast.Call(func=np_attr("sum"), args=[gast.BinOp(
                 left=_array(rows), op=gast.Mult(), right=_array(extra))], keywords=[])
         else:
             continue
@@ -265,12 +265,8 @@ def _rank(e: gast.expr, facts: dims.Facts) -> int | None:
     return len(s) if isinstance(s, tuple) else None
 
 
-def _np(attr: str) -> gast.Attribute:
-    return gast.Attribute(value=load("np"), attr=attr, ctx=gast.Load())
-
-
 def _array(name: str) -> gast.Call:
-    return gast.Call(func=_np("array"), args=[load(name)], keywords=[])
+    return gast.Call(func=np_attr("array"), args=[load(name)], keywords=[])
 
 
 def _empty(name: str) -> gast.Assign:

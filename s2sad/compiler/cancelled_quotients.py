@@ -22,7 +22,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler.names import Namer, assign, load
+from s2sad.compiler.names import Namer, assign, load, np_attr
 from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.walks import blocks, name_ids, name_nodes, parent_map, replace_child
 
@@ -127,8 +127,7 @@ def _multiply_out(block: list, k: int, c: int, terms: list, loads: dict, ranks: 
             block.insert(min(j for j, _ in uses), assign(name, product, holder))
             product = load(name)
         for _, s in dots:
-            s.value = gast.Call(func=gast.Attribute(value=load("np"), attr="sum",
-                                                    ctx=gast.Load()),
+            s.value = gast.Call(func=np_attr("sum"),
                                 args=[load(name)], keywords=[])
     if getattr(holder, "value", None) is node:
         holder.value = product

@@ -56,8 +56,8 @@ def _block(stmts: list, namespace: dict) -> bool:
         key = mean_of(s.value, namespace)
         if key is not None and target != key[0]:
             means[target] = key
-        elif _difference(s.value) is not None:
-            h, m = _difference(s.value)  # type: ignore[misc]
+        elif difference(s.value) is not None:
+            h, m = difference(s.value)  # type: ignore[misc]
             if m in means and means[m][0] == h and h != target:
                 centred.setdefault(means[m], target)
     return changed
@@ -140,7 +140,8 @@ def _single_target(s: gast.stmt) -> str | None:
     return None
 
 
-def _difference(e: gast.expr) -> tuple[str, str] | None:
+def difference(e: gast.expr) -> tuple[str, str] | None:
+    """(h, m) of ``h - m``, two names: values centred on a mean."""
     if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Sub) and \
             isinstance(e.left, gast.Name) and isinstance(e.right, gast.Name):
         return e.left.id, e.right.id

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import load
+from s2sad.compiler.names import np_attr
 from s2sad.compiler.rank_products import flat_dot
 
 
@@ -25,10 +25,6 @@ class Operand:
     labels: tuple[int, ...]
 
 
-def _np(attr: str) -> gast.Attribute:
-    return gast.Attribute(value=load("np"), attr=attr, ctx=gast.Load())
-
-
 def _summed(op: Operand, drop: set[int]) -> Operand:
     """``op`` summed over the frame axes ``drop`` it spans (and nothing else does)."""
     axes = [k for k, label in enumerate(op.labels) if label in drop]
@@ -36,7 +32,7 @@ def _summed(op: Operand, drop: set[int]) -> Operand:
         return op
     axis = gast.Constant(value=axes[0], kind=None) if len(axes) == 1 else \
         gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
-    total = gast.Call(func=_np("sum"), args=[op.expr],
+    total = gast.Call(func=np_attr("sum"), args=[op.expr],
                       keywords=[gast.keyword(arg="axis", value=axis)])
     return Operand(total, tuple(label for label in op.labels if label not in drop))
 
@@ -128,7 +124,7 @@ def _arranged(op: Operand, order: list[int]) -> gast.expr:
         return _transposed(op).expr
     perm = gast.Tuple(elts=[gast.Constant(value=op.labels.index(x), kind=None)
                             for x in order], ctx=gast.Load())
-    return gast.Call(func=_np("transpose"), args=[op.expr, perm], keywords=[])
+    return gast.Call(func=np_attr("transpose"), args=[op.expr, perm], keywords=[])
 
 
 def _indexed(e: gast.expr, parts: list) -> gast.Subscript:

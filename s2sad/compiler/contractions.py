@@ -31,16 +31,15 @@ from s2sad.compiler.contract_plan import (
     contraction,
     int_literal,
     is_expand_dims,
-    is_new_axis,
-    is_whole_slice,
     placed,
     view,
 )
 from s2sad.compiler.inexact import inexact_names, is_inexact
 from s2sad.compiler.names import Namer, Transformer, assign, load
+from s2sad.compiler.new_axes import new_axes_of, shape_argument
 from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.walks import blocks, clone, name_ids, nodes, store_and_load_ids, walk
+from s2sad.compiler.walks import blocks, clone, name_ids, nodes, walk
 
 MAX_TERMS = 2
 
@@ -112,68 +111,6 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
     return named
 
 
-def without_new_axes(body: list, facts: dims.Facts, namespace: dict) -> None:
-    """``t = e[:, None, :]`` read only as ``np.reshape(t, np.shape(x))`` with ``x`` of
-    ``e``'s shape (a sum kept its axes, then its adjoint's reshape dropped them): ``t =
-    e`` read as ``t``."""
-    loaded: list[str] = []
-    stored: list[str] = []
-    store_and_load_ids(body, stored, loaded)  # (one walk)
-    reads, stores = Counter(loaded), Counter(stored)
-    for s in body:
-        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1):
-            continue
-        inner = _new_axes_of(s.value, facts)
-        if inner is None:
-            continue
-        name = s.targets[0].id
-        shape = facts.of(inner)
-        uses = [n for n in nodes(body) if isinstance(n, gast.Call) and
-                evaluate_ref(n.func, namespace) is np.reshape and len(n.args) == 2 and
-                isinstance(n.args[0], gast.Name) and n.args[0].id == name and
-                _shape_call(n.args[1]) is not None and
-                facts.of(_shape_call(n.args[1])) == shape]
-        if len(uses) != reads[name]:
-            continue
-        s.value = inner
-        _Replace({id(call): call.args[0] for call in uses}).visit(
-            gast.Module(body=body, type_ignores=[]))
-
-
-class _Replace(gast.NodeTransformer):
-    """Nodes replaced by identity."""
-
-    def __init__(self, by: dict) -> None:
-        self.by = by
-
-    def visit(self, node: gast.AST) -> gast.AST:
-        if id(node) in self.by:
-            return self.by[id(node)]
-        return super().visit(node)
-
-
-def _new_axes_of(e: gast.expr, facts: dims.Facts) -> gast.expr | None:
-    """``v`` of ``v[:, None, :]`` (whole slices of each axis of ``v`` and new axes)."""
-    if not isinstance(e, gast.Subscript) or isinstance(e.value, gast.Name):
-        return None
-    parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
-    shape = facts.of(e.value)
-    if not all(is_new_axis(p) or is_whole_slice(p) for p in parts) or not dims.known(shape) or \
-            sum(not is_new_axis(p) for p in parts) != len(shape):
-        return None
-    return e.value
-
-
-def _shape_call(e: gast.expr) -> gast.expr | None:
-    """``x`` of ``np.shape(x)``."""
-    if isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
-            e.func.attr == "shape" and isinstance(e.func.value, gast.Name) and \
-            e.func.value.id == "np" and len(e.args) == 1 and not e.keywords:
-        return e.args[0]
-    return None
-
-
 class _Context:
     """What the rewrite needs: shapes, what each top-level statement binds or writes
     into, which names are inexact."""
@@ -203,8 +140,6 @@ class _Context:
                 return d, s.value
             return None
         return None
-
-
 
 
 @dataclass
@@ -404,7 +339,7 @@ def _unreshaped(node: gast.Call, facts: dims.Facts) -> gast.expr | None:
     value, negative = node.args[0], False
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
         value, negative = value.operand, True
-    inner, like = _new_axes_of(value, facts), _shape_call(node.args[1])
+    inner, like = new_axes_of(value, facts), shape_argument(node.args[1])
     if inner is None or like is None or facts.of(inner) != facts.of(like):
         return None
     return gast.UnaryOp(op=gast.USub(), operand=inner) if negative else inner

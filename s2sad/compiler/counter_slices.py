@@ -24,7 +24,7 @@ from collections import Counter
 import gast
 
 from s2sad.compiler import dims, shape_defs
-from s2sad.compiler.names import load, store
+from s2sad.compiler.names import load, np_attr, store
 from s2sad.compiler.walks import nodes
 
 
@@ -98,7 +98,7 @@ def _read(value: object, keep: set[str]) -> bool:
 def arange(bounds: list) -> gast.Call:
     """``np.arange(...)`` of the loop's bounds: every counter value, for what a slice
     cannot stand for."""
-    return gast.Call(func=gast.Attribute(value=load("np"), attr="arange", ctx=gast.Load()),
+    return gast.Call(func=np_attr("arange"),
                      args=list(bounds), keywords=[])
 
 
@@ -142,7 +142,7 @@ def _row_taken(sub: gast.Subscript, inside: Counter, facts: dims.Facts,
                            gast.Tuple(elts=rest, ctx=gast.Load()), ctx=sub.ctx)
     if sub.value.id not in cleared or sub.ctx.__class__ is not gast.Load:
         return taken
-    return gast.Call(func=gast.Attribute(value=load("np"), attr="copy", ctx=gast.Load()),
+    return gast.Call(func=np_attr("copy"),
                      args=[taken], keywords=[])
 
 

@@ -324,9 +324,11 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         return F64 if args[1] == F64 or isinstance(e.args[1], gast.Constant) and \
             type(e.args[1].value) is float else REAL  # (the fill value's dtype)
     if fn is np.array and len(e.args) == 1 and not e.keywords and \
-            isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts and \
-            all(of(x, kinds, namespace) == F64 or _float_literal(x) for x in e.args[0].elts):
-        return F64  # (``np.array([0.0, 0.0, -9.8])``: Python floats make float64)
+            isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts:
+        leaves = _leaves(e.args[0])
+        floats = [x for x in leaves if of(x, kinds, namespace) == F64 or _float_literal(x)]
+        if floats and all(of(x, kinds, namespace) in _RANK for x in leaves):
+            return F64  # (``np.array([[12.0, a], [a, 4.0]])``: a Python float makes float64)
     if fn in _JOINS and len(e.args) == 1 and isinstance(e.args[0], (gast.Tuple, gast.List)) \
             and e.args[0].elts and {k.arg for k in e.keywords} <= {"axis"}:
         parts = [of(x, kinds, namespace) for x in e.args[0].elts]  # (their common dtype)
@@ -343,6 +345,13 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             all(a in _RANK for a in args[1:]):
         return F64 if F64 in args[1:] else REAL  # (the operands' type: real stays real)
     return None
+
+
+def _leaves(display: gast.expr) -> list:
+    """The values of a nested list (or tuple) display, ``[[a, b], [c, d]]``."""
+    if isinstance(display, (gast.List, gast.Tuple)):
+        return [leaf for x in display.elts for leaf in _leaves(x)]
+    return [display]
 
 
 _JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack}

@@ -29,7 +29,7 @@ import gast
 from s2sad import runtime
 from s2sad.compiler.names import assign, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import always_evaluated
+from s2sad.compiler.pure_calls import always_evaluated
 from s2sad.compiler.walks import nodes
 
 _IN_PLACE = (runtime.write_at, runtime.clear_at, runtime.add_at)

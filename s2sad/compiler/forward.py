@@ -15,7 +15,7 @@ import gast
 
 from s2sad.compiler import activity as activity_stage
 from s2sad.compiler import templates
-from s2sad.compiler.names import Transformer, assign, const, load, set_origin
+from s2sad.compiler.names import Swap, assign, const, load, set_origin
 from s2sad.compiler.primitives import (
     IDENTITY,
     Prim,
@@ -135,7 +135,7 @@ class Forward:
             else:
                 swap[id(memo[id(arg)])] = gast.Call(func=load("zeros_like"),
                                                     args=[copy.deepcopy(arg)], keywords=[])
-        return _Swap(swap).visit(clone)
+        return Swap(swap).visit(clone)
 
     def user_term(self, rule, prim: Prim, v: str) -> gast.expr:
         prim = positional(prim)
@@ -159,18 +159,6 @@ class Forward:
     def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
         label = prim.label or getattr(prim.key, "__name__", str(prim.key))
         return missing_rule(self.prep.src.filename, s, prim.key, label, forward=True)
-
-
-class _Swap(Transformer):
-    """Replace given nodes (by identity) of an expression."""
-
-    def __init__(self, swap: dict) -> None:
-        self.swap = swap
-
-    def visit(self, node: gast.AST) -> gast.AST:
-        if id(node) in self.swap:
-            return self.swap[id(node)]
-        return super().visit(node)
 
 
 def _without_broadcast(term: gast.expr) -> gast.expr:

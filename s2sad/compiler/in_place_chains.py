@@ -29,7 +29,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler import dims, dtypes
-from s2sad.compiler.names import copy_origin, load
+from s2sad.compiler.names import copy_origin, load, np_attr
 from s2sad.compiler.walks import name_nodes, statement_nodes
 
 _OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
@@ -117,7 +117,7 @@ def _step(t: str, side: str, op: Any, x: gast.expr | None) -> gast.stmt:
     """One operation of the chain into ``t``: ``t op= x``, or ``np.negative(t, out=t)``."""
     if side == "neg":
         return gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=load("np"), attr="negative", ctx=gast.Load()),
+            func=np_attr("negative"),
             args=[load(t)], keywords=[gast.keyword(arg="out", value=load(t))]))
     return gast.AugAssign(target=gast.Name(id=t, ctx=gast.Store(), annotation=None,
                                            type_comment=None), op=type(op)(), value=x)

@@ -117,7 +117,6 @@ def _library_roots() -> tuple[str, ...]:
 
 def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             receiver: Any = None, src: source.Source | None = None) -> gast.expr:
-    from s2sad.compiler.normalize import Normalizer
     src = src or _source_of(norm, fn, node)
     owner = norm.owner if args and _is_self(norm, args[0]) else \
         _class_of(norm, args[0]) if args else None
@@ -128,15 +127,7 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     desugar.refused_throughout(src.node, src.filename)
     tree = desugar.desugar(src.node, norm.namer)
     body = tree.body
-    child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
-                       literals=norm.literals)
-    child.owner = owner
-    child.receivers = norm.receivers + (me,)  # (Module.__call__ of another layer: inlined)
-    child.current = src.node
-    child.lengths = norm.lengths
-    child.constants, child.ndims = norm.constants, norm.ndims
-    resolved.inherit(norm.namespace, fn)  # (a derivative inlined: what it was made from)
-    _bind_free_names(norm, child, fn)
+    child = _callee_normalizer(norm, src, fn, owner, me)
     bound = _bound(norm, fn, args, kws, node)
     rebound = _assigned(src.node)
     mutated = _mutated(src.node) + [p for p in fields_stored(src.node) if built_record(
@@ -174,14 +165,36 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     if (getattr(fn, "__module__", None) or "").startswith(("s2sad.rules", "s2sad.runtime")):
         _at_the_call(stmts, norm, node)  # s2sad's own closed forms: the user's line
     norm.out.extend(stmts)
-    # A helper that changes an argument in place (xs.append, x[i] = v) changed the
-    # caller's value: the caller's name takes the helper's final value.
+    _changed_back(norm, child, mutated, bound, node)
+    return _result(norm, child, result.value if isinstance(result, gast.Return)
+                   else const(None))
+
+
+def _callee_normalizer(norm: Normalizer, src: source.Source, fn: Any, owner: Any,
+                       me: tuple) -> Normalizer:
+    """The normalizer of the inlined body: the caller's names, namespace and facts shared,
+    ``me`` (the function and its receiver) added to the calls being inlined."""
+    from s2sad.compiler.normalize import Normalizer
+    child = Normalizer(src, norm.namer, norm.namespace, inlining=norm.inlining,
+                       literals=norm.literals)
+    child.owner = owner
+    child.receivers = norm.receivers + (me,)  # (Module.__call__ of another layer: inlined)
+    child.current = src.node
+    child.lengths = norm.lengths
+    child.constants, child.ndims = norm.constants, norm.ndims
+    resolved.inherit(norm.namespace, fn)  # (a derivative inlined: what it was made from)
+    _bind_free_names(norm, child, fn)
+    return child
+
+
+def _changed_back(norm: Normalizer, child: Normalizer, mutated: list, bound: Any,
+                  node: gast.Call) -> None:
+    """A helper that changes an argument in place (xs.append, x[i] = v) changed the
+    caller's value: the caller's name takes the helper's final value."""
     for changed in mutated:
         arg = bound.arguments.get(changed)
         if isinstance(arg, gast.Name) and arg.id in norm.locals:
             norm.emit(assign(arg.id, load(child.name(changed))), node)
-    return _result(norm, child, result.value if isinstance(result, gast.Return)
-                   else const(None))
 
 
 def _built_here(child: Normalizer, tree: gast.FunctionDef) -> None:

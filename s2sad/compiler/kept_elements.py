@@ -172,12 +172,20 @@ def _same_index(block: list, k: int, j: int, a: gast.expr, b: gast.expr) -> bool
     return not _bound(block[min(ka, kb) + 1:max(ka, kb)], {n.id for n in name_nodes(ea)})
 
 
+def _slice_call(e: gast.expr) -> bool:
+    """``slice(lo, hi)`` or ``slice(lo, hi, step)`` (the reverse sweep's basic slice)."""
+    return call_named(e, "slice") and 1 <= len(e.args) <= 3 and not e.keywords
+
+
 def _of_counters(e: gast.expr, counters: set[str]) -> bool:
     """Is ``e`` int arithmetic of ``range`` loop counters and int literals, or of elements
     of array parameters read at such (an element, never an index array whose repeated
     entries ``add_at`` would sum)?"""
     if isinstance(e, gast.Tuple):
         return all(_of_counters(x, counters) for x in e.elts)
+    if _slice_call(e):  # (a basic slice picks no position twice)
+        return all(isinstance(x, gast.Constant) and x.value is None or
+                   _of_counters(x, counters) for x in e.args)
     if isinstance(e, gast.Subscript):
         index = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
         return isinstance(e.value, gast.Name) and _ELEMENTS.get(e.value.id) == len(index) \
@@ -186,6 +194,21 @@ def _of_counters(e: gast.expr, counters: set[str]) -> bool:
         return _of_counters(e.left, counters) and _of_counters(e.right, counters)
     return isinstance(e, gast.Name) and e.id in counters or \
         isinstance(e, gast.Constant) and type(e.value) is int
+
+
+def _names_resolved(block: list, r: int, e: gast.expr, depth: int = 0
+                    ) -> tuple[int, gast.expr]:
+    """(where, expression) of int arithmetic ``e`` bound at ``block[r]``, each name in it
+    bound earlier in the block to such arithmetic replaced by that (``add = mul + 4``
+    after ``mul = 2 * e``: ``2 * e + 4``), a few levels deep: where the earliest is."""
+    if depth > 3 or not isinstance(e, (gast.BinOp, gast.Name)):
+        return r, e
+    if isinstance(e, gast.Name):
+        at, found = _resolved(block, r, e)
+        return (at, found) if at < r else (r, e)
+    left = _names_resolved(block, r, e.left, depth + 1)
+    right = _names_resolved(block, r, e.right, depth + 1)
+    return min(r, left[0], right[0]), gast.BinOp(left=left[1], op=e.op, right=right[1])
 
 
 _ELEMENTS: dict[str, int] = {}  # array parameter never bound -> its rank (one ``drop``'s)
@@ -218,6 +241,10 @@ def _resolved(block: list, k: int, e: gast.expr) -> tuple[int, gast.expr]:
         items = [_resolved(block, k, x) for x in e.elts]
         return min((r for r, _ in items), default=k), \
             gast.Tuple(elts=[x for _, x in items], ctx=gast.Load())
+    if _slice_call(e):  # (its bounds, each resolved)
+        items = [_resolved(block, k, x) for x in e.args]
+        return min((r for r, _ in items), default=k), \
+            gast.Call(func=e.func, args=[x for _, x in items], keywords=[])
     if not isinstance(e, gast.Name):
         return k, e
     for r in range(k - 1, -1, -1):
@@ -227,7 +254,7 @@ def _resolved(block: list, k: int, e: gast.expr) -> tuple[int, gast.expr]:
                     isinstance(s.value, (gast.BinOp, gast.Constant, gast.Name)) and \
                     all(isinstance(n, (gast.Name, gast.Constant, gast.BinOp, gast.operator,
                                        gast.expr_context)) for n in _walk(s.value)):
-                return r, s.value
+                return _names_resolved(block, r, s.value)
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
                     isinstance(s.value, gast.Subscript) and \
                     isinstance(s.value.value, gast.Name) and s.value.value.id in _ELEMENTS:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gast
 
 from s2sad.compiler.names import copy_origin
-from s2sad.compiler.reuse import _pure
+from s2sad.compiler.pure_calls import pure
 from s2sad.compiler.walks import name_nodes, nodes
 
 _WRITERS = ("add_at", "write_at", "clear_at", "scatter_add", "scatter_subtract")
@@ -101,7 +101,7 @@ def _own_names(fwd: gast.For, push: gast.Expr, namespace: dict) -> set[str] | No
         if s is push:
             continue
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                isinstance(s.targets[0], gast.Name) and _pure(s.value, namespace)):
+                isinstance(s.targets[0], gast.Name) and pure(s.value, namespace)):
             return None
         if any(n.id in _later(fwd.body, s) for n in _names([s.value])):
             return None  # (read before bound in the trip: carried from the trip before)

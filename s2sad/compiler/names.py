@@ -74,6 +74,11 @@ def const(value: object) -> gast.Constant:
     return gast.Constant(value=value, kind=None)
 
 
+def np_attr(attr: str) -> gast.Attribute:
+    """``np.attr``: a NumPy function as generated code spells it."""
+    return gast.Attribute(value=load("np"), attr=attr, ctx=gast.Load())
+
+
 def call_named(e: object, name: str) -> bool:
     """``name(...)``: a call of the name ``name`` (a runtime helper in generated code)."""
     return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == name
@@ -179,6 +184,19 @@ class Transformer(gast.NodeTransformer):
                 new.extend(value)
         if new is not None:
             old[:] = new
+
+
+
+class Swap(Transformer):
+    """Given nodes of a tree replaced (by identity: ``{id(node): its replacement}``)."""
+
+    def __init__(self, swap: dict) -> None:
+        self.swap = swap
+
+    def visit(self, node: gast.AST) -> gast.AST:
+        if id(node) in self.swap:
+            return self.swap[id(node)]
+        return super().visit(node)
 
 
 class _Kind:

@@ -30,6 +30,7 @@ from s2sad.compiler import (
     desugar,
     fence,
     function_displays,
+    in_place_calls,
     known_constants,
     loader,
     operator_methods,
@@ -254,7 +255,7 @@ class Normalizer(Lookups):
     def stmt_Expr(self, s: gast.Expr) -> None:
         if isinstance(s.value, gast.Constant):  # a docstring
             return
-        if not assignments.in_place_call(self, s):
+        if not in_place_calls.in_place_call(self, s):
             value = self.expr(s.value)
             if not isinstance(value, (gast.Name, gast.Constant)):  # (a helper's result)
                 self.emit(gast.Expr(value=value), s)

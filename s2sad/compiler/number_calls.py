@@ -25,6 +25,7 @@ and no attribute of a number read (``x.dtype`` has no float's spelling).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import gast
 import numpy as np
@@ -62,7 +63,10 @@ def calls_as_floats(body: list, shapes: Callable[[], dims.Facts], namespace: dic
         return False  # (``x.dtype`` of a number: a float has none)
     kinds = dtypes.dtypes(body, set(float64s), set(), namespace, numbers=True)
     lists = _float_lists(body, namespace, facts)
-    kept = [c for c in sites if not _whole(c, body, lists, namespace, namer)]
+    wholes = {**lists, **_float_vectors(body, params & float64s, facts)}
+    at = {id(c): k for k, st in enumerate(body) for c in nodes_of([st], (gast.Call,))}
+    sites.sort(key=lambda c: at.get(id(c), 0))  # (in order: a later loop reads the earlier's)
+    kept = [c for c in sites if not _whole(c, body, wholes, namespace, namer)]
     chosen = [c for c in kept if any(_float64(a, kinds, namespace, facts, lists)
                                      for a in c.args) and
               all(literal_value(a) is not None or _float64(a, kinds, namespace, facts, lists)
@@ -136,6 +140,22 @@ def _float_lists(body: list, namespace: dict, facts: dims.Facts) -> dict[str, in
     return out
 
 
+def _float_vectors(body: list, params: set[str], facts: dims.Facts) -> dict[str, Any]:
+    """The float64 vector parameters nothing binds or writes into, as :func:`_float_lists`
+    gives its lists (``w[k]`` a NumPy float64: ``np.exp(w[k])`` over every ``k`` is
+    ``np.exp(w)`` once before the loop, read at ``k``)."""
+    vectors = {p for p in params if facts.rank(p) == 1}
+    if not vectors:
+        return {}
+    written = {n.id for n in nodes_of(body, (gast.Name,)) if not isinstance(n.ctx, gast.Load)}
+    written |= {t.value.id for t in nodes_of(body, (gast.Subscript,))
+                if not isinstance(t.ctx, gast.Load) and isinstance(t.value, gast.Name)}
+    out: dict[str, Any] = {}
+    for p in sorted(vectors - written):
+        out[p], out[_SOURCE + p] = 1, p
+    return out
+
+
 _SOURCE = "<of> "  # (not a name: the key of the array a list of floats was made of)
 
 
@@ -144,7 +164,10 @@ def _whole(call: gast.Call, body: list, lists: dict, namespace: dict, namer: Nam
     vector ``x`` (``n = np.shape(x)[0]``, no ``break``): the call of the whole vector,
     once before the loop (``tanh_items = as_floats(np.tanh(x))``), read at ``k`` (the
     same numbers: a ufunc's value of an element does not depend on its neighbours, and
-    the loop calls it at every element anyway).  True when rewritten so, in place."""
+    the loop calls it at every element anyway).  Also ``np.exp(w[k])`` of a float64 vector
+    parameter ``w`` (:func:`_float_vectors`) where every trip calls it (not under an
+    ``if``: no ``np.log`` of the elements a branch skips); a later loop (the reverse
+    sweep's, ``reversed(range(n))``) reads the same list.  True when rewritten so, in place."""
     if len(call.args) != 1:
         return False
     for at, s in enumerate(body):
@@ -158,18 +181,36 @@ def _whole(call: gast.Call, body: list, lists: dict, namespace: dict, namer: Nam
             vector = lists[_SOURCE + arg.value.id]
             if not _over(s, vector, body[:at], namespace) or nodes_of(s.body, (gast.Break,)):
                 return False
-            name = namer.fresh(f"{getattr(call.func, 'attr', 'call')}_items")
-            whole = gast.Call(func=call.func, args=[load(vector)], keywords=[])
-            read = gast.Subscript(value=load(name), slice=load(s.target.id), ctx=gast.Load())
             holder = [st for st in s.body if call in nodes_of([st], (gast.Call,))][0]
+            if vector == arg.value.id and isinstance(holder, (gast.If, gast.For, gast.While)):
+                return False  # (an array's elements a branch may skip: no np.log of them)
+            whole = gast.Call(func=load("as_floats"), args=[gast.Call(
+                func=call.func, args=[load(vector)], keywords=[])], keywords=[])
+            made = _made_before(body[:at], whole, vector)
+            name = made or namer.fresh(f"{getattr(call.func, 'attr', 'call')}_items")
+            read = gast.Subscript(value=load(name), slice=load(s.target.id), ctx=gast.Load())
             replace_child(parent_map([s])[id(call)], call, read)
-            body.insert(at, assign(name, gast.Call(func=load("as_floats"), args=[whole],
-                                                   keywords=[]), holder))
+            if made is None:
+                body.insert(at, assign(name, whole, holder))
             _drop_unread(body, arg.value.id)
             if isinstance(call.args[0], gast.Name):
                 _drop_element(s, call.args[0].id, body)
             return True
     return False
+
+
+def _made_before(before: list, whole: gast.Call, vector: str) -> str | None:
+    """The name a statement of ``before`` bound to the same ``whole`` call, neither it
+    nor ``vector`` bound again since (the forward loop's, read again by the reverse's)."""
+    text = gast.dump(whole)
+    for k in range(len(before) - 1, -1, -1):
+        s = before[k]
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], gast.Name) and gast.dump(s.value) == text:
+            name = s.targets[0].id
+            later = set(name_ids(before[k + 1:], gast.Store))
+            return name if not later & {name, vector} else None
+    return None
 
 
 def _drop_element(loop: gast.For, name: str, body: list) -> None:
@@ -212,8 +253,12 @@ def _drop_unread(body: list, name: str) -> None:
 
 
 def _over(loop: gast.For, vector: str, before: list, namespace: dict) -> bool:
-    """``range(n)`` with ``n`` bound before to ``np.shape(vector)[0]`` (or ``len``)."""
+    """``range(n)`` (or ``reversed(range(n))``) with ``n`` bound before to
+    ``np.shape(vector)[0]`` (or ``len``)."""
     it = loop.iter
+    if isinstance(it, gast.Call) and evaluate_ref(it.func, namespace) is reversed and \
+            len(it.args) == 1:
+        it = it.args[0]  # (the reverse sweep's loop: the same elements)
     if not (isinstance(it, gast.Call) and evaluate_ref(it.func, namespace) is range and
             len(it.args) == 1 and isinstance(it.args[0], gast.Name)):
         return False

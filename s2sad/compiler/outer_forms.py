@@ -33,8 +33,8 @@ from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.pure_calls import pure_call
 from s2sad.compiler.rank_products import outer
-from s2sad.compiler.reuse import pure_call
 from s2sad.compiler.shared_matmuls import _written
 from s2sad.compiler.shared_products import bound_names
 from s2sad.compiler.walks import blocks, clone, name_ids, nodes

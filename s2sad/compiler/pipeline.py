@@ -1,7 +1,7 @@
 """The stages, in order, and the functions that run them.
 
     source -> fence -> desugar -> normalize -> alias -> ssa -> hoist -> activity
-           -> reverse | forward -> the late passes (PASSES, in optimize.py, run by pass_manager.py)
+           -> reverse | forward -> the late passes (PASSES, run by pass_manager.py)
            -> render -> loader [-> portable]
 
 Each stage is a module of this package named for it; each stage and each late pass
@@ -23,12 +23,13 @@ from s2sad.compiler import (
     dims,
     dynamic_callees,
     factor_reads,
+    final_passes,
     forward,
     free,
     hoist,
     loader,
+    loop_passes,
     normalize,
-    optimize,
     pass_manager,
     recompute,
     record_fields,
@@ -36,10 +37,13 @@ from s2sad.compiler import (
     recursive_results,
     render,
     reverse_assembly,
+    shape_passes,
+    sharing_passes,
     simplify,
     source,
     ssa,
     tape,
+    tidy_passes,
     truth_values,
 )
 from s2sad.compiler import portable as portable_stage
@@ -248,35 +252,35 @@ def _named(node: gast.FunctionDef, positions: frozenset) -> frozenset:
 # otherwise, although their bodies would not change).
 _LOOPS = frozenset({gast.For, gast.While})
 PASSES = (
-    Step("ranks", optimize.ranks),
-    Step("prune", optimize.prune),
-    Step("reuse", optimize.reuse_values),
-    Step("recompute", optimize.recomputed, fixpoint=True, settles=True),
-    Step("simplify", optimize.tidy, fixpoint=True),
-    Step("finite", optimize.guards, fixpoint=True, settles=True),
-    Step("algebra", optimize.arithmetic, fixpoint=True),
-    Step("shapes", optimize.shapes, fixpoint=True),
-    Step("branches", optimize.branches, fixpoint=True, needs=frozenset({gast.If})),
-    Step("remade", optimize.remade, fixpoint=True, settles=True),
-    Step("contract", optimize.contracted, fixpoint=True, settles=True),
-    Step("assemble", optimize.assembled, needs=frozenset({"add_at"})),
-    Step("rows", optimize.rows),
-    Step("share", optimize.share),
-    Step("invariants", optimize.invariant, needs=_LOOPS),
-    Step("batch", optimize.batched, needs=frozenset({gast.For, gast.If, "add_at"})),
-    Step("scalars", optimize.scalar_sums, needs=_LOOPS),
-    Step("floats", optimize.as_floats, needs=_LOOPS | {"add_at"}),
-    Step("carried", optimize.shared_tape, needs=frozenset({gast.For})),
-    Step("appends", optimize.appended_lists, needs=frozenset({"list_append"})),
-    Step("undo", optimize.undone, needs=frozenset({"setitem"})),
-    Step("ownership", optimize.owned),
-    Step("accumulate", optimize.accumulated),
-    Step("fuse", optimize.fused),
-    Step("methods", optimize.methods),
-    Step("tape_rows", optimize.tape_in_rows, needs=frozenset({"stack"})),
-    Step("chains", optimize.chained),
-    Step("sink", optimize.sunk),
-    Step("free", optimize.freed),
+    Step("ranks", tidy_passes.ranks),
+    Step("prune", tidy_passes.prune),
+    Step("reuse", tidy_passes.reuse_values),
+    Step("recompute", tidy_passes.recomputed, fixpoint=True, settles=True),
+    Step("simplify", tidy_passes.tidy, fixpoint=True),
+    Step("finite", tidy_passes.guards, fixpoint=True, settles=True),
+    Step("algebra", tidy_passes.arithmetic, fixpoint=True),
+    Step("shapes", shape_passes.shapes, fixpoint=True),
+    Step("branches", shape_passes.branches, fixpoint=True, needs=frozenset({gast.If})),
+    Step("remade", shape_passes.remade, fixpoint=True, settles=True),
+    Step("contract", shape_passes.contracted, fixpoint=True, settles=True),
+    Step("assemble", loop_passes.assembled, needs=frozenset({"add_at"})),
+    Step("rows", sharing_passes.rows),
+    Step("share", sharing_passes.share),
+    Step("invariants", loop_passes.invariant, needs=_LOOPS),
+    Step("batch", loop_passes.batched, needs=frozenset({gast.For, gast.If, "add_at"})),
+    Step("scalars", loop_passes.scalar_sums, needs=_LOOPS),
+    Step("floats", loop_passes.as_floats, needs=_LOOPS | {"add_at"}),
+    Step("carried", loop_passes.shared_tape, needs=frozenset({gast.For})),
+    Step("appends", loop_passes.appended_lists, needs=frozenset({"list_append"})),
+    Step("undo", loop_passes.undone, needs=frozenset({"setitem"})),
+    Step("ownership", final_passes.owned),
+    Step("accumulate", final_passes.accumulated),
+    Step("fuse", final_passes.fused),
+    Step("methods", final_passes.methods),
+    Step("tape_rows", final_passes.tape_in_rows, needs=frozenset({"stack"})),
+    Step("chains", final_passes.chained),
+    Step("sink", final_passes.sunk),
+    Step("free", final_passes.freed),
 )
 LATE_STAGES = tuple(step.name for step in PASSES)
 STAGES = (*FRONT_STAGES, "reverse", "forward", *LATE_STAGES)  # what ``show`` can print

@@ -45,7 +45,7 @@ def _np(path: str, args: list[gast.expr], keywords: list | None = None) -> gast.
     return gast.Call(func=func, args=args, keywords=keywords or [])
 
 
-def _const(e: gast.expr) -> object:
+def const_value(e: gast.expr) -> object:
     """The value of a literal (``-1`` written as a negation too); ``...`` for others."""
     if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) and \
             isinstance(e.operand, gast.Constant) and type(e.operand.value) in (int, float):
@@ -88,7 +88,7 @@ def plain_call(name: str | None, node: gast.Call, facts: dims.Facts,
         rank = facts.rank_of(args[0])
         return None if rank is None else _call("number_sign", args) if rank == 0 \
             else _np("sign", args)
-    if name == "reverse_cumsum" and len(args) == 3 and _const(args[2]) is None \
+    if name == "reverse_cumsum" and len(args) == 3 and const_value(args[2]) is None \
             and facts.rank_of(args[0]) == 1 and facts.rank_of(args[1]) == 1:
         return _reversed(_np("cumsum", [_reversed(args[0])]))
     return None
@@ -116,12 +116,13 @@ def _untrace(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     """The adjoint of a square matrix's trace: ``g * np.eye(n)`` (``np.eye(n)`` for 1.0)."""
     g, a, offset, axis1, axis2 = args
     shape = facts.of(a)
-    if facts.of(g) != () or _const(offset) != 0 or (_const(axis1), _const(axis2)) != (0, 1) \
-            or not dims.known(shape) or len(shape) != 2 or \
+    if facts.of(g) != () or const_value(offset) != 0 or \
+            (const_value(axis1), const_value(axis2)) != (0, 1) or \
+            not dims.known(shape) or len(shape) != 2 or \
             not dims.affine.same(shape[0], shape[1]):
         return None
     eye = _np("eye", [_length(a, 0)])
-    return eye if _const(g) == 1.0 else gast.BinOp(left=g, op=gast.Mult(), right=eye)
+    return eye if const_value(g) == 1.0 else gast.BinOp(left=g, op=gast.Mult(), right=eye)
 
 
 def _spread(name: str, args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
@@ -132,7 +133,7 @@ def _spread(name: str, args: list[gast.expr], facts: dims.Facts) -> gast.expr | 
     at = 2 if name == "std_share" else 1  # (std_share(x, std, axis, ddof, keepdims))
     if len(args) <= at or not isinstance(facts.of(args[0]), tuple):
         return None
-    x, axis = args[0], _const(args[at])
+    x, axis = args[0], const_value(args[at])
     rank = len(facts.of(x))
     if not (axis is None and rank or type(axis) is int and -rank <= axis < rank):
         return None
@@ -148,7 +149,7 @@ def _spread(name: str, args: list[gast.expr], facts: dims.Facts) -> gast.expr | 
     centred = gast.BinOp(left=x, op=gast.Sub(), right=mean)
     if name == "centered" and len(args) == 2:
         return centred
-    if name != "std_share" or len(args) != 5 or axis is not None or _const(args[3]) != 0 \
+    if name != "std_share" or len(args) != 5 or axis is not None or const_value(args[3]) != 0 \
             or facts.of(args[1]) != ():
         return None
     spread = gast.BoolOp(op=gast.Or(), values=[args[1], gast.Constant(value=1.0, kind=None)])
@@ -183,7 +184,7 @@ def _numpy_call(node: gast.Call, facts: dims.Facts,
     if fn is np.ravel and len(args) == 1 and facts.rank_of(args[0]) == 1:
         return args[0]
     if fn is np.moveaxis and len(args) == 3 and not node.keywords and \
-            _unmoved(_const(args[1]), _const(args[2]), facts.rank_of(args[0])):
+            _unmoved(const_value(args[1]), const_value(args[2]), facts.rank_of(args[0])):
         return args[0]  # (an axis moved where it is: a view of the same elements)
     if fn in (np.conj, np.conjugate) and len(args) == 1 and \
             isinstance(args[0], (gast.BinOp, gast.Call)) and real(args[0]):
@@ -218,7 +219,7 @@ def _sum_without_kept_axes(e: gast.expr, shape: Any, facts: dims.Facts) -> gast.
 def _extremum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     """The share of argument ``k`` of ``max(*items)`` or ``min(*items)`` of numbers."""
     g, items, k, ans = args
-    index = _const(k)
+    index = const_value(k)
     if not isinstance(items, gast.Tuple) or len(items.elts) < 2 or type(index) is not int \
             or not 0 <= index < len(items.elts) or \
             any(facts.of(e) != () for e in (*items.elts, ans)):
@@ -241,9 +242,9 @@ def _compare(a: gast.expr, op: gast.cmpop, b: gast.expr) -> gast.Compare:
 def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     """The partials of a 2-norm (Frobenius without ``ord``), or of a vector's 1-norm."""
     x, order, axis = args[:3]
-    value = args[4] if len(args) == 6 and _const(args[5]) is False and \
-        not isinstance(_const(args[4]), type(None)) else None  # (the forward's norm)
-    shape, ord_, ax = facts.of(x), _const(order), _const(axis)
+    value = args[4] if len(args) == 6 and const_value(args[5]) is False and \
+        not isinstance(const_value(args[4]), type(None)) else None  # (the forward's norm)
+    shape, ord_, ax = facts.of(x), const_value(order), const_value(axis)
     if not isinstance(shape, tuple) or not shape:
         return None
     if ord_ == 1 and ax is None and len(shape) == 1:
@@ -268,7 +269,7 @@ def _norm(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
 def _einsum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     """Operand ``k``'s adjoint as one product of ``g`` and the other operands."""
     g, spec, operands, k = args
-    text, index = _const(spec), _const(k)
+    text, index = const_value(spec), const_value(k)
     if type(text) is not str or "->" not in text or "." in text or \
             not isinstance(operands, gast.Tuple) or type(index) is not int or \
             not 0 <= index < len(operands.elts):
@@ -282,7 +283,7 @@ def _einsum(args: list[gast.expr], facts: dims.Facts) -> gast.expr | None:
     mine = subs[index]
     factors = [(out, g)] + [(s, e) for j, (s, e) in enumerate(zip(subs, operands.elts))
                             if j != index]
-    numbers = [e for s, e in factors if not s and _const(e) != 1.0]
+    numbers = [e for s, e in factors if not s and const_value(e) != 1.0]
     arrays = [(s, e) for s, e in factors if s]
     if not set(mine) <= set("".join(s for s, _ in arrays)):
         return None  # (a letter only operand k has: its adjoint is spread: the helper)
@@ -343,27 +344,6 @@ def _product(arrays: list[tuple[str, gast.expr]], mine: str) -> gast.expr | None
     return made[0]
 
 
-def expanded_spread(spread: gast.expr, other: gast.expr, facts: dims.Facts) -> gast.expr | None:
-    """``g`` of ``np.expand_dims(repeat_to(g, v, None, False), k) * e`` with a number ``g``
-    and the expanded array broadcasting into ``e``'s shape: the array is ``g`` everywhere
-    (the adjoint of ``np.sum(np.linalg.norm(X, axis=1))``'s rows)."""
-    if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Attribute) and
-            spread.func.attr == "expand_dims" and len(spread.args) == 2 and
-            not spread.keywords):
-        return None
-    inner = spread.args[0]
-    if not (isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) and
-            inner.func.id == "repeat_to" and len(inner.args) == 4 and not inner.keywords and
-            _const(inner.args[2]) is None and _const(inner.args[3]) is False and
-            facts.of(inner.args[0]) == ()):
-        return None
-    shape, into = facts.of(spread), facts.of(other)
-    if not dims.known(shape) or not dims.known(into) or len(shape) > len(into) or not all(
-            a == 1 or dims.affine.same(a, b) for a, b in zip(shape[::-1], into[::-1])):
-        return None
-    return inner.args[0]
-
-
 class Kinds:
     """Which values are surely real or float64 (:mod:`dtypes`, from the float64 array
     and real number parameters), worked out when first asked."""
@@ -390,37 +370,3 @@ class Kinds:
         if self.inexact_names is None:
             self.inexact_names = inexact.inexact_names(self.body, self.namespace)
         return inexact.is_inexact(e, self.inexact_names, self.namespace)
-
-
-def plain_product(node: gast.BinOp, facts: dims.Facts, kinds: Kinds) -> gast.expr | None:
-    """``M @ np.eye(n)`` as ``M`` (:func:`by_identity`); ``1.0 * (A @ x)`` of float64
-    values as ``A @ x`` (a new float64 array already), and ``1.0 * sub`` of an array
-    that arithmetic made."""
-    if isinstance(node.op, gast.MatMult):
-        return by_identity(node, facts) or node
-    if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
-            node.left.value == 1.0 and (isinstance(node.right, gast.BinOp) or
-                                        _arithmetic_result(node.right, facts)) and \
-            kinds.of(node.right) == dtypes.F64:
-        return node.right
-    return None
-
-
-def _arithmetic_result(e: gast.expr, facts: dims.Facts) -> bool:
-    """``e`` names the array one arithmetic statement made (``sub = out - target``):
-    ``1.0 * sub`` is the same float64 numbers, and ``sub`` no other name holds (the late
-    passes write in place only into arrays they prove owned)."""
-    defs = facts.defs.get(e.id, ()) if isinstance(e, gast.Name) else ()
-    return len(defs) == 1 and isinstance(defs[0], gast.BinOp) and \
-        not isinstance(defs[0].op, gast.MatMult) and bool(facts.rank_of(e))
-
-
-def by_identity(node: gast.BinOp, facts: dims.Facts) -> gast.expr | None:
-    """``M @ np.eye(n)`` or ``np.eye(n) @ M`` of a matrix ``M``: ``M`` (the adjoint of a
-    trace read through a product, ``inv.T @ np.eye(n) @ inv.T``)."""
-    for eye, other in ((node.right, node.left), (node.left, node.right)):
-        if isinstance(eye, gast.Call) and len(eye.args) == 1 and not eye.keywords and \
-                evaluate_ref(eye.func, facts.namespace) is np.eye and \
-                facts.rank_of(other) == 2 and isinstance(other, (gast.BinOp, gast.UnaryOp)):
-            return other
-    return None

@@ -23,6 +23,7 @@ from s2sad.compiler.rank_products import (
 )
 from s2sad.compiler.shape_rules import Elements, Items, is_none
 from s2sad.compiler.spreads import Spreads
+from s2sad.compiler.summed_adjoints import plain_sum, plain_unbroadcast
 from s2sad.compiler.symmetric import simpler_transpose
 
 
@@ -35,17 +36,6 @@ def _basic_index(idx: gast.expr, products: PlainHelpers) -> bool:
     if isinstance(idx, gast.Call) and isinstance(idx.func, gast.Name) and idx.func.id == "slice":
         return True
     return products.facts.of(idx) == ()
-
-
-def _sum(g: gast.expr, axes: list[int], keepdims: bool) -> gast.expr:
-    """``np.sum(g, axis=(..), keepdims=..)``."""
-    np_ = gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None)
-    axis = gast.Tuple(elts=[gast.Constant(value=a, kind=None) for a in axes], ctx=gast.Load())
-    keywords = [gast.keyword(arg="axis", value=axis)]
-    if keepdims:
-        keywords.append(gast.keyword(arg="keepdims", value=gast.Constant(value=True, kind=None)))
-    return gast.Call(func=gast.Attribute(value=np_, attr="sum", ctx=gast.Load()), args=[g],
-                     keywords=keywords)
 
 
 def _name(name: str) -> gast.Name:
@@ -233,7 +223,7 @@ class PlainHelpers(Spreads, Transformer):
             return plain
         if name is None and self.in_derivative and node.args and \
                 isinstance(node.args[0], gast.BinOp):
-            summed = self.summed(node)
+            summed = plain_sum(node, self.facts)
             if summed is not None:
                 return summed
         if name in ("dot_lhs_adjoint", "dot_rhs_adjoint") and len(node.args) == 3 and \
@@ -254,7 +244,8 @@ class PlainHelpers(Spreads, Transformer):
             return node.args[0]  # an array, a list or tuple (not a dict: its keys) is
             # gone through as it is (the adjoint of a list or tuple's: ``g``)
         if name == "unbroadcast" and len(node.args) == 2 and not node.keywords:
-            return self.unbroadcast(*node.args)
+            return plain_unbroadcast(node.args[0], node.args[1], self.facts, self.real,
+                                     self.numbers)
         if name == "add_at" and len(node.args) == 4 and not node.keywords:
             return self.reshaped_add(*node.args)
         if name == "pick_adjoint" and len(node.args) == 3:
@@ -352,76 +343,3 @@ class PlainHelpers(Spreads, Transformer):
         part = gast.Call(func=gast.Attribute(value=np_, attr="reshape", ctx=gast.Load()),
                          args=[g, shape], keywords=[])
         return part if is_none(acc) else gast.BinOp(left=acc, op=gast.Add(), right=part)
-
-    def unbroadcast(self, g: gast.expr, x: gast.expr) -> gast.expr | None:
-        """``g`` itself when it has ``x``'s shape, a sum over the axes broadcasting
-        added where those are known (a real program: no real part to take)."""
-        sg, sx = self.facts.canon(self.facts.of(g)), self.facts.canon(self.facts.of(x))
-        if sg == () and sx == () and self.real:
-            return g  # a number's adjoint from a number
-        if self.real and sx == () and (isinstance(x, gast.Constant) or isinstance(
-                x, gast.Name) and x.id in self.numbers) and isinstance(sg, tuple) and sg:
-            return contracted(g, self.facts)  # an array's sum into a (Python) number
-        if self.real and sx and dims.same(sg, sx):
-            return g  # (of affine lengths too: equal, whether 1 or not)
-        if not self.real or not dims.known(sg) or not dims.known(sx) or not sx:
-            return None
-        extra = len(sg) - len(sx)
-        if extra < 0:
-            return None
-        axes = list(range(extra)) + [i + extra for i, n in enumerate(sx)
-                                     if n == 1 and sg[i + extra] != 1]
-        if extra and len(axes) > extra:
-            return None  # both kinds of axes: the helper
-        return self.factored_sum(g, axes, extra, sg)
-
-    def factored_sum(self, g: gast.expr, axes: list[int], extra: int, sg: tuple
-                     ) -> gast.expr:
-        """``np.sum(g, axes)``, a factor of ``g = e * c`` or ``e / c`` that is the same
-        along the summed axes applied after the sum: ``np.sum(e, axes) / c``, one
-        division of the sum's size, not of ``g``'s (the adjoint of the divisor of a
-        softmax, ``p / np.sum(p, axis=1, keepdims=True)``)."""
-        if isinstance(g, gast.BinOp) and isinstance(g.op, (gast.Mult, gast.Div)):
-            sides = [(g.left, g.right)] + ([(g.right, g.left)] if isinstance(
-                g.op, gast.Mult) else [])
-            for e, c in sides:
-                if dims.same(self.facts.of(e), sg) and \
-                        self.along(self.facts.of(c), axes, extra, len(sg)):
-                    summed = self.factored_sum(e, axes, extra, sg)
-                    return gast.BinOp(left=summed, op=g.op, right=c) if e is g.left else \
-                        gast.BinOp(left=c, op=g.op, right=summed)
-        return _sum(g, axes, keepdims=not extra)
-
-    def summed(self, node: gast.Call) -> gast.expr | None:
-        """``np.sum(e * c, axis=(..), keepdims=True)`` (or over the leading axes without
-        ``keepdims``) with its factor ``c`` applied after the sum (``factored_sum``)."""
-        f = node.func
-        if not (isinstance(f, gast.Attribute) and f.attr == "sum" and isinstance(
-                f.value, gast.Name) and f.value.id == "np" and len(node.args) == 1):
-            return None
-        kw = {k.arg: k.value for k in node.keywords}
-        axis = kw.get("axis")
-        items = axis.elts if isinstance(axis, gast.Tuple) else [axis]
-        if set(kw) - {"axis", "keepdims"} or not all(
-                isinstance(a, gast.Constant) and type(a.value) is int and a.value >= 0
-                for a in items):
-            return None
-        keep = kw.get("keepdims")
-        if keep is not None and not (isinstance(keep, gast.Constant) and keep.value is True):
-            return None
-        axes = sorted(a.value for a in items)  # type: ignore[union-attr]
-        sg = self.facts.of(node.args[0])
-        if not dims.known(sg) or (keep is None and axes != list(range(len(axes)))):
-            return None
-        out = self.factored_sum(node.args[0], axes, 0 if keep is not None else len(axes), sg)
-        return out if isinstance(out, gast.BinOp) else None
-
-    @staticmethod
-    def along(sc: object, axes: list[int], extra: int, rank: int) -> bool:
-        """A value of shape ``sc`` is the same along ``axes`` of a rank-``rank`` array
-        and broadcasts into the sum over them (``extra`` leading axes dropped)."""
-        if not isinstance(sc, tuple) or not dims.known(sc) or len(sc) > rank - extra or \
-                any(a >= rank for a in axes):  # (axis=0 of a number: NumPy takes it)
-            return False
-        offset = rank - len(sc)
-        return all(a < offset or sc[a - offset] == 1 for a in axes)

@@ -26,7 +26,7 @@ from s2sad import runtime
 from s2sad.compiler import dims
 from s2sad.compiler.names import Transformer
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import pure_call
+from s2sad.compiler.pure_calls import pure_call
 from s2sad.compiler.walks import name_ids, nodes, statement_nodes
 
 _ROW_AXES = (1, -1, (1,), (-1,))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import gast
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import load
+from s2sad.compiler.names import load, np_attr
 from s2sad.compiler.walks import blocks, walk
 
 
@@ -144,13 +144,13 @@ def triangular_solve(name: str, node: gast.Call, lower: dict[str, bool],
         return None
     sa, sb, sg = (facts.of(e) for e in (a, b, g))
     if not (dims.known(sa) and len(sa) == 2 and sa[0] == sa[1] and dims.known(sb) and
-            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb) and not (
-            a.id in lower and _matrix_and_rhs(sa, sb, sg)):
-        return None
+            len(sb) in (1, 2) and sb[0] == sa[0] and sg == sb) and \
+            not _matrix_and_rhs(sa, sb, sg):
+        return None  # (a matrix and a right-hand side: the solve ran, so they fit)
     w = gast.Call(func=load("tri_solve"), args=[a, g, gast.Constant(
         value=lower[a.id], kind=None), gast.Constant(value=True, kind=None)],
         keywords=[]) if a.id in lower else gast.Call(func=gast.Attribute(
-            value=gast.Attribute(value=load("np"), attr="linalg", ctx=gast.Load()),
+            value=np_attr("linalg"),
             attr="solve", ctx=gast.Load()),
             args=[a if a.id in symmetric else transposed(a), g], keywords=[])
     if name == "solve_rhs_adjoint":

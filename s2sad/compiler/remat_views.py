@@ -34,10 +34,7 @@ from s2sad.compiler.walks import clone, name_nodes, nodes, walk_statements
 def rematerialize(body: list, namespace: dict[str, Any]) -> bool:
     """Rewrite ``body`` so (in place); True if anything changed."""
     places = _places(body)
-    pushes = {s.s2sad_slot: s for s, _ in places.values()
-              if isinstance(s, gast.Expr) and getattr(s, "s2sad_slot", None) is not None}
-    pops = [s for s, _ in places.values()
-            if isinstance(s, gast.Assign) and getattr(s, "s2sad_slot", None) is not None]
+    pushes, pops = tape_ends(places)
     if not pops:
         return False
     stored = [n.id for n in name_nodes(body) if not isinstance(n.ctx, gast.Load)]
@@ -49,6 +46,15 @@ def rematerialize(body: list, namespace: dict[str, Any]) -> bool:
             continue
         changed |= _one(pop, push, places, set(stored), loaded, namespace)
     return changed
+
+
+def tape_ends(places: dict[int, tuple]) -> tuple[dict, list]:
+    """The tape's pushes among ``places``' statements, by slot, and its pops."""
+    pushes = {s.s2sad_slot: s for s, _ in places.values()
+              if isinstance(s, gast.Expr) and getattr(s, "s2sad_slot", None) is not None}
+    pops = [s for s, _ in places.values()
+            if isinstance(s, gast.Assign) and getattr(s, "s2sad_slot", None) is not None]
+    return pushes, pops
 
 
 def _places(body: list) -> dict[int, tuple]:

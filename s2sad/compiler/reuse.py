@@ -1,4 +1,5 @@
-"""Late passes ``reuse`` and ``share``: values the generated code would compute twice.
+"""Late pass ``reuse``: values the generated code would compute twice (a costly call made
+twice: :mod:`costly_calls`, which the pass ``share`` runs too).
 
 The reverse sweep takes cheap values again rather than recording them (an element
 ``x[i]``, index arithmetic ``i + 1``), so one block often reads the same element or
@@ -16,22 +17,11 @@ import gast
 import numpy as np
 
 from s2sad.compiler.copies import propagate_copies
-from s2sad.compiler.names import Transformer, assign
-from s2sad.compiler.node_scans import nodes_of
+from s2sad.compiler.costly_calls import share_costly_calls
+from s2sad.compiler.names import Transformer
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.simplify import _known_pure
-from s2sad.compiler.walks import name_ids, name_nodes, nodes, structure, walk, walk_statements
-
-_APPEND = "append"
-# NumPy functions that write into an argument (and any call given out=)
-_WRITERS = {"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
-            "at", "fill", "sort", "resize", "itemset", "setfield",
-            # runtime helpers that update their first argument in place
-            "add_at", "write_at", "clear_at", "scatter_add", "scatter_subtract"}
-
-
-# deterministic calls costly enough to compute once when two adjoints need them
-_COSTLY = {"tri_solve", "solve", "inv", "cholesky", "pinv", "cho_solve", "eigh"}
+from s2sad.compiler.pure_calls import is_append, names_in, pure
+from s2sad.compiler.walks import name_ids, nodes, structure, walk, walk_statements
 
 
 def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> list:
@@ -50,153 +40,8 @@ def reuse(body: list, namespace: dict, keep: set[str], namer: Any = None) -> lis
 
 # ----- a costly call the forward sweep already made -----
 
-def forward_values(stmts: list, defs: dict[str, list]) -> list[dict[tuple, str]]:
-    """Per statement of a block: call -> name, for the costly calls assigned before it in
-    the block to a name assigned once (``Sinv = np.linalg.inv(S)``): an adjoint that
-    needs ``inv(S)`` reads ``Sinv`` (the tape keeps it) instead of inverting again."""
-    out: list[dict[tuple, str]] = []
-    known: dict[tuple, str] = {}
-    for s in stmts:
-        out.append(dict(known))
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
-                _call_name(s.value) in _COSTLY and len(defs.get(s.targets[0].id, ())) == 1 \
-                and all(isinstance(a, gast.Name) and len(defs.get(a.id, ())) <= 1
-                        for a in s.value.args) and not s.value.keywords:
-            known[structure(s.value)] = s.targets[0].id
-    return out
-
-
-def with_forward_values(expr: gast.expr, known: dict[tuple, str]) -> gast.expr:
-    if not known:
-        return expr
-    for key, name in known.items():
-        expr = ReplaceCall(key, name).visit(expr)
-    return expr
-
 
 # ----- a costly call made twice in one block -----
-
-def share_costly_calls(stmts: list, namespace: dict, namer: Any) -> None:
-    """The second of two equal costly calls (no write in between) reads the first's
-    value, which gets a name of its own."""
-    seen: dict[tuple, tuple] = {}  # call -> (first statement, names it reads, shared name)
-    for s in list(stmts):
-        if isinstance(s, (gast.If, gast.For, gast.While)):
-            for field in ("body", "orelse"):
-                share_costly_calls(getattr(s, field), namespace, namer)
-            seen.clear()
-            continue
-        for call in _costly_calls(s, namespace):
-            key = structure(call)
-            if key not in seen:
-                seen[key] = (s, frozenset(_names(call)), None)
-                continue
-            first, reads, shared = seen[key]
-            if shared is None:
-                shared = namer.fresh(_call_name(call))
-                at = next(i for i, x in enumerate(stmts) if x is first)
-                stmts.insert(at, assign(shared, call, like=first))
-                ReplaceCall(key, shared).visit(first)
-                seen[key] = (first, reads, shared)
-            ReplaceCall(key, shared).visit(s)
-        if not seen:  # (nothing to forget: what s writes does not matter)
-            continue
-        stored = _stored(s)
-        if stored is not None and isinstance(s, (gast.Assign, gast.AugAssign)) and \
-                not _pure(s.value, namespace):
-            stored = _written_in_place(s, namespace)
-        if stored is None:
-            seen.clear()
-            continue
-        for key, (_, reads, _) in list(seen.items()):
-            if reads & stored:
-                del seen[key]
-
-
-def _costly_calls(s: gast.stmt, namespace: dict) -> list:
-    if not isinstance(s, (gast.Assign, gast.AugAssign)) or not any(
-            _call_name(n) in _COSTLY for n in nodes_of(s.value, (gast.Call,))):
-        return []  # (most statements: no costly call at all, pure or not)
-    values = [s.value]
-    if not _pure(s.value, namespace):
-        if _written_in_place(s, namespace) is None:
-            return []
-        values = s.value.args[1:]  # (evaluated before the write)
-    return [n for v in values for n in always_evaluated(v) if isinstance(n, gast.Call) and
-            _call_name(n) in _COSTLY and not n.keywords and
-            all(_plain_argument(a) for a in n.args)]
-
-
-def _written_in_place(s: gast.stmt, namespace: dict) -> set[str] | None:
-    """The names ``x = add_at(x, None, k, v)`` (a runtime helper writing into its first
-    argument, its other arguments pure) binds or writes; None for any other impure
-    statement."""
-    call = s.value
-    if not (isinstance(s, gast.Assign) and isinstance(call, gast.Call) and
-            isinstance(call.func, gast.Name) and call.func.id in _WRITERS and call.args and
-            isinstance(call.args[0], gast.Name) and not call.keywords and
-            all(_pure(a, namespace) for a in call.args[1:])):
-        return None
-    stored = _stored(s)
-    return None if stored is None else stored | {call.args[0].id}
-
-
-def _plain_argument(a: gast.expr) -> bool:
-    """A name, a literal, a name's transpose (``solve(S.T, g)``: the adjoint's) or a
-    module function of such, a triangle read (``tri_solve(np.tril(L), g, True, True)``:
-    the ``solve_triangular`` adjoint's, which both adjoints spell)."""
-    if isinstance(a, gast.Call):
-        return isinstance(a.func, gast.Attribute) and isinstance(a.func.value, gast.Name) \
-            and not a.keywords and all(_plain_argument(x) for x in a.args)
-    return isinstance(a, (gast.Name, gast.Constant)) or isinstance(a, gast.Attribute) and \
-        a.attr == "T" and isinstance(a.value, gast.Name)
-
-
-def always_evaluated(e: gast.AST) -> list:
-    """The nodes of ``e`` outside the branches of ``a if c else b``, ``and``/``or`` and
-    lambdas and comprehensions: moved before the statement, those would run when the
-    statement does not run them (``inv(x)`` where ``x`` is not square)."""
-    out, todo = [], [e]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        if isinstance(n, gast.IfExp):
-            todo.append(n.test)
-        elif isinstance(n, gast.BoolOp):
-            todo.append(n.values[0])
-        elif not isinstance(n, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
-                                gast.GeneratorExp)):
-            todo.extend(gast.iter_child_nodes(n))
-    return out
-
-
-def _call_name(call: gast.Call) -> str:
-    f = call.func
-    return f.attr if isinstance(f, gast.Attribute) else f.id if isinstance(f, gast.Name) \
-        else "value"
-
-
-def _stored(s: gast.stmt) -> set[str] | None:
-    """Names ``s`` assigns (None: it may write anything)."""
-    if isinstance(s, (gast.Assign, gast.AugAssign, gast.Delete)):
-        targets = s.targets if not isinstance(s, gast.AugAssign) else [s.target]
-        return set().union(*(_names(t) for t in targets))
-    if isinstance(s, gast.Expr) and _is_append(s.value):
-        return _names(s.value.func.value)
-    return None
-
-
-class ReplaceCall(Transformer):
-    def __init__(self, key: tuple, name: str) -> None:
-        self.key, self.name = key, name
-
-    def visit_Call(self, node: gast.Call) -> gast.expr:
-        if structure(node) == self.key:
-            return gast.Name(id=self.name, ctx=gast.Load(), annotation=None,
-                             type_comment=None)
-        self.generic_visit(node)
-        return node
 
 
 # ----- names that only ever hold one literal -----
@@ -286,12 +131,12 @@ def _number_values(stmts: list, namespace: dict) -> None:
         stored = set()
         if isinstance(s, (gast.Assign, gast.AugAssign, gast.Delete)):
             targets = s.targets if not isinstance(s, gast.AugAssign) else [s.target]
-            stored = set().union(*(_names(t) for t in targets))
-        elif isinstance(s, gast.Expr) and _is_append(s.value):
-            stored = _names(s.value.func.value)
+            stored = set().union(*(names_in(t) for t in targets))
+        elif isinstance(s, gast.Expr) and is_append(s.value):
+            stored = names_in(s.value.func.value)
         known.forget(stored)
         if not (isinstance(s, gast.Delete) or isinstance(s, gast.Expr) and
-                _is_append(s.value) or stored and _pure(s.value, namespace)):
+                is_append(s.value) or stored and pure(s.value, namespace)):
             known.clear()  # a call that may write any array
 
 
@@ -340,7 +185,7 @@ def _assign(s: gast.Assign, known: _Known, namespace: dict) -> bool:
     if key is not None and key in known.table:
         s.value = gast.Name(id=known.table[key][0], ctx=gast.Load(), annotation=None,
                             type_comment=None)
-    elif not _pure(s.value, namespace):
+    elif not pure(s.value, namespace):
         known.clear()
         return False
     if isinstance(s.value, gast.Name) and s.value.id == target:
@@ -349,7 +194,7 @@ def _assign(s: gast.Assign, known: _Known, namespace: dict) -> bool:
     if isinstance(s.value, gast.Name):
         known.copy(target, s.value.id)
     elif key is not None and key not in known.table:
-        reads = _names(s.value)
+        reads = names_in(s.value)
         if target not in reads:
             known.add(key, target, reads)
     return False
@@ -393,32 +238,3 @@ def _function(func: gast.Attribute, namespace: dict) -> Any:
         return None
 
 
-def _names(e: gast.AST) -> set[str]:
-    return {n.id for n in name_nodes(e)}
-
-
-def _is_append(e: gast.expr) -> bool:
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Attribute) and \
-        e.func.attr == _APPEND and isinstance(e.func.value, gast.Name)
-
-
-def _pure(e: gast.expr, namespace: dict) -> bool:
-    return all(pure_call(n, namespace) for n in nodes_of(e, (gast.Call,)))
-
-
-def pure_call(n: gast.Call, namespace: dict) -> bool:
-    """A call that writes into nothing and draws nothing (its arguments' calls aside)."""
-    if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", _APPEND) or \
-            any(k.arg == "out" or (k.arg or "").startswith("overwrite_")
-                for k in n.keywords):  # (scipy's overwrite_a=True)
-        return False
-    name = n.func.attr if isinstance(n.func, gast.Attribute) else \
-        n.func.id if isinstance(n.func, gast.Name) else None
-    if name in _WRITERS:
-        return False
-    try:
-        fn = evaluate_ref(n.func, namespace)
-    except TypeError:
-        return False
-    return _known_pure(fn) or isinstance(getattr(fn, "__self__", None),
-                                         np.ufunc)  # np.multiply.outer

@@ -6,9 +6,9 @@ per active argument from the rule template (``dx = dv * np.cos(x)``): the
 first contribution to an adjoint assigns it, later ones add.  Inside loops a
 statement pushes the loop-assigned values its contributions read onto one
 stack right after it runs, and the reverse sweep pops them back into the
-same names just before.  Control flow is in :mod:`reverse_control`, the tidying of
-the contributions in :mod:`reverse_contributions`, the function around the sweeps in
-:mod:`reverse_assembly`.
+same names just before.  Control flow is in :mod:`reverse_control`, the rule lookups in
+:mod:`reverse_rules`, the tidying of the contributions in :mod:`reverse_contributions`,
+the function around the sweeps in :mod:`reverse_assembly`.
 """
 from __future__ import annotations
 
@@ -19,43 +19,26 @@ from typing import Any
 import gast
 import numpy as np
 
-from s2sad.compiler import elements, reuse, scaled_squares, shapes, templates
+from s2sad.compiler import costly_calls, elements, scaled_squares, shapes, templates
 from s2sad.compiler.activity import Activity, real_only
 from s2sad.compiler.names import Namer, assign, const, copy_origin, load, set_origin, store
 from s2sad.compiler.primitives import (
-    IDENTITY,
-    Prim,
     evaluate_ref,
-    positional,
     primitive,
     refuse_hidden_write,
-    refuse_unsupported,
 )
 from s2sad.compiler.reverse_context import Bound, Ctx, first_assigned, unconditional
 from s2sad.compiler.reverse_contributions import (
-    clearing_last,
-    merge,
     no_shape_needed,
-    number_shape,
-    without_unbroadcast,
 )
 from s2sad.compiler.reverse_control import ControlMixin
 from s2sad.compiler.reverse_record import Record
+from s2sad.compiler.reverse_rules import ACC, RulesMixin
 from s2sad.compiler.walks import name_nodes, walk_statements
-from s2sad.errors import error_at, missing_rule
 from s2sad.rules import registry
 
-ACC = "_s2sad_accumulator_"  # stands for ``acc`` until the adjoint it updates is known
 
-
-def _tapes_for(call: gast.Call, flags: gast.Tuple) -> None:
-    """A taped call in the forward sweep is told which cotangents the reverse sweep reads
-    (it keeps a tape for those: :mod:`s2sad.recursion_tape`)."""
-    call.keywords = [k for k in call.keywords if k.arg != "s2sad_active"] + [
-        gast.keyword(arg="s2sad_active", value=copy.deepcopy(flags))]
-
-
-class Reverse(ControlMixin):
+class Reverse(ControlMixin, RulesMixin):
     """Builds forward and reverse statement lists, block by block."""
 
     to_record: tuple[list[str], set[str]] | None  # what an assignment's adjoint reads back
@@ -92,7 +75,7 @@ class Reverse(ControlMixin):
                          gast.For, gast.While)) for s in loop.body for n in name_nodes(s)
                          if isinstance(n.ctx, gast.Store)}
         self.usable_roots = self.same_shape
-        self.computed: dict[tuple, str] = {}  # costly calls the forward sweep made (reuse)
+        self.computed: dict[tuple, str] = {}  # costly calls the forward sweep made (costly_calls)
         self.scaled: scaled_squares.Scaled = {}  # names bound to c * b before a statement
 
     # ----- names -----
@@ -145,7 +128,7 @@ class Reverse(ControlMixin):
         record: Record | None = None
         outer_bound = self.bound_here
         first = first_assigned(stmts)
-        computed = reuse.forward_values(stmts, self.defs)
+        computed = costly_calls.forward_values(stmts, self.defs)
         scaled = scaled_squares.scaled_names(stmts, self.namespace, self.local)
         for k in reversed(range(len(stmts))):
             s = stmts[k]
@@ -269,78 +252,6 @@ class Reverse(ControlMixin):
             visit(n)
         return out
 
-    def contributions(self, prim: Prim | None, s: gast.Assign, v: str) -> list:
-        """(argument name, contribution expression, is accumulation) per active argument."""
-        g = load(self.adj(v))
-        if prim is None or registry.is_nondiff(prim.key):
-            return []
-        if prim.key == IDENTITY:
-            return [(prim.args[0].id, g, False)] if self.is_active(prim.args[0]) else []
-        active = [a for a in prim.args + list(prim.keywords.values()) if self.is_active(a)]
-        if not active:
-            return []
-        rule = self.lookup(prim.key)
-        if rule is None:
-            raise self.no_rule(prim, s)
-        if rule.user is not None:
-            return self.user_contributions(rule, prim, s, v)
-        mapping, extra = self.mapping(rule, prim, s)
-        mapping.update(g=g, ans=load(v), acc=load(ACC))
-        refuse_unsupported(prim, mapping, self.is_active, self.filename, s)
-        square = scaled_squares.absolute_square(prim, self.scaled, g)
-        if square is not None:  # |z| ** 2: straight to z
-            return merge(clearing_last([square]), self.containers)
-        out = self.rule_terms(prim, rule, mapping, v)
-        for i, arg in enumerate(extra):
-            if rule.vararg_template is not None and self.is_active(arg):
-                expr = templates.instantiate(rule.vararg_template, {**mapping, "i": const(i)})
-                out.append((arg.id, expr, templates.uses(rule.vararg_template, "acc")))
-        return merge(clearing_last(out), self.containers)
-
-    def rule_terms(self, prim: Prim, rule: Any, mapping: dict[str, Any], v: str) -> list:
-        """The contributions the rule's templates give the active arguments."""
-        dropped, mapping = scaled_squares.one_term(prim.key, rule.sig.params, mapping,
-                                                   self.scaled)  # (c * b) * b: one term
-        out = []
-        for param, text in zip(rule.sig.params, rule.templates):
-            arg: Any = mapping.get(param)
-            if text is not None and param != dropped and self.is_active(arg):
-                expr = shapes.shapes_from(reuse.with_forward_values(templates.instantiate(
-                    text, mapping), self.computed), self.usable_roots)
-                if v in self.scalars and arg.id in self.scalars:
-                    expr = without_unbroadcast(expr)
-                elif arg.id in self.scalars and self.real:
-                    number_shape(expr, arg.id)
-                out.append((arg.id, expr, templates.uses(text, "acc")))
-        return out
-
-    def user_contributions(self, rule: Any, prim: Prim, s: gast.Assign, v: str) -> list:
-        """A ``defvjp`` rule is called as it is (forward mode can then go through it);
-        what it returns is made one cotangent per argument by ``user_cotangents``, unless
-        the rule says it returns that already (``s2sad_complete``)."""
-        prim = positional(prim)
-        alias = self.namer.fresh("vjp_" + prim.label.split(".")[-1])
-        self.namespace[alias] = rule.user
-        keywords = [gast.keyword(arg=k, value=a) for k, a in prim.keywords.items()
-                    if k != "s2sad_active"]  # (said again below)
-        extra = []
-        if getattr(rule.user, "s2sad_wants_active", False):  # which cotangents are read
-            flags = gast.Tuple(elts=[const(bool(self.is_active(a))) for a in prim.args],
-                               ctx=gast.Load())
-            keywords.append(gast.keyword(arg="s2sad_active", value=flags))
-            extra = [flags]
-            if getattr(prim.key, "s2sad_tapes", False):  # a taped call (recursion_tape)
-                _tapes_for(s.value, flags)
-        call = gast.Call(func=load(alias), args=[load(self.adj(v)), load(v), *prim.args],
-                         keywords=keywords)
-        args = gast.Tuple(elts=list(prim.args), ctx=gast.Load())
-        cots = self.namer.fresh("cotangents")
-        self.pending = assign(cots, call if getattr(rule.user, "s2sad_complete", False) else
-                              gast.Call(func=load("user_cotangents"),
-                                        args=[call, args, *extra], keywords=[]))
-        return [("", None, cots)] + [
-            (a.id, gast.Subscript(value=load(cots), slice=const(i), ctx=gast.Load()), False)
-            for i, a in enumerate(prim.args) if self.is_active(a)]
 
     def contribute(self, arg: str, expr: gast.expr, acc: Any, ctx: Ctx,
                    s: gast.AST) -> list:
@@ -387,17 +298,6 @@ class Reverse(ControlMixin):
         dv = self.adj(name)
         value = gast.Call(func=load("cast_like"), args=[load(dv), load(name)], keywords=[])
         return self.mark(assign(dv, value), like)
-
-    def mapping(self, rule: Any, prim: Prim, s: gast.AST) -> tuple:
-        try:
-            return templates.rule_mapping(rule, prim)
-        except templates.UnknownKeyword as exc:
-            label = prim.label or getattr(prim.key, "__name__", str(prim.key))
-            raise error_at(self.filename, s, *exc.refusal(label)) from None
-
-    def no_rule(self, prim: Prim, s: gast.AST) -> Exception:
-        label = prim.label or getattr(prim.key, "__name__", str(prim.key))
-        return missing_rule(self.filename, s, prim.key, label)
 
 
 def _cheap(value: gast.expr, numbers: set[str] | frozenset[str], namespace: dict) -> bool:

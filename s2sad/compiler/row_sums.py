@@ -29,7 +29,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims, dtypes
-from s2sad.compiler.names import Transformer, load
+from s2sad.compiler.names import Transformer, load, np_attr
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes
@@ -74,7 +74,7 @@ class _Rows(Transformer):
                 not self.real(a):
             return node
         self.changed = True
-        return gast.Call(func=gast.Attribute(value=load("np"), attr="vdot", ctx=gast.Load()),
+        return gast.Call(func=np_attr("vdot"),
                          args=[a, b], keywords=[])
 
     def visit_Call(self, node: gast.Call) -> gast.expr:
@@ -108,7 +108,7 @@ class _Rows(Transformer):
                 fn is np.linalg.norm and not isinstance(x, gast.Name):
             return node
         self.changed = True
-        ones = gast.Call(func=gast.Attribute(value=load("np"), attr="ones", ctx=gast.Load()),
+        ones = gast.Call(func=np_attr("ones"),
                          args=[length], keywords=[])
         if fn is np.linalg.norm:  # (NumPy's own formula for real vectors: sqrt of the sum)
             squares = gast.BinOp(left=x, op=gast.Mult(), right=clone(x))
@@ -161,7 +161,7 @@ class _Rows(Transformer):
         if length is None or not self.float64(x):
             return node
         self.changed = True
-        ones = gast.Call(func=gast.Attribute(value=load("np"), attr="ones", ctx=gast.Load()),
+        ones = gast.Call(func=np_attr("ones"),
                          args=[length], keywords=[])
         total = gast.BinOp(left=ones, op=gast.MatMult(), right=x)
         return total if fn is np.sum else gast.BinOp(left=total, op=gast.Div(),
@@ -188,8 +188,7 @@ class _Rows(Transformer):
         for p in [*dict.fromkeys(read), *self.arrays]:
             shape = self.facts.of(load(p))
             if isinstance(shape, tuple) and dim in shape:
-                shape_of = gast.Call(func=gast.Attribute(value=load("np"), attr="shape",
-                                                         ctx=gast.Load()),
+                shape_of = gast.Call(func=np_attr("shape"),
                                      args=[load(p)], keywords=[])
                 at = len(shape) - 1 - shape[::-1].index(dim)  # (a last axis if it is one)
                 return gast.Subscript(value=shape_of, slice=gast.Constant(
@@ -218,7 +217,7 @@ def _rank_is(shape: object, rank: int) -> bool:
 
 
 def _np(name: str, arg: gast.expr) -> gast.Call:
-    return gast.Call(func=gast.Attribute(value=load("np"), attr=name, ctx=gast.Load()),
+    return gast.Call(func=np_attr(name),
                      args=[arg], keywords=[])
 
 

@@ -28,7 +28,7 @@ import gast
 from s2sad.compiler import dims
 from s2sad.compiler.names import IN_PLACE_HELPERS, load
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.remat_views import _binding, _bound, _items, _places
+from s2sad.compiler.remat_views import _binding, _bound, _items, _places, tape_ends
 from s2sad.compiler.walks import clone, name_nodes, nodes, parent_map
 
 _MUTATORS = frozenset({"append", "extend", "insert", "fill", "sort", "resize", "put",
@@ -42,10 +42,7 @@ _WRITERS = IN_PLACE_HELPERS | {"add_flat", "add_at"}
 def tape_scales(body: list, params: set[str], shapes: dims.Facts, namespace: dict) -> bool:
     """Rewrite ``body`` so (in place); True if anything changed."""
     places = _places(body)
-    pushes = {s.s2sad_slot: s for s, _ in places.values()
-              if isinstance(s, gast.Expr) and getattr(s, "s2sad_slot", None) is not None}
-    pops = [s for s, _ in places.values()
-            if isinstance(s, gast.Assign) and getattr(s, "s2sad_slot", None) is not None]
+    pushes, pops = tape_ends(places)
     changed = False
     for pop in pops:
         push = pushes.get(pop.s2sad_slot)

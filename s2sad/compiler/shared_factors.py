@@ -32,10 +32,10 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
-from s2sad.compiler.names import Transformer, assign, load
+from s2sad.compiler.names import Transformer, assign, load, np_attr
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import always_evaluated
+from s2sad.compiler.pure_calls import always_evaluated
 from s2sad.compiler.symmetric import symmetric_names
 from s2sad.compiler.walks import blocks, name_nodes, nodes, walk_statements
 
@@ -279,5 +279,4 @@ def stored(s: gast.stmt) -> set[str]:
 
 
 def _linalg(attr: str) -> gast.Attribute:
-    return gast.Attribute(value=gast.Attribute(value=load("np"), attr="linalg",
-                                               ctx=gast.Load()), attr=attr, ctx=gast.Load())
+    return gast.Attribute(value=np_attr("linalg"), attr=attr, ctx=gast.Load())

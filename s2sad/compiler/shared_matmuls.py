@@ -21,7 +21,7 @@ import gast
 
 from s2sad.compiler.names import copy_origin, load, store
 from s2sad.compiler.node_scans import has_operator
-from s2sad.compiler.reuse import always_evaluated
+from s2sad.compiler.pure_calls import always_evaluated
 from s2sad.compiler.shared_products import bound_names
 from s2sad.compiler.walks import name_nodes, nodes, parent_map, replace_child, structure
 

@@ -18,10 +18,11 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler.names import Transformer, assign, const, load
+from s2sad.compiler.costly_calls import ReplaceCall
+from s2sad.compiler.names import Swap, assign, const, load, np_attr
 from s2sad.compiler.node_scans import mentions, nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import ReplaceCall, _call_name, _names, _stored, pure_call
+from s2sad.compiler.pure_calls import call_name, names_in, pure_call, stored_names
 from s2sad.compiler.walks import nodes, structure
 
 _BLOCKS = (gast.If, gast.For, gast.While, gast.Try, gast.With)
@@ -52,13 +53,13 @@ def share_parts(stmts: list, namespace: dict, namer: Any) -> bool:
             if key in parts:
                 ReplaceCall(key, _read_whole(stmts, parts.pop(key), call, namer)).visit(s)
                 changed = True
-        stored = _stored(s) or set()
+        stored = stored_names(s) or set()
         for key in [k for k, (_, _, _, reads) in parts.items() if reads & stored]:
             del parts[key]
         for call in calls:
             whole = _whole(call, namespace)
-            if whole is not None and not _names(call) & stored:
-                parts.setdefault(structure(whole[0]), (s, call, whole[1], _names(call)))
+            if whole is not None and not names_in(call) & stored:
+                parts.setdefault(structure(whole[0]), (s, call, whole[1], names_in(call)))
     return changed
 
 
@@ -83,8 +84,7 @@ def _whole(call: gast.Call, namespace: dict) -> tuple[gast.Call, int] | None:
             evaluate_ref(call.func, namespace) is not np.linalg.eigvalsh:
         return None
     uplo = call.args[1] if len(call.args) == 2 else const("L")
-    func = gast.Attribute(value=gast.Attribute(value=load("np"), attr="linalg",
-                                               ctx=gast.Load()), attr="eigh", ctx=gast.Load())
+    func = gast.Attribute(value=np_attr("linalg"), attr="eigh", ctx=gast.Load())
     whole = gast.Call(func=func, args=[copy.deepcopy(call.args[0]), copy.deepcopy(uplo)],
                       keywords=[])
     return (whole, 0) if evaluate_ref(func, namespace) is np.linalg.eigh else None
@@ -94,20 +94,8 @@ def _read_whole(stmts: list, part: tuple, whole: gast.Call, namer: Any) -> str:
     """The whole computed in front of the part's statement, the part read from it; its
     name."""
     first, call, item, _ = part
-    name = namer.fresh(_call_name(whole))
+    name = namer.fresh(call_name(whole))
     stmts.insert(stmts.index(first), assign(name, copy.deepcopy(whole), like=first))
-    _Swap(call, gast.Subscript(value=load(name), slice=const(item),
-                               ctx=gast.Load())).visit(first)
+    Swap({id(call): gast.Subscript(value=load(name), slice=const(item),
+                                   ctx=gast.Load())}).visit(first)
     return name
-
-
-class _Swap(Transformer):
-    """One node (by identity) replaced by another."""
-
-    def __init__(self, old: gast.AST, new: gast.AST) -> None:
-        self.old, self.new = old, new
-
-    def visit(self, node: gast.AST) -> gast.AST:
-        if node is self.old:
-            return self.new
-        return super().visit(node)

@@ -22,7 +22,7 @@ import gast
 
 from s2sad.compiler.names import copy_origin, load, store
 from s2sad.compiler.normalize import BINOP_NAMES
-from s2sad.compiler.reuse import always_evaluated, pure_call
+from s2sad.compiler.pure_calls import always_evaluated, pure_call
 from s2sad.compiler.walks import blocks, clone, nodes, parent_map, replace_child, structure
 
 # calls that cost next to nothing (their values are numbers, slices, shapes), which a

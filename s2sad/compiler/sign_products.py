@@ -18,7 +18,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler.algebra_terms import product_factors
-from s2sad.compiler.names import Transformer, load
+from s2sad.compiler.names import Transformer, load, np_attr
 from s2sad.compiler.node_scans import nodes_of, written_names
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import blocks, name_ids
@@ -73,8 +73,7 @@ class _Rewrite(Transformer):
                 continue
             rest = [] if f.id == v else self.multiple(f.id, v)
             if rest is not None:  # (|v| where v was: ``dm * |v|`` a block may have)
-                absolute = gast.Call(func=gast.Attribute(value=load("np"), attr="abs",
-                                                         ctx=gast.Load()),
+                absolute = gast.Call(func=np_attr("abs"),
                                      args=[load(v)], keywords=[])
                 factors[i:i + 1] = [absolute] + rest
                 factors.pop(j + len(rest) if j > i else j)

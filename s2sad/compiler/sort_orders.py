@@ -19,7 +19,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from s2sad.compiler.names import Namer, assign, copy_origin, load
+from s2sad.compiler.names import Namer, assign, copy_origin, load, np_attr
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import blocks, clone, name_nodes, same, walk
 
@@ -43,10 +43,8 @@ def sort_once(body: list, namespace: dict, namer: Namer) -> bool:
                 block.insert(k, copy_origin(assign(order, gast.Call(
                     func=load("sort_indices"), args=[load(x), clone(axis)], keywords=[])), s))
                 k += 1
-                sort.func = gast.Attribute(value=load("np"), attr="take_along_axis",
-                                           ctx=gast.Load())
-                array = gast.Call(func=gast.Attribute(value=load("np"), attr="asarray",
-                                                      ctx=gast.Load()),
+                sort.func = np_attr("take_along_axis")
+                array = gast.Call(func=np_attr("asarray"),
                                   args=[load(x)], keywords=[])  # (of a list too)
                 sort.args, sort.keywords = [array, load(order), clone(axis)], []
                 adjoint.func = load("unsort")

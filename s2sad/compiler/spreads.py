@@ -3,16 +3,20 @@ spread to an array's shape (``repeat_to(g, x, None, False)``, the adjoint of a s
 then multiplied by a value of that shape needs no spreading: ``g * e``, ``e`` for 1.0 (of
 a float64 ``e``: an int one times 1.0 is a new float array);
 spread along one axis, ``np.expand_dims(g, axis) * e`` broadcasts; the guarded products
-of such a spread (``safe_mul``) need no guard for a literal other than 0."""
+of such a spread (``safe_mul``) need no guard for a literal other than 0.  Products
+written plainly beside them: ``M @ np.eye(n)`` as ``M``, ``1.0 * e`` of a new float64
+array as ``e`` (``plain_product``)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 import gast
+import numpy as np
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, dtypes
 from s2sad.compiler.names import load
-from s2sad.compiler.plain_calls import Kinds, expanded_spread, plain_product
+from s2sad.compiler.plain_calls import Kinds, const_value
+from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_rules import is_none
 
 
@@ -183,3 +187,58 @@ class Spreads:
                                                                right=other)
             return gast.BinOp(left=g, op=gast.Div(), right=other)
         return None
+
+
+def expanded_spread(spread: gast.expr, other: gast.expr, facts: dims.Facts) -> gast.expr | None:
+    """``g`` of ``np.expand_dims(repeat_to(g, v, None, False), k) * e`` with a number ``g``
+    and the expanded array broadcasting into ``e``'s shape: the array is ``g`` everywhere
+    (the adjoint of ``np.sum(np.linalg.norm(X, axis=1))``'s rows)."""
+    if not (isinstance(spread, gast.Call) and isinstance(spread.func, gast.Attribute) and
+            spread.func.attr == "expand_dims" and len(spread.args) == 2 and
+            not spread.keywords):
+        return None
+    inner = spread.args[0]
+    if not (isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) and
+            inner.func.id == "repeat_to" and len(inner.args) == 4 and not inner.keywords and
+            const_value(inner.args[2]) is None and const_value(inner.args[3]) is False and
+            facts.of(inner.args[0]) == ()):
+        return None
+    shape, into = facts.of(spread), facts.of(other)
+    if not dims.known(shape) or not dims.known(into) or len(shape) > len(into) or not all(
+            a == 1 or dims.affine.same(a, b) for a, b in zip(shape[::-1], into[::-1])):
+        return None
+    return inner.args[0]
+
+
+def plain_product(node: gast.BinOp, facts: dims.Facts, kinds: Kinds) -> gast.expr | None:
+    """``M @ np.eye(n)`` as ``M`` (:func:`by_identity`); ``1.0 * (A @ x)`` of float64
+    values as ``A @ x`` (a new float64 array already), and ``1.0 * sub`` of an array
+    that arithmetic made."""
+    if isinstance(node.op, gast.MatMult):
+        return by_identity(node, facts) or node
+    if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Constant) and \
+            node.left.value == 1.0 and (isinstance(node.right, gast.BinOp) or
+                                        _arithmetic_result(node.right, facts)) and \
+            kinds.of(node.right) == dtypes.F64:
+        return node.right
+    return None
+
+
+def _arithmetic_result(e: gast.expr, facts: dims.Facts) -> bool:
+    """``e`` names the array one arithmetic statement made (``sub = out - target``):
+    ``1.0 * sub`` is the same float64 numbers, and ``sub`` no other name holds (the late
+    passes write in place only into arrays they prove owned)."""
+    defs = facts.defs.get(e.id, ()) if isinstance(e, gast.Name) else ()
+    return len(defs) == 1 and isinstance(defs[0], gast.BinOp) and \
+        not isinstance(defs[0].op, gast.MatMult) and bool(facts.rank_of(e))
+
+
+def by_identity(node: gast.BinOp, facts: dims.Facts) -> gast.expr | None:
+    """``M @ np.eye(n)`` or ``np.eye(n) @ M`` of a matrix ``M``: ``M`` (the adjoint of a
+    trace read through a product, ``inv.T @ np.eye(n) @ inv.T``)."""
+    for eye, other in ((node.right, node.left), (node.left, node.right)):
+        if isinstance(eye, gast.Call) and len(eye.args) == 1 and not eye.keywords and \
+                evaluate_ref(eye.func, facts.namespace) is np.eye and \
+                facts.rank_of(other) == 2 and isinstance(other, (gast.BinOp, gast.UnaryOp)):
+            return other
+    return None

@@ -31,7 +31,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.dtypes import F64
-from s2sad.compiler.names import assign, copy_origin, load, store, written_names
+from s2sad.compiler.names import assign, copy_origin, load, np_attr, store, written_names
 from s2sad.compiler.recompute import reversed_of
 from s2sad.compiler.walks import nodes
 
@@ -296,7 +296,7 @@ def _empty(count: gast.expr, k: int, like: str) -> gast.expr:
 
 
 def _np_call(name: str, arg: gast.expr) -> gast.Call:
-    return gast.Call(func=gast.Attribute(value=load("np"), attr=name, ctx=gast.Load()),
+    return gast.Call(func=np_attr(name),
                      args=[arg], keywords=[])
 
 

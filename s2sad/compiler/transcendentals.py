@@ -29,10 +29,11 @@ from typing import Any
 import gast
 import numpy as np
 
+from s2sad.compiler.costly_calls import ReplaceCall
 from s2sad.compiler.names import Transformer, assign, load, origin
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.reuse import ReplaceCall, always_evaluated
+from s2sad.compiler.pure_calls import always_evaluated
 from s2sad.compiler.shared_factors import Swap, stored
 from s2sad.compiler.walks import name_nodes, nodes, structure
 

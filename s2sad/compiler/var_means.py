@@ -27,8 +27,8 @@ from collections import Counter
 import gast
 import numpy as np
 
-from s2sad.compiler.centred_reads import mean_of
-from s2sad.compiler.names import assign, copy_origin, load
+from s2sad.compiler.centred_reads import difference, mean_of
+from s2sad.compiler.names import assign, copy_origin, load, np_attr
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import clone, name_nodes, nodes, same
@@ -59,7 +59,7 @@ def _block(stmts: list, namespace: dict, namer, stores: Counter) -> bool:
         if target is not None and _call_of(s.value, np.mean, namespace) and \
                 mean_of(s.value, namespace) is not None and stores[s.value.args[0].id] <= 1:
             means.append((s.value.args[0].id, s.value, target))
-        elif target is not None and (pair := _difference(s.value)) is not None:
+        elif target is not None and (pair := difference(s.value)) is not None:
             centred.setdefault(pair, target)
         elif target is not None and (_call_of(s.value, np.var, namespace) or
                                      _call_of(s.value, np.std, namespace)):
@@ -88,7 +88,7 @@ def _rewrite(stmts: list, k: int, mean: tuple, centred: dict, namer, namespace: 
     value: gast.expr = gast.Call(func=clone(call.func), args=[gast.BinOp(
         left=load(c), op=gast.Mult(), right=load(c))], keywords=keywords)
     if evaluate_ref(var.func, namespace) is np.std:  # (NumPy's std: the var's sqrt)
-        value = gast.Call(func=gast.Attribute(value=load("np"), attr="sqrt", ctx=gast.Load()),
+        value = gast.Call(func=np_attr("sqrt"),
                           args=[value], keywords=[])
     stmts[k + added].value = value
     for s in stmts[k + added + 1:]:
@@ -124,13 +124,6 @@ def _same_axes(mean: gast.Call, var: gast.Call) -> bool:
     return mean.args[0].id == var.args[0].id and (
         axes[0] is None and axes[1] is None or
         axes[0] is not None and axes[1] is not None and same(axes[0], axes[1]))
-
-
-def _difference(e: gast.expr) -> tuple[str, str] | None:
-    if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Sub) and \
-            isinstance(e.left, gast.Name) and isinstance(e.right, gast.Name):
-        return e.left.id, e.right.id
-    return None
 
 
 def _is_difference(e: gast.BinOp, h: str, m: str) -> bool:

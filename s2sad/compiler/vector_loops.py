@@ -45,7 +45,7 @@ import gast
 from s2sad import runtime
 from s2sad.compiler import counter_slices, dims, shape_classes
 from s2sad.compiler.liveness import exposed, live_after
-from s2sad.compiler.names import Namer, copy_origin, load, origin, store
+from s2sad.compiler.names import Namer, copy_origin, load, np_attr, origin, store
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes, nodes
 
@@ -343,8 +343,7 @@ def _at_once(loop: gast.For, body: list, facts: dims.Facts, namer: Namer) -> lis
                     gast.Subscript(value=d, slice=counter_slices.counter_slice(bounds),
                                    ctx=gast.Store())
             if not any(n.id in varying for n in name_nodes(at)):  # dw[i, 0] += np.sum(v)
-                v = gast.Call(func=gast.Attribute(value=load("np"), attr="sum",
-                                                  ctx=gast.Load()), args=[v], keywords=[])
+                v = gast.Call(func=np_attr("sum"), args=[v], keywords=[])
             s.op, s.value = gast.Add(), v
             if v.__class__ is gast.UnaryOp and v.op.__class__ is gast.USub:
                 s.op, s.value = gast.Sub(), v.operand  # (d[k] += -v as d[k] -= v)

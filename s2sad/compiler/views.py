@@ -31,7 +31,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.alias_objects import NOTHING, PART, SAME, VIEWED, State, whole_object
 from s2sad.compiler.array_names import _bound_otherwise, _slices_only, _stores, _surely_arrays
-from s2sad.compiler.names import load
+from s2sad.compiler.names import load, np_attr
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.refs import index_as_value
 from s2sad.compiler.reshape_views import bound_once, c_ordered, reshaped
@@ -63,7 +63,7 @@ class View:
         if self.kind in ("reshape", "ravel"):
             return gast.Call(func=load("shaped_like"), args=[load(name), load(self.base)],
                              keywords=[])
-        return gast.Call(func=_np("transpose"), args=[load(name)], keywords=[])
+        return gast.Call(func=np_attr("transpose"), args=[load(name)], keywords=[])
 
 
 def views(node: gast.FunctionDef, namespace: dict[str, Any],
@@ -191,10 +191,6 @@ def _constant_index(idx: gast.expr, loops: dict[str, gast.For],
     if isinstance(idx, gast.Name):
         return idx.id in loops or idx.id in chosen
     return isinstance(idx, gast.Constant) and (type(idx.value) is int or idx.value is None)
-
-
-def _np(name: str) -> gast.expr:
-    return gast.Attribute(value=load("np"), attr=name, ctx=gast.Load())
 
 
 class ViewWrites:

@@ -52,7 +52,7 @@ EMPTY = Scope()
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
     """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
-    if not contains(body, (gast.Slice,)):
+    if not _slices(body):
         return out  # (no slice to find a length for: an element loop, an integrator)
     _READS.clear()
     _ASSIGNED.clear()
@@ -84,7 +84,7 @@ def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
         own = _own_nodes(st) if compound else None
         sliced = [n for n in (nodes_of(st, (gast.Subscript,)) if own is None else own)
                   if isinstance(n, gast.Subscript) and
-                  any(isinstance(p, gast.Slice) for p in _parts(n.slice))]
+                  any(_is_slice(p) for p in _parts(n.slice))]
         if sliced:  # (one scope for the slices of statements that change neither)
             here = here or Scope(dict(env), dict(counters))
             out.update((id(n), (n, here)) for n in sliced)
@@ -109,9 +109,16 @@ def _through_last_slice(stmts: list) -> int:
     after it bind no slice of the block reads (a long derivative often slices only near
     its start: the chain of products after it need not be followed name by name)."""
     for k in range(len(stmts) - 1, -1, -1):
-        if contains(stmts[k], (gast.Slice,)):
+        if _slices(stmts[k]):
             return k + 1
     return 0
+
+
+def _is_slice(p: gast.expr) -> bool:
+    """``lo:hi`` or ``slice(lo, hi)``: the reverse sweep's index of a slice read in the
+    forward sweep (the shape facts read it as ``lo:hi`` where ``slice`` is the builtin)."""
+    return isinstance(p, gast.Slice) or isinstance(p, gast.Call) and \
+        isinstance(p.func, gast.Name) and p.func.id == "slice" and 1 <= len(p.args) <= 3
 
 
 def _nested(st: gast.stmt, scope: Scope, assigned: set[str], depth: int, out: dict) -> None:
@@ -173,6 +180,12 @@ def _own_nodes(st: gast.stmt) -> list:
             continue
         found += list(nodes(child)) if isinstance(child, (gast.AST, list)) else []
     return found
+
+
+def _slices(node: object) -> bool:
+    """Does ``node`` hold a slice (either form)?"""
+    return contains(node, (gast.Slice,)) or any(
+        _is_slice(c) for c in nodes_of(node, (gast.Call,)))
 
 
 def _parts(index: gast.expr) -> list:

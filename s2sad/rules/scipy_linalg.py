@@ -141,7 +141,7 @@ if sl is not None:
     L_ = low_factor(C)
     A_C = f"({L_} @ {T}({L_}))"
     DL = low_factor("dc_and_lower[0]")
-    # with w = A^-1 g by the factor, shared by both adjoints (compiler/reuse.py)
+    # with w = A^-1 g by the factor, shared by both adjoints (compiler/costly_calls.py)
     W_CHO = f"{LINALG}.cho_solve(c_and_lower, g)"
     defvjp(sl.cho_solve, CHO_SOLVE, "replace_at(fill_zeros(None, c_and_lower), 0, "
            f"cho_solve_factor_adjoint({W_CHO}, c_and_lower, ans))", W_CHO)

@@ -103,7 +103,17 @@ def register_special_by_name() -> bool:
     ``scipy_special``.  Returns whether they were."""
     if sp is None or SPECIAL not in TEMPLATE_NAMESPACE:
         return False
-    s = SPECIAL
+    _bessel_rules(SPECIAL)
+    _argument_rules(SPECIAL)
+    _distribution_rules(SPECIAL)
+    _polynomial_rules(SPECIAL)
+    _parameters_refused()
+    return True
+
+
+def _bessel_rules(s: str) -> None:
+    """Bessel functions (plain and exponentially scaled; of any order, of integer
+    orders), exponential integrals, softplus: their slopes are their neighbours'."""
     # ----- Bessel functions: I0' = I1, I1' = (I0 + I2) / 2 (no 1/x at 0), ... -----
     defscale(sp.i0, "x", f"g * {s}.i1(x)")
     defscale(sp.i1, "x", f"g * ({s}.i0(x) + {s}.iv(2, x)) / 2")
@@ -135,6 +145,11 @@ def register_special_by_name() -> bool:
              "x), np.exp(-x) * (x + 1) / x ** 2)")
     if hasattr(sp, "softplus"):  # (SciPy 1.15)
         defscale(sp.softplus, "x", f"g * {s}.expit(x)")
+
+
+def _argument_rules(s: str) -> None:
+    """Degrees, hypergeometric functions, Owen's T, Hurwitz zeta and the complete
+    elliptic integrals, in their arguments."""
     # ----- degrees; hypergeometric functions in their argument (the parameters refused) ---
     defscale(sp.sindg, "x", f"g * (np.pi / 180) * {s}.cosdg(x)")
     defscale(sp.cosdg, "x", f"-g * (np.pi / 180) * {s}.sindg(x)")
@@ -151,6 +166,12 @@ def register_special_by_name() -> bool:
     # ----- complete elliptic integrals of parameter m -----
     defscale(sp.ellipk, "m", f"g * ({s}.ellipe(m) - (1 - m) * ans) / (2 * m * (1 - m))")
     defscale(sp.ellipe, "m", f"g * (ans - {s}.ellipk(m)) / (2 * m)")
+
+
+def _distribution_rules(s: str) -> None:
+    """Regularized incomplete gamma and beta, Student's t, the chi-square and Poisson
+    distribution functions and their inverses: a density at the argument (1 over it at
+    the answer)."""
     # ----- regularized incomplete gamma and beta, Student's t: d/dx of each is its
     # density at x; d/dy of each inverse (the ppf) is 1 / that density at the answer -----
     def log_gamma(x: str) -> str:  # log of x^(a-1) e^-x / Gamma(a)
@@ -180,7 +201,10 @@ def register_special_by_name() -> bool:
     poisson_mass = f"np.exp({s}.xlogy(np.floor(k), m) - m - {s}.gammaln(np.floor(k) + 1))"
     defscale(sp.pdtr, "k, m", None, f"-g * {poisson_mass}")
     defscale(sp.pdtrc, "k, m", None, f"g * {poisson_mass}")
-    # orthogonal polynomials of a constant degree n, in x (degree 0: slope 0)
+
+
+def _polynomial_rules(s: str) -> None:
+    """Orthogonal polynomials of a constant degree ``n``, in ``x`` (degree 0: slope 0)."""
     below = "np.maximum(n - 1, 0)"
     defscale(sp.eval_hermite, "n, x", None, f"g * 2 * n * {s}.eval_hermite({below}, x)")
     defscale(sp.eval_hermitenorm, "n, x", None, f"g * n * {s}.eval_hermitenorm({below}, x)")
@@ -198,7 +222,11 @@ def register_special_by_name() -> bool:
              f"g * (n > 0) * 2 * alpha * {s}.eval_gegenbauer({below}, alpha + 1, x)")
     defscale(sp.eval_chebyu, "n, x", None,  # (U_n = C_n^(1))
              f"g * (n > 0) * 2 * {s}.eval_gegenbauer({below}, 2.0, x)")
-    # the order, the shape parameters: they change the value, their derivative has no rule
+
+
+def _parameters_refused() -> None:
+    """The orders and shape parameters: they change the value, their derivative has no
+    rule."""
     for fn, params in ((sp.eval_genlaguerre, ("n", "alpha")), (sp.eval_chebyu, ("n",)),
                        (sp.eval_jacobi, ("n", "alpha", "beta")),
                        (sp.eval_gegenbauer, ("n", "alpha")), (sp.chdtr, ("v",)),
@@ -212,7 +240,6 @@ def register_special_by_name() -> bool:
                        (sp.gammaincinv, ("a",)), (sp.gammainccinv, ("a",)),
                        (sp.betaincinv, ("a", "b")), (sp.stdtrit, ("df",))):
         defunsupported(fn, *params)
-    return True
 
 
 register_special_by_name()

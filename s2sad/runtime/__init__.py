@@ -35,6 +35,7 @@ from s2sad.runtime import (
     sorts,
     spectral,
     triangular,
+    writes,
 )
 from s2sad.runtime.arrays import *  # noqa: F403
 from s2sad.runtime.casts import *  # noqa: F403
@@ -64,10 +65,11 @@ from s2sad.runtime.signal import *  # noqa: F403
 from s2sad.runtime.sorts import *  # noqa: F403
 from s2sad.runtime.spectral import *  # noqa: F403
 from s2sad.runtime.triangular import *  # noqa: F403
+from s2sad.runtime.writes import *  # noqa: F403
 
 HELPERS = {name: getattr(mod, name)
-           for mod in (core, casts, gathers, containers, numeric, reductions, arrays, contract,
-                       linalg, triangular, factors, sequences, signal, cosine, integrate,
-                       integrate_ivp, integrate_quad, implicit, draws, flat_gathers, sorts, running,
-                       polynomials, spectral, norms, cumulative, extrema, shifts)
+           for mod in (core, writes, casts, gathers, containers, numeric, reductions, arrays,
+                       contract, linalg, triangular, factors, sequences, signal, cosine,
+                       integrate, integrate_ivp, integrate_quad, implicit, draws, flat_gathers,
+                       sorts, running, polynomials, spectral, norms, cumulative, extrema, shifts)
            for name in mod.__all__}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from s2sad.runtime.core import add_at, add_grads, zeros_like
+from s2sad.runtime.core import add_grads, zeros_like
+from s2sad.runtime.writes import add_at
 
 __all__ = [
     "object_is",

@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime.core import add_at, zeros_like
+from s2sad.runtime.core import zeros_like
 from s2sad.runtime.scatters import flat_add, flat_positions
+from s2sad.runtime.writes import add_at
 
 __all__ = ["flat_index", "take_flat", "add_flat", "take_rows"]
 

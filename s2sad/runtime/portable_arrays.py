@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime import core
+from s2sad.runtime import writes
 from s2sad.runtime.backend import array_namespace
 
 _NUMBERS = (float, int, complex)
@@ -102,7 +102,7 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     if acc is None or type(acc) is float and x is not None and acc == 0.0:
         acc = zeros_like(x)  # (0.0: the stand-in zero of a value bound in a branch)
     if isinstance(acc, (list, tuple, dict)):
-        return core.add_to_item(acc, idx, g)
+        return writes.add_to_item(acc, idx, g)
     if isinstance(acc, _NUMBERS):
         return acc + g
     _basic_index(idx, acc)
@@ -158,19 +158,13 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
         out[idx] = v
         return out
     if isinstance(x, tuple):
-        return _tuple_with(x, idx, v)
+        return writes.tuple_with(x, idx, v)
     return write_at(fresh(x), idx, v)
-
-
-def _tuple_with(t: tuple, idx: Any, v: Any) -> tuple:
-    items = list(t)
-    items[idx] = v
-    return type(t)(*items) if hasattr(t, "_fields") else tuple(items)
 
 
 def zero_at(g: Any, idx: Any) -> Any:
     if isinstance(g, tuple):
-        return _tuple_with(g, idx, zeros_like(g[idx]))
+        return writes.tuple_with(g, idx, zeros_like(g[idx]))
     out = fresh(g)
     if isinstance(out, (list, dict)):
         out[idx] = zeros_like(out[idx])
