@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime import writes
+from s2sad.runtime import core, writes
 from s2sad.runtime.backend import array_namespace
 
 _NUMBERS = (float, int, complex)
