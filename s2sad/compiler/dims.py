@@ -26,6 +26,7 @@ from s2sad.compiler.recursive_results import Recursion, cotangent_shapes, result
 from s2sad.compiler.shape_index import IndexShapes
 from s2sad.compiler.shape_probe import probe
 from s2sad.compiler.shape_rules import (
+    APPENDS,
     CONSTRUCTORS,
     ELEMENTWISE,
     NO,
@@ -231,8 +232,7 @@ class Facts(IndexShapes):
                     stacked(args[0].shapes) if isinstance(args[0], Items) else \
                     (None,) + args[0].shape if isinstance(args[0], Elements) and \
                     isinstance(args[0].shape, tuple) else None
-            if isinstance(args[0], Elements) or fn is runtime.list_append and \
-                    isinstance(args[0], Items):
+            if isinstance(args[0], Elements) or fn in APPENDS and isinstance(args[0], Items):
                 return grown(fn, args)
             kind = shape_kind(fn)
             if kind in ("first", "flagged", "chosen", "cotangents"):
@@ -331,6 +331,10 @@ class Facts(IndexShapes):
             return s if isinstance(s, Items) else None
         if fn in (runtime.list_last, runtime.list_pop_last) and len(e.args) == 2:
             return self.of(e.args[1])  # (an item's adjoint: the item's shape)
+        if fn is np.stack and e.args and first_axis(e):
+            s = self.of(e.args[0])  # (a grown list's items stacked: its rows)
+            if isinstance(s, Elements) and isinstance(s.shape, tuple):
+                return (None,) + s.shape
         return NO
 
     def _probed(self, fn: Any, e: gast.Call, shapes: list) -> Any:
@@ -441,3 +445,11 @@ def _kept_by_a_library(fn: Any, shape: Any, e: gast.Call) -> bool:
     axis there (shape (1,), where NumPy's keep none), so the shape is not known."""
     return shape == () and any(k.arg == "keepdims" for k in e.keywords) and \
         not getattr(fn, "__module__", "").startswith("numpy")
+
+
+def first_axis(e: gast.Call) -> bool:
+    """``np.stack(xs)``, ``np.stack(xs, 0)``, ``np.stack(xs, axis=0)``."""
+    axis = e.args[1:] + [k.value for k in e.keywords if k.arg == "axis"]
+    return len(e.args) <= 2 and all(k.arg == "axis" for k in e.keywords) and \
+        all(isinstance(a, gast.Constant) and a.value == 0 and type(a.value) is int
+            for a in axis)

@@ -25,7 +25,7 @@ import numpy as np
 from s2sad import runtime
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import active_flags
-from s2sad.compiler.shape_defs import counts, popped
+from s2sad.compiler.shape_defs import counts, pop_parts, popped, pops_last
 from s2sad.compiler.walks import name_nodes, statement_nodes
 from s2sad.rules.facts import shape_kind
 
@@ -80,13 +80,10 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
             defs.setdefault(node.targets[0].id, []).append(
                 _FILLED if _filled_with(node.value, float_numbers, namespace) or
                 numbers and _float_literal(node.value) else node.value)
-        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-            defs.setdefault(node.target.id, []).append(gast.BinOp(
-                left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
-                               type_comment=None), op=node.op, right=node.value))
-        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
-                counts(node.iter):
-            defs.setdefault(node.target.id, []).append(gast.Constant(value=0, kind=None))
+        elif (bound := _bound_as(node)) is not None:
+            defs.setdefault(bound[0], []).append(bound[1])
+        elif isinstance(node, gast.Assign) and pops_last(node):
+            pop_parts(node, defs)  # (``d[:-1]``, ``d[-1]``: a list's items or an array's)
         elif _item_write(node):  # (an array keeps its dtype: the value is cast into it)
             written.add(_item_written(node))
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.For)):
@@ -97,17 +94,44 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
         popped(pop, pushed.get(pop.s2sad_slot, []), restored)  # elsewhere too, as that)
     defs.update({name: values for name, values in restored.items() if name not in defs})
     known = {**{n: REAL for n in real}, **{n: F64 for n in floats}}
-    kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
     if numbers:
-        known[NUMBERS] = kinds[NUMBERS] = F64
-    _sweep(defs, known, kinds, namespace)
+        known[NUMBERS] = F64
+    kinds = _swept(defs, known, unknown, namespace)
     containers = {n for n in written if n in kinds and kinds[n] not in _RANK}
     if containers:  # (a list or dict written into by an item: its items' kinds change)
-        unknown |= containers
-        kinds = {**known, **{n: F64 for n in defs if n not in known and n not in unknown}}
-        _sweep(defs, known, kinds, namespace)
+        kinds = _swept(defs, known, unknown | containers, namespace)
     kinds.pop(NUMBERS, None)
     return kinds
+
+
+def _swept(defs: dict[str, list], known: dict[str, str], unknown: set[str],
+           namespace: dict) -> dict[str, str]:
+    """The kinds the sweeps leave, from ``known`` and a first guess for the others."""
+    kinds = {**known, **{n: _start(v) for n, v in defs.items()
+                         if n not in known and n not in unknown}}
+    _sweep(defs, known, kinds, namespace)
+    return kinds
+
+
+def _bound_as(node: gast.stmt) -> tuple[str, gast.expr] | None:
+    """``acc += e`` as ``acc = acc + e``; a counter of ``for i in range(n)`` as an int."""
+    if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+        return node.target.id, gast.BinOp(
+            left=gast.Name(id=node.target.id, ctx=gast.Load(), annotation=None,
+                           type_comment=None), op=node.op, right=node.value)
+    if isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
+            counts(node.iter):
+        return node.target.id, gast.Constant(value=0, kind=None)
+    return None
+
+
+def _start(values: list) -> str:
+    """The kind a name is taken to have before the sweeps: float64, or a list of float64
+    arrays where one of its values is a list display (``hs = []``, appended to in a
+    loop: the sweeps keep it only where every value is such a list)."""
+    return KEYED if any(isinstance(v, gast.List) or isinstance(v, gast.Call) and
+                        isinstance(v.func, gast.Name) and v.func.id in _APPEND_NAMES
+                        for v in values) else F64
 
 
 def _item_written(node: gast.stmt) -> str:
@@ -191,7 +215,7 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return _module_number(e, namespace)  # (``np.pi``: a Python float)
     if isinstance(e, gast.BinOp):
         return _binop(e, kinds, namespace)
-    if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple)):
+    if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple, gast.List)):
         return _items_kind(e, kinds, namespace)
     if isinstance(e, gast.Call):
         return _call(e, kinds, namespace)
@@ -217,19 +241,21 @@ def _items_kind(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | N
     """An item read (``x[i]``, ``params["W1"]``) or a tuple or dict display."""
     if isinstance(e, gast.Subscript):
         inner = of(e.value, kinds, namespace)
-        if inner == KEYED:  # (``params["W1"]``: an item; a slice would be a tuple)
-            return F64 if isinstance(e.slice, gast.Constant) else None
+        if inner == KEYED:  # (``params["W1"]``: an item; a slice, of float64 arrays too)
+            return F64 if isinstance(e.slice, gast.Constant) else \
+                KEYED if isinstance(e.slice, gast.Slice) else None
         return REAL if inner == ITEMS else F64 if inner == FLOATS else \
             inner if inner in (F64, REAL) else None
     items = _display_items(e)
-    if items:
-        return KEYED if all(of(v, kinds, namespace) == F64 for v in items) else None
+    if items or isinstance(e, gast.List):  # (``hs = []``: a list appended to later)
+        return KEYED if all(of(v, kinds, namespace) == F64 for v in items or ()) else None
     return None
 
 
 def _display_items(e: gast.expr) -> list | None:
-    """The values of a tuple display or of a dict display without ``**`` unpacking."""
-    if isinstance(e, gast.Tuple):
+    """The values of a tuple or list display or of a dict display without ``**``
+    unpacking."""
+    if isinstance(e, (gast.Tuple, gast.List)):
         return e.elts
     if isinstance(e, gast.Dict) and None not in e.keys:
         return e.values
@@ -329,10 +355,8 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         floats = [x for x in leaves if of(x, kinds, namespace) == F64 or _float_literal(x)]
         if floats and all(of(x, kinds, namespace) in _RANK for x in leaves):
             return F64  # (``np.array([[12.0, a], [a, 4.0]])``: a Python float makes float64)
-    if fn in _JOINS and len(e.args) == 1 and isinstance(e.args[0], (gast.Tuple, gast.List)) \
-            and e.args[0].elts and {k.arg for k in e.keywords} <= {"axis"}:
-        parts = [of(x, kinds, namespace) for x in e.args[0].elts]  # (their common dtype)
-        return (F64 if F64 in parts else REAL) if all(p in _RANK for p in parts) else None
+    if fn in _APPENDS or fn in _JOINS:
+        return _listed(fn, e, args, kinds, namespace)
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
         return F64 if all(a == F64 for a in args) else REAL
     if fn is runtime.astype and len(e.args) == 2 and not e.keywords and args[0] in _RANK:
@@ -347,6 +371,23 @@ def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
     return None
 
 
+def _listed(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
+            namespace: dict) -> str | None:
+    """A list appended to (``list_append_owned(hs, h)``: a list of float64 arrays where
+    ``hs`` is one and ``h`` float64), and arrays joined from a list of them or from a
+    display (their common dtype)."""
+    if fn in _APPENDS:
+        return KEYED if args == [KEYED, F64] and not e.keywords else None
+    if len(args) != 1 or not {k.arg for k in e.keywords} <= {"axis"}:
+        return None
+    if args[0] == KEYED and isinstance(e.args[0], gast.Name):
+        return F64  # (``np.stack(hs)`` of a list built of float64 arrays)
+    if isinstance(e.args[0], (gast.Tuple, gast.List)) and e.args[0].elts:
+        parts = [of(x, kinds, namespace) for x in e.args[0].elts]
+        return (F64 if F64 in parts else REAL) if all(p in _RANK for p in parts) else None
+    return None
+
+
 def _leaves(display: gast.expr) -> list:
     """The values of a nested list (or tuple) display, ``[[a, b], [c, d]]``."""
     if isinstance(display, (gast.List, gast.Tuple)):
@@ -355,6 +396,8 @@ def _leaves(display: gast.expr) -> list:
 
 
 _JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack}
+_APPENDS = {runtime.list_append, runtime.list_append_owned}
+_APPEND_NAMES = {"list_append", "list_append_owned"}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
           runtime.take_rows, runtime.take_flat}

@@ -18,6 +18,7 @@ from s2sad.compiler import (
     number_calls,
     scalar_floats,
     simplify,
+    stacked_pops,
     tape,
     undo_writes,
     vector_loops,
@@ -108,8 +109,11 @@ def assembled(body: list, facts: Facts) -> list:
 
 
 def appended_lists(body: list, facts: Facts) -> list:
-    """A list a loop only appends to built in place, its adjoint taken apart in place."""
-    return appends.rewrite(body, facts.namer)
+    """A list a loop only appends to built in place, its adjoint taken apart in place
+    (a stacked list's adjoint popped as the rows of the stack's)."""
+    body = appends.rewrite(body, facts.namer)
+    stacked_pops.pop_rows(body)
+    return body
 
 
 def undone(body: list, facts: Facts) -> list:

@@ -43,7 +43,7 @@ def remake(body: list, params: set[str], facts: Callable[[], dims.Facts],
     if not pops or not any(_cheap(v) for v in _pushed_values(body, pushes)):
         return False
     shapes = facts()
-    blocks = _blocks(body)
+    blocks = blocks_of(body)
     rebound = _written_anywhere(body)
     changed = False
     try:
@@ -69,7 +69,7 @@ def _pushed_values(body: list, pushes: dict) -> list:
                                           or _transposed(s.value))]
 
 
-def _blocks(body: list) -> dict[int, tuple[list, int]]:
+def blocks_of(body: list) -> dict[int, tuple[list, int]]:
     """id of each statement -> (its block, its index)."""
     found: dict[int, tuple[list, int]] = {}
 

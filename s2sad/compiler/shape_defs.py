@@ -26,8 +26,8 @@ def definitions(body: list) -> dict[str, list]:
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], gast.Name) and not _restores(node.value):
             defs.setdefault(node.targets[0].id, []).append(node.value)
-        elif isinstance(node, gast.Assign) and _pops_last(node):
-            _pop_parts(node, defs)
+        elif isinstance(node, gast.Assign) and pops_last(node):
+            pop_parts(node, defs)
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and \
                 counts(node.iter):
             defs.setdefault(node.target.id, []).append(COUNTER)
@@ -64,7 +64,7 @@ def _restored(name: str, pushed: list, defs: dict[str, list]) -> None:
 
 
 
-def _pops_last(node: gast.Assign) -> bool:
+def pops_last(node: gast.Assign) -> bool:
     """``d, last = list_pop_last(d_new, v)`` (the reverse of an append in place)."""
     t, v = node.targets[0], node.value
     return len(node.targets) == 1 and isinstance(t, gast.Tuple) and len(t.elts) == 2 and \
@@ -72,7 +72,7 @@ def _pops_last(node: gast.Assign) -> bool:
         isinstance(v.func, gast.Name) and v.func.id == "list_pop_last" and len(v.args) == 2
 
 
-def _pop_parts(node: gast.Assign, defs: dict[str, list]) -> None:
+def pop_parts(node: gast.Assign, defs: dict[str, list]) -> None:
     """What ``list_pop_last(d, v)`` gives: ``d[:-1]`` (the list popped, or the array
     cut) and ``d[-1]``."""
     rest, last = node.targets[0].elts

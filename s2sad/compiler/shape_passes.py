@@ -11,6 +11,7 @@ from s2sad.compiler import (
     algebra,
     contractions,
     dims,
+    kept_results,
     new_axes,
     number_spreads,
     remade_tape,
@@ -96,6 +97,10 @@ def remade(body: list, facts: Facts) -> list:
         facts.kept = True
         return body
     if remade_tape.remake(body, facts.params, lambda: known_shapes(body, facts), facts.namer):
+        facts.shapes = None
+    pops, pushes = tape.pairs(body)
+    if kept_results.keep_results(pops, pushes, remade_tape.blocks_of(body),
+                                 lambda: known_shapes(body, facts)):
         facts.shapes = None
     return body
 

@@ -36,6 +36,9 @@ class Items:
     shapes: tuple
 
 
+APPENDS = (runtime.list_append, runtime.list_append_owned)  # (a copy, or in place)
+
+
 @dataclass(frozen=True)
 class Elements:
     """A list grown by appends whose items all have one shape (None: no item yet), such
@@ -162,6 +165,10 @@ def matmul(a: tuple, b: tuple) -> tuple | None:
         return b[:-2] + b[-1:]
     if len(a) > 2 and len(a) == len(b) and a[:-2] == b[:-2]:  # stacks of one shape
         return a[:-1] + b[-1:]
+    if len(a) > 2 and len(b) == 2:  # a stack of matrices times one matrix
+        return a[:-1] + b[-1:]
+    if len(a) == 2 and len(b) > 2:  # one matrix times a stack of matrices
+        return b[:-2] + (a[0], b[-1])
     return None
 
 
@@ -213,7 +220,7 @@ def grown(fn: Any, args: list) -> Any:
         return None if joined is None or joined == UNKNOWN else Elements(joined)
     if fn in _SAME_AS_SECOND and len(args) > 1:  # (an adjoint shaped like a value)
         return args[1]
-    if fn is not runtime.list_append or len(args) < 2 or args[1] is None:
+    if fn not in APPENDS or len(args) < 2 or args[1] is None:
         return None
     joined = args[1] if args[0].shape is None else join_all([args[0].shape, args[1]])
     return None if joined == UNKNOWN else Elements(joined)
