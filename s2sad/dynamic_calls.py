@@ -24,6 +24,7 @@ import ast
 import builtins
 import inspect
 import operator
+import re
 import textwrap
 import types
 from collections.abc import Callable
@@ -259,8 +260,8 @@ def reverse(g: Any, ans: Any, fn: Any, *args: Any, s2sad_active: tuple | None = 
         raise _refusal(fn, "the function value itself depends on the differentiated "
                        "arguments", _HELD)
     _rerun_refused(fn)
-    rule = _rules(fn, len(args), names)[0]
-    return (None, *rule(g, ans, *args, s2sad_active=tuple(active[1:])))
+    return (None, *_at_the_call(lambda: _rules(fn, len(args), names)[0](
+        g, ans, *args, s2sad_active=tuple(active[1:]))))
 
 
 def forward(tangents: tuple, ans: Any, fn: Any, *args: Any, names: tuple = ()) -> Any:
@@ -271,17 +272,31 @@ def forward(tangents: tuple, ans: Any, fn: Any, *args: Any, names: tuple = ()) -
     if all(t is None for t in tangents[1:]):
         return None
     _rerun_refused(fn)
-    rule = _rules(fn, len(args), names)[1]
-    return rule(tuple(tangents[1:]), ans, *args)
+    return _at_the_call(lambda: _rules(fn, len(args), names)[1](tuple(tangents[1:]), ans,
+                                                                 *args))
 
 
 def second(tangents: tuple, out: Any, g: Any, ans: Any, fn: Any, *args: Any,
            s2sad_active: tuple | None = None, names: tuple = ()) -> tuple:
     """The reverse rule's tangent (forward over reverse: a Hessian)."""
     active = s2sad_active or (True,) * (1 + len(args))
-    rule = _rules(fn, len(args), names)[2]
     inner = (tangents[0], tangents[1], *tangents[3:])
-    return (None, *rule(inner, out, g, ans, *args, s2sad_active=tuple(active[1:])))
+    return (None, *_at_the_call(lambda: _rules(fn, len(args), names)[2](
+        inner, out, g, ans, *args, s2sad_active=tuple(active[1:]))))
+
+
+def _at_the_call(run: Callable[[], Any]) -> Any:
+    """``run()`` of a wrapper's rule: a refusal placed at the wrapper's line (its one
+    line, the call chosen at run time) is one of the caller's line, so it is raised
+    unplaced for the caller's derivative to name that line (not as a derivative of
+    s2sad's differentiated again, which the wrapper is not)."""
+    try:
+        return run()
+    except DifferentiationError as refused:
+        found = re.match(r"<s2sad [^>]*_called #\d+>:(?:\d+|\?): (.*)", str(refused), re.S)
+        if found is None:
+            raise
+        raise DifferentiationError(f"<s2sad>:?: {found.group(1)}") from refused
 
 
 def _rules(fn: Any, n: int, names: tuple) -> tuple:

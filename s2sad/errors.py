@@ -39,6 +39,17 @@ def missing_rule(filename: str, node: Any, fn: Any, label: str, forward: bool = 
             f"and pass it in as an argument or a global (s2sad reads its methods and "
             f"attributes there), or keep its values in local variables")
     if isinstance(fn, str):  # a local name whose function is not known at the transform
+        import numpy as np
+        method = label.rpartition(".")[2]
+        if "." in label and hasattr(np.ndarray, method):
+            return DifferentiationError(  # (x.compress(c): an array's method, not listed)
+                f"{filename}:{getattr(node, 'lineno', None) or '?'}: call of {label}: "
+                f"if it is an array's, s2sad has no rule for the method .{method}(): " + (
+                    f"call NumPy's function np.{method}(...) with the array as its "
+                    f"argument instead, or " if hasattr(np, method) else "") +
+                "write it with operators, indexing and functions s2sad differentiates; "
+                "if it is an object's made inside the function, make the object outside "
+                "and pass it in as an argument or a global")
         return DifferentiationError(
             f"{filename}:{getattr(node, 'lineno', None) or '?'}: call of {label}: which "
             f"function this name holds is not known when the derivative is made (chosen at "
@@ -119,8 +130,8 @@ def refusal_in_derivative(error: DifferentiationError, user_file: str, first: in
     import linecache
     import re
     found = re.match(r"(<s2sad [^>]*>):(\d+|\?): (.*)", str(error), re.S)
-    if found is None:
-        return None
+    if found is None or found.group(1) == user_file:  # (code s2sad made refusing at its
+        return None  # own line, a wrapper's of a call chosen at run time: not a derivative)
     line = user_line(linecache.getlines(found.group(1)), int(found.group(2))) \
         if found.group(2) != "?" else "?"
     line = str(first) if line == "?" and first else line

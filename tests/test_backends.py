@@ -245,10 +245,10 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("layernorm_ce", "array_api_strict"): "array_api_strict cannot run this",
                     # (session 37: element writes L[i, j] = ... into JAX arrays; X[s:s + b]
                     # and Z[t] of a 2-D array index fewer axes than the array has; a
-                    # copy u.copy() of a JAX array written into by element)
+                    # copy u.copy() of a JAX array written into by element: since session
+                    # 47 taken, a copy of a copy being a new object of its own)
                     **{(name, "array_api_strict"): "array_api_strict cannot run this step"
                        for name in ("mc_asian", "minibatch_softmax")},
-                    ("diffusion_loops", "jax"): "in-place write to new",
                     # (session 38: scipy's logsumexp has its weights on NumPy only; U[i] of
                     # an int read from an index array: an element write on Dask, fewer
                     # axes than the array has, a scatter-add on JAX)

@@ -184,7 +184,8 @@ class PointsTo:
                         for o, how in held):
             return self.new(s, state)  # (v.copy() of an item of {'W': W, 'b': b})
         items = {(o, PART) for o, how in held if how == PART or o[0] in ("arg", "outer")}
-        if any(how == SAME and o[0] in ("arg", "outer") for o, how in held):
+        if any(how == SAME and (o[0] in ("arg", "outer") or o[1] in self.containers)
+               for o, how in held):  # (of a list or dict given or made here)
             self.containers.add(id(s))  # (a list's or dict's copy: ys[0] = v replaces an
             # item of the copy, the original's items unchanged)
         return self.new(s, state) | frozenset(items)

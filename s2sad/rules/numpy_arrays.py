@@ -142,9 +142,11 @@ def _softmax_family_rules() -> None:
 when_imported("scipy.special", _softmax_family_rules)
 
 # ----- reshaping: the adjoint takes the input's shape back -----
-deflinear(np.reshape, "a, shape=None, order='C'", "np.reshape(g, np.shape(a), order=order)")
-deflinear(rt.reshape_method, "a, *shape, order='C'", "np.reshape(g, np.shape(a), order=order)")
-deflinear(np.ravel, "a, order='C'", "np.reshape(g, np.shape(a), order=order)")
+# (order 'A' or 'K' reads a in its memory's order: the adjoint, a new array, is given it)
+_UNSHAPED = "np.reshape(g, np.shape(a), order=memory_order(a, order))"
+deflinear(np.reshape, "a, shape=None, order='C'", _UNSHAPED)
+deflinear(rt.reshape_method, "a, *shape, order='C'", _UNSHAPED)
+deflinear(np.ravel, "a, order='C'", _UNSHAPED)
 deflinear(np.squeeze, "a, axis=None", "np.reshape(g, np.shape(a))")
 deflinear(np.expand_dims, "a, axis", "np.reshape(g, np.shape(a))")
 deflinear(np.atleast_1d, "a", "np.reshape(g, np.shape(a))")
@@ -263,6 +265,7 @@ defattr("ndim", np.ndim)
 defattr("size", np.size)
 defattr("dtype", rt.dtype_of)
 defnondiff(rt.dtype_of)
+defnondiff(rt.memory_order)
 
 # ----- what the shape facts and the finite pass may assume of results (rules/facts.py) ---
 defshape((np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod, np.std, np.var,

@@ -60,8 +60,11 @@ def _coefficients(p):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     sign = np.sign(start)  # (NumPy asks for ends of one sign)
-    return sign * np.logspace(np.log10(start * sign), np.log10(stop * sign), num,
-                              endpoint=endpoint, axis=axis)
+    spread = np.logspace(np.log10(start * sign), np.log10(stop * sign), num,
+                         endpoint=endpoint, axis=axis)
+    if np.ndim(sign) > 0:  # (ends of arrays: the samples run along axis)
+        sign = np.expand_dims(sign, axis % np.ndim(spread))
+    return sign * spread
 
 
 def modf(x):

@@ -75,6 +75,13 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
     method = method if interpolation is None else interpolation
     if method not in _CONTINUOUS and method not in _PICKED or weights is not None:
         raise DifferentiationError(_METHODS)
+    kept = axis
+    if isinstance(axis, (tuple, list)):  # several axes: moved last and joined into one
+        kept = tuple(sorted(k % np.ndim(a) for k in axis))
+        last = np.ndim(a) - len(kept)
+        a = np.moveaxis(a, kept, tuple(range(last, np.ndim(a))))
+        a = np.reshape(a, np.shape(a)[:last] + (-1,))
+        axis = -1
     if axis is None:
         s = np.sort(np.ravel(a))
         at = 0
@@ -82,9 +89,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
         s = np.sort(a, axis=axis)
         at = axis
     n = s.shape[at]
-    alpha = _CONTINUOUS[method] if method in _CONTINUOUS else 1.0
-    position = np.clip(n * np.asarray(q) + alpha + np.asarray(q) * (1 - 2 * alpha) - 1,
-                       0, n - 1)
+    position = np.clip(_rank(n, np.asarray(q), method), 0, n - 1)
     below = np.floor(position).astype(int)
     above = np.minimum(below + 1, n - 1)
     weight = position - below
@@ -94,13 +99,14 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method='linear',
         weight = 1.0 * (np.around(position) > below)
     low = np.take(s, below, axis=at)
     high = np.take(s, above, axis=at)
-    if np.ndim(q) > 0 and axis is not None:
-        low = np.moveaxis(low, at, 0)
-        high = np.moveaxis(high, at, 0)
-        weight = np.reshape(weight, np.shape(weight) + (1,) * (np.ndim(low) - 1))
+    if np.ndim(q) > 0 and axis is not None:  # (q's axes first, as NumPy puts them)
+        taken = tuple(range(at % np.ndim(s), at % np.ndim(s) + np.ndim(q)))
+        low = np.moveaxis(low, taken, tuple(range(np.ndim(q))))
+        high = np.moveaxis(high, taken, tuple(range(np.ndim(q))))
+        weight = np.reshape(weight, np.shape(weight) + (1,) * (np.ndim(low) - np.ndim(q)))
     out = low + (high - low) * weight
     if keepdims:
-        return _kept(out, a, axis, np.ndim(q))
+        return _kept(out, a, kept, np.ndim(q))
     return out
 
 
@@ -114,10 +120,23 @@ _METHODS = ("<s2sad>:?: np.quantile: only the methods " + ", ".join(
     map(repr, (*_CONTINUOUS, *_PICKED))) + ", without weights")
 
 
+def _rank(n, q, method):
+    """The fractional rank NumPy computes, written as it writes it: the same rounding, so
+    'lower', 'nearest' and the like pick the order statistic NumPy picks at a rank
+    that is whole or half (``(n - 1) * q`` is 3.5 for n = 6, q = 0.7; ``n * q + 1 - q
+    - 1`` is 3.4999999999999996)."""
+    if method not in _CONTINUOUS or method == 'linear':
+        return (n - 1) * q
+    alpha = _CONTINUOUS[method]
+    return n * q + (alpha + q * (1 - alpha - alpha)) - 1
+
+
 def _kept(out, a, axis, qdim):
     if axis is None:
         return np.reshape(out, np.shape(out) + (1,) * np.ndim(a))
-    return np.expand_dims(out, axis + qdim)
+    if isinstance(axis, tuple):  # (the axes joined: each kept where it was)
+        return np.expand_dims(out, tuple(k + qdim for k in axis))
+    return np.expand_dims(out, axis % (np.ndim(out) + 1 - qdim) + qdim)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method='linear',

@@ -21,7 +21,7 @@ __all__ = [
     "dtype_of", "axes_inverse", "item_of", "item_adjoint", "astype_adjoint", "shaped_like",
     "array_adjoint", "unconcat", "reconcat", "unstack_like", "hstack_axis", "as_columns",
     "fill_zeros", "pick_adjoint", "replace_at", "linspace_adjoint", "linspace_spread",
-    "spread_to_items", "undiff", "unroll_axis", "angle_adjoint",
+    "spread_to_items", "undiff", "unroll_axis", "angle_adjoint", "memory_order",
     "angle_tangent", "real_if_close_tangent", "spread_of", "cross_adjoint",
 ]
 
@@ -36,6 +36,26 @@ def _shape_arg(args: tuple) -> Any:
 def reshape_method(a: Any, *shape: Any, order: Literal["C", "F", "A"] = "C") -> Any:
     """``a.reshape(*shape)``."""
     return np.reshape(a, _shape_arg(shape), order=order)
+
+
+def memory_order(a: Any, order: Any) -> str:
+    """The index order ``np.ravel(a, order)`` / ``np.reshape`` read ``a`` in: 'A' and 'K'
+    follow ``a``'s memory (a transpose's: 'F'), which the adjoint, a new array, has
+    not, so its reshape is given 'C' or 'F' itself.  'K' of a layout that is neither
+    (axes permuted in memory, negative strides) is refused: no one order gives it."""
+    if order not in ("A", "K") or not isinstance(a, np.ndarray):
+        return "C" if order in (None, "A", "K") else order
+    if a.flags.c_contiguous or order == "A" and not a.flags.f_contiguous:
+        return "C"
+    if a.flags.f_contiguous:
+        return "F"
+    steps = [st for st, n in zip(a.strides, a.shape) if n > 1]
+    if all(st > 0 for st in steps) and steps in (sorted(steps, reverse=True), sorted(steps)):
+        return "C" if steps == sorted(steps, reverse=True) else "F"
+    from s2sad.errors import DifferentiationError
+    raise DifferentiationError(
+        "<s2sad>:?: order='K' of an array whose memory order is neither C's nor F's "
+        "(axes permuted, or a negative step): write order='C' or order='F'")
 
 
 def transpose_method(a: Any, *axes: Any) -> Any:

@@ -189,9 +189,10 @@ def list_insert(xs: list, i: int, v: Any) -> list:
     return out
 
 
-def copy_value(x: Any) -> Any:
-    """``x.copy()`` of an array, list or dict: a copy of the same kind."""
-    return x.copy()
+def copy_value(x: Any, order: Any = None) -> Any:
+    """``x.copy()`` of an array, list or dict: a copy of the same kind (an array's in
+    the memory order asked for: ``ravel(order='A')`` of it reads that order)."""
+    return x.copy() if order is None else x.copy(order=order)
 
 
 def field_add(acc: Any, x: Any, name: str, g: Any) -> Any:

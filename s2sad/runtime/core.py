@@ -115,6 +115,18 @@ def joined_lists() -> Exception:
         "list(a) + list(b), list(a) * n")
 
 
+def list_slice_kept(x: Any, idx: Any, v: Any) -> None:
+    """Refuses ``xs[a:b] = v`` of a list where ``v`` has another length than the slice:
+    the list grows or shrinks, and the adjoint rule of a write (``zero_at``,
+    ``written_part``) reads the slice of the new list by the old one's positions."""
+    if type(idx) is slice and isinstance(x, list) and hasattr(v, "__len__") and \
+            len(range(len(x))[idx]) != len(v):
+        from s2sad.errors import DifferentiationError
+        raise DifferentiationError(
+            "<s2sad>:?: a slice assignment that changes a list's length (xs[a:b] = v with "
+            "len(v) != b - a): build the new list instead, xs = xs[:a] + list(v) + xs[b:]")
+
+
 def every_item_of_list() -> Exception:
     """``xs[...] = v`` of a list: ``xs.sort()`` of a name the compiler took for an
     array (``compiler.in_place_methods``), a list at run time."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from s2sad.runtime import writes
+from s2sad.runtime import core, writes
 from s2sad.runtime.backend import array_namespace
 
 _NUMBERS = (float, int, complex)
@@ -141,6 +141,7 @@ def _basic_index(idx: Any, x: Any) -> None:
 
 def write_at(x: Any, idx: Any, v: Any) -> Any:
     if isinstance(x, (list, dict)):
+        core.list_slice_kept(x, idx, v)
         x[idx] = v
         return x
     _basic_index(idx, x)
@@ -152,6 +153,7 @@ def write_at(x: Any, idx: Any, v: Any) -> Any:
 
 def setitem(x: Any, idx: Any, v: Any) -> Any:
     if isinstance(x, (list, dict)):
+        core.list_slice_kept(x, idx, v)
         out = x.copy()
         out[idx] = v
         return out
@@ -187,8 +189,13 @@ def fresh(g: Any) -> Any:
     return g
 
 
-def copy_value(x: Any) -> Any:
+def copy_value(x: Any, order: Any = None) -> Any:
     return fresh(x)
+
+
+def memory_order(a: Any, order: Any) -> str:
+    """(other libraries' arrays read 'A' and 'K' in C order: the adjoint as NumPy's C)"""
+    return "C" if order in (None, "A", "K") else order
 
 
 def cast_like(g: Any, x: Any) -> Any:

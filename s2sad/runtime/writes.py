@@ -8,7 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from .core import _FLOAT64, add_grads, every_item_of_list, same_kind, zeros_like
+from .core import (
+    _FLOAT64,
+    add_grads,
+    every_item_of_list,
+    list_slice_kept,
+    same_kind,
+    zeros_like,
+)
 from .scatters import counted, scatter_by_count
 
 __all__ = ["add_at", "add_to_item", "setitem", "write_at", "clear_at", "scatter_add",
@@ -102,6 +109,7 @@ def setitem(x: Any, idx: Any, v: Any) -> Any:
     if isinstance(x, (list, dict)):
         if idx is Ellipsis and type(x) is not dict:
             raise every_item_of_list()
+        list_slice_kept(x, idx, v)
         out = x.copy()
         out[idx] = v
         return out
@@ -120,6 +128,7 @@ def write_at(x: Any, idx: Any, v: Any) -> Any:
         x[idx] = v
         return x
     if (type(x) is list or type(x) is dict) and idx is not Ellipsis:
+        list_slice_kept(x, idx, v)
         x[idx] = v
         return x
     return setitem(x, idx, v)
