@@ -23,22 +23,16 @@ import gast
 import numpy as np
 
 from s2sad import runtime
+from s2sad.compiler import dtype_builds
+from s2sad.compiler.dtype_kinds import F64, FLOATS, ITEMS, KEYED, NUMBERS, REAL
+from s2sad.compiler.dtype_kinds import RANKED as _RANK
 from s2sad.compiler.primitives import evaluate_ref
-from s2sad.compiler.recursive_results import active_flags
 from s2sad.compiler.shape_defs import counts, pop_parts, popped, pops_last
 from s2sad.compiler.statement_walks import statement_nodes
 from s2sad.compiler.walks import name_nodes
-from s2sad.rules.facts import shape_kind
 
-F64, REAL = "f64", "real"
-ITEMS = "items"  # ``as_floats(x)``: a list of Python floats or ``x``; its items are REAL
-FLOATS = "floats"  # ``as_floats(x)`` of a float64 array, asked with ``numbers``: F64 items
-NUMBERS = "<numbers>"  # (not a name: in the kinds while they are worked out ``numbers``)
-KEYED = "keyed"  # a dict or tuple display of float64 arrays: an item read by key is F64
-_RANK = {F64: 0, REAL: 1}
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
-_CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.amin,
                np.prod, np.cumsum, np.cumprod, np.trace, np.outer, np.diff, np.sort,
                np.linalg.det,
@@ -80,7 +74,7 @@ def dtypes(body: list, floats: set[str], real: set[str], namespace: dict,
                 isinstance(node.targets[0], gast.Name):
             defs.setdefault(node.targets[0].id, []).append(
                 _FILLED if _filled_with(node.value, float_numbers, namespace) or
-                numbers and _float_literal(node.value) else node.value)
+                numbers and dtype_builds.float_literal(node.value) else node.value)
         elif (bound := _bound_as(node)) is not None:
             defs.setdefault(bound[0], []).append(bound[1])
         elif isinstance(node, gast.Assign) and pops_last(node):
@@ -288,7 +282,7 @@ def _callee(e: gast.Call, kinds: dict[str, str], namespace: dict) -> tuple[Any, 
 def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
     fn, args = _callee(e, kinds, namespace)
     try:
-        built = _built(fn, e, args, kinds, namespace)
+        built = dtype_builds.built(fn, e, args, kinds, namespace)
         if built is not None:
             return built
         if fn in (runtime.as_floats, runtime.number_as_float, float, abs):
@@ -335,69 +329,6 @@ def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
     return FLOATS if numbers else ITEMS if args in ([F64], [ITEMS]) else None
 
 
-def _built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
-           namespace: dict) -> str | None:
-    """Arrays made from values: ``np.zeros(n)``; ``np.array([a, b])`` of float64 values
-    (of Python ints it would be int64); ``min``/``max`` of numbers (one of them); a
-    recursive call's cotangents (cast like its arguments)."""
-    if fn in _CONSTRUCTED and len(e.args) == 1 and not e.keywords or fn is runtime.clip_mask:
-        return F64  # (a clip's mask: its comparisons as float64 ones and zeros)
-    if shape_kind(fn) == "cotangents":
-        return _cotangents(e, args)
-    if fn in (runtime.max_share, runtime.min_share) and args and \
-            all(a in _RANK for a in args):
-        return REAL  # (shares of 1, 1/2 and 0: a bool mask or a float64 array)
-    if fn is np.full and len(args) == 2 and not e.keywords and args[1] in _RANK:
-        return F64 if args[1] == F64 or isinstance(e.args[1], gast.Constant) and \
-            type(e.args[1].value) is float else REAL  # (the fill value's dtype)
-    if fn is np.array and len(e.args) == 1 and not e.keywords and \
-            isinstance(e.args[0], (gast.List, gast.Tuple)) and e.args[0].elts:
-        leaves = _leaves(e.args[0])
-        floats = [x for x in leaves if of(x, kinds, namespace) == F64 or _float_literal(x)]
-        if floats and all(of(x, kinds, namespace) in _RANK for x in leaves):
-            return F64  # (``np.array([[12.0, a], [a, 4.0]])``: a Python float makes float64)
-    if fn in _APPENDS or fn in _JOINS:
-        return _listed(fn, e, args, kinds, namespace)
-    if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in _RANK for a in args):
-        return F64 if all(a == F64 for a in args) else REAL
-    if fn is runtime.astype and len(e.args) == 2 and not e.keywords and args[0] in _RANK:
-        return REAL if _real_dtype(e.args[1], namespace) else None  # (x.astype(int))
-    if fn is np.meshgrid and args and all(a in _RANK for a in args) and \
-            {k.arg for k in e.keywords} <= {"indexing"}:
-        return ITEMS  # (grids of the vectors' values: real items)
-    if fn is np.einsum and len(args) > 1 and isinstance(e.args[0], gast.Constant) and \
-            isinstance(e.args[0].value, str) and not e.keywords and \
-            all(a in _RANK for a in args[1:]):
-        return F64 if F64 in args[1:] else REAL  # (the operands' type: real stays real)
-    return None
-
-
-def _listed(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
-            namespace: dict) -> str | None:
-    """A list appended to (``list_append_owned(hs, h)``: a list of float64 arrays where
-    ``hs`` is one and ``h`` float64), and arrays joined from a list of them or from a
-    display (their common dtype)."""
-    if fn in _APPENDS:
-        return KEYED if args == [KEYED, F64] and not e.keywords else None
-    if len(args) != 1 or not {k.arg for k in e.keywords} <= {"axis"}:
-        return None
-    if args[0] == KEYED and isinstance(e.args[0], gast.Name):
-        return F64  # (``np.stack(hs)`` of a list built of float64 arrays)
-    if isinstance(e.args[0], (gast.Tuple, gast.List)) and e.args[0].elts:
-        parts = [of(x, kinds, namespace) for x in e.args[0].elts]
-        return (F64 if F64 in parts else REAL) if all(p in _RANK for p in parts) else None
-    return None
-
-
-def _leaves(display: gast.expr) -> list:
-    """The values of a nested list (or tuple) display, ``[[a, b], [c, d]]``."""
-    if isinstance(display, (gast.List, gast.Tuple)):
-        return [leaf for x in display.elts for leaf in _leaves(x)]
-    return [display]
-
-
-_JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack}
-_APPENDS = {runtime.list_append, runtime.list_append_owned}
 _APPEND_NAMES = {"list_append", "list_append_owned"}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
@@ -417,30 +348,6 @@ def _written(fn: object, e: gast.Call, args: list) -> str | None:
         return F64 if len(args) == 4 and (
             args[0] == F64 or _none(e.args[0]) and args[1] == F64) else None
     return F64 if len(args) == 3 and args[0] == F64 and args[-1] in _RANK else None
-
-
-def _real_dtype(e: gast.expr, namespace: dict) -> bool:
-    """A dtype of real numbers of at most 64 bits (``int``, ``float``, ``np.int32``)."""
-    try:
-        dtype = np.dtype(evaluate_ref(e, namespace))
-    except TypeError:  # (not a dtype known here)
-        return False
-    return dtype.kind in "biuf" and dtype.itemsize <= 8
-
-
-def _float_literal(e: gast.expr) -> bool:
-    """A Python float written in the code (``-9.8`` too)."""
-    if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
-        e = e.operand
-    return isinstance(e, gast.Constant) and type(e.value) is float
-
-
-def _cotangents(e: gast.Call, args: list) -> str | None:
-    """A recursive call's cotangents (shape kind ``"cotangents"``: each cast like its
-    argument): KEYED, each item read float64, where every argument flagged active is."""
-    flags = active_flags(e, len(args) - 2)
-    active = [a for a, on in zip(args[2:], flags or ()) if on]
-    return KEYED if active and all(a == F64 for a in active) else None
 
 
 def _none(e: gast.expr) -> bool:
