@@ -144,3 +144,51 @@ def test_only_a_float64_side_is_read_for_a_choice_and_not_as_a_divisor():
         check_grad(divided_side, MIXED, k * 1.0)
     text, _ = _adjoint_lines(divided_side, (MIXED, k * 1.0), 0)
     assert "/ v" in text and "/ k" not in text, text
+
+
+# (fuzz seed 97018: ``q = r = w[2]`` then ``np.where(c, q, r[::-1])``: the adjoint of
+# ``r[::-1]`` is written into zeros reversed, ``dr[::-1] = np.where(c, 0.0, dv)``; that
+# write was taken for ``dr = np.where(c, 0.0, dv)`` and summed with ``dq`` as one choice)
+C4 = np.array([1.11, 1.46, 0.11, 1.2])
+
+
+def chained_names_reversed(w):
+    q = r = w[2]
+    v = np.where(C4 > 0.16, q, r[::-1])
+    return np.sum(v * np.arange(4.0))
+
+
+def chained_names_mean(w):
+    q = r = w[1]
+    return np.mean(np.where(C4 > 0.5, q, r[::-1]))
+
+
+def strided_part(x):
+    a = b = x * 2.0
+    v = np.where(x[:3] > 0, a[:3], b[1:4])
+    return np.sum(v * np.array([1.0, 2.0, 3.0]))
+
+
+def reversed_part_data_condition(x):
+    q = r = x
+    return np.sum(np.where(x > 0.0, q, r[::-1]) * np.arange(1.0, 5.0))
+
+
+W34 = np.arange(12.0).reshape(3, 4) / 7.0 - 0.5
+
+
+@pytest.mark.parametrize("f", [chained_names_reversed, chained_names_mean])
+def test_a_choice_summed_with_a_reversed_write_keeps_the_reversal(f):
+    g = check_grad(f, W34)
+    keep = C4 > (0.16 if f is chained_names_reversed else 0.5)
+    weights = np.arange(4.0) if f is chained_names_reversed else np.full(4, 0.25)
+    row = np.where(keep, weights, 0.0) + np.where(keep, 0.0, weights)[::-1]  # closed form
+    assert np.allclose(g[2 if f is chained_names_reversed else 1], row)
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -0.2, 0.5, -0.7]),
+                               np.array([-0.3, 0.2, -0.5, 0.7]),
+                               np.array([0.3, 0.2, 0.5, 0.7])])
+def test_choices_of_parts_written_into_zeros_both_branches(x):
+    check_grad(reversed_part_data_condition, x)
+    check_grad(strided_part, x)

@@ -149,7 +149,7 @@ def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
     names = [f for f in product_factors(term)[0]
              if isinstance(f, gast.Name) and f.id in once]
     k = _last_store(block, i, target.id)
-    if len(names) != 1 or k is None or not isinstance(block[k], gast.Assign) or \
+    if len(names) != 1 or k is None or not _binds(block[k], target.id) or \
             target.id in name_ids(block[k].value, gast.Load) or \
             choices._term(block[k].value) is None or \
             target.id in _read(block, k, i) or _reads(block[k]) & _written(block, k, i):
@@ -165,6 +165,13 @@ def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
     return [k, j]
 
 
+def _binds(s: gast.stmt, name: str) -> bool:
+    """``name = value`` itself: not a write into part of it (``name[::-1] = value``
+    sets the elements in another order, over the zeros or values it held)."""
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+        isinstance(s.targets[0], gast.Name) and s.targets[0].id == name
+
+
 def _definition(block: list, i: int, name: str) -> int | None:
     """The index of the plain ``name = <pure value>`` before ``i`` whose value can move
     to ``block[i]``: nothing between writes what it reads, nor is compound."""
@@ -172,8 +179,7 @@ def _definition(block: list, i: int, name: str) -> int | None:
         s = block[j]
         if not isinstance(s, _SIMPLE):
             return None
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], gast.Name) and s.targets[0].id == name:
+        if _binds(s, name):
             pure = all(isinstance(n.func, gast.Attribute) and isinstance(
                 n.func.value, gast.Name) and n.func.value.id == "np"
                 for n in nodes(s.value) if isinstance(n, gast.Call))  # (NumPy's only)
