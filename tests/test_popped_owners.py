@@ -70,7 +70,9 @@ def test_gated_writes(rng) -> None:
     check_vjp(gated_steps, u, 0.3, wrt=(0, 1), rng=rng)
     g = s2sad.grad(gated_steps, wrt=(0, 1))
     g(u, 0.3)
-    assert "setitem(" not in _code(g)
+    code = _code(g)  # (the cell loop now runs for all cells at once: one write a step)
+    assert "setitem(" not in code or ("i = np.arange(n)" in code and
+                                      code.count("setitem(") == 1), g.source
 
 
 def test_an_alias_keeps_the_copying_writes(rng) -> None:

@@ -140,8 +140,7 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
            registry.GENERATION[0], known, floats, optimistic)
     parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
-                           structured, scalars, registry.GENERATION[0], ranks, known,
-                           at_once=optimistic)
+                           structured, scalars, registry.GENERATION[0], ranks, known)
     if lean and key in _FULL and upto is None:  # value and gradient, already simplified
         tree, unguarded, numbers = _FULL.pop(key)
         gen = _without_value(tree, parts, numbers)
@@ -177,12 +176,9 @@ def forget() -> None:
 @functools.lru_cache(maxsize=64)
 def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                    structured: frozenset[int], scalars: frozenset[int], rules: int,
-                   ranks: tuple = (), known: normalize.Known | None = None,
-                   at_once: bool = True) -> ReverseParts:
-    """Stages 1-6, once per function, kinds of arguments and rule tables (``rules``);
-    ``at_once``: element loops run for all trips at once (NumPy arguments only: the
-    gathers by index arrays are NumPy's)."""
-    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known, at_once=at_once)
+                   ranks: tuple = (), known: normalize.Known | None = None) -> ReverseParts:
+    """Stages 1-6, once per function, kinds of arguments and rule tables (``rules``)."""
+    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     return reverse_assembly.reverse_parts(prep, wrt, mode, structured, scalars, ranks,
                                           aux=known is not None and known.aux)
 
@@ -231,7 +227,7 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                   ) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``
     (``optimistic``: as for :func:`build_reverse`)."""
-    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known, at_once=optimistic)
+    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
     names = wrt_names(prep.node, wrt)
     holders = activity_stage.containers(
         prep.node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)

@@ -58,7 +58,8 @@ PRODUCTS = {np.matmul, np.dot, operator.matmul}
 # results that depend only on shapes and kinds: constants even of a varying value
 SHAPE_ONLY = {np.shape, np.ndim, np.size, len, np.zeros_like, np.ones_like, np.empty_like,
               np.result_type, np.iscomplexobj, np.isrealobj, isinstance, type, range,
-              math.prod, runtime.zeros_like, runtime.shape_of}
+              math.prod, runtime.zeros_like, runtime.shape_of,
+              runtime.memory_order}  # (the order a reshape reads an array in: its layout)
 # ``x[idx] = v`` spelled as calls: (x, idx, v)
 WRITES = {runtime.setitem, runtime.write_at}
 # ``x[idx] += v`` with repeated indices: (x, idx, v)
