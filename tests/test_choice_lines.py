@@ -163,7 +163,7 @@ def chained_names_mean(w):
     return np.mean(np.where(C4 > 0.5, q, r[::-1]))
 
 
-def strided_part(x):
+def shifted_part(x):
     a = b = x * 2.0
     v = np.where(x[:3] > 0, a[:3], b[1:4])
     return np.sum(v * np.array([1.0, 2.0, 3.0]))
@@ -191,4 +191,4 @@ def test_a_choice_summed_with_a_reversed_write_keeps_the_reversal(f):
                                np.array([0.3, 0.2, 0.5, 0.7])])
 def test_choices_of_parts_written_into_zeros_both_branches(x):
     check_grad(reversed_part_data_condition, x)
-    check_grad(strided_part, x)
+    check_grad(shifted_part, x)
