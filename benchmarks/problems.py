@@ -44,6 +44,7 @@ from benchmarks import (
     problems_unseen14,
     problems_unseen15,
     problems_unseen16,
+    problems_unseen17,
 )
 
 
@@ -350,6 +351,12 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen16.SPECS]
 # (133-135) session 50: finite-volume stencils cell by cell with a branch per cell: upwind
 # transport in a velocity field, a superbee-limited MUSCL advection, Burgers by Godunov's flux
 PROBLEMS += [Problem(**spec) for spec in problems_unseen15.SPECS]
+# (136-145) session 52: an HMC leapfrog's energy error, red-black Gauss-Seidel on strided
+# slices, Black-Litterman by inv and solves, Robertson kinetics by implicit Euler with Newton
+# while loops, a cart-pole's state unpacked per step, a PINN's derivative by the chain rule,
+# kernel ridge leave-one-out, Kabsch superposition by SVD, the sparsemax loss, batch-hard
+# triplets
+PROBLEMS += [Problem(**spec) for spec in problems_unseen17.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 
