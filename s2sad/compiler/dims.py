@@ -36,6 +36,7 @@ from s2sad.compiler.shape_rules import (
     matmul,
     module_number,
 )
+from s2sad.compiler.walks import walk
 
 
 class Facts(CallShapes, IndexShapes):
@@ -55,6 +56,7 @@ class Facts(CallShapes, IndexShapes):
         parameters given integer arrays (the variant is made for that dtype: ``x[ei]``
         picks one row per entry of ``ei``)."""
         self.namespace, self.recursion, self.indices = namespace, recursion, indices
+        self.body, self.bound = body, None
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
@@ -75,6 +77,7 @@ class Facts(CallShapes, IndexShapes):
         facts = cls.__new__(cls)
         facts.namespace, facts.shapes, facts.sizes, facts.defs = namespace, shapes, {}, {}
         facts.learned, facts.scopes, facts.shape_defs = {}, {}, {}
+        facts.body, facts.bound = [], None
         return facts
 
     def rank_of(self, e: gast.expr) -> int | None:
@@ -127,7 +130,20 @@ class Facts(CallShapes, IndexShapes):
         if self.reading is not None:  # (working out a definition: it reads ``name``)
             self.reading.add(name)
         s = self.shapes.get(name)
+        if s is None and name not in self.shape_defs and self._global_number(name):
+            return ()
         return (None,) * s if type(s) is int else None if s == UNKNOWN else s
+
+    def _global_number(self, name: str) -> bool:
+        """A module global holding an int or float (``GRAVITY = 9.8``) is a number, as
+        the activity stage takes it (``activity._is_scalar``), unless the body binds the
+        name itself (the names it binds looked for once, only when such a global is
+        read)."""
+        if type(self.namespace.get(name)) not in (int, float):
+            return False
+        if self.bound is None:
+            self.bound = bound_names(self.body)
+        return name not in self.bound
 
     def canon(self, s: Any) -> Any:
         """``s`` with each symbol whose length broadcasting fixed replaced by it."""
@@ -199,6 +215,12 @@ class Facts(CallShapes, IndexShapes):
         if isinstance(e.op, gast.MatMult):
             return matmul(a, b)
         return broadcast(a, b, self.learned)
+
+
+def bound_names(body: list) -> frozenset[str]:
+    """The names a body binds anywhere (assigned, loop targets, a pop's, ``del``-ed)."""
+    return frozenset(n.id for n in walk(gast.Module(body=body, type_ignores=[]))
+                     if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load))
 
 
 def known(s: Any) -> bool:
