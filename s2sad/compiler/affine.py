@@ -36,11 +36,13 @@ class Lin:
     terms: tuple[tuple[str, int], ...]
     const: int
     kind: str = EXACT
+    step: int = 1  # > 1: the length is ceil(max(0, form) / step) (``x[1:-1:2]``), CLAMPED
 
     def __str__(self) -> str:
         parts = [f"{c}*{v}" if c != 1 else v for v, c in self.terms]
-        return " + ".join(parts + [str(self.const)]) + ("" if self.kind == EXACT else
-                                                        f" ({self.kind})")
+        text = " + ".join(parts + [str(self.const)])
+        text = text if self.step == 1 else f"ceil(({text}) / {self.step})"
+        return text + ("" if self.kind == EXACT else f" ({self.kind})")
 
 
 def form(d: Any) -> Lin | None:
@@ -130,6 +132,17 @@ def length(f: Lin | None, kind: str) -> Any:
     return Lin(f.terms, f.const, EXACT if nonneg(f) else kind)
 
 
+def strided(f: Lin | None, step: int) -> Any:
+    """The length ``ceil(max(0, f) / step)`` of a slice with a step (``x[1:-1:2]``): an
+    int, or a form that equals only the same form of the same step (never exact, so
+    never taken for a length of at least 2, nor used in arithmetic)."""
+    if f is None or any(v.startswith(COUNTER) for v, _ in f.terms):
+        return None
+    if not f.terms:
+        return -(-max(0, f.const) // step)
+    return Lin(f.terms, f.const, CLAMPED, step)
+
+
 Bounds = Callable[[str], "tuple | None"]  # counter -> (lowest, highest, depth)
 
 
@@ -167,11 +180,11 @@ def substitute(d: Any, known: dict[str, int]) -> Any:
     f = Lin((), d.const)
     for v, c in d.terms:
         f = _plus(f, _times(Lin((), known[v]) if v in known else Lin(((v, 1),), 0), c))
-    return length(f, d.kind)
+    return length(f, d.kind) if d.step == 1 else strided(f, d.step)
 
 
 def _form_of(d: Any) -> tuple | None:
-    return (d.terms, d.const) if isinstance(d, Lin) else None
+    return (d.terms, d.const, d.step) if isinstance(d, Lin) else None
 
 
 def same(a: Any, b: Any) -> bool:
@@ -196,7 +209,8 @@ def broadcast(a: Any, b: Any) -> Any:
         out = a if isinstance(a, Lin) and a.kind == EXACT else b
         return (_symbol(out) or out) if isinstance(out, Lin) and out.kind == EXACT else out
     if _form_of(a) is not None and _form_of(a) == _form_of(b):
-        return Lin(a.terms, a.const, CLAMPED) if CLAMPED in (a.kind, b.kind) else None
+        return Lin(a.terms, a.const, CLAMPED, a.step) if CLAMPED in (a.kind, b.kind) \
+            else None
     other = b if isinstance(a, Lin) else a
     return other if isinstance(other, (str, int)) and not isinstance(other, Lin) else None
 

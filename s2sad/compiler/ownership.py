@@ -128,9 +128,13 @@ class _Facts(OwnershipFacts):
         """``v = d[1:-1]`` of an array updated in place while ``v`` lives (an adjoint's part
         read before the part is cleared): ``v`` a copy of the part, when that makes ``d``
         owned, so every update of ``d`` is in place (one copy of the part, not a copy of
-        all of ``d`` per update)."""
+        all of ``d`` per update).  The views of one array are copied together (two
+        statements writing parts of ``u`` in a loop: each part's adjoint read before it
+        is cleared, and neither copy alone makes ``d`` owned), then each copy not needed
+        for that is dropped again."""
         updated = {name for name, _, _ in self.in_place()} | {
             c[0] for c in (self.candidate(s) for s in self.flat) if c is not None}
+        views: dict[str, list[gast.Assign]] = {}
         for s in self.flat:
             if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(
                     s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript) and
@@ -140,14 +144,29 @@ class _Facts(OwnershipFacts):
             if name not in updated or name not in self.local or name in self.owned or \
                     self.is_number(s.value) or not self.is_array(name):
                 continue  # (an item of a list or dict is no view: np.copy would change it)
+            views.setdefault(name, []).append(s)
+        for name, reads in views.items():
+            self._copy_views_of(name, reads)
+
+    def _copy_views_of(self, name: str, reads: list[gast.Assign]) -> None:
+        originals = [s.value for s in reads]
+        for s in reads:
             view = s.value
             copied = gast.Subscript(value=view.value, slice=inline_writes.as_syntax(view.slice),
                                     ctx=gast.Load())
-            s.value = gast.Call(func=np_attr("copy"), args=[copied],
-                                keywords=[])
+            s.value = gast.Call(func=np_attr("copy"), args=[copied], keywords=[])
+        self.refresh()
+        if name not in self.owned:
+            for s, view in zip(reads, originals):
+                s.value = view
+            self.refresh()
+            return
+        for s, view in zip(reads, originals) if len(reads) > 1 else ():
+            copy = s.value
+            s.value = view
             self.refresh()
             if name not in self.owned:
-                s.value = view
+                s.value = copy
                 self.refresh()
 
     def repair_required(self) -> None:

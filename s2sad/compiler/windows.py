@@ -272,8 +272,9 @@ def value(e: gast.expr, scope: Scope, size: Size, depth: int = 0) -> Lin | None:
 def slice_length(p: gast.Slice, axis: Any, scope: Scope, size: Size) -> Any:
     """The length of ``x[p]`` along an axis of length ``axis`` (None: unknown)."""
     n = affine.form(axis)
-    if n is None or p.step is not None and not (
-            isinstance(p.step, gast.Constant) and p.step.value == 1):
+    step = 1 if p.step is None else p.step.value if isinstance(p.step, gast.Constant) and \
+        type(p.step.value) is int else 0
+    if n is None or step < 1:
         return None
     bounds = _bounds(scope, size)
     lo = Lin((), 0) if p.lower is None else value(p.lower, scope, size)
@@ -296,6 +297,8 @@ def slice_length(p: gast.Slice, axis: Any, scope: Scope, size: Size) -> Any:
         kind = EXACT
     elif kind == EXACT:
         kind = CLAMPED
+    if step > 1:  # ceil(max(0, f) / step), where f surely gives max(0, f)
+        return affine.strided(f, step) if kind != GUARDED else None
     return affine.length(f, kind)
 
 
