@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from benchmarks import problems_unseen17_torch as pt
 from benchmarks.specs import spec_of
 
 
@@ -452,15 +453,17 @@ def kabsch_rmsd(frames, ref):
 
 def kabsch_rmsd_grad(frames, ref):
     Q = ref - np.mean(ref, axis=0)
-    P = frames - np.mean(frames, axis=1, keepdims=True)
-    H = np.einsum("fni,nj->fij", P, Q)
-    U, _, Vt = np.linalg.svd(H)
-    d = np.sign(np.linalg.det(Vt.transpose(0, 2, 1) @ U.transpose(0, 2, 1)))
-    Vt[:, 2, :] *= d[:, None]
-    R = Vt.transpose(0, 2, 1) @ U.transpose(0, 2, 1)
-    # envelope theorem: R is optimal, so only P's own appearance counts (Q and P centred)
     scale = 2.0 / (frames.shape[0] * frames.shape[1])
-    return (scale * (P - Q @ R),)
+    g = np.empty_like(frames)
+    for f in range(frames.shape[0]):
+        P = frames[f] - np.mean(frames[f], axis=0)
+        U, S, Vt = np.linalg.svd(P.T @ Q)
+        if np.linalg.det(Vt.T @ U.T) < 0.0:
+            Vt[2] = -Vt[2]
+        # envelope theorem: R is optimal, so only P's own appearance counts (P and Q
+        # centred, so the centring adds nothing)
+        g[f] = scale * (P - Q @ (Vt.T @ U.T))
+    return (g,)
 
 
 def kabsch_rmsd_args(size):
@@ -565,7 +568,7 @@ def triplet_hard_args(size):
 # ---------------------------------------------------------------------------
 
 def _spec(name, title, wrt, sizes, **extra):
-    return spec_of(globals(), None, name, title, wrt, sizes, **extra)
+    return spec_of(globals(), pt, name, title, wrt, sizes, **extra)
 
 
 SPECS = [

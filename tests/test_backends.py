@@ -387,7 +387,22 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                     ("ordinal_logit", "dask"): "dask cannot run this step",
                     **{(name, "array_api_strict"): "array_api_strict cannot run this step"
                        for name in ("clenshaw_fit", "lorenz96_4dvar", "ordinal_logit",
-                                    "realnvp_nll")}}
+                                    "realnvp_nll")},
+                    # (session 52: the red-black sweeps' parts copied by np.copy; the
+                    # Black-Litterman solve of chunks; np.linalg.det, and the SVD's
+                    # adjoint on NumPy only; the sort's np.take_along_axis; the Newton
+                    # step's np.array of floats into torch, and a row index of a matrix)
+                    **{("redblack_poisson", lib): "np.copy has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    ("black_litterman", "dask"): "dask cannot run this step",
+                    ("kabsch_rmsd", "dask"): "np.linalg.det has no counterpart",
+                    **{("kabsch_rmsd", lib): "only_real, which runs on NumPy arrays only"
+                       for lib in ("torch", "jax", "array_api_strict")},
+                    **{("sparsemax_reg", lib): "np.take_along_axis has no counterpart"
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    ("robertson_newton", "torch"): "torch cannot run this step",
+                    ("robertson_newton", "array_api_strict"):
+                        "array_api_strict cannot run this step"}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)
