@@ -56,7 +56,8 @@ class Facts(CallShapes, IndexShapes):
         parameters given integer arrays (the variant is made for that dtype: ``x[ei]``
         picks one row per entry of ``ei``)."""
         self.namespace, self.recursion, self.indices = namespace, recursion, indices
-        self.body, self.bound = body, None
+        self.body: list = body
+        self.bound: frozenset[str] | None = None  # (:meth:`_global_number`)
         self.shapes: dict[str, Any] = {**dict.fromkeys(numbers, ()), **params}
         self.sizes: dict[str, Dim] = {}
         self.learned: dict[str, int] = {}  # symbol -> the int it must equal (broadcasting)
