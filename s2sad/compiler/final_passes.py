@@ -32,6 +32,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler.pass_manager import Facts
 from s2sad.compiler.pass_shapes import (
+    LazyKinds,
     current_shapes,
     fresh_shapes,
     known_shapes,
@@ -130,7 +131,7 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     shapes = known_shapes(body, facts)  # (worked out here where not known yet, as always)
     if not tape_rows.candidates(body):
         return body  # (no loop to look into: no dtypes worked out)
-    kinds = value_kinds(body, facts, float_numbers=True)
+    kinds = LazyKinds(body, facts, float_numbers=True)  # (a pushed value's test first)
     if tape_rows.rows(body, shapes, kinds, facts.params, facts.namer):
         facts.shapes = None
         facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)

@@ -24,7 +24,7 @@ from s2sad.compiler import (
     vector_loops,
 )
 from s2sad.compiler.pass_manager import Facts
-from s2sad.compiler.pass_shapes import known_shapes, value_kinds
+from s2sad.compiler.pass_shapes import LazyKinds, known_shapes, value_kinds
 from s2sad.compiler.tidy_passes import tidy
 from s2sad.compiler.walks import fingerprint
 
@@ -56,7 +56,7 @@ def batched(body: list, facts: Facts) -> list:
     """Per-iteration products into one adjoint batched after the loop; a loop of
     sliding-window dot products as one ``np.correlate``."""
     if facts.floats and correlate.candidates(body):
-        kinds = value_kinds(body, facts)
+        kinds = LazyKinds(body, facts)  # (a candidate's float64 test first)
         if correlate.correlated(body, known_shapes(body, facts), kinds):
             facts.shapes = None
     return batch.batch(body, known_shapes(body, facts), facts.namer)
