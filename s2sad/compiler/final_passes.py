@@ -143,7 +143,7 @@ def chained(body: list, facts: Facts) -> list:
     a number dividing and multiplying it in a row left out of both."""
     if not facts.floats or not in_place_chains.candidates(body):
         return body  # (no float64 array known, or no chain long enough)
-    kinds = value_kinds(body, facts, float_numbers=True)
+    kinds = LazyKinds(body, facts, float_numbers=True)  # (a chain's shapes tested first)
     if in_place_chains.in_place(body, fresh_shapes(body, facts), kinds, facts.namespace):
         facts.shapes = None
     cancelled_factors.cancel(body)  # (x /= 2 * a; x *= 2 * b: the 2s cancel)

@@ -52,24 +52,25 @@ def value_kinds(body: list, facts: Facts, float_numbers: bool = False) -> dict[s
 
 
 class LazyKinds(Mapping[str, str]):
-    """:func:`value_kinds` worked out at the first look: a rewrite that finds no
-    candidate never looks.  For a rewrite that looks before it changes the body (a
-    float64 test on each candidate first): the kinds are those of the body as given."""
+    """:func:`value_kinds` worked out at the first look (called, all of them): a
+    rewrite that finds no candidate never looks.  For a rewrite that looks before it
+    changes the body (a float64 test on each candidate first): the kinds are those of
+    the body as given."""
 
     def __init__(self, body: list, facts: Facts, float_numbers: bool = False) -> None:
         self._args: tuple[Any, ...] = (body, facts, float_numbers)
         self._kinds: dict[str, str] | None = None
 
-    def _all(self) -> dict[str, str]:
+    def __call__(self) -> dict[str, str]:
         if self._kinds is None:
             self._kinds = value_kinds(*self._args)
         return self._kinds
 
     def __getitem__(self, name: str) -> str:
-        return self._all()[name]
+        return self()[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self())
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self())
