@@ -33,7 +33,6 @@ class DerivativeCalls(Shown, CallKinds):
         _fast: dict
         _last: pipeline.Generated | None
         _seed: Any
-        _standing_for: str
 
         def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
         @property
@@ -53,7 +52,7 @@ class DerivativeCalls(Shown, CallKinds):
         key = self._seeded_key(values)
         lean = self._checked.get(key)
         if isinstance(lean, DerivativeCalls):  # (an output that is an array of one number)
-            return lean._seeded(args, kwargs)
+            return self._seeded_by(lean, args, kwargs)
         if lean is None and self._number_output(values):
             lean = self._checked[key] = self._for(values)
             self._remember(args, values, lean, outer)
@@ -78,13 +77,13 @@ class DerivativeCalls(Shown, CallKinds):
                     output = self._output(self._own(args, kwargs))
                     check_scalar(self.fn, output)
                     if np.ndim(output):
-                        return self._by_seed(key, output)._seeded(args, kwargs)
+                        return self._seeded_by(self._by_seed(values, output), args, kwargs)
                     raise self._placed(error) from error
                 raise
             value, aux = value if self.has_aux else (value, None)
             check_scalar(self.fn, value, self.holomorphic)
             if np.ndim(value):
-                return self._by_seed(key, value)._seeded(args, kwargs)
+                return self._seeded_by(self._by_seed(values, value), args, kwargs)
             self._checked[key] = self._for(values)
             if not self.has_aux:
                 self._remember(args, values, self._checked[key], outer)
@@ -97,7 +96,7 @@ class DerivativeCalls(Shown, CallKinds):
         if self._checked:
             seeded = self._checked.get(self._seeded_key(values))
             if seeded is not None:
-                return seeded._seeded(args, kwargs)
+                return self._seeded_by(seeded, args, kwargs)
         gen = self._for(values)
         refresh_of(gen.fn)()
         try:
@@ -108,32 +107,32 @@ class DerivativeCalls(Shown, CallKinds):
             output = self._output(self._own(args, kwargs))
             check_scalar(self.fn, output)
             if np.ndim(output):
-                return self._by_seed(self._seeded_key(values), output)._seeded(args, kwargs)
+                return self._seeded_by(self._by_seed(values, output), args, kwargs)
             raise self._placed(error) from error
         output = value[0] if self.has_aux else value
         if type(output) not in NUMBERS or type(output) is complex:
             check_scalar(self.fn, output, self.holomorphic)
             if np.ndim(output):
-                return self._by_seed(self._seeded_key(values), output)._seeded(args, kwargs)
+                return self._seeded_by(self._by_seed(values, output), args, kwargs)
         return value, (grads,) if self.many and len(self.wrt) == 1 else grads
 
-    def _by_seed(self, key: tuple, output: Any) -> DerivativeCalls:
-        """The vjp that stands for this grad on calls like this one (``key``): the output
+    def _by_seed(self, values: tuple, output: Any) -> DerivativeCalls:
+        """The vjp that stands for this grad on calls like this one (of ``values``): the output
         is an array holding one number (``x.T @ A @ x`` of a column ``x``: shape (1, 1)),
         whose gradient is the vjp seeded with ones of that shape; the seed 1.0 the grad
         variants start from has no axes for a rule to contract (``M @ 1.0`` fails)."""
         made = copy.copy(self)
         made.kind, made._variants, made._checked, made._fast = "vjp", {}, {}, {}
         made._seed = np.ones(np.shape(output), dtype=np.result_type(output, float))
-        made._standing_for = self.kind
-        self._checked[key] = made
+        self._checked[self._seeded_key(values)] = made
         return made
 
-    def _seeded(self, args: tuple, kwargs: dict) -> Any:
-        """What the grad (or value_and_grad) this vjp stands for returns, from the vjp
-        seeded with ones (with ``has_aux``, the aux where they put it)."""
-        value, grads, *aux = self._vjp((*args, self._seed), kwargs)
-        if self._standing_for == "grad":
+    def _seeded_by(self, made: DerivativeCalls, args: tuple, kwargs: dict) -> Any:
+        """What this grad (or value_and_grad) returns, from the vjp ``made`` seeded with
+        ones (with ``has_aux``, the aux where they put it); ``.source`` shows that vjp."""
+        value, grads, *aux = made._vjp((*args, made._seed), kwargs)
+        self._last = made._last
+        if self.kind == "grad":
             return (grads, *aux) if aux else grads
         return ((value, *aux) if aux else value), grads
 

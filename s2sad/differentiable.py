@@ -134,7 +134,7 @@ def _seeded_vjp(fn: Derivative, args: tuple | None) -> Any:
     output = fn.fn(*values[:npos], **named)
     if not hasattr(output, "shape") or output.ndim == 0 or output.size != 1:
         return None
-    return fn._by_seed(fn._seeded_key(values), output)
+    return fn._by_seed(values, output)
 
 
 def _gradient_of(fn: Derivative, inner: Any, seed_value: Any = None) -> Callable:

@@ -73,6 +73,12 @@ def test_closed_forms():
     np.testing.assert_allclose(dM, W[:, None])
 
 
+def test_source_shows_the_code_that_ran():
+    d = s2sad.grad(row_times_column)
+    d(W, M)
+    assert "@ 1.0" not in d.source and "def vjp_row_times_column" in d.source
+
+
 def test_value_and_grad_and_aux():
     value, g = s2sad.value_and_grad(column_quadratic)(W[:, None], A)
     np.testing.assert_allclose(value, column_quadratic(W[:, None], A))
