@@ -154,6 +154,9 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             continue
         _bind_param(norm, child, param.name, value, reassigned, node)
         if isinstance(value, gast.Name) and value.id in norm.lengths and \
+                param.name in child.resized:  # (a helper that appends to the list passed)
+            del norm.lengths[value.id]
+        elif isinstance(value, gast.Name) and value.id in norm.lengths and \
                 param.name not in reassigned:  # a list parameter passed on, by another name
             norm.lengths[child.name(param.name)] = norm.lengths[value.id]
         _bind_collected(norm, child, param, value, reassigned)

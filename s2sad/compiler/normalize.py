@@ -64,7 +64,7 @@ def _analysed(node: gast.FunctionDef, own: list | None = None) -> tuple:
     own = list(own_nodes(node)) if own is None else own  # (walked once, read thrice)
     return (stores, Normalizer._local_names(node, stores), sequences.tracked(node),
             sequences.sequence_names(node, lambda _: own),
-            sequences.changed_in_place(node, lambda _: own))
+            sequences.changed_in_place(node, lambda _: own), sequences.resized(node, lambda _: own))
 
 
 class Normalizer(Lookups):
@@ -80,7 +80,7 @@ class Normalizer(Lookups):
         self.receivers: tuple = ((src.fn, None),)  # (function, what its self is) inlined
         # (a helper inlined several times has the same tree each time: analysed once;
         # the key, a walk, only worked out where it is remembered: not for the function)
-        stores, local, tracked, (seqs, nested), mutated = source.once(
+        stores, local, tracked, (seqs, nested), mutated, resized = source.once(
             ("normalizer", structure(src.node)), lambda: _analysed(src.node, own)) \
             if source.memoizing() else _analysed(src.node, own)
         self.stores, self.locals = Counter(stores), set(local)
@@ -105,6 +105,7 @@ class Normalizer(Lookups):
         self.tracked = set(tracked)  # names whose items are followed
         self.sequences, self.nested = set(seqs), set(nested)
         self.mutated = set(mutated)  # (items may change)
+        self.resized = set(resized)  # (lists whose length may change)
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
@@ -328,7 +329,8 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
-    norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
+    norm.lengths = {k: n for k, n in (lengths or {}).items()
+                    if not norm.stores[k] and k not in norm.resized}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.shapes = {k: r for k, r in (shapes or {}).items() if k in norm.array_params}
     norm.ndims = {k: len(r) for k, r in norm.shapes.items()}
