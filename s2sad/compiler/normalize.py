@@ -67,6 +67,19 @@ def _analysed(node: gast.FunctionDef, own: list | None = None) -> tuple:
             sequences.changed_in_place(node, lambda _: own), sequences.resized(node, lambda _: own))
 
 
+def _wrapped_def(namespace: dict) -> str:
+    """The origin of the line of s2sad's wrapper around a function of ``**kwargs`` or
+    ``*args`` (``return primitive(x, k=k)``, called per call): the user's ``def`` line,
+    not the wrapper's."""
+    import linecache
+    fn = namespace.get("primitive")
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return "line 2: the call of the function with its arguments"
+    text = linecache.getline(code.co_filename, code.co_firstlineno).strip()
+    return f"{fn.__name__}(), line {code.co_firstlineno}: {text}"
+
+
 class Normalizer(Lookups):
     """Turns one function (and the helpers it calls) into core form."""
 
@@ -136,7 +149,8 @@ class Normalizer(Lookups):
         stmt.lineno = lineno
         where = f"line {lineno}" if len(self.inlining) == 1 else \
             f"{self.src.node.name}(), line {lineno}"
-        set_origin(stmt, f"{where}: {self.src.line(lineno)}")
+        set_origin(stmt, _wrapped_def(self.namespace) if self.src.filename.startswith(
+            "<s2sad call_") else f"{where}: {self.src.line(lineno)}")
         stmt.s2sad_file = self.src.filename
         if self.unvalued and any(isinstance(n, gast.Name) and n.id in self.unvalued
                                  for n in walk(stmt)):
