@@ -77,7 +77,7 @@ def _wrapped_def(namespace: dict) -> str:
     if code is None:
         return "line 2: the call of the function with its arguments"
     text = linecache.getline(code.co_filename, code.co_firstlineno).strip()
-    return f"{fn.__name__}(), line {code.co_firstlineno}: {text}"
+    return f"{code.co_name}(), line {code.co_firstlineno}: {text}"
 
 
 class Normalizer(Lookups):
