@@ -21,6 +21,7 @@ import gast
 from s2sad.compiler import (
     desugar,
     fence,
+    global_writes,
     local_defaults,
     resolved,
     source,
@@ -294,6 +295,7 @@ def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
         src = source.load(fn)
         if not _library(src.filename):  # (a library's try blocks: refused at the call)
             try_blocks.lowered(src, norm.namespace, norm.namer)
+            global_writes.rewrite(src, norm.namespace, norm.namer)  # (global n; n += 1)
         return fence.check(src, inlined=True)
     except DifferentiationError as exc:
         if "source not available" not in str(exc):

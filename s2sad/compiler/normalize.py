@@ -27,6 +27,7 @@ from s2sad.compiler import (
     desugar,
     fence,
     function_displays,
+    global_writes,
     known_constants,
     loader,
     resolved,
@@ -318,6 +319,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     ``numbers``: given numbers; ``held``: the classes of the lists, tuples and dicts of
     arrays and numbers given (``dims.Items``, ``dims.Keyed``)."""
     try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
+    global_writes.rewrite(src, namespace, namer)  # (global n; n += 1: a module's variable)
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)
