@@ -8,6 +8,7 @@ keywords) is generated once per shape of call and differentiated like any other.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from typing import Any
@@ -41,11 +42,15 @@ def is_library_callable(fn: Any) -> bool:
 
 
 def has_varargs(fn: Any) -> bool:
-    """A Python function of ``*args`` or ``**kwargs``: differentiated per shape of call,
-    as a function of the arguments one call passes (its body inlined with them bound)."""
-    return inspect.isfunction(fn) and any(
+    """A Python function of ``*args`` or ``**kwargs`` (or a ``functools.partial`` of one:
+    ``partial(loss, reg=0.1)``): differentiated per shape of call, as a function of the
+    arguments one call passes (its body inlined with them bound)."""
+    inner = fn
+    while isinstance(inner, functools.partial):
+        inner = inner.func
+    return inspect.isfunction(inner) and any(
         p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        for p in inspect.signature(fn).parameters.values())
+        for p in inspect.signature(inner).parameters.values())
 
 
 def called(fn: Any) -> Any:
