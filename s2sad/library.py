@@ -48,6 +48,8 @@ def has_varargs(fn: Any) -> bool:
     inner = fn
     while isinstance(inner, functools.partial):
         inner = inner.func
+    inner = inner.__func__ if inspect.ismethod(inner) and not isinstance(fn, functools.partial) \
+        else inner  # (a bound method: its object passed first, CallOf)
     return inspect.isfunction(inner) and any(
         p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
         for p in inspect.signature(inner).parameters.values())
@@ -94,8 +96,14 @@ class CallOf:
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         self._made: dict = {}
         self._last: Any = None
+        self._receiver: tuple = ()  # (a method's object: passed first, not differentiated)
+        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+            from s2sad.differentiable import after
+            self.fn, self._receiver = fn.__func__, (fn.__self__,)
+            self.wrt = after(1, wrt)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args = (*self._receiver, *args)
         self._last = self.derivative_for(len(args), sorted(kwargs),
                                          self._literals(args[:len(args) - self.extra]))
         try:

@@ -114,3 +114,22 @@ def test_partial_of_a_kwargs_function(fixed):
     np.testing.assert_allclose(g, expected)
     _, g = s2sad.vjp(f)(W, X, Y, 2.0)
     np.testing.assert_allclose(g, 2.0 * expected)
+
+
+def test_method_of_kwargs_and_args():
+    """A bound method of ``**kwargs`` / ``*args``: was refused ("name every parameter
+    explicitly"); made per call with its object passed first, as a function's is."""
+    model = U.Scaled(2.0)
+    fixed = {"lam": 0.2, "l1": 0.1}
+    expected = 2.0 * s2sad.grad(U.ridge)(W, X, Y, **fixed)
+    np.testing.assert_allclose(s2sad.grad(model.loss)(W, X, Y, **fixed), expected)
+    np.testing.assert_allclose(s2sad.vjp(model.loss)(W, X, Y, 1.0, **fixed)[1], expected)
+    assert s2sad.jvp(model.loss)(W, X, Y, W, **fixed)[1] == pytest.approx(expected @ W)
+    np.testing.assert_allclose(s2sad.grad(model.loss, wrt=2)(W, X, Y, **fixed),
+                               2.0 * s2sad.grad(U.ridge, wrt=2)(W, X, Y, **fixed))
+    np.testing.assert_allclose(s2sad.hessian(model.loss)(W, X, Y, lam=0.2),
+                               2.0 * s2sad.hessian(U.ridge)(W, X, Y, lam=0.2))
+    check_grad(model.summed, W, X[0], X[1])
+    model.scale = 3.0  # (read at each call)
+    np.testing.assert_allclose(s2sad.grad(model.summed)(W, X[0], X[1]),
+                               3.0 * (X[0] + X[1]) * np.cos(W))  # closed form

@@ -467,3 +467,16 @@ def wrap_index(w):
         s = s + (w[i] - w[i - 1]) ** 2
     return s
 
+
+
+class Scaled:
+    """A model whose methods take ``**kwargs`` and ``*args``."""
+
+    def __init__(self, scale):
+        self.scale = scale
+
+    def loss(self, w, X, y, **kw):
+        return ridge(w, X, y, **kw) * self.scale
+
+    def summed(self, w, *parts):
+        return sum(np.sum(p * np.sin(w)) for p in parts) * self.scale
