@@ -20,6 +20,7 @@ import collections
 import importlib
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -75,12 +76,15 @@ def sample(run: Run, top: int, interval: float = 0.001) -> None:
     inclusive: collections.Counter = collections.Counter()
     own: collections.Counter = collections.Counter()
     taken = [0]
+    harness = sys._getframe()  # (its frame and those above it: not counted)
 
     def on_signal(signum: int, frame: Any) -> None:
+        if frame is harness:
+            return  # (a sample before ``run`` began or after it ended)
         taken[0] += 1
         own[_label(frame)] += 1
         seen = set()
-        while frame is not None:
+        while frame is not None and frame is not harness:
             label = _label(frame)
             if label not in seen:
                 seen.add(label)
@@ -95,9 +99,8 @@ def sample(run: Run, top: int, interval: float = 0.001) -> None:
         signal.signal(signal.SIGPROF, before)
     n = max(taken[0], 1)
     for title, counts in (("inclusive", inclusive), ("self", own)):
-        print(f"== {title} ({taken[0]} samples; the harness's own frames left out)")
-        found = [(label, k) for label, k in counts.most_common() if k < n]
-        for label, k in found[:top]:
+        print(f"== {title} ({taken[0]} samples)")
+        for label, k in counts.most_common(top):
             print(f"{k / n:6.1%} {label}")
 
 
