@@ -16,7 +16,7 @@ import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import dataclass_args, fallback, library, made_before, structure
-from s2sad.call_checks import check_scalar, defined_at, refuse_integer_arrays
+from s2sad.call_checks import defined_at, refuse_integer_arrays
 from s2sad.call_checks import numpy_only as numpy_only
 from s2sad.call_kinds import NUMBERS, concrete, float_arrays, foreign_array, shape_signature
 from s2sad.compiler import pipeline, resolved
@@ -309,21 +309,7 @@ class Derivative(DerivativeCalls):
             return self._forward_over_reverse(values, args, kwargs)
         if self.kind == "grad":
             return self._grad(values, args, kwargs)
-        gen = self._for(values)
-        refresh_of(gen.fn)()
-        try:
-            value, grads = gen.fn(*args, **kwargs)
-        except Exception as error:  # the likelier cause, if it is
-            if foreign_array(values) is None:  # (the function may not run on those)
-                check_scalar(self.fn, self._output(self._own(args, kwargs)))
-                raise self._placed(error) from error
-            raise
-        output = value[0] if self.has_aux else value
-        if type(output) not in NUMBERS or type(output) is complex:
-            check_scalar(self.fn, output, self.holomorphic)
-        if self.many and len(self.wrt) == 1:
-            grads = (grads,)
-        return grads if self.kind == "grad" else (value, grads)
+        return self._value_and_grad(values, args, kwargs)
 
 
 def made_from_current(gen: pipeline.Generated) -> bool:

@@ -294,6 +294,7 @@ defjvp(rt.std_share, STD, "std_share_along(da, a, spread, axis, ddof, keepdims)"
 INTERLEAVED = "einsum_interleaved_second(subscripts)"
 defnondiff(rt.einsum_interleaved_second)  # it raises: nothing to differentiate
 defnondiff(rt.try_completes)  # (which way a try statement goes: a branch flag)
+defnondiff(rt.global_value, rt.global_stored)  # (a module variable: global n; n += 1)
 EADJ = "t, subscripts, operands, k"
 defvjp(rt.einsum_adjoint, EADJ, "einsum_with(subscripts, operands, k, g)", INTERLEAVED,
        "einsum_operands_adjoint(t, subscripts, replace_at(operands, k, g), k)")
