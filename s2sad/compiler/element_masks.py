@@ -13,9 +13,12 @@ off, ``np.sqrt(np.where(m, x, 0.5))``, so the zeros stay zeros.  Python's number
 NumPy's arrays differ where Python raises (``1 / 0``, ``(-8) ** 0.5``, ``i % 0``): such an
 operation on values that are not NumPy's numbers (read from an array, or a NumPy
 function's) is taken only with a nonzero literal as divisor (or the trip count, of the
-counter's values), else the loop stays.  (The statements run even when the loop has no
-trip: an element read at an index the counter does not enter, ``u[0]``, out of range
-then raises where the loop did not read it.)
+counter's values), else the loop stays.  The statements run even when the loop has no
+trip: an element read at an index the counter does not enter (``u[0]``, ``u[k]``) is read
+at ``np.full_like(i, k)``, none when there is no trip, unless the shapes prove it in range.
+A read under a branch is not guarded when its index is proved in range in every trip:
+the counter of ``range(n)``, ``i - 1`` or ``j % n`` of an ``n`` known to be the array's
+length (``n = len(u)``, ``n = u.shape[0]``).
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.element_ranges import IndexFacts, among
 from s2sad.compiler.names import Namer, assign, call_named, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.tree_copies import clone
@@ -40,7 +44,6 @@ _TOTAL = {np.abs, np.absolute, np.fabs, np.sign, np.negative, np.square, np.sin,
 _PARTIAL = {np.exp, np.expm1, np.log, np.log1p, np.log2, np.log10, np.sqrt, np.cbrt,
             np.tan, np.sinh, np.cosh, np.arcsin, np.arccos, np.arctanh}
 _BINARY = {np.minimum, np.maximum}
-_MAKERS = {np.zeros, np.ones, np.empty, np.full}
 _HARMLESS = 0.5  # inside the domain of every function above (and not a pole)
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult)
 _DIVISIONS = (gast.Div, gast.FloorDiv, gast.Mod)
@@ -69,7 +72,7 @@ class _Mask:
         self.name: str | None = None
 
 
-class Trip:
+class Trip(IndexFacts):
     """Rewrites one trip's statements (``block``), emitting into a list."""
 
     def __init__(self, counter: str, facts: dims.Facts, namer: Namer,
@@ -86,6 +89,8 @@ class Trip:
         self.olds: dict[str, str] = {}  # a written array -> its elements before the loop
         self.in_range: set[str] = set()  # written arrays every trip reads at the counter
         self.read_every: set[tuple] = set()  # (array, index) every trip reads before
+        self.varying: set[str] = {counter}  # names of values that differ trip by trip
+        self.within: dict[str, Any] = {}  # a name -> a length its values are indices into
         self.out: list = []
         self.out_at: gast.stmt | None = None  # the statement being rewritten
 
@@ -126,6 +131,7 @@ class Trip:
         self.out.append(s)
         self.env[target] = load(name)
         self.kinds[name] = kind
+        self._note(name, value)
 
     def _kind_of(self, value: gast.expr) -> str:
         return self.kinds.get(value.id, "py") if isinstance(value, gast.Name) else "py"
@@ -165,28 +171,6 @@ class Trip:
                 value=load(array), slice=load(self.counter), ctx=gast.Load()),
                 f"{array}_item").id
         return load(self.olds[array])
-
-    def _sized(self, array: str) -> bool:
-        """Whether the written array has as many elements as trips at least: made by
-        ``np.zeros(n)`` (``ones``, ``empty``, ``full``) of the trip count ``n``."""
-        seen, names, made = set(), [array], False
-        while names:  # (through copies, ``s_1 = s``, and writes, each binding so made)
-            name = names.pop()
-            seen.add(name)
-            for d in self.facts.defs.get(name, []):
-                if isinstance(d, gast.Name) or call_named(d, "setitem") and d.args and \
-                        isinstance(d.args[0], gast.Name):
-                    source = d if isinstance(d, gast.Name) else d.args[0]
-                    if source.id not in seen:
-                        names.append(source.id)
-                elif isinstance(d, gast.Call) and d.args and \
-                        isinstance(d.args[0], gast.Name) and \
-                        d.args[0].id == self.trip_count and \
-                        _among(evaluate_ref(d.func, self.namespace), _MAKERS):
-                    made = True
-                else:
-                    return False
-        return made
 
     def finish(self, like: gast.stmt) -> list:
         """The statements, then each written array's one write and its one binding."""
@@ -247,6 +231,7 @@ class Trip:
         name = self.namer.fresh(base)
         self.out.append(assign(name, value, like=self.out_at))
         self.kinds[name] = "np"
+        self._note(name, value)
         return load(name)
 
     # -- expressions: (the value for every trip, its kind: ``_join``) -----------------
@@ -314,11 +299,15 @@ class Trip:
             else:
                 raise Keep
         key = (array, tuple(gast.dump(p) for p in index))
+        in_range = self._in_range(array, index)
         if mask is None:
             self.read_every.add(key)  # (in range: Python reads it in every trip)
-        elif key not in self.read_every:
+        elif key not in self.read_every and not in_range:
             index = [self._named(_np("where", [self._mask(mask), p, const(0)]), "at")
                      for p in index]
+        if not in_range and not any(self._varies(p) for p in index):
+            # (the same element every trip: read in no trip when there is none)
+            index[0] = self._named(_np("full_like", [load(self.counter), index[0]]), "at")
         part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
         return gast.Subscript(value=e.value, slice=part, ctx=gast.Load()), "np"
 
@@ -369,17 +358,13 @@ class Trip:
             beats = self._named(gast.Compare(left=clone(b), ops=[
                 gast.Lt() if fn is min else gast.Gt()], comparators=[clone(a)]), "beats")
             return _np("where", [beats, b, a]), _meet(args[0][1], args[1][1])
-        if _among(fn, _BINARY) and len(args) == 2 or _among(fn, _TOTAL) and len(args) == 1:
+        if among(fn, _BINARY) and len(args) == 2 or among(fn, _TOTAL) and len(args) == 1:
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
-        if _among(fn, _PARTIAL) and len(args) == 1:
+        if among(fn, _PARTIAL) and len(args) == 1:
             if mask is not None:
                 values = [self._guarded(values[0], mask, _HARMLESS)]
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
         raise Keep
-
-
-def _among(fn: Any, functions: set) -> bool:
-    return any(fn is f for f in functions)
 
 
 def _meet(a: str, b: str) -> str:
