@@ -27,7 +27,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import dims, hoist
+from s2sad.compiler import dims, element_windows, hoist
 from s2sad.compiler.element_masks import Keep, Trip, arange_of
 from s2sad.compiler.names import Namer, call_named
 from s2sad.compiler.walks import name_nodes
@@ -142,25 +142,28 @@ def _vectorized(loop: gast.For, ctx: _Context) -> list | None:
     """The statements that run every trip of ``loop`` at once, or None (kept)."""
     counter = loop.target.id
     inside = _read_counts(gast.Module(body=loop.body, type_ignores=[]))
+    window = element_windows.find(loop, ctx.facts, inside)
+    body = loop.body if window is None else window.rest  # (the window's statements aside)
     bound = {t.id for t in _assigned(loop.body)}
-    written = _written_arrays(loop.body)
+    written = _written_arrays(body)
     if counter in bound or written is None or \
             not all(ctx.facts.rank(w) == 1 for w in written.values()):
         return None
-    locals_ = bound - set(written.values())
+    locals_ = bound - set(written.values()) - ({window.array} if window else set())
     if any(ctx.reads.get(n, 0) > inside.get(n, 0) for n in locals_ | {counter}):
         return None  # (a name the loop binds read after it: its last trip's value)
-    locals_ -= set(written)
+    locals_ = {t.id for t in _assigned(body)} - set(written) - set(written.values())
     if not all(ctx.facts.shapes.get(n) == () for n in locals_):
         return None
     counts: dict[str, int] = {}
-    for t in _assigned(loop.body):
+    for t in _assigned(body):
         counts[t.id] = counts.get(t.id, 0) + 1
     trip = Trip(counter, ctx.facts, ctx.namer, ctx.namespace, written, counts,
                 _trip_count(loop))
     try:
-        trip.block(loop.body, None)
-        return [arange_of(counter, loop)] + trip.finish(loop)
+        trip.block(body, None)
+        done = trip.finish(loop) if window is None else element_windows.emit(window, trip)
+        return [arange_of(counter, loop)] + done
     except Keep:
         return None
 

@@ -53,12 +53,12 @@ _COMPARISONS = (gast.Lt, gast.LtE, gast.Gt, gast.GtE, gast.Eq, gast.NotEq)
 def arange_of(counter: str, loop: gast.For) -> gast.Assign:
     """``i = np.arange(...)``: the counter of every trip (``hoist`` may take it out of an
     enclosing loop, with the index arithmetic on it: the time loop's trips share it)."""
-    s = assign(counter, _np("arange", list(loop.iter.args)), like=loop)
+    s = assign(counter, np_call("arange", list(loop.iter.args)), like=loop)
     s.cannot_raise = True
     return s
 
 
-def _np(name: str, args: list) -> gast.Call:
+def np_call(name: str, args: list) -> gast.Call:
     return gast.Call(func=gast.Attribute(value=load("np"), attr=name, ctx=gast.Load()),
                      args=args, keywords=[])
 
@@ -167,7 +167,7 @@ class Trip(IndexFacts):
         elif array not in self.in_range and not self._sized(array):
             raise Keep  # (a trip that writes no element reads none: it may be past the end)
         if array not in self.olds:
-            self.olds[array] = self._named(gast.Subscript(
+            self.olds[array] = self.named(gast.Subscript(
                 value=load(array), slice=load(self.counter), ctx=gast.Load()),
                 f"{array}_item").id
         return load(self.olds[array])
@@ -209,7 +209,7 @@ class Trip(IndexFacts):
             if negated:
                 then, other = other, then
             kind = _meet(self._kind_of(then), self._kind_of(other))
-            self._bind(target, _np("where", [clone(cond), clone(then), clone(other)]), kind, s)
+            self._bind(target, np_call("where", [clone(cond), clone(then), clone(other)]), kind, s)
 
     def _mask(self, mask: _Mask) -> gast.expr:
         if mask.name is None:
@@ -217,15 +217,15 @@ class Trip(IndexFacts):
             if mask.outer is None and not mask.negated:
                 return test
             if mask.negated:
-                test = _np("logical_not", [test])
+                test = np_call("logical_not", [test])
             if mask.outer is not None:
                 if mask.negated:
-                    test = self._named(test, "otherwise")
-                test = _np("logical_and", [self._mask(mask.outer), test])
-            mask.name = self._named(test, "mask").id
+                    test = self.named(test, "otherwise")
+                test = np_call("logical_and", [self._mask(mask.outer), test])
+            mask.name = self.named(test, "mask").id
         return load(mask.name)
 
-    def _named(self, value: gast.expr, base: str) -> gast.Name:
+    def named(self, value: gast.expr, base: str) -> gast.Name:
         """``value`` bound to a new name before the statement being rewritten (the
         stages after this one take one operation a statement)."""
         name = self.namer.fresh(base)
@@ -235,6 +235,10 @@ class Trip(IndexFacts):
         return load(name)
 
     # -- expressions: (the value for every trip, its kind: ``_join``) -----------------
+
+    def value(self, e: gast.expr) -> gast.expr:
+        """``e`` (a number of the trip) for every trip, outside any branch."""
+        return self._expr(e, None)[0]
 
     def _expr(self, e: gast.expr, mask: _Mask | None) -> tuple[gast.expr, str]:
         if isinstance(e, gast.Constant):
@@ -250,7 +254,7 @@ class Trip(IndexFacts):
         if isinstance(e, gast.UnaryOp):
             operand, kind = self._expr(e.operand, mask)
             if isinstance(e.op, gast.Not):
-                return _np("logical_not", [operand]), kind
+                return np_call("logical_not", [operand]), kind
             return gast.UnaryOp(op=e.op, operand=operand), kind
         if isinstance(e, gast.Compare) and len(e.ops) == 1 and \
                 isinstance(e.ops[0], _COMPARISONS):
@@ -303,11 +307,11 @@ class Trip(IndexFacts):
         if mask is None:
             self.read_every.add(key)  # (in range: Python reads it in every trip)
         elif key not in self.read_every and not in_range:
-            index = [self._named(_np("where", [self._mask(mask), p, const(0)]), "at")
+            index = [self.named(np_call("where", [self._mask(mask), p, const(0)]), "at")
                      for p in index]
-        if not in_range and not any(self._varies(p) for p in index):
+        if not in_range and not any(self.varies(p) for p in index):
             # (the same element every trip: read in no trip when there is none)
-            index[0] = self._named(_np("full_like", [load(self.counter), index[0]]), "at")
+            index[0] = self.named(np_call("full_like", [load(self.counter), index[0]]), "at")
         part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
         return gast.Subscript(value=e.value, slice=part, ctx=gast.Load()), "np"
 
@@ -344,7 +348,7 @@ class Trip(IndexFacts):
         return kind == "i" and isinstance(e, gast.Name) and e.id == self.trip_count
 
     def _guarded(self, value: gast.expr, mask: _Mask, harmless: float) -> gast.expr:
-        return self._named(_np("where", [self._mask(mask), value, const(harmless)]),
+        return self.named(np_call("where", [self._mask(mask), value, const(harmless)]),
                            "guarded")
 
     def _call(self, e: gast.Call, mask: _Mask | None) -> tuple[gast.expr, str]:
@@ -352,12 +356,12 @@ class Trip(IndexFacts):
         args = [self._expr(a, mask) for a in e.args]
         values = [a for a, _ in args]
         if fn is abs and len(args) == 1:
-            return _np("abs", values), args[0][1]
+            return np_call("abs", values), args[0][1]
         if fn in (min, max) and len(args) == 2:  # Python's: the first unless the second wins
             a, b = values
-            beats = self._named(gast.Compare(left=clone(b), ops=[
+            beats = self.named(gast.Compare(left=clone(b), ops=[
                 gast.Lt() if fn is min else gast.Gt()], comparators=[clone(a)]), "beats")
-            return _np("where", [beats, b, a]), _meet(args[0][1], args[1][1])
+            return np_call("where", [beats, b, a]), _meet(args[0][1], args[1][1])
         if among(fn, _BINARY) and len(args) == 2 or among(fn, _TOTAL) and len(args) == 1:
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
         if among(fn, _PARTIAL) and len(args) == 1:

@@ -32,13 +32,13 @@ class IndexFacts:
     def _note(self, name: str, value: gast.expr) -> None:
         """What is known of the values ``name`` is bound to: whether they vary trip by
         trip, and a length they are all indices into (``_within``)."""
-        if self._varies(value):
+        if self.varies(value):
             self.varying.add(name)
         length = self._length_of_indices(value)
         if length is not None:
             self.within[name] = length
 
-    def _varies(self, value: gast.expr) -> bool:
+    def varies(self, value: gast.expr) -> bool:
         return any(n.id in self.varying for n in name_nodes(value))
 
     def _length_of_indices(self, value: gast.expr) -> Any:

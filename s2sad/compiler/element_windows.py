@@ -1,0 +1,226 @@
+"""Element loops that add into windows of one array (see :mod:`element_loops`): finite
+element assembly, ``for e in range(n): K[2 * e:2 * e + 4, 2 * e:2 * e + 4] += c * ke``.
+
+Kept as a loop, each trip reads a window, adds and writes it back (and the reverse sweep
+reads each window of the adjoint a trip at a time).  The windows of different trips may
+overlap (neighbouring elements share nodes), but a trip only adds to its window what it
+computed from other values, so the sum over the trips does not depend on their order:
+all at once it is one scatter-add, ``K = scatter_add(K, (rows[:, :, None], cols[:, None,
+:]), c[:, None, None] * ke)`` (NumPy's ``np.add.at``: repeated positions sum, each in
+trip order), whose adjoint gathers the windows of ``dK`` at once.
+
+Only where it is proved: one write in the loop, ``W_new = setitem(W, (slice(lo, hi),
+...), W[lo:hi, ...] + v)`` then ``W = W_new``, at the loop's top level, the window read
+the same as the one written (their bounds equal forms of the counter) and proved inside
+the array in every trip by the shape facts (:mod:`windows`: ``0 <= lo``, ``hi <=
+len``, of a width that is an int); ``W`` read nowhere else in the loop; ``v`` a number
+of the trip, an array the loop does not bind whose shape fits the window, or the
+product of the two.  The rest of the trip is an element loop's (numbers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gast
+
+from s2sad.compiler import dims, windows
+from s2sad.compiler.element_masks import Trip, np_call
+from s2sad.compiler.names import assign, call_named, const, copy_origin, load
+
+
+@dataclass
+class Window:
+    """The statements of a loop that add into a window of ``array``."""
+
+    array: str
+    write: gast.Assign  # W_new = setitem(W, parts, sum)
+    lowers: list  # each part's lower bound (None: 0)
+    forms: list  # their values (``windows.value``: equal forms, equal values)
+    widths: tuple  # each part's width (ints)
+    scale: gast.expr | None  # the number the trip adds (times ``block``), if any
+    block: gast.Name | None  # the array the loop does not bind that the trip adds
+    rest: list  # the loop's other statements
+
+
+def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | None:
+    """The window ``loop`` adds into, or None; ``reads``: how often each name is read
+    in the loop."""
+    body = loop.body
+    writes = [k for k, s in enumerate(_flat(body)) if call_named(s.value, "setitem")]
+    at = [k for k, s in enumerate(body) if isinstance(s, gast.Assign)
+          and call_named(s.value, "setitem")]
+    if len(writes) != 1 or len(at) != 1 or at[0] + 1 >= len(body):
+        return None
+    write, rebind = body[at[0]], body[at[0] + 1]
+    array, parts, total = write.value.args if len(write.value.args) == 3 else (None,) * 3
+    if not (isinstance(array, gast.Name) and isinstance(total, gast.Name)
+            and _binds(rebind, array.id, write.targets[0].id)):
+        return None
+    defs = {s.targets[0].id: s for s in body if isinstance(s, gast.Assign)}
+    added = _operands(defs.get(total.id))
+    if added is None:
+        return None
+    read, v = added if _reads_window(defs.get(added[0].id), array.id) else added[::-1]
+    window = defs.get(read.id)
+    once = (read.id, total.id, write.targets[0].id)
+    if window is None or not _reads_window(window, array.id) or \
+            reads.get(array.id) != 2 or any(reads.get(n) != 1 for n in once):
+        return None
+    same = _same_window(window.value.slice, parts, loop, body, facts)
+    widths = facts.of(window.value)
+    if same is None or not (isinstance(widths, tuple) and len(widths) == len(same[0])
+                              and all(type(w) is int for w in widths)):
+        return None
+    taken = [window, defs[total.id], write, rebind]
+    made = _added(v, defs, facts, reads, widths)
+    if made is None:
+        return None
+    scale, block, product = made
+    taken += [product] if product is not None else []
+    return Window(array.id, write, *same, widths, scale, block,
+                  [s for s in body if not any(s is t for t in taken)])
+
+
+def _flat(body: list) -> list:
+    out = []
+    for s in body:
+        out += _flat(s.body) + _flat(s.orelse) if isinstance(s, gast.If) else [s]
+    return out
+
+
+def _binds(s: gast.stmt, name: str, value: str) -> bool:
+    return isinstance(s, gast.Assign) and s.targets[0].id == name and \
+        isinstance(s.value, gast.Name) and s.value.id == value
+
+
+def _operands(s: gast.Assign | None) -> tuple | None:
+    """The two names ``s`` adds (``sum = a + b``)."""
+    if s is None or not (isinstance(s.value, gast.BinOp) and isinstance(s.value.op, gast.Add)
+                         and isinstance(s.value.left, gast.Name)
+                         and isinstance(s.value.right, gast.Name)):
+        return None
+    return s.value.left, s.value.right
+
+
+def _reads_window(s: gast.Assign | None, array: str) -> bool:
+    """``s`` is ``R = W[lo:hi, ...]`` (slices of step 1 only)."""
+    if s is None or not (isinstance(s.value, gast.Subscript)
+                         and isinstance(s.value.value, gast.Name)
+                         and s.value.value.id == array):
+        return False
+    parts = s.value.slice.elts if isinstance(s.value.slice, gast.Tuple) else [s.value.slice]
+    return all(isinstance(p, gast.Slice) and p.step is None for p in parts)
+
+
+def _same_window(read: gast.expr, written: gast.expr, loop: gast.For, body: list,
+                 facts: dims.Facts) -> tuple[list, list] | None:
+    """The lower bounds of the window read and their forms, when the window written is
+    the same in every trip (equal forms of the counter), else None."""
+    reads = read.elts if isinstance(read, gast.Tuple) else [read]
+    writes = written.elts if isinstance(written, gast.Tuple) else [written]
+    if len(reads) != len(writes):
+        return None
+    scope = _scope(loop, body)
+    lowers, starts = [], []
+    for r, w in zip(reads, writes):
+        if isinstance(w, gast.Call) and call_named(w, "slice") and len(w.args) == 2:
+            w_lo, w_hi = w.args
+        elif isinstance(w, gast.Slice) and w.step is None:
+            w_lo, w_hi = w.lower, w.upper
+        else:
+            return None
+        if r.upper is None or w_hi is None:
+            return None  # (to the end: its width is the array's, not an int of it)
+        for a, b in ((r.lower, w_lo), (r.upper, w_hi)):
+            forms = [windows.value(const(0) if e is None else e, scope, facts.size)
+                     for e in (a, b)]
+            if None in forms or forms[0] != forms[1]:
+                return None
+            starts.append(forms[0])
+        lowers.append(r.lower)
+    return lowers, starts[::2]
+
+
+def _scope(loop: gast.For, body: list) -> windows.Scope:
+    """The names bound once at the loop's top level and its counter, for ``value``."""
+    counts: dict[str, int] = {}
+    for s in _flat(body):
+        counts[s.targets[0].id] = counts.get(s.targets[0].id, 0) + 1
+    env = {s.targets[0].id: s.value for s in body
+           if isinstance(s, gast.Assign) and counts[s.targets[0].id] == 1}
+    args = loop.iter.args
+    counter = windows.Counter(args[0] if len(args) == 2 else None, args[-1],
+                              windows.EMPTY, 0)
+    return windows.Scope(env, {loop.target.id: counter})
+
+
+def _added(v: gast.Name, defs: dict, facts: dims.Facts, reads: dict[str, int],
+           widths: tuple) -> tuple | None:
+    """(scale, block, the statement of their product or None) of what a trip adds."""
+    if facts.shapes.get(v.id) == ():
+        return v, None, None
+    if v.id not in defs:
+        return (None, v, None) if _fits(facts.shapes.get(v.id), widths) else None
+    s = defs[v.id]
+    if reads.get(v.id) != 1 or not (isinstance(s.value, gast.BinOp)
+                                    and isinstance(s.value.op, gast.Mult)):
+        return None
+    for number, block in ((s.value.left, s.value.right), (s.value.right, s.value.left)):
+        if isinstance(block, gast.Name) and block.id not in defs and \
+                _fits(facts.shapes.get(block.id), widths) and \
+                (isinstance(number, gast.Constant) and type(number.value) in (int, float)
+                 or isinstance(number, gast.Name) and facts.shapes.get(number.id) == ()):
+            return number, block, s
+    return None
+
+
+def _fits(shape: object, widths: tuple) -> bool:
+    """An array of ``shape`` broadcasts to the window's shape without changing it."""
+    return isinstance(shape, tuple) and len(shape) <= len(widths) and \
+        all(type(d) is int and d in (1, w) for d, w in zip(shape[::-1], widths[::-1]))
+
+
+def emit(window: Window, t: Trip) -> list:
+    """The statements of ``t`` (which has rewritten ``window.rest``), then the
+    scatter-add of every trip's window at once and the array's binding."""
+    t.out_at = window.write
+    rank = len(window.widths)
+    index, made = [], {}
+    for k, (lower, form, width) in enumerate(zip(window.lowers, window.forms,
+                                                 window.widths)):
+        start = t.value(const(0) if lower is None else lower)
+        key = (form, width)
+        if key not in made:  # (a square window: its rows are its columns)
+            if not t.varies(start):
+                start = t.named(np_call("full_like", [load(t.counter), start]), "start")
+            offsets = t.named(np_call("arange", [const(width)]), "offsets")
+            made[key] = t.named(gast.BinOp(left=_axes(start, 1, None), op=gast.Add(),
+                                           right=offsets), "positions")
+        rows = made[key]
+        index.append(rows if rank == 1 else t.named(_axes(rows, rank, k), "rows"))
+    value = None
+    if window.scale is not None:
+        value = t.value(window.scale)
+        if t.varies(value):
+            value = t.named(_axes(value, rank, None), "scale")
+    if window.block is not None:
+        value = load(window.block.id) if value is None else t.named(
+            gast.BinOp(left=value, op=gast.Mult(), right=load(window.block.id)), "added")
+    at = index[0] if rank == 1 else gast.Tuple(elts=index, ctx=gast.Load())
+    write = window.write
+    call = gast.Call(func=load("scatter_add"), args=[load(window.array), at, value],
+                     keywords=[])
+    made = copy_origin(gast.copy_location(gast.Assign(
+        targets=[gast.Name(id=write.targets[0].id, ctx=gast.Store(), annotation=None,
+                           type_comment=None)], value=call, type_comment=None), write), write)
+    return t.out + [made, assign(window.array, load(write.targets[0].id), like=write)]
+
+
+def _axes(value: gast.expr, rank: int, keep: int | None) -> gast.Subscript:
+    """``value[:, None, ...]``: the trips' axis first, then ``rank`` axes, each of length
+    1 but axis ``keep`` (taken from ``value``'s second axis)."""
+    parts: list = [gast.Slice(lower=None, upper=None, step=None)]
+    parts += [gast.Slice(lower=None, upper=None, step=None) if a == keep else const(None)
+              for a in range(rank)]
+    return gast.Subscript(value=value, slice=gast.Tuple(elts=parts, ctx=gast.Load()),
+                          ctx=gast.Load())
