@@ -184,6 +184,26 @@ def two_windows(c):
     return np.sum(K ** 2)
 
 
+def int_counts(c):
+    """An int array: each trip's sum rounded as it is written (the loop stays)."""
+    n = len(c)
+    counts = np.zeros((n + 1, n + 1), dtype=int)
+    part = 0.6 * np.ones((2, 2))
+    for e in range(n):
+        counts[e:e + 2, e:e + 2] = counts[e:e + 2, e:e + 2] + part
+    return np.sum(counts * c[0]) + np.sum(c ** 2)
+
+
+def float_dtype(c):
+    """``dtype=float`` said: assembled at once."""
+    n = len(c)
+    K = np.zeros((n + 1, n + 1), dtype=float)
+    ke = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    for e in range(n):
+        K[e:e + 2, e:e + 2] += c[e] * ke
+    return np.sum(K ** 2)
+
+
 def aliased(c):
     """``L`` is ``K`` itself: the sum read through it sees every window added."""
     n = len(c)
@@ -194,7 +214,7 @@ def aliased(c):
     return np.sum(L ** 3) + np.sum(K)
 
 
-@pytest.mark.parametrize("f", [shifted, read_elsewhere, under_if, two_windows])
+@pytest.mark.parametrize("f", [shifted, read_elsewhere, under_if, two_windows, int_counts])
 @pytest.mark.parametrize("sign", [1.0, -1.0, 0.0])
 def test_kept(f, sign, rng):
     c = sign * (0.5 + rng.random(18)) if sign else rng.standard_normal(18)
@@ -203,6 +223,7 @@ def test_kept(f, sign, rng):
 
 def test_clipped_and_aliased(rng):
     c = rng.standard_normal(18)
+    _at_once(float_dtype, c)
     check_grad(past_the_end, c)
     check_jvp(past_the_end, c)
     check_grad(aliased, c)

@@ -22,10 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import gast
+import numpy as np
 
 from s2sad.compiler import dims, windows
 from s2sad.compiler.element_masks import Trip, np_call
 from s2sad.compiler.names import assign, call_named, const, copy_origin, load
+from s2sad.compiler.primitives import evaluate_ref
+
+_FLOAT_MAKERS = (np.zeros, np.ones, np.empty, np.eye, np.identity, np.full)
 
 
 @dataclass
@@ -71,6 +75,8 @@ def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | N
     if same is None or not (isinstance(widths, tuple) and len(widths) == len(same[0])
                               and all(type(w) is int for w in widths)):
         return None
+    if not _float_made(array.id, facts):
+        return None  # (an int array: each trip's sum rounded, not the sum of all)
     taken = [window, defs[total.id], write, rebind]
     made = _added(v, defs, facts, reads, widths)
     if made is None:
@@ -86,6 +92,35 @@ def _flat(body: list) -> list:
     for s in body:
         out += _flat(s.body) + _flat(s.orelse) if isinstance(s, gast.If) else [s]
     return out
+
+
+def _float_made(array: str, facts: dims.Facts) -> bool:
+    """Whether ``array`` is made by ``np.zeros``, ``ones``, ``empty``, ``eye``,
+    ``identity`` or ``full`` of a float (float64 by default), through copies and writes:
+    a float array, whose windows the trips add to exactly as the scatter-add does."""
+    seen, names = set(), [array]
+    while names:
+        name = names.pop()
+        seen.add(name)
+        for d in facts.defs.get(name, []):
+            source = d if isinstance(d, gast.Name) else d.args[0] if \
+                call_named(d, "setitem") and isinstance(d.args[0], gast.Name) else None
+            if source is not None:
+                names += [source.id] if source.id not in seen else []
+            elif not (isinstance(d, gast.Call) and _maker(d, facts.namespace)):
+                return False
+    return True
+
+
+def _maker(call: gast.Call, namespace: dict) -> bool:
+    fn = evaluate_ref(call.func, namespace)
+    if not any(fn is f for f in _FLOAT_MAKERS):
+        return False
+    if fn is np.full and not (len(call.args) == 2 and isinstance(call.args[1], gast.Constant)
+                              and type(call.args[1].value) is float):
+        return False
+    return all(k.arg == "dtype" and evaluate_ref(k.value, namespace) in (float, np.float64)
+               for k in call.keywords)
 
 
 def _binds(s: gast.stmt, name: str, value: str) -> bool:
