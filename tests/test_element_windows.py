@@ -84,6 +84,31 @@ def test_assembled_at_once(rng):
     _at_once(loads_1d, rng.standard_normal(20), rng.standard_normal(41), wrt=(0, 1))
 
 
+def literal_in_loop(k, W):
+    """The element matrix written as a literal in the loop (the same in every trip)."""
+    n = len(k)
+    K = np.eye(n + 1)
+    for e in range(n):
+        ke = k[e] / 0.5 * np.array([[1.0, -1.0], [-1.0, 1.0]])
+        K[e:e + 2, e:e + 2] += ke
+    return np.sum(np.linalg.inv(K) * W)
+
+
+def literal_of_trip(k, W):
+    """A literal that reads the trip's number: not the same in every trip (kept)."""
+    n = len(k)
+    K = np.eye(n + 1)
+    for e in range(n):
+        K[e:e + 2, e:e + 2] += np.array([[k[e], -1.0], [-1.0, 1.0]])
+    return np.sum(np.linalg.inv(K) * W)
+
+
+def test_literal_blocks(rng):
+    k, W = rng.random(20) + 0.5, rng.standard_normal((21, 21))
+    _at_once(literal_in_loop, k, W, wrt=(0, 1))
+    _kept(literal_of_trip, k, W, wrt=(0, 1))
+
+
 def rectangular(c, W):
     """Windows of 2 rows and 3 columns, rows moving by 1 and columns by 2: a number
     alone added to each (broadcast over the window)."""

@@ -13,9 +13,14 @@ Only where it is proved: one write in the loop, ``W_new = setitem(W, (slice(lo, 
 ...), W[lo:hi, ...] + v)`` then ``W = W_new``, at the loop's top level, the window read
 the same as the one written (their bounds equal forms of the counter) and proved inside
 the array in every trip by the shape facts (:mod:`windows`: ``0 <= lo``, ``hi <=
-len``, of a width that is an int); ``W`` read nowhere else in the loop; ``v`` a number
-of the trip, an array the loop does not bind whose shape fits the window, or the
-product of the two.  The rest of the trip is an element loop's (numbers).
+len``, of a width that is an int); ``W`` a float array (made by ``np.zeros`` and the
+like: an int one rounds each trip's sum) read nowhere else in the loop; ``v`` a number
+of the trip, an array the same in every trip whose shape fits the window (one the loop
+does not bind, or a literal it makes, ``np.array([[1.0, -1.0], [-1.0, 1.0]])``, moved
+before it), or the product of the two.  The rest of the trip is an element loop's
+(numbers).  Windows picked by index arrays (``K[dofs[:, None], dofs] += ke``) are not
+taken: a trip's index may repeat a position, which Python's ``+=`` writes once and a
+scatter-add sums.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from s2sad.compiler import dims, windows
 from s2sad.compiler.element_masks import Trip, np_call
 from s2sad.compiler.names import assign, call_named, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.walks import name_nodes
 
 _FLOAT_MAKERS = (np.zeros, np.ones, np.empty, np.eye, np.identity, np.full)
 
@@ -42,7 +48,8 @@ class Window:
     forms: list  # their values (``windows.value``: equal forms, equal values)
     widths: tuple  # each part's width (ints)
     scale: gast.expr | None  # the number the trip adds (times ``block``), if any
-    block: gast.Name | None  # the array the loop does not bind that the trip adds
+    block: gast.Name | None  # the array (the same in every trip) the trip adds
+    made: list  # the loop's statements that make ``block`` (moved before it)
     rest: list  # the loop's other statements
 
 
@@ -61,6 +68,7 @@ def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | N
             and _binds(rebind, array.id, write.targets[0].id)):
         return None
     defs = {s.targets[0].id: s for s in body if isinstance(s, gast.Assign)}
+    bound = {s.targets[0].id for s in _flat(body)} | {loop.target.id}
     added = _operands(defs.get(total.id))
     if added is None:
         return None
@@ -78,12 +86,12 @@ def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | N
     if not _float_made(array.id, facts):
         return None  # (an int array: each trip's sum rounded, not the sum of all)
     taken = [window, defs[total.id], write, rebind]
-    made = _added(v, defs, facts, reads, widths)
+    made = _added(v, _Loop(defs, bound, reads, facts.namespace), facts, widths)
     if made is None:
         return None
-    scale, block, product = made
-    taken += [product] if product is not None else []
-    return Window(array.id, write, *same, widths, scale, block,
+    scale, block, made_block, product = made
+    taken += made_block + ([product] if product is not None else [])
+    return Window(array.id, write, *same, widths, scale, block, made_block,
                   [s for s in body if not any(s is t for t in taken)])
 
 
@@ -189,24 +197,68 @@ def _scope(loop: gast.For, body: list) -> windows.Scope:
     return windows.Scope(env, {loop.target.id: counter})
 
 
-def _added(v: gast.Name, defs: dict, facts: dims.Facts, reads: dict[str, int],
-           widths: tuple) -> tuple | None:
-    """(scale, block, the statement of their product or None) of what a trip adds."""
+@dataclass
+class _Loop:
+    defs: dict  # a name bound once at the top level -> its statement
+    bound: set  # every name bound in the loop, its counter too
+    reads: dict  # how often each name is read in it
+    namespace: dict
+
+
+def _added(v: gast.Name, loop: _Loop, facts: dims.Facts, widths: tuple) -> tuple | None:
+    """(scale, block, the loop's statements that make the block, the product's
+    statement) of what a trip adds."""
     if facts.shapes.get(v.id) == ():
-        return v, None, None
-    if v.id not in defs:
-        return (None, v, None) if _fits(facts.shapes.get(v.id), widths) else None
-    s = defs[v.id]
-    if reads.get(v.id) != 1 or not (isinstance(s.value, gast.BinOp)
+        return v, None, [], None
+    block = _invariant(v.id, loop)
+    if block is not None:
+        return (None, v, block, None) if _fits(facts.shapes.get(v.id), widths) else None
+    s = loop.defs.get(v.id)
+    if s is None or loop.reads.get(v.id) != 1 or not (isinstance(s.value, gast.BinOp)
                                     and isinstance(s.value.op, gast.Mult)):
         return None
-    for number, block in ((s.value.left, s.value.right), (s.value.right, s.value.left)):
-        if isinstance(block, gast.Name) and block.id not in defs and \
-                _fits(facts.shapes.get(block.id), widths) and \
+    for number, array in ((s.value.left, s.value.right), (s.value.right, s.value.left)):
+        block = _invariant(array.id, loop) if isinstance(array, gast.Name) else None
+        if block is not None and _fits(facts.shapes.get(array.id), widths) and \
                 (isinstance(number, gast.Constant) and type(number.value) in (int, float)
                  or isinstance(number, gast.Name) and facts.shapes.get(number.id) == ()):
-            return number, block, s
+            return number, array, block, s
     return None
+
+
+def _invariant(name: str, loop: _Loop) -> list | None:
+    """The statements of the loop that make ``name`` the same in every trip (``ke =
+    np.array([[1.0, -1.0], [-1.0, 1.0]])`` written in the loop: each read only by the
+    next), none for a name the loop does not bind; None when it depends on the trip."""
+    if name not in loop.defs:
+        return None if name in loop.bound else []
+    s = loop.defs[name]
+    if loop.reads.get(name) != 1 or not _pure(s.value, loop.namespace):
+        return None
+    out: list = []
+    for n in sorted({n.id for n in name_nodes(s.value)}):
+        inner = _invariant(n, loop)
+        if inner is None:
+            return None
+        out += inner
+    return out + [s]
+
+
+def _pure(e: gast.expr, namespace: dict) -> bool:
+    """An array or list literal or arithmetic, of names and constants only."""
+    if isinstance(e, gast.Call):
+        parts = e.args + [k.value for k in e.keywords]
+        ok = evaluate_ref(e.func, namespace) is np.array
+    elif isinstance(e, (gast.List, gast.Tuple)):
+        parts, ok = e.elts, True
+    elif isinstance(e, gast.BinOp):
+        parts, ok = [e.left, e.right], isinstance(e.op, (gast.Add, gast.Sub, gast.Mult,
+                                                         gast.Div))
+    elif isinstance(e, gast.UnaryOp):
+        parts, ok = [e.operand], isinstance(e.op, gast.USub)
+    else:
+        return False
+    return ok and all(isinstance(p, (gast.Name, gast.Constant)) for p in parts)
 
 
 def _fits(shape: object, widths: tuple) -> bool:
@@ -220,18 +272,18 @@ def emit(window: Window, t: Trip) -> list:
     scatter-add of every trip's window at once and the array's binding."""
     t.out_at = window.write
     rank = len(window.widths)
-    index, made = [], {}
+    index, positions = [], {}
     for k, (lower, form, width) in enumerate(zip(window.lowers, window.forms,
                                                  window.widths)):
         start = t.value(const(0) if lower is None else lower)
         key = (form, width)
-        if key not in made:  # (a square window: its rows are its columns)
+        if key not in positions:  # (a square window: its rows are its columns)
             if not t.varies(start):
                 start = t.named(np_call("full_like", [load(t.counter), start]), "start")
             offsets = t.named(np_call("arange", [const(width)]), "offsets")
-            made[key] = t.named(gast.BinOp(left=_axes(start, 1, None), op=gast.Add(),
-                                           right=offsets), "positions")
-        rows = made[key]
+            positions[key] = t.named(gast.BinOp(left=_axes(start, 1, None), op=gast.Add(),
+                                                right=offsets), "positions")
+        rows = positions[key]
         index.append(rows if rank == 1 else t.named(_axes(rows, rank, k), "rows"))
     value = None
     if window.scale is not None:
@@ -245,10 +297,11 @@ def emit(window: Window, t: Trip) -> list:
     write = window.write
     call = gast.Call(func=load("scatter_add"), args=[load(window.array), at, value],
                      keywords=[])
-    made = copy_origin(gast.copy_location(gast.Assign(
+    scatter = copy_origin(gast.copy_location(gast.Assign(
         targets=[gast.Name(id=write.targets[0].id, ctx=gast.Store(), annotation=None,
                            type_comment=None)], value=call, type_comment=None), write), write)
-    return t.out + [made, assign(window.array, load(write.targets[0].id), like=write)]
+    return window.made + t.out + [scatter, assign(window.array, load(write.targets[0].id),
+                                                  like=write)]
 
 
 def _axes(value: gast.expr, rank: int, keep: int | None) -> gast.Subscript:
