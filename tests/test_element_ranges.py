@@ -7,7 +7,7 @@ stage runs for NumPy arguments only.
   ``(i + 1) % n`` of an ``n`` that is the array's length (``n = len(q)``, ``n =
   q.shape[0]``).  Where the array's length is not ``n`` the guard stays.
 * ``u[0]`` or ``u[k]`` in a loop of no trip: Python reads nothing; the loop run at once
-  reads at ``np.full_like(i, k)`` (nothing), unless the shapes prove the element exists.
+  reads at ``np.full(len(i), k)`` (nothing), unless the shapes prove the element exists.
 * Arrays of another library: the loop stays a loop (the gathers by index arrays and
   their scatter-add adjoints are NumPy's), with one transform per first call as before.
 
@@ -171,8 +171,28 @@ def test_one_element_every_trip(f, extra, sign, rng):
 def test_one_element_proved_there_is_read_as_one(rng):
     """``u[0]`` of an array the shapes prove has elements: read once, not per trip."""
     u, v = rng.standard_normal(4), rng.standard_normal(20)
-    assert "full_like" not in grad_source(scaled_first, u, v, wrt=(0, 1))
-    assert "full_like" in grad_source(scaled_at, u, v, 2, wrt=(0, 1))
+    assert "np.full(" not in grad_source(scaled_first, u, v, wrt=(0, 1))
+    assert "np.full(" in grad_source(scaled_at, u, v, 2, wrt=(0, 1))
+
+
+def scaled_at_number(u, v, x):
+    n = len(v)
+    s = np.zeros(n)
+    for i in range(n):
+        s[i] = v[i] * u[x]
+    return np.sum(s)
+
+
+def test_one_element_at_a_float_raises(rng):
+    """``u[1.0]``: Python raises IndexError in the first trip, so does the gradient (a
+    float index is not rounded; with no trip it raises too, where Python reads nothing:
+    left, an index of a float parameter)."""
+    u, v = rng.standard_normal(3), rng.standard_normal(20)
+    with pytest.raises(IndexError):
+        scaled_at_number(u, v, 1.0)
+    with pytest.raises(IndexError):
+        s2sad.grad(scaled_at_number, wrt=(0, 1))(u, v, 1.0)
+    np.testing.assert_allclose(s2sad.grad(scaled_at_number, wrt=1)(u, v, 2), u[2])
 
 
 def test_one_element_past_the_end_raises(rng):

@@ -15,7 +15,8 @@ operation on values that are not NumPy's numbers (read from an array, or a NumPy
 function's) is taken only with a nonzero literal as divisor (or the trip count, of the
 counter's values), else the loop stays.  The statements run even when the loop has no
 trip: an element read at an index the counter does not enter (``u[0]``, ``u[k]``) is read
-at ``np.full_like(i, k)``, none when there is no trip, unless the shapes prove it in range.
+at ``np.full(len(i), k)``, none when there is no trip, unless the shapes prove it in range
+(a float ``k`` raises there as in Python).
 A read under a branch is not guarded when its index is proved in range in every trip:
 the counter of ``range(n)``, ``i - 1`` or ``j % n`` of an ``n`` known to be the array's
 length (``n = len(u)``, ``n = u.shape[0]``).
@@ -236,6 +237,11 @@ class Trip(IndexFacts):
 
     # -- expressions: (the value for every trip, its kind: ``_join``) -----------------
 
+    def every_trip(self, value: gast.expr, base: str) -> gast.Name:
+        """``np.full(len(i), value)``: ``value`` once a trip (none when there is none)."""
+        size = gast.Call(func=load("len"), args=[load(self.counter)], keywords=[])
+        return self.named(np_call("full", [size, value]), base)
+
     def value(self, e: gast.expr) -> gast.expr:
         """``e`` (a number of the trip) for every trip, outside any branch."""
         return self._expr(e, None)[0]
@@ -311,7 +317,7 @@ class Trip(IndexFacts):
                      for p in index]
         if not in_range and not any(self.varies(p) for p in index):
             # (the same element every trip: read in no trip when there is none)
-            index[0] = self.named(np_call("full_like", [load(self.counter), index[0]]), "at")
+            index[0] = self.every_trip(index[0], "at")
         part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
         return gast.Subscript(value=e.value, slice=part, ctx=gast.Load()), "np"
 

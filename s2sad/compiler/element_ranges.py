@@ -1,6 +1,6 @@
 """What the rewritten trip of an element loop knows of its index values (a mixin of
 :class:`s2sad.compiler.element_masks.Trip`): whether a value varies trip by trip (a
-read at an index that does not is read at ``np.full_like(i, k)``: in no trip when there
+read at an index that does not is read at ``np.full(len(i), k)``: in no trip when there
 is none), and a length a value is an index into in every trip (a read under a branch at
 such an index needs no guard: Python would read it in range too).
 """
@@ -64,7 +64,7 @@ class IndexFacts:
 
     def _within(self, index: gast.expr, length: Any) -> bool:
         """Is ``index`` (rewritten) in ``[-length, length)`` in every trip?"""
-        if length is None:
+        if length is None or type(length) is int and length < 1:
             return False
         if isinstance(index, gast.Constant):
             if type(index.value) is not int:

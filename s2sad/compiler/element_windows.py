@@ -279,7 +279,7 @@ def emit(window: Window, t: Trip) -> list:
         key = (form, width)
         if key not in positions:  # (a square window: its rows are its columns)
             if not t.varies(start):
-                start = t.named(np_call("full_like", [load(t.counter), start]), "start")
+                start = t.every_trip(start, "start")
             offsets = t.named(np_call("arange", [const(width)]), "offsets")
             positions[key] = t.named(gast.BinOp(left=_axes(start, 1, None), op=gast.Add(),
                                                 right=offsets), "positions")
