@@ -209,6 +209,40 @@ def two_windows(c):
     return np.sum(K ** 2)
 
 
+def data_start(c, starts):
+    """Each window starts where an int array says (repeats overlap): not a form of the
+    counter, so the loop stays."""
+    n = len(c)
+    f = np.zeros(n + 2)
+    for e in range(n):
+        s = starts[e]
+        f[s:s + 2] += c[e] * c[e]
+    return np.sum(f ** 2)
+
+
+def chosen_start(c):
+    """The start chosen by a data-dependent ``if``: the loop stays."""
+    n = len(c)
+    f = np.zeros(n + 2)
+    for e in range(n):
+        if c[e] > 0.0:
+            s = e
+        else:
+            s = e + 1
+        f[s:s + 2] += c[e]
+    return np.sum(f ** 2)
+
+
+def test_windows_placed_by_data_kept(rng):
+    c = rng.standard_normal(18)
+    starts = rng.integers(0, 18, 18)
+    check_grad(data_start, c, starts)
+    assert _loops(grad_source(data_start, c, starts)) >= 1
+    for sign in (1.0, -1.0, 0.0):
+        x = sign * (0.5 + rng.random(18)) if sign else c
+        _kept(chosen_start, x)
+
+
 def int_counts(c):
     """An int array: each trip's sum rounded as it is written (the loop stays)."""
     n = len(c)
