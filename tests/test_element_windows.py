@@ -295,3 +295,94 @@ def _assembled(c):
     for e in range(len(c)):
         K[e:e + 2, e:e + 2] += c[e] * np.array([[1.0, -1.0], [-1.0, 1.0]])
     return K
+
+
+# ----- windows picked by index arrays (a connectivity table) -----
+
+def truss(k, conn, W):
+    n = conn.shape[0]
+    ke = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    K = np.eye(W.shape[0])
+    for e in range(n):
+        dofs = conn[e]
+        K[dofs[:, None], dofs] += k[e] * ke
+    return np.sum(np.linalg.inv(K) * W)
+
+
+def truss_ix(k, conn, W):
+    n = len(conn)
+    K = np.eye(W.shape[0])
+    for e in range(n):
+        if k[e] > 0.0:
+            s = k[e] ** 2
+        else:
+            s = np.exp(k[e])
+        K[np.ix_(conn[e], conn[e])] += s * np.array([[2.0, -1.0], [-1.0, 2.0]])
+    return np.sum(np.linalg.inv(K) * W)
+
+
+def loads_picked(c, conn, x):
+    """A load vector: 1-D windows picked by rows of a table."""
+    n = conn.shape[0]
+    f = np.zeros(len(x))
+    fe = np.array([1.0, 2.0, 1.0])
+    for e in range(n):
+        f[conn[e]] += c[e] * fe
+    return np.sum(f * x) + np.sum(f ** 2)
+
+
+def _chain(m):
+    return np.stack([np.arange(m - 1), np.arange(1, m)], 1)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0, 0.0])
+def test_picked_by_rows_at_once(sign, rng):
+    k = sign * (0.5 + rng.random(19)) if sign else rng.standard_normal(19)
+    W = rng.standard_normal((20, 20))
+    src = _at_once(truss, np.abs(k) + 0.5, _chain(20), W, wrt=(0, 2))
+    assert "last_writes" in src
+    _at_once(truss_ix, k, _chain(20), W, wrt=(0, 2))
+    triples = np.stack([np.arange(0, 38, 2), np.arange(1, 39, 2), np.arange(2, 40, 2)], 1)
+    _at_once(loads_picked, k, triples, rng.standard_normal(39), wrt=(0, 2))
+
+
+def test_picked_twice_in_a_trip(rng):
+    """A row that names a position twice (``[3, 3]``): Python's ``+=`` keeps the last
+    element written there, not their sum; negative indices count from the end."""
+    conn = _chain(20)
+    conn[4] = [3, 3]
+    conn[7] = [-1, 5]
+    conn[9] = [9, -11]  # (-11 is 9: twice again)
+    k, W = rng.random(19) + 0.5, rng.standard_normal((20, 20))
+    _at_once(truss, k, conn, W, wrt=(0, 2))
+    c, x = rng.standard_normal(19), rng.standard_normal(39)
+    triples = np.stack([np.arange(0, 38, 2), np.arange(1, 39, 2), np.arange(2, 40, 2)], 1)
+    triples[3] = [5, 6, 5]
+    _at_once(loads_picked, c, triples, x, wrt=(0, 2))
+    f = np.zeros(39)  # (the value itself: the last of the two 5s)
+    for e in range(19):
+        f[triples[e]] += c[e] * np.array([1.0, 2.0, 1.0])
+    import s2sad
+    value, _ = s2sad.value_and_grad(loads_picked)(c, triples, x)
+    assert np.isclose(value, np.sum(f * x) + np.sum(f ** 2))
+
+
+def same_rows(k, idx, W):
+    """Every trip picks the same positions (nothing of the trip): the loop stays."""
+    n = len(k)
+    K = np.eye(W.shape[0])
+    for e in range(n):
+        K[idx[:, None], idx] += k[e] * np.ones((2, 2))
+    return np.sum(K * W)
+
+
+def test_picked_kept_and_out_of_range(rng):
+    k, W = rng.random(19) + 0.5, rng.standard_normal((20, 20))
+    _kept(same_rows, k, np.array([2, 5]), W, wrt=(0, 2))
+    conn = _chain(20)
+    conn[6] = [6, 25]
+    import s2sad
+    with pytest.raises(IndexError):
+        truss(k, conn, W)
+    with pytest.raises(IndexError):
+        s2sad.grad(truss, wrt=(0, 2))(k, conn, W)

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from s2sad.compiler import dims, windows
-from s2sad.compiler.element_masks import Trip, np_call
+from s2sad.compiler import dims, element_picks, windows
+from s2sad.compiler.element_masks import Keep, Trip, np_call
 from s2sad.compiler.names import assign, call_named, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.walks import name_nodes
@@ -51,6 +51,7 @@ class Window:
     block: gast.Name | None  # the array (the same in every trip) the trip adds
     made: list  # the loop's statements that make ``block`` (moved before it)
     rest: list  # the loop's other statements
+    picks: list | None = None  # the index parts of a window picked by index arrays
 
 
 def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | None:
@@ -72,27 +73,37 @@ def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | N
     added = _operands(defs.get(total.id))
     if added is None:
         return None
-    read, v = added if _reads_window(defs.get(added[0].id), array.id) else added[::-1]
+    read, v = added if _reads_of(defs.get(added[0].id), array.id) else added[::-1]
     window = defs.get(read.id)
     once = (read.id, total.id, write.targets[0].id)
-    if window is None or not _reads_window(window, array.id) or \
-            reads.get(array.id) != 2 or any(reads.get(n) != 1 for n in once):
+    if window is None or not _reads_of(window, array.id) or \
+            reads.get(array.id) != 2 or any(reads.get(n) != 1 for n in once) or \
+            not _float_made(array.id, facts):  # (an int array rounds each trip's sum)
         return None
-    same = _same_window(window.value.slice, parts, loop, body, facts)
     widths = facts.of(window.value)
-    if same is None or not (isinstance(widths, tuple) and len(widths) == len(same[0])
-                              and all(type(w) is int for w in widths)):
-        return None
-    if not _float_made(array.id, facts):
-        return None  # (an int array: each trip's sum rounded, not the sum of all)
-    taken = [window, defs[total.id], write, rebind]
+    if _reads_window(window, array.id):
+        same = _same_window(window.value.slice, parts, loop, body, facts)
+        picks, used = None, set[str]()
+        if same is None or not (isinstance(widths, tuple) and len(widths) == len(same[0])
+                                  and all(type(w) is int for w in widths)):
+            return None
+    else:
+        found = element_picks.same_picks(window.value.slice, parts, defs, bound,
+                                         loop.target.id, facts.namespace)
+        if found is None:
+            return None
+        widths = element_picks.picked_shape(found[0], array.id, facts)
+        if not isinstance(widths, tuple):
+            return None
+        same, (picks, used) = ([], []), found
+    taken = [window, defs[total.id], write, rebind] + [defs[n] for n in used]
     made = _added(v, _Loop(defs, bound, reads, facts.namespace), facts, widths)
     if made is None:
         return None
     scale, block, made_block, product = made
     taken += made_block + ([product] if product is not None else [])
     return Window(array.id, write, *same, widths, scale, block, made_block,
-                  [s for s in body if not any(s is t for t in taken)])
+                  [s for s in body if not any(s is t for t in taken)], picks)
 
 
 def _flat(body: list) -> list:
@@ -145,11 +156,15 @@ def _operands(s: gast.Assign | None) -> tuple | None:
     return s.value.left, s.value.right
 
 
+def _reads_of(s: gast.Assign | None, array: str) -> bool:
+    """``s`` is ``R = W[...]``."""
+    return s is not None and isinstance(s.value, gast.Subscript) and \
+        isinstance(s.value.value, gast.Name) and s.value.value.id == array
+
+
 def _reads_window(s: gast.Assign | None, array: str) -> bool:
     """``s`` is ``R = W[lo:hi, ...]`` (slices of step 1 only)."""
-    if s is None or not (isinstance(s.value, gast.Subscript)
-                         and isinstance(s.value.value, gast.Name)
-                         and s.value.value.id == array):
+    if s is None or not _reads_of(s, array):
         return False
     parts = s.value.slice.elts if isinstance(s.value.slice, gast.Tuple) else [s.value.slice]
     return all(isinstance(p, gast.Slice) and p.step is None for p in parts)
@@ -264,7 +279,9 @@ def _pure(e: gast.expr, namespace: dict) -> bool:
 def _fits(shape: object, widths: tuple) -> bool:
     """An array of ``shape`` broadcasts to the window's shape without changing it."""
     return isinstance(shape, tuple) and len(shape) <= len(widths) and \
-        all(type(d) is int and d in (1, w) for d, w in zip(shape[::-1], widths[::-1]))
+        all(d == 1 or dims.same((d,), (w,)) or type(w) is not int
+            for d, w in zip(shape[::-1], widths[::-1]))  # (not known: if it does not fit,
+    # the scatter-add raises as each trip's write does)
 
 
 def emit(window: Window, t: Trip) -> list:
@@ -272,6 +289,38 @@ def emit(window: Window, t: Trip) -> list:
     scatter-add of every trip's window at once and the array's binding."""
     t.out_at = window.write
     rank = len(window.widths)
+    index = _index(window, t, rank)
+    value = None
+    if window.scale is not None:
+        value = t.value(window.scale)
+        if t.varies(value):
+            value = t.named(_axes(value, rank, None), "scale")
+    if window.block is not None:
+        value = load(window.block.id) if value is None else t.named(
+            gast.BinOp(left=value, op=gast.Mult(), right=load(window.block.id)), "added")
+    at = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
+    if window.picks is not None:  # (a position a trip picks twice: its last element)
+        last = t.named(gast.Call(func=load("last_writes"), args=[
+            load(window.array), gast.Tuple(elts=list(index), ctx=gast.Load())],
+            keywords=[]), "last")
+        value = t.named(gast.BinOp(left=value, op=gast.Mult(), right=last), "kept")
+    write = window.write
+    call = gast.Call(func=load("scatter_add"), args=[load(window.array), at, value],
+                     keywords=[])
+    scatter = copy_origin(gast.copy_location(gast.Assign(
+        targets=[gast.Name(id=write.targets[0].id, ctx=gast.Store(), annotation=None,
+                           type_comment=None)], value=call, type_comment=None), write), write)
+    return window.made + t.out + [scatter, assign(window.array, load(write.targets[0].id),
+                                                  like=write)]
+
+
+def _index(window: Window, t: Trip, rank: int) -> list:
+    """The index parts of every trip's window (raises Keep where not known)."""
+    if window.picks is not None:
+        index = element_picks.at_once(window.picks, t, t.facts)
+        if index is None:
+            raise Keep
+        return index
     index, positions = [], {}
     for k, (lower, form, width) in enumerate(zip(window.lowers, window.forms,
                                                  window.widths)):
@@ -285,23 +334,7 @@ def emit(window: Window, t: Trip) -> list:
                                                 right=offsets), "positions")
         rows = positions[key]
         index.append(rows if rank == 1 else t.named(_axes(rows, rank, k), "rows"))
-    value = None
-    if window.scale is not None:
-        value = t.value(window.scale)
-        if t.varies(value):
-            value = t.named(_axes(value, rank, None), "scale")
-    if window.block is not None:
-        value = load(window.block.id) if value is None else t.named(
-            gast.BinOp(left=value, op=gast.Mult(), right=load(window.block.id)), "added")
-    at = index[0] if rank == 1 else gast.Tuple(elts=index, ctx=gast.Load())
-    write = window.write
-    call = gast.Call(func=load("scatter_add"), args=[load(window.array), at, value],
-                     keywords=[])
-    scatter = copy_origin(gast.copy_location(gast.Assign(
-        targets=[gast.Name(id=write.targets[0].id, ctx=gast.Store(), annotation=None,
-                           type_comment=None)], value=call, type_comment=None), write), write)
-    return window.made + t.out + [scatter, assign(window.array, load(write.targets[0].id),
-                                                  like=write)]
+    return index
 
 
 def _axes(value: gast.expr, rank: int, keep: int | None) -> gast.Subscript:
