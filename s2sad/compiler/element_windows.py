@@ -18,9 +18,10 @@ like: an int one rounds each trip's sum) read nowhere else in the loop; ``v`` a 
 of the trip, an array the same in every trip whose shape fits the window (one the loop
 does not bind, or a literal it makes, ``np.array([[1.0, -1.0], [-1.0, 1.0]])``, moved
 before it), or the product of the two.  The rest of the trip is an element loop's
-(numbers).  Windows picked by index arrays (``K[dofs[:, None], dofs] += ke``) are not
-taken: a trip's index may repeat a position, which Python's ``+=`` writes once and a
-scatter-add sums.
+(numbers).  Windows picked by index arrays (``K[dofs[:, None], dofs] += ke`` of ``dofs
+= conn[e]``) are taken where the index read and written are made alike
+(:mod:`element_picks`); a position a trip picks twice keeps its last element there, as
+Python's ``+=`` does (``last_writes``), not the sum a scatter-add would make.
 """
 from __future__ import annotations
 
