@@ -386,3 +386,20 @@ def test_picked_kept_and_out_of_range(rng):
         truss(k, conn, W)
     with pytest.raises(IndexError):
         s2sad.grad(truss, wrt=(0, 2))(k, conn, W)
+
+
+def test_picked_by_a_bool_table_kept(rng):
+    """A table of bools picks by mask (not rows of positions): the loop stays."""
+    k, W = rng.random(19) + 0.5, rng.standard_normal((20, 20))
+    table = np.zeros((19, 20), dtype=bool)
+    table[np.arange(19), np.arange(19)] = True
+    table[np.arange(19), np.arange(1, 20)] = True
+
+    def masked(k, table, W):
+        K = np.eye(W.shape[0])
+        for e in range(len(k)):
+            rows = table[e]
+            K[rows] += k[e]
+        return np.sum(K * W)
+
+    _kept(masked, k, table, W, wrt=(0, 2))

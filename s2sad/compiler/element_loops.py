@@ -36,23 +36,26 @@ _FEWEST_TRIPS = 16  # a literal bound below this keeps its loop
 
 
 def vectorize(node: gast.FunctionDef, namer: Namer, namespace: dict[str, Any],
-              shapes: dict[str, tuple], numbers: set[str]) -> gast.FunctionDef:
+              shapes: dict[str, tuple], numbers: set[str],
+              indices: frozenset[str] = frozenset()) -> gast.FunctionDef:
     """``node`` with each element loop it holds (innermost ones, as the docstring says)
     run for all trips at once; ``shapes``: the array parameters' shape classes,
-    ``numbers``: the number parameters (the facts are worked out from them)."""
+    ``numbers``: the number parameters (the facts are worked out from them);
+    ``indices``: the parameters given integer arrays (rows of them pick windows)."""
     if not any(_candidate(s) for s in _statements(node.body)):
         return node
     facts = dims.Facts(node.body, {k: v for k, v in shapes.items()}, set(numbers), namespace)
     reads = _read_counts(node)
-    if _rewrite_blocks(node.body, _Context(facts, namer, namespace, reads)):
+    if _rewrite_blocks(node.body, _Context(facts, namer, namespace, reads, indices)):
         hoist.hoist(node)  # (the counters and index arithmetic out of time loops)
     return node
 
 
 class _Context:
     def __init__(self, facts: dims.Facts, namer: Namer, namespace: dict[str, Any],
-                 reads: dict[str, int]) -> None:
+                 reads: dict[str, int], indices: frozenset[str]) -> None:
         self.facts, self.namer, self.namespace, self.reads = facts, namer, namespace, reads
+        self.indices = indices
 
 
 def _statements(body: list) -> list:
@@ -142,7 +145,7 @@ def _vectorized(loop: gast.For, ctx: _Context) -> list | None:
     """The statements that run every trip of ``loop`` at once, or None (kept)."""
     counter = loop.target.id
     inside = _read_counts(gast.Module(body=loop.body, type_ignores=[]))
-    window = element_windows.find(loop, ctx.facts, inside)
+    window = element_windows.find(loop, ctx.facts, inside, ctx.indices)
     body = loop.body if window is None else window.rest  # (the window's statements aside)
     bound = {t.id for t in _assigned(loop.body)}
     written = _written_arrays(body)

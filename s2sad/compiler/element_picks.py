@@ -30,16 +30,18 @@ _ALL = gast.Slice(lower=None, upper=None, step=None)
 
 
 def same_picks(read: gast.expr, written: gast.expr, defs: dict, bound: set,
-               counter: str, namespace: dict) -> tuple[list, set] | None:
+               counter: str, namespace: dict, ints: frozenset[str]
+               ) -> tuple[list, set] | None:
     """The index parts (trees over names the loop does not bind and the counter) when the
     window read and the one written are picked alike, and the names they are made of;
-    else None."""
+    else None.  The arrays they are read from are parameters given integer arrays
+    (``ints``: a bool one would pick by mask, a float one raise)."""
     used: set[str] = set()
     trees = [_expanded(e, defs, bound - {counter}, used) for e in (read, written)]
     if None in trees or gast.dump(trees[0]) != gast.dump(trees[1]):
         return None
     parts = trees[0].elts if isinstance(trees[0], gast.Tuple) else [trees[0]]
-    if not all(_allowed(p, counter, namespace) for p in parts) or \
+    if not all(_allowed(p, counter, namespace, ints) for p in parts) or \
             not any(counter in {n.id for n in name_nodes(p)} for p in parts):
         return None  # (the same positions every trip: no trips' axis to add along)
     return parts, used
@@ -91,20 +93,20 @@ def _is_ix(e: gast.expr, namespace: dict) -> bool:
         evaluate_ref(e.func, namespace) is np.ix_
 
 
-def _allowed(e: gast.expr, counter: str, namespace: dict) -> bool:
-    """A row read at the counter, ``[:, None]`` of one, the counter, an outer name,
-    ``np.ix_`` of rows."""
+def _allowed(e: gast.expr, counter: str, namespace: dict, ints: frozenset[str]) -> bool:
+    """A row of an integer array read at the counter, ``[:, None]`` of one, the counter,
+    an integer array, ``np.ix_`` of rows."""
     if isinstance(e, gast.Name):
-        return True
+        return e.id == counter or e.id in ints
     if _is_ix(e, namespace):
-        return all(_allowed(a, counter, namespace) for a in e.args)
+        return all(_allowed(a, counter, namespace, ints) for a in e.args)
     if not isinstance(e, gast.Subscript):
         return False
     if isinstance(e.slice, gast.Name) and e.slice.id == counter:
-        return isinstance(e.value, gast.Name) and e.value.id != counter
+        return isinstance(e.value, gast.Name) and e.value.id in ints
     parts = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
     return all(_is_all(p) or isinstance(p, gast.Constant) and p.value is None
-               for p in parts) and _allowed(e.value, counter, namespace)
+               for p in parts) and _allowed(e.value, counter, namespace, ints)
 
 
 def _is_all(p: gast.expr) -> bool:

@@ -55,9 +55,10 @@ class Window:
     picks: list | None = None  # the index parts of a window picked by index arrays
 
 
-def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | None:
+def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int],
+         indices: frozenset[str] = frozenset()) -> Window | None:
     """The window ``loop`` adds into, or None; ``reads``: how often each name is read
-    in the loop."""
+    in the loop; ``indices``: the parameters given integer arrays."""
     body = loop.body
     writes = [k for k, s in enumerate(_flat(body)) if call_named(s.value, "setitem")]
     at = [k for k, s in enumerate(body) if isinstance(s, gast.Assign)
@@ -90,7 +91,7 @@ def find(loop: gast.For, facts: dims.Facts, reads: dict[str, int]) -> Window | N
             return None
     else:
         found = element_picks.same_picks(window.value.slice, parts, defs, bound,
-                                         loop.target.id, facts.namespace)
+                                         loop.target.id, facts.namespace, indices)
         if found is None:
             return None
         widths = element_picks.picked_shape(found[0], array.id, facts)

@@ -112,7 +112,8 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
             node, namer, {**namespace, **registry.TEMPLATE_NAMESPACE},
             {k: (None,) * v if isinstance(v, int) else v
              for k, v in param_ranks(node, ranks).items()},
-            {params[i] for i in scalars if i < len(params)})
+            {params[i] for i in scalars if i < len(params)},
+            frozenset(known.indices) if known is not None else frozenset())
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset(),
