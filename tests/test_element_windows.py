@@ -12,7 +12,7 @@ clips it), the write under an ``if``, two windows written, an alias of the array
 import numpy as np
 import pytest
 
-from gradcheck import check_grad, check_jvp, grad_source
+from gradcheck import check_grad, check_hessian, check_jvp, grad_source
 
 
 def _loops(src: str) -> int:
@@ -403,3 +403,22 @@ def test_picked_by_a_bool_table_kept(rng):
         return np.sum(K * W)
 
     _kept(masked, k, table, W, wrt=(0, 2))
+
+
+def _beam_of(log_E):
+    loads = np.zeros(24)
+    loads[0::2] = -0.1
+    return beam(log_E, loads)
+
+
+def test_second_order(rng):
+    """Hessians through the scatter-add and its gather (forward over reverse)."""
+    check_hessian(_beam_of, 0.3 * rng.standard_normal(12))
+    import s2sad
+    k, conn, W = rng.random(11) + 0.5, _chain(12), rng.standard_normal((12, 12))
+    conn[3] = [4, 4]
+    H = s2sad.hessian(truss)(k, conn, W)
+    grad = s2sad.grad(truss)
+    expected = [(grad(k + d, conn, W) - grad(k - d, conn, W)) / 2e-6
+                for d in 1e-6 * np.eye(11)]
+    np.testing.assert_allclose(H, expected, rtol=1e-4, atol=1e-5)
