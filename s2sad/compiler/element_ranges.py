@@ -43,14 +43,18 @@ class IndexFacts:
 
     def _length_of_indices(self, value: gast.expr) -> Any:
         """A length ``d`` with ``-d <= value < d`` in every trip: of ``j % n``, ``n``'s
-        (at least 1 where Python divides by it); of ``i - 1`` (``i - 0``), the trips'."""
+        (the trip count, at least 1 in a trip, or a length of at least 2: never 0, where
+        NumPy's ints give 0); of ``i - 1`` (``i - 0``), the trips'."""
         if not isinstance(value, gast.BinOp):
             return None
         right = value.right
         if isinstance(value.op, gast.Mod):
             if isinstance(right, gast.Constant):
                 return right.value if type(right.value) is int and right.value > 0 else None
-            return self.facts.sizes.get(right.id) if isinstance(right, gast.Name) else None
+            if not isinstance(right, gast.Name):
+                return None
+            size = self.facts.sizes.get(right.id)  # (not 0: the trip count, or a symbol)
+            return size if right.id == self.trip_count or isinstance(size, str) else None
         if isinstance(value.op, gast.Sub) and isinstance(right, gast.Constant) and \
                 right.value in (0, 1) and type(right.value) is int and \
                 isinstance(value.left, gast.Name) and value.left.id == self.counter:
