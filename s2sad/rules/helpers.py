@@ -18,7 +18,7 @@ rule like a user's function), so every order works:
 import numpy as np
 
 from s2sad import runtime as rt
-from s2sad.rules.facts import deffacts, defshape, of_first
+from s2sad.rules.facts import deffacts, defshape, defsolve, of_first
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defthrough, defvjp
 
@@ -112,6 +112,7 @@ deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
 defshape((rt.arg_share, rt.number_sign, rt.max_share, rt.min_share, rt.fmax_share,
           rt.fmin_share, rt.clip_mask, rt.clip_bound_share), "elementwise")
 defshape((rt.abs_slope, rt.conj_if_complex), "first")
+defsolve(rt.tri_solve)  # (np.linalg.solve without SciPy: a float64 operand, float64 out)
 defshape(rt.polygamma, "elementwise")  # (the order and the points broadcast together)
 defshape(rt.std_share, "first")  # (the centred values over the spread std: a's shape)
 deffacts(rt.arg_share, "finite nonneg unit")
