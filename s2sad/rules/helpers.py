@@ -236,6 +236,7 @@ deflinear(rt.hermitian_read_adjoint, "t, uplo='L'", "hermitian_read(g, uplo)", N
 # conj(v) diag(w) v^T by the columns whose w is not zero: no rule, its source is
 # differentiated (a slice by the span, then products); the span is a choice of columns
 defnondiff(rt.nonzero_span)
+defnondiff(rt.last_writes)  # (which element of a trip's write NumPy keeps)
 defshape(rt.spectral_sum, "first")  # (v's shape: a matrix, or a stack of them)
 defshape((rt.triangle_read, rt.triangle_read_adjoint, rt.hermitian_read,
           rt.hermitian_read_adjoint), "first")
