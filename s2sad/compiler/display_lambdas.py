@@ -12,6 +12,8 @@ comprehension, a lambda or a def (its names are bound there).  A lambda held any
 else is refused by the fence as before."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gast
 
 from s2sad.compiler.lambda_lists import fresh_name
@@ -82,7 +84,7 @@ def _no_defaults(item: gast.Lambda) -> bool:
 
 
 def _display_named(s: gast.stmt, value: gast.expr, target: str, taken: set[str],
-                   movable) -> list:
+                   movable: Callable[[gast.Lambda], bool]) -> list:
     """The bindings of the lambdas the display ``value`` holds, named after ``target``."""
     if isinstance(value, (gast.List, gast.Tuple)):
         slots = [(value.elts, i, str(i)) for i in range(len(value.elts))]
