@@ -5,6 +5,7 @@
     python benchmarks/transform_time.py --profile 30                 # cProfile, top 30
     python benchmarks/transform_time.py --root ../main               # another checkout
     python benchmarks/transform_time.py --dump before.json           # generated sources
+    python benchmarks/transform_time.py --split MOD:FN,..  --sample 40  # CPU time split
 
 For every benchmark problem (benchmarks/problems*.py) and every golden case
 (tests/test_golden.py: grad and jvp of tests/golden_functions.py) it clears s2sad's
@@ -109,6 +110,34 @@ def dump(todo: dict, path: str) -> None:
     print(f"{len(out)} cases, {sum(map(len, out.values()))} sources -> {path}")
 
 
+def _analysed(opts: argparse.Namespace, todo: dict) -> bool:
+    """Where the time goes instead of how much (``--split``, ``--sample``, ``--profile``):
+    whether one was asked."""
+    def run() -> None:
+        for make, args in todo.values():
+            clear_caches()
+            make()(*args)
+    if opts.split or opts.sample:
+        import transform_split  # (beside this script, whichever checkout is measured)
+
+        if opts.split:
+            transform_split.split(run, opts.split.split(","))
+        if opts.sample:
+            transform_split.sample(run, opts.sample)
+        return True
+    if opts.profile:
+        prof = cProfile.Profile()
+        for make, args in todo.values():
+            clear_caches()
+            prof.enable()
+            make()(*args)
+            prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(opts.profile)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(opts.profile)
+        return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=3)
@@ -118,6 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--root", default=str(ROOT), help="the checkout to measure")
     ap.add_argument("--clock", default="wall", choices=("wall", "cpu"))
     ap.add_argument("--dump", default="", help="write the generated sources to this file")
+    ap.add_argument("--split", default="", help="CPU time of functions named module:fn,..")
+    ap.add_argument("--sample", type=int, default=0, help="top N of a CPU-time sampler")
     opts = ap.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if opts.clock == "cpu" else time.perf_counter
@@ -133,15 +164,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     for make, args in todo.values():  # warm: imports a first transform triggers
         first_minus_steady(make, args, steady=1)
-    if opts.profile:
-        prof = cProfile.Profile()
-        for make, args in todo.values():
-            clear_caches()
-            prof.enable()
-            make()(*args)
-            prof.disable()
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(opts.profile)
-        pstats.Stats(prof).sort_stats("tottime").print_stats(opts.profile)
+    if _analysed(opts, todo):
         return
     times: dict[str, list[float]] = {k: [] for k in todo}
     for _ in range(opts.rounds):

@@ -16,7 +16,7 @@ import numpy as np
 
 import s2sad.rules  # noqa: F401  (registers the built-in rules)
 from s2sad import dataclass_args, fallback, library, made_before, structure
-from s2sad.call_checks import check_scalar, defined_at, refuse_integer_arrays
+from s2sad.call_checks import defined_at, refuse_integer_arrays
 from s2sad.call_checks import numpy_only as numpy_only
 from s2sad.call_kinds import NUMBERS, concrete, float_arrays, foreign_array, shape_signature
 from s2sad.compiler import pipeline, resolved
@@ -85,15 +85,17 @@ class Derivative(DerivativeCalls):
                   scalars: frozenset = frozenset(), check: bool = False,
                   ranks: tuple = (), callables: tuple = (),
                   floats: frozenset = frozenset(), optimistic: bool = False,
-                  sequences: tuple = (), integers: tuple = (), indices: tuple = ()
-                  ) -> pipeline.Generated:
+                  sequences: tuple = (), integers: tuple = (), indices: tuple = (),
+                  foreign: bool = False) -> pipeline.Generated:
         """``check``: the grad variant that also returns the output, to check it once;
         ``ranks``: (position, ndim) of the array arguments, for code specialised to them;
         ``floats``: positions of the float64 arrays among them; ``optimistic``: without
         the NaN guards not proved needless (:mod:`s2sad.fallback`); ``sequences``: the
         parameters given a list or tuple (``t + s`` concatenates them); ``integers``: those
         given integer or bool arrays (what is written into a copy of one is rounded);
-        ``indices``: those of them given integer arrays (an index picks one item each)."""
+        ``indices``: those of them given integer arrays (an index picks one item each);
+        ``foreign``: arrays of another library given (the code is ported to it: only
+        what it has, so element loops stay loops)."""
         if self._refused is not None and self.fn is self._inner.fn:  # (no kinds known yet)
             raise self._refused
         mode = {"grad": "lean", "value_and_grad": "grad", "vjp": "vjp", "jvp": "jvp"}[self.kind]
@@ -101,7 +103,7 @@ class Derivative(DerivativeCalls):
         code = getattr(self.fn, "__code__", None)
         known = self._known(callables, sequences, integers, indices)
         key = (closure_family(self.fn), code, self.wrt, mode, structured, scalars, ranks,
-               len(USER_RULES), known, floats, optimistic)
+               len(USER_RULES), known, floats, optimistic, foreign)
         gen = _CACHE.get(key)
         if gen is not None and not made_from_current(gen):
             self._forget()
@@ -113,7 +115,7 @@ class Derivative(DerivativeCalls):
         if gen is None:
             with no_gc():
                 gen = _CACHE[key] = self._build(mode, structured, scalars, ranks, known,
-                                                floats, optimistic)
+                                                floats, optimistic, foreign)
             gen.made_for = self.fn
         if self.verbose and not check and gen is not self._last:
             print(gen.source)
@@ -122,12 +124,14 @@ class Derivative(DerivativeCalls):
 
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
                ranks: tuple, known: Known | None, floats: frozenset,
-               optimistic: bool = False) -> pipeline.Generated:
+               optimistic: bool = False, foreign: bool = False) -> pipeline.Generated:
         if mode == "jvp":
             return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks,
-                                          known, floats=floats, optimistic=optimistic)
+                                          known, floats=floats, optimistic=optimistic,
+                                          foreign=foreign)
         return pipeline.build_reverse(self.fn, self.wrt, mode, structured, scalars, ranks,
-                                      known, floats=floats, optimistic=optimistic)
+                                      known, floats=floats, optimistic=optimistic,
+                                      foreign=foreign)
 
     @property
     def _called(self) -> str:
@@ -168,11 +172,11 @@ class Derivative(DerivativeCalls):
             structured, scalars, ranks, callables, floats, optimistic, sequences, \
                 integers, indices = kinds
             gen = self.generated(structured, scalars, check, ranks, callables, floats,
-                                 optimistic, sequences, integers, indices)
+                                 optimistic, sequences, integers, indices, foreign is not None)
             if gen.unguarded:  # its NaN where a guard would give 0: the guarded one runs
                 gen = fallback.guarded(gen, lambda: self._guarded(
                     structured, scalars, check, ranks, callables, floats, False, sequences,
-                    integers, indices),
+                    integers, indices, foreign is not None),
                     lean=self.kind == "grad" and not check, has_aux=self.has_aux)
             if foreign is not None:  # the same derivative on the arguments' array library
                 gen = pipeline.portable(gen, self.fn, foreign)
@@ -309,21 +313,7 @@ class Derivative(DerivativeCalls):
             return self._forward_over_reverse(values, args, kwargs)
         if self.kind == "grad":
             return self._grad(values, args, kwargs)
-        gen = self._for(values)
-        refresh_of(gen.fn)()
-        try:
-            value, grads = gen.fn(*args, **kwargs)
-        except Exception as error:  # the likelier cause, if it is
-            if foreign_array(values) is None:  # (the function may not run on those)
-                check_scalar(self.fn, self._output(self._own(args, kwargs)))
-                raise self._placed(error) from error
-            raise
-        output = value[0] if self.has_aux else value
-        if type(output) not in NUMBERS or type(output) is complex:
-            check_scalar(self.fn, output, self.holomorphic)
-        if self.many and len(self.wrt) == 1:
-            grads = (grads,)
-        return grads if self.kind == "grad" else (value, grads)
+        return self._value_and_grad(values, args, kwargs)
 
 
 def made_from_current(gen: pipeline.Generated) -> bool:

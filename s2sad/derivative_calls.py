@@ -5,6 +5,7 @@ differentiated again runs forward over reverse, and a Jacobian's seeds go straig
 variant the first one ran."""
 from __future__ import annotations
 
+import copy
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from s2sad import structure
 from s2sad.call_checks import check_scalar
-from s2sad.call_kinds import foreign_array, shape_signature
+from s2sad.call_kinds import NUMBERS, foreign_array, shape_signature
 from s2sad.compiler import pipeline
 from s2sad.fast_call import refresh_of
 from s2sad.outer_data import global_arrays, outer_signature
@@ -28,7 +29,10 @@ class DerivativeCalls(Shown, CallKinds):
         _prefix: tuple
         _fixed: dict
         _checked: dict
+        _variants: dict
+        _fast: dict
         _last: pipeline.Generated | None
+        _seed: Any
 
         def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
         @property
@@ -45,8 +49,10 @@ class DerivativeCalls(Shown, CallKinds):
         """grad: the first call for each argument signature also checks the output is a
         scalar; later calls run the variant that does not compute the output at all."""
         outer = global_arrays(self.fn)
-        key = (shape_signature(values), self._callables(values), outer_signature(outer))
+        key = self._seeded_key(values)
         lean = self._checked.get(key)
+        if isinstance(lean, DerivativeCalls):  # (an output that is an array of one number)
+            return self._seeded_by(lean, args, kwargs)
         if lean is None and self._number_output(values):
             lean = self._checked[key] = self._for(values)
             self._remember(args, values, lean, outer)
@@ -68,16 +74,72 @@ class DerivativeCalls(Shown, CallKinds):
                 value, grads = full.fn(*args, **kwargs)
             except Exception as error:
                 if foreign_array(values) is None:  # (the function may not run on those)
-                    check_scalar(self.fn, self._output(self._own(args, kwargs)))
+                    output = self._output(self._own(args, kwargs))
+                    check_scalar(self.fn, output)
+                    if np.ndim(output):
+                        return self._seeded_by(self._by_seed(values, output), args, kwargs)
                     raise self._placed(error) from error
                 raise
             value, aux = value if self.has_aux else (value, None)
             check_scalar(self.fn, value, self.holomorphic)
+            if np.ndim(value):
+                return self._seeded_by(self._by_seed(values, value), args, kwargs)
             self._checked[key] = self._for(values)
             if not self.has_aux:
                 self._remember(args, values, self._checked[key], outer)
         grads = (grads,) if self.many and len(self.wrt) == 1 else grads
         return (grads, aux) if self.has_aux else grads
+
+    def _value_and_grad(self, values: tuple, args: tuple, kwargs: dict) -> Any:
+        """value_and_grad: the output is checked a scalar at every call (the variant
+        computes it anyway); one that is an array of one number goes by a seeded vjp."""
+        if self._checked:
+            seeded = self._checked.get(self._seeded_key(values))
+            if seeded is not None:
+                return self._seeded_by(seeded, args, kwargs)
+        gen = self._for(values)
+        refresh_of(gen.fn)()
+        try:
+            value, grads = gen.fn(*args, **kwargs)
+        except Exception as error:  # the likelier cause, if it is
+            if foreign_array(values) is not None:  # (the function may not run on those)
+                raise
+            output = self._output(self._own(args, kwargs))
+            check_scalar(self.fn, output)
+            if np.ndim(output):
+                return self._seeded_by(self._by_seed(values, output), args, kwargs)
+            raise self._placed(error) from error
+        output = value[0] if self.has_aux else value
+        if type(output) not in NUMBERS or type(output) is complex:
+            check_scalar(self.fn, output, self.holomorphic)
+            if np.ndim(output):
+                return self._seeded_by(self._by_seed(values, output), args, kwargs)
+        return value, (grads,) if self.many and len(self.wrt) == 1 else grads
+
+    def _by_seed(self, values: tuple, output: Any) -> DerivativeCalls:
+        """The vjp that stands for this grad on calls like this one (of ``values``): the output
+        is an array holding one number (``x.T @ A @ x`` of a column ``x``: shape (1, 1)),
+        whose gradient is the vjp seeded with ones of that shape; the seed 1.0 the grad
+        variants start from has no axes for a rule to contract (``M @ 1.0`` fails)."""
+        made = copy.copy(self)
+        made.kind, made._variants, made._checked, made._fast = "vjp", {}, {}, {}
+        made._seed = np.ones(np.shape(output), dtype=np.result_type(output, float))
+        self._checked[self._seeded_key(values)] = made
+        return made
+
+    def _seeded_by(self, made: DerivativeCalls, args: tuple, kwargs: dict) -> Any:
+        """What this grad (or value_and_grad) returns, from the vjp ``made`` seeded with
+        ones (with ``has_aux``, the aux where they put it); ``.source`` shows that vjp."""
+        value, grads, *aux = made._vjp((*args, made._seed), kwargs)
+        self._last = made._last
+        if self.kind == "grad":
+            return (grads, *aux) if aux else grads
+        return ((value, *aux) if aux else value), grads
+
+    def _seeded_key(self, values: tuple) -> tuple:
+        """The calls one vjp seeded with ones stands for: arguments of these shapes."""
+        outer = outer_signature(global_arrays(self.fn))
+        return shape_signature(values), self._callables(values), outer
 
     def _forward_over_reverse(self, values: tuple, args: tuple, kwargs: dict) -> Any:
         from s2sad.jacobian_columns import forward_columns

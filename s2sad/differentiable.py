@@ -92,6 +92,10 @@ def differentiable(fn: Callable, args: tuple | None = None, count: int | None = 
                 "again; differentiate one without aux")
         has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
         return library.signature_call(fn) if has_rule and inspect.isfunction(fn) else fn
+    seeded = _seeded_vjp(fn, args)
+    if seeded is not None and args is not None:  # (an output that is an array of one
+        values = fn._values(args, {})  # number: the vjp seeded with ones of its shape)
+        return _gradient_of(fn, guarded_of(seeded._for(values)), seeded._seed)
     inner = fn._for(fn._values(args, {})) if args is not None and not fn.nested and \
         foreign_array(args) is None else fn.generated(frozenset(fn.wrt))  # (dicts, lists)
     inner = guarded_of(inner)  # (differentiated again: its guards keep the zeros)
@@ -113,19 +117,44 @@ def gradient_for_kinds(fn: Derivative, scalars: frozenset, ranks: tuple) -> Call
     return _gradient_of(fn, guarded_of(fn.generated(frozenset(), scalars, ranks=ranks)))
 
 
-def _gradient_of(fn: Derivative, inner: Any) -> Callable:
+def _seeded_vjp(fn: Derivative, args: tuple | None) -> Any:
+    """The vjp seeded with ones that stands for the grad ``fn`` on ``args`` whose output
+    is an array holding one number (``x.T @ A @ x`` of a column), else None."""
+    if args is None or fn.nested or fn._prefix or fn._fixed or fn.has_aux or \
+            foreign_array(args) is not None:
+        return None
+    values = fn._values(args, {})
+    if fn._number_output(values):
+        return None
+    code = getattr(fn.fn, "__code__", None)
+    if code is None or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+        return None
+    npos = code.co_argcount  # (the values of keyword-only parameters follow: by name)
+    named = dict(zip(code.co_varnames[npos:npos + code.co_kwonlyargcount], values[npos:]))
+    output = fn.fn(*values[:npos], **named)
+    if not hasattr(output, "shape") or output.ndim == 0 or output.size != 1:
+        return None
+    return fn._by_seed(values, output)
+
+
+def _gradient_of(fn: Derivative, inner: Any, seed_value: Any = None) -> Callable:
     """``def gradient_of_f(x): return grad_f(x)``: the gradient part of ``inner``, the
-    generated grad of ``fn``, as a function with source."""
+    generated grad of ``fn``, as a function with source; ``seed_value``: ``inner`` is
+    the vjp that stands for it, seeded with this (ones of the output's shape)."""
     name = "gradient_of_" + "".join(c if c.isalnum() else "_" for c in fn.fn.__name__).strip("_")
     code = inner.fn.__code__
     params = ", ".join(code.co_varnames[: code.co_argcount])
-    keywords = _keywords(inner.fn, code.co_kwonlyargcount - (1 if fn.nested else 0))
+    seeded = fn.nested or seed_value is not None
+    keywords = _keywords(inner.fn, code.co_kwonlyargcount - (1 if seeded else 0))
     passed = params + "".join(f", {k}={k}" for k in keywords)
     call = f"{inner.name}({passed})"  # the lean grad returns the gradient alone
-    if fn.nested:  # the inner derivative is itself forward mode: seed its one tangent
-        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-        call = f"{inner.name}({passed}, {seed}=1.0)[1]"
     namespace = {inner.name: inner.fn}
+    if seeded:  # a forward inner derivative's one tangent, or a vjp's cotangent
+        seed = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+        if seed_value is not None:
+            namespace["output_seed"] = seed_value
+        given = "1.0" if seed_value is None else "output_seed"
+        call = f"{inner.name}({passed}, {seed}={given})[1]"
     wrapper = define(name, f"def {name}({_signature(params, keywords, inner.fn, namespace)}):"
                            f"\n    return {call}\n", namespace)
     wrapper.s2sad_origin = fn._origin  # type: ignore[attr-defined]  # (named in refusals)

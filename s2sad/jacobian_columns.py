@@ -67,8 +67,9 @@ def forward_columns(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
         if gradient:  # (shaped like its argument, a list or tuple of numbers too)
             columns = [_floating(c) for c in columns]
         if columns and _items(columns[0]):  # a tuple of outputs: a Jacobian per item
-            out.append(tuple(_stacked([c[k] for c in columns], args[i])
-                             for k in range(len(columns[0]))))
+            per_leaf = [leaves(c) for c in columns]
+            out.append(rebuilt(columns[0], [_stacked([c[k] for c in per_leaf], args[i])
+                                            for k in range(len(per_leaf[0]))]))
             continue
         _check_unstructured(fn, columns[0] if columns else None)
         out_shape = np.shape(columns[0]) if columns else np.shape(fn(*args, **kwargs))
@@ -87,10 +88,35 @@ def _repeated(d: Any, args: tuple, kwargs: dict, seeds: list) -> list:
 
 
 def _items(value: Any) -> bool:
-    """A tuple or list of arrays and numbers (``return loss, residuals``): its Jacobian
-    is one per item, as JAX's ``jacrev`` / ``jacfwd`` give them."""
-    return isinstance(value, (tuple, list)) and bool(value) and all(
-        isinstance(v, (np.ndarray, float, int, np.number)) for v in value)
+    """A tuple, list or dict of arrays and numbers, or of such containers (``return loss,
+    residuals``, ``{"mean": m, "parts": (a, b)}``): its Jacobian is one per item, nested
+    as the output is, as JAX's ``jacrev`` / ``jacfwd`` give them."""
+    return isinstance(value, (tuple, list, dict)) and bool(value) and all(
+        isinstance(v, (np.ndarray, float, int, np.number)) for v in leaves(value))
+
+
+def leaves(value: Any) -> list:
+    """The arrays and numbers a tuple, list or dict holds, nested ones too, in order."""
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in leaves(v)]
+    if isinstance(value, (tuple, list)):
+        return [x for v in value for x in leaves(v)]
+    return [value]
+
+
+def rebuilt(like: Any, items: list) -> Any:
+    """``like`` with its leaves replaced by ``items`` (in :func:`leaves`' order); the
+    outer level a tuple (one Jacobian per item of a returned tuple or list)."""
+    it = iter(items)
+
+    def build(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: build(x) for k, x in v.items()}
+        if isinstance(v, (tuple, list)):
+            return type(v)(build(x) for x in v)
+        return next(it)
+    made = build(like)
+    return tuple(made) if isinstance(made, list) else made
 
 
 def _stacked(columns: list, x: Any) -> Any:
@@ -105,14 +131,22 @@ def _reverse_items(fn: Callable, positions: tuple, args: tuple, kwargs: dict,
     """The Jacobians of each item of a tuple output, one VJP per element of each: a
     list (one per position) of tuples (one per item)."""
     vjp = api.vjp(fn, wrt=positions)
-    zeros = [np.zeros_like(_floating(v)) if np.shape(v) else 0.0 for v in value]
+    items = leaves(value)
+    zeros = [np.zeros_like(_floating(v)) if np.shape(v) else 0.0 for v in items]
     per_item = []
-    for k, item in enumerate(value):
-        rows = [vjp(*args, type(value)(zeros[:k] + [e] + zeros[k + 1:]), **kwargs)[1]
+    for k, item in enumerate(items):
+        rows = [vjp(*args, _shaped_as(value, zeros[:k] + [e] + zeros[k + 1:]), **kwargs)[1]
                 for e in _basis(item)]
         per_item.append([np.stack([_floating(r[j]) for r in rows]).reshape(
             np.shape(item) + np.shape(args[i])) for j, i in enumerate(positions)])
-    return [tuple(per_item[k][j] for k in range(len(value))) for j in range(len(positions))]
+    return [rebuilt(value, [per_item[k][j] for k in range(len(items))])
+            for j in range(len(positions))]
+
+
+def _shaped_as(value: Any, items: list) -> Any:
+    """A cotangent of ``value``'s structure (a returned list stays a list) of ``items``."""
+    made = rebuilt(value, items)
+    return list(made) if isinstance(value, list) else made
 
 
 def _check_unstructured(fn: Callable, value: Any) -> None:
@@ -143,7 +177,7 @@ def _mode(f: Callable, mode: str, positions: tuple, args: tuple, value: Any) -> 
     element (of all the items of a tuple output)."""
     if not _items(value):
         _check_unstructured(f, value)
-    if any(np.iscomplexobj(v) for v in (value if _items(value) else [value])):
+    if any(np.iscomplexobj(v) for v in (leaves(value) if _items(value) else [value])):
         if mode == "reverse":  # (a VJP with real unit cotangents reads the real parts)
             raise DifferentiationError(
                 f"{defined_at(f)}: jacobian of {getattr(f, '__name__', 'f')}: its output "
@@ -152,22 +186,26 @@ def _mode(f: Callable, mode: str, positions: tuple, args: tuple, value: Any) -> 
         return "forward"
     if mode != "auto":
         return mode
-    n_out = sum(int(np.size(v)) for v in value) if _items(value) else int(np.size(value))
+    n_out = sum(int(np.size(v)) for v in leaves(value)) if _items(value) else \
+        int(np.size(value))
     n_in = sum(int(np.size(args[i])) for i in positions)
     return "forward" if n_in <= n_out else "reverse"
 
 
 def _result(out: list, many: bool) -> Any:
     """A Jacobian per position (a tuple for many), numbers as floats; per item first
-    for a tuple output."""
-    if out and isinstance(out[0], tuple):
+    for a structured output."""
+    if out and isinstance(out[0], (tuple, dict)):
         return _by_item(out, many)
     out = [o if o.shape else complex(o) if np.iscomplexobj(o) else float(o) for o in out]
     return tuple(out) if many else out[0]
 
 
-def _by_item(out: list, many: bool) -> tuple:
-    """Per position per item as JAX nests them: per item, then per position."""
-    items = [tuple(o if np.shape(o) else float(o) for o in per_position)
-             for per_position in zip(*out)]
-    return tuple(item if many else item[0] for item in items)
+def _by_item(out: list, many: bool) -> Any:
+    """Per position per item as JAX nests them: per item (the output's structure), then
+    per position."""
+    trees = [rebuilt(o, [x if np.shape(x) else float(x) for x in leaves(o)]) for o in out]
+    if not many:
+        return trees[0]
+    per_tree = [leaves(t) for t in trees]
+    return rebuilt(trees[0], [tuple(p[k] for p in per_tree) for k in range(len(per_tree[0]))])

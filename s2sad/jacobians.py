@@ -186,11 +186,11 @@ def _special_jacobian(f: Callable, wrt: Any, mode: str, verbose: bool,
     jacobian, of a library callable."""
     if has_aux:
         return _with_aux(f, wrt)
+    built = _on_prefix(f, lambda fn, n: jacobian(fn, after(n, wrt), mode, verbose))
+    if built is not None:  # (then the function's own: of **kwargs, per call)
+        return built
     if library.is_library_callable(f) or library.has_varargs(f):  # (scipy.stats methods)
         return _per_call(f, lambda fn: jacobian(fn, wrt, mode, verbose), "jacobian")
-    built = _on_prefix(f, lambda fn, n: jacobian(fn, after(n, wrt), mode, verbose))
-    if built is not None:
-        return built
     if isinstance(f, _Built) and f.of is not None:
         return _of_jacobian(f, wrt)
     if isinstance(f, _Built) and f.per_call is not None:  # jacobian(jacobian(np.sin))
@@ -303,11 +303,11 @@ def hessian(f: Callable | None = None, wrt: Any = 0, verbose: bool = False,
         return lambda g: hessian(g, wrt, verbose, sparse=sparse)
     if sparse:
         return sparsity.sparse_jacobian(api.grad(f, wrt=wrt), wrt, verbose)
+    if (built := _on_prefix(f, lambda fn, n: hessian(fn, after(n, wrt), verbose))) \
+            is not None:  # (then the function's own: of **kwargs, per call)
+        return built
     if library.is_library_callable(f) or library.has_varargs(f):
         return _per_call(f, lambda fn: hessian(fn, wrt, verbose), "hessian")
-    if (built := _on_prefix(f, lambda fn, n: hessian(fn, after(n, wrt), verbose))) \
-            is not None:
-        return built
     if isinstance(f, _Built):
         raise _built_refused("hessian", f)
     gradient = api.grad(f, wrt=wrt)

@@ -8,6 +8,7 @@ keywords) is generated once per shape of call and differentiated like any other.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from typing import Any
@@ -41,11 +42,17 @@ def is_library_callable(fn: Any) -> bool:
 
 
 def has_varargs(fn: Any) -> bool:
-    """A Python function of ``*args`` or ``**kwargs``: differentiated per shape of call,
-    as a function of the arguments one call passes (its body inlined with them bound)."""
-    return inspect.isfunction(fn) and any(
+    """A Python function of ``*args`` or ``**kwargs`` (or a ``functools.partial`` of one:
+    ``partial(loss, reg=0.1)``): differentiated per shape of call, as a function of the
+    arguments one call passes (its body inlined with them bound)."""
+    inner = fn
+    while isinstance(inner, functools.partial):
+        inner = inner.func
+    inner = inner.__func__ if inspect.ismethod(inner) and not isinstance(fn, functools.partial) \
+        else inner  # (a bound method: its object passed first, CallOf)
+    return inspect.isfunction(inner) and any(
         p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        for p in inspect.signature(fn).parameters.values())
+        for p in inspect.signature(inner).parameters.values())
 
 
 def called(fn: Any) -> Any:
@@ -89,8 +96,14 @@ class CallOf:
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         self._made: dict = {}
         self._last: Any = None
+        self._receiver: tuple = ()  # (a method's object: passed first, not differentiated)
+        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+            from s2sad.differentiable import after
+            self.fn, self._receiver = fn.__func__, (fn.__self__,)
+            self.wrt = after(1, wrt)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args = (*self._receiver, *args)
         self._last = self.derivative_for(len(args), sorted(kwargs),
                                          self._literals(args[:len(args) - self.extra]))
         try:

@@ -359,13 +359,6 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                         "array_api_strict cannot run this step",
                     **{("tsne_kl", lib): "diagonal_positions, which runs on NumPy arrays only"
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
-                    # (session 50: element loops with an if per cell run for all cells
-                    # at once, gathers at index arrays: their adjoint, a scatter-add,
-                    # on NumPy only)
-                    **{(name, lib): "an index array into|np.copy has no counterpart"
-                       for name in ("minmod_advection", "upwind_transport",
-                                    "superbee_advection", "godunov_burgers")
-                       for lib in ("dask", "torch", "array_api_strict")},
                     **{(name, lib): f"{call} has no counterpart"
                        for name, call in (("sliced_w2", "np.take_along_axis"),
                                           ("spectrum_match", "np.fft.rfft"),

@@ -39,8 +39,9 @@ def test_every_example_has_a_phrase():
 def test_example_runs(path: Path, tmp_path: Path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    # (a hang fails; 600 s: the slowest, ~25 s of CPU, beside a test process per core)
     done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{path.name} exited {done.returncode}:\n" \
         f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     phrase = PHRASES.get(path.name)

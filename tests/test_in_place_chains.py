@@ -23,7 +23,7 @@ KINDS = {"a": dtypes.F64, "b": dtypes.F64, "c": dtypes.F64, "M": dtypes.F64,
 def _run(text: str) -> tuple[str, bool]:
     body = gast.parse(text).body
     facts = dims.Facts.over(dict(SHAPES), {"np": np})
-    changed = in_place(body, facts, dict(KINDS), {"np": np})
+    changed = in_place(body, facts, lambda: dict(KINDS), {"np": np})
     tree = ast.fix_missing_locations(gast.gast_to_ast(gast.Module(body=body, type_ignores=[])))
     return ast.unparse(tree), changed
 

@@ -2,8 +2,8 @@
 differentiated function (its assignments the function's own, where the call runs), a
 generator defined inside (read as the list it yields) (compiler/scope_statements.py;
 were refused).  Checked against central differences, forward mode and Hessians too;
-``global`` of a name assigned and ``nonlocal`` state outliving the call refused at the
-user's line."""
+``nonlocal`` state outliving the call refused at the user's line; ``global`` of a name
+assigned changes it as one call does (test_global_writes)."""
 from __future__ import annotations
 
 import linecache
@@ -221,8 +221,16 @@ def _closure_with_state():
 closure_with_state = _closure_with_state()
 
 
+def test_a_global_assigned_changes_as_one_call_changes_it():
+    global COUNT
+    COUNT = 2.0
+    g = s2sad.grad(global_assigned)(X)  # (was refused: test_global_writes)
+    assert COUNT == 4.0
+    np.testing.assert_allclose(g, np.full_like(X, 4.0))
+    COUNT = 2.0
+
+
 @pytest.mark.parametrize("f, line", [
-    (global_assigned, "global COUNT"),
     (counter_returned, "c = _make_counter()"),
     (closure_with_state, "nonlocal total"),
 ])

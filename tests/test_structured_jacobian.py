@@ -1,8 +1,9 @@
 """``s2sad.jacobian`` of a function returning a tuple, list or dict: a bare NumPy
 ValueError ("setting an array element with a sequence") came out of the stacking.  A
-tuple or list of arrays now has a Jacobian per item, nested as JAX's ``jacrev`` /
-``jacfwd`` nest them (per item, then per position of a tuple ``wrt``); a dict is refused
-naming the function and saying what to do.  Checked against finite differences."""
+tuple, list or dict of arrays (nested ones too) now has a Jacobian per item, nested as
+JAX's ``jacrev`` / ``jacfwd`` nest them (per item, then per position of a tuple ``wrt``);
+one holding something else (a string) is refused naming the function.  Checked against
+finite differences and closed forms."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,11 +27,48 @@ def listed(x):
     return [x[0] * x[1], np.exp(x)]
 
 
+def nested(x):
+    return np.tanh(x), {"s": np.sum(x ** 2), "p": x[:2] * x[1:]}
+
+
+def labelled(x):
+    return {"a": x ** 2, "note": "not a number"}
+
+
 @pytest.mark.parametrize("mode", ["reverse", "forward", "auto"])
-def test_a_dict_output_is_refused_clearly(mode):
+def test_a_dict_output_has_a_dict_of_jacobians(mode):
+    J = s2sad.jacobian(named, mode=mode)(X)
+    assert type(J) is dict and list(J) == ["a", "b"]
+    np.testing.assert_allclose(J["a"], np.diag(2 * X))  # closed forms
+    np.testing.assert_allclose(J["b"], np.tril(np.ones((3, 3))))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward", "auto"])
+def test_a_dict_inside_a_tuple_output(mode):
+    J = s2sad.jacobian(nested, mode=mode)(X)
+    assert type(J) is tuple and type(J[1]) is dict
+    np.testing.assert_allclose(J[0], np.diag(1 - np.tanh(X) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(J[1]["s"], 2 * X)
+    for key in ("s", "p"):
+        ref = np.stack([(nested(X + 1e-6 * e)[1][key] - nested(X - 1e-6 * e)[1][key]) / 2e-6
+                        for e in np.eye(3)], axis=-1)
+        np.testing.assert_allclose(J[1][key], ref, rtol=1e-6, atol=1e-8)
+
+
+def test_a_dict_output_and_a_tuple_wrt_nest_as_jax():
+    def f(a, b):
+        return {"prod": a * b, "total": np.sum(a + b ** 2)}
+    b = X[::-1].copy()
+    J = s2sad.jacobian(f, wrt=(0, 1))(X, b)
+    np.testing.assert_allclose(J["prod"][0], np.diag(b))
+    np.testing.assert_allclose(J["prod"][1], np.diag(X))
+    np.testing.assert_allclose(J["total"][1], 2 * b)
+
+
+def test_a_dict_holding_a_string_is_refused_clearly():
     with pytest.raises(s2sad.DifferentiationError, match=r"test_structured_jacobian.py:\d+: "
                        r"jacobian of \w+: its output is a dict"):
-        s2sad.jacobian(named, mode=mode)(X)
+        s2sad.jacobian(labelled)(X)
 
 
 def _differences(f, x, k, eps=1e-6):

@@ -3,6 +3,7 @@ and the lengths of slices whose bounds are proved inside the array (finite diffe
 moving windows, a convolution's taps), so that the shape facts drop ``unbroadcast`` and
 shape pushes; where the bounds are not proved (a window that may run past the end) the
 general code stays, and every gradient is checked against differences."""
+import ast
 import textwrap
 
 import gast
@@ -156,6 +157,28 @@ def test_nested_ranges_and_windows() -> None:
     assert f.shapes["seg"] == ("c",)
     assert f.shapes["one"] == (1,)
     assert f.shapes["rest"] == (None,)  # l - i + 1 changes trip by trip
+
+
+def test_only_slices_of_names_are_given_a_scope() -> None:
+    # a slice of constant bounds has one length wherever it is read: no scope is worked
+    # out for it (nor for a body holding only such), and its length is the same
+    f = facts_of("""
+        k = w.shape[0]
+        n = x.shape[0] - k + 1
+        for j in range(k):
+            head = x[1:]
+            seg = x[j:j + n]
+            tail = x[:-1]
+        """, w=("a",), x=("b",))
+    assert [ast.unparse(gast.gast_to_ast(at[0])) for at in f.scopes.values()] == \
+        ["x[j:j + n]"]
+    assert f.shapes["head"] == f.shapes["tail"] == (Lin((("b", 1),), -1, EXACT),)
+    assert f.shapes["seg"] == (Lin(B_MINUS_A_1.terms, 1, GUARDED),)
+    plain = facts_of("u = x[1:]\nfor j in range(3):\n    v = x[:-1]\n    e = x[1:-1]",
+                     x=("b",))
+    assert plain.scopes == {}
+    assert plain.shapes["u"] == plain.shapes["v"] == (Lin((("b", 1),), -1, EXACT),)
+    assert plain.shapes["e"] == (Lin((("b", 1),), -2, EXACT),)
 
 
 # -- gradients ------------------------------------------------------------------

@@ -35,10 +35,11 @@ from s2sad.compiler.walks import name_nodes
 
 
 def as_products(body: list, facts: dims.Facts, kinds: Callable[[], dict[str, str]],
-                namer: Namer) -> bool:
+                namer: Namer, after: dict | None = None) -> bool:
     """Each such loop of ``body``'s top level rewritten; whether one was (``kinds``:
-    the :mod:`dtypes` of the body, worked out when a loop is a candidate)."""
-    after: dict[int, frozenset] = {}
+    the :mod:`dtypes` of the body, worked out when a loop is a candidate; ``after``:
+    the liveness of ``body`` as it is, when worked out already)."""
+    after = {} if after is None else after
     changed = False
     for s in list(body):
         if s.__class__ is not gast.For:

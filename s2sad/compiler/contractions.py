@@ -51,7 +51,7 @@ def contract(body: list, facts: dims.Facts, namespace: dict,
     """Each provable sum of a product in ``body`` contracted (in each block: a loop's
     body read within one trip); whether one was (``floats``: the float64 array
     parameters)."""
-    inexact: set[str] | None = None
+    inexact = _Inexact(body, namespace, floats)
     changed = False
     for block in blocks(body):
         ctx: _Context | None = None
@@ -60,8 +60,6 @@ def contract(body: list, facts: dims.Facts, namespace: dict,
                     _rewritable(s, namespace):
                 if ctx is None:  # (the facts worked out for a block with a statement to
                     # look at, before any of its statements is rewritten: as up front)
-                    inexact = inexact_names(body, namespace, floats) if inexact is None \
-                        else inexact
                     ctx = _Context(block, facts, namespace, inexact)
                 sums = _Sums(ctx, index)
                 sums.visit(s)
@@ -113,12 +111,28 @@ def weights_named(body: list, namespace: dict, namer: Namer) -> bool:
     return named
 
 
+class _Inexact:
+    """The body's inexact names (:func:`inexact_names`), worked out when a term first
+    asks, or before the first rewrite (of the body as it was up front either way): a
+    body with sums none of which is a product of views needs no dtypes."""
+
+    def __init__(self, body: list, namespace: dict, floats: frozenset) -> None:
+        self.body, self.namespace, self.floats = body, namespace, floats
+        self._names: set[str] | None = None
+
+    @property
+    def names(self) -> set[str]:
+        if self._names is None:
+            self._names = inexact_names(self.body, self.namespace, self.floats)
+        return self._names
+
+
 class _Context:
     """What the rewrite needs: shapes, what each top-level statement binds or writes
     into, which names are inexact."""
 
     def __init__(self, body: list, facts: dims.Facts, namespace: dict,
-                 inexact: set[str]) -> None:
+                 inexact: _Inexact) -> None:
         self.facts, self.namespace, self.body = facts, namespace, body
         self.writes = [written_names(s) for s in body]
         self.inexact = inexact
@@ -167,6 +181,8 @@ class _Sums(Transformer):
         fn = evaluate_ref(node.func, self.ctx.namespace)
         new = _unreshaped(node, self.ctx.facts) if fn is np.reshape else \
             self.contracted(node) if fn is np.sum else None
+        if new is not None:
+            _ = self.ctx.inexact.names  # (worked out of the body not rewritten yet)
         self.changed |= new is not None
         return new or node
 
@@ -287,11 +303,12 @@ class _Sums(Transformer):
         (a name the reverse sweep also pops is not inexact everywhere)."""
         while isinstance(e, gast.Attribute) or isinstance(e, gast.Subscript):
             e = e.value
-        if is_inexact(e, self.ctx.inexact, self.ctx.namespace):
+        if is_inexact(e, self.ctx.inexact.names, self.ctx.namespace):
             return True
         found = self.ctx.definition(e.id, self.index, self.index) \
             if isinstance(e, gast.Name) else None
-        return found is not None and is_inexact(found[1], self.ctx.inexact, self.ctx.namespace)
+        return found is not None and is_inexact(found[1], self.ctx.inexact.names,
+                                                    self.ctx.namespace)
 
 
 def _combined(made: list, product: _Product, out: tuple) -> gast.expr:

@@ -17,6 +17,8 @@ second one.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import gast
 
 from s2sad.compiler import dims, dtypes
@@ -32,7 +34,7 @@ def candidates(body: list) -> bool:
                for m in nodes_of(body, (gast.Call,)))
 
 
-def correlated(body: list, facts: dims.Facts, kinds: dict[str, str]) -> bool:
+def correlated(body: list, facts: dims.Facts, kinds: Mapping[str, str]) -> bool:
     """Each such loop of ``body`` (and of its blocks) rewritten; whether one was
     (``kinds``: :mod:`dtypes`; ``x`` and ``d`` must be float64: no complex conjugate)."""
     after: dict[int, frozenset] = {}
@@ -40,7 +42,7 @@ def correlated(body: list, facts: dims.Facts, kinds: dict[str, str]) -> bool:
     return _blocks(body, facts, after, kinds)
 
 
-def _blocks(body: list, facts: dims.Facts, after: dict, kinds: dict[str, str]) -> bool:
+def _blocks(body: list, facts: dims.Facts, after: dict, kinds: Mapping[str, str]) -> bool:
     changed = False
     for at, s in enumerate(body):
         if isinstance(s, (gast.If, gast.For, gast.While)):
@@ -54,7 +56,7 @@ def _blocks(body: list, facts: dims.Facts, after: dict, kinds: dict[str, str]) -
     return changed
 
 
-def _rewrite(loop: gast.For, live: frozenset, facts: dims.Facts, kinds: dict[str, str]
+def _rewrite(loop: gast.For, live: frozenset, facts: dims.Facts, kinds: Mapping[str, str]
              ) -> gast.stmt | None:
     stop = _range_stop(loop.iter)
     if stop is None or loop.orelse or not loop.body or not isinstance(loop.target, gast.Name):

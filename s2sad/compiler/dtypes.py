@@ -30,6 +30,7 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_defs import counts, pop_parts, popped, pops_last
 from s2sad.compiler.statement_walks import statement_nodes
 from s2sad.compiler.walks import name_nodes
+from s2sad.rules.facts import solve_operands
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
@@ -287,16 +288,18 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return built
         if fn in (runtime.as_floats, runtime.number_as_float, float, abs):
             return _as_floats(fn, args, kinds)
+        operands = solve_operands(fn)
+        if operands is not None and len(args) >= operands:
+            return _promoted(args[:operands])
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
         if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
                 fn in _MOVES) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
-        if fn is runtime.reduced_size:
-            return REAL
         if fn is runtime.add_at or fn in _WRITES:
             return _written(fn, e, args)
-        if fn in (len, np.ndim, np.size) and len(e.args) == 1 and not e.keywords:
+        if fn is runtime.reduced_size or fn in (len, np.ndim, np.size) and \
+                len(e.args) == 1 and not e.keywords:
             return REAL
         keywords = {k.arg for k in e.keywords}
         if fn in _REAL_CALLS and keywords <= _AXES and all(
@@ -313,6 +316,13 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
     except TypeError:  # an unhashable callable
         return None
     return None
+
+
+def _promoted(args: list) -> str | None:
+    """The dtype of a solve of real operands of ``args``' kinds: float64 with one."""
+    if not all(a in _RANK for a in args):
+        return None
+    return F64 if F64 in args else REAL
 
 
 def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
@@ -332,7 +342,8 @@ def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
 _APPEND_NAMES = {"list_append", "list_append_owned"}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
-          runtime.take_rows, runtime.take_flat}
+          runtime.take_rows, runtime.take_flat,
+          np.diag, np.diagonal, np.tril, np.triu}  # (a diagonal, a triangle: zeros around it)
 # writes (in place or into a copy): the array written, the index, the value
 _WRITES = {runtime.setitem, runtime.write_at, runtime.scatter_add, runtime.scatter_subtract}
 _LIKE = {np.zeros_like, np.ones_like, np.copy, np.transpose, runtime.zeros_like,

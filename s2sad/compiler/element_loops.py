@@ -27,7 +27,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import dims, hoist
+from s2sad.compiler import dims, element_windows, hoist
 from s2sad.compiler.element_masks import Keep, Trip, arange_of
 from s2sad.compiler.names import Namer, call_named
 from s2sad.compiler.walks import name_nodes
@@ -36,23 +36,26 @@ _FEWEST_TRIPS = 16  # a literal bound below this keeps its loop
 
 
 def vectorize(node: gast.FunctionDef, namer: Namer, namespace: dict[str, Any],
-              shapes: dict[str, tuple], numbers: set[str]) -> gast.FunctionDef:
+              shapes: dict[str, tuple], numbers: set[str],
+              indices: frozenset[str] = frozenset()) -> gast.FunctionDef:
     """``node`` with each element loop it holds (innermost ones, as the docstring says)
     run for all trips at once; ``shapes``: the array parameters' shape classes,
-    ``numbers``: the number parameters (the facts are worked out from them)."""
+    ``numbers``: the number parameters (the facts are worked out from them);
+    ``indices``: the parameters given integer arrays (rows of them pick windows)."""
     if not any(_candidate(s) for s in _statements(node.body)):
         return node
     facts = dims.Facts(node.body, {k: v for k, v in shapes.items()}, set(numbers), namespace)
     reads = _read_counts(node)
-    if _rewrite_blocks(node.body, _Context(facts, namer, namespace, reads)):
+    if _rewrite_blocks(node.body, _Context(facts, namer, namespace, reads, indices)):
         hoist.hoist(node)  # (the counters and index arithmetic out of time loops)
     return node
 
 
 class _Context:
     def __init__(self, facts: dims.Facts, namer: Namer, namespace: dict[str, Any],
-                 reads: dict[str, int]) -> None:
+                 reads: dict[str, int], indices: frozenset[str]) -> None:
         self.facts, self.namer, self.namespace, self.reads = facts, namer, namespace, reads
+        self.indices = indices
 
 
 def _statements(body: list) -> list:
@@ -142,25 +145,28 @@ def _vectorized(loop: gast.For, ctx: _Context) -> list | None:
     """The statements that run every trip of ``loop`` at once, or None (kept)."""
     counter = loop.target.id
     inside = _read_counts(gast.Module(body=loop.body, type_ignores=[]))
+    window = element_windows.find(loop, ctx.facts, inside, ctx.indices)
+    body = loop.body if window is None else window.rest  # (the window's statements aside)
     bound = {t.id for t in _assigned(loop.body)}
-    written = _written_arrays(loop.body)
+    written = _written_arrays(body)
     if counter in bound or written is None or \
             not all(ctx.facts.rank(w) == 1 for w in written.values()):
         return None
-    locals_ = bound - set(written.values())
+    locals_ = bound - set(written.values()) - ({window.array} if window else set())
     if any(ctx.reads.get(n, 0) > inside.get(n, 0) for n in locals_ | {counter}):
         return None  # (a name the loop binds read after it: its last trip's value)
-    locals_ -= set(written)
+    locals_ = {t.id for t in _assigned(body)} - set(written) - set(written.values())
     if not all(ctx.facts.shapes.get(n) == () for n in locals_):
         return None
     counts: dict[str, int] = {}
-    for t in _assigned(loop.body):
+    for t in _assigned(body):
         counts[t.id] = counts.get(t.id, 0) + 1
     trip = Trip(counter, ctx.facts, ctx.namer, ctx.namespace, written, counts,
                 _trip_count(loop))
     try:
-        trip.block(loop.body, None)
-        return [arange_of(counter, loop)] + trip.finish(loop)
+        trip.block(body, None)
+        done = trip.finish(loop) if window is None else element_windows.emit(window, trip)
+        return [arange_of(counter, loop)] + done
     except Keep:
         return None
 

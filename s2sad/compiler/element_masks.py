@@ -13,9 +13,13 @@ off, ``np.sqrt(np.where(m, x, 0.5))``, so the zeros stay zeros.  Python's number
 NumPy's arrays differ where Python raises (``1 / 0``, ``(-8) ** 0.5``, ``i % 0``): such an
 operation on values that are not NumPy's numbers (read from an array, or a NumPy
 function's) is taken only with a nonzero literal as divisor (or the trip count, of the
-counter's values), else the loop stays.  (The statements run even when the loop has no
-trip: an element read at an index the counter does not enter, ``u[0]``, out of range
-then raises where the loop did not read it.)
+counter's values), else the loop stays.  The statements run even when the loop has no
+trip: an element read at an index the counter does not enter (``u[0]``, ``u[k]``) is read
+at ``np.full(len(i), k)``, none when there is no trip, unless the shapes prove it in range
+(a float ``k`` raises there as in Python).
+A read under a branch is not guarded when its index is proved in range in every trip:
+the counter of ``range(n)``, ``i - 1`` or ``j % n`` of an ``n`` known to be the array's
+length (``n = len(u)``, ``n = u.shape[0]``).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import gast
 import numpy as np
 
 from s2sad.compiler import dims
+from s2sad.compiler.element_ranges import IndexFacts, among
 from s2sad.compiler.names import Namer, assign, call_named, const, copy_origin, load
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.tree_copies import clone
@@ -40,7 +45,6 @@ _TOTAL = {np.abs, np.absolute, np.fabs, np.sign, np.negative, np.square, np.sin,
 _PARTIAL = {np.exp, np.expm1, np.log, np.log1p, np.log2, np.log10, np.sqrt, np.cbrt,
             np.tan, np.sinh, np.cosh, np.arcsin, np.arccos, np.arctanh}
 _BINARY = {np.minimum, np.maximum}
-_MAKERS = {np.zeros, np.ones, np.empty, np.full}
 _HARMLESS = 0.5  # inside the domain of every function above (and not a pole)
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult)
 _DIVISIONS = (gast.Div, gast.FloorDiv, gast.Mod)
@@ -50,12 +54,12 @@ _COMPARISONS = (gast.Lt, gast.LtE, gast.Gt, gast.GtE, gast.Eq, gast.NotEq)
 def arange_of(counter: str, loop: gast.For) -> gast.Assign:
     """``i = np.arange(...)``: the counter of every trip (``hoist`` may take it out of an
     enclosing loop, with the index arithmetic on it: the time loop's trips share it)."""
-    s = assign(counter, _np("arange", list(loop.iter.args)), like=loop)
+    s = assign(counter, np_call("arange", list(loop.iter.args)), like=loop)
     s.cannot_raise = True
     return s
 
 
-def _np(name: str, args: list) -> gast.Call:
+def np_call(name: str, args: list) -> gast.Call:
     return gast.Call(func=gast.Attribute(value=load("np"), attr=name, ctx=gast.Load()),
                      args=args, keywords=[])
 
@@ -69,7 +73,7 @@ class _Mask:
         self.name: str | None = None
 
 
-class Trip:
+class Trip(IndexFacts):
     """Rewrites one trip's statements (``block``), emitting into a list."""
 
     def __init__(self, counter: str, facts: dims.Facts, namer: Namer,
@@ -86,6 +90,8 @@ class Trip:
         self.olds: dict[str, str] = {}  # a written array -> its elements before the loop
         self.in_range: set[str] = set()  # written arrays every trip reads at the counter
         self.read_every: set[tuple] = set()  # (array, index) every trip reads before
+        self.varying: set[str] = {counter}  # names of values that differ trip by trip
+        self.within: dict[str, Any] = {}  # a name -> a length its values are indices into
         self.out: list = []
         self.out_at: gast.stmt | None = None  # the statement being rewritten
 
@@ -126,6 +132,7 @@ class Trip:
         self.out.append(s)
         self.env[target] = load(name)
         self.kinds[name] = kind
+        self._note(name, value)
 
     def _kind_of(self, value: gast.expr) -> str:
         return self.kinds.get(value.id, "py") if isinstance(value, gast.Name) else "py"
@@ -161,32 +168,10 @@ class Trip:
         elif array not in self.in_range and not self._sized(array):
             raise Keep  # (a trip that writes no element reads none: it may be past the end)
         if array not in self.olds:
-            self.olds[array] = self._named(gast.Subscript(
+            self.olds[array] = self.named(gast.Subscript(
                 value=load(array), slice=load(self.counter), ctx=gast.Load()),
                 f"{array}_item").id
         return load(self.olds[array])
-
-    def _sized(self, array: str) -> bool:
-        """Whether the written array has as many elements as trips at least: made by
-        ``np.zeros(n)`` (``ones``, ``empty``, ``full``) of the trip count ``n``."""
-        seen, names, made = set(), [array], False
-        while names:  # (through copies, ``s_1 = s``, and writes, each binding so made)
-            name = names.pop()
-            seen.add(name)
-            for d in self.facts.defs.get(name, []):
-                if isinstance(d, gast.Name) or call_named(d, "setitem") and d.args and \
-                        isinstance(d.args[0], gast.Name):
-                    source = d if isinstance(d, gast.Name) else d.args[0]
-                    if source.id not in seen:
-                        names.append(source.id)
-                elif isinstance(d, gast.Call) and d.args and \
-                        isinstance(d.args[0], gast.Name) and \
-                        d.args[0].id == self.trip_count and \
-                        _among(evaluate_ref(d.func, self.namespace), _MAKERS):
-                    made = True
-                else:
-                    return False
-        return made
 
     def finish(self, like: gast.stmt) -> list:
         """The statements, then each written array's one write and its one binding."""
@@ -225,7 +210,7 @@ class Trip:
             if negated:
                 then, other = other, then
             kind = _meet(self._kind_of(then), self._kind_of(other))
-            self._bind(target, _np("where", [clone(cond), clone(then), clone(other)]), kind, s)
+            self._bind(target, np_call("where", [clone(cond), clone(then), clone(other)]), kind, s)
 
     def _mask(self, mask: _Mask) -> gast.expr:
         if mask.name is None:
@@ -233,23 +218,33 @@ class Trip:
             if mask.outer is None and not mask.negated:
                 return test
             if mask.negated:
-                test = _np("logical_not", [test])
+                test = np_call("logical_not", [test])
             if mask.outer is not None:
                 if mask.negated:
-                    test = self._named(test, "otherwise")
-                test = _np("logical_and", [self._mask(mask.outer), test])
-            mask.name = self._named(test, "mask").id
+                    test = self.named(test, "otherwise")
+                test = np_call("logical_and", [self._mask(mask.outer), test])
+            mask.name = self.named(test, "mask").id
         return load(mask.name)
 
-    def _named(self, value: gast.expr, base: str) -> gast.Name:
+    def named(self, value: gast.expr, base: str) -> gast.Name:
         """``value`` bound to a new name before the statement being rewritten (the
         stages after this one take one operation a statement)."""
         name = self.namer.fresh(base)
         self.out.append(assign(name, value, like=self.out_at))
         self.kinds[name] = "np"
+        self._note(name, value)
         return load(name)
 
     # -- expressions: (the value for every trip, its kind: ``_join``) -----------------
+
+    def every_trip(self, value: gast.expr, base: str) -> gast.Name:
+        """``np.full(len(i), value)``: ``value`` once a trip (none when there is none)."""
+        size = gast.Call(func=load("len"), args=[load(self.counter)], keywords=[])
+        return self.named(np_call("full", [size, value]), base)
+
+    def value(self, e: gast.expr) -> gast.expr:
+        """``e`` (a number of the trip) for every trip, outside any branch."""
+        return self._expr(e, None)[0]
 
     def _expr(self, e: gast.expr, mask: _Mask | None) -> tuple[gast.expr, str]:
         if isinstance(e, gast.Constant):
@@ -265,7 +260,7 @@ class Trip:
         if isinstance(e, gast.UnaryOp):
             operand, kind = self._expr(e.operand, mask)
             if isinstance(e.op, gast.Not):
-                return _np("logical_not", [operand]), kind
+                return np_call("logical_not", [operand]), kind
             return gast.UnaryOp(op=e.op, operand=operand), kind
         if isinstance(e, gast.Compare) and len(e.ops) == 1 and \
                 isinstance(e.ops[0], _COMPARISONS):
@@ -314,11 +309,15 @@ class Trip:
             else:
                 raise Keep
         key = (array, tuple(gast.dump(p) for p in index))
+        in_range = self._in_range(array, index)
         if mask is None:
             self.read_every.add(key)  # (in range: Python reads it in every trip)
-        elif key not in self.read_every:
-            index = [self._named(_np("where", [self._mask(mask), p, const(0)]), "at")
+        elif key not in self.read_every and not in_range:
+            index = [self.named(np_call("where", [self._mask(mask), p, const(0)]), "at")
                      for p in index]
+        if not in_range and not any(self.varies(p) for p in index):
+            # (the same element every trip: read in no trip when there is none)
+            index[0] = self.every_trip(index[0], "at")
         part = index[0] if len(index) == 1 else gast.Tuple(elts=index, ctx=gast.Load())
         return gast.Subscript(value=e.value, slice=part, ctx=gast.Load()), "np"
 
@@ -355,7 +354,7 @@ class Trip:
         return kind == "i" and isinstance(e, gast.Name) and e.id == self.trip_count
 
     def _guarded(self, value: gast.expr, mask: _Mask, harmless: float) -> gast.expr:
-        return self._named(_np("where", [self._mask(mask), value, const(harmless)]),
+        return self.named(np_call("where", [self._mask(mask), value, const(harmless)]),
                            "guarded")
 
     def _call(self, e: gast.Call, mask: _Mask | None) -> tuple[gast.expr, str]:
@@ -363,23 +362,19 @@ class Trip:
         args = [self._expr(a, mask) for a in e.args]
         values = [a for a, _ in args]
         if fn is abs and len(args) == 1:
-            return _np("abs", values), args[0][1]
+            return np_call("abs", values), args[0][1]
         if fn in (min, max) and len(args) == 2:  # Python's: the first unless the second wins
             a, b = values
-            beats = self._named(gast.Compare(left=clone(b), ops=[
+            beats = self.named(gast.Compare(left=clone(b), ops=[
                 gast.Lt() if fn is min else gast.Gt()], comparators=[clone(a)]), "beats")
-            return _np("where", [beats, b, a]), _meet(args[0][1], args[1][1])
-        if _among(fn, _BINARY) and len(args) == 2 or _among(fn, _TOTAL) and len(args) == 1:
+            return np_call("where", [beats, b, a]), _meet(args[0][1], args[1][1])
+        if among(fn, _BINARY) and len(args) == 2 or among(fn, _TOTAL) and len(args) == 1:
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
-        if _among(fn, _PARTIAL) and len(args) == 1:
+        if among(fn, _PARTIAL) and len(args) == 1:
             if mask is not None:
                 values = [self._guarded(values[0], mask, _HARMLESS)]
             return gast.Call(func=e.func, args=values, keywords=[]), "np"
         raise Keep
-
-
-def _among(fn: Any, functions: set) -> bool:
-    return any(fn is f for f in functions)
 
 
 def _meet(a: str, b: str) -> str:

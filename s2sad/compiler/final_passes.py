@@ -32,6 +32,7 @@ from s2sad.compiler import (
 )
 from s2sad.compiler.pass_manager import Facts
 from s2sad.compiler.pass_shapes import (
+    LazyKinds,
     current_shapes,
     fresh_shapes,
     known_shapes,
@@ -130,7 +131,7 @@ def tape_in_rows(body: list, facts: Facts) -> list:
     shapes = known_shapes(body, facts)  # (worked out here where not known yet, as always)
     if not tape_rows.candidates(body):
         return body  # (no loop to look into: no dtypes worked out)
-    kinds = value_kinds(body, facts, float_numbers=True)
+    kinds = LazyKinds(body, facts, float_numbers=True)  # (a pushed value's test first)
     if tape_rows.rows(body, shapes, kinds, facts.params, facts.namer):
         facts.shapes = None
         facts.optimistic.append("tape_rows")  # (the guarded variant made for a 2nd order)
@@ -142,7 +143,7 @@ def chained(body: list, facts: Facts) -> list:
     a number dividing and multiplying it in a row left out of both."""
     if not facts.floats or not in_place_chains.candidates(body):
         return body  # (no float64 array known, or no chain long enough)
-    kinds = value_kinds(body, facts, float_numbers=True)
+    kinds = LazyKinds(body, facts, float_numbers=True)  # (a chain's shapes tested first)
     if in_place_chains.in_place(body, fresh_shapes(body, facts), kinds, facts.namespace):
         facts.shapes = None
     cancelled_factors.cancel(body)  # (x /= 2 * a; x *= 2 * b: the 2s cancel)

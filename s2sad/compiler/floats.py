@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, int_names
 from s2sad.compiler.algebra_terms import added_into
 from s2sad.compiler.names import Namer, Transformer, call_named, load, set_origin
 from s2sad.compiler.node_scans import nodes_of
@@ -98,9 +98,17 @@ def _bound_once(body: list, found: list) -> dict[str, gast.stmt]:
 def _float_safe(body: list, raising: bool = False) -> bool:
     """No arithmetic where Python floats and NumPy scalars part ways (``raising``:
     none but where Python raises an ``ArithmeticError``: a division, a power of an int
-    literal, which never makes a complex number)."""
+    literal, which never makes a complex number); ``//`` and ``%`` of ints
+    (:mod:`int_names`) compute ints, as they do around NumPy scalars."""
+    ints: set[str] | None = None  # (the int names, worked out at the first ``//`` or ``%``)
     for n in nodes_of(body, (gast.BinOp, gast.AugAssign)):
         op = n.op
+        if isinstance(op, (gast.Mod, gast.FloorDiv)) and isinstance(n, gast.BinOp):
+            if ints is None:
+                statements = list(statement_nodes(body))
+                ints = int_names.int_names(statements, int_names.counters(statements))
+            if int_names.int_expr(n, ints):
+                continue  # (a week of a day: ``t // 7``, the same int either way)
         if raising and isinstance(op, gast.Pow):
             right = n.right if isinstance(n, gast.BinOp) else n.value
             if isinstance(right, gast.Constant) and type(right.value) is int:

@@ -24,6 +24,7 @@ real number (so each in-place operation keeps float64, as the chain would).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -36,9 +37,10 @@ from s2sad.compiler.walks import name_nodes
 _OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
-def in_place(body: list, shapes: dims.Facts, kinds: dict[str, str],
+def in_place(body: list, shapes: dims.Facts, kinds: Callable[[], dict[str, str]],
              namespace: dict[str, Any]) -> bool:
-    """Rewrite every block of ``body`` so (in place); True if anything changed."""
+    """Rewrite every block of ``body`` so (in place); True if anything changed
+    (``kinds``: the body's dtypes, asked for a chain of known shapes before it is split)."""
     changed = False
     for k in range(len(body) - 1, -1, -1):
         s = body[k]
@@ -60,7 +62,7 @@ def candidates(body: list) -> bool:
                for s in statement_nodes(body))
 
 
-def _split(s: gast.stmt, shapes: dims.Facts, kinds: dict[str, str],
+def _split(s: gast.stmt, shapes: dims.Facts, kinds: Callable[[], dict[str, str]],
            namespace: dict[str, Any]) -> list | None:
     """The statements ``s`` becomes, or None."""
     if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
@@ -73,8 +75,8 @@ def _split(s: gast.stmt, shapes: dims.Facts, kinds: dict[str, str],
     whole = shapes.of(s.value)
     if len(steps) < 2 or not isinstance(whole, tuple) or not 1 <= len(whole) <= 2 or \
             not dims.known(whole) or not dims.same(shapes.of(inner), whole) or \
-            dtypes.of(inner, kinds, namespace) != dtypes.F64 or \
-            any(x is not None and dtypes.of(x, kinds, namespace) not in
+            dtypes.of(inner, kinds(), namespace) != dtypes.F64 or \
+            any(x is not None and dtypes.of(x, kinds(), namespace) not in
                 (dtypes.F64, dtypes.REAL) for _, _, x in steps):
         return None
     out: list = [gast.Assign(targets=[s.targets[0]], value=inner, type_comment=None)]

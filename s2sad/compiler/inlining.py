@@ -21,6 +21,7 @@ import gast
 from s2sad.compiler import (
     desugar,
     fence,
+    global_writes,
     local_defaults,
     resolved,
     source,
@@ -154,6 +155,9 @@ def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             continue
         _bind_param(norm, child, param.name, value, reassigned, node)
         if isinstance(value, gast.Name) and value.id in norm.lengths and \
+                param.name in child.resized:  # (a helper that appends to the list passed)
+            del norm.lengths[value.id]
+        elif isinstance(value, gast.Name) and value.id in norm.lengths and \
                 param.name not in reassigned:  # a list parameter passed on, by another name
             norm.lengths[child.name(param.name)] = norm.lengths[value.id]
         _bind_collected(norm, child, param, value, reassigned)
@@ -291,6 +295,7 @@ def _source_of(norm: Normalizer, fn: Any, node: gast.AST) -> source.Source:
         src = source.load(fn)
         if not _library(src.filename):  # (a library's try blocks: refused at the call)
             try_blocks.lowered(src, norm.namespace, norm.namer)
+            global_writes.rewrite(src, norm.namespace, norm.namer)  # (global n; n += 1)
         return fence.check(src, inlined=True)
     except DifferentiationError as exc:
         if "source not available" not in str(exc):

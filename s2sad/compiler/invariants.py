@@ -36,15 +36,18 @@ from s2sad.compiler.walks import name_nodes, nodes
 _SAFE_OPS = (gast.Add, gast.Sub, gast.Mult)
 
 
-def move_invariants(body: list, namespace: dict) -> list:
+def move_invariants(body: list, namespace: dict, after: dict | None = None) -> list:
     """``body`` with the invariant statements of its loops in front of them (no
-    liveness worked out where no loop has a statement that could move)."""
+    liveness worked out where no loop has a statement that could move); ``after``,
+    when given empty, is left holding the liveness worked out where nothing moved (of
+    the body as it still is: the next loop rewrites read it)."""
     if not any(s.__class__ in (gast.For, gast.While) and _movable(s, namespace)
                for s in statement_nodes(body)):
         return body
-    after: dict[int, frozenset] = {}
+    after = {} if after is None else after
     live_after(body, after)
-    _block(body, namespace, after)
+    if _block(body, namespace, after):
+        after.clear()  # (statements moved: not the liveness of the body as it is now)
     return body
 
 

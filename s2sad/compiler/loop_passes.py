@@ -24,7 +24,7 @@ from s2sad.compiler import (
     vector_loops,
 )
 from s2sad.compiler.pass_manager import Facts
-from s2sad.compiler.pass_shapes import known_shapes, value_kinds
+from s2sad.compiler.pass_shapes import LazyKinds, known_shapes, value_kinds
 from s2sad.compiler.tidy_passes import tidy
 from s2sad.compiler.walks import fingerprint
 
@@ -34,15 +34,18 @@ def invariant(body: list, facts: Facts) -> list:
     reversed element loop whose trips are independent run for all trips at once; a
     loop adding a number times a column into a vector as one matrix-vector product
     (run only on a body with a loop: the table's ``needs``)."""
-    body = tape.without_constants(invariants.move_invariants(body, facts.namespace),
-                                  facts.numbers)
+    after: dict[int, frozenset] = {}  # (liveness the rewrites share while none changes the body)
+    moved = invariants.move_invariants(body, facts.namespace, after)
+    body = tape.without_constants(moved, facts.numbers)
+    if body is not moved:  # (pushes dropped: a new body)
+        after.clear()
     vectorised = facts.ranks and facts.real and \
-        vector_loops.vectorise(body, known_shapes(body, facts), facts.namer)
+        vector_loops.vectorise(body, known_shapes(body, facts), facts.namer, after)
     if vectorised:
         facts.shapes = None
     if facts.floats and column_sums.as_products(
             body, known_shapes(body, facts), lambda: value_kinds(body, facts, float_numbers=True),
-            facts.namer):
+            facts.namer, after):
         facts.shapes, vectorised = None, True
     if vectorised:  # (a loop's bound, ``np.shape(X)[1]``, may be read no more)
         body = simplify.drop_dead_code(body, facts.namespace, facts.params)
@@ -53,7 +56,7 @@ def batched(body: list, facts: Facts) -> list:
     """Per-iteration products into one adjoint batched after the loop; a loop of
     sliding-window dot products as one ``np.correlate``."""
     if facts.floats and correlate.candidates(body):
-        kinds = value_kinds(body, facts)
+        kinds = LazyKinds(body, facts)  # (a candidate's float64 test first)
         if correlate.correlated(body, known_shapes(body, facts), kinds):
             facts.shapes = None
     return batch.batch(body, known_shapes(body, facts), facts.namer)

@@ -27,6 +27,7 @@ from s2sad.compiler import (
     desugar,
     fence,
     function_displays,
+    global_writes,
     known_constants,
     loader,
     resolved,
@@ -64,7 +65,20 @@ def _analysed(node: gast.FunctionDef, own: list | None = None) -> tuple:
     own = list(own_nodes(node)) if own is None else own  # (walked once, read thrice)
     return (stores, Normalizer._local_names(node, stores), sequences.tracked(node),
             sequences.sequence_names(node, lambda _: own),
-            sequences.changed_in_place(node, lambda _: own))
+            sequences.changed_in_place(node, lambda _: own), sequences.resized(node, lambda _: own))
+
+
+def _wrapped_def(namespace: dict) -> str:
+    """The origin of the line of s2sad's wrapper around a function of ``**kwargs`` or
+    ``*args`` (``return primitive(x, k=k)``, called per call): the user's ``def`` line,
+    not the wrapper's."""
+    import linecache
+    fn = namespace.get("primitive")
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return "line 2: the call of the function with its arguments"
+    text = linecache.getline(code.co_filename, code.co_firstlineno).strip()
+    return f"{code.co_name}(), line {code.co_firstlineno}: {text}"
 
 
 class Normalizer(Lookups):
@@ -80,7 +94,7 @@ class Normalizer(Lookups):
         self.receivers: tuple = ((src.fn, None),)  # (function, what its self is) inlined
         # (a helper inlined several times has the same tree each time: analysed once;
         # the key, a walk, only worked out where it is remembered: not for the function)
-        stores, local, tracked, (seqs, nested), mutated = source.once(
+        stores, local, tracked, (seqs, nested), mutated, resized = source.once(
             ("normalizer", structure(src.node)), lambda: _analysed(src.node, own)) \
             if source.memoizing() else _analysed(src.node, own)
         self.stores, self.locals = Counter(stores), set(local)
@@ -105,6 +119,7 @@ class Normalizer(Lookups):
         self.tracked = set(tracked)  # names whose items are followed
         self.sequences, self.nested = set(seqs), set(nested)
         self.mutated = set(mutated)  # (items may change)
+        self.resized = set(resized)  # (lists whose length may change)
         # a list parameter never rebound -> its length, by final name (an inlined call's
         # parameter bound to it reads the same name: ``loops._unrolled``)
         self.lengths: dict[str, int] = {}
@@ -135,7 +150,8 @@ class Normalizer(Lookups):
         stmt.lineno = lineno
         where = f"line {lineno}" if len(self.inlining) == 1 else \
             f"{self.src.node.name}(), line {lineno}"
-        set_origin(stmt, f"{where}: {self.src.line(lineno)}")
+        set_origin(stmt, _wrapped_def(self.namespace) if self.src.filename.startswith(
+            "<s2sad call_") else f"{where}: {self.src.line(lineno)}")
         stmt.s2sad_file = self.src.filename
         if self.unvalued and any(isinstance(n, gast.Name) and n.id in self.unvalued
                                  for n in walk(stmt)):
@@ -303,6 +319,7 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     ``numbers``: given numbers; ``held``: the classes of the lists, tuples and dicts of
     arrays and numbers given (``dims.Items``, ``dims.Keyed``)."""
     try_blocks.lowered(src, namespace, namer)  # (try: an if on the path a probe takes)
+    global_writes.rewrite(src, namespace, namer)  # (global n; n += 1: a module's variable)
     fence.check(src)
     namer.user_locals = Normalizer._local_names(src.node)
     desugar.refused_throughout(src.node, src.filename)
@@ -328,7 +345,8 @@ def normalize(src: source.Source, namer: Namer, namespace: dict[str, Any],
     norm.objects.update({p: f.obj for p, f in passed if isinstance(f, Held) and not norm.stores[p]})
     norm.paths.update({p: resolved.held(f.obj) for p, f in passed if isinstance(f, Held)})
     norm.sequences |= {p for p in (known.sequences if known else ()) if not norm.stores[p]}
-    norm.lengths = {k: n for k, n in (lengths or {}).items() if not norm.stores[k]}
+    norm.lengths = {k: n for k, n in (lengths or {}).items()
+                    if not norm.stores[k] and k not in norm.resized}
     norm.array_params = {k for k in arrays if not norm.stores[k]}
     norm.shapes = {k: r for k, r in (shapes or {}).items() if k in norm.array_params}
     norm.ndims = {k: len(r) for k, r in norm.shapes.items()}

@@ -4,6 +4,9 @@ for) until a pass that changes what they say sets them to None; and the values' 
 the passes ask them (``value_kinds``)."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from s2sad.compiler import dims, dtypes
 from s2sad.compiler import ranks as ranks_stage
 from s2sad.compiler.pass_manager import Facts
@@ -46,3 +49,28 @@ def value_kinds(body: list, facts: Facts, float_numbers: bool = False) -> dict[s
     Python or NumPy float64s read as such too)."""
     return dtypes.dtypes(body, set(facts.floats), facts.params & facts.numbers,
                          facts.namespace, facts.float_numbers if float_numbers else frozenset())
+
+
+class LazyKinds(Mapping[str, str]):
+    """:func:`value_kinds` worked out at the first look (called, all of them): a
+    rewrite that finds no candidate never looks.  For a rewrite that looks before it
+    changes the body (a float64 test on each candidate first): the kinds are those of
+    the body as given."""
+
+    def __init__(self, body: list, facts: Facts, float_numbers: bool = False) -> None:
+        self._args: tuple[Any, ...] = (body, facts, float_numbers)
+        self._kinds: dict[str, str] | None = None
+
+    def __call__(self) -> dict[str, str]:
+        if self._kinds is None:
+            self._kinds = value_kinds(*self._args)
+        return self._kinds
+
+    def __getitem__(self, name: str) -> str:
+        return self()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self())
+
+    def __len__(self) -> int:
+        return len(self())

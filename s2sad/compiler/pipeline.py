@@ -112,7 +112,8 @@ def prepare(fn: Callable, stage: str = "ssa", scalars: frozenset[int] = frozense
             node, namer, {**namespace, **registry.TEMPLATE_NAMESPACE},
             {k: (None,) * v if isinstance(v, int) else v
              for k, v in param_ranks(node, ranks).items()},
-            {params[i] for i in scalars if i < len(params)})
+            {params[i] for i in scalars if i < len(params)},
+            frozenset(known.indices) if known is not None else frozenset())
     namespace.update(registry.TEMPLATE_NAMESPACE)
     return Prepared(src, node, namer, namespace,
                     frozenset(known.integers) if known is not None else frozenset(),
@@ -129,18 +130,19 @@ def build_reverse(fn: Callable, wrt: tuple[int, ...], mode: str,
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
                   known: normalize.Known | None = None, upto: str | None = None,
-                  floats: frozenset[int] = frozenset(), optimistic: bool = False
-                  ) -> Generated:
+                  floats: frozenset[int] = frozenset(), optimistic: bool = False,
+                  foreign: bool = False) -> Generated:
     """The reverse-mode derivative: ``mode`` is "grad" (seed 1.0) or "vjp"; "lean" is
     "grad" without the output value, so the forward work only the value needs is dropped;
     ``upto``: only print it, as after that stage ("reverse") or late pass; ``floats``:
     positions of the arguments that are float64 arrays; ``optimistic``: without the NaN
-    guards finiteness does not prove (``Generated.unguarded`` says whether there were)."""
+    guards finiteness does not prove (``Generated.unguarded`` says whether there were);
+    ``foreign``: for arrays of another library (ported: element loops stay loops)."""
     lean = mode == "lean"
     key = (fn, getattr(fn, "__code__", None), wrt, structured, scalars, ranks,
-           registry.GENERATION[0], known, floats, optimistic)
-    parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode,
-                           structured, scalars, registry.GENERATION[0], ranks, known)
+           registry.GENERATION[0], known, floats, optimistic, foreign)
+    parts = _reverse_parts(fn, key[1], wrt, "grad" if lean else mode, structured, scalars,
+                           registry.GENERATION[0], ranks, known, not foreign)
     if lean and key in _FULL and upto is None:  # value and gradient, already simplified
         tree, unguarded, numbers = _FULL.pop(key)
         gen = _without_value(tree, parts, numbers)
@@ -176,9 +178,12 @@ def forget() -> None:
 @functools.lru_cache(maxsize=64)
 def _reverse_parts(fn: Callable, code: Any, wrt: tuple[int, ...], mode: str,
                    structured: frozenset[int], scalars: frozenset[int], rules: int,
-                   ranks: tuple = (), known: normalize.Known | None = None) -> ReverseParts:
-    """Stages 1-6, once per function, kinds of arguments and rule tables (``rules``)."""
-    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
+                   ranks: tuple, known: normalize.Known | None, at_once: bool) -> ReverseParts:
+    """Stages 1-6, once per function, kinds of arguments and rule tables (``rules``);
+    ``at_once``: element loops run for all trips at once (NumPy arguments only: the
+    gathers by index arrays are NumPy's).  Every argument is passed positionally, by every
+    caller: the cache keys a keyword apart from a position (a second transform)."""
+    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known, at_once=at_once)
     return reverse_assembly.reverse_parts(prep, wrt, mode, structured, scalars, ranks,
                                           aux=known is not None and known.aux)
 
@@ -190,7 +195,7 @@ def returns_number(fn: Callable, wrt: tuple[int, ...], structured: frozenset[int
     grad's first call need not build and run the variant that returns the output only
     to check it (the parts are those the grad variant is built from next)."""
     parts = _reverse_parts(fn, getattr(fn, "__code__", None), wrt, "grad", structured,
-                           scalars, registry.GENERATION[0], ranks, known)
+                           scalars, registry.GENERATION[0], ranks, known, True)
     node = parts.prep.node
     result = node.body[-1].value
     return isinstance(result, gast.Name) and result.id in parts.numbers and \
@@ -223,11 +228,11 @@ def build_forward(fn: Callable, wrt: tuple[int, ...],
                   structured: frozenset[int] = frozenset(),
                   scalars: frozenset[int] = frozenset(), ranks: tuple = (),
                   known: normalize.Known | None = None, upto: str | None = None,
-                  floats: frozenset[int] = frozenset(), optimistic: bool = False
-                  ) -> Generated:
+                  floats: frozenset[int] = frozenset(), optimistic: bool = False,
+                  foreign: bool = False) -> Generated:
     """The forward-mode derivative ``jvp_f(*args, *, dx, ...) -> (value, tangent)``
-    (``optimistic``: as for :func:`build_reverse`)."""
-    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known)
+    (``optimistic``, ``foreign``: as for :func:`build_reverse`)."""
+    prep = prepare(fn, scalars=scalars, ranks=ranks, known=known, at_once=not foreign)
     names = wrt_names(prep.node, wrt)
     holders = activity_stage.containers(
         prep.node, {names[i] for i, w in enumerate(wrt) if w in structured}, prep.namespace)

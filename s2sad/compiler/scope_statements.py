@@ -2,7 +2,8 @@
 
 ``global SCALE`` in a function that only reads ``SCALE`` changes nothing: a name the
 function does not bind is read from the module anyway, so the declaration is dropped
-(:func:`global_refused` refuses one whose name is assigned: that changes the module).
+(one whose name is assigned is the function's own variable, written back to the module:
+``global_writes``; :func:`global_refused` refuses one whose name is deleted).
 
 ``nonlocal total`` in a def inside the differentiated function (a counter, a running
 sum: ``def add(v): nonlocal total; total = total + v``) binds the variable of the
@@ -30,15 +31,15 @@ if TYPE_CHECKING:
 
 
 def global_refused(filename: str, node: gast.Global, tree: gast.AST) -> Exception | None:
-    """A ``global`` whose name the function assigns (or deletes): the error, else None."""
-    stored = {n.id for n in walk(tree) if isinstance(n, gast.Name) and
-              isinstance(n.ctx, (gast.Store, gast.Del))}
-    written = sorted(set(node.names) & stored)
-    if not written:
+    """A ``global`` whose name the function deletes: the error, else None (one it
+    assigns is the function's own variable, written back: ``global_writes``)."""
+    deleted = sorted(set(node.names) & {n.id for n in walk(tree) if isinstance(
+        n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del))})
+    if not deleted:
         return None
-    return error_at(filename, node, f"global {', '.join(written)} assigned in the function",
-                    "a derivative does not change the module's variables: pass the value "
-                    "in as an argument and return the new one")
+    return error_at(filename, node, f"global {', '.join(deleted)} deleted in the function",
+                    "a derivative does not delete the module's variables: delete it "
+                    "outside the differentiated function")
 
 
 def declared_nonlocal(node: gast.AST) -> set[str]:

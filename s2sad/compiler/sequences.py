@@ -154,6 +154,34 @@ def changed_in_place(node: gast.FunctionDef, own: Any) -> set[str]:
     return changed
 
 
+_RESIZING = frozenset({"append", "extend", "insert", "pop", "remove", "clear"})
+
+
+def resized(node: gast.FunctionDef, own: Any) -> set[str]:
+    """Names whose list may change length in the function (``ws.append(w)``, ``del
+    ws[0]``, ``ws[1:1] = [v]``), and the names they were bound from (``parts = ws``):
+    a list parameter's length known at the call is not its length after them (a loop
+    ``for v in ws`` after ``ws.append(w)`` went round the call's count)."""
+    found, aliases = set(), []
+    for n in own(node):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in _RESIZING and isinstance(n.func.value, gast.Name):
+            found.add(n.func.value.id)
+        elif isinstance(n, gast.Subscript) and isinstance(n.ctx, (gast.Store, gast.Del)) \
+                and isinstance(n.value, gast.Name) and isinstance(n.slice, gast.Slice) or \
+                isinstance(n, gast.Delete):
+            found |= {t.value.id for t in getattr(n, "targets", [n]) if isinstance(
+                t, gast.Subscript) and isinstance(t.value, gast.Name)}
+        elif isinstance(n, gast.Assign) and isinstance(n.value, gast.Name):
+            aliases += [(t.id, n.value.id) for t in n.targets if isinstance(t, gast.Name)]
+    grown = True
+    while grown:
+        before = len(found)
+        found |= {source for alias, source in aliases if alias in found}
+        grown = len(found) != before
+    return found
+
+
 def _surely_sequences(stores: dict[str, list], mutated: set[str]
                       ) -> tuple[set[str], set[str]]:
     """The names all of whose values are sequences (dropped until none changes; nested:

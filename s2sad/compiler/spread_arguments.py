@@ -60,10 +60,14 @@ def _shape_items(norm: Normalizer, value: gast.expr) -> list | None:
 
 
 def _counted_items(norm: Normalizer, node: gast.Call, value: gast.expr) -> list | None:
-    """``h(*x[:3])`` (a constant slice from the start, or one of known bounds) or ``h(*xs)``
-    given to a user's function of fixed arity: that many items, ``seq[0]`` ...,
-    of ``spread_of(seq, n)`` (which checks the count when the derivative runs)."""
-    count = _slice_count(value.slice) if isinstance(value, gast.Subscript) else None
+    """``h(*x[:3])`` (a constant slice from the start, or one of known bounds), ``f(*xs)``
+    of a list or tuple parameter the code is specialised to (``zip(*pairs)``: its length
+    known), or ``h(*xs)`` given to a user's function of fixed arity: that many items,
+    ``seq[0]`` ..., of ``spread_of(seq, n)`` (which checks the count when the derivative
+    runs)."""
+    count = _slice_count(value.slice) if isinstance(value, gast.Subscript) else \
+        norm.lengths.get(norm.name(value.id)) if isinstance(value, gast.Name) and \
+        norm.is_local(value) else None
     if count is None:
         count = _arity_left(norm, node)
     if count is None:

@@ -25,6 +25,7 @@ writes into rows are not differentiated again), which keeps its list.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import gast
@@ -38,7 +39,7 @@ from s2sad.compiler.walks import nodes
 SMALL = 512  # elements: an array of literal lengths smaller than this stays on the list
 
 
-def rows(body: list, shapes: dims.Facts, kinds: dict[str, str], params: set[str],
+def rows(body: list, shapes: dims.Facts, kinds: Mapping[str, str], params: set[str],
          namer: Any) -> bool:
     """Rewrites ``body`` in place; True if it changed (a tape no longer read not made)."""
     changed = False
@@ -92,7 +93,7 @@ def _witnesses(before: list, params: set[str]) -> list[str]:
 
 
 def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Facts,
-             kinds: dict[str, str], witnesses: list[str], namer: Any) -> bool:
+             kinds: Mapping[str, str], witnesses: list[str], namer: Any) -> bool:
     stack = _tape_name(forward.body)
     if stack is None:
         return False
@@ -127,7 +128,7 @@ def _rewrite(body: list, forward: gast.For, reverse: gast.For, shapes: dims.Fact
 
 
 def _places(block: list, pushes: dict, pops: dict, shapes: dims.Facts,
-            kinds: dict[str, str], witnesses: list[str]) -> tuple[dict, dict]:
+            kinds: Mapping[str, str], witnesses: list[str]) -> tuple[dict, dict]:
     """(the name a row array is made like -> the values (slot, place in the push) it
     holds; a value pushed again unchanged -> the place that holds it already)."""
     groups: dict[str, list[tuple]] = {}
@@ -269,7 +270,7 @@ def _ufunc(func: gast.expr) -> bool:
         getattr(np, func.attr).nout == 1
 
 
-def _like(x: gast.Name, shapes: dims.Facts, kinds: dict[str, str],
+def _like(x: gast.Name, shapes: dims.Facts, kinds: Mapping[str, str],
           witnesses: list[str]) -> str | None:
     """A name bound before the loop of the shape of the float64 array ``x``."""
     shape = shapes.of(x)

@@ -29,8 +29,10 @@ from collections.abc import Callable
 
 import gast
 
-from s2sad.compiler import dims
+from s2sad.compiler import dims, int_names
 from s2sad.compiler.carried import reversed_of
+from s2sad.compiler.int_names import INT_OPS, header_bound, int_expr
+from s2sad.compiler.int_names import bound as _binds
 from s2sad.compiler.names import Namer, call_named, copy_origin, load, store
 from s2sad.compiler.statement_walks import walk_statements
 from s2sad.compiler.tree_copies import clone
@@ -45,10 +47,8 @@ def log_writes(body: list, shapes: Callable[[], dims.Facts], namer: Namer) -> li
         return body
     facts = shapes()
     statements = list(_statements(body))
-    counters = {s.target.id for s in statements if isinstance(s, gast.For) and
-                isinstance(s.target, gast.Name) and _over_range(s.iter)} - {
-        n for s in statements if not isinstance(s, gast.For) for n in _header_bound(s)}
-    ints = _int_names(statements, counters)
+    counters = int_names.counters(statements)
+    ints = int_names.int_names(statements, counters)
     for name in dict.fromkeys(str(_self_write(s)) for s in writes):
         plan = _plan(body, name, facts, ints)
         if plan is not None:
@@ -86,7 +86,7 @@ def _plan(body: list, name: str, facts: dims.Facts, ints: set[str]) -> list | No
             pushes.append(s)
         elif slot is not None and isinstance(s, gast.Assign) and _holds(s.targets[0], name):
             pops.setdefault(slot, []).append(s)
-        elif name in _header_bound(s) and _self_write(s) != name:
+        elif name in header_bound(s) and _self_write(s) != name:
             other.append(s)
     if len(other) != 1 or other[0] not in body:
         return None
@@ -135,10 +135,10 @@ def _taped_write(push: gast.Expr, name: str, place: dict) -> tuple | None:
         if _self_write(s) == name:
             between = block[block.index(push) + 1:block.index(s)]
             index = _index_at_push(s.value.args[1], between)
-            if any(name in _bound(b) for b in between) or index is None:
+            if any(name in _binds(b) for b in between) or index is None:
                 return None
             return s, index
-        if name in _bound(s) or any(isinstance(n, gast.Expr) and
+        if name in _binds(s) or any(isinstance(n, gast.Expr) and
                                     getattr(n, "s2sad_slot", None) is not None and
                                     _holds(n.value.args[0], name) for n in nodes(s)):
             return None
@@ -148,15 +148,15 @@ def _taped_write(push: gast.Expr, name: str, place: dict) -> tuple | None:
 def _index_at_push(index: gast.expr, between: list) -> gast.expr | None:
     """The index as an expression of names bound before the push: a name the statements
     between bind once, ``add = i + 1`` (of names they do not bind), read as its value."""
-    bound = [n for b in between for n in _bound(b)]
+    bound = [n for b in between for n in _binds(b)]
     out = clone(index)
     for node in list(nodes(out)):
         if not isinstance(node, gast.Name) or node.id not in bound:
             continue
-        defs = [b for b in between if node.id in _bound(b)]
+        defs = [b for b in between if node.id in _binds(b)]
         d = defs[0]
         if len(defs) != 1 or bound.count(node.id) != 1 or not isinstance(d, gast.Assign) \
-                or len(d.targets) != 1 or not _int_expr(d.value, set(_names(d.value))) \
+                or len(d.targets) != 1 or not int_expr(d.value, set(_names(d.value))) \
                 or set(_names(d.value)) & set(bound):
             return None
         out = substituted(out, node, clone(d.value))
@@ -178,78 +178,10 @@ def _element(write: gast.Assign, name: str, facts: dims.Facts, ints: set[str]) -
         isinstance(p, gast.Constant) and type(p.value) is int for p in parts)
 
 
-def _over_range(it: gast.expr) -> bool:
-    """``range(...)`` or ``reversed(range(...))``: the counter is an int."""
-    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-            it.func.id == "reversed" and len(it.args) == 1:
-        it = it.args[0]
-    return isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-        it.func.id == "range"
-
-
-_INT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Mod, gast.FloorDiv)
-
-
-def _int_names(statements: list, counters: set[str]) -> set[str]:
-    """Names surely holding Python ints: range counters, and names every binding of
-    which is int arithmetic of those, int literals and lengths (``np.shape(x)[0]``)."""
-    defs: dict[str, list] = {}
-    for s in statements:
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], gast.Name):
-            defs.setdefault(s.targets[0].id, []).append(s.value)
-    other = {n for s in statements for n in _header_bound(s)
-             if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-                     isinstance(s.targets[0], gast.Name))}
-    found = set(counters)
-    grew = True
-    while grew:
-        grew = False
-        for name, values in defs.items():
-            if name not in found and name not in other and \
-                    all(_int_expr(v, found) for v in values):
-                found.add(name)
-                grew = True
-    return found
-
-
-def _int_expr(e: gast.expr, ints: set[str]) -> bool:
-    if isinstance(e, gast.Constant):
-        return type(e.value) is int
-    if isinstance(e, gast.Name):
-        return e.id in ints
-    if isinstance(e, gast.BinOp):
-        return isinstance(e.op, _INT_OPS) and _int_expr(e.left, ints) and \
-            _int_expr(e.right, ints)
-    if isinstance(e, gast.UnaryOp):
-        return isinstance(e.op, gast.USub) and _int_expr(e.operand, ints)
-    if isinstance(e, gast.Subscript) and isinstance(e.slice, gast.Constant) and \
-            type(e.slice.value) is int:  # a length: np.shape(x)[0], x.shape[0]
-        v = e.value
-        return isinstance(v, gast.Attribute) and v.attr == "shape" or \
-            isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) and \
-            v.func.attr == "shape" and isinstance(v.func.value, gast.Name) and \
-            v.func.value.id == "np"
-    return isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and \
-        e.func.id == "len"
-
-
 def _holds(e: gast.expr, name: str) -> bool:
     """``e`` is the name, or a tuple with the name as one of its items."""
     items = e.elts if isinstance(e, gast.Tuple) else [e]
     return sum(isinstance(i, gast.Name) and i.id == name for i in items) == 1
-
-
-def _bound(s: gast.AST) -> set[str]:
-    """The names a statement binds, in its nested blocks too."""
-    return {n.id for n in name_nodes(s) if not isinstance(n.ctx, gast.Load)}
-
-
-def _header_bound(s: gast.stmt) -> set[str]:
-    """The names a statement binds itself (a loop: its target, not its body's)."""
-    if isinstance(s, gast.For):
-        return _bound(s.target)
-    return set() if isinstance(s, (gast.If, gast.While)) else _bound(s)
 
 
 def _apply(name: str, plan: list, namer: Namer, counters: set[str]) -> None:
@@ -283,7 +215,7 @@ def _counted(index: gast.expr, push_loops: tuple, pop_loops: tuple,
     are around the pop (so the counter holds the same int there)."""
     names = {n.id for n in name_nodes(index)}
     plain = (gast.Name, gast.Constant, gast.Tuple, gast.Load, gast.BinOp, gast.UnaryOp,
-             gast.USub, *_INT_OPS)
+             gast.USub, *INT_OPS)
     if not names <= counters or not all(isinstance(n, plain) for n in nodes(index)):
         return False
     return all(any(isinstance(f, gast.For) and isinstance(f.target, gast.Name) and

@@ -52,12 +52,19 @@ from s2sad.compiler.walks import name_nodes, nodes
 _OPS = (gast.Add, gast.Sub, gast.Mult)
 
 
-def vectorise(body: list, facts: dims.Facts, namer: Namer) -> bool:
+def vectorise(body: list, facts: dims.Facts, namer: Namer, after: dict | None = None
+              ) -> bool:
     """Each such loop of ``body``'s top level rewritten; whether one was (of a real
-    program only: ``add_at`` takes a complex value's real part)."""
-    after: dict[int, frozenset] = {}
-    live_after(body, after)
-    return _vectorise_in(body, body, facts, namer, after, False)
+    program only: ``add_at`` takes a complex value's real part); ``after``: the liveness
+    of ``body`` as it is, when worked out already (else worked out here, and left there
+    where no loop was rewritten)."""
+    after = {} if after is None else after
+    if not after:
+        live_after(body, after)
+    if _vectorise_in(body, body, facts, namer, after, False):
+        after.clear()  # (not the liveness of the body as it is now)
+        return True
+    return False
 
 
 def _vectorise_in(stmts: list, body: list, facts: dims.Facts, namer: Namer,

@@ -50,10 +50,12 @@ EMPTY = Scope()
 
 
 def scopes(body: list) -> dict[int, tuple[gast.AST, Scope]]:
-    """id of each subscript with a slice -> (the subscript, the scope it is read in)."""
+    """id of each subscript with a slice whose bounds read a name -> (the subscript, the
+    scope it is read in); a slice of constant bounds (``x[1:]``, ``x[:-1]``) has the same
+    length in every scope (:func:`slice_length` reads the scope only for names)."""
     out: dict[int, tuple[gast.AST, Scope]] = {}
     if not _slices(body):
-        return out  # (no slice to find a length for: an element loop, an integrator)
+        return out  # (no slice of names to find a length for: an element loop, an integrator)
     _READS.clear()
     _ASSIGNED.clear()
     _block(body, Scope(), 0, out)
@@ -84,7 +86,7 @@ def _block(stmts: list, scope: Scope, depth: int, out: dict) -> None:
         own = _own_nodes(st) if compound else None
         sliced = [n for n in (nodes_of(st, (gast.Subscript,)) if own is None else own)
                   if isinstance(n, gast.Subscript) and
-                  any(_is_slice(p) for p in _parts(n.slice))]
+                  any(_is_named_slice(p) for p in _parts(n.slice))]
         if sliced:  # (one scope for the slices of statements that change neither)
             here = here or Scope(dict(env), dict(counters))
             out.update((id(n), (n, here)) for n in sliced)
@@ -182,10 +184,16 @@ def _own_nodes(st: gast.stmt) -> list:
     return found
 
 
+def _is_named_slice(p: gast.expr) -> bool:
+    """A slice (either form) whose bounds read a name: its length may depend on where
+    it is read."""
+    return _is_slice(p) and contains(
+        [p.lower, p.upper, p.step] if isinstance(p, gast.Slice) else p.args, (gast.Name,))
+
+
 def _slices(node: object) -> bool:
-    """Does ``node`` hold a slice (either form)?"""
-    return contains(node, (gast.Slice,)) or any(
-        _is_slice(c) for c in nodes_of(node, (gast.Call,)))
+    """Does ``node`` hold a slice (either form) whose bounds read a name?"""
+    return any(_is_named_slice(n) for n in nodes_of(node, (gast.Slice, gast.Call)))
 
 
 def _parts(index: gast.expr) -> list:

@@ -35,6 +35,12 @@ reverse rule called ``rule(g, ans, *args, s2sad_active=flags)`` returning for ea
 argument flagged a cotangent of that argument's shape and dtype, cast like it: a
 recursive call's, :mod:`s2sad.recursion_tape`).
 
+``defsolve(scipy.linalg.solve_triangular)``: a solve of real operands (its first two
+arguments), whose result has their promoted dtype as LAPACK picks it (a float64 operand:
+float64 out) whatever its flags (``lower``, ``trans``, positional or by keyword): the
+dtypes (:mod:`s2sad.compiler.dtypes`) then know what the passes that ask for float64
+(the ``rows`` pass's sums as products with ones) need.
+
 ``defkeepsshape(np.sort)``: a function that raises for no real array and whose result
 has its first argument's shape wherever the shape facts say so: a value read for its
 shape alone (``np.sort(r)[:k]`` of a mean's size) is made from the argument itself
@@ -139,3 +145,19 @@ def negated(f: frozenset) -> set[str]:
     if NONPOS in f:
         out.add(NONNEG)
     return out
+
+
+_SOLVES: dict[Any, int] = {}  # fn -> how many of its first arguments are its operands
+
+
+def defsolve(*fns: Any, operands: int = 2) -> None:
+    """Solves whose result has the promoted dtype of their ``operands`` first arguments."""
+    for fn in fns:
+        _SOLVES[fn] = operands
+
+
+def solve_operands(fn: Any) -> int | None:
+    try:
+        return _SOLVES.get(fn)
+    except TypeError:  # an unhashable callee
+        return None

@@ -18,7 +18,7 @@ rule like a user's function), so every order works:
 import numpy as np
 
 from s2sad import runtime as rt
-from s2sad.rules.facts import deffacts, defshape, of_first
+from s2sad.rules.facts import deffacts, defshape, defsolve, of_first
 from s2sad.rules.kinds import defscale
 from s2sad.rules.registry import defjvp, deflinear, defnondiff, defthrough, defvjp
 
@@ -112,6 +112,7 @@ deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
 defshape((rt.arg_share, rt.number_sign, rt.max_share, rt.min_share, rt.fmax_share,
           rt.fmin_share, rt.clip_mask, rt.clip_bound_share), "elementwise")
 defshape((rt.abs_slope, rt.conj_if_complex), "first")
+defsolve(rt.tri_solve)  # (np.linalg.solve without SciPy: a float64 operand, float64 out)
 defshape(rt.polygamma, "elementwise")  # (the order and the points broadcast together)
 defshape(rt.std_share, "first")  # (the centred values over the spread std: a's shape)
 deffacts(rt.arg_share, "finite nonneg unit")
@@ -235,6 +236,7 @@ deflinear(rt.hermitian_read_adjoint, "t, uplo='L'", "hermitian_read(g, uplo)", N
 # conj(v) diag(w) v^T by the columns whose w is not zero: no rule, its source is
 # differentiated (a slice by the span, then products); the span is a choice of columns
 defnondiff(rt.nonzero_span)
+defnondiff(rt.last_writes)  # (which element of a trip's write NumPy keeps)
 defshape(rt.spectral_sum, "first")  # (v's shape: a matrix, or a stack of them)
 defshape((rt.triangle_read, rt.triangle_read_adjoint, rt.hermitian_read,
           rt.hermitian_read_adjoint), "first")
@@ -293,6 +295,7 @@ defjvp(rt.std_share, STD, "std_share_along(da, a, spread, axis, ddof, keepdims)"
 INTERLEAVED = "einsum_interleaved_second(subscripts)"
 defnondiff(rt.einsum_interleaved_second)  # it raises: nothing to differentiate
 defnondiff(rt.try_completes)  # (which way a try statement goes: a branch flag)
+defnondiff(rt.global_value, rt.global_stored)  # (a module variable: global n; n += 1)
 EADJ = "t, subscripts, operands, k"
 defvjp(rt.einsum_adjoint, EADJ, "einsum_with(subscripts, operands, k, g)", INTERLEAVED,
        "einsum_operands_adjoint(t, subscripts, replace_at(operands, k, g), k)")

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from s2sad import runtime as rt
 from s2sad.rules import scipy_linalg_through
-from s2sad.rules.facts import defshape
+from s2sad.rules.facts import defshape, defsolve
 from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defunsupported, defvjp
 
 try:
@@ -46,6 +46,7 @@ if sl is not None:
     defshape(sl.cho_factor, "flagged")
     defshape((rt.factor_solve, rt.factor_log_det_adjoint), "probe")
     defshape(rt.factor_log_det, "number")
+    defsolve(sl.solve_triangular, sl.solve)  # (LAPACK's dtype: a float64 operand, float64)
 T = "np.matrix_transpose"
 UPLO = "('L' if lower else 'U')"
 SYM = "('sym', 'symmetric', 'her', 'hermitian', 'pos', 'positive definite')"

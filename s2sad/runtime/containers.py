@@ -16,8 +16,21 @@ __all__ = [
     "list_remove", "list_insert_zero", "list_concat", "list_repeat", "list_repeat_adjoint",
     "list_insert", "copy_value", "field_add", "field_of", "dict_get", "list_append_owned",
     "list_pop_last", "named_tuple", "dict_of_adjoint", "dict_tangent", "field_set",
-    "field_cleared", "try_completes", "set_added", "set_discarded",
+    "field_cleared", "try_completes", "set_added", "set_discarded", "global_value",
+    "global_stored",
 ]
+
+
+def global_value(module: dict, name: str) -> Any:
+    """The module variable ``name`` a function declares ``global`` and changes, read
+    where the function starts (``compiler/global_writes.py``)."""
+    return module[name]
+
+
+def global_stored(module: dict, name: str, value: Any) -> None:
+    """The module variable ``name`` set to ``value``, as the function's ``global``
+    statement has its binding do."""
+    module[name] = value
 
 
 def set_added(items: set, v: object) -> set:

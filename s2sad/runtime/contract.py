@@ -64,10 +64,20 @@ def _plain(g: Any, a: Any, b: Any) -> bool:
     return type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim <= 2
 
 
+def _stacked_by_matrix(g: Any, a: Any, b: Any) -> bool:
+    """A stack of matrices ``a`` (rank 3 or more) times one matrix ``b``, ``g`` shaped
+    like the product: the stack's rows are rows of one matrix, so each adjoint is one
+    matrix product (NumPy runs ``a @ b`` of a stack as one small product per matrix)."""
+    return type(a) is np.ndarray and type(b) is np.ndarray and type(g) is np.ndarray and \
+        a.ndim > 2 and b.ndim == 2 and g.shape == a.shape[:-1] + b.shape[-1:]
+
+
 def matmul_lhs_adjoint(g: Any, a: Any, b: Any) -> Any:
     """Adjoint of ``a`` in ``a @ b``: ``g @ b^T`` summed over broadcast batch axes."""
     if _plain(g, a, b):
         return g @ b.T if b.ndim == 2 else np.multiply.outer(g, b)
+    if _stacked_by_matrix(g, a, b):
+        return np.reshape(np.reshape(g, (-1, g.shape[-1])) @ b.T, a.shape)
     g2, a2, b2 = _as_matrices(g, a, b)
     return np.reshape(unbroadcast(g2 @ _T(b2), a2), np.shape(a))
 
@@ -76,6 +86,8 @@ def matmul_rhs_adjoint(g: Any, a: Any, b: Any) -> Any:
     """Adjoint of ``b`` in ``a @ b``: ``a^T @ g`` summed over broadcast batch axes."""
     if _plain(g, a, b):
         return a.T @ g
+    if _stacked_by_matrix(g, a, b):
+        return np.reshape(a, (-1, a.shape[-1])).T @ np.reshape(g, (-1, g.shape[-1]))
     g2, a2, b2 = _as_matrices(g, a, b)
     return np.reshape(unbroadcast(_T(a2) @ g2, b2), np.shape(b))
 

@@ -19,6 +19,7 @@ from .core import (
 from .scatters import counted, scatter_by_count
 
 __all__ = ["add_at", "add_to_item", "setitem", "write_at", "clear_at", "scatter_add",
+           "last_writes",
            "scatter_subtract", "written_part", "zero_at"]
 
 
@@ -187,3 +188,23 @@ def zero_at(g: Any, idx: Any) -> Any:
     else:
         out[idx] = 0
     return out
+
+
+def last_writes(x: np.ndarray, idx: tuple) -> np.ndarray:
+    """1.0 where a trip's write ``x[idx[t]] = ...`` keeps its value, 0.0 where a later
+    element of the same trip writes the same position (NumPy keeps the last): for the
+    writes of every trip at once, ``idx`` index arrays broadcast to (trips, ...).  Each
+    trip's ``x[i] += v`` is then ``scatter_add(x, idx, v * last_writes(x, idx))``."""
+    shape = np.broadcast_shapes(*(np.shape(p) for p in idx))
+    flat = np.zeros(shape, dtype=np.intp)
+    for p, n in zip(idx, np.shape(x)):
+        flat = flat * n + np.mod(np.asarray(p, dtype=np.intp), max(n, 1))  # (-1: the last)
+    keys = flat.reshape(shape[0], -1) if shape else flat.reshape(1, 1)
+    order = np.argsort(keys, axis=1, kind="stable")  # (equal positions in trip order)
+    ranked = np.take_along_axis(keys, order, axis=1)
+    kept = np.ones(keys.shape)
+    kept[:, :-1] = ranked[:, :-1] != ranked[:, 1:]
+    last = np.empty(keys.shape)
+    np.put_along_axis(last, order, kept, axis=1)
+    return last.reshape(shape)
+
