@@ -1,6 +1,7 @@
 # fuzz seed 82377, reduced by tools/fuzz/reduce.py
 import numpy as np
 
+
 def f(x, b, T, M):
     v1 = M[-3] * T[1]
     v1 -= M[:, -2] @ M if T[1] > 0.01 else np.where(x[::-1] > 0.31, x, v1[::-1])
