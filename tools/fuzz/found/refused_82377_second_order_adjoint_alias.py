@@ -1,6 +1,6 @@
+# ruff: noqa  (a reduced random program, kept as the reducer wrote it)
 # fuzz seed 82377, reduced by tools/fuzz/reduce.py
 import numpy as np
-
 
 def f(x, b, T, M):
     v1 = M[-3] * T[1]
