@@ -8,19 +8,8 @@ import numpy as np
 import pytest
 
 import s2sad
+from benchmarks.problems_unseen14 import sir_weekly as weekly_epidemic
 from gradcheck import check_grad
-
-
-def weekly_epidemic(log_beta, log_gamma, cases, N, I0):
-    gamma = np.exp(log_gamma)
-    S, I, nll = N - I0, I0, 0.0
-    for t in range(cases.shape[0]):
-        beta = np.exp(log_beta[t // 7])
-        new = beta * S * I / N
-        S = S - new
-        I = I + new - gamma * I
-        nll = nll + new - cases[t] * np.log(new)
-    return nll
 
 
 def seasonal_fit(season, y):

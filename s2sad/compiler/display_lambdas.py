@@ -5,8 +5,14 @@ display holds names of defs inside the function, which :mod:`function_displays` 
 in place (an item called is the def called, inlined reading its free names then, as a
 Python lambda does).  In any block of the function's own statements (a display made
 again in each round of a loop: its lambdas bound there too, each round, as Python
-does); a lambda held anywhere else is refused by the fence as before."""
+does).  A display given straight to a call, ``np.piecewise(x, [x < 0], [lambda t: -t,
+np.sqrt])``, the same way (``piecewise_0 = lambda t: -t`` first), when the statement is
+a plain one and the lambda has no defaults (nothing it evaluates moves); not in a
+comprehension, a lambda or a def (its names are bound there).  A lambda held anywhere
+else is refused by the fence as before."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import gast
 
@@ -39,11 +45,47 @@ def _block(stmts: list, taken: set[str]) -> list:
 
 
 def _named(s: gast.stmt, taken: set[str]) -> list:
-    """The bindings of the lambdas ``s``'s display holds (the display now reading them)."""
-    if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and
-            isinstance(s.targets[0], gast.Name)):
+    """The bindings of the lambdas ``s``'s displays hold (the displays now reading them)."""
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
+            isinstance(s.targets[0], gast.Name):
+        out = _display_named(s, s.value, s.targets[0].id, taken, lambda _: True)
+    else:
+        out = []
+    value = getattr(s, "value", None) if isinstance(s, _PLAIN) else None
+    for call in _calls(value):
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            out += _display_named(s, arg, _callee_name(call.func), taken, _no_defaults)
+    return out
+
+
+_PLAIN = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Return, gast.Expr)
+_OWN_SCOPES = (gast.Lambda, gast.ListComp, gast.DictComp, gast.SetComp, gast.GeneratorExp)
+
+
+def _calls(node: gast.expr | None) -> list[gast.Call]:
+    """The calls of an expression, not those inside a lambda or a comprehension."""
+    if node is None or isinstance(node, _OWN_SCOPES):
         return []
-    value, target = s.value, s.targets[0].id
+    found = [node] if isinstance(node, gast.Call) else []
+    for child in gast.iter_child_nodes(node):
+        if isinstance(child, gast.expr):
+            found += _calls(child)
+    return found
+
+
+def _callee_name(func: gast.expr) -> str:
+    name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+    return name if name.isidentifier() else "called"
+
+
+def _no_defaults(item: gast.Lambda) -> bool:
+    """A lambda whose making evaluates nothing (no default values), so it may move."""
+    return not item.args.defaults and not any(item.args.kw_defaults)
+
+
+def _display_named(s: gast.stmt, value: gast.expr, target: str, taken: set[str],
+                   movable: Callable[[gast.Lambda], bool]) -> list:
+    """The bindings of the lambdas the display ``value`` holds, named after ``target``."""
     if isinstance(value, (gast.List, gast.Tuple)):
         slots = [(value.elts, i, str(i)) for i in range(len(value.elts))]
     elif isinstance(value, gast.Dict):
@@ -52,7 +94,7 @@ def _named(s: gast.stmt, taken: set[str]) -> list:
         return []
     out = []
     for items, i, label in slots:
-        if isinstance(items[i], gast.Lambda):
+        if isinstance(items[i], gast.Lambda) and movable(items[i]):
             name = fresh_name(f"{target}_{label}", taken)
             bound = gast.Assign(targets=[store(name)], value=items[i], type_comment=None)
             bound.s2sad_display_item = True  # (a def of the display's, wherever it is)

@@ -122,7 +122,8 @@ def closed(fn: Any) -> Any:
     made = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
     made.__kwdefaults__ = fn.__kwdefaults__
     made.s2sad_nested = True  # type: ignore[attr-defined]  # (user's lines, apart)
-    return made
+    made.s2sad_node = getattr(fn, "s2sad_node", None)  # type: ignore[attr-defined]
+    return made  # (its node: which of two lambdas on one line it is, when it is loaded)
 
 
 def returned_def(norm: Normalizer, child: Normalizer, value: gast.expr) -> gast.Name | None:

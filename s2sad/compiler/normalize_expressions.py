@@ -31,9 +31,12 @@ def expr_Name(norm: Normalizer, node: gast.Name) -> gast.expr:
     if node.id in norm.local_defs:
         value = norm.closed_value(node.id)
         if value is None:
-            raise norm.error(node, f"{node.id}, a def inside the function reading its "
-                             "variables, used as a value", "call it there, or define "
-                             "it at module level to pass it on")
+            lam = isinstance(getattr(norm.local_defs[node.id], "s2sad_node", None), gast.Lambda)
+            what = f"a lambda ({node.id})" if lam else node.id
+            raise norm.error(node, f"{what}, a def inside the function reading its "
+                             "variables, used as a value", "call it there, give it the "
+                             "values it reads as arguments, or define it at module level "
+                             "to pass it on")
         return value
     from s2sad.compiler.local_functions import given_as_value
     given = given_as_value(norm, node)  # (if fn is None: of a function given)

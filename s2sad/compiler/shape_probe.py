@@ -54,11 +54,11 @@ def _try(fn: Any, args: tuple[Arg, ...], keywords: dict) -> Any:
             type(d) is int or isinstance(d, str) for s in _shapes(args) for d in s):
         return None
     results: list[tuple[Any, dict]] = []
-    for attempt, primes in enumerate(_PRIMES):
+    for attempt, primes in enumerate(_PRIMES + _shorter(args, len(symbols))):
         lengths = dict(zip(symbols, primes))
         lengths.update({d: int(d.partition("*")[0]) * lengths[d.partition("*")[2]]
                         for d in given if "*" in d})
-        standins = [_standin(a, lengths, _NUMBERS[attempt]) for a in args]
+        standins = [_standin(a, lengths, _NUMBERS[attempt % len(_NUMBERS)]) for a in args]
         if any(s is _TOO_BIG for s in standins):
             return None
         try:
@@ -78,6 +78,15 @@ def _try(fn: Any, args: tuple[Arg, ...], keywords: dict) -> Any:
                       for k in range(len(results[0][0])))
         return Items(items) if all(i is not None for i in items) else None
     return None if any(isinstance(s, list) for s, _ in results) else _symbolic(results)
+
+
+def _shorter(args: tuple[Arg, ...], count: int) -> tuple[tuple[int, ...], ...]:
+    """A last try with every symbol shorter than the lengths written as ints (``qr`` of
+    a ``b x 4`` matrix has ``min(b, 4)`` columns: the other tries all make ``b`` the
+    longer, and Q was read as ``(b, 4)`` for a ``b`` of 3); none when no int is over 1.
+    A try can only make a length unknown, never a fact wrong."""
+    ints = [d for s in _shapes(args) for d in s if type(d) is int and d > 1]
+    return ((max(1, min(ints) - 1),) * count,) if ints and count else ()
 
 
 def _shape_of(out: Any) -> tuple | list | None:

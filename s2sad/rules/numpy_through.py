@@ -21,7 +21,10 @@ values as the library does:
   together),
   ``np.nanvar``, ``np.nanstd``, ``np.nanprod``, ``np.nancumsum``, ``np.nancumprod`` (the
   NaNs replaced before the arithmetic, so none reaches a derivative), ``np.ndindex`` (its
-  index tuples as a list).
+  index tuples as a list), ``np.piecewise`` (each function called on the elements its
+  condition picks and written there, as NumPy does: a function is never evaluated, nor
+  differentiated, where its condition is false, so no NaN of a branch not taken reaches
+  the gradient).
 
 Python's own (``divmod``, ``zip``, ``itertools``, ``math``, ``cmath``) are in
 :mod:`python_through`.
@@ -257,6 +260,27 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     return np.moveaxis(value, -1, axis)
 
 
+def piecewise(x, condlist, funclist, *args, **kw):
+    x = np.asarray(x)
+    if np.isscalar(condlist) or (not isinstance(condlist[0], (list, np.ndarray))
+                                 and np.ndim(x) != 0):
+        condlist = [condlist]
+    conds = np.asarray(condlist, dtype=bool)
+    extra = len(funclist) - len(conds)  # (1: the last function is for where none holds)
+    if extra not in (0, 1):
+        raise ValueError(f"with {len(conds)} condition(s), either {len(conds)} or "
+                         f"{len(conds) + 1} functions are expected")
+    otherwise = ~np.any(conds, axis=0, keepdims=True)
+    conds = np.concatenate([conds, otherwise[:extra]], axis=0)
+    y = np.zeros_like(x)
+    for cond, func in zip(conds, funclist):
+        if not callable(func):
+            y[cond] = func
+        elif np.any(cond):
+            y[cond] = func(x[cond], *args, **kw)
+    return y
+
+
 def vectorize(pyfunc, otypes=None):
     def vectorized(*args):
         """The arguments broadcast together as NumPy's vectorize does, then one call
@@ -305,7 +329,8 @@ for _fn, _reference in ((np.meshgrid, meshgrid), (np.block, block), (np.compress
                         (np.nanprod, nanprod), (np.nancumsum, nancumsum),
                         (np.nancumprod, nancumprod), (np.ediff1d, ediff1d),
                         (np.apply_along_axis, apply_along_axis),
-                        (np.vectorize, vectorize), (np.ndindex, ndindex)):
+                        (np.vectorize, vectorize), (np.ndindex, ndindex),
+                        (np.piecewise, piecewise)):
     defthrough(_fn, _reference)
 defnondiff(index_tuples)
 for _name, _reference in (("cross", linalg_cross), ("diagonal", linalg_diagonal),

@@ -197,8 +197,11 @@ def reconcat(parts: Any, t: Any, axis: Any = 0,
 
 
 def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
-    """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``."""
+    """Adjoint of ``np.stack(arrays, axis)``: the slices of ``g`` along ``axis``; of an
+    array given as the sequence (``np.stack(m)``: its rows), one array."""
     g = np.moveaxis(np.asarray(g), axis, 0)
+    if isinstance(arrays, np.ndarray):
+        return np.reshape(g, arrays.shape)
     return same_kind(arrays, [shaped_like(g[i], x) for i, x in enumerate(arrays)])
 
 

@@ -346,6 +346,8 @@ def unconcat(g: Any, arrays: Any, axis: Any = 0, lift: Any = None) -> Any:
 def unstack_like(g: Any, arrays: Any, axis: int = 0) -> Any:
     xp = _xp(g)
     g = xp.moveaxis(g, axis, 0)
+    if not isinstance(arrays, (list, tuple)):  # (an array given as the sequence: its rows)
+        return xp.reshape(g, _shape(arrays))
     return type(arrays)(shaped_like(g[i, ...], x) for i, x in enumerate(arrays))
 
 
