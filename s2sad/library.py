@@ -97,8 +97,8 @@ class CallOf:
         self._made: dict = {}
         self._last: Any = None
         self._receiver: tuple = ()  # (a method's object: passed first, not differentiated)
-        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
-            from s2sad.differentiable import after
+        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__) and not has_rule(fn):
+            from s2sad.differentiable import after  # (a rule's method, scipy.stats': bound)
             self.fn, self._receiver = fn.__func__, (fn.__self__,)
             self.wrt = after(1, wrt)
 

@@ -433,6 +433,7 @@ R(np.copy, N(3, 4))
 R(np.array, [N(), N(), N()]); R(np.array, [N(3), N(3)]); R(np.array, N(3, 4))  # noqa: E702
 R(np.array, [[N(), N()], [N(), N()]]); R(np.array, (N(2), N(2)))  # noqa: E702
 R(np.asarray, [N(), N()]); R(np.asarray, N(3))  # noqa: E702
+R(np.asarray_chkfinite, N(3, 4)); R(np.require, N(3), None, 'C')  # noqa: E702
 R(np.asanyarray, N(3)); R(np.ascontiguousarray, N(3, 4).T); R(np.float64, N())  # noqa: E702
 R(np.asfortranarray, N(3, 4)); R(np.asfortranarray, [N(), N()])  # noqa: E702
 R(rt.astype, N(3, 4), np.float64); R(rt.astype, N(), float); R(rt.astype, 3 * N(4), int)  # noqa
