@@ -11,23 +11,8 @@ import numpy as np
 import pytest
 
 import s2sad
+from benchmarks.problems_unseen17 import redblack_poisson as red_black
 from tests.gradcheck import check_grad
-
-
-def red_black(f, target, n_sweeps):
-    n = f.shape[0]
-    h2 = (1.0 / (n - 1)) ** 2
-    u = np.zeros((n, n))
-    for _ in range(n_sweeps):
-        u[1:-1:2, 1:-1:2] = 0.25 * (u[0:-2:2, 1:-1:2] + u[2::2, 1:-1:2] + u[1:-1:2, 0:-2:2]
-                                    + u[1:-1:2, 2::2] + h2 * f[1:-1:2, 1:-1:2])
-        u[2:-1:2, 2:-1:2] = 0.25 * (u[1:-2:2, 2:-1:2] + u[3::2, 2:-1:2] + u[2:-1:2, 1:-2:2]
-                                    + u[2:-1:2, 3::2] + h2 * f[2:-1:2, 2:-1:2])
-        u[1:-1:2, 2:-1:2] = 0.25 * (u[0:-2:2, 2:-1:2] + u[2::2, 2:-1:2] + u[1:-1:2, 1:-2:2]
-                                    + u[1:-1:2, 3::2] + h2 * f[1:-1:2, 2:-1:2])
-        u[2:-1:2, 1:-1:2] = 0.25 * (u[1:-2:2, 1:-1:2] + u[3::2, 1:-1:2] + u[2:-1:2, 0:-2:2]
-                                    + u[2:-1:2, 2::2] + h2 * f[2:-1:2, 1:-1:2])
-    return 0.5 * np.sum((u - target) ** 2)
 
 
 def odd_even_1d(f, target, n_sweeps):
