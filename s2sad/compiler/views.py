@@ -181,8 +181,8 @@ def transpose_of(value: gast.expr | None, namespace: dict) -> View | None:
 
 def _constant_index(idx: gast.expr, loops: dict[str, gast.For],
                     chosen: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
-    """Numbers, slices of numbers, ``None``, loop counters and tuples of them: the same
-    place each time (in one trip of the counter's loop); an index a branch chose
+    """Numbers, slices of numbers, ``None``, ``...``, loop counters and tuples of them:
+    the same place each time (in one trip of the counter's loop); an index a branch chose
     (``chosen``, :mod:`branch_views`), bound only right before the view is taken."""
     if isinstance(idx, gast.Tuple):
         return all(_constant_index(e, loops, chosen) for e in idx.elts)
@@ -191,7 +191,8 @@ def _constant_index(idx: gast.expr, loops: dict[str, gast.For],
                    for p in (idx.lower, idx.upper, idx.step))
     if isinstance(idx, gast.Name):
         return idx.id in loops or idx.id in chosen
-    return isinstance(idx, gast.Constant) and (type(idx.value) is int or idx.value is None)
+    return isinstance(idx, gast.Constant) and (type(idx.value) is int or
+                                               idx.value is None or idx.value is Ellipsis)
 
 
 class ViewWrites:
