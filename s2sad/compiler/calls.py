@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import field_writes, known_constants
+from s2sad.compiler import field_writes, inner_tapes, known_constants
 from s2sad.compiler.class_methods import method_called, receiver_class, super_method
 from s2sad.compiler.class_records import built_class, class_built, record_fits
 from s2sad.compiler.constant_calls import kept_call
@@ -57,9 +57,11 @@ if TYPE_CHECKING:
 
 
 def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
+    written = node
     node = unfrozen(norm, _lambda_called(norm, _local_partial(norm, node)))
     node = einsum_sublists(norm, node) or where_alone(norm, node) or node
     node = _receiver_first(norm, spread_literals(norm, node))
+    inner_tapes.carried(written, node)  # (a derivative's pop: what it restores)
     special = _special_form(norm, node)
     if special is not None:
         return special

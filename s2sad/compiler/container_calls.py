@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import gast
 
+from s2sad.compiler import inner_tapes
 from s2sad.compiler.names import assign, const, load
 
 # methods that change a list, dict or set in place
@@ -22,6 +23,7 @@ def popped(norm: Normalizer, node: gast.Call) -> gast.expr:
     xs = norm.name(node.func.value.id)
     where = norm.atom(node.args[0]) if node.args else const(-1)
     item = norm.temp(gast.Subscript(value=load(xs), slice=where, ctx=gast.Load()), "item", node)
+    inner_tapes.carried(node, norm.out[-1])  # (a derivative's tape: the item pushed)
     rest = gast.Call(func=load("list_remove"), args=[load(xs), where], keywords=[])
     changed = assign(xs, rest)
     changed.s2sad_augmented = True  # (in place: other names holding xs see it shorter)

@@ -21,7 +21,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import affine, shape_defs, shape_solve, windows
+from s2sad.compiler import affine, inner_tapes, shape_defs, shape_solve, windows
 from s2sad.compiler.call_facts import CallShapes
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import Recursion
@@ -68,6 +68,7 @@ class Facts(CallShapes, IndexShapes):
         # output, but not its values (not symmetric, triangular, positive as it is), so
         # ``alike`` stays out of ``defs``, which the passes read as values
         self.shape_defs = {name: list(values) for name, values in self.defs.items()}
+        inner_tapes.restored(body, self.shape_defs)  # (a derivative's tape, read back)
         for name, like in (alike or {}).items():
             self.shape_defs.setdefault(name, []).append(like)
         shape_solve.solve(self)

@@ -8,7 +8,7 @@ from typing import Any
 
 import gast
 
-from s2sad.compiler import checkpoint, loader, render
+from s2sad.compiler import checkpoint, inner_tapes, loader, render
 
 
 @dataclass
@@ -31,6 +31,7 @@ def loaded(name: str, args: gast.arguments, body: list, namespace: dict[str, Any
     functions made for its checkpointed loops."""
     text = render.function_source(function(name, args, body), owned=True)
     fn = loader.load(text, name, namespace, user_globals)
+    fn.s2sad_tape = inner_tapes.order(body)  # (its pops read back when differentiated again)
     return Generated(fn, text + checkpoint.shown(text, namespace), name)
 
 

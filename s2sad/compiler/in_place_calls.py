@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from s2sad import runtime
-from s2sad.compiler import field_writes, sets
+from s2sad.compiler import field_writes, inner_tapes, sets
 from s2sad.compiler.assignments import assign_item, assign_target
 from s2sad.compiler.container_calls import (
     CONTAINER_CHANGES,
@@ -60,6 +60,7 @@ def _changes_local(norm: Normalizer, s: gast.Expr, call: gast.expr) -> bool:
                 keywords=[])  # (fs.append(lambda t: ...): the lambda's local def)
             changed = assign(xs, value)
             changed.s2sad_augmented = True  # (in place: xs.extend(ys) is xs += ys)
+            inner_tapes.carried(call, changed)
             norm.emit(changed, s)
             return True
     return _list_reordered(norm, s, call) or _item_changed(norm, s, call) or \

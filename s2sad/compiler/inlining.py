@@ -22,6 +22,7 @@ from s2sad.compiler import (
     desugar,
     fence,
     global_writes,
+    inner_tapes,
     local_defaults,
     resolved,
     source,
@@ -119,6 +120,7 @@ def _library_roots() -> tuple[str, ...]:
 def _inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
             receiver: Any = None, src: source.Source | None = None) -> gast.expr:
     src = src or _source_of(norm, fn, node)
+    inner_tapes.tag(fn, src.node)  # (a derivative's tape: its pops restore its pushes)
     owner = norm.owner if args and _is_self(norm, args[0]) else \
         _class_of(norm, args[0]) if args else None
     me = (fn, id(receiver) if receiver is not None else owner)

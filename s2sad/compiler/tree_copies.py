@@ -77,7 +77,7 @@ def _copier(cls: Any) -> Any:
 
 # what a copy keeps besides the fields
 _KEPT = ("lineno", "col_offset", "end_lineno", "end_col_offset", "s2sad_origin",
-         "s2sad_slot")
+         "s2sad_slot", "s2sad_inner_slot")
 _COPIERS: dict[type, Any] = {}  # node class -> its copier (made when first met)
 for _context in CONTEXTS:  # (no fields, nothing sets any: shared, as the parser shares them)
     _COPIERS[_context] = lambda node: node
