@@ -50,7 +50,7 @@ def array_of_appended_maxima(x):  # (seed 82384: an element scaled after a loop)
         out.append(max(np.sum(x[:i + 1] ** 2), 0.3))
     v = np.array(out)
     if np.sum(v) > 1.0:
-        for j in range(2):
+        for _ in range(2):
             v[0:3] *= 1.0 + 0.5 * np.tanh(x)
         v[-3] *= 1.0 + 0.5 * np.tanh(np.sum(v) / 10.0)
     return np.sum(np.cos(v)) + v[1] * x[0]

@@ -30,8 +30,8 @@ def loaded(name: str, args: gast.arguments, body: list, namespace: dict[str, Any
     """The function printed and compiled; the source shown with it also holds the
     functions made for its checkpointed loops."""
     text = render.function_source(function(name, args, body), owned=True)
-    fn = loader.load(text, name, namespace, user_globals)
-    fn.s2sad_tape = inner_tapes.order(body)  # (its pops read back when differentiated again)
+    fn: Any = loader.load(text, name, namespace, user_globals)
+    fn.s2sad_tape = inner_tapes.order(body)  # (its pops read back by a second derivative)
     return Generated(fn, text + checkpoint.shown(text, namespace), name)
 
 
