@@ -110,7 +110,8 @@ def _branch_lines(f) -> list:
             for n in ast.walk(tree) if isinstance(n, ast.If)]
 
 
-def _lines_run(f, x) -> Counter:
+def _lines_run(f, *args) -> Counter:
+    """How many times each line of ``f`` ran, called on ``args``."""
     counts: Counter = Counter()
 
     def tracer(frame, event, arg):
@@ -119,7 +120,7 @@ def _lines_run(f, x) -> Counter:
         return tracer
     sys.settrace(tracer)
     try:
-        f(x)
+        f(*args)
     finally:
         sys.settrace(None)
     return counts

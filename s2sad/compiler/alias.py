@@ -52,6 +52,7 @@ from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.array_names import assignments, bound_values, surely_arrays, zero_dim_arrays
 from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
+from s2sad.compiler.value_liveness import ValueLiveness
 from s2sad.compiler.names import Namer, copy_origin
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.statement_walks import statement_nodes
@@ -135,6 +136,7 @@ class _Aliases(WriteChecks, Slots, Records, ViewWrites, PointsTo):
             zero_dim_arrays(node, self.ndarrays)
         self.after: dict[int, frozenset] = {}
         live_after(node.body, self.after)
+        self.values_live = ValueLiveness(node.body)  # (what reads more than a shape)
         self.rebinds: dict[int, tuple] = {}  # statement -> what to insert after it
         self.through: dict[int, tuple] = {}  # writes through a view: their base written
         self.outcomes: dict[int, list] = {}  # in-place write -> what each world says

@@ -82,8 +82,12 @@ class WriteChecks:
             # see the write)
         objects = self.written_slot(s, mine, state) or objects  # (xs[1][k] = v: xs[1])
         written_back = self.holding_same(getattr(s, "s2sad_written_back", ()), state)
+        live = self.after.get(id(s), frozenset())
+        if name not in self.numbers and (self.ranks.get(name, 0) >= 1 or
+                                         name in self.ndarrays):
+            live = self.values_live.live_after(s)  # (an array's shape: not changed)
         out = []
-        for other in sorted(self.after.get(id(s), frozenset()) & set(state)):
+        for other in sorted(live & set(state)):
             held = state[other]
             if other == name or other in written_back or not objects & {o for o, _ in held}:
                 continue
