@@ -52,10 +52,10 @@ from s2sad.compiler.alias_writes import WriteChecks
 from s2sad.compiler.array_names import assignments, bound_values, surely_arrays, zero_dim_arrays
 from s2sad.compiler.branch_views import chosen_views
 from s2sad.compiler.liveness import live_after
-from s2sad.compiler.value_liveness import ValueLiveness
 from s2sad.compiler.names import Namer, copy_origin
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.statement_walks import statement_nodes
+from s2sad.compiler.value_liveness import ValueLiveness
 from s2sad.compiler.view_webs import split_reused_views
 from s2sad.compiler.views import ViewWrites
 from s2sad.compiler.views import views as views_of

@@ -47,6 +47,8 @@ class WriteChecks:
     views: dict
     taken: dict  # every name taken from another by an index or .T, views or not
     arrays: set[str]  # names surely holding arrays
+    ndarrays: set[str]  # of those, the surely NumPy arrays
+    values_live: Any  # value_liveness.ValueLiveness: what reads more than a shape
     bound: dict[str, list]  # name -> the values its bindings give it
     numbers: set[str]  # names of Python numbers
     ranks: dict
