@@ -175,6 +175,7 @@ def _last_dropped(args: list, e: gast.Call) -> Any:
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
                 np.triu_indices: lambda args, e: _index_vectors(2),  # (of n and k)
                 np.tril_indices: lambda args, e: _index_vectors(2), np.nonzero: _nonzero,
+                np.flatnonzero: lambda args, e: (None,),  # (an index vector, whatever x)
                 np.digitize: lambda args, e: args[0],  # (a bin per value; its bins sorted)
                 np.searchsorted: lambda args, e: args[1] if len(args) > 1 else None,
                 runtime.reduced_size: lambda args, e: (),  # a count

@@ -209,7 +209,14 @@ class IndexShapes:
         return p
 
     def _as_slice(self, p: gast.expr) -> gast.expr:
-        """``slice(1, -1)`` (an adjoint's index) read as ``1:-1``."""
+        """``slice(1, -1)`` (an adjoint's index) read as ``1:-1``; also through a name
+        bound once to one of constant bounds (``s = slice(1, None)``: an adjoint's index
+        taken out by a second derivative's normal form)."""
+        made = self._single_def(p) if isinstance(p, gast.Name) else p
+        if made is not p and isinstance(made, gast.Call) and all(
+                isinstance(a.operand if isinstance(a, gast.UnaryOp) else a, gast.Constant)
+                for a in made.args):
+            p = made
         if isinstance(p, gast.Call) and 1 <= len(p.args) <= 3 and not p.keywords and \
                 evaluate_ref(p.func, self.namespace) is slice:
             bounds = [None if is_none(a) else a for a in p.args]
