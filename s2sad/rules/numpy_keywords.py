@@ -5,7 +5,9 @@ passing one of these keywords):
 - ``np.clip(x, min=lo, max=hi)`` (NumPy 2.1, the array API's names) as
   ``np.clip(x, lo, hi)``;
 - ``np.sort(x, stable=True)``: the sorted values do not depend on the stability (the
-  order of equal elements), so as ``np.sort(x)``.
+  order of equal elements), so as ``np.sort(x)``;
+- ``np.prod(x, where=m, initial=c)`` (as ``np.sum``'s, in :mod:`numpy_through`): the
+  masked places given 1, the product times ``initial``.
 """
 import numpy as np
 
@@ -25,5 +27,12 @@ def sort_stable(a, axis=-1, kind=None, order=None, *, stable=None):
     return np.sort(a, axis=axis)
 
 
+def prod_where(a, axis=None, dtype=None, out=None, keepdims=False, initial=1, where=True):
+    if out is not None:
+        raise DifferentiationError("<s2sad>:?: np.prod with out=: assign the result")
+    return np.prod(np.where(where, a, 1), axis=axis, dtype=dtype, keepdims=keepdims) * initial
+
+
 defthrough(np.clip, clip_min_max, keywords=("min", "max"))
 defthrough(np.sort, sort_stable, keywords=("stable",))
+defthrough(np.prod, prod_where, keywords=("where", "initial"))

@@ -258,6 +258,15 @@ def defthrough(fn: Any, reference: Callable, keywords: tuple[str, ...] = ()) -> 
         THROUGH[fn] = reference
 
 
+def through_keywords(fn: Any) -> frozenset[str]:
+    """The keywords whose calls of ``fn`` are differentiated through a closed form."""
+    try:
+        found = THROUGH_KEYWORDS.get(fn)
+    except TypeError:
+        return frozenset()
+    return found[0] if found is not None else frozenset()
+
+
 def lookup_through(fn: Any, keywords: set[str] | frozenset[str] = frozenset()
                    ) -> Callable | None:
     """The closed form of a call of ``fn`` passing ``keywords``, or None."""
