@@ -70,6 +70,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     refused at the user's call of it, not at a line of the library; ``src``: the body
     to splice when not ``fn``'s own (a class's ``__init__`` building a record).  A
     generator is spliced as the function returning the list it yields (``generators``)."""
+    _refuse_second_order(norm, fn, node)
     if _library(norm.src.filename) or not _library(_file_of(fn)):
         return _spliced(norm, fn, args, kws, node, receiver, src)
     try:
@@ -82,6 +83,22 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
                          f"s2sad reads its source and cannot differentiate it ({inner}); "
                          f"give it a rule with @s2sad.defvjp (docs/extending.md), or call "
                          f"it outside the differentiated function") from None
+
+
+def _refuse_second_order(norm: Normalizer, fn: Any, node: gast.Call) -> None:
+    """A derivative through an integrator differentiated again (a Hessian, a grad of a
+    grad): refused as that, at the user's line, not as a failure to read s2sad's own
+    helper."""
+    from s2sad.rules import registry
+    what = registry.first_order_of(fn)
+    if what is None:
+        return
+    error = norm.error(node, f"a second derivative through {what}",
+                       "s2sad's first derivative of it is worked out by another integration "
+                       "and has none itself; take differences of the first derivative, or "
+                       "integrate the second-order terms yourself")
+    error.s2sad_again = True  # type: ignore[attr-defined]  # (not a failure of s2sad's)
+    raise error
 
 
 def _spliced(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,

@@ -7,7 +7,9 @@ passing one of these keywords):
 - ``np.sort(x, stable=True)``: the sorted values do not depend on the stability (the
   order of equal elements), so as ``np.sort(x)``;
 - ``np.prod(x, where=m, initial=c)`` (as ``np.sum``'s, in :mod:`numpy_through`): the
-  masked places given 1, the product times ``initial``.
+  masked places given 1, the product times ``initial``;
+- ``np.average(x, axis, w, returned=True)``: the average and the sum of the weights (of
+  ``w`` broadcast along ``axis`` as NumPy does, or the count), of the average's shape.
 """
 import numpy as np
 
@@ -33,6 +35,19 @@ def prod_where(a, axis=None, dtype=None, out=None, keepdims=False, initial=1, wh
     return np.prod(np.where(where, a, 1), axis=axis, dtype=dtype, keepdims=keepdims) * initial
 
 
+def average_returned(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    average = np.average(a, axis=axis, weights=weights, keepdims=keepdims)
+    if not returned:
+        return average
+    if weights is None:
+        return average, np.broadcast_to(np.size(a) / np.size(average) + 0.0, np.shape(average))
+    w = weights
+    if np.ndim(w) != np.ndim(a):  # (1-D weights along axis)
+        w = np.swapaxes(np.broadcast_to(w, (np.ndim(a) - 1) * (1,) + np.shape(w)), -1, axis)
+    return average, np.broadcast_to(np.sum(w, axis=axis, keepdims=keepdims), np.shape(average))
+
+
 defthrough(np.clip, clip_min_max, keywords=("min", "max"))
 defthrough(np.sort, sort_stable, keywords=("stable",))
 defthrough(np.prod, prod_where, keywords=("where", "initial"))
+defthrough(np.average, average_returned, keywords=("returned",))
