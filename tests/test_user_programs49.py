@@ -303,3 +303,95 @@ def test_show_of_a_varargs_function(tmp_path, name, args, signature):
     assert done.returncode == 0, done.stderr
     assert f"def grad_call_{name}{signature}:" in done.stdout
     assert "adjoint of" in done.stdout
+
+
+# ----- recursion: a def inside the function reading its variables (was refused), and a
+# ----- recursive call passing arguments by keyword (their derivative was a silent zero)
+
+def nested_power(x):
+    def power(n):
+        if n == 0:
+            return 1.0
+        return x * power(n - 1)
+    return power(4)
+
+
+def nested_unrolled_rnn(w, h0):
+    def state(k):
+        if k == 0:
+            return h0
+        return np.tanh(w @ state(k - 1) + 0.1)
+    return np.sum(state(3) ** 2)
+
+
+def nested_binary_tree(x):
+    a, b = 0.3, 0.9
+
+    def tree(depth):
+        if depth == 0:
+            return np.sum(x ** 2)
+        return a * tree(depth - 1) + b * np.sin(tree(depth - 1))
+    return tree(3)
+
+
+def nested_keyword_calls(x, c):
+    def shrink(v, depth=3):
+        if depth == 0:
+            return v * c
+        return shrink(v=np.sin(v) + c, depth=depth - 1)
+    return shrink(x)
+
+
+def test_nested_recursion_closed_form():
+    assert s2sad.grad(nested_power)(0.9) == pytest.approx(4 * 0.9 ** 3, rel=1e-12)
+
+
+@pytest.mark.parametrize("f, args", [(nested_power, (0.9,)),
+                                     (nested_unrolled_rnn, (0.5 * RNG.standard_normal((3, 3)),
+                                                            RNG.standard_normal(3))),
+                                     (nested_binary_tree, (RNG.standard_normal(3),)),
+                                     (nested_keyword_calls, (0.4, 1.3))])
+def test_nested_recursion(f, args):
+    check_grad(f, *args, wrt=tuple(range(len(args))))
+    check_jvp(f, *args)
+
+
+def power_keyword_only(x, n, *, scale):
+    if n == 0:
+        return scale
+    return x * power_keyword_only(x, n - 1, scale=scale)
+
+
+def power_keyword(x, n, scale=1.0):
+    if n == 0:
+        return scale
+    return x * power_keyword(x, n=n - 1, scale=scale)
+
+
+def decay_keyword(v, n, rate=0.5):
+    if n == 0:
+        return v
+    return decay_keyword(v=np.tanh(v) * rate, n=n - 1, rate=rate)
+
+
+def scale_by_keyword_only(s):
+    return power_keyword_only(0.9, 3, scale=s)
+
+
+def scale_by_keyword(s):
+    return power_keyword(0.9, 3, scale=s)
+
+
+def rate_and_vector_by_keyword(rate, v):
+    return np.sum(decay_keyword(v, 3, rate=rate) ** 2)
+
+
+@pytest.mark.parametrize("f", [scale_by_keyword_only, scale_by_keyword])
+def test_a_recursive_call_passing_keywords_closed_form(f):
+    assert s2sad.grad(f)(2.0) == pytest.approx(0.9 ** 3, rel=1e-12)
+    check_jvp(f, 2.0)
+
+
+def test_a_recursive_call_passing_everything_by_keyword():
+    check_grad(rate_and_vector_by_keyword, 0.7, RNG.standard_normal(3), wrt=(0, 1))
+    check_jvp(rate_and_vector_by_keyword, 0.7, RNG.standard_normal(3), wrt=(0, 1))

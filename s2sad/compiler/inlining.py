@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import (
+    closures,
     desugar,
     fence,
     global_writes,
     local_defaults,
+    recursive_calls,
     resolved,
     source,
     try_blocks,
@@ -374,13 +376,21 @@ def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
     from s2sad import recursion_tape
     if getattr(fn, "s2sad_nested", False) and \
             (fn.s2sad_free & set(fn.s2sad_scope.locals)) - {fn.__name__}:  # (the caller's)
-        raise norm.error(node, f"recursive call of {fn.__name__}(), defined inside the "
-                         "function", "define it at module level, passing what it reads from "
-                         "the function around it as arguments")
+        lifted = closures.lifted_recursive(fn)
+        if lifted is None:
+            raise norm.error(node, f"recursive call of {fn.__name__}(), defined inside the "
+                             "function", "define it at module level, passing what it reads "
+                             "from the function around it as arguments")
+        fn, src = lifted, source.load(lifted)  # (the variables it reads passed on)
+        kws = kws + closures.free_values(norm, lifted)
     if _mutated(src.node) or not isinstance(fn, FunctionType):
         raise norm.error(node, f"recursive call of {fn.__name__}()",
                          "recursion of a function that changes its arguments in place is "
                          "not supported; write it as a loop")
+    if kws and all(k.arg is not None for k in kws) and \
+            not any(isinstance(a, gast.Starred) for a in args):  # (each differentiated)
+        fn = recursive_calls.by_position(fn, len(args), tuple(k.arg for k in kws))
+        args, kws = args + [k.value for k in kws], []
     alias = norm.namer.fresh(fn.__name__)
     norm.namespace[alias] = recursion_tape.taped_call(fn)
     taped = norm.temp(as_values(norm, gast.Call(func=load(alias), args=args, keywords=kws)),
