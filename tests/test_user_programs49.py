@@ -395,3 +395,33 @@ def test_a_recursive_call_passing_keywords_closed_form(f):
 def test_a_recursive_call_passing_everything_by_keyword():
     check_grad(rate_and_vector_by_keyword, 0.7, RNG.standard_normal(3), wrt=(0, 1))
     check_jvp(rate_and_vector_by_keyword, 0.7, RNG.standard_normal(3), wrt=(0, 1))
+
+
+# ----- adjoint names beside the user's own d-names: d_y, not dy_1
+
+def own_dy(x, dy):
+    y = np.sin(x) * dy
+    dx = np.cos(y)
+    return np.sum(dx * y)
+
+
+def own_dw(w, dw):
+    h = np.tanh(w * dw)
+    return np.sum(h ** 2)
+
+
+def own_dh_loop(w, dh):
+    h = w
+    for _ in range(2):
+        h = np.tanh(h) * dh
+    return np.sum(h)
+
+
+@pytest.mark.parametrize("f, adjoint, taken", [(own_dy, "d_y", "dy"), (own_dw, "d_w", "dw"),
+                                               (own_dh_loop, "d_h_1", "dh")])
+def test_adjoints_beside_the_users_d_names(f, adjoint, taken):
+    x = RNG.standard_normal(3)
+    d = s2sad.grad(f)
+    check_grad(f, x, 0.7)
+    assert f"{adjoint} = " in d.source or f"return {adjoint}" in d.source, d.source
+    assert f"{taken}_1" not in d.source

@@ -17,7 +17,8 @@ import scipy.integrate as integrate
 
 from s2sad.errors import DifferentiationError
 from s2sad.rules.registry import deffirstorder, defjvp, defthrough, defunsupported, defvjp
-from s2sad.runtime import integrate as odeint_rules, integrate_ivp, integrate_quad
+from s2sad.runtime import integrate as odeint_rules
+from s2sad.runtime import integrate_ivp, integrate_quad
 from s2sad.runtime.integrate_ivp import ivp_solve
 from s2sad.runtime.integrate_quad import quad_value
 
