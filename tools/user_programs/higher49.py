@@ -7,6 +7,9 @@ example, a Jacobian of a gradient), reductions with axis / keepdims, linear alge
 stacks.
 
     python tools/user_programs/run.py higher49
+
+Known flag, no bug: hess_norm_nuc (run.py's differences of differences through an SVD are
+off by ~5e-4; s2sad's Hessian equals JAX's to 5e-15).
 """
 import numpy as np
 import scipy.special as sp

@@ -123,3 +123,19 @@ reg(sort_positional, (X,))
 def einsum_positional(x, y):
     return np.einsum("ij,kj->ik", x, y, optimize="greedy").sum() + np.tensordot(x, y, (1, 1)).trace() + np.dot(x, y.T).sum()
 reg(einsum_positional, (X, X[::-1].copy()), wrt=(0, 1))
+
+def initial_and_where_by_position(x):
+    return (np.sum(x, 0, None, None, True, 1.0, x > 0).sum() + np.max(x, 1, None, False, 0.3).sum()
+            + np.prod(x, 0, None, None, False, 2.0).sum() + x.max(0, None, True, 0.1).sum()
+            + x.prod(1, None, None, False, 1.5).sum() + np.diff(x, 1, 1, 0.5).sum() * x[0, 0])
+reg(initial_and_where_by_position, (X,))
+
+
+def power_by_keyword(x, n, scale=1.0):
+    if n == 0:
+        return scale
+    return x * power_by_keyword(x, n - 1, scale=scale)
+
+def recursion_keywords(x, s):
+    return power_by_keyword(x, 3, scale=s)
+reg(recursion_keywords, (0.9, 1.7), wrt=(0, 1))
