@@ -28,6 +28,7 @@ from s2sad.cli_targets import (
     functions_of,
     load_module,
     parse_wrt,
+    per_call,
     resolve_target,
     target,
     where_defined,
@@ -100,7 +101,9 @@ def _show_parser(commands: Any) -> None:
     p.add_argument("--args", metavar='"3.0, [1.0, 2.0]"', help="arguments as Python literals "
                    "(read with ast.literal_eval; lists of numbers become float arrays): show "
                    "the variant a call with such arguments runs (numbers, arrays of those "
-                   "ranks), as .source does after a call")
+                   "ranks), as .source does after a call; of a function of *args or **kwargs, "
+                   "the one a call passing these positional values (without --args: one "
+                   "per named parameter) and no keywords runs")
     p.set_defaults(run=cmd_show)
 
 
@@ -205,7 +208,7 @@ def cmd_transform(ns: argparse.Namespace) -> None:
 
 
 def cmd_show(ns: argparse.Namespace) -> None:
-    t = resolve_target(ns.target, ns.wrt)
+    t = per_call(resolve_target(ns.target, ns.wrt), ns.args)
     forward = ns.mode == "forward"
     scalars, ranks, floats = _kinds(t, ns.args)
     if ns.stage is None and forward:

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from s2sad import structure
+from s2sad import library, structure
 from s2sad.compiler.known_arguments import Known
 from s2sad.computes_with import Arithmetic
 
@@ -149,3 +149,19 @@ def resolve_target(spec: str, wrt: list[str] | None = None) -> Target:
     if not sep or not name or not path:
         raise UserError(f"{spec}: give the function as MODULE.py:NAME")
     return target(load_module(path), path, name, wrt, Arithmetic())
+
+
+def per_call(t: Target, args: str | None) -> Target:
+    """A function of ``*args`` / ``**kwargs`` as ``s2sad.grad`` differentiates it, made per
+    call: the function a call passing ``args``' number of positional values (one per
+    named parameter without ``--args``) and no keywords runs, named as the user's is;
+    any other target as it is."""
+    if not library.has_varargs(t.fn) or t.owner is not None:
+        return t
+    if args is None:
+        count = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                    for p in inspect.signature(t.fn).parameters.values())
+    else:
+        from s2sad.cli import parse_args_literal
+        count = len(parse_args_literal(args))
+    return Target(library.call_of(t.fn, count, []), t.name, None, t.positions)

@@ -117,15 +117,27 @@ def scaled_inside(x, c):
     return rec(x, 3)
 
 
+def counted_inside(x):
+    calls = 0
+
+    def rec(v, n):
+        nonlocal calls
+        calls += 1
+        return v if n == 0 else rec(v * x, n - 1)
+    return rec(x, 2) * calls
+
+
 def test_a_def_inside_recursing():
     """A def inside the function calling itself: differentiated where it reads nothing of
-    the function around it (x ** 4 here), refused where it does (``c``: those names are
-    the caller's variables at the call)."""
+    the function around it (x ** 4 here), and where it does (``c``, the caller's variable
+    at the call: passed on to each recursive call, session 49); refused where it rebinds
+    them (``nonlocal``)."""
     assert s2sad.grad(squared_twice_inside)(1.1) == pytest.approx(4 * 1.1 ** 3)
+    check_grad(scaled_inside, 0.7, 1.3, wrt=(0, 1))
     with pytest.raises(s2sad.DifferentiationError,
                        match=r"test_recursion.py:\d+: recursive call of rec\(\), defined "
                              r"inside the function"):
-        s2sad.grad(scaled_inside)(0.7, 1.3)
+        s2sad.grad(counted_inside)(0.7)
 
 
 # --- reverse over reverse: a gradient inside a function differentiated again ---

@@ -98,7 +98,7 @@ def normalize_call(norm: Normalizer, node: gast.Call) -> gast.expr:
         return as_values(norm, gast.Call(func=norm.atom(func), args=args, keywords=kws))
     has_rule = registry.lookup_vjp(fn) is not None or registry.lookup_jvp(fn) is not None
     _check_starred(norm, node, fn, args)
-    reference = _closed_form(fn, kws, has_rule)
+    reference = _closed_form(fn, args, kws, has_rule)
     if reference is not None and not kept_call(norm, node, fn):  # a library function
         return inline(norm, reference, args, kws, node)  # differentiated through a form
     if is_user_function(fn) and not has_rule and not registry.is_nondiff(fn):

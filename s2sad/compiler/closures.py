@@ -139,3 +139,41 @@ def _head(args: ast.arguments, free: list[str], trailing: bool = False) -> str |
     star = "" if args.vararg is not None or args.kwonlyargs else "*"
     extra = ", ".join(free)
     return f"{plain}, {star + ', ' if star else ''}{extra}" if plain else f"*, {extra}"
+
+
+def lifted_recursive(fn: Any) -> Any:
+    """A recursive def inside the function reading its variables (``def power(n): ...
+    return x * power(n - 1)``) as a module-level function of its parameters and,
+    keyword-only, those variables, each recursive call passing them on (a closure's
+    recursive call reads the same frame; :mod:`recursive_calls` passes keywords by
+    position); None where it reads another local def, rebinds the variables
+    (``nonlocal``), or names itself other than in a call."""
+    home, node = getattr(fn, "s2sad_scope", None), getattr(fn, "s2sad_node", None)
+    if home is None or not isinstance(node, gast.FunctionDef) or has_local_defaults(fn):
+        return None
+    name = fn.__name__
+    free = sorted(fn.s2sad_free & home.locals - {name})
+    if not free or (fn.s2sad_free - {name}) & set(home.local_defs) or any(
+            isinstance(n, (gast.Nonlocal, gast.Global)) for n in gast.walk(node)):
+        return None
+    fdef: Any = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[])).body[0]
+    head = _head(fdef.args, free)
+    if head is None or fdef.decorator_list:
+        return None
+    new = f"{name}_closed"
+    calls = [n for n in ast.walk(fdef) if isinstance(n, ast.Call) and
+             isinstance(n.func, ast.Name) and n.func.id == name]
+    named = [n for n in ast.walk(fdef) if isinstance(n, ast.Name) and n.id == name]
+    if len(named) != len(calls):
+        return None  # (the function itself passed on or stored: not a call)
+    for call in calls:
+        call.func.id = new  # type: ignore[attr-defined]
+        call.keywords += [ast.keyword(arg=v, value=ast.Name(id=v, ctx=ast.Load()))
+                          for v in free]
+    fdef.args = ast.parse(f"def _({head}): pass").body[0].args  # type: ignore[attr-defined]
+    fdef.name = new
+    text = ast.unparse(ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[])))
+    from s2sad.differentiable import define
+    made: Any = define(new, text + "\n", dict(home.src.namespace))
+    made.s2sad_lifted = (tuple(free), home)
+    return made

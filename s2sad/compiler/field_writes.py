@@ -148,8 +148,20 @@ def replaced(norm: Normalizer, node: gast.Call, class_of: Callable) -> gast.Name
     return made
 
 
+ARRAY_FIELDS = {  # an array's attributes a write changes in place, and the new-array form
+    "shape": "y = np.reshape(y, shape)", "dtype": "y = y.view(dtype) or y.astype(dtype)",
+    "real": "y = v + 1j * np.imag(y)", "imag": "y = np.real(y) + 1j * v",
+    "flat": "y = np.full_like(y, v) or a reshaped copy", "strides": "np.lib.stride_tricks",
+    "T": "y = np.transpose(v)",
+}
+
+
 def _record_of(norm: Normalizer, target: gast.Attribute, s: gast.AST) -> str:
     record = built_record(norm, target.value)
+    if record is None and target.attr in ARRAY_FIELDS:
+        raise norm.error(s, f"assignment to .{target.attr}: it changes the array (or "
+                         "object) in place, for every name of it, which s2sad does not follow",
+                         f"make a new array instead, {ARRAY_FIELDS[target.attr]}")
     if record is None:
         raise norm.error(s, "assignment to an attribute of an object passed in, or held in "
                          "a list or another object", "Python changes the object where it "

@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 import gast
 
 from s2sad.compiler import (
+    closures,
     desugar,
     fence,
     global_writes,
     inner_tapes,
     local_defaults,
+    recursive_calls,
     resolved,
     source,
     try_blocks,
@@ -71,6 +73,7 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
     refused at the user's call of it, not at a line of the library; ``src``: the body
     to splice when not ``fn``'s own (a class's ``__init__`` building a record).  A
     generator is spliced as the function returning the list it yields (``generators``)."""
+    _refuse_second_order(norm, fn, node)
     if _library(norm.src.filename) or not _library(_file_of(fn)):
         return _spliced(norm, fn, args, kws, node, receiver, src)
     try:
@@ -83,6 +86,22 @@ def inline(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
                          f"s2sad reads its source and cannot differentiate it ({inner}); "
                          f"give it a rule with @s2sad.defvjp (docs/extending.md), or call "
                          f"it outside the differentiated function") from None
+
+
+def _refuse_second_order(norm: Normalizer, fn: Any, node: gast.Call) -> None:
+    """A derivative through an integrator differentiated again (a Hessian, a grad of a
+    grad): refused as that, at the user's line, not as a failure to read s2sad's own
+    helper."""
+    from s2sad.rules import registry
+    what = registry.first_order_of(fn)
+    if what is None:
+        return
+    error = norm.error(node, f"a second derivative through {what}",
+                       "s2sad's first derivative of it is worked out by another integration "
+                       "and has none itself; take differences of the first derivative, or "
+                       "integrate the second-order terms yourself")
+    error.s2sad_again = True  # type: ignore[attr-defined]  # (not a failure of s2sad's)
+    raise error
 
 
 def _spliced(norm: Normalizer, fn: Any, args: list, kws: list, node: gast.Call,
@@ -359,13 +378,21 @@ def _recursive_call(norm: Normalizer, fn: Any, src: Any, args: list, kws: list,
     from s2sad import recursion_tape
     if getattr(fn, "s2sad_nested", False) and \
             (fn.s2sad_free & set(fn.s2sad_scope.locals)) - {fn.__name__}:  # (the caller's)
-        raise norm.error(node, f"recursive call of {fn.__name__}(), defined inside the "
-                         "function", "define it at module level, passing what it reads from "
-                         "the function around it as arguments")
+        lifted = closures.lifted_recursive(fn)
+        if lifted is None:
+            raise norm.error(node, f"recursive call of {fn.__name__}(), defined inside the "
+                             "function", "define it at module level, passing what it reads "
+                             "from the function around it as arguments")
+        fn, src = lifted, source.load(lifted)  # (the variables it reads passed on)
+        kws = kws + closures.free_values(norm, lifted)
     if _mutated(src.node) or not isinstance(fn, FunctionType):
         raise norm.error(node, f"recursive call of {fn.__name__}()",
                          "recursion of a function that changes its arguments in place is "
                          "not supported; write it as a loop")
+    if kws and all(k.arg is not None for k in kws) and \
+            not any(isinstance(a, gast.Starred) for a in args):  # (each differentiated)
+        fn = recursive_calls.by_position(fn, len(args), tuple(k.arg for k in kws))
+        args, kws = args + [k.value for k in kws], []
     alias = norm.namer.fresh(fn.__name__)
     norm.namespace[alias] = recursion_tape.taped_call(fn)
     taped = norm.temp(as_values(norm, gast.Call(func=load(alias), args=args, keywords=kws)),

@@ -40,7 +40,8 @@ def derivative_called(norm: Normalizer, func: gast.expr, node: gast.Call) -> Any
     from s2sad.differentiable import differentiable
     found = norm.resolve(func) if isinstance(func, (gast.Name, gast.Attribute)) else None
     if isinstance(func, gast.Call):
-        stacked = jacobian_written(norm, func)
+        stacked = jacobian_written(norm, func, len(node.args)) if not node.keywords and \
+            not any(isinstance(a, gast.Starred) for a in node.args) else None
         if stacked is not None:
             return stacked
         found = derivative_written(norm, func)
@@ -150,21 +151,22 @@ def _option_like(v: Any) -> bool:
     return type(v) in (int, str)
 
 
-_STACKED = """def {name}(x):
+_STACKED = """def {name}(x{rest}):
     columns = []
     for k in range(np.size(x)):
         e = np.zeros(np.size(x))
         e[k] = 1.0
-        columns.append(pushed(x, np.reshape(e, np.shape(x)))[1])
+        columns.append(pushed(x{rest}, np.reshape(e, np.shape(x)))[1])
     return np.reshape(np.moveaxis(np.array(columns), 0, -1), np.shape(columns[0]) + np.shape(x))
 """
 
 
-def jacobian_written(norm: Normalizer, node: gast.Call) -> Any:
+def jacobian_written(norm: Normalizer, node: gast.Call, count: int = 1) -> Any:
     """``s2sad.jacobian(g)`` or ``s2sad.hessian(g)`` written out (of an array or number
-    argument, ``wrt=0``): a function with source stacking the JVPs of ``g`` (of its
-    gradient) along each coordinate, which the outer derivative differentiates; else
-    None."""
+    argument, ``wrt=0``), called with ``count`` positional arguments (the others passed
+    through, as ``hessian(loss)(w, X, y)``): a function with source stacking the JVPs of
+    ``g`` (of its gradient) along each coordinate, which the outer derivative
+    differentiates; else None."""
     import numpy as np
 
     from s2sad import api, jacobians
@@ -179,7 +181,7 @@ def jacobian_written(norm: Normalizer, node: gast.Call) -> Any:
     except (ValueError, TypeError, SyntaxError):
         return None
     written = node.args[0]
-    target = jacobian_written(norm, written) if isinstance(written, gast.Call) else None
+    target = jacobian_written(norm, written, count) if isinstance(written, gast.Call) else None
     target = target or derivative_written(norm, def_of_lambda(norm, written) if isinstance(
         written, gast.Lambda) else written)  # (a Jacobian's Jacobian: of the stacked JVPs)
     if not callable(target) or options.get("wrt", 0) != 0 or \
@@ -188,4 +190,5 @@ def jacobian_written(norm: Normalizer, node: gast.Call) -> Any:
     pushed = api.jvp(api.grad(target) if make is jacobians.hessian else target)
     name = "jacobian_of_" + "".join(c if c.isalnum() else "_" for c in getattr(
         target, "__name__", "f")).strip("_")
-    return define(name, _STACKED.format(name=name), {"np": np, "pushed": pushed})
+    rest = "".join(f", a{k}" for k in range(1, count))
+    return define(name, _STACKED.format(name=name, rest=rest), {"np": np, "pushed": pushed})

@@ -92,7 +92,7 @@ def _method_call(norm: Normalizer, node: gast.Call, func: gast.Attribute) -> gas
     if fn is None:
         return as_values(norm, gast.Call(func=gast.Attribute(
             value=obj, attr=func.attr, ctx=gast.Load()), args=args, keywords=kws))
-    reference = _closed_form(fn, kws, registry.lookup_vjp(fn) is not None or
+    reference = _closed_form(fn, [obj] + args, kws, registry.lookup_vjp(fn) is not None or
                              registry.lookup_jvp(fn) is not None)
     if reference is not None:
         return inline(norm, reference, [obj] + args, kws, node)
@@ -141,14 +141,31 @@ def _masked_ufunc(norm: Normalizer, node: gast.Call) -> gast.expr | None:
                                keywords=[]))
 
 
-def _closed_form(fn: Any, kws: list, has_rule: bool) -> Any:
+def _closed_form(fn: Any, args: list, kws: list, has_rule: bool) -> Any:
     """The closed form a call of ``fn`` is differentiated through: of a function with no
     rule, or of one whose rule lacks a keyword the call passes (``np.diff``'s
-    ``prepend``); else None."""
-    reference = registry.lookup_through(fn, {k.arg for k in kws if k.arg is not None})
+    ``prepend``), by name or by position (``np.sum(x, 0, None, None, False, 1.0, m)``
+    passes ``initial`` and ``where``); else None."""
+    given = {k.arg for k in kws if k.arg is not None} | _positional_names(fn, args)
+    reference = registry.lookup_through(fn, given)
     if has_rule and reference is registry.lookup_through(fn):
         return None
     return reference
+
+
+def _positional_names(fn: Any, args: list) -> set[str]:
+    """The parameters ``args`` (the receiver first) fill by position, named as the closed
+    form of ``fn`` for its keywords names them (it takes NumPy's positional order); all
+    of them when one is starred (their number unknown)."""
+    reference = registry.lookup_through(fn, registry.through_keywords(fn))
+    if reference is None or len(args) < 2 and not any(
+            isinstance(a, gast.Starred) for a in args):
+        return set()
+    names = [p.name for p in inspect.signature(reference).parameters.values()
+             if p.kind is p.POSITIONAL_OR_KEYWORD]
+    if any(isinstance(a, gast.Starred) for a in args):
+        return set(names)
+    return set(names[:len(args)])
 
 
 def _object_call(norm: Normalizer, node: gast.Call, fn: Any) -> gast.expr | None:

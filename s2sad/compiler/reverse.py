@@ -39,6 +39,13 @@ from s2sad.compiler.walks import name_nodes
 from s2sad.rules import registry
 
 
+def _users_name(adjoint: str, local: set[str]) -> bool:
+    """Would ``adjoint`` read as one of the function's own names, or a version of one
+    (``dy``, ``dh_1`` beside the user's ``dh``)?"""
+    stem = adjoint.rstrip("0123456789")
+    return adjoint in local or stem.endswith("_") and stem[:-1] in local
+
+
 class Reverse(ControlMixin, RulesMixin):
     """Builds forward and reverse statement lists, block by block."""
 
@@ -83,8 +90,10 @@ class Reverse(ControlMixin, RulesMixin):
 
     def adj(self, name: str) -> str:
         if name not in self.adjoints:
-            self.adjoints[name] = self.namer.fresh("d" + name if name[0].islower() or
-                                                   name[0].isupper() else "d_" + name)
+            plain = "d" + name if name[0].islower() or name[0].isupper() else "d_" + name
+            if _users_name(plain, self.local) and "d_" + name not in self.namer.taken:
+                plain = "d_" + name  # (the user's own dy beside: d_y, not dy_1)
+            self.adjoints[name] = self.namer.fresh(plain)
         return self.adjoints[name]
 
     def stack_name(self) -> str:

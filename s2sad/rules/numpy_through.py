@@ -222,8 +222,19 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     z = np.where(seen, a, 0.0)
     count = np.sum(seen, axis=axis, keepdims=True)
     centred = np.where(seen, z - np.sum(z, axis=axis, keepdims=True) / count, 0.0)
-    spread = np.linalg.norm(centred, axis=axis, keepdims=keepdims)
+    spread = norm_over(centred, axis, keepdims)
     return spread / np.sqrt(np.sum(seen, axis=axis, keepdims=keepdims) - ddof)
+
+
+def norm_over(a, axis, keepdims):
+    # np.linalg.norm over axes of any number (NumPy's norm takes at most two): those
+    # axes moved last and made one
+    if not isinstance(axis, tuple) or len(axis) <= 2:
+        return np.linalg.norm(a, axis=axis, keepdims=keepdims)
+    count = len(axis)
+    moved = np.moveaxis(a, axis, tuple(range(-count, 0)))
+    spread = np.linalg.norm(np.reshape(moved, np.shape(moved)[:-count] + (-1,)), axis=-1)
+    return np.expand_dims(spread, axis) if keepdims else spread
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False):

@@ -208,6 +208,23 @@ def defunsupported(fn: Any, *params: str) -> None:
     UNSUPPORTED[_key(fn)] = tuple(params)
 
 
+FIRST_ORDER: dict[Any, str] = _Table()  # s2sad's helper -> the call whose derivative it is
+
+
+def deffirstorder(what: str, *helpers: Any) -> None:
+    """Helpers of s2sad's runtime working out the derivative of ``what`` (a call of an
+    integrator: its derivative by another integration) that have no derivative
+    themselves: a second derivative through ``what`` is refused as such."""
+    FIRST_ORDER.update((_key(h), what) for h in helpers)
+
+
+def first_order_of(fn: Any) -> str | None:
+    try:
+        return FIRST_ORDER.get(_key(fn))
+    except TypeError:
+        return None
+
+
 # library functions that write into their first argument, with the rewrite to suggest;
 # and methods that write into their object (``x.__setitem__(i, v)``)
 WRITES_FIRST: dict[Any, str] = {
@@ -256,6 +273,15 @@ def defthrough(fn: Any, reference: Callable, keywords: tuple[str, ...] = ()) -> 
         THROUGH_KEYWORDS[fn] = (frozenset(keywords), reference)
     else:
         THROUGH[fn] = reference
+
+
+def through_keywords(fn: Any) -> frozenset[str]:
+    """The keywords whose calls of ``fn`` are differentiated through a closed form."""
+    try:
+        found = THROUGH_KEYWORDS.get(fn)
+    except TypeError:
+        return frozenset()
+    return found[0] if found is not None else frozenset()
 
 
 def lookup_through(fn: Any, keywords: set[str] | frozenset[str] = frozenset()

@@ -16,7 +16,9 @@ from collections import namedtuple
 import scipy.integrate as integrate
 
 from s2sad.errors import DifferentiationError
-from s2sad.rules.registry import defjvp, defthrough, defunsupported, defvjp
+from s2sad.rules.registry import deffirstorder, defjvp, defthrough, defunsupported, defvjp
+from s2sad.runtime import integrate as odeint_rules
+from s2sad.runtime import integrate_ivp, integrate_quad
 from s2sad.runtime.integrate_ivp import ivp_solve
 from s2sad.runtime.integrate_quad import quad_value
 
@@ -88,3 +90,6 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-08, epsrel=1.49e-08, l
 
 
 defthrough(integrate.quad, quad)
+deffirstorder("scipy.integrate.odeint", odeint_rules.odeint_adjoint, odeint_rules.odeint_tangent)
+deffirstorder("scipy.integrate.solve_ivp", integrate_ivp.ivp_adjoint, integrate_ivp.ivp_tangent)
+deffirstorder("scipy.integrate.quad", integrate_quad.quad_adjoint, integrate_quad.quad_tangent)
