@@ -126,7 +126,8 @@ class PointsTo:
             return isinstance(e.func, gast.Attribute) and e.func.attr == "keys" and \
                 not e.args and self.surely_dict(e.func.value, state)
         return fn in (runtime.iteration_items, sorted, list, tuple, set, frozenset) and \
-            len(e.args) == 1 and self.surely_dict(e.args[0], state)
+            (len(e.args) == 1 or fn is runtime.iteration_items and len(e.args) == 2) and \
+            self.surely_dict(e.args[0], state)
 
     def called(self, value: gast.expr) -> Any:
         """The function ``value`` calls, if it is a call of a known one."""

@@ -107,7 +107,8 @@ def assign_target(norm: Normalizer, target: gast.expr, value: gast.expr, s: gast
                     norm.rename[item.id] = item.id
                 assign_target(norm, elt, item, s)
             return
-        whole = keys_if_dict(norm, value, whole)  # (``a, b = d``: a dict's keys)
+        whole = keys_if_dict(norm, value, whole, len(target.elts))  # (``a, b = d``: a
+        # dict's keys; as many as the names, or Python raises)
         for i, elt in enumerate(target.elts):
             assign_target(norm, elt, gast.Subscript(value=whole, slice=const(i),
                                                    ctx=gast.Load()), s)

@@ -102,9 +102,8 @@ class CallShapes:
             return ()
         if fn is taped_value and len(e.args) == 1 and self.recursion is not None:
             return result_shape(self, e.args[0])
-        if fn is runtime.iteration_items and len(e.args) == 1:
-            s = self.of(e.args[0])  # a list or tuple goes through itself, a dict its keys
-            return s if isinstance(s, (Items, Elements, tuple)) else None
+        if fn is runtime.iteration_items and 1 <= len(e.args) <= 2:
+            return self._unpacked(self.of(e.args[0]), e.args[1:])
         sized = self._sized(fn, e)
         if sized is not NO:
             return sized
@@ -128,6 +127,21 @@ class CallShapes:
             return self._index(gast.Subscript(value=e.args[0], slice=e.args[1],
                                               ctx=gast.Load()))
         return NO
+
+    def _unpacked(self, s: Any, count: list) -> Any:
+        """``iteration_items(x)``: a list or tuple goes through itself, a dict its keys.
+        ``iteration_items(x, n)``, ``x`` unpacked into ``n`` names: raises unless ``x``
+        holds ``n`` items, so its first axis is ``n`` long (a state carried by a loop,
+        ``s = s0`` joined with ``np.array`` of four numbers, is four long from here), and
+        a parameter's length symbol there is ``n`` (as broadcasting teaches it)."""
+        n = count[0].value if count and isinstance(count[0], gast.Constant) else None
+        if type(n) is not int or not isinstance(s, tuple) or not s:
+            return s if isinstance(s, (Items, Elements, tuple)) else None
+        first = self.learned.get(s[0], s[0]) if isinstance(s[0], str) else s[0]
+        if isinstance(first, str):
+            self.learned[first] = n
+        return (n,) + s[1:] if first is None or isinstance(first, str) or first == n \
+            else s
 
     def _sized(self, fn: Any, e: gast.Call) -> Any:
         """Constructors whose lengths are their arguments' values (``np.zeros(n)``,

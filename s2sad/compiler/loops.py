@@ -211,13 +211,18 @@ def _view(norm: Normalizer, it: gast.expr, rebound: set[str]):
     return n, lambda i: _item_at(seq, i)
 
 
-def keys_if_dict(norm: Normalizer, it: gast.expr, seq: gast.expr) -> gast.expr:
+def keys_if_dict(norm: Normalizer, it: gast.expr, seq: gast.expr,
+                 count: int | None = None) -> gast.expr:
     """What a loop over ``it`` (read into ``seq``) goes through by index (unpacking too,
-    ``a, b = it``): of a name or a keyed item, which may hold a dict, ``iteration_items``
-    (a dict's keys); a list or tuple parameter of known length is not one."""
+    ``a, b = it``, into ``count`` names: checked as Python checks it, and the length
+    known from then on): of a name or a keyed item, which may hold a dict,
+    ``iteration_items`` (a dict's keys); a list or tuple parameter of known length is
+    not one."""
     if isinstance(it, gast.Name) and norm.is_local(it) and \
             norm.name(it.id) not in norm.lengths or _keyed_item(it):
-        items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq], keywords=[])
+        counted = [] if count is None else [gast.Constant(value=count, kind=None)]
+        items = gast.Call(func=norm.ref(runtime.iteration_items), args=[seq, *counted],
+                          keywords=[])
         return norm.temp(items, "seq")
     return seq
 

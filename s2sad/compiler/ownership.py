@@ -30,7 +30,15 @@ from typing import Any
 import gast
 
 from s2sad import runtime
-from s2sad.compiler import accumulators, dims, dtypes, inline_writes, popped_owners, returns
+from s2sad.compiler import (
+    accumulators,
+    dims,
+    dtypes,
+    inline_writes,
+    popped_owners,
+    rebound_copies,
+    returns,
+)
 from s2sad.compiler import ownership_forms as forms
 from s2sad.compiler.inline_writes import call_of as _call_of
 from s2sad.compiler.names import call_named, copy_origin, load, np_attr
@@ -71,6 +79,7 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
             facts.refresh()
     returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,
                            params, facts.namespace, facts.is_number)
+    rebound_copies.drop(facts)
     return body
 
 

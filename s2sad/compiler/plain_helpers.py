@@ -238,11 +238,9 @@ class PlainHelpers(Spreads, Transformer):
         """Helpers that the ranks make plain: an index, the array itself, the number."""
         if name == "written_part" and len(node.args) == 2 and _basic_index(node.args[1], self):
             return gast.Subscript(value=node.args[0], slice=node.args[1], ctx=gast.Load())
-        if name in ("iteration_items", "items_adjoint") and node.args and (
-                (self.rank(node.args[-1]) or 0) >= 1 or
-                isinstance(self.facts.of(node.args[-1]), (Items, Elements))):
-            return node.args[0]  # an array, a list or tuple (not a dict: its keys) is
-            # gone through as it is (the adjoint of a list or tuple's: ``g``)
+        if name in ("iteration_items", "items_adjoint") and node.args and \
+                (items := self.items(name, node)) is not None:
+            return items
         if name == "unbroadcast" and len(node.args) == 2 and not node.keywords:
             return plain_unbroadcast(node.args[0], node.args[1], self.facts, self.real,
                                      self.numbers)
@@ -265,6 +263,19 @@ class PlainHelpers(Spreads, Transformer):
         if name is None and self.is_transpose(node):
             return self.t(node.args[0])
         return self.plain_value(name, node)
+
+    def items(self, name: str, node: gast.Call) -> gast.expr | None:
+        """An array, a list or tuple (not a dict: its keys) is gone through as it is (the
+        adjoint of a list or tuple's: ``g``).  ``iteration_items(x, n)``, ``x`` unpacked
+        into ``n`` names: ``x`` where it is a tuple or list of ``n`` known items; an
+        array's length stays checked (the shape facts learn it there)."""
+        if name == "iteration_items" and len(node.args) == 2:
+            shape, n = self.facts.of(node.args[0]), node.args[1]
+            return node.args[0] if isinstance(shape, Items) and \
+                isinstance(n, gast.Constant) and len(shape.shapes) == n.value else None
+        last = node.args[-1]
+        return node.args[0] if (self.rank(last) or 0) >= 1 or \
+            isinstance(self.facts.of(last), (Items, Elements)) else None
 
     def triangular(self, node: gast.Call) -> gast.Call | None:
         """``np.linalg.solve(T, b)`` (or of ``T.T``) of a matrix ``T`` known triangular,

@@ -171,7 +171,7 @@ def _remade(e: gast.expr, between: list, name: str, popped: dict[str, str],
     """``e`` over the names the pop binds, or None where it may not be made again."""
     shape = shapes.of(load(name))
     if not (isinstance(shape, tuple) and shape and dims.known(shape)) or \
-            _small(name, (None,), shapes) or \
+            _few(name, shapes) or \
             not _cheap(e) or sum(1 for _ in nodes(e)) > MAX_NODES:
         return None
     changed = _written_anywhere(between)
@@ -232,10 +232,17 @@ def _small(w: str, shape: tuple, shapes: dims.Facts) -> bool:
     s = shapes.of(load(w))
     if not isinstance(s, tuple) or not dims.known(s) or len(s) > len(shape):
         return False
-    if s == () or all(type(d) is int for d in s) and math.prod(s) <= FEW:
+    if _few(w, shapes):
         return True  # (a number, or a handful: ``trial`` of ``trial[0] / add``)
     padded = (1,) * (len(shape) - len(s)) + s
     return padded != shape and all(a == b or a == 1 for a, b in zip(padded, shape))
+
+
+def _few(w: str, shapes: dims.Facts) -> bool:
+    """``w`` is a number or a handful of numbers of any rank (a 3 x 3 matrix): keeping it
+    costs less than making it again from operands kept in its place."""
+    s = shapes.of(load(w))
+    return isinstance(s, tuple) and all(type(d) is int for d in s) and math.prod(s) <= FEW
 
 
 def _place(pop: gast.Assign, blocks: dict, made: list[gast.Assign]) -> None:

@@ -217,10 +217,20 @@ def _nonzero(v: Any) -> bool:
     return bool(np.any(v != 0))
 
 
-def iteration_items(x: Any) -> Any:
+def iteration_items(x: Any, count: int | None = None) -> Any:
     """What ``for v in x`` goes through, by index: a dict's keys, a set's items (in the
-    order Python's loop takes them), else ``x`` itself."""
-    return list(x) if isinstance(x, (dict, set, frozenset)) else x
+    order Python's loop takes them), else ``x`` itself.  ``count``: ``x`` is unpacked
+    into that many names (``a, b, c = x``), which raises unless it holds that many, as
+    Python does (the shape facts then know its length)."""
+    items = list(x) if isinstance(x, (dict, set, frozenset)) else x
+    if count is None:
+        return items
+    shape = getattr(items, "shape", None)  # (an array of another library may have no len)
+    n = shape[0] if shape else len(items)
+    if n != count:
+        raise ValueError(f"too many values to unpack (expected {count})" if n > count else
+                         f"not enough values to unpack (expected {count}, got {n})")
+    return items
 
 
 def items_adjoint(g: Any, x: Any) -> Any:

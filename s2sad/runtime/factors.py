@@ -54,26 +54,40 @@ class Factors(NamedTuple):
     pivots: Any
 
 
+_LU: list = []  # [dgetrf, dgetrs] once looked for (both None without SciPy)
+
+
+def _lu_routines() -> list:
+    if not _LU:
+        getrf, getrs = _scipy("dgetrf"), _scipy("dgetrs")
+        _LU.extend((getrf, getrs) if getrf is not None and getrs is not None else
+                   (None, None))
+    return _LU
+
+
 def lu_factor(a: Any) -> Factors:
     """The LU factors of ``a`` for :func:`lu_solve` (``a`` itself where LAPACK is not
-    used, or finds ``a`` singular: ``lu_solve`` then raises NumPy's error)."""
-    getrf = _scipy("dgetrf") if _lapack_matrix(a) else None
-    if getrf is not None and _scipy("dgetrs") is not None:
-        lu, piv, info = getrf(a)
-        if info == 0:
-            return Factors(a, lu, piv)
+    used, or finds ``a`` singular: ``lu_solve`` then raises NumPy's error).  Called once
+    per trip of a Newton loop on a 3 x 3 matrix: the checks are kept few and the LAPACK
+    routines looked for once."""
+    getrf = (_LU or _lu_routines())[0]
+    if getrf is not None and type(a) is np.ndarray and a.dtype == _F64 and a.ndim == 2:
+        n, m = a.shape
+        if n == m and n:
+            lu, piv, info = getrf(a)
+            if info == 0:
+                return Factors(a, lu, piv)
     return Factors(a, None, None)
 
 
 def lu_solve(factors: Factors, b: Any, trans: bool = False) -> Any:
     """``np.linalg.solve(a, b)`` (``solve(a.T, b)`` with ``trans``) of the matrix
     ``factors`` stands for."""
-    a = factors.matrix
-    if factors.lu is None or type(b) is not np.ndarray or b.dtype != _F64 or \
-            not 1 <= b.ndim <= 2 or b.shape[0] != a.shape[0]:
+    a, lu, pivots = factors
+    if lu is None or type(b) is not np.ndarray or b.dtype != _F64 or \
+            not 1 <= b.ndim <= 2 or b.shape[0] != lu.shape[0]:
         return np.linalg.solve(np.matrix_transpose(a) if trans else a, b)
-    x, info = _scipy("dgetrs")(factors.lu, factors.pivots, b, trans=1 if trans else 0)
-    return x
+    return _LU[1](lu, pivots, b, trans=1 if trans else 0)[0]
 
 
 def _lapack_matrix(a: Any) -> bool:
