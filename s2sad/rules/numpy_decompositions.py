@@ -48,7 +48,7 @@ reshaped into.
 """
 import numpy as np
 
-from s2sad.rules.facts import defshape
+from s2sad.rules.facts import deffactors, defshape
 from s2sad.rules.registry import defjvp, defnondiff, defvjp
 
 
@@ -78,6 +78,8 @@ def _recip(s: str) -> str:
 
 # tuples whose shapes follow from the argument's (lstsq's residuals: from its rank too)
 defshape((np.linalg.svd, np.linalg.eig, np.linalg.qr), "container")
+deffactors(np.linalg.svd, keywords={"full_matrices", "hermitian"})  # (real factors)
+deffactors(np.linalg.qr)  # (mode='r' returns R alone: no keyword)
 
 # ----- svd: a = U diag(s) Vh -----
 K = "np.shape(ans[1])[-1]"
