@@ -90,15 +90,8 @@ S = "ans[1]"
 # several zero ones), like eigh's F; and 1 / s_i is taken as 0 where s_i == 0
 F_SVD = _recip_gaps(S, square=True)
 SINV_ROW = _row(_recip(S))
-GU, GS, GV = "pick_adjoint(g, ans, 0)", "pick_adjoint(g, ans, 1)", _t("pick_adjoint(g, ans, 2)")
-GU1, GU2 = f"{GU}[..., :, :{K}]", f"{GU}[..., :, {K}:]"
-GV1, GV2 = f"{GV}[..., :, :{K}]", f"{GV}[..., :, {K}:]"
-M_U, M_V = f"({_t(U1)} @ {GU1})", f"({_t(V1)} @ {GV1})"
-INNER = (f"({F_SVD} * ({M_U} - {_t(M_U)}) * {_row(S)} "
-         f"+ {_col(GS)} * np.eye({K}) + {_col(S)} * ({F_SVD} * ({M_V} - {_t(M_V)})))")
-OUT_U = f"(({GU1} - {U1} @ {M_U} - {U2} @ ({_t(GU2)} @ {U1})) * {SINV_ROW})"
-OUT_V = f"(({GV1} - {V1} @ {M_V} - {V2} @ ({_t(GV2)} @ {V1})) * {SINV_ROW})"
-SVD_UV_ADJ = f"{U1} @ ({INNER} @ {_t(V1)} + {_t(OUT_V)}) + {OUT_U} @ {_t(V1)}"
+GU, GS = "pick_adjoint(g, ans, 0)", "pick_adjoint(g, ans, 1)"
+SVD_UV_ADJ = "svd_uv_adjoint(g, ans)"  # (real a: runtime/linalg.py says how)
 UA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[0]"
 VHA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[2]"
 # complex a: the singular values' adjoint is conj(U diag(g) V^H) (d/dre - i d/dim);
