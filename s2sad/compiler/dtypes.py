@@ -30,7 +30,7 @@ from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.shape_defs import counts, pop_parts, popped, pops_last
 from s2sad.compiler.statement_walks import statement_nodes
 from s2sad.compiler.walks import name_nodes
-from s2sad.rules.facts import factors_keywords, solve_operands
+from s2sad.rules.facts import solve_operands
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod,
                gast.MatMult)
@@ -293,10 +293,6 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return _promoted(args[:operands])
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
-        factors = factors_keywords(fn)
-        if factors is not None and args[:1] == [F64] and len(args) == 1 and \
-                {k.arg for k in e.keywords} <= factors:
-            return KEYED  # (the factors of a float64 matrix: float64 arrays)
         if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
                 fn in _MOVES) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
