@@ -14,20 +14,8 @@ import numpy as np
 import pytest
 
 import s2sad
+from benchmarks.problems_unseen17 import kabsch_rmsd
 from gradcheck import check_grad, check_hessian, numerical_grad
-
-
-def kabsch_loop(frames, ref):
-    """Frames superposed on a reference, each centred, by a loop (the benchmark's kind)."""
-    Q = ref - np.mean(ref, axis=0)
-    total = 0.0
-    for f in range(frames.shape[0]):
-        P = frames[f] - np.mean(frames[f], axis=0)
-        U, S, Vt = np.linalg.svd(P.T @ Q)
-        d = np.sign(np.linalg.det(Vt.T @ U.T))
-        R = Vt.T @ np.diag(np.array([1.0, 1.0, d])) @ U.T
-        total = total + np.sum((P @ R.T - Q) ** 2)
-    return total
 
 
 def procrustes(A, B):
@@ -95,11 +83,12 @@ def test_frames_of_both_signs_match_the_envelope_form():
         P = frames[k] - frames[k].mean(axis=0)
         R, d = _optimal(P, Q)  # (P R = Q: the transpose of the loop's R)
         signs.append(d)
-        expected[k] = 2.0 * (P - Q @ R.T)  # (centring adds nothing: P and Q centred)
+        expected[k] = 2.0 / (4 * 6) * (P - Q @ R.T)  # (the mean over frames and
+        # atoms, 4 x 6; centring adds nothing: P and Q are centred)
     assert set(signs) == {-1.0, 1.0}
-    g = s2sad.grad(kabsch_loop)(frames, ref)
+    g = s2sad.grad(kabsch_rmsd)(frames, ref)
     np.testing.assert_allclose(g, expected, rtol=1e-8, atol=1e-9)
-    np.testing.assert_allclose(g, numerical_grad(kabsch_loop, (frames, ref)),
+    np.testing.assert_allclose(g, numerical_grad(kabsch_rmsd, (frames, ref)),
                                rtol=1e-5, atol=1e-6)
 
 
@@ -110,12 +99,12 @@ def _turn(rng, reflect):
     return A
 
 
-@pytest.mark.parametrize("f", [kabsch_loop, procrustes, procrustes_helper])
+@pytest.mark.parametrize("f", [kabsch_rmsd, procrustes, procrustes_helper])
 def test_the_sign_of_a_determinant_costs_no_adjoint(f):
     """The determinant's adjoint (an inverse) is gone from the generated gradient."""
     rng = np.random.default_rng(3)
     args = (rng.standard_normal((2, 5, 3)), rng.standard_normal((5, 3))) \
-        if f is kabsch_loop else _rotated(rng, 5, False)
+        if f is kabsch_rmsd else _rotated(rng, 5, False)
     grad = s2sad.grad(f)
     grad(*args)
     assert "inverse" not in grad.source and "sign_adjoint" not in grad.source
