@@ -13,10 +13,11 @@ bindings nothing reads any more go with the dead code (``simplify``).
 
 Only where it is proved: a zero is known in its block from its binding on, never carried
 into a nested block or past one (which may bind it again); a statement that writes in
-place (``d += e``, ``d[i] = e``, an in-place helper) forgets every zero (it may write
-the array a zero name holds); an addition is dropped only where the shapes are known
-equal (adding a zero cannot broadcast the sum).  A zero adjoint times an inf or NaN
-value counts as zero, the convention ``safe_mul`` keeps.
+place (``d += e``, ``d[i] = e``, an in-place helper, a call given ``out=`` or not known
+pure) forgets every zero (it may write the array a zero name holds); an addition is
+dropped only where the shapes are known equal (adding a zero cannot broadcast the sum).
+A zero adjoint times an inf or NaN value counts as zero, the convention ``safe_mul``
+keeps.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import gast
 
 from s2sad.compiler import dims
 from s2sad.compiler.names import IN_PLACE_HELPERS
+from s2sad.compiler.simplify import _pure
 from s2sad.compiler.zero_values import Known, carries, is_zero, single_target
 
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -62,8 +64,8 @@ def _block(body: list, ctx: Known) -> bool:
             changed = True
         elif found is None:
             target = single_target(s)
-            if target is None or _in_place(s.value):
-                zero.clear()  # (it may write into the array a zero name holds)
+            if target is None or _in_place(s.value) or not _pure(s.value, ctx.namespace):
+                zero.clear()  # (it may write into the array a zero name holds: ``out=``)
             else:
                 zero.discard(target)
     return changed
