@@ -215,7 +215,7 @@ class Facts(CallShapes, IndexShapes):
         if not isinstance(a, tuple) or not isinstance(b, tuple):
             return None
         if isinstance(e.op, gast.MatMult):
-            return matmul(a, b)
+            return matmul(a, b, self.learned)
         return broadcast(a, b, self.learned)
 
 

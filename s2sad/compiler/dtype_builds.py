@@ -1,6 +1,7 @@
 """Part of :mod:`dtypes`: the dtype of an array made from values (``np.zeros(n)``,
 ``np.array`` of a display, ``np.full``, joins and appends of lists, ``min``/``max`` of
-numbers, ``astype``, ``np.meshgrid``, ``np.einsum``, a recursive call's cotangents)."""
+numbers, ``astype``, ``np.meshgrid``, ``np.einsum``, a recursive call's cotangents, the
+factors of a float64 matrix)."""
 from __future__ import annotations
 
 import gast
@@ -11,7 +12,7 @@ from s2sad.compiler import dtypes
 from s2sad.compiler.dtype_kinds import F64, ITEMS, KEYED, RANKED, REAL
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.recursive_results import active_flags
-from s2sad.rules.facts import shape_kind
+from s2sad.rules.facts import factors_keywords, shape_kind
 
 _CONSTRUCTED = {np.zeros, np.ones, np.empty, np.eye, np.identity}  # float64 without a dtype
 _JOINS = {np.concatenate, np.stack, np.vstack, np.hstack, np.column_stack}
@@ -39,7 +40,7 @@ def built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         floats = [x for x in leaves if dtypes.of(x, kinds, namespace) == F64 or float_literal(x)]
         if floats and all(dtypes.of(x, kinds, namespace) in RANKED for x in leaves):
             return F64  # (``np.array([[12.0, a], [a, 4.0]])``: a Python float makes float64)
-    if fn in _APPENDS or fn in _JOINS:
+    if fn in _APPENDS or fn in _JOINS or factors_keywords(fn) is not None:
         return _listed(fn, e, args, kinds, namespace)
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in RANKED for a in args):
         return F64 if all(a == F64 for a in args) else REAL
@@ -58,8 +59,12 @@ def built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
 def _listed(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             namespace: dict) -> str | None:
     """A list appended to (``list_append_owned(hs, h)``: a list of float64 arrays where
-    ``hs`` is one and ``h`` float64), and arrays joined from a list of them or from a
-    display (their common dtype)."""
+    ``hs`` is one and ``h`` float64), arrays joined from a list of them or from a
+    display (their common dtype), and the tuple of factors of a float64 matrix
+    (``np.linalg.svd``'s: float64 arrays)."""
+    factors = factors_keywords(fn)
+    if factors is not None:
+        return KEYED if args == [F64] and {k.arg for k in e.keywords} <= factors else None
     if fn in _APPENDS:
         return KEYED if args == [KEYED, F64] and not e.keywords else None
     if len(args) != 1 or not {k.arg for k in e.keywords} <= {"axis"}:

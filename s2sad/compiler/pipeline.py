@@ -276,6 +276,7 @@ PASSES = (
     Step("algebra", tidy_passes.arithmetic, fixpoint=True),
     Step("shapes", shape_passes.shapes, fixpoint=True),
     Step("branches", shape_passes.branches, fixpoint=True, needs=frozenset({gast.If})),
+    Step("zeros", shape_passes.zeros, fixpoint=True),
     Step("remade", shape_passes.remade, fixpoint=True, settles=True),
     Step("contract", shape_passes.contracted, fixpoint=True, settles=True),
     Step("assemble", loop_passes.assembled, needs=frozenset({"add_at"})),

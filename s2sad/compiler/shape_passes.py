@@ -22,6 +22,7 @@ from s2sad.compiler import (
     shape_reads,
     tape,
     written_back,
+    zero_adjoints,
     zero_branches,
 )
 from s2sad.compiler import ranks as ranks_stage
@@ -88,6 +89,14 @@ def branches(body: list, facts: Facts) -> list:
     the other (a rejected step of an integrator costs nothing in reverse; the table's
     ``needs``: run only on a body with an ``if``)."""
     return zero_branches.move(body, facts.namespace, facts.params, facts.shapes)
+
+
+def zeros(body: list, facts: Facts) -> list:
+    """Additions of adjoints the facts prove zero dropped (:mod:`zero_adjoints`:
+    ``np.sign``'s of a real value, and what it then multiplies)."""
+    if zero_adjoints.drop(body, facts.namespace, facts.shapes):
+        facts.shapes = None
+    return body
 
 
 def remade(body: list, facts: Facts) -> list:

@@ -150,7 +150,11 @@ def concatenated(items: Any, axis: int) -> Any:
     return tuple(out)
 
 
-def matmul(a: tuple, b: tuple) -> tuple | None:
+def matmul(a: tuple, b: tuple, learned: dict | None = None) -> tuple | None:
+    """The shape of ``a @ b``; where ``learned`` is given, a symbol the product contracts
+    against an int must equal it (or NumPy raises): recorded there, as broadcasting does."""
+    if learned is not None and a and b:
+        _contracted(a[-1], b[-2] if len(b) > 1 else b[0], learned)
     if len(a) == 2 and len(b) == 2:
         return (a[0], b[1])
     if len(a) == 2 and len(b) == 1:
@@ -170,6 +174,14 @@ def matmul(a: tuple, b: tuple) -> tuple | None:
     if len(a) == 2 and len(b) > 2:  # one matrix times a stack of matrices
         return b[:-2] + (a[0], b[-1])
     return None
+
+
+def _contracted(a: Dim, b: Dim, learned: dict) -> None:
+    a = learned.get(a, a) if isinstance(a, str) else a
+    b = learned.get(b, b) if isinstance(b, str) else b
+    for sym, n in ((a, b), (b, a)):
+        if isinstance(sym, str) and type(n) is int:
+            learned[sym] = n
 
 
 def reduced(s: Any, axis: gast.expr | None, keep: gast.expr | None) -> Any:

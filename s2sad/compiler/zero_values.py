@@ -61,14 +61,18 @@ def carries(t: gast.stmt, zero: set[str], ctx: Known) -> str | bool | None:
 
 
 def adds_zero(value: gast.expr, target: str, zero: set[str], ctx: Known) -> bool:
-    """``target + e``, ``e + target``, ``target - e``, ``add_at(target, None, i, e)``
-    with ``e`` zero and of ``target``'s shape."""
+    """``target + e``, ``e + target``, ``target - e``, ``add_at(target, None, i, e)``,
+    ``add_grads(target, e)`` with ``e`` zero and of ``target``'s shape."""
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)):
         pairs = [(value.left, value.right)]
         if isinstance(value.op, gast.Add):
             pairs.append((value.right, value.left))
         return any(is_name(a, target) and is_zero(b, zero, ctx) and same_shape(a, b, ctx)
                    for a, b in pairs) or _adds_zero_terms(value, target, zero, ctx)
+    if calls(value, ctx) is runtime.add_grads and len(value.args) == 2 and \
+            not value.keywords:  # (``add_grads(dU, e)``: ``dU + e`` of arrays)
+        acc, g = value.args
+        return is_name(acc, target) and is_zero(g, zero, ctx) and same_shape(acc, g, ctx)
     if calls(value, ctx) is runtime.add_at and len(value.args) == 4:
         acc, like, _, g = value.args
         return is_name(acc, target) and is_none(like) and is_zero(g, zero, ctx) and \

@@ -41,6 +41,13 @@ float64 out) whatever its flags (``lower``, ``trans``, positional or by keyword)
 dtypes (:mod:`s2sad.compiler.dtypes`) then know what the passes that ask for float64
 (the ``rows`` pass's sums as products with ones) need.
 
+``deffactors(np.linalg.svd, keywords={"full_matrices"})``: a factorisation of one real
+matrix (its first argument) into a tuple of arrays of that matrix's dtype (a float64
+matrix: float64 factors; LAPACK's real routines), with no keyword or only those named
+(``compute_uv=False`` or ``mode='r'`` return one array, not a tuple): an item read of the
+result is then float64 for the dtypes, and ``np.sign`` of ``det`` of a product of such
+factors is known real (its adjoint zero, :mod:`s2sad.compiler.plain_calls`).
+
 ``defkeepsshape(np.sort)``: a function that raises for no real array and whose result
 has its first argument's shape wherever the shape facts say so: a value read for its
 shape alone (``np.sort(r)[:k]`` of a mean's size) is made from the argument itself
@@ -154,6 +161,23 @@ def defsolve(*fns: Any, operands: int = 2) -> None:
     """Solves whose result has the promoted dtype of their ``operands`` first arguments."""
     for fn in fns:
         _SOLVES[fn] = operands
+
+
+_FACTORS: dict[Any, frozenset] = {}  # fn -> the keywords that keep its result a tuple
+
+
+def deffactors(*fns: Any, keywords: Iterable[str] = ()) -> None:
+    """Factorisations of a real matrix into a tuple of arrays of its dtype."""
+    for fn in fns:
+        _FACTORS[fn] = frozenset(keywords)
+
+
+def factors_keywords(fn: Any) -> frozenset | None:
+    """The keywords under which ``fn`` is such a factorisation; None if it is not one."""
+    try:
+        return _FACTORS.get(fn)
+    except TypeError:  # an unhashable callee
+        return None
 
 
 def solve_operands(fn: Any) -> int | None:

@@ -350,6 +350,9 @@ def _lu_solve(factors, b, trans=False):
 
 defthrough(rt.lu_factor, _lu_factor)
 defthrough(rt.lu_solve, _lu_solve)
+# (the svd's adjoint is NumPy arithmetic of its arguments: differentiated through itself)
+defthrough(rt.svd_uv_adjoint, rt.svd_uv_adjoint)
+defshape(rt.svd_uv_adjoint, "probe")  # (the matrix factored: of U's rows, Vh's columns)
 
 # ----- norm -----
 defvjp(rt.norm_partial, "x, ord=None, axis=None, vector=False, value=None, keepdims=False",

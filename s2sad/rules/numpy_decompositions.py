@@ -48,7 +48,7 @@ reshaped into.
 """
 import numpy as np
 
-from s2sad.rules.facts import defshape
+from s2sad.rules.facts import deffactors, defshape
 from s2sad.rules.registry import defjvp, defnondiff, defvjp
 
 
@@ -78,6 +78,8 @@ def _recip(s: str) -> str:
 
 # tuples whose shapes follow from the argument's (lstsq's residuals: from its rank too)
 defshape((np.linalg.svd, np.linalg.eig, np.linalg.qr), "container")
+deffactors(np.linalg.svd, keywords={"full_matrices", "hermitian"})  # (real factors)
+deffactors(np.linalg.qr)  # (mode='r' returns R alone: no keyword)
 
 # ----- svd: a = U diag(s) Vh -----
 K = "np.shape(ans[1])[-1]"
@@ -88,15 +90,8 @@ S = "ans[1]"
 # several zero ones), like eigh's F; and 1 / s_i is taken as 0 where s_i == 0
 F_SVD = _recip_gaps(S, square=True)
 SINV_ROW = _row(_recip(S))
-GU, GS, GV = "pick_adjoint(g, ans, 0)", "pick_adjoint(g, ans, 1)", _t("pick_adjoint(g, ans, 2)")
-GU1, GU2 = f"{GU}[..., :, :{K}]", f"{GU}[..., :, {K}:]"
-GV1, GV2 = f"{GV}[..., :, :{K}]", f"{GV}[..., :, {K}:]"
-M_U, M_V = f"({_t(U1)} @ {GU1})", f"({_t(V1)} @ {GV1})"
-INNER = (f"({F_SVD} * ({M_U} - {_t(M_U)}) * {_row(S)} "
-         f"+ {_col(GS)} * np.eye({K}) + {_col(S)} * ({F_SVD} * ({M_V} - {_t(M_V)})))")
-OUT_U = f"(({GU1} - {U1} @ {M_U} - {U2} @ ({_t(GU2)} @ {U1})) * {SINV_ROW})"
-OUT_V = f"(({GV1} - {V1} @ {M_V} - {V2} @ ({_t(GV2)} @ {V1})) * {SINV_ROW})"
-SVD_UV_ADJ = f"{U1} @ ({INNER} @ {_t(V1)} + {_t(OUT_V)}) + {OUT_U} @ {_t(V1)}"
+GU, GS = "pick_adjoint(g, ans, 0)", "pick_adjoint(g, ans, 1)"
+SVD_UV_ADJ = "svd_uv_adjoint(g, ans)"  # (real a: runtime/linalg.py says how)
 UA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[0]"
 VHA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[2]"
 # complex a: the singular values' adjoint is conj(U diag(g) V^H) (d/dre - i d/dim);

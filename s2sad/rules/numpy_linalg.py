@@ -28,7 +28,7 @@ they exist.
 """
 import numpy as np
 
-from s2sad.rules.facts import defshape
+from s2sad.rules.facts import deffactors, defshape
 from s2sad.rules.registry import defjvp, deflinear, defvjp
 
 # ----- products -----
@@ -93,6 +93,8 @@ INV_T = "np.matrix_transpose(np.linalg.inv(a))"
 defvjp(np.linalg.det, "a", f"np.expand_dims(g * ans, (-2, -1)) * {INV_T}")
 defjvp(np.linalg.det, "a", "ans * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)")
 defshape((np.linalg.slogdet, np.linalg.eigh), "container")  # tuples of arrays
+deffactors(np.linalg.slogdet)  # (of a real matrix: a real sign and log)
+deffactors(np.linalg.eigh, keywords={"UPLO"})  # (real eigenvalues and vectors)
 defshape(tuple(getattr(np.linalg, name) for name in (
     "matrix_power", "multi_dot", "cond", "eigvals", "eigvalsh", "vector_norm",
     "matrix_norm", "trace", "diagonal", "outer", "tensorsolve", "tensorinv", "matmul",

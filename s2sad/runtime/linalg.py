@@ -21,10 +21,53 @@ __all__ = [
     "matrix_power_adjoint", "matrix_power_tangent", "undiagonal", "untrace", "diag_adjoint",
     "symmetrized", "triangle_read", "triangle_read_adjoint", "block_diag_adjoint",
     "hermitian_read", "hermitian_read_adjoint",
-    "block_diag_tangent", "off_branch_cut", "pad_last",
+    "block_diag_tangent", "off_branch_cut", "pad_last", "svd_uv_adjoint",
 ]
 
 _T = np.matrix_transpose
+
+
+# ----- svd -----
+
+def svd_uv_adjoint(g: Any, ans: Any) -> Any:
+    """Adjoint of a real ``a`` from those of ``ans = np.linalg.svd(a)`` (``g``: a list of
+    three, ``None`` for zero), ``k = min(m, n)``, ``U1``, ``V1`` the first ``k`` columns:
+    ``U1 (F o (U1^T gU1 - .^T) S + diag(gS) + S (F o (V1^T gV1 - .^T))) V1^T`` with
+    ``F_ij = 1 / (s_j^2 - s_i^2)`` (0 where equal), and for a matrix not square the parts
+    of ``gU``, ``gV`` off the span of ``U1``, ``V1`` (zero for a square one, whose ``U``
+    and ``V`` are square and orthogonal: then neither is computed, and one matrix is
+    transposed by ``.T``: the cost of a small matrix's adjoint called in a loop).
+    ``numpy_decompositions`` states the conventions; differentiated through itself at
+    second order (``rules/helpers``)."""
+    u, s, vh = ans[0], ans[1], ans[2]
+    gu = np.zeros(np.shape(u)) if g[0] is None else g[0]
+    gvh = np.zeros(np.shape(vh)) if g[2] is None else g[2]
+    s2 = s * s
+    gaps = s2[..., None, :] - s2[..., :, None]
+    f = 1.0 / np.where(np.not_equal(gaps, 0.0), gaps, np.inf)
+    if np.ndim(u) == 2 and np.shape(u)[0] == np.shape(vh)[1]:  # one square matrix
+        mu, mv = u.T @ gu, vh @ gvh.T
+        inner = f * ((mu - mu.T) * s + s[:, None] * (mv - mv.T))
+        return u @ (inner if g[1] is None else inner + np.diag(g[1])) @ vh
+    return _svd_any_adjoint(g[1], gu, _T(gvh), u, s, vh, f)
+
+
+def _svd_any_adjoint(gs: Any, gu: Any, gv: Any, u: Any, s: Any, vh: Any, f: Any) -> Any:
+    """:func:`svd_uv_adjoint` of a stack of matrices or of one not square (``gv``: the
+    adjoint of ``V``)."""
+    k = np.shape(s)[-1]
+    u1, v1h = u[..., :, :k], vh[..., :k, :]
+    mu, mv = _T(u1) @ gu[..., :, :k], v1h @ gv[..., :, :k]
+    inner = f * (mu - _T(mu)) * s[..., None, :] + s[..., :, None] * (f * (mv - _T(mv)))
+    if gs is not None:
+        inner = inner + gs[..., :, None] * np.eye(k)
+    if np.shape(u)[-2] == np.shape(vh)[-1]:  # square: nothing off the spans
+        return u1 @ inner @ v1h
+    s_inv = (1.0 / np.where(np.not_equal(s, 0.0), s, np.inf))[..., None, :]
+    out_u = (gu[..., :, :k] - u1 @ mu - u[..., :, k:] @ (_T(gu[..., :, k:]) @ u1)) * s_inv
+    out_v = (gv[..., :, :k] - _T(v1h) @ mv - _T(vh[..., k:, :]) @ (_T(gv[..., :, k:]) @
+                                                                   _T(v1h))) * s_inv
+    return u1 @ (inner @ v1h + _T(out_v)) + out_u @ v1h
 
 
 # ----- solve -----
