@@ -39,6 +39,9 @@ def built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         floats = [x for x in leaves if dtypes.of(x, kinds, namespace) == F64 or float_literal(x)]
         if floats and all(dtypes.of(x, kinds, namespace) in RANKED for x in leaves):
             return F64  # (``np.array([[12.0, a], [a, 4.0]])``: a Python float makes float64)
+    if fn is np.where and len(args) == 3 and not e.keywords and \
+            all(a in RANKED for a in args[1:]):
+        return F64 if F64 in args[1:] else REAL  # (the values' dtype, whatever the mask)
     if fn in _APPENDS or fn in _JOINS:
         return _listed(fn, e, args, kinds, namespace)
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in RANKED for a in args):

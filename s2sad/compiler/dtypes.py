@@ -215,6 +215,9 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return _items_kind(e, kinds, namespace)
     if isinstance(e, gast.Call):
         return _call(e, kinds, namespace)
+    if isinstance(e, gast.Compare):  # (bools, of real values: a mask sums to ints)
+        return REAL if all(of(v, kinds, namespace) in _RANK
+                           for v in (e.left, *e.comparators)) else None
     if isinstance(e, (gast.BoolOp, gast.IfExp)):  # (the value is one of the operands)
         picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
         return _join([of(v, kinds, namespace) for v in picked])
