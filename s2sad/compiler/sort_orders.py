@@ -5,11 +5,14 @@ reverse sweep sort ``x`` twice: the adjoint finds the permutation again by
 ``np.argsort``.  Someone writing the gradient takes the permutation once, ``order =
 np.argsort(x, axis)``, and the sorted values from it.  In a block where ``px =
 np.sort(x, ...)`` is followed by ``sort_adjoint(g, x, axis)`` with neither name bound
-again between, the sort becomes ``px_order = sort_indices(x, axis)`` (the stable sort's
-permutation, as the adjoint takes it) and ``px = np.take_along_axis(x, px_order,
-axis)`` (the same values: a sort's result is its input in that order; of
-``np.asarray(x)``, ``x`` may be a list), and the adjoint
-``unsort(g, x, px_order, axis)``, a plain write by the permutation.  Not where the sorted
+again between, the sort becomes ``px_argsort = np.argsort(x, axis)``, ``px =
+np.take_along_axis(x, px_argsort, axis)`` (the same values: a sort's result is its
+input in that order; of ``np.asarray(x)``, ``x`` may be a list) and ``px_order =
+stable_order(px_argsort, x, px, axis)`` (the stable sort's permutation, as the
+adjoint takes it: the default sort's where no two of the sorted values tie, read
+from ``px``, not gathered again), and the adjoint ``unsort(g, x, px_order, axis)``, a
+plain write by the permutation.  (A sort inside an expression: ``sort_indices(x,
+axis)`` first, which gathers the values it tests.)  Not where the sorted
 values are only read by an index or a slice (``np.sort(r)[:k]``, an order statistic):
 there the adjoint places the block read by one partition, cheaper than the forward
 sweep's argsort would be.
@@ -23,7 +26,7 @@ from s2sad.compiler.names import Namer, assign, copy_origin, load, np_attr
 from s2sad.compiler.primitives import evaluate_ref
 from s2sad.compiler.statement_walks import blocks
 from s2sad.compiler.tree_copies import clone
-from s2sad.compiler.walks import name_nodes, same, walk
+from s2sad.compiler.walks import name_nodes, same, substituted, walk
 
 
 def sort_once(body: list, namespace: dict, namer: Namer) -> bool:
@@ -41,19 +44,42 @@ def sort_once(body: list, namespace: dict, namer: Namer) -> bool:
                 adjoint = _adjoint_after(block, k, target, x, axis)
                 if adjoint is None or target is not None and _read_by_index(body, target):
                     continue
-                order = namer.fresh((target or "sort") + "_order")
-                block.insert(k, copy_origin(assign(order, gast.Call(
-                    func=load("sort_indices"), args=[load(x), clone(axis)], keywords=[])), s))
-                k += 1
-                sort.func = np_attr("take_along_axis")
-                array = gast.Call(func=np_attr("asarray"),
-                                  args=[load(x)], keywords=[])  # (of a list too)
-                sort.args, sort.keywords = [array, load(order), clone(axis)], []
+                k, order = _taken_once(block, k, sort, x, axis, target, namer)
                 adjoint.func = load("unsort")
                 adjoint.args = [adjoint.args[0], load(x), load(order), clone(axis)]
                 changed = True
             k += 1
     return changed
+
+
+def _taken_once(block: list, k: int, sort: gast.Call, x: str, axis: gast.expr,
+                target: str | None, namer: Namer) -> tuple[int, str]:
+    """``block[k]``'s sort written as its default permutation, the values taken by it
+    (a sort inside an expression: named in front of the statement) and the stable
+    permutation; (the index of the statement, or of the permutation after it, the
+    permutation's name)."""
+    s = block[k]
+    named = target or namer.fresh("sort")
+    quick = namer.fresh(named + "_argsort")
+    array = gast.Call(func=np_attr("asarray"), args=[load(x)], keywords=[])  # (of a list)
+    taken = gast.Call(func=np_attr("take_along_axis"), keywords=[],
+                      args=[array, load(quick), clone(axis)])
+    order = namer.fresh(named + "_order")
+    made = [assign(quick, gast.Call(func=np_attr("argsort"), args=[load(x), clone(axis)],
+                                    keywords=[])),
+            assign(order, gast.Call(func=load("stable_order"), keywords=[],
+                                    args=[load(quick), load(x), load(named), clone(axis)]))]
+    if target is None:  # (the values named, in front of the statement reading them)
+        substituted(s, sort, load(named))
+        made.insert(1, assign(named, taken))
+    else:
+        s.value = taken
+    made = [copy_origin(m, s) for m in made]
+    if target is None:
+        block[k:k] = made
+        return k + len(made), order
+    block[k:k + 1] = [made[0], s, made[1]]
+    return k + 2, order
 
 
 def _sorts(s: gast.stmt, namespace: dict) -> list[tuple[gast.Call, str, gast.expr]]:
