@@ -144,7 +144,7 @@ def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
     ``v`` and ``t`` set earlier to choices of one condition, on opposite sides, as one
     choice (the indices of the two definitions)."""
     found = accumulation(block[i])
-    if found is None:
+    if found is None or not isinstance(found[0], gast.Name):
         return None
     target, op, term = found
     names = [f for f in product_factors(term)[0]

@@ -296,9 +296,11 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return _promoted(args[:operands])
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
-        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
-                fn in _MOVES) and e.args:
+        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes,
+                   runtime.reverse_cumsum) or fn in _MOVES) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
+        if fn is runtime.unsort and args and args[0] in _RANK:
+            return F64  # (put back into floats: np.result_type(g, float))
         if fn is runtime.add_at or fn in _WRITES:
             return _written(fn, e, args)
         if fn is runtime.reduced_size or fn in (len, np.ndim, np.size) and \
@@ -345,7 +347,7 @@ def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
 _APPEND_NAMES = {"list_append", "list_append_owned"}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
-          runtime.take_rows, runtime.take_flat,
+          runtime.take_rows, runtime.take_flat, np.take_along_axis,
           np.diag, np.diagonal, np.tril, np.triu}  # (a diagonal, a triangle: zeros around it)
 # writes (in place or into a copy): the array written, the index, the value
 _WRITES = {runtime.setitem, runtime.write_at, runtime.scatter_add, runtime.scatter_subtract}
