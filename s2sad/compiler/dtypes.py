@@ -209,15 +209,12 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
     if isinstance(e, gast.Attribute):
         return _module_number(e, namespace)  # (``np.pi``: a Python float)
-    if isinstance(e, gast.BinOp):
+    if isinstance(e, (gast.BinOp, gast.Compare)):
         return _binop(e, kinds, namespace)
     if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple, gast.List)):
         return _items_kind(e, kinds, namespace)
     if isinstance(e, gast.Call):
         return _call(e, kinds, namespace)
-    if isinstance(e, gast.Compare):  # (bools, of real values: a mask sums to ints)
-        return REAL if all(of(v, kinds, namespace) in _RANK
-                           for v in (e.left, *e.comparators)) else None
     if isinstance(e, (gast.BoolOp, gast.IfExp)):  # (the value is one of the operands)
         picked = e.values if isinstance(e, gast.BoolOp) else [e.body, e.orelse]
         return _join([of(v, kinds, namespace) for v in picked])
@@ -261,7 +258,11 @@ def _display_items(e: gast.expr) -> list | None:
     return None
 
 
-def _binop(e: gast.BinOp, kinds: dict[str, str], namespace: dict) -> str | None:
+def _binop(e: gast.BinOp | gast.Compare, kinds: dict[str, str], namespace: dict
+           ) -> str | None:
+    if isinstance(e, gast.Compare):  # (bools, of real values: a mask sums to ints)
+        return REAL if all(of(v, kinds, namespace) in _RANK
+                           for v in (e.left, *e.comparators)) else None
     a, b = of(e.left, kinds, namespace), of(e.right, kinds, namespace)
     if a not in _RANK or b not in _RANK:
         return None
@@ -299,8 +300,6 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
         if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes,
                    runtime.reverse_cumsum) or fn in _MOVES) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
-        if fn is runtime.unsort and args and args[0] in _RANK:
-            return F64  # (put back into floats: np.result_type(g, float))
         if fn is runtime.add_at or fn in _WRITES:
             return _written(fn, e, args)
         if fn is runtime.reduced_size or fn in (len, np.ndim, np.size) and \
