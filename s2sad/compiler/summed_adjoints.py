@@ -42,7 +42,7 @@ def plain_unbroadcast(g: gast.expr, x: gast.expr, facts: dims.Facts, real: bool,
 def _item(x: gast.Name, facts: dims.Facts) -> bool:
     """``x`` is bound only to items read by index (``fp[n - 1]``: a NumPy number, never a
     0-d array, so its adjoint may be the number ``np.sum(g)`` makes)."""
-    defs = facts.defs.get(x.id)
+    defs = facts.defs.get(x.id) or []
     return bool(defs) and all(isinstance(v, gast.Subscript) for v in defs)
 
 
