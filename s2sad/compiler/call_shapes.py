@@ -12,7 +12,16 @@ import numpy as np
 
 from s2sad import runtime
 from s2sad.compiler import affine
-from s2sad.compiler.shape_rules import Items, _int, _same, is_none, literal, matmul, reduced
+from s2sad.compiler.shape_rules import (
+    NO,
+    Items,
+    _int,
+    _same,
+    is_none,
+    literal,
+    matmul,
+    reduced,
+)
 
 
 def _expanded(s: Any, axes: gast.expr) -> Any:
@@ -172,6 +181,26 @@ def _last_dropped(args: list, e: gast.Call) -> Any:
     return args[0][:-1] + (1,) if keep is True else args[0][:-1] if keep is False else None
 
 
+def _taken_along(args: list, e: gast.Call) -> Any:
+    """``np.take_along_axis(a, idx, axis)``: the index's shape, where the other axes are
+    ``a``'s (no broadcasting between them) or the axis is None (a vector index); a
+    probe's float stand-ins would not index."""
+    axis = literal(e.args[2]) if len(e.args) == 3 and not e.keywords else \
+        literal(e.keywords[0].value) if len(e.args) == 2 and len(e.keywords) == 1 and \
+        e.keywords[0].arg == "axis" else NO
+    if len(args) < 2 or not isinstance(args[1], tuple) or not (
+            axis is None or type(axis) is int):
+        return None
+    a, idx = args[0], args[1]
+    if axis is None:
+        return idx if len(idx) == 1 else None
+    if len(a) != len(idx) or not -len(a) <= axis < len(a):
+        return None
+    axis %= len(a)
+    return idx if all(_same(x, y) for k, (x, y) in enumerate(zip(a, idx)) if k != axis) \
+        else None
+
+
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
                 np.triu_indices: lambda args, e: _index_vectors(2),  # (of n and k)
                 np.tril_indices: lambda args, e: _index_vectors(2), np.nonzero: _nonzero,
@@ -183,6 +212,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 np.linalg.eigh: _eigh, np.linalg.eigvalsh: lambda args, e: args[0][:-1]
                 if len(args[0]) >= 2 else None,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
+                np.take_along_axis: _taken_along,
                 np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
                 np.linalg.norm: _norm, np.append: _append, np.meshgrid: _meshgrid,
                 runtime.lu_solve: _lu_solve,

@@ -29,7 +29,7 @@ from s2sad.compiler import choices, dtypes
 from s2sad.compiler.accumulate import _term as accumulation
 from s2sad.compiler.algebra_terms import product_factors
 from s2sad.compiler.copies import counts
-from s2sad.compiler.names import written_names
+from s2sad.compiler.names import assign, copy_origin, written_names
 from s2sad.compiler.node_scans import nodes_of
 from s2sad.compiler.walks import name_ids, nodes, substituted
 
@@ -140,10 +140,11 @@ def _numbers_divided(e: gast.expr) -> bool:
 
 
 def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
-    """``v = v + t * q`` with ``v`` and ``t`` set earlier to choices of one condition,
-    on opposite sides, as one choice (the indices of the two definitions)."""
+    """``v = v + t * q`` (or ``v += t * q``, the ``ownership`` pass's in place) with
+    ``v`` and ``t`` set earlier to choices of one condition, on opposite sides, as one
+    choice (the indices of the two definitions)."""
     found = accumulation(block[i])
-    if found is None or not isinstance(block[i], gast.Assign):
+    if found is None or not isinstance(found[0], gast.Name):
         return None
     target, op, term = found
     names = [f for f in product_factors(term)[0]
@@ -161,7 +162,7 @@ def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
                                        right=substituted(term, names[0], block[j].value)))
     if merged is None:
         return None
-    block[i].value = merged
+    block[i] = copy_origin(assign(target.id, merged, block[i]), block[i])  # (v = choice)
     return [k, j]
 
 

@@ -28,9 +28,6 @@ def built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         return F64  # (a clip's mask: its comparisons as float64 ones and zeros)
     if shape_kind(fn) == "cotangents":
         return _cotangents(e, args)
-    if fn in (runtime.max_share, runtime.min_share) and args and \
-            all(a in RANKED for a in args):
-        return REAL  # (shares of 1, 1/2 and 0: a bool mask or a float64 array)
     if fn is np.full and len(args) == 2 and not e.keywords and args[1] in RANKED:
         return F64 if args[1] == F64 or isinstance(e.args[1], gast.Constant) and \
             type(e.args[1].value) is float else REAL  # (the fill value's dtype)
@@ -40,6 +37,8 @@ def built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
         floats = [x for x in leaves if dtypes.of(x, kinds, namespace) == F64 or float_literal(x)]
         if floats and all(dtypes.of(x, kinds, namespace) in RANKED for x in leaves):
             return F64  # (``np.array([[12.0, a], [a, 4.0]])``: a Python float makes float64)
+    if fn in _PICKED:
+        return _PICKED[fn](e, args)
     if fn in _APPENDS or fn in _JOINS or factors_keywords(fn) is not None:
         return _listed(fn, e, args, kinds, namespace)
     if fn in (min, max) and len(args) >= 2 and not e.keywords and all(a in RANKED for a in args):
@@ -54,6 +53,28 @@ def built(fn: object, e: gast.Call, args: list, kinds: dict[str, str],
             all(a in RANKED for a in args[1:]):
         return F64 if F64 in args[1:] else REAL  # (the operands' type: real stays real)
     return None
+
+
+def _where(e: gast.Call, args: list) -> str | None:
+    """``np.where(mask, a, b)``: the values' dtype, whatever the mask."""
+    if len(args) == 3 and not e.keywords and all(a in RANKED for a in args[1:]):
+        return F64 if F64 in args[1:] else REAL
+    return None
+
+
+def _unsorted(e: gast.Call, args: list) -> str | None:
+    """A sort's adjoint put back (``np.result_type(g, float)``): float64 of a real one."""
+    return F64 if args and args[0] in RANKED else None
+
+
+def _share(e: gast.Call, args: list) -> str | None:
+    """Shares of 1, 1/2 and 0 (a bool mask or a float64 array)."""
+    return REAL if args and all(a in RANKED for a in args) else None
+
+
+# values placed or chosen: their dtype follows from the arguments' alone
+_PICKED = {np.where: _where, runtime.unsort: _unsorted, runtime.max_share: _share,
+           runtime.min_share: _share}
 
 
 def _listed(fn: object, e: gast.Call, args: list, kinds: dict[str, str],

@@ -209,7 +209,7 @@ def of(e: gast.expr, kinds: dict[str, str], namespace: dict) -> str | None:
         return ITEMS if e.attr == "shape" else REAL  # (ints: x.shape[0] is REAL)
     if isinstance(e, gast.Attribute):
         return _module_number(e, namespace)  # (``np.pi``: a Python float)
-    if isinstance(e, gast.BinOp):
+    if isinstance(e, (gast.BinOp, gast.Compare)):
         return _binop(e, kinds, namespace)
     if isinstance(e, (gast.Subscript, gast.Dict, gast.Tuple, gast.List)):
         return _items_kind(e, kinds, namespace)
@@ -258,7 +258,11 @@ def _display_items(e: gast.expr) -> list | None:
     return None
 
 
-def _binop(e: gast.BinOp, kinds: dict[str, str], namespace: dict) -> str | None:
+def _binop(e: gast.BinOp | gast.Compare, kinds: dict[str, str], namespace: dict
+           ) -> str | None:
+    if isinstance(e, gast.Compare):  # (bools, of real values: a mask sums to ints)
+        return REAL if all(of(v, kinds, namespace) in _RANK
+                           for v in (e.left, *e.comparators)) else None
     a, b = of(e.left, kinds, namespace), of(e.right, kinds, namespace)
     if a not in _RANK or b not in _RANK:
         return None
@@ -293,8 +297,8 @@ def _call(e: gast.Call, kinds: dict[str, str], namespace: dict) -> str | None:
             return _promoted(args[:operands])
         if fn is np.shape and len(e.args) == 1 and not e.keywords:
             return ITEMS  # a tuple of ints
-        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes) or
-                fn in _MOVES) and e.args:
+        if (fn in (runtime.unbroadcast, runtime.repeat_to, runtime.or_one, runtime.sum_axes,
+                   runtime.reverse_cumsum) or fn in _MOVES) and e.args:
             return args[0] if args[0] in _RANK else None  # (summed, spread, moved: its dtype)
         if fn is runtime.add_at or fn in _WRITES:
             return _written(fn, e, args)
@@ -342,7 +346,7 @@ def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
 _APPEND_NAMES = {"list_append", "list_append_owned"}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
-          runtime.take_rows, runtime.take_flat,
+          runtime.take_rows, runtime.take_flat, np.take_along_axis,
           np.diag, np.diagonal, np.tril, np.triu}  # (a diagonal, a triangle: zeros around it)
 # writes (in place or into a copy): the array written, the index, the value
 _WRITES = {runtime.setitem, runtime.write_at, runtime.scatter_add, runtime.scatter_subtract}

@@ -38,6 +38,7 @@ from s2sad.compiler import (
     popped_owners,
     rebound_copies,
     returns,
+    scatter_last,
 )
 from s2sad.compiler import ownership_forms as forms
 from s2sad.compiler.inline_writes import call_of as _call_of
@@ -76,6 +77,9 @@ def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[st
         summed = accumulators.in_place(list(facts.flat), facts.blocks, facts.owned, shapes,
                                        kinds, namespace, Counter(name_ids(body, gast.Load)))
         if returns.plain(body, facts.owned, kinds, shapes, set(floats)) or summed:
+            facts.refresh()
+        if scatter_last.onto_dense(list(facts.flat), facts.blocks, facts.leaks, kinds,
+                                   shapes, namespace):
             facts.refresh()
     returns.copy_arguments(body, facts.flat, facts.owned, facts.numbers,
                            params, facts.namespace, facts.is_number)

@@ -37,7 +37,8 @@ _NEW = {
     math.cos, runtime.setitem, runtime.zero_at, runtime.fresh, runtime.safe_mul,
     runtime.scatter_add, runtime.scatter_subtract, runtime.inverse, runtime.lu_solve,
     runtime.safe_div, runtime.zeros_like, runtime.shape_of, runtime.floats_zeros,
-    runtime.sum_axes,
+    runtime.sum_axes, runtime.unsort, runtime.reverse_cumsum, runtime.running_sum,
+    np.take_along_axis,
 }
 _SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,
                       runtime.repeat_to}

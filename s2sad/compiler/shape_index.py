@@ -31,6 +31,10 @@ from s2sad.compiler.shape_rules import (
 _INTEGER_VECTORS = (np.argsort, np.argpartition, np.searchsorted, np.digitize, np.arange,
                     np.argmax, np.argmin, np.flatnonzero,
                     np.lexsort)
+_COUNTS = (np.sum, np.count_nonzero)  # of a mask: how many items hold, integers
+_BOOLEAN_CALLS = (np.isnan, np.isfinite, np.isinf, np.logical_and, np.logical_or,
+                  np.logical_not, np.logical_xor, np.greater, np.greater_equal, np.less,
+                  np.less_equal, np.equal, np.not_equal, np.signbit)
 
 
 class IndexShapes:
@@ -200,7 +204,25 @@ class IndexShapes:
                 return np.issubdtype(evaluate_ref(p.args[1], self.namespace), np.integer)
             except TypeError:  # (not a dtype known here)
                 return False
+        if fn in _COUNTS and p.args and {k.arg for k in p.keywords} <= {"axis", "keepdims"}:
+            return fn is np.count_nonzero or self._booleans(p.args[0])  # (a mask's count)
         return fn in _INTEGER_VECTORS
+
+    def _booleans(self, p: gast.expr) -> bool:
+        """Is ``p`` surely an array of bools (a comparison, ``~m``, ``m & n``, ``np.isnan``
+        and the like of one): its sum counts, an integer (``k = np.sum(z > t, axis=1)``,
+        ``zs[rows, k - 1]``)?"""
+        p = self._single_def(p)
+        if isinstance(p, gast.Compare):
+            return True
+        if isinstance(p, gast.UnaryOp) and isinstance(p.op, gast.Invert):
+            return self._booleans(p.operand)
+        if isinstance(p, gast.BinOp) and isinstance(p.op, (gast.BitAnd, gast.BitOr,
+                                                           gast.BitXor)):
+            return self._booleans(p.left) and self._booleans(p.right)
+        fn = evaluate_ref(p.func, self.namespace) if isinstance(p, gast.Call) else None
+        return fn in _BOOLEAN_CALLS and not p.keywords
+
     def _single_def(self, p: gast.expr) -> gast.expr:
         """The value a name is bound to once (and so on, up to eight names back)."""
         seen = 0

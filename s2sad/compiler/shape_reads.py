@@ -127,6 +127,7 @@ def shape_only_values(body: list, facts: dims.Facts, kinds: Callable[[], dict[st
     if not rewritable:
         return False
     donors = _Donors(facts, kinds(), arrays, floats)
+    donors.unread = {v for v in rewritable if v not in popped and loads[v] == sites[v]}
     return _in_block(body, rewritable, donors, namespace, top=True)
 
 
@@ -164,6 +165,10 @@ class _Donors:
     def __init__(self, facts: dims.Facts, kinds: dict[str, str], arrays: list[str],
                  floats: frozenset[str]) -> None:
         self.facts, self.kinds, self.arrays, self.floats = facts, kinds, arrays, floats
+        # names read for their shape alone everywhere: once read from a donor they are
+        # not made at all, so a donor held on to their read is no longer life (the same
+        # shape held by another name), even one not read again after it
+        self.unread: set[str] = set()
 
     def shape(self, name: str) -> object:
         return self.facts.of(gast.Name(id=name, ctx=gast.Load(), annotation=None,
@@ -201,7 +206,7 @@ def _in_block(block: list, rewritable: set[str], donors: _Donors, namespace: dic
                 continue
             like = donors.argument(shape, typed) or next(
                 (m for m, j in bound if m not in rewritable and donors.fits(m, shape, typed) and
-                 _live(block, j, i, m, top)), None)
+                 _live(block, j, i, m, top and ref.id not in donors.unread)), None)
             if like is not None:
                 ref.id = like
                 changed = True

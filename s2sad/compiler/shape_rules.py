@@ -59,7 +59,7 @@ _SAME_AS_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.repeat_to,
                    runtime.cholesky_adjoint, runtime.undiagonal, runtime.untrace,
                    runtime.diag_adjoint, runtime.extremum_adjoint, runtime.array_adjoint,
                    runtime.list_last, runtime.list_drop_last, runtime.shaped_like,
-                   runtime.cumprod_adjoint, runtime.reverse_cumsum}
+                   runtime.cumprod_adjoint, runtime.reverse_cumsum, runtime.unsort}
 _SAME_AS_THIRD = {runtime.matmul_rhs_adjoint, runtime.dot_rhs_adjoint,
                   runtime.inner_rhs_adjoint, runtime.solve_rhs_adjoint}
 SAME_AS_ARG: tuple[set[Any], ...] = (_SAME_AS_FIRST, _SAME_AS_SECOND, _SAME_AS_THIRD)

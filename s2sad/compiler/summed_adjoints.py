@@ -22,7 +22,8 @@ def plain_unbroadcast(g: gast.expr, x: gast.expr, facts: dims.Facts, real: bool,
     if sg == () and sx == () and real:
         return g  # a number's adjoint from a number
     if real and sx == () and (isinstance(x, gast.Constant) or isinstance(
-            x, gast.Name) and x.id in numbers) and isinstance(sg, tuple) and sg:
+            x, gast.Name) and (x.id in numbers or _item(x, facts))) and \
+            isinstance(sg, tuple) and sg:
         return contracted(g, facts)  # an array's sum into a (Python) number
     if real and sx and dims.same(sg, sx):
         return g  # (of affine lengths too: equal, whether 1 or not)
@@ -36,6 +37,13 @@ def plain_unbroadcast(g: gast.expr, x: gast.expr, facts: dims.Facts, real: bool,
     if extra and len(axes) > extra:
         return None  # both kinds of axes: the helper
     return factored_sum(g, axes, extra, sg, facts)
+
+
+def _item(x: gast.Name, facts: dims.Facts) -> bool:
+    """``x`` is bound only to items read by index (``fp[n - 1]``: a NumPy number, never a
+    0-d array, so its adjoint may be the number ``np.sum(g)`` makes)."""
+    defs = facts.defs.get(x.id) or []
+    return bool(defs) and all(isinstance(v, gast.Subscript) for v in defs)
 
 
 def factored_sum(g: gast.expr, axes: list[int], extra: int, sg: tuple,

@@ -112,6 +112,9 @@ deflinear(rt.extremum_adjoint, "t, a, peak, axis=None, keepdims=False",
 defshape((rt.arg_share, rt.number_sign, rt.max_share, rt.min_share, rt.fmax_share,
           rt.fmin_share, rt.clip_mask, rt.clip_bound_share), "elementwise")
 defshape((rt.abs_slope, rt.conj_if_complex), "first")
+defnondiff(rt.stable_order)  # (a sort's permutation, ties in their order: compiler/sort_orders)
+defshape(rt.stable_order, "first")  # (of the default argsort's shape)
+defshape(rt.sort_indices, "probe")  # (a flat one of axis=None)
 defsolve(rt.tri_solve)  # (np.linalg.solve without SciPy: a float64 operand, float64 out)
 defshape(rt.polygamma, "elementwise")  # (the order and the points broadcast together)
 defshape(rt.std_share, "first")  # (the centred values over the spread std: a's shape)

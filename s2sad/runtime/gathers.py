@@ -11,6 +11,7 @@ import numpy as np
 from s2sad.runtime.arrays import array_adjoint, shaped_like
 
 __all__ = ["untile", "unrepeat", "untake", "untake_along_axis", "sort_indices",
+           "stable_order",
            "insert_sources", "delete_sources", "scatter_to", "gather_from", "unpad",
            "pad_tangent", "flat_positions", "diagonal_positions", "cycled", "uncycled",
            "along_axis_positions", "unwindow",
@@ -106,10 +107,21 @@ def sort_indices(a: Any, axis: Any = -1) -> np.ndarray:
     """The permutation ``np.sort`` applies (stable: ties keep their order).  NumPy's
     default sort is half the time of its stable one on floats, and gives the same
     permutation where no two values are equal: that one, unless a tie is seen in the
-    values it sorts."""
+    values it sorts (:func:`stable_order`)."""
     order = np.argsort(a, axis=axis)
+    ranked = np.take_along_axis(np.ravel(a) if axis is None else np.asarray(a), order,
+                                -1 if axis is None else axis)
+    return stable_order(order, a, ranked, axis)
+
+
+def stable_order(order: np.ndarray, a: Any, ranked: np.ndarray, axis: Any = -1
+                 ) -> np.ndarray:
+    """``order``, NumPy's default ``np.argsort(a, axis)``, where it is the stable sort's
+    permutation: no two of the sorted values ``ranked`` (``a`` taken in that order, or
+    its negation: the same ties) are equal, none is NaN; else the stable sort's.  A
+    sort whose adjoint needs the permutation takes the sorted values from it
+    (``compiler/sort_orders``), so the test reads them without gathering them again."""
     ax = -1 if axis is None else axis % np.ndim(a)
-    ranked = np.take_along_axis(np.ravel(a) if axis is None else np.asarray(a), order, ax)
     lead = (slice(None),) * (ranked.ndim - 1 if axis is None else ax)
     if np.any(ranked[(*lead, slice(None, -1))] == ranked[(*lead, slice(1, None))]) or (
             ranked.dtype.kind in "fc" and np.isnan(ranked[(*lead, slice(-1, None))]).any()):
