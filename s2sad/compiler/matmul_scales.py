@@ -49,10 +49,10 @@ def unscaled(e: gast.expr) -> tuple[gast.expr, float]:
         return core, -c
     if isinstance(e, gast.BinOp) and isinstance(e.op, gast.Mult):
         for side, other in ((e.left, e.right), (e.right, e.left)):
-            c = number(side)
-            if c is not None:
+            value = number(side)
+            if value is not None:
                 core, more = unscaled(other)
-                return core, c * more
+                return core, value * more
     return e, 1
 
 

@@ -37,7 +37,7 @@ _NEW = {
     math.cos, runtime.setitem, runtime.zero_at, runtime.fresh, runtime.safe_mul,
     runtime.scatter_add, runtime.scatter_subtract, runtime.inverse, runtime.lu_solve,
     runtime.safe_div, runtime.zeros_like, runtime.shape_of, runtime.floats_zeros,
-    runtime.sum_axes,
+    runtime.sum_axes, runtime.max_axes, runtime.min_axes,
 }
 _SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,
                       runtime.repeat_to}
