@@ -44,13 +44,15 @@ def _factor_block(body: list, derivatives: frozenset | set, shapes: Shapes) -> b
     changed = False
     transposed: dict[str, str] = {}  # t -> X: ``t = X.T`` bound earlier in this block
     scaled: Scaled = {}  # t -> (c, X): ``t = c * X`` bound earlier in this block
-    for s in body:
+    read_after = _read_from(body)
+    for at, s in enumerate(body):
         value = _derivative_value(s, derivatives)
         if value is not None:
             if _reads_transposes(value, transposed):
                 s.value = value = _untransposed(value, transposed)
                 changed = True
-            merged = _merged(signed_terms(value, 1), (transposed, scaled), shapes)
+            live = {t: cx for t, cx in scaled.items() if cx[1] in read_after[at]}
+            merged = _merged(signed_terms(value, 1), (transposed, live), shapes)
             if merged is not None:
                 s.value, changed = summed(_sign_in_scale(merged)), True
         for block in _blocks(s):
@@ -64,6 +66,19 @@ def _factor_block(body: list, derivatives: frozenset | set, shapes: Shapes) -> b
         elif (found := scaled_binding(s)) is not None:
             scaled[found[0]] = found[1:]
     return changed
+
+
+def _read_from(body: list) -> list[set[str]]:
+    """The names each statement of the block or one after it reads.  ``t = c * X`` is
+    read as ``c * X`` only where ``X`` is read there or later anyway: ``X`` is then live
+    all along, so no pass wrote into it in place since (``ownership`` writes only into
+    arrays nothing reads later), and ``t`` is a copy that did not change with it."""
+    out: list[set[str]] = []
+    later: set[str] = set()
+    for s in reversed(body):
+        later = later | set(name_ids(s, gast.Load))
+        out.append(later)
+    return out[::-1]
 
 
 def _sign_in_scale(terms: list) -> list:
