@@ -64,6 +64,9 @@ R(rt.centered, N(3, 4), 1); R(rt.centered, N(3, 4))  # noqa: E702
 R(rt.sum_last, N(4, 3)); R(rt.sum_last, N(2, 3, 2)); R(rt.sum_last, N(3, 5))  # noqa: E702
 R(rt.max_last, N(4, 3)); R(rt.max_last, N(3, 5))  # noqa: E702
 R(rt.min_last, N(4, 3)); R(rt.min_last, N(2, 3, 2))  # noqa: E702
+# a pooling window's extremum (slices where the array has 512 elements or more)
+R(rt.max_axes, N(32, 2, 5, 2), (1, 3)); R(rt.max_axes, N(2, 3, 2), (0, 2), True)  # noqa: E702
+R(rt.min_axes, N(4, 2, 40, 2), (-3, -1), True); R(rt.min_axes, N(3, 2, 2), (1,))  # noqa: E702
 # rows gathered by an integer vector (repeats and a negative index: the scatter adds them)
 R(rt.take_rows, N(5, 3), np.array([0, 4, -1, 0]), wrt=(0,))
 R(rt.take_rows, N(4, 2, 3), np.array([3, 3, 1]), wrt=(0,))

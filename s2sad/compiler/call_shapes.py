@@ -201,6 +201,14 @@ def _taken_along(args: list, e: gast.Call) -> Any:
         else None
 
 
+def _axes_reduced(args: list, e: gast.Call) -> Any:
+    """``sum_axes(x, axes)`` (``max_axes``, ``min_axes``; ``keepdims``): x's shape
+    reduced over those axes."""
+    if 2 <= len(e.args) <= 3 and not e.keywords:
+        return reduced(args[0], e.args[1], e.args[2] if len(e.args) > 2 else None)
+    return None
+
+
 SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (),
                 np.triu_indices: lambda args, e: _index_vectors(2),  # (of n and k)
                 np.tril_indices: lambda args, e: _index_vectors(2), np.nonzero: _nonzero,
@@ -222,8 +230,7 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 runtime.sum_last: lambda args, e: args[0][:-1] if len(args) == 1 and
                 isinstance(args[0], tuple) and args[0] else None,
                 runtime.max_last: _last_dropped, runtime.min_last: _last_dropped,
-                runtime.sum_axes: lambda args, e: reduced(
-                    args[0], e.args[1], e.args[2] if len(e.args) > 2 else None)
-                if 2 <= len(e.args) <= 3 and not e.keywords else None,
+                runtime.sum_axes: _axes_reduced, runtime.max_axes: _axes_reduced,
+                runtime.min_axes: _axes_reduced,
                 np.matmul: lambda args, e: matmul(*args) if len(args) == 2 and
                 not e.keywords and all(isinstance(a, tuple) for a in args) else None}

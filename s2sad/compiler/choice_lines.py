@@ -142,28 +142,45 @@ def _numbers_divided(e: gast.expr) -> bool:
 def _summed(block: list, i: int, once: set[str]) -> list[int] | None:
     """``v = v + t * q`` (or ``v += t * q``, the ``ownership`` pass's in place) with
     ``v`` and ``t`` set earlier to choices of one condition, on opposite sides, as one
-    choice (the indices of the two definitions)."""
+    choice (the indices of the two definitions); also ``v = v
+    + np.where(c, y, 0.0) * q`` with the choice written in the term itself (the max and
+    the min of one masked matrix, ``np.where(same, D, -inf)`` and ``np.where(same, inf,
+    D)``, each send their adjoint to ``D`` through their own choice): the index of
+    ``v``'s definition."""
     found = accumulation(block[i])
     if found is None or not isinstance(found[0], gast.Name):
         return None
     target, op, term = found
-    names = [f for f in product_factors(term)[0]
-             if isinstance(f, gast.Name) and f.id in once]
     k = _last_store(block, i, target.id)
-    if len(names) != 1 or k is None or not _binds(block[k], target.id) or \
+    if k is None or not _binds(block[k], target.id) or \
             target.id in name_ids(block[k].value, gast.Load) or \
             choices._term(block[k].value) is None or \
             target.id in _read(block, k, i) or _reads(block[k]) & _written(block, k, i):
         return None
+    if choices._term(term) is not None:
+        return _met(block, i, k, (target.id, op), term, [k])
+    names = [f for f in product_factors(term)[0]
+             if isinstance(f, gast.Name) and f.id in once]
+    if len(names) != 1:
+        return None
     j = _definition(block, i, names[0].id)
     if j is None or j == k or choices._term(block[j].value) is None:
         return None
-    merged = choices.merged(gast.BinOp(left=block[k].value, op=op,
-                                       right=substituted(term, names[0], block[j].value)))
+    return _met(block, i, k, (target.id, op), substituted(term, names[0], block[j].value),
+                [k, j])
+
+
+def _met(block: list, i: int, k: int, added: tuple[str, gast.operator], term: gast.expr,
+         gone: list[int]) -> list[int] | None:
+    """``block[i]`` as ``v = `` the one choice of ``block[k]``'s value and ``term``
+    (``added``: v and the operator; ``gone``: the definitions it takes in), or None when
+    they are not the two sides of one choice."""
+    target, op = added
+    merged = choices.merged(gast.BinOp(left=block[k].value, op=op, right=term))
     if merged is None:
         return None
-    block[i] = copy_origin(assign(target.id, merged, block[i]), block[i])  # (v = choice)
-    return [k, j]
+    block[i] = copy_origin(assign(target, merged, block[i]), block[i])  # (v = choice)
+    return gone
 
 
 def _binds(s: gast.stmt, name: str) -> bool:

@@ -39,7 +39,8 @@ _REAL_CALLS = {np.sum, np.mean, np.dot, np.matmul, np.max, np.min, np.amax, np.a
                np.linalg.det,
                np.linalg.inv, np.linalg.solve, np.linalg.norm,
                np.round, np.around, runtime.inverse, runtime.sum_last, runtime.max_last,
-               runtime.min_last, runtime.running_sum, runtime.running_product,
+               runtime.min_last, runtime.max_axes, runtime.min_axes, runtime.running_sum,
+               runtime.running_product,
                runtime.roll_axis,
                runtime.cumprod_adjoint,  # (g times the products of a: both promote)
                np.clip, np.arange}  # real in, real out
@@ -346,7 +347,8 @@ def _as_floats(fn: object, args: list, kinds: dict[str, str]) -> str | None:
 _APPEND_NAMES = {"list_append", "list_append_owned"}
 # the first argument's elements moved (the others: axes and shapes)
 _MOVES = {np.transpose, np.swapaxes, np.moveaxis, np.reshape, np.expand_dims,
-          runtime.take_rows, runtime.take_flat, np.take_along_axis,
+          runtime.take_rows, runtime.take_flat, np.take_along_axis, runtime.reshape_method,
+          runtime.transpose_method,  # (``x.reshape(B, h, 2, w, 2)``: x's elements moved)
           np.diag, np.diagonal, np.tril, np.triu}  # (a diagonal, a triangle: zeros around it)
 # writes (in place or into a copy): the array written, the index, the value
 _WRITES = {runtime.setitem, runtime.write_at, runtime.scatter_add, runtime.scatter_subtract}

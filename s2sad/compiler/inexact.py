@@ -25,7 +25,8 @@ _INEXACT_CODES = set("efdgFDG")
 _LIKE_FIRST = {np.expand_dims, np.reshape, np.transpose, np.squeeze, np.moveaxis,
                np.sum, np.negative, np.swapaxes, np.ravel, np.matrix_transpose, np.round,
                np.around}
-_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh", "extremum_adjoint", "sum_axes"}
+_HELPERS_LIKE_FIRST = {"unbroadcast", "repeat_to", "fresh", "extremum_adjoint", "sum_axes",
+                      "max_axes", "min_axes"}
 _HELPERS = _HELPERS_LIKE_FIRST | {"safe_div", "safe_mul"}
 _FLOAT_MADE = {np.eye, np.ones, np.zeros, np.identity, np.mean}  # (without dtype=)
 

@@ -23,6 +23,7 @@ from typing import Any
 import gast
 
 from s2sad.compiler.common_factors import signed_terms, summed
+from s2sad.compiler.matmul_scales import Scaled, read_through, scaled_binding, scaled_by, unscaled
 from s2sad.compiler.node_scans import written_names
 from s2sad.compiler.walks import name_ids, nodes, same
 
@@ -35,30 +36,59 @@ def factor(body: list, derivatives: frozenset | set, shapes: Shapes) -> bool:
     through)."""
     if not _factor_block(body, derivatives, shapes):
         return False
-    _drop_unread_transposes(body, set())
+    _drop_unread_transposes(body, set(), derivatives)
     return True
 
 
 def _factor_block(body: list, derivatives: frozenset | set, shapes: Shapes) -> bool:
     changed = False
     transposed: dict[str, str] = {}  # t -> X: ``t = X.T`` bound earlier in this block
-    for s in body:
+    scaled: Scaled = {}  # t -> (c, X): ``t = c * X`` bound earlier in this block
+    read_after = _read_from(body)
+    for at, s in enumerate(body):
         value = _derivative_value(s, derivatives)
         if value is not None:
             if _reads_transposes(value, transposed):
                 s.value = value = _untransposed(value, transposed)
                 changed = True
-            merged = _merged(signed_terms(value, 1), transposed, shapes)
+            live = {t: cx for t, cx in scaled.items() if cx[1] in read_after[at]}
+            merged = _merged(signed_terms(value, 1), (transposed, live), shapes)
             if merged is not None:
-                s.value, changed = summed(merged), True
+                s.value, changed = summed(_sign_in_scale(merged)), True
         for block in _blocks(s):
             changed |= _factor_block(block, derivatives, shapes)
         bound = written_names(s)
         transposed = {t: x for t, x in transposed.items()
                       if t not in bound and x not in bound}
+        scaled = {t: cx for t, cx in scaled.items() if t not in bound and cx[1] not in bound}
         if _is_transpose_binding(s):
             transposed[s.targets[0].id] = s.value.value.id
+        elif (found := scaled_binding(s)) is not None:
+            scaled[found[0]] = found[1:]
     return changed
+
+
+def _read_from(body: list) -> list[set[str]]:
+    """The names each statement of the block or one after it reads.  ``t = c * X`` is
+    read as ``c * X`` only where ``X`` is read there or later anyway: ``X`` is then live
+    all along, so no pass wrote into it in place since (``ownership`` writes only into
+    arrays nothing reads later), and ``t`` is a copy that did not change with it."""
+    out: list[set[str]] = []
+    later: set[str] = set()
+    for s in reversed(body):
+        later = later | set(name_ids(s, gast.Load))
+        out.append(later)
+    return out[::-1]
+
+
+def _sign_in_scale(terms: list) -> list:
+    """A leading negated ``e * c`` as ``e * -c`` (no negation of the result)."""
+    sign, first = terms[0]
+    if sign < 0 and isinstance(first, gast.BinOp) and isinstance(first.op, gast.Mult) and \
+            isinstance(first.right, gast.Constant) and type(first.right.value) in (int, float):
+        first.right = gast.Constant(value=-first.right.value, kind=None)
+        return [(1, first)] + terms[1:]
+    return terms
 
 
 def _derivative_value(s: gast.stmt, derivatives: frozenset | set) -> gast.expr | None:
@@ -88,17 +118,22 @@ def _untransposed(e: gast.expr, transposed: dict[str, str]) -> gast.expr:
     return Reader().visit(e)
 
 
-def _drop_unread_transposes(block: list, live_after: set[str]) -> None:
-    """``t = X.T`` that nothing reads before ``t`` is bound again dropped (liveness
-    backwards through the block; a loop's body may be read by its next trip)."""
+def _drop_unread_transposes(block: list, live_after: set[str],
+                            derivatives: frozenset | set) -> None:
+    """``t = X.T``, and a derivative's ``t = c * X`` read through, that nothing reads
+    before ``t`` is bound again dropped (liveness backwards through the block; a loop's
+    body may be read by its next trip)."""
     live, kept = set(live_after), []
     for s in reversed(block):
-        if _is_transpose_binding(s) and s.targets[0].id not in live:
+        unread = isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and \
+            s.targets[0].id not in live
+        if unread and (_is_transpose_binding(s) or s.targets[0].id in derivatives and
+                       scaled_binding(s) is not None):
             continue
         reads = set(name_ids(s, gast.Load))
         inner = live | reads if isinstance(s, (gast.For, gast.While)) else live
         for nested in _blocks(s):
-            _drop_unread_transposes(nested, inner)
+            _drop_unread_transposes(nested, inner, derivatives)
         live |= reads
         kept.append(s)
     block[:] = kept[::-1]
@@ -116,38 +151,63 @@ def _is_transpose_binding(s: gast.stmt) -> bool:
         s.value.value.id != s.targets[0].id
 
 
-def _merged(terms: list, transposed: dict[str, str], shapes: Shapes) -> list | None:
+def _merged(terms: list, bound: tuple[dict[str, str], Scaled], shapes: Shapes
+            ) -> list | None:
     """The terms with every pair of matrix products sharing a factor made one, or None
     when no pair does."""
     merged_any = False
-    while (fewer := _merge_one(terms, transposed, shapes)) is not None:
+    while (fewer := _merge_one(terms, bound, shapes)) is not None:
         terms, merged_any = fewer, True
     return terms if merged_any else None
 
 
-def _merge_one(terms: list, transposed: dict[str, str], shapes: Shapes) -> list | None:
-    products = [_as_product(e, transposed) for _, e in terms]
+def _merge_one(terms: list, bound: tuple[dict[str, str], Scaled], shapes: Shapes
+               ) -> list | None:
+    products = [_as_product(e, sign, *bound) for sign, e in terms]
     for i, pi in enumerate(products):
         for j in range(i + 1, len(terms)):
             pj = products[j]
             if pi is None or pj is None:
                 continue
-            one = _shared(pi, pj, terms[i][0] == terms[j][0], shapes)
+            one = _shared(pi, pj, shapes)
             if one is not None:
-                return terms[:i] + [(terms[i][0], one)] + terms[i + 1:j] + terms[j + 1:]
+                return terms[:i] + [one] + terms[i + 1:j] + terms[j + 1:]
     return None
 
 
-def _shared(pi: tuple, pj: tuple, same_sign: bool, shapes: Shapes) -> gast.expr | None:
-    """``X @ (P ± Q)`` or ``(P ± Q) @ X`` of two products sharing ``X``, or None."""
-    op = gast.Add() if same_sign else gast.Sub()
-    if same(pi[0], pj[0]) and _matrices(shapes, pi[0], pi[1], pj[1]):
-        return gast.BinOp(left=pi[0], op=gast.MatMult(),
-                          right=gast.BinOp(left=pi[1], op=op, right=pj[1]))
-    if same(pi[1], pj[1]) and _matrices(shapes, pi[1], pi[0], pj[0]):
-        return gast.BinOp(left=gast.BinOp(left=pi[0], op=op, right=pj[0]),
-                          op=gast.MatMult(), right=pi[1])
-    return None
+def _shared(pi: tuple, pj: tuple, shapes: Shapes) -> tuple | None:
+    """The signed term ``X @ (P ± Q) * c`` or ``(P ± Q) @ X * c`` of two products
+    sharing ``X``, scaled alike up to their signs, or None.  Where ``X`` is shared only
+    through names read as scaled matrices and ``Q`` is ``P.T``, the two products are
+    kept, their scale taken out once (``(P.T @ X + P @ X) * c``): a transposed sum walks
+    memory across rows, as costly as a product with ``X`` some 40 columns wide, and
+    nothing says ``X`` is that wide (the adjoint of ``2.0 * E @ E.T`` for 16-wide
+    embeddings; the plain ``A @ dM + A @ dM.T`` of a Gram matrix is merged as before)."""
+    (sign_i, left_i, right_i, c, read_i), (sign_j, left_j, right_j, c_j, read_j) = pi, pj
+    if c != c_j:
+        return None
+    op = gast.Add() if sign_i == sign_j else gast.Sub()
+    if same(left_i, left_j) and _matrices(shapes, left_i, right_i, right_j):
+        parts = right_i, right_j
+        one = gast.BinOp(left=left_i, op=gast.MatMult(),
+                         right=gast.BinOp(left=right_i, op=op, right=right_j))
+    elif same(right_i, right_j) and _matrices(shapes, right_i, left_i, left_j):
+        parts = left_i, left_j
+        one = gast.BinOp(left=gast.BinOp(left=left_i, op=op, right=left_j),
+                         op=gast.MatMult(), right=right_i)
+    else:
+        return None
+    if (read_i or read_j) and _transposed_pair(*parts):
+        one = gast.BinOp(left=gast.BinOp(left=left_i, op=gast.MatMult(), right=right_i),
+                         op=op,
+                         right=gast.BinOp(left=left_j, op=gast.MatMult(), right=right_j))
+    return sign_i, scaled_by(one, c)
+
+
+def _transposed_pair(a: gast.expr, b: gast.expr) -> bool:
+    """``P`` and ``P.T`` (either order)."""
+    return any(isinstance(y, gast.Attribute) and y.attr == "T" and same(y.value, x)
+               for x, y in ((a, b), (b, a)))
 
 
 def _matrices(shapes: Shapes, shared: gast.expr, a: gast.expr, b: gast.expr) -> bool:
@@ -157,16 +217,25 @@ def _matrices(shapes: Shapes, shared: gast.expr, a: gast.expr, b: gast.expr) -> 
     return all(isinstance(s, tuple) and len(s) == 2 for s in (sa, sb, sx)) and sa == sb
 
 
-def _as_product(e: gast.expr, transposed: dict[str, str]) -> tuple | None:
-    """``(P, Q)`` of ``P @ Q``, and of ``(Q.T @ P.T).T`` (the ranks are checked when a
-    pair shares a factor), with transposes of transposes undone."""
+def _as_product(e: gast.expr, sign: int, transposed: dict[str, str], scaled: Scaled
+                ) -> tuple | None:
+    """``(sign, P, Q, c, read)`` of the term ``sign * c * (P @ Q)``, also of ``(Q.T @
+    P.T).T`` (the ranks are checked when a pair shares a factor), with transposes of
+    transposes undone and names bound to scaled matrices read through (``read``: one
+    was); the sign of ``c`` is moved into ``sign``, so ``c`` is positive."""
+    e, c = unscaled(e)
     if isinstance(e, gast.BinOp) and isinstance(e.op, gast.MatMult):
-        return _plain(e.left, transposed), _plain(e.right, transposed)
-    if isinstance(e, gast.Attribute) and e.attr == "T" and \
+        left, right = _plain(e.left, transposed), _plain(e.right, transposed)
+    elif isinstance(e, gast.Attribute) and e.attr == "T" and \
             isinstance(e.value, gast.BinOp) and isinstance(e.value.op, gast.MatMult):
         inner = e.value
-        return _transpose(inner.right, transposed), _transpose(inner.left, transposed)
-    return None
+        left, right = _transpose(inner.right, transposed), _transpose(inner.left, transposed)
+    else:
+        return None
+    (left, c_left), (right, c_right) = read_through(left, scaled), read_through(right, scaled)
+    c = c * c_left * c_right
+    left, right = _plain(left, transposed), _plain(right, transposed)
+    return (sign if c > 0 else -sign), left, right, abs(c), c_left != 1 or c_right != 1
 
 
 def _transpose(e: gast.expr, transposed: dict[str, str]) -> gast.expr:

@@ -38,7 +38,7 @@ _NEW = {
     runtime.scatter_add, runtime.scatter_subtract, runtime.inverse, runtime.lu_solve,
     runtime.safe_div, runtime.zeros_like, runtime.shape_of, runtime.floats_zeros,
     runtime.sum_axes, runtime.unsort, runtime.reverse_cumsum, runtime.running_sum,
-    np.take_along_axis,
+    np.take_along_axis, runtime.max_axes, runtime.min_axes,
 }
 _SHAPE_ONLY_SECOND = {runtime.unbroadcast, runtime.cast_like, runtime.add_at,
                       runtime.repeat_to}

@@ -23,6 +23,7 @@ or an argument's length.  Float rounding may differ (another order of summation)
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import gast
@@ -126,12 +127,34 @@ class _Rows(Transformer):
         last axis is short (the same numbers)."""
         found = _axis(node)
         shape = self.facts.of(node.args[0]) if node.args else None
-        if found is None or not isinstance(shape, tuple) or len(shape) < 2 or \
+        if found is None or found[0] is None:
+            return self.window(node, helper.replace("_last", "_axes"), shape)
+        if not isinstance(shape, tuple) or len(shape) < 2 or \
                 found[0] not in (-1, len(shape) - 1) or not self.float64(node.args[0]):
             return node
         self.changed = True
         keep = [gast.Constant(value=True, kind=None)] if found[1] else []
         return gast.Call(func=load(helper), args=[node.args[0], *keep], keywords=[])
+
+    def window(self, node: gast.Call, helper: str, shape: object) -> gast.expr:
+        """``np.max(x, axis=(2, 4))`` (``np.min``, ``keepdims``; the axes literal or a
+        name bound once to them) of a float64 array over a few axes of literal lengths,
+        not the last alone (a pooling window of ``x.reshape(B, h, 2, w, 2)``) as
+        ``max_axes(x, (2, 4))``, which takes the window's slices' ``np.maximum``."""
+        found = _axes_keep(node, self.facts)
+        if found is None or not isinstance(shape, tuple) or isinstance(shape, dims.Items):
+            return node
+        axes = sorted({a % len(shape) for a in found[0] if -len(shape) <= a < len(shape)})
+        sizes = [shape[a] for a in axes if type(shape[a]) is int]
+        if len(sizes) != len(found[0]) or not 2 <= math.prod(sizes) <= 16 or \
+                axes == [len(shape) - 1] or not self.float64(node.args[0]):
+            return node
+        self.changed = True
+        args = [node.args[0], gast.Tuple(elts=[gast.Constant(value=a, kind=None)
+                                               for a in axes], ctx=gast.Load())]
+        if found[1]:
+            args.append(gast.Constant(value=True, kind=None))
+        return gast.Call(func=load(helper), args=args, keywords=[])
 
     def adjacent_run(self, node: gast.Call) -> gast.Call | None:
         """``np.sum(x, axis=(0, 1))`` of a float64 array of rank three or more over
@@ -259,15 +282,20 @@ def _literal_int(axis: gast.expr | None) -> int | None:
     return axis.value if isinstance(axis, gast.Constant) and type(axis.value) is int else None
 
 
-def _axes_keep(node: gast.Call) -> tuple[list[int], bool] | None:
-    """(the literal int axes, keepdims) of ``np.sum(x, axis=(j, k))`` (one axis alike),
-    with nothing else passed but a literal ``keepdims``."""
+def _axes_keep(node: gast.Call, facts: dims.Facts | None = None
+               ) -> tuple[list[int], bool] | None:
+    """(the literal int axes, keepdims) of ``np.sum(x, axis=(j, k))`` (one axis alike;
+    with ``facts``, also a name every definition of which is that tuple), with nothing
+    else passed but a literal ``keepdims``."""
     keywords = {k.arg: k.value for k in node.keywords}
     keep = keywords.pop("keepdims", gast.Constant(value=False, kind=None))
     axis = node.args[1] if len(node.args) == 2 and not keywords else \
         keywords.get("axis") if len(node.args) == 1 and list(keywords) == ["axis"] else None
     if axis is None or not (isinstance(keep, gast.Constant) and type(keep.value) is bool):
         return None
+    if facts is not None and isinstance(axis, gast.Name):
+        values = facts.defs.get(axis.id, ())
+        axis = values[0] if len(values) == 1 and isinstance(values[0], gast.Tuple) else axis
     parts = [_literal_int(a) for a in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
     if not parts or any(a is None for a in parts):
         return None

@@ -135,6 +135,12 @@ for _f in (rt.max_last, rt.min_last):  # (np.max / np.min along the last axis)
     defjvp(_f, "a, keepdims=False", "np.sum(da * extremum_share(a, ans, -1, keepdims), "
            "axis=-1, keepdims=keepdims)", None)
     deffacts(_f, of_first)
+for _w in (rt.max_axes, rt.min_axes):  # (np.max / np.min over a few short axes)
+    defvjp(_w, "a, axes, keepdims=False", "extremum_adjoint(g, a, ans, axes, keepdims)", None,
+           None)
+    defjvp(_w, "a, axes, keepdims=False", "np.sum(da * extremum_share(a, ans, axes, "
+           "keepdims), axis=axes, keepdims=keepdims)", None, None)
+    deffacts(_w, of_first)
 deflinear(rt.sum_axes, "x, axes, keepdims=False", "repeat_to(g, x, axes, keepdims)")
 deffacts(rt.sum_axes, of_first)
 deflinear(rt.reverse_cumsum, "t, a, axis=None", "np.reshape(np.cumsum(g, axis), np.shape(t))",

@@ -36,7 +36,8 @@ REDUCTIONS: dict[Any, tuple[int, Any]] = {
                                 np.nansum, np.nanmean, np.nanprod, np.nanmax, np.nanmin,
                                 np.median, np.nanmedian, np.ptp, np.std, np.var, np.average,
                                 np.nanstd, np.nanvar)},
-    np.linalg.norm: (2, None), runtime.sum_axes: (1, None),
+    np.linalg.norm: (2, None), runtime.sum_axes: (1, None), runtime.max_axes: (1, None),
+    runtime.min_axes: (1, None),
 }
 # functions along an axis: an output element reads its whole fibre along it
 FIBRES: dict[Any, tuple[int, Any]] = {

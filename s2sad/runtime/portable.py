@@ -277,6 +277,14 @@ def min_last(x: Any, keepdims: bool = False) -> Any:
     return _xp(x).min(x, axis=-1, keepdims=keepdims)
 
 
+def max_axes(a: Any, axes: Any, keepdims: bool = False) -> Any:
+    return _xp(a).max(a, axis=axes, keepdims=keepdims)
+
+
+def min_axes(a: Any, axes: Any, keepdims: bool = False) -> Any:
+    return _xp(a).min(a, axis=axes, keepdims=keepdims)
+
+
 def sum_axes(x: Any, axes: Any, keepdims: bool = False) -> Any:
     return _xp(x).sum(x, axis=axes, keepdims=keepdims)
 
