@@ -210,7 +210,7 @@ class _Splits:
         """The split VJP for these arguments, calling itself where its recursive calls
         would choose it again (``key``: the one it is made for; None: never)."""
         from s2sad.api import vjp
-        from s2sad.compiler import loader, split_sends
+        from s2sad.compiler import loader, split_leaves, split_sends
         from s2sad.compiler.taped_split import split_source
         from s2sad.derivative_calls import _seed_name
         derivative = self.derivatives.get(positions)
@@ -229,6 +229,7 @@ class _Splits:
         uncast = False
         if own is not None:
             text, uncast = split_sends.settle(text, own, namespace)
+            text = split_leaves.inline_base_case(text, own)
         split = loader.load(text, name, namespace, getattr(self.fn, "__globals__", None) or {})
         split.s2sad_uncast = uncast  # type: ignore[attr-defined]
         return split
