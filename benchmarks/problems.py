@@ -45,6 +45,7 @@ from benchmarks import (
     problems_unseen15,
     problems_unseen16,
     problems_unseen17,
+    problems_unseen18,
 )
 
 
@@ -357,6 +358,11 @@ PROBLEMS += [Problem(**spec) for spec in problems_unseen15.SPECS]
 # kernel ridge leave-one-out, Kabsch superposition by SVD, the sparsemax loss, batch-hard
 # triplets
 PROBLEMS += [Problem(**spec) for spec in problems_unseen17.SPECS]
+# (146-155) session 53: an actor-critic loss with advantages by a reversed loop, an LLG spin
+# chain by np.cross, a batched CTC loss, a von Mises mixture by i0e, blind deconvolution by
+# np.convolve, planar flows, weighted PCA by eigh, Horn-Schunck flow by np.gradient, maximum-
+# entropy IRL by soft value iteration, the focal loss by np.take_along_axis
+PROBLEMS += [Problem(**spec) for spec in problems_unseen18.SPECS]
 
 BY_NAME = {p.name: p for p in PROBLEMS}
 

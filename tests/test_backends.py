@@ -397,7 +397,31 @@ PROBLEM_REFUSALS = {("kalman", "dask"): "np.linalg.slogdet has no counterpart",
                        for lib in ("dask", "torch", "jax", "array_api_strict")},
                     ("robertson_newton", "torch"): "torch cannot run this step",
                     ("robertson_newton", "array_api_strict"):
-                        "array_api_strict cannot run this step"}
+                        "array_api_strict cannot run this step",
+                    # (session 53: np.cross, np.convolve, np.take_along_axis, np.einsum's and
+                    # eigh's adjoints; picks by index arrays, logp[np.arange(T), actions])
+                    **{(name, lib): f"np.{fn} has no counterpart"
+                       for name, fn in (("llg_spins", "cross"), ("deconv_tv", "convolve"),
+                                        ("focal_loss", "take_along_axis"))
+                       for lib in ("dask", "torch", "jax", "array_api_strict")},
+                    **{(name, lib): f"{helper}, which runs on NumPy arrays only"
+                       for name, helper in (("maxent_irl", "einsum_adjoint"),
+                                            ("pca_eigh", "hermitian_read_adjoint"))
+                       for lib in ("torch", "jax")},
+                    ("maxent_irl", "dask"): "einsum_adjoint, which runs on NumPy arrays only",
+                    ("maxent_irl", "array_api_strict"): "np.einsum has no counterpart",
+                    ("pca_eigh", "dask"): "np.linalg.eigh has no counterpart",
+                    ("pca_eigh", "array_api_strict"): "hermitian_read_adjoint, which runs on",
+                    **{(name, lib): "an index array into"
+                       for name, lib in (("gae_actor_critic", "jax"), ("ctc_loss", "torch"),
+                                         ("ctc_loss", "jax"))},
+                    **{(name, lib): f"{lib} cannot run this step"
+                       for name, lib in (("gae_actor_critic", "dask"), ("ctc_loss", "dask"),
+                                         ("gae_actor_critic", "array_api_strict"),
+                                         ("ctc_loss", "array_api_strict"),
+                                         ("vonmises_mix", "array_api_strict"),
+                                         ("planar_flow", "array_api_strict"),
+                                         ("horn_schunck", "array_api_strict"))}}
 # (session 40: element and slice writes, the user's and the adjoints' own, run on JAX as
 # write_at, .at[i].set: attention_rows, spring_euler, corr1d, chol_loops, soft_dtw and
 # wave_leapfrog were refused there)

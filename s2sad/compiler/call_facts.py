@@ -89,8 +89,8 @@ class CallShapes:
                 return None if _kept_by_a_library(fn, args[0], e) else \
                     reduced_call(args[0], self._axes_written(e))
             rule = SHAPE_RULES.get(fn) or (outer if fn == np.multiply.outer else None)
-            if rule is not None and isinstance(args[0], tuple):
-                return rule(args, e)
+            if rule is not None and (isinstance(args[0], tuple) or fn is np.einsum):
+                return rule(args, e)  # (einsum's first: its subscripts, a str)
         except TypeError:  # an unhashable callable
             return None
         return None

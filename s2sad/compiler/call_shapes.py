@@ -15,6 +15,7 @@ from s2sad.compiler import affine
 from s2sad.compiler.shape_rules import (
     NO,
     Items,
+    _broadcast_dim,
     _int,
     _same,
     is_none,
@@ -91,6 +92,25 @@ def _matrix_transpose(args: list, e: gast.Call) -> Any:
 def outer(args: list, e: gast.Call) -> Any:
     return args[0] + args[1] if len(args) == 2 and isinstance(args[1], tuple) and \
         len(args[0]) == len(args[1]) == 1 else None
+
+
+def _einsum(args: list, e: gast.Call) -> Any:
+    """``np.einsum("sat,t->sa", P, v)`` of a literal with an output and no ``...``: each
+    output letter's length, broadcast over the operands that have it (a length 1 is
+    stretched, as NumPy's einsum does)."""
+    spec = e.args[0].value if e.args and isinstance(e.args[0], gast.Constant) else None
+    if e.keywords or not isinstance(spec, str) or "->" not in spec or "." in spec:
+        return None
+    ins, out = spec.replace(" ", "").split("->")
+    terms, shapes = ins.split(","), args[1:]
+    if len(terms) != len(shapes) or not all(isinstance(s, tuple) and len(s) == len(t)
+                                            for t, s in zip(terms, shapes)):
+        return None
+    lengths: dict[str, Any] = {}
+    for t, s in zip(terms, shapes):
+        for letter, n in zip(t, s):
+            lengths[letter] = _broadcast_dim(lengths[letter], n) if letter in lengths else n
+    return tuple(lengths[c] for c in out) if all(c in lengths for c in out) else None
 
 
 def _diag(args: list, e: gast.Call) -> Any:
@@ -221,7 +241,8 @@ SHAPE_RULES = {np.shape: lambda args, e: (len(args[0]),), len: lambda args, e: (
                 if len(args[0]) >= 2 else None,
                 np.transpose: _transpose, np.matrix_transpose: _matrix_transpose,
                 np.take_along_axis: _taken_along,
-                np.outer: outer, np.diag: _diag, np.expand_dims: _expand_dims, np.diff: _diff,
+                np.outer: outer, np.einsum: _einsum, np.diag: _diag,
+                np.expand_dims: _expand_dims, np.diff: _diff,
                 np.linalg.norm: _norm, np.append: _append, np.meshgrid: _meshgrid,
                 runtime.lu_solve: _lu_solve,
                 runtime.tri_solve: lambda args, e: _solve(args[:2], e) if len(args) in (3, 4)

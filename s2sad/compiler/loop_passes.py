@@ -15,6 +15,7 @@ from s2sad.compiler import (
     final_floats,
     floats,
     invariants,
+    item_adds,
     number_calls,
     scalar_floats,
     simplify,
@@ -80,8 +81,9 @@ def shared_tape(body: list, facts: Facts) -> list:
 def as_floats(body: list, facts: Facts) -> list:
     """Vectors read element by element in a loop read as Python floats, numbers read
     out of arrays before a loop too, and NumPy functions of numbers in a loop; a list
-    of numbers' adjoint added into item by item, and an adjoint only updated by the
-    element a list of floats."""
+    of numbers' adjoint added into item by item, an adjoint only updated by the
+    element a list of floats, and a loop's element adds into an array adjoint gathered
+    and made after it."""
     body = floats.elements_as_floats(body, facts.params, lambda: known_shapes(body, facts),
                                      facts.namer, facts.optimistic)
     body = final_floats.final_vectors_as_floats(body, facts.params,
@@ -95,7 +97,14 @@ def as_floats(body: list, facts: Facts) -> list:
         facts.shapes = None  # (a vector's ufunc taken before its loop: a new name)
     body = adjoint_lists.adjoints_as_lists(body, facts.params, lambda: known_shapes(body, facts),
                                            facts.optimistic)
-    return floats.number_list_adds(body, lambda: known_shapes(body, facts))
+    body = floats.number_list_adds(body, lambda: known_shapes(body, facts))
+    if not facts.real:
+        return body
+    gathered = item_adds.gathered(body, lambda: known_shapes(body, facts),
+                                  LazyKinds(body, facts), facts.namer)
+    if gathered is not body:
+        facts.shapes = None  # (the lists of adds: new names)
+    return gathered
 
 
 def assembled(body: list, facts: Facts) -> list:

@@ -249,7 +249,8 @@ def root_name(target: gast.expr) -> str | None:
 
 # the helpers that change their first argument in place (the ownership pass writes them)
 IN_PLACE_HELPERS = frozenset({"write_at", "clear_at", "add_at", "scatter_add",
-                              "scatter_subtract", "list_append_owned", "list_pop_last"})
+                              "scatter_subtract", "list_append_owned", "list_pop_last",
+                              "add_items"})
 
 
 def written_names(s: gast.stmt) -> set[str]:

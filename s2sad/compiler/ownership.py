@@ -50,6 +50,8 @@ from s2sad.compiler.walks import name_ids, nodes
 
 # in place by nature -> the copying function that does the same out of place
 _IN_PLACE = {runtime.write_at: "setitem", runtime.clear_at: "zero_at"}
+# adding into their first argument in place, copied on the way in where it is not owned
+_ADDING = (runtime.add_at, runtime.add_items)
 
 
 def own(body: list, namespace: dict[str, Any], params: set[str], numbers: set[str],
@@ -207,7 +209,7 @@ class _Facts(OwnershipFacts):
         if call is None or not call.args or not isinstance(call.args[0], gast.Name):
             return False
         fn = evaluate_ref(call.func, self.namespace)
-        if fn is not runtime.add_at and fn not in _IN_PLACE:
+        if fn not in _ADDING and fn not in _IN_PLACE:
             return False
         forms.wrap_first(call)
         return True
@@ -223,7 +225,7 @@ class _Facts(OwnershipFacts):
             if call is None or not call.args or not isinstance(call.args[0], gast.Name):
                 continue
             fn = evaluate_ref(call.func, self.namespace)
-            if fn is runtime.add_at:
+            if fn in _ADDING:
                 out.append((call.args[0].id, s, lambda c=call: forms.wrap_first(c)))
             elif fn in _IN_PLACE:
                 out.append((call.args[0].id, s, lambda c=call, f=fn: forms.rename(c, _IN_PLACE[f])))

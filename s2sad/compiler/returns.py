@@ -23,7 +23,7 @@ from s2sad.compiler.walks import nodes
 
 # calls that may return their first argument itself (or a view of it)
 FIRST = {runtime.unbroadcast, runtime.cast_like, runtime.to_float, runtime.add_at,
-          runtime.write_at, runtime.clear_at, runtime.written_part}
+          runtime.write_at, runtime.clear_at, runtime.written_part, runtime.add_items}
 
 
 def plain(body: list, owned: set[str], kinds: dict[str, str],

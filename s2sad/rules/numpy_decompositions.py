@@ -67,10 +67,10 @@ def _col(v: str) -> str:  # ... as a column: scales rows
 def _recip_gaps(w: str, square: bool = False) -> str:
     """``F_ij = 1 / (w_j - w_i)`` (of the squares when ``square``); 0 where equal."""
     w = f"{w} ** 2" if square else w
-    return _recip(f"({_row(w)} - {_col(w)})")
+    return recip(f"({_row(w)} - {_col(w)})")
 
 
-def _recip(s: str) -> str:
+def recip(s: str) -> str:
     """``1 / s``, 0 where ``s == 0`` (``1 / inf``: no 0 / 0 to guard, so the derivative
     has no guard a lean variant drops and then finds NaN in on every diagonal)."""
     return f"(1.0 / np.where(np.not_equal({s}, 0.0), {s}, np.inf))"
@@ -89,7 +89,7 @@ S = "ans[1]"
 # F_ij = 1 / (s_j^2 - s_i^2), taken as 0 where s_i == s_j (repeated singular values, or
 # several zero ones), like eigh's F; and 1 / s_i is taken as 0 where s_i == 0
 F_SVD = _recip_gaps(S, square=True)
-SINV_ROW = _row(_recip(S))
+SINV_ROW = _row(recip(S))
 GU, GS = "pick_adjoint(g, ans, 0)", "pick_adjoint(g, ans, 1)"
 SVD_UV_ADJ = "svd_uv_adjoint(g, ans)"  # (real a: runtime/linalg.py says how)
 UA = "np.linalg.svd(a, full_matrices=False, hermitian=hermitian)[0]"
@@ -130,8 +130,8 @@ DU1 = (f"{U1} @ ({F_SVD} * ({P_SVD} * {_row(S)} + {_col(S)} * {_t(P_SVD)})) "
        f"+ ({DA} @ {V1} - {U1} @ {P_SVD}) * {SINV_ROW}")
 DV1 = (f"{V1} @ ({F_SVD} * ({_col(S)} * {P_SVD} + {_t(P_SVD)} * {_row(S)})) "
        f"+ ({_t(DA)} @ {U1} - {V1} @ {_t(P_SVD)}) * {SINV_ROW}")
-DU2 = f"-{U1} @ ({_col(_recip(S))} * ({_t(V1)} @ {_t(DA)} @ {U2}))"
-DV2 = f"-{V1} @ ({_col(_recip(S))} * ({_t(U1)} @ {DA} @ {V2}))"
+DU2 = f"-{U1} @ ({_col(recip(S))} * ({_t(V1)} @ {_t(DA)} @ {U2}))"
+DV2 = f"-{V1} @ ({_col(recip(S))} * ({_t(U1)} @ {DA} @ {V2}))"
 SVD_UV_TAN = (f"(np.concatenate([{DU1}, {DU2}], axis=-1), np.diagonal({P_SVD}, 0, -2, -1), "
               f"{_t(f'np.concatenate([{DV1}, {DV2}], axis=-1)')})")
 SVD_S_TAN = f"np.real(np.sum(np.conj({UA}) * ({DA} @ np.conj({_t(VHA)})), axis=-2))"

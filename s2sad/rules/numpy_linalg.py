@@ -29,6 +29,7 @@ they exist.
 import numpy as np
 
 from s2sad.rules.facts import deffactors, defshape
+from s2sad.rules.numpy_decompositions import recip
 from s2sad.rules.registry import defjvp, deflinear, defvjp
 
 # ----- products -----
@@ -147,7 +148,7 @@ defjvp(np.linalg.multi_dot, "arrays, *, out=None", "multi_dot_tangent(arrays, da
 V, W = "ans[1]", "ans[0]"
 VT = f"np.matrix_transpose({V})"
 GAPS = f"np.expand_dims({W}, -2) - np.expand_dims({W}, -1)"  # w_j - w_i
-F = f"safe_div(np.not_equal({GAPS}, 0.0) * 1.0, {GAPS})"  # 1 / (w_j - w_i); 0 where equal
+F = recip(GAPS)  # 1 / (w_j - w_i); 0 where equal (no 0 / 0: no NaN on the diagonal)
 EIG_INNER = (f"np.expand_dims(pick_adjoint(g, ans, 0), -1) * np.eye(np.shape(a)[-1]) "
              f"+ ({VT} @ pick_adjoint(g, ans, 1)) * {F}")
 EIG_ADJ = f"np.conj({V}) @ ({EIG_INNER}) @ {VT}"

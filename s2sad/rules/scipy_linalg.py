@@ -30,6 +30,7 @@ from __future__ import annotations
 from s2sad import runtime as rt
 from s2sad.rules import scipy_linalg_through
 from s2sad.rules.facts import defshape, defsolve
+from s2sad.rules.numpy_decompositions import recip
 from s2sad.rules.registry import TEMPLATE_NAMESPACE, deffixed, defjvp, defunsupported, defvjp
 
 try:
@@ -206,7 +207,7 @@ if sl is not None:
          f"else {V_GEN})")
     VT = f"{T}({V})"
     GAPS = f"np.expand_dims({W}, -2) - np.expand_dims({W}, -1)"  # w_j - w_i
-    F_E = f"safe_div(np.not_equal({GAPS}, 0.0) * 1.0, {GAPS})"
+    F_E = recip(GAPS)
     G_W = "(g if eigvals_only else pick_adjoint(g, ans, 0))"
     INNER = (f"np.expand_dims({G_W}, -1) * np.eye(np.shape(a)[-1])"
              f" + (0.0 if eigvals_only else ({VT} @ pick_adjoint(g, ans, 1)) * {F_E})")

@@ -23,6 +23,7 @@ from s2sad.runtime import (
     integrate,
     integrate_ivp,
     integrate_quad,
+    item_adds,
     linalg,
     norms,
     numeric,
@@ -53,6 +54,7 @@ from s2sad.runtime.implicit import *  # noqa: F403
 from s2sad.runtime.integrate import *  # noqa: F403
 from s2sad.runtime.integrate_ivp import *  # noqa: F403
 from s2sad.runtime.integrate_quad import *  # noqa: F403
+from s2sad.runtime.item_adds import *  # noqa: F403
 from s2sad.runtime.linalg import *  # noqa: F403
 from s2sad.runtime.norms import *  # noqa: F403
 from s2sad.runtime.numeric import *  # noqa: F403
@@ -71,5 +73,6 @@ HELPERS = {name: getattr(mod, name)
            for mod in (core, writes, casts, gathers, containers, numeric, reductions, arrays,
                        contract, linalg, triangular, factors, sequences, signal, cosine,
                        integrate, integrate_ivp, integrate_quad, implicit, draws, flat_gathers,
-                       sorts, running, polynomials, spectral, norms, cumulative, extrema, shifts)
+                       sorts, running, polynomials, spectral, norms, cumulative, extrema, shifts,
+                       item_adds)
            for name in mod.__all__}

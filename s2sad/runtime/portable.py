@@ -315,7 +315,7 @@ _AS_THEY_ARE = (
     "without_keys", "list_remove", "list_insert_zero", "list_concat", "list_repeat",
     "list_repeat_adjoint", "list_insert", "field_add", "field_of", "dict_get", "reduced_size",
     "axes_inverse", "list_append_owned", "list_pop_last", "arg_share", "field_set",
-    "field_cleared", "number_sign",
+    "field_cleared", "number_sign", "items_at",
 )
 
 def poly_powers(x: Any, n: int) -> Any:

@@ -112,6 +112,13 @@ def add_at(acc: Any, x: Any, idx: Any, g: Any) -> Any:
     return acc
 
 
+def add_items(acc: Any, at: list, ts: list) -> Any:
+    """NumPy's variant adds a loop's gathered element adds at once; here one at a time."""
+    for i, t in zip(at, ts):
+        acc = add_at(acc, None, i, t)
+    return acc
+
+
 def flat_index(x: Any, idx: Any) -> Any:
     """The index itself: only NumPy's gathers go by flat positions (``flat_gathers``)."""
     return idx
