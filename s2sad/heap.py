@@ -45,11 +45,9 @@ def keep_freed_memory() -> bool:
         return False
     try:
         libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt if hasattr(libc, "gnu_get_libc_version") else None
-        # (musl and others: no such symbol, their malloc left alone)
+        libc.gnu_get_libc_version  # (musl and others: no such symbol, left alone)
+        mallopt = libc.mallopt
     except (OSError, AttributeError):
-        return False
-    if mallopt is None:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     _done[0] = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and \
