@@ -28,7 +28,6 @@ from s2sad.differentiable import parameters_of as parameters_of
 from s2sad.entry_options import positions, with_checkpoints
 from s2sad.errors import DifferentiationError, in_generated_code, refusal_in_derivative
 from s2sad.fast_call import MISSING, fast_class, refresh_of
-from s2sad.heap import keep_freed_memory
 from s2sad.outer_data import closure_family
 from s2sad.rules import registry
 from s2sad.user_rules import USER_RULES
@@ -126,7 +125,6 @@ class Derivative(DerivativeCalls):
     def _build(self, mode: str, structured: frozenset, scalars: frozenset,
                ranks: tuple, known: Known | None, floats: frozenset,
                optimistic: bool = False, foreign: bool = False) -> pipeline.Generated:
-        keep_freed_memory()  # (once: the derivative's temporaries reuse freed memory)
         if mode == "jvp":
             return pipeline.build_forward(self.fn, self.wrt, structured, scalars, ranks,
                                           known, floats=floats, optimistic=optimistic,
