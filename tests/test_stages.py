@@ -178,6 +178,20 @@ def centred_steps(mu, x):
 POINTS[centred_steps] = ((_V[:3], _V), (0,))
 
 
+def reflected(P, Q):
+    """Kabsch's rotation with its reflection fixed by ``np.sign`` of a determinant: the
+    sign is constant where it is differentiable, so its adjoint (zero) is dropped with
+    the products it would have been added through (``zeros``)."""
+    U, S, Vt = np.linalg.svd(P.T @ Q)
+    d = np.sign(np.linalg.det(Vt.T @ U.T))
+    R = Vt.T @ np.diag(np.array([1.0, 1.0, d])) @ U.T
+    return np.sum((P @ R - Q) ** 2)
+
+
+_P3 = np.array([[2.0, 0.3, 0.1], [0.2, 1.5, 0.4], [0.1, 0.2, 1.2], [0.7, -0.4, 0.9]])
+POINTS[reflected] = ((_P3, _P3[::-1] + 0.5), (0,))
+
+
 def passes(fn, args, wrt, optimistic: bool = False) -> list[tuple[str, str]]:
     """(pass, the body printed after it) for every late pass run on the reverse-mode
     derivative of ``fn`` at ``args`` (a fixpoint group's passes once per round), the
@@ -232,6 +246,10 @@ def relative(fn, text: str) -> str:
 OPTIMISTIC = {"tape_rows", "chains"}  # (passes finding work in the optimistic variant only)
 
 CHANGES = {
+    "zeros": (reflected, [  # np.sign's zero adjoint: the determinant's adjoint is gone
+        "dU = dU + (transpose_1.T @ dmatmul_1).T",
+        "dVt = dVt + (dmatmul_1 @ transpose_2.T).T",
+    ], []),
     "ranks": (scaled, [
         "dy = unbroadcast(dy_1 * 2.0, y)",
         "dx = matmul_rhs_adjoint(dy, W, x)",
