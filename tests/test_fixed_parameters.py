@@ -8,7 +8,7 @@ import pytest
 import scipy.linalg as sl
 
 import s2sad
-from gradcheck import check_grad, check_jvp
+from gradcheck import check_grad, check_jvp, numerical_grad
 
 _X = np.array([0.3, -0.8, 1.1, 0.45])
 
@@ -48,12 +48,24 @@ def averaged(x):
     return np.average(x, weights=np.arange(1.0, 5.0), returned=False) ** 2
 
 
+def test_average_with_its_returned_weight_sum():
+    """``returned=True`` has its closed form now: a * w = sum(x * weights), whose
+    gradient is the weights; checked against differences too."""
+    x = np.array([0.3, -1.2, 2.0, 0.7])
+    g = s2sad.grad(averaged_with_weight)(x)
+    np.testing.assert_allclose(g, np.arange(1.0, 5.0), rtol=1e-12)
+    np.testing.assert_allclose(g, numerical_grad(averaged_with_weight, (x,), (0,))[0],
+                               rtol=1e-6)
+    t = np.array([1.0, 0.5, -2.0, 0.25])
+    _, tangent = s2sad.jvp(averaged_with_weight)(x, t)
+    np.testing.assert_allclose(tangent, np.arange(1.0, 5.0) @ t, rtol=1e-12)
+
+
 @pytest.mark.parametrize("derivative", [s2sad.grad, s2sad.jvp])
 def test_other_values_are_refused_at_the_users_line(derivative):
     calls = [(eigh_type, (_X + 2.0, 2), "type= other than the literal 1"),
              (eigh_subset, (_X + 2.0,), "subset_by_index= other than the literal None"),
-             (spaced_with_step, (_X,), "retstep= other than the literal False"),
-             (averaged_with_weight, (_X,), "returned= other than the literal False")]
+             (spaced_with_step, (_X,), "retstep= other than the literal False")]
     for f, args, what in calls:
         d = derivative(f)
         more = (np.ones_like(args[0]),) if derivative is s2sad.jvp else ()

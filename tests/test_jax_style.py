@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from gradcheck import check_grad, check_hessian, check_jvp, check_vjp
+from gradcheck import check_grad, check_hessian, check_jvp, check_vjp, numerical_grad
 
 # ----- np.interp(period=): was read as if there were no period (a wrong value) -----
 
@@ -195,8 +195,19 @@ def pad_median(x):
     return np.sum(np.pad(x, 1, mode='median') ** 2)
 
 
-@pytest.mark.parametrize("f, shape", [(percentile_inverted_cdf, (7,)), (average_returned, (2, 5)),
-                                      (pad_median, (4,))])
+def test_average_returned_has_its_closed_form(rng):
+    """(``returned=True`` was refused; now each row's weights over their sum, and a zero
+    second derivative: the average is linear in x)."""
+    x = rng.standard_normal((2, 5))
+    w = np.array([1, 2, 1, 3, 1]) / 8.0
+    g = s2sad.grad(average_returned)(x)
+    np.testing.assert_allclose(g, np.tile(w, (2, 1)), rtol=1e-12)
+    np.testing.assert_allclose(g, numerical_grad(average_returned, (x,), (0,))[0], rtol=1e-6)
+    np.testing.assert_allclose(s2sad.hessian(average_returned)(x), np.zeros((2, 5, 2, 5)),
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize("f, shape", [(percentile_inverted_cdf, (7,)), (pad_median, (4,))])
 def test_a_refusal_differentiated_again_names_the_users_line(f, shape, rng):
     x = rng.standard_normal(shape)
     line = inspect.getsourcelines(f)[1] + 1
