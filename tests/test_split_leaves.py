@@ -5,21 +5,15 @@ import numpy as np
 import pytest
 
 import s2sad
+from benchmarks.problems_unseen9 import _tree
+from gradcheck import numerical_grad
 from s2sad.compiler import loader, split_leaves
 from s2sad.compiler.self_calls import Own
 
 
-def _fd(f, args, i, eps=1e-6):
-    x = np.array(args[i], dtype=float)
-    g = np.zeros_like(x)
-    for k in np.ndindex(x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[k] += eps
-        lo[k] -= eps
-        a_hi, a_lo = list(args), list(args)
-        a_hi[i], a_lo[i] = hi, lo
-        g[k] = (f(*a_hi) - f(*a_lo)) / (2 * eps)
-    return g
+def _fd(f, args, i):
+    """Central differences of f in its argument i (float64)."""
+    return numerical_grad(f, args, i)
 
 
 @pytest.fixture
@@ -37,15 +31,6 @@ def splits(monkeypatch):
 
 
 # ----- a tree RNN over the rows of an array (leaves at two depths for 5 and 6 rows) -----
-
-def _tree(W, b, leaves, lo, hi):
-    if hi - lo == 1:
-        return leaves[lo]
-    mid = (lo + hi) // 2
-    left = _tree(W, b, leaves, lo, mid)
-    right = _tree(W, b, leaves, mid, hi)
-    return np.tanh(W @ np.concatenate((left, right)) + b)
-
 
 def tree_loss(W, b, leaves):
     return np.sum(_tree(W, b, leaves, 0, leaves.shape[0]) ** 2)
