@@ -28,6 +28,7 @@ from s2sad.compiler import tape
 from s2sad.compiler.names import Transformer, copy_origin, load, store
 from s2sad.compiler.node_scans import written_names
 from s2sad.compiler.primitives import evaluate_ref
+from s2sad.compiler.statement_walks import statement_lists
 from s2sad.compiler.walks import nodes
 
 _FUNCTIONS = {np.sin, np.cos, np.tan, np.arctan, np.log, np.log1p, np.exp, np.expm1,
@@ -43,7 +44,7 @@ def reuse_popped(body: list, namespace: dict, numbers: frozenset = frozenset(),
     pops, pushes = tape.pairs(body)
     if not pops:
         return False
-    blocks = list(_blocks(body))
+    blocks = list(statement_lists(body))
     where = {id(s): (b, k) for b in blocks for k, s in enumerate(b)}
     changed = False
     for block in blocks:
@@ -71,14 +72,6 @@ def reuse_popped(body: list, namespace: dict, numbers: frozenset = frozenset(),
             changed |= _reused(block, push, reverse, pop, namespace)
     return changed
 
-
-def _blocks(body: list) -> Any:
-    yield body
-    for s in body:
-        for field in ("body", "orelse"):
-            inner = getattr(s, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                yield from _blocks(inner)
 
 
 def _worth(block: list, reverse: list, slots: list, pops: dict, pushes: dict,

@@ -32,6 +32,7 @@ import ast
 import copy
 
 from s2sad.compiler.self_calls import Own
+from s2sad.compiler.statement_walks import statement_lists
 
 _PURE = (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp,
          ast.Subscript, ast.Slice, ast.Tuple, ast.Attribute, ast.operator, ast.unaryop,
@@ -51,7 +52,7 @@ def inline_base_case(text: str, own: Own) -> str:
         return text
     params = [a.arg for a in fn.args.args]
     edits: list[Edit] = []
-    for block in _blocks(fn.body):
+    for block in statement_lists(fn.body):
         for k, s in enumerate(block[:-1]):
             site = _site(s, block[k + 1], own.name, len(params))
             if site is None:
@@ -120,14 +121,6 @@ def _pure(e: ast.expr, params: set[str]) -> bool:
             return False
     return True
 
-
-def _blocks(body: list[ast.stmt]):
-    yield body
-    for s in body:
-        for field in ("body", "orelse"):
-            inner = getattr(s, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                yield from _blocks(inner)
 
 
 def _site(s: ast.stmt, after: ast.stmt, name: str, n: int

@@ -2,6 +2,7 @@
 and the blocks of a body: a pass that rewrites statements walks an eighth of the nodes."""
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import gast
@@ -57,6 +58,7 @@ def statement_nodes(node: object) -> Iterator[gast.AST]:
 
 
 _STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+_STATEMENTS = (gast.stmt, ast.stmt)
 
 
 def blocks(body: list) -> list[list]:
@@ -67,6 +69,17 @@ def blocks(body: list) -> list[list]:
         if isinstance(s, (gast.If, gast.For, gast.While)):
             out += blocks(s.body) + blocks(s.orelse)
     return out
+
+
+def statement_lists(body: list) -> Iterator[list]:
+    """``body`` and every statement list nested in it (loops, branches, ``try``, ``with``),
+    outer first; of a ``gast`` tree or of a generated function's ``ast`` tree alike."""
+    yield body
+    for s in body:
+        for field in ("body", "orelse"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], _STATEMENTS):
+                yield from statement_lists(inner)
 
 
 def block_statements(stmts: list, depth: int = 0) -> Iterator[tuple[gast.stmt, list, int]]:
